@@ -1,0 +1,134 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Messages: errors and the -v reports, all on stderr. */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockcat.h"
+
+static int	log_level;
+
+/* Set how many -v were given. */
+void
+log_init(int verbose)
+{
+	log_level = verbose;
+}
+
+int
+log_verbosity(void)
+{
+	return (log_level);
+}
+
+static void
+log_vprint(int prefix, const char *fmt, va_list ap, int error)
+{
+	char	 msg[2048];
+	int	 n = 0;
+
+	/* One write per line so that concurrent writers do not interleave. */
+	if (prefix)
+		n = snprintf(msg, sizeof(msg), "%s: ", getprogname());
+	if (n >= 0 && (size_t)n < sizeof(msg))
+		vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	if (error != 0) {
+		strlcat(msg, ": ", sizeof(msg));
+		strlcat(msg, strerror(error), sizeof(msg));
+	}
+	strlcat(msg, "\n", sizeof(msg));
+	fputs(msg, stderr);
+	fflush(stderr);
+}
+
+/* A report without the program name, as netcat's "Listening on ...". */
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vprint(0, fmt, ap, 0);
+	va_end(ap);
+}
+
+/* A warning with the program name, shown only at verbosity level or more. */
+void
+log_verbose(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_level < level)
+		return;
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, 0);
+	va_end(ap);
+}
+
+/* "prog: message: strerror(errno)" */
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 error = errno;
+
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, error);
+	va_end(ap);
+	errno = error;
+}
+
+/* "prog: message" */
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, 0);
+	va_end(ap);
+}
+
+/* Print "prog: message" and exit 1: for command line and set-up errors. */
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, 0);
+	va_end(ap);
+	exit(1);
+}
+
+/* Print "prog: message: strerror(errno)" and exit 1. */
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 error = errno;
+
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, error);
+	va_end(ap);
+	exit(1);
+}

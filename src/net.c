@@ -1,0 +1,429 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Address resolution, socket set-up and the -v reports about sockets. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockcat.h"
+
+/* Set or clear O_NONBLOCK on fd.  Returns -1 with errno on failure. */
+int
+net_set_nonblock(int fd, int on)
+{
+	int	 flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1)
+		return (-1);
+	flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	return (fcntl(fd, F_SETFL, flags));
+}
+
+/* Format a message into *cause for the caller to print. */
+static void
+net_cause(char **cause, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (cause == NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(cause, fmt, ap) == -1)
+		*cause = NULL;
+	va_end(ap);
+}
+
+static const char *
+proto_name(const struct options *o)
+{
+	return (o->socktype == SOCK_DGRAM ? "udp" : "tcp");
+}
+
+/*
+ * Apply the socket options the command line asked for (-b -D -I -O -M -m
+ * -T) to fd of the given address family.  Returns -1 with errno.
+ */
+int
+net_set_options(const struct options *o, int fd, int af)
+{
+	int	 on = 1;
+
+	if (o->broadcast && setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on,
+	    sizeof(on)) == -1)
+		return (-1);
+	if (o->so_debug && setsockopt(fd, SOL_SOCKET, SO_DEBUG, &on,
+	    sizeof(on)) == -1)
+		return (-1);
+	if (o->tos != -1) {
+		if (af == AF_INET && setsockopt(fd, IPPROTO_IP, IP_TOS,
+		    &o->tos, sizeof(o->tos)) == -1)
+			return (-1);
+		if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_TCLASS, &o->tos, sizeof(o->tos)) == -1)
+			return (-1);
+	}
+	if (o->rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    &o->rcvbuf, sizeof(o->rcvbuf)) == -1)
+		return (-1);
+	if (o->sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF,
+	    &o->sndbuf, sizeof(o->sndbuf)) == -1)
+		return (-1);
+	if (o->ttl != -1) {
+		if (af == AF_INET && setsockopt(fd, IPPROTO_IP, IP_TTL,
+		    &o->ttl, sizeof(o->ttl)) == -1)
+			return (-1);
+		if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_UNICAST_HOPS, &o->ttl, sizeof(o->ttl)) == -1)
+			return (-1);
+	}
+	if (o->minttl != -1) {
+		if (af == AF_INET && setsockopt(fd, IPPROTO_IP, IP_MINTTL,
+		    &o->minttl, sizeof(o->minttl)) == -1)
+			return (-1);
+		if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_MINHOPCOUNT, &o->minttl, sizeof(o->minttl)) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Write the host and port of sa as text.  With numeric, no name lookups;
+ * otherwise the host is reverse resolved where possible.  The port is
+ * always a number, as netcat prints it.
+ */
+void
+net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
+    size_t hostlen, char *port, size_t portlen)
+{
+	int	 flags = NI_NUMERICSERV;
+
+	if (numeric)
+		flags |= NI_NUMERICHOST;
+	if (getnameinfo(sa, len, host, hostlen, port, portlen, flags) != 0) {
+		strlcpy(host, "?", hostlen);
+		strlcpy(port, "?", portlen);
+	}
+}
+
+/* The service name of port for the [tcp/NAME] report, or "*". */
+const char *
+net_service(const char *port, int udp)
+{
+	struct servent	*sv;
+	const char	*errstr;
+	int		 n;
+
+	n = strtonum(port, 1, 65535, &errstr);
+	if (errstr != NULL)
+		return ("*");
+	sv = getservbyport(htons(n), udp ? "udp" : "tcp");
+	return (sv != NULL ? sv->s_name : "*");
+}
+
+/* "HOST (ADDR)" when the name given is not the address it resolved to. */
+static void
+net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
+    char *out, size_t outlen)
+{
+	char	 addr[NI_MAXHOST], port[NI_MAXSERV];
+
+	net_format(sa, len, 1, addr, sizeof(addr), port, sizeof(port));
+	if (strcmp(host, addr) == 0)
+		strlcpy(out, host, outlen);
+	else
+		snprintf(out, outlen, "%s (%s)", host, addr);
+}
+
+static int
+net_resolve(const struct options *o, const char *host, const char *port,
+    int passive, struct addrinfo **res, char **cause)
+{
+	struct addrinfo	 hints;
+	int		 error;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = o->family;
+	hints.ai_socktype = o->socktype;
+	hints.ai_protocol = o->socktype == SOCK_DGRAM ? IPPROTO_UDP :
+	    IPPROTO_TCP;
+	if (o->numeric)
+		hints.ai_flags |= AI_NUMERICHOST;
+	if (passive)
+		hints.ai_flags |= AI_PASSIVE;
+	if ((error = getaddrinfo(host, port, &hints, res)) != 0) {
+		if (host != NULL && port != NULL)
+			net_cause(cause, "getaddrinfo for host \"%s\" port "
+			    "%s: %s", host, port, gai_strerror(error));
+		else
+			net_cause(cause, "getaddrinfo: %s",
+			    gai_strerror(error));
+		errno = EADDRNOTAVAIL;
+		return (-1);
+	}
+	return (0);
+}
+
+/* Bind fd to the -s address and -p port of the command line. */
+static int
+net_bind_source(const struct options *o, int fd, int af, char **cause)
+{
+	struct options	 so = *o;
+	struct addrinfo	*res;
+	int		 error, on = 1;
+
+	if (o->source == NULL && o->source_port == NULL)
+		return (0);
+	so.family = af;
+	if (net_resolve(&so, o->source, o->source_port, 1, &res, cause) == -1)
+		return (-1);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
+		error = errno;
+		net_cause(cause, "bind failed: %s", strerror(errno));
+		freeaddrinfo(res);
+		errno = error;
+		return (-1);
+	}
+	freeaddrinfo(res);
+	return (0);
+}
+
+/*
+ * Wait up to timeout_ms (or forever with TIME_NONE) for a non-blocking
+ * connect on fd to complete.  Returns 0, or -1 with errno.
+ */
+static int
+net_wait_connect(int fd, long long timeout_ms)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t	 len = sizeof(int);
+	int		 n, error;
+
+	do {
+		n = poll(&pfd, 1, timeout_ms == TIME_NONE ? -1 :
+		    (int)timeout_ms);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return (-1);
+	if (n == 0) {
+		errno = ETIMEDOUT;
+		return (-1);
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
+		return (-1);
+	if (error != 0) {
+		errno = error;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Returns a non-blocking socket connected to host and port, trying each
+ * address in turn; peer is filled with the address that answered.  Each
+ * failed attempt is reported with -v.  Returns -1 with errno and *cause
+ * set (a message for the caller) on failure.
+ */
+int
+net_connect(const struct options *o, const char *host, const char *port,
+    struct net_peer *peer, char **cause)
+{
+	struct addrinfo	*res, *ai;
+	char		 label[NI_MAXHOST * 2 + 4];
+	int		 fd = -1, error = 0;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if (net_resolve(o, host, port, 0, &res, cause) == -1)
+		return (-1);
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol)) == -1) {
+			error = errno;
+			continue;
+		}
+		if (net_bind_source(o, fd, ai->ai_family, cause) == -1) {
+			error = errno;
+			close(fd);
+			fd = -1;
+			break;
+		}
+		if (net_set_options(o, fd, ai->ai_family) == -1) {
+			error = errno;
+			net_cause(cause, "setsockopt: %s", strerror(errno));
+			close(fd);
+			fd = -1;
+			break;
+		}
+		if (net_set_nonblock(fd, 1) == -1 ||
+		    (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
+		    (errno != EINPROGRESS ||
+		    net_wait_connect(fd, o->timeout_ms) == -1))) {
+			error = errno;
+			net_host_label(host, ai->ai_addr, ai->ai_addrlen,
+			    label, sizeof(label));
+			log_verbose(1, "connect to %s port %s (%s) failed: %s",
+			    label, port, proto_name(o), strerror(errno));
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		memcpy(&peer->ss, ai->ai_addr, ai->ai_addrlen);
+		peer->len = ai->ai_addrlen;
+		break;
+	}
+	freeaddrinfo(res);
+	if (fd == -1)
+		errno = error;
+	return (fd);
+}
+
+/* Report a successful connection as netcat does with -v. */
+void
+net_report_connect(const struct options *o, const char *host,
+    const char *port, const struct net_peer *peer)
+{
+	char	 label[NI_MAXHOST * 2 + 4];
+
+	if (o->verbose < 1)
+		return;
+	net_host_label(host, (const struct sockaddr *)&peer->ss, peer->len,
+	    label, sizeof(label));
+	log_info("Connection to %s %s port [%s/%s] succeeded!", label, port,
+	    proto_name(o), o->numeric ? "*" :
+	    net_service(port, o->socktype == SOCK_DGRAM));
+}
+
+/*
+ * Returns a socket bound to host (NULL for any) and port, listening if it
+ * is a stream socket.  The first address that can be bound wins, as with
+ * netcat.  Returns -1 with errno and *cause set on failure.
+ */
+int
+net_listen(const struct options *o, const char *host, const char *port,
+    char **cause)
+{
+	struct addrinfo	*res, *ai;
+	int		 fd = -1, error = 0, on = 1;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if (net_resolve(o, host, port, 1, &res, cause) == -1)
+		return (-1);
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol)) == -1) {
+			error = errno;
+			continue;
+		}
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on)) == -1 ||
+		    net_set_options(o, fd, ai->ai_family) == -1) {
+			error = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+			error = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		if (ai->ai_socktype == SOCK_STREAM && listen(fd, 128) == -1) {
+			error = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		break;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		net_cause(cause, "%s", strerror(error));
+		errno = error;
+		return (-1);
+	}
+	if (net_set_nonblock(fd, 1) == -1) {
+		error = errno;
+		close(fd);
+		errno = error;
+		return (-1);
+	}
+	return (fd);
+}
+
+/* Report the bound address of a listening socket, as netcat does. */
+void
+net_report_listen(const struct options *o, int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	char			 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (o->verbose < 1)
+		return;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return;
+	net_format((struct sockaddr *)&ss, len, o->numeric, host, sizeof(host),
+	    port, sizeof(port));
+	log_info("%s on %s %s", o->socktype == SOCK_DGRAM ? "Bound" :
+	    "Listening", host, port);
+}
+
+/*
+ * Accept a connection on the non-blocking listening socket fd.  Returns the
+ * new non-blocking socket, or -1 with errno (EAGAIN when none is waiting).
+ */
+int
+net_accept(int fd, struct net_peer *peer)
+{
+	int	 s;
+
+	peer->len = sizeof(peer->ss);
+	s = accept4(fd, (struct sockaddr *)&peer->ss, &peer->len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	return (s);
+}
+
+/* Report an accepted connection as netcat does with -v. */
+void
+net_report_accept(const struct options *o, const struct net_peer *peer)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (o->verbose < 1)
+		return;
+	net_format((const struct sockaddr *)&peer->ss, peer->len, o->numeric,
+	    host, sizeof(host), port, sizeof(port));
+	log_info("Connection received on %s %s", host, port);
+}

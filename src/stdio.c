@@ -1,0 +1,110 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* The stdio endpoints: standard input and output as the pump sees them. */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <paths.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "sockcat.h"
+
+static int	stdio_flags[2] = { -1, -1 };
+static int	stdin_ended;
+
+/* Put the flags of stdin and stdout back as they were. */
+void
+stdio_restore(void)
+{
+	int	 fd;
+
+	for (fd = 0; fd < 2; fd++) {
+		if (stdio_flags[fd] != -1)
+			fcntl(fd, F_SETFL, stdio_flags[fd]);
+	}
+}
+
+/*
+ * Make sure 0, 1 and 2 are open, so that no socket takes their number, and
+ * make stdin and stdout non-blocking where they are pipes or sockets: a
+ * blocking write to a full pipe would stall every other direction.  Ttys
+ * and files are left alone; a write to them does not wait for a reader.
+ */
+void
+stdio_init(void)
+{
+	struct stat	 st;
+	int		 fd, null;
+
+	for (fd = 0; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		if ((null = open(_PATH_DEVNULL, O_RDWR)) == -1)
+			fatal("%s", _PATH_DEVNULL);
+		if (null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+	for (fd = 0; fd < 2; fd++) {
+		if (fstat(fd, &st) == -1 ||
+		    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+			continue;
+		if ((stdio_flags[fd] = fcntl(fd, F_GETFL)) == -1)
+			continue;
+		if (fcntl(fd, F_SETFL, stdio_flags[fd] | O_NONBLOCK) == -1)
+			stdio_flags[fd] = -1;
+	}
+	atexit(stdio_restore);
+}
+
+/*
+ * Add stdin as an endpoint of s (NULL with -d).  Once stdin has ended it
+ * stays ended for later sessions (-k): their channel starts drained.
+ */
+struct endpoint *
+stdio_in(struct session *s, int no_stdin)
+{
+	if (no_stdin)
+		return (NULL);
+	return (session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
+	    EP_NOCLOSE));
+}
+
+/* Add stdout as an endpoint of s; ending it closes stdout. */
+struct endpoint *
+stdio_out(struct session *s)
+{
+	return (session_endpoint(s, "stdout", -1, STDOUT_FILENO,
+	    EP_SHUT_CLOSE, EP_NOCLOSE));
+}
+
+/* Has stdin reached end-of-file in an earlier session? */
+int
+stdio_in_ended(void)
+{
+	return (stdin_ended);
+}
+
+void
+stdio_set_in_ended(void)
+{
+	stdin_ended = 1;
+}
