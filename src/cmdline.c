@@ -71,11 +71,13 @@ static const struct option long_options[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
+/* netcat's usage text, letter for letter: scripts and users know it. */
 static const char usage_text[] =
-"usage: %s [-46bCDdhklNnrvz] [-I length] [-i interval] [-M ttl]\n"
-"\t  [-m minttl] [-O length] [-p source_port] [-q seconds]\n"
-"\t  [-s sourceaddr] [-T keyword] [-w timeout] [--half-close]\n"
-"\t  [--quit-after time] [destination] [port ...]\n";
+"usage: %s [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n"
+"\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n"
+"\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n"
+"\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n"
+"\t  [destination] [port]\n";
 
 static const char help_text[] =
 "\n"
@@ -138,7 +140,10 @@ usage(int full)
 	exit(1);
 }
 
-/* A number option within [lo, hi], with netcat's "what errstr: arg". */
+/*
+ * A number option within [lo, hi].  The message is netcat's: "what errstr:
+ * arg", or "what is errstr" for the options where it says so.
+ */
 static int
 number(const char *what, const char *arg, long long lo, long long hi)
 {
@@ -146,9 +151,11 @@ number(const char *what, const char *arg, long long lo, long long hi)
 	long long	 n;
 
 	n = strtonum(arg, lo, hi, &errstr);
-	if (errstr != NULL)
-		fatalx("%s %s: %s", what, errstr, arg);
-	return ((int)n);
+	if (errstr == NULL)
+		return ((int)n);
+	if (strcmp(what, "ttl") == 0 || strcmp(what, "minttl") == 0)
+		fatalx("%s is %s", what, errstr);
+	fatalx("%s %s: %s", what, errstr, arg);
 }
 
 /* A time option: "what invalid: arg" as netcat says for anything bad. */

@@ -52,7 +52,7 @@ port_number(const char *s, int udp, char *err, size_t errlen)
 	n = strtonum(s, 0, PORT_MAX, &errstr);
 	if (errstr == NULL)
 		return ((int)n);
-	if (errno != EINVAL) {
+	if (strcmp(errstr, "invalid") != 0) {
 		snprintf(err, errlen, "port number %s: %s", errstr, s);
 		return (-1);
 	}

@@ -1,0 +1,128 @@
+#!/bin/bash
+# Compatibility: the same command lines run by nc.openbsd and by sockcat
+# must print the same messages (program name aside) and exit the same way.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+NC=${NC_OPENBSD:-/bin/nc.openbsd}
+[ -x "$NC" ] || { echo "nc.openbsd not installed: skipping"; exit 77; }
+
+# The program's name, wherever it stands, becomes PROG.
+normalise() {
+	sed -e "s|^$(basename "$1"): |PROG: |" -e 's|^nc: |PROG: |' \
+	    -e 's|^usage: [a-z.]* |usage: PROG |'
+}
+
+# Run one program; stderr with its name replaced by PROG, port numbers in
+# $PORT replaced by PORT.
+run_one() {
+	_prog=$1
+	shift
+	t 5 "$_prog" "$@" </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	_st=$?
+	normalise "$_prog" <"$SC_TMP/e" >"$SC_TMP/e2"
+	printf 'status=%s\nstdout=%s\nstderr=%s\n' "$_st" "$(cat "$SC_TMP/o")" \
+	    "$(cat "$SC_TMP/e2")"
+}
+
+# compare args...: identical status, stdout and stderr.
+compare() {
+	_want=$(run_one "$NC" "$@")
+	_got=$(run_one "$SC" "$@")
+	assertEquals "sockcat $*" "$_want" "$_got"
+}
+
+test_usage_and_errors() {
+	compare
+	compare localhost
+	compare localhost 99999
+	compare localhost 0-99999
+	compare localhost nosuchservice
+	compare -l
+	compare -k localhost 1
+	compare -z -l 1
+	compare -l 1 2 3
+	compare -w abc localhost 1
+	compare -q abc localhost 1
+	compare -T foo localhost 1
+	compare -M 256 localhost 1
+	compare -M x localhost 1
+	compare -m 300 localhost 1
+	compare -I 0 localhost 1
+	compare -O x localhost 1
+	compare -i x localhost 1
+	compare -n no-such-host 80
+	compare -46 -n no-such-host 80
+}
+
+# A port that nobody listens on.
+closed_port() {
+	server closed -l 127.0.0.1 0 || fail "no server"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	CLOSED=$PORT
+}
+
+test_connect_refused() {
+	closed_port
+	compare -v 127.0.0.1 "$CLOSED"
+	compare -v localhost "$CLOSED"
+	compare 127.0.0.1 "$CLOSED"
+	compare -zv 127.0.0.1 "$CLOSED"
+	compare -zvn 127.0.0.1 "$CLOSED"
+}
+
+test_scan_open_port() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	compare -zv 127.0.0.1 "$PORT"
+	compare -zv localhost "$PORT"
+	compare -zvn 127.0.0.1 "$PORT"
+	compare -z 127.0.0.1 "$PORT"
+	compare -zv 127.0.0.1 "$((PORT - 1))-$((PORT + 1))"
+}
+
+# The first stderr line of a listener, with the port replaced.
+listen_line() {
+	timeout 5 "$@" 2>"$SC_TMP/l.err" </dev/null >/dev/null &
+	_pid=$!
+	wait_for "$SC_TMP/l.err" '^Listening on' 5
+	kill "$_pid" 2>/dev/null
+	wait "$_pid" 2>/dev/null
+	sed -e 's/ [0-9][0-9]*$/ PORT/' "$SC_TMP/l.err"
+}
+
+test_listening_lines() {
+	for args in "-lv 127.0.0.1 0" "-lvn 127.0.0.1 0" "-lv 0" "-lv ::1 0" \
+	    "-lv -6 0" "-lv -p 0" "-lvn -s 127.0.0.1 -p 0"; do
+		# shellcheck disable=SC2086
+		want=$(listen_line "$NC" $args)
+		# shellcheck disable=SC2086
+		got=$(listen_line "$SC" $args)
+		assertEquals "$args" "$want" "$got"
+	done
+}
+
+# The messages of a whole exchange: listener and client of one program.
+exchange() {
+	_prog=$1
+	shift
+	timeout 5 "$_prog" "$@" -l 127.0.0.1 0 2>"$SC_TMP/x.err" \
+	    >"$SC_TMP/x.out" </dev/null &
+	_pid=$!
+	wait_for "$SC_TMP/x.err" '^Listening on' 5
+	_port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/x.err")
+	echo data | t 5 "$_prog" "$@" -N localhost "$_port" 2>"$SC_TMP/c.err"
+	echo "client=$?"
+	wait "$_pid"
+	echo "server=$?"
+	cat "$SC_TMP/x.err" "$SC_TMP/c.err" | normalise "$_prog" |
+	    sed -e "s/$_port/PORT/" -e 's/ [0-9][0-9]*$/ N/' 
+	cat "$SC_TMP/x.out"
+}
+
+test_exchange() {
+	assertEquals "-v" "$(exchange "$NC" -v)" "$(exchange "$SC" -v)"
+	assertEquals "-vn" "$(exchange "$NC" -vn)" "$(exchange "$SC" -vn)"
+	assertEquals "quiet" "$(exchange "$NC")" "$(exchange "$SC")"
+}
+
+sc_run_shunit2

@@ -1,0 +1,256 @@
+#!/bin/bash
+# TCP connect and listen: data both ways, -v reports, -k, scans, IPv6,
+# half-close, the timers (-w, -q), -C, -d, source address and port, and a
+# large byte-exact transfer.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+test_client_to_server() {
+	printf 'hello\n' >"$SC_TMP/c.in"
+	server srv -l 127.0.0.1 0 || fail "no server"
+	t 5 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/c.in" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "hello"
+}
+
+test_server_to_client() {
+	printf 'from server\n' >"$SC_TMP/srv.in"
+	server srv -N -l 127.0.0.1 0 || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	assertFileEquals "$SC_TMP/c.out" "from server"
+	wait_exit "$SERVER_PID" 5
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+test_verbose_messages() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	assertEquals "Listening on localhost $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
+	t 5 "$SC" -v -N localhost "$PORT" </dev/null 2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	assertEquals "Connection to localhost (127.0.0.1) $PORT port [tcp/*] succeeded!" \
+	    "$(cat "$SC_TMP/c.err")"
+	wait_exit "$SERVER_PID" 5
+	assertTrue "connection received" \
+	    "grep -Eq '^Connection received on localhost [0-9]+$' '$SC_TMP/srv.err'"
+}
+
+test_verbose_numeric() {
+	server srv -n -l 127.0.0.1 0 || fail "no server"
+	assertEquals "Listening on 127.0.0.1 $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
+	t 5 "$SC" -vn -N 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
+	assertEquals "Connection to 127.0.0.1 $PORT port [tcp/*] succeeded!" \
+	    "$(cat "$SC_TMP/c.err")"
+	wait_exit "$SERVER_PID" 5
+	assertTrue "grep -Eq '^Connection received on 127.0.0.1 [0-9]+$' '$SC_TMP/srv.err'"
+}
+
+test_connection_refused() {
+	# Find a closed port: bind one, let it go.
+	server srv -l 127.0.0.1 0 || fail "no server"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	t 5 "$SC" -v 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: connect to 127.0.0.1 port $PORT (tcp) failed: Connection refused" \
+	    "$(cat "$SC_TMP/c.err")"
+	t 5 "$SC" 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
+	assertEquals "quiet without -v" 1 $?
+	assertEquals "" "$(cat "$SC_TMP/c.err")"
+}
+
+test_keep_open_serves_clients_in_turn() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	for i in 1 2 3; do
+		echo "client $i" | t 5 "$SC" -N 127.0.0.1 "$PORT"
+		assertEquals "client $i" 0 $?
+		wait_for "$SC_TMP/srv.out" "^client $i\$" 5
+	done
+	assertEquals "$(printf 'client 1\nclient 2\nclient 3')" \
+	    "$(cat "$SC_TMP/srv.out")"
+	assertEquals 3 "$(grep -c '^Connection received on' "$SC_TMP/srv.err")"
+	assertTrue "still listening" "kill -0 $SERVER_PID"
+}
+
+test_listen_forms() {
+	for form in "-l -p 0" "-l -s 127.0.0.1 -p 0" "-l 127.0.0.1 0" "-l 0"; do
+		# shellcheck disable=SC2086
+		server srv $form || fail "$form did not listen"
+		echo "$form" | t 5 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVER_PID" 5
+		assertEquals "$form" "$form" "$(cat "$SC_TMP/srv.out")"
+	done
+}
+
+test_options_after_operands() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	echo late | t 5 "$SC" 127.0.0.1 "$PORT" -N
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "late"
+}
+
+test_ipv6_loopback() {
+	server srv -6 -l ::1 0 || fail "no IPv6 server"
+	assertEquals "Listening on ::1 $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
+	echo six | t 5 "$SC" -6 -N ::1 "$PORT"
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "six"
+	t 5 "$SC" -6 -n 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/err"
+	assertEquals "-6 refuses an IPv4 address" 1 $?
+}
+
+test_scan() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	open=$PORT
+	t 5 "$SC" -zv 127.0.0.1 "$open" 2>"$SC_TMP/scan.err"
+	assertEquals "open port" 0 $?
+	assertEquals "Connection to 127.0.0.1 $open port [tcp/*] succeeded!" \
+	    "$(cat "$SC_TMP/scan.err")"
+	# A range around it: one succeeds, and the exit status says so.
+	lo=$((open - 1)) hi=$((open + 1))
+	t 10 "$SC" -zvn 127.0.0.1 "$lo-$hi" 2>"$SC_TMP/scan.err"
+	assertEquals "range" 0 $?
+	assertEquals 1 "$(grep -c succeeded "$SC_TMP/scan.err")"
+	assertContains "$(cat "$SC_TMP/scan.err")" "Connection to 127.0.0.1 $open port"
+	# A reversed range is the same range.
+	t 10 "$SC" -zn 127.0.0.1 "$hi-$lo"
+	assertEquals "reversed range" 0 $?
+}
+
+test_scan_nothing_open() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	t 5 "$SC" -z 127.0.0.1 "$PORT" 2>"$SC_TMP/scan.err"
+	assertEquals 1 $?
+	assertEquals "" "$(cat "$SC_TMP/scan.err")"
+}
+
+test_scan_randomized() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	t 10 "$SC" -zvr -n 127.0.0.1 "$PORT" "$PORT" 2>"$SC_TMP/scan.err"
+	assertEquals 0 $?
+	assertEquals 2 "$(grep -c succeeded "$SC_TMP/scan.err")"
+}
+
+test_scan_service_name() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	# Service names resolve; the report names the service of the port.
+	t 5 "$SC" -zv 127.0.0.1 http 2>"$SC_TMP/scan.err"
+	assertContains "$(cat "$SC_TMP/scan.err")" "port 80 (tcp)"
+}
+
+test_crlf() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	printf 'a\nb\r\nc' | t 5 "$SC" -C -N 127.0.0.1 "$PORT"
+	wait_exit "$SERVER_PID" 5
+	assertEquals "$(printf 'a\r\nb\r\nc' | od -c)" "$(od -c <"$SC_TMP/srv.out")"
+}
+
+test_no_stdin() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	# With -d the client reads nothing: the server gets nothing.
+	echo "must not be sent" | t 5 "$SC" -d -N 127.0.0.1 "$PORT"
+	wait_exit "$SERVER_PID" 5
+	assertEquals 0 "$WAIT_STATUS"
+	assertEquals "" "$(cat "$SC_TMP/srv.out")"
+}
+
+test_source_port() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	src=$(( 20000 + $$ % 20000 ))
+	echo x | t 5 "$SC" -N -p "$src" -s 127.0.0.1 127.0.0.1 "$PORT"
+	wait_exit "$SERVER_PID" 5
+	assertEquals "Connection received on localhost $src" \
+	    "$(sed -n 2p "$SC_TMP/srv.err")"
+}
+
+test_idle_timeout() {
+	server srv -w 1 -l 127.0.0.1 0 || fail "no server"
+	# An idle client: its stdin stays open but never sends.
+	bg sh -c "sleep 6 | timeout 8 '$SC' 127.0.0.1 $PORT"
+	wait_exit "$SERVER_PID" 4
+	assertEquals "server ends after 1s idle" 0 "$WAIT_STATUS"
+}
+
+test_quit_zero_ends_at_stdin_eof() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	echo bye | t 5 "$SC" -q 0 127.0.0.1 "$PORT"
+	assertEquals "-q 0 exits at once although the server stays" 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "bye"
+}
+
+test_quit_after_delay() {
+	SERVER_STDIN=/dev/zero
+	server srv -l 127.0.0.1 0 || fail "no server"
+	SERVER_STDIN=
+	# The server keeps sending; -q 1 ends the client 1s after its EOF.
+	start=$(date +%s)
+	t 6 "$SC" -q 1 127.0.0.1 "$PORT" </dev/null >/dev/null
+	assertEquals 0 $?
+	assertTrue "ended in time" "[ $(( $(date +%s) - start )) -le 3 ]"
+}
+
+test_without_quit_client_waits_for_server() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	bg sh -c "timeout 8 '$SC' 127.0.0.1 $PORT </dev/null; echo \$? >'$SC_TMP/rc'"
+	client=$BG_PID
+	wait_for "$SC_TMP/srv.err" "^Connection received" 5
+	# stdin is at EOF, yet the connection stays until the server ends.
+	assertTrue "client ended early" "still_running $client 1"
+	kill "$SERVER_PID"
+	wait_exit "$client" 5
+	assertEquals 0 "$(cat "$SC_TMP/rc")"
+}
+
+test_halfclose_client_sends_then_reads_reply() {
+	printf 'reply\n' >"$SC_TMP/srv.in"
+	server srv --half-close -l 127.0.0.1 0 || fail "no server"
+	echo question | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c.out" "reply"
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "question"
+}
+
+test_stdout_closed_when_peer_finishes() {
+	printf 'data\n' >"$SC_TMP/srv.in"
+	server srv -N --half-close -l 127.0.0.1 0 || fail "no server"
+	# The client's stdin stays open; its stdout must still see EOF when
+	# the server has sent everything.  Only sockcat holds the FIFO open.
+	mkfifo "$SC_TMP/fifo"
+	bg sh -c "cat '$SC_TMP/fifo' >'$SC_TMP/c.out'; echo eof >'$SC_TMP/flag'"
+	bg timeout 8 sh -c "sleep 6 | exec '$SC' 127.0.0.1 $PORT >'$SC_TMP/fifo'"
+	assertTrue "stdout got EOF" "wait_for '$SC_TMP/flag' eof 4"
+	assertFileEquals "$SC_TMP/c.out" "data"
+}
+
+test_listener_ends_when_client_finishes() {
+	# "sockcat -l > file" must end with its client, stdin still open.
+	bg bash -c "timeout 8 '$SC' -v -l 127.0.0.1 0 < <(sleep 6) \
+	    >'$SC_TMP/l.out' 2>'$SC_TMP/l.err'; echo \$? >'$SC_TMP/rc'"
+	wait_for "$SC_TMP/l.err" "^Listening on" 5 || fail "no listener"
+	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/l.err")
+	echo payload | t 5 "$SC" -N 127.0.0.1 "$port"
+	assertTrue "listener ended" "wait_for '$SC_TMP/rc' . 4"
+	assertEquals 0 "$(cat "$SC_TMP/rc")"
+	assertFileEquals "$SC_TMP/l.out" "payload"
+}
+
+test_100mib_byte_exact() {
+	head -c $((100 * 1024 * 1024)) /dev/urandom >"$SC_TMP/big"
+	SERVER_TIMEOUT=60 server srv -l 127.0.0.1 0 || fail "no server"
+	t 60 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/big"
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 30
+	assertEquals 0 "$WAIT_STATUS"
+	assertTrue "identical" "cmp -s '$SC_TMP/big' '$SC_TMP/srv.out'"
+	rm -f "$SC_TMP/big" "$SC_TMP/srv.out"
+}
+
+sc_run_shunit2
