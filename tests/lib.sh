@@ -56,12 +56,22 @@ t() {
 	timeout -k 2 "$_t" "$@"
 }
 
+# Milliseconds since the epoch; deadline SECS (fractions allowed): the
+# time SECS from now, in milliseconds.
+now_ms() {
+	_r=${EPOCHREALTIME/[.,]/}
+	echo $(( _r / 1000 ))
+}
+deadline() {
+	echo $(( $(now_ms) + $(awk "BEGIN { print int(${1} * 1000) }") ))
+}
+
 # Wait until file $1 matches the extended regex $2, for up to $3 seconds
 # (default 5).  Returns 1 on time-out.
 wait_for() {
-	_deadline=$(( $(date +%s) + ${3:-5} ))
+	_deadline=$(deadline "${3:-5}")
 	while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
-		if [ "$(date +%s)" -ge "$_deadline" ]; then
+		if [ "$(now_ms)" -ge "$_deadline" ]; then
 			return 1
 		fi
 		sleep 0.02
@@ -72,9 +82,9 @@ wait_for() {
 # Wait for background process $1 to exit within $2 seconds (default 5);
 # sets WAIT_STATUS.  Returns 1 (and kills it) if it did not.
 wait_exit() {
-	_deadline=$(( $(date +%s) + ${2:-5} ))
+	_deadline=$(deadline "${2:-5}")
 	while kill -0 "$1" 2>/dev/null; do
-		if [ "$(date +%s)" -ge "$_deadline" ]; then
+		if [ "$(now_ms)" -ge "$_deadline" ]; then
 			kill -9 "$1" 2>/dev/null
 			wait "$1" 2>/dev/null
 			WAIT_STATUS=timeout
@@ -90,8 +100,8 @@ wait_exit() {
 # Is process $1 still running $2 seconds from now?  For asserting that
 # something does not end early; it never kills.
 still_running() {
-	_deadline=$(( $(date +%s) + $2 ))
-	while [ "$(date +%s)" -lt "$_deadline" ]; do
+	_deadline=$(deadline "$2")
+	while [ "$(now_ms)" -lt "$_deadline" ]; do
 		kill -0 "$1" 2>/dev/null || return 1
 		sleep 0.05
 	done
