@@ -144,7 +144,7 @@ usage(int full)
  * A number option within [lo, hi].  The message is netcat's: "what errstr:
  * arg", or "what is errstr" for the options where it says so.
  */
-static int
+static long long
 number(const char *what, const char *arg, long long lo, long long hi)
 {
 	const char	*errstr;
@@ -152,24 +152,32 @@ number(const char *what, const char *arg, long long lo, long long hi)
 
 	n = strtonum(arg, lo, hi, &errstr);
 	if (errstr == NULL)
-		return ((int)n);
+		return (n);
 	if (strcmp(what, "ttl") == 0 || strcmp(what, "minttl") == 0)
 		fatalx("%s is %s", what, errstr);
 	fatalx("%s %s: %s", what, errstr, arg);
 }
 
-/* A time option: "what invalid: arg" as netcat says for anything bad. */
+/*
+ * A time option within [min_s, max_s] seconds, in milliseconds; netcat's
+ * "what errstr: arg" for anything bad.
+ */
 static long long
-time_value(const char *what, const char *arg, long long max_ms)
+time_value(const char *what, const char *arg, long long min_s,
+    long long max_s)
 {
+	const char	*errstr;
 	long long	 ms;
 
-	if (parse_time(arg, max_ms, &ms) == -1)
-		fatalx("%s invalid: %s", what, arg);
+	if (parse_time(arg, min_s, max_s, &ms, &errstr) == -1)
+		fatalx("%s %s: %s", what, errstr, arg);
 	return (ms);
 }
 
-/* Port operands: each one a port, a service or a range. */
+/*
+ * Port operands: each one a port, a service or a range.  Listening takes
+ * exactly one port, and 0 there asks the kernel to pick one.
+ */
 static void
 add_ports(struct options *o, char *const *argv, int argc)
 {
@@ -177,10 +185,13 @@ add_ports(struct options *o, char *const *argv, int argc)
 	int	 i;
 
 	for (i = 0; i < argc; i++) {
-		if (parse_ports(argv[i], o->socktype == SOCK_DGRAM, &o->ports,
-		    &o->nports, err, sizeof(err)) == -1)
+		if (parse_ports(argv[i], o->socktype == SOCK_DGRAM,
+		    o->listen ? 0 : 1, &o->ports, &o->nports, err,
+		    sizeof(err)) == -1)
 			fatalx("%s", err);
 	}
+	if (o->listen && o->nports > 1)
+		fatalx("cannot listen on more than one port: %s", argv[0]);
 }
 
 /*
@@ -228,7 +239,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			    65536 * 1024);
 			break;
 		case 'i':
-			o->interval = number("interval", optarg, 0, INT_MAX);
+			o->interval = number("interval", optarg, 0,
+			    UINT_MAX);
 			break;
 		case 'k':
 			o->keep = 1;
@@ -256,14 +268,14 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->source_port = optarg;
 			break;
 		case 'q':
-			/* A negative value means "never", as in Debian's nc. */
-			if (optarg[0] == '-' && optarg[1] != '\0' &&
-			    strspn(optarg + 1, "0123456789") ==
-			    strlen(optarg + 1))
+			/*
+			 * Debian's meaning: a negative value is "never"; any
+			 * other also shuts the socket down at stdin EOF.
+			 */
+			o->quit_ms = time_value("quit timer", optarg, INT_MIN,
+			    INT_MAX);
+			if (o->quit_ms < 0)
 				o->quit_ms = TIME_NONE;
-			else
-				o->quit_ms = time_value("quit timer", optarg,
-				    (long long)INT_MAX * 1000);
 			break;
 		case 'r':
 			o->randomize = 1;
@@ -279,8 +291,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->verbose++;
 			break;
 		case 'w':
-			o->timeout_ms = time_value("timeout", optarg,
-			    (long long)INT_MAX);
+			o->timeout_ms = time_value("timeout", optarg, 0,
+			    INT_MAX / 1000);
 			break;
 		case 'z':
 			o->zero = 1;
@@ -289,8 +301,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->half_close = 1;
 			break;
 		case OPT_QUIT_AFTER:
-			o->deadline_ms = time_value("quit timer", optarg,
-			    (long long)INT_MAX * 1000);
+			o->deadline_ms = time_value("quit timer", optarg, 0,
+			    INT_MAX);
 			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -302,37 +314,37 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	/* Operands, in the forms netcat accepts. */
-	if (o->listen) {
-		if (argc == 0 && o->source_port != NULL) {
-			o->host = o->source;
-			add_ports(o, (char *const *)&o->source_port, 1);
-		} else if (argc == 0)
+	/*
+	 * Operands, in the forms netcat accepts: "-l -p port [-s addr]",
+	 * "-l port", "-l addr port", "host port [port ...]".  Listening with
+	 * both an address operand and -s or -p is ambiguous: usage.
+	 */
+	if (argc == 0 && o->listen) {
+		if (o->source_port == NULL)
 			fatalx("missing port number");
-		else if (argc == 1 && o->source_port == NULL) {
-			o->host = o->source;
-			add_ports(o, argv, 1);
-		} else if (argc == 2 && o->source_port == NULL) {
-			o->host = argv[0];
-			add_ports(o, argv + 1, 1);
-		} else
-			usage(0);
+		o->host = o->source;
+		add_ports(o, (char *const *)&o->source_port, 1);
 		o->source = o->source_port = NULL;
-	} else {
-		if (argc == 1)
+	} else if (argc == 1 && o->source_port == NULL && o->source == NULL) {
+		if (!o->listen)
 			fatalx("missing port number");
-		if (argc < 2)
+		add_ports(o, argv, 1);
+	} else if (argc >= 2) {
+		if (o->listen && (o->source_port != NULL ||
+		    o->source != NULL || argc > 2))
 			usage(0);
 		o->host = argv[0];
 		add_ports(o, argv + 1, argc - 1);
-	}
+	} else
+		usage(0);
 
 	/* Conflicts, checked once, in netcat's order. */
-	if (o->keep && !o->listen)
-		fatalx("must use -l with -k");
 	if (o->zero && o->listen)
 		fatalx("cannot use -z and -l");
-	if (o->listen && o->nports > 1)
-		fatalx("cannot listen on more than one port");
+	if (o->keep && !o->listen)
+		fatalx("must use -l with -k");
+	/* A quit timer also tells the peer about stdin's end (Debian). */
+	if (o->quit_ms != TIME_NONE)
+		o->shut_net = 1;
 	log_init(o->verbose);
 }

@@ -179,8 +179,11 @@ net_resolve(const struct options *o, const char *host, const char *port,
 		hints.ai_flags |= AI_NUMERICHOST;
 	if (passive)
 		hints.ai_flags |= AI_PASSIVE;
+	/* Listening on no address in particular means IPv4, as with nc. */
+	if (passive && host == NULL && hints.ai_family == AF_UNSPEC)
+		hints.ai_family = AF_INET;
 	if ((error = getaddrinfo(host, port, &hints, res)) != 0) {
-		if (host != NULL && port != NULL)
+		if (!passive)
 			net_cause(cause, "getaddrinfo for host \"%s\" port "
 			    "%s: %s", host, port, gai_strerror(error));
 		else
@@ -218,8 +221,11 @@ net_bind_source(const struct options *o, int fd, int af, char **cause)
 }
 
 /*
- * Wait up to timeout_ms (or forever with TIME_NONE) for a non-blocking
- * connect on fd to complete.  Returns 0, or -1 with errno.
+ * Wait up to timeout_ms (forever with TIME_NONE or 0, as -w 0 means no
+ * connect timeout to nc) for a non-blocking connect on fd to complete.
+ * Set-up happens before the pump runs, so this one wait is synchronous.
+ * Returns 0, -1 with errno, or -2 with errno ETIMEDOUT when the time ran
+ * out.
  */
 static int
 net_wait_connect(int fd, long long timeout_ms)
@@ -228,15 +234,16 @@ net_wait_connect(int fd, long long timeout_ms)
 	socklen_t	 len = sizeof(int);
 	int		 n, error;
 
+	if (timeout_ms <= 0)
+		timeout_ms = -1;
 	do {
-		n = poll(&pfd, 1, timeout_ms == TIME_NONE ? -1 :
-		    (int)timeout_ms);
+		n = poll(&pfd, 1, (int)timeout_ms);
 	} while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return (-1);
 	if (n == 0) {
 		errno = ETIMEDOUT;
-		return (-1);
+		return (-2);
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
 		return (-1);
@@ -259,7 +266,7 @@ net_connect(const struct options *o, const char *host, const char *port,
 {
 	struct addrinfo	*res, *ai;
 	char		 label[NI_MAXHOST * 2 + 4];
-	int		 fd = -1, error = 0;
+	int		 fd = -1, error = 0, waited = 0;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -287,12 +294,19 @@ net_connect(const struct options *o, const char *host, const char *port,
 		if (net_set_nonblock(fd, 1) == -1 ||
 		    (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
 		    (errno != EINPROGRESS ||
-		    net_wait_connect(fd, o->timeout_ms) == -1))) {
+		    (waited = net_wait_connect(fd, o->timeout_ms)) < 0))) {
 			error = errno;
 			net_host_label(host, ai->ai_addr, ai->ai_addrlen,
 			    label, sizeof(label));
-			log_verbose(1, "connect to %s port %s (%s) failed: %s",
-			    label, port, proto_name(o), strerror(errno));
+			/* nc's words for a time-out, errno and all. */
+			if (waited == -2)
+				log_verbose(1, "connect to %s port %s (%s) "
+				    "timed out: %s", label, port,
+				    proto_name(o), strerror(EINPROGRESS));
+			else
+				log_verbose(1, "connect to %s port %s (%s) "
+				    "failed: %s", label, port, proto_name(o),
+				    strerror(errno));
 			close(fd);
 			fd = -1;
 			continue;

@@ -38,67 +38,62 @@
 #define PORT_MAX	65535
 
 /*
- * Convert a port number or service name to a number.  Returns -1 with
- * *errstr set to the message netcat gives: "port number too large: 99999",
+ * Convert a port number to an int within [min, 65535].  Returns -1 with
+ * netcat's message in err: "port number too large: 99999",
  * "port number invalid: name".
  */
 static int
-port_number(const char *s, int udp, char *err, size_t errlen)
+port_number(const char *s, int min, char *err, size_t errlen)
 {
-	struct servent	*sv;
 	const char	*errstr;
 	long long	 n;
 
-	n = strtonum(s, 0, PORT_MAX, &errstr);
-	if (errstr == NULL)
-		return ((int)n);
-	if (strcmp(errstr, "invalid") != 0) {
+	n = strtonum(s, min, PORT_MAX, &errstr);
+	if (errstr != NULL) {
 		snprintf(err, errlen, "port number %s: %s", errstr, s);
 		return (-1);
 	}
-	if ((sv = getservbyname(s, udp ? "udp" : "tcp")) != NULL)
-		return (ntohs(sv->s_port));
-	snprintf(err, errlen, "port number invalid: %s", s);
-	return (-1);
+	return ((int)n);
 }
 
 /*
- * Expand one port argument, a number, a service name or an inclusive
- * range "lo-hi", and append the ports as decimal strings to *list.
- * Returns 0, or -1 with a message in err.
+ * Expand one port argument and append the ports, as decimal strings, to
+ * *list.  As netcat does: a service name first, then an inclusive range
+ * "lo-hi" if it starts with a digit (hi is checked first, a reversed range
+ * is the same range), then a single number.  min is the smallest port
+ * allowed: 1 to connect, 0 to listen on a port the kernel picks.  Returns
+ * 0, or -1 with a message in err.
  */
 int
-parse_ports(const char *arg, int udp, char ***list, size_t *n, char *err,
-    size_t errlen)
+parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
+    char *err, size_t errlen)
 {
+	struct servent	*sv;
 	char		*copy, *dash, **l;
 	int		 lo, hi, port;
 	size_t		 count;
 
-	if ((copy = strdup(arg)) == NULL) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return (-1);
-	}
-	/* A service name may hold a dash; only numbers make a range. */
-	dash = strchr(copy, '-');
-	if (dash != NULL && dash != copy && getservbyname(copy,
-	    udp ? "udp" : "tcp") == NULL) {
-		*dash++ = '\0';
-		if ((lo = port_number(copy, udp, err, errlen)) == -1 ||
-		    (hi = port_number(dash, udp, err, errlen)) == -1) {
-			free(copy);
+	if ((sv = getservbyname(arg, udp ? "udp" : "tcp")) != NULL)
+		lo = hi = ntohs(sv->s_port);
+	else if (isdigit((unsigned char)arg[0]) && strchr(arg, '-') != NULL) {
+		if ((copy = strdup(arg)) == NULL) {
+			snprintf(err, errlen, "%s", strerror(errno));
 			return (-1);
 		}
+		dash = strchr(copy, '-');
+		*dash++ = '\0';
+		hi = port_number(dash, min, err, errlen);
+		lo = hi == -1 ? -1 : port_number(copy, min, err, errlen);
+		free(copy);
+		if (lo == -1 || hi == -1)
+			return (-1);
 		if (lo > hi) {
 			port = lo;
 			lo = hi;
 			hi = port;
 		}
-	} else if ((lo = hi = port_number(copy, udp, err, errlen)) == -1) {
-		free(copy);
+	} else if ((lo = hi = port_number(arg, min, err, errlen)) == -1)
 		return (-1);
-	}
-	free(copy);
 
 	count = (size_t)(hi - lo + 1);
 	if ((l = reallocarray(*list, *n + count, sizeof(*l))) == NULL) {
@@ -127,19 +122,30 @@ free_ports(char **list, size_t n)
 }
 
 /*
- * Parse a time: a number of seconds as netcat takes it, or a number with a
- * unit suffix "ms", "s", "m" or "h".  Fractions are allowed with a unit
- * ("1.5s").  The result, in milliseconds, must lie within [0, max_ms].
- * Returns -1 on anything else.
+ * Parse a time: a whole number of seconds as netcat takes it, or a number
+ * with a unit suffix "ms", "s", "m" or "h" ("1.5s" too).  The result, in
+ * milliseconds, must lie within [min_s, max_s] seconds.  Returns -1 with
+ * *errstr set to "invalid", "too small" or "too large", as strtonum(3)
+ * says it for the plain numbers netcat takes.
  */
 int
-parse_time(const char *s, long long max_ms, long long *ms)
+parse_time(const char *s, long long min_s, long long max_s, long long *ms,
+    const char **errstr)
 {
 	char		*end;
-	double		 v, mult = 1000.0;
+	double		 v, mult;
+	long long	 n;
 
-	if (*s == '\0' || isspace((unsigned char)*s) || *s == '-' ||
-	    *s == '+')
+	n = strtonum(s, min_s, max_s, errstr);
+	if (*errstr == NULL) {
+		*ms = n * 1000;
+		return (0);
+	}
+	if (strcmp(*errstr, "invalid") != 0)
+		return (-1);
+
+	*errstr = "invalid";
+	if (!isdigit((unsigned char)*s) && *s != '.')
 		return (-1);
 	errno = 0;
 	v = strtod(s, &end);
@@ -153,15 +159,19 @@ parse_time(const char *s, long long max_ms, long long *ms)
 		mult = 60 * 1000.0;
 	else if (strcmp(end, "h") == 0)
 		mult = 3600 * 1000.0;
-	else if (*end != '\0')
-		return (-1);
-	/* Plain numbers are whole seconds, as netcat reads them. */
-	if (*end == '\0' && strspn(s, "0123456789") != strlen(s))
+	else
 		return (-1);
 	v *= mult;
-	if (!(v >= 0) || v > (double)max_ms)
+	if (v < (double)min_s * 1000) {
+		*errstr = "too small";
 		return (-1);
+	}
+	if (v > (double)max_s * 1000) {
+		*errstr = "too large";
+		return (-1);
+	}
 	*ms = (long long)(v + 0.5);
+	*errstr = NULL;
 	return (0);
 }
 
@@ -179,23 +189,24 @@ static const struct {
 	{ "cs4", 0x80 }, { "cs5", 0xa0 }, { "cs6", 0xc0 }, { "cs7", 0xe0 },
 	{ "ef", 0xb8 },
 	{ "inetcontrol", 0xc0 },
+	{ "lowcost", 0x02 },
 	{ "lowdelay", 0x10 },
 	{ "netcontrol", 0xe0 },
 	{ "reliability", 0x04 },
 	{ "throughput", 0x08 },
-	{ "va", 0xb0 },
 };
 
 /*
- * Parse a -T value: a keyword or a number from 0 to 255 (decimal or 0x
- * hexadecimal).  Returns -1 if it is neither.
+ * Parse a -T value: a keyword, a 0x hexadecimal number, or a decimal
+ * number, from 0 to 255.  Returns -1 if it is none of them.
  */
 int
 parse_tos(const char *s, int *tos)
 {
+	const char	*errstr;
 	size_t		 i;
 	char		*end;
-	unsigned long	 v;
+	long		 v;
 
 	for (i = 0; i < sizeof(tos_names) / sizeof(tos_names[0]); i++) {
 		if (strcmp(s, tos_names[i].name) == 0) {
@@ -203,12 +214,16 @@ parse_tos(const char *s, int *tos)
 			return (0);
 		}
 	}
-	if (!isdigit((unsigned char)*s))
-		return (-1);
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno != 0 || *end != '\0' || v > 255)
-		return (-1);
+	if (s[0] == '0' && s[1] == 'x') {
+		errno = 0;
+		v = strtol(s, &end, 16);
+		if (errno != 0 || *end != '\0' || v < 0 || v > 255)
+			return (-1);
+	} else {
+		v = strtonum(s, 0, 255, &errstr);
+		if (errstr != NULL)
+			return (-1);
+	}
 	*tos = (int)v;
 	return (0);
 }

@@ -38,9 +38,9 @@ struct plain {
 	struct session	*s;
 	struct channel	*tx;		/* stdin -> network */
 	struct channel	*rx;		/* network -> stdout */
-	struct ev_timer	 quit;		/* -q after stdin EOF */
-	struct ev_timer	 deadline;	/* --quit-after after stdin EOF */
-	int		 quitting;	/* the timers above were started */
+	struct ev_timer	 quit;		/* -q: the delay before exiting */
+	struct ev_timer	 deadline;	/* --quit-after, from stdin EOF */
+	int		 stopping;	/* no more connections: exit */
 	int		 lfd;		/* listening socket, -1 when none */
 	struct ev_timer	 backoff;
 	int		 status;	/* exit status */
@@ -52,40 +52,57 @@ static void	plain_accept_cb(int, int, void *);
  * The end of a session, in netcat's terms.  It is over when both
  * directions have finished; or, for a listener, when the client has
  * finished sending and nothing of ours is waiting (so "sockcat -l > file"
- * ends with its client); or when the -q timer says so.
+ * ends with its client).  A listener with a quit timer (-q) also stops
+ * reading once stdin is done, and takes no more clients.
  */
 static int
 plain_check(struct session *s)
 {
 	struct plain	*p = s->arg;
+	struct options	*o = p->o;
 	struct channel	*tx = p->tx, *rx = p->rx;
 	int		 tx_ended = tx == NULL || channel_ended(tx);
 
 	if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL)
 		stdio_set_in_ended();
+	if (tx_ended && o->deadline_ms != TIME_NONE &&
+	    !ev_timer_armed(&p->deadline))
+		ev_timer_arm(&p->deadline, o->deadline_ms);
 	if (tx_ended && channel_ended(rx))
 		return (1);
-	if (p->o->listen && !p->o->half_close && channel_ended(rx) &&
-	    (tx == NULL || tx->buf.len == 0))
+	if (o->half_close)
+		return (0);
+	if (o->listen && channel_ended(rx) && (tx == NULL || tx->buf.len == 0))
 		return (1);
-	if (tx_ended && !p->quitting && !p->o->half_close) {
-		p->quitting = 1;
-		if (p->o->quit_ms == 0 || p->o->deadline_ms == 0)
-			return (1);
-		if (p->o->quit_ms != TIME_NONE)
-			ev_timer_arm(&p->quit, p->o->quit_ms);
-		if (p->o->deadline_ms != TIME_NONE)
-			ev_timer_arm(&p->deadline, p->o->deadline_ms);
+	if (o->listen && o->quit_ms != TIME_NONE && tx_ended &&
+	    rx->buf.len == 0) {
+		p->stopping = 1;
+		return (1);
 	}
 	return (0);
 }
 
+/* The -q delay is over, or there was none: exit. */
 static void
 plain_quit_cb(void *arg)
 {
+	(void)arg;
+	ev_break();
+}
+
+/* --quit-after: stdin ended that long ago; stop, whatever the peer does. */
+static void
+plain_deadline_cb(void *arg)
+{
 	struct plain	*p = arg;
 
-	session_finish(p->s);
+	p->stopping = 1;
+	ev_timer_disarm(&p->quit);
+	p->o->quit_ms = TIME_NONE;
+	if (p->s != NULL)
+		session_finish(p->s);
+	else
+		ev_break();
 }
 
 /* Say what was lost, if anything was; returns the exit status. */
@@ -107,20 +124,32 @@ plain_report(struct plain *p)
 	return (status);
 }
 
+/*
+ * A session is over: serve the next client with -k, or exit, after the -q
+ * delay if there is one (the connection is closed meanwhile, as with nc).
+ */
 static void
 plain_finished(struct session *s)
 {
 	struct plain	*p = s->arg;
 
-	ev_timer_disarm(&p->quit);
-	ev_timer_disarm(&p->deadline);
 	if (plain_report(p) != 0)
 		p->status = 1;
 	session_free(s);
 	p->s = NULL;
 	p->tx = p->rx = NULL;
-	if (p->lfd != -1 && p->o->keep)
+	if (p->lfd != -1 && p->o->keep && !p->stopping) {
 		ev_set(p->lfd, EV_READ, plain_accept_cb, p);
+		return;
+	}
+	ev_timer_disarm(&p->deadline);
+	if (p->lfd != -1) {
+		ev_del(p->lfd);
+		close(p->lfd);
+		p->lfd = -1;
+	}
+	if (p->o->quit_ms > 0)
+		ev_timer_arm(&p->quit, p->o->quit_ms);
 	else
 		ev_break();
 }
@@ -137,7 +166,6 @@ plain_start(struct plain *p, int fd)
 	if ((s = session_new(plain_check, plain_finished, p)) == NULL)
 		return (-1);
 	p->s = s;
-	p->quitting = 0;
 	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
 	out = stdio_out(s);
 	in = stdio_in(s, o->no_stdin);
@@ -178,7 +206,7 @@ plain_init(struct plain *p, struct options *o)
 	p->o = o;
 	p->lfd = -1;
 	ev_timer_init(&p->quit, plain_quit_cb, p);
-	ev_timer_init(&p->deadline, plain_quit_cb, p);
+	ev_timer_init(&p->deadline, plain_deadline_cb, p);
 }
 
 /*
@@ -206,10 +234,12 @@ plain_connect(struct options *o)
 		net_report_connect(o, o->host, o->ports[i], &peer);
 		if (plain_start(&p, fd) == -1)
 			fatal("session");
-		if (p.s != NULL && ev_loop() == -1)
+		if (ev_loop() == -1)
 			fatal("poll");
 		if (p.status != 0)
 			failed = 1;
+		if (p.stopping)
+			break;
 	}
 	return (!connected || failed);
 }

@@ -60,7 +60,7 @@ struct options {
 	int		 ttl;		/* -M, -1 when unset */
 	int		 minttl;	/* -m, -1 when unset */
 	int		 tos;		/* -T, -1 when unset */
-	int		 interval;	/* -i, seconds between lines/ports */
+	long long	 interval;	/* -i, seconds between lines/ports */
 	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
@@ -88,10 +88,11 @@ __dead void	 fatalx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 
 /* parse.c */
-int		 parse_ports(const char *, int, char ***, size_t *, char *,
-		    size_t);
+int		 parse_ports(const char *, int, int, char ***, size_t *,
+		    char *, size_t);
 void		 free_ports(char **, size_t);
-int		 parse_time(const char *, long long, long long *);
+int		 parse_time(const char *, long long, long long, long long *,
+		    const char **);
 int		 parse_tos(const char *, int *);
 
 /* net.c */

@@ -54,6 +54,46 @@ test_usage_and_errors() {
 	compare -46 -n no-such-host 80
 }
 
+test_port_forms() {
+	compare localhost 0
+	compare localhost 65536
+	compare localhost 0-3
+	compare localhost 40350-0
+	compare localhost 0-99999
+	compare localhost 3-abc
+	compare localhost 5-6-7
+	compare localhost abc-1
+	compare localhost 40161-
+	compare localhost 0x10
+	compare localhost 1 nosuchservice
+}
+
+test_operand_forms() {
+	compare -p 1 localhost
+	compare -s 127.0.0.1 localhost
+	compare -l -s 127.0.0.1 5000
+	compare -l -p 5000 localhost 5000
+	compare -l -s 127.0.0.1
+	compare -kz 1
+	compare -k -z -l 1
+	compare -l 127.0.0.1 1 2
+}
+
+test_value_ranges() {
+	compare -w 2147484 localhost 1
+	compare -w -1 localhost 1
+	compare -q 99999999999 localhost 1
+	compare -i 4294967296 localhost 1
+	compare -i -1 localhost 1
+	compare -I 1073741825 localhost 1
+	compare -m -1 localhost 1
+	for tos in AF11 256 0x100 -1 1e; do
+		compare -T "$tos" localhost 1
+	done
+	compare -n -4 ::1 80
+	compare -n -6 127.0.0.1 80
+}
+
 # A port that nobody listens on.
 closed_port() {
 	server closed -l 127.0.0.1 0 || fail "no server"

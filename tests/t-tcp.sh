@@ -185,15 +185,40 @@ test_quit_zero_ends_at_stdin_eof() {
 	assertFileEquals "$SC_TMP/srv.out" "bye"
 }
 
-test_quit_after_delay() {
+test_quit_implies_shutdown_then_delay() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	# -q sends EOF (as -N does); the server then ends, and the client
+	# quits 1s after that.
+	start=$(now_ms)
+	echo bye | t 6 "$SC" -q 1 127.0.0.1 "$PORT"
+	assertEquals 0 $?
+	took=$(( $(now_ms) - start ))
+	assertTrue "waited the delay ($took ms)" "[ $took -ge 900 ]"
+	assertTrue "not much more ($took ms)" "[ $took -lt 4000 ]"
+	wait_exit "$SERVER_PID" 5
+	assertEquals 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "bye"
+}
+
+test_quit_after_is_a_hard_deadline() {
 	SERVER_STDIN=/dev/zero
 	server srv -l 127.0.0.1 0 || fail "no server"
 	SERVER_STDIN=
-	# The server keeps sending; -q 1 ends the client 1s after its EOF.
-	start=$(date +%s)
-	t 6 "$SC" -q 1 127.0.0.1 "$PORT" </dev/null >/dev/null
+	# The server never stops sending; --quit-after ends the client anyway.
+	start=$(now_ms)
+	t 6 "$SC" --quit-after 500ms 127.0.0.1 "$PORT" </dev/null >/dev/null
 	assertEquals 0 $?
-	assertTrue "ended in time" "[ $(( $(date +%s) - start )) -le 3 ]"
+	took=$(( $(now_ms) - start ))
+	assertTrue "ended in time ($took ms)" "[ $took -lt 3000 ]"
+}
+
+test_listener_quit_zero_ends_at_stdin_eof() {
+	server srv -k -q 0 -l 127.0.0.1 0 || fail "no server"
+	# stdin is empty: once a client is there, the listener is done, and
+	# -q switches -k off.
+	bg sh -c "sleep 5 | exec timeout 6 '$SC' 127.0.0.1 $PORT"
+	wait_exit "$SERVER_PID" 3
+	assertEquals "listener ended" 0 "$WAIT_STATUS"
 }
 
 test_without_quit_client_waits_for_server() {
