@@ -72,10 +72,11 @@ plain_check(struct session *s)
 		return (1);
 	if (o->half_close)
 		return (0);
-	if (o->listen && channel_ended(rx) && (tx == NULL || tx->buf.len == 0))
+	if (o->listen && channel_ended(rx) &&
+	    (tx == NULL || channel_pending(tx) == 0))
 		return (1);
 	if (o->listen && o->quit_ms != TIME_NONE && tx_ended &&
-	    rx->buf.len == 0) {
+	    channel_pending(rx) == 0) {
 		p->stopping = 1;
 		return (1);
 	}

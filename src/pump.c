@@ -95,6 +95,7 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->flags = flags;
 	ch->state = CH_OPEN;
 	ch->bufsize = CHANNEL_BUFSIZE;
+	ch->pipe[0] = ch->pipe[1] = -1;
 	ch->session = s;
 	src->reader = ch;
 	dst->writer = ch;
@@ -114,12 +115,27 @@ ep_dgram(const struct channel *ch)
 	return ((ch->src->flags | ch->dst->flags) & EP_DGRAM);
 }
 
+int
+channel_spliced(const struct channel *ch)
+{
+	return (ch->pipe[0] != -1);
+}
+
+/* Bytes read from the source and not yet written to the destination. */
+size_t
+channel_pending(const struct channel *ch)
+{
+	return (ch->buf.len + ch->piped);
+}
+
 /* Does ch want its source read now? */
 static int
 channel_wants_read(struct channel *ch)
 {
 	if (ch->state != CH_OPEN || ch->session->over)
 		return (0);
+	if (channel_spliced(ch))
+		return (ch->piped < ch->pipesize);
 	/* A datagram is read and written whole: one at a time. */
 	if (ep_dgram(ch))
 		return (ch->buf.len == 0);
@@ -130,7 +146,7 @@ static int
 channel_wants_write(const struct channel *ch)
 {
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
-	    !ch->session->over && ch->buf.len > 0);
+	    !ch->session->over && channel_pending(ch) > 0);
 }
 
 /* Register with the event loop what ep is waiting for, and nothing more. */
@@ -208,13 +224,26 @@ ep_shutdown(struct endpoint *ep)
 	}
 }
 
+/* Drop whatever ch holds, in its buffer and in its pipe. */
+static void
+channel_discard(struct channel *ch)
+{
+	ch->buf.len = 0;
+	if (channel_spliced(ch)) {
+		close(ch->pipe[0]);
+		close(ch->pipe[1]);
+		ch->pipe[0] = ch->pipe[1] = -1;
+	}
+	ch->piped = 0;
+}
+
 static void
 channel_fail(struct channel *ch, const char *op, int error)
 {
 	ch->state = CH_FAILED;
 	ch->error = error;
 	ch->error_op = op;
-	ch->buf.len = 0;
+	channel_discard(ch);
 	ch->session->failed = 1;
 }
 
@@ -225,7 +254,7 @@ channel_stop(struct channel *ch)
 	if (channel_ended(ch))
 		return;
 	ch->state = CH_DONE;
-	ch->buf.len = 0;
+	channel_discard(ch);
 	channel_update(ch);
 }
 
@@ -233,7 +262,7 @@ channel_stop(struct channel *ch)
 static void
 channel_settle(struct channel *ch)
 {
-	if (ch->state != CH_DRAINING || ch->buf.len > 0)
+	if (ch->state != CH_DRAINING || channel_pending(ch) > 0)
 		return;
 	ch->state = CH_DONE;
 	if (ch->flags & CH_SHUTDOWN)
@@ -263,13 +292,95 @@ session_touch(struct session *s)
 		s->last_active = ev_now();
 }
 
+/*
+ * Can ch take the fast path?  Only when nothing looks at or rewrites the
+ * bytes and both ends are plain descriptors; the kernel still says no to
+ * some (ttys, for one), and then the channel falls back to copying.
+ */
+static void
+channel_try_splice(struct channel *ch)
+{
+	int	 size;
+
+	if ((ch->flags & CH_COPY) || ch->xform != NULL || ep_dgram(ch) ||
+	    ch->src->ops != NULL || ch->dst->ops != NULL ||
+	    ch->src->rfd == -1 || ch->dst->wfd == -1)
+		return;
+	if (pipe2(ch->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		ch->pipe[0] = ch->pipe[1] = -1;
+		return;
+	}
+	/* A larger pipe means fewer system calls; the default is enough. */
+	fcntl(ch->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
+	if ((size = fcntl(ch->pipe[1], F_GETPIPE_SZ)) <= 0)
+		size = 64 * 1024;
+	ch->pipesize = (size_t)size;
+}
+
+/*
+ * Leave the fast path (an end that cannot splice): what is in the pipe
+ * moves to the buffer, which grows to hold it.  Returns -1 with errno.
+ */
+static int
+channel_unsplice(struct channel *ch)
+{
+	size_t	 want = ch->piped > ch->bufsize ? ch->piped : ch->bufsize;
+	ssize_t	 n;
+
+	log_verbose(3, "%s: the kernel cannot splice, copying", ch->name);
+	if (ch->buf.size < want) {
+		buf_free(&ch->buf);
+		if (buf_init(&ch->buf, want) == -1)
+			return (-1);
+	}
+	/* The pipe holds at most want bytes: they fit. */
+	while (ch->piped > 0) {
+		n = read(ch->pipe[0], buf_tail(&ch->buf), ch->piped);
+		if (n <= 0)
+			return (-1);
+		buf_commit(&ch->buf, n);
+		ch->piped -= n;
+	}
+	close(ch->pipe[0]);
+	close(ch->pipe[1]);
+	ch->pipe[0] = ch->pipe[1] = -1;
+	return (0);
+}
+
+/* splice(2) failed this way: the descriptor cannot do it, not an error. */
+static int
+splice_refused(int error)
+{
+	return (error == EINVAL || error == ENOSYS || error == EOPNOTSUPP ||
+	    error == EBADF);
+}
+
 /* Write what ch holds to its destination until done or it would block. */
 static void
 channel_push(struct channel *ch)
 {
 	ssize_t	 n;
 
-	while (channel_wants_write(ch)) {
+	while (channel_spliced(ch) && channel_wants_write(ch)) {
+		n = splice(ch->pipe[0], NULL, ch->dst->wfd, NULL, ch->piped,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			if (splice_refused(errno) &&
+			    channel_unsplice(ch) == 0)
+				break;
+			channel_fail(ch, "write", errno);
+			break;
+		}
+		session_touch(ch->session);
+		ch->bytes += n;
+		ch->piped -= n;
+	}
+
+	while (!channel_spliced(ch) && channel_wants_write(ch)) {
 		n = ep_write(ch->dst, ch->buf.data + ch->buf.off, ch->buf.len);
 		if (n == -1) {
 			if (errno == EINTR)
@@ -291,15 +402,26 @@ channel_push(struct channel *ch)
 static void
 channel_pull(struct channel *ch)
 {
-	size_t	 space;
-	ssize_t	 n;
+	size_t	 space = 0;
+	ssize_t	 n = -1;
 
 	if (!channel_wants_read(ch))
 		return;
-	space = buf_space(&ch->buf);
-	/* A transformation may grow what was read up to twice its size. */
-	n = ep_read(ch->src, buf_tail(&ch->buf),
-	    ch->xform != NULL ? space / 2 : space);
+	if (channel_spliced(ch)) {
+		n = splice(ch->src->rfd, NULL, ch->pipe[1], NULL,
+		    ch->pipesize - ch->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == -1 && splice_refused(errno) &&
+		    channel_unsplice(ch) == -1) {
+			channel_fail(ch, "read", errno);
+			return;
+		}
+	}
+	if (!channel_spliced(ch)) {
+		space = buf_space(&ch->buf);
+		/* A transformation may grow what was read to twice its size. */
+		n = ep_read(ch->src, buf_tail(&ch->buf),
+		    ch->xform != NULL ? space / 2 : space);
+	}
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
@@ -316,6 +438,10 @@ channel_pull(struct channel *ch)
 		return;
 	}
 	session_touch(ch->session);
+	if (channel_spliced(ch)) {
+		ch->piped += n;
+		return;
+	}
 	if (ch->xform != NULL)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);
@@ -360,7 +486,13 @@ session_start(struct session *s)
 	struct endpoint	*ep;
 
 	TAILQ_FOREACH(ch, &s->channels, entry) {
-		if (ch->buf.data == NULL &&
+		if (!channel_spliced(ch) && ch->buf.data == NULL) {
+			channel_try_splice(ch);
+			log_verbose(3, "%s: %s", ch->name, channel_spliced(ch) ?
+			    "splice" : "copy");
+		}
+		/* A spliced channel gets a buffer only if it falls back. */
+		if (!channel_spliced(ch) && ch->buf.data == NULL &&
 		    buf_init(&ch->buf, ch->bufsize) == -1)
 			return (-1);
 		/* A channel may be created already ended (-d). */
@@ -433,6 +565,7 @@ session_free(struct session *s)
 	ev_timer_disarm(&s->idle);
 	while ((ch = TAILQ_FIRST(&s->channels)) != NULL) {
 		TAILQ_REMOVE(&s->channels, ch, entry);
+		channel_discard(ch);
 		buf_free(&ch->buf);
 		free(ch);
 	}

@@ -205,6 +205,10 @@ enum ch_state {
 };
 
 #define CH_SHUTDOWN	0x1	/* End dst's write side when done. */
+#define CH_COPY		0x2	/* Never splice: copy through user space. */
+
+/* Size asked for the kernel pipe that buffers a spliced channel. */
+#define CHANNEL_PIPESIZE	(1024 * 1024)
 
 struct channel {
 	const char		*name;	/* For messages. */
@@ -217,6 +221,15 @@ struct channel {
 	const char		*error_op; /* "read" or "write" */
 	uint64_t		 bytes;	/* Delivered to dst. */
 	size_t			 bufsize;
+
+	/*
+	 * The fast path: with nothing to rewrite, bytes move from src to dst
+	 * through a kernel pipe with splice(2), never through user space.
+	 * pipe[0] is -1 when the channel copies instead.
+	 */
+	int			 pipe[2];
+	size_t			 piped;	/* Bytes in the pipe. */
+	size_t			 pipesize;
 
 	/* Optional: rewrite what was read (-C); returns the new length. */
 	size_t			(*xform)(struct channel *, unsigned char *,
@@ -257,6 +270,8 @@ int		 session_start(struct session *);
 void		 session_finish(struct session *);
 void		 session_set_idle(struct session *, long long);
 int		 channel_ended(const struct channel *);
+size_t		 channel_pending(const struct channel *);
+int		 channel_spliced(const struct channel *);
 void		 channel_stop(struct channel *);
 
 /* crlf.c */

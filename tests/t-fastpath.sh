@@ -1,0 +1,86 @@
+#!/bin/bash
+# The fast path: with nothing to rewrite, channels move bytes with
+# splice(2).  Every kind of stdin and stdout (regular file, pipe, socket)
+# must come out byte-exact at sizes 0, 1, 64 KiB - 1 and 100 MiB, and a
+# transformation (-C) must take the copying path instead.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+make_input() {
+	head -c "$1" /dev/urandom >"$SC_TMP/in"
+}
+
+# transfer KIND: send $SC_TMP/in to a listener; KIND says what the two
+# sides' stdin and stdout are.  Sets the sender's and receiver's stderr.
+transfer() {
+	case $1 in
+	file)
+		SERVER_TIMEOUT=30 server srv -vvv -l 127.0.0.1 0 ||
+		    { fail "no server"; return; }
+		t 30 "$SC" -vvv -N 127.0.0.1 "$PORT" <"$SC_TMP/in" \
+		    2>"$SC_TMP/c.err"
+		wait_exit "$SERVER_PID" 30
+		cp "$SC_TMP/srv.out" "$SC_TMP/got" ;;
+	pipe)
+		timeout 30 sh -c "exec '$SC' -vvv -v -l 127.0.0.1 0 \
+		    2>'$SC_TMP/srv.err' | cat >'$SC_TMP/got'" </dev/null &
+		pid=$!
+		SC_PIDS="$SC_PIDS $pid"
+		wait_for "$SC_TMP/srv.err" "^Listening on" 5 ||
+		    { fail "no server"; return; }
+		port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
+		cat "$SC_TMP/in" | t 30 "$SC" -vvv -N 127.0.0.1 "$port" \
+		    2>"$SC_TMP/c.err"
+		wait_exit "$pid" 30 ;;
+	socket)
+		# socat gives its EXEC child socketpairs as stdin and stdout.
+		SERVER_TIMEOUT=30 server srv -vvv -l 127.0.0.1 0 ||
+		    { fail "no server"; return; }
+		t 30 socat -u "FILE:$SC_TMP/in" \
+		    "EXEC:$SC -vvv -N 127.0.0.1 $PORT" 2>"$SC_TMP/c.err"
+		wait_exit "$SERVER_PID" 30
+		cp "$SC_TMP/srv.out" "$SC_TMP/got" ;;
+	esac
+}
+
+check_sizes() {
+	for size in 0 1 65535 104857600; do
+		make_input $size
+		transfer "$1"
+		assertTrue "$1 $size bytes identical" \
+		    "cmp -s '$SC_TMP/in' '$SC_TMP/got'"
+		assertContains "$1 $size sender spliced" \
+		    "$(cat "$SC_TMP/c.err")" "send: splice"
+		rm -f "$SC_TMP/in" "$SC_TMP/got" "$SC_TMP/srv.out"
+	done
+}
+
+test_regular_file() {
+	check_sizes file
+	# The receiver wrote to a regular file through the pipe too.
+	make_input 100000
+	transfer file
+	assertContains "$(cat "$SC_TMP/srv.err")" "receive: splice"
+}
+
+test_pipe() {
+	check_sizes pipe
+}
+
+test_socket() {
+	command -v socat >/dev/null || { sc_skip "socat not installed"; return; }
+	check_sizes socket
+}
+
+test_crlf_takes_the_copying_path() {
+	printf 'one\ntwo\n' >"$SC_TMP/in"
+	server srv -l 127.0.0.1 0 || fail "no server"
+	t 5 "$SC" -vvv -C -N 127.0.0.1 "$PORT" <"$SC_TMP/in" 2>"$SC_TMP/c.err"
+	wait_exit "$SERVER_PID" 5
+	assertContains "$(cat "$SC_TMP/c.err")" "send: copy"
+	assertEquals "$(printf 'one\r\ntwo\r\n' | od -c)" \
+	    "$(od -c <"$SC_TMP/srv.out")"
+}
+
+
+sc_run_shunit2
