@@ -36,6 +36,7 @@ enum {
 	OPT_VERSION = CHAR_MAX + 1,
 	OPT_HALF_CLOSE,
 	OPT_QUIT_AFTER,
+	OPT_NO_SPLICE,
 };
 
 static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
@@ -67,6 +68,7 @@ static const struct option long_options[] = {
 	{ "zero",		no_argument,		NULL, 'z' },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
+	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -104,6 +106,7 @@ static const char help_text[] =
 "      --quit-after TIME  after stdin EOF, quit at most TIME later\n"
 "      --half-close       each direction ends on its own; exit when both have\n"
 "  -w, --wait TIME        connect timeout and idle timeout\n"
+"      --no-splice        copy data through user space (no splice/sendfile)\n"
 "\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
@@ -303,6 +306,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case OPT_QUIT_AFTER:
 			o->deadline_ms = time_value("quit timer", optarg, 0,
 			    INT_MAX);
+			break;
+		case OPT_NO_SPLICE:
+			o->no_splice = 1;
 			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);

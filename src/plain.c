@@ -163,6 +163,7 @@ plain_start(struct plain *p, int fd)
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close;
+	int		 copy = o->no_splice ? CH_COPY : 0;
 
 	if ((s = session_new(plain_check, plain_finished, p)) == NULL)
 		return (-1);
@@ -177,12 +178,12 @@ plain_start(struct plain *p, int fd)
 	 * client; otherwise stdout is closed when the peer is done.
 	 */
 	if ((p->rx = session_channel(s, "receive", net, out,
-	    o->keep ? 0 : CH_SHUTDOWN)) == NULL)
+	    (o->keep ? 0 : CH_SHUTDOWN) | copy)) == NULL)
 		goto fail;
 	p->tx = NULL;
 	if (in != NULL) {
 		if ((p->tx = session_channel(s, "send", in, net,
-		    shut_tx ? CH_SHUTDOWN : 0)) == NULL)
+		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
 			goto fail;
 		if (o->crlf)
 			p->tx->xform = crlf_xform;

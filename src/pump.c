@@ -26,7 +26,10 @@
  */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,10 +118,11 @@ ep_dgram(const struct channel *ch)
 	return ((ch->src->flags | ch->dst->flags) & EP_DGRAM);
 }
 
+/* Does ch move bytes in the kernel (splice or sendfile)? */
 int
 channel_spliced(const struct channel *ch)
 {
-	return (ch->pipe[0] != -1);
+	return (ch->pipe[0] != -1 || ch->sendfile || ch->direct);
 }
 
 /* Bytes read from the source and not yet written to the destination. */
@@ -134,6 +138,11 @@ channel_wants_read(struct channel *ch)
 {
 	if (ch->state != CH_OPEN || ch->session->over)
 		return (0);
+	/* A regular file is always ready: sendfile reads it when dst is. */
+	if (ch->sendfile)
+		return (0);
+	if (ch->direct)
+		return (!ch->blocked);
 	if (channel_spliced(ch))
 		return (ch->piped < ch->pipesize);
 	/* A datagram is read and written whole: one at a time. */
@@ -145,6 +154,11 @@ channel_wants_read(struct channel *ch)
 static int
 channel_wants_write(const struct channel *ch)
 {
+	if (ch->sendfile)
+		return (ch->state == CH_OPEN && !ch->session->over);
+	if (ch->direct)
+		return (ch->state == CH_OPEN && ch->blocked &&
+		    !ch->session->over);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
 	    !ch->session->over && channel_pending(ch) > 0);
 }
@@ -229,7 +243,8 @@ static void
 channel_discard(struct channel *ch)
 {
 	ch->buf.len = 0;
-	if (channel_spliced(ch)) {
+	ch->sendfile = ch->direct = 0;
+	if (ch->pipe[0] != -1) {
 		close(ch->pipe[0]);
 		close(ch->pipe[1]);
 		ch->pipe[0] = ch->pipe[1] = -1;
@@ -300,12 +315,24 @@ session_touch(struct session *s)
 static void
 channel_try_splice(struct channel *ch)
 {
-	int	 size;
+	struct stat	 st;
+	int		 size;
 
 	if ((ch->flags & CH_COPY) || ch->xform != NULL || ep_dgram(ch) ||
 	    ch->src->ops != NULL || ch->dst->ops != NULL ||
 	    ch->src->rfd == -1 || ch->dst->wfd == -1)
 		return;
+	/* From a regular file, sendfile(2) needs no pipe at all. */
+	if (fstat(ch->src->rfd, &st) == 0 && S_ISREG(st.st_mode)) {
+		ch->sendfile = 1;
+		return;
+	}
+	/* Nor does a pipe at either end: it is the kernel buffer. */
+	if (S_ISFIFO(st.st_mode) || (fstat(ch->dst->wfd, &st) == 0 &&
+	    S_ISFIFO(st.st_mode))) {
+		ch->direct = 1;
+		return;
+	}
 	if (pipe2(ch->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
 		ch->pipe[0] = ch->pipe[1] = -1;
 		return;
@@ -328,6 +355,7 @@ channel_unsplice(struct channel *ch)
 	ssize_t	 n;
 
 	log_verbose(3, "%s: the kernel cannot splice, copying", ch->name);
+	ch->sendfile = ch->direct = 0;
 	if (ch->buf.size < want) {
 		buf_free(&ch->buf);
 		if (buf_init(&ch->buf, want) == -1)
@@ -341,9 +369,11 @@ channel_unsplice(struct channel *ch)
 		buf_commit(&ch->buf, n);
 		ch->piped -= n;
 	}
-	close(ch->pipe[0]);
-	close(ch->pipe[1]);
-	ch->pipe[0] = ch->pipe[1] = -1;
+	if (ch->pipe[0] != -1) {
+		close(ch->pipe[0]);
+		close(ch->pipe[1]);
+		ch->pipe[0] = ch->pipe[1] = -1;
+	}
 	return (0);
 }
 
@@ -355,13 +385,89 @@ splice_refused(int error)
 	    error == EBADF);
 }
 
+/*
+ * Move what the source has straight to the destination (one end is a
+ * pipe).  When splice(2) would block, the source's queue tells which end
+ * is the cause: data waiting means the destination is full.
+ */
+static void
+channel_splice_direct(struct channel *ch)
+{
+	ssize_t	 n;
+	int	 avail, rounds;
+
+	ch->blocked = 0;
+	/* A bounded number of rounds, so that other channels get a turn. */
+	for (rounds = 0; rounds < 16 && ch->state == CH_OPEN; rounds++) {
+		n = splice(ch->src->rfd, NULL, ch->dst->wfd, NULL,
+		    CHANNEL_PIPESIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			session_touch(ch->session);
+			ch->bytes += n;
+			continue;
+		}
+		if (n == 0) {
+			ch->state = CH_DRAINING;
+			if (ch->src->shut == EP_SHUT_SOCKET)
+				shutdown(ch->src->rfd, SHUT_RD);
+			break;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			avail = 0;
+			if (ioctl(ch->src->rfd, FIONREAD, &avail) == 0 &&
+			    avail > 0)
+				ch->blocked = 1;
+			break;
+		}
+		if (splice_refused(errno) && channel_unsplice(ch) == 0)
+			break;
+		channel_fail(ch, errno == EPIPE ? "write" : "read", errno);
+		break;
+	}
+	channel_settle(ch);
+}
+
 /* Write what ch holds to its destination until done or it would block. */
 static void
 channel_push(struct channel *ch)
 {
 	ssize_t	 n;
 
-	while (channel_spliced(ch) && channel_wants_write(ch)) {
+	/* A direct channel holds nothing: it writes when it reads. */
+	if (ch->direct) {
+		if (ch->blocked)
+			channel_splice_direct(ch);
+		return;
+	}
+
+	while (ch->sendfile && channel_wants_write(ch)) {
+		n = sendfile(ch->dst->wfd, ch->src->rfd, NULL,
+		    CHANNEL_SENDFILE_MAX);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			/* Nothing was taken from the file: copy instead. */
+			if (splice_refused(errno) &&
+			    channel_unsplice(ch) == 0) {
+				channel_update(ch);
+				break;
+			}
+			channel_fail(ch, "write", errno);
+			break;
+		}
+		if (n == 0) {
+			ch->state = CH_DRAINING;
+			break;
+		}
+		session_touch(ch->session);
+		ch->bytes += n;
+	}
+
+	while (ch->pipe[0] != -1 && channel_wants_write(ch)) {
 		n = splice(ch->pipe[0], NULL, ch->dst->wfd, NULL, ch->piped,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n == -1) {
@@ -407,7 +513,11 @@ channel_pull(struct channel *ch)
 
 	if (!channel_wants_read(ch))
 		return;
-	if (channel_spliced(ch)) {
+	if (ch->direct) {
+		channel_splice_direct(ch);
+		return;
+	}
+	if (ch->pipe[0] != -1) {
 		n = splice(ch->src->rfd, NULL, ch->pipe[1], NULL,
 		    ch->pipesize - ch->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n == -1 && splice_refused(errno) &&
@@ -438,7 +548,7 @@ channel_pull(struct channel *ch)
 		return;
 	}
 	session_touch(ch->session);
-	if (channel_spliced(ch)) {
+	if (ch->pipe[0] != -1) {
 		ch->piped += n;
 		return;
 	}
@@ -467,7 +577,8 @@ pump_fd_cb(int fd, int events, void *arg)
 	if ((events & EV_READ) && fd == ep->rfd && (ch = ep->reader) != NULL) {
 		channel_pull(ch);
 		/* Deliver at once: latency matters more than batching. */
-		channel_push(ch);
+		if (!ch->direct)
+			channel_push(ch);
 		channel_update(ch);
 	}
 	if ((events & EV_WRITE) && fd == ep->wfd &&
@@ -488,8 +599,9 @@ session_start(struct session *s)
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		if (!channel_spliced(ch) && ch->buf.data == NULL) {
 			channel_try_splice(ch);
-			log_verbose(3, "%s: %s", ch->name, channel_spliced(ch) ?
-			    "splice" : "copy");
+			log_verbose(3, "%s: %s", ch->name, ch->sendfile ?
+			    "sendfile" : channel_spliced(ch) ? "splice" :
+			    "copy");
 		}
 		/* A spliced channel gets a buffer only if it falls back. */
 		if (!channel_spliced(ch) && ch->buf.data == NULL &&

@@ -55,6 +55,7 @@ struct options {
 	int		 so_debug;	/* -D */
 	int		 broadcast;	/* -b */
 	int		 half_close;	/* --half-close */
+	int		 no_splice;	/* --no-splice: always copy */
 	int		 rcvbuf;	/* -I, 0 when unset */
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
@@ -210,6 +211,9 @@ enum ch_state {
 /* Size asked for the kernel pipe that buffers a spliced channel. */
 #define CHANNEL_PIPESIZE	(1024 * 1024)
 
+/* Most bytes one sendfile(2) call is asked to move. */
+#define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
+
 struct channel {
 	const char		*name;	/* For messages. */
 	struct endpoint		*src;
@@ -230,6 +234,11 @@ struct channel {
 	int			 pipe[2];
 	size_t			 piped;	/* Bytes in the pipe. */
 	size_t			 pipesize;
+	int			 sendfile; /* src is a regular file: no
+					      pipe, sendfile(2) to dst */
+	int			 direct; /* src or dst is a pipe: one
+					    splice(2) from src to dst */
+	int			 blocked; /* direct: dst is full */
 
 	/* Optional: rewrite what was read (-C); returns the new length. */
 	size_t			(*xform)(struct channel *, unsigned char *,

@@ -46,6 +46,7 @@ stdio_restore(void)
  * make stdin and stdout non-blocking where they are pipes or sockets: a
  * blocking write to a full pipe would stall every other direction.  Ttys
  * and files are left alone; a write to them does not wait for a reader.
+ * Pipes are also enlarged, as far as the system allows.
  */
 void
 stdio_init(void)
@@ -67,6 +68,9 @@ stdio_init(void)
 		if (fstat(fd, &st) == -1 ||
 		    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
 			continue;
+		/* A larger pipe means fewer wake-ups on both of its ends. */
+		if (S_ISFIFO(st.st_mode))
+			fcntl(fd, F_SETPIPE_SZ, CHANNEL_PIPESIZE);
 		if ((stdio_flags[fd] = fcntl(fd, F_GETFL)) == -1)
 			continue;
 		if (fcntl(fd, F_SETFL, stdio_flags[fd] | O_NONBLOCK) == -1)

@@ -1,0 +1,87 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Connections per second against an echo server on 127.0.0.1:PORT: each
+ * connection sends a line, reads it back whole, and closes (without a
+ * half-close first, which some servers take as the end of everything).  Runs for a
+ * fixed number of connections, or until a time limit, whichever is first;
+ * prints the rate.  Every answer is checked.
+ *
+ *	connrate PORT COUNT SECONDS
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sockaddr_in	 sin;
+	const char		 msg[] = "ping\n";
+	char			 buf[64];
+	double			 start, limit;
+	ssize_t			 n;
+	size_t			 got;
+	int			 i, count, s;
+
+	if (argc != 4)
+		errx(1, "usage: connrate port count seconds");
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(atoi(argv[1]));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	count = atoi(argv[2]);
+	limit = atof(argv[3]);
+
+	start = now();
+	for (i = 0; i < count && now() - start < limit; i++) {
+		if ((s = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+			err(1, "socket");
+		if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+			err(1, "connect");
+		if (write(s, msg, sizeof(msg) - 1) != sizeof(msg) - 1)
+			err(1, "write");
+		for (got = 0; got < sizeof(msg) - 1; got += n) {
+			if ((n = read(s, buf + got, sizeof(buf) - got)) <= 0)
+				break;
+		}
+		if (got != sizeof(msg) - 1 || memcmp(buf, msg, got) != 0)
+			errx(1, "connection %d: wrong echo (%zu bytes)", i, got);
+		close(s);
+	}
+	printf("%.1f\n", i / (now() - start));
+	return (0);
+}
