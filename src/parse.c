@@ -56,6 +56,20 @@ port_number(const char *s, int min, char *err, size_t errlen)
 	return ((int)n);
 }
 
+/* A port as a decimal string, allocated. */
+static char *
+port_string(int port)
+{
+	char	 text[8], *p = text + sizeof(text);
+
+	*--p = '\0';
+	do {
+		*--p = '0' + port % 10;
+		port /= 10;
+	} while (port > 0);
+	return (strdup(p));
+}
+
 /*
  * Expand one port argument and append the ports, as decimal strings, to
  * *list.  As netcat does: a service name first, then an inclusive range
@@ -73,7 +87,12 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 	int		 lo, hi, port;
 	size_t		 count;
 
-	if ((sv = getservbyname(arg, udp ? "udp" : "tcp")) != NULL)
+	/*
+	 * Numbers are never service names: look them up only when needed
+	 * (the services database costs memory a listener keeps).
+	 */
+	if (arg[strspn(arg, "0123456789")] != '\0' &&
+	    (sv = getservbyname(arg, udp ? "udp" : "tcp")) != NULL)
 		lo = hi = ntohs(sv->s_port);
 	else if (isdigit((unsigned char)arg[0]) && strchr(arg, '-') != NULL) {
 		if ((copy = strdup(arg)) == NULL) {
@@ -102,7 +121,7 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 	}
 	*list = l;
 	for (port = lo; port <= hi; port++) {
-		if (asprintf(&l[*n], "%d", port) == -1) {
+		if ((l[*n] = port_string(port)) == NULL) {
 			snprintf(err, errlen, "%s", strerror(errno));
 			return (-1);
 		}
