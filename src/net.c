@@ -67,52 +67,65 @@ proto_name(const struct options *o)
 	return (o->socktype == SOCK_DGRAM ? "udp" : "tcp");
 }
 
+/* Set an int socket option; on failure remember netcat's words for it. */
+static int
+net_setopt(int fd, int level, int name, int value, const char *what,
+    const char **cause)
+{
+	if (setsockopt(fd, level, name, &value, sizeof(value)) == 0)
+		return (0);
+	*cause = what;
+	return (-1);
+}
+
 /*
  * Apply the socket options the command line asked for (-b -D -I -O -M -m
- * -T) to fd of the given address family.  Returns -1 with errno.
+ * -T) to fd of the given address family.  Returns -1 with errno, and
+ * *what set to netcat's description of what failed (NULL where netcat
+ * gives none).
  */
 int
-net_set_options(const struct options *o, int fd, int af)
+net_set_options(const struct options *o, int fd, int af, const char **what)
 {
-	int	 on = 1;
+	int	 v6 = af == AF_INET6;
 
-	if (o->broadcast && setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on,
-	    sizeof(on)) == -1)
+	*what = NULL;
+	if (o->broadcast && net_setopt(fd, SOL_SOCKET, SO_BROADCAST, 1, NULL,
+	    what) == -1)
 		return (-1);
-	if (o->so_debug && setsockopt(fd, SOL_SOCKET, SO_DEBUG, &on,
-	    sizeof(on)) == -1)
+	if (o->so_debug && net_setopt(fd, SOL_SOCKET, SO_DEBUG, 1, NULL,
+	    what) == -1)
 		return (-1);
-	if (o->tos != -1) {
-		if (af == AF_INET && setsockopt(fd, IPPROTO_IP, IP_TOS,
-		    &o->tos, sizeof(o->tos)) == -1)
-			return (-1);
-		if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
-		    IPV6_TCLASS, &o->tos, sizeof(o->tos)) == -1)
-			return (-1);
-	}
-	if (o->rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
-	    &o->rcvbuf, sizeof(o->rcvbuf)) == -1)
+	if (o->tos != -1 && (af == AF_INET || v6) && net_setopt(fd,
+	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS, o->tos,
+	    v6 ? "set IPv6 traffic class" : "set IP ToS", what) == -1)
 		return (-1);
-	if (o->sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF,
-	    &o->sndbuf, sizeof(o->sndbuf)) == -1)
+	if (o->rcvbuf > 0 && net_setopt(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf,
+	    "set TCP receive buffer size", what) == -1)
 		return (-1);
-	if (o->ttl != -1) {
-		if (af == AF_INET && setsockopt(fd, IPPROTO_IP, IP_TTL,
-		    &o->ttl, sizeof(o->ttl)) == -1)
-			return (-1);
-		if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
-		    IPV6_UNICAST_HOPS, &o->ttl, sizeof(o->ttl)) == -1)
-			return (-1);
-	}
-	if (o->minttl != -1) {
-		if (af == AF_INET && setsockopt(fd, IPPROTO_IP, IP_MINTTL,
-		    &o->minttl, sizeof(o->minttl)) == -1)
-			return (-1);
-		if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
-		    IPV6_MINHOPCOUNT, &o->minttl, sizeof(o->minttl)) == -1)
-			return (-1);
-	}
+	if (o->sndbuf > 0 && net_setopt(fd, SOL_SOCKET, SO_SNDBUF, o->sndbuf,
+	    "set TCP send buffer size", what) == -1)
+		return (-1);
+	if (o->ttl != -1 && (af == AF_INET || v6) && net_setopt(fd,
+	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL,
+	    o->ttl, v6 ? "set IPv6 unicast hops" : "set IP TTL", what) == -1)
+		return (-1);
+	if (o->minttl != -1 && (af == AF_INET || v6) && net_setopt(fd,
+	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MINHOPCOUNT : IP_MINTTL,
+	    o->minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
+	    what) == -1)
+		return (-1);
 	return (0);
+}
+
+/* The message for a failed net_set_options(), as netcat words it. */
+static void
+net_setopt_cause(char **cause, const char *what)
+{
+	if (what != NULL)
+		net_cause(cause, "%s: %s", what, strerror(errno));
+	else
+		net_cause(cause, "%s", strerror(errno));
 }
 
 /*
@@ -266,6 +279,7 @@ net_connect(const struct options *o, const char *host, const char *port,
 {
 	struct addrinfo	*res, *ai;
 	char		 label[NI_MAXHOST * 2 + 4];
+	const char	*what;
 	int		 fd = -1, error = 0, waited = 0;
 
 	if (cause != NULL)
@@ -284,9 +298,9 @@ net_connect(const struct options *o, const char *host, const char *port,
 			fd = -1;
 			break;
 		}
-		if (net_set_options(o, fd, ai->ai_family) == -1) {
+		if (net_set_options(o, fd, ai->ai_family, &what) == -1) {
 			error = errno;
-			net_cause(cause, "setsockopt: %s", strerror(errno));
+			net_setopt_cause(cause, what);
 			close(fd);
 			fd = -1;
 			break;
@@ -347,6 +361,7 @@ net_listen(const struct options *o, const char *host, const char *port,
     char **cause)
 {
 	struct addrinfo	*res, *ai;
+	const char	*what;
 	int		 fd = -1, error = 0, on = 1;
 
 	if (cause != NULL)
@@ -359,13 +374,15 @@ net_listen(const struct options *o, const char *host, const char *port,
 			error = errno;
 			continue;
 		}
-		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-		    sizeof(on)) == -1 ||
-		    net_set_options(o, fd, ai->ai_family) == -1) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (net_set_options(o, fd, ai->ai_family, &what) == -1) {
+			/* As netcat: a socket option that fails is fatal. */
 			error = errno;
+			net_setopt_cause(cause, what);
 			close(fd);
-			fd = -1;
-			continue;
+			freeaddrinfo(res);
+			errno = error;
+			return (-1);
 		}
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
 			error = errno;

@@ -106,7 +106,8 @@ int		 net_connect(const struct options *, const char *,
 int		 net_listen(const struct options *, const char *,
 		    const char *, char **);
 int		 net_accept(int, struct net_peer *);
-int		 net_set_options(const struct options *, int, int);
+int		 net_set_options(const struct options *, int, int,
+		    const char **);
 int		 net_set_nonblock(int, int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);

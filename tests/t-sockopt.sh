@@ -1,0 +1,59 @@
+#!/bin/bash
+# Socket options: -b -D -I -O -M -m -T reach setsockopt(2) with netcat's
+# values, for connecting and for listening sockets, IPv4 and IPv6.
+# strace shows the calls.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require strace
+
+# traced ARGS...: run sockcat under strace; the calls land in $SC_TMP/trace.
+traced() {
+	t 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" "$SC" "$@" \
+	    </dev/null >/dev/null 2>"$SC_TMP/err"
+}
+
+has_call() {
+	assertTrue "$1 in: $(cat "$SC_TMP/trace")" \
+	    "grep -q -- '$1' '$SC_TMP/trace'"
+}
+
+test_connect_options_ipv4() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	traced -z -b -D -I 8192 -O 16384 -M 7 -m 3 -T lowdelay 127.0.0.1 "$PORT"
+	assertEquals 0 $?
+	has_call 'SO_BROADCAST, \[1\]'
+	has_call 'SO_DEBUG, \[1\]'
+	has_call 'SO_RCVBUF, \[8192\]'
+	has_call 'SO_SNDBUF, \[16384\]'
+	has_call 'IP_TTL, \[7\]'
+	has_call 'IP_MINTTL, \[3\]'
+	has_call 'IP_TOS, \[16\]'
+}
+
+test_tos_keywords_and_numbers() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	for pair in ef:184 af11:40 cs7:224 throughput:8 reliability:4 \
+	    critical:160 0x20:32 46:46; do
+		traced -z -T "${pair%%:*}" 127.0.0.1 "$PORT"
+		has_call "IP_TOS, \[${pair#*:}\]"
+	done
+}
+
+test_connect_options_ipv6() {
+	server srv -k -6 -l ::1 0 || fail "no server"
+	traced -z -6 -M 9 -T ef ::1 "$PORT"
+	assertEquals 0 $?
+	has_call 'IPV6_UNICAST_HOPS, \[9\]'
+	has_call 'IPV6_TCLASS, \[184\]'
+}
+
+test_listen_options() {
+	bg timeout 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" \
+	    "$SC" -v -l -I 4096 -M 5 127.0.0.1 0 2>"$SC_TMP/l.err" </dev/null
+	wait_for "$SC_TMP/l.err" "^Listening on" 5 || fail "no listener"
+	has_call 'SO_REUSEADDR, \[1\]'
+	has_call 'SO_RCVBUF, \[4096\]'
+	has_call 'IP_TTL, \[5\]'
+}
+
+sc_run_shunit2
