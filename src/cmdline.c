@@ -36,17 +36,21 @@ enum {
 	OPT_VERSION = CHAR_MAX + 1,
 	OPT_HALF_CLOSE,
 	OPT_QUIT_AFTER,
+	OPT_MAX_CONNS,
+	OPT_FIFO,
 };
 
-static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
+static const char short_options[] = "46bCc:Dde:hI:i:klM:m:NnO:p:q:rs:T:vw:z";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
 	{ "ipv6",		no_argument,		NULL, '6' },
 	{ "broadcast",		no_argument,		NULL, 'b' },
 	{ "crlf",		no_argument,		NULL, 'C' },
+	{ "sh-exec",		required_argument,	NULL, 'c' },
 	{ "debug",		no_argument,		NULL, 'D' },
 	{ "no-stdin",		no_argument,		NULL, 'd' },
+	{ "exec",		required_argument,	NULL, 'e' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "interval",		required_argument,	NULL, 'i' },
@@ -65,7 +69,9 @@ static const struct option long_options[] = {
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "zero",		no_argument,		NULL, 'z' },
+	{ "fifo",		required_argument,	NULL, OPT_FIFO },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
+	{ "max-conns",		required_argument,	NULL, OPT_MAX_CONNS },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ NULL,			0,			NULL, 0 }
@@ -105,6 +111,14 @@ static const char help_text[] =
 "      --half-close       each direction ends on its own; exit when both have\n"
 "  -w, --wait TIME        connect timeout and idle timeout\n"
 "\n"
+"Programs and FIFOs:\n"
+"  -e, --exec PROG        run PROG for each connection, its stdin and stdout\n"
+"                         wired to it (split on blanks, no shell, PATH used)\n"
+"  -c, --sh-exec CMD      the same with CMD run by /bin/sh -c\n"
+"      --max-conns N      with -l -k, serve at most N connections at once\n"
+"      --fifo PATH        send what is written to the FIFO PATH (made if\n"
+"                         missing), write what is received to stdout\n"
+"\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
 "  -D, --debug            enable SO_DEBUG\n"
@@ -126,7 +140,8 @@ static const char help_text[] =
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -N host 5000 < file      send a file\n"
-"  %1$s -zv host 20-30           scan ports 20 to 30\n";
+"  %1$s -zv host 20-30           scan ports 20 to 30\n"
+"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n";
 
 void
 usage(int full)
@@ -215,6 +230,13 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'C':
 			o->crlf = 1;
 			break;
+		case 'c':
+		case 'e':
+			if (o->exec != NULL && o->exec_shell != (ch == 'c'))
+				fatalx("cannot use -e and -c");
+			o->exec = optarg;
+			o->exec_shell = ch == 'c';
+			break;
 		case 'D':
 			o->so_debug = 1;
 			break;
@@ -288,6 +310,13 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case OPT_HALF_CLOSE:
 			o->half_close = 1;
 			break;
+		case OPT_FIFO:
+			o->fifo = optarg;
+			break;
+		case OPT_MAX_CONNS:
+			o->max_conns = number("max-conns", optarg, 1,
+			    INT_MAX);
+			break;
 		case OPT_QUIT_AFTER:
 			o->deadline_ms = time_value("quit timer", optarg,
 			    (long long)INT_MAX * 1000);
@@ -334,5 +363,15 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("cannot use -z and -l");
 	if (o->listen && o->nports > 1)
 		fatalx("cannot listen on more than one port");
+	if (o->exec != NULL && o->zero)
+		fatalx("cannot use %s and -z", o->exec_shell ? "-c" : "-e");
+	if (o->exec != NULL && o->fifo != NULL)
+		fatalx("cannot use %s and --fifo", o->exec_shell ? "-c" : "-e");
+	if (o->fifo != NULL && o->zero)
+		fatalx("cannot use --fifo and -z");
+	if (o->fifo != NULL && o->no_stdin)
+		fatalx("cannot use --fifo and -d");
+	if (o->max_conns > 0 && !o->listen)
+		fatalx("must use -l with --max-conns");
 	log_init(o->verbose);
 }
