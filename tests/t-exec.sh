@@ -135,7 +135,7 @@ test_child_has_only_stdio_descriptors() {
 
 test_child_signals() {
 	# SIGPIPE is not ignored and nothing is blocked in the child.
-	server srv -l 127.0.0.1 0 -c 'grep -E "^Sig(Ign|Blk)" /proc/$$/status' ||
+	server srv -l 127.0.0.1 0 -e 'grep -E ^Sig(Ign|Blk) /proc/self/status' ||
 	    fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$SC_TMP/c.out")
