@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -178,6 +179,9 @@ conn_finished(struct session *s)
 	ev_timer_disarm(&c->deadline);
 	if (plain_report(c) != 0)
 		c->p->status = 1;
+	/* An idle connection (-w) does not wait for an idle program. */
+	if (s->timed_out && c->child != NULL && !c->child->exited)
+		kill(c->child->pid, SIGTERM);
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;
@@ -191,6 +195,7 @@ conn_child_exited(struct child *child, void *arg)
 {
 	struct conn	*c = arg;
 
+	(void)child;
 	if (c->s != NULL)
 		session_check(c->s);
 	else

@@ -227,6 +227,17 @@ test_exit_status_is_the_programs() {
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 }
 
+test_idle_timeout_ends_program() {
+	server srv -w 1 -l 127.0.0.1 0 -c 'exec sleep 30' || fail "no server"
+	# An idle client: it sends nothing and waits for the server.
+	bg timeout 8 "$SC" -d 127.0.0.1 "$PORT"
+	client=$BG_PID
+	wait_exit "$SERVER_PID" 4
+	assertEquals "ended after 1s idle, program killed" 143 "$WAIT_STATUS"
+	wait_exit "$client" 5
+	assertEquals "client sees the end" 0 "$WAIT_STATUS"
+}
+
 test_crlf_applies_to_program_output() {
 	server srv -C -l 127.0.0.1 0 -c 'printf "a\nb\n"' || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
