@@ -352,8 +352,8 @@ exec_sigchld(int sig, void *arg)
 		TAILQ_REMOVE(&exec_children, c, entry);
 		c->exited = 1;
 		c->status = status;
-		log_verbose(2, "%s: pid %ld exited with status %d",
-		    c->label, (long)pid, exec_status(c));
+		log_verbose(2, "program pid %ld exited with status %d",
+		    (long)pid, exec_status(c));
 		if (c->released)
 			free(c);
 		else if (c->exited_cb != NULL)
@@ -439,7 +439,6 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	c->pid = pid;
 	c->in = in[1];
 	c->out = out[0];
-	c->label = cmd->path;
 	TAILQ_INSERT_TAIL(&exec_children, c, entry);
 	if (net_set_nonblock(c->in, 1) == -1 ||
 	    net_set_nonblock(c->out, 1) == -1) {
@@ -452,7 +451,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		errno = error;
 		return (NULL);
 	}
-	log_verbose(2, "%s: started pid %ld", c->label, (long)pid);
+	log_verbose(2, "program pid %ld started: %s", (long)pid, cmd->text);
 	return (c);
 
 fail:

@@ -288,7 +288,6 @@ struct exec_conn {
 /* A running program; reaped by the event loop when it exits. */
 struct child {
 	pid_t			 pid;
-	const char		*label;
 	int			 in;	/* Our end of its stdin, until given. */
 	int			 out;	/* Our end of its stdout, until given. */
 	int			 exited;
