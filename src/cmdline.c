@@ -37,17 +37,21 @@ enum {
 	OPT_HALF_CLOSE,
 	OPT_QUIT_AFTER,
 	OPT_NO_SPLICE,
+	OPT_MAX_CONNS,
+	OPT_FIFO,
 };
 
-static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
+static const char short_options[] = "46bCc:Dde:hI:i:klM:m:NnO:p:q:rs:T:vw:z";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
 	{ "ipv6",		no_argument,		NULL, '6' },
 	{ "broadcast",		no_argument,		NULL, 'b' },
 	{ "crlf",		no_argument,		NULL, 'C' },
+	{ "sh-exec",		required_argument,	NULL, 'c' },
 	{ "debug",		no_argument,		NULL, 'D' },
 	{ "no-stdin",		no_argument,		NULL, 'd' },
+	{ "exec",		required_argument,	NULL, 'e' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "interval",		required_argument,	NULL, 'i' },
@@ -66,7 +70,9 @@ static const struct option long_options[] = {
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "zero",		no_argument,		NULL, 'z' },
+	{ "fifo",		required_argument,	NULL, OPT_FIFO },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
+	{ "max-conns",		required_argument,	NULL, OPT_MAX_CONNS },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
@@ -108,6 +114,14 @@ static const char help_text[] =
 "  -w, --wait TIME        connect timeout and idle timeout\n"
 "      --no-splice        copy data through user space (no splice/sendfile)\n"
 "\n"
+"Programs and FIFOs:\n"
+"  -e, --exec PROG        run PROG for each connection, its stdin and stdout\n"
+"                         wired to it (split on blanks, no shell, PATH used)\n"
+"  -c, --sh-exec CMD      the same with CMD run by /bin/sh -c\n"
+"      --max-conns N      with -l -k, serve at most N connections at once\n"
+"      --fifo PATH        send what is written to the FIFO PATH (made if\n"
+"                         missing), write what is received to stdout\n"
+"\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
 "  -D, --debug            enable SO_DEBUG\n"
@@ -129,7 +143,8 @@ static const char help_text[] =
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -N host 5000 < file      send a file\n"
-"  %1$s -zv host 20-30           scan ports 20 to 30\n";
+"  %1$s -zv host 20-30           scan ports 20 to 30\n"
+"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n";
 
 void
 usage(int full)
@@ -229,6 +244,13 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'C':
 			o->crlf = 1;
 			break;
+		case 'c':
+		case 'e':
+			if (o->exec != NULL && o->exec_shell != (ch == 'c'))
+				fatalx("cannot use -e and -c");
+			o->exec = optarg;
+			o->exec_shell = ch == 'c';
+			break;
 		case 'D':
 			o->so_debug = 1;
 			break;
@@ -303,6 +325,13 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case OPT_HALF_CLOSE:
 			o->half_close = 1;
 			break;
+		case OPT_FIFO:
+			o->fifo = optarg;
+			break;
+		case OPT_MAX_CONNS:
+			o->max_conns = number("max-conns", optarg, 1,
+			    INT_MAX);
+			break;
 		case OPT_QUIT_AFTER:
 			o->deadline_ms = time_value("quit timer", optarg, 0,
 			    INT_MAX);
@@ -352,5 +381,15 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	/* A quit timer also tells the peer about stdin's end (Debian). */
 	if (o->quit_ms != TIME_NONE)
 		o->shut_net = 1;
+	if (o->exec != NULL && o->zero)
+		fatalx("cannot use %s and -z", o->exec_shell ? "-c" : "-e");
+	if (o->exec != NULL && o->fifo != NULL)
+		fatalx("cannot use %s and --fifo", o->exec_shell ? "-c" : "-e");
+	if (o->fifo != NULL && o->zero)
+		fatalx("cannot use --fifo and -z");
+	if (o->fifo != NULL && o->no_stdin)
+		fatalx("cannot use --fifo and -d");
+	if (o->max_conns > 0 && !o->listen)
+		fatalx("must use -l with --max-conns");
 	log_init(o->verbose);
 }

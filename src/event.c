@@ -19,10 +19,13 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sockcat.h"
 
@@ -43,6 +46,19 @@ static TAILQ_HEAD(, ev_timer) ev_timers = TAILQ_HEAD_INITIALIZER(ev_timers);
 /* Scratch for the wait call, grown with ev_fds. */
 static struct pollfd	*ev_pfds;
 static unsigned int	*ev_pgen;
+
+/*
+ * Signals are turned into events with a pipe to ourselves: the handler
+ * marks the signal pending and writes a byte, the loop sees the read end
+ * readable and runs the callbacks outside signal context.
+ */
+struct ev_sig {
+	ev_signal_cb	*cb;
+	void		*arg;
+};
+static struct ev_sig		 ev_sigs[NSIG];
+static volatile sig_atomic_t	 ev_sig_pending[NSIG];
+static int			 ev_sig_pipe[2] = { -1, -1 };
 
 /* Milliseconds on the monotonic clock: never jumps with the wall clock. */
 uint64_t
@@ -173,6 +189,78 @@ int
 ev_timer_armed(const struct ev_timer *t)
 {
 	return (t->when != 0);
+}
+
+/* The signal handler: async-signal-safe, errno preserved. */
+static void
+ev_signal_handler(int sig)
+{
+	int	 saved = errno;
+
+	ev_sig_pending[sig] = 1;
+	if (write(ev_sig_pipe[1], "", 1) == -1) {
+		/* A full pipe already holds a wake-up; nothing is lost. */
+	}
+	errno = saved;
+}
+
+/* The read end of the pipe is ready: run the callbacks of what arrived. */
+static void
+ev_signal_dispatch(int fd, int events, void *arg)
+{
+	char	 drain[64];
+	int	 sig;
+
+	(void)events;
+	(void)arg;
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (!ev_sig_pending[sig])
+			continue;
+		ev_sig_pending[sig] = 0;
+		if (ev_sigs[sig].cb != NULL)
+			ev_sigs[sig].cb(sig, ev_sigs[sig].arg);
+	}
+}
+
+/*
+ * Call cb from the loop, not from signal context, each time sig arrives
+ * (several deliveries between two rounds may be reported once).  A NULL
+ * cb restores the default disposition.  While any signal is watched its
+ * pipe counts as a watched descriptor, so ev_loop() does not return for
+ * lack of work: the mode ends it with ev_break().  Returns -1 with errno.
+ */
+int
+ev_signal(int sig, ev_signal_cb *cb, void *arg)
+{
+	struct sigaction	 sa;
+	int			 i;
+
+	if (sig <= 0 || sig >= NSIG) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (ev_sig_pipe[0] == -1) {
+		if (pipe2(ev_sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+			return (-1);
+		if (ev_set(ev_sig_pipe[0], EV_READ, ev_signal_dispatch,
+		    NULL) == -1) {
+			for (i = 0; i < 2; i++) {
+				close(ev_sig_pipe[i]);
+				ev_sig_pipe[i] = -1;
+			}
+			return (-1);
+		}
+	}
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* Restart slow calls: the loop learns of the signal from the pipe. */
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = cb != NULL ? ev_signal_handler : SIG_DFL;
+	ev_sigs[sig].cb = cb;
+	ev_sigs[sig].arg = arg;
+	return (sigaction(sig, &sa, NULL));
 }
 
 /* Ask ev_loop() to return after the current round. */

@@ -27,12 +27,14 @@
 
 /*
  * A fatal signal must not leave stdin or stdout non-blocking for the
- * shell: restore them, then die of the same signal.
+ * shell, nor a FIFO of ours behind: restore them, remove it, then die of
+ * the same signal.
  */
 static void
 main_signal(int sig)
 {
 	stdio_restore();
+	fifo_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -15,15 +15,17 @@
  */
 
 /*
- * Plain mode: stdin and stdout wired to one connection, as netcat does,
- * for the client and for the listener (one connection, or one after
- * another with -k).
+ * Plain mode: one connection wired to stdin and stdout as netcat does (or
+ * to a FIFO, --fifo), or to a program started for it (-e, -c); for the
+ * client and for the listener.  With -k the listener serves stdio clients
+ * one after another, and program clients all at once.
  */
 
 #include <sys/types.h>
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,17 +35,30 @@
 /* A listener that ran out of descriptors retries after this long. */
 #define ACCEPT_BACKOFF_MS	100
 
+struct plain;
+
+/* One connection and what it is wired to. */
+struct conn {
+	struct plain		*p;
+	struct session		*s;	/* NULL once the data has stopped. */
+	struct channel		*tx;	/* local -> network */
+	struct channel		*rx;	/* network -> local */
+	struct child		*child;	/* -e, -c: its program */
+	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
+	TAILQ_ENTRY(conn)	 entry;
+};
+
 struct plain {
-	struct options	*o;
-	struct session	*s;
-	struct channel	*tx;		/* stdin -> network */
-	struct channel	*rx;		/* network -> stdout */
-	struct ev_timer	 quit;		/* -q: the delay before exiting */
-	struct ev_timer	 deadline;	/* --quit-after, from stdin EOF */
-	int		 stopping;	/* no more connections: exit */
-	int		 lfd;		/* listening socket, -1 when none */
-	struct ev_timer	 backoff;
-	int		 status;	/* exit status */
+	struct options		*o;
+	struct exec_cmd		 cmd;	/* -e, -c */
+	int			 exec;	/* cmd is set */
+	TAILQ_HEAD(, conn)	 conns;
+	int			 nconns;
+	int			 lfd;	/* listening socket, -1 when none */
+	struct ev_timer		 backoff;
+	struct ev_timer		 quit;	/* -q: the delay before exiting */
+	int			 stopping; /* no more connections: exit */
+	int			 status; /* exit status */
 };
 
 static void	plain_accept_cb(int, int, void *);
@@ -58,16 +73,17 @@ static void	plain_accept_cb(int, int, void *);
 static int
 plain_check(struct session *s)
 {
-	struct plain	*p = s->arg;
-	struct options	*o = p->o;
-	struct channel	*tx = p->tx, *rx = p->rx;
+	struct conn	*c = s->arg;
+	struct options	*o = c->p->o;
+	struct channel	*tx = c->tx, *rx = c->rx;
 	int		 tx_ended = tx == NULL || channel_ended(tx);
 
-	if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL)
+	if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL &&
+	    o->fifo == NULL)
 		stdio_set_in_ended();
 	if (tx_ended && o->deadline_ms != TIME_NONE &&
-	    !ev_timer_armed(&p->deadline))
-		ev_timer_arm(&p->deadline, o->deadline_ms);
+	    !ev_timer_armed(&c->deadline))
+		ev_timer_arm(&c->deadline, o->deadline_ms);
 	if (tx_ended && channel_ended(rx))
 		return (1);
 	if (o->half_close)
@@ -77,13 +93,29 @@ plain_check(struct session *s)
 		return (1);
 	if (o->listen && o->quit_ms != TIME_NONE && tx_ended &&
 	    channel_pending(rx) == 0) {
-		p->stopping = 1;
+		c->p->stopping = 1;
 		return (1);
 	}
 	return (0);
 }
 
-/* The -q delay is over, or there was none: exit. */
+/*
+ * The end of a session with a program.  Its output must all be delivered
+ * (tx, which shuts the socket down for writing when done); then it is
+ * over once the peer has finished sending too, or once the program has
+ * exited, since nobody would read what the peer still sends.
+ */
+static int
+plain_exec_check(struct session *s)
+{
+	struct conn	*c = s->arg;
+
+	if (!channel_ended(c->tx))
+		return (0);
+	return (channel_ended(c->rx) || c->child->exited);
+}
+
+/* The -q delay is over: exit. */
 static void
 plain_quit_cb(void *arg)
 {
@@ -95,26 +127,28 @@ plain_quit_cb(void *arg)
 static void
 plain_deadline_cb(void *arg)
 {
-	struct plain	*p = arg;
+	struct conn	*c = arg;
 
-	p->stopping = 1;
-	ev_timer_disarm(&p->quit);
-	p->o->quit_ms = TIME_NONE;
-	if (p->s != NULL)
-		session_finish(p->s);
-	else
-		ev_break();
+	c->p->stopping = 1;
+	c->p->o->quit_ms = TIME_NONE;
+	if (c->s != NULL)
+		session_finish(c->s);
 }
 
-/* Say what was lost, if anything was; returns the exit status. */
+/*
+ * Say what was lost, if anything was; returns the exit status.  A program
+ * that stops reading before the peer stops sending is not an error.
+ */
 static int
-plain_report(struct plain *p)
+plain_report(struct conn *c)
 {
 	struct channel	*ch;
 	int		 status = 0;
 
-	TAILQ_FOREACH(ch, &p->s->channels, entry) {
+	TAILQ_FOREACH(ch, &c->s->channels, entry) {
 		if (ch->error_op == NULL)
+			continue;
+		if (c->child != NULL && ch == c->rx && ch->error == EPIPE)
 			continue;
 		log_warnx("%s %s %s: %s", ch->error_op,
 		    strcmp(ch->error_op, "read") == 0 ? "from" : "to",
@@ -126,94 +160,262 @@ plain_report(struct plain *p)
 }
 
 /*
- * A session is over: serve the next client with -k, or exit, after the -q
- * delay if there is one (the connection is closed meanwhile, as with nc).
+ * A connection is over: data stopped and its program, if any, exited.
+ * Without -k a program's exit status becomes sockcat's (when it failed).
+ * Then serve the next client (-k), or exit, after the -q delay if there
+ * is one (the connection is closed meanwhile, as with nc).
  */
 static void
-plain_finished(struct session *s)
+conn_done(struct conn *c)
 {
-	struct plain	*p = s->arg;
+	struct plain	*p = c->p;
+	int		 status;
 
-	if (plain_report(p) != 0)
-		p->status = 1;
-	session_free(s);
-	p->s = NULL;
-	p->tx = p->rx = NULL;
+	if (c->child != NULL) {
+		status = exec_status(c->child);
+		if (status != 0 && !p->o->keep)
+			p->status = status;
+		exec_release(c->child);
+	}
+	ev_timer_disarm(&c->deadline);
+	TAILQ_REMOVE(&p->conns, c, entry);
+	p->nconns--;
+	free(c);
 	if (p->lfd != -1 && p->o->keep && !p->stopping) {
-		ev_set(p->lfd, EV_READ, plain_accept_cb, p);
+		if (!p->exec)
+			ev_set(p->lfd, EV_READ, plain_accept_cb, p);
 		return;
 	}
-	ev_timer_disarm(&p->deadline);
 	if (p->lfd != -1) {
 		ev_del(p->lfd);
 		close(p->lfd);
 		p->lfd = -1;
 	}
+	if (!TAILQ_EMPTY(&p->conns))
+		return;
 	if (p->o->quit_ms > 0)
 		ev_timer_arm(&p->quit, p->o->quit_ms);
 	else
 		ev_break();
 }
 
-/* Wire stdin and stdout to the connected socket fd and start moving. */
-static int
-plain_start(struct plain *p, int fd)
+static void
+conn_finished(struct session *s)
 {
-	struct options	*o = p->o;
+	struct conn	*c = s->arg;
+
+	ev_timer_disarm(&c->deadline);
+	if (plain_report(c) != 0)
+		c->p->status = 1;
+	/* An idle connection (-w) does not wait for an idle program. */
+	if (s->timed_out && c->child != NULL && !c->child->exited)
+		kill(c->child->pid, SIGTERM);
+	session_free(s);
+	c->s = NULL;
+	c->tx = c->rx = NULL;
+	/* Its pipes are closed: a program still running sees end-of-file. */
+	if (c->child == NULL || c->child->exited)
+		conn_done(c);
+}
+
+static void
+conn_child_exited(struct child *child, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)child;
+	if (c->s != NULL)
+		session_check(c->s);
+	else
+		conn_done(c);
+}
+
+static struct conn *
+conn_new(struct plain *p)
+{
+	struct conn	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (NULL);
+	c->p = p;
+	ev_timer_init(&c->deadline, plain_deadline_cb, c);
+	TAILQ_INSERT_TAIL(&p->conns, c, entry);
+	p->nconns++;
+	return (c);
+}
+
+/* Forget a connection that could not be started. */
+static void
+conn_abort(struct conn *c)
+{
+	struct plain	*p = c->p;
+
+	if (c->s != NULL)
+		session_free(c->s);
+	if (c->child != NULL)
+		exec_release(c->child);
+	ev_timer_disarm(&c->deadline);
+	TAILQ_REMOVE(&p->conns, c, entry);
+	p->nconns--;
+	free(c);
+}
+
+/* Wire stdin (or the FIFO) and stdout to the connected socket fd. */
+static int
+conn_start_stdio(struct conn *c, int fd)
+{
+	struct options	*o = c->p->o;
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close;
 	int		 copy = o->no_splice ? CH_COPY : 0;
 
-	if ((s = session_new(plain_check, plain_finished, p)) == NULL)
+	if ((s = session_new(plain_check, conn_finished, c)) == NULL) {
+		close(fd);
 		return (-1);
-	p->s = s;
+	}
+	c->s = s;
 	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
+	if (net == NULL) {
+		close(fd);
+		return (-1);
+	}
 	out = stdio_out(s);
-	in = stdio_in(s, o->no_stdin);
-	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
-		goto fail;
+	in = o->fifo != NULL ? fifo_in(s) : stdio_in(s, o->no_stdin);
+	if (out == NULL || (in == NULL && (!o->no_stdin || o->fifo != NULL)))
+		return (-1);
 	/*
 	 * A listener that keeps serving (-k) keeps stdout for the next
 	 * client; otherwise stdout is closed when the peer is done.
 	 */
-	if ((p->rx = session_channel(s, "receive", net, out,
+	if ((c->rx = session_channel(s, "receive", net, out,
 	    (o->keep ? 0 : CH_SHUTDOWN) | copy)) == NULL)
-		goto fail;
-	p->tx = NULL;
+		return (-1);
 	if (in != NULL) {
-		if ((p->tx = session_channel(s, "send", in, net,
+		if ((c->tx = session_channel(s, "send", in, net,
 		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
-			goto fail;
+			return (-1);
 		if (o->crlf)
-			p->tx->xform = crlf_xform;
-		if (stdio_in_ended())
-			p->tx->state = CH_DRAINING;
+			c->tx->xform = crlf_xform;
+		if (o->fifo == NULL && stdio_in_ended())
+			c->tx->state = CH_DRAINING;
 	} else if (shut_tx)
 		shutdown(fd, SHUT_WR);
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
 	return (session_start(s));
-
-fail:
-	session_free(s);
-	p->s = NULL;
-	return (-1);
-}
-
-static void
-plain_init(struct plain *p, struct options *o)
-{
-	memset(p, 0, sizeof(*p));
-	p->o = o;
-	p->lfd = -1;
-	ev_timer_init(&p->quit, plain_quit_cb, p);
-	ev_timer_init(&p->deadline, plain_deadline_cb, p);
 }
 
 /*
- * Connect to each port in turn and relay stdin and stdout over it, as
- * netcat does.  Returns the exit status: 0 if any connection was made.
+ * Start the program for the connected socket fd and wire it to the
+ * connection: what the peer sends is its stdin, and its stdout is sent,
+ * the socket shut down for writing when it closes.  A program that cannot
+ * be started is reported and the connection closed; returns -1.
+ */
+static int
+conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
+{
+	struct plain	*p = c->p;
+	struct exec_conn ec;
+	struct session	*s;
+	struct endpoint	*prog, *net;
+	char		*cause;
+	int		 copy = p->o->no_splice ? CH_COPY : 0;
+
+	exec_conn_socket(&ec, fd, peer);
+	if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
+		log_warnx("%s", cause != NULL ? cause : strerror(errno));
+		free(cause);
+		close(fd);
+		return (-1);
+	}
+	c->child->exited_cb = conn_child_exited;
+	c->child->arg = c;
+	if ((s = session_new(plain_exec_check, conn_finished, c)) == NULL) {
+		close(fd);
+		goto fail;
+	}
+	c->s = s;
+	if ((net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
+	    0)) == NULL) {
+		close(fd);
+		goto fail;
+	}
+	if ((prog = exec_endpoint(s, c->child)) == NULL ||
+	    (c->rx = session_channel(s, "receive", net, prog,
+	    CH_SHUTDOWN | copy)) == NULL ||
+	    (c->tx = session_channel(s, "send", prog, net,
+	    CH_SHUTDOWN | copy)) == NULL)
+		goto fail;
+	if (p->o->crlf)
+		c->tx->xform = crlf_xform;
+	if (p->o->timeout_ms != TIME_NONE)
+		session_set_idle(s, p->o->timeout_ms);
+	if (session_start(s) == -1)
+		goto fail;
+	return (0);
+
+fail:
+	log_warn("session");
+	return (-1);
+}
+
+/*
+ * Start a connection on the connected socket fd.  Returns 0, or -1 when
+ * it could not be started (fd is closed and the reason reported).
+ */
+static int
+plain_start(struct plain *p, int fd, const struct net_peer *peer)
+{
+	struct conn	*c;
+	int		 rv;
+
+	if ((c = conn_new(p)) == NULL) {
+		log_warn("session");
+		close(fd);
+		return (-1);
+	}
+	if (p->exec)
+		rv = conn_start_exec(c, fd, peer);
+	else if ((rv = conn_start_stdio(c, fd)) == -1)
+		log_warn("session");
+	if (rv == -1)
+		conn_abort(c);
+	return (rv);
+}
+
+/* Set up what every connection needs: the program, or the FIFO. */
+static void
+plain_init(struct plain *p, struct options *o)
+{
+	char	*cause;
+
+	memset(p, 0, sizeof(*p));
+	p->o = o;
+	p->lfd = -1;
+	TAILQ_INIT(&p->conns);
+	ev_timer_init(&p->quit, plain_quit_cb, p);
+	if (o->exec != NULL) {
+		if (exec_cmd_parse(&p->cmd, o->exec, o->exec_shell,
+		    &cause) == -1 || exec_cmd_check(&p->cmd, &cause) == -1)
+			fatalx("%s", cause != NULL ? cause : strerror(errno));
+		p->exec = 1;
+	}
+	if (o->fifo != NULL && fifo_open(o->fifo, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
+static void
+plain_free(struct plain *p)
+{
+	if (p->exec)
+		exec_cmd_free(&p->cmd);
+}
+
+/*
+ * Connect to each port in turn and relay over it, as netcat does.
+ * Returns the exit status: 0 if any connection was made and nothing went
+ * wrong; with a program, its status.
  */
 int
 plain_connect(struct options *o)
@@ -222,7 +424,7 @@ plain_connect(struct options *o)
 	struct net_peer	 peer;
 	char		*cause;
 	size_t		 i;
-	int		 fd, connected = 0, failed = 0;
+	int		 fd, connected = 0;
 
 	plain_init(&p, o);
 	for (i = 0; i < o->nports; i++) {
@@ -234,16 +436,21 @@ plain_connect(struct options *o)
 		}
 		connected = 1;
 		net_report_connect(o, o->host, o->ports[i], &peer);
-		if (plain_start(&p, fd) == -1)
-			fatal("session");
-		if (ev_loop() == -1)
+		if (plain_start(&p, fd, &peer) == -1) {
+			if (!p.exec)
+				exit(1);
+			p.status = 1;
+			continue;
+		}
+		/* A connection may be over already, the loop ended. */
+		if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
+		    ev_loop() == -1)
 			fatal("poll");
-		if (p.status != 0)
-			failed = 1;
 		if (p.stopping)
 			break;
 	}
-	return (!connected || failed);
+	plain_free(&p);
+	return (connected ? p.status : 1);
 }
 
 static void
@@ -278,19 +485,35 @@ plain_accept_cb(int lfd, int events, void *arg)
 		return;
 	}
 	net_report_accept(p->o, &peer);
-	/* One connection at a time: -k takes the next when this one ends. */
-	ev_del(lfd);
+	if (p->o->max_conns > 0 && p->nconns >= p->o->max_conns) {
+		/* Full: this one is turned away, the listener stays. */
+		log_verbose(1, "too many connections (%d): closed",
+		    p->nconns);
+		close(fd);
+		return;
+	}
 	if (!p->o->keep) {
+		ev_del(lfd);
 		close(lfd);
 		p->lfd = -1;
+	} else if (!p->exec) {
+		/* stdio is shared: -k takes the next when this one ends. */
+		ev_del(lfd);
 	}
-	if (plain_start(p, fd) == -1)
-		fatal("session");
+	if (plain_start(p, fd, &peer) == -1) {
+		if (!p->exec)
+			exit(1);
+		if (!p->o->keep) {
+			p->status = 1;
+			ev_break();
+		}
+	}
 }
 
 /*
- * Listen on the address and port of the command line and relay stdin and
- * stdout with the client; with -k, with one client after another.
+ * Listen on the address and port of the command line and relay with the
+ * client; with -k, with one client after another, or with programs for
+ * many clients at once.
  */
 int
 plain_listen(struct options *o)
@@ -306,5 +529,6 @@ plain_listen(struct options *o)
 	ev_set(p.lfd, EV_READ, plain_accept_cb, &p);
 	if (ev_loop() == -1)
 		fatal("poll");
+	plain_free(&p);
 	return (p.status);
 }

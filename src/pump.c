@@ -557,8 +557,12 @@ channel_pull(struct channel *ch)
 	buf_commit(&ch->buf, n);
 }
 
-/* Run the session's policy; finish it if the mode says it is over. */
-static void
+/*
+ * Run the session's policy; finish it if the mode says it is over.  The
+ * pump runs it after every change it makes; a mode calls it when something
+ * outside the pump changed what the policy looks at (a child exited).
+ */
+void
 session_check(struct session *s)
 {
 	if (s->over)

@@ -67,6 +67,10 @@ struct options {
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
 	const char	*source;	/* -s */
 	const char	*source_port;	/* -p */
+	const char	*exec;		/* -e or -c: the program to run */
+	int		 exec_shell;	/* -c: exec is a /bin/sh command */
+	int		 max_conns;	/* --max-conns, 0 for no limit */
+	const char	*fifo;		/* --fifo: send what this FIFO gives */
 	const char	*host;		/* destination, or listen address */
 	char		**ports;	/* expanded port list */
 	size_t		 nports;
@@ -124,6 +128,7 @@ void		 net_report_accept(const struct options *,
 
 typedef void ev_fd_cb(int, int, void *);
 typedef void ev_timer_cb(void *);
+typedef void ev_signal_cb(int, void *);
 
 struct ev_timer {
 	uint64_t		 when;	/* Monotonic ms; 0 when disarmed. */
@@ -139,6 +144,7 @@ void		 ev_timer_init(struct ev_timer *, ev_timer_cb *, void *);
 void		 ev_timer_arm(struct ev_timer *, long long);
 void		 ev_timer_disarm(struct ev_timer *);
 int		 ev_timer_armed(const struct ev_timer *);
+int		 ev_signal(int, ev_signal_cb *, void *);
 int		 ev_loop(void);
 void		 ev_break(void);
 
@@ -278,6 +284,7 @@ struct channel	*session_channel(struct session *, const char *,
 		    struct endpoint *, struct endpoint *, int);
 int		 session_start(struct session *);
 void		 session_finish(struct session *);
+void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);
 int		 channel_ended(const struct channel *);
 size_t		 channel_pending(const struct channel *);
@@ -287,6 +294,52 @@ void		 channel_stop(struct channel *);
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
 		    size_t);
+
+/* exec.c */
+
+/* A program to run for each connection, as -e or -c gave it. */
+struct exec_cmd {
+	const char	 *text;		/* As given, for messages. */
+	const char	 *path;		/* What is executed (PATH lookup). */
+	char		**argv;
+};
+
+/* What a child is told about its connection. */
+struct exec_conn {
+	int		 type;		/* SOCK_STREAM, SOCK_DGRAM */
+	struct net_peer	 local;		/* len 0 when unknown */
+	struct net_peer	 remote;
+};
+
+/* A running program; reaped by the event loop when it exits. */
+struct child {
+	pid_t			 pid;
+	int			 in;	/* Our end of its stdin, until given. */
+	int			 out;	/* Our end of its stdout, until given. */
+	int			 exited;
+	int			 status; /* wait(2) status once exited. */
+	int			 released; /* Nobody waits for it any more. */
+	void			(*exited_cb)(struct child *, void *);
+	void			*arg;
+	TAILQ_ENTRY(child)	 entry;
+};
+
+int		 exec_cmd_parse(struct exec_cmd *, const char *, int,
+		    char **);
+void		 exec_cmd_free(struct exec_cmd *);
+int		 exec_cmd_check(const struct exec_cmd *, char **);
+void		 exec_conn_socket(struct exec_conn *, int,
+		    const struct net_peer *);
+struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
+		    char **);
+struct endpoint	*exec_endpoint(struct session *, struct child *);
+void		 exec_release(struct child *);
+int		 exec_status(const struct child *);
+
+/* fifo.c */
+int		 fifo_open(const char *, char **);
+struct endpoint	*fifo_in(struct session *);
+void		 fifo_cleanup(void);
 
 /* stdio.c */
 void		 stdio_init(void);

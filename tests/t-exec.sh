@@ -1,0 +1,287 @@
+#!/bin/bash
+# Programs on connections (-e, -c): data both ways byte-exact, half-close,
+# fast-exiting programs, many clients at once with -k, --max-conns,
+# reaping, descriptors and signals in the child, the environment, the exit
+# status, and the errors.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+# The pid of the sockcat that server started (SERVER_PID is timeout's).
+sc_pid() {
+	ps --ppid "$SERVER_PID" -o pid= | tr -d ' ' | head -n 1
+}
+
+test_echo_10mib_byte_exact() {
+	head -c $((10 * 1024 * 1024)) /dev/urandom >"$SC_TMP/big"
+	SERVER_TIMEOUT=30 server srv -l 127.0.0.1 0 -e /bin/cat ||
+	    fail "no server"
+	t 30 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/big" >"$SC_TMP/big.out"
+	assertEquals "client status" 0 $?
+	assertTrue "identical" "cmp -s '$SC_TMP/big' '$SC_TMP/big.out'"
+	wait_exit "$SERVER_PID" 10
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	rm -f "$SC_TMP/big" "$SC_TMP/big.out"
+}
+
+test_long_option_exec() {
+	server srv -l 127.0.0.1 0 --exec "/bin/echo long form" ||
+	    fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c.out" "long form"
+}
+
+test_sh_exec_filters() {
+	server srv -l 127.0.0.1 0 -c 'grep --line-buffered ap' ||
+	    fail "no server"
+	printf 'apple\nbanana\napricot\ncherry\n' |
+	    t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c.out" "$(printf 'apple\napricot')"
+	wait_exit "$SERVER_PID" 5
+	assertEquals 0 "$WAIT_STATUS"
+}
+
+test_peer_eof_reaches_program() {
+	# wc answers only at end-of-file on its stdin.
+	server srv -l 127.0.0.1 0 --sh-exec 'wc -l' || fail "no server"
+	printf 'a\nb\nc\n' | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals 0 $?
+	assertEquals 3 "$(tr -d ' ' <"$SC_TMP/c.out")"
+}
+
+test_fast_exiting_program_output_kept() {
+	server srv -k -l 127.0.0.1 0 -e '/bin/echo hi' || fail "no server"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+		assertEquals "client $i status" 0 $?
+		assertFileEquals "$SC_TMP/c.out" "hi" "client $i"
+	done
+	# More than a pipe holds, written by a program that exits at once.
+	server big -l 127.0.0.1 0 -c 'seq 1 200000' || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/seq.out"
+	assertEquals 0 $?
+	assertEquals "$(seq 1 200000 | cksum)" "$(cksum <"$SC_TMP/seq.out")"
+}
+
+test_connect_mode() {
+	printf 'ping\n' >"$SC_TMP/srv.in"
+	server srv -N -l 127.0.0.1 0 || fail "no server"
+	# The program answers the server: cat sends back what it gets.
+	t 5 "$SC" -e /bin/cat 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	assertEquals "stdout unused" "" "$(cat "$SC_TMP/c.out")"
+	wait_exit "$SERVER_PID" 5
+	assertEquals 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "ping"
+}
+
+test_50_concurrent_clients() {
+	SERVER_TIMEOUT=40 server srv -k -l 127.0.0.1 0 \
+	    -c 'read l; sleep 0.5; echo "re: $l"' || fail "no server"
+	# Each answer takes half a second: served in turn, 50 would take 25.
+	start=$(date +%s)
+	pids=""
+	for i in $(seq 1 50); do
+		echo "client $i" | timeout 15 "$SC" 127.0.0.1 "$PORT" \
+		    >"$SC_TMP/c$i.out" 2>"$SC_TMP/c$i.err" &
+		pids="$pids $!"
+	done
+	# shellcheck disable=SC2086
+	wait $pids
+	elapsed=$(( $(date +%s) - start ))
+	bad=0
+	for i in $(seq 1 50); do
+		[ "$(cat "$SC_TMP/c$i.out")" = "re: client $i" ] ||
+		    bad=$((bad + 1))
+	done
+	assertEquals "clients without their own answer" 0 "$bad"
+	assertTrue "served at once (took ${elapsed}s)" "[ $elapsed -le 8 ]"
+	assertTrue "still listening" "kill -0 $SERVER_PID"
+}
+
+test_no_zombies() {
+	server srv -k -l 127.0.0.1 0 -c 'echo done' || fail "no server"
+	for i in 1 2 3 4 5; do
+		t 5 "$SC" -d 127.0.0.1 "$PORT" >/dev/null
+	done
+	pid=$(sc_pid)
+	assertNotNull "sockcat pid" "$pid"
+	# Wait until every child is gone, or show what is left.
+	deadline=$(( $(date +%s) + 5 ))
+	while [ -n "$(ps --ppid "$pid" -o pid=)" ] &&
+	    [ "$(date +%s)" -lt "$deadline" ]; do
+		sleep 0.05
+	done
+	assertEquals "children left" "" "$(ps --ppid "$pid" -o pid=,stat=,args=)"
+	assertTrue "still listening" "kill -0 $SERVER_PID"
+}
+
+test_child_has_only_stdio_descriptors() {
+	# The shell's own descriptors, listed by ls from outside it; sockcat
+	# is given an inheritable descriptor 7 that must not get through.
+	server srv -l 127.0.0.1 0 -c 'ls /proc/$$/fd' 7</dev/null ||
+	    fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "$(printf '0\n1\n2')" "$(sort -n "$SC_TMP/c.out")"
+	# The same seen by the program itself: /proc/self/fd while listed.
+	server srv2 -l 127.0.0.1 0 -e 'ls /proc/self/fd' 7</dev/null ||
+	    fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
+	# ls holds one more descriptor, the directory it reads.
+	assertEquals "0 1 2" "$(sort -n "$SC_TMP/c2.out" | head -n 3 | xargs)"
+	assertEquals 4 "$(wc -l <"$SC_TMP/c2.out")"
+}
+
+test_child_signals() {
+	# SIGPIPE is not ignored and nothing is blocked in the child.
+	server srv -l 127.0.0.1 0 -e 'grep -E ^Sig(Ign|Blk) /proc/self/status' ||
+	    fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$SC_TMP/c.out")
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "$SC_TMP/c.out")
+	assertNotNull "SigIgn read" "$ign"
+	assertEquals "SIGPIPE ignored" 0 $(( 0x$ign & 0x1000 ))
+	assertEquals "signals blocked" 0 $(( 0x$blk ))
+	# So a writer into a closed pipe dies quietly.
+	server srv2 -l 127.0.0.1 0 -c 'yes | head -n 1' || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
+	assertFileEquals "$SC_TMP/c2.out" "y"
+	wait_exit "$SERVER_PID" 5
+	assertEquals "" "$(grep -v -e '^Listening' -e '^Connection' "$SC_TMP/srv2.err")"
+}
+
+test_max_conns() {
+	SERVER_TIMEOUT=20 server srv -k --max-conns 2 -l 127.0.0.1 0 \
+	    -e /bin/cat || fail "no server"
+	# Two clients that stay: their input is a FIFO held open here.
+	for i in 1 2; do
+		mkfifo "$SC_TMP/in$i"
+		bg sh -c 'exec timeout 15 "$0" -N 127.0.0.1 "$1" <"$2" >"$3"' \
+		    "$SC" "$PORT" "$SC_TMP/in$i" "$SC_TMP/c$i.out"
+	done
+	exec 7>"$SC_TMP/in1" 8>"$SC_TMP/in2"
+	echo one >&7
+	echo two >&8
+	wait_for "$SC_TMP/c1.out" '^one$' 5 || fail "client 1 not served"
+	wait_for "$SC_TMP/c2.out" '^two$' 5 || fail "client 2 not served"
+	# A third is closed at once; without the limit it would be served
+	# and wait for its peer.
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out" 7>&- 8>&-
+	assertEquals "third closed at once" 0 $?
+	assertEquals "" "$(cat "$SC_TMP/c3.out")"
+	# One leaves: the next is served, the listener survived.
+	exec 7>&-
+	pid=$(sc_pid)
+	deadline=$(( $(date +%s) + 5 ))
+	while [ "$(ps --ppid "$pid" -o pid= | wc -l)" -gt 1 ] &&
+	    [ "$(date +%s)" -lt "$deadline" ]; do
+		sleep 0.05
+	done
+	echo four | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c4.out" 8>&-
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c4.out" "four"
+	exec 8>&-
+	assertTrue "still listening" "kill -0 $SERVER_PID"
+}
+
+test_environment() {
+	server srv -n -l 127.0.0.1 0 \
+	    -c 'env | grep -E "^(SOCKCAT|NCAT)_" | sort' || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	wait_exit "$SERVER_PID" 5
+	rport=$(sed -n 's/^Connection received on 127.0.0.1 //p' "$SC_TMP/srv.err")
+	assertNotNull "remote port" "$rport"
+	for p in NCAT SOCKCAT; do
+		want="${want:+$want
+}${p}_LOCAL_ADDR=127.0.0.1
+${p}_LOCAL_PORT=$PORT
+${p}_PROTO=TCP
+${p}_REMOTE_ADDR=127.0.0.1
+${p}_REMOTE_PORT=$rport"
+	done
+	assertEquals "$want" "$(cat "$SC_TMP/c.out")"
+}
+
+test_environment_stale_values_replaced() {
+	SOCKCAT_LOCAL_ADDR=stale server srv -6 -l ::1 0 \
+	    -c 'echo "$SOCKCAT_LOCAL_ADDR $NCAT_PROTO"' || fail "no server"
+	t 5 "$SC" -6 -d ::1 "$PORT" >"$SC_TMP/c.out"
+	assertFileEquals "$SC_TMP/c.out" "::1 TCP"
+}
+
+test_exit_status_is_the_programs() {
+	server srv -l 127.0.0.1 0 -c 'cat; exit 7' || fail "no server"
+	echo x | t 5 "$SC" -N 127.0.0.1 "$PORT" >/dev/null
+	wait_exit "$SERVER_PID" 5
+	assertEquals "exit code" 7 "$WAIT_STATUS"
+	server srv -l 127.0.0.1 0 -c 'kill -TERM $$' || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >/dev/null
+	wait_exit "$SERVER_PID" 5
+	assertEquals "killed by SIGTERM" 143 "$WAIT_STATUS"
+	# As a client too.
+	server srv -l 127.0.0.1 0 || fail "no server"
+	t 5 "$SC" -c 'echo hello; exit 5' 127.0.0.1 "$PORT"
+	assertEquals "client" 5 $?
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "hello"
+}
+
+test_idle_timeout_ends_program() {
+	server srv -w 1 -l 127.0.0.1 0 -c 'exec sleep 30' || fail "no server"
+	# An idle client: it sends nothing and waits for the server.
+	bg timeout 8 "$SC" -d 127.0.0.1 "$PORT"
+	client=$BG_PID
+	wait_exit "$SERVER_PID" 4
+	assertEquals "ended after 1s idle, program killed" 143 "$WAIT_STATUS"
+	wait_exit "$client" 5
+	assertEquals "client sees the end" 0 "$WAIT_STATUS"
+}
+
+test_crlf_applies_to_program_output() {
+	server srv -C -l 127.0.0.1 0 -c 'printf "a\nb\n"' || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "$(printf 'a\r\nb\r\n' | od -c)" "$(od -c <"$SC_TMP/c.out")"
+}
+
+# expect_error "message" args...: one line, exit 1, nothing started.
+expect_error() {
+	_msg=$1
+	shift
+	t 5 "$SC" "$@" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status of $*" 1 $?
+	assertEquals "stderr of $*" "sockcat: $_msg" "$(cat "$SC_TMP/err")"
+	assertEquals "stdout of $*" "" "$(cat "$SC_TMP/out")"
+}
+
+test_errors() {
+	expect_error "exec /no/such/prog: No such file or directory" \
+	    -l 127.0.0.1 0 -e /no/such/prog
+	expect_error "exec no-such-prog-xyz: No such file or directory" \
+	    -e 'no-such-prog-xyz arg' 127.0.0.1 1
+	expect_error "exec /etc/passwd: Permission denied" \
+	    -l 127.0.0.1 0 -e /etc/passwd
+	expect_error "no program to execute" -l 127.0.0.1 0 -e ' '
+	expect_error "cannot use -e and -z" -z -e /bin/cat 127.0.0.1 1
+	expect_error "cannot use -c and -z" -z -c cat 127.0.0.1 1
+	expect_error "cannot use -e and -c" -e /bin/cat -c cat 127.0.0.1 1
+	expect_error "cannot use -e and --fifo" -e /bin/cat --fifo x 127.0.0.1 1
+	expect_error "must use -l with --max-conns" --max-conns 2 127.0.0.1 1
+	expect_error "max-conns too small: 0" -l --max-conns 0 127.0.0.1 1
+}
+
+test_program_gone_at_connection() {
+	printf '#!/bin/sh\necho ok\n' >"$SC_TMP/prog"
+	chmod +x "$SC_TMP/prog"
+	server srv -l 127.0.0.1 0 -e "$SC_TMP/prog" || fail "no server"
+	rm "$SC_TMP/prog"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "connection closed, nothing sent" "" "$(cat "$SC_TMP/c.out")"
+	wait_exit "$SERVER_PID" 5
+	assertEquals 1 "$WAIT_STATUS"
+	assertEquals "sockcat: exec $SC_TMP/prog: No such file or directory" \
+	    "$(sed -n 3p "$SC_TMP/srv.err")"
+	assertEquals 3 "$(wc -l <"$SC_TMP/srv.err")"
+}
+
+sc_run_shunit2
