@@ -29,9 +29,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sockcat.h"
+
+/* How new an empty file must be to count as the shell's redirection. */
+#define FIFO_FRESH_SECS	2
 
 /*
  * In a pipeline such as "sockcat --fifo f | filter > f" the shell usually
@@ -98,8 +102,8 @@ fifo_open_read(void)
 /*
  * Make path a FIFO if nothing is there, and open it for reading without
  * waiting for a writer.  An existing FIFO is used as it is; an empty
- * regular file is taken as the shell's half of the race above and
- * followed.  Returns -1 with errno and *cause set.
+ * regular file made a moment ago is taken as the shell's half of the race
+ * above and followed.  Returns -1 with errno and *cause set.
  */
 int
 fifo_open(const char *path, char **cause)
@@ -129,7 +133,12 @@ fifo_open(const char *path, char **cause)
 		}
 		if (S_ISFIFO(st.st_mode))
 			break;
-		if (S_ISREG(st.st_mode) && st.st_size == 0) {
+		/*
+		 * Only a file the shell has just made: an older empty file
+		 * is somebody's, and is neither followed nor removed.
+		 */
+		if (S_ISREG(st.st_mode) && st.st_size == 0 &&
+		    time(NULL) - st.st_ctime <= FIFO_FRESH_SECS) {
 			if ((fifo.notify = inotify_init1(IN_NONBLOCK |
 			    IN_CLOEXEC)) == -1)
 				goto fail;
