@@ -138,6 +138,7 @@ fifo_open(const char *path, char **cause)
 		 * is somebody's, and is neither followed nor removed.
 		 */
 		if (S_ISREG(st.st_mode) && st.st_size == 0 &&
+		    time(NULL) - st.st_mtime <= FIFO_FRESH_SECS &&
 		    time(NULL) - st.st_ctime <= FIFO_FRESH_SECS) {
 			if ((fifo.notify = inotify_init1(IN_NONBLOCK |
 			    IN_CLOEXEC)) == -1)

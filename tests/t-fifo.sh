@@ -95,6 +95,14 @@ test_not_a_fifo() {
 	assertEquals 1 $?
 	assertEquals "sockcat: $SC_TMP/file: not a FIFO" "$(cat "$SC_TMP/err")"
 	assertFileEquals "$SC_TMP/file" "keep"
+	# An empty file that is not brand new is somebody's: left alone.
+	: >"$SC_TMP/old"
+	touch -d '1 minute ago' "$SC_TMP/old"
+	t 5 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/old" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: $SC_TMP/old: not a FIFO" "$(cat "$SC_TMP/err")"
+	assertTrue "old file kept" "[ -f '$SC_TMP/old' ]"
 	t 5 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/no/dir/f" </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
