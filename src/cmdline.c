@@ -36,6 +36,14 @@ enum {
 	OPT_VERSION = CHAR_MAX + 1,
 	OPT_HALF_CLOSE,
 	OPT_QUIT_AFTER,
+	OPT_BROKER,
+	OPT_ROOM,
+	OPT_MAX_CONNS,
+	OPT_ALLOW,
+	OPT_ALLOWFILE,
+	OPT_DENY,
+	OPT_DENYFILE,
+	OPT_IDLE_TIMEOUT,
 };
 
 static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
@@ -68,6 +76,14 @@ static const struct option long_options[] = {
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "broker",		no_argument,		NULL, OPT_BROKER },
+	{ "room",		no_argument,		NULL, OPT_ROOM },
+	{ "max-conns",		required_argument,	NULL, OPT_MAX_CONNS },
+	{ "allow",		required_argument,	NULL, OPT_ALLOW },
+	{ "allowfile",		required_argument,	NULL, OPT_ALLOWFILE },
+	{ "deny",		required_argument,	NULL, OPT_DENY },
+	{ "denyfile",		required_argument,	NULL, OPT_DENYFILE },
+	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -95,6 +111,16 @@ static const char help_text[] =
 "  -z, --zero             scan: report which ports accept, send nothing\n"
 "  -r, --randomize        scan or connect to the ports in random order\n"
 "  -i, --interval SECS    pause between ports scanned\n"
+"\n"
+"Many clients (these imply -l):\n"
+"      --broker           relay what each client sends to all the others\n"
+"      --room             chat server: user ids, announcements, line prefixes\n"
+"      --max-conns N      serve at most N clients at once\n"
+"      --allow ADDR       accept only these clients (address, CIDR or name)\n"
+"      --allowfile FILE   --allow for each line of FILE\n"
+"      --deny ADDR        refuse these clients (deny wins over allow)\n"
+"      --denyfile FILE    --deny for each line of FILE\n"
+"      --idle-timeout TIME  disconnect a client that sends nothing for TIME\n"
 "\n"
 "Data and end of file:\n"
 "  -C, --crlf             send CRLF as the line ending (data from stdin)\n"
@@ -126,7 +152,8 @@ static const char help_text[] =
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -N host 5000 < file      send a file\n"
-"  %1$s -zv host 20-30           scan ports 20 to 30\n";
+"  %1$s -zv host 20-30           scan ports 20 to 30\n"
+"  %1$s --room 5000               run a chat server\n";
 
 void
 usage(int full)
@@ -169,6 +196,21 @@ time_value(const char *what, const char *arg, long long max_ms)
 	return (ms);
 }
 
+/* An allow or deny rule, or a file of them; exits on a bad one. */
+static void
+gate_option(struct options *o, int deny, int file, const char *arg)
+{
+	char	*cause;
+	int	 rc;
+
+	if (file)
+		rc = gate_add_file(&o->gate, deny, arg, &cause);
+	else
+		rc = gate_add(&o->gate, deny, arg, &cause);
+	if (rc == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
 /* Port operands: each one a port, a service or a range. */
 static void
 add_ports(struct options *o, char *const *argv, int argc)
@@ -199,6 +241,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	o->timeout_ms = TIME_NONE;
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
+	gate_init(&o->gate);
 
 	while ((ch = getopt_long(argc, argv, short_options, long_options,
 	    NULL)) != -1) {
@@ -292,6 +335,28 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->deadline_ms = time_value("quit timer", optarg,
 			    (long long)INT_MAX * 1000);
 			break;
+		case OPT_BROKER:
+			o->broker = 1;
+			break;
+		case OPT_ROOM:
+			o->room = 1;
+			break;
+		case OPT_MAX_CONNS:
+			o->gate.max_conns = number("max-conns", optarg, 1,
+			    INT_MAX);
+			break;
+		case OPT_ALLOW:
+		case OPT_ALLOWFILE:
+			gate_option(o, 0, ch == OPT_ALLOWFILE, optarg);
+			break;
+		case OPT_DENY:
+		case OPT_DENYFILE:
+			gate_option(o, 1, ch == OPT_DENYFILE, optarg);
+			break;
+		case OPT_IDLE_TIMEOUT:
+			o->gate.idle_ms = time_value("idle timeout", optarg,
+			    (long long)INT_MAX * 1000);
+			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(0);
@@ -301,6 +366,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* The many-client servers listen. */
+	if (o->broker || o->room)
+		o->listen = 1;
 
 	/* Operands, in the forms netcat accepts. */
 	if (o->listen) {
@@ -334,5 +402,12 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("cannot use -z and -l");
 	if (o->listen && o->nports > 1)
 		fatalx("cannot listen on more than one port");
+	if (o->broker && o->room)
+		fatalx("cannot use --broker and --room");
+	if ((o->broker || o->room) && o->zero)
+		fatalx("cannot use -z and %s", o->room ? "--room" : "--broker");
+	if (gate_active(&o->gate) && !o->broker && !o->room)
+		fatalx("--max-conns, --allow, --deny and --idle-timeout need "
+		    "--broker or --room");
 	log_init(o->verbose);
 }
