@@ -1,0 +1,128 @@
+#!/bin/bash
+# --broker: every client's bytes go to all other clients and to stdout,
+# stdin goes to every client; a client that stops reading is cut off
+# without slowing the others; --max-conns, allow and deny rules.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
+
+test_relay_among_three_clients() {
+	server srv --broker -d 127.0.0.1 0 || fail "no server"
+	client c1 7
+	client c2 8
+	client c3 9
+	wait_clients srv 3 || fail "clients did not connect"
+	say 7 'from one\n'
+	wait_for "$SC_TMP/c2.out" '^from one$' || fail "c2 did not get it"
+	wait_for "$SC_TMP/c3.out" '^from one$' || fail "c3 did not get it"
+	say 8 'from two\n'
+	wait_for "$SC_TMP/c1.out" '^from two$' || fail "c1 did not get it"
+	wait_for "$SC_TMP/c3.out" '^from two$' || fail "c3 did not get two"
+	wait_for "$SC_TMP/srv.out" '^from two$' || fail "stdout"
+	assertEquals "a sender does not get its own bytes" "from two" \
+	    "$(cat "$SC_TMP/c1.out")"
+	assertEquals "$(printf 'from one\nfrom two')" "$(cat "$SC_TMP/c3.out")"
+	assertEquals "stdout gets every client's bytes" \
+	    "$(printf 'from one\nfrom two')" "$(cat "$SC_TMP/srv.out")"
+}
+
+test_stdin_goes_to_every_client() {
+	console srv 6
+	server srv --broker 127.0.0.1 0 || fail "no server"
+	client c1 7
+	client c2 8
+	wait_clients srv 2 || fail "clients did not connect"
+	say 6 'operator\n'
+	wait_for "$SC_TMP/c1.out" '^operator$' || fail "c1"
+	wait_for "$SC_TMP/c2.out" '^operator$' || fail "c2"
+	assertEquals "stdin is not echoed to stdout" "" "$(cat "$SC_TMP/srv.out")"
+}
+
+test_stdin_at_eof_ends_nothing() {
+	server srv --broker 127.0.0.1 0 </dev/null || fail "no server"
+	client c1 7
+	client c2 8
+	wait_clients srv 2 || fail "clients did not connect"
+	say 7 'still here\n'
+	wait_for "$SC_TMP/c2.out" '^still here$' || fail "relay after stdin EOF"
+}
+
+test_client_leaving_is_dropped_alone() {
+	server srv --broker -d 127.0.0.1 0 || fail "no server"
+	client c1 7
+	c1=$CLIENT_PID
+	client c2 8
+	wait_clients srv 2 || fail "clients did not connect"
+	# c1 closes its sending side: the broker closes it, the client ends.
+	hush 7
+	wait_exit "$c1" 5
+	assertEquals "client ended" 0 "$WAIT_STATUS"
+	say 8 'alone\n'
+	wait_for "$SC_TMP/srv.out" '^alone$' || fail "broker stopped"
+	assertTrue "broker runs on" "kill -0 $SERVER_PID"
+}
+
+test_stalled_client_is_cut_off() {
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	server srv --broker -d 127.0.0.1 0 || fail "no server"
+	# A client that never reads, with a small receive buffer.
+	bg timeout -k 2 20 python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+time.sleep(20)' "$PORT"
+	client reader 8
+	wait_clients srv 2 || fail "clients did not connect"
+	# Far more than the kernel buffers and the queue hold.
+	size=16000000
+	head -c $size /dev/zero | t 15 "$SC" -N 127.0.0.1 "$PORT" >/dev/null
+	assertEquals "talker" 0 $?
+	wait_size "$SC_TMP/reader.out" $size 10
+	assertEquals "the reader got everything" $size \
+	    "$(stat -c %s "$SC_TMP/reader.out")"
+	assertEquals "stdout got everything" $size \
+	    "$(stat -c %s "$SC_TMP/srv.out")"
+	wait_for "$SC_TMP/srv.err" 'output queue full' 5
+	assertTrue "notice" "grep -Eq '^sockcat: 127.0.0.1:[0-9]+: output queue full \([0-9]+ bytes\), disconnected$' '$SC_TMP/srv.err'"
+	assertEquals "only the stalled client is cut off" 1 \
+	    "$(grep -c 'output queue full' "$SC_TMP/srv.err")"
+	# The broker and the reader carry on.
+	client late 7
+	wait_clients srv 4 || fail "no new client"
+	say 7 'after\n'
+	wait_for "$SC_TMP/reader.out" 'after$' || fail "relay after the cut"
+}
+
+test_max_conns() {
+	server srv --broker -d --max-conns 2 127.0.0.1 0 || fail "no server"
+	client c1 7
+	c1=$CLIENT_PID
+	client c2 8
+	wait_clients srv 2 || fail "clients did not connect"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out"
+	assertEquals "the third is closed" 0 $?
+	assertEquals "sockcat: the server is full (2 connections); try again later." \
+	    "$(cat "$SC_TMP/c3.out")"
+	assertTrue "refusal logged" \
+	    "grep -Eq '^sockcat: connection from 127.0.0.1 [0-9]+ refused: server full$' '$SC_TMP/srv.err'"
+	# One leaves: there is room again.
+	hush 7
+	wait_exit "$c1" 5
+	client c4 9
+	wait_clients srv 3 || fail "c4 not accepted"
+	say 9 'four\n'
+	wait_for "$SC_TMP/c2.out" '^four$' || fail "c4 not relayed"
+}
+
+test_deny_wins_over_allow() {
+	server srv --broker -d --allow 127.0.0.0/8 --deny 127.0.0.1 \
+	    127.0.0.1 0 || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "denied client closed" 0 $?
+	wait_for "$SC_TMP/srv.err" 'denied$' || fail "no denial"
+	assertTrue "grep -Eq '^sockcat: connection from 127.0.0.1 [0-9]+ denied$' '$SC_TMP/srv.err'"
+	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/srv.out")"
+}
+
+sc_run_shunit2
