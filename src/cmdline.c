@@ -112,7 +112,7 @@ static const char help_text[] =
 "  -r, --randomize        scan or connect to the ports in random order\n"
 "  -i, --interval SECS    pause between ports scanned\n"
 "\n"
-"Many clients (these imply -l):\n"
+"Many clients (--broker and --room listen):\n"
 "      --broker           relay what each client sends to all the others\n"
 "      --room             chat server: user ids, announcements, line prefixes\n"
 "      --max-conns N      serve at most N clients at once\n"
