@@ -67,7 +67,7 @@ struct speaker {
 	const char	*name;		/* "<user3>", "<server>" */
 	struct endpoint	*except;	/* Member not to send to (itself). */
 	size_t		 len;
-	unsigned char	 line[ROOM_LINE_MAX];
+	unsigned char	*line;		/* ROOM_LINE_MAX bytes */
 };
 
 struct broker {
@@ -132,7 +132,7 @@ static int
 room_line(struct broker *b, struct speaker *sp, int is_client)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 out[sizeof(sp->line) * 4 + 64], ch;
+	unsigned char		 out[ROOM_LINE_MAX * 4 + 64], ch;
 	size_t			 i, n, len = sp->len;
 
 	sp->len = 0;
@@ -171,8 +171,8 @@ room_feed(struct broker *b, struct speaker *sp, const unsigned char *p,
 	while (len > 0) {
 		nl = memchr(p, '\n', len);
 		take = nl != NULL ? (size_t)(nl - p) : len;
-		if (take > sizeof(sp->line) - sp->len)
-			take = sizeof(sp->line) - sp->len;
+		if (take > ROOM_LINE_MAX - sp->len)
+			take = ROOM_LINE_MAX - sp->len;
 		memcpy(sp->line + sp->len, p, take);
 		sp->len += take;
 		p += take;
@@ -180,7 +180,7 @@ room_feed(struct broker *b, struct speaker *sp, const unsigned char *p,
 		if (len > 0 && *p == '\n') {
 			p++;
 			len--;
-		} else if (sp->len < sizeof(sp->line))
+		} else if (sp->len < ROOM_LINE_MAX)
 			break;	/* The rest of the line is still to come. */
 		if (room_line(b, sp, is_client))
 			return (1);
@@ -260,6 +260,7 @@ client_finished(struct session *s)
 	}
 	gate_release(&b->o->gate);
 	session_free(s);
+	free(c->sp.line);
 	free(c);
 }
 
@@ -302,6 +303,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer)
 	c->rx->bufsize = BROKER_READ_SIZE;
 	gate_session(&o->gate, s);
 	if (o->room) {
+		if ((c->sp.line = malloc(ROOM_LINE_MAX)) == NULL)
+			goto fail;
 		snprintf(c->name, sizeof(c->name), "<user%u>", ++b->next_id);
 		c->sp.name = c->name;
 		c->sp.except = c->net;
@@ -319,6 +322,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer)
 
 fail:
 	session_free(s);
+	free(c->sp.line);
 	free(c);
 	return (-1);
 }
@@ -414,6 +418,8 @@ console_start(struct broker *b)
 		fatal("console");
 	b->server.name = "<server>";
 	b->server.except = b->console;
+	if (b->o->room && (b->server.line = malloc(ROOM_LINE_MAX)) == NULL)
+		fatal("console");
 	if (b->o->no_stdin)
 		return;
 	if ((s = session_new(console_in_check, console_in_finished, b)) ==

@@ -63,6 +63,7 @@ test_ids_greeting_announcements_prefixes() {
 test_one_prefix_per_line() {
 	server srv --room 127.0.0.1 0 || fail "no server"
 	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
 	client c2 8
 	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
 	# A line in pieces, then several lines in one write, then the end
@@ -93,6 +94,7 @@ test_one_prefix_per_line() {
 test_control_characters_and_long_lines() {
 	server srv --room 127.0.0.1 0 || fail "no server"
 	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
 	client c2 8
 	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
 	say 7 'bell\a esc\033[2J tab\there cr\r\n'
@@ -109,6 +111,7 @@ test_quit_command() {
 	server srv --room 127.0.0.1 0 || fail "no server"
 	client c1 7
 	c1=$CLIENT_PID
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
 	client c2 8
 	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
 	say 7 'bye\n:q\nnever sent\n'
@@ -187,6 +190,7 @@ test_allow_and_deny_names_and_files() {
 test_idle_timeout_drops_one_client() {
 	server srv --room --idle-timeout 1 127.0.0.1 0 || fail "no server"
 	client quiet 7
+	wait_for "$SC_TMP/quiet.out" 'Welcome' || fail "no welcome"
 	client busy 8
 	wait_for "$SC_TMP/quiet.out" 'as <user2>\.$' || fail "no clients"
 	# busy talks while quiet stays silent until it is dropped.
