@@ -125,4 +125,32 @@ test_deny_wins_over_allow() {
 	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/srv.out")"
 }
 
+test_descriptor_limit_raised() {
+	# A low soft limit is raised to the hard one, silently.
+	(
+		ulimit -Sn 64
+		exec timeout -k 2 10 "$SC" -v --broker -d 127.0.0.1 0 \
+		    </dev/null >/dev/null 2>"$SC_TMP/srv.err"
+	) &
+	SERVER_PID=$!
+	SC_PIDS="$SC_PIDS $SERVER_PID"
+	wait_for "$SC_TMP/srv.err" '^Listening on' || fail "no server"
+	pid=$(pgrep -P "$SERVER_PID" -x sockcat)
+	assertEquals "soft limit raised to the hard one" "$(ulimit -Hn)" \
+	    "$(awk '/^Max open files/ { print $4 }' "/proc/$pid/limits")"
+	assertFalse "no warning" "grep -q 'descriptor limit' '$SC_TMP/srv.err'"
+}
+
+test_descriptor_limit_too_low() {
+	(
+		ulimit -n 100
+		exec timeout -k 2 10 "$SC" -v --broker -d --max-conns 1000 \
+		    127.0.0.1 0 </dev/null >/dev/null 2>"$SC_TMP/srv.err"
+	) &
+	SC_PIDS="$SC_PIDS $!"
+	wait_for "$SC_TMP/srv.err" '^Listening on' || fail "no server"
+	assertEquals "sockcat: descriptor limit is 100 (hard limit 100): at most about 68 clients; raise it with ulimit -Hn to serve 1000" \
+	    "$(head -n 1 "$SC_TMP/srv.err")"
+}
+
 sc_run_shunit2

@@ -207,6 +207,32 @@ test_idle_timeout_drops_one_client() {
 	assertTrue "grep -Eq '^sockcat: <user1>: idle timeout, disconnected$' '$SC_TMP/srv.err'"
 }
 
+test_stalled_client_in_a_busy_room() {
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	server srv --room 127.0.0.1 0 || fail "no server"
+	client reader 8
+	wait_for "$SC_TMP/reader.out" 'Welcome' || fail "no welcome"
+	# <user2> never reads, with a small receive buffer.
+	bg timeout -k 2 20 python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+time.sleep(20)' "$PORT"
+	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' || fail "no stalled client"
+	# <user3> chats: 500000 lines, far more than the stalled one holds.
+	seq 500000 | sed 's/^/chat line /' >"$SC_TMP/lines"
+	t 15 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null
+	wait_for "$SC_TMP/reader.out" '^<user3> chat line 500000$' 10 ||
+	    fail "the reader did not get everything"
+	assertEquals "every line, in order, once" \
+	    "$(sed 's/^/<user3> /' "$SC_TMP/lines" | md5sum)" \
+	    "$(grep '^<user3> chat' "$SC_TMP/reader.out" | md5sum)"
+	assertTrue "the stalled one is cut off" \
+	    "grep -q '^<announce> <user2> is disconnected.$' '$SC_TMP/reader.out'"
+	assertTrue "notice" "grep -Eq '^sockcat: <user2>: output queue full \([0-9]+ bytes\), disconnected$' '$SC_TMP/srv.err'"
+}
+
 test_max_conns_room() {
 	server srv --room --max-conns 1 127.0.0.1 0 || fail "no server"
 	client c1 7
