@@ -36,8 +36,8 @@ struct ev_fd {
 	ev_fd_cb	*cb;
 	void		*arg;
 	unsigned int	 gen;		/* Bumped whenever the slot changes. */
-	int		 kernel;	/* Events the kernel is told about. */
-	int		 always;	/* Index in ev_always + 1, or 0. */
+	int		 kernel;	/* epoll: events the kernel knows. */
+	int		 always;	/* epoll: index in ev_always + 1. */
 };
 
 /* What the wait call found ready: one entry per descriptor. */
@@ -72,6 +72,12 @@ static int			 ev_nalways;
 #else
 static struct pollfd		*ev_pfds;
 #endif
+
+/* Each backend provides these three. */
+static int	ev_backend_grow(int);
+static int	ev_backend_set(int);
+static int	ev_wait(int);
+
 /* Milliseconds on the monotonic clock: never jumps with the wall clock. */
 uint64_t
 ev_now(void)
@@ -102,34 +108,30 @@ ev_grow(int fd)
 	if ((fired = reallocarray(ev_fired, n, sizeof(*fired))) == NULL)
 		return (-1);
 	ev_fired = fired;
-#ifdef HAVE_SYS_EPOLL_H
-	{
-		struct epoll_event	*epevs;
-		int			*always;
-
-		if ((epevs = reallocarray(ev_epevs, n, sizeof(*epevs))) ==
-		    NULL)
-			return (-1);
-		ev_epevs = epevs;
-		if ((always = reallocarray(ev_always, n, sizeof(*always))) ==
-		    NULL)
-			return (-1);
-		ev_always = always;
-	}
-#else
-	{
-		struct pollfd	*pfds;
-
-		if ((pfds = reallocarray(ev_pfds, n, sizeof(*pfds))) == NULL)
-			return (-1);
-		ev_pfds = pfds;
-	}
-#endif
+	if (ev_backend_grow(n) == -1)
+		return (-1);
 	ev_nfds = n;
 	return (0);
 }
 
 #ifdef HAVE_SYS_EPOLL_H
+/* Grow the backend's tables to n descriptors.  Returns -1 with errno. */
+static int
+ev_backend_grow(int n)
+{
+	struct epoll_event	*epevs;
+	int			*always;
+
+	if ((epevs = reallocarray(ev_epevs, n, sizeof(*epevs))) == NULL)
+		return (-1);
+	ev_epevs = epevs;
+	if ((always = reallocarray(ev_always, n, sizeof(*always))) == NULL)
+		return (-1);
+	ev_always = always;
+	return (0);
+}
+
+/* Forget that fd is always ready: swap the last entry into its place. */
 static void
 ev_always_del(int fd)
 {
@@ -197,12 +199,108 @@ ev_backend_set(int fd)
 	e->kernel = e->events;
 	return (0);
 }
+
+/*
+ * The only place that waits for the kernel.  Fills ev_fired with what is
+ * ready and returns how many entries it filled, or -1 with errno.
+ */
+static int
+ev_wait(int timeout)
+{
+	struct epoll_event	*ev;
+	struct ev_fired		*f;
+	int			 i, n, fd;
+
+	if (ev_epfd == -1 &&
+	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return (-1);
+	if (ev_nfds == 0 && ev_grow(0) == -1)
+		return (-1);
+	/* Something is ready already: look, but do not sleep. */
+	if (ev_nalways > 0)
+		timeout = 0;
+	if ((n = epoll_wait(ev_epfd, ev_epevs, ev_nfds, timeout)) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		ev = &ev_epevs[i];
+		f = &ev_fired[i];
+		f->fd = fd = ev->data.fd;
+		f->gen = ev_fds[fd].gen;
+		f->invalid = 0;
+		f->ready = 0;
+		if (ev->events & (EPOLLIN|EPOLLRDHUP|EPOLLHUP|EPOLLERR))
+			f->ready |= EV_READ;
+		if (ev->events & (EPOLLOUT|EPOLLHUP|EPOLLERR))
+			f->ready |= EV_WRITE;
+	}
+	for (i = 0; i < ev_nalways; i++, n++) {
+		f = &ev_fired[n];
+		f->fd = fd = ev_always[i];
+		f->gen = ev_fds[fd].gen;
+		f->invalid = 0;
+		f->ready = ev_fds[fd].events;
+	}
+	return (n);
+}
 #else
+static int
+ev_backend_grow(int n)
+{
+	struct pollfd	*pfds;
+
+	if ((pfds = reallocarray(ev_pfds, n, sizeof(*pfds))) == NULL)
+		return (-1);
+	ev_pfds = pfds;
+	return (0);
+}
+
+/* poll(2) is told everything on every round: nothing to do here. */
 static int
 ev_backend_set(int fd)
 {
 	(void)fd;
 	return (0);
+}
+
+/*
+ * The only place that waits for the kernel.  Fills ev_fired with what is
+ * ready and returns how many entries it filled, or -1 with errno.
+ */
+static int
+ev_wait(int timeout)
+{
+	struct ev_fired	*f;
+	int		 fd, i, n = 0, nready = 0;
+	short		 re;
+
+	for (fd = 0; fd <= ev_maxfd; fd++) {
+		if (ev_fds[fd].events == 0)
+			continue;
+		ev_pfds[n].fd = fd;
+		ev_pfds[n].events = 0;
+		if (ev_fds[fd].events & EV_READ)
+			ev_pfds[n].events |= POLLIN;
+		if (ev_fds[fd].events & EV_WRITE)
+			ev_pfds[n].events |= POLLOUT;
+		ev_pfds[n].revents = 0;
+		n++;
+	}
+	if (poll(ev_pfds, n, timeout) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if ((re = ev_pfds[i].revents) == 0)
+			continue;
+		f = &ev_fired[nready++];
+		f->fd = fd = ev_pfds[i].fd;
+		f->gen = ev_fds[fd].gen;
+		f->invalid = (re & POLLNVAL) != 0;
+		f->ready = 0;
+		if (re & (POLLIN|POLLHUP|POLLERR))
+			f->ready |= EV_READ;
+		if (re & (POLLOUT|POLLHUP|POLLERR))
+			f->ready |= EV_WRITE;
+	}
+	return (nready);
 }
 #endif
 
@@ -316,92 +414,6 @@ ev_break(void)
 {
 	ev_stop = 1;
 }
-
-#ifdef HAVE_SYS_EPOLL_H
-/*
- * The only place that waits for the kernel.  Fills ev_fired with what is
- * ready and returns how many entries it filled, or -1 with errno.
- */
-static int
-ev_wait(int timeout)
-{
-	struct epoll_event	*ev;
-	struct ev_fired		*f;
-	int			 i, n, fd;
-
-	if (ev_epfd == -1 &&
-	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		return (-1);
-	if (ev_nfds == 0 && ev_grow(0) == -1)
-		return (-1);
-	/* Something is ready already: look, but do not sleep. */
-	if (ev_nalways > 0)
-		timeout = 0;
-	if ((n = epoll_wait(ev_epfd, ev_epevs, ev_nfds, timeout)) == -1)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		ev = &ev_epevs[i];
-		f = &ev_fired[i];
-		f->fd = fd = ev->data.fd;
-		f->gen = ev_fds[fd].gen;
-		f->invalid = 0;
-		f->ready = 0;
-		if (ev->events & (EPOLLIN|EPOLLRDHUP|EPOLLHUP|EPOLLERR))
-			f->ready |= EV_READ;
-		if (ev->events & (EPOLLOUT|EPOLLHUP|EPOLLERR))
-			f->ready |= EV_WRITE;
-	}
-	for (i = 0; i < ev_nalways; i++, n++) {
-		f = &ev_fired[n];
-		f->fd = fd = ev_always[i];
-		f->gen = ev_fds[fd].gen;
-		f->invalid = 0;
-		f->ready = ev_fds[fd].events;
-	}
-	return (n);
-}
-#else
-/*
- * The only place that waits for the kernel.  Fills ev_fired with what is
- * ready and returns how many entries it filled, or -1 with errno.
- */
-static int
-ev_wait(int timeout)
-{
-	struct ev_fired	*f;
-	int		 fd, i, n = 0, nready = 0;
-	short		 re;
-
-	for (fd = 0; fd <= ev_maxfd; fd++) {
-		if (ev_fds[fd].events == 0)
-			continue;
-		ev_pfds[n].fd = fd;
-		ev_pfds[n].events = 0;
-		if (ev_fds[fd].events & EV_READ)
-			ev_pfds[n].events |= POLLIN;
-		if (ev_fds[fd].events & EV_WRITE)
-			ev_pfds[n].events |= POLLOUT;
-		ev_pfds[n].revents = 0;
-		n++;
-	}
-	if (poll(ev_pfds, n, timeout) == -1)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if ((re = ev_pfds[i].revents) == 0)
-			continue;
-		f = &ev_fired[nready++];
-		f->fd = fd = ev_pfds[i].fd;
-		f->gen = ev_fds[fd].gen;
-		f->invalid = (re & POLLNVAL) != 0;
-		f->ready = 0;
-		if (re & (POLLIN|POLLHUP|POLLERR))
-			f->ready |= EV_READ;
-		if (re & (POLLOUT|POLLHUP|POLLERR))
-			f->ready |= EV_WRITE;
-	}
-	return (nready);
-}
-#endif
 
 static void
 ev_run_timers(void)
