@@ -264,7 +264,10 @@ client_finished(struct session *s)
 	free(c);
 }
 
-/* Start a session for the client just accepted on fd. */
+/*
+ * Start a session for the client just accepted on fd, which it takes
+ * over (it is closed on failure).  Returns -1 with errno.
+ */
 static int
 client_start(struct broker *b, int fd, const struct net_peer *peer)
 {
@@ -275,24 +278,25 @@ client_start(struct broker *b, int fd, const struct net_peer *peer)
 	char		 host[NI_MAXHOST], port[NI_MAXSERV], msg[256];
 	int		 others, n;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
 		return (-1);
+	}
 	c->b = b;
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
 	snprintf(c->addr, sizeof(c->addr), strchr(host, ':') != NULL ?
 	    "[%s]:%s" : "%s:%s", host, port);
-	if ((s = session_new(client_check, client_finished, c)) == NULL) {
+	if ((s = session_new(client_check, client_finished, c)) == NULL ||
+	    (c->net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
+	    0)) == NULL) {
+		session_free(s);
 		free(c);
+		close(fd);
 		return (-1);
 	}
 	c->s = s;
-	c->net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
-	if (c->net == NULL) {
-		session_free(s);
-		free(c);
-		return (-1);
-	}
+	/* From here on the session owns fd. */
 	relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0);
 	if (relay == NULL ||
 	    (c->rx = session_channel(s, "receive", c->net, relay, 0)) == NULL ||

@@ -58,6 +58,7 @@ static void
 gate_cause(char **cause, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Format a message into *cause for the caller to print. */
 static void
 gate_cause(char **cause, const char *fmt, ...)
 {
@@ -71,6 +72,7 @@ gate_cause(char **cause, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Start with no rules, no limit and no idle timeout. */
 void
 gate_init(struct gate *g)
 {
@@ -87,6 +89,7 @@ gate_active(const struct gate *g)
 	    g->idle_ms != TIME_NONE);
 }
 
+/* Append a rule for family's addr/bits.  Returns -1 with errno. */
 static int
 gate_rule_add(struct gate *g, int deny, int family, const void *addr,
     int bits)
@@ -216,6 +219,7 @@ gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 	return (rc);
 }
 
+/* Is addr, of the given family, within rule r's range? */
 static int
 gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
 {
