@@ -209,7 +209,8 @@ test_idle_timeout_drops_one_client() {
 
 test_stalled_client_in_a_busy_room() {
 	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
-	server srv --room 127.0.0.1 0 || fail "no server"
+	# -O keeps the kernel's share of a client's backlog small.
+	server srv --room -O 65536 127.0.0.1 0 || fail "no server"
 	client reader 8
 	wait_for "$SC_TMP/reader.out" 'Welcome' || fail "no welcome"
 	# <user2> never reads, with a small receive buffer.
@@ -220,10 +221,17 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect(("127.0.0.1", int(sys.argv[1])))
 time.sleep(20)' "$PORT"
 	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' || fail "no stalled client"
-	# <user3> chats: 500000 lines, far more than the stalled one holds.
-	seq 500000 | sed 's/^/chat line /' >"$SC_TMP/lines"
-	t 15 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null
-	wait_for "$SC_TMP/reader.out" '^<user3> chat line 500000$' 10 ||
+	client talker 7
+	wait_for "$SC_TMP/reader.out" 'as <user3>\.$' || fail "no talker"
+	# <user3> chats: 100000 lines (1.9 MB with prefixes) in pieces, far
+	# more than the stalled one holds.  (The pauses only pace the talk.)
+	seq 100000 | sed 's/^/chat line /' >"$SC_TMP/lines"
+	for i in $(seq 0 9); do
+		sed -n "$((i * 10000 + 1)),$((i * 10000 + 10000))p" \
+		    "$SC_TMP/lines" >&7
+		sleep 0.05
+	done
+	wait_for "$SC_TMP/reader.out" '^<user3> chat line 100000$' 10 ||
 	    fail "the reader did not get everything"
 	assertEquals "every line, in order, once" \
 	    "$(sed 's/^/<user3> /' "$SC_TMP/lines" | md5sum)" \
@@ -231,6 +239,8 @@ time.sleep(20)' "$PORT"
 	assertTrue "the stalled one is cut off" \
 	    "grep -q '^<announce> <user2> is disconnected.$' '$SC_TMP/reader.out'"
 	assertTrue "notice" "grep -Eq '^sockcat: <user2>: output queue full \([0-9]+ bytes\), disconnected$' '$SC_TMP/srv.err'"
+	assertFalse "nobody else is" \
+	    "grep -Eq '<user[13]> is disconnected' '$SC_TMP/reader.out'"
 }
 
 test_max_conns_room() {
