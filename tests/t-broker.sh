@@ -135,6 +135,33 @@ test_deny_wins_over_allow() {
 	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/srv.out")"
 }
 
+# expect_error "message" args...: sockcat refuses the command line.
+expect_error() {
+	_msg=$1
+	shift
+	t 5 "$SC" "$@" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status of $*" 1 $?
+	assertEquals "stderr of $*" "sockcat: $_msg" "$(cat "$SC_TMP/err")"
+	assertEquals "stdout of $*" "" "$(cat "$SC_TMP/out")"
+}
+
+test_command_line_errors() {
+	expect_error "cannot use --broker and --room" --broker --room 0
+	expect_error "--max-conns, --allow, --deny and --idle-timeout need --broker or --room" \
+	    -l --max-conns 2 0
+	expect_error "--max-conns, --allow, --deny and --idle-timeout need --broker or --room" \
+	    -l --allow 127.0.0.1 0
+	expect_error "max-conns too small: 0" --broker --max-conns 0 0
+	expect_error "max-conns invalid: x" --broker --max-conns x 0
+	expect_error "idle timeout invalid: soon" --broker --idle-timeout soon 0
+	expect_error "invalid address or range: 127.0.0.1/33" --broker \
+	    --allow 127.0.0.1/33 0
+	expect_error "invalid address or range: ::1/129" --broker --deny ::1/129 0
+	expect_error "$SC_TMP/none: No such file or directory" --broker \
+	    --allowfile "$SC_TMP/none" 0
+	expect_error "missing port number" --broker
+}
+
 test_descriptor_limit_raised() {
 	# A low soft limit is raised to the hard one, silently.
 	(
