@@ -39,6 +39,13 @@ enum {
 	OPT_NO_SPLICE,
 	OPT_MAX_CONNS,
 	OPT_FIFO,
+	OPT_BROKER,
+	OPT_ROOM,
+	OPT_ALLOW,
+	OPT_ALLOWFILE,
+	OPT_DENY,
+	OPT_DENYFILE,
+	OPT_IDLE_TIMEOUT,
 };
 
 static const char short_options[] = "46bCc:Dde:hI:i:klM:m:NnO:p:q:rs:T:vw:z";
@@ -72,10 +79,17 @@ static const struct option long_options[] = {
 	{ "zero",		no_argument,		NULL, 'z' },
 	{ "fifo",		required_argument,	NULL, OPT_FIFO },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
-	{ "max-conns",		required_argument,	NULL, OPT_MAX_CONNS },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "broker",		no_argument,		NULL, OPT_BROKER },
+	{ "room",		no_argument,		NULL, OPT_ROOM },
+	{ "max-conns",		required_argument,	NULL, OPT_MAX_CONNS },
+	{ "allow",		required_argument,	NULL, OPT_ALLOW },
+	{ "allowfile",		required_argument,	NULL, OPT_ALLOWFILE },
+	{ "deny",		required_argument,	NULL, OPT_DENY },
+	{ "denyfile",		required_argument,	NULL, OPT_DENYFILE },
+	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -104,6 +118,16 @@ static const char help_text[] =
 "  -r, --randomize        scan or connect to the ports in random order\n"
 "  -i, --interval SECS    pause between ports scanned\n"
 "\n"
+"Servers (--broker and --room listen; the controls apply to any -l):\n"
+"      --broker           relay what each client sends to all the others\n"
+"      --room             chat server: user ids, announcements, line prefixes\n"
+"      --max-conns N      serve at most N clients at once\n"
+"      --allow ADDR       accept only these clients (address, CIDR or name)\n"
+"      --allowfile FILE   --allow for each line of FILE\n"
+"      --deny ADDR        refuse these clients (deny wins over allow)\n"
+"      --denyfile FILE    --deny for each line of FILE\n"
+"      --idle-timeout TIME  disconnect a client that sends nothing for TIME\n"
+"\n"
 "Data and end of file:\n"
 "  -C, --crlf             send CRLF as the line ending (data from stdin)\n"
 "  -d, --no-stdin         do not read from stdin\n"
@@ -118,7 +142,6 @@ static const char help_text[] =
 "  -e, --exec PROG        run PROG for each connection, its stdin and stdout\n"
 "                         wired to it (split on blanks, no shell, PATH used)\n"
 "  -c, --sh-exec CMD      the same with CMD run by /bin/sh -c\n"
-"      --max-conns N      with -l -k, serve at most N connections at once\n"
 "      --fifo PATH        send what is written to the FIFO PATH (made if\n"
 "                         missing), write what is received to stdout\n"
 "\n"
@@ -144,7 +167,9 @@ static const char help_text[] =
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -N host 5000 < file      send a file\n"
 "  %1$s -zv host 20-30           scan ports 20 to 30\n"
-"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n";
+"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
+
+"  %1$s --room 5000               run a chat server\n";
 
 void
 usage(int full)
@@ -192,6 +217,21 @@ time_value(const char *what, const char *arg, long long min_s,
 	return (ms);
 }
 
+/* An allow or deny rule, or a file of them; exits on a bad one. */
+static void
+gate_option(struct options *o, int deny, int file, const char *arg)
+{
+	char	*cause;
+	int	 rc;
+
+	if (file)
+		rc = gate_add_file(&o->gate, deny, arg, &cause);
+	else
+		rc = gate_add(&o->gate, deny, arg, &cause);
+	if (rc == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
 /*
  * Port operands: each one a port, a service or a range.  Listening takes
  * exactly one port, and 0 there asks the kernel to pick one.
@@ -228,6 +268,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	o->timeout_ms = TIME_NONE;
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
+	gate_init(&o->gate);
 
 	while ((ch = getopt_long(argc, argv, short_options, long_options,
 	    NULL)) != -1) {
@@ -328,16 +369,34 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case OPT_FIFO:
 			o->fifo = optarg;
 			break;
-		case OPT_MAX_CONNS:
-			o->max_conns = number("max-conns", optarg, 1,
-			    INT_MAX);
-			break;
 		case OPT_QUIT_AFTER:
 			o->deadline_ms = time_value("quit timer", optarg, 0,
 			    INT_MAX);
 			break;
 		case OPT_NO_SPLICE:
 			o->no_splice = 1;
+			break;
+		case OPT_BROKER:
+			o->broker = 1;
+			break;
+		case OPT_ROOM:
+			o->room = 1;
+			break;
+		case OPT_MAX_CONNS:
+			o->gate.max_conns = number("max-conns", optarg, 1,
+			    INT_MAX);
+			break;
+		case OPT_ALLOW:
+		case OPT_ALLOWFILE:
+			gate_option(o, 0, ch == OPT_ALLOWFILE, optarg);
+			break;
+		case OPT_DENY:
+		case OPT_DENYFILE:
+			gate_option(o, 1, ch == OPT_DENYFILE, optarg);
+			break;
+		case OPT_IDLE_TIMEOUT:
+			o->gate.idle_ms = time_value("idle timeout", optarg,
+			    0, INT_MAX);
 			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -348,6 +407,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* The many-client servers listen. */
+	if (o->broker || o->room)
+		o->listen = 1;
 
 	/*
 	 * Operands, in the forms netcat accepts: "-l -p port [-s addr]",
@@ -389,7 +451,15 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("cannot use --fifo and -z");
 	if (o->fifo != NULL && o->no_stdin)
 		fatalx("cannot use --fifo and -d");
-	if (o->max_conns > 0 && !o->listen)
+	if (o->broker && o->room)
+		fatalx("cannot use --broker and --room");
+	if ((o->broker || o->room) && o->zero)
+		fatalx("cannot use -z and %s", o->room ? "--room" : "--broker");
+	if (o->gate.max_conns > 0 && !o->listen)
 		fatalx("must use -l with --max-conns");
+	if (!TAILQ_EMPTY(&o->gate.rules) && !o->listen)
+		fatalx("must use -l with --allow and --deny");
+	if (o->gate.idle_ms != TIME_NONE && !o->listen)
+		fatalx("must use -l with --idle-timeout");
 	log_init(o->verbose);
 }

@@ -17,6 +17,9 @@
 /* The event loop: descriptor watchers, timers and the one OS wait call. */
 
 #include <sys/types.h>
+#ifdef HAVE_SYS_EPOLL_H
+#include <sys/epoll.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +38,16 @@ struct ev_fd {
 	ev_fd_cb	*cb;
 	void		*arg;
 	unsigned int	 gen;		/* Bumped whenever the slot changes. */
+	int		 kernel;	/* epoll: events the kernel knows. */
+	int		 always;	/* epoll: index in ev_always + 1. */
+};
+
+/* What the wait call found ready: one entry per descriptor. */
+struct ev_fired {
+	int		 fd;
+	int		 ready;		/* EV_READ | EV_WRITE */
+	int		 invalid;	/* Not a descriptor (POLLNVAL). */
+	unsigned int	 gen;		/* The slot's generation when asked. */
 };
 
 static struct ev_fd	*ev_fds;
@@ -43,9 +56,29 @@ static int		 ev_maxfd = -1;	/* Highest descriptor in use. */
 static int		 ev_stop;
 static TAILQ_HEAD(, ev_timer) ev_timers = TAILQ_HEAD_INITIALIZER(ev_timers);
 
-/* Scratch for the wait call, grown with ev_fds. */
-static struct pollfd	*ev_pfds;
-static unsigned int	*ev_pgen;
+/* Filled by ev_wait(), grown with ev_fds. */
+static struct ev_fired	*ev_fired;
+
+#ifdef HAVE_SYS_EPOLL_H
+/*
+ * epoll backend.  The kernel keeps the interest set, so a round costs
+ * what is ready, not what is watched; the table is told only of changes.
+ * Descriptors epoll refuses (regular files, /dev/null: EPERM) are always
+ * ready for poll(2), so they are kept in ev_always and reported ready on
+ * every round, which then does not sleep.
+ */
+static int			 ev_epfd = -1;
+static struct epoll_event	*ev_epevs;
+static int			*ev_always;
+static int			 ev_nalways;
+#else
+static struct pollfd		*ev_pfds;
+#endif
+
+/* Each backend provides these three. */
+static int	ev_backend_grow(int);
+static int	ev_backend_set(int);
+static int	ev_wait(int);
 
 /*
  * Signals are turned into events with a pipe to ourselves: the handler
@@ -70,12 +103,12 @@ ev_now(void)
 	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 }
 
+/* Make room in the tables for descriptor fd.  Returns -1 with errno. */
 static int
 ev_grow(int fd)
 {
 	struct ev_fd	*fds;
-	struct pollfd	*pfds;
-	unsigned int	*pgen;
+	struct ev_fired	*fired;
 	int		 n;
 
 	if (fd < ev_nfds)
@@ -87,15 +120,204 @@ ev_grow(int fd)
 		return (-1);
 	memset(fds + ev_nfds, 0, (n - ev_nfds) * sizeof(*fds));
 	ev_fds = fds;
-	if ((pfds = reallocarray(ev_pfds, n, sizeof(*pfds))) == NULL)
+	if ((fired = reallocarray(ev_fired, n, sizeof(*fired))) == NULL)
 		return (-1);
-	ev_pfds = pfds;
-	if ((pgen = reallocarray(ev_pgen, n, sizeof(*pgen))) == NULL)
+	ev_fired = fired;
+	if (ev_backend_grow(n) == -1)
 		return (-1);
-	ev_pgen = pgen;
 	ev_nfds = n;
 	return (0);
 }
+
+#ifdef HAVE_SYS_EPOLL_H
+/* Grow the backend's tables to n descriptors.  Returns -1 with errno. */
+static int
+ev_backend_grow(int n)
+{
+	struct epoll_event	*epevs;
+	int			*always;
+
+	if ((epevs = reallocarray(ev_epevs, n, sizeof(*epevs))) == NULL)
+		return (-1);
+	ev_epevs = epevs;
+	if ((always = reallocarray(ev_always, n, sizeof(*always))) == NULL)
+		return (-1);
+	ev_always = always;
+	return (0);
+}
+
+/* Forget that fd is always ready: swap the last entry into its place. */
+static void
+ev_always_del(int fd)
+{
+	struct ev_fd	*e = &ev_fds[fd];
+	int		 i = e->always - 1, last;
+
+	last = ev_always[--ev_nalways];
+	ev_always[i] = last;
+	ev_fds[last].always = i + 1;
+	e->always = 0;
+}
+
+/*
+ * Tell the kernel what fd's slot now asks for.  Called on every change
+ * only, so a steady set of watchers costs no system call.  Returns -1
+ * with errno.
+ */
+static int
+ev_backend_set(int fd)
+{
+	struct ev_fd		*e = &ev_fds[fd];
+	struct epoll_event	 ev = { .data.fd = fd };
+	int			 op;
+
+	if (ev_epfd == -1 &&
+	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return (-1);
+	if (e->always) {
+		if (e->events == 0)
+			ev_always_del(fd);
+		return (0);
+	}
+	if (e->events == 0) {
+		/* The descriptor may be closed already: that removed it. */
+		if (e->kernel != 0)
+			epoll_ctl(ev_epfd, EPOLL_CTL_DEL, fd, &ev);
+		e->kernel = 0;
+		return (0);
+	}
+	if (e->events & EV_READ)
+		ev.events |= EPOLLIN | EPOLLRDHUP;
+	if (e->events & EV_WRITE)
+		ev.events |= EPOLLOUT;
+	op = e->kernel != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	if (epoll_ctl(ev_epfd, op, fd, &ev) == -1) {
+		/*
+		 * A descriptor closed and reopened without ev_del() is no
+		 * longer known (ENOENT); one we did not know of is (EEXIST).
+		 */
+		if (errno == ENOENT)
+			op = EPOLL_CTL_ADD;
+		else if (errno == EEXIST)
+			op = EPOLL_CTL_MOD;
+		else if (errno == EPERM) {
+			/* Regular files and the like: always ready. */
+			ev_always[ev_nalways++] = fd;
+			e->always = ev_nalways;
+			e->kernel = 0;
+			return (0);
+		} else
+			return (-1);
+		if (epoll_ctl(ev_epfd, op, fd, &ev) == -1)
+			return (-1);
+	}
+	e->kernel = e->events;
+	return (0);
+}
+
+/*
+ * The only place that waits for the kernel.  Fills ev_fired with what is
+ * ready and returns how many entries it filled, or -1 with errno.
+ */
+static int
+ev_wait(int timeout)
+{
+	struct epoll_event	*ev;
+	struct ev_fired		*f;
+	int			 i, n, fd;
+
+	if (ev_epfd == -1 &&
+	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return (-1);
+	if (ev_nfds == 0 && ev_grow(0) == -1)
+		return (-1);
+	/* Something is ready already: look, but do not sleep. */
+	if (ev_nalways > 0)
+		timeout = 0;
+	if ((n = epoll_wait(ev_epfd, ev_epevs, ev_nfds, timeout)) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		ev = &ev_epevs[i];
+		f = &ev_fired[i];
+		f->fd = fd = ev->data.fd;
+		f->gen = ev_fds[fd].gen;
+		f->invalid = 0;
+		f->ready = 0;
+		if (ev->events & (EPOLLIN|EPOLLRDHUP|EPOLLHUP|EPOLLERR))
+			f->ready |= EV_READ;
+		if (ev->events & (EPOLLOUT|EPOLLHUP|EPOLLERR))
+			f->ready |= EV_WRITE;
+	}
+	for (i = 0; i < ev_nalways; i++, n++) {
+		f = &ev_fired[n];
+		f->fd = fd = ev_always[i];
+		f->gen = ev_fds[fd].gen;
+		f->invalid = 0;
+		f->ready = ev_fds[fd].events;
+	}
+	return (n);
+}
+#else
+static int
+ev_backend_grow(int n)
+{
+	struct pollfd	*pfds;
+
+	if ((pfds = reallocarray(ev_pfds, n, sizeof(*pfds))) == NULL)
+		return (-1);
+	ev_pfds = pfds;
+	return (0);
+}
+
+/* poll(2) is told everything on every round: nothing to do here. */
+static int
+ev_backend_set(int fd)
+{
+	(void)fd;
+	return (0);
+}
+
+/*
+ * The only place that waits for the kernel.  Fills ev_fired with what is
+ * ready and returns how many entries it filled, or -1 with errno.
+ */
+static int
+ev_wait(int timeout)
+{
+	struct ev_fired	*f;
+	int		 fd, i, n = 0, nready = 0;
+	short		 re;
+
+	for (fd = 0; fd <= ev_maxfd; fd++) {
+		if (ev_fds[fd].events == 0)
+			continue;
+		ev_pfds[n].fd = fd;
+		ev_pfds[n].events = 0;
+		if (ev_fds[fd].events & EV_READ)
+			ev_pfds[n].events |= POLLIN;
+		if (ev_fds[fd].events & EV_WRITE)
+			ev_pfds[n].events |= POLLOUT;
+		ev_pfds[n].revents = 0;
+		n++;
+	}
+	if (poll(ev_pfds, n, timeout) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if ((re = ev_pfds[i].revents) == 0)
+			continue;
+		f = &ev_fired[nready++];
+		f->fd = fd = ev_pfds[i].fd;
+		f->gen = ev_fds[fd].gen;
+		f->invalid = (re & POLLNVAL) != 0;
+		f->ready = 0;
+		if (re & (POLLIN|POLLHUP|POLLERR))
+			f->ready |= EV_READ;
+		if (re & (POLLOUT|POLLHUP|POLLERR))
+			f->ready |= EV_WRITE;
+	}
+	return (nready);
+}
+#endif
 
 /*
  * Watch fd for events (EV_READ, EV_WRITE or both) and call cb when any is
@@ -123,12 +345,21 @@ ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 	e->cb = cb;
 	e->arg = arg;
 	e->gen++;
+	if (ev_backend_set(fd) == -1) {
+		e->events = 0;
+		e->cb = NULL;
+		e->arg = NULL;
+		return (-1);
+	}
 	if (fd > ev_maxfd)
 		ev_maxfd = fd;
 	return (0);
 }
 
-/* Stop watching fd.  Safe to call on a descriptor that is not watched. */
+/*
+ * Stop watching fd.  Safe to call on a descriptor that is not watched, and
+ * to be called before the descriptor is closed.
+ */
 void
 ev_del(int fd)
 {
@@ -143,6 +374,7 @@ ev_del(int fd)
 	e->cb = NULL;
 	e->arg = NULL;
 	e->gen++;
+	ev_backend_set(fd);
 	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
 		ev_maxfd--;
 }
@@ -270,33 +502,6 @@ ev_break(void)
 	ev_stop = 1;
 }
 
-/*
- * The only place that waits for the kernel.  Fills ev_pfds with what is
- * ready and returns how many slots it filled, or -1 with errno.
- */
-static int
-ev_wait(int timeout)
-{
-	int	 fd, n = 0;
-
-	for (fd = 0; fd <= ev_maxfd; fd++) {
-		if (ev_fds[fd].events == 0)
-			continue;
-		ev_pfds[n].fd = fd;
-		ev_pfds[n].events = 0;
-		if (ev_fds[fd].events & EV_READ)
-			ev_pfds[n].events |= POLLIN;
-		if (ev_fds[fd].events & EV_WRITE)
-			ev_pfds[n].events |= POLLOUT;
-		ev_pfds[n].revents = 0;
-		ev_pgen[n] = ev_fds[fd].gen;
-		n++;
-	}
-	if (poll(ev_pfds, n, timeout) == -1)
-		return (-1);
-	return (n);
-}
-
 static void
 ev_run_timers(void)
 {
@@ -339,25 +544,17 @@ ev_loop(void)
 			return (-1);
 		}
 		for (i = 0; i < n && !ev_stop; i++) {
-			if (ev_pfds[i].revents == 0)
-				continue;
-			fd = ev_pfds[i].fd;
+			fd = ev_fired[i].fd;
 			e = &ev_fds[fd];
 			/*
 			 * A callback earlier in this round may have closed
 			 * this descriptor, or another may now use its number:
 			 * the generation tells.
 			 */
-			if (e->gen != ev_pgen[i] || e->events == 0)
+			if (e->gen != ev_fired[i].gen || e->events == 0)
 				continue;
-			ready = 0;
-			if (ev_pfds[i].revents & (POLLIN|POLLHUP|POLLERR))
-				ready |= EV_READ;
-			if (ev_pfds[i].revents & (POLLOUT|POLLHUP|POLLERR))
-				ready |= EV_WRITE;
-			if (ev_pfds[i].revents & POLLNVAL)
-				ready = e->events;
-			ready &= e->events;
+			ready = ev_fired[i].invalid ? e->events :
+			    ev_fired[i].ready & e->events;
 			if (ready != 0)
 				e->cb(fd, ready, e->arg);
 		}

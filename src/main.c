@@ -60,6 +60,8 @@ main(int argc, char **argv)
 
 	if (o.zero)
 		status = scan_ports(&o);
+	else if (o.broker || o.room)
+		status = broker_listen(&o);
 	else if (o.listen)
 		status = plain_listen(&o);
 	else

@@ -44,6 +44,7 @@ struct conn {
 	struct channel		*tx;	/* local -> network */
 	struct channel		*rx;	/* network -> local */
 	struct child		*child;	/* -e, -c: its program */
+	int			 gated;	/* admitted by the gate: release it */
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
 	TAILQ_ENTRY(conn)	 entry;
 };
@@ -178,6 +179,8 @@ conn_done(struct conn *c)
 		exec_release(c->child);
 	}
 	ev_timer_disarm(&c->deadline);
+	if (c->gated)
+		gate_release(&p->o->gate);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
@@ -255,6 +258,8 @@ conn_abort(struct conn *c)
 	if (c->child != NULL)
 		exec_release(c->child);
 	ev_timer_disarm(&c->deadline);
+	if (c->gated)
+		gate_release(&p->o->gate);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
@@ -303,6 +308,7 @@ conn_start_stdio(struct conn *c, int fd)
 		shutdown(fd, SHUT_WR);
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
+	gate_session(&o->gate, s);
 	return (session_start(s));
 }
 
@@ -351,6 +357,7 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 		c->tx->xform = crlf_xform;
 	if (p->o->timeout_ms != TIME_NONE)
 		session_set_idle(s, p->o->timeout_ms);
+	gate_session(&p->o->gate, s);
 	if (session_start(s) == -1)
 		goto fail;
 	return (0);
@@ -372,9 +379,12 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer)
 
 	if ((c = conn_new(p)) == NULL) {
 		log_warn("session");
+		if (p->o->listen)
+			gate_release(&p->o->gate);
 		close(fd);
 		return (-1);
 	}
+	c->gated = p->o->listen;
 	if (p->exec)
 		rv = conn_start_exec(c, fd, peer);
 	else if ((rv = conn_start_stdio(c, fd)) == -1)
@@ -485,13 +495,9 @@ plain_accept_cb(int lfd, int events, void *arg)
 		return;
 	}
 	net_report_accept(p->o, &peer);
-	if (p->o->max_conns > 0 && p->nconns >= p->o->max_conns) {
-		/* Full: this one is turned away, the listener stays. */
-		log_verbose(1, "too many connections (%d): closed",
-		    p->nconns);
-		close(fd);
+	/* Refused (--allow, --deny) or full (--max-conns): the listener stays. */
+	if (!gate_admit(&p->o->gate, fd, &peer))
 		return;
-	}
 	if (!p->o->keep) {
 		ev_del(lfd);
 		close(lfd);

@@ -164,7 +164,7 @@ channel_wants_write(const struct channel *ch)
 }
 
 /* Register with the event loop what ep is waiting for, and nothing more. */
-static void
+void
 ep_update(struct endpoint *ep)
 {
 	int	 rev = 0, wev = 0;
@@ -174,6 +174,9 @@ ep_update(struct endpoint *ep)
 		rev = EV_READ;
 	if (ep->writer != NULL && ep->wfd != -1 &&
 	    channel_wants_write(ep->writer))
+		wev = EV_WRITE;
+	if (ep->outq != NULL && ep->wfd != -1 && !ep->session->over &&
+	    outq_pending(ep->outq))
 		wev = EV_WRITE;
 	if (ep->rfd != -1 && ep->rfd == ep->wfd)
 		rev = wev = rev | wev;
@@ -292,7 +295,8 @@ ep_read(struct endpoint *ep, void *p, size_t n)
 	return (read(ep->rfd, p, n));
 }
 
-static ssize_t
+/* Write to ep as its kind does.  Returns what write(2) would. */
+ssize_t
 ep_write(struct endpoint *ep, const void *p, size_t n)
 {
 	if (ep->ops != NULL && ep->ops->write != NULL)
@@ -590,6 +594,14 @@ pump_fd_cb(int fd, int events, void *arg)
 		channel_push(ch);
 		channel_update(ch);
 	}
+	/* A fan-out member that cannot be written to is over. */
+	if ((events & EV_WRITE) && fd == ep->wfd && ep->outq != NULL) {
+		if (outq_flush(ep) == -1) {
+			session_finish(s);
+			return;
+		}
+		ep_update(ep);
+	}
 	session_check(s);
 }
 
@@ -687,6 +699,7 @@ session_free(struct session *s)
 	}
 	while ((ep = TAILQ_FIRST(&s->endpoints)) != NULL) {
 		TAILQ_REMOVE(&s->endpoints, ep, entry);
+		fanout_leave(ep);
 		if (ep->rfd != -1) {
 			ev_del(ep->rfd);
 			if (ep->rfd > STDERR_FILENO &&

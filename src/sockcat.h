@@ -38,6 +38,19 @@
 /* No time limit: the value every time option starts from. */
 #define TIME_NONE		(-1LL)
 
+/*
+ * Who may connect to a server and how many at once (gate.c): the controls
+ * every listener serving many clients shares.
+ */
+struct gate_rule;
+struct gate {
+	TAILQ_HEAD(, gate_rule)	 rules;	/* --allow, --deny, in order */
+	int			 nallow; /* allow rules among them */
+	int			 max_conns; /* --max-conns, 0: no limit */
+	int			 conns;	/* clients admitted now */
+	long long		 idle_ms; /* --idle-timeout, per client */
+};
+
 /* What a command line asks for, filled by cmdline.c, read by the modes. */
 struct options {
 	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
@@ -56,6 +69,9 @@ struct options {
 	int		 broadcast;	/* -b */
 	int		 half_close;	/* --half-close */
 	int		 no_splice;	/* --no-splice: always copy */
+	int		 broker;	/* --broker: relay among clients */
+	int		 room;		/* --room: chat server */
+	struct gate	 gate;		/* --allow, --max-conns, ... */
 	int		 rcvbuf;	/* -I, 0 when unset */
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
@@ -69,7 +85,6 @@ struct options {
 	const char	*source_port;	/* -p */
 	const char	*exec;		/* -e or -c: the program to run */
 	int		 exec_shell;	/* -c: exec is a /bin/sh command */
-	int		 max_conns;	/* --max-conns, 0 for no limit */
 	const char	*fifo;		/* --fifo: send what this FIFO gives */
 	const char	*host;		/* destination, or listen address */
 	char		**ports;	/* expanded port list */
@@ -121,6 +136,18 @@ void		 net_report_connect(const struct options *, const char *,
 void		 net_report_listen(const struct options *, int);
 void		 net_report_accept(const struct options *,
 		    const struct net_peer *);
+
+/* gate.c */
+struct session;
+void		 gate_init(struct gate *);
+int		 gate_active(const struct gate *);
+int		 gate_add(struct gate *, int, const char *, char **);
+int		 gate_add_file(struct gate *, int, const char *, char **);
+int		 gate_permits(const struct gate *, const struct sockaddr *);
+int		 gate_admit(struct gate *, int, const struct net_peer *);
+void		 gate_release(struct gate *);
+void		 gate_session(const struct gate *, struct session *);
+void		 gate_raise_nofile(const struct gate *);
 
 /* event.c */
 #define EV_READ		0x1
@@ -187,6 +214,7 @@ struct ep_ops {
 
 struct session;
 struct channel;
+struct outq;
 
 struct endpoint {
 	const char		*name;	/* For messages: "stdin", "network". */
@@ -200,6 +228,7 @@ struct endpoint {
 	struct session		*session;
 	struct channel		*reader; /* The channel that reads from us. */
 	struct channel		*writer; /* The channel that writes to us. */
+	struct outq		*outq;	/* Or a fan-out queue writes to us. */
 	int			 revents; /* Events registered for rfd. */
 	int			 wevents; /* Events registered for wfd. */
 	TAILQ_ENTRY(endpoint)	 entry;
@@ -290,6 +319,50 @@ int		 channel_ended(const struct channel *);
 size_t		 channel_pending(const struct channel *);
 int		 channel_spliced(const struct channel *);
 void		 channel_stop(struct channel *);
+ssize_t		 ep_write(struct endpoint *, const void *, size_t);
+void		 ep_update(struct endpoint *);
+
+/* fanout.c */
+
+/*
+ * An endpoint's output queue in a fan-out: references to shared chunks,
+ * at most limit bytes.  error is ENOBUFS once it overflowed, or the errno
+ * of a failed write; the member is then ended.
+ */
+struct chunk;
+struct fanout;
+struct outq {
+	struct chunk		**v;	/* Ring of cap chunks from head. */
+	size_t			 cap;
+	size_t			 head;
+	size_t			 n;
+	size_t			 off;	/* Written of the first chunk. */
+	size_t			 bytes;	/* Queued, not yet written. */
+	size_t			 limit;
+	int			 error;
+	int			 doomed; /* To be ended after this round. */
+	struct endpoint		*ep;
+	struct fanout		*fanout;
+	TAILQ_ENTRY(outq)	 entry;
+	TAILQ_ENTRY(outq)	 doomed_entry;
+};
+
+/* A set of endpoints that each get every message sent to the set. */
+struct fanout {
+	TAILQ_HEAD(, outq)	 members;
+	TAILQ_HEAD(, outq)	 doomed;
+	struct ev_timer		 reap;
+	size_t			 count;
+};
+
+struct fanout	*fanout_new(void);
+int		 fanout_join(struct fanout *, struct endpoint *, size_t);
+void		 fanout_leave(struct endpoint *);
+int		 fanout_send(struct fanout *, struct endpoint *, const void *,
+		    size_t);
+int		 fanout_send_to(struct endpoint *, const void *, size_t);
+int		 outq_pending(const struct outq *);
+int		 outq_flush(struct endpoint *);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
@@ -352,6 +425,9 @@ void		 stdio_set_in_ended(void);
 /* plain.c */
 int		 plain_connect(struct options *);
 int		 plain_listen(struct options *);
+
+/* broker.c */
+int		 broker_listen(struct options *);
 
 /* scan.c */
 int		 scan_ports(struct options *);

@@ -74,6 +74,19 @@ test_keep_open_serves_clients_in_turn() {
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 }
 
+test_allow_deny_on_a_plain_listener() {
+	server srv -k --deny 127.0.0.1 -l 127.0.0.1 0 || fail "no server"
+	echo refused | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "" "$(cat "$SC_TMP/srv.out")"
+	assertTrue "still listening" "kill -0 $SERVER_PID"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	server srv2 -k --allow 127.0.0.0/8 -l 127.0.0.1 0 || fail "no server"
+	echo welcome | t 5 "$SC" -N 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/srv2.out" welcome 5
+	assertFileEquals "$SC_TMP/srv2.out" "welcome"
+}
+
 test_listen_forms() {
 	for form in "-l -p 0" "-l -s 127.0.0.1 -p 0" "-l 127.0.0.1 0" "-l 0"; do
 		# shellcheck disable=SC2086

@@ -1,0 +1,316 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Fan-out: one message delivered to many endpoints through per-endpoint
+ * output queues of shared, reference-counted chunks.
+ *
+ * A message is copied once into a chunk; each member's queue holds a
+ * reference.  Delivery is tried at once (most sockets take it whole, so
+ * nothing is queued and no event is registered); what is left waits for
+ * the member's descriptor to be writable.  Each queue has a byte bound: a
+ * member that lets it overflow is cut off, so a reader that stops never
+ * slows the others and memory stays bounded.  Failed members are ended
+ * after the current round, never from inside another member's callback.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockcat.h"
+
+/* A message shared by every queue that holds it. */
+struct chunk {
+	unsigned int	 refs;
+	size_t		 len;
+	unsigned char	 data[];
+};
+
+static void	fanout_reap_cb(void *);
+
+static struct chunk *
+chunk_new(const void *p, size_t len)
+{
+	struct chunk	*c;
+
+	if ((c = malloc(sizeof(*c) + len)) == NULL)
+		return (NULL);
+	c->refs = 1;
+	c->len = len;
+	memcpy(c->data, p, len);
+	return (c);
+}
+
+static void
+chunk_unref(struct chunk *c)
+{
+	if (--c->refs == 0)
+		free(c);
+}
+
+/* Drop everything q holds. */
+static void
+outq_clear(struct outq *q)
+{
+	while (q->n > 0) {
+		chunk_unref(q->v[q->head]);
+		q->head = (q->head + 1) % q->cap;
+		q->n--;
+	}
+	q->off = q->bytes = 0;
+}
+
+/* Append a reference to c to q, growing the ring.  Returns -1 on ENOMEM. */
+static int
+outq_append(struct outq *q, struct chunk *c)
+{
+	struct chunk	**v;
+	size_t		 cap, i;
+
+	if (q->n == q->cap) {
+		cap = q->cap ? q->cap * 2 : 8;
+		if ((v = reallocarray(NULL, cap, sizeof(*v))) == NULL)
+			return (-1);
+		for (i = 0; i < q->n; i++)
+			v[i] = q->v[(q->head + i) % q->cap];
+		free(q->v);
+		q->v = v;
+		q->cap = cap;
+		q->head = 0;
+	}
+	q->v[(q->head + q->n) % q->cap] = c;
+	q->n++;
+	c->refs++;
+	return (0);
+}
+
+/* Does q have bytes waiting for its descriptor to be writable? */
+int
+outq_pending(const struct outq *q)
+{
+	return (q->n > 0 && q->error == 0);
+}
+
+/*
+ * Write what ep's queue holds until it is empty or the descriptor would
+ * block.  Returns -1 with the queue's error set if the write failed.
+ */
+int
+outq_flush(struct endpoint *ep)
+{
+	struct outq	*q = ep->outq;
+	struct chunk	*c;
+	ssize_t		 n;
+
+	while (outq_pending(q)) {
+		c = q->v[q->head];
+		n = ep_write(ep, c->data + q->off, c->len - q->off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			q->error = errno;
+			outq_clear(q);
+			return (-1);
+		}
+		q->bytes -= n;
+		q->off += n;
+		if (q->off == c->len) {
+			chunk_unref(c);
+			q->head = (q->head + 1) % q->cap;
+			q->n--;
+			q->off = 0;
+		}
+	}
+	return (0);
+}
+
+/*
+ * Give c to ep: written at once when nothing is queued before it, else
+ * queued within the bound.  Returns -1 with the queue's error set (ENOBUFS
+ * on overflow) when ep must be cut off.
+ */
+static int
+outq_push(struct endpoint *ep, struct chunk *c)
+{
+	struct outq	*q = ep->outq;
+	ssize_t		 n = 0;
+
+	if (q->error != 0)
+		return (-1);
+	if (q->n == 0) {
+		do {
+			n = ep_write(ep, c->data, c->len);
+		} while (n == -1 && errno == EINTR);
+		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			q->error = errno;
+			return (-1);
+		}
+		if (n == -1)
+			n = 0;
+		if ((size_t)n == c->len)
+			return (0);
+	}
+	if (q->bytes + (c->len - n) > q->limit) {
+		q->error = ENOBUFS;
+		outq_clear(q);
+		return (-1);
+	}
+	if (outq_append(q, c) == -1) {
+		q->error = errno;
+		outq_clear(q);
+		return (-1);
+	}
+	if (q->n == 1)
+		q->off = n;
+	q->bytes += c->len - n;
+	ep_update(ep);
+	return (0);
+}
+
+struct fanout *
+fanout_new(void)
+{
+	struct fanout	*fo;
+
+	if ((fo = calloc(1, sizeof(*fo))) == NULL)
+		return (NULL);
+	TAILQ_INIT(&fo->members);
+	TAILQ_INIT(&fo->doomed);
+	ev_timer_init(&fo->reap, fanout_reap_cb, fo);
+	return (fo);
+}
+
+/*
+ * Make ep a member of fo with an output queue of at most limit bytes.  The
+ * pump writes the queue when ep's write descriptor is ready.  Returns -1
+ * with errno on failure.
+ */
+int
+fanout_join(struct fanout *fo, struct endpoint *ep, size_t limit)
+{
+	struct outq	*q;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return (-1);
+	q->limit = limit;
+	q->ep = ep;
+	q->fanout = fo;
+	ep->outq = q;
+	TAILQ_INSERT_TAIL(&fo->members, q, entry);
+	fo->count++;
+	return (0);
+}
+
+/* Leave the fan-out and free ep's queue; the pump calls it on free. */
+void
+fanout_leave(struct endpoint *ep)
+{
+	struct outq	*q = ep->outq;
+	struct fanout	*fo;
+
+	if (q == NULL)
+		return;
+	fo = q->fanout;
+	TAILQ_REMOVE(&fo->members, q, entry);
+	if (q->doomed)
+		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
+	fo->count--;
+	outq_clear(q);
+	free(q->v);
+	free(q);
+	ep->outq = NULL;
+}
+
+/* End, after this round, the session of a member that failed. */
+static void
+fanout_doom(struct outq *q)
+{
+	struct fanout	*fo = q->fanout;
+
+	if (q->doomed)
+		return;
+	q->doomed = 1;
+	TAILQ_INSERT_TAIL(&fo->doomed, q, doomed_entry);
+	if (!ev_timer_armed(&fo->reap))
+		ev_timer_arm(&fo->reap, 0);
+}
+
+static void
+fanout_reap_cb(void *arg)
+{
+	struct fanout	*fo = arg;
+	struct outq	*q;
+
+	while ((q = TAILQ_FIRST(&fo->doomed)) != NULL) {
+		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
+		q->doomed = 0;
+		/* The mode's finished callback may free the session. */
+		session_finish(q->ep->session);
+	}
+}
+
+static void
+fanout_give(struct endpoint *ep, struct chunk *c)
+{
+	if (ep->session->over)
+		return;
+	if (outq_push(ep, c) == -1)
+		fanout_doom(ep->outq);
+}
+
+/*
+ * Send len bytes at p to every member of fo except the endpoint except
+ * (NULL for none).  Returns -1 with errno if the message could not be
+ * made; a member that cannot take it is ended, never the others.
+ */
+int
+fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
+    size_t len)
+{
+	struct outq	*q;
+	struct chunk	*c;
+
+	if (len == 0)
+		return (0);
+	if ((c = chunk_new(p, len)) == NULL)
+		return (-1);
+	TAILQ_FOREACH(q, &fo->members, entry) {
+		if (q->ep != except)
+			fanout_give(q->ep, c);
+	}
+	chunk_unref(c);
+	return (0);
+}
+
+/* Send len bytes at p to the member ep alone.  Returns -1 with errno. */
+int
+fanout_send_to(struct endpoint *ep, const void *p, size_t len)
+{
+	struct chunk	*c;
+
+	if (len == 0)
+		return (0);
+	if ((c = chunk_new(p, len)) == NULL)
+		return (-1);
+	fanout_give(ep, c);
+	chunk_unref(c);
+	return (0);
+}

@@ -1,0 +1,255 @@
+#!/bin/bash
+# --room: ids never reused, the welcome line, join and leave announcements,
+# one prefix per line however lines arrive, the operator as <server>, :q,
+# escaped control characters, and the shared server controls: allow and
+# deny rules (IPv4, IPv6, CIDR, host names, files) and the per-client
+# idle timeout.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
+
+# The welcome line a client gets, for user id N with K others connected.
+welcome() {
+	if [ "$2" -eq 1 ]; then
+		_others="1 other user is"
+	else
+		_others="$2 other users are"
+	fi
+	echo "<announce> Welcome to the room, you are <user$1>. $_others connected; type :q to leave."
+}
+
+# The local port of a client's connection, as the server logged it.
+client_port() {
+	sed -n 's/^Connection received on [^ ]* \([0-9]*\)$/\1/p' \
+	    "$SC_TMP/srv.err" | sed -n "${1}p"
+}
+
+test_ids_greeting_announcements_prefixes() {
+	console srv 6
+	server srv -n --room 127.0.0.1 0 || fail "no server"
+	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
+	p1=$(client_port 1)
+	assertEquals "$(welcome 1 0)" "$(cat "$SC_TMP/c1.out")"
+	client c2 8
+	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no join announcement"
+	p2=$(client_port 2)
+	assertEquals "$(welcome 2 1)" "$(cat "$SC_TMP/c2.out")"
+	say 7 'hello\n'
+	wait_for "$SC_TMP/c2.out" '^<user1> hello$' || fail "no prefixed line"
+	say 6 'from the operator\n'
+	wait_for "$SC_TMP/c1.out" '^<server> from the operator$' || fail "c1"
+	wait_for "$SC_TMP/c2.out" '^<server> from the operator$' || fail "c2"
+	# c2 leaves; the next one is <user3>: ids are never reused.
+	hush 8
+	wait_for "$SC_TMP/c1.out" '<user2> is disconnected' || fail "no leave"
+	client c3 9
+	wait_for "$SC_TMP/c3.out" 'Welcome' || fail "no welcome for c3"
+	assertEquals "$(welcome 3 1)" "$(cat "$SC_TMP/c3.out")"
+	wait_for "$SC_TMP/c1.out" 'as <user3>\.$' || fail "no c3 announcement"
+	p3=$(client_port 3)
+	assertEquals "what c1 saw" "$(welcome 1 0)
+<announce> 127.0.0.1:$p2 is connected as <user2>.
+<server> from the operator
+<announce> <user2> is disconnected.
+<announce> 127.0.0.1:$p3 is connected as <user3>." "$(cat "$SC_TMP/c1.out")"
+	assertEquals "the console" "<announce> 127.0.0.1:$p1 is connected as <user1>.
+<announce> 127.0.0.1:$p2 is connected as <user2>.
+<user1> hello
+<announce> <user2> is disconnected.
+<announce> 127.0.0.1:$p3 is connected as <user3>." "$(cat "$SC_TMP/srv.out")"
+}
+
+test_one_prefix_per_line() {
+	server srv --room 127.0.0.1 0 || fail "no server"
+	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
+	client c2 8
+	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
+	# A line in pieces, then several lines in one write, then the end
+	# of one.
+	# (The pauses only make separate reads likely; nothing waits on them.)
+	say 7 'par'
+	sleep 0.2
+	say 7 'tial'
+	sleep 0.2
+	say 7 ' line\nsecond\nthird\nfou'
+	sleep 0.2
+	say 7 'rth\n'
+	wait_for "$SC_TMP/c2.out" '<user1> fourth$' || fail "lines not relayed"
+	assertEquals "<user1> partial line
+<user1> second
+<user1> third
+<user1> fourth" "$(grep '^<user1>' "$SC_TMP/c2.out")"
+	assertEquals "the console too" "$(grep '^<user1>' "$SC_TMP/c2.out")" \
+	    "$(grep '^<user1>' "$SC_TMP/srv.out")"
+	# A last line without a newline is relayed when its sender leaves.
+	say 7 'no newline'
+	hush 7
+	wait_for "$SC_TMP/c2.out" '<user1> is disconnected' || fail "no leave"
+	assertEquals "<user1> no newline
+<announce> <user1> is disconnected." "$(tail -n 2 "$SC_TMP/c2.out")"
+}
+
+test_control_characters_and_long_lines() {
+	server srv --room 127.0.0.1 0 || fail "no server"
+	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
+	client c2 8
+	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
+	say 7 'bell\a esc\033[2J tab\there cr\r\n'
+	wait_for "$SC_TMP/c2.out" '^<user1> bell' || fail "not relayed"
+	assertEquals '<user1> bell\x07 esc\x1b[2J tab	here cr' \
+	    "$(grep '^<user1> bell' "$SC_TMP/c2.out")"
+	# A line longer than 4096 bytes is cut, each piece with its prefix.
+	say 7 "$(head -c 5000 /dev/zero | tr '\0' a)\\n"
+	wait_for "$SC_TMP/c2.out" '^<user1> a{904}$' || fail "long line"
+	assertEquals 1 "$(grep -Ec '^<user1> a{4096}$' "$SC_TMP/c2.out")"
+}
+
+test_quit_command() {
+	server srv --room 127.0.0.1 0 || fail "no server"
+	client c1 7
+	c1=$CLIENT_PID
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
+	client c2 8
+	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
+	say 7 'bye\n:q\nnever sent\n'
+	wait_for "$SC_TMP/c2.out" '<user1> is disconnected' || fail "no leave"
+	assertEquals "what follows :q is dropped" "<user1> bye
+<announce> <user1> is disconnected." "$(tail -n 2 "$SC_TMP/c2.out")"
+	assertEquals "the console" "<user1> bye
+<announce> <user1> is disconnected." "$(tail -n 2 "$SC_TMP/srv.out")"
+	# The server has closed c1's connection: at its stdin's end it quits.
+	hush 7
+	wait_exit "$c1" 5
+	assertEquals "c1 ended" 0 "$WAIT_STATUS"
+	# ":q" in the middle of a line is just text.
+	say 8 'say :q\n'
+	wait_for "$SC_TMP/srv.out" '^<user2> say :q$' || fail "not text"
+	assertTrue "c2 stays" "kill -0 $CLIENT_PID"
+}
+
+# admitted ADDR: does a client from ADDR get into the room on $PORT?
+admitted() {
+	echo ":q" | t 5 "$SC" "$1" "$PORT" >"$SC_TMP/probe.out" 2>/dev/null
+	grep -q Welcome "$SC_TMP/probe.out"
+}
+
+test_allow_and_deny_ipv4_cidr() {
+	server srv --room --allow 127.0.0.0/8 127.0.0.1 0 || fail "no server"
+	assertTrue "CIDR allows" "admitted 127.0.0.1"
+	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	server srv --room --allow 10.0.0.0/8 127.0.0.1 0 || fail "no server"
+	assertFalse "outside the allowed range" "admitted 127.0.0.1"
+	wait_for "$SC_TMP/srv.err" 'denied$' || fail "no denial logged"
+	assertTrue "grep -Eq '^sockcat: connection from 127.0.0.1 [0-9]+ denied$' '$SC_TMP/srv.err'"
+	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	server srv --room --deny 127.0.0.1 127.0.0.1 0 || fail "no server"
+	assertFalse "denied address" "admitted 127.0.0.1"
+	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	server srv --room --deny 127.0.0.2/31 127.0.0.1 0 || fail "no server"
+	assertTrue "not in the denied range" "admitted 127.0.0.1"
+}
+
+test_allow_and_deny_ipv6() {
+	server srv --room -6 ::1 0 --deny ::1 || fail "no IPv6 server"
+	assertFalse "::1 denied" "admitted ::1"
+	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	server srv --room -6 ::1 0 --allow ::1/128 --deny 127.0.0.1 ||
+	    fail "no server"
+	assertTrue "::1 allowed" "admitted ::1"
+	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	server srv --room -6 ::1 0 --allow fe80::/10 || fail "no server"
+	assertFalse "::1 outside fe80::/10" "admitted ::1"
+}
+
+test_allow_and_deny_names_and_files() {
+	server srv --room --deny localhost 127.0.0.1 0 || fail "no server"
+	assertFalse "localhost denied by name" "admitted 127.0.0.1"
+	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	printf '# who may come in\n\n  10.1.2.3  \n127.0.0.0/24 # loopback\n' \
+	    >"$SC_TMP/allow"
+	server srv --room --allowfile "$SC_TMP/allow" 127.0.0.1 0 ||
+	    fail "no server"
+	assertTrue "allowed by file" "admitted 127.0.0.1"
+	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	printf '127.0.0.1\n' >"$SC_TMP/deny"
+	server srv --room --allowfile "$SC_TMP/allow" --denyfile "$SC_TMP/deny" \
+	    127.0.0.1 0 || fail "no server"
+	assertFalse "the deny file wins" "admitted 127.0.0.1"
+	# A bad rule is a command line error.
+	printf 'not/an/address\n' >"$SC_TMP/bad"
+	t 5 "$SC" --room --denyfile "$SC_TMP/bad" 0 </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: invalid address or range: not/an/address" \
+	    "$(cat "$SC_TMP/err")"
+}
+
+test_idle_timeout_drops_one_client() {
+	server srv --room --idle-timeout 1 127.0.0.1 0 || fail "no server"
+	client quiet 7
+	wait_for "$SC_TMP/quiet.out" 'Welcome' || fail "no welcome"
+	client busy 8
+	wait_for "$SC_TMP/quiet.out" 'as <user2>\.$' || fail "no clients"
+	# busy talks while quiet stays silent until it is dropped.
+	for i in $(seq 60); do
+		say 8 'ping\n'
+		grep -q '<user1> is disconnected' "$SC_TMP/srv.out" && break
+		sleep 0.1
+	done
+	assertTrue "the idle client is dropped" \
+	    "grep -q '^<announce> <user1> is disconnected.$' '$SC_TMP/srv.out'"
+	assertFalse "the busy one is not" \
+	    "grep -q '<user2> is disconnected' '$SC_TMP/srv.out'"
+	assertTrue "the server runs on" "kill -0 $SERVER_PID"
+	assertTrue "grep -Eq '^sockcat: <user1>: idle timeout, disconnected$' '$SC_TMP/srv.err'"
+}
+
+test_stalled_client_in_a_busy_room() {
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	# -O keeps the kernel's share of a client's backlog small.
+	server srv --room -O 65536 127.0.0.1 0 || fail "no server"
+	client reader 8
+	wait_for "$SC_TMP/reader.out" 'Welcome' || fail "no welcome"
+	# <user2> never reads, with a small receive buffer.
+	bg timeout -k 2 20 python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+time.sleep(20)' "$PORT"
+	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' || fail "no stalled client"
+	client talker 7
+	wait_for "$SC_TMP/reader.out" 'as <user3>\.$' || fail "no talker"
+	# <user3> chats: 100000 lines (1.9 MB with prefixes) in pieces, far
+	# more than the stalled one holds.  (The pauses only pace the talk.)
+	seq 100000 | sed 's/^/chat line /' >"$SC_TMP/lines"
+	for i in $(seq 0 9); do
+		sed -n "$((i * 10000 + 1)),$((i * 10000 + 10000))p" \
+		    "$SC_TMP/lines" >&7
+		sleep 0.05
+	done
+	wait_for "$SC_TMP/reader.out" '^<user3> chat line 100000$' 10 ||
+	    fail "the reader did not get everything"
+	assertEquals "every line, in order, once" \
+	    "$(sed 's/^/<user3> /' "$SC_TMP/lines" | md5sum)" \
+	    "$(grep '^<user3> chat' "$SC_TMP/reader.out" | md5sum)"
+	assertTrue "the stalled one is cut off" \
+	    "grep -q '^<announce> <user2> is disconnected.$' '$SC_TMP/reader.out'"
+	assertTrue "notice" "grep -Eq '^sockcat: <user2>: output queue full \([0-9]+ bytes\), disconnected$' '$SC_TMP/srv.err'"
+	assertFalse "nobody else is" \
+	    "grep -Eq '<user[13]> is disconnected' '$SC_TMP/reader.out'"
+}
+
+test_max_conns_room() {
+	server srv --room --max-conns 1 127.0.0.1 0 || fail "no server"
+	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
+	assertEquals "sockcat: the server is full (1 connections); try again later." \
+	    "$(cat "$SC_TMP/c2.out")"
+}
+
+sc_run_shunit2
