@@ -36,9 +36,11 @@ enum {
 	OPT_VERSION = CHAR_MAX + 1,
 	OPT_HALF_CLOSE,
 	OPT_QUIT_AFTER,
+	OPT_PROXY_TYPE,
+	OPT_PROXY_AUTH,
 };
 
-static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
+static const char short_options[] = "46bCDdhI:i:klM:m:NnO:P:p:q:rs:T:vw:X:x:z";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
@@ -65,6 +67,9 @@ static const struct option long_options[] = {
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "zero",		no_argument,		NULL, 'z' },
+	{ "proxy",		required_argument,	NULL, 'x' },
+	{ "proxy-type",		required_argument,	NULL, OPT_PROXY_TYPE },
+	{ "proxy-auth",		required_argument,	NULL, OPT_PROXY_AUTH },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
@@ -104,6 +109,14 @@ static const char help_text[] =
 "      --quit-after TIME  after stdin EOF, quit at most TIME later\n"
 "      --half-close       each direction ends on its own; exit when both have\n"
 "  -w, --wait TIME        connect timeout and idle timeout\n"
+"\n"
+"Proxies:\n"
+"  -x, --proxy ADDR[:PORT] connect through this proxy ([v6addr]:port)\n"
+"  -X, --proxy-type PROTO proxy protocol: 4, 4a, 5 (SOCKS, the default)\n"
+"                         or connect (HTTP); also socks4, socks4a, socks5,\n"
+"                         http.  With -l: serve as a socks5 or http proxy\n"
+"  -P USER                proxy user name; the password is asked for\n"
+"      --proxy-auth USER:PASS  proxy credentials, without asking\n"
 "\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
@@ -183,6 +196,19 @@ add_ports(struct options *o, char *const *argv, int argc)
 	}
 }
 
+/* --proxy-auth user:pass; without a colon, the password is asked for. */
+static void
+proxy_auth(struct options *o, char *arg)
+{
+	char	*colon;
+
+	if ((colon = strchr(arg, ':')) != NULL) {
+		*colon = '\0';
+		o->proxy_pass = colon + 1;
+	}
+	o->proxy_user = arg;
+}
+
 /*
  * Fill o from the command line, exiting with netcat's message and status 1
  * on anything it would refuse.
@@ -190,7 +216,8 @@ add_ports(struct options *o, char *const *argv, int argc)
 void
 cmdline_parse(struct options *o, int argc, char **argv)
 {
-	int	 ch;
+	const char	*proxy = NULL, *errstr;
+	int		 ch, proxy_type = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->family = AF_UNSPEC;
@@ -252,6 +279,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->sndbuf = number("TCP send window", optarg, 1,
 			    65536 * 1024);
 			break;
+		case 'P':
+			o->proxy_user = optarg;
+			break;
 		case 'p':
 			o->source_port = optarg;
 			break;
@@ -282,8 +312,22 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->timeout_ms = time_value("timeout", optarg,
 			    (long long)INT_MAX);
 			break;
+		case 'X':
+		case OPT_PROXY_TYPE:
+			if ((o->proxy_proto = proxy_parse_proto(optarg)) == -1)
+				fatalx("unsupported proxy protocol");
+			/* Only the long name makes a listener a proxy. */
+			if (ch == OPT_PROXY_TYPE)
+				proxy_type = 1;
+			break;
+		case 'x':
+			proxy = optarg;
+			break;
 		case 'z':
 			o->zero = 1;
+			break;
+		case OPT_PROXY_AUTH:
+			proxy_auth(o, optarg);
 			break;
 		case OPT_HALF_CLOSE:
 			o->half_close = 1;
@@ -332,6 +376,32 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("must use -l with -k");
 	if (o->zero && o->listen)
 		fatalx("cannot use -z and -l");
+	if (proxy != NULL) {
+		if (o->socktype == SOCK_DGRAM)
+			fatalx("no proxy support for UDP mode");
+		if (o->listen)
+			fatalx("no proxy support for listen");
+		if (o->family == AF_UNIX)
+			fatalx("no proxy support for unix sockets");
+		if (o->source != NULL)
+			fatalx("no proxy support for local source address");
+		if (o->proxy_proto == PROXY_NONE)
+			o->proxy_proto = PROXY_SOCKS5;
+		if (proxy_parse_addr(proxy, &o->proxy_host, &o->proxy_port,
+		    &errstr) == -1)
+			fatalx("%s", errstr);
+		if (o->proxy_port == NULL &&
+		    (o->proxy_port = strdup(proxy_default_port(
+		    o->proxy_proto))) == NULL)
+			fatal("strdup");
+	} else if (o->listen && proxy_type) {
+		if (o->socktype == SOCK_DGRAM)
+			fatalx("no proxy support for UDP mode");
+		if (o->proxy_proto != PROXY_SOCKS5 &&
+		    o->proxy_proto != PROXY_HTTP)
+			fatalx("a proxy server speaks socks5 or http");
+		o->proxy_serve = 1;
+	}
 	if (o->listen && o->nports > 1)
 		fatalx("cannot listen on more than one port");
 	log_init(o->verbose);

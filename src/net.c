@@ -48,7 +48,7 @@ net_set_nonblock(int fd, int on)
 }
 
 /* Format a message into *cause for the caller to print. */
-static void
+void
 net_cause(char **cause, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -307,7 +307,24 @@ net_connect(const struct options *o, const char *host, const char *port,
 	return (fd);
 }
 
-/* Report a successful connection as netcat does with -v. */
+/*
+ * Returns a non-blocking socket connected to host and port, directly or
+ * through the proxy of the command line: the one way every mode that
+ * connects opens its connection.  As net_connect() on failure.
+ */
+int
+net_dial(const struct options *o, const char *host, const char *port,
+    struct net_peer *peer, char **cause)
+{
+	if (o->proxy_host != NULL)
+		return (proxy_connect(o, host, port, peer, cause));
+	return (net_connect(o, host, port, peer, cause));
+}
+
+/*
+ * Report a successful connection as netcat does with -v.  Through a proxy
+ * the destination's address is unknown: the host is named as given.
+ */
 void
 net_report_connect(const struct options *o, const char *host,
     const char *port, const struct net_peer *peer)
@@ -316,8 +333,11 @@ net_report_connect(const struct options *o, const char *host,
 
 	if (o->verbose < 1)
 		return;
-	net_host_label(host, (const struct sockaddr *)&peer->ss, peer->len,
-	    label, sizeof(label));
+	if (o->proxy_host != NULL)
+		strlcpy(label, host, sizeof(label));
+	else
+		net_host_label(host, (const struct sockaddr *)&peer->ss,
+		    peer->len, label, sizeof(label));
 	log_info("Connection to %s %s port [%s/%s] succeeded!", label, port,
 	    proto_name(o), o->numeric ? "*" :
 	    net_service(port, o->socktype == SOCK_DGRAM));

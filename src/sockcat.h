@@ -67,8 +67,23 @@ struct options {
 	const char	*source;	/* -s */
 	const char	*source_port;	/* -p */
 	const char	*host;		/* destination, or listen address */
+	int		 proxy_proto;	/* -X, --proxy-type: PROXY_* */
+	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
+	char		*proxy_host;	/* -x, --proxy: NULL when direct */
+	char		*proxy_port;	/* -x's port or the protocol's */
+	const char	*proxy_user;	/* -P, or --proxy-auth's user */
+	const char	*proxy_pass;	/* --proxy-auth's password, or NULL */
 	char		**ports;	/* expanded port list */
 	size_t		 nports;
+};
+
+/* Proxy protocols, for -X and --proxy-type. */
+enum proxy_proto {
+	PROXY_NONE,
+	PROXY_SOCKS4,		/* -X 4: the destination resolved here */
+	PROXY_SOCKS4A,		/* -X 4a: the proxy resolves names */
+	PROXY_SOCKS5,		/* -X 5, the default (RFC 1928, 1929) */
+	PROXY_HTTP,		/* -X connect: HTTP CONNECT */
 };
 
 /* log.c */
@@ -101,6 +116,10 @@ struct net_peer {
 };
 int		 net_connect(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
+int		 net_dial(const struct options *, const char *, const char *,
+		    struct net_peer *, char **);
+void		 net_cause(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 int		 net_listen(const struct options *, const char *,
 		    const char *, char **);
 int		 net_accept(int, struct net_peer *);
@@ -114,6 +133,16 @@ void		 net_report_connect(const struct options *, const char *,
 void		 net_report_listen(const struct options *, int);
 void		 net_report_accept(const struct options *,
 		    const struct net_peer *);
+
+/* proxy.c */
+int		 proxy_parse_proto(const char *);
+const char	*proxy_default_port(int);
+int		 proxy_parse_addr(const char *, char **, char **,
+		    const char **);
+void		 proxy_base64(const unsigned char *, size_t, char *);
+const char	*socks5_strerror(int);
+int		 proxy_connect(const struct options *, const char *,
+		    const char *, struct net_peer *, char **);
 
 /* event.c */
 #define EV_READ		0x1
