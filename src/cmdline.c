@@ -38,6 +38,14 @@ enum {
 	OPT_QUIT_AFTER,
 	OPT_PROXY_TYPE,
 	OPT_PROXY_AUTH,
+	OPT_SSL,
+	OPT_SSL_CERT,
+	OPT_SSL_KEY,
+	OPT_SSL_VERIFY,
+	OPT_SSL_TRUSTFILE,
+	OPT_SSL_CIPHERS,
+	OPT_SSL_SERVERNAME,
+	OPT_SSL_ALPN,
 };
 
 static const char short_options[] = "46bCDdhI:i:klM:m:NnO:P:p:q:rs:T:vw:X:x:z";
@@ -70,6 +78,14 @@ static const struct option long_options[] = {
 	{ "proxy",		required_argument,	NULL, 'x' },
 	{ "proxy-type",		required_argument,	NULL, OPT_PROXY_TYPE },
 	{ "proxy-auth",		required_argument,	NULL, OPT_PROXY_AUTH },
+	{ "ssl",		no_argument,		NULL, OPT_SSL },
+	{ "ssl-cert",		required_argument,	NULL, OPT_SSL_CERT },
+	{ "ssl-key",		required_argument,	NULL, OPT_SSL_KEY },
+	{ "ssl-verify",		no_argument,		NULL, OPT_SSL_VERIFY },
+	{ "ssl-trustfile",	required_argument,	NULL, OPT_SSL_TRUSTFILE },
+	{ "ssl-ciphers",	required_argument,	NULL, OPT_SSL_CIPHERS },
+	{ "ssl-servername",	required_argument,	NULL, OPT_SSL_SERVERNAME },
+	{ "ssl-alpn",		required_argument,	NULL, OPT_SSL_ALPN },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
@@ -117,6 +133,17 @@ static const char help_text[] =
 "                         http.  With -l: serve as a socks5 or http proxy\n"
 "  -P USER                proxy user name; the password is asked for\n"
 "      --proxy-auth USER:PASS  proxy credentials, without asking\n"
+"\n"
+"TLS (any --ssl-* option implies --ssl):\n"
+"      --ssl              speak TLS on the connection\n"
+"      --ssl-cert FILE    PEM certificate (a listener without one makes a\n"
+"                         temporary self-signed certificate)\n"
+"      --ssl-key FILE     PEM private key of --ssl-cert\n"
+"      --ssl-verify       verify the peer's certificate and name\n"
+"      --ssl-trustfile FILE  PEM certificates to trust instead of the system's\n"
+"      --ssl-ciphers LIST OpenSSL cipher list\n"
+"      --ssl-servername NAME  server name to send (SNI) and verify\n"
+"      --ssl-alpn LIST    ALPN protocols, comma-separated\n"
 "\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
@@ -329,6 +356,36 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case OPT_PROXY_AUTH:
 			proxy_auth(o, optarg);
 			break;
+		case OPT_SSL:
+			o->ssl = 1;
+			break;
+		case OPT_SSL_CERT:
+			o->ssl = 1;
+			o->ssl_cert = optarg;
+			break;
+		case OPT_SSL_KEY:
+			o->ssl = 1;
+			o->ssl_key = optarg;
+			break;
+		case OPT_SSL_VERIFY:
+			o->ssl = o->ssl_verify = 1;
+			break;
+		case OPT_SSL_TRUSTFILE:
+			o->ssl = 1;
+			o->ssl_trustfile = optarg;
+			break;
+		case OPT_SSL_CIPHERS:
+			o->ssl = 1;
+			o->ssl_ciphers = optarg;
+			break;
+		case OPT_SSL_SERVERNAME:
+			o->ssl = 1;
+			o->ssl_servername = optarg;
+			break;
+		case OPT_SSL_ALPN:
+			o->ssl = 1;
+			o->ssl_alpn = optarg;
+			break;
 		case OPT_HALF_CLOSE:
 			o->half_close = 1;
 			break;
@@ -401,6 +458,14 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		    o->proxy_proto != PROXY_HTTP)
 			fatalx("a proxy server speaks socks5 or http");
 		o->proxy_serve = 1;
+	}
+	if (o->ssl) {
+		if (!tls_available())
+			fatalx("TLS support was not built in");
+		if (o->socktype == SOCK_DGRAM)
+			fatalx("cannot use --ssl with -u");
+		if (o->proxy_serve)
+			fatalx("cannot use --ssl with a proxy server");
 	}
 	if (o->listen && o->nports > 1)
 		fatalx("cannot listen on more than one port");

@@ -42,6 +42,7 @@ main(int argc, char **argv)
 {
 	struct options	 o;
 	struct sigaction sa;
+	char		*cause;
 	int		 status;
 
 	cmdline_parse(&o, argc, argv);
@@ -55,6 +56,8 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	stdio_init();
+	if (o.ssl && !o.zero && tls_setup(&o, &cause) == -1)
+		fatalx("%s", cause);
 
 	if (o.zero)
 		status = scan_ports(&o);

@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include <netinet/in.h>
@@ -45,6 +46,29 @@ net_set_nonblock(int fd, int on)
 		return (-1);
 	flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
 	return (fcntl(fd, F_SETFL, flags));
+}
+
+/*
+ * For a synchronous handshake (proxy, TLS) on an otherwise non-blocking
+ * socket: with on, make fd blocking with each read and write bounded by
+ * timeout_ms (TIME_NONE: unbounded), so a blocked call fails with EAGAIN;
+ * without, make it non-blocking and unbounded again.  Returns -1 with errno.
+ */
+int
+net_sync(int fd, int on, long long timeout_ms)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (on && timeout_ms != TIME_NONE) {
+		tv.tv_sec = timeout_ms / 1000;
+		tv.tv_usec = (timeout_ms % 1000) * 1000;
+		if (tv.tv_sec == 0 && tv.tv_usec == 0)
+			tv.tv_usec = 1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
+		return (-1);
+	return (net_set_nonblock(fd, !on));
 }
 
 /* Format a message into *cause for the caller to print. */

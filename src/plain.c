@@ -125,9 +125,12 @@ plain_finished(struct session *s)
 		ev_break();
 }
 
-/* Wire stdin and stdout to the connected socket fd and start moving. */
+/*
+ * Wire stdin and stdout to the connected socket fd, over TLS when tls is
+ * not NULL, and start moving.
+ */
 static int
-plain_start(struct plain *p, int fd)
+plain_start(struct plain *p, int fd, struct tls *tls)
 {
 	struct options	*o = p->o;
 	struct session	*s;
@@ -138,7 +141,11 @@ plain_start(struct plain *p, int fd)
 		return (-1);
 	p->s = s;
 	p->quitting = 0;
-	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
+	if ((net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
+	    0)) != NULL && tls != NULL) {
+		tls_attach(net, tls);
+		tls = NULL;
+	}
 	out = stdio_out(s);
 	in = stdio_in(s, o->no_stdin);
 	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
@@ -166,6 +173,7 @@ plain_start(struct plain *p, int fd)
 	return (session_start(s));
 
 fail:
+	tls_free(tls);
 	session_free(s);
 	p->s = NULL;
 	return (-1);
@@ -190,6 +198,7 @@ plain_connect(struct options *o)
 {
 	struct plain	 p;
 	struct net_peer	 peer;
+	struct tls	*tls = NULL;
 	char		*cause;
 	size_t		 i;
 	int		 fd, connected = 0, failed = 0;
@@ -204,7 +213,10 @@ plain_connect(struct options *o)
 		}
 		connected = 1;
 		net_report_connect(o, o->host, o->ports[i], &peer);
-		if (plain_start(&p, fd) == -1)
+		if (o->ssl && (tls = tls_handshake(o, fd, o->host,
+		    &cause)) == NULL)
+			fatalx("%s", cause);
+		if (plain_start(&p, fd, tls) == -1)
 			fatal("session");
 		if (p.s != NULL && ev_loop() == -1)
 			fatal("poll");
@@ -227,6 +239,8 @@ plain_accept_cb(int lfd, int events, void *arg)
 {
 	struct plain	*p = arg;
 	struct net_peer	 peer;
+	struct tls	*tls = NULL;
+	char		*cause;
 	int		 fd;
 
 	(void)events;
@@ -252,7 +266,21 @@ plain_accept_cb(int lfd, int events, void *arg)
 		close(lfd);
 		p->lfd = -1;
 	}
-	if (plain_start(p, fd) == -1)
+	if (p->o->ssl && (tls = tls_handshake(p->o, fd, NULL,
+	    &cause)) == NULL) {
+		/* One client failing TLS does not stop a -k listener. */
+		log_warnx("%s", cause);
+		free(cause);
+		close(fd);
+		if (p->lfd != -1)
+			ev_set(p->lfd, EV_READ, plain_accept_cb, p);
+		else {
+			p->status = 1;
+			ev_break();
+		}
+		return;
+	}
+	if (plain_start(p, fd, tls) == -1)
 		fatal("session");
 }
 

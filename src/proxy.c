@@ -22,7 +22,6 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -593,22 +592,6 @@ proxy_http(const struct options *o, int fd, const char *host,
 	return (-1);
 }
 
-/* Block on fd for the handshake, bounded by -w; or go back to normal. */
-static int
-proxy_blocking(const struct options *o, int fd, int on)
-{
-	struct timeval	 tv = { 0, 0 };
-
-	if (on && o->timeout_ms != TIME_NONE) {
-		tv.tv_sec = o->timeout_ms / 1000;
-		tv.tv_usec = (o->timeout_ms % 1000) * 1000;
-	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
-		return (-1);
-	return (net_set_nonblock(fd, !on));
-}
-
 /*
  * Returns a non-blocking socket connected to host and port through the
  * proxy of the command line (-x, -X, -P, --proxy-auth); peer is the
@@ -633,7 +616,7 @@ proxy_connect(const struct options *o, const char *host, const char *port,
 		fd = net_connect(o, o->proxy_host, o->proxy_port, peer, cause);
 		if (fd == -1)
 			break;
-		if (proxy_blocking(o, fd, 1) == -1) {
+		if (net_sync(fd, 1, o->timeout_ms) == -1) {
 			net_cause(cause, "proxy: %s", strerror(errno));
 			r = -1;
 		} else if (o->proxy_proto == PROXY_HTTP)
@@ -642,7 +625,7 @@ proxy_connect(const struct options *o, const char *host, const char *port,
 			r = proxy_socks5(o, fd, host, port, &a, cause);
 		else
 			r = proxy_socks4(o, fd, host, port, &a, cause);
-		if (r == 0 && proxy_blocking(o, fd, 0) == -1) {
+		if (r == 0 && net_sync(fd, 0, TIME_NONE) == -1) {
 			net_cause(cause, "proxy: %s", strerror(errno));
 			r = -1;
 		}

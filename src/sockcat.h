@@ -73,6 +73,14 @@ struct options {
 	char		*proxy_port;	/* -x's port or the protocol's */
 	const char	*proxy_user;	/* -P, or --proxy-auth's user */
 	const char	*proxy_pass;	/* --proxy-auth's password, or NULL */
+	int		 ssl;		/* --ssl, or any --ssl-* option */
+	int		 ssl_verify;	/* --ssl-verify */
+	const char	*ssl_cert;	/* --ssl-cert: PEM certificate chain */
+	const char	*ssl_key;	/* --ssl-key: PEM private key */
+	const char	*ssl_trustfile;	/* --ssl-trustfile: PEM CAs */
+	const char	*ssl_ciphers;	/* --ssl-ciphers: OpenSSL cipher list */
+	const char	*ssl_servername; /* --ssl-servername: SNI, checked name */
+	const char	*ssl_alpn;	/* --ssl-alpn: "h2,http/1.1" */
 	char		**ports;	/* expanded port list */
 	size_t		 nports;
 };
@@ -125,6 +133,7 @@ int		 net_listen(const struct options *, const char *,
 int		 net_accept(int, struct net_peer *);
 int		 net_set_options(const struct options *, int, int);
 int		 net_set_nonblock(int, int);
+int		 net_sync(int, int, long long);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
 const char	*net_service(const char *, int);
@@ -199,10 +208,21 @@ enum ep_shut {
 
 struct endpoint;
 
-/* Operations an endpoint kind may override; NULL means read(2)/write(2). */
+/*
+ * Operations an endpoint kind may override; NULL means read(2)/write(2)
+ * and nothing more.  A read or write that fails with EAGAIN may set the
+ * endpoint's rwant or wwant to the events it needs to make progress (TLS:
+ * a read may need the socket writable).
+ */
 struct ep_ops {
 	ssize_t	(*read)(struct endpoint *, void *, size_t);
 	ssize_t	(*write)(struct endpoint *, const void *, size_t);
+	/* Bytes already read from the kernel that no poll will announce. */
+	int	(*pending)(struct endpoint *);
+	/* Say goodbye before the declared shutdown (TLS close_notify). */
+	void	(*shutdown)(struct endpoint *);
+	/* Release data; called before the descriptors are closed. */
+	void	(*free)(struct endpoint *);
 };
 
 struct session;
@@ -220,6 +240,8 @@ struct endpoint {
 	struct session		*session;
 	struct channel		*reader; /* The channel that reads from us. */
 	struct channel		*writer; /* The channel that writes to us. */
+	int			 rwant;	/* Events a read waits for; 0: EV_READ */
+	int			 wwant;	/* Events a write waits for; 0: EV_WRITE */
 	int			 revents; /* Events registered for rfd. */
 	int			 wevents; /* Events registered for wfd. */
 	TAILQ_ENTRY(endpoint)	 entry;
@@ -286,6 +308,15 @@ void		 session_finish(struct session *);
 void		 session_set_idle(struct session *, long long);
 int		 channel_ended(const struct channel *);
 void		 channel_stop(struct channel *);
+
+/* tls.c */
+struct tls;
+int		 tls_available(void);
+int		 tls_setup(const struct options *, char **);
+struct tls	*tls_handshake(const struct options *, int, const char *,
+		    char **);
+void		 tls_attach(struct endpoint *, struct tls *);
+void		 tls_free(struct tls *);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
