@@ -61,6 +61,8 @@ main(int argc, char **argv)
 
 	if (o.zero)
 		status = scan_ports(&o);
+	else if (o.proxy_serve)
+		status = proxyd_listen(&o);
 	else if (o.listen)
 		status = plain_listen(&o);
 	else

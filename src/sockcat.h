@@ -153,6 +153,9 @@ const char	*socks5_strerror(int);
 int		 proxy_connect(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 
+/* proxyd.c */
+int		 proxyd_listen(struct options *);
+
 /* event.c */
 #define EV_READ		0x1
 #define EV_WRITE	0x2
