@@ -68,5 +68,7 @@ main(int argc, char **argv)
 	else
 		status = plain_connect(&o);
 	free_ports(o.ports, o.nports);
+	free(o.proxy_host);
+	free(o.proxy_port);
 	return (status);
 }

@@ -320,6 +320,7 @@ proxy_socks4(const struct options *o, int fd, const char *host,
 	unsigned char		 buf[8 + 256 + 256 + 2];
 	const char		*user = a->user != NULL ? a->user : "";
 	size_t			 len, ulen = strlen(user), hlen = 0;
+	uint16_t		 nport;
 	int			 error, name = 0;
 
 	buf[0] = SOCKS_V4;
@@ -348,8 +349,8 @@ proxy_socks4(const struct options *o, int fd, const char *host,
 		memcpy(buf + 4, &sin->sin_addr, 4);
 		freeaddrinfo(res);
 	}
-	*(uint16_t *)(buf + 2) = htons((uint16_t)strtonum(port, 0, 65535,
-	    NULL));
+	nport = htons((uint16_t)strtonum(port, 0, 65535, NULL));
+	memcpy(buf + 2, &nport, 2);
 	if (ulen > 255) {
 		net_cause(cause, "Proxy username/password too long");
 		return (-1);
