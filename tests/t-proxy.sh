@@ -480,6 +480,30 @@ test_command_line_errors_match_nc() {
 	done
 }
 
+test_proxy_errors_match_nc() {
+	NC=${NC_OPENBSD:-/bin/nc.openbsd}
+	[ -x "$NC" ] || { sc_skip "nc.openbsd not installed"; return; }
+	# The same broken proxies, nc.openbsd and sockcat: same words, status.
+	for c in "socks5 err1 5" "socks5 err5 5" "socks5 err77 5" \
+	    "socks5 trunc 5" "socks5 trunc2 5" "socks5 nomethod 5" \
+	    "socks5 badatyp 5" "socks4 err91 4" "socks4 err93 4" \
+	    "socks4 trunc 4" "http status403_Forbidden connect" \
+	    "http status500_Oops connect" "http trunc connect" \
+	    "http garbage connect"; do
+		set -- $c
+		for prog in "$NC" "$SC"; do
+			sc_cleanup
+			fake "$1" "$2"
+			echo x | t 5 "$prog" -X "$3" -x "127.0.0.1:$FPORT" \
+			    127.0.0.1 9 >/dev/null 2>"$SC_TMP/err"
+			echo "status=$?" >>"$SC_TMP/err"
+			sed 's/^[a-z.]*: //' "$SC_TMP/err" >"$SC_TMP/$(basename "$prog").res"
+		done
+		assertEquals "$c" "$(cat "$SC_TMP/$(basename "$NC").res")" \
+		    "$(cat "$SC_TMP/sockcat.res")"
+	done
+}
+
 # --- sockcat's own proxy server -------------------------------------
 
 # pserver args...: sockcat -l 127.0.0.1 0 as a proxy; sets PPORT, PX_PID.
