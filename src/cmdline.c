@@ -130,7 +130,7 @@ static const char help_text[] =
 "  -x, --proxy ADDR[:PORT] connect through this proxy ([v6addr]:port)\n"
 "  -X, --proxy-type PROTO proxy protocol: 4, 4a, 5 (SOCKS, the default)\n"
 "                         or connect (HTTP); also socks4, socks4a, socks5,\n"
-"                         http.  With -l: serve as a socks5 or http proxy\n"
+"                         http.  -l --proxy-type socks5|http: be a proxy\n"
 "  -P USER                proxy user name; the password is asked for\n"
 "      --proxy-auth USER:PASS  proxy credentials, without asking\n"
 "\n"

@@ -12,7 +12,7 @@ sc_require python3
 # succeed, connects to the destination and relays.
 write_fake() {
 	cat >"$SC_TMP/fake.py" <<'PYEOF'
-import socket, sys, select, struct, base64, os
+import socket, sys, select, struct, base64, os, time
 mode, beh, addr, portfile, logfile = sys.argv[1:6]
 fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
 ls = socket.socket(fam, socket.SOCK_STREAM)
@@ -60,6 +60,9 @@ def relay(a, b):
                 o.sendall(d)
 
 def socks5(c):
+    if beh == "silent":
+        time.sleep(8)
+        return None
     ver, n = rd(c, 2)
     meths = list(rd(c, n))
     log.write("methods %s\n" % " ".join(map(str, meths)))
@@ -415,6 +418,15 @@ PYEOF
 	    127.0.0.1 9 >/dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: Unable to read proxy passphrase" "$(cat "$SC_TMP/err")"
+}
+
+test_silent_proxy_and_timeout() {
+	fake socks5 silent
+	start=$(date +%s)
+	client -w 1 -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	assertEquals 1 "$STATUS"
+	assertEquals "sockcat: read failed (0/3): Connection timed out" "$ERR"
+	assertTrue "gave up in time" "[ $(( $(date +%s) - start )) -le 3 ]"
 }
 
 test_proxy_unreachable() {
