@@ -341,8 +341,9 @@ proxy_socks4(const struct options *o, int fd, const char *host,
 		if (o->numeric)
 			hints.ai_flags = AI_NUMERICHOST;
 		if ((error = getaddrinfo(host, port, &hints, &res)) != 0) {
-			net_cause(cause, "getaddrinfo(\"%.64s\", \"%.64s\"): %s",
-			    host, port, gai_strerror(error));
+			net_cause(cause,
+			    "getaddrinfo(\"%.64s\", \"%.64s\"): %s", host,
+			    port, gai_strerror(error));
 			return (-1);
 		}
 		sin = (struct sockaddr_in *)res->ai_addr;

@@ -44,6 +44,8 @@
 /* A listener that ran out of descriptors retries after this long. */
 #define PROXYD_BACKOFF_MS	100
 
+#define HTTP_ESTABLISHED	"HTTP/1.1 200 Connection established\r\n\r\n"
+
 #define SOCKS5_REP_OK		0x00
 #define SOCKS5_REP_FAILURE	0x01
 #define SOCKS5_REP_NETUNREACH	0x03
@@ -213,7 +215,7 @@ pconn_refuse(struct pconn *pc, int socks_rep, const char *http_status,
 {
 	log_verbose(1, "proxy: %s: %s", pc->peer, why);
 	if (proxyd_http(pc))
-		pconn_http_reply(pc, http_status, http_status[0] == '4' &&
+		pconn_http_reply(pc, http_status,
 		    strncmp(http_status, "407", 3) == 0 ?
 		    "Proxy-Authenticate: Basic realm=\"sockcat\"" : NULL);
 	else if (socks_rep != -1)
@@ -563,8 +565,8 @@ pconn_relay(struct pconn *pc)
 	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
 	    pc->host, pc->port);
 	if (proxyd_http(pc))
-		r = pconn_reply(pc, "HTTP/1.1 200 Connection established\r\n"
-		    "\r\n", 39);
+		r = pconn_reply(pc, HTTP_ESTABLISHED,
+		    sizeof(HTTP_ESTABLISHED) - 1);
 	else
 		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
 	if (r == -1 || (s = session_new(proxyd_check, proxyd_finished,
