@@ -411,6 +411,15 @@ PYEOF
 	assertEquals 2 "$(grep -c '^hdr CONNECT' "$SC_TMP/fake.log")"
 	assertContains "$(cat "$SC_TMP/fake.log")" \
 	    "hdr Proxy-Authorization: Basic dXNlcjpzZWNyZXQ="
+	# SOCKS5: asked when the proxy chooses username and password.
+	sc_cleanup
+	dest
+	fake socks5 auth
+	t 8 python3 "$SC_TMP/askpass.py" "$SC" -d -N -P user \
+	    -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT" >"$SC_TMP/pty.out"
+	assertEquals "socks5 prompt" 0 $?
+	assertContains "$(cat "$SC_TMP/pty.out")" "Proxy password for user@127.0.0.1: "
+	assertContains "$(cat "$SC_TMP/fake.log")" "auth user secret"
 	# Without a terminal there is no one to ask.
 	sc_cleanup
 	fake http auth
