@@ -759,6 +759,31 @@ test_server_slow_client_times_out() {
 	assertTrue "still serving" "kill -0 $PX_PID"
 }
 
+test_interop_with_other_netcats() {
+	NC=${NC_OPENBSD:-/bin/nc.openbsd}
+	command -v ncat >/dev/null && [ -x "$NC" ] ||
+	    { sc_skip "nc.openbsd or ncat not installed"; return; }
+	# Their clients through sockcat's proxies.  (ncat's own HTTP proxy
+	# cannot be bound to loopback only, so it is not used here.)
+	pserver --proxy-type socks5
+	dest
+	echo hello | t 5 "$NC" -N -X 5 -x "127.0.0.1:$PPORT" localhost "$DPORT"
+	assertEquals "nc.openbsd via socks5" 0 $?
+	assert_delivered
+	dest
+	echo hello | t 5 ncat --send-only --proxy "127.0.0.1:$PPORT" \
+	    --proxy-type socks5 127.0.0.1 "$DPORT"
+	assertEquals "ncat via socks5" 0 $?
+	assert_delivered
+	sc_cleanup
+	pserver --proxy-type http --proxy-auth user:secret
+	dest
+	echo hello | t 5 ncat --send-only --proxy "127.0.0.1:$PPORT" \
+	    --proxy-type http --proxy-auth user:secret 127.0.0.1 "$DPORT"
+	assertEquals "ncat via http" 0 $?
+	assert_delivered
+}
+
 test_server_command_line() {
 	expect_error "a proxy server speaks socks5 or http" -l 0 --proxy-type 4
 	expect_error "a proxy server needs --proxy-auth user:password" \
