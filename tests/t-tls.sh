@@ -237,9 +237,11 @@ test_large_transfer_both_ways() {
 	head -c $((8 * 1024 * 1024)) /dev/urandom >"$SC_TMP/up"
 	head -c $((8 * 1024 * 1024)) /dev/urandom >"$SC_TMP/srv.in"
 	SERVER_TIMEOUT=30 server srv --half-close --ssl -l 127.0.0.1 0 || fail "no server"
-	t 30 "$SC" --half-close --ssl 127.0.0.1 "$PORT" <"$SC_TMP/up" \
-	    >"$SC_TMP/down"
-	assertEquals 0 $?
+	# The reader of the download stalls a while: back-pressure with
+	# TLS records half read.
+	t 30 "$SC" --half-close --ssl 127.0.0.1 "$PORT" <"$SC_TMP/up" | \
+	    { sleep 1; cat; } >"$SC_TMP/down"
+	assertEquals 0 "${PIPESTATUS[0]}"
 	wait_exit "$SERVER_PID" 20
 	assertEquals 0 "$WAIT_STATUS"
 	assertTrue "upload identical" "cmp -s '$SC_TMP/up' '$SC_TMP/srv.out'"
