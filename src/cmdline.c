@@ -46,9 +46,20 @@ enum {
 	OPT_DENY,
 	OPT_DENYFILE,
 	OPT_IDLE_TIMEOUT,
+	OPT_PROXY_TYPE,
+	OPT_PROXY_AUTH,
+	OPT_SSL,
+	OPT_SSL_CERT,
+	OPT_SSL_KEY,
+	OPT_SSL_VERIFY,
+	OPT_SSL_TRUSTFILE,
+	OPT_SSL_CIPHERS,
+	OPT_SSL_SERVERNAME,
+	OPT_SSL_ALPN,
 };
 
-static const char short_options[] = "46bCc:Dde:hI:i:klM:m:NnO:p:q:rs:T:vw:z";
+static const char short_options[] =
+    "46bCc:Dde:hI:i:klM:m:NnO:P:p:q:rs:T:vw:X:x:z";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
@@ -78,6 +89,17 @@ static const struct option long_options[] = {
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "zero",		no_argument,		NULL, 'z' },
 	{ "fifo",		required_argument,	NULL, OPT_FIFO },
+	{ "proxy",		required_argument,	NULL, 'x' },
+	{ "proxy-type",		required_argument,	NULL, OPT_PROXY_TYPE },
+	{ "proxy-auth",		required_argument,	NULL, OPT_PROXY_AUTH },
+	{ "ssl",		no_argument,		NULL, OPT_SSL },
+	{ "ssl-cert",		required_argument,	NULL, OPT_SSL_CERT },
+	{ "ssl-key",		required_argument,	NULL, OPT_SSL_KEY },
+	{ "ssl-verify",		no_argument,		NULL, OPT_SSL_VERIFY },
+	{ "ssl-trustfile",	required_argument,	NULL, OPT_SSL_TRUSTFILE },
+	{ "ssl-ciphers",	required_argument,	NULL, OPT_SSL_CIPHERS },
+	{ "ssl-servername",	required_argument,	NULL, OPT_SSL_SERVERNAME },
+	{ "ssl-alpn",		required_argument,	NULL, OPT_SSL_ALPN },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
@@ -144,6 +166,25 @@ static const char help_text[] =
 "  -c, --sh-exec CMD      the same with CMD run by /bin/sh -c\n"
 "      --fifo PATH        send what is written to the FIFO PATH (made if\n"
 "                         missing), write what is received to stdout\n"
+"\n"
+"Proxies:\n"
+"  -x, --proxy ADDR[:PORT] connect through this proxy ([v6addr]:port)\n"
+"  -X, --proxy-type PROTO proxy protocol: 4, 4a, 5 (SOCKS, the default)\n"
+"                         or connect (HTTP); also socks4, socks4a, socks5,\n"
+"                         http.  -l --proxy-type socks5|http: be a proxy\n"
+"  -P USER                proxy user name; the password is asked for\n"
+"      --proxy-auth USER:PASS  proxy credentials, without asking\n"
+"\n"
+"TLS (any --ssl-* option implies --ssl):\n"
+"      --ssl              speak TLS on the connection\n"
+"      --ssl-cert FILE    PEM certificate (a listener without one makes a\n"
+"                         temporary self-signed certificate)\n"
+"      --ssl-key FILE     PEM private key of --ssl-cert\n"
+"      --ssl-verify       verify the peer's certificate and name\n"
+"      --ssl-trustfile FILE  PEM certificates to trust instead of the system's\n"
+"      --ssl-ciphers LIST OpenSSL cipher list\n"
+"      --ssl-servername NAME  server name to send (SNI) and verify\n"
+"      --ssl-alpn LIST    ALPN protocols, comma-separated\n"
 "\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
@@ -252,6 +293,19 @@ add_ports(struct options *o, char *const *argv, int argc)
 		fatalx("cannot listen on more than one port: %s", argv[0]);
 }
 
+/* --proxy-auth user:pass; without a colon, the password is asked for. */
+static void
+proxy_auth(struct options *o, char *arg)
+{
+	char	*colon;
+
+	if ((colon = strchr(arg, ':')) != NULL) {
+		*colon = '\0';
+		o->proxy_pass = colon + 1;
+	}
+	o->proxy_user = arg;
+}
+
 /*
  * Fill o from the command line, exiting with netcat's message and status 1
  * on anything it would refuse.
@@ -259,7 +313,8 @@ add_ports(struct options *o, char *const *argv, int argc)
 void
 cmdline_parse(struct options *o, int argc, char **argv)
 {
-	int	 ch;
+	const char	*proxy = NULL, *errstr;
+	int		 ch, proxy_type = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->family = AF_UNSPEC;
@@ -330,6 +385,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->sndbuf = number("TCP send window", optarg, 1,
 			    65536 * 1024);
 			break;
+		case 'P':
+			o->proxy_user = optarg;
+			break;
 		case 'p':
 			o->source_port = optarg;
 			break;
@@ -360,8 +418,52 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->timeout_ms = time_value("timeout", optarg, 0,
 			    INT_MAX / 1000);
 			break;
+		case 'X':
+		case OPT_PROXY_TYPE:
+			if ((o->proxy_proto = proxy_parse_proto(optarg)) == -1)
+				fatalx("unsupported proxy protocol");
+			/* Only the long name makes a listener a proxy. */
+			if (ch == OPT_PROXY_TYPE)
+				proxy_type = 1;
+			break;
+		case 'x':
+			proxy = optarg;
+			break;
 		case 'z':
 			o->zero = 1;
+			break;
+		case OPT_PROXY_AUTH:
+			proxy_auth(o, optarg);
+			break;
+		case OPT_SSL:
+			o->ssl = 1;
+			break;
+		case OPT_SSL_CERT:
+			o->ssl = 1;
+			o->ssl_cert = optarg;
+			break;
+		case OPT_SSL_KEY:
+			o->ssl = 1;
+			o->ssl_key = optarg;
+			break;
+		case OPT_SSL_VERIFY:
+			o->ssl = o->ssl_verify = 1;
+			break;
+		case OPT_SSL_TRUSTFILE:
+			o->ssl = 1;
+			o->ssl_trustfile = optarg;
+			break;
+		case OPT_SSL_CIPHERS:
+			o->ssl = 1;
+			o->ssl_ciphers = optarg;
+			break;
+		case OPT_SSL_SERVERNAME:
+			o->ssl = 1;
+			o->ssl_servername = optarg;
+			break;
+		case OPT_SSL_ALPN:
+			o->ssl = 1;
+			o->ssl_alpn = optarg;
 			break;
 		case OPT_HALF_CLOSE:
 			o->half_close = 1;
@@ -461,5 +563,39 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("must use -l with --allow and --deny");
 	if (o->gate.idle_ms != TIME_NONE && !o->listen)
 		fatalx("must use -l with --idle-timeout");
+	if (proxy != NULL) {
+		if (o->socktype == SOCK_DGRAM)
+			fatalx("no proxy support for UDP mode");
+		if (o->listen)
+			fatalx("no proxy support for listen");
+		if (o->family == AF_UNIX)
+			fatalx("no proxy support for unix sockets");
+		if (o->source != NULL)
+			fatalx("no proxy support for local source address");
+		if (o->proxy_proto == PROXY_NONE)
+			o->proxy_proto = PROXY_SOCKS5;
+		if (proxy_parse_addr(proxy, &o->proxy_host, &o->proxy_port,
+		    &errstr) == -1)
+			fatalx("%s", errstr);
+		if (o->proxy_port == NULL &&
+		    (o->proxy_port = strdup(proxy_default_port(
+		    o->proxy_proto))) == NULL)
+			fatal("strdup");
+	} else if (o->listen && proxy_type) {
+		if (o->socktype == SOCK_DGRAM)
+			fatalx("no proxy support for UDP mode");
+		if (o->proxy_proto != PROXY_SOCKS5 &&
+		    o->proxy_proto != PROXY_HTTP)
+			fatalx("a proxy server speaks socks5 or http");
+		o->proxy_serve = 1;
+	}
+	if (o->ssl) {
+		if (!tls_available())
+			fatalx("TLS support was not built in");
+		if (o->socktype == SOCK_DGRAM)
+			fatalx("cannot use --ssl with -u");
+		if (o->proxy_serve)
+			fatalx("cannot use --ssl with a proxy server");
+	}
 	log_init(o->verbose);
 }

@@ -44,6 +44,7 @@ main(int argc, char **argv)
 {
 	struct options	 o;
 	struct sigaction sa;
+	char		*cause;
 	int		 status;
 
 	cmdline_parse(&o, argc, argv);
@@ -57,15 +58,21 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	stdio_init();
+	if (o.ssl && !o.zero && tls_setup(&o, &cause) == -1)
+		fatalx("%s", cause);
 
 	if (o.zero)
 		status = scan_ports(&o);
 	else if (o.broker || o.room)
 		status = broker_listen(&o);
+	else if (o.proxy_serve)
+		status = proxyd_listen(&o);
 	else if (o.listen)
 		status = plain_listen(&o);
 	else
 		status = plain_connect(&o);
 	free_ports(o.ports, o.nports);
+	free(o.proxy_host);
+	free(o.proxy_port);
 	return (status);
 }

@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include <netinet/in.h>
@@ -47,8 +48,31 @@ net_set_nonblock(int fd, int on)
 	return (fcntl(fd, F_SETFL, flags));
 }
 
+/*
+ * For a synchronous handshake (proxy, TLS) on an otherwise non-blocking
+ * socket: with on, make fd blocking with each read and write bounded by
+ * timeout_ms (TIME_NONE: unbounded), so a blocked call fails with EAGAIN;
+ * without, make it non-blocking and unbounded again.  Returns -1 with errno.
+ */
+int
+net_sync(int fd, int on, long long timeout_ms)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (on && timeout_ms != TIME_NONE) {
+		tv.tv_sec = timeout_ms / 1000;
+		tv.tv_usec = (timeout_ms % 1000) * 1000;
+		if (tv.tv_sec == 0 && tv.tv_usec == 0)
+			tv.tv_usec = 1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
+		return (-1);
+	return (net_set_nonblock(fd, !on));
+}
+
 /* Format a message into *cause for the caller to print. */
-static void
+void
 net_cause(char **cause, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -335,7 +359,24 @@ net_connect(const struct options *o, const char *host, const char *port,
 	return (fd);
 }
 
-/* Report a successful connection as netcat does with -v. */
+/*
+ * Returns a non-blocking socket connected to host and port, directly or
+ * through the proxy of the command line: the one way every mode that
+ * connects opens its connection.  As net_connect() on failure.
+ */
+int
+net_dial(const struct options *o, const char *host, const char *port,
+    struct net_peer *peer, char **cause)
+{
+	if (o->proxy_host != NULL)
+		return (proxy_connect(o, host, port, peer, cause));
+	return (net_connect(o, host, port, peer, cause));
+}
+
+/*
+ * Report a successful connection as netcat does with -v.  Through a proxy
+ * the destination's address is unknown: the host is named as given.
+ */
 void
 net_report_connect(const struct options *o, const char *host,
     const char *port, const struct net_peer *peer)
@@ -344,8 +385,11 @@ net_report_connect(const struct options *o, const char *host,
 
 	if (o->verbose < 1)
 		return;
-	net_host_label(host, (const struct sockaddr *)&peer->ss, peer->len,
-	    label, sizeof(label));
+	if (o->proxy_host != NULL)
+		strlcpy(label, host, sizeof(label));
+	else
+		net_host_label(host, (const struct sockaddr *)&peer->ss,
+		    peer->len, label, sizeof(label));
 	log_info("Connection to %s %s port [%s/%s] succeeded!", label, port,
 	    proto_name(o), o->numeric ? "*" :
 	    net_service(port, o->socktype == SOCK_DGRAM));

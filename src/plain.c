@@ -45,6 +45,7 @@ struct conn {
 	struct channel		*rx;	/* network -> local */
 	struct child		*child;	/* -e, -c: its program */
 	int			 gated;	/* admitted by the gate: release it */
+	struct tls		*tls;	/* --ssl: until the socket has it */
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
 	TAILQ_ENTRY(conn)	 entry;
 };
@@ -260,9 +261,31 @@ conn_abort(struct conn *c)
 	ev_timer_disarm(&c->deadline);
 	if (c->gated)
 		gate_release(&p->o->gate);
+	tls_free(c->tls);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
+}
+
+/*
+ * The connection's socket fd as an endpoint of s, over TLS when the
+ * connection has it.  Returns NULL (fd closed) on failure.
+ */
+static struct endpoint *
+conn_net(struct conn *c, struct session *s, int fd)
+{
+	struct endpoint	*net;
+
+	if ((net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
+	    0)) == NULL) {
+		close(fd);
+		return (NULL);
+	}
+	if (c->tls != NULL) {
+		tls_attach(net, c->tls);
+		c->tls = NULL;
+	}
+	return (net);
 }
 
 /* Wire stdin (or the FIFO) and stdout to the connected socket fd. */
@@ -280,11 +303,8 @@ conn_start_stdio(struct conn *c, int fd)
 		return (-1);
 	}
 	c->s = s;
-	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
-	if (net == NULL) {
-		close(fd);
+	if ((net = conn_net(c, s, fd)) == NULL)
 		return (-1);
-	}
 	out = stdio_out(s);
 	in = o->fifo != NULL ? fifo_in(s) : stdio_in(s, o->no_stdin);
 	if (out == NULL || (in == NULL && (!o->no_stdin || o->fifo != NULL)))
@@ -342,11 +362,8 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 		goto fail;
 	}
 	c->s = s;
-	if ((net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
-	    0)) == NULL) {
-		close(fd);
+	if ((net = conn_net(c, s, fd)) == NULL)
 		goto fail;
-	}
 	if ((prog = exec_endpoint(s, c->child)) == NULL ||
 	    (c->rx = session_channel(s, "receive", net, prog,
 	    CH_SHUTDOWN | copy)) == NULL ||
@@ -368,11 +385,13 @@ fail:
 }
 
 /*
- * Start a connection on the connected socket fd.  Returns 0, or -1 when
- * it could not be started (fd is closed and the reason reported).
+ * Start a connection on the connected socket fd, over TLS when tls is not
+ * NULL.  Returns 0, or -1 when it could not be started (fd is closed and
+ * the reason reported).
  */
 static int
-plain_start(struct plain *p, int fd, const struct net_peer *peer)
+plain_start(struct plain *p, int fd, const struct net_peer *peer,
+    struct tls *tls)
 {
 	struct conn	*c;
 	int		 rv;
@@ -381,10 +400,12 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer)
 		log_warn("session");
 		if (p->o->listen)
 			gate_release(&p->o->gate);
+		tls_free(tls);
 		close(fd);
 		return (-1);
 	}
 	c->gated = p->o->listen;
+	c->tls = tls;
 	if (p->exec)
 		rv = conn_start_exec(c, fd, peer);
 	else if ((rv = conn_start_stdio(c, fd)) == -1)
@@ -432,13 +453,14 @@ plain_connect(struct options *o)
 {
 	struct plain	 p;
 	struct net_peer	 peer;
+	struct tls	*tls = NULL;
 	char		*cause;
 	size_t		 i;
 	int		 fd, connected = 0;
 
 	plain_init(&p, o);
 	for (i = 0; i < o->nports; i++) {
-		fd = net_connect(o, o->host, o->ports[i], &peer, &cause);
+		fd = net_dial(o, o->host, o->ports[i], &peer, &cause);
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);
@@ -446,7 +468,10 @@ plain_connect(struct options *o)
 		}
 		connected = 1;
 		net_report_connect(o, o->host, o->ports[i], &peer);
-		if (plain_start(&p, fd, &peer) == -1) {
+		if (o->ssl && (tls = tls_handshake(o, fd, o->host,
+		    &cause)) == NULL)
+			fatalx("%s", cause);
+		if (plain_start(&p, fd, &peer, tls) == -1) {
 			if (!p.exec)
 				exit(1);
 			p.status = 1;
@@ -476,6 +501,8 @@ plain_accept_cb(int lfd, int events, void *arg)
 {
 	struct plain	*p = arg;
 	struct net_peer	 peer;
+	struct tls	*tls = NULL;
+	char		*cause;
 	int		 fd;
 
 	(void)events;
@@ -498,6 +525,19 @@ plain_accept_cb(int lfd, int events, void *arg)
 	/* Refused (--allow, --deny) or full (--max-conns): the listener stays. */
 	if (!gate_admit(&p->o->gate, fd, &peer))
 		return;
+	if (p->o->ssl && (tls = tls_handshake(p->o, fd, NULL,
+	    &cause)) == NULL) {
+		/* One client failing TLS does not stop a -k listener. */
+		log_warnx("%s", cause);
+		free(cause);
+		close(fd);
+		gate_release(&p->o->gate);
+		if (!p->o->keep) {
+			p->status = 1;
+			ev_break();
+		}
+		return;
+	}
 	if (!p->o->keep) {
 		ev_del(lfd);
 		close(lfd);
@@ -506,7 +546,7 @@ plain_accept_cb(int lfd, int events, void *arg)
 		/* stdio is shared: -k takes the next when this one ends. */
 		ev_del(lfd);
 	}
-	if (plain_start(p, fd, &peer) == -1) {
+	if (plain_start(p, fd, &peer, tls) == -1) {
 		if (!p->exec)
 			exit(1);
 		if (!p->o->keep) {

@@ -163,6 +163,28 @@ channel_wants_write(const struct channel *ch)
 	    !ch->session->over && channel_pending(ch) > 0);
 }
 
+/* The events that let a read from ep, or a write to it, make progress. */
+static int
+ep_read_events(const struct endpoint *ep)
+{
+	return (ep->rwant != 0 ? ep->rwant : EV_READ);
+}
+
+static int
+ep_write_events(const struct endpoint *ep)
+{
+	return (ep->wwant != 0 ? ep->wwant : EV_WRITE);
+}
+
+/* Does ep hold data already taken from the kernel (a TLS record)? */
+static int
+ep_pending(struct endpoint *ep)
+{
+	if (ep->ops != NULL && ep->ops->pending != NULL && ep->rfd != -1)
+		return (ep->ops->pending(ep));
+	return (0);
+}
+
 /* Register with the event loop what ep is waiting for, and nothing more. */
 void
 ep_update(struct endpoint *ep)
@@ -171,10 +193,10 @@ ep_update(struct endpoint *ep)
 
 	if (ep->reader != NULL && ep->rfd != -1 &&
 	    channel_wants_read(ep->reader))
-		rev = EV_READ;
+		rev = ep_read_events(ep);
 	if (ep->writer != NULL && ep->wfd != -1 &&
 	    channel_wants_write(ep->writer))
-		wev = EV_WRITE;
+		wev = ep_write_events(ep);
 	if (ep->outq != NULL && ep->wfd != -1 && !ep->session->over &&
 	    outq_pending(ep->outq))
 		wev = EV_WRITE;
@@ -225,6 +247,8 @@ ep_close_fd(struct endpoint *ep, int fd)
 static void
 ep_shutdown(struct endpoint *ep)
 {
+	if (ep->ops != NULL && ep->ops->shutdown != NULL && ep->wfd != -1)
+		ep->ops->shutdown(ep);
 	switch (ep->shut) {
 	case EP_SHUT_SOCKET:
 		shutdown(ep->wfd, SHUT_WR);
@@ -575,6 +599,30 @@ session_check(struct session *s)
 		session_finish(s);
 }
 
+/*
+ * Move what is ready on ch: read once if its source is readable, deliver
+ * at once (latency matters more than batching), then take what the source
+ * already holds but no poll would announce (the rest of a TLS record),
+ * as long as there is room.  The bound keeps one channel from starving
+ * the others.
+ */
+static void
+channel_run(struct channel *ch, int readable)
+{
+	int	 rounds = 0;
+
+	if (readable)
+		channel_pull(ch);
+	/* A direct splice has delivered already, if it could. */
+	if (!readable || !ch->direct)
+		channel_push(ch);
+	while (channel_wants_read(ch) && ep_pending(ch->src) && rounds++ < 64) {
+		channel_pull(ch);
+		channel_push(ch);
+	}
+	channel_update(ch);
+}
+
 static void
 pump_fd_cb(int fd, int events, void *arg)
 {
@@ -582,18 +630,12 @@ pump_fd_cb(int fd, int events, void *arg)
 	struct session	*s = ep->session;
 	struct channel	*ch;
 
-	if ((events & EV_READ) && fd == ep->rfd && (ch = ep->reader) != NULL) {
-		channel_pull(ch);
-		/* Deliver at once: latency matters more than batching. */
-		if (!ch->direct)
-			channel_push(ch);
-		channel_update(ch);
-	}
-	if ((events & EV_WRITE) && fd == ep->wfd &&
-	    (ch = ep->writer) != NULL) {
-		channel_push(ch);
-		channel_update(ch);
-	}
+	if ((events & ep_read_events(ep)) && fd == ep->rfd &&
+	    (ch = ep->reader) != NULL)
+		channel_run(ch, 1);
+	if ((events & ep_write_events(ep)) && fd == ep->wfd &&
+	    (ch = ep->writer) != NULL && !s->over)
+		channel_run(ch, 0);
 	/* A fan-out member that cannot be written to is over. */
 	if ((events & EV_WRITE) && fd == ep->wfd && ep->outq != NULL) {
 		if (outq_flush(ep) == -1) {
@@ -628,6 +670,11 @@ session_start(struct session *s)
 	}
 	TAILQ_FOREACH(ep, &s->endpoints, entry)
 		ep_update(ep);
+	/* A handshake may have left data that no poll will announce. */
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ep_pending(ch->src))
+			channel_run(ch, 0);
+	}
 	if (s->idle_ms != TIME_NONE) {
 		s->last_active = ev_now();
 		ev_timer_arm(&s->idle, s->idle_ms);
@@ -700,6 +747,8 @@ session_free(struct session *s)
 	while ((ep = TAILQ_FIRST(&s->endpoints)) != NULL) {
 		TAILQ_REMOVE(&s->endpoints, ep, entry);
 		fanout_leave(ep);
+		if (ep->ops != NULL && ep->ops->free != NULL)
+			ep->ops->free(ep);
 		if (ep->rfd != -1) {
 			ev_del(ep->rfd);
 			if (ep->rfd > STDERR_FILENO &&

@@ -55,7 +55,7 @@ scan_ports(struct options *o)
 	for (i = 0; i < o->nports; i++) {
 		if (i > 0 && o->interval > 0)
 			sleep(o->interval);
-		fd = net_connect(o, o->host, o->ports[i], &peer, &cause);
+		fd = net_dial(o, o->host, o->ports[i], &peer, &cause);
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);

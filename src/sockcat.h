@@ -87,8 +87,31 @@ struct options {
 	int		 exec_shell;	/* -c: exec is a /bin/sh command */
 	const char	*fifo;		/* --fifo: send what this FIFO gives */
 	const char	*host;		/* destination, or listen address */
+	int		 proxy_proto;	/* -X, --proxy-type: PROXY_* */
+	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
+	char		*proxy_host;	/* -x, --proxy: NULL when direct */
+	char		*proxy_port;	/* -x's port or the protocol's */
+	const char	*proxy_user;	/* -P, or --proxy-auth's user */
+	const char	*proxy_pass;	/* --proxy-auth's password, or NULL */
+	int		 ssl;		/* --ssl, or any --ssl-* option */
+	int		 ssl_verify;	/* --ssl-verify */
+	const char	*ssl_cert;	/* --ssl-cert: PEM certificate chain */
+	const char	*ssl_key;	/* --ssl-key: PEM private key */
+	const char	*ssl_trustfile;	/* --ssl-trustfile: PEM CAs */
+	const char	*ssl_ciphers;	/* --ssl-ciphers: OpenSSL cipher list */
+	const char	*ssl_servername; /* --ssl-servername: SNI, checked name */
+	const char	*ssl_alpn;	/* --ssl-alpn: "h2,http/1.1" */
 	char		**ports;	/* expanded port list */
 	size_t		 nports;
+};
+
+/* Proxy protocols, for -X and --proxy-type. */
+enum proxy_proto {
+	PROXY_NONE,
+	PROXY_SOCKS4,		/* -X 4: the destination resolved here */
+	PROXY_SOCKS4A,		/* -X 4a: the proxy resolves names */
+	PROXY_SOCKS5,		/* -X 5, the default (RFC 1928, 1929) */
+	PROXY_HTTP,		/* -X connect: HTTP CONNECT */
 };
 
 /* log.c */
@@ -122,12 +145,17 @@ struct net_peer {
 };
 int		 net_connect(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
+int		 net_dial(const struct options *, const char *, const char *,
+		    struct net_peer *, char **);
+void		 net_cause(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 int		 net_listen(const struct options *, const char *,
 		    const char *, char **);
 int		 net_accept(int, struct net_peer *);
 int		 net_set_options(const struct options *, int, int,
 		    const char **);
 int		 net_set_nonblock(int, int);
+int		 net_sync(int, int, long long);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
 const char	*net_service(const char *, int);
@@ -148,6 +176,19 @@ int		 gate_admit(struct gate *, int, const struct net_peer *);
 void		 gate_release(struct gate *);
 void		 gate_session(const struct gate *, struct session *);
 void		 gate_raise_nofile(const struct gate *);
+
+/* proxy.c */
+int		 proxy_parse_proto(const char *);
+const char	*proxy_default_port(int);
+int		 proxy_parse_addr(const char *, char **, char **,
+		    const char **);
+void		 proxy_base64(const unsigned char *, size_t, char *);
+const char	*socks5_strerror(int);
+int		 proxy_connect(const struct options *, const char *,
+		    const char *, struct net_peer *, char **);
+
+/* proxyd.c */
+int		 proxyd_listen(struct options *);
 
 /* event.c */
 #define EV_READ		0x1
@@ -206,10 +247,21 @@ enum ep_shut {
 
 struct endpoint;
 
-/* Operations an endpoint kind may override; NULL means read(2)/write(2). */
+/*
+ * Operations an endpoint kind may override; NULL means read(2)/write(2)
+ * and nothing more.  A read or write that fails with EAGAIN may set the
+ * endpoint's rwant or wwant to the events it needs to make progress (TLS:
+ * a read may need the socket writable).
+ */
 struct ep_ops {
 	ssize_t	(*read)(struct endpoint *, void *, size_t);
 	ssize_t	(*write)(struct endpoint *, const void *, size_t);
+	/* Bytes already read from the kernel that no poll will announce. */
+	int	(*pending)(struct endpoint *);
+	/* Say goodbye before the declared shutdown (TLS close_notify). */
+	void	(*shutdown)(struct endpoint *);
+	/* Release data; called before the descriptors are closed. */
+	void	(*free)(struct endpoint *);
 };
 
 struct session;
@@ -229,6 +281,8 @@ struct endpoint {
 	struct channel		*reader; /* The channel that reads from us. */
 	struct channel		*writer; /* The channel that writes to us. */
 	struct outq		*outq;	/* Or a fan-out queue writes to us. */
+	int			 rwant;	/* Events a read waits for; 0: EV_READ */
+	int			 wwant;	/* Events a write waits for; 0: EV_WRITE */
 	int			 revents; /* Events registered for rfd. */
 	int			 wevents; /* Events registered for wfd. */
 	TAILQ_ENTRY(endpoint)	 entry;
@@ -363,6 +417,15 @@ int		 fanout_send(struct fanout *, struct endpoint *, const void *,
 int		 fanout_send_to(struct endpoint *, const void *, size_t);
 int		 outq_pending(const struct outq *);
 int		 outq_flush(struct endpoint *);
+
+/* tls.c */
+struct tls;
+int		 tls_available(void);
+int		 tls_setup(const struct options *, char **);
+struct tls	*tls_handshake(const struct options *, int, const char *,
+		    char **);
+void		 tls_attach(struct endpoint *, struct tls *);
+void		 tls_free(struct tls *);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,

@@ -1,0 +1,496 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * TLS with OpenSSL: the context built from --ssl-* options, a synchronous
+ * handshake on a connected socket, and the endpoint operations that let
+ * the pump move data through SSL_read() and SSL_write().
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockcat.h"
+
+#ifdef HAVE_OPENSSL
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+/* A handshake without -w gives up after this long. */
+#define TLS_HANDSHAKE_MS	(30 * 1000)
+
+struct tls {
+	SSL	*ssl;
+};
+
+static SSL_CTX		*tls_ctx;
+static unsigned char	 tls_alpn[256];	/* --ssl-alpn in wire format */
+static size_t		 tls_alpn_len;
+
+int
+tls_available(void)
+{
+	return (1);
+}
+
+/* The last OpenSSL error as text, or what errno says. */
+static const char *
+tls_error(void)
+{
+	unsigned long	 e;
+	const char	*r;
+
+	if ((e = ERR_peek_last_error()) != 0 &&
+	    (r = ERR_reason_error_string(e)) != NULL)
+		return (r);
+	return (errno != 0 ? strerror(errno) : "unknown error");
+}
+
+/* "h2,http/1.1" into ALPN's wire format: length-prefixed names. */
+static int
+tls_parse_alpn(const char *list, char **cause)
+{
+	const char	*p = list, *comma;
+	size_t		 len;
+
+	tls_alpn_len = 0;
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (len == 0 || len > 255 ||
+		    tls_alpn_len + 1 + len > sizeof(tls_alpn)) {
+			net_cause(cause, "invalid ALPN list: %s", list);
+			return (-1);
+		}
+		tls_alpn[tls_alpn_len++] = len;
+		memcpy(tls_alpn + tls_alpn_len, p, len);
+		tls_alpn_len += len;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return (0);
+}
+
+/* A server picks the first of its own protocols that the client offers. */
+static int
+tls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+    const unsigned char *in, unsigned int inlen, void *arg)
+{
+	unsigned char	*sel;
+
+	(void)ssl;
+	(void)arg;
+	if (SSL_select_next_proto(&sel, outlen, tls_alpn, tls_alpn_len, in,
+	    inlen) != OPENSSL_NPN_NEGOTIATED)
+		return (SSL_TLSEXT_ERR_NOACK);
+	*out = sel;
+	return (SSL_TLSEXT_ERR_OK);
+}
+
+/*
+ * A listener without --ssl-cert: a fresh P-256 key and a self-signed
+ * certificate for it, in memory only, valid for a year.
+ */
+static int
+tls_self_signed(SSL_CTX *ctx, char **cause)
+{
+	EVP_PKEY	*pkey;
+	X509		*x = NULL;
+	X509_NAME	*name;
+	int		 ok = 0;
+
+	if ((pkey = EVP_EC_gen("P-256")) == NULL || (x = X509_new()) == NULL)
+		goto out;
+	if (!X509_set_version(x, 2) ||
+	    !ASN1_INTEGER_set(X509_get_serialNumber(x), arc4random() >> 1) ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), -3600) == NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(x), 365 * 86400L) == NULL ||
+	    !X509_set_pubkey(x, pkey))
+		goto out;
+	name = X509_get_subject_name(x);
+	if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"sockcat", -1, -1, 0) ||
+	    !X509_set_issuer_name(x, name) ||
+	    X509_sign(x, pkey, EVP_sha256()) == 0)
+		goto out;
+	if (SSL_CTX_use_certificate(ctx, x) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, pkey) != 1)
+		goto out;
+	ok = 1;
+	log_verbose(1, "using a temporary self-signed certificate "
+	    "(use --ssl-cert and --ssl-key for a permanent one)");
+out:
+	if (!ok)
+		net_cause(cause, "cannot make a certificate: %s", tls_error());
+	X509_free(x);
+	EVP_PKEY_free(pkey);
+	return (ok ? 0 : -1);
+}
+
+/*
+ * Build the one TLS context from the command line: a server's for -l, a
+ * client's otherwise.  Returns 0, or -1 with *cause set.
+ */
+int
+tls_setup(const struct options *o, char **cause)
+{
+	SSL_CTX	*ctx;
+	int	 server = o->listen;
+
+	*cause = NULL;
+	if ((ctx = SSL_CTX_new(server ? TLS_server_method() :
+	    TLS_client_method())) == NULL) {
+		net_cause(cause, "TLS: %s", tls_error());
+		return (-1);
+	}
+	tls_ctx = ctx;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* A peer that just closes is end-of-file, as netcat sees it. */
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	if (o->ssl_ciphers != NULL &&
+	    SSL_CTX_set_cipher_list(ctx, o->ssl_ciphers) != 1) {
+		net_cause(cause, "invalid cipher list: %s", o->ssl_ciphers);
+		return (-1);
+	}
+	if (o->ssl_cert != NULL) {
+		if (SSL_CTX_use_certificate_chain_file(ctx, o->ssl_cert) != 1) {
+			net_cause(cause, "%s: %s", o->ssl_cert, tls_error());
+			return (-1);
+		}
+		if (SSL_CTX_use_PrivateKey_file(ctx, o->ssl_key != NULL ?
+		    o->ssl_key : o->ssl_cert, SSL_FILETYPE_PEM) != 1) {
+			net_cause(cause, "%s: %s", o->ssl_key != NULL ?
+			    o->ssl_key : o->ssl_cert, tls_error());
+			return (-1);
+		}
+		if (SSL_CTX_check_private_key(ctx) != 1) {
+			net_cause(cause, "%s: the key does not match the "
+			    "certificate", o->ssl_key);
+			return (-1);
+		}
+	} else if (o->ssl_key != NULL) {
+		net_cause(cause, "--ssl-key needs --ssl-cert");
+		return (-1);
+	} else if (server && tls_self_signed(ctx, cause) == -1)
+		return (-1);
+	if (o->ssl_verify) {
+		if (o->ssl_trustfile != NULL) {
+			if (SSL_CTX_load_verify_locations(ctx,
+			    o->ssl_trustfile, NULL) != 1) {
+				net_cause(cause, "%s: %s", o->ssl_trustfile,
+				    tls_error());
+				return (-1);
+			}
+			if (server)
+				SSL_CTX_set_client_CA_list(ctx,
+				    SSL_load_client_CA_file(o->ssl_trustfile));
+		} else
+			SSL_CTX_set_default_verify_paths(ctx);
+		SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
+		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);
+	}
+	if (o->ssl_alpn != NULL) {
+		if (tls_parse_alpn(o->ssl_alpn, cause) == -1)
+			return (-1);
+		if (server)
+			SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, NULL);
+		else if (SSL_CTX_set_alpn_protos(ctx, tls_alpn,
+		    tls_alpn_len) != 0) {
+			net_cause(cause, "TLS: %s", tls_error());
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* -v: what was negotiated and who the peer says it is. */
+static void
+tls_report(const struct options *o, SSL *ssl)
+{
+	const unsigned char	*alpn;
+	unsigned int		 alpn_len;
+	X509			*peer;
+	const char		*sni;
+	char			 subject[512];
+
+	if (o->verbose < 1)
+		return;
+	if (SSL_is_server(ssl) && (sni = SSL_get_servername(ssl,
+	    TLSEXT_NAMETYPE_host_name)) != NULL)
+		log_info("TLS server name (SNI): %s", sni);
+	log_info("TLS %s, cipher %s", SSL_get_version(ssl),
+	    SSL_get_cipher_name(ssl));
+	if ((peer = SSL_get1_peer_certificate(ssl)) != NULL) {
+		X509_NAME_oneline(X509_get_subject_name(peer), subject,
+		    sizeof(subject));
+		log_info("TLS peer certificate subject: %s", subject);
+		X509_free(peer);
+	} else
+		log_info("TLS peer sent no certificate");
+	SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+	if (alpn_len > 0)
+		log_info("TLS ALPN protocol: %.*s", (int)alpn_len, alpn);
+}
+
+/* The name the client expects and sends as SNI: never an address. */
+static int
+tls_set_peer_name(const struct options *o, SSL *ssl, const char *host)
+{
+	struct in6_addr	 a;
+	const char	*name;
+
+	name = o->ssl_servername != NULL ? o->ssl_servername : host;
+	if (name == NULL)
+		return (0);
+	if (inet_pton(AF_INET, name, &a) == 1 ||
+	    inet_pton(AF_INET6, name, &a) == 1) {
+		if (o->ssl_verify && X509_VERIFY_PARAM_set1_ip_asc(
+		    SSL_get0_param(ssl), name) != 1)
+			return (-1);
+		return (0);
+	}
+	if (SSL_set_tlsext_host_name(ssl, name) != 1)
+		return (-1);
+	if (o->ssl_verify && SSL_set1_host(ssl, name) != 1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Run the TLS handshake on the connected socket fd, as a client of host
+ * (NULL for a server), blocking for at most -w (or 30 seconds).  Returns
+ * the TLS state to attach to fd's endpoint, or NULL with *cause set to a
+ * one-line message; fd is left non-blocking and open either way.
+ */
+struct tls *
+tls_handshake(const struct options *o, int fd, const char *host,
+    char **cause)
+{
+	struct tls	*t;
+	SSL		*ssl;
+	long		 vr;
+	int		 r, e;
+
+	*cause = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (ssl = SSL_new(tls_ctx)) == NULL) {
+		free(t);
+		net_cause(cause, "TLS: %s", strerror(ENOMEM));
+		return (NULL);
+	}
+	t->ssl = ssl;
+	if (SSL_set_fd(ssl, fd) != 1 ||
+	    (!o->listen && tls_set_peer_name(o, ssl, host) == -1) ||
+	    net_sync(fd, 1, o->timeout_ms != TIME_NONE ? o->timeout_ms :
+	    TLS_HANDSHAKE_MS) == -1) {
+		net_cause(cause, "TLS: %s", tls_error());
+		goto fail;
+	}
+	ERR_clear_error();
+	errno = 0;
+	r = o->listen ? SSL_accept(ssl) : SSL_connect(ssl);
+	e = SSL_get_error(ssl, r);
+	net_sync(fd, 0, TIME_NONE);
+	if (r != 1) {
+		vr = SSL_get_verify_result(ssl);
+		if (vr != X509_V_OK)
+			net_cause(cause, "TLS certificate verification "
+			    "failed: %s", X509_verify_cert_error_string(vr));
+		else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+			net_cause(cause, "TLS handshake failed: %s",
+			    strerror(ETIMEDOUT));
+		else if (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0)
+			net_cause(cause, "TLS handshake failed: %s",
+			    errno != 0 ? strerror(errno) :
+			    "connection closed by peer");
+		else
+			net_cause(cause, "TLS handshake failed: %s",
+			    tls_error());
+		goto fail;
+	}
+	tls_report(o, ssl);
+	return (t);
+
+fail:
+	SSL_free(ssl);
+	free(t);
+	return (NULL);
+}
+
+/* Map an SSL_read/SSL_write failure onto errno and the events it needs. */
+static ssize_t
+tls_fail(struct endpoint *ep, int r, int *want)
+{
+	struct tls	*t = ep->data;
+
+	switch (SSL_get_error(t->ssl, r)) {
+	case SSL_ERROR_ZERO_RETURN:
+		return (0);
+	case SSL_ERROR_WANT_READ:
+		*want = EV_READ;
+		errno = EAGAIN;
+		return (-1);
+	case SSL_ERROR_WANT_WRITE:
+		*want = EV_WRITE;
+		errno = EAGAIN;
+		return (-1);
+	case SSL_ERROR_SYSCALL:
+		if (errno == 0)
+			errno = EPIPE;
+		return (-1);
+	default:
+		errno = EPROTO;
+		return (-1);
+	}
+}
+
+static ssize_t
+tls_ep_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct tls	*t = ep->data;
+	int		 r;
+
+	ERR_clear_error();
+	errno = 0;
+	ep->rwant = 0;
+	if ((r = SSL_read(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
+		return (r);
+	return (tls_fail(ep, r, &ep->rwant));
+}
+
+static ssize_t
+tls_ep_write(struct endpoint *ep, const void *p, size_t n)
+{
+	struct tls	*t = ep->data;
+	int		 r;
+
+	ERR_clear_error();
+	errno = 0;
+	ep->wwant = 0;
+	if ((r = SSL_write(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
+		return (r);
+	if (tls_fail(ep, r, &ep->wwant) == 0)
+		errno = EPIPE;
+	return (-1);
+}
+
+static int
+tls_ep_pending(struct endpoint *ep)
+{
+	struct tls	*t = ep->data;
+
+	return (SSL_pending(t->ssl) > 0);
+}
+
+/* close_notify, best effort: the socket's own shutdown follows. */
+static void
+tls_ep_shutdown(struct endpoint *ep)
+{
+	struct tls	*t = ep->data;
+
+	ERR_clear_error();
+	SSL_shutdown(t->ssl);
+}
+
+static void
+tls_ep_free(struct endpoint *ep)
+{
+	tls_free(ep->data);
+	ep->data = NULL;
+}
+
+static const struct ep_ops tls_ops = {
+	.read = tls_ep_read,
+	.write = tls_ep_write,
+	.pending = tls_ep_pending,
+	.shutdown = tls_ep_shutdown,
+	.free = tls_ep_free,
+};
+
+/* Make ep, the endpoint of the socket t runs on, speak TLS; it owns t. */
+void
+tls_attach(struct endpoint *ep, struct tls *t)
+{
+	ep->ops = &tls_ops;
+	ep->data = t;
+}
+
+void
+tls_free(struct tls *t)
+{
+	if (t == NULL)
+		return;
+	SSL_free(t->ssl);
+	free(t);
+}
+
+#else /* HAVE_OPENSSL */
+
+/* Built without OpenSSL: every entry point says so. */
+
+int
+tls_available(void)
+{
+	return (0);
+}
+
+int
+tls_setup(const struct options *o, char **cause)
+{
+	(void)o;
+	net_cause(cause, "TLS support was not built in");
+	return (-1);
+}
+
+struct tls *
+tls_handshake(const struct options *o, int fd, const char *host,
+    char **cause)
+{
+	(void)o;
+	(void)fd;
+	(void)host;
+	net_cause(cause, "TLS support was not built in");
+	return (NULL);
+}
+
+void
+tls_attach(struct endpoint *ep, struct tls *t)
+{
+	(void)ep;
+	(void)t;
+}
+
+void
+tls_free(struct tls *t)
+{
+	(void)t;
+}
+
+#endif /* HAVE_OPENSSL */

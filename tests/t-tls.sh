@@ -1,0 +1,264 @@
+#!/bin/bash
+# TLS: sockcat with itself and with openssl s_server / s_client, the
+# certificates made here with openssl req; verification that succeeds and
+# fails, client certificates, SNI, ALPN, ciphers, close_notify, a large
+# transfer, and TLS through a proxy.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require openssl
+
+if "$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"; then
+	echo "sockcat built without TLS: skipping" >&2
+	exit 77
+fi
+
+# A CA, a server certificate for localhost and 127.0.0.1 signed by it, a
+# client certificate, and a self-signed certificate: made once.
+CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
+oneTimeSetUp() {
+	(
+		cd "$CERTS" || exit 1
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout ca.key -out ca.pem -days 2 \
+		    -subj "/CN=Test CA" 2>/dev/null &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout srv.key -out srv.csr \
+		    -subj "/CN=localhost" 2>/dev/null &&
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >srv.ext &&
+		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key \
+		    -CAcreateserial -out srv.pem -days 2 -extfile srv.ext \
+		    2>/dev/null &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout cli.key -out cli.csr \
+		    -subj "/CN=test client" 2>/dev/null &&
+		openssl x509 -req -in cli.csr -CA ca.pem -CAkey ca.key \
+		    -CAcreateserial -out cli.pem -days 2 2>/dev/null &&
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout self.key -out self.pem -days 2 \
+		    -subj "/CN=localhost" 2>/dev/null
+	) || { echo "cannot make certificates" >&2; exit 1; }
+}
+oneTimeTearDown() {
+	sc_remove_tmp
+	rm -rf "$CERTS"
+	sc_report
+}
+
+# s_server NAME args...: openssl s_server on a free port, its stdin from
+# NAME.in (kept open a few seconds); sets SPORT and SSRV_PID.
+s_server() {
+	_n=$1
+	shift
+	: >"$SC_TMP/$_n.out"
+	bg sh -c "{ cat '$SC_TMP/$_n.in' 2>/dev/null; sleep 5; } | \
+	    timeout 10 openssl s_server -accept 127.0.0.1:0 -naccept 1 $* \
+	    >'$SC_TMP/$_n.out' 2>&1"
+	SSRV_PID=$BG_PID
+	wait_for "$SC_TMP/$_n.out" '^ACCEPT ' 5 || fail "s_server did not start"
+	SPORT=$(sed -n 's/^ACCEPT .*:\([0-9][0-9]*\)$/\1/p' "$SC_TMP/$_n.out")
+}
+
+test_sockcat_with_itself_self_signed() {
+	server srv --ssl -l 127.0.0.1 0 || fail "no server"
+	assertContains "$(cat "$SC_TMP/srv.err")" "temporary self-signed certificate"
+	echo hello | t 5 "$SC" -v -N --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertEquals 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "hello"
+	assertContains "$(cat "$SC_TMP/c.err")" "TLS TLSv1.3, cipher TLS_"
+	assertContains "$(cat "$SC_TMP/c.err")" \
+	    "TLS peer certificate subject: /CN=sockcat"
+	assertContains "$(cat "$SC_TMP/srv.err")" "TLS peer sent no certificate"
+}
+
+test_sockcat_server_to_client() {
+	printf 'from server\n' >"$SC_TMP/srv.in"
+	server srv -N --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    -l 127.0.0.1 0 || fail "no server"
+	t 5 "$SC" -d --ssl-verify --ssl-trustfile "$CERTS/ca.pem" localhost \
+	    "$PORT" >"$SC_TMP/c.out"
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c.out" "from server"
+}
+
+test_client_with_openssl_s_server() {
+	printf 'from s_server\n' >"$SC_TMP/s.in"
+	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
+	echo "to s_server" | t 5 "$SC" -v -N --ssl-verify \
+	    --ssl-trustfile "$CERTS/ca.pem" localhost "$SPORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c.out" "from s_server"
+	assertContains "$(cat "$SC_TMP/c.err")" \
+	    "TLS peer certificate subject: /CN=localhost"
+	wait_exit "$SSRV_PID" 8
+	assertContains "$(cat "$SC_TMP/s.out")" "to s_server"
+	# -N ended with close_notify: s_server saw a clean end.
+	assertContains "$(cat "$SC_TMP/s.out")" "DONE"
+	assertNotContains "$(cat "$SC_TMP/s.out")" "unexpected eof"
+}
+
+test_server_with_openssl_s_client() {
+	printf 'from sockcat\n' >"$SC_TMP/srv.in"
+	server srv -N --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    -l 127.0.0.1 0 || fail "no server"
+	t 5 openssl s_client -quiet -connect "127.0.0.1:$PORT" \
+	    -CAfile "$CERTS/ca.pem" -verify_return_error -servername localhost \
+	    </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c.out" "from sockcat"
+	wait_exit "$SERVER_PID" 5
+	assertContains "$(cat "$SC_TMP/srv.err")" "TLS server name (SNI): localhost"
+	# And the other way: what s_client sends reaches stdout.
+	server srv2 --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    -l 127.0.0.1 0 || fail "no server"
+	echo "from s_client" | t 5 openssl s_client -quiet -no_ign_eof \
+	    -connect "127.0.0.1:$PORT" >/dev/null 2>&1
+	wait_exit "$SERVER_PID" 5
+	assertEquals 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv2.out" "from s_client"
+}
+
+test_verification_fails_on_self_signed() {
+	s_server s -cert "$CERTS/self.pem" -key "$CERTS/self.key"
+	echo x | t 5 "$SC" --ssl-verify localhost "$SPORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: TLS certificate verification failed: self-signed certificate" \
+	    "$(cat "$SC_TMP/c.err")"
+	assertEquals "" "$(cat "$SC_TMP/c.out")"
+}
+
+test_verification_fails_on_unknown_ca() {
+	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
+	echo x | t 5 "$SC" --ssl-verify --ssl-trustfile "$CERTS/self.pem" \
+	    localhost "$SPORT" >/dev/null 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: TLS certificate verification failed: unable to get local issuer certificate" \
+	    "$(cat "$SC_TMP/c.err")"
+}
+
+test_verification_checks_the_name() {
+	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
+	echo x | t 5 "$SC" --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	    --ssl-servername other.example 127.0.0.1 "$SPORT" \
+	    >/dev/null 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: TLS certificate verification failed: hostname mismatch" \
+	    "$(cat "$SC_TMP/c.err")"
+	# The address is in the certificate too.
+	s_server s2 -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
+	echo x | t 5 "$SC" -N --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	    127.0.0.1 "$SPORT" >/dev/null 2>"$SC_TMP/c.err"
+	assertEquals "address verified" 0 $?
+}
+
+test_without_verify_anything_goes() {
+	s_server s -cert "$CERTS/self.pem" -key "$CERTS/self.key"
+	echo x | t 5 "$SC" -N --ssl localhost "$SPORT" >/dev/null 2>&1
+	assertEquals 0 $?
+}
+
+test_client_certificate() {
+	server srv --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	    --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    -l 127.0.0.1 0 || fail "no server"
+	echo "with cert" | t 5 "$SC" -N --ssl-cert "$CERTS/cli.pem" \
+	    --ssl-key "$CERTS/cli.key" 127.0.0.1 "$PORT"
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "with cert"
+	assertContains "$(cat "$SC_TMP/srv.err")" \
+	    "TLS peer certificate subject: /CN=test client"
+	# Without one, the server refuses: one line, status 1.
+	server srv2 --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	    -l 127.0.0.1 0 || fail "no server"
+	echo x | t 5 "$SC" -N --ssl 127.0.0.1 "$PORT" >/dev/null 2>&1
+	wait_exit "$SERVER_PID" 5
+	assertEquals 1 "$WAIT_STATUS"
+	assertContains "$(tail -n 1 "$SC_TMP/srv2.err")" "sockcat: TLS handshake failed: "
+}
+
+test_sni_and_alpn() {
+	server srv --ssl-alpn h2,http/1.1 -l 127.0.0.1 0 || fail "no server"
+	echo x | t 5 "$SC" -v -N --ssl-servername name.example \
+	    --ssl-alpn foo,http/1.1 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err" >/dev/null
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertContains "$(cat "$SC_TMP/srv.err")" "TLS server name (SNI): name.example"
+	assertContains "$(cat "$SC_TMP/srv.err")" "TLS ALPN protocol: http/1.1"
+	assertContains "$(cat "$SC_TMP/c.err")" "TLS ALPN protocol: http/1.1"
+	# ALPN with openssl s_server.
+	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key" -alpn zz,h2
+	echo x | t 5 "$SC" -v -N --ssl-alpn h2 127.0.0.1 "$SPORT" \
+	    2>"$SC_TMP/c.err" >/dev/null
+	assertContains "$(cat "$SC_TMP/c.err")" "TLS ALPN protocol: h2"
+}
+
+test_ciphers() {
+	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key" -tls1_2
+	echo x | t 5 "$SC" -v -N --ssl-ciphers ECDHE-ECDSA-AES128-GCM-SHA256 \
+	    127.0.0.1 "$SPORT" 2>"$SC_TMP/c.err" >/dev/null
+	assertEquals 0 $?
+	assertContains "$(cat "$SC_TMP/c.err")" \
+	    "TLS TLSv1.2, cipher ECDHE-ECDSA-AES128-GCM-SHA256"
+	t 5 "$SC" --ssl-ciphers no-such-cipher 127.0.0.1 9 </dev/null \
+	    2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: invalid cipher list: no-such-cipher" \
+	    "$(cat "$SC_TMP/c.err")"
+}
+
+test_bad_certificate_files() {
+	t 5 "$SC" --ssl-cert "$SC_TMP/none.pem" -l 127.0.0.1 0 </dev/null \
+	    2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertContains "$(cat "$SC_TMP/err")" "sockcat: $SC_TMP/none.pem: "
+	t 5 "$SC" --ssl-key "$CERTS/srv.key" -l 127.0.0.1 0 </dev/null \
+	    2>"$SC_TMP/err"
+	assertEquals "sockcat: --ssl-key needs --ssl-cert" "$(cat "$SC_TMP/err")"
+}
+
+test_keep_listening_after_a_failed_handshake() {
+	server srv -k --ssl -l 127.0.0.1 0 || fail "no server"
+	# A client without TLS: the handshake fails, the listener stays.
+	echo "plain text" | t 5 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+	wait_for "$SC_TMP/srv.err" "TLS handshake failed" 5
+	assertTrue "still listening" "kill -0 $SERVER_PID"
+	echo "secure" | t 5 "$SC" -N --ssl 127.0.0.1 "$PORT" >/dev/null
+	assertEquals 0 $?
+	wait_for "$SC_TMP/srv.out" "^secure$" 5
+	assertFileEquals "$SC_TMP/srv.out" "secure"
+}
+
+test_large_transfer_both_ways() {
+	head -c $((8 * 1024 * 1024)) /dev/urandom >"$SC_TMP/up"
+	head -c $((8 * 1024 * 1024)) /dev/urandom >"$SC_TMP/srv.in"
+	SERVER_TIMEOUT=30 server srv --half-close --ssl -l 127.0.0.1 0 || fail "no server"
+	# The reader of the download stalls a while: back-pressure with
+	# TLS records half read.
+	t 30 "$SC" --half-close --ssl 127.0.0.1 "$PORT" <"$SC_TMP/up" | \
+	    { sleep 1; cat; } >"$SC_TMP/down"
+	assertEquals 0 "${PIPESTATUS[0]}"
+	wait_exit "$SERVER_PID" 20
+	assertEquals 0 "$WAIT_STATUS"
+	assertTrue "upload identical" "cmp -s '$SC_TMP/up' '$SC_TMP/srv.out'"
+	assertTrue "download identical" "cmp -s '$SC_TMP/srv.in' '$SC_TMP/down'"
+}
+
+test_tls_through_a_proxy() {
+	server srv --ssl -l 127.0.0.1 0 || fail "no server"
+	dport=$PORT
+	dpid=$SERVER_PID
+	server px -k -l 127.0.0.1 0 --proxy-type socks5 || \
+	    { sc_skip "no proxy server"; return; }
+	echo "tunnelled" | t 5 "$SC" -N --ssl -x "127.0.0.1:$PORT" \
+	    127.0.0.1 "$dport"
+	assertEquals 0 $?
+	wait_exit "$dpid" 5
+	assertFileEquals "$SC_TMP/srv.out" "tunnelled"
+}
+
+sc_run_shunit2
