@@ -36,6 +36,8 @@ enum {
 	OPT_VERSION = CHAR_MAX + 1,
 	OPT_HALF_CLOSE,
 	OPT_QUIT_AFTER,
+	OPT_STATS,
+	OPT_PROGRESS,
 };
 
 static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
@@ -67,6 +69,8 @@ static const struct option long_options[] = {
 	{ "zero",		no_argument,		NULL, 'z' },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
+	{ "stats",		no_argument,		NULL, OPT_STATS },
+	{ "progress",		optional_argument,	NULL, OPT_PROGRESS },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -116,7 +120,11 @@ static const char help_text[] =
 "                         reliability, ef, af11..af43, cs0..cs7 or a number)\n"
 "\n"
 "Information:\n"
-"  -v, --verbose          report connections (twice: more)\n"
+"  -v, --verbose          report connections (twice: also --stats)\n"
+"      --stats            at the end, show bytes sent and received, and rate\n"
+"      --progress[=WHEN]  show a live progress line on stderr; WHEN is auto\n"
+"                         (if stderr is a terminal, the default), always,\n"
+"                         never\n"
 "  -h, --help             show this help\n"
 "      --version          show the version\n"
 "\n"
@@ -156,6 +164,19 @@ number(const char *what, const char *arg, long long lo, long long hi)
 	if (strcmp(what, "ttl") == 0 || strcmp(what, "minttl") == 0)
 		fatalx("%s is %s", what, errstr);
 	fatalx("%s %s: %s", what, errstr, arg);
+}
+
+/* --progress[=WHEN]: auto (the default), always or never. */
+static int
+progress_when(const char *arg)
+{
+	if (arg == NULL || strcmp(arg, "auto") == 0)
+		return (PROGRESS_AUTO);
+	if (strcmp(arg, "always") == 0)
+		return (PROGRESS_ALWAYS);
+	if (strcmp(arg, "never") == 0)
+		return (PROGRESS_NEVER);
+	fatalx("progress invalid: %s (auto, always or never)", arg);
 }
 
 /* A time option: "what invalid: arg" as netcat says for anything bad. */
@@ -199,6 +220,11 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	o->timeout_ms = TIME_NONE;
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
+	o->progress = PROGRESS_NEVER;
+
+	/* Invoked by the name "sockchat" (a link), it is "sockcat --chat". */
+	if (strcmp(getprogname(), "sockchat") == 0)
+		o->chat = 1;
 
 	while ((ch = getopt_long(argc, argv, short_options, long_options,
 	    NULL)) != -1) {
@@ -292,6 +318,12 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->deadline_ms = time_value("quit timer", optarg,
 			    (long long)INT_MAX * 1000);
 			break;
+		case OPT_STATS:
+			o->stats = 1;
+			break;
+		case OPT_PROGRESS:
+			o->progress = progress_when(optarg);
+			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(0);
@@ -301,6 +333,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+
+	if (o->chat)
+		fatalx("chat mode is not available in this version");
 
 	/* Operands, in the forms netcat accepts. */
 	if (o->listen) {

@@ -32,6 +32,7 @@
 static void
 main_signal(int sig)
 {
+	stats_clear();
 	stdio_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -55,6 +56,7 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	stdio_init();
+	stats_init(&o);
 
 	if (o.zero)
 		status = scan_ports(&o);
@@ -62,6 +64,7 @@ main(int argc, char **argv)
 		status = plain_listen(&o);
 	else
 		status = plain_connect(&o);
+	stats_end();
 	free_ports(o.ports, o.nports);
 	return (status);
 }

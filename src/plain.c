@@ -138,7 +138,7 @@ plain_start(struct plain *p, int fd)
 		return (-1);
 	p->s = s;
 	p->quitting = 0;
-	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
+	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, EP_NET);
 	out = stdio_out(s);
 	in = stdio_in(s, o->no_stdin);
 	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))

@@ -40,6 +40,15 @@
 static void	pump_fd_cb(int, int, void *);
 static void	session_idle_cb(void *);
 
+static struct pump_totals	totals;
+
+/* The bytes every session has moved to and from the network so far. */
+const struct pump_totals *
+pump_totals(void)
+{
+	return (&totals);
+}
+
 struct session *
 session_new(int (*check)(struct session *),
     void (*finished)(struct session *), void *arg)
@@ -280,6 +289,10 @@ channel_push(struct channel *ch)
 		}
 		session_touch(ch->session);
 		ch->bytes += n;
+		if (ch->dst->flags & EP_NET)
+			totals.sent += n;
+		if (ch->src->flags & EP_NET)
+			totals.received += n;
 		buf_consume(&ch->buf, n);
 		if (ep_dgram(ch))
 			ch->buf.len = 0;	/* A datagram goes whole. */
@@ -359,6 +372,8 @@ session_start(struct session *s)
 	struct channel	*ch;
 	struct endpoint	*ep;
 
+	if (totals.started == 0)
+		totals.started = ev_now();
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		if (ch->buf.data == NULL &&
 		    buf_init(&ch->buf, ch->bufsize) == -1)

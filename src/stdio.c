@@ -28,6 +28,13 @@
 
 static int	stdio_flags[2] = { -1, -1 };
 static int	stdin_ended;
+static uint64_t	stdin_bytes;	/* Read from stdin so far. */
+
+static ssize_t	stdio_in_read(struct endpoint *, void *, size_t);
+
+static const struct ep_ops stdio_in_ops = {
+	.read = stdio_in_read,
+};
 
 /* Put the flags of stdin and stdout back as they were. */
 void
@@ -82,10 +89,51 @@ stdio_init(void)
 struct endpoint *
 stdio_in(struct session *s, int no_stdin)
 {
+	struct endpoint	*ep;
+
 	if (no_stdin)
 		return (NULL);
-	return (session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
-	    EP_NOCLOSE));
+	ep = session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
+	    EP_NOCLOSE);
+	if (ep != NULL)
+		ep->ops = &stdio_in_ops;
+	return (ep);
+}
+
+/* read(2) from stdin, counting what it gives for --progress. */
+static ssize_t
+stdio_in_read(struct endpoint *ep, void *p, size_t n)
+{
+	ssize_t	 r;
+
+	if ((r = read(ep->rfd, p, n)) > 0)
+		stdin_bytes += r;
+	return (r);
+}
+
+/* How many bytes have been read from stdin. */
+uint64_t
+stdio_in_bytes(void)
+{
+	return (stdin_bytes);
+}
+
+/*
+ * If stdin is a regular file, store in *size how much of it is left to
+ * read from the current offset and return 0; otherwise return -1.
+ */
+int
+stdio_in_size(uint64_t *size)
+{
+	struct stat	 st;
+	off_t		 off;
+
+	if (fstat(STDIN_FILENO, &st) == -1 || !S_ISREG(st.st_mode))
+		return (-1);
+	if ((off = lseek(STDIN_FILENO, 0, SEEK_CUR)) == -1 || off > st.st_size)
+		off = 0;
+	*size = (uint64_t)(st.st_size - off);
+	return (0);
 }
 
 /* Add stdout as an endpoint of s; ending it closes stdout. */
