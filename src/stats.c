@@ -152,8 +152,11 @@ stats_tick(void *arg)
 	if (pt->started == 0)
 		return;		/* Nothing is moving yet: still waiting. */
 
+	/* The rate since the last refresh, smoothed over a few of them. */
 	bytes = pt->sent + pt->received;
-	if (st.last_time != 0 && now > st.last_time) {
+	if (st.last_time == 0)
+		st.last_time = pt->started;
+	if (now > st.last_time) {
 		inst = (double)(bytes - st.last_bytes) * 1000 /
 		    (double)(now - st.last_time);
 		st.rate = st.rate == 0 ? inst : 0.7 * st.rate + 0.3 * inst;
