@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # Run a command with its stderr on a pseudo-terminal and save everything
 # written there, byte for byte: pty-run.py TRANSCRIPT COMMAND [ARG...].
-# stdin and stdout are inherited.  Exits with the command's status.
+# stdin and stdout are inherited.  The command's process id is written to
+# TRANSCRIPT.pid.  Exits with the command's status.
 
 import fcntl
 import os
@@ -16,6 +17,8 @@ master, slave = os.openpty()
 fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
 child = subprocess.Popen(argv, stderr=slave)
 os.close(slave)
+with open(transcript + ".pid", "w") as pidfile:
+    pidfile.write("%d\n" % child.pid)
 with open(transcript, "wb") as out:
     while True:
         try:
@@ -26,4 +29,5 @@ with open(transcript, "wb") as out:
             break
         out.write(data)
         out.flush()
-sys.exit(child.wait())
+status = child.wait()
+sys.exit(128 - status if status < 0 else status)

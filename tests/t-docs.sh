@@ -154,6 +154,9 @@ test_bash_completion_values() {
 	assertEquals "$(printf '%s\n' '4 5 connect' 'connect' 'af41 af42 af43' \
 	    'lowdelay' 'always' '--stats' '--no-stdin' '--keep-open' '')" \
 	    "$(cat "$SC_TMP/out")"
+	# "--progress always" would be a host: no WHEN without "=".
+	out=$(bash_complete 'sockcat --progress al')
+	assertNotContains "$out" "always"
 }
 
 test_bash_completion_is_registered_for_both_names() {

@@ -9,15 +9,25 @@ sc_require python3
 PTY_RUN="python3 ${TESTS_DIR:-$(dirname "$0")}/pty-run.py"
 STATS_RE='^sockcat: sent [0-9]+ bytes( \([0-9.]+ [KMG]iB\))?, received [0-9]+ bytes( \([0-9.]+ [KMG]iB\))? in [0-9]+\.[0-9]{3} seconds( \([0-9.]+ (B|[KMG]iB)/s\))?$'
 
-# A listener that reads nothing until $SC_TMP/go exists, so that a client
-# sending a large file stalls and its progress line has time to show.
-# Sets PORT and SERVER_PID.
+# A listener that reads nothing until $SC_TMP/go exists (or the directory
+# is gone), so that a client sending a large file stalls and its progress
+# line has time to show.  Everything is bounded by timeout.  Sets PORT and
+# SERVER_PID.
 slow_server() {
+	rm -f "$SC_TMP/srv.err" "$SC_TMP/go"
 	bg sh -c "timeout 20 '$SC' -v -l 127.0.0.1 0 2>'$SC_TMP/srv.err' </dev/null |
-	    { while [ ! -e '$SC_TMP/go' ]; do sleep 0.05; done; cat >/dev/null; }"
+	    timeout 20 sh -c 'while [ -d \"\$1\" ] && [ ! -e \"\$1/go\" ]; do
+	    sleep 0.05; done; exec cat' sh '$SC_TMP' >/dev/null 2>&1"
 	SERVER_PID=$BG_PID
 	wait_for "$SC_TMP/srv.err" '^Listening on ' 5 || return 1
 	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/srv.err")
+}
+
+# Let a stalled server go before cleaning up, whatever the test did.
+tearDown() {
+	[ -n "$SC_TMP" ] && touch "$SC_TMP/go"
+	sc_remove_tmp
+	endSkipping
 }
 
 test_stats_line_on_both_sides() {
@@ -113,6 +123,21 @@ PY
 	assertEquals "lines wider than 79 columns" 0 "${wide#* }"
 }
 
+test_progress_erased_when_interrupted() {
+	truncate -s 64M "$SC_TMP/file"
+	slow_server || fail "no server"
+	# timeout passes the SIGINT it gets on to sockcat.
+	bg sh -c "$PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' --progress \
+	    -N 127.0.0.1 $PORT <'$SC_TMP/file' >/dev/null"
+	client=$BG_PID
+	assertTrue "progress line drawn" "wait_for '$SC_TMP/tty' 'ETA' 10"
+	kill -INT "$(cat "$SC_TMP/tty.pid")"
+	wait_exit "$client" 10
+	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
+	assertEquals "ends with an erase" "$(printf '\r\033[K' | od -An -c)" \
+	    "$(tail -c 4 "$SC_TMP/tty" | od -An -c)"
+}
+
 test_progress_only_on_a_terminal_unless_forced() {
 	truncate -s 64M "$SC_TMP/file"
 	slow_server || fail "no server"
@@ -126,7 +151,6 @@ test_progress_only_on_a_terminal_unless_forced() {
 	assertEquals 0 "$WAIT_STATUS"
 	assertEquals "nothing when stderr is a file" "" "$(cat "$SC_TMP/auto.err")"
 
-	rm -f "$SC_TMP/go"
 	wait_exit "$SERVER_PID" 5
 	slow_server || fail "no server"
 	bg sh -c "timeout 20 '$SC' --progress=always -N 127.0.0.1 $PORT \
