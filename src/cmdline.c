@@ -122,9 +122,8 @@ static const char help_text[] =
 "Information:\n"
 "  -v, --verbose          report connections (twice: also --stats)\n"
 "      --stats            at the end, show bytes sent and received, and rate\n"
-"      --progress[=WHEN]  show a live progress line on stderr; WHEN is auto\n"
-"                         (if stderr is a terminal, the default), always,\n"
-"                         never\n"
+"      --progress[=WHEN]  live progress line on stderr; WHEN: auto (default:\n"
+"                         stderr is a terminal, stdout is not), always, never\n"
 "  -h, --help             show this help\n"
 "      --version          show the version\n"
 "\n"
@@ -134,6 +133,8 @@ static const char help_text[] =
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -N host 5000 < file      send a file\n"
+"  %1$s --progress -N host 5000 < file\n"
+"                                   ... showing how far it got\n"
 "  %1$s -zv host 20-30           scan ports 20 to 30\n";
 
 void

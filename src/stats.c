@@ -37,7 +37,7 @@ static struct {
 	int		 stats;		/* Print the final line. */
 	int		 progress;	/* Draw the live line. */
 	int		 ended;		/* stats_end() has run. */
-	volatile sig_atomic_t shown;		/* The live line is on the screen. */
+	volatile sig_atomic_t shown;	/* The live line is on the screen. */
 	int		 sized;		/* total is known. */
 	uint64_t	 total;		/* Size of stdin when a regular file. */
 	uint64_t	 last_bytes;	/* For the rate: bytes at last_time. */
@@ -85,7 +85,8 @@ stats_clock(char *buf, size_t len, uint64_t secs)
 /*
  * Decide what to show: the final line with --stats or -vv (never with a
  * single -v, whose output is netcat's), the live line with --progress when
- * stderr is a terminal or it is forced.
+ * stderr is a terminal and stdout is not (received data would be mixed
+ * with it), or when it is forced.
  */
 void
 stats_init(const struct options *o)
@@ -95,7 +96,7 @@ stats_init(const struct options *o)
 	if (o->progress == PROGRESS_ALWAYS)
 		st.progress = 1;
 	else if (o->progress == PROGRESS_AUTO)
-		st.progress = isatty(STDERR_FILENO);
+		st.progress = isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
 	if (st.progress) {
 		if (!o->no_stdin && stdio_in_size(&st.total) == 0)
 			st.sized = 1;

@@ -123,6 +123,20 @@ PY
 	assertEquals "lines wider than 79 columns" 0 "${wide#* }"
 }
 
+test_no_progress_when_stdout_is_the_terminal_too() {
+	truncate -s 64M "$SC_TMP/file"
+	slow_server || fail "no server"
+	bg sh -c "PTY_STDOUT=1 $PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' \
+	    --progress -N 127.0.0.1 $PORT <'$SC_TMP/file'"
+	client=$BG_PID
+	# Time for a few refreshes, were there any.
+	assertTrue "client running" "still_running $client 1"
+	touch "$SC_TMP/go"
+	wait_exit "$client" 15
+	assertEquals 0 "$WAIT_STATUS"
+	assertEquals "nothing drawn" "" "$(cat "$SC_TMP/tty")"
+}
+
 test_progress_erased_when_interrupted() {
 	truncate -s 64M "$SC_TMP/file"
 	slow_server || fail "no server"
