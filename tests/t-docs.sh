@@ -14,6 +14,7 @@ BASH_COMPLETION_LIB=/usr/share/bash-completion/bash_completion
 help_options() {
 	"$SC" --help | sed -n \
 	    -e 's/^  \(-[^-]\), \(--[a-z0-9-]*\).*/\1\n\2/p' \
+	    -e 's/^  \(-[A-Za-z0-9]\) .*/\1/p' \
 	    -e 's/^      \(--[a-z0-9-]*\).*/\1/p'
 }
 
@@ -59,8 +60,11 @@ test_every_option_is_in_the_manual() {
 
 test_every_documented_option_exists() {
 	# The option list of the manual, not the COMPATIBILITY table.
-	documented=$(sed -n '/^The options are as follows:/,/^\.El/p' "$MANPAGE" |
-	    sed -n 's/^\.It //p' | tr ',' '\n' |
+	# (Items of lists nested in an option's text are not options.)
+	documented=$(awk '/^The options are as follows:/ { on = 1; next }
+	    on && /^\.Bl/ { depth++ } on && /^\.El/ { if (--depth == 0) exit }
+	    on && depth == 1 && /^\.It / { sub(/^\.It /, ""); print }' \
+	    "$MANPAGE" | tr ',' '\n' |
 	    sed -n 's/^ *Fl \(-\{0,1\}[A-Za-z0-9][a-z0-9-]*\).*/-\1/p')
 	assertNotNull "found the option list" "$documented"
 	for opt in $documented; do
