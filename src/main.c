@@ -32,7 +32,7 @@
 static void
 main_signal(int sig)
 {
-	stats_clear();
+	stats_signal();
 	stdio_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -299,6 +299,7 @@ int		 stdio_in_size(uint64_t *);
 void		 stats_init(const struct options *);
 void		 stats_clear(void);
 void		 stats_end(void);
+void		 stats_signal(void);
 
 /* plain.c */
 int		 plain_connect(struct options *);

@@ -46,40 +46,90 @@ static struct {
 	struct ev_timer	 timer;
 } st;
 
+/*
+ * A line of text built without stdio or the heap, so that a signal handler
+ * may build and print one.  What does not fit is dropped.
+ */
+struct line {
+	char	 buf[256];
+	size_t	 len;
+};
+
 static void	stats_tick(void *);
 
-/*
- * Human-readable size in binary units: "512 B", "1.5 KiB", "12.0 MiB".
- */
 static void
-stats_size(char *buf, size_t len, double n)
+line_add(struct line *l, const char *s)
+{
+	while (*s != '\0' && l->len < sizeof(l->buf) - 1)
+		l->buf[l->len++] = *s++;
+	l->buf[l->len] = '\0';
+}
+
+static void
+line_add_number(struct line *l, uint64_t v, int width)
+{
+	char	 digits[24];
+	size_t	 i = sizeof(digits) - 1;
+
+	digits[i] = '\0';
+	do {
+		digits[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v != 0 || sizeof(digits) - 1 - i < (size_t)width);
+	line_add(l, digits + i);
+}
+
+/* A size in binary units, rounded to a tenth: "512 B", "1.5 KiB". */
+static void
+line_add_size(struct line *l, uint64_t n)
 {
 	static const char	*units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	uint64_t		 unit = 1, tenths;
 	size_t			 u = 0;
 
-	while (n >= 1024 && u < sizeof(units) / sizeof(units[0]) - 1) {
-		n /= 1024;
+	while (u < sizeof(units) / sizeof(units[0]) - 1 &&
+	    n / unit >= 1024) {
+		unit *= 1024;
 		u++;
 	}
-	if (u == 0)
-		snprintf(buf, len, "%.0f B", n);
-	else
-		snprintf(buf, len, "%.1f %s", n, units[u]);
+	if (u == 0) {
+		line_add_number(l, n, 0);
+		line_add(l, " B");
+		return;
+	}
+	tenths = (n / unit) * 10 + ((n % unit) * 10 + unit / 2) / unit;
+	line_add_number(l, tenths / 10, 0);
+	line_add(l, ".");
+	line_add_number(l, tenths % 10, 0);
+	line_add(l, " ");
+	line_add(l, units[u]);
+}
+
+/* An exact count, with its size in units from a kilobyte on. */
+static void
+line_add_bytes(struct line *l, uint64_t n)
+{
+	line_add_number(l, n, 0);
+	line_add(l, " bytes");
+	if (n >= 1024) {
+		line_add(l, " (");
+		line_add_size(l, n);
+		line_add(l, ")");
+	}
 }
 
 /* A duration in seconds as "m:ss", or "h:mm:ss" from an hour on. */
 static void
-stats_clock(char *buf, size_t len, uint64_t secs)
+line_add_clock(struct line *l, uint64_t secs)
 {
-	if (secs >= 3600)
-		snprintf(buf, len, "%llu:%02llu:%02llu",
-		    (unsigned long long)(secs / 3600),
-		    (unsigned long long)(secs / 60 % 60),
-		    (unsigned long long)(secs % 60));
-	else
-		snprintf(buf, len, "%llu:%02llu",
-		    (unsigned long long)(secs / 60),
-		    (unsigned long long)(secs % 60));
+	if (secs >= 3600) {
+		line_add_number(l, secs / 3600, 0);
+		line_add(l, ":");
+		line_add_number(l, secs / 60 % 60, 2);
+	} else
+		line_add_number(l, secs / 60, 0);
+	line_add(l, ":");
+	line_add_number(l, secs % 60, 2);
 }
 
 /*
@@ -141,13 +191,10 @@ static void
 stats_tick(void *arg)
 {
 	const struct pump_totals	*pt = pump_totals();
-	char				 line[256], out[300], sent[32];
-	char				 recv[32], rate[32], when[32], eta[32];
-	char				 pct[16], left[24];
+	struct line			 l = { .len = 0 };
 	uint64_t			 now = ev_now(), bytes, done;
 	double				 inst;
 	size_t				 cols, len;
-	int				 n;
 
 	ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
 	if (pt->started == 0)
@@ -165,84 +212,108 @@ stats_tick(void *arg)
 	st.last_bytes = bytes;
 	st.last_time = now;
 
-	stats_size(sent, sizeof(sent), (double)pt->sent);
-	stats_size(recv, sizeof(recv), (double)pt->received);
-	stats_size(rate, sizeof(rate), st.rate);
-	stats_clock(when, sizeof(when), (now - pt->started) / 1000);
-	pct[0] = eta[0] = '\0';
+	/* "sent 12.5 MiB (19%)  received 0 B  8.2 MiB/s  0:01  ETA 0:06" */
+	line_add(&l, "\rsent ");
+	line_add_size(&l, pt->sent);
+	done = 0;
 	if (st.sized) {
 		done = stdio_in_bytes();
 		if (done > st.total)
 			done = st.total;
-		snprintf(pct, sizeof(pct), " (%d%%)", st.total == 0 ? 100 :
-		    (int)(done * 100 / st.total));
-		/* At the average pace so far: steadier than the last tick. */
-		if (done > 0) {
-			stats_clock(left, sizeof(left),
-			    (uint64_t)((double)(st.total - done) *
-			    (double)(now - pt->started) / (double)done / 1000));
-			snprintf(eta, sizeof(eta), "  ETA %s", left);
-		}
+		line_add(&l, " (");
+		line_add_number(&l, st.total == 0 ? 100 :
+		    done * 100 / st.total, 0);
+		line_add(&l, "%)");
 	}
-	n = snprintf(line, sizeof(line), "sent %s%s  received %s  %s/s  %s%s",
-	    sent, pct, recv, rate, when, eta);
-	if (n < 0)
-		return;
-	len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+	line_add(&l, "  received ");
+	line_add_size(&l, pt->received);
+	line_add(&l, "  ");
+	line_add_size(&l, (uint64_t)st.rate);
+	line_add(&l, "/s  ");
+	line_add_clock(&l, (now - pt->started) / 1000);
+	/* At the average pace so far: steadier than the last refresh. */
+	if (st.sized && done > 0) {
+		line_add(&l, "  ETA ");
+		line_add_clock(&l, (uint64_t)((double)(st.total - done) *
+		    (double)(now - pt->started) / (double)done / 1000));
+	}
+
+	/* Cut to the width of the terminal ("\r" takes no column). */
 	cols = stats_columns();
-	if (len > cols - 1)
-		len = cols - 1;
-	n = snprintf(out, sizeof(out), "\r%.*s\033[K", (int)len, line);
-	if (n > 0 && (size_t)n < sizeof(out)) {
-		(void)write(STDERR_FILENO, out, n);
-		st.shown = 1;
-	}
+	len = l.len;
+	if (len > cols)
+		len = cols;
+	l.len = len;
+	l.buf[l.len] = '\0';
+	line_add(&l, "\033[K");
+	(void)write(STDERR_FILENO, l.buf, l.len);
+	st.shown = 1;
 }
 
 /*
- * The end: erase the live line and, with --stats, print what was sent and
- * received, for how long and how fast.  Runs once, also from exit().
+ * Print the --stats line: what was sent and received, for how long and
+ * how fast.  Only write(2) and integer arithmetic: a signal handler may
+ * call this.
+ */
+static void
+stats_print(void)
+{
+	const struct pump_totals	*pt = pump_totals();
+	struct line			 l = { .len = 0 };
+	uint64_t			 ms;
+
+	if (!st.stats || pt->started == 0)
+		return;
+	ms = ev_now() - pt->started;
+	line_add(&l, getprogname());
+	line_add(&l, ": sent ");
+	line_add_bytes(&l, pt->sent);
+	line_add(&l, ", received ");
+	line_add_bytes(&l, pt->received);
+	line_add(&l, " in ");
+	line_add_number(&l, ms / 1000, 0);
+	line_add(&l, ".");
+	line_add_number(&l, ms % 1000, 3);
+	line_add(&l, " seconds");
+	if (ms > 0) {
+		line_add(&l, " (");
+		line_add_size(&l, (pt->sent + pt->received) * 1000 / ms);
+		line_add(&l, "/s)");
+	}
+	/* The newline goes in even if the line was cut. */
+	if (l.len > sizeof(l.buf) - 2)
+		l.len = sizeof(l.buf) - 2;
+	l.buf[l.len++] = '\n';
+	(void)write(STDERR_FILENO, l.buf, l.len);
+}
+
+/*
+ * The end: erase the live line and, with --stats, print the final line.
+ * Runs once, also from exit().
  */
 void
 stats_end(void)
 {
-	const struct pump_totals	*pt = pump_totals();
-	char				 sent[64], recv[64], rate[48];
-	char				 hs[32], hr[32];
-	uint64_t			 ms;
-
 	if (st.ended)
 		return;
 	st.ended = 1;
 	if (st.progress)
 		ev_timer_disarm(&st.timer);
 	stats_clear();
-	if (!st.stats || pt->started == 0)
-		return;
+	fflush(stderr);
+	stats_print();
+}
 
-	ms = ev_now() - pt->started;
-	snprintf(sent, sizeof(sent), "%llu bytes", (unsigned long long)pt->sent);
-	snprintf(recv, sizeof(recv), "%llu bytes",
-	    (unsigned long long)pt->received);
-	if (pt->sent >= 1024) {
-		stats_size(hs, sizeof(hs), (double)pt->sent);
-		strlcat(sent, " (", sizeof(sent));
-		strlcat(sent, hs, sizeof(sent));
-		strlcat(sent, ")", sizeof(sent));
-	}
-	if (pt->received >= 1024) {
-		stats_size(hr, sizeof(hr), (double)pt->received);
-		strlcat(recv, " (", sizeof(recv));
-		strlcat(recv, hr, sizeof(recv));
-		strlcat(recv, ")", sizeof(recv));
-	}
-	rate[0] = '\0';
-	if (ms > 0) {
-		stats_size(hs, sizeof(hs),
-		    (double)(pt->sent + pt->received) * 1000 / (double)ms);
-		snprintf(rate, sizeof(rate), " (%s/s)", hs);
-	}
-	log_warnx("sent %s, received %s in %llu.%03llu seconds%s", sent, recv,
-	    (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000),
-	    rate);
+/*
+ * A fatal signal: the same end as stats_end(), with nothing that is not
+ * safe in a signal handler.
+ */
+void
+stats_signal(void)
+{
+	if (st.ended)
+		return;
+	st.ended = 1;
+	stats_clear();
+	stats_print();
 }

@@ -75,6 +75,25 @@ test_single_v_has_no_stats_but_vv_has() {
 	assertContains "$(cat "$SC_TMP/c.err")" "sent 2 bytes, received 0 bytes"
 }
 
+test_stats_when_interrupted() {
+	# A -k listener only ends by a signal: it still says what it moved.
+	server srv --stats -k -l 127.0.0.1 0 || fail "no server"
+	# Each client ends only after the server has finished with it.
+	for i in 1 2; do
+		printf 'hello\n' | t 5 "$SC" -N 127.0.0.1 "$PORT"
+		assertEquals "client $i" 0 $?
+	done
+	assertEquals 2 "$(grep -c hello "$SC_TMP/srv.out")"
+	# timeout passes the SIGINT on to sockcat.
+	kill -INT "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
+	assertTrue "line: $(tail -n 1 "$SC_TMP/srv.err")" \
+	    "tail -n 1 '$SC_TMP/srv.err' | grep -Eq '$STATS_RE'"
+	assertContains "$(tail -n 1 "$SC_TMP/srv.err")" \
+	    "sockcat: sent 0 bytes, received 12 bytes in"
+}
+
 test_no_stats_without_connection() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	kill "$SERVER_PID"
