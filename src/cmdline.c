@@ -56,6 +56,8 @@ enum {
 	OPT_SSL_CIPHERS,
 	OPT_SSL_SERVERNAME,
 	OPT_SSL_ALPN,
+	OPT_STATS,
+	OPT_PROGRESS,
 };
 
 static const char short_options[] =
@@ -103,6 +105,8 @@ static const struct option long_options[] = {
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
+	{ "stats",		no_argument,		NULL, OPT_STATS },
+	{ "progress",		optional_argument,	NULL, OPT_PROGRESS },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "broker",		no_argument,		NULL, OPT_BROKER },
 	{ "room",		no_argument,		NULL, OPT_ROOM },
@@ -197,7 +201,10 @@ static const char help_text[] =
 "                         reliability, ef, af11..af43, cs0..cs7 or a number)\n"
 "\n"
 "Information:\n"
-"  -v, --verbose          report connections (twice: more)\n"
+"  -v, --verbose          report connections (twice: also --stats)\n"
+"      --stats            at the end, show bytes sent and received, and rate\n"
+"      --progress[=WHEN]  live progress line on stderr; WHEN: auto (default:\n"
+"                         stderr is a terminal, stdout is not), always, never\n"
 "  -h, --help             show this help\n"
 "      --version          show the version\n"
 "\n"
@@ -208,8 +215,9 @@ static const char help_text[] =
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -N host 5000 < file      send a file\n"
 "  %1$s -zv host 20-30           scan ports 20 to 30\n"
+"  %1$s --progress -N host 5000 < file\n"
+"                                   ... showing how far it got\n"
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
-
 "  %1$s --room 5000               run a chat server\n";
 
 void
@@ -240,6 +248,19 @@ number(const char *what, const char *arg, long long lo, long long hi)
 	if (strcmp(what, "ttl") == 0 || strcmp(what, "minttl") == 0)
 		fatalx("%s is %s", what, errstr);
 	fatalx("%s %s: %s", what, errstr, arg);
+}
+
+/* --progress[=WHEN]: auto (the default), always or never. */
+static int
+progress_when(const char *arg)
+{
+	if (arg == NULL || strcmp(arg, "auto") == 0)
+		return (PROGRESS_AUTO);
+	if (strcmp(arg, "always") == 0)
+		return (PROGRESS_ALWAYS);
+	if (strcmp(arg, "never") == 0)
+		return (PROGRESS_NEVER);
+	fatalx("progress invalid: %s (auto, always or never)", arg);
 }
 
 /*
@@ -324,6 +345,11 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
 	gate_init(&o->gate);
+	o->progress = PROGRESS_NEVER;
+
+	/* Invoked by the name "sockchat" (a link), it is "sockcat --chat". */
+	if (strcmp(getprogname(), "sockchat") == 0)
+		o->chat = 1;
 
 	while ((ch = getopt_long(argc, argv, short_options, long_options,
 	    NULL)) != -1) {
@@ -500,6 +526,12 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->gate.idle_ms = time_value("idle timeout", optarg,
 			    0, INT_MAX);
 			break;
+		case OPT_STATS:
+			o->stats = 1;
+			break;
+		case OPT_PROGRESS:
+			o->progress = progress_when(optarg);
+			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(0);
@@ -512,6 +544,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	/* The many-client servers listen. */
 	if (o->broker || o->room)
 		o->listen = 1;
+
+	if (o->chat)
+		fatalx("chat mode is not available in this version");
 
 	/*
 	 * Operands, in the forms netcat accepts: "-l -p port [-s addr]",

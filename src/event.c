@@ -495,6 +495,25 @@ ev_signal(int sig, ev_signal_cb *cb, void *arg)
 	return (sigaction(sig, &sa, NULL));
 }
 
+/*
+ * Is anything left that keeps the loop going: a watched descriptor or a
+ * timer that is not EV_TIMER_WEAK?  A weak timer (a display refresh, say)
+ * runs while there is other work and never keeps an idle loop alive.
+ */
+static int
+ev_busy(void)
+{
+	struct ev_timer	*t;
+
+	if (ev_maxfd >= 0)
+		return (1);
+	TAILQ_FOREACH(t, &ev_timers, entry) {
+		if (!(t->flags & EV_TIMER_WEAK))
+			return (1);
+	}
+	return (0);
+}
+
 /* Ask ev_loop() to return after the current round. */
 void
 ev_break(void)
@@ -530,9 +549,9 @@ ev_loop(void)
 
 	ev_stop = 0;
 	while (!ev_stop) {
-		t = TAILQ_FIRST(&ev_timers);
-		if (ev_maxfd < 0 && t == NULL)
+		if (!ev_busy())
 			break;
+		t = TAILQ_FIRST(&ev_timers);
 		timeout = -1;
 		if (t != NULL) {
 			now = ev_now();

@@ -56,6 +56,7 @@ log_vprint(int prefix, const char *fmt, va_list ap, int error)
 		strlcat(msg, strerror(error), sizeof(msg));
 	}
 	strlcat(msg, "\n", sizeof(msg));
+	stats_clear();		/* Not over the --progress line. */
 	fputs(msg, stderr);
 	fflush(stderr);
 }

@@ -33,6 +33,7 @@
 static void
 main_signal(int sig)
 {
+	stats_signal();
 	stdio_restore();
 	fifo_cleanup();
 	signal(sig, SIG_DFL);
@@ -60,6 +61,7 @@ main(int argc, char **argv)
 	stdio_init();
 	if (o.ssl && !o.zero && tls_setup(&o, &cause) == -1)
 		fatalx("%s", cause);
+	stats_init(&o);
 
 	if (o.zero)
 		status = scan_ports(&o);
@@ -71,6 +73,7 @@ main(int argc, char **argv)
 		status = plain_listen(&o);
 	else
 		status = plain_connect(&o);
+	stats_end();
 	free_ports(o.ports, o.nports);
 	free(o.proxy_host);
 	free(o.proxy_port);

@@ -277,7 +277,7 @@ conn_net(struct conn *c, struct session *s, int fd)
 	struct endpoint	*net;
 
 	if ((net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
-	    0)) == NULL) {
+	    EP_NET)) == NULL) {
 		close(fd);
 		return (NULL);
 	}

@@ -43,6 +43,15 @@
 static void	pump_fd_cb(int, int, void *);
 static void	session_idle_cb(void *);
 
+static struct pump_totals	totals;
+
+/* The bytes every session has moved to and from the network so far. */
+const struct pump_totals *
+pump_totals(void)
+{
+	return (&totals);
+}
+
 struct session *
 session_new(int (*check)(struct session *),
     void (*finished)(struct session *), void *arg)
@@ -335,6 +344,18 @@ session_touch(struct session *s)
 		s->last_active = ev_now();
 }
 
+/* n bytes of ch reached its destination: count them, the session is alive. */
+static void
+channel_delivered(struct channel *ch, size_t n)
+{
+	session_touch(ch->session);
+	ch->bytes += n;
+	if (ch->dst->flags & EP_NET)
+		totals.sent += n;
+	if (ch->src->flags & EP_NET)
+		totals.received += n;
+}
+
 /*
  * Can ch take the fast path?  Only when nothing looks at or rewrites the
  * bytes and both ends are plain descriptors; the kernel still says no to
@@ -430,8 +451,7 @@ channel_splice_direct(struct channel *ch)
 		n = splice(ch->src->rfd, NULL, ch->dst->wfd, NULL,
 		    CHANNEL_PIPESIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n > 0) {
-			session_touch(ch->session);
-			ch->bytes += n;
+			channel_delivered(ch, n);
 			continue;
 		}
 		if (n == 0) {
@@ -491,8 +511,7 @@ channel_push(struct channel *ch)
 			ch->state = CH_DRAINING;
 			break;
 		}
-		session_touch(ch->session);
-		ch->bytes += n;
+		channel_delivered(ch, n);
 	}
 
 	while (ch->pipe[0] != -1 && channel_wants_write(ch)) {
@@ -509,8 +528,7 @@ channel_push(struct channel *ch)
 			channel_fail(ch, "write", errno);
 			break;
 		}
-		session_touch(ch->session);
-		ch->bytes += n;
+		channel_delivered(ch, n);
 		ch->piped -= n;
 	}
 
@@ -523,8 +541,7 @@ channel_push(struct channel *ch)
 				channel_fail(ch, "write", errno);
 			break;
 		}
-		session_touch(ch->session);
-		ch->bytes += n;
+		channel_delivered(ch, n);
 		buf_consume(&ch->buf, n);
 		if (ep_dgram(ch))
 			ch->buf.len = 0;	/* A datagram goes whole. */
@@ -654,6 +671,8 @@ session_start(struct session *s)
 	struct channel	*ch;
 	struct endpoint	*ep;
 
+	if (totals.started == 0)
+		totals.started = ev_now();
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		if (!channel_spliced(ch) && ch->buf.data == NULL) {
 			channel_try_splice(ch);

@@ -35,6 +35,13 @@
 /* Port used by --chat when none is given. */
 #define CHAT_DEFAULT_PORT	"5000"
 
+/* When --progress draws its line. */
+enum {
+	PROGRESS_NEVER,
+	PROGRESS_AUTO,		/* only when stderr is a terminal */
+	PROGRESS_ALWAYS,
+};
+
 /* No time limit: the value every time option starts from. */
 #define TIME_NONE		(-1LL)
 
@@ -72,6 +79,9 @@ struct options {
 	int		 broker;	/* --broker: relay among clients */
 	int		 room;		/* --room: chat server */
 	struct gate	 gate;		/* --allow, --max-conns, ... */
+	int		 chat;		/* --chat, or invoked as sockchat */
+	int		 stats;		/* --stats, or -vv */
+	int		 progress;	/* --progress: a PROGRESS_* value */
 	int		 rcvbuf;	/* -I, 0 when unset */
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
@@ -198,8 +208,11 @@ typedef void ev_fd_cb(int, int, void *);
 typedef void ev_timer_cb(void *);
 typedef void ev_signal_cb(int, void *);
 
+#define EV_TIMER_WEAK	0x1	/* Does not by itself keep ev_loop() going. */
+
 struct ev_timer {
 	uint64_t		 when;	/* Monotonic ms; 0 when disarmed. */
+	int			 flags;	/* EV_TIMER_* */
 	ev_timer_cb		*cb;
 	void			*arg;
 	TAILQ_ENTRY(ev_timer)	 entry;
@@ -244,6 +257,7 @@ enum ep_shut {
 
 #define EP_DGRAM	0x1	/* Reads and writes are whole messages. */
 #define EP_NOCLOSE	0x2	/* Never close the fds (stdio). */
+#define EP_NET		0x4	/* A network peer: counted by pump_totals(). */
 
 struct endpoint;
 
@@ -427,6 +441,15 @@ struct tls	*tls_handshake(const struct options *, int, const char *,
 void		 tls_attach(struct endpoint *, struct tls *);
 void		 tls_free(struct tls *);
 
+/* What every session moved so far, for --stats and --progress. */
+struct pump_totals {
+	uint64_t	 sent;		/* Delivered to EP_NET endpoints. */
+	uint64_t	 received;	/* Read from EP_NET endpoints, delivered. */
+	uint64_t	 started;	/* ev_now() at the first session_start(),
+					   0 before. */
+};
+const struct pump_totals *pump_totals(void);
+
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
 		    size_t);
@@ -484,6 +507,14 @@ struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 int		 stdio_in_ended(void);
 void		 stdio_set_in_ended(void);
+uint64_t	 stdio_in_bytes(void);
+int		 stdio_in_size(uint64_t *);
+
+/* stats.c */
+void		 stats_init(const struct options *);
+void		 stats_clear(void);
+void		 stats_end(void);
+void		 stats_signal(void);
 
 /* plain.c */
 int		 plain_connect(struct options *);

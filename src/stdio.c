@@ -28,6 +28,7 @@
 
 static int	stdio_flags[2] = { -1, -1 };
 static int	stdin_ended;
+static off_t	stdin_start = -1;	/* stdin's offset at the start. */
 
 /* Put the flags of stdin and stdout back as they were. */
 void
@@ -86,10 +87,49 @@ stdio_init(void)
 struct endpoint *
 stdio_in(struct session *s, int no_stdin)
 {
+	struct endpoint	*ep;
+
 	if (no_stdin)
 		return (NULL);
-	return (session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
-	    EP_NOCLOSE));
+	/* Plain descriptors: nothing may stand in the way of splice(2). */
+	ep = session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
+	    EP_NOCLOSE);
+	return (ep);
+}
+
+/*
+ * How many bytes have been read from stdin, when it is a regular file:
+ * how far its offset has moved since stdio_in_size() (read(2) and
+ * sendfile(2) both move it).
+ */
+uint64_t
+stdio_in_bytes(void)
+{
+	off_t	 off;
+
+	if (stdin_start == -1 ||
+	    (off = lseek(STDIN_FILENO, 0, SEEK_CUR)) < stdin_start)
+		return (0);
+	return ((uint64_t)(off - stdin_start));
+}
+
+/*
+ * If stdin is a regular file, store in *size how much of it is left to
+ * read from the current offset and return 0; otherwise return -1.
+ */
+int
+stdio_in_size(uint64_t *size)
+{
+	struct stat	 st;
+	off_t		 off;
+
+	if (fstat(STDIN_FILENO, &st) == -1 || !S_ISREG(st.st_mode))
+		return (-1);
+	if ((off = lseek(STDIN_FILENO, 0, SEEK_CUR)) == -1 || off > st.st_size)
+		off = 0;
+	stdin_start = off;
+	*size = (uint64_t)(st.st_size - off);
+	return (0);
 }
 
 /* Add stdout as an endpoint of s; ending it closes stdout. */

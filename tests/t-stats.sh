@@ -1,0 +1,238 @@
+#!/bin/bash
+# --stats, -vv, --progress (in a pseudo-terminal and forced) and the
+# sockchat name.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+
+PTY_RUN="python3 ${TESTS_DIR:-$(dirname "$0")}/pty-run.py"
+STATS_RE='^sockcat: sent [0-9]+ bytes( \([0-9.]+ [KMG]iB\))?, received [0-9]+ bytes( \([0-9.]+ [KMG]iB\))? in [0-9]+\.[0-9]{3} seconds( \([0-9.]+ (B|[KMG]iB)/s\))?$'
+
+# A listener that reads nothing until $SC_TMP/go exists (or the directory
+# is gone), so that a client sending a large file stalls and its progress
+# line has time to show.  Everything is bounded by timeout.  Sets PORT and
+# SERVER_PID.
+slow_server() {
+	rm -f "$SC_TMP/srv.err" "$SC_TMP/go"
+	bg sh -c "timeout 20 '$SC' -v -l 127.0.0.1 0 2>'$SC_TMP/srv.err' </dev/null |
+	    timeout 20 sh -c 'while [ -d \"\$1\" ] && [ ! -e \"\$1/go\" ]; do
+	    sleep 0.05; done; exec cat' sh '$SC_TMP' >/dev/null 2>&1"
+	SERVER_PID=$BG_PID
+	wait_for "$SC_TMP/srv.err" '^Listening on ' 5 || return 1
+	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/srv.err")
+}
+
+# Let a stalled server go before cleaning up, whatever the test did.
+tearDown() {
+	[ -n "$SC_TMP" ] && touch "$SC_TMP/go"
+	sc_remove_tmp
+	endSkipping
+}
+
+test_stats_line_on_both_sides() {
+	printf 'reply\n' >"$SC_TMP/srv.in"
+	server srv --stats -l 127.0.0.1 0 || fail "no server"
+	printf 'hello\n' | t 5 "$SC" --stats -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "one line" 1 "$(wc -l <"$SC_TMP/c.err")"
+	assertTrue "client line: $(cat "$SC_TMP/c.err")" \
+	    "grep -Eq '$STATS_RE' '$SC_TMP/c.err'"
+	assertContains "$(cat "$SC_TMP/c.err")" "sent 6 bytes, received 6 bytes in"
+	assertFileEquals "$SC_TMP/c.out" "reply"
+	assertContains "$(tail -n 1 "$SC_TMP/srv.err")" \
+	    "sockcat: sent 6 bytes, received 6 bytes in"
+}
+
+test_stats_counts_large_transfer() {
+	head -c 300000 /dev/zero >"$SC_TMP/big"
+	server srv -l 127.0.0.1 0 || fail "no server"
+	t 5 "$SC" --stats -N 127.0.0.1 "$PORT" <"$SC_TMP/big" 2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertEquals 300000 "$(wc -c <"$SC_TMP/srv.out")"
+	assertTrue "$(cat "$SC_TMP/c.err")" "grep -Eq '$STATS_RE' '$SC_TMP/c.err'"
+	assertContains "$(cat "$SC_TMP/c.err")" \
+	    "sent 300000 bytes (293.0 KiB), received 0 bytes in"
+}
+
+test_single_v_has_no_stats_but_vv_has() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	echo x | t 5 "$SC" -v -N 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
+	wait_exit "$SERVER_PID" 5
+	# Exactly netcat's one line at -v.
+	assertEquals "Connection to 127.0.0.1 $PORT port [tcp/*] succeeded!" \
+	    "$(cat "$SC_TMP/c.err")"
+	server srv -l 127.0.0.1 0 || fail "no server"
+	echo x | t 5 "$SC" -vv -N 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
+	wait_exit "$SERVER_PID" 5
+	assertEquals 2 "$(wc -l <"$SC_TMP/c.err")"
+	assertTrue "-vv line: $(cat "$SC_TMP/c.err")" \
+	    "tail -n 1 '$SC_TMP/c.err' | grep -Eq '$STATS_RE'"
+	assertContains "$(cat "$SC_TMP/c.err")" "sent 2 bytes, received 0 bytes"
+}
+
+test_stats_when_interrupted() {
+	# A -k listener only ends by a signal: it still says what it moved.
+	server srv --stats -k -l 127.0.0.1 0 || fail "no server"
+	# Each client ends only after the server has finished with it.
+	for i in 1 2; do
+		printf 'hello\n' | t 5 "$SC" -N 127.0.0.1 "$PORT"
+		assertEquals "client $i" 0 $?
+	done
+	assertEquals 2 "$(grep -c hello "$SC_TMP/srv.out")"
+	# timeout passes the SIGINT on to sockcat.
+	kill -INT "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
+	assertTrue "line: $(tail -n 1 "$SC_TMP/srv.err")" \
+	    "tail -n 1 '$SC_TMP/srv.err' | grep -Eq '$STATS_RE'"
+	assertContains "$(tail -n 1 "$SC_TMP/srv.err")" \
+	    "sockcat: sent 0 bytes, received 12 bytes in"
+}
+
+test_no_stats_without_connection() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	t 5 "$SC" --stats 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "" "$(cat "$SC_TMP/c.err")"
+}
+
+# The live line in a terminal: drawn while data moves, with the
+# percentage and ETA of a regular file, and erased at the end before the
+# --stats line.
+test_progress_in_a_terminal() {
+	truncate -s 64M "$SC_TMP/file"
+	slow_server || fail "no server"
+	# (Inside sh -c: a background command's stdin would be /dev/null.)
+	bg sh -c "$PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' --progress --stats \
+	    -N 127.0.0.1 $PORT <'$SC_TMP/file' >/dev/null"
+	client=$BG_PID
+	assertTrue "progress line drawn" \
+	    "wait_for '$SC_TMP/tty' 'sent [0-9.]+ [KMG]?i?B \([0-9]+%\)  received 0 B  .*/s  0:[0-9]{2}  ETA [0-9]+:[0-9]{2}' 10"
+	touch "$SC_TMP/go"
+	wait_exit "$client" 15
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	wait_exit "$SERVER_PID" 5
+	# The last thing drawn is an erase, then the stats line alone.
+	last=$(python3 - "$SC_TMP/tty" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+head, sep, tail = data.rpartition(b"\x1b[K")
+print(repr(head[-1:]), tail.decode().strip())
+PY
+)
+	assertEquals "erased, then stats" \
+	    "b'\\r' sockcat: sent 67108864 bytes (64.0 MiB), received 0 bytes in" \
+	    "$(echo "$last" | sed 's/ [0-9]*\.[0-9]* seconds.*//')"
+	# No drawn line is wider than the terminal (a wrapped line stays).
+	wide=$(python3 - "$SC_TMP/tty" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+drawn = [d for d in data.split(b"\r") if d.endswith(b"\x1b[K") and len(d) > 3]
+print(len(drawn), sum(1 for d in drawn if len(d) - 3 > 79))
+PY
+)
+	assertTrue "lines drawn: $wide" "[ '${wide% *}' -ge 1 ]"
+	assertEquals "lines wider than 79 columns" 0 "${wide#* }"
+}
+
+test_no_progress_when_stdout_is_the_terminal_too() {
+	truncate -s 64M "$SC_TMP/file"
+	slow_server || fail "no server"
+	bg sh -c "PTY_STDOUT=1 $PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' \
+	    --progress -N 127.0.0.1 $PORT <'$SC_TMP/file'"
+	client=$BG_PID
+	# Time for a few refreshes, were there any.
+	assertTrue "client running" "still_running $client 1"
+	touch "$SC_TMP/go"
+	wait_exit "$client" 15
+	assertEquals 0 "$WAIT_STATUS"
+	assertEquals "nothing drawn" "" "$(cat "$SC_TMP/tty")"
+}
+
+test_progress_erased_when_interrupted() {
+	truncate -s 64M "$SC_TMP/file"
+	slow_server || fail "no server"
+	# timeout passes the SIGINT it gets on to sockcat.
+	bg sh -c "$PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' --progress \
+	    -N 127.0.0.1 $PORT <'$SC_TMP/file' >/dev/null"
+	client=$BG_PID
+	assertTrue "progress line drawn" "wait_for '$SC_TMP/tty' 'ETA' 10"
+	kill -INT "$(cat "$SC_TMP/tty.pid")"
+	wait_exit "$client" 10
+	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
+	assertEquals "ends with an erase" "$(printf '\r\033[K' | od -An -c)" \
+	    "$(tail -c 4 "$SC_TMP/tty" | od -An -c)"
+}
+
+test_progress_only_on_a_terminal_unless_forced() {
+	truncate -s 64M "$SC_TMP/file"
+	slow_server || fail "no server"
+	bg sh -c "timeout 20 '$SC' --progress -N 127.0.0.1 $PORT \
+	    <'$SC_TMP/file' >/dev/null 2>'$SC_TMP/auto.err'"
+	client=$BG_PID
+	# Give it time to draw, were it to draw: a refresh is 250ms.
+	assertTrue "client running" "still_running $client 1"
+	touch "$SC_TMP/go"
+	wait_exit "$client" 15
+	assertEquals 0 "$WAIT_STATUS"
+	assertEquals "nothing when stderr is a file" "" "$(cat "$SC_TMP/auto.err")"
+
+	wait_exit "$SERVER_PID" 5
+	slow_server || fail "no server"
+	bg sh -c "timeout 20 '$SC' --progress=always -N 127.0.0.1 $PORT \
+	    <'$SC_TMP/file' >/dev/null 2>'$SC_TMP/always.err'"
+	client=$BG_PID
+	assertTrue "forced line drawn" \
+	    "wait_for '$SC_TMP/always.err' 'sent .*%' 10"
+	touch "$SC_TMP/go"
+	wait_exit "$client" 15
+	assertEquals 0 "$WAIT_STATUS"
+	assertEquals "ends with an erase" "$(printf '\r\033[K' | od -An -c)" \
+	    "$(tail -c 4 "$SC_TMP/always.err" | od -An -c)"
+}
+
+test_progress_without_size_has_no_percentage() {
+	slow_server || fail "no server"
+	bg sh -c "head -c 67108864 /dev/zero | timeout 20 '$SC' \
+	    --progress=always -N 127.0.0.1 $PORT >/dev/null 2>'$SC_TMP/p.err'"
+	client=$BG_PID
+	assertTrue "line drawn" "wait_for '$SC_TMP/p.err' 'sent [^ ]+ [^ ]+  received' 10"
+	touch "$SC_TMP/go"
+	wait_exit "$client" 15
+	assertEquals 0 "$WAIT_STATUS"
+	assertFalse "no percentage for a pipe" "grep -q '%' '$SC_TMP/p.err'"
+	assertFalse "no ETA for a pipe" "grep -q 'ETA' '$SC_TMP/p.err'"
+}
+
+test_progress_bad_value() {
+	t 5 "$SC" --progress=sometimes 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: progress invalid: sometimes (auto, always or never)" \
+	    "$(cat "$SC_TMP/err")"
+}
+
+test_sockchat_link() {
+	ln -s "$SC" "$SC_TMP/sockchat"
+	t 5 "$SC_TMP/sockchat" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "sockchat: chat mode is not available in this version" \
+	    "$(cat "$SC_TMP/err")"
+	assertEquals "" "$(cat "$SC_TMP/out")"
+	t 5 "$SC_TMP/sockchat" -h >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "help status" 0 $?
+	assertContains "$(head -n 1 "$SC_TMP/out")" "usage: sockchat "
+	# Under its own name sockcat is not in chat mode.
+	ln -s "$SC" "$SC_TMP/sockcat"
+	t 5 "$SC_TMP/sockcat" </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertContains "$(cat "$SC_TMP/err")" "usage: sockcat"
+}
+
+sc_run_shunit2
