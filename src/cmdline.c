@@ -38,7 +38,7 @@ enum {
 	OPT_QUIT_AFTER,
 };
 
-static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
+static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:Uuvw:z";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
@@ -62,6 +62,8 @@ static const struct option long_options[] = {
 	{ "randomize",		no_argument,		NULL, 'r' },
 	{ "source",		required_argument,	NULL, 's' },
 	{ "tos",		required_argument,	NULL, 'T' },
+	{ "unixsock",		no_argument,		NULL, 'U' },
+	{ "udp",		no_argument,		NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "zero",		no_argument,		NULL, 'z' },
@@ -82,16 +84,22 @@ static const char usage_text[] =
 static const char help_text[] =
 "\n"
 "Connect:  %1$s [options] host port[-port] [port ...]\n"
+"          %1$s -U [options] path\n"
 "Listen:   %1$s -l [options] [address] port\n"
+"          %1$s -l -U [options] path\n"
 "\n"
 "Connection:\n"
 "  -4, --ipv4             use IPv4 only\n"
 "  -6, --ipv6             use IPv6 only\n"
 "  -l, --listen           listen for an incoming connection\n"
-"  -k, --keep-open        with -l, accept connections one after another\n"
+"  -u, --udp              use UDP (with -U: Unix datagram sockets)\n"
+"  -U, --unixsock         use a Unix-domain socket: a path, or @name\n"
+"  -k, --keep-open        with -l, accept connections one after another;\n"
+"                         with -u, answer every peer\n"
 "  -n, --nodns            do not resolve names or services\n"
 "  -p, --source-port PORT local port to connect from, or to listen on\n"
-"  -s, --source ADDR      local address to connect from, or to listen on\n"
+"  -s, --source ADDR      local address to connect from, or to listen on;\n"
+"                         with -uU, the path of our own socket\n"
 "  -z, --zero             scan: report which ports accept, send nothing\n"
 "  -r, --randomize        scan or connect to the ports in random order\n"
 "  -i, --interval SECS    pause between ports scanned\n"
@@ -126,7 +134,9 @@ static const char help_text[] =
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -N host 5000 < file      send a file\n"
-"  %1$s -zv host 20-30           scan ports 20 to 30\n";
+"  %1$s -zv host 20-30           scan ports 20 to 30\n"
+"  %1$s -u -l -k 7000            answer UDP datagrams from any peer\n"
+"  %1$s -lU /tmp/sock            listen on a Unix-domain socket\n";
 
 void
 usage(int full)
@@ -275,6 +285,12 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			if (parse_tos(optarg, &o->tos) == -1)
 				fatalx("illegal tos value %s", optarg);
 			break;
+		case 'U':
+			o->family = AF_UNIX;
+			break;
+		case 'u':
+			o->socktype = SOCK_DGRAM;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -303,7 +319,18 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	argv += optind;
 
 	/* Operands, in the forms netcat accepts. */
-	if (o->listen) {
+	if (o->family == AF_UNIX) {
+		/* One operand, a socket path; -s names a datagram client's. */
+		if (o->listen && argc == 0)
+			fatalx("missing socket pathname");
+		if (argc == 0 || o->source_port != NULL ||
+		    (o->source != NULL &&
+		    (o->listen || o->socktype != SOCK_DGRAM)))
+			usage(0);
+		if (argc > 1)
+			fatalx("cannot use port with -U");
+		o->host = argv[0];
+	} else if (o->listen) {
 		if (argc == 0 && o->source_port != NULL) {
 			o->host = o->source;
 			add_ports(o, (char *const *)&o->source_port, 1);

@@ -27,4 +27,8 @@
 #define _PATH_DEVNULL	"/dev/null"
 #endif
 
+#ifndef nitems
+#define nitems(a)	(sizeof((a)) / sizeof((a)[0]))
+#endif
+
 #endif /* COMPAT_H */

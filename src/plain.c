@@ -65,6 +65,9 @@ plain_check(struct session *s)
 		stdio_set_in_ended();
 	if (tx_ended && channel_ended(rx))
 		return (1);
+	/* A datagram socket never reads end-of-file: an error ends it. */
+	if (p->o->socktype == SOCK_DGRAM && s->failed)
+		return (1);
 	if (p->o->listen && !p->o->half_close && channel_ended(rx) &&
 	    (tx == NULL || tx->buf.len == 0))
 		return (1);
@@ -88,25 +91,6 @@ plain_quit_cb(void *arg)
 	session_finish(p->s);
 }
 
-/* Say what was lost, if anything was; returns the exit status. */
-static int
-plain_report(struct plain *p)
-{
-	struct channel	*ch;
-	int		 status = 0;
-
-	TAILQ_FOREACH(ch, &p->s->channels, entry) {
-		if (ch->error_op == NULL)
-			continue;
-		log_warnx("%s %s %s: %s", ch->error_op,
-		    strcmp(ch->error_op, "read") == 0 ? "from" : "to",
-		    strcmp(ch->error_op, "read") == 0 ? ch->src->name :
-		    ch->dst->name, strerror(ch->error));
-		status = 1;
-	}
-	return (status);
-}
-
 static void
 plain_finished(struct session *s)
 {
@@ -114,7 +98,7 @@ plain_finished(struct session *s)
 
 	ev_timer_disarm(&p->quit);
 	ev_timer_disarm(&p->deadline);
-	if (plain_report(p) != 0)
+	if (session_report(s) != 0)
 		p->status = 1;
 	session_free(s);
 	p->s = NULL;
@@ -133,12 +117,15 @@ plain_start(struct plain *p, int fd)
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close;
+	int		 dgram = o->socktype == SOCK_DGRAM;
 
 	if ((s = session_new(plain_check, plain_finished, p)) == NULL)
 		return (-1);
 	p->s = s;
 	p->quitting = 0;
-	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
+	/* A datagram socket has no end-of-file to send: nothing is said. */
+	net = session_endpoint(s, "network", fd, fd,
+	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET, dgram ? EP_DGRAM : 0);
 	out = stdio_out(s);
 	in = stdio_in(s, o->no_stdin);
 	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
@@ -155,11 +142,14 @@ plain_start(struct plain *p, int fd)
 		if ((p->tx = session_channel(s, "send", in, net,
 		    shut_tx ? CH_SHUTDOWN : 0)) == NULL)
 			goto fail;
+		/* Each read is one datagram: no bigger than one can be. */
+		if (dgram && o->family != AF_UNIX)
+			p->tx->bufsize = UDP_MAXPAYLOAD;
 		if (o->crlf)
 			p->tx->xform = crlf_xform;
 		if (stdio_in_ended())
 			p->tx->state = CH_DRAINING;
-	} else if (shut_tx)
+	} else if (shut_tx && !dgram)
 		shutdown(fd, SHUT_WR);
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
@@ -214,6 +204,23 @@ plain_connect(struct options *o)
 	return (!connected || failed);
 }
 
+/*
+ * Relay stdin and stdout over fd, a socket already connected (to a UDP or
+ * Unix-domain peer, say), until the session ends.  Returns the exit status.
+ */
+int
+plain_relay(struct options *o, int fd)
+{
+	struct plain	 p;
+
+	plain_init(&p, o);
+	if (plain_start(&p, fd) == -1)
+		fatal("session");
+	if (p.s != NULL && ev_loop() == -1)
+		fatal("poll");
+	return (p.status);
+}
+
 static void
 plain_backoff_cb(void *arg)
 {
@@ -263,14 +270,28 @@ plain_accept_cb(int lfd, int events, void *arg)
 int
 plain_listen(struct options *o)
 {
-	struct plain	 p;
 	char		*cause;
+	int		 lfd;
+
+	if ((lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, lfd);
+	return (plain_serve(o, lfd));
+}
+
+/*
+ * Accept connections on the listening socket lfd and relay stdin and
+ * stdout with each in turn (with -k) or with the first.  Returns the exit
+ * status.
+ */
+int
+plain_serve(struct options *o, int lfd)
+{
+	struct plain	 p;
 
 	plain_init(&p, o);
 	ev_timer_init(&p.backoff, plain_backoff_cb, &p);
-	if ((p.lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, p.lfd);
+	p.lfd = lfd;
 	ev_set(p.lfd, EV_READ, plain_accept_cb, &p);
 	if (ev_loop() == -1)
 		fatal("poll");

@@ -32,6 +32,9 @@
 /* Default size of a channel buffer; large enough for any datagram. */
 #define CHANNEL_BUFSIZE		(64 * 1024)
 
+/* The largest payload of one UDP datagram over IPv4. */
+#define UDP_MAXPAYLOAD		65507
+
 /* Port used by --chat when none is given. */
 #define CHAT_DEFAULT_PORT	"5000"
 
@@ -165,7 +168,8 @@ enum ep_shut {
 	EP_SHUT_NONE,		/* nothing can be said (datagrams) */
 };
 
-#define EP_DGRAM	0x1	/* Reads and writes are whole messages. */
+#define EP_DGRAM	0x1	/* Reads and writes are whole messages; an
+				   empty read is an empty one, not EOF. */
 #define EP_NOCLOSE	0x2	/* Never close the fds (stdio). */
 
 struct endpoint;
@@ -204,6 +208,7 @@ enum ch_state {
 };
 
 #define CH_SHUTDOWN	0x1	/* End dst's write side when done. */
+#define CH_HOLD		0x2	/* Do not read src for now. */
 
 struct channel {
 	const char		*name;	/* For messages. */
@@ -255,8 +260,10 @@ struct channel	*session_channel(struct session *, const char *,
 int		 session_start(struct session *);
 void		 session_finish(struct session *);
 void		 session_set_idle(struct session *, long long);
+int		 session_report(struct session *);
 int		 channel_ended(const struct channel *);
 void		 channel_stop(struct channel *);
+void		 channel_hold(struct channel *, int);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
@@ -273,9 +280,28 @@ void		 stdio_set_in_ended(void);
 /* plain.c */
 int		 plain_connect(struct options *);
 int		 plain_listen(struct options *);
+int		 plain_serve(struct options *, int);
+int		 plain_relay(struct options *, int);
+
+/* udp.c */
+int		 dgram_serve(struct options *, int);
+int		 udp_listen(struct options *);
+int		 udp_probe(int, long long);
+
+/* unix.c */
+struct sockaddr_un;
+int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
+void		 unix_format(const struct sockaddr *, socklen_t, char *,
+		    size_t);
+int		 unix_connect(struct options *);
+int		 unix_listen(struct options *);
+int		 unix_scan(struct options *);
 
 /* scan.c */
 int		 scan_ports(struct options *);
+
+/* main.c */
+void		 main_at_exit(void (*)(void));
 
 /* cmdline.c */
 void		 cmdline_parse(struct options *, int, char **);
