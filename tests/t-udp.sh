@@ -259,8 +259,9 @@ test_scan() {
 }
 
 test_client_without_q_stays() {
+	# bg() runs it with stdin from /dev/null.
 	server srv -u -l 127.0.0.1 0 || fail "no server"
-	bg timeout 5 "$SC" -u 127.0.0.1 "$PORT" </dev/null
+	bg timeout 5 "$SC" -u 127.0.0.1 "$PORT"
 	assertTrue "stdin EOF does not end a UDP client" \
 	    "still_running $BG_PID 1"
 }
