@@ -352,8 +352,13 @@ net_listen(const struct options *o, const char *host, const char *port,
 			error = errno;
 			continue;
 		}
-		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-		    sizeof(on)) == -1 ||
+		/*
+		 * SO_REUSEADDR lets a TCP listener restart past TIME_WAIT;
+		 * on a UDP socket it would let two listeners share a port.
+		 */
+		if ((ai->ai_socktype == SOCK_STREAM &&
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on)) == -1) ||
 		    net_set_options(o, fd, ai->ai_family) == -1) {
 			error = errno;
 			close(fd);
