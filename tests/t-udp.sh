@@ -225,7 +225,7 @@ s.sendto(b'after\n', ('127.0.0.1', $PORT))"
 test_ipv6() {
 	server srv -6 -u -l ::1 0 || fail "no IPv6 server"
 	assertEquals "Bound on ::1 $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
-	echo six | t 5 "$SC" -6 -u -q 0 ::1 "$PORT"
+	echo six | t 5 "$SC" --ipv6 --udp -q 0 ::1 "$PORT"
 	assertEquals 0 $?
 	assertTrue "wait_for '$SC_TMP/srv.out' '^six$' 5"
 	assertTrue "grep -Eq '^Connection received on ::1 [0-9]+$' '$SC_TMP/srv.err'"

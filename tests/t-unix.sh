@@ -48,7 +48,7 @@ s.bind(sys.argv[1])" "$1"
 test_stream_client_to_listener() {
 	sock=$SC_TMP/s.sock
 	unix_server srv -l -U "$sock" || fail "no server"
-	echo hello | t 5 "$SC" -U -N "$sock" >"$SC_TMP/c.out"
+	echo hello | t 5 "$SC" --unixsock -N "$sock" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	wait_exit "$SERVER_PID" 5
 	assertEquals "server status" 0 "$WAIT_STATUS"
