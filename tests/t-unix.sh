@@ -160,14 +160,12 @@ test_permission_denied() {
 	assertEquals "sockcat: Permission denied" "$(cat "$SC_TMP/err")"
 	sock=$SC_TMP/s.sock
 	unix_server srv -l -U "$sock" || fail "no server"
+	# Connecting needs write permission on the socket file.
 	chmod 600 "$sock"
-	if [ -z "$run" ]; then
-		# Nobody's socket to us: a directory we cannot search.
-		sock=$SC_TMP/ro/../ro/x
-	fi
+	[ -z "$run" ] && chmod 000 "$sock"
 	$run timeout 5 "$SC" -U "$sock" </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertContains "$(cat "$SC_TMP/err")" ": Permission denied"
+	assertEquals "sockcat: $sock: Permission denied" "$(cat "$SC_TMP/err")"
 }
 
 test_dgram_both_ways() {
