@@ -50,22 +50,25 @@
 struct dgram_peer {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
-	struct session		*session; /* Its own session; NULL: stdio's. */
+	struct session		*session; /* own session; NULL: stdio's */
 	TAILQ_ENTRY(dgram_peer)	 entry;
 };
+
+/* The peers, most recently heard first. */
+TAILQ_HEAD(dgram_peer_list, dgram_peer);
 
 struct dgram_server {
 	struct options		*o;
 	int			 fd;
-	int			 locked;	/* connected to its first peer */
-	struct dgram_peer	*current;	/* where stdin goes, or NULL */
-	TAILQ_HEAD(dgram_peer_list, dgram_peer) peers; /* last heard first */
+	int			 locked;   /* connected to its first peer */
+	struct dgram_peer	*current;  /* where stdin goes, or NULL */
+	struct dgram_peer_list	 peers;
 	u_int			 npeers;
 	struct session		*s;
-	struct channel		*rx;		/* network -> stdout */
-	struct channel		*tx;		/* stdin -> network */
-	struct ev_timer		 quit;		/* -q after stdin EOF */
-	struct ev_timer		 deadline;	/* --quit-after */
+	struct channel		*rx;	   /* network -> stdout */
+	struct channel		*tx;	   /* stdin -> network */
+	struct ev_timer		 quit;	   /* -q after stdin EOF */
+	struct ev_timer		 deadline; /* --quit-after */
 	int			 quitting;
 	int			 status;
 };
