@@ -260,6 +260,10 @@ unix_exchange() {
 	echo "client=$?"
 	wait "$_pid"
 	echo "server=$?"
+	# netcat, stopped by a signal, leaves its directory in /tmp.
+	_dir=$(sed -n 's|^Bound on \(/tmp/nc-[A-Za-z0-9]\{6\}\)/recv\.sock$|\1|p' \
+	    "$SC_TMP/c.err")
+	[ -n "$_dir" ] && rm -rf "$_dir"
 	cat "$SC_TMP/x.err" "$SC_TMP/c.err" | normalise "$_prog" |
 	    sed -e 's|[^ ]*[-.][A-Za-z0-9]\{6\}/recv\.sock$|TMPSOCK|'
 	cat "$SC_TMP/x.out"
