@@ -61,7 +61,7 @@ enum {
 };
 
 static const char short_options[] =
-    "46bCc:Dde:hI:i:klM:m:NnO:P:p:q:rs:T:vw:X:x:z";
+    "46bCc:Dde:hI:i:klM:m:NnO:P:p:q:rs:T:Uuvw:X:x:z";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
@@ -87,6 +87,8 @@ static const struct option long_options[] = {
 	{ "randomize",		no_argument,		NULL, 'r' },
 	{ "source",		required_argument,	NULL, 's' },
 	{ "tos",		required_argument,	NULL, 'T' },
+	{ "unixsock",		no_argument,		NULL, 'U' },
+	{ "udp",		no_argument,		NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "zero",		no_argument,		NULL, 'z' },
@@ -130,16 +132,22 @@ static const char usage_text[] =
 static const char help_text[] =
 "\n"
 "Connect:  %1$s [options] host port[-port] [port ...]\n"
+"          %1$s -U [options] path\n"
 "Listen:   %1$s -l [options] [address] port\n"
+"          %1$s -l -U [options] path\n"
 "\n"
 "Connection:\n"
 "  -4, --ipv4             use IPv4 only\n"
 "  -6, --ipv6             use IPv6 only\n"
 "  -l, --listen           listen for an incoming connection\n"
-"  -k, --keep-open        with -l, accept connections one after another\n"
+"  -u, --udp              use UDP (with -U: Unix datagram sockets)\n"
+"  -U, --unixsock         use a Unix-domain socket: a path, or @name\n"
+"  -k, --keep-open        with -l, accept connections one after another;\n"
+"                         with -u, answer every peer\n"
 "  -n, --nodns            do not resolve names or services\n"
 "  -p, --source-port PORT local port to connect from, or to listen on\n"
-"  -s, --source ADDR      local address to connect from, or to listen on\n"
+"  -s, --source ADDR      local address to connect from, or to listen on;\n"
+"                         with -uU, the path of our own socket\n"
 "  -z, --zero             scan: report which ports accept, send nothing\n"
 "  -r, --randomize        scan or connect to the ports in random order\n"
 "  -i, --interval SECS    pause between ports scanned\n"
@@ -218,7 +226,10 @@ static const char help_text[] =
 "  %1$s --progress -N host 5000 < file\n"
 "                                   ... showing how far it got\n"
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
-"  %1$s --room 5000               run a chat server\n";
+"  %1$s --room 5000               run a chat server\n"
+
+"  %1$s -u -l -k 7000            answer UDP datagrams from any peer\n"
+"  %1$s -lU /tmp/sock            listen on a Unix-domain socket\n";
 
 void
 usage(int full)
@@ -437,6 +448,12 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			if (parse_tos(optarg, &o->tos) == -1)
 				fatalx("illegal tos value %s", optarg);
 			break;
+		case 'U':
+			o->family = AF_UNIX;
+			break;
+		case 'u':
+			o->socktype = SOCK_DGRAM;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -553,7 +570,27 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	 * "-l port", "-l addr port", "host port [port ...]".  Listening with
 	 * both an address operand and -s or -p is ambiguous: usage.
 	 */
-	if (argc == 0 && o->listen) {
+	if (o->family == AF_UNIX) {
+		/*
+		 * One operand, a socket path ("-l -s path" too); -s names a
+		 * datagram client's own socket.
+		 */
+		if (o->listen && argc == 0 && o->source != NULL &&
+		    o->source_port == NULL) {
+			argv = (char **)&o->source;
+			argc = 1;
+			o->source = NULL;
+		}
+		if (o->listen && argc == 0)
+			fatalx("missing socket pathname");
+		if (argc == 0 || o->source_port != NULL ||
+		    (o->source != NULL &&
+		    (o->listen || o->socktype != SOCK_DGRAM)))
+			usage(0);
+		if (argc > 1)
+			fatalx("cannot use port with -U");
+		o->host = argv[0];
+	} else if (argc == 0 && o->listen) {
 		if (o->source_port == NULL)
 			fatalx("missing port number");
 		o->host = o->source;

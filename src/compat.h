@@ -35,4 +35,8 @@
 #define posix_spawn_file_actions_addclosefrom_np(fa, fd)	(0)
 #endif
 
+#ifndef nitems
+#define nitems(a)	(sizeof((a)) / sizeof((a)[0]))
+#endif
+
 #endif /* COMPAT_H */

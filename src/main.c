@@ -17,6 +17,7 @@
 /* sockcat: read the command line, set up the process, run the mode. */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <signal.h>
 #include <stdlib.h>
@@ -24,6 +25,45 @@
 #include <unistd.h>
 
 #include "sockcat.h"
+
+/* Functions to run at exit, also when a signal ends the process. */
+static void	(*main_hooks[4])(void);
+static pid_t	 main_pid;
+
+/*
+ * Run fn when the process exits, by exit() or by SIGINT, SIGTERM or
+ * SIGHUP: to remove files it created.  fn must be safe in a signal handler
+ * and harmless if run twice.
+ */
+void
+main_at_exit(void (*fn)(void))
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(main_hooks); i++) {
+		if (main_hooks[i] == fn)
+			return;
+		if (main_hooks[i] == NULL) {
+			main_hooks[i] = fn;
+			return;
+		}
+	}
+	fatalx("too many exit hooks");
+}
+
+static void
+main_run_hooks(void)
+{
+	size_t	 i;
+
+	/* A child process (-e) leaves its parent's files alone. */
+	if (getpid() != main_pid)
+		return;
+	for (i = 0; i < nitems(main_hooks); i++) {
+		if (main_hooks[i] != NULL)
+			main_hooks[i]();
+	}
+}
 
 /*
  * A fatal signal must not leave stdin or stdout non-blocking for the
@@ -34,6 +74,7 @@ static void
 main_signal(int sig)
 {
 	stats_signal();
+	main_run_hooks();
 	stdio_restore();
 	fifo_cleanup();
 	signal(sig, SIG_DFL);
@@ -48,6 +89,8 @@ main(int argc, char **argv)
 	char		*cause;
 	int		 status;
 
+	main_pid = getpid();
+	atexit(main_run_hooks);
 	cmdline_parse(&o, argc, argv);
 
 	/* A peer that goes away is an error to report, not a signal. */
@@ -63,12 +106,21 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	stats_init(&o);
 
-	if (o.zero)
+	if (o.family == AF_UNIX) {
+		if (o.zero)
+			status = unix_scan(&o);
+		else if (o.listen)
+			status = unix_listen(&o);
+		else
+			status = unix_connect(&o);
+	} else if (o.zero)
 		status = scan_ports(&o);
 	else if (o.broker || o.room)
 		status = broker_listen(&o);
 	else if (o.proxy_serve)
 		status = proxyd_listen(&o);
+	else if (o.listen && o.socktype == SOCK_DGRAM)
+		status = udp_listen(&o);
 	else if (o.listen)
 		status = plain_listen(&o);
 	else

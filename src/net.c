@@ -163,6 +163,13 @@ net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
 {
 	int	 flags = NI_NUMERICSERV;
 
+	if (sa->sa_family == AF_UNIX) {
+		/* A path, or "@name" for an abstract one; no port. */
+		unix_format(sa, len, host, hostlen);
+		if (portlen > 0)
+			port[0] = '\0';
+		return;
+	}
 	if (numeric)
 		flags |= NI_NUMERICHOST;
 	if (getnameinfo(sa, len, host, hostlen, port, portlen, flags) != 0) {
@@ -418,7 +425,13 @@ net_listen(const struct options *o, const char *host, const char *port,
 			error = errno;
 			continue;
 		}
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		/*
+		 * SO_REUSEADDR lets a TCP listener restart past TIME_WAIT;
+		 * on a UDP socket it would let two listeners share a port.
+		 */
+		if (ai->ai_socktype == SOCK_STREAM)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+			    sizeof(on));
 		if (net_set_options(o, fd, ai->ai_family, &what) == -1) {
 			/* As netcat: a socket option that fails is fatal. */
 			error = errno;
@@ -498,6 +511,14 @@ net_report_accept(const struct options *o, const struct net_peer *peer)
 
 	if (o->verbose < 1)
 		return;
+	/*
+	 * A Unix-domain client is usually unnamed: netcat names the socket
+	 * it was received on instead.
+	 */
+	if (peer->ss.ss_family == AF_UNIX) {
+		log_info("Connection received on %s", o->host);
+		return;
+	}
 	net_format((const struct sockaddr *)&peer->ss, peer->len, o->numeric,
 	    host, sizeof(host), port, sizeof(port));
 	log_info("Connection received on %s %s", host, port);

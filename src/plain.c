@@ -69,8 +69,9 @@ static void	plain_accept_cb(int, int, void *);
  * The end of a session, in netcat's terms.  It is over when both
  * directions have finished; or, for a listener, when the client has
  * finished sending and nothing of ours is waiting (so "sockcat -l > file"
- * ends with its client).  A listener with a quit timer (-q) also stops
- * reading once stdin is done, and takes no more clients.
+ * ends with its client).  With a quit timer (-q) a listener, or a
+ * datagram socket, also stops reading once stdin is done; a listener then
+ * takes no more clients.
  */
 static int
 plain_check(struct session *s)
@@ -88,13 +89,20 @@ plain_check(struct session *s)
 		ev_timer_arm(&c->deadline, o->deadline_ms);
 	if (tx_ended && channel_ended(rx))
 		return (1);
+	/* A datagram socket never reads end-of-file: an error ends it. */
+	if (o->socktype == SOCK_DGRAM && s->failed)
+		return (1);
 	if (o->half_close)
 		return (0);
 	if (o->listen && channel_ended(rx) &&
 	    (tx == NULL || channel_pending(tx) == 0))
 		return (1);
-	if (o->listen && o->quit_ms != TIME_NONE && tx_ended &&
-	    channel_pending(rx) == 0) {
+	/*
+	 * Debian's -q: a listener, or a datagram socket (which never reads
+	 * end-of-file), stops reading once stdin is done.
+	 */
+	if ((o->listen || o->socktype == SOCK_DGRAM) &&
+	    o->quit_ms != TIME_NONE && tx_ended && channel_pending(rx) == 0) {
 		c->p->stopping = 1;
 		return (1);
 	}
@@ -275,9 +283,12 @@ static struct endpoint *
 conn_net(struct conn *c, struct session *s, int fd)
 {
 	struct endpoint	*net;
+	int		 dgram = c->p->o->socktype == SOCK_DGRAM;
 
-	if ((net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
-	    EP_NET)) == NULL) {
+	/* A datagram socket has no end-of-file to send: nothing is said. */
+	if ((net = session_endpoint(s, "network", fd, fd,
+	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
+	    EP_NET | (dgram ? EP_DGRAM : 0))) == NULL) {
 		close(fd);
 		return (NULL);
 	}
@@ -297,6 +308,7 @@ conn_start_stdio(struct conn *c, int fd)
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close;
 	int		 copy = o->no_splice ? CH_COPY : 0;
+	int		 dgram = o->socktype == SOCK_DGRAM;
 
 	if ((s = session_new(plain_check, conn_finished, c)) == NULL) {
 		close(fd);
@@ -320,11 +332,14 @@ conn_start_stdio(struct conn *c, int fd)
 		if ((c->tx = session_channel(s, "send", in, net,
 		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
 			return (-1);
+		/* Each read is one datagram: no bigger than one can be. */
+		if (dgram && o->family != AF_UNIX)
+			c->tx->bufsize = UDP_MAXPAYLOAD;
 		if (o->crlf)
 			c->tx->xform = crlf_xform;
 		if (o->fifo == NULL && stdio_in_ended())
 			c->tx->state = CH_DRAINING;
-	} else if (shut_tx)
+	} else if (shut_tx && !dgram)
 		shutdown(fd, SHUT_WR);
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
@@ -488,6 +503,25 @@ plain_connect(struct options *o)
 	return (connected ? p.status : 1);
 }
 
+/*
+ * Relay stdin and stdout over fd, a socket already connected (to a UDP or
+ * Unix-domain peer, say), until the session ends.  Returns the exit status.
+ */
+int
+plain_relay(struct options *o, int fd)
+{
+	struct plain	 p;
+
+	plain_init(&p, o);
+	if (plain_start(&p, fd, NULL, NULL) == -1)
+		p.status = 1;
+	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
+	    ev_loop() == -1)
+		fatal("poll");
+	plain_free(&p);
+	return (p.status);
+}
+
 static void
 plain_backoff_cb(void *arg)
 {
@@ -564,14 +598,28 @@ plain_accept_cb(int lfd, int events, void *arg)
 int
 plain_listen(struct options *o)
 {
-	struct plain	 p;
 	char		*cause;
+	int		 lfd;
+
+	if ((lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, lfd);
+	return (plain_serve(o, lfd));
+}
+
+/*
+ * Accept connections on the listening socket lfd and relay stdin and
+ * stdout with each in turn (with -k) or with the first.  Returns the exit
+ * status.
+ */
+int
+plain_serve(struct options *o, int lfd)
+{
+	struct plain	 p;
 
 	plain_init(&p, o);
 	ev_timer_init(&p.backoff, plain_backoff_cb, &p);
-	if ((p.lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, p.lfd);
+	p.lfd = lfd;
 	ev_set(p.lfd, EV_READ, plain_accept_cb, &p);
 	if (ev_loop() == -1)
 		fatal("poll");

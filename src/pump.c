@@ -145,7 +145,8 @@ channel_pending(const struct channel *ch)
 static int
 channel_wants_read(struct channel *ch)
 {
-	if (ch->state != CH_OPEN || ch->session->over)
+	if (ch->state != CH_OPEN || ch->session->over ||
+	    (ch->flags & CH_HOLD))
 		return (0);
 	/* A regular file is always ready: sendfile reads it when dst is. */
 	if (ch->sendfile)
@@ -306,6 +307,21 @@ channel_stop(struct channel *ch)
 		return;
 	ch->state = CH_DONE;
 	channel_discard(ch);
+	channel_update(ch);
+}
+
+/*
+ * Hold ch (on) so that its source is not read, or let it read again (off):
+ * for a mode that has nowhere to send data yet, such as a datagram
+ * listener before its first peer.
+ */
+void
+channel_hold(struct channel *ch, int on)
+{
+	if (on)
+		ch->flags |= CH_HOLD;
+	else
+		ch->flags &= ~CH_HOLD;
 	channel_update(ch);
 }
 
@@ -543,8 +559,12 @@ channel_push(struct channel *ch)
 		}
 		channel_delivered(ch, n);
 		buf_consume(&ch->buf, n);
-		if (ep_dgram(ch))
-			ch->buf.len = 0;	/* A datagram goes whole. */
+		/*
+		 * A datagram goes whole or not at all; a stream destination
+		 * (stdout) may take a message in several writes.
+		 */
+		if (ch->dst->flags & EP_DGRAM)
+			ch->buf.len = 0;
 	}
 	channel_settle(ch);
 }
@@ -585,7 +605,8 @@ channel_pull(struct channel *ch)
 		ch->error_op = "read";
 		ch->session->failed = 1;
 		n = 0;
-	}
+	} else if (n == 0 && (ch->src->flags & EP_DGRAM))
+		return;		/* An empty datagram, not end-of-file. */
 	if (n == 0) {
 		ch->state = CH_DRAINING;
 		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
@@ -745,6 +766,28 @@ session_finish(struct session *s)
 	}
 	if (s->finished != NULL)
 		s->finished(s);
+}
+
+/*
+ * Say what a session lost, if anything: one line per channel that had a
+ * read or write error.  Returns 1 if there was any, else 0 (an exit
+ * status).
+ */
+int
+session_report(struct session *s)
+{
+	struct channel	*ch;
+	int		 status = 0, rd;
+
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ch->error_op == NULL)
+			continue;
+		rd = strcmp(ch->error_op, "read") == 0;
+		log_warnx("%s %s %s: %s", ch->error_op, rd ? "from" : "to",
+		    rd ? ch->src->name : ch->dst->name, strerror(ch->error));
+		status = 1;
+	}
+	return (status);
 }
 
 /* Free the session, closing every descriptor its endpoints own. */

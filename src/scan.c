@@ -17,6 +17,7 @@
 /* Scan mode (-z): report which ports accept a connection, move no data. */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -59,6 +60,12 @@ scan_ports(struct options *o)
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);
+			continue;
+		}
+		/* A UDP "connection" is only known to be refused. */
+		if (o->socktype == SOCK_DGRAM &&
+		    udp_probe(fd, o->timeout_ms) == -1) {
+			close(fd);
 			continue;
 		}
 		net_report_connect(o, o->host, o->ports[i], &peer);

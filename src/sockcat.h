@@ -32,6 +32,9 @@
 /* Default size of a channel buffer; large enough for any datagram. */
 #define CHANNEL_BUFSIZE		(64 * 1024)
 
+/* The largest payload of one UDP datagram over IPv4. */
+#define UDP_MAXPAYLOAD		65507
+
 /* Port used by --chat when none is given. */
 #define CHAT_DEFAULT_PORT	"5000"
 
@@ -255,7 +258,8 @@ enum ep_shut {
 	EP_SHUT_NONE,		/* nothing can be said (datagrams) */
 };
 
-#define EP_DGRAM	0x1	/* Reads and writes are whole messages. */
+#define EP_DGRAM	0x1	/* Reads and writes are whole messages; an
+				   empty read is an empty one, not EOF. */
 #define EP_NOCLOSE	0x2	/* Never close the fds (stdio). */
 #define EP_NET		0x4	/* A network peer: counted by pump_totals(). */
 
@@ -317,6 +321,7 @@ enum ch_state {
 
 /* Most bytes one sendfile(2) call is asked to move. */
 #define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
+#define CH_HOLD		0x4	/* Do not read src for now. */
 
 struct channel {
 	const char		*name;	/* For messages. */
@@ -383,6 +388,7 @@ int		 session_start(struct session *);
 void		 session_finish(struct session *);
 void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);
+int		 session_report(struct session *);
 int		 channel_ended(const struct channel *);
 size_t		 channel_pending(const struct channel *);
 int		 channel_spliced(const struct channel *);
@@ -449,6 +455,7 @@ struct pump_totals {
 					   0 before. */
 };
 const struct pump_totals *pump_totals(void);
+void		 channel_hold(struct channel *, int);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
@@ -519,12 +526,31 @@ void		 stats_signal(void);
 /* plain.c */
 int		 plain_connect(struct options *);
 int		 plain_listen(struct options *);
+int		 plain_serve(struct options *, int);
+int		 plain_relay(struct options *, int);
+
+/* udp.c */
+int		 dgram_serve(struct options *, int);
+int		 udp_listen(struct options *);
+int		 udp_probe(int, long long);
+
+/* unix.c */
+struct sockaddr_un;
+int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
+void		 unix_format(const struct sockaddr *, socklen_t, char *,
+		    size_t);
+int		 unix_connect(struct options *);
+int		 unix_listen(struct options *);
+int		 unix_scan(struct options *);
 
 /* broker.c */
 int		 broker_listen(struct options *);
 
 /* scan.c */
 int		 scan_ports(struct options *);
+
+/* main.c */
+void		 main_at_exit(void (*)(void));
 
 /* cmdline.c */
 void		 cmdline_parse(struct options *, int, char **);

@@ -120,11 +120,12 @@ test_scan_open_port() {
 	compare -zv 127.0.0.1 "$((PORT - 1))-$((PORT + 1))"
 }
 
-# The first stderr line of a listener, with the port replaced.
+# The stderr of a listener once it has said $LISTEN_RE (by default its
+# "Listening on" or, for UDP, "Bound on" line), with the port replaced.
 listen_line() {
 	timeout 5 "$@" 2>"$SC_TMP/l.err" </dev/null >/dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/l.err" '^Listening on' 5
+	wait_for "$SC_TMP/l.err" "${LISTEN_RE:-^(Listening|Bound) on}" 5
 	kill "$_pid" 2>/dev/null
 	wait "$_pid" 2>/dev/null
 	sed -e 's/ [0-9][0-9]*$/ PORT/' "$SC_TMP/l.err"
@@ -163,6 +164,155 @@ test_exchange() {
 	assertEquals "-v" "$(exchange "$NC" -v)" "$(exchange "$SC" -v)"
 	assertEquals "-vn" "$(exchange "$NC" -vn)" "$(exchange "$SC" -vn)"
 	assertEquals "quiet" "$(exchange "$NC")" "$(exchange "$SC")"
+}
+
+# A UDP or Unix-domain port or path nobody uses, and a stale socket file.
+closed_udp_port() {
+	server closed -u -l 127.0.0.1 0 || fail "no server"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	CLOSED=$PORT
+}
+
+stale_socket() {
+	python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])" "$1"
+}
+
+test_udp_unix_usage_and_errors() {
+	long=$SC_TMP/$(printf 'a%.0s' $(seq 120))
+	compare -U
+	compare -U a b
+	compare -lU
+	compare -lU a b
+	compare -U -p 5 a
+	compare -U -s x a
+	compare -lU -s x a
+	compare -u
+	compare -u -l
+	compare -u -l 1 2 3
+	compare -U "$SC_TMP/none"
+	compare -uU "$SC_TMP/none"
+	compare -zU "$SC_TMP/none"
+	compare -U "$long"
+	compare -lU "$long"
+	compare -lU /nonexistent/dir/sock
+	if command -v python3 >/dev/null; then
+		stale_socket "$SC_TMP/stale"
+		compare -U "$SC_TMP/stale"
+		compare -vU "$SC_TMP/stale"
+	fi
+}
+
+test_udp_listening_lines() {
+	for args in "-ulv 127.0.0.1 0" "-ulvn 127.0.0.1 0" "-ulv 0" \
+	    "-ulv ::1 0" "-ulv -6 0" "-ulvk -p 0"; do
+		# shellcheck disable=SC2086
+		want=$(listen_line "$NC" $args)
+		# shellcheck disable=SC2086
+		got=$(listen_line "$SC" $args)
+		assertEquals "$args" "$want" "$got"
+	done
+}
+
+test_unix_listening_lines() {
+	sock=$SC_TMP/l.sock
+	for args in "-lvU" "-lvkU" "-ulvU"; do
+		re='^Listening on'
+		[ "$args" = -ulvU ] && re='^Bound on'
+		rm -f "$sock"
+		# shellcheck disable=SC2086
+		want=$(LISTEN_RE=$re listen_line "$NC" $args "$sock")
+		rm -f "$sock"
+		# shellcheck disable=SC2086
+		got=$(LISTEN_RE=$re listen_line "$SC" $args "$sock")
+		assertEquals "$args" "$want" "$got"
+	done
+	want=$(LISTEN_RE='^Listening on' listen_line "$NC" -lvU @sockcat-c$$)
+	got=$(LISTEN_RE='^Listening on' listen_line "$SC" -lvU @sockcat-c$$)
+	assertEquals "abstract" "$want" "$got"
+}
+
+test_udp_scan() {
+	server srv -u -l -k 127.0.0.1 0 || fail "no server"
+	open=$PORT
+	closed_udp_port
+	compare -zuv 127.0.0.1 "$CLOSED"
+	compare -zuvn 127.0.0.1 "$CLOSED"
+	# netcat takes three seconds to call a UDP port open.
+	compare -zuv 127.0.0.1 "$open"
+	compare -v -u -q 0 127.0.0.1 "$open"
+}
+
+# A UDP exchange: a listener (given the options) and a quiet client, of
+# one program; the statuses, the messages and what was received.
+udp_exchange() {
+	_prog=$1
+	shift
+	timeout 5 "$_prog" "$@" -u -l -q 0 127.0.0.1 0 2>"$SC_TMP/x.err" \
+	    >"$SC_TMP/x.out" </dev/null &
+	_pid=$!
+	wait_for "$SC_TMP/x.err" '^Bound on' 5
+	_port=$(sed -n 's/^Bound on .* //p' "$SC_TMP/x.err")
+	echo data | t 5 "$_prog" -u -q 0 localhost "$_port" 2>"$SC_TMP/c.err"
+	echo "client=$?"
+	wait "$_pid"
+	echo "server=$?"
+	cat "$SC_TMP/x.err" "$SC_TMP/c.err" | normalise "$_prog" |
+	    sed -e "s/$_port/PORT/" -e 's/ [0-9][0-9]*$/ N/'
+	cat "$SC_TMP/x.out"
+}
+
+test_udp_exchange() {
+	assertEquals "-v" "$(udp_exchange "$NC" -v)" "$(udp_exchange "$SC" -v)"
+	assertEquals "-vn" "$(udp_exchange "$NC" -vn)" \
+	    "$(udp_exchange "$SC" -vn)"
+}
+
+# A Unix-domain exchange, stream or datagram (-u), both sides with -v.
+# Datagram listener and client are stopped by timeout(1): netcat's fail
+# in odd ways with -q (its client closes its socket before the listener
+# can lock onto it; its listener then cannot connect).  The private
+# socket of a datagram client is named by each program in its own way:
+# TMPSOCK.
+unix_exchange() {
+	_prog=$1
+	shift
+	_sock=$SC_TMP/x.sock
+	_cflags=-N
+	_st=5
+	_ct=5
+	if [ "$1" = -u ]; then
+		_cflags=
+		_st=2
+		_ct=1
+	fi
+	rm -f "$_sock"
+	timeout "$_st" "$_prog" -v "$@" -l -U "$_sock" 2>"$SC_TMP/x.err" \
+	    >"$SC_TMP/x.out" </dev/null &
+	_pid=$!
+	wait_for "$SC_TMP/x.err" '^(Listening on|Bound on .*x.sock$)' 5
+	# shellcheck disable=SC2086
+	echo data | t "$_ct" "$_prog" -v "$@" $_cflags -U "$_sock" \
+	    2>"$SC_TMP/c.err"
+	echo "client=$?"
+	wait "$_pid"
+	echo "server=$?"
+	# netcat, stopped by a signal, leaves its directory in /tmp.
+	_dir=$(sed -n 's|^Bound on \(/tmp/nc-[A-Za-z0-9]\{6\}\)/recv\.sock$|\1|p' \
+	    "$SC_TMP/c.err")
+	[ -n "$_dir" ] && rm -rf "$_dir"
+	cat "$SC_TMP/x.err" "$SC_TMP/c.err" | normalise "$_prog" |
+	    sed -e 's|[^ ]*[-.][A-Za-z0-9]\{6\}/recv\.sock$|TMPSOCK|'
+	cat "$SC_TMP/x.out"
+}
+
+test_unix_exchange() {
+	assertEquals "stream" "$(unix_exchange "$NC")" "$(unix_exchange "$SC")"
+	assertEquals "datagram" "$(unix_exchange "$NC" -u)" \
+	    "$(unix_exchange "$SC" -u)"
 }
 
 sc_run_shunit2

@@ -1,0 +1,421 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Datagram sockets: the -zu probe, and datagram listeners (UDP or Unix
+ * domain) that serve the first peer, as netcat does, or every peer (-k).
+ *
+ * A listener's socket is one endpoint whose operations are recvfrom(2) and
+ * sendto(2).  Every datagram received is written to stdout, and the peer
+ * that sent it becomes the one stdin goes to.  Peers are kept in a table,
+ * one entry per address; an entry has room for a session of its own, so
+ * that a mode giving each peer its own program (-e with -k) can route that
+ * peer's datagrams to it instead of to the shared stdio session.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockcat.h"
+
+/* How long a -zu probe waits for a refusal when -w does not say. */
+#define UDP_PROBE_MS		1000
+
+/* Peers a -k listener remembers; the one heard least recently goes first. */
+#define DGRAM_MAXPEERS		256
+
+/* One address that has sent the listener a datagram. */
+struct dgram_peer {
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	struct session		*session; /* own session; NULL: stdio's */
+	TAILQ_ENTRY(dgram_peer)	 entry;
+};
+
+/* The peers, most recently heard first. */
+TAILQ_HEAD(dgram_peer_list, dgram_peer);
+
+struct dgram_server {
+	struct options		*o;
+	int			 fd;
+	int			 locked;   /* connected to its first peer */
+	struct dgram_peer	*current;  /* where stdin goes, or NULL */
+	struct dgram_peer_list	 peers;
+	u_int			 npeers;
+	struct session		*s;
+	struct channel		*rx;	   /* network -> stdout */
+	struct channel		*tx;	   /* stdin -> network */
+	struct ev_timer		 quit;	   /* -q after stdin EOF */
+	struct ev_timer		 deadline; /* --quit-after */
+	int			 quitting;
+	int			 status;
+};
+
+static ssize_t	dgram_read(struct endpoint *, void *, size_t);
+static ssize_t	dgram_write(struct endpoint *, const void *, size_t);
+
+static const struct ep_ops dgram_ops = {
+	.read = dgram_read,
+	.write = dgram_write,
+};
+
+/* A sender with no address (an unbound Unix socket) cannot be answered. */
+static int
+dgram_unnamed(const struct sockaddr_storage *ss, socklen_t len)
+{
+	return (len <= offsetof(struct sockaddr_un, sun_path) ||
+	    ss->ss_family == AF_UNSPEC);
+}
+
+/* Is the address ss of length len the peer's? */
+static int
+dgram_peer_is(const struct dgram_peer *peer,
+    const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+
+	if (peer == NULL || peer->ss.ss_family != ss->ss_family)
+		return (0);
+	switch (ss->ss_family) {
+	case AF_INET:
+		a4 = (const struct sockaddr_in *)&peer->ss;
+		b4 = (const struct sockaddr_in *)ss;
+		return (a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr);
+	case AF_INET6:
+		a6 = (const struct sockaddr_in6 *)&peer->ss;
+		b6 = (const struct sockaddr_in6 *)ss;
+		return (a6->sin6_port == b6->sin6_port &&
+		    a6->sin6_scope_id == b6->sin6_scope_id &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof(a6->sin6_addr)) == 0);
+	default:
+		return (peer->len == len && memcmp(&peer->ss, ss, len) == 0);
+	}
+}
+
+static void
+dgram_report_peer(struct dgram_server *ds, struct dgram_peer *peer)
+{
+	struct net_peer	 np;
+
+	memcpy(&np.ss, &peer->ss, peer->len);
+	np.len = peer->len;
+	net_report_accept(ds->o, &np);
+}
+
+/*
+ * Note that a datagram came from ss: its sender becomes the peer stdin
+ * goes to.  A new peer is reported; without -k the first one is the only
+ * one, and the socket is connected to it so the kernel drops the others.
+ */
+static void
+dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
+    socklen_t len)
+{
+	struct dgram_peer	*peer;
+
+	TAILQ_FOREACH(peer, &ds->peers, entry) {
+		if (dgram_peer_is(peer, ss, len))
+			break;
+	}
+	if (peer != NULL) {
+		TAILQ_REMOVE(&ds->peers, peer, entry);
+		TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
+		ds->current = peer;
+		return;
+	}
+	if (ds->npeers >= DGRAM_MAXPEERS) {
+		peer = TAILQ_LAST(&ds->peers, dgram_peer_list);
+		TAILQ_REMOVE(&ds->peers, peer, entry);
+		ds->npeers--;
+	} else if ((peer = calloc(1, sizeof(*peer))) == NULL)
+		return;		/* Received, but cannot be answered. */
+	memset(peer, 0, sizeof(*peer));
+	memcpy(&peer->ss, ss, len);
+	peer->len = len;
+	TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
+	ds->npeers++;
+	ds->current = peer;
+	dgram_report_peer(ds, peer);
+
+	if (!ds->o->keep) {
+		if (connect(ds->fd, (struct sockaddr *)ss, len) == -1)
+			log_warn("connect");
+		else
+			ds->locked = 1;
+	}
+	/* There is someone to answer now: stdin may be read. */
+	if (ds->tx != NULL && (ds->tx->flags & CH_HOLD))
+		channel_hold(ds->tx, 0);
+}
+
+/* Receive one datagram, noting who sent it. */
+static ssize_t
+dgram_read(struct endpoint *ep, void *p, size_t size)
+{
+	struct dgram_server	*ds = ep->data;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	ssize_t			 n;
+
+	for (;;) {
+		len = sizeof(ss);
+		memset(&ss, 0, sizeof(ss));
+		n = recvfrom(ep->rfd, p, size, 0, (struct sockaddr *)&ss,
+		    &len);
+		if (n == -1) {
+			/*
+			 * An earlier reply was refused: that peer has gone,
+			 * which ends nothing for a listener.
+			 */
+			if (errno == ECONNREFUSED)
+				continue;
+			return (-1);
+		}
+		if (dgram_unnamed(&ss, len))
+			return (n);
+		/* Queued from someone else before the socket was locked. */
+		if (ds->locked && !dgram_peer_is(ds->current, &ss, len))
+			continue;
+		dgram_heard(ds, &ss, len);
+		return (n);
+	}
+}
+
+/*
+ * Send one datagram to the current peer.  One that cannot be delivered is
+ * lost, as datagrams are; it does not end the listener.
+ */
+static ssize_t
+dgram_write(struct endpoint *ep, const void *p, size_t n)
+{
+	struct dgram_server	*ds = ep->data;
+	struct dgram_peer	*peer = ds->current;
+	char			 host[NI_MAXHOST], port[NI_MAXSERV];
+	ssize_t			 r;
+
+	if (peer == NULL)
+		return (n);
+	if (ds->locked)
+		r = send(ep->wfd, p, n, 0);
+	else
+		r = sendto(ep->wfd, p, n, 0, (struct sockaddr *)&peer->ss,
+		    peer->len);
+	if (r != -1 || errno == EINTR)
+		return (r);
+	/*
+	 * A full queue is waited for, except that of an unconnected Unix
+	 * socket: poll(2) cannot say when another socket's queue has room.
+	 */
+	if ((errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) &&
+	    (ds->locked || peer->ss.ss_family != AF_UNIX))
+		return (-1);
+	net_format((struct sockaddr *)&peer->ss, peer->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	log_verbose(1, "send to %s%s%s: %s", host, port[0] != '\0' ? " " : "",
+	    port, strerror(errno));
+	return (n);
+}
+
+/*
+ * A datagram listener has no end-of-file from its peers: it ends when
+ * stdout or the socket fails, or at the -q time after stdin has ended.
+ */
+static int
+dgram_check(struct session *s)
+{
+	struct dgram_server	*ds = s->arg;
+	struct options		*o = ds->o;
+
+	if (channel_ended(ds->rx))
+		return (1);
+	if ((ds->tx == NULL || channel_ended(ds->tx)) && !ds->quitting &&
+	    !o->half_close) {
+		ds->quitting = 1;
+		if (o->quit_ms == 0 || o->deadline_ms == 0)
+			return (1);
+		if (o->quit_ms != TIME_NONE)
+			ev_timer_arm(&ds->quit, o->quit_ms);
+		if (o->deadline_ms != TIME_NONE)
+			ev_timer_arm(&ds->deadline, o->deadline_ms);
+	}
+	return (0);
+}
+
+static void
+dgram_quit_cb(void *arg)
+{
+	struct dgram_server	*ds = arg;
+
+	session_finish(ds->s);
+}
+
+static void
+dgram_finished(struct session *s)
+{
+	struct dgram_server	*ds = s->arg;
+
+	ev_timer_disarm(&ds->quit);
+	ev_timer_disarm(&ds->deadline);
+	if (session_report(s) != 0)
+		ds->status = 1;
+	ev_break();
+}
+
+/*
+ * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
+ * peers to stdout, stdin to the peer heard last.  Without -k only the
+ * first peer is served.  Stdin is not read until there is a peer to send
+ * it to.  Returns the exit status.
+ */
+int
+dgram_serve(struct options *o, int fd)
+{
+	struct dgram_server	 ds;
+	struct dgram_peer	*peer;
+	struct endpoint		*in, *out, *net;
+	struct session		*s;
+
+	memset(&ds, 0, sizeof(ds));
+	ds.o = o;
+	ds.fd = fd;
+	TAILQ_INIT(&ds.peers);
+	ev_timer_init(&ds.quit, dgram_quit_cb, &ds);
+	ev_timer_init(&ds.deadline, dgram_quit_cb, &ds);
+
+	if ((s = session_new(dgram_check, dgram_finished, &ds)) == NULL)
+		fatal("session");
+	ds.s = s;
+	net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE, EP_DGRAM);
+	out = stdio_out(s);
+	in = stdio_in(s, o->no_stdin);
+	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
+		fatal("session");
+	net->ops = &dgram_ops;
+	net->data = &ds;
+	if ((ds.rx = session_channel(s, "receive", net, out, 0)) == NULL)
+		fatal("session");
+	if (in != NULL) {
+		if ((ds.tx = session_channel(s, "send", in, net,
+		    CH_HOLD)) == NULL)
+			fatal("session");
+		if (o->family != AF_UNIX)
+			ds.tx->bufsize = UDP_MAXPAYLOAD;
+		if (o->crlf)
+			ds.tx->xform = crlf_xform;
+	}
+	if (o->timeout_ms != TIME_NONE)
+		session_set_idle(s, o->timeout_ms);
+	if (session_start(s) == -1)
+		fatal("session");
+	if (!s->over && ev_loop() == -1)
+		fatal("poll");
+
+	session_free(s);
+	while ((peer = TAILQ_FIRST(&ds.peers)) != NULL) {
+		TAILQ_REMOVE(&ds.peers, peer, entry);
+		free(peer);
+	}
+	return (ds.status);
+}
+
+/* Bind a UDP socket to the address and port of the command line; serve. */
+int
+udp_listen(struct options *o)
+{
+	char	*cause;
+	int	 fd;
+
+	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, fd);
+	return (dgram_serve(o, fd));
+}
+
+struct udp_probe {
+	int		 fd;
+	int		 refused;
+	struct ev_timer	 timer;
+};
+
+static void
+udp_probe_done(struct udp_probe *up)
+{
+	ev_del(up->fd);
+	ev_timer_disarm(&up->timer);
+	ev_break();
+}
+
+static void
+udp_probe_read_cb(int fd, int events, void *arg)
+{
+	struct udp_probe	*up = arg;
+	char			 c;
+
+	(void)events;
+	if (recv(fd, &c, sizeof(c), 0) == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		up->refused = 1;
+	}
+	udp_probe_done(up);
+}
+
+static void
+udp_probe_timer_cb(void *arg)
+{
+	udp_probe_done(arg);
+}
+
+/*
+ * Probe a connected UDP socket: send one byte ("X", as netcat does) and
+ * wait up to wait_ms for a refusal (an ICMP port unreachable).  Silence or
+ * an answer counts as open.  Returns 0 if open, -1 with errno if not.
+ */
+int
+udp_probe(int fd, long long wait_ms)
+{
+	struct udp_probe	 up = { .fd = fd };
+
+	if (wait_ms == TIME_NONE)
+		wait_ms = UDP_PROBE_MS;
+	if (send(fd, "X", 1, 0) == -1)
+		return (-1);
+	ev_timer_init(&up.timer, udp_probe_timer_cb, &up);
+	if (ev_set(fd, EV_READ, udp_probe_read_cb, &up) == -1)
+		return (-1);
+	ev_timer_arm(&up.timer, wait_ms);
+	if (ev_loop() == -1) {
+		udp_probe_done(&up);
+		return (-1);
+	}
+	if (up.refused) {
+		errno = ECONNREFUSED;
+		return (-1);
+	}
+	return (0);
+}

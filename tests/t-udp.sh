@@ -1,0 +1,316 @@
+#!/bin/bash
+# UDP: client and listener over IPv4 and IPv6, the -v reports, a listener
+# locking onto its first peer, -k serving every peer with replies to the
+# right one, -zu probes, -q and -w ending a client, whole datagrams up to
+# 64 KiB, and talking to an independent (Python) UDP server and client.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require python3
+
+# Clients that must keep stdin open read it from a FIFO that the test
+# holds open read-write on fd 7 (and 8): no EOF until the test closes it.
+held_stdin() {
+	mkfifo "$SC_TMP/$1"
+	eval "exec $2<>'$SC_TMP/$1'"
+}
+
+# bg with stdin from file $1: a command put in the background by bg()
+# itself would read /dev/null.
+bg_in() {
+	_in=$1
+	shift
+	"$@" <"$_in" &
+	BG_PID=$!
+	SC_PIDS="$SC_PIDS $BG_PID"
+}
+
+tearDown() {
+	exec 7>&- 8>&-
+	sc_remove_tmp
+	endSkipping
+}
+
+# A UDP port nobody listens on: bind one, let it go.
+closed_udp_port() {
+	server closed -u -l 127.0.0.1 0 || fail "no server"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	CLOSED=$PORT
+}
+
+test_client_to_listener() {
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	assertEquals "Bound on localhost $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
+	printf 'hello\n' | t 5 "$SC" -u -q 0 127.0.0.1 "$PORT"
+	assertEquals "client status" 0 $?
+	assertTrue "datagram received" "wait_for '$SC_TMP/srv.out' '^hello$' 5"
+	assertTrue "Connection received after the first datagram" \
+	    "grep -Eq '^Connection received on localhost [0-9]+$' '$SC_TMP/srv.err'"
+	assertTrue "a UDP listener does not end with its peer's data" \
+	    "still_running $SERVER_PID 1"
+}
+
+test_listener_replies_to_its_peer() {
+	printf 'reply\n' >"$SC_TMP/srv.in"
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	held_stdin c.in 7
+	echo ping >&7
+	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -u 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertTrue "reply received" "wait_for '$SC_TMP/c.out' '^reply$' 5"
+	assertFileEquals "$SC_TMP/srv.out" "ping"
+}
+
+test_verbose_client() {
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	echo x | t 5 "$SC" -v -u -q 0 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	assertEquals "Connection to 127.0.0.1 $PORT port [udp/*] succeeded!" \
+	    "$(cat "$SC_TMP/c.err")"
+	# No probe bytes precede the data.
+	assertTrue "wait_for '$SC_TMP/srv.out' '^x$' 5"
+}
+
+test_listener_locks_onto_first_peer() {
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	# One process, two sockets: A speaks first, then B, then A again.
+	t 5 python3 - "$PORT" <<'EOF' >"$SC_TMP/py.out" 2>&1
+import socket, sys, time
+port = int(sys.argv[1])
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+a.sendto(b"a1\n", ("127.0.0.1", port))
+time.sleep(0.3)
+b.sendto(b"b1\n", ("127.0.0.1", port))
+time.sleep(0.3)
+a.sendto(b"a2\n", ("127.0.0.1", port))
+EOF
+	assertTrue "second datagram of A" "wait_for '$SC_TMP/srv.out' '^a2$' 5"
+	assertEquals "only the first peer is heard" "$(printf 'a1\na2')" \
+	    "$(cat "$SC_TMP/srv.out")"
+	assertEquals 1 "$(grep -c '^Connection received' "$SC_TMP/srv.err")"
+}
+
+# Start "sockcat -v ARGS" whose stdout, through sed, is its stdin: an echo
+# server that prefixes each line with "echo:".  The FIFOs are opened in an
+# order that cannot deadlock: out before loop on both sides.
+echo_server() {
+	mkfifo "$SC_TMP/loop" "$SC_TMP/out"
+	# Not through bg(): the FIFOs must be opened by the children.
+	timeout 15 "$SC" -v "$@" 2>"$SC_TMP/srv.err" >"$SC_TMP/out" \
+	    <"$SC_TMP/loop" &
+	SC_PIDS="$SC_PIDS $!"
+	timeout 15 sed -u 's/^/echo:/' <"$SC_TMP/out" >"$SC_TMP/loop" &
+	SC_PIDS="$SC_PIDS $!"
+	wait_for "$SC_TMP/srv.err" '^Bound on ' 5 || fail "no server"
+	PORT=$(sed -n 's/^Bound on .* //p' "$SC_TMP/srv.err")
+}
+
+test_keep_two_clients_at_once() {
+	echo_server -u -l -k 127.0.0.1 0
+	held_stdin a.in 7
+	held_stdin b.in 8
+	bg_in "$SC_TMP/a.in" timeout 15 "$SC" -u 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/a.out"
+	bg_in "$SC_TMP/b.in" timeout 15 "$SC" -u 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/b.out"
+	echo a1 >&7
+	assertTrue "a1" "wait_for '$SC_TMP/a.out' '^echo:a1$' 5"
+	echo b1 >&8
+	assertTrue "b1" "wait_for '$SC_TMP/b.out' '^echo:b1$' 5"
+	echo a2 >&7
+	assertTrue "a2" "wait_for '$SC_TMP/a.out' '^echo:a2$' 5"
+	echo b2 >&8
+	assertTrue "b2" "wait_for '$SC_TMP/b.out' '^echo:b2$' 5"
+	assertEquals "A gets only its replies" "$(printf 'echo:a1\necho:a2')" \
+	    "$(cat "$SC_TMP/a.out")"
+	assertEquals "B gets only its replies" "$(printf 'echo:b1\necho:b2')" \
+	    "$(cat "$SC_TMP/b.out")"
+	assertEquals "each new peer reported" 2 \
+	    "$(grep -c '^Connection received on localhost' "$SC_TMP/srv.err")"
+}
+
+test_keep_holds_stdin_until_a_peer() {
+	printf 'early\n' >"$SC_TMP/srv.in"
+	server srv -u -l -k 127.0.0.1 0 || fail "no server"
+	t 5 python3 - "$PORT" <<'EOF' >"$SC_TMP/py.out" 2>&1
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(4)
+s.sendto(b"hi\n", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode(), end="")
+EOF
+	assertEquals "stdin sent to the first peer" "early" \
+	    "$(cat "$SC_TMP/py.out")"
+}
+
+test_python_echo_server() {
+	timeout 10 python3 - "$SC_TMP/py.port" <<'EOF' &
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+s.settimeout(8)
+for _ in range(2):
+    data, peer = s.recvfrom(70000)
+    s.sendto(data.upper(), peer)
+EOF
+	SC_PIDS="$SC_PIDS $!"
+	wait_for "$SC_TMP/py.port" '^[0-9]+$' 5 || fail "no python server"
+	port=$(cat "$SC_TMP/py.port")
+	held_stdin c.in 7
+	bg_in "$SC_TMP/c.in" timeout 10 "$SC" -u 127.0.0.1 "$port" >"$SC_TMP/c.out"
+	echo one >&7
+	assertTrue "wait_for '$SC_TMP/c.out' '^ONE$' 5"
+	echo two >&7
+	assertTrue "wait_for '$SC_TMP/c.out' '^TWO$' 5"
+	assertEquals "$(printf 'ONE\nTWO')" "$(cat "$SC_TMP/c.out")"
+}
+
+test_python_client_to_keep_listener() {
+	server srv -u -l -k 127.0.0.1 0 || fail "no server"
+	t 5 python3 - "$PORT" <<'EOF'
+import socket, sys
+for i in range(3):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(b"peer %d\n" % i, ("127.0.0.1", int(sys.argv[1])))
+EOF
+	assertTrue "wait_for '$SC_TMP/srv.out' '^peer 2$' 5"
+	assertEquals "$(printf 'peer 0\npeer 1\npeer 2')" \
+	    "$(cat "$SC_TMP/srv.out")"
+}
+
+test_large_datagrams_whole() {
+	head -c 60000 /dev/urandom >"$SC_TMP/big"
+	# sockcat sends the file as one datagram; Python counts it.
+	timeout 10 python3 - "$SC_TMP/py.port" "$SC_TMP/py.out" <<'EOF' &
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+s.settimeout(8)
+data = s.recv(70000)
+open(sys.argv[2], "w").write("%d\n" % len(data))
+EOF
+	SC_PIDS="$SC_PIDS $!"
+	wait_for "$SC_TMP/py.port" '^[0-9]+$' 5 || fail "no python server"
+	t 5 "$SC" -u -q 0 127.0.0.1 "$(cat "$SC_TMP/py.port")" <"$SC_TMP/big"
+	assertTrue "wait_for '$SC_TMP/py.out' '^[0-9]+$' 5"
+	assertEquals "one datagram of 60000 bytes" 60000 "$(cat "$SC_TMP/py.out")"
+
+	# And a listener writes a 65507-byte datagram out whole.
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	t 5 python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b'x' * 65507, ('127.0.0.1', $PORT))"
+	_deadline=$(( $(date +%s) + 5 ))
+	while [ "$(stat -c %s "$SC_TMP/srv.out")" -lt 65507 ] &&
+	    [ "$(date +%s)" -lt "$_deadline" ]; do
+		sleep 0.05
+	done
+	assertEquals 65507 "$(stat -c %s "$SC_TMP/srv.out")"
+}
+
+test_empty_datagram_is_not_eof() {
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	t 5 python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b'', ('127.0.0.1', $PORT))
+s.sendto(b'after\n', ('127.0.0.1', $PORT))"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^after$' 5"
+	assertTrue "still serving" "kill -0 $SERVER_PID"
+}
+
+test_ipv6() {
+	server srv -6 -u -l ::1 0 || fail "no IPv6 server"
+	assertEquals "Bound on ::1 $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
+	echo six | t 5 "$SC" --ipv6 --udp -q 0 ::1 "$PORT"
+	assertEquals 0 $?
+	assertTrue "wait_for '$SC_TMP/srv.out' '^six$' 5"
+	assertTrue "grep -Eq '^Connection received on ::1 [0-9]+$' '$SC_TMP/srv.err'"
+}
+
+test_ipv6_keep_replies() {
+	echo_server -6 -u -l -k ::1 0
+	held_stdin c.in 7
+	echo v6 >&7
+	bg_in "$SC_TMP/c.in" timeout 10 "$SC" -6 -u ::1 "$PORT" >"$SC_TMP/c.out"
+	assertTrue "wait_for '$SC_TMP/c.out' '^echo:v6$' 5"
+}
+
+test_scan() {
+	server srv -u -l -k 127.0.0.1 0 || fail "no server"
+	open=$PORT
+	t 5 "$SC" -zuv -w 300ms 127.0.0.1 "$open" 2>"$SC_TMP/scan.err"
+	assertEquals "open port" 0 $?
+	assertEquals "Connection to 127.0.0.1 $open port [udp/*] succeeded!" \
+	    "$(cat "$SC_TMP/scan.err")"
+	closed_udp_port
+	t 5 "$SC" -zuv 127.0.0.1 "$CLOSED" 2>"$SC_TMP/scan.err"
+	assertEquals "closed port" 1 $?
+	assertEquals "a refused port is not reported" "" \
+	    "$(cat "$SC_TMP/scan.err")"
+	t 5 "$SC" -zun -v -w 300ms 127.0.0.1 "$CLOSED" "$open" \
+	    2>"$SC_TMP/scan.err"
+	assertEquals "one of two open" 0 $?
+	assertEquals "Connection to 127.0.0.1 $open port [udp/*] succeeded!" \
+	    "$(cat "$SC_TMP/scan.err")"
+}
+
+test_client_without_q_stays() {
+	# bg() runs it with stdin from /dev/null.
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	bg timeout 5 "$SC" -u 127.0.0.1 "$PORT"
+	assertTrue "stdin EOF does not end a UDP client" \
+	    "still_running $BG_PID 1"
+}
+
+test_quit_after_eof() {
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	start=$(date +%s%N)
+	echo q | t 5 "$SC" -u -q 1 127.0.0.1 "$PORT"
+	assertEquals 0 $?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	assertTrue "-q 1 waited about a second ($ms ms)" \
+	    "[ $ms -ge 900 ] && [ $ms -lt 3000 ]"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^q$' 5"
+}
+
+test_wait_idle() {
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	start=$(date +%s%N)
+	held_stdin c.in 7
+	t 5 "$SC" -u -w 500ms 127.0.0.1 "$PORT" <"$SC_TMP/c.in"
+	assertEquals 0 $?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	assertTrue "-w ended an idle client ($ms ms)" \
+	    "[ $ms -ge 400 ] && [ $ms -lt 2500 ]"
+}
+
+test_refused() {
+	closed_udp_port
+	echo x | t 5 "$SC" -u 127.0.0.1 "$CLOSED" 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: read from network: Connection refused" \
+	    "$(cat "$SC_TMP/c.err")"
+}
+
+test_port_in_use() {
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	t 5 "$SC" -u -l 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/err"
+	assertEquals "a second listener fails" 1 $?
+	assertEquals "sockcat: Address already in use" "$(cat "$SC_TMP/err")"
+}
+
+test_source_port() {
+	closed_udp_port
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	echo src | t 5 "$SC" -vn -u -q 0 -p "$CLOSED" 127.0.0.1 "$PORT" \
+	    2>/dev/null
+	assertTrue "wait_for '$SC_TMP/srv.out' '^src$' 5"
+	assertTrue "sent from the -p port" \
+	    "grep -q '^Connection received on localhost $CLOSED\$' '$SC_TMP/srv.err'"
+}
+
+sc_run_shunit2

@@ -1,0 +1,351 @@
+#!/bin/bash
+# Unix-domain sockets: stream and datagram, connect and listen, abstract
+# names, the socket files a listener or a datagram client creates and
+# removes, stale and live sockets, the error messages, and talking to
+# independent (Python) Unix-domain servers.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require python3
+
+# Clients that must keep stdin open read it from a FIFO that the test
+# holds open read-write on fd 7: no EOF until the test closes it.
+held_stdin() {
+	mkfifo "$SC_TMP/$1"
+	eval "exec $2<>'$SC_TMP/$1'"
+}
+
+# bg with stdin from file $1: a command put in the background by bg()
+# itself would read /dev/null.
+bg_in() {
+	_in=$1
+	shift
+	"$@" <"$_in" &
+	BG_PID=$!
+	SC_PIDS="$SC_PIDS $BG_PID"
+}
+
+tearDown() {
+	exec 7>&-
+	sc_remove_tmp
+	endSkipping
+}
+
+# A stream listener is ready once it says "Listening on".
+unix_server() {
+	_n=$1
+	server "$@" || return 1
+	wait_for "$SC_TMP/$_n.err" '^Listening on ' 5
+}
+
+# A socket file nobody listens on, as a crashed server leaves.
+stale_socket() {
+	python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_${2:-STREAM})
+s.bind(sys.argv[1])" "$1"
+}
+
+test_stream_client_to_listener() {
+	sock=$SC_TMP/s.sock
+	unix_server srv -l -U "$sock" || fail "no server"
+	echo hello | t 5 "$SC" --unixsock -N "$sock" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "hello"
+	assertEquals "$(printf 'Bound on %s\nListening on %s\nConnection received on %s' \
+	    "$sock" "$sock" "$sock")" "$(cat "$SC_TMP/srv.err")"
+	assertFalse "socket file removed at exit" "[ -e '$sock' ]"
+}
+
+test_stream_listener_to_client() {
+	sock=$SC_TMP/s.sock
+	printf 'from server\n' >"$SC_TMP/srv.in"
+	unix_server srv -N -l -U "$sock" || fail "no server"
+	t 5 "$SC" -d -U "$sock" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c.out" "from server"
+	assertEquals "a client says nothing with -v" "" "$(cat "$SC_TMP/c.err")"
+}
+
+test_keep_serves_clients_in_turn() {
+	sock=$SC_TMP/s.sock
+	unix_server srv -k -l -U "$sock" || fail "no server"
+	for i in 1 2 3; do
+		echo "client $i" | t 5 "$SC" -N -U "$sock"
+		assertEquals "client $i" 0 $?
+		wait_for "$SC_TMP/srv.out" "^client $i\$" 5
+	done
+	assertEquals "$(printf 'client 1\nclient 2\nclient 3')" \
+	    "$(cat "$SC_TMP/srv.out")"
+	assertTrue "still listening" "kill -0 $SERVER_PID"
+}
+
+test_listener_removes_socket_on_signal() {
+	sock=$SC_TMP/s.sock
+	unix_server srv -k -l -U "$sock" || fail "no server"
+	assertTrue "[ -S '$sock' ]"
+	kill -TERM "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	assertFalse "removed on SIGTERM" "[ -e '$sock' ]"
+}
+
+test_refuses_to_replace_a_file() {
+	echo precious >"$SC_TMP/file"
+	t 5 "$SC" -l -U "$SC_TMP/file" </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: $SC_TMP/file: not a socket, will not replace it" \
+	    "$(cat "$SC_TMP/err")"
+	assertFileEquals "$SC_TMP/file" "precious"
+}
+
+test_replaces_a_stale_socket() {
+	sock=$SC_TMP/s.sock
+	stale_socket "$sock"
+	assertTrue "[ -S '$sock' ]"
+	unix_server srv -l -U "$sock" || fail "stale socket not replaced"
+	echo fresh | t 5 "$SC" -N -U "$sock"
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "fresh"
+}
+
+test_live_socket_in_use() {
+	sock=$SC_TMP/s.sock
+	unix_server srv -l -U "$sock" || fail "no server"
+	t 5 "$SC" -l -U "$sock" </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: Address already in use" "$(cat "$SC_TMP/err")"
+	# The first listener saw nothing and still serves.
+	echo still | t 5 "$SC" -N -U "$sock"
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "still"
+	assertEquals 1 "$(grep -c '^Connection received' "$SC_TMP/srv.err")"
+}
+
+test_path_too_long() {
+	long=$SC_TMP/$(printf 'a%.0s' $(seq 120))
+	t 5 "$SC" -U "$long" </dev/null 2>"$SC_TMP/err"
+	assertEquals "connect" 1 $?
+	assertEquals "sockcat: $long: File name too long" "$(cat "$SC_TMP/err")"
+	t 5 "$SC" -l -U "$long" </dev/null 2>"$SC_TMP/err"
+	assertEquals "listen" 1 $?
+	assertEquals "sockcat: File name too long" "$(cat "$SC_TMP/err")"
+}
+
+test_connect_refused_and_missing() {
+	stale_socket "$SC_TMP/stale"
+	t 5 "$SC" -U "$SC_TMP/stale" </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: $SC_TMP/stale: Connection refused" \
+	    "$(cat "$SC_TMP/err")"
+	t 5 "$SC" -U "$SC_TMP/none" </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: $SC_TMP/none: No such file or directory" \
+	    "$(cat "$SC_TMP/err")"
+}
+
+test_permission_denied() {
+	mkdir "$SC_TMP/ro"
+	chmod 555 "$SC_TMP/ro"
+	run=""
+	if [ "$(id -u)" = 0 ]; then
+		command -v setpriv >/dev/null || { sc_skip "no setpriv"; return; }
+		run="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+		chmod 755 "$SC_TMP"
+	fi
+	$run timeout 5 "$SC" -l -U "$SC_TMP/ro/s.sock" </dev/null \
+	    2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: Permission denied" "$(cat "$SC_TMP/err")"
+	sock=$SC_TMP/s.sock
+	unix_server srv -l -U "$sock" || fail "no server"
+	# Connecting needs write permission on the socket file.
+	chmod 600 "$sock"
+	[ -z "$run" ] && chmod 000 "$sock"
+	$run timeout 5 "$SC" -U "$sock" </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: $sock: Permission denied" "$(cat "$SC_TMP/err")"
+}
+
+test_dgram_both_ways() {
+	sock=$SC_TMP/d.sock
+	printf 'reply\n' >"$SC_TMP/srv.in"
+	server srv -u -l -U "$sock" || fail "no server"
+	assertEquals "Bound on $sock" "$(cat "$SC_TMP/srv.err")"
+	held_stdin c.in 7
+	echo ping >&7
+	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -u -U "$sock" >"$SC_TMP/c.out"
+	assertTrue "reply reached the client" \
+	    "wait_for '$SC_TMP/c.out' '^reply$' 5"
+	assertFileEquals "$SC_TMP/srv.out" "ping"
+	assertEquals "$(printf 'Bound on %s\nConnection received on %s' \
+	    "$sock" "$sock")" "$(cat "$SC_TMP/srv.err")"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	assertFalse "datagram socket file removed" "[ -e '$sock' ]"
+}
+
+test_dgram_client_private_socket() {
+	sock=$SC_TMP/d.sock
+	mkdir "$SC_TMP/tmp"
+	server srv -u -l -U "$sock" || fail "no server"
+	echo one | TMPDIR=$SC_TMP/tmp t 5 "$SC" -v -q 0 -u -U "$sock" \
+	    2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	assertTrue "grep -Eq '^Bound on $SC_TMP/tmp/sockcat\.[A-Za-z0-9]{6}/recv\.sock\$' '$SC_TMP/c.err'"
+	assertEquals "removed at exit" "" "$(ls "$SC_TMP/tmp")"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^one$' 5"
+}
+
+test_dgram_client_removes_socket_on_signals() {
+	sock=$SC_TMP/d.sock
+	mkdir "$SC_TMP/tmp"
+	server srv -k -u -l -U "$sock" || fail "no server"
+	held_stdin c.in 7
+	for sig in TERM INT; do
+		: >"$SC_TMP/c.err"
+		TMPDIR=$SC_TMP/tmp bg_in "$SC_TMP/c.in" timeout 5 "$SC" -v \
+		    -u -U "$sock" 2>"$SC_TMP/c.err"
+		wait_for "$SC_TMP/c.err" '^Bound on ' 5
+		assertNotEquals "$sig: created" "" "$(ls "$SC_TMP/tmp")"
+		kill -"$sig" "$BG_PID"
+		wait_exit "$BG_PID" 5
+		assertEquals "$sig: removed" "" "$(ls "$SC_TMP/tmp")"
+	done
+}
+
+test_dgram_source_path() {
+	sock=$SC_TMP/d.sock
+	printf 'back\n' >"$SC_TMP/srv.in"
+	server srv -u -l -U "$sock" || fail "no server"
+	held_stdin c.in 7
+	echo out >&7
+	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -v -u -s "$SC_TMP/me.sock" \
+	    -U "$sock" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertTrue "wait_for '$SC_TMP/c.out' '^back$' 5"
+	assertEquals "Bound on $SC_TMP/me.sock" "$(cat "$SC_TMP/c.err")"
+	assertTrue "[ -S '$SC_TMP/me.sock' ]"
+	kill "$BG_PID"
+	wait_exit "$BG_PID" 5
+	assertFalse "-s socket removed" "[ -e '$SC_TMP/me.sock' ]"
+}
+
+test_dgram_unnamed_sender() {
+	sock=$SC_TMP/d.sock
+	server srv -u -l -U "$sock" || fail "no server"
+	t 5 python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b'anonymous\n', sys.argv[1])" "$sock"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^anonymous$' 5"
+	assertTrue "an unnamed sender is not fatal" "kill -0 $SERVER_PID"
+	echo named | t 5 "$SC" -q 0 -u -U "$sock"
+	assertTrue "then a named peer" "wait_for '$SC_TMP/srv.out' '^named$' 5"
+}
+
+test_dgram_locks_onto_first_peer() {
+	sock=$SC_TMP/d.sock
+	server srv -u -l -U "$sock" || fail "no server"
+	held_stdin c.in 7
+	echo first >&7
+	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -u -U "$sock"
+	wait_for "$SC_TMP/srv.out" '^first$' 5
+	echo second | t 5 "$SC" -q 0 -u -U "$sock" 2>"$SC_TMP/c.err"
+	assertEquals 1 $?
+	assertEquals "sockcat: $sock: Operation not permitted" \
+	    "$(cat "$SC_TMP/c.err")"
+	echo third >&7
+	assertTrue "wait_for '$SC_TMP/srv.out' '^third$' 5"
+	assertEquals "$(printf 'first\nthird')" "$(cat "$SC_TMP/srv.out")"
+}
+
+test_dgram_keep_two_peers() {
+	sock=$SC_TMP/d.sock
+	server srv -k -u -l -U "$sock" || fail "no server"
+	for i in 1 2; do
+		echo "peer $i" | t 5 "$SC" -q 0 -u -U "$sock"
+		assertEquals 0 $?
+	done
+	assertTrue "wait_for '$SC_TMP/srv.out' '^peer 2$' 5"
+	assertEquals "$(printf 'peer 1\npeer 2')" "$(cat "$SC_TMP/srv.out")"
+}
+
+test_abstract_names() {
+	name=@sockcat-test-$$-$RANDOM
+	unix_server srv -l -U "$name" || fail "no server"
+	assertEquals "Bound on $name" "$(head -n 1 "$SC_TMP/srv.err")"
+	echo abstract | t 5 "$SC" -N -U "$name"
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 5
+	assertFileEquals "$SC_TMP/srv.out" "abstract"
+	assertFalse "no file created" "[ -e '$SC_TMP/$name' ] || [ -e '$name' ]"
+
+	server dsrv -u -l -U "$name-d" || fail "no datagram server"
+	echo dgram | t 5 "$SC" -q 0 -u -U "$name-d"
+	assertTrue "wait_for '$SC_TMP/dsrv.out' '^dgram$' 5"
+}
+
+test_python_stream_server() {
+	sock=$SC_TMP/py.sock
+	timeout 10 python3 - "$sock" <<'EOF' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(1)
+s.settimeout(8)
+c, _ = s.accept()
+data = b""
+while True:
+    d = c.recv(4096)
+    if not d:
+        break
+    data += d
+c.sendall(data.upper())
+c.close()
+EOF
+	SC_PIDS="$SC_PIDS $!"
+	_deadline=$(( $(date +%s) + 5 ))
+	while [ ! -S "$sock" ] && [ "$(date +%s)" -lt "$_deadline" ]; do
+		sleep 0.02
+	done
+	printf 'shout\n' | t 5 "$SC" -N -U "$sock" >"$SC_TMP/c.out"
+	assertEquals 0 $?
+	assertFileEquals "$SC_TMP/c.out" "SHOUT"
+}
+
+test_python_dgram_server() {
+	sock=$SC_TMP/py.sock
+	timeout 10 python3 - "$sock" <<'EOF' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(8)
+data, peer = s.recvfrom(70000)
+s.sendto(data.upper(), peer)
+EOF
+	SC_PIDS="$SC_PIDS $!"
+	_deadline=$(( $(date +%s) + 5 ))
+	while [ ! -S "$sock" ] && [ "$(date +%s)" -lt "$_deadline" ]; do
+		sleep 0.02
+	done
+	held_stdin c.in 7
+	echo whisper >&7
+	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -u -U "$sock" >"$SC_TMP/c.out"
+	assertTrue "the reply reached our private socket" \
+	    "wait_for '$SC_TMP/c.out' '^WHISPER$' 5"
+}
+
+test_scan() {
+	sock=$SC_TMP/s.sock
+	unix_server srv -k -l -U "$sock" || fail "no server"
+	t 5 "$SC" -z -U "$sock" 2>"$SC_TMP/err"
+	assertEquals "listening" 0 $?
+	assertEquals "" "$(cat "$SC_TMP/err")"
+	t 5 "$SC" -z -U "$SC_TMP/none" 2>"$SC_TMP/err"
+	assertEquals "missing" 1 $?
+	assertEquals "sockcat: $SC_TMP/none: No such file or directory" \
+	    "$(cat "$SC_TMP/err")"
+}
+
+sc_run_shunit2
