@@ -40,6 +40,150 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <dlfcn.h>
+
+/*
+ * OpenSSL is loaded with dlopen(3) when TLS is first asked for, not linked:
+ * libcrypto alone would more than double the memory of every listener
+ * that never speaks TLS.  Each function used is called through a pointer
+ * of its own type; the names below stand for the pointers.
+ */
+#define TLS_LIBSSL	"libssl.so.3"
+#define TLS_LIBCRYPTO	"libcrypto.so.3"
+
+#define TLS_FUNCTIONS \
+	F(ASN1_INTEGER_set) \
+	F(ERR_clear_error) \
+	F(ERR_peek_last_error) \
+	F(ERR_reason_error_string) \
+	F(EVP_PKEY_Q_keygen) \
+	F(EVP_PKEY_free) \
+	F(EVP_sha256) \
+	F(SSL_CIPHER_get_name) \
+	F(SSL_CTX_check_private_key) \
+	F(SSL_CTX_ctrl) \
+	F(SSL_CTX_load_verify_locations) \
+	F(SSL_CTX_new) \
+	F(SSL_CTX_set_alpn_protos) \
+	F(SSL_CTX_set_alpn_select_cb) \
+	F(SSL_CTX_set_cipher_list) \
+	F(SSL_CTX_set_client_CA_list) \
+	F(SSL_CTX_set_default_verify_paths) \
+	F(SSL_CTX_set_options) \
+	F(SSL_CTX_set_verify) \
+	F(SSL_CTX_use_PrivateKey) \
+	F(SSL_CTX_use_PrivateKey_file) \
+	F(SSL_CTX_use_certificate) \
+	F(SSL_CTX_use_certificate_chain_file) \
+	F(SSL_accept) \
+	F(SSL_connect) \
+	F(SSL_ctrl) \
+	F(SSL_free) \
+	F(SSL_get0_alpn_selected) \
+	F(SSL_get0_param) \
+	F(SSL_get1_peer_certificate) \
+	F(SSL_get_current_cipher) \
+	F(SSL_get_error) \
+	F(SSL_get_servername) \
+	F(SSL_get_verify_result) \
+	F(SSL_get_version) \
+	F(SSL_is_server) \
+	F(SSL_load_client_CA_file) \
+	F(SSL_new) \
+	F(SSL_pending) \
+	F(SSL_read) \
+	F(SSL_select_next_proto) \
+	F(SSL_set1_host) \
+	F(SSL_set_fd) \
+	F(SSL_shutdown) \
+	F(SSL_write) \
+	F(TLS_client_method) \
+	F(TLS_server_method) \
+	F(X509_NAME_add_entry_by_txt) \
+	F(X509_NAME_oneline) \
+	F(X509_VERIFY_PARAM_set1_ip_asc) \
+	F(X509_free) \
+	F(X509_get_serialNumber) \
+	F(X509_get_subject_name) \
+	F(X509_getm_notAfter) \
+	F(X509_getm_notBefore) \
+	F(X509_gmtime_adj) \
+	F(X509_new) \
+	F(X509_set_issuer_name) \
+	F(X509_set_pubkey) \
+	F(X509_set_version) \
+	F(X509_sign) \
+	F(X509_verify_cert_error_string)
+
+#define F(name)	__typeof__(name) *p_##name;
+static struct {
+	TLS_FUNCTIONS
+} tls_fn;
+#undef F
+
+#define ASN1_INTEGER_set (tls_fn.p_ASN1_INTEGER_set)
+#define ERR_clear_error (tls_fn.p_ERR_clear_error)
+#define ERR_peek_last_error (tls_fn.p_ERR_peek_last_error)
+#define ERR_reason_error_string (tls_fn.p_ERR_reason_error_string)
+#define EVP_PKEY_Q_keygen (tls_fn.p_EVP_PKEY_Q_keygen)
+#define EVP_PKEY_free (tls_fn.p_EVP_PKEY_free)
+#define EVP_sha256 (tls_fn.p_EVP_sha256)
+#define SSL_CIPHER_get_name (tls_fn.p_SSL_CIPHER_get_name)
+#define SSL_CTX_check_private_key (tls_fn.p_SSL_CTX_check_private_key)
+#define SSL_CTX_ctrl (tls_fn.p_SSL_CTX_ctrl)
+#define SSL_CTX_load_verify_locations (tls_fn.p_SSL_CTX_load_verify_locations)
+#define SSL_CTX_new (tls_fn.p_SSL_CTX_new)
+#define SSL_CTX_set_alpn_protos (tls_fn.p_SSL_CTX_set_alpn_protos)
+#define SSL_CTX_set_alpn_select_cb (tls_fn.p_SSL_CTX_set_alpn_select_cb)
+#define SSL_CTX_set_cipher_list (tls_fn.p_SSL_CTX_set_cipher_list)
+#define SSL_CTX_set_client_CA_list (tls_fn.p_SSL_CTX_set_client_CA_list)
+#define SSL_CTX_set_default_verify_paths (tls_fn.p_SSL_CTX_set_default_verify_paths)
+#define SSL_CTX_set_options (tls_fn.p_SSL_CTX_set_options)
+#define SSL_CTX_set_verify (tls_fn.p_SSL_CTX_set_verify)
+#define SSL_CTX_use_PrivateKey (tls_fn.p_SSL_CTX_use_PrivateKey)
+#define SSL_CTX_use_PrivateKey_file (tls_fn.p_SSL_CTX_use_PrivateKey_file)
+#define SSL_CTX_use_certificate (tls_fn.p_SSL_CTX_use_certificate)
+#define SSL_CTX_use_certificate_chain_file (tls_fn.p_SSL_CTX_use_certificate_chain_file)
+#define SSL_accept (tls_fn.p_SSL_accept)
+#define SSL_connect (tls_fn.p_SSL_connect)
+#define SSL_ctrl (tls_fn.p_SSL_ctrl)
+#define SSL_free (tls_fn.p_SSL_free)
+#define SSL_get0_alpn_selected (tls_fn.p_SSL_get0_alpn_selected)
+#define SSL_get0_param (tls_fn.p_SSL_get0_param)
+#define SSL_get1_peer_certificate (tls_fn.p_SSL_get1_peer_certificate)
+#define SSL_get_current_cipher (tls_fn.p_SSL_get_current_cipher)
+#define SSL_get_error (tls_fn.p_SSL_get_error)
+#define SSL_get_servername (tls_fn.p_SSL_get_servername)
+#define SSL_get_verify_result (tls_fn.p_SSL_get_verify_result)
+#define SSL_get_version (tls_fn.p_SSL_get_version)
+#define SSL_is_server (tls_fn.p_SSL_is_server)
+#define SSL_load_client_CA_file (tls_fn.p_SSL_load_client_CA_file)
+#define SSL_new (tls_fn.p_SSL_new)
+#define SSL_pending (tls_fn.p_SSL_pending)
+#define SSL_read (tls_fn.p_SSL_read)
+#define SSL_select_next_proto (tls_fn.p_SSL_select_next_proto)
+#define SSL_set1_host (tls_fn.p_SSL_set1_host)
+#define SSL_set_fd (tls_fn.p_SSL_set_fd)
+#define SSL_shutdown (tls_fn.p_SSL_shutdown)
+#define SSL_write (tls_fn.p_SSL_write)
+#define TLS_client_method (tls_fn.p_TLS_client_method)
+#define TLS_server_method (tls_fn.p_TLS_server_method)
+#define X509_NAME_add_entry_by_txt (tls_fn.p_X509_NAME_add_entry_by_txt)
+#define X509_NAME_oneline (tls_fn.p_X509_NAME_oneline)
+#define X509_VERIFY_PARAM_set1_ip_asc (tls_fn.p_X509_VERIFY_PARAM_set1_ip_asc)
+#define X509_free (tls_fn.p_X509_free)
+#define X509_get_serialNumber (tls_fn.p_X509_get_serialNumber)
+#define X509_get_subject_name (tls_fn.p_X509_get_subject_name)
+#define X509_getm_notAfter (tls_fn.p_X509_getm_notAfter)
+#define X509_getm_notBefore (tls_fn.p_X509_getm_notBefore)
+#define X509_gmtime_adj (tls_fn.p_X509_gmtime_adj)
+#define X509_new (tls_fn.p_X509_new)
+#define X509_set_issuer_name (tls_fn.p_X509_set_issuer_name)
+#define X509_set_pubkey (tls_fn.p_X509_set_pubkey)
+#define X509_set_version (tls_fn.p_X509_set_version)
+#define X509_sign (tls_fn.p_X509_sign)
+#define X509_verify_cert_error_string (tls_fn.p_X509_verify_cert_error_string)
+
 /* A handshake without -w gives up after this long. */
 #define TLS_HANDSHAKE_MS	(30 * 1000)
 
@@ -55,6 +199,36 @@ int
 tls_available(void)
 {
 	return (1);
+}
+
+/*
+ * Load OpenSSL and find every function we call.  Returns -1 with *cause
+ * set if the libraries or a function are missing.
+ */
+static int
+tls_load(char **cause)
+{
+	static int	 loaded;
+	void		*ssl, *crypto;
+
+	if (loaded)
+		return (0);
+	if ((crypto = dlopen(TLS_LIBCRYPTO, RTLD_NOW | RTLD_GLOBAL)) == NULL ||
+	    (ssl = dlopen(TLS_LIBSSL, RTLD_NOW | RTLD_GLOBAL)) == NULL) {
+		net_cause(cause, "TLS: %s", dlerror());
+		return (-1);
+	}
+#define F(name) \
+	if ((tls_fn.p_##name = (__typeof__(tls_fn.p_##name))dlsym(ssl, \
+	    #name)) == NULL && (tls_fn.p_##name = \
+	    (__typeof__(tls_fn.p_##name))dlsym(crypto, #name)) == NULL) { \
+		net_cause(cause, "TLS: %s has no %s", TLS_LIBSSL, #name); \
+		return (-1); \
+	}
+	TLS_FUNCTIONS
+#undef F
+	loaded = 1;
+	return (0);
 }
 
 /* The last OpenSSL error as text, or what errno says. */
@@ -163,6 +337,8 @@ tls_setup(const struct options *o, char **cause)
 	int	 server = o->listen;
 
 	*cause = NULL;
+	if (tls_load(cause) == -1)
+		return (-1);
 	if ((ctx = SSL_CTX_new(server ? TLS_server_method() :
 	    TLS_client_method())) == NULL) {
 		net_cause(cause, "TLS: %s", tls_error());
