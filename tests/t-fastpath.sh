@@ -13,6 +13,8 @@ make_input() {
 # transfer KIND: send $SC_TMP/in to a listener; KIND says what the two
 # sides' stdin and stdout are.  Sets the sender's and receiver's stderr.
 transfer() {
+	# Nothing of an earlier transfer may be taken for this one's.
+	rm -f "$SC_TMP/srv.err" "$SC_TMP/c.err" "$SC_TMP/got" "$SC_TMP/srv.out"
 	case $1 in
 	file)
 		SERVER_TIMEOUT=30 server srv -vvv -l 127.0.0.1 0 ||
