@@ -36,6 +36,7 @@ enum {
 	OPT_VERSION = CHAR_MAX + 1,
 	OPT_HALF_CLOSE,
 	OPT_QUIT_AFTER,
+	OPT_CHAT,
 };
 
 static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "zero",		no_argument,		NULL, 'z' },
+	{ "chat",		no_argument,		NULL, OPT_CHAT },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
@@ -83,6 +85,8 @@ static const char help_text[] =
 "\n"
 "Connect:  %1$s [options] host port[-port] [port ...]\n"
 "Listen:   %1$s -l [options] [address] port\n"
+"Chat:     %1$s --chat [-l [address] port]    (wait for someone to talk to)\n"
+"          %1$s --chat host [port]            (talk to a --chat server)\n"
 "\n"
 "Connection:\n"
 "  -4, --ipv4             use IPv4 only\n"
@@ -114,6 +118,11 @@ static const char help_text[] =
 "  -m, --min-ttl TTL      minimum incoming TTL / hop limit\n"
 "  -T, --tos KEYWORD      IP TOS / traffic class (lowdelay, throughput,\n"
 "                         reliability, ef, af11..af43, cs0..cs7 or a number)\n"
+"\n"
+"Chat:\n"
+"      --chat             a conversation with one person: with no host, wait\n"
+"                         for them on port 5000 (IPv4 and IPv6); a line :q\n"
+"                         or end of input leaves\n"
 "\n"
 "Information:\n"
 "  -v, --verbose          report connections (twice: more)\n"
@@ -285,6 +294,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'z':
 			o->zero = 1;
 			break;
+		case OPT_CHAT:
+			o->chat = 1;
+			break;
 		case OPT_HALF_CLOSE:
 			o->half_close = 1;
 			break;
@@ -303,8 +315,13 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	argv += optind;
 
 	/* Operands, in the forms netcat accepts. */
+	if (o->chat && argc == 0)
+		o->listen = 1;		/* A chat with no host waits for one. */
 	if (o->listen) {
-		if (argc == 0 && o->source_port != NULL) {
+		if (argc == 0 && o->source_port == NULL && o->chat) {
+			o->host = o->source;
+			add_ports(o, (char *const[]){ CHAT_DEFAULT_PORT }, 1);
+		} else if (argc == 0 && o->source_port != NULL) {
 			o->host = o->source;
 			add_ports(o, (char *const *)&o->source_port, 1);
 		} else if (argc == 0)
@@ -318,6 +335,14 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		} else
 			usage(0);
 		o->source = o->source_port = NULL;
+	} else if (o->chat) {
+		if (argc > 2)
+			usage(0);
+		o->host = argv[0];
+		if (argc == 1)
+			add_ports(o, (char *const[]){ CHAT_DEFAULT_PORT }, 1);
+		else
+			add_ports(o, argv + 1, 1);
 	} else {
 		if (argc == 1)
 			fatalx("missing port number");
@@ -330,9 +355,15 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	/* Conflicts, checked once, in netcat's order. */
 	if (o->keep && !o->listen)
 		fatalx("must use -l with -k");
+	if (o->chat && o->zero)
+		fatalx("cannot use -z and --chat");
 	if (o->zero && o->listen)
 		fatalx("cannot use -z and -l");
 	if (o->listen && o->nports > 1)
 		fatalx("cannot listen on more than one port");
+	if (o->chat && o->no_stdin)
+		fatalx("cannot use -d and --chat");
+	if (o->chat && o->nports > 1)
+		fatalx("cannot chat on more than one port");
 	log_init(o->verbose);
 }

@@ -56,7 +56,11 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	stdio_init();
 
-	if (o.zero)
+	if (o.chat && o.listen)
+		status = chat_listen(&o);
+	else if (o.chat)
+		status = chat_connect(&o);
+	else if (o.zero)
 		status = scan_ports(&o);
 	else if (o.listen)
 		status = plain_listen(&o);

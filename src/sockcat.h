@@ -55,6 +55,7 @@ struct options {
 	int		 so_debug;	/* -D */
 	int		 broadcast;	/* -b */
 	int		 half_close;	/* --half-close */
+	int		 chat;		/* --chat */
 	int		 rcvbuf;	/* -I, 0 when unset */
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
@@ -103,6 +104,8 @@ int		 net_connect(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 int		 net_listen(const struct options *, const char *,
 		    const char *, char **);
+int		 net_listen_all(const struct options *, const char *,
+		    char **);
 int		 net_accept(int, struct net_peer *);
 int		 net_set_options(const struct options *, int, int);
 int		 net_set_nonblock(int, int);
@@ -221,6 +224,8 @@ struct channel {
 	size_t			(*xform)(struct channel *, unsigned char *,
 				    size_t, size_t);
 	int			 xstate;
+	size_t			 xgrow;	/* Most bytes xform makes of one;
+					   0 means 2. */
 
 	struct session		*session;
 	TAILQ_ENTRY(channel)	 entry;
@@ -273,6 +278,10 @@ void		 stdio_set_in_ended(void);
 /* plain.c */
 int		 plain_connect(struct options *);
 int		 plain_listen(struct options *);
+
+/* chat.c */
+int		 chat_connect(struct options *);
+int		 chat_listen(struct options *);
 
 /* scan.c */
 int		 scan_ports(struct options *);

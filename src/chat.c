@@ -1,0 +1,466 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Chat mode (--chat): a conversation between two people, one waiting for
+ * the other, built on one session of the pump; later callers are turned
+ * away while it lasts.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockcat.h"
+
+/* What a caller hears when someone else is already talking. */
+#define CHAT_BUSY		"sockcat: busy, already chatting; try later\n"
+
+/* How a peer's line begins on a terminal: erase what is typed, mark. */
+#define CHAT_MARK		"\r\033[K< "
+
+/*
+ * The most bytes one byte from the peer becomes on a terminal: a mark and
+ * a ^X, and a held-back carriage return shown as ^M.
+ */
+#define CHAT_GROW		(sizeof(CHAT_MARK) - 1 + 4)
+
+/* A listener that ran out of descriptors retries after this long. */
+#define CHAT_BACKOFF_MS		100
+
+/* How a conversation ended. */
+enum chat_end {
+	CHAT_END_NONE,
+	CHAT_END_PEER,		/* The peer left, or the connection broke. */
+	CHAT_END_LOCAL,		/* Our user typed :q or ended input. */
+	CHAT_END_ERROR,		/* Output failed. */
+};
+
+/* Where a ":q" line matcher stands within the current line. */
+enum chat_qm {
+	QM_START,		/* At the start of a line. */
+	QM_COLON,		/* ":" */
+	QM_Q,			/* ":q" */
+	QM_CR,			/* ":q\r" */
+	QM_OTHER,		/* Anything else: not a :q line. */
+};
+
+struct chat {
+	struct options	*o;
+	struct session	*s;		/* The conversation, NULL if none. */
+	struct channel	*tx;		/* stdin -> network */
+	struct channel	*rx;		/* network -> stdout */
+	int		 lfd;		/* Listening socket; -1 for a client. */
+	struct ev_timer	 backoff;
+	int		 tty;		/* stdin and stdout are a terminal */
+	int		 tty_err;	/* and stderr too */
+	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
+	int		 peer_quit;	/* The peer sent a :q line. */
+	int		 local_quit;	/* Our user typed a :q line. */
+	int		 midline;	/* A peer line is being shown. */
+	int		 pending_cr;	/* A CR from the peer is held back. */
+	enum chat_end	 end;
+	int		 status;	/* Exit status. */
+	unsigned char	*scratch;	/* For rewriting what the peer sent. */
+};
+
+static void	chat_accept_cb(int, int, void *);
+
+/*
+ * Tell the user something happened, on stderr.  On a terminal the notice
+ * gets a line of its own: after a peer's unfinished line, or over what
+ * the user has typed so far (the terminal keeps that, only not shown).
+ */
+static void
+chat_notice(struct chat *c, const char *fmt, ...)
+{
+	char	 msg[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->tty && c->midline) {
+		(void)write(STDOUT_FILENO, "\n", 1);
+		c->midline = 0;
+	}
+	log_info("%s%s", c->tty_err ? "\r\033[K" : "", msg);
+}
+
+/*
+ * Feed byte b of a line to the ":q" matcher whose state is *st.  Returns 1
+ * when b ends a line that held only ":q" (a CR before the LF is allowed).
+ */
+static int
+chat_quit_match(int *st, unsigned char b)
+{
+	int	 hit;
+
+	if (b == '\n') {
+		hit = *st == QM_Q || *st == QM_CR;
+		*st = QM_START;
+		return (hit);
+	}
+	switch (*st) {
+	case QM_START:
+		*st = b == ':' ? QM_COLON : QM_OTHER;
+		break;
+	case QM_COLON:
+		*st = b == 'q' ? QM_Q : QM_OTHER;
+		break;
+	case QM_Q:
+		*st = b == '\r' ? QM_CR : QM_OTHER;
+		break;
+	default:
+		*st = QM_OTHER;
+		break;
+	}
+	return (0);
+}
+
+/*
+ * Scan n bytes at p for a ":q" line with the matcher of ch.  Returns how
+ * many bytes to keep: up to and including that line, or all of them.
+ */
+static size_t
+chat_quit_scan(struct channel *ch, const unsigned char *p, size_t n,
+    int *quit)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (chat_quit_match(&ch->xstate, p[i])) {
+			*quit = 1;
+			return (i + 1);
+		}
+	}
+	return (n);
+}
+
+/* What the user types goes out as it is, up to a ":q" line. */
+static size_t
+chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct chat	*c = ch->session->arg;
+
+	(void)space;
+	if (c->local_quit)
+		return (0);
+	return (chat_quit_scan(ch, p, n, &c->local_quit));
+}
+
+/* Append byte b of a peer's line to out, marked and made visible. */
+static size_t
+chat_show(struct chat *c, unsigned char *out, unsigned char b)
+{
+	size_t	 n = 0;
+
+	if (!c->midline) {
+		memcpy(out, CHAT_MARK, sizeof(CHAT_MARK) - 1);
+		n = sizeof(CHAT_MARK) - 1;
+		c->midline = 1;
+	}
+	if (b == '\n') {
+		out[n++] = b;
+		c->midline = 0;
+	} else if (b == '\t' || (b >= 0x20 && b != 0x7f))
+		out[n++] = b;	/* Bytes of UTF-8 text go as they are. */
+	else {
+		/* ESC is ^[, DEL is ^?: never a raw control to the terminal. */
+		out[n++] = '^';
+		out[n++] = b ^ 0x40;
+	}
+	return (n);
+}
+
+/*
+ * What the peer sends, up to a ":q" line.  On a terminal each line gets a
+ * mark, once, however many pieces it comes in; a CRLF ends a line like an
+ * LF; other control characters are shown as ^X.
+ */
+static size_t
+chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct chat	*c = ch->session->arg;
+	size_t		 i, len = 0;
+
+	(void)space;
+	if (c->peer_quit)
+		return (0);
+	n = chat_quit_scan(ch, p, n, &c->peer_quit);
+	if (!c->tty)
+		return (n);
+	/* Each byte grows to CHAT_GROW at most, and the pump left room. */
+	memcpy(c->scratch, p, n);
+	for (i = 0; i < n; i++) {
+		if (c->pending_cr) {
+			c->pending_cr = 0;
+			if (c->scratch[i] != '\n')
+				len += chat_show(c, p + len, '\r');
+		}
+		if (c->scratch[i] == '\r')
+			c->pending_cr = 1;
+		else
+			len += chat_show(c, p + len, c->scratch[i]);
+	}
+	return (len);
+}
+
+/*
+ * The conversation is over when the peer has left (its end of the
+ * connection, a :q line, a broken connection), once what it said is
+ * shown; or when our user has left (a :q line, end of input), once what
+ * they said is sent.
+ */
+static int
+chat_check(struct session *s)
+{
+	struct chat	*c = s->arg;
+	struct channel	*rx = c->rx, *tx = c->tx;
+
+	if (rx->state == CH_FAILED) {
+		c->end = CHAT_END_ERROR;
+		return (1);
+	}
+	if ((c->peer_quit || rx->state != CH_OPEN) && rx->buf.len == 0) {
+		c->end = CHAT_END_PEER;
+		return (1);
+	}
+	if (tx->state == CH_FAILED) {
+		c->end = CHAT_END_PEER;
+		return (1);
+	}
+	if ((c->local_quit || tx->state != CH_OPEN) && tx->buf.len == 0) {
+		c->end = CHAT_END_LOCAL;
+		return (1);
+	}
+	return (0);
+}
+
+static void
+chat_finished(struct session *s)
+{
+	struct chat	*c = s->arg;
+	struct channel	*rx = c->rx, *tx = c->tx;
+	int		 error = 0;
+
+	switch (c->end) {
+	case CHAT_END_PEER:
+		if (rx->error_op != NULL)
+			error = rx->error;
+		else if (tx->state == CH_FAILED)
+			error = tx->error;
+		if (error != 0)
+			chat_notice(c, "%s left (%s)", c->peer,
+			    strerror(error));
+		else
+			chat_notice(c, "%s left", c->peer);
+		break;
+	case CHAT_END_LOCAL:
+		chat_notice(c, "you left %s", c->peer);
+		if (tx->error_op != NULL) {
+			log_warnx("read from stdin: %s", strerror(tx->error));
+			c->status = 1;
+		}
+		break;
+	case CHAT_END_ERROR:
+		log_warnx("write to stdout: %s", strerror(rx->error));
+		c->status = 1;
+		break;
+	case CHAT_END_NONE:
+		break;
+	}
+	session_free(s);
+	c->s = NULL;
+	c->tx = c->rx = NULL;
+	/* With -k a listener waits for the next partner when one leaves. */
+	if (c->end == CHAT_END_PEER && c->lfd != -1 && c->o->keep) {
+		if (c->tty)
+			chat_notice(c, "waiting for someone to talk to");
+		return;
+	}
+	ev_break();
+}
+
+/* Start the conversation on the connected socket fd. */
+static int
+chat_start(struct chat *c, int fd)
+{
+	struct session	*s;
+	struct endpoint	*in, *out, *net;
+
+	if ((s = session_new(chat_check, chat_finished, c)) == NULL)
+		return (-1);
+	c->s = s;
+	c->peer_quit = c->local_quit = 0;
+	c->midline = c->pending_cr = 0;
+	c->end = CHAT_END_NONE;
+	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
+	out = stdio_out(s);
+	in = stdio_in(s, 0);
+	if (net == NULL || out == NULL || in == NULL)
+		goto fail;
+	if ((c->rx = session_channel(s, "receive", net, out, 0)) == NULL ||
+	    (c->tx = session_channel(s, "send", in, net, 0)) == NULL)
+		goto fail;
+	c->rx->xform = chat_rx_xform;
+	c->rx->xgrow = c->tty ? CHAT_GROW : 1;
+	c->tx->xform = chat_tx_xform;
+	c->tx->xgrow = 1;
+	chat_notice(c, "connected to %s", c->peer);
+	return (session_start(s));
+
+fail:
+	session_free(s);
+	c->s = NULL;
+	return (-1);
+}
+
+static void
+chat_init(struct chat *c, struct options *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	c->lfd = -1;
+	c->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	c->tty_err = c->tty && isatty(STDERR_FILENO);
+	if ((c->scratch = malloc(CHANNEL_BUFSIZE)) == NULL)
+		fatal("malloc");
+}
+
+/*
+ * Talk to the chat server at the host and port of the command line.
+ * Returns the exit status: 0 when the conversation ended as it should.
+ */
+int
+chat_connect(struct options *o)
+{
+	struct chat	 c;
+	struct net_peer	 peer;
+	char		*cause;
+	int		 fd;
+
+	chat_init(&c, o);
+	fd = net_connect(o, o->host, o->ports[0], &peer, &cause);
+	if (fd == -1) {
+		if (cause != NULL)
+			fatalx("%s", cause);
+		/* With -v, net_connect has said so already. */
+		if (o->verbose < 1)
+			log_warnx("connect to %s port %s (%s) failed: %s",
+			    o->host, o->ports[0], o->socktype == SOCK_DGRAM ?
+			    "udp" : "tcp", strerror(errno));
+		return (1);
+	}
+	net_report_connect(o, o->host, o->ports[0], &peer);
+	snprintf(c.peer, sizeof(c.peer), "%s port %s", o->host, o->ports[0]);
+	if (chat_start(&c, fd) == -1)
+		fatal("session");
+	if (c.s != NULL && ev_loop() == -1)
+		fatal("poll");
+	free(c.scratch);
+	return (c.status);
+}
+
+static void
+chat_backoff_cb(void *arg)
+{
+	struct chat	*c = arg;
+
+	ev_set(c->lfd, EV_READ, chat_accept_cb, c);
+}
+
+/*
+ * A caller on the listening socket: the partner if there is none yet;
+ * otherwise told the server is busy and let go at once, so that it never
+ * sees the conversation and nothing it sends reaches the user.
+ */
+static void
+chat_accept_cb(int lfd, int events, void *arg)
+{
+	struct chat	*c = arg;
+	struct net_peer	 peer;
+	char		 host[NI_MAXHOST], port[NI_MAXSERV];
+	int		 fd;
+
+	(void)events;
+	if ((fd = net_accept(lfd, &peer)) == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			/* The caller stays queued; do not spin meanwhile. */
+			log_verbose(1, "accept: %s", strerror(errno));
+			ev_del(lfd);
+			ev_timer_arm(&c->backoff, CHAT_BACKOFF_MS);
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			fatal("accept");
+		return;
+	}
+	net_report_accept(c->o, &peer);
+	net_format((struct sockaddr *)&peer.ss, peer.len, c->o->numeric,
+	    host, sizeof(host), port, sizeof(port));
+	if (c->s != NULL) {
+		/* Best effort: the socket is new, its buffer empty. */
+		(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		close(fd);
+		chat_notice(c, "%s port %s turned away: busy", host, port);
+		return;
+	}
+	snprintf(c->peer, sizeof(c->peer), "%s port %s", host, port);
+	if (chat_start(c, fd) == -1)
+		fatal("session");
+}
+
+/*
+ * Wait for someone to talk to on the address and port of the command line
+ * (every address when none was given) and talk with them; with -k, with
+ * one partner after another.  Returns the exit status.
+ */
+int
+chat_listen(struct options *o)
+{
+	struct chat	 c;
+	char		*cause;
+
+	chat_init(&c, o);
+	ev_timer_init(&c.backoff, chat_backoff_cb, &c);
+	if (o->host == NULL)
+		c.lfd = net_listen_all(o, o->ports[0], &cause);
+	else
+		c.lfd = net_listen(o, o->host, o->ports[0], &cause);
+	if (c.lfd == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, c.lfd);
+	if (c.tty)
+		chat_notice(&c, "waiting for someone to talk to on port %s",
+		    o->ports[0]);
+	/* Watched all along: later callers are turned away. */
+	ev_set(c.lfd, EV_READ, chat_accept_cb, &c);
+	if (ev_loop() == -1)
+		fatal("poll");
+	ev_timer_disarm(&c.backoff);
+	ev_del(c.lfd);
+	close(c.lfd);
+	free(c.scratch);
+	return (c.status);
+}
