@@ -400,6 +400,7 @@ chat_accept_cb(int lfd, int events, void *arg)
 	struct chat	*c = arg;
 	struct net_peer	 peer;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
+	char		 trash[512];
 	int		 fd;
 
 	(void)events;
@@ -422,6 +423,13 @@ chat_accept_cb(int lfd, int events, void *arg)
 		/* Best effort: the socket is new, its buffer empty. */
 		(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
 		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		/*
+		 * Drop what the caller sent already: closing with unread
+		 * data would reset the connection, and the caller could lose
+		 * the line.
+		 */
+		while (recv(fd, trash, sizeof(trash), MSG_DONTWAIT) > 0)
+			continue;
 		close(fd);
 		chat_notice(c, "%s port %s turned away: busy", host, port);
 		return;
