@@ -23,6 +23,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -80,10 +82,14 @@ struct chat {
 	int		 pending_cr;	/* A CR from the peer is held back. */
 	enum chat_end	 end;
 	int		 status;	/* Exit status. */
+	struct net_peer	 partner;	/* Over UDP: the only one heard. */
 	unsigned char	*scratch;	/* For rewriting what the peer sent. */
 };
 
 static void	chat_accept_cb(int, int, void *);
+static void	chat_udp_first_cb(int, int, void *);
+
+static const struct ep_ops	chat_udp_ops;
 
 /*
  * Tell the user something happened, on stderr.  On a terminal the notice
@@ -104,6 +110,33 @@ chat_notice(struct chat *c, const char *fmt, ...)
 		c->midline = 0;
 	}
 	log_info("%s%s", c->tty_err ? "\r\033[K" : "", msg);
+}
+
+/*
+ * Write "HOST port PORT" for peer into out.  An IPv4 caller of an IPv6
+ * socket is named by its IPv4 address, not ::ffff:a.b.c.d.
+ */
+static void
+chat_label(struct chat *c, const struct net_peer *peer, char *out,
+    size_t outlen)
+{
+	const struct sockaddr_in6	*sin6;
+	struct sockaddr_in		 sin;
+	char				 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	sin6 = (const struct sockaddr_in6 *)&peer->ss;
+	if (peer->ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = sin6->sin6_port;
+		memcpy(&sin.sin_addr, &sin6->sin6_addr.s6_addr[12], 4);
+		net_format((struct sockaddr *)&sin, sizeof(sin),
+		    c->o->numeric, host, sizeof(host), port, sizeof(port));
+	} else
+		net_format((const struct sockaddr *)&peer->ss, peer->len,
+		    c->o->numeric, host, sizeof(host), port, sizeof(port));
+	snprintf(out, outlen, "%s port %s", host, port);
 }
 
 /*
@@ -296,12 +329,18 @@ chat_finished(struct session *s)
 	if (c->end == CHAT_END_PEER && c->lfd != -1 && c->o->keep) {
 		if (c->tty)
 			chat_notice(c, "waiting for someone to talk to");
+		/* A datagram socket was the conversation's: listen again. */
+		if (c->o->socktype == SOCK_DGRAM)
+			ev_set(c->lfd, EV_READ, chat_udp_first_cb, c);
 		return;
 	}
 	ev_break();
 }
 
-/* Start the conversation on the connected socket fd. */
+/*
+ * Start the conversation on the socket fd: connected, or over UDP on the
+ * server, the bound socket, which then talks to c->partner only.
+ */
 static int
 chat_start(struct chat *c, int fd)
 {
@@ -314,7 +353,16 @@ chat_start(struct chat *c, int fd)
 	c->peer_quit = c->local_quit = 0;
 	c->midline = c->pending_cr = 0;
 	c->end = CHAT_END_NONE;
-	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
+	if (c->o->socktype == SOCK_DGRAM) {
+		net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
+		    EP_DGRAM | (c->lfd == fd ? EP_NOCLOSE : 0));
+		if (net != NULL && c->lfd == fd) {
+			net->ops = &chat_udp_ops;
+			net->data = c;
+		}
+	} else
+		net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
+		    0);
 	out = stdio_out(s);
 	in = stdio_in(s, 0);
 	if (net == NULL || out == NULL || in == NULL)
@@ -399,7 +447,7 @@ chat_accept_cb(int lfd, int events, void *arg)
 {
 	struct chat	*c = arg;
 	struct net_peer	 peer;
-	char		 host[NI_MAXHOST], port[NI_MAXSERV];
+	char		 label[sizeof(c->peer)];
 	char		 trash[512];
 	int		 fd;
 
@@ -417,8 +465,7 @@ chat_accept_cb(int lfd, int events, void *arg)
 		return;
 	}
 	net_report_accept(c->o, &peer);
-	net_format((struct sockaddr *)&peer.ss, peer.len, c->o->numeric,
-	    host, sizeof(host), port, sizeof(port));
+	chat_label(c, &peer, label, sizeof(label));
 	if (c->s != NULL) {
 		/* Best effort: the socket is new, its buffer empty. */
 		(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
@@ -431,10 +478,101 @@ chat_accept_cb(int lfd, int events, void *arg)
 		while (recv(fd, trash, sizeof(trash), MSG_DONTWAIT) > 0)
 			continue;
 		close(fd);
-		chat_notice(c, "%s port %s turned away: busy", host, port);
+		chat_notice(c, "%s turned away: busy", label);
 		return;
 	}
-	snprintf(c->peer, sizeof(c->peer), "%s port %s", host, port);
+	strlcpy(c->peer, label, sizeof(c->peer));
+	if (chat_start(c, fd) == -1)
+		fatal("session");
+}
+
+/* Are a and b the same address and port? */
+static int
+chat_same_peer(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+
+	if (a->ss_family != b->ss_family)
+		return (0);
+	switch (a->ss_family) {
+	case AF_INET:
+		a4 = (const struct sockaddr_in *)a;
+		b4 = (const struct sockaddr_in *)b;
+		return (a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr);
+	case AF_INET6:
+		a6 = (const struct sockaddr_in6 *)a;
+		b6 = (const struct sockaddr_in6 *)b;
+		return (a6->sin6_port == b6->sin6_port &&
+		    IN6_ARE_ADDR_EQUAL(&a6->sin6_addr, &b6->sin6_addr));
+	}
+	return (0);
+}
+
+/*
+ * Read a datagram from the partner over UDP.  Anyone else's is dropped
+ * (said with -v) and the read is as if nothing had come.
+ */
+static ssize_t
+chat_udp_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct chat	*c = ep->data;
+	struct net_peer	 from;
+	char		 label[sizeof(c->peer)];
+	ssize_t		 r;
+
+	from.len = sizeof(from.ss);
+	r = recvfrom(ep->rfd, p, n, 0, (struct sockaddr *)&from.ss,
+	    &from.len);
+	if (r == -1 || chat_same_peer(&from.ss, &c->partner.ss))
+		return (r);
+	if (c->o->verbose > 0) {
+		chat_label(c, &from, label, sizeof(label));
+		chat_notice(c, "%s dropped: not the partner", label);
+	}
+	errno = EAGAIN;
+	return (-1);
+}
+
+/* Send a datagram to the partner over UDP. */
+static ssize_t
+chat_udp_write(struct endpoint *ep, const void *p, size_t n)
+{
+	struct chat	*c = ep->data;
+
+	return (sendto(ep->wfd, p, n, 0, (struct sockaddr *)&c->partner.ss,
+	    c->partner.len));
+}
+
+static const struct ep_ops chat_udp_ops = {
+	.read = chat_udp_read,
+	.write = chat_udp_write,
+};
+
+/*
+ * The first datagram on the bound UDP socket: its sender becomes the
+ * partner.  It is only looked at here, and read by the conversation.
+ */
+static void
+chat_udp_first_cb(int fd, int events, void *arg)
+{
+	struct chat	*c = arg;
+	struct net_peer	*peer = &c->partner;
+	char		 b;
+
+	(void)events;
+	peer->len = sizeof(peer->ss);
+	if (recvfrom(fd, &b, 1, MSG_PEEK, (struct sockaddr *)&peer->ss,
+	    &peer->len) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			fatal("recvfrom");
+		return;
+	}
+	ev_del(fd);
+	net_report_accept(c->o, peer);
+	chat_label(c, peer, c->peer, sizeof(c->peer));
 	if (chat_start(c, fd) == -1)
 		fatal("session");
 }
@@ -462,8 +600,12 @@ chat_listen(struct options *o)
 	if (c.tty)
 		chat_notice(&c, "waiting for someone to talk to on port %s",
 		    o->ports[0]);
-	/* Watched all along: later callers are turned away. */
-	ev_set(c.lfd, EV_READ, chat_accept_cb, &c);
+	if (o->socktype == SOCK_DGRAM)
+		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
+	else {
+		/* Watched all along: later callers are turned away. */
+		ev_set(c.lfd, EV_READ, chat_accept_cb, &c);
+	}
 	if (ev_loop() == -1)
 		fatal("poll");
 	ev_timer_disarm(&c.backoff);

@@ -39,7 +39,7 @@ enum {
 	OPT_CHAT,
 };
 
-static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
+static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:uvw:z";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
@@ -63,6 +63,7 @@ static const struct option long_options[] = {
 	{ "randomize",		no_argument,		NULL, 'r' },
 	{ "source",		required_argument,	NULL, 's' },
 	{ "tos",		required_argument,	NULL, 'T' },
+	{ "udp",		no_argument,		NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "zero",		no_argument,		NULL, 'z' },
@@ -94,6 +95,7 @@ static const char help_text[] =
 "  -l, --listen           listen for an incoming connection\n"
 "  -k, --keep-open        with -l, accept connections one after another\n"
 "  -n, --nodns            do not resolve names or services\n"
+"  -u, --udp              use UDP (with --chat)\n"
 "  -p, --source-port PORT local port to connect from, or to listen on\n"
 "  -s, --source ADDR      local address to connect from, or to listen on\n"
 "  -z, --zero             scan: report which ports accept, send nothing\n"
@@ -284,6 +286,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			if (parse_tos(optarg, &o->tos) == -1)
 				fatalx("illegal tos value %s", optarg);
 			break;
+		case 'u':
+			o->socktype = SOCK_DGRAM;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -365,5 +370,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("cannot use -d and --chat");
 	if (o->chat && o->nports > 1)
 		fatalx("cannot chat on more than one port");
+	/* Only chat speaks UDP so far. */
+	if (o->socktype == SOCK_DGRAM && !o->chat)
+		fatalx("-u is only supported with --chat");
 	log_init(o->verbose);
 }

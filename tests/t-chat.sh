@@ -237,6 +237,9 @@ test_listens_on_ipv4_and_ipv6() {
 	assertTrue "wait_for '$SC_TMP/srv.out' '^four$'"
 	echo six | t 5 "$SC" --chat -n ::1 "$PORT" >/dev/null 2>&1
 	assertTrue "wait_for '$SC_TMP/srv.out' '^six$'"
+	# An IPv4 caller is named by its IPv4 address.
+	assertTrue "grep -Eq '^connected to 127\.0\.0\.1 port [0-9]+$' '$SC_TMP/srv.err'"
+	assertTrue "grep -Eq '^connected to ::1 port [0-9]+$' '$SC_TMP/srv.err'"
 }
 
 test_default_port() {
@@ -263,6 +266,9 @@ test_command_line() {
 	    "$(cat "$SC_TMP/err")"
 	t 5 "$SC" --chat -k 127.0.0.1 </dev/null 2>"$SC_TMP/err"
 	assertEquals "sockcat: must use -l with -k" "$(cat "$SC_TMP/err")"
+	t 5 "$SC" -u 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
+	assertEquals "sockcat: -u is only supported with --chat" \
+	    "$(cat "$SC_TMP/err")"
 	t 5 "$SC" --chat -n 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
 	assertEquals "refused" 1 $?
 	assertEquals "sockcat: connect to 127.0.0.1 port 1 (tcp) failed: Connection refused" \
@@ -323,6 +329,73 @@ print(repr(f.read()))
 	exited py
 	assertEquals "python status" 0 "$WAIT_STATUS"
 	assertEquals "$(printf "hi from sockcat\nb''")" "$(cat "$SC_TMP/py.out")"
+	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
+}
+
+# udp_server NAME args...: a sockcat -u --chat server; sets PORT.
+udp_server() {
+	_n=$1
+	shift
+	party "$_n" "$SC" -u --chat -v -n "$@"
+	if ! wait_for "$SC_TMP/$_n.err" '^Bound on ' 5; then
+		cat "$SC_TMP/$_n.err" >&2
+		return 1
+	fi
+	PORT=$(sed -n 's/^Bound on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/$_n.err")
+}
+
+# udp_send PORT text: one datagram from a fresh socket.
+udp_send() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(sys.argv[2].encode() + b"\n", ("127.0.0.1", int(sys.argv[1])))
+' "$@"
+}
+
+test_udp_locks_onto_the_first_peer() {
+	sc_require python3
+	udp_server srv -k -l 127.0.0.1 0 || fail "no server"
+	# The partner: speaks first, then waits for an answer and leaves.
+	bg python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(8)
+s.sendto(b"hello from a\n", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode().rstrip("\n"))
+s.sendto(b":q\n", ("127.0.0.1", int(sys.argv[1])))
+' "$PORT" >"$SC_TMP/a.out"
+	PID_a=$BG_PID
+	assertTrue "wait_for '$SC_TMP/srv.out' '^hello from a$'"
+	assertTrue "wait_for '$SC_TMP/srv.err' '^connected to 127\.0\.0\.1 port'"
+	# Anyone else is not heard, and -v says so.
+	udp_send "$PORT" "intruder"
+	assertTrue "dropped" "wait_for '$SC_TMP/srv.err' \
+	    '^127\.0\.0\.1 port [0-9]+ dropped: not the partner$'"
+	say srv "hi a"
+	exited a
+	assertEquals "partner status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/a.out" "hi a"
+	assertTrue "left" "wait_for '$SC_TMP/srv.err' ' left$'"
+	assertEquals "$(printf 'hello from a\n:q')" "$(cat "$SC_TMP/srv.out")"
+	# With -k the next one to speak is the new partner.
+	udp_send "$PORT" "now me"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^now me$'"
+	assertEquals 2 "$(grep -c '^connected to' "$SC_TMP/srv.err")"
+}
+
+test_udp_both_sides() {
+	udp_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" -u --chat -n 127.0.0.1 "$PORT"
+	say a "first"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^first$'"
+	say srv "back"
+	assertTrue "wait_for '$SC_TMP/a.out' '^back$'"
+	say a ":q"
+	exited a
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
 }
 
