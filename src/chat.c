@@ -73,7 +73,7 @@ struct chat {
 	struct channel	*rx;		/* network -> stdout */
 	int		 lfd;		/* Listening socket; -1 for a client. */
 	struct ev_timer	 backoff;
-	int		 tty;		/* stdin and stdout are a terminal */
+	int		 tty;		/* stdout is a terminal: show it */
 	int		 tty_err;	/* and stderr too */
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
 	int		 peer_quit;	/* The peer sent a :q line. */
@@ -389,7 +389,11 @@ chat_init(struct chat *c, struct options *o)
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->lfd = -1;
-	c->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	/*
+	 * What the peer sends is shown for people whenever it goes to a
+	 * terminal, typed at or not: raw control characters never reach one.
+	 */
+	c->tty = isatty(STDOUT_FILENO);
 	c->tty_err = c->tty && isatty(STDERR_FILENO);
 	if ((c->scratch = malloc(CHANNEL_BUFSIZE)) == NULL)
 		fatal("malloc");

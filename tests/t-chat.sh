@@ -466,4 +466,20 @@ test_terminal_message_while_typing() {
 	assertEquals "server status" 0 "$WAIT_STATUS"
 }
 
+test_terminal_output_is_safe_whatever_the_input() {
+	sc_require tmux
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	: >"$SC_TMP/pane.raw"
+	# stdin a pipe, stdout the terminal.
+	tm new-session -d -x 80 -y 12 "read go; sleep 8 | $SC --chat -n \
+	    127.0.0.1 $PORT" || fail "tmux"
+	tm pipe-pane -o "cat >>'$SC_TMP/pane.raw'"
+	tm send-keys Enter
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	printf 'x\033]0;title\007y\n' >"$SC_TMP/srv.in"
+	want='< x\^\[\]0;title\^Gy'
+	assertTrue "escaped" "wait_for '$SC_TMP/pane.raw' '$want'"
+	assertFalse "raw ESC" "grep -q \"$(printf '\033')\\]0\" '$SC_TMP/pane.raw'"
+}
+
 sc_run_shunit2
