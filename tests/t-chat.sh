@@ -16,8 +16,9 @@ party() {
 	_n=$1
 	shift
 	mkfifo "$SC_TMP/$_n.in"
-	# The writer first: opening a fifo waits for its other end.
-	sleep 30 >"$SC_TMP/$_n.in" &
+	# The writer first: opening a fifo waits for its other end.  Under
+	# timeout, so that it can be killed even while it waits.
+	timeout 30 sh -c 'exec sleep 30 >"$1"' sh "$SC_TMP/$_n.in" &
 	SC_PIDS="$SC_PIDS $!"
 	eval "HOLD_$_n=$!"
 	# Redirected here, not around a function: a background command
@@ -28,9 +29,16 @@ party() {
 	eval "PID_$_n=$!"
 }
 
+# put NAME data: NAME sends data (a printf format); never waits long,
+# should NAME be gone.
+put() {
+	t 5 sh -c 'printf "$2" >"$1"' sh "$SC_TMP/$1.in" "$2" ||
+	    fail "$1 is not reading"
+}
+
 # say NAME line: NAME types a line.
 say() {
-	printf '%s\n' "$2" >"$SC_TMP/$1.in"
+	put "$1" "$(printf '%s' "$2" | sed 's/[%\\]/&&/g')\n"
 }
 
 # hangup NAME: end NAME's input.
@@ -64,6 +72,12 @@ exited() {
 
 tearDown() {
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	# What the parties said, to understand a failure.
+	if [ "${__shunit_testSuccess:-0}" != 0 ] && [ -n "$SC_TMP" ]; then
+		for _f in "$SC_TMP"/*.err; do
+			[ -f "$_f" ] && sed "s|^|$(basename "$_f"): |" "$_f"
+		done
+	fi
 	sc_remove_tmp
 	endSkipping
 }
@@ -252,7 +266,8 @@ test_default_port() {
 	elif grep -q 'in use' "$SC_TMP/srv.err"; then
 		sc_skip "port 5000 is in use"
 	else
-		assertEquals "Listening on :: 5000" "$(cat "$SC_TMP/srv.err")"
+		assertEquals "Listening on :: 5000" \
+		    "$(head -n 1 "$SC_TMP/srv.err")"
 	fi
 }
 
@@ -422,11 +437,11 @@ test_terminal_marks_lines_and_shows_controls() {
 	assertTrue "notice" \
 	    "wait_for '$SC_TMP/pane.raw' 'connected to 127\.0\.0\.1 port $PORT'"
 	# A line in three pieces, then one with control characters.
-	printf 'one, ' >"$SC_TMP/srv.in"
+	put srv 'one, '
 	wait_for "$SC_TMP/pane.raw" 'one, ' || fail "first piece"
-	printf 'two, ' >"$SC_TMP/srv.in"
+	put srv 'two, '
 	wait_for "$SC_TMP/pane.raw" 'two, ' || fail "second piece"
-	printf 'three\n\033[31mred\007\r\n' >"$SC_TMP/srv.in"
+	put srv 'three\n\033[31mred\007\r\n'
 	wait_for "$SC_TMP/pane.raw" 'red' || fail "control line"
 	# The user types a line of their own.
 	tm send-keys "my line" Enter
@@ -476,7 +491,7 @@ test_terminal_output_is_safe_whatever_the_input() {
 	tm pipe-pane -o "cat >>'$SC_TMP/pane.raw'"
 	tm send-keys Enter
 	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
-	printf 'x\033]0;title\007y\n' >"$SC_TMP/srv.in"
+	put srv 'x\033]0;title\007y\n'
 	want='< x\^\[\]0;title\^Gy'
 	assertTrue "escaped" "wait_for '$SC_TMP/pane.raw' '$want'"
 	assertFalse "raw ESC" "grep -q \"$(printf '\033')\\]0\" '$SC_TMP/pane.raw'"
