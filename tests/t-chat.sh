@@ -347,6 +347,27 @@ print(repr(f.read()))
 	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
 }
 
+test_peer_reset() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	# A partner whose connection is reset rather than closed.
+	python3 -c '
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"going\n")
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.recv(1)
+s.close()
+' "$PORT" &
+	PID_py=$!
+	SC_PIDS="$SC_PIDS $PID_py"
+	wait_for "$SC_TMP/srv.out" '^going$' || fail "nothing received"
+	say srv "wait"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left \(Connection reset by peer\)$' \
+	    '$SC_TMP/srv.err'"
+}
+
 # udp_server NAME args...: a sockcat -u --chat server; sets PORT.
 udp_server() {
 	_n=$1
