@@ -78,6 +78,8 @@ struct chat {
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
 	int		 peer_quit;	/* The peer sent a :q line. */
 	int		 local_quit;	/* Our user typed a :q line. */
+	int		 rx_qm;		/* The :q matchers (enum chat_qm). */
+	int		 tx_qm;
 	int		 midline;	/* A peer line is being shown. */
 	int		 pending_cr;	/* A CR from the peer is held back. */
 	enum chat_end	 end;
@@ -171,17 +173,17 @@ chat_quit_match(int *st, unsigned char b)
 }
 
 /*
- * Scan n bytes at p for a ":q" line with the matcher of ch.  Returns how
- * many bytes to keep: up to and including that line, or all of them.
+ * Scan n bytes at p for a ":q" line with the matcher whose state is *st.
+ * Returns how many bytes to keep: up to and including that line, or all
+ * of them; *quit is set when the line was found.
  */
 static size_t
-chat_quit_scan(struct channel *ch, const unsigned char *p, size_t n,
-    int *quit)
+chat_quit_scan(int *st, const unsigned char *p, size_t n, int *quit)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		if (chat_quit_match(&ch->xstate, p[i])) {
+		if (chat_quit_match(st, p[i])) {
 			*quit = 1;
 			return (i + 1);
 		}
@@ -189,16 +191,21 @@ chat_quit_scan(struct channel *ch, const unsigned char *p, size_t n,
 	return (n);
 }
 
-/* What the user types goes out as it is, up to a ":q" line. */
+/*
+ * What the user types goes out as it is (with -C, its line feeds as CRLF),
+ * up to a ":q" line.
+ */
 static size_t
 chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 {
 	struct chat	*c = ch->session->arg;
 
-	(void)space;
 	if (c->local_quit)
 		return (0);
-	return (chat_quit_scan(ch, p, n, &c->local_quit));
+	n = chat_quit_scan(&c->tx_qm, p, n, &c->local_quit);
+	if (c->o->crlf)
+		n = crlf_xform(ch, p, n, space);
+	return (n);
 }
 
 /* Append byte b of a peer's line to out, marked and made visible. */
@@ -239,7 +246,7 @@ chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	(void)space;
 	if (c->peer_quit)
 		return (0);
-	n = chat_quit_scan(ch, p, n, &c->peer_quit);
+	n = chat_quit_scan(&c->rx_qm, p, n, &c->peer_quit);
 	if (!c->tty)
 		return (n);
 	/* Each byte grows to CHAT_GROW at most, and the pump left room. */
@@ -351,6 +358,7 @@ chat_start(struct chat *c, int fd)
 		return (-1);
 	c->s = s;
 	c->peer_quit = c->local_quit = 0;
+	c->rx_qm = c->tx_qm = QM_START;
 	c->midline = c->pending_cr = 0;
 	c->end = CHAT_END_NONE;
 	if (c->o->socktype == SOCK_DGRAM) {
@@ -373,7 +381,7 @@ chat_start(struct chat *c, int fd)
 	c->rx->xform = chat_rx_xform;
 	c->rx->xgrow = c->tty ? CHAT_GROW : 1;
 	c->tx->xform = chat_tx_xform;
-	c->tx->xgrow = 1;
+	c->tx->xgrow = c->o->crlf ? 2 : 1;
 	chat_notice(c, "connected to %s", c->peer);
 	return (session_start(s));
 

@@ -368,6 +368,19 @@ s.close()
 	    '$SC_TMP/srv.err'"
 }
 
+test_crlf() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	printf 'a\nb\n:q\nnot sent\n' >"$SC_TMP/c.in"
+	t 5 "$SC" --chat -C -n 127.0.0.1 "$PORT" <"$SC_TMP/c.in" >/dev/null \
+	    2>&1
+	assertEquals "client status" 0 $?
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "$(printf 'a\r\nb\r\n:q\r\n' | od -c)" \
+	    "$(od -c <"$SC_TMP/srv.out")"
+	assertTrue "grep -Eq ' left$' '$SC_TMP/srv.err'"
+}
+
 # udp_server NAME args...: a sockcat -u --chat server; sets PORT.
 udp_server() {
 	_n=$1
