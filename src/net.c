@@ -386,6 +386,7 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 	return (fd);
 }
 
+/* Bind as netcat does: an IPv6 socket keeps the system's IPv6-only rule. */
 int
 net_listen(const struct options *o, const char *host, const char *port,
     char **cause)

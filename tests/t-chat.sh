@@ -6,8 +6,16 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
+sc_require python3
 NC=${NC_OPENBSD:-/bin/nc.openbsd}
 TMUX_SOCK=sockcat-chat-$$
+
+# have cmd: is cmd installed?  If not, the test is skipped.
+have() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	sc_skip "$1 not installed"
+	return 1
+}
 
 # party NAME cmd...: run cmd in the background with stdin from the fifo
 # NAME.in, held open by a writer until hangup NAME; stdout NAME.out,
@@ -109,9 +117,9 @@ sys.stdout.write(got.decode())
 ' "$PORT" >"$SC_TMP/b.out"
 	assertEquals "sockcat: busy, already chatting; try later" \
 	    "$(cat "$SC_TMP/b.out")"
-	# One with nc: the same line, and it ends at once.
-	t 5 "$NC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "nc caller" 0 $?
+	# One with sockcat: the same line, and it ends at once.
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "second caller" 0 $?
 	assertEquals "sockcat: busy, already chatting; try later" \
 	    "$(cat "$SC_TMP/c.out")"
 	assertTrue "notice" "wait_for '$SC_TMP/srv.err' \
@@ -291,7 +299,7 @@ test_command_line() {
 }
 
 test_nc_as_client() {
-	sc_require python3
+	have "$NC" || return 0
 	chat_server srv -l 127.0.0.1 0 || fail "no server"
 	party a "$NC" -N 127.0.0.1 "$PORT"
 	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
@@ -308,6 +316,7 @@ test_nc_as_client() {
 }
 
 test_nc_as_server() {
+	have "$NC" || return 0
 	party srv "$NC" -lvn 127.0.0.1 0
 	wait_for "$SC_TMP/srv.err" '^Listening on ' || fail "no nc server"
 	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
@@ -403,7 +412,6 @@ s.sendto(sys.argv[2].encode() + b"\n", ("127.0.0.1", int(sys.argv[1])))
 }
 
 test_udp_locks_onto_the_first_peer() {
-	sc_require python3
 	udp_server srv -k -l 127.0.0.1 0 || fail "no server"
 	# The partner: speaks first, then waits for an answer and leaves.
 	bg python3 -c '
@@ -456,7 +464,7 @@ tm() {
 # Start a sockcat chat client in a tmux pane, its raw output logged to
 # pane.raw; the pane's exit status goes to pane.status.
 tty_client() {
-	sc_require tmux
+	have tmux || return 1
 	: >"$SC_TMP/pane.raw"
 	tm new-session -d -x 80 -y 12 "read go; $SC --chat -n $*; \
 	    echo \$? >'$SC_TMP/pane.status'" || fail "tmux"
@@ -466,7 +474,7 @@ tty_client() {
 
 test_terminal_marks_lines_and_shows_controls() {
 	chat_server srv -l 127.0.0.1 0 || fail "no server"
-	tty_client 127.0.0.1 "$PORT"
+	tty_client 127.0.0.1 "$PORT" || return 0
 	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
 	assertTrue "notice" \
 	    "wait_for '$SC_TMP/pane.raw' 'connected to 127\.0\.0\.1 port $PORT'"
@@ -495,7 +503,7 @@ test_terminal_marks_lines_and_shows_controls() {
 
 test_terminal_message_while_typing() {
 	chat_server srv -l 127.0.0.1 0 || fail "no server"
-	tty_client 127.0.0.1 "$PORT"
+	tty_client 127.0.0.1 "$PORT" || return 0
 	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
 	wait_for "$SC_TMP/pane.raw" 'connected to' || fail "no notice"
 	tm send-keys "half typ"
@@ -516,7 +524,7 @@ test_terminal_message_while_typing() {
 }
 
 test_terminal_output_is_safe_whatever_the_input() {
-	sc_require tmux
+	have tmux || return 0
 	chat_server srv -l 127.0.0.1 0 || fail "no server"
 	: >"$SC_TMP/pane.raw"
 	# stdin a pipe, stdout the terminal.
