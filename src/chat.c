@@ -40,6 +40,15 @@
 /* How a peer's line begins on a terminal: erase what is typed, mark. */
 #define CHAT_MARK		"\r\033[K< "
 
+/* How it goes on, when the user typed while it was half shown. */
+#define CHAT_CONT		"\r\033[K  "
+
+/* The longest line typed: a longer one is sent in parts. */
+#define CHAT_LINE_MAX		1024
+
+/* What is read from the terminal at once. */
+#define CHAT_KEYS_MAX		256
+
 /*
  * The most bytes one byte from the peer becomes on a terminal: a mark and
  * a ^X, and a held-back carriage return shown as ^M.
@@ -81,7 +90,21 @@ struct chat {
 	int		 rx_qm;		/* The :q matchers (enum chat_qm). */
 	int		 tx_qm;
 	int		 midline;	/* A peer line is being shown. */
+	int		 cont;		/* and was cut short on the screen. */
 	int		 pending_cr;	/* A CR from the peer is held back. */
+	int		 redraw;	/* Show the typed line again. */
+
+	/*
+	 * When stdin and stdout are a terminal, the line being typed is
+	 * edited here, so that it can be shown again after a message.
+	 */
+	int		 edit;
+	char		 line[CHAT_LINE_MAX];
+	size_t		 linelen;
+	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
+	int		 eof;		/* ^D on an empty line */
+	unsigned char	 done[CHAT_LINE_MAX + CHAT_KEYS_MAX + 8];
+	size_t		 donelen;	/* Lines finished, not yet sent. */
 	enum chat_end	 end;
 	int		 status;	/* Exit status. */
 	struct net_peer	 partner;	/* Over UDP: the only one heard. */
@@ -92,6 +115,150 @@ static void	chat_accept_cb(int, int, void *);
 static void	chat_udp_first_cb(int, int, void *);
 
 static const struct ep_ops	chat_udp_ops;
+
+/* Write to the terminal; what cannot be shown is not worth an error. */
+static void
+chat_echo(const void *p, size_t n)
+{
+	(void)write(STDOUT_FILENO, p, n);
+}
+
+/*
+ * Show the line being typed again, on a line of its own, once what the
+ * peer sent is all on the screen.
+ */
+static void
+chat_redraw(struct chat *c)
+{
+	if (!c->edit || !c->redraw || c->midline ||
+	    (c->rx != NULL && c->rx->buf.len > 0))
+		return;
+	c->redraw = 0;
+	chat_echo("\r\033[K", 4);
+	chat_echo(c->line, c->linelen);
+}
+
+/* The typed line is finished: queue it, with its newline, to be sent. */
+static void
+chat_submit(struct chat *c)
+{
+	memcpy(c->done + c->donelen, c->line, c->linelen);
+	c->donelen += c->linelen;
+	c->done[c->donelen++] = '\n';
+	c->linelen = 0;
+}
+
+/*
+ * Apply keys typed on the terminal to the line: printable bytes (UTF-8
+ * included) are added and echoed; Enter finishes the line; erase, ^U and
+ * ^W edit it; ^D on an empty line ends the input; escape sequences (the
+ * arrow keys) and other controls are ignored.
+ */
+static void
+chat_keys(struct chat *c, const unsigned char *k, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && !c->eof; i++) {
+		if (c->esc == 1) {
+			c->esc = k[i] == '[' || k[i] == 'O' ? 2 : 0;
+			continue;
+		}
+		if (c->esc == 2) {
+			if (k[i] >= 0x40 && k[i] <= 0x7e)
+				c->esc = 0;
+			continue;
+		}
+		if (c->midline && k[i] != 0x1b) {
+			/* The peer's half line keeps its own line. */
+			chat_echo("\n", 1);
+			c->midline = 0;
+			c->cont = 1;
+			c->redraw = 1;
+			chat_redraw(c);
+		}
+		switch (k[i]) {
+		case 0x1b:
+			c->esc = 1;
+			break;
+		case '\r':
+		case '\n':
+			chat_submit(c);
+			chat_echo("\r\n", 2);
+			break;
+		case 0x7f:
+		case '\b':
+			/* One character: a UTF-8 lead byte and what follows. */
+			while (c->linelen > 0 &&
+			    (c->line[c->linelen - 1] & 0xc0) == 0x80)
+				c->linelen--;
+			if (c->linelen > 0)
+				c->linelen--;
+			c->redraw = 1;
+			break;
+		case 0x15:	/* ^U */
+			c->linelen = 0;
+			c->redraw = 1;
+			break;
+		case 0x17:	/* ^W */
+			while (c->linelen > 0 && c->line[c->linelen - 1] == ' ')
+				c->linelen--;
+			while (c->linelen > 0 && c->line[c->linelen - 1] != ' ')
+				c->linelen--;
+			c->redraw = 1;
+			break;
+		case 0x04:	/* ^D */
+			if (c->linelen == 0)
+				c->eof = 1;
+			break;
+		default:
+			if (k[i] < 0x20 && k[i] != '\t')
+				break;
+			c->line[c->linelen++] = k[i];
+			chat_echo(&k[i], 1);
+			if (c->linelen == sizeof(c->line)) {
+				chat_submit(c);
+				chat_echo("\r\n", 2);
+			}
+			break;
+		}
+		chat_redraw(c);
+	}
+}
+
+/*
+ * Read the terminal for the pump: the finished lines, or nothing yet
+ * (EAGAIN).  The end of input is said by c->eof, once the lines before it
+ * are sent.
+ */
+static ssize_t
+chat_tty_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct chat	*c = ep->data;
+	unsigned char	 keys[CHAT_KEYS_MAX];
+	ssize_t		 r;
+
+	/* Read only once what was finished is gone: done has room. */
+	if (c->donelen == 0) {
+		if ((r = read(ep->rfd, keys, sizeof(keys))) <= 0)
+			return (r);
+		chat_keys(c, keys, r);
+	}
+	if (c->donelen == 0) {
+		errno = EAGAIN;
+		return (-1);
+	}
+	if (n > c->donelen)
+		n = c->donelen;
+	memcpy(p, c->done, n);
+	memmove(c->done, c->done + n, c->donelen - n);
+	c->donelen -= n;
+	return (n);
+}
+
+static const struct ep_ops chat_tty_ops = {
+	.read = chat_tty_read,
+};
 
 /*
  * Tell the user something happened, on stderr.  On a terminal the notice
@@ -110,8 +277,14 @@ chat_notice(struct chat *c, const char *fmt, ...)
 	if (c->tty && c->midline) {
 		(void)write(STDOUT_FILENO, "\n", 1);
 		c->midline = 0;
+		c->cont = 1;
 	}
 	log_info("%s%s", c->tty_err ? "\r\033[K" : "", msg);
+	/* In the middle of a conversation, the typed line comes back. */
+	if (c->s != NULL && !c->s->over) {
+		c->redraw = 1;
+		chat_redraw(c);
+	}
 }
 
 /*
@@ -215,13 +388,16 @@ chat_show(struct chat *c, unsigned char *out, unsigned char b)
 	size_t	 n = 0;
 
 	if (!c->midline) {
-		memcpy(out, CHAT_MARK, sizeof(CHAT_MARK) - 1);
+		memcpy(out, c->cont ? CHAT_CONT : CHAT_MARK,
+		    sizeof(CHAT_MARK) - 1);
 		n = sizeof(CHAT_MARK) - 1;
 		c->midline = 1;
+		c->cont = 0;
 	}
 	if (b == '\n') {
 		out[n++] = b;
 		c->midline = 0;
+		c->redraw = 1;
 	} else if (b == '\t' || (b >= 0x20 && b != 0x7f))
 		out[n++] = b;	/* Bytes of UTF-8 text go as they are. */
 	else {
@@ -289,10 +465,12 @@ chat_check(struct session *s)
 		c->end = CHAT_END_PEER;
 		return (1);
 	}
-	if ((c->local_quit || tx->state != CH_OPEN) && tx->buf.len == 0) {
+	if ((c->local_quit || c->eof || tx->state != CH_OPEN) &&
+	    tx->buf.len == 0 && c->donelen == 0) {
 		c->end = CHAT_END_LOCAL;
 		return (1);
 	}
+	chat_redraw(c);
 	return (0);
 }
 
@@ -359,7 +537,7 @@ chat_start(struct chat *c, int fd)
 	c->s = s;
 	c->peer_quit = c->local_quit = 0;
 	c->rx_qm = c->tx_qm = QM_START;
-	c->midline = c->pending_cr = 0;
+	c->midline = c->cont = c->pending_cr = c->redraw = 0;
 	c->end = CHAT_END_NONE;
 	if (c->o->socktype == SOCK_DGRAM) {
 		net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
@@ -375,6 +553,13 @@ chat_start(struct chat *c, int fd)
 	in = stdio_in(s, 0);
 	if (net == NULL || out == NULL || in == NULL)
 		goto fail;
+	/* Until now the terminal echoed what was typed; from now on, we do. */
+	if (c->edit && stdio_tty_raw() == -1)
+		c->edit = 0;
+	if (c->edit) {
+		in->ops = &chat_tty_ops;
+		in->data = c;
+	}
 	if ((c->rx = session_channel(s, "receive", net, out, 0)) == NULL ||
 	    (c->tx = session_channel(s, "send", in, net, 0)) == NULL)
 		goto fail;
@@ -402,6 +587,8 @@ chat_init(struct chat *c, struct options *o)
 	 * terminal, typed at or not: raw control characters never reach one.
 	 */
 	c->tty = isatty(STDOUT_FILENO);
+	/* Typed on a terminal, shown on one: edit the line ourselves. */
+	c->edit = c->tty && isatty(STDIN_FILENO);
 	c->tty_err = c->tty && isatty(STDERR_FILENO);
 	if ((c->scratch = malloc(CHANNEL_BUFSIZE)) == NULL)
 		fatal("malloc");

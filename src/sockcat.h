@@ -270,6 +270,7 @@ size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
 /* stdio.c */
 void		 stdio_init(void);
 void		 stdio_restore(void);
+int		 stdio_tty_raw(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 int		 stdio_in_ended(void);

@@ -461,6 +461,29 @@ tm() {
 	tmux -L "$TMUX_SOCK" -f /dev/null "$@"
 }
 
+# wait_screen regex: wait until the pane shows a line matching regex; the
+# screen is left in the file screen.
+wait_screen() {
+	_deadline=$(( $(date +%s) + 5 ))
+	while :; do
+		tm capture-pane -p >"$SC_TMP/screen"
+		grep -Eq -- "$1" "$SC_TMP/screen" && return 0
+		[ "$(date +%s)" -ge "$_deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# wait_screen_last text: wait until the last line shown is text.
+wait_screen_last() {
+	_deadline=$(( $(date +%s) + 5 ))
+	while :; do
+		tm capture-pane -p >"$SC_TMP/screen"
+		[ "$(grep . "$SC_TMP/screen" | tail -n 1)" = "$1" ] && return 0
+		[ "$(date +%s)" -ge "$_deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
 # Start a sockcat chat client in a tmux pane, its raw output logged to
 # pane.raw; the pane's exit status goes to pane.status.
 tty_client() {
@@ -509,15 +532,46 @@ test_terminal_message_while_typing() {
 	tm send-keys "half typ"
 	wait_for "$SC_TMP/pane.raw" 'half typ' || fail "no echo"
 	say srv "incoming"
-	wait_for "$SC_TMP/pane.raw" 'incoming' || fail "no message"
-	tm capture-pane -p >"$SC_TMP/screen"
-	# The message has a line of its own, not glued to the typing.
-	assertTrue "$(cat "$SC_TMP/screen")" "grep -q '^< incoming\$' '$SC_TMP/screen'"
-	assertFalse "grep -q 'half typ.*incoming' '$SC_TMP/screen'"
-	# What was typed is kept, and sent whole with the rest of the line.
+	# The message has a line of its own, and what was typed comes back
+	# below it.
+	assertTrue "redrawn" "wait_screen '^half typ$'"
+	assertEquals "$(printf '%s\n' "connected to 127.0.0.1 port $PORT" \
+	    "< incoming" "half typ")" "$(grep . "$SC_TMP/screen")"
+	# It is sent whole with the rest of the line.
 	tm send-keys "ed" Enter
 	assertTrue "wait_for '$SC_TMP/srv.out' '^half typed$'"
-	tm send-keys ":q" Enter
+	# A peer's line cut short by typing goes on without a second mark.
+	put srv 'partial '
+	wait_screen '^< partial ?$' || fail "no partial line"
+	tm send-keys "x"
+	wait_screen '^x$' || fail "typing not shown"
+	say srv "rest"
+	assertTrue "continued" "wait_screen '^  rest$'"
+	assertEquals 2 "$(grep -c '^< ' "$SC_TMP/screen")"
+	# And the typing is shown again under it.
+	assertTrue "typing redrawn" "wait_screen_last x"
+	tm send-keys C-u ":q" Enter
+	assertTrue "wait_for '$SC_TMP/pane.status' '^0$'"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+test_terminal_line_editing() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	tty_client 127.0.0.1 "$PORT" || return 0
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	tm send-keys "hellp" BSpace "o" Enter
+	assertTrue "erase" "wait_for '$SC_TMP/srv.out' '^hello$'"
+	tm send-keys "junk" C-u "clean" Enter
+	assertTrue "kill line" "wait_for '$SC_TMP/srv.out' '^clean$'"
+	tm send-keys "one two" C-w "2" Enter
+	assertTrue "erase word" "wait_for '$SC_TMP/srv.out' '^one 2$'"
+	tm send-keys "ab" Left Up "c" Enter
+	assertTrue "arrows ignored" "wait_for '$SC_TMP/srv.out' '^abc$'"
+	assertEquals "$(printf 'hello\nclean\none 2\nabc')" \
+	    "$(cat "$SC_TMP/srv.out")"
+	# ^D on an empty line leaves; the terminal gets its modes back.
+	tm send-keys C-d
 	assertTrue "wait_for '$SC_TMP/pane.status' '^0$'"
 	exited srv
 	assertEquals "server status" 0 "$WAIT_STATUS"
