@@ -238,7 +238,11 @@ chat_tty_read(struct endpoint *ep, void *p, size_t n)
 	unsigned char	 keys[CHAT_KEYS_MAX];
 	ssize_t		 r;
 
-	/* Read only once what was finished is gone: done has room. */
+	/*
+	 * Read only once what was finished is gone, so done has room.  What
+	 * the pump had no room for (the network is 64 KB behind) waits for
+	 * the next key.
+	 */
 	if (c->donelen == 0) {
 		if ((r = read(ep->rfd, keys, sizeof(keys))) <= 0)
 			return (r);
@@ -262,8 +266,8 @@ static const struct ep_ops chat_tty_ops = {
 
 /*
  * Tell the user something happened, on stderr.  On a terminal the notice
- * gets a line of its own: after a peer's unfinished line, or over what
- * the user has typed so far (the terminal keeps that, only not shown).
+ * gets a line of its own, after a peer's unfinished line or in place of
+ * the line being typed, which is then shown again below it.
  */
 static void
 chat_notice(struct chat *c, const char *fmt, ...)
