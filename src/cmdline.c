@@ -58,6 +58,7 @@ enum {
 	OPT_SSL_ALPN,
 	OPT_STATS,
 	OPT_PROGRESS,
+	OPT_CHAT,
 };
 
 static const char short_options[] =
@@ -104,6 +105,7 @@ static const struct option long_options[] = {
 	{ "ssl-ciphers",	required_argument,	NULL, OPT_SSL_CIPHERS },
 	{ "ssl-servername",	required_argument,	NULL, OPT_SSL_SERVERNAME },
 	{ "ssl-alpn",		required_argument,	NULL, OPT_SSL_ALPN },
+	{ "chat",		no_argument,		NULL, OPT_CHAT },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
@@ -131,105 +133,88 @@ static const char usage_text[] =
 
 static const char help_text[] =
 "\n"
-"Connect:  %1$s [options] host port[-port] [port ...]\n"
-"          %1$s -U [options] path\n"
-"Listen:   %1$s -l [options] [address] port\n"
-"          %1$s -l -U [options] path\n"
+"  %1$s [options] host port[-port] [port ...]    connect\n"
+"  %1$s -l [options] [address] port              listen\n"
+"  %1$s -U [-l] [options] path                   Unix-domain socket\n"
+"  %1$s --chat [-l [address] port] | host [port] talk with one person\n"
 "\n"
 "Connection:\n"
-"  -4, --ipv4             use IPv4 only\n"
-"  -6, --ipv6             use IPv6 only\n"
-"  -l, --listen           listen for an incoming connection\n"
-"  -u, --udp              use UDP (with -U: Unix datagram sockets)\n"
-"  -U, --unixsock         use a Unix-domain socket: a path, or @name\n"
-"  -k, --keep-open        with -l, accept connections one after another;\n"
-"                         with -u, answer every peer\n"
-"  -n, --nodns            do not resolve names or services\n"
-"  -p, --source-port PORT local port to connect from, or to listen on\n"
-"  -s, --source ADDR      local address to connect from, or to listen on;\n"
-"                         with -uU, the path of our own socket\n"
+"  -4, --ipv4             IPv4 only\n"
+"  -6, --ipv6             IPv6 only\n"
+"  -l, --listen           listen for a connection\n"
+"  -k, --keep-open        with -l, go on listening (with -u: every peer)\n"
+"  -u, --udp              UDP (with -U: Unix datagram sockets)\n"
+"  -U, --unixsock         Unix-domain socket: a path, or @name\n"
+"  -n, --nodns            no name or service lookups\n"
+"  -p, --source-port PORT local port (to listen on, with -l)\n"
+"  -s, --source ADDR      local address (with -uU: our own socket's path)\n"
 "  -z, --zero             scan: report which ports accept, send nothing\n"
-"  -r, --randomize        scan or connect to the ports in random order\n"
+"  -r, --randomize        ports in random order\n"
 "  -i, --interval SECS    pause between ports scanned\n"
 "\n"
-"Servers (--broker and --room listen; the controls apply to any -l):\n"
-"      --broker           relay what each client sends to all the others\n"
-"      --room             chat server: user ids, announcements, line prefixes\n"
-"      --max-conns N      serve at most N clients at once\n"
-"      --allow ADDR       accept only these clients (address, CIDR or name)\n"
-"      --allowfile FILE   --allow for each line of FILE\n"
-"      --deny ADDR        refuse these clients (deny wins over allow)\n"
-"      --denyfile FILE    --deny for each line of FILE\n"
-"      --idle-timeout TIME  disconnect a client that sends nothing for TIME\n"
-"\n"
 "Data and end of file:\n"
-"  -C, --crlf             send CRLF as the line ending (data from stdin)\n"
-"  -d, --no-stdin         do not read from stdin\n"
-"  -N, --shutdown         shut down the socket's sending side at stdin EOF\n"
+"  -C, --crlf             send line feeds from stdin as CRLF\n"
+"  -d, --no-stdin         do not read stdin\n"
+"  -N, --shutdown         at stdin EOF, shut down the socket's sending side\n"
 "  -q, --quit SECS        after stdin EOF, quit SECS later (-1: never)\n"
-"      --quit-after TIME  after stdin EOF, quit at most TIME later\n"
-"      --half-close       each direction ends on its own; exit when both have\n"
-"  -w, --wait TIME        connect timeout and idle timeout\n"
-"      --no-splice        copy data through user space (no splice/sendfile)\n"
+"      --quit-after TIME  after stdin EOF, quit within TIME, come what may\n"
+"      --half-close       each direction ends on its own; exit after both\n"
+"  -w, --wait TIME        connect and idle timeout\n"
+"      --no-splice        always copy through user space\n"
 "\n"
-"Programs and FIFOs:\n"
-"  -e, --exec PROG        run PROG for each connection, its stdin and stdout\n"
-"                         wired to it (split on blanks, no shell, PATH used)\n"
-"  -c, --sh-exec CMD      the same with CMD run by /bin/sh -c\n"
-"      --fifo PATH        send what is written to the FIFO PATH (made if\n"
-"                         missing), write what is received to stdout\n"
+"Programs, FIFOs, chat and servers:\n"
+"  -e, --exec PROG        run PROG for each connection (no shell)\n"
+"  -c, --sh-exec CMD      run CMD with /bin/sh -c for each connection\n"
+"      --fifo PATH        send what is written to the FIFO PATH\n"
+"      --chat             talk with one person (a line :q leaves)\n"
+"      --broker           relay what each client sends to all the others\n"
+"      --room             chat room: user ids, announcements, prefixes\n"
+"      --max-conns N      serve at most N clients at once\n"
+"      --allow ADDR       accept only these clients (address, CIDR, name)\n"
+"      --allowfile FILE   --allow for each line of FILE\n"
+"      --deny ADDR        refuse these clients (deny wins)\n"
+"      --denyfile FILE    --deny for each line of FILE\n"
+"      --idle-timeout TIME  drop a client that sends nothing for TIME\n"
 "\n"
-"Proxies:\n"
-"  -x, --proxy ADDR[:PORT] connect through this proxy ([v6addr]:port)\n"
-"  -X, --proxy-type PROTO proxy protocol: 4, 4a, 5 (SOCKS, the default)\n"
-"                         or connect (HTTP); also socks4, socks4a, socks5,\n"
-"                         http.  -l --proxy-type socks5|http: be a proxy\n"
-"  -P USER                proxy user name; the password is asked for\n"
-"      --proxy-auth USER:PASS  proxy credentials, without asking\n"
-"\n"
-"TLS (any --ssl-* option implies --ssl):\n"
-"      --ssl              speak TLS on the connection\n"
-"      --ssl-cert FILE    PEM certificate (a listener without one makes a\n"
-"                         temporary self-signed certificate)\n"
+"Proxies and TLS:\n"
+"  -x, --proxy ADDR[:PORT]  connect through this proxy\n"
+"  -X, --proxy-type PROTO 4, 4a, 5 (default) or connect; with -l: socks5\n"
+"                         or http makes sockcat a proxy server\n"
+"  -P USER                proxy user; the password is asked for\n"
+"      --proxy-auth USER:PASS  proxy credentials\n"
+"      --ssl              TLS (every --ssl-* option implies it)\n"
+"      --ssl-cert FILE    PEM certificate (a listener makes one if none)\n"
 "      --ssl-key FILE     PEM private key of --ssl-cert\n"
 "      --ssl-verify       verify the peer's certificate and name\n"
-"      --ssl-trustfile FILE  PEM certificates to trust instead of the system's\n"
+"      --ssl-trustfile FILE  PEM certificates to trust\n"
 "      --ssl-ciphers LIST OpenSSL cipher list\n"
-"      --ssl-servername NAME  server name to send (SNI) and verify\n"
+"      --ssl-servername NAME  server name to send (SNI) and check\n"
 "      --ssl-alpn LIST    ALPN protocols, comma-separated\n"
 "\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
-"  -D, --debug            enable SO_DEBUG\n"
+"  -D, --debug            SO_DEBUG\n"
 "  -I, --recv-buf LEN     TCP receive buffer size\n"
 "  -O, --send-buf LEN     TCP send buffer size\n"
 "  -M, --ttl TTL          outgoing TTL / hop limit\n"
 "  -m, --min-ttl TTL      minimum incoming TTL / hop limit\n"
-"  -T, --tos KEYWORD      IP TOS / traffic class (lowdelay, throughput,\n"
-"                         reliability, ef, af11..af43, cs0..cs7 or a number)\n"
+"  -T, --tos KEYWORD      TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255\n"
 "\n"
 "Information:\n"
 "  -v, --verbose          report connections (twice: also --stats)\n"
-"      --stats            at the end, show bytes sent and received, and rate\n"
-"      --progress[=WHEN]  live progress line on stderr; WHEN: auto (default:\n"
-"                         stderr is a terminal, stdout is not), always, never\n"
-"  -h, --help             show this help\n"
-"      --version          show the version\n"
+"      --stats            show bytes moved and the rate at the end\n"
+"      --progress[=WHEN]  live progress on stderr: auto, always, never\n"
+"  -h, --help             this help\n"
+"      --version          the version\n"
 "\n"
-"TIME is seconds, or a number with a unit: 500ms, 2s, 1m, 1h.\n"
-"Ports can be numbers, service names or inclusive ranges lo-hi.\n"
+"TIME: seconds, or with a unit: 500ms, 2s, 1m.  Ports: numbers, names, lo-hi.\n"
 "\n"
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -N host 5000 < file      send a file\n"
 "  %1$s -zv host 20-30           scan ports 20 to 30\n"
-"  %1$s --progress -N host 5000 < file\n"
-"                                   ... showing how far it got\n"
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
-"  %1$s --room 5000               run a chat server\n"
-
-"  %1$s -u -l -k 7000            answer UDP datagrams from any peer\n"
-"  %1$s -lU /tmp/sock            listen on a Unix-domain socket\n";
+"  %1$s --chat                   wait for someone to talk to\n";
 
 void
 usage(int full)
@@ -508,6 +493,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->ssl = 1;
 			o->ssl_alpn = optarg;
 			break;
+		case OPT_CHAT:
+			o->chat = 1;
+			break;
 		case OPT_HALF_CLOSE:
 			o->half_close = 1;
 			break;
@@ -562,15 +550,25 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	if (o->broker || o->room)
 		o->listen = 1;
 
-	if (o->chat)
-		fatalx("chat mode is not available in this version");
-
 	/*
 	 * Operands, in the forms netcat accepts: "-l -p port [-s addr]",
 	 * "-l port", "-l addr port", "host port [port ...]".  Listening with
-	 * both an address operand and -s or -p is ambiguous: usage.
+	 * both an address operand and -s or -p is ambiguous: usage.  A chat
+	 * with no host waits for one, on port 5000 unless told otherwise.
 	 */
-	if (o->family == AF_UNIX) {
+	if (o->chat && argc == 0)
+		o->listen = 1;
+	if (o->chat && argc == 0 && o->source_port == NULL) {
+		o->host = o->source;
+		o->source = NULL;
+		add_ports(o, (char *const[]){ CHAT_DEFAULT_PORT }, 1);
+	} else if (o->chat && !o->listen) {
+		if (argc > 2)
+			usage(0);
+		o->host = argv[0];
+		add_ports(o, argc == 1 ? (char *const[]){ CHAT_DEFAULT_PORT } :
+		    argv + 1, 1);
+	} else if (o->family == AF_UNIX) {
 		/*
 		 * One operand, a socket path ("-l -s path" too); -s names a
 		 * datagram client's own socket.
@@ -661,6 +659,18 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			fatalx("a proxy server speaks socks5 or http");
 		o->proxy_serve = 1;
 	}
+	if (o->chat && o->zero)
+		fatalx("cannot use -z and --chat");
+	if (o->chat && o->nports > 1)
+		fatalx("cannot chat on more than one port");
+	if (o->chat && o->no_stdin)
+		fatalx("cannot use -d and --chat");
+	if (o->chat && o->family == AF_UNIX)
+		fatalx("cannot use -U and --chat");
+	if (o->chat && (o->exec != NULL || o->fifo != NULL || o->broker ||
+	    o->room || o->proxy_serve))
+		fatalx("--chat is a mode of its own: it takes no -e, -c, "
+		    "--fifo, --broker, --room or proxy server");
 	if (o->ssl) {
 		if (!tls_available())
 			fatalx("TLS support was not built in");

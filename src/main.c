@@ -106,7 +106,11 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	stats_init(&o);
 
-	if (o.family == AF_UNIX) {
+	if (o.chat && o.listen)
+		status = chat_listen(&o);
+	else if (o.chat)
+		status = chat_connect(&o);
+	else if (o.family == AF_UNIX) {
 		if (o.zero)
 			status = unix_scan(&o);
 		else if (o.listen)

@@ -405,15 +405,16 @@ net_report_connect(const struct options *o, const char *host,
 /*
  * Returns a socket bound to host (NULL for any) and port, listening if it
  * is a stream socket.  The first address that can be bound wins, as with
- * netcat.  Returns -1 with errno and *cause set on failure.
+ * netcat.  With dual, an IPv6 socket also takes IPv4 (IPV6_V6ONLY off).
+ * Returns -1 with errno and *cause set on failure.
  */
-int
-net_listen(const struct options *o, const char *host, const char *port,
-    char **cause)
+static int
+net_listen_dual(const struct options *o, const char *host, const char *port,
+    int dual, char **cause)
 {
 	struct addrinfo	*res, *ai;
 	const char	*what;
-	int		 fd = -1, error = 0, on = 1;
+	int		 fd = -1, error = 0, on = 1, off = 0;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -432,6 +433,15 @@ net_listen(const struct options *o, const char *host, const char *port,
 		if (ai->ai_socktype == SOCK_STREAM)
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 			    sizeof(on));
+		/* --chat listens on IPv4 and IPv6 with one socket. */
+		if (dual && ai->ai_family == AF_INET6 &&
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+		    sizeof(off)) == -1) {
+			error = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
 		if (net_set_options(o, fd, ai->ai_family, &what) == -1) {
 			/* As netcat: a socket option that fails is fatal. */
 			error = errno;
@@ -468,6 +478,42 @@ net_listen(const struct options *o, const char *host, const char *port,
 		return (-1);
 	}
 	return (fd);
+}
+
+/* Bind as netcat does: an IPv6 socket keeps the system's IPv6-only rule. */
+int
+net_listen(const struct options *o, const char *host, const char *port,
+    char **cause)
+{
+	return (net_listen_dual(o, host, port, 0, cause));
+}
+
+/*
+ * Returns a socket bound to port on every address, IPv4 and IPv6 alike:
+ * one IPv6 socket that takes IPv4 too, or an IPv4 one where IPv6 is not
+ * available; -4 and -6 keep to their family.  Returns -1 with errno and
+ * *cause set on failure.
+ */
+int
+net_listen_all(const struct options *o, const char *port, char **cause)
+{
+	struct options	 o2 = *o;
+	int		 fd;
+
+	if (o->family != AF_UNSPEC)
+		return (net_listen_dual(o, NULL, port, 0, cause));
+	o2.family = AF_INET6;
+	if ((fd = net_listen_dual(&o2, NULL, port, 1, cause)) != -1)
+		return (fd);
+	if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT &&
+	    errno != EADDRNOTAVAIL)
+		return (-1);
+	if (cause != NULL) {
+		free(*cause);
+		*cause = NULL;
+	}
+	o2.family = AF_INET;
+	return (net_listen_dual(&o2, NULL, port, 0, cause));
 }
 
 /* Report the bound address of a listening socket, as netcat does. */

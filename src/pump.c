@@ -121,6 +121,18 @@ channel_ended(const struct channel *ch)
 	return (ch->state == CH_DONE || ch->state == CH_FAILED);
 }
 
+/*
+ * How many times larger than what was read an xform's output may be: reads
+ * are cut to fit the room left divided by this.
+ */
+static size_t
+channel_xgrow(const struct channel *ch)
+{
+	if (ch->xform == NULL)
+		return (1);
+	return (ch->xgrow != 0 ? ch->xgrow : 2);
+}
+
 static int
 ep_dgram(const struct channel *ch)
 {
@@ -158,7 +170,7 @@ channel_wants_read(struct channel *ch)
 	/* A datagram is read and written whole: one at a time. */
 	if (ep_dgram(ch))
 		return (ch->buf.len == 0);
-	return (buf_space(&ch->buf) >= (ch->xform != NULL ? 2 : 1));
+	return (buf_space(&ch->buf) >= channel_xgrow(ch));
 }
 
 static int
@@ -593,9 +605,9 @@ channel_pull(struct channel *ch)
 	}
 	if (!channel_spliced(ch)) {
 		space = buf_space(&ch->buf);
-		/* A transformation may grow what was read to twice its size. */
+		/* A transformation may grow what was read: leave it room. */
 		n = ep_read(ch->src, buf_tail(&ch->buf),
-		    ch->xform != NULL ? space / 2 : space);
+		    space / channel_xgrow(ch));
 	}
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)

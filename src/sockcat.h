@@ -164,6 +164,8 @@ void		 net_cause(char **, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 net_listen(const struct options *, const char *,
 		    const char *, char **);
+int		 net_listen_all(const struct options *, const char *,
+		    char **);
 int		 net_accept(int, struct net_peer *);
 int		 net_set_options(const struct options *, int, int,
 		    const char **);
@@ -353,6 +355,8 @@ struct channel {
 	size_t			(*xform)(struct channel *, unsigned char *,
 				    size_t, size_t);
 	int			 xstate;
+	size_t			 xgrow;	/* Most bytes xform makes of one;
+					   0 means 2. */
 
 	struct session		*session;
 	TAILQ_ENTRY(channel)	 entry;
@@ -510,6 +514,7 @@ void		 fifo_cleanup(void);
 /* stdio.c */
 void		 stdio_init(void);
 void		 stdio_restore(void);
+int		 stdio_tty_raw(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 int		 stdio_in_ended(void);
@@ -545,6 +550,10 @@ int		 unix_scan(struct options *);
 
 /* broker.c */
 int		 broker_listen(struct options *);
+
+/* chat.c */
+int		 chat_connect(struct options *);
+int		 chat_listen(struct options *);
 
 /* scan.c */
 int		 scan_ports(struct options *);

@@ -22,15 +22,18 @@
 #include <fcntl.h>
 #include <paths.h>
 #include <stdlib.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "sockcat.h"
 
-static int	stdio_flags[2] = { -1, -1 };
-static int	stdin_ended;
-static off_t	stdin_start = -1;	/* stdin's offset at the start. */
+static int		stdio_flags[2] = { -1, -1 };
+static int		stdin_ended;
+static struct termios	stdio_termios;	/* The terminal's own modes. */
+static int		stdio_termios_saved;
+static off_t		stdin_start = -1;	/* stdin's offset at the start. */
 
-/* Put the flags of stdin and stdout back as they were. */
+/* Put the flags of stdin and stdout, and the terminal, back as they were. */
 void
 stdio_restore(void)
 {
@@ -40,6 +43,37 @@ stdio_restore(void)
 		if (stdio_flags[fd] != -1)
 			fcntl(fd, F_SETFL, stdio_flags[fd]);
 	}
+	if (stdio_termios_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios);
+}
+
+/*
+ * Let the program edit what is typed on the terminal on stdin: bytes come
+ * one at a time and are not echoed; ^C still interrupts, ^Z is off (the
+ * modes would not come back after fg).  stdio_restore() undoes it, also
+ * on a fatal signal.  Returns -1 with errno if stdin is not a terminal or
+ * cannot be changed.
+ */
+int
+stdio_tty_raw(void)
+{
+	struct termios	 t;
+
+	if (stdio_termios_saved)
+		return (0);
+	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
+		return (-1);
+	t = stdio_termios;
+	t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	t.c_cc[VSUSP] = _POSIX_VDISABLE;
+	stdio_termios_saved = 1;
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
+		stdio_termios_saved = 0;
+		return (-1);
+	}
+	return (0);
 }
 
 /*

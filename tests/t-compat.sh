@@ -146,10 +146,16 @@ test_listening_lines() {
 exchange() {
 	_prog=$1
 	shift
-	timeout 5 "$_prog" "$@" -l 127.0.0.1 0 2>"$SC_TMP/x.err" \
+	# The listener always says where it listens; the client is as told.
+	case " $* " in
+	*" -v"*) _lflags="$*" ;;
+	*) _lflags="-v $*" ;;
+	esac
+	# shellcheck disable=SC2086
+	timeout 5 "$_prog" $_lflags -l 127.0.0.1 0 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/x.err" '^Listening on' 5
+	wait_for "$SC_TMP/x.err" '^Listening on' 10
 	_port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/x.err")
 	echo data | t 5 "$_prog" "$@" -N localhost "$_port" 2>"$SC_TMP/c.err"
 	echo "client=$?"

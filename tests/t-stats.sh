@@ -220,11 +220,17 @@ test_progress_bad_value() {
 
 test_sockchat_link() {
 	ln -s "$SC" "$SC_TMP/sockchat"
-	t 5 "$SC_TMP/sockchat" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status" 1 $?
-	assertEquals "sockchat: chat mode is not available in this version" \
-	    "$(cat "$SC_TMP/err")"
-	assertEquals "" "$(cat "$SC_TMP/out")"
+	# Invoked as sockchat, it is sockcat --chat: a chat server here.
+	bg sh -c "exec timeout 10 '$SC_TMP/sockchat' -v -l 127.0.0.1 0 \
+	    </dev/null >'$SC_TMP/chat.out' 2>'$SC_TMP/chat.err'"
+	chat=$BG_PID
+	wait_for "$SC_TMP/chat.err" '^Listening on ' 5 || fail "no chat server"
+	port=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/chat.err")
+	echo hello | t 5 "$SC" -N 127.0.0.1 "$port" >/dev/null
+	wait_exit "$chat" 5
+	assertEquals "chat ended with its partner" 0 "$WAIT_STATUS"
+	assertEquals "hello" "$(cat "$SC_TMP/chat.out")"
+	assertContains "$(cat "$SC_TMP/chat.err")" "left"
 	t 5 "$SC_TMP/sockchat" -h >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "help status" 0 $?
 	assertContains "$(head -n 1 "$SC_TMP/out")" "usage: sockchat "

@@ -1,0 +1,593 @@
+#!/bin/bash
+# --chat: one conversation at a time, later callers turned away, :q and
+# end of input from either side, the notices, the terminal view (marks,
+# visible control characters) in a tmux pane, exact bytes when not on a
+# terminal, and peers written by others (nc.openbsd, a Python client).
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+NC=${NC_OPENBSD:-/bin/nc.openbsd}
+TMUX_SOCK=sockcat-chat-$$
+
+# have cmd: is cmd installed?  If not, the test is skipped.
+have() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	sc_skip "$1 not installed"
+	return 1
+}
+
+# party NAME cmd...: run cmd in the background with stdin from the fifo
+# NAME.in, held open by a writer until hangup NAME; stdout NAME.out,
+# stderr NAME.err.  Sets PID_NAME.
+party() {
+	_n=$1
+	shift
+	mkfifo "$SC_TMP/$_n.in"
+	# The writer first: opening a fifo waits for its other end.  Under
+	# timeout, so that it can be killed even while it waits.
+	timeout 30 sh -c 'exec sleep 30 >"$1"' sh "$SC_TMP/$_n.in" &
+	SC_PIDS="$SC_PIDS $!"
+	eval "HOLD_$_n=$!"
+	# Redirected here, not around a function: a background command
+	# without its own stdin gets /dev/null.
+	timeout -k 2 20 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err" &
+	SC_PIDS="$SC_PIDS $!"
+	eval "PID_$_n=$!"
+}
+
+# put NAME data: NAME sends data (a printf format); never waits long,
+# should NAME be gone.
+put() {
+	t 5 sh -c 'printf "$2" >"$1"' sh "$SC_TMP/$1.in" "$2" ||
+	    fail "$1 is not reading"
+}
+
+# say NAME line: NAME types a line.
+say() {
+	put "$1" "$(printf '%s' "$2" | sed 's/[%\\]/&&/g')\n"
+}
+
+# hangup NAME: end NAME's input.
+hangup() {
+	eval "kill \$HOLD_$1"
+}
+
+# chat_server NAME args...: a sockcat --chat server on 127.0.0.1; sets PORT.
+chat_server() {
+	_n=$1
+	shift
+	party "$_n" "$SC" --chat -v -n "$@"
+	if ! wait_for "$SC_TMP/$_n.err" '^Listening on ' 5; then
+		cat "$SC_TMP/$_n.err" >&2
+		return 1
+	fi
+	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
+	    "$SC_TMP/$_n.err")
+}
+
+# Both sides connected, saying so.
+connected() {
+	wait_for "$SC_TMP/$1.err" '^connected to 127\.0\.0\.1 port [0-9]+$' &&
+	    wait_for "$SC_TMP/$2.err" "^connected to 127\\.0\\.0\\.1 port $PORT\$"
+}
+
+# exited NAME: wait for NAME to exit; its status is in WAIT_STATUS.
+exited() {
+	eval "wait_exit \$PID_$1 ${2:-5}"
+}
+
+tearDown() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	# What the parties said, to understand a failure.
+	if [ "${__shunit_testSuccess:-0}" != 0 ] && [ -n "$SC_TMP" ]; then
+		for _f in "$SC_TMP"/*.err; do
+			[ -f "$_f" ] && sed "s|^|$(basename "$_f"): |" "$_f"
+		done
+	fi
+	sc_remove_tmp
+	endSkipping
+}
+
+test_conversation_with_busy_caller_turned_away() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat -n 127.0.0.1 "$PORT"
+	connected srv a || fail "not connected"
+	say srv "hello a"
+	assertTrue "server to client" "wait_for '$SC_TMP/a.out' '^hello a$'"
+	say a "hello srv"
+	assertTrue "client to server" "wait_for '$SC_TMP/srv.out' '^hello srv$'"
+
+	# A second caller, sending at once: turned away with one line.
+	python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"intruder\n")
+got = b""
+try:
+    while True:
+        d = s.recv(4096)
+        if not d:
+            break
+        got += d
+except ConnectionResetError:
+    pass
+sys.stdout.write(got.decode())
+' "$PORT" >"$SC_TMP/b.out"
+	assertEquals "sockcat: busy, already chatting; try later" \
+	    "$(cat "$SC_TMP/b.out")"
+	# One with sockcat: the same line, and it ends at once.
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "second caller" 0 $?
+	assertEquals "sockcat: busy, already chatting; try later" \
+	    "$(cat "$SC_TMP/c.out")"
+	assertTrue "notice" "wait_for '$SC_TMP/srv.err' \
+	    '^127\.0\.0\.1 port [0-9]+ turned away: busy$'"
+	assertEquals 2 "$(grep -c 'turned away: busy' "$SC_TMP/srv.err")"
+
+	# The conversation goes on, both ways, undisturbed.
+	say srv "still here"
+	assertTrue "wait_for '$SC_TMP/a.out' '^still here$'"
+	say a "me too"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^me too$'"
+	assertEquals "$(printf 'hello srv\nme too')" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "$(printf 'hello a\nstill here')" "$(cat "$SC_TMP/a.out")"
+	assertTrue "still running" "kill -0 $PID_srv"
+	assertTrue "still running" "kill -0 $PID_a"
+}
+
+test_quit_from_client() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat -n 127.0.0.1 "$PORT"
+	connected srv a || fail "not connected"
+	say a "bye"
+	say a ":q"
+	exited a
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertTrue "server notice" "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' \
+	    '$SC_TMP/srv.err'"
+	assertEquals "you left 127.0.0.1 port $PORT" "$(tail -n 1 "$SC_TMP/a.err")"
+	# Not a terminal: the bytes as they came, :q included.
+	assertEquals "$(printf 'bye\n:q')" "$(cat "$SC_TMP/srv.out")"
+}
+
+test_quit_from_server() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat -n 127.0.0.1 "$PORT"
+	connected srv a || fail "not connected"
+	say srv ":q"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	exited a
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	assertEquals "127.0.0.1 port $PORT left" "$(tail -n 1 "$SC_TMP/a.err")"
+	assertTrue "grep -Eq '^you left 127\.0\.0\.1 port [0-9]+$' '$SC_TMP/srv.err'"
+}
+
+test_quit_needs_a_line_of_its_own() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat -n 127.0.0.1 "$PORT"
+	connected srv a || fail "not connected"
+	say a "x:q"
+	say a ":qq"
+	say a " :q"
+	say a "end"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^end$'"
+	assertTrue "still running" "kill -0 $PID_srv"
+	assertTrue "still running" "kill -0 $PID_a"
+}
+
+test_end_of_input_ends_the_chat() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat -n 127.0.0.1 "$PORT"
+	connected srv a || fail "not connected"
+	say a "last words"
+	hangup a
+	exited a
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "last words"
+	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
+	# Server side: end of input there ends it too.
+	chat_server srv2 -l 127.0.0.1 0 || fail "no server"
+	party b "$SC" --chat -n 127.0.0.1 "$PORT"
+	connected srv2 b || fail "not connected"
+	hangup srv2
+	exited srv2
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	exited b
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	assertEquals "127.0.0.1 port $PORT left" "$(tail -n 1 "$SC_TMP/b.err")"
+}
+
+test_notices() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat -n 127.0.0.1 "$PORT"
+	connected srv a || fail "not connected"
+	say a ":q"
+	exited srv
+	exited a
+	cport=$(sed -n 's/^Connection received on 127.0.0.1 //p' \
+	    "$SC_TMP/srv.err")
+	assertEquals "server" "$(printf '%s\n' \
+	    "Listening on 127.0.0.1 $PORT" \
+	    "Connection received on 127.0.0.1 $cport" \
+	    "connected to 127.0.0.1 port $cport" \
+	    "127.0.0.1 port $cport left")" "$(cat "$SC_TMP/srv.err")"
+	assertEquals "client" "$(printf '%s\n' \
+	    "connected to 127.0.0.1 port $PORT" \
+	    "you left 127.0.0.1 port $PORT")" "$(cat "$SC_TMP/a.err")"
+}
+
+test_keep_waits_for_the_next_partner() {
+	chat_server srv -k -l 127.0.0.1 0 || fail "no server"
+	for who in a b; do
+		party $who "$SC" --chat -n 127.0.0.1 "$PORT"
+		wait_for "$SC_TMP/$who.err" '^connected' || fail "$who"
+		say $who "I am $who"
+		assertTrue "wait_for '$SC_TMP/srv.out' '^I am $who$'"
+		say srv "hi $who"
+		assertTrue "wait_for '$SC_TMP/$who.out' '^hi $who$'"
+		hangup $who
+		exited $who
+		assertEquals "$who status" 0 "$WAIT_STATUS"
+	done
+	assertTrue "server stays" "kill -0 $PID_srv"
+	assertEquals 2 "$(grep -c ' left$' "$SC_TMP/srv.err")"
+	assertEquals "hi b" "$(cat "$SC_TMP/b.out")"
+}
+
+test_not_a_terminal_moves_exact_bytes() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	printf 'a\033[31m\001b\r\n\177\000no newline' >"$SC_TMP/bytes"
+	t 5 "$SC" --chat -n 127.0.0.1 "$PORT" <"$SC_TMP/bytes" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "$(od -c <"$SC_TMP/bytes")" "$(od -c <"$SC_TMP/srv.out")"
+}
+
+test_listens_on_ipv4_and_ipv6() {
+	chat_server srv -k -l 0 || fail "no server"
+	assertEquals "Listening on :: $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
+	echo four | t 5 "$SC" --chat -n 127.0.0.1 "$PORT" >/dev/null 2>&1
+	assertTrue "wait_for '$SC_TMP/srv.out' '^four$'"
+	echo six | t 5 "$SC" --chat -n ::1 "$PORT" >/dev/null 2>&1
+	assertTrue "wait_for '$SC_TMP/srv.out' '^six$'"
+	# An IPv4 caller is named by its IPv4 address.
+	assertTrue "grep -Eq '^connected to 127\.0\.0\.1 port [0-9]+$' '$SC_TMP/srv.err'"
+	assertTrue "grep -Eq '^connected to ::1 port [0-9]+$' '$SC_TMP/srv.err'"
+}
+
+test_default_port() {
+	t 5 "$SC" --chat -v -n 127.0.0.1 </dev/null >/dev/null \
+	    2>"$SC_TMP/c.err"
+	assertTrue "client" "grep -Eq '127\.0\.0\.1 (port )?5000 ' '$SC_TMP/c.err'"
+	party srv "$SC" --chat -v -n
+	if ! wait_for "$SC_TMP/srv.err" '^Listening on |in use' 5; then
+		fail "server did not start"
+	elif grep -q 'in use' "$SC_TMP/srv.err"; then
+		sc_skip "port 5000 is in use"
+	else
+		assertEquals "Listening on :: 5000" \
+		    "$(head -n 1 "$SC_TMP/srv.err")"
+	fi
+}
+
+test_command_line() {
+	t 5 "$SC" --chat -z 127.0.0.1 </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: cannot use -z and --chat" "$(cat "$SC_TMP/err")"
+	t 5 "$SC" --chat 127.0.0.1 1-3 </dev/null 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: cannot chat on more than one port" \
+	    "$(cat "$SC_TMP/err")"
+	t 5 "$SC" --chat -k 127.0.0.1 </dev/null 2>"$SC_TMP/err"
+	assertEquals "sockcat: must use -l with -k" "$(cat "$SC_TMP/err")"
+	t 5 "$SC" --chat -n 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
+	assertEquals "refused" 1 $?
+	assertEquals "sockcat: connect to 127.0.0.1 port 1 (tcp) failed: Connection refused" \
+	    "$(cat "$SC_TMP/err")"
+}
+
+test_nc_as_client() {
+	have "$NC" || return 0
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$NC" -N 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	say a "from nc"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^from nc$'"
+	say srv "to nc"
+	assertTrue "wait_for '$SC_TMP/a.out' '^to nc$'"
+	hangup a
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	exited a
+	assertEquals "nc status" 0 "$WAIT_STATUS"
+	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
+}
+
+test_nc_as_server() {
+	have "$NC" || return 0
+	party srv "$NC" -lvn 127.0.0.1 0
+	wait_for "$SC_TMP/srv.err" '^Listening on ' || fail "no nc server"
+	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
+	    "$SC_TMP/srv.err")
+	party a "$SC" --chat -n 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/a.err" '^connected to' || fail "not connected"
+	say srv "from nc"
+	assertTrue "wait_for '$SC_TMP/a.out' '^from nc$'"
+	say a "to nc"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^to nc$'"
+	# nc's user leaves: sockcat says so and ends well.
+	kill "$PID_srv"
+	exited a
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	assertEquals "127.0.0.1 port $PORT left" "$(tail -n 1 "$SC_TMP/a.err")"
+}
+
+test_python_client() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	bg python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+f = s.makefile("rb")
+s.sendall(b"hi from python\n")
+print(f.readline().decode().rstrip("\n"))
+s.sendall(b":q\n")
+print(repr(f.read()))
+' "$PORT" >"$SC_TMP/py.out" 2>&1
+	PID_py=$BG_PID
+	wait_for "$SC_TMP/srv.out" '^hi from python$' || fail "nothing received"
+	say srv "hi from sockcat"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	exited py
+	assertEquals "python status" 0 "$WAIT_STATUS"
+	assertEquals "$(printf "hi from sockcat\nb''")" "$(cat "$SC_TMP/py.out")"
+	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
+}
+
+test_peer_reset() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	# A partner whose connection is reset rather than closed.
+	python3 -c '
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"going\n")
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.recv(1)
+s.close()
+' "$PORT" &
+	PID_py=$!
+	SC_PIDS="$SC_PIDS $PID_py"
+	wait_for "$SC_TMP/srv.out" '^going$' || fail "nothing received"
+	say srv "wait"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left \(Connection reset by peer\)$' \
+	    '$SC_TMP/srv.err'"
+}
+
+test_crlf() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	printf 'a\nb\n:q\nnot sent\n' >"$SC_TMP/c.in"
+	t 5 "$SC" --chat -C -n 127.0.0.1 "$PORT" <"$SC_TMP/c.in" >/dev/null \
+	    2>&1
+	assertEquals "client status" 0 $?
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "$(printf 'a\r\nb\r\n:q\r\n' | od -c)" \
+	    "$(od -c <"$SC_TMP/srv.out")"
+	assertTrue "grep -Eq ' left$' '$SC_TMP/srv.err'"
+}
+
+# udp_server NAME args...: a sockcat -u --chat server; sets PORT.
+udp_server() {
+	_n=$1
+	shift
+	party "$_n" "$SC" -u --chat -v -n "$@"
+	if ! wait_for "$SC_TMP/$_n.err" '^Bound on ' 5; then
+		cat "$SC_TMP/$_n.err" >&2
+		return 1
+	fi
+	PORT=$(sed -n 's/^Bound on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/$_n.err")
+}
+
+# udp_send PORT text: one datagram from a fresh socket.
+udp_send() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(sys.argv[2].encode() + b"\n", ("127.0.0.1", int(sys.argv[1])))
+' "$@"
+}
+
+test_udp_locks_onto_the_first_peer() {
+	udp_server srv -k -l 127.0.0.1 0 || fail "no server"
+	# The partner: speaks first, then waits for an answer and leaves.
+	bg python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(8)
+s.sendto(b"hello from a\n", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode().rstrip("\n"))
+s.sendto(b":q\n", ("127.0.0.1", int(sys.argv[1])))
+' "$PORT" >"$SC_TMP/a.out"
+	PID_a=$BG_PID
+	assertTrue "wait_for '$SC_TMP/srv.out' '^hello from a$'"
+	assertTrue "wait_for '$SC_TMP/srv.err' '^connected to 127\.0\.0\.1 port'"
+	# Anyone else is not heard, and -v says so.
+	udp_send "$PORT" "intruder"
+	assertTrue "dropped" "wait_for '$SC_TMP/srv.err' \
+	    '^127\.0\.0\.1 port [0-9]+ dropped: not the partner$'"
+	say srv "hi a"
+	exited a
+	assertEquals "partner status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/a.out" "hi a"
+	assertTrue "left" "wait_for '$SC_TMP/srv.err' ' left$'"
+	assertEquals "$(printf 'hello from a\n:q')" "$(cat "$SC_TMP/srv.out")"
+	# With -k the next one to speak is the new partner.
+	udp_send "$PORT" "now me"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^now me$'"
+	assertEquals 2 "$(grep -c '^connected to' "$SC_TMP/srv.err")"
+}
+
+test_udp_both_sides() {
+	udp_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" -u --chat -n 127.0.0.1 "$PORT"
+	say a "first"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^first$'"
+	say srv "back"
+	assertTrue "wait_for '$SC_TMP/a.out' '^back$'"
+	say a ":q"
+	exited a
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
+}
+
+# In a tmux pane: tm cmd...
+tm() {
+	tmux -L "$TMUX_SOCK" -f /dev/null "$@"
+}
+
+# wait_screen regex: wait until the pane shows a line matching regex; the
+# screen is left in the file screen.
+wait_screen() {
+	_deadline=$(( $(date +%s) + 5 ))
+	while :; do
+		tm capture-pane -p >"$SC_TMP/screen"
+		grep -Eq -- "$1" "$SC_TMP/screen" && return 0
+		[ "$(date +%s)" -ge "$_deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# wait_screen_last text: wait until the last line shown is text.
+wait_screen_last() {
+	_deadline=$(( $(date +%s) + 5 ))
+	while :; do
+		tm capture-pane -p >"$SC_TMP/screen"
+		[ "$(grep . "$SC_TMP/screen" | tail -n 1)" = "$1" ] && return 0
+		[ "$(date +%s)" -ge "$_deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# Start a sockcat chat client in a tmux pane, its raw output logged to
+# pane.raw; the pane's exit status goes to pane.status.
+tty_client() {
+	have tmux || return 1
+	: >"$SC_TMP/pane.raw"
+	tm new-session -d -x 80 -y 12 "read go; $SC --chat -n $*; \
+	    echo \$? >'$SC_TMP/pane.status'" || fail "tmux"
+	tm pipe-pane -o "cat >>'$SC_TMP/pane.raw'"
+	tm send-keys Enter
+}
+
+test_terminal_marks_lines_and_shows_controls() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	tty_client 127.0.0.1 "$PORT" || return 0
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	assertTrue "notice" \
+	    "wait_for '$SC_TMP/pane.raw' 'connected to 127\.0\.0\.1 port $PORT'"
+	# A line in three pieces, then one with control characters.
+	put srv 'one, '
+	wait_for "$SC_TMP/pane.raw" 'one, ' || fail "first piece"
+	put srv 'two, '
+	wait_for "$SC_TMP/pane.raw" 'two, ' || fail "second piece"
+	put srv 'three\n\033[31mred\007\r\n'
+	wait_for "$SC_TMP/pane.raw" 'red' || fail "control line"
+	# The user types a line of their own.
+	tm send-keys "my line" Enter
+	assertTrue "wait_for '$SC_TMP/srv.out' '^my line$'"
+	tm capture-pane -p >"$SC_TMP/screen"
+	assertContains "$(cat "$SC_TMP/screen")" "< one, two, three"
+	assertContains "$(cat "$SC_TMP/screen")" '< ^[[31mred^G'
+	assertEquals "one mark per line" 2 "$(grep -c '^< ' "$SC_TMP/screen")"
+	# What reached the terminal: no raw ESC or BEL from the peer.
+	assertFalse "raw ESC" "grep -q \"$(printf '\033')\\[31m\" '$SC_TMP/pane.raw'"
+	assertFalse "raw BEL" "grep -q \"$(printf '\007')\" '$SC_TMP/pane.raw'"
+	# The peer leaves; the terminal says so.
+	say srv ":q"
+	assertTrue "left" "wait_for '$SC_TMP/pane.status' '^0$'"
+	assertTrue "grep -q '127.0.0.1 port $PORT left' '$SC_TMP/pane.raw'"
+}
+
+test_terminal_message_while_typing() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	tty_client 127.0.0.1 "$PORT" || return 0
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	wait_for "$SC_TMP/pane.raw" 'connected to' || fail "no notice"
+	tm send-keys "half typ"
+	wait_for "$SC_TMP/pane.raw" 'half typ' || fail "no echo"
+	say srv "incoming"
+	# The message has a line of its own, and what was typed comes back
+	# below it.
+	assertTrue "redrawn" "wait_screen '^half typ$'"
+	assertEquals "$(printf '%s\n' "connected to 127.0.0.1 port $PORT" \
+	    "< incoming" "half typ")" "$(grep . "$SC_TMP/screen")"
+	# It is sent whole with the rest of the line.
+	tm send-keys "ed" Enter
+	assertTrue "wait_for '$SC_TMP/srv.out' '^half typed$'"
+	# A peer's line cut short by typing goes on without a second mark.
+	put srv 'partial '
+	wait_screen '^< partial ?$' || fail "no partial line"
+	tm send-keys "x"
+	wait_screen '^x$' || fail "typing not shown"
+	say srv "rest"
+	assertTrue "continued" "wait_screen '^  rest$'"
+	assertEquals 2 "$(grep -c '^< ' "$SC_TMP/screen")"
+	# And the typing is shown again under it.
+	assertTrue "typing redrawn" "wait_screen_last x"
+	tm send-keys C-u ":q" Enter
+	assertTrue "wait_for '$SC_TMP/pane.status' '^0$'"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+test_terminal_line_editing() {
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	tty_client 127.0.0.1 "$PORT" || return 0
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	tm send-keys "hellp" BSpace "o" Enter
+	assertTrue "erase" "wait_for '$SC_TMP/srv.out' '^hello$'"
+	tm send-keys "junk" C-u "clean" Enter
+	assertTrue "kill line" "wait_for '$SC_TMP/srv.out' '^clean$'"
+	tm send-keys "one two" C-w "2" Enter
+	assertTrue "erase word" "wait_for '$SC_TMP/srv.out' '^one 2$'"
+	tm send-keys "ab" Left Up "c" Enter
+	assertTrue "arrows ignored" "wait_for '$SC_TMP/srv.out' '^abc$'"
+	assertEquals "$(printf 'hello\nclean\none 2\nabc')" \
+	    "$(cat "$SC_TMP/srv.out")"
+	# ^D on an empty line leaves; the terminal gets its modes back.
+	tm send-keys C-d
+	assertTrue "wait_for '$SC_TMP/pane.status' '^0$'"
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+test_terminal_output_is_safe_whatever_the_input() {
+	have tmux || return 0
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	: >"$SC_TMP/pane.raw"
+	# stdin a pipe, stdout the terminal.
+	tm new-session -d -x 80 -y 12 "read go; sleep 8 | $SC --chat -n \
+	    127.0.0.1 $PORT" || fail "tmux"
+	tm pipe-pane -o "cat >>'$SC_TMP/pane.raw'"
+	tm send-keys Enter
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	put srv 'x\033]0;title\007y\n'
+	want='< x\^\[\]0;title\^Gy'
+	assertTrue "escaped" "wait_for '$SC_TMP/pane.raw' '$want'"
+	assertFalse "raw ESC" "grep -q \"$(printf '\033')\\]0\" '$SC_TMP/pane.raw'"
+}
+
+sc_run_shunit2
