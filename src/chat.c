@@ -531,7 +531,7 @@ chat_finished(struct session *s)
  * server, the bound socket, which then talks to c->partner only.
  */
 static int
-chat_start(struct chat *c, int fd)
+chat_start(struct chat *c, int fd, struct tls *tls)
 {
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
@@ -545,14 +545,22 @@ chat_start(struct chat *c, int fd)
 	c->end = CHAT_END_NONE;
 	if (c->o->socktype == SOCK_DGRAM) {
 		net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
-		    EP_DGRAM | (c->lfd == fd ? EP_NOCLOSE : 0));
+		    EP_NET | EP_DGRAM | (c->lfd == fd ? EP_NOCLOSE : 0));
 		if (net != NULL && c->lfd == fd) {
 			net->ops = &chat_udp_ops;
 			net->data = c;
 		}
-	} else
+	} else {
 		net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
-		    0);
+		    EP_NET);
+		/* --ssl: the handshake is done; the socket speaks TLS. */
+		if (net != NULL && tls != NULL) {
+			tls_attach(net, tls);
+			tls = NULL;
+		}
+	}
+	if (net == NULL)
+		tls_free(tls);
 	out = stdio_out(s);
 	in = stdio_in(s, 0);
 	if (net == NULL || out == NULL || in == NULL)
@@ -607,11 +615,13 @@ chat_connect(struct options *o)
 {
 	struct chat	 c;
 	struct net_peer	 peer;
+	struct tls	*tls = NULL;
 	char		*cause;
 	int		 fd;
 
 	chat_init(&c, o);
-	fd = net_connect(o, o->host, o->ports[0], &peer, &cause);
+	/* Directly or through the proxy of the command line. */
+	fd = net_dial(o, o->host, o->ports[0], &peer, &cause);
 	if (fd == -1) {
 		if (cause != NULL)
 			fatalx("%s", cause);
@@ -623,8 +633,10 @@ chat_connect(struct options *o)
 		return (1);
 	}
 	net_report_connect(o, o->host, o->ports[0], &peer);
+	if (o->ssl && (tls = tls_handshake(o, fd, o->host, &cause)) == NULL)
+		fatalx("%s", cause);
 	snprintf(c.peer, sizeof(c.peer), "%s port %s", o->host, o->ports[0]);
-	if (chat_start(&c, fd) == -1)
+	if (chat_start(&c, fd, tls) == -1)
 		fatal("session");
 	if (c.s != NULL && ev_loop() == -1)
 		fatal("poll");
@@ -650,8 +662,9 @@ chat_accept_cb(int lfd, int events, void *arg)
 {
 	struct chat	*c = arg;
 	struct net_peer	 peer;
+	struct tls	*tls = NULL;
 	char		 label[sizeof(c->peer)];
-	char		 trash[512];
+	char		 trash[512], *cause;
 	int		 fd;
 
 	(void)events;
@@ -670,9 +683,13 @@ chat_accept_cb(int lfd, int events, void *arg)
 	net_report_accept(c->o, &peer);
 	chat_label(c, &peer, label, sizeof(label));
 	if (c->s != NULL) {
-		/* Best effort: the socket is new, its buffer empty. */
-		(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		/*
+		 * Best effort: the socket is new, its buffer empty.  A TLS
+		 * caller could not read a plain line: it is just let go.
+		 */
+		if (!c->o->ssl)
+			(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
 		/*
 		 * Drop what the caller sent already: closing with unread
 		 * data would reset the connection, and the caller could lose
@@ -684,8 +701,16 @@ chat_accept_cb(int lfd, int events, void *arg)
 		chat_notice(c, "%s turned away: busy", label);
 		return;
 	}
+	if (c->o->ssl && (tls = tls_handshake(c->o, fd, NULL,
+	    &cause)) == NULL) {
+		/* A caller that fails TLS is not a partner: wait on. */
+		chat_notice(c, "%s turned away: %s", label, cause);
+		free(cause);
+		close(fd);
+		return;
+	}
 	strlcpy(c->peer, label, sizeof(c->peer));
-	if (chat_start(c, fd) == -1)
+	if (chat_start(c, fd, tls) == -1)
 		fatal("session");
 }
 
@@ -776,7 +801,7 @@ chat_udp_first_cb(int fd, int events, void *arg)
 	ev_del(fd);
 	net_report_accept(c->o, peer);
 	chat_label(c, peer, c->peer, sizeof(c->peer));
-	if (chat_start(c, fd) == -1)
+	if (chat_start(c, fd, NULL) == -1)
 		fatal("session");
 }
 

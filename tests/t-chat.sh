@@ -312,6 +312,38 @@ test_nc_as_client() {
 	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
 }
 
+test_chat_over_tls() {
+	if t 5 "$SC" --ssl -z 127.0.0.1 1 2>&1 | grep -q "not built in"; then
+		sc_skip "built without TLS"
+		return
+	fi
+	chat_server srv --ssl -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat --ssl -n 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	say a "secret hello"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^secret hello$'"
+	say srv "secret answer"
+	assertTrue "wait_for '$SC_TMP/a.out' '^secret answer$'"
+	hangup a
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+test_chat_through_a_proxy() {
+	server proxy -k -l 127.0.0.1 0 --proxy-type socks5 || fail "no proxy"
+	pport=$PORT
+	chat_server srv -l 127.0.0.1 0 || fail "no server"
+	party a "$SC" --chat -x "127.0.0.1:$pport" -X 5 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	say a "via socks"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^via socks$'"
+	say srv "back"
+	assertTrue "wait_for '$SC_TMP/a.out' '^back$'"
+	hangup a
+	exited srv
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
 test_nc_as_server() {
 	have "$NC" || return 0
 	party srv "$NC" -lvn 127.0.0.1 0
