@@ -126,7 +126,7 @@ server() {
 	    >"$SC_TMP/$_name.out" 2>"$SC_TMP/$_name.err" &
 	SERVER_PID=$!
 	SC_PIDS="$SC_PIDS $SERVER_PID"
-	if ! wait_for "$SC_TMP/$_name.err" '^(Listening|Bound) on ' 5; then
+	if ! wait_for "$SC_TMP/$_name.err" '^(Listening|Bound) on ' 15; then
 		echo "server $_name did not start:" >&2
 		cat "$SC_TMP/$_name.err" >&2
 		PORT=""

@@ -163,8 +163,8 @@ test_max_conns() {
 	exec 7>"$SC_TMP/in1" 8>"$SC_TMP/in2"
 	echo one >&7
 	echo two >&8
-	wait_for "$SC_TMP/c1.out" '^one$' 5 || fail "client 1 not served"
-	wait_for "$SC_TMP/c2.out" '^two$' 5 || fail "client 2 not served"
+	wait_for "$SC_TMP/c1.out" '^one$' 15 || fail "client 1 not served"
+	wait_for "$SC_TMP/c2.out" '^two$' 15 || fail "client 2 not served"
 	# A third is closed at once; without the limit it would be served
 	# and wait for its peer.
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out" 7>&- 8>&-

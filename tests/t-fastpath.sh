@@ -28,7 +28,7 @@ transfer() {
 		    2>'$SC_TMP/srv.err' | cat >'$SC_TMP/got'" </dev/null &
 		pid=$!
 		SC_PIDS="$SC_PIDS $pid"
-		wait_for "$SC_TMP/srv.err" "^Listening on" 5 ||
+		wait_for "$SC_TMP/srv.err" "^Listening on" 15 ||
 		    { fail "no server"; return; }
 		port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
 		cat "$SC_TMP/in" | t 30 "$SC" -vvv -N 127.0.0.1 "$port" \

@@ -14,7 +14,7 @@ start_pipeline() {
 	    --fifo f 2>srv.err | { $1 exec grep --line-buffered ap >f; }; }; \
 	    echo \$? >rc"
 	PIPE_PID=$BG_PID
-	wait_for "$SC_TMP/srv.err" '^Listening on' 5 || return 1
+	wait_for "$SC_TMP/srv.err" '^Listening on' 15 || return 1
 	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
 }
 
@@ -77,7 +77,7 @@ test_removed_on_signals() {
 	for sig in TERM INT; do
 		bg timeout 10 "$SC" -v -l 127.0.0.1 0 --fifo "$SC_TMP/f" \
 		    2>"$SC_TMP/srv.err"
-		wait_for "$SC_TMP/srv.err" '^Listening on' 5 ||
+		wait_for "$SC_TMP/srv.err" '^Listening on' 15 ||
 		    fail "no server"
 		# timeout's child is sockcat.
 		pid=$(ps --ppid "$BG_PID" -o pid= | tr -d ' ')

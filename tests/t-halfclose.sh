@@ -93,14 +93,14 @@ cell() {
 		timeout 12 sh -c "exec '$SC' $mode -v -l 127.0.0.1 0 \
 		    <'$D/stdin' >'$out' 2>'$D/err'" &
 		SC_PIDS="$SC_PIDS $!"
-		wait_for "$D/err" "^Listening on" 5 || { fail "no listener"; return; }
+		wait_for "$D/err" "^Listening on" 15 || { fail "no listener"; return; }
 		port=$(sed -n 's/^Listening on .* //p' "$D/err")
 		# shellcheck disable=SC2086
 		bg sh -c "exec $PEER --connect $port $peer_args >'$D/peer.res'"
 	else
 		# shellcheck disable=SC2086
 		bg sh -c "exec $PEER --listen '$D/port' $peer_args >'$D/peer.res'"
-		wait_for "$D/port" . 5 || { fail "no peer"; return; }
+		wait_for "$D/port" . 15 || { fail "no peer"; return; }
 		timeout 12 sh -c "exec '$SC' $mode 127.0.0.1 $(cat "$D/port") \
 		    <'$D/stdin' >'$out' 2>'$D/err'" &
 		SC_PIDS="$SC_PIDS $!"

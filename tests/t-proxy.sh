@@ -180,7 +180,7 @@ fake() {
 	: >"$SC_TMP/fake.log"
 	bg timeout 20 python3 "$SC_TMP/fake.py" "$1" "$2" "${3:-127.0.0.1}" \
 	    "$SC_TMP/fake.port" "$SC_TMP/fake.log"
-	wait_for "$SC_TMP/fake.port" '^[0-9]+$' 5 || fail "fake proxy did not start"
+	wait_for "$SC_TMP/fake.port" '^[0-9]+$' 15 || fail "fake proxy did not start"
 	FPORT=$(cat "$SC_TMP/fake.port")
 }
 
@@ -700,7 +700,7 @@ while True:
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 PYEOF
 	bg timeout 20 python3 "$SC_TMP/echo.py" "$SC_TMP/echo.port"
-	wait_for "$SC_TMP/echo.port" '^[0-9]+$' 5 || fail "no echo server"
+	wait_for "$SC_TMP/echo.port" '^[0-9]+$' 15 || fail "no echo server"
 	EPORT=$(cat "$SC_TMP/echo.port")
 }
 

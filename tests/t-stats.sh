@@ -19,7 +19,7 @@ slow_server() {
 	    timeout 20 sh -c 'while [ -d \"\$1\" ] && [ ! -e \"\$1/go\" ]; do
 	    sleep 0.05; done; exec cat' sh '$SC_TMP' >/dev/null 2>&1"
 	SERVER_PID=$BG_PID
-	wait_for "$SC_TMP/srv.err" '^Listening on ' 5 || return 1
+	wait_for "$SC_TMP/srv.err" '^Listening on ' 15 || return 1
 	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/srv.err")
 }
 
@@ -224,7 +224,7 @@ test_sockchat_link() {
 	bg sh -c "exec timeout 10 '$SC_TMP/sockchat' -v -l 127.0.0.1 0 \
 	    </dev/null >'$SC_TMP/chat.out' 2>'$SC_TMP/chat.err'"
 	chat=$BG_PID
-	wait_for "$SC_TMP/chat.err" '^Listening on ' 5 || fail "no chat server"
+	wait_for "$SC_TMP/chat.err" '^Listening on ' 15 || fail "no chat server"
 	port=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/chat.err")
 	echo hello | t 5 "$SC" -N 127.0.0.1 "$port" >/dev/null
 	wait_exit "$chat" 5

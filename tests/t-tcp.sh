@@ -272,7 +272,7 @@ test_listener_ends_when_client_finishes() {
 	# "sockcat -l > file" must end with its client, stdin still open.
 	bg bash -c "timeout 8 '$SC' -v -l 127.0.0.1 0 < <(sleep 6) \
 	    >'$SC_TMP/l.out' 2>'$SC_TMP/l.err'; echo \$? >'$SC_TMP/rc'"
-	wait_for "$SC_TMP/l.err" "^Listening on" 5 || fail "no listener"
+	wait_for "$SC_TMP/l.err" "^Listening on" 15 || fail "no listener"
 	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/l.err")
 	echo payload | t 5 "$SC" -N 127.0.0.1 "$port"
 	assertTrue "listener ended" "wait_for '$SC_TMP/rc' . 4"

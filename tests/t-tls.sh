@@ -50,11 +50,11 @@ s_server() {
 	_n=$1
 	shift
 	: >"$SC_TMP/$_n.out"
-	bg sh -c "{ cat '$SC_TMP/$_n.in' 2>/dev/null; sleep 5; } | \
-	    timeout 10 openssl s_server -accept 127.0.0.1:0 -naccept 1 $* \
+	bg sh -c "{ cat '$SC_TMP/$_n.in' 2>/dev/null; sleep 15; } | \
+	    timeout 20 openssl s_server -accept 127.0.0.1:0 -naccept 1 $* \
 	    >'$SC_TMP/$_n.out' 2>&1"
 	SSRV_PID=$BG_PID
-	wait_for "$SC_TMP/$_n.out" '^ACCEPT ' 5 || fail "s_server did not start"
+	wait_for "$SC_TMP/$_n.out" '^ACCEPT ' 15 || fail "s_server did not start"
 	SPORT=$(sed -n 's/^ACCEPT .*:\([0-9][0-9]*\)$/\1/p' "$SC_TMP/$_n.out")
 }
 
@@ -93,7 +93,7 @@ test_client_with_openssl_s_server() {
 	assertFileEquals "$SC_TMP/c.out" "from s_server"
 	assertContains "$(cat "$SC_TMP/c.err")" \
 	    "TLS peer certificate subject: /CN=localhost"
-	wait_exit "$SSRV_PID" 8
+	wait_for "$SC_TMP/s.out" "DONE" 15
 	assertContains "$(cat "$SC_TMP/s.out")" "to s_server"
 	# -N ended with close_notify: s_server saw a clean end.
 	assertContains "$(cat "$SC_TMP/s.out")" "DONE"

@@ -101,7 +101,7 @@ echo_server() {
 	SC_PIDS="$SC_PIDS $!"
 	timeout 15 sed -u 's/^/echo:/' <"$SC_TMP/out" >"$SC_TMP/loop" &
 	SC_PIDS="$SC_PIDS $!"
-	wait_for "$SC_TMP/srv.err" '^Bound on ' 5 || fail "no server"
+	wait_for "$SC_TMP/srv.err" '^Bound on ' 15 || fail "no server"
 	PORT=$(sed -n 's/^Bound on .* //p' "$SC_TMP/srv.err")
 }
 
@@ -155,7 +155,7 @@ for _ in range(2):
     s.sendto(data.upper(), peer)
 EOF
 	SC_PIDS="$SC_PIDS $!"
-	wait_for "$SC_TMP/py.port" '^[0-9]+$' 5 || fail "no python server"
+	wait_for "$SC_TMP/py.port" '^[0-9]+$' 15 || fail "no python server"
 	port=$(cat "$SC_TMP/py.port")
 	held_stdin c.in 7
 	bg_in "$SC_TMP/c.in" timeout 10 "$SC" -u 127.0.0.1 "$port" >"$SC_TMP/c.out"
@@ -192,7 +192,7 @@ data = s.recv(70000)
 open(sys.argv[2], "w").write("%d\n" % len(data))
 EOF
 	SC_PIDS="$SC_PIDS $!"
-	wait_for "$SC_TMP/py.port" '^[0-9]+$' 5 || fail "no python server"
+	wait_for "$SC_TMP/py.port" '^[0-9]+$' 15 || fail "no python server"
 	t 5 "$SC" -u -q 0 127.0.0.1 "$(cat "$SC_TMP/py.port")" <"$SC_TMP/big"
 	assertTrue "wait_for '$SC_TMP/py.out' '^[0-9]+$' 5"
 	assertEquals "one datagram of 60000 bytes" 60000 "$(cat "$SC_TMP/py.out")"
