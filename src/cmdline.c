@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <readpassphrase.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,19 @@ enum {
 	OPT_VERSION = CHAR_MAX + 1,
 	OPT_HALF_CLOSE,
 	OPT_QUIT_AFTER,
+	OPT_HEX_DUMP,
+	OPT_APPEND_OUTPUT,
+	OPT_SEND_ONLY,
+	OPT_RECV_ONLY,
+	OPT_NO_SHUTDOWN,
+	OPT_DELAY,
 };
 
-static const char short_options[] = "46bCDdhI:i:klM:m:NnO:p:q:rs:T:vw:z";
+/* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
+#define MD5SIG_KEY_MAX	80
+
+static const char short_options[] =
+    "46bCDdFhI:i:klM:m:NnO:o:p:q:rSs:T:tV:vW:w:Zz";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
@@ -47,6 +58,7 @@ static const struct option long_options[] = {
 	{ "crlf",		no_argument,		NULL, 'C' },
 	{ "debug",		no_argument,		NULL, 'D' },
 	{ "no-stdin",		no_argument,		NULL, 'd' },
+	{ "pass-fd",		no_argument,		NULL, 'F' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "interval",		required_argument,	NULL, 'i' },
@@ -57,16 +69,28 @@ static const struct option long_options[] = {
 	{ "shutdown",		no_argument,		NULL, 'N' },
 	{ "nodns",		no_argument,		NULL, 'n' },
 	{ "send-buf",		required_argument,	NULL, 'O' },
+	{ "output",		required_argument,	NULL, 'o' },
 	{ "source-port",	required_argument,	NULL, 'p' },
 	{ "quit",		required_argument,	NULL, 'q' },
 	{ "randomize",		no_argument,		NULL, 'r' },
+	{ "md5sig",		no_argument,		NULL, 'S' },
 	{ "source",		required_argument,	NULL, 's' },
 	{ "tos",		required_argument,	NULL, 'T' },
+	{ "telnet",		no_argument,		NULL, 't' },
+	{ "rtable",		required_argument,	NULL, 'V' },
 	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "recv-limit",		required_argument,	NULL, 'W' },
 	{ "wait",		required_argument,	NULL, 'w' },
+	{ "dccp",		no_argument,		NULL, 'Z' },
 	{ "zero",		no_argument,		NULL, 'z' },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
+	{ "hex-dump",		required_argument,	NULL, OPT_HEX_DUMP },
+	{ "append-output",	no_argument,		NULL, OPT_APPEND_OUTPUT },
+	{ "send-only",		no_argument,		NULL, OPT_SEND_ONLY },
+	{ "recv-only",		no_argument,		NULL, OPT_RECV_ONLY },
+	{ "no-shutdown",	no_argument,		NULL, OPT_NO_SHUTDOWN },
+	{ "delay",		required_argument,	NULL, OPT_DELAY },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -94,22 +118,37 @@ static const char help_text[] =
 "  -s, --source ADDR      local address to connect from, or to listen on\n"
 "  -z, --zero             scan: report which ports accept, send nothing\n"
 "  -r, --randomize        scan or connect to the ports in random order\n"
-"  -i, --interval SECS    pause between ports scanned\n"
+"  -i, --interval TIME    pause after each line sent, and between ports\n"
+"  -F, --pass-fd          pass the connected socket on stdout and exit\n"
+"  -Z, --dccp             use DCCP (where the system has it)\n"
+"  -V, --rtable RTABLE    alternate routing table (not on this system)\n"
 "\n"
 "Data and end of file:\n"
 "  -C, --crlf             send CRLF as the line ending (data from stdin)\n"
 "  -d, --no-stdin         do not read from stdin\n"
+"      --send-only        only send; ignore what is received, quit at EOF\n"
+"      --recv-only        only receive; never read stdin, send nothing\n"
+"  -t, --telnet           refuse the peer's telnet option negotiations\n"
+"  -W, --recv-limit N     end after N reads from the network\n"
+"      --delay TIME       pause after each write, in both directions\n"
 "  -N, --shutdown         shut down the socket's sending side at stdin EOF\n"
+"      --no-shutdown      never shut down the sending side (overrides -N, -q)\n"
 "  -q, --quit SECS        after stdin EOF, quit SECS later (-1: never)\n"
 "      --quit-after TIME  after stdin EOF, quit at most TIME later\n"
 "      --half-close       each direction ends on its own; exit when both have\n"
 "  -w, --wait TIME        connect timeout and idle timeout\n"
+"\n"
+"Session logs:\n"
+"  -o, --output FILE      log the data of both directions to FILE, raw\n"
+"      --hex-dump FILE    log it to FILE as a hex dump (< received, > sent)\n"
+"      --append-output    append to the log files rather than truncate them\n"
 "\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
 "  -D, --debug            enable SO_DEBUG\n"
 "  -I, --recv-buf LEN     TCP receive buffer size\n"
 "  -O, --send-buf LEN     TCP send buffer size\n"
+"  -S, --md5sig           TCP MD5 signatures (the key is read from the tty)\n"
 "  -M, --ttl TTL          outgoing TTL / hop limit\n"
 "  -m, --min-ttl TTL      minimum incoming TTL / hop limit\n"
 "  -T, --tos KEYWORD      IP TOS / traffic class (lowdelay, throughput,\n"
@@ -138,6 +177,24 @@ usage(int full)
 	}
 	fprintf(stderr, usage_text, getprogname());
 	exit(1);
+}
+
+/*
+ * -S: read the TCP MD5 key from the terminal, as netcat does when it sees
+ * the option; without a terminal there is no key to read.
+ */
+static void
+md5sig_read(struct options *o)
+{
+	char	 key[MD5SIG_KEY_MAX + 1];
+
+	if (readpassphrase("TCP MD5SIG password: ", key, sizeof(key),
+	    RPP_REQUIRE_TTY) == NULL)
+		fatalx("Unable to read TCP MD5SIG password");
+	free(o->md5sig);
+	if ((o->md5sig = strdup(key)) == NULL)
+		fatal("strdup");
+	explicit_bzero(key, sizeof(key));
 }
 
 /*
@@ -229,6 +286,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'D':
 			o->so_debug = 1;
 			break;
+		case 'F':
+			o->fdpass = 1;
+			break;
 		case 'd':
 			o->no_stdin = 1;
 			break;
@@ -239,7 +299,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			    65536 * 1024);
 			break;
 		case 'i':
-			o->interval = number("interval", optarg, 0,
+			o->interval_ms = time_value("interval", optarg, 0,
 			    UINT_MAX);
 			break;
 		case 'k':
@@ -264,6 +324,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->sndbuf = number("TCP send window", optarg, 1,
 			    65536 * 1024);
 			break;
+		case 'o':
+			o->output = optarg;
+			break;
 		case 'p':
 			o->source_port = optarg;
 			break;
@@ -280,6 +343,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'r':
 			o->randomize = 1;
 			break;
+		case 'S':
+			md5sig_read(o);
+			break;
 		case 's':
 			o->source = optarg;
 			break;
@@ -287,12 +353,25 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			if (parse_tos(optarg, &o->tos) == -1)
 				fatalx("illegal tos value %s", optarg);
 			break;
+		case 't':
+			o->telnet = 1;
+			break;
+		case 'V':
+			/* Routing tables are an OpenBSD feature. */
+			fatalx("no alternate routing table support available");
 		case 'v':
 			o->verbose++;
+			break;
+		case 'W':
+			o->recv_limit = number("receive limit", optarg, 1,
+			    INT_MAX);
 			break;
 		case 'w':
 			o->timeout_ms = time_value("timeout", optarg, 0,
 			    INT_MAX / 1000);
+			break;
+		case 'Z':
+			o->dccp = 1;
 			break;
 		case 'z':
 			o->zero = 1;
@@ -303,6 +382,25 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case OPT_QUIT_AFTER:
 			o->deadline_ms = time_value("quit timer", optarg, 0,
 			    INT_MAX);
+			break;
+		case OPT_HEX_DUMP:
+			o->hex_dump = optarg;
+			break;
+		case OPT_APPEND_OUTPUT:
+			o->append_output = 1;
+			break;
+		case OPT_SEND_ONLY:
+			o->send_only = 1;
+			break;
+		case OPT_RECV_ONLY:
+			o->recv_only = 1;
+			break;
+		case OPT_NO_SHUTDOWN:
+			o->no_shutdown = 1;
+			break;
+		case OPT_DELAY:
+			o->delay_ms = time_value("delay", optarg, 0,
+			    INT_MAX / 1000);
 			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -343,8 +441,16 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("cannot use -z and -l");
 	if (o->keep && !o->listen)
 		fatalx("must use -l with -k");
+	if (o->send_only && o->recv_only)
+		fatalx("cannot use --send-only and --recv-only");
 	/* A quit timer also tells the peer about stdin's end (Debian). */
 	if (o->quit_ms != TIME_NONE)
 		o->shut_net = 1;
+	if (o->no_shutdown)
+		o->shut_net = 0;
+	if (o->recv_only)
+		o->no_stdin = 1;
+	if (o->dccp)
+		o->socktype = SOCK_DCCP;
 	log_init(o->verbose);
 }

@@ -27,4 +27,12 @@
 #define _PATH_DEVNULL	"/dev/null"
 #endif
 
+/*
+ * DCCP (-Z): where the headers lack it, ask for Linux's socket type anyway and
+ * let socket(2) refuse it with a clear error.
+ */
+#ifndef SOCK_DCCP
+#define SOCK_DCCP	6
+#endif
+
 #endif /* COMPAT_H */

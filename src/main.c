@@ -42,9 +42,13 @@ main(int argc, char **argv)
 {
 	struct options	 o;
 	struct sigaction sa;
+	const char	*failed;
 	int		 status;
 
 	cmdline_parse(&o, argc, argv);
+	if ((o.output != NULL || o.hex_dump != NULL) && (o.dump =
+	    dump_open(o.output, o.hex_dump, o.append_output, &failed)) == NULL)
+		fatal("%s", failed != NULL ? failed : "session log");
 
 	/* A peer that goes away is an error to report, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
@@ -63,5 +67,7 @@ main(int argc, char **argv)
 	else
 		status = plain_connect(&o);
 	free_ports(o.ports, o.nports);
+	dump_close(o.dump);
+	free(o.md5sig);
 	return (status);
 }

@@ -44,6 +44,7 @@ struct plain {
 	int		 lfd;		/* listening socket, -1 when none */
 	struct ev_timer	 backoff;
 	int		 status;	/* exit status */
+	struct telnet	 telnet;	/* -t: the answering parser's state */
 };
 
 static void	plain_accept_cb(int, int, void *);
@@ -63,12 +64,18 @@ plain_check(struct session *s)
 	struct channel	*tx = p->tx, *rx = p->rx;
 	int		 tx_ended = tx == NULL || channel_ended(tx);
 
-	if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL)
+	/* -W: the network has been read enough; stdin is done with too. */
+	if (channel_limit_reached(rx) && tx != NULL)
+		channel_end_source(tx);
+	else if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL)
 		stdio_set_in_ended();
 	if (tx_ended && o->deadline_ms != TIME_NONE &&
 	    !ev_timer_armed(&p->deadline))
 		ev_timer_arm(&p->deadline, o->deadline_ms);
 	if (tx_ended && channel_ended(rx))
+		return (1);
+	/* --send-only: what comes back does not matter; stdin's end does. */
+	if (o->send_only && tx_ended)
 		return (1);
 	if (o->half_close)
 		return (0);
@@ -154,6 +161,36 @@ plain_finished(struct session *s)
 		ev_break();
 }
 
+/*
+ * Apply the options that shape the flow to the receiving channel rx and
+ * the sending one tx (NULL with -d): pacing, the read limit, session logs
+ * and telnet answers.
+ */
+static int
+plain_tune(struct plain *p, struct channel *rx, struct channel *tx)
+{
+	struct options	*o = p->o;
+
+	rx->read_limit = o->recv_limit;
+	rx->write_gap_ms = o->delay_ms;
+	if (tx != NULL) {
+		tx->line_gap_ms = o->interval_ms;
+		tx->write_gap_ms = o->delay_ms;
+	}
+	if (o->dump != NULL) {
+		if (channel_tap(rx, dump_received, o->dump) == -1)
+			return (-1);
+		if (tx != NULL && channel_tap(tx, dump_sent, o->dump) == -1)
+			return (-1);
+	}
+	if (o->telnet) {
+		memset(&p->telnet, 0, sizeof(p->telnet));
+		if (channel_tap(rx, telnet_tap, &p->telnet) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
 /* Wire stdin and stdout to the connected socket fd and start moving. */
 static int
 plain_start(struct plain *p, int fd)
@@ -167,7 +204,7 @@ plain_start(struct plain *p, int fd)
 		return (-1);
 	p->s = s;
 	net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET, 0);
-	out = stdio_out(s);
+	out = o->send_only ? stdio_discard(s) : stdio_out(s);
 	in = stdio_in(s, o->no_stdin);
 	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
 		goto fail;
@@ -189,6 +226,8 @@ plain_start(struct plain *p, int fd)
 			p->tx->state = CH_DRAINING;
 	} else if (shut_tx)
 		shutdown(fd, SHUT_WR);
+	if (plain_tune(p, p->rx, p->tx) == -1)
+		goto fail;
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
 	return (session_start(s));
@@ -207,6 +246,21 @@ plain_init(struct plain *p, struct options *o)
 	p->lfd = -1;
 	ev_timer_init(&p->quit, plain_quit_cb, p);
 	ev_timer_init(&p->deadline, plain_deadline_cb, p);
+}
+
+/* -F: hand the connected socket to whoever holds stdout, and exit. */
+static __dead void
+plain_pass_fd(int fd)
+{
+	ssize_t	 n;
+
+	if (isatty(STDOUT_FILENO))
+		fatalx("Cannot pass file descriptor to tty");
+	if ((n = net_send_fd(STDOUT_FILENO, fd)) == -1)
+		fatal("sendmsg");
+	if (n != 1)
+		fatalx("sendmsg: unexpected return value %zd", n);
+	exit(0);
 }
 
 /*
@@ -232,6 +286,8 @@ plain_connect(struct options *o)
 		}
 		connected = 1;
 		net_report_connect(o, o->host, o->ports[i], &peer);
+		if (o->fdpass)
+			plain_pass_fd(fd);
 		if (plain_start(&p, fd) == -1)
 			fatal("session");
 		if (ev_loop() == -1)

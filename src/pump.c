@@ -39,6 +39,8 @@
 
 static void	pump_fd_cb(int, int, void *);
 static void	session_idle_cb(void *);
+static void	channel_pause_cb(void *);
+static void	session_check(struct session *);
 
 struct session *
 session_new(int (*check)(struct session *),
@@ -96,6 +98,7 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->state = CH_OPEN;
 	ch->bufsize = CHANNEL_BUFSIZE;
 	ch->session = s;
+	ev_timer_init(&ch->pause, channel_pause_cb, ch);
 	src->reader = ch;
 	dst->writer = ch;
 	TAILQ_INSERT_TAIL(&s->channels, ch, entry);
@@ -108,6 +111,30 @@ channel_ended(const struct channel *ch)
 	return (ch->state == CH_DONE || ch->state == CH_FAILED);
 }
 
+/*
+ * Add an observer of what ch delivers (session logs, telnet answers).
+ * Returns -1 with errno ENOSPC when the channel has CH_TAPS_MAX already.
+ */
+int
+channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
+{
+	if (ch->ntaps == CH_TAPS_MAX) {
+		errno = ENOSPC;
+		return (-1);
+	}
+	ch->taps[ch->ntaps].cb = cb;
+	ch->taps[ch->ntaps].arg = arg;
+	ch->ntaps++;
+	return (0);
+}
+
+/* Has ch stopped reading because of its read limit (-W)? */
+int
+channel_limit_reached(const struct channel *ch)
+{
+	return (ch->read_limit > 0 && ch->reads >= ch->read_limit);
+}
+
 static int
 ep_dgram(const struct channel *ch)
 {
@@ -118,7 +145,8 @@ ep_dgram(const struct channel *ch)
 static int
 channel_wants_read(struct channel *ch)
 {
-	if (ch->state != CH_OPEN || ch->session->over)
+	if (ch->state != CH_OPEN || ch->session->over ||
+	    channel_limit_reached(ch))
 		return (0);
 	/* A datagram is read and written whole: one at a time. */
 	if (ep_dgram(ch))
@@ -130,7 +158,8 @@ static int
 channel_wants_write(const struct channel *ch)
 {
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
-	    !ch->session->over && ch->buf.len > 0);
+	    !ch->session->over && ch->buf.len > 0 &&
+	    !ev_timer_armed(&ch->pause));
 }
 
 /* Register with the event loop what ep is waiting for, and nothing more. */
@@ -226,14 +255,20 @@ channel_stop(struct channel *ch)
 		return;
 	ch->state = CH_DONE;
 	ch->buf.len = 0;
+	ev_timer_disarm(&ch->pause);
 	channel_update(ch);
 }
 
-/* If the source has ended and everything is delivered, tell dst. */
+/*
+ * If the source has ended and everything is delivered, tell dst; a pause
+ * after the last line (-i) still runs first, as netcat sleeps before its
+ * shutdown.
+ */
 static void
 channel_settle(struct channel *ch)
 {
-	if (ch->state != CH_DRAINING || ch->buf.len > 0)
+	if (ch->state != CH_DRAINING || ch->buf.len > 0 ||
+	    ev_timer_armed(&ch->pause))
 		return;
 	ch->state = CH_DONE;
 	if (ch->flags & CH_SHUTDOWN)
@@ -263,14 +298,26 @@ session_touch(struct session *s)
 		s->last_active = ev_now();
 }
 
-/* Write what ch holds to its destination until done or it would block. */
+/*
+ * Write what ch holds to its destination until done, it would block, or
+ * the channel pauses.  With a line gap (-i) each write stops after the
+ * first newline and a whole line written starts the pause.
+ */
 static void
 channel_push(struct channel *ch)
 {
-	ssize_t	 n;
+	unsigned char	*p, *nl;
+	size_t		 len, i;
+	ssize_t		 n;
+	long long	 gap;
 
 	while (channel_wants_write(ch)) {
-		n = ep_write(ch->dst, ch->buf.data + ch->buf.off, ch->buf.len);
+		p = ch->buf.data + ch->buf.off;
+		len = ch->buf.len;
+		if (ch->line_gap_ms > 0 && !ep_dgram(ch) &&
+		    (nl = memchr(p, '\n', len)) != NULL)
+			len = nl - p + 1;
+		n = ep_write(ch->dst, p, len);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -280,11 +327,46 @@ channel_push(struct channel *ch)
 		}
 		session_touch(ch->session);
 		ch->bytes += n;
+		for (i = 0; i < ch->ntaps; i++)
+			ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
+		gap = ch->write_gap_ms;
+		if (ch->line_gap_ms > gap && n > 0 && p[n - 1] == '\n')
+			gap = ch->line_gap_ms;
 		buf_consume(&ch->buf, n);
 		if (ep_dgram(ch))
 			ch->buf.len = 0;	/* A datagram goes whole. */
+		if (gap > 0) {
+			ev_timer_arm(&ch->pause, gap);
+			break;
+		}
 	}
 	channel_settle(ch);
+}
+
+/* The pause after a line or chunk is over: deliver the next one. */
+static void
+channel_pause_cb(void *arg)
+{
+	struct channel	*ch = arg;
+	struct session	*s = ch->session;
+
+	channel_push(ch);
+	channel_update(ch);
+	session_check(s);
+}
+
+/*
+ * Treat ch's source as ended: nothing more is read, what is queued is
+ * still delivered, then dst is told as for end-of-file.
+ */
+void
+channel_end_source(struct channel *ch)
+{
+	if (ch->state != CH_OPEN)
+		return;
+	ch->state = CH_DRAINING;
+	channel_settle(ch);
+	channel_update(ch);
 }
 
 /* Read once from ch's source. */
@@ -319,6 +401,13 @@ channel_pull(struct channel *ch)
 	if (ch->xform != NULL)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);
+	/* -W: the last read allowed; the peer is told we read no more. */
+	ch->reads++;
+	if (channel_limit_reached(ch)) {
+		ch->state = CH_DRAINING;
+		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
+			shutdown(ch->src->rfd, SHUT_RD);
+	}
 }
 
 /* Run the session's policy; finish it if the mode says it is over. */
@@ -405,11 +494,14 @@ void
 session_finish(struct session *s)
 {
 	struct endpoint	*ep;
+	struct channel	*ch;
 
 	if (s->over)
 		return;
 	s->over = 1;
 	ev_timer_disarm(&s->idle);
+	TAILQ_FOREACH(ch, &s->channels, entry)
+		ev_timer_disarm(&ch->pause);
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
 		if (ep->rfd != -1)
 			ev_del(ep->rfd);
@@ -433,6 +525,7 @@ session_free(struct session *s)
 	ev_timer_disarm(&s->idle);
 	while ((ch = TAILQ_FIRST(&s->channels)) != NULL) {
 		TAILQ_REMOVE(&s->channels, ch, entry);
+		ev_timer_disarm(&ch->pause);
 		buf_free(&ch->buf);
 		free(ch);
 	}

@@ -38,6 +38,8 @@
 /* No time limit: the value every time option starts from. */
 #define TIME_NONE		(-1LL)
 
+struct dump;
+
 /* What a command line asks for, filled by cmdline.c, read by the modes. */
 struct options {
 	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
@@ -60,7 +62,20 @@ struct options {
 	int		 ttl;		/* -M, -1 when unset */
 	int		 minttl;	/* -m, -1 when unset */
 	int		 tos;		/* -T, -1 when unset */
-	long long	 interval;	/* -i, seconds between lines/ports */
+	long long	 interval_ms;	/* -i: pause after each line sent */
+	long long	 delay_ms;	/* --delay: pause after each write */
+	long long	 recv_limit;	/* -W: reads from the network, 0: none */
+	int		 telnet;	/* -t */
+	int		 send_only;	/* --send-only */
+	int		 recv_only;	/* --recv-only */
+	int		 no_shutdown;	/* --no-shutdown */
+	int		 fdpass;	/* -F */
+	int		 dccp;		/* -Z */
+	char		*md5sig;	/* -S: the TCP MD5 key, NULL when unset */
+	const char	*output;	/* -o: raw session log */
+	const char	*hex_dump;	/* --hex-dump */
+	int		 append_output;	/* --append-output */
+	struct dump	*dump;		/* the open logs, by main(); or NULL */
 	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
@@ -105,7 +120,8 @@ int		 net_connect(const struct options *, const char *,
 int		 net_listen(const struct options *, const char *,
 		    const char *, char **);
 int		 net_accept(int, struct net_peer *);
-int		 net_set_options(const struct options *, int, int);
+int		 net_set_options(const struct options *, int, int, char **);
+ssize_t		 net_send_fd(int, int);
 int		 net_set_nonblock(int, int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
@@ -206,6 +222,21 @@ enum ch_state {
 
 #define CH_SHUTDOWN	0x1	/* End dst's write side when done. */
 
+/* How many observers a channel can have (-o, --hex-dump, -t). */
+#define CH_TAPS_MAX	4
+
+/*
+ * An observer of a channel, called with each chunk once it has been
+ * delivered to the destination, in order.  It must not free the session.
+ */
+typedef void ch_tap_cb(struct channel *, const unsigned char *, size_t,
+    void *);
+
+struct ch_tap {
+	ch_tap_cb		*cb;
+	void			*arg;
+};
+
 struct channel {
 	const char		*name;	/* For messages. */
 	struct endpoint		*src;
@@ -222,6 +253,21 @@ struct channel {
 	size_t			(*xform)(struct channel *, unsigned char *,
 				    size_t, size_t);
 	int			 xstate;
+
+	struct ch_tap		 taps[CH_TAPS_MAX];
+	size_t			 ntaps;
+
+	/*
+	 * Pacing: after delivering a line (-i) or any chunk (--delay) the
+	 * channel writes nothing until its pause timer fires.
+	 */
+	long long		 line_gap_ms;	/* 0: none */
+	long long		 write_gap_ms;	/* 0: none */
+	struct ev_timer		 pause;
+
+	/* -W: the source is treated as ended after this many reads. */
+	uint64_t		 read_limit;	/* 0: none */
+	uint64_t		 reads;		/* Reads that returned data. */
 
 	struct session		*session;
 	TAILQ_ENTRY(channel)	 entry;
@@ -258,16 +304,40 @@ void		 session_finish(struct session *);
 void		 session_set_idle(struct session *, long long);
 int		 channel_ended(const struct channel *);
 void		 channel_stop(struct channel *);
+void		 channel_end_source(struct channel *);
+int		 channel_tap(struct channel *, ch_tap_cb *, void *);
+int		 channel_limit_reached(const struct channel *);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
 		    size_t);
+
+/* telnet.c */
+struct telnet {
+	int		 state;
+	unsigned char	 cmd;
+};
+size_t		 telnet_answer(struct telnet *, const unsigned char *, size_t,
+		    unsigned char *, size_t);
+void		 telnet_tap(struct channel *, const unsigned char *, size_t,
+		    void *);
+
+/* dump.c */
+struct dump	*dump_open(const char *, const char *, int, const char **);
+void		 dump_close(struct dump *);
+size_t		 dump_hex_line(char *, size_t, int, uint64_t,
+		    const unsigned char *, size_t);
+void		 dump_received(struct channel *, const unsigned char *,
+		    size_t, void *);
+void		 dump_sent(struct channel *, const unsigned char *, size_t,
+		    void *);
 
 /* stdio.c */
 void		 stdio_init(void);
 void		 stdio_restore(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
+struct endpoint	*stdio_discard(struct session *);
 int		 stdio_in_ended(void);
 void		 stdio_set_in_ended(void);
 
