@@ -66,7 +66,10 @@ def chunks(portfile, outfile, want, pieces, deadline):
     s = listen(portfile, deadline - time.monotonic())
     sent = 0
     for p in pieces:
-        s.sendall(p)
+        try:
+            s.sendall(p)
+        except OSError:
+            break       # The client is gone (-W): report what came.
         sent += len(p)
         wait_size(outfile, sent, min(deadline, time.monotonic() + 2))
     got, how = drain(s, deadline, want if want > 0 else None)
