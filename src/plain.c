@@ -185,6 +185,7 @@ plain_tune(struct plain *p, struct channel *rx, struct channel *tx)
 	}
 	if (o->telnet) {
 		memset(&p->telnet, 0, sizeof(p->telnet));
+		p->telnet.log = o->dump;
 		if (channel_tap(rx, telnet_tap, &p->telnet) == -1)
 			return (-1);
 	}

@@ -316,6 +316,7 @@ size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
 struct telnet {
 	int		 state;
 	unsigned char	 cmd;
+	struct dump	*log;	/* Where answers are logged as sent, or NULL. */
 };
 size_t		 telnet_answer(struct telnet *, const unsigned char *, size_t,
 		    unsigned char *, size_t);

@@ -85,6 +85,7 @@ telnet_answer(struct telnet *tn, const unsigned char *p, size_t n,
  * A tap for the channel that receives from the network: answer what the
  * peer negotiates on the same socket.  arg is the session's struct telnet.
  * A failed answer is a warning in netcat's words; the data flows on.
+ * Answers are logged as sent data when tn->log is set.
  */
 void
 telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
@@ -105,6 +106,8 @@ telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 		do {
 			w = send(fd, out, len, MSG_NOSIGNAL);
 		} while (w == -1 && errno == EINTR);
+		if (w > 0 && tn->log != NULL)
+			dump_sent(ch, out, w, tn->log);
 		if (w != (ssize_t)len)
 			log_warnx("Write Error!");
 	}

@@ -149,6 +149,19 @@ test_telnet_split_sequences() {
 	    tr -d ' \n')"
 }
 
+test_telnet_answers_are_logged() {
+	peer "$SC_TMP/c.out" 3 fffd18
+	t 5 "$SC" -t --hex-dump "$SC_TMP/hex" 127.0.0.1 "$PORT" </dev/null \
+	    >/dev/null
+	assertEquals "fffc18 enough" "$(cat "$SC_TMP/peer.res")"
+	expected=$(cat <<'EXP'
+< 00000000  ff fd 18                                          |...|
+> 00000000  ff fc 18                                          |...|
+EXP
+)
+	assertFileEquals "$SC_TMP/hex" "$expected"
+}
+
 test_telnet_off_by_default() {
 	peer "$SC_TMP/c.out" 0 fffb01
 	t 5 "$SC" -q 0 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out"
