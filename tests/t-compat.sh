@@ -223,7 +223,11 @@ test_idle_timeout_timing() {
 	for prog in "$NC" "$SC"; do
 		server srv -l 127.0.0.1 0 || fail "no server"
 		# stdin stays open and quiet: only -w can end this.
-		r=$(t 4 sleep 3 | elapsed t 8 "$prog" -w 1 127.0.0.1 "$PORT")
+		rm -f "$SC_TMP/quiet"
+		mkfifo "$SC_TMP/quiet"
+		exec 3<>"$SC_TMP/quiet"
+		r=$(elapsed t 8 "$prog" -w 1 127.0.0.1 "$PORT" <"$SC_TMP/quiet")
+		exec 3>&-
 		assertContains "$prog -w 1: $r" "$r" "status=0 "
 		assertTrue "$prog -w 1 ended when idle: $r" "within 900 2500 '$r'"
 		kill "$SERVER_PID" 2>/dev/null

@@ -51,9 +51,9 @@ abc" "$(cat "$SC_TMP/srv.out")"
 
 test_hex_dump_both_directions() {
 	# The peer's three pieces arrive one read each: offsets run on.
-	peer "$SC_TMP/c.out" 0 6f6e650a 74776f0a ff00
-	t 5 "$SC" -q 0 --hex-dump "$SC_TMP/hex" 127.0.0.1 "$PORT" \
-	    </dev/null >"$SC_TMP/c.out"
+	peer "$SC_TMP/c.out" -1 6f6e650a 74776f0a ff00
+	t 5 "$SC" -d --hex-dump "$SC_TMP/hex" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	expected=$(cat <<'EXP'
 < 00000000  6f 6e 65 0a                                       |one.|
@@ -163,16 +163,20 @@ EXP
 }
 
 test_telnet_off_by_default() {
-	peer "$SC_TMP/c.out" 0 fffb01
-	t 5 "$SC" -q 0 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out"
-	assertEquals " eof" "$(cat "$SC_TMP/peer.res")"
+	# Nothing comes back within the peer's second.
+	TBPEER_DEADLINE=1 peer "$SC_TMP/c.out" 0 fffb01
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	wait_exit "$PEER_PID" 5
+	assertEquals " timeout" "$(cat "$SC_TMP/peer.res")"
 }
 
 test_telnet_escaped_iac() {
-	# IAC IAC is a data byte: the WILL after it is not a command.
-	peer "$SC_TMP/c.out" 0 fffffb01
-	t 5 "$SC" -t -q 0 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out"
-	assertEquals " eof" "$(cat "$SC_TMP/peer.res")"
+	# IAC IAC is a data byte: the WILL after it is not a command, the DO
+	# that follows is.
+	peer "$SC_TMP/c.out" 3 fffffb01fffd05
+	t 5 "$SC" -t -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "fffc05 enough" "$(cat "$SC_TMP/peer.res")"
 }
 
 test_interval_paces_lines() {

@@ -4,6 +4,7 @@ read at a time, telnet negotiation split across reads, and a receiver of
 a socket passed with SCM_RIGHTS (-F)."""
 
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -36,10 +37,10 @@ def listen(portfile, timeout):
     return s
 
 
-def drain(s, deadline, want=None):
-    """Read until EOF, the deadline or want bytes; return what came and how
-    it ended."""
-    got = bytearray()
+def drain(s, deadline, want=None, got=None):
+    """Read until EOF, the deadline or want bytes; return what came (after
+    got) and how it ended."""
+    got = bytearray(got or b"")
     while True:
         if want is not None and len(got) >= want:
             return bytes(got), "enough"
@@ -58,21 +59,52 @@ def drain(s, deadline, want=None):
         got += data
 
 
+def wait_size_or_eof(s, path, size, deadline, got):
+    """Wait until file path holds size bytes, or the client closed the
+    connection (True then); what it sends meanwhile is added to got."""
+    while time.monotonic() < deadline:
+        try:
+            if os.path.getsize(path) >= size:
+                return False
+        except OSError:
+            pass
+        if select.select([s], [], [], 0.02)[0]:
+            try:
+                data = s.recv(65536)
+            except OSError:
+                return True
+            if not data:
+                return True
+            got += data
+    return False
+
+
 def chunks(portfile, outfile, want, pieces, deadline):
     """Send each piece once the client's stdout (outfile) holds everything
     sent before it, so that each arrives in a read of its own; then report
-    what the client sent back (until EOF, or want bytes if want > 0), as
-    hex, and how that ended, and close."""
+    what the client sent back (until EOF, or want bytes if want > 0, or
+    nothing more if want < 0), as hex, and how that ended, and close.  A
+    client that ends its side early (-W) stops the sending."""
     s = listen(portfile, deadline - time.monotonic())
     sent = 0
+    got = bytearray()
+    closed = False
     for p in pieces:
         try:
             s.sendall(p)
         except OSError:
             break       # The client is gone (-W): report what came.
         sent += len(p)
-        wait_size(outfile, sent, min(deadline, time.monotonic() + 2))
-    got, how = drain(s, deadline, want if want > 0 else None)
+        if wait_size_or_eof(s, outfile, sent,
+                            min(deadline, time.monotonic() + 2), got):
+            closed = True
+            break
+    if closed:
+        got, how = bytes(got), "eof"
+    elif want < 0:
+        how = "closed"
+    else:
+        got, how = drain(s, deadline, want if want > 0 else None, got)
     print(got.hex(), how)
     s.close()
 
