@@ -289,10 +289,17 @@ test_telnet_answers() {
 	assertEquals "$want" "$(peer_run "$SC" 6 "fffb01fffd03 0a" -t)"
 }
 
-# -F: stdout that is not a socket.
+# -F: stdout that is not a socket, or a terminal.
 test_pass_fd_errors() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"
 	compare -F 127.0.0.1 "$PORT"
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	want=$(t 5 $TBPEER ontty "$NC" -F 127.0.0.1 "$PORT" |
+	    sed 's/^nc.openbsd: /PROG: /')
+	got=$(t 5 $TBPEER ontty "$SC" -F 127.0.0.1 "$PORT" |
+	    sed 's/^sockcat: /PROG: /')
+	assertEquals "PROG: Cannot pass file descriptor to tty status=1" "$want"
+	assertEquals "$want" "$got"
 }
 
 sc_run_shunit2

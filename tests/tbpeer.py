@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Test peers for the toolbox suite: a server that sends its lines one
-read at a time, telnet negotiation split across reads, and a receiver of
-a socket passed with SCM_RIGHTS (-F)."""
+read at a time, telnet negotiation split across reads, a receiver of a
+socket passed with SCM_RIGHTS (-F), and a terminal to run a program on."""
 
 import os
 import select
@@ -129,11 +129,36 @@ def recvfd(argv, deadline):
     s.close()
 
 
+def ontty(argv, deadline):
+    """Run argv with a terminal as stdin, stdout and stderr; print what it
+    wrote and its exit status."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(argv[0], argv)
+    out = b""
+    while time.monotonic() < deadline:
+        if not select.select([fd], [], [], 0.1)[0]:
+            continue
+        try:
+            data = os.read(fd, 1024)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    _, st = os.waitpid(pid, 0)
+    print("%s status=%d" % (out.decode(errors="replace").strip(),
+                            os.waitstatus_to_exitcode(st)))
+
+
 def main():
     deadline = time.monotonic() + float(os.environ.get("TBPEER_DEADLINE", 8))
     if sys.argv[1] == "chunks":
         pieces = [bytes.fromhex(x) for x in sys.argv[5:]]
         chunks(sys.argv[2], sys.argv[3], int(sys.argv[4]), pieces, deadline)
+    elif sys.argv[1] == "ontty":
+        ontty(sys.argv[2:], deadline)
     elif sys.argv[1] == "recvfd":
         recvfd(sys.argv[2:], deadline)
     sys.stdout.flush()
