@@ -145,8 +145,7 @@ ep_dgram(const struct channel *ch)
 static int
 channel_wants_read(struct channel *ch)
 {
-	if (ch->state != CH_OPEN || ch->session->over ||
-	    channel_limit_reached(ch))
+	if (ch->state != CH_OPEN || ch->session->over)
 		return (0);
 	/* A datagram is read and written whole: one at a time. */
 	if (ep_dgram(ch))
