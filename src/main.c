@@ -46,9 +46,6 @@ main(int argc, char **argv)
 	int		 status;
 
 	cmdline_parse(&o, argc, argv);
-	if ((o.output != NULL || o.hex_dump != NULL) && (o.dump =
-	    dump_open(o.output, o.hex_dump, o.append_output, &failed)) == NULL)
-		fatal("%s", failed != NULL ? failed : "session log");
 
 	/* A peer that goes away is an error to report, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
@@ -59,6 +56,10 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	stdio_init();
+	/* After stdio_init(): a log must never take the number 0, 1 or 2. */
+	if ((o.output != NULL || o.hex_dump != NULL) && (o.dump =
+	    dump_open(o.output, o.hex_dump, o.append_output, &failed)) == NULL)
+		fatal("%s", failed != NULL ? failed : "session log");
 
 	if (o.zero)
 		status = scan_ports(&o);

@@ -77,6 +77,16 @@ from server" "$(sort "$SC_TMP/log")"
 	assertEquals 24 "$(wc -c <"$SC_TMP/log")"
 }
 
+test_output_with_stdout_closed() {
+	# The log must not become stdout: received data goes nowhere.
+	printf 'from server\n' >"$SC_TMP/srv.in"
+	server srv -l 127.0.0.1 0 || fail "no server"
+	echo hi | t 5 "$SC" -N -o "$SC_TMP/log" 127.0.0.1 "$PORT" >&-
+	assertEquals "client status" 0 $?
+	assertEquals "from server
+hi" "$(sort "$SC_TMP/log")"
+}
+
 test_append_output() {
 	for i in 1 2; do
 		server srv -l 127.0.0.1 0 || fail "no server"
