@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <readpassphrase.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +60,19 @@ enum {
 	OPT_STATS,
 	OPT_PROGRESS,
 	OPT_CHAT,
+	OPT_HEX_DUMP,
+	OPT_APPEND_OUTPUT,
+	OPT_SEND_ONLY,
+	OPT_RECV_ONLY,
+	OPT_NO_SHUTDOWN,
+	OPT_DELAY,
 };
 
+/* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
+#define MD5SIG_KEY_MAX	80
+
 static const char short_options[] =
-    "46bCc:Dde:hI:i:klM:m:NnO:P:p:q:rs:T:Uuvw:X:x:z";
+    "46bCc:Dde:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
 
 static const struct option long_options[] = {
 	{ "ipv4",		no_argument,		NULL, '4' },
@@ -73,6 +83,7 @@ static const struct option long_options[] = {
 	{ "debug",		no_argument,		NULL, 'D' },
 	{ "no-stdin",		no_argument,		NULL, 'd' },
 	{ "exec",		required_argument,	NULL, 'e' },
+	{ "pass-fd",		no_argument,		NULL, 'F' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "recv-buf",		required_argument,	NULL, 'I' },
 	{ "interval",		required_argument,	NULL, 'i' },
@@ -83,15 +94,21 @@ static const struct option long_options[] = {
 	{ "shutdown",		no_argument,		NULL, 'N' },
 	{ "nodns",		no_argument,		NULL, 'n' },
 	{ "send-buf",		required_argument,	NULL, 'O' },
+	{ "output",		required_argument,	NULL, 'o' },
 	{ "source-port",	required_argument,	NULL, 'p' },
 	{ "quit",		required_argument,	NULL, 'q' },
 	{ "randomize",		no_argument,		NULL, 'r' },
+	{ "md5sig",		no_argument,		NULL, 'S' },
 	{ "source",		required_argument,	NULL, 's' },
 	{ "tos",		required_argument,	NULL, 'T' },
 	{ "unixsock",		no_argument,		NULL, 'U' },
 	{ "udp",		no_argument,		NULL, 'u' },
+	{ "telnet",		no_argument,		NULL, 't' },
+	{ "rtable",		required_argument,	NULL, 'V' },
 	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "recv-limit",		required_argument,	NULL, 'W' },
 	{ "wait",		required_argument,	NULL, 'w' },
+	{ "dccp",		no_argument,		NULL, 'Z' },
 	{ "zero",		no_argument,		NULL, 'z' },
 	{ "fifo",		required_argument,	NULL, OPT_FIFO },
 	{ "proxy",		required_argument,	NULL, 'x' },
@@ -111,6 +128,12 @@ static const struct option long_options[] = {
 	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
 	{ "stats",		no_argument,		NULL, OPT_STATS },
 	{ "progress",		optional_argument,	NULL, OPT_PROGRESS },
+	{ "hex-dump",		required_argument,	NULL, OPT_HEX_DUMP },
+	{ "append-output",	no_argument,		NULL, OPT_APPEND_OUTPUT },
+	{ "send-only",		no_argument,		NULL, OPT_SEND_ONLY },
+	{ "recv-only",		no_argument,		NULL, OPT_RECV_ONLY },
+	{ "no-shutdown",	no_argument,		NULL, OPT_NO_SHUTDOWN },
+	{ "delay",		required_argument,	NULL, OPT_DELAY },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "broker",		no_argument,		NULL, OPT_BROKER },
 	{ "room",		no_argument,		NULL, OPT_ROOM },
@@ -150,12 +173,21 @@ static const char help_text[] =
 "  -s, --source ADDR      local address (with -uU: our own socket's path)\n"
 "  -z, --zero             scan: report which ports accept, send nothing\n"
 "  -r, --randomize        ports in random order\n"
-"  -i, --interval SECS    pause between ports scanned\n"
+"  -i, --interval TIME    pause after each line sent, and between ports\n"
+"  -F, --pass-fd          pass the connected socket on stdout and exit\n"
+"  -Z, --dccp             DCCP (where the system has it)\n"
+"  -V, --rtable RTABLE    alternate routing table (not on this system)\n"
 "\n"
 "Data and end of file:\n"
 "  -C, --crlf             send line feeds from stdin as CRLF\n"
 "  -d, --no-stdin         do not read stdin\n"
+"      --send-only        only send; ignore what comes back, quit at EOF\n"
+"      --recv-only        only receive; never read stdin\n"
+"  -t, --telnet           refuse the peer's telnet option negotiations\n"
+"  -W, --recv-limit N     end after N reads from the network\n"
+"      --delay TIME       pause after each write, both directions\n"
 "  -N, --shutdown         at stdin EOF, shut down the socket's sending side\n"
+"      --no-shutdown      never shut down the sending side (beats -N, -q)\n"
 "  -q, --quit SECS        after stdin EOF, quit SECS later (-1: never)\n"
 "      --quit-after TIME  after stdin EOF, quit within TIME, come what may\n"
 "      --half-close       each direction ends on its own; exit after both\n"
@@ -191,11 +223,17 @@ static const char help_text[] =
 "      --ssl-servername NAME  server name to send (SNI) and check\n"
 "      --ssl-alpn LIST    ALPN protocols, comma-separated\n"
 "\n"
+"Session logs:\n"
+"  -o, --output FILE      log the data of both directions to FILE, raw\n"
+"      --hex-dump FILE    log it to FILE as a hex dump (< received, > sent)\n"
+"      --append-output    append to the log files rather than truncate them\n"
+"\n"
 "Socket options:\n"
 "  -b, --broadcast        allow broadcast\n"
 "  -D, --debug            SO_DEBUG\n"
 "  -I, --recv-buf LEN     TCP receive buffer size\n"
 "  -O, --send-buf LEN     TCP send buffer size\n"
+"  -S, --md5sig           TCP MD5 signatures (the key is read from the tty)\n"
 "  -M, --ttl TTL          outgoing TTL / hop limit\n"
 "  -m, --min-ttl TTL      minimum incoming TTL / hop limit\n"
 "  -T, --tos KEYWORD      TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255\n"
@@ -226,6 +264,24 @@ usage(int full)
 	}
 	fprintf(stderr, usage_text, getprogname());
 	exit(1);
+}
+
+/*
+ * -S: read the TCP MD5 key from the terminal, as netcat does when it sees
+ * the option; without a terminal there is no key to read.
+ */
+static void
+md5sig_read(struct options *o)
+{
+	char	 key[MD5SIG_KEY_MAX + 1];
+
+	if (readpassphrase("TCP MD5SIG password: ", key, sizeof(key),
+	    RPP_REQUIRE_TTY) == NULL)
+		fatalx("Unable to read TCP MD5SIG password");
+	free(o->md5sig);
+	if ((o->md5sig = strdup(key)) == NULL)
+		fatal("strdup");
+	explicit_bzero(key, sizeof(key));
 }
 
 /*
@@ -372,6 +428,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'D':
 			o->so_debug = 1;
 			break;
+		case 'F':
+			o->fdpass = 1;
+			break;
 		case 'd':
 			o->no_stdin = 1;
 			break;
@@ -382,7 +441,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			    65536 * 1024);
 			break;
 		case 'i':
-			o->interval = number("interval", optarg, 0,
+			o->interval_ms = time_value("interval", optarg, 0,
 			    UINT_MAX);
 			break;
 		case 'k':
@@ -410,6 +469,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'P':
 			o->proxy_user = optarg;
 			break;
+		case 'o':
+			o->output = optarg;
+			break;
 		case 'p':
 			o->source_port = optarg;
 			break;
@@ -426,6 +488,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'r':
 			o->randomize = 1;
 			break;
+		case 'S':
+			md5sig_read(o);
+			break;
 		case 's':
 			o->source = optarg;
 			break;
@@ -439,8 +504,18 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case 'u':
 			o->socktype = SOCK_DGRAM;
 			break;
+		case 't':
+			o->telnet = 1;
+			break;
+		case 'V':
+			/* Routing tables are an OpenBSD feature. */
+			fatalx("no alternate routing table support available");
 		case 'v':
 			o->verbose++;
+			break;
+		case 'W':
+			o->recv_limit = number("receive limit", optarg, 1,
+			    INT_MAX);
 			break;
 		case 'w':
 			o->timeout_ms = time_value("timeout", optarg, 0,
@@ -456,6 +531,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'x':
 			proxy = optarg;
+			break;
+		case 'Z':
+			o->dccp = 1;
 			break;
 		case 'z':
 			o->zero = 1;
@@ -537,6 +615,25 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		case OPT_PROGRESS:
 			o->progress = progress_when(optarg);
 			break;
+		case OPT_HEX_DUMP:
+			o->hex_dump = optarg;
+			break;
+		case OPT_APPEND_OUTPUT:
+			o->append_output = 1;
+			break;
+		case OPT_SEND_ONLY:
+			o->send_only = 1;
+			break;
+		case OPT_RECV_ONLY:
+			o->recv_only = 1;
+			break;
+		case OPT_NO_SHUTDOWN:
+			o->no_shutdown = 1;
+			break;
+		case OPT_DELAY:
+			o->delay_ms = time_value("delay", optarg, 0,
+			    INT_MAX / 1000);
+			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(0);
@@ -612,6 +709,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("cannot use -z and -l");
 	if (o->keep && !o->listen)
 		fatalx("must use -l with -k");
+	if (o->send_only && o->recv_only)
+		fatalx("cannot use --send-only and --recv-only");
 	/* A quit timer also tells the peer about stdin's end (Debian). */
 	if (o->quit_ms != TIME_NONE)
 		o->shut_net = 1;
@@ -679,5 +778,11 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		if (o->proxy_serve)
 			fatalx("cannot use --ssl with a proxy server");
 	}
+	if (o->no_shutdown)
+		o->shut_net = 0;
+	if (o->recv_only)
+		o->no_stdin = 1;
+	if (o->dccp)
+		o->socktype = SOCK_DCCP;
 	log_init(o->verbose);
 }

@@ -39,4 +39,12 @@
 #define nitems(a)	(sizeof((a)) / sizeof((a)[0]))
 #endif
 
+/*
+ * DCCP (-Z): where the headers lack it, ask for Linux's socket type anyway and
+ * let socket(2) refuse it with a clear error.
+ */
+#ifndef SOCK_DCCP
+#define SOCK_DCCP	6
+#endif
+
 #endif /* COMPAT_H */

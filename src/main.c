@@ -87,6 +87,7 @@ main(int argc, char **argv)
 	struct options	 o;
 	struct sigaction sa;
 	char		*cause;
+	const char	*failed;
 	int		 status;
 
 	main_pid = getpid();
@@ -105,6 +106,10 @@ main(int argc, char **argv)
 	if (o.ssl && !o.zero && tls_setup(&o, &cause) == -1)
 		fatalx("%s", cause);
 	stats_init(&o);
+	/* After stdio_init(): a log must never take the number 0, 1 or 2. */
+	if ((o.output != NULL || o.hex_dump != NULL) && (o.dump =
+	    dump_open(o.output, o.hex_dump, o.append_output, &failed)) == NULL)
+		fatal("%s", failed != NULL ? failed : "session log");
 
 	if (o.chat && o.listen)
 		status = chat_listen(&o);
@@ -133,5 +138,7 @@ main(int argc, char **argv)
 	free_ports(o.ports, o.nports);
 	free(o.proxy_host);
 	free(o.proxy_port);
+	dump_close(o.dump);
+	free(o.md5sig);
 	return (status);
 }

@@ -88,68 +88,141 @@ net_cause(char **cause, const char *fmt, ...)
 static const char *
 proto_name(const struct options *o)
 {
+	if (o->socktype == SOCK_DCCP)
+		return ("dccp");
 	return (o->socktype == SOCK_DGRAM ? "udp" : "tcp");
 }
 
-/* Set an int socket option; on failure remember netcat's words for it. */
+/*
+ * -S: sign every segment with the key o->md5sig, for peers of any address
+ * of family af.  Returns -1 with errno.
+ */
 static int
-net_setopt(int fd, int level, int name, int value, const char *what,
-    const char **cause)
+net_set_md5sig(const struct options *o, int fd, int af)
 {
-	if (setsockopt(fd, level, name, &value, sizeof(value)) == 0)
-		return (0);
-	*cause = what;
+	struct tcp_md5sig	 sig;
+	size_t			 len = strlen(o->md5sig);
+
+	memset(&sig, 0, sizeof(sig));
+	sig.tcpm_addr.ss_family = af;
+	sig.tcpm_flags = TCP_MD5SIG_FLAG_PREFIX;
+	sig.tcpm_prefixlen = 0;
+	if (len > TCP_MD5SIG_MAXKEYLEN)
+		len = TCP_MD5SIG_MAXKEYLEN;
+	sig.tcpm_keylen = len;
+	memcpy(sig.tcpm_key, o->md5sig, len);
+	return (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG_EXT, &sig,
+	    sizeof(sig)));
+}
+
+/* setsockopt(2) for an int value; on failure *what names it as nc does. */
+static int
+net_sockopt(int fd, int level, int name, int value, const char *name_text,
+    const char **what)
+{
+	if (setsockopt(fd, level, name, &value, sizeof(value)) == -1) {
+		*what = name_text;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Apply the socket options the command line asked for (-b -D -S -T -I -O
+ * -M -m) to fd of the given address family.  Returns -1 with errno and
+ * *cause set to netcat's message ("set IP ToS: Permission denied", or
+ * errno's text alone for -b, -D and -S).
+ */
+int
+net_set_options(const struct options *o, int fd, int af, char **cause)
+{
+	const char	*what = NULL;
+	int		 v6 = af == AF_INET6, error;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if (o->broadcast && net_sockopt(fd, SOL_SOCKET, SO_BROADCAST, 1,
+	    NULL, &what) == -1)
+		goto fail;
+	if (o->so_debug && net_sockopt(fd, SOL_SOCKET, SO_DEBUG, 1, NULL,
+	    &what) == -1)
+		goto fail;
+	if (o->md5sig != NULL && net_set_md5sig(o, fd, af) == -1)
+		goto fail;
+	if (o->tos != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS,
+	    o->tos, v6 ? "set IPv6 traffic class" : "set IP ToS",
+	    &what) == -1)
+		goto fail;
+	if (o->rcvbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    o->rcvbuf, "set TCP receive buffer size", &what) == -1)
+		goto fail;
+	if (o->sndbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_SNDBUF,
+	    o->sndbuf, "set TCP send buffer size", &what) == -1)
+		goto fail;
+	if (o->ttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL,
+	    o->ttl, v6 ? "set IPv6 unicast hops" : "set IP TTL",
+	    &what) == -1)
+		goto fail;
+	if (o->minttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MINHOPCOUNT : IP_MINTTL,
+	    o->minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
+	    &what) == -1)
+		goto fail;
+	return (0);
+
+fail:
+	error = errno;
+	if (what != NULL)
+		net_cause(cause, "%s: %s", what, strerror(error));
+	else
+		net_cause(cause, "%s", strerror(error));
+	errno = error;
 	return (-1);
 }
 
 /*
- * Apply the socket options the command line asked for (-b -D -I -O -M -m
- * -T) to fd of the given address family.  Returns -1 with errno, and
- * *what set to netcat's description of what failed (NULL where netcat
- * gives none).
+ * -F: pass fd over the socket sock with SCM_RIGHTS, along with one NUL
+ * byte, waiting while sock is full.  Returns what sendmsg(2) returned (1
+ * on success), or -1 with errno.
  */
-int
-net_set_options(const struct options *o, int fd, int af, const char **what)
+ssize_t
+net_send_fd(int sock, int fd)
 {
-	int	 v6 = af == AF_INET6;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct pollfd	 pfd = { .fd = sock, .events = POLLOUT };
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cmsgbuf;
+	struct cmsghdr	*cmsg;
+	char		 c = '\0';
+	ssize_t		 n;
 
-	*what = NULL;
-	if (o->broadcast && net_setopt(fd, SOL_SOCKET, SO_BROADCAST, 1, NULL,
-	    what) == -1)
-		return (-1);
-	if (o->so_debug && net_setopt(fd, SOL_SOCKET, SO_DEBUG, 1, NULL,
-	    what) == -1)
-		return (-1);
-	if (o->tos != -1 && (af == AF_INET || v6) && net_setopt(fd,
-	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS, o->tos,
-	    v6 ? "set IPv6 traffic class" : "set IP ToS", what) == -1)
-		return (-1);
-	if (o->rcvbuf > 0 && net_setopt(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf,
-	    "set TCP receive buffer size", what) == -1)
-		return (-1);
-	if (o->sndbuf > 0 && net_setopt(fd, SOL_SOCKET, SO_SNDBUF, o->sndbuf,
-	    "set TCP send buffer size", what) == -1)
-		return (-1);
-	if (o->ttl != -1 && (af == AF_INET || v6) && net_setopt(fd,
-	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL,
-	    o->ttl, v6 ? "set IPv6 unicast hops" : "set IP TTL", what) == -1)
-		return (-1);
-	if (o->minttl != -1 && (af == AF_INET || v6) && net_setopt(fd,
-	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MINHOPCOUNT : IP_MINTTL,
-	    o->minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
-	    what) == -1)
-		return (-1);
-	return (0);
-}
-
-/* The message for a failed net_set_options(), as netcat words it. */
-static void
-net_setopt_cause(char **cause, const char *what)
-{
-	if (what != NULL)
-		net_cause(cause, "%s: %s", what, strerror(errno));
-	else
-		net_cause(cause, "%s", strerror(errno));
+	memset(&msg, 0, sizeof(msg));
+	memset(&cmsgbuf, 0, sizeof(cmsgbuf));
+	iov.iov_base = &c;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cmsgbuf.buf;
+	msg.msg_controllen = sizeof(cmsgbuf.buf);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	for (;;) {
+		if ((n = sendmsg(sock, &msg, MSG_NOSIGNAL)) != -1)
+			return (n);
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return (-1);
+		/* Set-up, before any pump runs: this one wait is fine. */
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			return (-1);
+	}
 }
 
 /*
@@ -217,8 +290,11 @@ net_resolve(const struct options *o, const char *host, const char *port,
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = o->family;
 	hints.ai_socktype = o->socktype;
-	hints.ai_protocol = o->socktype == SOCK_DGRAM ? IPPROTO_UDP :
-	    IPPROTO_TCP;
+	if (o->socktype == SOCK_DCCP)
+		hints.ai_protocol = IPPROTO_DCCP;
+	else
+		hints.ai_protocol = o->socktype == SOCK_DGRAM ? IPPROTO_UDP :
+		    IPPROTO_TCP;
 	if (o->numeric)
 		hints.ai_flags |= AI_NUMERICHOST;
 	if (passive)
@@ -310,7 +386,6 @@ net_connect(const struct options *o, const char *host, const char *port,
 {
 	struct addrinfo	*res, *ai;
 	char		 label[NI_MAXHOST * 2 + 4];
-	const char	*what;
 	int		 fd = -1, error = 0, waited = 0;
 
 	if (cause != NULL)
@@ -329,9 +404,8 @@ net_connect(const struct options *o, const char *host, const char *port,
 			fd = -1;
 			break;
 		}
-		if (net_set_options(o, fd, ai->ai_family, &what) == -1) {
+		if (net_set_options(o, fd, ai->ai_family, cause) == -1) {
 			error = errno;
-			net_setopt_cause(cause, what);
 			close(fd);
 			fd = -1;
 			break;
@@ -413,7 +487,6 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
     int dual, char **cause)
 {
 	struct addrinfo	*res, *ai;
-	const char	*what;
 	int		 fd = -1, error = 0, on = 1, off = 0;
 
 	if (cause != NULL)
@@ -442,10 +515,9 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			fd = -1;
 			continue;
 		}
-		if (net_set_options(o, fd, ai->ai_family, &what) == -1) {
-			/* As netcat: a socket option that fails is fatal. */
+		/* As with nc, a socket option refused is fatal. */
+		if (net_set_options(o, fd, ai->ai_family, cause) == -1) {
 			error = errno;
-			net_setopt_cause(cause, what);
 			close(fd);
 			freeaddrinfo(res);
 			errno = error;

@@ -46,6 +46,7 @@ struct conn {
 	struct child		*child;	/* -e, -c: its program */
 	int			 gated;	/* admitted by the gate: release it */
 	struct tls		*tls;	/* --ssl: until the socket has it */
+	struct telnet		 telnet; /* -t: the answering parser's state */
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
 	TAILQ_ENTRY(conn)	 entry;
 };
@@ -81,7 +82,10 @@ plain_check(struct session *s)
 	struct channel	*tx = c->tx, *rx = c->rx;
 	int		 tx_ended = tx == NULL || channel_ended(tx);
 
-	if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL &&
+	/* -W: the network has been read enough; stdin is done with too. */
+	if (channel_limit_reached(rx) && tx != NULL)
+		channel_end_source(tx);
+	else if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL &&
 	    o->fifo == NULL)
 		stdio_set_in_ended();
 	if (tx_ended && o->deadline_ms != TIME_NONE &&
@@ -91,6 +95,9 @@ plain_check(struct session *s)
 		return (1);
 	/* A datagram socket never reads end-of-file: an error ends it. */
 	if (o->socktype == SOCK_DGRAM && s->failed)
+		return (1);
+	/* --send-only: what comes back does not matter; stdin's end does. */
+	if (o->send_only && tx_ended)
 		return (1);
 	if (o->half_close)
 		return (0);
@@ -276,6 +283,37 @@ conn_abort(struct conn *c)
 }
 
 /*
+ * Apply the options that shape the flow to the receiving channel rx and
+ * the sending one tx (NULL with -d): pacing, the read limit, session logs
+ * and telnet answers.
+ */
+static int
+conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
+{
+	struct options	*o = c->p->o;
+
+	rx->read_limit = o->recv_limit;
+	rx->write_gap_ms = o->delay_ms;
+	if (tx != NULL) {
+		tx->line_gap_ms = o->interval_ms;
+		tx->write_gap_ms = o->delay_ms;
+	}
+	if (o->dump != NULL) {
+		if (channel_tap(rx, dump_received, o->dump) == -1)
+			return (-1);
+		if (tx != NULL && channel_tap(tx, dump_sent, o->dump) == -1)
+			return (-1);
+	}
+	if (o->telnet) {
+		memset(&c->telnet, 0, sizeof(c->telnet));
+		c->telnet.log = o->dump;
+		if (channel_tap(rx, telnet_tap, &c->telnet) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
  * The connection's socket fd as an endpoint of s, over TLS when the
  * connection has it.  Returns NULL (fd closed) on failure.
  */
@@ -317,7 +355,7 @@ conn_start_stdio(struct conn *c, int fd)
 	c->s = s;
 	if ((net = conn_net(c, s, fd)) == NULL)
 		return (-1);
-	out = stdio_out(s);
+	out = o->send_only ? stdio_discard(s) : stdio_out(s);
 	in = o->fifo != NULL ? fifo_in(s) : stdio_in(s, o->no_stdin);
 	if (out == NULL || (in == NULL && (!o->no_stdin || o->fifo != NULL)))
 		return (-1);
@@ -341,6 +379,8 @@ conn_start_stdio(struct conn *c, int fd)
 			c->tx->state = CH_DRAINING;
 	} else if (shut_tx && !dgram)
 		shutdown(fd, SHUT_WR);
+	if (conn_tune(c, c->rx, c->tx) == -1)
+		return (-1);
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
 	gate_session(&o->gate, s);
@@ -387,6 +427,8 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 		goto fail;
 	if (p->o->crlf)
 		c->tx->xform = crlf_xform;
+	if (conn_tune(c, c->rx, c->tx) == -1)
+		goto fail;
 	if (p->o->timeout_ms != TIME_NONE)
 		session_set_idle(s, p->o->timeout_ms);
 	gate_session(&p->o->gate, s);
@@ -458,6 +500,21 @@ plain_free(struct plain *p)
 		exec_cmd_free(&p->cmd);
 }
 
+/* -F: hand the connected socket to whoever holds stdout, and exit. */
+static __dead void
+plain_pass_fd(int fd)
+{
+	ssize_t	 n;
+
+	if (isatty(STDOUT_FILENO))
+		fatalx("Cannot pass file descriptor to tty");
+	if ((n = net_send_fd(STDOUT_FILENO, fd)) == -1)
+		fatal("sendmsg");
+	if (n != 1)
+		fatalx("sendmsg: unexpected return value %zd", n);
+	exit(0);
+}
+
 /*
  * Connect to each port in turn and relay over it, as netcat does.
  * Returns the exit status: 0 if any connection was made and nothing went
@@ -483,6 +540,8 @@ plain_connect(struct options *o)
 		}
 		connected = 1;
 		net_report_connect(o, o->host, o->ports[i], &peer);
+		if (o->fdpass)
+			plain_pass_fd(fd);
 		if (o->ssl && (tls = tls_handshake(o, fd, o->host,
 		    &cause)) == NULL)
 			fatalx("%s", cause);

@@ -42,6 +42,7 @@
 
 static void	pump_fd_cb(int, int, void *);
 static void	session_idle_cb(void *);
+static void	channel_pause_cb(void *);
 
 static struct pump_totals	totals;
 
@@ -109,6 +110,7 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->bufsize = CHANNEL_BUFSIZE;
 	ch->pipe[0] = ch->pipe[1] = -1;
 	ch->session = s;
+	ev_timer_init(&ch->pause, channel_pause_cb, ch);
 	src->reader = ch;
 	dst->writer = ch;
 	TAILQ_INSERT_TAIL(&s->channels, ch, entry);
@@ -131,6 +133,30 @@ channel_xgrow(const struct channel *ch)
 	if (ch->xform == NULL)
 		return (1);
 	return (ch->xgrow != 0 ? ch->xgrow : 2);
+}
+
+/*
+ * Add an observer of what ch delivers (session logs, telnet answers).
+ * Returns -1 with errno ENOSPC when the channel has CH_TAPS_MAX already.
+ */
+int
+channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
+{
+	if (ch->ntaps == CH_TAPS_MAX) {
+		errno = ENOSPC;
+		return (-1);
+	}
+	ch->taps[ch->ntaps].cb = cb;
+	ch->taps[ch->ntaps].arg = arg;
+	ch->ntaps++;
+	return (0);
+}
+
+/* Has ch stopped reading because of its read limit (-W)? */
+int
+channel_limit_reached(const struct channel *ch)
+{
+	return (ch->read_limit > 0 && ch->reads >= ch->read_limit);
 }
 
 static int
@@ -182,7 +208,8 @@ channel_wants_write(const struct channel *ch)
 		return (ch->state == CH_OPEN && ch->blocked &&
 		    !ch->session->over);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
-	    !ch->session->over && channel_pending(ch) > 0);
+	    !ch->session->over && channel_pending(ch) > 0 &&
+	    !ev_timer_armed(&ch->pause));
 }
 
 /* The events that let a read from ep, or a write to it, make progress. */
@@ -319,6 +346,7 @@ channel_stop(struct channel *ch)
 		return;
 	ch->state = CH_DONE;
 	channel_discard(ch);
+	ev_timer_disarm(&ch->pause);
 	channel_update(ch);
 }
 
@@ -337,11 +365,16 @@ channel_hold(struct channel *ch, int on)
 	channel_update(ch);
 }
 
-/* If the source has ended and everything is delivered, tell dst. */
+/*
+ * If the source has ended and everything is delivered, tell dst; a pause
+ * after the last line (-i) still runs first, as netcat sleeps before its
+ * shutdown.
+ */
 static void
 channel_settle(struct channel *ch)
 {
-	if (ch->state != CH_DRAINING || channel_pending(ch) > 0)
+	if (ch->state != CH_DRAINING || channel_pending(ch) > 0 ||
+	    ev_timer_armed(&ch->pause))
 		return;
 	ch->state = CH_DONE;
 	if (ch->flags & CH_SHUTDOWN)
@@ -398,6 +431,10 @@ channel_try_splice(struct channel *ch)
 	if ((ch->flags & CH_COPY) || ch->xform != NULL || ep_dgram(ch) ||
 	    ch->src->ops != NULL || ch->dst->ops != NULL ||
 	    ch->src->rfd == -1 || ch->dst->wfd == -1)
+		return;
+	/* Taps see every byte; pacing and read limits count them. */
+	if (ch->ntaps > 0 || ch->line_gap_ms > 0 || ch->write_gap_ms > 0 ||
+	    ch->read_limit > 0)
 		return;
 	/* From a regular file, sendfile(2) needs no pipe at all. */
 	if (fstat(ch->src->rfd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -505,11 +542,17 @@ channel_splice_direct(struct channel *ch)
 	channel_settle(ch);
 }
 
-/* Write what ch holds to its destination until done or it would block. */
+/*
+ * Write what ch holds to its destination until done, it would block, or
+ * the channel pauses.
+ */
 static void
 channel_push(struct channel *ch)
 {
-	ssize_t	 n;
+	unsigned char	*p, *nl;
+	size_t		 len, i;
+	ssize_t		 n;
+	long long	 gap;
 
 	/* A direct channel holds nothing: it writes when it reads. */
 	if (ch->direct) {
@@ -560,8 +603,17 @@ channel_push(struct channel *ch)
 		ch->piped -= n;
 	}
 
+	/*
+	 * Copying.  With a line gap (-i) each write stops after the first
+	 * newline and a whole line written starts the pause.
+	 */
 	while (!channel_spliced(ch) && channel_wants_write(ch)) {
-		n = ep_write(ch->dst, ch->buf.data + ch->buf.off, ch->buf.len);
+		p = ch->buf.data + ch->buf.off;
+		len = ch->buf.len;
+		if (ch->line_gap_ms > 0 && !ep_dgram(ch) &&
+		    (nl = memchr(p, '\n', len)) != NULL)
+			len = nl - p + 1;
+		n = ep_write(ch->dst, p, len);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -570,6 +622,11 @@ channel_push(struct channel *ch)
 			break;
 		}
 		channel_delivered(ch, n);
+		for (i = 0; i < ch->ntaps; i++)
+			ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
+		gap = ch->write_gap_ms;
+		if (ch->line_gap_ms > gap && n > 0 && p[n - 1] == '\n')
+			gap = ch->line_gap_ms;
 		buf_consume(&ch->buf, n);
 		/*
 		 * A datagram goes whole or not at all; a stream destination
@@ -577,8 +634,38 @@ channel_push(struct channel *ch)
 		 */
 		if (ch->dst->flags & EP_DGRAM)
 			ch->buf.len = 0;
+		if (gap > 0) {
+			ev_timer_arm(&ch->pause, gap);
+			break;
+		}
 	}
 	channel_settle(ch);
+}
+
+/* The pause after a line or chunk is over: deliver the next one. */
+static void
+channel_pause_cb(void *arg)
+{
+	struct channel	*ch = arg;
+	struct session	*s = ch->session;
+
+	channel_push(ch);
+	channel_update(ch);
+	session_check(s);
+}
+
+/*
+ * Treat ch's source as ended: nothing more is read, what is queued is
+ * still delivered, then dst is told as for end-of-file.
+ */
+void
+channel_end_source(struct channel *ch)
+{
+	if (ch->state != CH_OPEN)
+		return;
+	ch->state = CH_DRAINING;
+	channel_settle(ch);
+	channel_update(ch);
 }
 
 /* Read once from ch's source. */
@@ -633,6 +720,13 @@ channel_pull(struct channel *ch)
 	if (ch->xform != NULL)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);
+	/* -W: the last read allowed; the peer is told we read no more. */
+	ch->reads++;
+	if (channel_limit_reached(ch)) {
+		ch->state = CH_DRAINING;
+		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
+			shutdown(ch->src->rfd, SHUT_RD);
+	}
 }
 
 /*
@@ -764,11 +858,14 @@ void
 session_finish(struct session *s)
 {
 	struct endpoint	*ep;
+	struct channel	*ch;
 
 	if (s->over)
 		return;
 	s->over = 1;
 	ev_timer_disarm(&s->idle);
+	TAILQ_FOREACH(ch, &s->channels, entry)
+		ev_timer_disarm(&ch->pause);
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
 		if (ep->rfd != -1)
 			ev_del(ep->rfd);
@@ -814,6 +911,7 @@ session_free(struct session *s)
 	ev_timer_disarm(&s->idle);
 	while ((ch = TAILQ_FIRST(&s->channels)) != NULL) {
 		TAILQ_REMOVE(&s->channels, ch, entry);
+		ev_timer_disarm(&ch->pause);
 		channel_discard(ch);
 		buf_free(&ch->buf);
 		free(ch);

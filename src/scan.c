@@ -19,7 +19,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sockcat.h"
@@ -39,6 +41,19 @@ scan_shuffle(char **ports, size_t n)
 	}
 }
 
+/* Wait ms milliseconds between two ports (-i); nothing else runs. */
+static void
+scan_pause(long long ms)
+{
+	struct timespec	 ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (ms % 1000) * 1000000,
+	};
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 /*
  * Try each port once.  Returns the exit status: 0 if any port accepted,
  * 1 if none did.
@@ -54,8 +69,8 @@ scan_ports(struct options *o)
 	if (o->randomize)
 		scan_shuffle(o->ports, o->nports);
 	for (i = 0; i < o->nports; i++) {
-		if (i > 0 && o->interval > 0)
-			sleep(o->interval);
+		if (i > 0 && o->interval_ms > 0)
+			scan_pause(o->interval_ms);
 		fd = net_dial(o, o->host, o->ports[i], &peer, &cause);
 		if (fd == -1) {
 			if (cause != NULL)

@@ -60,6 +60,7 @@ struct gate {
 	int			 conns;	/* clients admitted now */
 	long long		 idle_ms; /* --idle-timeout, per client */
 };
+struct dump;
 
 /* What a command line asks for, filled by cmdline.c, read by the modes. */
 struct options {
@@ -90,7 +91,20 @@ struct options {
 	int		 ttl;		/* -M, -1 when unset */
 	int		 minttl;	/* -m, -1 when unset */
 	int		 tos;		/* -T, -1 when unset */
-	long long	 interval;	/* -i, seconds between lines/ports */
+	long long	 interval_ms;	/* -i: pause after each line sent */
+	long long	 delay_ms;	/* --delay: pause after each write */
+	long long	 recv_limit;	/* -W: reads from the network, 0: none */
+	int		 telnet;	/* -t */
+	int		 send_only;	/* --send-only */
+	int		 recv_only;	/* --recv-only */
+	int		 no_shutdown;	/* --no-shutdown */
+	int		 fdpass;	/* -F */
+	int		 dccp;		/* -Z */
+	char		*md5sig;	/* -S: the TCP MD5 key, NULL when unset */
+	const char	*output;	/* -o: raw session log */
+	const char	*hex_dump;	/* --hex-dump */
+	int		 append_output;	/* --append-output */
+	struct dump	*dump;		/* the open logs, by main(); or NULL */
 	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
@@ -167,8 +181,8 @@ int		 net_listen(const struct options *, const char *,
 int		 net_listen_all(const struct options *, const char *,
 		    char **);
 int		 net_accept(int, struct net_peer *);
-int		 net_set_options(const struct options *, int, int,
-		    const char **);
+int		 net_set_options(const struct options *, int, int, char **);
+ssize_t		 net_send_fd(int, int);
 int		 net_set_nonblock(int, int);
 int		 net_sync(int, int, long long);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
@@ -325,6 +339,21 @@ enum ch_state {
 #define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
 #define CH_HOLD		0x4	/* Do not read src for now. */
 
+/* How many observers a channel can have (-o, --hex-dump, -t). */
+#define CH_TAPS_MAX	4
+
+/*
+ * An observer of a channel, called with each chunk once it has been
+ * delivered to the destination, in order.  It must not free the session.
+ */
+typedef void ch_tap_cb(struct channel *, const unsigned char *, size_t,
+    void *);
+
+struct ch_tap {
+	ch_tap_cb		*cb;
+	void			*arg;
+};
+
 struct channel {
 	const char		*name;	/* For messages. */
 	struct endpoint		*src;
@@ -357,6 +386,21 @@ struct channel {
 	int			 xstate;
 	size_t			 xgrow;	/* Most bytes xform makes of one;
 					   0 means 2. */
+
+	struct ch_tap		 taps[CH_TAPS_MAX];
+	size_t			 ntaps;
+
+	/*
+	 * Pacing: after delivering a line (-i) or any chunk (--delay) the
+	 * channel writes nothing until its pause timer fires.
+	 */
+	long long		 line_gap_ms;	/* 0: none */
+	long long		 write_gap_ms;	/* 0: none */
+	struct ev_timer		 pause;
+
+	/* -W: the source is treated as ended after this many reads. */
+	uint64_t		 read_limit;	/* 0: none */
+	uint64_t		 reads;		/* Reads that returned data. */
 
 	struct session		*session;
 	TAILQ_ENTRY(channel)	 entry;
@@ -460,6 +504,9 @@ struct pump_totals {
 };
 const struct pump_totals *pump_totals(void);
 void		 channel_hold(struct channel *, int);
+void		 channel_end_source(struct channel *);
+int		 channel_tap(struct channel *, ch_tap_cb *, void *);
+int		 channel_limit_reached(const struct channel *);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
@@ -510,6 +557,26 @@ int		 exec_status(const struct child *);
 int		 fifo_open(const char *, char **);
 struct endpoint	*fifo_in(struct session *);
 void		 fifo_cleanup(void);
+/* telnet.c */
+struct telnet {
+	int		 state;
+	unsigned char	 cmd;
+	struct dump	*log;	/* Where answers are logged as sent, or NULL. */
+};
+size_t		 telnet_answer(struct telnet *, const unsigned char *, size_t,
+		    unsigned char *, size_t);
+void		 telnet_tap(struct channel *, const unsigned char *, size_t,
+		    void *);
+
+/* dump.c */
+struct dump	*dump_open(const char *, const char *, int, const char **);
+void		 dump_close(struct dump *);
+size_t		 dump_hex_line(char *, size_t, int, uint64_t,
+		    const unsigned char *, size_t);
+void		 dump_received(struct channel *, const unsigned char *,
+		    size_t, void *);
+void		 dump_sent(struct channel *, const unsigned char *, size_t,
+		    void *);
 
 /* stdio.c */
 void		 stdio_init(void);
@@ -517,6 +584,7 @@ void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
+struct endpoint	*stdio_discard(struct session *);
 int		 stdio_in_ended(void);
 void		 stdio_set_in_ended(void);
 uint64_t	 stdio_in_bytes(void);

@@ -174,6 +174,20 @@ stdio_out(struct session *s)
 	    EP_SHUT_CLOSE, EP_NOCLOSE));
 }
 
+/*
+ * Add an endpoint of s that takes everything and keeps nothing
+ * (--send-only: what is received is read and dropped).
+ */
+struct endpoint *
+stdio_discard(struct session *s)
+{
+	int	 fd;
+
+	if ((fd = open(_PATH_DEVNULL, O_WRONLY | O_CLOEXEC)) == -1)
+		return (NULL);
+	return (session_endpoint(s, "discard", -1, fd, EP_SHUT_CLOSE, 0));
+}
+
 /* Has stdin reached end-of-file in an earlier session? */
 int
 stdio_in_ended(void)

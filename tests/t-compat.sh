@@ -321,4 +321,141 @@ test_unix_exchange() {
 	    "$(unix_exchange "$SC" -u)"
 }
 
+test_toolbox_messages() {
+	compare -i 500x localhost 1
+	compare -i 4294967296 localhost 1
+	compare -W 0 localhost 1
+	compare -W x localhost 1
+	compare -W 2147483648 localhost 1
+	compare -V 1 localhost 1
+	compare -V 1 -w x localhost 1
+	compare -w x -V 1 localhost 1
+	compare -Z -l 127.0.0.1 0
+	compare -vZ 127.0.0.1 1
+	if command -v setsid >/dev/null 2>&1; then
+		compare_setsid -S localhost 1
+		compare_setsid -S localhost 99999
+		compare_setsid -S -w x localhost 1
+	fi
+}
+
+# compare, with no controlling terminal (-S needs one to read its key).
+compare_setsid() {
+	_want=$(run_one setsid "$NC" "$@" | sed 's/^stderr=nc.openbsd: /stderr=PROG: /')
+	_got=$(run_one setsid "$SC" "$@" | sed 's/^stderr=sockcat: /stderr=PROG: /')
+	assertEquals "sockcat $*" "$_want" "$_got"
+}
+
+# elapsed CMD...: run it, print "status=S ms=MS".
+elapsed() {
+	_s=$(now_ms)
+	"$@"
+	_st=$?
+	echo "status=$_st ms=$(( $(now_ms) - _s ))"
+}
+
+# within LO HI "status=S ms=MS": is MS within [LO, HI)?
+within() {
+	_ms=${3##*ms=}
+	[ "$_ms" -ge "$1" ] && [ "$_ms" -lt "$2" ]
+}
+
+# -i: a pause after each line sent, the last one included, before -N's
+# shutdown.
+test_interval_timing() {
+	for prog in "$NC" "$SC"; do
+		server srv -l 127.0.0.1 0 || fail "no server"
+		r=$(printf 'a\nb\n' | elapsed t 8 "$prog" -N -i 1 127.0.0.1 "$PORT")
+		assertContains "$prog -i 1: $r" "$r" "status=0 "
+		assertTrue "$prog -i 1 took two pauses: $r" "within 1900 3500 '$r'"
+		wait_exit "$SERVER_PID" 5
+		assertFileEquals "$SC_TMP/srv.out" "a
+b"
+	done
+}
+
+# -w: an idle connection ends after the timeout, status 0.
+test_idle_timeout_timing() {
+	for prog in "$NC" "$SC"; do
+		server srv -l 127.0.0.1 0 || fail "no server"
+		# stdin stays open and quiet: only -w can end this.
+		rm -f "$SC_TMP/quiet"
+		mkfifo "$SC_TMP/quiet"
+		exec 3<>"$SC_TMP/quiet"
+		r=$(elapsed t 8 "$prog" -w 1 127.0.0.1 "$PORT" <"$SC_TMP/quiet")
+		exec 3>&-
+		assertContains "$prog -w 1: $r" "$r" "status=0 "
+		assertTrue "$prog -w 1 ended when idle: $r" "within 900 2500 '$r'"
+		kill "$SERVER_PID" 2>/dev/null
+		wait_exit "$SERVER_PID" 5
+	done
+}
+
+# -q: after stdin's end and the peer's, wait that long, then exit 0.
+test_quit_timing() {
+	for prog in "$NC" "$SC"; do
+		server srv -l 127.0.0.1 0 || fail "no server"
+		r=$(echo x | elapsed t 8 "$prog" -q 1 127.0.0.1 "$PORT")
+		assertContains "$prog -q 1: $r" "$r" "status=0 "
+		assertTrue "$prog -q 1 waited: $r" "within 900 2500 '$r'"
+		wait_exit "$SERVER_PID" 5
+		assertFileEquals "$SC_TMP/srv.out" "x"
+	done
+}
+
+TBPEER="python3 ${TESTS_DIR:-$(dirname "$0")}/tbpeer.py"
+
+# Run a tbpeer.py chunks peer for program $1 (-W, -t), the rest being
+# the client's options; print the client's status, stdout and the peer's
+# result.
+peer_run() {
+	_prog=$1
+	_want=$2
+	_pieces=$3
+	shift 3
+	rm -f "$SC_TMP/peer.port" "$SC_TMP/c.out"
+	# shellcheck disable=SC2086
+	bg $TBPEER chunks "$SC_TMP/peer.port" "$SC_TMP/c.out" "$_want" \
+	    $_pieces >"$SC_TMP/peer.res"
+	wait_for "$SC_TMP/peer.port" '^[0-9]+$' 5
+	t 5 "$_prog" "$@" 127.0.0.1 "$(cat "$SC_TMP/peer.port")" \
+	    </dev/null >"$SC_TMP/c.out"
+	echo "status=$?"
+	wait_exit "$BG_PID" 5
+	od -An -tx1 "$SC_TMP/c.out" | tr -d ' \n'
+	echo
+	cat "$SC_TMP/peer.res"
+}
+
+# -W: the client ends after that many reads from the network.
+test_recv_limit_behaviour() {
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	pieces="6f6e650a 74776f0a 74687265650a"
+	assertEquals "-W 2" "$(peer_run "$NC" 0 "$pieces" -W 2)" \
+	    "$(peer_run "$SC" 0 "$pieces" -W 2)"
+	assertEquals "-W 1" "$(peer_run "$NC" 0 "$pieces" -W 1)" \
+	    "$(peer_run "$SC" 0 "$pieces" -W 1)"
+}
+
+# -t: the same answers to a whole negotiation in one read.
+test_telnet_answers() {
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	want=$(peer_run "$NC" 6 "fffb01fffd03 0a" -t)
+	assertContains "$want" "fffe01fffc03 enough"
+	assertEquals "$want" "$(peer_run "$SC" 6 "fffb01fffd03 0a" -t)"
+}
+
+# -F: stdout that is not a socket, or a terminal.
+test_pass_fd_errors() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	compare -F 127.0.0.1 "$PORT"
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	want=$(t 5 $TBPEER ontty "$NC" -F 127.0.0.1 "$PORT" |
+	    sed 's/^nc.openbsd: /PROG: /')
+	got=$(t 5 $TBPEER ontty "$SC" -F 127.0.0.1 "$PORT" |
+	    sed 's/^sockcat: /PROG: /')
+	assertEquals "PROG: Cannot pass file descriptor to tty status=1" "$want"
+	assertEquals "$want" "$got"
+}
+
 sc_run_shunit2

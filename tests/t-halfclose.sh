@@ -15,9 +15,9 @@ sc_require python3
 PEER="python3 ${TESTS_DIR:-$(dirname "$0")}/peer.py"
 # The peer holds on longer than the test waits for stdout's EOF, so that
 # the EOF cannot come from the peer giving up.
-PEER_DEADLINE=2.5
-PEER_HOLD=4
-EOF_WAIT=2
+PEER_DEADLINE=4
+PEER_HOLD=9
+EOF_WAIT=6
 
 lines() {
 	i=0
@@ -107,7 +107,7 @@ cell() {
 	fi
 
 	if [ "$dir" = out ]; then
-		wait_for "$D/peer.res" '^(eof|timeout|error)$' 6
+		wait_for "$D/peer.res" '^(eof|timeout|error)$' 10
 		[ "$(cat "$D/peer.got" 2>/dev/null)" = "$(lines sockcat)" ] &&
 		    DATA_OK=yes
 		grep -q '^eof$' "$D/peer.res" && EOF_OK=yes

@@ -1,0 +1,65 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Fuzz target for the -t parser: the answers to a stream must not depend
+ * on how the stream is cut into reads, and must never overflow.
+ *
+ * Build and run (libFuzzer):
+ *	clang -g -fsanitize=fuzzer,address -include config.h -Isrc \
+ *	    $(pkg-config --cflags libbsd-overlay) tests/fuzz/telnet-fuzz.c \
+ *	    src/telnet.c src/dump.c src/log.c \
+ *	    $(pkg-config --libs libbsd-overlay) -o tests/fuzz/telnet-fuzz
+ *	tests/fuzz/telnet-fuzz -max_total_time=30
+ */
+
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockcat.h"
+
+int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	struct telnet	 whole = { 0 }, cut = { 0 };
+	unsigned char	*a, *b;
+	size_t		 alen, blen = 0, i, step;
+
+	if (size < 1)
+		return (0);
+	/* The first byte says where to cut: every 1 to 256 bytes. */
+	step = (size_t)data[0] + 1;
+	data++;
+	size--;
+	if ((a = malloc(size + 3)) == NULL || (b = malloc(size + 3)) == NULL)
+		abort();
+	alen = telnet_answer(&whole, data, size, a, size + 3);
+	for (i = 0; i < size; i += step) {
+		blen += telnet_answer(&cut, data + i,
+		    size - i < step ? size - i : step, b + blen,
+		    size + 3 - blen);
+	}
+	if (alen != blen || memcmp(a, b, alen) != 0 || alen % 3 != 0 ||
+	    whole.state != cut.state)
+		abort();
+	free(a);
+	free(b);
+	return (0);
+}
