@@ -619,6 +619,11 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		o->shut_net = 1;
 	if (o->exec != NULL && o->zero)
 		fatalx("cannot use %s and -z", o->exec_shell ? "-c" : "-e");
+	/* Peers of a Unix datagram socket cannot have sockets of their own. */
+	if (o->exec != NULL && o->family == AF_UNIX &&
+	    o->socktype == SOCK_DGRAM && o->keep)
+		fatalx("cannot use %s and -k with -U -u",
+		    o->exec_shell ? "-c" : "-e");
 	if (o->exec != NULL && o->fifo != NULL)
 		fatalx("cannot use %s and --fifo", o->exec_shell ? "-c" : "-e");
 	if (o->fifo != NULL && o->zero)

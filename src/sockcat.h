@@ -456,6 +456,7 @@ struct pump_totals {
 };
 const struct pump_totals *pump_totals(void);
 void		 channel_hold(struct channel *, int);
+int		 channel_inject(struct channel *, const void *, size_t);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
@@ -528,9 +529,14 @@ int		 plain_connect(struct options *);
 int		 plain_listen(struct options *);
 int		 plain_serve(struct options *, int);
 int		 plain_relay(struct options *, int);
+int		 plain_serve_dgram(struct options *, int);
 
 /* udp.c */
 int		 dgram_serve(struct options *, int);
+int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
+		    const struct sockaddr_storage *, socklen_t);
+int		 udp_peer_socket(const struct options *, int,
+		    const struct net_peer *);
 int		 udp_listen(struct options *);
 int		 udp_probe(int, long long);
 
