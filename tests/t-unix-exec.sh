@@ -13,7 +13,8 @@ held_stdin() {
 bg_in() {
 	_in=$1
 	shift
-	"$@" <"$_in" &
+	# Not holding the test's ends of the FIFOs: closing them is EOF.
+	"$@" <"$_in" 7>&- 8>&- &
 	BG_PID=$!
 	SC_PIDS="$SC_PIDS $BG_PID"
 }
@@ -29,7 +30,7 @@ test_keep_program_per_client_at_once() {
 	    fail "no server"
 	held_stdin a.in 7
 	held_stdin b.in 8
-	bg_in "$SC_TMP/a.in" timeout 15 "$SC" -U "$sock" >"$SC_TMP/a.out"
+	bg_in "$SC_TMP/a.in" timeout 15 "$SC" -N -U "$sock" >"$SC_TMP/a.out"
 	bg_in "$SC_TMP/b.in" timeout 15 "$SC" -U "$sock" >"$SC_TMP/b.out"
 	echo a1 >&7
 	echo b1 >&8
