@@ -497,7 +497,7 @@ plain_connect(struct options *o)
 		connected = 1;
 		net_report_connect(o, o->host, o->ports[i], &peer);
 		if (o->ssl && (tls = tls_handshake(o, fd, o->host,
-		    &cause)) == NULL)
+		    TIME_NONE, &cause)) == NULL)
 			fatalx("%s", cause);
 		if (plain_start(&p, fd, &peer, tls) == -1) {
 			if (!p.exec)
@@ -573,7 +573,7 @@ plain_accept_cb(int lfd, int events, void *arg)
 	if (!gate_admit(&p->o->gate, fd, &peer))
 		return;
 	if (p->o->ssl && (tls = tls_handshake(p->o, fd, NULL,
-	    &cause)) == NULL) {
+	    TIME_NONE, &cause)) == NULL) {
 		/* One client failing TLS does not stop a -k listener. */
 		log_warnx("%s", cause);
 		free(cause);

@@ -443,7 +443,7 @@ struct tls;
 int		 tls_available(void);
 int		 tls_setup(const struct options *, char **);
 struct tls	*tls_handshake(const struct options *, int, const char *,
-		    char **);
+		    long long, char **);
 void		 tls_attach(struct endpoint *, struct tls *);
 void		 tls_free(struct tls *);
 
