@@ -185,6 +185,12 @@ int		 gate_active(const struct gate *);
 int		 gate_add(struct gate *, int, const char *, char **);
 int		 gate_add_file(struct gate *, int, const char *, char **);
 int		 gate_permits(const struct gate *, const struct sockaddr *);
+enum {
+	GATE_ADMIT,		/* counted until gate_release() */
+	GATE_DENY,		/* --allow, --deny refuse it */
+	GATE_FULL,		/* --max-conns reached */
+};
+int		 gate_decide(struct gate *, const struct net_peer *);
 int		 gate_admit(struct gate *, int, const struct net_peer *);
 void		 gate_release(struct gate *);
 void		 gate_session(const struct gate *, struct session *);
