@@ -18,7 +18,8 @@
  * Plain mode: one connection wired to stdin and stdout as netcat does (or
  * to a FIFO, --fifo), or to a program started for it (-e, -c); for the
  * client and for the listener.  With -k the listener serves stdio clients
- * one after another, and program clients all at once.
+ * one after another, and program clients all at once; a UDP listener with
+ * a program gives each peer address a connection of its own.
  */
 
 #include <sys/types.h>

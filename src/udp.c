@@ -342,7 +342,8 @@ dgram_finished(struct session *s)
  * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
  * peers to stdout, stdin to the peer heard last.  Without -k only the
  * first peer is served.  Stdin is not read until there is a peer to send
- * it to.  Returns the exit status.
+ * it to.  With a program (-e, -c), plain_serve_dgram() serves instead.
+ * Returns the exit status.
  */
 int
 dgram_serve(struct options *o, int fd)

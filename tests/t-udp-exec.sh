@@ -124,6 +124,25 @@ EOF
 	    "$(cat "$SC_TMP/py.out")"
 }
 
+test_ipv6_and_wildcard() {
+	server srv -6 -u -l -k ::1 0 -c 'sed -u "s/^/six:/"' ||
+	    fail "no server"
+	held_stdin a.in 7
+	held_stdin b.in 8
+	bg_in "$SC_TMP/a.in" timeout 15 "$SC" -u ::1 "$PORT" >"$SC_TMP/a.out"
+	bg_in "$SC_TMP/b.in" timeout 15 "$SC" -u ::1 "$PORT" >"$SC_TMP/b.out"
+	echo a >&7
+	echo b >&8
+	assertTrue "a" "wait_for '$SC_TMP/a.out' '^six:a$' 5"
+	assertTrue "b" "wait_for '$SC_TMP/b.out' '^six:b$' 5"
+	assertEquals "six:a" "$(cat "$SC_TMP/a.out")"
+	assertEquals "six:b" "$(cat "$SC_TMP/b.out")"
+	# No address: the listener is bound to the wildcard address.
+	server any -u -l -k 0 -c 'sed -u "s/^/any:/"' || fail "no server"
+	assertEquals "any:x|any:y" \
+	    "$(udp_client "$PORT" send x recv send y recv | paste -sd '|')"
+}
+
 test_environment() {
 	server srv -n -u -l -k 127.0.0.1 0 -c \
 	    'echo "$SOCKCAT_PROTO $SOCKCAT_REMOTE_ADDR $SOCKCAT_REMOTE_PORT $SOCKCAT_LOCAL_ADDR $SOCKCAT_LOCAL_PORT $NCAT_PROTO"' ||
