@@ -60,8 +60,8 @@
 
 /*
  * A TLS handshake blocks the server: each of its reads and writes waits
- * at most this long, so a client that stalls it holds up the others only
- * briefly.
+ * at most this long (or -w, if shorter), so a client that stalls it holds
+ * up the others only briefly.
  */
 #define BROKER_TLS_MS		(3 * 1000)
 
@@ -382,6 +382,8 @@ broker_accept_cb(int lfd, int events, void *arg)
 			continue;
 		net_report_accept(b->o, &peer);
 		if (b->o->ssl && (tls = tls_handshake(b->o, fd, NULL,
+		    b->o->timeout_ms != TIME_NONE &&
+		    b->o->timeout_ms < BROKER_TLS_MS ? b->o->timeout_ms :
 		    BROKER_TLS_MS, &cause)) == NULL) {
 			log_warnx("%s", cause);
 			free(cause);
