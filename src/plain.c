@@ -159,6 +159,7 @@ plain_deadline_cb(void *arg)
 static int
 plain_report(struct conn *c)
 {
+	struct options	*o = c->p->o;
 	struct channel	*ch;
 	int		 status = 0;
 
@@ -166,6 +167,13 @@ plain_report(struct conn *c)
 		if (ch->error_op == NULL)
 			continue;
 		if (c->child != NULL && ch == c->rx && ch->error == EPIPE)
+			continue;
+		/*
+		 * A listener's datagram peer that has gone (its port
+		 * refuses our replies) ends its conversation, nothing more.
+		 */
+		if (o->listen && o->socktype == SOCK_DGRAM &&
+		    ch->error == ECONNREFUSED)
 			continue;
 		log_warnx("%s %s %s: %s", ch->error_op,
 		    strcmp(ch->error_op, "read") == 0 ? "from" : "to",

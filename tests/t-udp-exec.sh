@@ -143,6 +143,24 @@ test_ipv6_and_wildcard() {
 	    "$(udp_client "$PORT" send x recv send y recv | paste -sd '|')"
 }
 
+test_peer_gone_is_no_error() {
+	server srv -u -l -k 127.0.0.1 0 \
+	    -c 'read l; echo "got $l"; sleep 0.5; echo later; exec cat' ||
+	    fail "no server"
+	# This peer goes away before the program's second reply.
+	assertEquals "got gone" "$(udp_client "$PORT" send gone recv)"
+	assertTrue "its program ends" \
+	    "wait_for '$SC_TMP/srv.err' '^Connection received' 5"
+	_d=$(deadline 5)
+	while [ "$(programs)" -gt 0 ] && [ "$(now_ms)" -lt "$_d" ]; do
+		sleep 0.05
+	done
+	assertEquals "program ended with its peer" 0 "$(programs)"
+	assertEquals "got here" "$(udp_client "$PORT" send here recv)"
+	assertEquals "no error reported" "" \
+	    "$(grep -v '^Connection received\|^Bound on' "$SC_TMP/srv.err")"
+}
+
 test_environment() {
 	server srv -n -u -l -k 127.0.0.1 0 -c \
 	    'echo "$SOCKCAT_PROTO $SOCKCAT_REMOTE_ADDR $SOCKCAT_REMOTE_PORT $SOCKCAT_LOCAL_ADDR $SOCKCAT_LOCAL_PORT $NCAT_PROTO"' ||
