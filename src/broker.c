@@ -59,6 +59,13 @@
 #define BROKER_ACCEPT_BATCH	64
 
 /*
+ * A TLS handshake blocks the server: each of its reads and writes waits
+ * at most this long (or -w, if shorter), so a client that stalls it holds
+ * up the others only briefly.
+ */
+#define BROKER_TLS_MS		(3 * 1000)
+
+/*
  * A source of room lines: a client or the operator.  Bytes are framed
  * into lines here, with state, so that a line arriving in pieces, or
  * several in one read, gets exactly one prefix each.
@@ -265,11 +272,13 @@ client_finished(struct session *s)
 }
 
 /*
- * Start a session for the client just accepted on fd, which it takes
- * over (it is closed on failure).  Returns -1 with errno.
+ * Start a session for the client just accepted on fd, over TLS when tls
+ * is not NULL; it takes over both (they are freed on failure).  Returns
+ * -1 with errno.
  */
 static int
-client_start(struct broker *b, int fd, const struct net_peer *peer)
+client_start(struct broker *b, int fd, const struct net_peer *peer,
+    struct tls *tls)
 {
 	struct options	*o = b->o;
 	struct client	*c;
@@ -279,6 +288,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer)
 	int		 others, n;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		tls_free(tls);
 		close(fd);
 		return (-1);
 	}
@@ -292,10 +302,13 @@ client_start(struct broker *b, int fd, const struct net_peer *peer)
 	    0)) == NULL) {
 		session_free(s);
 		free(c);
+		tls_free(tls);
 		close(fd);
 		return (-1);
 	}
 	c->s = s;
+	if (tls != NULL)
+		tls_attach(c->net, tls);
 	/* From here on the session owns fd. */
 	relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0);
 	if (relay == NULL ||
@@ -344,6 +357,8 @@ broker_accept_cb(int lfd, int events, void *arg)
 {
 	struct broker	*b = arg;
 	struct net_peer	 peer;
+	struct tls	*tls = NULL;
+	char		*cause;
 	int		 fd, i;
 
 	(void)events;
@@ -366,7 +381,17 @@ broker_accept_cb(int lfd, int events, void *arg)
 		if (!gate_admit(&b->o->gate, fd, &peer))
 			continue;
 		net_report_accept(b->o, &peer);
-		if (client_start(b, fd, &peer) == -1) {
+		if (b->o->ssl && (tls = tls_handshake(b->o, fd, NULL,
+		    b->o->timeout_ms != TIME_NONE &&
+		    b->o->timeout_ms < BROKER_TLS_MS ? b->o->timeout_ms :
+		    BROKER_TLS_MS, &cause)) == NULL) {
+			log_warnx("%s", cause);
+			free(cause);
+			close(fd);
+			gate_release(&b->o->gate);
+			continue;
+		}
+		if (client_start(b, fd, &peer, tls) == -1) {
 			log_warn("client");
 			gate_release(&b->o->gate);
 		}

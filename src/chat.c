@@ -633,7 +633,8 @@ chat_connect(struct options *o)
 		return (1);
 	}
 	net_report_connect(o, o->host, o->ports[0], &peer);
-	if (o->ssl && (tls = tls_handshake(o, fd, o->host, &cause)) == NULL)
+	if (o->ssl && (tls = tls_handshake(o, fd, o->host, TIME_NONE,
+	    &cause)) == NULL)
 		fatalx("%s", cause);
 	snprintf(c.peer, sizeof(c.peer), "%s port %s", o->host, o->ports[0]);
 	if (chat_start(&c, fd, tls) == -1)
@@ -701,7 +702,7 @@ chat_accept_cb(int lfd, int events, void *arg)
 		chat_notice(c, "%s turned away: busy", label);
 		return;
 	}
-	if (c->o->ssl && (tls = tls_handshake(c->o, fd, NULL,
+	if (c->o->ssl && (tls = tls_handshake(c->o, fd, NULL, TIME_NONE,
 	    &cause)) == NULL) {
 		/* A caller that fails TLS is not a partner: wait on. */
 		chat_notice(c, "%s turned away: %s", label, cause);

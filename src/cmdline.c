@@ -195,7 +195,7 @@ static const char help_text[] =
 "      --no-splice        always copy through user space\n"
 "\n"
 "Programs, FIFOs, chat and servers:\n"
-"  -e, --exec PROG        run PROG for each connection (no shell)\n"
+"  -e, --exec PROG        run PROG for each connection or UDP peer\n"
 "  -c, --sh-exec CMD      run CMD with /bin/sh -c for each connection\n"
 "      --fifo PATH        send what is written to the FIFO PATH\n"
 "      --chat             talk with one person (a line :q leaves)\n"
@@ -716,6 +716,11 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		o->shut_net = 1;
 	if (o->exec != NULL && o->zero)
 		fatalx("cannot use %s and -z", o->exec_shell ? "-c" : "-e");
+	/* Peers of a Unix datagram socket cannot have sockets of their own. */
+	if (o->exec != NULL && o->family == AF_UNIX &&
+	    o->socktype == SOCK_DGRAM && o->keep)
+		fatalx("cannot use %s and -k with -U -u",
+		    o->exec_shell ? "-c" : "-e");
 	if (o->exec != NULL && o->fifo != NULL)
 		fatalx("cannot use %s and --fifo", o->exec_shell ? "-c" : "-e");
 	if (o->fifo != NULL && o->zero)

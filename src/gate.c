@@ -270,6 +270,33 @@ gate_permits(const struct gate *g, const struct sockaddr *sa)
 }
 
 /*
+ * Decide about a client at peer without saying anything to it, for a
+ * server whose protocol has its own words for a refusal (the proxy
+ * server).  Returns GATE_ADMIT (it is counted until gate_release()),
+ * GATE_DENY (the rules refuse it) or GATE_FULL (--max-conns); refusals are
+ * reported with -v.
+ */
+int
+gate_decide(struct gate *g, const struct net_peer *peer)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	if (!gate_permits(g, (const struct sockaddr *)&peer->ss)) {
+		log_verbose(1, "connection from %s %s denied", host, port);
+		return (GATE_DENY);
+	}
+	if (g->max_conns > 0 && g->conns >= g->max_conns) {
+		log_verbose(1, "connection from %s %s refused: server full",
+		    host, port);
+		return (GATE_FULL);
+	}
+	g->conns++;
+	return (GATE_ADMIT);
+}
+
+/*
  * Decide about the client just accepted on fd.  Returns 1 if it may stay
  * (it is counted until gate_release()), or 0 after closing fd: a client
  * the rules refuse is dropped, one over --max-conns is told the server is
@@ -278,30 +305,23 @@ gate_permits(const struct gate *g, const struct sockaddr *sa)
 int
 gate_admit(struct gate *g, int fd, const struct net_peer *peer)
 {
-	char	 host[NI_MAXHOST], port[NI_MAXSERV], msg[128];
+	char	 msg[128];
 	int	 n;
 
-	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
-	    sizeof(host), port, sizeof(port));
-	if (!gate_permits(g, (const struct sockaddr *)&peer->ss)) {
-		log_verbose(1, "connection from %s %s denied", host, port);
-		close(fd);
-		return (0);
-	}
-	if (g->max_conns > 0 && g->conns >= g->max_conns) {
-		log_verbose(1, "connection from %s %s refused: server full",
-		    host, port);
+	switch (gate_decide(g, peer)) {
+	case GATE_ADMIT:
+		return (1);
+	case GATE_FULL:
 		/* A fresh socket's buffer takes a line: no need to wait. */
 		n = snprintf(msg, sizeof(msg), "%s: the server is full "
 		    "(%d connections); try again later.\n", getprogname(),
 		    g->max_conns);
 		if (n > 0 && (size_t)n < sizeof(msg))
 			(void)write(fd, msg, n);
-		close(fd);
-		return (0);
+		break;
 	}
-	g->conns++;
-	return (1);
+	close(fd);
+	return (0);
 }
 
 /* A client admitted by gate_admit() has gone. */

@@ -18,14 +18,17 @@
  * Plain mode: one connection wired to stdin and stdout as netcat does (or
  * to a FIFO, --fifo), or to a program started for it (-e, -c); for the
  * client and for the listener.  With -k the listener serves stdio clients
- * one after another, and program clients all at once.
+ * one after another, and program clients all at once; a UDP listener with
+ * a program gives each peer address a connection of its own.
  */
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +50,7 @@ struct conn {
 	int			 gated;	/* admitted by the gate: release it */
 	struct tls		*tls;	/* --ssl: until the socket has it */
 	struct telnet		 telnet; /* -t: the answering parser's state */
+	struct net_peer		 peer;	/* The peer's address; len 0: none */
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
 	TAILQ_ENTRY(conn)	 entry;
 };
@@ -59,12 +63,15 @@ struct plain {
 	int			 nconns;
 	int			 lfd;	/* listening socket, -1 when none */
 	struct ev_timer		 backoff;
+	unsigned char		*dgram;	/* -u -l -e: a datagram just read */
+	size_t			 dgramlen; /* Its length while it is new. */
 	struct ev_timer		 quit;	/* -q: the delay before exiting */
 	int			 stopping; /* no more connections: exit */
 	int			 status; /* exit status */
 };
 
 static void	plain_accept_cb(int, int, void *);
+static void	plain_dgram_cb(int, int, void *);
 
 /*
  * The end of a session, in netcat's terms.  It is over when both
@@ -159,6 +166,7 @@ plain_deadline_cb(void *arg)
 static int
 plain_report(struct conn *c)
 {
+	struct options	*o = c->p->o;
 	struct channel	*ch;
 	int		 status = 0;
 
@@ -166,6 +174,13 @@ plain_report(struct conn *c)
 		if (ch->error_op == NULL)
 			continue;
 		if (c->child != NULL && ch == c->rx && ch->error == EPIPE)
+			continue;
+		/*
+		 * A listener's datagram peer that has gone (its port
+		 * refuses our replies) ends its conversation, nothing more.
+		 */
+		if (o->listen && o->socktype == SOCK_DGRAM &&
+		    ch->error == ECONNREFUSED)
 			continue;
 		log_warnx("%s %s %s: %s", ch->error_op,
 		    strcmp(ch->error_op, "read") == 0 ? "from" : "to",
@@ -429,6 +444,10 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 		c->tx->xform = crlf_xform;
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		goto fail;
+	/* A datagram listener's first datagram from this peer. */
+	if (p->dgramlen > 0 &&
+	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
+		goto fail;
 	if (p->o->timeout_ms != TIME_NONE)
 		session_set_idle(s, p->o->timeout_ms);
 	gate_session(&p->o->gate, s);
@@ -463,6 +482,8 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
 	}
 	c->gated = p->o->listen;
 	c->tls = tls;
+	if (peer != NULL)
+		c->peer = *peer;
 	if (p->exec)
 		rv = conn_start_exec(c, fd, peer);
 	else if ((rv = conn_start_stdio(c, fd)) == -1)
@@ -498,6 +519,7 @@ plain_free(struct plain *p)
 {
 	if (p->exec)
 		exec_cmd_free(&p->cmd);
+	free(p->dgram);
 }
 
 /* -F: hand the connected socket to whoever holds stdout, and exit. */
@@ -543,7 +565,7 @@ plain_connect(struct options *o)
 		if (o->fdpass)
 			plain_pass_fd(fd);
 		if (o->ssl && (tls = tls_handshake(o, fd, o->host,
-		    &cause)) == NULL)
+		    TIME_NONE, &cause)) == NULL)
 			fatalx("%s", cause);
 		if (plain_start(&p, fd, &peer, tls) == -1) {
 			if (!p.exec)
@@ -619,7 +641,7 @@ plain_accept_cb(int lfd, int events, void *arg)
 	if (!gate_admit(&p->o->gate, fd, &peer))
 		return;
 	if (p->o->ssl && (tls = tls_handshake(p->o, fd, NULL,
-	    &cause)) == NULL) {
+	    TIME_NONE, &cause)) == NULL) {
 		/* One client failing TLS does not stop a -k listener. */
 		log_warnx("%s", cause);
 		free(cause);
@@ -680,6 +702,174 @@ plain_serve(struct options *o, int lfd)
 	ev_timer_init(&p.backoff, plain_backoff_cb, &p);
 	p.lfd = lfd;
 	ev_set(p.lfd, EV_READ, plain_accept_cb, &p);
+	if (ev_loop() == -1)
+		fatal("poll");
+	plain_free(&p);
+	return (p.status);
+}
+
+/*
+ * Hand a datagram from peer to the connection already serving that peer,
+ * if there is one: one that reached the listener before the peer's own
+ * socket was connected.  Returns 1 if there was one (the datagram is
+ * dropped when its channel has no room, as datagrams are), else 0.
+ */
+static int
+plain_dgram_route(struct plain *p, const struct net_peer *peer, size_t n)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &p->conns, entry) {
+		if (c->s == NULL || c->rx == NULL || !dgram_addr_equal(
+		    &c->peer.ss, c->peer.len, &peer->ss, peer->len))
+			continue;
+		if (channel_inject(c->rx, p->dgram, n) == -1)
+			log_verbose(2, "datagram dropped: %s", strerror(errno));
+		return (1);
+	}
+	return (0);
+}
+
+static void	plain_dgram_take(struct plain *, int, const struct net_peer *,
+		    size_t);
+
+/*
+ * Receive one datagram on fd into p->dgram, its sender into peer.
+ * Returns its length, or -1 with errno.
+ */
+static ssize_t
+plain_dgram_recv(struct plain *p, int fd, struct net_peer *peer)
+{
+	memset(peer, 0, sizeof(*peer));
+	peer->len = sizeof(peer->ss);
+	return (recvfrom(fd, p->dgram, CHANNEL_BUFSIZE, MSG_DONTWAIT,
+	    (struct sockaddr *)&peer->ss, &peer->len));
+}
+
+/*
+ * A peer's socket fd has just been connected.  Until then it could take
+ * datagrams from anyone (the kernel prefers the newest of the sockets on
+ * a port): handle what it holds as the listener lfd would.  Without -k
+ * (fd is the listener's), datagrams from others are dropped, as netcat
+ * does.
+ */
+static void
+plain_dgram_drain(struct plain *p, int lfd, int fd)
+{
+	struct net_peer	 peer;
+	ssize_t		 n;
+
+	while ((n = plain_dgram_recv(p, fd, &peer)) != -1 ||
+	    errno == ECONNREFUSED) {
+		if (n == -1)
+			continue;
+		if (p->o->keep)
+			plain_dgram_take(p, lfd, &peer, n);
+		else
+			plain_dgram_route(p, &peer, n);
+	}
+}
+
+/*
+ * A datagram of n bytes (in p->dgram) from peer reached the listener lfd,
+ * which runs a program per peer (-u -l with -e or -c): the datagram form
+ * of accept.  A new peer gets a connection with its own program, which
+ * reads this datagram first, over a socket of its own connected to the
+ * peer (udp_peer_socket()), so that the kernel delivers the peer's later
+ * datagrams there.  Without -k the listener's socket itself is connected
+ * to the first peer and serves it alone, as netcat does.
+ */
+static void
+plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
+    size_t n)
+{
+	struct options	*o = p->o;
+	int		 fd;
+
+	if (plain_dgram_route(p, peer, n))
+		return;
+	/* An unbound Unix socket (logger) cannot be answered. */
+	if (peer->len <= offsetof(struct sockaddr_un, sun_path) ||
+	    peer->ss.ss_family == AF_UNSPEC) {
+		log_verbose(1, "datagram from an unnamed socket ignored");
+		return;
+	}
+	if (!o->keep && !gate_permits(&o->gate,
+	    (const struct sockaddr *)&peer->ss)) {
+		log_verbose(1, "datagram from a denied address ignored");
+		return;
+	}
+	net_report_accept(o, peer);
+	if (o->keep) {
+		if ((fd = udp_peer_socket(o, lfd, peer)) == -1) {
+			log_warn("socket for a peer");
+			return;
+		}
+	} else {
+		if (connect(lfd, (const struct sockaddr *)&peer->ss,
+		    peer->len) == -1) {
+			log_warn("connect");
+			return;
+		}
+		ev_del(lfd);
+		fd = lfd;
+		p->lfd = -1;
+	}
+	/* Refused (--allow, --deny) or full (--max-conns): told, dropped. */
+	if (!gate_admit(&o->gate, fd, peer))
+		return;
+	p->dgramlen = n;
+	if (plain_start(p, fd, peer, NULL) == -1) {
+		p->dgramlen = 0;
+		if (!o->keep) {
+			p->status = 1;
+			ev_break();
+		}
+		return;
+	}
+	p->dgramlen = 0;
+	plain_dgram_drain(p, lfd, fd);
+}
+
+/* A datagram is waiting on a listener that runs a program per peer. */
+static void
+plain_dgram_cb(int lfd, int events, void *arg)
+{
+	struct plain	*p = arg;
+	struct net_peer	 peer;
+	ssize_t		 n;
+
+	(void)events;
+	if ((n = plain_dgram_recv(p, lfd, &peer)) == -1) {
+		/* A reply that was refused ends nothing for a listener. */
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNREFUSED)
+			log_warn("recvfrom");
+		return;
+	}
+	plain_dgram_take(p, lfd, &peer, n);
+}
+
+/*
+ * Serve the bound datagram socket lfd (UDP; Unix domain without -k) with
+ * a program per peer (-e, -c): each peer address gets its own, many at
+ * once with -k.  Returns the exit status.
+ */
+int
+plain_serve_dgram(struct options *o, int lfd)
+{
+	struct plain	 p;
+	int		 on = 1;
+
+	plain_init(&p, o);
+	if ((p.dgram = malloc(CHANNEL_BUFSIZE)) == NULL)
+		fatal("malloc");
+	/* Peers' own sockets share the port (udp_peer_socket()). */
+	if (o->keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1)
+		fatal("setsockopt");
+	p.lfd = lfd;
+	ev_set(p.lfd, EV_READ, plain_dgram_cb, &p);
 	if (ev_loop() == -1)
 		fatal("poll");
 	plain_free(&p);

@@ -45,6 +45,11 @@
 #define PROXYD_BACKOFF_MS	100
 
 #define HTTP_ESTABLISHED	"HTTP/1.1 200 Connection established\r\n\r\n"
+#define HTTP_FULL		"HTTP/1.1 503 Service Unavailable\r\n" \
+				"Connection: close\r\nContent-Length: 0\r\n\r\n"
+
+/* SOCKS5: "no acceptable methods", a server's only way to say no at once. */
+#define SOCKS5_NO_METHOD	"\005\377"
 
 #define SOCKS5_REP_OK		0x00
 #define SOCKS5_REP_FAILURE	0x01
@@ -89,6 +94,7 @@ struct pconn {
 	char		 host[NI_MAXHOST];
 	char		 port[NI_MAXSERV];
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
+	int		 gated;		/* counted by the gate until freed */
 };
 
 static void	proxyd_accept_cb(int, int, void *);
@@ -131,6 +137,8 @@ pconn_free(struct pconn *pc)
 	}
 	if (pc->res != NULL)
 		freeaddrinfo(pc->res);
+	if (pc->gated)
+		gate_release(&pc->pd->o->gate);
 	free(pc);
 }
 
@@ -549,6 +557,9 @@ proxyd_check(struct session *s)
 static void
 proxyd_finished(struct session *s)
 {
+	struct proxyd	*pd = s->arg;
+
+	gate_release(&pd->o->gate);
 	session_free(s);
 }
 
@@ -570,7 +581,7 @@ pconn_relay(struct pconn *pc)
 	else
 		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
 	if (r == -1 || (s = session_new(proxyd_check, proxyd_finished,
-	    NULL)) == NULL) {
+	    pc->pd)) == NULL) {
 		pconn_free(pc);
 		return;
 	}
@@ -598,6 +609,9 @@ pconn_relay(struct pconn *pc)
 	}
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
+	gate_session(&o->gate, s);
+	/* The session holds the client's place at the gate now. */
+	pc->gated = 0;
 	pconn_free(pc);
 	if (session_start(s) == -1)
 		session_finish(s);
@@ -714,11 +728,27 @@ proxyd_accept_cb(int lfd, int events, void *arg)
 		return;
 	}
 	net_report_accept(pd->o, &peer);
+	switch (gate_decide(&pd->o->gate, &peer)) {
+	case GATE_DENY:
+		close(fd);
+		return;
+	case GATE_FULL:
+		/* Refused in the protocol's words; a fresh socket takes it. */
+		if (pd->o->proxy_proto == PROXY_HTTP)
+			(void)write(fd, HTTP_FULL, sizeof(HTTP_FULL) - 1);
+		else
+			(void)write(fd, SOCKS5_NO_METHOD,
+			    sizeof(SOCKS5_NO_METHOD) - 1);
+		close(fd);
+		return;
+	}
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
+		gate_release(&pd->o->gate);
 		close(fd);
 		return;
 	}
 	pc->pd = pd;
+	pc->gated = 1;
 	pc->fd = fd;
 	pc->tfd = -1;
 	pc->state = PC_GREETING;
@@ -760,6 +790,7 @@ proxyd_listen(struct options *o)
 	if ((pd.lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	net_report_listen(o, pd.lfd);
+	gate_raise_nofile(&o->gate);
 	ev_set(pd.lfd, EV_READ, proxyd_accept_cb, &pd);
 	if (ev_loop() == -1)
 		fatal("poll");

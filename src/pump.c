@@ -43,6 +43,7 @@
 static void	pump_fd_cb(int, int, void *);
 static void	session_idle_cb(void *);
 static void	channel_pause_cb(void *);
+static void	session_touch(struct session *);
 
 static struct pump_totals	totals;
 
@@ -363,6 +364,38 @@ channel_hold(struct channel *ch, int on)
 	else
 		ch->flags &= ~CH_HOLD;
 	channel_update(ch);
+}
+
+/*
+ * Put the n bytes at p in ch's buffer as if they had been read from its
+ * source: data a mode read before the channel existed, or read from
+ * elsewhere on its behalf (a datagram listener hands a peer's datagram to
+ * that peer's session).  The channel then copies, never splices.  Returns
+ * 0, or -1 with errno: ENOBUFS when they do not fit, EPIPE when the
+ * channel no longer reads, EBUSY when it already splices.
+ */
+int
+channel_inject(struct channel *ch, const void *p, size_t n)
+{
+	if (ch->state != CH_OPEN) {
+		errno = EPIPE;
+		return (-1);
+	}
+	if (channel_spliced(ch)) {
+		errno = EBUSY;
+		return (-1);
+	}
+	if (ch->buf.data == NULL && buf_init(&ch->buf, ch->bufsize) == -1)
+		return (-1);
+	if (buf_space(&ch->buf) < n) {
+		errno = ENOBUFS;
+		return (-1);
+	}
+	memcpy(buf_tail(&ch->buf), p, n);
+	buf_commit(&ch->buf, n);
+	session_touch(ch->session);
+	channel_update(ch);
+	return (0);
 }
 
 /*

@@ -201,6 +201,12 @@ int		 gate_active(const struct gate *);
 int		 gate_add(struct gate *, int, const char *, char **);
 int		 gate_add_file(struct gate *, int, const char *, char **);
 int		 gate_permits(const struct gate *, const struct sockaddr *);
+enum {
+	GATE_ADMIT,		/* counted until gate_release() */
+	GATE_DENY,		/* --allow, --deny refuse it */
+	GATE_FULL,		/* --max-conns reached */
+};
+int		 gate_decide(struct gate *, const struct net_peer *);
 int		 gate_admit(struct gate *, int, const struct net_peer *);
 void		 gate_release(struct gate *);
 void		 gate_session(const struct gate *, struct session *);
@@ -491,7 +497,7 @@ struct tls;
 int		 tls_available(void);
 int		 tls_setup(const struct options *, char **);
 struct tls	*tls_handshake(const struct options *, int, const char *,
-		    char **);
+		    long long, char **);
 void		 tls_attach(struct endpoint *, struct tls *);
 void		 tls_free(struct tls *);
 
@@ -507,6 +513,7 @@ void		 channel_hold(struct channel *, int);
 void		 channel_end_source(struct channel *);
 int		 channel_tap(struct channel *, ch_tap_cb *, void *);
 int		 channel_limit_reached(const struct channel *);
+int		 channel_inject(struct channel *, const void *, size_t);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
@@ -601,9 +608,14 @@ int		 plain_connect(struct options *);
 int		 plain_listen(struct options *);
 int		 plain_serve(struct options *, int);
 int		 plain_relay(struct options *, int);
+int		 plain_serve_dgram(struct options *, int);
 
 /* udp.c */
 int		 dgram_serve(struct options *, int);
+int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
+		    const struct sockaddr_storage *, socklen_t);
+int		 udp_peer_socket(const struct options *, int,
+		    const struct net_peer *);
 int		 udp_listen(struct options *);
 int		 udp_probe(int, long long);
 

@@ -461,13 +461,14 @@ tls_set_peer_name(const struct options *o, SSL *ssl, const char *host)
 
 /*
  * Run the TLS handshake on the connected socket fd, as a client of host
- * (NULL for a server), blocking for at most -w (or 30 seconds).  Returns
- * the TLS state to attach to fd's endpoint, or NULL with *cause set to a
- * one-line message; fd is left non-blocking and open either way.
+ * (NULL for a server), blocking for at most timeout_ms in each read or
+ * write (TIME_NONE: -w, or 30 seconds).  Returns the TLS state to attach
+ * to fd's endpoint, or NULL with *cause set to a one-line message; fd is
+ * left non-blocking and open either way.
  */
 struct tls *
 tls_handshake(const struct options *o, int fd, const char *host,
-    char **cause)
+    long long timeout_ms, char **cause)
 {
 	struct tls	*t;
 	SSL		*ssl;
@@ -482,10 +483,12 @@ tls_handshake(const struct options *o, int fd, const char *host,
 		return (NULL);
 	}
 	t->ssl = ssl;
+	if (timeout_ms == TIME_NONE)
+		timeout_ms = o->timeout_ms != TIME_NONE ? o->timeout_ms :
+		    TLS_HANDSHAKE_MS;
 	if (SSL_set_fd(ssl, fd) != 1 ||
 	    (!o->listen && tls_set_peer_name(o, ssl, host) == -1) ||
-	    net_sync(fd, 1, o->timeout_ms != TIME_NONE ? o->timeout_ms :
-	    TLS_HANDSHAKE_MS) == -1) {
+	    net_sync(fd, 1, timeout_ms) == -1) {
 		net_cause(cause, "TLS: %s", tls_error());
 		goto fail;
 	}
@@ -647,11 +650,12 @@ tls_setup(const struct options *o, char **cause)
 
 struct tls *
 tls_handshake(const struct options *o, int fd, const char *host,
-    char **cause)
+    long long timeout_ms, char **cause)
 {
 	(void)o;
 	(void)fd;
 	(void)host;
+	(void)timeout_ms;
 	net_cause(cause, "TLS support was not built in");
 	return (NULL);
 }

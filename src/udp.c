@@ -21,9 +21,8 @@
  * A listener's socket is one endpoint whose operations are recvfrom(2) and
  * sendto(2).  Every datagram received is written to stdout, and the peer
  * that sent it becomes the one stdin goes to.  Peers are kept in a table,
- * one entry per address; an entry has room for a session of its own, so
- * that a mode giving each peer its own program (-e with -k) can route that
- * peer's datagrams to it instead of to the shared stdio session.
+ * one entry per address.  With a program (-e, -c) each peer gets its own
+ * socket and program instead (plain_serve_dgram()).
  */
 
 #include <sys/types.h>
@@ -50,7 +49,6 @@
 struct dgram_peer {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
-	struct session		*session; /* own session; NULL: stdio's */
 	TAILQ_ENTRY(dgram_peer)	 entry;
 };
 
@@ -89,32 +87,85 @@ dgram_unnamed(const struct sockaddr_storage *ss, socklen_t len)
 	    ss->ss_family == AF_UNSPEC);
 }
 
-/* Is the address ss of length len the peer's? */
-static int
-dgram_peer_is(const struct dgram_peer *peer,
-    const struct sockaddr_storage *ss, socklen_t len)
+/*
+ * Are the socket addresses a (of length alen) and b (blen) the same
+ * sender: the same address and port for IP, the same bytes otherwise?
+ */
+int
+dgram_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
+    const struct sockaddr_storage *b, socklen_t blen)
 {
 	const struct sockaddr_in	*a4, *b4;
 	const struct sockaddr_in6	*a6, *b6;
 
-	if (peer == NULL || peer->ss.ss_family != ss->ss_family)
+	if (a->ss_family != b->ss_family)
 		return (0);
-	switch (ss->ss_family) {
+	switch (a->ss_family) {
 	case AF_INET:
-		a4 = (const struct sockaddr_in *)&peer->ss;
-		b4 = (const struct sockaddr_in *)ss;
+		a4 = (const struct sockaddr_in *)a;
+		b4 = (const struct sockaddr_in *)b;
 		return (a4->sin_port == b4->sin_port &&
 		    a4->sin_addr.s_addr == b4->sin_addr.s_addr);
 	case AF_INET6:
-		a6 = (const struct sockaddr_in6 *)&peer->ss;
-		b6 = (const struct sockaddr_in6 *)ss;
+		a6 = (const struct sockaddr_in6 *)a;
+		b6 = (const struct sockaddr_in6 *)b;
 		return (a6->sin6_port == b6->sin6_port &&
 		    a6->sin6_scope_id == b6->sin6_scope_id &&
 		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
 		    sizeof(a6->sin6_addr)) == 0);
 	default:
-		return (peer->len == len && memcmp(&peer->ss, ss, len) == 0);
+		return (alen == blen && memcmp(a, b, alen) == 0);
 	}
+}
+
+/* Is the address ss of length len the peer's? */
+static int
+dgram_peer_is(const struct dgram_peer *peer,
+    const struct sockaddr_storage *ss, socklen_t len)
+{
+	if (peer == NULL)
+		return (0);
+	return (dgram_addr_equal(&peer->ss, peer->len, ss, len));
+}
+
+/*
+ * Returns a socket of its own for a peer of the UDP listener lfd: bound
+ * to the listener's address and connected to the peer, so that the kernel
+ * delivers that peer's datagrams to it rather than to the listener (Linux
+ * prefers a connected socket; both need SO_REUSEADDR to share the port).
+ * Non-blocking and close-on-exec, with the command line's socket options.
+ * Returns -1 with errno on failure.
+ */
+int
+udp_peer_socket(const struct options *o, int lfd, const struct net_peer *peer)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss), vlen;
+	int			 fd, on = 1, v6only, error;
+
+	if (getsockname(lfd, (struct sockaddr *)&ss, &len) == -1)
+		return (-1);
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return (-1);
+	/* An IPv6 socket shares the port only with the same v6only. */
+	vlen = sizeof(v6only);
+	if (ss.ss_family == AF_INET6 && getsockopt(lfd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &v6only, &vlen) == 0)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+		    sizeof(v6only));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    net_set_options(o, fd, ss.ss_family, NULL) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
+	    connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1)
+		goto fail;
+	return (fd);
+
+fail:
+	error = errno;
+	close(fd);
+	errno = error;
+	return (-1);
 }
 
 static void
@@ -290,7 +341,8 @@ dgram_finished(struct session *s)
  * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
  * peers to stdout, stdin to the peer heard last.  Without -k only the
  * first peer is served.  Stdin is not read until there is a peer to send
- * it to.  Returns the exit status.
+ * it to.  With a program (-e, -c), plain_serve_dgram() serves instead.
+ * Returns the exit status.
  */
 int
 dgram_serve(struct options *o, int fd)
@@ -300,6 +352,8 @@ dgram_serve(struct options *o, int fd)
 	struct endpoint		*in, *out, *net;
 	struct session		*s;
 
+	if (o->exec != NULL)
+		return (plain_serve_dgram(o, fd));
 	memset(&ds, 0, sizeof(ds));
 	ds.o = o;
 	ds.fd = fd;

@@ -221,8 +221,9 @@ test_progress_bad_value() {
 test_sockchat_link() {
 	ln -s "$SC" "$SC_TMP/sockchat"
 	# Invoked as sockchat, it is sockcat --chat: a chat server here.
-	bg sh -c "exec timeout 10 '$SC_TMP/sockchat' -v -l 127.0.0.1 0 \
-	    </dev/null >'$SC_TMP/chat.out' 2>'$SC_TMP/chat.err'"
+	# Its stdin stays open: end of input would end the chat.
+	bg bash -c "exec timeout 10 '$SC_TMP/sockchat' -v -l 127.0.0.1 0 \
+	    < <(sleep 9) >'$SC_TMP/chat.out' 2>'$SC_TMP/chat.err'"
 	chat=$BG_PID
 	wait_for "$SC_TMP/chat.err" '^Listening on ' 15 || fail "no chat server"
 	port=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/chat.err")

@@ -1,0 +1,252 @@
+#!/bin/bash
+# Programs for UDP peers (-u with -e/-c): a -k listener giving each peer
+# address its own program, with its environment, --max-conns and
+# --idle-timeout; a listener without -k serving its first peer; a client;
+# and a Unix datagram listener's program.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require python3
+
+# Clients that must keep stdin open read it from a FIFO that the test
+# holds open read-write on fd 7 (and 8): no EOF until the test closes it.
+held_stdin() {
+	mkfifo "$SC_TMP/$1"
+	eval "exec $2<>'$SC_TMP/$1'"
+}
+
+bg_in() {
+	_in=$1
+	shift
+	"$@" <"$_in" &
+	BG_PID=$!
+	SC_PIDS="$SC_PIDS $BG_PID"
+}
+
+# How many programs the server (under timeout) is running now.
+programs() {
+	_sc=$(pgrep -P "$SERVER_PID" | head -n 1)
+	pgrep -P "$_sc" | wc -l
+}
+
+tearDown() {
+	exec 7>&- 8>&-
+	sc_remove_tmp
+}
+
+# A Python UDP client: udp_client PORT "send line" ... ; each word "send"
+# sends the line after it, "recv" prints the next datagram received (or
+# TIMEOUT after 5 s), "port" prints its own port, "wait N" sleeps.
+udp_client() {
+	t 20 python3 - "$@" <<'EOF'
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(5)
+args = sys.argv[2:]
+i = 0
+while i < len(args):
+    op = args[i]
+    if op == "send":
+        s.sendto(args[i + 1].encode() + b"\n", ("127.0.0.1", port))
+        i += 2
+        continue
+    if op == "wait":
+        time.sleep(float(args[i + 1]))
+        i += 2
+        continue
+    if op == "port":
+        print(s.getsockname()[1])
+    elif op == "recv":
+        try:
+            print(s.recv(65536).decode().rstrip("\n"))
+        except socket.timeout:
+            print("TIMEOUT")
+    i += 1
+sys.stdout.flush()
+EOF
+}
+
+test_each_peer_its_own_program() {
+	server srv -u -l -k 127.0.0.1 0 -c 'sed -u "s/^/Servidor UDP:/"' ||
+	    fail "no server"
+	held_stdin a.in 7
+	held_stdin b.in 8
+	bg_in "$SC_TMP/a.in" timeout 15 "$SC" -u 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/a.out"
+	bg_in "$SC_TMP/b.in" timeout 15 "$SC" -u 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/b.out"
+	echo a1 >&7
+	assertTrue "a1" "wait_for '$SC_TMP/a.out' '^Servidor UDP:a1$' 5"
+	echo b1 >&8
+	assertTrue "b1" "wait_for '$SC_TMP/b.out' '^Servidor UDP:b1$' 5"
+	echo a2 >&7
+	assertTrue "a2" "wait_for '$SC_TMP/a.out' '^Servidor UDP:a2$' 5"
+	echo b2 >&8
+	assertTrue "b2" "wait_for '$SC_TMP/b.out' '^Servidor UDP:b2$' 5"
+	assertEquals "A gets only its replies" \
+	    "$(printf 'Servidor UDP:a1\nServidor UDP:a2')" "$(cat "$SC_TMP/a.out")"
+	assertEquals "B gets only its replies" \
+	    "$(printf 'Servidor UDP:b1\nServidor UDP:b2')" "$(cat "$SC_TMP/b.out")"
+	assertEquals "each new peer reported" 2 \
+	    "$(grep -c '^Connection received on localhost' "$SC_TMP/srv.err")"
+	assertEquals "one program per peer" 2 \
+	    "$(programs)"
+	assertEquals "nothing on the listener's stdout" "" \
+	    "$(cat "$SC_TMP/srv.out")"
+}
+
+test_program_state_is_per_peer() {
+	# A counter per program: interleaved peers each count from 1.
+	server srv -u -l -k 127.0.0.1 0 \
+	    -c 'n=0; while read l; do n=$((n+1)); echo "$n $l"; done' ||
+	    fail "no server"
+	t 20 python3 - "$PORT" >"$SC_TMP/py.out" <<'EOF'
+import socket, sys
+port = int(sys.argv[1])
+socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for i in range(3)]
+for s in socks:
+    s.settimeout(3)
+# A burst: datagrams from three peers, before any program has started.
+for r in range(3):
+    for i, s in enumerate(socks):
+        s.sendto(b"p%d\n" % i, ("127.0.0.1", port))
+for i, s in enumerate(socks):
+    got = b""
+    try:
+        while got.count(b"\n") < 3:
+            got += s.recv(65536)
+    except socket.timeout:
+        pass
+    print(i, got.decode().replace("\n", "|"))
+EOF
+	assertEquals "$(printf '0 1 p0|2 p0|3 p0|\n1 1 p1|2 p1|3 p1|\n2 1 p2|2 p2|3 p2|')" \
+	    "$(cat "$SC_TMP/py.out")"
+}
+
+test_ipv6_and_wildcard() {
+	server srv -6 -u -l -k ::1 0 -c 'sed -u "s/^/six:/"' ||
+	    fail "no server"
+	held_stdin a.in 7
+	held_stdin b.in 8
+	bg_in "$SC_TMP/a.in" timeout 15 "$SC" -u ::1 "$PORT" >"$SC_TMP/a.out"
+	bg_in "$SC_TMP/b.in" timeout 15 "$SC" -u ::1 "$PORT" >"$SC_TMP/b.out"
+	echo a >&7
+	echo b >&8
+	assertTrue "a" "wait_for '$SC_TMP/a.out' '^six:a$' 5"
+	assertTrue "b" "wait_for '$SC_TMP/b.out' '^six:b$' 5"
+	assertEquals "six:a" "$(cat "$SC_TMP/a.out")"
+	assertEquals "six:b" "$(cat "$SC_TMP/b.out")"
+	# No address: the listener is bound to the wildcard address.
+	server any -u -l -k 0 -c 'sed -u "s/^/any:/"' || fail "no server"
+	assertEquals "any:x|any:y" \
+	    "$(udp_client "$PORT" send x recv send y recv | paste -sd '|')"
+}
+
+test_peer_gone_is_no_error() {
+	server srv -u -l -k 127.0.0.1 0 \
+	    -c 'read l; echo "got $l"; sleep 0.5; echo later; exec cat' ||
+	    fail "no server"
+	# This peer goes away before the program's second reply.
+	assertEquals "got gone" "$(udp_client "$PORT" send gone recv)"
+	assertTrue "its program ends" \
+	    "wait_for '$SC_TMP/srv.err' '^Connection received' 5"
+	_d=$(deadline 5)
+	while [ "$(programs)" -gt 0 ] && [ "$(now_ms)" -lt "$_d" ]; do
+		sleep 0.05
+	done
+	assertEquals "program ended with its peer" 0 "$(programs)"
+	assertEquals "got here" "$(udp_client "$PORT" send here recv)"
+	assertEquals "no error reported" "" \
+	    "$(grep -v '^Connection received\|^Bound on' "$SC_TMP/srv.err")"
+}
+
+test_environment() {
+	server srv -n -u -l -k 127.0.0.1 0 -c \
+	    'echo "$SOCKCAT_PROTO $SOCKCAT_REMOTE_ADDR $SOCKCAT_REMOTE_PORT $SOCKCAT_LOCAL_ADDR $SOCKCAT_LOCAL_PORT $NCAT_PROTO"' ||
+	    fail "no server"
+	out=$(udp_client "$PORT" port send x recv)
+	me=$(echo "$out" | head -n 1)
+	assertEquals "UDP 127.0.0.1 $me 127.0.0.1 $PORT UDP" \
+	    "$(echo "$out" | sed -n 2p)"
+}
+
+test_max_conns() {
+	server srv -u -l -k --max-conns 1 127.0.0.1 0 -c cat ||
+	    fail "no server"
+	held_stdin a.in 7
+	bg_in "$SC_TMP/a.in" timeout 15 "$SC" -u 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/a.out"
+	echo a1 >&7
+	assertTrue "first peer served" "wait_for '$SC_TMP/a.out' '^a1$' 5"
+	assertEquals "second peer told the server is full" \
+	    "sockcat: the server is full (1 connections); try again later." \
+	    "$(udp_client "$PORT" send b1 recv)"
+	echo a2 >&7
+	assertTrue "first peer still served" "wait_for '$SC_TMP/a.out' '^a2$' 5"
+	assertEquals "one program" 1 "$(programs)"
+}
+
+test_idle_timeout_ends_program() {
+	server srv -u -l -k --idle-timeout 1 127.0.0.1 0 \
+	    -c 'echo "start $$"; exec cat' || fail "no server"
+	udp_client "$PORT" send x1 recv recv wait 2 send x2 recv recv \
+	    >"$SC_TMP/py.out"
+	assertEquals "x1" "$(sed -n 2p "$SC_TMP/py.out")"
+	assertEquals "x2" "$(sed -n 4p "$SC_TMP/py.out")"
+	first=$(sed -n 1p "$SC_TMP/py.out")
+	second=$(sed -n 3p "$SC_TMP/py.out")
+	assertContains "$first" "start "
+	assertContains "$second" "start "
+	assertNotEquals "a new program after the idle one ended" \
+	    "$first" "$second"
+	# The idle program was sent SIGTERM and reaped: one child left.
+	sleep_until_one() {
+		[ "$(programs)" -eq 1 ]
+	}
+	assertEquals "one program" 1 "$(programs)"
+	assertTrue "listener keeps running" "still_running $SERVER_PID 0.3"
+}
+
+test_without_keep_first_peer_only() {
+	server srv -u -l 127.0.0.1 0 -c 'sed -u 2q' || fail "no server"
+	udp_client "$PORT" send a1 recv send a2 recv >"$SC_TMP/a.out" &
+	apid=$!
+	assertTrue "first peer's program" "wait_for '$SC_TMP/a.out' '^a1$' 5"
+	wait "$apid"
+	wait_exit "$SERVER_PID" 5
+	assertEquals "exits with its program" 0 "$WAIT_STATUS"
+	assertEquals "$(printf 'a1\na2')" "$(cat "$SC_TMP/a.out")"
+	assertEquals "one peer" 1 \
+	    "$(grep -c '^Connection received on' "$SC_TMP/srv.err")"
+}
+
+test_client_runs_program() {
+	server srv -u -l 127.0.0.1 0 || fail "no server"
+	t 5 "$SC" -u 127.0.0.1 "$PORT" -c 'echo "hi $SOCKCAT_PROTO"'
+	assertEquals "client status" 0 $?
+	assertTrue "program output sent" "wait_for '$SC_TMP/srv.out' '^hi UDP$' 5"
+}
+
+test_unix_datagram_listener_program() {
+	sock=$SC_TMP/d.sock
+	bg timeout 10 "$SC" -U -u -l "$sock" -c 'echo "$SOCKCAT_PROTO"; cat'
+	srv=$BG_PID
+	_d=$(deadline 5)
+	while ! [ -S "$sock" ] && [ "$(now_ms)" -lt "$_d" ]; do sleep 0.05; done
+	held_stdin c.in 7
+	echo ping >&7
+	bg_in "$SC_TMP/c.in" timeout 10 "$SC" -U -u "$sock" >"$SC_TMP/c.out"
+	assertTrue "program answers" "wait_for '$SC_TMP/c.out' '^ping$' 5"
+	assertEquals "$(printf 'UNIX\nping')" "$(cat "$SC_TMP/c.out")"
+	kill "$srv"
+}
+
+test_unix_datagram_keep_refused() {
+	t 5 "$SC" -U -u -l -k "$SC_TMP/x.sock" -e cat 2>"$SC_TMP/err"
+	assertEquals 1 $?
+	assertEquals "sockcat: cannot use -e and -k with -U -u" \
+	    "$(cat "$SC_TMP/err")"
+}
+
+sc_run_shunit2
