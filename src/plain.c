@@ -63,7 +63,9 @@ plain_check(struct session *s)
 	struct channel	*tx = p->tx, *rx = p->rx;
 	int		 tx_ended = tx == NULL || channel_ended(tx);
 
-	if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL)
+	/* stdin ended (not a failed connection): later clients get none. */
+	if (tx != NULL && (tx->state == CH_DRAINING || tx->state == CH_DONE) &&
+	    tx->error_op == NULL)
 		stdio_set_in_ended();
 	if (tx_ended && o->deadline_ms != TIME_NONE &&
 	    !ev_timer_armed(&p->deadline))
