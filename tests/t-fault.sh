@@ -6,7 +6,7 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/proc.sh"
-sc_require python3
+sc_require python3 prlimit
 
 FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
 PEER="${TESTS_DIR:-$(dirname "$0")}/peer.py"
@@ -135,6 +135,30 @@ test_descriptor_exhaustion_backs_off() {
 	echo three | t 5 "$SC" -N 127.0.0.1 "$PORT"
 	assertTrue "keeps serving" "wait_for '$SC_TMP/srv.out' '^three$' 5"
 	assertTrue "still listening" "kill -0 $pid"
+}
+
+test_small_limit_at_start() {
+	# Four descriptors: 0, 1, 2 and the listening socket; none for a
+	# name lookup (hence -n), none for a client until the limit is
+	# raised.  The soft limit is set by prlimit(1) for sockcat alone: a
+	# shell needs descriptors of its own for its redirections.
+	bg sh -c 'exec timeout 20 prlimit --nofile=4: "$1" -vn -k -l 127.0.0.1 \
+	    0 </dev/null >"$2" 2>"$3"' sh "$SC" "$SC_TMP/l.out" "$SC_TMP/l.err"
+	wait_for "$SC_TMP/l.err" '^Listening on' 5 || fail "no listener"
+	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/l.err")
+	pid=$(child_pid "$BG_PID") || fail "no sockcat"
+	ticks1=$(cpu_ticks "$pid")
+	bg sh -c "echo first | timeout 15 '$SC' -N 127.0.0.1 $port"
+	assertTrue "says why it waits" \
+	    "wait_for '$SC_TMP/l.err' 'accept: Too many open files' 5"
+	still_running "$pid" 2
+	assertTrue "alive with no descriptor to spare" $?
+	ticks2=$(cpu_ticks "$pid")
+	assertTrue "no spinning: $((ticks2 - ticks1)) ticks in 2 s" \
+	    "[ $((ticks2 - ticks1)) -lt 40 ]"
+	python3 "$FAULT" --nofile "$pid" 64
+	assertTrue "served once the limit allows" \
+	    "wait_for '$SC_TMP/l.out' '^first$' 5"
 }
 
 # --- Signals -------------------------------------------------------------
