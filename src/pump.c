@@ -223,7 +223,8 @@ channel_fail(struct channel *ch, const char *op, int error)
  * direction holds, or is still to be given, can never reach it.  The
  * channel writing to it fails too, without an error of its own (the read
  * error is the one to report), so that the session can end instead of
- * waiting for input it could not deliver.
+ * waiting for input it could not deliver.  Not for datagrams: an error
+ * there (an ICMP message) is about one datagram, not the socket.
  */
 static void
 ep_broken(struct endpoint *ep)
@@ -231,7 +232,7 @@ ep_broken(struct endpoint *ep)
 	struct channel	*w = ep->writer;
 
 	if (w == NULL || ep->wfd == -1 || ep->wfd != ep->rfd ||
-	    channel_ended(w))
+	    (ep->flags & EP_DGRAM) || channel_ended(w))
 		return;
 	w->state = CH_FAILED;
 	w->buf.len = 0;
