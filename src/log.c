@@ -44,6 +44,7 @@ static void
 log_vprint(int prefix, const char *fmt, va_list ap, int error)
 {
 	char	 msg[2048];
+	size_t	 len;
 	int	 n = 0;
 
 	/* One write per line so that concurrent writers do not interleave. */
@@ -55,7 +56,12 @@ log_vprint(int prefix, const char *fmt, va_list ap, int error)
 		strlcat(msg, ": ", sizeof(msg));
 		strlcat(msg, strerror(error), sizeof(msg));
 	}
-	strlcat(msg, "\n", sizeof(msg));
+	/* A message cut short (a 100 KB argument) still ends its line. */
+	len = strlen(msg);
+	if (len > sizeof(msg) - 2)
+		len = sizeof(msg) - 2;
+	msg[len++] = '\n';
+	msg[len] = '\0';
 	stats_clear();		/* Not over the --progress line. */
 	fputs(msg, stderr);
 	fflush(stderr);

@@ -92,8 +92,9 @@ plain_check(struct session *s)
 	/* -W: the network has been read enough; stdin is done with too. */
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
-	else if (tx != NULL && tx->state != CH_OPEN && tx->error_op == NULL &&
-	    o->fifo == NULL)
+	/* stdin ended (not a failed connection): later clients get none. */
+	else if (tx != NULL && (tx->state == CH_DRAINING ||
+	    tx->state == CH_DONE) && tx->error_op == NULL && o->fifo == NULL)
 		stdio_set_in_ended();
 	if (tx_ended && o->deadline_ms != TIME_NONE &&
 	    !ev_timer_armed(&c->deadline))

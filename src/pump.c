@@ -339,6 +339,27 @@ channel_fail(struct channel *ch, const char *op, int error)
 	ch->session->failed = 1;
 }
 
+/*
+ * A connection whose read fails is gone both ways: whatever the other
+ * direction holds, or is still to be given, can never reach it.  The
+ * channel writing to it fails too, without an error of its own (the read
+ * error is the one to report), so that the session can end instead of
+ * waiting for input it could not deliver.  Not for datagrams: an error
+ * there (an ICMP message) is about one datagram, not the socket.
+ */
+static void
+ep_broken(struct endpoint *ep)
+{
+	struct channel	*w = ep->writer;
+
+	if (w == NULL || ep->wfd == -1 || ep->wfd != ep->rfd ||
+	    (ep->flags & EP_DGRAM) || channel_ended(w))
+		return;
+	w->state = CH_FAILED;
+	w->buf.len = 0;
+	channel_update(w);
+}
+
 /* Stop ch at once: nothing more is read, what is queued is dropped. */
 void
 channel_stop(struct channel *ch)
@@ -736,6 +757,7 @@ channel_pull(struct channel *ch)
 		ch->error = errno;
 		ch->error_op = "read";
 		ch->session->failed = 1;
+		ep_broken(ch->src);
 		n = 0;
 	} else if (n == 0 && (ch->src->flags & EP_DGRAM))
 		return;		/* An empty datagram, not end-of-file. */

@@ -332,7 +332,8 @@ enum ch_state {
 	CH_OPEN,		/* Reading from src, writing to dst. */
 	CH_DRAINING,		/* src ended; writing what is left. */
 	CH_DONE,		/* Everything delivered and dst told. */
-	CH_FAILED,		/* An error lost data; see error. */
+	CH_FAILED,		/* An error lost data; see error (0 when
+				   the connection broke the other way). */
 };
 
 #define CH_SHUTDOWN	0x1	/* End dst's write side when done. */

@@ -190,7 +190,15 @@ assertFileEquals() {
 	assertEquals "${3:-content of $(basename "$1")}" "$2" "$(cat "$1")"
 }
 
+# SC_ONLY="test_a test_b" runs only those tests of a suite.
 sc_run_shunit2() {
+	if [ -n "${SC_ONLY:-}" ]; then
+		suite() {
+			for _t in $SC_ONLY; do
+				suite_addTest "$_t"
+			done
+		}
+	fi
 	SHUNIT_COLOR=${SHUNIT_COLOR:-none}
 	# shellcheck disable=SC1090
 	. "$SHUNIT2"

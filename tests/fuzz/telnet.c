@@ -17,13 +17,6 @@
 /*
  * Fuzz target for the -t parser: the answers to a stream must not depend
  * on how the stream is cut into reads, and must never overflow.
- *
- * Build and run (libFuzzer):
- *	clang -g -fsanitize=fuzzer,address -include config.h -Isrc \
- *	    $(pkg-config --cflags libbsd-overlay) tests/fuzz/telnet-fuzz.c \
- *	    src/telnet.c src/dump.c src/log.c \
- *	    $(pkg-config --libs libbsd-overlay) -o tests/fuzz/telnet-fuzz
- *	tests/fuzz/telnet-fuzz -max_total_time=30
  */
 
 #include <sys/types.h>

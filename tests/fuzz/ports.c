@@ -1,0 +1,62 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Fuzz target: port lists and ranges as parse_ports() takes them.  The
+ * first byte picks UDP or TCP and the smallest port allowed; the rest is
+ * the argument.  Every port returned must be a number in range, and a
+ * failure must come with a message.
+ */
+
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockcat.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char	*arg, *end, err[256], **list = NULL;
+	size_t	 i, n = 0;
+	long	 v;
+	int	 udp, min;
+
+	if (size < 1 || size > 512)
+		return (0);
+	udp = data[0] & 1;
+	min = (data[0] & 2) ? 0 : 1;
+	if ((arg = strndup((const char *)data + 1, size - 1)) == NULL)
+		return (0);
+	err[0] = '\0';
+	if (parse_ports(arg, udp, min, &list, &n, err, sizeof(err)) == 0) {
+		if (n == 0 || n > 65536)
+			abort();
+		for (i = 0; i < n; i++) {
+			v = strtol(list[i], &end, 10);
+			if (*end != '\0' || v < min || v > 65535)
+				abort();
+		}
+	} else if (err[0] == '\0')
+		abort();
+	free_ports(list, n);
+	free(arg);
+	return (0);
+}

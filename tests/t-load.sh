@@ -1,0 +1,73 @@
+#!/bin/bash
+# Load: a large transfer both ways at once through one connection, with
+# SHA-256 checked on both ends, and thousands of connections in a row to
+# one -k listener without its descriptor count growing.
+#
+# SC_LOAD_MIB sets the size of each direction (default 1024, 1 GiB).
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/proc.sh"
+sc_require python3 sha256sum openssl
+
+FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
+: "${SC_LOAD_MIB:=1024}"
+
+# gen KEY: the reproducible pseudo-random bytes one end sends, as a
+# shell command line.
+gen() {
+	echo "openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass pass:$1 \
+	    </dev/zero 2>/dev/null | head -c $((SC_LOAD_MIB * 1024 * 1024))"
+}
+
+test_both_directions_at_once() {
+	# Each end hashes what it sends (through tee) and what it receives.
+	bg bash -c "$(gen server) | tee >(sha256sum >'$SC_TMP/s.sent') |
+	    timeout 90 '$SC' -v --half-close -l 127.0.0.1 0 \
+	    2>'$SC_TMP/s.err' | sha256sum >'$SC_TMP/s.recv'
+	    echo \${PIPESTATUS[3]} >'$SC_TMP/s.rc'"
+	wait_for "$SC_TMP/s.err" '^Listening on' 5 || fail "no listener"
+	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/s.err")
+	start=$(now_ms)
+	bg bash -c "$(gen client) | tee >(sha256sum >'$SC_TMP/c.sent') |
+	    timeout 90 '$SC' -N 127.0.0.1 $port 2>'$SC_TMP/c.err' |
+	    sha256sum >'$SC_TMP/c.recv'
+	    echo \${PIPESTATUS[3]} >'$SC_TMP/c.rc'"
+	wait_for "$SC_TMP/c.rc" . 90
+	wait_for "$SC_TMP/s.rc" . 10
+	took=$(( $(now_ms) - start ))
+	echo "$SC_LOAD_MIB MiB each way at once in $took ms"
+	assertEquals "client status" 0 "$(cat "$SC_TMP/c.rc")"
+	assertEquals "server status" 0 "$(cat "$SC_TMP/s.rc")"
+	# tee's hashes come from a process substitution: wait for them.
+	wait_for "$SC_TMP/s.sent" '-$' 5
+	wait_for "$SC_TMP/c.sent" '-$' 5
+	assertEquals "client to server" "$(cat "$SC_TMP/c.sent")" \
+	    "$(cat "$SC_TMP/s.recv")"
+	assertEquals "server to client" "$(cat "$SC_TMP/s.sent")" \
+	    "$(cat "$SC_TMP/c.recv")"
+	assertNotEquals "the directions differ" "$(cat "$SC_TMP/s.sent")" \
+	    "$(cat "$SC_TMP/c.sent")"
+}
+
+test_10000_sequential_connections() {
+	: >"$SC_TMP/srv.in"
+	SERVER_TIMEOUT=90 server srv -k -l 127.0.0.1 0 || fail "no server"
+	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
+	t 90 python3 "$FAULT" --connect "$PORT" --sequential 10000 \
+	    --watch "$pid" --deadline 80 >"$SC_TMP/seq.out"
+	assertEquals "python status" 0 $?
+	echo "$(tr "\n" " " <"$SC_TMP/seq.out")"
+	assertEquals "all connections served" "done 10000" \
+	    "$(sed -n 1p "$SC_TMP/seq.out")"
+	counts=$(sed -n 's/^fds //p' "$SC_TMP/seq.out")
+	first=${counts%% *}
+	for c in $counts; do
+		assertEquals "descriptors stay flat ($counts)" "$first" "$c"
+	done
+	assertEquals "after the last" "$first" "$(fd_count "$pid")"
+	assertEquals "every byte arrived" 10000 "$(wc -c <"$SC_TMP/srv.out")"
+	assertEquals "nothing else" "" "$(tr -d x <"$SC_TMP/srv.out")"
+	assertTrue "still listening" "kill -0 $pid"
+}
+
+sc_run_shunit2

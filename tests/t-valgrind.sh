@@ -1,0 +1,120 @@
+#!/bin/bash
+# Key scenarios under valgrind's memcheck: transfers both ways, -k with
+# several clients, a scan, -C, and the error paths.  Any memory error or
+# definite leak fails the test.  Skipped without valgrind, and for a
+# sanitizer build (the two cannot run together).
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/proc.sh"
+sc_require valgrind python3
+
+if grep -aq __asan_init "$SOCKCAT" 2>/dev/null; then
+	echo "sanitizer build: skipping valgrind" >&2
+	exit 77
+fi
+
+FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
+PEER="${TESTS_DIR:-$(dirname "$0")}/peer.py"
+REAL=$SOCKCAT
+VG_STATUS=99
+
+# Every sockcat of a test runs under valgrind through a wrapper; each
+# process writes its report to vg.PID, empty when it is clean.
+setUp() {
+	sc_tmp
+	cat >"$SC_TMP/vg-sockcat" <<EOF
+#!/bin/sh
+exec valgrind -q --error-exitcode=$VG_STATUS --leak-check=full \\
+    --show-leak-kinds=definite --errors-for-leak-kinds=definite \\
+    --log-file="$SC_TMP/vg.%p" "$REAL" "\$@"
+EOF
+	chmod +x "$SC_TMP/vg-sockcat"
+	SC=$SC_TMP/vg-sockcat
+}
+
+# Assert that every valgrind run of the test so far was clean.
+assertClean() {
+	for _f in "$SC_TMP"/vg.*; do
+		[ -f "$_f" ] || continue
+		assertEquals "valgrind report $(basename "$_f")" "" \
+		    "$(cat "$_f")"
+	done
+	assertTrue "valgrind ran" "ls '$SC_TMP'/vg.* >/dev/null 2>&1"
+}
+
+test_transfer_both_ways() {
+	head -c 1048576 /dev/urandom >"$SC_TMP/srv.in"
+	head -c 1048576 /dev/urandom >"$SC_TMP/c.in"
+	SERVER_TIMEOUT=30 server srv --half-close -l 127.0.0.1 0 ||
+	    fail "no server"
+	t 30 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/c.in" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID" 20
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertTrue "to server" "cmp -s '$SC_TMP/c.in' '$SC_TMP/srv.out'"
+	assertTrue "to client" "cmp -s '$SC_TMP/srv.in' '$SC_TMP/c.out'"
+	assertClean
+}
+
+test_keep_open_clients_then_term() {
+	SERVER_TIMEOUT=30 server srv -k -l 127.0.0.1 0 || fail "no server"
+	pid=$(child_pid "$SERVER_PID")
+	for i in 1 2 3; do
+		echo "client $i" | t 20 "$SC" -N 127.0.0.1 "$PORT"
+		assertEquals "client $i" 0 $?
+		wait_for "$SC_TMP/srv.out" "^client $i\$" 10
+	done
+	# A reset client in between does not upset it.
+	bg timeout 10 python3 "$FAULT" --connect "$PORT" --rst-after 0 \
+	    >/dev/null
+	echo after | t 20 "$SC" -N 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/srv.out" "after" 10
+	assertContains "$(cat "$SC_TMP/srv.out")" "client 3"
+	kill -TERM "$pid"
+	wait_exit "$SERVER_PID" 10
+	assertEquals "ended by SIGTERM" 143 "$WAIT_STATUS"
+	assertClean
+}
+
+test_scan() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	t 20 "$SC" -zvn 127.0.0.1 "$PORT" "$((PORT + 1))" \
+	    2>"$SC_TMP/scan.err"
+	assertEquals "scan status" 0 $?
+	assertEquals 1 "$(grep -c succeeded "$SC_TMP/scan.err")"
+	assertClean
+}
+
+test_crlf_and_quit() {
+	server srv -l 127.0.0.1 0 || fail "no server"
+	printf 'a\nb\r\nc\n' | t 20 "$SC" -C -q 0 127.0.0.1 "$PORT"
+	assertEquals 0 $?
+	wait_exit "$SERVER_PID" 10
+	assertEquals "$(printf 'a\r\nb\r\nc\r\n' | od -c)" \
+	    "$(od -c <"$SC_TMP/srv.out")"
+	assertClean
+}
+
+test_error_paths() {
+	t 20 "$SC" -w 99999999999 127.0.0.1 1 </dev/null 2>/dev/null
+	assertEquals "bad number" 1 $?
+	t 20 "$SC" --no-such-option 2>/dev/null
+	assertEquals "bad option" 1 $?
+	t 20 "$SC" 127.0.0.1 1-99999 2>/dev/null
+	assertEquals "bad range" 1 $?
+	t 20 "$SC" -n nonsense.invalid 1 </dev/null 2>/dev/null
+	assertEquals "bad host" 1 $?
+	# Refused, then a peer that resets mid-transfer.
+	t 20 "$SC" -v 127.0.0.1 1 </dev/null 2>/dev/null
+	assertEquals "refused" 1 $?
+	bg timeout -k 2 20 python3 "$FAULT" --listen "$SC_TMP/pf" \
+	    --send-rst 100000 >/dev/null
+	wait_for "$SC_TMP/pf" '^[0-9]+$' 5 || fail "no peer"
+	echo go | t 20 "$SC" -q -1 127.0.0.1 "$(cat "$SC_TMP/pf")" \
+	    >/dev/null 2>"$SC_TMP/err"
+	assertEquals "reset" 1 $?
+	assertContains "$(cat "$SC_TMP/err")" "Connection reset by peer"
+	assertClean
+}
+
+sc_run_shunit2
