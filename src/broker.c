@@ -52,8 +52,6 @@
 /* A longer room line is cut and relayed in pieces of this size. */
 #define ROOM_LINE_MAX		4096
 
-/* A listener that ran out of descriptors retries after this long. */
-#define BROKER_BACKOFF_MS	100
 
 /* Accepted per listener wake-up, so a flood of connects does not starve. */
 #define BROKER_ACCEPT_BATCH	64
@@ -363,21 +361,8 @@ broker_accept_cb(int lfd, int events, void *arg)
 
 	(void)events;
 	for (i = 0; i < BROKER_ACCEPT_BATCH; i++) {
-		if ((fd = net_accept(lfd, &peer)) == -1) {
-			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
-				/*
-				 * Out of descriptors: the connection stays
-				 * queued until a client leaves.
-				 */
-				log_verbose(1, "accept: %s", strerror(errno));
-				ev_del(lfd);
-				ev_timer_arm(&b->backoff, BROKER_BACKOFF_MS);
-			} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED)
-				fatal("accept");
+		if ((fd = net_accept_or_wait(lfd, &peer, &b->backoff)) == -1)
 			return;
-		}
 		if (!gate_admit(&b->o->gate, fd, &peer))
 			continue;
 		net_report_accept(b->o, &peer);

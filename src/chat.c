@@ -55,8 +55,6 @@
  */
 #define CHAT_GROW		(sizeof(CHAT_MARK) - 1 + 4)
 
-/* A listener that ran out of descriptors retries after this long. */
-#define CHAT_BACKOFF_MS		100
 
 /* How a conversation ended. */
 enum chat_end {
@@ -669,18 +667,8 @@ chat_accept_cb(int lfd, int events, void *arg)
 	int		 fd;
 
 	(void)events;
-	if ((fd = net_accept(lfd, &peer)) == -1) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		    errno == ENOMEM) {
-			/* The caller stays queued; do not spin meanwhile. */
-			log_verbose(1, "accept: %s", strerror(errno));
-			ev_del(lfd);
-			ev_timer_arm(&c->backoff, CHAT_BACKOFF_MS);
-		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNABORTED)
-			fatal("accept");
+	if ((fd = net_accept_or_wait(lfd, &peer, &c->backoff)) == -1)
 		return;
-	}
 	net_report_accept(c->o, &peer);
 	chat_label(c, &peer, label, sizeof(label));
 	if (c->s != NULL) {
@@ -715,31 +703,6 @@ chat_accept_cb(int lfd, int events, void *arg)
 		fatal("session");
 }
 
-/* Are a and b the same address and port? */
-static int
-chat_same_peer(const struct sockaddr_storage *a,
-    const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in	*a4, *b4;
-	const struct sockaddr_in6	*a6, *b6;
-
-	if (a->ss_family != b->ss_family)
-		return (0);
-	switch (a->ss_family) {
-	case AF_INET:
-		a4 = (const struct sockaddr_in *)a;
-		b4 = (const struct sockaddr_in *)b;
-		return (a4->sin_port == b4->sin_port &&
-		    a4->sin_addr.s_addr == b4->sin_addr.s_addr);
-	case AF_INET6:
-		a6 = (const struct sockaddr_in6 *)a;
-		b6 = (const struct sockaddr_in6 *)b;
-		return (a6->sin6_port == b6->sin6_port &&
-		    IN6_ARE_ADDR_EQUAL(&a6->sin6_addr, &b6->sin6_addr));
-	}
-	return (0);
-}
-
 /*
  * Read a datagram from the partner over UDP.  Anyone else's is dropped
  * (said with -v) and the read is as if nothing had come.
@@ -755,7 +718,8 @@ chat_udp_read(struct endpoint *ep, void *p, size_t n)
 	from.len = sizeof(from.ss);
 	r = recvfrom(ep->rfd, p, n, 0, (struct sockaddr *)&from.ss,
 	    &from.len);
-	if (r == -1 || chat_same_peer(&from.ss, &c->partner.ss))
+	if (r == -1 || dgram_addr_equal(&from.ss, from.len, &c->partner.ss,
+	    c->partner.len))
 		return (r);
 	if (c->o->verbose > 0) {
 		chat_label(c, &from, label, sizeof(label));

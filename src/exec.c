@@ -61,19 +61,6 @@ static TAILQ_HEAD(, child) exec_children =
     TAILQ_HEAD_INITIALIZER(exec_children);
 static int	exec_reaping;	/* The SIGCHLD watcher is installed. */
 
-static void
-exec_cause(char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
-
 /*
  * Fill cmd from the text of -e (words split on blanks, no shell, found on
  * PATH) or -c (given to /bin/sh -c).  Returns -1 with errno and *cause.
@@ -113,7 +100,7 @@ exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
 	}
 	free(copy);
 	if (n == 0) {
-		exec_cause(cause, "no program to execute");
+		log_cause(cause, "no program to execute");
 		errno = EINVAL;
 		return (-1);
 	}
@@ -122,7 +109,7 @@ exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
 
 nomem:
 	exec_cmd_free(cmd);
-	exec_cause(cause, "%s", strerror(ENOMEM));
+	log_cause(cause, "%s", strerror(ENOMEM));
 	errno = ENOMEM;
 	return (-1);
 }
@@ -192,7 +179,7 @@ exec_cmd_check(const struct exec_cmd *cmd, char **cause)
 				break;
 		}
 	}
-	exec_cause(cause, "exec %s: %s", cmd->path, strerror(error));
+	log_cause(cause, "exec %s: %s", cmd->path, strerror(error));
 	errno = error;
 	return (-1);
 }
@@ -447,7 +434,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		close(c->in);
 		close(c->out);
 		exec_release(c);
-		exec_cause(cause, "fcntl: %s", strerror(error));
+		log_cause(cause, "fcntl: %s", strerror(error));
 		errno = error;
 		return (NULL);
 	}
@@ -459,7 +446,7 @@ fail:
 	exec_close_pair(out);
 	exec_environ_free(env, first);
 	free(c);
-	exec_cause(cause, "exec %s: %s", cmd->path, strerror(error));
+	log_cause(cause, "exec %s: %s", cmd->path, strerror(error));
 	errno = error;
 	return (NULL);
 }

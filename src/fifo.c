@@ -66,19 +66,6 @@ static const struct ep_ops fifo_follow_ops = {
 	.read = fifo_follow_read,
 };
 
-static void
-fifo_cause(char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
-
 /*
  * Remove the FIFO if sockcat created it.  Only async-signal-safe calls:
  * it also runs from the handler of a fatal signal.
@@ -114,7 +101,7 @@ fifo_open(const char *path, char **cause)
 	if (cause != NULL)
 		*cause = NULL;
 	if (strlcpy(fifo.path, path, sizeof(fifo.path)) >= sizeof(fifo.path)) {
-		fifo_cause(cause, "%s: %s", path, strerror(ENAMETOOLONG));
+		log_cause(cause, "%s: %s", path, strerror(ENAMETOOLONG));
 		errno = ENAMETOOLONG;
 		return (-1);
 	}
@@ -147,7 +134,7 @@ fifo_open(const char *path, char **cause)
 			atexit(fifo_cleanup);
 			break;
 		}
-		fifo_cause(cause, "%s: not a FIFO", path);
+		log_cause(cause, "%s: not a FIFO", path);
 		errno = EINVAL;
 		return (-1);
 	}
@@ -160,7 +147,7 @@ fifo_open(const char *path, char **cause)
 
 fail:
 	error = errno;
-	fifo_cause(cause, "%s: %s", path, strerror(error));
+	log_cause(cause, "%s: %s", path, strerror(error));
 	if (fifo.fd != -1)
 		close(fifo.fd);
 	if (fifo.notify != -1)

@@ -54,24 +54,6 @@ struct gate_rule {
 	TAILQ_ENTRY(gate_rule)	 entry;
 };
 
-static void
-gate_cause(char **cause, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Format a message into *cause for the caller to print. */
-static void
-gate_cause(char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
-
 /* Start with no rules, no limit and no idle timeout. */
 void
 gate_init(struct gate *g)
@@ -141,7 +123,7 @@ gate_add(struct gate *g, int deny, const char *spec, char **cause)
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_socktype = SOCK_STREAM;
 		if ((error = getaddrinfo(host, NULL, &hints, &res)) != 0) {
-			gate_cause(cause, "cannot resolve %s: %s", host,
+			log_cause(cause, "cannot resolve %s: %s", host,
 			    gai_strerror(error));
 			return (-1);
 		}
@@ -156,7 +138,7 @@ gate_add(struct gate *g, int deny, const char *spec, char **cause)
 				    sin6_addr, 128);
 			if (error == -1) {
 				freeaddrinfo(res);
-				gate_cause(cause, "%s", strerror(errno));
+				log_cause(cause, "%s", strerror(errno));
 				return (-1);
 			}
 		}
@@ -170,13 +152,13 @@ gate_add(struct gate *g, int deny, const char *spec, char **cause)
 			goto invalid;
 	}
 	if (gate_rule_add(g, deny, family, addr, bits) == -1) {
-		gate_cause(cause, "%s", strerror(errno));
+		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
 	return (0);
 
 invalid:
-	gate_cause(cause, "invalid address or range: %s", spec);
+	log_cause(cause, "invalid address or range: %s", spec);
 	return (-1);
 }
 
@@ -195,7 +177,7 @@ gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 	if (cause != NULL)
 		*cause = NULL;
 	if ((f = fopen(path, "r")) == NULL) {
-		gate_cause(cause, "%s: %s", path, strerror(errno));
+		log_cause(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
 	while (getline(&line, &size, f) != -1) {

@@ -104,6 +104,24 @@ log_warn(const char *fmt, ...)
 	errno = error;
 }
 
+/*
+ * Format a message into *cause for a caller to print: how functions that
+ * return -1 say why.  A NULL cause is ignored; so is running out of
+ * memory (*cause is then NULL).
+ */
+void
+log_cause(char **cause, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (cause == NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(cause, fmt, ap) == -1)
+		*cause = NULL;
+	va_end(ap);
+}
+
 /* "prog: message" */
 void
 log_warnx(const char *fmt, ...)

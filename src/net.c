@@ -71,20 +71,6 @@ net_sync(int fd, int on, long long timeout_ms)
 	return (net_set_nonblock(fd, !on));
 }
 
-/* Format a message into *cause for the caller to print. */
-void
-net_cause(char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
-
 static const char *
 proto_name(const struct options *o)
 {
@@ -175,9 +161,9 @@ net_set_options(const struct options *o, int fd, int af, char **cause)
 fail:
 	error = errno;
 	if (what != NULL)
-		net_cause(cause, "%s: %s", what, strerror(error));
+		log_cause(cause, "%s: %s", what, strerror(error));
 	else
-		net_cause(cause, "%s", strerror(error));
+		log_cause(cause, "%s", strerror(error));
 	errno = error;
 	return (-1);
 }
@@ -304,10 +290,10 @@ net_resolve(const struct options *o, const char *host, const char *port,
 		hints.ai_family = AF_INET;
 	if ((error = getaddrinfo(host, port, &hints, res)) != 0) {
 		if (!passive)
-			net_cause(cause, "getaddrinfo for host \"%s\" port "
+			log_cause(cause, "getaddrinfo for host \"%s\" port "
 			    "%s: %s", host, port, gai_strerror(error));
 		else
-			net_cause(cause, "getaddrinfo: %s",
+			log_cause(cause, "getaddrinfo: %s",
 			    gai_strerror(error));
 		errno = EADDRNOTAVAIL;
 		return (-1);
@@ -331,7 +317,7 @@ net_bind_source(const struct options *o, int fd, int af, char **cause)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		error = errno;
-		net_cause(cause, "bind failed: %s", strerror(errno));
+		log_cause(cause, "bind failed: %s", strerror(errno));
 		freeaddrinfo(res);
 		errno = error;
 		return (-1);
@@ -539,7 +525,7 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 	}
 	freeaddrinfo(res);
 	if (fd == -1) {
-		net_cause(cause, "%s", strerror(error));
+		log_cause(cause, "%s", strerror(error));
 		errno = error;
 		return (-1);
 	}
@@ -619,6 +605,32 @@ net_accept(int fd, struct net_peer *peer)
 	s = accept4(fd, (struct sockaddr *)&peer->ss, &peer->len,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC);
 	return (s);
+}
+
+/*
+ * Accept a connection on the listening socket lfd, which the event loop
+ * watches.  Returns the new socket, or -1 when there is none to serve
+ * now: nothing is waiting, or the process is out of descriptors.  In that
+ * case the connection stays queued in the kernel, lfd is no longer
+ * watched and backoff (whose callback watches it again) is armed, so that
+ * the listener neither spins nor dies.  Any other error is fatal.
+ */
+int
+net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
+{
+	int	 fd;
+
+	if ((fd = net_accept(lfd, peer)) != -1)
+		return (fd);
+	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+	    errno == ENOMEM) {
+		log_verbose(1, "accept: %s", strerror(errno));
+		ev_del(lfd);
+		ev_timer_arm(backoff, NET_ACCEPT_BACKOFF_MS);
+	} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+	    errno != ECONNABORTED && errno != EPROTO)
+		fatal("accept");
+	return (-1);
 }
 
 /* Report an accepted connection as netcat does with -v. */

@@ -35,9 +35,6 @@
 
 #include "sockcat.h"
 
-/* A listener that ran out of descriptors retries after this long. */
-#define ACCEPT_BACKOFF_MS	100
-
 struct plain;
 
 /* One connection and what it is wired to. */
@@ -622,21 +619,8 @@ plain_accept_cb(int lfd, int events, void *arg)
 	int		 fd;
 
 	(void)events;
-	if ((fd = net_accept(lfd, &peer)) == -1) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		    errno == ENOMEM) {
-			/*
-			 * Out of descriptors: the connection stays queued.
-			 * Wait for some to be freed rather than spin.
-			 */
-			log_verbose(1, "accept: %s", strerror(errno));
-			ev_del(lfd);
-			ev_timer_arm(&p->backoff, ACCEPT_BACKOFF_MS);
-		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNABORTED)
-			fatal("accept");
+	if ((fd = net_accept_or_wait(lfd, &peer, &p->backoff)) == -1)
 		return;
-	}
 	net_report_accept(p->o, &peer);
 	/* Refused (--allow, --deny) or full (--max-conns): the listener stays. */
 	if (!gate_admit(&p->o->gate, fd, &peer))

@@ -224,7 +224,7 @@ proxy_expect(int fd, void *p, size_t len, int what, char **cause)
 	size_t	 n;
 
 	if ((n = proxy_read(fd, p, len)) != len) {
-		net_cause(cause, "read failed (%zu/%d): %s", n, what,
+		log_cause(cause, "read failed (%zu/%d): %s", n, what,
 		    strerror(errno));
 		return (-1);
 	}
@@ -237,7 +237,7 @@ proxy_send(int fd, const void *p, size_t len, char **cause)
 	size_t	 n;
 
 	if ((n = proxy_write(fd, p, len)) != len) {
-		net_cause(cause, "write failed (%zu/%zu): %s", n, len,
+		log_cause(cause, "write failed (%zu/%zu): %s", n, len,
 		    strerror(errno));
 		return (-1);
 	}
@@ -256,7 +256,7 @@ proxy_password(const struct options *o, struct proxy_auth *a, char **cause)
 	    a->user, o->proxy_host);
 	if (readpassphrase(prompt, a->pass, sizeof(a->pass),
 	    RPP_REQUIRE_TTY) == NULL) {
-		net_cause(cause, "Unable to read proxy passphrase");
+		log_cause(cause, "Unable to read proxy passphrase");
 		return (-1);
 	}
 	a->tries++;
@@ -331,7 +331,7 @@ proxy_socks4(const struct options *o, int fd, const char *host,
 		name = 1;
 		memcpy(buf + 4, "\0\0\0\1", 4);
 		if ((hlen = strlen(host)) > 255) {
-			net_cause(cause, "hostname too long");
+			log_cause(cause, "hostname too long");
 			return (-1);
 		}
 	} else {
@@ -341,7 +341,7 @@ proxy_socks4(const struct options *o, int fd, const char *host,
 		if (o->numeric)
 			hints.ai_flags = AI_NUMERICHOST;
 		if ((error = getaddrinfo(host, port, &hints, &res)) != 0) {
-			net_cause(cause,
+			log_cause(cause,
 			    "getaddrinfo(\"%.64s\", \"%.64s\"): %s", host,
 			    port, gai_strerror(error));
 			return (-1);
@@ -353,7 +353,7 @@ proxy_socks4(const struct options *o, int fd, const char *host,
 	nport = htons((uint16_t)strtonum(port, 0, 65535, NULL));
 	memcpy(buf + 2, &nport, 2);
 	if (ulen > 255) {
-		net_cause(cause, "Proxy username/password too long");
+		log_cause(cause, "Proxy username/password too long");
 		return (-1);
 	}
 	len = 8;
@@ -367,7 +367,7 @@ proxy_socks4(const struct options *o, int fd, const char *host,
 	    proxy_expect(fd, buf, 8, 8, cause) == -1)
 		return (-1);
 	if (buf[1] != SOCKS4_GRANTED) {
-		net_cause(cause, "connection failed, SOCKSv4 error: %s",
+		log_cause(cause, "connection failed, SOCKSv4 error: %s",
 		    socks4_strerror(buf[1]));
 		return (-1);
 	}
@@ -387,7 +387,7 @@ proxy_socks5_auth(const struct options *o, int fd, struct proxy_auth *a,
 	ulen = strlen(a->user);
 	plen = strlen(a->pass);
 	if (ulen > 255 || plen > 255) {
-		net_cause(cause, "Proxy username/password too long");
+		log_cause(cause, "Proxy username/password too long");
 		return (-1);
 	}
 	buf[0] = 1;
@@ -399,7 +399,7 @@ proxy_socks5_auth(const struct options *o, int fd, struct proxy_auth *a,
 	    proxy_expect(fd, buf, 2, 2, cause) == -1)
 		return (-1);
 	if (buf[1] != 0) {
-		net_cause(cause, "Proxy authentication failed");
+		log_cause(cause, "Proxy authentication failed");
 		return (-1);
 	}
 	return (0);
@@ -427,14 +427,14 @@ proxy_socks5(const struct options *o, int fd, const char *host,
 	if (proxy_expect(fd, buf, 2, 3, cause) == -1)
 		return (-1);
 	if (buf[0] != SOCKS_V5) {
-		net_cause(cause, "connection failed, not a SOCKSv5 proxy");
+		log_cause(cause, "connection failed, not a SOCKSv5 proxy");
 		return (-1);
 	}
 	if (buf[1] == SOCKS5_USERPASS && a->user != NULL) {
 		if (proxy_socks5_auth(o, fd, a, cause) == -1)
 			return (-1);
 	} else if (buf[1] != SOCKS5_NOAUTH) {
-		net_cause(cause, "authentication method negotiation failed");
+		log_cause(cause, "authentication method negotiation failed");
 		return (-1);
 	}
 
@@ -449,7 +449,7 @@ proxy_socks5(const struct options *o, int fd, const char *host,
 		len = 4 + 16;
 	} else {
 		if ((hlen = strlen(host)) > 255) {
-			net_cause(cause, "host name too long for SOCKS5");
+			log_cause(cause, "host name too long for SOCKS5");
 			return (-1);
 		}
 		buf[3] = SOCKS5_DOMAIN;
@@ -464,11 +464,11 @@ proxy_socks5(const struct options *o, int fd, const char *host,
 	    proxy_expect(fd, buf, 4, 4, cause) == -1)
 		return (-1);
 	if (buf[0] != SOCKS_V5) {
-		net_cause(cause, "connection failed, not a SOCKSv5 proxy");
+		log_cause(cause, "connection failed, not a SOCKSv5 proxy");
 		return (-1);
 	}
 	if (buf[1] != 0) {
-		net_cause(cause, "connection failed, SOCKSv5 error: %s",
+		log_cause(cause, "connection failed, SOCKSv5 error: %s",
 		    socks5_strerror(buf[1]));
 		return (-1);
 	}
@@ -484,7 +484,7 @@ proxy_socks5(const struct options *o, int fd, const char *host,
 		len = buf[0] + 2;
 		return (proxy_expect(fd, buf, len, len, cause));
 	default:
-		net_cause(cause, "connection failed, unsupported address type");
+		log_cause(cause, "connection failed, unsupported address type");
 		return (-1);
 	}
 }
@@ -500,11 +500,11 @@ proxy_read_line(int fd, char *buf, size_t size, char **cause)
 
 	for (;;) {
 		if (off >= size) {
-			net_cause(cause, "proxy read too long");
+			log_cause(cause, "proxy read too long");
 			return (-1);
 		}
 		if (proxy_read(fd, buf + off, 1) != 1) {
-			net_cause(cause, "proxy read: %s", strerror(errno));
+			log_cause(cause, "proxy read: %s", strerror(errno));
 			return (-1);
 		}
 		if (buf[off] == '\n')
@@ -531,7 +531,7 @@ proxy_http(const struct options *o, int fd, const char *host,
 		n = snprintf(buf, sizeof(buf), "CONNECT %s:%s HTTP/1.0\r\n",
 		    host, port);
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		net_cause(cause, "hostname too long");
+		log_cause(cause, "hostname too long");
 		return (-1);
 	}
 	if (proxy_send(fd, buf, n, cause) == -1)
@@ -542,7 +542,7 @@ proxy_http(const struct options *o, int fd, const char *host,
 			return (-1);
 		n = snprintf(cred, sizeof(cred), "%s:%s", a->user, a->pass);
 		if (n < 0 || (size_t)n >= sizeof(cred)) {
-			net_cause(cause, "Proxy username/password too long");
+			log_cause(cause, "Proxy username/password too long");
 			return (-1);
 		}
 		proxy_base64((unsigned char *)cred, n, b64);
@@ -551,7 +551,7 @@ proxy_http(const struct options *o, int fd, const char *host,
 		    "Proxy-Authorization: Basic %s\r\n", b64);
 		explicit_bzero(b64, sizeof(b64));
 		if (n < 0 || (size_t)n >= sizeof(buf)) {
-			net_cause(cause, "Proxy auth response too long");
+			log_cause(cause, "Proxy auth response too long");
 			return (-1);
 		}
 		if (proxy_send(fd, buf, n, cause) == -1)
@@ -567,13 +567,13 @@ proxy_http(const struct options *o, int fd, const char *host,
 	if (a->user != NULL && (strncmp(buf, "HTTP/1.0 407 ", 13) == 0 ||
 	    strncmp(buf, "HTTP/1.1 407 ", 13) == 0)) {
 		if (authed && a->fixed) {
-			net_cause(cause, "Proxy authentication failed");
+			log_cause(cause, "Proxy authentication failed");
 			return (-1);
 		}
 		if (authed)
 			log_info("Proxy authentication failed");
 		if (a->tries >= PROXY_AUTH_TRIES) {
-			net_cause(cause, "Too many authentication failures");
+			log_cause(cause, "Too many authentication failures");
 			return (-1);
 		}
 		return (PROXY_AGAIN);
@@ -581,7 +581,7 @@ proxy_http(const struct options *o, int fd, const char *host,
 	/* The status line is compared as netcat does: 12 characters. */
 	if (strncmp(buf, "HTTP/1.0 200", 12) != 0 &&
 	    strncmp(buf, "HTTP/1.1 200", 12) != 0) {
-		net_cause(cause, "Proxy error: \"%s\"", buf);
+		log_cause(cause, "Proxy error: \"%s\"", buf);
 		return (-1);
 	}
 	for (i = 0; i < HTTP_MAXHDRS; i++) {
@@ -590,7 +590,7 @@ proxy_http(const struct options *o, int fd, const char *host,
 		if (buf[0] == '\0')
 			return (0);
 	}
-	net_cause(cause, "Too many proxy headers received");
+	log_cause(cause, "Too many proxy headers received");
 	return (-1);
 }
 
@@ -619,7 +619,7 @@ proxy_connect(const struct options *o, const char *host, const char *port,
 		if (fd == -1)
 			break;
 		if (net_sync(fd, 1, o->timeout_ms) == -1) {
-			net_cause(cause, "proxy: %s", strerror(errno));
+			log_cause(cause, "proxy: %s", strerror(errno));
 			r = -1;
 		} else if (o->proxy_proto == PROXY_HTTP)
 			r = proxy_http(o, fd, host, port, &a, attempt, cause);
@@ -628,7 +628,7 @@ proxy_connect(const struct options *o, const char *host, const char *port,
 		else
 			r = proxy_socks4(o, fd, host, port, &a, cause);
 		if (r == 0 && net_sync(fd, 0, TIME_NONE) == -1) {
-			net_cause(cause, "proxy: %s", strerror(errno));
+			log_cause(cause, "proxy: %s", strerror(errno));
 			r = -1;
 		}
 		if (r == 0)

@@ -41,8 +41,6 @@
 #define PCONN_BUFSIZE		8192
 /* A client has this long (unless -w says) to make its request. */
 #define PCONN_TIMEOUT_MS	(30 * 1000)
-/* A listener that ran out of descriptors retries after this long. */
-#define PROXYD_BACKOFF_MS	100
 
 #define HTTP_ESTABLISHED	"HTTP/1.1 200 Connection established\r\n\r\n"
 #define HTTP_FULL		"HTTP/1.1 503 Service Unavailable\r\n" \
@@ -718,15 +716,8 @@ proxyd_accept_cb(int lfd, int events, void *arg)
 	int		 fd;
 
 	(void)events;
-	if ((fd = net_accept(lfd, &peer)) == -1) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		    errno == ENOMEM) {
-			log_verbose(1, "accept: %s", strerror(errno));
-			ev_del(lfd);
-			ev_timer_arm(&pd->backoff, PROXYD_BACKOFF_MS);
-		}
+	if ((fd = net_accept_or_wait(lfd, &peer, &pd->backoff)) == -1)
 		return;
-	}
 	net_report_accept(pd->o, &peer);
 	switch (gate_decide(&pd->o->gate, &peer)) {
 	case GATE_DENY:

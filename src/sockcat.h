@@ -152,6 +152,8 @@ void		 log_warn(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_warnx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
+void		 log_cause(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 __dead void	 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 __dead void	 fatalx(const char *, ...)
@@ -174,13 +176,16 @@ int		 net_connect(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 int		 net_dial(const struct options *, const char *, const char *,
 		    struct net_peer *, char **);
-void		 net_cause(char **, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 int		 net_listen(const struct options *, const char *,
 		    const char *, char **);
 int		 net_listen_all(const struct options *, const char *,
 		    char **);
+/* A listener out of descriptors tries to accept again after this long. */
+#define NET_ACCEPT_BACKOFF_MS	100
+
+struct ev_timer;
 int		 net_accept(int, struct net_peer *);
+int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
 int		 net_set_options(const struct options *, int, int, char **);
 ssize_t		 net_send_fd(int, int);
 int		 net_set_nonblock(int, int);

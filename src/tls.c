@@ -215,14 +215,14 @@ tls_load(char **cause)
 		return (0);
 	if ((crypto = dlopen(TLS_LIBCRYPTO, RTLD_NOW | RTLD_GLOBAL)) == NULL ||
 	    (ssl = dlopen(TLS_LIBSSL, RTLD_NOW | RTLD_GLOBAL)) == NULL) {
-		net_cause(cause, "TLS: %s", dlerror());
+		log_cause(cause, "TLS: %s", dlerror());
 		return (-1);
 	}
 #define F(name) \
 	if ((tls_fn.p_##name = (__typeof__(tls_fn.p_##name))dlsym(ssl, \
 	    #name)) == NULL && (tls_fn.p_##name = \
 	    (__typeof__(tls_fn.p_##name))dlsym(crypto, #name)) == NULL) { \
-		net_cause(cause, "TLS: %s has no %s", TLS_LIBSSL, #name); \
+		log_cause(cause, "TLS: %s has no %s", TLS_LIBSSL, #name); \
 		return (-1); \
 	}
 	TLS_FUNCTIONS
@@ -257,7 +257,7 @@ tls_parse_alpn(const char *list, char **cause)
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		if (len == 0 || len > 255 ||
 		    tls_alpn_len + 1 + len > sizeof(tls_alpn)) {
-			net_cause(cause, "invalid ALPN list: %s", list);
+			log_cause(cause, "invalid ALPN list: %s", list);
 			return (-1);
 		}
 		tls_alpn[tls_alpn_len++] = len;
@@ -320,7 +320,7 @@ tls_self_signed(SSL_CTX *ctx, char **cause)
 	    "(use --ssl-cert and --ssl-key for a permanent one)");
 out:
 	if (!ok)
-		net_cause(cause, "cannot make a certificate: %s", tls_error());
+		log_cause(cause, "cannot make a certificate: %s", tls_error());
 	X509_free(x);
 	EVP_PKEY_free(pkey);
 	return (ok ? 0 : -1);
@@ -341,7 +341,7 @@ tls_setup(const struct options *o, char **cause)
 		return (-1);
 	if ((ctx = SSL_CTX_new(server ? TLS_server_method() :
 	    TLS_client_method())) == NULL) {
-		net_cause(cause, "TLS: %s", tls_error());
+		log_cause(cause, "TLS: %s", tls_error());
 		return (-1);
 	}
 	tls_ctx = ctx;
@@ -352,27 +352,27 @@ tls_setup(const struct options *o, char **cause)
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (o->ssl_ciphers != NULL &&
 	    SSL_CTX_set_cipher_list(ctx, o->ssl_ciphers) != 1) {
-		net_cause(cause, "invalid cipher list: %s", o->ssl_ciphers);
+		log_cause(cause, "invalid cipher list: %s", o->ssl_ciphers);
 		return (-1);
 	}
 	if (o->ssl_cert != NULL) {
 		if (SSL_CTX_use_certificate_chain_file(ctx, o->ssl_cert) != 1) {
-			net_cause(cause, "%s: %s", o->ssl_cert, tls_error());
+			log_cause(cause, "%s: %s", o->ssl_cert, tls_error());
 			return (-1);
 		}
 		if (SSL_CTX_use_PrivateKey_file(ctx, o->ssl_key != NULL ?
 		    o->ssl_key : o->ssl_cert, SSL_FILETYPE_PEM) != 1) {
-			net_cause(cause, "%s: %s", o->ssl_key != NULL ?
+			log_cause(cause, "%s: %s", o->ssl_key != NULL ?
 			    o->ssl_key : o->ssl_cert, tls_error());
 			return (-1);
 		}
 		if (SSL_CTX_check_private_key(ctx) != 1) {
-			net_cause(cause, "%s: the key does not match the "
+			log_cause(cause, "%s: the key does not match the "
 			    "certificate", o->ssl_key);
 			return (-1);
 		}
 	} else if (o->ssl_key != NULL) {
-		net_cause(cause, "--ssl-key needs --ssl-cert");
+		log_cause(cause, "--ssl-key needs --ssl-cert");
 		return (-1);
 	} else if (server && tls_self_signed(ctx, cause) == -1)
 		return (-1);
@@ -380,7 +380,7 @@ tls_setup(const struct options *o, char **cause)
 		if (o->ssl_trustfile != NULL) {
 			if (SSL_CTX_load_verify_locations(ctx,
 			    o->ssl_trustfile, NULL) != 1) {
-				net_cause(cause, "%s: %s", o->ssl_trustfile,
+				log_cause(cause, "%s: %s", o->ssl_trustfile,
 				    tls_error());
 				return (-1);
 			}
@@ -399,7 +399,7 @@ tls_setup(const struct options *o, char **cause)
 			SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, NULL);
 		else if (SSL_CTX_set_alpn_protos(ctx, tls_alpn,
 		    tls_alpn_len) != 0) {
-			net_cause(cause, "TLS: %s", tls_error());
+			log_cause(cause, "TLS: %s", tls_error());
 			return (-1);
 		}
 	}
@@ -479,7 +479,7 @@ tls_handshake(const struct options *o, int fd, const char *host,
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (ssl = SSL_new(tls_ctx)) == NULL) {
 		free(t);
-		net_cause(cause, "TLS: %s", strerror(ENOMEM));
+		log_cause(cause, "TLS: %s", strerror(ENOMEM));
 		return (NULL);
 	}
 	t->ssl = ssl;
@@ -489,7 +489,7 @@ tls_handshake(const struct options *o, int fd, const char *host,
 	if (SSL_set_fd(ssl, fd) != 1 ||
 	    (!o->listen && tls_set_peer_name(o, ssl, host) == -1) ||
 	    net_sync(fd, 1, timeout_ms) == -1) {
-		net_cause(cause, "TLS: %s", tls_error());
+		log_cause(cause, "TLS: %s", tls_error());
 		goto fail;
 	}
 	ERR_clear_error();
@@ -500,17 +500,17 @@ tls_handshake(const struct options *o, int fd, const char *host,
 	if (r != 1) {
 		vr = SSL_get_verify_result(ssl);
 		if (vr != X509_V_OK)
-			net_cause(cause, "TLS certificate verification "
+			log_cause(cause, "TLS certificate verification "
 			    "failed: %s", X509_verify_cert_error_string(vr));
 		else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-			net_cause(cause, "TLS handshake failed: %s",
+			log_cause(cause, "TLS handshake failed: %s",
 			    strerror(ETIMEDOUT));
 		else if (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0)
-			net_cause(cause, "TLS handshake failed: %s",
+			log_cause(cause, "TLS handshake failed: %s",
 			    errno != 0 ? strerror(errno) :
 			    "connection closed by peer");
 		else
-			net_cause(cause, "TLS handshake failed: %s",
+			log_cause(cause, "TLS handshake failed: %s",
 			    tls_error());
 		goto fail;
 	}
@@ -644,7 +644,7 @@ int
 tls_setup(const struct options *o, char **cause)
 {
 	(void)o;
-	net_cause(cause, "TLS support was not built in");
+	log_cause(cause, "TLS support was not built in");
 	return (-1);
 }
 
@@ -656,7 +656,7 @@ tls_handshake(const struct options *o, int fd, const char *host,
 	(void)fd;
 	(void)host;
 	(void)timeout_ms;
-	net_cause(cause, "TLS support was not built in");
+	log_cause(cause, "TLS support was not built in");
 	return (NULL);
 }
 

@@ -54,18 +54,6 @@ unix_cleanup(void)
 		rmdir(unix_tmpdir);
 }
 
-/* Format a message into *cause for the caller to print. */
-static void
-unix_cause(char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
-
 /*
  * Fill sun and len with the address called name: a file path, or with a
  * leading "@" a Linux abstract name.  Returns -1 with errno ENAMETOOLONG if
@@ -192,24 +180,24 @@ unix_bind(int fd, int type, const char *name, char **cause)
 
 	*cause = NULL;
 	if (unix_addr(name, &sun, &len) == -1) {
-		unix_cause(cause, "%s", strerror(errno));
+		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
 	if (name[0] != '@' && lstat(name, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			unix_cause(cause, "%s: not a socket, will not replace "
+			log_cause(cause, "%s: not a socket, will not replace "
 			    "it", name);
 			errno = EEXIST;
 			return (-1);
 		}
 		if (!unix_alive(type, name, &sun, len) && unlink(name) == -1 &&
 		    errno != ENOENT) {
-			unix_cause(cause, "%s", strerror(errno));
+			log_cause(cause, "%s", strerror(errno));
 			return (-1);
 		}
 	}
 	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
-		unix_cause(cause, "%s", strerror(errno));
+		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
 	if (name[0] != '@') {
@@ -235,19 +223,19 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/sockcat.XXXXXX", tmp) >=
 	    sizeof(dir)) {
 		errno = ENAMETOOLONG;
-		unix_cause(cause, "%s: %s", tmp, strerror(errno));
+		log_cause(cause, "%s: %s", tmp, strerror(errno));
 		return (-1);
 	}
 	main_at_exit(unix_cleanup);
 	if (mkdtemp(dir) == NULL) {
-		unix_cause(cause, "%s: %s", dir, strerror(errno));
+		log_cause(cause, "%s: %s", dir, strerror(errno));
 		return (-1);
 	}
 	strlcpy(unix_tmpdir, dir, sizeof(unix_tmpdir));
 	if ((size_t)snprintf(name, namelen, "%s/%s", dir, UNIX_RECV_NAME) >=
 	    namelen) {
 		errno = ENAMETOOLONG;
-		unix_cause(cause, "%s", strerror(errno));
+		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
 	return (unix_bind(fd, SOCK_DGRAM, name, cause));
@@ -269,7 +257,7 @@ unix_open(struct options *o, char **cause)
 
 	*cause = NULL;
 	if ((fd = socket(AF_UNIX, o->socktype | SOCK_CLOEXEC, 0)) == -1) {
-		unix_cause(cause, "socket: %s", strerror(errno));
+		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
 	if (o->socktype == SOCK_DGRAM) {
@@ -285,11 +273,11 @@ unix_open(struct options *o, char **cause)
 	}
 	if (unix_addr(o->host, &sun, &len) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, len) == -1) {
-		unix_cause(cause, "%s: %s", o->host, strerror(errno));
+		log_cause(cause, "%s: %s", o->host, strerror(errno));
 		goto fail;
 	}
 	if (net_set_nonblock(fd, 1) == -1) {
-		unix_cause(cause, "fcntl: %s", strerror(errno));
+		log_cause(cause, "fcntl: %s", strerror(errno));
 		goto fail;
 	}
 	return (fd);

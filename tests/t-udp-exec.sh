@@ -200,11 +200,9 @@ test_idle_timeout_ends_program() {
 	assertContains "$second" "start "
 	assertNotEquals "a new program after the idle one ended" \
 	    "$first" "$second"
-	# The idle program was sent SIGTERM and reaped: one child left.
-	sleep_until_one() {
-		[ "$(programs)" -eq 1 ]
-	}
-	assertEquals "one program" 1 "$(programs)"
+	# The idle program was sent SIGTERM and reaped: at most the second
+	# is left (it too goes once idle for a second).
+	assertTrue "no more than one program" "[ $(programs) -le 1 ]"
 	assertTrue "listener keeps running" "still_running $SERVER_PID 0.3"
 }
 
