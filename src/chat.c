@@ -628,6 +628,7 @@ chat_connect(struct options *o)
 			log_warnx("connect to %s port %s (%s) failed: %s",
 			    o->host, o->ports[0], o->socktype == SOCK_DGRAM ?
 			    "udp" : "tcp", strerror(errno));
+		free(c.scratch);
 		return (1);
 	}
 	net_report_connect(o, o->host, o->ports[0], &peer);

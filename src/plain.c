@@ -84,13 +84,14 @@ plain_check(struct session *s)
 	struct conn	*c = s->arg;
 	struct options	*o = c->p->o;
 	struct channel	*tx = c->tx, *rx = c->rx;
-	int		 tx_ended = tx == NULL || channel_ended(tx);
+	int		 tx_ended;
 
 	/* -W: the network has been read enough; stdin is done with too. */
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
+	tx_ended = tx == NULL || channel_ended(tx);
 	/* stdin ended (not a failed connection): later clients get none. */
-	else if (tx != NULL && (tx->state == CH_DRAINING ||
+	if (tx != NULL && (tx->state == CH_DRAINING ||
 	    tx->state == CH_DONE) && tx->error_op == NULL && o->fifo == NULL)
 		stdio_set_in_ended();
 	if (tx_ended && o->deadline_ms != TIME_NONE &&

@@ -6,6 +6,10 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require strace
 
+# LeakSanitizer cannot run under ptrace: a sanitizer build is traced
+# without it.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
 # traced ARGS...: run sockcat under strace; the calls land in $SC_TMP/trace.
 traced() {
 	t 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" "$SC" "$@" \
