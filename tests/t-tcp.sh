@@ -174,8 +174,12 @@ test_no_stdin() {
 }
 
 test_source_port() {
+	# A free port to connect from: one a listener just let go of.
+	server free -l 127.0.0.1 0 || fail "no server"
+	src=$PORT
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
 	server srv -l 127.0.0.1 0 || fail "no server"
-	src=$(( 20000 + $$ % 20000 ))
 	echo x | t 5 "$SC" -N -p "$src" -s 127.0.0.1 127.0.0.1 "$PORT"
 	wait_exit "$SERVER_PID" 5
 	assertEquals "Connection received on localhost $src" \
