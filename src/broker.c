@@ -73,6 +73,7 @@ struct speaker {
 	struct endpoint	*except;	/* Member not to send to (itself). */
 	size_t		 len;
 	unsigned char	*line;		/* ROOM_LINE_MAX bytes */
+	int		 cut;		/* A full line was just relayed. */
 };
 
 struct broker {
@@ -174,6 +175,15 @@ room_feed(struct broker *b, struct speaker *sp, const unsigned char *p,
 	size_t			 take;
 
 	while (len > 0) {
+		/* The newline after a line cut at its longest is its end. */
+		if (sp->cut) {
+			sp->cut = 0;
+			if (*p == '\n') {
+				p++;
+				len--;
+				continue;
+			}
+		}
 		nl = memchr(p, '\n', len);
 		take = nl != NULL ? (size_t)(nl - p) : len;
 		if (take > ROOM_LINE_MAX - sp->len)
@@ -187,6 +197,8 @@ room_feed(struct broker *b, struct speaker *sp, const unsigned char *p,
 			len--;
 		} else if (sp->len < ROOM_LINE_MAX)
 			break;	/* The rest of the line is still to come. */
+		else
+			sp->cut = 1;
 		if (room_line(b, sp, is_client))
 			return (1);
 	}

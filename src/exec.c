@@ -348,6 +348,24 @@ exec_sigchld(int sig, void *arg)
 	}
 }
 
+/*
+ * Ask every program still running to end (SIGTERM), when a signal ends
+ * sockcat: no program outlives it.  Safe in a signal handler: it only
+ * walks the list and calls kill(2).
+ */
+void
+exec_kill_children(void)
+{
+	struct child	*c;
+	int		 saved = errno;
+
+	TAILQ_FOREACH(c, &exec_children, entry) {
+		if (c->pid > 0)
+			kill(c->pid, SIGTERM);
+	}
+	errno = saved;
+}
+
 static void
 exec_close_pair(int fds[2])
 {

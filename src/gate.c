@@ -71,6 +71,19 @@ gate_active(const struct gate *g)
 	    g->idle_ms != TIME_NONE);
 }
 
+/* Forget every rule, as gate_init() left it (the counters stay). */
+void
+gate_clear(struct gate *g)
+{
+	struct gate_rule	*r;
+
+	while ((r = TAILQ_FIRST(&g->rules)) != NULL) {
+		TAILQ_REMOVE(&g->rules, r, entry);
+		free(r);
+	}
+	g->nallow = 0;
+}
+
 /* Append a rule for family's addr/bits.  Returns -1 with errno. */
 static int
 gate_rule_add(struct gate *g, int deny, int family, const void *addr,
@@ -218,31 +231,36 @@ gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
 
 /*
  * May a client at sa connect?  Deny rules win; when there are allow rules,
- * the client must match one.  An IPv4 address seen through an IPv6 socket
- * (::ffff:a.b.c.d) is matched as IPv4.
+ * the client must match one.  An IPv4 client is also the IPv6 address
+ * ::ffff:a.b.c.d, as an IPv6 socket sees it, and the other way round: a
+ * rule written either way applies to it.
  */
 int
 gate_permits(const struct gate *g, const struct sockaddr *sa)
 {
 	const struct gate_rule		*r;
 	const struct sockaddr_in6	*sin6;
-	const unsigned char		*addr;
-	int				 family = sa->sa_family, allowed = 0;
+	unsigned char			 v6[16];
+	const unsigned char		*v4 = NULL;
+	int				 allowed = 0, hit;
 
-	if (family == AF_INET)
-		addr = (const unsigned char *)
+	if (sa->sa_family == AF_INET) {
+		v4 = (const unsigned char *)
 		    &((const struct sockaddr_in *)sa)->sin_addr;
-	else if (family == AF_INET6) {
+		memset(v6, 0, 10);
+		memset(v6 + 10, 0xff, 2);
+		memcpy(v6 + 12, v4, 4);
+	} else if (sa->sa_family == AF_INET6) {
 		sin6 = (const struct sockaddr_in6 *)sa;
-		addr = sin6->sin6_addr.s6_addr;
-		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-			family = AF_INET;
-			addr += 12;
-		}
+		memcpy(v6, sin6->sin6_addr.s6_addr, 16);
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+			v4 = sin6->sin6_addr.s6_addr + 12;
 	} else
 		return (g->nallow == 0);
 	TAILQ_FOREACH(r, &g->rules, entry) {
-		if (!gate_match(r, family, addr))
+		hit = gate_match(r, AF_INET6, v6) ||
+		    (v4 != NULL && gate_match(r, AF_INET, v4));
+		if (!hit)
 			continue;
 		if (r->deny)
 			return (0);

@@ -67,13 +67,15 @@ main_run_hooks(void)
 
 /*
  * A fatal signal must not leave stdin or stdout non-blocking for the
- * shell, nor a FIFO of ours behind: restore them, remove it, then die of
- * the same signal.
+ * shell, nor a FIFO of ours or a program (-e, -c) behind: restore them,
+ * remove it, end them, then die of the same signal.
  */
 static void
 main_signal(int sig)
 {
 	stats_signal();
+	if (getpid() == main_pid)
+		exec_kill_children();
 	main_run_hooks();
 	stdio_restore();
 	fifo_cleanup();

@@ -491,9 +491,10 @@ proxy_socks5(const struct options *o, int fd, const char *host,
 
 /*
  * Read one line of the proxy's reply, byte by byte so that nothing after
- * the header is taken from the stream, without its CR LF.
+ * the header is taken from the stream, without its CR LF; returns its
+ * length (a NUL in it does not end it), or -1.
  */
-static int
+static ssize_t
 proxy_read_line(int fd, char *buf, size_t size, char **cause)
 {
 	size_t	 off = 0;
@@ -513,7 +514,7 @@ proxy_read_line(int fd, char *buf, size_t size, char **cause)
 			off++;
 	}
 	buf[off] = '\0';
-	return (0);
+	return (off);
 }
 
 /* HTTP CONNECT, with Basic authentication when credentials are known. */
@@ -522,6 +523,7 @@ proxy_http(const struct options *o, int fd, const char *host,
     const char *port, struct proxy_auth *a, int attempt, char **cause)
 {
 	char	 buf[1024], cred[512], b64[700];
+	ssize_t	 len;
 	int	 n, i, authed = 0;
 
 	if (strchr(host, ':') != NULL)
@@ -585,9 +587,10 @@ proxy_http(const struct options *o, int fd, const char *host,
 		return (-1);
 	}
 	for (i = 0; i < HTTP_MAXHDRS; i++) {
-		if (proxy_read_line(fd, buf, sizeof(buf), cause) == -1)
+		/* Only an empty line ends them, not one that starts with NUL. */
+		if ((len = proxy_read_line(fd, buf, sizeof(buf), cause)) == -1)
 			return (-1);
-		if (buf[0] == '\0')
+		if (len == 0)
 			return (0);
 	}
 	log_cause(cause, "Too many proxy headers received");

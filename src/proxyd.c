@@ -396,6 +396,7 @@ pconn_http_request(struct pconn *pc)
 	char		*v, *eol;
 	const char	*errstr;
 	size_t		 n, tlen;
+	long long	 port;
 
 	end = memmem(pc->in, pc->len, "\r\n\r\n", 4);
 	if (end == NULL) {
@@ -456,14 +457,15 @@ pconn_http_request(struct pconn *pc)
 		target[tlen - 1] = '\0';
 		target++;
 	}
-	strtonum(colon, 1, 65535, &errstr);
-	if (errstr != NULL || target[0] == '\0' ||
-	    strlen(target) >= sizeof(pc->host)) {
+	/* Digits only: strtonum() would take blanks and a sign too. */
+	port = strtonum(colon, 1, 65535, &errstr);
+	if (errstr != NULL || colon[strspn(colon, "0123456789")] != '\0' ||
+	    target[0] == '\0' || strlen(target) >= sizeof(pc->host)) {
 		pconn_refuse(pc, -1, "400 Bad Request", "bad host or port");
 		return (PR_MORE);
 	}
 	strlcpy(pc->host, target, sizeof(pc->host));
-	strlcpy(pc->port, colon, sizeof(pc->port));
+	snprintf(pc->port, sizeof(pc->port), "%lld", port);
 	pconn_consume(pc, n);
 	return (PR_CONNECT);
 }

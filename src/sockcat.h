@@ -203,6 +203,7 @@ void		 net_report_accept(const struct options *,
 struct session;
 void		 gate_init(struct gate *);
 int		 gate_active(const struct gate *);
+void		 gate_clear(struct gate *);
 int		 gate_add(struct gate *, int, const char *, char **);
 int		 gate_add_file(struct gate *, int, const char *, char **);
 int		 gate_permits(const struct gate *, const struct sockaddr *);
@@ -564,6 +565,7 @@ struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
 		    char **);
 struct endpoint	*exec_endpoint(struct session *, struct child *);
 void		 exec_release(struct child *);
+void		 exec_kill_children(void);
 int		 exec_status(const struct child *);
 
 /* fifo.c */

@@ -155,6 +155,9 @@ def http(c):
             return None
     target = head.split("\r\n")[0].split()[1]
     h, _, p = target.rpartition(":")
+    if beh == "nulheader":
+        return h.strip("[]"), int(p), \
+            b"HTTP/1.1 200 Connection established\r\n\0X-Nul: yes\r\n\r\n"
     return h.strip("[]"), int(p), \
         b"HTTP/1.1 200 Connection established\r\nX-Fake: yes\r\n\r\n"
 
@@ -334,6 +337,17 @@ test_http_connect() {
 	assertEquals "Connection to localhost $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
 	assertEquals "hdr CONNECT localhost:$DPORT HTTP/1.0" "$(cat "$SC_TMP/fake.log")"
+}
+
+# Found by the proxy fuzz target: a header line that began with a NUL
+# ended the headers, and the rest of them went to stdout.
+test_http_header_starting_with_nul() {
+	dest
+	fake http nulheader
+	client -X connect -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
+	assertEquals 0 "$STATUS"
+	assert_delivered
+	assertEquals "no header bytes on stdout" 0 "$(wc -c <"$SC_TMP/c.out")"
 }
 
 test_http_connect_ipv6_brackets() {
@@ -667,6 +681,10 @@ elif mode == "http":
     print("noport", http(b"CONNECT 127.0.0.1 HTTP/1.1\r\n\r\n"))
     print("badport", http(b"CONNECT 127.0.0.1:99999 HTTP/1.1\r\n\r\n"))
     print("bracket", http(b"CONNECT [::1:80 HTTP/1.1\r\n\r\n"))
+    # Found by the proxyd fuzz target: blanks before the port were taken,
+    # and a long run of them cut the port short.
+    print("blankport", http(b"CONNECT 127.0.0.1:" + b"\t" * 40 +
+                            b"80 HTTP/1.1\r\n\r\n"))
     print("version", http(b"CONNECT 127.0.0.1:80 SPDY/3\r\n\r\n"))
     print("huge", http(b"CONNECT 127.0.0.1:80 HTTP/1.1\r\nX: " + b"a" * 9000))
     print("refused", http(b"CONNECT 127.0.0.1:1 HTTP/1.1\r\n\r\n"))
@@ -739,6 +757,7 @@ garbage 'HTTP/1.1 400 Bad Request'
 noport 'HTTP/1.1 400 Bad Request'
 badport 'HTTP/1.1 400 Bad Request'
 bracket 'HTTP/1.1 400 Bad Request'
+blankport 'HTTP/1.1 400 Bad Request'
 version 'HTTP/1.1 400 Bad Request'
 huge 'HTTP/1.1 431 Request Header Fields Too Large'
 refused 'HTTP/1.1 502 Bad Gateway'

@@ -107,6 +107,22 @@ test_control_characters_and_long_lines() {
 	assertEquals 1 "$(grep -Ec '^<user1> a{4096}$' "$SC_TMP/c2.out")"
 }
 
+# Found by the room fuzz target: a line cut at 4096 bytes whose newline
+# came in a later read was followed by an empty message.
+test_newline_after_a_cut_line() {
+	server srv --room 127.0.0.1 0 || fail "no server"
+	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
+	client c2 8
+	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
+	say 7 "$(head -c 4096 /dev/zero | tr '\0' a)"
+	wait_for "$SC_TMP/c2.out" '^<user1> a{4096}$' || fail "full line"
+	say 7 '\nnext\n'
+	wait_for "$SC_TMP/c2.out" '^<user1> next$' || fail "next line"
+	assertEquals "no empty message" "<user1> A
+<user1> next" "$(grep '^<user1>' "$SC_TMP/c2.out" | sed 's/a\{4096\}/A/')"
+}
+
 test_quit_command() {
 	server srv --room 127.0.0.1 0 || fail "no server"
 	client c1 7
@@ -162,6 +178,18 @@ test_allow_and_deny_ipv6() {
 	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
 	server srv --room -6 ::1 0 --allow fe80::/10 || fail "no server"
 	assertFalse "::1 outside fe80::/10" "admitted ::1"
+}
+
+# Found by the gate fuzz target: a rule written as an IPv4-mapped IPv6
+# address never applied to the IPv4 client it names.
+test_mapped_rule_applies_to_ipv4() {
+	server srv --room --deny ::ffff:127.0.0.0/104 127.0.0.1 0 ||
+	    fail "no server"
+	assertFalse "denied as ::ffff:127.0.0.1" "admitted 127.0.0.1"
+	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	server srv --room --allow ::ffff:127.0.0.1 127.0.0.1 0 ||
+	    fail "no server"
+	assertTrue "allowed as ::ffff:127.0.0.1" "admitted 127.0.0.1"
 }
 
 test_allow_and_deny_names_and_files() {

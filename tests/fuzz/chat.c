@@ -1,0 +1,124 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Fuzz target: how a chat shows a peer's lines on a terminal (the rx
+ * transformation of src/chat.c), fed in pieces the fuzzer chooses.  Every
+ * line shown must begin with exactly one mark, hold no control character
+ * but a tab (others are shown as ^X), and the pieces must give what the
+ * whole gives.  The file is included so that its static functions can be
+ * reached.
+ */
+
+#include "../../src/chat.c"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define MAX_CUTS	8
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t	 x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Show in[0..n) cut at cuts[]; returns a new buffer, its length in *len. */
+static unsigned char *
+show(const uint8_t *in, size_t n, const size_t *cuts, size_t ncuts,
+    size_t *len)
+{
+	struct chat	 c = { .tty = 1, .lfd = -1 };
+	struct session	 s = { .arg = &c };
+	struct channel	 ch = { .session = &s };
+	unsigned char	*out, *piece;
+	size_t		 i, k, m;
+
+	if ((c.scratch = malloc(n + 1)) == NULL ||
+	    (out = malloc(n * CHAT_GROW + 1)) == NULL ||
+	    (piece = malloc(n * CHAT_GROW + 1)) == NULL)
+		abort();
+	*len = 0;
+	for (i = 0; i <= ncuts; i++) {
+		m = cuts[i + 1] - cuts[i];
+		memcpy(piece, in + cuts[i], m);
+		k = chat_rx_xform(&ch, piece, m, m * CHAT_GROW);
+		if (k > m * CHAT_GROW)
+			abort();
+		memcpy(out + *len, piece, k);
+		*len += k;
+	}
+	free(piece);
+	free(c.scratch);
+	return (out);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const size_t	 mlen = sizeof(CHAT_MARK) - 1;
+	const uint8_t	*in;
+	unsigned char	*all, *pieces;
+	size_t		 cuts[MAX_CUTS + 2], none[2], ncuts, n, i, alen, plen;
+	size_t		 lines, marks, nl;
+
+	if (size < 1)
+		return (0);
+	ncuts = data[0] % (MAX_CUTS + 1);
+	if (size < 1 + ncuts)
+		return (0);
+	in = data + 1 + ncuts;
+	n = size - 1 - ncuts;
+
+	none[0] = 0;
+	none[1] = n;
+	all = show(in, n, none, 0, &alen);
+	cuts[0] = 0;
+	for (i = 0; i < ncuts; i++)
+		cuts[i + 1] = n > 0 ? (size_t)data[1 + i] * n / 255 : 0;
+	cuts[ncuts + 1] = n;
+	qsort(cuts + 1, ncuts, sizeof(cuts[0]), cmp_size);
+	pieces = show(in, n, cuts, ncuts, &plen);
+	if (plen != alen || memcmp(pieces, all, alen) != 0)
+		abort();
+
+	/* A mark at the start of each line, nowhere else; no raw controls. */
+	lines = marks = nl = 0;
+	for (i = 0; i < alen; i++) {
+		if (i == 0 || all[i - 1] == '\n') {
+			if (alen - i < mlen || memcmp(all + i, CHAT_MARK,
+			    mlen) != 0)
+				abort();
+			marks++;
+			lines++;
+			i += mlen - 1;
+			continue;
+		}
+		if (all[i] == '\n') {
+			nl++;
+			continue;
+		}
+		if ((all[i] < 0x20 && all[i] != '\t') || all[i] == 0x7f)
+			abort();
+	}
+	if (marks != lines || nl > lines || lines > nl + 1)
+		abort();
+
+	free(pieces);
+	free(all);
+	return (0);
+}

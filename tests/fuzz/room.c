@@ -1,0 +1,205 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Fuzz target: a room's line framing (room_feed() of src/broker.c), fed in
+ * pieces the fuzzer chooses.  Each message relayed must be the speaker's
+ * name, a space, the line with control characters escaped (\xNN) and one
+ * newline, no raw control character in it: the input's lines (cut at the
+ * longest line allowed, a CR before the LF dropped), whatever the pieces.  The
+ * file is included so that its static functions can be reached, with the
+ * relay to the members replaced by a recorder.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fanout;
+struct endpoint;
+static int	fz_fanout_send(struct fanout *, struct endpoint *,
+		    const void *, size_t);
+#define fanout_send	fz_fanout_send
+
+#include "../../src/broker.c"
+
+#undef fanout_send
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define MAX_CUTS	8
+#define NAME		"<user1>"
+
+static unsigned char	*rec;
+static size_t		 reclen, recsize;
+
+/* Record a message the room would send to its members. */
+static int
+fz_fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
+    size_t len)
+{
+	(void)fo;
+	(void)except;
+	if (reclen + len > recsize) {
+		recsize = (reclen + len) * 2;
+		if ((rec = realloc(rec, recsize)) == NULL)
+			abort();
+	}
+	memcpy(rec + reclen, p, len);
+	reclen += len;
+	return (0);
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t	 x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* One message: the name, a space, the line escaped, a newline. */
+static size_t
+escape(const uint8_t *line, size_t len, unsigned char *out)
+{
+	size_t	 i;
+	int	 n;
+
+	n = sprintf((char *)out, "%s ", NAME);
+	for (i = 0; i < len; i++) {
+		if ((line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+			n += sprintf((char *)out + n, "\\x%02x", line[i]);
+		else
+			out[n++] = line[i];
+	}
+	out[n++] = '\n';
+	return (n);
+}
+
+/*
+ * The messages the room should relay for in, each a line of it: a line is cut at ROOM_LINE_MAX bytes, and a newline right
+ * after such a cut belongs to it; a CR before the end is dropped.  Stops
+ * at a ":q" line when client.  Returns the length.
+ */
+static size_t
+reference(const uint8_t *in, size_t n, int client, unsigned char *out)
+{
+	size_t	 i, start = 0, o = 0, len;
+	int	 cut = 0, end;
+
+	for (i = 0; i < n; i++) {
+		if (in[i] == '\n' && cut) {
+			cut = 0;
+			start = i + 1;
+			continue;
+		}
+		cut = 0;
+		end = in[i] == '\n';
+		if (!end && i + 1 - start < ROOM_LINE_MAX)
+			continue;
+		len = i + !end - start;
+		if (len > 0 && in[start + len - 1] == '\r')
+			len--;
+		if (client && len == 2 && memcmp(in + start, ":q", 2) == 0)
+			break;
+		o += escape(in + start, len, out + o);
+		start = i + 1;
+		cut = !end;
+	}
+	return (o);
+}
+
+/* Do the recorded messages hold no raw control but tabs and their ends? */
+static int
+clean(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < reclen; i++) {
+		if (rec[i] == '\n' ? i + 1 < reclen && memcmp(rec + i + 1,
+		    NAME " ", sizeof(NAME)) != 0 :
+		    (rec[i] < 0x20 && rec[i] != '\t') || rec[i] == 0x7f)
+			return (0);
+	}
+	return (reclen == 0 || rec[reclen - 1] == '\n');
+}
+
+/* Feed in, cut at cuts[], to a fresh speaker; records what is sent. */
+static void
+feed(const uint8_t *in, const size_t *cuts, size_t ncuts, int client)
+{
+	struct broker	 b = { .lfd = -1 };
+	struct speaker	 sp = { .name = NAME };
+	size_t		 i;
+
+	if ((sp.line = malloc(ROOM_LINE_MAX)) == NULL)
+		abort();
+	reclen = 0;
+	for (i = 0; i <= ncuts; i++) {
+		if (room_feed(&b, &sp, in + cuts[i], cuts[i + 1] - cuts[i],
+		    client))
+			break;
+	}
+	free(sp.line);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const uint8_t	*in;
+	unsigned char	*ref, *whole;
+	size_t		 cuts[MAX_CUTS + 2], none[2], ncuts, n, i, rlen;
+	size_t		 wlen;
+	int		 client;
+
+	if (size < 1)
+		return (0);
+	ncuts = data[0] % (MAX_CUTS + 1);
+	client = (data[0] / (MAX_CUTS + 1)) & 1;
+	if (size < 1 + ncuts)
+		return (0);
+	in = data + 1 + ncuts;
+	n = size - 1 - ncuts;
+
+	/* Each byte grows to 4 at most, each line adds a name. */
+	if ((ref = malloc(4 * n + n * sizeof(NAME) + 1)) == NULL)
+		abort();
+	rlen = reference(in, n, client, ref);
+
+	none[0] = 0;
+	none[1] = n;
+	feed(in, none, 0, client);
+	if ((whole = malloc(reclen + 1)) == NULL)
+		abort();
+	if (reclen > 0)
+		memcpy(whole, rec, reclen);
+	wlen = reclen;
+	if (!clean() || wlen != rlen || (rlen > 0 && memcmp(whole, ref,
+	    rlen) != 0))
+		abort();
+
+	cuts[0] = 0;
+	for (i = 0; i < ncuts; i++)
+		cuts[i + 1] = n > 0 ? (size_t)data[1 + i] * n / 255 : 0;
+	cuts[ncuts + 1] = n;
+	qsort(cuts + 1, ncuts, sizeof(cuts[0]), cmp_size);
+	feed(in, cuts, ncuts, client);
+	if (reclen != wlen || (wlen > 0 && memcmp(rec, whole, wlen) != 0))
+		abort();
+
+	free(whole);
+	free(ref);
+	return (0);
+}

@@ -1,0 +1,344 @@
+#!/bin/bash
+# More faults: a thousand programs in a row for -lk -e (no zombies, flat
+# descriptors), no shell without -c, signals that must remove the Unix
+# socket and FIFO sockcat made and end its programs, hostile text to chat
+# and room, and binary garbage to every listening mode.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/proc.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
+sc_require python3
+
+PTY_RUN="${TESTS_DIR:-$(dirname "$0")}/pty-run.py"
+
+# children PID: the processes whose parent is PID, one "pid stat" a line.
+children() {
+	ps --ppid "$1" -o pid=,stat= 2>/dev/null
+}
+
+# no_children PID: wait up to 5 s for PID to have no child at all.
+no_children() {
+	_deadline=$(deadline 5)
+	while [ -n "$(children "$1")" ]; do
+		[ "$(now_ms)" -ge "$_deadline" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# --- Programs -------------------------------------------------------------
+
+test_1000_exec_connections_leave_no_zombies() {
+	SERVER_TIMEOUT=90 server srv -k -l 127.0.0.1 0 -e /bin/cat ||
+	    fail "no server"
+	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
+	# Each connection sends a line, must get it back from cat, and ends.
+	t 80 python3 - "$PORT" "$pid" >"$SC_TMP/seq.out" <<'PYEOF'
+import os, socket, sys, time
+port, pid = int(sys.argv[1]), sys.argv[2]
+# The count after the first connection (the first program adds the
+# SIGCHLD pipe for good), then after every 250.
+counts, bad = [], 0
+def fds():
+    return len(os.listdir("/proc/%s/fd" % pid))
+deadline = time.monotonic() + 70
+for i in range(1000):
+    if time.monotonic() > deadline:
+        break
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    msg = b"line %d\n" % i
+    s.sendall(msg)
+    s.shutdown(socket.SHUT_WR)
+    got = b""
+    while True:
+        d = s.recv(4096)
+        if not d:
+            break
+        got += d
+    s.close()
+    if got != msg:
+        bad += 1
+    if i == 0:
+        # The lowest seen for half a second: the program's pipes may
+        # close a moment after its output ends.
+        settle, n = time.monotonic() + 0.5, fds()
+        while time.monotonic() < settle:
+            n = min(n, fds())
+            time.sleep(0.02)
+        counts.append(n)
+    elif (i + 1) % 250 == 0:
+        # A leak is a count that stays up, not one that settles.
+        settle = time.monotonic() + 2
+        while True:
+            n = fds()
+            if n == counts[0] or time.monotonic() > settle:
+                break
+            time.sleep(0.02)
+        counts.append(n)
+print("done %d bad %d" % (i + 1, bad))
+print("fds %s" % " ".join(str(c) for c in counts))
+PYEOF
+	assertEquals "python status" 0 $?
+	assertEquals "every echo intact" "done 1000 bad 0" \
+	    "$(sed -n 1p "$SC_TMP/seq.out")"
+	counts=$(sed -n 's/^fds //p' "$SC_TMP/seq.out")
+	first=${counts%% *}
+	for c in $counts; do
+		assertEquals "descriptors stay flat ($counts)" "$first" "$c"
+	done
+	assertTrue "no child left: $(children "$pid")" "no_children $pid"
+	assertEquals "no zombie" 0 "$(ps --ppid "$pid" -o stat= | grep -c Z)"
+	assertEquals "descriptors after the last" "$first" "$(fd_count "$pid")"
+	assertTrue "still listening" "kill -0 $pid"
+}
+
+test_exec_never_through_a_shell() {
+	server srv -l 127.0.0.1 0 -e 'echo $HOME `id` ;x' || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/e.out"
+	assertEquals "-e: the words as they are" '$HOME `id` ;x' \
+	    "$(cat "$SC_TMP/e.out")"
+	wait_exit "$SERVER_PID" 5
+	server srv2 -l 127.0.0.1 0 -c 'echo $HOME' || fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "-c: through sh" "$HOME" "$(cat "$SC_TMP/c.out")"
+}
+
+# --- Signals ------------------------------------------------------------
+
+# sig_cleanup SIG STATUS: a -k Unix socket server and a --fifo listener,
+# each ended by SIG, exit with STATUS and remove what they created.
+sig_cleanup() {
+	server us -k -U -l "$SC_TMP/sock" || fail "no Unix server"
+	us=$SERVER_PID
+	upid=$(child_pid "$us") || fail "no sockcat"
+	assertTrue "socket made" "[ -S '$SC_TMP/sock' ]"
+	server ff -l --fifo "$SC_TMP/fifo" 127.0.0.1 0 || fail "no FIFO server"
+	fpid=$(child_pid "$SERVER_PID") || fail "no sockcat"
+	assertTrue "FIFO made" "[ -p '$SC_TMP/fifo' ]"
+	kill "-$1" "$upid" "$fpid"
+	wait_exit "$us" 5
+	assertEquals "Unix server status" "$2" "$WAIT_STATUS"
+	wait_exit "$SERVER_PID" 5
+	assertEquals "FIFO server status" "$2" "$WAIT_STATUS"
+	assertFalse "socket removed" "[ -e '$SC_TMP/sock' ]"
+	assertFalse "FIFO removed" "[ -e '$SC_TMP/fifo' ]"
+}
+
+test_sigterm_removes_socket_and_fifo() { sig_cleanup TERM 143; }
+test_sigint_removes_socket_and_fifo() { sig_cleanup INT 130; }
+
+# sig_children SIG: a -lk -e 'sleep 30' server with a client connected;
+# after SIG, neither it nor its program is left.
+sig_children() {
+	server srv -k -l 127.0.0.1 0 -e 'sleep 30' || fail "no server"
+	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
+	client c1 7 127.0.0.1 "$PORT"
+	prog=$(child_pid "$pid") || fail "no program"
+	assertEquals "the program runs" "sleep 30" \
+	    "$(tr '\0' ' ' <"/proc/$prog/cmdline" | sed 's/ $//')"
+	kill "-$1" "$pid"
+	wait_exit "$SERVER_PID" 5
+	assertNotEquals "sockcat ends" timeout "$WAIT_STATUS"
+	_deadline=$(deadline 5)
+	while kill -0 "$prog" 2>/dev/null && [ "$(now_ms)" -lt "$_deadline" ]
+	do
+		sleep 0.05
+	done
+	assertFalse "program ended: $(ps -o pid=,stat=,args= -p "$prog")" \
+	    "kill -0 $prog"
+	hush 7
+}
+
+test_sigterm_ends_programs() { sig_children TERM; }
+test_sigint_ends_programs() { sig_children INT; }
+
+# --- Hostile text to chat and room ----------------------------------------
+
+test_hostile_text_to_room() {
+	server srv --room 127.0.0.1 0 || fail "no server"
+	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
+	client c2 8
+	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
+	# Invalid UTF-8, escape sequences, a NUL; then a 100 KB line.
+	say 7 '\377\376\300\200 utf8 \033[2J\033]0;t\007 \000nul\r\n'
+	head -c 102400 /dev/zero | tr '\0' b >&7
+	say 7 '\nafter\n'
+	wait_for "$SC_TMP/c2.out" '^<user1> after$' 10 || fail "not relayed"
+	assertEquals "controls escaped" 1 "$(grep -c \
+	    ' utf8 \\x1b\[2J\\x1b\]0;t\\x07 \\x00nul$' "$SC_TMP/c2.out")"
+	assertEquals "other bytes as they are" 1 "$(LC_ALL=C grep -c \
+	    "^<user1> $(printf '\377\376\300\200') utf8" "$SC_TMP/c2.out")"
+	assertEquals "the long line in pieces" 25 \
+	    "$(grep -Ec '^<user1> b{4096}$' "$SC_TMP/c2.out")"
+	assertEquals "no empty message" 0 "$(grep -c '^<user1> $' \
+	    "$SC_TMP/c2.out")"
+	assertEquals "no raw control character" 0 "$(tr -d '\n\t' \
+	    <"$SC_TMP/c2.out" | LC_ALL=C grep -c '[[:cntrl:]]')"
+	# Both are still in the room, and talk.
+	say 8 'still here\n'
+	assertTrue "c1 hears c2" \
+	    "wait_for '$SC_TMP/c1.out' '^<user2> still here$'"
+	assertTrue "server alive" "kill -0 $SERVER_PID"
+	hush 7 8
+}
+
+test_hostile_text_to_chat_terminal() {
+	console srv 6
+	server srv --chat -n -l 127.0.0.1 0 || fail "no server"
+	mkfifo "$SC_TMP/c.in"
+	exec 7<>"$SC_TMP/c.in"
+	# Not through bg: a function run in the background reads /dev/null.
+	PTY_STDOUT=1 timeout -k 2 20 python3 "$PTY_RUN" "$SC_TMP/tty" \
+	    "$SC" --chat -n 127.0.0.1 "$PORT" <"$SC_TMP/c.in" 6>&- 7>&- &
+	cl=$!
+	SC_PIDS="$SC_PIDS $cl"
+	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
+	printf '\377\376\300\200 utf8 \033[2J\033]0;t\007 \000nul\r\n' >&6
+	head -c 102400 /dev/zero | tr '\0' b >&6
+	printf '\nafter\n:q\n' >&6
+	wait_exit "$cl" 10
+	assertEquals "the client ends as the peer leaves" 0 "$WAIT_STATUS"
+	assertTrue "shown" "LC_ALL=C grep -q '< after' '$SC_TMP/tty'"
+	assertTrue "escaped" "LC_ALL=C grep -q \
+	    ' utf8 ^\[\[2J^\[\]0;t^G ^@nul' '$SC_TMP/tty'"
+	assertEquals "the long line whole" 102400 "$(LC_ALL=C tr -cd b \
+	    <"$SC_TMP/tty" | wc -c)"
+	# Only our own marks (CR, ESC [K) are control sequences.
+	assertEquals "no raw control from the peer" 0 "$(sed \
+	    "s/$(printf '\033')\[K//g" "$SC_TMP/tty" | tr -d '\r\n\t' |
+	    LC_ALL=C grep -c '[[:cntrl:]]')"
+	exec 6>&- 7>&-
+}
+
+# --- Binary garbage to every listening mode -------------------------------
+
+# send_garbage PORT [unix]: 64 KiB of random bytes to 127.0.0.1 PORT (or
+# the Unix socket PORT), then read what comes back until the end or 3 s
+# of silence; what came back is in SC_TMP/back.
+send_garbage() {
+	t 15 python3 - "$1" "$SC_TMP/garbage" "$SC_TMP/back" "${2:-}" <<'PYEOF'
+import socket, sys
+where, data, back, kind = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+if kind == "unix":
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(where)
+else:
+    s = socket.create_connection(("127.0.0.1", int(where)))
+s.settimeout(3)
+got = b""
+try:
+    s.sendall(open(data, "rb").read())
+    s.shutdown(socket.SHUT_WR)
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        got += d
+except OSError:
+    pass
+open(back, "wb").write(got)
+PYEOF
+}
+
+# alive_after NAME: the server is still running after its garbage.
+alive_after() {
+	still_running "$SERVER_PID" 0.3
+	assertTrue "$1 survives" $?
+}
+
+# ended_sanely NAME: the server ended by itself with status 0 or 1.
+ended_sanely() {
+	wait_exit "$SERVER_PID" 5
+	assertTrue "$1 ends with 0 or 1, not $WAIT_STATUS" \
+	    "[ '$WAIT_STATUS' = 0 ] || [ '$WAIT_STATUS' = 1 ]"
+}
+
+test_garbage_to_one_shot_listeners() {
+	head -c 65536 /dev/urandom >"$SC_TMP/garbage"
+	server srv -l 127.0.0.1 0 || fail "no server"
+	send_garbage "$PORT"
+	ended_sanely "-l"
+	assertTrue "-l: intact" "cmp -s '$SC_TMP/garbage' '$SC_TMP/srv.out'"
+	server srv -U -l "$SC_TMP/sock" || fail "no Unix server"
+	send_garbage "$SC_TMP/sock" unix
+	ended_sanely "-U -l"
+	assertTrue "-U -l: intact" "cmp -s '$SC_TMP/garbage' '$SC_TMP/srv.out'"
+	console ch 6
+	server srv --chat -n -l 127.0.0.1 0 || fail "no chat server"
+	send_garbage "$PORT"
+	ended_sanely "--chat"
+	assertTrue "--chat: intact off a terminal" \
+	    "cmp -s '$SC_TMP/garbage' '$SC_TMP/srv.out'"
+	exec 6>&-
+}
+
+test_garbage_to_keep_listeners() {
+	head -c 65536 /dev/urandom >"$SC_TMP/garbage"
+	: >"$SC_TMP/srv.in"
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	send_garbage "$PORT"
+	alive_after "-lk"
+	echo next | t 5 "$SC" -N 127.0.0.1 "$PORT"
+	assertTrue "-lk serves the next" "wait_for '$SC_TMP/srv.out' 'next$'"
+	rm -f "$SC_TMP/srv.in"
+	server srv -k -l 127.0.0.1 0 -e /bin/cat || fail "no exec server"
+	send_garbage "$PORT"
+	assertTrue "-lk -e: echoed intact" \
+	    "cmp -s '$SC_TMP/garbage' '$SC_TMP/back'"
+	alive_after "-lk -e"
+	server srv -u -k -l 127.0.0.1 0 || fail "no UDP server"
+	t 10 python3 - "$PORT" "$SC_TMP/garbage" <<'PYEOF'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+data = open(sys.argv[2], "rb").read()
+for i in range(0, len(data), 1024):
+    s.sendto(data[i:i + 1024], ("127.0.0.1", int(sys.argv[1])))
+s.sendto(b"\nlast\n", ("127.0.0.1", int(sys.argv[1])))
+PYEOF
+	assertTrue "-u -l -k: the last datagram too" \
+	    "wait_for '$SC_TMP/srv.out' '^last$'"
+	alive_after "-u -l -k"
+}
+
+test_garbage_to_broker_and_room() {
+	head -c 65536 /dev/urandom >"$SC_TMP/garbage"
+	for mode in --broker --room; do
+		server srv "$mode" 127.0.0.1 0 || fail "no $mode server"
+		client c1 7
+		client c2 8
+		_deadline=$(deadline 5)
+		while [ "$(grep -c 'Connection received' "$SC_TMP/srv.err")" \
+		    -lt 2 ] && [ "$(now_ms)" -lt "$_deadline" ]; do
+			sleep 0.05
+		done
+		send_garbage "$PORT"
+		alive_after "$mode"
+		say 7 'plain words\n'
+		assertTrue "$mode relays the next line" \
+		    "wait_for '$SC_TMP/c2.out' 'plain words$'"
+		assertTrue "c1 still there" "kill -0 $CLIENT_PID"
+		hush 7 8
+		rm -f "$SC_TMP/c1.in" "$SC_TMP/c2.in"
+	done
+}
+
+test_garbage_to_proxy_servers() {
+	head -c 65536 /dev/urandom >"$SC_TMP/garbage"
+	server dst -k -l 127.0.0.1 0 || fail "no destination"
+	dport=$PORT
+	for type in socks5 http; do
+		server px -l 127.0.0.1 0 --proxy-type "$type" ||
+		    fail "no $type proxy"
+		send_garbage "$PORT"
+		alive_after "$type proxy"
+		x=5
+		[ "$type" = http ] && x=connect
+		echo "through $type" | t 5 "$SC" -N -X "$x" \
+		    -x "127.0.0.1:$PORT" 127.0.0.1 "$dport"
+		assertTrue "$type proxy serves the next" \
+		    "wait_for '$SC_TMP/dst.out' 'through $type'"
+	done
+}
+
+sc_run_shunit2
