@@ -729,6 +729,7 @@ channel_pull(struct channel *ch)
 	size_t	 space = 0;
 	ssize_t	 n = -1;
 
+	ch->pulled = 0;
 	if (!channel_wants_read(ch))
 		return;
 	if (ch->direct) {
@@ -770,6 +771,7 @@ channel_pull(struct channel *ch)
 	session_touch(ch->session);
 	if (ch->pipe[0] != -1) {
 		ch->piped += n;
+		ch->pulled = n;
 		return;
 	}
 	if (ch->xform != NULL)
@@ -816,6 +818,15 @@ channel_run(struct channel *ch, int readable)
 	if (!readable || !ch->direct)
 		channel_push(ch);
 	while (channel_wants_read(ch) && ep_pending(ch->src) && rounds++ < 64) {
+		channel_pull(ch);
+		channel_push(ch);
+	}
+	/*
+	 * Through a kernel pipe, a source that just gave data probably has
+	 * more: take it now, a few rounds, rather than after another wait.
+	 */
+	for (rounds = 0; ch->pipe[0] != -1 && ch->pulled > 0 &&
+	    rounds < CHANNEL_SPLICE_ROUNDS && channel_wants_read(ch); rounds++) {
 		channel_pull(ch);
 		channel_push(ch);
 	}

@@ -348,6 +348,9 @@ enum ch_state {
 /* Size asked for the kernel pipe that buffers a spliced channel. */
 #define CHANNEL_PIPESIZE	(1024 * 1024)
 
+/* Rounds a spliced channel moves in a row while its source has more. */
+#define CHANNEL_SPLICE_ROUNDS	8
+
 /* Most bytes one sendfile(2) call is asked to move. */
 #define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
 #define CH_HOLD		0x4	/* Do not read src for now. */
@@ -387,6 +390,7 @@ struct channel {
 	int			 pipe[2];
 	size_t			 piped;	/* Bytes in the pipe. */
 	size_t			 pipesize;
+	ssize_t			 pulled; /* Bytes the last splice took in. */
 	int			 sendfile; /* src is a regular file: no
 					      pipe, sendfile(2) to dst */
 	int			 direct; /* src or dst is a pipe: one
