@@ -136,6 +136,25 @@ server() {
 	    "$SC_TMP/$_name.err" | head -n 1)
 }
 
+# held_stdin NAME FD: a FIFO $SC_TMP/NAME that this shell holds open
+# read-write on FD, for clients that must keep stdin open: no end-of-file
+# until the test closes FD.
+held_stdin() {
+	mkfifo "$SC_TMP/$1"
+	eval "exec $2<>'$SC_TMP/$1'"
+}
+
+# bg_in FILE cmd...: bg with stdin from FILE (a command put in the
+# background by bg() itself would read /dev/null).  The command does not
+# hold the test's ends of held_stdin FIFOs (7, 8): closing them is EOF.
+bg_in() {
+	_in=$1
+	shift
+	"$@" <"$_in" 7>&- 8>&- &
+	BG_PID=$!
+	SC_PIDS="$SC_PIDS $BG_PID"
+}
+
 # Start any command in the background, remembered for clean-up.
 bg() {
 	"$@" &

@@ -7,21 +7,6 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
 
-# Clients that must keep stdin open read it from a FIFO that the test
-# holds open read-write on fd 7 (and 8): no EOF until the test closes it.
-held_stdin() {
-	mkfifo "$SC_TMP/$1"
-	eval "exec $2<>'$SC_TMP/$1'"
-}
-
-bg_in() {
-	_in=$1
-	shift
-	"$@" <"$_in" &
-	BG_PID=$!
-	SC_PIDS="$SC_PIDS $BG_PID"
-}
-
 # How many programs the server (under timeout) is running now.
 programs() {
 	_sc=$(pgrep -P "$SERVER_PID" | head -n 1)

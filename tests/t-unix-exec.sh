@@ -5,20 +5,6 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-held_stdin() {
-	mkfifo "$SC_TMP/$1"
-	eval "exec $2<>'$SC_TMP/$1'"
-}
-
-bg_in() {
-	_in=$1
-	shift
-	# Not holding the test's ends of the FIFOs: closing them is EOF.
-	"$@" <"$_in" 7>&- 8>&- &
-	BG_PID=$!
-	SC_PIDS="$SC_PIDS $BG_PID"
-}
-
 tearDown() {
 	exec 7>&- 8>&-
 	sc_remove_tmp

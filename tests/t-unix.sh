@@ -7,23 +7,6 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
 
-# Clients that must keep stdin open read it from a FIFO that the test
-# holds open read-write on fd 7: no EOF until the test closes it.
-held_stdin() {
-	mkfifo "$SC_TMP/$1"
-	eval "exec $2<>'$SC_TMP/$1'"
-}
-
-# bg with stdin from file $1: a command put in the background by bg()
-# itself would read /dev/null.
-bg_in() {
-	_in=$1
-	shift
-	"$@" <"$_in" &
-	BG_PID=$!
-	SC_PIDS="$SC_PIDS $BG_PID"
-}
-
 tearDown() {
 	exec 7>&-
 	sc_remove_tmp
