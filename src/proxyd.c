@@ -470,6 +470,19 @@ pconn_http_request(struct pconn *pc)
 	return (PR_CONNECT);
 }
 
+/* One step of the request's state machine over what has been read. */
+static enum pconn_result
+pconn_step(struct pconn *pc)
+{
+	if (proxyd_http(pc))
+		return (pconn_http_request(pc));
+	if (pc->state == PC_GREETING)
+		return (pconn_greeting(pc));
+	if (pc->state == PC_AUTH)
+		return (pconn_auth(pc));
+	return (pconn_socks5_request(pc));
+}
+
 /* Run the state machine over what has been read. */
 static void
 pconn_parse(struct pconn *pc)
@@ -479,14 +492,7 @@ pconn_parse(struct pconn *pc)
 	int			 error;
 
 	do {
-		if (proxyd_http(pc))
-			r = pconn_http_request(pc);
-		else if (pc->state == PC_GREETING)
-			r = pconn_greeting(pc);
-		else if (pc->state == PC_AUTH)
-			r = pconn_auth(pc);
-		else
-			r = pconn_socks5_request(pc);
+		r = pconn_step(pc);
 	} while (r == PR_AGAIN);
 
 	/* A refusal has freed pc already and says PR_MORE: look no more. */

@@ -203,6 +203,17 @@ setUp() { sc_tmp; }
 tearDown() { sc_remove_tmp; endSkipping; }
 oneTimeTearDown() { sc_remove_tmp; sc_report; }
 
+# expect_error "message" args...: sockcat refuses the command line: one
+# line "sockcat: message" on stderr, nothing on stdout, status 1.
+expect_error() {
+	_msg=$1
+	shift
+	t 5 "$SC" "$@" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status of $*" 1 $?
+	assertEquals "stderr of $*" "sockcat: $_msg" "$(cat "$SC_TMP/err")"
+	assertEquals "stdout of $*" "" "$(cat "$SC_TMP/out")"
+}
+
 # Assert that file $1 holds exactly the text $2 (a trailing newline in the
 # file is not significant).
 assertFileEquals() {

@@ -135,16 +135,6 @@ test_deny_wins_over_allow() {
 	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/srv.out")"
 }
 
-# expect_error "message" args...: sockcat refuses the command line.
-expect_error() {
-	_msg=$1
-	shift
-	t 5 "$SC" "$@" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status of $*" 1 $?
-	assertEquals "stderr of $*" "sockcat: $_msg" "$(cat "$SC_TMP/err")"
-	assertEquals "stdout of $*" "" "$(cat "$SC_TMP/out")"
-}
-
 test_command_line_errors() {
 	expect_error "cannot use --broker and --room" --broker --room 0
 	expect_error "must use -l with --max-conns" --max-conns 2 127.0.0.1 1

@@ -12,17 +12,6 @@ run() {
 	ERR=$(cat "$SC_TMP/err")
 }
 
-# expect_error "message" args...: one line on stderr, nothing on stdout,
-# status 1.
-expect_error() {
-	_msg=$1
-	shift
-	run "$@"
-	assertEquals "status of $*" 1 "$STATUS"
-	assertEquals "stderr of $*" "sockcat: $_msg" "$ERR"
-	assertEquals "stdout of $*" "" "$OUT"
-}
-
 test_no_arguments_prints_usage() {
 	run
 	assertEquals 1 "$STATUS"

@@ -245,16 +245,6 @@ test_crlf_applies_to_program_output() {
 	assertEquals "$(printf 'a\r\nb\r\n' | od -c)" "$(od -c <"$SC_TMP/c.out")"
 }
 
-# expect_error "message" args...: one line, exit 1, nothing started.
-expect_error() {
-	_msg=$1
-	shift
-	t 5 "$SC" "$@" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status of $*" 1 $?
-	assertEquals "stderr of $*" "sockcat: $_msg" "$(cat "$SC_TMP/err")"
-	assertEquals "stdout of $*" "" "$(cat "$SC_TMP/out")"
-}
-
 test_errors() {
 	expect_error "exec /no/such/prog: No such file or directory" \
 	    -l 127.0.0.1 0 -e /no/such/prog

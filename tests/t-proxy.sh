@@ -482,15 +482,6 @@ test_scan_through_proxy() {
 	    "$(cat "$SC_TMP/err")"
 }
 
-# expect_error "message" args...
-expect_error() {
-	_msg=$1
-	shift
-	t 5 "$SC" "$@" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status of $*" 1 $?
-	assertEquals "stderr of $*" "sockcat: $_msg" "$(cat "$SC_TMP/err")"
-}
-
 test_command_line_errors() {
 	expect_error "unsupported proxy protocol" -X 7 -x 127.0.0.1 127.0.0.1 80
 	expect_error "unsupported proxy protocol" --proxy-type gopher 127.0.0.1 80

@@ -118,14 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(pc->in + pc->len, in + cuts[i], m);
 		pc->len += m;
 		do {
-			if (proxyd_http(pc))
-				r = pconn_http_request(pc);
-			else if (pc->state == PC_GREETING)
-				r = pconn_greeting(pc);
-			else if (pc->state == PC_AUTH)
-				r = pconn_auth(pc);
-			else
-				r = pconn_socks5_request(pc);
+			r = pconn_step(pc);
 		} while (r == PR_AGAIN && !freed);
 		if (!freed && pc->len > sizeof(pc->in))
 			abort();
