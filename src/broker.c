@@ -53,16 +53,6 @@
 #define ROOM_LINE_MAX		4096
 
 
-/* Accepted per listener wake-up, so a flood of connects does not starve. */
-#define BROKER_ACCEPT_BATCH	64
-
-/*
- * A TLS handshake blocks the server: each of its reads and writes waits
- * at most this long (or -w, if shorter), so a client that stalls it holds
- * up the others only briefly.
- */
-#define BROKER_TLS_MS		(3 * 1000)
-
 /*
  * A source of room lines: a client or the operator.  Bytes are framed
  * into lines here, with state, so that a line arriving in pieces, or
@@ -79,8 +69,7 @@ struct speaker {
 struct broker {
 	struct options	*o;
 	struct fanout	*fo;
-	int		 lfd;
-	struct ev_timer	 backoff;
+	struct listener	*l;
 	struct endpoint	*console;	/* stdout, NULL once it failed */
 	struct speaker	 server;	/* The operator, in a room. */
 	unsigned int	 next_id;	/* Room ids are never reused. */
@@ -97,7 +86,6 @@ struct client {
 	struct speaker	 sp;
 };
 
-static void	broker_accept_cb(int, int, void *);
 
 /* Send a message to every member but except; a failure is only logged. */
 static void
@@ -354,46 +342,37 @@ fail:
 	return (-1);
 }
 
-static void
-broker_backoff_cb(void *arg)
+/* An admitted client is ready: it joins. */
+static int
+broker_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 {
 	struct broker	*b = arg;
 
-	ev_set(b->lfd, EV_READ, broker_accept_cb, b);
-}
-
-static void
-broker_accept_cb(int lfd, int events, void *arg)
-{
-	struct broker	*b = arg;
-	struct net_peer	 peer;
-	struct tls	*tls = NULL;
-	char		*cause;
-	int		 fd, i;
-
-	(void)events;
-	for (i = 0; i < BROKER_ACCEPT_BATCH; i++) {
-		if ((fd = net_accept_or_wait(lfd, &peer, &b->backoff)) == -1)
-			return;
-		if (!gate_admit(&b->o->gate, fd, &peer))
-			continue;
-		net_report_accept(b->o, &peer);
-		if (b->o->ssl && (tls = tls_handshake(b->o, fd, NULL,
-		    b->o->timeout_ms != TIME_NONE &&
-		    b->o->timeout_ms < BROKER_TLS_MS ? b->o->timeout_ms :
-		    BROKER_TLS_MS, &cause)) == NULL) {
-			log_warnx("%s", cause);
-			free(cause);
-			close(fd);
-			gate_release(&b->o->gate);
-			continue;
-		}
-		if (client_start(b, fd, &peer, tls) == -1) {
-			log_warn("client");
-			gate_release(&b->o->gate);
-		}
+	if (client_start(b, fd, peer, tls) == -1) {
+		log_warn("client");
+		gate_release(&b->o->gate);
+		return (-1);
 	}
+	return (0);
 }
+
+/* A room tells a person why; a broker's clients speak other protocols. */
+static void
+room_full(void *arg, int fd)
+{
+	struct broker	*b = arg;
+
+	listen_say_full(b->o, fd);
+}
+
+static const struct listen_ops broker_ops = {
+	.start = broker_start,
+};
+
+static const struct listen_ops room_ops = {
+	.start = broker_start,
+	.full = room_full,
+};
 
 /* stdin is done when it ends; the clients carry on. */
 static int
@@ -468,20 +447,20 @@ broker_listen(struct options *o)
 {
 	struct broker	 b;
 	char		*cause;
+	int		 fd;
 
 	memset(&b, 0, sizeof(b));
 	b.o = o;
-	ev_timer_init(&b.backoff, broker_backoff_cb, &b);
 	gate_raise_nofile(&o->gate);
 	if ((b.fo = fanout_new()) == NULL)
 		fatal("fanout");
-	if ((b.lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	/* Thousands may connect at once: take the longest queue allowed. */
-	(void)listen(b.lfd, SOMAXCONN);
-	net_report_listen(o, b.lfd);
+	net_report_listen(o, fd);
 	console_start(&b);
-	ev_set(b.lfd, EV_READ, broker_accept_cb, &b);
+	if ((b.l = listener_new(o, fd, o->room ? &room_ops : &broker_ops,
+	    &b)) == NULL)
+		fatal("listener");
 	if (ev_loop() == -1)
 		fatal("poll");
 	return (0);

@@ -62,6 +62,7 @@ enum chat_end {
 	CHAT_END_PEER,		/* The peer left, or the connection broke. */
 	CHAT_END_LOCAL,		/* Our user typed :q or ended input. */
 	CHAT_END_ERROR,		/* Output failed. */
+	CHAT_END_IDLE,		/* The partner was idle (--idle-timeout). */
 };
 
 /* Where a ":q" line matcher stands within the current line. */
@@ -79,7 +80,8 @@ struct chat {
 	struct channel	*tx;		/* stdin -> network */
 	struct channel	*rx;		/* network -> stdout */
 	int		 lfd;		/* Listening socket; -1 for a client. */
-	struct ev_timer	 backoff;
+	struct listener	*l;		/* Over TCP, its listener. */
+	int		 gated;		/* The partner counts at the gate. */
 	int		 tty;		/* stdout is a terminal: show it */
 	int		 tty_err;	/* and stderr too */
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
@@ -109,7 +111,6 @@ struct chat {
 	unsigned char	*scratch;	/* For rewriting what the peer sent. */
 };
 
-static void	chat_accept_cb(int, int, void *);
 static void	chat_udp_first_cb(int, int, void *);
 
 static const struct ep_ops	chat_udp_ops;
@@ -483,7 +484,12 @@ chat_finished(struct session *s)
 	struct channel	*rx = c->rx, *tx = c->tx;
 	int		 error = 0;
 
+	if (c->end == CHAT_END_NONE && s->timed_out)
+		c->end = CHAT_END_IDLE;
 	switch (c->end) {
+	case CHAT_END_IDLE:
+		chat_notice(c, "%s left (idle timeout)", c->peer);
+		break;
 	case CHAT_END_PEER:
 		if (rx->error_op != NULL)
 			error = rx->error;
@@ -512,8 +518,12 @@ chat_finished(struct session *s)
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;
+	if (c->gated)
+		gate_release(&c->o->gate);
+	c->gated = 0;
 	/* With -k a listener waits for the next partner when one leaves. */
-	if (c->end == CHAT_END_PEER && c->lfd != -1 && c->o->keep) {
+	if ((c->end == CHAT_END_PEER || c->end == CHAT_END_IDLE) &&
+	    c->lfd != -1 && c->o->keep) {
 		if (c->tty)
 			chat_notice(c, "waiting for someone to talk to");
 		/* A datagram socket was the conversation's: listen again. */
@@ -578,6 +588,9 @@ chat_start(struct chat *c, int fd, struct tls *tls)
 	c->tx->xform = chat_tx_xform;
 	c->tx->xgrow = c->o->crlf ? 2 : 1;
 	chat_notice(c, "connected to %s", c->peer);
+	/* A server's partner is a client like any other: --idle-timeout. */
+	if (c->lfd != -1)
+		gate_session(&c->o->gate, s);
 	return (session_start(s));
 
 fail:
@@ -644,65 +657,87 @@ chat_connect(struct options *o)
 	return (c.status);
 }
 
-static void
-chat_backoff_cb(void *arg)
+/*
+ * A caller while a conversation is going on is told the server is busy
+ * and let go at once, before any handshake, so that it never sees the
+ * conversation and nothing it sends reaches the user.  Returns 1 if it
+ * was turned away (fd closed).
+ */
+static int
+chat_busy(void *arg, int fd, const struct net_peer *peer)
 {
 	struct chat	*c = arg;
+	char		 label[sizeof(c->peer)];
+	char		 trash[512];
 
-	ev_set(c->lfd, EV_READ, chat_accept_cb, c);
+	if (c->s == NULL)
+		return (0);
+	chat_label(c, peer, label, sizeof(label));
+	/*
+	 * Best effort: the socket is new, its buffer empty.  A TLS caller
+	 * could not read a plain line: it is just let go.
+	 */
+	if (!c->o->ssl)
+		(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	/*
+	 * Drop what the caller sent already: closing with unread data would
+	 * reset the connection, and the caller could lose the line.
+	 */
+	while (recv(fd, trash, sizeof(trash), MSG_DONTWAIT) > 0)
+		continue;
+	close(fd);
+	chat_notice(c, "%s turned away: busy", label);
+	return (1);
 }
 
-/*
- * A caller on the listening socket: the partner if there is none yet;
- * otherwise told the server is busy and let go at once, so that it never
- * sees the conversation and nothing it sends reaches the user.
- */
-static void
-chat_accept_cb(int lfd, int events, void *arg)
+/* An admitted caller is ready: the partner, unless one came first. */
+static int
+chat_accept_start(void *arg, int fd, const struct net_peer *peer,
+    struct tls *tls)
 {
 	struct chat	*c = arg;
-	struct net_peer	 peer;
-	struct tls	*tls = NULL;
-	char		 label[sizeof(c->peer)];
-	char		 trash[512], *cause;
-	int		 fd;
 
-	(void)events;
-	if ((fd = net_accept_or_wait(lfd, &peer, &c->backoff)) == -1)
-		return;
-	net_report_accept(c->o, &peer);
-	chat_label(c, &peer, label, sizeof(label));
-	if (c->s != NULL) {
-		/*
-		 * Best effort: the socket is new, its buffer empty.  A TLS
-		 * caller could not read a plain line: it is just let go.
-		 */
-		if (!c->o->ssl)
-			(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
-			    MSG_DONTWAIT | MSG_NOSIGNAL);
-		/*
-		 * Drop what the caller sent already: closing with unread
-		 * data would reset the connection, and the caller could lose
-		 * the line.
-		 */
-		while (recv(fd, trash, sizeof(trash), MSG_DONTWAIT) > 0)
-			continue;
-		close(fd);
-		chat_notice(c, "%s turned away: busy", label);
-		return;
+	/* Two callers were in their handshakes at once. */
+	if (chat_busy(c, fd, peer)) {
+		tls_free(tls);
+		gate_release(&c->o->gate);
+		return (-1);
 	}
-	if (c->o->ssl && (tls = tls_handshake(c->o, fd, NULL, TIME_NONE,
-	    &cause)) == NULL) {
-		/* A caller that fails TLS is not a partner: wait on. */
-		chat_notice(c, "%s turned away: %s", label, cause);
-		free(cause);
-		close(fd);
-		return;
-	}
-	strlcpy(c->peer, label, sizeof(c->peer));
+	chat_label(c, peer, c->peer, sizeof(c->peer));
+	c->gated = 1;
 	if (chat_start(c, fd, tls) == -1)
 		fatal("session");
+	return (0);
 }
+
+/* A caller that fails TLS is not a partner: wait on. */
+static void
+chat_accept_failed(void *arg, const struct net_peer *peer,
+    const char *cause)
+{
+	struct chat	*c = arg;
+	char		 label[sizeof(c->peer)];
+
+	chat_label(c, peer, label, sizeof(label));
+	chat_notice(c, "%s turned away: %s", label, cause);
+}
+
+static void
+chat_full(void *arg, int fd)
+{
+	struct chat	*c = arg;
+
+	listen_say_full(c->o, fd);
+}
+
+/* Watched all along: later callers are turned away. */
+static const struct listen_ops chat_listen_ops = {
+	.start = chat_accept_start,
+	.busy = chat_busy,
+	.full = chat_full,
+	.failed = chat_accept_failed,
+};
 
 /*
  * Read a datagram from the partner over UDP.  Anyone else's is dropped
@@ -764,8 +799,13 @@ chat_udp_first_cb(int fd, int events, void *arg)
 			fatal("recvfrom");
 		return;
 	}
+	/* Refused (--allow, --deny, --max-conns): its datagram is dropped. */
+	if (listen_admit(c->o, peer) != GATE_ADMIT) {
+		(void)recv(fd, &b, 1, MSG_DONTWAIT);
+		return;
+	}
+	c->gated = 1;
 	ev_del(fd);
-	net_report_accept(c->o, peer);
 	chat_label(c, peer, c->peer, sizeof(c->peer));
 	if (chat_start(c, fd, NULL) == -1)
 		fatal("session");
@@ -783,7 +823,6 @@ chat_listen(struct options *o)
 	char		*cause;
 
 	chat_init(&c, o);
-	ev_timer_init(&c.backoff, chat_backoff_cb, &c);
 	if (o->host == NULL)
 		c.lfd = net_listen_all(o, o->ports[0], &cause);
 	else
@@ -796,15 +835,17 @@ chat_listen(struct options *o)
 		    o->ports[0]);
 	if (o->socktype == SOCK_DGRAM)
 		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
-	else {
-		/* Watched all along: later callers are turned away. */
-		ev_set(c.lfd, EV_READ, chat_accept_cb, &c);
-	}
+	else if ((c.l = listener_new(o, c.lfd, &chat_listen_ops, &c)) ==
+	    NULL)
+		fatal("listener");
 	if (ev_loop() == -1)
 		fatal("poll");
-	ev_timer_disarm(&c.backoff);
-	ev_del(c.lfd);
-	close(c.lfd);
+	if (c.l != NULL)
+		listener_free(c.l);
+	else {
+		ev_del(c.lfd);
+		close(c.lfd);
+	}
 	free(c.scratch);
 	return (c.status);
 }

@@ -737,6 +737,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("must use -l with --allow and --deny");
 	if (o->gate.idle_ms != TIME_NONE && !o->listen)
 		fatalx("must use -l with --idle-timeout");
+	/* A Unix-domain client has no address for a rule to match. */
+	if (!TAILQ_EMPTY(&o->gate.rules) && o->family == AF_UNIX)
+		fatalx("cannot use --allow or --deny with -U");
 	if (proxy != NULL) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
@@ -782,6 +785,9 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			fatalx("cannot use --ssl with -u");
 		if (o->proxy_serve)
 			fatalx("cannot use --ssl with a proxy server");
+		/* Telnet answers are written to the socket, not over TLS. */
+		if (o->telnet)
+			fatalx("cannot use -t with --ssl");
 	}
 	if (o->no_shutdown)
 		o->shut_net = 0;

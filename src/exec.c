@@ -349,16 +349,19 @@ exec_sigchld(int sig, void *arg)
 }
 
 /*
- * Ask every program still running to end (SIGTERM), when a signal ends
- * sockcat: no program outlives it.  Safe in a signal handler: it only
+ * Ask every program still running to end (SIGTERM) when the signal sig
+ * ends sockcat: no program outlives it.  Safe in a signal handler: it only
  * walks the list and calls kill(2).
  */
-void
-exec_kill_children(void)
+static void
+exec_kill_children(int sig)
 {
 	struct child	*c;
 	int		 saved = errno;
 
+	/* At an ordinary exit the programs see end-of-file instead. */
+	if (sig == 0)
+		return;
 	TAILQ_FOREACH(c, &exec_children, entry) {
 		if (c->pid > 0)
 			kill(c->pid, SIGTERM);
@@ -406,6 +409,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 			goto fail;
 		}
 		exec_reaping = 1;
+		/* No program outlives a signal that ends sockcat. */
+		cleanup_add(exec_kill_children);
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (env = exec_environ(ec, &first)) == NULL) {

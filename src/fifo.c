@@ -70,9 +70,10 @@ static const struct ep_ops fifo_follow_ops = {
  * Remove the FIFO if sockcat created it.  Only async-signal-safe calls:
  * it also runs from the handler of a fatal signal.
  */
-void
-fifo_cleanup(void)
+static void
+fifo_cleanup(int sig)
 {
+	(void)sig;
 	if (fifo.created) {
 		fifo.created = 0;
 		unlink(fifo.path);
@@ -108,7 +109,7 @@ fifo_open(const char *path, char **cause)
 	for (;;) {
 		if (mkfifo(path, 0600) == 0) {
 			fifo.created = 1;
-			atexit(fifo_cleanup);
+			cleanup_add(fifo_cleanup);
 			break;
 		}
 		if (errno != EEXIST)
@@ -131,7 +132,7 @@ fifo_open(const char *path, char **cause)
 			    IN_CLOEXEC)) == -1)
 				goto fail;
 			fifo.created = 1;
-			atexit(fifo_cleanup);
+			cleanup_add(fifo_cleanup);
 			break;
 		}
 		log_cause(cause, "%s: not a FIFO", path);
@@ -153,7 +154,7 @@ fail:
 	if (fifo.notify != -1)
 		close(fifo.notify);
 	fifo.fd = fifo.notify = -1;
-	fifo_cleanup();
+	fifo_cleanup(0);
 	errno = error;
 	return (-1);
 }

@@ -19,8 +19,9 @@
  * clients: allow and deny rules, a connection count, the idle timeout
  * and the descriptor limit.
  *
- * A listener calls gate_admit() for each accepted socket, gate_session()
- * on the session it builds, and gate_release() when that session ends.
+ * The listener (listen.c) calls gate_decide() for each client,
+ * gate_session() on the session it builds, and gate_release() when that
+ * session ends.
  */
 
 #include <sys/types.h>
@@ -63,7 +64,7 @@ gate_init(struct gate *g)
 	g->idle_ms = TIME_NONE;
 }
 
-/* Is any control set, so that a listener must call gate_admit()? */
+/* Is any control set? */
 int
 gate_active(const struct gate *g)
 {
@@ -270,9 +271,8 @@ gate_permits(const struct gate *g, const struct sockaddr *sa)
 }
 
 /*
- * Decide about a client at peer without saying anything to it, for a
- * server whose protocol has its own words for a refusal (the proxy
- * server).  Returns GATE_ADMIT (it is counted until gate_release()),
+ * Decide about a client at peer without saying anything to it: what a
+ * refused client is told, if anything, is the server's to say.  Returns GATE_ADMIT (it is counted until gate_release()),
  * GATE_DENY (the rules refuse it) or GATE_FULL (--max-conns); refusals are
  * reported with -v.
  */
@@ -296,35 +296,7 @@ gate_decide(struct gate *g, const struct net_peer *peer)
 	return (GATE_ADMIT);
 }
 
-/*
- * Decide about the client just accepted on fd.  Returns 1 if it may stay
- * (it is counted until gate_release()), or 0 after closing fd: a client
- * the rules refuse is dropped, one over --max-conns is told the server is
- * full first.  Refusals are reported with -v.
- */
-int
-gate_admit(struct gate *g, int fd, const struct net_peer *peer)
-{
-	char	 msg[128];
-	int	 n;
-
-	switch (gate_decide(g, peer)) {
-	case GATE_ADMIT:
-		return (1);
-	case GATE_FULL:
-		/* A fresh socket's buffer takes a line: no need to wait. */
-		n = snprintf(msg, sizeof(msg), "%s: the server is full "
-		    "(%d connections); try again later.\n", getprogname(),
-		    g->max_conns);
-		if (n > 0 && (size_t)n < sizeof(msg))
-			(void)write(fd, msg, n);
-		break;
-	}
-	close(fd);
-	return (0);
-}
-
-/* A client admitted by gate_admit() has gone. */
+/* A client admitted by gate_decide() has gone. */
 void
 gate_release(struct gate *g)
 {

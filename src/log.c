@@ -26,6 +26,7 @@
 #include "sockcat.h"
 
 static int	log_level;
+static void	(*log_clear)(void);	/* Erases a live status line. */
 
 /* Set how many -v were given. */
 void
@@ -38,6 +39,16 @@ int
 log_verbosity(void)
 {
 	return (log_level);
+}
+
+/*
+ * Have fn erase whatever is drawn on stderr's current line (the
+ * --progress line) before each message, so that none is written over it.
+ */
+void
+log_set_clear(void (*fn)(void))
+{
+	log_clear = fn;
 }
 
 static void
@@ -62,7 +73,9 @@ log_vprint(int prefix, const char *fmt, va_list ap, int error)
 		len = sizeof(msg) - 2;
 	msg[len++] = '\n';
 	msg[len] = '\0';
-	stats_clear();		/* Not over the --progress line. */
+	/* Not over the --progress line. */
+	if (log_clear != NULL)
+		log_clear();
 	fputs(msg, stderr);
 	fflush(stderr);
 }

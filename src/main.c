@@ -26,59 +26,15 @@
 
 #include "sockcat.h"
 
-/* Functions to run at exit, also when a signal ends the process. */
-static void	(*main_hooks[4])(void);
-static pid_t	 main_pid;
-
-/*
- * Run fn when the process exits, by exit() or by SIGINT, SIGTERM or
- * SIGHUP: to remove files it created.  fn must be safe in a signal handler
- * and harmless if run twice.
- */
-void
-main_at_exit(void (*fn)(void))
-{
-	size_t	 i;
-
-	for (i = 0; i < nitems(main_hooks); i++) {
-		if (main_hooks[i] == fn)
-			return;
-		if (main_hooks[i] == NULL) {
-			main_hooks[i] = fn;
-			return;
-		}
-	}
-	fatalx("too many exit hooks");
-}
-
-static void
-main_run_hooks(void)
-{
-	size_t	 i;
-
-	/* A child process (-e) leaves its parent's files alone. */
-	if (getpid() != main_pid)
-		return;
-	for (i = 0; i < nitems(main_hooks); i++) {
-		if (main_hooks[i] != NULL)
-			main_hooks[i]();
-	}
-}
-
 /*
  * A fatal signal must not leave stdin or stdout non-blocking for the
- * shell, nor a FIFO of ours or a program (-e, -c) behind: restore them,
- * remove it, end them, then die of the same signal.
+ * shell, nor a file or a program (-e, -c) of ours behind: run the clean-up
+ * registry, then die of the same signal.
  */
 static void
 main_signal(int sig)
 {
-	stats_signal();
-	if (getpid() == main_pid)
-		exec_kill_children();
-	main_run_hooks();
-	stdio_restore();
-	fifo_cleanup();
+	cleanup_run(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -92,8 +48,7 @@ main(int argc, char **argv)
 	const char	*failed;
 	int		 status;
 
-	main_pid = getpid();
-	atexit(main_run_hooks);
+	cleanup_init();
 	cmdline_parse(&o, argc, argv);
 
 	/* A peer that goes away is an error to report, not a signal. */
@@ -113,29 +68,7 @@ main(int argc, char **argv)
 	    dump_open(o.output, o.hex_dump, o.append_output, &failed)) == NULL)
 		fatal("%s", failed != NULL ? failed : "session log");
 
-	if (o.chat && o.listen)
-		status = chat_listen(&o);
-	else if (o.chat)
-		status = chat_connect(&o);
-	else if (o.family == AF_UNIX) {
-		if (o.zero)
-			status = unix_scan(&o);
-		else if (o.listen)
-			status = unix_listen(&o);
-		else
-			status = unix_connect(&o);
-	} else if (o.zero)
-		status = scan_ports(&o);
-	else if (o.broker || o.room)
-		status = broker_listen(&o);
-	else if (o.proxy_serve)
-		status = proxyd_listen(&o);
-	else if (o.listen && o.socktype == SOCK_DGRAM)
-		status = udp_listen(&o);
-	else if (o.listen)
-		status = plain_listen(&o);
-	else
-		status = plain_connect(&o);
+	status = mode_run(&o);
 	stats_end();
 	free_ports(o.ports, o.nports);
 	free(o.proxy_host);

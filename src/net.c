@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,31 @@ net_send_fd(int sock, int fd)
 	}
 }
 
+/* Write the name of a Unix-domain address: its path, "@name" or "". */
+static void
+net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
+    size_t outlen)
+{
+	const struct sockaddr_un	*sun = (const struct sockaddr_un *)sa;
+	size_t				 n;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	if (len <= offsetof(struct sockaddr_un, sun_path))
+		return;
+	n = len - offsetof(struct sockaddr_un, sun_path);
+	if (n > sizeof(sun->sun_path))
+		n = sizeof(sun->sun_path);
+	if (sun->sun_path[0] == '\0') {
+		snprintf(out, outlen, "@%.*s", (int)(n - 1),
+		    sun->sun_path + 1);
+		return;
+	}
+	snprintf(out, outlen, "%.*s", (int)strnlen(sun->sun_path, n),
+	    sun->sun_path);
+}
+
 /*
  * Write the host and port of sa as text.  With numeric, no name lookups;
  * otherwise the host is reverse resolved where possible.  The port is
@@ -224,7 +250,7 @@ net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
 
 	if (sa->sa_family == AF_UNIX) {
 		/* A path, or "@name" for an abstract one; no port. */
-		unix_format(sa, len, host, hostlen);
+		net_format_unix(sa, len, host, hostlen);
 		if (portlen > 0)
 			port[0] = '\0';
 		return;

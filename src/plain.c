@@ -58,8 +58,8 @@ struct plain {
 	int			 exec;	/* cmd is set */
 	TAILQ_HEAD(, conn)	 conns;
 	int			 nconns;
-	int			 lfd;	/* listening socket, -1 when none */
-	struct ev_timer		 backoff;
+	struct listener		*l;	/* a stream listener, or NULL */
+	int			 lfd;	/* a datagram listener, or -1 */
 	unsigned char		*dgram;	/* -u -l -e: a datagram just read */
 	size_t			 dgramlen; /* Its length while it is new. */
 	struct ev_timer		 quit;	/* -q: the delay before exiting */
@@ -67,7 +67,6 @@ struct plain {
 	int			 status; /* exit status */
 };
 
-static void	plain_accept_cb(int, int, void *);
 static void	plain_dgram_cb(int, int, void *);
 
 /*
@@ -214,11 +213,15 @@ conn_done(struct conn *c)
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
-	if (p->lfd != -1 && p->o->keep && !p->stopping) {
-		if (!p->exec)
-			ev_set(p->lfd, EV_READ, plain_accept_cb, p);
+	if (p->o->keep && !p->stopping && (p->l != NULL ?
+	    listener_open(p->l) : p->lfd != -1)) {
+		/* stdio is shared: -k takes the next when this one ends. */
+		if (p->l != NULL && !p->exec)
+			listener_pause(p->l, 0);
 		return;
 	}
+	if (p->l != NULL)
+		listener_close(p->l);
 	if (p->lfd != -1) {
 		ev_del(p->lfd);
 		close(p->lfd);
@@ -602,60 +605,56 @@ plain_relay(struct options *o, int fd)
 	return (p.status);
 }
 
-static void
-plain_backoff_cb(void *arg)
+/* An admitted connection is ready: serve it. */
+static int
+plain_listen_start(void *arg, int fd, const struct net_peer *peer,
+    struct tls *tls)
 {
 	struct plain	*p = arg;
 
-	ev_set(p->lfd, EV_READ, plain_accept_cb, p);
-}
-
-static void
-plain_accept_cb(int lfd, int events, void *arg)
-{
-	struct plain	*p = arg;
-	struct net_peer	 peer;
-	struct tls	*tls = NULL;
-	char		*cause;
-	int		 fd;
-
-	(void)events;
-	if ((fd = net_accept_or_wait(lfd, &peer, &p->backoff)) == -1)
-		return;
-	net_report_accept(p->o, &peer);
-	/* Refused (--allow, --deny) or full (--max-conns): the listener stays. */
-	if (!gate_admit(&p->o->gate, fd, &peer))
-		return;
-	if (p->o->ssl && (tls = tls_handshake(p->o, fd, NULL,
-	    TIME_NONE, &cause)) == NULL) {
-		/* One client failing TLS does not stop a -k listener. */
-		log_warnx("%s", cause);
-		free(cause);
-		close(fd);
-		gate_release(&p->o->gate);
-		if (!p->o->keep) {
-			p->status = 1;
-			ev_break();
-		}
-		return;
-	}
-	if (!p->o->keep) {
-		ev_del(lfd);
-		close(lfd);
-		p->lfd = -1;
-	} else if (!p->exec) {
-		/* stdio is shared: -k takes the next when this one ends. */
-		ev_del(lfd);
-	}
-	if (plain_start(p, fd, &peer, tls) == -1) {
+	/* Without -k, the first client is the only one, as with nc. */
+	if (!p->o->keep)
+		listener_close(p->l);
+	if (plain_start(p, fd, peer, tls) == -1) {
 		if (!p->exec)
 			exit(1);
 		if (!p->o->keep) {
 			p->status = 1;
 			ev_break();
 		}
+		return (-1);
 	}
+	return (0);
 }
+
+/* A client failed its TLS handshake: -k waits for the next one. */
+static void
+plain_listen_failed(void *arg, const struct net_peer *peer,
+    const char *cause)
+{
+	struct plain	*p = arg;
+
+	(void)peer;
+	log_warnx("%s", cause);
+	if (!p->o->keep) {
+		p->status = 1;
+		ev_break();
+	} else if (!p->exec)
+		listener_pause(p->l, 0);
+}
+
+/* stdio, or a program without -k: one connection at a time. */
+static const struct listen_ops plain_serial_ops = {
+	.flags = LISTEN_SERIAL,
+	.start = plain_listen_start,
+	.failed = plain_listen_failed,
+};
+
+/* A program for each client (-k -e, -k -c): many at once. */
+static const struct listen_ops plain_concurrent_ops = {
+	.start = plain_listen_start,
+	.failed = plain_listen_failed,
+};
 
 /*
  * Listen on the address and port of the command line and relay with the
@@ -685,11 +684,12 @@ plain_serve(struct options *o, int lfd)
 	struct plain	 p;
 
 	plain_init(&p, o);
-	ev_timer_init(&p.backoff, plain_backoff_cb, &p);
-	p.lfd = lfd;
-	ev_set(p.lfd, EV_READ, plain_accept_cb, &p);
+	if ((p.l = listener_new(o, lfd, p.exec && o->keep ?
+	    &plain_concurrent_ops : &plain_serial_ops, &p)) == NULL)
+		fatal("listener");
 	if (ev_loop() == -1)
 		fatal("poll");
+	listener_free(p.l);
 	plain_free(&p);
 	return (p.status);
 }
@@ -780,30 +780,26 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 		log_verbose(1, "datagram from an unnamed socket ignored");
 		return;
 	}
-	if (!o->keep && !gate_permits(&o->gate,
-	    (const struct sockaddr *)&peer->ss)) {
-		log_verbose(1, "datagram from a denied address ignored");
+	/* Refused (--allow, --deny) or full (--max-conns): dropped. */
+	if (listen_admit(o, peer) != GATE_ADMIT)
 		return;
-	}
-	net_report_accept(o, peer);
 	if (o->keep) {
 		if ((fd = udp_peer_socket(o, lfd, peer)) == -1) {
 			log_warn("socket for a peer");
+			gate_release(&o->gate);
 			return;
 		}
 	} else {
 		if (connect(lfd, (const struct sockaddr *)&peer->ss,
 		    peer->len) == -1) {
 			log_warn("connect");
+			gate_release(&o->gate);
 			return;
 		}
 		ev_del(lfd);
 		fd = lfd;
 		p->lfd = -1;
 	}
-	/* Refused (--allow, --deny) or full (--max-conns): told, dropped. */
-	if (!gate_admit(&o->gate, fd, peer))
-		return;
 	p->dgramlen = n;
 	if (plain_start(p, fd, peer, NULL) == -1) {
 		p->dgramlen = 0;

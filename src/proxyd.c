@@ -59,8 +59,7 @@
 
 struct proxyd {
 	struct options	*o;
-	int		 lfd;
-	struct ev_timer	 backoff;
+	struct listener	*l;
 	char		 basic[700];	/* Basic credentials, "" if none */
 };
 
@@ -95,7 +94,6 @@ struct pconn {
 	int		 gated;		/* counted by the gate until freed */
 };
 
-static void	proxyd_accept_cb(int, int, void *);
 static void	pconn_read_cb(int, int, void *);
 static void	pconn_try(struct pconn *);
 
@@ -706,59 +704,51 @@ pconn_timeout_cb(void *arg)
 		    "no request in time");
 }
 
+/* Refused in the protocol's words; a fresh socket takes them. */
 static void
-proxyd_backoff_cb(void *arg)
+proxyd_full(void *arg, int fd)
 {
 	struct proxyd	*pd = arg;
 
-	ev_set(pd->lfd, EV_READ, proxyd_accept_cb, pd);
+	if (pd->o->proxy_proto == PROXY_HTTP)
+		(void)write(fd, HTTP_FULL, sizeof(HTTP_FULL) - 1);
+	else
+		(void)write(fd, SOCKS5_NO_METHOD, sizeof(SOCKS5_NO_METHOD) - 1);
 }
 
-static void
-proxyd_accept_cb(int lfd, int events, void *arg)
+/* An admitted client: read its request. */
+static int
+proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 {
 	struct proxyd	*pd = arg;
-	struct net_peer	 peer;
 	struct pconn	*pc;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
-	int		 fd;
 
-	(void)events;
-	if ((fd = net_accept_or_wait(lfd, &peer, &pd->backoff)) == -1)
-		return;
-	net_report_accept(pd->o, &peer);
-	switch (gate_decide(&pd->o->gate, &peer)) {
-	case GATE_DENY:
-		close(fd);
-		return;
-	case GATE_FULL:
-		/* Refused in the protocol's words; a fresh socket takes it. */
-		if (pd->o->proxy_proto == PROXY_HTTP)
-			(void)write(fd, HTTP_FULL, sizeof(HTTP_FULL) - 1);
-		else
-			(void)write(fd, SOCKS5_NO_METHOD,
-			    sizeof(SOCKS5_NO_METHOD) - 1);
-		close(fd);
-		return;
-	}
+	(void)tls;
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
 		gate_release(&pd->o->gate);
 		close(fd);
-		return;
+		return (-1);
 	}
 	pc->pd = pd;
 	pc->gated = 1;
 	pc->fd = fd;
 	pc->tfd = -1;
 	pc->state = PC_GREETING;
-	net_format((struct sockaddr *)&peer.ss, peer.len, 1, host,
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
 	snprintf(pc->peer, sizeof(pc->peer), "%s %s", host, port);
 	ev_timer_init(&pc->timer, pconn_timeout_cb, pc);
 	ev_timer_arm(&pc->timer, pd->o->timeout_ms != TIME_NONE ?
 	    pd->o->timeout_ms : PCONN_TIMEOUT_MS);
 	ev_set(fd, EV_READ, pconn_read_cb, pc);
+	return (0);
 }
+
+static const struct listen_ops proxyd_ops = {
+	.start = proxyd_start,
+	.full = proxyd_full,
+};
 
 /*
  * Serve as a SOCKS5 or HTTP CONNECT proxy on the address and port of the
@@ -769,11 +759,10 @@ proxyd_listen(struct options *o)
 {
 	struct proxyd	 pd;
 	char		*cause, cred[512];
-	int		 n;
+	int		 fd, n;
 
 	memset(&pd, 0, sizeof(pd));
 	pd.o = o;
-	ev_timer_init(&pd.backoff, proxyd_backoff_cb, &pd);
 	if (o->proxy_user != NULL) {
 		if (o->proxy_pass == NULL)
 			fatalx("a proxy server needs --proxy-auth "
@@ -786,11 +775,12 @@ proxyd_listen(struct options *o)
 		proxy_base64((unsigned char *)cred, n, pd.basic);
 		explicit_bzero(cred, sizeof(cred));
 	}
-	if ((pd.lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, pd.lfd);
+	net_report_listen(o, fd);
 	gate_raise_nofile(&o->gate);
-	ev_set(pd.lfd, EV_READ, proxyd_accept_cb, &pd);
+	if ((pd.l = listener_new(o, fd, &proxyd_ops, &pd)) == NULL)
+		fatal("listener");
 	if (ev_loop() == -1)
 		fatal("poll");
 	return (0);

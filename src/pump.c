@@ -887,19 +887,24 @@ session_start(struct session *s)
 		if (ep_pending(ch->src))
 			channel_run(ch, 0);
 	}
-	if (s->idle_ms != TIME_NONE) {
-		s->last_active = ev_now();
-		ev_timer_arm(&s->idle, s->idle_ms);
-	}
+	s->running = 1;
+	session_set_idle(s, s->idle_ms);
 	session_check(s);
 	return (0);
 }
 
-/* End the session after idle_ms without any data moving. */
+/*
+ * End the session after idle_ms without any data moving, counted from
+ * session_start(), or from now when the session runs already.
+ */
 void
 session_set_idle(struct session *s, long long idle_ms)
 {
 	s->idle_ms = idle_ms;
+	if (!s->running || idle_ms == TIME_NONE)
+		return;
+	s->last_active = ev_now();
+	ev_timer_arm(&s->idle, s->idle_ms);
 }
 
 static void

@@ -141,8 +141,15 @@ enum proxy_proto {
 	PROXY_HTTP,		/* -X connect: HTTP CONNECT */
 };
 
+/* cleanup.c */
+typedef void cleanup_fn(int);
+void		 cleanup_init(void);
+void		 cleanup_add(cleanup_fn *);
+void		 cleanup_run(int);
+
 /* log.c */
 void		 log_init(int);
+void		 log_set_clear(void (*)(void));
 int		 log_verbosity(void);
 void		 log_info(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -213,7 +220,6 @@ enum {
 	GATE_FULL,		/* --max-conns reached */
 };
 int		 gate_decide(struct gate *, const struct net_peer *);
-int		 gate_admit(struct gate *, int, const struct net_peer *);
 void		 gate_release(struct gate *);
 void		 gate_session(const struct gate *, struct session *);
 void		 gate_raise_nofile(const struct gate *);
@@ -434,6 +440,7 @@ struct session {
 	int			 over;	/* set by session_finish() */
 	int			 failed; /* a channel lost data */
 	int			 timed_out; /* ended by the idle timer */
+	int			 running; /* session_start() was called */
 	long long		 idle_ms; /* end after this long idle */
 	uint64_t		 last_active;
 	struct ev_timer		 idle;
@@ -505,8 +512,14 @@ int		 outq_flush(struct endpoint *);
 
 /* tls.c */
 struct tls;
+struct tls_hs;
+/* A handshake is over: the TLS state, or NULL and a message to free. */
+typedef void tls_done_cb(struct tls *, char *, void *);
 int		 tls_available(void);
 int		 tls_setup(const struct options *, char **);
+struct tls_hs	*tls_handshake_start(const struct options *, int,
+		    const char *, long long, tls_done_cb *, void *, char **);
+void		 tls_handshake_cancel(struct tls_hs *);
 struct tls	*tls_handshake(const struct options *, int, const char *,
 		    long long, char **);
 void		 tls_attach(struct endpoint *, struct tls *);
@@ -569,13 +582,11 @@ struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
 		    char **);
 struct endpoint	*exec_endpoint(struct session *, struct child *);
 void		 exec_release(struct child *);
-void		 exec_kill_children(void);
 int		 exec_status(const struct child *);
 
 /* fifo.c */
 int		 fifo_open(const char *, char **);
 struct endpoint	*fifo_in(struct session *);
-void		 fifo_cleanup(void);
 /* telnet.c */
 struct telnet {
 	int		 state;
@@ -611,9 +622,36 @@ int		 stdio_in_size(uint64_t *);
 
 /* stats.c */
 void		 stats_init(const struct options *);
-void		 stats_clear(void);
 void		 stats_end(void);
-void		 stats_signal(void);
+
+/* listen.c */
+
+/*
+ * A stream server's row: what the one listener needs of a mode.  Only
+ * start is required.
+ */
+#define LISTEN_SERIAL	0x1	/* One connection at a time: the listener
+				   pauses after each until resumed. */
+struct listener;
+struct listen_ops {
+	int	 flags;		/* LISTEN_* */
+	/* An admitted, ready connection (after TLS); owns fd and tls. */
+	int	(*start)(void *, int, const struct net_peer *, struct tls *);
+	/* Turn an admitted caller away before its handshake (--chat). */
+	int	(*busy)(void *, int, const struct net_peer *);
+	/* Say the server is full (--max-conns) before fd is closed. */
+	void	(*full)(void *, int);
+	/* A handshake failed, with this message; NULL: logged. */
+	void	(*failed)(void *, const struct net_peer *, const char *);
+};
+int		 listen_admit(struct options *, const struct net_peer *);
+void		 listen_say_full(struct options *, int);
+struct listener	*listener_new(struct options *, int,
+		    const struct listen_ops *, void *);
+void		 listener_pause(struct listener *, int);
+void		 listener_close(struct listener *);
+int		 listener_open(const struct listener *);
+void		 listener_free(struct listener *);
 
 /* plain.c */
 int		 plain_connect(struct options *);
@@ -628,17 +666,13 @@ int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);
 int		 udp_peer_socket(const struct options *, int,
 		    const struct net_peer *);
-int		 udp_listen(struct options *);
 int		 udp_probe(int, long long);
 
 /* unix.c */
 struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
-void		 unix_format(const struct sockaddr *, socklen_t, char *,
-		    size_t);
-int		 unix_connect(struct options *);
-int		 unix_listen(struct options *);
-int		 unix_scan(struct options *);
+int		 unix_open(struct options *, char **);
+int		 unix_server(struct options *, char **);
 
 /* broker.c */
 int		 broker_listen(struct options *);
@@ -647,11 +681,12 @@ int		 broker_listen(struct options *);
 int		 chat_connect(struct options *);
 int		 chat_listen(struct options *);
 
+/* mode.c */
+int		 mode_run(struct options *);
+
 /* scan.c */
 int		 scan_ports(struct options *);
 
-/* main.c */
-void		 main_at_exit(void (*)(void));
 
 /* cmdline.c */
 void		 cmdline_parse(struct options *, int, char **);

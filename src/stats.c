@@ -138,6 +138,9 @@ line_add_clock(struct line *l, uint64_t secs)
  * stderr is a terminal and stdout is not (received data would be mixed
  * with it), or when it is forced.
  */
+static void	stats_clear(void);
+static void	stats_cleanup(int);
+
 void
 stats_init(const struct options *o)
 {
@@ -155,8 +158,10 @@ stats_init(const struct options *o)
 		st.timer.flags |= EV_TIMER_WEAK;
 		ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
 	}
-	if (st.stats || st.progress)
-		atexit(stats_end);
+	if (st.stats || st.progress) {
+		cleanup_add(stats_cleanup);
+		log_set_clear(stats_clear);
+	}
 }
 
 /*
@@ -164,7 +169,7 @@ stats_init(const struct options *o)
  * in its place; the next refresh draws it again.  Only write(2): a signal
  * handler may call this.
  */
-void
+static void
 stats_clear(void)
 {
 	static const char	 erase[] = "\r\033[K";
@@ -310,7 +315,7 @@ stats_end(void)
  * A fatal signal: the same end as stats_end(), with nothing that is not
  * safe in a signal handler.
  */
-void
+static void
 stats_signal(void)
 {
 	if (st.ended)
@@ -318,4 +323,14 @@ stats_signal(void)
 	st.ended = 1;
 	stats_clear();
 	stats_print();
+}
+
+/* The end at exit, or at a fatal signal. */
+static void
+stats_cleanup(int sig)
+{
+	if (sig != 0)
+		stats_signal();
+	else
+		stats_end();
 }

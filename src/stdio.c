@@ -47,6 +47,13 @@ stdio_restore(void)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios);
 }
 
+static void
+stdio_cleanup(int sig)
+{
+	(void)sig;
+	stdio_restore();
+}
+
 /*
  * Let the program edit what is typed on the terminal on stdin: bytes come
  * one at a time and are not echoed; ^C still interrupts, ^Z is off (the
@@ -111,7 +118,7 @@ stdio_init(void)
 		if (fcntl(fd, F_SETFL, stdio_flags[fd] | O_NONBLOCK) == -1)
 			stdio_flags[fd] = -1;
 	}
-	atexit(stdio_restore);
+	cleanup_add(stdio_cleanup);
 }
 
 /*

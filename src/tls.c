@@ -15,9 +15,10 @@
  */
 
 /*
- * TLS with OpenSSL: the context built from --ssl-* options, a synchronous
- * handshake on a connected socket, and the endpoint operations that let
- * the pump move data through SSL_read() and SSL_write().
+ * TLS with OpenSSL: the context built from --ssl-* options, a handshake
+ * driven by the event loop on a connected socket, and the endpoint
+ * operations that let the pump move data through SSL_read() and
+ * SSL_write().
  */
 
 #include <sys/types.h>
@@ -184,8 +185,8 @@ static struct {
 #define X509_sign (tls_fn.p_X509_sign)
 #define X509_verify_cert_error_string (tls_fn.p_X509_verify_cert_error_string)
 
-/* A handshake without -w gives up after this long. */
-#define TLS_HANDSHAKE_MS	(30 * 1000)
+/* A whole handshake without -w gives up after this long. */
+#define TLS_HANDSHAKE_MS	(10 * 1000)
 
 struct tls {
 	SSL	*ssl;
@@ -460,67 +461,204 @@ tls_set_peer_name(const struct options *o, SSL *ssl, const char *host)
 }
 
 /*
- * Run the TLS handshake on the connected socket fd, as a client of host
- * (NULL for a server), blocking for at most timeout_ms in each read or
- * write (TIME_NONE: -w, or 30 seconds).  Returns the TLS state to attach
- * to fd's endpoint, or NULL with *cause set to a one-line message; fd is
- * left non-blocking and open either way.
+ * A handshake in progress.  It is a state machine driven by the event
+ * loop: the socket is watched for what OpenSSL needs next (a read or a
+ * write), never switched to blocking mode, and one timer bounds the whole
+ * handshake, however slowly the peer trickles its bytes.
+ */
+struct tls_hs {
+	const struct options	*o;
+	struct tls		*t;
+	int			 fd;
+	int			 server;
+	struct ev_timer		 deadline;
+	tls_done_cb		*done;
+	void			*arg;
+};
+
+static void	tls_hs_step(struct tls_hs *);
+
+/* End the handshake h: stop watching, free it and tell its owner. */
+static void
+tls_hs_end(struct tls_hs *h, struct tls *t, char *cause)
+{
+	tls_done_cb	*done = h->done;
+	void		*arg = h->arg;
+
+	ev_timer_disarm(&h->deadline);
+	ev_del(h->fd);
+	if (t == NULL)
+		tls_free(h->t);
+	free(h);
+	done(t, cause, arg);
+}
+
+static void
+tls_hs_io_cb(int fd, int events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	tls_hs_step(arg);
+}
+
+static void
+tls_hs_deadline_cb(void *arg)
+{
+	struct tls_hs	*h = arg;
+	char		*cause = NULL;
+
+	log_cause(&cause, "TLS handshake failed: %s", strerror(ETIMEDOUT));
+	tls_hs_end(h, NULL, cause);
+}
+
+/* Take the handshake as far as the bytes at hand allow. */
+static void
+tls_hs_step(struct tls_hs *h)
+{
+	SSL	*ssl = h->t->ssl;
+	char	*cause = NULL;
+	long	 vr;
+	int	 r, e;
+
+	ERR_clear_error();
+	errno = 0;
+	r = h->server ? SSL_accept(ssl) : SSL_connect(ssl);
+	if (r == 1) {
+		tls_report(h->o, ssl);
+		tls_hs_end(h, h->t, NULL);
+		return;
+	}
+	e = SSL_get_error(ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		if (ev_set(h->fd, e == SSL_ERROR_WANT_READ ? EV_READ :
+		    EV_WRITE, tls_hs_io_cb, h) == 0)
+			return;
+		log_cause(&cause, "TLS handshake failed: %s",
+		    strerror(errno));
+	} else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK)
+		log_cause(&cause, "TLS certificate verification failed: %s",
+		    X509_verify_cert_error_string(vr));
+	else if (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0)
+		log_cause(&cause, "TLS handshake failed: %s",
+		    errno != 0 ? strerror(errno) : "connection closed by peer");
+	else
+		log_cause(&cause, "TLS handshake failed: %s", tls_error());
+	tls_hs_end(h, NULL, cause);
+}
+
+/*
+ * Start the TLS handshake on the connected non-blocking socket fd, as a
+ * client of host (a server when o->listen), on the event loop.  The
+ * whole handshake may take timeout_ms (TIME_NONE: -w, or
+ * TLS_HANDSHAKE_MS).  done is called once, from the loop, with the TLS
+ * state to attach to fd's endpoint, or with NULL and a message that it
+ * must free; fd stays open either way and its watcher is removed.
+ * Returns the handshake, which tls_handshake_cancel() abandons, or NULL
+ * with *cause set when it cannot even start.
+ */
+struct tls_hs *
+tls_handshake_start(const struct options *o, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	struct tls_hs	*h;
+	struct tls	*t;
+
+	*cause = NULL;
+	if ((h = calloc(1, sizeof(*h))) == NULL ||
+	    (t = calloc(1, sizeof(*t))) == NULL) {
+		free(h);
+		log_cause(cause, "TLS: %s", strerror(ENOMEM));
+		return (NULL);
+	}
+	h->t = t;
+	if ((t->ssl = SSL_new(tls_ctx)) == NULL ||
+	    SSL_set_fd(t->ssl, fd) != 1 ||
+	    (!o->listen && tls_set_peer_name(o, t->ssl, host) == -1)) {
+		log_cause(cause, "TLS: %s", tls_error());
+		tls_free(t);
+		free(h);
+		return (NULL);
+	}
+	h->o = o;
+	h->fd = fd;
+	h->server = o->listen;
+	h->done = done;
+	h->arg = arg;
+	if (timeout_ms == TIME_NONE)
+		timeout_ms = o->timeout_ms != TIME_NONE ? o->timeout_ms :
+		    TLS_HANDSHAKE_MS;
+	ev_timer_init(&h->deadline, tls_hs_deadline_cb, h);
+	ev_timer_arm(&h->deadline, timeout_ms);
+	/* A client speaks first; a server waits for the ClientHello. */
+	if (h->server) {
+		if (ev_set(fd, EV_READ, tls_hs_io_cb, h) == -1) {
+			log_cause(cause, "TLS: %s", strerror(errno));
+			ev_timer_disarm(&h->deadline);
+			tls_free(t);
+			free(h);
+			return (NULL);
+		}
+	} else
+		tls_hs_step(h);
+	return (h);
+}
+
+/* Abandon a handshake in progress; its done callback is not called. */
+void
+tls_handshake_cancel(struct tls_hs *h)
+{
+	if (h == NULL)
+		return;
+	ev_timer_disarm(&h->deadline);
+	ev_del(h->fd);
+	tls_free(h->t);
+	free(h);
+}
+
+/* Where a synchronous handshake keeps its result. */
+struct tls_wait {
+	int		 done;
+	struct tls	*t;
+	char		*cause;
+};
+
+static void
+tls_wait_done(struct tls *t, char *cause, void *arg)
+{
+	struct tls_wait	*w = arg;
+
+	w->done = 1;
+	w->t = t;
+	w->cause = cause;
+	ev_break();
+}
+
+/*
+ * Run the TLS handshake on fd as a client of host and wait for it: for a
+ * process with one connection (the client), which has nothing else to
+ * serve meanwhile.  The wait is the event loop's, so signals and other
+ * watchers go on being served.  Returns the TLS state, or NULL with
+ * *cause set to a one-line message; fd stays open either way.
  */
 struct tls *
 tls_handshake(const struct options *o, int fd, const char *host,
     long long timeout_ms, char **cause)
 {
-	struct tls	*t;
-	SSL		*ssl;
-	long		 vr;
-	int		 r, e;
+	struct tls_wait	 w = { 0, NULL, NULL };
+	struct tls_hs	*h;
 
-	*cause = NULL;
-	if ((t = calloc(1, sizeof(*t))) == NULL ||
-	    (ssl = SSL_new(tls_ctx)) == NULL) {
-		free(t);
-		log_cause(cause, "TLS: %s", strerror(ENOMEM));
+	if ((h = tls_handshake_start(o, fd, host, timeout_ms, tls_wait_done,
+	    &w, cause)) == NULL)
 		return (NULL);
+	while (!w.done) {
+		if (ev_loop() == -1) {
+			tls_handshake_cancel(h);
+			log_cause(cause, "poll: %s", strerror(errno));
+			return (NULL);
+		}
 	}
-	t->ssl = ssl;
-	if (timeout_ms == TIME_NONE)
-		timeout_ms = o->timeout_ms != TIME_NONE ? o->timeout_ms :
-		    TLS_HANDSHAKE_MS;
-	if (SSL_set_fd(ssl, fd) != 1 ||
-	    (!o->listen && tls_set_peer_name(o, ssl, host) == -1) ||
-	    net_sync(fd, 1, timeout_ms) == -1) {
-		log_cause(cause, "TLS: %s", tls_error());
-		goto fail;
-	}
-	ERR_clear_error();
-	errno = 0;
-	r = o->listen ? SSL_accept(ssl) : SSL_connect(ssl);
-	e = SSL_get_error(ssl, r);
-	net_sync(fd, 0, TIME_NONE);
-	if (r != 1) {
-		vr = SSL_get_verify_result(ssl);
-		if (vr != X509_V_OK)
-			log_cause(cause, "TLS certificate verification "
-			    "failed: %s", X509_verify_cert_error_string(vr));
-		else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-			log_cause(cause, "TLS handshake failed: %s",
-			    strerror(ETIMEDOUT));
-		else if (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0)
-			log_cause(cause, "TLS handshake failed: %s",
-			    errno != 0 ? strerror(errno) :
-			    "connection closed by peer");
-		else
-			log_cause(cause, "TLS handshake failed: %s",
-			    tls_error());
-		goto fail;
-	}
-	tls_report(o, ssl);
-	return (t);
-
-fail:
-	SSL_free(ssl);
-	free(t);
-	return (NULL);
+	*cause = w.cause;
+	return (w.t);
 }
 
 /* Map an SSL_read/SSL_write failure onto errno and the events it needs. */
@@ -658,6 +796,26 @@ tls_handshake(const struct options *o, int fd, const char *host,
 	(void)timeout_ms;
 	log_cause(cause, "TLS support was not built in");
 	return (NULL);
+}
+
+struct tls_hs *
+tls_handshake_start(const struct options *o, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	(void)o;
+	(void)fd;
+	(void)host;
+	(void)timeout_ms;
+	(void)done;
+	(void)arg;
+	log_cause(cause, "TLS support was not built in");
+	return (NULL);
+}
+
+void
+tls_handshake_cancel(struct tls_hs *h)
+{
+	(void)h;
 }
 
 void

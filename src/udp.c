@@ -49,6 +49,8 @@
 struct dgram_peer {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
+	int			 denied; /* by --allow/--deny: dropped */
+	uint64_t		 heard;	/* ev_now() of its last datagram */
 	TAILQ_ENTRY(dgram_peer)	 entry;
 };
 
@@ -168,60 +170,109 @@ fail:
 	return (-1);
 }
 
+/* Forget a peer; an admitted one gives its place at the gate back. */
 static void
-dgram_report_peer(struct dgram_server *ds, struct dgram_peer *peer)
+dgram_forget(struct dgram_server *ds, struct dgram_peer *peer)
 {
-	struct net_peer	 np;
-
-	memcpy(&np.ss, &peer->ss, peer->len);
-	np.len = peer->len;
-	net_report_accept(ds->o, &np);
+	TAILQ_REMOVE(&ds->peers, peer, entry);
+	ds->npeers--;
+	if (!peer->denied)
+		gate_release(&ds->o->gate);
+	if (ds->current == peer)
+		ds->current = NULL;
+	free(peer);
 }
 
 /*
- * Note that a datagram came from ss: its sender becomes the peer stdin
- * goes to.  A new peer is reported; without -k the first one is the only
- * one, and the socket is connected to it so the kernel drops the others.
+ * With -k and --idle-timeout, a peer not heard from for that long has
+ * gone: its place (--max-conns) is free for another.
  */
 static void
+dgram_expire(struct dgram_server *ds)
+{
+	struct dgram_peer	*peer, *prev;
+	uint64_t		 now = ev_now();
+	long long		 idle = ds->o->gate.idle_ms;
+
+	if (!ds->o->keep || idle == TIME_NONE)
+		return;
+	/* Most recently heard first: the idle ones are at the end. */
+	for (peer = TAILQ_LAST(&ds->peers, dgram_peer_list); peer != NULL;
+	    peer = prev) {
+		prev = TAILQ_PREV(peer, dgram_peer_list, entry);
+		if (now - peer->heard < (uint64_t)idle)
+			break;
+		dgram_forget(ds, peer);
+	}
+}
+
+/*
+ * Note that a datagram came from ss.  A peer admitted by the gate (once,
+ * when first heard) becomes the one stdin goes to; without -k the first
+ * one is the only one, and the socket is connected to it so the kernel
+ * drops the others.  Returns 1 if the datagram is to be delivered, 0 if
+ * its sender is refused (--allow, --deny, --max-conns).
+ */
+static int
 dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
     socklen_t len)
 {
 	struct dgram_peer	*peer;
+	struct net_peer		 np;
+	int			 v;
 
+	dgram_expire(ds);
 	TAILQ_FOREACH(peer, &ds->peers, entry) {
 		if (dgram_peer_is(peer, ss, len))
 			break;
 	}
 	if (peer != NULL) {
+		if (peer->denied)
+			return (0);
 		TAILQ_REMOVE(&ds->peers, peer, entry);
 		TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
+		peer->heard = ev_now();
 		ds->current = peer;
-		return;
+		return (1);
 	}
-	if (ds->npeers >= DGRAM_MAXPEERS) {
-		peer = TAILQ_LAST(&ds->peers, dgram_peer_list);
-		TAILQ_REMOVE(&ds->peers, peer, entry);
-		ds->npeers--;
-	} else if ((peer = calloc(1, sizeof(*peer))) == NULL)
-		return;		/* Received, but cannot be answered. */
-	memset(peer, 0, sizeof(*peer));
+	memcpy(&np.ss, ss, len);
+	np.len = len;
+	/* A full server may have room later: only a denial is remembered. */
+	if ((v = listen_admit(ds->o, &np)) == GATE_FULL)
+		return (0);
+	if (ds->npeers >= DGRAM_MAXPEERS)
+		dgram_forget(ds, TAILQ_LAST(&ds->peers, dgram_peer_list));
+	if ((peer = calloc(1, sizeof(*peer))) == NULL) {
+		/* Received, but cannot be answered. */
+		if (v == GATE_ADMIT)
+			gate_release(&ds->o->gate);
+		return (v == GATE_ADMIT);
+	}
 	memcpy(&peer->ss, ss, len);
 	peer->len = len;
+	peer->heard = ev_now();
+	peer->denied = v == GATE_DENY;
 	TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
 	ds->npeers++;
+	if (peer->denied)
+		return (0);
 	ds->current = peer;
-	dgram_report_peer(ds, peer);
-
 	if (!ds->o->keep) {
 		if (connect(ds->fd, (struct sockaddr *)ss, len) == -1)
 			log_warn("connect");
 		else
 			ds->locked = 1;
+		/*
+		 * --idle-timeout: the listener serves this peer alone and
+		 * ends when it goes quiet.  (With -k each peer is forgotten
+		 * instead, by dgram_expire().)
+		 */
+		gate_session(&ds->o->gate, ds->s);
 	}
 	/* There is someone to answer now: stdin may be read. */
 	if (ds->tx != NULL && (ds->tx->flags & CH_HOLD))
 		channel_hold(ds->tx, 0);
+	return (1);
 }
 
 /* Receive one datagram, noting who sent it. */
@@ -252,7 +303,9 @@ dgram_read(struct endpoint *ep, void *p, size_t size)
 		/* Queued from someone else before the socket was locked. */
 		if (ds->locked && !dgram_peer_is(ds->current, &ss, len))
 			continue;
-		dgram_heard(ds, &ss, len);
+		/* A refused sender's datagram never reaches stdout. */
+		if (!dgram_heard(ds, &ss, len))
+			continue;
 		return (n);
 	}
 }
@@ -332,6 +385,8 @@ dgram_finished(struct session *s)
 
 	ev_timer_disarm(&ds->quit);
 	ev_timer_disarm(&ds->deadline);
+	if (s->timed_out)
+		log_verbose(1, "idle timeout expired");
 	if (session_report(s) != 0)
 		ds->status = 1;
 	ev_break();
@@ -341,7 +396,7 @@ dgram_finished(struct session *s)
  * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
  * peers to stdout, stdin to the peer heard last.  Without -k only the
  * first peer is served.  Stdin is not read until there is a peer to send
- * it to.  With a program (-e, -c), plain_serve_dgram() serves instead.
+ * it to.  (With a program, -e or -c, plain_serve_dgram() serves.)
  * Returns the exit status.
  */
 int
@@ -352,8 +407,6 @@ dgram_serve(struct options *o, int fd)
 	struct endpoint		*in, *out, *net;
 	struct session		*s;
 
-	if (o->exec != NULL)
-		return (plain_serve_dgram(o, fd));
 	memset(&ds, 0, sizeof(ds));
 	ds.o = o;
 	ds.fd = fd;
@@ -365,7 +418,7 @@ dgram_serve(struct options *o, int fd)
 		fatal("session");
 	ds.s = s;
 	net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE, EP_DGRAM);
-	out = stdio_out(s);
+	out = o->send_only ? stdio_discard(s) : stdio_out(s);
 	in = stdio_in(s, o->no_stdin);
 	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
 		fatal("session");
@@ -382,6 +435,11 @@ dgram_serve(struct options *o, int fd)
 		if (o->crlf)
 			ds.tx->xform = crlf_xform;
 	}
+	/* -o, --hex-dump: what came in and what went out. */
+	if (o->dump != NULL && (channel_tap(ds.rx, dump_received,
+	    o->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx, dump_sent,
+	    o->dump) == -1)))
+		fatal("session");
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
 	if (session_start(s) == -1)
@@ -390,24 +448,9 @@ dgram_serve(struct options *o, int fd)
 		fatal("poll");
 
 	session_free(s);
-	while ((peer = TAILQ_FIRST(&ds.peers)) != NULL) {
-		TAILQ_REMOVE(&ds.peers, peer, entry);
-		free(peer);
-	}
+	while ((peer = TAILQ_FIRST(&ds.peers)) != NULL)
+		dgram_forget(&ds, peer);
 	return (ds.status);
-}
-
-/* Bind a UDP socket to the address and port of the command line; serve. */
-int
-udp_listen(struct options *o)
-{
-	char	*cause;
-	int	 fd;
-
-	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, fd);
-	return (dgram_serve(o, fd));
 }
 
 struct udp_probe {

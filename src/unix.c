@@ -15,9 +15,9 @@
  */
 
 /*
- * Unix-domain sockets (-U): stream and datagram, connect and listen, file
- * paths and Linux abstract names ("@name"), and the socket files this
- * process creates, removed when it exits.
+ * Unix-domain sockets (-U): stream and datagram sockets connected or bound
+ * to file paths and Linux abstract names ("@name"), and the socket files
+ * this process creates, removed when it exits.
  */
 
 #include <sys/types.h>
@@ -46,8 +46,9 @@ static char	unix_tmpdir[PATH_MAX];
 
 /* Remove what this process created.  Safe in a signal handler. */
 static void
-unix_cleanup(void)
+unix_cleanup(int sig)
 {
+	(void)sig;
 	if (unix_owned[0] != '\0')
 		unlink(unix_owned);
 	if (unix_tmpdir[0] != '\0')
@@ -83,31 +84,6 @@ unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len)
 	}
 	*len = offsetof(struct sockaddr_un, sun_path) + strlen(name) + 1;
 	return (0);
-}
-
-/* Write the name of a Unix-domain address: its path, "@name" or "". */
-void
-unix_format(const struct sockaddr *sa, socklen_t len, char *out,
-    size_t outlen)
-{
-	const struct sockaddr_un	*sun = (const struct sockaddr_un *)sa;
-	size_t				 n;
-
-	if (outlen == 0)
-		return;
-	out[0] = '\0';
-	if (len <= offsetof(struct sockaddr_un, sun_path))
-		return;
-	n = len - offsetof(struct sockaddr_un, sun_path);
-	if (n > sizeof(sun->sun_path))
-		n = sizeof(sun->sun_path);
-	if (sun->sun_path[0] == '\0') {
-		snprintf(out, outlen, "@%.*s", (int)(n - 1),
-		    sun->sun_path + 1);
-		return;
-	}
-	snprintf(out, outlen, "%.*s", (int)strnlen(sun->sun_path, n),
-	    sun->sun_path);
 }
 
 /*
@@ -202,7 +178,7 @@ unix_bind(int fd, int type, const char *name, char **cause)
 	}
 	if (name[0] != '@') {
 		strlcpy(unix_owned, name, sizeof(unix_owned));
-		main_at_exit(unix_cleanup);
+		cleanup_add(unix_cleanup);
 	}
 	return (0);
 }
@@ -226,7 +202,7 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 		log_cause(cause, "%s: %s", tmp, strerror(errno));
 		return (-1);
 	}
-	main_at_exit(unix_cleanup);
+	cleanup_add(unix_cleanup);
 	if (mkdtemp(dir) == NULL) {
 		log_cause(cause, "%s: %s", dir, strerror(errno));
 		return (-1);
@@ -247,7 +223,7 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
  * private file, reported with -v.  Returns -1 with errno and *cause set
  * ("PATH: reason", as netcat says) on failure.
  */
-static int
+int
 unix_open(struct options *o, char **cause)
 {
 	struct sockaddr_un	 sun;
@@ -289,59 +265,43 @@ fail:
 	return (-1);
 }
 
-/* Connect to the -U socket and relay stdin and stdout over it. */
-int
-unix_connect(struct options *o)
-{
-	char	*cause;
-	int	 fd;
-
-	if ((fd = unix_open(o, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	return (plain_relay(o, fd));
-}
-
-/* -z with -U: does anything accept on the socket?  Returns the status. */
-int
-unix_scan(struct options *o)
-{
-	char	*cause;
-	int	 fd;
-
-	if ((fd = unix_open(o, &cause)) == -1) {
-		log_warnx("%s", cause != NULL ? cause : strerror(errno));
-		free(cause);
-		return (1);
-	}
-	close(fd);
-	return (0);
-}
-
 /*
- * Listen on the -U socket (stream) or bind it (datagram) and serve, as
- * netcat does; the socket file goes when we exit.
+ * Returns the -U socket of the command line, bound and, for a stream
+ * socket, listening, non-blocking, reported with -v as netcat does; the
+ * socket file goes when we exit.  Returns -1 with errno and *cause set on
+ * failure.
  */
 int
-unix_listen(struct options *o)
+unix_server(struct options *o, char **cause)
 {
-	char	*cause;
-	int	 fd;
+	int	 fd, error;
 
-	if ((fd = socket(AF_UNIX, o->socktype | SOCK_CLOEXEC, 0)) == -1)
-		fatal("socket");
-	if (unix_bind(fd, o->socktype, o->host, &cause) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	*cause = NULL;
+	if ((fd = socket(AF_UNIX, o->socktype | SOCK_CLOEXEC, 0)) == -1) {
+		log_cause(cause, "socket: %s", strerror(errno));
+		return (-1);
+	}
+	if (unix_bind(fd, o->socktype, o->host, cause) == -1)
+		goto fail;
 	if (o->verbose > 0)
 		log_info("Bound on %s", o->host);
 	if (o->socktype == SOCK_STREAM) {
-		if (listen(fd, 128) == -1)
-			fatal("listen");
+		if (listen(fd, 128) == -1) {
+			log_cause(cause, "listen: %s", strerror(errno));
+			goto fail;
+		}
 		if (o->verbose > 0)
 			log_info("Listening on %s", o->host);
 	}
-	if (net_set_nonblock(fd, 1) == -1)
-		fatal("fcntl");
-	if (o->socktype == SOCK_STREAM)
-		return (plain_serve(o, fd));
-	return (dgram_serve(o, fd));
+	if (net_set_nonblock(fd, 1) == -1) {
+		log_cause(cause, "fcntl: %s", strerror(errno));
+		goto fail;
+	}
+	return (fd);
+
+fail:
+	error = errno;
+	close(fd);
+	errno = error;
+	return (-1);
 }

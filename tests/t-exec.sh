@@ -169,8 +169,8 @@ test_max_conns() {
 	# and wait for its peer.
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out" 7>&- 8>&-
 	assertEquals "third closed at once" 0 $?
-	assertEquals "sockcat: the server is full (2 connections); try again later." \
-	    "$(cat "$SC_TMP/c3.out")"
+	# Silently: a line would corrupt the protocol the program speaks.
+	assertEquals "" "$(cat "$SC_TMP/c3.out")"
 	# One leaves: the next is served, the listener survived.
 	exec 7>&-
 	pid=$(sc_pid)

@@ -1,0 +1,381 @@
+#!/bin/bash
+# The access controls in every listening mode: --deny for the client,
+# --allow for someone else, --max-conns with two clients, --idle-timeout,
+# and IPv4 clients of a dual-stack listener.  A refused client's bytes
+# never reach stdout and the server's never reach it; a refusal is one -v
+# line; allowed clients are served.
+#
+# The refused client comes from 127.0.0.2, the served one from 127.0.0.1:
+# on Linux both are loopback addresses.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require python3
+
+# Servers live as long as a test may take on a busy machine.
+SERVER_TIMEOUT=60
+
+# udp_peer SRC PORT ops...: a UDP client bound to SRC (ADDR or ADDR:PORT)
+# that sends and receives datagrams to 127.0.0.1 PORT: "me" (prints its
+# own port), "send TEXT", "recv" (prints what
+# came, or TIMEOUT after 10 s), "quiet" (the same after 2 s, where
+# nothing is expected).
+udp_peer() {
+	t 20 python3 - "$@" <<'EOF'
+import socket, sys
+src, port = sys.argv[1], int(sys.argv[2])
+addr, _, sport = src.partition(":")
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((addr, int(sport or 0)))
+args = sys.argv[3:]
+i = 0
+while i < len(args):
+    if args[i] == "send":
+        s.sendto(args[i + 1].encode() + b"\n", ("127.0.0.1", port))
+        i += 2
+        continue
+    if args[i] == "me":
+        print(s.getsockname()[1])
+    if args[i] in ("recv", "quiet"):
+        s.settimeout(10 if args[i] == "recv" else 2)
+        try:
+            print(s.recv(65536).decode().rstrip("\n"))
+        except socket.timeout:
+            print("TIMEOUT")
+    i += 1
+sys.stdout.flush()
+EOF
+}
+
+# The server: $SC -v -n ARGS 127.0.0.1 0, its stdin a FIFO held open on
+# fd 9 by the test (so that stdin's end never ends it), "fromserver"
+# written to it once the server runs.
+srv() {
+	held_stdin srv.fifo 9
+	SERVER_STDIN=$SC_TMP/srv.fifo server srv -n "$@" ||
+	    fail "no server for $*"
+}
+
+say_server() {
+	echo fromserver >&9
+}
+
+# tcp CLIENT_SRC NAME [args]: a TCP client from CLIENT_SRC that sends
+# "NAME" and its end, and keeps what it receives in NAME.out.
+tcp() {
+	_src=$1 _name=$2
+	shift 2
+	printf '%s\n' "$_name" | t 10 "$SC" -s "$_src" "$@" 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/$_name.out" 2>"$SC_TMP/$_name.err"
+}
+
+# The denied client's trace: one -v line, and nothing of it relayed.
+assert_refused_once() {
+	assertEquals "one -v line for the refused client" 1 \
+	    "$(grep -c '127\.0\.0\.2' "$SC_TMP/srv.err")"
+	assertTrue "said denied" \
+	    "grep -Eq '^sockcat: connection from 127\.0\.0\.2 [0-9]+ denied$' '$SC_TMP/srv.err'"
+	assertFalse "its bytes never reach stdout" \
+	    "grep -q secret '$SC_TMP/srv.out'"
+}
+
+# A TCP mode with a rule that refuses 127.0.0.2: the refused client gets
+# nothing, the allowed one is served.  $1: what the served client must
+# receive ("" for nothing in particular); the rest: the server's args.
+check_tcp_rule() {
+	_want=$1
+	shift
+	srv "$@" 127.0.0.1 0
+	say_server
+	tcp 127.0.0.2 secret
+	assertEquals "refused client received nothing" "" \
+	    "$(cat "$SC_TMP/secret.out")"
+	tcp 127.0.0.1 hello -N
+	if [ -n "$_want" ]; then
+		assertTrue "served client got $_want" \
+		    "wait_for '$SC_TMP/hello.out' '$_want' 10"
+	fi
+	assert_refused_once
+}
+
+test_deny_listen() {
+	check_tcp_rule fromserver -l --deny 127.0.0.2
+	assertTrue "served client's bytes" "wait_for '$SC_TMP/srv.out' '^hello$' 10"
+}
+
+test_allow_other_listen() {
+	check_tcp_rule fromserver -l --allow 127.0.0.1
+	assertTrue "wait_for '$SC_TMP/srv.out' '^hello$' 10"
+}
+
+test_deny_listen_keep() {
+	check_tcp_rule fromserver -lk --deny 127.0.0.2
+	assertTrue "wait_for '$SC_TMP/srv.out' '^hello$' 10"
+}
+
+test_deny_exec() {
+	check_tcp_rule '^hello$' -lk -e /bin/cat --deny 127.0.0.2
+}
+
+test_allow_other_exec() {
+	check_tcp_rule '^hello$' -lk -e /bin/cat --allow 127.0.0.0/31
+}
+
+test_deny_broker() {
+	check_tcp_rule "" --broker --deny 127.0.0.2
+	assertTrue "wait_for '$SC_TMP/srv.out' '^hello$' 10"
+}
+
+test_allow_other_room() {
+	check_tcp_rule "" --room --allow 127.0.0.1
+	assertTrue "wait_for '$SC_TMP/srv.out' 'hello$' 10"
+	assertFalse "no room line for the refused one" \
+	    "grep -q '127.0.0.2' '$SC_TMP/srv.out'"
+}
+
+test_deny_chat() {
+	check_tcp_rule "" --chat -l --deny 127.0.0.2
+	assertTrue "wait_for '$SC_TMP/srv.out' 'hello' 10"
+}
+
+test_allow_other_chat() {
+	check_tcp_rule "" --chat -l --allow 127.0.0.1
+	assertTrue "wait_for '$SC_TMP/srv.out' 'hello' 10"
+}
+
+test_deny_proxy_server() {
+	srv -l --proxy-type socks5 --deny 127.0.0.2 127.0.0.1 0
+	# A SOCKS5 greeting from the refused address: closed, nothing said.
+	out=$(t 10 python3 - "$PORT" <<'EOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5,
+    ("127.0.0.2", 0))
+s.sendall(b"\x05\x01\x00secret")
+s.settimeout(5)
+print(len(s.recv(100)))
+EOF
+)
+	assertEquals "closed without a byte" 0 "$out"
+	assert_refused_once
+}
+
+# A UDP mode with a rule that refuses 127.0.0.2.  $1: what the served
+# peer receives in answer to "hello"; the rest: the server's args.
+check_udp_rule() {
+	_want=$1
+	shift
+	srv "$@" 127.0.0.1 0
+	say_server
+	assertEquals "refused peer answered nothing" "TIMEOUT" \
+	    "$(udp_peer 127.0.0.2 "$PORT" send secret quiet)"
+	assertEquals "served peer" "$_want" \
+	    "$(udp_peer 127.0.0.1 "$PORT" send hello recv)"
+	assertTrue "wait_for '$SC_TMP/srv.out' 'hello' 10"
+	assert_refused_once
+}
+
+test_deny_udp_listen() {
+	check_udp_rule fromserver -u -l --deny 127.0.0.2
+}
+
+test_allow_other_udp_listen() {
+	check_udp_rule fromserver -u -l --allow 127.0.0.1
+}
+
+test_deny_udp_keep() {
+	check_udp_rule fromserver -u -lk --deny 127.0.0.2
+}
+
+test_deny_udp_exec() {
+	check_udp_rule hello -u -lk -e /bin/cat --deny 127.0.0.2
+}
+
+test_deny_udp_chat() {
+	srv --chat -u -l --deny 127.0.0.2 127.0.0.1 0
+	assertEquals "TIMEOUT" "$(udp_peer 127.0.0.2 "$PORT" send secret quiet)"
+	udp_peer 127.0.0.1 "$PORT" send hello >/dev/null
+	assertTrue "the partner heard" "wait_for '$SC_TMP/srv.out' 'hello' 10"
+	assert_refused_once
+}
+
+# --max-conns 1: a first client holds its place; a second is refused.
+# $1: "exec" when the server echoes; the rest: the server's args.
+check_tcp_full() {
+	_echo=$1
+	shift
+	srv --max-conns 1 "$@" 127.0.0.1 0
+	held_stdin a.in 7
+	bg_in "$SC_TMP/a.in" timeout 20 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/a.out" 2>/dev/null
+	echo one >&7
+	if [ "$_echo" = exec ]; then
+		assertTrue "first served" "wait_for '$SC_TMP/a.out' '^one$' 10"
+	else
+		assertTrue "first served" "wait_for '$SC_TMP/srv.out' 'one' 10"
+	fi
+	tcp 127.0.0.1 two
+	assertTrue "refusal said with -v" \
+	    "grep -q 'refused: server full' '$SC_TMP/srv.err'"
+	assertFalse "the second never relayed" "grep -q two '$SC_TMP/srv.out'"
+	assertFalse "nor echoed" "grep -q two '$SC_TMP/two.out'"
+	exec 7>&-
+}
+
+test_max_conns_exec() {
+	check_tcp_full exec -lk -e /bin/cat
+	assertEquals "a data client is told nothing" "" \
+	    "$(cat "$SC_TMP/two.out")"
+}
+
+test_max_conns_broker() {
+	check_tcp_full relay --broker
+}
+
+test_max_conns_room() {
+	check_tcp_full relay --room
+	assertEquals "a person is told" \
+	    "sockcat: the server is full (1 connection); try again later." \
+	    "$(cat "$SC_TMP/two.out")"
+}
+
+test_max_conns_udp_keep() {
+	srv --max-conns 1 -u -lk 127.0.0.1 0
+	me=$(udp_peer 127.0.0.1 "$PORT" me send one)
+	assertTrue "first peer" "wait_for '$SC_TMP/srv.out' '^one$' 10"
+	udp_peer 127.0.0.3 "$PORT" send two >/dev/null
+	udp_peer "127.0.0.1:$me" "$PORT" send three >/dev/null
+	assertTrue "wait_for '$SC_TMP/srv.out' '^three$' 10"
+	assertFalse "the second peer's datagram dropped" \
+	    "grep -q two '$SC_TMP/srv.out'"
+	assertTrue "said with -v" \
+	    "grep -q '127.0.0.3 .*refused: server full' '$SC_TMP/srv.err'"
+}
+
+test_max_conns_udp_exec() {
+	srv --max-conns 1 -u -lk -e /bin/cat 127.0.0.1 0
+	assertEquals one "$(udp_peer 127.0.0.1 "$PORT" send one recv)"
+	assertEquals TIMEOUT "$(udp_peer 127.0.0.3 "$PORT" send two quiet)"
+}
+
+# --idle-timeout 1: a client that says nothing is let go, within bounds;
+# the server (with -k) carries on.
+check_tcp_idle() {
+	srv --idle-timeout 1 "$@" 127.0.0.1 0
+	out=$(t 20 python3 - "$PORT" <<'EOF2'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.settimeout(15)
+try:
+    while s.recv(4096):
+        pass
+    print("closed")
+except socket.timeout:
+    print("still open")
+except ConnectionResetError:
+    print("closed")
+EOF2
+)
+	assertEquals "the idle client was let go" closed "$out"
+}
+
+test_idle_exec() {
+	check_tcp_idle -lk -e /bin/cat
+	assertTrue "server still running" "kill -0 $SERVER_PID"
+}
+
+test_idle_broker() {
+	check_tcp_idle --broker
+	assertTrue "kill -0 $SERVER_PID"
+}
+
+test_idle_room() {
+	check_tcp_idle --room
+	assertTrue "kill -0 $SERVER_PID"
+}
+
+test_idle_chat() {
+	check_tcp_idle --chat -lk
+	assertTrue "said" "wait_for '$SC_TMP/srv.err' 'left \(idle timeout\)' 5"
+	assertTrue "kill -0 $SERVER_PID"
+}
+
+test_idle_listen() {
+	check_tcp_idle -l
+	assertTrue "without -k the server ends" "wait_exit $SERVER_PID 10"
+}
+
+test_idle_udp_listen() {
+	srv --idle-timeout 1 -u -l 127.0.0.1 0
+	udp_peer 127.0.0.1 "$PORT" send one >/dev/null
+	assertTrue "wait_for '$SC_TMP/srv.out' '^one$' 10"
+	assertTrue "the listener ends when its peer goes quiet" \
+	    "wait_exit $SERVER_PID 15"
+}
+
+test_idle_udp_keep_frees_place() {
+	srv --idle-timeout 1 --max-conns 1 -u -lk 127.0.0.1 0
+	udp_peer 127.0.0.1 "$PORT" send one >/dev/null
+	assertTrue "wait_for '$SC_TMP/srv.out' '^one$' 10"
+	# Once the first has been quiet for a second, the second is let in.
+	_d=$(deadline 15)
+	until grep -q '^late$' "$SC_TMP/srv.out"; do
+		[ "$(now_ms)" -lt "$_d" ] || break
+		udp_peer 127.0.0.3 "$PORT" send late >/dev/null
+		wait_for "$SC_TMP/srv.out" '^late$' 0.5
+	done
+	assertTrue "a place again" "grep -q '^late$' '$SC_TMP/srv.out'"
+}
+
+# Unix-domain sockets: no address to match; the other controls apply.
+test_unix_rules_refused() {
+	expect_error "cannot use --allow or --deny with -U" \
+	    -lU "$SC_TMP/s" --deny 127.0.0.1
+	expect_error "cannot use --allow or --deny with -U" \
+	    -lU "$SC_TMP/s" --allow 10.9.9.9
+}
+
+test_unix_max_conns() {
+	sc_tmp
+	server srv -lkU --max-conns 1 "$SC_TMP/s" -e /bin/cat ||
+	    fail "no server"
+	held_stdin a.in 7
+	bg_in "$SC_TMP/a.in" timeout 20 "$SC" -U "$SC_TMP/s" \
+	    >"$SC_TMP/a.out" 2>/dev/null
+	echo one >&7
+	assertTrue "wait_for '$SC_TMP/a.out' '^one$' 10"
+	echo two | t 10 "$SC" -U "$SC_TMP/s" >"$SC_TMP/b.out" 2>/dev/null
+	assertEquals "the second closed, nothing echoed" "" \
+	    "$(cat "$SC_TMP/b.out")"
+	exec 7>&-
+}
+
+# An IPv4 client of an IPv6 socket is ::ffff:127.0.0.2: the rule written
+# for 127.0.0.2 still refuses it.
+test_dual_stack_mapped() {
+	[ -f /proc/net/if_inet6 ] || { sc_skip "no IPv6"; return; }
+	srv -lk -e /bin/cat --deny 127.0.0.2 ::ffff:127.0.0.1 0
+	tcp 127.0.0.2 secret
+	assertEquals "" "$(cat "$SC_TMP/secret.out")"
+	tcp 127.0.0.1 hello -N
+	assertEquals hello "$(cat "$SC_TMP/hello.out")"
+	assertEquals "one -v line" 1 "$(grep -c '127\.0\.0\.2' "$SC_TMP/srv.err")"
+}
+
+test_dual_stack_chat() {
+	[ -f /proc/net/if_inet6 ] || { sc_skip "no IPv6"; return; }
+	held_stdin srv.fifo 9
+	SERVER_STDIN=$SC_TMP/srv.fifo server srv -n --chat -l --deny 127.0.0.2 \
+	    ::ffff:127.0.0.1 0 ||
+	    fail "no chat server"
+	tcp 127.0.0.2 secret
+	assertEquals "" "$(cat "$SC_TMP/secret.out")"
+	assertFalse "grep -q secret '$SC_TMP/srv.out'"
+	assertTrue "refused" "grep -q '127.0.0.2 [0-9]* denied' '$SC_TMP/srv.err'"
+}
+
+tearDown() {
+	exec 7>&- 9>&-
+	sc_remove_tmp
+	endSkipping
+}
+
+sc_run_shunit2
