@@ -68,6 +68,29 @@ tcp() {
 	    "$PORT" >"$SC_TMP/$_name.out" 2>"$SC_TMP/$_name.err"
 }
 
+# served NAME WANT: a client from 127.0.0.1 that sends "NAME" and reads
+# until WANT has come (or 15 s have passed), then closes; what it got is
+# in NAME.out.  It does not end its sending first, so that a listener
+# does not end before it has sent what it has.
+served() {
+	t 20 python3 - "$PORT" "$1" "$2" >"$SC_TMP/$1.out" <<'EOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 10)
+s.sendall(sys.argv[2].encode() + b"\n")
+s.settimeout(15)
+got = b""
+try:
+    while sys.argv[3].encode() not in got:
+        b = s.recv(4096)
+        if not b:
+            break
+        got += b
+except socket.timeout:
+    pass
+sys.stdout.write(got.decode())
+EOF
+}
+
 # The denied client's trace: one -v line, and nothing of it relayed.
 assert_refused_once() {
 	assertEquals "one -v line for the refused client" 1 \
@@ -89,10 +112,12 @@ check_tcp_rule() {
 	tcp 127.0.0.2 secret
 	assertEquals "refused client received nothing" "" \
 	    "$(cat "$SC_TMP/secret.out")"
-	tcp 127.0.0.1 hello -N
 	if [ -n "$_want" ]; then
+		served hello "$_want"
 		assertTrue "served client got $_want" \
-		    "wait_for '$SC_TMP/hello.out' '$_want' 10"
+		    "grep -q '$_want' '$SC_TMP/hello.out'"
+	else
+		tcp 127.0.0.1 hello -N
 	fi
 	assert_refused_once
 }
@@ -113,11 +138,11 @@ test_deny_listen_keep() {
 }
 
 test_deny_exec() {
-	check_tcp_rule '^hello$' -lk -e /bin/cat --deny 127.0.0.2
+	check_tcp_rule hello -lk -e /bin/cat --deny 127.0.0.2
 }
 
 test_allow_other_exec() {
-	check_tcp_rule '^hello$' -lk -e /bin/cat --allow 127.0.0.0/31
+	check_tcp_rule hello -lk -e /bin/cat --allow 127.0.0.0/31
 }
 
 test_deny_broker() {
@@ -151,7 +176,10 @@ s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5,
     ("127.0.0.2", 0))
 s.sendall(b"\x05\x01\x00secret")
 s.settimeout(5)
-print(len(s.recv(100)))
+try:
+    print(len(s.recv(100)))
+except ConnectionResetError:
+    print(0)
 EOF
 )
 	assertEquals "closed without a byte" 0 "$out"
@@ -169,7 +197,11 @@ check_udp_rule() {
 	    "$(udp_peer 127.0.0.2 "$PORT" send secret quiet)"
 	assertEquals "served peer" "$_want" \
 	    "$(udp_peer 127.0.0.1 "$PORT" send hello recv)"
-	assertTrue "wait_for '$SC_TMP/srv.out' 'hello' 10"
+	# With a program, what the peer says is the program's.
+	case " $* " in
+	*" -e "*) ;;
+	*) assertTrue "on stdout" "wait_for '$SC_TMP/srv.out' 'hello' 10" ;;
+	esac
 	assert_refused_once
 }
 
