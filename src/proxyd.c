@@ -58,6 +58,7 @@ enum pconn_state {
 	PC_GREETING,		/* SOCKS5: waiting for the methods */
 	PC_AUTH,		/* SOCKS5: waiting for user and password */
 	PC_REQUEST,		/* SOCKS5 CONNECT or the HTTP header */
+	PC_RESOLVING,		/* looking the destination up */
 	PC_CONNECTING,		/* connecting to the destination */
 };
 
@@ -77,6 +78,7 @@ struct pconn {
 	unsigned char	 in[PCONN_BUFSIZE];
 	size_t		 len;
 	struct ev_timer	 timer;
+	struct resolve	*lookup;	/* the destination's, until answered */
 	struct addrinfo	*res, *ai;	/* destination addresses to try */
 	char		 host[NI_MAXHOST];
 	char		 port[NI_MAXSERV];
@@ -122,6 +124,8 @@ pconn_free(struct pconn *pc)
 		ev_del(pc->tfd);
 		close(pc->tfd);
 	}
+	/* A client that leaves mid-lookup: its answer is not wanted. */
+	resolve_cancel(pc->lookup);
 	if (pc->res != NULL)
 		freeaddrinfo(pc->res);
 	if (pc->gated)
@@ -391,13 +395,59 @@ pconn_step(struct pconn *pc)
 	return (pconn_socks5_request(pc));
 }
 
+/* The destination's addresses are known, or the lookup failed. */
+static void
+pconn_resolved_cb(int error, struct addrinfo *res, void *arg)
+{
+	struct pconn	*pc = arg;
+
+	pc->lookup = NULL;
+	if (error != 0) {
+		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, HTTP_BAD_GATEWAY,
+		    error == EAI_SYSTEM ? strerror(errno) :
+		    gai_strerror(error));
+		return;
+	}
+	pc->res = pc->ai = res;
+	pc->state = PC_CONNECTING;
+	ev_del(pc->fd);
+	pconn_try(pc);
+}
+
+/*
+ * While its destination is looked up, a client may send more (kept for
+ * the destination), end its sending side (it still wants the answer), or
+ * break the connection: then it is gone, and so is its lookup.
+ */
+static void
+pconn_wait_cb(int fd, int events, void *arg)
+{
+	struct pconn	*pc = arg;
+	ssize_t		 n;
+
+	(void)events;
+	n = read(fd, pc->in + pc->len, sizeof(pc->in) - pc->len);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		return;
+	if (n == -1) {
+		log_verbose(1, "proxy: %s: left during the lookup: %s",
+		    pc->peer, strerror(errno));
+		pconn_free(pc);
+		return;
+	}
+	pc->len += n;
+	/* At its end, or with the buffer full, the rest waits in the kernel. */
+	if (n == 0 || pc->len == sizeof(pc->in))
+		ev_del(fd);
+}
+
 /* Run the state machine over what has been read. */
 static void
 pconn_parse(struct pconn *pc)
 {
 	struct addrinfo		 hints;
 	enum pconn_result	 r;
-	int			 error;
 
 	do {
 		r = pconn_step(pc);
@@ -418,18 +468,15 @@ pconn_parse(struct pconn *pc)
 	hints.ai_flags = AI_NUMERICSERV;
 	if (pc->pd->o->numeric)
 		hints.ai_flags |= AI_NUMERICHOST;
-	/* Name resolution is the one step that may block the loop. */
-	if ((error = getaddrinfo(pc->host, pc->port, &hints,
-	    &pc->res)) != 0) {
-		pc->res = NULL;
-		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, HTTP_BAD_GATEWAY,
-		    gai_strerror(error));
+	/* Off the loop: a resolver that never answers stalls no one else. */
+	pc->state = PC_RESOLVING;
+	if ((pc->lookup = resolve_start(pc->host, pc->port, &hints,
+	    pconn_resolved_cb, pc)) == NULL) {
+		pconn_refuse(pc, SOCKS5_REP_FAILURE, HTTP_BAD_GATEWAY,
+		    strerror(errno));
 		return;
 	}
-	pc->ai = pc->res;
-	pc->state = PC_CONNECTING;
-	ev_del(pc->fd);
-	pconn_try(pc);
+	ev_set(pc->fd, EV_READ, pconn_wait_cb, pc);
 }
 
 /* Read what the client sends before it is connected, and parse it. */
@@ -605,7 +652,7 @@ pconn_timeout_cb(void *arg)
 {
 	struct pconn	*pc = arg;
 
-	if (pc->state == PC_CONNECTING)
+	if (pc->state == PC_RESOLVING || pc->state == PC_CONNECTING)
 		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH,
 		    HTTP_GATEWAY_TIMEOUT, strerror(ETIMEDOUT));
 	else

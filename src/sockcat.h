@@ -199,6 +199,18 @@ void		 net_report_listen(const struct options *, int);
 void		 net_report_accept(const struct options *,
 		    const struct net_peer *);
 
+/* resolve.c */
+#define RESOLVE_THREADS		8	/* lookups running at once */
+#define RESOLVE_QUEUE_MAX	1024	/* lookups waiting for a thread */
+#define RESOLVE_STACK		(256 * 1024) /* each thread's stack */
+
+struct addrinfo;
+struct resolve;
+typedef void resolve_cb(int, struct addrinfo *, void *);
+struct resolve	*resolve_start(const char *, const char *,
+		    const struct addrinfo *, resolve_cb *, void *);
+void		 resolve_cancel(struct resolve *);
+
 /* gate.c */
 struct session;
 void		 gate_init(struct gate *);
