@@ -1,0 +1,113 @@
+#!/bin/bash
+# The plain UDP listener (-u -l, without a program) honours the options
+# the others do: -o logs the datagrams, --idle-timeout ends it when its
+# peer goes quiet, --send-only prints nothing.  Each is run beside ncat,
+# which has the same options, when ncat is installed.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require python3
+
+SERVER_TIMEOUT=60
+
+# peer PORT ops...: a UDP client of 127.0.0.1 PORT: "send TEXT", "recv"
+# (prints what came, or TIMEOUT after 10 s).
+peer() {
+	t 20 python3 - "$@" <<'EOF'
+import socket, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(10)
+args = sys.argv[2:]
+i = 0
+while i < len(args):
+    if args[i] == "send":
+        s.sendto(args[i + 1].encode() + b"\n", ("127.0.0.1", port))
+        i += 2
+        continue
+    if args[i] == "recv":
+        try:
+            print(s.recv(65536).decode().rstrip("\n"))
+        except socket.timeout:
+            print("TIMEOUT")
+    i += 1
+EOF
+}
+
+# udp_server TOOL NAME args...: sockcat, or ncat, listening on a UDP port
+# of 127.0.0.1, its stdin a FIFO the test holds on fd 9; sets PORT and
+# SERVER_PID.  ncat names port 0 in its report: the real one is read
+# from the socket table.
+udp_server() {
+	_tool=$1 _name=$2
+	shift 2
+	held_stdin "$_name.in" 9
+	if [ "$_tool" = sockcat ]; then
+		SERVER_STDIN=$SC_TMP/$_name.in server "$_name" -n -u -l "$@" \
+		    127.0.0.1 0 || fail "sockcat did not start"
+		return
+	fi
+	timeout -k 2 "$SERVER_TIMEOUT" ncat -u -l "$@" 127.0.0.1 0 \
+	    <"$SC_TMP/$_name.in" >"$SC_TMP/$_name.out" \
+	    2>"$SC_TMP/$_name.err" &
+	SERVER_PID=$!
+	SC_PIDS="$SC_PIDS $SERVER_PID"
+	_d=$(deadline 15)
+	PORT=""
+	while [ -z "$PORT" ] && [ "$(now_ms)" -lt "$_d" ]; do
+		PORT=$(ss -Hulnp 2>/dev/null | grep "pid=$(pgrep -P \
+		    "$SERVER_PID" ncat)," | sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' |
+		    head -n 1)
+		[ -n "$PORT" ] || sleep 0.05
+	done
+	[ -n "$PORT" ] || fail "ncat did not start"
+}
+
+tools() {
+	echo sockcat
+	command -v ncat >/dev/null 2>&1 && echo ncat
+}
+
+test_output_log() {
+	for tool in $(tools); do
+		udp_server "$tool" "$tool" -o "$SC_TMP/$tool.log"
+		peer "$PORT" send "hello $tool" >/dev/null
+		assertTrue "$tool: printed" \
+		    "wait_for '$SC_TMP/$tool.out' '^hello $tool$' 10"
+		assertTrue "$tool: logged" \
+		    "wait_for '$SC_TMP/$tool.log' 'hello $tool' 10"
+		exec 9>&-
+	done
+}
+
+test_idle_timeout() {
+	for tool in $(tools); do
+		udp_server "$tool" "$tool" --idle-timeout 2
+		peer "$PORT" send "one" >/dev/null
+		assertTrue "$tool: printed" \
+		    "wait_for '$SC_TMP/$tool.out' '^one$' 10"
+		assertTrue "$tool: ends when the peer goes quiet" \
+		    "wait_exit $SERVER_PID 20"
+		exec 9>&-
+	done
+}
+
+test_send_only() {
+	for tool in $(tools); do
+		udp_server "$tool" "$tool" --send-only
+		echo fromserver >&9
+		assertEquals "$tool: stdin goes to the peer" fromserver \
+		    "$(peer "$PORT" send hello recv)"
+		assertFalse "$tool: nothing printed" \
+		    "grep -q hello '$SC_TMP/$tool.out'"
+		exec 9>&-
+	done
+}
+
+tearDown() {
+	exec 9>&-
+	sc_remove_tmp
+	endSkipping
+}
+
+sc_run_shunit2
