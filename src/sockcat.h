@@ -588,7 +588,7 @@ void		 telnet_tap(struct channel *, const unsigned char *, size_t,
 		    void *);
 
 /* dump.c */
-struct dump	*dump_open(const char *, const char *, int, const char **);
+struct dump	*dump_open(const char *, const char *, int, char **);
 void		 dump_close(struct dump *);
 size_t		 dump_hex_line(char *, size_t, int, uint64_t,
 		    const unsigned char *, size_t);
