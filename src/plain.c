@@ -242,7 +242,7 @@ conn_finished(struct session *s)
 		c->p->status = 1;
 	/* An idle connection (-w) does not wait for an idle program. */
 	if (s->timed_out && c->child != NULL && !c->child->exited)
-		kill(c->child->pid, SIGTERM);
+		exec_terminate(c->child);
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;

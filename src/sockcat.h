@@ -554,6 +554,7 @@ struct child {
 	int			 exited;
 	int			 status; /* wait(2) status once exited. */
 	int			 released; /* Nobody waits for it any more. */
+	struct ev_timer		 kill;	/* SIGKILL after SIGTERM's grace. */
 	void			(*exited_cb)(struct child *, void *);
 	void			*arg;
 	TAILQ_ENTRY(child)	 entry;
@@ -569,6 +570,7 @@ struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
 		    char **);
 struct endpoint	*exec_endpoint(struct session *, struct child *);
 void		 exec_release(struct child *);
+void		 exec_terminate(struct child *);
 void		 exec_kill_children(void);
 int		 exec_status(const struct child *);
 
