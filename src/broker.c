@@ -58,7 +58,7 @@
  */
 #define BROKER_QUEUE_LIMIT	(4 * 1024 * 1024)
 
-/* A client that reads nothing for this long is cut off (--stall-timeout). */
+/* A client that takes nothing for this long is cut off (--write-timeout). */
 #define BROKER_STALL_MS		(10 * 1000)
 
 /* Read size per client: relayed at once, so it need not be large. */

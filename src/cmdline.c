@@ -47,7 +47,7 @@ enum {
 	OPT_DENY,
 	OPT_DENYFILE,
 	OPT_IDLE_TIMEOUT,
-	OPT_STALL_TIMEOUT,
+	OPT_WRITE_TIMEOUT,
 	OPT_PROXY_TYPE,
 	OPT_PROXY_AUTH,
 	OPT_SSL,
@@ -144,7 +144,7 @@ static const struct option long_options[] = {
 	{ "deny",		required_argument,	NULL, OPT_DENY },
 	{ "denyfile",		required_argument,	NULL, OPT_DENYFILE },
 	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
-	{ "stall-timeout",	required_argument,	NULL, OPT_STALL_TIMEOUT },
+	{ "write-timeout",	required_argument,	NULL, OPT_WRITE_TIMEOUT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -209,7 +209,7 @@ static const char help_text[] =
 "      --deny ADDR        refuse these clients (deny wins)\n"
 "      --denyfile FILE    --deny for each line of FILE\n"
 "      --idle-timeout TIME  drop a client that sends nothing for TIME\n"
-"      --stall-timeout TIME  drop a client that reads nothing for TIME (10s)\n"
+"      --write-timeout TIME  drop a client that reads nothing for TIME (10s)\n"
 "\n"
 "Proxies and TLS:\n"
 "  -x, --proxy ADDR[:PORT]  connect through this proxy\n"
@@ -613,8 +613,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->gate.idle_ms = time_value("idle timeout", optarg,
 			    0, INT_MAX);
 			break;
-		case OPT_STALL_TIMEOUT:
-			o->stall_ms = time_value("stall timeout", optarg,
+		case OPT_WRITE_TIMEOUT:
+			o->stall_ms = time_value("write timeout", optarg,
 			    0, INT_MAX);
 			break;
 		case OPT_STATS:
@@ -746,7 +746,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	if (o->gate.idle_ms != TIME_NONE && !o->listen)
 		fatalx("must use -l with --idle-timeout");
 	if (o->stall_ms != TIME_NONE && !o->broker && !o->room)
-		fatalx("must use --broker or --room with --stall-timeout");
+		fatalx("must use --broker or --room with --write-timeout");
 	if (proxy != NULL) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");

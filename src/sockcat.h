@@ -82,7 +82,7 @@ struct options {
 	int		 no_splice;	/* --no-splice: always copy */
 	int		 broker;	/* --broker: relay among clients */
 	int		 room;		/* --room: chat server */
-	long long	 stall_ms;	/* --stall-timeout, TIME_NONE: default */
+	long long	 stall_ms;	/* --write-timeout, TIME_NONE: default */
 	struct gate	 gate;		/* --allow, --max-conns, ... */
 	int		 chat;		/* --chat, or invoked as sockchat */
 	int		 stats;		/* --stats, or -vv */
