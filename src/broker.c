@@ -40,11 +40,26 @@
 
 #include "sockcat.h"
 
-/* What a client may have queued before it is cut off. */
-#define BROKER_QUEUE_LIMIT	(256 * 1024)
+/*
+ * What a client may have queued before the senders are held until it has
+ * taken half of it: enough for a reader that keeps up never to hold the
+ * others back, little enough for the memory of ten thousand clients
+ * (chunks are shared: the cost is the longest queue, not their sum).
+ */
+#define BROKER_QUEUE_HIGH	(256 * 1024)
 
-/* What stdout may have queued before the console output stops. */
-#define BROKER_CONSOLE_LIMIT	(4 * 1024 * 1024)
+/* The same for stdout, which may be a slower terminal. */
+#define BROKER_CONSOLE_HIGH	(1024 * 1024)
+
+/*
+ * A queue never holds more than this: only what cannot be held back
+ * (announcements of clients coming and going) can take it past its high
+ * mark, and a reader that lets it reach this is cut off.
+ */
+#define BROKER_QUEUE_LIMIT	(4 * 1024 * 1024)
+
+/* A client that takes nothing for this long is cut off (--write-timeout). */
+#define BROKER_STALL_MS		(10 * 1000)
 
 /* Read size per client: relayed at once, so it need not be large. */
 #define BROKER_READ_SIZE	(16 * 1024)
@@ -81,6 +96,7 @@ struct client {
 	struct endpoint	*net;
 	struct channel	*rx;		/* net -> relay */
 	int		 quit;		/* ":q" was read */
+	int		 cut;		/* Cut off for not reading; told so. */
 	char		 addr[NI_MAXHOST + NI_MAXSERV + 4]; /* HOST:PORT */
 	char		 name[32];	/* "<user3>" */
 	struct speaker	 sp;
@@ -251,6 +267,8 @@ client_finished(struct session *s)
 	if (q != NULL && q->error == ENOBUFS)
 		log_warnx("%s: output queue full (%zu bytes), disconnected",
 		    who, q->limit);
+	else if (c->cut)
+		;	/* Said when it was cut off. */
 	else if (q != NULL && q->error != 0)
 		log_verbose(1, "%s: write: %s", who, strerror(q->error));
 	else if (s->timed_out)
@@ -261,12 +279,43 @@ client_finished(struct session *s)
 		/* A last line without its newline is still a line. */
 		if (c->sp.len > 0 && !c->quit)
 			room_line(b, &c->sp, 1);
-		broker_announce(b, c->net, "%s is disconnected.", c->name);
+		if (!c->cut)
+			broker_announce(b, c->net, "%s is disconnected.",
+			    c->name);
 	}
 	gate_release(&b->o->gate);
 	session_free(s);
 	free(c->sp.line);
 	free(c);
+}
+
+/*
+ * A member of the fan-out read nothing for the stall time and is cut off:
+ * say so, and in a room tell it why (its last line, if it takes it) and
+ * tell the others it left.  stdout says so when its session ends.
+ */
+static void
+broker_stalled(struct endpoint *ep, void *arg)
+{
+	struct broker	*b = arg;
+	struct client	*c;
+	char		 msg[128];
+	int		 n;
+
+	if (ep == b->console)
+		return;
+	c = ep->session->arg;
+	c->cut = 1;
+	log_warnx("%s: read nothing for %lld ms, disconnected",
+	    b->o->room ? c->name : c->addr, b->fo->stall_ms);
+	if (!b->o->room)
+		return;
+	n = snprintf(msg, sizeof(msg), "<announce> You are disconnected: "
+	    "you read nothing for %lld ms.\n", b->fo->stall_ms);
+	if (fanout_send_to(ep, msg, n) == -1)
+		log_warn("relay");
+	broker_announce(b, ep, "%s is disconnected: it stopped reading.",
+	    c->name);
 }
 
 /*
@@ -311,10 +360,12 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0);
 	if (relay == NULL ||
 	    (c->rx = session_channel(s, "receive", c->net, relay, 0)) == NULL ||
-	    fanout_join(b->fo, c->net, BROKER_QUEUE_LIMIT) == -1)
+	    fanout_join(b->fo, c->net, BROKER_QUEUE_HIGH,
+	    BROKER_QUEUE_LIMIT) == -1)
 		goto fail;
 	relay->ops = &client_relay_ops;
 	relay->data = c;
+	fanout_feed(b->fo, relay);
 	c->rx->bufsize = BROKER_READ_SIZE;
 	gate_session(&o->gate, s);
 	if (o->room) {
@@ -403,6 +454,9 @@ console_out_finished(struct session *s)
 	if (q->error == ENOBUFS)
 		log_warnx("stdout: output queue full (%zu bytes), output "
 		    "to stdout stopped", q->limit);
+	else if (q->error == ETIMEDOUT)
+		log_warnx("stdout: nothing written for %lld ms, output to "
+		    "stdout stopped", b->fo->stall_ms);
 	else if (q->error != 0)
 		log_warnx("write to stdout: %s", strerror(q->error));
 	b->console = NULL;
@@ -418,7 +472,8 @@ console_start(struct broker *b)
 
 	if ((s = session_new(NULL, console_out_finished, b)) == NULL ||
 	    (b->console = stdio_out(s)) == NULL ||
-	    fanout_join(b->fo, b->console, BROKER_CONSOLE_LIMIT) == -1 ||
+	    fanout_join(b->fo, b->console, BROKER_CONSOLE_HIGH,
+	    BROKER_QUEUE_LIMIT) == -1 ||
 	    session_start(s) == -1)
 		fatal("console");
 	b->server.name = "<server>";
@@ -434,6 +489,7 @@ console_start(struct broker *b)
 		fatal("console");
 	relay->ops = &console_relay_ops;
 	relay->data = b;
+	fanout_feed(b->fo, relay);
 	if (session_start(s) == -1)
 		fatal("console");
 }
@@ -452,8 +508,11 @@ broker_listen(struct options *o)
 	memset(&b, 0, sizeof(b));
 	b.o = o;
 	gate_raise_nofile(&o->gate);
-	if ((b.fo = fanout_new()) == NULL)
+	if ((b.fo = fanout_new(o->stall_ms != TIME_NONE ? o->stall_ms :
+	    BROKER_STALL_MS)) == NULL)
 		fatal("fanout");
+	b.fo->stalled = broker_stalled;
+	b.fo->arg = &b;
 	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	net_report_listen(o, fd);

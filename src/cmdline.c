@@ -47,6 +47,7 @@ enum {
 	OPT_DENY,
 	OPT_DENYFILE,
 	OPT_IDLE_TIMEOUT,
+	OPT_WRITE_TIMEOUT,
 	OPT_PROXY_TYPE,
 	OPT_PROXY_AUTH,
 	OPT_SSL,
@@ -143,6 +144,7 @@ static const struct option long_options[] = {
 	{ "deny",		required_argument,	NULL, OPT_DENY },
 	{ "denyfile",		required_argument,	NULL, OPT_DENYFILE },
 	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
+	{ "write-timeout",	required_argument,	NULL, OPT_WRITE_TIMEOUT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -207,6 +209,7 @@ static const char help_text[] =
 "      --deny ADDR        refuse these clients (deny wins)\n"
 "      --denyfile FILE    --deny for each line of FILE\n"
 "      --idle-timeout TIME  drop a client that sends nothing for TIME\n"
+"      --write-timeout TIME  drop a client that reads nothing for TIME (10s)\n"
 "\n"
 "Proxies and TLS:\n"
 "  -x, --proxy ADDR[:PORT]  connect through this proxy\n"
@@ -396,6 +399,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	o->timeout_ms = TIME_NONE;
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
+	o->stall_ms = TIME_NONE;
 	gate_init(&o->gate);
 	o->progress = PROGRESS_NEVER;
 
@@ -609,6 +613,10 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->gate.idle_ms = time_value("idle timeout", optarg,
 			    0, INT_MAX);
 			break;
+		case OPT_WRITE_TIMEOUT:
+			o->stall_ms = time_value("write timeout", optarg,
+			    0, INT_MAX);
+			break;
 		case OPT_STATS:
 			o->stats = 1;
 			break;
@@ -740,6 +748,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	/* A Unix-domain client has no address for a rule to match. */
 	if (!TAILQ_EMPTY(&o->gate.rules) && o->family == AF_UNIX)
 		fatalx("cannot use --allow or --deny with -U");
+	if (o->stall_ms != TIME_NONE && !o->broker && !o->room)
+		fatalx("must use --broker or --room with --write-timeout");
 	if (proxy != NULL) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");

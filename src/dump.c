@@ -20,9 +20,11 @@
  */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,35 +56,70 @@ dump_open_file(const char *path, int append)
 }
 
 /*
+ * Are the files at a and b one and the same (device and inode), whatever
+ * their names, links or symbolic links?  0 when either is missing.
+ */
+static int
+dump_same(const struct stat *a, const char *b)
+{
+	struct stat	 st;
+
+	return (stat(b, &st) == 0 && st.st_dev == a->st_dev &&
+	    st.st_ino == a->st_ino);
+}
+
+/*
  * Open the raw log raw_path and the hex dump hex_path (either may be
- * NULL), truncated unless append is set.  Returns NULL with errno and
- * *failed set to the path that could not be opened (NULL if none).
+ * NULL), truncated unless append is set.  The two must be different
+ * files: each would overwrite the other.  Returns NULL with errno and
+ * *cause set ("PATH: reason") on failure.
  */
 struct dump *
 dump_open(const char *raw_path, const char *hex_path, int append,
-    const char **failed)
+    char **cause)
 {
 	struct dump	*d;
-	int		 error;
+	struct stat	 st;
+	int		 error, existed = 0;
 
-	*failed = NULL;
-	if ((d = calloc(1, sizeof(*d))) == NULL)
+	*cause = NULL;
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		log_cause(cause, "session log: %s", strerror(errno));
 		return (NULL);
+	}
 	d->raw_fd = d->hex_fd = -1;
 	d->raw_path = raw_path;
 	d->hex_path = hex_path;
+	/* Before anything is truncated: both names for one file. */
+	if (raw_path != NULL && hex_path != NULL &&
+	    stat(raw_path, &st) == 0) {
+		existed = 1;
+		if (dump_same(&st, hex_path))
+			goto same;
+	}
 	if (raw_path != NULL &&
 	    (d->raw_fd = dump_open_file(raw_path, append)) == -1) {
-		*failed = raw_path;
+		log_cause(cause, "%s: %s", raw_path, strerror(errno));
 		goto fail;
+	}
+	/* One name twice, or two for a file that did not exist. */
+	if (d->raw_fd != -1 && hex_path != NULL &&
+	    fstat(d->raw_fd, &st) == 0 && dump_same(&st, hex_path)) {
+		if (!existed)
+			unlink(raw_path);
+		goto same;
 	}
 	if (hex_path != NULL &&
 	    (d->hex_fd = dump_open_file(hex_path, append)) == -1) {
-		*failed = hex_path;
+		log_cause(cause, "%s: %s", hex_path, strerror(errno));
 		goto fail;
 	}
 	return (d);
 
+same:
+	log_cause(cause, "-o and --hex-dump name the same file: %s",
+	    hex_path);
+	errno = EINVAL;
 fail:
 	error = errno;
 	dump_close(d);

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sockcat.h"
@@ -43,6 +44,12 @@ extern char **environ;
 
 /* The shell that runs -c commands. */
 #define EXEC_SHELL	"/bin/sh"
+
+/*
+ * How long a program asked to end (SIGTERM) has before it is killed
+ * (SIGKILL): one that ignores the request must not outlive sockcat.
+ */
+#define EXEC_KILL_GRACE_MS	2000
 
 /* Where a program is looked for when PATH is not set. */
 #define EXEC_DEFPATH	"/usr/bin:/bin"
@@ -337,6 +344,7 @@ exec_sigchld(int sig, void *arg)
 		if (c == NULL)
 			continue;
 		TAILQ_REMOVE(&exec_children, c, entry);
+		ev_timer_disarm(&c->kill);
 		c->exited = 1;
 		c->status = status;
 		log_verbose(2, "program pid %ld exited with status %d",
@@ -348,15 +356,70 @@ exec_sigchld(int sig, void *arg)
 	}
 }
 
+/* The grace period of a program asked to end is over: kill it. */
+static void
+exec_kill_cb(void *arg)
+{
+	struct child	*c = arg;
+
+	if (!c->exited && c->pid > 0) {
+		log_verbose(2, "program pid %ld did not end, killed",
+		    (long)c->pid);
+		kill(c->pid, SIGKILL);
+	}
+}
+
+/*
+ * Ask c to end (SIGTERM) and kill it (SIGKILL) if it is still running
+ * EXEC_KILL_GRACE_MS later, from the loop's timers.  It is reaped as
+ * usual.
+ */
+void
+exec_terminate(struct child *c)
+{
+	if (c->exited || c->pid <= 0)
+		return;
+	kill(c->pid, SIGTERM);
+	if (!ev_timer_armed(&c->kill))
+		ev_timer_arm(&c->kill, EXEC_KILL_GRACE_MS);
+}
+
+/*
+ * Reap the children still listed that have exited, without blocking.
+ * Returns how many are left.  Safe in a signal handler.
+ */
+static int
+exec_reap_listed(void)
+{
+	struct child	*c;
+	int		 left = 0, status;
+
+	TAILQ_FOREACH(c, &exec_children, entry) {
+		if (c->pid <= 0)
+			continue;
+		if (waitpid(c->pid, &status, WNOHANG) == c->pid)
+			c->pid = -1;	/* Reaped: never signalled again. */
+		else
+			left++;
+	}
+	return (left);
+}
+
 /*
  * Ask every program still running to end (SIGTERM) when the signal sig
- * ends sockcat: no program outlives it.  Safe in a signal handler: it only
- * walks the list and calls kill(2).
+ * ends sockcat, wait up to EXEC_KILL_GRACE_MS for them, and kill (SIGKILL)
+ * those that ignored it: no program outlives sockcat.  The wait sleeps
+ * in sigtimedwait(2) until a child exits, it never polls.  Only for a
+ * process about to die: safe in a signal handler, it walks the list and
+ * makes system calls.
  */
 static void
 exec_kill_children(int sig)
 {
 	struct child	*c;
+	struct timespec	 start, now, ts;
+	sigset_t	 set;
+	long long	 left_ms;
 	int		 saved = errno;
 
 	/* At an ordinary exit the programs see end-of-file instead. */
@@ -365,6 +428,29 @@ exec_kill_children(int sig)
 	TAILQ_FOREACH(c, &exec_children, entry) {
 		if (c->pid > 0)
 			kill(c->pid, SIGTERM);
+	}
+	/* Blocked, a child's exit stays pending for sigtimedwait(). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (exec_reap_listed() > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ms = EXEC_KILL_GRACE_MS -
+		    ((long long)(now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left_ms <= 0)
+			break;
+		ts.tv_sec = left_ms / 1000;
+		ts.tv_nsec = (left_ms % 1000) * 1000000;
+		(void)sigtimedwait(&set, NULL, &ts);
+	}
+	TAILQ_FOREACH(c, &exec_children, entry) {
+		if (c->pid > 0) {
+			kill(c->pid, SIGKILL);
+			waitpid(c->pid, NULL, 0);
+			c->pid = -1;
+		}
 	}
 	errno = saved;
 }
@@ -447,6 +533,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	close(in[0]);
 	close(out[1]);
 	c->pid = pid;
+	ev_timer_init(&c->kill, exec_kill_cb, c);
 	c->in = in[1];
 	c->out = out[0];
 	TAILQ_INSERT_TAIL(&exec_children, c, entry);

@@ -21,10 +21,13 @@
  * A message is copied once into a chunk; each member's queue holds a
  * reference.  Delivery is tried at once (most sockets take it whole, so
  * nothing is queued and no event is registered); what is left waits for
- * the member's descriptor to be writable.  Each queue has a byte bound: a
- * member that lets it overflow is cut off, so a reader that stops never
- * slows the others and memory stays bounded.  Failed members are ended
- * after the current round, never from inside another member's callback.
+ * the member's descriptor to be writable.  Nothing is lost for a member
+ * that keeps up: while any queue is above its high-water mark, the
+ * channels that feed the fan-out are held (back-pressure), and they read
+ * again once it has drained to half.  A member that makes no progress at
+ * all for the stall time is cut off, so that a reader that stopped holds
+ * the others back for that long only.  Failed members are ended after the
+ * current round, never from inside another member's callback.
  */
 
 #include <sys/types.h>
@@ -43,6 +46,9 @@ struct chunk {
 };
 
 static void	fanout_reap_cb(void *);
+static void	fanout_resume_cb(void *);
+static void	outq_stall_cb(void *);
+static void	fanout_doom(struct outq *);
 
 static struct chunk *
 chunk_new(const void *p, size_t len)
@@ -64,6 +70,44 @@ chunk_unref(struct chunk *c)
 		free(c);
 }
 
+/* Hold every channel feeding fo: a member cannot take more for now. */
+static void
+fanout_hold(struct fanout *fo)
+{
+	struct endpoint	*ep;
+
+	ev_timer_disarm(&fo->resume);
+	TAILQ_FOREACH(ep, &fo->feeders, feed_entry) {
+		if (ep->writer != NULL)
+			channel_hold(ep->writer, 1);
+	}
+}
+
+/*
+ * Count q in or out of the fan-out's full members as its size says, and
+ * hold or (after this round) release the senders when that changes.
+ */
+static void
+outq_mark(struct outq *q)
+{
+	struct fanout	*fo = q->fanout;
+	int		 full;
+
+	if (q->full)
+		full = q->bytes > q->high / 2;
+	else
+		full = q->bytes > q->high;
+	if (q->leaving || q->error != 0 || q->doomed)
+		full = 0;
+	if (full == q->full)
+		return;
+	q->full = full;
+	if (full && fo->nfull++ == 0)
+		fanout_hold(fo);
+	else if (!full && --fo->nfull == 0)
+		ev_timer_arm(&fo->resume, 0);
+}
+
 /* Drop everything q holds. */
 static void
 outq_clear(struct outq *q)
@@ -74,6 +118,17 @@ outq_clear(struct outq *q)
 		q->n--;
 	}
 	q->off = q->bytes = 0;
+	ev_timer_disarm(&q->stall);
+	outq_mark(q);
+}
+
+/* q failed with error: drop what it holds and end it after this round. */
+static void
+outq_fail(struct outq *q, int error)
+{
+	q->error = error;
+	outq_clear(q);
+	fanout_doom(q);
 }
 
 /* Append a reference to c to q, growing the ring.  Returns -1 on ENOMEM. */
@@ -109,7 +164,8 @@ outq_pending(const struct outq *q)
 
 /*
  * Write what ep's queue holds until it is empty or the descriptor would
- * block.  Returns -1 with the queue's error set if the write failed.
+ * block.  A member cut off that has said its last words is ended.
+ * Returns -1 with the queue's error set if the write failed.
  */
 int
 outq_flush(struct endpoint *ep)
@@ -117,6 +173,7 @@ outq_flush(struct endpoint *ep)
 	struct outq	*q = ep->outq;
 	struct chunk	*c;
 	ssize_t		 n;
+	int		 moved = 0;
 
 	while (outq_pending(q)) {
 		c = q->v[q->head];
@@ -130,6 +187,7 @@ outq_flush(struct endpoint *ep)
 			outq_clear(q);
 			return (-1);
 		}
+		moved = 1;
 		q->bytes -= n;
 		q->off += n;
 		if (q->off == c->len) {
@@ -139,7 +197,28 @@ outq_flush(struct endpoint *ep)
 			q->off = 0;
 		}
 	}
+	if (moved)
+		q->progress = ev_now();
+	if (q->n == 0) {
+		ev_timer_disarm(&q->stall);
+		if (q->leaving && q->error == 0) {
+			q->error = ETIMEDOUT;
+			fanout_doom(q);
+		}
+	}
+	outq_mark(q);
 	return (0);
+}
+
+/* q has just started to hold bytes: watch that they move. */
+static void
+outq_watch(struct outq *q)
+{
+	long long	 ms = q->fanout->stall_ms;
+
+	q->progress = ev_now();
+	if (ms > 0 && !ev_timer_armed(&q->stall))
+		ev_timer_arm(&q->stall, ms);
 }
 
 /*
@@ -178,15 +257,22 @@ outq_push(struct endpoint *ep, struct chunk *c)
 		outq_clear(q);
 		return (-1);
 	}
-	if (q->n == 1)
+	if (q->n == 1) {
 		q->off = n;
+		outq_watch(q);
+	}
 	q->bytes += c->len - n;
+	outq_mark(q);
 	ep_update(ep);
 	return (0);
 }
 
+/*
+ * A new fan-out.  A member whose queue makes no progress for stall_ms is
+ * cut off (0: never).
+ */
 struct fanout *
-fanout_new(void)
+fanout_new(long long stall_ms)
 {
 	struct fanout	*fo;
 
@@ -194,46 +280,74 @@ fanout_new(void)
 		return (NULL);
 	TAILQ_INIT(&fo->members);
 	TAILQ_INIT(&fo->doomed);
+	TAILQ_INIT(&fo->feeders);
 	ev_timer_init(&fo->reap, fanout_reap_cb, fo);
+	ev_timer_init(&fo->resume, fanout_resume_cb, fo);
+	fo->stall_ms = stall_ms;
 	return (fo);
 }
 
 /*
- * Make ep a member of fo with an output queue of at most limit bytes.  The
- * pump writes the queue when ep's write descriptor is ready.  Returns -1
- * with errno on failure.
+ * Make ep a member of fo with an output queue that is full above high
+ * bytes and may never hold more than limit.  The pump writes the queue
+ * when ep's write descriptor is ready.  Returns -1 with errno on failure.
  */
 int
-fanout_join(struct fanout *fo, struct endpoint *ep, size_t limit)
+fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
+    size_t limit)
 {
 	struct outq	*q;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return (-1);
+	q->high = high;
 	q->limit = limit;
 	q->ep = ep;
 	q->fanout = fo;
+	ev_timer_init(&q->stall, outq_stall_cb, q);
 	ep->outq = q;
 	TAILQ_INSERT_TAIL(&fo->members, q, entry);
 	fo->count++;
 	return (0);
 }
 
-/* Leave the fan-out and free ep's queue; the pump calls it on free. */
+/*
+ * ep is a relay endpoint: what its writer channel delivers goes to fo.
+ * That channel is held while any member of fo is full.
+ */
+void
+fanout_feed(struct fanout *fo, struct endpoint *ep)
+{
+	ep->feeds = fo;
+	TAILQ_INSERT_TAIL(&fo->feeders, ep, feed_entry);
+	if (fo->nfull > 0 && ep->writer != NULL)
+		channel_hold(ep->writer, 1);
+}
+
+/* Leave the fan-out, as member or feeder; the pump calls it on free. */
 void
 fanout_leave(struct endpoint *ep)
 {
 	struct outq	*q = ep->outq;
 	struct fanout	*fo;
 
+	if (ep->feeds != NULL) {
+		TAILQ_REMOVE(&ep->feeds->feeders, ep, feed_entry);
+		ep->feeds = NULL;
+	}
 	if (q == NULL)
 		return;
 	fo = q->fanout;
+	outq_clear(q);
+	if (q->full) {
+		q->full = 0;
+		if (--fo->nfull == 0)
+			ev_timer_arm(&fo->resume, 0);
+	}
 	TAILQ_REMOVE(&fo->members, q, entry);
 	if (q->doomed)
 		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
 	fo->count--;
-	outq_clear(q);
 	free(q->v);
 	free(q);
 	ep->outq = NULL;
@@ -248,6 +362,7 @@ fanout_doom(struct outq *q)
 	if (q->doomed)
 		return;
 	q->doomed = 1;
+	outq_mark(q);
 	TAILQ_INSERT_TAIL(&fo->doomed, q, doomed_entry);
 	if (!ev_timer_armed(&fo->reap))
 		ev_timer_arm(&fo->reap, 0);
@@ -267,10 +382,63 @@ fanout_reap_cb(void *arg)
 	}
 }
 
+/*
+ * No member is full any more: let the senders read again.  Resuming one
+ * may relay what it held at once and fill a member again: then the rest
+ * stay held.  A sender's session may end (and go) while it is resumed.
+ */
+static void
+fanout_resume_cb(void *arg)
+{
+	struct fanout	*fo = arg;
+	struct endpoint	*ep, *next;
+
+	TAILQ_FOREACH_SAFE(ep, &fo->feeders, feed_entry, next) {
+		if (fo->nfull > 0)
+			break;
+		if (ep->writer != NULL && (ep->writer->flags & CH_HOLD))
+			channel_resume(ep->writer);
+	}
+}
+
+/*
+ * A member's queue has held data for the stall time: cut it off if none
+ * of it moved meanwhile.  Its queue is dropped, so it holds nobody back;
+ * the mode may give it last words (fanout_send_to()), which it has
+ * another stall time to take before it is ended.
+ */
+static void
+outq_stall_cb(void *arg)
+{
+	struct outq	*q = arg;
+	struct fanout	*fo = q->fanout;
+	uint64_t	 due = q->progress + (uint64_t)fo->stall_ms;
+
+	if (q->n == 0 || q->error != 0)
+		return;
+	if (ev_now() < due) {
+		ev_timer_arm(&q->stall, (long long)(due - ev_now()));
+		return;
+	}
+	if (q->leaving) {
+		outq_fail(q, ETIMEDOUT);
+		return;
+	}
+	outq_clear(q);
+	q->leaving = 1;
+	outq_mark(q);
+	if (fo->stalled != NULL)
+		fo->stalled(q->ep, fo->arg);
+	if (q->error == 0 && q->n == 0) {
+		q->error = ETIMEDOUT;
+		fanout_doom(q);
+	}
+}
+
 static void
 fanout_give(struct endpoint *ep, struct chunk *c)
 {
-	if (ep->session->over)
+	if (ep->session->over || ep->outq->doomed)
 		return;
 	if (outq_push(ep, c) == -1)
 		fanout_doom(ep->outq);
@@ -278,8 +446,9 @@ fanout_give(struct endpoint *ep, struct chunk *c)
 
 /*
  * Send len bytes at p to every member of fo except the endpoint except
- * (NULL for none).  Returns -1 with errno if the message could not be
- * made; a member that cannot take it is ended, never the others.
+ * (NULL for none) and those cut off.  Returns -1 with errno if the
+ * message could not be made; a member that cannot take it is ended,
+ * never the others.
  */
 int
 fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
@@ -293,14 +462,17 @@ fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
 	if ((c = chunk_new(p, len)) == NULL)
 		return (-1);
 	TAILQ_FOREACH(q, &fo->members, entry) {
-		if (q->ep != except)
+		if (q->ep != except && !q->leaving)
 			fanout_give(q->ep, c);
 	}
 	chunk_unref(c);
 	return (0);
 }
 
-/* Send len bytes at p to the member ep alone.  Returns -1 with errno. */
+/*
+ * Send len bytes at p to the member ep alone, even one being cut off (its
+ * last words).  Returns -1 with errno.
+ */
 int
 fanout_send_to(struct endpoint *ep, const void *p, size_t len)
 {

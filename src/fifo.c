@@ -37,6 +37,9 @@
 /* How new an empty file must be to count as the shell's redirection. */
 #define FIFO_FRESH_SECS	2
 
+/* Times a path that exists and then does not is looked at again. */
+#define FIFO_TRIES	3
+
 /*
  * In a pipeline such as "sockcat --fifo f | filter > f" the shell usually
  * opens "> f" before sockcat has made the FIFO, and so creates an empty
@@ -97,7 +100,7 @@ int
 fifo_open(const char *path, char **cause)
 {
 	struct stat	 st;
-	int		 error;
+	int		 error, tries;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -106,7 +109,7 @@ fifo_open(const char *path, char **cause)
 		errno = ENAMETOOLONG;
 		return (-1);
 	}
-	for (;;) {
+	for (tries = 0;; tries++) {
 		if (mkfifo(path, 0600) == 0) {
 			fifo.created = 1;
 			cleanup_add(fifo_cleanup);
@@ -115,8 +118,20 @@ fifo_open(const char *path, char **cause)
 		if (errno != EEXIST)
 			goto fail;
 		if (stat(path, &st) == -1) {
-			if (errno == ENOENT)
-				continue;	/* Removed meanwhile: again. */
+			/*
+			 * EEXIST then ENOENT: a symbolic link to nothing, or
+			 * a file removed meanwhile.  Try again, a few times
+			 * only: a dangling link stays dangling.
+			 */
+			if (errno == ENOENT && lstat(path, &st) == 0 &&
+			    S_ISLNK(st.st_mode)) {
+				log_cause(cause, "%s: symbolic link to a "
+				    "missing file", path);
+				errno = ENOENT;
+				return (-1);
+			}
+			if (errno == ENOENT && tries < FIFO_TRIES)
+				continue;
 			goto fail;
 		}
 		if (S_ISFIFO(st.st_mode))

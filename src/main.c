@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,6 @@ main(int argc, char **argv)
 	struct options	 o;
 	struct sigaction sa;
 	char		*cause;
-	const char	*failed;
 	int		 status;
 
 	cleanup_init();
@@ -65,8 +65,8 @@ main(int argc, char **argv)
 	stats_init(&o);
 	/* After stdio_init(): a log must never take the number 0, 1 or 2. */
 	if ((o.output != NULL || o.hex_dump != NULL) && (o.dump =
-	    dump_open(o.output, o.hex_dump, o.append_output, &failed)) == NULL)
-		fatal("%s", failed != NULL ? failed : "session log");
+	    dump_open(o.output, o.hex_dump, o.append_output, &cause)) == NULL)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 
 	status = mode_run(&o);
 	stats_end();

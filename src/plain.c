@@ -70,6 +70,30 @@ struct plain {
 static void	plain_dgram_cb(int, int, void *);
 
 /*
+ * The end of a session whose data comes from a FIFO (--fifo, without -k):
+ * it ends when the FIFO does.  When the network has finished sending,
+ * stdout is closed (so that the filter writing the FIFO sees its end of
+ * input) and what the filter still writes is relayed until it closes the
+ * FIFO; then the socket is shut down for writing.  -q and --quit-after
+ * bound that wait, from the network's end-of-file.
+ */
+static int
+plain_fifo_check(struct conn *c)
+{
+	struct options	*o = c->p->o;
+	long long	 ms = o->deadline_ms;
+
+	if (channel_ended(c->tx))
+		return (1);
+	if (o->quit_ms != TIME_NONE && (ms == TIME_NONE || o->quit_ms < ms))
+		ms = o->quit_ms;
+	if (channel_ended(c->rx) && ms != TIME_NONE &&
+	    !ev_timer_armed(&c->deadline))
+		ev_timer_arm(&c->deadline, ms);
+	return (0);
+}
+
+/*
  * The end of a session, in netcat's terms.  It is over when both
  * directions have finished; or, for a listener, when the client has
  * finished sending and nothing of ours is waiting (so "sockcat -l > file"
@@ -88,6 +112,8 @@ plain_check(struct session *s)
 	/* -W: the network has been read enough; stdin is done with too. */
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
+	if (o->fifo != NULL && !o->keep && tx != NULL)
+		return (plain_fifo_check(c));
 	tx_ended = tx == NULL || channel_ended(tx);
 	/* stdin ended (not a failed connection): later clients get none. */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
@@ -245,7 +271,7 @@ conn_finished(struct session *s)
 		c->p->status = 1;
 	/* An idle connection (-w) does not wait for an idle program. */
 	if (s->timed_out && c->child != NULL && !c->child->exited)
-		kill(c->child->pid, SIGTERM);
+		exec_terminate(c->child);
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;
@@ -361,7 +387,8 @@ conn_start_stdio(struct conn *c, int fd)
 	struct options	*o = c->p->o;
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
-	int		 shut_tx = o->shut_net || o->half_close;
+	int		 shut_tx = o->shut_net || o->half_close ||
+			    (o->fifo != NULL && !o->keep);
 	int		 copy = o->no_splice ? CH_COPY : 0;
 	int		 dgram = o->socktype == SOCK_DGRAM;
 

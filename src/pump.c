@@ -44,6 +44,7 @@ static void	pump_fd_cb(int, int, void *);
 static void	session_idle_cb(void *);
 static void	channel_pause_cb(void *);
 static void	session_touch(struct session *);
+static void	channel_run(struct channel *, int);
 
 static struct pump_totals	totals;
 
@@ -385,6 +386,24 @@ channel_hold(struct channel *ch, int on)
 	else
 		ch->flags &= ~CH_HOLD;
 	channel_update(ch);
+}
+
+/*
+ * Let a held channel read again, and take at once what its source holds
+ * already that no poll would announce (the rest of a TLS record).  The
+ * session's policy runs then: the session may be finished, and freed by
+ * its mode, on return.
+ */
+void
+channel_resume(struct channel *ch)
+{
+	ch->flags &= ~CH_HOLD;
+	if (!ep_pending(ch->src)) {
+		channel_update(ch);
+		return;
+	}
+	channel_run(ch, 0);
+	session_check(ch->session);
 }
 
 /*

@@ -82,6 +82,7 @@ struct options {
 	int		 no_splice;	/* --no-splice: always copy */
 	int		 broker;	/* --broker: relay among clients */
 	int		 room;		/* --room: chat server */
+	long long	 stall_ms;	/* --write-timeout, TIME_NONE: default */
 	struct gate	 gate;		/* --allow, --max-conns, ... */
 	int		 chat;		/* --chat, or invoked as sockchat */
 	int		 stats;		/* --stats, or -vv */
@@ -509,6 +510,8 @@ struct endpoint {
 	struct channel		*reader; /* The channel that reads from us. */
 	struct channel		*writer; /* The channel that writes to us. */
 	struct outq		*outq;	/* Or a fan-out queue writes to us. */
+	struct fanout		*feeds;	/* Our writer feeds this fan-out. */
+	TAILQ_ENTRY(endpoint)	 feed_entry;
 	int			 rwant;	/* Events a read waits for; 0: EV_READ */
 	int			 wwant;	/* Events a write waits for; 0: EV_WRITE */
 	int			 revents; /* Events registered for rfd. */
@@ -647,9 +650,13 @@ void		 ep_update(struct endpoint *);
 /* fanout.c */
 
 /*
- * An endpoint's output queue in a fan-out: references to shared chunks,
- * at most limit bytes.  error is ENOBUFS once it overflowed, or the errno
- * of a failed write; the member is then ended.
+ * An endpoint's output queue in a fan-out: references to shared chunks.
+ * Above high bytes it is full: the fan-out's senders are held until it
+ * drains to half of that.  limit is a hard bound only messages the
+ * senders cannot be held for (announcements) can reach.  error is
+ * ENOBUFS once it overflowed, ETIMEDOUT once it made no progress for the
+ * fan-out's stall time, or the errno of a failed write; the member is
+ * then ended.
  */
 struct chunk;
 struct fanout;
@@ -660,25 +667,42 @@ struct outq {
 	size_t			 n;
 	size_t			 off;	/* Written of the first chunk. */
 	size_t			 bytes;	/* Queued, not yet written. */
+	size_t			 high;	/* Full above this. */
 	size_t			 limit;
 	int			 error;
+	int			 full;	/* Counted in the fan-out's nfull. */
+	int			 leaving; /* Cut off: gets its last words only. */
 	int			 doomed; /* To be ended after this round. */
+	uint64_t		 progress; /* ev_now() of the last write. */
+	struct ev_timer		 stall;
 	struct endpoint		*ep;
 	struct fanout		*fanout;
 	TAILQ_ENTRY(outq)	 entry;
 	TAILQ_ENTRY(outq)	 doomed_entry;
 };
 
-/* A set of endpoints that each get every message sent to the set. */
+/*
+ * A set of endpoints that each get every message sent to the set, and the
+ * relay endpoints whose channels feed it (held while a member is full).
+ */
 struct fanout {
 	TAILQ_HEAD(, outq)	 members;
 	TAILQ_HEAD(, outq)	 doomed;
+	TAILQ_HEAD(, endpoint)	 feeders;
 	struct ev_timer		 reap;
+	struct ev_timer		 resume;
 	size_t			 count;
+	size_t			 nfull;	/* Members above their high mark. */
+	long long		 stall_ms; /* 0: never cut off a member */
+	/* A member is cut off for not reading: say so, queue last words. */
+	void			(*stalled)(struct endpoint *, void *);
+	void			*arg;
 };
 
-struct fanout	*fanout_new(void);
-int		 fanout_join(struct fanout *, struct endpoint *, size_t);
+struct fanout	*fanout_new(long long);
+int		 fanout_join(struct fanout *, struct endpoint *, size_t,
+		    size_t);
+void		 fanout_feed(struct fanout *, struct endpoint *);
 void		 fanout_leave(struct endpoint *);
 int		 fanout_send(struct fanout *, struct endpoint *, const void *,
 		    size_t);
@@ -710,6 +734,7 @@ struct pump_totals {
 };
 const struct pump_totals *pump_totals(void);
 void		 channel_hold(struct channel *, int);
+void		 channel_resume(struct channel *);
 void		 channel_end_source(struct channel *);
 int		 channel_tap(struct channel *, ch_tap_cb *, void *);
 int		 channel_limit_reached(const struct channel *);
@@ -743,6 +768,7 @@ struct child {
 	int			 exited;
 	int			 status; /* wait(2) status once exited. */
 	int			 released; /* Nobody waits for it any more. */
+	struct ev_timer		 kill;	/* SIGKILL after SIGTERM's grace. */
 	void			(*exited_cb)(struct child *, void *);
 	void			*arg;
 	TAILQ_ENTRY(child)	 entry;
@@ -758,6 +784,7 @@ struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
 		    char **);
 struct endpoint	*exec_endpoint(struct session *, struct child *);
 void		 exec_release(struct child *);
+void		 exec_terminate(struct child *);
 int		 exec_status(const struct child *);
 
 /* fifo.c */
@@ -775,7 +802,7 @@ void		 telnet_tap(struct channel *, const unsigned char *, size_t,
 		    void *);
 
 /* dump.c */
-struct dump	*dump_open(const char *, const char *, int, const char **);
+struct dump	*dump_open(const char *, const char *, int, char **);
 void		 dump_close(struct dump *);
 size_t		 dump_hex_line(char *, size_t, int, uint64_t,
 		    const unsigned char *, size_t);

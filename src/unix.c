@@ -42,14 +42,24 @@
  * or a datagram client's), and the private directory it may sit in.
  */
 static char	unix_owned[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
+static dev_t	unix_owned_dev;
+static ino_t	unix_owned_ino;
 static char	unix_tmpdir[PATH_MAX];
 
-/* Remove what this process created.  Safe in a signal handler. */
+/*
+ * Remove what this process created, and only that: the socket file goes
+ * only if it is still the one bound here (same device and inode), not
+ * one another process put there since.  Safe in a signal handler.
+ */
 static void
 unix_cleanup(int sig)
 {
+	struct stat	 st;
+
 	(void)sig;
-	if (unix_owned[0] != '\0')
+	if (unix_owned[0] != '\0' && lstat(unix_owned, &st) == 0 &&
+	    S_ISSOCK(st.st_mode) && st.st_dev == unix_owned_dev &&
+	    st.st_ino == unix_owned_ino)
 		unlink(unix_owned);
 	if (unix_tmpdir[0] != '\0')
 		rmdir(unix_tmpdir);
@@ -87,9 +97,9 @@ unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len)
 }
 
 /*
- * Is a socket bound to path, as /proc/net/unix lists them?  Returns 1 or
- * 0, or -1 when that cannot be told (no /proc).  A socket bound under a
- * relative name from another directory is not recognised.
+ * Is a socket bound to path under that very name, as /proc/net/unix lists
+ * them?  Only a yes is an answer: a socket bound under another spelling
+ * of the name (relative, from another directory) is not listed so.
  */
 static int
 unix_listed(const char *path)
@@ -100,7 +110,7 @@ unix_listed(const char *path)
 	int	 off, found = 0;
 
 	if ((f = fopen("/proc/net/unix", "re")) == NULL)
-		return (-1);
+		return (0);
 	if (realpath(path, real) == NULL)
 		strlcpy(real, path, sizeof(real));
 	while (!found && getline(&line, &size, f) != -1) {
@@ -119,10 +129,10 @@ unix_listed(const char *path)
 
 /*
  * Is a process using the socket file name (at sun) of the given type?  A
- * stream listener is looked up rather than connected to, which it would
- * take for a client.  Only a refused connection says certainly that
- * nobody is there; anything unclear counts as alive, so that nothing in
- * use is removed.
+ * socket listed under the name is, without disturbing it.  Otherwise only
+ * a refused connection says certainly that nobody is there (a stream
+ * listener takes the attempt for a client that left at once); anything
+ * unclear counts as alive, so that nothing in use is removed.
  */
 static int
 unix_alive(int type, const char *name, const struct sockaddr_un *sun,
@@ -130,8 +140,8 @@ unix_alive(int type, const char *name, const struct sockaddr_un *sun,
 {
 	int	 fd, alive;
 
-	if (type == SOCK_STREAM && (alive = unix_listed(name)) != -1)
-		return (alive);
+	if (unix_listed(name))
+		return (1);
 	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
 		return (1);
@@ -176,8 +186,10 @@ unix_bind(int fd, int type, const char *name, char **cause)
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
-	if (name[0] != '@') {
+	if (name[0] != '@' && lstat(name, &st) == 0) {
 		strlcpy(unix_owned, name, sizeof(unix_owned));
+		unix_owned_dev = st.st_dev;
+		unix_owned_ino = st.st_ino;
 		cleanup_add(unix_cleanup);
 	}
 	return (0);

@@ -1,0 +1,254 @@
+#!/bin/bash
+# Nothing lost, nothing clobbered: a fan-out reader that stops is cut off
+# after --write-timeout while the others lose nothing; a --fifo filter's
+# answers reach the client; path errors are one-line errors; a Unix
+# listener leaves other processes' sockets and files alone; -o and
+# --hex-dump never share a file; a program that ignores SIGTERM is killed.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
+
+# A client of 127.0.0.1 $PORT with a small receive buffer that reads
+# nothing until the file $1 exists, then reads to the end into $2.
+stalled_reader() {
+	bg timeout -k 2 60 python3 -c '
+import os, socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+while not os.path.exists(sys.argv[2]):
+	time.sleep(0.05)
+with open(sys.argv[3], "wb") as f:
+	while True:
+		b = s.recv(65536)
+		if not b:
+			break
+		f.write(b)
+		f.flush()
+with open(sys.argv[3] + ".eof", "w") as f:
+	f.write("eof\n")' "$PORT" "$1" "$2"
+}
+
+test_broker_stalled_reader_cut_off_after_grace() {
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	SERVER_TIMEOUT=60 server srv --broker -d -O 65536 --write-timeout 2 \
+	    127.0.0.1 0 || fail "no server"
+	client reader 8 -d 127.0.0.1 "$PORT"
+	stalled_reader "$SC_TMP/never" "$SC_TMP/stalled.out"
+	wait_clients srv 2 20 || fail "clients did not connect"
+	head -c 8388608 /dev/urandom >"$SC_TMP/data"
+	start=$(now_ms)
+	t 60 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/data" >/dev/null
+	assertEquals "sender status" 0 $?
+	wait_size "$SC_TMP/reader.out" 8388608 30
+	assertEquals "the reader lost nothing" \
+	    "$(sha256sum <"$SC_TMP/data")" "$(sha256sum <"$SC_TMP/reader.out")"
+	assertEquals "stdout lost nothing" \
+	    "$(sha256sum <"$SC_TMP/data")" "$(sha256sum <"$SC_TMP/srv.out")"
+	wait_for "$SC_TMP/srv.err" 'read nothing' 20
+	assertTrue "notice" "grep -Eq '^sockcat: 127.0.0.1:[0-9]+: read nothing for 2000 ms, disconnected$' '$SC_TMP/srv.err'"
+	assertTrue "not before the grace period" \
+	    "[ $(( $(now_ms) - start )) -ge 2000 ]"
+	assertEquals "only the stalled one" 1 \
+	    "$(grep -c disconnected "$SC_TMP/srv.err")"
+}
+
+test_room_stalled_reader_told_why() {
+	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
+	SERVER_TIMEOUT=60 server srv --room -O 65536 --write-timeout 3 \
+	    127.0.0.1 0 || fail "no server"
+	client reader 8 -d 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/reader.out" 'Welcome' 20 || fail "no welcome"
+	stalled_reader "$SC_TMP/go" "$SC_TMP/stalled.out"
+	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' 20 || fail "no user2"
+	seq 200000 | sed 's/^/chat line /' >"$SC_TMP/lines"
+	t 60 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null
+	wait_for "$SC_TMP/srv.err" '<user2>: read nothing' 30 ||
+	    fail "not cut off"
+	: >"$SC_TMP/go"
+	wait_for "$SC_TMP/reader.out" '^<user3> chat line 200000$' 30 ||
+	    fail "the reader did not get everything"
+	assertEquals "every line, in order, once" \
+	    "$(sed 's/^/<user3> /' "$SC_TMP/lines" | md5sum)" \
+	    "$(grep '^<user3> chat' "$SC_TMP/reader.out" | md5sum)"
+	assertTrue "the room is told" \
+	    "grep -q '^<announce> <user2> is disconnected: it stopped reading.$' '$SC_TMP/reader.out'"
+	wait_for "$SC_TMP/stalled.out.eof" eof 20 || fail "no end-of-file"
+	assertEquals "its last line says why" \
+	    "<announce> You are disconnected: you read nothing for 3000 ms." \
+	    "$(tail -n 1 "$SC_TMP/stalled.out")"
+}
+
+# The filter of the issue, grep answering what the client sent, followed
+# by the shell command $2; sockcat gets the options $1.  Sets PORT; the
+# pipeline's status goes to $SC_TMP/rc.
+fifo_filter() {
+	bg timeout 60 bash -c "cd '$SC_TMP' && { '$SC' -v -l 127.0.0.1 0 \
+	    $1 --fifo f 2>srv.err | { grep --line-buffered ERROR; $2 } >f; }; \
+	    echo \$? >rc"
+	wait_for "$SC_TMP/srv.err" '^Listening on' 15 || return 1
+	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
+}
+
+test_fifo_answers_after_client_eof() {
+	fifo_filter "" "" || fail "no server"
+	printf 'ok\nERROR x\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	assertEquals "the answer" "ERROR x" "$(cat "$SC_TMP/c.out")"
+	wait_for "$SC_TMP/rc" . 15
+	assertEquals "pipeline status" 0 "$(cat "$SC_TMP/rc")"
+}
+
+test_fifo_made_first_filter_lives() {
+	mkfifo "$SC_TMP/f"
+	fifo_filter "" "" || fail "no server"
+	printf 'ok\nERROR x\nERROR y\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out"
+	assertEquals "the answers" "$(printf 'ERROR x\nERROR y')" \
+	    "$(cat "$SC_TMP/c.out")"
+	wait_for "$SC_TMP/rc" . 15
+	assertEquals "grep not killed by SIGPIPE" 0 "$(cat "$SC_TMP/rc")"
+}
+
+test_fifo_wait_bounded_by_q() {
+	# The filter keeps the FIFO open long after its answer: -q 1 ends
+	# the wait a second after the client's end-of-file, and the client
+	# sees the end then, not 40 seconds later.
+	fifo_filter "-q 1" "exec sleep 40;" || fail "no server"
+	printf 'ERROR z\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	assertEquals "the answer" "ERROR z" "$(cat "$SC_TMP/c.out")"
+}
+
+test_fifo_dangling_symlink() {
+	ln -s "$SC_TMP/nowhere" "$SC_TMP/f"
+	t 10 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/f" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "sockcat: $SC_TMP/f: symbolic link to a missing file" \
+	    "$(cat "$SC_TMP/err")"
+}
+
+test_fifo_path_errors() {
+	mkdir "$SC_TMP/dir"
+	expect_error "$SC_TMP/dir: not a FIFO" -l 127.0.0.1 0 \
+	    --fifo "$SC_TMP/dir"
+	expect_error "$SC_TMP/no/f: No such file or directory" \
+	    -l 127.0.0.1 0 --fifo "$SC_TMP/no/f"
+}
+
+test_unix_live_socket_under_relative_name() {
+	mkdir "$SC_TMP/sub"
+	(cd "$SC_TMP/sub" && exec timeout -k 2 30 "$SC" -lkU s.sock \
+	    -c 'echo alive' </dev/null >/dev/null 2>&1) &
+	SC_PIDS="$SC_PIDS $!"
+	wait_until_socket "$SC_TMP/sub/s.sock" || fail "no first server"
+	(cd "$SC_TMP" && t 10 "$SC" -lU sub/s.sock </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err")
+	assertEquals "status" 1 $?
+	assertEquals "sockcat: Address already in use" "$(cat "$SC_TMP/err")"
+	assertEquals "the first server still answers" "alive" \
+	    "$(t 10 "$SC" -U "$SC_TMP/sub/s.sock" </dev/null)"
+}
+
+wait_until_socket() {
+	_deadline=$(deadline 15)
+	while [ ! -S "$1" ]; do
+		[ "$(now_ms)" -ge "$_deadline" ] && return 1
+		sleep 0.02
+	done
+}
+
+test_unix_exit_leaves_a_file_put_in_its_place() {
+	(cd "$SC_TMP" && exec timeout -k 2 30 "$SC" -lU rel.sock \
+	    </dev/null >/dev/null 2>&1) &
+	pid=$!
+	SC_PIDS="$SC_PIDS $pid"
+	wait_until_socket "$SC_TMP/rel.sock" || fail "no server"
+	rm "$SC_TMP/rel.sock"
+	echo precious >"$SC_TMP/rel.sock"
+	kill "$pid"
+	wait_exit "$pid" 10
+	assertEquals "the file is left alone" precious \
+	    "$(cat "$SC_TMP/rel.sock")"
+}
+
+test_unix_removes_its_own_and_stale_sockets() {
+	# A socket left by a process that died is replaced ...
+	bg "$SC" -lU "$SC_TMP/s.sock"
+	wait_until_socket "$SC_TMP/s.sock" || fail "no server"
+	kill -9 "$BG_PID"
+	wait "$BG_PID" 2>/dev/null
+	server srv -lU "$SC_TMP/s.sock" || fail "stale socket not replaced"
+	t 10 "$SC" -NU "$SC_TMP/s.sock" </dev/null >/dev/null 2>&1
+	assertEquals "client status" 0 $?
+	# ... and the socket it bound goes at exit.
+	wait_exit "$SERVER_PID" 10
+	assertFalse "removed at exit" "[ -e '$SC_TMP/s.sock' ]"
+}
+
+test_output_and_hex_dump_one_file() {
+	echo old >"$SC_TMP/a"
+	ln -s a "$SC_TMP/sym"
+	ln "$SC_TMP/a" "$SC_TMP/hard"
+	expect_error "-o and --hex-dump name the same file: $SC_TMP/a" \
+	    -o "$SC_TMP/a" --hex-dump "$SC_TMP/a" -l 127.0.0.1 0
+	expect_error "-o and --hex-dump name the same file: $SC_TMP/sym" \
+	    -o "$SC_TMP/a" --hex-dump "$SC_TMP/sym" -l 127.0.0.1 0
+	expect_error "-o and --hex-dump name the same file: $SC_TMP/a" \
+	    -o "$SC_TMP/hard" --hex-dump "$SC_TMP/a" -l 127.0.0.1 0
+	assertEquals "nothing truncated" old "$(cat "$SC_TMP/a")"
+	expect_error "-o and --hex-dump name the same file: $SC_TMP/new" \
+	    -o "$SC_TMP/new" --hex-dump "$SC_TMP/new" -l 127.0.0.1 0
+	assertFalse "nothing left" "[ -e '$SC_TMP/new' ]"
+}
+
+# A program that ignores SIGTERM, its pid in $SC_TMP/pid.
+STUBBORN='echo $$ >pid.tmp; mv pid.tmp pid; trap "" TERM; exec sleep 60'
+
+test_sigterm_ignored_by_program_killed_after_grace() {
+	held_stdin c.in 7
+	(cd "$SC_TMP" && exec timeout -k 2 60 "$SC" -v -l 127.0.0.1 0 \
+	    -c "$STUBBORN" </dev/null >/dev/null 2>"$SC_TMP/srv.err") &
+	srv=$!
+	SC_PIDS="$SC_PIDS $srv"
+	wait_for "$SC_TMP/srv.err" '^Listening on' 15 || fail "no server"
+	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
+	bg_in "$SC_TMP/c.in" timeout 60 "$SC" 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/pid" . 15 || fail "no program"
+	child=$(cat "$SC_TMP/pid")
+	# The sockcat under timeout(1).
+	scpid=$(pgrep -P "$srv" -x sockcat)
+	kill -TERM "$scpid"
+	wait_exit "$srv" 20
+	assertEquals "sockcat died of SIGTERM" 143 "$WAIT_STATUS"
+	_deadline=$(deadline 10)
+	while kill -0 "$child" 2>/dev/null &&
+	    [ "$(now_ms)" -lt "$_deadline" ]; do
+		sleep 0.05
+	done
+	assertFalse "the program is gone" "kill -0 $child 2>/dev/null"
+	exec 7>&-
+}
+
+test_idle_program_ignoring_sigterm_killed() {
+	held_stdin c.in 7
+	(cd "$SC_TMP" && exec timeout -k 2 60 "$SC" -v -l -w 1 127.0.0.1 0 \
+	    -c "$STUBBORN" </dev/null >/dev/null 2>"$SC_TMP/srv.err") &
+	srv=$!
+	SC_PIDS="$SC_PIDS $srv"
+	wait_for "$SC_TMP/srv.err" '^Listening on' 15 || fail "no server"
+	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
+	bg_in "$SC_TMP/c.in" timeout 60 "$SC" 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/pid" . 15 || fail "no program"
+	child=$(cat "$SC_TMP/pid")
+	# Idle for 1 s: SIGTERM, ignored; SIGKILL 2 s later; sockcat exits.
+	wait_exit "$srv" 30
+	assertEquals "sockcat exits with the program's status" 137 \
+	    "$WAIT_STATUS"
+	assertFalse "the program is gone" "kill -0 $child 2>/dev/null"
+	exec 7>&-
+}
+
+sc_run_shunit2
