@@ -67,7 +67,10 @@ batch_free(struct batch *b)
 	b->off = b->bytes = 0;
 }
 
-/* Make room for cap datagrams.  Returns -1 with errno. */
+/*
+ * Make room for cap datagrams in the empty batch b: nothing held is
+ * copied.  Returns -1 with errno, the batch as it was.
+ */
 static int
 batch_grow(struct batch *b, u_int cap)
 {
@@ -76,9 +79,9 @@ batch_grow(struct batch *b, u_int cap)
 	struct iovec	*iov;
 	struct sockaddr_storage *names;
 
-	data = reallocarray(b->data, cap, b->slotsize);
-	if (data == NULL)
+	if ((data = reallocarray(NULL, cap, b->slotsize)) == NULL)
 		return (-1);
+	free(b->data);
 	b->data = data;
 	if ((msgs = reallocarray(b->msgs, cap, sizeof(*msgs))) == NULL)
 		return (-1);
@@ -204,9 +207,13 @@ batch_recv(struct batch *b, struct endpoint *ep, u_int max, size_t want,
 	*dropped = 0;
 	b->n = b->first = 0;
 	b->off = b->bytes = 0;
-	/* The last receive filled the batch: a flood, take more at once. */
+	/*
+	 * The last receive filled the batch: a flood, take more at once.
+	 * Without the memory, the batch stays as it is.
+	 */
 	if (b->cap == 0 || (b->full && b->cap < BATCH_MAX)) {
-		if (batch_grow(b, b->cap == 0 ? BATCH_MIN : b->cap * 2) == -1)
+		if (batch_grow(b, b->cap == 0 ? BATCH_MIN : b->cap * 2) == -1 &&
+		    b->cap == 0)
 			return (-1);
 	}
 	vlen = max < b->cap ? max : b->cap;

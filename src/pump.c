@@ -47,6 +47,59 @@ static void	session_touch(struct session *);
 
 static struct pump_totals	totals;
 
+/*
+ * Batches whose socket counts drops, so that the count can be brought up
+ * to date at the end, even from a signal handler (pump_count_drops()).
+ * Those beyond the table are counted when they are freed.
+ */
+#define PUMP_DROP_WATCH		16
+static struct {
+	struct batch		*batch;
+	int			 fd;
+} drop_watch[PUMP_DROP_WATCH];
+
+/*
+ * Add the datagrams the kernel dropped on the watched sockets since their
+ * last datagram: drops that no datagram has reported yet.  Only system
+ * calls: stats.c calls it from a signal handler too.
+ */
+void
+pump_count_drops(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch != NULL)
+			totals.dgrams_dropped += batch_drops_now(
+			    drop_watch[i].batch, drop_watch[i].fd);
+	}
+}
+
+static void
+pump_watch_drops(struct batch *b, int fd)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch == NULL) {
+			drop_watch[i].fd = fd;
+			drop_watch[i].batch = b;
+			return;
+		}
+	}
+}
+
+static void
+pump_unwatch_drops(struct batch *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch == b)
+			drop_watch[i].batch = NULL;
+	}
+}
+
 /* The bytes every session has moved to and from the network so far. */
 const struct pump_totals *
 pump_totals(void)
@@ -540,8 +593,10 @@ channel_try_batch(struct channel *ch)
 	batch_init(ch->batch, ch->bufsize);
 	if (src->flags & EP_NET) {
 		batch_count_drops(ch->batch, src->rfd);
-		if (ch->batch->drops_known)
+		if (ch->batch->drops_known) {
 			totals.drops_known = 1;
+			pump_watch_drops(ch->batch, src->rfd);
+		}
 	}
 }
 
@@ -1173,6 +1228,7 @@ session_free(struct session *s)
 		ev_timer_disarm(&ch->pause);
 		/* Drops after the last datagram read: only the socket knows. */
 		if (ch->batch != NULL) {
+			pump_unwatch_drops(ch->batch);
 			if (ch->src->rfd != -1)
 				totals.dgrams_dropped += batch_drops_now(
 				    ch->batch, ch->src->rfd);

@@ -554,6 +554,7 @@ struct pump_totals {
 					   0 before. */
 };
 const struct pump_totals *pump_totals(void);
+void		 pump_count_drops(void);
 void		 channel_hold(struct channel *, int);
 void		 channel_end_source(struct channel *);
 int		 channel_tap(struct channel *, ch_tap_cb *, void *);

@@ -267,6 +267,7 @@ stats_print(void)
 
 	if (!st.stats || pt->started == 0)
 		return;
+	pump_count_drops();
 	ms = ev_now() - pt->started;
 	line_add(&l, getprogname());
 	line_add(&l, ": sent ");
