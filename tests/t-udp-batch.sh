@@ -2,7 +2,8 @@
 # Datagrams received in batches: many peers' datagrams arrive whole, in
 # order per peer and byte for byte; sizes from 1 to 65,507 bytes pass both
 # ways; --stats counts datagrams and what the kernel dropped; a UDP
-# listener's receive buffer is large by default and -I sets it.
+# listener's receive buffer is large by default and -I sets it; a
+# datagram socket as stdin is relayed datagram for datagram (sendmmsg).
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
@@ -254,6 +255,46 @@ test_receive_buffer() {
 	wait_exit "$SERVER_PID" 5
 	server srv2 -u -l -I 100000 127.0.0.1 0 || fail "no server"
 	assertEquals "-I sets it" 200000 "$(listener_rb "$PORT")"
+}
+
+# A datagram socket given as stdin keeps its boundaries: its datagrams are
+# received in batches and sent on whole, several at a time (sendmmsg).
+# The client ends 3 seconds after the last datagram (-w).
+test_datagram_socket_as_stdin() {
+	sc_require strace
+	t 60 python3 - "$SC" "$SC_TMP" <<'EOF' >"$SC_TMP/py.out" 2>&1
+import socket, subprocess, sys
+sc, tmp = sys.argv[1], sys.argv[2]
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+rx.bind(("127.0.0.1", 0))
+rx.settimeout(20)
+inp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+inp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+inp.bind(("127.0.0.1", 0))
+p = subprocess.Popen(["strace", "-f", "-qq", "-e", "trace=sendmmsg",
+    "-o", tmp + "/strace", sc, "-u", "-w", "3", "--stats", "127.0.0.1",
+    str(rx.getsockname()[1])], stdin=inp.fileno(),
+    stderr=open(tmp + "/c.err", "w"))
+tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sent, got = [], []
+# Rounds of 50, each sent once the last has arrived: nothing is lost.
+for r in range(60):
+    for i in range(r * 50, r * 50 + 50):
+        d = b"%05d " % i + b"x" * (i % 1400) + b"\n"
+        tx.sendto(d, inp.getsockname())
+        sent.append(d)
+    while len(got) < len(sent):
+        got.append(rx.recv(70000))
+print("in order" if got == sent else "differ", flush=True)
+p.wait()
+EOF
+	assertEquals "3000 datagrams, whole and in order" "in order" \
+	    "$(cat "$SC_TMP/py.out")"
+	assertTrue "sent with sendmmsg" \
+	    "grep -q 'sendmmsg(3, .*) = [0-9]' '$SC_TMP/strace'"
+	assertContains "$(stats_line "$SC_TMP/c.err")" \
+	    "; datagrams: 3000 sent, 0 received, 0 dropped by the kernel"
 }
 
 sc_run_shunit2
