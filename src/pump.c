@@ -1226,6 +1226,7 @@ session_free(struct session *s)
 	while ((ch = TAILQ_FIRST(&s->channels)) != NULL) {
 		TAILQ_REMOVE(&s->channels, ch, entry);
 		ev_timer_disarm(&ch->pause);
+		channel_discard(ch);
 		/* Drops after the last datagram read: only the socket knows. */
 		if (ch->batch != NULL) {
 			pump_unwatch_drops(ch->batch);
@@ -1234,8 +1235,8 @@ session_free(struct session *s)
 				    ch->batch, ch->src->rfd);
 			batch_free(ch->batch);
 			free(ch->batch);
+			ch->batch = NULL;
 		}
-		channel_discard(ch);
 		buf_free(&ch->buf);
 		free(ch);
 	}
