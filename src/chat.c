@@ -104,7 +104,7 @@ static void
 chat_redraw(struct chat *c)
 {
 	if (!c->edit || !c->view.redraw || c->view.midline ||
-	    (c->rx != NULL && c->rx->buf.len > 0))
+	    (c->rx != NULL && channel_pending(c->rx) > 0))
 		return;
 	c->view.redraw = 0;
 	chat_echo("\r\033[K", 4);
@@ -343,7 +343,8 @@ chat_check(struct session *s)
 		c->end = CHAT_END_ERROR;
 		return (1);
 	}
-	if ((c->view.quit || rx->state != CH_OPEN) && rx->buf.len == 0) {
+	if ((c->view.quit || rx->state != CH_OPEN) &&
+	    channel_pending(rx) == 0) {
 		c->end = CHAT_END_PEER;
 		return (1);
 	}
@@ -622,6 +623,25 @@ static const struct listen_ops chat_listen_ops = {
 	.failed = chat_accept_failed,
 };
 
+/* Is a datagram from ss the partner's?  Anyone else's is said with -v. */
+static int
+chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct chat	*c = arg;
+	struct net_peer	 from;
+	char		 label[sizeof(c->peer)];
+
+	if (dgram_addr_equal(ss, len, &c->partner.ss, c->partner.len))
+		return (1);
+	if (c->o->verbose > 0) {
+		memcpy(&from.ss, ss, len);
+		from.len = len;
+		chat_label(c, &from, label, sizeof(label));
+		chat_notice(c, "%s dropped: not the partner", label);
+	}
+	return (0);
+}
+
 /*
  * Read a datagram from the partner over UDP.  Anyone else's is dropped
  * (said with -v) and the read is as if nothing had come.
@@ -629,23 +649,27 @@ static const struct listen_ops chat_listen_ops = {
 static ssize_t
 chat_udp_read(struct endpoint *ep, void *p, size_t n)
 {
-	struct chat	*c = ep->data;
 	struct net_peer	 from;
-	char		 label[sizeof(c->peer)];
 	ssize_t		 r;
 
 	from.len = sizeof(from.ss);
 	r = recvfrom(ep->rfd, p, n, 0, (struct sockaddr *)&from.ss,
 	    &from.len);
-	if (r == -1 || dgram_addr_equal(&from.ss, from.len, &c->partner.ss,
-	    c->partner.len))
+	if (r == -1 || chat_udp_keep(ep->data, &from.ss, from.len))
 		return (r);
-	if (c->o->verbose > 0) {
-		chat_label(c, &from, label, sizeof(label));
-		chat_notice(c, "%s dropped: not the partner", label);
-	}
 	errno = EAGAIN;
 	return (-1);
+}
+
+/* Receive datagrams from the partner over UDP, a batch at a time. */
+static int
+chat_udp_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
+{
+	int	 n;
+
+	if ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) <= 0)
+		return (n);
+	return (batch_filter(msgs, n, chat_udp_keep, ep->data));
 }
 
 /* Send a datagram to the partner over UDP. */
@@ -661,6 +685,7 @@ chat_udp_write(struct endpoint *ep, const void *p, size_t n)
 static const struct ep_ops chat_udp_ops = {
 	.read = chat_udp_read,
 	.write = chat_udp_write,
+	.recvmmsg = chat_udp_recvmmsg,
 };
 
 /*

@@ -115,6 +115,26 @@ net_sockopt(int fd, int level, int name, int value, const char *name_text,
 }
 
 /*
+ * Give the datagram listener fd a receive buffer for bursts: UDP_RCVBUF
+ * unless -I chose a size (net_set_options() has set it then).  The kernel
+ * caps the size at net.core.rmem_max and doubles it for its bookkeeping;
+ * -vvv says what it granted.  Best effort: the default is not an option
+ * the user asked for.
+ */
+void
+net_dgram_rcvbuf(const struct options *o, int fd)
+{
+	int		 size = UDP_RCVBUF;
+	socklen_t	 len = sizeof(size);
+
+	if (o->rcvbuf == 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size,
+		    sizeof(size));
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == 0)
+		log_verbose(3, "receive buffer: %d bytes", size);
+}
+
+/*
  * Apply the socket options the command line asked for (-b -D -S -T -I -O
  * -M -m) to fd of the given address family.  Returns -1 with errno and
  * *cause set to netcat's message ("set IP ToS: Permission denied", or
@@ -535,6 +555,8 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			errno = error;
 			return (-1);
 		}
+		if (ai->ai_socktype == SOCK_DGRAM)
+			net_dgram_rcvbuf(o, fd);
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
 			error = errno;
 			close(fd);

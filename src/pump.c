@@ -48,6 +48,59 @@ static void	channel_run(struct channel *, int);
 
 static struct pump_totals	totals;
 
+/*
+ * Batches whose socket counts drops, so that the count can be brought up
+ * to date at the end, even from a signal handler (pump_count_drops()).
+ * Those beyond the table are counted when they are freed.
+ */
+#define PUMP_DROP_WATCH		16
+static struct {
+	struct batch		*batch;
+	int			 fd;
+} drop_watch[PUMP_DROP_WATCH];
+
+/*
+ * Add the datagrams the kernel dropped on the watched sockets since their
+ * last datagram: drops that no datagram has reported yet.  Only system
+ * calls: stats.c calls it from a signal handler too.
+ */
+void
+pump_count_drops(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch != NULL)
+			totals.dgrams_dropped += batch_drops_now(
+			    drop_watch[i].batch, drop_watch[i].fd);
+	}
+}
+
+static void
+pump_watch_drops(struct batch *b, int fd)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch == NULL) {
+			drop_watch[i].fd = fd;
+			drop_watch[i].batch = b;
+			return;
+		}
+	}
+}
+
+static void
+pump_unwatch_drops(struct batch *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch == b)
+			drop_watch[i].batch = NULL;
+	}
+}
+
 /* The bytes every session has moved to and from the network so far. */
 const struct pump_totals *
 pump_totals(void)
@@ -178,7 +231,19 @@ channel_spliced(const struct channel *ch)
 size_t
 channel_pending(const struct channel *ch)
 {
-	return (ch->buf.len + ch->piped);
+	return (ch->buf.len + ch->piped +
+	    (ch->batch != NULL ? ch->batch->bytes : 0));
+}
+
+/*
+ * Does ch hold anything to deliver?  More than channel_pending() says: an
+ * empty datagram is something to send.
+ */
+static int
+channel_holds(const struct channel *ch)
+{
+	return (channel_pending(ch) > 0 ||
+	    (ch->batch != NULL && !batch_empty(ch->batch)));
 }
 
 /* Does ch want its source read now? */
@@ -195,6 +260,9 @@ channel_wants_read(struct channel *ch)
 		return (!ch->blocked);
 	if (channel_spliced(ch))
 		return (ch->piped < ch->pipesize);
+	/* A batch of datagrams is read when the last one is delivered. */
+	if (ch->batch != NULL)
+		return (ch->buf.len == 0 && batch_empty(ch->batch));
 	/* A datagram is read and written whole: one at a time. */
 	if (ep_dgram(ch))
 		return (ch->buf.len == 0);
@@ -210,7 +278,7 @@ channel_wants_write(const struct channel *ch)
 		return (ch->state == CH_OPEN && ch->blocked &&
 		    !ch->session->over);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
-	    !ch->session->over && channel_pending(ch) > 0 &&
+	    !ch->session->over && channel_holds(ch) &&
 	    !ev_timer_armed(&ch->pause));
 }
 
@@ -321,6 +389,10 @@ static void
 channel_discard(struct channel *ch)
 {
 	ch->buf.len = 0;
+	if (ch->batch != NULL) {
+		ch->batch->first = ch->batch->n;
+		ch->batch->bytes = 0;
+	}
 	ch->sendfile = ch->direct = 0;
 	if (ch->pipe[0] != -1) {
 		close(ch->pipe[0]);
@@ -433,6 +505,9 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 	}
 	memcpy(buf_tail(&ch->buf), p, n);
 	buf_commit(&ch->buf, n);
+	/* One datagram from the network, read for this channel. */
+	if ((ch->src->flags & (EP_DGRAM | EP_NET)) == (EP_DGRAM | EP_NET))
+		totals.dgrams_received++;
 	session_touch(ch->session);
 	channel_update(ch);
 	return (0);
@@ -446,7 +521,7 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 static void
 channel_settle(struct channel *ch)
 {
-	if (ch->state != CH_DRAINING || channel_pending(ch) > 0 ||
+	if (ch->state != CH_DRAINING || channel_holds(ch) ||
 	    ev_timer_armed(&ch->pause))
 		return;
 	ch->state = CH_DONE;
@@ -488,6 +563,60 @@ channel_delivered(struct channel *ch, size_t n)
 		totals.sent += n;
 	if (ch->src->flags & EP_NET)
 		totals.received += n;
+}
+
+/* A piece of a batch reached the destination: count it, show the taps. */
+static void
+channel_each(void *arg, const unsigned char *p, size_t n)
+{
+	struct channel	*ch = arg;
+	size_t		 i;
+
+	channel_delivered(ch, n);
+	for (i = 0; i < ch->ntaps; i++)
+		ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
+}
+
+static int
+ep_net_dgram(const struct endpoint *ep)
+{
+	return ((ep->flags & (EP_DGRAM | EP_NET)) == (EP_DGRAM | EP_NET));
+}
+
+/*
+ * Should ch read its datagrams in batches?  Yes from any datagram socket,
+ * unless the endpoint reads in its own way and cannot batch, or pacing
+ * counts single writes (--delay).  The kernel's drop counter is turned on
+ * for network sockets.
+ */
+static void
+channel_try_batch(struct channel *ch)
+{
+	struct endpoint	*src = ch->src;
+	int		 type;
+	socklen_t	 len = sizeof(type);
+
+	if (!(src->flags & EP_DGRAM) || src->rfd == -1 || ch->batch != NULL ||
+	    (ch->flags & CH_NOBATCH))
+		return;
+	if (src->ops != NULL && src->ops->read != NULL &&
+	    src->ops->recvmmsg == NULL)
+		return;
+	if (ch->line_gap_ms > 0 || ch->write_gap_ms > 0)
+		return;
+	if (getsockopt(src->rfd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_DGRAM)
+		return;
+	if ((ch->batch = malloc(sizeof(*ch->batch))) == NULL)
+		return;		/* One at a time, then. */
+	batch_init(ch->batch, ch->bufsize);
+	if (src->flags & EP_NET) {
+		batch_count_drops(ch->batch, src->rfd);
+		if (ch->batch->drops_known) {
+			totals.drops_known = 1;
+			pump_watch_drops(ch->batch, src->rfd);
+		}
+	}
 }
 
 /*
@@ -616,6 +745,58 @@ channel_splice_direct(struct channel *ch)
 }
 
 /*
+ * Deliver what ch's batch holds: to a stream, every datagram's bytes in
+ * one writev(2); to a datagram socket, each whole in one sendmmsg(2).  An
+ * endpoint with its own write operation gets one datagram per call.
+ * Returns 1 if something moved and more may, 0 when the destination is
+ * full or failed.
+ */
+static int
+channel_push_batch(struct channel *ch)
+{
+	struct batch	*b = ch->batch;
+	struct endpoint	*dst = ch->dst;
+	ssize_t		 n;
+	int		 k;
+
+	if (dst->flags & EP_DGRAM) {
+		if (dst->ops == NULL || dst->ops->write == NULL)
+			k = batch_sendmmsg(b, dst->wfd);
+		else if ((n = ep_write(dst, batch_data(b, b->first),
+		    batch_len(b, b->first))) == -1)
+			k = -1;
+		else
+			k = 1;
+		if (k == -1)
+			goto fail;
+		if (ep_net_dgram(dst))
+			totals.dgrams_sent += k;
+		batch_sent(b, k, channel_each, ch);
+		return (k > 0);
+	}
+	if (dst->ops != NULL && dst->ops->write != NULL) {
+		/* Empty datagrams first: there is nothing to write for them. */
+		batch_consume(b, 0, channel_each, ch);
+		if (batch_empty(b))
+			return (0);
+		n = ep_write(dst, batch_data(b, b->first) + b->off,
+		    batch_len(b, b->first) - b->off);
+	} else
+		n = batch_writev(b, dst->wfd);
+	if (n == -1)
+		goto fail;
+	batch_consume(b, n, channel_each, ch);
+	return (n > 0);
+
+fail:
+	if (errno == EINTR)
+		return (1);
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		channel_fail(ch, "write", errno);
+	return (0);
+}
+
+/*
  * Write what ch holds to its destination until done, it would block, or
  * the channel pauses.
  */
@@ -680,7 +861,8 @@ channel_push(struct channel *ch)
 	 * Copying.  With a line gap (-i) each write stops after the first
 	 * newline and a whole line written starts the pause.
 	 */
-	while (!channel_spliced(ch) && channel_wants_write(ch)) {
+	while (!channel_spliced(ch) && ch->buf.len > 0 &&
+	    channel_wants_write(ch)) {
 		p = ch->buf.data + ch->buf.off;
 		len = ch->buf.len;
 		if (ch->line_gap_ms > 0 && !ep_dgram(ch) &&
@@ -695,6 +877,8 @@ channel_push(struct channel *ch)
 			break;
 		}
 		channel_delivered(ch, n);
+		if (ep_net_dgram(ch->dst))
+			totals.dgrams_sent++;
 		for (i = 0; i < ch->ntaps; i++)
 			ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
 		gap = ch->write_gap_ms;
@@ -712,6 +896,11 @@ channel_push(struct channel *ch)
 			break;
 		}
 	}
+
+	/* What was injected is delivered first: it came first. */
+	while (ch->batch != NULL && ch->buf.len == 0 &&
+	    channel_wants_write(ch) && channel_push_batch(ch))
+		continue;
 	channel_settle(ch);
 }
 
@@ -741,6 +930,46 @@ channel_end_source(struct channel *ch)
 	channel_update(ch);
 }
 
+/*
+ * Receive a batch of datagrams for ch, rewrite each if the channel does
+ * (-C, --chat), and count them.  Returns -1 with errno on failure.
+ */
+static int
+channel_pull_batch(struct channel *ch)
+{
+	struct batch	*b = ch->batch;
+	uint64_t	 dropped, left;
+	u_int		 max = BATCH_MAX, i;
+	int		 n;
+
+	/* -W: no more datagrams than the limit leaves. */
+	if (ch->read_limit > 0) {
+		left = ch->read_limit - ch->reads;
+		if (left < max)
+			max = left;
+	}
+	n = batch_recv(b, ch->src, max, b->slotsize / channel_xgrow(ch),
+	    &dropped);
+	totals.dgrams_dropped += dropped;
+	if (n == -1)
+		return (-1);
+	ch->pulled = n;
+	if (n == 0)
+		return (0);
+	session_touch(ch->session);
+	if (ep_net_dgram(ch->src))
+		totals.dgrams_received += n;
+	if (ch->xform != NULL) {
+		for (i = 0; i < (u_int)n; i++)
+			batch_set_len(b, i, ch->xform(ch, batch_data(b, i),
+			    batch_len(b, i), b->slotsize));
+	}
+	ch->reads += n;
+	if (channel_limit_reached(ch))
+		ch->state = CH_DRAINING;
+	return (0);
+}
+
 /* Read once from ch's source. */
 static void
 channel_pull(struct channel *ch)
@@ -755,7 +984,10 @@ channel_pull(struct channel *ch)
 		channel_splice_direct(ch);
 		return;
 	}
-	if (ch->pipe[0] != -1) {
+	if (ch->batch != NULL) {
+		if (channel_pull_batch(ch) == 0)
+			return;
+	} else if (ch->pipe[0] != -1) {
 		n = splice(ch->src->rfd, NULL, ch->pipe[1], NULL,
 		    ch->pipesize - ch->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n == -1 && splice_refused(errno) &&
@@ -764,7 +996,7 @@ channel_pull(struct channel *ch)
 			return;
 		}
 	}
-	if (!channel_spliced(ch)) {
+	if (!channel_spliced(ch) && ch->batch == NULL) {
 		space = buf_space(&ch->buf);
 		/* A transformation may grow what was read: leave it room. */
 		n = ep_read(ch->src, buf_tail(&ch->buf),
@@ -779,8 +1011,12 @@ channel_pull(struct channel *ch)
 		ch->session->failed = 1;
 		ep_broken(ch->src);
 		n = 0;
-	} else if (n == 0 && (ch->src->flags & EP_DGRAM))
-		return;		/* An empty datagram, not end-of-file. */
+	} else if (ch->src->flags & EP_DGRAM) {
+		if (ep_net_dgram(ch->src))
+			totals.dgrams_received++;
+		if (n == 0)
+			return;	/* An empty datagram, not end-of-file. */
+	}
 	if (n == 0) {
 		ch->state = CH_DRAINING;
 		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
@@ -849,6 +1085,13 @@ channel_run(struct channel *ch, int readable)
 		channel_pull(ch);
 		channel_push(ch);
 	}
+	/* So does a socket that just filled a batch. */
+	for (rounds = 0; ch->batch != NULL && ch->batch->full &&
+	    ch->pulled > 0 && rounds < CHANNEL_BATCH_ROUNDS &&
+	    channel_wants_read(ch); rounds++) {
+		channel_pull(ch);
+		channel_push(ch);
+	}
 	channel_update(ch);
 }
 
@@ -885,7 +1128,12 @@ session_start(struct session *s)
 
 	if (totals.started == 0)
 		totals.started = ev_now();
+	TAILQ_FOREACH(ep, &s->endpoints, entry) {
+		if (ep_net_dgram(ep))
+			totals.dgrams = 1;
+	}
 	TAILQ_FOREACH(ch, &s->channels, entry) {
+		channel_try_batch(ch);
 		if (!channel_spliced(ch) && ch->buf.data == NULL) {
 			channel_try_splice(ch);
 			log_verbose(3, "%s: %s", ch->name, ch->sendfile ?
@@ -1003,6 +1251,16 @@ session_free(struct session *s)
 		TAILQ_REMOVE(&s->channels, ch, entry);
 		ev_timer_disarm(&ch->pause);
 		channel_discard(ch);
+		/* Drops after the last datagram read: only the socket knows. */
+		if (ch->batch != NULL) {
+			pump_unwatch_drops(ch->batch);
+			if (ch->src->rfd != -1)
+				totals.dgrams_dropped += batch_drops_now(
+				    ch->batch, ch->src->rfd);
+			batch_free(ch->batch);
+			free(ch->batch);
+			ch->batch = NULL;
+		}
 		buf_free(&ch->buf);
 		free(ch);
 	}

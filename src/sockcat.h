@@ -35,6 +35,13 @@
 /* The largest payload of one UDP datagram over IPv4. */
 #define UDP_MAXPAYLOAD		65507
 
+/*
+ * Receive buffer a UDP listener asks for when -I does not say: room for a
+ * burst while the datagrams already read are written out.  The kernel
+ * caps it at net.core.rmem_max.
+ */
+#define UDP_RCVBUF		(4 * 1024 * 1024)
+
 /* Port used by --chat when none is given. */
 #define CHAT_DEFAULT_PORT	"5000"
 
@@ -195,6 +202,7 @@ struct ev_timer;
 int		 net_accept(int, struct net_peer *);
 int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
 int		 net_set_options(const struct options *, int, int, char **);
+void		 net_dgram_rcvbuf(const struct options *, int);
 ssize_t		 net_send_fd(int, int);
 int		 net_set_nonblock(int, int);
 int		 net_sync(int, int, long long);
@@ -475,6 +483,7 @@ enum ep_shut {
 #define EP_NET		0x4	/* A network peer: counted by pump_totals(). */
 
 struct endpoint;
+struct mmsghdr;
 
 /*
  * Operations an endpoint kind may override; NULL means read(2)/write(2)
@@ -485,6 +494,14 @@ struct endpoint;
 struct ep_ops {
 	ssize_t	(*read)(struct endpoint *, void *, size_t);
 	ssize_t	(*write)(struct endpoint *, const void *, size_t);
+	/*
+	 * Receive up to vlen datagrams at once, as recvmmsg(2) without
+	 * waiting; the headers are set up, senders' names included.  Returns
+	 * how many were kept, first in msgs (batch_filter()), or -1 with
+	 * errno.  A datagram endpoint with a read operation but none of
+	 * these is read one datagram at a time.
+	 */
+	int	(*recvmmsg)(struct endpoint *, struct mmsghdr *, u_int);
 	/* Bytes already read from the kernel that no poll will announce. */
 	int	(*pending)(struct endpoint *);
 	/* Say goodbye before the declared shutdown (TLS close_notify). */
@@ -539,6 +556,10 @@ enum ch_state {
 /* Most bytes one sendfile(2) call is asked to move. */
 #define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
 #define CH_HOLD		0x4	/* Do not read src for now. */
+#define CH_NOBATCH	0x8	/* Read datagrams one at a time. */
+
+/* Batches a channel receives in a row while its socket fills them. */
+#define CHANNEL_BATCH_ROUNDS	8
 
 /* How many observers a channel can have (-o, --hex-dump, -t). */
 #define CH_TAPS_MAX	4
@@ -591,6 +612,13 @@ struct channel {
 
 	struct ch_tap		 taps[CH_TAPS_MAX];
 	size_t			 ntaps;
+
+	/*
+	 * Datagrams from a datagram socket are received many at a time
+	 * (recvmmsg(2)) and delivered together (writev(2), sendmmsg(2));
+	 * NULL when the channel reads one datagram at a time.
+	 */
+	struct batch		*batch;
 
 	/*
 	 * Pacing: after delivering a line (-i) or any chunk (--delay) the
@@ -729,16 +757,73 @@ void		 tls_free(struct tls *);
 struct pump_totals {
 	uint64_t	 sent;		/* Delivered to EP_NET endpoints. */
 	uint64_t	 received;	/* Read from EP_NET endpoints, delivered. */
+	uint64_t	 dgrams_sent;	/* Datagrams written to EP_NET ones. */
+	uint64_t	 dgrams_received; /* Datagrams read from EP_NET ones. */
+	uint64_t	 dgrams_dropped; /* The kernel dropped on their sockets
+					   (SO_RXQ_OVFL, SO_MEMINFO). */
+	int		 dgrams;	/* Datagram endpoints took part. */
+	int		 drops_known;	/* The kernel says what it drops. */
 	uint64_t	 started;	/* ev_now() at the first session_start(),
 					   0 before. */
 };
 const struct pump_totals *pump_totals(void);
+void		 pump_count_drops(void);
 void		 channel_hold(struct channel *, int);
 void		 channel_resume(struct channel *);
 void		 channel_end_source(struct channel *);
 int		 channel_tap(struct channel *, ch_tap_cb *, void *);
 int		 channel_limit_reached(const struct channel *);
 int		 channel_inject(struct channel *, const void *, size_t);
+
+/* batch.c */
+
+/* Most datagrams one recvmmsg(2), writev(2) or sendmmsg(2) moves. */
+#define BATCH_MAX	64
+
+/* Datagrams a batch has room for at first; it doubles while they fill. */
+#define BATCH_MIN	4
+
+/*
+ * Datagrams received at once, each in a slot of its own, delivered in
+ * order.  Datagrams first..n-1 are held; off bytes of the first are
+ * delivered already.
+ */
+struct iovec;
+struct batch {
+	unsigned char		*data;	/* cap slots of slotsize bytes */
+	size_t			 slotsize;
+	u_int			 cap;
+	u_int			 n;
+	u_int			 first;
+	size_t			 off;
+	size_t			 bytes;	/* Held, not yet delivered. */
+	int			 full;	/* The last receive filled it. */
+	int			 drops_known; /* SO_RXQ_OVFL is on. */
+	uint32_t		 drops;	/* The kernel's count, last seen. */
+	struct mmsghdr		*msgs;
+	struct iovec		*iov;
+	struct sockaddr_storage	*names;
+	unsigned char		*control;
+};
+void		 batch_init(struct batch *, size_t);
+void		 batch_free(struct batch *);
+int		 batch_empty(const struct batch *);
+unsigned char	*batch_data(const struct batch *, u_int);
+size_t		 batch_len(const struct batch *, u_int);
+void		 batch_set_len(struct batch *, u_int, size_t);
+void		 batch_count_drops(struct batch *, int);
+uint64_t	 batch_drops_now(struct batch *, int);
+int		 batch_recv(struct batch *, struct endpoint *, u_int, size_t,
+		    uint64_t *);
+int		 batch_filter(struct mmsghdr *, int,
+		    int (*)(void *, const struct sockaddr_storage *, socklen_t),
+		    void *);
+void		 batch_consume(struct batch *, size_t,
+		    void (*)(void *, const unsigned char *, size_t), void *);
+void		 batch_sent(struct batch *, u_int,
+		    void (*)(void *, const unsigned char *, size_t), void *);
+ssize_t		 batch_writev(struct batch *, int);
+int		 batch_sendmmsg(struct batch *, int);
 
 /* crlf.c */
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,

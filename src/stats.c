@@ -259,7 +259,8 @@ stats_tick(void *arg)
 
 /*
  * Print the --stats line: what was sent and received, for how long and
- * how fast.  Only write(2) and integer arithmetic: a signal handler may
+ * how fast; over datagram sockets, how many datagrams and how many the
+ * kernel dropped for want of room.  Only write(2) and integer arithmetic: a signal handler may
  * call this.
  */
 static void
@@ -271,6 +272,7 @@ stats_print(void)
 
 	if (!st.stats || pt->started == 0)
 		return;
+	pump_count_drops();
 	ms = ev_now() - pt->started;
 	line_add(&l, getprogname());
 	line_add(&l, ": sent ");
@@ -286,6 +288,19 @@ stats_print(void)
 		line_add(&l, " (");
 		line_add_size(&l, (pt->sent + pt->received) * 1000 / ms);
 		line_add(&l, "/s)");
+	}
+	/* Datagrams, and those the kernel dropped when it says. */
+	if (pt->dgrams) {
+		line_add(&l, "; datagrams: ");
+		line_add_number(&l, pt->dgrams_sent, 0);
+		line_add(&l, " sent, ");
+		line_add_number(&l, pt->dgrams_received, 0);
+		line_add(&l, " received");
+		if (pt->drops_known) {
+			line_add(&l, ", ");
+			line_add_number(&l, pt->dgrams_dropped, 0);
+			line_add(&l, " dropped by the kernel");
+		}
 	}
 	/* The newline goes in even if the line was cut. */
 	if (l.len > sizeof(l.buf) - 2)

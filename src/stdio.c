@@ -17,6 +17,7 @@
 /* The stdio endpoints: standard input and output as the pump sees them. */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <fcntl.h>
@@ -130,11 +131,22 @@ stdio_in(struct session *s, int no_stdin)
 {
 	struct endpoint	*ep;
 
+	int		 type, flags = EP_NOCLOSE;
+	socklen_t	 len = sizeof(type);
+
 	if (no_stdin)
 		return (NULL);
+	/*
+	 * A datagram socket given as stdin (inherited, say) keeps its
+	 * boundaries: it is read in batches, an empty datagram is not
+	 * end-of-file, and each datagram goes on whole.
+	 */
+	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_DGRAM)
+		flags |= EP_DGRAM;
 	/* Plain descriptors: nothing may stand in the way of splice(2). */
 	ep = session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
-	    EP_NOCLOSE);
+	    flags);
 	return (ep);
 }
 

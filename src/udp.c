@@ -75,10 +75,12 @@ struct dgram_server {
 
 static ssize_t	dgram_read(struct endpoint *, void *, size_t);
 static ssize_t	dgram_write(struct endpoint *, const void *, size_t);
+static int	dgram_recvmmsg(struct endpoint *, struct mmsghdr *, u_int);
 
 static const struct ep_ops dgram_ops = {
 	.read = dgram_read,
 	.write = dgram_write,
+	.recvmmsg = dgram_recvmmsg,
 };
 
 /* A sender with no address (an unbound Unix socket) cannot be answered. */
@@ -157,8 +159,11 @@ udp_peer_socket(const struct options *o, int lfd, const struct net_peer *peer)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
 		    sizeof(v6only));
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
-	    net_set_options(o, fd, ss.ss_family, NULL) == -1 ||
-	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
+	    net_set_options(o, fd, ss.ss_family, NULL) == -1)
+		goto fail;
+	/* A peer's own socket takes its bursts as the listener would. */
+	net_dgram_rcvbuf(o, fd);
+	if (bind(fd, (struct sockaddr *)&ss, len) == -1 ||
 	    connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1)
 		goto fail;
 	return (fd);
@@ -275,11 +280,28 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 	return (1);
 }
 
+/*
+ * Should a datagram from ss (of length len) be kept?  Its sender is noted
+ * (dgram_heard()) if so; a refused sender's datagram never reaches
+ * stdout.
+ */
+static int
+dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct dgram_server	*ds = arg;
+
+	if (dgram_unnamed(ss, len))
+		return (1);
+	/* Queued from someone else before the socket was locked. */
+	if (ds->locked && !dgram_peer_is(ds->current, ss, len))
+		return (0);
+	return (dgram_heard(ds, ss, len));
+}
+
 /* Receive one datagram, noting who sent it. */
 static ssize_t
 dgram_read(struct endpoint *ep, void *p, size_t size)
 {
-	struct dgram_server	*ds = ep->data;
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	ssize_t			 n;
@@ -298,16 +320,27 @@ dgram_read(struct endpoint *ep, void *p, size_t size)
 				continue;
 			return (-1);
 		}
-		if (dgram_unnamed(&ss, len))
+		if (dgram_keep(ep->data, &ss, len))
 			return (n);
-		/* Queued from someone else before the socket was locked. */
-		if (ds->locked && !dgram_peer_is(ds->current, &ss, len))
-			continue;
-		/* A refused sender's datagram never reaches stdout. */
-		if (!dgram_heard(ds, &ss, len))
-			continue;
-		return (n);
 	}
+}
+
+/*
+ * Receive up to vlen datagrams at once, noting who sent each, in order;
+ * those the listener does not take are dropped.
+ */
+static int
+dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
+{
+	int	 n;
+
+	/* A refused earlier reply ends nothing (see dgram_read()). */
+	while ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) == -1 &&
+	    errno == ECONNREFUSED)
+		continue;
+	if (n <= 0)
+		return (n);
+	return (batch_filter(msgs, n, dgram_keep, ep->data));
 }
 
 /*
@@ -417,7 +450,8 @@ dgram_serve(struct options *o, int fd)
 	if ((s = session_new(dgram_check, dgram_finished, &ds)) == NULL)
 		fatal("session");
 	ds.s = s;
-	net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE, EP_DGRAM);
+	net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
+	    EP_NET | EP_DGRAM);
 	out = o->send_only ? stdio_discard(s) : stdio_out(s);
 	in = stdio_in(s, o->no_stdin);
 	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
