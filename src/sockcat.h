@@ -643,6 +643,40 @@ int		 unix_scan(struct options *);
 /* broker.c */
 int		 broker_listen(struct options *);
 
+/* room.c */
+
+/* A longer room line is cut and relayed in pieces of this size. */
+#define ROOM_LINE_MAX		4096
+
+/* The longest name a room member may take with /nick. */
+#define ROOM_NAME_MAX		20
+
+/* Bytes framed into lines: what is left of a line between two reads. */
+struct room_framer {
+	unsigned char	*line;		/* ROOM_LINE_MAX bytes */
+	size_t		 len;
+	int		 cut;		/* A full line was just handed on. */
+};
+
+/* What a room line asks for (room_parse()). */
+enum room_cmd {
+	ROOM_TEXT,		/* An ordinary line, to relay. */
+	ROOM_QUIT,		/* ":q": leave. */
+	ROOM_WHO,		/* "/who": who is present, to the asker. */
+	ROOM_NICK,		/* "/nick NAME": take a name. */
+	ROOM_ME,		/* "/me TEXT": an action line. */
+	ROOM_HELP,		/* "/help": the commands, to the asker. */
+};
+
+typedef int room_line_cb(const unsigned char *, size_t, void *);
+int		 room_frame(struct room_framer *, const unsigned char *,
+		    size_t, room_line_cb *, void *);
+int		 room_flush(struct room_framer *, room_line_cb *, void *);
+size_t		 room_escape(const unsigned char *, size_t, unsigned char *);
+int		 room_name_valid(const unsigned char *, size_t);
+enum room_cmd	 room_parse(const unsigned char *, size_t,
+		    const unsigned char **, size_t *);
+
 /* chat.c */
 int		 chat_connect(struct options *);
 int		 chat_listen(struct options *);
