@@ -66,6 +66,13 @@ enum {
 	OPT_RECV_ONLY,
 	OPT_NO_SHUTDOWN,
 	OPT_DELAY,
+	OPT_PTY,
+	OPT_RAW,
+	OPT_RETRY,
+	OPT_RETRY_INTERVAL,
+	OPT_KEEPALIVE,
+	OPT_NODELAY,
+	OPT_SSL_PIN,
 };
 
 /* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
@@ -122,6 +129,13 @@ static const struct option long_options[] = {
 	{ "ssl-ciphers",	required_argument,	NULL, OPT_SSL_CIPHERS },
 	{ "ssl-servername",	required_argument,	NULL, OPT_SSL_SERVERNAME },
 	{ "ssl-alpn",		required_argument,	NULL, OPT_SSL_ALPN },
+	{ "ssl-pin",		required_argument,	NULL, OPT_SSL_PIN },
+	{ "pty",		no_argument,		NULL, OPT_PTY },
+	{ "raw",		no_argument,		NULL, OPT_RAW },
+	{ "retry",		required_argument,	NULL, OPT_RETRY },
+	{ "retry-interval",	required_argument,	NULL, OPT_RETRY_INTERVAL },
+	{ "keepalive",		optional_argument,	NULL, OPT_KEEPALIVE },
+	{ "nodelay",		no_argument,		NULL, OPT_NODELAY },
 	{ "chat",		no_argument,		NULL, OPT_CHAT },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
@@ -331,6 +345,100 @@ time_value(const char *what, const char *arg, long long min_s,
 	return (ms);
 }
 
+/* The value of a hex digit, or -1. */
+static int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * --keepalive=IDLE[,INTERVAL[,COUNT]]: times in whole seconds (rounded
+ * up) as TCP takes them, a count of probes; an empty or missing field
+ * keeps the system's value.
+ */
+static void
+keepalive_values(struct options *o, const char *arg)
+{
+	char	*copy, *field, *rest;
+	int	 i;
+
+	o->keepalive = 1;
+	if (arg == NULL)
+		return;
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	rest = copy;
+	for (i = 0; (field = strsep(&rest, ",")) != NULL; i++) {
+		if (i > 2)
+			fatalx("keepalive invalid: %s (IDLE,INTERVAL,COUNT)",
+			    arg);
+		if (*field == '\0')
+			continue;
+		if (i == 0)
+			o->keepidle = (time_value("keepalive idle time",
+			    field, 0, 32767) + 999) / 1000;
+		else if (i == 1)
+			o->keepintvl = (time_value("keepalive interval",
+			    field, 0, 32767) + 999) / 1000;
+		else
+			o->keepcnt = number("keepalive count", field, 1, 127);
+		/* "0.2" is a second, not the system's value. */
+		if (i == 0 && o->keepidle == 0)
+			o->keepidle = 1;
+		if (i == 1 && o->keepintvl == 0)
+			o->keepintvl = 1;
+	}
+	free(copy);
+}
+
+/* --retry N or forever: how many tries after the first. */
+static int
+retry_count(const char *arg)
+{
+	if (strcmp(arg, "forever") == 0)
+		return (RETRY_FOREVER);
+	return (number("retry count", arg, 0, INT_MAX));
+}
+
+/*
+ * --ssl-pin: a SHA-256 fingerprint in hex, 64 digits, with or without
+ * colons between the bytes (as openssl x509 -fingerprint prints it).
+ */
+static void
+ssl_pin_add(struct options *o, const char *arg)
+{
+	unsigned char	 pin[TLS_PIN_LEN];
+	const char	*p = arg;
+	size_t		 n = 0;
+	int		 hi, lo;
+
+	while (*p != '\0' && n < sizeof(pin)) {
+		if (*p == ':' && n > 0) {
+			p++;
+			continue;
+		}
+		if ((hi = hex_digit(p[0])) == -1 || p[1] == '\0' ||
+		    (lo = hex_digit(p[1])) == -1)
+			break;
+		pin[n++] = hi << 4 | lo;
+		p += 2;
+	}
+	if (n != sizeof(pin) || *p != '\0')
+		fatalx("ssl-pin invalid: %s (64 hex digits of a SHA-256 "
+		    "fingerprint)", arg);
+	if ((o->ssl_pins = reallocarray(o->ssl_pins, o->nssl_pins + 1,
+	    sizeof(*o->ssl_pins))) == NULL)
+		fatal("reallocarray");
+	memcpy(o->ssl_pins[o->nssl_pins++], pin, sizeof(pin));
+}
+
 /* An allow or deny rule, or a file of them; exits on a bad one. */
 static void
 gate_option(struct options *o, int deny, int file, const char *arg)
@@ -396,6 +504,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	o->timeout_ms = TIME_NONE;
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
+	o->retry_ms = TIME_NONE;
 	gate_init(&o->gate);
 	o->progress = PROGRESS_NEVER;
 
@@ -634,6 +743,29 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->delay_ms = time_value("delay", optarg, 0,
 			    INT_MAX / 1000);
 			break;
+		case OPT_PTY:
+			o->pty = 1;
+			break;
+		case OPT_RAW:
+			o->raw = 1;
+			break;
+		case OPT_RETRY:
+			o->retries = retry_count(optarg);
+			break;
+		case OPT_RETRY_INTERVAL:
+			o->retry_ms = time_value("retry interval", optarg, 0,
+			    INT_MAX / 1000);
+			break;
+		case OPT_KEEPALIVE:
+			keepalive_values(o, optarg);
+			break;
+		case OPT_NODELAY:
+			o->nodelay = 1;
+			break;
+		case OPT_SSL_PIN:
+			o->ssl = 1;
+			ssl_pin_add(o, optarg);
+			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(0);
@@ -783,6 +915,24 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		if (o->proxy_serve)
 			fatalx("cannot use --ssl with a proxy server");
 	}
+	if ((o->keepalive || o->nodelay) && (o->socktype == SOCK_DGRAM ||
+	    o->family == AF_UNIX))
+		fatalx("cannot use %s with %s", o->keepalive ? "--keepalive" :
+		    "--nodelay", o->family == AF_UNIX ? "-U" : "-u");
+	if (o->retry_ms != TIME_NONE && o->retries == 0)
+		fatalx("must use --retry with --retry-interval");
+	if (o->retries != 0 && o->listen)
+		fatalx("cannot use --retry with -l");
+	if (o->retry_ms == TIME_NONE)
+		o->retry_ms = RETRY_DEFAULT_MS;
+	if (o->pty && o->exec == NULL)
+		fatalx("must use -e or -c with --pty");
+	if (o->raw && o->listen)
+		fatalx("cannot use --raw with -l");
+	if (o->raw && (o->exec != NULL || o->fifo != NULL || o->no_stdin ||
+	    o->chat || o->zero || o->crlf))
+		fatalx("--raw makes stdin a remote terminal: it takes no -e, "
+		    "-c, --fifo, -d, -C, -z or --chat");
 	if (o->no_shutdown)
 		o->shut_net = 0;
 	if (o->recv_only)

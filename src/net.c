@@ -114,8 +114,36 @@ net_sockopt(int fd, int level, int name, int value, const char *name_text,
 }
 
 /*
+ * --keepalive and --nodelay on a TCP socket fd: probes after the idle
+ * time, every interval, given up after count unanswered (each 0: the
+ * system's value); Nagle's algorithm off.  A listening socket passes
+ * them on to the connections it accepts.
+ */
+static int
+net_set_tcp(const struct options *o, int fd, const char **what)
+{
+	if (o->keepalive && net_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1,
+	    "set keepalive", what) == -1)
+		return (-1);
+	if (o->keepalive && o->keepidle > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPIDLE, o->keepidle, "set keepalive idle time", what) == -1)
+		return (-1);
+	if (o->keepalive && o->keepintvl > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPINTVL, o->keepintvl, "set keepalive interval",
+	    what) == -1)
+		return (-1);
+	if (o->keepalive && o->keepcnt > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPCNT, o->keepcnt, "set keepalive count", what) == -1)
+		return (-1);
+	if (o->nodelay && net_sockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1,
+	    "set TCP_NODELAY", what) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
  * Apply the socket options the command line asked for (-b -D -S -T -I -O
- * -M -m) to fd of the given address family.  Returns -1 with errno and
+ * -M -m, --keepalive, --nodelay) to fd of the given address family.  Returns -1 with errno and
  * *cause set to netcat's message ("set IP ToS: Permission denied", or
  * errno's text alone for -b, -D and -S).
  */
@@ -155,6 +183,9 @@ net_set_options(const struct options *o, int fd, int af, char **cause)
 	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MINHOPCOUNT : IP_MINTTL,
 	    o->minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
 	    &what) == -1)
+		goto fail;
+	if ((af == AF_INET || v6) && o->socktype == SOCK_STREAM &&
+	    net_set_tcp(o, fd, &what) == -1)
 		goto fail;
 	return (0);
 

@@ -45,6 +45,15 @@ enum {
 	PROGRESS_ALWAYS,
 };
 
+/* The length of a SHA-256 fingerprint (--ssl-pin). */
+#define TLS_PIN_LEN		32
+
+/* --retry forever. */
+#define RETRY_FOREVER		(-1)
+
+/* --retry-interval when it is not given, in milliseconds. */
+#define RETRY_DEFAULT_MS	1000
+
 /* No time limit: the value every time option starts from. */
 #define TIME_NONE		(-1LL)
 
@@ -101,6 +110,18 @@ struct options {
 	int		 fdpass;	/* -F */
 	int		 dccp;		/* -Z */
 	char		*md5sig;	/* -S: the TCP MD5 key, NULL when unset */
+	int		 keepalive;	/* --keepalive */
+	int		 keepidle;	/* its idle seconds, 0: the system's */
+	int		 keepintvl;	/* seconds between probes, 0: system's */
+	int		 keepcnt;	/* probes unanswered, 0: the system's */
+	int		 nodelay;	/* --nodelay: TCP_NODELAY */
+	int		 retries;	/* --retry: tries after the first,
+					   RETRY_FOREVER */
+	long long	 retry_ms;	/* --retry-interval */
+	int		 pty;		/* --pty: programs on a terminal */
+	int		 raw;		/* --raw: the local terminal raw */
+	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
+	size_t		 nssl_pins;
 	const char	*output;	/* -o: raw session log */
 	const char	*hex_dump;	/* --hex-dump */
 	int		 append_output;	/* --append-output */
