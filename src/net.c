@@ -458,17 +458,65 @@ net_connect(const struct options *o, const char *host, const char *port,
 }
 
 /*
+ * --retry: after a try that failed (errno says why), should another be
+ * made?  Only a peer that is not there yet is waited for: a refusal, a
+ * time-out, an unreachable host or network.  A failure with a message
+ * (a name that does not resolve, a source that cannot be bound, a proxy's
+ * refusal) is final.  If another try is due, waits the --retry-interval
+ * first and returns 1, else returns 0 with errno kept.  The wait is part
+ * of a client's set-up, before any session runs, like a connect's own.
+ */
+static int
+net_retry(const struct options *o, int tries, char **cause)
+{
+	int	 error = errno;
+
+	if (o->retries == 0 || (cause != NULL && *cause != NULL))
+		return (0);
+	switch (error) {
+	case ECONNREFUSED:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case ECONNRESET:
+	case ECONNABORTED:
+		break;
+	default:
+		return (0);
+	}
+	if (o->retries != RETRY_FOREVER && tries >= o->retries) {
+		errno = error;
+		return (0);
+	}
+	if (o->retry_ms > 0) {
+		while (poll(NULL, 0, (int)o->retry_ms) == -1 && errno == EINTR)
+			;
+	}
+	return (1);
+}
+
+/*
  * Returns a non-blocking socket connected to host and port, directly or
- * through the proxy of the command line: the one way every mode that
- * connects opens its connection.  As net_connect() on failure.
+ * through the proxy of the command line, trying again as --retry says:
+ * the one way every mode that connects opens its connection.  As
+ * net_connect() on failure.
  */
 int
 net_dial(const struct options *o, const char *host, const char *port,
     struct net_peer *peer, char **cause)
 {
-	if (o->proxy_host != NULL)
-		return (proxy_connect(o, host, port, peer, cause));
-	return (net_connect(o, host, port, peer, cause));
+	int	 fd, tries = 0;
+
+	for (;;) {
+		if (o->proxy_host != NULL)
+			fd = proxy_connect(o, host, port, peer, cause);
+		else
+			fd = net_connect(o, host, port, peer, cause);
+		if (fd != -1 || !net_retry(o, tries++, cause))
+			return (fd);
+	}
 }
 
 /*
