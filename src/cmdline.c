@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sockcat.h"
 
@@ -933,6 +934,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	    o->chat || o->zero || o->crlf))
 		fatalx("--raw makes stdin a remote terminal: it takes no -e, "
 		    "-c, --fifo, -d, -C, -z or --chat");
+	if (o->raw && !isatty(STDIN_FILENO))
+		fatalx("cannot use --raw: standard input is not a terminal");
 	if (o->no_shutdown)
 		o->shut_net = 0;
 	if (o->recv_only)

@@ -481,6 +481,7 @@ int		 channel_spliced(const struct channel *);
 void		 channel_stop(struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
+void		 ep_readable(struct endpoint *);
 
 /* fanout.c */
 
@@ -558,6 +559,7 @@ struct exec_cmd {
 	const char	 *text;		/* As given, for messages. */
 	const char	 *path;		/* What is executed (PATH lookup). */
 	char		**argv;
+	int		  pty;		/* --pty: on a terminal of its own */
 };
 
 /* What a child is told about its connection. */
@@ -575,6 +577,9 @@ struct child {
 	int			 exited;
 	int			 status; /* wait(2) status once exited. */
 	int			 released; /* Nobody waits for it any more. */
+	int			 pty;	/* --pty: the master, until given. */
+	int			 pty_slave; /* Its terminal, until it exits. */
+	struct endpoint		*pty_ep; /* The master's endpoint, or NULL. */
 	void			(*exited_cb)(struct child *, void *);
 	void			*arg;
 	TAILQ_ENTRY(child)	 entry;
@@ -592,6 +597,33 @@ struct endpoint	*exec_endpoint(struct session *, struct child *);
 void		 exec_release(struct child *);
 void		 exec_kill_children(void);
 int		 exec_status(const struct child *);
+
+/* pty.c */
+struct pty {
+	int		 master;
+	int		 slave;
+	char		 path[64];	/* /dev/pts/N */
+};
+
+/* A window-size announcement: IAC SB NAWS w w h h IAC SE. */
+#define NAWS_LEN	9
+struct naws {
+	unsigned char	 held[NAWS_LEN]; /* The start of one, cut off. */
+	size_t		 nheld;
+};
+int		 pty_open(struct pty *);
+struct endpoint	*pty_endpoint(struct session *, struct child *);
+void		 pty_exited(struct child *);
+void		 pty_release(struct child *);
+size_t		 pty_xform(struct channel *, unsigned char *, size_t, size_t);
+size_t		 naws_decode(struct naws *, unsigned char *, size_t, size_t,
+		    int *, int *);
+void		 naws_encode(unsigned char *, int, int);
+
+/* term.c */
+int		 term_start(struct channel *);
+int		 term_escaped(const struct channel *);
+size_t		 term_xform(struct channel *, unsigned char *, size_t, size_t);
 
 /* fifo.c */
 int		 fifo_open(const char *, char **);
@@ -622,6 +654,7 @@ void		 dump_sent(struct channel *, const unsigned char *, size_t,
 void		 stdio_init(void);
 void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
+int		 stdio_tty_makeraw(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 struct endpoint	*stdio_discard(struct session *);
