@@ -531,6 +531,7 @@ int		 tls_available(void);
 int		 tls_setup(const struct options *, char **);
 struct tls	*tls_handshake(const struct options *, int, const char *,
 		    long long, char **);
+int		 tls_check_peer(const struct options *, struct tls *, char **);
 void		 tls_attach(struct endpoint *, struct tls *);
 void		 tls_free(struct tls *);
 
