@@ -170,7 +170,6 @@ static const char usage_text[] =
 "\t  [destination] [port]\n";
 
 static const char help_text[] =
-"\n"
 "  %1$s [options] host port[-port] [port ...]    connect\n"
 "  %1$s -l [options] [address] port              listen\n"
 "  %1$s -U [-l] [options] path                   Unix-domain socket\n"
@@ -189,6 +188,8 @@ static const char help_text[] =
 "  -z, --zero             scan: report which ports accept, send nothing\n"
 "  -r, --randomize        ports in random order\n"
 "  -i, --interval TIME    pause after each line sent, and between ports\n"
+"      --retry N|forever  try connecting again while refused or unreachable\n"
+"      --retry-interval TIME  pause between tries (default 1s)\n"
 "  -F, --pass-fd          pass the connected socket on stdout and exit\n"
 "  -Z, --dccp             DCCP (where the system has it)\n"
 "  -V, --rtable RTABLE    alternate routing table (not on this system)\n"
@@ -212,6 +213,8 @@ static const char help_text[] =
 "Programs, FIFOs, chat and servers:\n"
 "  -e, --exec PROG        run PROG for each connection or UDP peer\n"
 "  -c, --sh-exec CMD      run CMD with /bin/sh -c for each connection\n"
+"      --pty              run the program on a terminal of its own\n"
+"      --raw              local terminal raw, for a --pty server; ~. leaves\n"
 "      --fifo PATH        send what is written to the FIFO PATH\n"
 "      --chat             talk with one person (a line :q leaves)\n"
 "      --broker           relay what each client sends to all the others\n"
@@ -225,14 +228,14 @@ static const char help_text[] =
 "\n"
 "Proxies and TLS:\n"
 "  -x, --proxy ADDR[:PORT]  connect through this proxy\n"
-"  -X, --proxy-type PROTO 4, 4a, 5 (default) or connect; with -l: socks5\n"
-"                         or http makes sockcat a proxy server\n"
+"  -X, --proxy-type PROTO 4, 4a, 5 (default), connect; -l: socks5, http\n"
 "  -P USER                proxy user; the password is asked for\n"
 "      --proxy-auth USER:PASS  proxy credentials\n"
 "      --ssl              TLS (every --ssl-* option implies it)\n"
 "      --ssl-cert FILE    PEM certificate (a listener makes one if none)\n"
 "      --ssl-key FILE     PEM private key of --ssl-cert\n"
 "      --ssl-verify       verify the peer's certificate and name\n"
+"      --ssl-pin SHA256   accept only this certificate or key fingerprint\n"
 "      --ssl-trustfile FILE  PEM certificates to trust\n"
 "      --ssl-ciphers LIST OpenSSL cipher list\n"
 "      --ssl-servername NAME  server name to send (SNI) and check\n"
@@ -252,6 +255,8 @@ static const char help_text[] =
 "  -M, --ttl TTL          outgoing TTL / hop limit\n"
 "  -m, --min-ttl TTL      minimum incoming TTL / hop limit\n"
 "  -T, --tos KEYWORD      TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255\n"
+"      --keepalive[=IDLE,INTVL,CNT]  TCP keepalive (probe times, count)\n"
+"      --nodelay          TCP_NODELAY: small writes go out at once\n"
 "\n"
 "Information:\n"
 "  -v, --verbose          report connections (twice: also --stats)\n"
@@ -264,10 +269,7 @@ static const char help_text[] =
 "\n"
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
-"  %1$s -N host 5000 < file      send a file\n"
-"  %1$s -zv host 20-30           scan ports 20 to 30\n"
-"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
-"  %1$s --chat                   wait for someone to talk to\n";
+"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n";
 
 void
 usage(int full)
