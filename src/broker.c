@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "sockcat.h"
@@ -64,21 +65,18 @@
 /* Read size per client: relayed at once, so it need not be large. */
 #define BROKER_READ_SIZE	(16 * 1024)
 
-/* A longer room line is cut and relayed in pieces of this size. */
-#define ROOM_LINE_MAX		4096
-
 
 /*
  * A source of room lines: a client or the operator.  Bytes are framed
- * into lines here, with state, so that a line arriving in pieces, or
+ * into lines (room.c), with state, so that a line arriving in pieces, or
  * several in one read, gets exactly one prefix each.
  */
 struct speaker {
+	struct broker	*b;
+	struct client	*c;		/* NULL: the operator. */
 	const char	*name;		/* "<user3>", "<server>" */
 	struct endpoint	*except;	/* Member not to send to (itself). */
-	size_t		 len;
-	unsigned char	*line;		/* ROOM_LINE_MAX bytes */
-	int		 cut;		/* A full line was just relayed. */
+	struct room_framer rf;
 };
 
 struct broker {
@@ -88,6 +86,7 @@ struct broker {
 	struct endpoint	*console;	/* stdout, NULL once it failed */
 	struct speaker	 server;	/* The operator, in a room. */
 	unsigned int	 next_id;	/* Room ids are never reused. */
+	TAILQ_HEAD(, client) members;	/* The room's clients, in order. */
 };
 
 struct client {
@@ -98,8 +97,9 @@ struct client {
 	int		 quit;		/* ":q" was read */
 	int		 cut;		/* Cut off for not reading; told so. */
 	char		 addr[NI_MAXHOST + NI_MAXSERV + 4]; /* HOST:PORT */
-	char		 name[32];	/* "<user3>" */
+	char		 name[ROOM_NAME_MAX + 3]; /* "<user3>" */
 	struct speaker	 sp;
+	TAILQ_ENTRY(client) entry;	/* In the room's members. */
 };
 
 
@@ -133,78 +133,152 @@ broker_announce(struct broker *b, struct endpoint *except,
 	broker_send(b, except, msg, strlen(msg));
 }
 
-/*
- * Relay one line of a room: the speaker's name, the line with control
- * characters escaped (\xNN, tab kept), a newline.  A line ":q" from a
- * client ends it instead.  Returns 1 when the speaker asked to quit.
- */
-static int
-room_line(struct broker *b, struct speaker *sp, int is_client)
+/* Send a message to one client only; a failure is only logged. */
+static void
+room_tell(struct client *c, const char *msg, size_t len)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 out[ROOM_LINE_MAX * 4 + 64], ch;
-	size_t			 i, n, len = sp->len;
-
-	sp->len = 0;
-	if (len > 0 && sp->line[len - 1] == '\r')
-		len--;
-	if (is_client && len == 2 && memcmp(sp->line, ":q", 2) == 0)
-		return (1);
-	n = strlcpy((char *)out, sp->name, sizeof(out));
-	out[n++] = ' ';
-	for (i = 0; i < len; i++) {
-		ch = sp->line[i];
-		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hex[ch >> 4];
-			out[n++] = hex[ch & 0xf];
-		} else
-			out[n++] = ch;
-	}
-	out[n++] = '\n';
-	broker_send(b, sp->except, out, n);
-	return (0);
+	if (fanout_send_to(c->net, msg, len) == -1)
+		log_warn("relay");
 }
 
 /*
- * Frame len bytes from a speaker into lines and relay each complete one.
- * Returns 1 if a client line ":q" was read (what follows it is dropped).
+ * Relay a line of text: the speaker's name (or "* " and the bare name
+ * for an action, /me), the line with control characters escaped (\xNN,
+ * tab kept), a newline.
+ */
+static void
+room_say(struct speaker *sp, const unsigned char *line, size_t len,
+    int action)
+{
+	unsigned char	 out[ROOM_LINE_MAX * 4 + 64];
+	size_t		 n;
+
+	if (action) {
+		n = snprintf((char *)out, sizeof(out), "* %.*s ",
+		    (int)strlen(sp->name) - 2, sp->name + 1);
+	} else
+		n = snprintf((char *)out, sizeof(out), "%s ", sp->name);
+	n += room_escape(line, len, out + n);
+	out[n++] = '\n';
+	broker_send(sp->b, sp->except, out, n);
+}
+
+/*
+ * "<announce> Present: <a>, <b>." for c, listing the members but c; with
+ * nobody else there, nothing is said.
+ */
+static void
+room_who(struct broker *b, struct client *c, int newcomer)
+{
+	struct client	*m;
+	char		*msg;
+	size_t		 n = 0, size = 64;
+	int		 others = 0;
+
+	TAILQ_FOREACH(m, &b->members, entry)
+		size += sizeof(m->name) + 2;
+	if ((msg = malloc(size)) == NULL) {
+		log_warn("relay");
+		return;
+	}
+	n = strlcpy(msg, "<announce> Present:", size);
+	TAILQ_FOREACH(m, &b->members, entry) {
+		if (m == c && newcomer)
+			continue;
+		n += snprintf(msg + n, size - n, "%s %s%s", others ? "," : "",
+		    m->name, m == c ? " (you)" : "");
+		others++;
+	}
+	if (others > 0) {
+		n += snprintf(msg + n, size - n, ".\n");
+		room_tell(c, msg, n);
+	}
+	free(msg);
+}
+
+/* Is name (bare, len bytes) taken by a member other than c? */
+static int
+room_name_taken(struct broker *b, struct client *c, const char *name,
+    size_t len)
+{
+	struct client	*m;
+	size_t		 mlen;
+
+	TAILQ_FOREACH(m, &b->members, entry) {
+		mlen = strlen(m->name) - 2;
+		if (m != c && mlen == len &&
+		    strncasecmp(m->name + 1, name, len) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* /nick NAME: a valid name nobody else has; the room is told. */
+static void
+room_nick(struct broker *b, struct client *c, const unsigned char *name,
+    size_t len)
+{
+	char	 msg[256], old[sizeof(c->name)];
+	int	 n;
+
+	if (!room_name_valid(name, len)) {
+		n = snprintf(msg, sizeof(msg), "<announce> A name is 1 to %d "
+		    "letters, digits, - or _.\n", ROOM_NAME_MAX);
+		room_tell(c, msg, n);
+		return;
+	}
+	if (room_name_taken(b, c, (const char *)name, len)) {
+		n = snprintf(msg, sizeof(msg), "<announce> The name %.*s is "
+		    "taken.\n", (int)len, name);
+		room_tell(c, msg, n);
+		return;
+	}
+	strlcpy(old, c->name, sizeof(old));
+	snprintf(c->name, sizeof(c->name), "<%.*s>", (int)len, name);
+	broker_announce(b, NULL, "%s is now known as %s.", old, c->name);
+}
+
+/* What /help says. */
+static const char room_help[] =
+    "<announce> Commands: /who lists who is present; /nick NAME takes a "
+    "name (1 to 20 letters, digits, - or _); /me TEXT says what you do; "
+    "/help shows this; :q leaves.  Other lines go to everyone.\n";
+
+/*
+ * One line of a room, from room_frame(): a client's command is carried
+ * out, any other line is relayed.  The operator's lines are all text.
+ * Returns 1 when a client asked to leave (":q").
  */
 static int
-room_feed(struct broker *b, struct speaker *sp, const unsigned char *p,
-    size_t len, int is_client)
+room_line(const unsigned char *line, size_t len, void *arg)
 {
-	const unsigned char	*nl;
-	size_t			 take;
+	struct speaker		*sp = arg;
+	struct client		*c = sp->c;
+	const unsigned char	*a;
+	size_t			 alen;
 
-	while (len > 0) {
-		/* The newline after a line cut at its longest is its end. */
-		if (sp->cut) {
-			sp->cut = 0;
-			if (*p == '\n') {
-				p++;
-				len--;
-				continue;
-			}
-		}
-		nl = memchr(p, '\n', len);
-		take = nl != NULL ? (size_t)(nl - p) : len;
-		if (take > ROOM_LINE_MAX - sp->len)
-			take = ROOM_LINE_MAX - sp->len;
-		memcpy(sp->line + sp->len, p, take);
-		sp->len += take;
-		p += take;
-		len -= take;
-		if (len > 0 && *p == '\n') {
-			p++;
-			len--;
-		} else if (sp->len < ROOM_LINE_MAX)
-			break;	/* The rest of the line is still to come. */
-		else
-			sp->cut = 1;
-		if (room_line(b, sp, is_client))
-			return (1);
+	if (c == NULL) {
+		room_say(sp, line, len, 0);
+		return (0);
+	}
+	switch (room_parse(line, len, &a, &alen)) {
+	case ROOM_QUIT:
+		return (1);
+	case ROOM_WHO:
+		room_who(sp->b, c, 0);
+		break;
+	case ROOM_NICK:
+		room_nick(sp->b, c, a, alen);
+		break;
+	case ROOM_ME:
+		room_say(sp, a, alen, 1);
+		break;
+	case ROOM_HELP:
+		room_tell(c, room_help, sizeof(room_help) - 1);
+		break;
+	case ROOM_TEXT:
+		room_say(sp, line, len, 0);
+		break;
 	}
 	return (0);
 }
@@ -220,7 +294,7 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 		return (len);
 	if (!b->o->room)
 		broker_send(b, c->net, p, len);
-	else if (room_feed(b, &c->sp, p, len, 1))
+	else if (room_frame(&c->sp.rf, p, len, room_line, &c->sp))
 		c->quit = 1;
 	return (len);
 }
@@ -238,7 +312,7 @@ console_relay_write(struct endpoint *ep, const void *p, size_t len)
 	if (!b->o->room)
 		broker_send(b, b->console, p, len);
 	else
-		room_feed(b, &b->server, p, len, 0);
+		room_frame(&b->server.rf, p, len, room_line, &b->server);
 	return (len);
 }
 
@@ -277,15 +351,16 @@ client_finished(struct session *s)
 		log_verbose(1, "%s: read: %s", who, strerror(c->rx->error));
 	if (b->o->room) {
 		/* A last line without its newline is still a line. */
-		if (c->sp.len > 0 && !c->quit)
-			room_line(b, &c->sp, 1);
+		if (c->sp.rf.len > 0 && !c->quit)
+			room_flush(&c->sp.rf, room_line, &c->sp);
+		TAILQ_REMOVE(&b->members, c, entry);
 		if (!c->cut)
 			broker_announce(b, c->net, "%s is disconnected.",
 			    c->name);
 	}
 	gate_release(&b->o->gate);
 	session_free(s);
-	free(c->sp.line);
+	free(c->sp.rf.line);
 	free(c);
 }
 
@@ -369,9 +444,15 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	c->rx->bufsize = BROKER_READ_SIZE;
 	gate_session(&o->gate, s);
 	if (o->room) {
-		if ((c->sp.line = malloc(ROOM_LINE_MAX)) == NULL)
+		if ((c->sp.rf.line = malloc(ROOM_LINE_MAX)) == NULL)
 			goto fail;
-		snprintf(c->name, sizeof(c->name), "<user%u>", ++b->next_id);
+		/* A name taken with /nick is skipped, never shared. */
+		do {
+			n = snprintf(c->name, sizeof(c->name), "<user%u>",
+			    ++b->next_id);
+		} while (room_name_taken(b, c, c->name + 1, n - 2));
+		c->sp.b = b;
+		c->sp.c = c;
 		c->sp.name = c->name;
 		c->sp.except = c->net;
 		/* Members other than the newcomer and the console. */
@@ -381,6 +462,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 		    "leave.\n", c->name, others, others == 1 ? " is" : "s are");
 		if (fanout_send_to(c->net, msg, n) == -1)
 			goto fail;
+		room_who(b, c, 1);
+		TAILQ_INSERT_TAIL(&b->members, c, entry);
 		broker_announce(b, c->net, "%s is connected as %s.", c->addr,
 		    c->name);
 	}
@@ -388,7 +471,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 
 fail:
 	session_free(s);
-	free(c->sp.line);
+	free(c->sp.rf.line);
 	free(c);
 	return (-1);
 }
@@ -439,8 +522,8 @@ console_in_finished(struct session *s)
 {
 	struct broker	*b = s->arg;
 
-	if (b->o->room && b->server.len > 0)
-		room_line(b, &b->server, 0);
+	if (b->o->room && b->server.rf.len > 0)
+		room_flush(&b->server.rf, room_line, &b->server);
 	session_free(s);
 }
 
@@ -476,9 +559,11 @@ console_start(struct broker *b)
 	    BROKER_QUEUE_LIMIT) == -1 ||
 	    session_start(s) == -1)
 		fatal("console");
+	b->server.b = b;
 	b->server.name = "<server>";
 	b->server.except = b->console;
-	if (b->o->room && (b->server.line = malloc(ROOM_LINE_MAX)) == NULL)
+	if (b->o->room &&
+	    (b->server.rf.line = malloc(ROOM_LINE_MAX)) == NULL)
 		fatal("console");
 	if (b->o->no_stdin)
 		return;
@@ -507,6 +592,7 @@ broker_listen(struct options *o)
 
 	memset(&b, 0, sizeof(b));
 	b.o = o;
+	TAILQ_INIT(&b.members);
 	gate_raise_nofile(&o->gate);
 	if ((b.fo = fanout_new(o->stall_ms != TIME_NONE ? o->stall_ms :
 	    BROKER_STALL_MS)) == NULL)

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sockcat.h"
 
@@ -67,6 +68,13 @@ enum {
 	OPT_RECV_ONLY,
 	OPT_NO_SHUTDOWN,
 	OPT_DELAY,
+	OPT_PTY,
+	OPT_RAW,
+	OPT_RETRY,
+	OPT_RETRY_INTERVAL,
+	OPT_KEEPALIVE,
+	OPT_NODELAY,
+	OPT_SSL_PIN,
 };
 
 /* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
@@ -123,6 +131,13 @@ static const struct option long_options[] = {
 	{ "ssl-ciphers",	required_argument,	NULL, OPT_SSL_CIPHERS },
 	{ "ssl-servername",	required_argument,	NULL, OPT_SSL_SERVERNAME },
 	{ "ssl-alpn",		required_argument,	NULL, OPT_SSL_ALPN },
+	{ "ssl-pin",		required_argument,	NULL, OPT_SSL_PIN },
+	{ "pty",		no_argument,		NULL, OPT_PTY },
+	{ "raw",		no_argument,		NULL, OPT_RAW },
+	{ "retry",		required_argument,	NULL, OPT_RETRY },
+	{ "retry-interval",	required_argument,	NULL, OPT_RETRY_INTERVAL },
+	{ "keepalive",		optional_argument,	NULL, OPT_KEEPALIVE },
+	{ "nodelay",		no_argument,		NULL, OPT_NODELAY },
 	{ "chat",		no_argument,		NULL, OPT_CHAT },
 	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
 	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
@@ -157,7 +172,6 @@ static const char usage_text[] =
 "\t  [destination] [port]\n";
 
 static const char help_text[] =
-"\n"
 "  %1$s [options] host port[-port] [port ...]    connect\n"
 "  %1$s -l [options] [address] port              listen\n"
 "  %1$s -U [-l] [options] path                   Unix-domain socket\n"
@@ -176,6 +190,8 @@ static const char help_text[] =
 "  -z, --zero             scan: report which ports accept, send nothing\n"
 "  -r, --randomize        ports in random order\n"
 "  -i, --interval TIME    pause after each line sent, and between ports\n"
+"      --retry N|forever  try connecting again while refused or unreachable\n"
+"      --retry-interval TIME  pause between tries (default 1s)\n"
 "  -F, --pass-fd          pass the connected socket on stdout and exit\n"
 "  -Z, --dccp             DCCP (where the system has it)\n"
 "  -V, --rtable RTABLE    alternate routing table (not on this system)\n"
@@ -199,6 +215,8 @@ static const char help_text[] =
 "Programs, FIFOs, chat and servers:\n"
 "  -e, --exec PROG        run PROG for each connection or UDP peer\n"
 "  -c, --sh-exec CMD      run CMD with /bin/sh -c for each connection\n"
+"      --pty              run the program on a terminal of its own\n"
+"      --raw              local terminal raw, for a --pty server; ~. leaves\n"
 "      --fifo PATH        send what is written to the FIFO PATH\n"
 "      --chat             talk with one person (a line :q leaves)\n"
 "      --broker           relay what each client sends to all the others\n"
@@ -213,14 +231,14 @@ static const char help_text[] =
 "\n"
 "Proxies and TLS:\n"
 "  -x, --proxy ADDR[:PORT]  connect through this proxy\n"
-"  -X, --proxy-type PROTO 4, 4a, 5 (default) or connect; with -l: socks5\n"
-"                         or http makes sockcat a proxy server\n"
+"  -X, --proxy-type PROTO 4, 4a, 5 (default), connect; -l: socks5, http\n"
 "  -P USER                proxy user; the password is asked for\n"
 "      --proxy-auth USER:PASS  proxy credentials\n"
 "      --ssl              TLS (every --ssl-* option implies it)\n"
 "      --ssl-cert FILE    PEM certificate (a listener makes one if none)\n"
 "      --ssl-key FILE     PEM private key of --ssl-cert\n"
 "      --ssl-verify       verify the peer's certificate and name\n"
+"      --ssl-pin SHA256   accept only this certificate or key fingerprint\n"
 "      --ssl-trustfile FILE  PEM certificates to trust\n"
 "      --ssl-ciphers LIST OpenSSL cipher list\n"
 "      --ssl-servername NAME  server name to send (SNI) and check\n"
@@ -240,6 +258,8 @@ static const char help_text[] =
 "  -M, --ttl TTL          outgoing TTL / hop limit\n"
 "  -m, --min-ttl TTL      minimum incoming TTL / hop limit\n"
 "  -T, --tos KEYWORD      TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255\n"
+"      --keepalive[=IDLE,INTVL,CNT]  TCP keepalive (probe times, count)\n"
+"      --nodelay          TCP_NODELAY: small writes go out at once\n"
 "\n"
 "Information:\n"
 "  -v, --verbose          report connections (twice: also --stats)\n"
@@ -252,10 +272,7 @@ static const char help_text[] =
 "\n"
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
-"  %1$s -N host 5000 < file      send a file\n"
-"  %1$s -zv host 20-30           scan ports 20 to 30\n"
-"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
-"  %1$s --chat                   wait for someone to talk to\n";
+"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n";
 
 void
 usage(int full)
@@ -334,6 +351,100 @@ time_value(const char *what, const char *arg, long long min_s,
 	return (ms);
 }
 
+/* The value of a hex digit, or -1. */
+static int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * --keepalive=IDLE[,INTERVAL[,COUNT]]: times in whole seconds (rounded
+ * up) as TCP takes them, a count of probes; an empty or missing field
+ * keeps the system's value.
+ */
+static void
+keepalive_values(struct options *o, const char *arg)
+{
+	char	*copy, *field, *rest;
+	int	 i;
+
+	o->keepalive = 1;
+	if (arg == NULL)
+		return;
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	rest = copy;
+	for (i = 0; (field = strsep(&rest, ",")) != NULL; i++) {
+		if (i > 2)
+			fatalx("keepalive invalid: %s (IDLE,INTERVAL,COUNT)",
+			    arg);
+		if (*field == '\0')
+			continue;
+		if (i == 0)
+			o->keepidle = (time_value("keepalive idle time",
+			    field, 0, 32767) + 999) / 1000;
+		else if (i == 1)
+			o->keepintvl = (time_value("keepalive interval",
+			    field, 0, 32767) + 999) / 1000;
+		else
+			o->keepcnt = number("keepalive count", field, 1, 127);
+		/* "0.2" is a second, not the system's value. */
+		if (i == 0 && o->keepidle == 0)
+			o->keepidle = 1;
+		if (i == 1 && o->keepintvl == 0)
+			o->keepintvl = 1;
+	}
+	free(copy);
+}
+
+/* --retry N or forever: how many tries after the first. */
+static int
+retry_count(const char *arg)
+{
+	if (strcmp(arg, "forever") == 0)
+		return (RETRY_FOREVER);
+	return (number("retry count", arg, 0, INT_MAX));
+}
+
+/*
+ * --ssl-pin: a SHA-256 fingerprint in hex, 64 digits, with or without
+ * colons between the bytes (as openssl x509 -fingerprint prints it).
+ */
+static void
+ssl_pin_add(struct options *o, const char *arg)
+{
+	unsigned char	 pin[TLS_PIN_LEN];
+	const char	*p = arg;
+	size_t		 n = 0;
+	int		 hi, lo;
+
+	while (*p != '\0' && n < sizeof(pin)) {
+		if (*p == ':' && n > 0) {
+			p++;
+			continue;
+		}
+		if ((hi = hex_digit(p[0])) == -1 || p[1] == '\0' ||
+		    (lo = hex_digit(p[1])) == -1)
+			break;
+		pin[n++] = hi << 4 | lo;
+		p += 2;
+	}
+	if (n != sizeof(pin) || *p != '\0')
+		fatalx("ssl-pin invalid: %s (64 hex digits of a SHA-256 "
+		    "fingerprint)", arg);
+	if ((o->ssl_pins = reallocarray(o->ssl_pins, o->nssl_pins + 1,
+	    sizeof(*o->ssl_pins))) == NULL)
+		fatal("reallocarray");
+	memcpy(o->ssl_pins[o->nssl_pins++], pin, sizeof(pin));
+}
+
 /* An allow or deny rule, or a file of them; exits on a bad one. */
 static void
 gate_option(struct options *o, int deny, int file, const char *arg)
@@ -400,6 +511,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
 	o->stall_ms = TIME_NONE;
+	o->retry_ms = TIME_NONE;
 	gate_init(&o->gate);
 	o->progress = PROGRESS_NEVER;
 
@@ -642,6 +754,29 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->delay_ms = time_value("delay", optarg, 0,
 			    INT_MAX / 1000);
 			break;
+		case OPT_PTY:
+			o->pty = 1;
+			break;
+		case OPT_RAW:
+			o->raw = 1;
+			break;
+		case OPT_RETRY:
+			o->retries = retry_count(optarg);
+			break;
+		case OPT_RETRY_INTERVAL:
+			o->retry_ms = time_value("retry interval", optarg, 0,
+			    INT_MAX / 1000);
+			break;
+		case OPT_KEEPALIVE:
+			keepalive_values(o, optarg);
+			break;
+		case OPT_NODELAY:
+			o->nodelay = 1;
+			break;
+		case OPT_SSL_PIN:
+			o->ssl = 1;
+			ssl_pin_add(o, optarg);
+			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(0);
@@ -799,6 +934,26 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		if (o->telnet)
 			fatalx("cannot use -t with --ssl");
 	}
+	if ((o->keepalive || o->nodelay) && (o->socktype == SOCK_DGRAM ||
+	    o->family == AF_UNIX))
+		fatalx("cannot use %s with %s", o->keepalive ? "--keepalive" :
+		    "--nodelay", o->family == AF_UNIX ? "-U" : "-u");
+	if (o->retry_ms != TIME_NONE && o->retries == 0)
+		fatalx("must use --retry with --retry-interval");
+	if (o->retries != 0 && o->listen)
+		fatalx("cannot use --retry with -l");
+	if (o->retry_ms == TIME_NONE)
+		o->retry_ms = RETRY_DEFAULT_MS;
+	if (o->pty && o->exec == NULL)
+		fatalx("must use -e or -c with --pty");
+	if (o->raw && o->listen)
+		fatalx("cannot use --raw with -l");
+	if (o->raw && (o->exec != NULL || o->fifo != NULL || o->no_stdin ||
+	    o->chat || o->zero || o->crlf))
+		fatalx("--raw makes stdin a remote terminal: it takes no -e, "
+		    "-c, --fifo, -d, -C, -z or --chat");
+	if (o->raw && !isatty(STDIN_FILENO))
+		fatalx("cannot use --raw: standard input is not a terminal");
 	if (o->no_shutdown)
 		o->shut_net = 0;
 	if (o->recv_only)

@@ -351,8 +351,12 @@ exec_sigchld(int sig, void *arg)
 		    (long)pid, exec_status(c));
 		if (c->released)
 			free(c);
-		else if (c->exited_cb != NULL)
-			c->exited_cb(c, c->arg);
+		else {
+			/* Its terminal's last output, then end-of-file. */
+			pty_exited(c);
+			if (c->exited_cb != NULL)
+				c->exited_cb(c, c->arg);
+		}
 	}
 }
 
@@ -483,6 +487,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	struct child			*c = NULL;
 	char				**env = NULL;
 	size_t				 first = 0;
+	struct pty			 pt = { .master = -1, .slave = -1 };
 	int				 in[2] = { -1, -1 }, out[2] = { -1, -1 };
 	int				 error;
 	pid_t				 pid;
@@ -503,15 +508,35 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		error = errno;
 		goto fail;
 	}
+	c->pty = c->pty_slave = -1;
 	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */
-	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1) {
+	if (cmd->pty) {
+		if (pty_open(&pt) == -1) {
+			error = errno;
+			goto fail;
+		}
+	} else if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1) {
 		error = errno;
 		goto fail;
 	}
 
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	if (cmd->pty) {
+		/*
+		 * A session of its own, where opening the terminal makes it
+		 * the controlling one: glibc's posix_spawn() runs setsid()
+		 * before the file actions.
+		 */
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, pt.path,
+		    O_RDWR, 0);
+		posix_spawn_file_actions_adddup2(&fa, STDIN_FILENO,
+		    STDOUT_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, STDIN_FILENO,
+		    STDERR_FILENO);
+	} else {
+		posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	}
 	/* Also what sockcat inherited without close-on-exec. */
 	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
 	posix_spawnattr_init(&attr);
@@ -521,7 +546,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	sigaddset(&set, SIGPIPE);
 	posix_spawnattr_setsigdefault(&attr, &set);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF);
+	    POSIX_SPAWN_SETSIGDEF | (cmd->pty ? POSIX_SPAWN_SETSID : 0));
 	error = posix_spawnp(&pid, cmd->path, &fa, &attr, cmd->argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
@@ -530,13 +555,26 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	if (error != 0)
 		goto fail;
 
-	close(in[0]);
-	close(out[1]);
 	c->pid = pid;
 	ev_timer_init(&c->kill, exec_kill_cb, c);
+	TAILQ_INSERT_TAIL(&exec_children, c, entry);
+	if (cmd->pty) {
+		/*
+		 * The terminal side stays open here until the program exits,
+		 * so that the master never reads EIO before the program has
+		 * opened it.
+		 */
+		c->in = c->out = -1;
+		c->pty = pt.master;
+		c->pty_slave = pt.slave;
+		log_verbose(2, "program pid %ld started on %s: %s", (long)pid,
+		    pt.path, cmd->text);
+		return (c);
+	}
+	close(in[0]);
+	close(out[1]);
 	c->in = in[1];
 	c->out = out[0];
-	TAILQ_INSERT_TAIL(&exec_children, c, entry);
 	if (net_set_nonblock(c->in, 1) == -1 ||
 	    net_set_nonblock(c->out, 1) == -1) {
 		/* Unlikely; the child sees end-of-file and is reaped. */
@@ -554,6 +592,10 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 fail:
 	exec_close_pair(in);
 	exec_close_pair(out);
+	if (pt.master != -1) {
+		close(pt.master);
+		close(pt.slave);
+	}
 	exec_environ_free(env, first);
 	free(c);
 	log_cause(cause, "exec %s: %s", cmd->path, strerror(error));
@@ -571,6 +613,8 @@ exec_endpoint(struct session *s, struct child *c)
 {
 	struct endpoint	*ep;
 
+	if (c->pty != -1)
+		return (pty_endpoint(s, c));
 	if ((ep = session_endpoint(s, "program", c->out, c->in,
 	    EP_SHUT_CLOSE, 0)) == NULL)
 		return (NULL);
@@ -592,6 +636,7 @@ exec_release(struct child *c)
 	if (c->out != -1)
 		close(c->out);
 	c->in = c->out = -1;
+	pty_release(c);
 	c->exited_cb = NULL;
 	if (c->exited)
 		free(c);

@@ -135,10 +135,38 @@ net_dgram_rcvbuf(const struct options *o, int fd)
 }
 
 /*
+ * --keepalive and --nodelay on a TCP socket fd: probes after the idle
+ * time, every interval, given up after count unanswered (each 0: the
+ * system's value); Nagle's algorithm off.  A listening socket passes
+ * them on to the connections it accepts.
+ */
+static int
+net_set_tcp(const struct options *o, int fd, const char **what)
+{
+	if (o->keepalive && net_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1,
+	    "set keepalive", what) == -1)
+		return (-1);
+	if (o->keepalive && o->keepidle > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPIDLE, o->keepidle, "set keepalive idle time", what) == -1)
+		return (-1);
+	if (o->keepalive && o->keepintvl > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPINTVL, o->keepintvl, "set keepalive interval",
+	    what) == -1)
+		return (-1);
+	if (o->keepalive && o->keepcnt > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPCNT, o->keepcnt, "set keepalive count", what) == -1)
+		return (-1);
+	if (o->nodelay && net_sockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1,
+	    "set TCP_NODELAY", what) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
  * Apply the socket options the command line asked for (-b -D -S -T -I -O
- * -M -m) to fd of the given address family.  Returns -1 with errno and
- * *cause set to netcat's message ("set IP ToS: Permission denied", or
- * errno's text alone for -b, -D and -S).
+ * -M -m, --keepalive, --nodelay) to fd of the given address family.
+ * Returns -1 with errno and *cause set to netcat's message ("set IP ToS:
+ * Permission denied", or errno's text alone for -b, -D and -S).
  */
 int
 net_set_options(const struct options *o, int fd, int af, char **cause)
@@ -176,6 +204,9 @@ net_set_options(const struct options *o, int fd, int af, char **cause)
 	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MINHOPCOUNT : IP_MINTTL,
 	    o->minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
 	    &what) == -1)
+		goto fail;
+	if ((af == AF_INET || v6) && o->socktype == SOCK_STREAM &&
+	    net_set_tcp(o, fd, &what) == -1)
 		goto fail;
 	return (0);
 
@@ -473,17 +504,65 @@ net_connect(const struct options *o, const char *host, const char *port,
 }
 
 /*
+ * --retry: after a try that failed (errno says why), should another be
+ * made?  Only a peer that is not there yet is waited for: a refusal, a
+ * time-out, an unreachable host or network.  A failure with a message
+ * (a name that does not resolve, a source that cannot be bound, a proxy's
+ * refusal) is final.  If another try is due, waits the --retry-interval
+ * first and returns 1, else returns 0 with errno kept.  The wait is part
+ * of a client's set-up, before any session runs, like a connect's own.
+ */
+static int
+net_retry(const struct options *o, int tries, char **cause)
+{
+	int	 error = errno;
+
+	if (o->retries == 0 || (cause != NULL && *cause != NULL))
+		return (0);
+	switch (error) {
+	case ECONNREFUSED:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case ECONNRESET:
+	case ECONNABORTED:
+		break;
+	default:
+		return (0);
+	}
+	if (o->retries != RETRY_FOREVER && tries >= o->retries) {
+		errno = error;
+		return (0);
+	}
+	if (o->retry_ms > 0) {
+		while (poll(NULL, 0, (int)o->retry_ms) == -1 && errno == EINTR)
+			;
+	}
+	return (1);
+}
+
+/*
  * Returns a non-blocking socket connected to host and port, directly or
- * through the proxy of the command line: the one way every mode that
- * connects opens its connection.  As net_connect() on failure.
+ * through the proxy of the command line, trying again as --retry says:
+ * the one way every mode that connects opens its connection.  As
+ * net_connect() on failure.
  */
 int
 net_dial(const struct options *o, const char *host, const char *port,
     struct net_peer *peer, char **cause)
 {
-	if (o->proxy_host != NULL)
-		return (proxy_connect(o, host, port, peer, cause));
-	return (net_connect(o, host, port, peer, cause));
+	int	 fd, tries = 0;
+
+	for (;;) {
+		if (o->proxy_host != NULL)
+			fd = proxy_connect(o, host, port, peer, cause);
+		else
+			fd = net_connect(o, host, port, peer, cause);
+		if (fd != -1 || !net_retry(o, tries++, cause))
+			return (fd);
+	}
 }
 
 /*

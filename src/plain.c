@@ -112,6 +112,9 @@ plain_check(struct session *s)
 	/* -W: the network has been read enough; stdin is done with too. */
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
+	/* --raw: "~." was typed; leave now, whatever is on the way. */
+	if (tx != NULL && term_escaped(tx))
+		return (1);
 	if (o->fifo != NULL && !o->keep && tx != NULL)
 		return (plain_fifo_check(c));
 	tx_ended = tx == NULL || channel_ended(tx);
@@ -419,6 +422,8 @@ conn_start_stdio(struct conn *c, int fd)
 			c->tx->bufsize = UDP_MAXPAYLOAD;
 		if (o->crlf)
 			c->tx->xform = crlf_xform;
+		if (o->raw && term_start(c->tx) == -1)
+			return (-1);
 		if (o->fifo == NULL && stdio_in_ended())
 			c->tx->state = CH_DRAINING;
 	} else if (shut_tx && !dgram)
@@ -471,6 +476,11 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 		goto fail;
 	if (p->o->crlf)
 		c->tx->xform = crlf_xform;
+	/* A terminal takes its window size from what the peer sends. */
+	if (p->o->pty) {
+		c->rx->xform = pty_xform;
+		c->rx->xgrow = NAWS_LEN;
+	}
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		goto fail;
 	/* A datagram listener's first datagram from this peer. */
@@ -537,6 +547,7 @@ plain_init(struct plain *p, struct options *o)
 		if (exec_cmd_parse(&p->cmd, o->exec, o->exec_shell,
 		    &cause) == -1 || exec_cmd_check(&p->cmd, &cause) == -1)
 			fatalx("%s", cause != NULL ? cause : strerror(errno));
+		p->cmd.pty = o->pty;
 		p->exec = 1;
 	}
 	if (o->fifo != NULL && fifo_open(o->fifo, &cause) == -1)

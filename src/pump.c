@@ -1095,6 +1095,19 @@ channel_run(struct channel *ch, int readable)
 	channel_update(ch);
 }
 
+/*
+ * Read ep now, as if a poll had said it was readable: for an endpoint
+ * whose read operation knows of an end that no poll announces (the
+ * terminal of a program that has exited).  The session's policy is not
+ * run; the caller runs it.
+ */
+void
+ep_readable(struct endpoint *ep)
+{
+	if (ep->reader != NULL && ep->rfd != -1 && !ep->session->over)
+		channel_run(ep->reader, 1);
+}
+
 static void
 pump_fd_cb(int fd, int events, void *arg)
 {

@@ -52,6 +52,15 @@ enum {
 	PROGRESS_ALWAYS,
 };
 
+/* The length of a SHA-256 fingerprint (--ssl-pin). */
+#define TLS_PIN_LEN		32
+
+/* --retry forever. */
+#define RETRY_FOREVER		(-1)
+
+/* --retry-interval when it is not given, in milliseconds. */
+#define RETRY_DEFAULT_MS	1000
+
 /* No time limit: the value every time option starts from. */
 #define TIME_NONE		(-1LL)
 
@@ -109,6 +118,18 @@ struct options {
 	int		 fdpass;	/* -F */
 	int		 dccp;		/* -Z */
 	char		*md5sig;	/* -S: the TCP MD5 key, NULL when unset */
+	int		 keepalive;	/* --keepalive */
+	int		 keepidle;	/* its idle seconds, 0: the system's */
+	int		 keepintvl;	/* seconds between probes, 0: system's */
+	int		 keepcnt;	/* probes unanswered, 0: the system's */
+	int		 nodelay;	/* --nodelay: TCP_NODELAY */
+	int		 retries;	/* --retry: tries after the first,
+					   RETRY_FOREVER */
+	long long	 retry_ms;	/* --retry-interval */
+	int		 pty;		/* --pty: programs on a terminal */
+	int		 raw;		/* --raw: the local terminal raw */
+	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
+	size_t		 nssl_pins;
 	const char	*output;	/* -o: raw session log */
 	const char	*hex_dump;	/* --hex-dump */
 	int		 append_output;	/* --append-output */
@@ -674,6 +695,7 @@ int		 channel_spliced(const struct channel *);
 void		 channel_stop(struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
+void		 ep_readable(struct endpoint *);
 
 /* fanout.c */
 
@@ -750,6 +772,7 @@ struct tls_hs	*tls_handshake_start(const struct options *, int,
 void		 tls_handshake_cancel(struct tls_hs *);
 struct tls	*tls_handshake(const struct options *, int, const char *,
 		    long long, char **);
+int		 tls_check_peer(const struct options *, struct tls *, char **);
 void		 tls_attach(struct endpoint *, struct tls *);
 void		 tls_free(struct tls *);
 
@@ -836,6 +859,7 @@ struct exec_cmd {
 	const char	 *text;		/* As given, for messages. */
 	const char	 *path;		/* What is executed (PATH lookup). */
 	char		**argv;
+	int		  pty;		/* --pty: on a terminal of its own */
 };
 
 /* What a child is told about its connection. */
@@ -854,6 +878,9 @@ struct child {
 	int			 status; /* wait(2) status once exited. */
 	int			 released; /* Nobody waits for it any more. */
 	struct ev_timer		 kill;	/* SIGKILL after SIGTERM's grace. */
+	int			 pty;	/* --pty: the master, until given. */
+	int			 pty_slave; /* Its terminal, until it exits. */
+	struct endpoint		*pty_ep; /* The master's endpoint, or NULL. */
 	void			(*exited_cb)(struct child *, void *);
 	void			*arg;
 	TAILQ_ENTRY(child)	 entry;
@@ -871,6 +898,33 @@ struct endpoint	*exec_endpoint(struct session *, struct child *);
 void		 exec_release(struct child *);
 void		 exec_terminate(struct child *);
 int		 exec_status(const struct child *);
+
+/* pty.c */
+struct pty {
+	int		 master;
+	int		 slave;
+	char		 path[64];	/* /dev/pts/N */
+};
+
+/* A window-size announcement: IAC SB NAWS w w h h IAC SE. */
+#define NAWS_LEN	9
+struct naws {
+	unsigned char	 held[NAWS_LEN]; /* The start of one, cut off. */
+	size_t		 nheld;
+};
+int		 pty_open(struct pty *);
+struct endpoint	*pty_endpoint(struct session *, struct child *);
+void		 pty_exited(struct child *);
+void		 pty_release(struct child *);
+size_t		 pty_xform(struct channel *, unsigned char *, size_t, size_t);
+size_t		 naws_decode(struct naws *, unsigned char *, size_t, size_t,
+		    int *, int *);
+void		 naws_encode(unsigned char *, int, int);
+
+/* term.c */
+int		 term_start(struct channel *);
+int		 term_escaped(const struct channel *);
+size_t		 term_xform(struct channel *, unsigned char *, size_t, size_t);
 
 /* fifo.c */
 int		 fifo_open(const char *, char **);
@@ -900,6 +954,7 @@ void		 dump_sent(struct channel *, const unsigned char *, size_t,
 void		 stdio_init(void);
 void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
+int		 stdio_tty_makeraw(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 struct endpoint	*stdio_discard(struct session *);
@@ -990,6 +1045,39 @@ size_t		 chatproto_quit_scan(int *, const unsigned char *, size_t,
 		    int *);
 size_t		 chatproto_rx(struct chat_view *, const unsigned char *,
 		    size_t, unsigned char *);
+/* room.c */
+
+/* A longer room line is cut and relayed in pieces of this size. */
+#define ROOM_LINE_MAX		4096
+
+/* The longest name a room member may take with /nick. */
+#define ROOM_NAME_MAX		20
+
+/* Bytes framed into lines: what is left of a line between two reads. */
+struct room_framer {
+	unsigned char	*line;		/* ROOM_LINE_MAX bytes */
+	size_t		 len;
+	int		 cut;		/* A full line was just handed on. */
+};
+
+/* What a room line asks for (room_parse()). */
+enum room_cmd {
+	ROOM_TEXT,		/* An ordinary line, to relay. */
+	ROOM_QUIT,		/* ":q": leave. */
+	ROOM_WHO,		/* "/who": who is present, to the asker. */
+	ROOM_NICK,		/* "/nick NAME": take a name. */
+	ROOM_ME,		/* "/me TEXT": an action line. */
+	ROOM_HELP,		/* "/help": the commands, to the asker. */
+};
+
+typedef int room_line_cb(const unsigned char *, size_t, void *);
+int		 room_frame(struct room_framer *, const unsigned char *,
+		    size_t, room_line_cb *, void *);
+int		 room_flush(struct room_framer *, room_line_cb *, void *);
+size_t		 room_escape(const unsigned char *, size_t, unsigned char *);
+int		 room_name_valid(const unsigned char *, size_t);
+enum room_cmd	 room_parse(const unsigned char *, size_t,
+		    const unsigned char **, size_t *);
 
 /* chat.c */
 int		 chat_connect(struct options *);

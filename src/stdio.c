@@ -85,6 +85,34 @@ stdio_tty_raw(void)
 }
 
 /*
+ * --raw: the terminal on stdin passes every byte through untouched, as a
+ * remote terminal needs: no echo, no line editing, no signals from keys,
+ * no CR or LF translation either way.  stdio_restore() undoes it, also
+ * on a fatal signal.  Returns -1 with errno (ENOTTY) if stdin is not a
+ * terminal.
+ */
+int
+stdio_tty_makeraw(void)
+{
+	struct termios	 t;
+
+	if (stdio_termios_saved)
+		return (0);
+	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
+		return (-1);
+	t = stdio_termios;
+	cfmakeraw(&t);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	stdio_termios_saved = 1;
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
+		stdio_termios_saved = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Make sure 0, 1 and 2 are open, so that no socket takes their number, and
  * make stdin and stdout non-blocking where they are pipes or sockets: a
  * blocking write to a full pipe would stall every other direction.  Ttys

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sockcat.h"
@@ -54,6 +55,13 @@
 
 #define TLS_FUNCTIONS \
 	F(ASN1_INTEGER_set) \
+	F(ASN1_TIME_to_tm) \
+	F(CRYPTO_free) \
+	F(EVP_Digest) \
+	F(X509_digest) \
+	F(X509_get0_pubkey) \
+	F(X509_get_issuer_name) \
+	F(i2d_PUBKEY) \
 	F(ERR_clear_error) \
 	F(ERR_peek_last_error) \
 	F(ERR_reason_error_string) \
@@ -123,6 +131,13 @@ static struct {
 #undef F
 
 #define ASN1_INTEGER_set (tls_fn.p_ASN1_INTEGER_set)
+#define ASN1_TIME_to_tm (tls_fn.p_ASN1_TIME_to_tm)
+#define CRYPTO_free (tls_fn.p_CRYPTO_free)
+#define EVP_Digest (tls_fn.p_EVP_Digest)
+#define X509_digest (tls_fn.p_X509_digest)
+#define X509_get0_pubkey (tls_fn.p_X509_get0_pubkey)
+#define X509_get_issuer_name (tls_fn.p_X509_get_issuer_name)
+#define i2d_PUBKEY (tls_fn.p_i2d_PUBKEY)
 #define ERR_clear_error (tls_fn.p_ERR_clear_error)
 #define ERR_peek_last_error (tls_fn.p_ERR_peek_last_error)
 #define ERR_reason_error_string (tls_fn.p_ERR_reason_error_string)
@@ -327,6 +342,15 @@ out:
 	return (ok ? 0 : -1);
 }
 
+/* With --ssl-pin alone, a server asks for any client certificate. */
+static int
+tls_accept_any(int ok, X509_STORE_CTX *ctx)
+{
+	(void)ok;
+	(void)ctx;
+	return (1);
+}
+
 /*
  * Build the one TLS context from the command line: a server's for -l, a
  * client's otherwise.  Returns 0, or -1 with *cause set.
@@ -393,6 +417,10 @@ tls_setup(const struct options *o, char **cause)
 		SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);
 	}
+	/* Pins alone: the peer's certificate is checked after the handshake. */
+	if (!o->ssl_verify && o->nssl_pins > 0 && server)
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_accept_any);
 	if (o->ssl_alpn != NULL) {
 		if (tls_parse_alpn(o->ssl_alpn, cause) == -1)
 			return (-1);
@@ -407,33 +435,141 @@ tls_setup(const struct options *o, char **cause)
 	return (0);
 }
 
-/* -v: what was negotiated and who the peer says it is. */
+/* A fingerprint as openssl prints it: hex bytes, upper case, colons. */
 static void
-tls_report(const struct options *o, SSL *ssl)
+tls_hex(const unsigned char *md, size_t len, char *out)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		*out++ = hex[md[i] >> 4];
+		*out++ = hex[md[i] & 0xf];
+		*out++ = i + 1 < len ? ':' : '\0';
+	}
+	if (len == 0)
+		*out = '\0';
+}
+
+/*
+ * The SHA-256 fingerprints of certificate x (of its DER form) and of its
+ * public key (of the DER SubjectPublicKeyInfo, as key pins are).
+ * Returns -1 if either cannot be computed.
+ */
+static int
+tls_fingerprints(X509 *x, unsigned char cert[TLS_PIN_LEN],
+    unsigned char key[TLS_PIN_LEN])
+{
+	unsigned char	*der = NULL;
+	unsigned int	 len = TLS_PIN_LEN;
+	int		 n, ok;
+
+	if (X509_digest(x, EVP_sha256(), cert, &len) != 1 ||
+	    len != TLS_PIN_LEN)
+		return (-1);
+	if ((n = i2d_PUBKEY(X509_get0_pubkey(x), &der)) <= 0)
+		return (-1);
+	len = TLS_PIN_LEN;
+	ok = EVP_Digest(der, n, key, &len, EVP_sha256(), NULL) == 1 &&
+	    len == TLS_PIN_LEN;
+	CRYPTO_free(der, __FILE__, __LINE__);
+	return (ok ? 0 : -1);
+}
+
+/* A certificate time as "2026-01-31 23:59:59 UTC". */
+static void
+tls_time(const ASN1_TIME *t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (ASN1_TIME_to_tm(t, &tm) != 1 ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		strlcpy(out, "unknown", len);
+}
+
+/*
+ * -v: what was negotiated and who the peer says it is, one fact per line
+ * in a format scripts may rely on.
+ */
+static void
+tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
+    const unsigned char *key)
 {
 	const unsigned char	*alpn;
 	unsigned int		 alpn_len;
-	X509			*peer;
 	const char		*sni;
-	char			 subject[512];
+	char			 text[512], hex[TLS_PIN_LEN * 3];
 
-	if (o->verbose < 1)
-		return;
 	if (SSL_is_server(ssl) && (sni = SSL_get_servername(ssl,
 	    TLSEXT_NAMETYPE_host_name)) != NULL)
 		log_info("TLS server name (SNI): %s", sni);
-	log_info("TLS %s, cipher %s", SSL_get_version(ssl),
-	    SSL_get_cipher_name(ssl));
-	if ((peer = SSL_get1_peer_certificate(ssl)) != NULL) {
-		X509_NAME_oneline(X509_get_subject_name(peer), subject,
-		    sizeof(subject));
-		log_info("TLS peer certificate subject: %s", subject);
-		X509_free(peer);
+	log_info("TLS protocol: %s", SSL_get_version(ssl));
+	log_info("TLS cipher: %s", SSL_get_cipher_name(ssl));
+	if (peer != NULL) {
+		X509_NAME_oneline(X509_get_subject_name(peer), text,
+		    sizeof(text));
+		log_info("TLS peer certificate subject: %s", text);
+		X509_NAME_oneline(X509_get_issuer_name(peer), text,
+		    sizeof(text));
+		log_info("TLS peer certificate issuer: %s", text);
+		tls_time(X509_getm_notBefore(peer), text, sizeof(text));
+		log_info("TLS peer certificate valid from: %s", text);
+		tls_time(X509_getm_notAfter(peer), text, sizeof(text));
+		log_info("TLS peer certificate valid until: %s", text);
+		if (cert != NULL) {
+			tls_hex(cert, TLS_PIN_LEN, hex);
+			log_info("TLS peer certificate SHA-256: %s", hex);
+			tls_hex(key, TLS_PIN_LEN, hex);
+			log_info("TLS peer public key SHA-256: %s", hex);
+		}
 	} else
 		log_info("TLS peer sent no certificate");
 	SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
 	if (alpn_len > 0)
 		log_info("TLS ALPN protocol: %.*s", (int)alpn_len, alpn);
+}
+
+/*
+ * After a handshake: describe the peer (-v) and check it against the
+ * pins (--ssl-pin), its certificate's or its public key's SHA-256
+ * fingerprint.  Kept apart from the handshake itself so that any way of
+ * driving one ends with the same check.  Returns 0, or -1 with *cause set
+ * when the peer is not one of those pinned.
+ */
+int
+tls_check_peer(const struct options *o, struct tls *t, char **cause)
+{
+	unsigned char	 cert[TLS_PIN_LEN], key[TLS_PIN_LEN];
+	char		 hex[TLS_PIN_LEN * 3];
+	X509		*peer;
+	size_t		 i;
+	int		 known = 0, rv = 0;
+
+	if ((peer = SSL_get1_peer_certificate(t->ssl)) != NULL &&
+	    tls_fingerprints(peer, cert, key) == 0)
+		known = 1;
+	if (o->verbose >= 1)
+		tls_describe(t->ssl, peer, known ? cert : NULL, key);
+	if (o->nssl_pins > 0) {
+		for (i = 0; known && i < o->nssl_pins; i++) {
+			if (memcmp(o->ssl_pins[i], cert, TLS_PIN_LEN) == 0 ||
+			    memcmp(o->ssl_pins[i], key, TLS_PIN_LEN) == 0)
+				break;
+		}
+		if (!known) {
+			log_cause(cause, "TLS peer sent no certificate to "
+			    "match --ssl-pin");
+			rv = -1;
+		} else if (i == o->nssl_pins) {
+			tls_hex(cert, TLS_PIN_LEN, hex);
+			log_cause(cause, "TLS peer certificate does not match "
+			    "--ssl-pin: its SHA-256 is %s", hex);
+			rv = -1;
+		}
+	}
+	X509_free(peer);
+	return (rv);
 }
 
 /* The name the client expects and sends as SNI: never an address. */
@@ -524,7 +660,11 @@ tls_hs_step(struct tls_hs *h)
 	errno = 0;
 	r = h->server ? SSL_accept(ssl) : SSL_connect(ssl);
 	if (r == 1) {
-		tls_report(h->o, ssl);
+		/* What the peer is, with -v, and --ssl-pin. */
+		if (tls_check_peer(h->o, h->t, &cause) == -1) {
+			tls_hs_end(h, NULL, cause);
+			return;
+		}
 		tls_hs_end(h, h->t, NULL);
 		return;
 	}
@@ -816,6 +956,13 @@ void
 tls_handshake_cancel(struct tls_hs *h)
 {
 	(void)h;
+int
+tls_check_peer(const struct options *o, struct tls *t, char **cause)
+{
+	(void)o;
+	(void)t;
+	log_cause(cause, "TLS support was not built in");
+	return (-1);
 }
 
 void

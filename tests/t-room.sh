@@ -34,7 +34,8 @@ test_ids_greeting_announcements_prefixes() {
 	client c2 8
 	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no join announcement"
 	p2=$(client_port 2)
-	assertEquals "$(welcome 2 1)" "$(cat "$SC_TMP/c2.out")"
+	assertEquals "$(welcome 2 1)
+<announce> Present: <user1>." "$(cat "$SC_TMP/c2.out")"
 	say 7 'hello\n'
 	wait_for "$SC_TMP/c2.out" '^<user1> hello$' || fail "no prefixed line"
 	say 6 'from the operator\n'
@@ -45,7 +46,8 @@ test_ids_greeting_announcements_prefixes() {
 	wait_for "$SC_TMP/c1.out" '<user2> is disconnected' || fail "no leave"
 	client c3 9
 	wait_for "$SC_TMP/c3.out" 'Welcome' || fail "no welcome for c3"
-	assertEquals "$(welcome 3 1)" "$(cat "$SC_TMP/c3.out")"
+	assertEquals "$(welcome 3 1)
+<announce> Present: <user1>." "$(cat "$SC_TMP/c3.out")"
 	wait_for "$SC_TMP/c1.out" 'as <user3>\.$' || fail "no c3 announcement"
 	p3=$(client_port 3)
 	assertEquals "what c1 saw" "$(welcome 1 0)

@@ -67,7 +67,8 @@ test_sockcat_with_itself_self_signed() {
 	wait_exit "$SERVER_PID" 5
 	assertEquals 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "hello"
-	assertContains "$(cat "$SC_TMP/c.err")" "TLS TLSv1.3, cipher TLS_"
+	assertContains "$(cat "$SC_TMP/c.err")" "TLS protocol: TLSv1.3
+TLS cipher: TLS_"
 	assertContains "$(cat "$SC_TMP/c.err")" \
 	    "TLS peer certificate subject: /CN=sockcat"
 	assertContains "$(cat "$SC_TMP/srv.err")" "TLS peer sent no certificate"
@@ -203,7 +204,8 @@ test_ciphers() {
 	    127.0.0.1 "$SPORT" 2>"$SC_TMP/c.err" >/dev/null
 	assertEquals 0 $?
 	assertContains "$(cat "$SC_TMP/c.err")" \
-	    "TLS TLSv1.2, cipher ECDHE-ECDSA-AES128-GCM-SHA256"
+	    "TLS protocol: TLSv1.2
+TLS cipher: ECDHE-ECDSA-AES128-GCM-SHA256"
 	t 5 "$SC" --ssl-ciphers no-such-cipher 127.0.0.1 9 </dev/null \
 	    2>"$SC_TMP/c.err"
 	assertEquals 1 $?

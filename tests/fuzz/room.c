@@ -15,27 +15,22 @@
  */
 
 /*
- * Fuzz target: a room's line framing (room_feed() of src/broker.c), fed in
- * pieces the fuzzer chooses.  Each message relayed must be the speaker's
- * name, a space, the line with control characters escaped (\xNN) and one
- * newline, no raw control character in it: the input's lines (cut at the
- * longest line allowed, a CR before the LF dropped), whatever the pieces.  The
- * file is included so that its static functions can be reached, with the
- * relay to the members replaced by a recorder.
+ * Fuzz target: a room's codec (src/room.c), fed in pieces the fuzzer
+ * chooses.  The lines framed, each escaped and prefixed as the room
+ * relays them, must be the input's lines (cut at the longest line
+ * allowed, a CR before the LF dropped), with no raw control character,
+ * whatever the pieces.  Each line's command, its argument and, for
+ * /nick, the name's validity must agree with a reference written here
+ * independently of the codec.
  */
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-struct fanout;
-struct endpoint;
-static int	fz_fanout_send(struct fanout *, struct endpoint *,
-		    const void *, size_t);
-#define fanout_send	fz_fanout_send
-
-#include "../../src/broker.c"
-
-#undef fanout_send
+#include "sockcat.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -46,12 +41,9 @@ static unsigned char	*rec;
 static size_t		 reclen, recsize;
 
 /* Record a message the room would send to its members. */
-static int
-fz_fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
-    size_t len)
+static void
+record(const void *p, size_t len)
 {
-	(void)fo;
-	(void)except;
 	if (reclen + len > recsize) {
 		recsize = (reclen + len) * 2;
 		if ((rec = realloc(rec, recsize)) == NULL)
@@ -59,7 +51,6 @@ fz_fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
 	}
 	memcpy(rec + reclen, p, len);
 	reclen += len;
-	return (0);
 }
 
 static int
@@ -136,23 +127,107 @@ clean(void)
 	return (reclen == 0 || rec[reclen - 1] == '\n');
 }
 
-/* Feed in, cut at cuts[], to a fresh speaker; records what is sent. */
+/*
+ * The command a line is, by a reference reading: the first word up to a
+ * space, one of the four commands exactly; its argument the rest with
+ * the spaces around it trimmed.
+ */
+static enum room_cmd
+ref_parse(const uint8_t *line, size_t len, size_t *astart, size_t *aend)
+{
+	static const char	*words[] = { "/who", "/nick", "/me", "/help" };
+	static const enum room_cmd cmds[] = {
+		ROOM_WHO, ROOM_NICK, ROOM_ME, ROOM_HELP
+	};
+	size_t			 i, w;
+
+	*astart = *aend = len;
+	if (len == 2 && line[0] == ':' && line[1] == 'q')
+		return (ROOM_QUIT);
+	w = 0;
+	while (w < len && line[w] != ' ')
+		w++;
+	for (i = 0; i < 4; i++) {
+		if (w != strlen(words[i]) || memcmp(line, words[i], w) != 0)
+			continue;
+		*astart = w;
+		while (*astart < len && line[*astart] == ' ')
+			(*astart)++;
+		*aend = len;
+		while (*aend > *astart && line[*aend - 1] == ' ')
+			(*aend)--;
+		return (cmds[i]);
+	}
+	return (ROOM_TEXT);
+}
+
+/* A name by the reference rule: 1-20 of letters, digits, - and _. */
+static int
+ref_name(const uint8_t *p, size_t len)
+{
+	static const char	 ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+	size_t			 i;
+
+	if (len == 0 || len > 20)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\0' || strchr(ok, p[i]) == NULL)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * A framed line: check its command against the reference, record it as
+ * the room relays text, and stop at ":q" for a client.
+ */
+static int
+line_cb(const unsigned char *line, size_t len, void *arg)
+{
+	const int		*client = arg;
+	const unsigned char	*a;
+	unsigned char		*out;
+	enum room_cmd		 cmd;
+	size_t			 alen, as, ae;
+
+	cmd = room_parse(line, len, &a, &alen);
+	if (cmd != ref_parse(line, len, &as, &ae))
+		abort();
+	if (cmd != ROOM_TEXT && cmd != ROOM_QUIT &&
+	    (a != line + as || alen != ae - as))
+		abort();
+	if (cmd == ROOM_NICK && room_name_valid(a, alen) != ref_name(a, alen))
+		abort();
+	if (*client && cmd == ROOM_QUIT)
+		return (1);
+	if ((out = malloc(4 * len + sizeof(NAME) + 1)) == NULL)
+		abort();
+	memcpy(out, NAME " ", sizeof(NAME));
+	alen = sizeof(NAME);
+	alen += room_escape(line, len, out + alen);
+	out[alen++] = '\n';
+	record(out, alen);
+	free(out);
+	return (0);
+}
+
+/* Feed in, cut at cuts[], to a fresh framer; records what is relayed. */
 static void
 feed(const uint8_t *in, const size_t *cuts, size_t ncuts, int client)
 {
-	struct broker	 b = { .lfd = -1 };
-	struct speaker	 sp = { .name = NAME };
-	size_t		 i;
+	struct room_framer	 rf = { .len = 0 };
+	size_t			 i;
 
-	if ((sp.line = malloc(ROOM_LINE_MAX)) == NULL)
+	if ((rf.line = malloc(ROOM_LINE_MAX)) == NULL)
 		abort();
 	reclen = 0;
 	for (i = 0; i <= ncuts; i++) {
-		if (room_feed(&b, &sp, in + cuts[i], cuts[i + 1] - cuts[i],
-		    client))
+		if (room_frame(&rf, in + cuts[i], cuts[i + 1] - cuts[i],
+		    line_cb, &client))
 			break;
 	}
-	free(sp.line);
+	free(rf.line);
 }
 
 int

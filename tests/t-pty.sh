@@ -1,0 +1,169 @@
+#!/bin/bash
+# --pty: a program on a terminal of its own (tty, stty size, session
+# leader with a controlling terminal, interactive programs), end-of-file
+# from the network hanging it up, its exit ending the session once its
+# output is delivered, one terminal per connection with -lk, window sizes
+# from the stream, UDP peers.  --raw: the local terminal raw and put back
+# at exit and on fatal signals, the "~." escape, the window size sent.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+
+DRIVE="python3 ${TESTS_DIR:-$(dirname "$0")}/pty-drive.py"
+
+# A --pty server for one connection: pty_server ARGS...
+pty_server() {
+	SERVER_TIMEOUT=60 server srv -l --pty "$@" 127.0.0.1 0 ||
+	    fail "no server"
+}
+
+test_program_gets_a_terminal() {
+	pty_server -c 'tty; stty size; [ "$(ps -o sid= -p $$)" -eq $$ ] &&
+	    echo leader; exec 3</dev/tty && echo ctty'
+	t 30 $DRIVE net "127.0.0.1:$PORT" eof >"$SC_TMP/out"
+	assertEquals "drive" 0 $?
+	assertEquals "/dev/pts/N
+24 80
+leader
+ctty" "$(tr -d '\r' <"$SC_TMP/out" | sed 's|^/dev/pts/[0-9]*$|/dev/pts/N|')"
+	wait_exit "$SERVER_PID" 15
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+test_cat_v_is_interactive() {
+	pty_server -e 'cat -v'
+	# The terminal echoes, cat -v answers, ^D on a line's start is EOF.
+	t 30 $DRIVE net "127.0.0.1:$PORT" 'send:a\x01b\n' \
+	    'expect:a\^Ab\r\na\^Ab\r\n' 'send:\x04' eof >"$SC_TMP/out"
+	assertEquals "drive" 0 $?
+	assertEquals "a^Ab
+a^Ab" "$(tr -d '\r' <"$SC_TMP/out")"
+	wait_exit "$SERVER_PID" 15
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+test_python_is_interactive() {
+	pty_server -e 'python3 -q -i'
+	t 40 $DRIVE net "127.0.0.1:$PORT" 'expect:>>> ' 'send:print(6*7)\n' \
+	    'expect:\n42\r\n>>> ' 'send:\x04' eof >"$SC_TMP/out"
+	assertEquals "drive: $(cat "$SC_TMP/out")" 0 $?
+}
+
+test_network_eof_hangs_up() {
+	pty_server -c "trap 'echo HUP >$SC_TMP/hup; exit 0' HUP; echo ready;
+	    while :; do sleep 0.1; done"
+	t 30 $DRIVE net "127.0.0.1:$PORT" expect:ready shut eof >/dev/null
+	assertEquals "the session ended" 0 $?
+	wait_for "$SC_TMP/hup" HUP 15
+	assertEquals "the program got SIGHUP" HUP "$(cat "$SC_TMP/hup")"
+	wait_exit "$SERVER_PID" 15
+	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+test_program_exit_delivers_its_output() {
+	pty_server -c 'seq 1 20000; exit 3'
+	# The client keeps sending; the program's exit still ends it all.
+	t 30 $DRIVE net "127.0.0.1:$PORT" eof >"$SC_TMP/out"
+	assertEquals "drive" 0 $?
+	assertEquals "every line" 20000 "$(grep -c . "$SC_TMP/out")"
+	assertEquals "the last" 20000 "$(tail -n 1 "$SC_TMP/out" | tr -d '\r')"
+	wait_exit "$SERVER_PID" 15
+	assertEquals "the program's status" 3 "$WAIT_STATUS"
+}
+
+test_program_exit_with_a_child_left_on_the_terminal() {
+	pty_server -c 'sleep 60 & echo $! >'"$SC_TMP/bg"'; echo bye'
+	start=$(now_ms)
+	t 30 $DRIVE net "127.0.0.1:$PORT" expect:bye eof >/dev/null
+	assertEquals "ended" 0 $?
+	took=$(( $(now_ms) - start ))
+	assertTrue "not held up by the child: $took ms" "[ $took -lt 15000 ]"
+	[ -s "$SC_TMP/bg" ] && kill "$(cat "$SC_TMP/bg")" 2>/dev/null
+}
+
+test_lk_gives_each_connection_a_terminal() {
+	pty_server -k -c 'tty; read x'
+	held_stdin c1.in 7
+	held_stdin c2.in 8
+	bg_in "$SC_TMP/c1.in" t 30 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c1.out"
+	bg_in "$SC_TMP/c2.in" t 30 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
+	wait_for "$SC_TMP/c1.out" '^/dev/pts/[0-9]+' 15 || fail "c1"
+	wait_for "$SC_TMP/c2.out" '^/dev/pts/[0-9]+' 15 || fail "c2"
+	assertNotEquals "two terminals" "$(cat "$SC_TMP/c1.out")" \
+	    "$(cat "$SC_TMP/c2.out")"
+	assertTrue "server still up" "kill -0 $SERVER_PID"
+}
+
+test_window_size_from_the_stream() {
+	pty_server -e /bin/sh
+	# Split in two, as TCP may deliver it; nothing of it reaches sh.
+	t 30 $DRIVE net "127.0.0.1:$PORT" 'expect:[$#] ' splitnaws:30x100 \
+	    'send:stty size\n' 'expect:\n30 100\r\n' 'send:exit 4\n' eof \
+	    >"$SC_TMP/out"
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 $?
+	assertEquals "no stray byte" 0 "$(LC_ALL=C grep -c $'\xff' \
+	    "$SC_TMP/out")"
+	wait_exit "$SERVER_PID" 15
+	assertEquals "the program's status" 4 "$WAIT_STATUS"
+}
+
+test_udp_peer_gets_a_terminal() {
+	SERVER_TIMEOUT=30 server srv -u -l --pty -e 'cat -v' 127.0.0.1 0 ||
+	    fail "no server"
+	held_stdin c.in 7
+	bg_in "$SC_TMP/c.in" t 30 "$SC" -u 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	printf 'x\001y\n' >&7
+	wait_for "$SC_TMP/c.out" 'x\^Ay.*x\^Ay' 15 ||
+	    wait_for "$SC_TMP/c.out" '^x\^Ay' 1
+	assertEquals "echo and cat -v" "x^Ay
+x^Ay" "$(tr -d '\r' <"$SC_TMP/c.out")"
+}
+
+test_raw_client_is_a_remote_terminal() {
+	pty_server -e /bin/sh
+	t 40 $DRIVE tty 33x111 raw 'expect:[$#] ' 'send:stty size\r' \
+	    'expect:\n33 111\r\n' resize:40x120 'send:stty size\r' \
+	    'expect:\n40 120\r\n' 'send:tty\r' 'expect:/dev/pts/' \
+	    'send:\r~.' exit:0 cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/out"
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 $?
+}
+
+test_raw_escape_rules() {
+	pty_server -e 'cat -v'
+	# "~" mid-line and "~~" at a line's start are sent; "~." leaves.
+	# Each line comes back twice: the terminal's echo, then cat's.
+	t 40 $DRIVE tty 24x80 raw 'send:a~b\r' 'expect:a~b\r\na~b\r\n' \
+	    'send:~~c\r' 'expect:\n~c\r\n~c\r\n' 'send:~x\r' \
+	    'expect:\n~x\r\n~x\r\n' 'send:~.' exit:0 cooked -- \
+	    "$SC" --raw 127.0.0.1 "$PORT" >"$SC_TMP/out"
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 $?
+	assertEquals "what cat -v saw" "a~b
+a~b
+~c
+~c
+~x
+~x" "$(tr -d '\r' <"$SC_TMP/out")"
+}
+
+test_raw_terminal_put_back_on_fatal_signals() {
+	for sig in QUIT TERM HUP SEGV USR1; do
+		pty_server -e /bin/sh
+		n=$(kill -l "$sig")
+		t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' "signal:$sig" \
+		    "exit:-$n" cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$sig: $(cat "$SC_TMP/err")" 0 $?
+		sc_cleanup
+	done
+}
+
+test_raw_needs_a_terminal() {
+	expect_error "cannot use --raw: standard input is not a terminal" \
+	    --raw 127.0.0.1 1
+	expect_error "cannot use --raw with -l" --raw -l 1234
+	expect_error "must use -e or -c with --pty" --pty -l 1234
+}
+
+sc_run_shunit2
