@@ -198,7 +198,7 @@ static const char help_text[] =
 "  -e, --exec PROG        run PROG for each connection or UDP peer\n"
 "  -c, --sh-exec CMD      run CMD with /bin/sh -c for each connection\n"
 "      --fifo PATH        send what is written to the FIFO PATH\n"
-"      --chat             talk with one person (a line :q leaves)\n"
+"      --chat             talk with one person, :q leaves (ncat's: --room)\n"
 "      --broker           relay what each client sends to all the others\n"
 "      --room             chat room: user ids, announcements, prefixes\n"
 "      --max-conns N      serve at most N clients at once\n"
@@ -253,6 +253,21 @@ static const char help_text[] =
 "  %1$s -zv host 20-30           scan ports 20 to 30\n"
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
 "  %1$s --chat                   wait for someone to talk to\n";
+
+/*
+ * --version: the version, then what was built in, for a bug report or to
+ * know whether --ssl can work here.
+ */
+static void
+version(void)
+{
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	printf("TLS: %s\n", tls_available() ?
+	    "yes, OpenSSL 3 (loaded when first used)" : "no");
+	printf("event backend: %s\n", ev_backend());
+	/* The pump always has them; --no-splice turns them off. */
+	printf("splice: yes (and sendfile)\n");
+}
 
 void
 usage(int full)
@@ -635,7 +650,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			    INT_MAX / 1000);
 			break;
 		case OPT_VERSION:
-			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			version();
 			exit(0);
 		default:
 			usage(0);
@@ -782,6 +797,10 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			fatalx("cannot use --ssl with -u");
 		if (o->proxy_serve)
 			fatalx("cannot use --ssl with a proxy server");
+		/* Said, not refused: the rest of the command line works. */
+		if (o->ssl_trustfile != NULL && !o->ssl_verify)
+			log_warnx("--ssl-trustfile has no effect without "
+			    "--ssl-verify");
 	}
 	if (o->no_shutdown)
 		o->shut_net = 0;

@@ -314,8 +314,8 @@ gate_admit(struct gate *g, int fd, const struct net_peer *peer)
 	case GATE_FULL:
 		/* A fresh socket's buffer takes a line: no need to wait. */
 		n = snprintf(msg, sizeof(msg), "%s: the server is full "
-		    "(%d connections); try again later.\n", getprogname(),
-		    g->max_conns);
+		    "(%d connection%s); try again later.\n", getprogname(),
+		    g->max_conns, g->max_conns == 1 ? "" : "s");
 		if (n > 0 && (size_t)n < sizeof(msg))
 			(void)write(fd, msg, n);
 		break;

@@ -249,6 +249,7 @@ struct ev_timer {
 	TAILQ_ENTRY(ev_timer)	 entry;
 };
 
+const char	*ev_backend(void);
 uint64_t	 ev_now(void);
 int		 ev_set(int, int, ev_fd_cb *, void *);
 void		 ev_del(int);
@@ -612,6 +613,7 @@ int		 stdio_in_size(uint64_t *);
 /* stats.c */
 void		 stats_init(const struct options *);
 void		 stats_clear(void);
+const struct ep_ops *stats_stdout_ops(void);
 void		 stats_end(void);
 void		 stats_signal(void);
 

@@ -36,6 +36,8 @@
 static struct {
 	int		 stats;		/* Print the final line. */
 	int		 progress;	/* Draw the live line. */
+	int		 tty_out;	/* stdout is a terminal as well. */
+	int		 out_midline;	/* and its last line is unfinished. */
 	int		 ended;		/* stats_end() has run. */
 	volatile sig_atomic_t shown;	/* The live line is on the screen. */
 	int		 sized;		/* total is known. */
@@ -135,8 +137,8 @@ line_add_clock(struct line *l, uint64_t secs)
 /*
  * Decide what to show: the final line with --stats or -vv (never with a
  * single -v, whose output is netcat's), the live line with --progress when
- * stderr is a terminal and stdout is not (received data would be mixed
- * with it), or when it is forced.
+ * stderr is a terminal, or when it is forced.  When stdout is a terminal
+ * too, received data and the line share the screen: see stats_out_ops.
  */
 void
 stats_init(const struct options *o)
@@ -146,7 +148,9 @@ stats_init(const struct options *o)
 	if (o->progress == PROGRESS_ALWAYS)
 		st.progress = 1;
 	else if (o->progress == PROGRESS_AUTO)
-		st.progress = isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
+		st.progress = isatty(STDERR_FILENO);
+	st.tty_out = st.progress && isatty(STDERR_FILENO) &&
+	    isatty(STDOUT_FILENO);
 	if (st.progress) {
 		if (!o->no_stdin && stdio_in_size(&st.total) == 0)
 			st.sized = 1;
@@ -175,6 +179,36 @@ stats_clear(void)
 	(void)write(STDERR_FILENO, erase, sizeof(erase) - 1);
 }
 
+/*
+ * Write received data to a terminal stdout that the live line shares: the
+ * line is erased first, and not drawn again until the data ends a line,
+ * so that it never covers what was received.
+ */
+static ssize_t
+stats_out_write(struct endpoint *ep, const void *p, size_t n)
+{
+	ssize_t	 r;
+
+	stats_clear();
+	if ((r = write(ep->wfd, p, n)) > 0)
+		st.out_midline = ((const unsigned char *)p)[r - 1] != '\n';
+	return (r);
+}
+
+static const struct ep_ops stats_out_ops = {
+	.write = stats_out_write,
+};
+
+/*
+ * The operations for the stdout endpoint, when it shares a terminal with
+ * the live line; NULL when plain writes will do.
+ */
+const struct ep_ops *
+stats_stdout_ops(void)
+{
+	return (st.tty_out ? &stats_out_ops : NULL);
+}
+
 /* Terminal width, so that the line never wraps (a wrapped line stays). */
 static size_t
 stats_columns(void)
@@ -201,6 +235,8 @@ stats_tick(void *arg)
 	ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
 	if (pt->started == 0)
 		return;		/* Nothing is moving yet: still waiting. */
+	if (st.out_midline)
+		return;		/* It would cover a line being received. */
 
 	/* The rate since the last refresh, smoothed over a few of them. */
 	bytes = pt->sent + pt->received;

@@ -166,12 +166,20 @@ stdio_in_size(uint64_t *size)
 	return (0);
 }
 
-/* Add stdout as an endpoint of s; ending it closes stdout. */
+/*
+ * Add stdout as an endpoint of s; ending it closes stdout.  On a terminal
+ * that the --progress line shares, writes go round the line.
+ */
 struct endpoint *
 stdio_out(struct session *s)
 {
-	return (session_endpoint(s, "stdout", -1, STDOUT_FILENO,
-	    EP_SHUT_CLOSE, EP_NOCLOSE));
+	struct endpoint	*ep;
+
+	ep = session_endpoint(s, "stdout", -1, STDOUT_FILENO, EP_SHUT_CLOSE,
+	    EP_NOCLOSE);
+	if (ep != NULL)
+		ep->ops = stats_stdout_ops();
+	return (ep);
 }
 
 /*

@@ -276,7 +276,7 @@ test_max_conns_room() {
 	client c1 7
 	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
-	assertEquals "sockcat: the server is full (1 connections); try again later." \
+	assertEquals "sockcat: the server is full (1 connection); try again later." \
 	    "$(cat "$SC_TMP/c2.out")"
 }
 

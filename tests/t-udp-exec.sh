@@ -165,7 +165,7 @@ test_max_conns() {
 	echo a1 >&7
 	assertTrue "first peer served" "wait_for '$SC_TMP/a.out' '^a1$' 5"
 	assertEquals "second peer told the server is full" \
-	    "sockcat: the server is full (1 connections); try again later." \
+	    "sockcat: the server is full (1 connection); try again later." \
 	    "$(udp_client "$PORT" send b1 recv)"
 	echo a2 >&7
 	assertTrue "first peer still served" "wait_for '$SC_TMP/a.out' '^a2$' 5"
