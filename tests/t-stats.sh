@@ -25,6 +25,7 @@ slow_server() {
 
 # Let a stalled server go before cleaning up, whatever the test did.
 tearDown() {
+	exec 7>&-
 	[ -n "$SC_TMP" ] && touch "$SC_TMP/go"
 	sc_remove_tmp
 	endSkipping
@@ -142,18 +143,47 @@ PY
 	assertEquals "lines wider than 79 columns" 0 "${wide#* }"
 }
 
-test_no_progress_when_stdout_is_the_terminal_too() {
+# stdout on the same terminal: the line is drawn, erased before received
+# data is shown, and not drawn over a line still being received.
+test_progress_shares_the_terminal_with_stdout() {
 	truncate -s 64M "$SC_TMP/file"
-	slow_server || fail "no server"
-	bg sh -c "PTY_STDOUT=1 $PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' \
-	    --progress -N 127.0.0.1 $PORT <'$SC_TMP/file'"
+	held_stdin srv.in 7
+	rm -f "$SC_TMP/go"
+	# A server that sends what is written to fd 7 and reads nothing
+	# until $SC_TMP/go exists, so that the client stalls sending.
+	bg sh -c "timeout 30 '$SC' -v -l 127.0.0.1 0 2>'$SC_TMP/srv.err' \
+	    <'$SC_TMP/srv.in' 7>&- | timeout 30 sh -c 'while [ -d \"\$1\" ] &&
+	    [ ! -e \"\$1/go\" ]; do sleep 0.05; done; exec cat' sh '$SC_TMP' \
+	    >/dev/null 2>&1"
+	SERVER_PID=$BG_PID
+	wait_for "$SC_TMP/srv.err" '^Listening on ' 20 || fail "no server"
+	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/srv.err")
+	bg sh -c "PTY_STDOUT=1 $PTY_RUN '$SC_TMP/tty' timeout 30 '$SC' \
+	    --progress -N 127.0.0.1 $PORT <'$SC_TMP/file' 7>&-"
 	client=$BG_PID
-	# Time for a few refreshes, were there any.
+	assertTrue "drawn" "wait_for '$SC_TMP/tty' 'ETA' 20"
+	echo "hello from the server" >&7
+	assertTrue "data shown" "wait_for '$SC_TMP/tty' 'hello from the server' 20"
+	printf 'half a line' >&7
+	assertTrue "half a line shown" "wait_for '$SC_TMP/tty' 'half a line' 20"
+	# Four refreshes would have drawn over it.
 	assertTrue "client running" "still_running $client 1"
+	checks=$(python3 - "$SC_TMP/tty" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+i = data.index(b"hello from the server")
+j = data.index(b"half a line")
+print(data[i - 4:i] == b"\r\x1b[K",
+      b"ETA" in data[i:j],
+      b"\r" not in data[j:])
+PY
+)
+	assertEquals "erased before data, drawn again after the line, not \
+over half a line" "True True True" "$checks"
 	touch "$SC_TMP/go"
-	wait_exit "$client" 15
+	exec 7>&-
+	wait_exit "$client" 20
 	assertEquals 0 "$WAIT_STATUS"
-	assertEquals "nothing drawn" "" "$(cat "$SC_TMP/tty")"
 }
 
 test_progress_erased_when_interrupted() {
