@@ -11,7 +11,7 @@ test_relay_among_three_clients() {
 	client c1 7
 	client c2 8
 	client c3 9
-	wait_clients srv 3 || fail "clients did not connect"
+	wait_clients srv || fail "clients did not connect"
 	say 7 'from one\n'
 	wait_for "$SC_TMP/c2.out" '^from one$' || fail "c2 did not get it"
 	wait_for "$SC_TMP/c3.out" '^from one$' || fail "c3 did not get it"
@@ -31,7 +31,7 @@ test_stdin_goes_to_every_client() {
 	server srv --broker 127.0.0.1 0 || fail "no server"
 	client c1 7
 	client c2 8
-	wait_clients srv 2 || fail "clients did not connect"
+	wait_clients srv || fail "clients did not connect"
 	say 6 'operator\n'
 	wait_for "$SC_TMP/c1.out" '^operator$' || fail "c1"
 	wait_for "$SC_TMP/c2.out" '^operator$' || fail "c2"
@@ -42,7 +42,7 @@ test_stdin_at_eof_ends_nothing() {
 	server srv --broker 127.0.0.1 0 </dev/null || fail "no server"
 	client c1 7
 	client c2 8
-	wait_clients srv 2 || fail "clients did not connect"
+	wait_clients srv || fail "clients did not connect"
 	say 7 'still here\n'
 	wait_for "$SC_TMP/c2.out" '^still here$' || fail "relay after stdin EOF"
 }
@@ -52,10 +52,10 @@ test_client_leaving_is_dropped_alone() {
 	client c1 7
 	c1=$CLIENT_PID
 	client c2 8
-	wait_clients srv 2 || fail "clients did not connect"
+	wait_clients srv || fail "clients did not connect"
 	# c1 closes its sending side: the broker closes it, the client ends.
 	hush 7
-	wait_exit "$c1" 5
+	wait_exit "$c1"
 	assertEquals "client ended" 0 "$WAIT_STATUS"
 	say 8 'alone\n'
 	wait_for "$SC_TMP/srv.out" '^alone$' || fail "broker stopped"
@@ -76,7 +76,7 @@ s.connect(("127.0.0.1", int(sys.argv[1])))
 time.sleep(20)' "$PORT"
 	client reader 8
 	client talker 7
-	wait_clients srv 3 || fail "clients did not connect"
+	wait_clients srv || fail "clients did not connect"
 	# The talker keeps talking: 2 MB in pieces, far more than the stalled
 	# client's buffers and queue hold.  (The pauses pace the talk;
 	# nothing waits on them.)
@@ -85,13 +85,13 @@ time.sleep(20)' "$PORT"
 		sleep 0.05
 	done
 	size=2000000
-	wait_size "$SC_TMP/reader.out" $size 10
+	wait_size "$SC_TMP/reader.out" $size
 	assertEquals "the reader got everything" $size \
 	    "$(stat -c %s "$SC_TMP/reader.out")"
-	wait_size "$SC_TMP/srv.out" $size 5
+	wait_size "$SC_TMP/srv.out" $size
 	assertEquals "stdout got everything" $size \
 	    "$(stat -c %s "$SC_TMP/srv.out")"
-	wait_for "$SC_TMP/srv.err" 'output queue full' 5
+	wait_for "$SC_TMP/srv.err" 'output queue full'
 	assertTrue "notice" "grep -Eq '^sockcat: 127.0.0.1:[0-9]+: output queue full \([0-9]+ bytes\), disconnected$' '$SC_TMP/srv.err'"
 	assertEquals "only the stalled client is cut off" 1 \
 	    "$(grep -c 'output queue full' "$SC_TMP/srv.err")"
@@ -99,7 +99,7 @@ time.sleep(20)' "$PORT"
 	say 7 'after\n'
 	wait_for "$SC_TMP/reader.out" 'after$' || fail "relay after the cut"
 	client late 9
-	wait_clients srv 4 || fail "no new client"
+	wait_clients srv || fail "no new client"
 	say 9 'late\n'
 	wait_for "$SC_TMP/reader.out" '^late$' || fail "relay from a newcomer"
 }
@@ -109,7 +109,7 @@ test_max_conns() {
 	client c1 7
 	c1=$CLIENT_PID
 	client c2 8
-	wait_clients srv 2 || fail "clients did not connect"
+	wait_clients srv || fail "clients did not connect"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out"
 	assertEquals "the third is closed" 0 $?
 	assertEquals "sockcat: the server is full (2 connections); try again later." \
@@ -118,9 +118,9 @@ test_max_conns() {
 	    "grep -Eq '^sockcat: connection from 127.0.0.1 [0-9]+ refused: server full$' '$SC_TMP/srv.err'"
 	# One leaves: there is room again.
 	hush 7
-	wait_exit "$c1" 5
+	wait_exit "$c1"
 	client c4 9
-	wait_clients srv 3 || fail "c4 not accepted"
+	wait_clients srv || fail "c4 not accepted"
 	say 9 'four\n'
 	wait_for "$SC_TMP/c2.out" '^four$' || fail "c4 not relayed"
 }

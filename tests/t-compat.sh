@@ -98,7 +98,7 @@ test_value_ranges() {
 closed_port() {
 	server closed -l 127.0.0.1 0 || fail "no server"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	CLOSED=$PORT
 }
 
@@ -125,7 +125,7 @@ test_scan_open_port() {
 listen_line() {
 	timeout 5 "$@" 2>"$SC_TMP/l.err" </dev/null >/dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/l.err" "${LISTEN_RE:-^(Listening|Bound) on}" 5
+	wait_for "$SC_TMP/l.err" "${LISTEN_RE:-^(Listening|Bound) on}"
 	kill "$_pid" 2>/dev/null
 	wait "$_pid" 2>/dev/null
 	sed -e 's/ [0-9][0-9]*$/ PORT/' "$SC_TMP/l.err"
@@ -155,7 +155,7 @@ exchange() {
 	timeout 5 "$_prog" $_lflags -l 127.0.0.1 0 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/x.err" '^Listening on' 10
+	wait_for "$SC_TMP/x.err" '^Listening on'
 	_port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/x.err")
 	echo data | t 5 "$_prog" "$@" -N localhost "$_port" 2>"$SC_TMP/c.err"
 	echo "client=$?"
@@ -176,7 +176,7 @@ test_exchange() {
 closed_udp_port() {
 	server closed -u -l 127.0.0.1 0 || fail "no server"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	CLOSED=$PORT
 }
 
@@ -260,7 +260,7 @@ udp_exchange() {
 	timeout 5 "$_prog" "$@" -u -l -q 0 127.0.0.1 0 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/x.err" '^Bound on' 5
+	wait_for "$SC_TMP/x.err" '^Bound on'
 	_port=$(sed -n 's/^Bound on .* //p' "$SC_TMP/x.err")
 	echo data | t 5 "$_prog" -u -q 0 localhost "$_port" 2>"$SC_TMP/c.err"
 	echo "client=$?"
@@ -299,7 +299,7 @@ unix_exchange() {
 	timeout "$_st" "$_prog" -v "$@" -l -U "$_sock" 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/x.err" '^(Listening on|Bound on .*x.sock$)' 5
+	wait_for "$SC_TMP/x.err" '^(Listening on|Bound on .*x.sock$)'
 	# shellcheck disable=SC2086
 	echo data | t "$_ct" "$_prog" -v "$@" $_cflags -U "$_sock" \
 	    2>"$SC_TMP/c.err"
@@ -368,7 +368,7 @@ test_interval_timing() {
 		r=$(printf 'a\nb\n' | elapsed t 8 "$prog" -N -i 1 127.0.0.1 "$PORT")
 		assertContains "$prog -i 1: $r" "$r" "status=0 "
 		assertTrue "$prog -i 1 took two pauses: $r" "within 1900 3500 '$r'"
-		wait_exit "$SERVER_PID" 5
+		wait_exit "$SERVER_PID"
 		assertFileEquals "$SC_TMP/srv.out" "a
 b"
 	done
@@ -387,7 +387,7 @@ test_idle_timeout_timing() {
 		assertContains "$prog -w 1: $r" "$r" "status=0 "
 		assertTrue "$prog -w 1 ended when idle: $r" "within 900 2500 '$r'"
 		kill "$SERVER_PID" 2>/dev/null
-		wait_exit "$SERVER_PID" 5
+		wait_exit "$SERVER_PID"
 	done
 }
 
@@ -398,7 +398,7 @@ test_quit_timing() {
 		r=$(echo x | elapsed t 8 "$prog" -q 1 127.0.0.1 "$PORT")
 		assertContains "$prog -q 1: $r" "$r" "status=0 "
 		assertTrue "$prog -q 1 waited: $r" "within 900 2500 '$r'"
-		wait_exit "$SERVER_PID" 5
+		wait_exit "$SERVER_PID"
 		assertFileEquals "$SC_TMP/srv.out" "x"
 	done
 }
@@ -417,11 +417,11 @@ peer_run() {
 	# shellcheck disable=SC2086
 	bg $TBPEER chunks "$SC_TMP/peer.port" "$SC_TMP/c.out" "$_want" \
 	    $_pieces >"$SC_TMP/peer.res"
-	wait_for "$SC_TMP/peer.port" '^[0-9]+$' 5
+	wait_for "$SC_TMP/peer.port" '^[0-9]+$'
 	t 5 "$_prog" "$@" 127.0.0.1 "$(cat "$SC_TMP/peer.port")" \
 	    </dev/null >"$SC_TMP/c.out"
 	echo "status=$?"
-	wait_exit "$BG_PID" 5
+	wait_exit "$BG_PID"
 	od -An -tx1 "$SC_TMP/c.out" | tr -d ' \n'
 	echo
 	cat "$SC_TMP/peer.res"

@@ -16,14 +16,12 @@ children() {
 	ps --ppid "$1" -o pid=,stat= 2>/dev/null
 }
 
-# no_children PID: wait up to 5 s for PID to have no child at all.
+# no_children PID: wait up to $SC_WAIT s for PID to have no child at all.
 no_children() {
-	_deadline=$(deadline 5)
-	while [ -n "$(children "$1")" ]; do
-		[ "$(now_ms)" -ge "$_deadline" ] && return 1
-		sleep 0.05
-	done
-	return 0
+	wait_until childless "$1"
+}
+childless() {
+	[ -z "$(children "$1")" ]
 }
 
 # --- Programs -------------------------------------------------------------
@@ -97,7 +95,7 @@ test_exec_never_through_a_shell() {
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/e.out"
 	assertEquals "-e: the words as they are" '$HOME `id` ;x' \
 	    "$(cat "$SC_TMP/e.out")"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	server srv2 -l 127.0.0.1 0 -c 'echo $HOME' || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "-c: through sh" "$HOME" "$(cat "$SC_TMP/c.out")"
@@ -116,9 +114,9 @@ sig_cleanup() {
 	fpid=$(child_pid "$SERVER_PID") || fail "no sockcat"
 	assertTrue "FIFO made" "[ -p '$SC_TMP/fifo' ]"
 	kill "-$1" "$upid" "$fpid"
-	wait_exit "$us" 5
+	wait_exit "$us"
 	assertEquals "Unix server status" "$2" "$WAIT_STATUS"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "FIFO server status" "$2" "$WAIT_STATUS"
 	assertFalse "socket removed" "[ -e '$SC_TMP/sock' ]"
 	assertFalse "FIFO removed" "[ -e '$SC_TMP/fifo' ]"
@@ -137,13 +135,9 @@ sig_children() {
 	assertEquals "the program runs" "sleep 30" \
 	    "$(tr '\0' ' ' <"/proc/$prog/cmdline" | sed 's/ $//')"
 	kill "-$1" "$pid"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertNotEquals "sockcat ends" timeout "$WAIT_STATUS"
-	_deadline=$(deadline 5)
-	while kill -0 "$prog" 2>/dev/null && [ "$(now_ms)" -lt "$_deadline" ]
-	do
-		sleep 0.05
-	done
+	wait_until gone "$prog"
 	assertFalse "program ended: $(ps -o pid=,stat=,args= -p "$prog")" \
 	    "kill -0 $prog"
 	hush 7
@@ -164,7 +158,7 @@ test_hostile_text_to_room() {
 	say 7 '\377\376\300\200 utf8 \033[2J\033]0;t\007 \000nul\r\n'
 	head -c 102400 /dev/zero | tr '\0' b >&7
 	say 7 '\nafter\n'
-	wait_for "$SC_TMP/c2.out" '^<user1> after$' 10 || fail "not relayed"
+	wait_for "$SC_TMP/c2.out" '^<user1> after$' || fail "not relayed"
 	assertEquals "controls escaped" 1 "$(grep -c \
 	    ' utf8 \\x1b\[2J\\x1b\]0;t\\x07 \\x00nul$' "$SC_TMP/c2.out")"
 	assertEquals "other bytes as they are" 1 "$(LC_ALL=C grep -c \
@@ -197,7 +191,7 @@ test_hostile_text_to_chat_terminal() {
 	printf '\377\376\300\200 utf8 \033[2J\033]0;t\007 \000nul\r\n' >&6
 	head -c 102400 /dev/zero | tr '\0' b >&6
 	printf '\nafter\n:q\n' >&6
-	wait_exit "$cl" 10
+	wait_exit "$cl"
 	assertEquals "the client ends as the peer leaves" 0 "$WAIT_STATUS"
 	assertTrue "shown" "LC_ALL=C grep -q '< after' '$SC_TMP/tty'"
 	assertTrue "escaped" "LC_ALL=C grep -q \
@@ -249,7 +243,7 @@ alive_after() {
 
 # ended_sanely NAME: the server ended by itself with status 0 or 1.
 ended_sanely() {
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertTrue "$1 ends with 0 or 1, not $WAIT_STATUS" \
 	    "[ '$WAIT_STATUS' = 0 ] || [ '$WAIT_STATUS' = 1 ]"
 }
@@ -307,11 +301,7 @@ test_garbage_to_broker_and_room() {
 		server srv "$mode" 127.0.0.1 0 || fail "no $mode server"
 		client c1 7
 		client c2 8
-		_deadline=$(deadline 5)
-		while [ "$(grep -c 'Connection received' "$SC_TMP/srv.err")" \
-		    -lt 2 ] && [ "$(now_ms)" -lt "$_deadline" ]; do
-			sleep 0.05
-		done
+		wait_clients srv
 		send_garbage "$PORT"
 		alive_after "$mode"
 		say 7 'plain words\n'

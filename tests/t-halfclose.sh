@@ -31,7 +31,7 @@ lines() {
 # The FIFO is opened first: sockcat cannot start until it is.
 feeder() {
 	exec 3>"$D/stdin"
-	[ -n "$2" ] && wait_for "$1" "$2" 5
+	[ -n "$2" ] && wait_for "$1" "$2"
 	lines sockcat >&3
 	exec 3>&-
 }
@@ -93,7 +93,7 @@ cell() {
 		timeout 12 sh -c "exec '$SC' $mode -v -l 127.0.0.1 0 \
 		    <'$D/stdin' >'$out' 2>'$D/err'" &
 		SC_PIDS="$SC_PIDS $!"
-		wait_for "$D/err" "^Listening on" 15 || { fail "no listener"; return; }
+		wait_for "$D/err" "^Listening on" || { fail "no listener"; return; }
 		port=$(sed -n 's/^Listening on .* //p' "$D/err")
 		# shellcheck disable=SC2086
 		bg sh -c "exec $PEER --connect $port $peer_args >'$D/peer.res'"
@@ -107,7 +107,7 @@ cell() {
 	fi
 
 	if [ "$dir" = out ]; then
-		wait_for "$D/peer.res" '^(eof|timeout|error)$' 10
+		wait_for "$D/peer.res" '^(eof|timeout|error)$'
 		[ "$(cat "$D/peer.got" 2>/dev/null)" = "$(lines sockcat)" ] &&
 		    DATA_OK=yes
 		grep -q '^eof$' "$D/peer.res" && EOF_OK=yes

@@ -25,7 +25,7 @@ test_both_directions_at_once() {
 	    timeout 90 '$SC' -v --half-close -l 127.0.0.1 0 \
 	    2>'$SC_TMP/s.err' | sha256sum >'$SC_TMP/s.recv'
 	    echo \${PIPESTATUS[3]} >'$SC_TMP/s.rc'"
-	wait_for "$SC_TMP/s.err" '^Listening on' 5 || fail "no listener"
+	wait_for "$SC_TMP/s.err" '^Listening on' || fail "no listener"
 	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/s.err")
 	start=$(now_ms)
 	bg bash -c "$(gen client) | tee >(sha256sum >'$SC_TMP/c.sent') |
@@ -39,8 +39,8 @@ test_both_directions_at_once() {
 	assertEquals "client status" 0 "$(cat "$SC_TMP/c.rc")"
 	assertEquals "server status" 0 "$(cat "$SC_TMP/s.rc")"
 	# tee's hashes come from a process substitution: wait for them.
-	wait_for "$SC_TMP/s.sent" '-$' 5
-	wait_for "$SC_TMP/c.sent" '-$' 5
+	wait_for "$SC_TMP/s.sent" '-$'
+	wait_for "$SC_TMP/c.sent" '-$'
 	assertEquals "client to server" "$(cat "$SC_TMP/c.sent")" \
 	    "$(cat "$SC_TMP/s.recv")"
 	assertEquals "server to client" "$(cat "$SC_TMP/s.sent")" \

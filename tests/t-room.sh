@@ -138,7 +138,7 @@ test_quit_command() {
 <announce> <user1> is disconnected." "$(tail -n 2 "$SC_TMP/srv.out")"
 	# The server has closed c1's connection: at its stdin's end it quits.
 	hush 7
-	wait_exit "$c1" 5
+	wait_exit "$c1"
 	assertEquals "c1 ended" 0 "$WAIT_STATUS"
 	# ":q" in the middle of a line is just text.
 	say 8 'say :q\n'
@@ -215,6 +215,12 @@ test_allow_and_deny_names_and_files() {
 	    "$(cat "$SC_TMP/err")"
 }
 
+# busy (on fd 8) says ping; has <user1> been dropped yet?
+ping_until_user1_dropped() {
+	say 8 'ping\n'
+	grep -q '<user1> is disconnected' "$SC_TMP/srv.out"
+}
+
 test_idle_timeout_drops_one_client() {
 	server srv --room --idle-timeout 1 127.0.0.1 0 || fail "no server"
 	client quiet 7
@@ -222,11 +228,7 @@ test_idle_timeout_drops_one_client() {
 	client busy 8
 	wait_for "$SC_TMP/quiet.out" 'as <user2>\.$' || fail "no clients"
 	# busy talks while quiet stays silent until it is dropped.
-	for i in $(seq 60); do
-		say 8 'ping\n'
-		grep -q '<user1> is disconnected' "$SC_TMP/srv.out" && break
-		sleep 0.1
-	done
+	wait_until ping_until_user1_dropped
 	assertTrue "the idle client is dropped" \
 	    "grep -q '^<announce> <user1> is disconnected.$' '$SC_TMP/srv.out'"
 	assertFalse "the busy one is not" \
@@ -259,7 +261,7 @@ time.sleep(20)' "$PORT"
 		    "$SC_TMP/lines" >&7
 		sleep 0.05
 	done
-	wait_for "$SC_TMP/reader.out" '^<user3> chat line 100000$' 10 ||
+	wait_for "$SC_TMP/reader.out" '^<user3> chat line 100000$' ||
 	    fail "the reader did not get everything"
 	assertEquals "every line, in order, once" \
 	    "$(sed 's/^/<user3> /' "$SC_TMP/lines" | md5sum)" \
