@@ -11,7 +11,7 @@ test_relay_among_three_clients() {
 	client c1 7
 	client c2 8
 	client c3 9
-	wait_clients srv || fail "clients did not connect"
+	wait_clients srv 3 || fail "clients did not connect"
 	say 7 'from one\n'
 	wait_for "$SC_TMP/c2.out" '^from one$' || fail "c2 did not get it"
 	wait_for "$SC_TMP/c3.out" '^from one$' || fail "c3 did not get it"
@@ -31,7 +31,7 @@ test_stdin_goes_to_every_client() {
 	server srv --broker 127.0.0.1 0 || fail "no server"
 	client c1 7
 	client c2 8
-	wait_clients srv || fail "clients did not connect"
+	wait_clients srv 2 || fail "clients did not connect"
 	say 6 'operator\n'
 	wait_for "$SC_TMP/c1.out" '^operator$' || fail "c1"
 	wait_for "$SC_TMP/c2.out" '^operator$' || fail "c2"
@@ -42,7 +42,7 @@ test_stdin_at_eof_ends_nothing() {
 	server srv --broker 127.0.0.1 0 </dev/null || fail "no server"
 	client c1 7
 	client c2 8
-	wait_clients srv || fail "clients did not connect"
+	wait_clients srv 2 || fail "clients did not connect"
 	say 7 'still here\n'
 	wait_for "$SC_TMP/c2.out" '^still here$' || fail "relay after stdin EOF"
 }
@@ -52,7 +52,7 @@ test_client_leaving_is_dropped_alone() {
 	client c1 7
 	c1=$CLIENT_PID
 	client c2 8
-	wait_clients srv || fail "clients did not connect"
+	wait_clients srv 2 || fail "clients did not connect"
 	# c1 closes its sending side: the broker closes it, the client ends.
 	hush 7
 	wait_exit "$c1"
@@ -76,12 +76,12 @@ s.connect(("127.0.0.1", int(sys.argv[1])))
 time.sleep(20)' "$PORT"
 	client reader 8
 	client talker 7
-	wait_clients srv || fail "clients did not connect"
+	wait_clients srv 3 || { fail "clients did not connect"; return; }
 	# The talker keeps talking: 2 MB in pieces, far more than the stalled
 	# client's buffers and queue hold.  (The pauses pace the talk;
 	# nothing waits on them.)
 	for _ in $(seq 20); do
-		head -c 100000 /dev/zero >&7
+		t 10 head -c 100000 /dev/zero >&7
 		sleep 0.05
 	done
 	size=2000000
@@ -99,7 +99,7 @@ time.sleep(20)' "$PORT"
 	say 7 'after\n'
 	wait_for "$SC_TMP/reader.out" 'after$' || fail "relay after the cut"
 	client late 9
-	wait_clients srv || fail "no new client"
+	wait_clients srv 4 || fail "no new client"
 	say 9 'late\n'
 	wait_for "$SC_TMP/reader.out" '^late$' || fail "relay from a newcomer"
 }
@@ -109,7 +109,7 @@ test_max_conns() {
 	client c1 7
 	c1=$CLIENT_PID
 	client c2 8
-	wait_clients srv || fail "clients did not connect"
+	wait_clients srv 2 || fail "clients did not connect"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out"
 	assertEquals "the third is closed" 0 $?
 	assertEquals "sockcat: the server is full (2 connections); try again later." \
@@ -120,7 +120,7 @@ test_max_conns() {
 	hush 7
 	wait_exit "$c1"
 	client c4 9
-	wait_clients srv || fail "c4 not accepted"
+	wait_clients srv 3 || fail "c4 not accepted"
 	say 9 'four\n'
 	wait_for "$SC_TMP/c2.out" '^four$' || fail "c4 not relayed"
 }

@@ -250,14 +250,16 @@ s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect(("127.0.0.1", int(sys.argv[1])))
 time.sleep(20)' "$PORT"
-	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' || fail "no stalled client"
+	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' ||
+	    { fail "no stalled client"; return; }
 	client talker 7
-	wait_for "$SC_TMP/reader.out" 'as <user3>\.$' || fail "no talker"
+	wait_for "$SC_TMP/reader.out" 'as <user3>\.$' ||
+	    { fail "no talker"; return; }
 	# <user3> chats: 100000 lines (1.9 MB with prefixes) in pieces, far
 	# more than the stalled one holds.  (The pauses only pace the talk.)
 	seq 100000 | sed 's/^/chat line /' >"$SC_TMP/lines"
 	for i in $(seq 0 9); do
-		sed -n "$((i * 10000 + 1)),$((i * 10000 + 10000))p" \
+		t 10 sed -n "$((i * 10000 + 1)),$((i * 10000 + 10000))p" \
 		    "$SC_TMP/lines" >&7
 		sleep 0.05
 	done

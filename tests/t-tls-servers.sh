@@ -23,7 +23,7 @@ test_broker_over_tls() {
 	server srv --broker --ssl -d 127.0.0.1 0 || fail "no server"
 	client c1 7 -N --ssl 127.0.0.1 "$PORT"
 	client c2 8 -N --ssl 127.0.0.1 "$PORT"
-	wait_tls srv || fail "no TLS clients"
+	wait_tls srv 2 || fail "no TLS clients"
 	say 7 'secret one\n'
 	assertTrue "relayed to c2" "wait_for '$SC_TMP/c2.out' '^secret one$'"
 	assertTrue "on stdout" "wait_for '$SC_TMP/srv.out' '^secret one$'"
@@ -43,13 +43,13 @@ test_broker_over_tls() {
 test_room_over_tls_with_s_client() {
 	server srv --room --ssl 127.0.0.1 0 </dev/null || fail "no server"
 	client c1 7 -N --ssl 127.0.0.1 "$PORT"
-	wait_tls srv || fail "no TLS client"
+	wait_tls srv 1 || fail "no TLS client"
 	mkfifo "$SC_TMP/o.in"
 	exec 8<>"$SC_TMP/o.in"
 	timeout 15 openssl s_client -quiet -connect "127.0.0.1:$PORT" \
 	    <"$SC_TMP/o.in" >"$SC_TMP/o.out" 2>/dev/null 7>&- 8>&- &
 	SC_PIDS="$SC_PIDS $!"
-	wait_tls srv || fail "s_client did not connect"
+	wait_tls srv 2 || fail "s_client did not connect"
 	assertTrue "welcome over TLS" \
 	    "wait_for '$SC_TMP/o.out' '^<announce> Welcome to the room, you are <user2>'"
 	say 8 'hello room\n'
@@ -67,7 +67,7 @@ test_stalled_handshake_is_bounded() {
 	# A client that connects and never says anything: the handshake
 	# waits for it, but not for long.
 	client mute 7 -d 127.0.0.1 "$PORT"
-	wait_clients srv || fail "no client"
+	wait_clients srv 1 || fail "no client"
 	start=$(now_ms)
 	client c1 8 -N --ssl 127.0.0.1 "$PORT"
 	client c2 9 -N --ssl 127.0.0.1 "$PORT"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The rest of the toolbox: session logs (-o, --hex-dump, --append-output),
+# Options on the data of a session: logs (-o, --hex-dump, --append-output),
 # --send-only, --recv-only, --no-shutdown, telnet answers (-t), pacing (-i,
 # --delay), the receive limit (-W), -C across reads, passing the socket
 # (-F), and the options this system lacks (-S without a tty, -V, -Z).
