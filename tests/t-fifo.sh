@@ -26,7 +26,7 @@ client_and_end() {
 	    t 5 "$SC" -q 0 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	assertFileEquals "$SC_TMP/c.out" "$(printf 'apple\napricot')"
-	assertTrue "pipeline ended" "wait_for '$SC_TMP/rc' . 5"
+	assertTrue "pipeline ended" "wait_for '$SC_TMP/rc' ."
 	assertEquals "pipeline status" 0 "$(cat "$SC_TMP/rc")"
 }
 

@@ -189,7 +189,7 @@ test_source_port() {
 test_idle_timeout() {
 	server srv -w 1 -l 127.0.0.1 0 || fail "no server"
 	# An idle client: its stdin stays open but never sends.
-	bg sh -c "sleep 6 | timeout 8 '$SC' 127.0.0.1 $PORT"
+	bg sh -c "sleep 40 | timeout 45 '$SC' 127.0.0.1 $PORT"
 	wait_exit "$SERVER_PID"
 	assertEquals "server ends after 1s idle" 0 "$WAIT_STATUS"
 }
@@ -233,7 +233,7 @@ test_listener_quit_zero_ends_at_stdin_eof() {
 	server srv -k -q 0 -l 127.0.0.1 0 || fail "no server"
 	# stdin is empty: once a client is there, the listener is done, and
 	# -q switches -k off.
-	bg sh -c "sleep 5 | exec timeout 6 '$SC' 127.0.0.1 $PORT"
+	bg sh -c "sleep 40 | exec timeout 45 '$SC' 127.0.0.1 $PORT"
 	wait_exit "$SERVER_PID"
 	assertEquals "listener ended" 0 "$WAIT_STATUS"
 }
@@ -267,19 +267,19 @@ test_stdout_closed_when_peer_finishes() {
 	# the server has sent everything.  Only sockcat holds the FIFO open.
 	mkfifo "$SC_TMP/fifo"
 	bg sh -c "cat '$SC_TMP/fifo' >'$SC_TMP/c.out'; echo eof >'$SC_TMP/flag'"
-	bg timeout 8 sh -c "sleep 6 | exec '$SC' 127.0.0.1 $PORT >'$SC_TMP/fifo'"
+	bg timeout 45 sh -c "sleep 40 | exec '$SC' 127.0.0.1 $PORT >'$SC_TMP/fifo'"
 	assertTrue "stdout got EOF" "wait_for '$SC_TMP/flag' eof"
 	assertFileEquals "$SC_TMP/c.out" "data"
 }
 
 test_listener_ends_when_client_finishes() {
 	# "sockcat -l > file" must end with its client, stdin still open.
-	bg bash -c "timeout 8 '$SC' -v -l 127.0.0.1 0 < <(sleep 6) \
+	bg bash -c "timeout 45 '$SC' -v -l 127.0.0.1 0 < <(sleep 40) \
 	    >'$SC_TMP/l.out' 2>'$SC_TMP/l.err'; echo \$? >'$SC_TMP/rc'"
 	wait_for "$SC_TMP/l.err" "^Listening on" || fail "no listener"
 	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/l.err")
 	echo payload | t 5 "$SC" -N 127.0.0.1 "$port"
-	assertTrue "listener ended" "wait_for '$SC_TMP/rc' . 4"
+	assertTrue "listener ended" "wait_for '$SC_TMP/rc' ."
 	assertEquals 0 "$(cat "$SC_TMP/rc")"
 	assertFileEquals "$SC_TMP/l.out" "payload"
 }
