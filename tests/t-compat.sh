@@ -13,22 +13,25 @@ normalise() {
 }
 
 # Run one program; stderr with its name replaced by PROG, port numbers in
-# $PORT replaced by PORT.
+# $PORT replaced by PORT.  Its files are named after TAG, so that two can
+# run at once: run_one TAG PROG args...
 run_one() {
-	_prog=$1
-	shift
-	t 5 "$_prog" "$@" </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	_tag=$1 _prog=$2
+	shift 2
+	t 10 "$_prog" "$@" </dev/null >"$SC_TMP/$_tag.o" 2>"$SC_TMP/$_tag.e"
 	_st=$?
-	normalise "$_prog" <"$SC_TMP/e" >"$SC_TMP/e2"
-	printf 'status=%s\nstdout=%s\nstderr=%s\n' "$_st" "$(cat "$SC_TMP/o")" \
-	    "$(cat "$SC_TMP/e2")"
+	printf 'status=%s\nstdout=%s\nstderr=%s\n' "$_st" \
+	    "$(<"$SC_TMP/$_tag.o")" "$(normalise "$_prog" <"$SC_TMP/$_tag.e")"
 }
 
-# compare args...: identical status, stdout and stderr.
+# compare args...: identical status, stdout and stderr.  Both programs
+# run at once: no command line compared here depends on the other's.
 compare() {
-	_want=$(run_one "$NC" "$@")
-	_got=$(run_one "$SC" "$@")
-	assertEquals "sockcat $*" "$_want" "$_got"
+	run_one nc "$NC" "$@" >"$SC_TMP/want" &
+	_pid=$!
+	run_one sc "$SC" "$@" >"$SC_TMP/got"
+	wait "$_pid"
+	assertEquals "sockcat $*" "$(<"$SC_TMP/want")" "$(<"$SC_TMP/got")"
 }
 
 test_usage_and_errors() {
@@ -341,8 +344,8 @@ test_toolbox_messages() {
 
 # compare, with no controlling terminal (-S needs one to read its key).
 compare_setsid() {
-	_want=$(run_one setsid "$NC" "$@" | sed 's/^stderr=nc.openbsd: /stderr=PROG: /')
-	_got=$(run_one setsid "$SC" "$@" | sed 's/^stderr=sockcat: /stderr=PROG: /')
+	_want=$(run_one nc setsid "$NC" "$@" | sed 's/^stderr=nc.openbsd: /stderr=PROG: /')
+	_got=$(run_one sc setsid "$SC" "$@" | sed 's/^stderr=sockcat: /stderr=PROG: /')
 	assertEquals "sockcat $*" "$_want" "$_got"
 }
 
