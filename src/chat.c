@@ -437,8 +437,8 @@ chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	 * it is held back: if the connection ends there, it was a refusal;
 	 * if more comes, they were a partner's words, and are shown.
 	 */
-	if (!c->heard && c->lfd == -1 && n == sizeof(CHAT_BUSY) - 1 &&
-	    memcmp(p, CHAT_BUSY, n) == 0) {
+	if (!c->heard && c->lfd == -1 && c->o->socktype == SOCK_STREAM &&
+	    n == sizeof(CHAT_BUSY) - 1 && memcmp(p, CHAT_BUSY, n) == 0) {
 		c->heard = c->busy = 1;
 		return (0);
 	}
