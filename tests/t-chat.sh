@@ -215,6 +215,7 @@ test_notices() {
 	    "$SC_TMP/srv.err")
 	assertEquals "server" "$(printf '%s\n' \
 	    "Listening on 127.0.0.1 $PORT" \
+	    "waiting for someone to talk to on port $PORT" \
 	    "Connection received on 127.0.0.1 $cport" \
 	    "connected to 127.0.0.1 port $cport" \
 	    "127.0.0.1 port $cport left")" "$(cat "$SC_TMP/srv.err")"

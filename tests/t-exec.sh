@@ -82,13 +82,13 @@ test_connect_mode() {
 }
 
 test_50_concurrent_clients() {
-	SERVER_TIMEOUT=40 server srv -k -l 127.0.0.1 0 \
-	    -c 'read l; sleep 0.5; echo "re: $l"' || fail "no server"
-	# Each answer takes half a second: served in turn, 50 would take 25.
+	SERVER_TIMEOUT=90 server srv -k -l 127.0.0.1 0 \
+	    -c 'read l; sleep 1; echo "re: $l"' || fail "no server"
+	# Each answer takes a second: served in turn, 50 would take 50.
 	start=$(date +%s)
 	pids=""
 	for i in $(seq 1 50); do
-		echo "client $i" | timeout 15 "$SC" 127.0.0.1 "$PORT" \
+		echo "client $i" | timeout 40 "$SC" 127.0.0.1 "$PORT" \
 		    >"$SC_TMP/c$i.out" 2>"$SC_TMP/c$i.err" &
 		pids="$pids $!"
 	done
@@ -101,7 +101,7 @@ test_50_concurrent_clients() {
 		    bad=$((bad + 1))
 	done
 	assertEquals "clients without their own answer" 0 "$bad"
-	assertTrue "served at once (took ${elapsed}s)" "[ $elapsed -le 8 ]"
+	assertTrue "served at once (took ${elapsed}s)" "[ $elapsed -le 25 ]"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 }
 

@@ -215,7 +215,8 @@ test_bad_certificate_files() {
 	t 5 "$SC" --ssl-cert "$SC_TMP/none.pem" -l 127.0.0.1 0 </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertContains "$(cat "$SC_TMP/err")" "sockcat: $SC_TMP/none.pem: "
+	assertEquals "sockcat: cannot read the certificate $SC_TMP/none.pem: No such file or directory" \
+	    "$(cat "$SC_TMP/err")"
 	t 5 "$SC" --ssl-key "$CERTS/srv.key" -l 127.0.0.1 0 </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals "sockcat: --ssl-key needs --ssl-cert" "$(cat "$SC_TMP/err")"
