@@ -17,6 +17,8 @@ FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
 PEER="${TESTS_DIR:-$(dirname "$0")}/peer.py"
 REAL=$SOCKCAT
 VG_STATUS=99
+# Under valgrind everything is many times slower: servers live longer.
+: "${SERVER_TIMEOUT:=60}"
 
 # Every sockcat of a test runs under valgrind through a wrapper; each
 # process writes its report to vg.PID, empty when it is clean.
