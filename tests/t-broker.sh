@@ -78,11 +78,13 @@ time.sleep(20)' "$PORT"
 	client talker 7
 	wait_clients srv 3 || { fail "clients did not connect"; return; }
 	# The talker keeps talking: 2 MB in pieces, far more than the stalled
-	# client's buffers and queue hold.  (The pauses pace the talk;
-	# nothing waits on them.)
-	for _ in $(seq 20); do
+	# client's buffers and queue hold.  Each piece waits for the reader to
+	# have the one before: a reader slowed by a busy machine must not be
+	# taken for a stalled one.
+	for i in $(seq 20); do
 		t 10 head -c 100000 /dev/zero >&7
-		sleep 0.05
+		wait_size "$SC_TMP/reader.out" $((i * 100000)) ||
+		    { fail "the reader fell behind"; return; }
 	done
 	size=2000000
 	wait_size "$SC_TMP/reader.out" $size
