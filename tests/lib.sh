@@ -8,6 +8,9 @@
 
 : "${SOCKCAT:=$(cd "$(dirname "$0")/.." && pwd)/sockcat}"
 : "${SC_TIMEOUT:=10}"
+# How long a server may live at most: longer than any test, however busy
+# the machine (every test ends its servers when it is done).
+: "${SC_SERVER_LIFE:=90}"
 SC_START_MS=$(( ${EPOCHREALTIME/[.,]/} / 1000 ))
 SC=$SOCKCAT
 
@@ -181,7 +184,7 @@ server() {
 	: >"$SC_TMP/$_name.err"
 	# Not through t(): a backgrounded function would give the PID of a
 	# subshell, and killing that would leave the server running.
-	timeout -k 2 "${SERVER_TIMEOUT:-$SC_TIMEOUT}" "$SC" -v "$@" <"$_in" \
+	timeout -k 2 "${SERVER_TIMEOUT:-$SC_SERVER_LIFE}" "$SC" -v "$@" <"$_in" \
 	    >"$SC_TMP/$_name.out" 2>"$SC_TMP/$_name.err" &
 	SERVER_PID=$!
 	SC_PIDS="$SC_PIDS $SERVER_PID"

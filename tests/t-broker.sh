@@ -159,7 +159,7 @@ test_descriptor_limit_raised() {
 	# A low soft limit is raised to the hard one, silently.
 	(
 		ulimit -Sn 64
-		exec timeout -k 2 10 "$SC" -v --broker -d 127.0.0.1 0 \
+		exec timeout -k 2 60 "$SC" -v --broker -d 127.0.0.1 0 \
 		    </dev/null >/dev/null 2>"$SC_TMP/srv.err"
 	) &
 	SERVER_PID=$!
@@ -174,7 +174,7 @@ test_descriptor_limit_raised() {
 test_descriptor_limit_too_low() {
 	(
 		ulimit -n 100
-		exec timeout -k 2 10 "$SC" -v --broker -d --max-conns 1000 \
+		exec timeout -k 2 60 "$SC" -v --broker -d --max-conns 1000 \
 		    127.0.0.1 0 </dev/null >/dev/null 2>"$SC_TMP/srv.err"
 	) &
 	SC_PIDS="$SC_PIDS $!"

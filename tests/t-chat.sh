@@ -26,12 +26,12 @@ party() {
 	mkfifo "$SC_TMP/$_n.in"
 	# The writer first: opening a fifo waits for its other end.  Under
 	# timeout, so that it can be killed even while it waits.
-	timeout 30 sh -c 'exec sleep 30 >"$1"' sh "$SC_TMP/$_n.in" &
+	timeout 90 sh -c 'exec sleep 90 >"$1"' sh "$SC_TMP/$_n.in" &
 	SC_PIDS="$SC_PIDS $!"
 	eval "HOLD_$_n=$!"
 	# Redirected here, not around a function: a background command
 	# without its own stdin gets /dev/null.
-	timeout -k 2 20 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
+	timeout -k 2 60 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
 	    2>"$SC_TMP/$_n.err" &
 	SC_PIDS="$SC_PIDS $!"
 	eval "PID_$_n=$!"

@@ -18,7 +18,7 @@ sc_pid() {
 
 test_echo_10mib_byte_exact() {
 	head -c $((10 * 1024 * 1024)) /dev/urandom >"$SC_TMP/big"
-	SERVER_TIMEOUT=30 server srv -l 127.0.0.1 0 -e /bin/cat ||
+	server srv -l 127.0.0.1 0 -e /bin/cat ||
 	    fail "no server"
 	t 30 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/big" >"$SC_TMP/big.out"
 	assertEquals "client status" 0 $?
@@ -153,7 +153,7 @@ test_child_signals() {
 }
 
 test_max_conns() {
-	SERVER_TIMEOUT=20 server srv -k --max-conns 2 -l 127.0.0.1 0 \
+	server srv -k --max-conns 2 -l 127.0.0.1 0 \
 	    -e /bin/cat || fail "no server"
 	# Two clients that stay: their input is a FIFO held open here.
 	for i in 1 2; do

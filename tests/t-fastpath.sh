@@ -17,7 +17,7 @@ transfer() {
 	rm -f "$SC_TMP/srv.err" "$SC_TMP/c.err" "$SC_TMP/got" "$SC_TMP/srv.out"
 	case $1 in
 	file)
-		SERVER_TIMEOUT=30 server srv -vvv -l 127.0.0.1 0 ||
+		server srv -vvv -l 127.0.0.1 0 ||
 		    { fail "no server"; return; }
 		t 30 "$SC" -vvv -N 127.0.0.1 "$PORT" <"$SC_TMP/in" \
 		    2>"$SC_TMP/c.err"
@@ -36,7 +36,7 @@ transfer() {
 		wait_exit "$pid" 30 ;;
 	socket)
 		# socat gives its EXEC child socketpairs as stdin and stdout.
-		SERVER_TIMEOUT=30 server srv -vvv -l 127.0.0.1 0 ||
+		server srv -vvv -l 127.0.0.1 0 ||
 		    { fail "no server"; return; }
 		t 30 socat -u "FILE:$SC_TMP/in" \
 		    "EXEC:$SC -vvv -N 127.0.0.1 $PORT" 2>"$SC_TMP/c.err"

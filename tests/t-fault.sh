@@ -130,7 +130,7 @@ test_stalled_stdout_blocks_network() {
 # --- Descriptor exhaustion -----------------------------------------------
 
 test_descriptor_exhaustion_backs_off() {
-	SERVER_TIMEOUT=20 server srv -k -l 127.0.0.1 0 || fail "no server"
+	server srv -k -l 127.0.0.1 0 || fail "no server"
 	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
 	echo one | t 5 "$SC" -N 127.0.0.1 "$PORT"
 	wait_for "$SC_TMP/srv.out" '^one$'

@@ -75,7 +75,7 @@ test_client_mode() {
 
 test_removed_on_signals() {
 	for sig in TERM INT; do
-		bg timeout 10 "$SC" -v -l 127.0.0.1 0 --fifo "$SC_TMP/f" \
+		bg timeout 60 "$SC" -v -l 127.0.0.1 0 --fifo "$SC_TMP/f" \
 		    2>"$SC_TMP/srv.err"
 		wait_for "$SC_TMP/srv.err" '^Listening on' ||
 		    fail "no server"

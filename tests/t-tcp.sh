@@ -286,7 +286,7 @@ test_listener_ends_when_client_finishes() {
 
 test_100mib_byte_exact() {
 	head -c $((100 * 1024 * 1024)) /dev/urandom >"$SC_TMP/big"
-	SERVER_TIMEOUT=60 server srv -l 127.0.0.1 0 || fail "no server"
+	server srv -l 127.0.0.1 0 || fail "no server"
 	t 60 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/big"
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID" 30

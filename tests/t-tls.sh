@@ -237,7 +237,7 @@ test_keep_listening_after_a_failed_handshake() {
 test_large_transfer_both_ways() {
 	head -c $((8 * 1024 * 1024)) /dev/urandom >"$SC_TMP/up"
 	head -c $((8 * 1024 * 1024)) /dev/urandom >"$SC_TMP/srv.in"
-	SERVER_TIMEOUT=30 server srv --half-close --ssl -l 127.0.0.1 0 || fail "no server"
+	server srv --half-close --ssl -l 127.0.0.1 0 || fail "no server"
 	# The reader of the download stalls a while: back-pressure with
 	# TLS records half read.
 	t 30 "$SC" --half-close --ssl 127.0.0.1 "$PORT" <"$SC_TMP/up" | \

@@ -214,7 +214,7 @@ test_client_runs_program() {
 
 test_unix_datagram_listener_program() {
 	sock=$SC_TMP/d.sock
-	bg timeout 10 "$SC" -U -u -l "$sock" -c 'echo "$SOCKCAT_PROTO"; cat'
+	bg timeout 60 "$SC" -U -u -l "$sock" -c 'echo "$SOCKCAT_PROTO"; cat'
 	srv=$BG_PID
 	wait_until test -S "$sock"
 	held_stdin c.in 7

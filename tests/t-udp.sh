@@ -79,7 +79,7 @@ EOF
 echo_server() {
 	mkfifo "$SC_TMP/loop" "$SC_TMP/out"
 	# Not through bg(): the FIFOs must be opened by the children.
-	timeout 15 "$SC" -v "$@" 2>"$SC_TMP/srv.err" >"$SC_TMP/out" \
+	timeout 60 "$SC" -v "$@" 2>"$SC_TMP/srv.err" >"$SC_TMP/out" \
 	    <"$SC_TMP/loop" &
 	SC_PIDS="$SC_PIDS $!"
 	timeout 15 sed -u 's/^/echo:/' <"$SC_TMP/out" >"$SC_TMP/loop" &

@@ -17,8 +17,6 @@ FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
 PEER="${TESTS_DIR:-$(dirname "$0")}/peer.py"
 REAL=$SOCKCAT
 VG_STATUS=99
-# Under valgrind everything is many times slower: servers live longer.
-: "${SERVER_TIMEOUT:=60}"
 
 # Every sockcat of a test runs under valgrind through a wrapper; each
 # process writes its report to vg.PID, empty when it is clean.
@@ -47,7 +45,7 @@ assertClean() {
 test_transfer_both_ways() {
 	head -c 1048576 /dev/urandom >"$SC_TMP/srv.in"
 	head -c 1048576 /dev/urandom >"$SC_TMP/c.in"
-	SERVER_TIMEOUT=30 server srv --half-close -l 127.0.0.1 0 ||
+	server srv --half-close -l 127.0.0.1 0 ||
 	    fail "no server"
 	t 30 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/c.in" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
@@ -59,7 +57,7 @@ test_transfer_both_ways() {
 }
 
 test_keep_open_clients_then_term() {
-	SERVER_TIMEOUT=30 server srv -k -l 127.0.0.1 0 || fail "no server"
+	server srv -k -l 127.0.0.1 0 || fail "no server"
 	pid=$(child_pid "$SERVER_PID")
 	for i in 1 2 3; do
 		echo "client $i" | t 20 "$SC" -N 127.0.0.1 "$PORT"
