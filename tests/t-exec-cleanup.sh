@@ -25,11 +25,11 @@ childless() {
 # --- Programs -------------------------------------------------------------
 
 test_1000_exec_connections_leave_no_zombies() {
-	SERVER_TIMEOUT=90 server srv -k -l 127.0.0.1 0 -e /bin/cat ||
+	SERVER_TIMEOUT=200 server srv -k -l 127.0.0.1 0 -e /bin/cat ||
 	    fail "no server"
 	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
 	# Each connection sends a line, must get it back from cat, and ends.
-	t 80 python3 - "$PORT" "$pid" >"$SC_TMP/seq.out" <<'PYEOF'
+	t 190 python3 - "$PORT" "$pid" >"$SC_TMP/seq.out" <<'PYEOF'
 import os, socket, sys, time
 port, pid = int(sys.argv[1]), sys.argv[2]
 # The count after the first connection (the first program adds the
@@ -37,7 +37,7 @@ port, pid = int(sys.argv[1]), sys.argv[2]
 counts, bad = [], 0
 def fds():
     return len(os.listdir("/proc/%s/fd" % pid))
-deadline = time.monotonic() + 70
+deadline = time.monotonic() + 180
 for i in range(1000):
     if time.monotonic() > deadline:
         break

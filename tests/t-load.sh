@@ -51,10 +51,10 @@ test_both_directions_at_once() {
 
 test_10000_sequential_connections() {
 	: >"$SC_TMP/srv.in"
-	SERVER_TIMEOUT=90 server srv -k -l 127.0.0.1 0 || fail "no server"
+	SERVER_TIMEOUT=200 server srv -k -l 127.0.0.1 0 || fail "no server"
 	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
-	t 90 python3 "$FAULT" --connect "$PORT" --sequential 10000 \
-	    --watch "$pid" --deadline 80 >"$SC_TMP/seq.out"
+	t 190 python3 "$FAULT" --connect "$PORT" --sequential 10000 \
+	    --watch "$pid" --deadline 180 >"$SC_TMP/seq.out"
 	assertEquals "python status" 0 $?
 	echo "$(tr "\n" " " <"$SC_TMP/seq.out")"
 	assertEquals "all connections served" "done 10000" \
