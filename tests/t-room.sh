@@ -222,10 +222,12 @@ ping_until_user1_dropped() {
 }
 
 test_idle_timeout_drops_one_client() {
-	server srv --room --idle-timeout 1 127.0.0.1 0 || fail "no server"
+	# Long enough that a busy machine still lets the busy one talk in time.
+	server srv --room --idle-timeout 3 127.0.0.1 0 || fail "no server"
 	client quiet 7
 	wait_for "$SC_TMP/quiet.out" 'Welcome' || fail "no welcome"
 	client busy 8
+	say 8 'ping\n'
 	wait_for "$SC_TMP/quiet.out" 'as <user2>\.$' || fail "no clients"
 	# busy talks while quiet stays silent until it is dropped.
 	wait_until ping_until_user1_dropped
