@@ -34,7 +34,11 @@
 
 #include "sockcat.h"
 
-/* What a caller hears when someone else is already talking. */
+/*
+ * What a caller hears when someone else is already talking: one line that
+ * a person reads with any client, and that a sockcat caller recognises,
+ * when it is all the server says, as the server's and not the partner's.
+ */
 #define CHAT_BUSY		"sockcat: busy, already chatting; try later\n"
 
 /* The longest line typed: a longer one is sent in parts. */
@@ -51,6 +55,7 @@ enum chat_end {
 	CHAT_END_LOCAL,		/* Our user typed :q or ended input. */
 	CHAT_END_ERROR,		/* Output failed. */
 	CHAT_END_IDLE,		/* The partner was idle (--idle-timeout). */
+	CHAT_END_BUSY,		/* The server turned us away. */
 };
 
 struct chat {
@@ -67,6 +72,8 @@ struct chat {
 	struct chat_view view;		/* The peer's side on the screen. */
 	int		 local_quit;	/* Our user typed a :q line. */
 	int		 tx_qm;		/* The :q matcher of what we send. */
+	int		 heard;		/* The peer has sent something, */
+	int		 busy;		/* which may be the server's refusal. */
 
 	/*
 	 * When stdin and stdout are a terminal, the line being typed is
@@ -320,6 +327,26 @@ chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	(void)space;
 	if (c->view.quit)
 		return (0);
+	/*
+	 * A server that turns a caller away sends its line, in one piece on
+	 * a new connection, and closes.  When that is the first thing heard
+	 * it is held back: if the connection ends there, it was a refusal;
+	 * if more comes, they were a partner's words, and are shown.
+	 */
+	if (!c->heard && c->lfd == -1 && c->o->socktype == SOCK_STREAM &&
+	    n == sizeof(CHAT_BUSY) - 1 && memcmp(p, CHAT_BUSY, n) == 0) {
+		c->heard = c->busy = 1;
+		return (0);
+	}
+	c->heard = 1;
+	if (c->busy) {
+		/* The read was cut to leave room for this (chat_start). */
+		memmove(p + sizeof(CHAT_BUSY) - 1, p, n);
+		memcpy(p, CHAT_BUSY, sizeof(CHAT_BUSY) - 1);
+		n += sizeof(CHAT_BUSY) - 1;
+		c->busy = 0;
+	}
+	ch->xgrow = c->tty ? CHAT_GROW : 1;
 	if (!c->tty)
 		return (chatproto_quit_scan(&c->view.qm, p, n, &c->view.quit));
 	/* Each byte grows to CHAT_GROW at most, and the pump left room. */
@@ -345,7 +372,7 @@ chat_check(struct session *s)
 	}
 	if ((c->view.quit || rx->state != CH_OPEN) &&
 	    channel_pending(rx) == 0) {
-		c->end = CHAT_END_PEER;
+		c->end = c->busy ? CHAT_END_BUSY : CHAT_END_PEER;
 		return (1);
 	}
 	if (tx->state == CH_FAILED) {
@@ -396,6 +423,10 @@ chat_finished(struct session *s)
 		log_warnx("write to stdout: %s", strerror(rx->error));
 		c->status = 1;
 		break;
+	case CHAT_END_BUSY:
+		log_warnx("%s is busy, already chatting; try later", c->peer);
+		c->status = 1;
+		break;
 	case CHAT_END_NONE:
 		break;
 	}
@@ -408,8 +439,7 @@ chat_finished(struct session *s)
 	/* With -k a listener waits for the next partner when one leaves. */
 	if ((c->end == CHAT_END_PEER || c->end == CHAT_END_IDLE) &&
 	    c->lfd != -1 && c->o->keep) {
-		if (c->tty)
-			chat_notice(c, "waiting for someone to talk to");
+		chat_notice(c, "waiting for someone to talk to");
 		/* A datagram socket was the conversation's: listen again. */
 		if (c->o->socktype == SOCK_DGRAM)
 			ev_set(c->lfd, EV_READ, chat_udp_first_cb, c);
@@ -434,6 +464,7 @@ chat_start(struct chat *c, int fd, struct tls *tls)
 	chatproto_reset(&c->view);
 	c->local_quit = 0;
 	c->tx_qm = 0;
+	c->heard = c->busy = 0;
 	c->end = CHAT_END_NONE;
 	if (c->o->socktype == SOCK_DGRAM) {
 		net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
@@ -468,7 +499,11 @@ chat_start(struct chat *c, int fd, struct tls *tls)
 	    (c->tx = session_channel(s, "send", in, net, 0)) == NULL)
 		goto fail;
 	c->rx->xform = chat_rx_xform;
-	c->rx->xgrow = c->tty ? CHAT_GROW : 1;
+	/*
+	 * A caller's first read leaves room for the server's refusal line
+	 * to go before it, should that line have been held back.
+	 */
+	c->rx->xgrow = (c->tty ? CHAT_GROW : 1) + (c->lfd == -1);
 	c->tx->xform = chat_tx_xform;
 	c->tx->xgrow = c->o->crlf ? 2 : 1;
 	chat_notice(c, "connected to %s", c->peer);
@@ -720,6 +755,25 @@ chat_udp_first_cb(int fd, int events, void *arg)
 }
 
 /*
+ * The port the listening socket fd is bound to, as a number (port 0 of the
+ * command line is the one the system chose); the command line's port if
+ * it cannot be known.
+ */
+static const char *
+chat_port(int fd, const char *port)
+{
+	static char		 num[NI_MAXSERV];
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, len, NULL, 0, num, sizeof(num),
+	    NI_NUMERICSERV) != 0)
+		return (port);
+	return (num);
+}
+
+/*
  * Wait for someone to talk to on the address and port of the command line
  * (every address when none was given) and talk with them; with -k, with
  * one partner after another.  Returns the exit status.
@@ -738,9 +792,9 @@ chat_listen(struct options *o)
 	if (c.lfd == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	net_report_listen(o, c.lfd);
-	if (c.tty)
-		chat_notice(&c, "waiting for someone to talk to on port %s",
-		    o->ports[0]);
+	/* A notice, like the others: wherever stderr goes. */
+	chat_notice(&c, "waiting for someone to talk to on port %s",
+	    chat_port(c.lfd, o->ports[0]));
 	if (o->socktype == SOCK_DGRAM)
 		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
 	else if ((c.l = listener_new(o, c.lfd, &chat_listen_ops, &c)) ==

@@ -218,7 +218,7 @@ static const char help_text[] =
 "      --pty              run the program on a terminal of its own\n"
 "      --raw              local terminal raw, for a --pty server; ~. leaves\n"
 "      --fifo PATH        send what is written to the FIFO PATH\n"
-"      --chat             talk with one person (a line :q leaves)\n"
+"      --chat             talk with one person, :q leaves (ncat's: --room)\n"
 "      --broker           relay what each client sends to all the others\n"
 "      --room             chat room: user ids, announcements, prefixes\n"
 "      --max-conns N      serve at most N clients at once\n"
@@ -273,6 +273,21 @@ static const char help_text[] =
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n";
+
+/*
+ * --version: the version, then what was built in, for a bug report or to
+ * know whether --ssl can work here.
+ */
+static void
+version(void)
+{
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	printf("TLS: %s\n", tls_available() ?
+	    "yes, OpenSSL 3 (loaded when first used)" : "no");
+	printf("event backend: %s\n", ev_backend());
+	/* The pump always has them; --no-splice turns them off. */
+	printf("splice: yes (and sendfile)\n");
+}
 
 void
 usage(int full)
@@ -778,7 +793,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			ssl_pin_add(o, optarg);
 			break;
 		case OPT_VERSION:
-			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			version();
 			exit(0);
 		default:
 			usage(0);
@@ -933,6 +948,10 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		/* Telnet answers are written to the socket, not over TLS. */
 		if (o->telnet)
 			fatalx("cannot use -t with --ssl");
+		/* Said, not refused: the rest of the command line works. */
+		if (o->ssl_trustfile != NULL && !o->ssl_verify)
+			log_warnx("--ssl-trustfile has no effect without "
+			    "--ssl-verify");
 	}
 	if ((o->keepalive || o->nodelay) && (o->socktype == SOCK_DGRAM ||
 	    o->family == AF_UNIX))

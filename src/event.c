@@ -93,6 +93,17 @@ static struct ev_sig		 ev_sigs[NSIG];
 static volatile sig_atomic_t	 ev_sig_pending[NSIG];
 static int			 ev_sig_pipe[2] = { -1, -1 };
 
+/* The name of the backend built in, for --version. */
+const char *
+ev_backend(void)
+{
+#ifdef HAVE_SYS_EPOLL_H
+	return ("epoll");
+#else
+	return ("poll");
+#endif
+}
+
 /* Milliseconds on the monotonic clock: never jumps with the wall clock. */
 uint64_t
 ev_now(void)

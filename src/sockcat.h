@@ -461,6 +461,7 @@ struct ev_timer {
 	TAILQ_ENTRY(ev_timer)	 entry;
 };
 
+const char	*ev_backend(void);
 uint64_t	 ev_now(void);
 int		 ev_set(int, int, ev_fd_cb *, void *);
 void		 ev_del(int);
@@ -957,6 +958,7 @@ int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
+void		 stdio_set_out_ops(const struct ep_ops *);
 struct endpoint	*stdio_discard(struct session *);
 int		 stdio_in_ended(void);
 void		 stdio_set_in_ended(void);

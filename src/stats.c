@@ -36,6 +36,8 @@
 static struct {
 	int		 stats;		/* Print the final line. */
 	int		 progress;	/* Draw the live line. */
+	int		 tty_out;	/* stdout is a terminal as well. */
+	int		 out_midline;	/* and its last line is unfinished. */
 	int		 ended;		/* stats_end() has run. */
 	volatile sig_atomic_t shown;	/* The live line is on the screen. */
 	int		 sized;		/* total is known. */
@@ -135,10 +137,11 @@ line_add_clock(struct line *l, uint64_t secs)
 /*
  * Decide what to show: the final line with --stats or -vv (never with a
  * single -v, whose output is netcat's), the live line with --progress when
- * stderr is a terminal and stdout is not (received data would be mixed
- * with it), or when it is forced.
+ * stderr is a terminal, or when it is forced.  When stdout is a terminal
+ * too, received data and the line share the screen: see stats_out_ops.
  */
 static void	stats_clear(void);
+static const struct ep_ops stats_out_ops;
 static void	stats_cleanup(int);
 
 void
@@ -149,7 +152,9 @@ stats_init(const struct options *o)
 	if (o->progress == PROGRESS_ALWAYS)
 		st.progress = 1;
 	else if (o->progress == PROGRESS_AUTO)
-		st.progress = isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
+		st.progress = isatty(STDERR_FILENO);
+	st.tty_out = st.progress && isatty(STDERR_FILENO) &&
+	    isatty(STDOUT_FILENO);
 	if (st.progress) {
 		if (!o->no_stdin && stdio_in_size(&st.total) == 0)
 			st.sized = 1;
@@ -162,6 +167,9 @@ stats_init(const struct options *o)
 		cleanup_add(stats_cleanup);
 		log_set_clear(stats_clear);
 	}
+	/* stdout shares the terminal with the line: writes go round it. */
+	if (st.tty_out)
+		stdio_set_out_ops(&stats_out_ops);
 }
 
 /*
@@ -179,6 +187,26 @@ stats_clear(void)
 	st.shown = 0;
 	(void)write(STDERR_FILENO, erase, sizeof(erase) - 1);
 }
+
+/*
+ * Write received data to a terminal stdout that the live line shares: the
+ * line is erased first, and not drawn again until the data ends a line,
+ * so that it never covers what was received.
+ */
+static ssize_t
+stats_out_write(struct endpoint *ep, const void *p, size_t n)
+{
+	ssize_t	 r;
+
+	stats_clear();
+	if ((r = write(ep->wfd, p, n)) > 0)
+		st.out_midline = ((const unsigned char *)p)[r - 1] != '\n';
+	return (r);
+}
+
+static const struct ep_ops stats_out_ops = {
+	.write = stats_out_write,
+};
 
 /* Terminal width, so that the line never wraps (a wrapped line stays). */
 static size_t
@@ -206,6 +234,8 @@ stats_tick(void *arg)
 	ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
 	if (pt->started == 0)
 		return;		/* Nothing is moving yet: still waiting. */
+	if (st.out_midline)
+		return;		/* It would cover a line being received. */
 
 	/* The rate since the last refresh, smoothed over a few of them. */
 	bytes = pt->sent + pt->received;

@@ -28,6 +28,7 @@
 
 #include "sockcat.h"
 
+static const struct ep_ops *stdio_out_ops; /* stdout writes, or NULL */
 static int		stdio_flags[2] = { -1, -1 };
 static int		stdin_ended;
 static struct termios	stdio_termios;	/* The terminal's own modes. */
@@ -213,12 +214,31 @@ stdio_in_size(uint64_t *size)
 	return (0);
 }
 
-/* Add stdout as an endpoint of s; ending it closes stdout. */
+/*
+ * Add stdout as an endpoint of s; ending it closes stdout.  On a terminal
+ * that the --progress line shares, writes go round the line.
+ */
 struct endpoint *
 stdio_out(struct session *s)
 {
-	return (session_endpoint(s, "stdout", -1, STDOUT_FILENO,
-	    EP_SHUT_CLOSE, EP_NOCLOSE));
+	struct endpoint	*ep;
+
+	ep = session_endpoint(s, "stdout", -1, STDOUT_FILENO, EP_SHUT_CLOSE,
+	    EP_NOCLOSE);
+	if (ep != NULL)
+		ep->ops = stdio_out_ops;
+	return (ep);
+}
+
+/*
+ * Have stdout's endpoints write through ops (NULL: write(2)): how a
+ * display that shares the terminal (--progress) keeps out of the data's
+ * way, without this file knowing about it.
+ */
+void
+stdio_set_out_ops(const struct ep_ops *ops)
+{
+	stdio_out_ops = ops;
 }
 
 /*

@@ -63,6 +63,7 @@
 	F(X509_get_issuer_name) \
 	F(i2d_PUBKEY) \
 	F(ERR_clear_error) \
+	F(ERR_peek_error) \
 	F(ERR_peek_last_error) \
 	F(ERR_reason_error_string) \
 	F(EVP_PKEY_Q_keygen) \
@@ -139,6 +140,7 @@ static struct {
 #define X509_get_issuer_name (tls_fn.p_X509_get_issuer_name)
 #define i2d_PUBKEY (tls_fn.p_i2d_PUBKEY)
 #define ERR_clear_error (tls_fn.p_ERR_clear_error)
+#define ERR_peek_error (tls_fn.p_ERR_peek_error)
 #define ERR_peek_last_error (tls_fn.p_ERR_peek_last_error)
 #define ERR_reason_error_string (tls_fn.p_ERR_reason_error_string)
 #define EVP_PKEY_Q_keygen (tls_fn.p_EVP_PKEY_Q_keygen)
@@ -260,6 +262,57 @@ tls_error(void)
 	return (errno != 0 ? strerror(errno) : "unknown error");
 }
 
+/* The files of the command line that hold certificates and keys. */
+enum tls_file {
+	TLS_FILE_CERT,		/* --ssl-cert */
+	TLS_FILE_KEY,		/* --ssl-key, or the key in --ssl-cert */
+	TLS_FILE_TRUST,		/* --ssl-trustfile */
+};
+
+/*
+ * Why OpenSSL could not load file, of the kind said: what went wrong and
+ * why, in *cause.  The first error of OpenSSL's queue is the reason; those
+ * after it only say where it surfaced ("system lib", "PEM lib").
+ */
+static void
+tls_file_error(enum tls_file kind, const char *file, const char *cert,
+    char **cause)
+{
+	static const char	*what[] = {
+		[TLS_FILE_CERT] = "certificate",
+		[TLS_FILE_KEY] = "private key",
+		[TLS_FILE_TRUST] = "trusted certificates",
+	};
+	unsigned long		 e = ERR_peek_error();
+	const char		*r;
+	int			 lib = ERR_GET_LIB(e);
+
+	if (e != 0 && ERR_SYSTEM_ERROR(e))
+		log_cause(cause, "cannot read the %s %s: %s", what[kind], file,
+		    strerror(ERR_GET_REASON(e)));
+	else if (lib == ERR_LIB_X509 &&
+	    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
+		log_cause(cause, "the key %s does not match the certificate %s",
+		    file, cert);
+	else if (kind == TLS_FILE_KEY && file == cert)
+		log_cause(cause, "%s holds no PEM private key (give it with "
+		    "--ssl-key)", file);
+	else if (lib == ERR_LIB_PEM || lib == ERR_LIB_OSSL_DECODER ||
+	    (lib == ERR_LIB_X509 &&
+	    ERR_GET_REASON(e) == X509_R_NO_CERTIFICATE_OR_CRL_FOUND)) {
+		if (kind == TLS_FILE_TRUST)
+			log_cause(cause, "%s holds no PEM certificate", file);
+		else
+			log_cause(cause, "%s is not a PEM %s", file,
+			    what[kind]);
+	} else if (e != 0 && (r = ERR_reason_error_string(e)) != NULL)
+		log_cause(cause, "cannot load the %s %s: %s", what[kind], file,
+		    r);
+	else
+		log_cause(cause, "cannot load the %s %s", what[kind], file);
+	ERR_clear_error();
+}
+
 /* "h2,http/1.1" into ALPN's wire format: length-prefixed names. */
 static int
 tls_parse_alpn(const char *list, char **cause)
@@ -358,8 +411,9 @@ tls_accept_any(int ok, X509_STORE_CTX *ctx)
 int
 tls_setup(const struct options *o, char **cause)
 {
-	SSL_CTX	*ctx;
-	int	 server = o->listen;
+	SSL_CTX		*ctx;
+	const char	*key;
+	int		 server = o->listen;
 
 	*cause = NULL;
 	if (tls_load(cause) == -1)
@@ -381,19 +435,22 @@ tls_setup(const struct options *o, char **cause)
 		return (-1);
 	}
 	if (o->ssl_cert != NULL) {
+		/* Without --ssl-key, the key is in the certificate's file. */
+		key = o->ssl_key != NULL ? o->ssl_key : o->ssl_cert;
+		ERR_clear_error();
 		if (SSL_CTX_use_certificate_chain_file(ctx, o->ssl_cert) != 1) {
-			log_cause(cause, "%s: %s", o->ssl_cert, tls_error());
+			tls_file_error(TLS_FILE_CERT, o->ssl_cert, o->ssl_cert,
+			    cause);
 			return (-1);
 		}
-		if (SSL_CTX_use_PrivateKey_file(ctx, o->ssl_key != NULL ?
-		    o->ssl_key : o->ssl_cert, SSL_FILETYPE_PEM) != 1) {
-			log_cause(cause, "%s: %s", o->ssl_key != NULL ?
-			    o->ssl_key : o->ssl_cert, tls_error());
+		if (SSL_CTX_use_PrivateKey_file(ctx, key,
+		    SSL_FILETYPE_PEM) != 1) {
+			tls_file_error(TLS_FILE_KEY, key, o->ssl_cert, cause);
 			return (-1);
 		}
 		if (SSL_CTX_check_private_key(ctx) != 1) {
-			log_cause(cause, "%s: the key does not match the "
-			    "certificate", o->ssl_key);
+			log_cause(cause, "the key %s does not match the "
+			    "certificate %s", key, o->ssl_cert);
 			return (-1);
 		}
 	} else if (o->ssl_key != NULL) {
@@ -403,10 +460,11 @@ tls_setup(const struct options *o, char **cause)
 		return (-1);
 	if (o->ssl_verify) {
 		if (o->ssl_trustfile != NULL) {
+			ERR_clear_error();
 			if (SSL_CTX_load_verify_locations(ctx,
 			    o->ssl_trustfile, NULL) != 1) {
-				log_cause(cause, "%s: %s", o->ssl_trustfile,
-				    tls_error());
+				tls_file_error(TLS_FILE_TRUST, o->ssl_trustfile,
+				    o->ssl_cert, cause);
 				return (-1);
 			}
 			if (server)

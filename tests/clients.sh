@@ -47,29 +47,10 @@ console() {
 	SERVER_STDIN=$SC_TMP/$1.fifo
 }
 
-# Wait until file $1 holds at least $2 bytes, for up to $3 seconds.
-wait_size() {
-	_deadline=$(( $(date +%s) + ${3:-5} ))
-	while [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -lt "$2" ]; do
-		if [ "$(date +%s)" -ge "$_deadline" ]; then
-			return 1
-		fi
-		sleep 0.02
-	done
-	return 0
-}
-
-# Wait until the server's -v log (NAME.err) counts $2 connections.
+# Wait until the server's -v log (NAME.err) counts $2 connections, for up
+# to $3 seconds (default $SC_WAIT).
 wait_clients() {
-	_deadline=$(( $(date +%s) + ${3:-5} ))
-	while [ "$(grep -c '^Connection received' "$SC_TMP/$1.err")" -lt "$2" ]
-	do
-		if [ "$(date +%s)" -ge "$_deadline" ]; then
-			return 1
-		fi
-		sleep 0.02
-	done
-	return 0
+	wait_lines "$SC_TMP/$1.err" '^Connection received' "$2" "${3:-$SC_WAIT}"
 }
 
 # Close every FIFO descriptor the suites use, then the usual clean-up.

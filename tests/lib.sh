@@ -8,11 +8,27 @@
 
 : "${SOCKCAT:=$(cd "$(dirname "$0")/.." && pwd)/sockcat}"
 : "${SC_TIMEOUT:=10}"
+# How long a server may live at most: longer than any test, however busy
+# the machine (every test ends its servers when it is done).
+: "${SC_SERVER_LIFE:=90}"
+SC_START_MS=$(( ${EPOCHREALTIME/[.,]/} / 1000 ))
 SC=$SOCKCAT
 
 if [ ! -x "$SC" ]; then
 	echo "sockcat binary not found: $SC" >&2
 	exit 99
+fi
+
+# python3 may be a version manager's shim that starts several processes
+# on every call, seconds on a loaded machine.  The interpreter it stands
+# for is found once (make check does it for every suite: SC_PYTHON) and
+# its directory put first in PATH, for the suites and what they start.
+if [ -z "${SC_PYTHON:-}" ] && command -v python3 >/dev/null 2>&1; then
+	SC_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+fi
+if [ -n "${SC_PYTHON:-}" ] && [ -x "$SC_PYTHON" ]; then
+	PATH=$(dirname "$SC_PYTHON"):$PATH
+	export PATH SC_PYTHON
 fi
 
 SHUNIT2=${SHUNIT2:-}
@@ -56,56 +72,102 @@ t() {
 	timeout -k 2 "$_t" "$@"
 }
 
+# How long a wait lasts at most, in seconds, unless told otherwise.  Waits
+# end as soon as what they wait for happens, so a generous deadline costs
+# nothing on a healthy run and saves a loaded machine from a false failure.
+: "${SC_WAIT:=20}"
+
 # Milliseconds since the epoch; deadline SECS (fractions allowed): the
-# time SECS from now, in milliseconds.
+# time SECS from now, in milliseconds.  Shell arithmetic only: they run
+# in every round of every wait.
 now_ms() {
 	_r=${EPOCHREALTIME/[.,]/}
 	echo $(( _r / 1000 ))
 }
 deadline() {
-	echo $(( $(now_ms) + $(awk "BEGIN { print int(${1} * 1000) }") ))
+	_s=$1
+	case $_s in
+	*.*) _i=${_s%%.*} _f=${_s#*.}000 ;;
+	*) _i=$_s _f=000 ;;
+	esac
+	_f=${_f:0:3}
+	echo $(( $(now_ms) + ${_i:-0} * 1000 + 10#$_f ))
 }
 
-# Wait until file $1 matches the extended regex $2, for up to $3 seconds
-# (default 5).  Returns 1 on time-out.
-wait_for() {
-	_deadline=$(deadline "${3:-5}")
-	while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
-		if [ "$(now_ms)" -ge "$_deadline" ]; then
+# wait_until [-t SECS] CMD...: run CMD until it succeeds, for up to SECS
+# seconds (default $SC_WAIT).  Returns 0 as soon as it does, 1 on
+# time-out.  It looks often at first and less often later, so that a
+# quick event is seen quickly and a slow one costs little CPU on a busy
+# machine.
+wait_until() {
+	_wu_secs=$SC_WAIT
+	if [ "$1" = -t ]; then
+		_wu_secs=$2
+		shift 2
+	fi
+	_wu_deadline=$(deadline "$_wu_secs")
+	_wu_nap=0.01
+	until "$@"; do
+		if [ "$(now_ms)" -ge "$_wu_deadline" ]; then
 			return 1
 		fi
-		sleep 0.02
+		sleep "$_wu_nap"
+		case $_wu_nap in
+		0.01) _wu_nap=0.02 ;;
+		0.02) _wu_nap=0.05 ;;
+		0.05) _wu_nap=0.1 ;;
+		esac
 	done
 	return 0
 }
 
-# Wait for background process $1 to exit within $2 seconds (default 5);
-# sets WAIT_STATUS.  Returns 1 (and kills it) if it did not.
+# Wait until file $1 matches the extended regex $2, for up to $3 seconds
+# (default $SC_WAIT).  Returns 1 on time-out.
+wait_for() {
+	wait_until -t "${3:-$SC_WAIT}" grep -Eq -- "$2" "$1" 2>/dev/null
+}
+
+# Has process $1 exited?  (It may be a zombie until waited for.)
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# Wait for background process $1 to exit within $2 seconds (default
+# $SC_WAIT); sets WAIT_STATUS.  Returns 1 (and kills it) if it did not.
 wait_exit() {
-	_deadline=$(deadline "${2:-5}")
-	while kill -0 "$1" 2>/dev/null; do
-		if [ "$(now_ms)" -ge "$_deadline" ]; then
-			kill -9 "$1" 2>/dev/null
-			wait "$1" 2>/dev/null
-			WAIT_STATUS=timeout
-			return 1
-		fi
-		sleep 0.02
-	done
+	if ! wait_until -t "${2:-$SC_WAIT}" gone "$1"; then
+		kill -9 "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		WAIT_STATUS=timeout
+		return 1
+	fi
 	wait "$1" 2>/dev/null
 	WAIT_STATUS=$?
 	return 0
 }
 
 # Is process $1 still running $2 seconds from now?  For asserting that
-# something does not end early; it never kills.
+# something does not end early; it never kills.  The one wait that lasts
+# its whole time: what it asserts is that time.
 still_running() {
-	_deadline=$(deadline "$2")
-	while [ "$(now_ms)" -lt "$_deadline" ]; do
-		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	kill -0 "$1" 2>/dev/null
+	! wait_until -t "$2" gone "$1"
+}
+
+# wait_size FILE BYTES [SECS]: wait until FILE holds at least BYTES.
+wait_size() {
+	wait_until -t "${3:-$SC_WAIT}" size_at_least "$1" "$2"
+}
+size_at_least() {
+	[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]
+}
+
+# wait_lines FILE REGEX COUNT [SECS]: wait until COUNT lines of FILE
+# match REGEX.
+wait_lines() {
+	wait_until -t "${4:-$SC_WAIT}" lines_at_least "$1" "$2" "$3"
+}
+lines_at_least() {
+	[ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ]
 }
 
 # Start a sockcat server in the background: server NAME args...
@@ -122,11 +184,11 @@ server() {
 	: >"$SC_TMP/$_name.err"
 	# Not through t(): a backgrounded function would give the PID of a
 	# subshell, and killing that would leave the server running.
-	timeout -k 2 "${SERVER_TIMEOUT:-$SC_TIMEOUT}" "$SC" -v "$@" <"$_in" \
+	timeout -k 2 "${SERVER_TIMEOUT:-$SC_SERVER_LIFE}" "$SC" -v "$@" <"$_in" \
 	    >"$SC_TMP/$_name.out" 2>"$SC_TMP/$_name.err" &
 	SERVER_PID=$!
 	SC_PIDS="$SC_PIDS $SERVER_PID"
-	if ! wait_for "$SC_TMP/$_name.err" '^(Listening|Bound) on ' 15; then
+	if ! wait_for "$SC_TMP/$_name.err" '^(Listening|Bound) on '; then
 		echo "server $_name did not start:" >&2
 		cat "$SC_TMP/$_name.err" >&2
 		PORT=""
@@ -191,10 +253,27 @@ sc_skip() {
 }
 
 # The per-test counts, for .ci/test to add up (shunit2's own report
-# counts assertions, not tests).
+# counts assertions, not tests), and how long the suite took.
 sc_report() {
 	_p=$((__shunit_testsPassed - SC_SKIPPED))
+	echo "# sockcat-time: suite $(( $(now_ms) - SC_START_MS )) ms"
 	echo "# sockcat-tests: passed=$_p failed=$__shunit_testsFailed skipped=$SC_SKIPPED"
+}
+
+# Each test says in the suite's log how long it took ("# sockcat-time:
+# test_name 1234 ms"), so that the slow ones can be found:
+# grep -h sockcat-time tests/*.log | sort -k4 -n.
+sc_time_tests() {
+	for _f in $(compgen -A function test_); do
+		eval "_sc_timed_$(declare -f "$_f")"
+		eval "$_f() {
+			_sc_t0=\$(now_ms)
+			_sc_timed_$_f \"\$@\"
+			_sc_rc=\$?
+			echo \"# sockcat-time: $_f \$(( \$(now_ms) - _sc_t0 )) ms\"
+			return \$_sc_rc
+		}"
+	done
 }
 
 # Default fixtures: every test gets a fresh directory and leaves nothing
@@ -229,6 +308,7 @@ sc_run_shunit2() {
 			done
 		}
 	fi
+	sc_time_tests
 	SHUNIT_COLOR=${SHUNIT_COLOR:-none}
 	# shellcheck disable=SC1090
 	. "$SHUNIT2"

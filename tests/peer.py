@@ -56,6 +56,9 @@ def main():
         s = socket.create_connection(("127.0.0.1", a.connect),
                                      timeout=a.deadline)
 
+    # Set once the reading is over: a flood has no one left to press.
+    done = threading.Event()
+
     def sender():
         try:
             if a.send_after and not wait_file(a.send_after[0],
@@ -64,7 +67,7 @@ def main():
             if a.flood:
                 chunk = b"f" * 65536
                 s.settimeout(0.2)
-                while time.monotonic() < deadline:
+                while time.monotonic() < deadline and not done.is_set():
                     try:
                         s.send(chunk)
                     except socket.timeout:
@@ -99,6 +102,7 @@ def main():
                 result = "eof"
                 break
             got += data
+        done.set()
         with open(a.read, "wb") as f:
             f.write(got)
     else:

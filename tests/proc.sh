@@ -2,19 +2,14 @@
 # source after lib.sh.  Each helper takes a PID and prints one number.
 
 # The PID of the (first) child of $1: the sockcat under a timeout(1)
-# started by server or bg.  Waits up to 5 s for the child to exist.
+# started by server or bg.  Waits up to $SC_WAIT s for the child to exist.
 child_pid() {
-	_deadline=$(deadline 5)
-	while :; do
-		_c=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
-		_c=${_c%% *}
-		if [ -n "$_c" ]; then
-			echo "$_c"
-			return 0
-		fi
-		[ "$(now_ms)" -ge "$_deadline" ] && return 1
-		sleep 0.02
-	done
+	wait_until has_child "$1" || return 1
+	_c=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
+	echo "${_c%% *}"
+}
+has_child() {
+	[ -n "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ]
 }
 
 # Open descriptors.
@@ -48,6 +43,11 @@ rchar() {
 	sed -n 's/^rchar: //p' "/proc/$1/io"
 }
 
+# rchar_at_least PID BYTES: has PID read that many bytes yet?
+rchar_at_least() {
+	[ "$(rchar "$1")" -ge "$2" ] 2>/dev/null
+}
+
 # Is descriptor $1 of this shell (an open file shared with a child)
 # non-blocking?  Asked through fcntl(2): /proc's fdinfo may be stale.
 fd_nonblocking() {
@@ -59,7 +59,7 @@ sys.exit(0 if fcntl.fcntl(int(sys.argv[1]), fcntl.F_GETFL) & os.O_NONBLOCK else 
 # growing for half a second: it has filled every buffer and is blocked.
 # Prints the final count.
 wait_rchar_flat() {
-	_deadline=$(deadline "${2:-5}")
+	_deadline=$(deadline "${2:-$SC_WAIT}")
 	_prev=$(rchar "$1")
 	while :; do
 		sleep 0.5

@@ -55,7 +55,7 @@ test_client_leaving_is_dropped_alone() {
 	wait_clients srv 2 || fail "clients did not connect"
 	# c1 closes its sending side: the broker closes it, the client ends.
 	hush 7
-	wait_exit "$c1" 5
+	wait_exit "$c1"
 	assertEquals "client ended" 0 "$WAIT_STATUS"
 	say 8 'alone\n'
 	wait_for "$SC_TMP/srv.out" '^alone$' || fail "broker stopped"
@@ -77,22 +77,24 @@ s.connect(("127.0.0.1", int(sys.argv[1])))
 time.sleep(20)' "$PORT"
 	client reader 8
 	client talker 7
-	wait_clients srv 3 || fail "clients did not connect"
+	wait_clients srv 3 || { fail "clients did not connect"; return; }
 	# The talker keeps talking: 2 MB in pieces, far more than the stalled
-	# client's buffers and queue hold.  (The pauses pace the talk;
-	# nothing waits on them.)
-	for _ in $(seq 20); do
-		head -c 100000 /dev/zero >&7
-		sleep 0.05
+	# client's buffers and queue hold.  Each piece waits for the reader to
+	# have the one before: a reader slowed by a busy machine must not be
+	# taken for a stalled one.
+	for i in $(seq 20); do
+		t 10 head -c 100000 /dev/zero >&7
+		wait_size "$SC_TMP/reader.out" $((i * 100000)) ||
+		    { fail "the reader fell behind"; return; }
 	done
 	size=2000000
-	wait_size "$SC_TMP/reader.out" $size 10
+	wait_size "$SC_TMP/reader.out" $size
 	assertEquals "the reader got everything" $size \
 	    "$(stat -c %s "$SC_TMP/reader.out")"
-	wait_size "$SC_TMP/srv.out" $size 5
+	wait_size "$SC_TMP/srv.out" $size
 	assertEquals "stdout got everything" $size \
 	    "$(stat -c %s "$SC_TMP/srv.out")"
-	wait_for "$SC_TMP/srv.err" 'read nothing' 5
+	wait_for "$SC_TMP/srv.err" 'read nothing' 15
 	assertTrue "notice" "grep -Eq '^sockcat: 127.0.0.1:[0-9]+: read nothing for 1000 ms, disconnected$' '$SC_TMP/srv.err'"
 	assertEquals "only the stalled client is cut off" 1 \
 	    "$(grep -c 'disconnected' "$SC_TMP/srv.err")"
@@ -118,7 +120,7 @@ test_max_conns() {
 	    "grep -Eq '^sockcat: connection from 127.0.0.1 [0-9]+ refused: server full$' '$SC_TMP/srv.err'"
 	# One leaves: there is room again.
 	hush 7
-	wait_exit "$c1" 5
+	wait_exit "$c1"
 	client c4 9
 	wait_clients srv 3 || fail "c4 not accepted"
 	say 9 'four\n'
@@ -157,7 +159,7 @@ test_descriptor_limit_raised() {
 	# A low soft limit is raised to the hard one, silently.
 	(
 		ulimit -Sn 64
-		exec timeout -k 2 10 "$SC" -v --broker -d 127.0.0.1 0 \
+		exec timeout -k 2 60 "$SC" -v --broker -d 127.0.0.1 0 \
 		    </dev/null >/dev/null 2>"$SC_TMP/srv.err"
 	) &
 	SERVER_PID=$!
@@ -172,7 +174,7 @@ test_descriptor_limit_raised() {
 test_descriptor_limit_too_low() {
 	(
 		ulimit -n 100
-		exec timeout -k 2 10 "$SC" -v --broker -d --max-conns 1000 \
+		exec timeout -k 2 60 "$SC" -v --broker -d --max-conns 1000 \
 		    127.0.0.1 0 </dev/null >/dev/null 2>"$SC_TMP/srv.err"
 	) &
 	SC_PIDS="$SC_PIDS $!"

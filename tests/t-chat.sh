@@ -26,12 +26,12 @@ party() {
 	mkfifo "$SC_TMP/$_n.in"
 	# The writer first: opening a fifo waits for its other end.  Under
 	# timeout, so that it can be killed even while it waits.
-	timeout 30 sh -c 'exec sleep 30 >"$1"' sh "$SC_TMP/$_n.in" &
+	timeout 90 sh -c 'exec sleep 90 >"$1"' sh "$SC_TMP/$_n.in" &
 	SC_PIDS="$SC_PIDS $!"
 	eval "HOLD_$_n=$!"
 	# Redirected here, not around a function: a background command
 	# without its own stdin gets /dev/null.
-	timeout -k 2 20 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
+	timeout -k 2 60 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
 	    2>"$SC_TMP/$_n.err" &
 	SC_PIDS="$SC_PIDS $!"
 	eval "PID_$_n=$!"
@@ -59,7 +59,7 @@ chat_server() {
 	_n=$1
 	shift
 	party "$_n" "$SC" --chat -v -n "$@"
-	if ! wait_for "$SC_TMP/$_n.err" '^Listening on ' 5; then
+	if ! wait_for "$SC_TMP/$_n.err" '^Listening on '; then
 		cat "$SC_TMP/$_n.err" >&2
 		return 1
 	fi
@@ -215,6 +215,7 @@ test_notices() {
 	    "$SC_TMP/srv.err")
 	assertEquals "server" "$(printf '%s\n' \
 	    "Listening on 127.0.0.1 $PORT" \
+	    "waiting for someone to talk to on port $PORT" \
 	    "Connection received on 127.0.0.1 $cport" \
 	    "connected to 127.0.0.1 port $cport" \
 	    "127.0.0.1 port $cport left")" "$(cat "$SC_TMP/srv.err")"
@@ -269,7 +270,7 @@ test_default_port() {
 	    2>"$SC_TMP/c.err"
 	assertTrue "client" "grep -Eq '127\.0\.0\.1 (port )?5000 ' '$SC_TMP/c.err'"
 	party srv "$SC" --chat -v -n
-	if ! wait_for "$SC_TMP/srv.err" '^Listening on |in use' 5; then
+	if ! wait_for "$SC_TMP/srv.err" '^Listening on |in use'; then
 		fail "server did not start"
 	elif grep -q 'in use' "$SC_TMP/srv.err"; then
 		sc_skip "port 5000 is in use"
@@ -424,7 +425,7 @@ udp_server() {
 	_n=$1
 	shift
 	party "$_n" "$SC" -u --chat -v -n "$@"
-	if ! wait_for "$SC_TMP/$_n.err" '^Bound on ' 5; then
+	if ! wait_for "$SC_TMP/$_n.err" '^Bound on '; then
 		cat "$SC_TMP/$_n.err" >&2
 		return 1
 	fi
@@ -493,24 +494,20 @@ tm() {
 # wait_screen regex: wait until the pane shows a line matching regex; the
 # screen is left in the file screen.
 wait_screen() {
-	_deadline=$(( $(date +%s) + 5 ))
-	while :; do
-		tm capture-pane -p >"$SC_TMP/screen"
-		grep -Eq -- "$1" "$SC_TMP/screen" && return 0
-		[ "$(date +%s)" -ge "$_deadline" ] && return 1
-		sleep 0.05
-	done
+	wait_until screen_shows "$1"
+}
+screen_shows() {
+	tm capture-pane -p >"$SC_TMP/screen"
+	grep -Eq -- "$1" "$SC_TMP/screen"
 }
 
 # wait_screen_last text: wait until the last line shown is text.
 wait_screen_last() {
-	_deadline=$(( $(date +%s) + 5 ))
-	while :; do
-		tm capture-pane -p >"$SC_TMP/screen"
-		[ "$(grep . "$SC_TMP/screen" | tail -n 1)" = "$1" ] && return 0
-		[ "$(date +%s)" -ge "$_deadline" ] && return 1
-		sleep 0.05
-	done
+	wait_until screen_ends_with "$1"
+}
+screen_ends_with() {
+	tm capture-pane -p >"$SC_TMP/screen"
+	[ "$(grep . "$SC_TMP/screen" | tail -n 1)" = "$1" ]
 }
 
 # Start a sockcat chat client in a tmux pane, its raw output logged to

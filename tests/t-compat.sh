@@ -13,22 +13,29 @@ normalise() {
 }
 
 # Run one program; stderr with its name replaced by PROG, port numbers in
-# $PORT replaced by PORT.
+# $PORT replaced by PORT.  Its files are named after TAG, so that two can
+# run at once: run_one TAG PROG args...
 run_one() {
-	_prog=$1
-	shift
-	t 5 "$_prog" "$@" </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	_tag=$1 _prog=$2
+	shift 2
+	t 10 "$_prog" "$@" </dev/null >"$SC_TMP/$_tag.o" 2>"$SC_TMP/$_tag.e"
 	_st=$?
-	normalise "$_prog" <"$SC_TMP/e" >"$SC_TMP/e2"
-	printf 'status=%s\nstdout=%s\nstderr=%s\n' "$_st" "$(cat "$SC_TMP/o")" \
-	    "$(cat "$SC_TMP/e2")"
+	printf 'status=%s\nstdout=%s\nstderr=%s\n' "$_st" \
+	    "$(<"$SC_TMP/$_tag.o")" "$(normalise "$_prog" <"$SC_TMP/$_tag.e")"
 }
 
-# compare args...: identical status, stdout and stderr.
+# compare args...: identical status, stdout and stderr.  Both programs
+# run at once, unless SERIAL is set: a UDP server answers the one peer.
 compare() {
-	_want=$(run_one "$NC" "$@")
-	_got=$(run_one "$SC" "$@")
-	assertEquals "sockcat $*" "$_want" "$_got"
+	if [ -n "${SERIAL:-}" ]; then
+		run_one nc "$NC" "$@" >"$SC_TMP/want"
+	else
+		run_one nc "$NC" "$@" >"$SC_TMP/want" &
+	fi
+	_pid=$!
+	run_one sc "$SC" "$@" >"$SC_TMP/got"
+	[ -n "${SERIAL:-}" ] || wait "$_pid"
+	assertEquals "sockcat $*" "$(<"$SC_TMP/want")" "$(<"$SC_TMP/got")"
 }
 
 test_usage_and_errors() {
@@ -98,7 +105,7 @@ test_value_ranges() {
 closed_port() {
 	server closed -l 127.0.0.1 0 || fail "no server"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	CLOSED=$PORT
 }
 
@@ -125,7 +132,7 @@ test_scan_open_port() {
 listen_line() {
 	timeout 5 "$@" 2>"$SC_TMP/l.err" </dev/null >/dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/l.err" "${LISTEN_RE:-^(Listening|Bound) on}" 5
+	wait_for "$SC_TMP/l.err" "${LISTEN_RE:-^(Listening|Bound) on}"
 	kill "$_pid" 2>/dev/null
 	wait "$_pid" 2>/dev/null
 	sed -e 's/ [0-9][0-9]*$/ PORT/' "$SC_TMP/l.err"
@@ -155,7 +162,7 @@ exchange() {
 	timeout 5 "$_prog" $_lflags -l 127.0.0.1 0 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/x.err" '^Listening on' 10
+	wait_for "$SC_TMP/x.err" '^Listening on'
 	_port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/x.err")
 	echo data | t 5 "$_prog" "$@" -N localhost "$_port" 2>"$SC_TMP/c.err"
 	echo "client=$?"
@@ -176,7 +183,7 @@ test_exchange() {
 closed_udp_port() {
 	server closed -u -l 127.0.0.1 0 || fail "no server"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	CLOSED=$PORT
 }
 
@@ -245,11 +252,13 @@ test_udp_scan() {
 	server srv -u -l -k 127.0.0.1 0 || fail "no server"
 	open=$PORT
 	closed_udp_port
+	SERIAL=1
 	compare -zuv 127.0.0.1 "$CLOSED"
 	compare -zuvn 127.0.0.1 "$CLOSED"
 	# netcat takes three seconds to call a UDP port open.
 	compare -zuv 127.0.0.1 "$open"
 	compare -v -u -q 0 127.0.0.1 "$open"
+	SERIAL=
 }
 
 # A UDP exchange: a listener (given the options) and a quiet client, of
@@ -260,7 +269,7 @@ udp_exchange() {
 	timeout 5 "$_prog" "$@" -u -l -q 0 127.0.0.1 0 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/x.err" '^Bound on' 5
+	wait_for "$SC_TMP/x.err" '^Bound on'
 	_port=$(sed -n 's/^Bound on .* //p' "$SC_TMP/x.err")
 	echo data | t 5 "$_prog" -u -q 0 localhost "$_port" 2>"$SC_TMP/c.err"
 	echo "client=$?"
@@ -299,7 +308,7 @@ unix_exchange() {
 	timeout "$_st" "$_prog" -v "$@" -l -U "$_sock" 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/x.err" '^(Listening on|Bound on .*x.sock$)' 5
+	wait_for "$SC_TMP/x.err" '^(Listening on|Bound on .*x.sock$)'
 	# shellcheck disable=SC2086
 	echo data | t "$_ct" "$_prog" -v "$@" $_cflags -U "$_sock" \
 	    2>"$SC_TMP/c.err"
@@ -341,8 +350,8 @@ test_toolbox_messages() {
 
 # compare, with no controlling terminal (-S needs one to read its key).
 compare_setsid() {
-	_want=$(run_one setsid "$NC" "$@" | sed 's/^stderr=nc.openbsd: /stderr=PROG: /')
-	_got=$(run_one setsid "$SC" "$@" | sed 's/^stderr=sockcat: /stderr=PROG: /')
+	_want=$(run_one nc setsid "$NC" "$@" | sed 's/^stderr=nc.openbsd: /stderr=PROG: /')
+	_got=$(run_one sc setsid "$SC" "$@" | sed 's/^stderr=sockcat: /stderr=PROG: /')
 	assertEquals "sockcat $*" "$_want" "$_got"
 }
 
@@ -368,7 +377,7 @@ test_interval_timing() {
 		r=$(printf 'a\nb\n' | elapsed t 8 "$prog" -N -i 1 127.0.0.1 "$PORT")
 		assertContains "$prog -i 1: $r" "$r" "status=0 "
 		assertTrue "$prog -i 1 took two pauses: $r" "within 1900 3500 '$r'"
-		wait_exit "$SERVER_PID" 5
+		wait_exit "$SERVER_PID"
 		assertFileEquals "$SC_TMP/srv.out" "a
 b"
 	done
@@ -387,7 +396,7 @@ test_idle_timeout_timing() {
 		assertContains "$prog -w 1: $r" "$r" "status=0 "
 		assertTrue "$prog -w 1 ended when idle: $r" "within 900 2500 '$r'"
 		kill "$SERVER_PID" 2>/dev/null
-		wait_exit "$SERVER_PID" 5
+		wait_exit "$SERVER_PID"
 	done
 }
 
@@ -398,7 +407,7 @@ test_quit_timing() {
 		r=$(echo x | elapsed t 8 "$prog" -q 1 127.0.0.1 "$PORT")
 		assertContains "$prog -q 1: $r" "$r" "status=0 "
 		assertTrue "$prog -q 1 waited: $r" "within 900 2500 '$r'"
-		wait_exit "$SERVER_PID" 5
+		wait_exit "$SERVER_PID"
 		assertFileEquals "$SC_TMP/srv.out" "x"
 	done
 }
@@ -417,11 +426,11 @@ peer_run() {
 	# shellcheck disable=SC2086
 	bg $TBPEER chunks "$SC_TMP/peer.port" "$SC_TMP/c.out" "$_want" \
 	    $_pieces >"$SC_TMP/peer.res"
-	wait_for "$SC_TMP/peer.port" '^[0-9]+$' 5
+	wait_for "$SC_TMP/peer.port" '^[0-9]+$'
 	t 5 "$_prog" "$@" 127.0.0.1 "$(cat "$SC_TMP/peer.port")" \
 	    </dev/null >"$SC_TMP/c.out"
 	echo "status=$?"
-	wait_exit "$BG_PID" 5
+	wait_exit "$BG_PID"
 	od -An -tx1 "$SC_TMP/c.out" | tr -d ' \n'
 	echo
 	cat "$SC_TMP/peer.res"

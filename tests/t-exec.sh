@@ -6,6 +6,11 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
+# children_at_most PID N: PID has N children or fewer.
+children_at_most() {
+	[ "$(ps --ppid "$1" -o pid= | wc -l)" -le "$2" ]
+}
+
 # The pid of the sockcat that server started (SERVER_PID is timeout's).
 sc_pid() {
 	ps --ppid "$SERVER_PID" -o pid= | tr -d ' ' | head -n 1
@@ -13,12 +18,12 @@ sc_pid() {
 
 test_echo_10mib_byte_exact() {
 	head -c $((10 * 1024 * 1024)) /dev/urandom >"$SC_TMP/big"
-	SERVER_TIMEOUT=30 server srv -l 127.0.0.1 0 -e /bin/cat ||
+	server srv -l 127.0.0.1 0 -e /bin/cat ||
 	    fail "no server"
 	t 30 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/big" >"$SC_TMP/big.out"
 	assertEquals "client status" 0 $?
 	assertTrue "identical" "cmp -s '$SC_TMP/big' '$SC_TMP/big.out'"
-	wait_exit "$SERVER_PID" 10
+	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	rm -f "$SC_TMP/big" "$SC_TMP/big.out"
 }
@@ -38,7 +43,7 @@ test_sh_exec_filters() {
 	    t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c.out" "$(printf 'apple\napricot')"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals 0 "$WAIT_STATUS"
 }
 
@@ -71,19 +76,19 @@ test_connect_mode() {
 	t 5 "$SC" -e /bin/cat 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	assertEquals "stdout unused" "" "$(cat "$SC_TMP/c.out")"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "ping"
 }
 
 test_50_concurrent_clients() {
-	SERVER_TIMEOUT=40 server srv -k -l 127.0.0.1 0 \
-	    -c 'read l; sleep 0.5; echo "re: $l"' || fail "no server"
-	# Each answer takes half a second: served in turn, 50 would take 25.
+	SERVER_TIMEOUT=90 server srv -k -l 127.0.0.1 0 \
+	    -c 'read l; sleep 1; echo "re: $l"' || fail "no server"
+	# Each answer takes a second: served in turn, 50 would take 50.
 	start=$(date +%s)
 	pids=""
 	for i in $(seq 1 50); do
-		echo "client $i" | timeout 15 "$SC" 127.0.0.1 "$PORT" \
+		echo "client $i" | timeout 40 "$SC" 127.0.0.1 "$PORT" \
 		    >"$SC_TMP/c$i.out" 2>"$SC_TMP/c$i.err" &
 		pids="$pids $!"
 	done
@@ -96,7 +101,7 @@ test_50_concurrent_clients() {
 		    bad=$((bad + 1))
 	done
 	assertEquals "clients without their own answer" 0 "$bad"
-	assertTrue "served at once (took ${elapsed}s)" "[ $elapsed -le 8 ]"
+	assertTrue "served at once (took ${elapsed}s)" "[ $elapsed -le 25 ]"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 }
 
@@ -108,11 +113,7 @@ test_no_zombies() {
 	pid=$(sc_pid)
 	assertNotNull "sockcat pid" "$pid"
 	# Wait until every child is gone, or show what is left.
-	deadline=$(( $(date +%s) + 5 ))
-	while [ -n "$(ps --ppid "$pid" -o pid=)" ] &&
-	    [ "$(date +%s)" -lt "$deadline" ]; do
-		sleep 0.05
-	done
+	wait_until children_at_most "$pid" 0
 	assertEquals "children left" "" "$(ps --ppid "$pid" -o pid=,stat=,args=)"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 }
@@ -147,12 +148,12 @@ test_child_signals() {
 	server srv2 -l 127.0.0.1 0 -c 'yes | head -n 1' || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
 	assertFileEquals "$SC_TMP/c2.out" "y"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "" "$(grep -v -e '^Listening' -e '^Connection' "$SC_TMP/srv2.err")"
 }
 
 test_max_conns() {
-	SERVER_TIMEOUT=20 server srv -k --max-conns 2 -l 127.0.0.1 0 \
+	server srv -k --max-conns 2 -l 127.0.0.1 0 \
 	    -e /bin/cat || fail "no server"
 	# Two clients that stay: their input is a FIFO held open here.
 	for i in 1 2; do
@@ -163,8 +164,8 @@ test_max_conns() {
 	exec 7>"$SC_TMP/in1" 8>"$SC_TMP/in2"
 	echo one >&7
 	echo two >&8
-	wait_for "$SC_TMP/c1.out" '^one$' 15 || fail "client 1 not served"
-	wait_for "$SC_TMP/c2.out" '^two$' 15 || fail "client 2 not served"
+	wait_for "$SC_TMP/c1.out" '^one$' || fail "client 1 not served"
+	wait_for "$SC_TMP/c2.out" '^two$' || fail "client 2 not served"
 	# A third is closed at once; without the limit it would be served
 	# and wait for its peer.
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out" 7>&- 8>&-
@@ -174,11 +175,7 @@ test_max_conns() {
 	# One leaves: the next is served, the listener survived.
 	exec 7>&-
 	pid=$(sc_pid)
-	deadline=$(( $(date +%s) + 5 ))
-	while [ "$(ps --ppid "$pid" -o pid= | wc -l)" -gt 1 ] &&
-	    [ "$(date +%s)" -lt "$deadline" ]; do
-		sleep 0.05
-	done
+	wait_until children_at_most "$pid" 1
 	echo four | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c4.out" 8>&-
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c4.out" "four"
@@ -190,7 +187,7 @@ test_environment() {
 	server srv -n -l 127.0.0.1 0 \
 	    -c 'env | grep -E "^(SOCKCAT|NCAT)_" | sort' || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	rport=$(sed -n 's/^Connection received on 127.0.0.1 //p' "$SC_TMP/srv.err")
 	assertNotNull "remote port" "$rport"
 	for p in NCAT SOCKCAT; do
@@ -214,17 +211,17 @@ test_environment_stale_values_replaced() {
 test_exit_status_is_the_programs() {
 	server srv -l 127.0.0.1 0 -c 'cat; exit 7' || fail "no server"
 	echo x | t 5 "$SC" -N 127.0.0.1 "$PORT" >/dev/null
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "exit code" 7 "$WAIT_STATUS"
 	server srv -l 127.0.0.1 0 -c 'kill -TERM $$' || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >/dev/null
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "killed by SIGTERM" 143 "$WAIT_STATUS"
 	# As a client too.
 	server srv -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -c 'echo hello; exit 5' 127.0.0.1 "$PORT"
 	assertEquals "client" 5 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 }
 
@@ -233,9 +230,9 @@ test_idle_timeout_ends_program() {
 	# An idle client: it sends nothing and waits for the server.
 	bg timeout 8 "$SC" -d 127.0.0.1 "$PORT"
 	client=$BG_PID
-	wait_exit "$SERVER_PID" 4
+	wait_exit "$SERVER_PID"
 	assertEquals "ended after 1s idle, program killed" 143 "$WAIT_STATUS"
-	wait_exit "$client" 5
+	wait_exit "$client"
 	assertEquals "client sees the end" 0 "$WAIT_STATUS"
 }
 
@@ -268,7 +265,7 @@ test_program_gone_at_connection() {
 	rm "$SC_TMP/prog"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "connection closed, nothing sent" "" "$(cat "$SC_TMP/c.out")"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals 1 "$WAIT_STATUS"
 	assertEquals "sockcat: exec $SC_TMP/prog: No such file or directory" \
 	    "$(sed -n 3p "$SC_TMP/srv.err")"

@@ -17,7 +17,7 @@ transfer() {
 	rm -f "$SC_TMP/srv.err" "$SC_TMP/c.err" "$SC_TMP/got" "$SC_TMP/srv.out"
 	case $1 in
 	file)
-		SERVER_TIMEOUT=30 server srv -vvv -l 127.0.0.1 0 ||
+		server srv -vvv -l 127.0.0.1 0 ||
 		    { fail "no server"; return; }
 		t 30 "$SC" -vvv -N 127.0.0.1 "$PORT" <"$SC_TMP/in" \
 		    2>"$SC_TMP/c.err"
@@ -28,7 +28,7 @@ transfer() {
 		    2>'$SC_TMP/srv.err' | cat >'$SC_TMP/got'" </dev/null &
 		pid=$!
 		SC_PIDS="$SC_PIDS $pid"
-		wait_for "$SC_TMP/srv.err" "^Listening on" 15 ||
+		wait_for "$SC_TMP/srv.err" "^Listening on" ||
 		    { fail "no server"; return; }
 		port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
 		cat "$SC_TMP/in" | t 30 "$SC" -vvv -N 127.0.0.1 "$port" \
@@ -36,7 +36,7 @@ transfer() {
 		wait_exit "$pid" 30 ;;
 	socket)
 		# socat gives its EXEC child socketpairs as stdin and stdout.
-		SERVER_TIMEOUT=30 server srv -vvv -l 127.0.0.1 0 ||
+		server srv -vvv -l 127.0.0.1 0 ||
 		    { fail "no server"; return; }
 		t 30 socat -u "FILE:$SC_TMP/in" \
 		    "EXEC:$SC -vvv -N 127.0.0.1 $PORT" 2>"$SC_TMP/c.err"
@@ -78,7 +78,7 @@ test_crlf_takes_the_copying_path() {
 	printf 'one\ntwo\n' >"$SC_TMP/in"
 	server srv -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -vvv -C -N 127.0.0.1 "$PORT" <"$SC_TMP/in" 2>"$SC_TMP/c.err"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertContains "$(cat "$SC_TMP/c.err")" "send: copy"
 	assertEquals "$(printf 'one\r\ntwo\r\n' | od -c)" \
 	    "$(od -c <"$SC_TMP/srv.out")"

@@ -14,7 +14,7 @@ start_pipeline() {
 	    --fifo f 2>srv.err | { $1 exec grep --line-buffered ap >f; }; }; \
 	    echo \$? >rc"
 	PIPE_PID=$BG_PID
-	wait_for "$SC_TMP/srv.err" '^Listening on' 15 || return 1
+	wait_for "$SC_TMP/srv.err" '^Listening on' || return 1
 	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
 }
 
@@ -22,11 +22,11 @@ start_pipeline() {
 # leave; the pipeline must then end by itself.
 client_and_end() {
 	(printf 'apple\nbanana\napricot\n'
-	    wait_for "$SC_TMP/c.out" '^apricot' 5) |
+	    wait_for "$SC_TMP/c.out" '^apricot') |
 	    t 5 "$SC" -q 0 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	assertFileEquals "$SC_TMP/c.out" "$(printf 'apple\napricot')"
-	assertTrue "pipeline ended" "wait_for '$SC_TMP/rc' . 5"
+	assertTrue "pipeline ended" "wait_for '$SC_TMP/rc' ."
 	assertEquals "pipeline status" 0 "$(cat "$SC_TMP/rc")"
 }
 
@@ -68,22 +68,22 @@ test_client_mode() {
 	t 5 bash -c "cd '$SC_TMP' && '$SC' 127.0.0.1 $PORT --fifo f |
 	    grep --line-buffered ap >f"
 	assertEquals "pipeline status" 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "$(printf 'apple\napricot')"
 	assertFalse "f removed" "[ -e '$SC_TMP/f' ]"
 }
 
 test_removed_on_signals() {
 	for sig in TERM INT; do
-		bg timeout 10 "$SC" -v -l 127.0.0.1 0 --fifo "$SC_TMP/f" \
+		bg timeout 60 "$SC" -v -l 127.0.0.1 0 --fifo "$SC_TMP/f" \
 		    2>"$SC_TMP/srv.err"
-		wait_for "$SC_TMP/srv.err" '^Listening on' 15 ||
+		wait_for "$SC_TMP/srv.err" '^Listening on' ||
 		    fail "no server"
 		# timeout's child is sockcat.
 		pid=$(ps --ppid "$BG_PID" -o pid= | tr -d ' ')
 		assertTrue "$sig: made" "[ -p '$SC_TMP/f' ]"
 		kill -s "$sig" "$pid"
-		wait_exit "$BG_PID" 5
+		wait_exit "$BG_PID"
 		assertFalse "$sig: removed" "[ -e '$SC_TMP/f' ]"
 	done
 }

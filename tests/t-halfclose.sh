@@ -14,10 +14,15 @@
 sc_require python3
 PEER="python3 ${TESTS_DIR:-$(dirname "$0")}/peer.py"
 # The peer holds on longer than the test waits for stdout's EOF, so that
-# the EOF cannot come from the peer giving up.
-PEER_DEADLINE=4
-PEER_HOLD=9
-EOF_WAIT=6
+# the EOF cannot come from the peer giving up.  A peer that reads waits
+# for the EOF as long as any wait (it ends as soon as the EOF comes), but
+# only PEER_NO_EOF seconds where the cell expects none: that is what the
+# cell asserts, no EOF for that long.
+PEER_DEADLINE=$SC_WAIT
+PEER_NO_EOF=3
+EOF_WAIT=$SC_WAIT
+PEER_HOLD=$((EOF_WAIT + 10))
+SC_LIFE=$((PEER_HOLD + 10))
 
 lines() {
 	i=0
@@ -31,7 +36,7 @@ lines() {
 # The FIFO is opened first: sockcat cannot start until it is.
 feeder() {
 	exec 3>"$D/stdin"
-	[ -n "$2" ] && wait_for "$1" "$2" 5
+	[ -n "$2" ] && wait_for "$1" "$2"
 	lines sockcat >&3
 	exec 3>&-
 }
@@ -53,7 +58,7 @@ cell() {
 	elif [ "$other" = pressed ]; then
 		# A reader that never reads: the pipe fills up.
 		mkfifo "$D/stdout"
-		bg sh -c "exec sleep 10 3<'$D/stdout'"
+		bg sh -c "exec sleep $SC_LIFE 3<'$D/stdout'"
 		out=$D/stdout
 	fi
 
@@ -61,6 +66,8 @@ cell() {
 	peer_args="--deadline $PEER_HOLD"
 	if [ "$dir" = out ]; then
 		peer_args="--deadline $PEER_DEADLINE"
+		set -- $(expect "$mode" "$role" "$dir" "$other")
+		[ "$2" = no ] && peer_args="--deadline $PEER_NO_EOF"
 		peer_args="$peer_args --read $D/peer.got"
 		case $other in
 		quiet)
@@ -76,7 +83,7 @@ cell() {
 		peer_args="$peer_args --send 10"
 		case $other in
 		quiet)
-			bg sh -c "exec sleep 10 3>'$D/stdin'"
+			bg sh -c "exec sleep $SC_LIFE 3>'$D/stdin'"
 			peer_args="$peer_args --read $D/peer.got" ;;
 		pressed)
 			bg sh -c "exec cat /dev/zero >'$D/stdin'" ;;
@@ -90,24 +97,24 @@ cell() {
 		# Not through bg(): redirections on a function call are opened by
 		# this shell, which would then hold the FIFOs.
 		# sockcat alone holds its stdout: timeout(1) must not.
-		timeout 12 sh -c "exec '$SC' $mode -v -l 127.0.0.1 0 \
+		timeout $SC_LIFE sh -c "exec '$SC' $mode -v -l 127.0.0.1 0 \
 		    <'$D/stdin' >'$out' 2>'$D/err'" &
 		SC_PIDS="$SC_PIDS $!"
-		wait_for "$D/err" "^Listening on" 15 || { fail "no listener"; return; }
+		wait_for "$D/err" "^Listening on" || { fail "no listener"; return; }
 		port=$(sed -n 's/^Listening on .* //p' "$D/err")
 		# shellcheck disable=SC2086
 		bg sh -c "exec $PEER --connect $port $peer_args >'$D/peer.res'"
 	else
 		# shellcheck disable=SC2086
 		bg sh -c "exec $PEER --listen '$D/port' $peer_args >'$D/peer.res'"
-		wait_for "$D/port" . 15 || { fail "no peer"; return; }
-		timeout 12 sh -c "exec '$SC' $mode 127.0.0.1 $(cat "$D/port") \
+		wait_for "$D/port" . || { fail "no peer"; return; }
+		timeout $SC_LIFE sh -c "exec '$SC' $mode 127.0.0.1 $(cat "$D/port") \
 		    <'$D/stdin' >'$out' 2>'$D/err'" &
 		SC_PIDS="$SC_PIDS $!"
 	fi
 
 	if [ "$dir" = out ]; then
-		wait_for "$D/peer.res" '^(eof|timeout|error)$' 10
+		wait_for "$D/peer.res" '^(eof|timeout|error)$' $((PEER_DEADLINE + 10))
 		[ "$(cat "$D/peer.got" 2>/dev/null)" = "$(lines sockcat)" ] &&
 		    DATA_OK=yes
 		grep -q '^eof$' "$D/peer.res" && EOF_OK=yes

@@ -183,7 +183,7 @@ fake() {
 	: >"$SC_TMP/fake.log"
 	bg timeout 20 python3 "$SC_TMP/fake.py" "$1" "$2" "${3:-127.0.0.1}" \
 	    "$SC_TMP/fake.port" "$SC_TMP/fake.log"
-	wait_for "$SC_TMP/fake.port" '^[0-9]+$' 15 || fail "fake proxy did not start"
+	wait_for "$SC_TMP/fake.port" '^[0-9]+$' || fail "fake proxy did not start"
 	FPORT=$(cat "$SC_TMP/fake.port")
 }
 
@@ -204,7 +204,7 @@ client() {
 
 # The destination got "hello" and ended.
 assert_delivered() {
-	wait_exit "$DST_PID" 5
+	wait_exit "$DST_PID"
 	assertFileEquals "$SC_TMP/dst.out" "hello"
 }
 
@@ -455,7 +455,7 @@ test_silent_proxy_and_timeout() {
 test_proxy_unreachable() {
 	fake socks5 ok
 	kill "$BG_PID"
-	wait_exit "$BG_PID" 5
+	wait_exit "$BG_PID"
 	client -v -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: connect to 127.0.0.1 port $FPORT (tcp) failed: Connection refused" "$ERR"
@@ -709,7 +709,7 @@ while True:
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 PYEOF
 	bg timeout 20 python3 "$SC_TMP/echo.py" "$SC_TMP/echo.port"
-	wait_for "$SC_TMP/echo.port" '^[0-9]+$' 15 || fail "no echo server"
+	wait_for "$SC_TMP/echo.port" '^[0-9]+$' || fail "no echo server"
 	EPORT=$(cat "$SC_TMP/echo.port")
 }
 
@@ -764,7 +764,7 @@ test_server_slow_client_times_out() {
 	# Half a request, then silence: the server answers 408 and closes.
 	bg sh -c "{ printf 'CONNECT 127.0.0.1:9 HTTP/1.1\r\n'; sleep 5; } | \
 	    timeout 8 '$SC' 127.0.0.1 $PPORT >'$SC_TMP/slow.out'"
-	wait_for "$SC_TMP/slow.out" "408" 4
+	wait_for "$SC_TMP/slow.out" "408"
 	assertEquals "HTTP/1.1 408 Request Timeout" "$(head -n 1 "$SC_TMP/slow.out" | tr -d '\r')"
 	assertTrue "still serving" "kill -0 $PX_PID"
 }
@@ -801,7 +801,7 @@ test_server_command_line() {
 	# -X alone does not make a proxy, as with nc: a plain listener.
 	server plain -l 127.0.0.1 0 -X connect || fail "no listener"
 	echo plain | t 5 "$SC" -N 127.0.0.1 "$PORT"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/plain.out" "plain"
 }
 

@@ -26,7 +26,7 @@ test_max_conns_socks5() {
 	client a 7 -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
 	say 7 'first\n'
 	assertTrue "first client relayed" \
-	    "wait_for '$SC_TMP/dst.out' '^first$' 5"
+	    "wait_for '$SC_TMP/dst.out' '^first$'"
 	echo second | t 5 "$SC" -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT" \
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
 	assertEquals "second client refused" 1 $?
@@ -36,16 +36,17 @@ test_max_conns_socks5() {
 	    "grep -q 'refused: server full' '$SC_TMP/px.err'"
 	# The first one leaving frees its place.
 	kill "$CLIENT_PID"
-	wait_exit "$CLIENT_PID" 5
-	_d=$(deadline 5)
-	until echo third | t 5 "$SC" -N -x "127.0.0.1:$PPORT" 127.0.0.1 \
-	    "$DPORT" 2>/dev/null; do
-		[ "$(now_ms)" -lt "$_d" ] || break
-		sleep 0.1
-	done
-	assertTrue "a place again" "wait_for '$SC_TMP/dst.out' '^third$' 5"
+	wait_exit "$CLIENT_PID"
+	wait_until send_third
+	assertTrue "a place again" "wait_for '$SC_TMP/dst.out' '^third$'"
 	assertFalse "the refused one never got through" \
 	    "grep -q second '$SC_TMP/dst.out'"
+}
+
+# The third client of test_max_conns_socks5, once there is room for it.
+send_third() {
+	echo third | t 5 "$SC" -N -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT" \
+	    2>/dev/null
 }
 
 test_max_conns_http() {
@@ -53,7 +54,7 @@ test_max_conns_http() {
 	dest
 	client a 7 --proxy-type http -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
 	say 7 'first\n'
-	assertTrue "wait_for '$SC_TMP/dst.out' '^first$' 5"
+	assertTrue "wait_for '$SC_TMP/dst.out' '^first$'"
 	printf 'CONNECT 127.0.0.1:%s HTTP/1.1\r\n\r\n' "$DPORT" |
 	    t 5 "$SC" 127.0.0.1 "$PPORT" >"$SC_TMP/b.out" 2>/dev/null
 	assertEquals "503 for the second" "HTTP/1.1 503 Service Unavailable" \
@@ -69,20 +70,20 @@ test_deny_and_allow() {
 	assertTrue "reported" \
 	    "grep -q 'connection from 127.0.0.1 [0-9]* denied' '$SC_TMP/px.err'"
 	kill "$PSRV_PID"
-	wait_exit "$PSRV_PID" 5
+	wait_exit "$PSRV_PID"
 	pserver --proxy-type socks5 --allow 10.0.0.0/8
 	echo denied | t 5 "$SC" -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT" \
 	    2>/dev/null
 	assertEquals "not on the allow list" 1 $?
 	kill "$PSRV_PID"
-	wait_exit "$PSRV_PID" 5
+	wait_exit "$PSRV_PID"
 	printf '# who\n10.0.0.0/8\n127.0.0.1\n' >"$SC_TMP/allow"
 	printf '::1\n' >"$SC_TMP/deny"
 	pserver --proxy-type socks5 --allowfile "$SC_TMP/allow" \
 	    --denyfile "$SC_TMP/deny"
 	echo allowed | t 5 "$SC" -N -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
 	assertEquals "allowed by the file" 0 $?
-	assertTrue "wait_for '$SC_TMP/dst.out' '^allowed$' 5"
+	assertTrue "wait_for '$SC_TMP/dst.out' '^allowed$'"
 	assertFalse "nothing denied got through" \
 	    "grep -q denied '$SC_TMP/dst.out'"
 }
@@ -93,14 +94,14 @@ test_idle_timeout() {
 	# A client that sends nothing (-d) and waits for the other side.
 	start=$(now_ms)
 	bg timeout 10 "$SC" -d -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
-	assertTrue "relayed" "wait_for '$SC_TMP/px.err' 'connected to 127.0.0.1' 5"
-	wait_exit "$BG_PID" 5
+	assertTrue "relayed" "wait_for '$SC_TMP/px.err' 'connected to 127.0.0.1'"
+	wait_exit "$BG_PID"
 	assertEquals "an idle client is disconnected" 0 "$WAIT_STATUS"
 	elapsed=$(( $(now_ms) - start ))
 	assertTrue "not before it was idle ($elapsed ms)" "[ $elapsed -ge 900 ]"
 	assertTrue "the proxy keeps serving" "kill -0 $PSRV_PID"
 	echo again | t 5 "$SC" -N -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
-	assertTrue "wait_for '$SC_TMP/dst.out' '^again$' 5"
+	assertTrue "wait_for '$SC_TMP/dst.out' '^again$'"
 }
 
 test_program_through_socks5() {
@@ -111,7 +112,7 @@ test_program_through_socks5() {
 	dst=$SERVER_PID
 	t 10 "$SC" -x "127.0.0.1:$PPORT" -X 5 127.0.0.1 "$DPORT" -e /bin/cat
 	assertEquals "client status" 0 $?
-	wait_exit "$dst" 5
+	wait_exit "$dst"
 	assertEquals "destination status" 0 "$WAIT_STATUS"
 	assertEquals "the program echoed through the proxy" "ping" \
 	    "$(cat "$SC_TMP/dst.out")"

@@ -140,7 +140,7 @@ test_quit_command() {
 <announce> <user1> is disconnected." "$(tail -n 2 "$SC_TMP/srv.out")"
 	# The server has closed c1's connection: at its stdin's end it quits.
 	hush 7
-	wait_exit "$c1" 5
+	wait_exit "$c1"
 	assertEquals "c1 ended" 0 "$WAIT_STATUS"
 	# ":q" in the middle of a line is just text.
 	say 8 'say :q\n'
@@ -217,18 +217,22 @@ test_allow_and_deny_names_and_files() {
 	    "$(cat "$SC_TMP/err")"
 }
 
+# busy (on fd 8) says ping; has <user1> been dropped yet?
+ping_until_user1_dropped() {
+	say 8 'ping\n'
+	grep -q '<user1> is disconnected' "$SC_TMP/srv.out"
+}
+
 test_idle_timeout_drops_one_client() {
-	server srv --room --idle-timeout 1 127.0.0.1 0 || fail "no server"
+	# Long enough that a busy machine still lets the busy one talk in time.
+	server srv --room --idle-timeout 3 127.0.0.1 0 || fail "no server"
 	client quiet 7
 	wait_for "$SC_TMP/quiet.out" 'Welcome' || fail "no welcome"
 	client busy 8
+	say 8 'ping\n'
 	wait_for "$SC_TMP/quiet.out" 'as <user2>\.$' || fail "no clients"
 	# busy talks while quiet stays silent until it is dropped.
-	for i in $(seq 60); do
-		say 8 'ping\n'
-		grep -q '<user1> is disconnected' "$SC_TMP/srv.out" && break
-		sleep 0.1
-	done
+	wait_until ping_until_user1_dropped
 	assertTrue "the idle client is dropped" \
 	    "grep -q '^<announce> <user1> is disconnected.$' '$SC_TMP/srv.out'"
 	assertFalse "the busy one is not" \
@@ -251,18 +255,24 @@ s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect(("127.0.0.1", int(sys.argv[1])))
 time.sleep(20)' "$PORT"
-	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' || fail "no stalled client"
+	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' ||
+	    { fail "no stalled client"; return; }
 	client talker 7
-	wait_for "$SC_TMP/reader.out" 'as <user3>\.$' || fail "no talker"
+	wait_for "$SC_TMP/reader.out" 'as <user3>\.$' ||
+	    { fail "no talker"; return; }
 	# <user3> chats: 100000 lines (1.9 MB with prefixes) in pieces, far
-	# more than the stalled one holds.  (The pauses only pace the talk.)
+	# more than the stalled one holds.
 	seq 100000 | sed 's/^/chat line /' >"$SC_TMP/lines"
 	for i in $(seq 0 9); do
-		sed -n "$((i * 10000 + 1)),$((i * 10000 + 10000))p" \
+		t 10 sed -n "$((i * 10000 + 1)),$((i * 10000 + 10000))p" \
 		    "$SC_TMP/lines" >&7
-		sleep 0.05
+		# The reader keeps up, however busy the machine: only the one
+		# that never reads is stalled.
+		wait_for "$SC_TMP/reader.out" \
+		    "^<user3> chat line $((i * 10000 + 10000))\$" ||
+		    { fail "the reader fell behind"; return; }
 	done
-	wait_for "$SC_TMP/reader.out" '^<user3> chat line 100000$' 10 ||
+	wait_for "$SC_TMP/reader.out" '^<user3> chat line 100000$' ||
 	    fail "the reader did not get everything"
 	assertEquals "every line, in order, once" \
 	    "$(sed 's/^/<user3> /' "$SC_TMP/lines" | md5sum)" \

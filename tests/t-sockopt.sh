@@ -54,7 +54,7 @@ test_connect_options_ipv6() {
 test_listen_options() {
 	bg timeout 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" \
 	    "$SC" -v -l -I 4096 -M 5 127.0.0.1 0 2>"$SC_TMP/l.err" </dev/null
-	wait_for "$SC_TMP/l.err" "^Listening on" 15 || fail "no listener"
+	wait_for "$SC_TMP/l.err" "^Listening on" || fail "no listener"
 	has_call 'SO_REUSEADDR, \[1\]'
 	has_call 'SO_RCVBUF, \[4096\]'
 	has_call 'IP_TTL, \[5\]'

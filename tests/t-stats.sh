@@ -19,12 +19,13 @@ slow_server() {
 	    timeout 20 sh -c 'while [ -d \"\$1\" ] && [ ! -e \"\$1/go\" ]; do
 	    sleep 0.05; done; exec cat' sh '$SC_TMP' >/dev/null 2>&1"
 	SERVER_PID=$BG_PID
-	wait_for "$SC_TMP/srv.err" '^Listening on ' 15 || return 1
+	wait_for "$SC_TMP/srv.err" '^Listening on ' || return 1
 	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/srv.err")
 }
 
 # Let a stalled server go before cleaning up, whatever the test did.
 tearDown() {
+	exec 7>&-
 	[ -n "$SC_TMP" ] && touch "$SC_TMP/go"
 	sc_remove_tmp
 	endSkipping
@@ -36,7 +37,7 @@ test_stats_line_on_both_sides() {
 	printf 'hello\n' | t 5 "$SC" --stats -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertEquals "one line" 1 "$(wc -l <"$SC_TMP/c.err")"
 	assertTrue "client line: $(cat "$SC_TMP/c.err")" \
@@ -52,7 +53,7 @@ test_stats_counts_large_transfer() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" --stats -N 127.0.0.1 "$PORT" <"$SC_TMP/big" 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals 300000 "$(wc -c <"$SC_TMP/srv.out")"
 	assertTrue "$(cat "$SC_TMP/c.err")" "grep -Eq '$STATS_RE' '$SC_TMP/c.err'"
 	assertContains "$(cat "$SC_TMP/c.err")" \
@@ -62,13 +63,13 @@ test_stats_counts_large_transfer() {
 test_single_v_has_no_stats_but_vv_has() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo x | t 5 "$SC" -v -N 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	# Exactly netcat's one line at -v.
 	assertEquals "Connection to 127.0.0.1 $PORT port [tcp/*] succeeded!" \
 	    "$(cat "$SC_TMP/c.err")"
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo x | t 5 "$SC" -vv -N 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals 2 "$(wc -l <"$SC_TMP/c.err")"
 	assertTrue "-vv line: $(cat "$SC_TMP/c.err")" \
 	    "tail -n 1 '$SC_TMP/c.err' | grep -Eq '$STATS_RE'"
@@ -86,7 +87,7 @@ test_stats_when_interrupted() {
 	assertEquals 2 "$(grep -c hello "$SC_TMP/srv.out")"
 	# timeout passes the SIGINT on to sockcat.
 	kill -INT "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
 	assertTrue "line: $(tail -n 1 "$SC_TMP/srv.err")" \
 	    "tail -n 1 '$SC_TMP/srv.err' | grep -Eq '$STATS_RE'"
@@ -97,7 +98,7 @@ test_stats_when_interrupted() {
 test_no_stats_without_connection() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	t 5 "$SC" --stats 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "" "$(cat "$SC_TMP/c.err")"
@@ -114,11 +115,11 @@ test_progress_in_a_terminal() {
 	    -N 127.0.0.1 $PORT <'$SC_TMP/file' >/dev/null"
 	client=$BG_PID
 	assertTrue "progress line drawn" \
-	    "wait_for '$SC_TMP/tty' 'sent [0-9.]+ [KMG]?i?B \([0-9]+%\)  received 0 B  .*/s  0:[0-9]{2}  ETA [0-9]+:[0-9]{2}' 10"
+	    "wait_for '$SC_TMP/tty' 'sent [0-9.]+ [KMG]?i?B \([0-9]+%\)  received 0 B  .*/s  0:[0-9]{2}  ETA [0-9]+:[0-9]{2}'"
 	touch "$SC_TMP/go"
-	wait_exit "$client" 15
+	wait_exit "$client"
 	assertEquals "client status" 0 "$WAIT_STATUS"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	# The last thing drawn is an erase, then the stats line alone.
 	last=$(python3 - "$SC_TMP/tty" <<'PY'
 import sys
@@ -142,18 +143,47 @@ PY
 	assertEquals "lines wider than 79 columns" 0 "${wide#* }"
 }
 
-test_no_progress_when_stdout_is_the_terminal_too() {
+# stdout on the same terminal: the line is drawn, erased before received
+# data is shown, and not drawn over a line still being received.
+test_progress_shares_the_terminal_with_stdout() {
 	truncate -s 64M "$SC_TMP/file"
-	slow_server || fail "no server"
-	bg sh -c "PTY_STDOUT=1 $PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' \
-	    --progress -N 127.0.0.1 $PORT <'$SC_TMP/file'"
+	held_stdin srv.in 7
+	rm -f "$SC_TMP/go"
+	# A server that sends what is written to fd 7 and reads nothing
+	# until $SC_TMP/go exists, so that the client stalls sending.
+	bg sh -c "timeout 30 '$SC' -v -l 127.0.0.1 0 2>'$SC_TMP/srv.err' \
+	    <'$SC_TMP/srv.in' 7>&- | timeout 30 sh -c 'while [ -d \"\$1\" ] &&
+	    [ ! -e \"\$1/go\" ]; do sleep 0.05; done; exec cat' sh '$SC_TMP' \
+	    >/dev/null 2>&1"
+	SERVER_PID=$BG_PID
+	wait_for "$SC_TMP/srv.err" '^Listening on ' 20 || fail "no server"
+	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/srv.err")
+	bg sh -c "PTY_STDOUT=1 $PTY_RUN '$SC_TMP/tty' timeout 30 '$SC' \
+	    --progress -N 127.0.0.1 $PORT <'$SC_TMP/file' 7>&-"
 	client=$BG_PID
-	# Time for a few refreshes, were there any.
+	assertTrue "drawn" "wait_for '$SC_TMP/tty' 'ETA' 20"
+	echo "hello from the server" >&7
+	assertTrue "data shown" "wait_for '$SC_TMP/tty' 'hello from the server' 20"
+	printf 'half a line' >&7
+	assertTrue "half a line shown" "wait_for '$SC_TMP/tty' 'half a line' 20"
+	# Four refreshes would have drawn over it.
 	assertTrue "client running" "still_running $client 1"
+	checks=$(python3 - "$SC_TMP/tty" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+i = data.index(b"hello from the server")
+j = data.index(b"half a line")
+print(data[i - 4:i] == b"\r\x1b[K",
+      b"ETA" in data[i:j],
+      b"\r" not in data[j:])
+PY
+)
+	assertEquals "erased before data, drawn again after the line, not \
+over half a line" "True True True" "$checks"
 	touch "$SC_TMP/go"
-	wait_exit "$client" 15
+	exec 7>&-
+	wait_exit "$client" 20
 	assertEquals 0 "$WAIT_STATUS"
-	assertEquals "nothing drawn" "" "$(cat "$SC_TMP/tty")"
 }
 
 test_progress_erased_when_interrupted() {
@@ -163,9 +193,9 @@ test_progress_erased_when_interrupted() {
 	bg sh -c "$PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' --progress \
 	    -N 127.0.0.1 $PORT <'$SC_TMP/file' >/dev/null"
 	client=$BG_PID
-	assertTrue "progress line drawn" "wait_for '$SC_TMP/tty' 'ETA' 10"
+	assertTrue "progress line drawn" "wait_for '$SC_TMP/tty' 'ETA'"
 	kill -INT "$(cat "$SC_TMP/tty.pid")"
-	wait_exit "$client" 10
+	wait_exit "$client"
 	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
 	assertEquals "ends with an erase" "$(printf '\r\033[K' | od -An -c)" \
 	    "$(tail -c 4 "$SC_TMP/tty" | od -An -c)"
@@ -180,19 +210,19 @@ test_progress_only_on_a_terminal_unless_forced() {
 	# Give it time to draw, were it to draw: a refresh is 250ms.
 	assertTrue "client running" "still_running $client 1"
 	touch "$SC_TMP/go"
-	wait_exit "$client" 15
+	wait_exit "$client"
 	assertEquals 0 "$WAIT_STATUS"
 	assertEquals "nothing when stderr is a file" "" "$(cat "$SC_TMP/auto.err")"
 
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	slow_server || fail "no server"
 	bg sh -c "timeout 20 '$SC' --progress=always -N 127.0.0.1 $PORT \
 	    <'$SC_TMP/file' >/dev/null 2>'$SC_TMP/always.err'"
 	client=$BG_PID
 	assertTrue "forced line drawn" \
-	    "wait_for '$SC_TMP/always.err' 'sent .*%' 10"
+	    "wait_for '$SC_TMP/always.err' 'sent .*%'"
 	touch "$SC_TMP/go"
-	wait_exit "$client" 15
+	wait_exit "$client"
 	assertEquals 0 "$WAIT_STATUS"
 	assertEquals "ends with an erase" "$(printf '\r\033[K' | od -An -c)" \
 	    "$(tail -c 4 "$SC_TMP/always.err" | od -An -c)"
@@ -203,9 +233,9 @@ test_progress_without_size_has_no_percentage() {
 	bg sh -c "head -c 67108864 /dev/zero | timeout 20 '$SC' \
 	    --progress=always -N 127.0.0.1 $PORT >/dev/null 2>'$SC_TMP/p.err'"
 	client=$BG_PID
-	assertTrue "line drawn" "wait_for '$SC_TMP/p.err' 'sent [^ ]+ [^ ]+  received' 10"
+	assertTrue "line drawn" "wait_for '$SC_TMP/p.err' 'sent [^ ]+ [^ ]+  received'"
 	touch "$SC_TMP/go"
-	wait_exit "$client" 15
+	wait_exit "$client"
 	assertEquals 0 "$WAIT_STATUS"
 	assertFalse "no percentage for a pipe" "grep -q '%' '$SC_TMP/p.err'"
 	assertFalse "no ETA for a pipe" "grep -q 'ETA' '$SC_TMP/p.err'"
@@ -225,10 +255,10 @@ test_sockchat_link() {
 	bg bash -c "exec timeout 10 '$SC_TMP/sockchat' -v -l 127.0.0.1 0 \
 	    < <(sleep 9) >'$SC_TMP/chat.out' 2>'$SC_TMP/chat.err'"
 	chat=$BG_PID
-	wait_for "$SC_TMP/chat.err" '^Listening on ' 15 || fail "no chat server"
+	wait_for "$SC_TMP/chat.err" '^Listening on ' || fail "no chat server"
 	port=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/chat.err")
 	echo hello | t 5 "$SC" -N 127.0.0.1 "$port" >/dev/null
-	wait_exit "$chat" 5
+	wait_exit "$chat"
 	assertEquals "chat ended with its partner" 0 "$WAIT_STATUS"
 	assertEquals "hello" "$(cat "$SC_TMP/chat.out")"
 	assertContains "$(cat "$SC_TMP/chat.err")" "left"

@@ -10,7 +10,7 @@ test_client_to_server() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/c.in" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 }
@@ -21,7 +21,7 @@ test_server_to_client() {
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	assertFileEquals "$SC_TMP/c.out" "from server"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 }
 
@@ -32,7 +32,7 @@ test_verbose_messages() {
 	assertEquals 0 $?
 	assertEquals "Connection to localhost (127.0.0.1) $PORT port [tcp/*] succeeded!" \
 	    "$(cat "$SC_TMP/c.err")"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertTrue "connection received" \
 	    "grep -Eq '^Connection received on localhost [0-9]+$' '$SC_TMP/srv.err'"
 }
@@ -43,7 +43,7 @@ test_verbose_numeric() {
 	t 5 "$SC" -vn -N 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals "Connection to 127.0.0.1 $PORT port [tcp/*] succeeded!" \
 	    "$(cat "$SC_TMP/c.err")"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertTrue "grep -Eq '^Connection received on 127.0.0.1 [0-9]+$' '$SC_TMP/srv.err'"
 }
 
@@ -51,7 +51,7 @@ test_connection_refused() {
 	# Find a closed port: bind one, let it go.
 	server srv -l 127.0.0.1 0 || fail "no server"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	t 5 "$SC" -v 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: connect to 127.0.0.1 port $PORT (tcp) failed: Connection refused" \
@@ -66,7 +66,7 @@ test_keep_open_serves_clients_in_turn() {
 	for i in 1 2 3; do
 		echo "client $i" | t 5 "$SC" -N 127.0.0.1 "$PORT"
 		assertEquals "client $i" 0 $?
-		wait_for "$SC_TMP/srv.out" "^client $i\$" 5
+		wait_for "$SC_TMP/srv.out" "^client $i\$"
 	done
 	assertEquals "$(printf 'client 1\nclient 2\nclient 3')" \
 	    "$(cat "$SC_TMP/srv.out")"
@@ -80,10 +80,10 @@ test_allow_deny_on_a_plain_listener() {
 	assertEquals "" "$(cat "$SC_TMP/srv.out")"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	server srv2 -k --allow 127.0.0.0/8 -l 127.0.0.1 0 || fail "no server"
 	echo welcome | t 5 "$SC" -N 127.0.0.1 "$PORT"
-	wait_for "$SC_TMP/srv2.out" welcome 5
+	wait_for "$SC_TMP/srv2.out" welcome
 	assertFileEquals "$SC_TMP/srv2.out" "welcome"
 }
 
@@ -92,7 +92,7 @@ test_listen_forms() {
 		# shellcheck disable=SC2086
 		server srv $form || fail "$form did not listen"
 		echo "$form" | t 5 "$SC" -N 127.0.0.1 "$PORT"
-		wait_exit "$SERVER_PID" 5
+		wait_exit "$SERVER_PID"
 		assertEquals "$form" "$form" "$(cat "$SC_TMP/srv.out")"
 	done
 }
@@ -101,7 +101,7 @@ test_options_after_operands() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo late | t 5 "$SC" 127.0.0.1 "$PORT" -N
 	assertEquals 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "late"
 }
 
@@ -110,7 +110,7 @@ test_ipv6_loopback() {
 	assertEquals "Listening on ::1 $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
 	echo six | t 5 "$SC" -6 -N ::1 "$PORT"
 	assertEquals 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "six"
 	t 5 "$SC" -6 -n 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/err"
 	assertEquals "-6 refuses an IPv4 address" 1 $?
@@ -137,7 +137,7 @@ test_scan() {
 test_scan_nothing_open() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	t 5 "$SC" -z 127.0.0.1 "$PORT" 2>"$SC_TMP/scan.err"
 	assertEquals 1 $?
 	assertEquals "" "$(cat "$SC_TMP/scan.err")"
@@ -160,7 +160,7 @@ test_scan_service_name() {
 test_crlf() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	printf 'a\nb\r\nc' | t 5 "$SC" -C -N 127.0.0.1 "$PORT"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "$(printf 'a\r\nb\r\nc' | od -c)" "$(od -c <"$SC_TMP/srv.out")"
 }
 
@@ -168,7 +168,7 @@ test_no_stdin() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	# With -d the client reads nothing: the server gets nothing.
 	echo "must not be sent" | t 5 "$SC" -d -N 127.0.0.1 "$PORT"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals 0 "$WAIT_STATUS"
 	assertEquals "" "$(cat "$SC_TMP/srv.out")"
 }
@@ -178,10 +178,10 @@ test_source_port() {
 	server free -l 127.0.0.1 0 || fail "no server"
 	src=$PORT
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo x | t 5 "$SC" -N -p "$src" -s 127.0.0.1 127.0.0.1 "$PORT"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "Connection received on localhost $src" \
 	    "$(sed -n 2p "$SC_TMP/srv.err")"
 }
@@ -189,8 +189,8 @@ test_source_port() {
 test_idle_timeout() {
 	server srv -w 1 -l 127.0.0.1 0 || fail "no server"
 	# An idle client: its stdin stays open but never sends.
-	bg sh -c "sleep 6 | timeout 8 '$SC' 127.0.0.1 $PORT"
-	wait_exit "$SERVER_PID" 4
+	bg sh -c "sleep 40 | timeout 45 '$SC' 127.0.0.1 $PORT"
+	wait_exit "$SERVER_PID"
 	assertEquals "server ends after 1s idle" 0 "$WAIT_STATUS"
 }
 
@@ -198,7 +198,7 @@ test_quit_zero_ends_at_stdin_eof() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo bye | t 5 "$SC" -q 0 127.0.0.1 "$PORT"
 	assertEquals "-q 0 exits at once although the server stays" 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "bye"
 }
 
@@ -212,7 +212,7 @@ test_quit_implies_shutdown_then_delay() {
 	took=$(( $(now_ms) - start ))
 	assertTrue "waited the delay ($took ms)" "[ $took -ge 900 ]"
 	assertTrue "not much more ($took ms)" "[ $took -lt 4000 ]"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "bye"
 }
@@ -233,8 +233,8 @@ test_listener_quit_zero_ends_at_stdin_eof() {
 	server srv -k -q 0 -l 127.0.0.1 0 || fail "no server"
 	# stdin is empty: once a client is there, the listener is done, and
 	# -q switches -k off.
-	bg sh -c "sleep 5 | exec timeout 6 '$SC' 127.0.0.1 $PORT"
-	wait_exit "$SERVER_PID" 3
+	bg sh -c "sleep 40 | exec timeout 45 '$SC' 127.0.0.1 $PORT"
+	wait_exit "$SERVER_PID"
 	assertEquals "listener ended" 0 "$WAIT_STATUS"
 }
 
@@ -242,11 +242,11 @@ test_without_quit_client_waits_for_server() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	bg sh -c "timeout 8 '$SC' 127.0.0.1 $PORT </dev/null; echo \$? >'$SC_TMP/rc'"
 	client=$BG_PID
-	wait_for "$SC_TMP/srv.err" "^Connection received" 5
+	wait_for "$SC_TMP/srv.err" "^Connection received"
 	# stdin is at EOF, yet the connection stays until the server ends.
 	assertTrue "client ended early" "still_running $client 1"
 	kill "$SERVER_PID"
-	wait_exit "$client" 5
+	wait_exit "$client"
 	assertEquals 0 "$(cat "$SC_TMP/rc")"
 }
 
@@ -256,7 +256,7 @@ test_halfclose_client_sends_then_reads_reply() {
 	echo question | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c.out" "reply"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "question"
 }
 
@@ -267,26 +267,26 @@ test_stdout_closed_when_peer_finishes() {
 	# the server has sent everything.  Only sockcat holds the FIFO open.
 	mkfifo "$SC_TMP/fifo"
 	bg sh -c "cat '$SC_TMP/fifo' >'$SC_TMP/c.out'; echo eof >'$SC_TMP/flag'"
-	bg timeout 8 sh -c "sleep 6 | exec '$SC' 127.0.0.1 $PORT >'$SC_TMP/fifo'"
-	assertTrue "stdout got EOF" "wait_for '$SC_TMP/flag' eof 4"
+	bg timeout 45 sh -c "sleep 40 | exec '$SC' 127.0.0.1 $PORT >'$SC_TMP/fifo'"
+	assertTrue "stdout got EOF" "wait_for '$SC_TMP/flag' eof"
 	assertFileEquals "$SC_TMP/c.out" "data"
 }
 
 test_listener_ends_when_client_finishes() {
 	# "sockcat -l > file" must end with its client, stdin still open.
-	bg bash -c "timeout 8 '$SC' -v -l 127.0.0.1 0 < <(sleep 6) \
+	bg bash -c "timeout 45 '$SC' -v -l 127.0.0.1 0 < <(sleep 40) \
 	    >'$SC_TMP/l.out' 2>'$SC_TMP/l.err'; echo \$? >'$SC_TMP/rc'"
-	wait_for "$SC_TMP/l.err" "^Listening on" 15 || fail "no listener"
+	wait_for "$SC_TMP/l.err" "^Listening on" || fail "no listener"
 	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/l.err")
 	echo payload | t 5 "$SC" -N 127.0.0.1 "$port"
-	assertTrue "listener ended" "wait_for '$SC_TMP/rc' . 4"
+	assertTrue "listener ended" "wait_for '$SC_TMP/rc' ."
 	assertEquals 0 "$(cat "$SC_TMP/rc")"
 	assertFileEquals "$SC_TMP/l.out" "payload"
 }
 
 test_100mib_byte_exact() {
 	head -c $((100 * 1024 * 1024)) /dev/urandom >"$SC_TMP/big"
-	SERVER_TIMEOUT=60 server srv -l 127.0.0.1 0 || fail "no server"
+	server srv -l 127.0.0.1 0 || fail "no server"
 	t 60 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/big"
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID" 30

@@ -15,13 +15,8 @@ fi
 
 # Wait until the server NAME has completed $2 TLS handshakes.
 wait_tls() {
-	_deadline=$(deadline "${3:-5}")
-	while [ "$(grep -c '^TLS peer sent no certificate' \
-	    "$SC_TMP/$1.err")" -lt "$2" ]; do
-		[ "$(now_ms)" -ge "$_deadline" ] && return 1
-		sleep 0.02
-	done
-	return 0
+	wait_lines "$SC_TMP/$1.err" '^TLS peer sent no certificate' "$2" \
+	    "${3:-$SC_WAIT}"
 }
 
 test_broker_over_tls() {
@@ -30,18 +25,18 @@ test_broker_over_tls() {
 	client c2 8 -N --ssl 127.0.0.1 "$PORT"
 	wait_tls srv 2 || fail "no TLS clients"
 	say 7 'secret one\n'
-	assertTrue "relayed to c2" "wait_for '$SC_TMP/c2.out' '^secret one$' 5"
-	assertTrue "on stdout" "wait_for '$SC_TMP/srv.out' '^secret one$' 5"
+	assertTrue "relayed to c2" "wait_for '$SC_TMP/c2.out' '^secret one$'"
+	assertTrue "on stdout" "wait_for '$SC_TMP/srv.out' '^secret one$'"
 	say 8 'secret two\n'
-	assertTrue "relayed to c1" "wait_for '$SC_TMP/c1.out' '^secret two$' 5"
+	assertTrue "relayed to c1" "wait_for '$SC_TMP/c1.out' '^secret two$'"
 	assertEquals "secret two" "$(cat "$SC_TMP/c1.out")"
 	# What a plain client would see: not the relayed text.
 	client p 9 -N 127.0.0.1 "$PORT"
 	say 9 'not a ClientHello\n'
 	assertTrue "a plain client fails the handshake" \
-	    "wait_for '$SC_TMP/srv.err' 'TLS handshake failed' 8"
+	    "wait_for '$SC_TMP/srv.err' 'TLS handshake failed'"
 	say 7 'secret three\n'
-	assertTrue "wait_for '$SC_TMP/c2.out' '^secret three$' 5"
+	assertTrue "wait_for '$SC_TMP/c2.out' '^secret three$'"
 	assertFalse "no clear text to a plain client" \
 	    "grep -q secret '$SC_TMP/p.out'"
 }
@@ -57,15 +52,15 @@ test_room_over_tls_with_s_client() {
 	SC_PIDS="$SC_PIDS $!"
 	wait_tls srv 2 || fail "s_client did not connect"
 	assertTrue "welcome over TLS" \
-	    "wait_for '$SC_TMP/o.out' '^<announce> Welcome to the room, you are <user2>' 5"
+	    "wait_for '$SC_TMP/o.out' '^<announce> Welcome to the room, you are <user2>'"
 	say 8 'hello room\n'
 	assertTrue "line relayed" \
-	    "wait_for '$SC_TMP/c1.out' '^<user2> hello room$' 5"
+	    "wait_for '$SC_TMP/c1.out' '^<user2> hello room$'"
 	say 7 'hello s_client\n'
 	assertTrue "line relayed back" \
-	    "wait_for '$SC_TMP/o.out' '^<user1> hello s_client$' 5"
+	    "wait_for '$SC_TMP/o.out' '^<user1> hello s_client$'"
 	assertTrue "on stdout" \
-	    "wait_for '$SC_TMP/srv.out' '^<user2> hello room$' 5"
+	    "wait_for '$SC_TMP/srv.out' '^<user2> hello room$'"
 }
 
 test_stalled_handshake_is_bounded() {

@@ -62,13 +62,13 @@ test_each_peer_its_own_program() {
 	bg_in "$SC_TMP/b.in" timeout 15 "$SC" -u 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/b.out"
 	echo a1 >&7
-	assertTrue "a1" "wait_for '$SC_TMP/a.out' '^Servidor UDP:a1$' 5"
+	assertTrue "a1" "wait_for '$SC_TMP/a.out' '^Servidor UDP:a1$'"
 	echo b1 >&8
-	assertTrue "b1" "wait_for '$SC_TMP/b.out' '^Servidor UDP:b1$' 5"
+	assertTrue "b1" "wait_for '$SC_TMP/b.out' '^Servidor UDP:b1$'"
 	echo a2 >&7
-	assertTrue "a2" "wait_for '$SC_TMP/a.out' '^Servidor UDP:a2$' 5"
+	assertTrue "a2" "wait_for '$SC_TMP/a.out' '^Servidor UDP:a2$'"
 	echo b2 >&8
-	assertTrue "b2" "wait_for '$SC_TMP/b.out' '^Servidor UDP:b2$' 5"
+	assertTrue "b2" "wait_for '$SC_TMP/b.out' '^Servidor UDP:b2$'"
 	assertEquals "A gets only its replies" \
 	    "$(printf 'Servidor UDP:a1\nServidor UDP:a2')" "$(cat "$SC_TMP/a.out")"
 	assertEquals "B gets only its replies" \
@@ -118,14 +118,18 @@ test_ipv6_and_wildcard() {
 	bg_in "$SC_TMP/b.in" timeout 15 "$SC" -u ::1 "$PORT" >"$SC_TMP/b.out"
 	echo a >&7
 	echo b >&8
-	assertTrue "a" "wait_for '$SC_TMP/a.out' '^six:a$' 5"
-	assertTrue "b" "wait_for '$SC_TMP/b.out' '^six:b$' 5"
+	assertTrue "a" "wait_for '$SC_TMP/a.out' '^six:a$'"
+	assertTrue "b" "wait_for '$SC_TMP/b.out' '^six:b$'"
 	assertEquals "six:a" "$(cat "$SC_TMP/a.out")"
 	assertEquals "six:b" "$(cat "$SC_TMP/b.out")"
 	# No address: the listener is bound to the wildcard address.
 	server any -u -l -k 0 -c 'sed -u "s/^/any:/"' || fail "no server"
 	assertEquals "any:x|any:y" \
 	    "$(udp_client "$PORT" send x recv send y recv | paste -sd '|')"
+}
+
+no_programs() {
+	[ "$(programs)" -eq 0 ]
 }
 
 test_peer_gone_is_no_error() {
@@ -135,11 +139,8 @@ test_peer_gone_is_no_error() {
 	# This peer goes away before the program's second reply.
 	assertEquals "got gone" "$(udp_client "$PORT" send gone recv)"
 	assertTrue "its program ends" \
-	    "wait_for '$SC_TMP/srv.err' '^Connection received' 5"
-	_d=$(deadline 5)
-	while [ "$(programs)" -gt 0 ] && [ "$(now_ms)" -lt "$_d" ]; do
-		sleep 0.05
-	done
+	    "wait_for '$SC_TMP/srv.err' '^Connection received'"
+	wait_until no_programs
 	assertEquals "program ended with its peer" 0 "$(programs)"
 	assertEquals "got here" "$(udp_client "$PORT" send here recv)"
 	assertEquals "no error reported" "" \
@@ -163,11 +164,11 @@ test_max_conns() {
 	bg_in "$SC_TMP/a.in" timeout 15 "$SC" -u 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/a.out"
 	echo a1 >&7
-	assertTrue "first peer served" "wait_for '$SC_TMP/a.out' '^a1$' 5"
+	assertTrue "first peer served" "wait_for '$SC_TMP/a.out' '^a1$'"
 	assertEquals "second peer's datagram dropped, nothing said" \
 	    "TIMEOUT" "$(udp_client "$PORT" send b1 recv)"
 	echo a2 >&7
-	assertTrue "first peer still served" "wait_for '$SC_TMP/a.out' '^a2$' 5"
+	assertTrue "first peer still served" "wait_for '$SC_TMP/a.out' '^a2$'"
 	assertEquals "one program" 1 "$(programs)"
 }
 
@@ -194,9 +195,9 @@ test_without_keep_first_peer_only() {
 	server srv -u -l 127.0.0.1 0 -c 'sed -u 2q' || fail "no server"
 	udp_client "$PORT" send a1 recv send a2 recv >"$SC_TMP/a.out" &
 	apid=$!
-	assertTrue "first peer's program" "wait_for '$SC_TMP/a.out' '^a1$' 5"
+	assertTrue "first peer's program" "wait_for '$SC_TMP/a.out' '^a1$'"
 	wait "$apid"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "exits with its program" 0 "$WAIT_STATUS"
 	assertEquals "$(printf 'a1\na2')" "$(cat "$SC_TMP/a.out")"
 	assertEquals "one peer" 1 \
@@ -207,19 +208,18 @@ test_client_runs_program() {
 	server srv -u -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -u 127.0.0.1 "$PORT" -c 'echo "hi $SOCKCAT_PROTO"'
 	assertEquals "client status" 0 $?
-	assertTrue "program output sent" "wait_for '$SC_TMP/srv.out' '^hi UDP$' 5"
+	assertTrue "program output sent" "wait_for '$SC_TMP/srv.out' '^hi UDP$'"
 }
 
 test_unix_datagram_listener_program() {
 	sock=$SC_TMP/d.sock
-	bg timeout 10 "$SC" -U -u -l "$sock" -c 'echo "$SOCKCAT_PROTO"; cat'
+	bg timeout 60 "$SC" -U -u -l "$sock" -c 'echo "$SOCKCAT_PROTO"; cat'
 	srv=$BG_PID
-	_d=$(deadline 5)
-	while ! [ -S "$sock" ] && [ "$(now_ms)" -lt "$_d" ]; do sleep 0.05; done
+	wait_until test -S "$sock"
 	held_stdin c.in 7
 	echo ping >&7
 	bg_in "$SC_TMP/c.in" timeout 10 "$SC" -U -u "$sock" >"$SC_TMP/c.out"
-	assertTrue "program answers" "wait_for '$SC_TMP/c.out' '^ping$' 5"
+	assertTrue "program answers" "wait_for '$SC_TMP/c.out' '^ping$'"
 	assertEquals "$(printf 'UNIX\nping')" "$(cat "$SC_TMP/c.out")"
 	kill "$srv"
 }

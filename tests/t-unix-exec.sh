@@ -20,12 +20,12 @@ test_keep_program_per_client_at_once() {
 	bg_in "$SC_TMP/b.in" timeout 15 "$SC" -U "$sock" >"$SC_TMP/b.out"
 	echo a1 >&7
 	echo b1 >&8
-	assertTrue "a1" "wait_for '$SC_TMP/a.out' '\] a1$' 5"
-	assertTrue "b1" "wait_for '$SC_TMP/b.out' '\] b1$' 5"
+	assertTrue "a1" "wait_for '$SC_TMP/a.out' '\] a1$'"
+	assertTrue "b1" "wait_for '$SC_TMP/b.out' '\] b1$'"
 	echo a2 >&7
 	echo b2 >&8
-	assertTrue "a2" "wait_for '$SC_TMP/a.out' '\] a2$' 5"
-	assertTrue "b2" "wait_for '$SC_TMP/b.out' '\] b2$' 5"
+	assertTrue "a2" "wait_for '$SC_TMP/a.out' '\] a2$'"
+	assertTrue "b2" "wait_for '$SC_TMP/b.out' '\] b2$'"
 	apid=$(sed -n 's/^\[\([0-9]*\)\] a1$/\1/p' "$SC_TMP/a.out")
 	bpid=$(sed -n 's/^\[\([0-9]*\)\] b1$/\1/p' "$SC_TMP/b.out")
 	assertNotNull "$apid"
@@ -36,9 +36,9 @@ test_keep_program_per_client_at_once() {
 	    "$(cat "$SC_TMP/b.out")"
 	# One client leaving ends its program only.
 	exec 7>&-
-	assertTrue "its program ended" "wait_exit $apid 5"
+	assertTrue "its program ended" "wait_exit $apid"
 	echo b3 >&8
-	assertTrue "b3" "wait_for '$SC_TMP/b.out' '\] b3$' 5"
+	assertTrue "b3" "wait_for '$SC_TMP/b.out' '\] b3$'"
 	assertTrue "listener keeps running" "still_running $SERVER_PID 0.2"
 }
 
@@ -57,7 +57,7 @@ ${p}_REMOTE_ADDR=
 ${p}_REMOTE_PORT="
 	done
 	assertEquals "$want" "$(cat "$SC_TMP/c.out")"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "listener exits with its program" 0 "$WAIT_STATUS"
 	assertFalse "socket file removed" "[ -e '$sock' ]"
 }
@@ -67,7 +67,7 @@ test_client_runs_program() {
 	server srv -U -l "$sock" || fail "no server"
 	t 5 "$SC" -U "$sock" -c 'echo "hi $SOCKCAT_PROTO $SOCKCAT_REMOTE_ADDR"'
 	assertEquals "client status" 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "hi UNIX $sock" "$(cat "$SC_TMP/srv.out")"
 }
 

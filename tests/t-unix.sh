@@ -17,7 +17,7 @@ tearDown() {
 unix_server() {
 	_n=$1
 	server "$@" || return 1
-	wait_for "$SC_TMP/$_n.err" '^Listening on ' 5
+	wait_for "$SC_TMP/$_n.err" '^Listening on '
 }
 
 # A socket file nobody listens on, as a crashed server leaves.
@@ -33,7 +33,7 @@ test_stream_client_to_listener() {
 	unix_server srv -l -U "$sock" || fail "no server"
 	echo hello | t 5 "$SC" --unixsock -N "$sock" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 	assertEquals "$(printf 'Bound on %s\nListening on %s\nConnection received on %s' \
@@ -57,7 +57,7 @@ test_keep_serves_clients_in_turn() {
 	for i in 1 2 3; do
 		echo "client $i" | t 5 "$SC" -N -U "$sock"
 		assertEquals "client $i" 0 $?
-		wait_for "$SC_TMP/srv.out" "^client $i\$" 5
+		wait_for "$SC_TMP/srv.out" "^client $i\$"
 	done
 	assertEquals "$(printf 'client 1\nclient 2\nclient 3')" \
 	    "$(cat "$SC_TMP/srv.out")"
@@ -69,7 +69,7 @@ test_listener_removes_socket_on_signal() {
 	unix_server srv -k -l -U "$sock" || fail "no server"
 	assertTrue "[ -S '$sock' ]"
 	kill -TERM "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFalse "removed on SIGTERM" "[ -e '$sock' ]"
 }
 
@@ -89,7 +89,7 @@ test_replaces_a_stale_socket() {
 	unix_server srv -l -U "$sock" || fail "stale socket not replaced"
 	echo fresh | t 5 "$SC" -N -U "$sock"
 	assertEquals 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "fresh"
 }
 
@@ -101,7 +101,7 @@ test_live_socket_in_use() {
 	assertEquals "sockcat: Address already in use" "$(cat "$SC_TMP/err")"
 	# The first listener saw nothing and still serves.
 	echo still | t 5 "$SC" -N -U "$sock"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "still"
 	assertEquals 1 "$(grep -c '^Connection received' "$SC_TMP/srv.err")"
 }
@@ -160,12 +160,12 @@ test_dgram_both_ways() {
 	echo ping >&7
 	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -u -U "$sock" >"$SC_TMP/c.out"
 	assertTrue "reply reached the client" \
-	    "wait_for '$SC_TMP/c.out' '^reply$' 5"
+	    "wait_for '$SC_TMP/c.out' '^reply$'"
 	assertFileEquals "$SC_TMP/srv.out" "ping"
 	assertEquals "$(printf 'Bound on %s\nConnection received on %s' \
 	    "$sock" "$sock")" "$(cat "$SC_TMP/srv.err")"
 	kill "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFalse "datagram socket file removed" "[ -e '$sock' ]"
 }
 
@@ -178,7 +178,7 @@ test_dgram_client_private_socket() {
 	assertEquals 0 $?
 	assertTrue "grep -Eq '^Bound on $SC_TMP/tmp/sockcat\.[A-Za-z0-9]{6}/recv\.sock\$' '$SC_TMP/c.err'"
 	assertEquals "removed at exit" "" "$(ls "$SC_TMP/tmp")"
-	assertTrue "wait_for '$SC_TMP/srv.out' '^one$' 5"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^one$'"
 }
 
 test_dgram_client_removes_socket_on_signals() {
@@ -190,10 +190,10 @@ test_dgram_client_removes_socket_on_signals() {
 		: >"$SC_TMP/c.err"
 		TMPDIR=$SC_TMP/tmp bg_in "$SC_TMP/c.in" timeout 5 "$SC" -v \
 		    -u -U "$sock" 2>"$SC_TMP/c.err"
-		wait_for "$SC_TMP/c.err" '^Bound on ' 5
+		wait_for "$SC_TMP/c.err" '^Bound on '
 		assertNotEquals "$sig: created" "" "$(ls "$SC_TMP/tmp")"
 		kill -"$sig" "$BG_PID"
-		wait_exit "$BG_PID" 5
+		wait_exit "$BG_PID"
 		assertEquals "$sig: removed" "" "$(ls "$SC_TMP/tmp")"
 	done
 }
@@ -206,11 +206,11 @@ test_dgram_source_path() {
 	echo out >&7
 	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -v -u -s "$SC_TMP/me.sock" \
 	    -U "$sock" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertTrue "wait_for '$SC_TMP/c.out' '^back$' 5"
+	assertTrue "wait_for '$SC_TMP/c.out' '^back$'"
 	assertEquals "Bound on $SC_TMP/me.sock" "$(cat "$SC_TMP/c.err")"
 	assertTrue "[ -S '$SC_TMP/me.sock' ]"
 	kill "$BG_PID"
-	wait_exit "$BG_PID" 5
+	wait_exit "$BG_PID"
 	assertFalse "-s socket removed" "[ -e '$SC_TMP/me.sock' ]"
 }
 
@@ -221,10 +221,10 @@ test_dgram_unnamed_sender() {
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.sendto(b'anonymous\n', sys.argv[1])" "$sock"
-	assertTrue "wait_for '$SC_TMP/srv.out' '^anonymous$' 5"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^anonymous$'"
 	assertTrue "an unnamed sender is not fatal" "kill -0 $SERVER_PID"
 	echo named | t 5 "$SC" -q 0 -u -U "$sock"
-	assertTrue "then a named peer" "wait_for '$SC_TMP/srv.out' '^named$' 5"
+	assertTrue "then a named peer" "wait_for '$SC_TMP/srv.out' '^named$'"
 }
 
 test_dgram_locks_onto_first_peer() {
@@ -233,13 +233,13 @@ test_dgram_locks_onto_first_peer() {
 	held_stdin c.in 7
 	echo first >&7
 	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -u -U "$sock"
-	wait_for "$SC_TMP/srv.out" '^first$' 5
+	wait_for "$SC_TMP/srv.out" '^first$'
 	echo second | t 5 "$SC" -q 0 -u -U "$sock" 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: $sock: Operation not permitted" \
 	    "$(cat "$SC_TMP/c.err")"
 	echo third >&7
-	assertTrue "wait_for '$SC_TMP/srv.out' '^third$' 5"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^third$'"
 	assertEquals "$(printf 'first\nthird')" "$(cat "$SC_TMP/srv.out")"
 }
 
@@ -250,7 +250,7 @@ test_dgram_keep_two_peers() {
 		echo "peer $i" | t 5 "$SC" -q 0 -u -U "$sock"
 		assertEquals 0 $?
 	done
-	assertTrue "wait_for '$SC_TMP/srv.out' '^peer 2$' 5"
+	assertTrue "wait_for '$SC_TMP/srv.out' '^peer 2$'"
 	assertEquals "$(printf 'peer 1\npeer 2')" "$(cat "$SC_TMP/srv.out")"
 }
 
@@ -260,13 +260,13 @@ test_abstract_names() {
 	assertEquals "Bound on $name" "$(head -n 1 "$SC_TMP/srv.err")"
 	echo abstract | t 5 "$SC" -N -U "$name"
 	assertEquals 0 $?
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "abstract"
 	assertFalse "no file created" "[ -e '$SC_TMP/$name' ] || [ -e '$name' ]"
 
 	server dsrv -u -l -U "$name-d" || fail "no datagram server"
 	echo dgram | t 5 "$SC" -q 0 -u -U "$name-d"
-	assertTrue "wait_for '$SC_TMP/dsrv.out' '^dgram$' 5"
+	assertTrue "wait_for '$SC_TMP/dsrv.out' '^dgram$'"
 }
 
 test_python_stream_server() {
@@ -288,10 +288,7 @@ c.sendall(data.upper())
 c.close()
 EOF
 	SC_PIDS="$SC_PIDS $!"
-	_deadline=$(( $(date +%s) + 5 ))
-	while [ ! -S "$sock" ] && [ "$(date +%s)" -lt "$_deadline" ]; do
-		sleep 0.02
-	done
+	wait_until test -S "$sock"
 	printf 'shout\n' | t 5 "$SC" -N -U "$sock" >"$SC_TMP/c.out"
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c.out" "SHOUT"
@@ -308,15 +305,12 @@ data, peer = s.recvfrom(70000)
 s.sendto(data.upper(), peer)
 EOF
 	SC_PIDS="$SC_PIDS $!"
-	_deadline=$(( $(date +%s) + 5 ))
-	while [ ! -S "$sock" ] && [ "$(date +%s)" -lt "$_deadline" ]; do
-		sleep 0.02
-	done
+	wait_until test -S "$sock"
 	held_stdin c.in 7
 	echo whisper >&7
 	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -u -U "$sock" >"$SC_TMP/c.out"
 	assertTrue "the reply reached our private socket" \
-	    "wait_for '$SC_TMP/c.out' '^WHISPER$' 5"
+	    "wait_for '$SC_TMP/c.out' '^WHISPER$'"
 }
 
 test_scan() {

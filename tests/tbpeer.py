@@ -85,7 +85,11 @@ def chunks(portfile, outfile, want, pieces, deadline):
     what the client sent back (until EOF, or want bytes if want > 0, or
     nothing more if want < 0), as hex, and how that ended, and close.  A
     client that ends its side early (-W) stops the sending."""
-    s = listen(portfile, deadline - time.monotonic())
+    # The time allowed runs from the connection: a client slow to start
+    # on a busy machine is waited for, as long as any wait.
+    budget = deadline - time.monotonic()
+    s = listen(portfile, max(budget, 30))
+    deadline = time.monotonic() + budget
     sent = 0
     got = bytearray()
     closed = False

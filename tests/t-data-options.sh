@@ -1,5 +1,5 @@
 #!/bin/bash
-# The rest of the toolbox: session logs (-o, --hex-dump, --append-output),
+# Options on the data of a session: logs (-o, --hex-dump, --append-output),
 # --send-only, --recv-only, --no-shutdown, telnet answers (-t), pacing (-i,
 # --delay), the receive limit (-W), -C across reads, passing the socket
 # (-F), and the options this system lacks (-S without a tty, -V, -Z).
@@ -14,7 +14,7 @@ peer() {
 	rm -f "$SC_TMP/peer.port"
 	bg $TBPEER chunks "$SC_TMP/peer.port" "$@" >"$SC_TMP/peer.res"
 	PEER_PID=$BG_PID
-	wait_for "$SC_TMP/peer.port" '^[0-9]+$' 5 || fail "peer did not start"
+	wait_for "$SC_TMP/peer.port" '^[0-9]+$' || fail "peer did not start"
 	PORT=$(cat "$SC_TMP/peer.port")
 }
 
@@ -31,10 +31,10 @@ test_hex_dump_format() {
 	cpid=$!
 	exec 3>"$SC_TMP/stdin"
 	printf 'hello world, this is a test of hex\n' >&3
-	wait_for "$SC_TMP/hex" '\|ex\.\|' 5
+	wait_for "$SC_TMP/hex" '\|ex\.\|'
 	printf 'abc\n' >&3
 	exec 3>&-
-	wait_exit "$cpid" 5
+	wait_exit "$cpid"
 	assertEquals "client status" 0 "$WAIT_STATUS"
 	expected=$(cat <<'EXP'
 > 00000000  68 65 6c 6c 6f 20 77 6f  72 6c 64 2c 20 74 68 69  |hello world, thi|
@@ -44,7 +44,7 @@ test_hex_dump_format() {
 EXP
 )
 	assertFileEquals "$SC_TMP/hex" "$expected"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "hello world, this is a test of hex
 abc" "$(cat "$SC_TMP/srv.out")"
 }
@@ -92,7 +92,7 @@ test_append_output() {
 		server srv -l 127.0.0.1 0 || fail "no server"
 		echo "run $i" | t 5 "$SC" -N -o "$SC_TMP/log" --append-output \
 		    127.0.0.1 "$PORT" >/dev/null
-		wait_exit "$SERVER_PID" 5
+		wait_exit "$SERVER_PID"
 	done
 	assertFileEquals "$SC_TMP/log" "run 1
 run 2"
@@ -119,7 +119,7 @@ test_send_only() {
 	assertEquals "client status" 0 $?
 	assertTrue "quit at EOF" "[ $(( $(now_ms) - start )) -lt 3000 ]"
 	assertEquals "nothing received" "" "$(cat "$SC_TMP/c.out")"
-	wait_exit "$PEER_PID" 5
+	wait_exit "$PEER_PID"
 	assertEquals "$(printf 'hi\n' | od -An -tx1 | tr -d ' \n') eof" \
 	    "$(cat "$SC_TMP/peer.res")"
 }
@@ -131,7 +131,7 @@ test_recv_only() {
 	    >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	assertFileEquals "$SC_TMP/c.out" "from server"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "server got nothing" "" "$(cat "$SC_TMP/srv.out")"
 }
 
@@ -141,11 +141,11 @@ test_no_shutdown() {
 	TBPEER_DEADLINE=1.5 peer "$SC_TMP/none" 0
 	echo hi | t 5 "$SC" -q 0 --no-shutdown 127.0.0.1 "$PORT" >/dev/null
 	assertEquals "client status" 0 $?
-	wait_exit "$PEER_PID" 5
+	wait_exit "$PEER_PID"
 	assertEquals "68690a timeout" "$(cat "$SC_TMP/peer.res")"
 	peer "$SC_TMP/none" 0
 	echo hi | t 5 "$SC" -q 0 127.0.0.1 "$PORT" >/dev/null
-	wait_exit "$PEER_PID" 5
+	wait_exit "$PEER_PID"
 	assertEquals "without it" "68690a eof" "$(cat "$SC_TMP/peer.res")"
 }
 
@@ -177,7 +177,7 @@ test_telnet_off_by_default() {
 	TBPEER_DEADLINE=1 peer "$SC_TMP/c.out" 0 fffb01
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
-	wait_exit "$PEER_PID" 5
+	wait_exit "$PEER_PID"
 	assertEquals " timeout" "$(cat "$SC_TMP/peer.res")"
 }
 
@@ -197,7 +197,7 @@ test_interval_paces_lines() {
 	elapsed=$(( $(now_ms) - start ))
 	assertTrue "three pauses, took $elapsed ms" "[ $elapsed -ge 850 ]"
 	assertTrue "not much more, took $elapsed ms" "[ $elapsed -lt 3000 ]"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "a
 b
 c"
@@ -209,7 +209,7 @@ test_delay_between_writes() {
 	printf 'abc' | t 5 "$SC" -N --delay 600ms 127.0.0.1 "$PORT"
 	elapsed=$(( $(now_ms) - start ))
 	assertTrue "paused, took $elapsed ms" "[ $elapsed -ge 550 ]"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "abc"
 }
 
@@ -219,7 +219,7 @@ test_recv_limit() {
 	assertEquals "client status" 0 $?
 	assertFileEquals "$SC_TMP/c.out" "one
 two"
-	wait_exit "$PEER_PID" 5
+	wait_exit "$PEER_PID"
 	assertEquals " eof" "$(cat "$SC_TMP/peer.res")"
 }
 
@@ -230,12 +230,12 @@ test_crlf_split_across_reads() {
 	cpid=$!
 	exec 3>"$SC_TMP/stdin"
 	printf 'a\r' >&3
-	wait_for "$SC_TMP/srv.out" 'a' 5
+	wait_for "$SC_TMP/srv.out" 'a'
 	printf '\nb\nc\r\n' >&3
 	exec 3>&-
-	wait_exit "$cpid" 5
+	wait_exit "$cpid"
 	assertEquals "client status" 0 "$WAIT_STATUS"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "610d0a620d0a630d0a" \
 	    "$(od -An -tx1 "$SC_TMP/srv.out" | tr -d ' \n')"
 }
@@ -245,7 +245,7 @@ test_crlf_only_on_stdin_data() {
 	server srv -N -l 127.0.0.1 0 || fail "no server"
 	printf 'p\n' | t 5 "$SC" -N -C 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "78 0a 79 0a" "$(od -An -tx1 "$SC_TMP/c.out" | sed 's/^ //')"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertEquals "70 0d 0a" "$(od -An -tx1 "$SC_TMP/srv.out" | sed 's/^ //')"
 }
 
@@ -253,7 +253,7 @@ test_pass_fd() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	res=$(t 8 $TBPEER recvfd "$SC" -F 127.0.0.1 "$PORT")
 	assertEquals "status=0 byte=00" "$res"
-	wait_exit "$SERVER_PID" 5
+	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "through the passed socket"
 }
 

@@ -1,0 +1,53 @@
+#!/bin/bash
+# The manual as a reader sees it: rendered by man(1) for a terminal of 80
+# columns, groff has nothing to warn about and no line is wider than the
+# terminal.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require man groff python3
+: "${MANPAGE:=$(dirname "$0")/../doc/sockcat.1}"
+
+# The widest lines of file $1, in characters (UTF-8), as "LINE: WIDTH:
+# text", for every line wider than $2.
+wide_lines() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+limit = int(sys.argv[2])
+with open(sys.argv[1], encoding="utf-8") as f:
+    for n, line in enumerate(f, 1):
+        line = line.rstrip("\n")
+        if len(line) > limit:
+            print("%d: %d: %s" % (n, len(line), line))
+PY
+}
+
+test_renders_at_80_columns_without_warnings() {
+	# -l: this file, not an installed page; all groff warnings on.
+	MANWIDTH=80 LC_ALL=C.UTF-8 MAN_KEEP_FORMATTING= t 60 man \
+	    --warnings=all -l "$MANPAGE" >"$SC_TMP/page" 2>"$SC_TMP/warn"
+	assertEquals "man status" 0 $?
+	assertEquals "groff warnings" "" "$(cat "$SC_TMP/warn")"
+	assertTrue "rendered" "[ $(wc -l <"$SC_TMP/page") -gt 500 ]"
+	assertTrue "has its sections" "grep -q '^END OF FILE' '$SC_TMP/page'"
+	assertEquals "lines wider than 80 columns" "" \
+	    "$(wide_lines "$SC_TMP/page" 80)"
+}
+
+test_end_of_file_table_keeps_its_columns() {
+	MANWIDTH=80 LC_ALL=C.UTF-8 t 60 man -l "$MANPAGE" >"$SC_TMP/page" \
+	    2>/dev/null
+	# Each row on one line, its six cells in place.
+	assertTrue "header" "grep -Eq '^ +role +direction +other side +default +-N +--half-close$' '$SC_TMP/page'"
+	assertEquals "rows" 8 "$(grep -Ec '^ +(client|server) +(stdin to socket|socket to stdout) +[a-z-]+ +(data|both|none) +(both|none) +both$' "$SC_TMP/page")"
+}
+
+test_mandoc_renders_the_table_too() {
+	command -v mandoc >/dev/null || { sc_skip "mandoc not installed"; return; }
+	t 60 mandoc -T utf8 -O width=80 "$MANPAGE" | col -bx >"$SC_TMP/page"
+	assertEquals "rows" 8 "$(grep -Ec '^ +(client|server) +(stdin to socket|socket to stdout) +[a-z-]+ +(data|both|none) +(both|none) +both$' "$SC_TMP/page")"
+	assertEquals "lines wider than 80 columns" "" \
+	    "$(wide_lines "$SC_TMP/page" 80)"
+}
+
+sc_run_shunit2

@@ -1,0 +1,161 @@
+#!/bin/bash
+# What a user is told: a chat caller turned away because the server is
+# busy, the chat notices when stderr is not a terminal, --version's list
+# of what was built in, TLS certificate and key files that cannot be
+# used, --ssl-trustfile without --ssl-verify, and "the server is full"
+# for one connection.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+NC=${NC_OPENBSD:-/bin/nc.openbsd}
+
+# A chat server on 127.0.0.1 talking with a partner that holds its stdin
+# open: a busy server, for the callers of the tests.  Sets PORT.
+busy_chat_server() {
+	held_stdin srv.in 7
+	SERVER_STDIN=$SC_TMP/srv.in server srv --chat -n -l 127.0.0.1 0 ||
+	    return 1
+	held_stdin a.in 8
+	bg_in "$SC_TMP/a.in" t 30 "$SC" --chat -n 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/a.out" 2>"$SC_TMP/a.err"
+	wait_for "$SC_TMP/srv.err" '^connected to 127\.0\.0\.1 port' 20
+}
+
+tearDown() {
+	exec 7>&- 8>&-
+	sc_remove_tmp
+	endSkipping
+}
+
+test_chat_caller_told_the_server_is_busy() {
+	busy_chat_server || fail "no conversation"
+	# The caller's input stays open: it is turned away, not leaving.
+	t 10 "$SC" --chat -n 127.0.0.1 "$PORT" <"$SC_TMP/a.in" \
+	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	assertEquals "status" 1 $?
+	assertEquals "nothing shown as the partner's" "" "$(cat "$SC_TMP/b.out")"
+	assertEquals "stderr" "connected to 127.0.0.1 port $PORT
+sockcat: 127.0.0.1 port $PORT is busy, already chatting; try later" \
+	    "$(cat "$SC_TMP/b.err")"
+	# Not a partner who left.
+	assertNotContains "$(cat "$SC_TMP/b.err")" "left"
+	assertTrue "server notice" "wait_for '$SC_TMP/srv.err' \
+	    '^127\.0\.0\.1 port [0-9]+ turned away: busy$' 20"
+}
+
+test_busy_refusal_is_one_line_for_nc() {
+	[ -x "$NC" ] || { sc_skip "nc.openbsd not installed"; return; }
+	busy_chat_server || fail "no conversation"
+	t 10 "$NC" -d 127.0.0.1 "$PORT" >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	assertEquals "sockcat: busy, already chatting; try later" \
+	    "$(cat "$SC_TMP/b.out")"
+	assertEquals "one line" 1 "$(wc -l <"$SC_TMP/b.out")"
+}
+
+test_the_same_line_from_a_partner_is_shown() {
+	# Said within a conversation, the words are the partner's.
+	busy_chat_server || fail "no conversation"
+	echo "sockcat: busy, already chatting; try later" >&7
+	echo ":q" >&7
+	wait_exit "$BG_PID" 20
+	assertEquals "shown" "sockcat: busy, already chatting; try later
+:q" "$(cat "$SC_TMP/a.out")"
+	assertEquals "the partner left: status" 0 "$WAIT_STATUS"
+	assertContains "$(cat "$SC_TMP/a.err")" \
+	    "127.0.0.1 port $PORT left"
+}
+
+test_chat_notices_when_stderr_is_not_a_terminal() {
+	held_stdin srv.in 7
+	SERVER_STDIN=$SC_TMP/srv.in server srv --chat -k -n -l 127.0.0.1 0 ||
+	    fail "no server"
+	assertEquals "waiting notice" "Listening on 127.0.0.1 $PORT
+waiting for someone to talk to on port $PORT" "$(cat "$SC_TMP/srv.err")"
+	echo ":q" | t 10 "$SC" --chat -n 127.0.0.1 "$PORT" >/dev/null 2>&1
+	assertTrue "waits again" "wait_for '$SC_TMP/srv.err' \
+	    '^waiting for someone to talk to$' 20"
+}
+
+test_version_lists_features() {
+	t 5 "$SC" --version >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals 0 $?
+	assertEquals "" "$(cat "$SC_TMP/err")"
+	assertTrue "first line" "head -n 1 '$SC_TMP/out' |
+	    grep -Eqx 'sockcat [0-9]+\.[0-9]+\.[0-9]+'"
+	assertTrue "TLS" "grep -Eqx 'TLS: (yes, .*|no)' '$SC_TMP/out'"
+	assertTrue "backend" \
+	    "grep -Eqx 'event backend: (epoll|poll)' '$SC_TMP/out'"
+	assertTrue "splice" "grep -Eqx 'splice: yes.*' '$SC_TMP/out'"
+}
+
+# tls_error want args...: sockcat -l with these TLS options refuses to
+# start with exactly "sockcat: want".
+tls_error() {
+	_want=$1
+	shift
+	t 10 "$SC" "$@" -l 127.0.0.1 0 </dev/null >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "status of $*" 1 $?
+	assertEquals "$*" "sockcat: $_want" "$(cat "$SC_TMP/err")"
+}
+
+test_tls_file_errors_say_what_and_why() {
+	"$SC" --version | grep -q '^TLS: yes' ||
+	    { sc_skip "no TLS"; return; }
+	sc_require openssl
+	for n in 1 2; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout "$SC_TMP/k$n.pem" -out "$SC_TMP/c$n.pem" \
+		    -subj /CN=test -days 2 >/dev/null 2>&1 ||
+		    fail "openssl req"
+	done
+	D=$SC_TMP
+	tls_error "cannot read the certificate $D/none: No such file or directory" \
+	    --ssl-cert "$D/none"
+	echo "not a certificate" >"$D/text"
+	tls_error "$D/text is not a PEM certificate" --ssl-cert "$D/text"
+	tls_error "cannot read the private key $D/none: No such file or directory" \
+	    --ssl-cert "$D/c1.pem" --ssl-key "$D/none"
+	tls_error "$D/c1.pem is not a PEM private key" \
+	    --ssl-cert "$D/c1.pem" --ssl-key "$D/c1.pem"
+	tls_error "$D/c1.pem holds no PEM private key (give it with --ssl-key)" \
+	    --ssl-cert "$D/c1.pem"
+	tls_error "the key $D/k2.pem does not match the certificate $D/c1.pem" \
+	    --ssl-cert "$D/c1.pem" --ssl-key "$D/k2.pem"
+	tls_error "cannot read the trusted certificates $D/none: No such file or directory" \
+	    --ssl-cert "$D/c1.pem" --ssl-key "$D/k1.pem" --ssl-verify \
+	    --ssl-trustfile "$D/none"
+	tls_error "$D/k1.pem holds no PEM certificate" \
+	    --ssl-cert "$D/c1.pem" --ssl-key "$D/k1.pem" --ssl-verify \
+	    --ssl-trustfile "$D/k1.pem"
+}
+
+test_trustfile_without_verify_warns() {
+	"$SC" --version | grep -q '^TLS: yes' ||
+	    { sc_skip "no TLS"; return; }
+	server srv --ssl-trustfile /dev/null -n -l 127.0.0.1 0 ||
+	    fail "no server"
+	assertEquals "sockcat: --ssl-trustfile has no effect without --ssl-verify" \
+	    "$(head -n 1 "$SC_TMP/srv.err")"
+	# With --ssl-verify, nothing to say.
+	t 10 "$SC" --ssl-verify --ssl-trustfile /nonexistent 127.0.0.1 1 \
+	    </dev/null 2>"$SC_TMP/err"
+	assertNotContains "$(cat "$SC_TMP/err")" "no effect"
+}
+
+test_full_server_says_one_connection() {
+	held_stdin c1.in 7
+	server srv -k --max-conns 1 -l 127.0.0.1 0 -e /bin/cat ||
+	    fail "no server"
+	bg_in "$SC_TMP/c1.in" t 30 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c1.out"
+	echo ping >&7
+	assertTrue "first client served" "wait_for '$SC_TMP/c1.out' ping 20"
+	t 10 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
+	assertEquals \
+	    "sockcat: the server is full (1 connection); try again later." \
+	    "$(cat "$SC_TMP/c2.out")"
+}
+
+sc_run_shunit2
