@@ -18,7 +18,6 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 
 #include <netinet/in.h>
@@ -47,12 +46,6 @@ net_set_nonblock(int fd, int on)
 		return (-1);
 	flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
 	return (fcntl(fd, F_SETFL, flags));
-}
-
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
-		return (-1);
-	return (net_set_nonblock(fd, !on));
 }
 
 /* The protocol's name in netcat's messages: "tcp", "udp" or "dccp". */
