@@ -75,5 +75,6 @@ main(int argc, char **argv)
 	free(o.proxy_port);
 	dump_close(o.dump);
 	free(o.md5sig);
+	free(o.ssl_pins);
 	return (status);
 }

@@ -275,6 +275,7 @@ conn_finished(struct session *s)
 	/* An idle connection (-w) does not wait for an idle program. */
 	if (s->timed_out && c->child != NULL && !c->child->exited)
 		exec_terminate(c->child);
+	term_stop(c->tx);
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;

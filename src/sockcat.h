@@ -934,6 +934,7 @@ void		 naws_encode(unsigned char *, int, int);
 
 /* term.c */
 int		 term_start(struct channel *);
+void		 term_stop(struct channel *);
 int		 term_escaped(const struct channel *);
 size_t		 term_xform(struct channel *, unsigned char *, size_t, size_t);
 

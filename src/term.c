@@ -46,6 +46,9 @@ static const int term_fatal_signals[] = {
 	SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGSYS,
 };
 
+/* The channel that sends what is typed, while its session lives. */
+static struct channel	*term_tx;
+
 /*
  * Run the clean-up registry (the terminal is put back there), then die of
  * the signal as if it had not been caught.
@@ -76,11 +79,10 @@ term_send_size(struct channel *tx)
 static void
 term_winch(int sig, void *arg)
 {
-	struct channel	*tx = arg;
-
 	(void)sig;
-	if (tx->session != NULL && !tx->session->over)
-		term_send_size(tx);
+	(void)arg;
+	if (term_tx != NULL && !term_tx->session->over)
+		term_send_size(term_tx);
 }
 
 /*
@@ -104,10 +106,24 @@ term_start(struct channel *tx)
 		sigaction(term_fatal_signals[i], &sa, NULL);
 	tx->xform = term_xform;
 	tx->xstate = TERM_LINE_START;
+	term_tx = tx;
 	term_send_size(tx);
-	if (ev_signal(SIGWINCH, term_winch, tx) == -1)
+	if (ev_signal(SIGWINCH, term_winch, NULL) == -1)
 		log_verbose(1, "SIGWINCH: %s", strerror(errno));
 	return (0);
+}
+
+/*
+ * The session of tx is about to be freed: window sizes are no longer
+ * sent on it.  Anything else may be passed; it is then left alone.
+ */
+void
+term_stop(struct channel *tx)
+{
+	if (tx == NULL || tx != term_tx)
+		return;
+	term_tx = NULL;
+	ev_signal(SIGWINCH, NULL, NULL);
 }
 
 /* Has "~." been typed on tx's terminal? */
