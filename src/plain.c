@@ -392,7 +392,7 @@ conn_start_stdio(struct conn *c, int fd)
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close ||
-			    (o->fifo != NULL && !o->keep);
+			    (o->fifo != NULL && !o->keep && !o->no_shutdown);
 	int		 copy = o->no_splice ? CH_COPY : 0;
 	int		 dgram = o->socktype == SOCK_DGRAM;
 
