@@ -106,6 +106,8 @@ struct options {
 	int		 append_output;	/* --append-output */
 	struct dump	*dump;		/* the open logs, by main(); or NULL */
 	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
+	long long	 idle_ms;	/* --idle-timeout without -l: ncat's
+					   limit on a connection, TIME_NONE */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
 	const char	*source;	/* -s */
