@@ -37,23 +37,11 @@
 /* What a caller hears when someone else is already talking. */
 #define CHAT_BUSY		"sockcat: busy, already chatting; try later\n"
 
-/* How a peer's line begins on a terminal: erase what is typed, mark. */
-#define CHAT_MARK		"\r\033[K< "
-
-/* How it goes on, when the user typed while it was half shown. */
-#define CHAT_CONT		"\r\033[K  "
-
 /* The longest line typed: a longer one is sent in parts. */
 #define CHAT_LINE_MAX		1024
 
 /* What is read from the terminal at once. */
 #define CHAT_KEYS_MAX		256
-
-/*
- * The most bytes one byte from the peer becomes on a terminal: a mark and
- * a ^X, and a held-back carriage return shown as ^M.
- */
-#define CHAT_GROW		(sizeof(CHAT_MARK) - 1 + 4)
 
 
 /* How a conversation ended. */
@@ -62,15 +50,6 @@ enum chat_end {
 	CHAT_END_PEER,		/* The peer left, or the connection broke. */
 	CHAT_END_LOCAL,		/* Our user typed :q or ended input. */
 	CHAT_END_ERROR,		/* Output failed. */
-};
-
-/* Where a ":q" line matcher stands within the current line. */
-enum chat_qm {
-	QM_START,		/* At the start of a line. */
-	QM_COLON,		/* ":" */
-	QM_Q,			/* ":q" */
-	QM_CR,			/* ":q\r" */
-	QM_OTHER,		/* Anything else: not a :q line. */
 };
 
 struct chat {
@@ -83,14 +62,9 @@ struct chat {
 	int		 tty;		/* stdout is a terminal: show it */
 	int		 tty_err;	/* and stderr too */
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
-	int		 peer_quit;	/* The peer sent a :q line. */
+	struct chat_view view;		/* The peer's side on the screen. */
 	int		 local_quit;	/* Our user typed a :q line. */
-	int		 rx_qm;		/* The :q matchers (enum chat_qm). */
-	int		 tx_qm;
-	int		 midline;	/* A peer line is being shown. */
-	int		 cont;		/* and was cut short on the screen. */
-	int		 pending_cr;	/* A CR from the peer is held back. */
-	int		 redraw;	/* Show the typed line again. */
+	int		 tx_qm;		/* The :q matcher of what we send. */
 
 	/*
 	 * When stdin and stdout are a terminal, the line being typed is
@@ -128,10 +102,10 @@ chat_echo(const void *p, size_t n)
 static void
 chat_redraw(struct chat *c)
 {
-	if (!c->edit || !c->redraw || c->midline ||
+	if (!c->edit || !c->view.redraw || c->view.midline ||
 	    (c->rx != NULL && c->rx->buf.len > 0))
 		return;
-	c->redraw = 0;
+	c->view.redraw = 0;
 	chat_echo("\r\033[K", 4);
 	chat_echo(c->line, c->linelen);
 }
@@ -167,12 +141,12 @@ chat_keys(struct chat *c, const unsigned char *k, size_t n)
 				c->esc = 0;
 			continue;
 		}
-		if (c->midline && k[i] != 0x1b) {
+		if (c->view.midline && k[i] != 0x1b) {
 			/* The peer's half line keeps its own line. */
 			chat_echo("\n", 1);
-			c->midline = 0;
-			c->cont = 1;
-			c->redraw = 1;
+			c->view.midline = 0;
+			c->view.cont = 1;
+			c->view.redraw = 1;
 			chat_redraw(c);
 		}
 		switch (k[i]) {
@@ -192,18 +166,18 @@ chat_keys(struct chat *c, const unsigned char *k, size_t n)
 				c->linelen--;
 			if (c->linelen > 0)
 				c->linelen--;
-			c->redraw = 1;
+			c->view.redraw = 1;
 			break;
 		case 0x15:	/* ^U */
 			c->linelen = 0;
-			c->redraw = 1;
+			c->view.redraw = 1;
 			break;
 		case 0x17:	/* ^W */
 			while (c->linelen > 0 && c->line[c->linelen - 1] == ' ')
 				c->linelen--;
 			while (c->linelen > 0 && c->line[c->linelen - 1] != ' ')
 				c->linelen--;
-			c->redraw = 1;
+			c->view.redraw = 1;
 			break;
 		case 0x04:	/* ^D */
 			if (c->linelen == 0)
@@ -276,15 +250,15 @@ chat_notice(struct chat *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (c->tty && c->midline) {
+	if (c->tty && c->view.midline) {
 		(void)write(STDOUT_FILENO, "\n", 1);
-		c->midline = 0;
-		c->cont = 1;
+		c->view.midline = 0;
+		c->view.cont = 1;
 	}
 	log_info("%s%s", c->tty_err ? "\r\033[K" : "", msg);
 	/* In the middle of a conversation, the typed line comes back. */
 	if (c->s != NULL && !c->s->over) {
-		c->redraw = 1;
+		c->view.redraw = 1;
 		chat_redraw(c);
 	}
 }
@@ -317,56 +291,6 @@ chat_label(struct chat *c, const struct net_peer *peer, char *out,
 }
 
 /*
- * Feed byte b of a line to the ":q" matcher whose state is *st.  Returns 1
- * when b ends a line that held only ":q" (a CR before the LF is allowed).
- */
-static int
-chat_quit_match(int *st, unsigned char b)
-{
-	int	 hit;
-
-	if (b == '\n') {
-		hit = *st == QM_Q || *st == QM_CR;
-		*st = QM_START;
-		return (hit);
-	}
-	switch (*st) {
-	case QM_START:
-		*st = b == ':' ? QM_COLON : QM_OTHER;
-		break;
-	case QM_COLON:
-		*st = b == 'q' ? QM_Q : QM_OTHER;
-		break;
-	case QM_Q:
-		*st = b == '\r' ? QM_CR : QM_OTHER;
-		break;
-	default:
-		*st = QM_OTHER;
-		break;
-	}
-	return (0);
-}
-
-/*
- * Scan n bytes at p for a ":q" line with the matcher whose state is *st.
- * Returns how many bytes to keep: up to and including that line, or all
- * of them; *quit is set when the line was found.
- */
-static size_t
-chat_quit_scan(int *st, const unsigned char *p, size_t n, int *quit)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (chat_quit_match(st, p[i])) {
-			*quit = 1;
-			return (i + 1);
-		}
-	}
-	return (n);
-}
-
-/*
  * What the user types goes out as it is (with -C, its line feeds as CRLF),
  * up to a ":q" line.
  */
@@ -377,70 +301,29 @@ chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 
 	if (c->local_quit)
 		return (0);
-	n = chat_quit_scan(&c->tx_qm, p, n, &c->local_quit);
+	n = chatproto_quit_scan(&c->tx_qm, p, n, &c->local_quit);
 	if (c->o->crlf)
 		n = crlf_xform(ch, p, n, space);
 	return (n);
 }
 
-/* Append byte b of a peer's line to out, marked and made visible. */
-static size_t
-chat_show(struct chat *c, unsigned char *out, unsigned char b)
-{
-	size_t	 n = 0;
-
-	if (!c->midline) {
-		memcpy(out, c->cont ? CHAT_CONT : CHAT_MARK,
-		    sizeof(CHAT_MARK) - 1);
-		n = sizeof(CHAT_MARK) - 1;
-		c->midline = 1;
-		c->cont = 0;
-	}
-	if (b == '\n') {
-		out[n++] = b;
-		c->midline = 0;
-		c->redraw = 1;
-	} else if (b == '\t' || (b >= 0x20 && b != 0x7f))
-		out[n++] = b;	/* Bytes of UTF-8 text go as they are. */
-	else {
-		/* ESC is ^[, DEL is ^?: never a raw control to the terminal. */
-		out[n++] = '^';
-		out[n++] = b ^ 0x40;
-	}
-	return (n);
-}
-
 /*
- * What the peer sends, up to a ":q" line.  On a terminal each line gets a
- * mark, once, however many pieces it comes in; a CRLF ends a line like an
- * LF; other control characters are shown as ^X.
+ * What the peer sends, up to a ":q" line; on a terminal, as
+ * chatproto_rx() shows it.
  */
 static size_t
 chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 {
 	struct chat	*c = ch->session->arg;
-	size_t		 i, len = 0;
 
 	(void)space;
-	if (c->peer_quit)
+	if (c->view.quit)
 		return (0);
-	n = chat_quit_scan(&c->rx_qm, p, n, &c->peer_quit);
 	if (!c->tty)
-		return (n);
+		return (chatproto_quit_scan(&c->view.qm, p, n, &c->view.quit));
 	/* Each byte grows to CHAT_GROW at most, and the pump left room. */
 	memcpy(c->scratch, p, n);
-	for (i = 0; i < n; i++) {
-		if (c->pending_cr) {
-			c->pending_cr = 0;
-			if (c->scratch[i] != '\n')
-				len += chat_show(c, p + len, '\r');
-		}
-		if (c->scratch[i] == '\r')
-			c->pending_cr = 1;
-		else
-			len += chat_show(c, p + len, c->scratch[i]);
-	}
-	return (len);
+	return (chatproto_rx(&c->view, c->scratch, n, p));
 }
 
 /*
@@ -459,7 +342,7 @@ chat_check(struct session *s)
 		c->end = CHAT_END_ERROR;
 		return (1);
 	}
-	if ((c->peer_quit || rx->state != CH_OPEN) && rx->buf.len == 0) {
+	if ((c->view.quit || rx->state != CH_OPEN) && rx->buf.len == 0) {
 		c->end = CHAT_END_PEER;
 		return (1);
 	}
@@ -537,9 +420,9 @@ chat_start(struct chat *c, int fd, struct tls *tls)
 	if ((s = session_new(chat_check, chat_finished, c)) == NULL)
 		return (-1);
 	c->s = s;
-	c->peer_quit = c->local_quit = 0;
-	c->rx_qm = c->tx_qm = QM_START;
-	c->midline = c->cont = c->pending_cr = c->redraw = 0;
+	chatproto_reset(&c->view);
+	c->local_quit = 0;
+	c->tx_qm = 0;
 	c->end = CHAT_END_NONE;
 	if (c->o->socktype == SOCK_DGRAM) {
 		net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,

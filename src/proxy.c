@@ -15,9 +15,10 @@
  */
 
 /*
- * The proxy client: a connection made through a SOCKS4, SOCKS4a, SOCKS5 or
- * HTTP CONNECT proxy, handed back as a connected socket before any session
- * starts.
+ * The proxy client's side of SOCKS4, SOCKS4a, SOCKS5 and HTTP CONNECT as a
+ * conversation over bytes: what to send, how much to read, and what the
+ * proxy's answers mean.  The messages themselves are built and parsed by
+ * src/socks.c and src/http.c; whoever owns the socket moves the bytes.
  */
 
 #include <sys/types.h>
@@ -39,32 +40,21 @@
 #define SOCKS_PORT		"1080"
 #define HTTP_PROXY_PORT		"3128"
 
-#define SOCKS_V4		4
-#define SOCKS_V5		5
-#define SOCKS4_GRANTED		90
-#define SOCKS5_NOAUTH		0x00
-#define SOCKS5_USERPASS		0x02
-#define SOCKS5_NOMETHOD		0xff
-#define SOCKS5_CONNECT		0x01
-#define SOCKS5_IPV4		0x01
-#define SOCKS5_DOMAIN		0x03
-#define SOCKS5_IPV6		0x04
-
-/* An HTTP proxy's reply may have this many header lines at most. */
-#define HTTP_MAXHDRS		64
 /* How often -P asks for a password the proxy keeps refusing. */
 #define PROXY_AUTH_TRIES	3
 
-/* The handshake failed in a way that a new attempt may fix (HTTP 407). */
-#define PROXY_AGAIN		(-2)
-
-/* What the proxy is told about who we are. */
-struct proxy_auth {
-	const char	*user;		/* NULL: no credentials */
-	char		 pass[256];
-	int		 fixed;		/* pass came from --proxy-auth */
-	int		 tries;		/* passwords asked for so far */
+/* Where the conversation stands: what is being read. */
+enum proxy_state {
+	PXS_SOCKS4_REPLY,
+	PXS_SOCKS5_METHOD,
+	PXS_SOCKS5_AUTH,
+	PXS_SOCKS5_REPLY,
+	PXS_SOCKS5_ADDR,	/* the rest of a successful reply */
+	PXS_HTTP_STATUS,	/* line by line from here */
+	PXS_HTTP_HEADERS,
+	PXS_DONE,
 };
+
 
 static const struct {
 	const char	*name;
@@ -142,459 +132,364 @@ proxy_parse_addr(const char *arg, char **host, char **port,
 	return (0);
 }
 
+/* Read up to len bytes of the next message; netcat numbers it what. */
+static void
+proxy_expect(struct proxy_client *pc, int state, size_t len, int what)
+{
+	pc->state = state;
+	pc->start = pc->inlen;
+	pc->want = len;
+	pc->what = what;
+}
+
+static int
+proxy_queue(struct proxy_client *pc, ssize_t n, const char *errstr,
+    char **cause)
+{
+	if (n == -1) {
+		log_cause(cause, "%s", errstr);
+		return (-1);
+	}
+	pc->outlen = n;
+	return (0);
+}
+
+/* The password, when it is needed: asked for each time unless fixed. */
+static int
+proxy_password(struct proxy_client *pc, char **cause)
+{
+	if (pc->fixed)
+		return (0);
+	if (pc->ask == NULL || pc->ask(pc, cause) == -1) {
+		if (cause != NULL && *cause == NULL)
+			log_cause(cause, "Unable to read proxy passphrase");
+		return (-1);
+	}
+	pc->tries++;
+	return (0);
+}
+
+/* The destination port as a number, as netcat takes it. */
+static uint16_t
+proxy_port(const struct proxy_client *pc)
+{
+	return ((uint16_t)strtonum(pc->port, 0, 65535, NULL));
+}
+
 /*
- * Standard base64 of len bytes of in, NUL-terminated in out, which must
- * hold 4 * ((len + 2) / 3) + 1 bytes.
+ * Begin the conversation on a new connection to the proxy: out holds the
+ * first message.  Called again for each new connection after PROXY_RETRY.
+ * Returns 0, or -1 with *cause set.
  */
+int
+proxy_client_start(struct proxy_client *pc, char **cause)
+{
+	char		 basic[HTTP_BASIC_MAX];
+	unsigned char	 a4[4];
+	const unsigned char *addr = pc->addr4;
+	const char	*errstr = NULL;
+	ssize_t		 n;
+
+	pc->inlen = pc->outlen = 0;
+	pc->authed = pc->hdrs = 0;
+	switch (pc->proto) {
+	case PROXY_SOCKS4:
+	case PROXY_SOCKS4A:
+		if (addr == NULL && inet_pton(AF_INET, pc->host, a4) == 1)
+			addr = a4;
+		if (addr == NULL && pc->proto == PROXY_SOCKS4) {
+			log_cause(cause, "SOCKS4 needs an IPv4 address");
+			return (-1);
+		}
+		n = socks4_encode_connect(pc->out, sizeof(pc->out), addr,
+		    pc->host, proxy_port(pc), pc->user, &errstr);
+		proxy_expect(pc, PXS_SOCKS4_REPLY, SOCKS4_REPLY_LEN,
+		    SOCKS4_REPLY_LEN);
+		break;
+	case PROXY_SOCKS5:
+		n = socks5_encode_methods(pc->out, sizeof(pc->out),
+		    pc->user != NULL);
+		/* netcat's number, although it reads two bytes. */
+		proxy_expect(pc, PXS_SOCKS5_METHOD, 2, 3);
+		break;
+	default:
+		/* -P tries without a password first, as netcat does. */
+		if (pc->user != NULL && (pc->fixed || pc->attempt > 0)) {
+			if (proxy_password(pc, cause) == -1)
+				return (-1);
+			if (http_basic(pc->user, pc->pass, basic) == -1) {
+				log_cause(cause,
+				    "Proxy username/password too long");
+				return (-1);
+			}
+			pc->authed = 1;
+		}
+		n = http_encode_connect((char *)pc->out, sizeof(pc->out),
+		    pc->host, pc->port, pc->authed ? basic : NULL, &errstr);
+		explicit_bzero(basic, sizeof(basic));
+		proxy_expect(pc, PXS_HTTP_STATUS, 1, 0);
+		break;
+	}
+	pc->attempt++;
+	return (proxy_queue(pc, n, errstr, cause));
+}
+
+/*
+ * How many bytes to read now, at most: never more than the proxy's reply
+ * still holds, so that what the destination sends after it stays in the
+ * socket.  0 when nothing is to be read.
+ */
+size_t
+proxy_client_want(const struct proxy_client *pc)
+{
+	if (pc->state == PXS_DONE)
+		return (0);
+	if (pc->state >= PXS_HTTP_STATUS)
+		return (1);
+	return (pc->want - pc->inlen);
+}
+
+/* The read that could not be finished, in netcat's words. */
 void
-proxy_base64(const unsigned char *in, size_t len, char *out)
+proxy_client_broken(const struct proxy_client *pc, int error, char **cause)
 {
-	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t		 v;
-	size_t			 i;
+	if (pc->state >= PXS_HTTP_STATUS)
+		log_cause(cause, "proxy read: %s", strerror(error));
+	else
+		log_cause(cause, "read failed (%zu/%d): %s",
+		    pc->inlen - pc->start, pc->what, strerror(error));
+}
 
-	for (i = 0; i + 2 < len; i += 3) {
-		v = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
-		*out++ = b64[v >> 18];
-		*out++ = b64[(v >> 12) & 63];
-		*out++ = b64[(v >> 6) & 63];
-		*out++ = b64[v & 63];
+/* Forget the password. */
+void
+proxy_client_clear(struct proxy_client *pc)
+{
+	explicit_bzero(pc->pass, sizeof(pc->pass));
+	explicit_bzero(pc->out, sizeof(pc->out));
+}
+
+/* A SOCKS message complete in in: the next step. */
+static int
+proxy_socks_step(struct proxy_client *pc, char **cause)
+{
+	const char	*errstr = NULL;
+	ssize_t		 n;
+	int		 v;
+
+	switch (pc->state) {
+	case PXS_SOCKS4_REPLY:
+		socks4_parse_reply(pc->in, pc->inlen, &v);
+		if (v != SOCKS4_GRANTED) {
+			log_cause(cause, "connection failed, SOCKSv4 error: %s",
+			    socks4_strerror(v));
+			return (PROXY_FAIL);
+		}
+		pc->state = PXS_DONE;
+		return (PROXY_DONE);
+	case PXS_SOCKS5_METHOD:
+		if (socks5_parse_method(pc->in, pc->inlen, &v,
+		    &errstr) == -1) {
+			log_cause(cause, "connection failed, %s", errstr);
+			return (PROXY_FAIL);
+		}
+		pc->inlen = 0;
+		if (v == SOCKS5_AUTH_USERPASS && pc->user != NULL) {
+			if (proxy_password(pc, cause) == -1)
+				return (PROXY_FAIL);
+			n = socks5_encode_userpass(pc->out, sizeof(pc->out),
+			    pc->user, pc->pass, &errstr);
+			if (proxy_queue(pc, n, errstr, cause) == -1)
+				return (PROXY_FAIL);
+			proxy_expect(pc, PXS_SOCKS5_AUTH, 2, 2);
+			return (PROXY_MORE);
+		}
+		if (v != SOCKS5_AUTH_NONE) {
+			log_cause(cause,
+			    "authentication method negotiation failed");
+			return (PROXY_FAIL);
+		}
+		break;
+	case PXS_SOCKS5_AUTH:
+		socks5_parse_userpass_reply(pc->in, pc->inlen, &v);
+		if (v != 0) {
+			log_cause(cause, "Proxy authentication failed");
+			return (PROXY_FAIL);
+		}
+		pc->inlen = 0;
+		break;
+	default:
+		n = socks5_parse_reply(pc->in, pc->inlen, &v, &errstr);
+		if (n == -1) {
+			log_cause(cause, "connection failed, %s", errstr);
+			return (PROXY_FAIL);
+		}
+		if (v != SOCKS5_REP_OK) {
+			log_cause(cause, "connection failed, SOCKSv5 error: %s",
+			    socks5_strerror(v));
+			return (PROXY_FAIL);
+		}
+		/* The address the proxy bound: read and forget. */
+		if ((size_t)n > pc->inlen) {
+			proxy_expect(pc, PXS_SOCKS5_ADDR, n,
+			    (int)(n - pc->inlen));
+			return (PROXY_MORE);
+		}
+		pc->state = PXS_DONE;
+		return (PROXY_DONE);
 	}
-	if (i < len) {
-		v = in[i] << 16 | (i + 1 < len ? in[i + 1] << 8 : 0);
-		*out++ = b64[v >> 18];
-		*out++ = b64[(v >> 12) & 63];
-		*out++ = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-		*out++ = '=';
+	/* Authenticated, or no need: the request. */
+	n = socks5_encode_connect(pc->out, sizeof(pc->out), pc->host,
+	    proxy_port(pc), &errstr);
+	if (proxy_queue(pc, n, errstr, cause) == -1)
+		return (PROXY_FAIL);
+	proxy_expect(pc, PXS_SOCKS5_REPLY, 4, 4);
+	return (PROXY_MORE);
+}
+
+/* One line of an HTTP proxy's reply, without its line end, is in in. */
+static int
+proxy_http_line(struct proxy_client *pc, char **cause)
+{
+	char	*line = (char *)pc->in;
+	size_t	 len = pc->inlen;
+
+	pc->inlen = 0;
+	if (pc->state == PXS_HTTP_HEADERS) {
+		/* Only an empty line ends them, not one that starts with NUL. */
+		if (len == 0) {
+			pc->state = PXS_DONE;
+			return (PROXY_DONE);
+		}
+		if (++pc->hdrs >= HTTP_REPLY_HDRS_MAX) {
+			log_cause(cause, "Too many proxy headers received");
+			return (PROXY_FAIL);
+		}
+		return (PROXY_MORE);
 	}
-	*out = '\0';
+	switch (http_reply_status(line)) {
+	case HTTP_OK:
+		pc->state = PXS_HTTP_HEADERS;
+		return (PROXY_MORE);
+	case HTTP_AUTH_REQUIRED:
+		if (pc->user == NULL)
+			break;
+		if (pc->authed && pc->fixed) {
+			log_cause(cause, "Proxy authentication failed");
+			return (PROXY_FAIL);
+		}
+		if (pc->tries >= PROXY_AUTH_TRIES) {
+			log_cause(cause, "Too many authentication failures");
+			return (PROXY_FAIL);
+		}
+		return (PROXY_RETRY);
+	}
+	log_cause(cause, "Proxy error: \"%s\"", line);
+	return (PROXY_FAIL);
 }
 
 /*
- * Read exactly len bytes, as netcat's atomicio does: returns how many were
- * read; fewer means end-of-file (errno EPIPE, as netcat reports it) or an
- * error (errno set, ETIMEDOUT when -w ran out).
+ * Take n bytes the proxy sent (no more than proxy_client_want() said).
+ * Returns PROXY_MORE (send out, then read again), PROXY_DONE, PROXY_RETRY
+ * (on a new connection, after proxy_client_start()) or PROXY_FAIL with
+ * *cause set.
  */
-static size_t
-proxy_read(int fd, void *p, size_t len)
+int
+proxy_client_input(struct proxy_client *pc, const void *p, size_t n,
+    char **cause)
 {
-	size_t	 off = 0;
-	ssize_t	 n;
+	const unsigned char	*b = p;
+	size_t			 i;
+	int			 r;
 
-	while (off < len) {
-		n = read(fd, (char *)p + off, len - off);
-		if (n == -1 && errno == EINTR)
+	pc->outlen = 0;
+	if (pc->state < PXS_HTTP_STATUS) {
+		if (n > pc->want - pc->inlen)
+			n = pc->want - pc->inlen;
+		memcpy(pc->in + pc->inlen, b, n);
+		pc->inlen += n;
+		if (pc->inlen < pc->want)
+			return (PROXY_MORE);
+		return (proxy_socks_step(pc, cause));
+	}
+	/* Line by line; a CR anywhere is dropped, as netcat drops it. */
+	for (i = 0; i < n && pc->state != PXS_DONE; i++) {
+		if (b[i] == '\n') {
+			pc->in[pc->inlen] = '\0';
+			if ((r = proxy_http_line(pc, cause)) != PROXY_MORE)
+				return (r);
 			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			errno = ETIMEDOUT;
-		if (n == 0)
-			errno = EPIPE;
-		if (n <= 0)
-			break;
-		off += n;
-	}
-	return (off);
-}
-
-/* Write all of len bytes; returns how many were written. */
-static size_t
-proxy_write(int fd, const void *p, size_t len)
-{
-	size_t	 off = 0;
-	ssize_t	 n;
-
-	while (off < len) {
-		n = write(fd, (const char *)p + off, len - off);
-		if (n == -1 && errno == EINTR)
+		}
+		if (b[i] == '\r')
 			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			errno = ETIMEDOUT;
-		if (n <= 0)
-			break;
-		off += n;
+		if (pc->inlen >= HTTP_LINE_MAX) {
+			log_cause(cause, "proxy read too long");
+			return (PROXY_FAIL);
+		}
+		pc->in[pc->inlen++] = b[i];
 	}
-	return (off);
+	return (pc->state == PXS_DONE ? PROXY_DONE : PROXY_MORE);
 }
 
-/* Read exactly len bytes or fail with netcat's "read failed (n/what)". */
+/* Ask for the proxy password on the terminal. */
 static int
-proxy_expect(int fd, void *p, size_t len, int what, char **cause)
-{
-	size_t	 n;
-
-	if ((n = proxy_read(fd, p, len)) != len) {
-		log_cause(cause, "read failed (%zu/%d): %s", n, what,
-		    strerror(errno));
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-proxy_send(int fd, const void *p, size_t len, char **cause)
-{
-	size_t	 n;
-
-	if ((n = proxy_write(fd, p, len)) != len) {
-		log_cause(cause, "write failed (%zu/%zu): %s", n, len,
-		    strerror(errno));
-		return (-1);
-	}
-	return (0);
-}
-
-/* Ask for the proxy password on the terminal, each time it is needed. */
-static int
-proxy_password(const struct options *o, struct proxy_auth *a, char **cause)
+proxy_ask_tty(struct proxy_client *pc, char **cause)
 {
 	char	 prompt[512];
 
-	if (a->fixed)
-		return (0);
 	snprintf(prompt, sizeof(prompt), "Proxy password for %s@%s: ",
-	    a->user, o->proxy_host);
-	if (readpassphrase(prompt, a->pass, sizeof(a->pass),
+	    pc->user, (const char *)pc->arg);
+	if (readpassphrase(prompt, pc->pass, sizeof(pc->pass),
 	    RPP_REQUIRE_TTY) == NULL) {
 		log_cause(cause, "Unable to read proxy passphrase");
 		return (-1);
 	}
-	a->tries++;
 	return (0);
 }
 
-static const char *
-socks4_strerror(int e)
-{
-	switch (e) {
-	case 91:
-		return ("Request rejected or failed");
-	case 92:
-		return ("SOCKS server cannot connect to identd on the client");
-	case 93:
-		return ("Client program and identd report different user-ids");
-	default:
-		return ("Unknown error");
-	}
-}
-
-/* The reply codes of RFC 1928, section 6. */
-const char *
-socks5_strerror(int e)
-{
-	switch (e) {
-	case 0:
-		return ("Succeeded");
-	case 1:
-		return ("General SOCKS server failure");
-	case 2:
-		return ("Connection not allowed by ruleset");
-	case 3:
-		return ("Network unreachable");
-	case 4:
-		return ("Host unreachable");
-	case 5:
-		return ("Connection refused");
-	case 6:
-		return ("TTL expired");
-	case 7:
-		return ("Command not supported");
-	case 8:
-		return ("Address type not supported");
-	default:
-		return ("Unknown error");
-	}
-}
-
-/*
- * SOCKS4 (RFC-less, the destination resolved here to IPv4) or SOCKS4a
- * (a name is passed to the proxy to resolve).
- */
+/* Run the conversation on the socket fd, made blocking with -w bounds. */
 static int
-proxy_socks4(const struct options *o, int fd, const char *host,
-    const char *port, struct proxy_auth *a, char **cause)
+proxy_converse(int fd, struct proxy_client *pc, char **cause)
 {
-	struct addrinfo		 hints, *res;
-	struct sockaddr_in	*sin;
-	struct in_addr		 ia;
-	unsigned char		 buf[8 + 256 + 256 + 2];
-	const char		*user = a->user != NULL ? a->user : "";
-	size_t			 len, ulen = strlen(user), hlen = 0;
-	uint16_t		 nport;
-	int			 error, name = 0;
+	unsigned char	 buf[HTTP_LINE_MAX];
+	size_t		 off, want;
+	ssize_t		 n;
+	int		 r;
 
-	buf[0] = SOCKS_V4;
-	buf[1] = SOCKS5_CONNECT;
-	if (o->proxy_proto == PROXY_SOCKS4A && inet_pton(AF_INET, host,
-	    &ia) != 1) {
-		/* 0.0.0.x: "the proxy resolves the name that follows". */
-		name = 1;
-		memcpy(buf + 4, "\0\0\0\1", 4);
-		if ((hlen = strlen(host)) > 255) {
-			log_cause(cause, "hostname too long");
-			return (-1);
-		}
-	} else {
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = AF_INET;
-		hints.ai_socktype = SOCK_STREAM;
-		if (o->numeric)
-			hints.ai_flags = AI_NUMERICHOST;
-		if ((error = getaddrinfo(host, port, &hints, &res)) != 0) {
-			log_cause(cause,
-			    "getaddrinfo(\"%.64s\", \"%.64s\"): %s", host,
-			    port, gai_strerror(error));
-			return (-1);
-		}
-		sin = (struct sockaddr_in *)res->ai_addr;
-		memcpy(buf + 4, &sin->sin_addr, 4);
-		freeaddrinfo(res);
-	}
-	nport = htons((uint16_t)strtonum(port, 0, 65535, NULL));
-	memcpy(buf + 2, &nport, 2);
-	if (ulen > 255) {
-		log_cause(cause, "Proxy username/password too long");
-		return (-1);
-	}
-	len = 8;
-	memcpy(buf + len, user, ulen + 1);
-	len += ulen + 1;
-	if (name) {
-		memcpy(buf + len, host, hlen + 1);
-		len += hlen + 1;
-	}
-	if (proxy_send(fd, buf, len, cause) == -1 ||
-	    proxy_expect(fd, buf, 8, 8, cause) == -1)
-		return (-1);
-	if (buf[1] != SOCKS4_GRANTED) {
-		log_cause(cause, "connection failed, SOCKSv4 error: %s",
-		    socks4_strerror(buf[1]));
-		return (-1);
-	}
-	return (0);
-}
-
-/* RFC 1929: username and password, once the proxy has chosen it. */
-static int
-proxy_socks5_auth(const struct options *o, int fd, struct proxy_auth *a,
-    char **cause)
-{
-	unsigned char	 buf[3 + 255 + 255];
-	size_t		 ulen, plen;
-
-	if (proxy_password(o, a, cause) == -1)
-		return (-1);
-	ulen = strlen(a->user);
-	plen = strlen(a->pass);
-	if (ulen > 255 || plen > 255) {
-		log_cause(cause, "Proxy username/password too long");
-		return (-1);
-	}
-	buf[0] = 1;
-	buf[1] = ulen;
-	memcpy(buf + 2, a->user, ulen);
-	buf[2 + ulen] = plen;
-	memcpy(buf + 3 + ulen, a->pass, plen);
-	if (proxy_send(fd, buf, 3 + ulen + plen, cause) == -1 ||
-	    proxy_expect(fd, buf, 2, 2, cause) == -1)
-		return (-1);
-	if (buf[1] != 0) {
-		log_cause(cause, "Proxy authentication failed");
-		return (-1);
-	}
-	return (0);
-}
-
-/* RFC 1928: method negotiation, then CONNECT to host and port. */
-static int
-proxy_socks5(const struct options *o, int fd, const char *host,
-    const char *port, struct proxy_auth *a, char **cause)
-{
-	unsigned char	 buf[4 + 1 + 255 + 2];
-	size_t		 len, hlen;
-	uint16_t	 nport;
-
-	buf[0] = SOCKS_V5;
-	buf[1] = 1;
-	buf[2] = SOCKS5_NOAUTH;
-	if (a->user != NULL) {
-		buf[1] = 2;
-		buf[3] = SOCKS5_USERPASS;
-	}
-	if (proxy_send(fd, buf, 2 + buf[1], cause) == -1)
-		return (-1);
-	/* netcat's words, although it reads two bytes. */
-	if (proxy_expect(fd, buf, 2, 3, cause) == -1)
-		return (-1);
-	if (buf[0] != SOCKS_V5) {
-		log_cause(cause, "connection failed, not a SOCKSv5 proxy");
-		return (-1);
-	}
-	if (buf[1] == SOCKS5_USERPASS && a->user != NULL) {
-		if (proxy_socks5_auth(o, fd, a, cause) == -1)
-			return (-1);
-	} else if (buf[1] != SOCKS5_NOAUTH) {
-		log_cause(cause, "authentication method negotiation failed");
-		return (-1);
-	}
-
-	buf[0] = SOCKS_V5;
-	buf[1] = SOCKS5_CONNECT;
-	buf[2] = 0;
-	if (inet_pton(AF_INET, host, buf + 4) == 1) {
-		buf[3] = SOCKS5_IPV4;
-		len = 4 + 4;
-	} else if (inet_pton(AF_INET6, host, buf + 4) == 1) {
-		buf[3] = SOCKS5_IPV6;
-		len = 4 + 16;
-	} else {
-		if ((hlen = strlen(host)) > 255) {
-			log_cause(cause, "host name too long for SOCKS5");
-			return (-1);
-		}
-		buf[3] = SOCKS5_DOMAIN;
-		buf[4] = hlen;
-		memcpy(buf + 5, host, hlen);
-		len = 5 + hlen;
-	}
-	nport = htons((uint16_t)strtonum(port, 0, 65535, NULL));
-	memcpy(buf + len, &nport, 2);
-	len += 2;
-	if (proxy_send(fd, buf, len, cause) == -1 ||
-	    proxy_expect(fd, buf, 4, 4, cause) == -1)
-		return (-1);
-	if (buf[0] != SOCKS_V5) {
-		log_cause(cause, "connection failed, not a SOCKSv5 proxy");
-		return (-1);
-	}
-	if (buf[1] != 0) {
-		log_cause(cause, "connection failed, SOCKSv5 error: %s",
-		    socks5_strerror(buf[1]));
-		return (-1);
-	}
-	/* The address the proxy bound: read and forget. */
-	switch (buf[3]) {
-	case SOCKS5_IPV4:
-		return (proxy_expect(fd, buf, 6, 6, cause));
-	case SOCKS5_IPV6:
-		return (proxy_expect(fd, buf, 18, 18, cause));
-	case SOCKS5_DOMAIN:
-		if (proxy_expect(fd, buf, 1, 1, cause) == -1)
-			return (-1);
-		len = buf[0] + 2;
-		return (proxy_expect(fd, buf, len, len, cause));
-	default:
-		log_cause(cause, "connection failed, unsupported address type");
-		return (-1);
-	}
-}
-
-/*
- * Read one line of the proxy's reply, byte by byte so that nothing after
- * the header is taken from the stream, without its CR LF; returns its
- * length (a NUL in it does not end it), or -1.
- */
-static ssize_t
-proxy_read_line(int fd, char *buf, size_t size, char **cause)
-{
-	size_t	 off = 0;
-
+	if (proxy_client_start(pc, cause) == -1)
+		return (PROXY_FAIL);
 	for (;;) {
-		if (off >= size) {
-			log_cause(cause, "proxy read too long");
-			return (-1);
+		for (off = 0; off < pc->outlen; off += n) {
+			n = write(fd, pc->out + off, pc->outlen - off);
+			if (n == -1 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n <= 0) {
+				if (n == -1 && errno == EAGAIN)
+					errno = ETIMEDOUT;
+				log_cause(cause, "write failed (%zu/%zu): %s",
+				    off, pc->outlen, strerror(errno));
+				return (PROXY_FAIL);
+			}
 		}
-		if (proxy_read(fd, buf + off, 1) != 1) {
-			log_cause(cause, "proxy read: %s", strerror(errno));
-			return (-1);
+		if ((want = proxy_client_want(pc)) == 0)
+			return (PROXY_DONE);
+		if (want > sizeof(buf))
+			want = sizeof(buf);
+		n = read(fd, buf, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EPIPE;
+			else if (errno == EAGAIN)
+				errno = ETIMEDOUT;
+			proxy_client_broken(pc, errno, cause);
+			return (PROXY_FAIL);
 		}
-		if (buf[off] == '\n')
-			break;
-		if (buf[off] != '\r')
-			off++;
+		if ((r = proxy_client_input(pc, buf, n, cause)) != PROXY_MORE)
+			return (r);
 	}
-	buf[off] = '\0';
-	return (off);
-}
-
-/* HTTP CONNECT, with Basic authentication when credentials are known. */
-static int
-proxy_http(const struct options *o, int fd, const char *host,
-    const char *port, struct proxy_auth *a, int attempt, char **cause)
-{
-	char	 buf[1024], cred[512], b64[700];
-	ssize_t	 len;
-	int	 n, i, authed = 0;
-
-	if (strchr(host, ':') != NULL)
-		n = snprintf(buf, sizeof(buf), "CONNECT [%s]:%s HTTP/1.0\r\n",
-		    host, port);
-	else
-		n = snprintf(buf, sizeof(buf), "CONNECT %s:%s HTTP/1.0\r\n",
-		    host, port);
-	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		log_cause(cause, "hostname too long");
-		return (-1);
-	}
-	if (proxy_send(fd, buf, n, cause) == -1)
-		return (-1);
-	/* -P tries without a password first, as netcat does. */
-	if (a->user != NULL && (a->fixed || attempt > 0)) {
-		if (proxy_password(o, a, cause) == -1)
-			return (-1);
-		n = snprintf(cred, sizeof(cred), "%s:%s", a->user, a->pass);
-		if (n < 0 || (size_t)n >= sizeof(cred)) {
-			log_cause(cause, "Proxy username/password too long");
-			return (-1);
-		}
-		proxy_base64((unsigned char *)cred, n, b64);
-		explicit_bzero(cred, sizeof(cred));
-		n = snprintf(buf, sizeof(buf),
-		    "Proxy-Authorization: Basic %s\r\n", b64);
-		explicit_bzero(b64, sizeof(b64));
-		if (n < 0 || (size_t)n >= sizeof(buf)) {
-			log_cause(cause, "Proxy auth response too long");
-			return (-1);
-		}
-		if (proxy_send(fd, buf, n, cause) == -1)
-			return (-1);
-		explicit_bzero(buf, sizeof(buf));
-		authed = 1;
-	}
-	if (proxy_send(fd, "\r\n", 2, cause) == -1)
-		return (-1);
-
-	if (proxy_read_line(fd, buf, sizeof(buf), cause) == -1)
-		return (-1);
-	if (a->user != NULL && (strncmp(buf, "HTTP/1.0 407 ", 13) == 0 ||
-	    strncmp(buf, "HTTP/1.1 407 ", 13) == 0)) {
-		if (authed && a->fixed) {
-			log_cause(cause, "Proxy authentication failed");
-			return (-1);
-		}
-		if (authed)
-			log_info("Proxy authentication failed");
-		if (a->tries >= PROXY_AUTH_TRIES) {
-			log_cause(cause, "Too many authentication failures");
-			return (-1);
-		}
-		return (PROXY_AGAIN);
-	}
-	/* The status line is compared as netcat does: 12 characters. */
-	if (strncmp(buf, "HTTP/1.0 200", 12) != 0 &&
-	    strncmp(buf, "HTTP/1.1 200", 12) != 0) {
-		log_cause(cause, "Proxy error: \"%s\"", buf);
-		return (-1);
-	}
-	for (i = 0; i < HTTP_MAXHDRS; i++) {
-		/* Only an empty line ends them, not one that starts with NUL. */
-		if ((len = proxy_read_line(fd, buf, sizeof(buf), cause)) == -1)
-			return (-1);
-		if (len == 0)
-			return (0);
-	}
-	log_cause(cause, "Too many proxy headers received");
-	return (-1);
 }
 
 /*
@@ -608,41 +503,63 @@ int
 proxy_connect(const struct options *o, const char *host, const char *port,
     struct net_peer *peer, char **cause)
 {
-	struct proxy_auth	 a;
-	int			 fd, attempt, r, error;
+	struct proxy_client	 pc;
+	struct addrinfo		 hints, *res = NULL;
+	unsigned char		 a4[4];
+	int			 fd, r, error;
 
-	memset(&a, 0, sizeof(a));
-	a.user = o->proxy_user;
+	memset(&pc, 0, sizeof(pc));
+	pc.proto = o->proxy_proto;
+	pc.host = host;
+	pc.port = port;
+	pc.user = o->proxy_user;
+	pc.ask = proxy_ask_tty;
+	pc.arg = o->proxy_host;
 	if (o->proxy_pass != NULL) {
-		strlcpy(a.pass, o->proxy_pass, sizeof(a.pass));
-		a.fixed = 1;
+		strlcpy(pc.pass, o->proxy_pass, sizeof(pc.pass));
+		pc.fixed = 1;
 	}
-	for (attempt = 0;; attempt++) {
+	if (o->proxy_proto == PROXY_SOCKS4 || (o->proxy_proto ==
+	    PROXY_SOCKS4A && inet_pton(AF_INET, host, a4) == 1)) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_INET;
+		hints.ai_socktype = SOCK_STREAM;
+		if (o->numeric)
+			hints.ai_flags = AI_NUMERICHOST;
+		if ((error = getaddrinfo(host, port, &hints, &res)) != 0) {
+			log_cause(cause,
+			    "getaddrinfo(\"%.64s\", \"%.64s\"): %s", host,
+			    port, gai_strerror(error));
+			return (-1);
+		}
+		memcpy(a4, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+		freeaddrinfo(res);
+		pc.addr4 = a4;
+	}
+	for (;;) {
 		fd = net_connect(o, o->proxy_host, o->proxy_port, peer, cause);
 		if (fd == -1)
 			break;
 		if (net_sync(fd, 1, o->timeout_ms) == -1) {
 			log_cause(cause, "proxy: %s", strerror(errno));
-			r = -1;
-		} else if (o->proxy_proto == PROXY_HTTP)
-			r = proxy_http(o, fd, host, port, &a, attempt, cause);
-		else if (o->proxy_proto == PROXY_SOCKS5)
-			r = proxy_socks5(o, fd, host, port, &a, cause);
-		else
-			r = proxy_socks4(o, fd, host, port, &a, cause);
-		if (r == 0 && net_sync(fd, 0, TIME_NONE) == -1) {
+			r = PROXY_FAIL;
+		} else
+			r = proxy_converse(fd, &pc, cause);
+		if (r == PROXY_DONE && net_sync(fd, 0, TIME_NONE) == -1) {
 			log_cause(cause, "proxy: %s", strerror(errno));
-			r = -1;
+			r = PROXY_FAIL;
 		}
-		if (r == 0)
+		if (r == PROXY_DONE)
 			break;
 		error = errno;
 		close(fd);
 		fd = -1;
 		errno = error;
-		if (r != PROXY_AGAIN)
+		if (r != PROXY_RETRY)
 			break;
+		if (pc.authed)
+			log_info("Proxy authentication failed");
 	}
-	explicit_bzero(a.pass, sizeof(a.pass));
+	proxy_client_clear(&pc);
 	return (fd);
 }

@@ -42,26 +42,15 @@
 /* A client has this long (unless -w says) to make its request. */
 #define PCONN_TIMEOUT_MS	(30 * 1000)
 
-#define HTTP_ESTABLISHED	"HTTP/1.1 200 Connection established\r\n\r\n"
-#define HTTP_FULL		"HTTP/1.1 503 Service Unavailable\r\n" \
-				"Connection: close\r\nContent-Length: 0\r\n\r\n"
-
-/* SOCKS5: "no acceptable methods", a server's only way to say no at once. */
-#define SOCKS5_NO_METHOD	"\005\377"
-
-#define SOCKS5_REP_OK		0x00
-#define SOCKS5_REP_FAILURE	0x01
-#define SOCKS5_REP_NETUNREACH	0x03
-#define SOCKS5_REP_HOSTUNREACH	0x04
-#define SOCKS5_REP_REFUSED	0x05
-#define SOCKS5_REP_COMMAND	0x07
-#define SOCKS5_REP_ATYP		0x08
+/* The reasons that go with the status codes the server sends. */
+#define HTTP_ESTABLISHED	"200 Connection established"
+#define HTTP_FULL		"503 Service Unavailable"
 
 struct proxyd {
 	struct options	*o;
 	int		 lfd;
 	struct ev_timer	 backoff;
-	char		 basic[700];	/* Basic credentials, "" if none */
+	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
 };
 
 /* Where a client's conversation stands. */
@@ -69,6 +58,7 @@ enum pconn_state {
 	PC_GREETING,		/* SOCKS5: waiting for the methods */
 	PC_AUTH,		/* SOCKS5: waiting for user and password */
 	PC_REQUEST,		/* SOCKS5 CONNECT or the HTTP header */
+	PC_RESOLVING,		/* looking the destination up */
 	PC_CONNECTING,		/* connecting to the destination */
 };
 
@@ -88,6 +78,7 @@ struct pconn {
 	unsigned char	 in[PCONN_BUFSIZE];
 	size_t		 len;
 	struct ev_timer	 timer;
+	struct resolve	*lookup;	/* the destination's, until answered */
 	struct addrinfo	*res, *ai;	/* destination addresses to try */
 	char		 host[NI_MAXHOST];
 	char		 port[NI_MAXSERV];
@@ -133,6 +124,8 @@ pconn_free(struct pconn *pc)
 		ev_del(pc->tfd);
 		close(pc->tfd);
 	}
+	/* A client that leaves mid-lookup: its answer is not wanted. */
+	resolve_cancel(pc->lookup);
 	if (pc->res != NULL)
 		freeaddrinfo(pc->res);
 	if (pc->gated)
@@ -161,37 +154,45 @@ pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
-	unsigned char		 buf[4 + 16 + 2] = { 5, rep, 0, 1 };
-	size_t			 len = 4 + 4 + 2;
+	unsigned char		 buf[SOCKS5_REPLY_MAX];
+	ssize_t			 n;
 
-	if (fd != -1 && getsockname(fd, (struct sockaddr *)&ss,
-	    &sslen) == 0) {
-		if (ss.ss_family == AF_INET) {
-			memcpy(buf + 4, &((struct sockaddr_in *)&ss)->sin_addr,
-			    4);
-			memcpy(buf + 8, &((struct sockaddr_in *)&ss)->sin_port,
-			    2);
-		} else if (ss.ss_family == AF_INET6) {
-			buf[3] = 4;
-			memcpy(buf + 4,
-			    &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
-			memcpy(buf + 20,
-			    &((struct sockaddr_in6 *)&ss)->sin6_port, 2);
-			len = 4 + 16 + 2;
-		}
+	if (fd == -1 || getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
+		n = socks5_encode_reply(buf, sizeof(buf), rep, NULL);
+	else
+		n = socks5_encode_reply(buf, sizeof(buf), rep, &ss);
+	return (n == -1 ? -1 : pconn_reply(pc, buf, n));
+}
+
+/* The reason phrase of the statuses the server sends. */
+static const char *
+http_reason(int status)
+{
+	switch (status) {
+	case HTTP_BAD_REQUEST:
+		return ("400 Bad Request");
+	case HTTP_BAD_METHOD:
+		return ("405 Method Not Allowed");
+	case HTTP_AUTH_REQUIRED:
+		return ("407 Proxy Authentication Required");
+	case HTTP_TIMEOUT:
+		return ("408 Request Timeout");
+	case HTTP_TOO_LARGE:
+		return ("431 Request Header Fields Too Large");
+	case HTTP_GATEWAY_TIMEOUT:
+		return ("504 Gateway Timeout");
+	default:
+		return ("502 Bad Gateway");
 	}
-	return (pconn_reply(pc, buf, len));
 }
 
 static int
 pconn_http_reply(struct pconn *pc, const char *status, const char *extra)
 {
 	char	 buf[512];
-	int	 n;
+	ssize_t	 n;
 
-	n = snprintf(buf, sizeof(buf), "HTTP/1.1 %s\r\n%s%s\r\n", status,
-	    extra != NULL ? extra : "", extra != NULL ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= sizeof(buf))
+	if ((n = http_encode_reply(buf, sizeof(buf), status, extra)) == -1)
 		return (-1);
 	return (pconn_reply(pc, buf, n));
 }
@@ -216,13 +217,13 @@ pconn_drain(struct pconn *pc)
 
 /* Refuse the request in the protocol's words, report it, and close. */
 static void
-pconn_refuse(struct pconn *pc, int socks_rep, const char *http_status,
+pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
     const char *why)
 {
 	log_verbose(1, "proxy: %s: %s", pc->peer, why);
 	if (proxyd_http(pc))
-		pconn_http_reply(pc, http_status,
-		    strncmp(http_status, "407", 3) == 0 ?
+		pconn_http_reply(pc, http_reason(http_status),
+		    http_status == HTTP_AUTH_REQUIRED ?
 		    "Proxy-Authenticate: Basic realm=\"sockcat\"" : NULL);
 	else if (socks_rep != -1)
 		pconn_socks5_reply(pc, socks_rep, -1);
@@ -242,20 +243,20 @@ static enum pconn_result
 pconn_greeting(struct pconn *pc)
 {
 	const struct options	*o = pc->pd->o;
-	unsigned char		 reply[2] = { 5, 0xff };
-	int			 want = o->proxy_user != NULL ? 2 : 0;
-	size_t			 n;
+	unsigned char		 reply[2] = { SOCKS_V5, SOCKS5_AUTH_NOMETHOD };
+	const char		*errstr;
+	ssize_t			 n;
+	int			 want, offered = 0;
 
-	if (pc->len < 2)
-		return (PR_MORE);
-	if (pc->in[0] != 5) {
-		log_verbose(1, "proxy: %s: not SOCKS5", pc->peer);
+	want = o->proxy_user != NULL ? SOCKS5_AUTH_USERPASS : SOCKS5_AUTH_NONE;
+	n = socks5_parse_methods(pc->in, pc->len, want, &offered, &errstr);
+	if (n == -1) {
+		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
 		return (PR_CLOSE);
 	}
-	n = 2 + pc->in[1];
-	if (pc->len < n)
+	if ((size_t)n > pc->len)
 		return (PR_MORE);
-	if (memchr(pc->in + 2, want, pc->in[1]) == NULL) {
+	if (!offered) {
 		log_verbose(1, "proxy: %s: no acceptable authentication "
 		    "method", pc->peer);
 		pconn_reply(pc, reply, 2);
@@ -265,7 +266,7 @@ pconn_greeting(struct pconn *pc)
 	if (pconn_reply(pc, reply, 2) == -1)
 		return (PR_CLOSE);
 	pconn_consume(pc, n);
-	pc->state = want == 2 ? PC_AUTH : PC_REQUEST;
+	pc->state = want == SOCKS5_AUTH_USERPASS ? PC_AUTH : PC_REQUEST;
 	return (PR_AGAIN);
 }
 
@@ -274,40 +275,34 @@ static enum pconn_result
 pconn_auth(struct pconn *pc)
 {
 	const struct options	*o = pc->pd->o;
-	unsigned char		 reply[2] = { 1, 1 };
-	size_t			 ulen, plen;
-	const unsigned char	*u, *p;
+	unsigned char		 reply[2] = { SOCKS5_USERPASS_V1, 1 };
+	struct socks_userpass	 up;
+	const char		*errstr;
+	ssize_t			 n;
 	int			 ok;
 
-	if (pc->len < 2)
-		return (PR_MORE);
-	if (pc->in[0] != 1) {
-		log_verbose(1, "proxy: %s: bad authentication version",
-		    pc->peer);
+	n = socks5_parse_userpass(pc->in, pc->len, &up, &errstr);
+	if (n == -1) {
+		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
 		pconn_reply(pc, reply, 2);
 		return (PR_CLOSE);
 	}
-	ulen = pc->in[1];
-	if (pc->len < 3 + ulen)
+	if ((size_t)n > pc->len)
 		return (PR_MORE);
-	plen = pc->in[2 + ulen];
-	if (pc->len < 3 + ulen + plen)
-		return (PR_MORE);
-	u = pc->in + 2;
-	p = pc->in + 3 + ulen;
-	ok = ulen == strlen(o->proxy_user) &&
-	    plen == strlen(o->proxy_pass) &&
-	    !secret_differs(u, o->proxy_user, ulen) &&
-	    !secret_differs(p, o->proxy_pass, plen);
+	ok = up.ulen == strlen(o->proxy_user) &&
+	    up.plen == strlen(o->proxy_pass) &&
+	    !secret_differs(up.user, o->proxy_user, up.ulen) &&
+	    !secret_differs(up.pass, o->proxy_pass, up.plen);
+	/* Status 0 is success; anything else a failure (RFC 1929). */
 	reply[1] = ok ? 0 : 1;
-	explicit_bzero(pc->in, 3 + ulen + plen);
+	explicit_bzero(pc->in, n);
 	if (pconn_reply(pc, reply, 2) == -1 || !ok) {
 		if (!ok)
 			log_verbose(1, "proxy: %s: authentication failed",
 			    pc->peer);
 		return (PR_CLOSE);
 	}
-	pconn_consume(pc, 3 + ulen + plen);
+	pconn_consume(pc, n);
 	pc->state = PC_REQUEST;
 	return (PR_AGAIN);
 }
@@ -316,156 +311,73 @@ pconn_auth(struct pconn *pc)
 static enum pconn_result
 pconn_socks5_request(struct pconn *pc)
 {
-	unsigned char	*a = pc->in + 4;
-	size_t		 alen, n;
-	uint16_t	 port;
-	int		 af;
+	struct socks_request	 r;
+	const char		*errstr;
+	ssize_t			 n;
 
-	if (pc->len < 5)
-		return (PR_MORE);
-	if (pc->in[0] != 5) {
-		log_verbose(1, "proxy: %s: not SOCKS5", pc->peer);
+	n = socks5_parse_request(pc->in, pc->len, &r, &errstr);
+	if (n == -1 && r.rep == -1) {
+		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
 		return (PR_CLOSE);
 	}
-	switch (pc->in[3]) {
-	case 1:
-		alen = 4;
-		af = AF_INET;
-		break;
-	case 4:
-		alen = 16;
-		af = AF_INET6;
-		break;
-	case 3:
-		alen = 1 + pc->in[4];
-		af = AF_UNSPEC;
-		break;
-	default:
-		pconn_refuse(pc, SOCKS5_REP_ATYP, NULL,
-		    "address type not supported");
+	if (n == -1) {
+		pconn_refuse(pc, r.rep, HTTP_BAD_REQUEST, errstr);
 		return (PR_MORE);	/* pc is gone */
 	}
-	n = 4 + alen + 2;
-	if (pc->len < n)
+	if ((size_t)n > pc->len)
 		return (PR_MORE);
-	if (pc->in[1] != 1) {
-		pconn_refuse(pc, SOCKS5_REP_COMMAND, NULL,
-		    "command not supported");
-		return (PR_MORE);
-	}
-	if (af == AF_UNSPEC) {
-		if (alen == 1 || memchr(a + 1, '\0', alen - 1) != NULL) {
-			pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, NULL,
-			    "bad host name");
-			return (PR_MORE);
-		}
-		memcpy(pc->host, a + 1, alen - 1);
-		pc->host[alen - 1] = '\0';
-	} else
-		inet_ntop(af, a, pc->host, sizeof(pc->host));
-	memcpy(&port, a + alen, 2);
-	snprintf(pc->port, sizeof(pc->port), "%u", ntohs(port));
+	strlcpy(pc->host, r.host, sizeof(pc->host));
+	snprintf(pc->port, sizeof(pc->port), "%u", r.port);
 	pconn_consume(pc, n);
 	return (PR_CONNECT);
 }
 
-/* The value of header name in the header block h, or NULL. */
-static char *
-http_header(char *h, const char *name)
-{
-	size_t	 len = strlen(name);
-	char	*line, *v;
-
-	for (line = strchr(h, '\n'); line != NULL;
-	    line = strchr(line, '\n')) {
-		line++;
-		if (strncasecmp(line, name, len) != 0 || line[len] != ':')
-			continue;
-		for (v = line + len + 1; *v == ' ' || *v == '\t'; v++)
-			;
-		return (v);
-	}
-	return (NULL);
-}
-
-/* An HTTP CONNECT request: "CONNECT host:port HTTP/1.x" and headers. */
+/*
+ * An HTTP CONNECT request: "CONNECT host:port HTTP/1.x" and headers, with
+ * CR LF or bare LF line ends, within PCONN_BUFSIZE bytes.
+ */
 static enum pconn_result
 pconn_http_request(struct pconn *pc)
 {
-	char		*end, *line, *method, *target, *version, *colon;
-	char		*v, *eol;
-	const char	*errstr;
-	size_t		 n, tlen;
-	long long	 port;
+	struct http_request	 r;
+	const char		*errstr;
+	char			*host, *v;
+	size_t			 n;
+	uint16_t		 port;
+	int			 status;
 
-	end = memmem(pc->in, pc->len, "\r\n\r\n", 4);
-	if (end == NULL) {
+	if ((n = http_head_len(pc->in, pc->len)) == 0) {
 		if (pc->len == sizeof(pc->in)) {
-			pconn_refuse(pc, -1, "431 Request Header Fields Too "
-			    "Large", "request too large");
+			pconn_refuse(pc, -1, HTTP_TOO_LARGE,
+			    "request too large");
 			return (PR_MORE);
 		}
 		return (PR_MORE);
 	}
-	n = end - (char *)pc->in + 4;
-	*end = '\0';
-	if (memchr(pc->in, '\0', end - (char *)pc->in) != NULL) {
-		pconn_refuse(pc, -1, "400 Bad Request", "NUL in request");
-		return (PR_MORE);
-	}
-	line = (char *)pc->in;
-	method = strsep(&line, " ");
-	target = strsep(&line, " ");
-	version = line != NULL ? strsep(&line, "\r") : NULL;
-	if (line == NULL && version != NULL)
-		line = version + strlen(version);
-	if (target == NULL || version == NULL ||
-	    strncmp(version, "HTTP/1.", 7) != 0) {
-		pconn_refuse(pc, -1, "400 Bad Request", "bad request line");
-		return (PR_MORE);
-	}
-	if (strcmp(method, "CONNECT") != 0) {
-		pconn_refuse(pc, -1, "405 Method Not Allowed",
-		    "method not allowed");
+	if ((status = http_parse_request((char *)pc->in, n, &r,
+	    &errstr)) != 0) {
+		pconn_refuse(pc, -1, status, errstr);
 		return (PR_MORE);
 	}
 	if (pc->pd->basic[0] != '\0') {
-		v = http_header(line, "Proxy-Authorization");
-		if (v != NULL && (eol = strpbrk(v, "\r\n")) != NULL)
-			*eol = '\0';
+		v = http_header(r.headers, "Proxy-Authorization");
 		if (v == NULL || strncasecmp(v, "Basic ", 6) != 0 ||
 		    strlen(v + 6) != strlen(pc->pd->basic) ||
 		    secret_differs(v + 6, pc->pd->basic,
 		    strlen(pc->pd->basic))) {
-			pconn_refuse(pc, -1, "407 Proxy Authentication "
-			    "Required", "authentication failed");
+			pconn_refuse(pc, -1, HTTP_AUTH_REQUIRED,
+			    "authentication failed");
 			return (PR_MORE);
 		}
 	}
-	/* host:port, or [v6addr]:port. */
-	if ((colon = strrchr(target, ':')) == NULL) {
-		pconn_refuse(pc, -1, "400 Bad Request", "no port");
+	if (http_parse_target(r.target, &host, &port, &errstr) == -1 ||
+	    strlen(host) >= sizeof(pc->host)) {
+		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, errstr != NULL ?
+		    errstr : "bad host or port");
 		return (PR_MORE);
 	}
-	*colon++ = '\0';
-	if (target[0] == '[') {
-		tlen = strlen(target);
-		if (tlen < 3 || target[tlen - 1] != ']') {
-			pconn_refuse(pc, -1, "400 Bad Request", "bad host");
-			return (PR_MORE);
-		}
-		target[tlen - 1] = '\0';
-		target++;
-	}
-	/* Digits only: strtonum() would take blanks and a sign too. */
-	port = strtonum(colon, 1, 65535, &errstr);
-	if (errstr != NULL || colon[strspn(colon, "0123456789")] != '\0' ||
-	    target[0] == '\0' || strlen(target) >= sizeof(pc->host)) {
-		pconn_refuse(pc, -1, "400 Bad Request", "bad host or port");
-		return (PR_MORE);
-	}
-	strlcpy(pc->host, target, sizeof(pc->host));
-	snprintf(pc->port, sizeof(pc->port), "%lld", port);
+	strlcpy(pc->host, host, sizeof(pc->host));
+	snprintf(pc->port, sizeof(pc->port), "%u", port);
 	pconn_consume(pc, n);
 	return (PR_CONNECT);
 }
@@ -483,13 +395,59 @@ pconn_step(struct pconn *pc)
 	return (pconn_socks5_request(pc));
 }
 
+/* The destination's addresses are known, or the lookup failed. */
+static void
+pconn_resolved_cb(int error, struct addrinfo *res, void *arg)
+{
+	struct pconn	*pc = arg;
+
+	pc->lookup = NULL;
+	if (error != 0) {
+		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, HTTP_BAD_GATEWAY,
+		    error == EAI_SYSTEM ? strerror(errno) :
+		    gai_strerror(error));
+		return;
+	}
+	pc->res = pc->ai = res;
+	pc->state = PC_CONNECTING;
+	ev_del(pc->fd);
+	pconn_try(pc);
+}
+
+/*
+ * While its destination is looked up, a client may send more (kept for
+ * the destination), end its sending side (it still wants the answer), or
+ * break the connection: then it is gone, and so is its lookup.
+ */
+static void
+pconn_wait_cb(int fd, int events, void *arg)
+{
+	struct pconn	*pc = arg;
+	ssize_t		 n;
+
+	(void)events;
+	n = read(fd, pc->in + pc->len, sizeof(pc->in) - pc->len);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		return;
+	if (n == -1) {
+		log_verbose(1, "proxy: %s: left during the lookup: %s",
+		    pc->peer, strerror(errno));
+		pconn_free(pc);
+		return;
+	}
+	pc->len += n;
+	/* At its end, or with the buffer full, the rest waits in the kernel. */
+	if (n == 0 || pc->len == sizeof(pc->in))
+		ev_del(fd);
+}
+
 /* Run the state machine over what has been read. */
 static void
 pconn_parse(struct pconn *pc)
 {
 	struct addrinfo		 hints;
 	enum pconn_result	 r;
-	int			 error;
 
 	do {
 		r = pconn_step(pc);
@@ -510,18 +468,15 @@ pconn_parse(struct pconn *pc)
 	hints.ai_flags = AI_NUMERICSERV;
 	if (pc->pd->o->numeric)
 		hints.ai_flags |= AI_NUMERICHOST;
-	/* Name resolution is the one step that may block the loop. */
-	if ((error = getaddrinfo(pc->host, pc->port, &hints,
-	    &pc->res)) != 0) {
-		pc->res = NULL;
-		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, "502 Bad Gateway",
-		    gai_strerror(error));
+	/* Off the loop: a resolver that never answers stalls no one else. */
+	pc->state = PC_RESOLVING;
+	if ((pc->lookup = resolve_start(pc->host, pc->port, &hints,
+	    pconn_resolved_cb, pc)) == NULL) {
+		pconn_refuse(pc, SOCKS5_REP_FAILURE, HTTP_BAD_GATEWAY,
+		    strerror(errno));
 		return;
 	}
-	pc->ai = pc->res;
-	pc->state = PC_CONNECTING;
-	ev_del(pc->fd);
-	pconn_try(pc);
+	ev_set(pc->fd, EV_READ, pconn_wait_cb, pc);
 }
 
 /* Read what the client sends before it is connected, and parse it. */
@@ -582,8 +537,7 @@ pconn_relay(struct pconn *pc)
 	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
 	    pc->host, pc->port);
 	if (proxyd_http(pc))
-		r = pconn_reply(pc, HTTP_ESTABLISHED,
-		    sizeof(HTTP_ESTABLISHED) - 1);
+		r = pconn_http_reply(pc, HTTP_ESTABLISHED, NULL);
 	else
 		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
 	if (r == -1 || (s = session_new(proxyd_check, proxyd_finished,
@@ -689,7 +643,7 @@ pconn_try(struct pconn *pc)
 		rep = SOCKS5_REP_FAILURE;
 		break;
 	}
-	pconn_refuse(pc, rep, "502 Bad Gateway", strerror(errno));
+	pconn_refuse(pc, rep, HTTP_BAD_GATEWAY, strerror(errno));
 }
 
 /* Too slow to ask, or the destination too slow to answer. */
@@ -698,12 +652,11 @@ pconn_timeout_cb(void *arg)
 {
 	struct pconn	*pc = arg;
 
-	if (pc->state == PC_CONNECTING)
+	if (pc->state == PC_RESOLVING || pc->state == PC_CONNECTING)
 		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH,
-		    "504 Gateway Timeout", strerror(ETIMEDOUT));
+		    HTTP_GATEWAY_TIMEOUT, strerror(ETIMEDOUT));
 	else
-		pconn_refuse(pc, -1, "408 Request Timeout",
-		    "no request in time");
+		pconn_refuse(pc, -1, HTTP_TIMEOUT, "no request in time");
 }
 
 static void
@@ -712,6 +665,28 @@ proxyd_backoff_cb(void *arg)
 	struct proxyd	*pd = arg;
 
 	ev_set(pd->lfd, EV_READ, proxyd_accept_cb, pd);
+}
+
+/*
+ * Refuse a client over --max-conns in the protocol's words: a SOCKS5
+ * server's only way to say no at once is "no acceptable methods".  A fresh
+ * socket takes these few bytes at once.
+ */
+static void
+proxyd_full(struct proxyd *pd, int fd)
+{
+	unsigned char	 no[2] = { SOCKS_V5, SOCKS5_AUTH_NOMETHOD };
+	char		 buf[256];
+	ssize_t		 n;
+
+	if (pd->o->proxy_proto != PROXY_HTTP) {
+		(void)write(fd, no, sizeof(no));
+		return;
+	}
+	n = http_encode_reply(buf, sizeof(buf), HTTP_FULL,
+	    "Connection: close\r\nContent-Length: 0");
+	if (n != -1)
+		(void)write(fd, buf, n);
 }
 
 static void
@@ -733,11 +708,7 @@ proxyd_accept_cb(int lfd, int events, void *arg)
 		return;
 	case GATE_FULL:
 		/* Refused in the protocol's words; a fresh socket takes it. */
-		if (pd->o->proxy_proto == PROXY_HTTP)
-			(void)write(fd, HTTP_FULL, sizeof(HTTP_FULL) - 1);
-		else
-			(void)write(fd, SOCKS5_NO_METHOD,
-			    sizeof(SOCKS5_NO_METHOD) - 1);
+		proxyd_full(pd, fd);
 		close(fd);
 		return;
 	}
@@ -768,8 +739,7 @@ int
 proxyd_listen(struct options *o)
 {
 	struct proxyd	 pd;
-	char		*cause, cred[512];
-	int		 n;
+	char		*cause;
 
 	memset(&pd, 0, sizeof(pd));
 	pd.o = o;
@@ -778,13 +748,10 @@ proxyd_listen(struct options *o)
 		if (o->proxy_pass == NULL)
 			fatalx("a proxy server needs --proxy-auth "
 			    "user:password");
-		n = snprintf(cred, sizeof(cred), "%s:%s", o->proxy_user,
-		    o->proxy_pass);
-		if (n < 0 || (size_t)n >= sizeof(cred) ||
-		    strlen(o->proxy_user) > 255 || strlen(o->proxy_pass) > 255)
+		if (strlen(o->proxy_user) > SOCKS_NAME_MAX ||
+		    strlen(o->proxy_pass) > SOCKS_NAME_MAX ||
+		    http_basic(o->proxy_user, o->proxy_pass, pd.basic) == -1)
 			fatalx("Proxy username/password too long");
-		proxy_base64((unsigned char *)cred, n, pd.basic);
-		explicit_bzero(cred, sizeof(cred));
 	}
 	if ((pd.lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));

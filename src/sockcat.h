@@ -201,6 +201,18 @@ void		 net_report_listen(const struct options *, int);
 void		 net_report_accept(const struct options *,
 		    const struct net_peer *);
 
+/* resolve.c */
+#define RESOLVE_THREADS		8	/* lookups running at once */
+#define RESOLVE_QUEUE_MAX	1024	/* lookups waiting for a thread */
+#define RESOLVE_STACK		(256 * 1024) /* each thread's stack */
+
+struct addrinfo;
+struct resolve;
+typedef void resolve_cb(int, struct addrinfo *, void *);
+struct resolve	*resolve_start(const char *, const char *,
+		    const struct addrinfo *, resolve_cb *, void *);
+void		 resolve_cancel(struct resolve *);
+
 /* gate.c */
 struct session;
 void		 gate_init(struct gate *);
@@ -220,13 +232,177 @@ void		 gate_release(struct gate *);
 void		 gate_session(const struct gate *, struct session *);
 void		 gate_raise_nofile(const struct gate *);
 
+/* socks.c */
+#define SOCKS_V4		4
+#define SOCKS_V5		5
+#define SOCKS_CMD_CONNECT	1	/* the one command of both versions */
+#define SOCKS_NAME_MAX		255	/* a host, user or password */
+
+#define SOCKS4_HEADER_LEN	8	/* version to address, then strings */
+#define SOCKS4_REPLY_LEN	8
+#define SOCKS4_GRANTED		90	/* SOCKS4 reply codes */
+#define SOCKS4_REJECTED		91
+#define SOCKS4_NO_IDENTD	92
+#define SOCKS4_BAD_USER		93
+
+#define SOCKS5_AUTH_NONE	0x00	/* RFC 1928 methods */
+#define SOCKS5_AUTH_USERPASS	0x02
+#define SOCKS5_AUTH_NOMETHOD	0xff
+#define SOCKS5_USERPASS_V1	1	/* RFC 1929's version */
+#define SOCKS5_ATYP_IPV4	0x01
+#define SOCKS5_ATYP_DOMAIN	0x03
+#define SOCKS5_ATYP_IPV6	0x04
+#define SOCKS5_REQUEST_MAX	(4 + 1 + SOCKS_NAME_MAX + 2)
+#define SOCKS5_REPLY_MAX	(4 + 16 + 2)
+
+/* RFC 1928's reply codes. */
+enum socks5_rep {
+	SOCKS5_REP_OK,
+	SOCKS5_REP_FAILURE,
+	SOCKS5_REP_RULESET,
+	SOCKS5_REP_NETUNREACH,
+	SOCKS5_REP_HOSTUNREACH,
+	SOCKS5_REP_REFUSED,
+	SOCKS5_REP_TTL,
+	SOCKS5_REP_COMMAND,
+	SOCKS5_REP_ATYP,
+};
+
+/* A client's RFC 1929 credentials, pointing into its message. */
+struct socks_userpass {
+	const unsigned char	*user;
+	size_t			 ulen;
+	const unsigned char	*pass;
+	size_t			 plen;
+};
+
+/* A client's CONNECT request, as the server parsed it. */
+struct socks_request {
+	char		 host[SOCKS_NAME_MAX + 1]; /* an address or a name */
+	uint16_t	 port;
+	int		 rep;		/* the refusal's code; -1: none */
+};
+
+const char	*socks4_strerror(int);
+const char	*socks5_strerror(int);
+ssize_t		 socks4_encode_connect(unsigned char *, size_t,
+		    const unsigned char *, const char *, uint16_t,
+		    const char *, const char **);
+ssize_t		 socks4_parse_reply(const unsigned char *, size_t, int *);
+ssize_t		 socks5_encode_methods(unsigned char *, size_t, int);
+ssize_t		 socks5_parse_method(const unsigned char *, size_t, int *,
+		    const char **);
+ssize_t		 socks5_encode_userpass(unsigned char *, size_t,
+		    const char *, const char *, const char **);
+ssize_t		 socks5_parse_userpass_reply(const unsigned char *, size_t,
+		    int *);
+ssize_t		 socks5_encode_connect(unsigned char *, size_t,
+		    const char *, uint16_t, const char **);
+ssize_t		 socks5_parse_reply(const unsigned char *, size_t, int *,
+		    const char **);
+ssize_t		 socks5_encode_reply(unsigned char *, size_t, int,
+		    const struct sockaddr_storage *);
+ssize_t		 socks5_parse_methods(const unsigned char *, size_t, int,
+		    int *, const char **);
+ssize_t		 socks5_parse_userpass(const unsigned char *, size_t,
+		    struct socks_userpass *, const char **);
+ssize_t		 socks5_parse_request(const unsigned char *, size_t,
+		    struct socks_request *, const char **);
+
+/* http.c */
+#define HTTP_LINE_MAX		1024	/* a line the proxy client sends or
+					   reads */
+#define HTTP_REPLY_HDRS_MAX	64	/* header lines of a proxy's reply */
+#define HTTP_CRED_MAX		255	/* a user or a password */
+#define HTTP_BASIC_MAX		(4 * ((2 * HTTP_CRED_MAX + 1 + 2) / 3) + 1)
+#define HTTP_HOST_MAX		1024	/* a CONNECT target's host */
+
+/* Status codes the proxy server and client use. */
+enum http_status {
+	HTTP_OK = 200,
+	HTTP_BAD_REQUEST = 400,
+	HTTP_BAD_METHOD = 405,
+	HTTP_AUTH_REQUIRED = 407,
+	HTTP_TIMEOUT = 408,
+	HTTP_TOO_LARGE = 431,
+	HTTP_BAD_GATEWAY = 502,
+	HTTP_UNAVAILABLE = 503,
+	HTTP_GATEWAY_TIMEOUT = 504,
+};
+
+/* A request's parts, pointing into its header block. */
+struct http_request {
+	char		*target;	/* "host:port" */
+	char		*headers;	/* the header lines */
+};
+
+void		 http_base64(const unsigned char *, size_t, char *);
+int		 http_basic(const char *, const char *, char *);
+ssize_t		 http_encode_connect(char *, size_t, const char *,
+		    const char *, const char *, const char **);
+int		 http_reply_status(const char *);
+size_t		 http_head_len(const unsigned char *, size_t);
+char		*http_header(char *, const char *);
+int		 http_parse_request(char *, size_t, struct http_request *,
+		    const char **);
+int		 http_parse_target(char *, char **, uint16_t *,
+		    const char **);
+ssize_t		 http_encode_reply(char *, size_t, const char *,
+		    const char *);
+
 /* proxy.c */
+/* What one step of the proxy client's conversation came to. */
+enum proxy_step {
+	PROXY_FAIL = -1,	/* refused or broken: *cause says why */
+	PROXY_MORE,		/* send what is in out, read want */
+	PROXY_DONE,		/* connected through the proxy */
+	PROXY_RETRY,		/* HTTP 407: try again on a new connection */
+};
+
+/*
+ * The proxy client's conversation, as bytes in and bytes out: the caller
+ * sends out[0..outlen), reads at most proxy_client_want() bytes (so that
+ * nothing after the proxy's reply is taken from the stream) and gives
+ * them to proxy_client_input().
+ */
+struct proxy_client {
+	int		 proto;		/* PROXY_* */
+	const char	*host;		/* the destination */
+	const char	*port;
+	const unsigned char *addr4;	/* SOCKS4: its IPv4 address, or NULL
+					   for SOCKS4a to resolve host */
+	const char	*user;		/* NULL: no credentials */
+	char		 pass[256];
+	int		 fixed;		/* pass came from --proxy-auth */
+	int		 tries;		/* passwords asked for so far */
+	int		 attempt;	/* HTTP: connections made so far */
+	/* Fill pass (prompt on the terminal); NULL: there is none. */
+	int		(*ask)(struct proxy_client *, char **);
+	void		*arg;
+
+	int		 state;
+	int		 authed;	/* HTTP: credentials were sent */
+	int		 hdrs;		/* HTTP: header lines read */
+	unsigned char	 out[2 * HTTP_LINE_MAX];
+	size_t		 outlen;
+	unsigned char	 in[HTTP_LINE_MAX + 1];
+	size_t		 inlen;
+	size_t		 start;		/* in: where this read began */
+	size_t		 want;		/* in: the length to read up to */
+	int		 what;		/* netcat's number for this read */
+};
+
 int		 proxy_parse_proto(const char *);
 const char	*proxy_default_port(int);
 int		 proxy_parse_addr(const char *, char **, char **,
 		    const char **);
-void		 proxy_base64(const unsigned char *, size_t, char *);
-const char	*socks5_strerror(int);
+int		 proxy_client_start(struct proxy_client *, char **);
+size_t		 proxy_client_want(const struct proxy_client *);
+int		 proxy_client_input(struct proxy_client *, const void *,
+		    size_t, char **);
+void		 proxy_client_broken(const struct proxy_client *, int,
+		    char **);
+void		 proxy_client_clear(struct proxy_client *);
 int		 proxy_connect(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 
@@ -644,6 +820,32 @@ int		 unix_scan(struct options *);
 
 /* broker.c */
 int		 broker_listen(struct options *);
+
+/* chatproto.c */
+/* How a peer's line begins on a terminal: erase what is typed, mark. */
+#define CHAT_MARK		"\r\033[K< "
+/* How it goes on, when the user typed while it was half shown. */
+#define CHAT_CONT		"\r\033[K  "
+/*
+ * The most bytes one byte from the peer becomes on a terminal: a mark and
+ * a ^X, and a held-back carriage return shown as ^M.
+ */
+#define CHAT_GROW		(sizeof(CHAT_MARK) - 1 + 4)
+
+/* How much of a peer's line is on the screen, and whether it said :q. */
+struct chat_view {
+	int		 qm;		/* the :q matcher of what it says */
+	int		 quit;		/* it sent a :q line */
+	int		 midline;	/* a line of its is being shown */
+	int		 cont;		/* and was cut short on the screen */
+	int		 pending_cr;	/* a CR of its is held back */
+	int		 redraw;	/* show the typed line again */
+};
+void		 chatproto_reset(struct chat_view *);
+size_t		 chatproto_quit_scan(int *, const unsigned char *, size_t,
+		    int *);
+size_t		 chatproto_rx(struct chat_view *, const unsigned char *,
+		    size_t, unsigned char *);
 
 /* chat.c */
 int		 chat_connect(struct options *);

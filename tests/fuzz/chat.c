@@ -15,15 +15,18 @@
  */
 
 /*
- * Fuzz target: how a chat shows a peer's lines on a terminal (the rx
- * transformation of src/chat.c), fed in pieces the fuzzer chooses.  Every
- * line shown must begin with exactly one mark, hold no control character
- * but a tab (others are shown as ^X), and the pieces must give what the
- * whole gives.  The file is included so that its static functions can be
- * reached.
+ * Fuzz target: how a chat shows a peer's lines on a terminal
+ * (chatproto_rx() of src/chatproto.c), fed in pieces the fuzzer chooses.
+ * Every line shown must begin with exactly one mark, hold no control
+ * character but a tab (others are shown as ^X), and the pieces must give
+ * what the whole gives.
  */
 
-#include "../../src/chat.c"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockcat.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -42,28 +45,24 @@ static unsigned char *
 show(const uint8_t *in, size_t n, const size_t *cuts, size_t ncuts,
     size_t *len)
 {
-	struct chat	 c = { .tty = 1, .lfd = -1 };
-	struct session	 s = { .arg = &c };
-	struct channel	 ch = { .session = &s };
+	struct chat_view v;
 	unsigned char	*out, *piece;
 	size_t		 i, k, m;
 
-	if ((c.scratch = malloc(n + 1)) == NULL ||
-	    (out = malloc(n * CHAT_GROW + 1)) == NULL ||
+	chatproto_reset(&v);
+	if ((out = malloc(n * CHAT_GROW + 1)) == NULL ||
 	    (piece = malloc(n * CHAT_GROW + 1)) == NULL)
 		abort();
 	*len = 0;
 	for (i = 0; i <= ncuts; i++) {
 		m = cuts[i + 1] - cuts[i];
-		memcpy(piece, in + cuts[i], m);
-		k = chat_rx_xform(&ch, piece, m, m * CHAT_GROW);
+		k = chatproto_rx(&v, in + cuts[i], m, piece);
 		if (k > m * CHAT_GROW)
 			abort();
 		memcpy(out + *len, piece, k);
 		*len += k;
 	}
 	free(piece);
-	free(c.scratch);
 	return (out);
 }
 

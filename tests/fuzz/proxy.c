@@ -14,29 +14,27 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+
 /*
  * Fuzz target: what a SOCKS4, SOCKS4a, SOCKS5 or HTTP CONNECT proxy
- * answers, as the client of src/proxy.c reads it.  The first byte picks the
- * protocol and whether a user and password are given; the rest is the
- * proxy's side of the conversation, waiting in a socket.  The client must
- * accept or refuse with a message, never read past the reply it accepts,
+ * answers, as the proxy client's conversation (src/proxy.c, over the
+ * codecs of src/socks.c and src/http.c) takes it.  The first byte picks
+ * the protocol, the destination, and whether a user and password are
+ * given or asked for; the rest is the proxy's side of the conversation,
+ * given in the amounts the client asks for.  The client must accept or
+ * refuse with a message, never ask for bytes past the reply it accepts,
  * and a SOCKS5 reply it accepts must have the length its address type
- * says.  Names are never resolved (-n).  The file is included so that its
- * static functions can be reached (its public ones renamed, as src/proxy.c
- * is linked too).
+ * says.
  */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
-#define proxy_parse_proto	fz_proxy_parse_proto
-#define proxy_default_port	fz_proxy_default_port
-#define proxy_parse_addr	fz_proxy_parse_addr
-#define proxy_base64		fz_proxy_base64
-#define socks5_strerror		fz_socks5_strerror
-#define proxy_connect		fz_proxy_connect
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "../../src/proxy.c"
+#include "sockcat.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -46,24 +44,24 @@ socks5_len(const uint8_t *p, size_t n, int user)
 {
 	size_t	 off = 2, need;
 
-	if (n < 2 || p[0] != 5)
+	if (n < 2 || p[0] != SOCKS_V5)
 		return (0);
-	if (user && p[1] == 2) {
+	if (user && p[1] == SOCKS5_AUTH_USERPASS) {
 		if (n < 4 || p[3] != 0)
 			return (0);
 		off = 4;
-	} else if (p[1] != 0)
+	} else if (p[1] != SOCKS5_AUTH_NONE)
 		return (0);
-	if (n < off + 5 || p[off] != 5 || p[off + 1] != 0)
+	if (n < off + 5 || p[off] != SOCKS_V5 || p[off + 1] != SOCKS5_REP_OK)
 		return (0);
 	switch (p[off + 3]) {
-	case 1:
+	case SOCKS5_ATYP_IPV4:
 		need = off + 4 + 4 + 2;
 		break;
-	case 4:
+	case SOCKS5_ATYP_IPV6:
 		need = off + 4 + 16 + 2;
 		break;
-	case 3:
+	case SOCKS5_ATYP_DOMAIN:
 		need = off + 4 + 1 + p[off + 4] + 2;
 		break;
 	default:
@@ -100,54 +98,74 @@ http_ok(const uint8_t *p, size_t n)
 	return (len == 0 && i > 0);
 }
 
+/* The terminal's answer when a password is asked for. */
+static int
+ask(struct proxy_client *pc, char **cause)
+{
+	(void)cause;
+	strlcpy(pc->pass, "secret", sizeof(pc->pass));
+	return (0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const int	 protos[] = { PROXY_SOCKS4, PROXY_SOCKS4A,
 				    PROXY_SOCKS5, PROXY_HTTP };
-	struct options		 o = { .proxy_host = "proxy", .numeric = 1 };
-	struct proxy_auth	 a = { .user = NULL };
-	const char		*host;
-	char			*cause = NULL, rest[64];
-	int			 sv[2], r, user;
-	size_t			 n, left = 0;
-	ssize_t			 k;
+	static const unsigned char a4[4] = { 127, 0, 0, 1 };
+	struct proxy_client	 pc;
+	char			*cause = NULL;
+	int			 r, user;
+	size_t			 n = 0, want;
 
 	if (size < 1 || size > 65536)
 		return (0);
-	o.proxy_proto = protos[data[0] & 3];
+	memset(&pc, 0, sizeof(pc));
+	pc.proto = protos[data[0] & 3];
 	user = (data[0] >> 2) & 1;
-	host = (data[0] >> 3) & 1 ? "127.0.0.1" : "example.org";
+	pc.host = (data[0] >> 3) & 1 ? "127.0.0.1" : "example.org";
+	pc.port = "80";
+	if (pc.proto == PROXY_SOCKS4)
+		pc.addr4 = a4;
 	if (user) {
-		a.user = "user";
-		strlcpy(a.pass, "secret", sizeof(a.pass));
-		a.fixed = 1;
+		pc.user = "user";
+		pc.ask = ask;
+		if ((data[0] >> 4) & 1) {
+			strlcpy(pc.pass, "secret", sizeof(pc.pass));
+			pc.fixed = 1;
+		}
 	}
+	/* As after one refused attempt: HTTP sends credentials. */
+	pc.attempt = (data[0] >> 5) & 1;
 	data++;
 	size--;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+	if (proxy_client_start(&pc, &cause) == -1 || pc.outlen == 0 ||
+	    pc.outlen > sizeof(pc.out))
 		abort();
-	for (n = 0; n < size; n += k) {
-		if ((k = write(sv[1], data + n, size - n)) <= 0)
+	for (;;) {
+		if ((want = proxy_client_want(&pc)) == 0)
 			abort();
+		if (want > size - n)
+			want = size - n;
+		if (want == 0) {
+			/* The proxy closed the connection. */
+			proxy_client_broken(&pc, EPIPE, &cause);
+			r = PROXY_FAIL;
+			break;
+		}
+		r = proxy_client_input(&pc, data + n, want, &cause);
+		n += want;
+		if (pc.outlen > sizeof(pc.out))
+			abort();
+		if (r != PROXY_MORE)
+			break;
 	}
-	shutdown(sv[1], SHUT_WR);
 
-	if (o.proxy_proto == PROXY_HTTP)
-		r = proxy_http(&o, sv[0], host, "80", &a, 1, &cause);
-	else if (o.proxy_proto == PROXY_SOCKS5)
-		r = proxy_socks5(&o, sv[0], host, "80", &a, &cause);
-	else
-		r = proxy_socks4(&o, sv[0], host, "80", &a, &cause);
-
-	if (r == 0) {
-		if (cause != NULL)
+	if (r == PROXY_DONE) {
+		if (cause != NULL || proxy_client_want(&pc) != 0)
 			abort();
-		while ((k = read(sv[0], rest, sizeof(rest))) > 0)
-			left += k;
-		n = size - left;
-		switch (o.proxy_proto) {
+		switch (pc.proto) {
 		case PROXY_HTTP:
 			/* A status line, headers, an empty line (CRs ignored). */
 			if (!http_ok(data, n))
@@ -158,18 +176,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			break;
 		default:
-			if (n != 8 || data[1] != SOCKS4_GRANTED)
+			if (n != SOCKS4_REPLY_LEN || data[1] != SOCKS4_GRANTED)
 				abort();
 			break;
 		}
-	} else if (r == PROXY_AGAIN) {
-		if (o.proxy_proto != PROXY_HTTP || !user || cause != NULL)
+	} else if (r == PROXY_RETRY) {
+		if (pc.proto != PROXY_HTTP || !user || cause != NULL)
 			abort();
-	} else if (r != -1 || cause == NULL || *cause == '\0')
+	} else if (r != PROXY_FAIL || cause == NULL || *cause == '\0')
 		abort();
 
+	proxy_client_clear(&pc);
 	free(cause);
-	close(sv[0]);
-	close(sv[1]);
 	return (0);
 }

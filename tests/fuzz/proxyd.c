@@ -14,43 +14,193 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+
 /*
- * Fuzz target: SOCKS5 and HTTP CONNECT requests as the proxy server of
- * src/proxyd.c parses them, fed in pieces the fuzzer chooses, with and
- * without credentials to check.  The state machine must ask for more,
- * refuse (and free the client), or name a destination: a host that is a
- * string of its buffer and a port in range.  Nothing is resolved or
- * connected to.  The file is included so that its static functions can be
- * reached; the timer disarmed when a client is freed tells the harness.
+ * Fuzz target: SOCKS5 and HTTP CONNECT requests as the proxy server parses
+ * them with the codecs of src/socks.c and src/http.c, fed in pieces the
+ * fuzzer chooses, with and without credentials to check, as src/proxyd.c
+ * reads them into a buffer of its size.  A parser must ask for more,
+ * refuse with a reason (and, for SOCKS5, a reply code it may send), or
+ * name a destination: a host that is a non-empty string and a port.
+ * Whatever the pieces, the outcome is that of the whole.
  */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
-#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-struct ev_timer;
-static void	fz_ev_timer_disarm(struct ev_timer *);
-#define ev_timer_disarm	fz_ev_timer_disarm
-
-#include "../../src/proxyd.c"
-
-#undef ev_timer_disarm
+#include "sockcat.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define MAX_CUTS	8
+#define BUFSIZE		8192	/* as PCONN_BUFSIZE */
 
-static struct ev_timer	*watched;
-static int		 freed;
+/* What a client's request came to. */
+struct outcome {
+	int		 done;		/* 0: more wanted, 1: refused, 2: ok */
+	char		 host[HTTP_HOST_MAX + 1];
+	unsigned	 port;
+	size_t		 used;		/* bytes of requests consumed */
+};
 
-/* pconn_free() disarms the client's timer first: note it. */
-static void
-fz_ev_timer_disarm(struct ev_timer *t)
+enum { GREETING, AUTH, REQUEST };
+
+/* One step over in[0..len): returns how many bytes it consumed, or 0. */
+static size_t
+step_socks(int *state, int user, const unsigned char *in, size_t len,
+    struct outcome *o)
 {
-	if (t == watched)
-		freed = 1;
+	struct socks_userpass	 up;
+	struct socks_request	 r;
+	const char		*errstr = NULL;
+	ssize_t			 n;
+	int			 offered = -1;
+
+	switch (*state) {
+	case GREETING:
+		n = socks5_parse_methods(in, len, user ? SOCKS5_AUTH_USERPASS :
+		    SOCKS5_AUTH_NONE, &offered, &errstr);
+		break;
+	case AUTH:
+		n = socks5_parse_userpass(in, len, &up, &errstr);
+		break;
+	default:
+		n = socks5_parse_request(in, len, &r, &errstr);
+		break;
+	}
+	if (n == -1) {
+		if (errstr == NULL || *errstr == '\0')
+			abort();
+		if (*state == REQUEST && r.rep != -1 &&
+		    r.rep != SOCKS5_REP_ATYP && r.rep != SOCKS5_REP_COMMAND &&
+		    r.rep != SOCKS5_REP_HOSTUNREACH)
+			abort();
+		o->done = 1;
+		return (0);
+	}
+	if (n <= 0)
+		abort();
+	if ((size_t)n > len)
+		return (0);
+	switch (*state) {
+	case GREETING:
+		if (offered == -1)
+			abort();
+		if (!offered) {
+			o->done = 1;
+			return (0);
+		}
+		*state = user ? AUTH : REQUEST;
+		break;
+	case AUTH:
+		if (up.user != in + 2 || up.ulen > SOCKS_NAME_MAX ||
+		    up.plen > SOCKS_NAME_MAX ||
+		    up.pass + up.plen != in + n)
+			abort();
+		*state = REQUEST;
+		break;
+	default:
+		if (memchr(r.host, '\0', sizeof(r.host)) == NULL ||
+		    r.host[0] == '\0')
+			abort();
+		strlcpy(o->host, r.host, sizeof(o->host));
+		o->port = r.port;
+		o->done = 2;
+		break;
+	}
+	return (n);
+}
+
+/* The header block in in[0..len), if complete. */
+static void
+step_http(const unsigned char *in, size_t len, int user, struct outcome *o)
+{
+	struct http_request	 r;
+	char			 h[BUFSIZE + 1], *host, *v;
+	const char		*errstr = NULL;
+	const unsigned char	*lf;
+	size_t			 n;
+	uint16_t		 port;
+
+	if ((n = http_head_len(in, len)) == 0) {
+		/* No empty line anywhere. */
+		for (lf = in; (lf = memchr(lf, '\n', in + len - lf)) != NULL;
+		    lf++) {
+			if ((lf + 1 < in + len && lf[1] == '\n') ||
+			    (lf + 2 < in + len && lf[1] == '\r' &&
+			    lf[2] == '\n'))
+				abort();
+		}
+		if (len == BUFSIZE)
+			o->done = 1;
+		return;
+	}
+	if (n > len || n < 2 || in[n - 1] != '\n')
+		abort();
+	memcpy(h, in, n);
+	h[n] = '\0';
+	if (http_parse_request(h, n, &r, &errstr) != 0) {
+		if (errstr == NULL)
+			abort();
+		o->done = 1;
+		return;
+	}
+	if (r.target < h || r.target >= h + n || r.headers < h ||
+	    r.headers > h + n)
+		abort();
+	if (user && ((v = http_header(r.headers, "Proxy-Authorization")) ==
+	    NULL || strcmp(v, "Basic dXNlcjpzZWNyZXQ=") != 0)) {
+		if (v != NULL && (v < h || v > h + n ||
+		    strpbrk(v, "\r\n") != NULL))
+			abort();
+		o->done = 1;
+		return;
+	}
+	if (http_parse_target(r.target, &host, &port, &errstr) == -1) {
+		if (errstr == NULL)
+			abort();
+		o->done = 1;
+		return;
+	}
+	if (host[0] == '\0' || strlen(host) > HTTP_HOST_MAX || port == 0)
+		abort();
+	strlcpy(o->host, host, sizeof(o->host));
+	o->port = port;
+	o->done = 2;
+	o->used = n;
+}
+
+/* Feed in, cut at cuts[] (the last is its length), as the server reads it. */
+static void
+run(const uint8_t *in, const size_t *cuts, size_t ncuts,
+    int http, int user, struct outcome *o)
+{
+	unsigned char	 buf[BUFSIZE];
+	size_t		 len = 0, m, i, k;
+	int		 state = GREETING;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i <= ncuts && o->done == 0; i++) {
+		m = cuts[i + 1] - cuts[i];
+		if (m > sizeof(buf) - len)
+			m = sizeof(buf) - len;
+		memcpy(buf + len, in + cuts[i], m);
+		len += m;
+		if (http) {
+			step_http(buf, len, user, o);
+			continue;
+		}
+		while (o->done == 0 && (k = step_socks(&state, user, buf, len,
+		    o)) > 0) {
+			memmove(buf, buf + k, len - k);
+			len -= k;
+			o->used += k;
+		}
+	}
 }
 
 static int
@@ -64,30 +214,18 @@ cmp_size(const void *a, const void *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct options		 o = { .proxy_proto = PROXY_SOCKS5 };
-	struct proxyd		 pd = { .o = &o, .lfd = -1 };
-	struct pconn		*pc;
-	enum pconn_result	 r = PR_MORE;
-	const uint8_t		*in;
-	const char		*errstr;
-	size_t			 cuts[MAX_CUTS + 2], ncuts, n, i, m;
-	long long		 port;
-	int			 sv[2];
+	struct outcome	 whole, pieces;
+	size_t		 cuts[MAX_CUTS + 2], none[2], ncuts, n, i;
+	const uint8_t	*in;
+	int		 http, user;
 
 	if (size < 1)
 		return (0);
 	ncuts = (data[0] >> 2) % (MAX_CUTS + 1);
 	if (size < 1 + ncuts)
 		return (0);
-	if (data[0] & 1)
-		o.proxy_proto = PROXY_HTTP;
-	if (data[0] & 2) {
-		o.proxy_user = "user";
-		o.proxy_pass = "secret";
-		if (o.proxy_proto == PROXY_HTTP)
-			proxy_base64((const unsigned char *)"user:secret", 11,
-			    pd.basic);
-	}
+	http = data[0] & 1;
+	user = (data[0] >> 1) & 1;
 	in = data + 1 + ncuts;
 	n = size - 1 - ncuts;
 	cuts[0] = 0;
@@ -95,56 +233,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cuts[i + 1] = n > 0 ? (size_t)data[1 + i] * n / 255 : 0;
 	cuts[ncuts + 1] = n;
 	qsort(cuts + 1, ncuts, sizeof(cuts[0]), cmp_size);
+	none[0] = 0;
+	none[1] = n;
 
-	/* The client's socket: replies pile up unread at the other end. */
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 ||
-	    fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
+	run(in, none, 0, http, user, &whole);
+	run(in, cuts, ncuts, http, user, &pieces);
+	/*
+	 * A buffer filled before the end is seen may refuse a request that
+	 * one read would take whole only beyond BUFSIZE: both refuse.
+	 */
+	if (whole.done != pieces.done || (whole.done == 2 &&
+	    (strcmp(whole.host, pieces.host) != 0 ||
+	    whole.port != pieces.port || whole.used != pieces.used)))
 		abort();
-	if ((pc = calloc(1, sizeof(*pc))) == NULL)
-		abort();
-	pc->pd = &pd;
-	pc->fd = sv[0];
-	pc->tfd = -1;
-	pc->state = PC_GREETING;
-	strlcpy(pc->peer, "fuzz", sizeof(pc->peer));
-	watched = &pc->timer;
-	freed = 0;
-
-	for (i = 0; i <= ncuts && r == PR_MORE && !freed; i++) {
-		/* As pconn_read_cb() does: what fits, then parse. */
-		m = cuts[i + 1] - cuts[i];
-		if (m > sizeof(pc->in) - pc->len)
-			m = sizeof(pc->in) - pc->len;
-		memcpy(pc->in + pc->len, in + cuts[i], m);
-		pc->len += m;
-		do {
-			r = pconn_step(pc);
-		} while (r == PR_AGAIN && !freed);
-		if (!freed && pc->len > sizeof(pc->in))
-			abort();
-	}
-
-	if (freed) {
-		/* A refusal: it must have said PR_MORE, and freed pc. */
-		if (r != PR_MORE)
-			abort();
-	} else if (r == PR_CONNECT) {
-		if (memchr(pc->host, '\0', sizeof(pc->host)) == NULL ||
-		    pc->host[0] == '\0' || memchr(pc->port, '\0',
-		    sizeof(pc->port)) == NULL)
-			abort();
-		port = strtonum(pc->port, 0, 65535, &errstr);
-		if (errstr != NULL || (proxyd_http(pc) && port == 0))
-			abort();
-		/* Credentials, when asked for, were given and checked. */
-		if (!proxyd_http(pc) && o.proxy_user != NULL &&
-		    pc->state != PC_REQUEST)
-			abort();
-		pconn_free(pc);
-	} else
-		pconn_free(pc);
-	if (!freed)
-		abort();
-	close(sv[1]);
 	return (0);
 }

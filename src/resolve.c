@@ -1,0 +1,314 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * Name resolution off the event loop: getaddrinfo(3) runs in a small pool
+ * of threads, and each answer comes back as a callback from the loop, so
+ * that a resolver that never answers stalls only the lookup that asked.
+ *
+ * Why threads of our own rather than glibc's getaddrinfo_a(3): the bound
+ * on concurrent lookups is exactly RESOLVE_THREADS (getaddrinfo_a sizes
+ * its own pool); a lookup still queued is withdrawn at once when its
+ * client leaves, and one already running is simply forgotten, with no
+ * race between a cancel and a notification; answers reach the loop
+ * through one pipe, with no thread created per answer (SIGEV_THREAD
+ * does that); and it needs no -lanl.
+ *
+ * The workers touch nothing but the queue, under one mutex; the loop side
+ * (start, cancel, deliver) runs in the main thread only.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockcat.h"
+
+/* Where a lookup stands. */
+enum resolve_state {
+	RS_QUEUED,		/* waiting for a worker */
+	RS_RUNNING,		/* a worker is in getaddrinfo() */
+	RS_DONE,		/* answered, waiting for the loop */
+};
+
+struct resolve {
+	char			*host;	/* NULL: none (the port alone) */
+	char			*port;
+	struct addrinfo		 hints;
+	resolve_cb		*cb;
+	void			*arg;
+	enum resolve_state	 state;
+	int			 cancelled;
+	int			 error;	/* getaddrinfo()'s answer */
+	int			 sys_errno; /* with EAI_SYSTEM */
+	struct addrinfo		*res;
+	TAILQ_ENTRY(resolve)	 entry;
+};
+
+TAILQ_HEAD(resolve_list, resolve);
+
+static pthread_mutex_t		 resolve_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t		 resolve_cond = PTHREAD_COND_INITIALIZER;
+static struct resolve_list	 resolve_queue =
+    TAILQ_HEAD_INITIALIZER(resolve_queue);
+static struct resolve_list	 resolve_done =
+    TAILQ_HEAD_INITIALIZER(resolve_done);
+static size_t			 resolve_queued;  /* in resolve_queue */
+static int			 resolve_threads; /* workers started */
+static int			 resolve_idle;	  /* waiting for work */
+static int			 resolve_pipe[2] = { -1, -1 };
+
+/* Loop side only: lookups whose callback is still to come. */
+static size_t			 resolve_live;
+
+static void	resolve_deliver_cb(int, int, void *);
+
+static void
+resolve_free(struct resolve *r)
+{
+	if (r->res != NULL)
+		freeaddrinfo(r->res);
+	free(r->host);
+	free(r->port);
+	free(r);
+}
+
+/*
+ * Tell the loop that resolve_done has something; called with the lock
+ * held.  One byte says it: the loop takes the whole list each time.
+ */
+static void
+resolve_wake(void)
+{
+	char	 c = 0;
+
+	if (TAILQ_EMPTY(&resolve_done))
+		(void)write(resolve_pipe[1], &c, 1);
+}
+
+static void *
+resolve_worker(void *arg)
+{
+	struct resolve	*r;
+	int		 error;
+
+	(void)arg;
+	pthread_mutex_lock(&resolve_lock);
+	for (;;) {
+		while ((r = TAILQ_FIRST(&resolve_queue)) == NULL) {
+			resolve_idle++;
+			pthread_cond_wait(&resolve_cond, &resolve_lock);
+			resolve_idle--;
+		}
+		TAILQ_REMOVE(&resolve_queue, r, entry);
+		resolve_queued--;
+		r->state = RS_RUNNING;
+		pthread_mutex_unlock(&resolve_lock);
+
+		error = getaddrinfo(r->host, r->port, &r->hints, &r->res);
+
+		pthread_mutex_lock(&resolve_lock);
+		r->error = error;
+		r->sys_errno = errno;
+		if (error != 0)
+			r->res = NULL;
+		r->state = RS_DONE;
+		resolve_wake();
+		TAILQ_INSERT_TAIL(&resolve_done, r, entry);
+	}
+	/* NOTREACHED */
+	return (NULL);
+}
+
+/* A new worker, which takes no signal: the main thread handles them. */
+static int
+resolve_spawn(void)
+{
+	pthread_attr_t	 attr;
+	pthread_t	 t;
+	sigset_t	 all, old;
+	int		 error;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* getaddrinfo() needs little: keep the address space small. */
+	pthread_attr_setstacksize(&attr, RESOLVE_STACK);
+	error = pthread_create(&t, &attr, resolve_worker, NULL);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (error != 0) {
+		errno = error;
+		return (-1);
+	}
+	resolve_threads++;
+	return (0);
+}
+
+static int
+resolve_init(void)
+{
+	if (resolve_pipe[0] != -1)
+		return (0);
+	if (pipe2(resolve_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+		resolve_pipe[0] = resolve_pipe[1] = -1;
+		return (-1);
+	}
+	return (0);
+}
+
+/* Watch the pipe only while a callback is due: it must not keep the loop. */
+static void
+resolve_watch(void)
+{
+	if (resolve_live > 0)
+		ev_set(resolve_pipe[0], EV_READ, resolve_deliver_cb, NULL);
+	else
+		ev_del(resolve_pipe[0]);
+}
+
+/*
+ * Start resolving host (NULL: none) and port with hints, as getaddrinfo()
+ * would.  The answer comes later, from the event loop, never from within
+ * this call: cb(error, res, arg), where error is getaddrinfo()'s (0, or
+ * EAI_*, with errno set for EAI_SYSTEM) and res, on success, is the
+ * caller's to freeaddrinfo().  A numeric host is answered without a
+ * worker.  At most RESOLVE_THREADS lookups run at once; the others wait
+ * their turn, up to RESOLVE_QUEUE_MAX of them.  Returns a handle for
+ * resolve_cancel(), or NULL with errno (EAGAIN when the queue is full);
+ * the handle is no longer valid once the callback has been called.
+ */
+struct resolve *
+resolve_start(const char *host, const char *port,
+    const struct addrinfo *hints, resolve_cb *cb, void *arg)
+{
+	struct resolve	*r;
+	struct addrinfo	 numeric;
+	int		 error;
+
+	if (resolve_init() == -1)
+		return (NULL);
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return (NULL);
+	if ((host != NULL && (r->host = strdup(host)) == NULL) ||
+	    (port != NULL && (r->port = strdup(port)) == NULL)) {
+		resolve_free(r);
+		return (NULL);
+	}
+	r->hints = *hints;
+	r->cb = cb;
+	r->arg = arg;
+
+	/* An address needs no resolver: no thread, no wait. */
+	numeric = *hints;
+	numeric.ai_flags |= AI_NUMERICHOST;
+	error = getaddrinfo(host, port, &numeric, &r->res);
+	if (host == NULL || (hints->ai_flags & AI_NUMERICHOST) ||
+	    error != EAI_NONAME) {
+		r->error = error;
+		r->sys_errno = errno;
+		if (error != 0)
+			r->res = NULL;
+		pthread_mutex_lock(&resolve_lock);
+		r->state = RS_DONE;
+		resolve_wake();
+		TAILQ_INSERT_TAIL(&resolve_done, r, entry);
+		pthread_mutex_unlock(&resolve_lock);
+	} else {
+		pthread_mutex_lock(&resolve_lock);
+		if (resolve_queued >= RESOLVE_QUEUE_MAX ||
+		    (resolve_idle == 0 && resolve_threads < RESOLVE_THREADS &&
+		    resolve_spawn() == -1 && resolve_threads == 0)) {
+			pthread_mutex_unlock(&resolve_lock);
+			resolve_free(r);
+			errno = EAGAIN;
+			return (NULL);
+		}
+		r->state = RS_QUEUED;
+		TAILQ_INSERT_TAIL(&resolve_queue, r, entry);
+		resolve_queued++;
+		pthread_cond_signal(&resolve_cond);
+		pthread_mutex_unlock(&resolve_lock);
+	}
+	resolve_live++;
+	resolve_watch();
+	return (r);
+}
+
+/*
+ * Forget the lookup r: its callback is never called.  A lookup still
+ * queued is withdrawn; one a worker is running is freed when it ends.
+ */
+void
+resolve_cancel(struct resolve *r)
+{
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&resolve_lock);
+	if (r->state == RS_QUEUED) {
+		TAILQ_REMOVE(&resolve_queue, r, entry);
+		resolve_queued--;
+		resolve_free(r);
+	} else
+		r->cancelled = 1;
+	pthread_mutex_unlock(&resolve_lock);
+	resolve_live--;
+	resolve_watch();
+}
+
+/* Answers are in: call back each one that is still wanted. */
+static void
+resolve_deliver_cb(int fd, int events, void *arg)
+{
+	struct resolve_list	 done = TAILQ_HEAD_INITIALIZER(done);
+	struct resolve		*r;
+	struct addrinfo		*res;
+	char			 buf[64];
+
+	(void)events;
+	(void)arg;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	pthread_mutex_lock(&resolve_lock);
+	TAILQ_CONCAT(&done, &resolve_done, entry);
+	pthread_mutex_unlock(&resolve_lock);
+	while ((r = TAILQ_FIRST(&done)) != NULL) {
+		TAILQ_REMOVE(&done, r, entry);
+		if (r->cancelled) {
+			resolve_free(r);
+			continue;
+		}
+		res = r->res;
+		r->res = NULL;
+		resolve_live--;
+		resolve_watch();
+		errno = r->sys_errno;
+		/* The callback may start or cancel other lookups. */
+		r->cb(r->error, res, r->arg);
+		resolve_free(r);
+	}
+}
