@@ -39,7 +39,7 @@ complete -c sockcat -l allow -x -a '(__fish_print_hostnames)' -d 'Accept only th
 complete -c sockcat -l allowfile -r -d 'Accept only the clients listed in a file'
 complete -c sockcat -l deny -x -a '(__fish_print_hostnames)' -d 'Refuse these clients'
 complete -c sockcat -l denyfile -r -d 'Refuse the clients listed in a file'
-complete -c sockcat -l idle-timeout -x -d 'Drop a client idle this long'
+complete -c sockcat -l idle-timeout -x -d 'Drop a client idle this long, or quit'
 complete -c sockcat -l write-timeout -x -d 'Drop a client that reads nothing this long'
 complete -c sockcat -l broker -d 'Relay among any number of clients'
 complete -c sockcat -l room -d 'Run a chat room (ncat'\''s --chat)'

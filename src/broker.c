@@ -24,6 +24,10 @@
  * carries what it sends to a "relay" endpoint, whose write operation hands
  * the bytes to the fan-out (--broker) or frames them into lines first
  * (--room).  stdout is a member too; stdin is relayed the same way.
+ *
+ * --send-only relays only the operator's stdin: what clients send is read
+ * (so that their leaving is seen) and dropped.  --recv-only sends nothing
+ * to the clients, stdin is not read, and stdout shows what they send.
  */
 
 #include <sys/types.h>
@@ -103,11 +107,21 @@ struct client {
 };
 
 
-/* Send a message to every member but except; a failure is only logged. */
+/*
+ * Send a message to every member but except; a failure is only logged.
+ * With --recv-only nothing is sent to the clients: only the console (when
+ * it is not the sender) shows it.
+ */
 static void
 broker_send(struct broker *b, struct endpoint *except, const void *p,
     size_t len)
 {
+	if (b->o->recv_only) {
+		if (b->console != NULL && b->console != except &&
+		    fanout_send_to(b->console, p, len) == -1)
+			log_warn("stdout");
+		return;
+	}
 	if (fanout_send(b->fo, except, p, len) == -1)
 		log_warn("relay");
 }
@@ -290,7 +304,8 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 	struct client	*c = ep->data;
 	struct broker	*b = c->b;
 
-	if (c->quit)
+	/* With --send-only only the operator speaks: clients are ignored. */
+	if (c->quit || b->o->send_only)
 		return (len);
 	if (!b->o->room)
 		broker_send(b, c->net, p, len);
@@ -460,7 +475,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 		n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
 		    "room, you are %s. %d other user%s connected; type :q to "
 		    "leave.\n", c->name, others, others == 1 ? " is" : "s are");
-		if (fanout_send_to(c->net, msg, n) == -1)
+		if (!o->recv_only && fanout_send_to(c->net, msg, n) == -1)
 			goto fail;
 		room_who(b, c, 1);
 		TAILQ_INSERT_TAIL(&b->members, c, entry);

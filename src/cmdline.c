@@ -226,7 +226,7 @@ static const char help_text[] =
 "      --allowfile FILE   --allow for each line of FILE\n"
 "      --deny ADDR        refuse these clients (deny wins)\n"
 "      --denyfile FILE    --deny for each line of FILE\n"
-"      --idle-timeout TIME  drop a client that sends nothing for TIME\n"
+"      --idle-timeout TIME  drop a client idle for TIME; without -l: quit\n"
 "      --write-timeout TIME  drop a client that reads nothing for TIME (10s)\n"
 "\n"
 "Proxies and TLS:\n"
@@ -495,17 +495,22 @@ add_ports(struct options *o, char *const *argv, int argc)
 		fatalx("cannot listen on more than one port: %s", argv[0]);
 }
 
-/* --proxy-auth user:pass; without a colon, the password is asked for. */
-static void
+/*
+ * --proxy-auth user:pass; without a colon, the password is asked for on
+ * the terminal.  Returns 1 when there was no colon.
+ */
+static int
 proxy_auth(struct options *o, char *arg)
 {
 	char	*colon;
 
-	if ((colon = strchr(arg, ':')) != NULL) {
-		*colon = '\0';
-		o->proxy_pass = colon + 1;
-	}
 	o->proxy_user = arg;
+	o->proxy_pass = NULL;
+	if ((colon = strchr(arg, ':')) == NULL)
+		return (1);
+	*colon = '\0';
+	o->proxy_pass = colon + 1;
+	return (0);
 }
 
 /*
@@ -516,13 +521,14 @@ void
 cmdline_parse(struct options *o, int argc, char **argv)
 {
 	const char	*proxy = NULL, *errstr;
-	int		 ch, proxy_type = 0;
+	int		 ch, proxy_type = 0, auth_nopass = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->family = AF_UNSPEC;
 	o->socktype = SOCK_STREAM;
 	o->ttl = o->minttl = o->tos = -1;
 	o->timeout_ms = TIME_NONE;
+	o->idle_ms = TIME_NONE;
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
 	o->stall_ms = TIME_NONE;
@@ -599,6 +605,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'P':
 			o->proxy_user = optarg;
+			o->proxy_pass = NULL;
+			auth_nopass = 0;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -670,7 +678,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->zero = 1;
 			break;
 		case OPT_PROXY_AUTH:
-			proxy_auth(o, optarg);
+			auth_nopass = proxy_auth(o, optarg);
 			break;
 		case OPT_SSL:
 			o->ssl = 1;
@@ -893,8 +901,11 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		fatalx("must use -l with --max-conns");
 	if (!TAILQ_EMPTY(&o->gate.rules) && !o->listen)
 		fatalx("must use -l with --allow and --deny");
-	if (o->gate.idle_ms != TIME_NONE && !o->listen)
-		fatalx("must use -l with --idle-timeout");
+	/* Without -l, --idle-timeout limits the one connection, as ncat's. */
+	if (o->gate.idle_ms != TIME_NONE && !o->listen) {
+		o->idle_ms = o->gate.idle_ms;
+		o->gate.idle_ms = TIME_NONE;
+	}
 	/* A Unix-domain client has no address for a rule to match. */
 	if (!TAILQ_EMPTY(&o->gate.rules) && o->family == AF_UNIX)
 		fatalx("cannot use --allow or --deny with -U");
@@ -980,4 +991,15 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	if (o->dccp)
 		o->socktype = SOCK_DCCP;
 	log_init(o->verbose);
+	/*
+	 * --proxy-auth USER with no terminal to ask on: USER has an empty
+	 * password, as ncat takes it.
+	 */
+	if (auth_nopass && !o->listen && o->proxy_user != NULL &&
+	    o->proxy_pass == NULL && !isatty(STDIN_FILENO)) {
+		o->proxy_pass = "";
+		log_verbose(1, "--proxy-auth without a password and stdin "
+		    "is not a terminal: user \"%s\", empty password",
+		    o->proxy_user);
+	}
 }

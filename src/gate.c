@@ -177,16 +177,19 @@ invalid:
 }
 
 /*
- * Add a rule for each line of the file at path: blank lines and text after
- * '#' are ignored.  Returns -1 with *cause set on failure.
+ * Add a rule for each entry of the file at path: entries are separated by
+ * white space, several may share a line (as ncat reads these files), and
+ * text from '#' to the end of its line is a comment.  Returns -1 with
+ * *cause set on failure, naming the file and line.
  */
 int
 gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 {
-	FILE	*f;
-	char	*line = NULL, *p, *end;
-	size_t	 size = 0;
-	int	 rc = 0;
+	FILE		*f;
+	char		*line = NULL, *p, *entry, *why;
+	size_t		 size = 0;
+	unsigned long	 lineno = 0;
+	int		 rc = 0;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -194,21 +197,27 @@ gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 		log_cause(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	while (getline(&line, &size, f) != -1) {
+	while (rc == 0 && getline(&line, &size, f) != -1) {
+		lineno++;
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
 		p = line;
-		while (isspace((unsigned char)*p))
-			p++;
-		end = p + strlen(p);
-		while (end > p && isspace((unsigned char)end[-1]))
-			*--end = '\0';
-		if (*p == '\0')
-			continue;
-		if (gate_add(g, deny, p, cause) == -1) {
-			rc = -1;
-			break;
+		while ((entry = strsep(&p, " \t\r\n\v\f")) != NULL) {
+			if (*entry == '\0')
+				continue;
+			if (gate_add(g, deny, entry, &why) == -1) {
+				log_cause(cause, "%s, line %lu: %s", path,
+				    lineno, why != NULL ? why :
+				    strerror(errno));
+				free(why);
+				rc = -1;
+				break;
+			}
 		}
+	}
+	if (rc == 0 && ferror(f)) {
+		log_cause(cause, "%s: %s", path, strerror(errno));
+		rc = -1;
 	}
 	free(line);
 	fclose(f);

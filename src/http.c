@@ -183,11 +183,88 @@ http_header(char *h, const char *name)
 }
 
 /*
+ * Split an absolute URI "http://host[:port][/path]" in place: host (an IPv6
+ * address in brackets loses them), port (80 when not given) and the path
+ * in origin form, "/" when empty.  Returns 0, or -1 with *errstr.
+ */
+static int
+http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
+{
+	const char	*auth, *path, *colon, *hend, *e;
+	long long	 n;
+	size_t		 hlen;
+
+	if (strncasecmp(uri, "http://", 7) != 0) {
+		*errstr = "not an absolute http URI";
+		return (-1);
+	}
+	auth = uri + 7;
+	path = auth + strcspn(auth, "/?#");
+	if (*path == '?' || *path == '#') {
+		*errstr = "no path before the query";
+		return (-1);
+	}
+	r->path = *path == '/' ? path : "/";
+	if (memchr(auth, '@', path - auth) != NULL) {
+		*errstr = "user information in URI";
+		return (-1);
+	}
+	if (*auth == '[') {
+		auth++;
+		if ((hend = memchr(auth, ']', path - auth)) == NULL) {
+			*errstr = "bad host";
+			return (-1);
+		}
+		colon = hend + 1;
+		if (colon != path && *colon != ':') {
+			*errstr = "bad host";
+			return (-1);
+		}
+	} else {
+		colon = memchr(auth, ':', path - auth);
+		hend = colon != NULL ? colon : path;
+	}
+	hlen = hend - auth;
+	if (hlen == 0 || hlen >= sizeof(r->hostbuf)) {
+		*errstr = "bad host";
+		return (-1);
+	}
+	memcpy(r->hostbuf, auth, hlen);
+	r->hostbuf[hlen] = '\0';
+	r->host = r->hostbuf;
+	r->port = 80;
+	if (colon != NULL && colon != path && colon + 1 != path) {
+		char	 num[8];
+
+		if ((size_t)(path - colon - 1) >= sizeof(num) ||
+		    strspn(colon + 1, "0123456789") !=
+		    (size_t)(path - colon - 1)) {
+			*errstr = "bad port";
+			return (-1);
+		}
+		memcpy(num, colon + 1, path - colon - 1);
+		num[path - colon - 1] = '\0';
+		n = strtonum(num, 1, 65535, &e);
+		if (e != NULL) {
+			*errstr = "bad port";
+			return (-1);
+		}
+		r->port = n;
+	}
+	return (0);
+}
+
+/*
  * Parse the header block h of hlen bytes (http_head_len()), which is
- * rewritten in place: r->target points to the request target, r->headers
- * to the rest, both NUL-terminated.  Returns 0 for a CONNECT request, or
- * the status to refuse it with (HTTP_BAD_REQUEST, HTTP_BAD_METHOD) and
- * *errstr.
+ * rewritten in place: r->method, r->target and r->version point to the
+ * parts of the request line, r->headers to the rest, all NUL-terminated.
+ * A CONNECT request's target is "host:port" (http_parse_target()); GET,
+ * HEAD and POST with an absolute http URI are to be forwarded
+ * (r->forward), with r->host, r->port and r->path set.  Folded header
+ * lines (obsolete since RFC 7230) are refused rather than unfolded, so no
+ * header value is ever taken in part.  Returns 0, or the status to refuse
+ * the request with (HTTP_BAD_REQUEST, HTTP_BAD_METHOD,
+ * HTTP_URI_TOO_LONG) and *errstr.
  */
 int
 http_parse_request(char *h, size_t hlen, struct http_request *r,
@@ -213,16 +290,211 @@ http_parse_request(char *h, size_t hlen, struct http_request *r,
 	if (line != NULL && *line == '\n')
 		line++;
 	if (target == NULL || version == NULL ||
-	    strncmp(version, "HTTP/1.", 7) != 0) {
+	    strncmp(version, "HTTP/1.", 7) != 0 || version[7] == '\0' ||
+	    version[8] != '\0') {
 		*errstr = "bad request line";
 		return (HTTP_BAD_REQUEST);
 	}
-	if (strcmp(method, "CONNECT") != 0) {
+	if (strlen(target) > HTTP_TARGET_MAX) {
+		*errstr = "request target too long";
+		return (HTTP_URI_TOO_LONG);
+	}
+	memset(r, 0, sizeof(*r));
+	r->method = method;
+	r->target = target;
+	r->version = version;
+	r->headers = line != NULL ? line : version + strlen(version);
+	if (*r->headers == ' ' || *r->headers == '\t' ||
+	    strstr(r->headers, "\n ") != NULL ||
+	    strstr(r->headers, "\n\t") != NULL) {
+		*errstr = "folded header line";
+		return (HTTP_BAD_REQUEST);
+	}
+	if (strcmp(method, "CONNECT") == 0)
+		return (0);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	    strcmp(method, "POST") != 0) {
 		*errstr = "method not allowed";
 		return (HTTP_BAD_METHOD);
 	}
-	r->target = target;
-	r->headers = line != NULL ? line : version + strlen(version);
+	if (http_parse_uri(target, r, errstr) == -1)
+		return (HTTP_BAD_REQUEST);
+	r->forward = 1;
+	return (0);
+}
+
+/* Is the header line at p (up to its end) one of name's? */
+static int
+http_is_header(const char *p, const char *name)
+{
+	size_t	 len = strlen(name);
+
+	return (strncasecmp(p, name, len) == 0 && p[len] == ':');
+}
+
+/*
+ * The request r (a forward one) as the origin server is to get it: the
+ * request line in origin form and the headers but those meant for the
+ * proxy or for keeping the connection (Proxy-Authorization,
+ * Proxy-Connection, Connection, Keep-Alive), then "Connection: close":
+ * every forwarded request has a connection of its own, as ncat does.  The
+ * body, Content-Length or chunked, follows unchanged.  Returns the length
+ * written to buf, or -1 when it does not fit.
+ */
+ssize_t
+http_encode_forward(char *buf, size_t size, const struct http_request *r)
+{
+	const char	*p, *eol;
+	size_t		 n, len;
+	int		 m;
+
+	m = snprintf(buf, size, "%s %s HTTP/1.%c\r\n", r->method, r->path,
+	    r->version[7]);
+	if (m < 0 || (size_t)m >= size)
+		return (-1);
+	n = m;
+	for (p = r->headers; *p != '\0'; p = eol) {
+		eol = p + strcspn(p, "\n");
+		len = eol - p;
+		if (*eol == '\n')
+			eol++;
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len == 0 || http_is_header(p, "Proxy-Authorization") ||
+		    http_is_header(p, "Proxy-Connection") ||
+		    http_is_header(p, "Connection") ||
+		    http_is_header(p, "Keep-Alive"))
+			continue;
+		if (n + len + 2 >= size)
+			return (-1);
+		memcpy(buf + n, p, len);
+		memcpy(buf + n + len, "\r\n", 2);
+		n += len + 2;
+	}
+	m = snprintf(buf + n, size - n, "Connection: close\r\n\r\n");
+	if (m < 0 || (size_t)m >= size - n)
+		return (-1);
+	return (n + m);
+}
+
+/*
+ * Parse the parameters of a Digest challenge or answer, v being what
+ * follows "Digest ", in place: name=value or name="quoted value", comma
+ * separated.  Unknown names are skipped.  Returns 0, or -1 when the
+ * syntax is wrong.
+ */
+int
+http_digest_parse(char *v, struct http_digest *d)
+{
+	char	*name, *val, *w;
+
+	memset(d, 0, sizeof(*d));
+	d->alg = DIGEST_MD5;
+	while (*v != '\0') {
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		if (*v == '\0')
+			break;
+		name = v;
+		v += strcspn(v, "= \t,");
+		if (*v != '=')
+			return (-1);
+		*v++ = '\0';
+		if (*v == '"') {
+			val = w = ++v;
+			for (; *v != '"'; v++) {
+				if (*v == '\0')
+					return (-1);
+				if (*v == '\\' && v[1] != '\0')
+					v++;
+				*w++ = *v;
+			}
+			v++;
+			*w = '\0';
+		} else {
+			val = v;
+			v += strcspn(v, " \t,");
+			if (*v != '\0')
+				*v++ = '\0';
+		}
+		if (strcasecmp(name, "realm") == 0)
+			d->realm = val;
+		else if (strcasecmp(name, "nonce") == 0)
+			d->nonce = val;
+		else if (strcasecmp(name, "opaque") == 0)
+			d->opaque = val;
+		else if (strcasecmp(name, "qop") == 0)
+			d->qop = val;
+		else if (strcasecmp(name, "username") == 0)
+			d->username = val;
+		else if (strcasecmp(name, "uri") == 0)
+			d->uri = val;
+		else if (strcasecmp(name, "response") == 0)
+			d->response = val;
+		else if (strcasecmp(name, "cnonce") == 0)
+			d->cnonce = val;
+		else if (strcasecmp(name, "nc") == 0)
+			d->nc = val;
+		else if (strcasecmp(name, "algorithm") == 0) {
+			if (strcasecmp(val, "MD5") == 0)
+				d->alg = DIGEST_MD5;
+			else if (strcasecmp(val, "SHA-256") == 0)
+				d->alg = DIGEST_SHA256;
+			else
+				d->alg = -1;
+		}
+	}
+	return (0);
+}
+
+/* Does the comma-separated qop list offer "auth"? */
+int
+http_digest_qop_auth(const char *qop)
+{
+	const char	*p = qop;
+	size_t		 len;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t,");
+		len = strcspn(p, " \t,");
+		if (len == 4 && strncasecmp(p, "auth", 4) == 0)
+			return (1);
+		p += len;
+	}
+	return (0);
+}
+
+/*
+ * The response of RFC 7616 with qop=auth, in hex in out (DIGEST_HEX_MAX
+ * bytes): H(H(user:realm:pass):nonce:nc:cnonce:auth:H(method:uri)), with
+ * d's algorithm, realm, nonce, nc and cnonce.  Returns -1 when a part is
+ * missing or too long.
+ */
+int
+http_digest_response(const struct http_digest *d, const char *user,
+    const char *pass, const char *method, const char *uri, char *out)
+{
+	char	 s[3 * HTTP_LINE_MAX], ha1[DIGEST_HEX_MAX], ha2[DIGEST_HEX_MAX];
+	int	 n;
+
+	if (d->realm == NULL || d->nonce == NULL || d->nc == NULL ||
+	    d->cnonce == NULL || d->alg == -1)
+		return (-1);
+	n = snprintf(s, sizeof(s), "%s:%s:%s", user, d->realm, pass);
+	if (n < 0 || (size_t)n >= sizeof(s))
+		return (-1);
+	digest_hex(d->alg, s, ha1);
+	explicit_bzero(s, sizeof(s));
+	n = snprintf(s, sizeof(s), "%s:%s", method, uri);
+	if (n < 0 || (size_t)n >= sizeof(s))
+		return (-1);
+	digest_hex(d->alg, s, ha2);
+	n = snprintf(s, sizeof(s), "%s:%s:%s:%s:auth:%s", ha1, d->nonce,
+	    d->nc, d->cnonce, ha2);
+	explicit_bzero(ha1, sizeof(ha1));
+	if (n < 0 || (size_t)n >= sizeof(s))
+		return (-1);
+	digest_hex(d->alg, s, out);
 	return (0);
 }
 

@@ -272,6 +272,12 @@ conn_finished(struct session *s)
 	ev_timer_disarm(&c->deadline);
 	if (plain_report(c) != 0)
 		c->p->status = 1;
+	/* ncat's --idle-timeout is a failure, where -w quits quietly. */
+	if (s->timed_out && c->p->o->idle_ms != TIME_NONE &&
+	    s->idle_ms == c->p->o->idle_ms) {
+		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
+		c->p->status = 1;
+	}
 	/* An idle connection (-w) does not wait for an idle program. */
 	if (s->timed_out && c->child != NULL && !c->child->exited)
 		exec_terminate(c->child);
@@ -361,6 +367,22 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 }
 
 /*
+ * The connection's idle limit: -w, or in connect mode --idle-timeout
+ * (ncat's: no data either way for that long), whichever is shorter.
+ */
+static void
+conn_set_idle(struct conn *c)
+{
+	struct options	*o = c->p->o;
+	long long	 ms = o->timeout_ms;
+
+	if (o->idle_ms != TIME_NONE && (ms == TIME_NONE || o->idle_ms < ms))
+		ms = o->idle_ms;
+	if (ms != TIME_NONE)
+		session_set_idle(c->s, ms);
+}
+
+/*
  * The connection's socket fd as an endpoint of s, over TLS when the
  * connection has it.  Returns NULL (fd closed) on failure.
  */
@@ -431,8 +453,7 @@ conn_start_stdio(struct conn *c, int fd)
 		shutdown(fd, SHUT_WR);
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);
-	if (o->timeout_ms != TIME_NONE)
-		session_set_idle(s, o->timeout_ms);
+	conn_set_idle(c);
 	gate_session(&o->gate, s);
 	return (session_start(s));
 }
@@ -488,8 +509,7 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 	if (p->dgramlen > 0 &&
 	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
 		goto fail;
-	if (p->o->timeout_ms != TIME_NONE)
-		session_set_idle(s, p->o->timeout_ms);
+	conn_set_idle(c);
 	gate_session(&p->o->gate, s);
 	if (session_start(s) == -1)
 		goto fail;

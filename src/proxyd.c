@@ -46,10 +46,18 @@
 #define HTTP_ESTABLISHED	"200 Connection established"
 #define HTTP_FULL		"503 Service Unavailable"
 
+/* The realm of the credentials the HTTP proxy asks for. */
+#define PROXYD_REALM		"sockcat"
+
+/* Random bytes of the Digest nonce, which lasts as long as the server. */
+#define PROXYD_NONCE_BYTES	16
+
 struct proxyd {
 	struct options	*o;
 	struct listener	*l;
 	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
+	char		 nonce[2 * PROXYD_NONCE_BYTES + 1]; /* Digest's */
+	char		 challenge[512]; /* the 407's Proxy-Authenticate lines */
 };
 
 /* Where a client's conversation stands. */
@@ -83,6 +91,8 @@ struct pconn {
 	char		 port[NI_MAXSERV];
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 	int		 gated;		/* counted by the gate until freed */
+	char		*fwd;		/* a GET, HEAD or POST for the origin */
+	ssize_t		 fwdlen;
 };
 
 static void	pconn_read_cb(int, int, void *);
@@ -128,6 +138,7 @@ pconn_free(struct pconn *pc)
 		freeaddrinfo(pc->res);
 	if (pc->gated)
 		gate_release(&pc->pd->o->gate);
+	free(pc->fwd);
 	free(pc);
 }
 
@@ -175,6 +186,8 @@ http_reason(int status)
 		return ("407 Proxy Authentication Required");
 	case HTTP_TIMEOUT:
 		return ("408 Request Timeout");
+	case HTTP_URI_TOO_LONG:
+		return ("414 URI Too Long");
 	case HTTP_TOO_LARGE:
 		return ("431 Request Header Fields Too Large");
 	case HTTP_GATEWAY_TIMEOUT:
@@ -187,7 +200,7 @@ http_reason(int status)
 static int
 pconn_http_reply(struct pconn *pc, const char *status, const char *extra)
 {
-	char	 buf[512];
+	char	 buf[1024];
 	ssize_t	 n;
 
 	if ((n = http_encode_reply(buf, sizeof(buf), status, extra)) == -1)
@@ -222,7 +235,7 @@ pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
 	if (proxyd_http(pc))
 		pconn_http_reply(pc, http_reason(http_status),
 		    http_status == HTTP_AUTH_REQUIRED ?
-		    "Proxy-Authenticate: Basic realm=\"sockcat\"" : NULL);
+		    pc->pd->challenge : "Connection: close");
 	else if (socks_rep != -1)
 		pconn_socks5_reply(pc, socks_rep, -1);
 	pconn_drain(pc);
@@ -330,26 +343,87 @@ pconn_socks5_request(struct pconn *pc)
 	return (PR_CONNECT);
 }
 
+/* Are the secrets a and b, NUL-terminated, the same? */
+static int
+secret_equal(const char *a, const char *b)
+{
+	size_t	 len = strlen(b);
+
+	return (strlen(a) == len && !secret_differs(a, b, len));
+}
+
 /*
- * An HTTP CONNECT request: "CONNECT host:port HTTP/1.x" and headers, with
- * CR LF or bare LF line ends, within PCONN_BUFSIZE bytes.
+ * Digest credentials v (after "Digest ") for the request r: ours, with
+ * our realm and nonce, qop=auth, for this very request target, and the
+ * right response (RFC 7616).
+ */
+static int
+pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
+{
+	const struct options	*o = pc->pd->o;
+	struct http_digest	 d;
+	char			 want[DIGEST_HEX_MAX];
+	int			 ok;
+
+	if (http_digest_parse(v, &d) == -1 || d.alg == -1 ||
+	    d.username == NULL || d.uri == NULL || d.response == NULL ||
+	    d.qop == NULL || strcasecmp(d.qop, "auth") != 0 ||
+	    d.realm == NULL || strcmp(d.realm, PROXYD_REALM) != 0 ||
+	    d.nonce == NULL || strcmp(d.nonce, pc->pd->nonce) != 0 ||
+	    (strcmp(d.uri, r->target) != 0 &&
+	    (!r->forward || strcmp(d.uri, r->path) != 0)))
+		return (0);
+	if (http_digest_response(&d, o->proxy_user, o->proxy_pass, r->method,
+	    d.uri, want) == -1)
+		return (0);
+	/* Both compared whole, so the time says nothing about either. */
+	ok = secret_equal(d.username, o->proxy_user) &
+	    secret_equal(d.response, want);
+	explicit_bzero(want, sizeof(want));
+	return (ok);
+}
+
+/* Does the request r carry the credentials of --proxy-auth? */
+static int
+pconn_http_auth_ok(struct pconn *pc, const struct http_request *r)
+{
+	char	*v;
+
+	if ((v = http_header(r->headers, "Proxy-Authorization")) == NULL)
+		return (0);
+	if (strncasecmp(v, "Basic ", 6) == 0)
+		return (secret_equal(v + 6, pc->pd->basic));
+	if (strncasecmp(v, "Digest ", 7) == 0)
+		return (pconn_digest_ok(pc, v + 7, r));
+	return (0);
+}
+
+/*
+ * An HTTP request, with CR LF or bare LF line ends, within PCONN_BUFSIZE
+ * bytes: "CONNECT host:port HTTP/1.x" and headers, or GET, HEAD or POST
+ * with an absolute URI, forwarded to the origin in origin form on a
+ * connection of its own.
  */
 static enum pconn_result
 pconn_http_request(struct pconn *pc)
 {
 	struct http_request	 r;
 	const char		*errstr;
-	char			*host, *v;
+	char			*host;
 	size_t			 n;
 	uint16_t		 port;
 	int			 status;
 
 	if ((n = http_head_len(pc->in, pc->len)) == 0) {
-		if (pc->len == sizeof(pc->in)) {
+		if (pc->len < sizeof(pc->in))
+			return (PR_MORE);
+		/* The request line alone fills the buffer: its target. */
+		if (memchr(pc->in, '\n', pc->len) == NULL)
+			pconn_refuse(pc, -1, HTTP_URI_TOO_LONG,
+			    "request target too long");
+		else
 			pconn_refuse(pc, -1, HTTP_TOO_LARGE,
 			    "request too large");
-			return (PR_MORE);
-		}
 		return (PR_MORE);
 	}
 	if ((status = http_parse_request((char *)pc->in, n, &r,
@@ -357,21 +431,28 @@ pconn_http_request(struct pconn *pc)
 		pconn_refuse(pc, -1, status, errstr);
 		return (PR_MORE);
 	}
-	if (pc->pd->basic[0] != '\0') {
-		v = http_header(r.headers, "Proxy-Authorization");
-		if (v == NULL || strncasecmp(v, "Basic ", 6) != 0 ||
-		    strlen(v + 6) != strlen(pc->pd->basic) ||
-		    secret_differs(v + 6, pc->pd->basic,
-		    strlen(pc->pd->basic))) {
-			pconn_refuse(pc, -1, HTTP_AUTH_REQUIRED,
-			    "authentication failed");
+	if (pc->pd->basic[0] != '\0' && !pconn_http_auth_ok(pc, &r)) {
+		pconn_refuse(pc, -1, HTTP_AUTH_REQUIRED,
+		    "authentication failed");
+		return (PR_MORE);
+	}
+	if (r.forward) {
+		if ((pc->fwd = malloc(PCONN_BUFSIZE + 64)) == NULL ||
+		    (pc->fwdlen = http_encode_forward(pc->fwd,
+		    PCONN_BUFSIZE + 64, &r)) == -1) {
+			pconn_refuse(pc, -1, HTTP_TOO_LARGE,
+			    "request too large");
 			return (PR_MORE);
 		}
+		host = r.host;
+		port = r.port;
+	} else if (http_parse_target(r.target, &host, &port,
+	    &errstr) == -1) {
+		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, errstr);
+		return (PR_MORE);
 	}
-	if (http_parse_target(r.target, &host, &port, &errstr) == -1 ||
-	    strlen(host) >= sizeof(pc->host)) {
-		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, errstr != NULL ?
-		    errstr : "bad host or port");
+	if (strlen(host) >= sizeof(pc->host)) {
+		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, "host too long");
 		return (PR_MORE);
 	}
 	strlcpy(pc->host, host, sizeof(pc->host));
@@ -499,6 +580,8 @@ pconn_read_cb(int fd, int events, void *arg)
 	pconn_parse(pc);
 }
 
+static void	proxyd_challenge(struct proxyd *);
+
 static int
 proxyd_check(struct session *s)
 {
@@ -511,6 +594,18 @@ proxyd_check(struct session *s)
 			return (0);
 	}
 	return (1);
+}
+
+/*
+ * A forwarded request is over once the origin's answer is delivered: the
+ * origin closes it (Connection: close), whatever the client does.
+ */
+static int
+proxyd_forward_check(struct session *s)
+{
+	struct channel	*down = TAILQ_NEXT(TAILQ_FIRST(&s->channels), entry);
+
+	return (proxyd_check(s) || channel_ended(down));
 }
 
 static void
@@ -534,11 +629,14 @@ pconn_relay(struct pconn *pc)
 
 	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
 	    pc->host, pc->port);
-	if (proxyd_http(pc))
+	if (pc->fwd != NULL)
+		r = 0;	/* The origin's own answer is the reply. */
+	else if (proxyd_http(pc))
 		r = pconn_http_reply(pc, HTTP_ESTABLISHED, NULL);
 	else
 		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
-	if (r == -1 || (s = session_new(proxyd_check, proxyd_finished,
+	if (r == -1 || (s = session_new(pc->fwd != NULL ?
+	    proxyd_forward_check : proxyd_check, proxyd_finished,
 	    pc->pd)) == NULL) {
 		pconn_free(pc);
 		return;
@@ -558,13 +656,15 @@ pconn_relay(struct pconn *pc)
 	if ((up = session_channel(s, "upstream", c, t, CH_SHUTDOWN)) == NULL ||
 	    session_channel(s, "downstream", t, c, CH_SHUTDOWN) == NULL)
 		goto fail;
-	/* What the client sent after its request goes first. */
-	if (pc->len > 0) {
-		if (buf_init(&up->buf, up->bufsize) == -1)
-			goto fail;
-		memcpy(buf_tail(&up->buf), pc->in, pc->len);
-		buf_commit(&up->buf, pc->len);
-	}
+	/*
+	 * A forwarded request goes first, rewritten; then what the client
+	 * sent after its request (a body, or the tunnel's first bytes).
+	 */
+	if (pc->fwd != NULL &&
+	    channel_inject(up, pc->fwd, pc->fwdlen) == -1)
+		goto fail;
+	if (pc->len > 0 && channel_inject(up, pc->in, pc->len) == -1)
+		goto fail;
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
 	gate_session(&o->gate, s);
@@ -641,7 +741,9 @@ pconn_try(struct pconn *pc)
 		rep = SOCKS5_REP_FAILURE;
 		break;
 	}
-	pconn_refuse(pc, rep, HTTP_BAD_GATEWAY, strerror(errno));
+	/* No answer is a timeout (504); a refusal a bad gateway (502). */
+	pconn_refuse(pc, rep, errno == ETIMEDOUT ? HTTP_GATEWAY_TIMEOUT :
+	    HTTP_BAD_GATEWAY, strerror(errno));
 }
 
 /* Too slow to ask, or the destination too slow to answer. */
@@ -734,6 +836,37 @@ static const struct listen_ops proxyd_ops = {
 };
 
 /*
+ * The 407's challenge: Digest with MD5, Digest with SHA-256, Basic.  MD5
+ * comes first although SHA-256 is stronger, because ncat's client gives
+ * up when the first Digest challenge is not MD5; clients that know
+ * SHA-256 may pick it (RFC 7616, section 3.7).  The nonce is random and
+ * lasts as long as the server runs.  The connection is closed after the
+ * 407, and the client is told so.
+ */
+static void
+proxyd_challenge(struct proxyd *pd)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 rnd[PROXYD_NONCE_BYTES];
+	size_t			 i;
+
+	arc4random_buf(rnd, sizeof(rnd));
+	for (i = 0; i < sizeof(rnd); i++) {
+		pd->nonce[2 * i] = hex[rnd[i] >> 4];
+		pd->nonce[2 * i + 1] = hex[rnd[i] & 0xf];
+	}
+	pd->nonce[2 * i] = '\0';
+	snprintf(pd->challenge, sizeof(pd->challenge),
+	    "Proxy-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
+	    "algorithm=MD5, nonce=\"%s\"\r\n"
+	    "Proxy-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
+	    "algorithm=SHA-256, nonce=\"%s\"\r\n"
+	    "Proxy-Authenticate: Basic realm=\"%s\"\r\n"
+	    "Connection: close\r\nContent-Length: 0",
+	    PROXYD_REALM, pd->nonce, PROXYD_REALM, pd->nonce, PROXYD_REALM);
+}
+
+/*
  * Serve as a SOCKS5 or HTTP CONNECT proxy on the address and port of the
  * command line until killed.  A proxy open to anyone (neither --proxy-auth
  * nor --allow) listens on loopback unless an address is given, and says
@@ -757,6 +890,7 @@ proxyd_listen(struct options *o)
 		    strlen(o->proxy_pass) > SOCKS_NAME_MAX ||
 		    http_basic(o->proxy_user, o->proxy_pass, pd.basic) == -1)
 			fatalx("Proxy username/password too long");
+		proxyd_challenge(&pd);
 	}
 	open = o->proxy_user == NULL && o->gate.nallow == 0;
 	host = o->host;

@@ -135,6 +135,8 @@ struct options {
 	int		 append_output;	/* --append-output */
 	struct dump	*dump;		/* the open logs, by main(); or NULL */
 	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
+	long long	 idle_ms;	/* --idle-timeout without -l: ncat's
+					   limit on a connection, TIME_NONE */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
 	const char	*source;	/* -s */
@@ -352,6 +354,7 @@ ssize_t		 socks5_parse_request(const unsigned char *, size_t,
 #define HTTP_CRED_MAX		255	/* a user or a password */
 #define HTTP_BASIC_MAX		(4 * ((2 * HTTP_CRED_MAX + 1 + 2) / 3) + 1)
 #define HTTP_HOST_MAX		1024	/* a CONNECT target's host */
+#define HTTP_TARGET_MAX		4096	/* a request target: longer is 414 */
 
 /* Status codes the proxy server and client use. */
 enum http_status {
@@ -360,6 +363,7 @@ enum http_status {
 	HTTP_BAD_METHOD = 405,
 	HTTP_AUTH_REQUIRED = 407,
 	HTTP_TIMEOUT = 408,
+	HTTP_URI_TOO_LONG = 414,
 	HTTP_TOO_LARGE = 431,
 	HTTP_BAD_GATEWAY = 502,
 	HTTP_UNAVAILABLE = 503,
@@ -368,8 +372,29 @@ enum http_status {
 
 /* A request's parts, pointing into its header block. */
 struct http_request {
-	char		*target;	/* "host:port" */
+	char		*method;
+	char		*target;	/* "host:port", or an absolute URI */
+	char		*version;	/* "HTTP/1.x" */
 	char		*headers;	/* the header lines */
+	int		 forward;	/* GET, HEAD, POST to be forwarded: */
+	char		*host;		/*   the URI's host (in hostbuf), */
+	uint16_t	 port;		/*   port */
+	const char	*path;		/*   and path in origin form */
+	char		 hostbuf[HTTP_HOST_MAX + 1];
+};
+
+/* Parameters of a Digest challenge or answer (RFC 7616). */
+struct http_digest {
+	int		 alg;		/* DIGEST_*, -1: not one we know */
+	char		*realm;
+	char		*nonce;
+	char		*opaque;
+	char		*qop;
+	char		*username;
+	char		*uri;
+	char		*response;
+	char		*cnonce;
+	char		*nc;
 };
 
 void		 http_base64(const unsigned char *, size_t, char *);
@@ -385,6 +410,23 @@ int		 http_parse_target(char *, char **, uint16_t *,
 		    const char **);
 ssize_t		 http_encode_reply(char *, size_t, const char *,
 		    const char *);
+ssize_t		 http_encode_forward(char *, size_t,
+		    const struct http_request *);
+int		 http_digest_parse(char *, struct http_digest *);
+int		 http_digest_qop_auth(const char *);
+int		 http_digest_response(const struct http_digest *,
+		    const char *, const char *, const char *, const char *,
+		    char *);
+
+/* digest.c */
+enum {
+	DIGEST_MD5,
+	DIGEST_SHA256,
+};
+#define DIGEST_HEX_MAX		65	/* SHA-256 in hex, and its NUL */
+void		 digest_md5(const void *, size_t, unsigned char *);
+void		 digest_sha256(const void *, size_t, unsigned char *);
+void		 digest_hex(int, const char *, char *);
 
 /* proxy.c */
 /* What one step of the proxy client's conversation came to. */

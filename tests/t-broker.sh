@@ -142,8 +142,6 @@ test_command_line_errors() {
 	expect_error "must use -l with --max-conns" --max-conns 2 127.0.0.1 1
 	expect_error "must use -l with --allow and --deny" \
 	    --allow 127.0.0.1 127.0.0.1 1
-	expect_error "must use -l with --idle-timeout" \
-	    --idle-timeout 1 127.0.0.1 1
 	expect_error "max-conns too small: 0" --broker --max-conns 0 0
 	expect_error "max-conns invalid: x" --broker --max-conns x 0
 	expect_error "idle timeout invalid: soon" --broker --idle-timeout soon 0

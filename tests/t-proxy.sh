@@ -743,7 +743,7 @@ test_server_http_hostile_requests() {
 	t 20 python3 "$SC_TMP/probe.py" http "$PPORT" "$EPORT" >"$SC_TMP/probe.out" 2>&1
 	assertEquals "$(cat "$SC_TMP/probe.out")" 0 $?
 	assertEquals "$(cat <<'EXP'
-get 'HTTP/1.1 405 Method Not Allowed'
+get 'HTTP/1.1 400 Bad Request'
 garbage 'HTTP/1.1 400 Bad Request'
 noport 'HTTP/1.1 400 Bad Request'
 badport 'HTTP/1.1 400 Bad Request'
