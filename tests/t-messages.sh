@@ -144,14 +144,14 @@ test_trustfile_without_verify_warns() {
 	assertNotContains "$(cat "$SC_TMP/err")" "no effect"
 }
 
+# Where a person reads it (--room, --chat): data modes close silently.
 test_full_server_says_one_connection() {
 	held_stdin c1.in 7
-	server srv -k --max-conns 1 -l 127.0.0.1 0 -e /bin/cat ||
-	    fail "no server"
+	server srv --room --max-conns 1 127.0.0.1 0 || fail "no server"
 	bg_in "$SC_TMP/c1.in" t 30 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c1.out"
-	echo ping >&7
-	assertTrue "first client served" "wait_for '$SC_TMP/c1.out' ping 20"
+	assertTrue "first client served" \
+	    "wait_for '$SC_TMP/c1.out' Welcome 20"
 	t 10 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
 	assertEquals \
 	    "sockcat: the server is full (1 connection); try again later." \

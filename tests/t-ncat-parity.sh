@@ -186,7 +186,7 @@ denyfile() {
 	if [ "$1" = sc ]; then
 		server srv -lk --denyfile "$SC_TMP/rules" 127.0.0.1 0 ||
 		    fail "sc: no server"
-		_re='^Connection received'
+		_re='denied$'
 	else
 		ncat_server srv -lk --denyfile "$SC_TMP/rules" ||
 		    fail "ncat: no server"

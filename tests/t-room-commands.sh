@@ -51,6 +51,11 @@ test_nick_renames_and_room_is_told() {
 	wait_for "$SC_TMP/srv.out" '^<alice_1-x> hi$' 15 || fail "console"
 }
 
+# Has c1 been told at least $1 times that a name was refused?
+refusals_reach() {
+	[ "$(grep -c '^<announce> A name is 1 to 20' "$SC_TMP/c1.out")" -ge "$1" ]
+}
+
 test_nick_validation() {
 	two_clients
 	# Too long, bad characters, empty, a space inside, a control byte.
@@ -62,6 +67,8 @@ test_nick_validation() {
 	say 7 '/nick abcdefghijklmnopqrst\n'
 	wait_for "$SC_TMP/c2.out" 'now known as <abcdefghijklmnopqrst>' 15 ||
 	    fail "20 characters refused"
+	# The asker's own answers may still be on their way.
+	wait_until -t 15 refusals_reach 5
 	assertEquals "five refusals" 5 "$(grep -c \
 	    '^<announce> A name is 1 to 20 letters, digits, - or _\.$' \
 	    "$SC_TMP/c1.out")"

@@ -213,7 +213,7 @@ test_allow_and_deny_names_and_files() {
 	t 5 "$SC" --room --denyfile "$SC_TMP/bad" 0 </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: invalid address or range: not/an/address" \
+	assertEquals "sockcat: $SC_TMP/bad, line 1: invalid address or range: not/an/address" \
 	    "$(cat "$SC_TMP/err")"
 }
 
