@@ -66,6 +66,13 @@ enum {
 	OPT_RECV_ONLY,
 	OPT_NO_SHUTDOWN,
 	OPT_DELAY,
+	OPT_FORWARD,
+	OPT_ROUND_ROBIN,
+	OPT_SEND_PROXY,
+	OPT_FORWARD_SSL,
+	OPT_FORWARD_SSL_VERIFY,
+	OPT_FORWARD_SSL_TRUSTFILE,
+	OPT_FORWARD_SSL_SERVERNAME,
 };
 
 /* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
@@ -143,6 +150,16 @@ static const struct option long_options[] = {
 	{ "deny",		required_argument,	NULL, OPT_DENY },
 	{ "denyfile",		required_argument,	NULL, OPT_DENYFILE },
 	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
+	{ "forward",		required_argument,	NULL, OPT_FORWARD },
+	{ "round-robin",	no_argument,		NULL, OPT_ROUND_ROBIN },
+	{ "send-proxy",		required_argument,	NULL, OPT_SEND_PROXY },
+	{ "forward-ssl",	no_argument,		NULL, OPT_FORWARD_SSL },
+	{ "forward-ssl-verify",	no_argument,		NULL,
+	    OPT_FORWARD_SSL_VERIFY },
+	{ "forward-ssl-trustfile", required_argument,	NULL,
+	    OPT_FORWARD_SSL_TRUSTFILE },
+	{ "forward-ssl-servername", required_argument,	NULL,
+	    OPT_FORWARD_SSL_SERVERNAME },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -207,11 +224,13 @@ static const char help_text[] =
 "      --deny ADDR        refuse these clients (deny wins)\n"
 "      --denyfile FILE    --deny for each line of FILE\n"
 "      --idle-timeout TIME  drop a client that sends nothing for TIME\n"
+"      --forward TARGET   with -l: relay clients to host:port or unix:PATH\n"
+"      --round-robin      spread clients over the --forward targets\n"
+"      --send-proxy V     send the target a PROXY header, v1 or v2\n"
 "\n"
 "Proxies and TLS:\n"
 "  -x, --proxy ADDR[:PORT]  connect through this proxy\n"
-"  -X, --proxy-type PROTO 4, 4a, 5 (default) or connect; with -l: socks5\n"
-"                         or http makes sockcat a proxy server\n"
+"  -X, --proxy-type PROTO 4, 4a, 5 (default), connect; -l: socks5|http server\n"
 "  -P USER                proxy user; the password is asked for\n"
 "      --proxy-auth USER:PASS  proxy credentials\n"
 "      --ssl              TLS (every --ssl-* option implies it)\n"
@@ -222,8 +241,10 @@ static const char help_text[] =
 "      --ssl-ciphers LIST OpenSSL cipher list\n"
 "      --ssl-servername NAME  server name to send (SNI) and check\n"
 "      --ssl-alpn LIST    ALPN protocols, comma-separated\n"
-"\n"
-"Session logs:\n"
+"      --forward-ssl      TLS to the --forward target (as do the next three)\n"
+"      --forward-ssl-verify  verify the target's certificate and name\n"
+"      --forward-ssl-trustfile FILE  PEM certificates to trust there\n"
+"      --forward-ssl-servername NAME  SNI and name to check there\n"
 "  -o, --output FILE      log the data of both directions to FILE, raw\n"
 "      --hex-dump FILE    log it to FILE as a hex dump (< received, > sent)\n"
 "      --append-output    append to the log files rather than truncate them\n"
@@ -249,10 +270,8 @@ static const char help_text[] =
 "\n"
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
-"  %1$s -N host 5000 < file      send a file\n"
-"  %1$s -zv host 20-30           scan ports 20 to 30\n"
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
-"  %1$s --chat                   wait for someone to talk to\n";
+"  %1$s -lk 8080 --forward backend:80   a port forwarder\n";
 
 void
 usage(int full)
@@ -377,6 +396,47 @@ proxy_auth(struct options *o, char *arg)
 		o->proxy_pass = colon + 1;
 	}
 	o->proxy_user = arg;
+}
+
+/* --forward and its options: a listener's, and not with another mode. */
+static void
+forward_check(const struct options *o)
+{
+	const char	*errstr;
+	char		*host, *port;
+	size_t		 i;
+	int		 local;
+
+	if (o->nforward == 0) {
+		if (o->round_robin)
+			fatalx("must use --forward with --round-robin");
+		if (o->send_proxy)
+			fatalx("must use --forward with --send-proxy");
+		if (o->fwd_ssl)
+			fatalx("must use --forward with --forward-ssl");
+		return;
+	}
+	if (!o->listen)
+		fatalx("must use -l with --forward");
+	if (o->zero)
+		fatalx("cannot use -z and --forward");
+	if (o->exec != NULL || o->fifo != NULL || o->broker || o->room ||
+	    o->chat || o->proxy_serve)
+		fatalx("--forward is a mode of its own: it takes no -e, -c, "
+		    "--fifo, --broker, --room, --chat or proxy server");
+	if (o->family == AF_UNIX && o->socktype == SOCK_DGRAM)
+		fatalx("cannot use --forward with -U -u");
+	if (o->socktype == SOCK_DGRAM && (o->send_proxy || o->fwd_ssl))
+		fatalx("cannot use --send-proxy or --forward-ssl with -u");
+	if (o->fwd_ssl && !tls_available())
+		fatalx("TLS support was not built in");
+	for (i = 0; i < o->nforward; i++) {
+		if (forward_parse_target(o->forward[i], &host, &port, &local,
+		    &errstr) == -1)
+			fatalx("--forward %s: %s", o->forward[i], errstr);
+		free(host);
+		free(port);
+	}
 }
 
 /*
@@ -634,6 +694,35 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->delay_ms = time_value("delay", optarg, 0,
 			    INT_MAX / 1000);
 			break;
+		case OPT_FORWARD:
+			o->forward = reallocarray(o->forward, o->nforward + 1,
+			    sizeof(*o->forward));
+			if (o->forward == NULL)
+				fatal("reallocarray");
+			o->forward[o->nforward++] = optarg;
+			break;
+		case OPT_ROUND_ROBIN:
+			o->round_robin = 1;
+			break;
+		case OPT_SEND_PROXY:
+			if ((o->send_proxy = proxyproto_version(optarg)) == -1)
+				fatalx("send-proxy invalid: %s (v1 or v2)",
+				    optarg);
+			break;
+		case OPT_FORWARD_SSL:
+			o->fwd_ssl = 1;
+			break;
+		case OPT_FORWARD_SSL_VERIFY:
+			o->fwd_ssl = o->fwd_ssl_verify = 1;
+			break;
+		case OPT_FORWARD_SSL_TRUSTFILE:
+			o->fwd_ssl = 1;
+			o->fwd_ssl_trustfile = optarg;
+			break;
+		case OPT_FORWARD_SSL_SERVERNAME:
+			o->fwd_ssl = 1;
+			o->fwd_ssl_servername = optarg;
+			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			exit(0);
@@ -740,6 +829,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	/* A Unix-domain client has no address for a rule to match. */
 	if (!TAILQ_EMPTY(&o->gate.rules) && o->family == AF_UNIX)
 		fatalx("cannot use --allow or --deny with -U");
+	if (proxy != NULL && o->nforward > 0)
+		fatalx("no proxy support for --forward yet");
 	if (proxy != NULL) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
@@ -766,6 +857,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			fatalx("a proxy server speaks socks5 or http");
 		o->proxy_serve = 1;
 	}
+	forward_check(o);
 	if (o->chat && o->zero)
 		fatalx("cannot use -z and --chat");
 	if (o->chat && o->nports > 1)
