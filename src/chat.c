@@ -515,11 +515,11 @@ chat_connect(struct options *o)
 
 	chat_init(&c, o);
 	/* Directly or through the proxy of the command line. */
-	fd = net_dial(o, o->host, o->ports[0], &peer, &cause);
+	fd = dial_sync(o, o->host, o->ports[0], &peer, &cause);
 	if (fd == -1) {
 		if (cause != NULL)
 			fatalx("%s", cause);
-		/* With -v, net_connect has said so already. */
+		/* With -v, the dial has said so already. */
 		if (o->verbose < 1)
 			log_warnx("connect to %s port %s (%s) failed: %s",
 			    o->host, o->ports[0], o->socktype == SOCK_DGRAM ?

@@ -72,8 +72,9 @@ net_sync(int fd, int on, long long timeout_ms)
 	return (net_set_nonblock(fd, !on));
 }
 
-static const char *
-proto_name(const struct options *o)
+/* The protocol's name in netcat's messages: "tcp", "udp" or "dccp". */
+const char *
+net_proto_name(const struct options *o)
 {
 	if (o->socktype == SOCK_DCCP)
 		return ("dccp");
@@ -279,7 +280,7 @@ net_service(const char *port, int udp)
 }
 
 /* "HOST (ADDR)" when the name given is not the address it resolved to. */
-static void
+void
 net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
     char *out, size_t outlen)
 {
@@ -292,6 +293,31 @@ net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
 		snprintf(out, outlen, "%s (%s)", host, addr);
 }
 
+/*
+ * The getaddrinfo() hints for the options: their family, socket type and
+ * protocol, -n; with passive, for a socket to bind (to host, NULL: any).
+ */
+void
+net_hints(const struct options *o, int passive, const char *host,
+    struct addrinfo *hints)
+{
+	memset(hints, 0, sizeof(*hints));
+	hints->ai_family = o->family;
+	hints->ai_socktype = o->socktype;
+	if (o->socktype == SOCK_DCCP)
+		hints->ai_protocol = IPPROTO_DCCP;
+	else
+		hints->ai_protocol = o->socktype == SOCK_DGRAM ? IPPROTO_UDP :
+		    IPPROTO_TCP;
+	if (o->numeric)
+		hints->ai_flags |= AI_NUMERICHOST;
+	if (passive)
+		hints->ai_flags |= AI_PASSIVE;
+	/* Listening on no address in particular means IPv4, as with nc. */
+	if (passive && host == NULL && hints->ai_family == AF_UNSPEC)
+		hints->ai_family = AF_INET;
+}
+
 static int
 net_resolve(const struct options *o, const char *host, const char *port,
     int passive, struct addrinfo **res, char **cause)
@@ -299,21 +325,7 @@ net_resolve(const struct options *o, const char *host, const char *port,
 	struct addrinfo	 hints;
 	int		 error;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = o->family;
-	hints.ai_socktype = o->socktype;
-	if (o->socktype == SOCK_DCCP)
-		hints.ai_protocol = IPPROTO_DCCP;
-	else
-		hints.ai_protocol = o->socktype == SOCK_DGRAM ? IPPROTO_UDP :
-		    IPPROTO_TCP;
-	if (o->numeric)
-		hints.ai_flags |= AI_NUMERICHOST;
-	if (passive)
-		hints.ai_flags |= AI_PASSIVE;
-	/* Listening on no address in particular means IPv4, as with nc. */
-	if (passive && host == NULL && hints.ai_family == AF_UNSPEC)
-		hints.ai_family = AF_INET;
+	net_hints(o, passive, host, &hints);
 	if ((error = getaddrinfo(host, port, &hints, res)) != 0) {
 		if (!passive)
 			log_cause(cause, "getaddrinfo for host \"%s\" port "
@@ -327,8 +339,11 @@ net_resolve(const struct options *o, const char *host, const char *port,
 	return (0);
 }
 
-/* Bind fd to the -s address and -p port of the command line. */
-static int
+/*
+ * Bind fd, a socket of family af, to the -s address and -p port of the
+ * command line, if any.  Returns -1 with errno and *cause set.
+ */
+int
 net_bind_source(const struct options *o, int fd, int af, char **cause)
 {
 	struct options	 so = *o;
@@ -353,120 +368,6 @@ net_bind_source(const struct options *o, int fd, int af, char **cause)
 }
 
 /*
- * Wait up to timeout_ms (forever with TIME_NONE or 0, as -w 0 means no
- * connect timeout to nc) for a non-blocking connect on fd to complete.
- * Set-up happens before the pump runs, so this one wait is synchronous.
- * Returns 0, -1 with errno, or -2 with errno ETIMEDOUT when the time ran
- * out.
- */
-static int
-net_wait_connect(int fd, long long timeout_ms)
-{
-	struct pollfd	 pfd = { .fd = fd, .events = POLLOUT };
-	socklen_t	 len = sizeof(int);
-	int		 n, error;
-
-	if (timeout_ms <= 0)
-		timeout_ms = -1;
-	do {
-		n = poll(&pfd, 1, (int)timeout_ms);
-	} while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return (-1);
-	if (n == 0) {
-		errno = ETIMEDOUT;
-		return (-2);
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
-		return (-1);
-	if (error != 0) {
-		errno = error;
-		return (-1);
-	}
-	return (0);
-}
-
-/*
- * Returns a non-blocking socket connected to host and port, trying each
- * address in turn; peer is filled with the address that answered.  Each
- * failed attempt is reported with -v.  Returns -1 with errno and *cause
- * set (a message for the caller) on failure.
- */
-int
-net_connect(const struct options *o, const char *host, const char *port,
-    struct net_peer *peer, char **cause)
-{
-	struct addrinfo	*res, *ai;
-	char		 label[NI_MAXHOST * 2 + 4];
-	int		 fd = -1, error = 0, waited = 0;
-
-	if (cause != NULL)
-		*cause = NULL;
-	if (net_resolve(o, host, port, 0, &res, cause) == -1)
-		return (-1);
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol)) == -1) {
-			error = errno;
-			continue;
-		}
-		if (net_bind_source(o, fd, ai->ai_family, cause) == -1) {
-			error = errno;
-			close(fd);
-			fd = -1;
-			break;
-		}
-		if (net_set_options(o, fd, ai->ai_family, cause) == -1) {
-			error = errno;
-			close(fd);
-			fd = -1;
-			break;
-		}
-		if (net_set_nonblock(fd, 1) == -1 ||
-		    (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
-		    (errno != EINPROGRESS ||
-		    (waited = net_wait_connect(fd, o->timeout_ms)) < 0))) {
-			error = errno;
-			net_host_label(host, ai->ai_addr, ai->ai_addrlen,
-			    label, sizeof(label));
-			/* nc's words for a time-out, errno and all. */
-			if (waited == -2)
-				log_verbose(1, "connect to %s port %s (%s) "
-				    "timed out: %s", label, port,
-				    proto_name(o), strerror(EINPROGRESS));
-			else
-				log_verbose(1, "connect to %s port %s (%s) "
-				    "failed: %s", label, port, proto_name(o),
-				    strerror(errno));
-			close(fd);
-			fd = -1;
-			continue;
-		}
-		memcpy(&peer->ss, ai->ai_addr, ai->ai_addrlen);
-		peer->len = ai->ai_addrlen;
-		break;
-	}
-	freeaddrinfo(res);
-	if (fd == -1)
-		errno = error;
-	return (fd);
-}
-
-/*
- * Returns a non-blocking socket connected to host and port, directly or
- * through the proxy of the command line: the one way every mode that
- * connects opens its connection.  As net_connect() on failure.
- */
-int
-net_dial(const struct options *o, const char *host, const char *port,
-    struct net_peer *peer, char **cause)
-{
-	if (o->proxy_host != NULL)
-		return (proxy_connect(o, host, port, peer, cause));
-	return (net_connect(o, host, port, peer, cause));
-}
-
-/*
  * Report a successful connection as netcat does with -v.  Through a proxy
  * the destination's address is unknown: the host is named as given.
  */
@@ -484,7 +385,7 @@ net_report_connect(const struct options *o, const char *host,
 		net_host_label(host, (const struct sockaddr *)&peer->ss,
 		    peer->len, label, sizeof(label));
 	log_info("Connection to %s %s port [%s/%s] succeeded!", label, port,
-	    proto_name(o), o->numeric ? "*" :
+	    net_proto_name(o), o->numeric ? "*" :
 	    net_service(port, o->socktype == SOCK_DGRAM));
 }
 

@@ -556,7 +556,7 @@ plain_connect(struct options *o)
 
 	plain_init(&p, o);
 	for (i = 0; i < o->nports; i++) {
-		fd = net_dial(o, o->host, o->ports[i], &peer, &cause);
+		fd = dial_sync(o, o->host, o->ports[i], &peer, &cause);
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);

@@ -714,16 +714,39 @@ static const struct listen_ops proxyd_ops = {
 	.full = proxyd_full,
 };
 
+/* Is the listening socket fd bound to a loopback address? */
+static int
+proxyd_loopback(int fd)
+{
+	struct sockaddr_storage		 ss;
+	const struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	const struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t			 len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return (0);
+	if (ss.ss_family == AF_INET)
+		return ((ntohl(sin->sin_addr.s_addr) >> 24) == IN_LOOPBACKNET);
+	if (ss.ss_family == AF_INET6)
+		return (IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) ||
+		    (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) &&
+		    sin6->sin6_addr.s6_addr[12] == IN_LOOPBACKNET));
+	return (0);
+}
+
 /*
  * Serve as a SOCKS5 or HTTP CONNECT proxy on the address and port of the
- * command line until killed.  Returns the exit status.
+ * command line until killed.  A proxy open to anyone (neither --proxy-auth
+ * nor --allow) listens on loopback unless an address is given, and says
+ * so when it is given one that is not loopback.  Returns the exit status.
  */
 int
 proxyd_listen(struct options *o)
 {
 	struct proxyd	 pd;
+	const char	*host;
 	char		*cause;
-	int		 fd;
+	int		 fd, open;
 
 	memset(&pd, 0, sizeof(pd));
 	pd.o = o;
@@ -736,9 +759,17 @@ proxyd_listen(struct options *o)
 		    http_basic(o->proxy_user, o->proxy_pass, pd.basic) == -1)
 			fatalx("Proxy username/password too long");
 	}
-	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	open = o->proxy_user == NULL && o->gate.nallow == 0;
+	host = o->host;
+	if (open && host == NULL)
+		host = o->family == AF_INET6 ? "::1" : "127.0.0.1";
+	if ((fd = net_listen(o, host, o->ports[0], &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	net_report_listen(o, fd);
+	if (open && !proxyd_loopback(fd))
+		log_warnx("warning: open proxy: anyone who can reach this "
+		    "address may relay through it; use --proxy-auth or "
+		    "--allow");
 	gate_raise_nofile(&o->gate);
 	if ((pd.l = listener_new(o, fd, &proxyd_ops, &pd)) == NULL)
 		fatal("listener");

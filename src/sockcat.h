@@ -187,10 +187,13 @@ struct net_peer {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 };
-int		 net_connect(const struct options *, const char *,
-		    const char *, struct net_peer *, char **);
-int		 net_dial(const struct options *, const char *, const char *,
-		    struct net_peer *, char **);
+struct addrinfo;
+void		 net_hints(const struct options *, int, const char *,
+		    struct addrinfo *);
+int		 net_bind_source(const struct options *, int, int, char **);
+const char	*net_proto_name(const struct options *);
+void		 net_host_label(const char *, const struct sockaddr *,
+		    socklen_t, char *, size_t);
 int		 net_listen(const struct options *, const char *,
 		    const char *, char **);
 int		 net_listen_all(const struct options *, const char *,
@@ -415,7 +418,15 @@ int		 proxy_client_input(struct proxy_client *, const void *,
 void		 proxy_client_broken(const struct proxy_client *, int,
 		    char **);
 void		 proxy_client_clear(struct proxy_client *);
-int		 proxy_connect(const struct options *, const char *,
+
+/* dial.c */
+struct dial;
+typedef void dial_cb(int, const struct net_peer *, int, const char *,
+    void *);
+struct dial	*dial_start(const struct options *, const char *,
+		    const char *, long long, dial_cb *, void *);
+void		 dial_cancel(struct dial *);
+int		 dial_sync(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 
 /* proxyd.c */
