@@ -428,6 +428,11 @@ forward_check(const struct options *o)
 		fatalx("cannot use --forward with -U -u");
 	if (o->socktype == SOCK_DGRAM && (o->send_proxy || o->fwd_ssl))
 		fatalx("cannot use --send-proxy or --forward-ssl with -u");
+	/* A server cannot stop to ask for a password. */
+	if (o->proxy_host != NULL && o->proxy_user != NULL &&
+	    o->proxy_pass == NULL)
+		fatalx("--forward through a proxy needs --proxy-auth "
+		    "user:password");
 	if (o->fwd_ssl && !tls_available())
 		fatalx("TLS support was not built in");
 	for (i = 0; i < o->nforward; i++) {
@@ -829,12 +834,11 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	/* A Unix-domain client has no address for a rule to match. */
 	if (!TAILQ_EMPTY(&o->gate.rules) && o->family == AF_UNIX)
 		fatalx("cannot use --allow or --deny with -U");
-	if (proxy != NULL && o->nforward > 0)
-		fatalx("no proxy support for --forward yet");
 	if (proxy != NULL) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
-		if (o->listen)
+		/* A forwarder's targets may be behind the proxy. */
+		if (o->listen && o->nforward == 0)
 			fatalx("no proxy support for listen");
 		if (o->family == AF_UNIX)
 			fatalx("no proxy support for unix sockets");

@@ -64,6 +64,7 @@ struct upeer;
 
 struct forward {
 	struct options		*o;
+	struct options		 dial_o; /* the outbound side's options */
 	struct listener		*l;
 	struct fwd_target	*t;
 	size_t			 n;
@@ -81,7 +82,6 @@ struct forward {
 
 /* Where a connection's outbound stage stands. */
 enum fconn_state {
-	FC_RESOLVING,
 	FC_CONNECTING,
 	FC_TLS,
 	FC_RELAYING,
@@ -102,8 +102,7 @@ struct fconn {
 	struct fwd_target	*cur;
 	int			 tfd;
 	struct tls		*ttls;
-	struct resolve		*lookup;
-	struct addrinfo		*res, *ai;
+	struct dial		*dial;
 	struct tls_hs		*hs;
 	struct ev_timer		 deadline;
 	char			 why[FWD_WHY_MAX]; /* the last failure */
@@ -114,7 +113,6 @@ struct fconn {
 };
 
 static void	fconn_next(struct fconn *);
-static void	fconn_try_addr(struct fconn *);
 
 /*
  * A --forward target: "host:port", "[v6addr]:port" or "unix:PATH".
@@ -204,10 +202,8 @@ fconn_free(struct fconn *fc)
 	struct forward	*f = fc->f;
 
 	ev_timer_disarm(&fc->deadline);
-	resolve_cancel(fc->lookup);
+	dial_cancel(fc->dial);
 	tls_handshake_cancel(fc->hs);
-	if (fc->res != NULL)
-		freeaddrinfo(fc->res);
 	if (fc->tfd != -1) {
 		ev_del(fc->tfd);
 		close(fc->tfd);
@@ -232,13 +228,10 @@ static void
 fconn_abandon(struct fconn *fc)
 {
 	ev_timer_disarm(&fc->deadline);
-	resolve_cancel(fc->lookup);
-	fc->lookup = NULL;
+	dial_cancel(fc->dial);
+	fc->dial = NULL;
 	tls_handshake_cancel(fc->hs);
 	fc->hs = NULL;
-	if (fc->res != NULL)
-		freeaddrinfo(fc->res);
-	fc->res = fc->ai = NULL;
 	if (fc->tfd != -1) {
 		ev_del(fc->tfd);
 		close(fc->tfd);
@@ -251,7 +244,7 @@ static void
 fconn_failed(struct fconn *fc, const char *why)
 {
 	snprintf(fc->why, sizeof(fc->why), "%s: %s", fc->cur->name, why);
-	log_verbose(2, "forward: %s: %s", fc->label, fc->why);
+	log_verbose(1, "forward: %s: %s", fc->label, fc->why);
 	target_down(fc->cur);
 	fconn_abandon(fc);
 	fconn_next(fc);
@@ -456,8 +449,28 @@ fconn_connected(struct fconn *fc)
 	}
 }
 
+/*
+ * The dial is over: connected to the target (directly or through the
+ * proxy of -x), or not, and then -v has said why or cause does.
+ */
 static void
-fconn_connect_cb(int fd, int events, void *arg)
+fconn_dialed_cb(int fd, const struct net_peer *peer, int error,
+    const char *cause, void *arg)
+{
+	struct fconn	*fc = arg;
+
+	(void)peer;
+	fc->dial = NULL;
+	if (fd == -1) {
+		fconn_failed(fc, cause != NULL ? cause : strerror(error));
+		return;
+	}
+	fc->tfd = fd;
+	fconn_connected(fc);
+}
+
+static void
+fconn_unix_connect_cb(int fd, int events, void *arg)
 {
 	struct fconn	*fc = arg;
 	socklen_t	 len = sizeof(int);
@@ -466,63 +479,10 @@ fconn_connect_cb(int fd, int events, void *arg)
 	(void)events;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
 		error = errno;
-	if (error == 0) {
+	if (error == 0)
 		fconn_connected(fc);
-		return;
-	}
-	ev_del(fc->tfd);
-	close(fc->tfd);
-	fc->tfd = -1;
-	errno = error;
-	fc->ai = fc->ai->ai_next;
-	fconn_try_addr(fc);
-}
-
-/*
- * Start connecting to the next address of the current target; when none
- * is left, the target has failed with the last error.
- */
-static void
-fconn_try_addr(struct fconn *fc)
-{
-	struct addrinfo	*ai;
-	int		 fd;
-
-	for (; (ai = fc->ai) != NULL; fc->ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd == -1)
-			continue;
-		fc->tfd = fd;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			fconn_connected(fc);
-			return;
-		}
-		if (errno == EINPROGRESS) {
-			fc->state = FC_CONNECTING;
-			if (ev_set(fd, EV_WRITE, fconn_connect_cb, fc) == 0)
-				return;
-		}
-		close(fd);
-		fc->tfd = -1;
-	}
-	fconn_failed(fc, strerror(errno));
-}
-
-static void
-fconn_resolved_cb(int error, struct addrinfo *res, void *arg)
-{
-	struct fconn	*fc = arg;
-
-	fc->lookup = NULL;
-	if (error != 0) {
-		fconn_failed(fc, error == EAI_SYSTEM ? strerror(errno) :
-		    gai_strerror(error));
-		return;
-	}
-	fc->res = fc->ai = res;
-	errno = EHOSTUNREACH;
-	fconn_try_addr(fc);
+	else
+		fconn_failed(fc, strerror(error));
 }
 
 /*
@@ -547,7 +507,7 @@ fconn_dial_unix(struct fconn *fc)
 	}
 	if (errno == EINPROGRESS) {
 		fc->state = FC_CONNECTING;
-		if (ev_set(fc->tfd, EV_WRITE, fconn_connect_cb, fc) == 0)
+		if (ev_set(fc->tfd, EV_WRITE, fconn_unix_connect_cb, fc) == 0)
 			return;
 	}
 	fconn_failed(fc, strerror(errno));
@@ -563,7 +523,6 @@ fconn_next(struct fconn *fc)
 {
 	struct forward		*f = fc->f;
 	struct options		*o = f->o;
-	struct addrinfo		 hints;
 	struct fwd_target	*t;
 
 	while (fc->tries < f->n) {
@@ -582,17 +541,11 @@ fconn_next(struct fconn *fc)
 			fconn_dial_unix(fc);
 			return;
 		}
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = o->family == AF_UNIX ? AF_UNSPEC : o->family;
-		hints.ai_socktype = SOCK_STREAM;
-		if (o->numeric)
-			hints.ai_flags |= AI_NUMERICHOST;
-		/* Off the loop: a slow resolver stalls no other client. */
-		fc->state = FC_RESOLVING;
-		if ((fc->lookup = resolve_start(t->host, t->port, &hints,
-		    fconn_resolved_cb, fc)) == NULL) {
+		/* Looked up off the loop: a slow resolver stalls no one. */
+		fc->state = FC_CONNECTING;
+		if ((fc->dial = dial_start(&f->dial_o, t->host, t->port,
+		    TIME_NONE, fconn_dialed_cb, fc)) == NULL)
 			fconn_failed(fc, strerror(errno));
-		}
 		return;
 	}
 	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
@@ -883,6 +836,16 @@ forward_listen(struct options *o)
 			snprintf(t->name, sizeof(t->name), "%s %s", t->host,
 			    t->port);
 	}
+	/*
+	 * Outbound connections are the dial's, with the options of a
+	 * client: any family of address, a stream, the proxy of -x.
+	 */
+	f.dial_o = *o;
+	f.dial_o.listen = 0;
+	f.dial_o.source = NULL;
+	f.dial_o.source_port = NULL;
+	if (f.dial_o.family == AF_UNIX)
+		f.dial_o.family = AF_UNSPEC;
 	if (o->fwd_ssl && tls_setup_origin(o, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	if (o->family == AF_UNIX) {
