@@ -381,9 +381,9 @@ fconn_relay(struct fconn *fc)
 		fc->ttls = NULL;
 	}
 	if ((fc->up = session_channel(s, "upstream", c, t,
-	    CH_SHUTDOWN)) == NULL ||
+	    CH_SHUTDOWN | CH_RESET)) == NULL ||
 	    (fc->down = session_channel(s, "downstream", t, c,
-	    CH_SHUTDOWN)) == NULL)
+	    CH_SHUTDOWN | CH_RESET)) == NULL)
 		goto fail_session;
 	if (o->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||

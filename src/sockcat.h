@@ -582,6 +582,8 @@ enum ch_state {
 /* Most bytes one sendfile(2) call is asked to move. */
 #define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
 #define CH_HOLD		0x4	/* Do not read src for now. */
+#define CH_RESET	0x8	/* A broken src resets dst (SO_LINGER 0)
+				   rather than shutting it down. */
 
 /* How many observers a channel can have (-o, --hex-dump, -t). */
 #define CH_TAPS_MAX	4
