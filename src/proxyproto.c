@@ -64,7 +64,7 @@ pp_family(const struct sockaddr *src, const struct sockaddr *dst)
  * would see a client that had connected to it directly over IPv4.
  */
 static void
-pp_unmap(const struct sockaddr *sa, struct sockaddr_storage *out)
+pp_copy(const struct sockaddr *sa, struct sockaddr_storage *out, int unmap)
 {
 	const struct sockaddr_in6	*s6 = (const struct sockaddr_in6 *)sa;
 	struct sockaddr_in		*s4 = (struct sockaddr_in *)out;
@@ -72,7 +72,7 @@ pp_unmap(const struct sockaddr *sa, struct sockaddr_storage *out)
 	memset(out, 0, sizeof(*out));
 	if (sa == NULL)
 		return;
-	if (sa->sa_family == AF_INET6 &&
+	if (unmap && sa->sa_family == AF_INET6 &&
 	    IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = s6->sin6_port;
@@ -185,8 +185,13 @@ proxyproto_encode(unsigned char *buf, size_t len, int version,
 	int			 family;
 
 	*errstr = NULL;
-	pp_unmap(src, &s);
-	pp_unmap(dst, &d);
+	pp_copy(src, &s, 1);
+	pp_copy(dst, &d, 1);
+	/* Unmapped only in pairs: one end alone would make them differ. */
+	if (s.ss_family != d.ss_family) {
+		pp_copy(src, &s, 0);
+		pp_copy(dst, &d, 0);
+	}
 	family = pp_family((struct sockaddr *)&s, (struct sockaddr *)&d);
 	switch (version) {
 	case PROXYPROTO_V1:
