@@ -41,6 +41,13 @@ complete -c sockcat -l deny -x -a '(__fish_print_hostnames)' -d 'Refuse these cl
 complete -c sockcat -l denyfile -r -d 'Refuse the clients listed in a file'
 complete -c sockcat -l idle-timeout -x -d 'Drop a client idle this long, or quit'
 complete -c sockcat -l write-timeout -x -d 'Drop a client that reads nothing this long'
+complete -c sockcat -l forward -x -d 'Relay each client to host:port or unix:PATH'
+complete -c sockcat -l round-robin -d 'Spread clients over the --forward targets'
+complete -c sockcat -l send-proxy -x -a 'v1 v2' -d 'Send the target a PROXY header'
+complete -c sockcat -l forward-ssl -d 'Speak TLS to the --forward target'
+complete -c sockcat -l forward-ssl-verify -d "Verify the target's certificate and name"
+complete -c sockcat -l forward-ssl-trustfile -r -d 'PEM certificates to trust for the target'
+complete -c sockcat -l forward-ssl-servername -x -d 'Server name to send the target and check'
 complete -c sockcat -l broker -d 'Relay among any number of clients'
 complete -c sockcat -l room -d 'Run a chat room (ncat'\''s --chat)'
 complete -c sockcat -l no-splice -d 'Copy data through user space'

@@ -75,6 +75,13 @@ enum {
 	OPT_KEEPALIVE,
 	OPT_NODELAY,
 	OPT_SSL_PIN,
+	OPT_FORWARD,
+	OPT_ROUND_ROBIN,
+	OPT_SEND_PROXY,
+	OPT_FORWARD_SSL,
+	OPT_FORWARD_SSL_VERIFY,
+	OPT_FORWARD_SSL_TRUSTFILE,
+	OPT_FORWARD_SSL_SERVERNAME,
 };
 
 /* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
@@ -160,6 +167,16 @@ static const struct option long_options[] = {
 	{ "denyfile",		required_argument,	NULL, OPT_DENYFILE },
 	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
 	{ "write-timeout",	required_argument,	NULL, OPT_WRITE_TIMEOUT },
+	{ "forward",		required_argument,	NULL, OPT_FORWARD },
+	{ "round-robin",	no_argument,		NULL, OPT_ROUND_ROBIN },
+	{ "send-proxy",		required_argument,	NULL, OPT_SEND_PROXY },
+	{ "forward-ssl",	no_argument,		NULL, OPT_FORWARD_SSL },
+	{ "forward-ssl-verify",	no_argument,		NULL,
+	    OPT_FORWARD_SSL_VERIFY },
+	{ "forward-ssl-trustfile", required_argument,	NULL,
+	    OPT_FORWARD_SSL_TRUSTFILE },
+	{ "forward-ssl-servername", required_argument,	NULL,
+	    OPT_FORWARD_SSL_SERVERNAME },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -228,6 +245,9 @@ static const char help_text[] =
 "      --denyfile FILE    --deny for each line of FILE\n"
 "      --idle-timeout TIME  drop a client idle for TIME; without -l: quit\n"
 "      --write-timeout TIME  drop a client that reads nothing for TIME (10s)\n"
+"      --forward TARGET   with -l: relay clients to host:port or unix:PATH\n"
+"      --round-robin      spread clients over the --forward targets\n"
+"      --send-proxy V     send the target a PROXY header, v1 or v2\n"
 "\n"
 "Proxies and TLS:\n"
 "  -x, --proxy ADDR[:PORT]  connect through this proxy\n"
@@ -243,8 +263,10 @@ static const char help_text[] =
 "      --ssl-ciphers LIST OpenSSL cipher list\n"
 "      --ssl-servername NAME  server name to send (SNI) and check\n"
 "      --ssl-alpn LIST    ALPN protocols, comma-separated\n"
-"\n"
-"Session logs:\n"
+"      --forward-ssl      TLS to the --forward target (as do the next three)\n"
+"      --forward-ssl-verify  verify the target's certificate and name\n"
+"      --forward-ssl-trustfile FILE  PEM certificates to trust there\n"
+"      --forward-ssl-servername NAME  SNI and name to check there\n"
 "  -o, --output FILE      log the data of both directions to FILE, raw\n"
 "      --hex-dump FILE    log it to FILE as a hex dump (< received, > sent)\n"
 "      --append-output    append to the log files rather than truncate them\n"
@@ -272,7 +294,8 @@ static const char help_text[] =
 "\n"
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file\n"
-"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n";
+"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
+"  %1$s -lk 8080 --forward backend:80   a port forwarder\n";
 
 /*
  * --version: the version, then what was built in, for a bug report or to
@@ -511,6 +534,52 @@ proxy_auth(struct options *o, char *arg)
 	*colon = '\0';
 	o->proxy_pass = colon + 1;
 	return (0);
+}
+
+/* --forward and its options: a listener's, and not with another mode. */
+static void
+forward_check(const struct options *o)
+{
+	const char	*errstr;
+	char		*host, *port;
+	size_t		 i;
+	int		 local;
+
+	if (o->nforward == 0) {
+		if (o->round_robin)
+			fatalx("must use --forward with --round-robin");
+		if (o->send_proxy)
+			fatalx("must use --forward with --send-proxy");
+		if (o->fwd_ssl)
+			fatalx("must use --forward with --forward-ssl");
+		return;
+	}
+	if (!o->listen)
+		fatalx("must use -l with --forward");
+	if (o->zero)
+		fatalx("cannot use -z and --forward");
+	if (o->exec != NULL || o->fifo != NULL || o->broker || o->room ||
+	    o->chat || o->proxy_serve)
+		fatalx("--forward is a mode of its own: it takes no -e, -c, "
+		    "--fifo, --broker, --room, --chat or proxy server");
+	if (o->family == AF_UNIX && o->socktype == SOCK_DGRAM)
+		fatalx("cannot use --forward with -U -u");
+	if (o->socktype == SOCK_DGRAM && (o->send_proxy || o->fwd_ssl))
+		fatalx("cannot use --send-proxy or --forward-ssl with -u");
+	/* A server cannot stop to ask for a password. */
+	if (o->proxy_host != NULL && o->proxy_user != NULL &&
+	    o->proxy_pass == NULL)
+		fatalx("--forward through a proxy needs --proxy-auth "
+		    "user:password");
+	if (o->fwd_ssl && !tls_available())
+		fatalx("TLS support was not built in");
+	for (i = 0; i < o->nforward; i++) {
+		if (forward_parse_target(o->forward[i], &host, &port, &local,
+		    &errstr) == -1)
+			fatalx("--forward %s: %s", o->forward[i], errstr);
+		free(host);
+		free(port);
+	}
 }
 
 /*
@@ -800,6 +869,35 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->ssl = 1;
 			ssl_pin_add(o, optarg);
 			break;
+		case OPT_FORWARD:
+			o->forward = reallocarray(o->forward, o->nforward + 1,
+			    sizeof(*o->forward));
+			if (o->forward == NULL)
+				fatal("reallocarray");
+			o->forward[o->nforward++] = optarg;
+			break;
+		case OPT_ROUND_ROBIN:
+			o->round_robin = 1;
+			break;
+		case OPT_SEND_PROXY:
+			if ((o->send_proxy = proxyproto_version(optarg)) == -1)
+				fatalx("send-proxy invalid: %s (v1 or v2)",
+				    optarg);
+			break;
+		case OPT_FORWARD_SSL:
+			o->fwd_ssl = 1;
+			break;
+		case OPT_FORWARD_SSL_VERIFY:
+			o->fwd_ssl = o->fwd_ssl_verify = 1;
+			break;
+		case OPT_FORWARD_SSL_TRUSTFILE:
+			o->fwd_ssl = 1;
+			o->fwd_ssl_trustfile = optarg;
+			break;
+		case OPT_FORWARD_SSL_SERVERNAME:
+			o->fwd_ssl = 1;
+			o->fwd_ssl_servername = optarg;
+			break;
 		case OPT_VERSION:
 			version();
 			exit(0);
@@ -914,7 +1012,8 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	if (proxy != NULL) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
-		if (o->listen)
+		/* A forwarder's targets may be behind the proxy. */
+		if (o->listen && o->nforward == 0)
 			fatalx("no proxy support for listen");
 		if (o->family == AF_UNIX)
 			fatalx("no proxy support for unix sockets");
@@ -937,6 +1036,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			fatalx("a proxy server speaks socks5 or http");
 		o->proxy_serve = 1;
 	}
+	forward_check(o);
 	if (o->chat && o->zero)
 		fatalx("cannot use -z and --chat");
 	if (o->chat && o->nports > 1)

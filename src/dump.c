@@ -238,3 +238,32 @@ dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 	(void)ch;
 	dump_chunk(arg, DUMP_SENT, p, n);
 }
+
+/*
+ * Log one chunk of the connection called label (a relay's many at once):
+ * sent says the direction, off is where the chunk starts in that
+ * connection's own count.  The raw log gets the bytes as they are; each
+ * hex line begins with the label.
+ */
+void
+dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,
+    const unsigned char *p, size_t n)
+{
+	char		 line[256];
+	size_t		 i, len, chunk, llen;
+
+	if (d->raw_fd != -1)
+		dump_write(&d->raw_fd, d->raw_path, p, n);
+	llen = strlen(label);
+	if (llen > sizeof(line) - 130)
+		llen = sizeof(line) - 130;
+	for (i = 0; i < n && d->hex_fd != -1; i += chunk) {
+		chunk = n - i < DUMP_LINE_BYTES ? n - i : DUMP_LINE_BYTES;
+		memcpy(line, label, llen);
+		line[llen] = ' ';
+		len = llen + 1 + dump_hex_line(line + llen + 1,
+		    sizeof(line) - llen - 1, sent ? DUMP_SENT : DUMP_RECEIVED,
+		    off + i, p + i, chunk);
+		dump_write(&d->hex_fd, d->hex_path, line, len);
+	}
+}

@@ -108,6 +108,12 @@ is_chat_client(const struct options *o)
 }
 
 static int
+is_forward(const struct options *o)
+{
+	return (o->nforward > 0);
+}
+
+static int
 is_unix_scan(const struct options *o)
 {
 	return (o->family == AF_UNIX && o->zero);
@@ -169,6 +175,7 @@ static const struct mode {
 } modes[] = {
 	{ is_chat_server,	chat_listen },
 	{ is_chat_client,	chat_connect },
+	{ is_forward,		forward_listen },
 	{ is_unix_scan,		mode_unix_scan },
 	{ is_unix_server,	mode_unix_listen },
 	{ is_unix_client,	mode_unix_connect },

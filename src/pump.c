@@ -384,6 +384,15 @@ ep_shutdown(struct endpoint *ep)
 	}
 }
 
+/* Make the close of ep's socket a reset (RST), not an end-of-file. */
+static void
+ep_reset(struct endpoint *ep)
+{
+	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
+
+	(void)setsockopt(ep->wfd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
 /* Drop whatever ch holds, in its buffer and in its pipe. */
 static void
 channel_discard(struct channel *ch)
@@ -525,6 +534,15 @@ channel_settle(struct channel *ch)
 	    ev_timer_armed(&ch->pause))
 		return;
 	ch->state = CH_DONE;
+	/*
+	 * A source that broke (a reset) is passed on as one where the mode
+	 * asks: the destination must not take a cut stream for a whole one.
+	 */
+	if ((ch->flags & CH_RESET) && ch->error_op != NULL &&
+	    ch->dst->wfd != -1) {
+		ep_reset(ch->dst);
+		return;
+	}
 	if (ch->flags & CH_SHUTDOWN)
 		ep_shutdown(ch->dst);
 }

@@ -161,6 +161,14 @@ struct options {
 	const char	*ssl_alpn;	/* --ssl-alpn: "h2,http/1.1" */
 	char		**ports;	/* expanded port list */
 	size_t		 nports;
+	char		**forward;	/* --forward targets, in order */
+	size_t		 nforward;
+	int		 round_robin;	/* --round-robin over the targets */
+	int		 send_proxy;	/* --send-proxy: PROXYPROTO_*, or 0 */
+	int		 fwd_ssl;	/* --forward-ssl, or --forward-ssl-* */
+	int		 fwd_ssl_verify; /* --forward-ssl-verify */
+	const char	*fwd_ssl_trustfile; /* --forward-ssl-trustfile */
+	const char	*fwd_ssl_servername; /* --forward-ssl-servername */
 };
 
 /* Proxy protocols, for -X and --proxy-type. */
@@ -495,6 +503,33 @@ int		 dial_sync(const struct options *, const char *,
 /* proxyd.c */
 int		 proxyd_listen(struct options *);
 
+/* proxyproto.c */
+#define PROXYPROTO_V1		1	/* the text line */
+#define PROXYPROTO_V2		2	/* the binary block */
+#define PP1_MAX			107	/* the longest v1 line, CR LF too */
+#define PP2_SIG_LEN		12
+#define PP2_HEADER_LEN		16	/* signature, command, family, length */
+#define PROXYPROTO_MAX		(PP2_HEADER_LEN + 216) /* any header */
+
+/* A header as parsed: family AF_UNSPEC for UNKNOWN or LOCAL. */
+struct proxyproto_hdr {
+	int			 version;
+	int			 family;
+	struct sockaddr_storage	 src;
+	struct sockaddr_storage	 dst;
+};
+ssize_t		 proxyproto_encode(unsigned char *, size_t, int,
+		    const struct sockaddr *, const struct sockaddr *,
+		    const char **);
+ssize_t		 proxyproto_parse(const unsigned char *, size_t,
+		    struct proxyproto_hdr *, const char **);
+int		 proxyproto_version(const char *);
+
+/* forward.c */
+int		 forward_listen(struct options *);
+int		 forward_parse_target(const char *, char **, char **, int *,
+		    const char **);
+
 /* event.c */
 #define EV_READ		0x1
 #define EV_WRITE	0x2
@@ -631,6 +666,8 @@ enum ch_state {
 #define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
 #define CH_HOLD		0x4	/* Do not read src for now. */
 #define CH_NOBATCH	0x8	/* Read datagrams one at a time. */
+#define CH_RESET	0x10	/* A broken src resets dst (SO_LINGER 0)
+				   rather than shutting it down. */
 
 /* Batches a channel receives in a row while its socket fills them. */
 #define CHANNEL_BATCH_ROUNDS	8
@@ -823,6 +860,9 @@ int		 tls_setup(const struct options *, char **);
 struct tls_hs	*tls_handshake_start(const struct options *, int,
 		    const char *, long long, tls_done_cb *, void *, char **);
 void		 tls_handshake_cancel(struct tls_hs *);
+int		 tls_setup_origin(const struct options *, char **);
+struct tls_hs	*tls_origin_start(const struct options *, int,
+		    const char *, long long, tls_done_cb *, void *, char **);
 struct tls	*tls_handshake(const struct options *, int, const char *,
 		    long long, char **);
 int		 tls_check_peer(const struct options *, struct tls *, char **);
@@ -1003,6 +1043,8 @@ void		 dump_received(struct channel *, const unsigned char *,
 		    size_t, void *);
 void		 dump_sent(struct channel *, const unsigned char *, size_t,
 		    void *);
+void		 dump_labelled(struct dump *, const char *, int, uint64_t,
+		    const unsigned char *, size_t);
 
 /* stdio.c */
 void		 stdio_init(void);

@@ -210,6 +210,7 @@ struct tls {
 };
 
 static SSL_CTX		*tls_ctx;
+static SSL_CTX		*tls_origin_ctx; /* a relay's, to its targets */
 static unsigned char	 tls_alpn[256];	/* --ssl-alpn in wire format */
 static size_t		 tls_alpn_len;
 
@@ -630,26 +631,30 @@ tls_check_peer(const struct options *o, struct tls *t, char **cause)
 	return (rv);
 }
 
-/* The name the client expects and sends as SNI: never an address. */
+/*
+ * The name the client expects and sends as SNI (servername, else host),
+ * checked when verify is set: never an address.
+ */
 static int
-tls_set_peer_name(const struct options *o, SSL *ssl, const char *host)
+tls_set_peer_name(SSL *ssl, const char *servername, int verify,
+    const char *host)
 {
 	struct in6_addr	 a;
 	const char	*name;
 
-	name = o->ssl_servername != NULL ? o->ssl_servername : host;
+	name = servername != NULL ? servername : host;
 	if (name == NULL)
 		return (0);
 	if (inet_pton(AF_INET, name, &a) == 1 ||
 	    inet_pton(AF_INET6, name, &a) == 1) {
-		if (o->ssl_verify && X509_VERIFY_PARAM_set1_ip_asc(
+		if (verify && X509_VERIFY_PARAM_set1_ip_asc(
 		    SSL_get0_param(ssl), name) != 1)
 			return (-1);
 		return (0);
 	}
 	if (SSL_set_tlsext_host_name(ssl, name) != 1)
 		return (-1);
-	if (o->ssl_verify && SSL_set1_host(ssl, name) != 1)
+	if (verify && SSL_set1_host(ssl, name) != 1)
 		return (-1);
 	return (0);
 }
@@ -745,17 +750,12 @@ tls_hs_step(struct tls_hs *h)
 }
 
 /*
- * Start the TLS handshake on the connected non-blocking socket fd, as a
- * client of host (a server when o->listen), on the event loop.  The
- * whole handshake may take timeout_ms (TIME_NONE: -w, or
- * TLS_HANDSHAKE_MS).  done is called once, from the loop, with the TLS
- * state to attach to fd's endpoint, or with NULL and a message that it
- * must free; fd stays open either way and its watcher is removed.
- * Returns the handshake, which tls_handshake_cancel() abandons, or NULL
- * with *cause set when it cannot even start.
+ * Start a handshake on fd with a new connection of ctx, as a server or
+ * as a client checking servername (or host) when verify is set.
  */
-struct tls_hs *
-tls_handshake_start(const struct options *o, int fd, const char *host,
+static struct tls_hs *
+tls_hs_begin(const struct options *o, SSL_CTX *ctx, int server,
+    const char *servername, int verify, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
 	struct tls_hs	*h;
@@ -769,9 +769,10 @@ tls_handshake_start(const struct options *o, int fd, const char *host,
 		return (NULL);
 	}
 	h->t = t;
-	if ((t->ssl = SSL_new(tls_ctx)) == NULL ||
+	if ((t->ssl = SSL_new(ctx)) == NULL ||
 	    SSL_set_fd(t->ssl, fd) != 1 ||
-	    (!o->listen && tls_set_peer_name(o, t->ssl, host) == -1)) {
+	    (!server && tls_set_peer_name(t->ssl, servername, verify,
+	    host) == -1)) {
 		log_cause(cause, "TLS: %s", tls_error());
 		tls_free(t);
 		free(h);
@@ -779,7 +780,7 @@ tls_handshake_start(const struct options *o, int fd, const char *host,
 	}
 	h->o = o;
 	h->fd = fd;
-	h->server = o->listen;
+	h->server = server;
 	h->done = done;
 	h->arg = arg;
 	if (timeout_ms == TIME_NONE)
@@ -799,6 +800,73 @@ tls_handshake_start(const struct options *o, int fd, const char *host,
 	} else
 		tls_hs_step(h);
 	return (h);
+}
+
+/*
+ * Start the TLS handshake on the connected non-blocking socket fd, as a
+ * client of host (a server when o->listen), on the event loop.  The
+ * whole handshake may take timeout_ms (TIME_NONE: -w, or
+ * TLS_HANDSHAKE_MS).  done is called once, from the loop, with the TLS
+ * state to attach to fd's endpoint, or with NULL and a message that it
+ * must free; fd stays open either way and its watcher is removed.
+ * Returns the handshake, which tls_handshake_cancel() abandons, or NULL
+ * with *cause set when it cannot even start.
+ */
+struct tls_hs *
+tls_handshake_start(const struct options *o, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	return (tls_hs_begin(o, tls_ctx, o->listen, o->ssl_servername,
+	    o->ssl_verify, fd, host, timeout_ms, done, arg, cause));
+}
+
+/*
+ * A relay's second context: a client's, for the TLS it originates to its
+ * targets (--forward-ssl*), whatever the listener's own TLS is.  Returns
+ * 0, or -1 with *cause set.
+ */
+int
+tls_setup_origin(const struct options *o, char **cause)
+{
+	SSL_CTX	*ctx;
+
+	*cause = NULL;
+	if (tls_load(cause) == -1)
+		return (-1);
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		log_cause(cause, "TLS: %s", tls_error());
+		return (-1);
+	}
+	tls_origin_ctx = ctx;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	if (!o->fwd_ssl_verify)
+		return (0);
+	if (o->fwd_ssl_trustfile != NULL) {
+		if (SSL_CTX_load_verify_locations(ctx, o->fwd_ssl_trustfile,
+		    NULL) != 1) {
+			log_cause(cause, "%s: %s", o->fwd_ssl_trustfile,
+			    tls_error());
+			return (-1);
+		}
+	} else
+		SSL_CTX_set_default_verify_paths(ctx);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	return (0);
+}
+
+/*
+ * tls_handshake_start() for the TLS a relay originates to its target
+ * host on fd, with the context of tls_setup_origin().
+ */
+struct tls_hs *
+tls_origin_start(const struct options *o, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	return (tls_hs_begin(o, tls_origin_ctx, 0, o->fwd_ssl_servername,
+	    o->fwd_ssl_verify, fd, host, timeout_ms, done, arg, cause));
 }
 
 /* Abandon a handshake in progress; its done callback is not called. */
@@ -1021,6 +1089,22 @@ tls_check_peer(const struct options *o, struct tls *t, char **cause)
 	(void)t;
 	log_cause(cause, "TLS support was not built in");
 	return (-1);
+}
+
+int
+tls_setup_origin(const struct options *o, char **cause)
+{
+	(void)o;
+	log_cause(cause, "TLS support was not built in");
+	return (-1);
+}
+
+struct tls_hs *
+tls_origin_start(const struct options *o, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	return (tls_handshake_start(o, fd, host, timeout_ms, done, arg,
+	    cause));
 }
 
 void

@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+# An independent peer for the forwarding tests: backends and clients that
+# check what went through the forwarder from the outside.
+#
+#   fwdpeer.py stream-backend PORTFILE SIZE OUT   send SIZE random bytes and
+#   fwdpeer.py stream-client HOST PORT SIZE OUT   read to EOF at once; OUT
+#       gets "sent SHA256 received SHA256 BYTES"
+#   fwdpeer.py echo PORTFILE                      echo every connection
+#   fwdpeer.py many HOST PORT N OUT               N clients at once, a line
+#                                                 each; OUT: lines echoed
+#   fwdpeer.py proxy-backend PORTFILE OUT         parse a PROXY header (v1,
+#                                                 v2); OUT: what it says
+#   fwdpeer.py halfclose-backend PORTFILE MODE OUT
+#       MODE "client-first": read to EOF, then answer and close;
+#       MODE "backend-first": send and shut down, then read to EOF
+#   fwdpeer.py reset-backend PORTFILE OUT         OUT: "reset" or "eof"
+#   fwdpeer.py reset-client HOST PORT             send, then close with RST
+#   fwdpeer.py blackhole PORTFILE                 a port that never answers
+#   fwdpeer.py udp-echo PORTFILE                  answer "FROM-PORT:data"
+#   fwdpeer.py udp-clients HOST PORT OUT          two peers, their replies
+# Each server writes its port to PORTFILE when it is ready.
+
+import hashlib
+import os
+import selectors
+import socket
+import struct
+import sys
+import threading
+import time
+
+
+def listener(portfile, backlog=128, family=socket.AF_INET):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen(backlog)
+    return s
+
+
+def ready(portfile, port):
+    tmp = portfile + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % port)
+    os.rename(tmp, portfile)
+
+
+def both_ways(sock, size, out):
+    """Send size random bytes while reading to EOF; report both hashes."""
+    sent = hashlib.sha256()
+    received = hashlib.sha256()
+    count = [0]
+
+    def reader():
+        while True:
+            b = sock.recv(1 << 16)
+            if not b:
+                break
+            received.update(b)
+            count[0] += len(b)
+
+    th = threading.Thread(target=reader)
+    th.start()
+    left = size
+    chunk = os.urandom(1 << 16)
+    while left > 0:
+        # Vary the bytes cheaply: each chunk is rotated by its position.
+        n = min(left, len(chunk))
+        piece = chunk[left % 997:] + chunk[:left % 997]
+        sock.sendall(piece[:n])
+        sent.update(piece[:n])
+        left -= n
+    sock.shutdown(socket.SHUT_WR)
+    th.join()
+    with open(out, "w") as f:
+        f.write("sent %s received %s %d\n" %
+                (sent.hexdigest(), received.hexdigest(), count[0]))
+
+
+def stream_backend(portfile, size, out):
+    s = listener(portfile)
+    ready(portfile, s.getsockname()[1])
+    c, _ = s.accept()
+    both_ways(c, int(size), out)
+    c.close()
+
+
+def stream_client(host, port, size, out):
+    c = socket.create_connection((host, int(port)), timeout=60)
+    c.settimeout(60)
+    both_ways(c, int(size), out)
+    c.close()
+
+
+def echo(portfile):
+    s = listener(portfile, 4096)
+    s.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(s, selectors.EVENT_READ)
+    ready(portfile, s.getsockname()[1])
+    while True:
+        for key, _ in sel.select():
+            if key.fileobj is s:
+                try:
+                    c, _ = s.accept()
+                except BlockingIOError:
+                    continue
+                c.setblocking(False)
+                sel.register(c, selectors.EVENT_READ)
+                continue
+            c = key.fileobj
+            try:
+                b = c.recv(65536)
+            except BlockingIOError:
+                continue
+            except ConnectionResetError:
+                b = b""
+            if not b:
+                sel.unregister(c)
+                c.close()
+                continue
+            c.setblocking(True)
+            c.sendall(b)
+            c.setblocking(False)
+
+
+def many(host, port, n, out):
+    n = int(n)
+    sel = selectors.DefaultSelector()
+    socks = []
+    for i in range(n):
+        c = socket.socket()
+        c.setblocking(False)
+        c.connect_ex((host, int(port)))
+        socks.append(c)
+        sel.register(c, selectors.EVENT_WRITE, [i, b""])
+    done = 0
+    echoed = 0
+    deadline = time.time() + 60
+    while done < n and time.time() < deadline:
+        for key, ev in sel.select(1):
+            c = key.fileobj
+            i, got = key.data
+            if ev & selectors.EVENT_WRITE:
+                try:
+                    c.send(b"line %d\n" % i)
+                except OSError:
+                    sel.unregister(c)
+                    done += 1
+                    continue
+                sel.modify(c, selectors.EVENT_READ, [i, b""])
+                continue
+            try:
+                b = c.recv(100)
+            except OSError:
+                b = b""
+            got += b
+            key.data[1] = got
+            if not b or got.endswith(b"\n"):
+                if got == b"line %d\n" % i:
+                    echoed += 1
+                sel.unregister(c)
+                done += 1
+    with open(out, "w") as f:
+        f.write("%d\n" % echoed)
+    for c in socks:
+        c.close()
+
+
+def read_proxy_header(c):
+    """Parse a PROXY header, v1 or v2, by the specification."""
+    sig2 = b"\r\n\r\n\x00\r\nQUIT\n"
+    head = b""
+    while len(head) < 16:
+        b = c.recv(16 - len(head))
+        if not b:
+            return "short", head
+        head += b
+        if not sig2.startswith(head[:12]) and head.startswith(b"PROXY"):
+            break
+    if head[:12] == sig2:
+        ver_cmd, fam, length = struct.unpack("!BBH", head[12:16])
+        body = b""
+        while len(body) < length:
+            body += c.recv(length - len(body))
+        if ver_cmd >> 4 != 2:
+            return "bad-version", b""
+        cmd = ver_cmd & 0xf
+        if cmd == 0:
+            return "v2 LOCAL", b""
+        if fam == 0x11:
+            src, dst, sp, dp = struct.unpack("!4s4sHH", body[:12])
+            return "v2 TCP4 %s %s %d %d" % (
+                socket.inet_ntop(socket.AF_INET, src),
+                socket.inet_ntop(socket.AF_INET, dst), sp, dp), b""
+        if fam == 0x21:
+            src, dst, sp, dp = struct.unpack("!16s16sHH", body[:36])
+            return "v2 TCP6 %s %s %d %d" % (
+                socket.inet_ntop(socket.AF_INET6, src),
+                socket.inet_ntop(socket.AF_INET6, dst), sp, dp), b""
+        return "v2 family %d" % fam, b""
+    while b"\r\n" not in head and len(head) < 107:
+        b = c.recv(1)
+        if not b:
+            break
+        head += b
+    line, _, rest = head.partition(b"\r\n")
+    f = line.decode("ascii", "replace").split(" ")
+    if f[0] != "PROXY":
+        return "not-proxy", head
+    return "v1 " + " ".join(f[1:]), rest
+
+
+def proxy_backend(portfile, out):
+    s = listener(portfile)
+    ready(portfile, s.getsockname()[1])
+    c, _ = s.accept()
+    what, rest = read_proxy_header(c)
+    data = rest
+    while True:
+        b = c.recv(4096)
+        if not b:
+            break
+        data += b
+    with open(out, "w") as f:
+        f.write("%s\n%s" % (what, data.decode("ascii", "replace")))
+    c.sendall(b"ok\n")
+    c.close()
+
+
+def halfclose_backend(portfile, mode, out):
+    s = listener(portfile)
+    ready(portfile, s.getsockname()[1])
+    c, _ = s.accept()
+    if mode == "client-first":
+        data = b""
+        while True:
+            b = c.recv(4096)
+            if not b:
+                break
+            data += b
+        c.sendall(b"after your eof: " + data)
+        c.close()
+        result = data
+    else:
+        c.sendall(b"backend speaks first\n")
+        c.shutdown(socket.SHUT_WR)
+        data = b""
+        while True:
+            b = c.recv(4096)
+            if not b:
+                break
+            data += b
+        c.close()
+        result = data
+    with open(out, "wb") as f:
+        f.write(result)
+
+
+def reset_backend(portfile, out):
+    s = listener(portfile)
+    ready(portfile, s.getsockname()[1])
+    c, _ = s.accept()
+    c.settimeout(30)
+    what = "eof"
+    try:
+        while True:
+            b = c.recv(4096)
+            if not b:
+                break
+    except ConnectionResetError:
+        what = "reset"
+    except socket.timeout:
+        what = "timeout"
+    with open(out, "w") as f:
+        f.write(what + "\n")
+
+
+def reset_client(host, port):
+    c = socket.create_connection((host, int(port)), timeout=20)
+    c.sendall(b"some data\n")
+    time.sleep(0.5)  # not synchronisation: lets the data be relayed first
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+
+
+def blackhole(portfile):
+    s = listener(portfile, 0)
+    port = s.getsockname()[1]
+    # Fill the accept queue: further SYNs are dropped, never answered.
+    fillers = []
+    for _ in range(4):
+        f = socket.socket()
+        f.setblocking(False)
+        f.connect_ex(("127.0.0.1", port))
+        fillers.append(f)
+    time.sleep(0.2)
+    ready(portfile, port)
+    while True:
+        time.sleep(60)
+
+
+def udp_echo(portfile):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    ready(portfile, s.getsockname()[1])
+    while True:
+        data, addr = s.recvfrom(65535)
+        s.sendto(b"%d:" % addr[1] + data, addr)
+
+
+def udp_clients(host, port, out):
+    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    a.settimeout(10)
+    b.settimeout(10)
+    res = []
+    for i in range(3):
+        a.sendto(b"from-a-%d" % i, (host, int(port)))
+        b.sendto(b"from-b-%d" % i, (host, int(port)))
+        ra = a.recv(65535).decode()
+        rb = b.recv(65535).decode()
+        res.append("a " + ra.split(":", 1)[1] + " " + ra.split(":", 1)[0])
+        res.append("b " + rb.split(":", 1)[1] + " " + rb.split(":", 1)[0])
+    with open(out, "w") as f:
+        f.write("\n".join(res) + "\n")
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    fn = {
+        "stream-backend": stream_backend,
+        "stream-client": stream_client,
+        "echo": echo,
+        "many": many,
+        "proxy-backend": proxy_backend,
+        "halfclose-backend": halfclose_backend,
+        "reset-backend": reset_backend,
+        "reset-client": reset_client,
+        "blackhole": blackhole,
+        "udp-echo": udp_echo,
+        "udp-clients": udp_clients,
+    }[cmd]
+    fn(*args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+#!/bin/bash
+# TLS at either end of a forwarder, independently: --ssl* on the listener
+# terminates it, --forward-ssl* originates it to the target (verified
+# against a trust file, with SNI).  Loopback only.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require openssl python3
+
+PEER="python3 $(dirname "$0")/fwdpeer.py"
+
+# A CA, a server certificate for localhost signed by it, and a
+# self-signed one: made once.
+CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
+oneTimeSetUp() {
+	(
+		cd "$CERTS" || exit 1
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout ca.key -out ca.pem -days 2 \
+		    -subj "/CN=Test CA" 2>/dev/null &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout srv.key -out srv.csr \
+		    -subj "/CN=localhost" 2>/dev/null &&
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >srv.ext &&
+		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key \
+		    -CAcreateserial -out srv.pem -days 2 -extfile srv.ext \
+		    2>/dev/null &&
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout self.key -out self.pem -days 2 \
+		    -subj "/CN=localhost" 2>/dev/null
+	) || { echo "cannot make certificates" >&2; exit 1; }
+}
+oneTimeTearDown() {
+	sc_remove_tmp
+	rm -rf "$CERTS"
+	sc_report
+}
+
+plain_echo() {
+	bg $PEER echo "$SC_TMP/be.port"
+	wait_for "$SC_TMP/be.port" '^[0-9]+$' 15 || fail "no backend"
+	BPORT=$(cat "$SC_TMP/be.port")
+}
+
+# A TLS echo backend: sockcat itself, with the certificate given.
+tls_echo() {
+	server tbe -lk 127.0.0.1 0 --ssl-cert "$CERTS/$1.pem" \
+	    --ssl-key "$CERTS/$1.key" -e /bin/cat || fail "no TLS backend"
+	BPORT=$PORT
+}
+
+test_terminates_tls() {
+	plain_echo
+	server fw -lk 127.0.0.1 0 --ssl-cert "$CERTS/srv.pem" \
+	    --ssl-key "$CERTS/srv.key" --forward "127.0.0.1:$BPORT" || return
+	echo "over tls" | t 20 "$SC" -N --ssl-verify --ssl-trustfile \
+	    "$CERTS/ca.pem" localhost "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "over tls" "$(cat "$SC_TMP/c.out")"
+	# A plain client is refused by the handshake, not forwarded.
+	echo plain | t 10 "$SC" 127.0.0.1 "$PORT" >/dev/null 2>&1
+	assertFalse "no plain client forwarded" \
+	    "grep -c 'forwarded to' '$SC_TMP/fw.err' | grep -qx 2"
+}
+
+test_originates_tls_with_verification_and_sni() {
+	tls_echo srv
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" \
+	    --forward-ssl-verify --forward-ssl-trustfile "$CERTS/ca.pem" \
+	    --forward-ssl-servername localhost || return
+	echo "to tls" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "to tls" "$(cat "$SC_TMP/c.out")"
+	assertTrue "the backend saw the SNI" \
+	    "grep -q 'TLS server name (SNI): localhost' '$SC_TMP/tbe.err'"
+}
+
+test_origination_refuses_an_unverified_target() {
+	tls_echo self
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" \
+	    --forward-ssl-verify --forward-ssl-trustfile "$CERTS/ca.pem" || return
+	echo "secret" | t 20 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>/dev/null
+	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/c.out")"
+	assertTrue "-v says why" \
+	    "wait_for '$SC_TMP/fw.err' 'no target accepted: .*certificate verification failed' 15"
+}
+
+test_both_ends_tls() {
+	tls_echo srv
+	server fw -lk 127.0.0.1 0 --ssl-cert "$CERTS/self.pem" \
+	    --ssl-key "$CERTS/self.key" --forward "localhost:$BPORT" \
+	    --forward-ssl-verify --forward-ssl-trustfile "$CERTS/ca.pem" || return
+	head -c 300000 /dev/urandom >"$SC_TMP/data"
+	t 30 "$SC" -N --ssl 127.0.0.1 "$PORT" <"$SC_TMP/data" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "intact both ways" "$(sha256sum <"$SC_TMP/data")" \
+	    "$(sha256sum <"$SC_TMP/c.out")"
+}
+
+sc_run_shunit2

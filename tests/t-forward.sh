@@ -1,0 +1,240 @@
+#!/bin/bash
+# Port forwarding (-l ... --forward): both directions at once, each ending
+# on its own, resets passed on, failover and back-off, Unix-domain on
+# either side, an upstream proxy, PROXY headers read by an independent
+# peer (tests/fwdpeer.py), the gates and the logs.  Loopback only.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+
+PEER="python3 $(dirname "$0")/fwdpeer.py"
+
+# peer NAME args...: start a fwdpeer server; PPORT is its port.
+peer() {
+	_n=$1
+	shift
+	bg $PEER "$1" "$SC_TMP/$_n.port" "${@:2}"
+	wait_for "$SC_TMP/$_n.port" '^[0-9]+$' 15 || fail "peer $_n did not start"
+	PPORT=$(cat "$SC_TMP/$_n.port")
+}
+
+# The one port nothing listens on: bound, never listened on, held.
+closed_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+test_both_directions_64mib() {
+	size=$((64 * 1024 * 1024))
+	peer be stream-backend "$size" "$SC_TMP/be.sum"
+	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
+	t 60 $PEER stream-client 127.0.0.1 "$PORT" "$size" "$SC_TMP/cl.sum"
+	assertEquals "client" 0 $?
+	wait_for "$SC_TMP/be.sum" received 30
+	read -r _ bsent _ brecv bn <"$SC_TMP/be.sum"
+	read -r _ csent _ crecv cn <"$SC_TMP/cl.sum"
+	assertEquals "bytes to the backend" "$size" "$bn"
+	assertEquals "bytes to the client" "$size" "$cn"
+	assertEquals "client to backend intact" "$csent" "$brecv"
+	assertEquals "backend to client intact" "$bsent" "$crecv"
+	wait_exit "$SERVER_PID" 10
+	assertEquals "a -l forwarder exits after its connection" 0 "$WAIT_STATUS"
+}
+
+test_halfclose_client_first() {
+	peer be halfclose-backend client-first "$SC_TMP/be.got"
+	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
+	printf 'question\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "the backend saw EOF, then answered" \
+	    "after your eof: question" "$(cat "$SC_TMP/c.out")"
+}
+
+test_halfclose_backend_first() {
+	peer be halfclose-backend backend-first "$SC_TMP/be.got"
+	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
+	held_stdin cin 7
+	bg_in "$SC_TMP/cin" sh -c "'$SC' 127.0.0.1 $PORT >'$SC_TMP/c.out'"
+	assertTrue "backend's words arrive" \
+	    "wait_for '$SC_TMP/c.out' 'backend speaks first' 15"
+	# The client's direction is still open after the backend's EOF.
+	echo "still talking" >&7
+	exec 7>&-
+	assertTrue "the backend got the client's late words" \
+	    "wait_for '$SC_TMP/be.got' 'still talking' 15"
+}
+
+test_failover_to_second_target() {
+	dead=$(closed_port)
+	peer be echo
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$dead" \
+	    --forward "127.0.0.1:$PPORT" || return
+	for i in 1 2; do
+		echo "hello $i" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c$i.out"
+		assertEquals "hello $i" "$(cat "$SC_TMP/c$i.out")"
+	done
+	assertTrue "-v names the refusal" \
+	    "grep -q '#1 .*127.0.0.1 $dead: Connection refused' '$SC_TMP/fw.err'"
+	assertTrue "-v names the target used" \
+	    "grep -q '#1 .*forwarded to 127.0.0.1 $PPORT' '$SC_TMP/fw.err'"
+	# The refusing target is in its back-off: not tried for #2.
+	assertFalse "a down target is not hammered" \
+	    "grep -q '#2 .*127.0.0.1 $dead:' '$SC_TMP/fw.err'"
+}
+
+test_round_robin() {
+	peer a echo
+	pa=$PPORT
+	peer b echo
+	pb=$PPORT
+	server fw -lk 127.0.0.1 0 --round-robin --forward "127.0.0.1:$pa" \
+	    --forward "127.0.0.1:$pb" || return
+	for i in 1 2 3 4; do
+		echo "rr $i" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+		assertEquals "rr $i" "$(cat "$SC_TMP/c.out")"
+	done
+	assertEquals "two to a" 2 "$(grep -c "forwarded to 127.0.0.1 $pa\$" "$SC_TMP/fw.err")"
+	assertEquals "two to b" 2 "$(grep -c "forwarded to 127.0.0.1 $pb\$" "$SC_TMP/fw.err")"
+}
+
+test_no_target_closes_client_promptly() {
+	dead=$(closed_port)
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$dead" || return
+	start=$(now_ms)
+	echo x | t 10 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertTrue "closed within 5 s" "[ $(($(now_ms) - start)) -lt 5000 ]"
+	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/c.out")"
+	assertTrue "-v says why" \
+	    "wait_for '$SC_TMP/fw.err' 'no target accepted: 127.0.0.1 $dead: Connection refused' 10"
+	# In its back-off, the next clients are told so at once: a few
+	# clients in a row cost the target far fewer connection attempts.
+	for i in 1 2 3 4 5; do
+		echo x | t 10 "$SC" 127.0.0.1 "$PORT" >/dev/null 2>&1
+	done
+	assertTrue "-v says it is down" \
+	    "wait_for '$SC_TMP/fw.err' 'no target accepted: .*down, retried later' 10"
+	tries=$(grep -c ": 127.0.0.1 $dead: Connection refused" "$SC_TMP/fw.err")
+	assertTrue "not hammered: $tries tries for 6 clients" "[ $tries -lt 6 ]"
+}
+
+test_target_not_answering() {
+	peer hole blackhole
+	hole=$PPORT
+	# If the queue did not fill (syncookies, say), the test says nothing.
+	if t 3 python3 -c "import socket; socket.create_connection(('127.0.0.1', $hole), timeout=2)" 2>/dev/null; then
+		sc_skip "cannot make a port that never answers here"
+		return
+	fi
+	peer be echo
+	server fw -lk -w 1 127.0.0.1 0 --forward "127.0.0.1:$hole" \
+	    --forward "127.0.0.1:$PPORT" || return
+	echo late | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "failed over after the time-out" "late" "$(cat "$SC_TMP/c.out")"
+	assertTrue "-v says it timed out" \
+	    "grep -q '127.0.0.1 $hole: Connection timed out' '$SC_TMP/fw.err'"
+}
+
+test_client_reset_is_passed_on() {
+	peer be reset-backend "$SC_TMP/be.got"
+	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
+	t 20 $PEER reset-client 127.0.0.1 "$PORT"
+	assertTrue "the backend saw the reset" \
+	    "wait_for '$SC_TMP/be.got' '^reset$' 20"
+	assertEquals "reset" "$(cat "$SC_TMP/be.got")"
+}
+
+test_thousand_concurrent_clients() {
+	peer be echo
+	SERVER_TIMEOUT=120 server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
+	t 90 $PEER many 127.0.0.1 "$PORT" 1000 "$SC_TMP/many.out"
+	assertEquals "every client got its line back" 1000 "$(cat "$SC_TMP/many.out")"
+}
+
+test_unix_listener_and_unix_target() {
+	peer be echo
+	server fw1 -U -lk "$SC_TMP/front.sock" --forward "127.0.0.1:$PPORT" || return
+	server fw2 -lk 127.0.0.1 0 --forward "unix:$SC_TMP/front.sock" || return
+	echo "two hops" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "tcp -> unix -> tcp" "two hops" "$(cat "$SC_TMP/c.out")"
+	server fw3 -U -lk "$SC_TMP/back.sock" --forward "unix:$SC_TMP/front.sock" || return
+	echo "unix both" | t 20 "$SC" -N -U "$SC_TMP/back.sock" >"$SC_TMP/c.out"
+	assertEquals "unix -> unix" "unix both" "$(cat "$SC_TMP/c.out")"
+}
+
+test_upstream_proxy() {
+	peer be echo
+	server px -lk 127.0.0.1 0 --proxy-type socks5 --proxy-auth u:p || return
+	pp=$PORT
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" \
+	    -x "127.0.0.1:$pp" --proxy-auth u:p || return
+	echo "via socks" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "via socks" "$(cat "$SC_TMP/c.out")"
+	assertTrue "the proxy relayed it" \
+	    "grep -q 'connected to 127.0.0.1 port $PPORT' '$SC_TMP/px.err'"
+}
+
+test_proxy_header_v1() {
+	peer be proxy-backend "$SC_TMP/be.got"
+	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" --send-proxy v1 || return
+	echo payload | t 20 "$SC" -N -p 0 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "ok" "$(cat "$SC_TMP/c.out")"
+	cport=$(sed -n 's/^Connection received on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
+	assertEquals "v1 TCP4 127.0.0.1 127.0.0.1 $cport $PORT
+payload" "$(cat "$SC_TMP/be.got")"
+}
+
+test_proxy_header_v2() {
+	peer be proxy-backend "$SC_TMP/be.got"
+	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" --send-proxy v2 || return
+	echo payload | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "ok" "$(cat "$SC_TMP/c.out")"
+	cport=$(sed -n 's/^Connection received on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
+	assertEquals "v2 TCP4 127.0.0.1 127.0.0.1 $cport $PORT
+payload" "$(cat "$SC_TMP/be.got")"
+}
+
+test_deny() {
+	peer be echo
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" --deny 127.0.0.1 || return
+	echo denied | t 10 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>/dev/null
+	assertEquals "a denied client gets nothing" "" "$(cat "$SC_TMP/c.out")"
+	assertTrue "-v says so" "wait_for '$SC_TMP/fw.err' 'refused|denied|not allowed' 10"
+	assertFalse "and it is not forwarded" "grep -q forwarded '$SC_TMP/fw.err'"
+}
+
+test_max_conns_idle_stats_and_logs() {
+	peer be echo
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" --max-conns 1 \
+	    --idle-timeout 2 --stats -o "$SC_TMP/raw" --hex-dump "$SC_TMP/hex" || return
+	held_stdin cin 7
+	bg_in "$SC_TMP/cin" sh -c "'$SC' 127.0.0.1 $PORT >'$SC_TMP/c1.out'"
+	echo first >&7
+	wait_for "$SC_TMP/c1.out" first 15 || fail "first client not served"
+	echo second | t 10 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c2.out" 2>/dev/null
+	assertEquals "over --max-conns: closed" "" "$(cat "$SC_TMP/c2.out")"
+	# The first, idle, is ended by --idle-timeout; --stats counts it.
+	assertTrue "idle client ended, bytes counted" \
+	    "wait_for '$SC_TMP/fw.err' '#1 .*: idle, 6 bytes up, 6 bytes down' 15"
+	exec 7>&-
+	assertTrue "hex dump labelled" \
+	    "grep -q '^#1 127.0.0.1 [0-9]* < 00000000  66 69 72 73 74 0a' '$SC_TMP/hex'"
+	assertTrue "hex dump both ways" \
+	    "grep -q '^#1 127.0.0.1 [0-9]* > 00000000  66 69 72 73 74 0a' '$SC_TMP/hex'"
+	assertEquals "raw log" "first
+first" "$(cat "$SC_TMP/raw")"
+}
+
+test_bad_command_lines() {
+	expect_error "must use -l with --forward" --forward 127.0.0.1:1 host 1
+	expect_error "--forward nowhere: missing port number" -l 1 --forward nowhere
+	expect_error "--forward ::1:80: an IPv6 address needs brackets: [addr]:port" \
+	    -l 1 --forward ::1:80
+	expect_error "must use --forward with --round-robin" -l 1 --round-robin
+	expect_error "send-proxy invalid: v3 (v1 or v2)" -l 1 --forward h:1 --send-proxy v3
+	expect_error "--forward is a mode of its own: it takes no -e, -c, --fifo, --broker, --room, --chat or proxy server" \
+	    -l 1 --forward h:1 -e /bin/cat
+	expect_error "cannot use --send-proxy or --forward-ssl with -u" \
+	    -u -l 1 --forward h:1 --send-proxy v1
+}
+
+sc_run_shunit2
