@@ -145,6 +145,16 @@ PY
 
 # stdout on the same terminal: the line is drawn, erased before received
 # data is shown, and not drawn over a line still being received.
+# Has the progress line been drawn on the terminal since text $1?
+drawn_after() {
+	python3 - "$SC_TMP/tty" "$1" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+i = d.find(sys.argv[2].encode())
+sys.exit(0 if i >= 0 and b"ETA" in d[i:] else 1)
+PY
+}
+
 test_progress_shares_the_terminal_with_stdout() {
 	truncate -s 64M "$SC_TMP/file"
 	held_stdin srv.in 7
@@ -164,6 +174,9 @@ test_progress_shares_the_terminal_with_stdout() {
 	assertTrue "drawn" "wait_for '$SC_TMP/tty' 'ETA' 20"
 	echo "hello from the server" >&7
 	assertTrue "data shown" "wait_for '$SC_TMP/tty' 'hello from the server' 20"
+	# The next refresh draws the line again below the data.
+	assertTrue "drawn again" \
+	    "wait_until -t 20 drawn_after 'hello from the server'"
 	printf 'half a line' >&7
 	assertTrue "half a line shown" "wait_for '$SC_TMP/tty' 'half a line' 20"
 	# Four refreshes would have drawn over it.

@@ -292,7 +292,7 @@ EOF
 	assertEquals "3000 datagrams, whole and in order" "in order" \
 	    "$(cat "$SC_TMP/py.out")"
 	assertTrue "sent with sendmmsg" \
-	    "grep -q 'sendmmsg(3, .*) = [0-9]' '$SC_TMP/strace'"
+	    "grep -q 'sendmmsg([0-9]*, .*) = [0-9]' '$SC_TMP/strace'"
 	assertContains "$(stats_line "$SC_TMP/c.err")" \
 	    "; datagrams: 3000 sent, 0 received, 0 dropped by the kernel"
 }
