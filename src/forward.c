@@ -776,6 +776,24 @@ forward_udp_resolved_cb(int error, struct addrinfo *res, void *arg)
 		fatal("forward");
 }
 
+/* Free what forward_listen() set up, once the loop is over. */
+static void
+forward_free(struct forward *f)
+{
+	size_t	 i;
+
+	while (!TAILQ_EMPTY(&f->peers))
+		upeer_free(TAILQ_FIRST(&f->peers), "end");
+	resolve_cancel(f->lookup);
+	if (f->res != NULL)
+		freeaddrinfo(f->res);
+	for (i = 0; i < f->n; i++) {
+		free(f->t[i].host);
+		free(f->t[i].port);
+	}
+	free(f->t);
+}
+
 /*
  * -u: relay the datagrams of each peer of the bound socket fd to the
  * first target, and its replies back.
@@ -799,6 +817,7 @@ forward_udp(struct forward *f, int fd)
 		fatal("resolve");
 	if (ev_loop() == -1)
 		fatal("poll");
+	forward_free(f);
 	return (0);
 }
 
@@ -865,5 +884,6 @@ forward_listen(struct options *o)
 	if (ev_loop() == -1)
 		fatal("poll");
 	listener_free(f.l);
+	forward_free(&f);
 	return (f.status);
 }

@@ -76,5 +76,7 @@ main(int argc, char **argv)
 	dump_close(o.dump);
 	free(o.md5sig);
 	free(o.ssl_pins);
+	free(o.forward);
+	gate_clear(&o.gate);
 	return (status);
 }
