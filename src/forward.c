@@ -278,21 +278,6 @@ fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
 	fc->down_off += n;
 }
 
-/* Over once both directions are done, or at once when one failed. */
-static int
-fconn_check(struct session *s)
-{
-	struct channel	*ch;
-
-	TAILQ_FOREACH(ch, &s->channels, entry) {
-		if (ch->state == CH_FAILED)
-			return (1);
-		if (!channel_ended(ch))
-			return (0);
-	}
-	return (1);
-}
-
 /* Make close(2) send a reset rather than a FIN. */
 static void
 fwd_linger0(int fd)
@@ -361,7 +346,7 @@ fconn_relay(struct fconn *fc)
 		fconn_free(fc);
 		return;
 	}
-	if ((s = session_new(fconn_check, fconn_finished, fc)) == NULL)
+	if ((s = session_new(session_relay_check, fconn_finished, fc)) == NULL)
 		goto fail;
 	/* Each descriptor is the session's once it has an endpoint. */
 	if ((c = session_endpoint(s, "client", fc->fd, fc->fd, EP_SHUT_SOCKET,

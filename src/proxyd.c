@@ -582,20 +582,6 @@ pconn_read_cb(int fd, int events, void *arg)
 
 static void	proxyd_challenge(struct proxyd *);
 
-static int
-proxyd_check(struct session *s)
-{
-	struct channel	*ch;
-
-	TAILQ_FOREACH(ch, &s->channels, entry) {
-		if (ch->state == CH_FAILED)
-			return (1);
-		if (!channel_ended(ch))
-			return (0);
-	}
-	return (1);
-}
-
 /*
  * A forwarded request is over once the origin's answer is delivered: the
  * origin closes it (Connection: close), whatever the client does.
@@ -605,7 +591,7 @@ proxyd_forward_check(struct session *s)
 {
 	struct channel	*down = TAILQ_NEXT(TAILQ_FIRST(&s->channels), entry);
 
-	return (proxyd_check(s) || channel_ended(down));
+	return (session_relay_check(s) || channel_ended(down));
 }
 
 static void
@@ -636,7 +622,7 @@ pconn_relay(struct pconn *pc)
 	else
 		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
 	if (r == -1 || (s = session_new(pc->fwd != NULL ?
-	    proxyd_forward_check : proxyd_check, proxyd_finished,
+	    proxyd_forward_check : session_relay_check, proxyd_finished,
 	    pc->pd)) == NULL) {
 		pconn_free(pc);
 		return;

@@ -1192,6 +1192,25 @@ session_start(struct session *s)
 }
 
 /*
+ * The policy of a relay between two peers (the proxy server, the
+ * forwarder): over once every direction is done, or at once when one
+ * failed.
+ */
+int
+session_relay_check(struct session *s)
+{
+	struct channel	*ch;
+
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ch->state == CH_FAILED)
+			return (1);
+		if (!channel_ended(ch))
+			return (0);
+	}
+	return (1);
+}
+
+/*
  * End the session after idle_ms without any data moving, counted from
  * session_start(), or from now when the session runs already.
  */

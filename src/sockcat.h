@@ -778,6 +778,7 @@ int		 session_start(struct session *);
 void		 session_finish(struct session *);
 void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);
+int		 session_relay_check(struct session *);
 int		 session_report(struct session *);
 int		 channel_ended(const struct channel *);
 size_t		 channel_pending(const struct channel *);
