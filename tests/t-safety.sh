@@ -16,8 +16,15 @@ import os, socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect(("127.0.0.1", int(sys.argv[1])))
-while not os.path.exists(sys.argv[2]):
-	time.sleep(0.05)
+# Wait until file argv[2] exists and, if argv[4] is given, holds it.
+def ready():
+	try:
+		with open(sys.argv[2], "rb") as f:
+			return len(sys.argv) < 5 or sys.argv[4].encode() in f.read()
+	except OSError:
+		return False
+while not ready():
+	time.sleep(0.01)
 with open(sys.argv[3], "wb") as f:
 	while True:
 		b = s.recv(65536)
@@ -26,7 +33,7 @@ with open(sys.argv[3], "wb") as f:
 		f.write(b)
 		f.flush()
 with open(sys.argv[3] + ".eof", "w") as f:
-	f.write("eof\n")' "$PORT" "$1" "$2"
+	f.write("eof\n")' "$PORT" "$@"
 }
 
 test_broker_stalled_reader_cut_off_after_grace() {
@@ -59,13 +66,15 @@ test_room_stalled_reader_told_why() {
 	    127.0.0.1 0 || fail "no server"
 	client reader 8 -d 127.0.0.1 "$PORT"
 	wait_for "$SC_TMP/reader.out" 'Welcome' 20 || fail "no welcome"
-	stalled_reader "$SC_TMP/go" "$SC_TMP/stalled.out"
+	# It starts reading the moment the server says it cut it off, to
+	# take its last words within the grace time.
+	stalled_reader "$SC_TMP/srv.err" "$SC_TMP/stalled.out" \
+	    '<user2>: read nothing'
 	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' 20 || fail "no user2"
 	seq 200000 | sed 's/^/chat line /' >"$SC_TMP/lines"
 	t 60 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null
 	wait_for "$SC_TMP/srv.err" '<user2>: read nothing' 30 ||
 	    fail "not cut off"
-	: >"$SC_TMP/go"
 	wait_for "$SC_TMP/reader.out" '^<user3> chat line 200000$' 30 ||
 	    fail "the reader did not get everything"
 	assertEquals "every line, in order, once" \
