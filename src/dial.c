@@ -354,6 +354,12 @@ dial_io_cb(int fd, int events, void *arg)
 				ev_set(fd, EV_WRITE, dial_io_cb, d);
 				return;
 			}
+			if (n == -1 && (errno == EPIPE ||
+			    errno == ECONNRESET) &&
+			    proxy_client_closed(&d->pc)) {
+				dial_again(d);
+				return;
+			}
 			if (n == -1) {
 				dial_fail(d, errno, "write failed (%zu/%zu): "
 				    "%s", d->sent, d->pc.outlen,
@@ -372,7 +378,8 @@ dial_io_cb(int fd, int events, void *arg)
 			ev_set(fd, EV_READ, dial_io_cb, d);
 			return;
 		}
-		if (n == 0 && proxy_client_closed(&d->pc)) {
+		if ((n == 0 || (n == -1 && errno == ECONNRESET)) &&
+		    proxy_client_closed(&d->pc)) {
 			dial_again(d);
 			return;
 		}

@@ -18,7 +18,8 @@
 #        authproxy.py -m DIR SPEC...
 #   SCHEME: basic, md5, sha256, both (offers SHA-256 and MD5 digests and
 #   Basic, on three lines), oneline (Basic and an MD5 digest on one line),
-#   ntlm (nothing sockcat answers); KEEPALIVE: 1 or 0.
+#   ntlm (nothing sockcat answers); KEEPALIVE: 1, 0 (closed after the
+#   407, which says so), or 2 (closed although the 407 does not say so).
 #   SPEC: SCHEME:USER:PASS:KEEPALIVE, or "record".
 # The first form prints its port; the second prints one port a line, in
 # the order of the SPECs, and listener N (from 0) logs to DIR/N.log.
@@ -58,7 +59,7 @@ class Auth:
     def __init__(self, log, scheme, user, password, keep):
         self.log, self.scheme = log, scheme
         self.user, self.password = user, password
-        self.keep = keep == "1"
+        self.keep = keep
         self.conns = 0
         self.lock = threading.Lock()
 
@@ -139,10 +140,10 @@ class Auth:
             for c in self.challenges():
                 resp += "Proxy-Authenticate: %s\r\n" % c
             resp += "Content-Length: %d\r\n" % len(body)
-            if not self.keep:
+            if self.keep == "0":
                 resp += "Connection: close\r\n"
             conn.sendall(resp.encode() + b"\r\n" + body)
-            if not self.keep:
+            if self.keep != "1":
                 return
 
 

@@ -15,9 +15,9 @@ sc_require python3
 # The fake proxies, by the number of their log (PX_DIR/N.log).
 PX_SPECS="basic:alice:s3cret:1 md5:alice:s3cret:1 sha256:alice:s3cret:1
 both:alice:s3cret:1 both:alice:s3cret:0 md5:alice:s3cret:0
-oneline:alice:s3cret:1 ntlm:alice:s3cret:1 record"
+oneline:alice:s3cret:1 ntlm:alice:s3cret:1 record md5:alice:s3cret:2"
 PX_BASIC=0 PX_MD5=1 PX_SHA256=2 PX_BOTH=3 PX_BOTH_CLOSE=4 PX_MD5_CLOSE=5
-PX_ONELINE=6 PX_NTLM=7 PX_RECORD=8
+PX_ONELINE=6 PX_NTLM=7 PX_RECORD=8 PX_MD5_LIAR=9
 
 oneTimeSetUp() {
 	PX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-px.XXXXXX")
@@ -25,7 +25,7 @@ oneTimeSetUp() {
 	timeout 120 python3 "$TESTS_DIR/authproxy.py" -m "$PX_DIR" $PX_SPECS \
 	    >"$PX_DIR/ports" 2>"$PX_DIR/err" &
 	PX_PID=$!
-	wait_lines "$PX_DIR/ports" '^[0-9]+$' 9 20 || {
+	wait_lines "$PX_DIR/ports" '^[0-9]+$' 10 20 || {
 		echo "the fake proxies did not start" >&2
 		cat "$PX_DIR/err" >&2
 	}
@@ -174,6 +174,15 @@ test_proxy_closing_after_407_gets_a_new_connection() {
 	ncat_auth $PX_MD5_CLOSE alice:s3cret
 	assertEquals "ncat's status" 0 "$STATUS"
 	assertEquals "ncat" "tunnel open" "$(cat "$SC_TMP/ncat.out")"
+}
+
+# A proxy that closes the connection it did not say it would close: the
+# answer goes again on a new one.
+test_proxy_closing_unannounced() {
+	auth $PX_MD5_LIAR alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "conn 1 conn 2 Digest MD5" "$(summary $PX_MD5_LIAR)"
 }
 
 test_unknown_scheme_is_refused() {
