@@ -453,13 +453,18 @@ dial_proxy_dns(struct dial *d)
 {
 	const struct options	*o = d->o;
 	unsigned char		 a[16];
-
+	int			 v6;
 
 	if ((d->dns = o->proxy_dns) == 0)
 		d->dns = o->proxy_proto == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
 		    PROXY_DNS_REMOTE;
+	/*
+	 * An IPv6 address is no name, but SOCKS4 looks it up as one (and
+	 * fails, as netcat does) unless nobody is to.
+	 */
+	v6 = inet_pton(AF_INET6, d->host, a) == 1;
 	if (inet_pton(AF_INET, d->host, a) == 1 ||
-	    (!dial_socks4(d) && inet_pton(AF_INET6, d->host, a) == 1))
+	    (v6 && (!dial_socks4(d) || d->dns == PROXY_DNS_NONE)))
 		d->dns = 0;
 	if (o->proxy_proto == PROXY_SOCKS4 && (d->dns & PROXY_DNS_REMOTE))
 		d->pc.proto = PROXY_SOCKS4A;
