@@ -39,8 +39,12 @@ oneTimeTearDown() {
 	sc_report
 }
 
+# Is ncat there to compare with?  Without it, a test checks sockcat alone
+# and says so.
 have_ncat() {
-	command -v ncat >/dev/null 2>&1
+	command -v ncat >/dev/null 2>&1 && return 0
+	echo "ncat not installed: sockcat alone"
+	return 1
 }
 
 # px N: the port of fake proxy N; its log is emptied.
