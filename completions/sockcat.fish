@@ -55,6 +55,7 @@ complete -c sockcat -s x -l proxy -x -a '(__fish_print_hostnames)' -d 'Connect t
 complete -c sockcat -s X -l proxy-type -x -a '4 4a 5 connect socks4 socks4a socks5 http' -d 'Proxy protocol'
 complete -c sockcat -s P -x -d 'Proxy user name'
 complete -c sockcat -l proxy-auth -x -d 'Proxy credentials user:password'
+complete -c sockcat -l proxy-dns -x -a 'local remote both none' -d 'Who resolves the destination behind the proxy'
 complete -c sockcat -l ssl -d 'Speak TLS'
 complete -c sockcat -l ssl-cert -r -d 'TLS certificate'
 complete -c sockcat -l ssl-key -r -d 'TLS private key'

@@ -51,6 +51,7 @@ enum {
 	OPT_WRITE_TIMEOUT,
 	OPT_PROXY_TYPE,
 	OPT_PROXY_AUTH,
+	OPT_PROXY_DNS,
 	OPT_SSL,
 	OPT_SSL_CERT,
 	OPT_SSL_KEY,
@@ -130,6 +131,7 @@ static const struct option long_options[] = {
 	{ "proxy",		required_argument,	NULL, 'x' },
 	{ "proxy-type",		required_argument,	NULL, OPT_PROXY_TYPE },
 	{ "proxy-auth",		required_argument,	NULL, OPT_PROXY_AUTH },
+	{ "proxy-dns",		required_argument,	NULL, OPT_PROXY_DNS },
 	{ "ssl",		no_argument,		NULL, OPT_SSL },
 	{ "ssl-cert",		required_argument,	NULL, OPT_SSL_CERT },
 	{ "ssl-key",		required_argument,	NULL, OPT_SSL_KEY },
@@ -254,6 +256,7 @@ static const char help_text[] =
 "  -X, --proxy-type PROTO 4, 4a, 5 (default), connect; -l: socks5, http\n"
 "  -P USER                proxy user; the password is asked for\n"
 "      --proxy-auth USER:PASS  proxy credentials\n"
+"      --proxy-dns WHERE  who resolves the target: local, remote, both, none\n"
 "      --ssl              TLS (every --ssl-* option implies it)\n"
 "      --ssl-cert FILE    PEM certificate (a listener makes one if none)\n"
 "      --ssl-key FILE     PEM private key of --ssl-cert\n"
@@ -748,6 +751,11 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_PROXY_AUTH:
 			auth_nopass = proxy_auth(o, optarg);
+			break;
+		case OPT_PROXY_DNS:
+			if ((o->proxy_dns = proxy_parse_dns(optarg)) == -1)
+				fatalx("proxy DNS invalid: %s (local, remote, "
+				    "both or none)", optarg);
 			break;
 		case OPT_SSL:
 			o->ssl = 1;

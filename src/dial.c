@@ -43,7 +43,7 @@
 enum dial_stage {
 	DS_RESOLVE,		/* looking up what to connect to */
 	DS_CONNECT,		/* connecting to one of its addresses */
-	DS_RESOLVE_DEST,	/* SOCKS4: the destination's IPv4 address */
+	DS_RESOLVE_DEST,	/* the destination's address, behind a proxy */
 	DS_NEGOTIATE,		/* speaking the proxy's protocol */
 };
 
@@ -66,9 +66,11 @@ struct dial {
 	struct ev_timer		 deadline;
 
 	int			 proxied;
+	int			 dns;	/* PROXY_DNS_*: who resolves host */
 	struct proxy_client	 pc;
 	unsigned char		 a4[4];	/* SOCKS4: the destination */
-	int			 have_a4;
+	char			 addr[INET6_ADDRSTRLEN]; /* or its address */
+	int			 looked_up; /* here, or given up to the proxy */
 	size_t			 sent;	/* of pc.out */
 };
 
@@ -268,24 +270,61 @@ dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 	dial_try(d);
 }
 
-/* SOCKS4: the destination's IPv4 address is known now. */
+/* SOCKS4 and SOCKS4a carry an IPv4 address, or (4a) a name. */
+static int
+dial_socks4(const struct dial *d)
+{
+	return (d->o->proxy_proto == PROXY_SOCKS4 ||
+	    d->o->proxy_proto == PROXY_SOCKS4A);
+}
+
+/* The destination's address behind the proxy is known now, or not. */
 static void
 dial_dest_cb(int error, struct addrinfo *res, void *arg)
 {
 	struct dial	*d = arg;
+	struct sockaddr	*sa;
 
 	d->lookup = NULL;
+	if (error != 0 && (d->dns & PROXY_DNS_REMOTE)) {
+		/* --proxy-dns both: the proxy may know the name. */
+		log_verbose(1, "proxy: %s not resolved here: the proxy will "
+		    "resolve it", d->host);
+		d->looked_up = 1;
+		dial_negotiate(d);
+		return;
+	}
 	if (error != 0) {
 		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo(\"%.64s\", \"%.64s\"): "
 		    "%s", d->host, d->port, error == EAI_SYSTEM ?
 		    strerror(errno) : gai_strerror(error));
 		return;
 	}
-	memcpy(d->a4, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+	sa = res->ai_addr;
+	if (sa->sa_family == AF_INET) {
+		memcpy(d->a4, &((struct sockaddr_in *)sa)->sin_addr, 4);
+		inet_ntop(AF_INET, d->a4, d->addr, sizeof(d->addr));
+	} else
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr,
+		    d->addr, sizeof(d->addr));
 	freeaddrinfo(res);
-	d->have_a4 = 1;
-	d->pc.addr4 = d->a4;
+	if (dial_socks4(d))
+		d->pc.addr4 = d->a4;
+	else
+		d->pc.host = d->addr;
+	d->looked_up = 1;
 	dial_negotiate(d);
+}
+
+/* HTTP 407: answer the challenge on a new connection to the proxy. */
+static void
+dial_again(struct dial *d)
+{
+	ev_del(d->fd);
+	close(d->fd);
+	d->fd = -1;
+	d->ai = d->res;
+	dial_try(d);
 }
 
 /*
@@ -315,6 +354,12 @@ dial_io_cb(int fd, int events, void *arg)
 				ev_set(fd, EV_WRITE, dial_io_cb, d);
 				return;
 			}
+			if (n == -1 && (errno == EPIPE ||
+			    errno == ECONNRESET) &&
+			    proxy_client_closed(&d->pc)) {
+				dial_again(d);
+				return;
+			}
 			if (n == -1) {
 				dial_fail(d, errno, "write failed (%zu/%zu): "
 				    "%s", d->sent, d->pc.outlen,
@@ -333,6 +378,11 @@ dial_io_cb(int fd, int events, void *arg)
 			ev_set(fd, EV_READ, dial_io_cb, d);
 			return;
 		}
+		if ((n == 0 || (n == -1 && errno == ECONNRESET)) &&
+		    proxy_client_closed(&d->pc)) {
+			dial_again(d);
+			return;
+		}
 		if (n <= 0) {
 			r = n == 0 ? EPIPE : errno;
 			proxy_client_broken(&d->pc, r, &cause);
@@ -348,14 +398,7 @@ dial_io_cb(int fd, int events, void *arg)
 			dial_finish(d, fd, 0, NULL);
 			return;
 		case PROXY_RETRY:
-			/* HTTP 407: again, with a password, on a new connection. */
-			if (d->pc.authed)
-				log_info("Proxy authentication failed");
-			ev_del(fd);
-			close(fd);
-			d->fd = -1;
-			d->ai = d->res;
-			dial_try(d);
+			dial_again(d);
 			return;
 		default:
 			dial_fail_cause(d, EPROTO, cause);
@@ -371,11 +414,19 @@ dial_negotiate(struct dial *d)
 	struct addrinfo	 hints;
 	char		*cause = NULL;
 
-	/* SOCKS4 names an IPv4 address, which is looked up here first. */
-	if (d->o->proxy_proto == PROXY_SOCKS4 && !d->have_a4) {
+	/*
+	 * The destination's name is looked up here first unless the proxy
+	 * is to do it (--proxy-dns); SOCKS4 names an IPv4 address.
+	 */
+	if (d->dns == PROXY_DNS_NONE) {
+		dial_fail(d, EINVAL, "proxy: %s is not a numeric address "
+		    "(--proxy-dns none)", d->host);
+		return;
+	}
+	if (!d->looked_up && (d->dns & PROXY_DNS_LOCAL)) {
 		d->stage = DS_RESOLVE_DEST;
 		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = AF_INET;
+		hints.ai_family = dial_socks4(d) ? AF_INET : d->o->family;
 		hints.ai_socktype = SOCK_STREAM;
 		if (d->o->numeric)
 			hints.ai_flags = AI_NUMERICHOST;
@@ -391,6 +442,32 @@ dial_negotiate(struct dial *d)
 	}
 	d->sent = 0;
 	dial_io_cb(d->fd, EV_WRITE, d);
+}
+
+/*
+ * Who looks up the destination's name (PROXY_DNS_*, 0 for a numeric
+ * address, which needs nobody); SOCKS4 becomes SOCKS4a to send a name.
+ */
+static void
+dial_proxy_dns(struct dial *d)
+{
+	const struct options	*o = d->o;
+	unsigned char		 a[16];
+	int			 v6;
+
+	if ((d->dns = o->proxy_dns) == 0)
+		d->dns = o->proxy_proto == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
+		    PROXY_DNS_REMOTE;
+	/*
+	 * An IPv6 address is no name, but SOCKS4 looks it up as one (and
+	 * fails, as netcat does) unless nobody is to.
+	 */
+	v6 = inet_pton(AF_INET6, d->host, a) == 1;
+	if (inet_pton(AF_INET, d->host, a) == 1 ||
+	    (v6 && (!dial_socks4(d) || d->dns == PROXY_DNS_NONE)))
+		d->dns = 0;
+	if (o->proxy_proto == PROXY_SOCKS4 && (d->dns & PROXY_DNS_REMOTE))
+		d->pc.proto = PROXY_SOCKS4A;
 }
 
 /* -P without --proxy-auth: ask on the terminal, each time it is needed. */
@@ -453,6 +530,7 @@ dial_start(const struct options *o, const char *host, const char *port,
 		d->pc.user = o->proxy_user;
 		d->pc.ask = dial_ask_password;
 		d->pc.arg = d;
+		dial_proxy_dns(d);
 		if (o->proxy_pass != NULL) {
 			strlcpy(d->pc.pass, o->proxy_pass, sizeof(d->pc.pass));
 			d->pc.fixed = 1;

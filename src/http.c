@@ -18,7 +18,8 @@
 /*
  * HTTP CONNECT (RFC 9110, section 9.3.6) as pure functions over bytes:
  * the request the proxy client sends and the server parses, the replies,
- * Basic credentials.  Nothing here reads, writes or resolves; src/proxy.c,
+ * Basic credentials, a proxy's challenges (RFC 9110, section 11) and the
+ * Basic or Digest answer to them.  Nothing here reads, writes or resolves; src/proxy.c,
  * src/proxyd.c and the fuzz targets share it.
  *
  * Line ends are CR LF or a bare LF, as many clients send them.
@@ -26,6 +27,7 @@
 
 #include <sys/types.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,12 +86,13 @@ http_basic(const char *user, const char *pass, char *out)
 
 /*
  * A CONNECT request for host (an IPv6 address is put in brackets) and
- * port, with Basic credentials when basic is not NULL, and the empty line
- * that ends it.  Returns the length written to buf, or -1 with *errstr.
+ * port, with a Proxy-Authorization header line of value auth ("Basic
+ * ...", "Digest ...") when auth is not NULL, and the empty line that ends
+ * it.  Returns the length written to buf, or -1 with *errstr.
  */
 ssize_t
 http_encode_connect(char *buf, size_t size, const char *host,
-    const char *port, const char *basic, const char **errstr)
+    const char *port, const char *auth, const char **errstr)
 {
 	int	 n, m;
 
@@ -103,10 +106,10 @@ http_encode_connect(char *buf, size_t size, const char *host,
 		*errstr = "hostname too long";
 		return (-1);
 	}
-	if (basic != NULL) {
+	if (auth != NULL) {
 		m = snprintf(buf + n, size - n,
-		    "Proxy-Authorization: Basic %s\r\n", basic);
-		if (m < 0 || (size_t)m >= size - n || m >= HTTP_LINE_MAX) {
+		    "Proxy-Authorization: %s\r\n", auth);
+		if (m < 0 || (size_t)m >= size - n) {
 			explicit_bzero(buf, size);
 			*errstr = "Proxy auth response too long";
 			return (-1);
@@ -553,4 +556,323 @@ http_encode_reply(char *buf, size_t size, const char *status,
 	if (n < 0 || (size_t)n >= size)
 		return (-1);
 	return (n);
+}
+
+/*
+ * The end of the auth-param "name=value" or "name=\"quoted\"" at p, or
+ * NULL when p does not start one (RFC 9110, section 11.2).
+ */
+static const char *
+http_param_end(const char *p)
+{
+	size_t	 len;
+
+	len = strcspn(p, " \t,=\"");
+	if (len == 0)
+		return (NULL);
+	p += len;
+	p += strspn(p, " \t");
+	/* "==" ends a token68, as in "Negotiate abc==". */
+	if (*p != '=' || p[1] == '=')
+		return (NULL);
+	p++;
+	p += strspn(p, " \t");
+	if (*p != '"')
+		return (p + strcspn(p, " \t,"));
+	for (p++; *p != '"'; p++) {
+		if (*p == '\0')
+			return (NULL);
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	}
+	return (p + 1);
+}
+
+/* Copy the NUL-terminated s to out[HTTP_PARAM_MAX + 1]; -1 if too long. */
+static int
+http_param_copy(char *out, const char *s)
+{
+	if (s == NULL || strlen(s) > HTTP_PARAM_MAX)
+		return (-1);
+	strlcpy(out, s, HTTP_PARAM_MAX + 1);
+	return (0);
+}
+
+/*
+ * One challenge: scheme (len bytes) with the auth-params in params (a
+ * NUL-terminated copy, rewritten).  It replaces the one in ch when it is
+ * stronger; a scheme not answered is remembered for the message.
+ */
+static void
+http_challenge_one(struct http_challenge *ch, const char *scheme,
+    size_t len, char *params)
+{
+	struct http_digest	 d;
+	struct http_challenge	 c;
+
+	memset(&c, 0, sizeof(c));
+	if (len == 5 && strncasecmp(scheme, "Basic", 5) == 0)
+		c.scheme = HTTP_AUTH_BASIC;
+	else if (len == 6 && strncasecmp(scheme, "Digest", 6) == 0) {
+		/*
+		 * Only qop=auth with MD5 or SHA-256 is answered: the
+		 * -sess variants and RFC 2069's digest without qop are not.
+		 */
+		if (http_digest_parse(params, &d) == -1 || d.alg == -1 ||
+		    d.qop == NULL || !http_digest_qop_auth(d.qop) ||
+		    http_param_copy(c.realm, d.realm) == -1 ||
+		    http_param_copy(c.nonce, d.nonce) == -1)
+			goto other;
+		if (d.opaque != NULL) {
+			if (http_param_copy(c.opaque, d.opaque) == -1)
+				goto other;
+			c.has_opaque = 1;
+		}
+		c.scheme = d.alg == DIGEST_SHA256 ?
+		    HTTP_AUTH_DIGEST_SHA256 : HTTP_AUTH_DIGEST_MD5;
+	} else
+		goto other;
+	if (c.scheme > ch->scheme) {
+		memcpy(c.other, ch->other, sizeof(c.other));
+		c.offered = 1;
+		*ch = c;
+	}
+	return;
+
+other:
+	if (ch->other[0] == '\0') {
+		if (len >= sizeof(ch->other))
+			len = sizeof(ch->other) - 1;
+		memcpy(ch->other, scheme, len);
+		ch->other[len] = '\0';
+	}
+}
+
+/*
+ * Take the value of one Proxy-Authenticate header line, which may hold
+ * several challenges ("Digest realm=..., Basic realm=..."), keeping the
+ * strongest one the client can answer in ch: Digest with SHA-256, then
+ * with MD5, then Basic (the HTTP_AUTH_* order).  What follows a part that
+ * makes no sense is ignored.
+ */
+void
+http_challenge_add(struct http_challenge *ch, const char *value)
+{
+	char		 params[HTTP_LINE_MAX + 1];
+	const char	*p = value, *scheme, *start, *q;
+	size_t		 len;
+
+	ch->offered = 1;
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			return;
+		/* A challenge starts with its scheme, a token. */
+		scheme = p;
+		len = strcspn(p, " \t,=\"");
+		if (len == 0 || http_param_end(p) != NULL)
+			return;
+		p += len;
+		start = p;
+		q = p + strspn(p, " \t");
+		if (q != p && *q != ',' && *q != '\0' &&
+		    http_param_end(q) == NULL) {
+			/* A token68 (RFC 9110, section 11.2), not ours. */
+			p = q + strcspn(q, " \t,");
+			start = p;
+		} else {
+			/* Its auth-params run up to the next scheme. */
+			for (;;) {
+				q = p + strspn(p, " \t,");
+				if (*q == '\0' || (q = http_param_end(q)) == NULL)
+					break;
+				p = q;
+			}
+		}
+		if ((size_t)(p - start) > HTTP_LINE_MAX)
+			return;
+		memcpy(params, start, p - start);
+		params[p - start] = '\0';
+		http_challenge_one(ch, scheme, len, params);
+	}
+}
+
+/* s in double quotes, '"' and '\' escaped, in out; -1 if too long. */
+static int
+http_quote(char *out, size_t size, const char *s)
+{
+	size_t	 n = 0;
+
+	if (size < 3)
+		return (-1);
+	out[n++] = '"';
+	for (; *s != '\0'; s++) {
+		if (n + 4 > size)
+			return (-1);
+		if (*s == '"' || *s == '\\')
+			out[n++] = '\\';
+		out[n++] = *s;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+	return (0);
+}
+
+/*
+ * The value of a Proxy-Authorization header line that answers ch for user
+ * and pass, "Basic ..." or "Digest ..." (RFC 7616, qop=auth, nc 1, the
+ * client nonce cnonce) for the CONNECT of uri ("host:port" as in the
+ * request line), NUL-terminated in buf.  Returns its length, or -1 when it
+ * does not fit in size bytes or ch holds no challenge.
+ */
+ssize_t
+http_encode_auth(char *buf, size_t size, const struct http_challenge *ch,
+    const char *user, const char *pass, const char *uri, const char *cnonce)
+{
+	struct http_digest	 d;
+	char			 basic[HTTP_BASIC_MAX];
+	char			 resp[DIGEST_HEX_MAX];
+	char			 qu[2 * HTTP_CRED_MAX + 3];
+	char			 qr[2 * HTTP_PARAM_MAX + 3];
+	char			 qn[2 * HTTP_PARAM_MAX + 3];
+	char			 qo[2 * HTTP_PARAM_MAX + 3];
+	char			 qi[2 * HTTP_LINE_MAX + 3];
+	int			 n;
+
+	switch (ch->scheme) {
+	case HTTP_AUTH_BASIC:
+		if (http_basic(user, pass, basic) == -1)
+			return (-1);
+		n = snprintf(buf, size, "Basic %s", basic);
+		explicit_bzero(basic, sizeof(basic));
+		break;
+	case HTTP_AUTH_DIGEST_MD5:
+	case HTTP_AUTH_DIGEST_SHA256:
+		memset(&d, 0, sizeof(d));
+		d.alg = ch->scheme == HTTP_AUTH_DIGEST_SHA256 ?
+		    DIGEST_SHA256 : DIGEST_MD5;
+		d.realm = (char *)ch->realm;
+		d.nonce = (char *)ch->nonce;
+		d.nc = (char *)"00000001";
+		d.cnonce = (char *)cnonce;
+		if (strlen(user) > HTTP_CRED_MAX ||
+		    strlen(pass) > HTTP_CRED_MAX ||
+		    http_digest_response(&d, user, pass, "CONNECT", uri,
+		    resp) == -1 ||
+		    http_quote(qu, sizeof(qu), user) == -1 ||
+		    http_quote(qr, sizeof(qr), ch->realm) == -1 ||
+		    http_quote(qn, sizeof(qn), ch->nonce) == -1 ||
+		    http_quote(qo, sizeof(qo), ch->opaque) == -1 ||
+		    http_quote(qi, sizeof(qi), uri) == -1)
+			return (-1);
+		n = snprintf(buf, size, "Digest username=%s, realm=%s, "
+		    "nonce=%s, uri=%s, algorithm=%s, response=\"%s\", "
+		    "qop=auth, nc=%s, cnonce=\"%s\"%s%s", qu, qr, qn, qi,
+		    d.alg == DIGEST_SHA256 ? "SHA-256" : "MD5", resp, d.nc,
+		    cnonce, ch->has_opaque ? ", opaque=" : "",
+		    ch->has_opaque ? qo : "");
+		explicit_bzero(resp, sizeof(resp));
+		break;
+	default:
+		return (-1);
+	}
+	if (n < 0 || (size_t)n >= size) {
+		explicit_bzero(buf, size);
+		return (-1);
+	}
+	return (n);
+}
+
+/* The value of the header line if it is one of name's, or NULL. */
+static const char *
+http_line_value(const char *line, const char *name)
+{
+	size_t	 len = strlen(name);
+
+	if (strncasecmp(line, name, len) != 0 || line[len] != ':')
+		return (NULL);
+	line += len + 1;
+	return (line + strspn(line, " \t"));
+}
+
+/* Does the comma-separated list v hold the token tok? */
+static int
+http_list_has(const char *v, const char *tok)
+{
+	size_t	 len, tlen = strlen(tok);
+
+	while (*v != '\0') {
+		v += strspn(v, " \t,");
+		len = strcspn(v, " \t,");
+		if (len == tlen && strncasecmp(v, tok, len) == 0)
+			return (1);
+		v += len;
+	}
+	return (0);
+}
+
+/*
+ * Begin reading the reply whose status line is status: r is cleared,
+ * ready for its header lines.
+ */
+void
+http_reply_init(struct http_reply *r, const char *status)
+{
+	memset(r, 0, sizeof(*r));
+	r->clen = -1;
+	r->minor = strncmp(status, "HTTP/1.0", 8) == 0 ? 0 : 1;
+}
+
+/*
+ * Take one header line of a reply (NUL-terminated, without its line end):
+ * what it says of the body and the connection, and its challenges.
+ */
+void
+http_reply_header(struct http_reply *r, const char *line)
+{
+	const char	*v, *errstr;
+	char		 num[24];
+	long long	 n;
+	size_t		 len;
+
+	if ((v = http_line_value(line, "Proxy-Authenticate")) != NULL)
+		http_challenge_add(&r->ch, v);
+	else if ((v = http_line_value(line, "Content-Length")) != NULL) {
+		/* Digits only; a second, different length is as bad. */
+		len = strspn(v, "0123456789");
+		n = -1;
+		if (len > 0 && len < sizeof(num) &&
+		    v[len + strspn(v + len, " \t")] == '\0') {
+			memcpy(num, v, len);
+			num[len] = '\0';
+			n = strtonum(num, 0, LLONG_MAX, &errstr);
+			if (errstr != NULL)
+				n = -1;
+		}
+		if (n == -1 || (r->clen != -1 && r->clen != n))
+			r->bad = 1;
+		r->clen = n;
+	} else if ((v = http_line_value(line, "Transfer-Encoding")) != NULL)
+		r->bad = 1;
+	else if ((v = http_line_value(line, "Connection")) != NULL ||
+	    (v = http_line_value(line, "Proxy-Connection")) != NULL) {
+		if (http_list_has(v, "close"))
+			r->close = 1;
+		if (http_list_has(v, "keep-alive"))
+			r->keepalive = 1;
+	}
+}
+
+/*
+ * May another request follow on the connection once the reply's body,
+ * r->clen bytes, has been read?  Not when the proxy closes it (HTTP/1.0
+ * without keep-alive, or "Connection: close"), nor when the body's end is
+ * not known from a sound Content-Length.
+ */
+int
+http_reply_reusable(const struct http_reply *r)
+{
+	if (r->bad || r->clen < 0 || r->close)
+		return (0);
+	return (r->minor >= 1 || r->keepalive);
 }

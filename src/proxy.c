@@ -42,6 +42,12 @@
 /* How often -P asks for a password the proxy keeps refusing. */
 #define PROXY_AUTH_TRIES	3
 
+/*
+ * The longest body of a 407 read and thrown away to ask again on the same
+ * connection: a longer one is left with the connection.
+ */
+#define PROXY_BODY_MAX		(64 * 1024)
+
 /* Where the conversation stands: what is being read. */
 enum proxy_state {
 	PXS_SOCKS4_REPLY,
@@ -51,6 +57,7 @@ enum proxy_state {
 	PXS_SOCKS5_ADDR,	/* the rest of a successful reply */
 	PXS_HTTP_STATUS,	/* line by line from here */
 	PXS_HTTP_HEADERS,
+	PXS_HTTP_BODY,		/* a 407's body, to be thrown away */
 	PXS_DONE,
 };
 
@@ -78,6 +85,28 @@ proxy_parse_proto(const char *name)
 	for (i = 0; i < sizeof(proxy_names) / sizeof(proxy_names[0]); i++) {
 		if (strcasecmp(name, proxy_names[i].name) == 0)
 			return (proxy_names[i].proto);
+	}
+	return (-1);
+}
+
+/* The --proxy-dns value named, PROXY_DNS_*, or -1 if there is none. */
+int
+proxy_parse_dns(const char *name)
+{
+	static const struct {
+		const char	*name;
+		int		 dns;
+	} names[] = {
+		{ "local",	PROXY_DNS_LOCAL },
+		{ "remote",	PROXY_DNS_REMOTE },
+		{ "both",	PROXY_DNS_BOTH },
+		{ "none",	PROXY_DNS_NONE },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i].name) == 0)
+			return (names[i].dns);
 	}
 	return (-1);
 }
@@ -176,6 +205,46 @@ proxy_port(const struct proxy_client *pc)
 }
 
 /*
+ * The CONNECT request in out, then read the reply's status line.  The
+ * first request carries no credentials, as netcat's and ncat's do: only
+ * the proxy's challenge says whether the password may go in the clear
+ * (Basic) or only as a digest.  Returns 0, or -1 with *cause.
+ */
+static int
+proxy_http_request(struct proxy_client *pc, char **cause)
+{
+	char		 auth[3 * HTTP_LINE_MAX], uri[HTTP_LINE_MAX + 8];
+	char		 cnonce[2 * 16 + 1];
+	unsigned char	 rnd[16];
+	const char	*errstr = NULL;
+	ssize_t		 n;
+	size_t		 i;
+
+	pc->authed = pc->hdrs = 0;
+	if (pc->challenged) {
+		if (proxy_password(pc, cause) == -1)
+			return (-1);
+		/* The Digest uri is the request target, as it is sent. */
+		snprintf(uri, sizeof(uri), strchr(pc->host, ':') != NULL ?
+		    "[%s]:%s" : "%s:%s", pc->host, pc->port);
+		arc4random_buf(rnd, sizeof(rnd));
+		for (i = 0; i < sizeof(rnd); i++)
+			snprintf(cnonce + 2 * i, 3, "%02x", rnd[i]);
+		if (http_encode_auth(auth, sizeof(auth), &pc->ch, pc->user,
+		    pc->pass, uri, cnonce) == -1) {
+			log_cause(cause, "Proxy username/password too long");
+			return (-1);
+		}
+		pc->authed = 1;
+	}
+	n = http_encode_connect((char *)pc->out, sizeof(pc->out), pc->host,
+	    pc->port, pc->authed ? auth : NULL, &errstr);
+	explicit_bzero(auth, sizeof(auth));
+	proxy_expect(pc, PXS_HTTP_STATUS, 1, 0);
+	return (proxy_queue(pc, n, errstr, cause));
+}
+
+/*
  * Begin the conversation on a new connection to the proxy: out holds the
  * first message.  Called again for each new connection after PROXY_RETRY.
  * Returns 0, or -1 with *cause set.
@@ -183,14 +252,13 @@ proxy_port(const struct proxy_client *pc)
 int
 proxy_client_start(struct proxy_client *pc, char **cause)
 {
-	char		 basic[HTTP_BASIC_MAX];
 	unsigned char	 a4[4];
 	const unsigned char *addr = pc->addr4;
 	const char	*errstr = NULL;
 	ssize_t		 n;
 
 	pc->inlen = pc->outlen = 0;
-	pc->authed = pc->hdrs = 0;
+	pc->reused = 0;
 	switch (pc->proto) {
 	case PROXY_SOCKS4:
 	case PROXY_SOCKS4A:
@@ -212,24 +280,8 @@ proxy_client_start(struct proxy_client *pc, char **cause)
 		proxy_expect(pc, PXS_SOCKS5_METHOD, 2, 3);
 		break;
 	default:
-		/* -P tries without a password first, as netcat does. */
-		if (pc->user != NULL && (pc->fixed || pc->attempt > 0)) {
-			if (proxy_password(pc, cause) == -1)
-				return (-1);
-			if (http_basic(pc->user, pc->pass, basic) == -1) {
-				log_cause(cause,
-				    "Proxy username/password too long");
-				return (-1);
-			}
-			pc->authed = 1;
-		}
-		n = http_encode_connect((char *)pc->out, sizeof(pc->out),
-		    pc->host, pc->port, pc->authed ? basic : NULL, &errstr);
-		explicit_bzero(basic, sizeof(basic));
-		proxy_expect(pc, PXS_HTTP_STATUS, 1, 0);
-		break;
+		return (proxy_http_request(pc, cause));
 	}
-	pc->attempt++;
 	return (proxy_queue(pc, n, errstr, cause));
 }
 
@@ -243,6 +295,8 @@ proxy_client_want(const struct proxy_client *pc)
 {
 	if (pc->state == PXS_DONE)
 		return (0);
+	if (pc->state == PXS_HTTP_BODY)
+		return (pc->skip < HTTP_LINE_MAX ? pc->skip : HTTP_LINE_MAX);
 	if (pc->state >= PXS_HTTP_STATUS)
 		return (1);
 	return (pc->want - pc->inlen);
@@ -257,6 +311,18 @@ proxy_client_broken(const struct proxy_client *pc, int error, char **cause)
 	else
 		log_cause(cause, "read failed (%zu/%d): %s",
 		    pc->inlen - pc->start, pc->what, strerror(error));
+}
+
+/*
+ * The proxy closed the connection: is a new one due?  Yes when the
+ * credentials went on the connection that carried the 407, and the proxy
+ * closed it before it said a word: it did not keep it after all.
+ */
+int
+proxy_client_closed(const struct proxy_client *pc)
+{
+	return (pc->reused && pc->state == PXS_HTTP_STATUS &&
+	    pc->inlen == 0);
 }
 
 /* Forget the password. */
@@ -345,6 +411,37 @@ proxy_socks_step(struct proxy_client *pc, char **cause)
 	return (PROXY_MORE);
 }
 
+/*
+ * A 407's header lines are all in: answer its challenge, on the same
+ * connection once its body is read when the proxy keeps it, else on a new
+ * one (PROXY_RETRY).
+ */
+static int
+proxy_http_challenged(struct proxy_client *pc, char **cause)
+{
+	struct http_reply	*r = &pc->reply;
+
+	pc->ch = r->ch;
+	/* No challenge at all: Basic, as netcat sends it. */
+	if (!r->ch.offered)
+		pc->ch.scheme = HTTP_AUTH_BASIC;
+	else if (r->ch.scheme == HTTP_AUTH_NONE) {
+		log_cause(cause, "Proxy authentication scheme not supported: "
+		    "%s", r->ch.other[0] != '\0' ? r->ch.other : "none");
+		return (PROXY_FAIL);
+	}
+	pc->challenged = 1;
+	if (!http_reply_reusable(r) || r->clen > PROXY_BODY_MAX)
+		return (PROXY_RETRY);
+	pc->skip = r->clen;
+	if (pc->skip > 0) {
+		pc->state = PXS_HTTP_BODY;
+		return (PROXY_MORE);
+	}
+	pc->reused = 1;
+	return (proxy_http_request(pc, cause) == -1 ? PROXY_FAIL : PROXY_MORE);
+}
+
 /* One line of an HTTP proxy's reply, without its line end, is in in. */
 static int
 proxy_http_line(struct proxy_client *pc, char **cause)
@@ -356,6 +453,8 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 	if (pc->state == PXS_HTTP_HEADERS) {
 		/* Only an empty line ends them, not one that starts with NUL. */
 		if (len == 0) {
+			if (pc->status == HTTP_AUTH_REQUIRED)
+				return (proxy_http_challenged(pc, cause));
 			pc->state = PXS_DONE;
 			return (PROXY_DONE);
 		}
@@ -363,15 +462,18 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 			log_cause(cause, "Too many proxy headers received");
 			return (PROXY_FAIL);
 		}
+		if (pc->status == HTTP_AUTH_REQUIRED && strlen(line) == len)
+			http_reply_header(&pc->reply, line);
 		return (PROXY_MORE);
 	}
-	switch (http_reply_status(line)) {
+	switch (pc->status = http_reply_status(line)) {
 	case HTTP_OK:
 		pc->state = PXS_HTTP_HEADERS;
 		return (PROXY_MORE);
 	case HTTP_AUTH_REQUIRED:
 		if (pc->user == NULL)
 			break;
+		/* Credentials from the command line are tried once. */
 		if (pc->authed && pc->fixed) {
 			log_cause(cause, "Proxy authentication failed");
 			return (PROXY_FAIL);
@@ -380,7 +482,11 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 			log_cause(cause, "Too many authentication failures");
 			return (PROXY_FAIL);
 		}
-		return (PROXY_RETRY);
+		if (pc->authed)
+			log_info("Proxy authentication failed");
+		http_reply_init(&pc->reply, line);
+		pc->state = PXS_HTTP_HEADERS;
+		return (PROXY_MORE);
 	}
 	log_cause(cause, "Proxy error: \"%s\"", line);
 	return (PROXY_FAIL);
@@ -401,6 +507,16 @@ proxy_client_input(struct proxy_client *pc, const void *p, size_t n,
 	int			 r;
 
 	pc->outlen = 0;
+	if (pc->state == PXS_HTTP_BODY) {
+		if ((long long)n > pc->skip)
+			n = pc->skip;
+		if ((pc->skip -= n) > 0)
+			return (PROXY_MORE);
+		pc->reused = 1;
+		if (proxy_http_request(pc, cause) == -1)
+			return (PROXY_FAIL);
+		return (PROXY_MORE);
+	}
 	if (pc->state < PXS_HTTP_STATUS) {
 		if (n > pc->want - pc->inlen)
 			n = pc->want - pc->inlen;
@@ -416,6 +532,9 @@ proxy_client_input(struct proxy_client *pc, const void *p, size_t n,
 			pc->in[pc->inlen] = '\0';
 			if ((r = proxy_http_line(pc, cause)) != PROXY_MORE)
 				return (r);
+			/* A new request or a body: the rest is not a line. */
+			if (pc->outlen > 0 || pc->state == PXS_HTTP_BODY)
+				return (PROXY_MORE);
 			continue;
 		}
 		if (b[i] == '\r')

@@ -151,6 +151,7 @@ struct options {
 	char		*proxy_port;	/* -x's port or the protocol's */
 	const char	*proxy_user;	/* -P, or --proxy-auth's user */
 	const char	*proxy_pass;	/* --proxy-auth's password, or NULL */
+	int		 proxy_dns;	/* --proxy-dns: PROXY_DNS_*, or 0 */
 	int		 ssl;		/* --ssl, or any --ssl-* option */
 	int		 ssl_verify;	/* --ssl-verify */
 	const char	*ssl_cert;	/* --ssl-cert: PEM certificate chain */
@@ -178,6 +179,18 @@ enum proxy_proto {
 	PROXY_SOCKS4A,		/* -X 4a: the proxy resolves names */
 	PROXY_SOCKS5,		/* -X 5, the default (RFC 1928, 1929) */
 	PROXY_HTTP,		/* -X connect: HTTP CONNECT */
+};
+
+/*
+ * Who looks up the destination's name behind a proxy (--proxy-dns), as
+ * bits.  Unset (0), -X 4 looks it up here, as netcat does, and every
+ * other protocol leaves it to the proxy, as ncat does.
+ */
+enum proxy_dns {
+	PROXY_DNS_LOCAL = 1,	/* here, and only here */
+	PROXY_DNS_REMOTE = 2,	/* the proxy */
+	PROXY_DNS_BOTH = 3,	/* here, else the proxy */
+	PROXY_DNS_NONE = 4,	/* nobody: a numeric address only */
 };
 
 /* cleanup.c */
@@ -363,6 +376,7 @@ ssize_t		 socks5_parse_request(const unsigned char *, size_t,
 #define HTTP_BASIC_MAX		(4 * ((2 * HTTP_CRED_MAX + 1 + 2) / 3) + 1)
 #define HTTP_HOST_MAX		1024	/* a CONNECT target's host */
 #define HTTP_TARGET_MAX		4096	/* a request target: longer is 414 */
+#define HTTP_PARAM_MAX		255	/* a challenge's realm, nonce, opaque */
 
 /* Status codes the proxy server and client use. */
 enum http_status {
@@ -405,6 +419,35 @@ struct http_digest {
 	char		*nc;
 };
 
+/* The schemes the proxy client answers, the weakest first. */
+enum http_auth {
+	HTTP_AUTH_NONE,
+	HTTP_AUTH_BASIC,
+	HTTP_AUTH_DIGEST_MD5,
+	HTTP_AUTH_DIGEST_SHA256,
+};
+
+/* The strongest challenge of a 407's Proxy-Authenticate lines. */
+struct http_challenge {
+	int		 scheme;	/* HTTP_AUTH_* */
+	int		 offered;	/* a Proxy-Authenticate line came */
+	char		 other[32];	/* a scheme offered but not answered */
+	char		 realm[HTTP_PARAM_MAX + 1];
+	char		 nonce[HTTP_PARAM_MAX + 1];
+	char		 opaque[HTTP_PARAM_MAX + 1];
+	int		 has_opaque;
+};
+
+/* What the header lines of a proxy's reply say. */
+struct http_reply {
+	int		 minor;		/* HTTP/1.minor */
+	long long	 clen;		/* Content-Length, or -1 */
+	int		 bad;		/* its body's end cannot be known */
+	int		 close;		/* "Connection: close" */
+	int		 keepalive;	/* "Connection: keep-alive" */
+	struct http_challenge ch;
+};
+
 void		 http_base64(const unsigned char *, size_t, char *);
 int		 http_basic(const char *, const char *, char *);
 ssize_t		 http_encode_connect(char *, size_t, const char *,
@@ -425,6 +468,13 @@ int		 http_digest_qop_auth(const char *);
 int		 http_digest_response(const struct http_digest *,
 		    const char *, const char *, const char *, const char *,
 		    char *);
+void		 http_challenge_add(struct http_challenge *, const char *);
+ssize_t		 http_encode_auth(char *, size_t,
+		    const struct http_challenge *, const char *, const char *,
+		    const char *, const char *);
+void		 http_reply_init(struct http_reply *, const char *);
+void		 http_reply_header(struct http_reply *, const char *);
+int		 http_reply_reusable(const struct http_reply *);
 
 /* digest.c */
 enum {
@@ -442,7 +492,7 @@ enum proxy_step {
 	PROXY_FAIL = -1,	/* refused or broken: *cause says why */
 	PROXY_MORE,		/* send what is in out, read want */
 	PROXY_DONE,		/* connected through the proxy */
-	PROXY_RETRY,		/* HTTP 407: try again on a new connection */
+	PROXY_RETRY,		/* HTTP 407: answer it on a new connection */
 };
 
 /*
@@ -461,7 +511,6 @@ struct proxy_client {
 	char		 pass[256];
 	int		 fixed;		/* pass came from --proxy-auth */
 	int		 tries;		/* passwords asked for so far */
-	int		 attempt;	/* HTTP: connections made so far */
 	/* Fill pass (prompt on the terminal); NULL: there is none. */
 	int		(*ask)(struct proxy_client *, char **);
 	void		*arg;
@@ -469,7 +518,14 @@ struct proxy_client {
 	int		 state;
 	int		 authed;	/* HTTP: credentials were sent */
 	int		 hdrs;		/* HTTP: header lines read */
-	unsigned char	 out[2 * HTTP_LINE_MAX];
+	int		 status;	/* HTTP: the reply's status code */
+	struct http_reply reply;	/* HTTP: what a 407 said */
+	struct http_challenge ch;	/* HTTP: the challenge to answer */
+	int		 challenged;	/* HTTP: ch is set */
+	long long	 skip;		/* HTTP: a 407's body still to come */
+	int		 reused;	/* HTTP: asked again on the same
+					   connection */
+	unsigned char	 out[4 * HTTP_LINE_MAX];
 	size_t		 outlen;
 	unsigned char	 in[HTTP_LINE_MAX + 1];
 	size_t		 inlen;
@@ -479,6 +535,7 @@ struct proxy_client {
 };
 
 int		 proxy_parse_proto(const char *);
+int		 proxy_parse_dns(const char *);
 const char	*proxy_default_port(int);
 int		 proxy_parse_addr(const char *, char **, char **,
 		    const char **);
@@ -488,6 +545,7 @@ int		 proxy_client_input(struct proxy_client *, const void *,
 		    size_t, char **);
 void		 proxy_client_broken(const struct proxy_client *, int,
 		    char **);
+int		 proxy_client_closed(const struct proxy_client *);
 void		 proxy_client_clear(struct proxy_client *);
 
 /* dial.c */

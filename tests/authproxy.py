@@ -1,82 +1,47 @@
 #!/usr/bin/env python3
-# A fake HTTP proxy for the client-side tests of t-httpproxy.sh: it asks
-# for credentials with a 407 and checks the answer, Basic or Digest
-# (RFC 7616, MD5 or SHA-256, qop=auth), with the connection kept alive
-# after the 407 or closed.  Once a request carries the right credentials
-# it says 200 and sends "tunnel open\n".  Every request head is appended
-# to LOG, and the port it listens on is printed on stdout.
+# Fake proxies for the client-side tests (t-proxy-client.sh,
+# t-ncat-parity.sh), as many as asked for in one process.
+#
+# An "auth" proxy speaks HTTP CONNECT and asks for credentials with a 407,
+# then checks the answer, Basic or Digest (RFC 7616, MD5 or SHA-256,
+# qop=auth), with the connection kept alive after the 407 or closed.  Once
+# a request carries the right credentials it says 200 and sends
+# "tunnel open\n".  Every request head is appended to its log, after a
+# line "conn N" that numbers the connection it came on.
+#
+# A "record" proxy speaks SOCKS4, SOCKS4a, SOCKS5 and HTTP CONNECT (told
+# apart by the first byte), grants every request, sends "tunnel open\n"
+# and logs one line of what it was asked for: "socks4 ADDR", "socks4a
+# NAME", "socks5 ipv4|ipv6|name DEST", "http TARGET".
 #
 # usage: authproxy.py LOG SCHEME USER PASS KEEPALIVE
+#        authproxy.py -m DIR SPEC...
 #   SCHEME: basic, md5, sha256, both (offers SHA-256 and MD5 digests and
-#   Basic, in that order); KEEPALIVE: 1 or 0.
+#   Basic, on three lines), oneline (Basic and an MD5 digest on one line),
+#   ntlm (nothing sockcat answers); KEEPALIVE: 1, 0 (closed after the
+#   407, which says so), or 2 (closed although the 407 does not say so).
+#   SPEC: SCHEME:USER:PASS:KEEPALIVE, or "record".
+# The first form prints its port; the second prints one port a line, in
+# the order of the SPECs, and listener N (from 0) logs to DIR/N.log.
 
 import base64
 import hashlib
 import os
 import re
 import socket
+import struct
 import sys
 import threading
 
-log_path, scheme, user, password, keep = sys.argv[1:6]
-keep = keep == "1"
 REALM = "test realm"
 NONCE = base64.b64encode(os.urandom(16)).decode()
 OPAQUE = "0p4qu3"
-
-
-def challenges():
-    c = []
-    if scheme in ("sha256", "both"):
-        c.append('Digest realm="%s", qop="auth", algorithm=SHA-256, '
-                 'nonce="%s", opaque="%s"' % (REALM, NONCE, OPAQUE))
-    if scheme in ("md5", "both"):
-        c.append('Digest realm="%s", qop="auth", algorithm=MD5, '
-                 'nonce="%s", opaque="%s"' % (REALM, NONCE, OPAQUE))
-    if scheme in ("basic", "both"):
-        c.append('Basic realm="%s"' % REALM)
-    return c
 
 
 def params(s):
     return {k.lower(): (v1 if v1 is not None and v1 != "" else v2)
             for k, v1, v2 in re.findall(
                 r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))', s)}
-
-
-def check(method, head):
-    m = re.search(r'^Proxy-Authorization:\s*(\S+)\s*(.*?)\r?$', head,
-                  re.M | re.I)
-    if not m:
-        return False
-    kind, rest = m.group(1).lower(), m.group(2)
-    if kind == "basic":
-        if scheme not in ("basic", "both"):
-            return False
-        try:
-            got = base64.b64decode(rest).decode()
-        except Exception:
-            return False
-        return got == "%s:%s" % (user, password)
-    if kind != "digest":
-        return False
-    p = params(rest)
-    alg = p.get("algorithm", "MD5").upper()
-    if alg == "MD5" and scheme in ("md5", "both"):
-        h = lambda s: hashlib.md5(s.encode()).hexdigest()
-    elif alg == "SHA-256" and scheme in ("sha256", "both"):
-        h = lambda s: hashlib.sha256(s.encode()).hexdigest()
-    else:
-        return False
-    if (p.get("username") != user or p.get("realm") != REALM or
-            p.get("nonce") != NONCE or p.get("qop") != "auth" or
-            p.get("opaque") != OPAQUE):
-        return False
-    ha1 = h("%s:%s:%s" % (user, REALM, password))
-    ha2 = h("%s:%s" % (method, p.get("uri", "")))
-    want = h("%s:%s:%s:%s:auth:%s" % (ha1, NONCE, p.get("nc", ""),
-                                      p.get("cnonce", ""), ha2))
-    return p.get("response") == want
 
 
 def read_head(f):
@@ -90,40 +55,189 @@ def read_head(f):
         lines.append(line)
 
 
-def serve(conn):
-    f = conn.makefile("rb")
-    try:
+class Auth:
+    def __init__(self, log, scheme, user, password, keep):
+        self.log, self.scheme = log, scheme
+        self.user, self.password = user, password
+        self.keep = keep
+        self.conns = 0
+        self.lock = threading.Lock()
+
+    def offers(self, what):
+        return self.scheme == what or (self.scheme == "both" and
+                                       what in ("basic", "md5", "sha256")) \
+            or (self.scheme == "oneline" and what in ("basic", "md5"))
+
+    def challenges(self):
+        digest = ('Digest realm="%s", qop="auth", algorithm=%%s, '
+                  'nonce="%s", opaque="%s"' % (REALM, NONCE, OPAQUE))
+        if self.scheme == "oneline":
+            return ['Basic realm="%s", %s' % (REALM, digest % "MD5")]
+        if self.scheme == "ntlm":
+            return ["NTLM", "Negotiate"]
+        c = []
+        if self.offers("sha256"):
+            c.append(digest % "SHA-256")
+        if self.offers("md5"):
+            c.append(digest % "MD5")
+        if self.offers("basic"):
+            c.append('Basic realm="%s"' % REALM)
+        return c
+
+    def check(self, method, head):
+        m = re.search(r'^Proxy-Authorization:\s*(\S+)\s*(.*?)\r?$', head,
+                      re.M | re.I)
+        if not m:
+            return False
+        kind, rest = m.group(1).lower(), m.group(2)
+        if kind == "basic":
+            if not self.offers("basic"):
+                return False
+            try:
+                got = base64.b64decode(rest).decode()
+            except Exception:
+                return False
+            return got == "%s:%s" % (self.user, self.password)
+        if kind != "digest":
+            return False
+        p = params(rest)
+        alg = p.get("algorithm", "MD5").upper()
+        if alg == "MD5" and self.offers("md5"):
+            h = lambda s: hashlib.md5(s.encode()).hexdigest()
+        elif alg == "SHA-256" and self.offers("sha256"):
+            h = lambda s: hashlib.sha256(s.encode()).hexdigest()
+        else:
+            return False
+        if (p.get("username") != self.user or p.get("realm") != REALM or
+                p.get("nonce") != NONCE or p.get("qop") != "auth" or
+                p.get("opaque") != OPAQUE):
+            return False
+        ha1 = h("%s:%s:%s" % (self.user, REALM, self.password))
+        ha2 = h("%s:%s" % (method, p.get("uri", "")))
+        want = h("%s:%s:%s:%s:auth:%s" % (ha1, NONCE, p.get("nc", ""),
+                                          p.get("cnonce", ""), ha2))
+        return p.get("response") == want
+
+    def serve(self, conn):
+        with self.lock:
+            self.conns += 1
+            n = self.conns
+        f = conn.makefile("rb")
         while True:
             head = read_head(f)
             if head is None:
                 return
-            with open(log_path, "a") as log:
-                log.write(head + "--\n")
+            with open(self.log, "a") as log:
+                log.write("conn %d\n%s--\n" % (n, head))
             method = head.split(" ", 1)[0]
-            if check(method, head):
+            if self.check(method, head):
                 conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n"
                              b"tunnel open\n")
                 f.read()
                 return
             body = b"credentials needed\n"
             resp = "HTTP/1.1 407 Proxy Authentication Required\r\n"
-            for c in challenges():
+            for c in self.challenges():
                 resp += "Proxy-Authenticate: %s\r\n" % c
             resp += "Content-Length: %d\r\n" % len(body)
-            if not keep:
+            if self.keep == "0":
                 resp += "Connection: close\r\n"
             conn.sendall(resp.encode() + b"\r\n" + body)
-            if not keep:
+            if self.keep != "1":
                 return
-    finally:
-        conn.close()
 
 
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-print(s.getsockname()[1], flush=True)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+class Record:
+    def __init__(self, log):
+        self.log = log
+
+    def say(self, what):
+        with open(self.log, "a") as log:
+            log.write(what + "\n")
+
+    def serve(self, conn):
+        f = conn.makefile("rb")
+
+        def cstr():
+            b = b""
+            while True:
+                c = f.read(1)
+                if not c:
+                    raise EOFError
+                if c == b"\0":
+                    return b.decode("latin-1")
+                b += c
+
+        first = f.read(1)
+        if first == b"\x04":
+            _, port = struct.unpack("!BH", f.read(3))
+            ip = f.read(4)
+            cstr()
+            if ip[:3] == b"\0\0\0" and ip[3] != 0:
+                self.say("socks4a %s" % cstr())
+            else:
+                self.say("socks4 %s" % socket.inet_ntoa(ip))
+            reply = b"\x00\x5a" + b"\0" * 6
+        elif first == b"\x05":
+            f.read(f.read(1)[0])
+            conn.sendall(b"\x05\x00")
+            _, _, _, atyp = f.read(4)
+            if atyp == 1:
+                self.say("socks5 ipv4 %s" % socket.inet_ntoa(f.read(4)))
+            elif atyp == 4:
+                self.say("socks5 ipv6 %s" %
+                         socket.inet_ntop(socket.AF_INET6, f.read(16)))
+            else:
+                self.say("socks5 name %s" %
+                         f.read(f.read(1)[0]).decode("latin-1"))
+            f.read(2)
+            reply = b"\x05\x00\x00\x01" + b"\0" * 6
+        else:
+            head = (first + (f.readline() or b"")).decode("latin-1")
+            self.say("http %s" % head.split(" ")[1])
+            read_head(f)
+            reply = b"HTTP/1.1 200 Connection established\r\n\r\n"
+        conn.sendall(reply + b"tunnel open\n")
+        f.read()
+
+
+def accept(s, proxy):
+    def serve(c):
+        try:
+            proxy.serve(c)
+        except (OSError, EOFError, IndexError, ValueError, struct.error):
+            pass
+        finally:
+            c.close()
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+def listen():
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen(16)
+    return s
+
+
+if sys.argv[1] == "-m":
+    proxies = []
+    for i, spec in enumerate(sys.argv[3:]):
+        log = os.path.join(sys.argv[2], "%d.log" % i)
+        if spec == "record":
+            proxies.append(Record(log))
+        else:
+            proxies.append(Auth(log, *spec.split(":")))
+else:
+    proxies = [Auth(*sys.argv[1:6])]
+socks = [listen() for _ in proxies]
+for s in socks:
+    print(s.getsockname()[1], flush=True)
+threads = [threading.Thread(target=accept, args=(s, p), daemon=True)
+           for s, p in zip(socks, proxies)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()

@@ -21,10 +21,13 @@
  * codecs of src/socks.c and src/http.c) takes it.  The first byte picks
  * the protocol, the destination, and whether a user and password are
  * given or asked for; the rest is the proxy's side of the conversation,
- * given in the amounts the client asks for.  The client must accept or
- * refuse with a message, never ask for bytes past the reply it accepts,
- * and a SOCKS5 reply it accepts must have the length its address type
- * says.
+ * given in the amounts the client asks for, including an HTTP proxy's
+ * 407 with its Proxy-Authenticate challenges (the parser of src/http.c)
+ * and a body to read past before the client asks again on the same
+ * connection.  The client must accept or refuse with a message, never ask
+ * for bytes past the reply it accepts, and a SOCKS5 reply it accepts must
+ * have the length its address type says; an HTTP reply it accepts is the
+ * last one it read.
  */
 
 #include <sys/types.h>
@@ -116,7 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct proxy_client	 pc;
 	char			*cause = NULL;
 	int			 r, user;
-	size_t			 n = 0, want;
+	size_t			 n = 0, want, last = 0;
 
 	if (size < 1 || size > 65536)
 		return (0);
@@ -135,8 +138,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pc.fixed = 1;
 		}
 	}
-	/* As after one refused attempt: HTTP sends credentials. */
-	pc.attempt = (data[0] >> 5) & 1;
+	/* As after a 407 on another connection: HTTP answers its challenge. */
+	if (user && (data[0] >> 5) & 1) {
+		pc.challenged = 1;
+		pc.ch.scheme = HTTP_AUTH_BASIC + ((data[0] >> 6) & 3) %
+		    HTTP_AUTH_DIGEST_SHA256;
+		strlcpy(pc.ch.realm, "realm \"quoted\"", sizeof(pc.ch.realm));
+		strlcpy(pc.ch.nonce, "n0nce", sizeof(pc.ch.nonce));
+		pc.ch.has_opaque = (data[0] >> 7) & 1;
+	}
 	data++;
 	size--;
 
@@ -160,6 +170,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (r != PROXY_MORE)
 			break;
+		/* A request again on the same connection: a new reply. */
+		if (pc.proto == PROXY_HTTP && pc.outlen > 0) {
+			if (!pc.challenged || !pc.authed)
+				abort();
+			last = n;
+		}
 	}
 
 	if (r == PROXY_DONE) {
@@ -168,7 +184,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (pc.proto) {
 		case PROXY_HTTP:
 			/* A status line, headers, an empty line (CRs ignored). */
-			if (!http_ok(data, n))
+			if (!http_ok(data + last, n - last))
 				abort();
 			break;
 		case PROXY_SOCKS5:

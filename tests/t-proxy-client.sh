@@ -1,0 +1,325 @@
+#!/bin/bash
+# The proxy client's side, beside ncat where ncat has the feature: an HTTP
+# proxy's 407 answered with the strongest challenge offered (Digest
+# SHA-256, Digest MD5, Basic), once, on the same connection when the
+# proxy keeps it and on a new one when it does not; and --proxy-dns local,
+# remote, both and none for SOCKS4, SOCKS4a, SOCKS5 and HTTP, against a
+# proxy that records whether it was sent a name or an address.  One
+# helper process (tests/authproxy.py) holds every fake proxy.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+: "${TESTS_DIR:=$(dirname "$0")}"
+
+# The fake proxies, by the number of their log (PX_DIR/N.log).
+PX_SPECS="basic:alice:s3cret:1 md5:alice:s3cret:1 sha256:alice:s3cret:1
+both:alice:s3cret:1 both:alice:s3cret:0 md5:alice:s3cret:0
+oneline:alice:s3cret:1 ntlm:alice:s3cret:1 record md5:alice:s3cret:2"
+PX_BASIC=0 PX_MD5=1 PX_SHA256=2 PX_BOTH=3 PX_BOTH_CLOSE=4 PX_MD5_CLOSE=5
+PX_ONELINE=6 PX_NTLM=7 PX_RECORD=8 PX_MD5_LIAR=9
+
+oneTimeSetUp() {
+	PX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-px.XXXXXX")
+	# shellcheck disable=SC2086
+	timeout 120 python3 "$TESTS_DIR/authproxy.py" -m "$PX_DIR" $PX_SPECS \
+	    >"$PX_DIR/ports" 2>"$PX_DIR/err" &
+	PX_PID=$!
+	wait_lines "$PX_DIR/ports" '^[0-9]+$' 10 20 || {
+		echo "the fake proxies did not start" >&2
+		cat "$PX_DIR/err" >&2
+	}
+}
+
+oneTimeTearDown() {
+	kill "$PX_PID" 2>/dev/null
+	wait "$PX_PID" 2>/dev/null
+	rm -rf "$PX_DIR"
+	sc_remove_tmp
+	sc_report
+}
+
+# Is ncat there to compare with?  Without it, a test checks sockcat alone
+# and says so.
+have_ncat() {
+	command -v ncat >/dev/null 2>&1 && return 0
+	echo "ncat not installed: sockcat alone"
+	return 1
+}
+
+# px N: the port of fake proxy N; its log is emptied.
+px() {
+	: >"$PX_DIR/$1.log"
+	sed -n "$(($1 + 1))p" "$PX_DIR/ports"
+}
+
+# pxlog N: what fake proxy N logged.
+pxlog() {
+	cat "$PX_DIR/$1.log"
+}
+
+# run NAME cmd...: run a client with stdin at EOF; NAME.out, NAME.err and
+# the status in STATUS.
+run() {
+	local name=$1
+
+	shift
+	t 20 "$@" </dev/null >"$SC_TMP/$name.out" 2>"$SC_TMP/$name.err"
+	STATUS=$?
+}
+
+# auth N USER:PASS [sockcat options]: sockcat through the auth proxy N.
+auth() {
+	local port
+
+	port=$(px "$1")
+	run sc "$SC" -N -X connect -x "127.0.0.1:$port" --proxy-auth "$2" \
+	    "${@:3}" 192.0.2.1 80
+}
+
+# ncat_auth N USER:PASS: the same with ncat, skipped when it is absent.
+ncat_auth() {
+	local port
+
+	port=$(px "$1")
+	run ncat ncat --proxy "127.0.0.1:$port" --proxy-type http \
+	    --proxy-auth "$2" 192.0.2.1 80
+}
+
+# What proxy N was sent: each request's connection, numbered from 1 for
+# this test, and the scheme (and algorithm) of its credentials.
+summary() {
+	awk '/^conn [0-9]+$/ {
+		if (!($2 in m))
+			m[$2] = ++k
+		s = s (s == "" ? "" : " ") "conn " m[$2]
+	}
+	/^Proxy-Authorization: Basic / { s = s " Basic" }
+	/^Proxy-Authorization: Digest / {
+		a = $0
+		sub(/.*algorithm=/, "", a)
+		sub(/,.*/, "", a)
+		s = s " Digest " a
+	}
+	END { print s }' "$PX_DIR/$1.log"
+}
+
+test_basic_only() {
+	auth $PX_BASIC alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "stderr" "" "$(cat "$SC_TMP/sc.err")"
+	# No credentials until asked, then on the connection kept open.
+	assertEquals "conn 1 conn 1 Basic" "$(summary $PX_BASIC)"
+	assertContains "$(pxlog $PX_BASIC)" \
+	    "Proxy-Authorization: Basic YWxpY2U6czNjcmV0"
+	have_ncat || return 0
+	ncat_auth $PX_BASIC alice:s3cret
+	assertEquals "ncat's status" 0 "$STATUS"
+	assertEquals "ncat" "tunnel open" "$(cat "$SC_TMP/ncat.out")"
+}
+
+test_digest_md5() {
+	auth $PX_MD5 alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "conn 1 conn 1 Digest MD5" "$(summary $PX_MD5)"
+	assertContains "the request target as uri" "$(pxlog $PX_MD5)" \
+	    'uri="192.0.2.1:80"'
+	have_ncat || return 0
+	ncat_auth $PX_MD5 alice:s3cret
+	assertEquals "ncat's status" 0 "$STATUS"
+	assertEquals "ncat" "tunnel open" "$(cat "$SC_TMP/ncat.out")"
+}
+
+# ncat 7.93 cannot answer a SHA-256 digest ("Error building
+# Proxy-Authorization header"): sockcat alone.
+test_digest_sha256() {
+	auth $PX_SHA256 alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "conn 1 conn 1 Digest SHA-256" "$(summary $PX_SHA256)"
+}
+
+test_strongest_challenge_wins() {
+	auth $PX_BOTH alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "three lines" "conn 1 conn 1 Digest SHA-256" \
+	    "$(summary $PX_BOTH)"
+	# Basic and Digest as two challenges of one header line.
+	auth $PX_ONELINE alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "one line" "conn 1 conn 1 Digest MD5" \
+	    "$(summary $PX_ONELINE)"
+}
+
+test_wrong_password_is_one_error() {
+	auth $PX_BOTH alice:wrong
+	assertEquals "status" 1 "$STATUS"
+	assertEquals "stderr" "sockcat: Proxy authentication failed" \
+	    "$(cat "$SC_TMP/sc.err")"
+	assertEquals "stdout" "" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "asked again once" "conn 1 conn 1 Digest SHA-256" \
+	    "$(summary $PX_BOTH)"
+	have_ncat || return 0
+	ncat_auth $PX_MD5 alice:wrong
+	assertEquals "ncat's status" 1 "$STATUS"
+	assertEquals "ncat's stdout" "" "$(cat "$SC_TMP/ncat.out")"
+}
+
+test_proxy_closing_after_407_gets_a_new_connection() {
+	auth $PX_BOTH_CLOSE alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "conn 1 conn 2 Digest SHA-256" \
+	    "$(summary $PX_BOTH_CLOSE)"
+	have_ncat || return 0
+	ncat_auth $PX_MD5_CLOSE alice:s3cret
+	assertEquals "ncat's status" 0 "$STATUS"
+	assertEquals "ncat" "tunnel open" "$(cat "$SC_TMP/ncat.out")"
+}
+
+# A proxy that closes the connection it did not say it would close: the
+# answer goes again on a new one.
+test_proxy_closing_unannounced() {
+	auth $PX_MD5_LIAR alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "conn 1 conn 2 Digest MD5" "$(summary $PX_MD5_LIAR)"
+}
+
+test_unknown_scheme_is_refused() {
+	auth $PX_NTLM alice:s3cret
+	assertEquals "status" 1 "$STATUS"
+	assertEquals "stderr" \
+	    "sockcat: Proxy authentication scheme not supported: NTLM" \
+	    "$(cat "$SC_TMP/sc.err")"
+	assertEquals "asked once" "conn 1" "$(summary $PX_NTLM)"
+}
+
+# dns PROTO WHERE HOST [sockcat options]: sockcat through the recording
+# proxy (-X PROTO, --proxy-dns WHERE unless "-"); what it was asked for
+# is in ASKED.
+dns() {
+	local port where=()
+
+	port=$(px $PX_RECORD)
+	[ "$2" != - ] && where=(--proxy-dns "$2")
+	run sc "$SC" -N -4 -X "$1" -x "127.0.0.1:$port" "${where[@]}" \
+	    "${@:4}" "$3" 80
+	ASKED=$(pxlog $PX_RECORD)
+}
+
+# ncat_dns TYPE WHERE HOST: the same with ncat (--proxy-type TYPE).
+ncat_dns() {
+	local port where=()
+
+	port=$(px $PX_RECORD)
+	[ "$2" != - ] && where=(--proxy-dns "$2")
+	run ncat ncat -4 --proxy "127.0.0.1:$port" --proxy-type "$1" \
+	    "${where[@]}" "$3" 80
+	ASKED=$(pxlog $PX_RECORD)
+}
+
+# check_dns PROTO NCAT_TYPE WHERE HOST EXPECTED: sockcat, then ncat when
+# NCAT_TYPE is not "-", ask the proxy for EXPECTED.
+check_dns() {
+	dns "$1" "$3" "$4"
+	assertEquals "-X $1 --proxy-dns $3 $4: status" 0 "$STATUS"
+	assertEquals "-X $1 --proxy-dns $3 $4: out" "tunnel open" \
+	    "$(cat "$SC_TMP/sc.out")"
+	assertEquals "-X $1 --proxy-dns $3 $4" "$5" "$ASKED"
+	[ "$2" = - ] && return 0
+	have_ncat || return 0
+	ncat_dns "$2" "$3" "$4"
+	assertEquals "ncat $2 --proxy-dns $3 $4: status" 0 "$STATUS"
+	assertEquals "ncat $2 --proxy-dns $3 $4" "$5" "$ASKED"
+}
+
+# The default: -X 4 resolves here as netcat does; the others leave the
+# name to the proxy, as ncat does.
+test_proxy_dns_default() {
+	check_dns 4 - - localhost "socks4 127.0.0.1"
+	check_dns 5 socks5 - localhost "socks5 name localhost"
+	check_dns connect - - localhost "http localhost:80"
+}
+
+test_proxy_dns_local() {
+	check_dns 4a - local localhost "socks4 127.0.0.1"
+	check_dns 5 - local localhost "socks5 ipv4 127.0.0.1"
+	check_dns connect http local localhost "http 127.0.0.1:80"
+}
+
+test_proxy_dns_remote() {
+	# SOCKS4 becomes SOCKS4a to send the name.
+	check_dns 4 socks4 remote localhost "socks4a localhost"
+	check_dns connect - remote localhost "http localhost:80"
+	# An address is sent as one.
+	check_dns 5 - remote 127.0.0.1 "socks5 ipv4 127.0.0.1"
+}
+
+test_proxy_dns_both() {
+	check_dns 5 socks5 both localhost "socks5 ipv4 127.0.0.1"
+}
+
+# A name that does not resolve here, quickly, or the test is skipped: a
+# resolver that answers slowly or not at all would only make it slow.
+unresolvable() {
+	if [ -z "${UNRESOLVABLE:-}" ]; then
+		t 3 getent hosts no-such-host.invalid >/dev/null 2>&1
+		UNRESOLVABLE=$?
+	fi
+	[ "$UNRESOLVABLE" -eq 2 ] && return 0
+	sc_skip "no-such-host.invalid does not fail to resolve quickly here"
+	return 1
+}
+
+test_proxy_dns_both_falls_back_to_the_proxy() {
+	unresolvable || return 0
+	check_dns 5 socks5 both no-such-host.invalid \
+	    "socks5 name no-such-host.invalid"
+	dns 4 both no-such-host.invalid -v
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "SOCKS4a" "socks4a no-such-host.invalid" "$ASKED"
+	assertContains "said with -v" "$(cat "$SC_TMP/sc.err")" \
+	    "no-such-host.invalid not resolved here: the proxy will resolve it"
+}
+
+test_proxy_dns_local_that_fails() {
+	unresolvable || return 0
+	dns 5 local no-such-host.invalid
+	assertEquals "status" 1 "$STATUS"
+	assertEquals "nothing asked" "" "$ASKED"
+	assertContains "$(cat "$SC_TMP/sc.err")" \
+	    'sockcat: getaddrinfo("no-such-host.invalid", "80"): '
+	have_ncat || return 0
+	ncat_dns socks5 local no-such-host.invalid
+	assertEquals "ncat's status" 1 "$STATUS"
+	assertEquals "ncat asks nothing" "" "$ASKED"
+}
+
+test_proxy_dns_none() {
+	local p
+
+	for p in 4 connect; do
+		dns $p none localhost
+		assertEquals "-X $p: status" 1 "$STATUS"
+		assertEquals "-X $p: nothing asked" "" "$ASKED"
+		assertEquals "-X $p" \
+		    "sockcat: proxy: localhost is not a numeric address (--proxy-dns none)" \
+		    "$(cat "$SC_TMP/sc.err")"
+	done
+	check_dns connect - none 127.0.0.1 "http 127.0.0.1:80"
+	have_ncat || return 0
+	ncat_dns socks5 none localhost
+	assertEquals "ncat's status" 1 "$STATUS"
+	assertEquals "ncat asks nothing" "" "$ASKED"
+}
+
+test_proxy_dns_bad_value() {
+	expect_error "proxy DNS invalid: sometimes (local, remote, both or none)" \
+	    --proxy-dns sometimes -x 127.0.0.1 127.0.0.1 80
+}
+
+sc_run_shunit2
