@@ -225,4 +225,24 @@ test_stalled_handshake() {
 	    "TLS handshake failed"
 }
 
+# Full (--max-conns): a TLS client, not yet through its handshake, is let
+# go without a plain-text line it would take for a broken handshake; the
+# room's line is not sent over TLS either.
+test_full_over_tls_is_silent() {
+	proxy sc --proxy-type http --max-conns 1
+	bg t 30 "$SC" -d 127.0.0.1 "$PPORT"
+	wait_for "$SC_TMP/px.err" '^Connection received' 15 ||
+	    fail "not connected"
+	origin
+	curlx "http://127.0.0.1:$OPORT/full"
+	assertNotEquals "not served" 0 "$STATUS"
+	assertNotContains "no plain 503" "$(cat "$SC_TMP/cerr")" "version"
+	server room --room --ssl --max-conns 1 127.0.0.1 0 || fail "no room"
+	bg t 30 "$SC" -d 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/room.err" '^Connection received' 15 ||
+	    fail "not in the room"
+	t 10 "$SC" --ssl -d 127.0.0.1 "$PORT" >/dev/null 2>"$SC_TMP/r.err"
+	assertNotContains "no plain line" "$(cat "$SC_TMP/r.err")" "version"
+}
+
 sc_run_shunit2
