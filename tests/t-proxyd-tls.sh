@@ -3,7 +3,8 @@
 # --ssl, and socks5): curl reaches it as an HTTPS proxy for CONNECT and
 # for a GET with an absolute URI, beside ncat -l --proxy-type http --ssl
 # when ncat is installed; --ssl-cert, --ssl-verify and Digest over TLS;
-# a client stalled in its handshake stops no one else.
+# a client stalled in its handshake stops no one else; a full TLS server
+# (the proxy, a room) sends no plain-text line.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
