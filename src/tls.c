@@ -1104,6 +1104,8 @@ void
 tls_handshake_cancel(struct tls_hs *h)
 {
 	(void)h;
+}
+
 int
 tls_check_peer(const struct options *o, struct tls *t, char **cause)
 {
