@@ -1062,8 +1062,6 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			fatalx("TLS support was not built in");
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("cannot use --ssl with -u");
-		if (o->proxy_serve)
-			fatalx("cannot use --ssl with a proxy server");
 		/* Telnet answers are written to the socket, not over TLS. */
 		if (o->telnet)
 			fatalx("cannot use -t with --ssl");

@@ -337,22 +337,29 @@ http_is_header(const char *p, const char *name)
 
 /*
  * The request r (a forward one) as the origin server is to get it: the
- * request line in origin form and the headers but those meant for the
- * proxy or for keeping the connection (Proxy-Authorization,
- * Proxy-Connection, Connection, Keep-Alive), then "Connection: close":
- * every forwarded request has a connection of its own, as ncat does.  The
- * body, Content-Length or chunked, follows unchanged.  Returns the length
- * written to buf, or -1 when it does not fit.
+ * request line in origin form, the Host of the URI (RFC 7230, section
+ * 5.4: the client's own Host line is ignored, as ncat does), and the
+ * headers but those meant for the proxy or for keeping the connection
+ * (Proxy-Authorization, Proxy-Connection, Connection, Keep-Alive), then
+ * "Connection: close": every forwarded request has a connection of its
+ * own, as ncat does.  The body, Content-Length or chunked, follows
+ * unchanged.  Returns the length written to buf, or -1 when it does not
+ * fit.
  */
 ssize_t
 http_encode_forward(char *buf, size_t size, const struct http_request *r)
 {
 	const char	*p, *eol;
+	char		 port[sizeof(":65535")] = "";
 	size_t		 n, len;
-	int		 m;
+	int		 m, v6;
 
-	m = snprintf(buf, size, "%s %s HTTP/1.%c\r\n", r->method, r->path,
-	    r->version[7]);
+	v6 = strchr(r->host, ':') != NULL;
+	if (r->port != 80)
+		snprintf(port, sizeof(port), ":%u", r->port);
+	m = snprintf(buf, size, "%s %s HTTP/1.%c\r\nHost: %s%s%s%s\r\n",
+	    r->method, r->path, r->version[7], v6 ? "[" : "", r->host,
+	    v6 ? "]" : "", port);
 	if (m < 0 || (size_t)m >= size)
 		return (-1);
 	n = m;
@@ -363,7 +370,8 @@ http_encode_forward(char *buf, size_t size, const struct http_request *r)
 			eol++;
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
-		if (len == 0 || http_is_header(p, "Proxy-Authorization") ||
+		if (len == 0 || http_is_header(p, "Host") ||
+		    http_is_header(p, "Proxy-Authorization") ||
 		    http_is_header(p, "Proxy-Connection") ||
 		    http_is_header(p, "Connection") ||
 		    http_is_header(p, "Keep-Alive"))

@@ -107,14 +107,18 @@ listen_admit(struct options *o, const struct net_peer *peer)
 /*
  * The line a person is sent when the server is full (--chat, --room):
  * in a data mode nothing is said, since a line would corrupt the
- * protocol the client speaks.  Best effort: a new socket's buffer is
- * empty.
+ * protocol the client speaks; nor with --ssl, where the client expects
+ * a handshake and would read the line as a broken one.  Best effort: a
+ * new socket's buffer is empty.
  */
 void
 listen_say_full(struct options *o, int fd)
 {
 	char	 msg[128];
 	int	 n;
+
+	if (o->ssl)
+		return;
 
 	n = snprintf(msg, sizeof(msg), "%s: the server is full (%d "
 	    "connection%s); try again later.\n", getprogname(),

@@ -18,7 +18,9 @@
  * The proxy server (-l --proxy-type socks5|http): each client's request is
  * parsed by a small state machine on the event loop, the destination is
  * connected without blocking, and the pair is relayed by the pump as a
- * session of its own, many at once.
+ * session of its own, many at once.  With --ssl the clients reach the
+ * proxy over TLS (the listener's handshake done), and the destinations
+ * are spoken to in the clear.
  */
 
 #include <sys/types.h>
@@ -80,6 +82,8 @@ enum pconn_result {
 struct pconn {
 	struct proxyd	*pd;
 	int		 fd;		/* the client */
+	struct tls	*tls;		/* its TLS, with --ssl */
+	int		 want;		/* the events a TLS read waits for */
 	int		 tfd;		/* the destination, -1 until tried */
 	enum pconn_state state;
 	unsigned char	 in[PCONN_BUFSIZE];
@@ -128,6 +132,7 @@ pconn_free(struct pconn *pc)
 		ev_del(pc->fd);
 		close(pc->fd);
 	}
+	tls_free(pc->tls);
 	if (pc->tfd != -1) {
 		ev_del(pc->tfd);
 		close(pc->tfd);
@@ -150,11 +155,66 @@ static int
 pconn_reply(struct pconn *pc, const void *p, size_t len)
 {
 	ssize_t	 n;
+	int	 want;
 
-	do {
-		n = write(pc->fd, p, len);
-	} while (n == -1 && errno == EINTR);
+	if (pc->tls != NULL)
+		n = tls_write(pc->tls, p, len, &want);
+	else {
+		do {
+			n = write(pc->fd, p, len);
+		} while (n == -1 && errno == EINTR);
+	}
 	return (n == (ssize_t)len ? 0 : -1);
+}
+
+/*
+ * Read what the client sent into the request buffer, without blocking:
+ * returns as read(2) does.  A TLS read may wait for the socket to take
+ * bytes first (pc->want says EV_WRITE then).
+ */
+static ssize_t
+pconn_recv(struct pconn *pc)
+{
+	ssize_t	 n;
+
+	pc->want = EV_READ;
+	if (pc->tls != NULL) {
+		n = tls_read(pc->tls, pc->in + pc->len, sizeof(pc->in) -
+		    pc->len, &pc->want);
+		if (pc->want == 0)
+			pc->want = EV_READ;
+		return (n);
+	}
+	do {
+		n = read(pc->fd, pc->in + pc->len, sizeof(pc->in) - pc->len);
+	} while (n == -1 && errno == EINTR);
+	return (n);
+}
+
+/*
+ * Read all the client has sent so far: over TLS, a record may hold more
+ * than one read takes, and what the library holds wakes no one.  Returns
+ * the bytes read, 0 at the client's end before any, or -1 with errno
+ * (EAGAIN: nothing yet).
+ */
+static ssize_t
+pconn_recv_all(struct pconn *pc)
+{
+	ssize_t	 n, got = 0;
+
+	while (pc->len < sizeof(pc->in)) {
+		if ((n = pconn_recv(pc)) > 0) {
+			pc->len += n;
+			got += n;
+			if (pc->tls == NULL)
+				break;
+			continue;
+		}
+		if (got > 0)
+			break;
+		return (n);
+	}
+	return (got);
 }
 
 /* A SOCKS5 reply with code rep, and the address fd is bound to if any. */
@@ -219,6 +279,8 @@ pconn_drain(struct pconn *pc)
 	char	 buf[4096];
 	int	 i;
 
+	if (pc->tls != NULL)
+		tls_close_notify(pc->tls);
 	shutdown(pc->fd, SHUT_WR);
 	for (i = 0; i < 16; i++) {
 		if (read(pc->fd, buf, sizeof(buf)) <= 0)
@@ -505,20 +567,18 @@ pconn_wait_cb(int fd, int events, void *arg)
 	ssize_t		 n;
 
 	(void)events;
-	n = read(fd, pc->in + pc->len, sizeof(pc->in) - pc->len);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR))
-		return;
-	if (n == -1) {
+	n = pconn_recv_all(pc);
+	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
 		log_verbose(1, "proxy: %s: left during the lookup: %s",
 		    pc->peer, strerror(errno));
 		pconn_free(pc);
 		return;
 	}
-	pc->len += n;
 	/* At its end, or with the buffer full, the rest waits in the kernel. */
 	if (n == 0 || pc->len == sizeof(pc->in))
 		ev_del(fd);
+	else
+		ev_set(fd, pc->want, pconn_wait_cb, pc);
 }
 
 /* Run the state machine over what has been read. */
@@ -565,18 +625,21 @@ pconn_read_cb(int fd, int events, void *arg)
 	struct pconn	*pc = arg;
 	ssize_t		 n;
 
-	(void)events;
-	n = read(fd, pc->in + pc->len, sizeof(pc->in) - pc->len);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR))
+	n = pconn_recv_all(pc);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		/* A TLS read may wait for the socket to be writable. */
+		if (pc->want != events)
+			ev_set(fd, pc->want, pconn_read_cb, pc);
 		return;
+	}
 	if (n <= 0) {
 		log_verbose(2, "proxy: %s: closed before its request",
 		    pc->peer);
 		pconn_free(pc);
 		return;
 	}
-	pc->len += n;
+	if (pc->want != events)
+		ev_set(fd, pc->want, pconn_read_cb, pc);
 	pconn_parse(pc);
 }
 
@@ -635,6 +698,10 @@ pconn_relay(struct pconn *pc)
 	    0)) == NULL)
 		goto fail;
 	pc->fd = -1;
+	if (pc->tls != NULL) {
+		tls_attach(c, pc->tls);
+		pc->tls = NULL;
+	}
 	if ((t = session_endpoint(s, "destination", pc->tfd, pc->tfd,
 	    EP_SHUT_SOCKET, 0)) == NULL)
 		goto fail;
@@ -758,6 +825,9 @@ proxyd_full(void *arg, int fd)
 	char		 buf[256];
 	ssize_t		 n;
 
+	/* Before its handshake, a TLS client can be told nothing. */
+	if (pd->o->ssl)
+		return;
 	if (pd->o->proxy_proto != PROXY_HTTP) {
 		(void)write(fd, no, sizeof(no));
 		return;
@@ -776,15 +846,16 @@ proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 	struct pconn	*pc;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
-	(void)tls;
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
 		gate_release(&pd->o->gate);
+		tls_free(tls);
 		close(fd);
 		return (-1);
 	}
 	pc->pd = pd;
 	pc->gated = 1;
 	pc->fd = fd;
+	pc->tls = tls;
 	pc->tfd = -1;
 	pc->state = PC_GREETING;
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
@@ -793,7 +864,11 @@ proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 	ev_timer_init(&pc->timer, pconn_timeout_cb, pc);
 	ev_timer_arm(&pc->timer, pd->o->timeout_ms != TIME_NONE ?
 	    pd->o->timeout_ms : PCONN_TIMEOUT_MS);
-	ev_set(fd, EV_READ, pconn_read_cb, pc);
+	/* The handshake's last read may hold the request already. */
+	if (tls != NULL)
+		pconn_read_cb(fd, 0, pc);
+	else
+		ev_set(fd, EV_READ, pconn_read_cb, pc);
 	return (0);
 }
 

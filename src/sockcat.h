@@ -926,6 +926,9 @@ struct tls	*tls_handshake(const struct options *, int, const char *,
 		    long long, char **);
 int		 tls_check_peer(const struct options *, struct tls *, char **);
 void		 tls_attach(struct endpoint *, struct tls *);
+ssize_t		 tls_read(struct tls *, void *, size_t, int *);
+ssize_t		 tls_write(struct tls *, const void *, size_t, int *);
+void		 tls_close_notify(struct tls *);
 void		 tls_free(struct tls *);
 
 /* What every session moved so far, for --stats and --progress. */

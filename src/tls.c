@@ -929,10 +929,8 @@ tls_handshake(const struct options *o, int fd, const char *host,
 
 /* Map an SSL_read/SSL_write failure onto errno and the events it needs. */
 static ssize_t
-tls_fail(struct endpoint *ep, int r, int *want)
+tls_fail(struct tls *t, int r, int *want)
 {
-	struct tls	*t = ep->data;
-
 	switch (SSL_get_error(t->ssl, r)) {
 	case SSL_ERROR_ZERO_RETURN:
 		return (0);
@@ -954,34 +952,62 @@ tls_fail(struct endpoint *ep, int r, int *want)
 	}
 }
 
-static ssize_t
-tls_ep_read(struct endpoint *ep, void *p, size_t n)
+/*
+ * Read up to n bytes of t's plaintext into p, without blocking.  Returns
+ * the count, 0 at the peer's close_notify, or -1 with errno (EAGAIN: try
+ * again when the socket is ready for *want, EV_READ or EV_WRITE).
+ */
+ssize_t
+tls_read(struct tls *t, void *p, size_t n, int *want)
 {
-	struct tls	*t = ep->data;
-	int		 r;
+	int	 r;
 
 	ERR_clear_error();
 	errno = 0;
-	ep->rwant = 0;
+	*want = 0;
 	if ((r = SSL_read(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
 		return (r);
-	return (tls_fail(ep, r, &ep->rwant));
+	return (tls_fail(t, r, want));
+}
+
+/*
+ * Write up to n bytes of p over t, without blocking.  Returns the count
+ * taken, or -1 with errno (EAGAIN: try again, with the same bytes, when
+ * the socket is ready for *want).
+ */
+ssize_t
+tls_write(struct tls *t, const void *p, size_t n, int *want)
+{
+	int	 r;
+
+	ERR_clear_error();
+	errno = 0;
+	*want = 0;
+	if ((r = SSL_write(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
+		return (r);
+	if (tls_fail(t, r, want) == 0)
+		errno = EPIPE;
+	return (-1);
+}
+
+/* Send close_notify, best effort: the socket's own shutdown follows. */
+void
+tls_close_notify(struct tls *t)
+{
+	ERR_clear_error();
+	SSL_shutdown(t->ssl);
+}
+
+static ssize_t
+tls_ep_read(struct endpoint *ep, void *p, size_t n)
+{
+	return (tls_read(ep->data, p, n, &ep->rwant));
 }
 
 static ssize_t
 tls_ep_write(struct endpoint *ep, const void *p, size_t n)
 {
-	struct tls	*t = ep->data;
-	int		 r;
-
-	ERR_clear_error();
-	errno = 0;
-	ep->wwant = 0;
-	if ((r = SSL_write(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
-		return (r);
-	if (tls_fail(ep, r, &ep->wwant) == 0)
-		errno = EPIPE;
-	return (-1);
+	return (tls_write(ep->data, p, n, &ep->wwant));
 }
 
 static int
@@ -992,14 +1018,10 @@ tls_ep_pending(struct endpoint *ep)
 	return (SSL_pending(t->ssl) > 0);
 }
 
-/* close_notify, best effort: the socket's own shutdown follows. */
 static void
 tls_ep_shutdown(struct endpoint *ep)
 {
-	struct tls	*t = ep->data;
-
-	ERR_clear_error();
-	SSL_shutdown(t->ssl);
+	tls_close_notify(ep->data);
 }
 
 static void
@@ -1082,6 +1104,8 @@ void
 tls_handshake_cancel(struct tls_hs *h)
 {
 	(void)h;
+}
+
 int
 tls_check_peer(const struct options *o, struct tls *t, char **cause)
 {
@@ -1116,6 +1140,34 @@ tls_attach(struct endpoint *ep, struct tls *t)
 
 void
 tls_free(struct tls *t)
+{
+	(void)t;
+}
+
+ssize_t
+tls_read(struct tls *t, void *p, size_t n, int *want)
+{
+	(void)t;
+	(void)p;
+	(void)n;
+	*want = 0;
+	errno = EPROTO;
+	return (-1);
+}
+
+ssize_t
+tls_write(struct tls *t, const void *p, size_t n, int *want)
+{
+	(void)t;
+	(void)p;
+	(void)n;
+	*want = 0;
+	errno = EPROTO;
+	return (-1);
+}
+
+void
+tls_close_notify(struct tls *t)
 {
 	(void)t;
 }

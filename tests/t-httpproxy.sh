@@ -43,8 +43,9 @@ test_get_is_forwarded_in_origin_form() {
 	    "$(head -n 1 "$SC_TMP/origin.out" | tr -d '\r')"
 	assertNotContains "hop-by-hop headers go" \
 	    "$(cat "$SC_TMP/origin.out")" "keep-alive"
-	assertContains "other headers stay" "$(cat "$SC_TMP/origin.out")" \
-	    "Host: x"
+	assertContains "the URI's Host, not the client's" \
+	    "$(cat "$SC_TMP/origin.out")" "Host: 127.0.0.1:$OPORT"
+	assertNotContains "$(cat "$SC_TMP/origin.out")" "Host: x"
 }
 
 test_post_bodies_are_relayed() {
