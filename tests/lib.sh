@@ -22,12 +22,14 @@ fi
 # python3 may be a version manager's shim that starts several processes
 # on every call, seconds on a loaded machine.  The interpreter it stands
 # for is found once (make check does it for every suite: SC_PYTHON) and
-# its directory put first in PATH, for the suites and what they start.
+# its directory put first in PATH, for the suites and what they start,
+# after tests/bin, whose python3 starts it without the site module.
 if [ -z "${SC_PYTHON:-}" ] && command -v python3 >/dev/null 2>&1; then
 	SC_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 fi
 if [ -n "${SC_PYTHON:-}" ] && [ -x "$SC_PYTHON" ]; then
-	PATH=$(dirname "$SC_PYTHON"):$PATH
+	_sc_bin=$(cd "${TESTS_DIR:-$(dirname "$0")}/bin" && pwd)
+	PATH=$_sc_bin:$(dirname "$SC_PYTHON"):$PATH
 	export PATH SC_PYTHON
 fi
 
