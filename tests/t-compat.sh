@@ -130,6 +130,8 @@ test_scan_open_port() {
 # The stderr of a listener once it has said $LISTEN_RE (by default its
 # "Listening on" or, for UDP, "Bound on" line), with the port replaced.
 listen_line() {
+	# Emptied first: the wait below must not see the last run's.
+	: >"$SC_TMP/l.err"
 	timeout 5 "$@" 2>"$SC_TMP/l.err" </dev/null >/dev/null &
 	_pid=$!
 	wait_for "$SC_TMP/l.err" "${LISTEN_RE:-^(Listening|Bound) on}"
@@ -159,6 +161,8 @@ exchange() {
 	*) _lflags="-v $*" ;;
 	esac
 	# shellcheck disable=SC2086
+	# Emptied first: the wait below must not see the last run's.
+	: >"$SC_TMP/x.err"
 	timeout 5 "$_prog" $_lflags -l 127.0.0.1 0 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
@@ -266,6 +270,8 @@ test_udp_scan() {
 udp_exchange() {
 	_prog=$1
 	shift
+	# Emptied first: the wait below must not see the last run's.
+	: >"$SC_TMP/x.err"
 	timeout 5 "$_prog" "$@" -u -l -q 0 127.0.0.1 0 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
@@ -305,6 +311,8 @@ unix_exchange() {
 		_ct=1
 	fi
 	rm -f "$_sock"
+	# Emptied first: the wait below must not see the last run's.
+	: >"$SC_TMP/x.err"
 	timeout "$_st" "$_prog" -v "$@" -l -U "$_sock" 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
