@@ -8,6 +8,10 @@
 #   fwdpeer.py echo PORTFILE                      echo every connection
 #   fwdpeer.py many HOST PORT N OUT               N clients at once, a line
 #                                                 each; OUT: lines echoed
+#   fwdpeer.py idle-clients HOST PORT N          N connections, opened one
+#       after the other, kept; each line on stdin: "round" echoes SIZE
+#       bytes on each in turn (stdout: "ok K", K intact), "close" closes
+#       them all (stdout: "closed")
 #   fwdpeer.py proxy-backend PORTFILE OUT         parse a PROXY header (v1,
 #                                                 v2); OUT: what it says
 #   fwdpeer.py halfclose-backend PORTFILE MODE OUT
@@ -165,6 +169,34 @@ def many(host, port, n, out):
         f.write("%d\n" % echoed)
     for c in socks:
         c.close()
+
+
+def idle_clients(host, port, n):
+    socks = []
+    for cmd in sys.stdin:
+        cmd = cmd.split()
+        if cmd[0] == "round":
+            ok = 0
+            for i in range(int(n)):
+                if i >= len(socks):
+                    socks.append(socket.create_connection(
+                        (host, int(port)), timeout=20))
+                c = socks[i]
+                want = (b"%d " % i) * (int(cmd[1]) // 8)
+                c.sendall(want)
+                got = b""
+                while len(got) < len(want):
+                    b = c.recv(len(want) - len(got))
+                    if not b:
+                        break
+                    got += b
+                ok += got == want
+            print("ok %d" % ok, flush=True)
+        elif cmd[0] == "close":
+            for c in socks:
+                c.close()
+            socks = []
+            print("closed", flush=True)
 
 
 def read_proxy_header(c):
@@ -333,6 +365,7 @@ def main():
         "stream-client": stream_client,
         "echo": echo,
         "many": many,
+        "idle-clients": idle_clients,
         "proxy-backend": proxy_backend,
         "halfclose-backend": halfclose_backend,
         "reset-backend": reset_backend,
