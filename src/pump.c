@@ -48,6 +48,9 @@ static void	channel_run(struct channel *, int);
 
 static struct pump_totals	totals;
 
+/* Why a channel leaves splicing, most often (-vvv). */
+#define SPLICE_REFUSED	"the kernel cannot splice"
+
 /*
  * Batches whose socket counts drops, so that the count can be brought up
  * to date at the end, even from a signal handler (pump_count_drops()).
@@ -99,6 +102,84 @@ pump_unwatch_drops(struct batch *b)
 		if (drop_watch[i].batch == b)
 			drop_watch[i].batch = NULL;
 	}
+}
+
+/*
+ * Empty splice pipes, shared by every channel of the process.  A channel
+ * holds a pipe only while bytes are in it, so that an idle connection
+ * costs no descriptor for its splicing; the pool saves the system calls
+ * of making a pipe (and of sizing it) for every burst.  Only empty pipes
+ * go back: one holding bytes is either drained or closed.
+ */
+static struct {
+	int			 fd[2];
+	size_t			 size;
+} pipe_pool[PUMP_PIPE_POOL];
+static size_t	pipe_pooled;
+
+/*
+ * Give ch an empty pipe, from the pool or a new one.  Returns -1 with
+ * errno (out of descriptors, say).
+ */
+static int
+channel_pipe_take(struct channel *ch)
+{
+	int	 size;
+
+	if (pipe_pooled > 0) {
+		pipe_pooled--;
+		ch->pipe[0] = pipe_pool[pipe_pooled].fd[0];
+		ch->pipe[1] = pipe_pool[pipe_pooled].fd[1];
+		ch->pipesize = pipe_pool[pipe_pooled].size;
+		return (0);
+	}
+	if (pipe2(ch->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		ch->pipe[0] = ch->pipe[1] = -1;
+		return (-1);
+	}
+	/* A larger pipe means fewer system calls; the default is enough. */
+	fcntl(ch->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
+	if ((size = fcntl(ch->pipe[1], F_GETPIPE_SZ)) <= 0)
+		size = 64 * 1024;
+	ch->pipesize = (size_t)size;
+	return (0);
+}
+
+/*
+ * Let go of ch's pipe: back to the pool if it is empty and there is room,
+ * else closed.  Bytes still in it are lost: the caller has given up on
+ * them (the channel failed or stopped).
+ */
+static void
+channel_pipe_give(struct channel *ch)
+{
+	if (ch->pipe[0] == -1)
+		return;
+	if (ch->piped == 0 && pipe_pooled < PUMP_PIPE_POOL) {
+		pipe_pool[pipe_pooled].fd[0] = ch->pipe[0];
+		pipe_pool[pipe_pooled].fd[1] = ch->pipe[1];
+		pipe_pool[pipe_pooled].size = ch->pipesize;
+		pipe_pooled++;
+	} else {
+		close(ch->pipe[0]);
+		close(ch->pipe[1]);
+	}
+	ch->pipe[0] = ch->pipe[1] = -1;
+	ch->piped = 0;
+}
+
+/*
+ * A drained pipe goes back at once: an idle channel holds none.  errno is
+ * kept, for the caller to look at.
+ */
+static void
+channel_pipe_drained(struct channel *ch)
+{
+	int	 saved = errno;
+
+	if (ch->pipe[0] != -1 && ch->piped == 0)
+		channel_pipe_give(ch);
+	errno = saved;
 }
 
 /* The bytes every session has moved to and from the network so far. */
@@ -224,7 +305,7 @@ ep_dgram(const struct channel *ch)
 int
 channel_spliced(const struct channel *ch)
 {
-	return (ch->pipe[0] != -1 || ch->sendfile || ch->direct);
+	return (ch->splicing || ch->sendfile || ch->direct);
 }
 
 /* Bytes read from the source and not yet written to the destination. */
@@ -258,8 +339,8 @@ channel_wants_read(struct channel *ch)
 		return (0);
 	if (ch->direct)
 		return (!ch->blocked);
-	if (channel_spliced(ch))
-		return (ch->piped < ch->pipesize);
+	if (ch->splicing)
+		return (ch->pipe[0] == -1 || ch->piped < ch->pipesize);
 	/* A batch of datagrams is read when the last one is delivered. */
 	if (ch->batch != NULL)
 		return (ch->buf.len == 0 && batch_empty(ch->batch));
@@ -402,12 +483,8 @@ channel_discard(struct channel *ch)
 		ch->batch->first = ch->batch->n;
 		ch->batch->bytes = 0;
 	}
-	ch->sendfile = ch->direct = 0;
-	if (ch->pipe[0] != -1) {
-		close(ch->pipe[0]);
-		close(ch->pipe[1]);
-		ch->pipe[0] = ch->pipe[1] = -1;
-	}
+	ch->sendfile = ch->direct = ch->splicing = 0;
+	channel_pipe_give(ch);
 	ch->piped = 0;
 }
 
@@ -646,7 +723,6 @@ static void
 channel_try_splice(struct channel *ch)
 {
 	struct stat	 st;
-	int		 size;
 
 	if ((ch->flags & CH_COPY) || ch->xform != NULL || ep_dgram(ch) ||
 	    ch->src->ops != NULL || ch->dst->ops != NULL ||
@@ -667,29 +743,23 @@ channel_try_splice(struct channel *ch)
 		ch->direct = 1;
 		return;
 	}
-	if (pipe2(ch->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
-		ch->pipe[0] = ch->pipe[1] = -1;
-		return;
-	}
-	/* A larger pipe means fewer system calls; the default is enough. */
-	fcntl(ch->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
-	if ((size = fcntl(ch->pipe[1], F_GETPIPE_SZ)) <= 0)
-		size = 64 * 1024;
-	ch->pipesize = (size_t)size;
+	/* The pipe itself is taken when there is something to move. */
+	ch->splicing = 1;
 }
 
 /*
- * Leave the fast path (an end that cannot splice): what is in the pipe
- * moves to the buffer, which grows to hold it.  Returns -1 with errno.
+ * Leave the fast path (an end that cannot splice, or no pipe to be had),
+ * saying why: what is in the pipe moves to the buffer, which grows to
+ * hold it.  Returns -1 with errno.
  */
 static int
-channel_unsplice(struct channel *ch)
+channel_unsplice(struct channel *ch, const char *why)
 {
 	size_t	 want = ch->piped > ch->bufsize ? ch->piped : ch->bufsize;
 	ssize_t	 n;
 
-	log_verbose(3, "%s: the kernel cannot splice, copying", ch->name);
-	ch->sendfile = ch->direct = 0;
+	log_verbose(3, "%s: %s, copying", ch->name, why);
+	ch->sendfile = ch->direct = ch->splicing = 0;
 	if (ch->buf.size < want) {
 		buf_free(&ch->buf);
 		if (buf_init(&ch->buf, want) == -1)
@@ -703,11 +773,7 @@ channel_unsplice(struct channel *ch)
 		buf_commit(&ch->buf, n);
 		ch->piped -= n;
 	}
-	if (ch->pipe[0] != -1) {
-		close(ch->pipe[0]);
-		close(ch->pipe[1]);
-		ch->pipe[0] = ch->pipe[1] = -1;
-	}
+	channel_pipe_give(ch);
 	return (0);
 }
 
@@ -754,7 +820,8 @@ channel_splice_direct(struct channel *ch)
 				ch->blocked = 1;
 			break;
 		}
-		if (splice_refused(errno) && channel_unsplice(ch) == 0)
+		if (splice_refused(errno) &&
+		    channel_unsplice(ch, SPLICE_REFUSED) == 0)
 			break;
 		channel_fail(ch, errno == EPIPE ? "write" : "read", errno);
 		break;
@@ -843,7 +910,7 @@ channel_push(struct channel *ch)
 				break;
 			/* Nothing was taken from the file: copy instead. */
 			if (splice_refused(errno) &&
-			    channel_unsplice(ch) == 0) {
+			    channel_unsplice(ch, SPLICE_REFUSED) == 0) {
 				channel_update(ch);
 				break;
 			}
@@ -866,7 +933,7 @@ channel_push(struct channel *ch)
 			if (errno == EAGAIN)
 				break;
 			if (splice_refused(errno) &&
-			    channel_unsplice(ch) == 0)
+			    channel_unsplice(ch, SPLICE_REFUSED) == 0)
 				break;
 			channel_fail(ch, "write", errno);
 			break;
@@ -874,6 +941,7 @@ channel_push(struct channel *ch)
 		channel_delivered(ch, n);
 		ch->piped -= n;
 	}
+	channel_pipe_drained(ch);
 
 	/*
 	 * Copying.  With a line gap (-i) each write stops after the first
@@ -1005,11 +1073,20 @@ channel_pull(struct channel *ch)
 	if (ch->batch != NULL) {
 		if (channel_pull_batch(ch) == 0)
 			return;
-	} else if (ch->pipe[0] != -1) {
+	} else if (ch->splicing && ch->pipe[0] == -1 &&
+	    channel_pipe_take(ch) == -1 &&
+	    channel_unsplice(ch, "no pipe to splice through") == -1) {
+		channel_fail(ch, "read", errno);
+		return;
+	}
+	if (ch->splicing) {
 		n = splice(ch->src->rfd, NULL, ch->pipe[1], NULL,
 		    ch->pipesize - ch->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		/* Nothing came: an idle channel holds no pipe. */
+		if (n <= 0)
+			channel_pipe_drained(ch);
 		if (n == -1 && splice_refused(errno) &&
-		    channel_unsplice(ch) == -1) {
+		    channel_unsplice(ch, SPLICE_REFUSED) == -1) {
 			channel_fail(ch, "read", errno);
 			return;
 		}
@@ -1042,7 +1119,7 @@ channel_pull(struct channel *ch)
 		return;
 	}
 	session_touch(ch->session);
-	if (ch->pipe[0] != -1) {
+	if (ch->splicing) {
 		ch->piped += n;
 		ch->pulled = n;
 		return;
@@ -1098,7 +1175,7 @@ channel_run(struct channel *ch, int readable)
 	 * Through a kernel pipe, a source that just gave data probably has
 	 * more: take it now, a few rounds, rather than after another wait.
 	 */
-	for (rounds = 0; ch->pipe[0] != -1 && ch->pulled > 0 &&
+	for (rounds = 0; ch->splicing && ch->pulled > 0 &&
 	    rounds < CHANNEL_SPLICE_ROUNDS && channel_wants_read(ch); rounds++) {
 		channel_pull(ch);
 		channel_push(ch);

@@ -717,6 +717,12 @@ enum ch_state {
 /* Size asked for the kernel pipe that buffers a spliced channel. */
 #define CHANNEL_PIPESIZE	(1024 * 1024)
 
+/*
+ * Empty splice pipes the pump keeps for the next channel that reads:
+ * beyond these, a drained pipe is closed.
+ */
+#define PUMP_PIPE_POOL		16
+
 /* Rounds a spliced channel moves in a row while its source has more. */
 #define CHANNEL_SPLICE_ROUNDS	8
 
@@ -760,8 +766,12 @@ struct channel {
 	/*
 	 * The fast path: with nothing to rewrite, bytes move from src to dst
 	 * through a kernel pipe with splice(2), never through user space.
-	 * pipe[0] is -1 when the channel copies instead.
+	 * The pipe is held only while bytes are in it: it is taken from the
+	 * pump's pool for a read and given back once drained, so that an
+	 * idle channel holds no descriptor.  pipe[0] is -1 when it holds
+	 * none; splicing is 0 when the channel copies instead.
 	 */
+	int			 splicing;
 	int			 pipe[2];
 	size_t			 piped;	/* Bytes in the pipe. */
 	size_t			 pipesize;

@@ -8,17 +8,31 @@
 #   fwdpeer.py echo PORTFILE                      echo every connection
 #   fwdpeer.py many HOST PORT N OUT               N clients at once, a line
 #                                                 each; OUT: lines echoed
+#   fwdpeer.py idle-clients HOST PORT N          N connections, opened one
+#       after the other, kept; each line on stdin: "round" echoes SIZE
+#       bytes on each in turn (stdout: "ok K", K intact), "close" closes
+#       them all (stdout: "closed")
 #   fwdpeer.py proxy-backend PORTFILE OUT         parse a PROXY header (v1,
 #                                                 v2); OUT: what it says
 #   fwdpeer.py halfclose-backend PORTFILE MODE OUT
 #       MODE "client-first": read to EOF, then answer and close;
 #       MODE "backend-first": send and shut down, then read to EOF
-#   fwdpeer.py reset-backend PORTFILE OUT         OUT: "reset" or "eof"
-#   fwdpeer.py reset-client HOST PORT             send, then close with RST
+#   fwdpeer.py reset-backend PORTFILE OUT         OUT: "reset" or "eof";
+#                                                 OUT.data once data came
+#   fwdpeer.py reset-client HOST PORT [WAITFILE]  send, then close with RST
+#                                                 (once WAITFILE exists)
 #   fwdpeer.py blackhole PORTFILE                 a port that never answers
+#   fwdpeer.py closed-port PORTFILE               a port bound, held, never
+#                                                 listened on: refused
+#   fwdpeer.py try-connect PORT OUT               OUT: "connected" or why not
 #   fwdpeer.py udp-echo PORTFILE                  answer "FROM-PORT:data"
 #   fwdpeer.py udp-clients HOST PORT OUT          two peers, their replies
 # Each server writes its port to PORTFILE when it is ready.
+#
+#   fwdpeer.py hub FIFO
+#       one process for a whole suite: each line written to FIFO is one of
+#       the commands above, run in a thread of its own ("exit" ends it), so
+#       that a suite pays for one python start-up, not one per peer
 
 import hashlib
 import os
@@ -167,6 +181,34 @@ def many(host, port, n, out):
         c.close()
 
 
+def idle_clients(host, port, n):
+    socks = []
+    for cmd in sys.stdin:
+        cmd = cmd.split()
+        if cmd[0] == "round":
+            ok = 0
+            for i in range(int(n)):
+                if i >= len(socks):
+                    socks.append(socket.create_connection(
+                        (host, int(port)), timeout=20))
+                c = socks[i]
+                want = (b"%d " % i) * (int(cmd[1]) // 8)
+                c.sendall(want)
+                got = b""
+                while len(got) < len(want):
+                    b = c.recv(len(want) - len(got))
+                    if not b:
+                        break
+                    got += b
+                ok += got == want
+            print("ok %d" % ok, flush=True)
+        elif cmd[0] == "close":
+            for c in socks:
+                c.close()
+            socks = []
+            print("closed", flush=True)
+
+
 def read_proxy_header(c):
     """Parse a PROXY header, v1 or v2, by the specification."""
     sig2 = b"\r\n\r\n\x00\r\nQUIT\n"
@@ -263,11 +305,16 @@ def reset_backend(portfile, out):
     c, _ = s.accept()
     c.settimeout(30)
     what = "eof"
+    told = False
     try:
         while True:
             b = c.recv(4096)
             if not b:
                 break
+            if not told:
+                with open(out + ".data", "w") as f:
+                    f.write("data\n")
+                told = True
     except ConnectionResetError:
         what = "reset"
     except socket.timeout:
@@ -276,10 +323,15 @@ def reset_backend(portfile, out):
         f.write(what + "\n")
 
 
-def reset_client(host, port):
+def reset_client(host, port, waitfile=None):
     c = socket.create_connection((host, int(port)), timeout=20)
     c.sendall(b"some data\n")
-    time.sleep(0.5)  # not synchronisation: lets the data be relayed first
+    # The reset comes once the data has been relayed, when the backend can
+    # say so; else after a moment.
+    deadline = time.time() + (20 if waitfile else 0.5)
+    while time.time() < deadline and not (waitfile and
+                                          os.path.exists(waitfile)):
+        time.sleep(0.01)
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     c.close()
 
@@ -298,6 +350,41 @@ def blackhole(portfile):
     ready(portfile, port)
     while True:
         time.sleep(60)
+
+
+HELD = []
+
+
+def closed_port(portfile):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    HELD.append(s)
+    ready(portfile, s.getsockname()[1])
+
+
+def try_connect(port, out):
+    try:
+        socket.create_connection(("127.0.0.1", int(port)), timeout=2)
+        what = "connected"
+    except socket.timeout:
+        what = "timeout"
+    except OSError as e:
+        what = e.strerror or "error"
+    with open(out, "w") as f:
+        f.write(what + "\n")
+
+
+def hub(fifo):
+    fd = os.open(fifo, os.O_RDWR)
+    with os.fdopen(fd, "r") as f:
+        while True:
+            args = f.readline().split()
+            if not args:
+                continue
+            if args[0] == "exit":
+                break
+            threading.Thread(target=ROLES[args[0]], args=args[1:],
+                             daemon=True).start()
 
 
 def udp_echo(portfile):
@@ -326,22 +413,27 @@ def udp_clients(host, port, out):
         f.write("\n".join(res) + "\n")
 
 
+ROLES = {
+    "stream-backend": stream_backend,
+    "stream-client": stream_client,
+    "echo": echo,
+    "many": many,
+    "idle-clients": idle_clients,
+    "proxy-backend": proxy_backend,
+    "halfclose-backend": halfclose_backend,
+    "reset-backend": reset_backend,
+    "reset-client": reset_client,
+    "blackhole": blackhole,
+    "udp-echo": udp_echo,
+    "udp-clients": udp_clients,
+    "closed-port": closed_port,
+    "try-connect": try_connect,
+    "hub": hub,
+}
+
+
 def main():
-    cmd, args = sys.argv[1], sys.argv[2:]
-    fn = {
-        "stream-backend": stream_backend,
-        "stream-client": stream_client,
-        "echo": echo,
-        "many": many,
-        "proxy-backend": proxy_backend,
-        "halfclose-backend": halfclose_backend,
-        "reset-backend": reset_backend,
-        "reset-client": reset_client,
-        "blackhole": blackhole,
-        "udp-echo": udp_echo,
-        "udp-clients": udp_clients,
-    }[cmd]
-    fn(*args)
+    ROLES[sys.argv[1]](*sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ test_every_option_is_in_the_zsh_completion() {
 	f=$COMPLETIONS_DIR/_sockcat
 	assertTrue "compdef line" "head -n 1 '$f' | grep -qx '#compdef sockcat sockchat'"
 	assertEquals "options not in $f" "" "$(options_without \
-	    "(,OPT=?\\}|[')]OPT(=-?)?\\[)" "(\\{OPT\\+?,|'OPT\\+?\\[)" "$f")"
+	    "(,OPT=?\\}|[')*]OPT(=-?)?\\[)" "(\\{OPT\\+?,|'OPT\\+?\\[)" "$f")"
 	if command -v zsh >/dev/null; then
 		assertTrue "zsh -n" "zsh -n '$f'"
 	fi

@@ -3,6 +3,10 @@
 # on its own, resets passed on, failover and back-off, Unix-domain on
 # either side, an upstream proxy, PROXY headers read by an independent
 # peer (tests/fwdpeer.py), the gates and the logs.  Loopback only.
+#
+# Every peer and test client written in python is a thread of one
+# fwdpeer.py hub for the whole suite: a python start-up costs more than
+# most of these tests.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -10,26 +14,58 @@ sc_require python3
 
 PEER="python3 $(dirname "$0")/fwdpeer.py"
 
-# peer NAME args...: start a fwdpeer server; PPORT is its port.
+# The hub lives as long as the suite, outside SC_PIDS (which every test's
+# tear-down ends).  The suite holds its FIFO open on descriptor 9, so that
+# a command never blocks, even for a hub that has died: the wait for its
+# answer then fails.
+oneTimeSetUp() {
+	HUB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-hub.XXXXXX")
+	mkfifo "$HUB_DIR/ctl"
+	exec 9<>"$HUB_DIR/ctl"
+	timeout -k 2 "${SC_HUB_LIFE:-300}" $PEER hub "$HUB_DIR/ctl" 9>&- &
+	HUB_PID=$!
+}
+
+# shunit2 may run it twice.
+oneTimeTearDown() {
+	if [ -n "$HUB_PID" ]; then
+		echo exit >&9
+		exec 9>&-
+		kill "$HUB_PID" 2>/dev/null
+		wait "$HUB_PID" 2>/dev/null
+		rm -rf "$HUB_DIR"
+		HUB_PID=""
+	fi
+	sc_remove_tmp
+	sc_report
+}
+
+# hub ROLE args...: run a fwdpeer.py role in the hub.
+hub() {
+	echo "$*" >&9
+}
+
+# peer NAME ROLE args...: start a fwdpeer server; PPORT is its port.
 peer() {
 	_n=$1
 	shift
-	bg $PEER "$1" "$SC_TMP/$_n.port" "${@:2}"
+	hub "$1" "$SC_TMP/$_n.port" "${@:2}"
 	wait_for "$SC_TMP/$_n.port" '^[0-9]+$' 15 || fail "peer $_n did not start"
 	PPORT=$(cat "$SC_TMP/$_n.port")
 }
 
 # The one port nothing listens on: bound, never listened on, held.
 closed_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	peer closed closed-port
+	echo "$PPORT"
 }
 
 test_both_directions_64mib() {
 	size=$((64 * 1024 * 1024))
 	peer be stream-backend "$size" "$SC_TMP/be.sum"
 	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
-	t 60 $PEER stream-client 127.0.0.1 "$PORT" "$size" "$SC_TMP/cl.sum"
-	assertEquals "client" 0 $?
+	hub stream-client 127.0.0.1 "$PORT" "$size" "$SC_TMP/cl.sum"
+	assertTrue "client" "wait_for '$SC_TMP/cl.sum' received 60"
 	wait_for "$SC_TMP/be.sum" received 30
 	read -r _ bsent _ brecv bn <"$SC_TMP/be.sum"
 	read -r _ csent _ crecv cn <"$SC_TMP/cl.sum"
@@ -121,7 +157,9 @@ test_target_not_answering() {
 	peer hole blackhole
 	hole=$PPORT
 	# If the queue did not fill (syncookies, say), the test says nothing.
-	if t 3 python3 -c "import socket; socket.create_connection(('127.0.0.1', $hole), timeout=2)" 2>/dev/null; then
+	hub try-connect "$hole" "$SC_TMP/try"
+	wait_for "$SC_TMP/try" . 15
+	if [ "$(cat "$SC_TMP/try")" = connected ]; then
 		sc_skip "cannot make a port that never answers here"
 		return
 	fi
@@ -137,7 +175,7 @@ test_target_not_answering() {
 test_client_reset_is_passed_on() {
 	peer be reset-backend "$SC_TMP/be.got"
 	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
-	t 20 $PEER reset-client 127.0.0.1 "$PORT"
+	hub reset-client 127.0.0.1 "$PORT" "$SC_TMP/be.got.data"
 	assertTrue "the backend saw the reset" \
 	    "wait_for '$SC_TMP/be.got' '^reset$' 20"
 	assertEquals "reset" "$(cat "$SC_TMP/be.got")"
@@ -146,7 +184,8 @@ test_client_reset_is_passed_on() {
 test_thousand_concurrent_clients() {
 	peer be echo
 	SERVER_TIMEOUT=120 server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
-	t 90 $PEER many 127.0.0.1 "$PORT" 1000 "$SC_TMP/many.out"
+	hub many 127.0.0.1 "$PORT" 1000 "$SC_TMP/many.out"
+	wait_for "$SC_TMP/many.out" . 90
 	assertEquals "every client got its line back" 1000 "$(cat "$SC_TMP/many.out")"
 }
 
