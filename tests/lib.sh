@@ -173,6 +173,13 @@ file_matches() {
 	return 1
 }
 
+# A command that prints the SHA-256 of its stdin, and the regex its output
+# line matches once complete.  openssl's uses the processor's SHA
+# instructions where it has them: several times faster than sha256sum on
+# the suites' gigabytes.
+SHA256="openssl dgst -sha256 -r"
+SHA256_DONE='^[0-9a-f]{64} \*stdin$'
+
 # Has process $1 exited?  (It may be a zombie until waited for.)
 gone() {
 	! kill -0 "$1" 2>/dev/null

@@ -7,7 +7,7 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/proc.sh"
-sc_require python3 sha256sum openssl
+sc_require python3 openssl
 
 FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
 : "${SC_LOAD_MIB:=1024}"
@@ -21,16 +21,16 @@ gen() {
 
 test_both_directions_at_once() {
 	# Each end hashes what it sends (through tee) and what it receives.
-	bg bash -c "$(gen server) | tee >(sha256sum >'$SC_TMP/s.sent') |
+	bg bash -c "$(gen server) | tee >($SHA256 >'$SC_TMP/s.sent') |
 	    timeout 90 '$SC' -v --half-close -l 127.0.0.1 0 \
-	    2>'$SC_TMP/s.err' | sha256sum >'$SC_TMP/s.recv'
+	    2>'$SC_TMP/s.err' | $SHA256 >'$SC_TMP/s.recv'
 	    echo \${PIPESTATUS[3]} >'$SC_TMP/s.rc'"
 	wait_for "$SC_TMP/s.err" '^Listening on' || fail "no listener"
 	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/s.err")
 	start=$(now_ms)
-	bg bash -c "$(gen client) | tee >(sha256sum >'$SC_TMP/c.sent') |
+	bg bash -c "$(gen client) | tee >($SHA256 >'$SC_TMP/c.sent') |
 	    timeout 90 '$SC' -N 127.0.0.1 $port 2>'$SC_TMP/c.err' |
-	    sha256sum >'$SC_TMP/c.recv'
+	    $SHA256 >'$SC_TMP/c.recv'
 	    echo \${PIPESTATUS[3]} >'$SC_TMP/c.rc'"
 	wait_for "$SC_TMP/c.rc" . 90
 	wait_for "$SC_TMP/s.rc" .
@@ -39,8 +39,8 @@ test_both_directions_at_once() {
 	assertEquals "client status" 0 "$(cat "$SC_TMP/c.rc")"
 	assertEquals "server status" 0 "$(cat "$SC_TMP/s.rc")"
 	# tee's hashes come from a process substitution: wait for them.
-	wait_for "$SC_TMP/s.sent" '-$'
-	wait_for "$SC_TMP/c.sent" '-$'
+	wait_for "$SC_TMP/s.sent" "$SHA256_DONE"
+	wait_for "$SC_TMP/c.sent" "$SHA256_DONE"
 	assertEquals "client to server" "$(cat "$SC_TMP/c.sent")" \
 	    "$(cat "$SC_TMP/s.recv")"
 	assertEquals "server to client" "$(cat "$SC_TMP/s.sent")" \
