@@ -320,10 +320,12 @@ sc_time_tests() {
 	for _f in $(compgen -A function test_); do
 		eval "_sc_timed_$(declare -f "$_f")"
 		eval "$_f() {
-			_sc_t0=\$(now_ms)
+			_sc_now
+			_sc_t0=\$SC_NOW
 			_sc_timed_$_f \"\$@\"
 			_sc_rc=\$?
-			echo \"# sockcat-time: $_f \$(( \$(now_ms) - _sc_t0 )) ms\"
+			_sc_now
+			echo \"# sockcat-time: $_f \$(( SC_NOW - _sc_t0 )) ms\"
 			return \$_sc_rc
 		}"
 	done

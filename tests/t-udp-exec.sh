@@ -20,14 +20,17 @@ tearDown() {
 
 # A Python UDP client: udp_client PORT "send line" ... ; each word "send"
 # sends the line after it, "recv" prints the next datagram received (or
-# TIMEOUT after 5 s), "port" prints its own port, "wait N" sleeps.
+# TIMEOUT after RECV_TIMEOUT seconds, 15 unless told: where nothing must
+# come, the test says how long it watches), "port" prints its own port,
+# "lines N" prints the next N lines, in as many datagrams as they came,
+# "wait N" sleeps, "until FILE" waits for FILE to exist.
 udp_client() {
-	t 20 python3 - "$@" <<'EOF'
-import socket, sys, time
+	t 60 python3 - "$@" <<'EOF'
+import os, socket, sys, time
 port = int(sys.argv[1])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
-s.settimeout(5)
+s.settimeout(float(os.environ.get("RECV_TIMEOUT", "15")))
 args = sys.argv[2:]
 i = 0
 while i < len(args):
@@ -38,6 +41,24 @@ while i < len(args):
         continue
     if op == "wait":
         time.sleep(float(args[i + 1]))
+        i += 2
+        continue
+    if op == "until":
+        # Until file args[i + 1] exists (the test says when to go on).
+        while not os.path.exists(args[i + 1]):
+            time.sleep(0.01)
+        i += 2
+        continue
+    if op == "lines":
+        # The next N lines, however the program's output was cut into
+        # datagrams (or TIMEOUT).
+        want, got = int(args[i + 1]), b""
+        try:
+            while got.count(b"\n") < want:
+                got += s.recv(65536)
+            print(got.decode().rstrip("\n"))
+        except socket.timeout:
+            print("TIMEOUT")
         i += 2
         continue
     if op == "port":
@@ -91,7 +112,7 @@ import socket, sys
 port = int(sys.argv[1])
 socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for i in range(3)]
 for s in socks:
-    s.settimeout(3)
+    s.settimeout(15)
 # A burst: datagrams from three peers, before any program has started.
 for r in range(3):
     for i, s in enumerate(socks):
@@ -166,7 +187,7 @@ test_max_conns() {
 	echo a1 >&7
 	assertTrue "first peer served" "wait_for '$SC_TMP/a.out' '^a1$'"
 	assertEquals "second peer's datagram dropped, nothing said" \
-	    "TIMEOUT" "$(udp_client "$PORT" send b1 recv)"
+	    "TIMEOUT" "$(RECV_TIMEOUT=3 udp_client "$PORT" send b1 recv)"
 	echo a2 >&7
 	assertTrue "first peer still served" "wait_for '$SC_TMP/a.out' '^a2$'"
 	assertEquals "one program" 1 "$(programs)"
@@ -175,8 +196,15 @@ test_max_conns() {
 test_idle_timeout_ends_program() {
 	server srv -u -l -k --idle-timeout 1 127.0.0.1 0 \
 	    -c 'echo "start $$"; exec cat' || fail "no server"
-	udp_client "$PORT" send x1 recv recv wait 2 send x2 recv recv \
-	    >"$SC_TMP/py.out"
+	# The second datagram goes once the first program has ended, idle:
+	# the same peer then gets a new one.
+	udp_client "$PORT" send x1 lines 2 until "$SC_TMP/go" send x2 \
+	    lines 2 >"$SC_TMP/py.out" &
+	py=$!
+	wait_for "$SC_TMP/py.out" '^x1$' || fail "no answer"
+	wait_until no_programs || fail "the idle program did not end"
+	: >"$SC_TMP/go"
+	wait "$py"
 	assertEquals "x1" "$(sed -n 2p "$SC_TMP/py.out")"
 	assertEquals "x2" "$(sed -n 4p "$SC_TMP/py.out")"
 	first=$(sed -n 1p "$SC_TMP/py.out")
