@@ -111,7 +111,7 @@ check_tcp_rule() {
 	say_server
 	tcp 127.0.0.2 secret
 	assertEquals "refused client received nothing" "" \
-	    "$(cat "$SC_TMP/secret.out")"
+	    "$(<"$SC_TMP/secret.out")"
 	if [ -n "$_want" ]; then
 		served hello "$_want"
 		assertTrue "served client got $_want" \
@@ -255,7 +255,7 @@ check_tcp_full() {
 test_max_conns_exec() {
 	check_tcp_full exec -lk -e /bin/cat
 	assertEquals "a data client is told nothing" "" \
-	    "$(cat "$SC_TMP/two.out")"
+	    "$(<"$SC_TMP/two.out")"
 }
 
 test_max_conns_broker() {
@@ -266,7 +266,7 @@ test_max_conns_room() {
 	check_tcp_full relay --room
 	assertEquals "a person is told" \
 	    "sockcat: the server is full (1 connection); try again later." \
-	    "$(cat "$SC_TMP/two.out")"
+	    "$(<"$SC_TMP/two.out")"
 }
 
 test_max_conns_udp_keep() {
@@ -376,7 +376,7 @@ test_unix_max_conns() {
 	assertTrue "wait_for '$SC_TMP/a.out' '^one$' 10"
 	echo two | t 10 "$SC" -U "$SC_TMP/s" >"$SC_TMP/b.out" 2>/dev/null
 	assertEquals "the second closed, nothing echoed" "" \
-	    "$(cat "$SC_TMP/b.out")"
+	    "$(<"$SC_TMP/b.out")"
 	exec 7>&-
 }
 
@@ -386,9 +386,9 @@ test_dual_stack_mapped() {
 	[ -f /proc/net/if_inet6 ] || { sc_skip "no IPv6"; return; }
 	srv -lk -e /bin/cat --deny 127.0.0.2 ::ffff:127.0.0.1 0
 	tcp 127.0.0.2 secret
-	assertEquals "" "$(cat "$SC_TMP/secret.out")"
+	assertEquals "" "$(<"$SC_TMP/secret.out")"
 	tcp 127.0.0.1 hello -N
-	assertEquals hello "$(cat "$SC_TMP/hello.out")"
+	assertEquals hello "$(<"$SC_TMP/hello.out")"
 	assertEquals "one -v line" 1 "$(grep -c '127\.0\.0\.2' "$SC_TMP/srv.err")"
 }
 
@@ -399,7 +399,7 @@ test_dual_stack_chat() {
 	    ::ffff:127.0.0.1 0 ||
 	    fail "no chat server"
 	tcp 127.0.0.2 secret
-	assertEquals "" "$(cat "$SC_TMP/secret.out")"
+	assertEquals "" "$(<"$SC_TMP/secret.out")"
 	assertFalse "grep -q secret '$SC_TMP/srv.out'"
 	assertTrue "refused" "grep -q '127.0.0.2 [0-9]* denied' '$SC_TMP/srv.err'"
 }

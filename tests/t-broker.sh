@@ -20,10 +20,10 @@ test_relay_among_three_clients() {
 	wait_for "$SC_TMP/c3.out" '^from two$' || fail "c3 did not get two"
 	wait_for "$SC_TMP/srv.out" '^from two$' || fail "stdout"
 	assertEquals "a sender does not get its own bytes" "from two" \
-	    "$(cat "$SC_TMP/c1.out")"
-	assertEquals "$(printf 'from one\nfrom two')" "$(cat "$SC_TMP/c3.out")"
+	    "$(<"$SC_TMP/c1.out")"
+	assertEquals "$(printf 'from one\nfrom two')" "$(<"$SC_TMP/c3.out")"
 	assertEquals "stdout gets every client's bytes" \
-	    "$(printf 'from one\nfrom two')" "$(cat "$SC_TMP/srv.out")"
+	    "$(printf 'from one\nfrom two')" "$(<"$SC_TMP/srv.out")"
 }
 
 test_stdin_goes_to_every_client() {
@@ -35,7 +35,7 @@ test_stdin_goes_to_every_client() {
 	say 6 'operator\n'
 	wait_for "$SC_TMP/c1.out" '^operator$' || fail "c1"
 	wait_for "$SC_TMP/c2.out" '^operator$' || fail "c2"
-	assertEquals "stdin is not echoed to stdout" "" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "stdin is not echoed to stdout" "" "$(<"$SC_TMP/srv.out")"
 }
 
 test_stdin_at_eof_ends_nothing() {
@@ -115,7 +115,7 @@ test_max_conns() {
 	wait_clients srv 2 || fail "clients did not connect"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out"
 	assertEquals "the third is closed" 0 $?
-	assertEquals "silently" "" "$(cat "$SC_TMP/c3.out")"
+	assertEquals "silently" "" "$(<"$SC_TMP/c3.out")"
 	assertTrue "refusal logged" \
 	    "grep -Eq '^sockcat: connection from 127.0.0.1 [0-9]+ refused: server full$' '$SC_TMP/srv.err'"
 	# One leaves: there is room again.
@@ -134,7 +134,7 @@ test_deny_wins_over_allow() {
 	assertEquals "denied client closed" 0 $?
 	wait_for "$SC_TMP/srv.err" 'denied$' || fail "no denial"
 	assertTrue "grep -Eq '^sockcat: connection from 127.0.0.1 [0-9]+ denied$' '$SC_TMP/srv.err'"
-	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "nothing relayed" "" "$(<"$SC_TMP/srv.out")"
 }
 
 test_command_line_errors() {

@@ -116,12 +116,12 @@ except ConnectionResetError:
 sys.stdout.write(got.decode())
 ' "$PORT" >"$SC_TMP/b.out"
 	assertEquals "sockcat: busy, already chatting; try later" \
-	    "$(cat "$SC_TMP/b.out")"
+	    "$(<"$SC_TMP/b.out")"
 	# One with sockcat: the same line, and it ends at once.
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "second caller" 0 $?
 	assertEquals "sockcat: busy, already chatting; try later" \
-	    "$(cat "$SC_TMP/c.out")"
+	    "$(<"$SC_TMP/c.out")"
 	assertTrue "notice" "wait_for '$SC_TMP/srv.err' \
 	    '^127\.0\.0\.1 port [0-9]+ turned away: busy$'"
 	assertEquals 2 "$(grep -c 'turned away: busy' "$SC_TMP/srv.err")"
@@ -131,8 +131,8 @@ sys.stdout.write(got.decode())
 	assertTrue "wait_for '$SC_TMP/a.out' '^still here$'"
 	say a "me too"
 	assertTrue "wait_for '$SC_TMP/srv.out' '^me too$'"
-	assertEquals "$(printf 'hello srv\nme too')" "$(cat "$SC_TMP/srv.out")"
-	assertEquals "$(printf 'hello a\nstill here')" "$(cat "$SC_TMP/a.out")"
+	assertEquals "$(printf 'hello srv\nme too')" "$(<"$SC_TMP/srv.out")"
+	assertEquals "$(printf 'hello a\nstill here')" "$(<"$SC_TMP/a.out")"
 	assertTrue "still running" "kill -0 $PID_srv"
 	assertTrue "still running" "kill -0 $PID_a"
 }
@@ -151,7 +151,7 @@ test_quit_from_client() {
 	    '$SC_TMP/srv.err'"
 	assertEquals "you left 127.0.0.1 port $PORT" "$(tail -n 1 "$SC_TMP/a.err")"
 	# Not a terminal: the bytes as they came, :q included.
-	assertEquals "$(printf 'bye\n:q')" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "$(printf 'bye\n:q')" "$(<"$SC_TMP/srv.out")"
 }
 
 test_quit_from_server() {
@@ -218,10 +218,10 @@ test_notices() {
 	    "waiting for someone to talk to on port $PORT" \
 	    "Connection received on 127.0.0.1 $cport" \
 	    "connected to 127.0.0.1 port $cport" \
-	    "127.0.0.1 port $cport left")" "$(cat "$SC_TMP/srv.err")"
+	    "127.0.0.1 port $cport left")" "$(<"$SC_TMP/srv.err")"
 	assertEquals "client" "$(printf '%s\n' \
 	    "connected to 127.0.0.1 port $PORT" \
-	    "you left 127.0.0.1 port $PORT")" "$(cat "$SC_TMP/a.err")"
+	    "you left 127.0.0.1 port $PORT")" "$(<"$SC_TMP/a.err")"
 }
 
 test_keep_waits_for_the_next_partner() {
@@ -239,7 +239,7 @@ test_keep_waits_for_the_next_partner() {
 	done
 	assertTrue "server stays" "kill -0 $PID_srv"
 	assertEquals 2 "$(grep -c ' left$' "$SC_TMP/srv.err")"
-	assertEquals "hi b" "$(cat "$SC_TMP/b.out")"
+	assertEquals "hi b" "$(<"$SC_TMP/b.out")"
 }
 
 test_not_a_terminal_moves_exact_bytes() {
@@ -283,17 +283,17 @@ test_default_port() {
 test_command_line() {
 	t 5 "$SC" --chat -z 127.0.0.1 </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: cannot use -z and --chat" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: cannot use -z and --chat" "$(<"$SC_TMP/err")"
 	t 5 "$SC" --chat 127.0.0.1 1-3 </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: cannot chat on more than one port" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 	t 5 "$SC" --chat -k 127.0.0.1 </dev/null 2>"$SC_TMP/err"
-	assertEquals "sockcat: must use -l with -k" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: must use -l with -k" "$(<"$SC_TMP/err")"
 	t 5 "$SC" --chat -n 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
 	assertEquals "refused" 1 $?
 	assertEquals "sockcat: connect to 127.0.0.1 port 1 (tcp) failed: Connection refused" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_nc_as_client() {
@@ -382,7 +382,7 @@ print(repr(f.read()))
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	exited py
 	assertEquals "python status" 0 "$WAIT_STATUS"
-	assertEquals "$(printf "hi from sockcat\nb''")" "$(cat "$SC_TMP/py.out")"
+	assertEquals "$(printf "hi from sockcat\nb''")" "$(<"$SC_TMP/py.out")"
 	assertTrue "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' '$SC_TMP/srv.err'"
 }
 
@@ -464,7 +464,7 @@ s.sendto(b":q\n", ("127.0.0.1", int(sys.argv[1])))
 	assertEquals "partner status" 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/a.out" "hi a"
 	assertTrue "left" "wait_for '$SC_TMP/srv.err' ' left$'"
-	assertEquals "$(printf 'hello from a\n:q')" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "$(printf 'hello from a\n:q')" "$(<"$SC_TMP/srv.out")"
 	# With -k the next one to speak is the new partner.
 	udp_send "$PORT" "now me"
 	assertTrue "wait_for '$SC_TMP/srv.out' '^now me$'"
@@ -538,8 +538,8 @@ test_terminal_marks_lines_and_shows_controls() {
 	tm send-keys "my line" Enter
 	assertTrue "wait_for '$SC_TMP/srv.out' '^my line$'"
 	tm capture-pane -p >"$SC_TMP/screen"
-	assertContains "$(cat "$SC_TMP/screen")" "< one, two, three"
-	assertContains "$(cat "$SC_TMP/screen")" '< ^[[31mred^G'
+	assertContains "$(<"$SC_TMP/screen")" "< one, two, three"
+	assertContains "$(<"$SC_TMP/screen")" '< ^[[31mred^G'
 	assertEquals "one mark per line" 2 "$(grep -c '^< ' "$SC_TMP/screen")"
 	# What reached the terminal: no raw ESC or BEL from the peer.
 	assertFalse "raw ESC" "grep -q \"$(printf '\033')\\[31m\" '$SC_TMP/pane.raw'"
@@ -595,7 +595,7 @@ test_terminal_line_editing() {
 	tm send-keys "ab" Left Up "c" Enter
 	assertTrue "arrows ignored" "wait_for '$SC_TMP/srv.out' '^abc$'"
 	assertEquals "$(printf 'hello\nclean\none 2\nabc')" \
-	    "$(cat "$SC_TMP/srv.out")"
+	    "$(<"$SC_TMP/srv.out")"
 	# ^D on an empty line leaves; the terminal gets its modes back.
 	tm send-keys C-d
 	assertTrue "wait_for '$SC_TMP/pane.status' '^0$'"

@@ -8,8 +8,8 @@
 run() {
 	t 5 "$SC" "$@" >"$SC_TMP/out" 2>"$SC_TMP/err" </dev/null
 	STATUS=$?
-	OUT=$(cat "$SC_TMP/out")
-	ERR=$(cat "$SC_TMP/err")
+	OUT=$(<"$SC_TMP/out")
+	ERR=$(<"$SC_TMP/err")
 }
 
 test_no_arguments_prints_usage() {
@@ -76,7 +76,7 @@ test_program_name_from_argv0() {
 	ln -s "$SC" "$SC_TMP/nc"
 	t 5 "$SC_TMP/nc" -k localhost 1 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "nc: must use -l with -k" "$(cat "$SC_TMP/err")"
+	assertEquals "nc: must use -l with -k" "$(<"$SC_TMP/err")"
 }
 
 test_usage_for_extra_listen_operands() {

@@ -435,7 +435,7 @@ peer_run() {
 	bg $TBPEER chunks "$SC_TMP/peer.port" "$SC_TMP/c.out" "$_want" \
 	    $_pieces >"$SC_TMP/peer.res"
 	wait_for "$SC_TMP/peer.port" '^[0-9]+$'
-	t 5 "$_prog" "$@" 127.0.0.1 "$(cat "$SC_TMP/peer.port")" \
+	t 5 "$_prog" "$@" 127.0.0.1 "$(<"$SC_TMP/peer.port")" \
 	    </dev/null >"$SC_TMP/c.out"
 	echo "status=$?"
 	wait_exit "$BG_PID"

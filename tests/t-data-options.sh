@@ -15,7 +15,7 @@ peer() {
 	bg $TBPEER chunks "$SC_TMP/peer.port" "$@" >"$SC_TMP/peer.res"
 	PEER_PID=$BG_PID
 	wait_for "$SC_TMP/peer.port" '^[0-9]+$' || fail "peer did not start"
-	PORT=$(cat "$SC_TMP/peer.port")
+	PORT=$(<"$SC_TMP/peer.port")
 }
 
 # Hold a FIFO as stdin: the writer is fd 3 of this shell.
@@ -46,7 +46,7 @@ EXP
 	assertFileEquals "$SC_TMP/hex" "$expected"
 	wait_exit "$SERVER_PID"
 	assertEquals "hello world, this is a test of hex
-abc" "$(cat "$SC_TMP/srv.out")"
+abc" "$(<"$SC_TMP/srv.out")"
 }
 
 test_hex_dump_both_directions() {
@@ -107,7 +107,7 @@ test_output_file_error() {
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: $SC_TMP/no/such/dir: No such file or directory" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_send_only() {
@@ -118,10 +118,10 @@ test_send_only() {
 	echo hi | t 5 "$SC" --send-only 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	assertTrue "quit at EOF" "[ $(( $(now_ms) - start )) -lt 3000 ]"
-	assertEquals "nothing received" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "nothing received" "" "$(<"$SC_TMP/c.out")"
 	wait_exit "$PEER_PID"
 	assertEquals "$(printf 'hi\n' | od -An -tx1 | tr -d ' \n') eof" \
-	    "$(cat "$SC_TMP/peer.res")"
+	    "$(<"$SC_TMP/peer.res")"
 }
 
 test_recv_only() {
@@ -132,7 +132,7 @@ test_recv_only() {
 	assertEquals "client status" 0 $?
 	assertFileEquals "$SC_TMP/c.out" "from server"
 	wait_exit "$SERVER_PID"
-	assertEquals "server got nothing" "" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "server got nothing" "" "$(<"$SC_TMP/srv.out")"
 }
 
 test_no_shutdown() {
@@ -142,11 +142,11 @@ test_no_shutdown() {
 	echo hi | t 5 "$SC" -q 0 --no-shutdown 127.0.0.1 "$PORT" >/dev/null
 	assertEquals "client status" 0 $?
 	wait_exit "$PEER_PID"
-	assertEquals "68690a timeout" "$(cat "$SC_TMP/peer.res")"
+	assertEquals "68690a timeout" "$(<"$SC_TMP/peer.res")"
 	peer "$SC_TMP/none" 0
 	echo hi | t 5 "$SC" -q 0 127.0.0.1 "$PORT" >/dev/null
 	wait_exit "$PEER_PID"
-	assertEquals "without it" "68690a eof" "$(cat "$SC_TMP/peer.res")"
+	assertEquals "without it" "68690a eof" "$(<"$SC_TMP/peer.res")"
 }
 
 test_telnet_split_sequences() {
@@ -154,7 +154,7 @@ test_telnet_split_sequences() {
 	peer "$SC_TMP/c.out" 6 61ff fb01ff fd 03620a
 	t 5 "$SC" -t 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
-	assertEquals "fffe01fffc03 enough" "$(cat "$SC_TMP/peer.res")"
+	assertEquals "fffe01fffc03 enough" "$(<"$SC_TMP/peer.res")"
 	assertEquals "61fffb01fffd03620a" "$(od -An -tx1 "$SC_TMP/c.out" |
 	    tr -d ' \n')"
 }
@@ -163,7 +163,7 @@ test_telnet_answers_are_logged() {
 	peer "$SC_TMP/c.out" 3 fffd18
 	t 5 "$SC" -t --hex-dump "$SC_TMP/hex" 127.0.0.1 "$PORT" </dev/null \
 	    >/dev/null
-	assertEquals "fffc18 enough" "$(cat "$SC_TMP/peer.res")"
+	assertEquals "fffc18 enough" "$(<"$SC_TMP/peer.res")"
 	expected=$(cat <<'EXP'
 < 00000000  ff fd 18                                          |...|
 > 00000000  ff fc 18                                          |...|
@@ -178,7 +178,7 @@ test_telnet_off_by_default() {
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	wait_exit "$PEER_PID"
-	assertEquals " timeout" "$(cat "$SC_TMP/peer.res")"
+	assertEquals " timeout" "$(<"$SC_TMP/peer.res")"
 }
 
 test_telnet_escaped_iac() {
@@ -186,7 +186,7 @@ test_telnet_escaped_iac() {
 	# that follows is.
 	peer "$SC_TMP/c.out" 3 fffffb01fffd05
 	t 5 "$SC" -t -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "fffc05 enough" "$(cat "$SC_TMP/peer.res")"
+	assertEquals "fffc05 enough" "$(<"$SC_TMP/peer.res")"
 }
 
 test_interval_paces_lines() {
@@ -220,7 +220,7 @@ test_recv_limit() {
 	assertFileEquals "$SC_TMP/c.out" "one
 two"
 	wait_exit "$PEER_PID"
-	assertEquals " eof" "$(cat "$SC_TMP/peer.res")"
+	assertEquals " eof" "$(<"$SC_TMP/peer.res")"
 }
 
 test_crlf_split_across_reads() {
@@ -262,7 +262,7 @@ test_pass_fd_needs_a_socket() {
 	t 5 "$SC" -F 127.0.0.1 "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: sendmsg: Socket operation on non-socket" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_md5sig_without_tty() {
@@ -270,14 +270,14 @@ test_md5sig_without_tty() {
 	t 5 setsid "$SC" -S 127.0.0.1 1 </dev/null >/dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: Unable to read TCP MD5SIG password" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_rtable() {
 	t 5 "$SC" -V 1 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: no alternate routing table support available" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_dccp() {
@@ -288,23 +288,23 @@ test_dccp() {
 	fi
 	t 5 "$SC" -Z -l 127.0.0.1 0 </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: Socket type not supported" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: Socket type not supported" "$(<"$SC_TMP/err")"
 	t 5 "$SC" -vZ 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "" "$(cat "$SC_TMP/err")"
+	assertEquals "" "$(<"$SC_TMP/err")"
 }
 
 test_option_errors() {
 	t 5 "$SC" -W 0 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: receive limit too small: 0" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: receive limit too small: 0" "$(<"$SC_TMP/err")"
 	t 5 "$SC" --delay 2x 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
-	assertEquals "sockcat: delay invalid: 2x" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: delay invalid: 2x" "$(<"$SC_TMP/err")"
 	t 5 "$SC" --send-only --recv-only 127.0.0.1 1 </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: cannot use --send-only and --recv-only" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_documented_everywhere() {

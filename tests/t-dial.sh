@@ -31,7 +31,7 @@ c.close()
 ' "$1" "$SC_TMP/trickle.port.tmp" 2>/dev/null
 	wait_for "$SC_TMP/trickle.port.tmp" '^[0-9]+$' 20 ||
 	    fail "no trickling proxy"
-	TPORT=$(cat "$SC_TMP/trickle.port.tmp")
+	TPORT=$(<"$SC_TMP/trickle.port.tmp")
 }
 
 test_whole_negotiation_bounded() {
@@ -42,7 +42,7 @@ test_whole_negotiation_bounded() {
 	status=$?
 	elapsed=$(( $(now_ms) - start ))
 	assertEquals "status" 1 "$status"
-	assertContains "$(cat "$SC_TMP/err")" "Connection timed out"
+	assertContains "$(<"$SC_TMP/err")" "Connection timed out"
 	# 12 bytes 0.3 s apart take 3.6 s: each read alone would be in time.
 	assertTrue "cut off at the deadline ($elapsed ms)" \
 	    "[ $elapsed -ge 900 ] && [ $elapsed -lt 3000 ]"
@@ -52,7 +52,7 @@ test_slow_but_in_time() {
 	trickle 0.05
 	t 20 "$SC" -w 5 -x "127.0.0.1:$TPORT" 127.0.0.1 80 </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status: $(cat "$SC_TMP/err")" 0 $?
+	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
 }
 
 # A refused connection: -v says so in nc's words, and nothing else.
@@ -64,7 +64,7 @@ test_refused_words() {
 	    2>"$SC_TMP/err"
 	assertEquals "status" 1 $?
 	assertEquals "sockcat: connect to 127.0.0.1 port $PORT (tcp) failed: Connection refused" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 # The name is looked up within the deadline too, and a bad one is said.
@@ -72,7 +72,7 @@ test_unknown_name() {
 	t 20 "$SC" -n nonexistent.invalid 80 </dev/null >"$SC_TMP/out" \
 	    2>"$SC_TMP/err"
 	assertEquals "status" 1 $?
-	assertContains "$(cat "$SC_TMP/err")" \
+	assertContains "$(<"$SC_TMP/err")" \
 	    'sockcat: getaddrinfo for host "nonexistent.invalid" port 80: '
 }
 

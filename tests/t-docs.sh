@@ -74,7 +74,7 @@ test_help_is_short_grouped_and_same_as_h() {
 	assertEquals "--help status" 0 $?
 	t 5 "$SC" -h >"$SC_TMP/short" 2>"$SC_TMP/short.err"
 	assertEquals "-h status" 0 $?
-	assertEquals "-h is --help" "$(cat "$SC_TMP/long")" "$(cat "$SC_TMP/short")"
+	assertEquals "-h is --help" "$(<"$SC_TMP/long")" "$(<"$SC_TMP/short")"
 	assertEquals "nothing on stderr" "" "$(cat "$SC_TMP/long.err" "$SC_TMP/short.err")"
 	for group in "Connection:" "Data and end of file:" "Socket options:" \
 	    "Information:" "Examples:"; do
@@ -183,7 +183,7 @@ test_bash_completion_values() {
 	assertEquals "$(printf '%s\n' '4 4a 5 connect socks4 socks4a socks5 http' \
 	    'connect' 'af41 af42 af43' \
 	    'lowdelay' 'always' '--stats' '--no-stdin --no-splice --no-shutdown' '--keep-open --keepalive' '')" \
-	    "$(cat "$SC_TMP/out")"
+	    "$(<"$SC_TMP/out")"
 	# "--progress always" would be a host: no WHEN without "=".
 	out=$(bash_complete 'sockcat --progress al')
 	assertNotContains "$out" "always"

@@ -105,7 +105,7 @@ test_log_sink_that_filters() {
 	listen srv 5000 "$ex > sink.out" || fail "no server"
 	printf 'info: fine\nERROR: boom\n' | connect 5000 'sockcat -N host 5000'
 	wait_exit "$LPID" 15
-	assertEquals "ERROR: boom" "$(cat "$SC_TMP/sink.out")"
+	assertEquals "ERROR: boom" "$(<"$SC_TMP/sink.out")"
 }
 
 # send_dir SERVER CLIENT: a directory sent with tar through sockcat.
@@ -157,7 +157,7 @@ fifo_filter() {
 	    connect "$2" "sockcat -N host $2" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
 	assertEquals "the answers" "$(printf '%s 1\n%s 2' "$3" "$3")" \
-	    "$(cat "$SC_TMP/c.out")"
+	    "$(<"$SC_TMP/c.out")"
 	wait_exit "$LPID" 15
 	assertEquals "the pipeline ends" 0 "$WAIT_STATUS"
 }
@@ -199,11 +199,11 @@ test_one_shot_web_server_and_client() {
 	connect 8080 "$cli" >"$SC_TMP/page"
 	assertEquals "client status" 0 $?
 	assertEquals "$(printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from sockcat')" \
-	    "$(cat "$SC_TMP/page")"
+	    "$(<"$SC_TMP/page")"
 	wait_exit "$LPID" 15
 	assertEquals "the request, in CRLF" \
 	    "$(printf 'GET / HTTP/1.0\r\nHost: localhost\r\n\r')" \
-	    "$(cat "$SC_TMP/request.txt")"
+	    "$(<"$SC_TMP/request.txt")"
 }
 
 # The manual's fixed page, fetched by the manual's and the README's client.
@@ -235,7 +235,7 @@ test_log_sink_one_client_after_another() {
 	printf 'ERROR: two\nok\n' | connect 5140 'sockcat -N host 5140'
 	wait_for "$SC_TMP/errors.log" 'two' 15
 	assertEquals "$(printf 'ERROR: from before\nERROR: one\nERROR: two')" \
-	    "$(cat "$SC_TMP/errors.log")"
+	    "$(<"$SC_TMP/errors.log")"
 }
 
 test_relay_through_a_named_pipe() {

@@ -92,11 +92,11 @@ test_exec_never_through_a_shell() {
 	server srv -l 127.0.0.1 0 -e 'echo $HOME `id` ;x' || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/e.out"
 	assertEquals "-e: the words as they are" '$HOME `id` ;x' \
-	    "$(cat "$SC_TMP/e.out")"
+	    "$(<"$SC_TMP/e.out")"
 	wait_exit "$SERVER_PID"
 	server srv2 -l 127.0.0.1 0 -c 'echo $HOME' || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "-c: through sh" "$HOME" "$(cat "$SC_TMP/c.out")"
+	assertEquals "-c: through sh" "$HOME" "$(<"$SC_TMP/c.out")"
 }
 
 # --- Signals ------------------------------------------------------------

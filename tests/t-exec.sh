@@ -75,7 +75,7 @@ test_connect_mode() {
 	# The program answers the server: cat sends back what it gets.
 	t 5 "$SC" -e /bin/cat 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
-	assertEquals "stdout unused" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "stdout unused" "" "$(<"$SC_TMP/c.out")"
 	wait_exit "$SERVER_PID"
 	assertEquals 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "ping"
@@ -97,7 +97,7 @@ test_50_concurrent_clients() {
 	elapsed=$(( $(date +%s) - start ))
 	bad=0
 	for i in $(seq 1 50); do
-		[ "$(cat "$SC_TMP/c$i.out")" = "re: client $i" ] ||
+		[ "$(<"$SC_TMP/c$i.out")" = "re: client $i" ] ||
 		    bad=$((bad + 1))
 	done
 	assertEquals "clients without their own answer" 0 "$bad"
@@ -171,7 +171,7 @@ test_max_conns() {
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c3.out" 7>&- 8>&-
 	assertEquals "third closed at once" 0 $?
 	# Silently: a line would corrupt the protocol the program speaks.
-	assertEquals "" "$(cat "$SC_TMP/c3.out")"
+	assertEquals "" "$(<"$SC_TMP/c3.out")"
 	# One leaves: the next is served, the listener survived.
 	exec 7>&-
 	pid=$(sc_pid)
@@ -198,7 +198,7 @@ ${p}_PROTO=TCP
 ${p}_REMOTE_ADDR=127.0.0.1
 ${p}_REMOTE_PORT=$rport"
 	done
-	assertEquals "$want" "$(cat "$SC_TMP/c.out")"
+	assertEquals "$want" "$(<"$SC_TMP/c.out")"
 }
 
 test_environment_stale_values_replaced() {
@@ -264,7 +264,7 @@ test_program_gone_at_connection() {
 	server srv -l 127.0.0.1 0 -e "$SC_TMP/prog" || fail "no server"
 	rm "$SC_TMP/prog"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "connection closed, nothing sent" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "connection closed, nothing sent" "" "$(<"$SC_TMP/c.out")"
 	wait_exit "$SERVER_PID"
 	assertEquals 1 "$WAIT_STATUS"
 	assertEquals "sockcat: exec $SC_TMP/prog: No such file or directory" \

@@ -52,7 +52,7 @@ check_sizes() {
 		assertTrue "$1 $size bytes identical" \
 		    "cmp -s '$SC_TMP/in' '$SC_TMP/got'"
 		assertContains "$1 $size sender in the kernel" \
-		    "$(cat "$SC_TMP/c.err")" "send: $2"
+		    "$(<"$SC_TMP/c.err")" "send: $2"
 		rm -f "$SC_TMP/in" "$SC_TMP/got" "$SC_TMP/srv.out"
 	done
 }
@@ -62,7 +62,7 @@ test_regular_file() {
 	# The receiver wrote to a regular file through the pipe too.
 	make_input 100000
 	transfer file
-	assertContains "$(cat "$SC_TMP/srv.err")" "receive: splice"
+	assertContains "$(<"$SC_TMP/srv.err")" "receive: splice"
 }
 
 test_pipe() {
@@ -79,7 +79,7 @@ test_crlf_takes_the_copying_path() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -vvv -C -N 127.0.0.1 "$PORT" <"$SC_TMP/in" 2>"$SC_TMP/c.err"
 	wait_exit "$SERVER_PID"
-	assertContains "$(cat "$SC_TMP/c.err")" "send: copy"
+	assertContains "$(<"$SC_TMP/c.err")" "send: copy"
 	assertEquals "$(printf 'one\r\ntwo\r\n' | od -c)" \
 	    "$(od -c <"$SC_TMP/srv.out")"
 }

@@ -17,7 +17,7 @@ fault_listen() {
 	    >"$SC_TMP/fault.out"
 	FAULT_PID=$BG_PID
 	wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "fault.py did not listen"
-	FPORT=$(cat "$SC_TMP/pf")
+	FPORT=$(<"$SC_TMP/pf")
 }
 
 # --- A peer that resets the connection ----------------------------------
@@ -28,11 +28,11 @@ test_reset_while_sending() {
 	    2>"$SC_TMP/c.err"
 	assertEquals "exit status" 1 $?
 	# The reset shows on whichever side of the socket notices first.
-	assertEquals "reported: $(cat "$SC_TMP/c.err")" 1 "$(grep -Ec \
+	assertEquals "reported: $(<"$SC_TMP/c.err")" 1 "$(grep -Ec \
 	    '^sockcat: (write to|read from) network: (Connection reset by peer|Broken pipe)$' \
 	    "$SC_TMP/c.err")"
 	wait_exit "$FAULT_PID"
-	assertContains "$(cat "$SC_TMP/fault.out")" "reset after 1000000"
+	assertContains "$(<"$SC_TMP/fault.out")" "reset after 1000000"
 }
 
 test_reset_while_receiving() {
@@ -41,12 +41,12 @@ test_reset_while_receiving() {
 	bg sh -c "{ echo go; sleep 40; } | { timeout 45 '$SC' -v 127.0.0.1 \
 	    $FPORT >'$SC_TMP/c.out' 2>'$SC_TMP/c.err'; echo \$? >'$SC_TMP/rc'; }"
 	assertTrue "ended without waiting for stdin" "wait_for '$SC_TMP/rc' ."
-	assertEquals "exit status" 1 "$(cat "$SC_TMP/rc")"
-	assertTrue "reported: $(cat "$SC_TMP/c.err")" "grep -Eq \
+	assertEquals "exit status" 1 "$(<"$SC_TMP/rc")"
+	assertTrue "reported: $(<"$SC_TMP/c.err")" "grep -Eq \
 	    '^sockcat: read from network: Connection reset by peer$' \
 	    '$SC_TMP/c.err'"
 	wait_exit "$FAULT_PID"
-	assertContains "$(cat "$SC_TMP/fault.out")" "reset after sending"
+	assertContains "$(<"$SC_TMP/fault.out")" "reset after sending"
 	# Whatever arrived before the reset is intact (a reset may discard
 	# what the kernel had not handed over yet).
 	n=$(wc -c <"$SC_TMP/c.out")
@@ -113,7 +113,7 @@ test_stalled_stdout_blocks_network() {
 	# Through sh: a FIFO opened by this shell would block it.
 	bg sh -c 'exec timeout 15 sleep 14 <"$1"' sh "$SC_TMP/fifo"
 	bg sh -c 'exec timeout 15 "$1" --no-splice -d 127.0.0.1 "$2" >"$3"' sh "$SC" \
-	    "$(cat "$SC_TMP/pf")" "$SC_TMP/fifo"
+	    "$(<"$SC_TMP/pf")" "$SC_TMP/fifo"
 	pid=$(child_pid "$BG_PID") || fail "no sockcat"
 	r1=$(wait_rchar_flat "$pid" 8)
 	assertTrue "stopped reading the network" $?
@@ -215,7 +215,7 @@ test_sigint_mid_transfer() {
 	# The server sees its peer vanish, says so and ends.
 	wait_exit "$SERVER_PID"
 	assertEquals "server ends with an error" 1 "$WAIT_STATUS"
-	assertTrue "server reports: $(cat "$SC_TMP/srv.err")" "grep -Eq \
+	assertTrue "server reports: $(<"$SC_TMP/srv.err")" "grep -Eq \
 	    '^sockcat: (write to|read from) network: ' '$SC_TMP/srv.err'"
 }
 
@@ -233,7 +233,7 @@ test_stdin_closed_at_start() {
 	wait_exit "$BG_PID"
 	assertEquals 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/l.out" hello
-	assertEquals "nothing sent back" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "nothing sent back" "" "$(<"$SC_TMP/c.out")"
 }
 
 test_stdout_closed_at_start() {
@@ -249,7 +249,7 @@ test_stdout_closed_at_start() {
 	assertEquals 0 $?
 	wait_exit "$BG_PID"
 	assertEquals 0 "$WAIT_STATUS"
-	assertEquals "nothing echoed" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "nothing echoed" "" "$(<"$SC_TMP/c.out")"
 }
 
 test_stderr_closed_at_start() {
@@ -257,7 +257,7 @@ test_stderr_closed_at_start() {
 	    "$SC_TMP/p.out" --deadline 8 >/dev/null
 	wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "no peer"
 	# Were the socket fd 2, -v's report would go to the peer.
-	echo data | t 5 "$SC" -v -N 127.0.0.1 "$(cat "$SC_TMP/pf")" 2>&-
+	echo data | t 5 "$SC" -v -N 127.0.0.1 "$(<"$SC_TMP/pf")" 2>&-
 	assertEquals 0 $?
 	wait_exit "$BG_PID"
 	assertFileEquals "$SC_TMP/p.out" data
@@ -285,7 +285,7 @@ test_unknown_options() {
 		assertEquals "$opt status" 1 "$st"
 		assertTrue "$opt: error first" "head -n 1 '$SC_TMP/err' | \
 		    grep -Eq '(invalid|unrecognized) option|doesn.t allow'"
-		assertContains "$opt: usage" "$(cat "$SC_TMP/err")" "usage:"
+		assertContains "$opt: usage" "$(<"$SC_TMP/err")" "usage:"
 	done
 }
 

@@ -27,7 +27,7 @@ client_and_end() {
 	assertEquals "client status" 0 $?
 	assertFileEquals "$SC_TMP/c.out" "$(printf 'apple\napricot')"
 	assertTrue "pipeline ended" "wait_for '$SC_TMP/rc' ."
-	assertEquals "pipeline status" 0 "$(cat "$SC_TMP/rc")"
+	assertEquals "pipeline status" 0 "$(<"$SC_TMP/rc")"
 }
 
 test_pipeline_as_typed() {
@@ -93,7 +93,7 @@ test_not_a_fifo() {
 	t 5 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/file" </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: $SC_TMP/file: not a FIFO" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: $SC_TMP/file: not a FIFO" "$(<"$SC_TMP/err")"
 	assertFileEquals "$SC_TMP/file" "keep"
 	# An empty file that is not brand new is somebody's: left alone.
 	: >"$SC_TMP/old"
@@ -101,22 +101,22 @@ test_not_a_fifo() {
 	t 5 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/old" </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: $SC_TMP/old: not a FIFO" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: $SC_TMP/old: not a FIFO" "$(<"$SC_TMP/err")"
 	assertTrue "old file kept" "[ -f '$SC_TMP/old' ]"
 	t 5 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/no/dir/f" </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: $SC_TMP/no/dir/f: No such file or directory" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_option_conflicts() {
 	t 5 "$SC" -z --fifo f 127.0.0.1 1 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: cannot use --fifo and -z" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: cannot use --fifo and -z" "$(<"$SC_TMP/err")"
 	t 5 "$SC" -d --fifo f 127.0.0.1 1 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: cannot use --fifo and -d" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: cannot use --fifo and -d" "$(<"$SC_TMP/err")"
 	assertFalse "nothing made" "[ -e f ]"
 }
 

@@ -38,7 +38,7 @@ round() {
 test_idle_connections_hold_only_their_sockets() {
 	bg $PEER echo "$SC_TMP/be.port"
 	wait_for "$SC_TMP/be.port" '^[0-9]+$' 15 || fail "no backend"
-	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$(cat "$SC_TMP/be.port")" ||
+	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$(<"$SC_TMP/be.port")" ||
 	    return
 	pid=$(forwarder_pid)
 	assertNotNull "the forwarder's pid" "$pid"

@@ -39,7 +39,7 @@ oneTimeTearDown() {
 plain_echo() {
 	bg $PEER echo "$SC_TMP/be.port"
 	wait_for "$SC_TMP/be.port" '^[0-9]+$' 15 || fail "no backend"
-	BPORT=$(cat "$SC_TMP/be.port")
+	BPORT=$(<"$SC_TMP/be.port")
 }
 
 # A TLS echo backend: sockcat itself, with the certificate given.
@@ -56,7 +56,7 @@ test_terminates_tls() {
 	echo "over tls" | t 20 "$SC" -N --ssl-verify --ssl-trustfile \
 	    "$CERTS/ca.pem" localhost "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client" 0 $?
-	assertEquals "over tls" "$(cat "$SC_TMP/c.out")"
+	assertEquals "over tls" "$(<"$SC_TMP/c.out")"
 	# A plain client is refused by the handshake, not forwarded.
 	echo plain | t 10 "$SC" 127.0.0.1 "$PORT" >/dev/null 2>&1
 	assertFalse "no plain client forwarded" \
@@ -69,7 +69,7 @@ test_originates_tls_with_verification_and_sni() {
 	    --forward-ssl-verify --forward-ssl-trustfile "$CERTS/ca.pem" \
 	    --forward-ssl-servername localhost || return
 	echo "to tls" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "to tls" "$(cat "$SC_TMP/c.out")"
+	assertEquals "to tls" "$(<"$SC_TMP/c.out")"
 	assertTrue "the backend saw the SNI" \
 	    "grep -q 'TLS server name (SNI): localhost' '$SC_TMP/tbe.err'"
 }
@@ -79,7 +79,7 @@ test_origination_refuses_an_unverified_target() {
 	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" \
 	    --forward-ssl-verify --forward-ssl-trustfile "$CERTS/ca.pem" || return
 	echo "secret" | t 20 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>/dev/null
-	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "nothing relayed" "" "$(<"$SC_TMP/c.out")"
 	assertTrue "-v says why" \
 	    "wait_for '$SC_TMP/fw.err' 'no target accepted: .*certificate verification failed' 15"
 }

@@ -12,7 +12,7 @@ PEER="python3 $(dirname "$0")/fwdpeer.py"
 udp_echo() {
 	bg $PEER udp-echo "$SC_TMP/be.port"
 	wait_for "$SC_TMP/be.port" '^[0-9]+$' 15 || fail "no UDP backend"
-	BPORT=$(cat "$SC_TMP/be.port")
+	BPORT=$(<"$SC_TMP/be.port")
 }
 
 # send_dgram PORT TEXT: one datagram from a fresh socket; prints the reply.

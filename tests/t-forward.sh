@@ -51,7 +51,7 @@ peer() {
 	shift
 	hub "$1" "$SC_TMP/$_n.port" "${@:2}"
 	wait_for "$SC_TMP/$_n.port" '^[0-9]+$' 15 || fail "peer $_n did not start"
-	PPORT=$(cat "$SC_TMP/$_n.port")
+	PPORT=$(<"$SC_TMP/$_n.port")
 }
 
 # The one port nothing listens on: bound, never listened on, held.
@@ -83,7 +83,7 @@ test_halfclose_client_first() {
 	printf 'question\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client" 0 $?
 	assertEquals "the backend saw EOF, then answered" \
-	    "after your eof: question" "$(cat "$SC_TMP/c.out")"
+	    "after your eof: question" "$(<"$SC_TMP/c.out")"
 }
 
 test_halfclose_backend_first() {
@@ -107,7 +107,7 @@ test_failover_to_second_target() {
 	    --forward "127.0.0.1:$PPORT" || return
 	for i in 1 2; do
 		echo "hello $i" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c$i.out"
-		assertEquals "hello $i" "$(cat "$SC_TMP/c$i.out")"
+		assertEquals "hello $i" "$(<"$SC_TMP/c$i.out")"
 	done
 	assertTrue "-v names the refusal" \
 	    "grep -q '#1 .*127.0.0.1 $dead: Connection refused' '$SC_TMP/fw.err'"
@@ -127,7 +127,7 @@ test_round_robin() {
 	    --forward "127.0.0.1:$pb" || return
 	for i in 1 2 3 4; do
 		echo "rr $i" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-		assertEquals "rr $i" "$(cat "$SC_TMP/c.out")"
+		assertEquals "rr $i" "$(<"$SC_TMP/c.out")"
 	done
 	assertEquals "two to a" 2 "$(grep -c "forwarded to 127.0.0.1 $pa\$" "$SC_TMP/fw.err")"
 	assertEquals "two to b" 2 "$(grep -c "forwarded to 127.0.0.1 $pb\$" "$SC_TMP/fw.err")"
@@ -139,7 +139,7 @@ test_no_target_closes_client_promptly() {
 	start=$(now_ms)
 	echo x | t 10 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertTrue "closed within 5 s" "[ $(($(now_ms) - start)) -lt 5000 ]"
-	assertEquals "nothing relayed" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "nothing relayed" "" "$(<"$SC_TMP/c.out")"
 	assertTrue "-v says why" \
 	    "wait_for '$SC_TMP/fw.err' 'no target accepted: 127.0.0.1 $dead: Connection refused' 10"
 	# In its back-off, the next clients are told so at once: a few
@@ -159,7 +159,7 @@ test_target_not_answering() {
 	# If the queue did not fill (syncookies, say), the test says nothing.
 	hub try-connect "$hole" "$SC_TMP/try"
 	wait_for "$SC_TMP/try" . 15
-	if [ "$(cat "$SC_TMP/try")" = connected ]; then
+	if [ "$(<"$SC_TMP/try")" = connected ]; then
 		sc_skip "cannot make a port that never answers here"
 		return
 	fi
@@ -167,7 +167,7 @@ test_target_not_answering() {
 	server fw -lk -w 1 127.0.0.1 0 --forward "127.0.0.1:$hole" \
 	    --forward "127.0.0.1:$PPORT" || return
 	echo late | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "failed over after the time-out" "late" "$(cat "$SC_TMP/c.out")"
+	assertEquals "failed over after the time-out" "late" "$(<"$SC_TMP/c.out")"
 	assertTrue "-v says it timed out" \
 	    "grep -q '127.0.0.1 $hole: Connection timed out' '$SC_TMP/fw.err'"
 }
@@ -178,7 +178,7 @@ test_client_reset_is_passed_on() {
 	hub reset-client 127.0.0.1 "$PORT" "$SC_TMP/be.got.data"
 	assertTrue "the backend saw the reset" \
 	    "wait_for '$SC_TMP/be.got' '^reset$' 20"
-	assertEquals "reset" "$(cat "$SC_TMP/be.got")"
+	assertEquals "reset" "$(<"$SC_TMP/be.got")"
 }
 
 test_thousand_concurrent_clients() {
@@ -186,7 +186,7 @@ test_thousand_concurrent_clients() {
 	SERVER_TIMEOUT=120 server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
 	hub many 127.0.0.1 "$PORT" 1000 "$SC_TMP/many.out"
 	wait_for "$SC_TMP/many.out" . 90
-	assertEquals "every client got its line back" 1000 "$(cat "$SC_TMP/many.out")"
+	assertEquals "every client got its line back" 1000 "$(<"$SC_TMP/many.out")"
 }
 
 test_unix_listener_and_unix_target() {
@@ -194,10 +194,10 @@ test_unix_listener_and_unix_target() {
 	server fw1 -U -lk "$SC_TMP/front.sock" --forward "127.0.0.1:$PPORT" || return
 	server fw2 -lk 127.0.0.1 0 --forward "unix:$SC_TMP/front.sock" || return
 	echo "two hops" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "tcp -> unix -> tcp" "two hops" "$(cat "$SC_TMP/c.out")"
+	assertEquals "tcp -> unix -> tcp" "two hops" "$(<"$SC_TMP/c.out")"
 	server fw3 -U -lk "$SC_TMP/back.sock" --forward "unix:$SC_TMP/front.sock" || return
 	echo "unix both" | t 20 "$SC" -N -U "$SC_TMP/back.sock" >"$SC_TMP/c.out"
-	assertEquals "unix -> unix" "unix both" "$(cat "$SC_TMP/c.out")"
+	assertEquals "unix -> unix" "unix both" "$(<"$SC_TMP/c.out")"
 }
 
 test_upstream_proxy() {
@@ -207,7 +207,7 @@ test_upstream_proxy() {
 	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" \
 	    -x "127.0.0.1:$pp" --proxy-auth u:p || return
 	echo "via socks" | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "via socks" "$(cat "$SC_TMP/c.out")"
+	assertEquals "via socks" "$(<"$SC_TMP/c.out")"
 	assertTrue "the proxy relayed it" \
 	    "grep -q 'connected to 127.0.0.1 port $PPORT' '$SC_TMP/px.err'"
 }
@@ -216,27 +216,27 @@ test_proxy_header_v1() {
 	peer be proxy-backend "$SC_TMP/be.got"
 	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" --send-proxy v1 || return
 	echo payload | t 20 "$SC" -N -p 0 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "ok" "$(cat "$SC_TMP/c.out")"
+	assertEquals "ok" "$(<"$SC_TMP/c.out")"
 	cport=$(sed -n 's/^Connection received on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
 	assertEquals "v1 TCP4 127.0.0.1 127.0.0.1 $cport $PORT
-payload" "$(cat "$SC_TMP/be.got")"
+payload" "$(<"$SC_TMP/be.got")"
 }
 
 test_proxy_header_v2() {
 	peer be proxy-backend "$SC_TMP/be.got"
 	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" --send-proxy v2 || return
 	echo payload | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "ok" "$(cat "$SC_TMP/c.out")"
+	assertEquals "ok" "$(<"$SC_TMP/c.out")"
 	cport=$(sed -n 's/^Connection received on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
 	assertEquals "v2 TCP4 127.0.0.1 127.0.0.1 $cport $PORT
-payload" "$(cat "$SC_TMP/be.got")"
+payload" "$(<"$SC_TMP/be.got")"
 }
 
 test_deny() {
 	peer be echo
 	server fw -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" --deny 127.0.0.1 || return
 	echo denied | t 10 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>/dev/null
-	assertEquals "a denied client gets nothing" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "a denied client gets nothing" "" "$(<"$SC_TMP/c.out")"
 	assertTrue "-v says so" "wait_for '$SC_TMP/fw.err' 'refused|denied|not allowed' 10"
 	assertFalse "and it is not forwarded" "grep -q forwarded '$SC_TMP/fw.err'"
 }
@@ -250,7 +250,7 @@ test_max_conns_idle_stats_and_logs() {
 	echo first >&7
 	wait_for "$SC_TMP/c1.out" first 15 || fail "first client not served"
 	echo second | t 10 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c2.out" 2>/dev/null
-	assertEquals "over --max-conns: closed" "" "$(cat "$SC_TMP/c2.out")"
+	assertEquals "over --max-conns: closed" "" "$(<"$SC_TMP/c2.out")"
 	# The first, idle, is ended by --idle-timeout; --stats counts it.
 	assertTrue "idle client ended, bytes counted" \
 	    "wait_for '$SC_TMP/fw.err' '#1 .*: idle, 6 bytes up, 6 bytes down' 15"
@@ -260,7 +260,7 @@ test_max_conns_idle_stats_and_logs() {
 	assertTrue "hex dump both ways" \
 	    "grep -q '^#1 127.0.0.1 [0-9]* > 00000000  66 69 72 73 74 0a' '$SC_TMP/hex'"
 	assertEquals "raw log" "first
-first" "$(cat "$SC_TMP/raw")"
+first" "$(<"$SC_TMP/raw")"
 }
 
 test_bad_command_lines() {

@@ -108,7 +108,7 @@ cell() {
 		# shellcheck disable=SC2086
 		bg sh -c "exec $PEER --listen '$D/port' $peer_args >'$D/peer.res'"
 		wait_for "$D/port" . || { fail "no peer"; return; }
-		timeout $SC_LIFE sh -c "exec '$SC' $mode 127.0.0.1 $(cat "$D/port") \
+		timeout $SC_LIFE sh -c "exec '$SC' $mode 127.0.0.1 $(<"$D/port") \
 		    <'$D/stdin' >'$out' 2>'$D/err'" &
 		SC_PIDS="$SC_PIDS $!"
 	fi

@@ -35,30 +35,30 @@ test_get_is_forwarded_in_origin_form() {
 	origin
 	proxy
 	ask 'GET http://127.0.0.1:%s/a/b?c=d HTTP/1.1\r\nHost: x\r\nProxy-Connection: keep-alive\r\nConnection: keep-alive\r\n\r\n' "$OPORT"
-	assertContains "the origin's answer" "$(cat "$SC_TMP/ans")" \
+	assertContains "the origin's answer" "$(<"$SC_TMP/ans")" \
 	    "origin says hi"
 	wait_for "$SC_TMP/origin.out" '^Connection: close' 15 ||
 	    fail "no Connection: close"
 	assertEquals "request line" "GET /a/b?c=d HTTP/1.1" \
 	    "$(head -n 1 "$SC_TMP/origin.out" | tr -d '\r')"
 	assertNotContains "hop-by-hop headers go" \
-	    "$(cat "$SC_TMP/origin.out")" "keep-alive"
+	    "$(<"$SC_TMP/origin.out")" "keep-alive"
 	assertContains "the URI's Host, not the client's" \
-	    "$(cat "$SC_TMP/origin.out")" "Host: 127.0.0.1:$OPORT"
-	assertNotContains "$(cat "$SC_TMP/origin.out")" "Host: x"
+	    "$(<"$SC_TMP/origin.out")" "Host: 127.0.0.1:$OPORT"
+	assertNotContains "$(<"$SC_TMP/origin.out")" "Host: x"
 }
 
 test_post_bodies_are_relayed() {
 	origin
 	proxy
 	ask 'POST http://127.0.0.1:%s/form HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\nname=me' "$OPORT"
-	assertContains "$(cat "$SC_TMP/ans")" "origin says hi"
+	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
 	wait_for "$SC_TMP/origin.out" 'name=me' 15 || fail "no body"
 	kill "$OPID"
 	wait "$OPID" 2>/dev/null
 	origin
 	ask 'POST http://127.0.0.1:%s/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n' "$OPORT"
-	assertContains "$(cat "$SC_TMP/ans")" "origin says hi"
+	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
 	wait_for "$SC_TMP/origin.out" '^abc' 15 || fail "no chunked body"
 	assertEquals "POST /c HTTP/1.1" \
 	    "$(head -n 1 "$SC_TMP/origin.out" | tr -d '\r')"
@@ -71,7 +71,7 @@ test_curl_through_the_proxy() {
 	for how in --proxy-basic --proxy-digest; do
 		t 20 curl -sS "$how" -U alice:secret -x "http://127.0.0.1:$PPORT" \
 		    "http://127.0.0.1:$OPORT/x" >"$SC_TMP/ans" 2>&1
-		assertEquals "$how" "origin says hi" "$(cat "$SC_TMP/ans")"
+		assertEquals "$how" "origin says hi" "$(<"$SC_TMP/ans")"
 		kill "$OPID"
 		wait "$OPID" 2>/dev/null
 		origin
@@ -79,7 +79,7 @@ test_curl_through_the_proxy() {
 	t 20 curl -sS --proxy-digest -U alice:wrong -o /dev/null \
 	    -w '%{http_code}' -x "http://127.0.0.1:$PPORT" \
 	    "http://127.0.0.1:$OPORT/x" >"$SC_TMP/ans" 2>&1
-	assertEquals "wrong password" 407 "$(cat "$SC_TMP/ans")"
+	assertEquals "wrong password" 407 "$(<"$SC_TMP/ans")"
 }
 
 test_ncat_digest_client() {
@@ -92,7 +92,7 @@ test_ncat_digest_client() {
 	    "127.0.0.1:$PPORT" --proxy-auth alice:secret 127.0.0.1 "$DPORT" \
 	    >/dev/null 2>"$SC_TMP/ncat.err" &
 	wait_for "$SC_TMP/dst.out" '^through$' 15 || fail "ncat: no tunnel"
-	assertNotContains "$(cat "$SC_TMP/ncat.err")" "407"
+	assertNotContains "$(<"$SC_TMP/ncat.err")" "407"
 }
 
 # A Digest answer computed here, for SHA-256 and MD5, and a wrong one.
@@ -195,7 +195,7 @@ print(l.getsockname()[1], flush=True)
 time.sleep(40)' >"$SC_TMP/full.port"
 	wait_for "$SC_TMP/full.port" '^[0-9]+$' 30 || fail "no full listener"
 	proxy -w 2
-	ask 'CONNECT 127.0.0.1:%s HTTP/1.1\r\n\r\n' "$(cat "$SC_TMP/full.port")"
+	ask 'CONNECT 127.0.0.1:%s HTTP/1.1\r\n\r\n' "$(<"$SC_TMP/full.port")"
 	assertEquals "HTTP/1.1 504 Gateway Timeout" \
 	    "$(head -n 1 "$SC_TMP/ans" | tr -d '\r')"
 }

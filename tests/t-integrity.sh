@@ -120,7 +120,7 @@ test_fifo_cat_filter() {
 	assertEquals "client status" 0 $?
 	assert_whole "$SC_TMP/back" "--fifo cat"
 	wait_for "$SC_TMP/rc" . 15
-	assertEquals "pipeline status" 0 "$(cat "$SC_TMP/rc")"
+	assertEquals "pipeline status" 0 "$(<"$SC_TMP/rc")"
 }
 
 sc_run_shunit2

@@ -36,17 +36,17 @@ test_both_directions_at_once() {
 	wait_for "$SC_TMP/s.rc" .
 	took=$(( $(now_ms) - start ))
 	echo "$SC_LOAD_MIB MiB each way at once in $took ms"
-	assertEquals "client status" 0 "$(cat "$SC_TMP/c.rc")"
-	assertEquals "server status" 0 "$(cat "$SC_TMP/s.rc")"
+	assertEquals "client status" 0 "$(<"$SC_TMP/c.rc")"
+	assertEquals "server status" 0 "$(<"$SC_TMP/s.rc")"
 	# tee's hashes come from a process substitution: wait for them.
 	wait_for "$SC_TMP/s.sent" "$SHA256_DONE"
 	wait_for "$SC_TMP/c.sent" "$SHA256_DONE"
-	assertEquals "client to server" "$(cat "$SC_TMP/c.sent")" \
-	    "$(cat "$SC_TMP/s.recv")"
-	assertEquals "server to client" "$(cat "$SC_TMP/s.sent")" \
-	    "$(cat "$SC_TMP/c.recv")"
-	assertNotEquals "the directions differ" "$(cat "$SC_TMP/s.sent")" \
-	    "$(cat "$SC_TMP/c.sent")"
+	assertEquals "client to server" "$(<"$SC_TMP/c.sent")" \
+	    "$(<"$SC_TMP/s.recv")"
+	assertEquals "server to client" "$(<"$SC_TMP/s.sent")" \
+	    "$(<"$SC_TMP/c.recv")"
+	assertNotEquals "the directions differ" "$(<"$SC_TMP/s.sent")" \
+	    "$(<"$SC_TMP/c.sent")"
 }
 
 test_10000_sequential_connections() {

@@ -27,7 +27,7 @@ test_renders_at_80_columns_without_warnings() {
 	MANWIDTH=80 LC_ALL=C.UTF-8 MAN_KEEP_FORMATTING= t 60 man \
 	    --warnings=all -l "$MANPAGE" >"$SC_TMP/page" 2>"$SC_TMP/warn"
 	assertEquals "man status" 0 $?
-	assertEquals "groff warnings" "" "$(cat "$SC_TMP/warn")"
+	assertEquals "groff warnings" "" "$(<"$SC_TMP/warn")"
 	assertTrue "rendered" "[ $(wc -l <"$SC_TMP/page") -gt 500 ]"
 	assertTrue "has its sections" "grep -q '^END OF FILE' '$SC_TMP/page'"
 	assertEquals "lines wider than 80 columns" "" \

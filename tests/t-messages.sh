@@ -34,12 +34,12 @@ test_chat_caller_told_the_server_is_busy() {
 	t 10 "$SC" --chat -n 127.0.0.1 "$PORT" <"$SC_TMP/a.in" \
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
 	assertEquals "status" 1 $?
-	assertEquals "nothing shown as the partner's" "" "$(cat "$SC_TMP/b.out")"
+	assertEquals "nothing shown as the partner's" "" "$(<"$SC_TMP/b.out")"
 	assertEquals "stderr" "connected to 127.0.0.1 port $PORT
 sockcat: 127.0.0.1 port $PORT is busy, already chatting; try later" \
-	    "$(cat "$SC_TMP/b.err")"
+	    "$(<"$SC_TMP/b.err")"
 	# Not a partner who left.
-	assertNotContains "$(cat "$SC_TMP/b.err")" "left"
+	assertNotContains "$(<"$SC_TMP/b.err")" "left"
 	assertTrue "server notice" "wait_for '$SC_TMP/srv.err' \
 	    '^127\.0\.0\.1 port [0-9]+ turned away: busy$' 20"
 }
@@ -49,7 +49,7 @@ test_busy_refusal_is_one_line_for_nc() {
 	busy_chat_server || fail "no conversation"
 	t 10 "$NC" -d 127.0.0.1 "$PORT" >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
 	assertEquals "sockcat: busy, already chatting; try later" \
-	    "$(cat "$SC_TMP/b.out")"
+	    "$(<"$SC_TMP/b.out")"
 	assertEquals "one line" 1 "$(wc -l <"$SC_TMP/b.out")"
 }
 
@@ -60,9 +60,9 @@ test_the_same_line_from_a_partner_is_shown() {
 	echo ":q" >&7
 	wait_exit "$BG_PID" 20
 	assertEquals "shown" "sockcat: busy, already chatting; try later
-:q" "$(cat "$SC_TMP/a.out")"
+:q" "$(<"$SC_TMP/a.out")"
 	assertEquals "the partner left: status" 0 "$WAIT_STATUS"
-	assertContains "$(cat "$SC_TMP/a.err")" \
+	assertContains "$(<"$SC_TMP/a.err")" \
 	    "127.0.0.1 port $PORT left"
 }
 
@@ -71,7 +71,7 @@ test_chat_notices_when_stderr_is_not_a_terminal() {
 	SERVER_STDIN=$SC_TMP/srv.in server srv --chat -k -n -l 127.0.0.1 0 ||
 	    fail "no server"
 	assertEquals "waiting notice" "Listening on 127.0.0.1 $PORT
-waiting for someone to talk to on port $PORT" "$(cat "$SC_TMP/srv.err")"
+waiting for someone to talk to on port $PORT" "$(<"$SC_TMP/srv.err")"
 	echo ":q" | t 10 "$SC" --chat -n 127.0.0.1 "$PORT" >/dev/null 2>&1
 	assertTrue "waits again" "wait_for '$SC_TMP/srv.err' \
 	    '^waiting for someone to talk to$' 20"
@@ -80,7 +80,7 @@ waiting for someone to talk to on port $PORT" "$(cat "$SC_TMP/srv.err")"
 test_version_lists_features() {
 	t 5 "$SC" --version >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals 0 $?
-	assertEquals "" "$(cat "$SC_TMP/err")"
+	assertEquals "" "$(<"$SC_TMP/err")"
 	assertTrue "first line" "head -n 1 '$SC_TMP/out' |
 	    grep -Eqx 'sockcat [0-9]+\.[0-9]+\.[0-9]+'"
 	assertTrue "TLS" "grep -Eqx 'TLS: (yes, .*|no)' '$SC_TMP/out'"
@@ -97,7 +97,7 @@ tls_error() {
 	t 10 "$SC" "$@" -l 127.0.0.1 0 </dev/null >"$SC_TMP/out" \
 	    2>"$SC_TMP/err"
 	assertEquals "status of $*" 1 $?
-	assertEquals "$*" "sockcat: $_want" "$(cat "$SC_TMP/err")"
+	assertEquals "$*" "sockcat: $_want" "$(<"$SC_TMP/err")"
 }
 
 test_tls_file_errors_say_what_and_why() {
@@ -141,7 +141,7 @@ test_trustfile_without_verify_warns() {
 	# With --ssl-verify, nothing to say.
 	t 10 "$SC" --ssl-verify --ssl-trustfile /nonexistent 127.0.0.1 1 \
 	    </dev/null 2>"$SC_TMP/err"
-	assertNotContains "$(cat "$SC_TMP/err")" "no effect"
+	assertNotContains "$(<"$SC_TMP/err")" "no effect"
 }
 
 # Where a person reads it (--room, --chat): data modes close silently.
@@ -155,7 +155,7 @@ test_full_server_says_one_connection() {
 	t 10 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
 	assertEquals \
 	    "sockcat: the server is full (1 connection); try again later." \
-	    "$(cat "$SC_TMP/c2.out")"
+	    "$(<"$SC_TMP/c2.out")"
 }
 
 sc_run_shunit2

@@ -31,7 +31,7 @@ serve() {
 		return
 	fi
 	free_port >"$SC_TMP/port"
-	PORT=$(cat "$SC_TMP/port")
+	PORT=$(<"$SC_TMP/port")
 	timeout -k 2 "$SC_SERVER_LIFE" ncat -v "$@" 127.0.0.1 "$PORT" \
 	    <"${SERVER_STDIN:-/dev/null}" >"$SC_TMP/$_name.out" \
 	    2>"$SC_TMP/$_name.err" &
@@ -82,17 +82,17 @@ forwarding() {
 	proxy "$1"
 	origin
 	ask 'GET http://127.0.0.1:%s/a?b=c HTTP/1.1\r\nHost: elsewhere\r\nX-Kept: yes\r\n\r\n' "$OPORT"
-	assertContains "$1: GET answered" "$(cat "$SC_TMP/ans")" \
+	assertContains "$1: GET answered" "$(<"$SC_TMP/ans")" \
 	    "origin says hi"
 	origin_got '^X-Kept'
 	assertContains "$1: origin form" \
 	    "$(head -n 1 "$SC_TMP/origin.out")" "GET /a?b=c HTTP/1."
-	assertContains "$1: the URI's Host" "$(cat "$SC_TMP/origin.out")" \
+	assertContains "$1: the URI's Host" "$(<"$SC_TMP/origin.out")" \
 	    "Host: 127.0.0.1:$OPORT"
 	assertNotContains "$1: not the client's" \
-	    "$(cat "$SC_TMP/origin.out")" elsewhere
+	    "$(<"$SC_TMP/origin.out")" elsewhere
 	assertContains "$1: other headers kept" \
-	    "$(cat "$SC_TMP/origin.out")" "X-Kept: yes"
+	    "$(<"$SC_TMP/origin.out")" "X-Kept: yes"
 	origin
 	ask 'HEAD http://127.0.0.1:%s/h HTTP/1.1\r\nHost: x\r\n\r\n' "$OPORT"
 	assertContains "$1: HEAD answered" "$STATUS_LINE" " 200 OK"
@@ -101,7 +101,7 @@ forwarding() {
 	    "HEAD /h HTTP/1."
 	origin
 	ask 'POST http://127.0.0.1:%s/form HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\nname=me' "$OPORT"
-	assertContains "$1: POST answered" "$(cat "$SC_TMP/ans")" \
+	assertContains "$1: POST answered" "$(<"$SC_TMP/ans")" \
 	    "origin says hi"
 	origin_got 'name=me'
 	assertContains "$1: POST" "$(head -n 1 "$SC_TMP/origin.out")" \
@@ -113,10 +113,10 @@ test_forwarding() {
 	# A chunked body is relayed as it is; ncat refuses it (400).
 	origin
 	ask 'POST http://127.0.0.1:%s/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n' "$OPORT"
-	assertContains "chunked answered" "$(cat "$SC_TMP/ans")" \
+	assertContains "chunked answered" "$(<"$SC_TMP/ans")" \
 	    "origin says hi"
 	origin_got '^0.?$'
-	assertContains "the chunks" "$(cat "$SC_TMP/origin.out")" abc
+	assertContains "the chunks" "$(<"$SC_TMP/origin.out")" abc
 }
 
 test_forwarding_ncat() {
@@ -140,11 +140,11 @@ test_digest_ncat() {
 		    -x "http://127.0.0.1:$PPORT" "http://127.0.0.1:$OPORT/d" \
 		    >"$SC_TMP/ans" 2>&1
 		assertEquals "$impl: Digest" "origin says hi" \
-		    "$(cat "$SC_TMP/ans")"
+		    "$(<"$SC_TMP/ans")"
 		t 20 curl -sS --proxy-digest -U alice:wrong -o /dev/null \
 		    -w '%{http_code}' -x "http://127.0.0.1:$PPORT" \
 		    "http://127.0.0.1:$OPORT/d" >"$SC_TMP/ans" 2>&1
-		assertEquals "$impl: wrong password" 407 "$(cat "$SC_TMP/ans")"
+		assertEquals "$impl: wrong password" 407 "$(<"$SC_TMP/ans")"
 		# The origin has gone already; the proxy goes now.
 		kill "$SERVER_PID" "$OPID" 2>/dev/null || :
 	done
@@ -207,7 +207,7 @@ full() {
 	echo two | t 10 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/two.out" \
 	    2>/dev/null
 	assertEquals "$1: the one more is told nothing" "" \
-	    "$(cat "$SC_TMP/two.out")"
+	    "$(<"$SC_TMP/two.out")"
 	exec 7>&-
 }
 
@@ -231,7 +231,7 @@ test_full_room_and_chat_say_so() {
 	t 10 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/r3.out"
 	assertEquals \
 	    "sockcat: the server is full (2 connections); try again later." \
-	    "$(cat "$SC_TMP/r3.out")"
+	    "$(<"$SC_TMP/r3.out")"
 	exec 7>&- 8>&-
 	held_stdin c1 7
 	held_stdin op 8
@@ -243,7 +243,7 @@ test_full_room_and_chat_say_so() {
 	t 10 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
 	assertEquals \
 	    "sockcat: the server is full (1 connection); try again later." \
-	    "$(cat "$SC_TMP/c2.out")"
+	    "$(<"$SC_TMP/c2.out")"
 	exec 7>&- 8>&-
 }
 
@@ -252,9 +252,9 @@ test_full_room_and_chat_say_so() {
 test_denyfile_manual_entry() {
 	: "${MANPAGE:=$(dirname "$0")/../doc/sockcat.1}"
 	sed -n '/^\.It Fl -denyfile/,/^\.It /p' "$MANPAGE" >"$SC_TMP/entry"
-	assertContains "the entry" "$(cat "$SC_TMP/entry")" "-deny"
-	assertNotContains "no probes" "$(cat "$SC_TMP/entry")" probe
-	assertNotContains "no -u" "$(cat "$SC_TMP/entry")" "Fl u"
+	assertContains "the entry" "$(<"$SC_TMP/entry")" "-deny"
+	assertNotContains "no probes" "$(<"$SC_TMP/entry")" probe
+	assertNotContains "no -u" "$(<"$SC_TMP/entry")" "Fl u"
 }
 
 sc_run_shunit2

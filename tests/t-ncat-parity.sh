@@ -29,7 +29,7 @@ ncat_server() {
 	shift
 	sc_tmp
 	free_port >"$SC_TMP/port"
-	PORT=$(cat "$SC_TMP/port")
+	PORT=$(<"$SC_TMP/port")
 	: >"$SC_TMP/$name.err"
 	timeout -k 2 "$SC_TIMEOUT" ncat -v "$@" 127.0.0.1 "$PORT" <"$in" \
 	    >"$SC_TMP/$name.out" 2>"$SC_TMP/$name.err" &
@@ -91,8 +91,8 @@ broker_send_only() {
 	say 6 'again\n'
 	wait_for "$SC_TMP/c2.out" '^again$' 15 || fail "$1: c2 no second"
 	assertEquals "$1: c2 gets stdin only" "$(printf 'operator\nagain')" \
-	    "$(cat "$SC_TMP/c2.out")"
-	assertEquals "$1: nothing printed" "" "$(cat "$SC_TMP/srv.out")"
+	    "$(<"$SC_TMP/c2.out")"
+	assertEquals "$1: nothing printed" "" "$(<"$SC_TMP/srv.out")"
 }
 
 test_broker_send_only() {
@@ -124,7 +124,7 @@ broker_recv_only() {
 
 test_broker_recv_only() {
 	broker_recv_only sc
-	assertNotContains "stdin is not shown" "$(cat "$SC_TMP/srv.out")" \
+	assertNotContains "stdin is not shown" "$(<"$SC_TMP/srv.out")" \
 	    operator
 }
 
@@ -239,13 +239,13 @@ idle_client() {
 test_idle_timeout_connect() {
 	idle_client sc
 	assertEquals "sockcat: idle timeout expired (1000 ms)" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 }
 
 test_idle_timeout_connect_ncat() {
 	have_ncat || { sc_skip "ncat not installed"; return; }
 	idle_client ncat
-	assertContains "$(cat "$SC_TMP/c.err")" "Idle timeout expired"
+	assertContains "$(<"$SC_TMP/c.err")" "Idle timeout expired"
 }
 
 test_idle_timeout_connect_bad_value() {
@@ -259,7 +259,7 @@ start_authproxy() {
 	bg t 30 python3 "$TESTS_DIR/authproxy.py" "$SC_TMP/px.log" "$@" \
 	    >"$SC_TMP/px.port"
 	wait_for "$SC_TMP/px.port" '^[0-9]+$' 20 || fail "no proxy"
-	PXPORT=$(cat "$SC_TMP/px.port")
+	PXPORT=$(<"$SC_TMP/px.port")
 }
 
 test_proxy_auth_user_only_without_tty() {
@@ -268,8 +268,8 @@ test_proxy_auth_user_only_without_tty() {
 	t 20 "$SC" -N -v --proxy-auth alice -X connect -x "127.0.0.1:$PXPORT" \
 	    192.0.2.1 80 </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "status" 0 $?
-	assertEquals "tunnel open" "$(cat "$SC_TMP/out")"
-	assertContains "said with -v" "$(cat "$SC_TMP/err")" \
+	assertEquals "tunnel open" "$(<"$SC_TMP/out")"
+	assertContains "said with -v" "$(<"$SC_TMP/err")" \
 	    'user "alice", empty password'
 }
 
@@ -279,7 +279,7 @@ test_proxy_auth_user_only_quiet() {
 	t 20 "$SC" -N --proxy-auth alice -X connect -x "127.0.0.1:$PXPORT" \
 	    192.0.2.1 80 </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "status" 0 $?
-	assertEquals "no message without -v" "" "$(cat "$SC_TMP/err")"
+	assertEquals "no message without -v" "" "$(<"$SC_TMP/err")"
 }
 
 sc_run_shunit2

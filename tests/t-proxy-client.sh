@@ -107,8 +107,8 @@ summary() {
 test_basic_only() {
 	auth $PX_BASIC alice:s3cret
 	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
-	assertEquals "stderr" "" "$(cat "$SC_TMP/sc.err")"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/sc.err")"
 	# No credentials until asked, then on the connection kept open.
 	assertEquals "conn 1 conn 1 Basic" "$(summary $PX_BASIC)"
 	assertContains "$(pxlog $PX_BASIC)" \
@@ -116,20 +116,20 @@ test_basic_only() {
 	have_ncat || return 0
 	ncat_auth $PX_BASIC alice:s3cret
 	assertEquals "ncat's status" 0 "$STATUS"
-	assertEquals "ncat" "tunnel open" "$(cat "$SC_TMP/ncat.out")"
+	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
 }
 
 test_digest_md5() {
 	auth $PX_MD5 alice:s3cret
 	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
 	assertEquals "conn 1 conn 1 Digest MD5" "$(summary $PX_MD5)"
 	assertContains "the request target as uri" "$(pxlog $PX_MD5)" \
 	    'uri="192.0.2.1:80"'
 	have_ncat || return 0
 	ncat_auth $PX_MD5 alice:s3cret
 	assertEquals "ncat's status" 0 "$STATUS"
-	assertEquals "ncat" "tunnel open" "$(cat "$SC_TMP/ncat.out")"
+	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
 }
 
 # ncat 7.93 cannot answer a SHA-256 digest ("Error building
@@ -137,14 +137,14 @@ test_digest_md5() {
 test_digest_sha256() {
 	auth $PX_SHA256 alice:s3cret
 	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
 	assertEquals "conn 1 conn 1 Digest SHA-256" "$(summary $PX_SHA256)"
 }
 
 test_strongest_challenge_wins() {
 	auth $PX_BOTH alice:s3cret
 	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
 	assertEquals "three lines" "conn 1 conn 1 Digest SHA-256" \
 	    "$(summary $PX_BOTH)"
 	# Basic and Digest as two challenges of one header line.
@@ -158,26 +158,26 @@ test_wrong_password_is_one_error() {
 	auth $PX_BOTH alice:wrong
 	assertEquals "status" 1 "$STATUS"
 	assertEquals "stderr" "sockcat: Proxy authentication failed" \
-	    "$(cat "$SC_TMP/sc.err")"
-	assertEquals "stdout" "" "$(cat "$SC_TMP/sc.out")"
+	    "$(<"$SC_TMP/sc.err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/sc.out")"
 	assertEquals "asked again once" "conn 1 conn 1 Digest SHA-256" \
 	    "$(summary $PX_BOTH)"
 	have_ncat || return 0
 	ncat_auth $PX_MD5 alice:wrong
 	assertEquals "ncat's status" 1 "$STATUS"
-	assertEquals "ncat's stdout" "" "$(cat "$SC_TMP/ncat.out")"
+	assertEquals "ncat's stdout" "" "$(<"$SC_TMP/ncat.out")"
 }
 
 test_proxy_closing_after_407_gets_a_new_connection() {
 	auth $PX_BOTH_CLOSE alice:s3cret
 	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
 	assertEquals "conn 1 conn 2 Digest SHA-256" \
 	    "$(summary $PX_BOTH_CLOSE)"
 	have_ncat || return 0
 	ncat_auth $PX_MD5_CLOSE alice:s3cret
 	assertEquals "ncat's status" 0 "$STATUS"
-	assertEquals "ncat" "tunnel open" "$(cat "$SC_TMP/ncat.out")"
+	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
 }
 
 # A proxy that closes the connection it did not say it would close: the
@@ -185,7 +185,7 @@ test_proxy_closing_after_407_gets_a_new_connection() {
 test_proxy_closing_unannounced() {
 	auth $PX_MD5_LIAR alice:s3cret
 	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(cat "$SC_TMP/sc.out")"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
 	assertEquals "conn 1 conn 2 Digest MD5" "$(summary $PX_MD5_LIAR)"
 }
 
@@ -194,7 +194,7 @@ test_unknown_scheme_is_refused() {
 	assertEquals "status" 1 "$STATUS"
 	assertEquals "stderr" \
 	    "sockcat: Proxy authentication scheme not supported: NTLM" \
-	    "$(cat "$SC_TMP/sc.err")"
+	    "$(<"$SC_TMP/sc.err")"
 	assertEquals "asked once" "conn 1" "$(summary $PX_NTLM)"
 }
 
@@ -228,7 +228,7 @@ check_dns() {
 	dns "$1" "$3" "$4"
 	assertEquals "-X $1 --proxy-dns $3 $4: status" 0 "$STATUS"
 	assertEquals "-X $1 --proxy-dns $3 $4: out" "tunnel open" \
-	    "$(cat "$SC_TMP/sc.out")"
+	    "$(<"$SC_TMP/sc.out")"
 	assertEquals "-X $1 --proxy-dns $3 $4" "$5" "$ASKED"
 	[ "$2" = - ] && return 0
 	have_ncat || return 0
@@ -282,7 +282,7 @@ test_proxy_dns_both_falls_back_to_the_proxy() {
 	dns 4 both no-such-host.invalid -v
 	assertEquals "status" 0 "$STATUS"
 	assertEquals "SOCKS4a" "socks4a no-such-host.invalid" "$ASKED"
-	assertContains "said with -v" "$(cat "$SC_TMP/sc.err")" \
+	assertContains "said with -v" "$(<"$SC_TMP/sc.err")" \
 	    "no-such-host.invalid not resolved here: the proxy will resolve it"
 }
 
@@ -291,7 +291,7 @@ test_proxy_dns_local_that_fails() {
 	dns 5 local no-such-host.invalid
 	assertEquals "status" 1 "$STATUS"
 	assertEquals "nothing asked" "" "$ASKED"
-	assertContains "$(cat "$SC_TMP/sc.err")" \
+	assertContains "$(<"$SC_TMP/sc.err")" \
 	    'sockcat: getaddrinfo("no-such-host.invalid", "80"): '
 	have_ncat || return 0
 	ncat_dns socks5 local no-such-host.invalid
@@ -308,7 +308,7 @@ test_proxy_dns_none() {
 		assertEquals "-X $p: nothing asked" "" "$ASKED"
 		assertEquals "-X $p" \
 		    "sockcat: proxy: localhost is not a numeric address (--proxy-dns none)" \
-		    "$(cat "$SC_TMP/sc.err")"
+		    "$(<"$SC_TMP/sc.err")"
 	done
 	check_dns connect - none 127.0.0.1 "http 127.0.0.1:80"
 	have_ncat || return 0

@@ -184,7 +184,7 @@ fake() {
 	bg timeout 20 python3 "$SC_TMP/fake.py" "$1" "$2" "${3:-127.0.0.1}" \
 	    "$SC_TMP/fake.port" "$SC_TMP/fake.log"
 	wait_for "$SC_TMP/fake.port" '^[0-9]+$' || fail "fake proxy did not start"
-	FPORT=$(cat "$SC_TMP/fake.port")
+	FPORT=$(<"$SC_TMP/fake.port")
 }
 
 # A destination that prints what it receives; sets DPORT.
@@ -199,7 +199,7 @@ dest() {
 client() {
 	echo hello | t 5 "$SC" -N "$@" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	STATUS=$?
-	ERR=$(cat "$SC_TMP/c.err")
+	ERR=$(<"$SC_TMP/c.err")
 }
 
 # The destination got "hello" and ended.
@@ -216,7 +216,7 @@ test_socks5_is_the_default() {
 	assertEquals "Connection to 127.0.0.1 $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
 	assertEquals "$(printf 'methods 0\nconnect 1 127.0.0.1 %s' "$DPORT")" \
-	    "$(cat "$SC_TMP/fake.log")"
+	    "$(<"$SC_TMP/fake.log")"
 }
 
 test_socks5_name_is_resolved_by_the_proxy() {
@@ -226,7 +226,7 @@ test_socks5_name_is_resolved_by_the_proxy() {
 	assertEquals 0 "$STATUS"
 	assertEquals "Connection to localhost $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
-	assertContains "$(cat "$SC_TMP/fake.log")" "connect 3 localhost $DPORT"
+	assertContains "$(<"$SC_TMP/fake.log")" "connect 3 localhost $DPORT"
 }
 
 test_socks5_ipv6_proxy_and_destination() {
@@ -235,7 +235,7 @@ test_socks5_ipv6_proxy_and_destination() {
 	client -x "[::1]:$FPORT" ::1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	assertContains "$(cat "$SC_TMP/fake.log")" "connect 4 ::1 $DPORT"
+	assertContains "$(<"$SC_TMP/fake.log")" "connect 4 ::1 $DPORT"
 }
 
 test_socks5_error_replies() {
@@ -275,8 +275,8 @@ test_socks5_username_password() {
 	client --proxy-auth user:secret -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	assertContains "$(cat "$SC_TMP/fake.log")" "methods 0 2"
-	assertContains "$(cat "$SC_TMP/fake.log")" "auth user secret"
+	assertContains "$(<"$SC_TMP/fake.log")" "methods 0 2"
+	assertContains "$(<"$SC_TMP/fake.log")" "auth user secret"
 	sc_cleanup
 	fake socks5 auth
 	client --proxy-auth user:wrong -x "127.0.0.1:$FPORT" 127.0.0.1 9
@@ -297,7 +297,7 @@ test_socks4() {
 	assertEquals "Connection to localhost $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
 	# SOCKS4 carries an IPv4 address: the name was resolved here.
-	assertEquals "connect4 4 127.0.0.1 $DPORT user=" "$(cat "$SC_TMP/fake.log")"
+	assertEquals "connect4 4 127.0.0.1 $DPORT user=" "$(<"$SC_TMP/fake.log")"
 }
 
 test_socks4a_passes_the_name() {
@@ -306,7 +306,7 @@ test_socks4a_passes_the_name() {
 	client -X 4a -P someone -x "127.0.0.1:$FPORT" localhost "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	assertEquals "connect4 4 localhost $DPORT user=someone" "$(cat "$SC_TMP/fake.log")"
+	assertEquals "connect4 4 localhost $DPORT user=someone" "$(<"$SC_TMP/fake.log")"
 }
 
 test_socks4_errors() {
@@ -336,7 +336,7 @@ test_http_connect() {
 	assertEquals 0 "$STATUS"
 	assertEquals "Connection to localhost $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
-	assertEquals "hdr CONNECT localhost:$DPORT HTTP/1.0" "$(cat "$SC_TMP/fake.log")"
+	assertEquals "hdr CONNECT localhost:$DPORT HTTP/1.0" "$(<"$SC_TMP/fake.log")"
 }
 
 # Found by the proxy fuzz target: a header line that began with a NUL
@@ -356,7 +356,7 @@ test_http_connect_ipv6_brackets() {
 	client --proxy-type http --proxy "127.0.0.1:$FPORT" ::1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	assertEquals "hdr CONNECT [::1]:$DPORT HTTP/1.0" "$(cat "$SC_TMP/fake.log")"
+	assertEquals "hdr CONNECT [::1]:$DPORT HTTP/1.0" "$(<"$SC_TMP/fake.log")"
 }
 
 test_http_error_replies() {
@@ -380,7 +380,7 @@ test_http_basic_auth() {
 	    --proxy "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	assertContains "$(cat "$SC_TMP/fake.log")" \
+	assertContains "$(<"$SC_TMP/fake.log")" \
 	    "hdr Proxy-Authorization: Basic dXNlcjpzZWNyZXQ="
 	sc_cleanup
 	fake http auth
@@ -421,9 +421,9 @@ PYEOF
 	t 8 python3 "$SC_TMP/askpass.py" "$SC" -d -N -P user -X connect \
 	    -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT" >"$SC_TMP/pty.out"
 	assertEquals 0 $?
-	assertContains "$(cat "$SC_TMP/pty.out")" "Proxy password for user@127.0.0.1: "
+	assertContains "$(<"$SC_TMP/pty.out")" "Proxy password for user@127.0.0.1: "
 	assertEquals 2 "$(grep -c '^hdr CONNECT' "$SC_TMP/fake.log")"
-	assertContains "$(cat "$SC_TMP/fake.log")" \
+	assertContains "$(<"$SC_TMP/fake.log")" \
 	    "hdr Proxy-Authorization: Basic dXNlcjpzZWNyZXQ="
 	# SOCKS5: asked when the proxy chooses username and password.
 	sc_cleanup
@@ -432,15 +432,15 @@ PYEOF
 	t 8 python3 "$SC_TMP/askpass.py" "$SC" -d -N -P user \
 	    -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT" >"$SC_TMP/pty.out"
 	assertEquals "socks5 prompt" 0 $?
-	assertContains "$(cat "$SC_TMP/pty.out")" "Proxy password for user@127.0.0.1: "
-	assertContains "$(cat "$SC_TMP/fake.log")" "auth user secret"
+	assertContains "$(<"$SC_TMP/pty.out")" "Proxy password for user@127.0.0.1: "
+	assertContains "$(<"$SC_TMP/fake.log")" "auth user secret"
 	# Without a terminal there is no one to ask.
 	sc_cleanup
 	fake http auth
 	echo x | t 5 setsid -w "$SC" -P user -X connect -x "127.0.0.1:$FPORT" \
 	    127.0.0.1 9 >/dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: Unable to read proxy passphrase" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: Unable to read proxy passphrase" "$(<"$SC_TMP/err")"
 }
 
 test_silent_proxy_and_timeout() {
@@ -479,7 +479,7 @@ test_scan_through_proxy() {
 	t 5 "$SC" -zv -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT" 2>"$SC_TMP/err"
 	assertEquals 0 $?
 	assertEquals "Connection to 127.0.0.1 $DPORT port [tcp/*] succeeded!" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_command_line_errors() {
@@ -526,7 +526,7 @@ test_proxy_errors_match_nc() {
 			sed 's/^[a-z.]*: //' "$SC_TMP/err" >"$SC_TMP/$(basename "$prog").res"
 		done
 		assertEquals "$c" "$(cat "$SC_TMP/$(basename "$NC").res")" \
-		    "$(cat "$SC_TMP/sockcat.res")"
+		    "$(<"$SC_TMP/sockcat.res")"
 	done
 }
 
@@ -551,7 +551,7 @@ test_server_socks5() {
 	dest ::1
 	client -x "127.0.0.1:$PPORT" ::1 "$DPORT"
 	assert_delivered
-	assertContains "$(cat "$SC_TMP/px.err")" "connected to ::1 port $DPORT"
+	assertContains "$(<"$SC_TMP/px.err")" "connected to ::1 port $DPORT"
 	# A refused destination is SOCKS5's "Connection refused".
 	client -x "127.0.0.1:$PPORT" 127.0.0.1 1
 	assertEquals 1 "$STATUS"
@@ -710,7 +710,7 @@ while True:
 PYEOF
 	bg timeout 20 python3 "$SC_TMP/echo.py" "$SC_TMP/echo.port"
 	wait_for "$SC_TMP/echo.port" '^[0-9]+$' || fail "no echo server"
-	EPORT=$(cat "$SC_TMP/echo.port")
+	EPORT=$(<"$SC_TMP/echo.port")
 }
 
 test_server_socks5_hostile_requests() {
@@ -718,7 +718,7 @@ test_server_socks5_hostile_requests() {
 	echo_dest
 	write_probe
 	t 20 python3 "$SC_TMP/probe.py" socks5 "$PPORT" "$EPORT" >"$SC_TMP/probe.out" 2>&1
-	assertEquals "$(cat "$SC_TMP/probe.out")" 0 $?
+	assertEquals "$(<"$SC_TMP/probe.out")" 0 $?
 	assertEquals "$(cat <<'EXP'
 nomethod 05ff
 badversion 
@@ -732,7 +732,7 @@ empty
 tunnel 05000001 05000001
 echo two one
 EXP
-)" "$(cat "$SC_TMP/probe.out")"
+)" "$(<"$SC_TMP/probe.out")"
 	assertTrue "still serving" "kill -0 $PX_PID"
 }
 
@@ -741,7 +741,7 @@ test_server_http_hostile_requests() {
 	echo_dest
 	write_probe
 	t 20 python3 "$SC_TMP/probe.py" http "$PPORT" "$EPORT" >"$SC_TMP/probe.out" 2>&1
-	assertEquals "$(cat "$SC_TMP/probe.out")" 0 $?
+	assertEquals "$(<"$SC_TMP/probe.out")" 0 $?
 	assertEquals "$(cat <<'EXP'
 get 'HTTP/1.1 400 Bad Request'
 garbage 'HTTP/1.1 400 Bad Request'
@@ -755,7 +755,7 @@ refused 'HTTP/1.1 502 Bad Gateway'
 tunnel 'HTTP/1.1 200 Connection established' 'HTTP/1.1 200 Connection established'
 echo two one
 EXP
-)" "$(cat "$SC_TMP/probe.out")"
+)" "$(<"$SC_TMP/probe.out")"
 	assertTrue "still serving" "kill -0 $PX_PID"
 }
 

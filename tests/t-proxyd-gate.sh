@@ -31,7 +31,7 @@ test_max_conns_socks5() {
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
 	assertEquals "second client refused" 1 $?
 	assertEquals "sockcat: authentication method negotiation failed" \
-	    "$(cat "$SC_TMP/b.err")"
+	    "$(<"$SC_TMP/b.err")"
 	assertTrue "reported" \
 	    "grep -q 'refused: server full' '$SC_TMP/px.err'"
 	# The first one leaving frees its place.
@@ -115,7 +115,7 @@ test_program_through_socks5() {
 	wait_exit "$dst"
 	assertEquals "destination status" 0 "$WAIT_STATUS"
 	assertEquals "the program echoed through the proxy" "ping" \
-	    "$(cat "$SC_TMP/dst.out")"
+	    "$(<"$SC_TMP/dst.out")"
 	assertTrue "through the proxy" \
 	    "grep -q 'connected to 127.0.0.1 port $DPORT' '$SC_TMP/px.err'"
 }

@@ -39,7 +39,7 @@ assert_relayed() {
 	    "$(tail -n 1 "$SC_TMP/c.out")"
 	wait_exit "$DST_PID" 10
 	assertEquals "what the destination got" "ping" \
-	    "$(cat "$SC_TMP/dst.out")"
+	    "$(<"$SC_TMP/dst.out")"
 }
 
 test_bare_lf() {

@@ -17,7 +17,7 @@ listening() {
 }
 
 assert_no_warning() {
-	assertFalse "no warning: $(cat "$SC_TMP/px.err")" \
+	assertFalse "no warning: $(<"$SC_TMP/px.err")" \
 	    "grep -q warning '$SC_TMP/px.err'"
 }
 

@@ -57,7 +57,7 @@ proxy() {
 		return
 	fi
 	free_port >"$SC_TMP/port"
-	PPORT=$(cat "$SC_TMP/port")
+	PPORT=$(<"$SC_TMP/port")
 	timeout -k 2 "$SC_SERVER_LIFE" ncat -v -l --ssl \
 	    --ssl-cert "$CERTDIR/cert.pem" --ssl-key "$CERTDIR/key.pem" \
 	    "$@" 127.0.0.1 "$PPORT" </dev/null >"$SC_TMP/px.out" \
@@ -92,7 +92,7 @@ connect_and_get() {
 	curlx -p "http://127.0.0.1:$OPORT/tunnelled"
 	assertEquals "$1: CONNECT status" 0 "$STATUS"
 	assertEquals "$1: the origin's answer" "origin says hi" \
-	    "$(cat "$SC_TMP/ans")"
+	    "$(<"$SC_TMP/ans")"
 	# The origin answers before it is asked, and ends: ncat's tunnel
 	# ends with it, and the request may be lost on the way.
 	if [ "$1" = sc ]; then
@@ -106,7 +106,7 @@ connect_and_get() {
 	curlx "http://127.0.0.1:$OPORT/forwarded?x=1"
 	assertEquals "$1: GET status" 0 "$STATUS"
 	assertEquals "$1: the origin's answer" "origin says hi" \
-	    "$(cat "$SC_TMP/ans")"
+	    "$(<"$SC_TMP/ans")"
 	wait_for "$SC_TMP/origin.out" '^Host' 15 || fail "$1: no GET"
 	assertContains "$1: origin form" \
 	    "$(head -n 1 "$SC_TMP/origin.out")" "GET /forwarded?x=1 HTTP/1."
@@ -114,13 +114,13 @@ connect_and_get() {
 
 test_connect_and_get() {
 	connect_and_get sc
-	assertContains "TLS said with -v" "$(cat "$SC_TMP/px.err")" \
+	assertContains "TLS said with -v" "$(<"$SC_TMP/px.err")" \
 	    "TLS protocol"
 	# A refusal is the proxy's answer over TLS too: the origin is gone.
 	wait_exit "$OPID" 15
 	curlx -p "http://127.0.0.1:$OPORT/"
 	assertNotEquals "a refusal" 0 "$STATUS"
-	assertContains "curl read the 502" "$(cat "$SC_TMP/cerr")" 502
+	assertContains "curl read the 502" "$(<"$SC_TMP/cerr")" 502
 }
 
 test_connect_and_get_ncat() {
@@ -136,7 +136,7 @@ test_temporary_certificate() {
 	t 20 curl -sS --proxy "https://127.0.0.1:$PPORT" --proxy-insecure \
 	    "http://127.0.0.1:$OPORT/" >"$SC_TMP/ans" 2>"$SC_TMP/cerr"
 	assertEquals "status" 0 $?
-	assertEquals "origin says hi" "$(cat "$SC_TMP/ans")"
+	assertEquals "origin says hi" "$(<"$SC_TMP/ans")"
 	# Not trusted without --proxy-insecure: it is curl that checks.
 	origin
 	curlx "http://127.0.0.1:$OPORT/"
@@ -154,9 +154,9 @@ test_ssl_verify() {
 	curlx --proxy-cert "$CERTDIR/cert.pem" \
 	    --proxy-key "$CERTDIR/key.pem" "http://127.0.0.1:$OPORT/cert"
 	assertEquals "with the certificate" 0 "$STATUS"
-	assertEquals "answer" "origin says hi" "$(cat "$SC_TMP/ans")"
+	assertEquals "answer" "origin says hi" "$(<"$SC_TMP/ans")"
 	assertNotContains "the first never reached the origin" \
-	    "$(cat "$SC_TMP/origin.out")" nocert
+	    "$(<"$SC_TMP/origin.out")" nocert
 }
 
 # Digest credentials, asked for and given over TLS.
@@ -166,10 +166,10 @@ digest() {
 	curlx --proxy-digest --proxy-user alice:secret \
 	    "http://127.0.0.1:$OPORT/d"
 	assertEquals "$1: status" 0 "$STATUS"
-	assertEquals "$1: answer" "origin says hi" "$(cat "$SC_TMP/ans")"
+	assertEquals "$1: answer" "origin says hi" "$(<"$SC_TMP/ans")"
 	curlx --proxy-digest --proxy-user alice:wrong -o /dev/null \
 	    -w '%{http_code}' "http://127.0.0.1:$OPORT/d"
-	assertEquals "$1: wrong password" 407 "$(cat "$SC_TMP/ans")"
+	assertEquals "$1: wrong password" 407 "$(<"$SC_TMP/ans")"
 }
 
 test_digest_over_tls() {
@@ -202,7 +202,7 @@ test_socks5_over_tls() {
 	    "$(head -c 10 "$SC_TMP/c.out" | od -An -tx1 | xargs)"
 	assertEquals "pong" "$(tail -c 5 "$SC_TMP/c.out")"
 	wait_exit "$DPID" 15
-	assertEquals "what the destination got" "ping" "$(cat "$SC_TMP/dst.out")"
+	assertEquals "what the destination got" "ping" "$(<"$SC_TMP/dst.out")"
 }
 
 # A client that connects and never says hello holds no one up, and is
@@ -218,11 +218,11 @@ test_stalled_handshake() {
 	start=$(now_ms)
 	curlx "http://127.0.0.1:$OPORT/meanwhile"
 	elapsed=$(( $(now_ms) - start ))
-	assertEquals "served meanwhile" "origin says hi" "$(cat "$SC_TMP/ans")"
+	assertEquals "served meanwhile" "origin says hi" "$(<"$SC_TMP/ans")"
 	assertTrue "at once ($elapsed ms)" "[ $elapsed -lt 2500 ]"
 	wait_exit "$QPID" 20
 	assertNotEquals "the stalled one was let go" timeout "$WAIT_STATUS"
-	assertContains "and said so" "$(cat "$SC_TMP/px.err")" \
+	assertContains "and said so" "$(<"$SC_TMP/px.err")" \
 	    "TLS handshake failed"
 }
 
@@ -237,13 +237,13 @@ test_full_over_tls_is_silent() {
 	origin
 	curlx "http://127.0.0.1:$OPORT/full"
 	assertNotEquals "not served" 0 "$STATUS"
-	assertNotContains "no plain 503" "$(cat "$SC_TMP/cerr")" "version"
+	assertNotContains "no plain 503" "$(<"$SC_TMP/cerr")" "version"
 	server room --room --ssl --max-conns 1 127.0.0.1 0 || fail "no room"
 	bg t 30 "$SC" -d 127.0.0.1 "$PORT"
 	wait_for "$SC_TMP/room.err" '^Connection received' 15 ||
 	    fail "not in the room"
 	t 10 "$SC" --ssl -d 127.0.0.1 "$PORT" >/dev/null 2>"$SC_TMP/r.err"
-	assertNotContains "no plain line" "$(cat "$SC_TMP/r.err")" "version"
+	assertNotContains "no plain line" "$(<"$SC_TMP/r.err")" "version"
 }
 
 sc_run_shunit2

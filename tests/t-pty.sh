@@ -47,7 +47,7 @@ test_python_is_interactive() {
 	pty_server -e 'python3 -q -i'
 	t 40 $DRIVE net "127.0.0.1:$PORT" 'expect:>>> ' 'send:print(6*7)\n' \
 	    'expect:\n42\r\n>>> ' 'send:\x04' eof >"$SC_TMP/out"
-	assertEquals "drive: $(cat "$SC_TMP/out")" 0 $?
+	assertEquals "drive: $(<"$SC_TMP/out")" 0 $?
 }
 
 test_network_eof_hangs_up() {
@@ -56,7 +56,7 @@ test_network_eof_hangs_up() {
 	t 30 $DRIVE net "127.0.0.1:$PORT" expect:ready shut eof >/dev/null
 	assertEquals "the session ended" 0 $?
 	wait_for "$SC_TMP/hup" HUP 15
-	assertEquals "the program got SIGHUP" HUP "$(cat "$SC_TMP/hup")"
+	assertEquals "the program got SIGHUP" HUP "$(<"$SC_TMP/hup")"
 	wait_exit "$SERVER_PID" 15
 	assertEquals "server status" 0 "$WAIT_STATUS"
 }
@@ -79,7 +79,7 @@ test_program_exit_with_a_child_left_on_the_terminal() {
 	assertEquals "ended" 0 $?
 	took=$(( $(now_ms) - start ))
 	assertTrue "not held up by the child: $took ms" "[ $took -lt 15000 ]"
-	[ -s "$SC_TMP/bg" ] && kill "$(cat "$SC_TMP/bg")" 2>/dev/null
+	[ -s "$SC_TMP/bg" ] && kill "$(<"$SC_TMP/bg")" 2>/dev/null
 }
 
 test_lk_gives_each_connection_a_terminal() {
@@ -90,8 +90,8 @@ test_lk_gives_each_connection_a_terminal() {
 	bg_in "$SC_TMP/c2.in" t 30 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
 	wait_for "$SC_TMP/c1.out" '^/dev/pts/[0-9]+' 15 || fail "c1"
 	wait_for "$SC_TMP/c2.out" '^/dev/pts/[0-9]+' 15 || fail "c2"
-	assertNotEquals "two terminals" "$(cat "$SC_TMP/c1.out")" \
-	    "$(cat "$SC_TMP/c2.out")"
+	assertNotEquals "two terminals" "$(<"$SC_TMP/c1.out")" \
+	    "$(<"$SC_TMP/c2.out")"
 	assertTrue "server still up" "kill -0 $SERVER_PID"
 }
 
@@ -154,7 +154,7 @@ test_raw_terminal_put_back_on_fatal_signals() {
 		t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' "signal:$sig" \
 		    "exit:-$n" cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
 		    >"$SC_TMP/out" 2>"$SC_TMP/err"
-		assertEquals "$sig: $(cat "$SC_TMP/err")" 0 $?
+		assertEquals "$sig: $(<"$SC_TMP/err")" 0 $?
 		sc_cleanup
 	done
 }

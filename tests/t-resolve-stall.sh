@@ -138,7 +138,7 @@ test_socks5_other_clients_not_delayed() {
 	stalled a socks5
 	assert_prompt socks5 127.0.0.1 0
 	assert_prompt socks5 localhost 0
-	assertEquals "the stalled one still waits" "" "$(cat "$SC_TMP/a.out")"
+	assertEquals "the stalled one still waits" "" "$(<"$SC_TMP/a.out")"
 	# It is told in the end: host unreachable.
 	wait_for "$SC_TMP/a.out" '.' 30
 	assertEquals "stalled client's reply" 4 "$(cut -d' ' -f1 "$SC_TMP/a.out")"
@@ -151,7 +151,7 @@ test_http_other_clients_not_delayed() {
 	stalled a http
 	assert_prompt http 127.0.0.1 200
 	assert_prompt http localhost 200
-	assertEquals "the stalled one still waits" "" "$(cat "$SC_TMP/a.out")"
+	assertEquals "the stalled one still waits" "" "$(<"$SC_TMP/a.out")"
 	wait_for "$SC_TMP/a.out" '.' 30
 	assertEquals "stalled client's reply" 502 "$(cut -d' ' -f1 "$SC_TMP/a.out")"
 }
@@ -226,7 +226,7 @@ s.close()
 	wait_exit "$PSRV_PID" 20
 	for _f in "$SC_TMP"/vg.*; do
 		[ -f "$_f" ] || continue
-		assertEquals "valgrind report" "" "$(cat "$_f")"
+		assertEquals "valgrind report" "" "$(<"$_f")"
 	done
 }
 

@@ -31,8 +31,8 @@ test_client_waits_for_a_late_listener() {
 	    <"$SC_TMP/in" >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "status" 0 $?
 	wait_exit "$BG_PID" 15
-	assertEquals "the data arrived" "hello" "$(cat "$SC_TMP/srv.out")"
-	assertEquals "plain mode is silent" "" "$(cat "$SC_TMP/err")"
+	assertEquals "the data arrived" "hello" "$(<"$SC_TMP/srv.out")"
+	assertEquals "plain mode is silent" "" "$(<"$SC_TMP/err")"
 }
 
 test_zero_waits_for_a_port() {
@@ -59,7 +59,7 @@ test_count_is_kept() {
 	t 20 "$SC" --retry 2 --retry-interval 50ms 127.0.0.1 "$p" \
 	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "status without -v" 1 $?
-	assertEquals "silent without -v" "" "$(cat "$SC_TMP/err")"
+	assertEquals "silent without -v" "" "$(<"$SC_TMP/err")"
 }
 
 test_interval_is_waited() {

@@ -29,7 +29,7 @@ test_who_goes_to_the_asker_only() {
 	two_clients
 	say 8 '/who\n'
 	wait_for "$SC_TMP/c2.out" '^<announce> Present: <user1>, <user2> \(you\)\.$' 15 ||
-	    fail "no /who answer: $(cat "$SC_TMP/c2.out")"
+	    fail "no /who answer: $(<"$SC_TMP/c2.out")"
 	# A marker line after it: c1 hears it, and never the /who.
 	say 8 'marker\n'
 	wait_for "$SC_TMP/c1.out" '^<user2> marker$' 15 || fail "no marker"

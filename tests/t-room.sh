@@ -30,12 +30,12 @@ test_ids_greeting_announcements_prefixes() {
 	client c1 7
 	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
 	p1=$(client_port 1)
-	assertEquals "$(welcome 1 0)" "$(cat "$SC_TMP/c1.out")"
+	assertEquals "$(welcome 1 0)" "$(<"$SC_TMP/c1.out")"
 	client c2 8
 	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no join announcement"
 	p2=$(client_port 2)
 	assertEquals "$(welcome 2 1)
-<announce> Present: <user1>." "$(cat "$SC_TMP/c2.out")"
+<announce> Present: <user1>." "$(<"$SC_TMP/c2.out")"
 	say 7 'hello\n'
 	wait_for "$SC_TMP/c2.out" '^<user1> hello$' || fail "no prefixed line"
 	say 6 'from the operator\n'
@@ -47,19 +47,19 @@ test_ids_greeting_announcements_prefixes() {
 	client c3 9
 	wait_for "$SC_TMP/c3.out" 'Welcome' || fail "no welcome for c3"
 	assertEquals "$(welcome 3 1)
-<announce> Present: <user1>." "$(cat "$SC_TMP/c3.out")"
+<announce> Present: <user1>." "$(<"$SC_TMP/c3.out")"
 	wait_for "$SC_TMP/c1.out" 'as <user3>\.$' || fail "no c3 announcement"
 	p3=$(client_port 3)
 	assertEquals "what c1 saw" "$(welcome 1 0)
 <announce> 127.0.0.1:$p2 is connected as <user2>.
 <server> from the operator
 <announce> <user2> is disconnected.
-<announce> 127.0.0.1:$p3 is connected as <user3>." "$(cat "$SC_TMP/c1.out")"
+<announce> 127.0.0.1:$p3 is connected as <user3>." "$(<"$SC_TMP/c1.out")"
 	assertEquals "the console" "<announce> 127.0.0.1:$p1 is connected as <user1>.
 <announce> 127.0.0.1:$p2 is connected as <user2>.
 <user1> hello
 <announce> <user2> is disconnected.
-<announce> 127.0.0.1:$p3 is connected as <user3>." "$(cat "$SC_TMP/srv.out")"
+<announce> 127.0.0.1:$p3 is connected as <user3>." "$(<"$SC_TMP/srv.out")"
 }
 
 test_one_prefix_per_line() {
@@ -214,7 +214,7 @@ test_allow_and_deny_names_and_files() {
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: $SC_TMP/bad, line 1: invalid address or range: not/an/address" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 # busy (on fd 8) says ping; has <user1> been dropped yet?
@@ -290,7 +290,7 @@ test_max_conns_room() {
 	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
 	assertEquals "sockcat: the server is full (1 connection); try again later." \
-	    "$(cat "$SC_TMP/c2.out")"
+	    "$(<"$SC_TMP/c2.out")"
 }
 
 sc_run_shunit2

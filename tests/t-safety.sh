@@ -104,9 +104,9 @@ test_fifo_answers_after_client_eof() {
 	printf 'ok\nERROR x\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
-	assertEquals "the answer" "ERROR x" "$(cat "$SC_TMP/c.out")"
+	assertEquals "the answer" "ERROR x" "$(<"$SC_TMP/c.out")"
 	wait_for "$SC_TMP/rc" . 15
-	assertEquals "pipeline status" 0 "$(cat "$SC_TMP/rc")"
+	assertEquals "pipeline status" 0 "$(<"$SC_TMP/rc")"
 }
 
 test_fifo_made_first_filter_lives() {
@@ -115,9 +115,9 @@ test_fifo_made_first_filter_lives() {
 	printf 'ok\nERROR x\nERROR y\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out"
 	assertEquals "the answers" "$(printf 'ERROR x\nERROR y')" \
-	    "$(cat "$SC_TMP/c.out")"
+	    "$(<"$SC_TMP/c.out")"
 	wait_for "$SC_TMP/rc" . 15
-	assertEquals "grep not killed by SIGPIPE" 0 "$(cat "$SC_TMP/rc")"
+	assertEquals "grep not killed by SIGPIPE" 0 "$(<"$SC_TMP/rc")"
 }
 
 test_fifo_wait_bounded_by_q() {
@@ -127,7 +127,7 @@ test_fifo_wait_bounded_by_q() {
 	fifo_filter "-q 1" "exec sleep 40;" || fail "no server"
 	printf 'ERROR z\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "client status" 0 $?
-	assertEquals "the answer" "ERROR z" "$(cat "$SC_TMP/c.out")"
+	assertEquals "the answer" "ERROR z" "$(<"$SC_TMP/c.out")"
 }
 
 test_fifo_dangling_symlink() {
@@ -136,7 +136,7 @@ test_fifo_dangling_symlink() {
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "status" 1 $?
 	assertEquals "sockcat: $SC_TMP/f: symbolic link to a missing file" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_fifo_path_errors() {
@@ -156,7 +156,7 @@ test_unix_live_socket_under_relative_name() {
 	(cd "$SC_TMP" && t 10 "$SC" -lU sub/s.sock </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err")
 	assertEquals "status" 1 $?
-	assertEquals "sockcat: Address already in use" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: Address already in use" "$(<"$SC_TMP/err")"
 	assertEquals "the first server still answers" "alive" \
 	    "$(t 10 "$SC" -U "$SC_TMP/sub/s.sock" </dev/null)"
 }
@@ -180,7 +180,7 @@ test_unix_exit_leaves_a_file_put_in_its_place() {
 	kill "$pid"
 	wait_exit "$pid" 10
 	assertEquals "the file is left alone" precious \
-	    "$(cat "$SC_TMP/rel.sock")"
+	    "$(<"$SC_TMP/rel.sock")"
 }
 
 test_unix_removes_its_own_and_stale_sockets() {
@@ -207,7 +207,7 @@ test_output_and_hex_dump_one_file() {
 	    -o "$SC_TMP/a" --hex-dump "$SC_TMP/sym" -l 127.0.0.1 0
 	expect_error "-o and --hex-dump name the same file: $SC_TMP/a" \
 	    -o "$SC_TMP/hard" --hex-dump "$SC_TMP/a" -l 127.0.0.1 0
-	assertEquals "nothing truncated" old "$(cat "$SC_TMP/a")"
+	assertEquals "nothing truncated" old "$(<"$SC_TMP/a")"
 	expect_error "-o and --hex-dump name the same file: $SC_TMP/new" \
 	    -o "$SC_TMP/new" --hex-dump "$SC_TMP/new" -l 127.0.0.1 0
 	assertFalse "nothing left" "[ -e '$SC_TMP/new' ]"
@@ -226,7 +226,7 @@ test_sigterm_ignored_by_program_killed_after_grace() {
 	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
 	bg_in "$SC_TMP/c.in" timeout 60 "$SC" 127.0.0.1 "$PORT"
 	wait_for "$SC_TMP/pid" . 15 || fail "no program"
-	child=$(cat "$SC_TMP/pid")
+	child=$(<"$SC_TMP/pid")
 	# The sockcat under timeout(1).
 	scpid=$(pgrep -P "$srv" -x sockcat)
 	kill -TERM "$scpid"
@@ -251,7 +251,7 @@ test_idle_program_ignoring_sigterm_killed() {
 	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
 	bg_in "$SC_TMP/c.in" timeout 60 "$SC" 127.0.0.1 "$PORT"
 	wait_for "$SC_TMP/pid" . 15 || fail "no program"
-	child=$(cat "$SC_TMP/pid")
+	child=$(<"$SC_TMP/pid")
 	# Idle for 1 s: SIGTERM, ignored; SIGKILL 2 s later; sockcat exits.
 	wait_exit "$srv" 30
 	assertEquals "sockcat exits with the program's status" 137 \

@@ -17,7 +17,7 @@ traced() {
 }
 
 has_call() {
-	assertTrue "$1 in: $(cat "$SC_TMP/trace")" \
+	assertTrue "$1 in: $(<"$SC_TMP/trace")" \
 	    "grep -q -- '$1' '$SC_TMP/trace'"
 }
 

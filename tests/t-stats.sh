@@ -40,9 +40,9 @@ test_stats_line_on_both_sides() {
 	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertEquals "one line" 1 "$(wc -l <"$SC_TMP/c.err")"
-	assertTrue "client line: $(cat "$SC_TMP/c.err")" \
+	assertTrue "client line: $(<"$SC_TMP/c.err")" \
 	    "grep -Eq '$STATS_RE' '$SC_TMP/c.err'"
-	assertContains "$(cat "$SC_TMP/c.err")" "sent 6 bytes, received 6 bytes in"
+	assertContains "$(<"$SC_TMP/c.err")" "sent 6 bytes, received 6 bytes in"
 	assertFileEquals "$SC_TMP/c.out" "reply"
 	assertContains "$(tail -n 1 "$SC_TMP/srv.err")" \
 	    "sockcat: sent 6 bytes, received 6 bytes in"
@@ -55,8 +55,8 @@ test_stats_counts_large_transfer() {
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID"
 	assertEquals 300000 "$(wc -c <"$SC_TMP/srv.out")"
-	assertTrue "$(cat "$SC_TMP/c.err")" "grep -Eq '$STATS_RE' '$SC_TMP/c.err'"
-	assertContains "$(cat "$SC_TMP/c.err")" \
+	assertTrue "$(<"$SC_TMP/c.err")" "grep -Eq '$STATS_RE' '$SC_TMP/c.err'"
+	assertContains "$(<"$SC_TMP/c.err")" \
 	    "sent 300000 bytes (293.0 KiB), received 0 bytes in"
 }
 
@@ -66,14 +66,14 @@ test_single_v_has_no_stats_but_vv_has() {
 	wait_exit "$SERVER_PID"
 	# Exactly netcat's one line at -v.
 	assertEquals "Connection to 127.0.0.1 $PORT port [tcp/*] succeeded!" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo x | t 5 "$SC" -vv -N 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
 	wait_exit "$SERVER_PID"
 	assertEquals 2 "$(wc -l <"$SC_TMP/c.err")"
-	assertTrue "-vv line: $(cat "$SC_TMP/c.err")" \
+	assertTrue "-vv line: $(<"$SC_TMP/c.err")" \
 	    "tail -n 1 '$SC_TMP/c.err' | grep -Eq '$STATS_RE'"
-	assertContains "$(cat "$SC_TMP/c.err")" "sent 2 bytes, received 0 bytes"
+	assertContains "$(<"$SC_TMP/c.err")" "sent 2 bytes, received 0 bytes"
 }
 
 test_stats_when_interrupted() {
@@ -101,7 +101,7 @@ test_no_stats_without_connection() {
 	wait_exit "$SERVER_PID"
 	t 5 "$SC" --stats 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
-	assertEquals "" "$(cat "$SC_TMP/c.err")"
+	assertEquals "" "$(<"$SC_TMP/c.err")"
 }
 
 # The live line in a terminal: drawn while data moves, with the
@@ -207,7 +207,7 @@ test_progress_erased_when_interrupted() {
 	    -N 127.0.0.1 $PORT <'$SC_TMP/file' >/dev/null"
 	client=$BG_PID
 	assertTrue "progress line drawn" "wait_for '$SC_TMP/tty' 'ETA'"
-	kill -INT "$(cat "$SC_TMP/tty.pid")"
+	kill -INT "$(<"$SC_TMP/tty.pid")"
 	wait_exit "$client"
 	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
 	assertEquals "ends with an erase" "$(printf '\r\033[K' | od -An -c)" \
@@ -225,7 +225,7 @@ test_progress_only_on_a_terminal_unless_forced() {
 	touch "$SC_TMP/go"
 	wait_exit "$client"
 	assertEquals 0 "$WAIT_STATUS"
-	assertEquals "nothing when stderr is a file" "" "$(cat "$SC_TMP/auto.err")"
+	assertEquals "nothing when stderr is a file" "" "$(<"$SC_TMP/auto.err")"
 
 	wait_exit "$SERVER_PID"
 	slow_server || fail "no server"
@@ -258,7 +258,7 @@ test_progress_bad_value() {
 	t 5 "$SC" --progress=sometimes 127.0.0.1 1 </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: progress invalid: sometimes (auto, always or never)" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_sockchat_link() {
@@ -273,8 +273,8 @@ test_sockchat_link() {
 	echo hello | t 5 "$SC" -N 127.0.0.1 "$port" >/dev/null
 	wait_exit "$chat"
 	assertEquals "chat ended with its partner" 0 "$WAIT_STATUS"
-	assertEquals "hello" "$(cat "$SC_TMP/chat.out")"
-	assertContains "$(cat "$SC_TMP/chat.err")" "left"
+	assertEquals "hello" "$(<"$SC_TMP/chat.out")"
+	assertContains "$(<"$SC_TMP/chat.err")" "left"
 	t 5 "$SC_TMP/sockchat" -h >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "help status" 0 $?
 	assertContains "$(head -n 1 "$SC_TMP/out")" "usage: sockchat "
@@ -282,7 +282,7 @@ test_sockchat_link() {
 	ln -s "$SC" "$SC_TMP/sockcat"
 	t 5 "$SC_TMP/sockcat" </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertContains "$(cat "$SC_TMP/err")" "usage: sockcat"
+	assertContains "$(<"$SC_TMP/err")" "usage: sockcat"
 }
 
 sc_run_shunit2

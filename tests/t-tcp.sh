@@ -31,7 +31,7 @@ test_verbose_messages() {
 	t 5 "$SC" -v -N localhost "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
 	assertEquals "Connection to localhost (127.0.0.1) $PORT port [tcp/*] succeeded!" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	wait_exit "$SERVER_PID"
 	assertTrue "connection received" \
 	    "grep -Eq '^Connection received on localhost [0-9]+$' '$SC_TMP/srv.err'"
@@ -42,7 +42,7 @@ test_verbose_numeric() {
 	assertEquals "Listening on 127.0.0.1 $PORT" "$(head -n 1 "$SC_TMP/srv.err")"
 	t 5 "$SC" -vn -N 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals "Connection to 127.0.0.1 $PORT port [tcp/*] succeeded!" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	wait_exit "$SERVER_PID"
 	assertTrue "grep -Eq '^Connection received on 127.0.0.1 [0-9]+$' '$SC_TMP/srv.err'"
 }
@@ -55,10 +55,10 @@ test_connection_refused() {
 	t 5 "$SC" -v 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: connect to 127.0.0.1 port $PORT (tcp) failed: Connection refused" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	t 5 "$SC" 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals "quiet without -v" 1 $?
-	assertEquals "" "$(cat "$SC_TMP/c.err")"
+	assertEquals "" "$(<"$SC_TMP/c.err")"
 }
 
 test_keep_open_serves_clients_in_turn() {
@@ -69,7 +69,7 @@ test_keep_open_serves_clients_in_turn() {
 		wait_for "$SC_TMP/srv.out" "^client $i\$"
 	done
 	assertEquals "$(printf 'client 1\nclient 2\nclient 3')" \
-	    "$(cat "$SC_TMP/srv.out")"
+	    "$(<"$SC_TMP/srv.out")"
 	assertEquals 3 "$(grep -c '^Connection received on' "$SC_TMP/srv.err")"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 }
@@ -77,7 +77,7 @@ test_keep_open_serves_clients_in_turn() {
 test_allow_deny_on_a_plain_listener() {
 	server srv -k --deny 127.0.0.1 -l 127.0.0.1 0 || fail "no server"
 	echo refused | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "" "$(<"$SC_TMP/srv.out")"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 	kill "$SERVER_PID"
 	wait_exit "$SERVER_PID"
@@ -93,7 +93,7 @@ test_listen_forms() {
 		server srv $form || fail "$form did not listen"
 		echo "$form" | t 5 "$SC" -N 127.0.0.1 "$PORT"
 		wait_exit "$SERVER_PID"
-		assertEquals "$form" "$form" "$(cat "$SC_TMP/srv.out")"
+		assertEquals "$form" "$form" "$(<"$SC_TMP/srv.out")"
 	done
 }
 
@@ -122,13 +122,13 @@ test_scan() {
 	t 5 "$SC" -zv 127.0.0.1 "$open" 2>"$SC_TMP/scan.err"
 	assertEquals "open port" 0 $?
 	assertEquals "Connection to 127.0.0.1 $open port [tcp/*] succeeded!" \
-	    "$(cat "$SC_TMP/scan.err")"
+	    "$(<"$SC_TMP/scan.err")"
 	# A range around it: one succeeds, and the exit status says so.
 	lo=$((open - 1)) hi=$((open + 1))
 	t 10 "$SC" -zvn 127.0.0.1 "$lo-$hi" 2>"$SC_TMP/scan.err"
 	assertEquals "range" 0 $?
 	assertEquals 1 "$(grep -c succeeded "$SC_TMP/scan.err")"
-	assertContains "$(cat "$SC_TMP/scan.err")" "Connection to 127.0.0.1 $open port"
+	assertContains "$(<"$SC_TMP/scan.err")" "Connection to 127.0.0.1 $open port"
 	# A reversed range is the same range.
 	t 10 "$SC" -zn 127.0.0.1 "$hi-$lo"
 	assertEquals "reversed range" 0 $?
@@ -140,7 +140,7 @@ test_scan_nothing_open() {
 	wait_exit "$SERVER_PID"
 	t 5 "$SC" -z 127.0.0.1 "$PORT" 2>"$SC_TMP/scan.err"
 	assertEquals 1 $?
-	assertEquals "" "$(cat "$SC_TMP/scan.err")"
+	assertEquals "" "$(<"$SC_TMP/scan.err")"
 }
 
 test_scan_randomized() {
@@ -154,7 +154,7 @@ test_scan_service_name() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"
 	# Service names resolve; the report names the service of the port.
 	t 5 "$SC" -zv 127.0.0.1 http 2>"$SC_TMP/scan.err"
-	assertContains "$(cat "$SC_TMP/scan.err")" "port 80 (tcp)"
+	assertContains "$(<"$SC_TMP/scan.err")" "port 80 (tcp)"
 }
 
 test_crlf() {
@@ -170,7 +170,7 @@ test_no_stdin() {
 	echo "must not be sent" | t 5 "$SC" -d -N 127.0.0.1 "$PORT"
 	wait_exit "$SERVER_PID"
 	assertEquals 0 "$WAIT_STATUS"
-	assertEquals "" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "" "$(<"$SC_TMP/srv.out")"
 }
 
 test_source_port() {
@@ -247,7 +247,7 @@ test_without_quit_client_waits_for_server() {
 	assertTrue "client ended early" "still_running $client 1"
 	kill "$SERVER_PID"
 	wait_exit "$client"
-	assertEquals 0 "$(cat "$SC_TMP/rc")"
+	assertEquals 0 "$(<"$SC_TMP/rc")"
 }
 
 test_halfclose_client_sends_then_reads_reply() {
@@ -280,7 +280,7 @@ test_listener_ends_when_client_finishes() {
 	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/l.err")
 	echo payload | t 5 "$SC" -N 127.0.0.1 "$port"
 	assertTrue "listener ended" "wait_for '$SC_TMP/rc' ."
-	assertEquals 0 "$(cat "$SC_TMP/rc")"
+	assertEquals 0 "$(<"$SC_TMP/rc")"
 	assertFileEquals "$SC_TMP/l.out" "payload"
 }
 

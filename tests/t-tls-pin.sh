@@ -70,7 +70,7 @@ TLS peer certificate issuer: /CN=pin srv/O=sockcat tests
 TLS peer certificate valid from: $from
 TLS peer certificate valid until: $until
 TLS peer certificate SHA-256: $SRV_FP
-TLS peer public key SHA-256: $SRV_KEY_FP" "$(cat "$SC_TMP/facts")"
+TLS peer public key SHA-256: $SRV_KEY_FP" "$(<"$SC_TMP/facts")"
 	assertTrue "a cipher" "grep -Eq '^TLS cipher: TLS_[A-Z0-9_]+$' \
 	    '$SC_TMP/c.err'"
 }
@@ -80,7 +80,7 @@ test_right_pin_needs_no_trust_file() {
 	echo hello | t 15 "$SC" -N --ssl-pin "$SRV_FP" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status" 0 $?
-	assertEquals "nothing said" "" "$(cat "$SC_TMP/c.err")"
+	assertEquals "nothing said" "" "$(<"$SC_TMP/c.err")"
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 }
@@ -91,7 +91,7 @@ test_key_pin_and_several_pins() {
 	pin=$(echo "$SRV_KEY_FP" | tr -d : | tr A-F a-f)
 	echo hello | t 15 "$SC" -N --ssl-pin "$CLI_FP" --ssl-pin "$pin" \
 	    127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(cat "$SC_TMP/c.err")" 0 $?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 }
@@ -102,9 +102,9 @@ test_wrong_pin_fails() {
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status" 1 $?
 	assertEquals "one clear line" "sockcat: TLS peer certificate does not match --ssl-pin: its SHA-256 is $SRV_FP" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	wait_exit "$SERVER_PID" 15
-	assertEquals "nothing sent" "" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "nothing sent" "" "$(<"$SC_TMP/srv.out")"
 }
 
 test_server_pins_client_certificates() {
@@ -117,12 +117,12 @@ test_server_pins_client_certificates() {
 	echo bad2 | t 15 "$SC" -N --ssl-cert "$CERTS/srv.pem" \
 	    --ssl-key "$CERTS/srv.key" 127.0.0.1 "$PORT" >/dev/null 2>&1
 	wait_for "$SC_TMP/srv.err" 'does not match --ssl-pin' 15 ||
-	    fail "no refusal: $(cat "$SC_TMP/srv.err")"
+	    fail "no refusal: $(<"$SC_TMP/srv.err")"
 	echo good2 | t 15 "$SC" -N --ssl-cert "$CERTS/cli.pem" \
 	    --ssl-key "$CERTS/cli.key" 127.0.0.1 "$PORT" >/dev/null 2>&1
 	wait_for "$SC_TMP/srv.out" '^good2$' 15 || fail "server gone"
 	assertEquals "only the pinned client got through" "good
-good2" "$(cat "$SC_TMP/srv.out")"
+good2" "$(<"$SC_TMP/srv.out")"
 }
 
 test_bad_pins() {

@@ -29,7 +29,7 @@ test_broker_over_tls() {
 	assertTrue "on stdout" "wait_for '$SC_TMP/srv.out' '^secret one$'"
 	say 8 'secret two\n'
 	assertTrue "relayed to c1" "wait_for '$SC_TMP/c1.out' '^secret two$'"
-	assertEquals "secret two" "$(cat "$SC_TMP/c1.out")"
+	assertEquals "secret two" "$(<"$SC_TMP/c1.out")"
 	# What a plain client would see: not the relayed text.
 	client p 9 -N 127.0.0.1 "$PORT"
 	say 9 'not a ClientHello\n'
@@ -91,7 +91,7 @@ test_program_over_tls() {
 	assertEquals "client status" 0 $?
 	assertTrue "echoed byte for byte" "cmp -s '$SC_TMP/data' '$SC_TMP/c1.out'"
 	echo second | t 5 "$SC" -N --ssl 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
-	assertEquals "second" "$(cat "$SC_TMP/c2.out")"
+	assertEquals "second" "$(<"$SC_TMP/c2.out")"
 	# The bytes on the wire are not the clear text.
 	echo plaintext | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/p.out" \
 	    2>/dev/null

@@ -60,18 +60,18 @@ s_server() {
 
 test_sockcat_with_itself_self_signed() {
 	server srv --ssl -l 127.0.0.1 0 || fail "no server"
-	assertContains "$(cat "$SC_TMP/srv.err")" "temporary self-signed certificate"
+	assertContains "$(<"$SC_TMP/srv.err")" "temporary self-signed certificate"
 	echo hello | t 5 "$SC" -v -N --ssl 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID"
 	assertEquals 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "hello"
-	assertContains "$(cat "$SC_TMP/c.err")" "TLS protocol: TLSv1.3
+	assertContains "$(<"$SC_TMP/c.err")" "TLS protocol: TLSv1.3
 TLS cipher: TLS_"
-	assertContains "$(cat "$SC_TMP/c.err")" \
+	assertContains "$(<"$SC_TMP/c.err")" \
 	    "TLS peer certificate subject: /CN=sockcat"
-	assertContains "$(cat "$SC_TMP/srv.err")" "TLS peer sent no certificate"
+	assertContains "$(<"$SC_TMP/srv.err")" "TLS peer sent no certificate"
 }
 
 test_sockcat_server_to_client() {
@@ -92,13 +92,13 @@ test_client_with_openssl_s_server() {
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c.out" "from s_server"
-	assertContains "$(cat "$SC_TMP/c.err")" \
+	assertContains "$(<"$SC_TMP/c.err")" \
 	    "TLS peer certificate subject: /CN=localhost"
 	wait_for "$SC_TMP/s.out" "DONE"
-	assertContains "$(cat "$SC_TMP/s.out")" "to s_server"
+	assertContains "$(<"$SC_TMP/s.out")" "to s_server"
 	# -N ended with close_notify: s_server saw a clean end.
-	assertContains "$(cat "$SC_TMP/s.out")" "DONE"
-	assertNotContains "$(cat "$SC_TMP/s.out")" "unexpected eof"
+	assertContains "$(<"$SC_TMP/s.out")" "DONE"
+	assertNotContains "$(<"$SC_TMP/s.out")" "unexpected eof"
 }
 
 test_server_with_openssl_s_client() {
@@ -111,7 +111,7 @@ test_server_with_openssl_s_client() {
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c.out" "from sockcat"
 	wait_exit "$SERVER_PID"
-	assertContains "$(cat "$SC_TMP/srv.err")" "TLS server name (SNI): localhost"
+	assertContains "$(<"$SC_TMP/srv.err")" "TLS server name (SNI): localhost"
 	# And the other way: what s_client sends reaches stdout.
 	server srv2 --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
 	    -l 127.0.0.1 0 || fail "no server"
@@ -128,8 +128,8 @@ test_verification_fails_on_self_signed() {
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: TLS certificate verification failed: self-signed certificate" \
-	    "$(cat "$SC_TMP/c.err")"
-	assertEquals "" "$(cat "$SC_TMP/c.out")"
+	    "$(<"$SC_TMP/c.err")"
+	assertEquals "" "$(<"$SC_TMP/c.out")"
 }
 
 test_verification_fails_on_unknown_ca() {
@@ -138,7 +138,7 @@ test_verification_fails_on_unknown_ca() {
 	    localhost "$SPORT" >/dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: TLS certificate verification failed: unable to get local issuer certificate" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 }
 
 test_verification_checks_the_name() {
@@ -148,7 +148,7 @@ test_verification_checks_the_name() {
 	    >/dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: TLS certificate verification failed: hostname mismatch" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	# The address is in the certificate too.
 	s_server s2 -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
 	echo x | t 5 "$SC" -N --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
@@ -171,7 +171,7 @@ test_client_certificate() {
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/srv.out" "with cert"
-	assertContains "$(cat "$SC_TMP/srv.err")" \
+	assertContains "$(<"$SC_TMP/srv.err")" \
 	    "TLS peer certificate subject: /CN=test client"
 	# Without one, the server refuses: one line, status 1.
 	server srv2 --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
@@ -188,14 +188,14 @@ test_sni_and_alpn() {
 	    --ssl-alpn foo,http/1.1 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err" >/dev/null
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID"
-	assertContains "$(cat "$SC_TMP/srv.err")" "TLS server name (SNI): name.example"
-	assertContains "$(cat "$SC_TMP/srv.err")" "TLS ALPN protocol: http/1.1"
-	assertContains "$(cat "$SC_TMP/c.err")" "TLS ALPN protocol: http/1.1"
+	assertContains "$(<"$SC_TMP/srv.err")" "TLS server name (SNI): name.example"
+	assertContains "$(<"$SC_TMP/srv.err")" "TLS ALPN protocol: http/1.1"
+	assertContains "$(<"$SC_TMP/c.err")" "TLS ALPN protocol: http/1.1"
 	# ALPN with openssl s_server.
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key" -alpn zz,h2
 	echo x | t 5 "$SC" -v -N --ssl-alpn h2 127.0.0.1 "$SPORT" \
 	    2>"$SC_TMP/c.err" >/dev/null
-	assertContains "$(cat "$SC_TMP/c.err")" "TLS ALPN protocol: h2"
+	assertContains "$(<"$SC_TMP/c.err")" "TLS ALPN protocol: h2"
 }
 
 test_ciphers() {
@@ -203,14 +203,14 @@ test_ciphers() {
 	echo x | t 5 "$SC" -v -N --ssl-ciphers ECDHE-ECDSA-AES128-GCM-SHA256 \
 	    127.0.0.1 "$SPORT" 2>"$SC_TMP/c.err" >/dev/null
 	assertEquals 0 $?
-	assertContains "$(cat "$SC_TMP/c.err")" \
+	assertContains "$(<"$SC_TMP/c.err")" \
 	    "TLS protocol: TLSv1.2
 TLS cipher: ECDHE-ECDSA-AES128-GCM-SHA256"
 	t 5 "$SC" --ssl-ciphers no-such-cipher 127.0.0.1 9 </dev/null \
 	    2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: invalid cipher list: no-such-cipher" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 }
 
 test_bad_certificate_files() {
@@ -218,10 +218,10 @@ test_bad_certificate_files() {
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: cannot read the certificate $SC_TMP/none.pem: No such file or directory" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 	t 5 "$SC" --ssl-key "$CERTS/srv.key" -l 127.0.0.1 0 </dev/null \
 	    2>"$SC_TMP/err"
-	assertEquals "sockcat: --ssl-key needs --ssl-cert" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: --ssl-key needs --ssl-cert" "$(<"$SC_TMP/err")"
 }
 
 test_keep_listening_after_a_failed_handshake() {

@@ -58,7 +58,7 @@ for p in range(3):
 print("ok %d" % len(lines))
 EOF
 	assertEquals "every datagram, in order per peer" "ok 10000" \
-	    "$(cat "$SC_TMP/py.out")"
+	    "$(<"$SC_TMP/py.out")"
 	assertEquals "three peers reported" 3 \
 	    "$(grep -c '^Connection received on' "$SC_TMP/srv.err")"
 	kill -TERM "$SERVER_PID"
@@ -129,15 +129,15 @@ for _ in range(3):
 EOF
 	SC_PIDS="$SC_PIDS $!"
 	wait_for "$SC_TMP/py.port" '^[0-9]+$' 15 || fail "no python server"
-	port=$(cat "$SC_TMP/py.port")
+	port=$(<"$SC_TMP/py.port")
 	for n in 1 1472 65507; do
 		t 10 "$SC" -u -q 0 127.0.0.1 "$port" <"$SC_TMP/d$n"
 		assertEquals "client status for $n bytes" 0 $?
 		assertTrue "datagram of $n bytes" \
 		    "wait_for '$SC_TMP/py.out' '^$n ' 10"
 	done
-	assertEquals "one datagram per read, whole" "$(cat "$SC_TMP/expect")" \
-	    "$(cat "$SC_TMP/py.out")"
+	assertEquals "one datagram per read, whole" "$(<"$SC_TMP/expect")" \
+	    "$(<"$SC_TMP/py.out")"
 }
 
 test_sizes_unix_datagrams() {
@@ -164,7 +164,7 @@ while os.path.getsize(out) < len(sent) and time.time() < end:
 print("ok" if open(out, "rb").read() == sent else "differ")
 EOF
 	assertEquals "2000 datagrams in order, whole" "ok" \
-	    "$(cat "$SC_TMP/py.out")"
+	    "$(<"$SC_TMP/py.out")"
 }
 
 test_stats_datagrams_both_ways() {
@@ -184,7 +184,7 @@ EOF
 	wait_for "$SC_TMP/py.port" '^[0-9]+$' 15 || fail "no python server"
 	held_stdin c.in 7
 	bg_in "$SC_TMP/c.in" timeout 20 "$SC" -u -q 1 --stats 127.0.0.1 \
-	    "$(cat "$SC_TMP/py.port")" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	    "$(<"$SC_TMP/py.port")" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	client=$BG_PID
 	for i in 1 2 3; do
 		echo "m$i" >&7
@@ -293,7 +293,7 @@ print("in order" if got == sent else "differ", flush=True)
 p.wait()
 EOF
 	assertEquals "3000 datagrams, whole and in order" "in order" \
-	    "$(cat "$SC_TMP/py.out")"
+	    "$(<"$SC_TMP/py.out")"
 	assertTrue "sent with sendmmsg" \
 	    "grep -q 'sendmmsg([0-9]*, .*) = [0-9]' '$SC_TMP/strace'"
 	assertContains "$(stats_line "$SC_TMP/c.err")" \

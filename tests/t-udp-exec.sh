@@ -91,15 +91,15 @@ test_each_peer_its_own_program() {
 	echo b2 >&8
 	assertTrue "b2" "wait_for '$SC_TMP/b.out' '^Servidor UDP:b2$'"
 	assertEquals "A gets only its replies" \
-	    "$(printf 'Servidor UDP:a1\nServidor UDP:a2')" "$(cat "$SC_TMP/a.out")"
+	    "$(printf 'Servidor UDP:a1\nServidor UDP:a2')" "$(<"$SC_TMP/a.out")"
 	assertEquals "B gets only its replies" \
-	    "$(printf 'Servidor UDP:b1\nServidor UDP:b2')" "$(cat "$SC_TMP/b.out")"
+	    "$(printf 'Servidor UDP:b1\nServidor UDP:b2')" "$(<"$SC_TMP/b.out")"
 	assertEquals "each new peer reported" 2 \
 	    "$(grep -c '^Connection received on localhost' "$SC_TMP/srv.err")"
 	assertEquals "one program per peer" 2 \
 	    "$(programs)"
 	assertEquals "nothing on the listener's stdout" "" \
-	    "$(cat "$SC_TMP/srv.out")"
+	    "$(<"$SC_TMP/srv.out")"
 }
 
 test_program_state_is_per_peer() {
@@ -127,7 +127,7 @@ for i, s in enumerate(socks):
     print(i, got.decode().replace("\n", "|"))
 EOF
 	assertEquals "$(printf '0 1 p0|2 p0|3 p0|\n1 1 p1|2 p1|3 p1|\n2 1 p2|2 p2|3 p2|')" \
-	    "$(cat "$SC_TMP/py.out")"
+	    "$(<"$SC_TMP/py.out")"
 }
 
 test_ipv6_and_wildcard() {
@@ -141,8 +141,8 @@ test_ipv6_and_wildcard() {
 	echo b >&8
 	assertTrue "a" "wait_for '$SC_TMP/a.out' '^six:a$'"
 	assertTrue "b" "wait_for '$SC_TMP/b.out' '^six:b$'"
-	assertEquals "six:a" "$(cat "$SC_TMP/a.out")"
-	assertEquals "six:b" "$(cat "$SC_TMP/b.out")"
+	assertEquals "six:a" "$(<"$SC_TMP/a.out")"
+	assertEquals "six:b" "$(<"$SC_TMP/b.out")"
 	# No address: the listener is bound to the wildcard address.
 	server any -u -l -k 0 -c 'sed -u "s/^/any:/"' || fail "no server"
 	assertEquals "any:x|any:y" \
@@ -227,7 +227,7 @@ test_without_keep_first_peer_only() {
 	wait "$apid"
 	wait_exit "$SERVER_PID"
 	assertEquals "exits with its program" 0 "$WAIT_STATUS"
-	assertEquals "$(printf 'a1\na2')" "$(cat "$SC_TMP/a.out")"
+	assertEquals "$(printf 'a1\na2')" "$(<"$SC_TMP/a.out")"
 	assertEquals "one peer" 1 \
 	    "$(grep -c '^Connection received on' "$SC_TMP/srv.err")"
 }
@@ -248,7 +248,7 @@ test_unix_datagram_listener_program() {
 	echo ping >&7
 	bg_in "$SC_TMP/c.in" timeout 10 "$SC" -U -u "$sock" >"$SC_TMP/c.out"
 	assertTrue "program answers" "wait_for '$SC_TMP/c.out' '^ping$'"
-	assertEquals "$(printf 'UNIX\nping')" "$(cat "$SC_TMP/c.out")"
+	assertEquals "$(printf 'UNIX\nping')" "$(<"$SC_TMP/c.out")"
 	kill "$srv"
 }
 
@@ -256,7 +256,7 @@ test_unix_datagram_keep_refused() {
 	t 5 "$SC" -U -u -l -k "$SC_TMP/x.sock" -e cat 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: cannot use -e and -k with -U -u" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 sc_run_shunit2

@@ -48,7 +48,7 @@ test_verbose_client() {
 	echo x | t 5 "$SC" -v -u -q 0 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
 	assertEquals "Connection to 127.0.0.1 $PORT port [udp/*] succeeded!" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	# No probe bytes precede the data.
 	assertTrue "wait_for '$SC_TMP/srv.out' '^x$'"
 }
@@ -69,7 +69,7 @@ a.sendto(b"a2\n", ("127.0.0.1", port))
 EOF
 	assertTrue "second datagram of A" "wait_for '$SC_TMP/srv.out' '^a2$'"
 	assertEquals "only the first peer is heard" "$(printf 'a1\na2')" \
-	    "$(cat "$SC_TMP/srv.out")"
+	    "$(<"$SC_TMP/srv.out")"
 	assertEquals 1 "$(grep -c '^Connection received' "$SC_TMP/srv.err")"
 }
 
@@ -105,9 +105,9 @@ test_keep_two_clients_at_once() {
 	echo b2 >&8
 	assertTrue "b2" "wait_for '$SC_TMP/b.out' '^echo:b2$'"
 	assertEquals "A gets only its replies" "$(printf 'echo:a1\necho:a2')" \
-	    "$(cat "$SC_TMP/a.out")"
+	    "$(<"$SC_TMP/a.out")"
 	assertEquals "B gets only its replies" "$(printf 'echo:b1\necho:b2')" \
-	    "$(cat "$SC_TMP/b.out")"
+	    "$(<"$SC_TMP/b.out")"
 	assertEquals "each new peer reported" 2 \
 	    "$(grep -c '^Connection received on localhost' "$SC_TMP/srv.err")"
 }
@@ -123,7 +123,7 @@ s.sendto(b"hi\n", ("127.0.0.1", int(sys.argv[1])))
 print(s.recv(100).decode(), end="")
 EOF
 	assertEquals "stdin sent to the first peer" "early" \
-	    "$(cat "$SC_TMP/py.out")"
+	    "$(<"$SC_TMP/py.out")"
 }
 
 test_python_echo_server() {
@@ -139,14 +139,14 @@ for _ in range(2):
 EOF
 	SC_PIDS="$SC_PIDS $!"
 	wait_for "$SC_TMP/py.port" '^[0-9]+$' || fail "no python server"
-	port=$(cat "$SC_TMP/py.port")
+	port=$(<"$SC_TMP/py.port")
 	held_stdin c.in 7
 	bg_in "$SC_TMP/c.in" timeout 10 "$SC" -u 127.0.0.1 "$port" >"$SC_TMP/c.out"
 	echo one >&7
 	assertTrue "wait_for '$SC_TMP/c.out' '^ONE$'"
 	echo two >&7
 	assertTrue "wait_for '$SC_TMP/c.out' '^TWO$'"
-	assertEquals "$(printf 'ONE\nTWO')" "$(cat "$SC_TMP/c.out")"
+	assertEquals "$(printf 'ONE\nTWO')" "$(<"$SC_TMP/c.out")"
 }
 
 test_python_client_to_keep_listener() {
@@ -159,7 +159,7 @@ for i in range(3):
 EOF
 	assertTrue "wait_for '$SC_TMP/srv.out' '^peer 2$'"
 	assertEquals "$(printf 'peer 0\npeer 1\npeer 2')" \
-	    "$(cat "$SC_TMP/srv.out")"
+	    "$(<"$SC_TMP/srv.out")"
 }
 
 test_large_datagrams_whole() {
@@ -176,9 +176,9 @@ open(sys.argv[2], "w").write("%d\n" % len(data))
 EOF
 	SC_PIDS="$SC_PIDS $!"
 	wait_for "$SC_TMP/py.port" '^[0-9]+$' || fail "no python server"
-	t 5 "$SC" -u -q 0 127.0.0.1 "$(cat "$SC_TMP/py.port")" <"$SC_TMP/big"
+	t 5 "$SC" -u -q 0 127.0.0.1 "$(<"$SC_TMP/py.port")" <"$SC_TMP/big"
 	assertTrue "wait_for '$SC_TMP/py.out' '^[0-9]+$'"
-	assertEquals "one datagram of 60000 bytes" 60000 "$(cat "$SC_TMP/py.out")"
+	assertEquals "one datagram of 60000 bytes" 60000 "$(<"$SC_TMP/py.out")"
 
 	# And a listener writes a 65507-byte datagram out whole.
 	server srv -u -l 127.0.0.1 0 || fail "no server"
@@ -224,17 +224,17 @@ test_scan() {
 	t 5 "$SC" -zuv -w 300ms 127.0.0.1 "$open" 2>"$SC_TMP/scan.err"
 	assertEquals "open port" 0 $?
 	assertEquals "Connection to 127.0.0.1 $open port [udp/*] succeeded!" \
-	    "$(cat "$SC_TMP/scan.err")"
+	    "$(<"$SC_TMP/scan.err")"
 	closed_udp_port
 	t 5 "$SC" -zuv 127.0.0.1 "$CLOSED" 2>"$SC_TMP/scan.err"
 	assertEquals "closed port" 1 $?
 	assertEquals "a refused port is not reported" "" \
-	    "$(cat "$SC_TMP/scan.err")"
+	    "$(<"$SC_TMP/scan.err")"
 	t 5 "$SC" -zun -v -w 300ms 127.0.0.1 "$CLOSED" "$open" \
 	    2>"$SC_TMP/scan.err"
 	assertEquals "one of two open" 0 $?
 	assertEquals "Connection to 127.0.0.1 $open port [udp/*] succeeded!" \
-	    "$(cat "$SC_TMP/scan.err")"
+	    "$(<"$SC_TMP/scan.err")"
 }
 
 test_client_without_q_stays() {
@@ -272,14 +272,14 @@ test_refused() {
 	echo x | t 5 "$SC" -u 127.0.0.1 "$CLOSED" 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: read from network: Connection refused" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 }
 
 test_port_in_use() {
 	server srv -u -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -u -l 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/err"
 	assertEquals "a second listener fails" 1 $?
-	assertEquals "sockcat: Address already in use" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: Address already in use" "$(<"$SC_TMP/err")"
 }
 
 test_source_port() {

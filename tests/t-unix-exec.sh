@@ -31,9 +31,9 @@ test_keep_program_per_client_at_once() {
 	assertNotNull "$apid"
 	assertNotEquals "a program each" "$apid" "$bpid"
 	assertEquals "$(printf '[%s] a1\n[%s] a2' "$apid" "$apid")" \
-	    "$(cat "$SC_TMP/a.out")"
+	    "$(<"$SC_TMP/a.out")"
 	assertEquals "$(printf '[%s] b1\n[%s] b2' "$bpid" "$bpid")" \
-	    "$(cat "$SC_TMP/b.out")"
+	    "$(<"$SC_TMP/b.out")"
 	# One client leaving ends its program only.
 	exec 7>&-
 	assertTrue "its program ended" "wait_exit $apid"
@@ -56,7 +56,7 @@ ${p}_PROTO=UNIX
 ${p}_REMOTE_ADDR=
 ${p}_REMOTE_PORT="
 	done
-	assertEquals "$want" "$(cat "$SC_TMP/c.out")"
+	assertEquals "$want" "$(<"$SC_TMP/c.out")"
 	wait_exit "$SERVER_PID"
 	assertEquals "listener exits with its program" 0 "$WAIT_STATUS"
 	assertFalse "socket file removed" "[ -e '$sock' ]"
@@ -68,7 +68,7 @@ test_client_runs_program() {
 	t 5 "$SC" -U "$sock" -c 'echo "hi $SOCKCAT_PROTO $SOCKCAT_REMOTE_ADDR"'
 	assertEquals "client status" 0 $?
 	wait_exit "$SERVER_PID"
-	assertEquals "hi UNIX $sock" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "hi UNIX $sock" "$(<"$SC_TMP/srv.out")"
 }
 
 sc_run_shunit2

@@ -37,7 +37,7 @@ test_stream_client_to_listener() {
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 	assertEquals "$(printf 'Bound on %s\nListening on %s\nConnection received on %s' \
-	    "$sock" "$sock" "$sock")" "$(cat "$SC_TMP/srv.err")"
+	    "$sock" "$sock" "$sock")" "$(<"$SC_TMP/srv.err")"
 	assertFalse "socket file removed at exit" "[ -e '$sock' ]"
 }
 
@@ -48,7 +48,7 @@ test_stream_listener_to_client() {
 	t 5 "$SC" -d -U "$sock" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c.out" "from server"
-	assertEquals "a client says nothing with -v" "" "$(cat "$SC_TMP/c.err")"
+	assertEquals "a client says nothing with -v" "" "$(<"$SC_TMP/c.err")"
 }
 
 test_keep_serves_clients_in_turn() {
@@ -60,7 +60,7 @@ test_keep_serves_clients_in_turn() {
 		wait_for "$SC_TMP/srv.out" "^client $i\$"
 	done
 	assertEquals "$(printf 'client 1\nclient 2\nclient 3')" \
-	    "$(cat "$SC_TMP/srv.out")"
+	    "$(<"$SC_TMP/srv.out")"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 }
 
@@ -78,7 +78,7 @@ test_refuses_to_replace_a_file() {
 	t 5 "$SC" -l -U "$SC_TMP/file" </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: $SC_TMP/file: not a socket, will not replace it" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 	assertFileEquals "$SC_TMP/file" "precious"
 }
 
@@ -98,7 +98,7 @@ test_live_socket_in_use() {
 	unix_server srv -l -U "$sock" || fail "no server"
 	t 5 "$SC" -l -U "$sock" </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: Address already in use" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: Address already in use" "$(<"$SC_TMP/err")"
 	# The first listener saw nothing and still serves.
 	echo still | t 5 "$SC" -N -U "$sock"
 	wait_exit "$SERVER_PID"
@@ -110,10 +110,10 @@ test_path_too_long() {
 	long=$SC_TMP/$(printf 'a%.0s' $(seq 120))
 	t 5 "$SC" -U "$long" </dev/null 2>"$SC_TMP/err"
 	assertEquals "connect" 1 $?
-	assertEquals "sockcat: $long: File name too long" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: $long: File name too long" "$(<"$SC_TMP/err")"
 	t 5 "$SC" -l -U "$long" </dev/null 2>"$SC_TMP/err"
 	assertEquals "listen" 1 $?
-	assertEquals "sockcat: File name too long" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: File name too long" "$(<"$SC_TMP/err")"
 }
 
 test_connect_refused_and_missing() {
@@ -121,11 +121,11 @@ test_connect_refused_and_missing() {
 	t 5 "$SC" -U "$SC_TMP/stale" </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: $SC_TMP/stale: Connection refused" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 	t 5 "$SC" -U "$SC_TMP/none" </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: $SC_TMP/none: No such file or directory" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 test_permission_denied() {
@@ -140,7 +140,7 @@ test_permission_denied() {
 	$run timeout 5 "$SC" -l -U "$SC_TMP/ro/s.sock" </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: Permission denied" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: Permission denied" "$(<"$SC_TMP/err")"
 	sock=$SC_TMP/s.sock
 	unix_server srv -l -U "$sock" || fail "no server"
 	# Connecting needs write permission on the socket file.
@@ -148,14 +148,14 @@ test_permission_denied() {
 	[ -z "$run" ] && chmod 000 "$sock"
 	$run timeout 5 "$SC" -U "$sock" </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: $sock: Permission denied" "$(cat "$SC_TMP/err")"
+	assertEquals "sockcat: $sock: Permission denied" "$(<"$SC_TMP/err")"
 }
 
 test_dgram_both_ways() {
 	sock=$SC_TMP/d.sock
 	printf 'reply\n' >"$SC_TMP/srv.in"
 	server srv -u -l -U "$sock" || fail "no server"
-	assertEquals "Bound on $sock" "$(cat "$SC_TMP/srv.err")"
+	assertEquals "Bound on $sock" "$(<"$SC_TMP/srv.err")"
 	held_stdin c.in 7
 	echo ping >&7
 	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -u -U "$sock" >"$SC_TMP/c.out"
@@ -163,7 +163,7 @@ test_dgram_both_ways() {
 	    "wait_for '$SC_TMP/c.out' '^reply$'"
 	assertFileEquals "$SC_TMP/srv.out" "ping"
 	assertEquals "$(printf 'Bound on %s\nConnection received on %s' \
-	    "$sock" "$sock")" "$(cat "$SC_TMP/srv.err")"
+	    "$sock" "$sock")" "$(<"$SC_TMP/srv.err")"
 	kill "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	assertFalse "datagram socket file removed" "[ -e '$sock' ]"
@@ -207,7 +207,7 @@ test_dgram_source_path() {
 	bg_in "$SC_TMP/c.in" timeout 5 "$SC" -v -u -s "$SC_TMP/me.sock" \
 	    -U "$sock" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertTrue "wait_for '$SC_TMP/c.out' '^back$'"
-	assertEquals "Bound on $SC_TMP/me.sock" "$(cat "$SC_TMP/c.err")"
+	assertEquals "Bound on $SC_TMP/me.sock" "$(<"$SC_TMP/c.err")"
 	assertTrue "[ -S '$SC_TMP/me.sock' ]"
 	kill "$BG_PID"
 	wait_exit "$BG_PID"
@@ -237,10 +237,10 @@ test_dgram_locks_onto_first_peer() {
 	echo second | t 5 "$SC" -q 0 -u -U "$sock" 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: $sock: Operation not permitted" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	echo third >&7
 	assertTrue "wait_for '$SC_TMP/srv.out' '^third$'"
-	assertEquals "$(printf 'first\nthird')" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "$(printf 'first\nthird')" "$(<"$SC_TMP/srv.out")"
 }
 
 test_dgram_keep_two_peers() {
@@ -251,7 +251,7 @@ test_dgram_keep_two_peers() {
 		assertEquals 0 $?
 	done
 	assertTrue "wait_for '$SC_TMP/srv.out' '^peer 2$'"
-	assertEquals "$(printf 'peer 1\npeer 2')" "$(cat "$SC_TMP/srv.out")"
+	assertEquals "$(printf 'peer 1\npeer 2')" "$(<"$SC_TMP/srv.out")"
 }
 
 test_abstract_names() {
@@ -318,11 +318,11 @@ test_scan() {
 	unix_server srv -k -l -U "$sock" || fail "no server"
 	t 5 "$SC" -z -U "$sock" 2>"$SC_TMP/err"
 	assertEquals "listening" 0 $?
-	assertEquals "" "$(cat "$SC_TMP/err")"
+	assertEquals "" "$(<"$SC_TMP/err")"
 	t 5 "$SC" -z -U "$SC_TMP/none" 2>"$SC_TMP/err"
 	assertEquals "missing" 1 $?
 	assertEquals "sockcat: $SC_TMP/none: No such file or directory" \
-	    "$(cat "$SC_TMP/err")"
+	    "$(<"$SC_TMP/err")"
 }
 
 sc_run_shunit2

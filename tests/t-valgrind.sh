@@ -37,7 +37,7 @@ assertClean() {
 	for _f in "$SC_TMP"/vg.*; do
 		[ -f "$_f" ] || continue
 		assertEquals "valgrind report $(basename "$_f")" "" \
-		    "$(cat "$_f")"
+		    "$(<"$_f")"
 	done
 	assertTrue "valgrind ran" "ls '$SC_TMP'/vg.* >/dev/null 2>&1"
 }
@@ -69,7 +69,7 @@ test_keep_open_clients_then_term() {
 	    >/dev/null
 	echo after | t 20 "$SC" -N 127.0.0.1 "$PORT"
 	wait_for "$SC_TMP/srv.out" "after"
-	assertContains "$(cat "$SC_TMP/srv.out")" "client 3"
+	assertContains "$(<"$SC_TMP/srv.out")" "client 3"
 	kill -TERM "$pid"
 	wait_exit "$SERVER_PID"
 	assertEquals "ended by SIGTERM" 143 "$WAIT_STATUS"
@@ -110,10 +110,10 @@ test_error_paths() {
 	bg timeout -k 2 20 python3 "$FAULT" --listen "$SC_TMP/pf" \
 	    --send-rst 100000 >/dev/null
 	wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "no peer"
-	echo go | t 20 "$SC" -q -1 127.0.0.1 "$(cat "$SC_TMP/pf")" \
+	echo go | t 20 "$SC" -q -1 127.0.0.1 "$(<"$SC_TMP/pf")" \
 	    >/dev/null 2>"$SC_TMP/err"
 	assertEquals "reset" 1 $?
-	assertContains "$(cat "$SC_TMP/err")" "Connection reset by peer"
+	assertContains "$(<"$SC_TMP/err")" "Connection reset by peer"
 	assertClean
 }
 
