@@ -28,11 +28,7 @@ oneTimeTearDown() {
 
 # Wait until file $1 holds $SIZE bytes, for up to $XFER seconds.
 wait_whole() {
-	_deadline=$(deadline "$XFER")
-	while [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -lt "$SIZE" ]; do
-		[ "$(now_ms)" -ge "$_deadline" ] && return 1
-		sleep 0.1
-	done
+	wait_size "$1" "$SIZE" "$XFER"
 }
 
 assert_whole() {
@@ -70,12 +66,8 @@ test_broker_three_receivers() {
 		bg timeout -k 2 "$SERVER_TIMEOUT" "$SC" -d 127.0.0.1 "$PORT" \
 		    >"$SC_TMP/r$i"
 	done
-	_deadline=$(deadline 20)
-	while [ "$(grep -c '^Connection received' "$SC_TMP/srv.err")" -lt 3 ]
-	do
-		[ "$(now_ms)" -ge "$_deadline" ] && fail "receivers"
-		sleep 0.05
-	done
+	wait_lines "$SC_TMP/srv.err" '^Connection received' 3 ||
+	    fail "receivers"
 	t "$XFER" "$SC" -N 127.0.0.1 "$PORT" <"$DATA_DIR/data" >/dev/null
 	assertEquals "sender status" 0 $?
 	for i in 1 2 3; do

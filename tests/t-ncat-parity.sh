@@ -40,23 +40,13 @@ ncat_server() {
 
 # Wait until $1 has $2 lines matching $3, for up to 15 seconds.
 wait_count() {
-	_deadline=$(deadline 15)
-	while [ "$(grep -Ec -- "$3" "$1" 2>/dev/null)" -lt "$2" ]; do
-		[ "$(now_ms)" -ge "$_deadline" ] && return 1
-		sleep 0.02
-	done
-	return 0
+	wait_lines "$1" "$3" "$2" 15
 }
 
 # Does file $1 stay empty for $2 seconds?  An assertion window, not a
 # synchronisation: it ends early as soon as anything arrives.
 stays_empty() {
-	_deadline=$(deadline "$2")
-	while [ "$(now_ms)" -lt "$_deadline" ]; do
-		[ -s "$1" ] && return 1
-		sleep 0.05
-	done
-	[ ! -s "$1" ]
+	! wait_until -t "$2" test -s "$1"
 }
 
 # start_broker IMPL NAME args...: a broker by sockcat or ncat, with its

@@ -163,11 +163,8 @@ test_many_stalled() {
 	for i in $(seq 1 12); do
 		OUT=$SC_TMP/s$i.out bg_probe socks5 "$STALL" 80
 	done
-	_d=$(deadline 10)
-	while [ "$(grep -c "connect to $STALL" "$SC_TMP/px.err")" -lt 12 ]; do
-		[ "$(now_ms)" -lt "$_d" ] || fail "12 lookups did not start"
-		sleep 0.05
-	done
+	wait_lines "$SC_TMP/px.err" "connect to $STALL" 12 ||
+	    fail "12 lookups did not start"
 	assert_prompt socks5 127.0.0.1 0
 }
 

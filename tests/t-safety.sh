@@ -162,11 +162,7 @@ test_unix_live_socket_under_relative_name() {
 }
 
 wait_until_socket() {
-	_deadline=$(deadline 15)
-	while [ ! -S "$1" ]; do
-		[ "$(now_ms)" -ge "$_deadline" ] && return 1
-		sleep 0.02
-	done
+	wait_until -t 15 test -S "$1"
 }
 
 test_unix_exit_leaves_a_file_put_in_its_place() {
@@ -232,11 +228,7 @@ test_sigterm_ignored_by_program_killed_after_grace() {
 	kill -TERM "$scpid"
 	wait_exit "$srv" 20
 	assertEquals "sockcat died of SIGTERM" 143 "$WAIT_STATUS"
-	_deadline=$(deadline 10)
-	while kill -0 "$child" 2>/dev/null &&
-	    [ "$(now_ms)" -lt "$_deadline" ]; do
-		sleep 0.05
-	done
+	wait_until -t 10 gone "$child"
 	assertFalse "the program is gone" "kill -0 $child 2>/dev/null"
 	exec 7>&-
 }

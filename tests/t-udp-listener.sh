@@ -52,15 +52,16 @@ udp_server() {
 	    2>"$SC_TMP/$_name.err" &
 	SERVER_PID=$!
 	SC_PIDS="$SC_PIDS $SERVER_PID"
-	_d=$(deadline 15)
-	PORT=""
-	while [ -z "$PORT" ] && [ "$(now_ms)" -lt "$_d" ]; do
-		PORT=$(ss -Hulnp 2>/dev/null | grep "pid=$(pgrep -P \
-		    "$SERVER_PID" ncat)," | sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' |
-		    head -n 1)
-		[ -n "$PORT" ] || sleep 0.05
-	done
-	[ -n "$PORT" ] || fail "ncat did not start"
+	wait_until -t 15 ncat_port || fail "ncat did not start"
+}
+
+# The UDP port ncat (SERVER_PID's child) is bound to, in PORT; false
+# until it has one.
+ncat_port() {
+	PORT=$(ss -Hulnp 2>/dev/null | grep "pid=$(pgrep -P \
+	    "$SERVER_PID" ncat)," | sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' |
+	    head -n 1)
+	[ -n "$PORT" ]
 }
 
 tools() {
