@@ -180,6 +180,31 @@ file_matches() {
 SHA256="openssl dgst -sha256 -r"
 SHA256_DONE='^[0-9a-f]{64} \*stdin$'
 
+# Is ncat there, to compare with?
+have_ncat() {
+	command -v ncat >/dev/null 2>&1
+}
+
+# A port nobody listens on now, for ncat, which cannot report port 0:
+# the one the kernel gives a listener, closed again.
+free_port() {
+	server probe -l 127.0.0.1 0 >/dev/null || return 1
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	echo "$PORT"
+}
+
+# An HTTP origin server, for the proxy servers' tests: it reads a request
+# (what it read is origin.out), answers "origin says hi" and, with -N,
+# closes its side; its port in OPORT, its process in OPID.
+origin() {
+	printf 'HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\norigin says hi' \
+	    >"$SC_TMP/origin.in"
+	server origin -N -l 127.0.0.1 0 || fail "no origin"
+	OPORT=$PORT
+	OPID=$SERVER_PID
+}
+
 # Has process $1 exited?  (It may be a zombie until waited for.)
 gone() {
 	! kill -0 "$1" 2>/dev/null

@@ -15,16 +15,6 @@ proxy() {
 	PPORT=$PORT
 }
 
-# An origin that reads a request and answers "origin says hi" (with -N it
-# closes its side after that); what it read is origin.out.
-origin() {
-	printf 'HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\norigin says hi' \
-	    >"$SC_TMP/origin.in"
-	server origin -N -l 127.0.0.1 0 || fail "no origin"
-	OPORT=$PORT
-	OPID=$SERVER_PID
-}
-
 # ask TEXT: send TEXT (printf format) to the proxy; the answer is in ans.
 ask() {
 	# shellcheck disable=SC2059

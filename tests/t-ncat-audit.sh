@@ -8,18 +8,6 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-have_ncat() {
-	command -v ncat >/dev/null 2>&1
-}
-
-# A port nobody listens on now, for ncat, which reports port 0 as 0.
-free_port() {
-	server probe -l 127.0.0.1 0 >/dev/null || return 1
-	kill "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	echo "$PORT"
-}
-
 # serve IMPL NAME args...: a sockcat (sc) or ncat server on 127.0.0.1,
 # its port in PORT; stdout NAME.out, stderr NAME.err.
 serve() {
@@ -51,16 +39,6 @@ proxy() {
 		serve ncat px -lk --proxy-type http "$@"
 	fi
 	PPORT=$PORT
-}
-
-# An origin that answers "origin says hi" (after what it reads, which is
-# origin.out) and ends its side.
-origin() {
-	printf 'HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\norigin says hi' \
-	    >"$SC_TMP/origin.in"
-	server origin -N -l 127.0.0.1 0 || fail "no origin"
-	OPORT=$PORT
-	OPID=$SERVER_PID
 }
 
 # ask FORMAT [args]: send what printf makes of it to the proxy; the

@@ -9,19 +9,6 @@
 
 sc_require python3
 
-have_ncat() {
-	command -v ncat >/dev/null 2>&1
-}
-
-# A port nobody listens on now, for ncat, which cannot report port 0:
-# the one the kernel gives a listener, closed again.
-free_port() {
-	server probe -l 127.0.0.1 0 >/dev/null || return 1
-	kill "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	echo "$PORT"
-}
-
 # ncat_server NAME args...: like server(), for ncat on a free port.
 ncat_server() {
 	local name=$1 in=${SERVER_STDIN:-/dev/null}

@@ -15,10 +15,6 @@ if "$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"; then
 	exit 77
 fi
 
-have_ncat() {
-	command -v ncat >/dev/null 2>&1
-}
-
 # A certificate for 127.0.0.1 with its key, made once for the suite:
 # the server's, the client's and the one trusted.
 oneTimeSetUp() {
@@ -34,14 +30,6 @@ oneTimeTearDown() {
 	rm -rf "$CERTDIR"
 	sc_remove_tmp
 	sc_report
-}
-
-# A port nobody listens on now, for ncat, which reports port 0 as 0.
-free_port() {
-	server probe -l 127.0.0.1 0 >/dev/null || return 1
-	kill "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	echo "$PORT"
 }
 
 # proxy IMPL args...: sockcat's (sc) or ncat's HTTP proxy server over
@@ -64,16 +52,6 @@ proxy() {
 	    2>"$SC_TMP/px.err" &
 	SC_PIDS="$SC_PIDS $!"
 	wait_for "$SC_TMP/px.err" '^Ncat: Listening on ' 15 || fail "no ncat"
-}
-
-# An origin that reads a request and answers "origin says hi", then ends
-# its side; what it read is origin.out.
-origin() {
-	printf 'HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\norigin says hi' \
-	    >"$SC_TMP/origin.in"
-	server origin -N -l 127.0.0.1 0 || fail "no origin"
-	OPORT=$PORT
-	OPID=$SERVER_PID
 }
 
 # curlx args...: curl through the proxy over TLS, trusting the suite's
