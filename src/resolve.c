@@ -80,6 +80,8 @@ static size_t			 resolve_queued;  /* in resolve_queue */
 static int			 resolve_threads; /* workers started */
 static int			 resolve_idle;	  /* waiting for work */
 static int			 resolve_pipe[2] = { -1, -1 };
+static int			 resolve_stopping; /* exit: workers leave */
+static pthread_t		 resolve_tids[RESOLVE_THREADS];
 
 /* Loop side only: lookups whose callback is still to come. */
 static size_t			 resolve_live;
@@ -118,11 +120,14 @@ resolve_worker(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&resolve_lock);
 	for (;;) {
-		while ((r = TAILQ_FIRST(&resolve_queue)) == NULL) {
+		while (!resolve_stopping &&
+		    (r = TAILQ_FIRST(&resolve_queue)) == NULL) {
 			resolve_idle++;
 			pthread_cond_wait(&resolve_cond, &resolve_lock);
 			resolve_idle--;
 		}
+		if (resolve_stopping)
+			break;
 		TAILQ_REMOVE(&resolve_queue, r, entry);
 		resolve_queued--;
 		r->state = RS_RUNNING;
@@ -139,11 +144,44 @@ resolve_worker(void *arg)
 		resolve_wake();
 		TAILQ_INSERT_TAIL(&resolve_done, r, entry);
 	}
-	/* NOTREACHED */
+	pthread_mutex_unlock(&resolve_lock);
 	return (NULL);
 }
 
-/* A new worker, which takes no signal: the main thread handles them. */
+/*
+ * At exit, the workers waiting for work leave and are joined, so that
+ * the C library frees what each holds for its lookups (its resolver
+ * configuration); a worker still in getaddrinfo() is given a tenth of a
+ * second and then left to the end of the process.  Not from a signal
+ * handler: nothing here is async-signal-safe.
+ */
+static void
+resolve_stop(int sig)
+{
+	struct timespec	 until;
+	int		 i, n;
+
+	if (sig != 0 || resolve_stopping)
+		return;
+	pthread_mutex_lock(&resolve_lock);
+	resolve_stopping = 1;
+	n = resolve_threads;
+	pthread_cond_broadcast(&resolve_cond);
+	pthread_mutex_unlock(&resolve_lock);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 100 * 1000 * 1000;
+	if (until.tv_nsec >= 1000 * 1000 * 1000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	for (i = 0; i < n; i++)
+		(void)pthread_timedjoin_np(resolve_tids[i], NULL, &until);
+}
+
+/*
+ * A new worker, which takes no signal: the main thread handles them.  The
+ * first one registers resolve_stop() to run at exit.
+ */
 static int
 resolve_spawn(void)
 {
@@ -155,7 +193,6 @@ resolve_spawn(void)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* getaddrinfo() needs little: keep the address space small. */
 	pthread_attr_setstacksize(&attr, RESOLVE_STACK);
 	error = pthread_create(&t, &attr, resolve_worker, NULL);
@@ -165,6 +202,9 @@ resolve_spawn(void)
 		errno = error;
 		return (-1);
 	}
+	if (resolve_threads == 0)
+		cleanup_add(resolve_stop);
+	resolve_tids[resolve_threads] = t;
 	resolve_threads++;
 	return (0);
 }

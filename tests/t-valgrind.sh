@@ -117,4 +117,15 @@ test_error_paths() {
 	assertClean
 }
 
+# Names looked up by the resolver's threads (a proxy and its target),
+# the proxy refusing: the threads' lookups leave nothing behind at exit.
+test_lookups_in_resolver_threads() {
+	free_port >"$SC_TMP/port" || fail "no port"
+	t 20 "$SC" -v -X 5 -x "localhost:$(<"$SC_TMP/port")" localhost 80 \
+	    </dev/null 2>"$SC_TMP/err"
+	assertEquals "refused" 1 $?
+	assertContains "$(<"$SC_TMP/err")" "Connection refused"
+	assertClean
+}
+
 sc_run_shunit2
