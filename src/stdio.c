@@ -28,6 +28,8 @@
 
 #include "sockcat.h"
 
+static int	stdio_tty_set(int);
+
 static const struct ep_ops *stdio_out_ops; /* stdout writes, or NULL */
 static int		stdio_flags[2] = { -1, -1 };
 static int		stdin_ended;
@@ -66,23 +68,7 @@ stdio_cleanup(int sig)
 int
 stdio_tty_raw(void)
 {
-	struct termios	 t;
-
-	if (stdio_termios_saved)
-		return (0);
-	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
-		return (-1);
-	t = stdio_termios;
-	t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
-	t.c_cc[VSUSP] = _POSIX_VDISABLE;
-	stdio_termios_saved = 1;
-	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
-		stdio_termios_saved = 0;
-		return (-1);
-	}
-	return (0);
+	return (stdio_tty_set(0));
 }
 
 /*
@@ -95,6 +81,16 @@ stdio_tty_raw(void)
 int
 stdio_tty_makeraw(void)
 {
+	return (stdio_tty_set(1));
+}
+
+/*
+ * Save the modes of the terminal on stdin (once) and set them: cbreak
+ * (stdio_tty_raw()) or, when raw, every byte untouched (stdio_tty_makeraw()).
+ */
+static int
+stdio_tty_set(int raw)
+{
 	struct termios	 t;
 
 	if (stdio_termios_saved)
@@ -102,7 +98,12 @@ stdio_tty_makeraw(void)
 	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
 		return (-1);
 	t = stdio_termios;
-	cfmakeraw(&t);
+	if (raw)
+		cfmakeraw(&t);
+	else {
+		t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
+		t.c_cc[VSUSP] = _POSIX_VDISABLE;
+	}
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	stdio_termios_saved = 1;

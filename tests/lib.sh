@@ -180,6 +180,33 @@ file_matches() {
 SHA256="openssl dgst -sha256 -r"
 SHA256_DONE='^[0-9a-f]{64} \*stdin$'
 
+# make_certs DIR: test certificates in DIR, each NAME.pem with NAME.key:
+# ca (a CA), srv (signed by it, for localhost and 127.0.0.1), cli (a
+# client's, signed by it) and self (self-signed, for localhost).
+make_certs() {
+	(
+		cd "$1" || exit 1
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout ca.key -out ca.pem -days 2 \
+		    -subj "/CN=Test CA" 2>/dev/null &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout srv.key -out srv.csr \
+		    -subj "/CN=localhost" 2>/dev/null &&
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >srv.ext &&
+		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key \
+		    -CAcreateserial -out srv.pem -days 2 -extfile srv.ext \
+		    2>/dev/null &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout cli.key -out cli.csr \
+		    -subj "/CN=test client" 2>/dev/null &&
+		openssl x509 -req -in cli.csr -CA ca.pem -CAkey ca.key \
+		    -CAcreateserial -out cli.pem -days 2 2>/dev/null &&
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout self.key -out self.pem -days 2 \
+		    -subj "/CN=localhost" 2>/dev/null
+	)
+}
+
 # Is ncat there, to compare with?
 have_ncat() {
 	command -v ncat >/dev/null 2>&1

@@ -13,22 +13,8 @@ PEER="python3 $(dirname "$0")/fwdpeer.py"
 # self-signed one: made once.
 CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
 oneTimeSetUp() {
-	(
-		cd "$CERTS" || exit 1
-		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-		    -nodes -keyout ca.key -out ca.pem -days 2 \
-		    -subj "/CN=Test CA" 2>/dev/null &&
-		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-		    -nodes -keyout srv.key -out srv.csr \
-		    -subj "/CN=localhost" 2>/dev/null &&
-		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >srv.ext &&
-		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key \
-		    -CAcreateserial -out srv.pem -days 2 -extfile srv.ext \
-		    2>/dev/null &&
-		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-		    -nodes -keyout self.key -out self.pem -days 2 \
-		    -subj "/CN=localhost" 2>/dev/null
-	) || { echo "cannot make certificates" >&2; exit 1; }
+	make_certs "$CERTS" ||
+	    { echo "cannot make certificates" >&2; exit 1; }
 }
 oneTimeTearDown() {
 	sc_remove_tmp

@@ -212,17 +212,25 @@ test_output_and_hex_dump_one_file() {
 # A program that ignores SIGTERM, its pid in $SC_TMP/pid.
 STUBBORN='echo $$ >pid.tmp; mv pid.tmp pid; trap "" TERM; exec sleep 60'
 
-test_sigterm_ignored_by_program_killed_after_grace() {
+# stubborn_server [options]: a listener (-c STUBBORN, with the options)
+# with a client connected; the listener under timeout(1) is srv, the
+# program child.
+stubborn_server() {
 	held_stdin c.in 7
-	(cd "$SC_TMP" && exec timeout -k 2 60 "$SC" -v -l 127.0.0.1 0 \
+	(cd "$SC_TMP" && exec timeout -k 2 60 "$SC" -v -l "$@" 127.0.0.1 0 \
 	    -c "$STUBBORN" </dev/null >/dev/null 2>"$SC_TMP/srv.err") &
 	srv=$!
 	SC_PIDS="$SC_PIDS $srv"
-	wait_for "$SC_TMP/srv.err" '^Listening on' 15 || fail "no server"
+	wait_for "$SC_TMP/srv.err" '^Listening on' 15 ||
+	    { fail "no server"; return 1; }
 	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
 	bg_in "$SC_TMP/c.in" timeout 60 "$SC" 127.0.0.1 "$PORT"
-	wait_for "$SC_TMP/pid" . 15 || fail "no program"
+	wait_for "$SC_TMP/pid" . 15 || { fail "no program"; return 1; }
 	child=$(<"$SC_TMP/pid")
+}
+
+test_sigterm_ignored_by_program_killed_after_grace() {
+	stubborn_server || return
 	# The sockcat under timeout(1).
 	scpid=$(pgrep -P "$srv" -x sockcat)
 	kill -TERM "$scpid"
@@ -234,16 +242,7 @@ test_sigterm_ignored_by_program_killed_after_grace() {
 }
 
 test_idle_program_ignoring_sigterm_killed() {
-	held_stdin c.in 7
-	(cd "$SC_TMP" && exec timeout -k 2 60 "$SC" -v -l -w 1 127.0.0.1 0 \
-	    -c "$STUBBORN" </dev/null >/dev/null 2>"$SC_TMP/srv.err") &
-	srv=$!
-	SC_PIDS="$SC_PIDS $srv"
-	wait_for "$SC_TMP/srv.err" '^Listening on' 15 || fail "no server"
-	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
-	bg_in "$SC_TMP/c.in" timeout 60 "$SC" 127.0.0.1 "$PORT"
-	wait_for "$SC_TMP/pid" . 15 || fail "no program"
-	child=$(<"$SC_TMP/pid")
+	stubborn_server -w 1 || return
 	# Idle for 1 s: SIGTERM, ignored; SIGKILL 2 s later; sockcat exits.
 	wait_exit "$srv" 30
 	assertEquals "sockcat exits with the program's status" 137 \
