@@ -786,6 +786,58 @@ splice_refused(int error)
 }
 
 /*
+ * Is error one a connection's socket reports once (a reset, a time-out,
+ * an unreachable peer, a peer gone), so that a second try would report
+ * something else?
+ */
+static int
+socket_error(int error)
+{
+	switch (error) {
+	case EPIPE:
+	case ECONNRESET:
+	case ECONNABORTED:
+	case ECONNREFUSED:
+	case ENOTCONN:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case EHOSTDOWN:
+	case ENETUNREACH:
+	case ENETDOWN:
+	case ENETRESET:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+/* Is ep's read descriptor a pipe? */
+static int
+ep_reads_pipe(const struct endpoint *ep)
+{
+	struct stat	 st;
+
+	return (fstat(ep->rfd, &st) == 0 && S_ISFIFO(st.st_mode));
+}
+
+/*
+ * Reading ch's source failed (a reset): what is queued is still delivered,
+ * then the loss shows.  A connection is gone both ways (ep_broken()).
+ * Every path of the pump, copying or splicing, ends a read this way.
+ */
+static void
+channel_read_failed(struct channel *ch, int error)
+{
+	ch->error = error;
+	ch->error_op = "read";
+	ch->session->failed = 1;
+	ep_broken(ch->src);
+	ch->state = CH_DRAINING;
+	if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
+		shutdown(ch->src->rfd, SHUT_RD);
+}
+
+/*
  * Move what the source has straight to the destination (one end is a
  * pipe).  When splice(2) would block, the source's queue tells which end
  * is the cause: data waiting means the destination is full.
@@ -823,7 +875,14 @@ channel_splice_direct(struct channel *ch)
 		if (splice_refused(errno) &&
 		    channel_unsplice(ch, SPLICE_REFUSED) == 0)
 			break;
-		channel_fail(ch, errno == EPIPE ? "write" : "read", errno);
+		/*
+		 * Whose error is it?  Reading a pipe cannot fail, and a
+		 * pipe's reader gone is EPIPE: the rest is the source's.
+		 */
+		if (errno == EPIPE || ep_reads_pipe(ch->src))
+			channel_fail(ch, "write", errno);
+		else
+			channel_read_failed(ch, errno);
 		break;
 	}
 	channel_settle(ch);
@@ -892,6 +951,7 @@ channel_push(struct channel *ch)
 	size_t		 len, i;
 	ssize_t		 n;
 	long long	 gap;
+	int		 error;
 
 	/* A direct channel holds nothing: it writes when it reads. */
 	if (ch->direct) {
@@ -908,13 +968,22 @@ channel_push(struct channel *ch)
 				continue;
 			if (errno == EAGAIN)
 				break;
-			/* Nothing was taken from the file: copy instead. */
-			if (splice_refused(errno) &&
-			    channel_unsplice(ch, SPLICE_REFUSED) == 0) {
+			/*
+			 * The destination's own error, which it reports only
+			 * once, is the copy path's write error.  Any other
+			 * (the kernel cannot, or the file cannot be read):
+			 * nothing was taken from the file, so copying goes on
+			 * from there, and read(2) or write(2) meets the error,
+			 * if it lasts, and handles it as copying does.
+			 */
+			error = errno;
+			if (!socket_error(error) &&
+			    channel_unsplice(ch, splice_refused(error) ?
+			    SPLICE_REFUSED : strerror(error)) == 0) {
 				channel_update(ch);
 				break;
 			}
-			channel_fail(ch, "write", errno);
+			channel_fail(ch, "write", error);
 			break;
 		}
 		if (n == 0) {
@@ -1100,12 +1169,8 @@ channel_pull(struct channel *ch)
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
-		/* What is queued is still delivered, then the loss shows. */
-		ch->error = errno;
-		ch->error_op = "read";
-		ch->session->failed = 1;
-		ep_broken(ch->src);
-		n = 0;
+		channel_read_failed(ch, errno);
+		return;
 	} else if (ch->src->flags & EP_DGRAM) {
 		if (ep_net_dgram(ch->src))
 			totals.dgrams_received++;

@@ -1,0 +1,161 @@
+#!/bin/bash
+# A peer that resets the connection ends sockcat with the reset reported
+# and status 1, whatever the path the bytes take (splice(2) straight to a
+# pipe or through one, sendfile(2) from a regular file, or copying), with
+# stdout a pipe, a file or /dev/null, connecting or listening.  A reset
+# must never leave sockcat waiting on a stdin that stays open.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require python3
+
+FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
+
+# How long a case may take before it counts as hung: sockcat is killed
+# then (status 124), and the case fails.
+HANG=8
+
+# run_sc OUT IN ARGS...: sockcat ARGS in the background, stdin from IN,
+# stdout to a pipe (read by cat into c.out), the file c.out or /dev/null
+# (OUT: pipe, file, null), stderr in c.err; its status goes to rc.
+run_sc() {
+	_out=$1 _in=$2
+	shift 2
+	rm -f "$SC_TMP/rc"
+	: >"$SC_TMP/c.err"
+	bg bash -c '
+		out=$1 in=$2 tmp=$3 hang=$4
+		shift 4
+		case $out in
+		pipe)	timeout -k 2 "$hang" "$@" <"$in" 2>"$tmp/c.err" |
+			    cat >"$tmp/c.out"
+			echo "${PIPESTATUS[0]}" >"$tmp/rc" ;;
+		file)	timeout -k 2 "$hang" "$@" <"$in" >"$tmp/c.out" \
+			    2>"$tmp/c.err"
+			echo $? >"$tmp/rc" ;;
+		null)	timeout -k 2 "$hang" "$@" <"$in" >/dev/null \
+			    2>"$tmp/c.err"
+			echo $? >"$tmp/rc" ;;
+		esac' sh "$_out" "$_in" "$SC_TMP" "$HANG" "$@" 7>&-
+}
+
+# The port sockcat -l -v listens on, once it says.
+sc_port() {
+	wait_for "$SC_TMP/c.err" '^Listening on ' || return 1
+	sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/c.err"
+}
+
+# fault.py listening with the given arguments; sets FPORT.
+fault_listen() {
+	rm -f "$SC_TMP/pf"
+	bg timeout -k 2 15 python3 "$FAULT" --listen "$SC_TMP/pf" "$@" \
+	    >"$SC_TMP/fault.out"
+	wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "fault.py did not listen"
+	FPORT=$(<"$SC_TMP/pf")
+}
+
+# check_ended WHAT REGEX: sockcat ended by itself with status 1 and said
+# once, on a line of its own, what REGEX says.
+check_ended() {
+	assertTrue "$1: ended (not hung)" "wait_for '$SC_TMP/rc' ."
+	assertEquals "$1: exit status" 1 "$(<"$SC_TMP/rc")"
+	assertEquals "$1: reported once: $(<"$SC_TMP/c.err")" 1 \
+	    "$(grep -Ec "^sockcat: $2\$" "$SC_TMP/c.err")"
+}
+
+RECV_RESET='read from network: Connection reset by peer'
+SEND_RESET='(write to|read from) network: (Connection reset by peer|Broken pipe)'
+
+# The peer sends, then resets; stdin stays open (a FIFO this shell holds)
+# and has said one line, which the peer waits for.
+reset_while_receiving() {
+	mode=$1 out=$2 path=$3
+	what="$mode, stdout $out, ${path:-splice}"
+	held_stdin in 7
+	if [ "$mode" = connect ]; then
+		fault_listen --send-rst 200000
+		run_sc "$out" "$SC_TMP/in" "$SC" $path 127.0.0.1 "$FPORT"
+		echo go >&7
+	else
+		run_sc "$out" "$SC_TMP/in" "$SC" -v $path -l 127.0.0.1 0
+		port=$(sc_port) || fail "$what: no listener"
+		bg timeout -k 2 15 python3 "$FAULT" --connect "$port" \
+		    --send-rst 200000 >"$SC_TMP/fault.out"
+		echo go >&7
+	fi
+	check_ended "$what" "$RECV_RESET"
+	exec 7>&-
+	rm -f "$SC_TMP/in"
+	sc_cleanup
+}
+
+# stdin is a regular file (sendfile(2), or copied with --no-splice) larger
+# than the peer takes: it reads some, then resets.
+reset_while_sending() {
+	mode=$1 out=$2 path=$3
+	what="$mode, stdout $out, ${path:-sendfile}"
+	if [ "$mode" = connect ]; then
+		fault_listen --rst-after 100000
+		run_sc "$out" "$SC_TMP/big" "$SC" $path 127.0.0.1 "$FPORT"
+	else
+		run_sc "$out" "$SC_TMP/big" "$SC" -v $path -l 127.0.0.1 0
+		port=$(sc_port) || fail "$what: no listener"
+		bg timeout -k 2 15 python3 "$FAULT" --connect "$port" \
+		    --rst-after 100000 >"$SC_TMP/fault.out"
+	fi
+	check_ended "$what" "$SEND_RESET"
+	sc_cleanup
+}
+
+test_reset_while_receiving_connect() {
+	for out in pipe file null; do
+		for path in "" --no-splice; do
+			reset_while_receiving connect "$out" "$path"
+		done
+	done
+}
+
+test_reset_while_receiving_listen() {
+	for out in pipe file null; do
+		for path in "" --no-splice; do
+			reset_while_receiving listen "$out" "$path"
+		done
+	done
+}
+
+test_reset_while_sending_connect() {
+	head -c 16777216 /dev/zero >"$SC_TMP/big"
+	for out in pipe file null; do
+		for path in "" --no-splice; do
+			reset_while_sending connect "$out" "$path"
+		done
+	done
+}
+
+test_reset_while_sending_listen() {
+	head -c 16777216 /dev/zero >"$SC_TMP/big"
+	for out in pipe file null; do
+		for path in "" --no-splice; do
+			reset_while_sending listen "$out" "$path"
+		done
+	done
+}
+
+# The first case of the issue, beside ncat: `ncat host port | cat` with
+# stdin open, and the peer resets.  Both end with status 1 and say so.
+test_reset_in_a_pipeline_as_ncat() {
+	have_ncat || { sc_skip "ncat not installed"; return; }
+	held_stdin in 7
+	fault_listen --send-rst 200000
+	run_sc pipe "$SC_TMP/in" ncat 127.0.0.1 "$FPORT"
+	echo go >&7
+	assertTrue "ncat ended" "wait_for '$SC_TMP/rc' ."
+	assertEquals "ncat's exit status" 1 "$(<"$SC_TMP/rc")"
+	assertContains "ncat says: $(<"$SC_TMP/c.err")" \
+	    "$(<"$SC_TMP/c.err")" "Connection reset by peer"
+	exec 7>&-
+	rm -f "$SC_TMP/in"
+	sc_cleanup
+	reset_while_receiving connect pipe ""
+}
+
+sc_run_shunit2
