@@ -35,6 +35,8 @@
 
 #include "sockcat.h"
 
+static const char	*http_line_value(const char *, const char *);
+
 /*
  * Standard base64 of len bytes of in, NUL-terminated in out, which must
  * hold 4 * ((len + 2) / 3) + 1 bytes.
@@ -257,6 +259,82 @@ http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
 	return (0);
 }
 
+/* The line after the one at p, or the end of the string. */
+static const char *
+http_next_line(const char *p)
+{
+	p += strcspn(p, "\n");
+	return (*p == '\n' ? p + 1 : p);
+}
+
+/*
+ * A Content-Length value v (up to the end of its line): digits only, then
+ * blanks.  Returns the length, or -1 when it is not one.
+ */
+static long long
+http_length(const char *v)
+{
+	const char	*errstr;
+	char		 num[24];
+	size_t		 len;
+	long long	 n;
+
+	len = strspn(v, "0123456789");
+	if (len == 0 || len >= sizeof(num) ||
+	    strchr("\r\n", v[len + strspn(v + len, " \t")]) == NULL)
+		return (-1);
+	memcpy(num, v, len);
+	num[len] = '\0';
+	n = strtonum(num, 0, LLONG_MAX, &errstr);
+	return (errstr != NULL ? -1 : n);
+}
+
+/*
+ * Where a forwarded request's body ends (RFC 9112, section 6.3): after
+ * Content-Length bytes, at the end of its chunked coding, or at once when
+ * it has neither.  A request that could be read two ways (two different
+ * lengths, a length and a coding, a coding that is not chunked last) is
+ * refused: the proxy and the origin must agree on where the next request
+ * starts.  Returns 0, or -1 with *errstr.
+ */
+static int
+http_request_body(struct http_request *r, const char **errstr)
+{
+	const char	*p, *v, *last;
+	long long	 n;
+
+	r->clen = -1;
+	r->chunked = 0;
+	for (p = r->headers; *p != '\0'; p = http_next_line(p)) {
+		if ((v = http_line_value(p, "Content-Length")) != NULL) {
+			if ((n = http_length(v)) == -1 ||
+			    (r->clen != -1 && r->clen != n)) {
+				*errstr = "bad Content-Length";
+				return (-1);
+			}
+			r->clen = n;
+		} else if ((v = http_line_value(p, "Transfer-Encoding")) !=
+		    NULL) {
+			/* The last coding of the last line must be chunked. */
+			for (last = v + strcspn(v, "\r\n"); last > v &&
+			    (last[-1] == ' ' || last[-1] == '\t'); last--)
+				;
+			r->chunked = last - v >= 7 &&
+			    strncasecmp(last - 7, "chunked", 7) == 0 &&
+			    (last - v == 7 || strchr(", \t", last[-8]) != NULL);
+			if (!r->chunked) {
+				*errstr = "transfer coding not chunked";
+				return (-1);
+			}
+		}
+	}
+	if (r->chunked && r->clen != -1) {
+		*errstr = "Content-Length with Transfer-Encoding";
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Parse the header block h of hlen bytes (http_head_len()), which is
  * rewritten in place: r->method, r->target and r->version point to the
@@ -303,6 +381,7 @@ http_parse_request(char *h, size_t hlen, struct http_request *r,
 		return (HTTP_URI_TOO_LONG);
 	}
 	memset(r, 0, sizeof(*r));
+	r->clen = -1;
 	r->method = method;
 	r->target = target;
 	r->version = version;
@@ -320,7 +399,8 @@ http_parse_request(char *h, size_t hlen, struct http_request *r,
 		*errstr = "method not allowed";
 		return (HTTP_BAD_METHOD);
 	}
-	if (http_parse_uri(target, r, errstr) == -1)
+	if (http_parse_uri(target, r, errstr) == -1 ||
+	    http_request_body(r, errstr) == -1)
 		return (HTTP_BAD_REQUEST);
 	r->forward = 1;
 	return (0);
@@ -336,11 +416,44 @@ http_is_header(const char *p, const char *name)
 }
 
 /*
+ * Is the header line at p named in a Connection line of headers, as one
+ * for this hop only (RFC 9110, section 7.6.1)?  The framing of the body
+ * (Content-Length, Transfer-Encoding) is never taken out: the origin
+ * must read the body as the proxy does.
+ */
+static int
+http_connection_names(const char *headers, const char *p)
+{
+	const char	*h, *v, *end;
+	size_t		 nlen, len;
+
+	nlen = strcspn(p, ":\r\n");
+	if (p[nlen] != ':' || nlen == 0 ||
+	    http_is_header(p, "Content-Length") ||
+	    http_is_header(p, "Transfer-Encoding"))
+		return (0);
+	for (h = headers; *h != '\0'; h = http_next_line(h)) {
+		if ((v = http_line_value(h, "Connection")) == NULL)
+			continue;
+		end = v + strcspn(v, "\r\n");
+		while (v < end) {
+			v += strspn(v, " \t,");
+			len = strcspn(v, " \t,\r\n");
+			if (len == nlen && strncasecmp(v, p, len) == 0)
+				return (1);
+			v += len;
+		}
+	}
+	return (0);
+}
+
+/*
  * The request r (a forward one) as the origin server is to get it: the
  * request line in origin form, the Host of the URI (RFC 7230, section
  * 5.4: the client's own Host line is ignored, as ncat does), and the
  * headers but those meant for the proxy or for keeping the connection
- * (Proxy-Authorization, Proxy-Connection, Connection, Keep-Alive), then
+ * (Proxy-Authorization, Proxy-Connection, Connection, Keep-Alive, and
+ * those the Connection lines name), then
  * "Connection: close": every forwarded request has a connection of its
  * own, as ncat does.  The body, Content-Length or chunked, follows
  * unchanged.  Returns the length written to buf, or -1 when it does not
@@ -374,7 +487,8 @@ http_encode_forward(char *buf, size_t size, const struct http_request *r)
 		    http_is_header(p, "Proxy-Authorization") ||
 		    http_is_header(p, "Proxy-Connection") ||
 		    http_is_header(p, "Connection") ||
-		    http_is_header(p, "Keep-Alive"))
+		    http_is_header(p, "Keep-Alive") ||
+		    http_connection_names(r->headers, p))
 			continue;
 		if (n + len + 2 >= size)
 			return (-1);
@@ -478,8 +592,9 @@ http_digest_qop_auth(const char *qop)
 /*
  * The response of RFC 7616 with qop=auth, in hex in out (DIGEST_HEX_MAX
  * bytes): H(H(user:realm:pass):nonce:nc:cnonce:auth:H(method:uri)), with
- * d's algorithm, realm, nonce, nc and cnonce.  Returns -1 when a part is
- * missing or too long.
+ * d's algorithm, realm, nonce, nc and cnonce; without qop (d->qop NULL),
+ * RFC 2069's H(H(user:realm:pass):nonce:H(method:uri)).  Returns -1 when
+ * a part is missing or too long.
  */
 int
 http_digest_response(const struct http_digest *d, const char *user,
@@ -488,8 +603,8 @@ http_digest_response(const struct http_digest *d, const char *user,
 	char	 s[3 * HTTP_LINE_MAX], ha1[DIGEST_HEX_MAX], ha2[DIGEST_HEX_MAX];
 	int	 n;
 
-	if (d->realm == NULL || d->nonce == NULL || d->nc == NULL ||
-	    d->cnonce == NULL || d->alg == -1)
+	if (d->realm == NULL || d->nonce == NULL || d->alg == -1 ||
+	    (d->qop != NULL && (d->nc == NULL || d->cnonce == NULL)))
 		return (-1);
 	n = snprintf(s, sizeof(s), "%s:%s:%s", user, d->realm, pass);
 	if (n < 0 || (size_t)n >= sizeof(s))
@@ -500,8 +615,11 @@ http_digest_response(const struct http_digest *d, const char *user,
 	if (n < 0 || (size_t)n >= sizeof(s))
 		return (-1);
 	digest_hex(d->alg, s, ha2);
-	n = snprintf(s, sizeof(s), "%s:%s:%s:%s:auth:%s", ha1, d->nonce,
-	    d->nc, d->cnonce, ha2);
+	if (d->qop == NULL)
+		n = snprintf(s, sizeof(s), "%s:%s:%s", ha1, d->nonce, ha2);
+	else
+		n = snprintf(s, sizeof(s), "%s:%s:%s:%s:auth:%s", ha1,
+		    d->nonce, d->nc, d->cnonce, ha2);
 	explicit_bzero(ha1, sizeof(ha1));
 	if (n < 0 || (size_t)n >= sizeof(s))
 		return (-1);
@@ -623,19 +741,35 @@ http_challenge_one(struct http_challenge *ch, const char *scheme,
 		c.scheme = HTTP_AUTH_BASIC;
 	else if (len == 6 && strncasecmp(scheme, "Digest", 6) == 0) {
 		/*
-		 * Only qop=auth with MD5 or SHA-256 is answered: the
-		 * -sess variants and RFC 2069's digest without qop are not.
+		 * A Digest challenge that makes no sense is an error, never
+		 * a reason to answer a weaker one: the proxy may be
+		 * fishing for the password in the clear.
 		 */
-		if (http_digest_parse(params, &d) == -1 || d.alg == -1 ||
-		    d.qop == NULL || !http_digest_qop_auth(d.qop) ||
-		    http_param_copy(c.realm, d.realm) == -1 ||
-		    http_param_copy(c.nonce, d.nonce) == -1)
-			goto other;
-		if (d.opaque != NULL) {
-			if (http_param_copy(c.opaque, d.opaque) == -1)
-				goto other;
-			c.has_opaque = 1;
+		if (http_digest_parse(params, &d) == -1) {
+			ch->bad = "Digest parameters cannot be parsed";
+			return;
 		}
+		if (d.realm == NULL || d.nonce == NULL) {
+			ch->bad = "Digest without realm or nonce";
+			return;
+		}
+		if (http_param_copy(c.realm, d.realm) == -1 ||
+		    http_param_copy(c.nonce, d.nonce) == -1 ||
+		    (d.opaque != NULL &&
+		    http_param_copy(c.opaque, d.opaque) == -1)) {
+			ch->bad = "Digest parameter too long";
+			return;
+		}
+		/*
+		 * Answered: MD5 or SHA-256, with qop=auth or, from a proxy
+		 * that speaks RFC 2069, without qop; not the -sess variants
+		 * nor a qop list without auth (auth-int alone).
+		 */
+		if (d.alg == -1 ||
+		    (d.qop != NULL && !http_digest_qop_auth(d.qop)))
+			goto other;
+		c.has_opaque = d.opaque != NULL;
+		c.qop = d.qop != NULL;
 		c.scheme = d.alg == DIGEST_SHA256 ?
 		    HTTP_AUTH_DIGEST_SHA256 : HTTP_AUTH_DIGEST_MD5;
 	} else
@@ -643,6 +777,7 @@ http_challenge_one(struct http_challenge *ch, const char *scheme,
 	if (c.scheme > ch->scheme) {
 		memcpy(c.other, ch->other, sizeof(c.other));
 		c.offered = 1;
+		c.bad = ch->bad;
 		*ch = c;
 	}
 	return;
@@ -729,8 +864,9 @@ http_quote(char *out, size_t size, const char *s)
 /*
  * The value of a Proxy-Authorization header line that answers ch for user
  * and pass, "Basic ..." or "Digest ..." (RFC 7616, qop=auth, nc 1, the
- * client nonce cnonce) for the CONNECT of uri ("host:port" as in the
- * request line), NUL-terminated in buf.  Returns its length, or -1 when it
+ * client nonce cnonce; RFC 2069 when the challenge has no qop) for the
+ * CONNECT of uri ("host:port" as in the request line), NUL-terminated in
+ * buf.  Returns its length, or -1 when it
  * does not fit in size bytes or ch holds no challenge.
  */
 ssize_t
@@ -745,6 +881,8 @@ http_encode_auth(char *buf, size_t size, const struct http_challenge *ch,
 	char			 qn[2 * HTTP_PARAM_MAX + 3];
 	char			 qo[2 * HTTP_PARAM_MAX + 3];
 	char			 qi[2 * HTTP_LINE_MAX + 3];
+	char			 qc[2 * HTTP_PARAM_MAX + 3];
+	char			 qp[3 * HTTP_PARAM_MAX];
 	int			 n;
 
 	switch (ch->scheme) {
@@ -761,8 +899,11 @@ http_encode_auth(char *buf, size_t size, const struct http_challenge *ch,
 		    DIGEST_SHA256 : DIGEST_MD5;
 		d.realm = (char *)ch->realm;
 		d.nonce = (char *)ch->nonce;
-		d.nc = (char *)"00000001";
-		d.cnonce = (char *)cnonce;
+		if (ch->qop) {
+			d.qop = (char *)"auth";
+			d.nc = (char *)"00000001";
+			d.cnonce = (char *)cnonce;
+		}
 		if (strlen(user) > HTTP_CRED_MAX ||
 		    strlen(pass) > HTTP_CRED_MAX ||
 		    http_digest_response(&d, user, pass, "CONNECT", uri,
@@ -773,11 +914,16 @@ http_encode_auth(char *buf, size_t size, const struct http_challenge *ch,
 		    http_quote(qo, sizeof(qo), ch->opaque) == -1 ||
 		    http_quote(qi, sizeof(qi), uri) == -1)
 			return (-1);
+		/* RFC 2069 has neither qop, nor nc, nor cnonce. */
+		qp[0] = '\0';
+		if (ch->qop && (http_quote(qc, sizeof(qc), cnonce) == -1 ||
+		    snprintf(qp, sizeof(qp), ", qop=auth, nc=%s, cnonce=%s",
+		    d.nc, qc) >= (int)sizeof(qp)))
+			return (-1);
 		n = snprintf(buf, size, "Digest username=%s, realm=%s, "
-		    "nonce=%s, uri=%s, algorithm=%s, response=\"%s\", "
-		    "qop=auth, nc=%s, cnonce=\"%s\"%s%s", qu, qr, qn, qi,
-		    d.alg == DIGEST_SHA256 ? "SHA-256" : "MD5", resp, d.nc,
-		    cnonce, ch->has_opaque ? ", opaque=" : "",
+		    "nonce=%s, uri=%s, algorithm=%s, response=\"%s\"%s%s%s",
+		    qu, qr, qn, qi, d.alg == DIGEST_SHA256 ? "SHA-256" : "MD5",
+		    resp, qp, ch->has_opaque ? ", opaque=" : "",
 		    ch->has_opaque ? qo : "");
 		explicit_bzero(resp, sizeof(resp));
 		break;
@@ -838,25 +984,14 @@ http_reply_init(struct http_reply *r, const char *status)
 void
 http_reply_header(struct http_reply *r, const char *line)
 {
-	const char	*v, *errstr;
-	char		 num[24];
+	const char	*v;
 	long long	 n;
-	size_t		 len;
 
 	if ((v = http_line_value(line, "Proxy-Authenticate")) != NULL)
 		http_challenge_add(&r->ch, v);
 	else if ((v = http_line_value(line, "Content-Length")) != NULL) {
 		/* Digits only; a second, different length is as bad. */
-		len = strspn(v, "0123456789");
-		n = -1;
-		if (len > 0 && len < sizeof(num) &&
-		    v[len + strspn(v + len, " \t")] == '\0') {
-			memcpy(num, v, len);
-			num[len] = '\0';
-			n = strtonum(num, 0, LLONG_MAX, &errstr);
-			if (errstr != NULL)
-				n = -1;
-		}
+		n = http_length(v);
 		if (n == -1 || (r->clen != -1 && r->clen != n))
 			r->bad = 1;
 		r->clen = n;

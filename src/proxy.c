@@ -422,6 +422,10 @@ proxy_http_challenged(struct proxy_client *pc, char **cause)
 	struct http_reply	*r = &pc->reply;
 
 	pc->ch = r->ch;
+	if (r->ch.bad != NULL) {
+		log_cause(cause, "Malformed proxy challenge: %s", r->ch.bad);
+		return (PROXY_FAIL);
+	}
 	/* No challenge at all: Basic, as netcat sends it. */
 	if (!r->ch.offered)
 		pc->ch.scheme = HTTP_AUTH_BASIC;
@@ -442,14 +446,37 @@ proxy_http_challenged(struct proxy_client *pc, char **cause)
 	return (proxy_http_request(pc, cause) == -1 ? PROXY_FAIL : PROXY_MORE);
 }
 
-/* One line of an HTTP proxy's reply, without its line end, is in in. */
+/*
+ * One line of an HTTP proxy's reply, without its LF, is in in.  A CR
+ * before the LF goes; other CRs are dropped from the status line, as
+ * netcat drops them, but make a 407's header line malformed, as does a
+ * NUL: what the line says cannot be known, and a challenge taken in part
+ * could be answered with a weaker scheme than the one offered.
+ */
 static int
 proxy_http_line(struct proxy_client *pc, char **cause)
 {
-	char	*line = (char *)pc->in;
+	char	*line = (char *)pc->in, *p, *q;
 	size_t	 len = pc->inlen;
 
 	pc->inlen = 0;
+	if (len > 0 && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (pc->state == PXS_HTTP_HEADERS &&
+	    pc->status == HTTP_AUTH_REQUIRED &&
+	    (strlen(line) != len || memchr(line, '\r', len) != NULL)) {
+		log_cause(cause, "Malformed proxy challenge: %s in a header "
+		    "line", strlen(line) != len ? "NUL byte" : "bare CR");
+		return (PROXY_FAIL);
+	}
+	if (pc->state != PXS_HTTP_HEADERS) {
+		for (p = q = line; p < line + len; p++) {
+			if (*p != '\r')
+				*q++ = *p;
+		}
+		*q = '\0';
+		len = q - line;
+	}
 	if (pc->state == PXS_HTTP_HEADERS) {
 		/* Only an empty line ends them, not one that starts with NUL. */
 		if (len == 0) {
@@ -462,7 +489,7 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 			log_cause(cause, "Too many proxy headers received");
 			return (PROXY_FAIL);
 		}
-		if (pc->status == HTTP_AUTH_REQUIRED && strlen(line) == len)
+		if (pc->status == HTTP_AUTH_REQUIRED)
 			http_reply_header(&pc->reply, line);
 		return (PROXY_MORE);
 	}
@@ -526,7 +553,7 @@ proxy_client_input(struct proxy_client *pc, const void *p, size_t n,
 			return (PROXY_MORE);
 		return (proxy_socks_step(pc, cause));
 	}
-	/* Line by line; a CR anywhere is dropped, as netcat drops it. */
+	/* Line by line (proxy_http_line() says what becomes of a CR). */
 	for (i = 0; i < n && pc->state != PXS_DONE; i++) {
 		if (b[i] == '\n') {
 			pc->in[pc->inlen] = '\0';
@@ -537,8 +564,6 @@ proxy_client_input(struct proxy_client *pc, const void *p, size_t n,
 				return (PROXY_MORE);
 			continue;
 		}
-		if (b[i] == '\r')
-			continue;
 		if (pc->inlen >= HTTP_LINE_MAX) {
 			log_cause(cause, "proxy read too long");
 			return (PROXY_FAIL);

@@ -60,6 +60,8 @@ struct proxyd {
 	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
 	char		 nonce[2 * PROXYD_NONCE_BYTES + 1]; /* Digest's */
 	char		 challenge[512]; /* the 407's Proxy-Authenticate lines */
+	struct sockaddr_storage self;	/* the listener's address */
+	int		 v6only;	/* IPV6_V6ONLY on the listener */
 };
 
 /* Where a client's conversation stands. */
@@ -97,6 +99,7 @@ struct pconn {
 	int		 gated;		/* counted by the gate until freed */
 	char		*fwd;		/* a GET, HEAD or POST for the origin */
 	ssize_t		 fwdlen;
+	long long	 body;		/* its body's length (-1: chunked) */
 };
 
 static void	pconn_read_cb(int, int, void *);
@@ -240,6 +243,8 @@ http_reason(int status)
 	switch (status) {
 	case HTTP_BAD_REQUEST:
 		return ("400 Bad Request");
+	case HTTP_FORBIDDEN:
+		return ("403 Forbidden");
 	case HTTP_BAD_METHOD:
 		return ("405 Method Not Allowed");
 	case HTTP_AUTH_REQUIRED:
@@ -416,8 +421,9 @@ secret_equal(const char *a, const char *b)
 
 /*
  * Digest credentials v (after "Digest ") for the request r: ours, with
- * our realm and nonce, qop=auth, for this very request target, and the
- * right response (RFC 7616).
+ * our realm and nonce, for this very request target, and the right
+ * response: with qop=auth (RFC 7616), or without qop from a client that
+ * speaks only RFC 2069.
  */
 static int
 pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
@@ -429,7 +435,7 @@ pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
 
 	if (http_digest_parse(v, &d) == -1 || d.alg == -1 ||
 	    d.username == NULL || d.uri == NULL || d.response == NULL ||
-	    d.qop == NULL || strcasecmp(d.qop, "auth") != 0 ||
+	    (d.qop != NULL && strcasecmp(d.qop, "auth") != 0) ||
 	    d.realm == NULL || strcmp(d.realm, PROXYD_REALM) != 0 ||
 	    d.nonce == NULL || strcmp(d.nonce, pc->pd->nonce) != 0 ||
 	    (strcmp(d.uri, r->target) != 0 &&
@@ -508,6 +514,8 @@ pconn_http_request(struct pconn *pc)
 		}
 		host = r.host;
 		port = r.port;
+		/* Without a length or a coding, a request has no body. */
+		pc->body = r.chunked ? -1 : r.clen == -1 ? 0 : r.clen;
 	} else if (http_parse_target(r.target, &host, &port,
 	    &errstr) == -1) {
 		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, errstr);
@@ -666,6 +674,23 @@ proxyd_finished(struct session *s)
 	session_free(s);
 }
 
+/*
+ * The client's bytes after a forwarded request's body (xstate bytes still
+ * to come) are not the origin's: they are read and dropped.  The origin's
+ * answer ends the connection (proxyd_forward_check()).
+ */
+static size_t
+proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
+    size_t space)
+{
+	(void)p;
+	(void)space;
+	if ((long long)n > ch->xstate)
+		n = ch->xstate;
+	ch->xstate -= n;
+	return (n);
+}
+
 /* Connected: say so, and hand both sockets to the pump. */
 static void
 pconn_relay(struct pconn *pc)
@@ -716,6 +741,18 @@ pconn_relay(struct pconn *pc)
 	if (pc->fwd != NULL &&
 	    channel_inject(up, pc->fwd, pc->fwdlen) == -1)
 		goto fail;
+	/* A body ends where its length says; the rest goes no further. */
+	if (pc->fwd != NULL && pc->body != -1) {
+		if ((long long)pc->len > pc->body) {
+			log_verbose(1, "proxy: %s: %lld bytes after the "
+			    "request's body dropped", pc->peer,
+			    (long long)pc->len - pc->body);
+			pc->len = pc->body;
+		}
+		up->xform = proxyd_body_xform;
+		up->xgrow = 1;
+		up->xstate = pc->body - pc->len;
+	}
 	if (pc->len > 0 && channel_inject(up, pc->in, pc->len) == -1)
 		goto fail;
 	if (o->timeout_ms != TIME_NONE)
@@ -755,6 +792,84 @@ pconn_connect_cb(int fd, int events, void *arg)
 	pconn_try(pc);
 }
 
+/*
+ * The address of sa in a form to compare: an IPv4-mapped IPv6 address as
+ * IPv4.  Returns its family (0 for neither), the address in a[16] and the
+ * port in *port.
+ */
+static int
+proxyd_addr(const struct sockaddr *sa, unsigned char *a, uint16_t *port)
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	sin = (const struct sockaddr_in *)sa;
+	sin6 = (const struct sockaddr_in6 *)sa;
+	memset(a, 0, 16);
+	if (sa->sa_family == AF_INET) {
+		memcpy(a, &sin->sin_addr, 4);
+		*port = ntohs(sin->sin_port);
+		return (AF_INET);
+	}
+	if (sa->sa_family != AF_INET6)
+		return (0);
+	*port = ntohs(sin6->sin6_port);
+	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		memcpy(a, sin6->sin6_addr.s6_addr + 12, 4);
+		return (AF_INET);
+	}
+	memcpy(a, &sin6->sin6_addr, 16);
+	return (AF_INET6);
+}
+
+/* Is the address sa (its port aside) one of this host's? */
+static int
+proxyd_addr_local(const struct sockaddr *sa, socklen_t len)
+{
+	struct sockaddr_storage	 ss;
+	int			 fd, local;
+
+	/* Only a local address can be bound. */
+	if (len > sizeof(ss) ||
+	    (fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return (0);
+	memcpy(&ss, sa, len);
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	local = bind(fd, (struct sockaddr *)&ss, len) == 0;
+	close(fd);
+	return (local);
+}
+
+/*
+ * Would connecting to ai reach this very proxy (RFC 9110, section 7.3.1:
+ * a proxy must recognise its own names)?  Yes for the listener's port at
+ * its own address or, for a listener on every address (0.0.0.0 or ::),
+ * at any address of this host, the one the client came to among them.
+ */
+static int
+pconn_is_self(struct pconn *pc, const struct addrinfo *ai)
+{
+	const struct proxyd	*pd = pc->pd;
+	unsigned char		 dst[16], a[16], any[16] = { 0 };
+	uint16_t		 dport, port;
+	int			 dfam, fam;
+
+	dfam = proxyd_addr(ai->ai_addr, dst, &dport);
+	fam = proxyd_addr((const struct sockaddr *)&pd->self, a, &port);
+	if (dfam == 0 || fam == 0 || dport != port)
+		return (0);
+	if (memcmp(a, any, 16) != 0)
+		return (dfam == fam && memcmp(dst, a, 16) == 0);
+	/* An IPv6 listener takes IPv4 too, unless it is IPv6 only. */
+	if (dfam != fam && (fam == AF_INET || pd->v6only))
+		return (0);
+	return (memcmp(dst, any, 16) == 0 ||
+	    proxyd_addr_local(ai->ai_addr, ai->ai_addrlen));
+}
+
 /* Start connecting to the next address, or refuse with the last error. */
 static void
 pconn_try(struct pconn *pc)
@@ -763,6 +878,12 @@ pconn_try(struct pconn *pc)
 	int		 fd, rep;
 
 	for (; (ai = pc->ai) != NULL; pc->ai = ai->ai_next) {
+		/* A request for the proxy itself would come back for ever. */
+		if (pc->fwd != NULL && pconn_is_self(pc, ai)) {
+			pconn_refuse(pc, -1, HTTP_FORBIDDEN,
+			    "request loop: the target is this proxy");
+			return;
+		}
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, ai->ai_protocol);
 		if (fd == -1)
@@ -939,6 +1060,7 @@ proxyd_listen(struct options *o)
 	struct proxyd	 pd;
 	const char	*host;
 	char		*cause;
+	socklen_t	 len;
 	int		 fd, open;
 
 	memset(&pd, 0, sizeof(pd));
@@ -960,6 +1082,13 @@ proxyd_listen(struct options *o)
 	if ((fd = net_listen(o, host, o->ports[0], &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	net_report_listen(o, fd);
+	len = sizeof(pd.self);
+	if (getsockname(fd, (struct sockaddr *)&pd.self, &len) == -1)
+		fatal("getsockname");
+	len = sizeof(pd.v6only);
+	if (pd.self.ss_family == AF_INET6 && getsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &pd.v6only, &len) == -1)
+		pd.v6only = 1;
 	if (open && !proxyd_loopback(fd))
 		log_warnx("warning: open proxy: anyone who can reach this "
 		    "address may relay through it; use --proxy-auth or "

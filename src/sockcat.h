@@ -382,6 +382,7 @@ ssize_t		 socks5_parse_request(const unsigned char *, size_t,
 enum http_status {
 	HTTP_OK = 200,
 	HTTP_BAD_REQUEST = 400,
+	HTTP_FORBIDDEN = 403,
 	HTTP_BAD_METHOD = 405,
 	HTTP_AUTH_REQUIRED = 407,
 	HTTP_TIMEOUT = 408,
@@ -402,6 +403,8 @@ struct http_request {
 	char		*host;		/*   the URI's host (in hostbuf), */
 	uint16_t	 port;		/*   port */
 	const char	*path;		/*   and path in origin form */
+	long long	 clen;		/*   Content-Length, -1: none */
+	int		 chunked;	/*   Transfer-Encoding: chunked */
 	char		 hostbuf[HTTP_HOST_MAX + 1];
 };
 
@@ -436,6 +439,8 @@ struct http_challenge {
 	char		 nonce[HTTP_PARAM_MAX + 1];
 	char		 opaque[HTTP_PARAM_MAX + 1];
 	int		 has_opaque;
+	int		 qop;		/* Digest: qop=auth, else RFC 2069 */
+	const char	*bad;		/* a malformed challenge: why */
 };
 
 /* What the header lines of a proxy's reply say. */
@@ -785,7 +790,8 @@ struct channel {
 	/* Optional: rewrite what was read (-C); returns the new length. */
 	size_t			(*xform)(struct channel *, unsigned char *,
 				    size_t, size_t);
-	int			 xstate;
+	long long		 xstate;	/* xform's own: a state, or
+						   bytes left */
 	size_t			 xgrow;	/* Most bytes xform makes of one;
 					   0 means 2. */
 

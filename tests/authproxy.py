@@ -18,7 +18,9 @@
 #        authproxy.py -m DIR SPEC...
 #   SCHEME: basic, md5, sha256, both (offers SHA-256 and MD5 digests and
 #   Basic, on three lines), oneline (Basic and an MD5 digest on one line),
-#   ntlm (nothing sockcat answers); KEEPALIVE: 1, 0 (closed after the
+#   ntlm (nothing sockcat answers), rfc2069 (an MD5 digest without qop,
+#   answered as RFC 2069 says), nulrealm and crrealm (a digest only, whose
+#   realm holds a NUL byte or a bare CR: malformed); KEEPALIVE: 1, 0 (closed after the
 #   407, which says so), or 2 (closed although the 407 does not say so).
 #   SPEC: SCHEME:USER:PASS:KEEPALIVE, or "record".
 # The first form prints its port; the second prints one port a line, in
@@ -75,6 +77,13 @@ class Auth:
             return ['Basic realm="%s", %s' % (REALM, digest % "MD5")]
         if self.scheme == "ntlm":
             return ["NTLM", "Negotiate"]
+        if self.scheme == "rfc2069":
+            return ['Digest realm="%s", nonce="%s", opaque="%s"'
+                    % (REALM, NONCE, OPAQUE)]
+        if self.scheme in ("nulrealm", "crrealm"):
+            bad = "\0" if self.scheme == "nulrealm" else "\r"
+            return ['Digest realm="te%sst", qop="auth", nonce="%s"'
+                    % (bad, NONCE)]
         c = []
         if self.offers("sha256"):
             c.append(digest % "SHA-256")
@@ -102,6 +111,16 @@ class Auth:
             return False
         p = params(rest)
         alg = p.get("algorithm", "MD5").upper()
+        if alg == "MD5" and self.offers("rfc2069"):
+            h = lambda s: hashlib.md5(s.encode()).hexdigest()
+            if (p.get("username") != self.user or p.get("realm") != REALM
+                    or p.get("nonce") != NONCE or "qop" in p or
+                    "nc" in p or "cnonce" in p or
+                    p.get("opaque") != OPAQUE):
+                return False
+            ha1 = h("%s:%s:%s" % (self.user, REALM, self.password))
+            ha2 = h("%s:%s" % (method, p.get("uri", "")))
+            return p.get("response") == h("%s:%s:%s" % (ha1, NONCE, ha2))
         if alg == "MD5" and self.offers("md5"):
             h = lambda s: hashlib.md5(s.encode()).hexdigest()
         elif alg == "SHA-256" and self.offers("sha256"):
@@ -142,7 +161,7 @@ class Auth:
             resp += "Content-Length: %d\r\n" % len(body)
             if self.keep == "0":
                 resp += "Connection: close\r\n"
-            conn.sendall(resp.encode() + b"\r\n" + body)
+            conn.sendall(resp.encode("latin-1") + b"\r\n" + body)
             if self.keep != "1":
                 return
 

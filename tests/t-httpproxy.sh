@@ -85,12 +85,14 @@ test_ncat_digest_client() {
 	assertNotContains "$(<"$SC_TMP/ncat.err")" "407"
 }
 
-# A Digest answer computed here, for SHA-256 and MD5, and a wrong one.
+# A Digest answer computed here, for SHA-256 and MD5, and a wrong one;
+# with a fourth argument "2069", RFC 2069's answer, without qop.
 digest_connect() {
-	t 30 python3 - "$PPORT" "$1" "$2" "$3" <<'EOF'
+	t 30 python3 - "$PPORT" "$1" "$2" "$3" "${4:-}" <<'EOF'
 import hashlib, re, socket, sys
 port, alg, user, pw = int(sys.argv[1]), sys.argv[2], "alice", sys.argv[3]
-target = "127.0.0.1:%s" % sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1:9"
+target = "127.0.0.1:%s" % sys.argv[4]
+rfc2069 = sys.argv[5] == "2069"
 def talk(extra):
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(("CONNECT %s HTTP/1.1\r\n%s\r\n" % (target, extra)).encode())
@@ -110,11 +112,15 @@ h = (lambda x: hashlib.sha256(x.encode()).hexdigest()) if alg == "SHA-256" \
     else (lambda x: hashlib.md5(x.encode()).hexdigest())
 ha1 = h("%s:%s:%s" % (user, realm, pw))
 ha2 = h("CONNECT:%s" % target)
-resp = h("%s:%s:00000001:abcdef:auth:%s" % (ha1, nonce, ha2))
+if rfc2069:
+    resp = h("%s:%s:%s" % (ha1, nonce, ha2))
+    qop = ""
+else:
+    resp = h("%s:%s:00000001:abcdef:auth:%s" % (ha1, nonce, ha2))
+    qop = 'qop=auth, nc=00000001, cnonce="abcdef", '
 print(talk('Proxy-Authorization: Digest username="%s", realm="%s", '
-           'nonce="%s", uri="%s", algorithm=%s, qop=auth, nc=00000001, '
-           'cnonce="abcdef", response="%s"\r\n'
-           % (user, realm, nonce, target, alg, resp)).split("\r\n")[0])
+           'nonce="%s", uri="%s", algorithm=%s, %sresponse="%s"\r\n'
+           % (user, realm, nonce, target, alg, qop, resp)).split("\r\n")[0])
 EOF
 }
 
@@ -130,6 +136,146 @@ test_digest_sha256_and_md5() {
 	assertEquals "wrong password" \
 	    "HTTP/1.1 407 Proxy Authentication Required" \
 	    "$(digest_connect SHA-256 wrong "$DPORT")"
+}
+
+# RFC 2069's digest, without qop, from a client that knows no better: the
+# answer to our challenge is checked all the same, never refused as such.
+test_digest_without_qop() {
+	held_stdin dst 8
+	SERVER_STDIN=$SC_TMP/dst server dst -l -k 127.0.0.1 0 || fail "no dst"
+	DPORT=$PORT
+	proxy --proxy-auth alice:secret
+	assertEquals "MD5" "HTTP/1.1 200 Connection established" \
+	    "$(digest_connect MD5 secret "$DPORT" 2069)"
+	assertEquals "SHA-256" "HTTP/1.1 200 Connection established" \
+	    "$(digest_connect SHA-256 secret "$DPORT" 2069)"
+	assertEquals "wrong password" \
+	    "HTTP/1.1 407 Proxy Authentication Required" \
+	    "$(digest_connect MD5 wrong "$DPORT" 2069)"
+}
+
+# ncat's HTTP proxy server, to compare with; its port in PPORT.
+ncat_proxy() {
+	PPORT=$(free_port) || fail "no free port"
+	: >"$SC_TMP/ncat.err"
+	bg t 30 ncat -v -l --proxy-type http 127.0.0.1 "$PPORT" \
+	    2>"$SC_TMP/ncat.err"
+	wait_for "$SC_TMP/ncat.err" 'Listening on' || fail "ncat: no proxy"
+}
+
+# A new origin server in place of the last one.
+next_origin() {
+	kill "$OPID" 2>/dev/null
+	wait "$OPID" 2>/dev/null
+	origin
+}
+
+# What the origin got after the header block, once the proxy is done.
+origin_body() {
+	wait_exit "$OPID" 15
+	awk 'b { print } /^\r?$/ { b = 1 }' "$SC_TMP/origin.out"
+}
+
+# RFC 9110, section 7.6.1: the fields named in Connection are for this hop.
+test_connection_names_fields_for_this_hop() {
+	req='GET http://127.0.0.1:%s/ HTTP/1.1\r\nHost: x\r\nConnection: Two, close\r\nTwo: 2\r\nThree: 3\r\nConnection: four\r\nFour: 4\r\n\r\n'
+	origin
+	proxy
+	ask "$req" "$OPORT"
+	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
+	wait_exit "$OPID" 15
+	assertNotContains "$(<"$SC_TMP/origin.out")" "Two:"
+	assertNotContains "$(<"$SC_TMP/origin.out")" "Four:"
+	assertContains "$(<"$SC_TMP/origin.out")" "Three: 3"
+	have_ncat || return 0
+	next_origin
+	ncat_proxy
+	ask "$req" "$OPORT"
+	assertContains "ncat" "$(<"$SC_TMP/ans")" "origin says hi"
+	wait_exit "$OPID" 15
+	assertNotContains "ncat" "$(<"$SC_TMP/origin.out")" "Two:"
+	assertContains "ncat" "$(<"$SC_TMP/origin.out")" "Three: 3"
+}
+
+# The body is as long as Content-Length says: what follows is not the
+# origin's.
+test_post_body_ends_at_its_length() {
+	req='POST http://127.0.0.1:%s/f HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nabc\n'
+	origin
+	proxy
+	ask "$req" "$OPORT"
+	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
+	assertEquals "the body" "ab" "$(origin_body)"
+	assertContains "the length kept" "$(<"$SC_TMP/origin.out")" \
+	    "Content-Length: 2"
+	# A GET has no body: what follows its header goes nowhere either.
+	next_origin
+	ask 'GET http://127.0.0.1:%s/ HTTP/1.1\r\n\r\nGET /x HTTP/1.1\r\n\r\n' \
+	    "$OPORT"
+	assertEquals "after a GET" "" "$(origin_body)"
+	# Two lengths, or a length and a coding: where would it end?
+	ask 'POST http://127.0.0.1:9/ HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc'
+	assertEquals "HTTP/1.1 400 Bad Request" \
+	    "$(head -n 1 "$SC_TMP/ans" | tr -d '\r')"
+	ask 'POST http://127.0.0.1:9/ HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc'
+	assertEquals "HTTP/1.1 400 Bad Request" \
+	    "$(head -n 1 "$SC_TMP/ans" | tr -d '\r')"
+	have_ncat || return 0
+	next_origin
+	ncat_proxy
+	ask "$req" "$OPORT"
+	assertContains "ncat" "$(<"$SC_TMP/ans")" "origin says hi"
+	assertEquals "ncat's body" "ab" "$(origin_body)"
+}
+
+# Can this host listen on ::1?
+have_ipv6() {
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' \
+	    2>/dev/null
+}
+
+# loop ADDR TARGET: a proxy listening on ADDR, asked (at ADDR, or
+# loopback when ADDR is every address) for http://TARGET:ITS_PORT/.
+loop() {
+	server px -l --proxy-type http --allow 0.0.0.0/0 --allow ::/0 \
+	    "$1" 0 || fail "no proxy on $1"
+	to=$1
+	case $1 in
+	0.0.0.0) to=127.0.0.1 ;;
+	::) to=::1 ;;
+	esac
+	printf 'GET http://%s:%s/ HTTP/1.1\r\nHost: x\r\n\r\n' "$2" "$PORT" |
+	    t 20 "$SC" "$to" "$PORT" >"$SC_TMP/ans" 2>&1
+	kill "$SERVER_PID"
+	wait "$SERVER_PID" 2>/dev/null
+	head -n 1 "$SC_TMP/ans" | tr -d '\r'
+}
+
+# A request for the proxy itself would come back to it for ever.
+test_request_for_the_proxy_itself_is_403() {
+	assertEquals "own address" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 127.0.0.1 127.0.0.1)"
+	assertEquals "own name" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 127.0.0.1 localhost)"
+	assertEquals "every address" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 0.0.0.0 127.0.0.1)"
+	assertEquals "every address, another of the host's" \
+	    "HTTP/1.1 403 Forbidden" "$(loop 0.0.0.0 127.0.0.2)"
+	# The same port at another address is another server (none here).
+	assertEquals "not itself" "HTTP/1.1 502 Bad Gateway" \
+	    "$(loop 127.0.0.1 127.0.0.2)"
+	if have_ipv6; then
+		assertEquals "IPv6" "HTTP/1.1 403 Forbidden" \
+		    "$(loop ::1 '[::1]')"
+		assertEquals "IPv6, every address" "HTTP/1.1 403 Forbidden" \
+		    "$(loop :: '[::1]')"
+	else
+		echo "no IPv6 loopback: IPv4 only"
+	fi
+	have_ncat || return 0
+	ncat_proxy
+	ask 'GET http://127.0.0.1:%s/ HTTP/1.1\r\n\r\n' "$PPORT"
+	assertContains "ncat" "$(head -n 1 "$SC_TMP/ans")" "403"
 }
 
 test_folded_headers_are_refused() {

@@ -15,9 +15,11 @@ sc_require python3
 # The fake proxies, by the number of their log (PX_DIR/N.log).
 PX_SPECS="basic:alice:s3cret:1 md5:alice:s3cret:1 sha256:alice:s3cret:1
 both:alice:s3cret:1 both:alice:s3cret:0 md5:alice:s3cret:0
-oneline:alice:s3cret:1 ntlm:alice:s3cret:1 record md5:alice:s3cret:2"
+oneline:alice:s3cret:1 ntlm:alice:s3cret:1 record md5:alice:s3cret:2
+rfc2069:alice:s3cret:1 nulrealm:alice:s3cret:1 crrealm:alice:s3cret:1"
 PX_BASIC=0 PX_MD5=1 PX_SHA256=2 PX_BOTH=3 PX_BOTH_CLOSE=4 PX_MD5_CLOSE=5
-PX_ONELINE=6 PX_NTLM=7 PX_RECORD=8 PX_MD5_LIAR=9
+PX_ONELINE=6 PX_NTLM=7 PX_RECORD=8 PX_MD5_LIAR=9 PX_RFC2069=10
+PX_NUL_REALM=11 PX_CR_REALM=12
 
 oneTimeSetUp() {
 	PX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-px.XXXXXX")
@@ -25,7 +27,7 @@ oneTimeSetUp() {
 	timeout 120 python3 "$TESTS_DIR/authproxy.py" -m "$PX_DIR" $PX_SPECS \
 	    >"$PX_DIR/ports" 2>"$PX_DIR/err" &
 	PX_PID=$!
-	wait_lines "$PX_DIR/ports" '^[0-9]+$' 10 20 || {
+	wait_lines "$PX_DIR/ports" '^[0-9]+$' 13 20 || {
 		echo "the fake proxies did not start" >&2
 		cat "$PX_DIR/err" >&2
 	}
@@ -189,6 +191,40 @@ test_proxy_closing_unannounced() {
 	assertEquals "conn 1 conn 2 Digest MD5" "$(summary $PX_MD5_LIAR)"
 }
 
+# RFC 2069's digest, without qop, nc or cnonce, as some proxies still
+# ask for it: answered in kind, never with Basic.
+test_digest_without_qop() {
+	auth $PX_RFC2069 alice:s3cret
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/sc.err")"
+	assertEquals "conn 1 conn 1 Digest MD5" "$(summary $PX_RFC2069)"
+	assertNotContains "no qop in the answer" "$(pxlog $PX_RFC2069)" "qop="
+	have_ncat || return 0
+	ncat_auth $PX_RFC2069 alice:s3cret
+	assertEquals "ncat's status" 0 "$STATUS"
+	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
+}
+
+# A digest challenge with a NUL byte or a bare CR in its realm is an
+# error, said in one line: never a reason to send the password in the
+# clear to a proxy that offered only a digest.
+test_malformed_digest_is_an_error() {
+	auth $PX_NUL_REALM alice:s3cret
+	assertEquals "status" 1 "$STATUS"
+	assertEquals "stderr" \
+	    "sockcat: Malformed proxy challenge: NUL byte in a header line" \
+	    "$(<"$SC_TMP/sc.err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/sc.out")"
+	assertEquals "no credentials sent" "conn 1" "$(summary $PX_NUL_REALM)"
+	auth $PX_CR_REALM alice:s3cret
+	assertEquals "status" 1 "$STATUS"
+	assertEquals "stderr" \
+	    "sockcat: Malformed proxy challenge: bare CR in a header line" \
+	    "$(<"$SC_TMP/sc.err")"
+	assertEquals "no credentials sent" "conn 1" "$(summary $PX_CR_REALM)"
+}
+
 test_unknown_scheme_is_refused() {
 	auth $PX_NTLM alice:s3cret
 	assertEquals "status" 1 "$STATUS"
@@ -320,6 +356,27 @@ test_proxy_dns_none() {
 test_proxy_dns_bad_value() {
 	expect_error "proxy DNS invalid: sometimes (local, remote, both or none)" \
 	    --proxy-dns sometimes -x 127.0.0.1 127.0.0.1 80
+}
+
+# --proxy is the long form of -x: without --proxy-type it speaks SOCKS5,
+# as -x does in nc, where ncat's --proxy speaks HTTP CONNECT.  A
+# deliberate difference, so the manual's COMPATIBILITY section says it.
+test_proxy_alone_speaks_socks5() {
+	local port man
+
+	port=$(px $PX_RECORD)
+	run sc "$SC" -N --proxy "127.0.0.1:$port" 192.0.2.1 80
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "socks5 ipv4 192.0.2.1" "$(pxlog $PX_RECORD)"
+	man=${MANPAGE:-$TESTS_DIR/../doc/sockcat.1}
+	assertTrue "listed in COMPATIBILITY" "sed -n '/^\.Sh COMPATIBILITY/,\$p' \
+	    '$man' | grep -A8 '^\.Fl -proxy\$' | grep -q 'speaks SOCKS5'"
+	have_ncat || return 0
+	port=$(px $PX_RECORD)
+	run ncat ncat --proxy "127.0.0.1:$port" 192.0.2.1 80
+	assertEquals "ncat's status" 0 "$STATUS"
+	assertEquals "ncat speaks HTTP" "http 192.0.2.1:80" \
+	    "$(pxlog $PX_RECORD)"
 }
 
 sc_run_shunit2

@@ -152,6 +152,18 @@ step_http(const unsigned char *in, size_t len, int user, struct outcome *o)
 	if (r.target < h || r.target >= h + n || r.headers < h ||
 	    r.headers > h + n)
 		abort();
+	/* A forwarded request: its body's framing, and what the origin gets. */
+	if (r.forward) {
+		char	 fwd[BUFSIZE + 64];
+		ssize_t	 m;
+
+		if (r.clen < -1 || (r.chunked && r.clen != -1))
+			abort();
+		m = http_encode_forward(fwd, sizeof(fwd), &r);
+		if (m != -1 && (m < 4 || (size_t)m >= sizeof(fwd) ||
+		    memcmp(fwd + m - 4, "\r\n\r\n", 4) != 0))
+			abort();
+	}
 	if (user && ((v = http_header(r.headers, "Proxy-Authorization")) ==
 	    NULL || strcmp(v, "Basic dXNlcjpzZWNyZXQ=") != 0)) {
 		if (v != NULL && (v < h || v > h + n ||
