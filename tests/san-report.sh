@@ -11,13 +11,20 @@ status=0
 for r in "$dir"/asan.* "$dir"/ubsan.*; do
 	[ -f "$r" ] || continue
 	status=1
-	# asan.SUITE.TEST.PID
+	# asan.SUITE.TEST.PID, or asan.PID from a process outside any test
 	base=${r##*/}
 	rest=${base#*.}
 	pid=${rest##*.}
-	st=${rest%.*}
-	suite=${st%%.*}
-	test=${st#*.}
+	case $rest in
+	*.*.*)
+		st=${rest%.*}
+		suite=${st%%.*}
+		test=${st#*.}
+		;;
+	*)
+		st=none suite="(none)" test="(none)"
+		;;
+	esac
 	cmd=$(sed -n "s/^$pid //p" "$dir/cmdline.$st" 2>/dev/null | head -n 1)
 	echo "=== sanitizer report $r"
 	echo "=== suite $suite, test $test, process $pid: ${cmd:-(command line not recorded)}"
