@@ -72,6 +72,7 @@ struct dial {
 	char			 addr[INET6_ADDRSTRLEN]; /* or its address */
 	int			 looked_up; /* here, or given up to the proxy */
 	size_t			 sent;	/* of pc.out */
+	const char		*starting; /* ASYNC_START() */
 };
 
 static void	dial_try(struct dial *);
@@ -88,6 +89,7 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 	void		*arg = d->arg;
 	struct net_peer	 peer = d->peer;
 
+	ASYNC_CALLBACK(d, "dial_finish", cb);
 	ev_timer_disarm(&d->deadline);
 	resolve_cancel(d->lookup);
 	if (d->fd != -1) {
@@ -498,8 +500,9 @@ dial_ask_password(struct proxy_client *pc, char **cause)
  * error an errno value and cause a message for the user, NULL when each
  * failed attempt was already reported with -v in netcat's words (a
  * connection refused, say).  cause and peer are valid only during the
- * call.  o must outlive the dial.  Returns a handle for dial_cancel(),
- * valid until the callback is called, or NULL with errno.
+ * call, which never comes before this returns.  o must outlive the
+ * dial.  Returns a handle for dial_cancel(), valid until the callback is
+ * called, or NULL with errno.
  */
 struct dial *
 dial_start(const struct options *o, const char *host, const char *port,
@@ -514,6 +517,7 @@ dial_start(const struct options *o, const char *host, const char *port,
 	d->fd = -1;
 	d->cb = cb;
 	d->arg = arg;
+	ASYNC_START(d, "dial_start");
 	ev_timer_init(&d->deadline, dial_deadline_cb, d);
 	if ((d->host = strdup(host)) == NULL ||
 	    (d->port = strdup(port)) == NULL)
@@ -536,6 +540,7 @@ dial_start(const struct options *o, const char *host, const char *port,
 			d->pc.fixed = 1;
 		}
 	}
+	/* The first step, the lookup, answers from the loop. */
 	d->stage = DS_RESOLVE;
 	net_hints(o, 0, NULL, &hints);
 	if ((d->lookup = resolve_start(d->chost, d->cport, &hints,
@@ -543,6 +548,7 @@ dial_start(const struct options *o, const char *host, const char *port,
 		goto fail;
 	if (timeout_ms > 0)
 		ev_timer_arm(&d->deadline, timeout_ms);
+	ASYNC_STARTED(d);
 	return (d);
 
 fail:

@@ -472,7 +472,10 @@ fconn_unix_connect_cb(int fd, int events, void *arg)
 
 /*
  * A Unix-domain target: a connect there is done or refused at once (a
- * full backlog says EAGAIN, which counts as a refusal).
+ * full backlog says EAGAIN, which counts as a refusal).  Even when done,
+ * the next step is the loop's (the socket is writable at once): this
+ * runs inside the listener's start function and fconn_next(), whose
+ * callers must not see the connection relayed, or freed, under them.
  */
 static void
 fconn_dial_unix(struct fconn *fc)
@@ -486,11 +489,8 @@ fconn_dial_unix(struct fconn *fc)
 		fconn_failed(fc, strerror(errno));
 		return;
 	}
-	if (connect(fc->tfd, (struct sockaddr *)&sun, len) == 0) {
-		fconn_connected(fc);
-		return;
-	}
-	if (errno == EINPROGRESS) {
+	if (connect(fc->tfd, (struct sockaddr *)&sun, len) == 0 ||
+	    errno == EINPROGRESS) {
 		fc->state = FC_CONNECTING;
 		if (ev_set(fc->tfd, EV_WRITE, fconn_unix_connect_cb, fc) == 0)
 			return;

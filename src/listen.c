@@ -59,6 +59,7 @@ struct listener {
 	int			 paused; /* the mode said: no more for now */
 	struct ev_timer		 backoff;
 	TAILQ_HEAD(, pending)	 pending;
+	const char		*starting; /* ASYNC_START() */
 };
 
 static void	listener_accept_cb(int, int, void *);
@@ -135,6 +136,7 @@ static void
 listener_start(struct listener *l, int fd, const struct net_peer *peer,
     struct tls *tls)
 {
+	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
 	(void)l->ops->start(l->arg, fd, peer, tls);
 }
 
@@ -251,12 +253,15 @@ listener_new(struct options *o, int fd, const struct listen_ops *ops,
 	l->fd = fd;
 	l->ops = ops;
 	l->arg = arg;
+	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);
 	/* Thousands may connect at once: take the longest queue allowed. */
 	if (!(ops->flags & LISTEN_SERIAL))
 		(void)listen(fd, SOMAXCONN);
+	/* Connections are accepted from the loop, never from here. */
 	listener_update(l);
+	ASYNC_STARTED(l);
 	return (l);
 }
 

@@ -18,10 +18,12 @@
 
 #include <sys/types.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sockcat.h"
 
@@ -169,4 +171,38 @@ fatal(const char *fmt, ...)
 	log_vprint(1, fmt, ap, error);
 	va_end(ap);
 	exit(1);
+}
+
+/*
+ * The callback cb of the start function start is about to be called, by
+ * where, before start has returned: the rule of ASYNC_START() (in
+ * sockcat.h) is broken.  Say so, naming both, and abort, for a core and
+ * a stack.  Debug builds only.  A static function has a name only in the
+ * executable's symbol table, which addr2line(1) reads when it is there;
+ * else the callback is its address in the executable.
+ */
+void
+async_abort(const char *start, const char *where, void *cb)
+{
+	char	 name[256] = "", cmd[128];
+	Dl_info	 di;
+	FILE	*f;
+
+	if (dladdr(cb, &di) != 0 && di.dli_sname != NULL)
+		strlcpy(name, di.dli_sname, sizeof(name));
+	else if (dladdr(cb, &di) != 0) {
+		snprintf(cmd, sizeof(cmd), "addr2line -f -e /proc/%ld/exe "
+		    "%#lx 2>/dev/null", (long)getpid(),
+		    (unsigned long)((char *)cb - (char *)di.dli_fbase));
+		if ((f = popen(cmd, "r")) != NULL) {
+			if (fgets(name, sizeof(name), f) != NULL)
+				name[strcspn(name, "\n")] = '\0';
+			pclose(f);
+		}
+	}
+	if (name[0] == '\0' || strcmp(name, "??") == 0)
+		snprintf(name, sizeof(name), "at %p", cb);
+	fprintf(stderr, "%s: %s: its callback %s was called (by %s) before "
+	    "it returned\n", getprogname(), start, name, where);
+	abort();
 }

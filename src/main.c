@@ -20,7 +20,9 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +42,39 @@ main_signal(int sig)
 	raise(sig);
 }
 
+#ifdef SC_DEBUG
+/*
+ * Debug builds append their process id and command line to the file
+ * named by SC_CMDLINE_LOG, when it is set: a sanitizer report names a
+ * process by its id alone, and the test suite joins the two to say which
+ * command line a report came from.  One write(2) with O_APPEND, so the
+ * lines of processes started together do not mix.
+ */
+static void
+main_note_cmdline(int argc, char **argv)
+{
+	const char	*path;
+	char		 line[4096];
+	size_t		 len;
+	int		 fd, i, saved = errno;
+
+	if ((path = getenv("SC_CMDLINE_LOG")) == NULL || *path == '\0')
+		return;
+	len = snprintf(line, sizeof(line), "%ld", (long)getpid());
+	for (i = 0; i < argc && len < sizeof(line) - 1; i++)
+		len += snprintf(line + len, sizeof(line) - len, " %s", argv[i]);
+	if (len >= sizeof(line) - 1)
+		len = sizeof(line) - 2;
+	line[len++] = '\n';
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644)) != -1) {
+		(void)write(fd, line, len);
+		close(fd);
+	}
+	errno = saved;
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -48,6 +83,9 @@ main(int argc, char **argv)
 	char		*cause;
 	int		 status;
 
+#ifdef SC_DEBUG
+	main_note_cmdline(argc, argv);
+#endif
 	cleanup_init();
 	cmdline_parse(&o, argc, argv);
 

@@ -985,11 +985,13 @@ proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 	ev_timer_init(&pc->timer, pconn_timeout_cb, pc);
 	ev_timer_arm(&pc->timer, pd->o->timeout_ms != TIME_NONE ?
 	    pd->o->timeout_ms : PCONN_TIMEOUT_MS);
-	/* The handshake's last read may hold the request already. */
-	if (tls != NULL)
-		pconn_read_cb(fd, 0, pc);
-	else
-		ev_set(fd, EV_READ, pconn_read_cb, pc);
+	/*
+	 * The handshake's last read may hold the request already, which no
+	 * poll announces: the first read of a TLS client waits only for the
+	 * socket to be writable, which it is at once.  It is the loop's, as
+	 * every first step is, not the listener's call's.
+	 */
+	ev_set(fd, tls != NULL ? EV_WRITE : EV_READ, pconn_read_cb, pc);
 	return (0);
 }
 

@@ -65,6 +65,7 @@ struct resolve {
 	int			 error;	/* getaddrinfo()'s answer */
 	int			 sys_errno; /* with EAI_SYSTEM */
 	struct addrinfo		*res;
+	const char		*starting; /* ASYNC_START() */
 	TAILQ_ENTRY(resolve)	 entry;
 };
 
@@ -262,6 +263,7 @@ resolve_start(const char *host, const char *port,
 	r->hints = *hints;
 	r->cb = cb;
 	r->arg = arg;
+	ASYNC_START(r, "resolve_start");
 
 	/* An address needs no resolver: no thread, no wait. */
 	numeric = *hints;
@@ -296,6 +298,7 @@ resolve_start(const char *host, const char *port,
 	}
 	resolve_live++;
 	resolve_watch();
+	ASYNC_STARTED(r);
 	return (r);
 }
 
@@ -347,6 +350,7 @@ resolve_deliver_cb(int fd, int events, void *arg)
 		resolve_live--;
 		resolve_watch();
 		errno = r->sys_errno;
+		ASYNC_CALLBACK(r, "resolve_deliver_cb", r->cb);
 		/* The callback may start or cancel other lookups. */
 		r->cb(r->error, res, r->arg);
 		resolve_free(r);

@@ -217,6 +217,32 @@ __dead void	 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 __dead void	 fatalx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
+__dead void	 async_abort(const char *, const char *, void *);
+
+/*
+ * The rule of every asynchronous start function (tls_handshake_start(),
+ * dial_start(), resolve_start(), ...): its callback is never called
+ * before it returns, only later, from the loop.  The caller stores the
+ * handle it gets back and goes on using its own object; a callback run
+ * earlier would find the handle unset, or free what the caller still
+ * uses.  Debug builds check it: a start function marks its object with
+ * ASYNC_START() while it runs and ASYNC_STARTED() before it returns;
+ * ASYNC_CALLBACK(), just before the callback is called, aborts naming
+ * both if the mark is still there.  The mark is a field of the object
+ * ("const char *starting"), so a start function may call another's.
+ */
+#ifdef SC_DEBUG
+#define ASYNC_START(x, name)	((x)->starting = (name))
+#define ASYNC_STARTED(x)	((x)->starting = NULL)
+#define ASYNC_CALLBACK(x, where, cb) do {				\
+	if ((x)->starting != NULL)					\
+		async_abort((x)->starting, (where), (void *)(cb));	\
+} while (0)
+#else
+#define ASYNC_START(x, name)	((void)(x))
+#define ASYNC_STARTED(x)	((void)(x))
+#define ASYNC_CALLBACK(x, where, cb) ((void)(x))
+#endif
 
 /* parse.c */
 int		 parse_ports(const char *, int, int, char ***, size_t *,

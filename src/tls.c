@@ -673,6 +673,7 @@ struct tls_hs {
 	struct ev_timer		 deadline;
 	tls_done_cb		*done;
 	void			*arg;
+	const char		*starting; /* ASYNC_START() */
 };
 
 static void	tls_hs_step(struct tls_hs *);
@@ -684,6 +685,7 @@ tls_hs_end(struct tls_hs *h, struct tls *t, char *cause)
 	tls_done_cb	*done = h->done;
 	void		*arg = h->arg;
 
+	ASYNC_CALLBACK(h, "tls_hs_end", done);
 	ev_timer_disarm(&h->deadline);
 	ev_del(h->fd);
 	if (t == NULL)
@@ -783,22 +785,29 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, int server,
 	h->server = server;
 	h->done = done;
 	h->arg = arg;
+	ASYNC_START(h, ctx == tls_origin_ctx ? "tls_origin_start" :
+	    "tls_handshake_start");
 	if (timeout_ms == TIME_NONE)
 		timeout_ms = o->timeout_ms != TIME_NONE ? o->timeout_ms :
 		    TLS_HANDSHAKE_MS;
 	ev_timer_init(&h->deadline, tls_hs_deadline_cb, h);
 	ev_timer_arm(&h->deadline, timeout_ms);
-	/* A client speaks first; a server waits for the ClientHello. */
-	if (h->server) {
-		if (ev_set(fd, EV_READ, tls_hs_io_cb, h) == -1) {
-			log_cause(cause, "TLS: %s", strerror(errno));
-			ev_timer_disarm(&h->deadline);
-			tls_free(t);
-			free(h);
-			return (NULL);
-		}
-	} else
-		tls_hs_step(h);
+	/*
+	 * A client speaks first, a server waits for the ClientHello; either
+	 * way the first step is the loop's, never this call's (a connected
+	 * socket is writable at once).  A step taken here could finish the
+	 * handshake, or fail it, and call done before the caller has the
+	 * handle: done frees the handshake, and may free the caller's own
+	 * object, which the caller then writes the handle into.
+	 */
+	if (ev_set(fd, server ? EV_READ : EV_WRITE, tls_hs_io_cb, h) == -1) {
+		log_cause(cause, "TLS: %s", strerror(errno));
+		ev_timer_disarm(&h->deadline);
+		tls_free(t);
+		free(h);
+		return (NULL);
+	}
+	ASYNC_STARTED(h);
 	return (h);
 }
 
@@ -806,9 +815,10 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, int server,
  * Start the TLS handshake on the connected non-blocking socket fd, as a
  * client of host (a server when o->listen), on the event loop.  The
  * whole handshake may take timeout_ms (TIME_NONE: -w, or
- * TLS_HANDSHAKE_MS).  done is called once, from the loop, with the TLS
- * state to attach to fd's endpoint, or with NULL and a message that it
- * must free; fd stays open either way and its watcher is removed.
+ * TLS_HANDSHAKE_MS).  done is called once, from the loop (never before
+ * this returns), with the TLS state to attach to fd's endpoint, or with
+ * NULL and a message that it must free; fd stays open either way and its
+ * watcher is removed.
  * Returns the handshake, which tls_handshake_cancel() abandons, or NULL
  * with *cause set when it cannot even start.
  */

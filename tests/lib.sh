@@ -348,6 +348,28 @@ sc_remove_tmp() {
 	fi
 }
 
+# Sanitizer reports that say where they come from.  When .ci/test asks
+# for them in a directory (SC_SAN_DIR), each test of each suite writes
+# its own, named after both (asan.SUITE.TEST.PID, ubsan.SUITE.TEST.PID),
+# and unsymbolized (symbolize=0): that takes microseconds, so no report is
+# cut off by a teardown that kills its process, and tests/symbolize.sh
+# names the frames afterwards.  Every sockcat process of a debug build
+# notes its command line in cmdline.SUITE.TEST ("PID ARGS...", see
+# SC_CMDLINE_LOG in src/main.c), which traces a report to what made it.
+SC_SUITE=$(basename "$0" .sh)
+_sc_asan0=${ASAN_OPTIONS:-}
+_sc_ubsan0=${UBSAN_OPTIONS:-}
+sc_san_test() {
+	[ -n "${SC_SAN_DIR:-}" ] || return 0
+	ASAN_OPTIONS="${_sc_asan0:+$_sc_asan0:}symbolize=0"
+	ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$SC_SAN_DIR/asan.$SC_SUITE.$1"
+	UBSAN_OPTIONS="${_sc_ubsan0:+$_sc_ubsan0:}symbolize=0"
+	UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$SC_SAN_DIR/ubsan.$SC_SUITE.$1"
+	SC_CMDLINE_LOG=$SC_SAN_DIR/cmdline.$SC_SUITE.$1
+	export ASAN_OPTIONS UBSAN_OPTIONS SC_CMDLINE_LOG
+}
+sc_san_test oneTimeSetUp
+
 SC_SKIPPED=0
 
 # Skip the rest of the current test, counting it as skipped: sc_skip why.
@@ -449,6 +471,12 @@ sc_run_shunit2() {
 	oneTimeSetUp() {
 		sc_shell_counters
 		_sc_suite_oneTimeSetUp
+	}
+	# Whatever a test starts, from its setUp on, is that test's.
+	eval "_sc_suite_$(declare -f setUp)"
+	setUp() {
+		sc_san_test "${_shunit_test_:-setUp}"
+		_sc_suite_setUp
 	}
 	SHUNIT_COLOR=${SHUNIT_COLOR:-none}
 	# shellcheck disable=SC1090
