@@ -373,7 +373,7 @@ client_finished(struct session *s)
 			broker_announce(b, c->net, "%s is disconnected.",
 			    c->name);
 	}
-	gate_release(&b->o->gate);
+	gate_release(b->o->run);
 	session_free(s);
 	free(c->sp.rf.line);
 	free(c);
@@ -499,7 +499,7 @@ broker_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 
 	if (client_start(b, fd, peer, tls) == -1) {
 		log_warn("client");
-		gate_release(&b->o->gate);
+		gate_release(b->o->run);
 		return (-1);
 	}
 	return (0);

@@ -434,7 +434,7 @@ chat_finished(struct session *s)
 	c->s = NULL;
 	c->tx = c->rx = NULL;
 	if (c->gated)
-		gate_release(&c->o->gate);
+		gate_release(c->o->run);
 	c->gated = 0;
 	/* With -k a listener waits for the next partner when one leaves. */
 	if ((c->end == CHAT_END_PEER || c->end == CHAT_END_IDLE) &&
@@ -620,7 +620,7 @@ chat_accept_start(void *arg, int fd, const struct net_peer *peer,
 	/* Two callers were in their handshakes at once. */
 	if (chat_busy(c, fd, peer)) {
 		tls_free(tls);
-		gate_release(&c->o->gate);
+		gate_release(c->o->run);
 		return (-1);
 	}
 	chat_label(c, peer, c->peer, sizeof(c->peer));

@@ -214,7 +214,7 @@ fconn_free(struct fconn *fc)
 		ev_del(fc->fd);
 		close(fc->fd);
 	}
-	gate_release(&f->o->gate);
+	gate_release(f->o->run);
 	free(fc);
 	/* Without -k, one connection is all there is. */
 	if (!f->o->keep) {
@@ -263,7 +263,8 @@ fconn_tap_up(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 	struct fconn	*fc = arg;
 
 	(void)ch;
-	dump_labelled(fc->f->o->dump, fc->label, 0, fc->up_off, p, n);
+	dump_labelled(fc->f->o->run->dump, fc->label, 0, fc->up_off, p,
+	    n);
 	fc->up_off += n;
 }
 
@@ -274,7 +275,8 @@ fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
 	struct fconn	*fc = arg;
 
 	(void)ch;
-	dump_labelled(fc->f->o->dump, fc->label, 1, fc->down_off, p, n);
+	dump_labelled(fc->f->o->run->dump, fc->label, 1, fc->down_off, p,
+	    n);
 	fc->down_off += n;
 }
 
@@ -370,7 +372,7 @@ fconn_relay(struct fconn *fc)
 	    (fc->down = session_channel(s, "downstream", t, c,
 	    CH_SHUTDOWN | CH_RESET)) == NULL)
 		goto fail_session;
-	if (o->dump != NULL &&
+	if (o->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
 	    channel_tap(fc->down, fconn_tap_down, fc) == -1))
 		goto fail_session;
@@ -553,7 +555,7 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 		log_warn("forward");
 		tls_free(tls);
 		close(fd);
-		gate_release(&f->o->gate);
+		gate_release(f->o->run);
 		return (-1);
 	}
 	fc->f = f;
@@ -615,7 +617,7 @@ upeer_free(struct upeer *p, const char *why)
 			log_verbose(1, "forward: %s: %s", p->name, why);
 		ev_del(p->fd);
 		close(p->fd);
-		gate_release(&f->o->gate);
+		gate_release(f->o->run);
 	}
 	free(p);
 	if (!f->o->keep && f->served) {
@@ -702,7 +704,7 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	}
 	if (p->fd == -1) {
 		log_warn("forward: %s: %s", p->name, f->t[0].name);
-		gate_release(&f->o->gate);
+		gate_release(f->o->run);
 		ev_timer_arm(&p->idle, FWD_BACKOFF_MS);
 		return (p);
 	}

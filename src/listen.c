@@ -99,7 +99,7 @@ listen_admit(struct options *o, const struct net_peer *peer)
 {
 	int	 v;
 
-	if ((v = gate_decide(&o->gate, peer)) == GATE_ADMIT)
+	if ((v = gate_decide(&o->gate, o->run, peer)) == GATE_ADMIT)
 		net_report_accept(o, peer);
 	return (v);
 }
@@ -161,7 +161,7 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 	}
 	/* One client failing its handshake is that client's problem. */
 	close(fd);
-	gate_release(&l->o->gate);
+	gate_release(l->o->run);
 	if (l->ops->failed != NULL)
 		l->ops->failed(l->arg, &peer, cause);
 	else
@@ -187,7 +187,7 @@ listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
 		log_warn("handshake");
 		close(fd);
-		gate_release(&l->o->gate);
+		gate_release(l->o->run);
 		return;
 	}
 	pd->l = l;
@@ -224,7 +224,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			continue;
 		}
 		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
-			gate_release(&l->o->gate);
+			gate_release(l->o->run);
 			continue;
 		}
 		/* One connection at a time: the next waits for this one. */
@@ -306,7 +306,7 @@ listener_free(struct listener *l)
 	while ((pd = TAILQ_FIRST(&l->pending)) != NULL) {
 		tls_handshake_cancel(pd->hs);
 		close(pd->fd);
-		gate_release(&l->o->gate);
+		gate_release(l->o->run);
 		pending_free(pd);
 	}
 	free(l);

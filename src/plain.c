@@ -49,6 +49,8 @@ struct conn {
 	struct telnet		 telnet; /* -t: the answering parser's state */
 	struct net_peer		 peer;	/* The peer's address; len 0: none */
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
+	int			 idle_limit; /* the session's idle timer is
+					    --idle-timeout's, not -w's */
 	TAILQ_ENTRY(conn)	 entry;
 };
 
@@ -238,7 +240,7 @@ conn_done(struct conn *c)
 	}
 	ev_timer_disarm(&c->deadline);
 	if (c->gated)
-		gate_release(&p->o->gate);
+		gate_release(p->o->run);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
@@ -273,8 +275,7 @@ conn_finished(struct session *s)
 	if (plain_report(c) != 0)
 		c->p->status = 1;
 	/* ncat's --idle-timeout is a failure, where -w quits quietly. */
-	if (s->timed_out && c->p->o->idle_ms != TIME_NONE &&
-	    s->idle_ms == c->p->o->idle_ms) {
+	if (s->timed_out && c->idle_limit) {
 		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
 		c->p->status = 1;
 	}
@@ -328,7 +329,7 @@ conn_abort(struct conn *c)
 		exec_release(c->child);
 	ev_timer_disarm(&c->deadline);
 	if (c->gated)
-		gate_release(&p->o->gate);
+		gate_release(p->o->run);
 	tls_free(c->tls);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
@@ -351,15 +352,16 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 		tx->line_gap_ms = o->interval_ms;
 		tx->write_gap_ms = o->delay_ms;
 	}
-	if (o->dump != NULL) {
-		if (channel_tap(rx, dump_received, o->dump) == -1)
+	if (o->run->dump != NULL) {
+		if (channel_tap(rx, dump_received, o->run->dump) == -1)
 			return (-1);
-		if (tx != NULL && channel_tap(tx, dump_sent, o->dump) == -1)
+		if (tx != NULL &&
+		    channel_tap(tx, dump_sent, o->run->dump) == -1)
 			return (-1);
 	}
 	if (o->telnet) {
 		memset(&c->telnet, 0, sizeof(c->telnet));
-		c->telnet.log = o->dump;
+		c->telnet.log = o->run->dump;
 		if (channel_tap(rx, telnet_tap, &c->telnet) == -1)
 			return (-1);
 	}
@@ -368,16 +370,23 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 
 /*
  * The connection's idle limit: -w, or in connect mode --idle-timeout
- * (ncat's: no data either way for that long), whichever is shorter.
+ * (ncat's: no data either way for that long), whichever is shorter, and
+ * --idle-timeout when they are the same.  With -l, --idle-timeout is the
+ * gate's, for each client (gate_session()).  Which one it is is kept: the
+ * two end a connection differently.
  */
 static void
 conn_set_idle(struct conn *c)
 {
-	struct options	*o = c->p->o;
-	long long	 ms = o->timeout_ms;
+	const struct options	*o = c->p->o;
+	long long		 ms = o->timeout_ms, idle = o->gate.idle_ms;
 
-	if (o->idle_ms != TIME_NONE && (ms == TIME_NONE || o->idle_ms < ms))
-		ms = o->idle_ms;
+	c->idle_limit = 0;
+	if (!o->listen && idle != TIME_NONE && (ms == TIME_NONE ||
+	    idle <= ms)) {
+		ms = idle;
+		c->idle_limit = 1;
+	}
 	if (ms != TIME_NONE)
 		session_set_idle(c->s, ms);
 }
@@ -454,7 +463,8 @@ conn_start_stdio(struct conn *c, int fd)
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);
 	conn_set_idle(c);
-	gate_session(&o->gate, s);
+	if (o->listen)
+		gate_session(&o->gate, s);
 	return (session_start(s));
 }
 
@@ -510,7 +520,8 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
 		goto fail;
 	conn_set_idle(c);
-	gate_session(&p->o->gate, s);
+	if (p->o->listen)
+		gate_session(&p->o->gate, s);
 	if (session_start(s) == -1)
 		goto fail;
 	return (0);
@@ -535,7 +546,7 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
 	if ((c = conn_new(p)) == NULL) {
 		log_warn("session");
 		if (p->o->listen)
-			gate_release(&p->o->gate);
+			gate_release(p->o->run);
 		tls_free(tls);
 		close(fd);
 		return (-1);
@@ -845,14 +856,14 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 	if (o->keep) {
 		if ((fd = udp_peer_socket(o, lfd, peer)) == -1) {
 			log_warn("socket for a peer");
-			gate_release(&o->gate);
+			gate_release(o->run);
 			return;
 		}
 	} else {
 		if (connect(lfd, (const struct sockaddr *)&peer->ss,
 		    peer->len) == -1) {
 			log_warn("connect");
-			gate_release(&o->gate);
+			gate_release(o->run);
 			return;
 		}
 		ev_del(lfd);

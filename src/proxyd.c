@@ -142,7 +142,7 @@ pconn_free(struct pconn *pc)
 	if (pc->res != NULL)
 		freeaddrinfo(pc->res);
 	if (pc->gated)
-		gate_release(&pc->pd->o->gate);
+		gate_release(pc->pd->o->run);
 	free(pc->fwd);
 	free(pc);
 }
@@ -662,7 +662,7 @@ proxyd_finished(struct session *s)
 {
 	struct proxyd	*pd = s->arg;
 
-	gate_release(&pd->o->gate);
+	gate_release(pd->o->run);
 	session_free(s);
 }
 
@@ -847,7 +847,7 @@ proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
-		gate_release(&pd->o->gate);
+		gate_release(pd->o->run);
 		tls_free(tls);
 		close(fd);
 		return (-1);
