@@ -59,7 +59,7 @@ enum chat_end {
 };
 
 struct chat {
-	struct options	*o;
+	const struct options	*o;
 	struct session	*s;		/* The conversation, NULL if none. */
 	struct channel	*tx;		/* stdin -> network */
 	struct channel	*rx;		/* network -> stdout */
@@ -519,7 +519,7 @@ fail:
 }
 
 static void
-chat_init(struct chat *c, struct options *o)
+chat_init(struct chat *c, const struct options *o)
 {
 	memset(c, 0, sizeof(*c));
 	c->o = o;
@@ -541,7 +541,7 @@ chat_init(struct chat *c, struct options *o)
  * Returns the exit status: 0 when the conversation ended as it should.
  */
 int
-chat_connect(struct options *o)
+chat_connect(const struct options *o)
 {
 	struct chat	 c;
 	struct net_peer	 peer;
@@ -779,7 +779,7 @@ chat_port(int fd, const char *port)
  * one partner after another.  Returns the exit status.
  */
 int
-chat_listen(struct options *o)
+chat_listen(const struct options *o)
 {
 	struct chat	 c;
 	char		*cause;

@@ -63,7 +63,7 @@ struct fwd_target {
 struct upeer;
 
 struct forward {
-	struct options		*o;
+	const struct options		*o;
 	struct options		 dial_o; /* the outbound side's options */
 	struct listener		*l;
 	struct fwd_target	*t;
@@ -331,7 +331,7 @@ fconn_finished(struct session *s)
 static void
 fconn_relay(struct fconn *fc)
 {
-	struct options	*o = fc->f->o;
+	const struct options	*o = fc->f->o;
 	unsigned char	 hdr[PROXYPROTO_MAX];
 	const char	*errstr;
 	struct session	*s;
@@ -418,7 +418,7 @@ fconn_tls_done(struct tls *tls, char *cause, void *arg)
 static void
 fconn_connected(struct fconn *fc)
 {
-	struct options	*o = fc->f->o;
+	const struct options	*o = fc->f->o;
 	char		*cause;
 
 	ev_del(fc->tfd);
@@ -509,7 +509,7 @@ static void
 fconn_next(struct fconn *fc)
 {
 	struct forward		*f = fc->f;
-	struct options		*o = f->o;
+	const struct options		*o = f->o;
 	struct fwd_target	*t;
 
 	while (fc->tries < f->n) {
@@ -788,7 +788,7 @@ forward_free(struct forward *f)
 static int
 forward_udp(struct forward *f, int fd)
 {
-	struct options	*o = f->o;
+	const struct options	*o = f->o;
 	struct addrinfo	 hints;
 
 	if (f->t[0].port == NULL)
@@ -814,7 +814,7 @@ forward_udp(struct forward *f, int fd)
  * targets.  Returns the exit status.
  */
 int
-forward_listen(struct options *o)
+forward_listen(const struct options *o)
 {
 	struct forward	 f;
 	struct fwd_target *t;

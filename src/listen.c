@@ -51,7 +51,7 @@ struct pending {
 };
 
 struct listener {
-	struct options		*o;
+	const struct options		*o;
 	int			 fd;
 	const struct listen_ops	*ops;
 	void			*arg;
@@ -95,7 +95,7 @@ listener_backoff_cb(void *arg)
  * Returns GATE_ADMIT, GATE_DENY or GATE_FULL.
  */
 int
-listen_admit(struct options *o, const struct net_peer *peer)
+listen_admit(const struct options *o, const struct net_peer *peer)
 {
 	int	 v;
 
@@ -112,7 +112,7 @@ listen_admit(struct options *o, const struct net_peer *peer)
  * new socket's buffer is empty.
  */
 void
-listen_say_full(struct options *o, int fd)
+listen_say_full(const struct options *o, int fd)
 {
 	char	 msg[128];
 	int	 n;
@@ -240,7 +240,7 @@ listener_accept_cb(int lfd, int events, void *arg)
  * ops->start with arg.  Returns the listener, or NULL with errno.
  */
 struct listener *
-listener_new(struct options *o, int fd, const struct listen_ops *ops,
+listener_new(const struct options *o, int fd, const struct listen_ops *ops,
     void *arg)
 {
 	struct listener	*l;

@@ -55,7 +55,7 @@ struct conn {
 };
 
 struct plain {
-	struct options		*o;
+	const struct options		*o;
 	struct exec_cmd		 cmd;	/* -e, -c */
 	int			 exec;	/* cmd is set */
 	TAILQ_HEAD(, conn)	 conns;
@@ -65,6 +65,8 @@ struct plain {
 	unsigned char		*dgram;	/* -u -l -e: a datagram just read */
 	size_t			 dgramlen; /* Its length while it is new. */
 	struct ev_timer		 quit;	/* -q: the delay before exiting */
+	long long		 quit_ms; /* -q's delay; TIME_NONE once
+					    --quit-after has fired */
 	int			 stopping; /* no more connections: exit */
 	int			 status; /* exit status */
 };
@@ -82,13 +84,14 @@ static void	plain_dgram_cb(int, int, void *);
 static int
 plain_fifo_check(struct conn *c)
 {
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 	long long	 ms = o->deadline_ms;
 
 	if (channel_ended(c->tx))
 		return (1);
-	if (o->quit_ms != TIME_NONE && (ms == TIME_NONE || o->quit_ms < ms))
-		ms = o->quit_ms;
+	if (c->p->quit_ms != TIME_NONE && (ms == TIME_NONE ||
+	    c->p->quit_ms < ms))
+		ms = c->p->quit_ms;
 	if (channel_ended(c->rx) && ms != TIME_NONE &&
 	    !ev_timer_armed(&c->deadline))
 		ev_timer_arm(&c->deadline, ms);
@@ -107,7 +110,7 @@ static int
 plain_check(struct session *s)
 {
 	struct conn	*c = s->arg;
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 	struct channel	*tx = c->tx, *rx = c->rx;
 	int		 tx_ended;
 
@@ -145,7 +148,8 @@ plain_check(struct session *s)
 	 * end-of-file), stops reading once stdin is done.
 	 */
 	if ((o->listen || o->socktype == SOCK_DGRAM) &&
-	    o->quit_ms != TIME_NONE && tx_ended && channel_pending(rx) == 0) {
+	    c->p->quit_ms != TIME_NONE && tx_ended &&
+	    channel_pending(rx) == 0) {
 		c->p->stopping = 1;
 		return (1);
 	}
@@ -183,7 +187,7 @@ plain_deadline_cb(void *arg)
 	struct conn	*c = arg;
 
 	c->p->stopping = 1;
-	c->p->o->quit_ms = TIME_NONE;
+	c->p->quit_ms = TIME_NONE;
 	if (c->s != NULL)
 		session_finish(c->s);
 }
@@ -195,7 +199,7 @@ plain_deadline_cb(void *arg)
 static int
 plain_report(struct conn *c)
 {
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 	struct channel	*ch;
 	int		 status = 0;
 
@@ -260,8 +264,8 @@ conn_done(struct conn *c)
 	}
 	if (!TAILQ_EMPTY(&p->conns))
 		return;
-	if (p->o->quit_ms > 0)
-		ev_timer_arm(&p->quit, p->o->quit_ms);
+	if (p->quit_ms > 0)
+		ev_timer_arm(&p->quit, p->quit_ms);
 	else
 		ev_break();
 }
@@ -344,7 +348,7 @@ conn_abort(struct conn *c)
 static int
 conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 {
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 
 	rx->read_limit = o->recv_limit;
 	rx->write_gap_ms = o->delay_ms;
@@ -419,7 +423,7 @@ conn_net(struct conn *c, struct session *s, int fd)
 static int
 conn_start_stdio(struct conn *c, int fd)
 {
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close ||
@@ -566,12 +570,13 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
 
 /* Set up what every connection needs: the program, or the FIFO. */
 static void
-plain_init(struct plain *p, struct options *o)
+plain_init(struct plain *p, const struct options *o)
 {
 	char	*cause;
 
 	memset(p, 0, sizeof(*p));
 	p->o = o;
+	p->quit_ms = o->quit_ms;
 	p->lfd = -1;
 	TAILQ_INIT(&p->conns);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
@@ -615,7 +620,7 @@ plain_pass_fd(int fd)
  * wrong; with a program, its status.
  */
 int
-plain_connect(struct options *o)
+plain_connect(const struct options *o)
 {
 	struct plain	 p;
 	struct net_peer	 peer;
@@ -661,7 +666,7 @@ plain_connect(struct options *o)
  * Unix-domain peer, say), until the session ends.  Returns the exit status.
  */
 int
-plain_relay(struct options *o, int fd)
+plain_relay(const struct options *o, int fd)
 {
 	struct plain	 p;
 
@@ -732,7 +737,7 @@ static const struct listen_ops plain_concurrent_ops = {
  * many clients at once.
  */
 int
-plain_listen(struct options *o)
+plain_listen(const struct options *o)
 {
 	char		*cause;
 	int		 lfd;
@@ -749,7 +754,7 @@ plain_listen(struct options *o)
  * status.
  */
 int
-plain_serve(struct options *o, int lfd)
+plain_serve(const struct options *o, int lfd)
 {
 	struct plain	 p;
 
@@ -839,7 +844,7 @@ static void
 plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
     size_t n)
 {
-	struct options	*o = p->o;
+	const struct options	*o = p->o;
 	int		 fd;
 
 	if (plain_dgram_route(p, peer, n))
@@ -908,7 +913,7 @@ plain_dgram_cb(int lfd, int events, void *arg)
  * once with -k.  Returns the exit status.
  */
 int
-plain_serve_dgram(struct options *o, int lfd)
+plain_serve_dgram(const struct options *o, int lfd)
 {
 	struct plain	 p;
 	int		 on = 1;

@@ -55,7 +55,7 @@
 #define PROXYD_NONCE_BYTES	16
 
 struct proxyd {
-	struct options	*o;
+	const struct options	*o;
 	struct listener	*l;
 	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
 	char		 nonce[2 * PROXYD_NONCE_BYTES + 1]; /* Digest's */
@@ -670,7 +670,7 @@ proxyd_finished(struct session *s)
 static void
 pconn_relay(struct pconn *pc)
 {
-	struct options	*o = pc->pd->o;
+	const struct options	*o = pc->pd->o;
 	struct session	*s;
 	struct endpoint	*c, *t;
 	struct channel	*up;
@@ -934,7 +934,7 @@ proxyd_challenge(struct proxyd *pd)
  * so when it is given one that is not loopback.  Returns the exit status.
  */
 int
-proxyd_listen(struct options *o)
+proxyd_listen(const struct options *o)
 {
 	struct proxyd	 pd;
 	const char	*host;

@@ -571,7 +571,7 @@ int		 dial_sync(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 
 /* proxyd.c */
-int		 proxyd_listen(struct options *);
+int		 proxyd_listen(const struct options *);
 
 /* proxyproto.c */
 #define PROXYPROTO_V1		1	/* the text line */
@@ -596,7 +596,7 @@ ssize_t		 proxyproto_parse(const unsigned char *, size_t,
 int		 proxyproto_version(const char *);
 
 /* forward.c */
-int		 forward_listen(struct options *);
+int		 forward_listen(const struct options *);
 int		 forward_parse_target(const char *, char **, char **, int *,
 		    const char **);
 
@@ -1168,9 +1168,9 @@ struct listen_ops {
 	/* A handshake failed, with this message; NULL: logged. */
 	void	(*failed)(void *, const struct net_peer *, const char *);
 };
-int		 listen_admit(struct options *, const struct net_peer *);
-void		 listen_say_full(struct options *, int);
-struct listener	*listener_new(struct options *, int,
+int		 listen_admit(const struct options *, const struct net_peer *);
+void		 listen_say_full(const struct options *, int);
+struct listener	*listener_new(const struct options *, int,
 		    const struct listen_ops *, void *);
 void		 listener_pause(struct listener *, int);
 void		 listener_close(struct listener *);
@@ -1178,14 +1178,14 @@ int		 listener_open(const struct listener *);
 void		 listener_free(struct listener *);
 
 /* plain.c */
-int		 plain_connect(struct options *);
-int		 plain_listen(struct options *);
-int		 plain_serve(struct options *, int);
-int		 plain_relay(struct options *, int);
-int		 plain_serve_dgram(struct options *, int);
+int		 plain_connect(const struct options *);
+int		 plain_listen(const struct options *);
+int		 plain_serve(const struct options *, int);
+int		 plain_relay(const struct options *, int);
+int		 plain_serve_dgram(const struct options *, int);
 
 /* udp.c */
-int		 dgram_serve(struct options *, int);
+int		 dgram_serve(const struct options *, int);
 int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);
 int		 udp_peer_socket(const struct options *, int,
@@ -1195,11 +1195,11 @@ int		 udp_probe(int, long long);
 /* unix.c */
 struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
-int		 unix_open(struct options *, char **);
-int		 unix_server(struct options *, char **);
+int		 unix_open(const struct options *, char **);
+int		 unix_server(const struct options *, char **);
 
 /* broker.c */
-int		 broker_listen(struct options *);
+int		 broker_listen(const struct options *);
 
 /* chatproto.c */
 /* How a peer's line begins on a terminal: erase what is typed, mark. */
@@ -1261,14 +1261,14 @@ enum room_cmd	 room_parse(const unsigned char *, size_t,
 		    const unsigned char **, size_t *);
 
 /* chat.c */
-int		 chat_connect(struct options *);
-int		 chat_listen(struct options *);
+int		 chat_connect(const struct options *);
+int		 chat_listen(const struct options *);
 
 /* mode.c */
-int		 mode_run(struct options *);
+int		 mode_run(const struct options *);
 
 /* scan.c */
-int		 scan_ports(struct options *);
+int		 scan_ports(const struct options *);
 
 
 /* cmdline.c */

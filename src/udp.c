@@ -58,7 +58,7 @@ struct dgram_peer {
 TAILQ_HEAD(dgram_peer_list, dgram_peer);
 
 struct dgram_server {
-	struct options		*o;
+	const struct options		*o;
 	int			 fd;
 	int			 locked;   /* connected to its first peer */
 	struct dgram_peer	*current;  /* where stdin goes, or NULL */
@@ -386,7 +386,7 @@ static int
 dgram_check(struct session *s)
 {
 	struct dgram_server	*ds = s->arg;
-	struct options		*o = ds->o;
+	const struct options		*o = ds->o;
 
 	if (channel_ended(ds->rx))
 		return (1);
@@ -433,7 +433,7 @@ dgram_finished(struct session *s)
  * Returns the exit status.
  */
 int
-dgram_serve(struct options *o, int fd)
+dgram_serve(const struct options *o, int fd)
 {
 	struct dgram_server	 ds;
 	struct dgram_peer	*peer;
