@@ -86,7 +86,7 @@ test_tos_keywords_are_what_the_parser_takes() {
 		assertTrue "$f offers lowcost" \
 		    "grep -Eq '[ (]lowcost[ )]' '$COMPLETIONS_DIR/$f'"
 		assertFalse "$f offers va" \
-		    "grep -Eq '[ (]va[ )]' '$COMPLETIONS_DIR/$f'"
+		    "grep -Eq '(^|[ (])va([ )]|\$)' '$COMPLETIONS_DIR/$f'"
 	done
 	assertTrue "the manual has lowcost" "grep -qx '.Cm lowcost ,' '$MANPAGE'"
 	assertFalse "the manual has va" "grep -q '^.Cm va\\b' '$MANPAGE'"
@@ -118,6 +118,12 @@ test_bash_completion_lists_each_option_once() {
 	    grep -v '^$' >"$SC_TMP/words"
 	assertTrue "found the list" "grep -qx -- --idle-timeout '$SC_TMP/words'"
 	assertEquals "listed twice" "" "$(sort "$SC_TMP/words" | uniq -d)"
+	# And in the patterns of "case $prev", once at most.
+	sed -n '/case \$prev in/,/esac/p' "$COMPLETIONS_DIR/sockcat" |
+	    grep -P '^\t( {4})?-[^)]*(\)|\\)$' | tr -d ')\\|' |
+	    tr -s ' \t' '\n\n' | grep -v '^$' >"$SC_TMP/cases"
+	assertTrue "found the patterns" "grep -qx -- --tos '$SC_TMP/cases'"
+	assertEquals "in two patterns" "" "$(sort "$SC_TMP/cases" | uniq -d)"
 }
 
 # idle_run ARGS...: a client with ARGS and a stdin that never ends, to a
