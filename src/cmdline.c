@@ -528,7 +528,8 @@ static const struct conflict {
 	  .msg = "TLS support was not built in" },
 	{ .step = step_forward },
 	{ .all = B(CHAT) | B(ZERO), .msg = "cannot use -z and --chat" },
-	{ .all = B(CHAT) | B(PORTS), .msg = "cannot chat on more than one port" },
+	{ .all = B(CHAT) | B(PORTS),
+	  .msg = "cannot chat on more than one port" },
 	{ .all = B(CHAT) | B(NO_STDIN), .msg = "cannot use -d and --chat" },
 	{ .all = B(CHAT) | B(UNIX), .msg = "cannot use -U and --chat" },
 	{ .all = B(CHAT), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) | B(BROKER) |

@@ -63,7 +63,7 @@ struct fwd_target {
 struct upeer;
 
 struct forward {
-	const struct options		*o;
+	const struct options	*o;
 	struct options		 dial_o; /* the outbound side's options */
 	struct listener		*l;
 	struct fwd_target	*t;
@@ -509,7 +509,7 @@ static void
 fconn_next(struct fconn *fc)
 {
 	struct forward		*f = fc->f;
-	const struct options		*o = f->o;
+	const struct options	*o = f->o;
 	struct fwd_target	*t;
 
 	while (fc->tries < f->n) {

@@ -51,7 +51,7 @@ struct pending {
 };
 
 struct listener {
-	const struct options		*o;
+	const struct options	*o;
 	int			 fd;
 	const struct listen_ops	*ops;
 	void			*arg;

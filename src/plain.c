@@ -55,7 +55,7 @@ struct conn {
 };
 
 struct plain {
-	const struct options		*o;
+	const struct options	*o;
 	struct exec_cmd		 cmd;	/* -e, -c */
 	int			 exec;	/* cmd is set */
 	TAILQ_HEAD(, conn)	 conns;

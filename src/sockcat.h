@@ -1276,8 +1276,8 @@ int		 scan_ports(const struct options *);
 struct cmdline {
 	struct options	*o;
 	const char	*proxy;		/* -x, parsed after every option */
-	int		 by_long;	/* this option was given by its long name */
-	int		 proxy_type;	/* --proxy-type: a listener is a proxy */
+	int		 by_long;	/* given by its long name */
+	int		 proxy_type;	/* --proxy-type: -l is a proxy */
 	int		 auth_nopass;	/* --proxy-auth without a password */
 };
 void		 cmdline_parse(struct options *, struct runtime *, int,

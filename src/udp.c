@@ -58,7 +58,7 @@ struct dgram_peer {
 TAILQ_HEAD(dgram_peer_list, dgram_peer);
 
 struct dgram_server {
-	const struct options		*o;
+	const struct options	*o;
 	int			 fd;
 	int			 locked;   /* connected to its first peer */
 	struct dgram_peer	*current;  /* where stdin goes, or NULL */
@@ -386,7 +386,7 @@ static int
 dgram_check(struct session *s)
 {
 	struct dgram_server	*ds = s->arg;
-	const struct options		*o = ds->o;
+	const struct options	*o = ds->o;
 
 	if (channel_ended(ds->rx))
 		return (1);
