@@ -84,7 +84,7 @@ struct speaker {
 };
 
 struct broker {
-	struct options	*o;
+	const struct options	*o;
 	struct fanout	*fo;
 	struct listener	*l;
 	struct endpoint	*console;	/* stdout, NULL once it failed */
@@ -373,7 +373,7 @@ client_finished(struct session *s)
 			broker_announce(b, c->net, "%s is disconnected.",
 			    c->name);
 	}
-	gate_release(&b->o->gate);
+	gate_release(b->o->run);
 	session_free(s);
 	free(c->sp.rf.line);
 	free(c);
@@ -417,7 +417,7 @@ static int
 client_start(struct broker *b, int fd, const struct net_peer *peer,
     struct tls *tls)
 {
-	struct options	*o = b->o;
+	const struct options	*o = b->o;
 	struct client	*c;
 	struct session	*s;
 	struct endpoint	*relay;
@@ -499,7 +499,7 @@ broker_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 
 	if (client_start(b, fd, peer, tls) == -1) {
 		log_warn("client");
-		gate_release(&b->o->gate);
+		gate_release(b->o->run);
 		return (-1);
 	}
 	return (0);
@@ -599,7 +599,7 @@ console_start(struct broker *b)
  * (--broker) or run a chat room (--room).  Runs until killed.
  */
 int
-broker_listen(struct options *o)
+broker_listen(const struct options *o)
 {
 	struct broker	 b;
 	char		*cause;

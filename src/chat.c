@@ -59,7 +59,7 @@ enum chat_end {
 };
 
 struct chat {
-	struct options	*o;
+	const struct options	*o;
 	struct session	*s;		/* The conversation, NULL if none. */
 	struct channel	*tx;		/* stdin -> network */
 	struct channel	*rx;		/* network -> stdout */
@@ -434,7 +434,7 @@ chat_finished(struct session *s)
 	c->s = NULL;
 	c->tx = c->rx = NULL;
 	if (c->gated)
-		gate_release(&c->o->gate);
+		gate_release(c->o->run);
 	c->gated = 0;
 	/* With -k a listener waits for the next partner when one leaves. */
 	if ((c->end == CHAT_END_PEER || c->end == CHAT_END_IDLE) &&
@@ -519,7 +519,7 @@ fail:
 }
 
 static void
-chat_init(struct chat *c, struct options *o)
+chat_init(struct chat *c, const struct options *o)
 {
 	memset(c, 0, sizeof(*c));
 	c->o = o;
@@ -541,7 +541,7 @@ chat_init(struct chat *c, struct options *o)
  * Returns the exit status: 0 when the conversation ended as it should.
  */
 int
-chat_connect(struct options *o)
+chat_connect(const struct options *o)
 {
 	struct chat	 c;
 	struct net_peer	 peer;
@@ -620,7 +620,7 @@ chat_accept_start(void *arg, int fd, const struct net_peer *peer,
 	/* Two callers were in their handshakes at once. */
 	if (chat_busy(c, fd, peer)) {
 		tls_free(tls);
-		gate_release(&c->o->gate);
+		gate_release(c->o->run);
 		return (-1);
 	}
 	chat_label(c, peer, c->peer, sizeof(c->peer));
@@ -779,7 +779,7 @@ chat_port(int fd, const char *port)
  * one partner after another.  Returns the exit status.
  */
 int
-chat_listen(struct options *o)
+chat_listen(const struct options *o)
 {
 	struct chat	 c;
 	char		*cause;

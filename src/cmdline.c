@@ -15,172 +15,25 @@
  */
 
 /*
- * The command line: options as netcat-openbsd takes them, long aliases,
- * operands, and the conflict checks done once after parsing.
+ * The command line: getopt's arguments and --help made from the option
+ * table (opttab.c), the operands in the forms netcat takes them, and the
+ * conflicts between options, checked once after parsing, in netcat's
+ * order.
  */
 
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <errno.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
-#include <readpassphrase.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sockcat.h"
-
-/* Long options without a short letter. */
-enum {
-	OPT_VERSION = CHAR_MAX + 1,
-	OPT_HALF_CLOSE,
-	OPT_QUIT_AFTER,
-	OPT_NO_SPLICE,
-	OPT_MAX_CONNS,
-	OPT_FIFO,
-	OPT_BROKER,
-	OPT_ROOM,
-	OPT_ALLOW,
-	OPT_ALLOWFILE,
-	OPT_DENY,
-	OPT_DENYFILE,
-	OPT_IDLE_TIMEOUT,
-	OPT_WRITE_TIMEOUT,
-	OPT_PROXY_TYPE,
-	OPT_PROXY_AUTH,
-	OPT_PROXY_DNS,
-	OPT_SSL,
-	OPT_SSL_CERT,
-	OPT_SSL_KEY,
-	OPT_SSL_VERIFY,
-	OPT_SSL_TRUSTFILE,
-	OPT_SSL_CIPHERS,
-	OPT_SSL_SERVERNAME,
-	OPT_SSL_ALPN,
-	OPT_STATS,
-	OPT_PROGRESS,
-	OPT_CHAT,
-	OPT_HEX_DUMP,
-	OPT_APPEND_OUTPUT,
-	OPT_SEND_ONLY,
-	OPT_RECV_ONLY,
-	OPT_NO_SHUTDOWN,
-	OPT_DELAY,
-	OPT_PTY,
-	OPT_RAW,
-	OPT_RETRY,
-	OPT_RETRY_INTERVAL,
-	OPT_KEEPALIVE,
-	OPT_NODELAY,
-	OPT_SSL_PIN,
-	OPT_FORWARD,
-	OPT_ROUND_ROBIN,
-	OPT_SEND_PROXY,
-	OPT_FORWARD_SSL,
-	OPT_FORWARD_SSL_VERIFY,
-	OPT_FORWARD_SSL_TRUSTFILE,
-	OPT_FORWARD_SSL_SERVERNAME,
-};
-
-/* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
-#define MD5SIG_KEY_MAX	80
-
-static const char short_options[] =
-    "46bCc:Dde:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
-
-static const struct option long_options[] = {
-	{ "ipv4",		no_argument,		NULL, '4' },
-	{ "ipv6",		no_argument,		NULL, '6' },
-	{ "broadcast",		no_argument,		NULL, 'b' },
-	{ "crlf",		no_argument,		NULL, 'C' },
-	{ "sh-exec",		required_argument,	NULL, 'c' },
-	{ "debug",		no_argument,		NULL, 'D' },
-	{ "no-stdin",		no_argument,		NULL, 'd' },
-	{ "exec",		required_argument,	NULL, 'e' },
-	{ "pass-fd",		no_argument,		NULL, 'F' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "recv-buf",		required_argument,	NULL, 'I' },
-	{ "interval",		required_argument,	NULL, 'i' },
-	{ "keep-open",		no_argument,		NULL, 'k' },
-	{ "listen",		no_argument,		NULL, 'l' },
-	{ "ttl",		required_argument,	NULL, 'M' },
-	{ "min-ttl",		required_argument,	NULL, 'm' },
-	{ "shutdown",		no_argument,		NULL, 'N' },
-	{ "nodns",		no_argument,		NULL, 'n' },
-	{ "send-buf",		required_argument,	NULL, 'O' },
-	{ "output",		required_argument,	NULL, 'o' },
-	{ "source-port",	required_argument,	NULL, 'p' },
-	{ "quit",		required_argument,	NULL, 'q' },
-	{ "randomize",		no_argument,		NULL, 'r' },
-	{ "md5sig",		no_argument,		NULL, 'S' },
-	{ "source",		required_argument,	NULL, 's' },
-	{ "tos",		required_argument,	NULL, 'T' },
-	{ "unixsock",		no_argument,		NULL, 'U' },
-	{ "udp",		no_argument,		NULL, 'u' },
-	{ "telnet",		no_argument,		NULL, 't' },
-	{ "rtable",		required_argument,	NULL, 'V' },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "recv-limit",		required_argument,	NULL, 'W' },
-	{ "wait",		required_argument,	NULL, 'w' },
-	{ "dccp",		no_argument,		NULL, 'Z' },
-	{ "zero",		no_argument,		NULL, 'z' },
-	{ "fifo",		required_argument,	NULL, OPT_FIFO },
-	{ "proxy",		required_argument,	NULL, 'x' },
-	{ "proxy-type",		required_argument,	NULL, OPT_PROXY_TYPE },
-	{ "proxy-auth",		required_argument,	NULL, OPT_PROXY_AUTH },
-	{ "proxy-dns",		required_argument,	NULL, OPT_PROXY_DNS },
-	{ "ssl",		no_argument,		NULL, OPT_SSL },
-	{ "ssl-cert",		required_argument,	NULL, OPT_SSL_CERT },
-	{ "ssl-key",		required_argument,	NULL, OPT_SSL_KEY },
-	{ "ssl-verify",		no_argument,		NULL, OPT_SSL_VERIFY },
-	{ "ssl-trustfile",	required_argument,	NULL, OPT_SSL_TRUSTFILE },
-	{ "ssl-ciphers",	required_argument,	NULL, OPT_SSL_CIPHERS },
-	{ "ssl-servername",	required_argument,	NULL, OPT_SSL_SERVERNAME },
-	{ "ssl-alpn",		required_argument,	NULL, OPT_SSL_ALPN },
-	{ "ssl-pin",		required_argument,	NULL, OPT_SSL_PIN },
-	{ "pty",		no_argument,		NULL, OPT_PTY },
-	{ "raw",		no_argument,		NULL, OPT_RAW },
-	{ "retry",		required_argument,	NULL, OPT_RETRY },
-	{ "retry-interval",	required_argument,	NULL, OPT_RETRY_INTERVAL },
-	{ "keepalive",		optional_argument,	NULL, OPT_KEEPALIVE },
-	{ "nodelay",		no_argument,		NULL, OPT_NODELAY },
-	{ "chat",		no_argument,		NULL, OPT_CHAT },
-	{ "half-close",		no_argument,		NULL, OPT_HALF_CLOSE },
-	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
-	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
-	{ "stats",		no_argument,		NULL, OPT_STATS },
-	{ "progress",		optional_argument,	NULL, OPT_PROGRESS },
-	{ "hex-dump",		required_argument,	NULL, OPT_HEX_DUMP },
-	{ "append-output",	no_argument,		NULL, OPT_APPEND_OUTPUT },
-	{ "send-only",		no_argument,		NULL, OPT_SEND_ONLY },
-	{ "recv-only",		no_argument,		NULL, OPT_RECV_ONLY },
-	{ "no-shutdown",	no_argument,		NULL, OPT_NO_SHUTDOWN },
-	{ "delay",		required_argument,	NULL, OPT_DELAY },
-	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ "broker",		no_argument,		NULL, OPT_BROKER },
-	{ "room",		no_argument,		NULL, OPT_ROOM },
-	{ "max-conns",		required_argument,	NULL, OPT_MAX_CONNS },
-	{ "allow",		required_argument,	NULL, OPT_ALLOW },
-	{ "allowfile",		required_argument,	NULL, OPT_ALLOWFILE },
-	{ "deny",		required_argument,	NULL, OPT_DENY },
-	{ "denyfile",		required_argument,	NULL, OPT_DENYFILE },
-	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
-	{ "write-timeout",	required_argument,	NULL, OPT_WRITE_TIMEOUT },
-	{ "forward",		required_argument,	NULL, OPT_FORWARD },
-	{ "round-robin",	no_argument,		NULL, OPT_ROUND_ROBIN },
-	{ "send-proxy",		required_argument,	NULL, OPT_SEND_PROXY },
-	{ "forward-ssl",	no_argument,		NULL, OPT_FORWARD_SSL },
-	{ "forward-ssl-verify",	no_argument,		NULL,
-	    OPT_FORWARD_SSL_VERIFY },
-	{ "forward-ssl-trustfile", required_argument,	NULL,
-	    OPT_FORWARD_SSL_TRUSTFILE },
-	{ "forward-ssl-servername", required_argument,	NULL,
-	    OPT_FORWARD_SSL_SERVERNAME },
-	{ NULL,			0,			NULL, 0 }
-};
 
 /* netcat's usage text, letter for letter: scripts and users know it. */
 static const char usage_text[] =
@@ -190,108 +43,15 @@ static const char usage_text[] =
 "\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n"
 "\t  [destination] [port]\n";
 
-static const char help_text[] =
+/* --help before the options: the forms of the command line. */
+static const char help_forms[] =
 "  %1$s [options] host port[-port] [port ...]    connect\n"
 "  %1$s -l [options] [address] port              listen\n"
 "  %1$s -U [-l] [options] path                   Unix-domain socket\n"
-"  %1$s --chat [-l [address] port] | host [port] talk with one person\n"
-"\n"
-"Connection:\n"
-"  -4, --ipv4             IPv4 only\n"
-"  -6, --ipv6             IPv6 only\n"
-"  -l, --listen           listen for a connection\n"
-"  -k, --keep-open        with -l, go on listening (with -u: every peer)\n"
-"  -u, --udp              UDP (with -U: Unix datagram sockets)\n"
-"  -U, --unixsock         Unix-domain socket: a path, or @name\n"
-"  -n, --nodns            no name or service lookups\n"
-"  -p, --source-port PORT local port (to listen on, with -l)\n"
-"  -s, --source ADDR      local address (with -uU: our own socket's path)\n"
-"  -z, --zero             scan: report which ports accept, send nothing\n"
-"  -r, --randomize        ports in random order\n"
-"  -i, --interval TIME    pause after each line sent, and between ports\n"
-"      --retry N|forever  try connecting again while refused or unreachable\n"
-"      --retry-interval TIME  pause between tries (default 1s)\n"
-"  -F, --pass-fd          pass the connected socket on stdout and exit\n"
-"  -Z, --dccp             DCCP (where the system has it)\n"
-"  -V, --rtable RTABLE    alternate routing table (not on this system)\n"
-"\n"
-"Data and end of file:\n"
-"  -C, --crlf             send line feeds from stdin as CRLF\n"
-"  -d, --no-stdin         do not read stdin\n"
-"      --send-only        only send; ignore what comes back, quit at EOF\n"
-"      --recv-only        only receive; never read stdin\n"
-"  -t, --telnet           refuse the peer's telnet option negotiations\n"
-"  -W, --recv-limit N     end after N reads from the network\n"
-"      --delay TIME       pause after each write, both directions\n"
-"  -N, --shutdown         at stdin EOF, shut down the socket's sending side\n"
-"      --no-shutdown      never shut down the sending side (beats -N, -q)\n"
-"  -q, --quit SECS        after stdin EOF, quit SECS later (-1: never)\n"
-"      --quit-after TIME  after stdin EOF, quit within TIME, come what may\n"
-"      --half-close       each direction ends on its own; exit after both\n"
-"  -w, --wait TIME        connect and idle timeout\n"
-"      --no-splice        always copy through user space\n"
-"\n"
-"Programs, FIFOs, chat and servers:\n"
-"  -e, --exec PROG        run PROG for each connection or UDP peer\n"
-"  -c, --sh-exec CMD      run CMD with /bin/sh -c for each connection\n"
-"      --pty              run the program on a terminal of its own\n"
-"      --raw              local terminal raw, for a --pty server; ~. leaves\n"
-"      --fifo PATH        send what is written to the FIFO PATH\n"
-"      --chat             talk with one person, :q leaves (ncat's: --room)\n"
-"      --broker           relay what each client sends to all the others\n"
-"      --room             chat room: user ids, announcements, prefixes\n"
-"      --max-conns N      serve at most N clients at once\n"
-"      --allow ADDR       accept only these clients (address, CIDR, name)\n"
-"      --allowfile FILE   --allow for each line of FILE\n"
-"      --deny ADDR        refuse these clients (deny wins)\n"
-"      --denyfile FILE    --deny for each line of FILE\n"
-"      --idle-timeout TIME  drop a client idle for TIME; without -l: quit\n"
-"      --write-timeout TIME  drop a client that reads nothing for TIME (10s)\n"
-"      --forward TARGET   with -l: relay clients to host:port or unix:PATH\n"
-"      --round-robin      spread clients over the --forward targets\n"
-"      --send-proxy V     send the target a PROXY header, v1 or v2\n"
-"\n"
-"Proxies and TLS:\n"
-"  -x, --proxy ADDR[:PORT]  connect through this proxy\n"
-"  -X, --proxy-type PROTO 4, 4a, 5 (default), connect; -l: socks5, http\n"
-"  -P USER                proxy user; the password is asked for\n"
-"      --proxy-auth USER:PASS  proxy credentials\n"
-"      --proxy-dns WHERE  who resolves the target: local, remote, both, none\n"
-"      --ssl              TLS (every --ssl-* option implies it)\n"
-"      --ssl-cert FILE    PEM certificate (a listener makes one if none)\n"
-"      --ssl-key FILE     PEM private key of --ssl-cert\n"
-"      --ssl-verify       verify the peer's certificate and name\n"
-"      --ssl-pin SHA256   accept only this certificate or key fingerprint\n"
-"      --ssl-trustfile FILE  PEM certificates to trust\n"
-"      --ssl-ciphers LIST OpenSSL cipher list\n"
-"      --ssl-servername NAME  server name to send (SNI) and check\n"
-"      --ssl-alpn LIST    ALPN protocols, comma-separated\n"
-"      --forward-ssl      TLS to the --forward target (as do the next three)\n"
-"      --forward-ssl-verify  verify the target's certificate and name\n"
-"      --forward-ssl-trustfile FILE  PEM certificates to trust there\n"
-"      --forward-ssl-servername NAME  SNI and name to check there\n"
-"  -o, --output FILE      log the data of both directions to FILE, raw\n"
-"      --hex-dump FILE    log it to FILE as a hex dump (< received, > sent)\n"
-"      --append-output    append to the log files rather than truncate them\n"
-"\n"
-"Socket options:\n"
-"  -b, --broadcast        allow broadcast\n"
-"  -D, --debug            SO_DEBUG\n"
-"  -I, --recv-buf LEN     socket receive buffer size (TCP, UDP)\n"
-"  -O, --send-buf LEN     TCP send buffer size\n"
-"  -S, --md5sig           TCP MD5 signatures (the key is read from the tty)\n"
-"  -M, --ttl TTL          outgoing TTL / hop limit\n"
-"  -m, --min-ttl TTL      minimum incoming TTL / hop limit\n"
-"  -T, --tos KEYWORD      TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255\n"
-"      --keepalive[=IDLE,INTVL,CNT]  TCP keepalive (probe times, count)\n"
-"      --nodelay          TCP_NODELAY: small writes go out at once\n"
-"\n"
-"Information:\n"
-"  -v, --verbose          report connections (twice: also --stats)\n"
-"      --stats            show bytes and datagrams moved at the end\n"
-"      --progress[=WHEN]  live progress on stderr: auto, always, never\n"
-"  -h, --help             this help\n"
-"      --version          the version\n"
+"  %1$s --chat [-l [address] port] | host [port] talk with one person\n";
+
+/* --help after the options. */
+static const char help_end[] =
 "\n"
 "TIME: seconds, or with a unit: 500ms, 2s, 1m.  Ports: numbers, names, lo-hi.\n"
 "\n"
@@ -300,27 +60,75 @@ static const char help_text[] =
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
 "  %1$s -lk 8080 --forward backend:80   a port forwarder\n";
 
-/*
- * --version: the version, then what was built in, for a bug report or to
- * know whether --ssl can work here.
- */
-static void
-version(void)
+/* The titles of the --help groups, by enum opt_group. */
+static const char *const help_groups[] = {
+	[OPTG_CONN] = "Connection",
+	[OPTG_DATA] = "Data and end of file",
+	[OPTG_PROG] = "Programs, FIFOs, chat and servers",
+	[OPTG_PROXY] = "Proxies and TLS",
+	[OPTG_SOCK] = "Socket options",
+	[OPTG_INFO] = "Information",
+};
+
+/* The column where the --help lines' text starts. */
+#define HELP_COLUMN	25
+
+/* Does the row's option take an argument: no_argument, ...? */
+static int
+opt_has_arg(const struct optdef *d)
 {
-	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-	printf("TLS: %s\n", tls_available() ?
-	    "yes, OpenSSL 3 (loaded when first used)" : "no");
-	printf("event backend: %s\n", ev_backend());
-	/* The pump always has them; --no-splice turns them off. */
-	printf("splice: yes (and sendfile)\n");
+	if (d->has_arg != 0)
+		return (d->has_arg);
+	return (d->arg != NULL ? required_argument : no_argument);
+}
+
+/* One --help line: "  -l, --listen    text", the text at HELP_COLUMN. */
+static void
+help_line(const struct optdef *d)
+{
+	char	 left[128];
+	int	 n;
+
+	n = snprintf(left, sizeof(left), "  %c%c%s%s%s%s%s%s",
+	    d->letter != 0 ? '-' : ' ', d->letter != 0 ? d->letter : ' ',
+	    d->letter != 0 && d->name != NULL ? "," : (d->name != NULL ?
+	    " " : ""), d->name != NULL ? " --" : "",
+	    d->name != NULL ? d->name : "",
+	    d->arg == NULL ? "" : (opt_has_arg(d) == optional_argument ?
+	    "[=" : " "), d->arg != NULL ? d->arg : "",
+	    opt_has_arg(d) == optional_argument ? "]" : "");
+	if (n < HELP_COLUMN)
+		printf("%-*s%s\n", HELP_COLUMN, left, d->help);
+	else
+		printf("%s  %s\n", left, d->help);
+}
+
+/* The whole --help: netcat's usage, the forms, each group, examples. */
+static void
+help(void)
+{
+	const struct optdef	*t;
+	size_t			 i, n;
+	int			 g;
+
+	t = opt_table(&n);
+	printf(usage_text, getprogname());
+	printf(help_forms, getprogname());
+	for (g = OPTG_CONN; g <= OPTG_INFO; g++) {
+		printf("\n%s:\n", help_groups[g]);
+		for (i = 0; i < n; i++) {
+			if (t[i].group == (enum opt_group)g)
+				help_line(&t[i]);
+		}
+	}
+	printf(help_end, getprogname());
 }
 
 void
 usage(int full)
 {
 	if (full) {
-		printf(usage_text, getprogname());
-		printf(help_text, getprogname());
+		help();
 		exit(0);
 	}
 	fprintf(stderr, usage_text, getprogname());
@@ -328,177 +136,93 @@ usage(int full)
 }
 
 /*
- * -S: read the TCP MD5 key from the terminal, as netcat does when it sees
- * the option; without a terminal there is no key to read.
+ * The table as tab-separated lines, for completions/gen.py and the
+ * tests: letter, long name, none/required/optional, argument, group,
+ * completion, its words, repeatable, exits, --help line.  Hidden rows
+ * are left out.
  */
-static void
-md5sig_read(struct options *o)
+void
+cmdline_dump(void)
 {
-	char	 key[MD5SIG_KEY_MAX + 1];
+	static const char *const comps[] = {
+		[OPTC_NONE] = "none", [OPTC_WORDS] = "words",
+		[OPTC_TOS] = "words", [OPTC_FILE] = "file",
+		[OPTC_HOST] = "host", [OPTC_COMMAND] = "command",
+		[OPTC_PORT] = "port", [OPTC_USER] = "user",
+	};
+	static const char *const args[] = { "none", "required", "optional" };
+	const struct optdef	*t;
+	const char		*w;
+	size_t			 i, j, n;
 
-	if (readpassphrase("TCP MD5SIG password: ", key, sizeof(key),
-	    RPP_REQUIRE_TTY) == NULL)
-		fatalx("Unable to read TCP MD5SIG password");
-	free(o->md5sig);
-	if ((o->md5sig = strdup(key)) == NULL)
-		fatal("strdup");
-	explicit_bzero(key, sizeof(key));
-}
-
-/*
- * A number option within [lo, hi].  The message is netcat's: "what errstr:
- * arg", or "what is errstr" for the options where it says so.
- */
-static long long
-number(const char *what, const char *arg, long long lo, long long hi)
-{
-	const char	*errstr;
-	long long	 n;
-
-	n = strtonum(arg, lo, hi, &errstr);
-	if (errstr == NULL)
-		return (n);
-	if (strcmp(what, "ttl") == 0 || strcmp(what, "minttl") == 0)
-		fatalx("%s is %s", what, errstr);
-	fatalx("%s %s: %s", what, errstr, arg);
-}
-
-/* --progress[=WHEN]: auto (the default), always or never. */
-static int
-progress_when(const char *arg)
-{
-	if (arg == NULL || strcmp(arg, "auto") == 0)
-		return (PROGRESS_AUTO);
-	if (strcmp(arg, "always") == 0)
-		return (PROGRESS_ALWAYS);
-	if (strcmp(arg, "never") == 0)
-		return (PROGRESS_NEVER);
-	fatalx("progress invalid: %s (auto, always or never)", arg);
-}
-
-/*
- * A time option within [min_s, max_s] seconds, in milliseconds; netcat's
- * "what errstr: arg" for anything bad.
- */
-static long long
-time_value(const char *what, const char *arg, long long min_s,
-    long long max_s)
-{
-	const char	*errstr;
-	long long	 ms;
-
-	if (parse_time(arg, min_s, max_s, &ms, &errstr) == -1)
-		fatalx("%s %s: %s", what, errstr, arg);
-	return (ms);
-}
-
-/* The value of a hex digit, or -1. */
-static int
-hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
-/*
- * --keepalive=IDLE[,INTERVAL[,COUNT]]: times in whole seconds (rounded
- * up) as TCP takes them, a count of probes; an empty or missing field
- * keeps the system's value.
- */
-static void
-keepalive_values(struct options *o, const char *arg)
-{
-	char	*copy, *field, *rest;
-	int	 i;
-
-	o->keepalive = 1;
-	if (arg == NULL)
-		return;
-	if ((copy = strdup(arg)) == NULL)
-		fatal("strdup");
-	rest = copy;
-	for (i = 0; (field = strsep(&rest, ",")) != NULL; i++) {
-		if (i > 2)
-			fatalx("keepalive invalid: %s (IDLE,INTERVAL,COUNT)",
-			    arg);
-		if (*field == '\0')
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if (t[i].group == OPTG_HIDDEN)
 			continue;
-		if (i == 0)
-			o->keepidle = (time_value("keepalive idle time",
-			    field, 0, 32767) + 999) / 1000;
-		else if (i == 1)
-			o->keepintvl = (time_value("keepalive interval",
-			    field, 0, 32767) + 999) / 1000;
-		else
-			o->keepcnt = number("keepalive count", field, 1, 127);
-		/* "0.2" is a second, not the system's value. */
-		if (i == 0 && o->keepidle == 0)
-			o->keepidle = 1;
-		if (i == 1 && o->keepintvl == 0)
-			o->keepintvl = 1;
+		printf("%c\t%s\t%s\t%s\t%s\t%s\t", t[i].letter != 0 ?
+		    t[i].letter : '-', t[i].name != NULL ? t[i].name : "-",
+		    args[opt_has_arg(&t[i])], t[i].arg != NULL ? t[i].arg :
+		    "-", help_groups[t[i].group], comps[t[i].comp]);
+		if (t[i].comp == OPTC_TOS) {
+			for (j = 0; (w = parse_tos_name(j)) != NULL; j++)
+				printf("%s%s", j > 0 ? " " : "", w);
+		} else
+			printf("%s", t[i].words != NULL ? t[i].words : "");
+		printf("\t%d\t%d\t%s\n", t[i].repeat || t[i].kind ==
+		    OPTK_COUNT, t[i].exits, t[i].help);
 	}
-	free(copy);
-}
-
-/* --retry N or forever: how many tries after the first. */
-static int
-retry_count(const char *arg)
-{
-	if (strcmp(arg, "forever") == 0)
-		return (RETRY_FOREVER);
-	return (number("retry count", arg, 0, INT_MAX));
 }
 
 /*
- * --ssl-pin: a SHA-256 fingerprint in hex, 64 digits, with or without
- * colons between the bytes (as openssl x509 -fingerprint prints it).
+ * getopt_long's arguments from the table: the short options string and
+ * the long options, each long one returning CHAR_MAX + 1 + its row.
  */
 static void
-ssl_pin_add(struct options *o, const char *arg)
+getopt_args(char **shortopts, struct option **longopts)
 {
-	unsigned char	 pin[TLS_PIN_LEN];
-	const char	*p = arg;
-	size_t		 n = 0;
-	int		 hi, lo;
+	const struct optdef	*t;
+	struct option		*lo;
+	char			*so;
+	size_t			 i, n, ns = 0, nl = 0;
 
-	while (*p != '\0' && n < sizeof(pin)) {
-		if (*p == ':' && n > 0) {
-			p++;
-			continue;
+	t = opt_table(&n);
+	if ((so = calloc(3 * n + 1, 1)) == NULL ||
+	    (lo = calloc(n + 1, sizeof(*lo))) == NULL)
+		fatal("calloc");
+	for (i = 0; i < n; i++) {
+		if (t[i].letter != 0) {
+			so[ns++] = t[i].letter;
+			if (opt_has_arg(&t[i]) != no_argument)
+				so[ns++] = ':';
+			if (opt_has_arg(&t[i]) == optional_argument)
+				so[ns++] = ':';
 		}
-		if ((hi = hex_digit(p[0])) == -1 || p[1] == '\0' ||
-		    (lo = hex_digit(p[1])) == -1)
-			break;
-		pin[n++] = hi << 4 | lo;
-		p += 2;
+		if (t[i].name != NULL) {
+			lo[nl].name = t[i].name;
+			lo[nl].has_arg = opt_has_arg(&t[i]);
+			lo[nl].val = CHAR_MAX + 1 + i;
+			nl++;
+		}
 	}
-	if (n != sizeof(pin) || *p != '\0')
-		fatalx("ssl-pin invalid: %s (64 hex digits of a SHA-256 "
-		    "fingerprint)", arg);
-	if ((o->ssl_pins = reallocarray(o->ssl_pins, o->nssl_pins + 1,
-	    sizeof(*o->ssl_pins))) == NULL)
-		fatal("reallocarray");
-	memcpy(o->ssl_pins[o->nssl_pins++], pin, sizeof(pin));
+	*shortopts = so;
+	*longopts = lo;
 }
 
-/* An allow or deny rule, or a file of them; exits on a bad one. */
-static void
-gate_option(struct options *o, int deny, int file, const char *arg)
+/* The row getopt_long's return value ch stands for, or NULL. */
+static const struct optdef *
+opt_find(int ch)
 {
-	char	*cause;
-	int	 rc;
+	const struct optdef	*t;
+	size_t			 i, n;
 
-	if (file)
-		rc = gate_add_file(&o->gate, deny, arg, &cause);
-	else
-		rc = gate_add(&o->gate, deny, arg, &cause);
-	if (rc == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	t = opt_table(&n);
+	if (ch > CHAR_MAX && (size_t)(ch - CHAR_MAX - 1) < n)
+		return (&t[ch - CHAR_MAX - 1]);
+	for (i = 0; i < n; i++) {
+		if (t[i].letter == ch)
+			return (&t[i]);
+	}
+	return (NULL);
 }
 
 /*
@@ -522,409 +246,14 @@ add_ports(struct options *o, char *const *argv, int argc)
 }
 
 /*
- * --proxy-auth user:pass; without a colon, the password is asked for on
- * the terminal.  Returns 1 when there was no colon.
+ * Operands, in the forms netcat accepts: "-l -p port [-s addr]", "-l
+ * port", "-l addr port", "host port [port ...]".  Listening with both an
+ * address operand and -s or -p is ambiguous: usage.  A chat with no host
+ * waits for one, on port 5000 unless told otherwise.
  */
-static int
-proxy_auth(struct options *o, char *arg)
-{
-	char	*colon;
-
-	o->proxy_user = arg;
-	o->proxy_pass = NULL;
-	if ((colon = strchr(arg, ':')) == NULL)
-		return (1);
-	*colon = '\0';
-	o->proxy_pass = colon + 1;
-	return (0);
-}
-
-/* --forward and its options: a listener's, and not with another mode. */
 static void
-forward_check(const struct options *o)
+operands(struct options *o, int argc, char **argv)
 {
-	const char	*errstr;
-	char		*host, *port;
-	size_t		 i;
-	int		 local;
-
-	if (o->nforward == 0) {
-		if (o->round_robin)
-			fatalx("must use --forward with --round-robin");
-		if (o->send_proxy)
-			fatalx("must use --forward with --send-proxy");
-		if (o->fwd_ssl)
-			fatalx("must use --forward with --forward-ssl");
-		return;
-	}
-	if (!o->listen)
-		fatalx("must use -l with --forward");
-	if (o->zero)
-		fatalx("cannot use -z and --forward");
-	if (o->exec != NULL || o->fifo != NULL || o->broker || o->room ||
-	    o->chat || o->proxy_serve)
-		fatalx("--forward is a mode of its own: it takes no -e, -c, "
-		    "--fifo, --broker, --room, --chat or proxy server");
-	if (o->family == AF_UNIX && o->socktype == SOCK_DGRAM)
-		fatalx("cannot use --forward with -U -u");
-	if (o->socktype == SOCK_DGRAM && (o->send_proxy || o->fwd_ssl))
-		fatalx("cannot use --send-proxy or --forward-ssl with -u");
-	/* A server cannot stop to ask for a password. */
-	if (o->proxy_host != NULL && o->proxy_user != NULL &&
-	    o->proxy_pass == NULL)
-		fatalx("--forward through a proxy needs --proxy-auth "
-		    "user:password");
-	if (o->fwd_ssl && !tls_available())
-		fatalx("TLS support was not built in");
-	for (i = 0; i < o->nforward; i++) {
-		if (forward_parse_target(o->forward[i], &host, &port, &local,
-		    &errstr) == -1)
-			fatalx("--forward %s: %s", o->forward[i], errstr);
-		free(host);
-		free(port);
-	}
-}
-
-/*
- * Fill o from the command line, exiting with netcat's message and status 1
- * on anything it would refuse.
- */
-void
-cmdline_parse(struct options *o, int argc, char **argv)
-{
-	const char	*proxy = NULL, *errstr;
-	int		 ch, proxy_type = 0, auth_nopass = 0;
-
-	memset(o, 0, sizeof(*o));
-	o->family = AF_UNSPEC;
-	o->socktype = SOCK_STREAM;
-	o->ttl = o->minttl = o->tos = -1;
-	o->timeout_ms = TIME_NONE;
-	o->idle_ms = TIME_NONE;
-	o->quit_ms = TIME_NONE;
-	o->deadline_ms = TIME_NONE;
-	o->stall_ms = TIME_NONE;
-	o->retry_ms = TIME_NONE;
-	gate_init(&o->gate);
-	o->progress = PROGRESS_NEVER;
-
-	/* Invoked by the name "sockchat" (a link), it is "sockcat --chat". */
-	if (strcmp(getprogname(), "sockchat") == 0)
-		o->chat = 1;
-
-	while ((ch = getopt_long(argc, argv, short_options, long_options,
-	    NULL)) != -1) {
-		switch (ch) {
-		case '4':
-			o->family = AF_INET;
-			break;
-		case '6':
-			o->family = AF_INET6;
-			break;
-		case 'b':
-			o->broadcast = 1;
-			break;
-		case 'C':
-			o->crlf = 1;
-			break;
-		case 'c':
-		case 'e':
-			if (o->exec != NULL && o->exec_shell != (ch == 'c'))
-				fatalx("cannot use -e and -c");
-			o->exec = optarg;
-			o->exec_shell = ch == 'c';
-			break;
-		case 'D':
-			o->so_debug = 1;
-			break;
-		case 'F':
-			o->fdpass = 1;
-			break;
-		case 'd':
-			o->no_stdin = 1;
-			break;
-		case 'h':
-			usage(1);
-		case 'I':
-			o->rcvbuf = number("TCP receive window", optarg, 1,
-			    65536 * 1024);
-			break;
-		case 'i':
-			o->interval_ms = time_value("interval", optarg, 0,
-			    UINT_MAX);
-			break;
-		case 'k':
-			o->keep = 1;
-			break;
-		case 'l':
-			o->listen = 1;
-			break;
-		case 'M':
-			o->ttl = number("ttl", optarg, 0, 255);
-			break;
-		case 'm':
-			o->minttl = number("minttl", optarg, 0, 255);
-			break;
-		case 'N':
-			o->shut_net = 1;
-			break;
-		case 'n':
-			o->numeric = 1;
-			break;
-		case 'O':
-			o->sndbuf = number("TCP send window", optarg, 1,
-			    65536 * 1024);
-			break;
-		case 'P':
-			o->proxy_user = optarg;
-			o->proxy_pass = NULL;
-			auth_nopass = 0;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'p':
-			o->source_port = optarg;
-			break;
-		case 'q':
-			/*
-			 * Debian's meaning: a negative value is "never"; any
-			 * other also shuts the socket down at stdin EOF.
-			 */
-			o->quit_ms = time_value("quit timer", optarg, INT_MIN,
-			    INT_MAX);
-			if (o->quit_ms < 0)
-				o->quit_ms = TIME_NONE;
-			break;
-		case 'r':
-			o->randomize = 1;
-			break;
-		case 'S':
-			md5sig_read(o);
-			break;
-		case 's':
-			o->source = optarg;
-			break;
-		case 'T':
-			if (parse_tos(optarg, &o->tos) == -1)
-				fatalx("illegal tos value %s", optarg);
-			break;
-		case 'U':
-			o->family = AF_UNIX;
-			break;
-		case 'u':
-			o->socktype = SOCK_DGRAM;
-			break;
-		case 't':
-			o->telnet = 1;
-			break;
-		case 'V':
-			/* Routing tables are an OpenBSD feature. */
-			fatalx("no alternate routing table support available");
-		case 'v':
-			o->verbose++;
-			break;
-		case 'W':
-			o->recv_limit = number("receive limit", optarg, 1,
-			    INT_MAX);
-			break;
-		case 'w':
-			o->timeout_ms = time_value("timeout", optarg, 0,
-			    INT_MAX / 1000);
-			break;
-		case 'X':
-		case OPT_PROXY_TYPE:
-			if ((o->proxy_proto = proxy_parse_proto(optarg)) == -1)
-				fatalx("unsupported proxy protocol");
-			/* Only the long name makes a listener a proxy. */
-			if (ch == OPT_PROXY_TYPE)
-				proxy_type = 1;
-			break;
-		case 'x':
-			proxy = optarg;
-			break;
-		case 'Z':
-			o->dccp = 1;
-			break;
-		case 'z':
-			o->zero = 1;
-			break;
-		case OPT_PROXY_AUTH:
-			auth_nopass = proxy_auth(o, optarg);
-			break;
-		case OPT_PROXY_DNS:
-			if ((o->proxy_dns = proxy_parse_dns(optarg)) == -1)
-				fatalx("proxy DNS invalid: %s (local, remote, "
-				    "both or none)", optarg);
-			break;
-		case OPT_SSL:
-			o->ssl = 1;
-			break;
-		case OPT_SSL_CERT:
-			o->ssl = 1;
-			o->ssl_cert = optarg;
-			break;
-		case OPT_SSL_KEY:
-			o->ssl = 1;
-			o->ssl_key = optarg;
-			break;
-		case OPT_SSL_VERIFY:
-			o->ssl = o->ssl_verify = 1;
-			break;
-		case OPT_SSL_TRUSTFILE:
-			o->ssl = 1;
-			o->ssl_trustfile = optarg;
-			break;
-		case OPT_SSL_CIPHERS:
-			o->ssl = 1;
-			o->ssl_ciphers = optarg;
-			break;
-		case OPT_SSL_SERVERNAME:
-			o->ssl = 1;
-			o->ssl_servername = optarg;
-			break;
-		case OPT_SSL_ALPN:
-			o->ssl = 1;
-			o->ssl_alpn = optarg;
-			break;
-		case OPT_CHAT:
-			o->chat = 1;
-			break;
-		case OPT_HALF_CLOSE:
-			o->half_close = 1;
-			break;
-		case OPT_FIFO:
-			o->fifo = optarg;
-			break;
-		case OPT_QUIT_AFTER:
-			o->deadline_ms = time_value("quit timer", optarg, 0,
-			    INT_MAX);
-			break;
-		case OPT_NO_SPLICE:
-			o->no_splice = 1;
-			break;
-		case OPT_BROKER:
-			o->broker = 1;
-			break;
-		case OPT_ROOM:
-			o->room = 1;
-			break;
-		case OPT_MAX_CONNS:
-			o->gate.max_conns = number("max-conns", optarg, 1,
-			    INT_MAX);
-			break;
-		case OPT_ALLOW:
-		case OPT_ALLOWFILE:
-			gate_option(o, 0, ch == OPT_ALLOWFILE, optarg);
-			break;
-		case OPT_DENY:
-		case OPT_DENYFILE:
-			gate_option(o, 1, ch == OPT_DENYFILE, optarg);
-			break;
-		case OPT_IDLE_TIMEOUT:
-			o->gate.idle_ms = time_value("idle timeout", optarg,
-			    0, INT_MAX);
-			break;
-		case OPT_WRITE_TIMEOUT:
-			o->stall_ms = time_value("write timeout", optarg,
-			    0, INT_MAX);
-			break;
-		case OPT_STATS:
-			o->stats = 1;
-			break;
-		case OPT_PROGRESS:
-			o->progress = progress_when(optarg);
-			break;
-		case OPT_HEX_DUMP:
-			o->hex_dump = optarg;
-			break;
-		case OPT_APPEND_OUTPUT:
-			o->append_output = 1;
-			break;
-		case OPT_SEND_ONLY:
-			o->send_only = 1;
-			break;
-		case OPT_RECV_ONLY:
-			o->recv_only = 1;
-			break;
-		case OPT_NO_SHUTDOWN:
-			o->no_shutdown = 1;
-			break;
-		case OPT_DELAY:
-			o->delay_ms = time_value("delay", optarg, 0,
-			    INT_MAX / 1000);
-			break;
-		case OPT_PTY:
-			o->pty = 1;
-			break;
-		case OPT_RAW:
-			o->raw = 1;
-			break;
-		case OPT_RETRY:
-			o->retries = retry_count(optarg);
-			break;
-		case OPT_RETRY_INTERVAL:
-			o->retry_ms = time_value("retry interval", optarg, 0,
-			    INT_MAX / 1000);
-			break;
-		case OPT_KEEPALIVE:
-			keepalive_values(o, optarg);
-			break;
-		case OPT_NODELAY:
-			o->nodelay = 1;
-			break;
-		case OPT_SSL_PIN:
-			o->ssl = 1;
-			ssl_pin_add(o, optarg);
-			break;
-		case OPT_FORWARD:
-			o->forward = reallocarray(o->forward, o->nforward + 1,
-			    sizeof(*o->forward));
-			if (o->forward == NULL)
-				fatal("reallocarray");
-			o->forward[o->nforward++] = optarg;
-			break;
-		case OPT_ROUND_ROBIN:
-			o->round_robin = 1;
-			break;
-		case OPT_SEND_PROXY:
-			if ((o->send_proxy = proxyproto_version(optarg)) == -1)
-				fatalx("send-proxy invalid: %s (v1 or v2)",
-				    optarg);
-			break;
-		case OPT_FORWARD_SSL:
-			o->fwd_ssl = 1;
-			break;
-		case OPT_FORWARD_SSL_VERIFY:
-			o->fwd_ssl = o->fwd_ssl_verify = 1;
-			break;
-		case OPT_FORWARD_SSL_TRUSTFILE:
-			o->fwd_ssl = 1;
-			o->fwd_ssl_trustfile = optarg;
-			break;
-		case OPT_FORWARD_SSL_SERVERNAME:
-			o->fwd_ssl = 1;
-			o->fwd_ssl_servername = optarg;
-			break;
-		case OPT_VERSION:
-			version();
-			exit(0);
-		default:
-			usage(0);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	/* The many-client servers listen. */
-	if (o->broker || o->room)
-		o->listen = 1;
-
-	/*
-	 * Operands, in the forms netcat accepts: "-l -p port [-s addr]",
-	 * "-l port", "-l addr port", "host port [port ...]".  Listening with
-	 * both an address operand and -s or -p is ambiguous: usage.  A chat
-	 * with no host waits for one, on port 5000 unless told otherwise.
-	 */
 	if (o->chat && argc == 0)
 		o->listen = 1;
 	if (o->chat && argc == 0 && o->source_port == NULL) {
@@ -975,49 +304,83 @@ cmdline_parse(struct options *o, int argc, char **argv)
 		add_ports(o, argv + 1, argc - 1);
 	} else
 		usage(0);
+}
 
-	/* Conflicts, checked once, in netcat's order. */
-	if (o->zero && o->listen)
-		fatalx("cannot use -z and -l");
-	if (o->keep && !o->listen)
-		fatalx("must use -l with -k");
-	if (o->send_only && o->recv_only)
-		fatalx("cannot use --send-only and --recv-only");
-	/* A quit timer also tells the peer about stdin's end (Debian). */
-	if (o->quit_ms != TIME_NONE)
-		o->shut_net = 1;
-	if (o->exec != NULL && o->zero)
-		fatalx("cannot use %s and -z", o->exec_shell ? "-c" : "-e");
-	/* Peers of a Unix datagram socket cannot have sockets of their own. */
-	if (o->exec != NULL && o->family == AF_UNIX &&
-	    o->socktype == SOCK_DGRAM && o->keep)
-		fatalx("cannot use %s and -k with -U -u",
-		    o->exec_shell ? "-c" : "-e");
-	if (o->exec != NULL && o->fifo != NULL)
-		fatalx("cannot use %s and --fifo", o->exec_shell ? "-c" : "-e");
-	if (o->fifo != NULL && o->zero)
-		fatalx("cannot use --fifo and -z");
-	if (o->fifo != NULL && o->no_stdin)
-		fatalx("cannot use --fifo and -d");
-	if (o->broker && o->room)
-		fatalx("cannot use --broker and --room");
-	if ((o->broker || o->room) && o->zero)
-		fatalx("cannot use -z and %s", o->room ? "--room" : "--broker");
-	if (o->gate.max_conns > 0 && !o->listen)
-		fatalx("must use -l with --max-conns");
-	if (!TAILQ_EMPTY(&o->gate.rules) && !o->listen)
-		fatalx("must use -l with --allow and --deny");
-	/* Without -l, --idle-timeout limits the one connection, as ncat's. */
-	if (o->gate.idle_ms != TIME_NONE && !o->listen) {
-		o->idle_ms = o->gate.idle_ms;
-		o->gate.idle_ms = TIME_NONE;
+/*
+ * What the conflict table asks about the command line once it is read:
+ * one bit each.
+ */
+enum fact {
+	F_ZERO, F_LISTEN, F_KEEP, F_SEND_ONLY, F_RECV_ONLY, F_EXEC_E,
+	F_EXEC_C, F_UNIX, F_DGRAM, F_FIFO, F_NO_STDIN, F_BROKER, F_ROOM,
+	F_MAX_CONNS, F_RULES, F_STALL, F_FORWARD, F_ROUND_ROBIN,
+	F_SEND_PROXY, F_FWD_SSL, F_CHAT, F_PROXY_SERVE, F_PROXY_HOST,
+	F_PROXY_USER, F_PROXY_PASS, F_NO_TLS, F_PORTS, F_SSL, F_TELNET,
+	F_TRUSTFILE, F_SSL_VERIFY, F_KEEPALIVE, F_NODELAY, F_RETRY_MS,
+	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY,
+};
+#define B(f)	((uint64_t)1 << (F_ ## f))
+
+/* The facts of o, as bits. */
+static uint64_t
+facts(const struct options *o)
+{
+	const int	 v[] = {
+		[F_ZERO] = o->zero, [F_LISTEN] = o->listen,
+		[F_KEEP] = o->keep, [F_SEND_ONLY] = o->send_only,
+		[F_RECV_ONLY] = o->recv_only,
+		[F_EXEC_E] = o->exec != NULL && !o->exec_shell,
+		[F_EXEC_C] = o->exec != NULL && o->exec_shell,
+		[F_UNIX] = o->family == AF_UNIX,
+		[F_DGRAM] = o->socktype == SOCK_DGRAM,
+		[F_FIFO] = o->fifo != NULL, [F_NO_STDIN] = o->no_stdin,
+		[F_BROKER] = o->broker, [F_ROOM] = o->room,
+		[F_MAX_CONNS] = o->gate.max_conns > 0,
+		[F_RULES] = !TAILQ_EMPTY(&o->gate.rules),
+		[F_STALL] = o->stall_ms != TIME_NONE,
+		[F_FORWARD] = o->nforward > 0,
+		[F_ROUND_ROBIN] = o->round_robin,
+		[F_SEND_PROXY] = o->send_proxy != 0, [F_FWD_SSL] = o->fwd_ssl,
+		[F_CHAT] = o->chat, [F_PROXY_SERVE] = o->proxy_serve,
+		[F_PROXY_HOST] = o->proxy_host != NULL,
+		[F_PROXY_USER] = o->proxy_user != NULL,
+		[F_PROXY_PASS] = o->proxy_pass != NULL,
+		[F_NO_TLS] = !tls_available(), [F_PORTS] = o->nports > 1,
+		[F_SSL] = o->ssl, [F_TELNET] = o->telnet,
+		[F_TRUSTFILE] = o->ssl_trustfile != NULL,
+		[F_SSL_VERIFY] = o->ssl_verify, [F_KEEPALIVE] = o->keepalive,
+		[F_NODELAY] = o->nodelay,
+		[F_RETRY_MS] = o->retry_ms != TIME_NONE,
+		[F_RETRIES] = o->retries != 0, [F_PTY] = o->pty,
+		[F_RAW] = o->raw, [F_CRLF] = o->crlf,
+		[F_NOT_TTY] = o->raw && !isatty(STDIN_FILENO),
+	};
+	uint64_t	 f = 0;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (v[i])
+			f |= (uint64_t)1 << i;
 	}
-	/* A Unix-domain client has no address for a rule to match. */
-	if (!TAILQ_EMPTY(&o->gate.rules) && o->family == AF_UNIX)
-		fatalx("cannot use --allow or --deny with -U");
-	if (o->stall_ms != TIME_NONE && !o->broker && !o->room)
-		fatalx("must use --broker or --room with --write-timeout");
-	if (proxy != NULL) {
+	return (f);
+}
+
+/* A quit timer also tells the peer about stdin's end (Debian). */
+static void
+step_quit(struct cmdline *cl)
+{
+	if (cl->o->quit_ms != TIME_NONE)
+		cl->o->shut_net = 1;
+}
+
+/* -x: a client's proxy; or, with -l --proxy-type, be the proxy. */
+static void
+step_proxy(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	const char	*errstr;
+
+	if (cl->proxy != NULL) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
 		/* A forwarder's targets may be behind the proxy. */
@@ -1029,14 +392,14 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			fatalx("no proxy support for local source address");
 		if (o->proxy_proto == PROXY_NONE)
 			o->proxy_proto = PROXY_SOCKS5;
-		if (proxy_parse_addr(proxy, &o->proxy_host, &o->proxy_port,
-		    &errstr) == -1)
+		if (proxy_parse_addr(cl->proxy, &o->proxy_host,
+		    &o->proxy_port, &errstr) == -1)
 			fatalx("%s", errstr);
 		if (o->proxy_port == NULL &&
 		    (o->proxy_port = strdup(proxy_default_port(
 		    o->proxy_proto))) == NULL)
 			fatal("strdup");
-	} else if (o->listen && proxy_type) {
+	} else if (o->listen && cl->proxy_type) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
 		if (o->proxy_proto != PROXY_SOCKS5 &&
@@ -1044,52 +407,45 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			fatalx("a proxy server speaks socks5 or http");
 		o->proxy_serve = 1;
 	}
-	forward_check(o);
-	if (o->chat && o->zero)
-		fatalx("cannot use -z and --chat");
-	if (o->chat && o->nports > 1)
-		fatalx("cannot chat on more than one port");
-	if (o->chat && o->no_stdin)
-		fatalx("cannot use -d and --chat");
-	if (o->chat && o->family == AF_UNIX)
-		fatalx("cannot use -U and --chat");
-	if (o->chat && (o->exec != NULL || o->fifo != NULL || o->broker ||
-	    o->room || o->proxy_serve))
-		fatalx("--chat is a mode of its own: it takes no -e, -c, "
-		    "--fifo, --broker, --room or proxy server");
-	if (o->ssl) {
-		if (!tls_available())
-			fatalx("TLS support was not built in");
-		if (o->socktype == SOCK_DGRAM)
-			fatalx("cannot use --ssl with -u");
-		/* Telnet answers are written to the socket, not over TLS. */
-		if (o->telnet)
-			fatalx("cannot use -t with --ssl");
-		/* Said, not refused: the rest of the command line works. */
-		if (o->ssl_trustfile != NULL && !o->ssl_verify)
-			log_warnx("--ssl-trustfile has no effect without "
-			    "--ssl-verify");
+}
+
+/* Each --forward target is host:port or unix:PATH. */
+static void
+step_forward(struct cmdline *cl)
+{
+	const struct options	*o = cl->o;
+	const char		*errstr;
+	char			*host, *port;
+	size_t			 i;
+	int			 local;
+
+	for (i = 0; i < o->nforward; i++) {
+		if (forward_parse_target(o->forward[i], &host, &port, &local,
+		    &errstr) == -1)
+			fatalx("--forward %s: %s", o->forward[i], errstr);
+		free(host);
+		free(port);
 	}
-	if ((o->keepalive || o->nodelay) && (o->socktype == SOCK_DGRAM ||
-	    o->family == AF_UNIX))
-		fatalx("cannot use %s with %s", o->keepalive ? "--keepalive" :
-		    "--nodelay", o->family == AF_UNIX ? "-U" : "-u");
-	if (o->retry_ms != TIME_NONE && o->retries == 0)
-		fatalx("must use --retry with --retry-interval");
-	if (o->retries != 0 && o->listen)
-		fatalx("cannot use --retry with -l");
-	if (o->retry_ms == TIME_NONE)
-		o->retry_ms = RETRY_DEFAULT_MS;
-	if (o->pty && o->exec == NULL)
-		fatalx("must use -e or -c with --pty");
-	if (o->raw && o->listen)
-		fatalx("cannot use --raw with -l");
-	if (o->raw && (o->exec != NULL || o->fifo != NULL || o->no_stdin ||
-	    o->chat || o->zero || o->crlf))
-		fatalx("--raw makes stdin a remote terminal: it takes no -e, "
-		    "-c, --fifo, -d, -C, -z or --chat");
-	if (o->raw && !isatty(STDIN_FILENO))
-		fatalx("cannot use --raw: standard input is not a terminal");
+}
+
+/* --retry-interval's default. */
+static void
+step_retry(struct cmdline *cl)
+{
+	if (cl->o->retry_ms == TIME_NONE)
+		cl->o->retry_ms = RETRY_DEFAULT_MS;
+}
+
+/*
+ * What the options mean together, once every conflict is out of the way;
+ * and --proxy-auth USER with no terminal to ask on: USER has an empty
+ * password, as ncat takes it.
+ */
+static void
+step_last(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+
 	if (o->no_shutdown)
 		o->shut_net = 0;
 	if (o->recv_only)
@@ -1097,15 +453,187 @@ cmdline_parse(struct options *o, int argc, char **argv)
 	if (o->dccp)
 		o->socktype = SOCK_DCCP;
 	log_init(o->verbose);
-	/*
-	 * --proxy-auth USER with no terminal to ask on: USER has an empty
-	 * password, as ncat takes it.
-	 */
-	if (auth_nopass && !o->listen && o->proxy_user != NULL &&
+	if (cl->auth_nopass && !o->listen && o->proxy_user != NULL &&
 	    o->proxy_pass == NULL && !isatty(STDIN_FILENO)) {
 		o->proxy_pass = "";
 		log_verbose(1, "--proxy-auth without a password and stdin "
 		    "is not a terminal: user \"%s\", empty password",
 		    o->proxy_user);
 	}
+}
+
+/*
+ * The checks after parsing, in netcat's order: a row refuses the command
+ * line with its message when every fact of all, one of any (if any) and
+ * none of none hold; a warning row only says it; a step row does what it
+ * names.
+ */
+static const struct conflict {
+	uint64_t	 all, any, none;
+	const char	*msg;
+	int		 warn;
+	void		(*step)(struct cmdline *);
+} conflicts[] = {
+	{ .all = B(ZERO) | B(LISTEN), .msg = "cannot use -z and -l" },
+	{ .all = B(KEEP), .none = B(LISTEN), .msg = "must use -l with -k" },
+	{ .all = B(SEND_ONLY) | B(RECV_ONLY),
+	  .msg = "cannot use --send-only and --recv-only" },
+	{ .step = step_quit },
+	{ .all = B(EXEC_E) | B(ZERO), .msg = "cannot use -e and -z" },
+	{ .all = B(EXEC_C) | B(ZERO), .msg = "cannot use -c and -z" },
+	/* Peers of a Unix datagram socket cannot have sockets of their own. */
+	{ .all = B(EXEC_E) | B(UNIX) | B(DGRAM) | B(KEEP),
+	  .msg = "cannot use -e and -k with -U -u" },
+	{ .all = B(EXEC_C) | B(UNIX) | B(DGRAM) | B(KEEP),
+	  .msg = "cannot use -c and -k with -U -u" },
+	{ .all = B(EXEC_E) | B(FIFO), .msg = "cannot use -e and --fifo" },
+	{ .all = B(EXEC_C) | B(FIFO), .msg = "cannot use -c and --fifo" },
+	{ .all = B(FIFO) | B(ZERO), .msg = "cannot use --fifo and -z" },
+	{ .all = B(FIFO) | B(NO_STDIN), .msg = "cannot use --fifo and -d" },
+	{ .all = B(BROKER) | B(ROOM), .msg = "cannot use --broker and --room" },
+	{ .all = B(ROOM) | B(ZERO), .msg = "cannot use -z and --room" },
+	{ .all = B(BROKER) | B(ZERO), .msg = "cannot use -z and --broker" },
+	{ .all = B(MAX_CONNS), .none = B(LISTEN),
+	  .msg = "must use -l with --max-conns" },
+	{ .all = B(RULES), .none = B(LISTEN),
+	  .msg = "must use -l with --allow and --deny" },
+	/* A Unix-domain client has no address for a rule to match. */
+	{ .all = B(RULES) | B(UNIX),
+	  .msg = "cannot use --allow or --deny with -U" },
+	{ .all = B(STALL), .none = B(BROKER) | B(ROOM),
+	  .msg = "must use --broker or --room with --write-timeout" },
+	{ .step = step_proxy },
+	{ .all = B(ROUND_ROBIN), .none = B(FORWARD),
+	  .msg = "must use --forward with --round-robin" },
+	{ .all = B(SEND_PROXY), .none = B(FORWARD),
+	  .msg = "must use --forward with --send-proxy" },
+	{ .all = B(FWD_SSL), .none = B(FORWARD),
+	  .msg = "must use --forward with --forward-ssl" },
+	{ .all = B(FORWARD), .none = B(LISTEN),
+	  .msg = "must use -l with --forward" },
+	{ .all = B(FORWARD) | B(ZERO), .msg = "cannot use -z and --forward" },
+	{ .all = B(FORWARD), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) |
+	  B(BROKER) | B(ROOM) | B(CHAT) | B(PROXY_SERVE),
+	  .msg = "--forward is a mode of its own: it takes no -e, -c, "
+	  "--fifo, --broker, --room, --chat or proxy server" },
+	{ .all = B(FORWARD) | B(UNIX) | B(DGRAM),
+	  .msg = "cannot use --forward with -U -u" },
+	{ .all = B(FORWARD) | B(DGRAM), .any = B(SEND_PROXY) | B(FWD_SSL),
+	  .msg = "cannot use --send-proxy or --forward-ssl with -u" },
+	/* A server cannot stop to ask for a password. */
+	{ .all = B(FORWARD) | B(PROXY_HOST) | B(PROXY_USER),
+	  .none = B(PROXY_PASS),
+	  .msg = "--forward through a proxy needs --proxy-auth user:password" },
+	{ .all = B(FORWARD) | B(FWD_SSL) | B(NO_TLS),
+	  .msg = "TLS support was not built in" },
+	{ .step = step_forward },
+	{ .all = B(CHAT) | B(ZERO), .msg = "cannot use -z and --chat" },
+	{ .all = B(CHAT) | B(PORTS),
+	  .msg = "cannot chat on more than one port" },
+	{ .all = B(CHAT) | B(NO_STDIN), .msg = "cannot use -d and --chat" },
+	{ .all = B(CHAT) | B(UNIX), .msg = "cannot use -U and --chat" },
+	{ .all = B(CHAT), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) | B(BROKER) |
+	  B(ROOM) | B(PROXY_SERVE),
+	  .msg = "--chat is a mode of its own: it takes no -e, -c, --fifo, "
+	  "--broker, --room or proxy server" },
+	{ .all = B(SSL) | B(NO_TLS), .msg = "TLS support was not built in" },
+	{ .all = B(SSL) | B(DGRAM), .msg = "cannot use --ssl with -u" },
+	/* Telnet answers are written to the socket, not over TLS. */
+	{ .all = B(SSL) | B(TELNET), .msg = "cannot use -t with --ssl" },
+	/* Said, not refused: the rest of the command line works. */
+	{ .all = B(SSL) | B(TRUSTFILE), .none = B(SSL_VERIFY), .warn = 1,
+	  .msg = "--ssl-trustfile has no effect without --ssl-verify" },
+	{ .all = B(KEEPALIVE) | B(UNIX),
+	  .msg = "cannot use --keepalive with -U" },
+	{ .all = B(KEEPALIVE) | B(DGRAM),
+	  .msg = "cannot use --keepalive with -u" },
+	{ .all = B(NODELAY) | B(UNIX), .msg = "cannot use --nodelay with -U" },
+	{ .all = B(NODELAY) | B(DGRAM), .msg = "cannot use --nodelay with -u" },
+	{ .all = B(RETRY_MS), .none = B(RETRIES),
+	  .msg = "must use --retry with --retry-interval" },
+	{ .all = B(RETRIES) | B(LISTEN), .msg = "cannot use --retry with -l" },
+	{ .step = step_retry },
+	{ .all = B(PTY), .none = B(EXEC_E) | B(EXEC_C),
+	  .msg = "must use -e or -c with --pty" },
+	{ .all = B(RAW) | B(LISTEN), .msg = "cannot use --raw with -l" },
+	{ .all = B(RAW), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) |
+	  B(NO_STDIN) | B(CHAT) | B(ZERO) | B(CRLF),
+	  .msg = "--raw makes stdin a remote terminal: it takes no -e, -c, "
+	  "--fifo, -d, -C, -z or --chat" },
+	{ .all = B(RAW) | B(NOT_TTY),
+	  .msg = "cannot use --raw: standard input is not a terminal" },
+	{ .step = step_last },
+};
+
+/* Go through the conflict table: exits at the first conflict. */
+static void
+check(struct cmdline *cl)
+{
+	const struct conflict	*c;
+	uint64_t		 f;
+	size_t			 i;
+
+	f = facts(cl->o);
+	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
+		c = &conflicts[i];
+		if (c->step != NULL) {
+			c->step(cl);
+			f = facts(cl->o);
+			continue;
+		}
+		if ((f & c->all) != c->all || (f & c->none) != 0 ||
+		    (c->any != 0 && (f & c->any) == 0))
+			continue;
+		if (!c->warn)
+			fatalx("%s", c->msg);
+		log_warnx("%s", c->msg);
+	}
+}
+
+/*
+ * Fill o from the command line, exiting with netcat's message and status 1
+ * on anything it would refuse; o refers to run, what changes while the
+ * program runs.
+ */
+void
+cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
+{
+	struct cmdline		 cl = { .o = o };
+	const struct optdef	*d;
+	struct option		*longopts;
+	char			*shortopts;
+	int			 ch;
+
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->socktype = SOCK_STREAM;
+	o->ttl = o->minttl = o->tos = -1;
+	o->timeout_ms = TIME_NONE;
+	o->quit_ms = TIME_NONE;
+	o->deadline_ms = TIME_NONE;
+	o->stall_ms = TIME_NONE;
+	o->retry_ms = TIME_NONE;
+	gate_init(&o->gate);
+	o->progress = PROGRESS_NEVER;
+	o->run = run;
+
+	/* Invoked by the name "sockchat" (a link), it is "sockcat --chat". */
+	if (strcmp(getprogname(), "sockchat") == 0)
+		o->chat = 1;
+
+	getopt_args(&shortopts, &longopts);
+	while ((ch = getopt_long(argc, argv, shortopts, longopts,
+	    NULL)) != -1) {
+		if ((d = opt_find(ch)) == NULL)
+			usage(0);
+		cl.by_long = ch > CHAR_MAX;
+		opt_apply(&cl, d, optarg);
+	}
+	free(shortopts);
+	free(longopts);
+	/* The many-client servers listen. */
+	if (o->broker || o->room)
+		o->listen = 1;
+	operands(o, argc - optind, argv + optind);
+	check(&cl);
 }

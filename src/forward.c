@@ -63,7 +63,7 @@ struct fwd_target {
 struct upeer;
 
 struct forward {
-	struct options		*o;
+	const struct options	*o;
 	struct options		 dial_o; /* the outbound side's options */
 	struct listener		*l;
 	struct fwd_target	*t;
@@ -214,7 +214,7 @@ fconn_free(struct fconn *fc)
 		ev_del(fc->fd);
 		close(fc->fd);
 	}
-	gate_release(&f->o->gate);
+	gate_release(f->o->run);
 	free(fc);
 	/* Without -k, one connection is all there is. */
 	if (!f->o->keep) {
@@ -263,7 +263,8 @@ fconn_tap_up(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 	struct fconn	*fc = arg;
 
 	(void)ch;
-	dump_labelled(fc->f->o->dump, fc->label, 0, fc->up_off, p, n);
+	dump_labelled(fc->f->o->run->dump, fc->label, 0, fc->up_off, p,
+	    n);
 	fc->up_off += n;
 }
 
@@ -274,7 +275,8 @@ fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
 	struct fconn	*fc = arg;
 
 	(void)ch;
-	dump_labelled(fc->f->o->dump, fc->label, 1, fc->down_off, p, n);
+	dump_labelled(fc->f->o->run->dump, fc->label, 1, fc->down_off, p,
+	    n);
 	fc->down_off += n;
 }
 
@@ -329,7 +331,7 @@ fconn_finished(struct session *s)
 static void
 fconn_relay(struct fconn *fc)
 {
-	struct options	*o = fc->f->o;
+	const struct options	*o = fc->f->o;
 	unsigned char	 hdr[PROXYPROTO_MAX];
 	const char	*errstr;
 	struct session	*s;
@@ -370,7 +372,7 @@ fconn_relay(struct fconn *fc)
 	    (fc->down = session_channel(s, "downstream", t, c,
 	    CH_SHUTDOWN | CH_RESET)) == NULL)
 		goto fail_session;
-	if (o->dump != NULL &&
+	if (o->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
 	    channel_tap(fc->down, fconn_tap_down, fc) == -1))
 		goto fail_session;
@@ -416,7 +418,7 @@ fconn_tls_done(struct tls *tls, char *cause, void *arg)
 static void
 fconn_connected(struct fconn *fc)
 {
-	struct options	*o = fc->f->o;
+	const struct options	*o = fc->f->o;
 	char		*cause;
 
 	ev_del(fc->tfd);
@@ -507,7 +509,7 @@ static void
 fconn_next(struct fconn *fc)
 {
 	struct forward		*f = fc->f;
-	struct options		*o = f->o;
+	const struct options	*o = f->o;
 	struct fwd_target	*t;
 
 	while (fc->tries < f->n) {
@@ -553,7 +555,7 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 		log_warn("forward");
 		tls_free(tls);
 		close(fd);
-		gate_release(&f->o->gate);
+		gate_release(f->o->run);
 		return (-1);
 	}
 	fc->f = f;
@@ -615,7 +617,7 @@ upeer_free(struct upeer *p, const char *why)
 			log_verbose(1, "forward: %s: %s", p->name, why);
 		ev_del(p->fd);
 		close(p->fd);
-		gate_release(&f->o->gate);
+		gate_release(f->o->run);
 	}
 	free(p);
 	if (!f->o->keep && f->served) {
@@ -702,7 +704,7 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	}
 	if (p->fd == -1) {
 		log_warn("forward: %s: %s", p->name, f->t[0].name);
-		gate_release(&f->o->gate);
+		gate_release(f->o->run);
 		ev_timer_arm(&p->idle, FWD_BACKOFF_MS);
 		return (p);
 	}
@@ -786,7 +788,7 @@ forward_free(struct forward *f)
 static int
 forward_udp(struct forward *f, int fd)
 {
-	struct options	*o = f->o;
+	const struct options	*o = f->o;
 	struct addrinfo	 hints;
 
 	if (f->t[0].port == NULL)
@@ -812,7 +814,7 @@ forward_udp(struct forward *f, int fd)
  * targets.  Returns the exit status.
  */
 int
-forward_listen(struct options *o)
+forward_listen(const struct options *o)
 {
 	struct forward	 f;
 	struct fwd_target *t;

@@ -286,7 +286,8 @@ gate_permits(const struct gate *g, const struct sockaddr *sa)
  * reported with -v.
  */
 int
-gate_decide(struct gate *g, const struct net_peer *peer)
+gate_decide(const struct gate *g, struct runtime *run,
+    const struct net_peer *peer)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
 
@@ -296,21 +297,21 @@ gate_decide(struct gate *g, const struct net_peer *peer)
 		log_verbose(1, "connection from %s %s denied", host, port);
 		return (GATE_DENY);
 	}
-	if (g->max_conns > 0 && g->conns >= g->max_conns) {
+	if (g->max_conns > 0 && run->conns >= g->max_conns) {
 		log_verbose(1, "connection from %s %s refused: server full",
 		    host, port);
 		return (GATE_FULL);
 	}
-	g->conns++;
+	run->conns++;
 	return (GATE_ADMIT);
 }
 
 /* A client admitted by gate_decide() has gone. */
 void
-gate_release(struct gate *g)
+gate_release(struct runtime *run)
 {
-	if (g->conns > 0)
-		g->conns--;
+	if (run->conns > 0)
+		run->conns--;
 }
 
 /* Apply the per-client controls (--idle-timeout) to a client's session. */

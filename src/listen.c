@@ -51,7 +51,7 @@ struct pending {
 };
 
 struct listener {
-	struct options		*o;
+	const struct options	*o;
 	int			 fd;
 	const struct listen_ops	*ops;
 	void			*arg;
@@ -96,11 +96,11 @@ listener_backoff_cb(void *arg)
  * Returns GATE_ADMIT, GATE_DENY or GATE_FULL.
  */
 int
-listen_admit(struct options *o, const struct net_peer *peer)
+listen_admit(const struct options *o, const struct net_peer *peer)
 {
 	int	 v;
 
-	if ((v = gate_decide(&o->gate, peer)) == GATE_ADMIT)
+	if ((v = gate_decide(&o->gate, o->run, peer)) == GATE_ADMIT)
 		net_report_accept(o, peer);
 	return (v);
 }
@@ -113,7 +113,7 @@ listen_admit(struct options *o, const struct net_peer *peer)
  * new socket's buffer is empty.
  */
 void
-listen_say_full(struct options *o, int fd)
+listen_say_full(const struct options *o, int fd)
 {
 	char	 msg[128];
 	int	 n;
@@ -163,7 +163,7 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 	}
 	/* One client failing its handshake is that client's problem. */
 	close(fd);
-	gate_release(&l->o->gate);
+	gate_release(l->o->run);
 	if (l->ops->failed != NULL)
 		l->ops->failed(l->arg, &peer, cause);
 	else
@@ -189,7 +189,7 @@ listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
 		log_warn("handshake");
 		close(fd);
-		gate_release(&l->o->gate);
+		gate_release(l->o->run);
 		return;
 	}
 	pd->l = l;
@@ -226,7 +226,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			continue;
 		}
 		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
-			gate_release(&l->o->gate);
+			gate_release(l->o->run);
 			continue;
 		}
 		/* One connection at a time: the next waits for this one. */
@@ -242,7 +242,7 @@ listener_accept_cb(int lfd, int events, void *arg)
  * ops->start with arg.  Returns the listener, or NULL with errno.
  */
 struct listener *
-listener_new(struct options *o, int fd, const struct listen_ops *ops,
+listener_new(const struct options *o, int fd, const struct listen_ops *ops,
     void *arg)
 {
 	struct listener	*l;
@@ -311,7 +311,7 @@ listener_free(struct listener *l)
 	while ((pd = TAILQ_FIRST(&l->pending)) != NULL) {
 		tls_handshake_cancel(pd->hs);
 		close(pd->fd);
-		gate_release(&l->o->gate);
+		gate_release(l->o->run);
 		pending_free(pd);
 	}
 	free(l);

@@ -79,6 +79,7 @@ int
 main(int argc, char **argv)
 {
 	struct options	 o;
+	struct runtime	 run = { 0 };
 	struct sigaction sa;
 	char		*cause;
 	int		 status;
@@ -87,7 +88,7 @@ main(int argc, char **argv)
 	main_note_cmdline(argc, argv);
 #endif
 	cleanup_init();
-	cmdline_parse(&o, argc, argv);
+	cmdline_parse(&o, &run, argc, argv);
 
 	/* A peer that goes away is an error to report, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
@@ -102,7 +103,7 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	stats_init(&o);
 	/* After stdio_init(): a log must never take the number 0, 1 or 2. */
-	if ((o.output != NULL || o.hex_dump != NULL) && (o.dump =
+	if ((o.output != NULL || o.hex_dump != NULL) && (run.dump =
 	    dump_open(o.output, o.hex_dump, o.append_output, &cause)) == NULL)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 
@@ -111,7 +112,7 @@ main(int argc, char **argv)
 	free_ports(o.ports, o.nports);
 	free(o.proxy_host);
 	free(o.proxy_port);
-	dump_close(o.dump);
+	dump_close(run.dump);
 	free(o.md5sig);
 	free(o.ssl_pins);
 	free(o.forward);

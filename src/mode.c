@@ -33,7 +33,7 @@
 
 /* Serve the bound datagram socket fd: a program per peer, or stdio. */
 static int
-mode_serve_dgram(struct options *o, int fd)
+mode_serve_dgram(const struct options *o, int fd)
 {
 	if (o->exec != NULL)
 		return (plain_serve_dgram(o, fd));
@@ -42,7 +42,7 @@ mode_serve_dgram(struct options *o, int fd)
 
 /* -u -l: bind a UDP socket to the address and port; serve its peers. */
 static int
-mode_udp_listen(struct options *o)
+mode_udp_listen(const struct options *o)
 {
 	char	*cause;
 	int	 fd;
@@ -55,7 +55,7 @@ mode_udp_listen(struct options *o)
 
 /* -U: connect to the socket and relay stdin and stdout over it. */
 static int
-mode_unix_connect(struct options *o)
+mode_unix_connect(const struct options *o)
 {
 	char	*cause;
 	int	 fd;
@@ -67,7 +67,7 @@ mode_unix_connect(struct options *o)
 
 /* -U -z: does anything accept on the socket?  Returns the status. */
 static int
-mode_unix_scan(struct options *o)
+mode_unix_scan(const struct options *o)
 {
 	char	*cause;
 	int	 fd;
@@ -83,7 +83,7 @@ mode_unix_scan(struct options *o)
 
 /* -U -l: listen on (or bind) the socket and serve, as netcat does. */
 static int
-mode_unix_listen(struct options *o)
+mode_unix_listen(const struct options *o)
 {
 	char	*cause;
 	int	 fd;
@@ -171,7 +171,7 @@ is_client(const struct options *o)
 /* The first row whose test holds is the mode. */
 static const struct mode {
 	int	(*is)(const struct options *);
-	int	(*run)(struct options *);
+	int	(*run)(const struct options *);
 } modes[] = {
 	{ is_chat_server,	chat_listen },
 	{ is_chat_client,	chat_connect },
@@ -189,7 +189,7 @@ static const struct mode {
 
 /* Run the mode the command line asks for.  Returns the exit status. */
 int
-mode_run(struct options *o)
+mode_run(const struct options *o)
 {
 	size_t	 i;
 

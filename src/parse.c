@@ -215,6 +215,15 @@ static const struct {
 	{ "throughput", 0x08 },
 };
 
+/* The i-th -T keyword, for the completions; NULL after the last. */
+const char *
+parse_tos_name(size_t i)
+{
+	if (i >= sizeof(tos_names) / sizeof(tos_names[0]))
+		return (NULL);
+	return (tos_names[i].name);
+}
+
 /*
  * Parse a -T value: a keyword, a 0x hexadecimal number, or a decimal
  * number, from 0 to 255.  Returns -1 if it is none of them.

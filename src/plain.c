@@ -49,11 +49,13 @@ struct conn {
 	struct telnet		 telnet; /* -t: the answering parser's state */
 	struct net_peer		 peer;	/* The peer's address; len 0: none */
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
+	int			 idle_limit; /* the session's idle timer is
+					    --idle-timeout's, not -w's */
 	TAILQ_ENTRY(conn)	 entry;
 };
 
 struct plain {
-	struct options		*o;
+	const struct options	*o;
 	struct exec_cmd		 cmd;	/* -e, -c */
 	int			 exec;	/* cmd is set */
 	TAILQ_HEAD(, conn)	 conns;
@@ -63,6 +65,8 @@ struct plain {
 	unsigned char		*dgram;	/* -u -l -e: a datagram just read */
 	size_t			 dgramlen; /* Its length while it is new. */
 	struct ev_timer		 quit;	/* -q: the delay before exiting */
+	long long		 quit_ms; /* -q's delay; TIME_NONE once
+					    --quit-after has fired */
 	int			 stopping; /* no more connections: exit */
 	int			 status; /* exit status */
 };
@@ -80,13 +84,14 @@ static void	plain_dgram_cb(int, int, void *);
 static int
 plain_fifo_check(struct conn *c)
 {
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 	long long	 ms = o->deadline_ms;
 
 	if (channel_ended(c->tx))
 		return (1);
-	if (o->quit_ms != TIME_NONE && (ms == TIME_NONE || o->quit_ms < ms))
-		ms = o->quit_ms;
+	if (c->p->quit_ms != TIME_NONE && (ms == TIME_NONE ||
+	    c->p->quit_ms < ms))
+		ms = c->p->quit_ms;
 	if (channel_ended(c->rx) && ms != TIME_NONE &&
 	    !ev_timer_armed(&c->deadline))
 		ev_timer_arm(&c->deadline, ms);
@@ -105,7 +110,7 @@ static int
 plain_check(struct session *s)
 {
 	struct conn	*c = s->arg;
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 	struct channel	*tx = c->tx, *rx = c->rx;
 	int		 tx_ended;
 
@@ -143,7 +148,8 @@ plain_check(struct session *s)
 	 * end-of-file), stops reading once stdin is done.
 	 */
 	if ((o->listen || o->socktype == SOCK_DGRAM) &&
-	    o->quit_ms != TIME_NONE && tx_ended && channel_pending(rx) == 0) {
+	    c->p->quit_ms != TIME_NONE && tx_ended &&
+	    channel_pending(rx) == 0) {
 		c->p->stopping = 1;
 		return (1);
 	}
@@ -181,7 +187,7 @@ plain_deadline_cb(void *arg)
 	struct conn	*c = arg;
 
 	c->p->stopping = 1;
-	c->p->o->quit_ms = TIME_NONE;
+	c->p->quit_ms = TIME_NONE;
 	if (c->s != NULL)
 		session_finish(c->s);
 }
@@ -193,7 +199,7 @@ plain_deadline_cb(void *arg)
 static int
 plain_report(struct conn *c)
 {
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 	struct channel	*ch;
 	int		 status = 0;
 
@@ -238,7 +244,7 @@ conn_done(struct conn *c)
 	}
 	ev_timer_disarm(&c->deadline);
 	if (c->gated)
-		gate_release(&p->o->gate);
+		gate_release(p->o->run);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
@@ -258,8 +264,8 @@ conn_done(struct conn *c)
 	}
 	if (!TAILQ_EMPTY(&p->conns))
 		return;
-	if (p->o->quit_ms > 0)
-		ev_timer_arm(&p->quit, p->o->quit_ms);
+	if (p->quit_ms > 0)
+		ev_timer_arm(&p->quit, p->quit_ms);
 	else
 		ev_break();
 }
@@ -273,8 +279,7 @@ conn_finished(struct session *s)
 	if (plain_report(c) != 0)
 		c->p->status = 1;
 	/* ncat's --idle-timeout is a failure, where -w quits quietly. */
-	if (s->timed_out && c->p->o->idle_ms != TIME_NONE &&
-	    s->idle_ms == c->p->o->idle_ms) {
+	if (s->timed_out && c->idle_limit) {
 		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
 		c->p->status = 1;
 	}
@@ -328,7 +333,7 @@ conn_abort(struct conn *c)
 		exec_release(c->child);
 	ev_timer_disarm(&c->deadline);
 	if (c->gated)
-		gate_release(&p->o->gate);
+		gate_release(p->o->run);
 	tls_free(c->tls);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
@@ -343,7 +348,7 @@ conn_abort(struct conn *c)
 static int
 conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 {
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 
 	rx->read_limit = o->recv_limit;
 	rx->write_gap_ms = o->delay_ms;
@@ -351,15 +356,16 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 		tx->line_gap_ms = o->interval_ms;
 		tx->write_gap_ms = o->delay_ms;
 	}
-	if (o->dump != NULL) {
-		if (channel_tap(rx, dump_received, o->dump) == -1)
+	if (o->run->dump != NULL) {
+		if (channel_tap(rx, dump_received, o->run->dump) == -1)
 			return (-1);
-		if (tx != NULL && channel_tap(tx, dump_sent, o->dump) == -1)
+		if (tx != NULL &&
+		    channel_tap(tx, dump_sent, o->run->dump) == -1)
 			return (-1);
 	}
 	if (o->telnet) {
 		memset(&c->telnet, 0, sizeof(c->telnet));
-		c->telnet.log = o->dump;
+		c->telnet.log = o->run->dump;
 		if (channel_tap(rx, telnet_tap, &c->telnet) == -1)
 			return (-1);
 	}
@@ -368,16 +374,23 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 
 /*
  * The connection's idle limit: -w, or in connect mode --idle-timeout
- * (ncat's: no data either way for that long), whichever is shorter.
+ * (ncat's: no data either way for that long), whichever is shorter, and
+ * --idle-timeout when they are the same.  With -l, --idle-timeout is the
+ * gate's, for each client (gate_session()).  Which one it is is kept: the
+ * two end a connection differently.
  */
 static void
 conn_set_idle(struct conn *c)
 {
-	struct options	*o = c->p->o;
-	long long	 ms = o->timeout_ms;
+	const struct options	*o = c->p->o;
+	long long		 ms = o->timeout_ms, idle = o->gate.idle_ms;
 
-	if (o->idle_ms != TIME_NONE && (ms == TIME_NONE || o->idle_ms < ms))
-		ms = o->idle_ms;
+	c->idle_limit = 0;
+	if (!o->listen && idle != TIME_NONE && (ms == TIME_NONE ||
+	    idle <= ms)) {
+		ms = idle;
+		c->idle_limit = 1;
+	}
 	if (ms != TIME_NONE)
 		session_set_idle(c->s, ms);
 }
@@ -410,7 +423,7 @@ conn_net(struct conn *c, struct session *s, int fd)
 static int
 conn_start_stdio(struct conn *c, int fd)
 {
-	struct options	*o = c->p->o;
+	const struct options	*o = c->p->o;
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close ||
@@ -454,7 +467,8 @@ conn_start_stdio(struct conn *c, int fd)
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);
 	conn_set_idle(c);
-	gate_session(&o->gate, s);
+	if (o->listen)
+		gate_session(&o->gate, s);
 	return (session_start(s));
 }
 
@@ -510,7 +524,8 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
 		goto fail;
 	conn_set_idle(c);
-	gate_session(&p->o->gate, s);
+	if (p->o->listen)
+		gate_session(&p->o->gate, s);
 	if (session_start(s) == -1)
 		goto fail;
 	return (0);
@@ -535,7 +550,7 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
 	if ((c = conn_new(p)) == NULL) {
 		log_warn("session");
 		if (p->o->listen)
-			gate_release(&p->o->gate);
+			gate_release(p->o->run);
 		tls_free(tls);
 		close(fd);
 		return (-1);
@@ -555,12 +570,13 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
 
 /* Set up what every connection needs: the program, or the FIFO. */
 static void
-plain_init(struct plain *p, struct options *o)
+plain_init(struct plain *p, const struct options *o)
 {
 	char	*cause;
 
 	memset(p, 0, sizeof(*p));
 	p->o = o;
+	p->quit_ms = o->quit_ms;
 	p->lfd = -1;
 	TAILQ_INIT(&p->conns);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
@@ -604,7 +620,7 @@ plain_pass_fd(int fd)
  * wrong; with a program, its status.
  */
 int
-plain_connect(struct options *o)
+plain_connect(const struct options *o)
 {
 	struct plain	 p;
 	struct net_peer	 peer;
@@ -650,7 +666,7 @@ plain_connect(struct options *o)
  * Unix-domain peer, say), until the session ends.  Returns the exit status.
  */
 int
-plain_relay(struct options *o, int fd)
+plain_relay(const struct options *o, int fd)
 {
 	struct plain	 p;
 
@@ -721,7 +737,7 @@ static const struct listen_ops plain_concurrent_ops = {
  * many clients at once.
  */
 int
-plain_listen(struct options *o)
+plain_listen(const struct options *o)
 {
 	char		*cause;
 	int		 lfd;
@@ -738,7 +754,7 @@ plain_listen(struct options *o)
  * status.
  */
 int
-plain_serve(struct options *o, int lfd)
+plain_serve(const struct options *o, int lfd)
 {
 	struct plain	 p;
 
@@ -828,7 +844,7 @@ static void
 plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
     size_t n)
 {
-	struct options	*o = p->o;
+	const struct options	*o = p->o;
 	int		 fd;
 
 	if (plain_dgram_route(p, peer, n))
@@ -845,14 +861,14 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 	if (o->keep) {
 		if ((fd = udp_peer_socket(o, lfd, peer)) == -1) {
 			log_warn("socket for a peer");
-			gate_release(&o->gate);
+			gate_release(o->run);
 			return;
 		}
 	} else {
 		if (connect(lfd, (const struct sockaddr *)&peer->ss,
 		    peer->len) == -1) {
 			log_warn("connect");
-			gate_release(&o->gate);
+			gate_release(o->run);
 			return;
 		}
 		ev_del(lfd);
@@ -897,7 +913,7 @@ plain_dgram_cb(int lfd, int events, void *arg)
  * once with -k.  Returns the exit status.
  */
 int
-plain_serve_dgram(struct options *o, int lfd)
+plain_serve_dgram(const struct options *o, int lfd)
 {
 	struct plain	 p;
 	int		 on = 1;

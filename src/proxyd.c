@@ -55,7 +55,7 @@
 #define PROXYD_NONCE_BYTES	16
 
 struct proxyd {
-	struct options	*o;
+	const struct options	*o;
 	struct listener	*l;
 	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
 	char		 nonce[2 * PROXYD_NONCE_BYTES + 1]; /* Digest's */
@@ -145,7 +145,7 @@ pconn_free(struct pconn *pc)
 	if (pc->res != NULL)
 		freeaddrinfo(pc->res);
 	if (pc->gated)
-		gate_release(&pc->pd->o->gate);
+		gate_release(pc->pd->o->run);
 	free(pc->fwd);
 	free(pc);
 }
@@ -670,7 +670,7 @@ proxyd_finished(struct session *s)
 {
 	struct proxyd	*pd = s->arg;
 
-	gate_release(&pd->o->gate);
+	gate_release(pd->o->run);
 	session_free(s);
 }
 
@@ -695,7 +695,7 @@ proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
 static void
 pconn_relay(struct pconn *pc)
 {
-	struct options	*o = pc->pd->o;
+	const struct options	*o = pc->pd->o;
 	struct session	*s;
 	struct endpoint	*c, *t;
 	struct channel	*up;
@@ -968,7 +968,7 @@ proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
-		gate_release(&pd->o->gate);
+		gate_release(pd->o->run);
 		tls_free(tls);
 		close(fd);
 		return (-1);
@@ -1057,7 +1057,7 @@ proxyd_challenge(struct proxyd *pd)
  * so when it is given one that is not loopback.  Returns the exit status.
  */
 int
-proxyd_listen(struct options *o)
+proxyd_listen(const struct options *o)
 {
 	struct proxyd	 pd;
 	const char	*host;

@@ -59,7 +59,7 @@ scan_pause(long long ms)
  * 1 if none did.
  */
 int
-scan_ports(struct options *o)
+scan_ports(const struct options *o)
 {
 	struct net_peer	 peer;
 	char		*cause;

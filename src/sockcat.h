@@ -73,12 +73,24 @@ struct gate {
 	TAILQ_HEAD(, gate_rule)	 rules;	/* --allow, --deny, in order */
 	int			 nallow; /* allow rules among them */
 	int			 max_conns; /* --max-conns, 0: no limit */
-	int			 conns;	/* clients admitted now */
-	long long		 idle_ms; /* --idle-timeout, per client */
+	long long		 idle_ms; /* --idle-timeout: per client with
+					     -l; without, the connection's */
 };
 struct dump;
 
-/* What a command line asks for, filled by cmdline.c, read by the modes. */
+/*
+ * What changes while the program runs, beside the command line: made by
+ * main(), reached from the options.
+ */
+struct runtime {
+	int		 conns;		/* clients admitted by the gate now */
+	struct dump	*dump;		/* the open logs (-o, --hex-dump) */
+};
+
+/*
+ * What a command line asks for, filled once by cmdline.c, then read-only:
+ * the modes see it const.
+ */
 struct options {
 	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
 					   AF_UNSPEC; AF_UNIX with -U */
@@ -133,10 +145,8 @@ struct options {
 	const char	*output;	/* -o: raw session log */
 	const char	*hex_dump;	/* --hex-dump */
 	int		 append_output;	/* --append-output */
-	struct dump	*dump;		/* the open logs, by main(); or NULL */
+	struct runtime	*run;		/* what changes: not configuration */
 	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
-	long long	 idle_ms;	/* --idle-timeout without -l: ncat's
-					   limit on a connection, TIME_NONE */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
 	const char	*source;	/* -s */
@@ -251,6 +261,7 @@ void		 free_ports(char **, size_t);
 int		 parse_time(const char *, long long, long long, long long *,
 		    const char **);
 int		 parse_tos(const char *, int *);
+const char	*parse_tos_name(size_t);
 
 /* net.c */
 struct net_peer {
@@ -312,8 +323,9 @@ enum {
 	GATE_DENY,		/* --allow, --deny refuse it */
 	GATE_FULL,		/* --max-conns reached */
 };
-int		 gate_decide(struct gate *, const struct net_peer *);
-void		 gate_release(struct gate *);
+int		 gate_decide(const struct gate *, struct runtime *,
+		    const struct net_peer *);
+void		 gate_release(struct runtime *);
 void		 gate_session(const struct gate *, struct session *);
 void		 gate_raise_nofile(const struct gate *);
 
@@ -590,7 +602,7 @@ int		 dial_sync(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 
 /* proxyd.c */
-int		 proxyd_listen(struct options *);
+int		 proxyd_listen(const struct options *);
 
 /* proxyproto.c */
 #define PROXYPROTO_V1		1	/* the text line */
@@ -615,7 +627,7 @@ ssize_t		 proxyproto_parse(const unsigned char *, size_t,
 int		 proxyproto_version(const char *);
 
 /* forward.c */
-int		 forward_listen(struct options *);
+int		 forward_listen(const struct options *);
 int		 forward_parse_target(const char *, char **, char **, int *,
 		    const char **);
 
@@ -1188,9 +1200,9 @@ struct listen_ops {
 	/* A handshake failed, with this message; NULL: logged. */
 	void	(*failed)(void *, const struct net_peer *, const char *);
 };
-int		 listen_admit(struct options *, const struct net_peer *);
-void		 listen_say_full(struct options *, int);
-struct listener	*listener_new(struct options *, int,
+int		 listen_admit(const struct options *, const struct net_peer *);
+void		 listen_say_full(const struct options *, int);
+struct listener	*listener_new(const struct options *, int,
 		    const struct listen_ops *, void *);
 void		 listener_pause(struct listener *, int);
 void		 listener_close(struct listener *);
@@ -1198,14 +1210,14 @@ int		 listener_open(const struct listener *);
 void		 listener_free(struct listener *);
 
 /* plain.c */
-int		 plain_connect(struct options *);
-int		 plain_listen(struct options *);
-int		 plain_serve(struct options *, int);
-int		 plain_relay(struct options *, int);
-int		 plain_serve_dgram(struct options *, int);
+int		 plain_connect(const struct options *);
+int		 plain_listen(const struct options *);
+int		 plain_serve(const struct options *, int);
+int		 plain_relay(const struct options *, int);
+int		 plain_serve_dgram(const struct options *, int);
 
 /* udp.c */
-int		 dgram_serve(struct options *, int);
+int		 dgram_serve(const struct options *, int);
 int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);
 int		 udp_peer_socket(const struct options *, int,
@@ -1215,11 +1227,11 @@ int		 udp_probe(int, long long);
 /* unix.c */
 struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
-int		 unix_open(struct options *, char **);
-int		 unix_server(struct options *, char **);
+int		 unix_open(const struct options *, char **);
+int		 unix_server(const struct options *, char **);
 
 /* broker.c */
-int		 broker_listen(struct options *);
+int		 broker_listen(const struct options *);
 
 /* chatproto.c */
 /* How a peer's line begins on a terminal: erase what is typed, mark. */
@@ -1281,18 +1293,94 @@ enum room_cmd	 room_parse(const unsigned char *, size_t,
 		    const unsigned char **, size_t *);
 
 /* chat.c */
-int		 chat_connect(struct options *);
-int		 chat_listen(struct options *);
+int		 chat_connect(const struct options *);
+int		 chat_listen(const struct options *);
 
 /* mode.c */
-int		 mode_run(struct options *);
+int		 mode_run(const struct options *);
 
 /* scan.c */
-int		 scan_ports(struct options *);
+int		 scan_ports(const struct options *);
 
 
 /* cmdline.c */
-void		 cmdline_parse(struct options *, int, char **);
+/* What the parser keeps besides struct options while it reads argv. */
+struct cmdline {
+	struct options	*o;
+	const char	*proxy;		/* -x, parsed after every option */
+	int		 by_long;	/* given by its long name */
+	int		 proxy_type;	/* --proxy-type: -l is a proxy */
+	int		 auth_nopass;	/* --proxy-auth without a password */
+};
+void		 cmdline_parse(struct options *, struct runtime *, int,
+		    char **);
+void		 cmdline_dump(void);
 __dead void	 usage(int);
+
+/* opttab.c */
+/* How an option fills its field of struct options. */
+enum opt_kind {
+	OPTK_CUSTOM,		/* its own function, optdef.set */
+	OPTK_FLAG,		/* the field is set to value (1 if 0) */
+	OPTK_COUNT,		/* the field counts the times given */
+	OPTK_TIME,		/* a time of lo to hi seconds, in ms */
+	OPTK_NUMBER,		/* a number from lo to hi */
+	OPTK_STRING,		/* the argument itself */
+};
+
+/* The --help group an option is listed in. */
+enum opt_group {
+	OPTG_HIDDEN,		/* not listed, not completed */
+	OPTG_CONN,		/* Connection */
+	OPTG_DATA,		/* Data and end of file */
+	OPTG_PROG,		/* Programs, FIFOs, chat and servers */
+	OPTG_PROXY,		/* Proxies and TLS */
+	OPTG_SOCK,		/* Socket options */
+	OPTG_INFO,		/* Information */
+};
+
+/* What a shell offers for an option's argument. */
+enum opt_comp {
+	OPTC_NONE,		/* nothing: the user types it */
+	OPTC_WORDS,		/* optdef.words */
+	OPTC_TOS,		/* the -T keywords, parse_tos_name() */
+	OPTC_FILE,
+	OPTC_HOST,
+	OPTC_COMMAND,
+	OPTC_PORT,
+	OPTC_USER,
+};
+
+/* A flag another option also turns on. */
+enum opt_also {
+	OPTA_NONE,
+	OPTA_SSL,		/* every --ssl-* option: --ssl */
+	OPTA_FWD_SSL,		/* every --forward-ssl-* option */
+};
+
+/* One option: a row of the table in opttab.c. */
+struct optdef {
+	int		 letter;	/* short option, or 0 */
+	const char	*name;		/* long option, or NULL */
+	const char	*arg;		/* argument's name, NULL: takes none */
+	int		 has_arg;	/* optional_argument, else from arg */
+	enum opt_group	 group;
+	const char	*help;		/* its --help line */
+	enum opt_kind	 kind;
+	size_t		 field;		/* offsetof(struct options, ...) */
+	size_t		 size;		/* the field's size: int, long long */
+	long long	 value;		/* OPTK_FLAG's value; a custom's own */
+	long long	 lo, hi;	/* OPTK_TIME, OPTK_NUMBER bounds */
+	const char	*what;		/* its name in netcat's messages */
+	enum opt_also	 also;
+	void		(*set)(struct cmdline *, const struct optdef *,
+			    char *);
+	enum opt_comp	 comp;
+	const char	*words;		/* OPTC_WORDS, space-separated */
+	int		 repeat;	/* each time given adds one more */
+	int		 exits;		/* prints something and exits */
+};
+const struct optdef *opt_table(size_t *);
+void		 opt_apply(struct cmdline *, const struct optdef *, char *);
 
 #endif /* SOCKCAT_H */

@@ -58,7 +58,7 @@ struct dgram_peer {
 TAILQ_HEAD(dgram_peer_list, dgram_peer);
 
 struct dgram_server {
-	struct options		*o;
+	const struct options	*o;
 	int			 fd;
 	int			 locked;   /* connected to its first peer */
 	struct dgram_peer	*current;  /* where stdin goes, or NULL */
@@ -182,7 +182,7 @@ dgram_forget(struct dgram_server *ds, struct dgram_peer *peer)
 	TAILQ_REMOVE(&ds->peers, peer, entry);
 	ds->npeers--;
 	if (!peer->denied)
-		gate_release(&ds->o->gate);
+		gate_release(ds->o->run);
 	if (ds->current == peer)
 		ds->current = NULL;
 	free(peer);
@@ -250,7 +250,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 	if ((peer = calloc(1, sizeof(*peer))) == NULL) {
 		/* Received, but cannot be answered. */
 		if (v == GATE_ADMIT)
-			gate_release(&ds->o->gate);
+			gate_release(ds->o->run);
 		return (v == GATE_ADMIT);
 	}
 	memcpy(&peer->ss, ss, len);
@@ -386,7 +386,7 @@ static int
 dgram_check(struct session *s)
 {
 	struct dgram_server	*ds = s->arg;
-	struct options		*o = ds->o;
+	const struct options	*o = ds->o;
 
 	if (channel_ended(ds->rx))
 		return (1);
@@ -433,7 +433,7 @@ dgram_finished(struct session *s)
  * Returns the exit status.
  */
 int
-dgram_serve(struct options *o, int fd)
+dgram_serve(const struct options *o, int fd)
 {
 	struct dgram_server	 ds;
 	struct dgram_peer	*peer;
@@ -470,9 +470,9 @@ dgram_serve(struct options *o, int fd)
 			ds.tx->xform = crlf_xform;
 	}
 	/* -o, --hex-dump: what came in and what went out. */
-	if (o->dump != NULL && (channel_tap(ds.rx, dump_received,
-	    o->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx, dump_sent,
-	    o->dump) == -1)))
+	if (o->run->dump != NULL && (channel_tap(ds.rx, dump_received,
+	    o->run->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx,
+	    dump_sent, o->run->dump) == -1)))
 		fatal("session");
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);

@@ -236,7 +236,7 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
  * ("PATH: reason", as netcat says) on failure.
  */
 int
-unix_open(struct options *o, char **cause)
+unix_open(const struct options *o, char **cause)
 {
 	struct sockaddr_un	 sun;
 	socklen_t		 len;
@@ -284,7 +284,7 @@ fail:
  * failure.
  */
 int
-unix_server(struct options *o, char **cause)
+unix_server(const struct options *o, char **cause)
 {
 	int	 fd, error;
 

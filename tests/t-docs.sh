@@ -182,7 +182,7 @@ test_bash_completion_values() {
 	assertEquals "status" 0 $?
 	assertEquals "$(printf '%s\n' '4 4a 5 connect socks4 socks4a socks5 http' \
 	    'connect' 'af41 af42 af43' \
-	    'lowdelay' 'always' '--stats' '--no-stdin --no-splice --no-shutdown' '--keep-open --keepalive' '')" \
+	    'lowcost lowdelay' 'always' '--stats' '--no-stdin --no-shutdown --no-splice' '--keep-open --keepalive' '')" \
 	    "$(<"$SC_TMP/out")"
 	# "--progress always" would be a host: no WHEN without "=".
 	out=$(bash_complete 'sockcat --progress al')

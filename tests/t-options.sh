@@ -1,0 +1,152 @@
+#!/bin/bash
+# The option table (src/opttab.c) is the one place an option is written
+# down: the bash, zsh and fish completions are what completions/gen.py
+# makes of it, the manual has an entry for each option with the table's
+# argument name, every value a completion offers is one the parser takes,
+# and the table's descriptions are the same in --help and the completions.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+: "${MANPAGE:=$(dirname "$0")/../doc/sockcat.1}"
+: "${COMPLETIONS_DIR:=$(dirname "$0")/../completions}"
+
+# Each test has the table in $SC_TMP/table.
+setUp() {
+	sc_tmp
+	t 5 "$SC" --dump-options >"$SC_TMP/table" 2>"$SC_TMP/table.err"
+	DUMP_STATUS=$?
+}
+
+test_the_table_is_dumped() {
+	assertEquals "status" 0 "$DUMP_STATUS"
+	assertEquals "stderr" "" "$(<"$SC_TMP/table.err")"
+	assertTrue "at least 85 options" "[ $(wc -l <"$SC_TMP/table") -ge 85 ]"
+	# Ten fields a row, no name twice, and not itself (it is hidden).
+	assertEquals "rows of ten fields" "" \
+	    "$(awk -F '\t' 'NF != 10' "$SC_TMP/table")"
+	assertEquals "names given twice" "" \
+	    "$(cut -f 1,2 "$SC_TMP/table" | tr '\t' '\n' | grep -vx -- - |
+	    sort | uniq -d)"
+	assertNotContains "$(<"$SC_TMP/table")" "dump-options"
+}
+
+# made SHELL FILE: the completion FILE is what gen.py makes for SHELL.
+made() {
+	python3 "$COMPLETIONS_DIR/gen.py" "$1" <"$SC_TMP/table" \
+	    >"$SC_TMP/$1" 2>"$SC_TMP/$1.err"
+	assertEquals "gen.py $1 status" 0 $?
+	assertEquals "gen.py $1 stderr" "" "$(<"$SC_TMP/$1.err")"
+	assertEquals "completions/$2 is not what the table makes (make completions)" \
+	    "" "$(diff -u "$COMPLETIONS_DIR/$2" "$SC_TMP/$1")"
+}
+
+test_bash_completion_is_made_from_the_table() {
+	made bash sockcat
+}
+
+test_zsh_completion_is_made_from_the_table() {
+	made zsh _sockcat
+}
+
+test_fish_completion_is_made_from_the_table() {
+	made fish sockcat.fish
+}
+
+test_manual_has_every_option_with_its_argument() {
+	python3 "$TESTS_DIR/optcheck.py" "$MANPAGE" <"$SC_TMP/table" \
+	    >"$SC_TMP/out" 2>&1
+	assertEquals "status" 0 $?
+	assertEquals "the manual and the table differ" "" "$(<"$SC_TMP/out")"
+}
+
+test_every_completed_value_is_accepted() {
+	# Each value parses: what stops the command line is the conflict
+	# found after parsing, never the value.
+	awk -F '\t' '$7 != "" {
+		opt = $2 != "-" ? "--" $2 : "-" $1
+		n = split($7, w, " ")
+		for (i = 1; i <= n; i++)
+			print ($3 == "optional" ? opt "=" w[i] : opt " " w[i])
+	    }' "$SC_TMP/table" >"$SC_TMP/values"
+	assertTrue "values to try" "[ $(wc -l <"$SC_TMP/values") -ge 40 ]"
+	while read -r opt; do
+		# shellcheck disable=SC2086
+		expect_error "cannot use -z and -l" $opt -z -l 1
+	done <"$SC_TMP/values"
+}
+
+test_tos_keywords_are_what_the_parser_takes() {
+	expect_error "illegal tos value va" -T va -z -l 1
+	expect_error "cannot use -z and -l" -T lowcost -z -l 1
+	tos=$(awk -F '\t' '$1 == "T" { print " " $7 " " }' "$SC_TMP/table")
+	assertContains "lowcost is offered" "$tos" " lowcost "
+	assertNotContains "va is not offered" "$tos" " va "
+	for f in sockcat _sockcat sockcat.fish; do
+		assertTrue "$f offers lowcost" \
+		    "grep -Eq '[ (]lowcost[ )]' '$COMPLETIONS_DIR/$f'"
+		assertFalse "$f offers va" \
+		    "grep -Eq '(^|[ (])va([ )]|\$)' '$COMPLETIONS_DIR/$f'"
+	done
+	assertTrue "the manual has lowcost" "grep -qx '.Cm lowcost ,' '$MANPAGE'"
+	assertFalse "the manual has va" "grep -q '^.Cm va\\b' '$MANPAGE'"
+}
+
+# describe OPT: its --help description, from the table.
+describe() {
+	awk -F '\t' -v o="$1" '$1 == o { print $10 }' "$SC_TMP/table"
+}
+
+test_descriptions_are_the_same_everywhere() {
+	"$SC" --help >"$SC_TMP/help"
+	for o in i k; do
+		d=$(describe "$o")
+		assertNotNull "-$o has a description" "$d"
+		assertTrue "--help: -$o $d" "grep -q -- '^  -$o, .*  *$d\$' '$SC_TMP/help'"
+		assertTrue "zsh: -$o $d" \
+		    "grep -qF -- '{-$o' '$COMPLETIONS_DIR/_sockcat' &&
+		    grep -F -- '{-$o' '$COMPLETIONS_DIR/_sockcat' | grep -qF '[$d]'"
+		assertTrue "fish: -$o $d" \
+		    "grep -F -- '-s $o ' '$COMPLETIONS_DIR/sockcat.fish' |
+		    grep -qF -e \"-d '$d'\""
+	done
+}
+
+test_bash_completion_lists_each_option_once() {
+	sed -n "/compgen -W '-4 /,/' -- /p" "$COMPLETIONS_DIR/sockcat" |
+	    sed "s/.*compgen -W '//; s/' -- .*//" | tr -s ' \t' '\n\n' |
+	    grep -v '^$' >"$SC_TMP/words"
+	assertTrue "found the list" "grep -qx -- --idle-timeout '$SC_TMP/words'"
+	assertEquals "listed twice" "" "$(sort "$SC_TMP/words" | uniq -d)"
+	# And in the patterns of "case $prev", once at most.
+	sed -n '/case \$prev in/,/esac/p' "$COMPLETIONS_DIR/sockcat" |
+	    grep -P '^\t( {4})?-[^)]*(\)|\\)$' | tr -d ')\\|' |
+	    tr -s ' \t' '\n\n' | grep -v '^$' >"$SC_TMP/cases"
+	assertTrue "found the patterns" "grep -qx -- --tos '$SC_TMP/cases'"
+	assertEquals "in two patterns" "" "$(sort "$SC_TMP/cases" | uniq -d)"
+}
+
+# idle_run ARGS...: a client with ARGS and a stdin that never ends, to a
+# server that sends nothing; its status, stderr in $SC_TMP/c.err.
+idle_run() {
+	server srv -l 127.0.0.1 0 || return 1
+	held_stdin clin 7
+	t 20 "$SC" "$@" 127.0.0.1 "$PORT" <"$SC_TMP/clin" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	IDLE_STATUS=$?
+	exec 7>&-
+}
+
+test_idle_timeout_tells_its_timer_from_w() {
+	# The same time: --idle-timeout's timer, and its failure.
+	idle_run -w 1 --idle-timeout 1
+	assertEquals "same: status" 1 "$IDLE_STATUS"
+	assertEquals "same: stderr" "sockcat: idle timeout expired (1000 ms)" \
+	    "$(<"$SC_TMP/c.err")"
+	# -w first: it quits quietly.
+	idle_run -w 1 --idle-timeout 5
+	assertEquals "-w first: status" 0 "$IDLE_STATUS"
+	assertEquals "-w first: stderr" "" "$(<"$SC_TMP/c.err")"
+}
+
+sc_run_shunit2
