@@ -22,6 +22,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -406,6 +409,21 @@ hex_digit(int c)
 }
 
 /*
+ * A --keepalive time in whole seconds, rounded up: "0.2" is a second, not
+ * the system's value.  Zero is refused: TCP has no keepalive time of 0,
+ * and a probe every second is not what "0" says.
+ */
+static int
+keepalive_time(const char *what, const char *arg)
+{
+	long long	 ms;
+
+	if ((ms = time_value(what, arg, 0, 32767)) == 0)
+		fatalx("%s too small: %s", what, arg);
+	return ((ms + 999) / 1000);
+}
+
+/*
  * --keepalive=IDLE[,INTERVAL[,COUNT]]: times in whole seconds (rounded
  * up) as TCP takes them, a count of probes; an empty or missing field
  * keeps the system's value.
@@ -429,20 +447,31 @@ keepalive_values(struct options *o, const char *arg)
 		if (*field == '\0')
 			continue;
 		if (i == 0)
-			o->keepidle = (time_value("keepalive idle time",
-			    field, 0, 32767) + 999) / 1000;
+			o->keepidle = keepalive_time("keepalive idle time",
+			    field);
 		else if (i == 1)
-			o->keepintvl = (time_value("keepalive interval",
-			    field, 0, 32767) + 999) / 1000;
+			o->keepintvl = keepalive_time("keepalive interval",
+			    field);
 		else
 			o->keepcnt = number("keepalive count", field, 1, 127);
-		/* "0.2" is a second, not the system's value. */
-		if (i == 0 && o->keepidle == 0)
-			o->keepidle = 1;
-		if (i == 1 && o->keepintvl == 0)
-			o->keepintvl = 1;
 	}
 	free(copy);
+}
+
+/*
+ * --retry-interval TIME, at least RETRY_MIN_MS: tries that follow each
+ * other without a pause would only spin the processor.
+ */
+static long long
+retry_interval(const char *arg)
+{
+	long long	 ms;
+
+	if ((ms = time_value("retry interval", arg, 0, INT_MAX / 1000)) <
+	    RETRY_MIN_MS)
+		fatalx("retry interval too small: %s (at least %dms)", arg,
+		    RETRY_MIN_MS);
+	return (ms);
 }
 
 /* --retry N or forever: how many tries after the first. */
@@ -539,6 +568,25 @@ proxy_auth(struct options *o, char *arg)
 	return (0);
 }
 
+/*
+ * A --forward target given as an address must be of the family -4 or -6
+ * asks for, or every client would fail to reach it.  Through a proxy
+ * (-x) the family is the proxy's business.
+ */
+static void
+forward_check_family(const struct options *o, const char *arg,
+    const char *host)
+{
+	struct in6_addr	 a;
+
+	if (o->proxy_host != NULL)
+		return;
+	if (o->family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
+		fatalx("--forward %s: an IPv4 address, with -6", arg);
+	if (o->family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
+		fatalx("--forward %s: an IPv6 address, with -4", arg);
+}
+
 /* --forward and its options: a listener's, and not with another mode. */
 static void
 forward_check(const struct options *o)
@@ -576,10 +624,16 @@ forward_check(const struct options *o)
 		    "user:password");
 	if (o->fwd_ssl && !tls_available())
 		fatalx("TLS support was not built in");
+	/* Bytes go through as they are: there is no stdin, no telnet. */
+	if (o->crlf || o->telnet)
+		fatalx("--forward relays bytes unchanged: it takes no -C or "
+		    "-t");
 	for (i = 0; i < o->nforward; i++) {
 		if (forward_parse_target(o->forward[i], &host, &port, &local,
 		    &errstr) == -1)
 			fatalx("--forward %s: %s", o->forward[i], errstr);
+		if (!local)
+			forward_check_family(o, o->forward[i], host);
 		free(host);
 		free(port);
 	}
@@ -864,8 +918,7 @@ cmdline_parse(struct options *o, int argc, char **argv)
 			o->retries = retry_count(optarg);
 			break;
 		case OPT_RETRY_INTERVAL:
-			o->retry_ms = time_value("retry interval", optarg, 0,
-			    INT_MAX / 1000);
+			o->retry_ms = retry_interval(optarg);
 			break;
 		case OPT_KEEPALIVE:
 			keepalive_values(o, optarg);

@@ -4,7 +4,8 @@
 # from the network hanging it up, its exit ending the session once its
 # output is delivered, one terminal per connection with -lk, window sizes
 # from the stream, UDP peers.  --raw: the local terminal raw and put back
-# at exit and on fatal signals, the "~." escape, the window size sent.
+# at exit, on fatal signals and while stopped, the "~." escape, the window
+# size sent.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -157,6 +158,20 @@ test_raw_terminal_put_back_on_fatal_signals() {
 		assertEquals "$sig: $(<"$SC_TMP/err")" 0 $?
 		sc_cleanup
 	done
+}
+
+# Stopped (kill -TSTP: ^Z is a byte for the remote side), the terminal is
+# the shell's again, cooked; continued with fg, it is raw again and
+# the session goes on.  A job of "sh -m", as from an interactive shell: a
+# stop signal to a process group with no shell to resume it is ignored.
+test_raw_terminal_put_back_while_stopped() {
+	pty_server -e /bin/sh
+	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' fgsignal:TSTP cooked \
+	    'send:go on\n' raw 'send:echo back\r' 'expect:\nback\r\n' \
+	    'send:\r~.' 'expect:status 0' exit:0 cooked -- sh -c 'set -m
+	    "$0" --raw 127.0.0.1 "$1"; read -r line; fg; echo "status $?"' \
+	    "$SC" "$PORT" >"$SC_TMP/out"
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 $?
 }
 
 test_raw_needs_a_terminal() {
