@@ -227,7 +227,11 @@ room_name_taken(struct broker *b, struct client *c, const char *name,
 	return (0);
 }
 
-/* /nick NAME: a valid name nobody else has; the room is told. */
+/*
+ * /nick NAME: a valid name, not one of the server's (room_name_reserved():
+ * nobody may speak as the announcements, the operator or another's id),
+ * that nobody else has in any case; the room is told.
+ */
 static void
 room_nick(struct broker *b, struct client *c, const unsigned char *name,
     size_t len)
@@ -238,6 +242,13 @@ room_nick(struct broker *b, struct client *c, const unsigned char *name,
 	if (!room_name_valid(name, len)) {
 		n = snprintf(msg, sizeof(msg), "<announce> A name is 1 to %d "
 		    "letters, digits, - or _.\n", ROOM_NAME_MAX);
+		room_tell(c, msg, n);
+		return;
+	}
+	if (room_name_reserved(name, len)) {
+		n = snprintf(msg, sizeof(msg), "<announce> The name %.*s is "
+		    "reserved: announce, server and user with digits are the "
+		    "server's.\n", (int)len, name);
 		room_tell(c, msg, n);
 		return;
 	}
@@ -257,6 +268,11 @@ static const char room_help[] =
     "<announce> Commands: /who lists who is present; /nick NAME takes a "
     "name (1 to 20 letters, digits, - or _); /me TEXT says what you do; "
     "/help shows this; :q leaves.  Other lines go to everyone.\n";
+
+/* What the sender of a line too long for the room is told. */
+static const char room_cut[] =
+    "<announce> Your line was longer than 4096 bytes: only its first 4096 "
+    "were relayed.\n";
 
 /*
  * One line of a room, from room_frame(): a client's command is carried
@@ -311,6 +327,10 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 		broker_send(b, c->net, p, len);
 	else if (room_frame(&c->sp.rf, p, len, room_line, &c->sp))
 		c->quit = 1;
+	else if (c->sp.rf.dropped > 0) {
+		c->sp.rf.dropped = 0;
+		room_tell(c, room_cut, sizeof(room_cut) - 1);
+	}
 	return (len);
 }
 
@@ -326,8 +346,14 @@ console_relay_write(struct endpoint *ep, const void *p, size_t len)
 
 	if (!b->o->room)
 		broker_send(b, b->console, p, len);
-	else
+	else {
 		room_frame(&b->server.rf, p, len, room_line, &b->server);
+		if (b->server.rf.dropped > 0) {
+			b->server.rf.dropped = 0;
+			log_warnx("stdin: a line longer than %d bytes was cut",
+			    ROOM_LINE_MAX);
+		}
+	}
 	return (len);
 }
 
@@ -461,11 +487,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	if (o->room) {
 		if ((c->sp.rf.line = malloc(ROOM_LINE_MAX)) == NULL)
 			goto fail;
-		/* A name taken with /nick is skipped, never shared. */
-		do {
-			n = snprintf(c->name, sizeof(c->name), "<user%u>",
-			    ++b->next_id);
-		} while (room_name_taken(b, c, c->name + 1, n - 2));
+		/* No member may take an id with /nick: it is never shared. */
+		snprintf(c->name, sizeof(c->name), "<user%u>", ++b->next_id);
 		c->sp.b = b;
 		c->sp.c = c;
 		c->sp.name = c->name;

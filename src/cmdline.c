@@ -24,6 +24,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
@@ -409,7 +412,29 @@ step_proxy(struct cmdline *cl)
 	}
 }
 
-/* Each --forward target is host:port or unix:PATH. */
+/*
+ * A --forward target given as an address must be of the family -4 or -6
+ * asks for, or every client would fail to reach it.  Through a proxy
+ * (-x) the family is the proxy's business.
+ */
+static void
+forward_check_family(const struct options *o, const char *arg,
+    const char *host)
+{
+	struct in6_addr	 a;
+
+	if (o->proxy_host != NULL)
+		return;
+	if (o->family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
+		fatalx("--forward %s: an IPv4 address, with -6", arg);
+	if (o->family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
+		fatalx("--forward %s: an IPv6 address, with -4", arg);
+}
+
+/*
+ * Each --forward target is host:port or unix:PATH, and an address is of
+ * the family asked for.
+ */
 static void
 step_forward(struct cmdline *cl)
 {
@@ -423,6 +448,8 @@ step_forward(struct cmdline *cl)
 		if (forward_parse_target(o->forward[i], &host, &port, &local,
 		    &errstr) == -1)
 			fatalx("--forward %s: %s", o->forward[i], errstr);
+		if (!local)
+			forward_check_family(o, o->forward[i], host);
 		free(host);
 		free(port);
 	}
@@ -526,6 +553,9 @@ static const struct conflict {
 	  .msg = "--forward through a proxy needs --proxy-auth user:password" },
 	{ .all = B(FORWARD) | B(FWD_SSL) | B(NO_TLS),
 	  .msg = "TLS support was not built in" },
+	/* Bytes go through as they are: there is no stdin, no telnet. */
+	{ .all = B(FORWARD), .any = B(CRLF) | B(TELNET),
+	  .msg = "--forward relays bytes unchanged: it takes no -C or -t" },
 	{ .step = step_forward },
 	{ .all = B(CHAT) | B(ZERO), .msg = "cannot use -z and --chat" },
 	{ .all = B(CHAT) | B(PORTS),

@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -115,6 +116,48 @@ struct fconn {
 static void	fconn_next(struct fconn *);
 
 /*
+ * The port of a --forward target, checked as the command line's ports are
+ * (netcat's messages): a number 1 to 65535 or a service name, one port,
+ * not a range.  A number is written back in decimal, as the resolver
+ * would otherwise take "70000" for 4464.  Returns the port, allocated, or
+ * NULL with *errstr set (static storage).
+ */
+static char *
+fwd_parse_port(const char *s, const char **errstr)
+{
+	static char	 msg[64 + NI_MAXSERV];
+	const char	*e;
+	char		*port;
+	long long	 n;
+
+	if (s[strspn(s, "0123456789")] == '\0') {
+		n = strtonum(s, 1, 65535, &e);
+		if (e != NULL) {
+			snprintf(msg, sizeof(msg), "port number %s: %.*s", e,
+			    NI_MAXSERV, s);
+			*errstr = msg;
+			return (NULL);
+		}
+		if (asprintf(&port, "%lld", n) == -1)
+			fatal("asprintf");
+		return (port);
+	}
+	if (isdigit((unsigned char)s[0]) && strchr(s, '-') != NULL) {
+		*errstr = "a target has one port, not a range";
+		return (NULL);
+	}
+	if (getservbyname(s, NULL) == NULL) {
+		snprintf(msg, sizeof(msg), "port number invalid: %.*s",
+		    NI_MAXSERV, s);
+		*errstr = msg;
+		return (NULL);
+	}
+	if ((port = strdup(s)) == NULL)
+		fatal("strdup");
+	return (port);
+}
+
+/*
  * A --forward target: "host:port", "[v6addr]:port" or "unix:PATH".
  * Fills *host and *port (NULL for a Unix path), allocated, and *local.
  * Returns 0, or -1 with *errstr set.
@@ -157,8 +200,9 @@ forward_parse_target(const char *arg, char **host, char **port, int *local,
 		*errstr = "missing host";
 		return (-1);
 	}
-	if ((*host = strndup(h, hlen)) == NULL ||
-	    (*port = strdup(colon + 1)) == NULL)
+	if ((*port = fwd_parse_port(colon + 1, errstr)) == NULL)
+		return (-1);
+	if ((*host = strndup(h, hlen)) == NULL)
 		fatal("strdup");
 	return (0);
 }

@@ -44,6 +44,9 @@
 /* Descriptors kept for the listener, stdio and the like. */
 #define GATE_FD_RESERVE		32
 
+/* The longest line of --allowfile and --denyfile (gate_read_line() says it). */
+#define GATE_LINE_MAX		4096
+
 /* How many clients a server should be able to hold without --max-conns. */
 #define GATE_DEFAULT_CLIENTS	10000
 
@@ -131,7 +134,17 @@ gate_add(struct gate *g, int deny, const char *spec, char **cause)
 		family = AF_INET;
 	else if (inet_pton(AF_INET6, host, addr) == 1)
 		family = AF_INET6;
-	else if (slash != NULL || host[0] == '\0')
+	else if (inet_aton(host, (struct in_addr *)addr) == 1) {
+		/*
+		 * "0177.0.0.1" (octal), "127.1", "0x7f.0.0.1", "2130706433":
+		 * the resolver reads them as addresses nobody would guess
+		 * ("010.0.0.1" is 8.0.0.1).  Refused, whole or as a range.
+		 */
+		log_cause(cause, "invalid address or range: %s (an IPv4 "
+		    "address is four decimal numbers without leading zeros)",
+		    spec);
+		return (-1);
+	} else if (slash != NULL || host[0] == '\0')
 		goto invalid;
 	else {
 		memset(&hints, 0, sizeof(hints));
@@ -177,19 +190,52 @@ invalid:
 }
 
 /*
+ * Read a line of f into line (size bytes), without its newline.  Returns
+ * 1, 0 at the end of the file, or -1 with *why set: a read error (errno),
+ * a line that does not fit (the file is not a list of addresses, and must
+ * not take the memory it would), or a NUL byte (what follows it would
+ * be silently ignored).
+ */
+static int
+gate_read_line(FILE *f, char *line, size_t size, const char **why)
+{
+	size_t	 n = 0;
+	int	 ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (ch == '\0') {
+			*why = "a NUL byte: not a text file";
+			return (-1);
+		}
+		if (n == size - 1) {
+			*why = "line longer than 4096 bytes";
+			return (-1);
+		}
+		line[n++] = ch;
+	}
+	line[n] = '\0';
+	if (ch == EOF && ferror(f)) {
+		*why = strerror(errno);
+		return (-1);
+	}
+	return (ch != EOF || n > 0);
+}
+
+/*
  * Add a rule for each entry of the file at path: entries are separated by
  * white space, several may share a line (as ncat reads these files), and
- * text from '#' to the end of its line is a comment.  Returns -1 with
- * *cause set on failure, naming the file and line.
+ * text from '#' to the end of its line is a comment.  A line is at most
+ * GATE_LINE_MAX bytes.  Returns -1 with *cause set on failure, naming the
+ * file and line.
  */
 int
 gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 {
 	FILE		*f;
-	char		*line = NULL, *p, *entry, *why;
-	size_t		 size = 0;
+	char		 line[GATE_LINE_MAX + 1], *p, *entry, *why;
+	const char	*bad;
 	unsigned long	 lineno = 0;
-	int		 rc = 0;
+	int		 rc = 0, got;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -197,8 +243,15 @@ gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 		log_cause(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	while (rc == 0 && getline(&line, &size, f) != -1) {
+	while (rc == 0) {
 		lineno++;
+		if ((got = gate_read_line(f, line, sizeof(line), &bad)) == 0)
+			break;
+		if (got == -1) {
+			log_cause(cause, "%s, line %lu: %s", path, lineno, bad);
+			rc = -1;
+			break;
+		}
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
 		p = line;
@@ -215,11 +268,6 @@ gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 			}
 		}
 	}
-	if (rc == 0 && ferror(f)) {
-		log_cause(cause, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	free(line);
 	fclose(f);
 	return (rc);
 }

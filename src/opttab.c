@@ -65,6 +65,8 @@ static void	opt_proxy_dns(struct cmdline *, const struct optdef *,
 static void	opt_gate(struct cmdline *, const struct optdef *, char *);
 static void	opt_progress(struct cmdline *, const struct optdef *, char *);
 static void	opt_retry(struct cmdline *, const struct optdef *, char *);
+static void	opt_retry_interval(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_keepalive(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
@@ -120,8 +122,7 @@ static const struct optdef optdefs[] = {
 	  .set = opt_retry, .comp = OPTC_WORDS, .words = "forever",
 	  .help = "try connecting again while refused or unreachable" },
 	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
-	  .kind = OPTK_TIME, FIELD(retry_ms), .lo = 0, .hi = INT_MAX / 1000,
-	  .what = "retry interval",
+	  .set = opt_retry_interval,
 	  .help = "pause between tries (default 1s)" },
 	{ .letter = 'F', .name = "pass-fd", .group = OPTG_CONN,
 	  .kind = OPTK_FLAG, FIELD(fdpass),
@@ -662,6 +663,38 @@ opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
+ * --retry-interval TIME, at least RETRY_MIN_MS: tries that follow each
+ * other without a pause would only spin the processor.
+ */
+static void
+opt_retry_interval(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	long long	 ms;
+
+	(void)d;
+	if ((ms = time_value("retry interval", arg, 0, INT_MAX / 1000)) <
+	    RETRY_MIN_MS)
+		fatalx("retry interval too small: %s (at least %dms)", arg,
+		    RETRY_MIN_MS);
+	cl->o->retry_ms = ms;
+}
+
+/*
+ * A --keepalive time in whole seconds, rounded up: "0.2" is a second, not
+ * the system's value.  Zero is refused: TCP has no keepalive time of 0,
+ * and a probe every second is not what "0" says.
+ */
+static int
+keepalive_time(const char *what, const char *arg)
+{
+	long long	 ms;
+
+	if ((ms = time_value(what, arg, 0, 32767)) == 0)
+		fatalx("%s too small: %s", what, arg);
+	return ((ms + 999) / 1000);
+}
+
+/*
  * --keepalive=IDLE[,INTERVAL[,COUNT]]: times in whole seconds (rounded
  * up) as TCP takes them, a count of probes; an empty or missing field
  * keeps the system's value.
@@ -687,18 +720,13 @@ opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
 		if (*field == '\0')
 			continue;
 		if (i == 0)
-			o->keepidle = (time_value("keepalive idle time",
-			    field, 0, 32767) + 999) / 1000;
+			o->keepidle = keepalive_time("keepalive idle time",
+			    field);
 		else if (i == 1)
-			o->keepintvl = (time_value("keepalive interval",
-			    field, 0, 32767) + 999) / 1000;
+			o->keepintvl = keepalive_time("keepalive interval",
+			    field);
 		else
 			o->keepcnt = number("keepalive count", field, 1, 127);
-		/* "0.2" is a second, not the system's value. */
-		if (i == 0 && o->keepidle == 0)
-			o->keepidle = 1;
-		if (i == 1 && o->keepintvl == 0)
-			o->keepintvl = 1;
 	}
 	free(copy);
 }

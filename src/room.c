@@ -24,16 +24,19 @@
 #include <sys/types.h>
 
 #include <string.h>
+#include <strings.h>
 
 #include "sockcat.h"
 
 /*
  * Frame len bytes from p into lines and call cb with each complete one,
  * without its newline (nor a CR before it).  A line longer than
- * ROOM_LINE_MAX is cut there and relayed in pieces, and the newline right
- * after such a cut belongs to the cut line.  What is left of a line stays
- * in rf for the next call.  Returns the first non-zero value cb returns
- * (what follows that line is dropped), else 0.
+ * ROOM_LINE_MAX is cut there: its first ROOM_LINE_MAX bytes are handed on
+ * as the line, and the rest of it, up to and including its newline, is
+ * dropped (rf->dropped counts such lines for the caller to tell), so that
+ * a line's tail is never taken for a line of its own.  What is left of a
+ * line stays in rf for the next call.  Returns the first non-zero value
+ * cb returns (what follows that line is dropped), else 0.
  */
 int
 room_frame(struct room_framer *rf, const unsigned char *p, size_t len,
@@ -51,6 +54,17 @@ room_frame(struct room_framer *rf, const unsigned char *p, size_t len,
 				len--;
 				continue;
 			}
+			/* The line was longer: its tail goes. */
+			rf->skip = 1;
+			rf->dropped++;
+		}
+		if (rf->skip) {
+			if ((nl = memchr(p, '\n', len)) == NULL)
+				break;
+			rf->skip = 0;
+			len -= nl + 1 - p;
+			p = nl + 1;
+			continue;
 		}
 		nl = memchr(p, '\n', len);
 		take = nl != NULL ? (size_t)(nl - p) : len;
@@ -127,6 +141,32 @@ room_name_valid(const unsigned char *name, size_t len)
 		    (name[i] >= 'A' && name[i] <= 'Z') ||
 		    (name[i] >= '0' && name[i] <= '9') ||
 		    name[i] == '_' || name[i] == '-'))
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Is name (len bytes) one of the server's own: "announce" and "server",
+ * the names its announcements and the operator's lines go by, or "user"
+ * and digits, the form of the ids it gives?  Any case: "<Server>" would
+ * fool a reader as well.
+ */
+int
+room_name_reserved(const unsigned char *name, size_t len)
+{
+	static const char	*own[] = { "announce", "server" };
+	size_t			 i;
+
+	for (i = 0; i < nitems(own); i++) {
+		if (len == strlen(own[i]) &&
+		    strncasecmp((const char *)name, own[i], len) == 0)
+			return (1);
+	}
+	if (len <= 4 || strncasecmp((const char *)name, "user", 4) != 0)
+		return (0);
+	for (i = 4; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
 			return (0);
 	}
 	return (1);

@@ -61,6 +61,9 @@ enum {
 /* --retry-interval when it is not given, in milliseconds. */
 #define RETRY_DEFAULT_MS	1000
 
+/* The shortest --retry-interval: tries without a pause would spin. */
+#define RETRY_MIN_MS		10
+
 /* No time limit: the value every time option starts from. */
 #define TIME_NONE		(-1LL)
 
@@ -1167,6 +1170,7 @@ void		 stdio_init(void);
 void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
+void		 stdio_tty_pause(int);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 void		 stdio_set_out_ops(const struct ep_ops *);
@@ -1260,7 +1264,7 @@ size_t		 chatproto_rx(struct chat_view *, const unsigned char *,
 		    size_t, unsigned char *);
 /* room.c */
 
-/* A longer room line is cut and relayed in pieces of this size. */
+/* A longer room line is cut there, and the rest of it dropped. */
 #define ROOM_LINE_MAX		4096
 
 /* The longest name a room member may take with /nick. */
@@ -1271,6 +1275,8 @@ struct room_framer {
 	unsigned char	*line;		/* ROOM_LINE_MAX bytes */
 	size_t		 len;
 	int		 cut;		/* A full line was just handed on. */
+	int		 skip;		/* Dropping a cut line's tail. */
+	unsigned int	 dropped;	/* Lines whose tail was dropped. */
 };
 
 /* What a room line asks for (room_parse()). */
@@ -1289,6 +1295,7 @@ int		 room_frame(struct room_framer *, const unsigned char *,
 int		 room_flush(struct room_framer *, room_line_cb *, void *);
 size_t		 room_escape(const unsigned char *, size_t, unsigned char *);
 int		 room_name_valid(const unsigned char *, size_t);
+int		 room_name_reserved(const unsigned char *, size_t);
 enum room_cmd	 room_parse(const unsigned char *, size_t,
 		    const unsigned char **, size_t *);
 

@@ -34,6 +34,7 @@ static const struct ep_ops *stdio_out_ops; /* stdout writes, or NULL */
 static int		stdio_flags[2] = { -1, -1 };
 static int		stdin_ended;
 static struct termios	stdio_termios;	/* The terminal's own modes. */
+static struct termios	stdio_termios_ours; /* The modes set on it. */
 static int		stdio_termios_saved;
 static off_t		stdin_start = -1;	/* stdin's offset at the start. */
 
@@ -106,12 +107,27 @@ stdio_tty_set(int raw)
 	}
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
+	stdio_termios_ours = t;
 	stdio_termios_saved = 1;
 	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
 		stdio_termios_saved = 0;
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The process is about to stop (stop is 1: the terminal gets its own
+ * modes back, for the shell) or has continued (0: the modes set by
+ * stdio_tty_raw() or stdio_tty_makeraw() again).  Nothing when they were
+ * never set.  Async-signal-safe.
+ */
+void
+stdio_tty_pause(int stop)
+{
+	if (stdio_termios_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, stop ? &stdio_termios :
+		    &stdio_termios_ours);
 }
 
 /*

@@ -16,9 +16,9 @@
 
 /*
  * The connecting side of a remote terminal (--raw): the local terminal in
- * raw mode, put back at exit and on every fatal signal; the escape "~."
- * after a newline to leave; the window size sent at start and whenever
- * it changes, for a --pty server.
+ * raw mode, put back at exit, on every fatal signal and while stopped
+ * (SIGTSTP); the escape "~." after a newline to leave; the window size
+ * sent at start and whenever it changes, for a --pty server.
  */
 
 #include <sys/types.h>
@@ -61,6 +61,36 @@ term_fatal(int sig)
 	raise(sig);
 }
 
+/*
+ * SIGTSTP (kill -TSTP; ^Z is a byte for the remote side in raw mode):
+ * give the terminal its own modes back and stop, as ssh does; when
+ * continued, make it raw again and have the window size sent, as it may
+ * have changed meanwhile.  Only async-signal-safe calls.
+ */
+static void
+term_tstp(int sig)
+{
+	struct sigaction sa, old;
+	sigset_t	 set, saved;
+	int		 errsave = errno;
+
+	stdio_tty_pause(1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, &old);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, &saved);
+	raise(sig);
+	/* Continued (SIGCONT). */
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	sigaction(sig, &old, NULL);
+	stdio_tty_pause(0);
+	raise(SIGWINCH);
+	errno = errsave;
+}
+
 /* Send the window size of the local terminal on tx, if it has one. */
 static void
 term_send_size(struct channel *tx)
@@ -87,8 +117,8 @@ term_winch(int sig, void *arg)
 
 /*
  * Make the local terminal (stdin) a remote one for the channel tx, which
- * sends what is typed: raw mode, put back at exit and on any fatal
- * signal; the escape; the window size now and on SIGWINCH.  Returns -1
+ * sends what is typed: raw mode, put back at exit, on any fatal signal
+ * and while stopped; the escape; the window size now and on SIGWINCH.  Returns -1
  * with errno when stdin is not a terminal.
  */
 int
@@ -104,6 +134,8 @@ term_start(struct channel *tx)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < nitems(term_fatal_signals); i++)
 		sigaction(term_fatal_signals[i], &sa, NULL);
+	sa.sa_handler = term_tstp;
+	sigaction(SIGTSTP, &sa, NULL);
 	tx->xform = term_xform;
 	tx->xstate = TERM_LINE_START;
 	term_tx = tx;

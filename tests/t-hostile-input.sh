@@ -27,8 +27,10 @@ test_hostile_text_to_room() {
 	    ' utf8 \\x1b\[2J\\x1b\]0;t\\x07 \\x00nul$' "$SC_TMP/c2.out")"
 	assertEquals "other bytes as they are" 1 "$(LC_ALL=C grep -c \
 	    "^<user1> $(printf '\377\376\300\200') utf8" "$SC_TMP/c2.out")"
-	assertEquals "the long line in pieces" 25 \
+	assertEquals "the long line cut, its rest dropped" 1 \
 	    "$(grep -Ec '^<user1> b{4096}$' "$SC_TMP/c2.out")"
+	assertEquals "nothing else of it" 1 \
+	    "$(grep -c '^<user1> b*$' "$SC_TMP/c2.out")"
 	assertEquals "no empty message" 0 "$(grep -c '^<user1> $' \
 	    "$SC_TMP/c2.out")"
 	assertEquals "no raw control character" 0 "$(tr -d '\n\t' \
