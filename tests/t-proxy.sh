@@ -718,7 +718,8 @@ test_server_socks5_hostile_requests() {
 	echo_dest
 	write_probe
 	t 20 python3 "$SC_TMP/probe.py" socks5 "$PPORT" "$EPORT" >"$SC_TMP/probe.out" 2>&1
-	assertEquals "$(<"$SC_TMP/probe.out")" 0 $?
+	rc=$?
+	assertEquals "$(<"$SC_TMP/probe.out")" 0 "$rc"
 	assertEquals "$(cat <<'EXP'
 nomethod 05ff
 badversion 
@@ -741,7 +742,8 @@ test_server_http_hostile_requests() {
 	echo_dest
 	write_probe
 	t 20 python3 "$SC_TMP/probe.py" http "$PPORT" "$EPORT" >"$SC_TMP/probe.out" 2>&1
-	assertEquals "$(<"$SC_TMP/probe.out")" 0 $?
+	rc=$?
+	assertEquals "$(<"$SC_TMP/probe.out")" 0 "$rc"
 	assertEquals "$(cat <<'EXP'
 get 'HTTP/1.1 400 Bad Request'
 garbage 'HTTP/1.1 400 Bad Request'

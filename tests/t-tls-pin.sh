@@ -91,7 +91,8 @@ test_key_pin_and_several_pins() {
 	pin=$(echo "$SRV_KEY_FP" | tr -d : | tr A-F a-f)
 	echo hello | t 15 "$SC" -N --ssl-pin "$CLI_FP" --ssl-pin "$pin" \
 	    127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	rc=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$rc"
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 }
