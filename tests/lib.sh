@@ -55,6 +55,15 @@ sc_require() {
 	done
 }
 
+# Skip the whole suite (exit 77) when sockcat was built without TLS
+# (./configure --without-openssl): its --version says "TLS: no".
+sc_require_tls() {
+	if ! "$SC" --version | grep -q '^TLS: yes'; then
+		echo "sockcat built without TLS: skipping" >&2
+		exit 77
+	fi
+}
+
 SC_PIDS=""
 SC_TMP=""
 
