@@ -18,7 +18,8 @@
  * TLS with OpenSSL: the context built from --ssl-* options, a handshake
  * driven by the event loop on a connected socket, and the endpoint
  * operations that let the pump move data through SSL_read() and
- * SSL_write().
+ * SSL_write().  Built only with OpenSSL (configure's --without-openssl
+ * builds src/tls-none.c in its place).
  */
 
 #include <sys/types.h>
@@ -35,8 +36,6 @@
 #include <unistd.h>
 
 #include "sockcat.h"
-
-#ifdef HAVE_OPENSSL
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -1065,121 +1064,3 @@ tls_free(struct tls *t)
 	SSL_free(t->ssl);
 	free(t);
 }
-
-#else /* HAVE_OPENSSL */
-
-/* Built without OpenSSL: every entry point says so. */
-
-int
-tls_available(void)
-{
-	return (0);
-}
-
-int
-tls_setup(const struct options *o, char **cause)
-{
-	(void)o;
-	log_cause(cause, "TLS support was not built in");
-	return (-1);
-}
-
-struct tls *
-tls_handshake(const struct options *o, int fd, const char *host,
-    long long timeout_ms, char **cause)
-{
-	(void)o;
-	(void)fd;
-	(void)host;
-	(void)timeout_ms;
-	log_cause(cause, "TLS support was not built in");
-	return (NULL);
-}
-
-struct tls_hs *
-tls_handshake_start(const struct options *o, int fd, const char *host,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
-{
-	(void)o;
-	(void)fd;
-	(void)host;
-	(void)timeout_ms;
-	(void)done;
-	(void)arg;
-	log_cause(cause, "TLS support was not built in");
-	return (NULL);
-}
-
-void
-tls_handshake_cancel(struct tls_hs *h)
-{
-	(void)h;
-}
-
-int
-tls_check_peer(const struct options *o, struct tls *t, char **cause)
-{
-	(void)o;
-	(void)t;
-	log_cause(cause, "TLS support was not built in");
-	return (-1);
-}
-
-int
-tls_setup_origin(const struct options *o, char **cause)
-{
-	(void)o;
-	log_cause(cause, "TLS support was not built in");
-	return (-1);
-}
-
-struct tls_hs *
-tls_origin_start(const struct options *o, int fd, const char *host,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
-{
-	return (tls_handshake_start(o, fd, host, timeout_ms, done, arg,
-	    cause));
-}
-
-void
-tls_attach(struct endpoint *ep, struct tls *t)
-{
-	(void)ep;
-	(void)t;
-}
-
-void
-tls_free(struct tls *t)
-{
-	(void)t;
-}
-
-ssize_t
-tls_read(struct tls *t, void *p, size_t n, int *want)
-{
-	(void)t;
-	(void)p;
-	(void)n;
-	*want = 0;
-	errno = EPROTO;
-	return (-1);
-}
-
-ssize_t
-tls_write(struct tls *t, const void *p, size_t n, int *want)
-{
-	(void)t;
-	(void)p;
-	(void)n;
-	*want = 0;
-	errno = EPROTO;
-	return (-1);
-}
-
-void
-tls_close_notify(struct tls *t)
-{
-	(void)t;
-}
-
-#endif /* HAVE_OPENSSL */

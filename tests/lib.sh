@@ -55,6 +55,15 @@ sc_require() {
 	done
 }
 
+# Skip the whole suite (exit 77) when sockcat was built without TLS
+# (./configure --without-openssl): its --version says "TLS: no".
+sc_require_tls() {
+	if ! "$SC" --version | grep -q '^TLS: yes'; then
+		echo "sockcat built without TLS: skipping" >&2
+		exit 77
+	fi
+}
+
 SC_PIDS=""
 SC_TMP=""
 
@@ -381,10 +390,17 @@ sc_skip() {
 
 # The per-test counts, for .ci/test to add up (shunit2's own report
 # counts assertions, not tests), and how long the suite took.
+# "make distcheck" removes its build directory, logs included, when it
+# succeeds: with SC_RESULTS_DIR set, each suite also writes its counts
+# there, in a file named after it, for .ci/test.
 sc_report() {
 	_p=$((__shunit_testsPassed - SC_SKIPPED))
+	_line="# sockcat-tests: passed=$_p failed=$__shunit_testsFailed skipped=$SC_SKIPPED"
 	echo "# sockcat-time: suite $(( $(now_ms) - SC_START_MS )) ms"
-	echo "# sockcat-tests: passed=$_p failed=$__shunit_testsFailed skipped=$SC_SKIPPED"
+	echo "$_line"
+	if [ -n "${SC_RESULTS_DIR:-}" ]; then
+		echo "$_line" >"$SC_RESULTS_DIR/$(basename "$0" .sh)"
+	fi
 }
 
 # Each test says in the suite's log how long it took ("# sockcat-time:
