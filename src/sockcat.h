@@ -561,6 +561,7 @@ typedef void dial_cb(int, const struct net_peer *, int, const char *,
     void *);
 struct dial	*dial_start(const struct options *, const char *,
 		    const char *, long long, dial_cb *, void *);
+void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
 int		 dial_sync(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
