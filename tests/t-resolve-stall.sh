@@ -235,6 +235,36 @@ test_one_peer_cannot_take_the_pool() {
 	done
 }
 
+# One peer has at most 32 lookups: more connections asking for names
+# are refused at once (SOCKS5's general failure), and the others wait.
+test_one_peer_lookups_bounded() {
+	pserver --proxy-type socks5
+	t 30 "$PY" -c '
+import select, socket, sys, time
+port, n = int(sys.argv[1]), 40
+socks = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"\x05\x01\x00")
+    if s.recv(2) != b"\x05\x00":
+        sys.exit("bad method reply")
+    h = ("b%d.%s" % (i, sys.argv[2])).encode()
+    s.sendall(b"\x05\x01\x00\x03" + bytes([len(h)]) + h + b"\x00\x50")
+    socks.append(s)
+# Within a second, the replies there are: the refused ones.
+codes, end = [], time.monotonic() + 1
+while time.monotonic() < end:
+    r, _, _ = select.select(socks, [], [], max(0, end - time.monotonic()))
+    for s in r:
+        codes.append(s.recv(2)[1:2].hex())
+        socks.remove(s)
+print(len(codes), " ".join(sorted(set(codes))))
+' "$PPORT" "$STALL" >"$SC_TMP/bound.out"
+	assertEquals "8 refused at once, the others waiting" "8 01" \
+	    "$(<"$SC_TMP/bound.out")"
+	assertTrue "still serving" "kill -0 $PSRV_PID"
+}
+
 # The proxy's deadline (-w) ends a lookup that outlasts it.
 test_deadline_ends_lookup() {
 	pserver --proxy-type socks5 -w 1
