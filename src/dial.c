@@ -73,6 +73,7 @@ struct dial {
 	int			 looked_up; /* here, or given up to the proxy */
 	size_t			 sent;	/* of pc.out */
 	const char		*starting; /* ASYNC_START() */
+	int			 quiet;	/* the caller reports failures */
 };
 
 static void	dial_try(struct dial *);
@@ -140,6 +141,8 @@ dial_report_failure(struct dial *d, int timed_out)
 {
 	char	 label[NI_MAXHOST * 2 + 4];
 
+	if (d->quiet)
+		return;
 	net_host_label(d->chost, d->ai->ai_addr, d->ai->ai_addrlen, label,
 	    sizeof(label));
 	/* nc's words for a time-out, errno and all. */
@@ -557,6 +560,17 @@ fail:
 	free(d->port);
 	free(d);
 	return (NULL);
+}
+
+/*
+ * The caller of d reports its failure in words of its own: -v does not
+ * say, in netcat's, that each address failed.  The callback then has no
+ * cause for a connection refused or timed out, only the error.
+ */
+void
+dial_quiet(struct dial *d)
+{
+	d->quiet = 1;
 }
 
 /* Give up the dial d: its callback is never called. */

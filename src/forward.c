@@ -283,12 +283,30 @@ fconn_abandon(struct fconn *fc)
 	}
 }
 
-/* The current target failed for the reason given: on to the next. */
+/* Will fconn_next() try another target, one not in its back-off? */
+static int
+fconn_more(const struct fconn *fc)
+{
+	const struct forward	*f = fc->f;
+	size_t			 i;
+
+	for (i = fc->tries; i < f->n; i++)
+		if (f->t[(fc->first + i) % f->n].down_until <= ev_now())
+			return (1);
+	return (0);
+}
+
+/*
+ * The current target failed for the reason given: on to the next.  -v
+ * says so once: here when another target is tried, or else in the line
+ * that closes the client.
+ */
 static void
 fconn_failed(struct fconn *fc, const char *why)
 {
 	snprintf(fc->why, sizeof(fc->why), "%s: %s", fc->cur->name, why);
-	log_verbose(1, "forward: %s: %s", fc->label, fc->why);
+	if (fconn_more(fc))
+		log_verbose(1, "forward: %s: %s", fc->label, fc->why);
 	target_down(fc->cur);
 	fconn_abandon(fc);
 	fconn_next(fc);
@@ -575,8 +593,12 @@ fconn_next(struct fconn *fc)
 		/* Looked up off the loop: a slow resolver stalls no one. */
 		fc->state = FC_CONNECTING;
 		if ((fc->dial = dial_start(&f->dial_o, t->host, t->port,
-		    TIME_NONE, fconn_dialed_cb, fc)) == NULL)
+		    TIME_NONE, fconn_dialed_cb, fc)) == NULL) {
 			fconn_failed(fc, strerror(errno));
+			return;
+		}
+		/* Each failure is said once, with the client's label. */
+		dial_quiet(fc->dial);
 		return;
 	}
 	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,

@@ -57,6 +57,7 @@ struct listener {
 	void			*arg;
 	int			 watched;
 	int			 paused; /* the mode said: no more for now */
+	int			 starved; /* out of descriptors, and said so */
 	struct ev_timer		 backoff;
 	TAILQ_HEAD(, pending)	 pending;
 	const char		*starting; /* ASYNC_START() */
@@ -212,8 +213,19 @@ listener_accept_cb(int lfd, int events, void *arg)
 	batch = l->ops->flags & LISTEN_SERIAL ? 1 : LISTEN_BATCH;
 	for (i = 0; i < batch && l->fd == lfd && !l->paused; i++) {
 		if ((fd = net_accept_or_wait(lfd, &peer, &l->backoff)) == -1) {
-			if (ev_timer_armed(&l->backoff))
+			/*
+			 * Out of descriptors is said once, not at every try:
+			 * the episode lasts until every client waiting has
+			 * been taken.
+			 */
+			if (ev_timer_armed(&l->backoff)) {
 				l->watched = 0;
+				if (!l->starved)
+					log_verbose(1, "accept: %s",
+					    strerror(errno));
+				l->starved = 1;
+			} else if (errno == EAGAIN || errno == EWOULDBLOCK)
+				l->starved = 0;
 			return;
 		}
 		switch (listen_admit(l->o, &peer)) {

@@ -285,7 +285,13 @@ net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
 	}
 	if (numeric)
 		flags |= NI_NUMERICHOST;
-	if (getnameinfo(sa, len, host, hostlen, port, portlen, flags) != 0) {
+	/*
+	 * A name lookup may fail for want of a descriptor, say; the address
+	 * needs none.
+	 */
+	if (getnameinfo(sa, len, host, hostlen, port, portlen, flags) != 0 &&
+	    getnameinfo(sa, len, host, hostlen, port, portlen,
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		strlcpy(host, "?", hostlen);
 		strlcpy(port, "?", portlen);
 	}
@@ -565,24 +571,26 @@ net_accept(int fd, struct net_peer *peer)
 
 /*
  * Accept a connection on the listening socket lfd, which the event loop
- * watches.  Returns the new socket, or -1 when there is none to serve
- * now: nothing is waiting, or the process is out of descriptors.  In that
- * case the connection stays queued in the kernel, lfd is no longer
- * watched and backoff (whose callback watches it again) is armed, so that
- * the listener neither spins nor dies.  Any other error is fatal.
+ * watches.  Returns the new socket, or -1 with errno when there is none
+ * to serve now: nothing is waiting, or the process is out of descriptors.
+ * In that case the connection stays queued in the kernel, lfd is no
+ * longer watched and backoff (whose callback watches it again) is armed,
+ * so that the listener neither spins nor dies; the caller says so.  Any
+ * other error is fatal.
  */
 int
 net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 {
-	int	 fd;
+	int	 fd, error;
 
 	if ((fd = net_accept(lfd, peer)) != -1)
 		return (fd);
 	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 	    errno == ENOMEM) {
-		log_verbose(1, "accept: %s", strerror(errno));
+		error = errno;
 		ev_del(lfd);
 		ev_timer_arm(backoff, NET_ACCEPT_BACKOFF_MS);
+		errno = error;
 	} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 	    errno != ECONNABORTED && errno != EPROTO)
 		fatal("accept");

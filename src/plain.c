@@ -120,6 +120,13 @@ plain_check(struct session *s)
 	/* --raw: "~." was typed; leave now, whatever is on the way. */
 	if (tx != NULL && term_escaped(tx))
 		return (1);
+	/*
+	 * --raw: the remote end has closed (its program exited), and all
+	 * it sent is shown: leave, as ssh does.  The terminal never ends
+	 * by itself, and what is typed now would go nowhere.
+	 */
+	if (o->raw && channel_ended(rx))
+		return (1);
 	if (o->fifo != NULL && !o->keep && tx != NULL)
 		return (plain_fifo_check(c));
 	tx_ended = tx == NULL || channel_ended(tx);

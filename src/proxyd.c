@@ -96,6 +96,7 @@ struct pconn {
 	char		 host[NI_MAXHOST];
 	char		 port[NI_MAXSERV];
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
+	struct net_peer	 from;		/* its address: its lookups' share */
 	int		 gated;		/* counted by the gate until freed */
 	char		*fwd;		/* a GET, HEAD or POST for the origin */
 	ssize_t		 fwdlen;
@@ -615,10 +616,13 @@ pconn_parse(struct pconn *pc)
 	hints.ai_flags = AI_NUMERICSERV;
 	if (pc->pd->o->numeric)
 		hints.ai_flags |= AI_NUMERICHOST;
-	/* Off the loop: a resolver that never answers stalls no one else. */
+	/*
+	 * Off the loop, and within the client's share of the resolver: one
+	 * that never answers stalls no one else.
+	 */
 	pc->state = PC_RESOLVING;
-	if ((pc->lookup = resolve_start(pc->host, pc->port, &hints,
-	    pconn_resolved_cb, pc)) == NULL) {
+	if ((pc->lookup = resolve_start_for((struct sockaddr *)&pc->from.ss,
+	    pc->host, pc->port, &hints, pconn_resolved_cb, pc)) == NULL) {
 		pconn_refuse(pc, SOCKS5_REP_FAILURE, HTTP_BAD_GATEWAY,
 		    strerror(errno));
 		return;
@@ -979,6 +983,7 @@ proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 	pc->tls = tls;
 	pc->tfd = -1;
 	pc->state = PC_GREETING;
+	pc->from = *peer;
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
 	snprintf(pc->peer, sizeof(pc->peer), "%s %s", host, port);

@@ -305,12 +305,19 @@ void		 net_report_accept(const struct options *,
 #define RESOLVE_THREADS		8	/* lookups running at once */
 #define RESOLVE_QUEUE_MAX	1024	/* lookups waiting for a thread */
 #define RESOLVE_STACK		(256 * 1024) /* each thread's stack */
+#define RESOLVE_PEER_THREADS	2	/* of them for one peer's lookups */
+#define RESOLVE_PEER_MAX	32	/* one peer's lookups, waiting or not */
+#define RESOLVE_HOSTS		"/etc/hosts"
 
 struct addrinfo;
 struct resolve;
+struct sockaddr;
 typedef void resolve_cb(int, struct addrinfo *, void *);
 struct resolve	*resolve_start(const char *, const char *,
 		    const struct addrinfo *, resolve_cb *, void *);
+struct resolve	*resolve_start_for(const struct sockaddr *, const char *,
+		    const char *, const struct addrinfo *, resolve_cb *,
+		    void *);
 void		 resolve_cancel(struct resolve *);
 
 /* gate.c */
@@ -600,6 +607,7 @@ typedef void dial_cb(int, const struct net_peer *, int, const char *,
     void *);
 struct dial	*dial_start(const struct options *, const char *,
 		    const char *, long long, dial_cb *, void *);
+void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
 int		 dial_sync(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);

@@ -742,7 +742,13 @@ tls_hs_step(struct tls_hs *h)
 	} else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK)
 		log_cause(&cause, "TLS certificate verification failed: %s",
 		    X509_verify_cert_error_string(vr));
-	else if (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0)
+	/*
+	 * The peer left mid-handshake: with SSL_OP_IGNORE_UNEXPECTED_EOF
+	 * its end-of-file is a clean close to OpenSSL, and no error is
+	 * queued to say so.
+	 */
+	else if (e == SSL_ERROR_ZERO_RETURN ||
+	    (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0))
 		log_cause(&cause, "TLS handshake failed: %s",
 		    errno != 0 ? strerror(errno) : "connection closed by peer");
 	else
