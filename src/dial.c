@@ -21,10 +21,14 @@
  * turn, then, with -x, speak the proxy's protocol (src/proxy.c) to reach
  * the destination.  One deadline covers all of it, no descriptor is ever
  * made blocking, and the caller hears the outcome through one callback.
+ * It is the one way sockcat opens a connection: the client's, the proxy
+ * server's to its destinations, and the forwarder's to its targets (a
+ * Unix-domain path too).
  */
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -55,6 +59,8 @@ struct dial {
 	const char		*cport;	/* destination or the proxy */
 	dial_cb			*cb;
 	void			*arg;
+	int			 flags;	/* DIAL_* */
+	dial_check_cb		*check;
 
 	enum dial_stage		 stage;
 	struct resolve		*lookup;
@@ -64,6 +70,9 @@ struct dial {
 	int			 error;	/* errno of the last attempt */
 	struct net_peer		 peer;
 	struct ev_timer		 deadline;
+	struct ev_timer		 kick;	/* a Unix path's first step */
+	struct addrinfo		 uai;	/* a Unix path's one address */
+	struct sockaddr_un	 sun;
 
 	int			 proxied;
 	int			 dns;	/* PROXY_DNS_*: who resolves host */
@@ -90,19 +99,11 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 	struct net_peer	 peer = d->peer;
 
 	ASYNC_CALLBACK(d, "dial_finish", cb);
-	ev_timer_disarm(&d->deadline);
-	resolve_cancel(d->lookup);
-	if (d->fd != -1) {
-		ev_del(d->fd);
-		if (d->fd != fd)
-			close(d->fd);
+	if (fd != -1 && d->fd == fd) {
+		ev_del(fd);
+		d->fd = -1;
 	}
-	if (d->res != NULL)
-		freeaddrinfo(d->res);
-	proxy_client_clear(&d->pc);
-	free(d->host);
-	free(d->port);
-	free(d);
+	dial_cancel(d);
 	cb(fd, fd != -1 ? &peer : NULL, error, cause, arg);
 }
 
@@ -140,6 +141,9 @@ dial_report_failure(struct dial *d, int timed_out)
 {
 	char	 label[NI_MAXHOST * 2 + 4];
 
+	/* A server's outbound side, or a path: the owner reports. */
+	if (d->flags & (DIAL_SERVER | DIAL_UNIX))
+		return;
 	net_host_label(d->chost, d->ai->ai_addr, d->ai->ai_addrlen, label,
 	    sizeof(label));
 	/* nc's words for a time-out, errno and all. */
@@ -193,7 +197,10 @@ dial_connected(struct dial *d)
 	dial_negotiate(d);
 }
 
-/* A non-blocking connect has ended, one way or the other. */
+/*
+ * A non-blocking connect has ended, one way or the other: the one place
+ * its outcome is read.
+ */
 static void
 dial_connect_cb(int fd, int events, void *arg)
 {
@@ -217,6 +224,13 @@ dial_connect_cb(int fd, int events, void *arg)
 	dial_try(d);
 }
 
+/* A Unix path needs no lookup: its first step is still the loop's. */
+static void
+dial_kick_cb(void *arg)
+{
+	dial_try(arg);
+}
+
 /* Start connecting to d->ai or the next address that takes a socket. */
 static void
 dial_try(struct dial *d)
@@ -227,6 +241,12 @@ dial_try(struct dial *d)
 
 	d->stage = DS_CONNECT;
 	for (; (ai = d->ai) != NULL; d->ai = ai->ai_next) {
+		/* An address the owner refuses ends the dial. */
+		if (d->check != NULL && (d->error = d->check(ai,
+		    d->arg)) != 0) {
+			dial_finish(d, -1, d->error, NULL);
+			return;
+		}
 		if ((fd = socket(ai->ai_family, ai->ai_socktype |
 		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
 			d->error = errno;
@@ -234,8 +254,9 @@ dial_try(struct dial *d)
 		}
 		d->fd = fd;
 		/* As with nc, a source or an option refused is the end. */
-		if (net_bind_source(d->o, fd, ai->ai_family, &cause) == -1 ||
-		    net_set_options(d->o, fd, ai->ai_family, &cause) == -1) {
+		if (!(d->flags & (DIAL_SERVER | DIAL_UNIX)) &&
+		    (net_bind_source(d->o, fd, ai->ai_family, &cause) == -1 ||
+		    net_set_options(d->o, fd, ai->ai_family, &cause) == -1)) {
 			dial_fail_cause(d, errno, cause);
 			return;
 		}
@@ -262,6 +283,12 @@ dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 	struct dial	*d = arg;
 
 	d->lookup = NULL;
+	/* A server says why in its own words, around the bare reason. */
+	if (error != 0 && (d->flags & DIAL_SERVER)) {
+		dial_fail(d, EADDRNOTAVAIL, "%s", error == EAI_SYSTEM ?
+		    strerror(errno) : gai_strerror(error));
+		return;
+	}
 	if (error != 0) {
 		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo for host \"%s\" port "
 		    "%s: %s", d->chost, d->cport, error == EAI_SYSTEM ?
@@ -508,8 +535,27 @@ struct dial *
 dial_start(const struct options *o, const char *host, const char *port,
     long long timeout_ms, dial_cb *cb, void *arg)
 {
+	return (dial_open(o, host, port, timeout_ms, NULL, cb, arg));
+}
+
+/*
+ * As dial_start(), the way how says (NULL: a client's).  how->flags:
+ * DIAL_SERVER for a server's outbound side (no proxy, no source, no
+ * socket options, a numeric service, no -v line for a failed attempt,
+ * and a lookup's failure as its bare reason); DIAL_UNIX when host is a
+ * Unix-domain path (port NULL), connected with the options' socket type.
+ * how->check, if set, is asked about each address before it is tried:
+ * an errno value instead of 0 ends the dial with that error and no cause.
+ */
+struct dial *
+dial_open(const struct options *o, const char *host, const char *port,
+    long long timeout_ms, const struct dial_how *how, dial_cb *cb,
+    void *arg)
+{
 	struct dial	*d;
 	struct addrinfo	 hints;
+	socklen_t	 len;
+	int		 error;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return (NULL);
@@ -517,14 +563,31 @@ dial_start(const struct options *o, const char *host, const char *port,
 	d->fd = -1;
 	d->cb = cb;
 	d->arg = arg;
-	ASYNC_START(d, "dial_start");
+	if (how != NULL) {
+		d->flags = how->flags;
+		d->check = how->check;
+	}
+	ASYNC_START(d, "dial_open");
 	ev_timer_init(&d->deadline, dial_deadline_cb, d);
+	ev_timer_init(&d->kick, dial_kick_cb, d);
 	if ((d->host = strdup(host)) == NULL ||
-	    (d->port = strdup(port)) == NULL)
+	    (port != NULL && (d->port = strdup(port)) == NULL))
 		goto fail;
 	d->chost = d->host;
 	d->cport = d->port;
-	if (o->proxy_host != NULL) {
+	if (d->flags & DIAL_UNIX) {
+		if (unix_addr(d->host, &d->sun, &len) == -1)
+			goto fail;
+		d->uai.ai_family = AF_UNIX;
+		d->uai.ai_socktype = o->socktype;
+		d->uai.ai_addr = (struct sockaddr *)&d->sun;
+		d->uai.ai_addrlen = len;
+		d->ai = &d->uai;
+		d->stage = DS_CONNECT;
+		ev_timer_arm(&d->kick, 0);
+		goto started;
+	}
+	if (o->proxy_host != NULL && !(d->flags & DIAL_SERVER)) {
 		d->proxied = 1;
 		d->chost = o->proxy_host;
 		d->cport = o->proxy_port;
@@ -543,19 +606,24 @@ dial_start(const struct options *o, const char *host, const char *port,
 	/* The first step, the lookup, answers from the loop. */
 	d->stage = DS_RESOLVE;
 	net_hints(o, 0, NULL, &hints);
+	if (d->flags & DIAL_SERVER)
+		hints.ai_flags |= AI_NUMERICSERV;
 	if ((d->lookup = resolve_start(d->chost, d->cport, &hints,
 	    dial_resolved_cb, d)) == NULL)
 		goto fail;
+started:
 	if (timeout_ms > 0)
 		ev_timer_arm(&d->deadline, timeout_ms);
 	ASYNC_STARTED(d);
 	return (d);
 
 fail:
+	error = errno;
 	proxy_client_clear(&d->pc);
 	free(d->host);
 	free(d->port);
 	free(d);
+	errno = error;
 	return (NULL);
 }
 
@@ -566,6 +634,7 @@ dial_cancel(struct dial *d)
 	if (d == NULL)
 		return;
 	ev_timer_disarm(&d->deadline);
+	ev_timer_disarm(&d->kick);
 	resolve_cancel(d->lookup);
 	if (d->fd != -1) {
 		ev_del(d->fd);

@@ -26,7 +26,6 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <netdb.h>
@@ -456,50 +455,6 @@ fconn_dialed_cb(int fd, const struct net_peer *peer, int error,
 	fconn_connected(fc);
 }
 
-static void
-fconn_unix_connect_cb(int fd, int events, void *arg)
-{
-	struct fconn	*fc = arg;
-	socklen_t	 len = sizeof(int);
-	int		 error = 0;
-
-	(void)events;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
-		error = errno;
-	if (error == 0)
-		fconn_connected(fc);
-	else
-		fconn_failed(fc, strerror(error));
-}
-
-/*
- * A Unix-domain target: a connect there is done or refused at once (a
- * full backlog says EAGAIN, which counts as a refusal).  Even when done,
- * the next step is the loop's (the socket is writable at once): this
- * runs inside the listener's start function and fconn_next(), whose
- * callers must not see the connection relayed, or freed, under them.
- */
-static void
-fconn_dial_unix(struct fconn *fc)
-{
-	struct sockaddr_un	 sun;
-	socklen_t		 len;
-
-	if (unix_addr(fc->cur->host, &sun, &len) == -1 ||
-	    (fc->tfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1) {
-		fconn_failed(fc, strerror(errno));
-		return;
-	}
-	if (connect(fc->tfd, (struct sockaddr *)&sun, len) == 0 ||
-	    errno == EINPROGRESS) {
-		fc->state = FC_CONNECTING;
-		if (ev_set(fc->tfd, EV_WRITE, fconn_unix_connect_cb, fc) == 0)
-			return;
-	}
-	fconn_failed(fc, strerror(errno));
-}
-
 /*
  * Try the next target in order (from the first this connection was
  * given), skipping those in their back-off; with none left, close the
@@ -508,6 +463,7 @@ fconn_dial_unix(struct fconn *fc)
 static void
 fconn_next(struct fconn *fc)
 {
+	static const struct dial_how unix_how = { .flags = DIAL_UNIX };
 	struct forward		*f = fc->f;
 	const struct options	*o = f->o;
 	struct fwd_target	*t;
@@ -523,15 +479,18 @@ fconn_next(struct fconn *fc)
 		fc->cur = t;
 		ev_timer_arm(&fc->deadline, o->timeout_ms != TIME_NONE ?
 		    o->timeout_ms : FWD_CONNECT_MS);
-		if (t->port == NULL) {
-			fc->state = FC_CONNECTING;
-			fconn_dial_unix(fc);
-			return;
-		}
-		/* Looked up off the loop: a slow resolver stalls no one. */
+		/*
+		 * Looked up off the loop: a slow resolver stalls no one.  A
+		 * Unix path's connect is done or refused at once (a full
+		 * backlog says EAGAIN, a refusal), but even then the dial
+		 * answers from the loop: this runs inside the listener's
+		 * start function and fconn_next(), whose callers must not
+		 * see the connection relayed, or freed, under them.
+		 */
 		fc->state = FC_CONNECTING;
-		if ((fc->dial = dial_start(&f->dial_o, t->host, t->port,
-		    TIME_NONE, fconn_dialed_cb, fc)) == NULL)
+		if ((fc->dial = dial_open(&f->dial_o, t->host, t->port,
+		    TIME_NONE, t->port == NULL ? &unix_how : NULL,
+		    fconn_dialed_cb, fc)) == NULL)
 			fconn_failed(fc, strerror(errno));
 		return;
 	}

@@ -69,8 +69,7 @@ enum pconn_state {
 	PC_GREETING,		/* SOCKS5: waiting for the methods */
 	PC_AUTH,		/* SOCKS5: waiting for user and password */
 	PC_REQUEST,		/* SOCKS5 CONNECT or the HTTP header */
-	PC_RESOLVING,		/* looking the destination up */
-	PC_CONNECTING,		/* connecting to the destination */
+	PC_DIALING,		/* looking the destination up, connecting */
 };
 
 /* What the state machine made of the bytes it has. */
@@ -91,8 +90,7 @@ struct pconn {
 	unsigned char	 in[PCONN_BUFSIZE];
 	size_t		 len;
 	struct ev_timer	 timer;
-	struct resolve	*lookup;	/* the destination's, until answered */
-	struct addrinfo	*res, *ai;	/* destination addresses to try */
+	struct dial	*dial;		/* to the destination, until done */
 	char		 host[NI_MAXHOST];
 	char		 port[NI_MAXSERV];
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
@@ -103,7 +101,8 @@ struct pconn {
 };
 
 static void	pconn_read_cb(int, int, void *);
-static void	pconn_try(struct pconn *);
+static void	pconn_relay(struct pconn *);
+static int	pconn_is_self(struct pconn *, const struct addrinfo *);
 
 /*
  * Do the len bytes at a and b differ?  Takes the same time wherever they
@@ -140,10 +139,8 @@ pconn_free(struct pconn *pc)
 		ev_del(pc->tfd);
 		close(pc->tfd);
 	}
-	/* A client that leaves mid-lookup: its answer is not wanted. */
-	resolve_cancel(pc->lookup);
-	if (pc->res != NULL)
-		freeaddrinfo(pc->res);
+	/* A client that leaves mid-dial: its connection is not wanted. */
+	dial_cancel(pc->dial);
 	if (pc->gated)
 		gate_release(pc->pd->o->run);
 	free(pc->fwd);
@@ -544,29 +541,77 @@ pconn_step(struct pconn *pc)
 	return (pconn_socks5_request(pc));
 }
 
-/* The destination's addresses are known, or the lookup failed. */
+/*
+ * Refuse, in the protocol's words, a destination that could not be
+ * reached: error is the last attempt's, or ELOOP for this very proxy.
+ */
 static void
-pconn_resolved_cb(int error, struct addrinfo *res, void *arg)
+pconn_unreachable(struct pconn *pc, int error, const char *cause)
+{
+	int	 rep;
+
+	if (error == ELOOP) {
+		pconn_refuse(pc, -1, HTTP_FORBIDDEN,
+		    "request loop: the target is this proxy");
+		return;
+	}
+	/* A cause is the lookup's. */
+	if (cause != NULL) {
+		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, HTTP_BAD_GATEWAY,
+		    cause);
+		return;
+	}
+	switch (error) {
+	case ECONNREFUSED:
+		rep = SOCKS5_REP_REFUSED;
+		break;
+	case ENETUNREACH:
+		rep = SOCKS5_REP_NETUNREACH;
+		break;
+	case EHOSTUNREACH:
+	case ETIMEDOUT:
+		rep = SOCKS5_REP_HOSTUNREACH;
+		break;
+	default:
+		rep = SOCKS5_REP_FAILURE;
+		break;
+	}
+	/* No answer is a timeout (504); a refusal a bad gateway (502). */
+	pconn_refuse(pc, rep, error == ETIMEDOUT ? HTTP_GATEWAY_TIMEOUT :
+	    HTTP_BAD_GATEWAY, strerror(error));
+}
+
+/* The dial is over: connected to the destination, or not. */
+static void
+pconn_dialed_cb(int fd, const struct net_peer *peer, int error,
+    const char *cause, void *arg)
 {
 	struct pconn	*pc = arg;
 
-	pc->lookup = NULL;
-	if (error != 0) {
-		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, HTTP_BAD_GATEWAY,
-		    error == EAI_SYSTEM ? strerror(errno) :
-		    gai_strerror(error));
+	(void)peer;
+	pc->dial = NULL;
+	if (fd == -1) {
+		pconn_unreachable(pc, error, cause);
 		return;
 	}
-	pc->res = pc->ai = res;
-	pc->state = PC_CONNECTING;
-	ev_del(pc->fd);
-	pconn_try(pc);
+	pc->tfd = fd;
+	pconn_relay(pc);
+}
+
+/* A forwarded request must not come back to this proxy. */
+static int
+pconn_check_cb(const struct addrinfo *ai, void *arg)
+{
+	struct pconn	*pc = arg;
+
+	return (pc->fwd != NULL && pconn_is_self(pc, ai) ? ELOOP : 0);
 }
 
 /*
- * While its destination is looked up, a client may send more (kept for
- * the destination), end its sending side (it still wants the answer), or
- * break the connection: then it is gone, and so is its lookup.
+ * While its destination is looked up and connected, a client may send
+ * more (kept for the destination), end its sending side (it still wants
+ * the answer), or break the connection: then it is gone, and so is its
+ * dial.
  */
 static void
 pconn_wait_cb(int fd, int events, void *arg)
@@ -593,7 +638,10 @@ pconn_wait_cb(int fd, int events, void *arg)
 static void
 pconn_parse(struct pconn *pc)
 {
-	struct addrinfo		 hints;
+	static const struct dial_how how = {
+		.flags = DIAL_SERVER,
+		.check = pconn_check_cb,
+	};
 	enum pconn_result	 r;
 
 	do {
@@ -609,16 +657,13 @@ pconn_parse(struct pconn *pc)
 	}
 	log_verbose(2, "proxy: %s: connect to %s port %s", pc->peer,
 	    pc->host, pc->port);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = pc->pd->o->family;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	if (pc->pd->o->numeric)
-		hints.ai_flags |= AI_NUMERICHOST;
-	/* Off the loop: a resolver that never answers stalls no one else. */
-	pc->state = PC_RESOLVING;
-	if ((pc->lookup = resolve_start(pc->host, pc->port, &hints,
-	    pconn_resolved_cb, pc)) == NULL) {
+	/*
+	 * The dial looks the name up off the loop (a resolver that never
+	 * answers stalls no one else); pc's timer bounds it.
+	 */
+	pc->state = PC_DIALING;
+	if ((pc->dial = dial_open(pc->pd->o, pc->host, pc->port, TIME_NONE,
+	    &how, pconn_dialed_cb, pc)) == NULL) {
 		pconn_refuse(pc, SOCKS5_REP_FAILURE, HTTP_BAD_GATEWAY,
 		    strerror(errno));
 		return;
@@ -770,28 +815,6 @@ fail:
 	pconn_free(pc);
 }
 
-static void
-pconn_connect_cb(int fd, int events, void *arg)
-{
-	struct pconn	*pc = arg;
-	socklen_t	 len = sizeof(int);
-	int		 error = 0;
-
-	(void)events;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
-		error = errno;
-	if (error == 0) {
-		pconn_relay(pc);
-		return;
-	}
-	ev_del(pc->tfd);
-	close(pc->tfd);
-	pc->tfd = -1;
-	errno = error;
-	pc->ai = pc->ai->ai_next;
-	pconn_try(pc);
-}
-
 /*
  * The address of sa in a form to compare: an IPv4-mapped IPv6 address as
  * IPv4.  Returns its family (0 for neither), the address in a[16] and the
@@ -870,63 +893,13 @@ pconn_is_self(struct pconn *pc, const struct addrinfo *ai)
 	    proxyd_addr_local(ai->ai_addr, ai->ai_addrlen));
 }
 
-/* Start connecting to the next address, or refuse with the last error. */
-static void
-pconn_try(struct pconn *pc)
-{
-	struct addrinfo	*ai;
-	int		 fd, rep;
-
-	for (; (ai = pc->ai) != NULL; pc->ai = ai->ai_next) {
-		/* A request for the proxy itself would come back for ever. */
-		if (pc->fwd != NULL && pconn_is_self(pc, ai)) {
-			pconn_refuse(pc, -1, HTTP_FORBIDDEN,
-			    "request loop: the target is this proxy");
-			return;
-		}
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd == -1)
-			continue;
-		pc->tfd = fd;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			pconn_relay(pc);
-			return;
-		}
-		if (errno == EINPROGRESS) {
-			ev_set(fd, EV_WRITE, pconn_connect_cb, pc);
-			return;
-		}
-		close(fd);
-		pc->tfd = -1;
-	}
-	switch (errno) {
-	case ECONNREFUSED:
-		rep = SOCKS5_REP_REFUSED;
-		break;
-	case ENETUNREACH:
-		rep = SOCKS5_REP_NETUNREACH;
-		break;
-	case EHOSTUNREACH:
-	case ETIMEDOUT:
-		rep = SOCKS5_REP_HOSTUNREACH;
-		break;
-	default:
-		rep = SOCKS5_REP_FAILURE;
-		break;
-	}
-	/* No answer is a timeout (504); a refusal a bad gateway (502). */
-	pconn_refuse(pc, rep, errno == ETIMEDOUT ? HTTP_GATEWAY_TIMEOUT :
-	    HTTP_BAD_GATEWAY, strerror(errno));
-}
-
 /* Too slow to ask, or the destination too slow to answer. */
 static void
 pconn_timeout_cb(void *arg)
 {
 	struct pconn	*pc = arg;
 
-	if (pc->state == PC_RESOLVING || pc->state == PC_CONNECTING)
+	if (pc->state == PC_DIALING)
 		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH,
 		    HTTP_GATEWAY_TIMEOUT, strerror(ETIMEDOUT));
 	else

@@ -595,8 +595,19 @@ void		 proxy_client_clear(struct proxy_client *);
 struct dial;
 typedef void dial_cb(int, const struct net_peer *, int, const char *,
     void *);
+typedef int dial_check_cb(const struct addrinfo *, void *);
+/* How a dial differs from a client's (dial_open()). */
+struct dial_how {
+	int		 flags;
+#define DIAL_SERVER	0x1	/* a server's outbound side: no proxy */
+#define DIAL_UNIX	0x2	/* host is a Unix-domain path */
+	dial_check_cb	*check;	/* asked about each address first */
+};
 struct dial	*dial_start(const struct options *, const char *,
 		    const char *, long long, dial_cb *, void *);
+struct dial	*dial_open(const struct options *, const char *,
+		    const char *, long long, const struct dial_how *,
+		    dial_cb *, void *);
 void		 dial_cancel(struct dial *);
 int		 dial_sync(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
