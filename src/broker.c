@@ -350,16 +350,17 @@ client_finished(struct session *s)
 {
 	struct client	*c = s->arg;
 	struct broker	*b = c->b;
-	struct outq	*q = c->net->outq;
 	const char	*who = b->o->room ? c->name : c->addr;
+	size_t		 limit;
+	int		 qerror = fanout_error(c->net, &limit);
 
-	if (q != NULL && q->error == ENOBUFS)
+	if (qerror == ENOBUFS)
 		log_warnx("%s: output queue full (%zu bytes), disconnected",
-		    who, q->limit);
+		    who, limit);
 	else if (c->cut)
 		;	/* Said when it was cut off. */
-	else if (q != NULL && q->error != 0)
-		log_verbose(1, "%s: write: %s", who, strerror(q->error));
+	else if (qerror != 0)
+		log_verbose(1, "%s: write: %s", who, strerror(qerror));
 	else if (s->timed_out)
 		log_verbose(1, "%s: idle timeout, disconnected", who);
 	else if (c->rx->error_op != NULL)
@@ -397,11 +398,11 @@ broker_stalled(struct endpoint *ep, void *arg)
 	c = ep->session->arg;
 	c->cut = 1;
 	log_warnx("%s: read nothing for %lld ms, disconnected",
-	    b->o->room ? c->name : c->addr, b->fo->stall_ms);
+	    b->o->room ? c->name : c->addr, fanout_stall_ms(b->fo));
 	if (!b->o->room)
 		return;
 	n = snprintf(msg, sizeof(msg), "<announce> You are disconnected: "
-	    "you read nothing for %lld ms.\n", b->fo->stall_ms);
+	    "you read nothing for %lld ms.\n", fanout_stall_ms(b->fo));
 	if (fanout_send_to(ep, msg, n) == -1)
 		log_warn("relay");
 	broker_announce(b, ep, "%s is disconnected: it stopped reading.",
@@ -455,7 +456,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 		goto fail;
 	relay->ops = &client_relay_ops;
 	relay->data = c;
-	fanout_feed(b->fo, relay);
+	if (fanout_feed(b->fo, relay) == -1)
+		goto fail;
 	c->rx->bufsize = BROKER_READ_SIZE;
 	gate_session(&o->gate, s);
 	if (o->room) {
@@ -471,7 +473,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 		c->sp.name = c->name;
 		c->sp.except = c->net;
 		/* Members other than the newcomer and the console. */
-		others = (int)b->fo->count - 1 - (b->console != NULL);
+		others = (int)fanout_count(b->fo) - 1 - (b->console != NULL);
 		n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
 		    "room, you are %s. %d other user%s connected; type :q to "
 		    "leave.\n", c->name, others, others == 1 ? " is" : "s are");
@@ -547,16 +549,17 @@ static void
 console_out_finished(struct session *s)
 {
 	struct broker	*b = s->arg;
-	struct outq	*q = b->console->outq;
+	size_t		 limit;
+	int		 qerror = fanout_error(b->console, &limit);
 
-	if (q->error == ENOBUFS)
+	if (qerror == ENOBUFS)
 		log_warnx("stdout: output queue full (%zu bytes), output "
-		    "to stdout stopped", q->limit);
-	else if (q->error == ETIMEDOUT)
+		    "to stdout stopped", limit);
+	else if (qerror == ETIMEDOUT)
 		log_warnx("stdout: nothing written for %lld ms, output to "
-		    "stdout stopped", b->fo->stall_ms);
-	else if (q->error != 0)
-		log_warnx("write to stdout: %s", strerror(q->error));
+		    "stdout stopped", fanout_stall_ms(b->fo));
+	else if (qerror != 0)
+		log_warnx("write to stdout: %s", strerror(qerror));
 	b->console = NULL;
 	session_free(s);
 }
@@ -589,8 +592,7 @@ console_start(struct broker *b)
 		fatal("console");
 	relay->ops = &console_relay_ops;
 	relay->data = b;
-	fanout_feed(b->fo, relay);
-	if (session_start(s) == -1)
+	if (fanout_feed(b->fo, relay) == -1 || session_start(s) == -1)
 		fatal("console");
 }
 
@@ -612,8 +614,7 @@ broker_listen(const struct options *o)
 	if ((b.fo = fanout_new(o->stall_ms != TIME_NONE ? o->stall_ms :
 	    BROKER_STALL_MS)) == NULL)
 		fatal("fanout");
-	b.fo->stalled = broker_stalled;
-	b.fo->arg = &b;
+	fanout_set_stalled(b.fo, broker_stalled, &b);
 	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	net_report_listen(o, fd);

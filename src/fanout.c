@@ -38,6 +38,63 @@
 
 #include "sockcat.h"
 
+/*
+ * An endpoint's output queue in a fan-out: references to shared chunks.
+ * Above high bytes it is full: the fan-out's senders are held until it
+ * drains to half of that.  limit is a hard bound only messages the
+ * senders cannot be held for (announcements) can reach.  error is
+ * ENOBUFS once it overflowed, ETIMEDOUT once it made no progress for the
+ * fan-out's stall time, or the errno of a failed write; the member is
+ * then ended.
+ */
+struct chunk;
+struct fanout;
+struct outq {
+	struct chunk		**v;	/* Ring of cap chunks from head. */
+	size_t			 cap;
+	size_t			 head;
+	size_t			 n;
+	size_t			 off;	/* Written of the first chunk. */
+	size_t			 bytes;	/* Queued, not yet written. */
+	size_t			 high;	/* Full above this. */
+	size_t			 limit;
+	int			 error;
+	int			 full;	/* Counted in the fan-out's nfull. */
+	int			 leaving; /* Cut off: gets its last words only. */
+	int			 doomed; /* To be ended after this round. */
+	uint64_t		 progress; /* ev_now() of the last write. */
+	struct ev_timer		 stall;
+	struct endpoint		*ep;
+	struct fanout		*fanout;
+	TAILQ_ENTRY(outq)	 entry;
+	TAILQ_ENTRY(outq)	 doomed_entry;
+};
+
+/* A relay endpoint whose writer channel feeds a fan-out. */
+struct feeder {
+	struct endpoint		*ep;
+	struct fanout		*fanout;
+	TAILQ_ENTRY(feeder)	 entry;
+};
+
+/*
+ * A set of endpoints that each get every message sent to the set, and the
+ * relay endpoints whose channels feed it (held while a member is full).
+ */
+struct fanout {
+	TAILQ_HEAD(, outq)	 members;
+	TAILQ_HEAD(, outq)	 doomed;
+	TAILQ_HEAD(, feeder)	 feeders;
+	struct ev_timer		 reap;
+	struct ev_timer		 resume;
+	size_t			 count;
+	size_t			 nfull;	/* Members above their high mark. */
+	long long		 stall_ms; /* 0: never cut off a member */
+	/* A member is cut off for not reading: say so, queue last words. */
+	void			(*stalled)(struct endpoint *, void *);
+	void			*arg;
+};
+
 /* A message shared by every queue that holds it. */
 struct chunk {
 	unsigned int	 refs;
@@ -49,6 +106,27 @@ static void	fanout_reap_cb(void *);
 static void	fanout_resume_cb(void *);
 static void	outq_stall_cb(void *);
 static void	fanout_doom(struct outq *);
+static int	outq_pending(struct endpoint *);
+static int	outq_flush(struct endpoint *);
+static void	outq_leave(struct endpoint *);
+static void	feeder_leave(struct endpoint *);
+
+/* How the pump reaches a member's queue, and a feeder. */
+static const struct ep_hook outq_hook = {
+	.pending = outq_pending,
+	.flush = outq_flush,
+	.leave = outq_leave,
+};
+static const struct ep_hook feeder_hook = {
+	.leave = feeder_leave,
+};
+
+/* ep's queue, NULL when ep is no member. */
+static struct outq *
+ep_outq(const struct endpoint *ep)
+{
+	return (ep->hook == &outq_hook ? ep->hookdata : NULL);
+}
 
 static struct chunk *
 chunk_new(const void *p, size_t len)
@@ -74,12 +152,12 @@ chunk_unref(struct chunk *c)
 static void
 fanout_hold(struct fanout *fo)
 {
-	struct endpoint	*ep;
+	struct feeder	*fd;
 
 	ev_timer_disarm(&fo->resume);
-	TAILQ_FOREACH(ep, &fo->feeders, feed_entry) {
-		if (ep->writer != NULL)
-			channel_hold(ep->writer, 1);
+	TAILQ_FOREACH(fd, &fo->feeders, entry) {
+		if (fd->ep->writer != NULL)
+			channel_hold(fd->ep->writer, 1);
 	}
 }
 
@@ -156,10 +234,17 @@ outq_append(struct outq *q, struct chunk *c)
 }
 
 /* Does q have bytes waiting for its descriptor to be writable? */
-int
-outq_pending(const struct outq *q)
+static int
+outq_has(const struct outq *q)
 {
 	return (q->n > 0 && q->error == 0);
+}
+
+/* The pump's question: does ep's queue wait for its descriptor? */
+static int
+outq_pending(struct endpoint *ep)
+{
+	return (outq_has(ep_outq(ep)));
 }
 
 /*
@@ -167,15 +252,15 @@ outq_pending(const struct outq *q)
  * block.  A member cut off that has said its last words is ended.
  * Returns -1 with the queue's error set if the write failed.
  */
-int
+static int
 outq_flush(struct endpoint *ep)
 {
-	struct outq	*q = ep->outq;
+	struct outq	*q = ep_outq(ep);
 	struct chunk	*c;
 	ssize_t		 n;
 	int		 moved = 0;
 
-	while (outq_pending(q)) {
+	while (outq_has(q)) {
 		c = q->v[q->head];
 		n = ep_write(ep, c->data + q->off, c->len - q->off);
 		if (n == -1) {
@@ -229,7 +314,7 @@ outq_watch(struct outq *q)
 static int
 outq_push(struct endpoint *ep, struct chunk *c)
 {
-	struct outq	*q = ep->outq;
+	struct outq	*q = ep_outq(ep);
 	ssize_t		 n = 0;
 
 	if (q->error != 0)
@@ -305,7 +390,8 @@ fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
 	q->ep = ep;
 	q->fanout = fo;
 	ev_timer_init(&q->stall, outq_stall_cb, q);
-	ep->outq = q;
+	ep->hook = &outq_hook;
+	ep->hookdata = q;
 	TAILQ_INSERT_TAIL(&fo->members, q, entry);
 	fo->count++;
 	return (0);
@@ -315,29 +401,42 @@ fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
  * ep is a relay endpoint: what its writer channel delivers goes to fo.
  * That channel is held while any member of fo is full.
  */
-void
+int
 fanout_feed(struct fanout *fo, struct endpoint *ep)
 {
-	ep->feeds = fo;
-	TAILQ_INSERT_TAIL(&fo->feeders, ep, feed_entry);
+	struct feeder	*fd;
+
+	if ((fd = calloc(1, sizeof(*fd))) == NULL)
+		return (-1);
+	fd->ep = ep;
+	fd->fanout = fo;
+	ep->hook = &feeder_hook;
+	ep->hookdata = fd;
+	TAILQ_INSERT_TAIL(&fo->feeders, fd, entry);
 	if (fo->nfull > 0 && ep->writer != NULL)
 		channel_hold(ep->writer, 1);
+	return (0);
 }
 
-/* Leave the fan-out, as member or feeder; the pump calls it on free. */
-void
-fanout_leave(struct endpoint *ep)
+/* A feeder is freed: it feeds no more. */
+static void
+feeder_leave(struct endpoint *ep)
 {
-	struct outq	*q = ep->outq;
-	struct fanout	*fo;
+	struct feeder	*fd = ep->hookdata;
 
-	if (ep->feeds != NULL) {
-		TAILQ_REMOVE(&ep->feeds->feeders, ep, feed_entry);
-		ep->feeds = NULL;
-	}
-	if (q == NULL)
-		return;
-	fo = q->fanout;
+	TAILQ_REMOVE(&fd->fanout->feeders, fd, entry);
+	free(fd);
+	ep->hook = NULL;
+	ep->hookdata = NULL;
+}
+
+/* A member is freed: its queue goes, and its place in the fan-out. */
+static void
+outq_leave(struct endpoint *ep)
+{
+	struct outq	*q = ep_outq(ep);
+	struct fanout	*fo = q->fanout;
+
 	outq_clear(q);
 	if (q->full) {
 		q->full = 0;
@@ -350,7 +449,8 @@ fanout_leave(struct endpoint *ep)
 	fo->count--;
 	free(q->v);
 	free(q);
-	ep->outq = NULL;
+	ep->hook = NULL;
+	ep->hookdata = NULL;
 }
 
 /* End, after this round, the session of a member that failed. */
@@ -391,11 +491,13 @@ static void
 fanout_resume_cb(void *arg)
 {
 	struct fanout	*fo = arg;
-	struct endpoint	*ep, *next;
+	struct feeder	*fd, *next;
+	struct endpoint	*ep;
 
-	TAILQ_FOREACH_SAFE(ep, &fo->feeders, feed_entry, next) {
+	TAILQ_FOREACH_SAFE(fd, &fo->feeders, entry, next) {
 		if (fo->nfull > 0)
 			break;
+		ep = fd->ep;
 		if (ep->writer != NULL && (ep->writer->flags & CH_HOLD))
 			channel_resume(ep->writer);
 	}
@@ -438,10 +540,12 @@ outq_stall_cb(void *arg)
 static void
 fanout_give(struct endpoint *ep, struct chunk *c)
 {
-	if (ep->session->over || ep->outq->doomed)
+	struct outq	*q = ep_outq(ep);
+
+	if (ep->session->over || q->doomed)
 		return;
 	if (outq_push(ep, c) == -1)
-		fanout_doom(ep->outq);
+		fanout_doom(q);
 }
 
 /*
@@ -485,4 +589,40 @@ fanout_send_to(struct endpoint *ep, const void *p, size_t len)
 	fanout_give(ep, c);
 	chunk_unref(c);
 	return (0);
+}
+
+/* Say stalled(ep, arg) when a member of fo is cut off for not reading. */
+void
+fanout_set_stalled(struct fanout *fo, void (*stalled)(struct endpoint *,
+    void *), void *arg)
+{
+	fo->stalled = stalled;
+	fo->arg = arg;
+}
+
+/* The time a member of fo may make no progress, in ms (0: any). */
+long long
+fanout_stall_ms(const struct fanout *fo)
+{
+	return (fo->stall_ms);
+}
+
+/* How many members fo has. */
+size_t
+fanout_count(const struct fanout *fo)
+{
+	return (fo->count);
+}
+
+/*
+ * Why the member ep's queue failed (ENOBUFS, ETIMEDOUT, a write's errno),
+ * 0 if it has not or ep is no member; *limit is its hard bound.
+ */
+int
+fanout_error(const struct endpoint *ep, size_t *limit)
+{
+	const struct outq	*q = ep_outq(ep);
+
+	*limit = q != NULL ? q->limit : 0;
+	return (q != NULL ? q->error : 0);
 }

@@ -397,8 +397,8 @@ ep_update(struct endpoint *ep)
 	if (ep->writer != NULL && ep->wfd != -1 &&
 	    channel_wants_write(ep->writer))
 		wev = ep_write_events(ep);
-	if (ep->outq != NULL && ep->wfd != -1 && !ep->session->over &&
-	    outq_pending(ep->outq))
+	if (ep->hook != NULL && ep->hook->pending != NULL && ep->wfd != -1 &&
+	    !ep->session->over && ep->hook->pending(ep))
 		wev = EV_WRITE;
 	if (ep->rfd != -1 && ep->rfd == ep->wfd)
 		rev = wev = rev | wev;
@@ -1282,8 +1282,9 @@ pump_fd_cb(int fd, int events, void *arg)
 	    (ch = ep->writer) != NULL && !s->over)
 		channel_run(ch, 0);
 	/* A fan-out member that cannot be written to is over. */
-	if ((events & EV_WRITE) && fd == ep->wfd && ep->outq != NULL) {
-		if (outq_flush(ep) == -1) {
+	if ((events & EV_WRITE) && fd == ep->wfd && ep->hook != NULL &&
+	    ep->hook->flush != NULL) {
+		if (ep->hook->flush(ep) == -1) {
 			session_finish(s);
 			return;
 		}
@@ -1458,7 +1459,8 @@ session_free(struct session *s)
 	}
 	while ((ep = TAILQ_FIRST(&s->endpoints)) != NULL) {
 		TAILQ_REMOVE(&s->endpoints, ep, entry);
-		fanout_leave(ep);
+		if (ep->hook != NULL && ep->hook->leave != NULL)
+			ep->hook->leave(ep);
 		if (ep->ops != NULL && ep->ops->free != NULL)
 			ep->ops->free(ep);
 		if (ep->rfd != -1) {

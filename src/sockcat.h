@@ -733,7 +733,19 @@ struct ep_ops {
 
 struct session;
 struct channel;
-struct outq;
+
+/*
+ * What else may hang on an endpoint (a fan-out's output queue, or its
+ * list of feeders): the pump asks pending() whether it has bytes for the
+ * write descriptor, runs flush() when that is writable (-1: the session
+ * is over), and calls leave() when the endpoint is freed.  Any may be
+ * NULL.  The pump knows nothing else of it.
+ */
+struct ep_hook {
+	int	(*pending)(struct endpoint *);
+	int	(*flush)(struct endpoint *);
+	void	(*leave)(struct endpoint *);
+};
 
 struct endpoint {
 	const char		*name;	/* For messages: "stdin", "network". */
@@ -747,9 +759,8 @@ struct endpoint {
 	struct session		*session;
 	struct channel		*reader; /* The channel that reads from us. */
 	struct channel		*writer; /* The channel that writes to us. */
-	struct outq		*outq;	/* Or a fan-out queue writes to us. */
-	struct fanout		*feeds;	/* Our writer feeds this fan-out. */
-	TAILQ_ENTRY(endpoint)	 feed_entry;
+	const struct ep_hook	*hook;	/* Another writer, or a watcher. */
+	void			*hookdata;
 	int			 rwant;	/* Events a read waits for; 0: EV_READ */
 	int			 wwant;	/* Events a write waits for; 0: EV_WRITE */
 	int			 revents; /* Events registered for rfd. */
@@ -912,67 +923,19 @@ void		 ep_update(struct endpoint *);
 void		 ep_readable(struct endpoint *);
 
 /* fanout.c */
-
-/*
- * An endpoint's output queue in a fan-out: references to shared chunks.
- * Above high bytes it is full: the fan-out's senders are held until it
- * drains to half of that.  limit is a hard bound only messages the
- * senders cannot be held for (announcements) can reach.  error is
- * ENOBUFS once it overflowed, ETIMEDOUT once it made no progress for the
- * fan-out's stall time, or the errno of a failed write; the member is
- * then ended.
- */
-struct chunk;
 struct fanout;
-struct outq {
-	struct chunk		**v;	/* Ring of cap chunks from head. */
-	size_t			 cap;
-	size_t			 head;
-	size_t			 n;
-	size_t			 off;	/* Written of the first chunk. */
-	size_t			 bytes;	/* Queued, not yet written. */
-	size_t			 high;	/* Full above this. */
-	size_t			 limit;
-	int			 error;
-	int			 full;	/* Counted in the fan-out's nfull. */
-	int			 leaving; /* Cut off: gets its last words only. */
-	int			 doomed; /* To be ended after this round. */
-	uint64_t		 progress; /* ev_now() of the last write. */
-	struct ev_timer		 stall;
-	struct endpoint		*ep;
-	struct fanout		*fanout;
-	TAILQ_ENTRY(outq)	 entry;
-	TAILQ_ENTRY(outq)	 doomed_entry;
-};
-
-/*
- * A set of endpoints that each get every message sent to the set, and the
- * relay endpoints whose channels feed it (held while a member is full).
- */
-struct fanout {
-	TAILQ_HEAD(, outq)	 members;
-	TAILQ_HEAD(, outq)	 doomed;
-	TAILQ_HEAD(, endpoint)	 feeders;
-	struct ev_timer		 reap;
-	struct ev_timer		 resume;
-	size_t			 count;
-	size_t			 nfull;	/* Members above their high mark. */
-	long long		 stall_ms; /* 0: never cut off a member */
-	/* A member is cut off for not reading: say so, queue last words. */
-	void			(*stalled)(struct endpoint *, void *);
-	void			*arg;
-};
-
 struct fanout	*fanout_new(long long);
 int		 fanout_join(struct fanout *, struct endpoint *, size_t,
 		    size_t);
-void		 fanout_feed(struct fanout *, struct endpoint *);
-void		 fanout_leave(struct endpoint *);
+int		 fanout_feed(struct fanout *, struct endpoint *);
 int		 fanout_send(struct fanout *, struct endpoint *, const void *,
 		    size_t);
 int		 fanout_send_to(struct endpoint *, const void *, size_t);
-int		 outq_pending(const struct outq *);
-int		 outq_flush(struct endpoint *);
+void		 fanout_set_stalled(struct fanout *,
+		    void (*)(struct endpoint *, void *), void *);
+long long	 fanout_stall_ms(const struct fanout *);
+size_t		 fanout_count(const struct fanout *);
+int		 fanout_error(const struct endpoint *, size_t *);
 
 /* tls.c */
 struct tls;
