@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compat.h"
+#include "base/compat.h"
 
 /* Default size of a channel buffer; large enough for any datagram. */
 #define CHANNEL_BUFSIZE		(64 * 1024)
