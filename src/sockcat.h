@@ -1285,6 +1285,11 @@ struct cmdline {
 	int		 by_long;	/* given by its long name */
 	int		 proxy_type;	/* --proxy-type: -l is a proxy */
 	int		 auth_nopass;	/* --proxy-auth without a password */
+	enum {
+		CL_RUN,
+		CL_HELP,		/* -h: the usage, then exit */
+		CL_DUMP,		/* --dump-options: the table, exit */
+	}		 action;	/* what the parser does next */
 };
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);

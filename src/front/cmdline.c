@@ -628,6 +628,12 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 			usage(0);
 		cl.by_long = ch > CHAR_MAX;
 		opt_apply(&cl, d, optarg);
+		if (cl.action == CL_HELP)
+			usage(1);
+		if (cl.action == CL_DUMP) {
+			cmdline_dump();
+			exit(0);
+		}
 	}
 	free(shortopts);
 	free(longopts);

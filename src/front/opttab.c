@@ -465,10 +465,10 @@ opt_exec(struct cmdline *cl, const struct optdef *d, char *arg)
 static void
 opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
 {
-	(void)cl;
 	(void)d;
 	(void)arg;
-	usage(1);
+	/* The parser prints it: the text is made from this table. */
+	cl->action = CL_HELP;
 }
 
 /*
@@ -494,11 +494,9 @@ opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
 static void
 opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
 {
-	(void)cl;
 	(void)d;
 	(void)arg;
-	cmdline_dump();
-	exit(0);
+	cl->action = CL_DUMP;
 }
 
 /*
