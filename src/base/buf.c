@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "base.h"
 
 /* Allocate size bytes for b.  Returns -1 with errno on failure. */
 int

@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "base.h"
 
 /* More than every module together registers. */
 #define CLEANUP_MAX	16

@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "base.h"
 
 /* One watched descriptor; the table is indexed by descriptor number. */
 struct ev_fd {

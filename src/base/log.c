@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "base.h"
 
 static int	log_level;
 static void	(*log_clear)(void);	/* Erases a live status line. */
@@ -176,7 +176,7 @@ fatal(const char *fmt, ...)
 /*
  * The callback cb of the start function start is about to be called, by
  * where, before start has returned: the rule of ASYNC_START() (in
- * sockcat.h) is broken.  Say so, naming both, and abort, for a core and
+ * base.h) is broken.  Say so, naming both, and abort, for a core and
  * a stack.  Debug builds only.  A static function has a name only in the
  * executable's symbol table, which addr2line(1) reads when it is there;
  * else the callback is its address in the executable.

@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "base.h"
 
 #define PORT_MAX	65535
 

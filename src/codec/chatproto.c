@@ -25,7 +25,7 @@
 
 #include <string.h>
 
-#include "sockcat.h"
+#include "codec.h"
 
 /* Where a ":q" line matcher stands within the current line. */
 enum chat_qm {

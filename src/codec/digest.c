@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "codec.h"
 
 static uint32_t
 rol(uint32_t x, int n)

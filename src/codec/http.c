@@ -33,7 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sockcat.h"
+#include "codec.h"
 
 static const char	*http_line_value(const char *, const char *);
 

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "codec.h"
 
 /* Version 2's twelve-byte signature, then version and command, family. */
 static const unsigned char pp2_sig[PP2_SIG_LEN] = {

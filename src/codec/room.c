@@ -25,7 +25,7 @@
 
 #include <string.h>
 
-#include "sockcat.h"
+#include "codec.h"
 
 /*
  * Frame len bytes from p into lines and call cb with each complete one,

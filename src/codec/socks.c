@@ -38,7 +38,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "codec.h"
 
 /* The reply codes of SOCKS4, in words. */
 const char *

@@ -33,7 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "front.h"
 
 /* netcat's usage text, letter for letter: scripts and users know it. */
 static const char usage_text[] =

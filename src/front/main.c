@@ -27,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "front.h"
 
 /*
  * A fatal signal must not leave stdin or stdout non-blocking for the

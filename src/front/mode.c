@@ -29,7 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "front.h"
 
 /* Serve the bound datagram socket fd: a program per peer, or stdio. */
 static int
@@ -138,9 +138,15 @@ is_scan(const struct options *o)
 }
 
 static int
+is_room(const struct options *o)
+{
+	return (o->room);
+}
+
+static int
 is_broker(const struct options *o)
 {
-	return (o->broker || o->room);
+	return (o->broker);
 }
 
 static int
@@ -180,6 +186,7 @@ static const struct mode {
 	{ is_unix_server,	mode_unix_listen },
 	{ is_unix_client,	mode_unix_connect },
 	{ is_scan,		scan_ports },
+	{ is_room,		room_listen },
 	{ is_broker,		broker_listen },
 	{ is_proxy_server,	proxyd_listen },
 	{ is_dgram_server,	mode_udp_listen },

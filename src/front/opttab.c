@@ -36,7 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "front.h"
 
 /* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
 #define MD5SIG_KEY_MAX	80

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "front.h"
 
 /* How often the progress line is redrawn. */
 #define PROGRESS_INTERVAL_MS	250

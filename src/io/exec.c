@@ -38,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "io.h"
 
 extern char **environ;
 

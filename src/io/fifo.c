@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "io.h"
 
 /* How new an empty file must be to count as the shell's redirection. */
 #define FIFO_FRESH_SECS	2

@@ -31,7 +31,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "io.h"
 
 /* The size of a new terminal, until a client says otherwise. */
 #define PTY_ROWS	24

@@ -26,7 +26,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "io.h"
 
 static int	stdio_tty_set(int);
 

@@ -30,7 +30,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "io.h"
 
 /* Where the escape is in what is typed (the channel's xstate). */
 enum {

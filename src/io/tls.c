@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "io.h"
 
 #ifdef HAVE_OPENSSL
 

@@ -16,14 +16,13 @@
 
 /*
  * Many-client servers: --broker relays what each client sends to all the
- * others, --room is a chat server with user ids, announcements and one
- * prefix per line.
+ * others; --room (room.c) is a chat server built on it.
  *
  * Every client is a session: its socket is a member of one fan-out (so
  * it receives through a bounded queue of shared chunks) and a channel
  * carries what it sends to a "relay" endpoint, whose write operation hands
- * the bytes to the fan-out (--broker) or frames them into lines first
- * (--room).  stdout is a member too; stdin is relayed the same way.
+ * the bytes to the fan-out (--broker) or to the room's hooks, which frame
+ * them into lines first (--room).  stdout is a member too; stdin is relayed the same way.
  *
  * --send-only relays only the operator's stdin: what clients send is read
  * (so that their leaving is seen) and dropped.  --recv-only sends nothing
@@ -43,7 +42,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "modes.h"
+#include "broker.h"
 
 /*
  * What a client may have queued before the senders are held until it has
@@ -70,49 +70,20 @@
 #define BROKER_READ_SIZE	(16 * 1024)
 
 
-/*
- * A source of room lines: a client or the operator.  Bytes are framed
- * into lines (room.c), with state, so that a line arriving in pieces, or
- * several in one read, gets exactly one prefix each.
- */
-struct speaker {
-	struct broker	*b;
-	struct client	*c;		/* NULL: the operator. */
-	const char	*name;		/* "<user3>", "<server>" */
-	struct endpoint	*except;	/* Member not to send to (itself). */
-	struct room_framer rf;
-};
 
-struct broker {
-	const struct options	*o;
-	struct fanout	*fo;
-	struct listener	*l;
-	struct endpoint	*console;	/* stdout, NULL once it failed */
-	struct speaker	 server;	/* The operator, in a room. */
-	unsigned int	 next_id;	/* Room ids are never reused. */
-	TAILQ_HEAD(, client) members;	/* The room's clients, in order. */
-};
-
-struct client {
-	struct broker	*b;
-	struct session	*s;
-	struct endpoint	*net;
-	struct channel	*rx;		/* net -> relay */
-	int		 quit;		/* ":q" was read */
-	int		 cut;		/* Cut off for not reading; told so. */
-	char		 addr[NI_MAXHOST + NI_MAXSERV + 4]; /* HOST:PORT */
-	char		 name[ROOM_NAME_MAX + 3]; /* "<user3>" */
-	struct speaker	 sp;
-	TAILQ_ENTRY(client) entry;	/* In the room's members. */
-};
-
+/* A client's name in messages: its room name, or its address. */
+static const char *
+client_who(const struct client *c)
+{
+	return (c->name[0] != '\0' ? c->name : c->addr);
+}
 
 /*
  * Send a message to every member but except; a failure is only logged.
  * With --recv-only nothing is sent to the clients: only the console (when
  * it is not the sender) shows it.
  */
-static void
+void
 broker_send(struct broker *b, struct endpoint *except, const void *p,
     size_t len)
 {
@@ -126,12 +97,8 @@ broker_send(struct broker *b, struct endpoint *except, const void *p,
 		log_warn("relay");
 }
 
-static void
-broker_announce(struct broker *b, struct endpoint *except,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* Send "<announce> ..." and a newline to every member but except. */
-static void
+void
 broker_announce(struct broker *b, struct endpoint *except,
     const char *fmt, ...)
 {
@@ -147,156 +114,6 @@ broker_announce(struct broker *b, struct endpoint *except,
 	broker_send(b, except, msg, strlen(msg));
 }
 
-/* Send a message to one client only; a failure is only logged. */
-static void
-room_tell(struct client *c, const char *msg, size_t len)
-{
-	if (fanout_send_to(c->net, msg, len) == -1)
-		log_warn("relay");
-}
-
-/*
- * Relay a line of text: the speaker's name (or "* " and the bare name
- * for an action, /me), the line with control characters escaped (\xNN,
- * tab kept), a newline.
- */
-static void
-room_say(struct speaker *sp, const unsigned char *line, size_t len,
-    int action)
-{
-	unsigned char	 out[ROOM_LINE_MAX * 4 + 64];
-	size_t		 n;
-
-	if (action) {
-		n = snprintf((char *)out, sizeof(out), "* %.*s ",
-		    (int)strlen(sp->name) - 2, sp->name + 1);
-	} else
-		n = snprintf((char *)out, sizeof(out), "%s ", sp->name);
-	n += room_escape(line, len, out + n);
-	out[n++] = '\n';
-	broker_send(sp->b, sp->except, out, n);
-}
-
-/*
- * "<announce> Present: <a>, <b>." for c, listing the members but c; with
- * nobody else there, nothing is said.
- */
-static void
-room_who(struct broker *b, struct client *c, int newcomer)
-{
-	struct client	*m;
-	char		*msg;
-	size_t		 n = 0, size = 64;
-	int		 others = 0;
-
-	TAILQ_FOREACH(m, &b->members, entry)
-		size += sizeof(m->name) + 2;
-	if ((msg = malloc(size)) == NULL) {
-		log_warn("relay");
-		return;
-	}
-	n = strlcpy(msg, "<announce> Present:", size);
-	TAILQ_FOREACH(m, &b->members, entry) {
-		if (m == c && newcomer)
-			continue;
-		n += snprintf(msg + n, size - n, "%s %s%s", others ? "," : "",
-		    m->name, m == c ? " (you)" : "");
-		others++;
-	}
-	if (others > 0) {
-		n += snprintf(msg + n, size - n, ".\n");
-		room_tell(c, msg, n);
-	}
-	free(msg);
-}
-
-/* Is name (bare, len bytes) taken by a member other than c? */
-static int
-room_name_taken(struct broker *b, struct client *c, const char *name,
-    size_t len)
-{
-	struct client	*m;
-	size_t		 mlen;
-
-	TAILQ_FOREACH(m, &b->members, entry) {
-		mlen = strlen(m->name) - 2;
-		if (m != c && mlen == len &&
-		    strncasecmp(m->name + 1, name, len) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-/* /nick NAME: a valid name nobody else has; the room is told. */
-static void
-room_nick(struct broker *b, struct client *c, const unsigned char *name,
-    size_t len)
-{
-	char	 msg[256], old[sizeof(c->name)];
-	int	 n;
-
-	if (!room_name_valid(name, len)) {
-		n = snprintf(msg, sizeof(msg), "<announce> A name is 1 to %d "
-		    "letters, digits, - or _.\n", ROOM_NAME_MAX);
-		room_tell(c, msg, n);
-		return;
-	}
-	if (room_name_taken(b, c, (const char *)name, len)) {
-		n = snprintf(msg, sizeof(msg), "<announce> The name %.*s is "
-		    "taken.\n", (int)len, name);
-		room_tell(c, msg, n);
-		return;
-	}
-	strlcpy(old, c->name, sizeof(old));
-	snprintf(c->name, sizeof(c->name), "<%.*s>", (int)len, name);
-	broker_announce(b, NULL, "%s is now known as %s.", old, c->name);
-}
-
-/* What /help says. */
-static const char room_help[] =
-    "<announce> Commands: /who lists who is present; /nick NAME takes a "
-    "name (1 to 20 letters, digits, - or _); /me TEXT says what you do; "
-    "/help shows this; :q leaves.  Other lines go to everyone.\n";
-
-/*
- * One line of a room, from room_frame(): a client's command is carried
- * out, any other line is relayed.  The operator's lines are all text.
- * Returns 1 when a client asked to leave (":q").
- */
-static int
-room_line(const unsigned char *line, size_t len, void *arg)
-{
-	struct speaker		*sp = arg;
-	struct client		*c = sp->c;
-	const unsigned char	*a;
-	size_t			 alen;
-
-	if (c == NULL) {
-		room_say(sp, line, len, 0);
-		return (0);
-	}
-	switch (room_parse(line, len, &a, &alen)) {
-	case ROOM_QUIT:
-		return (1);
-	case ROOM_WHO:
-		room_who(sp->b, c, 0);
-		break;
-	case ROOM_NICK:
-		room_nick(sp->b, c, a, alen);
-		break;
-	case ROOM_ME:
-		room_say(sp, a, alen, 1);
-		break;
-	case ROOM_HELP:
-		room_tell(c, room_help, sizeof(room_help) - 1);
-		break;
-	case ROOM_TEXT:
-		room_say(sp, line, len, 0);
-		break;
-	}
-	return (0);
-}
-
 /* The relay endpoint of a client: whatever it sends goes to the others. */
 static ssize_t
 client_relay_write(struct endpoint *ep, const void *p, size_t len)
@@ -307,9 +124,9 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 	/* With --send-only only the operator speaks: clients are ignored. */
 	if (c->quit || b->o->send_only)
 		return (len);
-	if (!b->o->room)
+	if (b->room == NULL)
 		broker_send(b, c->net, p, len);
-	else if (room_frame(&c->sp.rf, p, len, room_line, &c->sp))
+	else if (b->room->heard(&c->sp, p, len))
 		c->quit = 1;
 	return (len);
 }
@@ -324,10 +141,10 @@ console_relay_write(struct endpoint *ep, const void *p, size_t len)
 {
 	struct broker	*b = ep->data;
 
-	if (!b->o->room)
+	if (b->room == NULL)
 		broker_send(b, b->console, p, len);
 	else
-		room_frame(&b->server.rf, p, len, room_line, &b->server);
+		b->room->heard(&b->server, p, len);
 	return (len);
 }
 
@@ -350,7 +167,7 @@ client_finished(struct session *s)
 {
 	struct client	*c = s->arg;
 	struct broker	*b = c->b;
-	const char	*who = b->o->room ? c->name : c->addr;
+	const char	*who = client_who(c);
 	size_t		 limit;
 	int		 qerror = fanout_error(c->net, &limit);
 
@@ -365,15 +182,8 @@ client_finished(struct session *s)
 		log_verbose(1, "%s: idle timeout, disconnected", who);
 	else if (c->rx->error_op != NULL)
 		log_verbose(1, "%s: read: %s", who, strerror(c->rx->error));
-	if (b->o->room) {
-		/* A last line without its newline is still a line. */
-		if (c->sp.rf.len > 0 && !c->quit)
-			room_flush(&c->sp.rf, room_line, &c->sp);
-		TAILQ_REMOVE(&b->members, c, entry);
-		if (!c->cut)
-			broker_announce(b, c->net, "%s is disconnected.",
-			    c->name);
-	}
+	if (b->room != NULL)
+		b->room->leave(b, c);
 	gate_release(b->o->run);
 	session_free(s);
 	free(c->sp.rf.line);
@@ -390,23 +200,15 @@ broker_stalled(struct endpoint *ep, void *arg)
 {
 	struct broker	*b = arg;
 	struct client	*c;
-	char		 msg[128];
-	int		 n;
 
 	if (ep == b->console)
 		return;
 	c = ep->session->arg;
 	c->cut = 1;
 	log_warnx("%s: read nothing for %lld ms, disconnected",
-	    b->o->room ? c->name : c->addr, fanout_stall_ms(b->fo));
-	if (!b->o->room)
-		return;
-	n = snprintf(msg, sizeof(msg), "<announce> You are disconnected: "
-	    "you read nothing for %lld ms.\n", fanout_stall_ms(b->fo));
-	if (fanout_send_to(ep, msg, n) == -1)
-		log_warn("relay");
-	broker_announce(b, ep, "%s is disconnected: it stopped reading.",
-	    c->name);
+	    client_who(c), fanout_stall_ms(b->fo));
+	if (b->room != NULL)
+		b->room->cut(b, c);
 }
 
 /*
@@ -422,8 +224,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	struct client	*c;
 	struct session	*s;
 	struct endpoint	*relay;
-	char		 host[NI_MAXHOST], port[NI_MAXSERV], msg[256];
-	int		 others, n;
+	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		tls_free(tls);
@@ -460,30 +261,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 		goto fail;
 	c->rx->bufsize = BROKER_READ_SIZE;
 	gate_session(&o->gate, s);
-	if (o->room) {
-		if ((c->sp.rf.line = malloc(ROOM_LINE_MAX)) == NULL)
-			goto fail;
-		/* A name taken with /nick is skipped, never shared. */
-		do {
-			n = snprintf(c->name, sizeof(c->name), "<user%u>",
-			    ++b->next_id);
-		} while (room_name_taken(b, c, c->name + 1, n - 2));
-		c->sp.b = b;
-		c->sp.c = c;
-		c->sp.name = c->name;
-		c->sp.except = c->net;
-		/* Members other than the newcomer and the console. */
-		others = (int)fanout_count(b->fo) - 1 - (b->console != NULL);
-		n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
-		    "room, you are %s. %d other user%s connected; type :q to "
-		    "leave.\n", c->name, others, others == 1 ? " is" : "s are");
-		if (!o->recv_only && fanout_send_to(c->net, msg, n) == -1)
-			goto fail;
-		room_who(b, c, 1);
-		TAILQ_INSERT_TAIL(&b->members, c, entry);
-		broker_announce(b, c->net, "%s is connected as %s.", c->addr,
-		    c->name);
-	}
+	if (b->room != NULL && b->room->join(b, c) == -1)
+		goto fail;
 	return (session_start(s));
 
 fail:
@@ -509,7 +288,7 @@ broker_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
 
 /* A room tells a person why; a broker's clients speak other protocols. */
 static void
-room_full(void *arg, int fd)
+broker_full(void *arg, int fd)
 {
 	struct broker	*b = arg;
 
@@ -520,9 +299,9 @@ static const struct listen_ops broker_ops = {
 	.start = broker_start,
 };
 
-static const struct listen_ops room_ops = {
+static const struct listen_ops broker_room_ops = {
 	.start = broker_start,
-	.full = room_full,
+	.full = broker_full,
 };
 
 /* stdin is done when it ends; the clients carry on. */
@@ -539,8 +318,8 @@ console_in_finished(struct session *s)
 {
 	struct broker	*b = s->arg;
 
-	if (b->o->room && b->server.rf.len > 0)
-		room_flush(&b->server.rf, room_line, &b->server);
+	if (b->room != NULL)
+		b->room->flush(&b->server);
 	session_free(s);
 }
 
@@ -580,8 +359,7 @@ console_start(struct broker *b)
 	b->server.b = b;
 	b->server.name = "<server>";
 	b->server.except = b->console;
-	if (b->o->room &&
-	    (b->server.rf.line = malloc(ROOM_LINE_MAX)) == NULL)
+	if (b->room != NULL && b->room->join(b, NULL) == -1)
 		fatal("console");
 	if (b->o->no_stdin)
 		return;
@@ -597,11 +375,12 @@ console_start(struct broker *b)
 }
 
 /*
- * Listen and serve any number of clients at once: relay among them
- * (--broker) or run a chat room (--room).  Runs until killed.
+ * Listen and serve any number of clients at once: relay among them, or,
+ * with room, run a chat room, whose hooks frame and carry out what is
+ * said.  Runs until killed.
  */
 int
-broker_listen(const struct options *o)
+broker_run(const struct options *o, const struct broker_room *room)
 {
 	struct broker	 b;
 	char		*cause;
@@ -609,6 +388,7 @@ broker_listen(const struct options *o)
 
 	memset(&b, 0, sizeof(b));
 	b.o = o;
+	b.room = room;
 	TAILQ_INIT(&b.members);
 	gate_raise_nofile(&o->gate);
 	if ((b.fo = fanout_new(o->stall_ms != TIME_NONE ? o->stall_ms :
@@ -619,10 +399,17 @@ broker_listen(const struct options *o)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	net_report_listen(o, fd);
 	console_start(&b);
-	if ((b.l = listener_new(o, fd, o->room ? &room_ops : &broker_ops,
-	    &b)) == NULL)
+	if ((b.l = listener_new(o, fd, room != NULL ? &broker_room_ops :
+	    &broker_ops, &b)) == NULL)
 		fatal("listener");
 	if (ev_loop() == -1)
 		fatal("poll");
 	return (0);
+}
+
+/* --broker: relay what each client sends to all the others. */
+int
+broker_listen(const struct options *o)
+{
+	return (broker_run(o, NULL));
 }

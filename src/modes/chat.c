@@ -32,7 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "modes.h"
 
 /*
  * What a caller hears when someone else is already talking: one line that

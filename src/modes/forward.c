@@ -34,7 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "modes.h"
 
 /* Connecting to one target (and its TLS) may take this long without -w. */
 #define FWD_CONNECT_MS		(10 * 1000)

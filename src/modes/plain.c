@@ -33,7 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "modes.h"
 
 struct plain;
 

@@ -37,7 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "modes.h"
 
 /* The largest request accepted: an HTTP header, or any SOCKS message. */
 #define PCONN_BUFSIZE		8192

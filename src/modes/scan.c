@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "modes.h"
 
 /* Shuffle the port list in place for -r. */
 static void

@@ -41,7 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "net.h"
 
 /* Where a dial stands. */
 enum dial_stage {

@@ -39,7 +39,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "net.h"
 
 /* Descriptors kept for the listener, stdio and the like. */
 #define GATE_FD_RESERVE		32

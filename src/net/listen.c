@@ -36,7 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "net.h"
 
 /* Connections accepted per wake-up, so a flood of connects cannot starve. */
 #define LISTEN_BATCH		64

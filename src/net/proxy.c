@@ -34,7 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "net.h"
 
 #define SOCKS_PORT		"1080"
 #define HTTP_PROXY_PORT		"3128"

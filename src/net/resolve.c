@@ -45,7 +45,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "net.h"
 
 /* Where a lookup stands. */
 enum resolve_state {

@@ -32,7 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "net.h"
 
 /* The name of a datagram client's own socket, in a private directory. */
 #define UNIX_RECV_NAME	"recv.sock"

@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "pump.h"
 
 /* Room for one SO_RXQ_OVFL control message per datagram. */
 #define BATCH_CMSG	CMSG_SPACE(sizeof(uint32_t))

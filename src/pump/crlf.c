@@ -23,7 +23,7 @@
 
 #include <string.h>
 
-#include "sockcat.h"
+#include "pump.h"
 
 /*
  * Rewrite the n bytes at p in place (p has room for space bytes, at least

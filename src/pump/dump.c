@@ -29,7 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "pump.h"
 
 #define DUMP_LINE_BYTES	16
 

@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "pump.h"
 
 /*
  * An endpoint's output queue in a fan-out: references to shared chunks.

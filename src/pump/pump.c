@@ -38,7 +38,41 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "pump.h"
+
+/*
+ * Empty splice pipes the pump keeps for the next channel that reads:
+ * beyond these, a drained pipe is closed.
+ */
+#define PUMP_PIPE_POOL		16
+
+/* Rounds a spliced channel moves in a row while its source has more. */
+#define CHANNEL_SPLICE_ROUNDS	8
+
+/* Most bytes one sendfile(2) call is asked to move. */
+#define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
+
+/*
+ * A channel's fast path: with nothing to rewrite, bytes move from src to
+ * dst through a kernel pipe with splice(2), never through user space.
+ * The pipe is held only while bytes are in it: it is taken from the
+ * pump's pool for a read and given back once drained, so that an idle
+ * channel holds no descriptor.  pipe[0] is -1 when it holds none;
+ * splicing is 0 when the channel copies instead.  Allocated with the
+ * channel, and known to this file only.
+ */
+struct ch_fast {
+	int			 splicing;
+	int			 pipe[2];
+	size_t			 piped;	/* Bytes in the pipe. */
+	size_t			 pipesize;
+	ssize_t			 pulled; /* Bytes the last splice took in. */
+	int			 sendfile; /* src is a regular file: no
+					      pipe, sendfile(2) to dst */
+	int			 direct; /* src or dst is a pipe: one
+					    splice(2) from src to dst */
+	int			 blocked; /* direct: dst is full */
+};
 
 static void	pump_fd_cb(int, int, void *);
 static void	session_idle_cb(void *);
@@ -128,20 +162,20 @@ channel_pipe_take(struct channel *ch)
 
 	if (pipe_pooled > 0) {
 		pipe_pooled--;
-		ch->pipe[0] = pipe_pool[pipe_pooled].fd[0];
-		ch->pipe[1] = pipe_pool[pipe_pooled].fd[1];
-		ch->pipesize = pipe_pool[pipe_pooled].size;
+		ch->fast->pipe[0] = pipe_pool[pipe_pooled].fd[0];
+		ch->fast->pipe[1] = pipe_pool[pipe_pooled].fd[1];
+		ch->fast->pipesize = pipe_pool[pipe_pooled].size;
 		return (0);
 	}
-	if (pipe2(ch->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
-		ch->pipe[0] = ch->pipe[1] = -1;
+	if (pipe2(ch->fast->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
 		return (-1);
 	}
 	/* A larger pipe means fewer system calls; the default is enough. */
-	fcntl(ch->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
-	if ((size = fcntl(ch->pipe[1], F_GETPIPE_SZ)) <= 0)
+	fcntl(ch->fast->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
+	if ((size = fcntl(ch->fast->pipe[1], F_GETPIPE_SZ)) <= 0)
 		size = 64 * 1024;
-	ch->pipesize = (size_t)size;
+	ch->fast->pipesize = (size_t)size;
 	return (0);
 }
 
@@ -153,19 +187,19 @@ channel_pipe_take(struct channel *ch)
 static void
 channel_pipe_give(struct channel *ch)
 {
-	if (ch->pipe[0] == -1)
+	if (ch->fast->pipe[0] == -1)
 		return;
-	if (ch->piped == 0 && pipe_pooled < PUMP_PIPE_POOL) {
-		pipe_pool[pipe_pooled].fd[0] = ch->pipe[0];
-		pipe_pool[pipe_pooled].fd[1] = ch->pipe[1];
-		pipe_pool[pipe_pooled].size = ch->pipesize;
+	if (ch->fast->piped == 0 && pipe_pooled < PUMP_PIPE_POOL) {
+		pipe_pool[pipe_pooled].fd[0] = ch->fast->pipe[0];
+		pipe_pool[pipe_pooled].fd[1] = ch->fast->pipe[1];
+		pipe_pool[pipe_pooled].size = ch->fast->pipesize;
 		pipe_pooled++;
 	} else {
-		close(ch->pipe[0]);
-		close(ch->pipe[1]);
+		close(ch->fast->pipe[0]);
+		close(ch->fast->pipe[1]);
 	}
-	ch->pipe[0] = ch->pipe[1] = -1;
-	ch->piped = 0;
+	ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
+	ch->fast->piped = 0;
 }
 
 /*
@@ -177,7 +211,7 @@ channel_pipe_drained(struct channel *ch)
 {
 	int	 saved = errno;
 
-	if (ch->pipe[0] != -1 && ch->piped == 0)
+	if (ch->fast->pipe[0] != -1 && ch->fast->piped == 0)
 		channel_pipe_give(ch);
 	errno = saved;
 }
@@ -236,7 +270,8 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 {
 	struct channel	*ch;
 
-	if ((ch = calloc(1, sizeof(*ch))) == NULL)
+	/* The fast path's state comes with the channel, freed with it. */
+	if ((ch = calloc(1, sizeof(*ch) + sizeof(*ch->fast))) == NULL)
 		return (NULL);
 	ch->name = name;
 	ch->src = src;
@@ -244,7 +279,8 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->flags = flags;
 	ch->state = CH_OPEN;
 	ch->bufsize = CHANNEL_BUFSIZE;
-	ch->pipe[0] = ch->pipe[1] = -1;
+	ch->fast = (struct ch_fast *)(ch + 1);
+	ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
 	ch->session = s;
 	ev_timer_init(&ch->pause, channel_pause_cb, ch);
 	src->reader = ch;
@@ -305,14 +341,14 @@ ep_dgram(const struct channel *ch)
 int
 channel_spliced(const struct channel *ch)
 {
-	return (ch->splicing || ch->sendfile || ch->direct);
+	return (ch->fast->splicing || ch->fast->sendfile || ch->fast->direct);
 }
 
 /* Bytes read from the source and not yet written to the destination. */
 size_t
 channel_pending(const struct channel *ch)
 {
-	return (ch->buf.len + ch->piped +
+	return (ch->buf.len + ch->fast->piped +
 	    (ch->batch != NULL ? ch->batch->bytes : 0));
 }
 
@@ -335,12 +371,12 @@ channel_wants_read(struct channel *ch)
 	    (ch->flags & CH_HOLD))
 		return (0);
 	/* A regular file is always ready: sendfile reads it when dst is. */
-	if (ch->sendfile)
+	if (ch->fast->sendfile)
 		return (0);
-	if (ch->direct)
-		return (!ch->blocked);
-	if (ch->splicing)
-		return (ch->pipe[0] == -1 || ch->piped < ch->pipesize);
+	if (ch->fast->direct)
+		return (!ch->fast->blocked);
+	if (ch->fast->splicing)
+		return (ch->fast->pipe[0] == -1 || ch->fast->piped < ch->fast->pipesize);
 	/* A batch of datagrams is read when the last one is delivered. */
 	if (ch->batch != NULL)
 		return (ch->buf.len == 0 && batch_empty(ch->batch));
@@ -353,10 +389,10 @@ channel_wants_read(struct channel *ch)
 static int
 channel_wants_write(const struct channel *ch)
 {
-	if (ch->sendfile)
+	if (ch->fast->sendfile)
 		return (ch->state == CH_OPEN && !ch->session->over);
-	if (ch->direct)
-		return (ch->state == CH_OPEN && ch->blocked &&
+	if (ch->fast->direct)
+		return (ch->state == CH_OPEN && ch->fast->blocked &&
 		    !ch->session->over);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
 	    !ch->session->over && channel_holds(ch) &&
@@ -483,9 +519,9 @@ channel_discard(struct channel *ch)
 		ch->batch->first = ch->batch->n;
 		ch->batch->bytes = 0;
 	}
-	ch->sendfile = ch->direct = ch->splicing = 0;
+	ch->fast->sendfile = ch->fast->direct = ch->fast->splicing = 0;
 	channel_pipe_give(ch);
-	ch->piped = 0;
+	ch->fast->piped = 0;
 }
 
 static void
@@ -734,17 +770,17 @@ channel_try_splice(struct channel *ch)
 		return;
 	/* From a regular file, sendfile(2) needs no pipe at all. */
 	if (fstat(ch->src->rfd, &st) == 0 && S_ISREG(st.st_mode)) {
-		ch->sendfile = 1;
+		ch->fast->sendfile = 1;
 		return;
 	}
 	/* Nor does a pipe at either end: it is the kernel buffer. */
 	if (S_ISFIFO(st.st_mode) || (fstat(ch->dst->wfd, &st) == 0 &&
 	    S_ISFIFO(st.st_mode))) {
-		ch->direct = 1;
+		ch->fast->direct = 1;
 		return;
 	}
 	/* The pipe itself is taken when there is something to move. */
-	ch->splicing = 1;
+	ch->fast->splicing = 1;
 }
 
 /*
@@ -755,23 +791,23 @@ channel_try_splice(struct channel *ch)
 static int
 channel_unsplice(struct channel *ch, const char *why)
 {
-	size_t	 want = ch->piped > ch->bufsize ? ch->piped : ch->bufsize;
+	size_t	 want = ch->fast->piped > ch->bufsize ? ch->fast->piped : ch->bufsize;
 	ssize_t	 n;
 
 	log_verbose(3, "%s: %s, copying", ch->name, why);
-	ch->sendfile = ch->direct = ch->splicing = 0;
+	ch->fast->sendfile = ch->fast->direct = ch->fast->splicing = 0;
 	if (ch->buf.size < want) {
 		buf_free(&ch->buf);
 		if (buf_init(&ch->buf, want) == -1)
 			return (-1);
 	}
 	/* The pipe holds at most want bytes: they fit. */
-	while (ch->piped > 0) {
-		n = read(ch->pipe[0], buf_tail(&ch->buf), ch->piped);
+	while (ch->fast->piped > 0) {
+		n = read(ch->fast->pipe[0], buf_tail(&ch->buf), ch->fast->piped);
 		if (n <= 0)
 			return (-1);
 		buf_commit(&ch->buf, n);
-		ch->piped -= n;
+		ch->fast->piped -= n;
 	}
 	channel_pipe_give(ch);
 	return (0);
@@ -848,7 +884,7 @@ channel_splice_direct(struct channel *ch)
 	ssize_t	 n;
 	int	 avail, rounds;
 
-	ch->blocked = 0;
+	ch->fast->blocked = 0;
 	/* A bounded number of rounds, so that other channels get a turn. */
 	for (rounds = 0; rounds < 16 && ch->state == CH_OPEN; rounds++) {
 		n = splice(ch->src->rfd, NULL, ch->dst->wfd, NULL,
@@ -869,7 +905,7 @@ channel_splice_direct(struct channel *ch)
 			avail = 0;
 			if (ioctl(ch->src->rfd, FIONREAD, &avail) == 0 &&
 			    avail > 0)
-				ch->blocked = 1;
+				ch->fast->blocked = 1;
 			break;
 		}
 		if (splice_refused(errno) &&
@@ -954,13 +990,13 @@ channel_push(struct channel *ch)
 	int		 error;
 
 	/* A direct channel holds nothing: it writes when it reads. */
-	if (ch->direct) {
-		if (ch->blocked)
+	if (ch->fast->direct) {
+		if (ch->fast->blocked)
 			channel_splice_direct(ch);
 		return;
 	}
 
-	while (ch->sendfile && channel_wants_write(ch)) {
+	while (ch->fast->sendfile && channel_wants_write(ch)) {
 		n = sendfile(ch->dst->wfd, ch->src->rfd, NULL,
 		    CHANNEL_SENDFILE_MAX);
 		if (n == -1) {
@@ -993,8 +1029,8 @@ channel_push(struct channel *ch)
 		channel_delivered(ch, n);
 	}
 
-	while (ch->pipe[0] != -1 && channel_wants_write(ch)) {
-		n = splice(ch->pipe[0], NULL, ch->dst->wfd, NULL, ch->piped,
+	while (ch->fast->pipe[0] != -1 && channel_wants_write(ch)) {
+		n = splice(ch->fast->pipe[0], NULL, ch->dst->wfd, NULL, ch->fast->piped,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n == -1) {
 			if (errno == EINTR)
@@ -1008,7 +1044,7 @@ channel_push(struct channel *ch)
 			break;
 		}
 		channel_delivered(ch, n);
-		ch->piped -= n;
+		ch->fast->piped -= n;
 	}
 	channel_pipe_drained(ch);
 
@@ -1108,7 +1144,7 @@ channel_pull_batch(struct channel *ch)
 	totals.dgrams_dropped += dropped;
 	if (n == -1)
 		return (-1);
-	ch->pulled = n;
+	ch->fast->pulled = n;
 	if (n == 0)
 		return (0);
 	session_touch(ch->session);
@@ -1132,25 +1168,25 @@ channel_pull(struct channel *ch)
 	size_t	 space = 0;
 	ssize_t	 n = -1;
 
-	ch->pulled = 0;
+	ch->fast->pulled = 0;
 	if (!channel_wants_read(ch))
 		return;
-	if (ch->direct) {
+	if (ch->fast->direct) {
 		channel_splice_direct(ch);
 		return;
 	}
 	if (ch->batch != NULL) {
 		if (channel_pull_batch(ch) == 0)
 			return;
-	} else if (ch->splicing && ch->pipe[0] == -1 &&
+	} else if (ch->fast->splicing && ch->fast->pipe[0] == -1 &&
 	    channel_pipe_take(ch) == -1 &&
 	    channel_unsplice(ch, "no pipe to splice through") == -1) {
 		channel_fail(ch, "read", errno);
 		return;
 	}
-	if (ch->splicing) {
-		n = splice(ch->src->rfd, NULL, ch->pipe[1], NULL,
-		    ch->pipesize - ch->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (ch->fast->splicing) {
+		n = splice(ch->src->rfd, NULL, ch->fast->pipe[1], NULL,
+		    ch->fast->pipesize - ch->fast->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		/* Nothing came: an idle channel holds no pipe. */
 		if (n <= 0)
 			channel_pipe_drained(ch);
@@ -1184,9 +1220,9 @@ channel_pull(struct channel *ch)
 		return;
 	}
 	session_touch(ch->session);
-	if (ch->splicing) {
-		ch->piped += n;
-		ch->pulled = n;
+	if (ch->fast->splicing) {
+		ch->fast->piped += n;
+		ch->fast->pulled = n;
 		return;
 	}
 	if (ch->xform != NULL)
@@ -1230,7 +1266,7 @@ channel_run(struct channel *ch, int readable)
 	if (readable)
 		channel_pull(ch);
 	/* A direct splice has delivered already, if it could. */
-	if (!readable || !ch->direct)
+	if (!readable || !ch->fast->direct)
 		channel_push(ch);
 	while (channel_wants_read(ch) && ep_pending(ch->src) && rounds++ < 64) {
 		channel_pull(ch);
@@ -1240,14 +1276,14 @@ channel_run(struct channel *ch, int readable)
 	 * Through a kernel pipe, a source that just gave data probably has
 	 * more: take it now, a few rounds, rather than after another wait.
 	 */
-	for (rounds = 0; ch->splicing && ch->pulled > 0 &&
+	for (rounds = 0; ch->fast->splicing && ch->fast->pulled > 0 &&
 	    rounds < CHANNEL_SPLICE_ROUNDS && channel_wants_read(ch); rounds++) {
 		channel_pull(ch);
 		channel_push(ch);
 	}
 	/* So does a socket that just filled a batch. */
 	for (rounds = 0; ch->batch != NULL && ch->batch->full &&
-	    ch->pulled > 0 && rounds < CHANNEL_BATCH_ROUNDS &&
+	    ch->fast->pulled > 0 && rounds < CHANNEL_BATCH_ROUNDS &&
 	    channel_wants_read(ch); rounds++) {
 		channel_pull(ch);
 		channel_push(ch);
@@ -1310,7 +1346,7 @@ session_start(struct session *s)
 		channel_try_batch(ch);
 		if (!channel_spliced(ch) && ch->buf.data == NULL) {
 			channel_try_splice(ch);
-			log_verbose(3, "%s: %s", ch->name, ch->sendfile ?
+			log_verbose(3, "%s: %s", ch->name, ch->fast->sendfile ?
 			    "sendfile" : channel_spliced(ch) ? "splice" :
 			    "copy");
 		}

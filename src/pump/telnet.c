@@ -25,7 +25,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "pump.h"
 
 #define TN_IAC		255
 #define TN_DONT		254
