@@ -65,6 +65,10 @@ sc_tmp() {
 	fi
 }
 
+# The datagram peer every suite shares (tests/udppeer.py: its steps are
+# send, recv, lines, port, ...):  t 20 $UDPPEER PORT send hi recv
+UDPPEER="python3 ${TESTS_DIR:-$(dirname "$0")}/udppeer.py"
+
 # Run a command bounded in time: t [secs] cmd...
 t() {
 	case $1 in

@@ -35,13 +35,8 @@ if ! mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf 2>/dev/null; then
 	echo "cannot bind-mount resolv.conf: skipping" >&2
 	exit 77
 fi
-timeout 600 "$PY" -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 53))
-open(sys.argv[1], "w").write("ready\n")
-time.sleep(600)
-' "$NS_DIR/mute.ready" &
+timeout 600 "$PY" "${TESTS_DIR:-$(dirname "$0")}/udppeer.py" \
+    --bind 127.0.0.1:53 --serve "$NS_DIR/mute.ready" hold &
 MUTE_PID=$!
 
 # A name only the (mute) DNS could answer.
@@ -92,7 +87,7 @@ bg_probe() {
 }
 
 oneTimeSetUp() {
-	wait_for "$NS_DIR/mute.ready" ready 10 || fail "no mute resolver"
+	wait_for "$NS_DIR/mute.ready" '^53$' 10 || fail "no mute resolver"
 }
 
 oneTimeTearDown() {
