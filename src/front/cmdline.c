@@ -135,11 +135,13 @@ usage(int full)
 	exit(1);
 }
 
+static void	excludes(const struct optdef *);
+
 /*
  * The table as tab-separated lines, for completions/gen.py and the
  * tests: letter, long name, none/required/optional, argument, group,
- * completion, its words, repeatable, exits, --help line.  Hidden rows
- * are left out.
+ * completion, its words, repeatable, exits, --help line, and the
+ * options it excludes (excludes()).  Hidden rows are left out.
  */
 void
 cmdline_dump(void)
@@ -168,9 +170,39 @@ cmdline_dump(void)
 				printf("%s%s", j > 0 ? " " : "", w);
 		} else
 			printf("%s", t[i].words != NULL ? t[i].words : "");
-		printf("\t%d\t%d\t%s\n", t[i].repeat || t[i].kind ==
+		printf("\t%d\t%d\t%s\t", t[i].repeat || t[i].kind ==
 		    OPTK_COUNT, t[i].exits, t[i].help);
+		excludes(&t[i]);
+		printf("\n");
 	}
+}
+
+/* The row named name: a letter, or a long name; NULL if none. */
+static const struct optdef *
+opt_named(const char *name)
+{
+	const struct optdef	*t;
+	size_t			 i, n;
+
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if ((name[1] == '\0' && t[i].letter == name[0]) ||
+		    (t[i].name != NULL && strcmp(t[i].name, name) == 0))
+			return (&t[i]);
+	}
+	return (NULL);
+}
+
+/* Print the names of d, as a shell writes them, after a space if sep. */
+static void
+print_names(const struct optdef *d, int sep)
+{
+	if (sep)
+		printf(" ");
+	if (d->letter != 0)
+		printf("-%c%s", d->letter, d->name != NULL ? " " : "");
+	if (d->name != NULL)
+		printf("--%s", d->name);
 }
 
 /*
@@ -564,6 +596,89 @@ static const struct conflict {
 	  .msg = "cannot use --raw: standard input is not a terminal" },
 	{ .step = step_last },
 };
+
+/*
+ * The option each fact is, where it is one option alone: what lets the
+ * completions learn from the table which two options exclude each other.
+ */
+static const char *const fact_options[] = {
+	[F_ZERO] = "z", [F_LISTEN] = "l", [F_KEEP] = "k",
+	[F_SEND_ONLY] = "send-only", [F_RECV_ONLY] = "recv-only",
+	[F_EXEC_E] = "e", [F_EXEC_C] = "c", [F_UNIX] = "U", [F_DGRAM] = "u",
+	[F_FIFO] = "fifo", [F_NO_STDIN] = "d", [F_BROKER] = "broker",
+	[F_ROOM] = "room", [F_FORWARD] = "forward", [F_CHAT] = "chat",
+	[F_SSL] = "ssl", [F_TELNET] = "t", [F_KEEPALIVE] = "keepalive",
+	[F_NODELAY] = "nodelay", [F_RETRIES] = "retry", [F_PTY] = "pty",
+	[F_RAW] = "raw", [F_CRLF] = "C",
+};
+
+/* The option fact f is, or NULL. */
+static const struct optdef *
+fact_option(uint64_t f)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(fact_options); i++) {
+		if (f == ((uint64_t)1 << i) && fact_options[i] != NULL)
+			return (opt_named(fact_options[i]));
+	}
+	return (NULL);
+}
+
+/*
+ * Print the names of the options d excludes, for the completions: two
+ * flags that set the same field (-4, -6), and the conflict rows that
+ * refuse two options given together, each of which is one fact (-z and
+ * -l; --forward and any of -e, -c, ...).
+ */
+static void
+excludes(const struct optdef *d)
+{
+	const struct optdef	*t, *a, *b;
+	const struct conflict	*c;
+	uint64_t		 f, bit;
+	size_t			 i, n;
+	int			 sep = 0;
+
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if (&t[i] != d && d->kind == OPTK_FLAG &&
+		    t[i].kind == OPTK_FLAG && t[i].field == d->field &&
+		    t[i].value != d->value && t[i].group != OPTG_HIDDEN) {
+			print_names(&t[i], sep);
+			sep = 1;
+		}
+	}
+	for (i = 0; i < nitems(conflicts); i++) {
+		c = &conflicts[i];
+		if (c->step != NULL || c->warn || c->none != 0)
+			continue;
+		f = c->all;
+		if (c->any == 0 && __builtin_popcountll(f) == 2) {
+			bit = f & -f;
+			a = fact_option(bit);
+			b = fact_option(f & ~bit);
+			if (a == NULL || b == NULL)
+				continue;
+			if (a == d || b == d) {
+				print_names(a == d ? b : a, sep);
+				sep = 1;
+			}
+			continue;
+		}
+		if (c->any == 0 || __builtin_popcountll(f) != 1 ||
+		    (a = fact_option(f)) == NULL)
+			continue;
+		for (f = c->any; f != 0; f &= f - 1) {
+			if ((b = fact_option(f & -f)) == NULL)
+				continue;
+			if (a == d || b == d) {
+				print_names(a == d ? b : a, sep);
+				sep = 1;
+			}
+		}
+	}
+}
 
 /* Go through the conflict table: exits at the first conflict. */
 static void
