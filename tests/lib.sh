@@ -74,6 +74,10 @@ sc_tmp() {
 	fi
 }
 
+# The datagram peer every suite shares (tests/udppeer.py: its steps are
+# send, recv, lines, port, ...):  t 20 $UDPPEER PORT send hi recv
+UDPPEER="python3 ${TESTS_DIR:-$(dirname "$0")}/udppeer.py"
+
 # Run a command bounded in time: t [secs] cmd...
 t() {
 	case $1 in
@@ -364,7 +368,7 @@ sc_remove_tmp() {
 # cut off by a teardown that kills its process, and tests/symbolize.sh
 # names the frames afterwards.  Every sockcat process of a debug build
 # notes its command line in cmdline.SUITE.TEST ("PID ARGS...", see
-# SC_CMDLINE_LOG in src/main.c), which traces a report to what made it.
+# SC_CMDLINE_LOG in src/front/main.c), which traces a report to what made it.
 SC_SUITE=$(basename "$0" .sh)
 _sc_asan0=${ASAN_OPTIONS:-}
 _sc_ubsan0=${UBSAN_OPTIONS:-}

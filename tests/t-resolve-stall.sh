@@ -49,7 +49,7 @@ timeout 600 "$PY" -c '
 import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 53))
-open(sys.argv[1], "w").write("ready\n")
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
 while True:
     q, peer = s.recvfrom(4096)
     try:
@@ -121,7 +121,7 @@ bg_probe() {
 }
 
 oneTimeSetUp() {
-	wait_for "$NS_DIR/mute.ready" ready 10 || fail "no mute resolver"
+	wait_for "$NS_DIR/mute.ready" '^53$' 10 || fail "no mute resolver"
 }
 
 oneTimeTearDown() {
