@@ -106,6 +106,19 @@ struct runtime {
 	struct dump	*dump;		/* the open logs (-o, --hex-dump) */
 };
 
+/* The most proxies a connection goes through (-x given again). */
+#define PROXY_HOPS_MAX		8
+
+/* One proxy of a chain: each -x, in order. */
+struct proxy_hop {
+	int		 proto;		/* PROXY_* */
+	char		*host;
+	char		*port;
+	const char	*user;		/* NULL: no credentials */
+	const char	*pass;		/* NULL: asked for on the terminal */
+	const char	*label;		/* how messages name it */
+};
+
 /*
  * What a command line asks for, filled once by cmdline.c, then read-only:
  * the modes see it const.
@@ -181,6 +194,14 @@ struct options {
 	const char	*proxy_user;	/* -P, or --proxy-auth's user */
 	const char	*proxy_pass;	/* --proxy-auth's password, or NULL */
 	int		 proxy_dns;	/* --proxy-dns: PROXY_DNS_*, or 0 */
+	struct proxy_hop proxy_hops[PROXY_HOPS_MAX]; /* -x, in order: the
+					   first is proxy_host's */
+	size_t		 nproxy_hops;
+	int		 listen_fd;	/* --listen-fd, or a socket passed the
+					   systemd way; -1: bind our own */
+	const char	*listen_fd_name; /* LISTEN_FDNAMES' name for it */
+	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
+	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
 	int		 ssl;		/* --ssl, or any --ssl-* option */
 	int		 ssl_verify;	/* --ssl-verify */
 	const char	*ssl_cert;	/* --ssl-cert: PEM certificate chain */

@@ -238,6 +238,25 @@ void		 digest_md5(const void *, size_t, unsigned char *);
 void		 digest_sha256(const void *, size_t, unsigned char *);
 void		 digest_hex(int, const char *, char *);
 
+/* url.c */
+#define PROXY_URL_MAX		2048	/* a proxy URL, encoded */
+/* A proxy hop given as a URL (-x socks5://user:pass@host:port). */
+struct proxy_url {
+	int		 proto;		/* PROXY_* */
+	int		 has_user;
+	int		 has_pass;
+	char		 user[SOCKS_NAME_MAX + 1];
+	char		 pass[SOCKS_NAME_MAX + 1];
+	char		 host[SOCKS_NAME_MAX + 1];
+	char		 port[6];	/* empty: the protocol's own */
+};
+const char	*proxy_url_scheme(int);
+int		 proxy_url_is(const char *, size_t);
+int		 proxy_url_parse(const char *, size_t, struct proxy_url *,
+		    const char **);
+int		 proxy_url_encode(char *, size_t, const struct proxy_url *,
+		    int);
+
 /* proxyproto.c */
 #define PROXYPROTO_V1		1	/* the text line */
 #define PROXYPROTO_V2		2	/* the binary block */

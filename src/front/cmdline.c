@@ -408,14 +408,59 @@ step_quit(struct cmdline *cl)
 		cl->o->shut_net = 1;
 }
 
-/* -x: a client's proxy; or, with -l --proxy-type, be the proxy. */
+/*
+ * One -x, the i-th: a URL names its type and credentials; an address is
+ * of -X's type, with -P or --proxy-auth's credentials when it is the only
+ * one.  The first hop is also proxy_host, as a single -x always was.
+ */
+static void
+proxy_hop(struct cmdline *cl, size_t i)
+{
+	struct options		*o = cl->o;
+	struct proxy_hop	*h = &o->proxy_hops[i];
+	struct proxy_url	 u;
+	const char		*arg = cl->proxy[i], *errstr;
+	char			 label[PROXY_URL_MAX];
+
+	if (proxy_url_is(arg, strlen(arg))) {
+		if (proxy_url_parse(arg, strlen(arg), &u, &errstr) == -1)
+			fatalx("proxy %zu (-x): %s", i + 1, errstr);
+		h->proto = u.proto;
+		if ((h->host = strdup(u.host)) == NULL ||
+		    (u.port[0] != '\0' && (h->port = strdup(u.port)) == NULL))
+			fatal("strdup");
+		if (u.has_user && ((h->user = strdup(u.user)) == NULL ||
+		    (u.has_pass && (h->pass = strdup(u.pass)) == NULL)))
+			fatal("strdup");
+		explicit_bzero(&u, sizeof(u));
+	} else {
+		h->proto = o->proxy_proto;
+		if (proxy_parse_addr(arg, &h->host, &h->port, &errstr) == -1)
+			fatalx("%s", errstr);
+	}
+	if (h->port == NULL &&
+	    (h->port = strdup(proxy_default_port(h->proto))) == NULL)
+		fatal("strdup");
+	/* Messages name it as a URL without its password. */
+	snprintf(label, sizeof(label), strchr(h->host, ':') != NULL ?
+	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", proxy_url_scheme(h->proto),
+	    h->user != NULL ? h->user : "", h->user != NULL ? "@" : "",
+	    h->host, h->port);
+	if ((h->label = strdup(label)) == NULL)
+		fatal("strdup");
+}
+
+/*
+ * -x: a client's proxy, or a chain of them; or, with -l --proxy-type, be
+ * the proxy.
+ */
 static void
 step_proxy(struct cmdline *cl)
 {
 	struct options	*o = cl->o;
-	const char	*errstr;
+	size_t		 i;
 
-	if (cl->proxy != NULL) {
+	if (cl->nproxy > 0) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
 		/* A forwarder's targets may be behind the proxy. */
@@ -425,15 +470,34 @@ step_proxy(struct cmdline *cl)
 			fatalx("no proxy support for unix sockets");
 		if (o->source != NULL)
 			fatalx("no proxy support for local source address");
+		if (o->vsock)
+			fatalx("no proxy support for VSOCK");
+		/* -P and --proxy-auth are one proxy's credentials. */
+		if (cl->nproxy > 1 && o->proxy_user != NULL)
+			fatalx("-P and --proxy-auth name one proxy's "
+			    "credentials: with several -x, give each in its "
+			    "URL (socks5://user:pass@host:port)");
 		if (o->proxy_proto == PROXY_NONE)
 			o->proxy_proto = PROXY_SOCKS5;
-		if (proxy_parse_addr(cl->proxy, &o->proxy_host,
-		    &o->proxy_port, &errstr) == -1)
-			fatalx("%s", errstr);
-		if (o->proxy_port == NULL &&
-		    (o->proxy_port = strdup(proxy_default_port(
-		    o->proxy_proto))) == NULL)
-			fatal("strdup");
+		for (i = 0; i < cl->nproxy; i++) {
+			proxy_hop(cl, i);
+			/* A server cannot stop to ask for a password. */
+			if (o->nforward > 0 && cl->nproxy > 1 &&
+			    o->proxy_hops[i].user != NULL &&
+			    o->proxy_hops[i].pass == NULL)
+				fatalx("--forward through a proxy needs its "
+				    "password: %s", o->proxy_hops[i].label);
+		}
+		o->nproxy_hops = cl->nproxy;
+		/* The first hop is what a single -x always set. */
+		o->proxy_proto = o->proxy_hops[0].proto;
+		o->proxy_host = o->proxy_hops[0].host;
+		o->proxy_port = o->proxy_hops[0].port;
+		if (o->proxy_hops[0].user != NULL) {
+			o->proxy_user = o->proxy_hops[0].user;
+			o->proxy_pass = o->proxy_hops[0].pass;
+			cl->auth_nopass = 0;
+		}
 	} else if (o->listen && cl->proxy_type) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
@@ -518,6 +582,11 @@ step_last(struct cmdline *cl)
 		log_verbose(1, "--proxy-auth without a password and stdin "
 		    "is not a terminal: user \"%s\", empty password",
 		    o->proxy_user);
+	}
+	/* A single -x has -P's or --proxy-auth's credentials. */
+	if (o->nproxy_hops == 1) {
+		o->proxy_hops[0].user = o->proxy_user;
+		o->proxy_hops[0].pass = o->proxy_pass;
 	}
 }
 

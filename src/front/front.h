@@ -47,7 +47,9 @@ int		 mode_run(const struct options *);
 /* What the parser keeps besides struct options while it reads argv. */
 struct cmdline {
 	struct options	*o;
-	const char	*proxy;		/* -x, parsed after every option */
+	const char	*proxy[PROXY_HOPS_MAX]; /* -x, each parsed after
+					   every option */
+	size_t		 nproxy;
 	int		 by_long;	/* given by its long name */
 	int		 proxy_type;	/* --proxy-type: -l is a proxy */
 	int		 auth_nopass;	/* --proxy-auth without a password */

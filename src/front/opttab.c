@@ -238,7 +238,9 @@ static const struct optdef optdefs[] = {
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
 	  .group = OPTG_PROXY, .set = opt_proxy, .comp = OPTC_HOST,
-	  .help = "connect through this proxy" },
+	  .repeat = 1,
+	  .help = "connect through this proxy; again: a chain; or a URL, "
+	  "TYPE://[USER:PASS@]HOST[:PORT]" },
 	{ .letter = 'X', .name = "proxy-type", .arg = "PROXY_PROTOCOL",
 	  .group = OPTG_PROXY, .set = opt_proxy_type, .comp = OPTC_WORDS,
 	  .words = "4 4a 5 connect socks4 socks4a socks5 http",
@@ -560,7 +562,9 @@ static void
 opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
-	cl->proxy = arg;
+	if (cl->nproxy == PROXY_HOPS_MAX)
+		fatalx("too many proxies (at most %d)", PROXY_HOPS_MAX);
+	cl->proxy[cl->nproxy++] = arg;
 }
 
 /* -X, --proxy-type: only the long name makes a listener a proxy. */
