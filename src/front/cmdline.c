@@ -28,6 +28,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
@@ -342,6 +343,50 @@ operands(struct options *o, int argc, char **argv)
 }
 
 /*
+ * Sockets passed the systemd way are taken whatever the mode, so that
+ * their variables go; a listener serves the first (unless --listen-fd
+ * names one), a client leaves them be.
+ */
+static void
+passed(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	const char	*name;
+	int		 fd, n;
+
+	if ((fd = activate_take(&name, &n)) == -1 || o->listen_fd != -1 ||
+	    (!o->listen && !o->chat))
+		return;
+	o->listen_fd = fd;
+	o->listen_fd_name = name;
+}
+
+/*
+ * A listener given its socket takes the socket's address as its
+ * operands: what -v says, the path a Unix-domain server names, the
+ * address the proxy server knows as its own.
+ */
+static void
+passed_operands(struct options *o)
+{
+	char	*host, *port;
+
+	if (activate_addr(o->listen_fd, &host, &port) == -1)
+		fatalx("passed descriptor %d: %s", o->listen_fd,
+		    strerror(errno));
+	o->host = host;
+	/* A path where a port was wanted: activate_use() refuses it. */
+	if (port == NULL && o->family != AF_UNIX && o->nports == 0)
+		port = "0";
+	if (port == NULL)
+		return;
+	free_ports(o->ports, o->nports);
+	o->ports = NULL;
+	o->nports = 0;
+	add_ports(o, &port, 1);
+}
+
+/*
  * What the conflict table asks about the command line once it is read:
  * one bit each.
  */
@@ -352,7 +397,8 @@ enum fact {
 	F_SEND_PROXY, F_FWD_SSL, F_CHAT, F_PROXY_SERVE, F_PROXY_HOST,
 	F_PROXY_USER, F_PROXY_PASS, F_NO_TLS, F_PORTS, F_SSL, F_TELNET,
 	F_TRUSTFILE, F_SSL_VERIFY, F_KEEPALIVE, F_NODELAY, F_RETRY_MS,
-	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY,
+	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY, F_LISTEN_FD, F_MPTCP,
+	F_VSOCK,
 };
 #define B(f)	((uint64_t)1 << (F_ ## f))
 
@@ -389,6 +435,8 @@ facts(const struct options *o)
 		[F_RETRIES] = o->retries != 0, [F_PTY] = o->pty,
 		[F_RAW] = o->raw, [F_CRLF] = o->crlf,
 		[F_NOT_TTY] = o->raw && !isatty(STDIN_FILENO),
+		[F_LISTEN_FD] = o->listen_fd != -1, [F_MPTCP] = o->mptcp,
+		[F_VSOCK] = o->vsock,
 	};
 	uint64_t	 f = 0;
 	size_t		 i;
@@ -604,6 +652,12 @@ static const struct conflict {
 } conflicts[] = {
 	{ .all = B(ZERO) | B(LISTEN), .msg = "cannot use -z and -l" },
 	{ .all = B(KEEP), .none = B(LISTEN), .msg = "must use -l with -k" },
+	{ .all = B(LISTEN_FD), .none = B(LISTEN),
+	  .msg = "must use -l with --listen-fd" },
+	{ .all = B(MPTCP), .any = B(UNIX) | B(DGRAM) | B(VSOCK),
+	  .msg = "--mptcp is for TCP: it takes no -U, -u or --vsock" },
+	{ .all = B(VSOCK), .any = B(UNIX) | B(DGRAM),
+	  .msg = "cannot use --vsock with -U or -u" },
 	{ .all = B(SEND_ONLY) | B(RECV_ONLY),
 	  .msg = "cannot use --send-only and --recv-only" },
 	{ .step = step_quit },
@@ -708,7 +762,8 @@ static const char *const fact_options[] = {
 	[F_ROOM] = "room", [F_FORWARD] = "forward", [F_CHAT] = "chat",
 	[F_SSL] = "ssl", [F_TELNET] = "t", [F_KEEPALIVE] = "keepalive",
 	[F_NODELAY] = "nodelay", [F_RETRIES] = "retry", [F_PTY] = "pty",
-	[F_RAW] = "raw", [F_CRLF] = "C",
+	[F_RAW] = "raw", [F_CRLF] = "C", [F_LISTEN_FD] = "listen-fd",
+	[F_MPTCP] = "mptcp", [F_VSOCK] = "vsock",
 };
 
 /* The option fact f is, or NULL. */
@@ -827,6 +882,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	o->deadline_ms = TIME_NONE;
 	o->stall_ms = TIME_NONE;
 	o->retry_ms = TIME_NONE;
+	o->listen_fd = -1;
 	gate_init(&o->gate);
 	o->progress = PROGRESS_NEVER;
 	o->run = run;
@@ -854,6 +910,13 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	/* The many-client servers listen. */
 	if (o->broker || o->room)
 		o->listen = 1;
-	operands(o, argc - optind, argv + optind);
+	passed(&cl);
+	if (!o->listen || o->listen_fd == -1 || argc > optind || o->chat ||
+	    o->source_port != NULL)
+		operands(o, argc - optind, argv + optind);
+	if (!o->listen && !cl.listen_fd)
+		o->listen_fd = -1;
+	if (o->listen && o->listen_fd != -1)
+		passed_operands(o);
 	check(&cl);
 }

@@ -53,6 +53,7 @@ struct cmdline {
 	int		 by_long;	/* given by its long name */
 	int		 proxy_type;	/* --proxy-type: -l is a proxy */
 	int		 auth_nopass;	/* --proxy-auth without a password */
+	int		 listen_fd;	/* --listen-fd was given */
 	enum {
 		CL_RUN,
 		CL_HELP,		/* -h: the usage, then exit */

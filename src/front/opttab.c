@@ -54,6 +54,8 @@ static void	opt_md5sig(struct cmdline *, const struct optdef *, char *);
 static void	opt_tos(struct cmdline *, const struct optdef *, char *);
 static void	opt_rtable(struct cmdline *, const struct optdef *, char *);
 static void	opt_proxy(struct cmdline *, const struct optdef *, char *);
+static void	opt_listen_fd(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_proxy_type(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_proxy_user(struct cmdline *, const struct optdef *,
@@ -124,6 +126,13 @@ static const struct optdef optdefs[] = {
 	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
 	  .set = opt_retry_interval,
 	  .help = "pause between tries (default 1s)" },
+	{ .name = "listen-fd", .arg = "FD", .group = OPTG_CONN,
+	  .set = opt_listen_fd,
+	  .help = "with -l: serve this inherited listening socket" },
+	{ .name = "mptcp", .group = OPTG_CONN, .kind = OPTK_FLAG,
+	  FIELD(mptcp), .help = "Multipath TCP (falls back to TCP)" },
+	{ .name = "vsock", .group = OPTG_CONN, .kind = OPTK_FLAG,
+	  FIELD(vsock), .help = "VSOCK: the host is a CID (VM and host)" },
 	{ .letter = 'F', .name = "pass-fd", .group = OPTG_CONN,
 	  .kind = OPTK_FLAG, FIELD(fdpass),
 	  .help = "pass the connected socket on stdout and exit" },
@@ -565,6 +574,19 @@ opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (cl->nproxy == PROXY_HOPS_MAX)
 		fatalx("too many proxies (at most %d)", PROXY_HOPS_MAX);
 	cl->proxy[cl->nproxy++] = arg;
+}
+
+/* --listen-fd: a listening socket an inetd-like supervisor left open. */
+static void
+opt_listen_fd(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	const char	*errstr;
+
+	(void)d;
+	cl->o->listen_fd = strtonum(arg, 0, INT_MAX, &errstr);
+	if (errstr != NULL)
+		fatalx("listen-fd %s: %s", errstr, arg);
+	cl->listen_fd = 1;
 }
 
 /* -X, --proxy-type: only the long name makes a listener a proxy. */

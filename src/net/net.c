@@ -368,6 +368,9 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 
 	if (cause != NULL)
 		*cause = NULL;
+	/* A socket passed to us is served instead. */
+	if (o->listen_fd != -1)
+		return (activate_use(o, cause));
 	if (net_resolve(o, host, port, 1, &res, cause) == -1)
 		return (-1);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {

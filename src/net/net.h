@@ -37,6 +37,11 @@
 
 #include "io/io.h"
 
+/* activate.c */
+int		 activate_take(const char **, int *);
+int		 activate_use(const struct options *, char **);
+int		 activate_addr(int, char **, char **);
+
 /* net.c */
 struct addrinfo;
 void		 net_hints(const struct options *, int, const char *,
