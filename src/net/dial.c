@@ -107,6 +107,8 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 	struct net_peer	 peer = d->peer;
 
 	ASYNC_CALLBACK(d, "dial_finish", cb);
+	if (fd != -1 && !(d->flags & DIAL_UNIX))
+		net_report_mptcp(d->o, fd);
 	if (fd != -1 && d->fd == fd) {
 		ev_del(fd);
 		d->fd = -1;
@@ -279,8 +281,15 @@ dial_try(struct dial *d)
 			return;
 		}
 		if ((fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, net_protocol(d->o,
+		    ai))) == -1) {
 			d->error = errno;
+			/* No MPTCP here: said once, whatever the address. */
+			if (net_mptcp_missing(d->o, ai, errno)) {
+				dial_fail(d, errno, "%s",
+				    net_mptcp_why(errno));
+				return;
+			}
 			continue;
 		}
 		d->fd = fd;

@@ -237,6 +237,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			close(fd);
 			continue;
 		}
+		net_report_mptcp(l->o, fd);
 		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
 			gate_release(l->o->run);
 			continue;

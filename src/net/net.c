@@ -375,8 +375,14 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 		return (-1);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol)) == -1) {
+		    net_protocol(o, ai))) == -1) {
 			error = errno;
+			if (net_mptcp_missing(o, ai, errno)) {
+				log_cause(cause, "%s", net_mptcp_why(errno));
+				freeaddrinfo(res);
+				errno = error;
+				return (-1);
+			}
 			continue;
 		}
 		/*
@@ -529,6 +535,77 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 	    errno != ECONNABORTED && errno != EPROTO)
 		fatal("accept");
 	return (-1);
+}
+
+/*
+ * The protocol of a socket for ai: IPPROTO_MPTCP for TCP with --mptcp
+ * (a Multipath TCP socket falls back to TCP when the peer does not speak
+ * it), else the address's own.
+ */
+int
+net_protocol(const struct options *o, const struct addrinfo *ai)
+{
+	if (o->mptcp && ai->ai_socktype == SOCK_STREAM &&
+	    (ai->ai_family == AF_INET || ai->ai_family == AF_INET6))
+		return (IPPROTO_MPTCP);
+	return (ai->ai_protocol);
+}
+
+/* Did socket() fail with error because this kernel gives no MPTCP? */
+int
+net_mptcp_missing(const struct options *o, const struct addrinfo *ai,
+    int error)
+{
+	return (net_protocol(o, ai) == IPPROTO_MPTCP &&
+	    (error == EPROTONOSUPPORT || error == ENOPROTOOPT ||
+	    error == EINVAL || error == EAFNOSUPPORT));
+}
+
+/*
+ * Why socket() gave no MPTCP socket (error): the kernel has none, or it
+ * is turned off (net.mptcp.enabled is 0).
+ */
+const char *
+net_mptcp_why(int error)
+{
+	static char	 msg[256];
+	FILE		*f;
+	int		 on = -1;
+
+	if ((f = fopen("/proc/sys/net/mptcp/enabled", "r")) != NULL) {
+		if (fscanf(f, "%d", &on) != 1)
+			on = -1;
+		fclose(f);
+	}
+	if (on == 0)
+		snprintf(msg, sizeof(msg), "--mptcp: Multipath TCP is turned "
+		    "off (sysctl net.mptcp.enabled is 0)");
+	else
+		snprintf(msg, sizeof(msg), "--mptcp: this kernel has no "
+		    "Multipath TCP (%s)", strerror(error));
+	return (msg);
+}
+
+/*
+ * With --mptcp and -v, say whether the connection fd is Multipath TCP or
+ * fell back to TCP (the peer does not speak it, or a middlebox took its
+ * options out): TCP_IS_MPTCP, which an MPTCP socket answers 1 and a TCP
+ * one, or one that fell back, 0.
+ */
+void
+net_report_mptcp(const struct options *o, int fd)
+{
+	socklen_t	 len = sizeof(int);
+	int		 on = 0;
+
+	if (!o->mptcp || o->verbose < 1)
+		return;
+	if (getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &on, &len) == -1)
+		log_info("MPTCP: unknown (%s)", strerror(errno));
+	else if (on)
+		log_info("MPTCP: yes, Multipath TCP");
+	else
+		log_info("MPTCP: no, the peer fell back to TCP");
 }
 
 /* Report an accepted connection as netcat does with -v. */

@@ -69,6 +69,11 @@ void		 net_report_connect(const struct options *, const char *,
 void		 net_report_listen(const struct options *, int);
 void		 net_report_accept(const struct options *,
 		    const struct net_peer *);
+int		 net_protocol(const struct options *, const struct addrinfo *);
+int		 net_mptcp_missing(const struct options *,
+		    const struct addrinfo *, int);
+const char	*net_mptcp_why(int);
+void		 net_report_mptcp(const struct options *, int);
 
 /* resolve.c */
 #define RESOLVE_THREADS		8	/* lookups running at once */
