@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <linux/vm_sockets.h>
 #include <arpa/inet.h>
 
 #include <ctype.h>
@@ -599,6 +600,26 @@ step_forward(struct cmdline *cl)
 	}
 }
 
+/* --vsock: the CID and the port are numbers (or the CID's names). */
+static void
+step_vsock(struct cmdline *cl)
+{
+	struct options		*o = cl->o;
+	struct sockaddr_vm	 svm;
+	char			*cause = NULL;
+	size_t			 i;
+
+	if (!o->vsock)
+		return;
+	if (!o->listen && o->host == NULL)
+		fatalx("--vsock: missing CID");
+	for (i = 0; i < o->nports; i++) {
+		if (vsock_addr(o->host, o->ports[i], o->listen, &svm,
+		    &cause) == -1)
+			fatalx("%s", cause);
+	}
+}
+
 /* --retry-interval's default. */
 static void
 step_retry(struct cmdline *cl)
@@ -712,6 +733,7 @@ static const struct conflict {
 	{ .all = B(FORWARD), .any = B(CRLF) | B(TELNET),
 	  .msg = "--forward relays bytes unchanged: it takes no -C or -t" },
 	{ .step = step_forward },
+	{ .step = step_vsock },
 	{ .all = B(CHAT) | B(ZERO), .msg = "cannot use -z and --chat" },
 	{ .all = B(CHAT) | B(PORTS),
 	  .msg = "cannot chat on more than one port" },

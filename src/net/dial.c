@@ -30,6 +30,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <linux/vm_sockets.h>
+
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -71,8 +73,10 @@ struct dial {
 	struct net_peer		 peer;
 	struct ev_timer		 deadline;
 	struct ev_timer		 kick;	/* a Unix path's first step */
-	struct addrinfo		 uai;	/* a Unix path's one address */
+	struct addrinfo		 uai;	/* a Unix path's or a VSOCK CID's one
+					   address */
 	struct sockaddr_un	 sun;
+	struct sockaddr_vm	 svm;
 
 	int			 proxied;
 	int			 dns;	/* PROXY_DNS_*: who resolves host */
@@ -295,6 +299,7 @@ dial_try(struct dial *d)
 		d->fd = fd;
 		/* As with nc, a source or an option refused is the end. */
 		if (!(d->flags & (DIAL_SERVER | DIAL_UNIX)) &&
+		    ai->ai_family != AF_VSOCK &&
 		    (net_bind_source(d->o, fd, ai->ai_family, &cause) == -1 ||
 		    net_set_options(d->o, fd, ai->ai_family, &cause) == -1)) {
 			dial_fail_cause(d, errno, cause);
@@ -312,6 +317,12 @@ dial_try(struct dial *d)
 		dial_report_failure(d, 0);
 		close(fd);
 		d->fd = -1;
+	}
+	/* A VSOCK peer's failure is said with its cause, -v or not. */
+	if (d->uai.ai_family == AF_VSOCK) {
+		dial_fail(d, d->error, "%s", vsock_why(d->error, d->host,
+		    d->port));
+		return;
 	}
 	/* Each failure was reported with -v, as netcat reports them. */
 	dial_finish(d, -1, d->error != 0 ? d->error : ECONNREFUSED, NULL);
@@ -713,6 +724,20 @@ dial_open(const struct options *o, const char *host, const char *port,
 		d->uai.ai_addrlen = len;
 		d->ai = &d->uai;
 		d->stage = DS_CONNECT;
+		ev_timer_arm(&d->kick, 0);
+		goto started;
+	}
+	/* A CID needs no lookup either; each failure says its cause. */
+	if (o->vsock && !(d->flags & DIAL_SERVER)) {
+		if (vsock_addr(d->host, d->port, 0, &d->svm, NULL) == -1)
+			goto fail;
+		d->uai.ai_family = AF_VSOCK;
+		d->uai.ai_socktype = SOCK_STREAM;
+		d->uai.ai_addr = (struct sockaddr *)&d->svm;
+		d->uai.ai_addrlen = sizeof(d->svm);
+		d->ai = &d->uai;
+		d->stage = DS_CONNECT;
+		d->quiet = 1;
 		ev_timer_arm(&d->kick, 0);
 		goto started;
 	}

@@ -73,6 +73,10 @@ int		 net_protocol(const struct options *, const struct addrinfo *);
 int		 net_mptcp_missing(const struct options *,
 		    const struct addrinfo *, int);
 const char	*net_mptcp_why(int);
+struct sockaddr_vm;
+int		 vsock_addr(const char *, const char *, int,
+		    struct sockaddr_vm *, char **);
+const char	*vsock_why(int, const char *, const char *);
 void		 net_report_mptcp(const struct options *, int);
 
 /* resolve.c */
