@@ -54,7 +54,7 @@ complete -c sockcat -l write-timeout -x -d 'drop a client that reads nothing for
 complete -c sockcat -l forward -x -d 'with -l: relay clients to host:port or unix:PATH'
 complete -c sockcat -l round-robin -d 'spread clients over the --forward targets'
 complete -c sockcat -l send-proxy -x -a 'v1 v2' -d 'send the target a PROXY header, v1 or v2'
-complete -c sockcat -s x -l proxy -x -a '(__fish_print_hostnames)' -d 'via this proxy; repeat for a chain; or a URL'
+complete -c sockcat -s x -l proxy -x -a '(__fish_print_hostnames)' -d 'via this proxy; repeat: a chain; or a URL'
 complete -c sockcat -s X -l proxy-type -x -a '4 4a 5 connect socks4 socks4a socks5 http' -d '4, 4a, 5 (default), connect; -l: 5, http'
 complete -c sockcat -s P -x -a '(__fish_complete_users)' -d 'proxy user; the password is asked for'
 complete -c sockcat -l proxy-auth -x -d 'proxy credentials'

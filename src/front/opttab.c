@@ -248,7 +248,7 @@ static const struct optdef optdefs[] = {
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
 	  .group = OPTG_PROXY, .set = opt_proxy, .comp = OPTC_HOST,
 	  .repeat = 1,
-	  .help = "via this proxy; repeat for a chain; or a URL" },
+	  .help = "via this proxy; repeat: a chain; or a URL" },
 	{ .letter = 'X', .name = "proxy-type", .arg = "PROXY_PROTOCOL",
 	  .group = OPTG_PROXY, .set = opt_proxy_type, .comp = OPTC_WORDS,
 	  .words = "4 4a 5 connect socks4 socks4a socks5 http",
