@@ -441,7 +441,7 @@ chat_finished(struct session *s)
 	    c->lfd != -1 && c->o->keep) {
 		chat_notice(c, "waiting for someone to talk to");
 		/* A datagram socket was the conversation's: listen again. */
-		if (c->o->socktype == SOCK_DGRAM)
+		if (c->o->socktype == SOCK_DGRAM && !c->o->ssl)
 			ev_set(c->lfd, EV_READ, chat_udp_first_cb, c);
 		return;
 	}
@@ -472,6 +472,11 @@ chat_start(struct chat *c, int fd, struct tls *tls)
 		if (net != NULL && c->lfd == fd) {
 			net->ops = &chat_udp_ops;
 			net->data = c;
+		}
+		/* --ssl: DTLS, on a socket connected to the partner. */
+		if (net != NULL && tls != NULL) {
+			tls_attach(net, tls);
+			tls = NULL;
 		}
 	} else {
 		net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
@@ -795,7 +800,8 @@ chat_listen(const struct options *o)
 	/* A notice, like the others: wherever stderr goes. */
 	chat_notice(&c, "waiting for someone to talk to on port %s",
 	    chat_port(c.lfd, o->ports[0]));
-	if (o->socktype == SOCK_DGRAM)
+	/* Over DTLS (--ssl) callers have sockets of their own, as with TCP. */
+	if (o->socktype == SOCK_DGRAM && !o->ssl)
 		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
 	else if ((c.l = listener_new(o, c.lfd, &chat_listen_ops, &c)) ==
 	    NULL)

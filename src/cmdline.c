@@ -567,7 +567,11 @@ static const struct conflict {
 	  .msg = "--chat is a mode of its own: it takes no -e, -c, --fifo, "
 	  "--broker, --room or proxy server" },
 	{ .all = B(SSL) | B(NO_TLS), .msg = "TLS support was not built in" },
-	{ .all = B(SSL) | B(DGRAM), .msg = "cannot use --ssl with -u" },
+	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
+	{ .all = B(SSL) | B(DGRAM) | B(UNIX),
+	  .msg = "cannot use --ssl with -U -u" },
+	{ .all = B(SSL) | B(DGRAM), .any = B(FORWARD) | B(BROKER) | B(ROOM),
+	  .msg = "cannot use --ssl with -u and --forward, --broker or --room" },
 	/* Telnet answers are written to the socket, not over TLS. */
 	{ .all = B(SSL) | B(TELNET), .msg = "cannot use -t with --ssl" },
 	/* Said, not refused: the rest of the command line works. */

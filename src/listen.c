@@ -23,7 +23,9 @@
  * listener -> admission -> handshake -> session
  *
  * Datagram servers have no accept: they call listen_admit() for each new
- * peer address, the same admission step.
+ * peer address, the same admission step.  Except over DTLS (-u --ssl),
+ * where the cookie exchange is the accept and each peer then has a
+ * socket of its own: that is a listener like the others.
  */
 
 #include <sys/types.h>
@@ -57,6 +59,7 @@ struct listener {
 	void			*arg;
 	int			 watched;
 	int			 paused; /* the mode said: no more for now */
+	int			 dtls;	/* a bound UDP socket (-u --ssl) */
 	struct ev_timer		 backoff;
 	TAILQ_HEAD(, pending)	 pending;
 	const char		*starting; /* ASYNC_START() */
@@ -177,7 +180,8 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
  * served meanwhile.
  */
 static void
-listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
+listener_handshake(struct listener *l, int fd, const struct net_peer *peer,
+    struct tls *dtls)
 {
 	struct pending	*pd;
 	char		*cause;
@@ -188,6 +192,7 @@ listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
 	}
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
 		log_warn("handshake");
+		tls_free(dtls);
 		close(fd);
 		gate_release(l->o->run);
 		return;
@@ -196,9 +201,51 @@ listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
 	pd->fd = fd;
 	pd->peer = *peer;
 	TAILQ_INSERT_TAIL(&l->pending, pd, entry);
-	if ((pd->hs = tls_handshake_start(l->o, fd, NULL, TIME_NONE,
-	    listener_hs_done, pd, &cause)) == NULL)
+	if (dtls != NULL)
+		pd->hs = tls_dtls_accept_start(l->o, dtls, fd, TIME_NONE,
+		    listener_hs_done, pd, &cause);
+	else
+		pd->hs = tls_handshake_start(l->o, fd, NULL, TIME_NONE,
+		    listener_hs_done, pd, &cause);
+	if (pd->hs == NULL)
 		listener_hs_done(NULL, cause, pd);
+}
+
+/*
+ * The accept of a DTLS listener (-u --ssl): the cookie exchange on the
+ * bound socket lfd, statelessly, then a socket of the peer's own, bound
+ * to the same port and connected to the peer (udp_peer_socket()), that
+ * its connection *dtls runs on.  Returns the socket, or -1 with errno
+ * (EAGAIN: nothing more is waiting for now).
+ */
+static int
+listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
+    struct tls **dtls)
+{
+	char	 b;
+	int	 fd, i, r = 0;
+
+	/* Answered statelessly, a batch at a time: a flood cannot starve. */
+	for (i = 0; i < LISTEN_BATCH && r == 0; i++)
+		r = tls_dtls_listen(lfd, peer, dtls);
+	if (r == 0)
+		errno = EAGAIN;
+	if (r <= 0)
+		return (-1);
+	if ((fd = udp_peer_socket(l->o, lfd, peer)) == -1) {
+		log_warn("socket for a peer");
+		tls_free(*dtls);
+		*dtls = NULL;
+		errno = EAGAIN;
+		return (-1);
+	}
+	/*
+	 * Bound before it was connected, it may have taken others'
+	 * datagrams: their senders will send their ClientHellos again.
+	 */
+	while (recv(fd, &b, 1, MSG_DONTWAIT) != -1 || errno == ECONNREFUSED)
+		continue;
+	return (fd);
 }
 
 static void
@@ -206,12 +253,22 @@ listener_accept_cb(int lfd, int events, void *arg)
 {
 	struct listener	*l = arg;
 	struct net_peer	 peer;
+	struct tls	*dtls = NULL;
 	int		 fd, i, batch;
 
 	(void)events;
 	batch = l->ops->flags & LISTEN_SERIAL ? 1 : LISTEN_BATCH;
 	for (i = 0; i < batch && l->fd == lfd && !l->paused; i++) {
-		if ((fd = net_accept_or_wait(lfd, &peer, &l->backoff)) == -1) {
+		if (l->dtls) {
+			if ((fd = listener_dtls_accept(l, lfd, &peer,
+			    &dtls)) == -1) {
+				if (errno != EAGAIN && errno != EWOULDBLOCK &&
+				    errno != EINTR)
+					log_warn("recvfrom");
+				return;
+			}
+		} else if ((fd = net_accept_or_wait(lfd, &peer,
+		    &l->backoff)) == -1) {
 			if (ev_timer_armed(&l->backoff))
 				l->watched = 0;
 			return;
@@ -222,30 +279,38 @@ listener_accept_cb(int lfd, int events, void *arg)
 				l->ops->full(l->arg, fd);
 			/* FALLTHROUGH */
 		case GATE_DENY:
+			tls_free(dtls);
+			dtls = NULL;
 			close(fd);
 			continue;
 		}
 		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
+			tls_free(dtls);
+			dtls = NULL;
 			gate_release(l->o->run);
 			continue;
 		}
 		/* One connection at a time: the next waits for this one. */
 		if (l->ops->flags & LISTEN_SERIAL)
 			listener_pause(l, 1);
-		listener_handshake(l, fd, &peer);
+		listener_handshake(l, fd, &peer, dtls);
+		dtls = NULL;
 	}
 }
 
 /*
  * Serve the listening socket fd (non-blocking) with the mode described by
  * ops: every admitted connection, after its handshake, is given to
- * ops->start with arg.  Returns the listener, or NULL with errno.
+ * ops->start with arg.  With -u (and --ssl, which the caller checks), fd
+ * is a bound UDP socket and each connection is DTLS over a socket of the
+ * peer's own.  Returns the listener, or NULL with errno.
  */
 struct listener *
 listener_new(const struct options *o, int fd, const struct listen_ops *ops,
     void *arg)
 {
 	struct listener	*l;
+	int		 on = 1;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return (NULL);
@@ -253,11 +318,18 @@ listener_new(const struct options *o, int fd, const struct listen_ops *ops,
 	l->fd = fd;
 	l->ops = ops;
 	l->arg = arg;
+	l->dtls = o->socktype == SOCK_DGRAM;
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);
+	/* Peers' own sockets share the DTLS listener's port. */
+	if (l->dtls && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1) {
+		free(l);
+		return (NULL);
+	}
 	/* Thousands may connect at once: take the longest queue allowed. */
-	if (!(ops->flags & LISTEN_SERIAL))
+	if (!l->dtls && !(ops->flags & LISTEN_SERIAL))
 		(void)listen(fd, SOMAXCONN);
 	/* Connections are accepted from the loop, never from here. */
 	listener_update(l);

@@ -35,6 +35,9 @@
 /* The largest payload of one UDP datagram over IPv4. */
 #define UDP_MAXPAYLOAD		65507
 
+/* The largest datagram over DTLS: a record's plaintext. */
+#define DTLS_MAXPAYLOAD		16384
+
 /*
  * Receive buffer a UDP listener asks for when -I does not say: room for a
  * burst while the datagrams already read are written out.  The kernel
@@ -694,6 +697,9 @@ enum ep_shut {
 				   empty read is an empty one, not EOF. */
 #define EP_NOCLOSE	0x2	/* Never close the fds (stdio). */
 #define EP_NET		0x4	/* A network peer: counted by pump_totals(). */
+#define EP_DGRAM_FIN	0x8	/* With EP_DGRAM: the read of 0 just made was
+				   an end (DTLS close_notify), not an empty
+				   datagram. */
 
 struct endpoint;
 struct mmsghdr;
@@ -976,6 +982,9 @@ int		 tls_setup(const struct options *, char **);
 struct tls_hs	*tls_handshake_start(const struct options *, int,
 		    const char *, long long, tls_done_cb *, void *, char **);
 void		 tls_handshake_cancel(struct tls_hs *);
+int		 tls_dtls_listen(int, struct net_peer *, struct tls **);
+struct tls_hs	*tls_dtls_accept_start(const struct options *, struct tls *,
+		    int, long long, tls_done_cb *, void *, char **);
 int		 tls_setup_origin(const struct options *, char **);
 struct tls_hs	*tls_origin_start(const struct options *, int,
 		    const char *, long long, tls_done_cb *, void *, char **);
