@@ -125,6 +125,8 @@ struct options {
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
 	int		 minttl;	/* -m, -1 when unset */
+	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
+	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */
 	int		 tos;		/* -T, -1 when unset */
 	long long	 interval_ms;	/* -i: pause after each line sent */
 	long long	 delay_ms;	/* --delay: pause after each write */
