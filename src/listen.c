@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,17 +214,19 @@ listener_handshake(struct listener *l, int fd, const struct net_peer *peer,
 
 /*
  * The accept of a DTLS listener (-u --ssl): the cookie exchange on the
- * bound socket lfd, statelessly, then a socket of the peer's own, bound
- * to the same port and connected to the peer (udp_peer_socket()), that
- * its connection *dtls runs on.  Returns the socket, or -1 with errno
- * (EAGAIN: nothing more is waiting for now).
+ * bound socket lfd, statelessly; then the socket that heard the peer
+ * becomes the peer's own, connected to it, for its connection *dtls, and
+ * a twin bound to the same port (udp_twin_socket()) takes its place, and
+ * its number, as the listener.  So the rest of a ClientHello sent in
+ * fragments, already queued, is the peer's connection's to read.
+ * Returns the peer's socket, or -1 with errno (EAGAIN: nothing more is
+ * waiting for now).
  */
 static int
 listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
     struct tls **dtls)
 {
-	char	 b;
-	int	 fd, i, r = 0;
+	int	 fd = -1, twin, i, r = 0;
 
 	/* Answered statelessly, a batch at a time: a flood cannot starve. */
 	for (i = 0; i < LISTEN_BATCH && r == 0; i++)
@@ -232,19 +235,34 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 		errno = EAGAIN;
 	if (r <= 0)
 		return (-1);
-	if ((fd = udp_peer_socket(l->o, lfd, peer)) == -1) {
+	if ((twin = udp_twin_socket(l->o, lfd)) == -1 ||
+	    (fd = fcntl(lfd, F_DUPFD_CLOEXEC, 0)) == -1) {
 		log_warn("socket for a peer");
+		if (twin != -1)
+			close(twin);
 		tls_free(*dtls);
 		*dtls = NULL;
 		errno = EAGAIN;
 		return (-1);
 	}
+	/* The loop watches a socket, not a number: watch the twin. */
+	ev_del(lfd);
+	if (dup3(twin, lfd, O_CLOEXEC) == -1 || ev_set(lfd, EV_READ,
+	    listener_accept_cb, l) == -1)
+		fatal("listener");
+	close(twin);
 	/*
-	 * Bound before it was connected, it may have taken others'
-	 * datagrams: their senders will send their ClientHellos again.
+	 * Datagrams of others queued here before are lost with it; their
+	 * senders send their ClientHellos again.
 	 */
-	while (recv(fd, &b, 1, MSG_DONTWAIT) != -1 || errno == ECONNREFUSED)
-		continue;
+	if (connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1) {
+		log_warn("connect");
+		close(fd);
+		tls_free(*dtls);
+		*dtls = NULL;
+		errno = EAGAIN;
+		return (-1);
+	}
 	return (fd);
 }
 

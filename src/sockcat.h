@@ -1235,6 +1235,7 @@ int		 plain_serve_dgram(const struct options *, int);
 int		 dgram_serve(const struct options *, int);
 int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);
+int		 udp_twin_socket(const struct options *, int);
 int		 udp_peer_socket(const struct options *, int,
 		    const struct net_peer *);
 int		 udp_probe(int, long long);
