@@ -17,10 +17,11 @@
 /*
  * The one listener every stream server shares: accept (in batches, backing
  * off when out of descriptors), admission (the gate, before anything is
- * reported or relayed), the TLS handshake as a stage driven by the loop,
- * then the mode's start function with a ready connection.
+ * reported or relayed), naming (the client's name for the -v line, looked
+ * up off the loop), the TLS handshake as a stage driven by the loop, then
+ * the mode's start function with a ready connection.
  *
- * listener -> admission -> handshake -> session
+ * listener -> admission -> naming -> handshake -> session
  *
  * Datagram servers have no accept: they call listen_admit() for each new
  * peer address, the same admission step.
@@ -41,11 +42,29 @@
 /* Connections accepted per wake-up, so a flood of connects cannot starve. */
 #define LISTEN_BATCH		64
 
-/* A connection admitted and in its handshake. */
+/*
+ * How long a client's name is waited for before its -v line gives its
+ * address instead: a resolver's usual time-out for one try.
+ */
+#define LISTEN_NAME_MS		5000
+
+/* A client's -v line, waiting for the client's name. */
+struct listen_name {
+	const struct options	*o;
+	struct net_peer		 peer;
+	struct resolve		*rs;
+	struct ev_timer		 deadline;
+	void			(*done)(void *);
+	void			*arg;
+	const char		*starting; /* ASYNC_START() */
+};
+
+/* A connection admitted and being named, or in its handshake. */
 struct pending {
 	struct listener		*l;
 	int			 fd;
 	struct net_peer		 peer;
+	struct listen_name	*ln;
 	struct tls_hs		*hs;
 	TAILQ_ENTRY(pending)	 entry;
 };
@@ -89,19 +108,112 @@ listener_backoff_cb(void *arg)
 	listener_update(l);
 }
 
+/* The client's name is in (NULL: none to be had): its line, then done. */
+static void
+listen_named(struct listen_name *ln, const char *name)
+{
+	void	(*done)(void *) = ln->done;
+	void	*arg = ln->arg;
+
+	ASYNC_CALLBACK(ln, "listen_named", ln->done);
+	ev_timer_disarm(&ln->deadline);
+	net_report_named(ln->o, &ln->peer, name);
+	free(ln);
+	if (done != NULL)
+		done(arg);
+}
+
+static void
+listen_name_cb(int error, const char *name, void *arg)
+{
+	struct listen_name	*ln = arg;
+
+	ln->rs = NULL;
+	listen_named(ln, error == 0 ? name : NULL);
+}
+
+/* The resolver is too slow: the client is given by its address. */
+static void
+listen_name_deadline_cb(void *arg)
+{
+	struct listen_name	*ln = arg;
+
+	resolve_cancel(ln->rs);
+	ln->rs = NULL;
+	listen_named(ln, NULL);
+}
+
+/*
+ * Print netcat's "Connection received on" line for the admitted client at
+ * peer.  With -v and without -n its name is looked up first, off the loop
+ * and in the client's own share of the resolver (resolve_name()), for at
+ * most LISTEN_NAME_MS, after which its address is given: one client whose
+ * address has no name delays its own line, never other clients.  Then,
+ * from the loop, done(arg) is called (if done is not NULL), and the
+ * handle is gone.  Returns the handle (for listen_name_cancel()), or NULL
+ * when the line has been printed already (no lookup is needed, or none
+ * could be started): then done is never called.
+ */
+static struct listen_name *
+listen_name_start(const struct options *o, const struct net_peer *peer,
+    void (*done)(void *), void *arg)
+{
+	struct listen_name	*ln;
+
+	if (!net_report_needs_name(o, peer) ||
+	    (ln = calloc(1, sizeof(*ln))) == NULL) {
+		net_report_named(o, peer, NULL);
+		return (NULL);
+	}
+	ln->o = o;
+	ln->peer = *peer;
+	ln->done = done;
+	ln->arg = arg;
+	ASYNC_START(ln, "listen_name_start");
+	/* A peer beyond its share of lookups is given by its address. */
+	if ((ln->rs = resolve_name((const struct sockaddr *)&peer->ss,
+	    peer->len, 0, listen_name_cb, ln)) == NULL) {
+		free(ln);
+		net_report_named(o, peer, NULL);
+		return (NULL);
+	}
+	ev_timer_init(&ln->deadline, listen_name_deadline_cb, ln);
+	ev_timer_arm(&ln->deadline, LISTEN_NAME_MS);
+	ASYNC_STARTED(ln);
+	return (ln);
+}
+
+/* Forget a client's line waiting for its name (NULL: none). */
+static void
+listen_name_cancel(struct listen_name *ln)
+{
+	if (ln == NULL)
+		return;
+	resolve_cancel(ln->rs);
+	ev_timer_disarm(&ln->deadline);
+	free(ln);
+}
+
 /*
  * The admission step every server shares, for a client at peer: the rules
  * (--allow, --deny) first, then the count (--max-conns).  A refusal is
  * reported with exactly one -v line; an admitted client with netcat's
  * "Connection received on" line, and it is counted until gate_release().
- * Returns GATE_ADMIT, GATE_DENY or GATE_FULL.
+ * For a datagram server, whose peer has no connection to hold back: with
+ * -k (many peers) the line comes when the peer's name does, and the peer
+ * is served meanwhile; without -k (one peer, as netcat) before its first
+ * datagram is taken.  Returns GATE_ADMIT, GATE_DENY or GATE_FULL.
  */
 int
 listen_admit(const struct options *o, const struct net_peer *peer)
 {
 	int	 v;
 
-	if ((v = gate_decide(&o->gate, o->run, peer)) == GATE_ADMIT)
+	if ((v = gate_decide(&o->gate, o->run, peer)) != GATE_ADMIT)
+		return (v);
+	if (o->keep)
+		(void)listen_name_start(o, peer, NULL, NULL);
+	else
 		net_report_accept(o, peer);
 	return (v);
 }
@@ -173,22 +285,42 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 }
 
 /*
- * An admitted connection: through its handshake, if there is one, to the
- * mode.  The handshake runs on the loop, so other clients go on being
- * served meanwhile.
+ * A named connection (its line printed): through its handshake, if there
+ * is one, to the mode.  The handshake runs on the loop, so other clients
+ * go on being served meanwhile.
  */
 static void
-listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
+listener_handshake(void *arg)
 {
-	struct pending	*pd;
+	struct pending	*pd = arg;
+	struct listener	*l = pd->l;
+	struct net_peer	 peer = pd->peer;
+	int		 fd = pd->fd;
 	char		*cause;
 
+	pd->ln = NULL;
 	if (!l->o->ssl) {
-		listener_start(l, fd, peer, NULL);
+		pending_free(pd);
+		listener_start(l, fd, &peer, NULL);
 		return;
 	}
+	if ((pd->hs = tls_handshake_start(l->o, fd, NULL, TIME_NONE,
+	    listener_hs_done, pd, &cause)) == NULL)
+		listener_hs_done(NULL, cause, pd);
+}
+
+/*
+ * An admitted connection: its -v line, which may wait for its name, then
+ * its handshake.  Its socket is not read meanwhile, so that for a single
+ * client the line comes before anything is relayed, as with netcat.
+ */
+static void
+listener_name(struct listener *l, int fd, const struct net_peer *peer)
+{
+	struct pending	*pd;
+
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
-		log_warn("handshake");
+		log_warn("accept");
 		close(fd);
 		gate_release(l->o->run);
 		return;
@@ -197,9 +329,10 @@ listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
 	pd->fd = fd;
 	pd->peer = *peer;
 	TAILQ_INSERT_TAIL(&l->pending, pd, entry);
-	if ((pd->hs = tls_handshake_start(l->o, fd, NULL, TIME_NONE,
-	    listener_hs_done, pd, &cause)) == NULL)
-		listener_hs_done(NULL, cause, pd);
+	/* NULL: the line is out already (no name to wait for). */
+	if ((pd->ln = listen_name_start(l->o, peer, listener_handshake,
+	    pd)) == NULL)
+		listener_handshake(pd);
 }
 
 static void
@@ -228,7 +361,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 				l->starved = 0;
 			return;
 		}
-		switch (listen_admit(l->o, &peer)) {
+		switch (gate_decide(&l->o->gate, l->o->run, &peer)) {
 		case GATE_FULL:
 			if (l->ops->full != NULL)
 				l->ops->full(l->arg, fd);
@@ -244,7 +377,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 		/* One connection at a time: the next waits for this one. */
 		if (l->ops->flags & LISTEN_SERIAL)
 			listener_pause(l, 1);
-		listener_handshake(l, fd, &peer);
+		listener_name(l, fd, &peer);
 	}
 }
 
@@ -289,8 +422,8 @@ listener_pause(struct listener *l, int on)
 }
 
 /*
- * Close the listening socket: no more connections.  Those in their
- * handshake carry on.
+ * Close the listening socket: no more connections.  Those being named or
+ * in their handshake carry on.
  */
 void
 listener_close(struct listener *l)
@@ -311,7 +444,7 @@ listener_open(const struct listener *l)
 	return (l->fd != -1);
 }
 
-/* Close the listener and abandon the handshakes in progress. */
+/* Close the listener and abandon the namings and handshakes in progress. */
 void
 listener_free(struct listener *l)
 {
@@ -321,6 +454,7 @@ listener_free(struct listener *l)
 		return;
 	listener_close(l);
 	while ((pd = TAILQ_FIRST(&l->pending)) != NULL) {
+		listen_name_cancel(pd->ln);
 		tls_handshake_cancel(pd->hs);
 		close(pd->fd);
 		gate_release(l->o->run);

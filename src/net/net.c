@@ -528,9 +528,14 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 	return (-1);
 }
 
-/* Report an accepted connection as netcat does with -v. */
+/*
+ * Report an accepted connection as netcat does with -v, naming the client
+ * name (NULL: by its address).  The name was looked up off the loop
+ * (resolve_name()): nothing here waits for a resolver.
+ */
 void
-net_report_accept(const struct options *o, const struct net_peer *peer)
+net_report_named(const struct options *o, const struct net_peer *peer,
+    const char *name)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
 
@@ -544,7 +549,38 @@ net_report_accept(const struct options *o, const struct net_peer *peer)
 		log_info("Connection received on %s", o->host);
 		return;
 	}
-	net_format((const struct sockaddr *)&peer->ss, peer->len, o->numeric,
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1,
 	    host, sizeof(host), port, sizeof(port));
-	log_info("Connection received on %s %s", host, port);
+	log_info("Connection received on %s %s", name != NULL ? name : host,
+	    port);
+}
+
+/*
+ * Report an accepted connection as netcat does with -v, looking the
+ * client's name up here and now (without -n): only for a server of one
+ * datagram peer, which has no other client a slow resolver could delay.
+ */
+void
+net_report_accept(const struct options *o, const struct net_peer *peer)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (!net_report_needs_name(o, peer)) {
+		net_report_named(o, peer, NULL);
+		return;
+	}
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 0,
+	    host, sizeof(host), port, sizeof(port));
+	net_report_named(o, peer, host);
+}
+
+/*
+ * Does the -v line for the client at peer need its name looked up?  Not
+ * without -v, nor with -n, nor for a Unix-domain client.
+ */
+int
+net_report_needs_name(const struct options *o, const struct net_peer *peer)
+{
+	return (o->verbose >= 1 && !o->numeric &&
+	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }

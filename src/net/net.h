@@ -64,6 +64,10 @@ void		 net_report_connect(const struct options *, const char *,
 void		 net_report_listen(const struct options *, int);
 void		 net_report_accept(const struct options *,
 		    const struct net_peer *);
+void		 net_report_named(const struct options *,
+		    const struct net_peer *, const char *);
+int		 net_report_needs_name(const struct options *,
+		    const struct net_peer *);
 
 /* resolve.c */
 #define RESOLVE_THREADS		8	/* lookups running at once */
@@ -81,6 +85,9 @@ struct resolve	*resolve_start(const char *, const char *,
 struct resolve	*resolve_start_for(const struct sockaddr *, const char *,
 		    const char *, const struct addrinfo *, resolve_cb *,
 		    void *);
+typedef void resolve_name_cb(int, const char *, void *);
+struct resolve	*resolve_name(const struct sockaddr *, socklen_t, int,
+		    resolve_name_cb *, void *);
 void		 resolve_cancel(struct resolve *);
 
 /* gate.c */
