@@ -44,6 +44,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -430,6 +431,49 @@ resolve_hosts(const char *host, const char *port,
 }
 
 /*
+ * Look the address sa up in RESOLVE_HOSTS, as the C library's "files"
+ * source does for a name: the first name of the first line with that
+ * address goes to name.  Returns 0, or EAI_NONAME when the file does not
+ * name it (then the resolver may).  An IPv4 address in IPv6 form is left
+ * to the C library, which has its own rules for it.
+ */
+static int
+resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
+	const void			*want;
+	unsigned char			 addr[sizeof(struct in6_addr)];
+	FILE				*f;
+	char				*line = NULL, *a, *n, *last;
+	size_t				 linesize = 0, len;
+	int				 found = 0;
+
+	if (sa->sa_family == AF_INET) {
+		want = &sin->sin_addr;
+		len = sizeof(sin->sin_addr);
+	} else if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		want = &sin6->sin6_addr;
+		len = sizeof(sin6->sin6_addr);
+	} else
+		return (EAI_NONAME);
+	if ((f = fopen(RESOLVE_HOSTS, "re")) == NULL)
+		return (EAI_NONAME);
+	while (!found && getline(&line, &linesize, f) != -1) {
+		line[strcspn(line, "#\r\n")] = '\0';
+		if ((a = strtok_r(line, " \t", &last)) == NULL ||
+		    (n = strtok_r(NULL, " \t", &last)) == NULL ||
+		    inet_pton(sa->sa_family, a, addr) != 1 ||
+		    memcmp(addr, want, len) != 0)
+			continue;
+		found = strlcpy(name, n, size) < size;
+	}
+	free(line);
+	fclose(f);
+	return (found ? 0 : EAI_NONAME);
+}
+
+/*
  * Start resolving host (NULL: none) and port with hints, as getaddrinfo()
  * would.  The answer comes later, from the event loop, never from within
  * this call: cb(error, res, arg), where error is getaddrinfo()'s (0, or
@@ -553,9 +597,10 @@ resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
  * where error is getnameinfo()'s (0, or EAI_*: no name, or none could be
  * had) and name, on success, is valid for the callback's duration.  With
  * numeric (-n) nothing is looked up: cb gets EAI_NONAME, from the loop
- * all the same.  The lookup counts in the share of the peer at sa, as
- * resolve_start_for()'s do (EAGAIN beyond it).  Returns a handle for
- * resolve_cancel(), or NULL with errno.
+ * all the same.  An address RESOLVE_HOSTS names is answered from there
+ * without a worker; any other lookup counts in the share of the peer at
+ * sa, as resolve_start_for()'s do (EAGAIN beyond it).  Returns a handle
+ * for resolve_cancel(), or NULL with errno.
  */
 struct resolve *
 resolve_name(const struct sockaddr *sa, socklen_t len, int numeric,
@@ -578,8 +623,10 @@ resolve_name(const struct sockaddr *sa, socklen_t len, int numeric,
 	r->name_cb = cb;
 	r->arg = arg;
 	ASYNC_START(r, "resolve_name");
-	r->error = EAI_NONAME;
-	return (resolve_submit(r, sa, numeric));
+	/* Nor does an address the hosts file names: no worker, no share. */
+	r->error = numeric ? EAI_NONAME : resolve_hosts_name(sa, r->name,
+	    sizeof(r->name));
+	return (resolve_submit(r, sa, numeric || r->error == 0));
 }
 
 /*
