@@ -247,6 +247,7 @@ __dead void	 fatal(const char *, ...)
 __dead void	 fatalx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 __dead void	 async_abort(const char *, const char *, void *);
+void		 write_quiet(int, const void *, size_t);
 
 /*
  * The rule of every asynchronous start function (tls_handshake_start(),

@@ -100,7 +100,7 @@ static const struct ep_ops	chat_udp_ops;
 static void
 chat_echo(const void *p, size_t n)
 {
-	(void)write(STDOUT_FILENO, p, n);
+	write_quiet(STDOUT_FILENO, p, n);
 }
 
 /*
@@ -259,7 +259,7 @@ chat_notice(struct chat *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->tty && c->view.midline) {
-		(void)write(STDOUT_FILENO, "\n", 1);
+		write_quiet(STDOUT_FILENO, "\n", 1);
 		c->view.midline = 0;
 		c->view.cont = 1;
 	}

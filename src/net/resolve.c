@@ -150,7 +150,7 @@ resolve_wake(void)
 	char	 c = 0;
 
 	if (TAILQ_EMPTY(&resolve_done))
-		(void)write(resolve_pipe[1], &c, 1);
+		write_quiet(resolve_pipe[1], &c, 1);
 }
 
 /*
