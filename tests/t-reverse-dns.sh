@@ -179,4 +179,53 @@ test_udp_exec_name_delays_no_one() {
 	    fail "no line for the first peer: $(cat "$SC_TMP/v.err")"
 }
 
+# A --chat server in a conversation: a stranger calling from an address
+# with no name is turned away by its address, and the conversation goes
+# on meanwhile; the stranger's name is never asked for on the loop.
+test_chat_stranger_delays_no_one() {
+	held_stdin chat.in 7
+	SERVER_STDIN=$SC_TMP/chat.in server c --chat -l 127.0.0.1 0 ||
+	    fail "no chat server"
+	out=$(t 60 python3 -c '
+import re, socket, sys, time
+port, out, err = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+
+def seen(path, pat, secs):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        with open(path) as f:
+            if re.search(pat, f.read(), re.M):
+                return True
+        time.sleep(0.01)
+    return False
+
+p = socket.create_connection(("127.0.0.1", port), timeout=30)
+p.sendall(b"one\n")
+if not seen(out, "^one$", 10):
+    sys.exit("the partner was not heard")
+s = socket.create_connection(("127.0.0.1", port), timeout=40,
+                             source_address=("127.0.0.3", 0))
+t0 = time.monotonic()
+got = b""
+while True:
+    d = s.recv(100)
+    if not d:
+        break
+    got += d
+if got != b"sockcat: busy, already chatting; try later\n":
+    sys.exit("the stranger got %r" % got)
+if not seen(err, r"^127\.0\.0\.3 port \d+ turned away: busy$", 10):
+    sys.exit("no notice")
+took = time.monotonic() - t0
+p.sendall(b"two\n")
+if not seen(out, "^two$", 1):
+    sys.exit("the partner was held up")
+print("turned away %.3f" % took)
+' "$PORT" "$SC_TMP/c.out" "$SC_TMP/c.err" 2>&1)
+	took=$(sed -n 's/^turned away //p' <<<"$out")
+	assertTrue "stranger turned away within 10 s (${took:-never}: $out)" \
+	    "[ -n '$took' ] && awk 'BEGIN { exit !($took <= 10) }'"
+	exec 7>&-
+}
+
 sc_run_shunit2
