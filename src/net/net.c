@@ -164,8 +164,8 @@ net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
 	} else
 		*index = if_nametoindex(name);
 	if (*index == 0) {
-		snprintf(text, sizeof(text), "--mcast-if %.*s", IF_NAMESIZE + 32,
-		    name);
+		snprintf(text, sizeof(text), "--mcast-if %.*s",
+		    IF_NAMESIZE + 32, name);
 		*what = text;
 		errno = ENODEV;
 		return (-1);
@@ -581,7 +581,7 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			fd = -1;
 			continue;
 		}
-		/* A group that cannot be joined is fatal: nothing would come. */
+		/* A group that cannot be joined is fatal: nothing comes. */
 		if (mcast && net_join_group(o, fd, ai->ai_addr, cause) == -1) {
 			error = errno;
 			close(fd);
