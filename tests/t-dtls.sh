@@ -64,7 +64,9 @@ sizes() {
 test_client_with_openssl_s_server() {
 	printf 'from s_server\n' >"$SC_TMP/s.in"
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
-	echo "to s_server" | t 10 "$SC" -v -u -q 1 --ssl-verify \
+	# -u -q stops reading when stdin ends: it ends once the answer came.
+	{ echo "to s_server"; wait_for "$SC_TMP/c.out" "from s_server"; } |
+	    t 20 "$SC" -v -u -q 1 --ssl-verify \
 	    --ssl-trustfile "$CERTS/ca.pem" localhost "$SPORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status" 0 $?
