@@ -103,14 +103,14 @@ test_client_keeps_datagrams_whole_to_socat() {
 	have_socat_dtls || { sc_skip "socat has no DTLS"; return; }
 	sizes
 	_p=$(free_port) || fail "no port"
-	bg t 30 socat -u -b 20000 -v \
+	bg timeout 30 socat -u -b 20000 -v \
 	    "OPENSSL-DTLS-SERVER:$_p,bind=127.0.0.1,cert=$CERTS/srv.pem,key=$CERTS/srv.key,verify=0" \
 	    "CREATE:$SC_TMP/socat.out" 2>"$SC_TMP/socat.err"
 	_socat=$BG_PID
 	wait_until udp_bound "$_p" || fail "socat did not start"
 	# socat -v logs each read: one per datagram.
 	held_stdin in 7
-	bg_in "$SC_TMP/in" t 30 "$SC" -u --ssl-verify \
+	bg_in "$SC_TMP/in" timeout 30 "$SC" -u --ssl-verify \
 	    --ssl-trustfile "$CERTS/ca.pem" \
 	    localhost "$_p" 2>"$SC_TMP/c.err"
 	for _n in 1 1200 16384; do
@@ -131,7 +131,7 @@ test_server_keeps_datagrams_whole_from_socat() {
 	server srv -u --stats --ssl-cert "$CERTS/srv.pem" \
 	    --ssl-key "$CERTS/srv.key" -l 127.0.0.1 0 || fail "no server"
 	held_stdin in 7
-	bg_in "$SC_TMP/in" t 30 socat -u -b 20000 - \
+	bg_in "$SC_TMP/in" timeout 30 socat -u -b 20000 - \
 	    "OPENSSL-DTLS-CLIENT:127.0.0.1:$PORT,cafile=$CERTS/ca.pem,commonname=localhost"
 	_total=0
 	for _n in 1 1200 16384; do

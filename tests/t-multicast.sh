@@ -17,6 +17,8 @@ fi
 # What runs in the namespace: the veth pair mc0/mc1 up, mc0 with an
 # address of each family and the multicast routes; and helpers to wait.
 NS_SETUP='
+# What was started here ends with the namespace script.
+trap "kill \$(jobs -p) 2>/dev/null; wait" EXIT
 set -e
 ip link set lo up
 ip link add mc0 type veth peer name mc1
