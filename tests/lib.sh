@@ -383,6 +383,15 @@ sc_san_test() {
 }
 sc_san_test oneTimeSetUp
 
+# sc_asan_add OPTIONS: sanitizer options for every process of this suite
+# from now on, in every test (detect_leaks=0 where strace traces it:
+# LeakSanitizer cannot work under ptrace).
+sc_asan_add() {
+	_sc_asan0="${_sc_asan0:+$_sc_asan0:}$1"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}$1"
+	export ASAN_OPTIONS
+}
+
 SC_SKIPPED=0
 
 # Skip the rest of the current test, counting it as skipped: sc_skip why.

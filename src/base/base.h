@@ -51,6 +51,9 @@
 /* The largest payload of one UDP datagram over IPv4. */
 #define UDP_MAXPAYLOAD		65507
 
+/* The largest datagram over DTLS: a record's plaintext. */
+#define DTLS_MAXPAYLOAD		16384
+
 /*
  * Receive buffer a UDP listener asks for when -I does not say: room for a
  * burst while the datagrams already read are written out.  The kernel
@@ -151,6 +154,8 @@ struct options {
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
 	int		 minttl;	/* -m, -1 when unset */
+	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
+	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */
 	int		 tos;		/* -T, -1 when unset */
 	long long	 interval_ms;	/* -i: pause after each line sent */
 	long long	 delay_ms;	/* --delay: pause after each write */
@@ -268,6 +273,7 @@ __dead void	 fatal(const char *, ...)
 __dead void	 fatalx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 __dead void	 async_abort(const char *, const char *, void *);
+void		 write_quiet(int, const void *, size_t);
 
 /*
  * The rule of every asynchronous start function (tls_handshake_start(),

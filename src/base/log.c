@@ -174,6 +174,31 @@ fatal(const char *fmt, ...)
 }
 
 /*
+ * Write what fd takes of p at once, for output whose loss is not worth a
+ * report: a progress line, a wake-up byte, a last word to a client being
+ * closed.  A short write is resumed, EINTR retried; any other failure,
+ * EAGAIN included, ends it.  Async-signal-safe, and errno is kept.
+ */
+void
+write_quiet(int fd, const void *p, size_t n)
+{
+	const char	*s = p;
+	ssize_t		 w;
+	int		 saved = errno;
+
+	while (n > 0) {
+		if ((w = write(fd, s, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		s += w;
+		n -= w;
+	}
+	errno = saved;
+}
+
+/*
  * The callback cb of the start function start is about to be called, by
  * where, before start has returned: the rule of ASYNC_START() (in
  * base.h) is broken.  Say so, naming both, and abort, for a core and

@@ -398,8 +398,8 @@ enum fact {
 	F_SEND_PROXY, F_FWD_SSL, F_CHAT, F_PROXY_SERVE, F_PROXY_HOST,
 	F_PROXY_USER, F_PROXY_PASS, F_NO_TLS, F_PORTS, F_SSL, F_TELNET,
 	F_TRUSTFILE, F_SSL_VERIFY, F_KEEPALIVE, F_NODELAY, F_RETRY_MS,
-	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY, F_LISTEN_FD, F_MPTCP,
-	F_VSOCK,
+	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY, F_MCAST, F_LISTEN_FD,
+	F_MPTCP, F_VSOCK,
 };
 #define B(f)	((uint64_t)1 << (F_ ## f))
 
@@ -436,6 +436,7 @@ facts(const struct options *o)
 		[F_RETRIES] = o->retries != 0, [F_PTY] = o->pty,
 		[F_RAW] = o->raw, [F_CRLF] = o->crlf,
 		[F_NOT_TTY] = o->raw && !isatty(STDIN_FILENO),
+		[F_MCAST] = o->mcast_if != NULL || o->mcast_loop != -1,
 		[F_LISTEN_FD] = o->listen_fd != -1, [F_MPTCP] = o->mptcp,
 		[F_VSOCK] = o->vsock,
 	};
@@ -744,7 +745,11 @@ static const struct conflict {
 	  .msg = "--chat is a mode of its own: it takes no -e, -c, --fifo, "
 	  "--broker, --room or proxy server" },
 	{ .all = B(SSL) | B(NO_TLS), .msg = "TLS support was not built in" },
-	{ .all = B(SSL) | B(DGRAM), .msg = "cannot use --ssl with -u" },
+	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
+	{ .all = B(SSL) | B(DGRAM) | B(UNIX),
+	  .msg = "cannot use --ssl with -U -u" },
+	{ .all = B(SSL) | B(DGRAM), .any = B(FORWARD) | B(BROKER) | B(ROOM),
+	  .msg = "cannot use --ssl with -u and --forward, --broker or --room" },
 	/* Telnet answers are written to the socket, not over TLS. */
 	{ .all = B(SSL) | B(TELNET), .msg = "cannot use -t with --ssl" },
 	/* Said, not refused: the rest of the command line works. */
@@ -756,6 +761,10 @@ static const struct conflict {
 	  .msg = "cannot use --keepalive with -u" },
 	{ .all = B(NODELAY) | B(UNIX), .msg = "cannot use --nodelay with -U" },
 	{ .all = B(NODELAY) | B(DGRAM), .msg = "cannot use --nodelay with -u" },
+	{ .all = B(MCAST), .none = B(DGRAM),
+	  .msg = "must use -u with --mcast-if and --mcast-loop" },
+	{ .all = B(MCAST) | B(UNIX),
+	  .msg = "cannot use --mcast-if or --mcast-loop with -U" },
 	{ .all = B(RETRY_MS), .none = B(RETRIES),
 	  .msg = "must use --retry with --retry-interval" },
 	{ .all = B(RETRIES) | B(LISTEN), .msg = "cannot use --retry with -l" },
@@ -898,7 +907,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->family = AF_UNSPEC;
 	o->socktype = SOCK_STREAM;
-	o->ttl = o->minttl = o->tos = -1;
+	o->ttl = o->minttl = o->tos = o->mcast_loop = -1;
 	o->timeout_ms = TIME_NONE;
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;

@@ -68,7 +68,7 @@ main_note_cmdline(int argc, char **argv)
 	line[len++] = '\n';
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0644)) != -1) {
-		(void)write(fd, line, len);
+		write_quiet(fd, line, len);
 		close(fd);
 	}
 	errno = saved;

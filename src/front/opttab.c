@@ -75,6 +75,8 @@ static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward(struct cmdline *, const struct optdef *, char *);
 static void	opt_send_proxy(struct cmdline *, const struct optdef *,
 		    char *);
+static void	opt_mcast_loop(struct cmdline *, const struct optdef *,
+		    char *);
 
 /*
  * Every option, in --help's order.  A row with a kind other than
@@ -346,6 +348,12 @@ static const struct optdef optdefs[] = {
 	{ .name = "nodelay", .group = OPTG_SOCK,
 	  .kind = OPTK_FLAG, FIELD(nodelay),
 	  .help = "TCP_NODELAY: small writes go out at once" },
+	{ .name = "mcast-if", .arg = "INTERFACE", .group = OPTG_SOCK,
+	  .kind = OPTK_STRING, FIELD(mcast_if),
+	  .help = "multicast interface (name or address), -u" },
+	{ .name = "mcast-loop", .arg = "on|off", .group = OPTG_SOCK,
+	  .set = opt_mcast_loop, .comp = OPTC_WORDS, .words = "on off",
+	  .help = "whether this host hears what it sends to a group" },
 
 	/* Information. */
 	{ .letter = 'v', .name = "verbose", .group = OPTG_INFO,
@@ -638,6 +646,19 @@ opt_proxy_dns(struct cmdline *cl, const struct optdef *d, char *arg)
 	if ((cl->o->proxy_dns = proxy_parse_dns(arg)) == -1)
 		fatalx("proxy DNS invalid: %s (local, remote, both or none)",
 		    arg);
+}
+
+/* --mcast-loop: on or off. */
+static void
+opt_mcast_loop(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (strcmp(arg, "on") == 0)
+		cl->o->mcast_loop = 1;
+	else if (strcmp(arg, "off") == 0)
+		cl->o->mcast_loop = 0;
+	else
+		fatalx("multicast loop invalid: %s (on or off)", arg);
 }
 
 /*

@@ -185,7 +185,7 @@ stats_clear(void)
 	if (!st.shown)
 		return;
 	st.shown = 0;
-	(void)write(STDERR_FILENO, erase, sizeof(erase) - 1);
+	write_quiet(STDERR_FILENO, erase, sizeof(erase) - 1);
 }
 
 /*
@@ -283,7 +283,7 @@ stats_tick(void *arg)
 	l.len = len;
 	l.buf[l.len] = '\0';
 	line_add(&l, "\033[K");
-	(void)write(STDERR_FILENO, l.buf, l.len);
+	write_quiet(STDERR_FILENO, l.buf, l.len);
 	st.shown = 1;
 }
 
@@ -336,7 +336,7 @@ stats_print(void)
 	if (l.len > sizeof(l.buf) - 2)
 		l.len = sizeof(l.buf) - 2;
 	l.buf[l.len++] = '\n';
-	(void)write(STDERR_FILENO, l.buf, l.len);
+	write_quiet(STDERR_FILENO, l.buf, l.len);
 }
 
 /*

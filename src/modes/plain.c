@@ -462,7 +462,8 @@ conn_start_stdio(struct conn *c, int fd)
 			return (-1);
 		/* Each read is one datagram: no bigger than one can be. */
 		if (dgram && o->family != AF_UNIX)
-			c->tx->bufsize = UDP_MAXPAYLOAD;
+			c->tx->bufsize = o->ssl ? DTLS_MAXPAYLOAD :
+			    UDP_MAXPAYLOAD;
 		if (o->crlf)
 			c->tx->xform = crlf_xform;
 		if (o->raw && term_start(c->tx) == -1)
@@ -519,6 +520,9 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 		goto fail;
 	if (p->o->crlf)
 		c->tx->xform = crlf_xform;
+	/* Over DTLS each read of the program's is one record. */
+	if (p->o->socktype == SOCK_DGRAM && p->o->ssl)
+		c->tx->bufsize = DTLS_MAXPAYLOAD;
 	/* A terminal takes its window size from what the peer sends. */
 	if (p->o->pty) {
 		c->rx->xform = pty_xform;

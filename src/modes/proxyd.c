@@ -926,13 +926,13 @@ proxyd_full(void *arg, int fd)
 	if (pd->o->ssl)
 		return;
 	if (pd->o->proxy_proto != PROXY_HTTP) {
-		(void)write(fd, no, sizeof(no));
+		write_quiet(fd, no, sizeof(no));
 		return;
 	}
 	n = http_encode_reply(buf, sizeof(buf), HTTP_FULL,
 	    "Connection: close\r\nContent-Length: 0");
 	if (n != -1)
-		(void)write(fd, buf, n);
+		write_quiet(fd, buf, n);
 }
 
 /* An admitted client: read its request. */

@@ -25,8 +25,12 @@
 #include <netinet/tcp.h>
 #include <linux/vm_sockets.h>
 
+#include <arpa/inet.h>
+#include <net/if.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
@@ -136,8 +140,162 @@ net_set_tcp(const struct options *o, int fd, const char **what)
 }
 
 /*
+ * The interface --mcast-if names, by name or by one of its addresses, as
+ * an index; an IPv4 address is also kept in *addr for the kernel to
+ * choose by.  Returns 0, or -1 with errno and *what set.
+ */
+static int
+net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
+    const char **what)
+{
+	static char	 text[IF_NAMESIZE + 64];
+	struct ifaddrs	*ifa, *i;
+	struct in6_addr	 a6;
+	struct sockaddr_in6 *sin6;
+
+	*index = 0;
+	addr->s_addr = htonl(INADDR_ANY);
+	if (inet_pton(AF_INET, name, addr) == 1)
+		return (0);
+	if (inet_pton(AF_INET6, name, &a6) == 1) {
+		if (getifaddrs(&ifa) == -1) {
+			*what = "--mcast-if";
+			return (-1);
+		}
+		for (i = ifa; i != NULL && *index == 0; i = i->ifa_next) {
+			sin6 = (struct sockaddr_in6 *)i->ifa_addr;
+			if (sin6 != NULL && sin6->sin6_family == AF_INET6 &&
+			    memcmp(&sin6->sin6_addr, &a6, sizeof(a6)) == 0)
+				*index = if_nametoindex(i->ifa_name);
+		}
+		freeifaddrs(ifa);
+	} else
+		*index = if_nametoindex(name);
+	if (*index == 0) {
+		snprintf(text, sizeof(text), "--mcast-if %.*s",
+		    IF_NAMESIZE + 32, name);
+		*what = text;
+		errno = ENODEV;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * What a UDP socket fd of family af sends to a group: the hop limit (-M,
+ * which also sets the unicast one), the interface (--mcast-if) and
+ * whether our own host hears it (--mcast-loop).  Returns -1 with errno
+ * and *what set.
+ */
+static int
+net_set_mcast(const struct options *o, int fd, int af, const char **what)
+{
+	struct ip_mreqn	 mreq;
+	int		 v6 = af == AF_INET6, index;
+
+	if (o->ttl != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, o->ttl,
+	    v6 ? "set IPv6 multicast hops" : "set IP multicast TTL",
+	    what) == -1)
+		return (-1);
+	if (o->mcast_loop != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 :
+	    IPPROTO_IP, v6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP,
+	    o->mcast_loop, "set multicast loop", what) == -1)
+		return (-1);
+	if (o->mcast_if == NULL)
+		return (0);
+	memset(&mreq, 0, sizeof(mreq));
+	if (net_mcast_ifindex(o->mcast_if, &index, &mreq.imr_address,
+	    what) == -1)
+		return (-1);
+	mreq.imr_ifindex = index;
+	if (v6)
+		return (net_sockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, index,
+		    "set multicast interface", what));
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+	    sizeof(mreq)) == -1) {
+		*what = "set multicast interface";
+		return (-1);
+	}
+	return (0);
+}
+
+/* Is sa a multicast group's address? */
+static int
+net_is_multicast(const struct sockaddr *sa)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
+
+	if (sa->sa_family == AF_INET)
+		return (IN_MULTICAST(ntohl(sin->sin_addr.s_addr)));
+	if (sa->sa_family == AF_INET6)
+		return (IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr));
+	return (0);
+}
+
+/*
+ * -u -l GROUP: the socket fd, bound to the group's address sa, joins it,
+ * on the --mcast-if interface or the one the routes choose.  -v says so.
+ * Returns 0, or -1 with errno and *cause set to a one-line message.
+ */
+static int
+net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
+    char **cause)
+{
+	struct ip_mreqn	 mreq;
+	struct ipv6_mreq mreq6;
+	char		 group[NI_MAXHOST];
+	const char	*what = NULL;
+	int		 index = 0, error;
+
+	if (getnameinfo(sa, sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in), group,
+	    sizeof(group), NULL, 0, NI_NUMERICHOST) != 0)
+		strlcpy(group, "?", sizeof(group));
+	memset(&mreq, 0, sizeof(mreq));
+	if (o->mcast_if != NULL && net_mcast_ifindex(o->mcast_if, &index,
+	    &mreq.imr_address, &what) == -1) {
+		log_cause(cause, "cannot join group %s: %s: %s", group, what,
+		    strerror(errno));
+		return (-1);
+	}
+	if (sa->sa_family == AF_INET6) {
+		memset(&mreq6, 0, sizeof(mreq6));
+		mreq6.ipv6mr_multiaddr =
+		    ((const struct sockaddr_in6 *)sa)->sin6_addr;
+		mreq6.ipv6mr_interface = index;
+		/* A scoped group (ff02::1%eth0) names its interface. */
+		if (index == 0)
+			mreq6.ipv6mr_interface =
+			    ((const struct sockaddr_in6 *)sa)->sin6_scope_id;
+		error = setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq6,
+		    sizeof(mreq6));
+	} else {
+		mreq.imr_multiaddr = ((const struct sockaddr_in *)sa)->sin_addr;
+		mreq.imr_ifindex = index;
+		error = setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+		    sizeof(mreq));
+	}
+	if (error == -1) {
+		error = errno;
+		log_cause(cause, "cannot join group %s%s%s: %s", group,
+		    o->mcast_if != NULL ? " on " : "",
+		    o->mcast_if != NULL ? o->mcast_if : "", error == ENODEV ?
+		    "no route to the group (use --mcast-if)" : strerror(error));
+		errno = error;
+		return (-1);
+	}
+	log_verbose(1, "Joined group %s%s%s", group,
+	    o->mcast_if != NULL ? " on " : "",
+	    o->mcast_if != NULL ? o->mcast_if : "");
+	return (0);
+}
+
+/*
  * Apply the socket options the command line asked for (-b -D -S -T -I -O
- * -M -m, --keepalive, --nodelay) to fd of the given address family.
+ * -M -m, --keepalive, --nodelay, --mcast-*) to fd of the given address
+ * family.
  * Returns -1 with errno and *cause set to netcat's message ("set IP ToS:
  * Permission denied", or errno's text alone for -b, -D and -S).
  */
@@ -180,6 +338,9 @@ net_set_options(const struct options *o, int fd, int af, char **cause)
 		goto fail;
 	if ((af == AF_INET || v6) && o->socktype == SOCK_STREAM &&
 	    net_set_tcp(o, fd, &what) == -1)
+		goto fail;
+	if ((af == AF_INET || v6) && o->socktype == SOCK_DGRAM &&
+	    net_set_mcast(o, fd, af, &what) == -1)
 		goto fail;
 	return (0);
 
@@ -372,7 +533,7 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
     int dual, char **cause)
 {
 	struct addrinfo	*res, *ai;
-	int		 fd = -1, error = 0, on = 1, off = 0;
+	int		 fd = -1, error = 0, on = 1, off = 0, mcast;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -400,6 +561,12 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 		 * on a UDP socket it would let two listeners share a port.
 		 */
 		if (ai->ai_socktype == SOCK_STREAM)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+			    sizeof(on));
+		/* Receivers of a group share its port: that is the point. */
+		mcast = ai->ai_socktype == SOCK_DGRAM &&
+		    net_is_multicast(ai->ai_addr);
+		if (mcast)
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 			    sizeof(on));
 		/* --chat listens on IPv4 and IPv6 with one socket. */
@@ -432,6 +599,14 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			close(fd);
 			fd = -1;
 			continue;
+		}
+		/* A group that cannot be joined is fatal: nothing comes. */
+		if (mcast && net_join_group(o, fd, ai->ai_addr, cause) == -1) {
+			error = errno;
+			close(fd);
+			freeaddrinfo(res);
+			errno = error;
+			return (-1);
 		}
 		break;
 	}
@@ -739,9 +914,14 @@ net_report_mptcp(const struct options *o, int fd)
 		log_info("MPTCP: no, the peer fell back to TCP");
 }
 
-/* Report an accepted connection as netcat does with -v. */
+/*
+ * Report an accepted connection as netcat does with -v, naming the client
+ * name (NULL: by its address).  The name was looked up off the loop
+ * (resolve_name()): nothing here waits for a resolver.
+ */
 void
-net_report_accept(const struct options *o, const struct net_peer *peer)
+net_report_named(const struct options *o, const struct net_peer *peer,
+    const char *name)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
 
@@ -755,7 +935,38 @@ net_report_accept(const struct options *o, const struct net_peer *peer)
 		log_info("Connection received on %s", o->host);
 		return;
 	}
-	net_format((const struct sockaddr *)&peer->ss, peer->len, o->numeric,
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1,
 	    host, sizeof(host), port, sizeof(port));
-	log_info("Connection received on %s %s", host, port);
+	log_info("Connection received on %s %s", name != NULL ? name : host,
+	    port);
+}
+
+/*
+ * Report an accepted connection as netcat does with -v, looking the
+ * client's name up here and now (without -n): only for a server of one
+ * datagram peer, which has no other client a slow resolver could delay.
+ */
+void
+net_report_accept(const struct options *o, const struct net_peer *peer)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (!net_report_needs_name(o, peer)) {
+		net_report_named(o, peer, NULL);
+		return;
+	}
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 0,
+	    host, sizeof(host), port, sizeof(port));
+	net_report_named(o, peer, host);
+}
+
+/*
+ * Does the -v line for the client at peer need its name looked up?  Not
+ * without -v, nor with -n, nor for a Unix-domain client.
+ */
+int
+net_report_needs_name(const struct options *o, const struct net_peer *peer)
+{
+	return (o->verbose >= 1 && !o->numeric &&
+	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }

@@ -69,6 +69,10 @@ void		 net_report_connect(const struct options *, const char *,
 void		 net_report_listen(const struct options *, int);
 void		 net_report_accept(const struct options *,
 		    const struct net_peer *);
+void		 net_report_named(const struct options *,
+		    const struct net_peer *, const char *);
+int		 net_report_needs_name(const struct options *,
+		    const struct net_peer *);
 int		 net_protocol(const struct options *, const struct addrinfo *);
 int		 net_mptcp_missing(const struct options *,
 		    const struct addrinfo *, int);
@@ -95,6 +99,9 @@ struct resolve	*resolve_start(const char *, const char *,
 struct resolve	*resolve_start_for(const struct sockaddr *, const char *,
 		    const char *, const struct addrinfo *, resolve_cb *,
 		    void *);
+typedef void resolve_name_cb(int, const char *, void *);
+struct resolve	*resolve_name(const struct sockaddr *, socklen_t, int,
+		    resolve_name_cb *, void *);
 void		 resolve_cancel(struct resolve *);
 
 /* gate.c */
@@ -235,6 +242,7 @@ void		 listener_free(struct listener *);
 /* udp.c */
 int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);
+int		 udp_twin_socket(const struct options *, int);
 int		 udp_peer_socket(const struct options *, int,
 		    const struct net_peer *);
 int		 udp_probe(int, long long);
