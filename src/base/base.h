@@ -120,6 +120,7 @@ struct proxy_hop {
 	const char	*user;		/* NULL: no credentials */
 	const char	*pass;		/* NULL: asked for on the terminal */
 	const char	*label;		/* how messages name it */
+	int		 owned;		/* user and pass are allocated (a URL's) */
 };
 
 /*

@@ -377,14 +377,16 @@ passed_operands(struct options *o)
 		    strerror(errno));
 	o->host = host;
 	/* A path where a port was wanted: activate_use() refuses it. */
-	if (port == NULL && o->family != AF_UNIX && o->nports == 0)
-		port = "0";
+	if (port == NULL && o->family != AF_UNIX && o->nports == 0 &&
+	    (port = strdup("0")) == NULL)
+		fatal("strdup");
 	if (port == NULL)
 		return;
 	free_ports(o->ports, o->nports);
 	o->ports = NULL;
 	o->nports = 0;
 	add_ports(o, &port, 1);
+	free(port);
 }
 
 /*
@@ -482,6 +484,7 @@ proxy_hop(struct cmdline *cl, size_t i)
 		if (u.has_user && ((h->user = strdup(u.user)) == NULL ||
 		    (u.has_pass && (h->pass = strdup(u.pass)) == NULL)))
 			fatal("strdup");
+		h->owned = u.has_user;
 		explicit_bzero(&u, sizeof(u));
 	} else {
 		h->proto = o->proxy_proto;
@@ -498,6 +501,34 @@ proxy_hop(struct cmdline *cl, size_t i)
 	    h->host, h->port);
 	if ((h->label = strdup(label)) == NULL)
 		fatal("strdup");
+}
+
+/*
+ * Free what proxy_hop() made for each -x (the first one's host and port
+ * are proxy_host and proxy_port, freed with them).
+ */
+void
+proxy_hops_free(struct options *o)
+{
+	struct proxy_hop	*h;
+	size_t			 i;
+
+	for (i = 0; i < o->nproxy_hops; i++) {
+		h = &o->proxy_hops[i];
+		if (i > 0) {
+			free(h->host);
+			free(h->port);
+		}
+		free((char *)h->label);
+		if (h->owned) {
+			if (h->pass != NULL)
+				explicit_bzero((char *)h->pass,
+				    strlen(h->pass));
+			free((char *)h->user);
+			free((char *)h->pass);
+		}
+	}
+	o->nproxy_hops = 0;
 }
 
 /*

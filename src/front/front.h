@@ -63,6 +63,7 @@ struct cmdline {
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
 void		 cmdline_dump(void);
+void		 proxy_hops_free(struct options *);
 __dead void	 usage(int);
 
 /* opttab.c */
