@@ -470,7 +470,7 @@ conn_start_stdio(struct conn *c, int fd)
 			return (-1);
 		if (o->fifo == NULL && stdio_in_ended())
 			c->tx->state = CH_DRAINING;
-	} else if (shut_tx && !dgram)
+	} else if (shut_tx && !dgram && !o->websocket)
 		shutdown(fd, SHUT_WR);
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);

@@ -54,6 +54,12 @@
 /* The upgrade's deadline when -w does not give one. */
 #define WS_HS_TIMEOUT_MS	10000
 
+/*
+ * A --broker or --room client that has said nothing for this long is a
+ * plain TCP client: a WebSocket client sends its request at once.
+ */
+#define WS_SNIFF_MS		1000
+
 struct ws {
 	const struct options	*o;
 	int			 fd;
@@ -84,6 +90,7 @@ struct ws {
 	size_t			 olen;
 	int			 wfrag;	/* a text message is open */
 	int			 close_sent;
+	int			 plain;	/* not WebSocket: a TCP client */
 	struct ev_timer		 ping;	/* --ws-ping */
 };
 
@@ -101,6 +108,8 @@ struct ws_hs {
 	int			 watched;
 	char			*refused; /* a refusal is being sent: why */
 	int			 answered; /* the server's 101 is being sent */
+	int			 sniffing; /* plain TCP clients are welcome */
+	struct ev_timer		 sniff;
 	char			 key[WS_KEY_LEN + 1];
 	const char		*protocols; /* a client's offer */
 	struct ev_timer		 timer;
@@ -638,6 +647,14 @@ ws_free(struct ws *w)
 void
 ws_attach(struct endpoint *ep, struct ws *w, int binary)
 {
+	/* A plain client of a room: bytes as they are, over TLS or not. */
+	if (w->plain) {
+		if (w->tls != NULL)
+			tls_attach(ep, w->tls);
+		w->tls = NULL;
+		ws_free(w);
+		return;
+	}
 	ep->ops = &ws_ops;
 	ep->data = w;
 	if (ep->shut == EP_SHUT_SOCKET)
@@ -661,6 +678,7 @@ ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 	if (h->watched)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);
+	ev_timer_disarm(&h->sniff);
 	if (w == NULL && h->tls != NULL) {
 		tls_free(h->tls);
 		h->tls = NULL;
@@ -703,6 +721,53 @@ ws_hs_timeout(void *arg)
 	struct ws_hs	*h = arg;
 
 	ws_hs_fail(h, "WebSocket upgrade timed out");
+}
+
+/* The client is no WebSocket client: the mode gets it as it is. */
+static void
+ws_hs_plain(struct ws_hs *h)
+{
+	struct ws	*w;
+
+	if ((w = ws_new(h->o, h->fd, h->tls, 1)) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return;
+	}
+	w->plain = 1;
+	h->tls = NULL;
+	log_verbose(2, "not a WebSocket client: plain TCP");
+	ws_hs_done(h, w, NULL);
+}
+
+static void
+ws_hs_sniff_cb(void *arg)
+{
+	ws_hs_plain(arg);
+}
+
+/*
+ * Sniffing: is the client's first word a GET?  Returns 1 (it is, or we
+ * cannot tell without reading it: a TLS client that spoke), 0 after
+ * handing a plain client on, -1 to wait for more.
+ */
+static int
+ws_hs_sniff(struct ws_hs *h)
+{
+	char	 b[4];
+	ssize_t	 n;
+
+	if (h->tls != NULL)
+		return (tls_pending(h->tls) ? 1 : -1);
+	n = recv(h->fd, b, sizeof(b), MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return (-1);
+	if (n <= 0)
+		return (1);	/* the read says what happened */
+	if (memcmp(b, "GET ", n) != 0) {
+		ws_hs_plain(h);
+		return (0);
+	}
+	return (n == sizeof(b) ? 1 : -1);
 }
 
 /* The whole answer is sent (server) or read and checked (client). */
@@ -796,7 +861,21 @@ ws_hs_cb(int fd, int events, void *arg)
 	int		 want;
 
 	(void)fd;
-	(void)events;
+	if (h->sniffing) {
+		switch (ws_hs_sniff(h)) {
+		case 0:
+			return;
+		case -1:
+			/* A TLS client that speaks is taken for WebSocket. */
+			if (h->tls == NULL || !(events & EV_READ)) {
+				ws_hs_wait(h, EV_READ);
+				return;
+			}
+			break;
+		}
+		h->sniffing = 0;
+		ev_timer_disarm(&h->sniff);
+	}
 	while (h->ooff < h->olen) {
 		n = ws_lower_write(h->fd, h->tls, h->out + h->ooff,
 		    h->olen - h->ooff, &want);
@@ -886,6 +965,7 @@ ws_hs_new(const struct options *o, int fd, struct tls *tls, int server,
 	h->cb = cb;
 	h->arg = arg;
 	ev_timer_init(&h->timer, ws_hs_timeout, h);
+	ev_timer_init(&h->sniff, ws_hs_sniff_cb, h);
 	ev_timer_arm(&h->timer, o->timeout_ms != TIME_NONE ? o->timeout_ms :
 	    WS_HS_TIMEOUT_MS);
 	return (h);
@@ -907,6 +987,11 @@ ws_accept_start(const struct options *o, int fd, struct tls *tls,
 	if ((h = ws_hs_new(o, fd, tls, 1, cb, arg)) == NULL)
 		return (NULL);
 	ASYNC_START(h, "ws_accept_start");
+	/* A room or a broker takes plain TCP clients too. */
+	if (o->broker || o->room) {
+		h->sniffing = 1;
+		ev_timer_arm(&h->sniff, WS_SNIFF_MS);
+	}
 	/*
 	 * The first read is from the loop: writable at once, and the TLS
 	 * layer may hold the request already, which no read event would
@@ -926,6 +1011,7 @@ ws_hs_cancel(struct ws_hs *h)
 	if (h->watched)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);
+	ev_timer_disarm(&h->sniff);
 	tls_free(h->tls);
 	free(h->refused);
 	free(h);
