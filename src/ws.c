@@ -413,8 +413,13 @@ ws_close_parse(const unsigned char *p, size_t n, int *code, char *reason,
 		*code = WS_CLOSE_NO_STATUS;
 		return (0);
 	}
+	if (n == 1) {
+		*code = WS_CLOSE_NO_STATUS;
+		*answer = WS_CLOSE_PROTOCOL;
+		return (-1);
+	}
 	*code = p[0] << 8 | p[1];
-	if (n == 1 || !ws_close_code_valid(*code)) {
+	if (!ws_close_code_valid(*code)) {
 		*answer = WS_CLOSE_PROTOCOL;
 		return (-1);
 	}
