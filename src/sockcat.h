@@ -185,7 +185,7 @@ struct options {
 	const char	*fwd_ssl_servername; /* --forward-ssl-servername */
 	int		 websocket;	/* --websocket, or a ws:// URL */
 	int		 ws_binary;	/* --ws-binary: binary messages */
-	const char	*ws_path;	/* the ws:// URL's path */
+	char		*ws_path;	/* the ws:// URL's path */
 	const char	*ws_origin;	/* --ws-origin */
 	const char	*ws_protocol;	/* --ws-protocol: offered, accepted */
 	char		**ws_headers;	/* --ws-header lines */

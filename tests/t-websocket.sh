@@ -131,7 +131,7 @@ test_client_bad_upgrades() {
 		esac
 		grep -Eq "WebSocket upgrade failed: $line" "$SC_TMP/c.err" ||
 		    fail "$kind: $(cat "$SC_TMP/c.err")"
-		kill "$PEER_PID" 2>/dev/null
+		wait_exit "$PEER_PID"
 	done
 }
 
