@@ -14,36 +14,14 @@ sc_require python3
 # Servers live as long as a test may take on a busy machine.
 SERVER_TIMEOUT=60
 
-# udp_peer SRC PORT ops...: a UDP client bound to SRC (ADDR or ADDR:PORT)
-# that sends and receives datagrams to 127.0.0.1 PORT: "me" (prints its
-# own port), "send TEXT", "recv" (prints what
-# came, or TIMEOUT after 10 s), "quiet" (the same after 2 s, where
-# nothing is expected).
+# udp_peer SRC PORT steps...: the datagram peer bound to SRC (ADDR or
+# ADDR:PORT), sending to 127.0.0.1 PORT: "port" (prints its own port),
+# "send TEXT", "recv" (prints what came, or TIMEOUT after 10 s), "quiet"
+# (the same after 2 s, where nothing is expected).
 udp_peer() {
-	t 20 python3 - "$@" <<'EOF'
-import socket, sys
-src, port = sys.argv[1], int(sys.argv[2])
-addr, _, sport = src.partition(":")
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((addr, int(sport or 0)))
-args = sys.argv[3:]
-i = 0
-while i < len(args):
-    if args[i] == "send":
-        s.sendto(args[i + 1].encode() + b"\n", ("127.0.0.1", port))
-        i += 2
-        continue
-    if args[i] == "me":
-        print(s.getsockname()[1])
-    if args[i] in ("recv", "quiet"):
-        s.settimeout(10 if args[i] == "recv" else 2)
-        try:
-            print(s.recv(65536).decode().rstrip("\n"))
-        except socket.timeout:
-            print("TIMEOUT")
-    i += 1
-sys.stdout.flush()
-EOF
+	_src=$1
+	shift
+	t 20 $UDPPEER --bind "$_src" "$@"
 }
 
 # The server: $SC -v -n ARGS 127.0.0.1 0, its stdin a FIFO held open on
@@ -271,7 +249,7 @@ test_max_conns_room() {
 
 test_max_conns_udp_keep() {
 	srv --max-conns 1 -u -lk 127.0.0.1 0
-	me=$(udp_peer 127.0.0.1 "$PORT" me send one)
+	me=$(udp_peer 127.0.0.1 "$PORT" port send one)
 	assertTrue "first peer" "wait_for '$SC_TMP/srv.out' '^one$' 10"
 	udp_peer 127.0.0.3 "$PORT" send two >/dev/null
 	udp_peer "127.0.0.1:$me" "$PORT" send three >/dev/null

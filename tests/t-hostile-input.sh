@@ -148,14 +148,7 @@ test_garbage_to_keep_listeners() {
 	    "cmp -s '$SC_TMP/garbage' '$SC_TMP/back'"
 	alive_after "-lk -e"
 	server srv -u -k -l 127.0.0.1 0 || fail "no UDP server"
-	t 10 python3 - "$PORT" "$SC_TMP/garbage" <<'PYEOF'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-data = open(sys.argv[2], "rb").read()
-for i in range(0, len(data), 1024):
-    s.sendto(data[i:i + 1024], ("127.0.0.1", int(sys.argv[1])))
-s.sendto(b"\nlast\n", ("127.0.0.1", int(sys.argv[1])))
-PYEOF
+	t 10 $UDPPEER "$PORT" file "$SC_TMP/garbage" 1024 raw $'\nlast\n'
 	assertTrue "-u -l -k: the last datagram too" \
 	    "wait_for '$SC_TMP/srv.out' '^last$'"
 	alive_after "-u -l -k"

@@ -134,6 +134,23 @@ test_raw_client_is_a_remote_terminal() {
 	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
 }
 
+# The remote program exits: the client leaves too, status 0 and the
+# terminal put back, with what the program said last shown, as ssh does.
+test_raw_leaves_when_the_program_exits() {
+	pty_server -k -e /bin/sh
+	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' 'send:echo bye; exit\r' \
+	    'expect:\nbye\r\n' exit:0 cooked -- "$SC" --raw 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+	assertEquals "nothing said" "" "$(<"$SC_TMP/err")"
+	# The server (-k) serves the next one.
+	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' 'send:exit\r' exit:0 \
+	    cooked -- "$SC" --raw 127.0.0.1 "$PORT" >"$SC_TMP/out"
+	st=$?
+	assertEquals "again: $(cat -v "$SC_TMP/out")" 0 "$st"
+}
+
 test_raw_escape_rules() {
 	pty_server -e 'cat -v'
 	# "~" mid-line and "~~" at a line's start are sent; "~." leaves.
