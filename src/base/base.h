@@ -226,6 +226,15 @@ struct options {
 	int		 fwd_ssl_verify; /* --forward-ssl-verify */
 	const char	*fwd_ssl_trustfile; /* --forward-ssl-trustfile */
 	const char	*fwd_ssl_servername; /* --forward-ssl-servername */
+	int		 websocket;	/* --websocket, or a ws:// URL */
+	int		 ws_binary;	/* --ws-binary: binary messages */
+	char		*ws_path;	/* the ws:// URL's path */
+	const char	*ws_origin;	/* --ws-origin */
+	const char	*ws_protocol;	/* --ws-protocol: offered, accepted */
+	char		**ws_headers;	/* --ws-header lines */
+	size_t		 nws_headers;
+	long long	 ws_ping_ms;	/* --ws-ping, TIME_NONE: never */
+	long long	 ws_max_message; /* --ws-max-message, 0: default */
 };
 
 /* Proxy protocols, for -X and --proxy-type. */

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "front.h"
@@ -286,11 +287,71 @@ add_ports(struct options *o, char *const *argv, int argc)
  * Operands, in the forms netcat accepts: "-l -p port [-s addr]", "-l
  * port", "-l addr port", "host port [port ...]".  Listening with both an
  * address operand and -s or -p is ambiguous: usage.  A chat with no host
- * waits for one, on port 5000 unless told otherwise.
+ * waits for one, on port 5000 unless told otherwise.  A client's one
+ * operand may be a ws:// or wss:// URL.
  */
+/*
+ * A client's "ws://host[:port][/path]" or "wss://..." operand: the host,
+ * the port (80, 443 by default), the path with its query ("/" when
+ * none); wss:// is over TLS.  Returns 0, or -1 when arg is no such URL.
+ */
+static int
+ws_url(struct options *o, char *arg)
+{
+	char		*h, *e, *path;
+	const char	*port;
+	int		 secure;
+
+	if (strncasecmp(arg, "ws://", 5) == 0) {
+		secure = 0;
+		h = arg + 5;
+	} else if (strncasecmp(arg, "wss://", 6) == 0) {
+		secure = 1;
+		h = arg + 6;
+	} else
+		return (-1);
+	if ((path = strdup(h + strcspn(h, "/?#"))) == NULL)
+		fatal("strdup");
+	h[strcspn(h, "/?#")] = '\0';
+	if (*path == '\0' || *path == '?') {
+		char	*p;
+
+		if (asprintf(&p, "/%s", path) == -1)
+			fatal("asprintf");
+		free(path);
+		path = p;
+	}
+	path[strcspn(path, "#")] = '\0';
+	port = secure ? "443" : "80";
+	if (*h == '[') {
+		if ((e = strchr(h, ']')) == NULL)
+			fatalx("invalid URL: %s", arg);
+		*e++ = '\0';
+		h++;
+	} else
+		e = strchr(h, ':');
+	if (e != NULL && *e == ':') {
+		*e++ = '\0';
+		port = e;
+	} else if (e != NULL && *e != '\0')
+		fatalx("invalid URL: %s", arg);
+	if (*h == '\0')
+		fatalx("invalid URL: no host");
+	o->host = h;
+	o->ws_path = path;
+	o->websocket = 1;
+	if (secure)
+		o->ssl = 1;
+	add_ports(o, (char *const *)&port, 1);
+	return (0);
+}
+
 static void
 operands(struct options *o, int argc, char **argv)
 {
+	if (argc == 1 && !o->listen && !o->chat && o->family != AF_UNIX &&
+	    ws_url(o, argv[0]) == 0)
+		return;
 	if (o->chat && argc == 0)
 		o->listen = 1;
 	if (o->chat && argc == 0 && o->source_port == NULL) {
@@ -401,7 +462,7 @@ enum fact {
 	F_PROXY_USER, F_PROXY_PASS, F_NO_TLS, F_PORTS, F_SSL, F_TELNET,
 	F_TRUSTFILE, F_SSL_VERIFY, F_KEEPALIVE, F_NODELAY, F_RETRY_MS,
 	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY, F_MCAST, F_LISTEN_FD,
-	F_MPTCP, F_VSOCK,
+	F_MPTCP, F_VSOCK, F_WEBSOCKET, F_WS_URL, F_WS_OPTS,
 };
 #define B(f)	((uint64_t)1 << (F_ ## f))
 
@@ -441,6 +502,10 @@ facts(const struct options *o)
 		[F_MCAST] = o->mcast_if != NULL || o->mcast_loop != -1,
 		[F_LISTEN_FD] = o->listen_fd != -1, [F_MPTCP] = o->mptcp,
 		[F_VSOCK] = o->vsock,
+		[F_WEBSOCKET] = o->websocket, [F_WS_URL] = o->ws_path != NULL,
+		[F_WS_OPTS] = o->ws_binary || o->ws_origin != NULL ||
+		    o->ws_protocol != NULL || o->nws_headers > 0 ||
+		    o->ws_ping_ms != TIME_NONE || o->ws_max_message != 0,
 	};
 	uint64_t	 f = 0;
 	size_t		 i;
@@ -809,6 +874,14 @@ static const struct conflict {
 	  "--fifo, -d, -C, -z or --chat" },
 	{ .all = B(RAW) | B(NOT_TTY),
 	  .msg = "cannot use --raw: standard input is not a terminal" },
+	{ .all = B(WEBSOCKET), .none = B(LISTEN) | B(WS_URL),
+	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
+	{ .all = B(WS_OPTS), .none = B(WEBSOCKET),
+	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .all = B(WEBSOCKET), .any = B(DGRAM) | B(UNIX) | B(ZERO) |
+	  B(CHAT) | B(PROXY_SERVE) | B(TELNET) | B(FIFO),
+	  .msg = "--websocket takes no -u, -U, -z, -t, --fifo, --chat or "
+	  "proxy server" },
 	{ .step = step_last },
 };
 
@@ -945,6 +1018,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	o->stall_ms = TIME_NONE;
 	o->retry_ms = TIME_NONE;
 	o->listen_fd = -1;
+	o->ws_ping_ms = TIME_NONE;
 	gate_init(&o->gate);
 	o->progress = PROGRESS_NEVER;
 	o->run = run;

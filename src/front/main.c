@@ -117,6 +117,8 @@ main(int argc, char **argv)
 	free(o.md5sig);
 	free(o.ssl_pins);
 	free(o.forward);
+	free(o.ws_headers);
+	free(o.ws_path);
 	gate_clear(&o.gate);
 	return (status);
 }

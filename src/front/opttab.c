@@ -77,6 +77,8 @@ static void	opt_send_proxy(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_mcast_loop(struct cmdline *, const struct optdef *,
 		    char *);
+static void	opt_ws_header(struct cmdline *, const struct optdef *,
+		    char *);
 
 /*
  * Every option, in --help's order.  A row with a kind other than
@@ -245,6 +247,28 @@ static const struct optdef optdefs[] = {
 	{ .name = "send-proxy", .arg = "VERSION", .group = OPTG_PROG,
 	  .set = opt_send_proxy, .comp = OPTC_WORDS, .words = "v1 v2",
 	  .help = "send the target a PROXY header, v1 or v2" },
+	{ .name = "websocket", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(websocket),
+	  .help = "with -l: take WebSocket upgrades (ws://, wss://)" },
+	{ .name = "ws-binary", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(ws_binary),
+	  .help = "WebSocket binary messages, not a line each" },
+	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
+	  .set = opt_ws_header, .repeat = 1,
+	  .help = "add \"Name: value\" to the upgrade request" },
+	{ .name = "ws-origin", .arg = "ORIGIN", .group = OPTG_PROG,
+	  .kind = OPTK_STRING, FIELD(ws_origin),
+	  .help = "the upgrade request's Origin" },
+	{ .name = "ws-protocol", .arg = "LIST", .group = OPTG_PROG,
+	  .kind = OPTK_STRING, FIELD(ws_protocol),
+	  .help = "subprotocols offered, or accepted with -l" },
+	{ .name = "ws-ping", .arg = "TIME", .group = OPTG_PROG,
+	  .kind = OPTK_TIME, FIELD(ws_ping_ms), .lo = 0, .hi = INT_MAX,
+	  .what = "ws-ping", .help = "send a WebSocket ping every TIME" },
+	{ .name = "ws-max-message", .arg = "BYTES", .group = OPTG_PROG,
+	  .kind = OPTK_NUMBER, FIELD(ws_max_message), .lo = 1,
+	  .hi = LLONG_MAX / 2, .what = "ws-max-message",
+	  .help = "close (1009) on a longer message (16 MiB)" },
 
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
@@ -843,4 +867,20 @@ opt_send_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 	(void)d;
 	if ((cl->o->send_proxy = proxyproto_version(arg)) == -1)
 		fatalx("send-proxy invalid: %s (v1 or v2)", arg);
+}
+
+/* --ws-header: one more line of the upgrade request. */
+static void
+opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	(void)d;
+	if (strchr(arg, ':') == NULL || strpbrk(arg, "\r\n") != NULL)
+		fatalx("ws-header invalid: %s (Name: value)", arg);
+	o->ws_headers = reallocarray(o->ws_headers, o->nws_headers + 1,
+	    sizeof(*o->ws_headers));
+	if (o->ws_headers == NULL)
+		fatal("reallocarray");
+	o->ws_headers[o->nws_headers++] = arg;
 }

@@ -162,3 +162,10 @@ tls_close_notify(struct tls *t)
 	(void)t;
 }
 
+int
+tls_pending(struct tls *t)
+{
+	(void)t;
+	return (0);
+}
+

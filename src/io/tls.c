@@ -1271,6 +1271,13 @@ tls_close_notify(struct tls *t)
 	SSL_shutdown(t->ssl);
 }
 
+/* Does t hold decrypted bytes that no poll of its socket announces? */
+int
+tls_pending(struct tls *t)
+{
+	return (SSL_pending(t->ssl) > 0);
+}
+
 static ssize_t
 tls_ep_read(struct endpoint *ep, void *p, size_t n)
 {

@@ -622,10 +622,12 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 /* An admitted caller is ready: the partner, unless one came first. */
 static int
 chat_accept_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	struct chat	*c = arg;
 
+	/* --chat takes no --websocket: the command line says so. */
+	ws_free(ws);
 	/* Two callers were in their handshakes at once. */
 	if (chat_busy(c, fd, peer)) {
 		tls_free(tls);

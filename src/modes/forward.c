@@ -93,6 +93,7 @@ struct fconn {
 	char			 label[NI_MAXHOST + NI_MAXSERV + 24];
 	int			 fd;	/* the client */
 	struct tls		*ctls;	/* its TLS, with --ssl */
+	struct ws		*cws;	/* its WebSocket, with --websocket */
 	struct net_peer		 peer;
 	struct net_peer		 local;	/* the address it connected to */
 
@@ -253,6 +254,7 @@ fconn_free(struct fconn *fc)
 	}
 	tls_free(fc->ttls);
 	tls_free(fc->ctls);
+	ws_free(fc->cws);
 	if (fc->fd != -1) {
 		ev_del(fc->fd);
 		close(fc->fd);
@@ -420,6 +422,11 @@ fconn_relay(struct fconn *fc)
 		tls_attach(c, fc->ctls);
 		fc->ctls = NULL;
 	}
+	/* A bridge, as websockify is: bytes either way, binary messages. */
+	if (fc->cws != NULL) {
+		ws_attach(c, fc->cws, 1);
+		fc->cws = NULL;
+	}
 	if ((t = session_endpoint(s, "target", fc->tfd, fc->tfd,
 	    EP_SHUT_SOCKET, 0)) == NULL)
 		goto fail_session;
@@ -570,7 +577,7 @@ fconn_next(struct fconn *fc)
 /* An admitted connection, after its TLS: find it a target. */
 static int
 forward_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	struct forward	*f = arg;
 	struct fconn	*fc;
@@ -579,6 +586,7 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 	if ((fc = calloc(1, sizeof(*fc))) == NULL) {
 		log_warn("forward");
 		tls_free(tls);
+		ws_free(ws);
 		close(fd);
 		gate_release(f->o->run);
 		return (-1);
@@ -586,6 +594,7 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 	fc->f = f;
 	fc->fd = fd;
 	fc->ctls = tls;
+	fc->cws = ws;
 	fc->tfd = -1;
 	fc->peer = *peer;
 	fc->local.len = sizeof(fc->local.ss);

@@ -18,8 +18,9 @@
  * The one listener every stream server shares: accept (in batches, backing
  * off when out of descriptors), admission (the gate, before anything is
  * reported or relayed), naming (the client's name for the -v line, looked
- * up off the loop), the TLS handshake as a stage driven by the loop, then
- * the mode's start function with a ready connection.
+ * up off the loop), the TLS handshake and the WebSocket upgrade as stages
+ * driven by the loop, then the mode's start function with a ready
+ * connection.
  *
  * listener -> admission -> naming -> handshake -> session
  *
@@ -72,6 +73,7 @@ struct pending {
 					   came back for, until its
 					   handshake has it */
 	struct tls_hs		*hs;
+	struct ws_hs		*whs;	/* --websocket: the upgrade */
 	TAILQ_ENTRY(pending)	 entry;
 };
 
@@ -254,10 +256,10 @@ listen_say_full(const struct options *o, int fd)
  */
 static void
 listener_start(struct listener *l, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
-	(void)l->ops->start(l->arg, fd, peer, tls);
+	(void)l->ops->start(l->arg, fd, peer, tls, ws);
 }
 
 static void
@@ -267,22 +269,15 @@ pending_free(struct pending *pd)
 	free(pd);
 }
 
-/* The handshake of a pending connection is over. */
+/* A handshake failed: that client's problem alone. */
 static void
-listener_hs_done(struct tls *tls, char *cause, void *arg)
+listener_hs_failed(struct pending *pd, char *cause)
 {
-	struct pending	*pd = arg;
 	struct listener	*l = pd->l;
 	struct net_peer	 peer = pd->peer;
-	int		 fd = pd->fd;
 
+	close(pd->fd);
 	pending_free(pd);
-	if (tls != NULL) {
-		listener_start(l, fd, &peer, tls);
-		return;
-	}
-	/* One client failing its handshake is that client's problem. */
-	close(fd);
 	gate_release(l->o->run);
 	if (l->ops->failed != NULL)
 		l->ops->failed(l->arg, &peer, cause);
@@ -291,9 +286,67 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 	free(cause);
 }
 
+/* The WebSocket upgrade of a pending connection is over. */
+static void
+listener_ws_done(struct ws *ws, char *cause, void *arg)
+{
+	struct pending	*pd = arg;
+	struct listener	*l = pd->l;
+	struct net_peer	 peer = pd->peer;
+	int		 fd = pd->fd;
+
+	pd->whs = NULL;
+	if (ws == NULL) {
+		listener_hs_failed(pd, cause);
+		return;
+	}
+	pending_free(pd);
+	listener_start(l, fd, &peer, NULL, ws);
+}
+
+/*
+ * --websocket: the upgrade is the last stage of the handshake, after TLS
+ * (tls, or NULL), which it then owns.
+ */
+static void
+listener_upgrade(struct pending *pd, struct tls *tls)
+{
+	char	*cause;
+
+	if ((pd->whs = ws_accept_start(pd->l->o, pd->fd, tls,
+	    listener_ws_done, pd)) == NULL) {
+		tls_free(tls);
+		if (asprintf(&cause, "WebSocket: %s", strerror(errno)) == -1)
+			cause = NULL;
+		listener_hs_failed(pd, cause);
+	}
+}
+
+/* The TLS handshake of a pending connection is over. */
+static void
+listener_hs_done(struct tls *tls, char *cause, void *arg)
+{
+	struct pending	*pd = arg;
+	struct listener	*l = pd->l;
+	struct net_peer	 peer = pd->peer;
+	int		 fd = pd->fd;
+
+	pd->hs = NULL;
+	if (tls == NULL) {
+		listener_hs_failed(pd, cause);
+		return;
+	}
+	if (l->o->websocket) {
+		listener_upgrade(pd, tls);
+		return;
+	}
+	pending_free(pd);
+	listener_start(l, fd, &peer, tls, NULL);
+}
+
 /*
  * A named connection (its line printed): through its handshake, if there
- * is one, to the mode.  The handshake runs on the loop, so other clients
+ * is one (TLS, then the WebSocket upgrade), to the mode.  The handshake runs on the loop, so other clients
  * go on being served meanwhile.
  */
 static void
@@ -307,9 +360,13 @@ listener_handshake(void *arg)
 	char		*cause;
 
 	pd->ln = NULL;
-	if (!l->o->ssl) {
+	if (!l->o->ssl && !l->o->websocket) {
 		pending_free(pd);
-		listener_start(l, fd, &peer, NULL);
+		listener_start(l, fd, &peer, NULL, NULL);
+		return;
+	}
+	if (!l->o->ssl) {
+		listener_upgrade(pd, NULL);
 		return;
 	}
 	if (pd->dtls != NULL) {
@@ -554,6 +611,7 @@ listener_free(struct listener *l)
 	while ((pd = TAILQ_FIRST(&l->pending)) != NULL) {
 		listen_name_cancel(pd->ln);
 		tls_handshake_cancel(pd->hs);
+		ws_hs_cancel(pd->whs);
 		tls_free(pd->dtls);
 		close(pd->fd);
 		gate_release(l->o->run);

@@ -210,6 +210,19 @@ void		 dial_cancel(struct dial *);
 int		 dial_sync(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 
+/* wsconn.c */
+struct ws;
+struct ws_hs;
+/* An upgrade is over: the connection, or NULL and a message to free. */
+typedef void ws_done_cb(struct ws *, char *, void *);
+struct ws_hs	*ws_accept_start(const struct options *, int, struct tls *,
+		    ws_done_cb *, void *);
+void		 ws_hs_cancel(struct ws_hs *);
+struct ws	*ws_connect(const struct options *, int, struct tls *,
+		    const char *, const char *, char **);
+void		 ws_attach(struct endpoint *, struct ws *, int);
+void		 ws_free(struct ws *);
+
 /* listen.c */
 
 /*
@@ -221,8 +234,12 @@ int		 dial_sync(const struct options *, const char *,
 struct listener;
 struct listen_ops {
 	int	 flags;		/* LISTEN_* */
-	/* An admitted, ready connection (after TLS); owns fd and tls. */
-	int	(*start)(void *, int, const struct net_peer *, struct tls *);
+	/*
+	 * An admitted, ready connection (after TLS and the WebSocket
+	 * upgrade); owns fd, and tls or ws (which owns its TLS).
+	 */
+	int	(*start)(void *, int, const struct net_peer *, struct tls *,
+		    struct ws *);
 	/* Turn an admitted caller away before its handshake (--chat). */
 	int	(*busy)(void *, int, const struct net_peer *);
 	/* Say the server is full (--max-conns) before fd is closed. */
