@@ -52,7 +52,8 @@ sockcat -l 9000 | tar xf -
 sockcat -l 7001 --fifo f | grep --line-buffered pattern > f
 sockcat -lk 5140 | grep --line-buffered ERROR >> errors.log
 printf '"'"'HTTP/1.0 200 OK\er\en\er\enhello\en'"'"' | sockcat -N -l 8080
-sockcat -l -N 8080 < reply | sockcat -N host.example.com 80 > reply'
+sockcat -l -N 8080 < reply | sockcat -N host.example.com 80 > reply
+echo '"'"'{\(dqid\(dq:1}'"'"' | sockcat -q 1 ws://127.0.0.1:8080/api'
 SYNOPSIS='sockcat -l [address] port --proxy-type socks5|http
 .Dl sockcat Oo Fl lk Oc Oo Ar options Oc Fl e Ar program | Fl c Ar command ...
 .Dl sockcat -l Ar port Fl -fifo Ar f | Ar filter No > Ar f'
@@ -106,6 +107,21 @@ test_log_sink_that_filters() {
 	printf 'info: fine\nERROR: boom\n' | connect 5000 'sockcat -N host 5000'
 	wait_exit "$LPID" 15
 	assertEquals "ERROR: boom" "$(<"$SC_TMP/sink.out")"
+}
+
+# A WebSocket client that gets its answer a moment later: -q waits for
+# it, then closes.
+test_websocket_answer_waited_for() {
+	doc='echo '"'"'{\(dqid\(dq:1}'"'"' | sockcat -q 1 ws://127.0.0.1:8080/api'
+	in_docs "$doc"
+	ex=$(printf '%s' "$doc" | sed 's/\\(dq/"/g')
+	listen srv 8080 "sockcat -l --websocket 8080 -c \
+	    'read l; sleep 0.3; echo \"answer to \$l\"'" || fail "no server"
+	out=$(connect 8080 "$ex")
+	assertEquals "client status" 0 $?
+	assertEquals 'answer to {"id":1}' "$out"
+	wait_exit "$LPID" 15
+	assertEquals "server status" 0 "$WAIT_STATUS"
 }
 
 # send_dir SERVER CLIENT: a directory sent with tar through sockcat.

@@ -55,7 +55,7 @@ client() {
 
 test_client_text_headers_subprotocol() {
 	peer p serve echo
-	client c -v --ws-origin http://example.test --ws-header "X-Test: yes" \
+	client c -v -N --ws-origin http://example.test --ws-header "X-Test: yes" \
 	    --ws-protocol superchat "ws://127.0.0.1:$WPORT/p?q=1"
 	echo "hello there" >&7
 	wait_for "$SC_TMP/c.out" '^hello there$' || fail "no echo"
@@ -73,6 +73,25 @@ test_client_text_headers_subprotocol() {
 	grep -q '^x-test yes$' "$SC_TMP/p.out" || fail "header"
 	grep -q '^closed 1000$' "$SC_TMP/p.out" ||
 	    fail "close code: $(cat "$SC_TMP/p.out")"
+}
+
+# The end of stdin sends no close frame (a peer that gets one stops
+# answering): "echo x | sockcat -q 1 ws://..." gets an answer that comes
+# late, then closes (1000) when the quit timer ends; -N closes at once.
+test_client_quit_timer_waits_for_answers() {
+	peer p serve slowecho 0.3
+	echo "late" | t 20 "$SC" -q 2 "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	assertEquals "the late answer" "late" "$(cat "$SC_TMP/c.out")"
+	wait_exit "$PEER_PID"
+	assertEquals "closed when the timer ended" "closed 1000" \
+	    "$(grep '^closed' "$SC_TMP/p.out")"
+	peer q serve slowecho 0.3
+	echo "late" | t 20 "$SC" -N "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "-N: status" 0 $?
+	assertEquals "-N: closed at once, no answer" "" "$(cat "$SC_TMP/d.out")"
 }
 
 test_client_fragments_ping_peer_close() {
@@ -98,7 +117,7 @@ test_client_64mib_each_way() {
 	head -c 67108864 /dev/urandom >"$SC_TMP/big"
 	want=$($SHA256 <"$SC_TMP/big" | cut -c1-64)
 	peer p serve sink
-	t 60 "$SC" --ws-binary "ws://127.0.0.1:$WPORT/" <"$SC_TMP/big" \
+	t 60 "$SC" -N --ws-binary "ws://127.0.0.1:$WPORT/" <"$SC_TMP/big" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "upload status" 0 $?
 	wait_exit "$PEER_PID"
@@ -158,7 +177,7 @@ test_client_bad_utf8_and_oversize() {
 
 test_server_stdio_text() {
 	held_stdin s.fifo 8
-	SERVER_STDIN=$SC_TMP/s.fifo server s -l --websocket 127.0.0.1 0 8>&- ||
+	SERVER_STDIN=$SC_TMP/s.fifo server s -l -N --websocket 127.0.0.1 0 8>&- ||
 	    fail "no server"
 	peer p client lines "$PORT" "line one|line two"
 	wait_lines "$SC_TMP/s.out" '^line (one|two)$' 2 ||
@@ -295,7 +314,7 @@ test_wss_verify_and_pin() {
 	grep -q '^echo fragmented$' "$SC_TMP/p.out" ||
 	    fail "wss client: $(cat "$SC_TMP/p.out") $(cat "$SC_TMP/p.err")"
 	# ... and sockcat's client verifies, or pins, the same server.
-	client c --ssl-verify --ssl-trustfile "$SC_TMP/certs/ca.pem" \
+	client c -N --ssl-verify --ssl-trustfile "$SC_TMP/certs/ca.pem" \
 	    "wss://localhost:$PORT/"
 	echo verified >&7
 	wait_for "$SC_TMP/c.out" '^verified$' || fail "verify: $(cat "$SC_TMP/c.err")"
@@ -304,7 +323,7 @@ test_wss_verify_and_pin() {
 	assertEquals "verified status" 0 "$WAIT_STATUS"
 	pin=$(openssl x509 -in "$SC_TMP/certs/srv.pem" -noout -fingerprint \
 	    -sha256 | sed 's/.*=//')
-	client d --ssl-pin "$pin" "wss://127.0.0.1:$PORT/"
+	client d -N --ssl-pin "$pin" "wss://127.0.0.1:$PORT/"
 	echo pinned >&7
 	wait_for "$SC_TMP/d.out" '^pinned$' || fail "pin: $(cat "$SC_TMP/d.err")"
 	exec 7>&-
@@ -322,7 +341,7 @@ test_through_socks5_and_http_proxies() {
 	p5=$PORT
 	server xh -l -k --proxy-type http 127.0.0.1 0 || fail "no http"
 	ph=$PORT
-	client c -x "127.0.0.1:$p5" -X 5 "ws://127.0.0.1:$WPORT/"
+	client c -N -x "127.0.0.1:$p5" -X 5 "ws://127.0.0.1:$WPORT/"
 	echo "via socks" >&7
 	wait_for "$SC_TMP/c.out" '^via socks$' || fail "socks: $(cat "$SC_TMP/c.err")"
 	exec 7>&-
@@ -330,7 +349,7 @@ test_through_socks5_and_http_proxies() {
 	assertEquals "socks status" 0 "$WAIT_STATUS"
 	wait_exit "$PEER_PID"
 	peer q serve echo
-	client d -x "127.0.0.1:$ph" -X connect "ws://127.0.0.1:$WPORT/"
+	client d -N -x "127.0.0.1:$ph" -X connect "ws://127.0.0.1:$WPORT/"
 	echo "via http" >&7
 	wait_for "$SC_TMP/d.out" '^via http$' || fail "http: $(cat "$SC_TMP/d.err")"
 	exec 7>&-

@@ -63,6 +63,13 @@ async def serve_one(ws, kind, arg):
         async for m in ws:
             await ws.send(m)
         say("closed", ws.close_code)
+    elif kind == "slowecho":
+        # Answers each message a moment later, as a server doing work
+        # would: a client that closed at once would never see it.
+        async for m in ws:
+            await asyncio.sleep(float(arg))
+            await ws.send(m)
+        say("closed", ws.close_code)
     elif kind == "script":
         await ws.send("from server")
         say("got", await ws.recv())

@@ -521,7 +521,14 @@ facts(const struct options *o)
 static void
 step_quit(struct cmdline *cl)
 {
-	if (cl->o->quit_ms != TIME_NONE)
+	const struct options	*o = cl->o;
+
+	/*
+	 * Not to a WebSocket server: its close frame is no half-close, the
+	 * peer stops sending too, so the replies the quit timer waits for
+	 * would be lost.  The close goes when the timer ends the session.
+	 */
+	if (o->quit_ms != TIME_NONE && (o->ws_path == NULL || o->listen))
 		cl->o->shut_net = 1;
 }
 

@@ -138,6 +138,14 @@ plain_check(struct session *s)
 	if (tx_ended && o->deadline_ms != TIME_NONE &&
 	    !ev_timer_armed(&c->deadline))
 		ev_timer_arm(&c->deadline, o->deadline_ms);
+	/*
+	 * A WebSocket client's -q: stdin's end sends no close (the peer
+	 * would stop answering), so the wait for the answers is the quit
+	 * timer's, as --quit-after's is; the close goes when it ends.
+	 */
+	if (tx_ended && o->ws_path != NULL && !o->listen &&
+	    c->p->quit_ms >= 0 && !ev_timer_armed(&c->deadline))
+		ev_timer_arm(&c->deadline, c->p->quit_ms);
 	if (tx_ended && channel_ended(rx))
 		return (1);
 	/* A datagram socket never reads end-of-file: an error ends it. */
@@ -441,8 +449,7 @@ conn_start_stdio(struct conn *c, int fd)
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close ||
-			    (o->fifo != NULL && !o->keep && !o->no_shutdown) ||
-			    o->websocket;
+			    (o->fifo != NULL && !o->keep && !o->no_shutdown);
 	int		 copy = o->no_splice ? CH_COPY : 0;
 	int		 dgram = o->socktype == SOCK_DGRAM;
 
