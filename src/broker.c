@@ -100,9 +100,10 @@ struct client {
 	struct channel	*rx;		/* net -> relay */
 	int		 quit;		/* ":q" was read */
 	int		 cut;		/* Cut off for not reading; told so. */
-	char		 addr[NI_MAXHOST + NI_MAXSERV + 4]; /* HOST:PORT */
+	char		*addr;		/* HOST:PORT, as long as it is:
+					   an idle client should cost little */
 	char		 name[ROOM_NAME_MAX + 3]; /* "<user3>" */
-	struct speaker	 sp;
+	struct speaker	*sp;		/* In a room only. */
 	TAILQ_ENTRY(client) entry;	/* In the room's members. */
 };
 
@@ -307,10 +308,23 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 	/* With --send-only only the operator speaks: clients are ignored. */
 	if (c->quit || b->o->send_only)
 		return (len);
-	if (!b->o->room)
+	if (!b->o->room) {
 		broker_send(b, c->net, p, len);
-	else if (room_frame(&c->sp.rf, p, len, room_line, &c->sp))
+		return (len);
+	}
+	/*
+	 * The line being framed is held only while a line is incomplete:
+	 * a member that has nothing pending holds no line buffer.
+	 */
+	if (c->sp->rf.line == NULL &&
+	    (c->sp->rf.line = pool_get(ROOM_LINE_MAX)) == NULL)
+		return (-1);
+	if (room_frame(&c->sp->rf, p, len, room_line, c->sp))
 		c->quit = 1;
+	if (c->sp->rf.len == 0) {
+		pool_put(c->sp->rf.line, ROOM_LINE_MAX);
+		c->sp->rf.line = NULL;
+	}
 	return (len);
 }
 
@@ -334,6 +348,18 @@ console_relay_write(struct endpoint *ep, const void *p, size_t len)
 static const struct ep_ops console_relay_ops = {
 	.write = console_relay_write,
 };
+
+/* Free what c holds besides its session. */
+static void
+client_free(struct client *c)
+{
+	if (c->sp != NULL) {
+		pool_put(c->sp->rf.line, ROOM_LINE_MAX);
+		free(c->sp);
+	}
+	free(c->addr);
+	free(c);
+}
 
 /* A client is over when it has stopped sending or typed ":q". */
 static int
@@ -366,8 +392,8 @@ client_finished(struct session *s)
 		log_verbose(1, "%s: read: %s", who, strerror(c->rx->error));
 	if (b->o->room) {
 		/* A last line without its newline is still a line. */
-		if (c->sp.rf.len > 0 && !c->quit)
-			room_flush(&c->sp.rf, room_line, &c->sp);
+		if (c->sp->rf.len > 0 && !c->quit)
+			room_flush(&c->sp->rf, room_line, c->sp);
 		TAILQ_REMOVE(&b->members, c, entry);
 		if (!c->cut)
 			broker_announce(b, c->net, "%s is disconnected.",
@@ -375,8 +401,7 @@ client_finished(struct session *s)
 	}
 	gate_release(b->o->run);
 	session_free(s);
-	free(c->sp.rf.line);
-	free(c);
+	client_free(c);
 }
 
 /*
@@ -419,7 +444,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 {
 	const struct options	*o = b->o;
 	struct client	*c;
-	struct session	*s;
+	struct session	*s = NULL;
 	struct endpoint	*relay;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV], msg[256];
 	int		 others, n;
@@ -432,12 +457,15 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	c->b = b;
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
-	snprintf(c->addr, sizeof(c->addr), strchr(host, ':') != NULL ?
-	    "[%s]:%s" : "%s:%s", host, port);
-	if ((s = session_new(client_check, client_finished, c)) == NULL ||
+	if (asprintf(&c->addr, strchr(host, ':') != NULL ? "[%s]:%s" :
+	    "%s:%s", host, port) == -1)
+		c->addr = NULL;
+	if (c->addr == NULL ||
+	    (s = session_new(client_check, client_finished, c)) == NULL ||
 	    (c->net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
 	    0)) == NULL) {
 		session_free(s);
+		free(c->addr);
 		free(c);
 		tls_free(tls);
 		close(fd);
@@ -459,17 +487,17 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	c->rx->bufsize = BROKER_READ_SIZE;
 	gate_session(&o->gate, s);
 	if (o->room) {
-		if ((c->sp.rf.line = malloc(ROOM_LINE_MAX)) == NULL)
+		if ((c->sp = calloc(1, sizeof(*c->sp))) == NULL)
 			goto fail;
 		/* A name taken with /nick is skipped, never shared. */
 		do {
 			n = snprintf(c->name, sizeof(c->name), "<user%u>",
 			    ++b->next_id);
 		} while (room_name_taken(b, c, c->name + 1, n - 2));
-		c->sp.b = b;
-		c->sp.c = c;
-		c->sp.name = c->name;
-		c->sp.except = c->net;
+		c->sp->b = b;
+		c->sp->c = c;
+		c->sp->name = c->name;
+		c->sp->except = c->net;
 		/* Members other than the newcomer and the console. */
 		others = (int)b->fo->count - 1 - (b->console != NULL);
 		n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
@@ -486,8 +514,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 
 fail:
 	session_free(s);
-	free(c->sp.rf.line);
-	free(c);
+	client_free(c);
 	return (-1);
 }
 

@@ -108,6 +108,26 @@ outq_mark(struct outq *q)
 		ev_timer_arm(&fo->resume, 0);
 }
 
+/*
+ * q holds nothing: let go of its ring and its stall timer, so that an idle
+ * member costs only its queue's head.  They are made again when it next
+ * has bytes to hold.
+ */
+static void
+outq_release(struct outq *q)
+{
+	if (q->n > 0)
+		return;
+	free(q->v);
+	q->v = NULL;
+	q->cap = q->head = 0;
+	if (q->stall != NULL) {
+		ev_timer_disarm(q->stall);
+		free(q->stall);
+		q->stall = NULL;
+	}
+}
+
 /* Drop everything q holds. */
 static void
 outq_clear(struct outq *q)
@@ -118,7 +138,7 @@ outq_clear(struct outq *q)
 		q->n--;
 	}
 	q->off = q->bytes = 0;
-	ev_timer_disarm(&q->stall);
+	outq_release(q);
 	outq_mark(q);
 }
 
@@ -200,7 +220,7 @@ outq_flush(struct endpoint *ep)
 	if (moved)
 		q->progress = ev_now();
 	if (q->n == 0) {
-		ev_timer_disarm(&q->stall);
+		outq_release(q);
 		if (q->leaving && q->error == 0) {
 			q->error = ETIMEDOUT;
 			fanout_doom(q);
@@ -210,15 +230,26 @@ outq_flush(struct endpoint *ep)
 	return (0);
 }
 
-/* q has just started to hold bytes: watch that they move. */
-static void
+/*
+ * q has just started to hold bytes: watch that they move.  Returns -1
+ * with errno when there is no memory for the timer.
+ */
+static int
 outq_watch(struct outq *q)
 {
 	long long	 ms = q->fanout->stall_ms;
 
 	q->progress = ev_now();
-	if (ms > 0 && !ev_timer_armed(&q->stall))
-		ev_timer_arm(&q->stall, ms);
+	if (ms <= 0)
+		return (0);
+	if (q->stall == NULL) {
+		if ((q->stall = malloc(sizeof(*q->stall))) == NULL)
+			return (-1);
+		ev_timer_init(q->stall, outq_stall_cb, q);
+	}
+	if (!ev_timer_armed(q->stall))
+		ev_timer_arm(q->stall, ms);
+	return (0);
 }
 
 /*
@@ -259,7 +290,11 @@ outq_push(struct endpoint *ep, struct chunk *c)
 	}
 	if (q->n == 1) {
 		q->off = n;
-		outq_watch(q);
+		if (outq_watch(q) == -1) {
+			q->error = errno;
+			outq_clear(q);
+			return (-1);
+		}
 	}
 	q->bytes += c->len - n;
 	outq_mark(q);
@@ -304,7 +339,6 @@ fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
 	q->limit = limit;
 	q->ep = ep;
 	q->fanout = fo;
-	ev_timer_init(&q->stall, outq_stall_cb, q);
 	ep->outq = q;
 	TAILQ_INSERT_TAIL(&fo->members, q, entry);
 	fo->count++;
@@ -348,7 +382,6 @@ fanout_leave(struct endpoint *ep)
 	if (q->doomed)
 		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
 	fo->count--;
-	free(q->v);
 	free(q);
 	ep->outq = NULL;
 }
@@ -417,7 +450,7 @@ outq_stall_cb(void *arg)
 	if (q->n == 0 || q->error != 0)
 		return;
 	if (ev_now() < due) {
-		ev_timer_arm(&q->stall, (long long)(due - ev_now()));
+		ev_timer_arm(q->stall, (long long)(due - ev_now()));
 		return;
 	}
 	if (q->leaving) {

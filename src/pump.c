@@ -203,7 +203,6 @@ session_new(int (*check)(struct session *),
 	s->finished = finished;
 	s->arg = arg;
 	s->idle_ms = TIME_NONE;
-	ev_timer_init(&s->idle, session_idle_cb, s);
 	return (s);
 }
 
@@ -246,7 +245,6 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->bufsize = CHANNEL_BUFSIZE;
 	ch->pipe[0] = ch->pipe[1] = -1;
 	ch->session = s;
-	ev_timer_init(&ch->pause, channel_pause_cb, ch);
 	src->reader = ch;
 	dst->writer = ch;
 	TAILQ_INSERT_TAIL(&s->channels, ch, entry);
@@ -282,6 +280,10 @@ channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
 		errno = ENOSPC;
 		return (-1);
 	}
+	/* Most channels have none: the table is made for the first. */
+	if (ch->taps == NULL &&
+	    (ch->taps = calloc(CH_TAPS_MAX, sizeof(*ch->taps))) == NULL)
+		return (-1);
 	ch->taps[ch->ntaps].cb = cb;
 	ch->taps[ch->ntaps].arg = arg;
 	ch->ntaps++;
@@ -347,7 +349,41 @@ channel_wants_read(struct channel *ch)
 	/* A datagram is read and written whole: one at a time. */
 	if (ep_dgram(ch))
 		return (ch->buf.len == 0);
+	/* No buffer: one is taken for the read, all of it room. */
+	if (ch->buf.data == NULL)
+		return (1);
 	return (buf_space(&ch->buf) >= channel_xgrow(ch));
+}
+
+/* Is ch in its pause after a line or chunk (-i, --delay)? */
+static int
+channel_paused(const struct channel *ch)
+{
+	return (ch->pause != NULL && ev_timer_armed(ch->pause));
+}
+
+/*
+ * Start ch's pause of ms milliseconds; its timer is made the first time,
+ * as only a paced channel needs one.  Returns -1 with errno without it:
+ * the channel goes on unpaced.
+ */
+static int
+channel_pause(struct channel *ch, long long ms)
+{
+	if (ch->pause == NULL) {
+		if ((ch->pause = malloc(sizeof(*ch->pause))) == NULL)
+			return (-1);
+		ev_timer_init(ch->pause, channel_pause_cb, ch);
+	}
+	ev_timer_arm(ch->pause, ms);
+	return (0);
+}
+
+static void
+channel_unpause(struct channel *ch)
+{
+	if (ch->pause != NULL)
+		ev_timer_disarm(ch->pause);
 }
 
 static int
@@ -360,7 +396,7 @@ channel_wants_write(const struct channel *ch)
 		    !ch->session->over);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
 	    !ch->session->over && channel_holds(ch) &&
-	    !ev_timer_armed(&ch->pause));
+	    !channel_paused(ch));
 }
 
 /* The events that let a read from ep, or a write to it, make progress. */
@@ -479,6 +515,7 @@ static void
 channel_discard(struct channel *ch)
 {
 	ch->buf.len = 0;
+	buf_release(&ch->buf);
 	if (ch->batch != NULL) {
 		ch->batch->first = ch->batch->n;
 		ch->batch->bytes = 0;
@@ -516,6 +553,7 @@ ep_broken(struct endpoint *ep)
 		return;
 	w->state = CH_FAILED;
 	w->buf.len = 0;
+	buf_release(&w->buf);
 	channel_update(w);
 }
 
@@ -527,7 +565,7 @@ channel_stop(struct channel *ch)
 		return;
 	ch->state = CH_DONE;
 	channel_discard(ch);
-	ev_timer_disarm(&ch->pause);
+	channel_unpause(ch);
 	channel_update(ch);
 }
 
@@ -608,7 +646,7 @@ static void
 channel_settle(struct channel *ch)
 {
 	if (ch->state != CH_DRAINING || channel_holds(ch) ||
-	    ev_timer_armed(&ch->pause))
+	    channel_paused(ch))
 		return;
 	ch->state = CH_DONE;
 	/*
@@ -1046,11 +1084,12 @@ channel_push(struct channel *ch)
 		 */
 		if (ch->dst->flags & EP_DGRAM)
 			ch->buf.len = 0;
-		if (gap > 0) {
-			ev_timer_arm(&ch->pause, gap);
+		if (gap > 0 && channel_pause(ch, gap) == 0)
 			break;
-		}
 	}
+
+	/* Drained: the buffer goes back, an idle channel holds none. */
+	buf_release(&ch->buf);
 
 	/* What was injected is delivered first: it came first. */
 	while (ch->batch != NULL && ch->buf.len == 0 &&
@@ -1106,6 +1145,13 @@ channel_pull_batch(struct channel *ch)
 	n = batch_recv(b, ch->src, max, b->slotsize / channel_xgrow(ch),
 	    &dropped);
 	totals.dgrams_dropped += dropped;
+	/* Nothing came: an idle peer holds no slots. */
+	if (n <= 0) {
+		int	 saved = errno;
+
+		batch_free(b);
+		errno = saved;
+	}
 	if (n == -1)
 		return (-1);
 	ch->pulled = n;
@@ -1161,10 +1207,23 @@ channel_pull(struct channel *ch)
 		}
 	}
 	if (!channel_spliced(ch) && ch->batch == NULL) {
+		/* The buffer is taken now, for as long as it holds bytes. */
+		if (ch->buf.data == NULL &&
+		    buf_init(&ch->buf, ch->bufsize) == -1) {
+			channel_fail(ch, "read", errno);
+			return;
+		}
 		space = buf_space(&ch->buf);
 		/* A transformation may grow what was read: leave it room. */
 		n = ep_read(ch->src, buf_tail(&ch->buf),
 		    space / channel_xgrow(ch));
+		/* Nothing came: an idle channel holds no buffer. */
+		if (n <= 0) {
+			int	 saved = errno;
+
+			buf_release(&ch->buf);
+			errno = saved;
+		}
 	}
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
@@ -1292,7 +1351,10 @@ pump_fd_cb(int fd, int events, void *arg)
 	session_check(s);
 }
 
-/* Allocate buffers, start watching, and run the policy once. */
+/*
+ * Choose how each channel moves bytes, start watching, and run the policy
+ * once.  No buffer is taken yet: a channel takes one when it reads.
+ */
 int
 session_start(struct session *s)
 {
@@ -1313,10 +1375,6 @@ session_start(struct session *s)
 			    "sendfile" : channel_spliced(ch) ? "splice" :
 			    "copy");
 		}
-		/* A spliced channel gets a buffer only if it falls back. */
-		if (!channel_spliced(ch) && ch->buf.data == NULL &&
-		    buf_init(&ch->buf, ch->bufsize) == -1)
-			return (-1);
 		/* A channel may be created already ended (-d). */
 		channel_settle(ch);
 	}
@@ -1363,7 +1421,23 @@ session_set_idle(struct session *s, long long idle_ms)
 	if (!s->running || idle_ms == TIME_NONE)
 		return;
 	s->last_active = ev_now();
-	ev_timer_arm(&s->idle, s->idle_ms);
+	/* The timer is made for the sessions that have an idle time. */
+	if (s->idle == NULL) {
+		if ((s->idle = malloc(sizeof(*s->idle))) == NULL) {
+			log_warn("idle timer");
+			return;
+		}
+		ev_timer_init(s->idle, session_idle_cb, s);
+	}
+	ev_timer_arm(s->idle, s->idle_ms);
+}
+
+/* Stop s's idle timer, if it has one. */
+static void
+session_idle_stop(struct session *s)
+{
+	if (s->idle != NULL)
+		ev_timer_disarm(s->idle);
 }
 
 static void
@@ -1373,7 +1447,7 @@ session_idle_cb(void *arg)
 	uint64_t	 due = s->last_active + (uint64_t)s->idle_ms;
 
 	if (ev_now() < due) {
-		ev_timer_arm(&s->idle, (long long)(due - ev_now()));
+		ev_timer_arm(s->idle, (long long)(due - ev_now()));
 		return;
 	}
 	s->timed_out = 1;
@@ -1393,9 +1467,9 @@ session_finish(struct session *s)
 	if (s->over)
 		return;
 	s->over = 1;
-	ev_timer_disarm(&s->idle);
+	session_idle_stop(s);
 	TAILQ_FOREACH(ch, &s->channels, entry)
-		ev_timer_disarm(&ch->pause);
+		channel_unpause(ch);
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
 		if (ep->rfd != -1)
 			ev_del(ep->rfd);
@@ -1438,10 +1512,11 @@ session_free(struct session *s)
 
 	if (s == NULL)
 		return;
-	ev_timer_disarm(&s->idle);
+	session_idle_stop(s);
+	free(s->idle);
 	while ((ch = TAILQ_FIRST(&s->channels)) != NULL) {
 		TAILQ_REMOVE(&s->channels, ch, entry);
-		ev_timer_disarm(&ch->pause);
+		channel_unpause(ch);
 		channel_discard(ch);
 		/* Drops after the last datagram read: only the socket knows. */
 		if (ch->batch != NULL) {
@@ -1454,6 +1529,8 @@ session_free(struct session *s)
 			ch->batch = NULL;
 		}
 		buf_free(&ch->buf);
+		free(ch->pause);
+		free(ch->taps);
 		free(ch);
 	}
 	while ((ep = TAILQ_FIRST(&s->endpoints)) != NULL) {

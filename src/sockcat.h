@@ -668,8 +668,12 @@ struct buf {
 	size_t		 off;	/* Start of unsent data. */
 	size_t		 len;	/* Bytes of unsent data. */
 };
+void		*pool_get(size_t);
+void		 pool_put(void *, size_t);
+void		 pool_counts(size_t *, size_t *);
 int		 buf_init(struct buf *, size_t);
 void		 buf_free(struct buf *);
+int		 buf_release(struct buf *);
 size_t		 buf_space(struct buf *);
 unsigned char	*buf_tail(struct buf *);
 void		 buf_commit(struct buf *, size_t);
@@ -739,10 +743,11 @@ struct endpoint {
 	struct outq		*outq;	/* Or a fan-out queue writes to us. */
 	struct fanout		*feeds;	/* Our writer feeds this fan-out. */
 	TAILQ_ENTRY(endpoint)	 feed_entry;
-	int			 rwant;	/* Events a read waits for; 0: EV_READ */
-	int			 wwant;	/* Events a write waits for; 0: EV_WRITE */
-	int			 revents; /* Events registered for rfd. */
-	int			 wevents; /* Events registered for wfd. */
+	/* Small, as every connection has two endpoints or more. */
+	short			 rwant;	/* Events a read waits for; 0: EV_READ */
+	short			 wwant;	/* Events a write waits for; 0: EV_WRITE */
+	short			 revents; /* Events registered for rfd. */
+	short			 wevents; /* Events registered for wfd. */
 	TAILQ_ENTRY(endpoint)	 entry;
 };
 
@@ -802,6 +807,7 @@ struct channel {
 	int			 flags;	/* CH_* */
 	enum ch_state		 state;
 	int			 error;	/* errno when CH_FAILED. */
+	u_int			 ntaps;	/* Observers in taps, below. */
 	const char		*error_op; /* "read" or "write" */
 	uint64_t		 bytes;	/* Delivered to dst. */
 	size_t			 bufsize;
@@ -816,14 +822,14 @@ struct channel {
 	 */
 	int			 splicing;
 	int			 pipe[2];
-	size_t			 piped;	/* Bytes in the pipe. */
-	size_t			 pipesize;
-	ssize_t			 pulled; /* Bytes the last splice took in. */
 	int			 sendfile; /* src is a regular file: no
 					      pipe, sendfile(2) to dst */
 	int			 direct; /* src or dst is a pipe: one
 					    splice(2) from src to dst */
 	int			 blocked; /* direct: dst is full */
+	size_t			 piped;	/* Bytes in the pipe. */
+	size_t			 pipesize;
+	ssize_t			 pulled; /* Bytes the last splice took in. */
 
 	/* Optional: rewrite what was read (-C); returns the new length. */
 	size_t			(*xform)(struct channel *, unsigned char *,
@@ -833,8 +839,7 @@ struct channel {
 	size_t			 xgrow;	/* Most bytes xform makes of one;
 					   0 means 2. */
 
-	struct ch_tap		 taps[CH_TAPS_MAX];
-	size_t			 ntaps;
+	struct ch_tap		*taps;	/* CH_TAPS_MAX, made by the first */
 
 	/*
 	 * Datagrams from a datagram socket are received many at a time
@@ -849,7 +854,7 @@ struct channel {
 	 */
 	long long		 line_gap_ms;	/* 0: none */
 	long long		 write_gap_ms;	/* 0: none */
-	struct ev_timer		 pause;
+	struct ev_timer		*pause;		/* Made only when pacing. */
 
 	/* -W: the source is treated as ended after this many reads. */
 	uint64_t		 read_limit;	/* 0: none */
@@ -867,13 +872,14 @@ struct channel {
 struct session {
 	TAILQ_HEAD(, endpoint)	 endpoints;
 	TAILQ_HEAD(, channel)	 channels;
-	int			 over;	/* set by session_finish() */
-	int			 failed; /* a channel lost data */
-	int			 timed_out; /* ended by the idle timer */
-	int			 running; /* session_start() was called */
+	/* Flags, as bytes: every connection has a session. */
+	char			 over;	/* set by session_finish() */
+	char			 failed; /* a channel lost data */
+	char			 timed_out; /* ended by the idle timer */
+	char			 running; /* session_start() was called */
 	long long		 idle_ms; /* end after this long idle */
 	uint64_t		 last_active;
-	struct ev_timer		 idle;
+	struct ev_timer		*idle;	/* Made only with an idle time. */
 	int			 (*check)(struct session *);
 	void			 (*finished)(struct session *);
 	void			*arg;
@@ -923,11 +929,11 @@ struct outq {
 	size_t			 high;	/* Full above this. */
 	size_t			 limit;
 	int			 error;
-	int			 full;	/* Counted in the fan-out's nfull. */
-	int			 leaving; /* Cut off: gets its last words only. */
-	int			 doomed; /* To be ended after this round. */
+	char			 full;	/* Counted in the fan-out's nfull. */
+	char			 leaving; /* Cut off: gets its last words only. */
+	char			 doomed; /* To be ended after this round. */
 	uint64_t		 progress; /* ev_now() of the last write. */
-	struct ev_timer		 stall;
+	struct ev_timer		*stall;	/* Only while it holds bytes. */
 	struct endpoint		*ep;
 	struct fanout		*fanout;
 	TAILQ_ENTRY(outq)	 entry;

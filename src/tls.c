@@ -1011,13 +1011,23 @@ tls_close_notify(struct tls *t)
 static ssize_t
 tls_ep_read(struct endpoint *ep, void *p, size_t n)
 {
-	return (tls_read(ep->data, p, n, &ep->rwant));
+	ssize_t	 r;
+	int	 want = ep->rwant;
+
+	r = tls_read(ep->data, p, n, &want);
+	ep->rwant = want;
+	return (r);
 }
 
 static ssize_t
 tls_ep_write(struct endpoint *ep, const void *p, size_t n)
 {
-	return (tls_write(ep->data, p, n, &ep->wwant));
+	ssize_t	 r;
+	int	 want = ep->wwant;
+
+	r = tls_write(ep->data, p, n, &want);
+	ep->wwant = want;
+	return (r);
 }
 
 static int
