@@ -24,6 +24,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -780,6 +782,15 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, int server,
 		free(h);
 		return (NULL);
 	}
+	/*
+	 * TLS writes whole records, so Nagle's algorithm has nothing to
+	 * gather; it only holds a small answer back behind the session
+	 * tickets until the peer's delayed acknowledgement, 40 ms a time.
+	 * So every TLS connection has TCP_NODELAY, whatever --nodelay says;
+	 * a socket that is not TCP (Unix-domain) refuses, which is fine.
+	 */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+	    sizeof(int));
 	h->o = o;
 	h->fd = fd;
 	h->server = server;
