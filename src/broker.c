@@ -483,7 +483,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 		goto fail;
 	relay->ops = &client_relay_ops;
 	relay->data = c;
-	fanout_feed(b->fo, relay);
+	if (fanout_feed(b->fo, relay) == -1)
+		goto fail;
 	c->rx->bufsize = BROKER_READ_SIZE;
 	gate_session(&o->gate, s);
 	if (o->room) {
@@ -616,7 +617,8 @@ console_start(struct broker *b)
 		fatal("console");
 	relay->ops = &console_relay_ops;
 	relay->data = b;
-	fanout_feed(b->fo, relay);
+	if (fanout_feed(b->fo, relay) == -1)
+		fatal("console");
 	if (session_start(s) == -1)
 		fatal("console");
 }

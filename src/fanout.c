@@ -70,16 +70,27 @@ chunk_unref(struct chunk *c)
 		free(c);
 }
 
+/*
+ * A relay endpoint in its fan-out's list of feeders: apart from the
+ * endpoint, so that the many endpoints that feed nothing do not carry
+ * the links.
+ */
+struct feeder {
+	struct endpoint		*ep;
+	struct fanout		*fo;
+	TAILQ_ENTRY(feeder)	 entry;
+};
+
 /* Hold every channel feeding fo: a member cannot take more for now. */
 static void
 fanout_hold(struct fanout *fo)
 {
-	struct endpoint	*ep;
+	struct feeder	*fd;
 
 	ev_timer_disarm(&fo->resume);
-	TAILQ_FOREACH(ep, &fo->feeders, feed_entry) {
-		if (ep->writer != NULL)
-			channel_hold(ep->writer, 1);
+	TAILQ_FOREACH(fd, &fo->feeders, entry) {
+		if (fd->ep->writer != NULL)
+			channel_hold(fd->ep->writer, 1);
 	}
 }
 
@@ -347,15 +358,23 @@ fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
 
 /*
  * ep is a relay endpoint: what its writer channel delivers goes to fo.
- * That channel is held while any member of fo is full.
+ * That channel is held while any member of fo is full.  Returns -1 with
+ * errno on failure.
  */
-void
+int
 fanout_feed(struct fanout *fo, struct endpoint *ep)
 {
-	ep->feeds = fo;
-	TAILQ_INSERT_TAIL(&fo->feeders, ep, feed_entry);
+	struct feeder	*fd;
+
+	if ((fd = calloc(1, sizeof(*fd))) == NULL)
+		return (-1);
+	fd->ep = ep;
+	fd->fo = fo;
+	ep->feeder = fd;
+	TAILQ_INSERT_TAIL(&fo->feeders, fd, entry);
 	if (fo->nfull > 0 && ep->writer != NULL)
 		channel_hold(ep->writer, 1);
+	return (0);
 }
 
 /* Leave the fan-out, as member or feeder; the pump calls it on free. */
@@ -365,9 +384,10 @@ fanout_leave(struct endpoint *ep)
 	struct outq	*q = ep->outq;
 	struct fanout	*fo;
 
-	if (ep->feeds != NULL) {
-		TAILQ_REMOVE(&ep->feeds->feeders, ep, feed_entry);
-		ep->feeds = NULL;
+	if (ep->feeder != NULL) {
+		TAILQ_REMOVE(&ep->feeder->fo->feeders, ep->feeder, entry);
+		free(ep->feeder);
+		ep->feeder = NULL;
 	}
 	if (q == NULL)
 		return;
@@ -424,11 +444,13 @@ static void
 fanout_resume_cb(void *arg)
 {
 	struct fanout	*fo = arg;
-	struct endpoint	*ep, *next;
+	struct feeder	*fd, *next;
+	struct endpoint	*ep;
 
-	TAILQ_FOREACH_SAFE(ep, &fo->feeders, feed_entry, next) {
+	TAILQ_FOREACH_SAFE(fd, &fo->feeders, entry, next) {
 		if (fo->nfull > 0)
 			break;
+		ep = fd->ep;
 		if (ep->writer != NULL && (ep->writer->flags & CH_HOLD))
 			channel_resume(ep->writer);
 	}

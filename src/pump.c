@@ -294,7 +294,8 @@ channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
 int
 channel_limit_reached(const struct channel *ch)
 {
-	return (ch->read_limit > 0 && ch->reads >= ch->read_limit);
+	return (ch->pace != NULL && ch->pace->read_limit > 0 &&
+	    ch->pace->reads >= ch->pace->read_limit);
 }
 
 static int
@@ -355,35 +356,75 @@ channel_wants_read(struct channel *ch)
 	return (buf_space(&ch->buf) >= channel_xgrow(ch));
 }
 
+/*
+ * Pace ch: a pause of line_gap_ms after each line delivered (-i), of
+ * write_gap_ms after each chunk (--delay), and its source treated as
+ * ended after read_limit reads (-W); 0 (or less) is none.  Only a
+ * channel given any of them holds the state.  Returns -1 with errno on
+ * failure.
+ */
+int
+channel_pace(struct channel *ch, long long line_gap_ms,
+    long long write_gap_ms, uint64_t read_limit)
+{
+	if (ch->pace == NULL) {
+		if (line_gap_ms <= 0 && write_gap_ms <= 0 && read_limit == 0)
+			return (0);
+		if ((ch->pace = calloc(1, sizeof(*ch->pace))) == NULL)
+			return (-1);
+		ev_timer_init(&ch->pace->timer, channel_pause_cb, ch);
+	}
+	ch->pace->line_gap_ms = line_gap_ms;
+	ch->pace->write_gap_ms = write_gap_ms;
+	ch->pace->read_limit = read_limit;
+	return (0);
+}
+
+static long long
+channel_line_gap(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->line_gap_ms : 0);
+}
+
+static long long
+channel_write_gap(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->write_gap_ms : 0);
+}
+
+static uint64_t
+channel_read_limit(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->read_limit : 0);
+}
+
+/* Count n reads that returned data, for the read limit. */
+static void
+channel_count_reads(struct channel *ch, uint64_t n)
+{
+	if (ch->pace != NULL)
+		ch->pace->reads += n;
+}
+
 /* Is ch in its pause after a line or chunk (-i, --delay)? */
 static int
 channel_paused(const struct channel *ch)
 {
-	return (ch->pause != NULL && ev_timer_armed(ch->pause));
+	return (ch->pace != NULL && ev_timer_armed(&ch->pace->timer));
 }
 
-/*
- * Start ch's pause of ms milliseconds; its timer is made the first time,
- * as only a paced channel needs one.  Returns -1 with errno without it:
- * the channel goes on unpaced.
- */
-static int
+/* Start ch's pause of ms milliseconds: it is paced, so it has a timer. */
+static void
 channel_pause(struct channel *ch, long long ms)
 {
-	if (ch->pause == NULL) {
-		if ((ch->pause = malloc(sizeof(*ch->pause))) == NULL)
-			return (-1);
-		ev_timer_init(ch->pause, channel_pause_cb, ch);
-	}
-	ev_timer_arm(ch->pause, ms);
-	return (0);
+	ev_timer_arm(&ch->pace->timer, ms);
 }
 
 static void
 channel_unpause(struct channel *ch)
 {
-	if (ch->pause != NULL)
-		ev_timer_disarm(ch->pause);
+	if (ch->pace != NULL)
+		ev_timer_disarm(&ch->pace->timer);
 }
 
 static int
@@ -735,7 +776,7 @@ channel_try_batch(struct channel *ch)
 	if (src->ops != NULL && src->ops->read != NULL &&
 	    src->ops->recvmmsg == NULL)
 		return;
-	if (ch->line_gap_ms > 0 || ch->write_gap_ms > 0)
+	if (channel_line_gap(ch) > 0 || channel_write_gap(ch) > 0)
 		return;
 	if (getsockopt(src->rfd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_DGRAM)
@@ -767,8 +808,8 @@ channel_try_splice(struct channel *ch)
 	    ch->src->rfd == -1 || ch->dst->wfd == -1)
 		return;
 	/* Taps see every byte; pacing and read limits count them. */
-	if (ch->ntaps > 0 || ch->line_gap_ms > 0 || ch->write_gap_ms > 0 ||
-	    ch->read_limit > 0)
+	if (ch->ntaps > 0 || channel_line_gap(ch) > 0 ||
+	    channel_write_gap(ch) > 0 || channel_read_limit(ch) > 0)
 		return;
 	/* From a regular file, sendfile(2) needs no pipe at all. */
 	if (fstat(ch->src->rfd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -1058,7 +1099,7 @@ channel_push(struct channel *ch)
 	    channel_wants_write(ch)) {
 		p = ch->buf.data + ch->buf.off;
 		len = ch->buf.len;
-		if (ch->line_gap_ms > 0 && !ep_dgram(ch) &&
+		if (channel_line_gap(ch) > 0 && !ep_dgram(ch) &&
 		    (nl = memchr(p, '\n', len)) != NULL)
 			len = nl - p + 1;
 		n = ep_write(ch->dst, p, len);
@@ -1074,9 +1115,9 @@ channel_push(struct channel *ch)
 			totals.dgrams_sent++;
 		for (i = 0; i < ch->ntaps; i++)
 			ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
-		gap = ch->write_gap_ms;
-		if (ch->line_gap_ms > gap && n > 0 && p[n - 1] == '\n')
-			gap = ch->line_gap_ms;
+		gap = channel_write_gap(ch);
+		if (channel_line_gap(ch) > gap && n > 0 && p[n - 1] == '\n')
+			gap = channel_line_gap(ch);
 		buf_consume(&ch->buf, n);
 		/*
 		 * A datagram goes whole or not at all; a stream destination
@@ -1084,8 +1125,10 @@ channel_push(struct channel *ch)
 		 */
 		if (ch->dst->flags & EP_DGRAM)
 			ch->buf.len = 0;
-		if (gap > 0 && channel_pause(ch, gap) == 0)
+		if (gap > 0) {
+			channel_pause(ch, gap);
 			break;
+		}
 	}
 
 	/* Drained: the buffer goes back, an idle channel holds none. */
@@ -1137,8 +1180,8 @@ channel_pull_batch(struct channel *ch)
 	int		 n;
 
 	/* -W: no more datagrams than the limit leaves. */
-	if (ch->read_limit > 0) {
-		left = ch->read_limit - ch->reads;
+	if (channel_read_limit(ch) > 0) {
+		left = ch->pace->read_limit - ch->pace->reads;
 		if (left < max)
 			max = left;
 	}
@@ -1165,7 +1208,7 @@ channel_pull_batch(struct channel *ch)
 			batch_set_len(b, i, ch->xform(ch, batch_data(b, i),
 			    batch_len(b, i), b->slotsize));
 	}
-	ch->reads += n;
+	channel_count_reads(ch, n);
 	if (channel_limit_reached(ch))
 		ch->state = CH_DRAINING;
 	return (0);
@@ -1252,7 +1295,7 @@ channel_pull(struct channel *ch)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);
 	/* -W: the last read allowed; the peer is told we read no more. */
-	ch->reads++;
+	channel_count_reads(ch, 1);
 	if (channel_limit_reached(ch)) {
 		ch->state = CH_DRAINING;
 		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
@@ -1529,7 +1572,7 @@ session_free(struct session *s)
 			ch->batch = NULL;
 		}
 		buf_free(&ch->buf);
-		free(ch->pause);
+		free(ch->pace);
 		free(ch->taps);
 		free(ch);
 	}

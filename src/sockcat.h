@@ -727,6 +727,7 @@ struct ep_ops {
 struct session;
 struct channel;
 struct outq;
+struct feeder;
 
 struct endpoint {
 	const char		*name;	/* For messages: "stdin", "network". */
@@ -741,8 +742,7 @@ struct endpoint {
 	struct channel		*reader; /* The channel that reads from us. */
 	struct channel		*writer; /* The channel that writes to us. */
 	struct outq		*outq;	/* Or a fan-out queue writes to us. */
-	struct fanout		*feeds;	/* Our writer feeds this fan-out. */
-	TAILQ_ENTRY(endpoint)	 feed_entry;
+	struct feeder		*feeder; /* Our writer feeds a fan-out. */
 	/* Small, as every connection has two endpoints or more. */
 	short			 rwant;	/* Events a read waits for; 0: EV_READ */
 	short			 wwant;	/* Events a write waits for; 0: EV_WRITE */
@@ -799,6 +799,20 @@ struct ch_tap {
 	void			*arg;
 };
 
+/*
+ * Pacing: after delivering a line (-i) or any chunk (--delay) a channel
+ * writes nothing until its timer fires.  -W: the source is treated as
+ * ended after read_limit reads.  Made only for a channel that has any of
+ * these, as most never do.
+ */
+struct ch_pace {
+	long long		 line_gap_ms;	/* 0: none */
+	long long		 write_gap_ms;	/* 0: none */
+	uint64_t		 read_limit;	/* 0: none */
+	uint64_t		 reads;		/* Reads that returned data. */
+	struct ev_timer		 timer;
+};
+
 struct channel {
 	const char		*name;	/* For messages. */
 	struct endpoint		*src;
@@ -820,15 +834,18 @@ struct channel {
 	 * idle channel holds no descriptor.  pipe[0] is -1 when it holds
 	 * none; splicing is 0 when the channel copies instead.
 	 */
-	int			 splicing;
 	int			 pipe[2];
-	int			 sendfile; /* src is a regular file: no
+	/* Flags as bytes: a channel is two of every connection's cost. */
+	char			 splicing;
+	char			 sendfile; /* src is a regular file: no
 					      pipe, sendfile(2) to dst */
-	int			 direct; /* src or dst is a pipe: one
+	char			 direct; /* src or dst is a pipe: one
 					    splice(2) from src to dst */
-	int			 blocked; /* direct: dst is full */
+	char			 blocked; /* direct: dst is full */
+	u_int			 pipesize; /* At most CHANNEL_PIPESIZE. */
+	u_int			 xgrow;	/* Most bytes xform makes of one;
+					   0 means 2. */
 	size_t			 piped;	/* Bytes in the pipe. */
-	size_t			 pipesize;
 	ssize_t			 pulled; /* Bytes the last splice took in. */
 
 	/* Optional: rewrite what was read (-C); returns the new length. */
@@ -836,8 +853,6 @@ struct channel {
 				    size_t, size_t);
 	long long		 xstate;	/* xform's own: a state, or
 						   bytes left */
-	size_t			 xgrow;	/* Most bytes xform makes of one;
-					   0 means 2. */
 
 	struct ch_tap		*taps;	/* CH_TAPS_MAX, made by the first */
 
@@ -848,17 +863,8 @@ struct channel {
 	 */
 	struct batch		*batch;
 
-	/*
-	 * Pacing: after delivering a line (-i) or any chunk (--delay) the
-	 * channel writes nothing until its pause timer fires.
-	 */
-	long long		 line_gap_ms;	/* 0: none */
-	long long		 write_gap_ms;	/* 0: none */
-	struct ev_timer		*pause;		/* Made only when pacing. */
-
-	/* -W: the source is treated as ended after this many reads. */
-	uint64_t		 read_limit;	/* 0: none */
-	uint64_t		 reads;		/* Reads that returned data. */
+	/* Pacing and the read limit; NULL without (channel_pace()). */
+	struct ch_pace		*pace;
 
 	struct session		*session;
 	TAILQ_ENTRY(channel)	 entry;
@@ -899,6 +905,8 @@ void		 session_set_idle(struct session *, long long);
 int		 session_relay_check(struct session *);
 int		 session_report(struct session *);
 int		 channel_ended(const struct channel *);
+int		 channel_pace(struct channel *, long long, long long,
+		    uint64_t);
 size_t		 channel_pending(const struct channel *);
 int		 channel_spliced(const struct channel *);
 void		 channel_stop(struct channel *);
@@ -947,7 +955,7 @@ struct outq {
 struct fanout {
 	TAILQ_HEAD(, outq)	 members;
 	TAILQ_HEAD(, outq)	 doomed;
-	TAILQ_HEAD(, endpoint)	 feeders;
+	TAILQ_HEAD(, feeder)	 feeders;
 	struct ev_timer		 reap;
 	struct ev_timer		 resume;
 	size_t			 count;
@@ -961,7 +969,7 @@ struct fanout {
 struct fanout	*fanout_new(long long);
 int		 fanout_join(struct fanout *, struct endpoint *, size_t,
 		    size_t);
-void		 fanout_feed(struct fanout *, struct endpoint *);
+int		 fanout_feed(struct fanout *, struct endpoint *);
 void		 fanout_leave(struct endpoint *);
 int		 fanout_send(struct fanout *, struct endpoint *, const void *,
 		    size_t);
