@@ -6,7 +6,7 @@
 # "make completions" writes the three files with it; tests/t-options.sh
 # fails when a file differs from what the table makes.  The names, the
 # arguments, the value lists and the descriptions all come from the table
-# (src/opttab.c): the descriptions are the --help lines.
+# (src/front/opttab.c): the descriptions are the --help lines.
 
 import sys
 
@@ -20,13 +20,13 @@ def rows(f):
         if not line:
             continue
         (letter, name, has_arg, arg, group, comp, words, repeat, exits,
-         help_) = line.split("\t")
+         help_, excl) = line.split("\t")
         out.append({
             "short": None if letter == "-" else "-" + letter,
             "long": None if name == "-" else "--" + name,
             "has_arg": has_arg, "arg": None if arg == "-" else arg,
             "comp": comp, "words": words.split(), "repeat": repeat == "1",
-            "exits": exits == "1", "help": help_,
+            "exits": exits == "1", "help": help_, "excl": excl.split(),
         })
     return out
 
@@ -62,12 +62,16 @@ def zsh_row(r):
             action = ZSH_ACTIONS.get(r["comp"], "")
         colon = "::" if r["has_arg"] == "optional" else ":"
         desc += colon + msg + (":" + action if action else "")
+    # What zsh no longer offers once this is given: its other name and the
+    # options it excludes (two flags of one field, the conflict table).
     if r["exits"]:
         prefix = "'(- *)'"
     elif r["repeat"]:
         prefix = "'*'"
-    elif short and long_:
-        prefix = "'(" + short + " " + long_ + ")'"
+    elif (short and long_) or r["excl"]:
+        prefix = "'(" + " ".join(names(r) * (short is not None and
+                                             long_ is not None) +
+                                 r["excl"]) + ")'"
     else:
         prefix = ""
     if short and long_:

@@ -55,6 +55,15 @@ sc_require() {
 	done
 }
 
+# Skip the whole suite (exit 77) when sockcat was built without TLS
+# (./configure --without-openssl): its --version says "TLS: no".
+sc_require_tls() {
+	if ! "$SC" --version | grep -q '^TLS: yes'; then
+		echo "sockcat built without TLS: skipping" >&2
+		exit 77
+	fi
+}
+
 SC_PIDS=""
 SC_TMP=""
 
@@ -64,6 +73,10 @@ sc_tmp() {
 		SC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-test.XXXXXX")
 	fi
 }
+
+# The datagram peer every suite shares (tests/udppeer.py: its steps are
+# send, recv, lines, port, ...):  t 20 $UDPPEER PORT send hi recv
+UDPPEER="python3 ${TESTS_DIR:-$(dirname "$0")}/udppeer.py"
 
 # Run a command bounded in time: t [secs] cmd...
 t() {
@@ -366,7 +379,7 @@ sc_remove_tmp() {
 # cut off by a teardown that kills its process, and tests/symbolize.sh
 # names the frames afterwards.  Every sockcat process of a debug build
 # notes its command line in cmdline.SUITE.TEST ("PID ARGS...", see
-# SC_CMDLINE_LOG in src/main.c), which traces a report to what made it.
+# SC_CMDLINE_LOG in src/front/main.c), which traces a report to what made it.
 SC_SUITE=$(basename "$0" .sh)
 _sc_asan0=${ASAN_OPTIONS:-}
 _sc_ubsan0=${UBSAN_OPTIONS:-}
@@ -381,6 +394,15 @@ sc_san_test() {
 }
 sc_san_test oneTimeSetUp
 
+# sc_asan_add OPTIONS: sanitizer options for every process of this suite
+# from now on, in every test (detect_leaks=0 where strace traces it:
+# LeakSanitizer cannot work under ptrace).
+sc_asan_add() {
+	_sc_asan0="${_sc_asan0:+$_sc_asan0:}$1"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}$1"
+	export ASAN_OPTIONS
+}
+
 SC_SKIPPED=0
 
 # Skip the rest of the current test, counting it as skipped: sc_skip why.
@@ -392,10 +414,17 @@ sc_skip() {
 
 # The per-test counts, for .ci/test to add up (shunit2's own report
 # counts assertions, not tests), and how long the suite took.
+# "make distcheck" removes its build directory, logs included, when it
+# succeeds: with SC_RESULTS_DIR set, each suite also writes its counts
+# there, in a file named after it, for .ci/test.
 sc_report() {
 	_p=$((__shunit_testsPassed - SC_SKIPPED))
+	_line="# sockcat-tests: passed=$_p failed=$__shunit_testsFailed skipped=$SC_SKIPPED"
 	echo "# sockcat-time: suite $(( $(now_ms) - SC_START_MS )) ms"
-	echo "# sockcat-tests: passed=$_p failed=$__shunit_testsFailed skipped=$SC_SKIPPED"
+	echo "$_line"
+	if [ -n "${SC_RESULTS_DIR:-}" ]; then
+		echo "$_line" >"$SC_RESULTS_DIR/$(basename "$0" .sh)"
+	fi
 }
 
 # Each test says in the suite's log how long it took ("# sockcat-time:

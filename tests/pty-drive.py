@@ -11,8 +11,9 @@
 # sending side), eof (wait for end-of-file), naws:ROWSxCOLS (send a window
 # size as --raw does), splitnaws:ROWSxCOLS (the same in two pieces), and
 # for tty only: raw (the terminal is in raw mode), cooked (it is not),
-# resize:ROWSxCOLS, signal:NAME, exit:STATUS (wait for the command to
-# exit; -N for a signal).  Everything read is written to stdout at the
+# resize:ROWSxCOLS, signal:NAME, fgsignal:NAME (to the terminal's
+# foreground process group, a job of a shell run with "set -m"),
+# exit:STATUS (wait for the command to exit; -N for a signal).  Everything read is written to stdout at the
 # end.  Exits 0 when every step passed, else 1 with the step on stderr.
 
 import codecs
@@ -132,6 +133,8 @@ for step in steps:
                     struct.pack("HHHH", rows, cols, 0, 0))
     elif kind == "signal":
         child.send_signal(getattr(signal, "SIG" + arg))
+    elif kind == "fgsignal":
+        os.killpg(os.tcgetpgrp(master), getattr(signal, "SIG" + arg))
     elif kind == "exit":
         end = time.time() + DEADLINE
         while child.poll() is None:

@@ -14,36 +14,14 @@ sc_require python3
 # Servers live as long as a test may take on a busy machine.
 SERVER_TIMEOUT=60
 
-# udp_peer SRC PORT ops...: a UDP client bound to SRC (ADDR or ADDR:PORT)
-# that sends and receives datagrams to 127.0.0.1 PORT: "me" (prints its
-# own port), "send TEXT", "recv" (prints what
-# came, or TIMEOUT after 10 s), "quiet" (the same after 2 s, where
-# nothing is expected).
+# udp_peer SRC PORT steps...: the datagram peer bound to SRC (ADDR or
+# ADDR:PORT), sending to 127.0.0.1 PORT: "port" (prints its own port),
+# "send TEXT", "recv" (prints what came, or TIMEOUT after 10 s), "quiet"
+# (the same after 2 s, where nothing is expected).
 udp_peer() {
-	t 20 python3 - "$@" <<'EOF'
-import socket, sys
-src, port = sys.argv[1], int(sys.argv[2])
-addr, _, sport = src.partition(":")
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((addr, int(sport or 0)))
-args = sys.argv[3:]
-i = 0
-while i < len(args):
-    if args[i] == "send":
-        s.sendto(args[i + 1].encode() + b"\n", ("127.0.0.1", port))
-        i += 2
-        continue
-    if args[i] == "me":
-        print(s.getsockname()[1])
-    if args[i] in ("recv", "quiet"):
-        s.settimeout(10 if args[i] == "recv" else 2)
-        try:
-            print(s.recv(65536).decode().rstrip("\n"))
-        except socket.timeout:
-            print("TIMEOUT")
-    i += 1
-sys.stdout.flush()
-EOF
+	_src=$1
+	shift
+	t 20 $UDPPEER --bind "$_src" "$@"
 }
 
 # The server: $SC -v -n ARGS 127.0.0.1 0, its stdin a FIFO held open on
@@ -271,7 +249,7 @@ test_max_conns_room() {
 
 test_max_conns_udp_keep() {
 	srv --max-conns 1 -u -lk 127.0.0.1 0
-	me=$(udp_peer 127.0.0.1 "$PORT" me send one)
+	me=$(udp_peer 127.0.0.1 "$PORT" port send one)
 	assertTrue "first peer" "wait_for '$SC_TMP/srv.out' '^one$' 10"
 	udp_peer 127.0.0.3 "$PORT" send two >/dev/null
 	udp_peer "127.0.0.1:$me" "$PORT" send three >/dev/null
@@ -363,6 +341,45 @@ test_unix_rules_refused() {
 	    -lU "$SC_TMP/s" --deny 127.0.0.1
 	expect_error "cannot use --allow or --deny with -U" \
 	    -lU "$SC_TMP/s" --allow 10.9.9.9
+}
+
+# A rule file is a short list of addresses: a line that does not end, or
+# holds a NUL, is an error naming the file and line, not memory eaten or
+# text ignored.
+test_rule_file_lines_bounded() {
+	sc_tmp
+	expect_error "/dev/zero, line 1: a NUL byte: not a text file" \
+	    -l --allowfile /dev/zero 127.0.0.1 0
+	printf '127.0.0.1\n10.0.0.1\0000 127.0.0.2\n' >"$SC_TMP/nul"
+	expect_error "$SC_TMP/nul, line 2: a NUL byte: not a text file" \
+	    -l --denyfile "$SC_TMP/nul" 127.0.0.1 0
+	{ echo 127.0.0.1; head -c 5000 /dev/zero | tr '\0' ' '; } \
+	    >"$SC_TMP/long"
+	expect_error "$SC_TMP/long, line 2: line longer than 4096 bytes" \
+	    -l --allowfile "$SC_TMP/long" 127.0.0.1 0
+	# A long line within the limit is read whole.
+	{ head -c 4000 /dev/zero | tr '\0' ' '; echo 10.0.0.1 1.2.3.4/99; } \
+	    >"$SC_TMP/near"
+	expect_error "$SC_TMP/near, line 1: invalid address or range: \
+1.2.3.4/99" -l --allowfile "$SC_TMP/near" 127.0.0.1 0
+}
+
+# IPv4 written otherwise than as four decimal numbers is what the resolver
+# makes of it: "010.0.0.1" is 8.0.0.1.  Refused, in a file and on the
+# command line alike.
+test_ambiguous_ipv4_refused() {
+	sc_tmp
+	_why="(an IPv4 address is four decimal numbers without leading zeros)"
+	printf '127.0.0.1\n# octal\n0177.0.0.1\n' >"$SC_TMP/octal"
+	expect_error "$SC_TMP/octal, line 3: invalid address or range: \
+0177.0.0.1 $_why" -l --allowfile "$SC_TMP/octal" 127.0.0.1 0
+	printf '010.0.0.0/8\n' >"$SC_TMP/range"
+	expect_error "$SC_TMP/range, line 1: invalid address or range: \
+010.0.0.0/8 $_why" -l --denyfile "$SC_TMP/range" 127.0.0.1 0
+	for a in 127.1 0x7f.0.0.1 2130706433 10.0.0.01; do
+		expect_error "invalid address or range: $a $_why" \
+		    -l --allow "$a" 127.0.0.1 0
+	done
 }
 
 test_unix_max_conns() {

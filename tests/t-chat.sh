@@ -434,24 +434,14 @@ udp_server() {
 
 # udp_send PORT text: one datagram from a fresh socket.
 udp_send() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.sendto(sys.argv[2].encode() + b"\n", ("127.0.0.1", int(sys.argv[1])))
-' "$@"
+	t 10 $UDPPEER "$1" send "$2"
 }
 
 test_udp_locks_onto_the_first_peer() {
 	udp_server srv -k -l 127.0.0.1 0 || fail "no server"
 	# The partner: speaks first, then waits for an answer and leaves.
-	bg python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(8)
-s.sendto(b"hello from a\n", ("127.0.0.1", int(sys.argv[1])))
-print(s.recv(100).decode().rstrip("\n"))
-s.sendto(b":q\n", ("127.0.0.1", int(sys.argv[1])))
-' "$PORT" >"$SC_TMP/a.out"
+	bg $UDPPEER --timeout 8 "$PORT" send "hello from a" recv send :q \
+	    >"$SC_TMP/a.out"
 	PID_a=$BG_PID
 	assertTrue "wait_for '$SC_TMP/srv.out' '^hello from a$'"
 	assertTrue "wait_for '$SC_TMP/srv.err' '^connected to 127\.0\.0\.1 port'"

@@ -52,7 +52,8 @@ test_slow_but_in_time() {
 	trickle 0.05
 	t 20 "$SC" -w 5 -x "127.0.0.1:$TPORT" 127.0.0.1 80 </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	rc=$?
+	assertEquals "status: $(<"$SC_TMP/err")" 0 "$rc"
 }
 
 # A refused connection: -v says so in nc's words, and nothing else.

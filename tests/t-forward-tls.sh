@@ -6,6 +6,7 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
 sc_require openssl python3
+sc_require_tls
 
 PEER="python3 $(dirname "$0")/fwdpeer.py"
 

@@ -17,12 +17,7 @@ udp_echo() {
 
 # send_dgram PORT TEXT: one datagram from a fresh socket; prints the reply.
 send_dgram() {
-	t 15 python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(10)
-s.sendto(sys.argv[2].encode(), ("127.0.0.1", int(sys.argv[1])))
-print(s.recv(65535).decode().split(":", 1)[1])' "$1" "$2"
+	t 15 $UDPPEER "$1" raw "$2" recv | cut -d: -f2-
 }
 
 test_two_peers_get_their_own_replies() {

@@ -276,4 +276,50 @@ test_bad_command_lines() {
 	    -u -l 1 --forward h:1 --send-proxy v1
 }
 
+# A target's port is checked at start-up like any other: 70000 once went
+# to port 4464, and 0 or a range failed only for each client.
+test_target_ports_checked_at_start() {
+	expect_error "--forward 127.0.0.1:70000: port number too large: 70000" \
+	    -l 1 --forward 127.0.0.1:70000
+	expect_error "--forward h:0: port number too small: 0" \
+	    -l 1 --forward h:0
+	expect_error "--forward h:1-5: a target has one port, not a range" \
+	    -l 1 --forward h:1-5
+	expect_error "--forward h:no-such-service: port number invalid: no-such-service" \
+	    -l 1 --forward h:1 --forward h:no-such-service
+	expect_error "--forward [::1]:+80: port number invalid: +80" \
+	    -l 1 --forward [::1]:+80
+	expect_error "--forward h:99999: port number too large: 99999" \
+	    -u -l 1 --forward h:99999
+}
+
+# An address of the other family than -4 or -6 asks for cannot be
+# reached: refused at start-up, not for every client.
+test_target_family_checked_at_start() {
+	expect_error "--forward 127.0.0.1:80: an IPv4 address, with -6" \
+	    -6 -l 1 --forward 127.0.0.1:80
+	expect_error "--forward [::1]:80: an IPv6 address, with -4" \
+	    -4 -l 1 --forward [::1]:80
+	expect_error "--forward 192.0.2.1:80: an IPv4 address, with -6" \
+	    -6 -u -l 1 --forward [::1]:80 --forward 192.0.2.1:80
+}
+
+# -C and -t would change the bytes of a forwarder that relays them as they
+# are; they were silently ignored.
+test_crlf_and_telnet_refused() {
+	expect_error "--forward relays bytes unchanged: it takes no -C or -t" \
+	    -l 1 --forward h:1 -C
+	expect_error "--forward relays bytes unchanged: it takes no -C or -t" \
+	    -l 1 --forward h:1 -t
+}
+
+# The port a number names is the one connected to, written in decimal.
+test_target_port_in_decimal() {
+	peer be echo
+	server fw -l --forward "127.0.0.1:0$PPORT" 127.0.0.1 0 ||
+	    fail "no forwarder"
+	printf 'ping\n' | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/out"
+	assertEquals "relayed" "ping" "$(<"$SC_TMP/out")"
+}
+
 sc_run_shunit2

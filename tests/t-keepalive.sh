@@ -104,4 +104,16 @@ test_errors() {
 	    --keepalive=1,2,3,4 host 1
 }
 
+# 0 was taken for 1 s; it is no keepalive time TCP has.  A fraction of a
+# second is still rounded up to one.
+test_zero_refused_fractions_round_up() {
+	expect_error "keepalive idle time too small: 0" --keepalive=0 host 1
+	expect_error "keepalive interval too small: 0ms" --keepalive=5,0ms \
+	    host 1
+	listener
+	assertEquals "0.2s and 1ms are a second" "True 1 1" \
+	    "$(passed_options --keepalive=0.2s,1ms 127.0.0.1 "$PORT" |
+	    awk '{ print $1, $2, $3 }')"
+}
+
 sc_run_shunit2

@@ -2,8 +2,9 @@
 # What a user is told: a chat caller turned away because the server is
 # busy, the chat notices when stderr is not a terminal, --version's list
 # of what was built in, TLS certificate and key files that cannot be
-# used, --ssl-trustfile without --ssl-verify, and "the server is full"
-# for one connection.
+# used, --ssl-trustfile without --ssl-verify, "the server is full"
+# for one connection, a TLS client that leaves before its handshake, a
+# server out of descriptors, and a --forward target that refuses.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -156,6 +157,77 @@ test_full_server_says_one_connection() {
 	assertEquals \
 	    "sockcat: the server is full (1 connection); try again later." \
 	    "$(<"$SC_TMP/c2.out")"
+}
+
+test_tls_client_leaving_before_its_handshake() {
+	"$SC" --version | grep -q '^TLS: yes' ||
+	    { sc_skip "no TLS"; return; }
+	sc_require openssl
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -keyout "$SC_TMP/k.pem" -out "$SC_TMP/c.pem" \
+	    -subj /CN=test -days 2 >/dev/null 2>&1 || fail "openssl req"
+	server srv -k -l --ssl-cert "$SC_TMP/c.pem" --ssl-key "$SC_TMP/k.pem" \
+	    127.0.0.1 0 || fail "no server"
+	# One says nothing, one half a ClientHello; both close.
+	t 10 "$SC" -z 127.0.0.1 "$PORT"
+	t 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"\x16\x03\x01\x00\x40\x01\x00")
+s.close()
+' "$PORT"
+	wait_lines "$SC_TMP/srv.err" 'TLS handshake failed' 2 ||
+	    fail "no handshake failures: $(<"$SC_TMP/srv.err")"
+	assertEquals "what happened, twice" 2 "$(grep -c \
+	    '^sockcat: TLS handshake failed: connection closed by peer$' \
+	    "$SC_TMP/srv.err")"
+}
+
+# Out of descriptors: -v says so once, not at every try while clients
+# wait, and names every client it takes (with its address when there is
+# no descriptor left for a name lookup).
+test_out_of_descriptors_said_once() {
+	sc_require prlimit
+	bg sh -c 'exec timeout 30 prlimit --nofile=16 "$1" -v --broker \
+	    127.0.0.1 0 </dev/null >"$2" 2>"$3"' sh "$SC" "$SC_TMP/l.out" \
+	    "$SC_TMP/l.err"
+	wait_for "$SC_TMP/l.err" '^Listening on' || fail "no listener"
+	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/l.err")
+	# Thirty clients for two seconds: twenty tries to accept the rest.
+	t 20 python3 -c '
+import socket, sys, time
+s = [socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+     for i in range(30)]
+time.sleep(2)
+' "$port"
+	assertEquals "said once" "sockcat: accept: Too many open files" \
+	    "$(grep accept: "$SC_TMP/l.err")"
+	assertTrue "clients taken" \
+	    "grep -q '^Connection received on ' '$SC_TMP/l.err'"
+	assertEquals "each named" "" \
+	    "$(grep '^Connection received on .*?' "$SC_TMP/l.err")"
+}
+
+# A target that refuses is said once, with the client's label: the last
+# one tried in the line that says the client is closed.
+test_forward_refusal_said_once() {
+	server a -l 127.0.0.1 0 || fail "no server"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID"
+	a=$PORT
+	server b -l 127.0.0.1 0 || fail "no server"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID"
+	b=$PORT
+	server fw -k -l --forward "127.0.0.1:$a" --forward "127.0.0.1:$b" \
+	    127.0.0.1 0 || fail "no forwarder"
+	t 10 "$SC" -z 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/fw.err" 'no target accepted' ||
+	    fail "no refusal: $(<"$SC_TMP/fw.err")"
+	assertEquals "each target once" "sockcat: forward: #1 127.0.0.1 [0-9]+: 127.0.0.1 $a: Connection refused
+sockcat: forward: #1 127.0.0.1 [0-9]+: no target accepted: 127.0.0.1 $b: Connection refused" \
+	    "$(grep -v -e '^Listening on' -e '^Connection received on' \
+	    "$SC_TMP/fw.err" | sed 's/127\.0\.0\.1 [0-9]*: /127.0.0.1 [0-9]+: /')"
 }
 
 sc_run_shunit2

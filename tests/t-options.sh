@@ -1,5 +1,5 @@
 #!/bin/bash
-# The option table (src/opttab.c) is the one place an option is written
+# The option table (src/front/opttab.c) is the one place an option is written
 # down: the bash, zsh and fish completions are what completions/gen.py
 # makes of it, the manual has an entry for each option with the table's
 # argument name, every value a completion offers is one the parser takes,
@@ -22,9 +22,15 @@ test_the_table_is_dumped() {
 	assertEquals "status" 0 "$DUMP_STATUS"
 	assertEquals "stderr" "" "$(<"$SC_TMP/table.err")"
 	assertTrue "at least 85 options" "[ $(wc -l <"$SC_TMP/table") -ge 85 ]"
-	# Ten fields a row, no name twice, and not itself (it is hidden).
-	assertEquals "rows of ten fields" "" \
-	    "$(awk -F '\t' 'NF != 10' "$SC_TMP/table")"
+	# Eleven fields a row, no name twice, and not itself (it is hidden).
+	assertEquals "rows of eleven fields" "" \
+	    "$(awk -F '\t' 'NF != 11' "$SC_TMP/table")"
+	# What a row excludes are options of the table.
+	assertEquals "excluded options that are not in the table" "" \
+	    "$(awk -F '\t' '{ if ($1 != "-") n["-" $1]; if ($2 != "-")
+	    n["--" $2]; x[NR] = $11 } END { for (i in x) { k = split(x[i],
+	    w, " "); for (j = 1; j <= k; j++) if (!(w[j] in n)) print w[j] } }' \
+	    "$SC_TMP/table")"
 	assertEquals "names given twice" "" \
 	    "$(cut -f 1,2 "$SC_TMP/table" | tr '\t' '\n' | grep -vx -- - |
 	    sort | uniq -d)"
@@ -51,6 +57,38 @@ test_zsh_completion_is_made_from_the_table() {
 
 test_fish_completion_is_made_from_the_table() {
 	made fish sockcat.fish
+}
+
+# The generated files are valid in their shell (skipped where the shell
+# is not installed; CI installs both).
+test_zsh_completion_parses() {
+	command -v zsh >/dev/null || { sc_skip "no zsh"; return; }
+	t 10 zsh -n "$COMPLETIONS_DIR/_sockcat" >"$SC_TMP/out" 2>&1
+	assertEquals "zsh -n: $(<"$SC_TMP/out")" 0 $?
+}
+
+test_fish_completion_parses() {
+	command -v fish >/dev/null || { sc_skip "no fish"; return; }
+	for f in sockcat.fish sockchat.fish; do
+		t 10 fish -n "$COMPLETIONS_DIR/$f" >"$SC_TMP/out" 2>&1
+		assertEquals "fish -n $f: $(<"$SC_TMP/out")" 0 $?
+	done
+}
+
+# zsh offers neither of two options that exclude each other once one is
+# given: two flags of one field (-4, -6) and the conflict table's pairs
+# (--broker, --room; -z, -l), as the table dumps them.
+test_zsh_knows_what_excludes_what() {
+	assertContains "$(grep -e "{-4,--ipv4}" "$COMPLETIONS_DIR/_sockcat")" \
+	    "'(-4 --ipv4 -6 --ipv6"
+	assertContains "$(grep -e "{-6,--ipv6}" "$COMPLETIONS_DIR/_sockcat")" \
+	    "'(-6 --ipv6 -4 --ipv4"
+	assertContains "$(grep -e "--broker\[" "$COMPLETIONS_DIR/_sockcat")" \
+	    "(--room"
+	assertContains "$(grep -e "--room\[" "$COMPLETIONS_DIR/_sockcat")" \
+	    "(--broker"
+	assertContains "$(awk -F'\t' '$2 == "zero" { print $11 }' \
+	    "$SC_TMP/table")" "-l --listen"
 }
 
 test_manual_has_every_option_with_its_argument() {

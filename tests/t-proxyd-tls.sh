@@ -9,11 +9,7 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
 sc_require curl openssl
-
-if "$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"; then
-	echo "sockcat built without TLS: skipping" >&2
-	exit 77
-fi
+sc_require_tls
 
 # A certificate for 127.0.0.1 with its key, made once for the suite:
 # the server's, the client's and the one trusted.

@@ -4,7 +4,8 @@
 # from the network hanging it up, its exit ending the session once its
 # output is delivered, one terminal per connection with -lk, window sizes
 # from the stream, UDP peers.  --raw: the local terminal raw and put back
-# at exit and on fatal signals, the "~." escape, the window size sent.
+# at exit, on fatal signals and while stopped, the "~." escape, the window
+# size sent.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -47,7 +48,8 @@ test_python_is_interactive() {
 	pty_server -e 'python3 -q -i'
 	t 40 $DRIVE net "127.0.0.1:$PORT" 'expect:>>> ' 'send:print(6*7)\n' \
 	    'expect:\n42\r\n>>> ' 'send:\x04' eof >"$SC_TMP/out"
-	assertEquals "drive: $(<"$SC_TMP/out")" 0 $?
+	st=$?
+	assertEquals "drive: $(<"$SC_TMP/out")" 0 "$st"
 }
 
 test_network_eof_hangs_up() {
@@ -101,7 +103,8 @@ test_window_size_from_the_stream() {
 	t 30 $DRIVE net "127.0.0.1:$PORT" 'expect:[$#] ' splitnaws:30x100 \
 	    'send:stty size\n' 'expect:\n30 100\r\n' 'send:exit 4\n' eof \
 	    >"$SC_TMP/out"
-	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 $?
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
 	assertEquals "no stray byte" 0 "$(LC_ALL=C grep -c $'\xff' \
 	    "$SC_TMP/out")"
 	wait_exit "$SERVER_PID" 15
@@ -127,7 +130,25 @@ test_raw_client_is_a_remote_terminal() {
 	    'expect:\n40 120\r\n' 'send:tty\r' 'expect:/dev/pts/' \
 	    'send:\r~.' exit:0 cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/out"
-	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 $?
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+}
+
+# The remote program exits: the client leaves too, status 0 and the
+# terminal put back, with what the program said last shown, as ssh does.
+test_raw_leaves_when_the_program_exits() {
+	pty_server -k -e /bin/sh
+	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' 'send:echo bye; exit\r' \
+	    'expect:\nbye\r\n' exit:0 cooked -- "$SC" --raw 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+	assertEquals "nothing said" "" "$(<"$SC_TMP/err")"
+	# The server (-k) serves the next one.
+	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' 'send:exit\r' exit:0 \
+	    cooked -- "$SC" --raw 127.0.0.1 "$PORT" >"$SC_TMP/out"
+	st=$?
+	assertEquals "again: $(cat -v "$SC_TMP/out")" 0 "$st"
 }
 
 test_raw_escape_rules() {
@@ -138,7 +159,8 @@ test_raw_escape_rules() {
 	    'send:~~c\r' 'expect:\n~c\r\n~c\r\n' 'send:~x\r' \
 	    'expect:\n~x\r\n~x\r\n' 'send:~.' exit:0 cooked -- \
 	    "$SC" --raw 127.0.0.1 "$PORT" >"$SC_TMP/out"
-	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 $?
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
 	assertEquals "what cat -v saw" "a~b
 a~b
 ~c
@@ -154,9 +176,25 @@ test_raw_terminal_put_back_on_fatal_signals() {
 		t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' "signal:$sig" \
 		    "exit:-$n" cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
 		    >"$SC_TMP/out" 2>"$SC_TMP/err"
-		assertEquals "$sig: $(<"$SC_TMP/err")" 0 $?
+		st=$?
+		assertEquals "$sig: $(<"$SC_TMP/err")" 0 "$st"
 		sc_cleanup
 	done
+}
+
+# Stopped (kill -TSTP: ^Z is a byte for the remote side), the terminal is
+# the shell's again, cooked; continued with fg, it is raw again and
+# the session goes on.  A job of "sh -m", as from an interactive shell: a
+# stop signal to a process group with no shell to resume it is ignored.
+test_raw_terminal_put_back_while_stopped() {
+	pty_server -e /bin/sh
+	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' fgsignal:TSTP cooked \
+	    'send:go on\n' raw 'send:echo back\r' 'expect:\nback\r\n' \
+	    'send:\r~.' 'expect:status 0' exit:0 cooked -- sh -c 'set -m
+	    "$0" --raw 127.0.0.1 "$1"; read -r line; fg; echo "status $?"' \
+	    "$SC" "$PORT" >"$SC_TMP/out"
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
 }
 
 test_raw_needs_a_terminal() {

@@ -3,8 +3,10 @@
 # mount namespace whose resolver (a UDP socket on 127.0.0.1:53 that never
 # answers) stalls every lookup, a proxy-server client asking for a name
 # must not delay another client; the stalled client gets the protocol's
-# failure reply in the end; a client leaving mid-lookup breaks nothing.
-# Skipped where unshare(1) is not permitted.
+# failure reply in the end; a client leaving mid-lookup breaks nothing;
+# one peer's stalled lookups leave workers for others, and names in
+# /etc/hosts need none.  The resolver answers one name, fast.test, at
+# once.  Skipped where unshare(1) is not permitted.
 
 if [ -z "${SC_IN_NETNS:-}" ]; then
 	if ! unshare -n -m true 2>/dev/null; then
@@ -30,30 +32,57 @@ fi
 NS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-ns.XXXXXX")
 printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:1\n' \
     >"$NS_DIR/resolv.conf"
-if ! mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf 2>/dev/null; then
+# The hosts file: the loopback names, one of our own, and a name for a
+# second client address (-v names each client, and a reverse lookup the
+# resolver does not answer would take its 5 s).
+printf '%s\n' '127.0.0.1 localhost' '::1 localhost ip6-localhost' \
+    '127.0.0.1 hosted.test' '127.0.0.2 peer2.test' >"$NS_DIR/hosts"
+if ! mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf 2>/dev/null ||
+    ! mount --bind "$NS_DIR/hosts" /etc/hosts 2>/dev/null; then
 	rm -rf "$NS_DIR"
-	echo "cannot bind-mount resolv.conf: skipping" >&2
+	echo "cannot bind-mount resolv.conf and hosts: skipping" >&2
 	exit 77
 fi
+# The resolver: fast.test is 127.0.0.1 (and has no IPv6 address); every
+# other question goes unanswered.
 timeout 600 "$PY" -c '
-import socket, sys, time
+import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 53))
-open(sys.argv[1], "w").write("ready\n")
-time.sleep(600)
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+while True:
+    q, peer = s.recvfrom(4096)
+    try:
+        i, labels = 12, []
+        while q[i]:
+            labels.append(q[i + 1:i + 1 + q[i]])
+            i += 1 + q[i]
+        qtype = struct.unpack(">H", q[i + 1:i + 3])[0]
+    except (IndexError, struct.error):
+        continue
+    if b".".join(labels).lower() != b"fast.test":
+        continue
+    ans = b""
+    if qtype == 1:
+        ans = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + bytes([127, 0, 0, 1])
+    s.sendto(q[:2] + struct.pack(">HHHHH", 0x8180, 1, len(ans) and 1, 0, 0) +
+             q[12:i + 5] + ans, peer)
 ' "$NS_DIR/mute.ready" &
 MUTE_PID=$!
 
 # A name only the (mute) DNS could answer.
 STALL=never.example.com
 
-# probe PROTO HOST PORT: ask the proxy at $PPORT for HOST PORT as a
-# client would (SOCKS5 or HTTP CONNECT) and print the reply code (SOCKS5's
-# REP, HTTP's status) and the seconds from request to reply.
+# probe PROTO HOST PORT [SOURCE]: ask the proxy at $PPORT for HOST PORT as
+# a client would (SOCKS5 or HTTP CONNECT), from SOURCE (127.0.0.1 unless
+# told), and print the reply code (SOCKS5's REP, HTTP's status) and the
+# seconds from request to reply.
 PROBE='
 import socket, sys, time
 proto, host, port, pport = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-s = socket.create_connection(("127.0.0.1", pport), timeout=30)
+src = sys.argv[5] if len(sys.argv) > 5 else "127.0.0.1"
+s = socket.create_connection(("127.0.0.1", pport), timeout=30,
+                             source_address=(src, 0))
 if proto == "socks5":
     s.sendall(b"\x05\x01\x00")
     if s.recv(2) != b"\x05\x00":
@@ -82,7 +111,7 @@ print(code, "%.3f" % (time.monotonic() - t0), flush=True)
 '
 
 probe() {
-	t 30 "$PY" -c "$PROBE" "$1" "$2" "$3" "$PPORT"
+	t 30 "$PY" -c "$PROBE" "$1" "$2" "$3" "$PPORT" ${4:+"$4"}
 }
 
 # bg_probe PROTO HOST PORT: probe in the background, into $OUT.
@@ -92,7 +121,7 @@ bg_probe() {
 }
 
 oneTimeSetUp() {
-	wait_for "$NS_DIR/mute.ready" ready 10 || fail "no mute resolver"
+	wait_for "$NS_DIR/mute.ready" '^53$' 10 || fail "no mute resolver"
 }
 
 oneTimeTearDown() {
@@ -124,12 +153,13 @@ stalled() {
 	    fail "the lookup did not start"
 }
 
-# assert_prompt PROTO HOST OK: a client to HOST is answered OK at once.
+# assert_prompt PROTO HOST OK [SOURCE [SECS]]: a client (from SOURCE) to
+# HOST is answered OK at once (within SECS, 0.2 unless told).
 assert_prompt() {
-	_r=$(probe "$1" "$2" "$DPORT")
+	_r=$(probe "$1" "$2" "$DPORT" "${4:-}")
 	assertEquals "reply to $2" "$3" "${_r% *}"
-	assertTrue "$2 answered within 0.2 s (${_r#* } s)" \
-	    "awk 'BEGIN { exit !(${_r#* } <= 0.2) }'"
+	assertTrue "$2 answered within ${5:-0.2} s (${_r#* } s)" \
+	    "awk 'BEGIN { exit !(${_r#* } <= ${5:-0.2}) }'"
 }
 
 test_socks5_other_clients_not_delayed() {
@@ -166,6 +196,73 @@ test_many_stalled() {
 	wait_lines "$SC_TMP/px.err" "connect to $STALL" 12 ||
 	    fail "12 lookups did not start"
 	assert_prompt socks5 127.0.0.1 0
+}
+
+# fill_pool PROTO: one peer (127.0.0.1) asks the proxy for 12 names the
+# resolver never answers, from as many connections; sets OK to PROTO's
+# success reply.
+fill_pool() {
+	pserver --proxy-type "$1"
+	dest
+	for i in $(seq 1 12); do
+		OUT=$SC_TMP/s$i.out bg_probe "$1" "n$i.$STALL" 80
+	done
+	wait_lines "$SC_TMP/px.err" "connect to n[0-9]+\\.$STALL" 12 ||
+	    fail "12 lookups did not start"
+	OK=0
+	[ "$1" = http ] && OK=200
+}
+
+# Names in /etc/hosts, like addresses, need no worker: a full pool does
+# not delay them.
+test_hosts_names_need_no_worker() {
+	for proto in socks5 http; do
+		fill_pool "$proto"
+		assert_prompt "$proto" localhost "$OK" 127.0.0.1 1
+		assert_prompt "$proto" hosted.test "$OK" 127.0.0.1 1
+		assert_prompt "$proto" 127.0.0.1 "$OK" 127.0.0.1 1
+		sc_cleanup
+	done
+}
+
+# One peer cannot take every worker, however many connections it opens:
+# another still finds one for a name only the resolver knows.
+test_one_peer_cannot_take_the_pool() {
+	for proto in socks5 http; do
+		fill_pool "$proto"
+		assert_prompt "$proto" fast.test "$OK" 127.0.0.2 1
+		sc_cleanup
+	done
+}
+
+# One peer has at most 32 lookups: more connections asking for names
+# are refused at once (SOCKS5's general failure), and the others wait.
+test_one_peer_lookups_bounded() {
+	pserver --proxy-type socks5
+	t 30 "$PY" -c '
+import select, socket, sys, time
+port, n = int(sys.argv[1]), 40
+socks = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"\x05\x01\x00")
+    if s.recv(2) != b"\x05\x00":
+        sys.exit("bad method reply")
+    h = ("b%d.%s" % (i, sys.argv[2])).encode()
+    s.sendall(b"\x05\x01\x00\x03" + bytes([len(h)]) + h + b"\x00\x50")
+    socks.append(s)
+# Within a second, the replies there are: the refused ones.
+codes, end = [], time.monotonic() + 1
+while time.monotonic() < end:
+    r, _, _ = select.select(socks, [], [], max(0, end - time.monotonic()))
+    for s in r:
+        codes.append(s.recv(2)[1:2].hex())
+        socks.remove(s)
+print(len(codes), " ".join(sorted(set(codes))))
+' "$PPORT" "$STALL" >"$SC_TMP/bound.out"
+	assertEquals "8 refused at once, the others waiting" "8 01" \
+	    "$(<"$SC_TMP/bound.out")"
+	assertTrue "still serving" "kill -0 $PSRV_PID"
 }
 
 # The proxy's deadline (-w) ends a lookup that outlasts it.

@@ -91,4 +91,17 @@ test_errors() {
 	    --retry-interval soon host 1
 }
 
+# Tries without a pause between them only spin the processor (97 % of
+# it with "--retry forever --retry-interval 0"): 10 ms at least.
+test_interval_has_a_minimum() {
+	expect_error "retry interval too small: 0 (at least 10ms)" \
+	    --retry forever --retry-interval 0 host 1
+	expect_error "retry interval too small: 9ms (at least 10ms)" \
+	    --retry 3 --retry-interval 9ms host 1
+	p=$(free_port)
+	t 20 "$SC" -z --retry 2 --retry-interval 10ms 127.0.0.1 "$p" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "10ms is taken; the port stays closed" 1 $?
+}
+
 sc_run_shunit2

@@ -82,26 +82,83 @@ test_nick_must_be_unique() {
 	two_clients
 	say 7 '/nick Bob\n'
 	wait_for "$SC_TMP/c2.out" 'now known as <Bob>' 15 || fail "no rename"
-	# Case does not make a name another; nor may one take a user id.
+	# Case does not make a name another.
 	say 8 '/nick bob\n'
-	say 8 '/nick user1\n'
-	say 8 '/nick USER2\n'
-	wait_for "$SC_TMP/c1.out" 'now known as <USER2>' 15 ||
-	    fail "own name in another case refused"
+	say 8 '/nick BoB_\n'
+	wait_for "$SC_TMP/c1.out" 'now known as <BoB_>' 15 ||
+	    fail "another name refused"
 	assertEquals "bob is taken" 1 "$(grep -c \
 	    '^<announce> The name bob is taken\.$' "$SC_TMP/c2.out")"
-	# <user1> renamed itself: the name is free again.
-	assertEquals "user1 is free" 1 "$(grep -c 'now known as <user1>' \
-	    "$SC_TMP/c1.out")"
-	# A newcomer never gets a name someone took.
-	say 7 '/nick user3\n'
-	wait_for "$SC_TMP/c2.out" 'now known as <user3>' 15 || fail "user3"
+	# Bob's own name in another case is still Bob's.
+	say 7 '/nick BOB\n'
+	wait_for "$SC_TMP/c2.out" 'now known as <BOB>' 15 || fail "own name"
 	client c3 9
 	wait_for "$SC_TMP/c3.out" 'Welcome' 15 || fail "no welcome"
-	assertEquals "skipped a taken id" 1 "$(grep -c 'you are <user4>' \
+	assertEquals "ids in order" 1 "$(grep -c 'you are <user3>' \
 	    "$SC_TMP/c3.out")"
-	assertEquals "told who" "<announce> Present: <user3>, <USER2>." \
+	assertEquals "told who" "<announce> Present: <BOB>, <BoB_>." \
 	    "$(sed -n 2p "$SC_TMP/c3.out")"
+}
+
+# Has c2 been told at least $1 times that a name is the server's?
+reserved_reach() {
+	[ "$(grep -c '^<announce> The name .* is reserved' \
+	    "$SC_TMP/c2.out")" -ge "$1" ]
+}
+
+# A member named announce or server could make its lines look like the
+# server's ("<announce> <user1> is disconnected."), and one named user1
+# (present, gone, or not yet there) like another member's.  These names
+# are the server's, in any case; the asker alone is told.
+test_server_names_reserved() {
+	two_clients
+	for n in announce server Announce SERVER user1 USER1 user2 user3 \
+	    User99 user007; do
+		say 8 "/nick $n\\n"
+	done
+	wait_until -t 15 reserved_reach 10
+	assertEquals "all refused" 10 "$(grep -c \
+	    "^<announce> The name [A-Za-z0-9]* is reserved: announce, server \
+and user with digits are the server's\.$" "$SC_TMP/c2.out")"
+	assertEquals "announce refused" 1 "$(grep -c \
+	    '^<announce> The name announce is reserved' "$SC_TMP/c2.out")"
+	# What would have been a forged announcement is c2's own line.
+	say 8 '<user1> is disconnected.\n'
+	wait_for "$SC_TMP/c1.out" '^<user2> <user1> is disconnected\.$' 15 ||
+	    fail "not relayed as user2's"
+	assertEquals "nobody renamed" 0 "$(cat "$SC_TMP/c1.out" \
+	    "$SC_TMP/srv.out" | grep -c 'now known')"
+	assertEquals "refusals to the asker only" 0 "$(grep -c reserved \
+	    "$SC_TMP/c1.out")"
+	# Names that only look like them are free.
+	say 8 '/nick user\n'
+	wait_for "$SC_TMP/c1.out" 'now known as <user>\.$' 15 || fail "user"
+	say 8 '/nick user1x\n'
+	wait_for "$SC_TMP/c1.out" 'now known as <user1x>\.$' 15 ||
+	    fail "user1x"
+	say 8 '/nick servers\n'
+	wait_for "$SC_TMP/c1.out" 'now known as <servers>\.$' 15 ||
+	    fail "servers"
+}
+
+# A /nick line of 10 KB is one line: refused once, and nothing of it
+# past 4096 bytes goes to anyone as a message.  Its sender is told.
+test_overlong_line_is_one_line() {
+	two_clients
+	{ printf '/nick '; head -c 10240 /dev/zero | tr '\0' n; echo; } >&7
+	say 7 'marker\n'
+	wait_for "$SC_TMP/c2.out" '^<user1> marker$' 15 || fail "no marker"
+	wait_for "$SC_TMP/c1.out" '^<announce> Your line was longer' 15 ||
+	    fail "sender not told"
+	assertEquals "one refusal" 1 "$(grep -c '^<announce> A name is' \
+	    "$SC_TMP/c1.out")"
+	assertEquals "told once" "<announce> Your line was longer than 4096 \
+bytes: only its first 4096 were relayed." \
+	    "$(grep 'Your line' "$SC_TMP/c1.out")"
+	assertEquals "nothing of it relayed" "<user1> marker" \
+	    "$(grep '^<user1>' "$SC_TMP/c2.out")"
+	assertEquals "nor shown" "<user1> marker" \
+	    "$(grep '^<user1>' "$SC_TMP/srv.out")"
 }
 
 test_me_and_help() {

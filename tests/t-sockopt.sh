@@ -8,7 +8,7 @@ sc_require strace
 
 # LeakSanitizer cannot run under ptrace: a sanitizer build is traced
 # without it.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+sc_asan_add detect_leaks=0
 
 # traced ARGS...: run sockcat under strace; the calls land in $SC_TMP/trace.
 traced() {

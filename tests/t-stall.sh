@@ -6,6 +6,7 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3 openssl
+sc_require_tls
 
 SERVER_TIMEOUT=90
 

@@ -7,11 +7,7 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require openssl
-
-if "$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"; then
-	echo "sockcat built without TLS: skipping" >&2
-	exit 77
-fi
+sc_require_tls
 
 # A self-signed server certificate and a client one, with their SHA-256
 # fingerprints (certificate, public key) as openssl gives them.
@@ -91,7 +87,8 @@ test_key_pin_and_several_pins() {
 	pin=$(echo "$SRV_KEY_FP" | tr -d : | tr A-F a-f)
 	echo hello | t 15 "$SC" -N --ssl-pin "$CLI_FP" --ssl-pin "$pin" \
 	    127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	rc=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$rc"
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 }

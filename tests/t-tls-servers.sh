@@ -7,11 +7,7 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
 sc_require openssl
-
-if "$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"; then
-	echo "sockcat built without TLS: skipping" >&2
-	exit 77
-fi
+sc_require_tls
 
 # Wait until the server NAME has completed $2 TLS handshakes.
 wait_tls() {

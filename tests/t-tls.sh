@@ -6,11 +6,7 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require openssl
-
-if "$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"; then
-	echo "sockcat built without TLS: skipping" >&2
-	exit 77
-fi
+sc_require_tls
 
 # A CA, a server certificate for localhost and 127.0.0.1 signed by it, a
 # client certificate, and a self-signed certificate: made once.

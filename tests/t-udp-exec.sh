@@ -25,52 +25,7 @@ tearDown() {
 # "lines N" prints the next N lines, in as many datagrams as they came,
 # "wait N" sleeps, "until FILE" waits for FILE to exist.
 udp_client() {
-	t 60 python3 - "$@" <<'EOF'
-import os, socket, sys, time
-port = int(sys.argv[1])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-s.settimeout(float(os.environ.get("RECV_TIMEOUT", "15")))
-args = sys.argv[2:]
-i = 0
-while i < len(args):
-    op = args[i]
-    if op == "send":
-        s.sendto(args[i + 1].encode() + b"\n", ("127.0.0.1", port))
-        i += 2
-        continue
-    if op == "wait":
-        time.sleep(float(args[i + 1]))
-        i += 2
-        continue
-    if op == "until":
-        # Until file args[i + 1] exists (the test says when to go on).
-        while not os.path.exists(args[i + 1]):
-            time.sleep(0.01)
-        i += 2
-        continue
-    if op == "lines":
-        # The next N lines, however the program's output was cut into
-        # datagrams (or TIMEOUT).
-        want, got = int(args[i + 1]), b""
-        try:
-            while got.count(b"\n") < want:
-                got += s.recv(65536)
-            print(got.decode().rstrip("\n"))
-        except socket.timeout:
-            print("TIMEOUT")
-        i += 2
-        continue
-    if op == "port":
-        print(s.getsockname()[1])
-    elif op == "recv":
-        try:
-            print(s.recv(65536).decode().rstrip("\n"))
-        except socket.timeout:
-            print("TIMEOUT")
-    i += 1
-sys.stdout.flush()
-EOF
+	t 60 $UDPPEER --timeout "${RECV_TIMEOUT:-15}" "$@"
 }
 
 test_each_peer_its_own_program() {

@@ -12,26 +12,7 @@ SERVER_TIMEOUT=60
 # peer PORT ops...: a UDP client of 127.0.0.1 PORT: "send TEXT", "recv"
 # (prints what came, or TIMEOUT after 10 s).
 peer() {
-	t 20 python3 - "$@" <<'EOF'
-import socket, sys
-port = int(sys.argv[1])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-s.settimeout(10)
-args = sys.argv[2:]
-i = 0
-while i < len(args):
-    if args[i] == "send":
-        s.sendto(args[i + 1].encode() + b"\n", ("127.0.0.1", port))
-        i += 2
-        continue
-    if args[i] == "recv":
-        try:
-            print(s.recv(65536).decode().rstrip("\n"))
-        except socket.timeout:
-            print("TIMEOUT")
-    i += 1
-EOF
+	t 20 $UDPPEER "$@"
 }
 
 # udp_server TOOL NAME args...: sockcat, or ncat, listening on a UDP port

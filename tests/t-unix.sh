@@ -217,10 +217,7 @@ test_dgram_source_path() {
 test_dgram_unnamed_sender() {
 	sock=$SC_TMP/d.sock
 	server srv -u -l -U "$sock" || fail "no server"
-	t 5 python3 -c "
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.sendto(b'anonymous\n', sys.argv[1])" "$sock"
+	t 5 $UDPPEER --unix "$sock" send anonymous
 	assertTrue "wait_for '$SC_TMP/srv.out' '^anonymous$'"
 	assertTrue "an unnamed sender is not fatal" "kill -0 $SERVER_PID"
 	echo named | t 5 "$SC" -q 0 -u -U "$sock"

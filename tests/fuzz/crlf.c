@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "pump/pump.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

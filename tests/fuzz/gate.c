@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "net/net.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

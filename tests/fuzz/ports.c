@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "base/base.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "codec/codec.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -37,7 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockcat.h"
+#include "pump/pump.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "codec/codec.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -80,9 +80,10 @@ escape(const uint8_t *line, size_t len, unsigned char *out)
 }
 
 /*
- * The messages the room should relay for in, each a line of it: a line is cut at ROOM_LINE_MAX bytes, and a newline right
- * after such a cut belongs to it; a CR before the end is dropped.  Stops
- * at a ":q" line when client.  Returns the length.
+ * The messages the room should relay for in, each a line of it: a line is
+ * cut at ROOM_LINE_MAX bytes, and the rest of it up to its newline is
+ * dropped; a CR before the end is dropped.  Stops at a ":q" line when
+ * client.  Returns the length.
  */
 static size_t
 reference(const uint8_t *in, size_t n, int client, unsigned char *out)
@@ -91,12 +92,13 @@ reference(const uint8_t *in, size_t n, int client, unsigned char *out)
 	int	 cut = 0, end;
 
 	for (i = 0; i < n; i++) {
-		if (in[i] == '\n' && cut) {
-			cut = 0;
-			start = i + 1;
+		if (cut) {
+			if (in[i] == '\n') {
+				cut = 0;
+				start = i + 1;
+			}
 			continue;
 		}
-		cut = 0;
 		end = in[i] == '\n';
 		if (!end && i + 1 - start < ROOM_LINE_MAX)
 			continue;

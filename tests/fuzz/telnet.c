@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockcat.h"
+#include "pump/pump.h"
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 

@@ -1,0 +1,206 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Bounded byte buffers: the queue between a channel's source and sink, and
+ * the pool they come from.
+ *
+ * A connection holds a buffer only while bytes are in it: a channel takes
+ * one when it is about to read and gives it back as soon as it is empty,
+ * so that ten thousand idle connections hold none.  The pool keeps a few
+ * empty buffers of each size in use, so that a burst costs no malloc(3);
+ * beyond those, a buffer given back is freed.  A buffer that still holds
+ * bytes is never given back.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+/*
+ * Sizes the pool keeps buffers of, empty buffers kept of each, and the
+ * most bytes kept in all (a burst of large datagram batches must not stay
+ * behind as memory nobody uses).
+ */
+#define POOL_SIZES	4
+#define POOL_KEEP	16
+#define POOL_BYTES	(4 * 1024 * 1024)
+
+/*
+ * Empty buffers of one size, linked through their first bytes.  A size
+ * with nothing pooled may be taken over by another size.
+ */
+struct pool_free {
+	struct pool_free	*next;
+};
+static struct {
+	size_t			 size;
+	size_t			 n;
+	struct pool_free	*free;
+} pool[POOL_SIZES];
+
+/* Counted for --stats -vvv: buffers held by their users, and pooled. */
+static size_t	pool_held, pool_pooled, pool_bytes;
+
+/*
+ * Return an area of size bytes (at least a pointer's) for a user that
+ * gives it back with pool_put() and the same size.  Returns NULL with
+ * errno on failure.
+ */
+void *
+pool_get(size_t size)
+{
+	struct pool_free	*f;
+	void			*p;
+	size_t			 i;
+
+	for (i = 0; i < POOL_SIZES; i++) {
+		if (pool[i].size == size && (f = pool[i].free) != NULL) {
+			pool[i].free = f->next;
+			pool[i].n--;
+			pool_pooled--;
+			pool_bytes -= size;
+			pool_held++;
+			return (f);
+		}
+	}
+	if ((p = malloc(size)) == NULL)
+		return (NULL);
+	pool_held++;
+	return (p);
+}
+
+/*
+ * Give back an area of size bytes from pool_get(): it is kept for the next
+ * taker of that size, or freed when the pool has enough of them.
+ */
+void
+pool_put(void *p, size_t size)
+{
+	struct pool_free	*f = p;
+	size_t			 i, spare = POOL_SIZES;
+
+	if (p == NULL)
+		return;
+	pool_held--;
+	for (i = 0; i < POOL_SIZES; i++) {
+		if (pool[i].size == size)
+			break;
+		if (pool[i].n == 0 && spare == POOL_SIZES)
+			spare = i;
+	}
+	if (i == POOL_SIZES)
+		i = spare;
+	if (i == POOL_SIZES || pool[i].n >= POOL_KEEP ||
+	    size < sizeof(*f) || pool_bytes + size > POOL_BYTES) {
+		free(p);
+		return;
+	}
+	pool[i].size = size;
+	f->next = pool[i].free;
+	pool[i].free = f;
+	pool[i].n++;
+	pool_pooled++;
+	pool_bytes += size;
+}
+
+/*
+ * How many areas are held by their users and how many wait in the pool.
+ * Only reads two numbers: a signal handler may call it.
+ */
+void
+pool_counts(size_t *held, size_t *pooled)
+{
+	*held = pool_held;
+	*pooled = pool_pooled;
+}
+
+/*
+ * Give b size bytes from the pool.  Returns -1 with errno on failure, b
+ * left without a buffer.
+ */
+int
+buf_init(struct buf *b, size_t size)
+{
+	memset(b, 0, sizeof(*b));
+	if ((b->data = pool_get(size)) == NULL)
+		return (-1);
+	b->size = size;
+	return (0);
+}
+
+/* Give b's buffer back, whatever it holds: the caller has done with it. */
+void
+buf_free(struct buf *b)
+{
+	pool_put(b->data, b->size);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * Give b's buffer back if it holds nothing; one holding bytes is kept.
+ * Returns 1 if b no longer has a buffer.
+ */
+int
+buf_release(struct buf *b)
+{
+	if (b->data != NULL && b->len == 0)
+		buf_free(b);
+	return (b->data == NULL);
+}
+
+/*
+ * Room at the tail.  Data is kept at the front when that frees room, so a
+ * buffer that is not full always offers all of its free space.
+ */
+size_t
+buf_space(struct buf *b)
+{
+	if (b->len == 0)
+		b->off = 0;
+	else if (b->off > 0 && b->off + b->len == b->size) {
+		memmove(b->data, b->data + b->off, b->len);
+		b->off = 0;
+	}
+	return (b->size - b->off - b->len);
+}
+
+unsigned char *
+buf_tail(struct buf *b)
+{
+	return (b->data + b->off + b->len);
+}
+
+/* Account for n bytes written at buf_tail(). */
+void
+buf_commit(struct buf *b, size_t n)
+{
+	b->len += n;
+}
+
+/* Drop n bytes from the front. */
+void
+buf_consume(struct buf *b, size_t n)
+{
+	b->off += n;
+	b->len -= n;
+	if (b->len == 0)
+		b->off = 0;
+}

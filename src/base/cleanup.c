@@ -1,0 +1,86 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The one exit clean-up registry: what a module must undo when the
+ * process ends (restore the terminal, remove a file it made, end its
+ * programs) is registered here, and run both at exit() and from the
+ * handler of a fatal signal.
+ */
+
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base.h"
+
+/* More than every module together registers. */
+#define CLEANUP_MAX	16
+
+static cleanup_fn	*cleanup_fns[CLEANUP_MAX];
+static volatile int	 cleanup_n;
+static pid_t		 cleanup_pid;
+
+static void
+cleanup_at_exit(void)
+{
+	cleanup_run(0);
+}
+
+/* Start the registry: cleanup_run(0) runs at exit() from now on. */
+void
+cleanup_init(void)
+{
+	cleanup_pid = getpid();
+	atexit(cleanup_at_exit);
+}
+
+/*
+ * Run fn when the process ends: fn(0) at exit(), fn(SIG) from the handler
+ * of the fatal signal SIG, where it may only make async-signal-safe calls.
+ * It must be harmless when run twice.  Registering the same fn again does
+ * nothing.
+ */
+void
+cleanup_add(cleanup_fn *fn)
+{
+	int	 i;
+
+	for (i = 0; i < cleanup_n; i++) {
+		if (cleanup_fns[i] == fn)
+			return;
+	}
+	if (cleanup_n == CLEANUP_MAX)
+		fatalx("too many clean-up functions");
+	cleanup_fns[cleanup_n] = fn;
+	cleanup_n++;
+}
+
+/*
+ * Run what was registered, the latest first, as atexit(3) does.  A child
+ * process (-e, before its exec) leaves its parent's things alone.
+ */
+void
+cleanup_run(int sig)
+{
+	int	 i;
+
+	if (getpid() != cleanup_pid)
+		return;
+	for (i = cleanup_n - 1; i >= 0; i--)
+		cleanup_fns[i](sig);
+}

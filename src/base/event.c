@@ -1,0 +1,605 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* The event loop: descriptor watchers, timers and the one OS wait call. */
+
+#include <sys/types.h>
+#ifdef HAVE_SYS_EPOLL_H
+#include <sys/epoll.h>
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base.h"
+
+/*
+ * One watched descriptor; the table is indexed by descriptor number, so
+ * every descriptor costs a slot: 24 bytes.  The generation is compared
+ * only within one round, which no slot changes 65,536 times.
+ */
+struct ev_fd {
+	ev_fd_cb	*cb;
+	void		*arg;
+	unsigned char	 events;	/* EV_READ | EV_WRITE, 0 if unused */
+	unsigned char	 kernel;	/* epoll: events the kernel knows. */
+	unsigned short	 gen;		/* Bumped whenever the slot changes. */
+	int		 always;	/* epoll: index in ev_always + 1. */
+};
+
+/* What the wait call found ready: one entry per descriptor. */
+struct ev_fired {
+	int		 fd;
+	int		 ready;		/* EV_READ | EV_WRITE */
+	int		 invalid;	/* Not a descriptor (POLLNVAL). */
+	unsigned short	 gen;		/* The slot's generation when asked. */
+};
+
+static struct ev_fd	*ev_fds;
+static int		 ev_nfds;	/* Size of ev_fds. */
+static int		 ev_maxfd = -1;	/* Highest descriptor in use. */
+static int		 ev_stop;
+static TAILQ_HEAD(, ev_timer) ev_timers = TAILQ_HEAD_INITIALIZER(ev_timers);
+
+/* Filled by ev_wait(), grown with ev_fds. */
+static struct ev_fired	*ev_fired;
+
+#ifdef HAVE_SYS_EPOLL_H
+/*
+ * epoll backend.  The kernel keeps the interest set, so a round costs
+ * what is ready, not what is watched; the table is told only of changes.
+ * Descriptors epoll refuses (regular files, /dev/null: EPERM) are always
+ * ready for poll(2), so they are kept in ev_always and reported ready on
+ * every round, which then does not sleep.
+ */
+static int			 ev_epfd = -1;
+static struct epoll_event	*ev_epevs;
+static int			*ev_always;
+static int			 ev_nalways;
+#else
+static struct pollfd		*ev_pfds;
+#endif
+
+/* Each backend provides these three. */
+static int	ev_backend_grow(int);
+static int	ev_backend_set(int);
+static int	ev_wait(int);
+
+/*
+ * Signals are turned into events with a pipe to ourselves: the handler
+ * marks the signal pending and writes a byte, the loop sees the read end
+ * readable and runs the callbacks outside signal context.
+ */
+struct ev_sig {
+	ev_signal_cb	*cb;
+	void		*arg;
+};
+static struct ev_sig		 ev_sigs[NSIG];
+static volatile sig_atomic_t	 ev_sig_pending[NSIG];
+static int			 ev_sig_pipe[2] = { -1, -1 };
+
+/* The name of the backend built in, for --version. */
+const char *
+ev_backend(void)
+{
+#ifdef HAVE_SYS_EPOLL_H
+	return ("epoll");
+#else
+	return ("poll");
+#endif
+}
+
+/* Milliseconds on the monotonic clock: never jumps with the wall clock. */
+uint64_t
+ev_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* Make room in the tables for descriptor fd.  Returns -1 with errno. */
+static int
+ev_grow(int fd)
+{
+	struct ev_fd	*fds;
+	struct ev_fired	*fired;
+	int		 n;
+
+	if (fd < ev_nfds)
+		return (0);
+	/*
+	 * An eighth more than asked, not twice: the slots are cleared, so
+	 * every one costs memory, and with thousands of clients a doubling
+	 * would leave most of the last step unused.  Large tables are moved
+	 * by mremap(2), so the extra steps cost little.
+	 */
+	n = ev_nfds ? ev_nfds : 64;
+	while (n <= fd)
+		n += n / 8 > 64 ? n / 8 : 64;
+	if ((fds = reallocarray(ev_fds, n, sizeof(*fds))) == NULL)
+		return (-1);
+	memset(fds + ev_nfds, 0, (n - ev_nfds) * sizeof(*fds));
+	ev_fds = fds;
+	if ((fired = reallocarray(ev_fired, n, sizeof(*fired))) == NULL)
+		return (-1);
+	ev_fired = fired;
+	if (ev_backend_grow(n) == -1)
+		return (-1);
+	ev_nfds = n;
+	return (0);
+}
+
+#ifdef HAVE_SYS_EPOLL_H
+/* Grow the backend's tables to n descriptors.  Returns -1 with errno. */
+static int
+ev_backend_grow(int n)
+{
+	struct epoll_event	*epevs;
+	int			*always;
+
+	if ((epevs = reallocarray(ev_epevs, n, sizeof(*epevs))) == NULL)
+		return (-1);
+	ev_epevs = epevs;
+	if ((always = reallocarray(ev_always, n, sizeof(*always))) == NULL)
+		return (-1);
+	ev_always = always;
+	return (0);
+}
+
+/* Forget that fd is always ready: swap the last entry into its place. */
+static void
+ev_always_del(int fd)
+{
+	struct ev_fd	*e = &ev_fds[fd];
+	int		 i = e->always - 1, last;
+
+	last = ev_always[--ev_nalways];
+	ev_always[i] = last;
+	ev_fds[last].always = i + 1;
+	e->always = 0;
+}
+
+/*
+ * Tell the kernel what fd's slot now asks for.  Called on every change
+ * only, so a steady set of watchers costs no system call.  Returns -1
+ * with errno.
+ */
+static int
+ev_backend_set(int fd)
+{
+	struct ev_fd		*e = &ev_fds[fd];
+	struct epoll_event	 ev = { .data.fd = fd };
+	int			 op;
+
+	if (ev_epfd == -1 &&
+	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return (-1);
+	if (e->always) {
+		if (e->events == 0)
+			ev_always_del(fd);
+		return (0);
+	}
+	if (e->events == 0) {
+		/* The descriptor may be closed already: that removed it. */
+		if (e->kernel != 0)
+			epoll_ctl(ev_epfd, EPOLL_CTL_DEL, fd, &ev);
+		e->kernel = 0;
+		return (0);
+	}
+	if (e->events & EV_READ)
+		ev.events |= EPOLLIN | EPOLLRDHUP;
+	if (e->events & EV_WRITE)
+		ev.events |= EPOLLOUT;
+	op = e->kernel != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	if (epoll_ctl(ev_epfd, op, fd, &ev) == -1) {
+		/*
+		 * A descriptor closed and reopened without ev_del() is no
+		 * longer known (ENOENT); one we did not know of is (EEXIST).
+		 */
+		if (errno == ENOENT)
+			op = EPOLL_CTL_ADD;
+		else if (errno == EEXIST)
+			op = EPOLL_CTL_MOD;
+		else if (errno == EPERM) {
+			/* Regular files and the like: always ready. */
+			ev_always[ev_nalways++] = fd;
+			e->always = ev_nalways;
+			e->kernel = 0;
+			return (0);
+		} else
+			return (-1);
+		if (epoll_ctl(ev_epfd, op, fd, &ev) == -1)
+			return (-1);
+	}
+	e->kernel = e->events;
+	return (0);
+}
+
+/*
+ * The only place that waits for the kernel.  Fills ev_fired with what is
+ * ready and returns how many entries it filled, or -1 with errno.
+ */
+static int
+ev_wait(int timeout)
+{
+	struct epoll_event	*ev;
+	struct ev_fired		*f;
+	int			 i, n, fd;
+
+	if (ev_epfd == -1 &&
+	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return (-1);
+	if (ev_nfds == 0 && ev_grow(0) == -1)
+		return (-1);
+	/* Something is ready already: look, but do not sleep. */
+	if (ev_nalways > 0)
+		timeout = 0;
+	if ((n = epoll_wait(ev_epfd, ev_epevs, ev_nfds, timeout)) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		ev = &ev_epevs[i];
+		f = &ev_fired[i];
+		f->fd = fd = ev->data.fd;
+		f->gen = ev_fds[fd].gen;
+		f->invalid = 0;
+		f->ready = 0;
+		if (ev->events & (EPOLLIN|EPOLLRDHUP|EPOLLHUP|EPOLLERR))
+			f->ready |= EV_READ;
+		if (ev->events & (EPOLLOUT|EPOLLHUP|EPOLLERR))
+			f->ready |= EV_WRITE;
+	}
+	for (i = 0; i < ev_nalways; i++, n++) {
+		f = &ev_fired[n];
+		f->fd = fd = ev_always[i];
+		f->gen = ev_fds[fd].gen;
+		f->invalid = 0;
+		f->ready = ev_fds[fd].events;
+	}
+	return (n);
+}
+#else
+static int
+ev_backend_grow(int n)
+{
+	struct pollfd	*pfds;
+
+	if ((pfds = reallocarray(ev_pfds, n, sizeof(*pfds))) == NULL)
+		return (-1);
+	ev_pfds = pfds;
+	return (0);
+}
+
+/* poll(2) is told everything on every round: nothing to do here. */
+static int
+ev_backend_set(int fd)
+{
+	(void)fd;
+	return (0);
+}
+
+/*
+ * The only place that waits for the kernel.  Fills ev_fired with what is
+ * ready and returns how many entries it filled, or -1 with errno.
+ */
+static int
+ev_wait(int timeout)
+{
+	struct ev_fired	*f;
+	int		 fd, i, n = 0, nready = 0;
+	short		 re;
+
+	for (fd = 0; fd <= ev_maxfd; fd++) {
+		if (ev_fds[fd].events == 0)
+			continue;
+		ev_pfds[n].fd = fd;
+		ev_pfds[n].events = 0;
+		if (ev_fds[fd].events & EV_READ)
+			ev_pfds[n].events |= POLLIN;
+		if (ev_fds[fd].events & EV_WRITE)
+			ev_pfds[n].events |= POLLOUT;
+		ev_pfds[n].revents = 0;
+		n++;
+	}
+	if (poll(ev_pfds, n, timeout) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if ((re = ev_pfds[i].revents) == 0)
+			continue;
+		f = &ev_fired[nready++];
+		f->fd = fd = ev_pfds[i].fd;
+		f->gen = ev_fds[fd].gen;
+		f->invalid = (re & POLLNVAL) != 0;
+		f->ready = 0;
+		if (re & (POLLIN|POLLHUP|POLLERR))
+			f->ready |= EV_READ;
+		if (re & (POLLOUT|POLLHUP|POLLERR))
+			f->ready |= EV_WRITE;
+	}
+	return (nready);
+}
+#endif
+
+/*
+ * Watch fd for events (EV_READ, EV_WRITE or both) and call cb when any is
+ * ready; events of 0 stops watching.  Returns -1 with errno on failure.
+ */
+int
+ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
+{
+	struct ev_fd	*e;
+
+	if (fd < 0) {
+		errno = EBADF;
+		return (-1);
+	}
+	if (events == 0) {
+		ev_del(fd);
+		return (0);
+	}
+	if (ev_grow(fd) == -1)
+		return (-1);
+	e = &ev_fds[fd];
+	if (e->events == events && e->cb == cb && e->arg == arg)
+		return (0);
+	e->events = events;
+	e->cb = cb;
+	e->arg = arg;
+	e->gen++;
+	if (ev_backend_set(fd) == -1) {
+		e->events = 0;
+		e->cb = NULL;
+		e->arg = NULL;
+		return (-1);
+	}
+	if (fd > ev_maxfd)
+		ev_maxfd = fd;
+	return (0);
+}
+
+/*
+ * Stop watching fd.  Safe to call on a descriptor that is not watched, and
+ * to be called before the descriptor is closed.
+ */
+void
+ev_del(int fd)
+{
+	struct ev_fd	*e;
+
+	if (fd < 0 || fd >= ev_nfds)
+		return;
+	e = &ev_fds[fd];
+	if (e->events == 0)
+		return;
+	e->events = 0;
+	e->cb = NULL;
+	e->arg = NULL;
+	e->gen++;
+	ev_backend_set(fd);
+	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
+		ev_maxfd--;
+}
+
+void
+ev_timer_init(struct ev_timer *t, ev_timer_cb *cb, void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	t->cb = cb;
+	t->arg = arg;
+}
+
+/* Fire t once, ms milliseconds from now (re-arming moves it). */
+void
+ev_timer_arm(struct ev_timer *t, long long ms)
+{
+	struct ev_timer	*it;
+
+	ev_timer_disarm(t);
+	if (ms < 0)
+		ms = 0;
+	t->when = ev_now() + (uint64_t)ms;
+	if (t->when == 0)
+		t->when = 1;
+	TAILQ_FOREACH(it, &ev_timers, entry) {
+		if (it->when > t->when) {
+			TAILQ_INSERT_BEFORE(it, t, entry);
+			return;
+		}
+	}
+	TAILQ_INSERT_TAIL(&ev_timers, t, entry);
+}
+
+void
+ev_timer_disarm(struct ev_timer *t)
+{
+	if (t->when == 0)
+		return;
+	TAILQ_REMOVE(&ev_timers, t, entry);
+	t->when = 0;
+}
+
+int
+ev_timer_armed(const struct ev_timer *t)
+{
+	return (t->when != 0);
+}
+
+/* The signal handler: async-signal-safe, errno preserved. */
+static void
+ev_signal_handler(int sig)
+{
+	int	 saved = errno;
+
+	ev_sig_pending[sig] = 1;
+	if (write(ev_sig_pipe[1], "", 1) == -1) {
+		/* A full pipe already holds a wake-up; nothing is lost. */
+	}
+	errno = saved;
+}
+
+/* The read end of the pipe is ready: run the callbacks of what arrived. */
+static void
+ev_signal_dispatch(int fd, int events, void *arg)
+{
+	char	 drain[64];
+	int	 sig;
+
+	(void)events;
+	(void)arg;
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (!ev_sig_pending[sig])
+			continue;
+		ev_sig_pending[sig] = 0;
+		if (ev_sigs[sig].cb != NULL)
+			ev_sigs[sig].cb(sig, ev_sigs[sig].arg);
+	}
+}
+
+/*
+ * Call cb from the loop, not from signal context, each time sig arrives
+ * (several deliveries between two rounds may be reported once).  A NULL
+ * cb restores the default disposition.  While any signal is watched its
+ * pipe counts as a watched descriptor, so ev_loop() does not return for
+ * lack of work: the mode ends it with ev_break().  Returns -1 with errno.
+ */
+int
+ev_signal(int sig, ev_signal_cb *cb, void *arg)
+{
+	struct sigaction	 sa;
+	int			 i;
+
+	if (sig <= 0 || sig >= NSIG) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (ev_sig_pipe[0] == -1) {
+		if (pipe2(ev_sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+			return (-1);
+		if (ev_set(ev_sig_pipe[0], EV_READ, ev_signal_dispatch,
+		    NULL) == -1) {
+			for (i = 0; i < 2; i++) {
+				close(ev_sig_pipe[i]);
+				ev_sig_pipe[i] = -1;
+			}
+			return (-1);
+		}
+	}
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* Restart slow calls: the loop learns of the signal from the pipe. */
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = cb != NULL ? ev_signal_handler : SIG_DFL;
+	ev_sigs[sig].cb = cb;
+	ev_sigs[sig].arg = arg;
+	return (sigaction(sig, &sa, NULL));
+}
+
+/*
+ * Is anything left that keeps the loop going: a watched descriptor or a
+ * timer that is not EV_TIMER_WEAK?  A weak timer (a display refresh, say)
+ * runs while there is other work and never keeps an idle loop alive.
+ */
+static int
+ev_busy(void)
+{
+	struct ev_timer	*t;
+
+	if (ev_maxfd >= 0)
+		return (1);
+	TAILQ_FOREACH(t, &ev_timers, entry) {
+		if (!(t->flags & EV_TIMER_WEAK))
+			return (1);
+	}
+	return (0);
+}
+
+/* Ask ev_loop() to return after the current round. */
+void
+ev_break(void)
+{
+	ev_stop = 1;
+}
+
+static void
+ev_run_timers(void)
+{
+	struct ev_timer	*t;
+	uint64_t	 now = ev_now();
+
+	while ((t = TAILQ_FIRST(&ev_timers)) != NULL && t->when <= now) {
+		ev_timer_disarm(t);
+		t->cb(t->arg);
+		if (ev_stop)
+			return;
+	}
+}
+
+/*
+ * Run until ev_break() is called or nothing is left to wait for.
+ * Returns 0, or -1 with errno if the wait call failed.
+ */
+int
+ev_loop(void)
+{
+	struct ev_timer	*t;
+	struct ev_fd	*e;
+	int		 i, n, fd, ready, timeout;
+	uint64_t	 now;
+
+	ev_stop = 0;
+	while (!ev_stop) {
+		if (!ev_busy())
+			break;
+		t = TAILQ_FIRST(&ev_timers);
+		timeout = -1;
+		if (t != NULL) {
+			now = ev_now();
+			timeout = t->when > now ? (int)(t->when - now) : 0;
+		}
+		if ((n = ev_wait(timeout)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		for (i = 0; i < n && !ev_stop; i++) {
+			fd = ev_fired[i].fd;
+			e = &ev_fds[fd];
+			/*
+			 * A callback earlier in this round may have closed
+			 * this descriptor, or another may now use its number:
+			 * the generation tells.
+			 */
+			if (e->gen != ev_fired[i].gen || e->events == 0)
+				continue;
+			ready = ev_fired[i].invalid ? e->events :
+			    ev_fired[i].ready & e->events;
+			if (ready != 0)
+				e->cb(fd, ready, e->arg);
+		}
+		if (!ev_stop)
+			ev_run_timers();
+	}
+	return (0);
+}

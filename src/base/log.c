@@ -1,0 +1,233 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Messages: errors and the -v reports, all on stderr. */
+
+#include <sys/types.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base.h"
+
+static int	log_level;
+static void	(*log_clear)(void);	/* Erases a live status line. */
+
+/* Set how many -v were given. */
+void
+log_init(int verbose)
+{
+	log_level = verbose;
+}
+
+int
+log_verbosity(void)
+{
+	return (log_level);
+}
+
+/*
+ * Have fn erase whatever is drawn on stderr's current line (the
+ * --progress line) before each message, so that none is written over it.
+ */
+void
+log_set_clear(void (*fn)(void))
+{
+	log_clear = fn;
+}
+
+static void
+log_vprint(int prefix, const char *fmt, va_list ap, int error)
+{
+	char	 msg[2048];
+	size_t	 len;
+	int	 n = 0;
+
+	/* One write per line so that concurrent writers do not interleave. */
+	if (prefix)
+		n = snprintf(msg, sizeof(msg), "%s: ", getprogname());
+	if (n >= 0 && (size_t)n < sizeof(msg))
+		vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	if (error != 0) {
+		strlcat(msg, ": ", sizeof(msg));
+		strlcat(msg, strerror(error), sizeof(msg));
+	}
+	/* A message cut short (a 100 KB argument) still ends its line. */
+	len = strlen(msg);
+	if (len > sizeof(msg) - 2)
+		len = sizeof(msg) - 2;
+	msg[len++] = '\n';
+	msg[len] = '\0';
+	/* Not over the --progress line. */
+	if (log_clear != NULL)
+		log_clear();
+	fputs(msg, stderr);
+	fflush(stderr);
+}
+
+/* A report without the program name, as netcat's "Listening on ...". */
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vprint(0, fmt, ap, 0);
+	va_end(ap);
+}
+
+/* A warning with the program name, shown only at verbosity level or more. */
+void
+log_verbose(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_level < level)
+		return;
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, 0);
+	va_end(ap);
+}
+
+/* "prog: message: strerror(errno)" */
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 error = errno;
+
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, error);
+	va_end(ap);
+	errno = error;
+}
+
+/*
+ * Format a message into *cause for a caller to print: how functions that
+ * return -1 say why.  A NULL cause is ignored; so is running out of
+ * memory (*cause is then NULL).
+ */
+void
+log_cause(char **cause, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (cause == NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(cause, fmt, ap) == -1)
+		*cause = NULL;
+	va_end(ap);
+}
+
+/* "prog: message" */
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, 0);
+	va_end(ap);
+}
+
+/* Print "prog: message" and exit 1: for command line and set-up errors. */
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, 0);
+	va_end(ap);
+	exit(1);
+}
+
+/* Print "prog: message: strerror(errno)" and exit 1. */
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 error = errno;
+
+	va_start(ap, fmt);
+	log_vprint(1, fmt, ap, error);
+	va_end(ap);
+	exit(1);
+}
+
+/*
+ * Write what fd takes of p at once, for output whose loss is not worth a
+ * report: a progress line, a wake-up byte, a last word to a client being
+ * closed.  A short write is resumed, EINTR retried; any other failure,
+ * EAGAIN included, ends it.  Async-signal-safe, and errno is kept.
+ */
+void
+write_quiet(int fd, const void *p, size_t n)
+{
+	const char	*s = p;
+	ssize_t		 w;
+	int		 saved = errno;
+
+	while (n > 0) {
+		if ((w = write(fd, s, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		s += w;
+		n -= w;
+	}
+	errno = saved;
+}
+
+/*
+ * The callback cb of the start function start is about to be called, by
+ * where, before start has returned: the rule of ASYNC_START() (in
+ * base.h) is broken.  Say so, naming both, and abort, for a core and
+ * a stack.  Debug builds only.  A static function has a name only in the
+ * executable's symbol table, which addr2line(1) reads when it is there;
+ * else the callback is its address in the executable.
+ */
+void
+async_abort(const char *start, const char *where, void *cb)
+{
+	char	 name[256] = "", cmd[128];
+	Dl_info	 di;
+	FILE	*f;
+
+	if (dladdr(cb, &di) != 0 && di.dli_sname != NULL)
+		strlcpy(name, di.dli_sname, sizeof(name));
+	else if (dladdr(cb, &di) != 0) {
+		snprintf(cmd, sizeof(cmd), "addr2line -f -e /proc/%ld/exe "
+		    "%#lx 2>/dev/null", (long)getpid(),
+		    (unsigned long)((char *)cb - (char *)di.dli_fbase));
+		if ((f = popen(cmd, "r")) != NULL) {
+			if (fgets(name, sizeof(name), f) != NULL)
+				name[strcspn(name, "\n")] = '\0';
+			pclose(f);
+		}
+	}
+	if (name[0] == '\0' || strcmp(name, "??") == 0)
+		snprintf(name, sizeof(name), "at %p", cb);
+	fprintf(stderr, "%s: %s: its callback %s was called (by %s) before "
+	    "it returned\n", getprogname(), start, name, where);
+	abort();
+}

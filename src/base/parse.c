@@ -1,0 +1,257 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Parsers for command line values: ports and port ranges, time values and
+ * TOS keywords.  They never exit: each returns -1 and sets *errstr (or a
+ * message) so that callers, and the fuzz targets, decide what happens.
+ */
+
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <netinet/ip.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+#define PORT_MAX	65535
+
+/*
+ * Convert a port number to an int within [min, 65535].  Returns -1 with
+ * netcat's message in err: "port number too large: 99999",
+ * "port number invalid: name".
+ */
+static int
+port_number(const char *s, int min, char *err, size_t errlen)
+{
+	const char	*errstr;
+	long long	 n;
+
+	n = strtonum(s, min, PORT_MAX, &errstr);
+	if (errstr != NULL) {
+		snprintf(err, errlen, "port number %s: %s", errstr, s);
+		return (-1);
+	}
+	return ((int)n);
+}
+
+/* A port as a decimal string, allocated. */
+static char *
+port_string(int port)
+{
+	char	 text[8], *p = text + sizeof(text);
+
+	*--p = '\0';
+	do {
+		*--p = '0' + port % 10;
+		port /= 10;
+	} while (port > 0);
+	return (strdup(p));
+}
+
+/*
+ * Expand one port argument and append the ports, as decimal strings, to
+ * *list.  As netcat does: a service name first, then an inclusive range
+ * "lo-hi" if it starts with a digit (hi is checked first, a reversed range
+ * is the same range), then a single number.  min is the smallest port
+ * allowed: 1 to connect, 0 to listen on a port the kernel picks.  Returns
+ * 0, or -1 with a message in err.
+ */
+int
+parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
+    char *err, size_t errlen)
+{
+	struct servent	*sv;
+	char		*copy, *dash, **l;
+	int		 lo, hi, port;
+	size_t		 count;
+
+	/*
+	 * Numbers are never service names: look them up only when needed
+	 * (the services database costs memory a listener keeps).
+	 */
+	if (arg[strspn(arg, "0123456789")] != '\0' &&
+	    (sv = getservbyname(arg, udp ? "udp" : "tcp")) != NULL)
+		lo = hi = ntohs(sv->s_port);
+	else if (isdigit((unsigned char)arg[0]) && strchr(arg, '-') != NULL) {
+		if ((copy = strdup(arg)) == NULL) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			return (-1);
+		}
+		dash = strchr(copy, '-');
+		*dash++ = '\0';
+		hi = port_number(dash, min, err, errlen);
+		lo = hi == -1 ? -1 : port_number(copy, min, err, errlen);
+		free(copy);
+		if (lo == -1 || hi == -1)
+			return (-1);
+		if (lo > hi) {
+			port = lo;
+			lo = hi;
+			hi = port;
+		}
+	} else if ((lo = hi = port_number(arg, min, err, errlen)) == -1)
+		return (-1);
+
+	count = (size_t)(hi - lo + 1);
+	if ((l = reallocarray(*list, *n + count, sizeof(*l))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return (-1);
+	}
+	*list = l;
+	for (port = lo; port <= hi; port++) {
+		if ((l[*n] = port_string(port)) == NULL) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			return (-1);
+		}
+		(*n)++;
+	}
+	return (0);
+}
+
+void
+free_ports(char **list, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/*
+ * Parse a time: a whole number of seconds as netcat takes it, or a number
+ * with a unit suffix "ms", "s", "m" or "h" ("1.5s" too).  The result, in
+ * milliseconds, must lie within [min_s, max_s] seconds.  Returns -1 with
+ * *errstr set to "invalid", "too small" or "too large", as strtonum(3)
+ * says it for the plain numbers netcat takes.
+ */
+int
+parse_time(const char *s, long long min_s, long long max_s, long long *ms,
+    const char **errstr)
+{
+	char		*end;
+	double		 v, mult;
+	long long	 n;
+
+	n = strtonum(s, min_s, max_s, errstr);
+	if (*errstr == NULL) {
+		*ms = n * 1000;
+		return (0);
+	}
+	if (strcmp(*errstr, "invalid") != 0)
+		return (-1);
+
+	*errstr = "invalid";
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return (-1);
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s)
+		return (-1);
+	if (strcmp(end, "ms") == 0)
+		mult = 1.0;
+	else if (strcmp(end, "s") == 0)
+		mult = 1000.0;
+	else if (strcmp(end, "m") == 0)
+		mult = 60 * 1000.0;
+	else if (strcmp(end, "h") == 0)
+		mult = 3600 * 1000.0;
+	else
+		return (-1);
+	v *= mult;
+	if (v < (double)min_s * 1000) {
+		*errstr = "too small";
+		return (-1);
+	}
+	if (v > (double)max_s * 1000) {
+		*errstr = "too large";
+		return (-1);
+	}
+	*ms = (long long)(v + 0.5);
+	*errstr = NULL;
+	return (0);
+}
+
+/* DiffServ and precedence keywords accepted by -T, as netcat names them. */
+static const struct {
+	const char	*name;
+	int		 value;
+} tos_names[] = {
+	{ "af11", 0x28 }, { "af12", 0x30 }, { "af13", 0x38 },
+	{ "af21", 0x48 }, { "af22", 0x50 }, { "af23", 0x58 },
+	{ "af31", 0x68 }, { "af32", 0x70 }, { "af33", 0x78 },
+	{ "af41", 0x88 }, { "af42", 0x90 }, { "af43", 0x98 },
+	{ "critical", 0xa0 },
+	{ "cs0", 0x00 }, { "cs1", 0x20 }, { "cs2", 0x40 }, { "cs3", 0x60 },
+	{ "cs4", 0x80 }, { "cs5", 0xa0 }, { "cs6", 0xc0 }, { "cs7", 0xe0 },
+	{ "ef", 0xb8 },
+	{ "inetcontrol", 0xc0 },
+	{ "lowcost", 0x02 },
+	{ "lowdelay", 0x10 },
+	{ "netcontrol", 0xe0 },
+	{ "reliability", 0x04 },
+	{ "throughput", 0x08 },
+};
+
+/* The i-th -T keyword, for the completions; NULL after the last. */
+const char *
+parse_tos_name(size_t i)
+{
+	if (i >= sizeof(tos_names) / sizeof(tos_names[0]))
+		return (NULL);
+	return (tos_names[i].name);
+}
+
+/*
+ * Parse a -T value: a keyword, a 0x hexadecimal number, or a decimal
+ * number, from 0 to 255.  Returns -1 if it is none of them.
+ */
+int
+parse_tos(const char *s, int *tos)
+{
+	const char	*errstr;
+	size_t		 i;
+	char		*end;
+	long		 v;
+
+	for (i = 0; i < sizeof(tos_names) / sizeof(tos_names[0]); i++) {
+		if (strcmp(s, tos_names[i].name) == 0) {
+			*tos = tos_names[i].value;
+			return (0);
+		}
+	}
+	if (s[0] == '0' && s[1] == 'x') {
+		errno = 0;
+		v = strtol(s, &end, 16);
+		if (errno != 0 || *end != '\0' || v < 0 || v > 255)
+			return (-1);
+	} else {
+		v = strtonum(s, 0, 255, &errstr);
+		if (errstr != NULL)
+			return (-1);
+	}
+	*tos = (int)v;
+	return (0);
+}

@@ -1,0 +1,102 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * What every layer needs of a descriptor or a socket address: its
+ * non-blocking mode, and an address as text for messages and programs.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base.h"
+
+/* Set or clear O_NONBLOCK on fd.  Returns -1 with errno on failure. */
+int
+net_set_nonblock(int fd, int on)
+{
+	int	 flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1)
+		return (-1);
+	flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	return (fcntl(fd, F_SETFL, flags));
+}
+
+/* Write the name of a Unix-domain address: its path, "@name" or "". */
+static void
+net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
+    size_t outlen)
+{
+	const struct sockaddr_un	*sun = (const struct sockaddr_un *)sa;
+	size_t				 n;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	if (len <= offsetof(struct sockaddr_un, sun_path))
+		return;
+	n = len - offsetof(struct sockaddr_un, sun_path);
+	if (n > sizeof(sun->sun_path))
+		n = sizeof(sun->sun_path);
+	if (sun->sun_path[0] == '\0') {
+		snprintf(out, outlen, "@%.*s", (int)(n - 1),
+		    sun->sun_path + 1);
+		return;
+	}
+	snprintf(out, outlen, "%.*s", (int)strnlen(sun->sun_path, n),
+	    sun->sun_path);
+}
+
+/*
+ * Write the host and port of sa as text.  With numeric, no name lookups;
+ * otherwise the host is reverse resolved where possible.  The port is
+ * always a number, as netcat prints it.
+ */
+void
+net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
+    size_t hostlen, char *port, size_t portlen)
+{
+	int	 flags = NI_NUMERICSERV;
+
+	if (sa->sa_family == AF_UNIX) {
+		/* A path, or "@name" for an abstract one; no port. */
+		net_format_unix(sa, len, host, hostlen);
+		if (portlen > 0)
+			port[0] = '\0';
+		return;
+	}
+	if (numeric)
+		flags |= NI_NUMERICHOST;
+	/*
+	 * A name lookup may fail for want of a descriptor, say; the address
+	 * needs none.
+	 */
+	if (getnameinfo(sa, len, host, hostlen, port, portlen, flags) != 0 &&
+	    getnameinfo(sa, len, host, hostlen, port, portlen,
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		strlcpy(host, "?", hostlen);
+		strlcpy(port, "?", portlen);
+	}
+}

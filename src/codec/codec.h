@@ -1,0 +1,325 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The codec layer: protocols as pure functions over bytes (SOCKS, HTTP and its
+ * digests, the PROXY protocol, chat and room framing): nothing here reads,
+ * writes, resolves or touches the loop, so the fuzz targets link these
+ * objects alone.
+ *
+ * It may use the layers below it, and includes only their header.
+ * The first of our headers a source file includes names its layer
+ * (SC_LAYER); a lower layer's file that includes this one does not
+ * compile.
+ */
+
+#ifndef SC_LAYER
+#define SC_LAYER	2
+#endif
+#if SC_LAYER < 2
+#error "a lower layer includes codec/codec.h: pass a hook down instead"
+#endif
+
+#ifndef SC_CODEC_H
+#define SC_CODEC_H
+
+#include "base/base.h"
+
+/* socks.c */
+#define SOCKS_V4		4
+#define SOCKS_V5		5
+#define SOCKS_CMD_CONNECT	1	/* the one command of both versions */
+#define SOCKS_NAME_MAX		255	/* a host, user or password */
+
+#define SOCKS4_HEADER_LEN	8	/* version to address, then strings */
+#define SOCKS4_REPLY_LEN	8
+#define SOCKS4_GRANTED		90	/* SOCKS4 reply codes */
+#define SOCKS4_REJECTED		91
+#define SOCKS4_NO_IDENTD	92
+#define SOCKS4_BAD_USER		93
+
+#define SOCKS5_AUTH_NONE	0x00	/* RFC 1928 methods */
+#define SOCKS5_AUTH_USERPASS	0x02
+#define SOCKS5_AUTH_NOMETHOD	0xff
+#define SOCKS5_USERPASS_V1	1	/* RFC 1929's version */
+#define SOCKS5_ATYP_IPV4	0x01
+#define SOCKS5_ATYP_DOMAIN	0x03
+#define SOCKS5_ATYP_IPV6	0x04
+#define SOCKS5_REQUEST_MAX	(4 + 1 + SOCKS_NAME_MAX + 2)
+#define SOCKS5_REPLY_MAX	(4 + 16 + 2)
+
+/* RFC 1928's reply codes. */
+enum socks5_rep {
+	SOCKS5_REP_OK,
+	SOCKS5_REP_FAILURE,
+	SOCKS5_REP_RULESET,
+	SOCKS5_REP_NETUNREACH,
+	SOCKS5_REP_HOSTUNREACH,
+	SOCKS5_REP_REFUSED,
+	SOCKS5_REP_TTL,
+	SOCKS5_REP_COMMAND,
+	SOCKS5_REP_ATYP,
+};
+
+/* A client's RFC 1929 credentials, pointing into its message. */
+struct socks_userpass {
+	const unsigned char	*user;
+	size_t			 ulen;
+	const unsigned char	*pass;
+	size_t			 plen;
+};
+
+/* A client's CONNECT request, as the server parsed it. */
+struct socks_request {
+	char		 host[SOCKS_NAME_MAX + 1]; /* an address or a name */
+	uint16_t	 port;
+	int		 rep;		/* the refusal's code; -1: none */
+};
+
+const char	*socks4_strerror(int);
+const char	*socks5_strerror(int);
+ssize_t		 socks4_encode_connect(unsigned char *, size_t,
+		    const unsigned char *, const char *, uint16_t,
+		    const char *, const char **);
+ssize_t		 socks4_parse_reply(const unsigned char *, size_t, int *);
+ssize_t		 socks5_encode_methods(unsigned char *, size_t, int);
+ssize_t		 socks5_parse_method(const unsigned char *, size_t, int *,
+		    const char **);
+ssize_t		 socks5_encode_userpass(unsigned char *, size_t,
+		    const char *, const char *, const char **);
+ssize_t		 socks5_parse_userpass_reply(const unsigned char *, size_t,
+		    int *);
+ssize_t		 socks5_encode_connect(unsigned char *, size_t,
+		    const char *, uint16_t, const char **);
+ssize_t		 socks5_parse_reply(const unsigned char *, size_t, int *,
+		    const char **);
+ssize_t		 socks5_encode_reply(unsigned char *, size_t, int,
+		    const struct sockaddr_storage *);
+ssize_t		 socks5_parse_methods(const unsigned char *, size_t, int,
+		    int *, const char **);
+ssize_t		 socks5_parse_userpass(const unsigned char *, size_t,
+		    struct socks_userpass *, const char **);
+ssize_t		 socks5_parse_request(const unsigned char *, size_t,
+		    struct socks_request *, const char **);
+
+/* http.c */
+#define HTTP_LINE_MAX		1024	/* a line the proxy client sends or
+					   reads */
+#define HTTP_REPLY_HDRS_MAX	64	/* header lines of a proxy's reply */
+#define HTTP_CRED_MAX		255	/* a user or a password */
+#define HTTP_BASIC_MAX		(4 * ((2 * HTTP_CRED_MAX + 1 + 2) / 3) + 1)
+#define HTTP_HOST_MAX		1024	/* a CONNECT target's host */
+#define HTTP_TARGET_MAX		4096	/* a request target: longer is 414 */
+#define HTTP_PARAM_MAX		255	/* a challenge's realm, nonce, opaque */
+
+/* Status codes the proxy server and client use. */
+enum http_status {
+	HTTP_OK = 200,
+	HTTP_BAD_REQUEST = 400,
+	HTTP_FORBIDDEN = 403,
+	HTTP_BAD_METHOD = 405,
+	HTTP_AUTH_REQUIRED = 407,
+	HTTP_TIMEOUT = 408,
+	HTTP_URI_TOO_LONG = 414,
+	HTTP_TOO_LARGE = 431,
+	HTTP_BAD_GATEWAY = 502,
+	HTTP_UNAVAILABLE = 503,
+	HTTP_GATEWAY_TIMEOUT = 504,
+};
+
+/* A request's parts, pointing into its header block. */
+struct http_request {
+	char		*method;
+	char		*target;	/* "host:port", or an absolute URI */
+	char		*version;	/* "HTTP/1.x" */
+	char		*headers;	/* the header lines */
+	int		 forward;	/* GET, HEAD, POST to be forwarded: */
+	char		*host;		/*   the URI's host (in hostbuf), */
+	uint16_t	 port;		/*   port */
+	const char	*path;		/*   and path in origin form */
+	long long	 clen;		/*   Content-Length, -1: none */
+	int		 chunked;	/*   Transfer-Encoding: chunked */
+	char		 hostbuf[HTTP_HOST_MAX + 1];
+};
+
+/* Parameters of a Digest challenge or answer (RFC 7616). */
+struct http_digest {
+	int		 alg;		/* DIGEST_*, -1: not one we know */
+	char		*realm;
+	char		*nonce;
+	char		*opaque;
+	char		*qop;
+	char		*username;
+	char		*uri;
+	char		*response;
+	char		*cnonce;
+	char		*nc;
+};
+
+/* The schemes the proxy client answers, the weakest first. */
+enum http_auth {
+	HTTP_AUTH_NONE,
+	HTTP_AUTH_BASIC,
+	HTTP_AUTH_DIGEST_MD5,
+	HTTP_AUTH_DIGEST_SHA256,
+};
+
+/* The strongest challenge of a 407's Proxy-Authenticate lines. */
+struct http_challenge {
+	int		 scheme;	/* HTTP_AUTH_* */
+	int		 offered;	/* a Proxy-Authenticate line came */
+	char		 other[32];	/* a scheme offered but not answered */
+	char		 realm[HTTP_PARAM_MAX + 1];
+	char		 nonce[HTTP_PARAM_MAX + 1];
+	char		 opaque[HTTP_PARAM_MAX + 1];
+	int		 has_opaque;
+	int		 qop;		/* Digest: qop=auth, else RFC 2069 */
+	const char	*bad;		/* a malformed challenge: why */
+};
+
+/* What the header lines of a proxy's reply say. */
+struct http_reply {
+	int		 minor;		/* HTTP/1.minor */
+	long long	 clen;		/* Content-Length, or -1 */
+	int		 bad;		/* its body's end cannot be known */
+	int		 close;		/* "Connection: close" */
+	int		 keepalive;	/* "Connection: keep-alive" */
+	struct http_challenge ch;
+};
+
+void		 http_base64(const unsigned char *, size_t, char *);
+int		 http_basic(const char *, const char *, char *);
+ssize_t		 http_encode_connect(char *, size_t, const char *,
+		    const char *, const char *, const char **);
+int		 http_reply_status(const char *);
+size_t		 http_head_len(const unsigned char *, size_t);
+char		*http_header(char *, const char *);
+int		 http_parse_request(char *, size_t, struct http_request *,
+		    const char **);
+int		 http_parse_target(char *, char **, uint16_t *,
+		    const char **);
+ssize_t		 http_encode_reply(char *, size_t, const char *,
+		    const char *);
+ssize_t		 http_encode_forward(char *, size_t,
+		    const struct http_request *);
+int		 http_digest_parse(char *, struct http_digest *);
+int		 http_digest_qop_auth(const char *);
+int		 http_digest_response(const struct http_digest *,
+		    const char *, const char *, const char *, const char *,
+		    char *);
+void		 http_challenge_add(struct http_challenge *, const char *);
+ssize_t		 http_encode_auth(char *, size_t,
+		    const struct http_challenge *, const char *, const char *,
+		    const char *, const char *);
+void		 http_reply_init(struct http_reply *, const char *);
+void		 http_reply_header(struct http_reply *, const char *);
+int		 http_reply_reusable(const struct http_reply *);
+
+/* digest.c */
+enum {
+	DIGEST_MD5,
+	DIGEST_SHA256,
+};
+#define DIGEST_HEX_MAX		65	/* SHA-256 in hex, and its NUL */
+void		 digest_md5(const void *, size_t, unsigned char *);
+void		 digest_sha256(const void *, size_t, unsigned char *);
+void		 digest_hex(int, const char *, char *);
+
+/* proxyproto.c */
+#define PROXYPROTO_V1		1	/* the text line */
+#define PROXYPROTO_V2		2	/* the binary block */
+#define PP1_MAX			107	/* the longest v1 line, CR LF too */
+#define PP2_SIG_LEN		12
+#define PP2_HEADER_LEN		16	/* signature, command, family, length */
+#define PROXYPROTO_MAX		(PP2_HEADER_LEN + 216) /* any header */
+
+/* A header as parsed: family AF_UNSPEC for UNKNOWN or LOCAL. */
+struct proxyproto_hdr {
+	int			 version;
+	int			 family;
+	struct sockaddr_storage	 src;
+	struct sockaddr_storage	 dst;
+};
+ssize_t		 proxyproto_encode(unsigned char *, size_t, int,
+		    const struct sockaddr *, const struct sockaddr *,
+		    const char **);
+ssize_t		 proxyproto_parse(const unsigned char *, size_t,
+		    struct proxyproto_hdr *, const char **);
+int		 proxyproto_version(const char *);
+
+/* chatproto.c */
+/* How a peer's line begins on a terminal: erase what is typed, mark. */
+#define CHAT_MARK		"\r\033[K< "
+/* How it goes on, when the user typed while it was half shown. */
+#define CHAT_CONT		"\r\033[K  "
+/*
+ * The most bytes one byte from the peer becomes on a terminal: a mark and
+ * a ^X, and a held-back carriage return shown as ^M.
+ */
+#define CHAT_GROW		(sizeof(CHAT_MARK) - 1 + 4)
+
+/* How much of a peer's line is on the screen, and whether it said :q. */
+struct chat_view {
+	int		 qm;		/* the :q matcher of what it says */
+	int		 quit;		/* it sent a :q line */
+	int		 midline;	/* a line of its is being shown */
+	int		 cont;		/* and was cut short on the screen */
+	int		 pending_cr;	/* a CR of its is held back */
+	int		 redraw;	/* show the typed line again */
+};
+void		 chatproto_reset(struct chat_view *);
+size_t		 chatproto_quit_scan(int *, const unsigned char *, size_t,
+		    int *);
+size_t		 chatproto_rx(struct chat_view *, const unsigned char *,
+		    size_t, unsigned char *);
+/* room.c */
+
+/* A longer room line is cut there, and the rest of it dropped. */
+#define ROOM_LINE_MAX		4096
+
+/* The longest name a room member may take with /nick. */
+#define ROOM_NAME_MAX		20
+
+/* Bytes framed into lines: what is left of a line between two reads. */
+struct room_framer {
+	unsigned char	*line;		/* ROOM_LINE_MAX bytes */
+	size_t		 len;
+	int		 cut;		/* A full line was just handed on. */
+	int		 skip;		/* Dropping a cut line's tail. */
+	unsigned int	 dropped;	/* Lines whose tail was dropped. */
+};
+
+/* What a room line asks for (room_parse()). */
+enum room_cmd {
+	ROOM_TEXT,		/* An ordinary line, to relay. */
+	ROOM_QUIT,		/* ":q": leave. */
+	ROOM_WHO,		/* "/who": who is present, to the asker. */
+	ROOM_NICK,		/* "/nick NAME": take a name. */
+	ROOM_ME,		/* "/me TEXT": an action line. */
+	ROOM_HELP,		/* "/help": the commands, to the asker. */
+};
+
+typedef int room_line_cb(const unsigned char *, size_t, void *);
+int		 room_frame(struct room_framer *, const unsigned char *,
+		    size_t, room_line_cb *, void *);
+int		 room_flush(struct room_framer *, room_line_cb *, void *);
+size_t		 room_escape(const unsigned char *, size_t, unsigned char *);
+int		 room_name_valid(const unsigned char *, size_t);
+int		 room_name_reserved(const unsigned char *, size_t);
+enum room_cmd	 room_parse(const unsigned char *, size_t,
+		    const unsigned char **, size_t *);
+
+#endif /* SC_CODEC_H */

@@ -1,0 +1,1021 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * HTTP CONNECT (RFC 9110, section 9.3.6) as pure functions over bytes:
+ * the request the proxy client sends and the server parses, the replies,
+ * Basic credentials, a proxy's challenges (RFC 9110, section 11) and the
+ * Basic or Digest answer to them.  Nothing here reads, writes or resolves; src/proxy.c,
+ * src/proxyd.c and the fuzz targets share it.
+ *
+ * Line ends are CR LF or a bare LF, as many clients send them.
+ */
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "codec.h"
+
+static const char	*http_line_value(const char *, const char *);
+
+/*
+ * Standard base64 of len bytes of in, NUL-terminated in out, which must
+ * hold 4 * ((len + 2) / 3) + 1 bytes.
+ */
+void
+http_base64(const unsigned char *in, size_t len, char *out)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t		 v;
+	size_t			 i;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		v = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
+		*out++ = b64[v >> 18];
+		*out++ = b64[(v >> 12) & 63];
+		*out++ = b64[(v >> 6) & 63];
+		*out++ = b64[v & 63];
+	}
+	if (i < len) {
+		v = in[i] << 16 | (i + 1 < len ? in[i + 1] << 8 : 0);
+		*out++ = b64[v >> 18];
+		*out++ = b64[(v >> 12) & 63];
+		*out++ = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+		*out++ = '=';
+	}
+	*out = '\0';
+}
+
+/*
+ * The Basic credentials of user and pass, base64 in out (of size
+ * HTTP_BASIC_MAX).  Returns 0, or -1 when they are too long.
+ */
+int
+http_basic(const char *user, const char *pass, char *out)
+{
+	char	 cred[2 * HTTP_CRED_MAX + 2];
+	int	 n;
+
+	if (strlen(user) > HTTP_CRED_MAX || strlen(pass) > HTTP_CRED_MAX)
+		return (-1);
+	n = snprintf(cred, sizeof(cred), "%s:%s", user, pass);
+	if (n < 0 || (size_t)n >= sizeof(cred))
+		return (-1);
+	http_base64((unsigned char *)cred, n, out);
+	explicit_bzero(cred, sizeof(cred));
+	return (0);
+}
+
+/*
+ * A CONNECT request for host (an IPv6 address is put in brackets) and
+ * port, with a Proxy-Authorization header line of value auth ("Basic
+ * ...", "Digest ...") when auth is not NULL, and the empty line that ends
+ * it.  Returns the length written to buf, or -1 with *errstr.
+ */
+ssize_t
+http_encode_connect(char *buf, size_t size, const char *host,
+    const char *port, const char *auth, const char **errstr)
+{
+	int	 n, m;
+
+	if (strchr(host, ':') != NULL)
+		n = snprintf(buf, size, "CONNECT [%s]:%s HTTP/1.0\r\n", host,
+		    port);
+	else
+		n = snprintf(buf, size, "CONNECT %s:%s HTTP/1.0\r\n", host,
+		    port);
+	if (n < 0 || (size_t)n >= size || n >= HTTP_LINE_MAX) {
+		*errstr = "hostname too long";
+		return (-1);
+	}
+	if (auth != NULL) {
+		m = snprintf(buf + n, size - n,
+		    "Proxy-Authorization: %s\r\n", auth);
+		if (m < 0 || (size_t)m >= size - n) {
+			explicit_bzero(buf, size);
+			*errstr = "Proxy auth response too long";
+			return (-1);
+		}
+		n += m;
+	}
+	if ((size_t)n + 2 >= size) {
+		explicit_bzero(buf, size);
+		*errstr = "Proxy auth response too long";
+		return (-1);
+	}
+	memcpy(buf + n, "\r\n", 3);
+	return (n + 2);
+}
+
+/*
+ * What a proxy's status line says, compared as netcat compares it:
+ * HTTP_OK for "HTTP/1.x 200", HTTP_AUTH_REQUIRED for "HTTP/1.x 407 ",
+ * and -1 for anything else.
+ */
+int
+http_reply_status(const char *line)
+{
+	if (strncmp(line, "HTTP/1.0 200", 12) == 0 ||
+	    strncmp(line, "HTTP/1.1 200", 12) == 0)
+		return (HTTP_OK);
+	if (strncmp(line, "HTTP/1.0 407 ", 13) == 0 ||
+	    strncmp(line, "HTTP/1.1 407 ", 13) == 0)
+		return (HTTP_AUTH_REQUIRED);
+	return (-1);
+}
+
+/*
+ * The length of the header block at p, up to and including the empty line
+ * that ends it (CR LF or a bare LF), or 0 when that has not come yet.
+ */
+size_t
+http_head_len(const unsigned char *p, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (i + 1 < len && p[i + 1] == '\n')
+			return (i + 2);
+		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return (i + 3);
+	}
+	return (0);
+}
+
+/*
+ * The value of header name in the header lines h (a NUL-terminated
+ * string), NUL-terminated in place, or NULL.
+ */
+char *
+http_header(char *h, const char *name)
+{
+	size_t	 len = strlen(name);
+	char	*line, *v;
+
+	for (line = h; line != NULL; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (strncasecmp(line, name, len) != 0 || line[len] != ':')
+			continue;
+		for (v = line + len + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		v[strcspn(v, "\r\n")] = '\0';
+		return (v);
+	}
+	return (NULL);
+}
+
+/*
+ * Split an absolute URI "http://host[:port][/path]" in place: host (an IPv6
+ * address in brackets loses them), port (80 when not given) and the path
+ * in origin form, "/" when empty.  Returns 0, or -1 with *errstr.
+ */
+static int
+http_parse_uri(const char *uri, struct http_request *r, const char **errstr)
+{
+	const char	*auth, *path, *colon, *hend, *e;
+	long long	 n;
+	size_t		 hlen;
+
+	if (strncasecmp(uri, "http://", 7) != 0) {
+		*errstr = "not an absolute http URI";
+		return (-1);
+	}
+	auth = uri + 7;
+	path = auth + strcspn(auth, "/?#");
+	if (*path == '?' || *path == '#') {
+		*errstr = "no path before the query";
+		return (-1);
+	}
+	r->path = *path == '/' ? path : "/";
+	if (memchr(auth, '@', path - auth) != NULL) {
+		*errstr = "user information in URI";
+		return (-1);
+	}
+	if (*auth == '[') {
+		auth++;
+		if ((hend = memchr(auth, ']', path - auth)) == NULL) {
+			*errstr = "bad host";
+			return (-1);
+		}
+		colon = hend + 1;
+		if (colon != path && *colon != ':') {
+			*errstr = "bad host";
+			return (-1);
+		}
+	} else {
+		colon = memchr(auth, ':', path - auth);
+		hend = colon != NULL ? colon : path;
+	}
+	hlen = hend - auth;
+	if (hlen == 0 || hlen >= sizeof(r->hostbuf)) {
+		*errstr = "bad host";
+		return (-1);
+	}
+	memcpy(r->hostbuf, auth, hlen);
+	r->hostbuf[hlen] = '\0';
+	r->host = r->hostbuf;
+	r->port = 80;
+	if (colon != NULL && colon != path && colon + 1 != path) {
+		char	 num[8];
+
+		if ((size_t)(path - colon - 1) >= sizeof(num) ||
+		    strspn(colon + 1, "0123456789") !=
+		    (size_t)(path - colon - 1)) {
+			*errstr = "bad port";
+			return (-1);
+		}
+		memcpy(num, colon + 1, path - colon - 1);
+		num[path - colon - 1] = '\0';
+		n = strtonum(num, 1, 65535, &e);
+		if (e != NULL) {
+			*errstr = "bad port";
+			return (-1);
+		}
+		r->port = n;
+	}
+	return (0);
+}
+
+/* The line after the one at p, or the end of the string. */
+static const char *
+http_next_line(const char *p)
+{
+	p += strcspn(p, "\n");
+	return (*p == '\n' ? p + 1 : p);
+}
+
+/*
+ * A Content-Length value v (up to the end of its line): digits only, then
+ * blanks.  Returns the length, or -1 when it is not one.
+ */
+static long long
+http_length(const char *v)
+{
+	const char	*errstr;
+	char		 num[24];
+	size_t		 len;
+	long long	 n;
+
+	len = strspn(v, "0123456789");
+	if (len == 0 || len >= sizeof(num) ||
+	    strchr("\r\n", v[len + strspn(v + len, " \t")]) == NULL)
+		return (-1);
+	memcpy(num, v, len);
+	num[len] = '\0';
+	n = strtonum(num, 0, LLONG_MAX, &errstr);
+	return (errstr != NULL ? -1 : n);
+}
+
+/*
+ * Where a forwarded request's body ends (RFC 9112, section 6.3): after
+ * Content-Length bytes, at the end of its chunked coding, or at once when
+ * it has neither.  A request that could be read two ways (two different
+ * lengths, a length and a coding, a coding that is not chunked last) is
+ * refused: the proxy and the origin must agree on where the next request
+ * starts.  Returns 0, or -1 with *errstr.
+ */
+static int
+http_request_body(struct http_request *r, const char **errstr)
+{
+	const char	*p, *v, *last;
+	long long	 n;
+
+	r->clen = -1;
+	r->chunked = 0;
+	for (p = r->headers; *p != '\0'; p = http_next_line(p)) {
+		if ((v = http_line_value(p, "Content-Length")) != NULL) {
+			if ((n = http_length(v)) == -1 ||
+			    (r->clen != -1 && r->clen != n)) {
+				*errstr = "bad Content-Length";
+				return (-1);
+			}
+			r->clen = n;
+		} else if ((v = http_line_value(p, "Transfer-Encoding")) !=
+		    NULL) {
+			/* The last coding of the last line must be chunked. */
+			for (last = v + strcspn(v, "\r\n"); last > v &&
+			    (last[-1] == ' ' || last[-1] == '\t'); last--)
+				;
+			r->chunked = last - v >= 7 &&
+			    strncasecmp(last - 7, "chunked", 7) == 0 &&
+			    (last - v == 7 || strchr(", \t", last[-8]) != NULL);
+			if (!r->chunked) {
+				*errstr = "transfer coding not chunked";
+				return (-1);
+			}
+		}
+	}
+	if (r->chunked && r->clen != -1) {
+		*errstr = "Content-Length with Transfer-Encoding";
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Parse the header block h of hlen bytes (http_head_len()), which is
+ * rewritten in place: r->method, r->target and r->version point to the
+ * parts of the request line, r->headers to the rest, all NUL-terminated.
+ * A CONNECT request's target is "host:port" (http_parse_target()); GET,
+ * HEAD and POST with an absolute http URI are to be forwarded
+ * (r->forward), with r->host, r->port and r->path set.  Folded header
+ * lines (obsolete since RFC 7230) are refused rather than unfolded, so no
+ * header value is ever taken in part.  Returns 0, or the status to refuse
+ * the request with (HTTP_BAD_REQUEST, HTTP_BAD_METHOD,
+ * HTTP_URI_TOO_LONG) and *errstr.
+ */
+int
+http_parse_request(char *h, size_t hlen, struct http_request *r,
+    const char **errstr)
+{
+	char	*line, *method, *target, *version;
+
+	/* The empty line goes: h is then a string of the lines. */
+	if (hlen > 0 && h[hlen - 1] == '\n')
+		hlen--;
+	if (hlen > 0 && h[hlen - 1] == '\r')
+		hlen--;
+	h[hlen] = '\0';
+	if (memchr(h, '\0', hlen) != NULL) {
+		*errstr = "NUL in request";
+		return (HTTP_BAD_REQUEST);
+	}
+	line = h;
+	method = strsep(&line, " ");
+	target = strsep(&line, " ");
+	version = line != NULL ? strsep(&line, "\r\n") : NULL;
+	/* After a CR comes its LF. */
+	if (line != NULL && *line == '\n')
+		line++;
+	if (target == NULL || version == NULL ||
+	    strncmp(version, "HTTP/1.", 7) != 0 || version[7] == '\0' ||
+	    version[8] != '\0') {
+		*errstr = "bad request line";
+		return (HTTP_BAD_REQUEST);
+	}
+	if (strlen(target) > HTTP_TARGET_MAX) {
+		*errstr = "request target too long";
+		return (HTTP_URI_TOO_LONG);
+	}
+	memset(r, 0, sizeof(*r));
+	r->clen = -1;
+	r->method = method;
+	r->target = target;
+	r->version = version;
+	r->headers = line != NULL ? line : version + strlen(version);
+	if (*r->headers == ' ' || *r->headers == '\t' ||
+	    strstr(r->headers, "\n ") != NULL ||
+	    strstr(r->headers, "\n\t") != NULL) {
+		*errstr = "folded header line";
+		return (HTTP_BAD_REQUEST);
+	}
+	if (strcmp(method, "CONNECT") == 0)
+		return (0);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	    strcmp(method, "POST") != 0) {
+		*errstr = "method not allowed";
+		return (HTTP_BAD_METHOD);
+	}
+	if (http_parse_uri(target, r, errstr) == -1 ||
+	    http_request_body(r, errstr) == -1)
+		return (HTTP_BAD_REQUEST);
+	r->forward = 1;
+	return (0);
+}
+
+/* Is the header line at p (up to its end) one of name's? */
+static int
+http_is_header(const char *p, const char *name)
+{
+	size_t	 len = strlen(name);
+
+	return (strncasecmp(p, name, len) == 0 && p[len] == ':');
+}
+
+/*
+ * Is the header line at p named in a Connection line of headers, as one
+ * for this hop only (RFC 9110, section 7.6.1)?  The framing of the body
+ * (Content-Length, Transfer-Encoding) is never taken out: the origin
+ * must read the body as the proxy does.
+ */
+static int
+http_connection_names(const char *headers, const char *p)
+{
+	const char	*h, *v, *end;
+	size_t		 nlen, len;
+
+	nlen = strcspn(p, ":\r\n");
+	if (p[nlen] != ':' || nlen == 0 ||
+	    http_is_header(p, "Content-Length") ||
+	    http_is_header(p, "Transfer-Encoding"))
+		return (0);
+	for (h = headers; *h != '\0'; h = http_next_line(h)) {
+		if ((v = http_line_value(h, "Connection")) == NULL)
+			continue;
+		end = v + strcspn(v, "\r\n");
+		while (v < end) {
+			v += strspn(v, " \t,");
+			len = strcspn(v, " \t,\r\n");
+			if (len == nlen && strncasecmp(v, p, len) == 0)
+				return (1);
+			v += len;
+		}
+	}
+	return (0);
+}
+
+/*
+ * The request r (a forward one) as the origin server is to get it: the
+ * request line in origin form, the Host of the URI (RFC 7230, section
+ * 5.4: the client's own Host line is ignored, as ncat does), and the
+ * headers but those meant for the proxy or for keeping the connection
+ * (Proxy-Authorization, Proxy-Connection, Connection, Keep-Alive, and
+ * those the Connection lines name), then
+ * "Connection: close": every forwarded request has a connection of its
+ * own, as ncat does.  The body, Content-Length or chunked, follows
+ * unchanged.  Returns the length written to buf, or -1 when it does not
+ * fit.
+ */
+ssize_t
+http_encode_forward(char *buf, size_t size, const struct http_request *r)
+{
+	const char	*p, *eol;
+	char		 port[sizeof(":65535")] = "";
+	size_t		 n, len;
+	int		 m, v6;
+
+	v6 = strchr(r->host, ':') != NULL;
+	if (r->port != 80)
+		snprintf(port, sizeof(port), ":%u", r->port);
+	m = snprintf(buf, size, "%s %s HTTP/1.%c\r\nHost: %s%s%s%s\r\n",
+	    r->method, r->path, r->version[7], v6 ? "[" : "", r->host,
+	    v6 ? "]" : "", port);
+	if (m < 0 || (size_t)m >= size)
+		return (-1);
+	n = m;
+	for (p = r->headers; *p != '\0'; p = eol) {
+		eol = p + strcspn(p, "\n");
+		len = eol - p;
+		if (*eol == '\n')
+			eol++;
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len == 0 || http_is_header(p, "Host") ||
+		    http_is_header(p, "Proxy-Authorization") ||
+		    http_is_header(p, "Proxy-Connection") ||
+		    http_is_header(p, "Connection") ||
+		    http_is_header(p, "Keep-Alive") ||
+		    http_connection_names(r->headers, p))
+			continue;
+		if (n + len + 2 >= size)
+			return (-1);
+		memcpy(buf + n, p, len);
+		memcpy(buf + n + len, "\r\n", 2);
+		n += len + 2;
+	}
+	m = snprintf(buf + n, size - n, "Connection: close\r\n\r\n");
+	if (m < 0 || (size_t)m >= size - n)
+		return (-1);
+	return (n + m);
+}
+
+/*
+ * Parse the parameters of a Digest challenge or answer, v being what
+ * follows "Digest ", in place: name=value or name="quoted value", comma
+ * separated.  Unknown names are skipped.  Returns 0, or -1 when the
+ * syntax is wrong.
+ */
+int
+http_digest_parse(char *v, struct http_digest *d)
+{
+	char	*name, *val, *w;
+
+	memset(d, 0, sizeof(*d));
+	d->alg = DIGEST_MD5;
+	while (*v != '\0') {
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		if (*v == '\0')
+			break;
+		name = v;
+		v += strcspn(v, "= \t,");
+		if (*v != '=')
+			return (-1);
+		*v++ = '\0';
+		if (*v == '"') {
+			val = w = ++v;
+			for (; *v != '"'; v++) {
+				if (*v == '\0')
+					return (-1);
+				if (*v == '\\' && v[1] != '\0')
+					v++;
+				*w++ = *v;
+			}
+			v++;
+			*w = '\0';
+		} else {
+			val = v;
+			v += strcspn(v, " \t,");
+			if (*v != '\0')
+				*v++ = '\0';
+		}
+		if (strcasecmp(name, "realm") == 0)
+			d->realm = val;
+		else if (strcasecmp(name, "nonce") == 0)
+			d->nonce = val;
+		else if (strcasecmp(name, "opaque") == 0)
+			d->opaque = val;
+		else if (strcasecmp(name, "qop") == 0)
+			d->qop = val;
+		else if (strcasecmp(name, "username") == 0)
+			d->username = val;
+		else if (strcasecmp(name, "uri") == 0)
+			d->uri = val;
+		else if (strcasecmp(name, "response") == 0)
+			d->response = val;
+		else if (strcasecmp(name, "cnonce") == 0)
+			d->cnonce = val;
+		else if (strcasecmp(name, "nc") == 0)
+			d->nc = val;
+		else if (strcasecmp(name, "algorithm") == 0) {
+			if (strcasecmp(val, "MD5") == 0)
+				d->alg = DIGEST_MD5;
+			else if (strcasecmp(val, "SHA-256") == 0)
+				d->alg = DIGEST_SHA256;
+			else
+				d->alg = -1;
+		}
+	}
+	return (0);
+}
+
+/* Does the comma-separated qop list offer "auth"? */
+int
+http_digest_qop_auth(const char *qop)
+{
+	const char	*p = qop;
+	size_t		 len;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t,");
+		len = strcspn(p, " \t,");
+		if (len == 4 && strncasecmp(p, "auth", 4) == 0)
+			return (1);
+		p += len;
+	}
+	return (0);
+}
+
+/*
+ * The response of RFC 7616 with qop=auth, in hex in out (DIGEST_HEX_MAX
+ * bytes): H(H(user:realm:pass):nonce:nc:cnonce:auth:H(method:uri)), with
+ * d's algorithm, realm, nonce, nc and cnonce; without qop (d->qop NULL),
+ * RFC 2069's H(H(user:realm:pass):nonce:H(method:uri)).  Returns -1 when
+ * a part is missing or too long.
+ */
+int
+http_digest_response(const struct http_digest *d, const char *user,
+    const char *pass, const char *method, const char *uri, char *out)
+{
+	char	 s[3 * HTTP_LINE_MAX], ha1[DIGEST_HEX_MAX], ha2[DIGEST_HEX_MAX];
+	int	 n;
+
+	if (d->realm == NULL || d->nonce == NULL || d->alg == -1 ||
+	    (d->qop != NULL && (d->nc == NULL || d->cnonce == NULL)))
+		return (-1);
+	n = snprintf(s, sizeof(s), "%s:%s:%s", user, d->realm, pass);
+	if (n < 0 || (size_t)n >= sizeof(s))
+		return (-1);
+	digest_hex(d->alg, s, ha1);
+	explicit_bzero(s, sizeof(s));
+	n = snprintf(s, sizeof(s), "%s:%s", method, uri);
+	if (n < 0 || (size_t)n >= sizeof(s))
+		return (-1);
+	digest_hex(d->alg, s, ha2);
+	if (d->qop == NULL)
+		n = snprintf(s, sizeof(s), "%s:%s:%s", ha1, d->nonce, ha2);
+	else
+		n = snprintf(s, sizeof(s), "%s:%s:%s:%s:auth:%s", ha1,
+		    d->nonce, d->nc, d->cnonce, ha2);
+	explicit_bzero(ha1, sizeof(ha1));
+	if (n < 0 || (size_t)n >= sizeof(s))
+		return (-1);
+	digest_hex(d->alg, s, out);
+	return (0);
+}
+
+/*
+ * Split a CONNECT target, host:port or [v6addr]:port, in place, into
+ * host and port (a number from 1 to 65535).  Returns 0, or -1 with
+ * *errstr.
+ */
+int
+http_parse_target(char *target, char **host, uint16_t *port,
+    const char **errstr)
+{
+	char		*colon;
+	const char	*e;
+	size_t		 tlen;
+	long long	 n;
+
+	if ((colon = strrchr(target, ':')) == NULL) {
+		*errstr = "no port";
+		return (-1);
+	}
+	*colon++ = '\0';
+	if (target[0] == '[') {
+		tlen = strlen(target);
+		if (tlen < 3 || target[tlen - 1] != ']') {
+			*errstr = "bad host";
+			return (-1);
+		}
+		target[tlen - 1] = '\0';
+		target++;
+	}
+	/* Digits only: strtonum() would take blanks and a sign too. */
+	n = strtonum(colon, 1, 65535, &e);
+	if (e != NULL || colon[strspn(colon, "0123456789")] != '\0' ||
+	    target[0] == '\0' || strlen(target) > HTTP_HOST_MAX) {
+		*errstr = "bad host or port";
+		return (-1);
+	}
+	*host = target;
+	*port = n;
+	return (0);
+}
+
+/*
+ * A reply with status (its code and reason, "200 Connection established")
+ * and an optional extra header line.  Returns its length, or -1.
+ */
+ssize_t
+http_encode_reply(char *buf, size_t size, const char *status,
+    const char *extra)
+{
+	int	 n;
+
+	n = snprintf(buf, size, "HTTP/1.1 %s\r\n%s%s\r\n", status,
+	    extra != NULL ? extra : "", extra != NULL ? "\r\n" : "");
+	if (n < 0 || (size_t)n >= size)
+		return (-1);
+	return (n);
+}
+
+/*
+ * The end of the auth-param "name=value" or "name=\"quoted\"" at p, or
+ * NULL when p does not start one (RFC 9110, section 11.2).
+ */
+static const char *
+http_param_end(const char *p)
+{
+	size_t	 len;
+
+	len = strcspn(p, " \t,=\"");
+	if (len == 0)
+		return (NULL);
+	p += len;
+	p += strspn(p, " \t");
+	/* "==" ends a token68, as in "Negotiate abc==". */
+	if (*p != '=' || p[1] == '=')
+		return (NULL);
+	p++;
+	p += strspn(p, " \t");
+	if (*p != '"')
+		return (p + strcspn(p, " \t,"));
+	for (p++; *p != '"'; p++) {
+		if (*p == '\0')
+			return (NULL);
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	}
+	return (p + 1);
+}
+
+/* Copy the NUL-terminated s to out[HTTP_PARAM_MAX + 1]; -1 if too long. */
+static int
+http_param_copy(char *out, const char *s)
+{
+	if (s == NULL || strlen(s) > HTTP_PARAM_MAX)
+		return (-1);
+	strlcpy(out, s, HTTP_PARAM_MAX + 1);
+	return (0);
+}
+
+/*
+ * One challenge: scheme (len bytes) with the auth-params in params (a
+ * NUL-terminated copy, rewritten).  It replaces the one in ch when it is
+ * stronger; a scheme not answered is remembered for the message.
+ */
+static void
+http_challenge_one(struct http_challenge *ch, const char *scheme,
+    size_t len, char *params)
+{
+	struct http_digest	 d;
+	struct http_challenge	 c;
+
+	memset(&c, 0, sizeof(c));
+	if (len == 5 && strncasecmp(scheme, "Basic", 5) == 0)
+		c.scheme = HTTP_AUTH_BASIC;
+	else if (len == 6 && strncasecmp(scheme, "Digest", 6) == 0) {
+		/*
+		 * A Digest challenge that makes no sense is an error, never
+		 * a reason to answer a weaker one: the proxy may be
+		 * fishing for the password in the clear.
+		 */
+		if (http_digest_parse(params, &d) == -1) {
+			ch->bad = "Digest parameters cannot be parsed";
+			return;
+		}
+		if (d.realm == NULL || d.nonce == NULL) {
+			ch->bad = "Digest without realm or nonce";
+			return;
+		}
+		if (http_param_copy(c.realm, d.realm) == -1 ||
+		    http_param_copy(c.nonce, d.nonce) == -1 ||
+		    (d.opaque != NULL &&
+		    http_param_copy(c.opaque, d.opaque) == -1)) {
+			ch->bad = "Digest parameter too long";
+			return;
+		}
+		/*
+		 * Answered: MD5 or SHA-256, with qop=auth or, from a proxy
+		 * that speaks RFC 2069, without qop; not the -sess variants
+		 * nor a qop list without auth (auth-int alone).
+		 */
+		if (d.alg == -1 ||
+		    (d.qop != NULL && !http_digest_qop_auth(d.qop)))
+			goto other;
+		c.has_opaque = d.opaque != NULL;
+		c.qop = d.qop != NULL;
+		c.scheme = d.alg == DIGEST_SHA256 ?
+		    HTTP_AUTH_DIGEST_SHA256 : HTTP_AUTH_DIGEST_MD5;
+	} else
+		goto other;
+	if (c.scheme > ch->scheme) {
+		memcpy(c.other, ch->other, sizeof(c.other));
+		c.offered = 1;
+		c.bad = ch->bad;
+		*ch = c;
+	}
+	return;
+
+other:
+	if (ch->other[0] == '\0') {
+		if (len >= sizeof(ch->other))
+			len = sizeof(ch->other) - 1;
+		memcpy(ch->other, scheme, len);
+		ch->other[len] = '\0';
+	}
+}
+
+/*
+ * Take the value of one Proxy-Authenticate header line, which may hold
+ * several challenges ("Digest realm=..., Basic realm=..."), keeping the
+ * strongest one the client can answer in ch: Digest with SHA-256, then
+ * with MD5, then Basic (the HTTP_AUTH_* order).  What follows a part that
+ * makes no sense is ignored.
+ */
+void
+http_challenge_add(struct http_challenge *ch, const char *value)
+{
+	char		 params[HTTP_LINE_MAX + 1];
+	const char	*p = value, *scheme, *start, *q;
+	size_t		 len;
+
+	ch->offered = 1;
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			return;
+		/* A challenge starts with its scheme, a token. */
+		scheme = p;
+		len = strcspn(p, " \t,=\"");
+		if (len == 0 || http_param_end(p) != NULL)
+			return;
+		p += len;
+		start = p;
+		q = p + strspn(p, " \t");
+		if (q != p && *q != ',' && *q != '\0' &&
+		    http_param_end(q) == NULL) {
+			/* A token68 (RFC 9110, section 11.2), not ours. */
+			p = q + strcspn(q, " \t,");
+			start = p;
+		} else {
+			/* Its auth-params run up to the next scheme. */
+			for (;;) {
+				q = p + strspn(p, " \t,");
+				if (*q == '\0' || (q = http_param_end(q)) == NULL)
+					break;
+				p = q;
+			}
+		}
+		if ((size_t)(p - start) > HTTP_LINE_MAX)
+			return;
+		memcpy(params, start, p - start);
+		params[p - start] = '\0';
+		http_challenge_one(ch, scheme, len, params);
+	}
+}
+
+/* s in double quotes, '"' and '\' escaped, in out; -1 if too long. */
+static int
+http_quote(char *out, size_t size, const char *s)
+{
+	size_t	 n = 0;
+
+	if (size < 3)
+		return (-1);
+	out[n++] = '"';
+	for (; *s != '\0'; s++) {
+		if (n + 4 > size)
+			return (-1);
+		if (*s == '"' || *s == '\\')
+			out[n++] = '\\';
+		out[n++] = *s;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+	return (0);
+}
+
+/*
+ * The value of a Proxy-Authorization header line that answers ch for user
+ * and pass, "Basic ..." or "Digest ..." (RFC 7616, qop=auth, nc 1, the
+ * client nonce cnonce; RFC 2069 when the challenge has no qop) for the
+ * CONNECT of uri ("host:port" as in the request line), NUL-terminated in
+ * buf.  Returns its length, or -1 when it
+ * does not fit in size bytes or ch holds no challenge.
+ */
+ssize_t
+http_encode_auth(char *buf, size_t size, const struct http_challenge *ch,
+    const char *user, const char *pass, const char *uri, const char *cnonce)
+{
+	struct http_digest	 d;
+	char			 basic[HTTP_BASIC_MAX];
+	char			 resp[DIGEST_HEX_MAX];
+	char			 qu[2 * HTTP_CRED_MAX + 3];
+	char			 qr[2 * HTTP_PARAM_MAX + 3];
+	char			 qn[2 * HTTP_PARAM_MAX + 3];
+	char			 qo[2 * HTTP_PARAM_MAX + 3];
+	char			 qi[2 * HTTP_LINE_MAX + 3];
+	char			 qc[2 * HTTP_PARAM_MAX + 3];
+	char			 qp[3 * HTTP_PARAM_MAX];
+	int			 n;
+
+	switch (ch->scheme) {
+	case HTTP_AUTH_BASIC:
+		if (http_basic(user, pass, basic) == -1)
+			return (-1);
+		n = snprintf(buf, size, "Basic %s", basic);
+		explicit_bzero(basic, sizeof(basic));
+		break;
+	case HTTP_AUTH_DIGEST_MD5:
+	case HTTP_AUTH_DIGEST_SHA256:
+		memset(&d, 0, sizeof(d));
+		d.alg = ch->scheme == HTTP_AUTH_DIGEST_SHA256 ?
+		    DIGEST_SHA256 : DIGEST_MD5;
+		d.realm = (char *)ch->realm;
+		d.nonce = (char *)ch->nonce;
+		if (ch->qop) {
+			d.qop = (char *)"auth";
+			d.nc = (char *)"00000001";
+			d.cnonce = (char *)cnonce;
+		}
+		if (strlen(user) > HTTP_CRED_MAX ||
+		    strlen(pass) > HTTP_CRED_MAX ||
+		    http_digest_response(&d, user, pass, "CONNECT", uri,
+		    resp) == -1 ||
+		    http_quote(qu, sizeof(qu), user) == -1 ||
+		    http_quote(qr, sizeof(qr), ch->realm) == -1 ||
+		    http_quote(qn, sizeof(qn), ch->nonce) == -1 ||
+		    http_quote(qo, sizeof(qo), ch->opaque) == -1 ||
+		    http_quote(qi, sizeof(qi), uri) == -1)
+			return (-1);
+		/* RFC 2069 has neither qop, nor nc, nor cnonce. */
+		qp[0] = '\0';
+		if (ch->qop && (http_quote(qc, sizeof(qc), cnonce) == -1 ||
+		    snprintf(qp, sizeof(qp), ", qop=auth, nc=%s, cnonce=%s",
+		    d.nc, qc) >= (int)sizeof(qp)))
+			return (-1);
+		n = snprintf(buf, size, "Digest username=%s, realm=%s, "
+		    "nonce=%s, uri=%s, algorithm=%s, response=\"%s\"%s%s%s",
+		    qu, qr, qn, qi, d.alg == DIGEST_SHA256 ? "SHA-256" : "MD5",
+		    resp, qp, ch->has_opaque ? ", opaque=" : "",
+		    ch->has_opaque ? qo : "");
+		explicit_bzero(resp, sizeof(resp));
+		break;
+	default:
+		return (-1);
+	}
+	if (n < 0 || (size_t)n >= size) {
+		explicit_bzero(buf, size);
+		return (-1);
+	}
+	return (n);
+}
+
+/* The value of the header line if it is one of name's, or NULL. */
+static const char *
+http_line_value(const char *line, const char *name)
+{
+	size_t	 len = strlen(name);
+
+	if (strncasecmp(line, name, len) != 0 || line[len] != ':')
+		return (NULL);
+	line += len + 1;
+	return (line + strspn(line, " \t"));
+}
+
+/* Does the comma-separated list v hold the token tok? */
+static int
+http_list_has(const char *v, const char *tok)
+{
+	size_t	 len, tlen = strlen(tok);
+
+	while (*v != '\0') {
+		v += strspn(v, " \t,");
+		len = strcspn(v, " \t,");
+		if (len == tlen && strncasecmp(v, tok, len) == 0)
+			return (1);
+		v += len;
+	}
+	return (0);
+}
+
+/*
+ * Begin reading the reply whose status line is status: r is cleared,
+ * ready for its header lines.
+ */
+void
+http_reply_init(struct http_reply *r, const char *status)
+{
+	memset(r, 0, sizeof(*r));
+	r->clen = -1;
+	r->minor = strncmp(status, "HTTP/1.0", 8) == 0 ? 0 : 1;
+}
+
+/*
+ * Take one header line of a reply (NUL-terminated, without its line end):
+ * what it says of the body and the connection, and its challenges.
+ */
+void
+http_reply_header(struct http_reply *r, const char *line)
+{
+	const char	*v;
+	long long	 n;
+
+	if ((v = http_line_value(line, "Proxy-Authenticate")) != NULL)
+		http_challenge_add(&r->ch, v);
+	else if ((v = http_line_value(line, "Content-Length")) != NULL) {
+		/* Digits only; a second, different length is as bad. */
+		n = http_length(v);
+		if (n == -1 || (r->clen != -1 && r->clen != n))
+			r->bad = 1;
+		r->clen = n;
+	} else if ((v = http_line_value(line, "Transfer-Encoding")) != NULL)
+		r->bad = 1;
+	else if ((v = http_line_value(line, "Connection")) != NULL ||
+	    (v = http_line_value(line, "Proxy-Connection")) != NULL) {
+		if (http_list_has(v, "close"))
+			r->close = 1;
+		if (http_list_has(v, "keep-alive"))
+			r->keepalive = 1;
+	}
+}
+
+/*
+ * May another request follow on the connection once the reply's body,
+ * r->clen bytes, has been read?  Not when the proxy closes it (HTTP/1.0
+ * without keep-alive, or "Connection: close"), nor when the body's end is
+ * not known from a sound Content-Length.
+ */
+int
+http_reply_reusable(const struct http_reply *r)
+{
+	if (r->bad || r->clen < 0 || r->close)
+		return (0);
+	return (r->minor >= 1 || r->keepalive);
+}

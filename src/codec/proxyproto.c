@@ -1,0 +1,390 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The PROXY protocol header (HAProxy's, versions 1 and 2): the line or
+ * block a relay sends first so that its backend learns the client's
+ * address.  Pure functions over bytes, shared by the forwarder and the
+ * fuzz target; nothing here reads, writes or touches the loop.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+
+/* Version 2's twelve-byte signature, then version and command, family. */
+static const unsigned char pp2_sig[PP2_SIG_LEN] = {
+	0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51,
+	0x55, 0x49, 0x54, 0x0a
+};
+
+#define PP2_VERSION		0x20	/* high nibble of byte 12 */
+#define PP2_CMD_LOCAL		0x00
+#define PP2_CMD_PROXY		0x01
+#define PP2_FAM_UNSPEC		0x00
+#define PP2_FAM_TCP4		0x11
+#define PP2_FAM_TCP6		0x21
+#define PP2_LEN_INET		12	/* two addresses and two ports */
+#define PP2_LEN_INET6		36
+
+/* The address family the two ends share, or AF_UNSPEC: UNKNOWN, LOCAL. */
+static int
+pp_family(const struct sockaddr *src, const struct sockaddr *dst)
+{
+	if (src == NULL || dst == NULL || src->sa_family != dst->sa_family)
+		return (AF_UNSPEC);
+	if (src->sa_family == AF_INET || src->sa_family == AF_INET6)
+		return (src->sa_family);
+	return (AF_UNSPEC);
+}
+
+/*
+ * An IPv4 address mapped into IPv6 is written as IPv4, as the backend
+ * would see a client that had connected to it directly over IPv4.
+ */
+static void
+pp_copy(const struct sockaddr *sa, struct sockaddr_storage *out, int unmap)
+{
+	const struct sockaddr_in6	*s6 = (const struct sockaddr_in6 *)sa;
+	struct sockaddr_in		*s4 = (struct sockaddr_in *)out;
+
+	memset(out, 0, sizeof(*out));
+	if (sa == NULL)
+		return;
+	if (unmap && sa->sa_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = s6->sin6_port;
+		memcpy(&s4->sin_addr, &s6->sin6_addr.s6_addr[12], 4);
+		return;
+	}
+	if (sa->sa_family == AF_INET)
+		memcpy(out, sa, sizeof(struct sockaddr_in));
+	else if (sa->sa_family == AF_INET6)
+		memcpy(out, sa, sizeof(struct sockaddr_in6));
+	else
+		out->ss_family = sa->sa_family;
+}
+
+/* Version 1: "PROXY TCP4 src dst sport dport\r\n", or "PROXY UNKNOWN". */
+static ssize_t
+pp1_encode(unsigned char *buf, size_t len, int family,
+    const struct sockaddr_storage *src, const struct sockaddr_storage *dst,
+    const char **errstr)
+{
+	char		 sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
+	const void	*sp, *dp;
+	int		 n, sport, dport;
+
+	if (family == AF_UNSPEC)
+		n = snprintf((char *)buf, len, "PROXY UNKNOWN\r\n");
+	else {
+		if (family == AF_INET) {
+			sp = &((const struct sockaddr_in *)src)->sin_addr;
+			dp = &((const struct sockaddr_in *)dst)->sin_addr;
+			sport = ((const struct sockaddr_in *)src)->sin_port;
+			dport = ((const struct sockaddr_in *)dst)->sin_port;
+		} else {
+			sp = &((const struct sockaddr_in6 *)src)->sin6_addr;
+			dp = &((const struct sockaddr_in6 *)dst)->sin6_addr;
+			sport = ((const struct sockaddr_in6 *)src)->sin6_port;
+			dport = ((const struct sockaddr_in6 *)dst)->sin6_port;
+		}
+		if (inet_ntop(family, sp, sa, sizeof(sa)) == NULL ||
+		    inet_ntop(family, dp, da, sizeof(da)) == NULL) {
+			*errstr = "bad address";
+			return (-1);
+		}
+		n = snprintf((char *)buf, len, "PROXY %s %s %s %u %u\r\n",
+		    family == AF_INET ? "TCP4" : "TCP6", sa, da,
+		    ntohs(sport), ntohs(dport));
+	}
+	if (n < 0 || (size_t)n >= len) {
+		*errstr = "buffer too small";
+		return (-1);
+	}
+	return (n);
+}
+
+/* Version 2: the signature, then a binary block of the addresses. */
+static ssize_t
+pp2_encode(unsigned char *buf, size_t len, int family,
+    const struct sockaddr_storage *src, const struct sockaddr_storage *dst,
+    const char **errstr)
+{
+	const struct sockaddr_in	*s4, *d4;
+	const struct sockaddr_in6	*s6, *d6;
+	size_t				 alen, off = PP2_HEADER_LEN;
+
+	alen = family == AF_INET ? PP2_LEN_INET : family == AF_INET6 ?
+	    PP2_LEN_INET6 : 0;
+	if (len < PP2_HEADER_LEN + alen) {
+		*errstr = "buffer too small";
+		return (-1);
+	}
+	memcpy(buf, pp2_sig, PP2_SIG_LEN);
+	/* Without addresses it is LOCAL: the backend uses the socket's. */
+	buf[12] = PP2_VERSION | (family == AF_UNSPEC ? PP2_CMD_LOCAL :
+	    PP2_CMD_PROXY);
+	buf[13] = family == AF_INET ? PP2_FAM_TCP4 : family == AF_INET6 ?
+	    PP2_FAM_TCP6 : PP2_FAM_UNSPEC;
+	buf[14] = alen >> 8;
+	buf[15] = alen & 0xff;
+	if (family == AF_INET) {
+		s4 = (const struct sockaddr_in *)src;
+		d4 = (const struct sockaddr_in *)dst;
+		memcpy(buf + off, &s4->sin_addr, 4);
+		memcpy(buf + off + 4, &d4->sin_addr, 4);
+		memcpy(buf + off + 8, &s4->sin_port, 2);
+		memcpy(buf + off + 10, &d4->sin_port, 2);
+	} else if (family == AF_INET6) {
+		s6 = (const struct sockaddr_in6 *)src;
+		d6 = (const struct sockaddr_in6 *)dst;
+		memcpy(buf + off, &s6->sin6_addr, 16);
+		memcpy(buf + off + 16, &d6->sin6_addr, 16);
+		memcpy(buf + off + 32, &s6->sin6_port, 2);
+		memcpy(buf + off + 34, &d6->sin6_port, 2);
+	}
+	return (PP2_HEADER_LEN + alen);
+}
+
+/*
+ * Build the PROXY header of version (PROXYPROTO_V1 or PROXYPROTO_V2) for a
+ * connection from src to dst (the client's address and the one it
+ * connected to) in buf.  Ends that are not both IPv4 or both IPv6 (a
+ * Unix-domain client, say) give "UNKNOWN" (v1) or a LOCAL command (v2).
+ * Returns the header's length, or -1 with *errstr set.
+ */
+ssize_t
+proxyproto_encode(unsigned char *buf, size_t len, int version,
+    const struct sockaddr *src, const struct sockaddr *dst,
+    const char **errstr)
+{
+	struct sockaddr_storage	 s, d;
+	int			 family;
+
+	*errstr = NULL;
+	pp_copy(src, &s, 1);
+	pp_copy(dst, &d, 1);
+	/* Unmapped only in pairs: one end alone would make them differ. */
+	if (s.ss_family != d.ss_family) {
+		pp_copy(src, &s, 0);
+		pp_copy(dst, &d, 0);
+	}
+	family = pp_family((struct sockaddr *)&s, (struct sockaddr *)&d);
+	switch (version) {
+	case PROXYPROTO_V1:
+		return (pp1_encode(buf, len, family, &s, &d, errstr));
+	case PROXYPROTO_V2:
+		return (pp2_encode(buf, len, family, &s, &d, errstr));
+	}
+	*errstr = "unknown version";
+	return (-1);
+}
+
+/* One address and port of a v1 line into ss; -1 if either is bad. */
+static int
+pp1_addr(int family, const char *a, const char *p, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)ss;
+	const char		*errstr;
+	long long		 port;
+
+	port = strtonum(p, 0, 65535, &errstr);
+	if (errstr != NULL || (p[0] == '0' && p[1] != '\0'))
+		return (-1);
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		return (inet_pton(AF_INET, a, &s4->sin_addr) == 1 ? 0 : -1);
+	}
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(port);
+	return (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1 ? 0 : -1);
+}
+
+static ssize_t
+pp1_parse(const unsigned char *buf, size_t len, struct proxyproto_hdr *h,
+    const char **errstr)
+{
+	char		 line[PP1_MAX + 1], *f[6], *p, *last;
+	const char	*crlf;
+	size_t		 n, i;
+	int		 family;
+
+	crlf = memchr(buf, '\n', len < PP1_MAX ? len : PP1_MAX);
+	if (crlf == NULL) {
+		if (len >= PP1_MAX) {
+			*errstr = "v1 line too long";
+			return (-1);
+		}
+		return (len + 1);
+	}
+	n = (const unsigned char *)crlf - buf + 1;
+	if (n < 2 || buf[n - 2] != '\r') {
+		*errstr = "v1 line does not end with CR LF";
+		return (-1);
+	}
+	memcpy(line, buf, n - 2);
+	line[n - 2] = '\0';
+	if (strlen(line) != n - 2) {
+		*errstr = "NUL in a v1 line";
+		return (-1);
+	}
+	h->version = PROXYPROTO_V1;
+	for (i = 0, p = strtok_r(line, " ", &last); p != NULL && i < 6;
+	    p = strtok_r(NULL, " ", &last))
+		f[i++] = p;
+	if (i < 2 || strcmp(f[0], "PROXY") != 0) {
+		*errstr = "not a v1 line";
+		return (-1);
+	}
+	if (strcmp(f[1], "UNKNOWN") == 0) {
+		h->family = AF_UNSPEC;
+		return (n);
+	}
+	if (p != NULL || i != 6) {
+		*errstr = "v1 line has the wrong number of fields";
+		return (-1);
+	}
+	if (strcmp(f[1], "TCP4") == 0)
+		family = AF_INET;
+	else if (strcmp(f[1], "TCP6") == 0)
+		family = AF_INET6;
+	else {
+		*errstr = "unknown v1 protocol";
+		return (-1);
+	}
+	if (pp1_addr(family, f[2], f[4], &h->src) == -1 ||
+	    pp1_addr(family, f[3], f[5], &h->dst) == -1) {
+		*errstr = "bad v1 address or port";
+		return (-1);
+	}
+	h->family = family;
+	return (n);
+}
+
+static ssize_t
+pp2_parse(const unsigned char *buf, size_t len, struct proxyproto_hdr *h,
+    const char **errstr)
+{
+	struct sockaddr_in	*s4, *d4;
+	struct sockaddr_in6	*s6, *d6;
+	size_t			 alen, need;
+
+	if (len < PP2_HEADER_LEN)
+		return (PP2_HEADER_LEN);
+	if ((buf[12] & 0xf0) != PP2_VERSION) {
+		*errstr = "bad v2 version";
+		return (-1);
+	}
+	alen = (size_t)buf[14] << 8 | buf[15];
+	if (len < PP2_HEADER_LEN + alen)
+		return (PP2_HEADER_LEN + alen);
+	h->version = PROXYPROTO_V2;
+	h->family = AF_UNSPEC;
+	switch (buf[12] & 0x0f) {
+	case PP2_CMD_LOCAL:
+		return (PP2_HEADER_LEN + alen);
+	case PP2_CMD_PROXY:
+		break;
+	default:
+		*errstr = "bad v2 command";
+		return (-1);
+	}
+	memset(&h->src, 0, sizeof(h->src));
+	memset(&h->dst, 0, sizeof(h->dst));
+	switch (buf[13]) {
+	case PP2_FAM_TCP4:
+		need = PP2_LEN_INET;
+		if (alen < need)
+			break;
+		s4 = (struct sockaddr_in *)&h->src;
+		d4 = (struct sockaddr_in *)&h->dst;
+		s4->sin_family = d4->sin_family = h->family = AF_INET;
+		memcpy(&s4->sin_addr, buf + 16, 4);
+		memcpy(&d4->sin_addr, buf + 20, 4);
+		memcpy(&s4->sin_port, buf + 24, 2);
+		memcpy(&d4->sin_port, buf + 26, 2);
+		return (PP2_HEADER_LEN + alen);
+	case PP2_FAM_TCP6:
+		need = PP2_LEN_INET6;
+		if (alen < need)
+			break;
+		s6 = (struct sockaddr_in6 *)&h->src;
+		d6 = (struct sockaddr_in6 *)&h->dst;
+		s6->sin6_family = d6->sin6_family = h->family = AF_INET6;
+		memcpy(&s6->sin6_addr, buf + 16, 16);
+		memcpy(&d6->sin6_addr, buf + 32, 16);
+		memcpy(&s6->sin6_port, buf + 48, 2);
+		memcpy(&d6->sin6_port, buf + 50, 2);
+		return (PP2_HEADER_LEN + alen);
+	default:
+		/* Other families (UDP, Unix) carry nothing we can use. */
+		return (PP2_HEADER_LEN + alen);
+	}
+	*errstr = "v2 addresses too short";
+	return (-1);
+}
+
+/*
+ * Parse the PROXY header at the start of buf[0..len), of either version,
+ * into h.  Returns the header's length; more than len means "read up to
+ * that many and ask again" (as the SOCKS parsers say it), -1 a malformed
+ * header with *errstr set.
+ */
+ssize_t
+proxyproto_parse(const unsigned char *buf, size_t len,
+    struct proxyproto_hdr *h, const char **errstr)
+{
+	size_t	 n;
+
+	*errstr = NULL;
+	memset(h, 0, sizeof(*h));
+	n = len < PP2_SIG_LEN ? len : PP2_SIG_LEN;
+	if (memcmp(buf, pp2_sig, n) == 0) {
+		if (len < PP2_SIG_LEN)
+			return (PP2_HEADER_LEN);
+		return (pp2_parse(buf, len, h, errstr));
+	}
+	n = len < 6 ? len : 6;
+	if (memcmp(buf, "PROXY ", n) != 0) {
+		*errstr = "not a PROXY header";
+		return (-1);
+	}
+	return (pp1_parse(buf, len, h, errstr));
+}
+
+/* --send-proxy's argument: "v1", "v2" (or "1", "2").  -1 if neither. */
+int
+proxyproto_version(const char *s)
+{
+	if (strcmp(s, "v1") == 0 || strcmp(s, "1") == 0)
+		return (PROXYPROTO_V1);
+	if (strcmp(s, "v2") == 0 || strcmp(s, "2") == 0)
+		return (PROXYPROTO_V2);
+	return (-1);
+}

@@ -1,0 +1,221 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The room's codec (--room): bytes framed into lines, lines escaped for
+ * the other members, commands recognised and names validated.  Pure
+ * functions over bytes, no I/O: the server in broker.c and the fuzz
+ * target share them.
+ */
+
+#include <sys/types.h>
+
+#include <string.h>
+#include <strings.h>
+
+#include "codec.h"
+
+/*
+ * Frame len bytes from p into lines and call cb with each complete one,
+ * without its newline (nor a CR before it).  A line longer than
+ * ROOM_LINE_MAX is cut there: its first ROOM_LINE_MAX bytes are handed on
+ * as the line, and the rest of it, up to and including its newline, is
+ * dropped (rf->dropped counts such lines for the caller to tell), so that
+ * a line's tail is never taken for a line of its own.  What is left of a
+ * line stays in rf for the next call.  Returns the first non-zero value
+ * cb returns (what follows that line is dropped), else 0.
+ */
+int
+room_frame(struct room_framer *rf, const unsigned char *p, size_t len,
+    room_line_cb *cb, void *arg)
+{
+	const unsigned char	*nl;
+	size_t			 take;
+	int			 rv;
+
+	while (len > 0) {
+		if (rf->cut) {
+			rf->cut = 0;
+			if (*p == '\n') {
+				p++;
+				len--;
+				continue;
+			}
+			/* The line was longer: its tail goes. */
+			rf->skip = 1;
+			rf->dropped++;
+		}
+		if (rf->skip) {
+			if ((nl = memchr(p, '\n', len)) == NULL)
+				break;
+			rf->skip = 0;
+			len -= nl + 1 - p;
+			p = nl + 1;
+			continue;
+		}
+		nl = memchr(p, '\n', len);
+		take = nl != NULL ? (size_t)(nl - p) : len;
+		if (take > ROOM_LINE_MAX - rf->len)
+			take = ROOM_LINE_MAX - rf->len;
+		memcpy(rf->line + rf->len, p, take);
+		rf->len += take;
+		p += take;
+		len -= take;
+		if (len > 0 && *p == '\n') {
+			p++;
+			len--;
+		} else if (rf->len < ROOM_LINE_MAX)
+			break;	/* The rest of the line is still to come. */
+		else
+			rf->cut = 1;
+		if ((rv = room_flush(rf, cb, arg)) != 0)
+			return (rv);
+	}
+	return (0);
+}
+
+/*
+ * Hand what rf holds to cb as a line, even without its newline (the
+ * speaker is gone), and empty rf.  Returns what cb returns, or 0 when rf
+ * held nothing.
+ */
+int
+room_flush(struct room_framer *rf, room_line_cb *cb, void *arg)
+{
+	size_t	 len = rf->len;
+
+	rf->len = 0;
+	if (len > 0 && rf->line[len - 1] == '\r')
+		len--;
+	return (cb(rf->line, len, arg));
+}
+
+/*
+ * Write the len bytes of line to out with every control character but
+ * tab as \xNN, so that no member's terminal obeys another's bytes.  out
+ * must have room for 4 * len bytes.  Returns the length written.
+ */
+size_t
+room_escape(const unsigned char *line, size_t len, unsigned char *out)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i, n = 0;
+	unsigned char		 ch;
+
+	for (i = 0; i < len; i++) {
+		ch = line[i];
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[ch >> 4];
+			out[n++] = hex[ch & 0xf];
+		} else
+			out[n++] = ch;
+	}
+	return (n);
+}
+
+/* Is name (len bytes) one a member may take: 1-20 of [A-Za-z0-9_-]? */
+int
+room_name_valid(const unsigned char *name, size_t len)
+{
+	size_t	 i;
+
+	if (len < 1 || len > ROOM_NAME_MAX)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9') ||
+		    name[i] == '_' || name[i] == '-'))
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Is name (len bytes) one of the server's own: "announce" and "server",
+ * the names its announcements and the operator's lines go by, or "user"
+ * and digits, the form of the ids it gives?  Any case: "<Server>" would
+ * fool a reader as well.
+ */
+int
+room_name_reserved(const unsigned char *name, size_t len)
+{
+	static const char	*own[] = { "announce", "server" };
+	size_t			 i;
+
+	for (i = 0; i < nitems(own); i++) {
+		if (len == strlen(own[i]) &&
+		    strncasecmp((const char *)name, own[i], len) == 0)
+			return (1);
+	}
+	if (len <= 4 || strncasecmp((const char *)name, "user", 4) != 0)
+		return (0);
+	for (i = 4; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return (0);
+	}
+	return (1);
+}
+
+/* The commands, as typed, and what each is. */
+static const struct {
+	const char	*word;
+	enum room_cmd	 cmd;
+} room_cmds[] = {
+	{ "/who", ROOM_WHO },
+	{ "/nick", ROOM_NICK },
+	{ "/me", ROOM_ME },
+	{ "/help", ROOM_HELP },
+};
+
+/*
+ * What a client's line (len bytes, no newline) asks for.  A command is
+ * its first word, exactly, followed by nothing or by spaces and its
+ * argument: the rest of the line without the spaces around it, in *arg
+ * and *arglen (empty when there is none).  ":q" alone leaves the room.
+ * Anything else, also a line starting with an unknown "/word", is text
+ * to relay unchanged.
+ */
+enum room_cmd
+room_parse(const unsigned char *line, size_t len, const unsigned char **arg,
+    size_t *arglen)
+{
+	size_t	 i, w, a, e;
+
+	*arg = line + len;
+	*arglen = 0;
+	if (len == 2 && memcmp(line, ":q", 2) == 0)
+		return (ROOM_QUIT);
+	if (len == 0 || line[0] != '/')
+		return (ROOM_TEXT);
+	for (w = 0; w < len && line[w] != ' '; w++)
+		;
+	for (i = 0; i < nitems(room_cmds); i++) {
+		if (strlen(room_cmds[i].word) != w ||
+		    memcmp(line, room_cmds[i].word, w) != 0)
+			continue;
+		for (a = w; a < len && line[a] == ' '; a++)
+			;
+		for (e = len; e > a && line[e - 1] == ' '; e--)
+			;
+		*arg = line + a;
+		*arglen = e - a;
+		return (room_cmds[i].cmd);
+	}
+	return (ROOM_TEXT);
+}

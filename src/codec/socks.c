@@ -1,0 +1,442 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * SOCKS4, SOCKS4a and SOCKS5 (RFC 1928, RFC 1929) as pure functions over
+ * bytes: the messages the proxy client sends and the server answers are
+ * built here, and the ones they receive are parsed here.  Nothing here
+ * reads, writes or resolves; src/proxy.c, src/proxyd.c and the fuzz
+ * targets share it.
+ *
+ * Every parser returns the length of the whole message as far as the
+ * bytes given tell it: when that is more than len the caller reads up to
+ * that many and asks again; when it is len or less the message is
+ * complete and the outputs are filled.  A malformed message returns -1
+ * with *errstr set.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+
+/* The reply codes of SOCKS4, in words. */
+const char *
+socks4_strerror(int e)
+{
+	switch (e) {
+	case SOCKS4_REJECTED:
+		return ("Request rejected or failed");
+	case SOCKS4_NO_IDENTD:
+		return ("SOCKS server cannot connect to identd on the client");
+	case SOCKS4_BAD_USER:
+		return ("Client program and identd report different user-ids");
+	default:
+		return ("Unknown error");
+	}
+}
+
+/* The reply codes of RFC 1928, section 6. */
+const char *
+socks5_strerror(int e)
+{
+	switch (e) {
+	case SOCKS5_REP_OK:
+		return ("Succeeded");
+	case SOCKS5_REP_FAILURE:
+		return ("General SOCKS server failure");
+	case SOCKS5_REP_RULESET:
+		return ("Connection not allowed by ruleset");
+	case SOCKS5_REP_NETUNREACH:
+		return ("Network unreachable");
+	case SOCKS5_REP_HOSTUNREACH:
+		return ("Host unreachable");
+	case SOCKS5_REP_REFUSED:
+		return ("Connection refused");
+	case SOCKS5_REP_TTL:
+		return ("TTL expired");
+	case SOCKS5_REP_COMMAND:
+		return ("Command not supported");
+	case SOCKS5_REP_ATYP:
+		return ("Address type not supported");
+	default:
+		return ("Unknown error");
+	}
+}
+
+/*
+ * A SOCKS4 CONNECT to port, as user (NULL: none).  With addr (4 bytes, in
+ * network order) the destination is that IPv4 address; without, it is the
+ * name, which a SOCKS4a proxy resolves.  Returns the length written to
+ * buf, or -1 with *errstr set.
+ */
+ssize_t
+socks4_encode_connect(unsigned char *buf, size_t size,
+    const unsigned char *addr, const char *name, uint16_t port,
+    const char *user, const char **errstr)
+{
+	size_t	 ulen, nlen = 0, len;
+
+	if (user == NULL)
+		user = "";
+	ulen = strlen(user);
+	if (addr == NULL && (nlen = strlen(name)) > SOCKS_NAME_MAX) {
+		*errstr = "hostname too long";
+		return (-1);
+	}
+	if (ulen > SOCKS_NAME_MAX) {
+		*errstr = "Proxy username/password too long";
+		return (-1);
+	}
+	len = SOCKS4_HEADER_LEN + ulen + 1 + (addr == NULL ? nlen + 1 : 0);
+	if (len > size) {
+		*errstr = "request too long";
+		return (-1);
+	}
+	buf[0] = SOCKS_V4;
+	buf[1] = SOCKS_CMD_CONNECT;
+	buf[2] = port >> 8;
+	buf[3] = port & 0xff;
+	if (addr != NULL)
+		memcpy(buf + 4, addr, 4);
+	else {
+		/* 0.0.0.x: "the proxy resolves the name that follows". */
+		memcpy(buf + 4, "\0\0\0\1", 4);
+	}
+	memcpy(buf + SOCKS4_HEADER_LEN, user, ulen + 1);
+	if (addr == NULL)
+		memcpy(buf + SOCKS4_HEADER_LEN + ulen + 1, name, nlen + 1);
+	return (len);
+}
+
+/* A SOCKS4 reply: its code (SOCKS4_GRANTED or a refusal) in *code. */
+ssize_t
+socks4_parse_reply(const unsigned char *p, size_t len, int *code)
+{
+	if (len < SOCKS4_REPLY_LEN)
+		return (SOCKS4_REPLY_LEN);
+	*code = p[1];
+	return (SOCKS4_REPLY_LEN);
+}
+
+/*
+ * RFC 1928's method selection: no authentication, and with userpass
+ * username and password too.  Returns the length written to buf.
+ */
+ssize_t
+socks5_encode_methods(unsigned char *buf, size_t size, int userpass)
+{
+	if (size < 4)
+		return (-1);
+	buf[0] = SOCKS_V5;
+	buf[1] = userpass ? 2 : 1;
+	buf[2] = SOCKS5_AUTH_NONE;
+	buf[3] = SOCKS5_AUTH_USERPASS;
+	return (2 + buf[1]);
+}
+
+/* The method the server chose, in *method. */
+ssize_t
+socks5_parse_method(const unsigned char *p, size_t len, int *method,
+    const char **errstr)
+{
+	if (len < 2)
+		return (2);
+	if (p[0] != SOCKS_V5) {
+		*errstr = "not a SOCKSv5 proxy";
+		return (-1);
+	}
+	*method = p[1];
+	return (2);
+}
+
+/* RFC 1929's request: user and password, 255 bytes each at most. */
+ssize_t
+socks5_encode_userpass(unsigned char *buf, size_t size, const char *user,
+    const char *pass, const char **errstr)
+{
+	size_t	 ulen = strlen(user), plen = strlen(pass);
+
+	if (ulen > SOCKS_NAME_MAX || plen > SOCKS_NAME_MAX) {
+		*errstr = "Proxy username/password too long";
+		return (-1);
+	}
+	if (3 + ulen + plen > size) {
+		*errstr = "request too long";
+		return (-1);
+	}
+	buf[0] = SOCKS5_USERPASS_V1;
+	buf[1] = ulen;
+	memcpy(buf + 2, user, ulen);
+	buf[2 + ulen] = plen;
+	memcpy(buf + 3 + ulen, pass, plen);
+	return (3 + ulen + plen);
+}
+
+/* RFC 1929's reply: *status is 0 when the credentials were accepted. */
+ssize_t
+socks5_parse_userpass_reply(const unsigned char *p, size_t len, int *status)
+{
+	if (len < 2)
+		return (2);
+	*status = p[1];
+	return (2);
+}
+
+/*
+ * A CONNECT request to host (an IPv4 or IPv6 address in text, or a name
+ * the proxy resolves) and port.
+ */
+ssize_t
+socks5_encode_connect(unsigned char *buf, size_t size, const char *host,
+    uint16_t port, const char **errstr)
+{
+	unsigned char	 a[16];
+	size_t		 len, hlen;
+
+	if (size < SOCKS5_REQUEST_MAX) {
+		*errstr = "request too long";
+		return (-1);
+	}
+	buf[0] = SOCKS_V5;
+	buf[1] = SOCKS_CMD_CONNECT;
+	buf[2] = 0;
+	if (inet_pton(AF_INET, host, a) == 1) {
+		buf[3] = SOCKS5_ATYP_IPV4;
+		memcpy(buf + 4, a, 4);
+		len = 4 + 4;
+	} else if (inet_pton(AF_INET6, host, a) == 1) {
+		buf[3] = SOCKS5_ATYP_IPV6;
+		memcpy(buf + 4, a, 16);
+		len = 4 + 16;
+	} else {
+		if ((hlen = strlen(host)) > SOCKS_NAME_MAX) {
+			*errstr = "host name too long for SOCKS5";
+			return (-1);
+		}
+		buf[3] = SOCKS5_ATYP_DOMAIN;
+		buf[4] = hlen;
+		memcpy(buf + 5, host, hlen);
+		len = 5 + hlen;
+	}
+	buf[len++] = port >> 8;
+	buf[len++] = port & 0xff;
+	return (len);
+}
+
+/*
+ * The length of a SOCKS5 address of type atyp whose first byte is at p
+ * (when len > 0), or 0 for an unknown type.
+ */
+static size_t
+socks5_addr_len(int atyp, const unsigned char *p, size_t len, size_t *need)
+{
+	switch (atyp) {
+	case SOCKS5_ATYP_IPV4:
+		*need = 4;
+		return (1);
+	case SOCKS5_ATYP_IPV6:
+		*need = 16;
+		return (1);
+	case SOCKS5_ATYP_DOMAIN:
+		*need = 1 + (len > 0 ? p[0] : 0);
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+/*
+ * The server's reply to CONNECT: its code in *rep.  A refusal is complete
+ * after 4 bytes (what follows it is not read); a success takes the bound
+ * address and port too.
+ */
+ssize_t
+socks5_parse_reply(const unsigned char *p, size_t len, int *rep,
+    const char **errstr)
+{
+	size_t	 alen;
+
+	if (len < 4)
+		return (4);
+	if (p[0] != SOCKS_V5) {
+		*errstr = "not a SOCKSv5 proxy";
+		return (-1);
+	}
+	*rep = p[1];
+	if (p[1] != SOCKS5_REP_OK)
+		return (4);
+	if (socks5_addr_len(p[3], p + 4, len - 4, &alen) == 0) {
+		*errstr = "unsupported address type";
+		return (-1);
+	}
+	/* A name's length byte comes first: ask for it alone. */
+	if (p[3] == SOCKS5_ATYP_DOMAIN && len < 5)
+		return (5);
+	return (4 + alen + 2);
+}
+
+/*
+ * A reply with code rep and the bound address ss (NULL or not an IP
+ * address: 0.0.0.0 port 0).
+ */
+ssize_t
+socks5_encode_reply(unsigned char *buf, size_t size, int rep,
+    const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	if (size < SOCKS5_REPLY_MAX)
+		return (-1);
+	memset(buf, 0, SOCKS5_REPLY_MAX);
+	buf[0] = SOCKS_V5;
+	buf[1] = rep;
+	buf[2] = 0;
+	if (ss != NULL && ss->ss_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)ss;
+		buf[3] = SOCKS5_ATYP_IPV6;
+		memcpy(buf + 4, &sin6->sin6_addr, 16);
+		memcpy(buf + 20, &sin6->sin6_port, 2);
+		return (4 + 16 + 2);
+	}
+	buf[3] = SOCKS5_ATYP_IPV4;
+	if (ss != NULL && ss->ss_family == AF_INET) {
+		sin = (const struct sockaddr_in *)ss;
+		memcpy(buf + 4, &sin->sin_addr, 4);
+		memcpy(buf + 8, &sin->sin_port, 2);
+	}
+	return (4 + 4 + 2);
+}
+
+/*
+ * A client's method selection: *offered says whether it offers method
+ * want.
+ */
+ssize_t
+socks5_parse_methods(const unsigned char *p, size_t len, int want,
+    int *offered, const char **errstr)
+{
+	size_t	 n;
+
+	if (len < 2)
+		return (2);
+	if (p[0] != SOCKS_V5) {
+		*errstr = "not SOCKS5";
+		return (-1);
+	}
+	n = 2 + p[1];
+	if (len < n)
+		return (n);
+	*offered = memchr(p + 2, want, p[1]) != NULL;
+	return (n);
+}
+
+/*
+ * RFC 1929's request: the user and password are not NUL-terminated; they
+ * point into p.
+ */
+ssize_t
+socks5_parse_userpass(const unsigned char *p, size_t len,
+    struct socks_userpass *up, const char **errstr)
+{
+	size_t	 ulen, plen;
+
+	if (len < 2)
+		return (2);
+	if (p[0] != SOCKS5_USERPASS_V1) {
+		*errstr = "bad authentication version";
+		return (-1);
+	}
+	ulen = p[1];
+	if (len < 3 + ulen)
+		return (3 + ulen);
+	plen = p[2 + ulen];
+	if (len < 3 + ulen + plen)
+		return (3 + ulen + plen);
+	up->user = p + 2;
+	up->ulen = ulen;
+	up->pass = p + 3 + ulen;
+	up->plen = plen;
+	return (3 + ulen + plen);
+}
+
+/*
+ * A client's request.  Only CONNECT is served.  A request that must be
+ * refused returns -1 with *errstr and r->rep, the code to refuse it with
+ * (-1: say nothing, it is not SOCKS5).  The host is text: an address, or
+ * a name without NUL bytes.
+ */
+ssize_t
+socks5_parse_request(const unsigned char *p, size_t len,
+    struct socks_request *r, const char **errstr)
+{
+	size_t	 alen, n;
+	int	 af;
+
+	r->rep = -1;
+	if (len < 5)
+		return (5);
+	if (p[0] != SOCKS_V5) {
+		*errstr = "not SOCKS5";
+		return (-1);
+	}
+	switch (p[3]) {
+	case SOCKS5_ATYP_IPV4:
+		af = AF_INET;
+		alen = 4;
+		break;
+	case SOCKS5_ATYP_IPV6:
+		af = AF_INET6;
+		alen = 16;
+		break;
+	case SOCKS5_ATYP_DOMAIN:
+		af = AF_UNSPEC;
+		alen = 1 + p[4];
+		break;
+	default:
+		r->rep = SOCKS5_REP_ATYP;
+		*errstr = "address type not supported";
+		return (-1);
+	}
+	n = 4 + alen + 2;
+	if (len < n)
+		return (n);
+	if (p[1] != SOCKS_CMD_CONNECT) {
+		r->rep = SOCKS5_REP_COMMAND;
+		*errstr = "command not supported";
+		return (-1);
+	}
+	if (af == AF_UNSPEC) {
+		if (alen == 1 || memchr(p + 5, '\0', alen - 1) != NULL) {
+			r->rep = SOCKS5_REP_HOSTUNREACH;
+			*errstr = "bad host name";
+			return (-1);
+		}
+		memcpy(r->host, p + 5, alen - 1);
+		r->host[alen - 1] = '\0';
+	} else
+		inet_ntop(af, p + 4, r->host, sizeof(r->host));
+	r->port = p[4 + alen] << 8 | p[4 + alen + 1];
+	return (n);
+}

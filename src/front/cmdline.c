@@ -1,0 +1,790 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The command line: getopt's arguments and --help made from the option
+ * table (opttab.c), the operands in the forms netcat takes them, and the
+ * conflicts between options, checked once after parsing, in netcat's
+ * order.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+
+/* netcat's usage text, letter for letter: scripts and users know it. */
+static const char usage_text[] =
+"usage: %s [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n"
+"\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n"
+"\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n"
+"\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n"
+"\t  [destination] [port]\n";
+
+/* --help before the options: the forms of the command line. */
+static const char help_forms[] =
+"  %1$s [options] host port[-port] [port ...]    connect\n"
+"  %1$s -l [options] [address] port              listen\n"
+"  %1$s -U [-l] [options] path                   Unix-domain socket\n"
+"  %1$s --chat [-l [address] port] | host [port] talk with one person\n";
+
+/* --help after the options. */
+static const char help_end[] =
+"\n"
+"TIME: seconds, or with a unit: 500ms, 2s, 1m.  Ports: numbers, names, lo-hi.\n"
+"\n"
+"Examples:\n"
+"  %1$s -l 5000 > file           receive a file\n"
+"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
+"  %1$s -lk 8080 --forward backend:80   a port forwarder\n";
+
+/* The titles of the --help groups, by enum opt_group. */
+static const char *const help_groups[] = {
+	[OPTG_CONN] = "Connection",
+	[OPTG_DATA] = "Data and end of file",
+	[OPTG_PROG] = "Programs, FIFOs, chat and servers",
+	[OPTG_PROXY] = "Proxies and TLS",
+	[OPTG_SOCK] = "Socket options",
+	[OPTG_INFO] = "Information",
+};
+
+/* The column where the --help lines' text starts. */
+#define HELP_COLUMN	25
+
+/* Does the row's option take an argument: no_argument, ...? */
+static int
+opt_has_arg(const struct optdef *d)
+{
+	if (d->has_arg != 0)
+		return (d->has_arg);
+	return (d->arg != NULL ? required_argument : no_argument);
+}
+
+/* One --help line: "  -l, --listen    text", the text at HELP_COLUMN. */
+static void
+help_line(const struct optdef *d)
+{
+	char	 left[128];
+	int	 n;
+
+	n = snprintf(left, sizeof(left), "  %c%c%s%s%s%s%s%s",
+	    d->letter != 0 ? '-' : ' ', d->letter != 0 ? d->letter : ' ',
+	    d->letter != 0 && d->name != NULL ? "," : (d->name != NULL ?
+	    " " : ""), d->name != NULL ? " --" : "",
+	    d->name != NULL ? d->name : "",
+	    d->arg == NULL ? "" : (opt_has_arg(d) == optional_argument ?
+	    "[=" : " "), d->arg != NULL ? d->arg : "",
+	    opt_has_arg(d) == optional_argument ? "]" : "");
+	if (n < HELP_COLUMN)
+		printf("%-*s%s\n", HELP_COLUMN, left, d->help);
+	else
+		printf("%s  %s\n", left, d->help);
+}
+
+/* The whole --help: netcat's usage, the forms, each group, examples. */
+static void
+help(void)
+{
+	const struct optdef	*t;
+	size_t			 i, n;
+	int			 g;
+
+	t = opt_table(&n);
+	printf(usage_text, getprogname());
+	printf(help_forms, getprogname());
+	for (g = OPTG_CONN; g <= OPTG_INFO; g++) {
+		printf("\n%s:\n", help_groups[g]);
+		for (i = 0; i < n; i++) {
+			if (t[i].group == (enum opt_group)g)
+				help_line(&t[i]);
+		}
+	}
+	printf(help_end, getprogname());
+}
+
+void
+usage(int full)
+{
+	if (full) {
+		help();
+		exit(0);
+	}
+	fprintf(stderr, usage_text, getprogname());
+	exit(1);
+}
+
+static void	excludes(const struct optdef *);
+
+/*
+ * The table as tab-separated lines, for completions/gen.py and the
+ * tests: letter, long name, none/required/optional, argument, group,
+ * completion, its words, repeatable, exits, --help line, and the
+ * options it excludes (excludes()).  Hidden rows are left out.
+ */
+void
+cmdline_dump(void)
+{
+	static const char *const comps[] = {
+		[OPTC_NONE] = "none", [OPTC_WORDS] = "words",
+		[OPTC_TOS] = "words", [OPTC_FILE] = "file",
+		[OPTC_HOST] = "host", [OPTC_COMMAND] = "command",
+		[OPTC_PORT] = "port", [OPTC_USER] = "user",
+	};
+	static const char *const args[] = { "none", "required", "optional" };
+	const struct optdef	*t;
+	const char		*w;
+	size_t			 i, j, n;
+
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if (t[i].group == OPTG_HIDDEN)
+			continue;
+		printf("%c\t%s\t%s\t%s\t%s\t%s\t", t[i].letter != 0 ?
+		    t[i].letter : '-', t[i].name != NULL ? t[i].name : "-",
+		    args[opt_has_arg(&t[i])], t[i].arg != NULL ? t[i].arg :
+		    "-", help_groups[t[i].group], comps[t[i].comp]);
+		if (t[i].comp == OPTC_TOS) {
+			for (j = 0; (w = parse_tos_name(j)) != NULL; j++)
+				printf("%s%s", j > 0 ? " " : "", w);
+		} else
+			printf("%s", t[i].words != NULL ? t[i].words : "");
+		printf("\t%d\t%d\t%s\t", t[i].repeat || t[i].kind ==
+		    OPTK_COUNT, t[i].exits, t[i].help);
+		excludes(&t[i]);
+		printf("\n");
+	}
+}
+
+/* The row named name: a letter, or a long name; NULL if none. */
+static const struct optdef *
+opt_named(const char *name)
+{
+	const struct optdef	*t;
+	size_t			 i, n;
+
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if ((name[1] == '\0' && t[i].letter == name[0]) ||
+		    (t[i].name != NULL && strcmp(t[i].name, name) == 0))
+			return (&t[i]);
+	}
+	return (NULL);
+}
+
+/* Print the names of d, as a shell writes them, after a space if sep. */
+static void
+print_names(const struct optdef *d, int sep)
+{
+	if (sep)
+		printf(" ");
+	if (d->letter != 0)
+		printf("-%c%s", d->letter, d->name != NULL ? " " : "");
+	if (d->name != NULL)
+		printf("--%s", d->name);
+}
+
+/*
+ * getopt_long's arguments from the table: the short options string and
+ * the long options, each long one returning CHAR_MAX + 1 + its row.
+ */
+static void
+getopt_args(char **shortopts, struct option **longopts)
+{
+	const struct optdef	*t;
+	struct option		*lo;
+	char			*so;
+	size_t			 i, n, ns = 0, nl = 0;
+
+	t = opt_table(&n);
+	if ((so = calloc(3 * n + 1, 1)) == NULL ||
+	    (lo = calloc(n + 1, sizeof(*lo))) == NULL)
+		fatal("calloc");
+	for (i = 0; i < n; i++) {
+		if (t[i].letter != 0) {
+			so[ns++] = t[i].letter;
+			if (opt_has_arg(&t[i]) != no_argument)
+				so[ns++] = ':';
+			if (opt_has_arg(&t[i]) == optional_argument)
+				so[ns++] = ':';
+		}
+		if (t[i].name != NULL) {
+			lo[nl].name = t[i].name;
+			lo[nl].has_arg = opt_has_arg(&t[i]);
+			lo[nl].val = CHAR_MAX + 1 + i;
+			nl++;
+		}
+	}
+	*shortopts = so;
+	*longopts = lo;
+}
+
+/* The row getopt_long's return value ch stands for, or NULL. */
+static const struct optdef *
+opt_find(int ch)
+{
+	const struct optdef	*t;
+	size_t			 i, n;
+
+	t = opt_table(&n);
+	if (ch > CHAR_MAX && (size_t)(ch - CHAR_MAX - 1) < n)
+		return (&t[ch - CHAR_MAX - 1]);
+	for (i = 0; i < n; i++) {
+		if (t[i].letter == ch)
+			return (&t[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Port operands: each one a port, a service or a range.  Listening takes
+ * exactly one port, and 0 there asks the kernel to pick one.
+ */
+static void
+add_ports(struct options *o, char *const *argv, int argc)
+{
+	char	 err[256];
+	int	 i;
+
+	for (i = 0; i < argc; i++) {
+		if (parse_ports(argv[i], o->socktype == SOCK_DGRAM,
+		    o->listen ? 0 : 1, &o->ports, &o->nports, err,
+		    sizeof(err)) == -1)
+			fatalx("%s", err);
+	}
+	if (o->listen && o->nports > 1)
+		fatalx("cannot listen on more than one port: %s", argv[0]);
+}
+
+/*
+ * Operands, in the forms netcat accepts: "-l -p port [-s addr]", "-l
+ * port", "-l addr port", "host port [port ...]".  Listening with both an
+ * address operand and -s or -p is ambiguous: usage.  A chat with no host
+ * waits for one, on port 5000 unless told otherwise.
+ */
+static void
+operands(struct options *o, int argc, char **argv)
+{
+	if (o->chat && argc == 0)
+		o->listen = 1;
+	if (o->chat && argc == 0 && o->source_port == NULL) {
+		o->host = o->source;
+		o->source = NULL;
+		add_ports(o, (char *const[]){ CHAT_DEFAULT_PORT }, 1);
+	} else if (o->chat && !o->listen) {
+		if (argc > 2)
+			usage(0);
+		o->host = argv[0];
+		add_ports(o, argc == 1 ? (char *const[]){ CHAT_DEFAULT_PORT } :
+		    argv + 1, 1);
+	} else if (o->family == AF_UNIX) {
+		/*
+		 * One operand, a socket path ("-l -s path" too); -s names a
+		 * datagram client's own socket.
+		 */
+		if (o->listen && argc == 0 && o->source != NULL &&
+		    o->source_port == NULL) {
+			argv = (char **)&o->source;
+			argc = 1;
+			o->source = NULL;
+		}
+		if (o->listen && argc == 0)
+			fatalx("missing socket pathname");
+		if (argc == 0 || o->source_port != NULL ||
+		    (o->source != NULL &&
+		    (o->listen || o->socktype != SOCK_DGRAM)))
+			usage(0);
+		if (argc > 1)
+			fatalx("cannot use port with -U");
+		o->host = argv[0];
+	} else if (argc == 0 && o->listen) {
+		if (o->source_port == NULL)
+			fatalx("missing port number");
+		o->host = o->source;
+		add_ports(o, (char *const *)&o->source_port, 1);
+		o->source = o->source_port = NULL;
+	} else if (argc == 1 && o->source_port == NULL && o->source == NULL) {
+		if (!o->listen)
+			fatalx("missing port number");
+		add_ports(o, argv, 1);
+	} else if (argc >= 2) {
+		if (o->listen && (o->source_port != NULL ||
+		    o->source != NULL || argc > 2))
+			usage(0);
+		o->host = argv[0];
+		add_ports(o, argv + 1, argc - 1);
+	} else
+		usage(0);
+}
+
+/*
+ * What the conflict table asks about the command line once it is read:
+ * one bit each.
+ */
+enum fact {
+	F_ZERO, F_LISTEN, F_KEEP, F_SEND_ONLY, F_RECV_ONLY, F_EXEC_E,
+	F_EXEC_C, F_UNIX, F_DGRAM, F_FIFO, F_NO_STDIN, F_BROKER, F_ROOM,
+	F_MAX_CONNS, F_RULES, F_STALL, F_FORWARD, F_ROUND_ROBIN,
+	F_SEND_PROXY, F_FWD_SSL, F_CHAT, F_PROXY_SERVE, F_PROXY_HOST,
+	F_PROXY_USER, F_PROXY_PASS, F_NO_TLS, F_PORTS, F_SSL, F_TELNET,
+	F_TRUSTFILE, F_SSL_VERIFY, F_KEEPALIVE, F_NODELAY, F_RETRY_MS,
+	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY,
+};
+#define B(f)	((uint64_t)1 << (F_ ## f))
+
+/* The facts of o, as bits. */
+static uint64_t
+facts(const struct options *o)
+{
+	const int	 v[] = {
+		[F_ZERO] = o->zero, [F_LISTEN] = o->listen,
+		[F_KEEP] = o->keep, [F_SEND_ONLY] = o->send_only,
+		[F_RECV_ONLY] = o->recv_only,
+		[F_EXEC_E] = o->exec != NULL && !o->exec_shell,
+		[F_EXEC_C] = o->exec != NULL && o->exec_shell,
+		[F_UNIX] = o->family == AF_UNIX,
+		[F_DGRAM] = o->socktype == SOCK_DGRAM,
+		[F_FIFO] = o->fifo != NULL, [F_NO_STDIN] = o->no_stdin,
+		[F_BROKER] = o->broker, [F_ROOM] = o->room,
+		[F_MAX_CONNS] = o->gate.max_conns > 0,
+		[F_RULES] = !TAILQ_EMPTY(&o->gate.rules),
+		[F_STALL] = o->stall_ms != TIME_NONE,
+		[F_FORWARD] = o->nforward > 0,
+		[F_ROUND_ROBIN] = o->round_robin,
+		[F_SEND_PROXY] = o->send_proxy != 0, [F_FWD_SSL] = o->fwd_ssl,
+		[F_CHAT] = o->chat, [F_PROXY_SERVE] = o->proxy_serve,
+		[F_PROXY_HOST] = o->proxy_host != NULL,
+		[F_PROXY_USER] = o->proxy_user != NULL,
+		[F_PROXY_PASS] = o->proxy_pass != NULL,
+		[F_NO_TLS] = !tls_available(), [F_PORTS] = o->nports > 1,
+		[F_SSL] = o->ssl, [F_TELNET] = o->telnet,
+		[F_TRUSTFILE] = o->ssl_trustfile != NULL,
+		[F_SSL_VERIFY] = o->ssl_verify, [F_KEEPALIVE] = o->keepalive,
+		[F_NODELAY] = o->nodelay,
+		[F_RETRY_MS] = o->retry_ms != TIME_NONE,
+		[F_RETRIES] = o->retries != 0, [F_PTY] = o->pty,
+		[F_RAW] = o->raw, [F_CRLF] = o->crlf,
+		[F_NOT_TTY] = o->raw && !isatty(STDIN_FILENO),
+	};
+	uint64_t	 f = 0;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (v[i])
+			f |= (uint64_t)1 << i;
+	}
+	return (f);
+}
+
+/* A quit timer also tells the peer about stdin's end (Debian). */
+static void
+step_quit(struct cmdline *cl)
+{
+	if (cl->o->quit_ms != TIME_NONE)
+		cl->o->shut_net = 1;
+}
+
+/* -x: a client's proxy; or, with -l --proxy-type, be the proxy. */
+static void
+step_proxy(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	const char	*errstr;
+
+	if (cl->proxy != NULL) {
+		if (o->socktype == SOCK_DGRAM)
+			fatalx("no proxy support for UDP mode");
+		/* A forwarder's targets may be behind the proxy. */
+		if (o->listen && o->nforward == 0)
+			fatalx("no proxy support for listen");
+		if (o->family == AF_UNIX)
+			fatalx("no proxy support for unix sockets");
+		if (o->source != NULL)
+			fatalx("no proxy support for local source address");
+		if (o->proxy_proto == PROXY_NONE)
+			o->proxy_proto = PROXY_SOCKS5;
+		if (proxy_parse_addr(cl->proxy, &o->proxy_host,
+		    &o->proxy_port, &errstr) == -1)
+			fatalx("%s", errstr);
+		if (o->proxy_port == NULL &&
+		    (o->proxy_port = strdup(proxy_default_port(
+		    o->proxy_proto))) == NULL)
+			fatal("strdup");
+	} else if (o->listen && cl->proxy_type) {
+		if (o->socktype == SOCK_DGRAM)
+			fatalx("no proxy support for UDP mode");
+		if (o->proxy_proto != PROXY_SOCKS5 &&
+		    o->proxy_proto != PROXY_HTTP)
+			fatalx("a proxy server speaks socks5 or http");
+		o->proxy_serve = 1;
+	}
+}
+
+/*
+ * A --forward target given as an address must be of the family -4 or -6
+ * asks for, or every client would fail to reach it.  Through a proxy
+ * (-x) the family is the proxy's business.
+ */
+static void
+forward_check_family(const struct options *o, const char *arg,
+    const char *host)
+{
+	struct in6_addr	 a;
+
+	if (o->proxy_host != NULL)
+		return;
+	if (o->family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
+		fatalx("--forward %s: an IPv4 address, with -6", arg);
+	if (o->family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
+		fatalx("--forward %s: an IPv6 address, with -4", arg);
+}
+
+/*
+ * Each --forward target is host:port or unix:PATH, and an address is of
+ * the family asked for.
+ */
+static void
+step_forward(struct cmdline *cl)
+{
+	const struct options	*o = cl->o;
+	const char		*errstr;
+	char			*host, *port;
+	size_t			 i;
+	int			 local;
+
+	for (i = 0; i < o->nforward; i++) {
+		if (forward_parse_target(o->forward[i], &host, &port, &local,
+		    &errstr) == -1)
+			fatalx("--forward %s: %s", o->forward[i], errstr);
+		if (!local)
+			forward_check_family(o, o->forward[i], host);
+		free(host);
+		free(port);
+	}
+}
+
+/* --retry-interval's default. */
+static void
+step_retry(struct cmdline *cl)
+{
+	if (cl->o->retry_ms == TIME_NONE)
+		cl->o->retry_ms = RETRY_DEFAULT_MS;
+}
+
+/*
+ * What the options mean together, once every conflict is out of the way;
+ * and --proxy-auth USER with no terminal to ask on: USER has an empty
+ * password, as ncat takes it.
+ */
+static void
+step_last(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+
+	if (o->no_shutdown)
+		o->shut_net = 0;
+	if (o->recv_only)
+		o->no_stdin = 1;
+	if (o->dccp)
+		o->socktype = SOCK_DCCP;
+	log_init(o->verbose);
+	if (cl->auth_nopass && !o->listen && o->proxy_user != NULL &&
+	    o->proxy_pass == NULL && !isatty(STDIN_FILENO)) {
+		o->proxy_pass = "";
+		log_verbose(1, "--proxy-auth without a password and stdin "
+		    "is not a terminal: user \"%s\", empty password",
+		    o->proxy_user);
+	}
+}
+
+/*
+ * The checks after parsing, in netcat's order: a row refuses the command
+ * line with its message when every fact of all, one of any (if any) and
+ * none of none hold; a warning row only says it; a step row does what it
+ * names.
+ */
+static const struct conflict {
+	uint64_t	 all, any, none;
+	const char	*msg;
+	int		 warn;
+	void		(*step)(struct cmdline *);
+} conflicts[] = {
+	{ .all = B(ZERO) | B(LISTEN), .msg = "cannot use -z and -l" },
+	{ .all = B(KEEP), .none = B(LISTEN), .msg = "must use -l with -k" },
+	{ .all = B(SEND_ONLY) | B(RECV_ONLY),
+	  .msg = "cannot use --send-only and --recv-only" },
+	{ .step = step_quit },
+	{ .all = B(EXEC_E) | B(ZERO), .msg = "cannot use -e and -z" },
+	{ .all = B(EXEC_C) | B(ZERO), .msg = "cannot use -c and -z" },
+	/* Peers of a Unix datagram socket cannot have sockets of their own. */
+	{ .all = B(EXEC_E) | B(UNIX) | B(DGRAM) | B(KEEP),
+	  .msg = "cannot use -e and -k with -U -u" },
+	{ .all = B(EXEC_C) | B(UNIX) | B(DGRAM) | B(KEEP),
+	  .msg = "cannot use -c and -k with -U -u" },
+	{ .all = B(EXEC_E) | B(FIFO), .msg = "cannot use -e and --fifo" },
+	{ .all = B(EXEC_C) | B(FIFO), .msg = "cannot use -c and --fifo" },
+	{ .all = B(FIFO) | B(ZERO), .msg = "cannot use --fifo and -z" },
+	{ .all = B(FIFO) | B(NO_STDIN), .msg = "cannot use --fifo and -d" },
+	{ .all = B(BROKER) | B(ROOM), .msg = "cannot use --broker and --room" },
+	{ .all = B(ROOM) | B(ZERO), .msg = "cannot use -z and --room" },
+	{ .all = B(BROKER) | B(ZERO), .msg = "cannot use -z and --broker" },
+	{ .all = B(MAX_CONNS), .none = B(LISTEN),
+	  .msg = "must use -l with --max-conns" },
+	{ .all = B(RULES), .none = B(LISTEN),
+	  .msg = "must use -l with --allow and --deny" },
+	/* A Unix-domain client has no address for a rule to match. */
+	{ .all = B(RULES) | B(UNIX),
+	  .msg = "cannot use --allow or --deny with -U" },
+	{ .all = B(STALL), .none = B(BROKER) | B(ROOM),
+	  .msg = "must use --broker or --room with --write-timeout" },
+	{ .step = step_proxy },
+	{ .all = B(ROUND_ROBIN), .none = B(FORWARD),
+	  .msg = "must use --forward with --round-robin" },
+	{ .all = B(SEND_PROXY), .none = B(FORWARD),
+	  .msg = "must use --forward with --send-proxy" },
+	{ .all = B(FWD_SSL), .none = B(FORWARD),
+	  .msg = "must use --forward with --forward-ssl" },
+	{ .all = B(FORWARD), .none = B(LISTEN),
+	  .msg = "must use -l with --forward" },
+	{ .all = B(FORWARD) | B(ZERO), .msg = "cannot use -z and --forward" },
+	{ .all = B(FORWARD), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) |
+	  B(BROKER) | B(ROOM) | B(CHAT) | B(PROXY_SERVE),
+	  .msg = "--forward is a mode of its own: it takes no -e, -c, "
+	  "--fifo, --broker, --room, --chat or proxy server" },
+	{ .all = B(FORWARD) | B(UNIX) | B(DGRAM),
+	  .msg = "cannot use --forward with -U -u" },
+	{ .all = B(FORWARD) | B(DGRAM), .any = B(SEND_PROXY) | B(FWD_SSL),
+	  .msg = "cannot use --send-proxy or --forward-ssl with -u" },
+	/* A server cannot stop to ask for a password. */
+	{ .all = B(FORWARD) | B(PROXY_HOST) | B(PROXY_USER),
+	  .none = B(PROXY_PASS),
+	  .msg = "--forward through a proxy needs --proxy-auth user:password" },
+	{ .all = B(FORWARD) | B(FWD_SSL) | B(NO_TLS),
+	  .msg = "TLS support was not built in" },
+	/* Bytes go through as they are: there is no stdin, no telnet. */
+	{ .all = B(FORWARD), .any = B(CRLF) | B(TELNET),
+	  .msg = "--forward relays bytes unchanged: it takes no -C or -t" },
+	{ .step = step_forward },
+	{ .all = B(CHAT) | B(ZERO), .msg = "cannot use -z and --chat" },
+	{ .all = B(CHAT) | B(PORTS),
+	  .msg = "cannot chat on more than one port" },
+	{ .all = B(CHAT) | B(NO_STDIN), .msg = "cannot use -d and --chat" },
+	{ .all = B(CHAT) | B(UNIX), .msg = "cannot use -U and --chat" },
+	{ .all = B(CHAT), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) | B(BROKER) |
+	  B(ROOM) | B(PROXY_SERVE),
+	  .msg = "--chat is a mode of its own: it takes no -e, -c, --fifo, "
+	  "--broker, --room or proxy server" },
+	{ .all = B(SSL) | B(NO_TLS), .msg = "TLS support was not built in" },
+	{ .all = B(SSL) | B(DGRAM), .msg = "cannot use --ssl with -u" },
+	/* Telnet answers are written to the socket, not over TLS. */
+	{ .all = B(SSL) | B(TELNET), .msg = "cannot use -t with --ssl" },
+	/* Said, not refused: the rest of the command line works. */
+	{ .all = B(SSL) | B(TRUSTFILE), .none = B(SSL_VERIFY), .warn = 1,
+	  .msg = "--ssl-trustfile has no effect without --ssl-verify" },
+	{ .all = B(KEEPALIVE) | B(UNIX),
+	  .msg = "cannot use --keepalive with -U" },
+	{ .all = B(KEEPALIVE) | B(DGRAM),
+	  .msg = "cannot use --keepalive with -u" },
+	{ .all = B(NODELAY) | B(UNIX), .msg = "cannot use --nodelay with -U" },
+	{ .all = B(NODELAY) | B(DGRAM), .msg = "cannot use --nodelay with -u" },
+	{ .all = B(RETRY_MS), .none = B(RETRIES),
+	  .msg = "must use --retry with --retry-interval" },
+	{ .all = B(RETRIES) | B(LISTEN), .msg = "cannot use --retry with -l" },
+	{ .step = step_retry },
+	{ .all = B(PTY), .none = B(EXEC_E) | B(EXEC_C),
+	  .msg = "must use -e or -c with --pty" },
+	{ .all = B(RAW) | B(LISTEN), .msg = "cannot use --raw with -l" },
+	{ .all = B(RAW), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) |
+	  B(NO_STDIN) | B(CHAT) | B(ZERO) | B(CRLF),
+	  .msg = "--raw makes stdin a remote terminal: it takes no -e, -c, "
+	  "--fifo, -d, -C, -z or --chat" },
+	{ .all = B(RAW) | B(NOT_TTY),
+	  .msg = "cannot use --raw: standard input is not a terminal" },
+	{ .step = step_last },
+};
+
+/*
+ * The option each fact is, where it is one option alone: what lets the
+ * completions learn from the table which two options exclude each other.
+ */
+static const char *const fact_options[] = {
+	[F_ZERO] = "z", [F_LISTEN] = "l", [F_KEEP] = "k",
+	[F_SEND_ONLY] = "send-only", [F_RECV_ONLY] = "recv-only",
+	[F_EXEC_E] = "e", [F_EXEC_C] = "c", [F_UNIX] = "U", [F_DGRAM] = "u",
+	[F_FIFO] = "fifo", [F_NO_STDIN] = "d", [F_BROKER] = "broker",
+	[F_ROOM] = "room", [F_FORWARD] = "forward", [F_CHAT] = "chat",
+	[F_SSL] = "ssl", [F_TELNET] = "t", [F_KEEPALIVE] = "keepalive",
+	[F_NODELAY] = "nodelay", [F_RETRIES] = "retry", [F_PTY] = "pty",
+	[F_RAW] = "raw", [F_CRLF] = "C",
+};
+
+/* The option fact f is, or NULL. */
+static const struct optdef *
+fact_option(uint64_t f)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(fact_options); i++) {
+		if (f == ((uint64_t)1 << i) && fact_options[i] != NULL)
+			return (opt_named(fact_options[i]));
+	}
+	return (NULL);
+}
+
+/*
+ * Print the names of the options d excludes, for the completions: two
+ * flags that set the same field (-4, -6), and the conflict rows that
+ * refuse two options given together, each of which is one fact (-z and
+ * -l; --forward and any of -e, -c, ...).
+ */
+static void
+excludes(const struct optdef *d)
+{
+	const struct optdef	*t, *a, *b;
+	const struct conflict	*c;
+	uint64_t		 f, bit;
+	size_t			 i, n;
+	int			 sep = 0;
+
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if (&t[i] != d && d->kind == OPTK_FLAG &&
+		    t[i].kind == OPTK_FLAG && t[i].field == d->field &&
+		    t[i].value != d->value && t[i].group != OPTG_HIDDEN) {
+			print_names(&t[i], sep);
+			sep = 1;
+		}
+	}
+	for (i = 0; i < nitems(conflicts); i++) {
+		c = &conflicts[i];
+		if (c->step != NULL || c->warn || c->none != 0)
+			continue;
+		f = c->all;
+		if (c->any == 0 && __builtin_popcountll(f) == 2) {
+			bit = f & -f;
+			a = fact_option(bit);
+			b = fact_option(f & ~bit);
+			if (a == NULL || b == NULL)
+				continue;
+			if (a == d || b == d) {
+				print_names(a == d ? b : a, sep);
+				sep = 1;
+			}
+			continue;
+		}
+		if (c->any == 0 || __builtin_popcountll(f) != 1 ||
+		    (a = fact_option(f)) == NULL)
+			continue;
+		for (f = c->any; f != 0; f &= f - 1) {
+			if ((b = fact_option(f & -f)) == NULL)
+				continue;
+			if (a == d || b == d) {
+				print_names(a == d ? b : a, sep);
+				sep = 1;
+			}
+		}
+	}
+}
+
+/* Go through the conflict table: exits at the first conflict. */
+static void
+check(struct cmdline *cl)
+{
+	const struct conflict	*c;
+	uint64_t		 f;
+	size_t			 i;
+
+	f = facts(cl->o);
+	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
+		c = &conflicts[i];
+		if (c->step != NULL) {
+			c->step(cl);
+			f = facts(cl->o);
+			continue;
+		}
+		if ((f & c->all) != c->all || (f & c->none) != 0 ||
+		    (c->any != 0 && (f & c->any) == 0))
+			continue;
+		if (!c->warn)
+			fatalx("%s", c->msg);
+		log_warnx("%s", c->msg);
+	}
+}
+
+/*
+ * Fill o from the command line, exiting with netcat's message and status 1
+ * on anything it would refuse; o refers to run, what changes while the
+ * program runs.
+ */
+void
+cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
+{
+	struct cmdline		 cl = { .o = o };
+	const struct optdef	*d;
+	struct option		*longopts;
+	char			*shortopts;
+	int			 ch;
+
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->socktype = SOCK_STREAM;
+	o->ttl = o->minttl = o->tos = -1;
+	o->timeout_ms = TIME_NONE;
+	o->quit_ms = TIME_NONE;
+	o->deadline_ms = TIME_NONE;
+	o->stall_ms = TIME_NONE;
+	o->retry_ms = TIME_NONE;
+	gate_init(&o->gate);
+	o->progress = PROGRESS_NEVER;
+	o->run = run;
+
+	/* Invoked by the name "sockchat" (a link), it is "sockcat --chat". */
+	if (strcmp(getprogname(), "sockchat") == 0)
+		o->chat = 1;
+
+	getopt_args(&shortopts, &longopts);
+	while ((ch = getopt_long(argc, argv, shortopts, longopts,
+	    NULL)) != -1) {
+		if ((d = opt_find(ch)) == NULL)
+			usage(0);
+		cl.by_long = ch > CHAR_MAX;
+		opt_apply(&cl, d, optarg);
+		if (cl.action == CL_HELP)
+			usage(1);
+		if (cl.action == CL_DUMP) {
+			cmdline_dump();
+			exit(0);
+		}
+	}
+	free(shortopts);
+	free(longopts);
+	/* The many-client servers listen. */
+	if (o->broker || o->room)
+		o->listen = 1;
+	operands(o, argc - optind, argv + optind);
+	check(&cl);
+}

@@ -1,0 +1,131 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The front layer: start-up, the command line and its option table, the mode table,
+ * --stats and --progress.
+ *
+ * It may use the layers below it, and includes only their header.
+ * The first of our headers a source file includes names its layer
+ * (SC_LAYER); a lower layer's file that includes this one does not
+ * compile.
+ */
+
+#ifndef SC_LAYER
+#define SC_LAYER	7
+#endif
+#if SC_LAYER < 7
+#error "a lower layer includes front/front.h: pass a hook down instead"
+#endif
+
+#ifndef SC_FRONT_H
+#define SC_FRONT_H
+
+#include "modes/modes.h"
+
+/* stats.c */
+void		 stats_init(const struct options *);
+void		 stats_end(void);
+
+/* mode.c */
+int		 mode_run(const struct options *);
+
+/* cmdline.c */
+/* What the parser keeps besides struct options while it reads argv. */
+struct cmdline {
+	struct options	*o;
+	const char	*proxy;		/* -x, parsed after every option */
+	int		 by_long;	/* given by its long name */
+	int		 proxy_type;	/* --proxy-type: -l is a proxy */
+	int		 auth_nopass;	/* --proxy-auth without a password */
+	enum {
+		CL_RUN,
+		CL_HELP,		/* -h: the usage, then exit */
+		CL_DUMP,		/* --dump-options: the table, exit */
+	}		 action;	/* what the parser does next */
+};
+void		 cmdline_parse(struct options *, struct runtime *, int,
+		    char **);
+void		 cmdline_dump(void);
+__dead void	 usage(int);
+
+/* opttab.c */
+/* How an option fills its field of struct options. */
+enum opt_kind {
+	OPTK_CUSTOM,		/* its own function, optdef.set */
+	OPTK_FLAG,		/* the field is set to value (1 if 0) */
+	OPTK_COUNT,		/* the field counts the times given */
+	OPTK_TIME,		/* a time of lo to hi seconds, in ms */
+	OPTK_NUMBER,		/* a number from lo to hi */
+	OPTK_STRING,		/* the argument itself */
+};
+
+/* The --help group an option is listed in. */
+enum opt_group {
+	OPTG_HIDDEN,		/* not listed, not completed */
+	OPTG_CONN,		/* Connection */
+	OPTG_DATA,		/* Data and end of file */
+	OPTG_PROG,		/* Programs, FIFOs, chat and servers */
+	OPTG_PROXY,		/* Proxies and TLS */
+	OPTG_SOCK,		/* Socket options */
+	OPTG_INFO,		/* Information */
+};
+
+/* What a shell offers for an option's argument. */
+enum opt_comp {
+	OPTC_NONE,		/* nothing: the user types it */
+	OPTC_WORDS,		/* optdef.words */
+	OPTC_TOS,		/* the -T keywords, parse_tos_name() */
+	OPTC_FILE,
+	OPTC_HOST,
+	OPTC_COMMAND,
+	OPTC_PORT,
+	OPTC_USER,
+};
+
+/* A flag another option also turns on. */
+enum opt_also {
+	OPTA_NONE,
+	OPTA_SSL,		/* every --ssl-* option: --ssl */
+	OPTA_FWD_SSL,		/* every --forward-ssl-* option */
+};
+
+/* One option: a row of the table in opttab.c. */
+struct optdef {
+	int		 letter;	/* short option, or 0 */
+	const char	*name;		/* long option, or NULL */
+	const char	*arg;		/* argument's name, NULL: takes none */
+	int		 has_arg;	/* optional_argument, else from arg */
+	enum opt_group	 group;
+	const char	*help;		/* its --help line */
+	enum opt_kind	 kind;
+	size_t		 field;		/* offsetof(struct options, ...) */
+	size_t		 size;		/* the field's size: int, long long */
+	long long	 value;		/* OPTK_FLAG's value; a custom's own */
+	long long	 lo, hi;	/* OPTK_TIME, OPTK_NUMBER bounds */
+	const char	*what;		/* its name in netcat's messages */
+	enum opt_also	 also;
+	void		(*set)(struct cmdline *, const struct optdef *,
+			    char *);
+	enum opt_comp	 comp;
+	const char	*words;		/* OPTC_WORDS, space-separated */
+	int		 repeat;	/* each time given adds one more */
+	int		 exits;		/* prints something and exits */
+};
+const struct optdef *opt_table(size_t *);
+void		 opt_apply(struct cmdline *, const struct optdef *, char *);
+
+#endif /* SC_FRONT_H */

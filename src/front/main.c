@@ -1,0 +1,121 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* sockcat: read the command line, set up the process, run the mode. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+
+/*
+ * A fatal signal must not leave stdin or stdout non-blocking for the
+ * shell, nor a file or a program (-e, -c) of ours behind: run the clean-up
+ * registry, then die of the same signal.
+ */
+static void
+main_signal(int sig)
+{
+	cleanup_run(sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+#ifdef SC_DEBUG
+/*
+ * Debug builds append their process id and command line to the file
+ * named by SC_CMDLINE_LOG, when it is set: a sanitizer report names a
+ * process by its id alone, and the test suite joins the two to say which
+ * command line a report came from.  One write(2) with O_APPEND, so the
+ * lines of processes started together do not mix.
+ */
+static void
+main_note_cmdline(int argc, char **argv)
+{
+	const char	*path;
+	char		 line[4096];
+	size_t		 len;
+	int		 fd, i, saved = errno;
+
+	if ((path = getenv("SC_CMDLINE_LOG")) == NULL || *path == '\0')
+		return;
+	len = snprintf(line, sizeof(line), "%ld", (long)getpid());
+	for (i = 0; i < argc && len < sizeof(line) - 1; i++)
+		len += snprintf(line + len, sizeof(line) - len, " %s", argv[i]);
+	if (len >= sizeof(line) - 1)
+		len = sizeof(line) - 2;
+	line[len++] = '\n';
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644)) != -1) {
+		write_quiet(fd, line, len);
+		close(fd);
+	}
+	errno = saved;
+}
+#endif
+
+int
+main(int argc, char **argv)
+{
+	struct options	 o;
+	struct runtime	 run = { 0 };
+	struct sigaction sa;
+	char		*cause;
+	int		 status;
+
+#ifdef SC_DEBUG
+	main_note_cmdline(argc, argv);
+#endif
+	cleanup_init();
+	cmdline_parse(&o, &run, argc, argv);
+
+	/* A peer that goes away is an error to report, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = main_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	stdio_init();
+	if (o.ssl && !o.zero && tls_setup(&o, &cause) == -1)
+		fatalx("%s", cause);
+	stats_init(&o);
+	/* After stdio_init(): a log must never take the number 0, 1 or 2. */
+	if ((o.output != NULL || o.hex_dump != NULL) && (run.dump =
+	    dump_open(o.output, o.hex_dump, o.append_output, &cause)) == NULL)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+
+	status = mode_run(&o);
+	stats_end();
+	free_ports(o.ports, o.nports);
+	free(o.proxy_host);
+	free(o.proxy_port);
+	dump_close(run.dump);
+	free(o.md5sig);
+	free(o.ssl_pins);
+	free(o.forward);
+	gate_clear(&o.gate);
+	return (status);
+}

@@ -1,0 +1,800 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The option table: one row per option, saying how it is spelled, what
+ * its argument is called, its --help line, how it fills struct options and
+ * what a shell may complete for it.  cmdline.c makes getopt's arguments,
+ * --help and the table dump (from which the completions are made) out of
+ * these rows; the functions here are the options that need code of their
+ * own.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <readpassphrase.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+
+/* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
+#define MD5SIG_KEY_MAX	80
+
+/* Where a row's value goes: the field's offset and size. */
+#define FIELD(f)	.field = offsetof(struct options, f),		\
+			.size = sizeof(((struct options *)0)->f)
+
+static void	opt_exec(struct cmdline *, const struct optdef *, char *);
+static void	opt_help(struct cmdline *, const struct optdef *, char *);
+static void	opt_version(struct cmdline *, const struct optdef *, char *);
+static void	opt_dump(struct cmdline *, const struct optdef *, char *);
+static void	opt_quit(struct cmdline *, const struct optdef *, char *);
+static void	opt_md5sig(struct cmdline *, const struct optdef *, char *);
+static void	opt_tos(struct cmdline *, const struct optdef *, char *);
+static void	opt_rtable(struct cmdline *, const struct optdef *, char *);
+static void	opt_proxy(struct cmdline *, const struct optdef *, char *);
+static void	opt_proxy_type(struct cmdline *, const struct optdef *,
+		    char *);
+static void	opt_proxy_user(struct cmdline *, const struct optdef *,
+		    char *);
+static void	opt_proxy_auth(struct cmdline *, const struct optdef *,
+		    char *);
+static void	opt_proxy_dns(struct cmdline *, const struct optdef *,
+		    char *);
+static void	opt_gate(struct cmdline *, const struct optdef *, char *);
+static void	opt_progress(struct cmdline *, const struct optdef *, char *);
+static void	opt_retry(struct cmdline *, const struct optdef *, char *);
+static void	opt_retry_interval(struct cmdline *, const struct optdef *,
+		    char *);
+static void	opt_keepalive(struct cmdline *, const struct optdef *,
+		    char *);
+static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
+static void	opt_forward(struct cmdline *, const struct optdef *, char *);
+static void	opt_send_proxy(struct cmdline *, const struct optdef *,
+		    char *);
+
+/*
+ * Every option, in --help's order.  A row with a kind other than
+ * OPTK_CUSTOM needs no code here: the parser stores its value.
+ */
+static const struct optdef optdefs[] = {
+	/* Connection. */
+	{ .letter = '4', .name = "ipv4", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(family), .value = AF_INET,
+	  .help = "IPv4 only" },
+	{ .letter = '6', .name = "ipv6", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(family), .value = AF_INET6,
+	  .help = "IPv6 only" },
+	{ .letter = 'l', .name = "listen", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(listen),
+	  .help = "listen for a connection" },
+	{ .letter = 'k', .name = "keep-open", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(keep),
+	  .help = "with -l, go on listening (with -u: every peer)" },
+	{ .letter = 'u', .name = "udp", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(socktype), .value = SOCK_DGRAM,
+	  .help = "UDP (with -U: Unix datagram sockets)" },
+	{ .letter = 'U', .name = "unixsock", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(family), .value = AF_UNIX,
+	  .help = "Unix-domain socket: a path, or @name" },
+	{ .letter = 'n', .name = "nodns", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(numeric),
+	  .help = "no name or service lookups" },
+	{ .letter = 'p', .name = "source-port", .arg = "PORT",
+	  .group = OPTG_CONN, .kind = OPTK_STRING, FIELD(source_port),
+	  .comp = OPTC_PORT, .help = "local port (to listen on, with -l)" },
+	{ .letter = 's', .name = "source", .arg = "ADDRESS",
+	  .group = OPTG_CONN, .kind = OPTK_STRING, FIELD(source),
+	  .comp = OPTC_HOST,
+	  .help = "local address (with -uU: our own socket's path)" },
+	{ .letter = 'z', .name = "zero", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(zero),
+	  .help = "scan: report which ports accept, send nothing" },
+	{ .letter = 'r', .name = "randomize", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(randomize),
+	  .help = "ports in random order" },
+	{ .letter = 'i', .name = "interval", .arg = "INTERVAL",
+	  .group = OPTG_CONN, .kind = OPTK_TIME, FIELD(interval_ms),
+	  .lo = 0, .hi = UINT_MAX, .what = "interval",
+	  .help = "pause after each line sent, and between ports" },
+	{ .name = "retry", .arg = "N|forever", .group = OPTG_CONN,
+	  .set = opt_retry, .comp = OPTC_WORDS, .words = "forever",
+	  .help = "try connecting again while refused or unreachable" },
+	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
+	  .set = opt_retry_interval,
+	  .help = "pause between tries (default 1s)" },
+	{ .letter = 'F', .name = "pass-fd", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(fdpass),
+	  .help = "pass the connected socket on stdout and exit" },
+	{ .letter = 'Z', .name = "dccp", .group = OPTG_CONN,
+	  .kind = OPTK_FLAG, FIELD(dccp),
+	  .help = "DCCP (where the system has it)" },
+	{ .letter = 'V', .name = "rtable", .arg = "RTABLE",
+	  .group = OPTG_CONN, .set = opt_rtable,
+	  .help = "alternate routing table (not on this system)" },
+
+	/* Data and end of file. */
+	{ .letter = 'C', .name = "crlf", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(crlf),
+	  .help = "send line feeds from stdin as CRLF" },
+	{ .letter = 'd', .name = "no-stdin", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(no_stdin),
+	  .help = "do not read stdin" },
+	{ .name = "send-only", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(send_only),
+	  .help = "only send; ignore what comes back, quit at EOF" },
+	{ .name = "recv-only", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(recv_only),
+	  .help = "only receive; never read stdin" },
+	{ .letter = 't', .name = "telnet", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(telnet),
+	  .help = "refuse the peer's telnet option negotiations" },
+	{ .letter = 'W', .name = "recv-limit", .arg = "RECVLIMIT",
+	  .group = OPTG_DATA, .kind = OPTK_NUMBER, FIELD(recv_limit),
+	  .lo = 1, .hi = INT_MAX, .what = "receive limit",
+	  .help = "end after RECVLIMIT reads from the network" },
+	{ .name = "delay", .arg = "TIME", .group = OPTG_DATA,
+	  .kind = OPTK_TIME, FIELD(delay_ms), .lo = 0, .hi = INT_MAX / 1000,
+	  .what = "delay", .help = "pause after each write, both directions" },
+	{ .letter = 'N', .name = "shutdown", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(shut_net),
+	  .help = "at stdin EOF, shut down the socket's sending side" },
+	{ .name = "no-shutdown", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(no_shutdown),
+	  .help = "never shut down the sending side (beats -N, -q)" },
+	{ .letter = 'q', .name = "quit", .arg = "SECONDS", .group = OPTG_DATA,
+	  .set = opt_quit,
+	  .help = "after stdin EOF, quit SECONDS later (-1: never)" },
+	{ .name = "quit-after", .arg = "TIME", .group = OPTG_DATA,
+	  .kind = OPTK_TIME, FIELD(deadline_ms), .lo = 0, .hi = INT_MAX,
+	  .what = "quit timer",
+	  .help = "after stdin EOF, quit within TIME, come what may" },
+	{ .name = "half-close", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(half_close),
+	  .help = "each direction ends on its own; exit after both" },
+	{ .letter = 'w', .name = "wait", .arg = "TIMEOUT", .group = OPTG_DATA,
+	  .kind = OPTK_TIME, FIELD(timeout_ms), .lo = 0, .hi = INT_MAX / 1000,
+	  .what = "timeout", .help = "connect and idle timeout" },
+	{ .name = "no-splice", .group = OPTG_DATA,
+	  .kind = OPTK_FLAG, FIELD(no_splice),
+	  .help = "always copy through user space" },
+
+	/* Programs, FIFOs, chat and servers. */
+	{ .letter = 'e', .name = "exec", .arg = "PROGRAM", .group = OPTG_PROG,
+	  .set = opt_exec, .comp = OPTC_COMMAND,
+	  .help = "run PROGRAM for each connection or UDP peer" },
+	{ .letter = 'c', .name = "sh-exec", .arg = "COMMAND",
+	  .group = OPTG_PROG, .set = opt_exec, .value = 1,
+	  .comp = OPTC_COMMAND,
+	  .help = "run COMMAND with /bin/sh -c for each connection" },
+	{ .name = "pty", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(pty),
+	  .help = "run the program on a terminal of its own" },
+	{ .name = "raw", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(raw),
+	  .help = "local terminal raw, for a --pty server; ~. leaves" },
+	{ .name = "fifo", .arg = "PATH", .group = OPTG_PROG,
+	  .kind = OPTK_STRING, FIELD(fifo), .comp = OPTC_FILE,
+	  .help = "send what is written to the FIFO PATH" },
+	{ .name = "chat", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(chat),
+	  .help = "talk with one person, :q leaves (ncat's: --room)" },
+	{ .name = "broker", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(broker),
+	  .help = "relay what each client sends to all the others" },
+	{ .name = "room", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(room),
+	  .help = "chat room: user ids, announcements, prefixes" },
+	{ .name = "max-conns", .arg = "N", .group = OPTG_PROG,
+	  .kind = OPTK_NUMBER, FIELD(gate.max_conns), .lo = 1, .hi = INT_MAX,
+	  .what = "max-conns", .help = "serve at most N clients at once" },
+	{ .name = "allow", .arg = "ADDRESS", .group = OPTG_PROG,
+	  .set = opt_gate, .value = 0, .comp = OPTC_HOST, .repeat = 1,
+	  .help = "accept only these clients (address, CIDR, name)" },
+	{ .name = "allowfile", .arg = "FILE", .group = OPTG_PROG,
+	  .set = opt_gate, .value = 2, .comp = OPTC_FILE, .repeat = 1,
+	  .help = "--allow for each line of FILE" },
+	{ .name = "deny", .arg = "ADDRESS", .group = OPTG_PROG,
+	  .set = opt_gate, .value = 1, .comp = OPTC_HOST, .repeat = 1,
+	  .help = "refuse these clients (deny wins)" },
+	{ .name = "denyfile", .arg = "FILE", .group = OPTG_PROG,
+	  .set = opt_gate, .value = 3, .comp = OPTC_FILE, .repeat = 1,
+	  .help = "--deny for each line of FILE" },
+	{ .name = "idle-timeout", .arg = "TIME", .group = OPTG_PROG,
+	  .kind = OPTK_TIME, FIELD(gate.idle_ms), .lo = 0, .hi = INT_MAX,
+	  .what = "idle timeout",
+	  .help = "drop a client idle for TIME; without -l: quit" },
+	{ .name = "write-timeout", .arg = "TIME", .group = OPTG_PROG,
+	  .kind = OPTK_TIME, FIELD(stall_ms), .lo = 0, .hi = INT_MAX,
+	  .what = "write timeout",
+	  .help = "drop a client that reads nothing for TIME (10s)" },
+	{ .name = "forward", .arg = "TARGET", .group = OPTG_PROG,
+	  .set = opt_forward, .repeat = 1,
+	  .help = "with -l: relay clients to host:port or unix:PATH" },
+	{ .name = "round-robin", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(round_robin),
+	  .help = "spread clients over the --forward targets" },
+	{ .name = "send-proxy", .arg = "VERSION", .group = OPTG_PROG,
+	  .set = opt_send_proxy, .comp = OPTC_WORDS, .words = "v1 v2",
+	  .help = "send the target a PROXY header, v1 or v2" },
+
+	/* Proxies and TLS. */
+	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
+	  .group = OPTG_PROXY, .set = opt_proxy, .comp = OPTC_HOST,
+	  .help = "connect through this proxy" },
+	{ .letter = 'X', .name = "proxy-type", .arg = "PROXY_PROTOCOL",
+	  .group = OPTG_PROXY, .set = opt_proxy_type, .comp = OPTC_WORDS,
+	  .words = "4 4a 5 connect socks4 socks4a socks5 http",
+	  .help = "4, 4a, 5 (default), connect; -l: 5, http" },
+	{ .letter = 'P', .arg = "PROXY_USERNAME", .group = OPTG_PROXY,
+	  .set = opt_proxy_user, .comp = OPTC_USER,
+	  .help = "proxy user; the password is asked for" },
+	{ .name = "proxy-auth", .arg = "USER:PASSWORD", .group = OPTG_PROXY,
+	  .set = opt_proxy_auth, .help = "proxy credentials" },
+	{ .name = "proxy-dns", .arg = "WHERE", .group = OPTG_PROXY,
+	  .set = opt_proxy_dns, .comp = OPTC_WORDS,
+	  .words = "local remote both none",
+	  .help = "who resolves the target: local, remote, both, none" },
+	{ .name = "ssl", .group = OPTG_PROXY, .kind = OPTK_FLAG, FIELD(ssl),
+	  .help = "TLS (every --ssl-* option implies it)" },
+	{ .name = "ssl-cert", .arg = "FILE", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(ssl_cert), .also = OPTA_SSL,
+	  .comp = OPTC_FILE,
+	  .help = "PEM certificate (a listener makes one if none)" },
+	{ .name = "ssl-key", .arg = "FILE", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(ssl_key), .also = OPTA_SSL,
+	  .comp = OPTC_FILE, .help = "PEM private key of --ssl-cert" },
+	{ .name = "ssl-verify", .group = OPTG_PROXY,
+	  .kind = OPTK_FLAG, FIELD(ssl_verify), .also = OPTA_SSL,
+	  .help = "verify the peer's certificate and name" },
+	{ .name = "ssl-pin", .arg = "SHA256", .group = OPTG_PROXY,
+	  .set = opt_ssl_pin, .also = OPTA_SSL, .repeat = 1,
+	  .help = "accept only this certificate or key fingerprint" },
+	{ .name = "ssl-trustfile", .arg = "FILE", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(ssl_trustfile), .also = OPTA_SSL,
+	  .comp = OPTC_FILE, .help = "PEM certificates to trust" },
+	{ .name = "ssl-ciphers", .arg = "LIST", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(ssl_ciphers), .also = OPTA_SSL,
+	  .help = "OpenSSL cipher list" },
+	{ .name = "ssl-servername", .arg = "NAME", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(ssl_servername), .also = OPTA_SSL,
+	  .comp = OPTC_HOST, .help = "server name to send (SNI) and check" },
+	{ .name = "ssl-alpn", .arg = "LIST", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(ssl_alpn), .also = OPTA_SSL,
+	  .help = "ALPN protocols, comma-separated" },
+	{ .name = "forward-ssl", .group = OPTG_PROXY,
+	  .kind = OPTK_FLAG, FIELD(fwd_ssl),
+	  .help = "TLS to the --forward target (as do the next three)" },
+	{ .name = "forward-ssl-verify", .group = OPTG_PROXY,
+	  .kind = OPTK_FLAG, FIELD(fwd_ssl_verify), .also = OPTA_FWD_SSL,
+	  .help = "verify the target's certificate and name" },
+	{ .name = "forward-ssl-trustfile", .arg = "FILE", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(fwd_ssl_trustfile),
+	  .also = OPTA_FWD_SSL, .comp = OPTC_FILE,
+	  .help = "PEM certificates to trust there" },
+	{ .name = "forward-ssl-servername", .arg = "NAME",
+	  .group = OPTG_PROXY, .kind = OPTK_STRING,
+	  FIELD(fwd_ssl_servername), .also = OPTA_FWD_SSL,
+	  .help = "SNI and name to check there" },
+	{ .letter = 'o', .name = "output", .arg = "FILE", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(output), .comp = OPTC_FILE,
+	  .help = "log the data of both directions to FILE, raw" },
+	{ .name = "hex-dump", .arg = "FILE", .group = OPTG_PROXY,
+	  .kind = OPTK_STRING, FIELD(hex_dump), .comp = OPTC_FILE,
+	  .help = "log it to FILE as a hex dump (< received, > sent)" },
+	{ .name = "append-output", .group = OPTG_PROXY,
+	  .kind = OPTK_FLAG, FIELD(append_output),
+	  .help = "append to the log files rather than truncate them" },
+
+	/* Socket options. */
+	{ .letter = 'b', .name = "broadcast", .group = OPTG_SOCK,
+	  .kind = OPTK_FLAG, FIELD(broadcast), .help = "allow broadcast" },
+	{ .letter = 'D', .name = "debug", .group = OPTG_SOCK,
+	  .kind = OPTK_FLAG, FIELD(so_debug), .help = "SO_DEBUG" },
+	{ .letter = 'I', .name = "recv-buf", .arg = "LENGTH",
+	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(rcvbuf),
+	  .lo = 1, .hi = 65536 * 1024, .what = "TCP receive window",
+	  .help = "socket receive buffer size (TCP, UDP)" },
+	{ .letter = 'O', .name = "send-buf", .arg = "LENGTH",
+	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(sndbuf),
+	  .lo = 1, .hi = 65536 * 1024, .what = "TCP send window",
+	  .help = "TCP send buffer size" },
+	{ .letter = 'S', .name = "md5sig", .group = OPTG_SOCK,
+	  .set = opt_md5sig,
+	  .help = "TCP MD5 signatures (the key is read from the tty)" },
+	{ .letter = 'M', .name = "ttl", .arg = "TTL", .group = OPTG_SOCK,
+	  .kind = OPTK_NUMBER, FIELD(ttl), .lo = 0, .hi = 255, .what = "ttl",
+	  .help = "outgoing TTL / hop limit" },
+	{ .letter = 'm', .name = "min-ttl", .arg = "MINTTL",
+	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(minttl),
+	  .lo = 0, .hi = 255, .what = "minttl",
+	  .help = "minimum incoming TTL / hop limit" },
+	{ .letter = 'T', .name = "tos", .arg = "KEYWORD", .group = OPTG_SOCK,
+	  .set = opt_tos, .comp = OPTC_TOS,
+	  .help = "TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255" },
+	{ .name = "keepalive", .arg = "IDLE,INTERVAL,COUNT",
+	  .has_arg = optional_argument, .group = OPTG_SOCK,
+	  .set = opt_keepalive,
+	  .help = "TCP keepalive (probe times, count)" },
+	{ .name = "nodelay", .group = OPTG_SOCK,
+	  .kind = OPTK_FLAG, FIELD(nodelay),
+	  .help = "TCP_NODELAY: small writes go out at once" },
+
+	/* Information. */
+	{ .letter = 'v', .name = "verbose", .group = OPTG_INFO,
+	  .kind = OPTK_COUNT, FIELD(verbose),
+	  .help = "report connections (twice: also --stats)" },
+	{ .name = "stats", .group = OPTG_INFO, .kind = OPTK_FLAG, FIELD(stats),
+	  .help = "show bytes and datagrams moved at the end" },
+	{ .name = "progress", .arg = "WHEN", .has_arg = optional_argument,
+	  .group = OPTG_INFO, .set = opt_progress, .comp = OPTC_WORDS,
+	  .words = "auto always never",
+	  .help = "live progress on stderr: auto, always, never" },
+	{ .letter = 'h', .name = "help", .group = OPTG_INFO,
+	  .set = opt_help, .exits = 1, .help = "this help" },
+	{ .name = "version", .group = OPTG_INFO, .set = opt_version,
+	  .exits = 1, .help = "the version" },
+
+	/* Not for users: the table itself, for the completions' maker. */
+	{ .name = "dump-options", .group = OPTG_HIDDEN, .set = opt_dump,
+	  .exits = 1, .help = "print the option table" },
+};
+
+/* The table and its length. */
+const struct optdef *
+opt_table(size_t *n)
+{
+	*n = sizeof(optdefs) / sizeof(optdefs[0]);
+	return (optdefs);
+}
+
+/*
+ * A number option within [lo, hi].  The message is netcat's: "what errstr:
+ * arg", or "what is errstr" for the options where it says so.
+ */
+static long long
+number(const char *what, const char *arg, long long lo, long long hi)
+{
+	const char	*errstr;
+	long long	 n;
+
+	n = strtonum(arg, lo, hi, &errstr);
+	if (errstr == NULL)
+		return (n);
+	if (strcmp(what, "ttl") == 0 || strcmp(what, "minttl") == 0)
+		fatalx("%s is %s", what, errstr);
+	fatalx("%s %s: %s", what, errstr, arg);
+}
+
+/*
+ * A time option within [min_s, max_s] seconds, in milliseconds; netcat's
+ * "what errstr: arg" for anything bad.
+ */
+static long long
+time_value(const char *what, const char *arg, long long min_s,
+    long long max_s)
+{
+	const char	*errstr;
+	long long	 ms;
+
+	if (parse_time(arg, min_s, max_s, &ms, &errstr) == -1)
+		fatalx("%s %s: %s", what, errstr, arg);
+	return (ms);
+}
+
+/* Store v in the row's field, an int or a long long. */
+static void
+opt_store(struct options *o, const struct optdef *d, long long v)
+{
+	char	*p = (char *)o + d->field;
+
+	if (d->size == sizeof(long long))
+		*(long long *)p = v;
+	else if (d->size == sizeof(int))
+		*(int *)p = (int)v;
+	else
+		fatalx("option --%s: a field of %zu bytes", d->name, d->size);
+}
+
+/*
+ * Apply one option given on the command line, with its argument (or
+ * NULL): the row's kind says how, and a custom row runs its function.
+ * Exits with netcat's message on a value it would refuse.
+ */
+void
+opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		*p = (char *)o + d->field;
+
+	switch (d->kind) {
+	case OPTK_FLAG:
+		opt_store(o, d, d->value != 0 ? d->value : 1);
+		break;
+	case OPTK_COUNT:
+		(*(int *)p)++;
+		break;
+	case OPTK_TIME:
+		opt_store(o, d, time_value(d->what, arg, d->lo, d->hi));
+		break;
+	case OPTK_NUMBER:
+		opt_store(o, d, number(d->what, arg, d->lo, d->hi));
+		break;
+	case OPTK_STRING:
+		*(const char **)p = arg;
+		break;
+	case OPTK_CUSTOM:
+		d->set(cl, d, arg);
+		break;
+	}
+	if (d->also == OPTA_SSL)
+		o->ssl = 1;
+	else if (d->also == OPTA_FWD_SSL)
+		o->fwd_ssl = 1;
+}
+
+/* -e, -c: the program; only one of the two forms. */
+static void
+opt_exec(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	if (o->exec != NULL && o->exec_shell != d->value)
+		fatalx("cannot use -e and -c");
+	o->exec = arg;
+	o->exec_shell = d->value;
+}
+
+/* -h, --help. */
+static void
+opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	(void)arg;
+	/* The parser prints it: the text is made from this table. */
+	cl->action = CL_HELP;
+}
+
+/*
+ * --version: the version, then what was built in, for a bug report or to
+ * know whether --ssl can work here.
+ */
+static void
+opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)cl;
+	(void)d;
+	(void)arg;
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	printf("TLS: %s\n", tls_available() ?
+	    "yes, OpenSSL 3 (loaded when first used)" : "no");
+	printf("event backend: %s\n", ev_backend());
+	/* The pump always has them; --no-splice turns them off. */
+	printf("splice: yes (and sendfile)\n");
+	exit(0);
+}
+
+/* --dump-options: the table, for completions/gen.py and the tests. */
+static void
+opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	(void)arg;
+	cl->action = CL_DUMP;
+}
+
+/*
+ * -q: Debian's meaning: a negative value is "never"; any other also shuts
+ * the socket down at stdin EOF.
+ */
+static void
+opt_quit(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	(void)d;
+	o->quit_ms = time_value("quit timer", arg, INT_MIN, INT_MAX);
+	if (o->quit_ms < 0)
+		o->quit_ms = TIME_NONE;
+}
+
+/*
+ * -S: read the TCP MD5 key from the terminal, as netcat does when it sees
+ * the option; without a terminal there is no key to read.
+ */
+static void
+opt_md5sig(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		 key[MD5SIG_KEY_MAX + 1];
+
+	(void)d;
+	(void)arg;
+	if (readpassphrase("TCP MD5SIG password: ", key, sizeof(key),
+	    RPP_REQUIRE_TTY) == NULL)
+		fatalx("Unable to read TCP MD5SIG password");
+	free(o->md5sig);
+	if ((o->md5sig = strdup(key)) == NULL)
+		fatal("strdup");
+	explicit_bzero(key, sizeof(key));
+}
+
+/* -T: a keyword of parse_tos_name() or a number. */
+static void
+opt_tos(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (parse_tos(arg, &cl->o->tos) == -1)
+		fatalx("illegal tos value %s", arg);
+}
+
+/* -V: routing tables are an OpenBSD feature. */
+static void
+opt_rtable(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)cl;
+	(void)d;
+	(void)arg;
+	fatalx("no alternate routing table support available");
+}
+
+/* -x: the proxy's address, parsed once the protocol is known. */
+static void
+opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->proxy = arg;
+}
+
+/* -X, --proxy-type: only the long name makes a listener a proxy. */
+static void
+opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if ((cl->o->proxy_proto = proxy_parse_proto(arg)) == -1)
+		fatalx("unsupported proxy protocol");
+	if (cl->by_long)
+		cl->proxy_type = 1;
+}
+
+/* -P: the proxy user, whose password is asked for. */
+static void
+opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->proxy_user = arg;
+	cl->o->proxy_pass = NULL;
+	cl->auth_nopass = 0;
+}
+
+/*
+ * --proxy-auth user:pass; without a colon, the password is asked for on
+ * the terminal.
+ */
+static void
+opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		*colon;
+
+	(void)d;
+	o->proxy_user = arg;
+	o->proxy_pass = NULL;
+	cl->auth_nopass = 1;
+	if ((colon = strchr(arg, ':')) == NULL)
+		return;
+	*colon = '\0';
+	o->proxy_pass = colon + 1;
+	cl->auth_nopass = 0;
+}
+
+/* --proxy-dns: local, remote, both or none. */
+static void
+opt_proxy_dns(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if ((cl->o->proxy_dns = proxy_parse_dns(arg)) == -1)
+		fatalx("proxy DNS invalid: %s (local, remote, both or none)",
+		    arg);
+}
+
+/*
+ * --allow, --deny (value bit 1) and their files (value bit 2): a rule,
+ * or a file of them; exits on a bad one.
+ */
+static void
+opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct gate	*g = &cl->o->gate;
+	char		*cause;
+	int		 rc, deny = d->value & 1;
+
+	if (d->value & 2)
+		rc = gate_add_file(g, deny, arg, &cause);
+	else
+		rc = gate_add(g, deny, arg, &cause);
+	if (rc == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
+/* --progress[=WHEN]: auto (the default), always or never. */
+static void
+opt_progress(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (arg == NULL || strcmp(arg, "auto") == 0)
+		cl->o->progress = PROGRESS_AUTO;
+	else if (strcmp(arg, "always") == 0)
+		cl->o->progress = PROGRESS_ALWAYS;
+	else if (strcmp(arg, "never") == 0)
+		cl->o->progress = PROGRESS_NEVER;
+	else
+		fatalx("progress invalid: %s (auto, always or never)", arg);
+}
+
+/* --retry N or forever: how many tries after the first. */
+static void
+opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (strcmp(arg, "forever") == 0)
+		cl->o->retries = RETRY_FOREVER;
+	else
+		cl->o->retries = number("retry count", arg, 0, INT_MAX);
+}
+
+/*
+ * --retry-interval TIME, at least RETRY_MIN_MS: tries that follow each
+ * other without a pause would only spin the processor.
+ */
+static void
+opt_retry_interval(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	long long	 ms;
+
+	(void)d;
+	if ((ms = time_value("retry interval", arg, 0, INT_MAX / 1000)) <
+	    RETRY_MIN_MS)
+		fatalx("retry interval too small: %s (at least %dms)", arg,
+		    RETRY_MIN_MS);
+	cl->o->retry_ms = ms;
+}
+
+/*
+ * A --keepalive time in whole seconds, rounded up: "0.2" is a second, not
+ * the system's value.  Zero is refused: TCP has no keepalive time of 0,
+ * and a probe every second is not what "0" says.
+ */
+static int
+keepalive_time(const char *what, const char *arg)
+{
+	long long	 ms;
+
+	if ((ms = time_value(what, arg, 0, 32767)) == 0)
+		fatalx("%s too small: %s", what, arg);
+	return ((ms + 999) / 1000);
+}
+
+/*
+ * --keepalive=IDLE[,INTERVAL[,COUNT]]: times in whole seconds (rounded
+ * up) as TCP takes them, a count of probes; an empty or missing field
+ * keeps the system's value.
+ */
+static void
+opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		*copy, *field, *rest;
+	int		 i;
+
+	(void)d;
+	o->keepalive = 1;
+	if (arg == NULL)
+		return;
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	rest = copy;
+	for (i = 0; (field = strsep(&rest, ",")) != NULL; i++) {
+		if (i > 2)
+			fatalx("keepalive invalid: %s (IDLE,INTERVAL,COUNT)",
+			    arg);
+		if (*field == '\0')
+			continue;
+		if (i == 0)
+			o->keepidle = keepalive_time("keepalive idle time",
+			    field);
+		else if (i == 1)
+			o->keepintvl = keepalive_time("keepalive interval",
+			    field);
+		else
+			o->keepcnt = number("keepalive count", field, 1, 127);
+	}
+	free(copy);
+}
+
+/* The value of a hex digit, or -1. */
+static int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * --ssl-pin: a SHA-256 fingerprint in hex, 64 digits, with or without
+ * colons between the bytes (as openssl x509 -fingerprint prints it).
+ */
+static void
+opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	unsigned char	 pin[TLS_PIN_LEN];
+	const char	*p = arg;
+	size_t		 n = 0;
+	int		 hi, lo;
+
+	(void)d;
+	while (*p != '\0' && n < sizeof(pin)) {
+		if (*p == ':' && n > 0) {
+			p++;
+			continue;
+		}
+		if ((hi = hex_digit(p[0])) == -1 || p[1] == '\0' ||
+		    (lo = hex_digit(p[1])) == -1)
+			break;
+		pin[n++] = hi << 4 | lo;
+		p += 2;
+	}
+	if (n != sizeof(pin) || *p != '\0')
+		fatalx("ssl-pin invalid: %s (64 hex digits of a SHA-256 "
+		    "fingerprint)", arg);
+	if ((o->ssl_pins = reallocarray(o->ssl_pins, o->nssl_pins + 1,
+	    sizeof(*o->ssl_pins))) == NULL)
+		fatal("reallocarray");
+	memcpy(o->ssl_pins[o->nssl_pins++], pin, sizeof(pin));
+}
+
+/* --forward: one more target, in order. */
+static void
+opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	(void)d;
+	o->forward = reallocarray(o->forward, o->nforward + 1,
+	    sizeof(*o->forward));
+	if (o->forward == NULL)
+		fatal("reallocarray");
+	o->forward[o->nforward++] = arg;
+}
+
+/* --send-proxy: v1 or v2. */
+static void
+opt_send_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if ((cl->o->send_proxy = proxyproto_version(arg)) == -1)
+		fatalx("send-proxy invalid: %s (v1 or v2)", arg);
+}

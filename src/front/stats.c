@@ -1,0 +1,396 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* --stats and --progress: what was moved, at the end and while it moves. */
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+
+/* How often the progress line is redrawn. */
+#define PROGRESS_INTERVAL_MS	250
+
+/* Width assumed when stderr is not a terminal (--progress=always). */
+#define PROGRESS_COLUMNS	80
+
+static struct {
+	int		 stats;		/* Print the final line. */
+	int		 buffers;	/* with the pool's counts (-vvv). */
+	int		 progress;	/* Draw the live line. */
+	int		 tty_out;	/* stdout is a terminal as well. */
+	int		 out_midline;	/* and its last line is unfinished. */
+	int		 ended;		/* stats_end() has run. */
+	volatile sig_atomic_t shown;	/* The live line is on the screen. */
+	int		 sized;		/* total is known. */
+	uint64_t	 total;		/* Size of stdin when a regular file. */
+	uint64_t	 last_bytes;	/* For the rate: bytes at last_time. */
+	uint64_t	 last_time;
+	double		 rate;		/* Smoothed bytes per second. */
+	struct ev_timer	 timer;
+} st;
+
+/*
+ * A line of text built without stdio or the heap, so that a signal handler
+ * may build and print one.  What does not fit is dropped.
+ */
+struct line {
+	char	 buf[256];
+	size_t	 len;
+};
+
+static void	stats_tick(void *);
+
+static void
+line_add(struct line *l, const char *s)
+{
+	while (*s != '\0' && l->len < sizeof(l->buf) - 1)
+		l->buf[l->len++] = *s++;
+	l->buf[l->len] = '\0';
+}
+
+static void
+line_add_number(struct line *l, uint64_t v, int width)
+{
+	char	 digits[24];
+	size_t	 i = sizeof(digits) - 1;
+
+	digits[i] = '\0';
+	do {
+		digits[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v != 0 || sizeof(digits) - 1 - i < (size_t)width);
+	line_add(l, digits + i);
+}
+
+/* A size in binary units, rounded to a tenth: "512 B", "1.5 KiB". */
+static void
+line_add_size(struct line *l, uint64_t n)
+{
+	static const char	*units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	uint64_t		 unit = 1, tenths;
+	size_t			 u = 0;
+
+	while (u < sizeof(units) / sizeof(units[0]) - 1 &&
+	    n / unit >= 1024) {
+		unit *= 1024;
+		u++;
+	}
+	if (u == 0) {
+		line_add_number(l, n, 0);
+		line_add(l, " B");
+		return;
+	}
+	tenths = (n / unit) * 10 + ((n % unit) * 10 + unit / 2) / unit;
+	line_add_number(l, tenths / 10, 0);
+	line_add(l, ".");
+	line_add_number(l, tenths % 10, 0);
+	line_add(l, " ");
+	line_add(l, units[u]);
+}
+
+/* An exact count, with its size in units from a kilobyte on. */
+static void
+line_add_bytes(struct line *l, uint64_t n)
+{
+	line_add_number(l, n, 0);
+	line_add(l, " bytes");
+	if (n >= 1024) {
+		line_add(l, " (");
+		line_add_size(l, n);
+		line_add(l, ")");
+	}
+}
+
+/* A duration in seconds as "m:ss", or "h:mm:ss" from an hour on. */
+static void
+line_add_clock(struct line *l, uint64_t secs)
+{
+	if (secs >= 3600) {
+		line_add_number(l, secs / 3600, 0);
+		line_add(l, ":");
+		line_add_number(l, secs / 60 % 60, 2);
+	} else
+		line_add_number(l, secs / 60, 0);
+	line_add(l, ":");
+	line_add_number(l, secs % 60, 2);
+}
+
+/*
+ * Decide what to show: the final line with --stats or -vv (never with a
+ * single -v, whose output is netcat's), the live line with --progress when
+ * stderr is a terminal, or when it is forced.  When stdout is a terminal
+ * too, received data and the line share the screen: see stats_out_ops.
+ */
+static void	stats_clear(void);
+static const struct ep_ops stats_out_ops;
+static void	stats_cleanup(int);
+
+void
+stats_init(const struct options *o)
+{
+	memset(&st, 0, sizeof(st));
+	st.stats = o->stats || o->verbose >= 2;
+	st.buffers = o->verbose >= 3;
+	if (o->progress == PROGRESS_ALWAYS)
+		st.progress = 1;
+	else if (o->progress == PROGRESS_AUTO)
+		st.progress = isatty(STDERR_FILENO);
+	st.tty_out = st.progress && isatty(STDERR_FILENO) &&
+	    isatty(STDOUT_FILENO);
+	if (st.progress) {
+		if (!o->no_stdin && stdio_in_size(&st.total) == 0)
+			st.sized = 1;
+		ev_timer_init(&st.timer, stats_tick, NULL);
+		/* A display refresh must not keep the program running. */
+		st.timer.flags |= EV_TIMER_WEAK;
+		ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
+	}
+	if (st.stats || st.progress) {
+		cleanup_add(stats_cleanup);
+		log_set_clear(stats_clear);
+	}
+	/* stdout shares the terminal with the line: writes go round it. */
+	if (st.tty_out)
+		stdio_set_out_ops(&stats_out_ops);
+}
+
+/*
+ * Erase the live line, if it is shown, so that a message can be printed
+ * in its place; the next refresh draws it again.  Only write(2): a signal
+ * handler may call this.
+ */
+static void
+stats_clear(void)
+{
+	static const char	 erase[] = "\r\033[K";
+
+	if (!st.shown)
+		return;
+	st.shown = 0;
+	write_quiet(STDERR_FILENO, erase, sizeof(erase) - 1);
+}
+
+/*
+ * Write received data to a terminal stdout that the live line shares: the
+ * line is erased first, and not drawn again until the data ends a line,
+ * so that it never covers what was received.
+ */
+static ssize_t
+stats_out_write(struct endpoint *ep, const void *p, size_t n)
+{
+	ssize_t	 r;
+
+	stats_clear();
+	if ((r = write(ep->wfd, p, n)) > 0)
+		st.out_midline = ((const unsigned char *)p)[r - 1] != '\n';
+	return (r);
+}
+
+static const struct ep_ops stats_out_ops = {
+	.write = stats_out_write,
+};
+
+/* Terminal width, so that the line never wraps (a wrapped line stays). */
+static size_t
+stats_columns(void)
+{
+	struct winsize	 ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		return (ws.ws_col);
+	return (PROGRESS_COLUMNS);
+}
+
+/* Redraw the live line and come back in a moment. */
+static void
+stats_tick(void *arg)
+{
+	const struct pump_totals	*pt = pump_totals();
+	struct line			 l = { .len = 0 };
+	uint64_t			 now = ev_now(), bytes, done;
+
+	(void)arg;
+	double				 inst;
+	size_t				 cols, len;
+
+	ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
+	if (pt->started == 0)
+		return;		/* Nothing is moving yet: still waiting. */
+	if (st.out_midline)
+		return;		/* It would cover a line being received. */
+
+	/* The rate since the last refresh, smoothed over a few of them. */
+	bytes = pt->sent + pt->received;
+	if (st.last_time == 0)
+		st.last_time = pt->started;
+	if (now > st.last_time) {
+		inst = (double)(bytes - st.last_bytes) * 1000 /
+		    (double)(now - st.last_time);
+		st.rate = st.rate == 0 ? inst : 0.7 * st.rate + 0.3 * inst;
+	}
+	st.last_bytes = bytes;
+	st.last_time = now;
+
+	/* "sent 12.5 MiB (19%)  received 0 B  8.2 MiB/s  0:01  ETA 0:06" */
+	line_add(&l, "\rsent ");
+	line_add_size(&l, pt->sent);
+	done = 0;
+	if (st.sized) {
+		done = stdio_in_bytes();
+		if (done > st.total)
+			done = st.total;
+		line_add(&l, " (");
+		line_add_number(&l, st.total == 0 ? 100 :
+		    done * 100 / st.total, 0);
+		line_add(&l, "%)");
+	}
+	line_add(&l, "  received ");
+	line_add_size(&l, pt->received);
+	line_add(&l, "  ");
+	line_add_size(&l, (uint64_t)st.rate);
+	line_add(&l, "/s  ");
+	line_add_clock(&l, (now - pt->started) / 1000);
+	/* At the average pace so far: steadier than the last refresh. */
+	if (st.sized && done > 0) {
+		line_add(&l, "  ETA ");
+		line_add_clock(&l, (uint64_t)((double)(st.total - done) *
+		    (double)(now - pt->started) / (double)done / 1000));
+	}
+
+	/* Cut to the width of the terminal ("\r" takes no column). */
+	cols = stats_columns();
+	len = l.len;
+	if (len > cols)
+		len = cols;
+	l.len = len;
+	l.buf[l.len] = '\0';
+	line_add(&l, "\033[K");
+	write_quiet(STDERR_FILENO, l.buf, l.len);
+	st.shown = 1;
+}
+
+/*
+ * Print the --stats line: what was sent and received, for how long and
+ * how fast; over datagram sockets, how many datagrams and how many the
+ * kernel dropped for want of room.  Only write(2) and integer arithmetic: a signal handler may
+ * call this.
+ */
+static void
+stats_print(void)
+{
+	const struct pump_totals	*pt = pump_totals();
+	struct line			 l = { .len = 0 };
+	uint64_t			 ms;
+	size_t				 held, pooled;
+
+	if (!st.stats || pt->started == 0)
+		return;
+	pump_count_drops();
+	ms = ev_now() - pt->started;
+	line_add(&l, getprogname());
+	line_add(&l, ": sent ");
+	line_add_bytes(&l, pt->sent);
+	line_add(&l, ", received ");
+	line_add_bytes(&l, pt->received);
+	line_add(&l, " in ");
+	line_add_number(&l, ms / 1000, 0);
+	line_add(&l, ".");
+	line_add_number(&l, ms % 1000, 3);
+	line_add(&l, " seconds");
+	if (ms > 0) {
+		line_add(&l, " (");
+		line_add_size(&l, (pt->sent + pt->received) * 1000 / ms);
+		line_add(&l, "/s)");
+	}
+	/* Datagrams, and those the kernel dropped when it says. */
+	if (pt->dgrams) {
+		line_add(&l, "; datagrams: ");
+		line_add_number(&l, pt->dgrams_sent, 0);
+		line_add(&l, " sent, ");
+		line_add_number(&l, pt->dgrams_received, 0);
+		line_add(&l, " received");
+		if (pt->drops_known) {
+			line_add(&l, ", ");
+			line_add_number(&l, pt->dgrams_dropped, 0);
+			line_add(&l, " dropped by the kernel");
+		}
+	}
+	/*
+	 * With -vvv, the buffers connections hold now and those pooled: a
+	 * connection that has nothing queued holds none.
+	 */
+	if (st.buffers) {
+		pool_counts(&held, &pooled);
+		line_add(&l, "; buffers: ");
+		line_add_number(&l, held, 0);
+		line_add(&l, " held, ");
+		line_add_number(&l, pooled, 0);
+		line_add(&l, " pooled");
+	}
+	/* The newline goes in even if the line was cut. */
+	if (l.len > sizeof(l.buf) - 2)
+		l.len = sizeof(l.buf) - 2;
+	l.buf[l.len++] = '\n';
+	write_quiet(STDERR_FILENO, l.buf, l.len);
+}
+
+/*
+ * The end: erase the live line and, with --stats, print the final line.
+ * Runs once, also from exit().
+ */
+void
+stats_end(void)
+{
+	if (st.ended)
+		return;
+	st.ended = 1;
+	if (st.progress)
+		ev_timer_disarm(&st.timer);
+	stats_clear();
+	fflush(stderr);
+	stats_print();
+}
+
+/*
+ * A fatal signal: the same end as stats_end(), with nothing that is not
+ * safe in a signal handler.
+ */
+static void
+stats_signal(void)
+{
+	if (st.ended)
+		return;
+	st.ended = 1;
+	stats_clear();
+	stats_print();
+}
+
+/* The end at exit, or at a fatal signal. */
+static void
+stats_cleanup(int sig)
+{
+	if (sig != 0)
+		stats_signal();
+	else
+		stats_end();
+}

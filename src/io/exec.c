@@ -1,0 +1,659 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The program endpoint (-e, -c): a child whose stdin and stdout are pipes
+ * the pump moves, started with its connection described in the
+ * environment, and reaped from the event loop when it exits.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io.h"
+
+extern char **environ;
+
+/* The shell that runs -c commands. */
+#define EXEC_SHELL	"/bin/sh"
+
+/*
+ * How long a program asked to end (SIGTERM) has before it is killed
+ * (SIGKILL): one that ignores the request must not outlive sockcat.
+ */
+#define EXEC_KILL_GRACE_MS	2000
+
+/* Where a program is looked for when PATH is not set. */
+#define EXEC_DEFPATH	"/usr/bin:/bin"
+
+/* The variables a child is given, under our names and under ncat's. */
+static const char *const exec_prefixes[] = { "SOCKCAT_", "NCAT_" };
+static const char *const exec_names[] = {
+	"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR", "LOCAL_PORT", "PROTO"
+};
+#define EXEC_NPREFIXES	(sizeof(exec_prefixes) / sizeof(exec_prefixes[0]))
+#define EXEC_NNAMES	(sizeof(exec_names) / sizeof(exec_names[0]))
+#define EXEC_NVARS	(EXEC_NPREFIXES * EXEC_NNAMES)
+
+/* Children not yet reaped, whether or not anyone still cares about them. */
+static TAILQ_HEAD(, child) exec_children =
+    TAILQ_HEAD_INITIALIZER(exec_children);
+static int	exec_reaping;	/* The SIGCHLD watcher is installed. */
+
+/*
+ * Fill cmd from the text of -e (words split on blanks, no shell, found on
+ * PATH) or -c (given to /bin/sh -c).  Returns -1 with errno and *cause.
+ */
+int
+exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
+    char **cause)
+{
+	char	*copy, *word, *last;
+	size_t	 n = 0;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->text = text;
+	if (shell) {
+		if ((cmd->argv = calloc(4, sizeof(*cmd->argv))) == NULL)
+			goto nomem;
+		cmd->argv[0] = strdup("sh");
+		cmd->argv[1] = strdup("-c");
+		cmd->argv[2] = strdup(text);
+		cmd->path = EXEC_SHELL;
+		if (cmd->argv[0] == NULL || cmd->argv[1] == NULL ||
+		    cmd->argv[2] == NULL)
+			goto nomem;
+		return (0);
+	}
+	if ((copy = strdup(text)) == NULL)
+		goto nomem;
+	for (word = strtok_r(copy, " \t\n", &last); word != NULL;
+	    word = strtok_r(NULL, " \t\n", &last)) {
+		if ((cmd->argv = reallocarray(cmd->argv, n + 2,
+		    sizeof(*cmd->argv))) == NULL ||
+		    (cmd->argv[n] = strdup(word)) == NULL) {
+			free(copy);
+			goto nomem;
+		}
+		cmd->argv[++n] = NULL;
+	}
+	free(copy);
+	if (n == 0) {
+		log_cause(cause, "no program to execute");
+		errno = EINVAL;
+		return (-1);
+	}
+	cmd->path = cmd->argv[0];
+	return (0);
+
+nomem:
+	exec_cmd_free(cmd);
+	log_cause(cause, "%s", strerror(ENOMEM));
+	errno = ENOMEM;
+	return (-1);
+}
+
+void
+exec_cmd_free(struct exec_cmd *cmd)
+{
+	size_t	 i;
+
+	if (cmd->argv != NULL) {
+		for (i = 0; cmd->argv[i] != NULL; i++)
+			free(cmd->argv[i]);
+		free(cmd->argv);
+	}
+	cmd->argv = NULL;
+}
+
+/* Can path be executed?  Returns 0, or -1 with errno as exec would set. */
+static int
+exec_usable(const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		return (-1);
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) == -1) {
+		errno = EACCES;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Check before anything is started that the program exists and can be
+ * executed, looking for it on PATH when its name has no slash, so that a
+ * typing error is reported once, at once.  Returns -1 with *cause set.
+ */
+int
+exec_cmd_check(const struct exec_cmd *cmd, char **cause)
+{
+	const char	*path, *p, *end;
+	char		 file[PATH_MAX];
+	int		 error = ENOENT;
+	size_t		 len;
+
+	if (strchr(cmd->path, '/') != NULL) {
+		if (exec_usable(cmd->path) == 0)
+			return (0);
+		error = errno;
+	} else {
+		if ((path = getenv("PATH")) == NULL)
+			path = EXEC_DEFPATH;
+		for (p = path; ; p = end + 1) {
+			if ((end = strchr(p, ':')) == NULL)
+				end = p + strlen(p);
+			len = end - p;
+			/* An empty element is the current directory. */
+			if (snprintf(file, sizeof(file), "%.*s%s%s", (int)len,
+			    p, len == 0 ? "" : "/", cmd->path) <
+			    (int)sizeof(file)) {
+				if (exec_usable(file) == 0)
+					return (0);
+				if (errno == EACCES)
+					error = EACCES;
+			}
+			if (*end == '\0')
+				break;
+		}
+	}
+	log_cause(cause, "exec %s: %s", cmd->path, strerror(error));
+	errno = error;
+	return (-1);
+}
+
+/*
+ * Describe the connection on socket fd for a child: the local address from
+ * the socket, the remote one from peer or, when peer is NULL, from the
+ * socket too.  Works for any socket type and family.
+ */
+void
+exec_conn_socket(struct exec_conn *ec, int fd, const struct net_peer *peer)
+{
+	socklen_t	 len = sizeof(ec->type);
+
+	memset(ec, 0, sizeof(*ec));
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &ec->type, &len) == -1)
+		ec->type = SOCK_STREAM;
+	ec->local.len = sizeof(ec->local.ss);
+	if (getsockname(fd, (struct sockaddr *)&ec->local.ss,
+	    &ec->local.len) == -1)
+		ec->local.len = 0;
+	if (peer != NULL)
+		ec->remote = *peer;
+	else {
+		ec->remote.len = sizeof(ec->remote.ss);
+		if (getpeername(fd, (struct sockaddr *)&ec->remote.ss,
+		    &ec->remote.len) == -1)
+			ec->remote.len = 0;
+	}
+}
+
+/* The address and port of a socket address as text; empty if unknown. */
+static void
+exec_format(const struct net_peer *np, char *host, size_t hostlen,
+    char *port, size_t portlen)
+{
+	const struct sockaddr_un	*sun;
+
+	host[0] = port[0] = '\0';
+	if (np->len == 0)
+		return;
+	if (np->ss.ss_family == AF_UNIX) {
+		sun = (const struct sockaddr_un *)&np->ss;
+		if (np->len > offsetof(struct sockaddr_un, sun_path))
+			strlcpy(host, sun->sun_path, hostlen);
+		return;
+	}
+	net_format((const struct sockaddr *)&np->ss, np->len, 1, host,
+	    hostlen, port, portlen);
+}
+
+static const char *
+exec_proto(const struct exec_conn *ec)
+{
+	if (ec->local.len != 0 && ec->local.ss.ss_family == AF_UNIX)
+		return ("UNIX");
+	return (ec->type == SOCK_DGRAM ? "UDP" : "TCP");
+}
+
+/* Is the environment entry e one of the variables we set? */
+static int
+exec_ours(const char *e)
+{
+	size_t	 i, j, n;
+
+	for (i = 0; i < EXEC_NPREFIXES; i++) {
+		n = strlen(exec_prefixes[i]);
+		if (strncmp(e, exec_prefixes[i], n) != 0)
+			continue;
+		for (j = 0; j < EXEC_NNAMES; j++) {
+			if (strncmp(e + n, exec_names[j],
+			    strlen(exec_names[j])) == 0 &&
+			    e[n + strlen(exec_names[j])] == '=')
+				return (1);
+		}
+	}
+	return (0);
+}
+
+/* Free an environment from exec_environ(). */
+static void
+exec_environ_free(char **env, size_t first)
+{
+	size_t	 i;
+
+	if (env == NULL)
+		return;
+	for (i = first; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
+
+/*
+ * The environment of a child: ours, without any stale copy of the
+ * connection variables, then the connection variables.  The strings after
+ * the inherited ones are allocated (*first is the index of the first);
+ * returns NULL on failure.
+ */
+static char **
+exec_environ(const struct exec_conn *ec, size_t *first)
+{
+	char		 raddr[NI_MAXHOST], rport[NI_MAXSERV];
+	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
+	const char	*values[EXEC_NNAMES];
+	char		**env;
+	size_t		 n = 0, i, j, k;
+
+	exec_format(&ec->remote, raddr, sizeof(raddr), rport, sizeof(rport));
+	exec_format(&ec->local, laddr, sizeof(laddr), lport, sizeof(lport));
+	values[0] = raddr;
+	values[1] = rport;
+	values[2] = laddr;
+	values[3] = lport;
+	values[4] = exec_proto(ec);
+
+	while (environ[n] != NULL)
+		n++;
+	if ((env = calloc(n + EXEC_NVARS + 1, sizeof(*env))) == NULL)
+		return (NULL);
+	for (i = 0, k = 0; i < n; i++) {
+		if (!exec_ours(environ[i]))
+			env[k++] = environ[i];
+	}
+	*first = k;
+	for (i = 0; i < EXEC_NPREFIXES; i++) {
+		for (j = 0; j < EXEC_NNAMES; j++) {
+			if (asprintf(&env[k], "%s%s=%s", exec_prefixes[i],
+			    exec_names[j], values[j]) == -1) {
+				env[k] = NULL;
+				exec_environ_free(env, *first);
+				return (NULL);
+			}
+			k++;
+		}
+	}
+	env[k] = NULL;
+	return (env);
+}
+
+/* Reap every child that has exited and tell whoever owns it. */
+static void
+exec_sigchld(int sig, void *arg)
+{
+	struct child	*c;
+	pid_t		 pid;
+	int		 status;
+
+	(void)sig;
+	(void)arg;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		TAILQ_FOREACH(c, &exec_children, entry) {
+			if (c->pid == pid)
+				break;
+		}
+		if (c == NULL)
+			continue;
+		TAILQ_REMOVE(&exec_children, c, entry);
+		ev_timer_disarm(&c->kill);
+		c->exited = 1;
+		c->status = status;
+		log_verbose(2, "program pid %ld exited with status %d",
+		    (long)pid, exec_status(c));
+		if (c->released)
+			free(c);
+		else {
+			/* Its terminal's last output, then end-of-file. */
+			pty_exited(c);
+			if (c->exited_cb != NULL)
+				c->exited_cb(c, c->arg);
+		}
+	}
+}
+
+/* The grace period of a program asked to end is over: kill it. */
+static void
+exec_kill_cb(void *arg)
+{
+	struct child	*c = arg;
+
+	if (!c->exited && c->pid > 0) {
+		log_verbose(2, "program pid %ld did not end, killed",
+		    (long)c->pid);
+		kill(c->pid, SIGKILL);
+	}
+}
+
+/*
+ * Ask c to end (SIGTERM) and kill it (SIGKILL) if it is still running
+ * EXEC_KILL_GRACE_MS later, from the loop's timers.  It is reaped as
+ * usual.
+ */
+void
+exec_terminate(struct child *c)
+{
+	if (c->exited || c->pid <= 0)
+		return;
+	kill(c->pid, SIGTERM);
+	if (!ev_timer_armed(&c->kill))
+		ev_timer_arm(&c->kill, EXEC_KILL_GRACE_MS);
+}
+
+/*
+ * Reap the children still listed that have exited, without blocking.
+ * Returns how many are left.  Safe in a signal handler.
+ */
+static int
+exec_reap_listed(void)
+{
+	struct child	*c;
+	int		 left = 0, status;
+
+	TAILQ_FOREACH(c, &exec_children, entry) {
+		if (c->pid <= 0)
+			continue;
+		if (waitpid(c->pid, &status, WNOHANG) == c->pid)
+			c->pid = -1;	/* Reaped: never signalled again. */
+		else
+			left++;
+	}
+	return (left);
+}
+
+/*
+ * Ask every program still running to end (SIGTERM) when the signal sig
+ * ends sockcat, wait up to EXEC_KILL_GRACE_MS for them, and kill (SIGKILL)
+ * those that ignored it: no program outlives sockcat.  The wait sleeps
+ * in sigtimedwait(2) until a child exits, it never polls.  Only for a
+ * process about to die: safe in a signal handler, it walks the list and
+ * makes system calls.
+ */
+static void
+exec_kill_children(int sig)
+{
+	struct child	*c;
+	struct timespec	 start, now, ts;
+	sigset_t	 set;
+	long long	 left_ms;
+	int		 saved = errno;
+
+	/* At an ordinary exit the programs see end-of-file instead. */
+	if (sig == 0)
+		return;
+	TAILQ_FOREACH(c, &exec_children, entry) {
+		if (c->pid > 0)
+			kill(c->pid, SIGTERM);
+	}
+	/* Blocked, a child's exit stays pending for sigtimedwait(). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (exec_reap_listed() > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ms = EXEC_KILL_GRACE_MS -
+		    ((long long)(now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left_ms <= 0)
+			break;
+		ts.tv_sec = left_ms / 1000;
+		ts.tv_nsec = (left_ms % 1000) * 1000000;
+		(void)sigtimedwait(&set, NULL, &ts);
+	}
+	TAILQ_FOREACH(c, &exec_children, entry) {
+		if (c->pid > 0) {
+			kill(c->pid, SIGKILL);
+			waitpid(c->pid, NULL, 0);
+			c->pid = -1;
+		}
+	}
+	errno = saved;
+}
+
+static void
+exec_close_pair(int fds[2])
+{
+	if (fds[0] != -1)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+	fds[0] = fds[1] = -1;
+}
+
+/*
+ * Start cmd with pipes for its stdin and stdout and sockcat's stderr, only
+ * descriptors 0, 1 and 2 open, SIGPIPE at its default and no signal
+ * blocked, and ec described in its environment.  The child is reaped from
+ * the event loop; exited_cb (set by the caller) is called then.  Returns
+ * NULL with errno and *cause set on failure, also when the program cannot
+ * be executed.
+ */
+struct child *
+exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
+    char **cause)
+{
+	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 attr;
+	sigset_t			 set;
+	struct child			*c = NULL;
+	char				**env = NULL;
+	size_t				 first = 0;
+	struct pty			 pt = { .master = -1, .slave = -1 };
+	int				 in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	int				 error;
+	pid_t				 pid;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if (!exec_reaping) {
+		if (ev_signal(SIGCHLD, exec_sigchld, NULL) == -1) {
+			error = errno;
+			goto fail;
+		}
+		exec_reaping = 1;
+		/* No program outlives a signal that ends sockcat. */
+		cleanup_add(exec_kill_children);
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (env = exec_environ(ec, &first)) == NULL) {
+		error = errno;
+		goto fail;
+	}
+	c->pty = c->pty_slave = -1;
+	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */
+	if (cmd->pty) {
+		if (pty_open(&pt) == -1) {
+			error = errno;
+			goto fail;
+		}
+	} else if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1) {
+		error = errno;
+		goto fail;
+	}
+
+	posix_spawn_file_actions_init(&fa);
+	if (cmd->pty) {
+		/*
+		 * A session of its own, where opening the terminal makes it
+		 * the controlling one: glibc's posix_spawn() runs setsid()
+		 * before the file actions.
+		 */
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, pt.path,
+		    O_RDWR, 0);
+		posix_spawn_file_actions_adddup2(&fa, STDIN_FILENO,
+		    STDOUT_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, STDIN_FILENO,
+		    STDERR_FILENO);
+	} else {
+		posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	}
+	/* Also what sockcat inherited without close-on-exec. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&set);
+	posix_spawnattr_setsigmask(&attr, &set);
+	/* Ignored signals stay ignored across exec: SIGPIPE must not. */
+	sigaddset(&set, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &set);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF | (cmd->pty ? POSIX_SPAWN_SETSID : 0));
+	error = posix_spawnp(&pid, cmd->path, &fa, &attr, cmd->argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	exec_environ_free(env, first);
+	env = NULL;
+	if (error != 0)
+		goto fail;
+
+	c->pid = pid;
+	ev_timer_init(&c->kill, exec_kill_cb, c);
+	TAILQ_INSERT_TAIL(&exec_children, c, entry);
+	if (cmd->pty) {
+		/*
+		 * The terminal side stays open here until the program exits,
+		 * so that the master never reads EIO before the program has
+		 * opened it.
+		 */
+		c->in = c->out = -1;
+		c->pty = pt.master;
+		c->pty_slave = pt.slave;
+		log_verbose(2, "program pid %ld started on %s: %s", (long)pid,
+		    pt.path, cmd->text);
+		return (c);
+	}
+	close(in[0]);
+	close(out[1]);
+	c->in = in[1];
+	c->out = out[0];
+	if (net_set_nonblock(c->in, 1) == -1 ||
+	    net_set_nonblock(c->out, 1) == -1) {
+		/* Unlikely; the child sees end-of-file and is reaped. */
+		error = errno;
+		close(c->in);
+		close(c->out);
+		exec_release(c);
+		log_cause(cause, "fcntl: %s", strerror(error));
+		errno = error;
+		return (NULL);
+	}
+	log_verbose(2, "program pid %ld started: %s", (long)pid, cmd->text);
+	return (c);
+
+fail:
+	exec_close_pair(in);
+	exec_close_pair(out);
+	if (pt.master != -1) {
+		close(pt.master);
+		close(pt.slave);
+	}
+	exec_environ_free(env, first);
+	free(c);
+	log_cause(cause, "exec %s: %s", cmd->path, strerror(error));
+	errno = error;
+	return (NULL);
+}
+
+/*
+ * Add the child c to session s as an endpoint: reading its stdout, writing
+ * its stdin, which is closed once everything for it has been written.
+ * The session owns the pipes from now on.
+ */
+struct endpoint *
+exec_endpoint(struct session *s, struct child *c)
+{
+	struct endpoint	*ep;
+
+	if (c->pty != -1)
+		return (pty_endpoint(s, c));
+	if ((ep = session_endpoint(s, "program", c->out, c->in,
+	    EP_SHUT_CLOSE, 0)) == NULL)
+		return (NULL);
+	c->in = c->out = -1;
+	return (ep);
+}
+
+/*
+ * The owner of c lets go of it: freed now if it has exited, else when it
+ * is reaped.  Pipes not yet handed to a session are closed.
+ */
+void
+exec_release(struct child *c)
+{
+	if (c == NULL)
+		return;
+	if (c->in != -1)
+		close(c->in);
+	if (c->out != -1)
+		close(c->out);
+	c->in = c->out = -1;
+	pty_release(c);
+	c->exited_cb = NULL;
+	if (c->exited)
+		free(c);
+	else
+		c->released = 1;
+}
+
+/*
+ * The exit status of an exited child as a shell reports it: its exit code,
+ * or 128 plus the number of the signal that killed it.
+ */
+int
+exec_status(const struct child *c)
+{
+	if (WIFEXITED(c->status))
+		return (WEXITSTATUS(c->status));
+	if (WIFSIGNALED(c->status))
+		return (128 + WTERMSIG(c->status));
+	return (1);
+}

@@ -1,0 +1,299 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Programs on a pseudo-terminal (--pty): the terminal's master side as an
+ * endpoint of the pump, the end of the program as the end of its output,
+ * and the window size a --raw client announces in the byte stream.
+ */
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <paths.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "io.h"
+
+/* The size of a new terminal, until a client says otherwise. */
+#define PTY_ROWS	24
+#define PTY_COLS	80
+
+/* The master side of a program's terminal, as an endpoint. */
+struct pty_ep {
+	struct child	*c;	/* NULL once its owner let go of it. */
+	struct naws	 naws;	/* Window sizes in what the peer sends. */
+};
+
+/*
+ * Open a new pseudo-terminal: the master non-blocking, both sides
+ * close-on-exec and never our controlling terminal, the window 24x80.
+ * Returns -1 with errno.
+ */
+int
+pty_open(struct pty *pt)
+{
+	struct winsize	 ws = { .ws_row = PTY_ROWS, .ws_col = PTY_COLS };
+	int		 error;
+
+	pt->slave = -1;
+	if ((pt->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		return (-1);
+	if (grantpt(pt->master) == -1 || unlockpt(pt->master) == -1 ||
+	    (errno = ptsname_r(pt->master, pt->path, sizeof(pt->path))) != 0 ||
+	    (pt->slave = open(pt->path, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
+	    ioctl(pt->master, TIOCSWINSZ, &ws) == -1 ||
+	    net_set_nonblock(pt->master, 1) == -1) {
+		error = errno;
+		close(pt->master);
+		if (pt->slave != -1)
+			close(pt->slave);
+		pt->master = pt->slave = -1;
+		errno = error;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Read what the program wrote.  Once it has exited, its terminal has no
+ * more to say: EIO (nobody has the terminal open) or nothing waiting (a
+ * program it left behind still has) is end-of-file.
+ */
+static ssize_t
+pty_read(struct endpoint *ep, void *p, size_t len)
+{
+	struct pty_ep	*pe = ep->data;
+	ssize_t		 n;
+
+	if ((n = read(ep->rfd, p, len)) != -1)
+		return (n);
+	if (errno == EIO)
+		return (0);
+	if ((errno == EAGAIN || errno == EWOULDBLOCK) && pe->c != NULL &&
+	    pe->c->exited)
+		return (0);
+	return (-1);
+}
+
+/* An exited program's terminal is read until it is empty, unasked. */
+static int
+pty_pending(struct endpoint *ep)
+{
+	struct pty_ep	*pe = ep->data;
+
+	return (pe->c != NULL && pe->c->exited);
+}
+
+/*
+ * The peer has finished sending: hang up, as closing the master does
+ * (the program gets SIGHUP and end-of-file).  The descriptor number
+ * stays the endpoint's, now /dev/null, whose end-of-file ends the
+ * program's output too.
+ */
+static void
+pty_hangup(struct endpoint *ep)
+{
+	int	 null;
+
+	if ((null = open(_PATH_DEVNULL, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	ev_del(ep->rfd);
+	ep->revents = ep->wevents = 0;
+	dup2(null, ep->rfd);
+	close(null);
+	log_verbose(2, "terminal hung up: the peer has finished sending");
+}
+
+static void
+pty_free(struct endpoint *ep)
+{
+	struct pty_ep	*pe = ep->data;
+
+	if (pe->c != NULL)
+		pe->c->pty_ep = NULL;
+	free(pe);
+}
+
+static const struct ep_ops pty_ops = {
+	.read = pty_read,
+	.pending = pty_pending,
+	.shutdown = pty_hangup,
+	.free = pty_free,
+};
+
+/*
+ * Add the terminal of c (started with a pty) to s as an endpoint: reading
+ * and writing its master side.  The session owns the master from now on.
+ */
+struct endpoint *
+pty_endpoint(struct session *s, struct child *c)
+{
+	struct endpoint	*ep;
+	struct pty_ep	*pe;
+
+	if ((pe = calloc(1, sizeof(*pe))) == NULL)
+		return (NULL);
+	if ((ep = session_endpoint(s, "program", c->pty, c->pty,
+	    EP_SHUT_NONE, 0)) == NULL) {
+		free(pe);
+		return (NULL);
+	}
+	pe->c = c;
+	ep->ops = &pty_ops;
+	ep->data = pe;
+	c->pty = -1;
+	c->pty_ep = ep;
+	return (ep);
+}
+
+/*
+ * The program on c's terminal has exited: let go of the terminal side we
+ * held, so that the master reads what is left and then EIO, and read it
+ * now, since no poll may say so.
+ */
+void
+pty_exited(struct child *c)
+{
+	if (c->pty_slave != -1) {
+		close(c->pty_slave);
+		c->pty_slave = -1;
+	}
+	if (c->pty_ep != NULL)
+		ep_readable(c->pty_ep);
+}
+
+/* c's owner lets go: close what of its terminal no session took. */
+void
+pty_release(struct child *c)
+{
+	struct pty_ep	*pe;
+
+	if (c->pty != -1)
+		close(c->pty);
+	if (c->pty_slave != -1)
+		close(c->pty_slave);
+	c->pty = c->pty_slave = -1;
+	if (c->pty_ep != NULL) {
+		pe = c->pty_ep->data;
+		pe->c = NULL;
+		c->pty_ep = NULL;
+	}
+}
+
+/*
+ * The network side of a terminal: window sizes announced in the byte
+ * stream (naws_decode()) are taken out and given to the terminal, whose
+ * program gets SIGWINCH; every other byte goes through.
+ */
+size_t
+pty_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct pty_ep	*pe = ch->dst->data;
+	struct winsize	 ws;
+	int		 rows, cols;
+
+	n = naws_decode(&pe->naws, p, n, space, &rows, &cols);
+	if (rows != -1) {
+		memset(&ws, 0, sizeof(ws));
+		ws.ws_row = rows;
+		ws.ws_col = cols;
+		if (ioctl(ch->dst->wfd, TIOCSWINSZ, &ws) == -1)
+			log_verbose(1, "window size: %s", strerror(errno));
+		else
+			log_verbose(2, "window size %dx%d", cols, rows);
+	}
+	return (n);
+}
+
+/*
+ * The window-size announcement: IAC SB NAWS, width and height as 16-bit
+ * big-endian numbers, IAC SE (the form of RFC 1073, without doubling of
+ * 255 bytes: always these 9 bytes).  Byte 255 never occurs in UTF-8 text,
+ * and a plain nc client never sends it by itself.
+ */
+static const unsigned char naws_frame[NAWS_LEN] = {
+	255, 250, 31, 0, 0, 0, 0, 255, 240
+};
+
+/* Do the len bytes at q (at most NAWS_LEN) start an announcement? */
+static int
+naws_match(const unsigned char *q, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if ((i < 3 || i > 6) && q[i] != naws_frame[i])
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Take the window-size announcements out of the n bytes at p (room for
+ * space bytes, at least n + NAWS_LEN - 1), in place, and return the new
+ * length.  An announcement cut at the end of p is held in st until the
+ * next call.  *rows and *cols are the last size announced, or -1.
+ */
+size_t
+naws_decode(struct naws *st, unsigned char *p, size_t n, size_t space,
+    int *rows, int *cols)
+{
+	size_t	 h = st->nheld, len = n + h, i = 0, o = 0, avail;
+
+	*rows = *cols = -1;
+	if (h > 0) {
+		if (len > space)
+			return (n);	/* Cannot happen: see xgrow. */
+		memmove(p + h, p, n);
+		memcpy(p, st->held, h);
+		st->nheld = 0;
+	}
+	while (i < len) {
+		if (p[i] == naws_frame[0]) {
+			avail = len - i < NAWS_LEN ? len - i : NAWS_LEN;
+			if (naws_match(p + i, avail) && avail == NAWS_LEN) {
+				*cols = p[i + 3] << 8 | p[i + 4];
+				*rows = p[i + 5] << 8 | p[i + 6];
+				i += NAWS_LEN;
+				continue;
+			}
+			if (naws_match(p + i, avail)) {
+				memcpy(st->held, p + i, avail);
+				st->nheld = avail;
+				break;
+			}
+		}
+		p[o++] = p[i++];
+	}
+	return (o);
+}
+
+/* Write the announcement of a rows x cols window to out (NAWS_LEN). */
+void
+naws_encode(unsigned char *out, int rows, int cols)
+{
+	memcpy(out, naws_frame, NAWS_LEN);
+	out[3] = (cols >> 8) & 0xff;
+	out[4] = cols & 0xff;
+	out[5] = (rows >> 8) & 0xff;
+	out[6] = rows & 0xff;
+}

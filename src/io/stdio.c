@@ -1,0 +1,286 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* The stdio endpoints: standard input and output as the pump sees them. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <paths.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "io.h"
+
+static int	stdio_tty_set(int);
+
+static const struct ep_ops *stdio_out_ops; /* stdout writes, or NULL */
+static int		stdio_flags[2] = { -1, -1 };
+static int		stdin_ended;
+static struct termios	stdio_termios;	/* The terminal's own modes. */
+static struct termios	stdio_termios_ours; /* The modes set on it. */
+static int		stdio_termios_saved;
+static off_t		stdin_start = -1;	/* stdin's offset at the start. */
+
+/* Put the flags of stdin and stdout, and the terminal, back as they were. */
+void
+stdio_restore(void)
+{
+	int	 fd;
+
+	for (fd = 0; fd < 2; fd++) {
+		if (stdio_flags[fd] != -1)
+			fcntl(fd, F_SETFL, stdio_flags[fd]);
+	}
+	if (stdio_termios_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios);
+}
+
+static void
+stdio_cleanup(int sig)
+{
+	(void)sig;
+	stdio_restore();
+}
+
+/*
+ * Let the program edit what is typed on the terminal on stdin: bytes come
+ * one at a time and are not echoed; ^C still interrupts, ^Z is off (the
+ * modes would not come back after fg).  stdio_restore() undoes it, also
+ * on a fatal signal.  Returns -1 with errno if stdin is not a terminal or
+ * cannot be changed.
+ */
+int
+stdio_tty_raw(void)
+{
+	return (stdio_tty_set(0));
+}
+
+/*
+ * --raw: the terminal on stdin passes every byte through untouched, as a
+ * remote terminal needs: no echo, no line editing, no signals from keys,
+ * no CR or LF translation either way.  stdio_restore() undoes it, also
+ * on a fatal signal.  Returns -1 with errno (ENOTTY) if stdin is not a
+ * terminal.
+ */
+int
+stdio_tty_makeraw(void)
+{
+	return (stdio_tty_set(1));
+}
+
+/*
+ * Save the modes of the terminal on stdin (once) and set them: cbreak
+ * (stdio_tty_raw()) or, when raw, every byte untouched (stdio_tty_makeraw()).
+ */
+static int
+stdio_tty_set(int raw)
+{
+	struct termios	 t;
+
+	if (stdio_termios_saved)
+		return (0);
+	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
+		return (-1);
+	t = stdio_termios;
+	if (raw)
+		cfmakeraw(&t);
+	else {
+		t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
+		t.c_cc[VSUSP] = _POSIX_VDISABLE;
+	}
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	stdio_termios_ours = t;
+	stdio_termios_saved = 1;
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
+		stdio_termios_saved = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The process is about to stop (stop is 1: the terminal gets its own
+ * modes back, for the shell) or has continued (0: the modes set by
+ * stdio_tty_raw() or stdio_tty_makeraw() again).  Nothing when they were
+ * never set.  Async-signal-safe.
+ */
+void
+stdio_tty_pause(int stop)
+{
+	if (stdio_termios_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, stop ? &stdio_termios :
+		    &stdio_termios_ours);
+}
+
+/*
+ * Make sure 0, 1 and 2 are open, so that no socket takes their number, and
+ * make stdin and stdout non-blocking where they are pipes or sockets: a
+ * blocking write to a full pipe would stall every other direction.  Ttys
+ * and files are left alone; a write to them does not wait for a reader.
+ * Pipes are also enlarged, as far as the system allows.
+ */
+void
+stdio_init(void)
+{
+	struct stat	 st;
+	int		 fd, null;
+
+	for (fd = 0; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		if ((null = open(_PATH_DEVNULL, O_RDWR)) == -1)
+			fatal("%s", _PATH_DEVNULL);
+		if (null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+	for (fd = 0; fd < 2; fd++) {
+		if (fstat(fd, &st) == -1 ||
+		    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+			continue;
+		/* A larger pipe means fewer wake-ups on both of its ends. */
+		if (S_ISFIFO(st.st_mode))
+			fcntl(fd, F_SETPIPE_SZ, CHANNEL_PIPESIZE);
+		if ((stdio_flags[fd] = fcntl(fd, F_GETFL)) == -1)
+			continue;
+		if (fcntl(fd, F_SETFL, stdio_flags[fd] | O_NONBLOCK) == -1)
+			stdio_flags[fd] = -1;
+	}
+	cleanup_add(stdio_cleanup);
+}
+
+/*
+ * Add stdin as an endpoint of s (NULL with -d).  Once stdin has ended it
+ * stays ended for later sessions (-k): their channel starts drained.
+ */
+struct endpoint *
+stdio_in(struct session *s, int no_stdin)
+{
+	struct endpoint	*ep;
+
+	int		 type, flags = EP_NOCLOSE;
+	socklen_t	 len = sizeof(type);
+
+	if (no_stdin)
+		return (NULL);
+	/*
+	 * A datagram socket given as stdin (inherited, say) keeps its
+	 * boundaries: it is read in batches, an empty datagram is not
+	 * end-of-file, and each datagram goes on whole.
+	 */
+	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_DGRAM)
+		flags |= EP_DGRAM;
+	/* Plain descriptors: nothing may stand in the way of splice(2). */
+	ep = session_endpoint(s, "stdin", STDIN_FILENO, -1, EP_SHUT_NONE,
+	    flags);
+	return (ep);
+}
+
+/*
+ * How many bytes have been read from stdin, when it is a regular file:
+ * how far its offset has moved since stdio_in_size() (read(2) and
+ * sendfile(2) both move it).
+ */
+uint64_t
+stdio_in_bytes(void)
+{
+	off_t	 off;
+
+	if (stdin_start == -1 ||
+	    (off = lseek(STDIN_FILENO, 0, SEEK_CUR)) < stdin_start)
+		return (0);
+	return ((uint64_t)(off - stdin_start));
+}
+
+/*
+ * If stdin is a regular file, store in *size how much of it is left to
+ * read from the current offset and return 0; otherwise return -1.
+ */
+int
+stdio_in_size(uint64_t *size)
+{
+	struct stat	 st;
+	off_t		 off;
+
+	if (fstat(STDIN_FILENO, &st) == -1 || !S_ISREG(st.st_mode))
+		return (-1);
+	if ((off = lseek(STDIN_FILENO, 0, SEEK_CUR)) == -1 || off > st.st_size)
+		off = 0;
+	stdin_start = off;
+	*size = (uint64_t)(st.st_size - off);
+	return (0);
+}
+
+/*
+ * Add stdout as an endpoint of s; ending it closes stdout.  On a terminal
+ * that the --progress line shares, writes go round the line.
+ */
+struct endpoint *
+stdio_out(struct session *s)
+{
+	struct endpoint	*ep;
+
+	ep = session_endpoint(s, "stdout", -1, STDOUT_FILENO, EP_SHUT_CLOSE,
+	    EP_NOCLOSE);
+	if (ep != NULL)
+		ep->ops = stdio_out_ops;
+	return (ep);
+}
+
+/*
+ * Have stdout's endpoints write through ops (NULL: write(2)): how a
+ * display that shares the terminal (--progress) keeps out of the data's
+ * way, without this file knowing about it.
+ */
+void
+stdio_set_out_ops(const struct ep_ops *ops)
+{
+	stdio_out_ops = ops;
+}
+
+/*
+ * Add an endpoint of s that takes everything and keeps nothing
+ * (--send-only: what is received is read and dropped).
+ */
+struct endpoint *
+stdio_discard(struct session *s)
+{
+	int	 fd;
+
+	if ((fd = open(_PATH_DEVNULL, O_WRONLY | O_CLOEXEC)) == -1)
+		return (NULL);
+	return (session_endpoint(s, "discard", -1, fd, EP_SHUT_CLOSE, 0));
+}
+
+/* Has stdin reached end-of-file in an earlier session? */
+int
+stdio_in_ended(void)
+{
+	return (stdin_ended);
+}
+
+void
+stdio_set_in_ended(void)
+{
+	stdin_ended = 1;
+}

@@ -1,0 +1,212 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The connecting side of a remote terminal (--raw): the local terminal in
+ * raw mode, put back at exit, on every fatal signal and while stopped
+ * (SIGTSTP); the escape "~." after a newline to leave; the window size
+ * sent at start and whenever it changes, for a --pty server.
+ */
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "io.h"
+
+/* Where the escape is in what is typed (the channel's xstate). */
+enum {
+	TERM_LINE_START,	/* After a newline, or at the start. */
+	TERM_MID_LINE,
+	TERM_TILDE,		/* "~" at a line's start, held back. */
+	TERM_ESCAPED,		/* "~." was typed: leave. */
+};
+
+/* Signals that end the process, besides SIGINT, SIGTERM and SIGHUP. */
+static const int term_fatal_signals[] = {
+	SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGUSR1, SIGSEGV,
+	SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGSYS,
+};
+
+/* The channel that sends what is typed, while its session lives. */
+static struct channel	*term_tx;
+
+/*
+ * Run the clean-up registry (the terminal is put back there), then die of
+ * the signal as if it had not been caught.
+ */
+static void
+term_fatal(int sig)
+{
+	cleanup_run(sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * SIGTSTP (kill -TSTP; ^Z is a byte for the remote side in raw mode):
+ * give the terminal its own modes back and stop, as ssh does; when
+ * continued, make it raw again and have the window size sent, as it may
+ * have changed meanwhile.  Only async-signal-safe calls.
+ */
+static void
+term_tstp(int sig)
+{
+	struct sigaction sa, old;
+	sigset_t	 set, saved;
+	int		 errsave = errno;
+
+	stdio_tty_pause(1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, &old);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, &saved);
+	raise(sig);
+	/* Continued (SIGCONT). */
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	sigaction(sig, &old, NULL);
+	stdio_tty_pause(0);
+	raise(SIGWINCH);
+	errno = errsave;
+}
+
+/* Send the window size of the local terminal on tx, if it has one. */
+static void
+term_send_size(struct channel *tx)
+{
+	struct winsize	 ws;
+	unsigned char	 frame[NAWS_LEN];
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == -1 || ws.ws_row == 0 ||
+	    ws.ws_col == 0)
+		return;
+	naws_encode(frame, ws.ws_row, ws.ws_col);
+	if (channel_inject(tx, frame, sizeof(frame)) == -1)
+		log_verbose(2, "window size not sent: %s", strerror(errno));
+}
+
+static void
+term_winch(int sig, void *arg)
+{
+	(void)sig;
+	(void)arg;
+	if (term_tx != NULL && !term_tx->session->over)
+		term_send_size(term_tx);
+}
+
+/*
+ * Make the local terminal (stdin) a remote one for the channel tx, which
+ * sends what is typed: raw mode, put back at exit, on any fatal signal
+ * and while stopped; the escape; the window size now and on SIGWINCH.  Returns -1
+ * with errno when stdin is not a terminal.
+ */
+int
+term_start(struct channel *tx)
+{
+	struct sigaction sa;
+	size_t		 i;
+
+	if (stdio_tty_makeraw() == -1)
+		return (-1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = term_fatal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < nitems(term_fatal_signals); i++)
+		sigaction(term_fatal_signals[i], &sa, NULL);
+	sa.sa_handler = term_tstp;
+	sigaction(SIGTSTP, &sa, NULL);
+	tx->xform = term_xform;
+	tx->xstate = TERM_LINE_START;
+	term_tx = tx;
+	term_send_size(tx);
+	if (ev_signal(SIGWINCH, term_winch, NULL) == -1)
+		log_verbose(1, "SIGWINCH: %s", strerror(errno));
+	return (0);
+}
+
+/*
+ * The session of tx is about to be freed: window sizes are no longer
+ * sent on it.  Anything else may be passed; it is then left alone.
+ */
+void
+term_stop(struct channel *tx)
+{
+	if (tx == NULL || tx != term_tx)
+		return;
+	term_tx = NULL;
+	ev_signal(SIGWINCH, NULL, NULL);
+}
+
+/* Has "~." been typed on tx's terminal? */
+int
+term_escaped(const struct channel *tx)
+{
+	return (tx->xform == term_xform && tx->xstate == TERM_ESCAPED);
+}
+
+/*
+ * Look for the escape in the n bytes typed at p: "~." right after a
+ * newline (CR or LF) or at the start leaves; "~~" there sends one "~";
+ * a "~" followed by anything else is sent as it is.  The bytes before
+ * the escape are sent; nothing after it is.  p has room for n + 1 bytes
+ * (a "~" held back from the last read).  Returns the new length.
+ */
+size_t
+term_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	size_t	 i, o = 0, add = ch->xstate == TERM_TILDE;
+	int	 st = ch->xstate;
+
+	(void)space;
+	if (st == TERM_ESCAPED)
+		return (0);
+	/* A "~" held back from the last read goes in front. */
+	if (add) {
+		memmove(p + 1, p, n);
+		p[0] = '~';
+		st = TERM_LINE_START;
+	}
+	for (i = 0; i < n + add; i++) {
+		if (st == TERM_LINE_START && p[i] == '~') {
+			if (i + 1 == n + add) {
+				st = TERM_TILDE;	/* Wait for the next. */
+				break;
+			}
+			if (p[i + 1] == '.') {
+				st = TERM_ESCAPED;
+				break;
+			}
+			if (p[i + 1] == '~')
+				i++;
+			p[o++] = p[i];
+			st = TERM_MID_LINE;
+			continue;
+		}
+		st = p[i] == '\r' || p[i] == '\n' ? TERM_LINE_START :
+		    TERM_MID_LINE;
+		p[o++] = p[i];
+	}
+	ch->xstate = st;
+	return (o);
+}

@@ -1,0 +1,140 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * TLS when sockcat is built without OpenSSL (configure --without-openssl,
+ * or no OpenSSL found): the same entry points as src/tls.c, each of which
+ * says that TLS was not built in, so the callers need no #ifdef.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+
+#include "io.h"
+
+int
+tls_available(void)
+{
+	return (0);
+}
+
+int
+tls_setup(const struct options *o, char **cause)
+{
+	(void)o;
+	log_cause(cause, "TLS support was not built in");
+	return (-1);
+}
+
+struct tls *
+tls_handshake(const struct options *o, int fd, const char *host,
+    long long timeout_ms, char **cause)
+{
+	(void)o;
+	(void)fd;
+	(void)host;
+	(void)timeout_ms;
+	log_cause(cause, "TLS support was not built in");
+	return (NULL);
+}
+
+struct tls_hs *
+tls_handshake_start(const struct options *o, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	(void)o;
+	(void)fd;
+	(void)host;
+	(void)timeout_ms;
+	(void)done;
+	(void)arg;
+	log_cause(cause, "TLS support was not built in");
+	return (NULL);
+}
+
+void
+tls_handshake_cancel(struct tls_hs *h)
+{
+	(void)h;
+}
+
+int
+tls_check_peer(const struct options *o, struct tls *t, char **cause)
+{
+	(void)o;
+	(void)t;
+	log_cause(cause, "TLS support was not built in");
+	return (-1);
+}
+
+int
+tls_setup_origin(const struct options *o, char **cause)
+{
+	(void)o;
+	log_cause(cause, "TLS support was not built in");
+	return (-1);
+}
+
+struct tls_hs *
+tls_origin_start(const struct options *o, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	return (tls_handshake_start(o, fd, host, timeout_ms, done, arg,
+	    cause));
+}
+
+void
+tls_attach(struct endpoint *ep, struct tls *t)
+{
+	(void)ep;
+	(void)t;
+}
+
+void
+tls_free(struct tls *t)
+{
+	(void)t;
+}
+
+ssize_t
+tls_read(struct tls *t, void *p, size_t n, int *want)
+{
+	(void)t;
+	(void)p;
+	(void)n;
+	*want = 0;
+	errno = EPROTO;
+	return (-1);
+}
+
+ssize_t
+tls_write(struct tls *t, const void *p, size_t n, int *want)
+{
+	(void)t;
+	(void)p;
+	(void)n;
+	*want = 0;
+	errno = EPROTO;
+	return (-1);
+}
+
+void
+tls_close_notify(struct tls *t)
+{
+	(void)t;
+}
+

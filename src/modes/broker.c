@@ -1,0 +1,428 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Many-client servers: --broker relays what each client sends to all the
+ * others; --room (room.c) is a chat server built on it.
+ *
+ * Every client is a session: its socket is a member of one fan-out (so
+ * it receives through a bounded queue of shared chunks) and a channel
+ * carries what it sends to a "relay" endpoint, whose write operation hands
+ * the bytes to the fan-out (--broker) or to the room's hooks, which frame
+ * them into lines first (--room).  stdout is a member too; stdin is relayed the same way.
+ *
+ * --send-only relays only the operator's stdin: what clients send is read
+ * (so that their leaving is seen) and dropped.  --recv-only sends nothing
+ * to the clients, stdin is not read, and stdout shows what they send.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "modes.h"
+#include "broker.h"
+
+/*
+ * What a client may have queued before the senders are held until it has
+ * taken half of it: enough for a reader that keeps up never to hold the
+ * others back, little enough for the memory of ten thousand clients
+ * (chunks are shared: the cost is the longest queue, not their sum).
+ */
+#define BROKER_QUEUE_HIGH	(256 * 1024)
+
+/* The same for stdout, which may be a slower terminal. */
+#define BROKER_CONSOLE_HIGH	(1024 * 1024)
+
+/*
+ * A queue never holds more than this: only what cannot be held back
+ * (announcements of clients coming and going) can take it past its high
+ * mark, and a reader that lets it reach this is cut off.
+ */
+#define BROKER_QUEUE_LIMIT	(4 * 1024 * 1024)
+
+/* A client that takes nothing for this long is cut off (--write-timeout). */
+#define BROKER_STALL_MS		(10 * 1000)
+
+/* Read size per client: relayed at once, so it need not be large. */
+#define BROKER_READ_SIZE	(16 * 1024)
+
+
+
+/* A client's name in messages: its room name, or its address. */
+static const char *
+client_who(const struct client *c)
+{
+	return (c->name[0] != '\0' ? c->name : c->addr);
+}
+
+/*
+ * Send a message to every member but except; a failure is only logged.
+ * With --recv-only nothing is sent to the clients: only the console (when
+ * it is not the sender) shows it.
+ */
+void
+broker_send(struct broker *b, struct endpoint *except, const void *p,
+    size_t len)
+{
+	if (b->o->recv_only) {
+		if (b->console != NULL && b->console != except &&
+		    fanout_send_to(b->console, p, len) == -1)
+			log_warn("stdout");
+		return;
+	}
+	if (fanout_send(b->fo, except, p, len) == -1)
+		log_warn("relay");
+}
+
+/* Send "<announce> ..." and a newline to every member but except. */
+void
+broker_announce(struct broker *b, struct endpoint *except,
+    const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+	int	 n;
+
+	n = snprintf(msg, sizeof(msg), "<announce> ");
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	strlcat(msg, "\n", sizeof(msg));
+	broker_send(b, except, msg, strlen(msg));
+}
+
+/* The relay endpoint of a client: whatever it sends goes to the others. */
+static ssize_t
+client_relay_write(struct endpoint *ep, const void *p, size_t len)
+{
+	struct client	*c = ep->data;
+	struct broker	*b = c->b;
+
+	/* With --send-only only the operator speaks: clients are ignored. */
+	if (c->quit || b->o->send_only)
+		return (len);
+	if (b->room == NULL)
+		broker_send(b, c->net, p, len);
+	else if (b->room->heard(c->sp, p, len))
+		c->quit = 1;
+	return (len);
+}
+
+static const struct ep_ops client_relay_ops = {
+	.write = client_relay_write,
+};
+
+/* The relay endpoint of stdin: what the operator types goes to clients. */
+static ssize_t
+console_relay_write(struct endpoint *ep, const void *p, size_t len)
+{
+	struct broker	*b = ep->data;
+
+	if (b->room == NULL)
+		broker_send(b, b->console, p, len);
+	else
+		b->room->heard(&b->server, p, len);
+	return (len);
+}
+
+static const struct ep_ops console_relay_ops = {
+	.write = console_relay_write,
+};
+
+/* A client is over when it has stopped sending or typed ":q". */
+static int
+client_check(struct session *s)
+{
+	struct client	*c = s->arg;
+
+	return (c->quit || channel_ended(c->rx));
+}
+
+/* Free what c holds besides its session. */
+static void
+client_free(struct client *c)
+{
+	if (c->sp != NULL) {
+		pool_put(c->sp->rf.line, ROOM_LINE_MAX);
+		free(c->sp);
+	}
+	free(c->addr);
+	free(c);
+}
+
+/* Say why a client went, tell the room, and let it go. */
+static void
+client_finished(struct session *s)
+{
+	struct client	*c = s->arg;
+	struct broker	*b = c->b;
+	const char	*who = client_who(c);
+	size_t		 limit;
+	int		 qerror = fanout_error(c->net, &limit);
+
+	if (qerror == ENOBUFS)
+		log_warnx("%s: output queue full (%zu bytes), disconnected",
+		    who, limit);
+	else if (c->cut)
+		;	/* Said when it was cut off. */
+	else if (qerror != 0)
+		log_verbose(1, "%s: write: %s", who, strerror(qerror));
+	else if (s->timed_out)
+		log_verbose(1, "%s: idle timeout, disconnected", who);
+	else if (c->rx->error_op != NULL)
+		log_verbose(1, "%s: read: %s", who, strerror(c->rx->error));
+	if (b->room != NULL)
+		b->room->leave(b, c);
+	gate_release(b->o->run);
+	session_free(s);
+	client_free(c);
+}
+
+/*
+ * A member of the fan-out read nothing for the stall time and is cut off:
+ * say so, and in a room tell it why (its last line, if it takes it) and
+ * tell the others it left.  stdout says so when its session ends.
+ */
+static void
+broker_stalled(struct endpoint *ep, void *arg)
+{
+	struct broker	*b = arg;
+	struct client	*c;
+
+	if (ep == b->console)
+		return;
+	c = ep->session->arg;
+	c->cut = 1;
+	log_warnx("%s: read nothing for %lld ms, disconnected",
+	    client_who(c), fanout_stall_ms(b->fo));
+	if (b->room != NULL)
+		b->room->cut(b, c);
+}
+
+/*
+ * Start a session for the client just accepted on fd, over TLS when tls
+ * is not NULL; it takes over both (they are freed on failure).  Returns
+ * -1 with errno.
+ */
+static int
+client_start(struct broker *b, int fd, const struct net_peer *peer,
+    struct tls *tls)
+{
+	const struct options	*o = b->o;
+	struct client	*c;
+	struct session	*s = NULL;
+	struct endpoint	*relay;
+	char		 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		tls_free(tls);
+		close(fd);
+		return (-1);
+	}
+	c->b = b;
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	if (asprintf(&c->addr, strchr(host, ':') != NULL ? "[%s]:%s" :
+	    "%s:%s", host, port) == -1)
+		c->addr = NULL;
+	if (c->addr == NULL ||
+	    (s = session_new(client_check, client_finished, c)) == NULL ||
+	    (c->net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
+	    0)) == NULL) {
+		session_free(s);
+		free(c->addr);
+		free(c);
+		tls_free(tls);
+		close(fd);
+		return (-1);
+	}
+	c->s = s;
+	if (tls != NULL)
+		tls_attach(c->net, tls);
+	/* From here on the session owns fd. */
+	relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0);
+	if (relay == NULL ||
+	    (c->rx = session_channel(s, "receive", c->net, relay, 0)) == NULL ||
+	    fanout_join(b->fo, c->net, BROKER_QUEUE_HIGH,
+	    BROKER_QUEUE_LIMIT) == -1)
+		goto fail;
+	relay->ops = &client_relay_ops;
+	relay->data = c;
+	if (fanout_feed(b->fo, relay) == -1)
+		goto fail;
+	c->rx->bufsize = BROKER_READ_SIZE;
+	gate_session(&o->gate, s);
+	if (b->room != NULL && b->room->join(b, c) == -1)
+		goto fail;
+	return (session_start(s));
+
+fail:
+	session_free(s);
+	client_free(c);
+	return (-1);
+}
+
+/* An admitted client is ready: it joins. */
+static int
+broker_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
+{
+	struct broker	*b = arg;
+
+	if (client_start(b, fd, peer, tls) == -1) {
+		log_warn("client");
+		gate_release(b->o->run);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A room tells a person why; a broker's clients speak other protocols. */
+static void
+broker_full(void *arg, int fd)
+{
+	struct broker	*b = arg;
+
+	listen_say_full(b->o, fd);
+}
+
+static const struct listen_ops broker_ops = {
+	.start = broker_start,
+};
+
+static const struct listen_ops broker_room_ops = {
+	.start = broker_start,
+	.full = broker_full,
+};
+
+/* stdin is done when it ends; the clients carry on. */
+static int
+console_in_check(struct session *s)
+{
+	struct channel	*ch = TAILQ_FIRST(&s->channels);
+
+	return (channel_ended(ch));
+}
+
+static void
+console_in_finished(struct session *s)
+{
+	struct broker	*b = s->arg;
+
+	if (b->room != NULL)
+		b->room->flush(&b->server);
+	session_free(s);
+}
+
+/* stdout only ends when it cannot keep up or is gone. */
+static void
+console_out_finished(struct session *s)
+{
+	struct broker	*b = s->arg;
+	size_t		 limit;
+	int		 qerror = fanout_error(b->console, &limit);
+
+	if (qerror == ENOBUFS)
+		log_warnx("stdout: output queue full (%zu bytes), output "
+		    "to stdout stopped", limit);
+	else if (qerror == ETIMEDOUT)
+		log_warnx("stdout: nothing written for %lld ms, output to "
+		    "stdout stopped", fanout_stall_ms(b->fo));
+	else if (qerror != 0)
+		log_warnx("write to stdout: %s", strerror(qerror));
+	b->console = NULL;
+	session_free(s);
+}
+
+/* Wire stdout (a fan-out member) and stdin (relayed to the clients). */
+static void
+console_start(struct broker *b)
+{
+	struct session	*s;
+	struct endpoint	*in, *relay;
+
+	if ((s = session_new(NULL, console_out_finished, b)) == NULL ||
+	    (b->console = stdio_out(s)) == NULL ||
+	    fanout_join(b->fo, b->console, BROKER_CONSOLE_HIGH,
+	    BROKER_QUEUE_LIMIT) == -1 ||
+	    session_start(s) == -1)
+		fatal("console");
+	b->server.b = b;
+	b->server.name = "<server>";
+	b->server.except = b->console;
+	if (b->room != NULL && b->room->join(b, NULL) == -1)
+		fatal("console");
+	if (b->o->no_stdin)
+		return;
+	if ((s = session_new(console_in_check, console_in_finished, b)) ==
+	    NULL || (in = stdio_in(s, 0)) == NULL ||
+	    (relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0)) ==
+	    NULL || session_channel(s, "send", in, relay, 0) == NULL)
+		fatal("console");
+	relay->ops = &console_relay_ops;
+	relay->data = b;
+	if (fanout_feed(b->fo, relay) == -1 || session_start(s) == -1)
+		fatal("console");
+}
+
+/*
+ * Listen and serve any number of clients at once: relay among them, or,
+ * with room, run a chat room, whose hooks frame and carry out what is
+ * said.  Runs until killed.
+ */
+int
+broker_run(const struct options *o, const struct broker_room *room)
+{
+	struct broker	 b;
+	char		*cause;
+	int		 fd;
+
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	b.room = room;
+	TAILQ_INIT(&b.members);
+	gate_raise_nofile(&o->gate);
+	if ((b.fo = fanout_new(o->stall_ms != TIME_NONE ? o->stall_ms :
+	    BROKER_STALL_MS)) == NULL)
+		fatal("fanout");
+	fanout_set_stalled(b.fo, broker_stalled, &b);
+	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, fd);
+	console_start(&b);
+	if ((b.l = listener_new(o, fd, room != NULL ? &broker_room_ops :
+	    &broker_ops, &b)) == NULL)
+		fatal("listener");
+	if (ev_loop() == -1)
+		fatal("poll");
+	return (0);
+}
+
+/* --broker: relay what each client sends to all the others. */
+int
+broker_listen(const struct options *o)
+{
+	return (broker_run(o, NULL));
+}

@@ -1,0 +1,89 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * What the broker (broker.c) and the room built on it (room.c) share: the
+ * server, its clients, and the hooks through which a room frames and
+ * carries out what is said.  Private to the two files.
+ */
+
+#ifndef BROKER_H
+#define BROKER_H
+
+#include <netdb.h>
+
+/*
+ * A source of room lines: a client or the operator.  Bytes are framed
+ * into lines (room.c), with state, so that a line arriving in pieces, or
+ * several in one read, gets exactly one prefix each.
+ */
+struct speaker {
+	struct broker	*b;
+	struct client	*c;		/* NULL: the operator. */
+	const char	*name;		/* "<user3>", "<server>" */
+	struct endpoint	*except;	/* Member not to send to (itself). */
+	struct room_framer rf;
+};
+
+struct client {
+	struct broker	*b;
+	struct session	*s;
+	struct endpoint	*net;
+	struct channel	*rx;		/* net -> relay */
+	int		 quit;		/* ":q" was read */
+	int		 cut;		/* Cut off for not reading; told so. */
+	char		*addr;		/* HOST:PORT, as long as it is:
+					   an idle client should cost little */
+	char		 name[ROOM_NAME_MAX + 3]; /* "<user3>" */
+	struct speaker	*sp;		/* In a room only. */
+	TAILQ_ENTRY(client) entry;	/* In the room's members. */
+};
+
+struct broker {
+	const struct options	*o;
+	const struct broker_room *room;	/* NULL: a plain broker */
+	struct fanout	*fo;
+	struct listener	*l;
+	struct endpoint	*console;	/* stdout, NULL once it failed */
+	struct speaker	 server;	/* The operator, in a room. */
+	unsigned int	 next_id;	/* Room ids are never reused. */
+	TAILQ_HEAD(, client) members;	/* The room's clients, in order. */
+};
+
+/*
+ * What a room adds to the broker, called by it: the broker never calls
+ * room.c by name, so the room sits above it.
+ */
+struct broker_room {
+	/* c joins (NULL: the operator's console); -1 refuses it. */
+	int	(*join)(struct broker *, struct client *);
+	/* Bytes from a speaker; 1 when a client asked to leave (":q"). */
+	int	(*heard)(struct speaker *, const void *, size_t);
+	/* The speaker's stream ended: what is left is a last line. */
+	void	(*flush)(struct speaker *);
+	/* c has gone. */
+	void	(*leave)(struct broker *, struct client *);
+	/* c was cut off for not reading: tell it, and the others. */
+	void	(*cut)(struct broker *, struct client *);
+};
+
+void	 broker_send(struct broker *, struct endpoint *, const void *,
+	    size_t);
+void	 broker_announce(struct broker *, struct endpoint *, const char *,
+	    ...) __attribute__((format(printf, 3, 4)));
+int	 broker_run(const struct options *, const struct broker_room *);
+
+#endif /* BROKER_H */

@@ -1,0 +1,813 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Chat mode (--chat): a conversation between two people, one waiting for
+ * the other, built on one session of the pump; later callers are turned
+ * away while it lasts.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+/*
+ * What a caller hears when someone else is already talking: one line that
+ * a person reads with any client, and that a sockcat caller recognises,
+ * when it is all the server says, as the server's and not the partner's.
+ */
+#define CHAT_BUSY		"sockcat: busy, already chatting; try later\n"
+
+/* The longest line typed: a longer one is sent in parts. */
+#define CHAT_LINE_MAX		1024
+
+/* What is read from the terminal at once. */
+#define CHAT_KEYS_MAX		256
+
+
+/* How a conversation ended. */
+enum chat_end {
+	CHAT_END_NONE,
+	CHAT_END_PEER,		/* The peer left, or the connection broke. */
+	CHAT_END_LOCAL,		/* Our user typed :q or ended input. */
+	CHAT_END_ERROR,		/* Output failed. */
+	CHAT_END_IDLE,		/* The partner was idle (--idle-timeout). */
+	CHAT_END_BUSY,		/* The server turned us away. */
+};
+
+struct chat {
+	const struct options	*o;
+	struct session	*s;		/* The conversation, NULL if none. */
+	struct channel	*tx;		/* stdin -> network */
+	struct channel	*rx;		/* network -> stdout */
+	int		 lfd;		/* Listening socket; -1 for a client. */
+	struct listener	*l;		/* Over TCP, its listener. */
+	int		 gated;		/* The partner counts at the gate. */
+	int		 tty;		/* stdout is a terminal: show it */
+	int		 tty_err;	/* and stderr too */
+	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
+	struct chat_view view;		/* The peer's side on the screen. */
+	int		 local_quit;	/* Our user typed a :q line. */
+	int		 tx_qm;		/* The :q matcher of what we send. */
+	int		 heard;		/* The peer has sent something, */
+	int		 busy;		/* which may be the server's refusal. */
+
+	/*
+	 * When stdin and stdout are a terminal, the line being typed is
+	 * edited here, so that it can be shown again after a message.
+	 */
+	int		 edit;
+	char		 line[CHAT_LINE_MAX];
+	size_t		 linelen;
+	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
+	int		 eof;		/* ^D on an empty line */
+	unsigned char	 done[CHAT_LINE_MAX + CHAT_KEYS_MAX + 8];
+	size_t		 donelen;	/* Lines finished, not yet sent. */
+	enum chat_end	 end;
+	int		 status;	/* Exit status. */
+	struct net_peer	 partner;	/* Over UDP: the only one heard. */
+	unsigned char	*scratch;	/* For rewriting what the peer sent. */
+};
+
+static void	chat_udp_first_cb(int, int, void *);
+
+static const struct ep_ops	chat_udp_ops;
+
+/* Write to the terminal; what cannot be shown is not worth an error. */
+static void
+chat_echo(const void *p, size_t n)
+{
+	write_quiet(STDOUT_FILENO, p, n);
+}
+
+/*
+ * Show the line being typed again, on a line of its own, once what the
+ * peer sent is all on the screen.
+ */
+static void
+chat_redraw(struct chat *c)
+{
+	if (!c->edit || !c->view.redraw || c->view.midline ||
+	    (c->rx != NULL && channel_pending(c->rx) > 0))
+		return;
+	c->view.redraw = 0;
+	chat_echo("\r\033[K", 4);
+	chat_echo(c->line, c->linelen);
+}
+
+/* The typed line is finished: queue it, with its newline, to be sent. */
+static void
+chat_submit(struct chat *c)
+{
+	memcpy(c->done + c->donelen, c->line, c->linelen);
+	c->donelen += c->linelen;
+	c->done[c->donelen++] = '\n';
+	c->linelen = 0;
+}
+
+/*
+ * Apply keys typed on the terminal to the line: printable bytes (UTF-8
+ * included) are added and echoed; Enter finishes the line; erase, ^U and
+ * ^W edit it; ^D on an empty line ends the input; escape sequences (the
+ * arrow keys) and other controls are ignored.
+ */
+static void
+chat_keys(struct chat *c, const unsigned char *k, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && !c->eof; i++) {
+		if (c->esc == 1) {
+			c->esc = k[i] == '[' || k[i] == 'O' ? 2 : 0;
+			continue;
+		}
+		if (c->esc == 2) {
+			if (k[i] >= 0x40 && k[i] <= 0x7e)
+				c->esc = 0;
+			continue;
+		}
+		if (c->view.midline && k[i] != 0x1b) {
+			/* The peer's half line keeps its own line. */
+			chat_echo("\n", 1);
+			c->view.midline = 0;
+			c->view.cont = 1;
+			c->view.redraw = 1;
+			chat_redraw(c);
+		}
+		switch (k[i]) {
+		case 0x1b:
+			c->esc = 1;
+			break;
+		case '\r':
+		case '\n':
+			chat_submit(c);
+			chat_echo("\r\n", 2);
+			break;
+		case 0x7f:
+		case '\b':
+			/* One character: a UTF-8 lead byte and what follows. */
+			while (c->linelen > 0 &&
+			    (c->line[c->linelen - 1] & 0xc0) == 0x80)
+				c->linelen--;
+			if (c->linelen > 0)
+				c->linelen--;
+			c->view.redraw = 1;
+			break;
+		case 0x15:	/* ^U */
+			c->linelen = 0;
+			c->view.redraw = 1;
+			break;
+		case 0x17:	/* ^W */
+			while (c->linelen > 0 && c->line[c->linelen - 1] == ' ')
+				c->linelen--;
+			while (c->linelen > 0 && c->line[c->linelen - 1] != ' ')
+				c->linelen--;
+			c->view.redraw = 1;
+			break;
+		case 0x04:	/* ^D */
+			if (c->linelen == 0)
+				c->eof = 1;
+			break;
+		default:
+			if (k[i] < 0x20 && k[i] != '\t')
+				break;
+			c->line[c->linelen++] = k[i];
+			chat_echo(&k[i], 1);
+			if (c->linelen == sizeof(c->line)) {
+				chat_submit(c);
+				chat_echo("\r\n", 2);
+			}
+			break;
+		}
+		chat_redraw(c);
+	}
+}
+
+/*
+ * Read the terminal for the pump: the finished lines, or nothing yet
+ * (EAGAIN).  The end of input is said by c->eof, once the lines before it
+ * are sent.
+ */
+static ssize_t
+chat_tty_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct chat	*c = ep->data;
+	unsigned char	 keys[CHAT_KEYS_MAX];
+	ssize_t		 r;
+
+	/*
+	 * Read only once what was finished is gone, so done has room.  What
+	 * the pump had no room for (the network is 64 KB behind) waits for
+	 * the next key.
+	 */
+	if (c->donelen == 0) {
+		if ((r = read(ep->rfd, keys, sizeof(keys))) <= 0)
+			return (r);
+		chat_keys(c, keys, r);
+	}
+	if (c->donelen == 0) {
+		errno = EAGAIN;
+		return (-1);
+	}
+	if (n > c->donelen)
+		n = c->donelen;
+	memcpy(p, c->done, n);
+	memmove(c->done, c->done + n, c->donelen - n);
+	c->donelen -= n;
+	return (n);
+}
+
+static const struct ep_ops chat_tty_ops = {
+	.read = chat_tty_read,
+};
+
+/*
+ * Tell the user something happened, on stderr.  On a terminal the notice
+ * gets a line of its own, after a peer's unfinished line or in place of
+ * the line being typed, which is then shown again below it.
+ */
+static void
+chat_notice(struct chat *c, const char *fmt, ...)
+{
+	char	 msg[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->tty && c->view.midline) {
+		write_quiet(STDOUT_FILENO, "\n", 1);
+		c->view.midline = 0;
+		c->view.cont = 1;
+	}
+	log_info("%s%s", c->tty_err ? "\r\033[K" : "", msg);
+	/* In the middle of a conversation, the typed line comes back. */
+	if (c->s != NULL && !c->s->over) {
+		c->view.redraw = 1;
+		chat_redraw(c);
+	}
+}
+
+/*
+ * Write "HOST port PORT" for peer into out.  An IPv4 caller of an IPv6
+ * socket is named by its IPv4 address, not ::ffff:a.b.c.d.
+ */
+static void
+chat_label(struct chat *c, const struct net_peer *peer, char *out,
+    size_t outlen)
+{
+	const struct sockaddr_in6	*sin6;
+	struct sockaddr_in		 sin;
+	char				 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	sin6 = (const struct sockaddr_in6 *)&peer->ss;
+	if (peer->ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = sin6->sin6_port;
+		memcpy(&sin.sin_addr, &sin6->sin6_addr.s6_addr[12], 4);
+		net_format((struct sockaddr *)&sin, sizeof(sin),
+		    c->o->numeric, host, sizeof(host), port, sizeof(port));
+	} else
+		net_format((const struct sockaddr *)&peer->ss, peer->len,
+		    c->o->numeric, host, sizeof(host), port, sizeof(port));
+	snprintf(out, outlen, "%s port %s", host, port);
+}
+
+/*
+ * What the user types goes out as it is (with -C, its line feeds as CRLF),
+ * up to a ":q" line.
+ */
+static size_t
+chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct chat	*c = ch->session->arg;
+
+	if (c->local_quit)
+		return (0);
+	n = chatproto_quit_scan(&c->tx_qm, p, n, &c->local_quit);
+	if (c->o->crlf)
+		n = crlf_xform(ch, p, n, space);
+	return (n);
+}
+
+/*
+ * What the peer sends, up to a ":q" line; on a terminal, as
+ * chatproto_rx() shows it.
+ */
+static size_t
+chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct chat	*c = ch->session->arg;
+
+	(void)space;
+	if (c->view.quit)
+		return (0);
+	/*
+	 * A server that turns a caller away sends its line, in one piece on
+	 * a new connection, and closes.  When that is the first thing heard
+	 * it is held back: if the connection ends there, it was a refusal;
+	 * if more comes, they were a partner's words, and are shown.
+	 */
+	if (!c->heard && c->lfd == -1 && c->o->socktype == SOCK_STREAM &&
+	    n == sizeof(CHAT_BUSY) - 1 && memcmp(p, CHAT_BUSY, n) == 0) {
+		c->heard = c->busy = 1;
+		return (0);
+	}
+	c->heard = 1;
+	if (c->busy) {
+		/* The read was cut to leave room for this (chat_start). */
+		memmove(p + sizeof(CHAT_BUSY) - 1, p, n);
+		memcpy(p, CHAT_BUSY, sizeof(CHAT_BUSY) - 1);
+		n += sizeof(CHAT_BUSY) - 1;
+		c->busy = 0;
+	}
+	ch->xgrow = c->tty ? CHAT_GROW : 1;
+	if (!c->tty)
+		return (chatproto_quit_scan(&c->view.qm, p, n, &c->view.quit));
+	/* Each byte grows to CHAT_GROW at most, and the pump left room. */
+	memcpy(c->scratch, p, n);
+	return (chatproto_rx(&c->view, c->scratch, n, p));
+}
+
+/*
+ * The conversation is over when the peer has left (its end of the
+ * connection, a :q line, a broken connection), once what it said is
+ * shown; or when our user has left (a :q line, end of input), once what
+ * they said is sent.
+ */
+static int
+chat_check(struct session *s)
+{
+	struct chat	*c = s->arg;
+	struct channel	*rx = c->rx, *tx = c->tx;
+
+	if (rx->state == CH_FAILED) {
+		c->end = CHAT_END_ERROR;
+		return (1);
+	}
+	if ((c->view.quit || rx->state != CH_OPEN) &&
+	    channel_pending(rx) == 0) {
+		c->end = c->busy ? CHAT_END_BUSY : CHAT_END_PEER;
+		return (1);
+	}
+	if (tx->state == CH_FAILED) {
+		c->end = CHAT_END_PEER;
+		return (1);
+	}
+	if ((c->local_quit || c->eof || tx->state != CH_OPEN) &&
+	    tx->buf.len == 0 && c->donelen == 0) {
+		c->end = CHAT_END_LOCAL;
+		return (1);
+	}
+	chat_redraw(c);
+	return (0);
+}
+
+static void
+chat_finished(struct session *s)
+{
+	struct chat	*c = s->arg;
+	struct channel	*rx = c->rx, *tx = c->tx;
+	int		 error = 0;
+
+	if (c->end == CHAT_END_NONE && s->timed_out)
+		c->end = CHAT_END_IDLE;
+	switch (c->end) {
+	case CHAT_END_IDLE:
+		chat_notice(c, "%s left (idle timeout)", c->peer);
+		break;
+	case CHAT_END_PEER:
+		if (rx->error_op != NULL)
+			error = rx->error;
+		else if (tx->state == CH_FAILED)
+			error = tx->error;
+		if (error != 0)
+			chat_notice(c, "%s left (%s)", c->peer,
+			    strerror(error));
+		else
+			chat_notice(c, "%s left", c->peer);
+		break;
+	case CHAT_END_LOCAL:
+		chat_notice(c, "you left %s", c->peer);
+		if (tx->error_op != NULL) {
+			log_warnx("read from stdin: %s", strerror(tx->error));
+			c->status = 1;
+		}
+		break;
+	case CHAT_END_ERROR:
+		log_warnx("write to stdout: %s", strerror(rx->error));
+		c->status = 1;
+		break;
+	case CHAT_END_BUSY:
+		log_warnx("%s is busy, already chatting; try later", c->peer);
+		c->status = 1;
+		break;
+	case CHAT_END_NONE:
+		break;
+	}
+	session_free(s);
+	c->s = NULL;
+	c->tx = c->rx = NULL;
+	if (c->gated)
+		gate_release(c->o->run);
+	c->gated = 0;
+	/* With -k a listener waits for the next partner when one leaves. */
+	if ((c->end == CHAT_END_PEER || c->end == CHAT_END_IDLE) &&
+	    c->lfd != -1 && c->o->keep) {
+		chat_notice(c, "waiting for someone to talk to");
+		/* A datagram socket was the conversation's: listen again. */
+		if (c->o->socktype == SOCK_DGRAM)
+			ev_set(c->lfd, EV_READ, chat_udp_first_cb, c);
+		return;
+	}
+	ev_break();
+}
+
+/*
+ * Start the conversation on the socket fd: connected, or over UDP on the
+ * server, the bound socket, which then talks to c->partner only.
+ */
+static int
+chat_start(struct chat *c, int fd, struct tls *tls)
+{
+	struct session	*s;
+	struct endpoint	*in, *out, *net;
+
+	if ((s = session_new(chat_check, chat_finished, c)) == NULL)
+		return (-1);
+	c->s = s;
+	chatproto_reset(&c->view);
+	c->local_quit = 0;
+	c->tx_qm = 0;
+	c->heard = c->busy = 0;
+	c->end = CHAT_END_NONE;
+	if (c->o->socktype == SOCK_DGRAM) {
+		net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
+		    EP_NET | EP_DGRAM | (c->lfd == fd ? EP_NOCLOSE : 0));
+		if (net != NULL && c->lfd == fd) {
+			net->ops = &chat_udp_ops;
+			net->data = c;
+		}
+	} else {
+		net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
+		    EP_NET);
+		/* --ssl: the handshake is done; the socket speaks TLS. */
+		if (net != NULL && tls != NULL) {
+			tls_attach(net, tls);
+			tls = NULL;
+		}
+	}
+	if (net == NULL)
+		tls_free(tls);
+	out = stdio_out(s);
+	in = stdio_in(s, 0);
+	if (net == NULL || out == NULL || in == NULL)
+		goto fail;
+	/* Until now the terminal echoed what was typed; from now on, we do. */
+	if (c->edit && stdio_tty_raw() == -1)
+		c->edit = 0;
+	if (c->edit) {
+		in->ops = &chat_tty_ops;
+		in->data = c;
+	}
+	if ((c->rx = session_channel(s, "receive", net, out, 0)) == NULL ||
+	    (c->tx = session_channel(s, "send", in, net, 0)) == NULL)
+		goto fail;
+	c->rx->xform = chat_rx_xform;
+	/*
+	 * A caller's first read leaves room for the server's refusal line
+	 * to go before it, should that line have been held back.
+	 */
+	c->rx->xgrow = (c->tty ? CHAT_GROW : 1) + (c->lfd == -1);
+	c->tx->xform = chat_tx_xform;
+	c->tx->xgrow = c->o->crlf ? 2 : 1;
+	chat_notice(c, "connected to %s", c->peer);
+	/* A server's partner is a client like any other: --idle-timeout. */
+	if (c->lfd != -1)
+		gate_session(&c->o->gate, s);
+	return (session_start(s));
+
+fail:
+	session_free(s);
+	c->s = NULL;
+	return (-1);
+}
+
+static void
+chat_init(struct chat *c, const struct options *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	c->lfd = -1;
+	/*
+	 * What the peer sends is shown for people whenever it goes to a
+	 * terminal, typed at or not: raw control characters never reach one.
+	 */
+	c->tty = isatty(STDOUT_FILENO);
+	/* Typed on a terminal, shown on one: edit the line ourselves. */
+	c->edit = c->tty && isatty(STDIN_FILENO);
+	c->tty_err = c->tty && isatty(STDERR_FILENO);
+	if ((c->scratch = malloc(CHANNEL_BUFSIZE)) == NULL)
+		fatal("malloc");
+}
+
+/*
+ * Talk to the chat server at the host and port of the command line.
+ * Returns the exit status: 0 when the conversation ended as it should.
+ */
+int
+chat_connect(const struct options *o)
+{
+	struct chat	 c;
+	struct net_peer	 peer;
+	struct tls	*tls = NULL;
+	char		*cause;
+	int		 fd;
+
+	chat_init(&c, o);
+	/* Directly or through the proxy of the command line. */
+	fd = dial_sync(o, o->host, o->ports[0], &peer, &cause);
+	if (fd == -1) {
+		if (cause != NULL)
+			fatalx("%s", cause);
+		/* With -v, the dial has said so already. */
+		if (o->verbose < 1)
+			log_warnx("connect to %s port %s (%s) failed: %s",
+			    o->host, o->ports[0], o->socktype == SOCK_DGRAM ?
+			    "udp" : "tcp", strerror(errno));
+		free(c.scratch);
+		return (1);
+	}
+	net_report_connect(o, o->host, o->ports[0], &peer);
+	if (o->ssl && (tls = tls_handshake(o, fd, o->host, TIME_NONE,
+	    &cause)) == NULL)
+		fatalx("%s", cause);
+	snprintf(c.peer, sizeof(c.peer), "%s port %s", o->host, o->ports[0]);
+	if (chat_start(&c, fd, tls) == -1)
+		fatal("session");
+	if (c.s != NULL && ev_loop() == -1)
+		fatal("poll");
+	free(c.scratch);
+	return (c.status);
+}
+
+/*
+ * A caller while a conversation is going on is told the server is busy
+ * and let go at once, before any handshake, so that it never sees the
+ * conversation and nothing it sends reaches the user.  Returns 1 if it
+ * was turned away (fd closed).
+ */
+static int
+chat_busy(void *arg, int fd, const struct net_peer *peer)
+{
+	struct chat	*c = arg;
+	char		 label[sizeof(c->peer)];
+	char		 trash[512];
+
+	if (c->s == NULL)
+		return (0);
+	chat_label(c, peer, label, sizeof(label));
+	/*
+	 * Best effort: the socket is new, its buffer empty.  A TLS caller
+	 * could not read a plain line: it is just let go.
+	 */
+	if (!c->o->ssl)
+		(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	/*
+	 * Drop what the caller sent already: closing with unread data would
+	 * reset the connection, and the caller could lose the line.
+	 */
+	while (recv(fd, trash, sizeof(trash), MSG_DONTWAIT) > 0)
+		continue;
+	close(fd);
+	chat_notice(c, "%s turned away: busy", label);
+	return (1);
+}
+
+/* An admitted caller is ready: the partner, unless one came first. */
+static int
+chat_accept_start(void *arg, int fd, const struct net_peer *peer,
+    struct tls *tls)
+{
+	struct chat	*c = arg;
+
+	/* Two callers were in their handshakes at once. */
+	if (chat_busy(c, fd, peer)) {
+		tls_free(tls);
+		gate_release(c->o->run);
+		return (-1);
+	}
+	chat_label(c, peer, c->peer, sizeof(c->peer));
+	c->gated = 1;
+	if (chat_start(c, fd, tls) == -1)
+		fatal("session");
+	return (0);
+}
+
+/* A caller that fails TLS is not a partner: wait on. */
+static void
+chat_accept_failed(void *arg, const struct net_peer *peer,
+    const char *cause)
+{
+	struct chat	*c = arg;
+	char		 label[sizeof(c->peer)];
+
+	chat_label(c, peer, label, sizeof(label));
+	chat_notice(c, "%s turned away: %s", label, cause);
+}
+
+static void
+chat_full(void *arg, int fd)
+{
+	struct chat	*c = arg;
+
+	listen_say_full(c->o, fd);
+}
+
+/* Watched all along: later callers are turned away. */
+static const struct listen_ops chat_listen_ops = {
+	.start = chat_accept_start,
+	.busy = chat_busy,
+	.full = chat_full,
+	.failed = chat_accept_failed,
+};
+
+/* Is a datagram from ss the partner's?  Anyone else's is said with -v. */
+static int
+chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct chat	*c = arg;
+	struct net_peer	 from;
+	char		 label[sizeof(c->peer)];
+
+	if (dgram_addr_equal(ss, len, &c->partner.ss, c->partner.len))
+		return (1);
+	if (c->o->verbose > 0) {
+		memcpy(&from.ss, ss, len);
+		from.len = len;
+		chat_label(c, &from, label, sizeof(label));
+		chat_notice(c, "%s dropped: not the partner", label);
+	}
+	return (0);
+}
+
+/*
+ * Read a datagram from the partner over UDP.  Anyone else's is dropped
+ * (said with -v) and the read is as if nothing had come.
+ */
+static ssize_t
+chat_udp_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct net_peer	 from;
+	ssize_t		 r;
+
+	from.len = sizeof(from.ss);
+	r = recvfrom(ep->rfd, p, n, 0, (struct sockaddr *)&from.ss,
+	    &from.len);
+	if (r == -1 || chat_udp_keep(ep->data, &from.ss, from.len))
+		return (r);
+	errno = EAGAIN;
+	return (-1);
+}
+
+/* Receive datagrams from the partner over UDP, a batch at a time. */
+static int
+chat_udp_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
+{
+	int	 n;
+
+	if ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) <= 0)
+		return (n);
+	return (batch_filter(msgs, n, chat_udp_keep, ep->data));
+}
+
+/* Send a datagram to the partner over UDP. */
+static ssize_t
+chat_udp_write(struct endpoint *ep, const void *p, size_t n)
+{
+	struct chat	*c = ep->data;
+
+	return (sendto(ep->wfd, p, n, 0, (struct sockaddr *)&c->partner.ss,
+	    c->partner.len));
+}
+
+static const struct ep_ops chat_udp_ops = {
+	.read = chat_udp_read,
+	.write = chat_udp_write,
+	.recvmmsg = chat_udp_recvmmsg,
+};
+
+/*
+ * The first datagram on the bound UDP socket: its sender becomes the
+ * partner.  It is only looked at here, and read by the conversation.
+ */
+static void
+chat_udp_first_cb(int fd, int events, void *arg)
+{
+	struct chat	*c = arg;
+	struct net_peer	*peer = &c->partner;
+	char		 b;
+
+	(void)events;
+	peer->len = sizeof(peer->ss);
+	if (recvfrom(fd, &b, 1, MSG_PEEK, (struct sockaddr *)&peer->ss,
+	    &peer->len) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			fatal("recvfrom");
+		return;
+	}
+	/* Refused (--allow, --deny, --max-conns): its datagram is dropped. */
+	if (listen_admit(c->o, peer) != GATE_ADMIT) {
+		(void)recv(fd, &b, 1, MSG_DONTWAIT);
+		return;
+	}
+	c->gated = 1;
+	ev_del(fd);
+	chat_label(c, peer, c->peer, sizeof(c->peer));
+	if (chat_start(c, fd, NULL) == -1)
+		fatal("session");
+}
+
+/*
+ * The port the listening socket fd is bound to, as a number (port 0 of the
+ * command line is the one the system chose); the command line's port if
+ * it cannot be known.
+ */
+static const char *
+chat_port(int fd, const char *port)
+{
+	static char		 num[NI_MAXSERV];
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, len, NULL, 0, num, sizeof(num),
+	    NI_NUMERICSERV) != 0)
+		return (port);
+	return (num);
+}
+
+/*
+ * Wait for someone to talk to on the address and port of the command line
+ * (every address when none was given) and talk with them; with -k, with
+ * one partner after another.  Returns the exit status.
+ */
+int
+chat_listen(const struct options *o)
+{
+	struct chat	 c;
+	char		*cause;
+
+	chat_init(&c, o);
+	if (o->host == NULL)
+		c.lfd = net_listen_all(o, o->ports[0], &cause);
+	else
+		c.lfd = net_listen(o, o->host, o->ports[0], &cause);
+	if (c.lfd == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, c.lfd);
+	/* A notice, like the others: wherever stderr goes. */
+	chat_notice(&c, "waiting for someone to talk to on port %s",
+	    chat_port(c.lfd, o->ports[0]));
+	if (o->socktype == SOCK_DGRAM)
+		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
+	else if ((c.l = listener_new(o, c.lfd, &chat_listen_ops, &c)) ==
+	    NULL)
+		fatal("listener");
+	if (ev_loop() == -1)
+		fatal("poll");
+	if (c.l != NULL)
+		listener_free(c.l);
+	else {
+		ev_del(c.lfd);
+		close(c.lfd);
+	}
+	free(c.scratch);
+	return (c.status);
+}

@@ -1,0 +1,411 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Datagram listeners (UDP or Unix domain) that serve the first peer, as
+ * netcat does, or every peer (-k).
+ *
+ * A listener's socket is one endpoint whose operations are recvfrom(2) and
+ * sendto(2).  Every datagram received is written to stdout, and the peer
+ * that sent it becomes the one stdin goes to.  Peers are kept in a table,
+ * one entry per address.  With a program (-e, -c) each peer gets its own
+ * socket and program instead (plain_serve_dgram()).
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+/* Peers a -k listener remembers; the one heard least recently goes first. */
+#define DGRAM_MAXPEERS		256
+
+/* One address that has sent the listener a datagram. */
+struct dgram_peer {
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	int			 denied; /* by --allow/--deny: dropped */
+	uint64_t		 heard;	/* ev_now() of its last datagram */
+	TAILQ_ENTRY(dgram_peer)	 entry;
+};
+
+/* The peers, most recently heard first. */
+TAILQ_HEAD(dgram_peer_list, dgram_peer);
+
+struct dgram_server {
+	const struct options	*o;
+	int			 fd;
+	int			 locked;   /* connected to its first peer */
+	struct dgram_peer	*current;  /* where stdin goes, or NULL */
+	struct dgram_peer_list	 peers;
+	u_int			 npeers;
+	struct session		*s;
+	struct channel		*rx;	   /* network -> stdout */
+	struct channel		*tx;	   /* stdin -> network */
+	struct ev_timer		 quit;	   /* -q after stdin EOF */
+	struct ev_timer		 deadline; /* --quit-after */
+	int			 quitting;
+	int			 status;
+};
+
+static ssize_t	dgram_read(struct endpoint *, void *, size_t);
+static ssize_t	dgram_write(struct endpoint *, const void *, size_t);
+static int	dgram_recvmmsg(struct endpoint *, struct mmsghdr *, u_int);
+
+static const struct ep_ops dgram_ops = {
+	.read = dgram_read,
+	.write = dgram_write,
+	.recvmmsg = dgram_recvmmsg,
+};
+
+/* A sender with no address (an unbound Unix socket) cannot be answered. */
+static int
+dgram_unnamed(const struct sockaddr_storage *ss, socklen_t len)
+{
+	return (len <= offsetof(struct sockaddr_un, sun_path) ||
+	    ss->ss_family == AF_UNSPEC);
+}
+
+/* Is the address ss of length len the peer's? */
+static int
+dgram_peer_is(const struct dgram_peer *peer,
+    const struct sockaddr_storage *ss, socklen_t len)
+{
+	if (peer == NULL)
+		return (0);
+	return (dgram_addr_equal(&peer->ss, peer->len, ss, len));
+}
+
+/* Forget a peer; an admitted one gives its place at the gate back. */
+static void
+dgram_forget(struct dgram_server *ds, struct dgram_peer *peer)
+{
+	TAILQ_REMOVE(&ds->peers, peer, entry);
+	ds->npeers--;
+	if (!peer->denied)
+		gate_release(ds->o->run);
+	if (ds->current == peer)
+		ds->current = NULL;
+	free(peer);
+}
+
+/*
+ * With -k and --idle-timeout, a peer not heard from for that long has
+ * gone: its place (--max-conns) is free for another.
+ */
+static void
+dgram_expire(struct dgram_server *ds)
+{
+	struct dgram_peer	*peer, *prev;
+	uint64_t		 now = ev_now();
+	long long		 idle = ds->o->gate.idle_ms;
+
+	if (!ds->o->keep || idle == TIME_NONE)
+		return;
+	/* Most recently heard first: the idle ones are at the end. */
+	for (peer = TAILQ_LAST(&ds->peers, dgram_peer_list); peer != NULL;
+	    peer = prev) {
+		prev = TAILQ_PREV(peer, dgram_peer_list, entry);
+		if (now - peer->heard < (uint64_t)idle)
+			break;
+		dgram_forget(ds, peer);
+	}
+}
+
+/*
+ * Note that a datagram came from ss.  A peer admitted by the gate (once,
+ * when first heard) becomes the one stdin goes to; without -k the first
+ * one is the only one, and the socket is connected to it so the kernel
+ * drops the others.  Returns 1 if the datagram is to be delivered, 0 if
+ * its sender is refused (--allow, --deny, --max-conns).
+ */
+static int
+dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
+    socklen_t len)
+{
+	struct dgram_peer	*peer;
+	struct net_peer		 np;
+	int			 v;
+
+	dgram_expire(ds);
+	TAILQ_FOREACH(peer, &ds->peers, entry) {
+		if (dgram_peer_is(peer, ss, len))
+			break;
+	}
+	if (peer != NULL) {
+		if (peer->denied)
+			return (0);
+		TAILQ_REMOVE(&ds->peers, peer, entry);
+		TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
+		peer->heard = ev_now();
+		ds->current = peer;
+		return (1);
+	}
+	memcpy(&np.ss, ss, len);
+	np.len = len;
+	/* A full server may have room later: only a denial is remembered. */
+	if ((v = listen_admit(ds->o, &np)) == GATE_FULL)
+		return (0);
+	if (ds->npeers >= DGRAM_MAXPEERS)
+		dgram_forget(ds, TAILQ_LAST(&ds->peers, dgram_peer_list));
+	if ((peer = calloc(1, sizeof(*peer))) == NULL) {
+		/* Received, but cannot be answered. */
+		if (v == GATE_ADMIT)
+			gate_release(ds->o->run);
+		return (v == GATE_ADMIT);
+	}
+	memcpy(&peer->ss, ss, len);
+	peer->len = len;
+	peer->heard = ev_now();
+	peer->denied = v == GATE_DENY;
+	TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
+	ds->npeers++;
+	if (peer->denied)
+		return (0);
+	ds->current = peer;
+	if (!ds->o->keep) {
+		if (connect(ds->fd, (struct sockaddr *)ss, len) == -1)
+			log_warn("connect");
+		else
+			ds->locked = 1;
+		/*
+		 * --idle-timeout: the listener serves this peer alone and
+		 * ends when it goes quiet.  (With -k each peer is forgotten
+		 * instead, by dgram_expire().)
+		 */
+		gate_session(&ds->o->gate, ds->s);
+	}
+	/* There is someone to answer now: stdin may be read. */
+	if (ds->tx != NULL && (ds->tx->flags & CH_HOLD))
+		channel_hold(ds->tx, 0);
+	return (1);
+}
+
+/*
+ * Should a datagram from ss (of length len) be kept?  Its sender is noted
+ * (dgram_heard()) if so; a refused sender's datagram never reaches
+ * stdout.
+ */
+static int
+dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct dgram_server	*ds = arg;
+
+	if (dgram_unnamed(ss, len))
+		return (1);
+	/* Queued from someone else before the socket was locked. */
+	if (ds->locked && !dgram_peer_is(ds->current, ss, len))
+		return (0);
+	return (dgram_heard(ds, ss, len));
+}
+
+/* Receive one datagram, noting who sent it. */
+static ssize_t
+dgram_read(struct endpoint *ep, void *p, size_t size)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	ssize_t			 n;
+
+	for (;;) {
+		len = sizeof(ss);
+		memset(&ss, 0, sizeof(ss));
+		n = recvfrom(ep->rfd, p, size, 0, (struct sockaddr *)&ss,
+		    &len);
+		if (n == -1) {
+			/*
+			 * An earlier reply was refused: that peer has gone,
+			 * which ends nothing for a listener.
+			 */
+			if (errno == ECONNREFUSED)
+				continue;
+			return (-1);
+		}
+		if (dgram_keep(ep->data, &ss, len))
+			return (n);
+	}
+}
+
+/*
+ * Receive up to vlen datagrams at once, noting who sent each, in order;
+ * those the listener does not take are dropped.
+ */
+static int
+dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
+{
+	int	 n;
+
+	/* A refused earlier reply ends nothing (see dgram_read()). */
+	while ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) == -1 &&
+	    errno == ECONNREFUSED)
+		continue;
+	if (n <= 0)
+		return (n);
+	return (batch_filter(msgs, n, dgram_keep, ep->data));
+}
+
+/*
+ * Send one datagram to the current peer.  One that cannot be delivered is
+ * lost, as datagrams are; it does not end the listener.
+ */
+static ssize_t
+dgram_write(struct endpoint *ep, const void *p, size_t n)
+{
+	struct dgram_server	*ds = ep->data;
+	struct dgram_peer	*peer = ds->current;
+	char			 host[NI_MAXHOST], port[NI_MAXSERV];
+	ssize_t			 r;
+
+	if (peer == NULL)
+		return (n);
+	if (ds->locked)
+		r = send(ep->wfd, p, n, 0);
+	else
+		r = sendto(ep->wfd, p, n, 0, (struct sockaddr *)&peer->ss,
+		    peer->len);
+	if (r != -1 || errno == EINTR)
+		return (r);
+	/*
+	 * A full queue is waited for, except that of an unconnected Unix
+	 * socket: poll(2) cannot say when another socket's queue has room.
+	 */
+	if ((errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) &&
+	    (ds->locked || peer->ss.ss_family != AF_UNIX))
+		return (-1);
+	net_format((struct sockaddr *)&peer->ss, peer->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	log_verbose(1, "send to %s%s%s: %s", host, port[0] != '\0' ? " " : "",
+	    port, strerror(errno));
+	return (n);
+}
+
+/*
+ * A datagram listener has no end-of-file from its peers: it ends when
+ * stdout or the socket fails, or at the -q time after stdin has ended.
+ */
+static int
+dgram_check(struct session *s)
+{
+	struct dgram_server	*ds = s->arg;
+	const struct options	*o = ds->o;
+
+	if (channel_ended(ds->rx))
+		return (1);
+	if ((ds->tx == NULL || channel_ended(ds->tx)) && !ds->quitting &&
+	    !o->half_close) {
+		ds->quitting = 1;
+		if (o->quit_ms == 0 || o->deadline_ms == 0)
+			return (1);
+		if (o->quit_ms != TIME_NONE)
+			ev_timer_arm(&ds->quit, o->quit_ms);
+		if (o->deadline_ms != TIME_NONE)
+			ev_timer_arm(&ds->deadline, o->deadline_ms);
+	}
+	return (0);
+}
+
+static void
+dgram_quit_cb(void *arg)
+{
+	struct dgram_server	*ds = arg;
+
+	session_finish(ds->s);
+}
+
+static void
+dgram_finished(struct session *s)
+{
+	struct dgram_server	*ds = s->arg;
+
+	ev_timer_disarm(&ds->quit);
+	ev_timer_disarm(&ds->deadline);
+	if (s->timed_out)
+		log_verbose(1, "idle timeout expired");
+	if (session_report(s) != 0)
+		ds->status = 1;
+	ev_break();
+}
+
+/*
+ * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
+ * peers to stdout, stdin to the peer heard last.  Without -k only the
+ * first peer is served.  Stdin is not read until there is a peer to send
+ * it to.  (With a program, -e or -c, plain_serve_dgram() serves.)
+ * Returns the exit status.
+ */
+int
+dgram_serve(const struct options *o, int fd)
+{
+	struct dgram_server	 ds;
+	struct dgram_peer	*peer;
+	struct endpoint		*in, *out, *net;
+	struct session		*s;
+
+	memset(&ds, 0, sizeof(ds));
+	ds.o = o;
+	ds.fd = fd;
+	TAILQ_INIT(&ds.peers);
+	ev_timer_init(&ds.quit, dgram_quit_cb, &ds);
+	ev_timer_init(&ds.deadline, dgram_quit_cb, &ds);
+
+	if ((s = session_new(dgram_check, dgram_finished, &ds)) == NULL)
+		fatal("session");
+	ds.s = s;
+	net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
+	    EP_NET | EP_DGRAM);
+	out = o->send_only ? stdio_discard(s) : stdio_out(s);
+	in = stdio_in(s, o->no_stdin);
+	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
+		fatal("session");
+	net->ops = &dgram_ops;
+	net->data = &ds;
+	if ((ds.rx = session_channel(s, "receive", net, out, 0)) == NULL)
+		fatal("session");
+	if (in != NULL) {
+		if ((ds.tx = session_channel(s, "send", in, net,
+		    CH_HOLD)) == NULL)
+			fatal("session");
+		if (o->family != AF_UNIX)
+			ds.tx->bufsize = UDP_MAXPAYLOAD;
+		if (o->crlf)
+			ds.tx->xform = crlf_xform;
+	}
+	/* -o, --hex-dump: what came in and what went out. */
+	if (o->run->dump != NULL && (channel_tap(ds.rx, dump_received,
+	    o->run->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx,
+	    dump_sent, o->run->dump) == -1)))
+		fatal("session");
+	if (o->timeout_ms != TIME_NONE)
+		session_set_idle(s, o->timeout_ms);
+	if (session_start(s) == -1)
+		fatal("session");
+	if (!s->over && ev_loop() == -1)
+		fatal("poll");
+
+	session_free(s);
+	while ((peer = TAILQ_FIRST(&ds.peers)) != NULL)
+		dgram_forget(&ds, peer);
+	return (ds.status);
+}

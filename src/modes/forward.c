@@ -1,0 +1,926 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The port forwarder (-l ... --forward TARGET): every connection the
+ * listener admits is relayed to a target by the pump, both directions at
+ * once, each ending on its own.  The outbound stage (pick a target, look
+ * it up off the loop, connect without blocking, originate TLS) is a small
+ * state machine of its own, below, so that it can give way to a shared
+ * dial stage.  Datagrams (-u) are relayed peer by peer, each with its own
+ * socket towards the target.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+/* Connecting to one target (and its TLS) may take this long without -w. */
+#define FWD_CONNECT_MS		(10 * 1000)
+/* A target that failed is left alone this long, doubled each time. */
+#define FWD_BACKOFF_MS		1000
+#define FWD_BACKOFF_MAX_MS	(16 * 1000)
+/* A datagram peer quiet this long is forgotten, unless --idle-timeout. */
+#define FWD_UDP_IDLE_MS		(60 * 1000)
+/* Datagrams taken from one socket per wake-up. */
+#define FWD_UDP_BATCH		64
+/* The longest reason a target failed for. */
+#define FWD_WHY_MAX		(NI_MAXHOST + NI_MAXSERV + 512)
+
+/* The prefix of a Unix-domain target. */
+#define FWD_UNIX_PREFIX		"unix:"
+
+struct fwd_target {
+	char		*host;		/* or the path of a Unix socket */
+	char		*port;		/* NULL for a Unix socket */
+	char		 name[NI_MAXHOST + NI_MAXSERV + 2]; /* for messages */
+	uint64_t	 down_until;	/* ev_now() before which it is skipped */
+	long long	 backoff_ms;	/* the next back-off; 0: it is up */
+};
+
+struct upeer;
+
+struct forward {
+	const struct options	*o;
+	struct options		 dial_o; /* the outbound side's options */
+	struct listener		*l;
+	struct fwd_target	*t;
+	size_t			 n;
+	size_t			 rr;	/* --round-robin: the next first */
+	unsigned long		 serial; /* connections so far */
+	int			 status; /* exit status without -k */
+
+	/* Datagrams: the bound socket, the target's addresses, the peers. */
+	int			 ufd;
+	struct resolve		*lookup;
+	struct addrinfo		*res;
+	TAILQ_HEAD(, upeer)	 peers;
+	int			 served; /* without -k: the one peer came */
+};
+
+/* Where a connection's outbound stage stands. */
+enum fconn_state {
+	FC_CONNECTING,
+	FC_TLS,
+	FC_RELAYING,
+};
+
+/*
+ * What a connection needs only until it is relayed: given back then, so
+ * that an idle relayed connection costs little more than its session.
+ */
+struct fconn_out {
+	struct net_peer		 peer;
+	struct net_peer		 local;	/* the address it connected to */
+	struct ev_timer		 deadline;
+	char			 why[FWD_WHY_MAX]; /* the last failure */
+};
+
+struct fconn {
+	struct forward		*f;
+	char			*label;	/* "#1 HOST:PORT", for messages */
+	struct tls		*ctls;	/* the client's TLS, with --ssl */
+	enum fconn_state	 state;
+	int			 fd;	/* the client */
+
+	/* The outbound stage: targets from first on, tries so far. */
+	u_int			 first;
+	u_int			 tries;
+	struct fwd_target	*cur;
+	int			 tfd;
+	struct tls		*ttls;
+	struct dial		*dial;
+	struct tls_hs		*hs;
+	struct fconn_out	*out;	/* NULL once relayed */
+
+	uint64_t		 up_off; /* -o, --hex-dump offsets */
+	uint64_t		 down_off;
+	struct channel		*up, *down;
+};
+
+static void	fconn_next(struct fconn *);
+
+/*
+ * The port of a --forward target, checked as the command line's ports are
+ * (netcat's messages): a number 1 to 65535 or a service name, one port,
+ * not a range.  A number is written back in decimal, as the resolver
+ * would otherwise take "70000" for 4464.  Returns the port, allocated, or
+ * NULL with *errstr set (static storage).
+ */
+static char *
+fwd_parse_port(const char *s, const char **errstr)
+{
+	static char	 msg[64 + NI_MAXSERV];
+	const char	*e;
+	char		*port;
+	long long	 n;
+
+	if (s[strspn(s, "0123456789")] == '\0') {
+		n = strtonum(s, 1, 65535, &e);
+		if (e != NULL) {
+			snprintf(msg, sizeof(msg), "port number %s: %.*s", e,
+			    NI_MAXSERV, s);
+			*errstr = msg;
+			return (NULL);
+		}
+		if (asprintf(&port, "%lld", n) == -1)
+			fatal("asprintf");
+		return (port);
+	}
+	if (isdigit((unsigned char)s[0]) && strchr(s, '-') != NULL) {
+		*errstr = "a target has one port, not a range";
+		return (NULL);
+	}
+	if (getservbyname(s, NULL) == NULL) {
+		snprintf(msg, sizeof(msg), "port number invalid: %.*s",
+		    NI_MAXSERV, s);
+		*errstr = msg;
+		return (NULL);
+	}
+	if ((port = strdup(s)) == NULL)
+		fatal("strdup");
+	return (port);
+}
+
+/*
+ * A --forward target: "host:port", "[v6addr]:port" or "unix:PATH".
+ * Fills *host and *port (NULL for a Unix path), allocated, and *local.
+ * Returns 0, or -1 with *errstr set.
+ */
+int
+forward_parse_target(const char *arg, char **host, char **port, int *local,
+    const char **errstr)
+{
+	const char	*colon, *h;
+	size_t		 hlen;
+
+	*host = *port = NULL;
+	*local = 0;
+	*errstr = NULL;
+	if (strncmp(arg, FWD_UNIX_PREFIX, strlen(FWD_UNIX_PREFIX)) == 0) {
+		arg += strlen(FWD_UNIX_PREFIX);
+		if (*arg == '\0') {
+			*errstr = "missing socket pathname";
+			return (-1);
+		}
+		*local = 1;
+		if ((*host = strdup(arg)) == NULL)
+			fatal("strdup");
+		return (0);
+	}
+	if ((colon = strrchr(arg, ':')) == NULL || colon[1] == '\0') {
+		*errstr = "missing port number";
+		return (-1);
+	}
+	h = arg;
+	hlen = colon - arg;
+	if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
+		h++;
+		hlen -= 2;
+	} else if (memchr(h, ':', hlen) != NULL) {
+		*errstr = "an IPv6 address needs brackets: [addr]:port";
+		return (-1);
+	}
+	if (hlen == 0) {
+		*errstr = "missing host";
+		return (-1);
+	}
+	if ((*port = fwd_parse_port(colon + 1, errstr)) == NULL)
+		return (-1);
+	if ((*host = strndup(h, hlen)) == NULL)
+		fatal("strdup");
+	return (0);
+}
+
+/* The addresses of a connection's two ends, as text for messages. */
+static void
+fwd_format(const struct net_peer *p, char *buf, size_t len)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	net_format((const struct sockaddr *)&p->ss, p->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	if (port[0] != '\0')
+		snprintf(buf, len, "%s %s", host, port);
+	else
+		snprintf(buf, len, "%s", host[0] != '\0' ? host : "unix");
+}
+
+/* A target failed: skip it for a while, longer each time in a row. */
+static void
+target_down(struct fwd_target *t)
+{
+	t->backoff_ms = t->backoff_ms == 0 ? FWD_BACKOFF_MS :
+	    t->backoff_ms * 2;
+	if (t->backoff_ms > FWD_BACKOFF_MAX_MS)
+		t->backoff_ms = FWD_BACKOFF_MAX_MS;
+	t->down_until = ev_now() + t->backoff_ms;
+}
+
+static void
+target_up(struct fwd_target *t)
+{
+	t->backoff_ms = 0;
+	t->down_until = 0;
+}
+
+/* The outbound stage is over: let go of what only it needed. */
+static void
+fconn_out_free(struct fconn *fc)
+{
+	if (fc->out == NULL)
+		return;
+	ev_timer_disarm(&fc->out->deadline);
+	free(fc->out);
+	fc->out = NULL;
+}
+
+/* The client's connection is over: give its place back. */
+static void
+fconn_free(struct fconn *fc)
+{
+	struct forward	*f = fc->f;
+
+	fconn_out_free(fc);
+	dial_cancel(fc->dial);
+	tls_handshake_cancel(fc->hs);
+	if (fc->tfd != -1) {
+		ev_del(fc->tfd);
+		close(fc->tfd);
+	}
+	tls_free(fc->ttls);
+	tls_free(fc->ctls);
+	if (fc->fd != -1) {
+		ev_del(fc->fd);
+		close(fc->fd);
+	}
+	gate_release(f->o->run);
+	free(fc->label);
+	free(fc);
+	/* Without -k, one connection is all there is. */
+	if (!f->o->keep) {
+		listener_close(f->l);
+		ev_break();
+	}
+}
+
+/* Forget the attempt in progress, keeping the client. */
+static void
+fconn_abandon(struct fconn *fc)
+{
+	ev_timer_disarm(&fc->out->deadline);
+	dial_cancel(fc->dial);
+	fc->dial = NULL;
+	tls_handshake_cancel(fc->hs);
+	fc->hs = NULL;
+	if (fc->tfd != -1) {
+		ev_del(fc->tfd);
+		close(fc->tfd);
+		fc->tfd = -1;
+	}
+}
+
+/* Will fconn_next() try another target, one not in its back-off? */
+static int
+fconn_more(const struct fconn *fc)
+{
+	const struct forward	*f = fc->f;
+	size_t			 i;
+
+	for (i = fc->tries; i < f->n; i++)
+		if (f->t[(fc->first + i) % f->n].down_until <= ev_now())
+			return (1);
+	return (0);
+}
+
+/*
+ * The current target failed for the reason given: on to the next.  -v
+ * says so once: here when another target is tried, or else in the line
+ * that closes the client.
+ */
+static void
+fconn_failed(struct fconn *fc, const char *why)
+{
+	snprintf(fc->out->why, sizeof(fc->out->why), "%s: %s", fc->cur->name,
+	    why);
+	if (fconn_more(fc))
+		log_verbose(1, "forward: %s: %s", fc->label, fc->out->why);
+	target_down(fc->cur);
+	fconn_abandon(fc);
+	fconn_next(fc);
+}
+
+static void
+fconn_deadline_cb(void *arg)
+{
+	fconn_failed(arg, strerror(ETIMEDOUT));
+}
+
+/* Relay taps for -o and --hex-dump, each line labelled. */
+static void
+fconn_tap_up(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+{
+	struct fconn	*fc = arg;
+
+	(void)ch;
+	dump_labelled(fc->f->o->run->dump, fc->label, 0, fc->up_off, p,
+	    n);
+	fc->up_off += n;
+}
+
+static void
+fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	struct fconn	*fc = arg;
+
+	(void)ch;
+	dump_labelled(fc->f->o->run->dump, fc->label, 1, fc->down_off, p,
+	    n);
+	fc->down_off += n;
+}
+
+/* Make close(2) send a reset rather than a FIN. */
+static void
+fwd_linger0(int fd)
+{
+	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
+static void
+fconn_finished(struct session *s)
+{
+	struct fconn	*fc = s->arg;
+	struct forward	*f = fc->f;
+	struct endpoint	*ep;
+	struct channel	*ch;
+	const char	*how = "closed";
+
+	/*
+	 * A connection that broke (a reset, most often) is passed on as
+	 * one: the other side must not take a cut stream for a whole one.
+	 */
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ch->state == CH_FAILED)
+			how = "reset";
+	}
+	if (s->timed_out)
+		how = "idle";
+	if (strcmp(how, "reset") == 0) {
+		TAILQ_FOREACH(ep, &s->endpoints, entry)
+			fwd_linger0(ep->rfd);
+		if (!f->o->keep)
+			f->status = 1;
+	}
+	if (f->o->stats || f->o->verbose >= 2)
+		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes down",
+		    fc->label, how, (unsigned long long)fc->up->bytes,
+		    (unsigned long long)fc->down->bytes);
+	else
+		log_verbose(1, "forward: %s: %s", fc->label, how);
+	session_free(s);
+	fconn_free(fc);
+}
+
+/*
+ * Connected to the target (and through its TLS): say so, send the PROXY
+ * header if asked, and give both sockets to the pump.
+ */
+static void
+fconn_relay(struct fconn *fc)
+{
+	const struct options	*o = fc->f->o;
+	unsigned char	 hdr[PROXYPROTO_MAX];
+	const char	*errstr;
+	struct session	*s;
+	struct endpoint	*c, *t;
+	ssize_t		 n = 0;
+
+	ev_del(fc->tfd);
+	target_up(fc->cur);
+	if (o->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
+	    o->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
+	    (struct sockaddr *)&fc->out->local.ss, &errstr)) == -1) {
+		log_warnx("forward: %s: PROXY header: %s", fc->label, errstr);
+		fconn_free(fc);
+		return;
+	}
+	fconn_out_free(fc);
+	if ((s = session_new(session_relay_check, fconn_finished, fc)) == NULL)
+		goto fail;
+	/* Each descriptor is the session's once it has an endpoint. */
+	if ((c = session_endpoint(s, "client", fc->fd, fc->fd, EP_SHUT_SOCKET,
+	    EP_NET)) == NULL)
+		goto fail_session;
+	fc->fd = -1;
+	if (fc->ctls != NULL) {
+		tls_attach(c, fc->ctls);
+		fc->ctls = NULL;
+	}
+	if ((t = session_endpoint(s, "target", fc->tfd, fc->tfd,
+	    EP_SHUT_SOCKET, 0)) == NULL)
+		goto fail_session;
+	fc->tfd = -1;
+	if (fc->ttls != NULL) {
+		tls_attach(t, fc->ttls);
+		fc->ttls = NULL;
+	}
+	if ((fc->up = session_channel(s, "upstream", c, t,
+	    CH_SHUTDOWN | CH_RESET)) == NULL ||
+	    (fc->down = session_channel(s, "downstream", t, c,
+	    CH_SHUTDOWN | CH_RESET)) == NULL)
+		goto fail_session;
+	if (o->run->dump != NULL &&
+	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
+	    channel_tap(fc->down, fconn_tap_down, fc) == -1))
+		goto fail_session;
+	/* A fresh connection takes a header of a few hundred bytes at once. */
+	if (n > 0 && ep_write(t, hdr, n) != n) {
+		log_warnx("forward: %s: PROXY header: %s", fc->label,
+		    strerror(errno));
+		goto fail_session;
+	}
+	log_verbose(1, "forward: %s: forwarded to %s", fc->label,
+	    fc->cur->name);
+	fc->state = FC_RELAYING;
+	if (o->timeout_ms != TIME_NONE)
+		session_set_idle(s, o->timeout_ms);
+	gate_session(&o->gate, s);
+	if (session_start(s) == -1)
+		session_finish(s);
+	return;
+
+fail_session:
+	session_free(s);
+fail:
+	log_warn("forward: %s", fc->label);
+	fconn_free(fc);
+}
+
+static void
+fconn_tls_done(struct tls *tls, char *cause, void *arg)
+{
+	struct fconn	*fc = arg;
+
+	fc->hs = NULL;
+	if (tls == NULL) {
+		fconn_failed(fc, cause != NULL ? cause : "TLS failed");
+		free(cause);
+		return;
+	}
+	fc->ttls = tls;
+	fconn_relay(fc);
+}
+
+/* The target accepted the connection: its TLS, if asked, then relay. */
+static void
+fconn_connected(struct fconn *fc)
+{
+	const struct options	*o = fc->f->o;
+	char		*cause;
+
+	ev_del(fc->tfd);
+	if (!o->fwd_ssl) {
+		fconn_relay(fc);
+		return;
+	}
+	fc->state = FC_TLS;
+	/* The target's deadline covers its handshake too. */
+	if ((fc->hs = tls_origin_start(o, fc->tfd, fc->cur->port != NULL ?
+	    fc->cur->host : NULL, FWD_CONNECT_MS * 10, fconn_tls_done, fc,
+	    &cause)) == NULL) {
+		fconn_failed(fc, cause != NULL ? cause : strerror(errno));
+		free(cause);
+	}
+}
+
+/*
+ * The dial is over: connected to the target (directly or through the
+ * proxy of -x), or not, and then -v has said why or cause does.
+ */
+static void
+fconn_dialed_cb(int fd, const struct net_peer *peer, int error,
+    const char *cause, void *arg)
+{
+	struct fconn	*fc = arg;
+
+	(void)peer;
+	fc->dial = NULL;
+	if (fd == -1) {
+		fconn_failed(fc, cause != NULL ? cause : strerror(error));
+		return;
+	}
+	fc->tfd = fd;
+	fconn_connected(fc);
+}
+
+/*
+ * Try the next target in order (from the first this connection was
+ * given), skipping those in their back-off; with none left, close the
+ * client and say why.
+ */
+static void
+fconn_next(struct fconn *fc)
+{
+	static const struct dial_how unix_how = { .flags = DIAL_UNIX };
+	struct forward		*f = fc->f;
+	const struct options	*o = f->o;
+	struct fwd_target	*t;
+
+	while (fc->tries < f->n) {
+		t = &f->t[(fc->first + fc->tries++) % f->n];
+		if (t->down_until > ev_now()) {
+			if (fc->out->why[0] == '\0')
+				snprintf(fc->out->why, sizeof(fc->out->why),
+				    "%s: down, retried later", t->name);
+			continue;
+		}
+		fc->cur = t;
+		ev_timer_arm(&fc->out->deadline, o->timeout_ms != TIME_NONE ?
+		    o->timeout_ms : FWD_CONNECT_MS);
+		/*
+		 * Looked up off the loop: a slow resolver stalls no one.  A
+		 * Unix path's connect is done or refused at once (a full
+		 * backlog says EAGAIN, a refusal), but even then the dial
+		 * answers from the loop: this runs inside the listener's
+		 * start function and fconn_next(), whose callers must not
+		 * see the connection relayed, or freed, under them.
+		 */
+		fc->state = FC_CONNECTING;
+		if ((fc->dial = dial_open(&f->dial_o, t->host, t->port,
+		    TIME_NONE, t->port == NULL ? &unix_how : NULL,
+		    fconn_dialed_cb, fc)) == NULL) {
+			fconn_failed(fc, strerror(errno));
+			return;
+		}
+		/* Each failure is said once, with the client's label. */
+		dial_quiet(fc->dial);
+		return;
+	}
+	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
+	    fc->out->why[0] != '\0' ? fc->out->why : "none");
+	if (!o->keep)
+		f->status = 1;
+	fconn_free(fc);
+}
+
+/* An admitted connection, after its TLS: find it a target. */
+static int
+forward_start(void *arg, int fd, const struct net_peer *peer,
+    struct tls *tls)
+{
+	struct forward	*f = arg;
+	struct fconn	*fc;
+	char		 who[NI_MAXHOST + NI_MAXSERV + 2];
+
+	fwd_format(peer, who, sizeof(who));
+	if ((fc = calloc(1, sizeof(*fc))) == NULL ||
+	    (fc->out = calloc(1, sizeof(*fc->out))) == NULL ||
+	    asprintf(&fc->label, "#%lu %s", ++f->serial, who) == -1) {
+		log_warn("forward");
+		if (fc != NULL)
+			free(fc->out);
+		free(fc);
+		tls_free(tls);
+		close(fd);
+		gate_release(f->o->run);
+		return (-1);
+	}
+	fc->f = f;
+	fc->fd = fd;
+	fc->ctls = tls;
+	fc->tfd = -1;
+	fc->out->peer = *peer;
+	fc->out->local.len = sizeof(fc->out->local.ss);
+	if (getsockname(fd, (struct sockaddr *)&fc->out->local.ss,
+	    &fc->out->local.len) == -1)
+		fc->out->local.len = 0;
+	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
+	fc->first = f->o->round_robin ? f->rr++ % f->n : 0;
+	fconn_next(fc);
+	return (0);
+}
+
+static const struct listen_ops forward_ops = {
+	.start = forward_start,
+};
+
+/* Without -k, the listener takes one connection and stops. */
+static const struct listen_ops forward_once_ops = {
+	.flags = LISTEN_SERIAL,
+	.start = forward_start,
+};
+
+/*
+ * Datagrams.  A peer is one client address: its own connected socket
+ * towards the target, so that the target's replies on that socket go
+ * back to that peer alone.
+ */
+struct upeer {
+	struct forward		*f;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	char			 name[NI_MAXHOST + NI_MAXSERV + 2];
+	int			 fd;	/* to the target; -1: refused peer */
+	struct ev_timer		 idle;
+	uint64_t		 up, down; /* bytes each way */
+	TAILQ_ENTRY(upeer)	 entry;
+};
+
+static void
+upeer_free(struct upeer *p, const char *why)
+{
+	struct forward	*f = p->f;
+
+	TAILQ_REMOVE(&f->peers, p, entry);
+	ev_timer_disarm(&p->idle);
+	if (p->fd != -1) {
+		if (f->o->stats || f->o->verbose >= 2)
+			log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
+			    "down", p->name, why, (unsigned long long)p->up,
+			    (unsigned long long)p->down);
+		else
+			log_verbose(1, "forward: %s: %s", p->name, why);
+		ev_del(p->fd);
+		close(p->fd);
+		gate_release(f->o->run);
+	}
+	free(p);
+	if (!f->o->keep && f->served) {
+		ev_del(f->ufd);
+		ev_break();
+	}
+}
+
+static long long
+upeer_idle_ms(const struct forward *f)
+{
+	return (f->o->gate.idle_ms != TIME_NONE ? f->o->gate.idle_ms :
+	    FWD_UDP_IDLE_MS);
+}
+
+static void
+upeer_idle_cb(void *arg)
+{
+	upeer_free(arg, "idle");
+}
+
+/* The target answered a peer: send it on to that peer. */
+static void
+upeer_reply_cb(int fd, int events, void *arg)
+{
+	struct upeer	*p = arg;
+	unsigned char	 buf[UDP_MAXPAYLOAD + 1];
+	ssize_t		 n;
+	int		 i;
+
+	(void)events;
+	for (i = 0; i < FWD_UDP_BATCH; i++) {
+		if ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) == -1) {
+			/* An ICMP error is about one datagram: go on. */
+			if (errno == ECONNREFUSED || errno == EINTR)
+				continue;
+			return;
+		}
+		/* A full socket drops the datagram, as the network may. */
+		if (sendto(p->f->ufd, buf, n, MSG_DONTWAIT,
+		    (struct sockaddr *)&p->ss, p->len) == n)
+			p->down += n;
+	}
+}
+
+/* A new peer: through the gate, then a socket of its own. */
+static struct upeer *
+upeer_new(struct forward *f, const struct net_peer *np)
+{
+	struct upeer	*p;
+	struct addrinfo	*ai;
+	int		 v;
+
+	if (!f->o->keep && f->served)
+		return (NULL);
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return (NULL);
+	p->f = f;
+	p->ss = np->ss;
+	p->len = np->len;
+	p->fd = -1;
+	fwd_format(np, p->name, sizeof(p->name));
+	ev_timer_init(&p->idle, upeer_idle_cb, p);
+	TAILQ_INSERT_TAIL(&f->peers, p, entry);
+	if ((v = listen_admit(f->o, np)) != GATE_ADMIT) {
+		/*
+		 * A refused peer is remembered for a while, so that it is
+		 * reported once; a full server may take it later.
+		 */
+		ev_timer_arm(&p->idle, v == GATE_DENY ? upeer_idle_ms(f) :
+		    FWD_BACKOFF_MS);
+		return (p);
+	}
+	for (ai = f->res; ai != NULL; ai = ai->ai_next) {
+		p->fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		if (p->fd == -1)
+			continue;
+		if (connect(p->fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    ev_set(p->fd, EV_READ, upeer_reply_cb, p) == 0)
+			break;
+		close(p->fd);
+		p->fd = -1;
+	}
+	if (p->fd == -1) {
+		log_warn("forward: %s: %s", p->name, f->t[0].name);
+		gate_release(f->o->run);
+		ev_timer_arm(&p->idle, FWD_BACKOFF_MS);
+		return (p);
+	}
+	f->served = 1;
+	log_verbose(1, "forward: %s: forwarded to %s", p->name, f->t[0].name);
+	ev_timer_arm(&p->idle, upeer_idle_ms(f));
+	return (p);
+}
+
+/* Datagrams from the peers: each to its peer's socket. */
+static void
+forward_udp_cb(int fd, int events, void *arg)
+{
+	struct forward	*f = arg;
+	unsigned char	 buf[UDP_MAXPAYLOAD + 1];
+	struct net_peer	 np;
+	struct upeer	*p;
+	ssize_t		 n;
+	int		 i;
+
+	(void)events;
+	for (i = 0; i < FWD_UDP_BATCH; i++) {
+		np.len = sizeof(np.ss);
+		if ((n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+		    (struct sockaddr *)&np.ss, &np.len)) == -1) {
+			if (errno == EINTR || errno == ECONNREFUSED)
+				continue;
+			return;
+		}
+		TAILQ_FOREACH(p, &f->peers, entry) {
+			if (dgram_addr_equal(&p->ss, p->len, &np.ss, np.len))
+				break;
+		}
+		if (p == NULL && (p = upeer_new(f, &np)) == NULL)
+			continue;
+		if (p->fd == -1)
+			continue;
+		/* Idleness counts what the client sends. */
+		ev_timer_arm(&p->idle, upeer_idle_ms(f));
+		if (send(p->fd, buf, n, MSG_DONTWAIT) == n)
+			p->up += n;
+	}
+}
+
+static void
+forward_udp_resolved_cb(int error, struct addrinfo *res, void *arg)
+{
+	struct forward	*f = arg;
+
+	f->lookup = NULL;
+	if (error != 0)
+		fatalx("%s: %s", f->t[0].name, error == EAI_SYSTEM ?
+		    strerror(errno) : gai_strerror(error));
+	f->res = res;
+	if (ev_set(f->ufd, EV_READ, forward_udp_cb, f) == -1)
+		fatal("forward");
+}
+
+/* Free what forward_listen() set up, once the loop is over. */
+static void
+forward_free(struct forward *f)
+{
+	size_t	 i;
+
+	while (!TAILQ_EMPTY(&f->peers))
+		upeer_free(TAILQ_FIRST(&f->peers), "end");
+	resolve_cancel(f->lookup);
+	if (f->res != NULL)
+		freeaddrinfo(f->res);
+	for (i = 0; i < f->n; i++) {
+		free(f->t[i].host);
+		free(f->t[i].port);
+	}
+	free(f->t);
+}
+
+/*
+ * -u: relay the datagrams of each peer of the bound socket fd to the
+ * first target, and its replies back.
+ */
+static int
+forward_udp(struct forward *f, int fd)
+{
+	const struct options	*o = f->o;
+	struct addrinfo	 hints;
+
+	if (f->t[0].port == NULL)
+		fatalx("cannot forward datagrams to a Unix-domain socket");
+	f->ufd = fd;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = o->family;
+	hints.ai_socktype = SOCK_DGRAM;
+	if (o->numeric)
+		hints.ai_flags |= AI_NUMERICHOST;
+	if ((f->lookup = resolve_start(f->t[0].host, f->t[0].port, &hints,
+	    forward_udp_resolved_cb, f)) == NULL)
+		fatal("resolve");
+	if (ev_loop() == -1)
+		fatal("poll");
+	forward_free(f);
+	return (0);
+}
+
+/*
+ * Serve the listening socket of the command line (TCP, Unix-domain, or a
+ * bound UDP socket with -u), relaying every client to the --forward
+ * targets.  Returns the exit status.
+ */
+int
+forward_listen(const struct options *o)
+{
+	struct forward	 f;
+	struct fwd_target *t;
+	const char	*errstr;
+	char		*cause;
+	size_t		 i;
+	int		 fd, local;
+
+	memset(&f, 0, sizeof(f));
+	f.o = o;
+	f.ufd = -1;
+	TAILQ_INIT(&f.peers);
+	if ((f.t = calloc(o->nforward, sizeof(*f.t))) == NULL)
+		fatal("calloc");
+	f.n = o->nforward;
+	for (i = 0; i < f.n; i++) {
+		t = &f.t[i];
+		if (forward_parse_target(o->forward[i], &t->host, &t->port,
+		    &local, &errstr) == -1)
+			fatalx("--forward %s: %s", o->forward[i], errstr);
+		if (local)
+			snprintf(t->name, sizeof(t->name), "%s%s",
+			    FWD_UNIX_PREFIX, t->host);
+		else
+			snprintf(t->name, sizeof(t->name), "%s %s", t->host,
+			    t->port);
+	}
+	/*
+	 * Outbound connections are the dial's, with the options of a
+	 * client: any family of address, a stream, the proxy of -x.
+	 */
+	f.dial_o = *o;
+	f.dial_o.listen = 0;
+	f.dial_o.source = NULL;
+	f.dial_o.source_port = NULL;
+	if (f.dial_o.family == AF_UNIX)
+		f.dial_o.family = AF_UNSPEC;
+	if (o->fwd_ssl && tls_setup_origin(o, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	if (o->family == AF_UNIX) {
+		if ((fd = unix_server(o, &cause)) == -1)
+			fatalx("%s", cause != NULL ? cause : strerror(errno));
+	} else {
+		if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+			fatalx("%s", cause != NULL ? cause : strerror(errno));
+		net_report_listen(o, fd);
+	}
+	gate_raise_nofile(&o->gate);
+	if (o->socktype == SOCK_DGRAM)
+		return (forward_udp(&f, fd));
+	if ((f.l = listener_new(o, fd, o->keep ? &forward_ops :
+	    &forward_once_ops, &f)) == NULL)
+		fatal("listener");
+	if (ev_loop() == -1)
+		fatal("poll");
+	listener_free(f.l);
+	forward_free(&f);
+	return (f.status);
+}

@@ -1,0 +1,70 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The modes layer: what a command line runs: plain relay, datagram listener, broker
+ * and room, chat, proxy server, forwarder, port scan.
+ *
+ * It may use the layers below it, and includes only their header.
+ * The first of our headers a source file includes names its layer
+ * (SC_LAYER); a lower layer's file that includes this one does not
+ * compile.
+ */
+
+#ifndef SC_LAYER
+#define SC_LAYER	6
+#endif
+#if SC_LAYER < 6
+#error "a lower layer includes modes/modes.h: pass a hook down instead"
+#endif
+
+#ifndef SC_MODES_H
+#define SC_MODES_H
+
+#include "net/net.h"
+
+/* proxyd.c */
+int		 proxyd_listen(const struct options *);
+
+/* forward.c */
+int		 forward_listen(const struct options *);
+int		 forward_parse_target(const char *, char **, char **, int *,
+		    const char **);
+
+/* plain.c */
+int		 plain_connect(const struct options *);
+int		 plain_listen(const struct options *);
+int		 plain_serve(const struct options *, int);
+int		 plain_relay(const struct options *, int);
+int		 plain_serve_dgram(const struct options *, int);
+
+/* dgram.c */
+int		 dgram_serve(const struct options *, int);
+
+/* broker.c */
+int		 broker_listen(const struct options *);
+
+/* room.c (the mode) */
+int		 room_listen(const struct options *);
+
+/* chat.c */
+int		 chat_connect(const struct options *);
+int		 chat_listen(const struct options *);
+
+/* scan.c */
+int		 scan_ports(const struct options *);
+
+#endif /* SC_MODES_H */

@@ -1,0 +1,939 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Plain mode: one connection wired to stdin and stdout as netcat does (or
+ * to a FIFO, --fifo), or to a program started for it (-e, -c); for the
+ * client and for the listener.  With -k the listener serves stdio clients
+ * one after another, and program clients all at once; a UDP listener with
+ * a program gives each peer address a connection of its own.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+struct plain;
+
+/* One connection and what it is wired to. */
+struct conn {
+	struct plain		*p;
+	struct session		*s;	/* NULL once the data has stopped. */
+	struct channel		*tx;	/* local -> network */
+	struct channel		*rx;	/* network -> local */
+	struct child		*child;	/* -e, -c: its program */
+	int			 gated;	/* admitted by the gate: release it */
+	struct tls		*tls;	/* --ssl: until the socket has it */
+	struct telnet		 telnet; /* -t: the answering parser's state */
+	struct net_peer		 peer;	/* The peer's address; len 0: none */
+	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
+	int			 idle_limit; /* the session's idle timer is
+					    --idle-timeout's, not -w's */
+	TAILQ_ENTRY(conn)	 entry;
+};
+
+struct plain {
+	const struct options	*o;
+	struct exec_cmd		 cmd;	/* -e, -c */
+	int			 exec;	/* cmd is set */
+	TAILQ_HEAD(, conn)	 conns;
+	int			 nconns;
+	struct listener		*l;	/* a stream listener, or NULL */
+	int			 lfd;	/* a datagram listener, or -1 */
+	unsigned char		*dgram;	/* -u -l -e: a datagram just read */
+	size_t			 dgramlen; /* Its length while it is new. */
+	struct ev_timer		 quit;	/* -q: the delay before exiting */
+	long long		 quit_ms; /* -q's delay; TIME_NONE once
+					    --quit-after has fired */
+	int			 stopping; /* no more connections: exit */
+	int			 status; /* exit status */
+};
+
+static void	plain_dgram_cb(int, int, void *);
+
+/*
+ * The end of a session whose data comes from a FIFO (--fifo, without -k):
+ * it ends when the FIFO does.  When the network has finished sending,
+ * stdout is closed (so that the filter writing the FIFO sees its end of
+ * input) and what the filter still writes is relayed until it closes the
+ * FIFO; then the socket is shut down for writing.  -q and --quit-after
+ * bound that wait, from the network's end-of-file.
+ */
+static int
+plain_fifo_check(struct conn *c)
+{
+	const struct options	*o = c->p->o;
+	long long	 ms = o->deadline_ms;
+
+	if (channel_ended(c->tx))
+		return (1);
+	if (c->p->quit_ms != TIME_NONE && (ms == TIME_NONE ||
+	    c->p->quit_ms < ms))
+		ms = c->p->quit_ms;
+	if (channel_ended(c->rx) && ms != TIME_NONE &&
+	    !ev_timer_armed(&c->deadline))
+		ev_timer_arm(&c->deadline, ms);
+	return (0);
+}
+
+/*
+ * The end of a session, in netcat's terms.  It is over when both
+ * directions have finished; or, for a listener, when the client has
+ * finished sending and nothing of ours is waiting (so "sockcat -l > file"
+ * ends with its client).  With a quit timer (-q) a listener, or a
+ * datagram socket, also stops reading once stdin is done; a listener then
+ * takes no more clients.
+ */
+static int
+plain_check(struct session *s)
+{
+	struct conn	*c = s->arg;
+	const struct options	*o = c->p->o;
+	struct channel	*tx = c->tx, *rx = c->rx;
+	int		 tx_ended;
+
+	/* -W: the network has been read enough; stdin is done with too. */
+	if (channel_limit_reached(rx) && tx != NULL)
+		channel_end_source(tx);
+	/* --raw: "~." was typed; leave now, whatever is on the way. */
+	if (tx != NULL && term_escaped(tx))
+		return (1);
+	/*
+	 * --raw: the remote end has closed (its program exited), and all
+	 * it sent is shown: leave, as ssh does.  The terminal never ends
+	 * by itself, and what is typed now would go nowhere.
+	 */
+	if (o->raw && channel_ended(rx))
+		return (1);
+	if (o->fifo != NULL && !o->keep && tx != NULL)
+		return (plain_fifo_check(c));
+	tx_ended = tx == NULL || channel_ended(tx);
+	/* stdin ended (not a failed connection): later clients get none. */
+	if (tx != NULL && (tx->state == CH_DRAINING ||
+	    tx->state == CH_DONE) && tx->error_op == NULL && o->fifo == NULL)
+		stdio_set_in_ended();
+	if (tx_ended && o->deadline_ms != TIME_NONE &&
+	    !ev_timer_armed(&c->deadline))
+		ev_timer_arm(&c->deadline, o->deadline_ms);
+	if (tx_ended && channel_ended(rx))
+		return (1);
+	/* A datagram socket never reads end-of-file: an error ends it. */
+	if (o->socktype == SOCK_DGRAM && s->failed)
+		return (1);
+	/* --send-only: what comes back does not matter; stdin's end does. */
+	if (o->send_only && tx_ended)
+		return (1);
+	if (o->half_close)
+		return (0);
+	if (o->listen && channel_ended(rx) &&
+	    (tx == NULL || channel_pending(tx) == 0))
+		return (1);
+	/*
+	 * Debian's -q: a listener, or a datagram socket (which never reads
+	 * end-of-file), stops reading once stdin is done.
+	 */
+	if ((o->listen || o->socktype == SOCK_DGRAM) &&
+	    c->p->quit_ms != TIME_NONE && tx_ended &&
+	    channel_pending(rx) == 0) {
+		c->p->stopping = 1;
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * The end of a session with a program.  Its output must all be delivered
+ * (tx, which shuts the socket down for writing when done); then it is
+ * over once the peer has finished sending too, or once the program has
+ * exited, since nobody would read what the peer still sends.
+ */
+static int
+plain_exec_check(struct session *s)
+{
+	struct conn	*c = s->arg;
+
+	if (!channel_ended(c->tx))
+		return (0);
+	return (channel_ended(c->rx) || c->child->exited);
+}
+
+/* The -q delay is over: exit. */
+static void
+plain_quit_cb(void *arg)
+{
+	(void)arg;
+	ev_break();
+}
+
+/* --quit-after: stdin ended that long ago; stop, whatever the peer does. */
+static void
+plain_deadline_cb(void *arg)
+{
+	struct conn	*c = arg;
+
+	c->p->stopping = 1;
+	c->p->quit_ms = TIME_NONE;
+	if (c->s != NULL)
+		session_finish(c->s);
+}
+
+/*
+ * Say what was lost, if anything was; returns the exit status.  A program
+ * that stops reading before the peer stops sending is not an error.
+ */
+static int
+plain_report(struct conn *c)
+{
+	const struct options	*o = c->p->o;
+	struct channel	*ch;
+	int		 status = 0;
+
+	TAILQ_FOREACH(ch, &c->s->channels, entry) {
+		if (ch->error_op == NULL)
+			continue;
+		if (c->child != NULL && ch == c->rx && ch->error == EPIPE)
+			continue;
+		/*
+		 * A listener's datagram peer that has gone (its port
+		 * refuses our replies) ends its conversation, nothing more.
+		 */
+		if (o->listen && o->socktype == SOCK_DGRAM &&
+		    ch->error == ECONNREFUSED)
+			continue;
+		log_warnx("%s %s %s: %s", ch->error_op,
+		    strcmp(ch->error_op, "read") == 0 ? "from" : "to",
+		    strcmp(ch->error_op, "read") == 0 ? ch->src->name :
+		    ch->dst->name, strerror(ch->error));
+		status = 1;
+	}
+	return (status);
+}
+
+/*
+ * A connection is over: data stopped and its program, if any, exited.
+ * Without -k a program's exit status becomes sockcat's (when it failed).
+ * Then serve the next client (-k), or exit, after the -q delay if there
+ * is one (the connection is closed meanwhile, as with nc).
+ */
+static void
+conn_done(struct conn *c)
+{
+	struct plain	*p = c->p;
+	int		 status;
+
+	if (c->child != NULL) {
+		status = exec_status(c->child);
+		if (status != 0 && !p->o->keep)
+			p->status = status;
+		exec_release(c->child);
+	}
+	ev_timer_disarm(&c->deadline);
+	if (c->gated)
+		gate_release(p->o->run);
+	TAILQ_REMOVE(&p->conns, c, entry);
+	p->nconns--;
+	free(c);
+	if (p->o->keep && !p->stopping && (p->l != NULL ?
+	    listener_open(p->l) : p->lfd != -1)) {
+		/* stdio is shared: -k takes the next when this one ends. */
+		if (p->l != NULL && !p->exec)
+			listener_pause(p->l, 0);
+		return;
+	}
+	if (p->l != NULL)
+		listener_close(p->l);
+	if (p->lfd != -1) {
+		ev_del(p->lfd);
+		close(p->lfd);
+		p->lfd = -1;
+	}
+	if (!TAILQ_EMPTY(&p->conns))
+		return;
+	if (p->quit_ms > 0)
+		ev_timer_arm(&p->quit, p->quit_ms);
+	else
+		ev_break();
+}
+
+static void
+conn_finished(struct session *s)
+{
+	struct conn	*c = s->arg;
+
+	ev_timer_disarm(&c->deadline);
+	if (plain_report(c) != 0)
+		c->p->status = 1;
+	/* ncat's --idle-timeout is a failure, where -w quits quietly. */
+	if (s->timed_out && c->idle_limit) {
+		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
+		c->p->status = 1;
+	}
+	/* An idle connection (-w) does not wait for an idle program. */
+	if (s->timed_out && c->child != NULL && !c->child->exited)
+		exec_terminate(c->child);
+	term_stop(c->tx);
+	session_free(s);
+	c->s = NULL;
+	c->tx = c->rx = NULL;
+	/* Its pipes are closed: a program still running sees end-of-file. */
+	if (c->child == NULL || c->child->exited)
+		conn_done(c);
+}
+
+static void
+conn_child_exited(struct child *child, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)child;
+	if (c->s != NULL)
+		session_check(c->s);
+	else
+		conn_done(c);
+}
+
+static struct conn *
+conn_new(struct plain *p)
+{
+	struct conn	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (NULL);
+	c->p = p;
+	ev_timer_init(&c->deadline, plain_deadline_cb, c);
+	TAILQ_INSERT_TAIL(&p->conns, c, entry);
+	p->nconns++;
+	return (c);
+}
+
+/* Forget a connection that could not be started. */
+static void
+conn_abort(struct conn *c)
+{
+	struct plain	*p = c->p;
+
+	if (c->s != NULL)
+		session_free(c->s);
+	if (c->child != NULL)
+		exec_release(c->child);
+	ev_timer_disarm(&c->deadline);
+	if (c->gated)
+		gate_release(p->o->run);
+	tls_free(c->tls);
+	TAILQ_REMOVE(&p->conns, c, entry);
+	p->nconns--;
+	free(c);
+}
+
+/*
+ * Apply the options that shape the flow to the receiving channel rx and
+ * the sending one tx (NULL with -d): pacing, the read limit, session logs
+ * and telnet answers.
+ */
+static int
+conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
+{
+	const struct options	*o = c->p->o;
+
+	if (channel_pace(rx, 0, o->delay_ms, o->recv_limit) == -1 ||
+	    (tx != NULL && channel_pace(tx, o->interval_ms, o->delay_ms,
+	    0) == -1))
+		return (-1);
+	if (o->run->dump != NULL) {
+		if (channel_tap(rx, dump_received, o->run->dump) == -1)
+			return (-1);
+		if (tx != NULL &&
+		    channel_tap(tx, dump_sent, o->run->dump) == -1)
+			return (-1);
+	}
+	if (o->telnet) {
+		memset(&c->telnet, 0, sizeof(c->telnet));
+		c->telnet.log = o->run->dump;
+		if (channel_tap(rx, telnet_tap, &c->telnet) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The connection's idle limit: -w, or in connect mode --idle-timeout
+ * (ncat's: no data either way for that long), whichever is shorter, and
+ * --idle-timeout when they are the same.  With -l, --idle-timeout is the
+ * gate's, for each client (gate_session()).  Which one it is is kept: the
+ * two end a connection differently.
+ */
+static void
+conn_set_idle(struct conn *c)
+{
+	const struct options	*o = c->p->o;
+	long long		 ms = o->timeout_ms, idle = o->gate.idle_ms;
+
+	c->idle_limit = 0;
+	if (!o->listen && idle != TIME_NONE && (ms == TIME_NONE ||
+	    idle <= ms)) {
+		ms = idle;
+		c->idle_limit = 1;
+	}
+	if (ms != TIME_NONE)
+		session_set_idle(c->s, ms);
+}
+
+/*
+ * The connection's socket fd as an endpoint of s, over TLS when the
+ * connection has it.  Returns NULL (fd closed) on failure.
+ */
+static struct endpoint *
+conn_net(struct conn *c, struct session *s, int fd)
+{
+	struct endpoint	*net;
+	int		 dgram = c->p->o->socktype == SOCK_DGRAM;
+
+	/* A datagram socket has no end-of-file to send: nothing is said. */
+	if ((net = session_endpoint(s, "network", fd, fd,
+	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
+	    EP_NET | (dgram ? EP_DGRAM : 0))) == NULL) {
+		close(fd);
+		return (NULL);
+	}
+	if (c->tls != NULL) {
+		tls_attach(net, c->tls);
+		c->tls = NULL;
+	}
+	return (net);
+}
+
+/* Wire stdin (or the FIFO) and stdout to the connected socket fd. */
+static int
+conn_start_stdio(struct conn *c, int fd)
+{
+	const struct options	*o = c->p->o;
+	struct session	*s;
+	struct endpoint	*in, *out, *net;
+	int		 shut_tx = o->shut_net || o->half_close ||
+			    (o->fifo != NULL && !o->keep && !o->no_shutdown);
+	int		 copy = o->no_splice ? CH_COPY : 0;
+	int		 dgram = o->socktype == SOCK_DGRAM;
+
+	if ((s = session_new(plain_check, conn_finished, c)) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	c->s = s;
+	if ((net = conn_net(c, s, fd)) == NULL)
+		return (-1);
+	out = o->send_only ? stdio_discard(s) : stdio_out(s);
+	in = o->fifo != NULL ? fifo_in(s) : stdio_in(s, o->no_stdin);
+	if (out == NULL || (in == NULL && (!o->no_stdin || o->fifo != NULL)))
+		return (-1);
+	/*
+	 * A listener that keeps serving (-k) keeps stdout for the next
+	 * client; otherwise stdout is closed when the peer is done.
+	 */
+	if ((c->rx = session_channel(s, "receive", net, out,
+	    (o->keep ? 0 : CH_SHUTDOWN) | copy)) == NULL)
+		return (-1);
+	if (in != NULL) {
+		if ((c->tx = session_channel(s, "send", in, net,
+		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
+			return (-1);
+		/* Each read is one datagram: no bigger than one can be. */
+		if (dgram && o->family != AF_UNIX)
+			c->tx->bufsize = UDP_MAXPAYLOAD;
+		if (o->crlf)
+			c->tx->xform = crlf_xform;
+		if (o->raw && term_start(c->tx) == -1)
+			return (-1);
+		if (o->fifo == NULL && stdio_in_ended())
+			c->tx->state = CH_DRAINING;
+	} else if (shut_tx && !dgram)
+		shutdown(fd, SHUT_WR);
+	if (conn_tune(c, c->rx, c->tx) == -1)
+		return (-1);
+	conn_set_idle(c);
+	if (o->listen)
+		gate_session(&o->gate, s);
+	return (session_start(s));
+}
+
+/*
+ * Start the program for the connected socket fd and wire it to the
+ * connection: what the peer sends is its stdin, and its stdout is sent,
+ * the socket shut down for writing when it closes.  A program that cannot
+ * be started is reported and the connection closed; returns -1.
+ */
+static int
+conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
+{
+	struct plain	*p = c->p;
+	struct exec_conn ec;
+	struct session	*s;
+	struct endpoint	*prog, *net;
+	char		*cause;
+	int		 copy = p->o->no_splice ? CH_COPY : 0;
+
+	exec_conn_socket(&ec, fd, peer);
+	if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
+		log_warnx("%s", cause != NULL ? cause : strerror(errno));
+		free(cause);
+		close(fd);
+		return (-1);
+	}
+	c->child->exited_cb = conn_child_exited;
+	c->child->arg = c;
+	if ((s = session_new(plain_exec_check, conn_finished, c)) == NULL) {
+		close(fd);
+		goto fail;
+	}
+	c->s = s;
+	if ((net = conn_net(c, s, fd)) == NULL)
+		goto fail;
+	if ((prog = exec_endpoint(s, c->child)) == NULL ||
+	    (c->rx = session_channel(s, "receive", net, prog,
+	    CH_SHUTDOWN | copy)) == NULL ||
+	    (c->tx = session_channel(s, "send", prog, net,
+	    CH_SHUTDOWN | copy)) == NULL)
+		goto fail;
+	if (p->o->crlf)
+		c->tx->xform = crlf_xform;
+	/* A terminal takes its window size from what the peer sends. */
+	if (p->o->pty) {
+		c->rx->xform = pty_xform;
+		c->rx->xgrow = NAWS_LEN;
+	}
+	if (conn_tune(c, c->rx, c->tx) == -1)
+		goto fail;
+	/* A datagram listener's first datagram from this peer. */
+	if (p->dgramlen > 0 &&
+	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
+		goto fail;
+	conn_set_idle(c);
+	if (p->o->listen)
+		gate_session(&p->o->gate, s);
+	if (session_start(s) == -1)
+		goto fail;
+	return (0);
+
+fail:
+	log_warn("session");
+	return (-1);
+}
+
+/*
+ * Start a connection on the connected socket fd, over TLS when tls is not
+ * NULL.  Returns 0, or -1 when it could not be started (fd is closed and
+ * the reason reported).
+ */
+static int
+plain_start(struct plain *p, int fd, const struct net_peer *peer,
+    struct tls *tls)
+{
+	struct conn	*c;
+	int		 rv;
+
+	if ((c = conn_new(p)) == NULL) {
+		log_warn("session");
+		if (p->o->listen)
+			gate_release(p->o->run);
+		tls_free(tls);
+		close(fd);
+		return (-1);
+	}
+	c->gated = p->o->listen;
+	c->tls = tls;
+	if (peer != NULL)
+		c->peer = *peer;
+	if (p->exec)
+		rv = conn_start_exec(c, fd, peer);
+	else if ((rv = conn_start_stdio(c, fd)) == -1)
+		log_warn("session");
+	if (rv == -1)
+		conn_abort(c);
+	return (rv);
+}
+
+/* Set up what every connection needs: the program, or the FIFO. */
+static void
+plain_init(struct plain *p, const struct options *o)
+{
+	char	*cause;
+
+	memset(p, 0, sizeof(*p));
+	p->o = o;
+	p->quit_ms = o->quit_ms;
+	p->lfd = -1;
+	TAILQ_INIT(&p->conns);
+	ev_timer_init(&p->quit, plain_quit_cb, p);
+	if (o->exec != NULL) {
+		if (exec_cmd_parse(&p->cmd, o->exec, o->exec_shell,
+		    &cause) == -1 || exec_cmd_check(&p->cmd, &cause) == -1)
+			fatalx("%s", cause != NULL ? cause : strerror(errno));
+		p->cmd.pty = o->pty;
+		p->exec = 1;
+	}
+	if (o->fifo != NULL && fifo_open(o->fifo, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
+static void
+plain_free(struct plain *p)
+{
+	if (p->exec)
+		exec_cmd_free(&p->cmd);
+	free(p->dgram);
+}
+
+/* -F: hand the connected socket to whoever holds stdout, and exit. */
+static __dead void
+plain_pass_fd(int fd)
+{
+	ssize_t	 n;
+
+	if (isatty(STDOUT_FILENO))
+		fatalx("Cannot pass file descriptor to tty");
+	if ((n = net_send_fd(STDOUT_FILENO, fd)) == -1)
+		fatal("sendmsg");
+	if (n != 1)
+		fatalx("sendmsg: unexpected return value %zd", n);
+	exit(0);
+}
+
+/*
+ * Connect to each port in turn and relay over it, as netcat does.
+ * Returns the exit status: 0 if any connection was made and nothing went
+ * wrong; with a program, its status.
+ */
+int
+plain_connect(const struct options *o)
+{
+	struct plain	 p;
+	struct net_peer	 peer;
+	struct tls	*tls = NULL;
+	char		*cause;
+	size_t		 i;
+	int		 fd, connected = 0;
+
+	plain_init(&p, o);
+	for (i = 0; i < o->nports; i++) {
+		fd = dial_sync(o, o->host, o->ports[i], &peer, &cause);
+		if (fd == -1) {
+			if (cause != NULL)
+				fatalx("%s", cause);
+			continue;
+		}
+		connected = 1;
+		net_report_connect(o, o->host, o->ports[i], &peer);
+		if (o->fdpass)
+			plain_pass_fd(fd);
+		if (o->ssl && (tls = tls_handshake(o, fd, o->host,
+		    TIME_NONE, &cause)) == NULL)
+			fatalx("%s", cause);
+		if (plain_start(&p, fd, &peer, tls) == -1) {
+			if (!p.exec)
+				exit(1);
+			p.status = 1;
+			continue;
+		}
+		/* A connection may be over already, the loop ended. */
+		if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
+		    ev_loop() == -1)
+			fatal("poll");
+		if (p.stopping)
+			break;
+	}
+	plain_free(&p);
+	return (connected ? p.status : 1);
+}
+
+/*
+ * Relay stdin and stdout over fd, a socket already connected (to a UDP or
+ * Unix-domain peer, say), until the session ends.  Returns the exit status.
+ */
+int
+plain_relay(const struct options *o, int fd)
+{
+	struct plain	 p;
+
+	plain_init(&p, o);
+	if (plain_start(&p, fd, NULL, NULL) == -1)
+		p.status = 1;
+	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
+	    ev_loop() == -1)
+		fatal("poll");
+	plain_free(&p);
+	return (p.status);
+}
+
+/* An admitted connection is ready: serve it. */
+static int
+plain_listen_start(void *arg, int fd, const struct net_peer *peer,
+    struct tls *tls)
+{
+	struct plain	*p = arg;
+
+	/* Without -k, the first client is the only one, as with nc. */
+	if (!p->o->keep)
+		listener_close(p->l);
+	if (plain_start(p, fd, peer, tls) == -1) {
+		if (!p->exec)
+			exit(1);
+		if (!p->o->keep) {
+			p->status = 1;
+			ev_break();
+		}
+		return (-1);
+	}
+	return (0);
+}
+
+/* A client failed its TLS handshake: -k waits for the next one. */
+static void
+plain_listen_failed(void *arg, const struct net_peer *peer,
+    const char *cause)
+{
+	struct plain	*p = arg;
+
+	(void)peer;
+	log_warnx("%s", cause);
+	if (!p->o->keep) {
+		p->status = 1;
+		ev_break();
+	} else if (!p->exec)
+		listener_pause(p->l, 0);
+}
+
+/* stdio, or a program without -k: one connection at a time. */
+static const struct listen_ops plain_serial_ops = {
+	.flags = LISTEN_SERIAL,
+	.start = plain_listen_start,
+	.failed = plain_listen_failed,
+};
+
+/* A program for each client (-k -e, -k -c): many at once. */
+static const struct listen_ops plain_concurrent_ops = {
+	.start = plain_listen_start,
+	.failed = plain_listen_failed,
+};
+
+/*
+ * Listen on the address and port of the command line and relay with the
+ * client; with -k, with one client after another, or with programs for
+ * many clients at once.
+ */
+int
+plain_listen(const struct options *o)
+{
+	char		*cause;
+	int		 lfd;
+
+	if ((lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, lfd);
+	return (plain_serve(o, lfd));
+}
+
+/*
+ * Accept connections on the listening socket lfd and relay stdin and
+ * stdout with each in turn (with -k) or with the first.  Returns the exit
+ * status.
+ */
+int
+plain_serve(const struct options *o, int lfd)
+{
+	struct plain	 p;
+
+	plain_init(&p, o);
+	if ((p.l = listener_new(o, lfd, p.exec && o->keep ?
+	    &plain_concurrent_ops : &plain_serial_ops, &p)) == NULL)
+		fatal("listener");
+	if (ev_loop() == -1)
+		fatal("poll");
+	listener_free(p.l);
+	plain_free(&p);
+	return (p.status);
+}
+
+/*
+ * Hand a datagram from peer to the connection already serving that peer,
+ * if there is one: one that reached the listener before the peer's own
+ * socket was connected.  Returns 1 if there was one (the datagram is
+ * dropped when its channel has no room, as datagrams are), else 0.
+ */
+static int
+plain_dgram_route(struct plain *p, const struct net_peer *peer, size_t n)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &p->conns, entry) {
+		if (c->s == NULL || c->rx == NULL || !dgram_addr_equal(
+		    &c->peer.ss, c->peer.len, &peer->ss, peer->len))
+			continue;
+		if (channel_inject(c->rx, p->dgram, n) == -1)
+			log_verbose(2, "datagram dropped: %s", strerror(errno));
+		return (1);
+	}
+	return (0);
+}
+
+static void	plain_dgram_take(struct plain *, int, const struct net_peer *,
+		    size_t);
+
+/*
+ * Receive one datagram on fd into p->dgram, its sender into peer.
+ * Returns its length, or -1 with errno.
+ */
+static ssize_t
+plain_dgram_recv(struct plain *p, int fd, struct net_peer *peer)
+{
+	memset(peer, 0, sizeof(*peer));
+	peer->len = sizeof(peer->ss);
+	return (recvfrom(fd, p->dgram, CHANNEL_BUFSIZE, MSG_DONTWAIT,
+	    (struct sockaddr *)&peer->ss, &peer->len));
+}
+
+/*
+ * A peer's socket fd has just been connected.  Until then it could take
+ * datagrams from anyone (the kernel prefers the newest of the sockets on
+ * a port): handle what it holds as the listener lfd would.  Without -k
+ * (fd is the listener's), datagrams from others are dropped, as netcat
+ * does.
+ */
+static void
+plain_dgram_drain(struct plain *p, int lfd, int fd)
+{
+	struct net_peer	 peer;
+	ssize_t		 n;
+
+	while ((n = plain_dgram_recv(p, fd, &peer)) != -1 ||
+	    errno == ECONNREFUSED) {
+		if (n == -1)
+			continue;
+		if (p->o->keep)
+			plain_dgram_take(p, lfd, &peer, n);
+		else
+			plain_dgram_route(p, &peer, n);
+	}
+}
+
+/*
+ * A datagram of n bytes (in p->dgram) from peer reached the listener lfd,
+ * which runs a program per peer (-u -l with -e or -c): the datagram form
+ * of accept.  A new peer gets a connection with its own program, which
+ * reads this datagram first, over a socket of its own connected to the
+ * peer (udp_peer_socket()), so that the kernel delivers the peer's later
+ * datagrams there.  Without -k the listener's socket itself is connected
+ * to the first peer and serves it alone, as netcat does.
+ */
+static void
+plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
+    size_t n)
+{
+	const struct options	*o = p->o;
+	int		 fd;
+
+	if (plain_dgram_route(p, peer, n))
+		return;
+	/* An unbound Unix socket (logger) cannot be answered. */
+	if (peer->len <= offsetof(struct sockaddr_un, sun_path) ||
+	    peer->ss.ss_family == AF_UNSPEC) {
+		log_verbose(1, "datagram from an unnamed socket ignored");
+		return;
+	}
+	/* Refused (--allow, --deny) or full (--max-conns): dropped. */
+	if (listen_admit(o, peer) != GATE_ADMIT)
+		return;
+	if (o->keep) {
+		if ((fd = udp_peer_socket(o, lfd, peer)) == -1) {
+			log_warn("socket for a peer");
+			gate_release(o->run);
+			return;
+		}
+	} else {
+		if (connect(lfd, (const struct sockaddr *)&peer->ss,
+		    peer->len) == -1) {
+			log_warn("connect");
+			gate_release(o->run);
+			return;
+		}
+		ev_del(lfd);
+		fd = lfd;
+		p->lfd = -1;
+	}
+	p->dgramlen = n;
+	if (plain_start(p, fd, peer, NULL) == -1) {
+		p->dgramlen = 0;
+		if (!o->keep) {
+			p->status = 1;
+			ev_break();
+		}
+		return;
+	}
+	p->dgramlen = 0;
+	plain_dgram_drain(p, lfd, fd);
+}
+
+/* A datagram is waiting on a listener that runs a program per peer. */
+static void
+plain_dgram_cb(int lfd, int events, void *arg)
+{
+	struct plain	*p = arg;
+	struct net_peer	 peer;
+	ssize_t		 n;
+
+	(void)events;
+	if ((n = plain_dgram_recv(p, lfd, &peer)) == -1) {
+		/* A reply that was refused ends nothing for a listener. */
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNREFUSED)
+			log_warn("recvfrom");
+		return;
+	}
+	plain_dgram_take(p, lfd, &peer, n);
+}
+
+/*
+ * Serve the bound datagram socket lfd (UDP; Unix domain without -k) with
+ * a program per peer (-e, -c): each peer address gets its own, many at
+ * once with -k.  Returns the exit status.
+ */
+int
+plain_serve_dgram(const struct options *o, int lfd)
+{
+	struct plain	 p;
+	int		 on = 1;
+
+	plain_init(&p, o);
+	if ((p.dgram = malloc(CHANNEL_BUFSIZE)) == NULL)
+		fatal("malloc");
+	/* Peers' own sockets share the port (udp_peer_socket()). */
+	if (o->keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1)
+		fatal("setsockopt");
+	p.lfd = lfd;
+	ev_set(p.lfd, EV_READ, plain_dgram_cb, &p);
+	if (ev_loop() == -1)
+		fatal("poll");
+	plain_free(&p);
+	return (p.status);
+}

@@ -1,0 +1,1081 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The proxy server (-l --proxy-type socks5|http): each client's request is
+ * parsed by a small state machine on the event loop, the destination is
+ * connected without blocking, and the pair is relayed by the pump as a
+ * session of its own, many at once.  With --ssl the clients reach the
+ * proxy over TLS (the listener's handshake done), and the destinations
+ * are spoken to in the clear.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+/* The largest request accepted: an HTTP header, or any SOCKS message. */
+#define PCONN_BUFSIZE		8192
+/* A client has this long (unless -w says) to make its request. */
+#define PCONN_TIMEOUT_MS	(30 * 1000)
+
+/* The reasons that go with the status codes the server sends. */
+#define HTTP_ESTABLISHED	"200 Connection established"
+#define HTTP_FULL		"503 Service Unavailable"
+
+/* The realm of the credentials the HTTP proxy asks for. */
+#define PROXYD_REALM		"sockcat"
+
+/* Random bytes of the Digest nonce, which lasts as long as the server. */
+#define PROXYD_NONCE_BYTES	16
+
+struct proxyd {
+	const struct options	*o;
+	struct listener	*l;
+	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
+	char		 nonce[2 * PROXYD_NONCE_BYTES + 1]; /* Digest's */
+	char		 challenge[512]; /* the 407's Proxy-Authenticate lines */
+	struct sockaddr_storage self;	/* the listener's address */
+	int		 v6only;	/* IPV6_V6ONLY on the listener */
+};
+
+/* Where a client's conversation stands. */
+enum pconn_state {
+	PC_GREETING,		/* SOCKS5: waiting for the methods */
+	PC_AUTH,		/* SOCKS5: waiting for user and password */
+	PC_REQUEST,		/* SOCKS5 CONNECT or the HTTP header */
+	PC_DIALING,		/* looking the destination up, connecting */
+};
+
+/* What the state machine made of the bytes it has. */
+enum pconn_result {
+	PR_MORE,		/* incomplete: read more */
+	PR_AGAIN,		/* a message was consumed: parse on */
+	PR_CONNECT,		/* a request: connect to host and port */
+	PR_CLOSE,		/* refused (reply sent, if any): close */
+};
+
+struct pconn {
+	struct proxyd	*pd;
+	int		 fd;		/* the client */
+	struct tls	*tls;		/* its TLS, with --ssl */
+	int		 want;		/* the events a TLS read waits for */
+	int		 tfd;		/* the destination, -1 until tried */
+	enum pconn_state state;
+	unsigned char	 in[PCONN_BUFSIZE];
+	size_t		 len;
+	struct ev_timer	 timer;
+	struct dial	*dial;		/* to the destination, until done */
+	char		 host[NI_MAXHOST];
+	char		 port[NI_MAXSERV];
+	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
+	struct net_peer	 from;		/* its address: its lookups' share */
+	int		 gated;		/* counted by the gate until freed */
+	char		*fwd;		/* a GET, HEAD or POST for the origin */
+	ssize_t		 fwdlen;
+	long long	 body;		/* its body's length (-1: chunked) */
+};
+
+static void	pconn_read_cb(int, int, void *);
+static void	pconn_relay(struct pconn *);
+static int	pconn_is_self(struct pconn *, const struct addrinfo *);
+
+/*
+ * Do the len bytes at a and b differ?  Takes the same time wherever they
+ * differ, so that a client cannot guess a password byte by byte.
+ */
+static int
+secret_differs(const void *a, const void *b, size_t len)
+{
+	const unsigned char	*p = a, *q = b;
+	unsigned char		 d = 0;
+	size_t			 i;
+
+	for (i = 0; i < len; i++)
+		d |= p[i] ^ q[i];
+	return (d != 0);
+}
+
+static int
+proxyd_http(const struct pconn *pc)
+{
+	return (pc->pd->o->proxy_proto == PROXY_HTTP);
+}
+
+static void
+pconn_free(struct pconn *pc)
+{
+	ev_timer_disarm(&pc->timer);
+	if (pc->fd != -1) {
+		ev_del(pc->fd);
+		close(pc->fd);
+	}
+	tls_free(pc->tls);
+	if (pc->tfd != -1) {
+		ev_del(pc->tfd);
+		close(pc->tfd);
+	}
+	/* A client that leaves mid-dial: its connection is not wanted. */
+	dial_cancel(pc->dial);
+	if (pc->gated)
+		gate_release(pc->pd->o->run);
+	free(pc->fwd);
+	free(pc);
+}
+
+/*
+ * Send a short reply.  A fresh socket takes a few hundred bytes at once;
+ * one that does not is a client not worth waiting for.
+ */
+static int
+pconn_reply(struct pconn *pc, const void *p, size_t len)
+{
+	ssize_t	 n;
+	int	 want;
+
+	if (pc->tls != NULL)
+		n = tls_write(pc->tls, p, len, &want);
+	else {
+		do {
+			n = write(pc->fd, p, len);
+		} while (n == -1 && errno == EINTR);
+	}
+	return (n == (ssize_t)len ? 0 : -1);
+}
+
+/*
+ * Read what the client sent into the request buffer, without blocking:
+ * returns as read(2) does.  A TLS read may wait for the socket to take
+ * bytes first (pc->want says EV_WRITE then).
+ */
+static ssize_t
+pconn_recv(struct pconn *pc)
+{
+	ssize_t	 n;
+
+	pc->want = EV_READ;
+	if (pc->tls != NULL) {
+		n = tls_read(pc->tls, pc->in + pc->len, sizeof(pc->in) -
+		    pc->len, &pc->want);
+		if (pc->want == 0)
+			pc->want = EV_READ;
+		return (n);
+	}
+	do {
+		n = read(pc->fd, pc->in + pc->len, sizeof(pc->in) - pc->len);
+	} while (n == -1 && errno == EINTR);
+	return (n);
+}
+
+/*
+ * Read all the client has sent so far: over TLS, a record may hold more
+ * than one read takes, and what the library holds wakes no one.  Returns
+ * the bytes read, 0 at the client's end before any, or -1 with errno
+ * (EAGAIN: nothing yet).
+ */
+static ssize_t
+pconn_recv_all(struct pconn *pc)
+{
+	ssize_t	 n, got = 0;
+
+	while (pc->len < sizeof(pc->in)) {
+		if ((n = pconn_recv(pc)) > 0) {
+			pc->len += n;
+			got += n;
+			if (pc->tls == NULL)
+				break;
+			continue;
+		}
+		if (got > 0)
+			break;
+		return (n);
+	}
+	return (got);
+}
+
+/* A SOCKS5 reply with code rep, and the address fd is bound to if any. */
+static int
+pconn_socks5_reply(struct pconn *pc, int rep, int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	unsigned char		 buf[SOCKS5_REPLY_MAX];
+	ssize_t			 n;
+
+	if (fd == -1 || getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
+		n = socks5_encode_reply(buf, sizeof(buf), rep, NULL);
+	else
+		n = socks5_encode_reply(buf, sizeof(buf), rep, &ss);
+	return (n == -1 ? -1 : pconn_reply(pc, buf, n));
+}
+
+/* The reason phrase of the statuses the server sends. */
+static const char *
+http_reason(int status)
+{
+	switch (status) {
+	case HTTP_BAD_REQUEST:
+		return ("400 Bad Request");
+	case HTTP_FORBIDDEN:
+		return ("403 Forbidden");
+	case HTTP_BAD_METHOD:
+		return ("405 Method Not Allowed");
+	case HTTP_AUTH_REQUIRED:
+		return ("407 Proxy Authentication Required");
+	case HTTP_TIMEOUT:
+		return ("408 Request Timeout");
+	case HTTP_URI_TOO_LONG:
+		return ("414 URI Too Long");
+	case HTTP_TOO_LARGE:
+		return ("431 Request Header Fields Too Large");
+	case HTTP_GATEWAY_TIMEOUT:
+		return ("504 Gateway Timeout");
+	default:
+		return ("502 Bad Gateway");
+	}
+}
+
+static int
+pconn_http_reply(struct pconn *pc, const char *status, const char *extra)
+{
+	char	 buf[1024];
+	ssize_t	 n;
+
+	if ((n = http_encode_reply(buf, sizeof(buf), status, extra)) == -1)
+		return (-1);
+	return (pconn_reply(pc, buf, n));
+}
+
+/*
+ * Before closing after a reply: closing with unread input makes the
+ * kernel reset the connection, which may destroy the reply before the
+ * client reads it.  Take what is already there (bounded).
+ */
+static void
+pconn_drain(struct pconn *pc)
+{
+	char	 buf[4096];
+	int	 i;
+
+	if (pc->tls != NULL)
+		tls_close_notify(pc->tls);
+	shutdown(pc->fd, SHUT_WR);
+	for (i = 0; i < 16; i++) {
+		if (read(pc->fd, buf, sizeof(buf)) <= 0)
+			break;
+	}
+}
+
+/* Refuse the request in the protocol's words, report it, and close. */
+static void
+pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
+    const char *why)
+{
+	log_verbose(1, "proxy: %s: %s", pc->peer, why);
+	if (proxyd_http(pc))
+		pconn_http_reply(pc, http_reason(http_status),
+		    http_status == HTTP_AUTH_REQUIRED ?
+		    pc->pd->challenge : "Connection: close");
+	else if (socks_rep != -1)
+		pconn_socks5_reply(pc, socks_rep, -1);
+	pconn_drain(pc);
+	pconn_free(pc);
+}
+
+static void
+pconn_consume(struct pconn *pc, size_t n)
+{
+	memmove(pc->in, pc->in + n, pc->len - n);
+	pc->len -= n;
+}
+
+/* RFC 1928's method negotiation. */
+static enum pconn_result
+pconn_greeting(struct pconn *pc)
+{
+	const struct options	*o = pc->pd->o;
+	unsigned char		 reply[2] = { SOCKS_V5, SOCKS5_AUTH_NOMETHOD };
+	const char		*errstr;
+	ssize_t			 n;
+	int			 want, offered = 0;
+
+	want = o->proxy_user != NULL ? SOCKS5_AUTH_USERPASS : SOCKS5_AUTH_NONE;
+	n = socks5_parse_methods(pc->in, pc->len, want, &offered, &errstr);
+	if (n == -1) {
+		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
+		return (PR_CLOSE);
+	}
+	if ((size_t)n > pc->len)
+		return (PR_MORE);
+	if (!offered) {
+		log_verbose(1, "proxy: %s: no acceptable authentication "
+		    "method", pc->peer);
+		pconn_reply(pc, reply, 2);
+		return (PR_CLOSE);
+	}
+	reply[1] = want;
+	if (pconn_reply(pc, reply, 2) == -1)
+		return (PR_CLOSE);
+	pconn_consume(pc, n);
+	pc->state = want == SOCKS5_AUTH_USERPASS ? PC_AUTH : PC_REQUEST;
+	return (PR_AGAIN);
+}
+
+/* RFC 1929: the user and password must be those of --proxy-auth. */
+static enum pconn_result
+pconn_auth(struct pconn *pc)
+{
+	const struct options	*o = pc->pd->o;
+	unsigned char		 reply[2] = { SOCKS5_USERPASS_V1, 1 };
+	struct socks_userpass	 up;
+	const char		*errstr;
+	ssize_t			 n;
+	int			 ok;
+
+	n = socks5_parse_userpass(pc->in, pc->len, &up, &errstr);
+	if (n == -1) {
+		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
+		pconn_reply(pc, reply, 2);
+		return (PR_CLOSE);
+	}
+	if ((size_t)n > pc->len)
+		return (PR_MORE);
+	ok = up.ulen == strlen(o->proxy_user) &&
+	    up.plen == strlen(o->proxy_pass) &&
+	    !secret_differs(up.user, o->proxy_user, up.ulen) &&
+	    !secret_differs(up.pass, o->proxy_pass, up.plen);
+	/* Status 0 is success; anything else a failure (RFC 1929). */
+	reply[1] = ok ? 0 : 1;
+	explicit_bzero(pc->in, n);
+	if (pconn_reply(pc, reply, 2) == -1 || !ok) {
+		if (!ok)
+			log_verbose(1, "proxy: %s: authentication failed",
+			    pc->peer);
+		return (PR_CLOSE);
+	}
+	pconn_consume(pc, n);
+	pc->state = PC_REQUEST;
+	return (PR_AGAIN);
+}
+
+/* RFC 1928's request: only CONNECT. */
+static enum pconn_result
+pconn_socks5_request(struct pconn *pc)
+{
+	struct socks_request	 r;
+	const char		*errstr;
+	ssize_t			 n;
+
+	n = socks5_parse_request(pc->in, pc->len, &r, &errstr);
+	if (n == -1 && r.rep == -1) {
+		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
+		return (PR_CLOSE);
+	}
+	if (n == -1) {
+		pconn_refuse(pc, r.rep, HTTP_BAD_REQUEST, errstr);
+		return (PR_MORE);	/* pc is gone */
+	}
+	if ((size_t)n > pc->len)
+		return (PR_MORE);
+	strlcpy(pc->host, r.host, sizeof(pc->host));
+	snprintf(pc->port, sizeof(pc->port), "%u", r.port);
+	pconn_consume(pc, n);
+	return (PR_CONNECT);
+}
+
+/* Are the secrets a and b, NUL-terminated, the same? */
+static int
+secret_equal(const char *a, const char *b)
+{
+	size_t	 len = strlen(b);
+
+	return (strlen(a) == len && !secret_differs(a, b, len));
+}
+
+/*
+ * Digest credentials v (after "Digest ") for the request r: ours, with
+ * our realm and nonce, for this very request target, and the right
+ * response: with qop=auth (RFC 7616), or without qop from a client that
+ * speaks only RFC 2069.
+ */
+static int
+pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
+{
+	const struct options	*o = pc->pd->o;
+	struct http_digest	 d;
+	char			 want[DIGEST_HEX_MAX];
+	int			 ok;
+
+	if (http_digest_parse(v, &d) == -1 || d.alg == -1 ||
+	    d.username == NULL || d.uri == NULL || d.response == NULL ||
+	    (d.qop != NULL && strcasecmp(d.qop, "auth") != 0) ||
+	    d.realm == NULL || strcmp(d.realm, PROXYD_REALM) != 0 ||
+	    d.nonce == NULL || strcmp(d.nonce, pc->pd->nonce) != 0 ||
+	    (strcmp(d.uri, r->target) != 0 &&
+	    (!r->forward || strcmp(d.uri, r->path) != 0)))
+		return (0);
+	if (http_digest_response(&d, o->proxy_user, o->proxy_pass, r->method,
+	    d.uri, want) == -1)
+		return (0);
+	/* Both compared whole, so the time says nothing about either. */
+	ok = secret_equal(d.username, o->proxy_user) &
+	    secret_equal(d.response, want);
+	explicit_bzero(want, sizeof(want));
+	return (ok);
+}
+
+/* Does the request r carry the credentials of --proxy-auth? */
+static int
+pconn_http_auth_ok(struct pconn *pc, const struct http_request *r)
+{
+	char	*v;
+
+	if ((v = http_header(r->headers, "Proxy-Authorization")) == NULL)
+		return (0);
+	if (strncasecmp(v, "Basic ", 6) == 0)
+		return (secret_equal(v + 6, pc->pd->basic));
+	if (strncasecmp(v, "Digest ", 7) == 0)
+		return (pconn_digest_ok(pc, v + 7, r));
+	return (0);
+}
+
+/*
+ * An HTTP request, with CR LF or bare LF line ends, within PCONN_BUFSIZE
+ * bytes: "CONNECT host:port HTTP/1.x" and headers, or GET, HEAD or POST
+ * with an absolute URI, forwarded to the origin in origin form on a
+ * connection of its own.
+ */
+static enum pconn_result
+pconn_http_request(struct pconn *pc)
+{
+	struct http_request	 r;
+	const char		*errstr;
+	char			*host;
+	size_t			 n;
+	uint16_t		 port;
+	int			 status;
+
+	if ((n = http_head_len(pc->in, pc->len)) == 0) {
+		if (pc->len < sizeof(pc->in))
+			return (PR_MORE);
+		/* The request line alone fills the buffer: its target. */
+		if (memchr(pc->in, '\n', pc->len) == NULL)
+			pconn_refuse(pc, -1, HTTP_URI_TOO_LONG,
+			    "request target too long");
+		else
+			pconn_refuse(pc, -1, HTTP_TOO_LARGE,
+			    "request too large");
+		return (PR_MORE);
+	}
+	if ((status = http_parse_request((char *)pc->in, n, &r,
+	    &errstr)) != 0) {
+		pconn_refuse(pc, -1, status, errstr);
+		return (PR_MORE);
+	}
+	if (pc->pd->basic[0] != '\0' && !pconn_http_auth_ok(pc, &r)) {
+		pconn_refuse(pc, -1, HTTP_AUTH_REQUIRED,
+		    "authentication failed");
+		return (PR_MORE);
+	}
+	if (r.forward) {
+		if ((pc->fwd = malloc(PCONN_BUFSIZE + 64)) == NULL ||
+		    (pc->fwdlen = http_encode_forward(pc->fwd,
+		    PCONN_BUFSIZE + 64, &r)) == -1) {
+			pconn_refuse(pc, -1, HTTP_TOO_LARGE,
+			    "request too large");
+			return (PR_MORE);
+		}
+		host = r.host;
+		port = r.port;
+		/* Without a length or a coding, a request has no body. */
+		pc->body = r.chunked ? -1 : r.clen == -1 ? 0 : r.clen;
+	} else if (http_parse_target(r.target, &host, &port,
+	    &errstr) == -1) {
+		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, errstr);
+		return (PR_MORE);
+	}
+	if (strlen(host) >= sizeof(pc->host)) {
+		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, "host too long");
+		return (PR_MORE);
+	}
+	strlcpy(pc->host, host, sizeof(pc->host));
+	snprintf(pc->port, sizeof(pc->port), "%u", port);
+	pconn_consume(pc, n);
+	return (PR_CONNECT);
+}
+
+/* One step of the request's state machine over what has been read. */
+static enum pconn_result
+pconn_step(struct pconn *pc)
+{
+	if (proxyd_http(pc))
+		return (pconn_http_request(pc));
+	if (pc->state == PC_GREETING)
+		return (pconn_greeting(pc));
+	if (pc->state == PC_AUTH)
+		return (pconn_auth(pc));
+	return (pconn_socks5_request(pc));
+}
+
+/*
+ * Refuse, in the protocol's words, a destination that could not be
+ * reached: error is the last attempt's, or ELOOP for this very proxy.
+ */
+static void
+pconn_unreachable(struct pconn *pc, int error, const char *cause)
+{
+	int	 rep;
+
+	if (error == ELOOP) {
+		pconn_refuse(pc, -1, HTTP_FORBIDDEN,
+		    "request loop: the target is this proxy");
+		return;
+	}
+	/* A cause is the lookup's. */
+	if (cause != NULL) {
+		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH, HTTP_BAD_GATEWAY,
+		    cause);
+		return;
+	}
+	switch (error) {
+	case ECONNREFUSED:
+		rep = SOCKS5_REP_REFUSED;
+		break;
+	case ENETUNREACH:
+		rep = SOCKS5_REP_NETUNREACH;
+		break;
+	case EHOSTUNREACH:
+	case ETIMEDOUT:
+		rep = SOCKS5_REP_HOSTUNREACH;
+		break;
+	default:
+		rep = SOCKS5_REP_FAILURE;
+		break;
+	}
+	/* No answer is a timeout (504); a refusal a bad gateway (502). */
+	pconn_refuse(pc, rep, error == ETIMEDOUT ? HTTP_GATEWAY_TIMEOUT :
+	    HTTP_BAD_GATEWAY, strerror(error));
+}
+
+/* The dial is over: connected to the destination, or not. */
+static void
+pconn_dialed_cb(int fd, const struct net_peer *peer, int error,
+    const char *cause, void *arg)
+{
+	struct pconn	*pc = arg;
+
+	(void)peer;
+	pc->dial = NULL;
+	if (fd == -1) {
+		pconn_unreachable(pc, error, cause);
+		return;
+	}
+	pc->tfd = fd;
+	pconn_relay(pc);
+}
+
+/* A forwarded request must not come back to this proxy. */
+static int
+pconn_check_cb(const struct addrinfo *ai, void *arg)
+{
+	struct pconn	*pc = arg;
+
+	return (pc->fwd != NULL && pconn_is_self(pc, ai) ? ELOOP : 0);
+}
+
+/*
+ * While its destination is looked up and connected, a client may send
+ * more (kept for the destination), end its sending side (it still wants
+ * the answer), or break the connection: then it is gone, and so is its
+ * dial.
+ */
+static void
+pconn_wait_cb(int fd, int events, void *arg)
+{
+	struct pconn	*pc = arg;
+	ssize_t		 n;
+
+	(void)events;
+	n = pconn_recv_all(pc);
+	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		log_verbose(1, "proxy: %s: left during the lookup: %s",
+		    pc->peer, strerror(errno));
+		pconn_free(pc);
+		return;
+	}
+	/* At its end, or with the buffer full, the rest waits in the kernel. */
+	if (n == 0 || pc->len == sizeof(pc->in))
+		ev_del(fd);
+	else
+		ev_set(fd, pc->want, pconn_wait_cb, pc);
+}
+
+/* Run the state machine over what has been read. */
+static void
+pconn_parse(struct pconn *pc)
+{
+	struct dial_how		 how = {
+		.flags = DIAL_SERVER,
+		.check = pconn_check_cb,
+	};
+	enum pconn_result	 r;
+
+	do {
+		r = pconn_step(pc);
+	} while (r == PR_AGAIN);
+
+	/* A refusal has freed pc already and says PR_MORE: look no more. */
+	if (r == PR_MORE)
+		return;
+	if (r == PR_CLOSE) {
+		pconn_free(pc);
+		return;
+	}
+	log_verbose(2, "proxy: %s: connect to %s port %s", pc->peer,
+	    pc->host, pc->port);
+	/*
+	 * The dial looks the name up off the loop, within the client's
+	 * share of the resolver (a resolver that never answers stalls no
+	 * one else); pc's timer bounds it.
+	 */
+	how.peer = (const struct sockaddr *)&pc->from.ss;
+	pc->state = PC_DIALING;
+	if ((pc->dial = dial_open(pc->pd->o, pc->host, pc->port, TIME_NONE,
+	    &how, pconn_dialed_cb, pc)) == NULL) {
+		pconn_refuse(pc, SOCKS5_REP_FAILURE, HTTP_BAD_GATEWAY,
+		    strerror(errno));
+		return;
+	}
+	ev_set(pc->fd, EV_READ, pconn_wait_cb, pc);
+}
+
+/* Read what the client sends before it is connected, and parse it. */
+static void
+pconn_read_cb(int fd, int events, void *arg)
+{
+	struct pconn	*pc = arg;
+	ssize_t		 n;
+
+	n = pconn_recv_all(pc);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		/* A TLS read may wait for the socket to be writable. */
+		if (pc->want != events)
+			ev_set(fd, pc->want, pconn_read_cb, pc);
+		return;
+	}
+	if (n <= 0) {
+		log_verbose(2, "proxy: %s: closed before its request",
+		    pc->peer);
+		pconn_free(pc);
+		return;
+	}
+	if (pc->want != events)
+		ev_set(fd, pc->want, pconn_read_cb, pc);
+	pconn_parse(pc);
+}
+
+static void	proxyd_challenge(struct proxyd *);
+
+/*
+ * A forwarded request is over once the origin's answer is delivered: the
+ * origin closes it (Connection: close), whatever the client does.
+ */
+static int
+proxyd_forward_check(struct session *s)
+{
+	struct channel	*down = TAILQ_NEXT(TAILQ_FIRST(&s->channels), entry);
+
+	return (session_relay_check(s) || channel_ended(down));
+}
+
+static void
+proxyd_finished(struct session *s)
+{
+	struct proxyd	*pd = s->arg;
+
+	gate_release(pd->o->run);
+	session_free(s);
+}
+
+/*
+ * The client's bytes after a forwarded request's body (xstate bytes still
+ * to come) are not the origin's: they are read and dropped.  The origin's
+ * answer ends the connection (proxyd_forward_check()).
+ */
+static size_t
+proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
+    size_t space)
+{
+	(void)p;
+	(void)space;
+	if ((long long)n > ch->xstate)
+		n = ch->xstate;
+	ch->xstate -= n;
+	return (n);
+}
+
+/* Connected: say so, and hand both sockets to the pump. */
+static void
+pconn_relay(struct pconn *pc)
+{
+	const struct options	*o = pc->pd->o;
+	struct session	*s;
+	struct endpoint	*c, *t;
+	struct channel	*up;
+	int		 r;
+
+	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
+	    pc->host, pc->port);
+	if (pc->fwd != NULL)
+		r = 0;	/* The origin's own answer is the reply. */
+	else if (proxyd_http(pc))
+		r = pconn_http_reply(pc, HTTP_ESTABLISHED, NULL);
+	else
+		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
+	if (r == -1 || (s = session_new(pc->fwd != NULL ?
+	    proxyd_forward_check : session_relay_check, proxyd_finished,
+	    pc->pd)) == NULL) {
+		pconn_free(pc);
+		return;
+	}
+	ev_timer_disarm(&pc->timer);
+	ev_del(pc->fd);
+	ev_del(pc->tfd);
+	/* Each descriptor is the session's once it has an endpoint. */
+	if ((c = session_endpoint(s, "client", pc->fd, pc->fd, EP_SHUT_SOCKET,
+	    0)) == NULL)
+		goto fail;
+	pc->fd = -1;
+	if (pc->tls != NULL) {
+		tls_attach(c, pc->tls);
+		pc->tls = NULL;
+	}
+	if ((t = session_endpoint(s, "destination", pc->tfd, pc->tfd,
+	    EP_SHUT_SOCKET, 0)) == NULL)
+		goto fail;
+	pc->tfd = -1;
+	if ((up = session_channel(s, "upstream", c, t, CH_SHUTDOWN)) == NULL ||
+	    session_channel(s, "downstream", t, c, CH_SHUTDOWN) == NULL)
+		goto fail;
+	/*
+	 * A forwarded request goes first, rewritten; then what the client
+	 * sent after its request (a body, or the tunnel's first bytes).
+	 */
+	if (pc->fwd != NULL &&
+	    channel_inject(up, pc->fwd, pc->fwdlen) == -1)
+		goto fail;
+	/* A body ends where its length says; the rest goes no further. */
+	if (pc->fwd != NULL && pc->body != -1) {
+		if ((long long)pc->len > pc->body) {
+			log_verbose(1, "proxy: %s: %lld bytes after the "
+			    "request's body dropped", pc->peer,
+			    (long long)pc->len - pc->body);
+			pc->len = pc->body;
+		}
+		up->xform = proxyd_body_xform;
+		up->xgrow = 1;
+		up->xstate = pc->body - pc->len;
+	}
+	if (pc->len > 0 && channel_inject(up, pc->in, pc->len) == -1)
+		goto fail;
+	if (o->timeout_ms != TIME_NONE)
+		session_set_idle(s, o->timeout_ms);
+	gate_session(&o->gate, s);
+	/* The session holds the client's place at the gate now. */
+	pc->gated = 0;
+	pconn_free(pc);
+	if (session_start(s) == -1)
+		session_finish(s);
+	return;
+
+fail:
+	session_free(s);
+	pconn_free(pc);
+}
+
+/*
+ * The address of sa in a form to compare: an IPv4-mapped IPv6 address as
+ * IPv4.  Returns its family (0 for neither), the address in a[16] and the
+ * port in *port.
+ */
+static int
+proxyd_addr(const struct sockaddr *sa, unsigned char *a, uint16_t *port)
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	sin = (const struct sockaddr_in *)sa;
+	sin6 = (const struct sockaddr_in6 *)sa;
+	memset(a, 0, 16);
+	if (sa->sa_family == AF_INET) {
+		memcpy(a, &sin->sin_addr, 4);
+		*port = ntohs(sin->sin_port);
+		return (AF_INET);
+	}
+	if (sa->sa_family != AF_INET6)
+		return (0);
+	*port = ntohs(sin6->sin6_port);
+	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		memcpy(a, sin6->sin6_addr.s6_addr + 12, 4);
+		return (AF_INET);
+	}
+	memcpy(a, &sin6->sin6_addr, 16);
+	return (AF_INET6);
+}
+
+/* Is the address sa (its port aside) one of this host's? */
+static int
+proxyd_addr_local(const struct sockaddr *sa, socklen_t len)
+{
+	struct sockaddr_storage	 ss;
+	int			 fd, local;
+
+	/* Only a local address can be bound. */
+	if (len > sizeof(ss) ||
+	    (fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return (0);
+	memcpy(&ss, sa, len);
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	local = bind(fd, (struct sockaddr *)&ss, len) == 0;
+	close(fd);
+	return (local);
+}
+
+/*
+ * Would connecting to ai reach this very proxy (RFC 9110, section 7.3.1:
+ * a proxy must recognise its own names)?  Yes for the listener's port at
+ * its own address or, for a listener on every address (0.0.0.0 or ::),
+ * at any address of this host, the one the client came to among them.
+ */
+static int
+pconn_is_self(struct pconn *pc, const struct addrinfo *ai)
+{
+	const struct proxyd	*pd = pc->pd;
+	unsigned char		 dst[16], a[16], any[16] = { 0 };
+	uint16_t		 dport, port;
+	int			 dfam, fam;
+
+	dfam = proxyd_addr(ai->ai_addr, dst, &dport);
+	fam = proxyd_addr((const struct sockaddr *)&pd->self, a, &port);
+	if (dfam == 0 || fam == 0 || dport != port)
+		return (0);
+	if (memcmp(a, any, 16) != 0)
+		return (dfam == fam && memcmp(dst, a, 16) == 0);
+	/* An IPv6 listener takes IPv4 too, unless it is IPv6 only. */
+	if (dfam != fam && (fam == AF_INET || pd->v6only))
+		return (0);
+	return (memcmp(dst, any, 16) == 0 ||
+	    proxyd_addr_local(ai->ai_addr, ai->ai_addrlen));
+}
+
+/* Too slow to ask, or the destination too slow to answer. */
+static void
+pconn_timeout_cb(void *arg)
+{
+	struct pconn	*pc = arg;
+
+	if (pc->state == PC_DIALING)
+		pconn_refuse(pc, SOCKS5_REP_HOSTUNREACH,
+		    HTTP_GATEWAY_TIMEOUT, strerror(ETIMEDOUT));
+	else
+		pconn_refuse(pc, -1, HTTP_TIMEOUT, "no request in time");
+}
+
+/*
+ * Refuse a client over --max-conns in the protocol's words: a SOCKS5
+ * server's only way to say no at once is "no acceptable methods".  A fresh
+ * socket takes these few bytes at once.
+ */
+static void
+proxyd_full(void *arg, int fd)
+{
+	struct proxyd	*pd = arg;
+	unsigned char	 no[2] = { SOCKS_V5, SOCKS5_AUTH_NOMETHOD };
+	char		 buf[256];
+	ssize_t		 n;
+
+	/* Before its handshake, a TLS client can be told nothing. */
+	if (pd->o->ssl)
+		return;
+	if (pd->o->proxy_proto != PROXY_HTTP) {
+		write_quiet(fd, no, sizeof(no));
+		return;
+	}
+	n = http_encode_reply(buf, sizeof(buf), HTTP_FULL,
+	    "Connection: close\r\nContent-Length: 0");
+	if (n != -1)
+		write_quiet(fd, buf, n);
+}
+
+/* An admitted client: read its request. */
+static int
+proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
+{
+	struct proxyd	*pd = arg;
+	struct pconn	*pc;
+	char		 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
+		gate_release(pd->o->run);
+		tls_free(tls);
+		close(fd);
+		return (-1);
+	}
+	pc->pd = pd;
+	pc->gated = 1;
+	pc->fd = fd;
+	pc->tls = tls;
+	pc->tfd = -1;
+	pc->state = PC_GREETING;
+	pc->from = *peer;
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	snprintf(pc->peer, sizeof(pc->peer), "%s %s", host, port);
+	ev_timer_init(&pc->timer, pconn_timeout_cb, pc);
+	ev_timer_arm(&pc->timer, pd->o->timeout_ms != TIME_NONE ?
+	    pd->o->timeout_ms : PCONN_TIMEOUT_MS);
+	/*
+	 * The handshake's last read may hold the request already, which no
+	 * poll announces: the first read of a TLS client waits only for the
+	 * socket to be writable, which it is at once.  It is the loop's, as
+	 * every first step is, not the listener's call's.
+	 */
+	ev_set(fd, tls != NULL ? EV_WRITE : EV_READ, pconn_read_cb, pc);
+	return (0);
+}
+
+/* Is the listening socket fd bound to a loopback address? */
+static int
+proxyd_loopback(int fd)
+{
+	struct sockaddr_storage		 ss;
+	const struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	const struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t			 len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return (0);
+	if (ss.ss_family == AF_INET)
+		return ((ntohl(sin->sin_addr.s_addr) >> 24) == IN_LOOPBACKNET);
+	if (ss.ss_family == AF_INET6)
+		return (IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) ||
+		    (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) &&
+		    sin6->sin6_addr.s6_addr[12] == IN_LOOPBACKNET));
+	return (0);
+}
+static const struct listen_ops proxyd_ops = {
+	.start = proxyd_start,
+	.full = proxyd_full,
+};
+
+/*
+ * The 407's challenge: Digest with MD5, Digest with SHA-256, Basic.  MD5
+ * comes first although SHA-256 is stronger, because ncat's client gives
+ * up when the first Digest challenge is not MD5; clients that know
+ * SHA-256 may pick it (RFC 7616, section 3.7).  The nonce is random and
+ * lasts as long as the server runs.  The connection is closed after the
+ * 407, and the client is told so.
+ */
+static void
+proxyd_challenge(struct proxyd *pd)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 rnd[PROXYD_NONCE_BYTES];
+	size_t			 i;
+
+	arc4random_buf(rnd, sizeof(rnd));
+	for (i = 0; i < sizeof(rnd); i++) {
+		pd->nonce[2 * i] = hex[rnd[i] >> 4];
+		pd->nonce[2 * i + 1] = hex[rnd[i] & 0xf];
+	}
+	pd->nonce[2 * i] = '\0';
+	snprintf(pd->challenge, sizeof(pd->challenge),
+	    "Proxy-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
+	    "algorithm=MD5, nonce=\"%s\"\r\n"
+	    "Proxy-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
+	    "algorithm=SHA-256, nonce=\"%s\"\r\n"
+	    "Proxy-Authenticate: Basic realm=\"%s\"\r\n"
+	    "Connection: close\r\nContent-Length: 0",
+	    PROXYD_REALM, pd->nonce, PROXYD_REALM, pd->nonce, PROXYD_REALM);
+}
+
+/*
+ * Serve as a SOCKS5 or HTTP CONNECT proxy on the address and port of the
+ * command line until killed.  A proxy open to anyone (neither --proxy-auth
+ * nor --allow) listens on loopback unless an address is given, and says
+ * so when it is given one that is not loopback.  Returns the exit status.
+ */
+int
+proxyd_listen(const struct options *o)
+{
+	struct proxyd	 pd;
+	const char	*host;
+	char		*cause;
+	socklen_t	 len;
+	int		 fd, open;
+
+	memset(&pd, 0, sizeof(pd));
+	pd.o = o;
+	if (o->proxy_user != NULL) {
+		if (o->proxy_pass == NULL)
+			fatalx("a proxy server needs --proxy-auth "
+			    "user:password");
+		if (strlen(o->proxy_user) > SOCKS_NAME_MAX ||
+		    strlen(o->proxy_pass) > SOCKS_NAME_MAX ||
+		    http_basic(o->proxy_user, o->proxy_pass, pd.basic) == -1)
+			fatalx("Proxy username/password too long");
+		proxyd_challenge(&pd);
+	}
+	open = o->proxy_user == NULL && o->gate.nallow == 0;
+	host = o->host;
+	if (open && host == NULL)
+		host = o->family == AF_INET6 ? "::1" : "127.0.0.1";
+	if ((fd = net_listen(o, host, o->ports[0], &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, fd);
+	len = sizeof(pd.self);
+	if (getsockname(fd, (struct sockaddr *)&pd.self, &len) == -1)
+		fatal("getsockname");
+	len = sizeof(pd.v6only);
+	if (pd.self.ss_family == AF_INET6 && getsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &pd.v6only, &len) == -1)
+		pd.v6only = 1;
+	if (open && !proxyd_loopback(fd))
+		log_warnx("warning: open proxy: anyone who can reach this "
+		    "address may relay through it; use --proxy-auth or "
+		    "--allow");
+	gate_raise_nofile(&o->gate);
+	if ((pd.l = listener_new(o, fd, &proxyd_ops, &pd)) == NULL)
+		fatal("listener");
+	if (ev_loop() == -1)
+		fatal("poll");
+	return (0);
+}

@@ -1,0 +1,321 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * --room: a chat server on the broker (broker.c), with user ids,
+ * announcements and one prefix per line.  What a member sends is framed
+ * into lines by the room codec (src/codec/room.c); a command (/who,
+ * /nick, /me, /help, :q) is carried out, any other line goes to everyone
+ * with the speaker's name.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "modes.h"
+#include "broker.h"
+
+/* Send a message to one client only; a failure is only logged. */
+static void
+room_tell(struct client *c, const char *msg, size_t len)
+{
+	if (fanout_send_to(c->net, msg, len) == -1)
+		log_warn("relay");
+}
+
+/*
+ * Relay a line of text: the speaker's name (or "* " and the bare name
+ * for an action, /me), the line with control characters escaped (\xNN,
+ * tab kept), a newline.
+ */
+static void
+room_say(struct speaker *sp, const unsigned char *line, size_t len,
+    int action)
+{
+	unsigned char	 out[ROOM_LINE_MAX * 4 + 64];
+	size_t		 n;
+
+	if (action) {
+		n = snprintf((char *)out, sizeof(out), "* %.*s ",
+		    (int)strlen(sp->name) - 2, sp->name + 1);
+	} else
+		n = snprintf((char *)out, sizeof(out), "%s ", sp->name);
+	n += room_escape(line, len, out + n);
+	out[n++] = '\n';
+	broker_send(sp->b, sp->except, out, n);
+}
+
+/*
+ * "<announce> Present: <a>, <b>." for c, listing the members but c; with
+ * nobody else there, nothing is said.
+ */
+static void
+room_who(struct broker *b, struct client *c, int newcomer)
+{
+	struct client	*m;
+	char		*msg;
+	size_t		 n = 0, size = 64;
+	int		 others = 0;
+
+	TAILQ_FOREACH(m, &b->members, entry)
+		size += sizeof(m->name) + 2;
+	if ((msg = malloc(size)) == NULL) {
+		log_warn("relay");
+		return;
+	}
+	n = strlcpy(msg, "<announce> Present:", size);
+	TAILQ_FOREACH(m, &b->members, entry) {
+		if (m == c && newcomer)
+			continue;
+		n += snprintf(msg + n, size - n, "%s %s%s", others ? "," : "",
+		    m->name, m == c ? " (you)" : "");
+		others++;
+	}
+	if (others > 0) {
+		n += snprintf(msg + n, size - n, ".\n");
+		room_tell(c, msg, n);
+	}
+	free(msg);
+}
+
+/* Is name (bare, len bytes) taken by a member other than c? */
+static int
+room_name_taken(struct broker *b, struct client *c, const char *name,
+    size_t len)
+{
+	struct client	*m;
+	size_t		 mlen;
+
+	TAILQ_FOREACH(m, &b->members, entry) {
+		mlen = strlen(m->name) - 2;
+		if (m != c && mlen == len &&
+		    strncasecmp(m->name + 1, name, len) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * /nick NAME: a valid name, not one of the server's (room_name_reserved():
+ * nobody may speak as the announcements, the operator or another's id),
+ * that nobody else has in any case; the room is told.
+ */
+static void
+room_nick(struct broker *b, struct client *c, const unsigned char *name,
+    size_t len)
+{
+	char	 msg[256], old[sizeof(c->name)];
+	int	 n;
+
+	if (!room_name_valid(name, len)) {
+		n = snprintf(msg, sizeof(msg), "<announce> A name is 1 to %d "
+		    "letters, digits, - or _.\n", ROOM_NAME_MAX);
+		room_tell(c, msg, n);
+		return;
+	}
+	if (room_name_reserved(name, len)) {
+		n = snprintf(msg, sizeof(msg), "<announce> The name %.*s is "
+		    "reserved: announce, server and user with digits are the "
+		    "server's.\n", (int)len, name);
+		room_tell(c, msg, n);
+		return;
+	}
+	if (room_name_taken(b, c, (const char *)name, len)) {
+		n = snprintf(msg, sizeof(msg), "<announce> The name %.*s is "
+		    "taken.\n", (int)len, name);
+		room_tell(c, msg, n);
+		return;
+	}
+	strlcpy(old, c->name, sizeof(old));
+	snprintf(c->name, sizeof(c->name), "<%.*s>", (int)len, name);
+	broker_announce(b, NULL, "%s is now known as %s.", old, c->name);
+}
+
+/* What /help says. */
+static const char room_help[] =
+    "<announce> Commands: /who lists who is present; /nick NAME takes a "
+    "name (1 to 20 letters, digits, - or _); /me TEXT says what you do; "
+    "/help shows this; :q leaves.  Other lines go to everyone.\n";
+
+/* What the sender of a line too long for the room is told. */
+static const char room_too_long[] =
+    "<announce> Your line was longer than 4096 bytes: only its first 4096 "
+    "were relayed.\n";
+
+/*
+ * One line of a room, from room_frame(): a client's command is carried
+ * out, any other line is relayed.  The operator's lines are all text.
+ * Returns 1 when a client asked to leave (":q").
+ */
+static int
+room_line(const unsigned char *line, size_t len, void *arg)
+{
+	struct speaker		*sp = arg;
+	struct client		*c = sp->c;
+	const unsigned char	*a;
+	size_t			 alen;
+
+	if (c == NULL) {
+		room_say(sp, line, len, 0);
+		return (0);
+	}
+	switch (room_parse(line, len, &a, &alen)) {
+	case ROOM_QUIT:
+		return (1);
+	case ROOM_WHO:
+		room_who(sp->b, c, 0);
+		break;
+	case ROOM_NICK:
+		room_nick(sp->b, c, a, alen);
+		break;
+	case ROOM_ME:
+		room_say(sp, a, alen, 1);
+		break;
+	case ROOM_HELP:
+		room_tell(c, room_help, sizeof(room_help) - 1);
+		break;
+	case ROOM_TEXT:
+		room_say(sp, line, len, 0);
+		break;
+	}
+	return (0);
+}
+
+/*
+ * Frame what a speaker sent into lines and act on each; a line cut at
+ * ROOM_LINE_MAX is said to its speaker (the operator: on stderr).
+ */
+static int
+room_heard(struct speaker *sp, const void *p, size_t len)
+{
+	int	 quit;
+
+	/*
+	 * The line being framed is held only while a line is incomplete:
+	 * a member that has nothing pending holds no line buffer.
+	 */
+	if (sp->rf.line == NULL &&
+	    (sp->rf.line = pool_get(ROOM_LINE_MAX)) == NULL) {
+		log_warn("relay");
+		return (sp->c != NULL);
+	}
+	quit = room_frame(&sp->rf, p, len, room_line, sp);
+	if (sp->rf.len == 0) {
+		pool_put(sp->rf.line, ROOM_LINE_MAX);
+		sp->rf.line = NULL;
+	}
+	if (quit)
+		return (1);
+	if (sp->rf.dropped > 0) {
+		sp->rf.dropped = 0;
+		if (sp->c != NULL)
+			room_tell(sp->c, room_too_long,
+			    sizeof(room_too_long) - 1);
+		else
+			log_warnx("stdin: a line longer than %d bytes was cut",
+			    ROOM_LINE_MAX);
+	}
+	return (0);
+}
+
+/* A last line without its newline is still a line. */
+static void
+room_flush_speaker(struct speaker *sp)
+{
+	if (sp->rf.len > 0 && (sp->c == NULL || !sp->c->quit))
+		room_flush(&sp->rf, room_line, sp);
+}
+
+/*
+ * c joins the room (NULL: the operator, whose lines are framed too): a
+ * name of its own, a welcome, who is there, and the others are told.
+ * Returns -1 with errno.
+ */
+static int
+room_join(struct broker *b, struct client *c)
+{
+	char	 msg[256];
+	int	 others, n;
+
+	/* Lines are framed in a buffer taken only while one is incomplete. */
+	if (c == NULL)
+		return (0);
+	if ((c->sp = calloc(1, sizeof(*c->sp))) == NULL)
+		return (-1);
+	/* No member may take an id with /nick: it is never shared. */
+	snprintf(c->name, sizeof(c->name), "<user%u>", ++b->next_id);
+	c->sp->b = b;
+	c->sp->c = c;
+	c->sp->name = c->name;
+	c->sp->except = c->net;
+	/* Members other than the newcomer and the console. */
+	others = (int)fanout_count(b->fo) - 1 - (b->console != NULL);
+	n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
+	    "room, you are %s. %d other user%s connected; type :q to "
+	    "leave.\n", c->name, others, others == 1 ? " is" : "s are");
+	if (!b->o->recv_only && fanout_send_to(c->net, msg, n) == -1)
+		return (-1);
+	room_who(b, c, 1);
+	TAILQ_INSERT_TAIL(&b->members, c, entry);
+	broker_announce(b, c->net, "%s is connected as %s.", c->addr,
+	    c->name);
+	return (0);
+}
+
+/* c has gone: its last line, then the others are told. */
+static void
+room_leave(struct broker *b, struct client *c)
+{
+	room_flush_speaker(c->sp);
+	TAILQ_REMOVE(&b->members, c, entry);
+	if (!c->cut)
+		broker_announce(b, c->net, "%s is disconnected.", c->name);
+}
+
+/* c read nothing for the stall time: its last words, and the others'. */
+static void
+room_cut(struct broker *b, struct client *c)
+{
+	char	 msg[128];
+	int	 n;
+
+	n = snprintf(msg, sizeof(msg), "<announce> You are disconnected: "
+	    "you read nothing for %lld ms.\n", fanout_stall_ms(b->fo));
+	if (fanout_send_to(c->net, msg, n) == -1)
+		log_warn("relay");
+	broker_announce(b, c->net, "%s is disconnected: it stopped reading.",
+	    c->name);
+}
+
+static const struct broker_room room_hooks = {
+	.join = room_join,
+	.heard = room_heard,
+	.flush = room_flush_speaker,
+	.leave = room_leave,
+	.cut = room_cut,
+};
+
+/* --room: a chat room for any number of clients.  Runs until killed. */
+int
+room_listen(const struct options *o)
+{
+	return (broker_run(o, &room_hooks));
+}

@@ -1,0 +1,91 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Scan mode (-z): report which ports accept a connection, move no data. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+/* Shuffle the port list in place for -r. */
+static void
+scan_shuffle(char **ports, size_t n)
+{
+	size_t	 i, j;
+	char	*t;
+
+	for (i = n; i > 1; i--) {
+		j = arc4random_uniform(i);
+		t = ports[i - 1];
+		ports[i - 1] = ports[j];
+		ports[j] = t;
+	}
+}
+
+/* Wait ms milliseconds between two ports (-i); nothing else runs. */
+static void
+scan_pause(long long ms)
+{
+	struct timespec	 ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (ms % 1000) * 1000000,
+	};
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * Try each port once.  Returns the exit status: 0 if any port accepted,
+ * 1 if none did.
+ */
+int
+scan_ports(const struct options *o)
+{
+	struct net_peer	 peer;
+	char		*cause;
+	size_t		 i;
+	int		 fd, status = 1;
+
+	if (o->randomize)
+		scan_shuffle(o->ports, o->nports);
+	for (i = 0; i < o->nports; i++) {
+		if (i > 0 && o->interval_ms > 0)
+			scan_pause(o->interval_ms);
+		fd = dial_sync(o, o->host, o->ports[i], &peer, &cause);
+		if (fd == -1) {
+			if (cause != NULL)
+				fatalx("%s", cause);
+			continue;
+		}
+		/* A UDP "connection" is only known to be refused. */
+		if (o->socktype == SOCK_DGRAM &&
+		    udp_probe(fd, o->timeout_ms) == -1) {
+			close(fd);
+			continue;
+		}
+		net_report_connect(o, o->host, o->ports[i], &peer);
+		close(fd);
+		status = 0;
+	}
+	return (status);
+}

@@ -1,0 +1,790 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * Outbound connection set-up as a stage driven by the event loop: resolve
+ * the name (src/resolve.c), connect without blocking to each address in
+ * turn, then, with -x, speak the proxy's protocol (src/proxy.c) to reach
+ * the destination.  One deadline covers all of it, no descriptor is ever
+ * made blocking, and the caller hears the outcome through one callback.
+ * It is the one way sockcat opens a connection: the client's, the proxy
+ * server's to its destinations, and the forwarder's to its targets (a
+ * Unix-domain path too).
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <readpassphrase.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/* Where a dial stands. */
+enum dial_stage {
+	DS_RESOLVE,		/* looking up what to connect to */
+	DS_CONNECT,		/* connecting to one of its addresses */
+	DS_RESOLVE_DEST,	/* the destination's address, behind a proxy */
+	DS_NEGOTIATE,		/* speaking the proxy's protocol */
+};
+
+struct dial {
+	const struct options	*o;
+	char			*host;	/* the destination */
+	char			*port;
+	const char		*chost;	/* what is connected to: the */
+	const char		*cport;	/* destination or the proxy */
+	dial_cb			*cb;
+	void			*arg;
+	int			 flags;	/* DIAL_* */
+	dial_check_cb		*check;
+
+	enum dial_stage		 stage;
+	struct resolve		*lookup;
+	struct addrinfo		*res;
+	struct addrinfo		*ai;	/* the address being tried */
+	int			 fd;
+	int			 error;	/* errno of the last attempt */
+	struct net_peer		 peer;
+	struct ev_timer		 deadline;
+	struct ev_timer		 kick;	/* a Unix path's first step */
+	struct addrinfo		 uai;	/* a Unix path's one address */
+	struct sockaddr_un	 sun;
+
+	int			 proxied;
+	int			 dns;	/* PROXY_DNS_*: who resolves host */
+	struct proxy_client	 pc;
+	unsigned char		 a4[4];	/* SOCKS4: the destination */
+	char			 addr[INET6_ADDRSTRLEN]; /* or its address */
+	int			 looked_up; /* here, or given up to the proxy */
+	size_t			 sent;	/* of pc.out */
+	const char		*starting; /* ASYNC_START() */
+	int			 quiet;	/* the caller reports failures */
+	struct sockaddr_storage	 client; /* how->peer, or AF_UNSPEC */
+};
+
+static void	dial_try(struct dial *);
+static void	dial_negotiate(struct dial *);
+
+/*
+ * The end: hand fd (or -1, with error and cause) to the caller and free
+ * d.  The callback may start another dial.
+ */
+static void
+dial_finish(struct dial *d, int fd, int error, const char *cause)
+{
+	dial_cb		*cb = d->cb;
+	void		*arg = d->arg;
+	struct net_peer	 peer = d->peer;
+
+	ASYNC_CALLBACK(d, "dial_finish", cb);
+	if (fd != -1 && d->fd == fd) {
+		ev_del(fd);
+		d->fd = -1;
+	}
+	dial_cancel(d);
+	cb(fd, fd != -1 ? &peer : NULL, error, cause, arg);
+}
+
+/* As dial_finish(), failing with a message made of a format. */
+static void
+dial_fail(struct dial *d, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+dial_fail(struct dial *d, int error, const char *fmt, ...)
+{
+	char	 msg[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dial_finish(d, -1, error, msg);
+}
+
+/* As dial_finish(), failing with the message in cause (freed). */
+static void
+dial_fail_cause(struct dial *d, int error, char *cause)
+{
+	char	 msg[1024];
+
+	strlcpy(msg, cause != NULL ? cause : strerror(error), sizeof(msg));
+	free(cause);
+	dial_finish(d, -1, error, msg);
+}
+
+/* Say with -v that the address being tried failed, in netcat's words. */
+static void
+dial_report_failure(struct dial *d, int timed_out)
+{
+	char	 label[NI_MAXHOST * 2 + 4];
+
+	/*
+	 * A server's outbound side, a path, or an owner that said so
+	 * (dial_quiet()): the owner reports.
+	 */
+	if (d->quiet || (d->flags & (DIAL_SERVER | DIAL_UNIX)))
+		return;
+	net_host_label(d->chost, d->ai->ai_addr, d->ai->ai_addrlen, label,
+	    sizeof(label));
+	/* nc's words for a time-out, errno and all. */
+	if (timed_out)
+		log_verbose(1, "connect to %s port %s (%s) timed out: %s",
+		    label, d->cport, net_proto_name(d->o),
+		    strerror(EINPROGRESS));
+	else
+		log_verbose(1, "connect to %s port %s (%s) failed: %s", label,
+		    d->cport, net_proto_name(d->o), strerror(d->error));
+}
+
+/* The whole set-up took too long. */
+static void
+dial_deadline_cb(void *arg)
+{
+	struct dial	*d = arg;
+	char		*cause = NULL;
+
+	switch (d->stage) {
+	case DS_RESOLVE:
+		dial_fail(d, ETIMEDOUT, "getaddrinfo for host \"%s\" port %s: "
+		    "%s", d->chost, d->cport, strerror(ETIMEDOUT));
+		break;
+	case DS_CONNECT:
+		/* As a connection refused: -v says so, the caller need not. */
+		dial_report_failure(d, 1);
+		dial_finish(d, -1, ETIMEDOUT, NULL);
+		break;
+	case DS_RESOLVE_DEST:
+		dial_fail(d, ETIMEDOUT, "proxy: %s", strerror(ETIMEDOUT));
+		break;
+	case DS_NEGOTIATE:
+		proxy_client_broken(&d->pc, ETIMEDOUT, &cause);
+		dial_fail_cause(d, ETIMEDOUT, cause);
+		break;
+	}
+}
+
+/* Connected to d->ai: done, or on to the proxy's part. */
+static void
+dial_connected(struct dial *d)
+{
+	ev_del(d->fd);
+	memcpy(&d->peer.ss, d->ai->ai_addr, d->ai->ai_addrlen);
+	d->peer.len = d->ai->ai_addrlen;
+	if (!d->proxied) {
+		dial_finish(d, d->fd, 0, NULL);
+		return;
+	}
+	dial_negotiate(d);
+}
+
+/*
+ * A non-blocking connect has ended, one way or the other: the one place
+ * its outcome is read.
+ */
+static void
+dial_connect_cb(int fd, int events, void *arg)
+{
+	struct dial	*d = arg;
+	socklen_t	 len = sizeof(int);
+	int		 error = 0;
+
+	(void)events;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
+		error = errno;
+	if (error == 0) {
+		dial_connected(d);
+		return;
+	}
+	d->error = error;
+	dial_report_failure(d, 0);
+	ev_del(fd);
+	close(fd);
+	d->fd = -1;
+	d->ai = d->ai->ai_next;
+	dial_try(d);
+}
+
+/* A Unix path needs no lookup: its first step is still the loop's. */
+static void
+dial_kick_cb(void *arg)
+{
+	dial_try(arg);
+}
+
+/* Start connecting to d->ai or the next address that takes a socket. */
+static void
+dial_try(struct dial *d)
+{
+	struct addrinfo	*ai;
+	char		*cause = NULL;
+	int		 fd;
+
+	d->stage = DS_CONNECT;
+	for (; (ai = d->ai) != NULL; d->ai = ai->ai_next) {
+		/* An address the owner refuses ends the dial. */
+		if (d->check != NULL && (d->error = d->check(ai,
+		    d->arg)) != 0) {
+			dial_finish(d, -1, d->error, NULL);
+			return;
+		}
+		if ((fd = socket(ai->ai_family, ai->ai_socktype |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
+			d->error = errno;
+			continue;
+		}
+		d->fd = fd;
+		/* As with nc, a source or an option refused is the end. */
+		if (!(d->flags & (DIAL_SERVER | DIAL_UNIX)) &&
+		    (net_bind_source(d->o, fd, ai->ai_family, &cause) == -1 ||
+		    net_set_options(d->o, fd, ai->ai_family, &cause) == -1)) {
+			dial_fail_cause(d, errno, cause);
+			return;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			dial_connected(d);
+			return;
+		}
+		if (errno == EINPROGRESS) {
+			ev_set(fd, EV_WRITE, dial_connect_cb, d);
+			return;
+		}
+		d->error = errno;
+		dial_report_failure(d, 0);
+		close(fd);
+		d->fd = -1;
+	}
+	/* Each failure was reported with -v, as netcat reports them. */
+	dial_finish(d, -1, d->error != 0 ? d->error : ECONNREFUSED, NULL);
+}
+
+static void
+dial_resolved_cb(int error, struct addrinfo *res, void *arg)
+{
+	struct dial	*d = arg;
+
+	d->lookup = NULL;
+	/* A server says why in its own words, around the bare reason. */
+	if (error != 0 && (d->flags & DIAL_SERVER)) {
+		dial_fail(d, EADDRNOTAVAIL, "%s", error == EAI_SYSTEM ?
+		    strerror(errno) : gai_strerror(error));
+		return;
+	}
+	if (error != 0) {
+		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo for host \"%s\" port "
+		    "%s: %s", d->chost, d->cport, error == EAI_SYSTEM ?
+		    strerror(errno) : gai_strerror(error));
+		return;
+	}
+	d->res = d->ai = res;
+	dial_try(d);
+}
+
+/* SOCKS4 and SOCKS4a carry an IPv4 address, or (4a) a name. */
+static int
+dial_socks4(const struct dial *d)
+{
+	return (d->o->proxy_proto == PROXY_SOCKS4 ||
+	    d->o->proxy_proto == PROXY_SOCKS4A);
+}
+
+/* The destination's address behind the proxy is known now, or not. */
+static void
+dial_dest_cb(int error, struct addrinfo *res, void *arg)
+{
+	struct dial	*d = arg;
+	struct sockaddr	*sa;
+
+	d->lookup = NULL;
+	if (error != 0 && (d->dns & PROXY_DNS_REMOTE)) {
+		/* --proxy-dns both: the proxy may know the name. */
+		log_verbose(1, "proxy: %s not resolved here: the proxy will "
+		    "resolve it", d->host);
+		d->looked_up = 1;
+		dial_negotiate(d);
+		return;
+	}
+	if (error != 0) {
+		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo(\"%.64s\", \"%.64s\"): "
+		    "%s", d->host, d->port, error == EAI_SYSTEM ?
+		    strerror(errno) : gai_strerror(error));
+		return;
+	}
+	sa = res->ai_addr;
+	if (sa->sa_family == AF_INET) {
+		memcpy(d->a4, &((struct sockaddr_in *)sa)->sin_addr, 4);
+		inet_ntop(AF_INET, d->a4, d->addr, sizeof(d->addr));
+	} else
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr,
+		    d->addr, sizeof(d->addr));
+	freeaddrinfo(res);
+	if (dial_socks4(d))
+		d->pc.addr4 = d->a4;
+	else
+		d->pc.host = d->addr;
+	d->looked_up = 1;
+	dial_negotiate(d);
+}
+
+/* HTTP 407: answer the challenge on a new connection to the proxy. */
+static void
+dial_again(struct dial *d)
+{
+	ev_del(d->fd);
+	close(d->fd);
+	d->fd = -1;
+	d->ai = d->res;
+	dial_try(d);
+}
+
+/*
+ * Move the conversation with the proxy on: send what it has to say, read
+ * no more than its answer holds, until it is done or the socket would
+ * block (the loop calls back).
+ */
+static void
+dial_io_cb(int fd, int events, void *arg)
+{
+	struct dial	*d = arg;
+	unsigned char	 buf[HTTP_LINE_MAX];
+	char		*cause = NULL;
+	size_t		 want;
+	ssize_t		 n;
+	int		 r;
+
+	(void)events;
+	for (;;) {
+		while (d->sent < d->pc.outlen) {
+			n = write(fd, d->pc.out + d->sent,
+			    d->pc.outlen - d->sent);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1 && (errno == EAGAIN ||
+			    errno == EWOULDBLOCK)) {
+				ev_set(fd, EV_WRITE, dial_io_cb, d);
+				return;
+			}
+			if (n == -1 && (errno == EPIPE ||
+			    errno == ECONNRESET) &&
+			    proxy_client_closed(&d->pc)) {
+				dial_again(d);
+				return;
+			}
+			if (n == -1) {
+				dial_fail(d, errno, "write failed (%zu/%zu): "
+				    "%s", d->sent, d->pc.outlen,
+				    strerror(errno));
+				return;
+			}
+			d->sent += n;
+		}
+		want = proxy_client_want(&d->pc);
+		if (want > sizeof(buf))
+			want = sizeof(buf);
+		n = read(fd, buf, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			ev_set(fd, EV_READ, dial_io_cb, d);
+			return;
+		}
+		if ((n == 0 || (n == -1 && errno == ECONNRESET)) &&
+		    proxy_client_closed(&d->pc)) {
+			dial_again(d);
+			return;
+		}
+		if (n <= 0) {
+			r = n == 0 ? EPIPE : errno;
+			proxy_client_broken(&d->pc, r, &cause);
+			dial_fail_cause(d, r, cause);
+			return;
+		}
+		d->sent = 0;
+		switch (proxy_client_input(&d->pc, buf, n, &cause)) {
+		case PROXY_MORE:
+			continue;
+		case PROXY_DONE:
+			ev_del(fd);
+			dial_finish(d, fd, 0, NULL);
+			return;
+		case PROXY_RETRY:
+			dial_again(d);
+			return;
+		default:
+			dial_fail_cause(d, EPROTO, cause);
+			return;
+		}
+	}
+}
+
+/* Connected to the proxy: ask it for the destination. */
+static void
+dial_negotiate(struct dial *d)
+{
+	struct addrinfo	 hints;
+	char		*cause = NULL;
+
+	/*
+	 * The destination's name is looked up here first unless the proxy
+	 * is to do it (--proxy-dns); SOCKS4 names an IPv4 address.
+	 */
+	if (d->dns == PROXY_DNS_NONE) {
+		dial_fail(d, EINVAL, "proxy: %s is not a numeric address "
+		    "(--proxy-dns none)", d->host);
+		return;
+	}
+	if (!d->looked_up && (d->dns & PROXY_DNS_LOCAL)) {
+		d->stage = DS_RESOLVE_DEST;
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = dial_socks4(d) ? AF_INET : d->o->family;
+		hints.ai_socktype = SOCK_STREAM;
+		if (d->o->numeric)
+			hints.ai_flags = AI_NUMERICHOST;
+		if ((d->lookup = resolve_start(d->host, d->port, &hints,
+		    dial_dest_cb, d)) == NULL)
+			dial_fail(d, errno, "proxy: %s", strerror(errno));
+		return;
+	}
+	d->stage = DS_NEGOTIATE;
+	if (proxy_client_start(&d->pc, &cause) == -1) {
+		dial_fail_cause(d, EINVAL, cause);
+		return;
+	}
+	d->sent = 0;
+	dial_io_cb(d->fd, EV_WRITE, d);
+}
+
+/*
+ * Who looks up the destination's name (PROXY_DNS_*, 0 for a numeric
+ * address, which needs nobody); SOCKS4 becomes SOCKS4a to send a name.
+ */
+static void
+dial_proxy_dns(struct dial *d)
+{
+	const struct options	*o = d->o;
+	unsigned char		 a[16];
+	int			 v6;
+
+	if ((d->dns = o->proxy_dns) == 0)
+		d->dns = o->proxy_proto == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
+		    PROXY_DNS_REMOTE;
+	/*
+	 * An IPv6 address is no name, but SOCKS4 looks it up as one (and
+	 * fails, as netcat does) unless nobody is to.
+	 */
+	v6 = inet_pton(AF_INET6, d->host, a) == 1;
+	if (inet_pton(AF_INET, d->host, a) == 1 ||
+	    (v6 && (!dial_socks4(d) || d->dns == PROXY_DNS_NONE)))
+		d->dns = 0;
+	if (o->proxy_proto == PROXY_SOCKS4 && (d->dns & PROXY_DNS_REMOTE))
+		d->pc.proto = PROXY_SOCKS4A;
+}
+
+/* -P without --proxy-auth: ask on the terminal, each time it is needed. */
+static int
+dial_ask_password(struct proxy_client *pc, char **cause)
+{
+	struct dial	*d = pc->arg;
+	char		 prompt[512];
+
+	snprintf(prompt, sizeof(prompt), "Proxy password for %s@%s: ",
+	    pc->user, d->o->proxy_host);
+	if (readpassphrase(prompt, pc->pass, sizeof(pc->pass),
+	    RPP_REQUIRE_TTY) == NULL) {
+		log_cause(cause, "Unable to read proxy passphrase");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Open a connection to host and port as the options say: their family,
+ * socket type, source (-s, -p) and socket options, directly or through
+ * the proxy of -x (-X, -P, --proxy-auth), within timeout_ms for the whole
+ * set-up (TIME_NONE or 0: none but the kernel's).  The outcome comes
+ * later, from the loop, through cb(fd, peer, error, cause, arg): fd is a
+ * connected non-blocking socket (the caller's to close) and peer the
+ * address it is connected to (the proxy's, through one); or fd is -1,
+ * error an errno value and cause a message for the user, NULL when each
+ * failed attempt was already reported with -v in netcat's words (a
+ * connection refused, say).  cause and peer are valid only during the
+ * call, which never comes before this returns.  o must outlive the
+ * dial.  Returns a handle for dial_cancel(), valid until the callback is
+ * called, or NULL with errno.
+ */
+struct dial *
+dial_start(const struct options *o, const char *host, const char *port,
+    long long timeout_ms, dial_cb *cb, void *arg)
+{
+	return (dial_open(o, host, port, timeout_ms, NULL, cb, arg));
+}
+
+/* Keep the address of the client a server's dial is for (how->peer). */
+static void
+dial_set_peer(struct dial *d, const struct sockaddr *sa)
+{
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		memcpy(&d->client, sa, sizeof(struct sockaddr_in));
+	else if (sa->sa_family == AF_INET6)
+		memcpy(&d->client, sa, sizeof(struct sockaddr_in6));
+}
+
+/*
+ * As dial_start(), the way how says (NULL: a client's).  how->flags:
+ * DIAL_SERVER for a server's outbound side (no proxy, no source, no
+ * socket options, a numeric service, no -v line for a failed attempt,
+ * and a lookup's failure as its bare reason); DIAL_UNIX when host is a
+ * Unix-domain path (port NULL), connected with the options' socket type.
+ * how->check, if set, is asked about each address before it is tried:
+ * an errno value instead of 0 ends the dial with that error and no cause.
+ * how->peer, if set, is the client the lookup counts for: one client's
+ * stalled names never hold up another's.
+ */
+struct dial *
+dial_open(const struct options *o, const char *host, const char *port,
+    long long timeout_ms, const struct dial_how *how, dial_cb *cb,
+    void *arg)
+{
+	struct dial	*d;
+	struct addrinfo	 hints;
+	socklen_t	 len;
+	int		 error;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return (NULL);
+	d->o = o;
+	d->fd = -1;
+	d->cb = cb;
+	d->arg = arg;
+	if (how != NULL) {
+		d->flags = how->flags;
+		d->check = how->check;
+		dial_set_peer(d, how->peer);
+	}
+	ASYNC_START(d, "dial_open");
+	ev_timer_init(&d->deadline, dial_deadline_cb, d);
+	ev_timer_init(&d->kick, dial_kick_cb, d);
+	if ((d->host = strdup(host)) == NULL ||
+	    (port != NULL && (d->port = strdup(port)) == NULL))
+		goto fail;
+	d->chost = d->host;
+	d->cport = d->port;
+	if (d->flags & DIAL_UNIX) {
+		if (unix_addr(d->host, &d->sun, &len) == -1)
+			goto fail;
+		d->uai.ai_family = AF_UNIX;
+		d->uai.ai_socktype = o->socktype;
+		d->uai.ai_addr = (struct sockaddr *)&d->sun;
+		d->uai.ai_addrlen = len;
+		d->ai = &d->uai;
+		d->stage = DS_CONNECT;
+		ev_timer_arm(&d->kick, 0);
+		goto started;
+	}
+	if (o->proxy_host != NULL && !(d->flags & DIAL_SERVER)) {
+		d->proxied = 1;
+		d->chost = o->proxy_host;
+		d->cport = o->proxy_port;
+		d->pc.proto = o->proxy_proto;
+		d->pc.host = d->host;
+		d->pc.port = d->port;
+		d->pc.user = o->proxy_user;
+		d->pc.ask = dial_ask_password;
+		d->pc.arg = d;
+		dial_proxy_dns(d);
+		if (o->proxy_pass != NULL) {
+			strlcpy(d->pc.pass, o->proxy_pass, sizeof(d->pc.pass));
+			d->pc.fixed = 1;
+		}
+	}
+	/* The first step, the lookup, answers from the loop. */
+	d->stage = DS_RESOLVE;
+	net_hints(o, 0, NULL, &hints);
+	if (d->flags & DIAL_SERVER)
+		hints.ai_flags |= AI_NUMERICSERV;
+	if ((d->lookup = resolve_start_for(d->client.ss_family != AF_UNSPEC ?
+	    (struct sockaddr *)&d->client : NULL, d->chost, d->cport, &hints,
+	    dial_resolved_cb, d)) == NULL)
+		goto fail;
+started:
+	if (timeout_ms > 0)
+		ev_timer_arm(&d->deadline, timeout_ms);
+	ASYNC_STARTED(d);
+	return (d);
+
+fail:
+	error = errno;
+	proxy_client_clear(&d->pc);
+	free(d->host);
+	free(d->port);
+	free(d);
+	errno = error;
+	return (NULL);
+}
+
+/*
+ * The caller of d reports its failure in words of its own: -v does not
+ * say, in netcat's, that each address failed.  The callback then has no
+ * cause for a connection refused or timed out, only the error.
+ */
+void
+dial_quiet(struct dial *d)
+{
+	d->quiet = 1;
+}
+
+/* Give up the dial d: its callback is never called. */
+void
+dial_cancel(struct dial *d)
+{
+	if (d == NULL)
+		return;
+	ev_timer_disarm(&d->deadline);
+	ev_timer_disarm(&d->kick);
+	resolve_cancel(d->lookup);
+	if (d->fd != -1) {
+		ev_del(d->fd);
+		close(d->fd);
+	}
+	if (d->res != NULL)
+		freeaddrinfo(d->res);
+	proxy_client_clear(&d->pc);
+	free(d->host);
+	free(d->port);
+	free(d);
+}
+
+/* What dial_sync() waits for. */
+struct dial_wait {
+	int		 done;
+	int		 fd;
+	int		 error;
+	struct net_peer	 peer;
+	char		*cause;
+};
+
+static void
+dial_sync_cb(int fd, const struct net_peer *peer, int error,
+    const char *cause, void *arg)
+{
+	struct dial_wait	*w = arg;
+
+	w->done = 1;
+	w->fd = fd;
+	w->error = error;
+	if (peer != NULL)
+		w->peer = *peer;
+	if (cause != NULL)
+		log_cause(&w->cause, "%s", cause);
+	ev_break();
+}
+
+/*
+ * --retry: after the tries-th try failed with error (and no message), is
+ * another due?  Only a peer that is not there yet is waited for: a
+ * refusal, a time-out, an unreachable host or network.  A failure with a
+ * message (a name that does not resolve, a source that cannot be bound, a
+ * proxy's refusal) is final.
+ */
+static int
+dial_retry_due(const struct options *o, int tries, int error,
+    const char *cause)
+{
+	if (o->retries == 0 || cause != NULL)
+		return (0);
+	switch (error) {
+	case ECONNREFUSED:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case ECONNRESET:
+	case ECONNABORTED:
+		break;
+	default:
+		return (0);
+	}
+	return (o->retries == RETRY_FOREVER || tries < o->retries);
+}
+
+static void
+dial_pause_cb(void *arg)
+{
+	int	*over = arg;
+
+	*over = 1;
+	ev_break();
+}
+
+/*
+ * For a client with nothing else to do: dial host and port within -w, and
+ * again after the --retry-interval pause as --retry says, running the loop
+ * until it is done.  Returns the connected non-blocking socket with peer
+ * filled, or -1 with errno and *cause (NULL when -v has said it all, as
+ * for a connection refused).
+ */
+int
+dial_sync(const struct options *o, const char *host, const char *port,
+    struct net_peer *peer, char **cause)
+{
+	struct dial_wait	 w;
+	struct ev_timer		 pause;
+	int			 tries, over;
+
+	*cause = NULL;
+	for (tries = 0;; tries++) {
+		memset(&w, 0, sizeof(w));
+		w.fd = -1;
+		if (dial_start(o, host, port, o->timeout_ms, dial_sync_cb,
+		    &w) == NULL) {
+			log_cause(cause, "%s", strerror(errno));
+			return (-1);
+		}
+		while (!w.done) {
+			if (ev_loop() == -1)
+				fatal("poll");
+		}
+		if (w.fd != -1 || !dial_retry_due(o, tries, w.error, w.cause))
+			break;
+		/* The pause is the loop's, like the tries themselves. */
+		over = 0;
+		ev_timer_init(&pause, dial_pause_cb, &over);
+		ev_timer_arm(&pause, o->retry_ms);
+		while (!over) {
+			if (ev_loop() == -1)
+				fatal("poll");
+		}
+	}
+	*cause = w.cause;
+	if (w.fd != -1)
+		*peer = w.peer;
+	errno = w.error;
+	return (w.fd);
+}

@@ -1,0 +1,404 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Server admission controls shared by every listener that serves many
+ * clients: allow and deny rules, a connection count, the idle timeout
+ * and the descriptor limit.
+ *
+ * The listener (listen.c) calls gate_decide() for each client,
+ * gate_session() on the session it builds, and gate_release() when that
+ * session ends.
+ */
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/* Descriptors kept for the listener, stdio and the like. */
+#define GATE_FD_RESERVE		32
+
+/* The longest line of --allowfile and --denyfile (gate_read_line() says it). */
+#define GATE_LINE_MAX		4096
+
+/* How many clients a server should be able to hold without --max-conns. */
+#define GATE_DEFAULT_CLIENTS	10000
+
+struct gate_rule {
+	int			 deny;
+	int			 family;	/* AF_INET or AF_INET6 */
+	unsigned char		 addr[16];
+	int			 bits;		/* Prefix length. */
+	TAILQ_ENTRY(gate_rule)	 entry;
+};
+
+/* Start with no rules, no limit and no idle timeout. */
+void
+gate_init(struct gate *g)
+{
+	memset(g, 0, sizeof(*g));
+	TAILQ_INIT(&g->rules);
+	g->idle_ms = TIME_NONE;
+}
+
+/* Is any control set? */
+int
+gate_active(const struct gate *g)
+{
+	return (!TAILQ_EMPTY(&g->rules) || g->max_conns > 0 ||
+	    g->idle_ms != TIME_NONE);
+}
+
+/* Forget every rule, as gate_init() left it (the counters stay). */
+void
+gate_clear(struct gate *g)
+{
+	struct gate_rule	*r;
+
+	while ((r = TAILQ_FIRST(&g->rules)) != NULL) {
+		TAILQ_REMOVE(&g->rules, r, entry);
+		free(r);
+	}
+	g->nallow = 0;
+}
+
+/* Append a rule for family's addr/bits.  Returns -1 with errno. */
+static int
+gate_rule_add(struct gate *g, int deny, int family, const void *addr,
+    int bits)
+{
+	struct gate_rule	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return (-1);
+	r->deny = deny;
+	r->family = family;
+	memcpy(r->addr, addr, family == AF_INET ? 4 : 16);
+	r->bits = bits;
+	TAILQ_INSERT_TAIL(&g->rules, r, entry);
+	if (!deny)
+		g->nallow++;
+	return (0);
+}
+
+/*
+ * Add an allow (or deny) rule: an address, a CIDR range ADDR/BITS (IPv4 or
+ * IPv6) or a host name, which stands for every address it resolves to now.
+ * Returns -1 with *cause set on failure.
+ */
+int
+gate_add(struct gate *g, int deny, const char *spec, char **cause)
+{
+	struct addrinfo		 hints, *res, *ai;
+	unsigned char		 addr[16];
+	const char		*slash, *errstr;
+	char			 host[NI_MAXHOST];
+	int			 bits = -1, error, family;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if ((slash = strchr(spec, '/')) != NULL) {
+		if ((size_t)(slash - spec) >= sizeof(host))
+			goto invalid;
+		memcpy(host, spec, slash - spec);
+		host[slash - spec] = '\0';
+	} else if (strlcpy(host, spec, sizeof(host)) >= sizeof(host))
+		goto invalid;
+	if (inet_pton(AF_INET, host, addr) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, host, addr) == 1)
+		family = AF_INET6;
+	else if (inet_aton(host, (struct in_addr *)addr) == 1) {
+		/*
+		 * "0177.0.0.1" (octal), "127.1", "0x7f.0.0.1", "2130706433":
+		 * the resolver reads them as addresses nobody would guess
+		 * ("010.0.0.1" is 8.0.0.1).  Refused, whole or as a range.
+		 */
+		log_cause(cause, "invalid address or range: %s (an IPv4 "
+		    "address is four decimal numbers without leading zeros)",
+		    spec);
+		return (-1);
+	} else if (slash != NULL || host[0] == '\0')
+		goto invalid;
+	else {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_STREAM;
+		if ((error = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+			log_cause(cause, "cannot resolve %s: %s", host,
+			    gai_strerror(error));
+			return (-1);
+		}
+		for (ai = res; ai != NULL; ai = ai->ai_next) {
+			if (ai->ai_family == AF_INET)
+				error = gate_rule_add(g, deny, AF_INET,
+				    &((struct sockaddr_in *)ai->ai_addr)->
+				    sin_addr, 32);
+			else if (ai->ai_family == AF_INET6)
+				error = gate_rule_add(g, deny, AF_INET6,
+				    &((struct sockaddr_in6 *)ai->ai_addr)->
+				    sin6_addr, 128);
+			if (error == -1) {
+				freeaddrinfo(res);
+				log_cause(cause, "%s", strerror(errno));
+				return (-1);
+			}
+		}
+		freeaddrinfo(res);
+		return (0);
+	}
+	bits = family == AF_INET ? 32 : 128;
+	if (slash != NULL) {
+		bits = strtonum(slash + 1, 0, bits, &errstr);
+		if (errstr != NULL)
+			goto invalid;
+	}
+	if (gate_rule_add(g, deny, family, addr, bits) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+
+invalid:
+	log_cause(cause, "invalid address or range: %s", spec);
+	return (-1);
+}
+
+/*
+ * Read a line of f into line (size bytes), without its newline.  Returns
+ * 1, 0 at the end of the file, or -1 with *why set: a read error (errno),
+ * a line that does not fit (the file is not a list of addresses, and must
+ * not take the memory it would), or a NUL byte (what follows it would
+ * be silently ignored).
+ */
+static int
+gate_read_line(FILE *f, char *line, size_t size, const char **why)
+{
+	size_t	 n = 0;
+	int	 ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (ch == '\0') {
+			*why = "a NUL byte: not a text file";
+			return (-1);
+		}
+		if (n == size - 1) {
+			*why = "line longer than 4096 bytes";
+			return (-1);
+		}
+		line[n++] = ch;
+	}
+	line[n] = '\0';
+	if (ch == EOF && ferror(f)) {
+		*why = strerror(errno);
+		return (-1);
+	}
+	return (ch != EOF || n > 0);
+}
+
+/*
+ * Add a rule for each entry of the file at path: entries are separated by
+ * white space, several may share a line (as ncat reads these files), and
+ * text from '#' to the end of its line is a comment.  A line is at most
+ * GATE_LINE_MAX bytes.  Returns -1 with *cause set on failure, naming the
+ * file and line.
+ */
+int
+gate_add_file(struct gate *g, int deny, const char *path, char **cause)
+{
+	FILE		*f;
+	char		 line[GATE_LINE_MAX + 1], *p, *entry, *why;
+	const char	*bad;
+	unsigned long	 lineno = 0;
+	int		 rc = 0, got;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if ((f = fopen(path, "r")) == NULL) {
+		log_cause(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	while (rc == 0) {
+		lineno++;
+		if ((got = gate_read_line(f, line, sizeof(line), &bad)) == 0)
+			break;
+		if (got == -1) {
+			log_cause(cause, "%s, line %lu: %s", path, lineno, bad);
+			rc = -1;
+			break;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		p = line;
+		while ((entry = strsep(&p, " \t\r\n\v\f")) != NULL) {
+			if (*entry == '\0')
+				continue;
+			if (gate_add(g, deny, entry, &why) == -1) {
+				log_cause(cause, "%s, line %lu: %s", path,
+				    lineno, why != NULL ? why :
+				    strerror(errno));
+				free(why);
+				rc = -1;
+				break;
+			}
+		}
+	}
+	fclose(f);
+	return (rc);
+}
+
+/* Is addr, of the given family, within rule r's range? */
+static int
+gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
+{
+	int	 full = r->bits / 8, rest = r->bits % 8;
+
+	if (r->family != family)
+		return (0);
+	if (memcmp(r->addr, addr, full) != 0)
+		return (0);
+	if (rest == 0)
+		return (1);
+	return (((r->addr[full] ^ addr[full]) & (0xff << (8 - rest))) == 0);
+}
+
+/*
+ * May a client at sa connect?  Deny rules win; when there are allow rules,
+ * the client must match one.  An IPv4 client is also the IPv6 address
+ * ::ffff:a.b.c.d, as an IPv6 socket sees it, and the other way round: a
+ * rule written either way applies to it.
+ */
+int
+gate_permits(const struct gate *g, const struct sockaddr *sa)
+{
+	const struct gate_rule		*r;
+	const struct sockaddr_in6	*sin6;
+	unsigned char			 v6[16];
+	const unsigned char		*v4 = NULL;
+	int				 allowed = 0, hit;
+
+	if (sa->sa_family == AF_INET) {
+		v4 = (const unsigned char *)
+		    &((const struct sockaddr_in *)sa)->sin_addr;
+		memset(v6, 0, 10);
+		memset(v6 + 10, 0xff, 2);
+		memcpy(v6 + 12, v4, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)sa;
+		memcpy(v6, sin6->sin6_addr.s6_addr, 16);
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+			v4 = sin6->sin6_addr.s6_addr + 12;
+	} else
+		return (g->nallow == 0);
+	TAILQ_FOREACH(r, &g->rules, entry) {
+		hit = gate_match(r, AF_INET6, v6) ||
+		    (v4 != NULL && gate_match(r, AF_INET, v4));
+		if (!hit)
+			continue;
+		if (r->deny)
+			return (0);
+		allowed = 1;
+	}
+	return (g->nallow == 0 || allowed);
+}
+
+/*
+ * Decide about a client at peer without saying anything to it: what a
+ * refused client is told, if anything, is the server's to say.  Returns GATE_ADMIT (it is counted until gate_release()),
+ * GATE_DENY (the rules refuse it) or GATE_FULL (--max-conns); refusals are
+ * reported with -v.
+ */
+int
+gate_decide(const struct gate *g, struct runtime *run,
+    const struct net_peer *peer)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	if (!gate_permits(g, (const struct sockaddr *)&peer->ss)) {
+		log_verbose(1, "connection from %s %s denied", host, port);
+		return (GATE_DENY);
+	}
+	if (g->max_conns > 0 && run->conns >= g->max_conns) {
+		log_verbose(1, "connection from %s %s refused: server full",
+		    host, port);
+		return (GATE_FULL);
+	}
+	run->conns++;
+	return (GATE_ADMIT);
+}
+
+/* A client admitted by gate_decide() has gone. */
+void
+gate_release(struct runtime *run)
+{
+	if (run->conns > 0)
+		run->conns--;
+}
+
+/* Apply the per-client controls (--idle-timeout) to a client's session. */
+void
+gate_session(const struct gate *g, struct session *s)
+{
+	if (g->idle_ms != TIME_NONE)
+		session_set_idle(s, g->idle_ms);
+}
+
+/*
+ * Raise the descriptor limit to the hard limit, so that a server can hold
+ * as many clients as the system lets it, and say so when that is fewer
+ * than --max-conns (or, with -v, ten thousand without it).
+ */
+void
+gate_raise_nofile(const struct gate *g)
+{
+	struct rlimit	 rl;
+	rlim_t		 want;
+
+	want = (rlim_t)(g->max_conns > 0 ? g->max_conns :
+	    GATE_DEFAULT_CLIENTS) + GATE_FD_RESERVE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return;
+	/* Only a limit that was asked for is worth a warning without -v. */
+	if (g->max_conns > 0 || log_verbosity() > 0)
+		log_warnx("descriptor limit is %llu (hard limit %llu): at most "
+		    "about %llu clients; raise it with ulimit -Hn to serve %llu",
+		    (unsigned long long)rl.rlim_cur,
+		    (unsigned long long)rl.rlim_max,
+		    (unsigned long long)(rl.rlim_cur > GATE_FD_RESERVE ?
+		    rl.rlim_cur - GATE_FD_RESERVE : 0),
+		    (unsigned long long)(want - GATE_FD_RESERVE));
+}

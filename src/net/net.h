@@ -1,0 +1,234 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The net layer: sockets: set-up and reports, the resolver, Unix-domain and UDP
+ * helpers, the dial (the one way a connection is opened) and its proxy
+ * client, the gate and the listener.
+ *
+ * It may use the layers below it, and includes only their header.
+ * The first of our headers a source file includes names its layer
+ * (SC_LAYER); a lower layer's file that includes this one does not
+ * compile.
+ */
+
+#ifndef SC_LAYER
+#define SC_LAYER	5
+#endif
+#if SC_LAYER < 5
+#error "a lower layer includes net/net.h: pass a hook down instead"
+#endif
+
+#ifndef SC_NET_H
+#define SC_NET_H
+
+#include "io/io.h"
+
+/* net.c */
+struct addrinfo;
+void		 net_hints(const struct options *, int, const char *,
+		    struct addrinfo *);
+int		 net_bind_source(const struct options *, int, int, char **);
+const char	*net_proto_name(const struct options *);
+void		 net_host_label(const char *, const struct sockaddr *,
+		    socklen_t, char *, size_t);
+int		 net_listen(const struct options *, const char *,
+		    const char *, char **);
+int		 net_listen_all(const struct options *, const char *,
+		    char **);
+/* A listener out of descriptors tries to accept again after this long. */
+#define NET_ACCEPT_BACKOFF_MS	100
+
+struct ev_timer;
+int		 net_accept(int, struct net_peer *);
+int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
+int		 net_set_options(const struct options *, int, int, char **);
+void		 net_dgram_rcvbuf(const struct options *, int);
+ssize_t		 net_send_fd(int, int);
+const char	*net_service(const char *, int);
+void		 net_report_connect(const struct options *, const char *,
+		    const char *, const struct net_peer *);
+void		 net_report_listen(const struct options *, int);
+void		 net_report_accept(const struct options *,
+		    const struct net_peer *);
+
+/* resolve.c */
+#define RESOLVE_THREADS		8	/* lookups running at once */
+#define RESOLVE_QUEUE_MAX	1024	/* lookups waiting for a thread */
+#define RESOLVE_STACK		(256 * 1024) /* each thread's stack */
+#define RESOLVE_PEER_THREADS	2	/* of them for one peer's lookups */
+#define RESOLVE_PEER_MAX	32	/* one peer's lookups, waiting or not */
+#define RESOLVE_HOSTS		"/etc/hosts"
+
+struct addrinfo;
+struct resolve;
+typedef void resolve_cb(int, struct addrinfo *, void *);
+struct resolve	*resolve_start(const char *, const char *,
+		    const struct addrinfo *, resolve_cb *, void *);
+struct resolve	*resolve_start_for(const struct sockaddr *, const char *,
+		    const char *, const struct addrinfo *, resolve_cb *,
+		    void *);
+void		 resolve_cancel(struct resolve *);
+
+/* gate.c */
+struct session;
+void		 gate_init(struct gate *);
+int		 gate_active(const struct gate *);
+void		 gate_clear(struct gate *);
+int		 gate_add(struct gate *, int, const char *, char **);
+int		 gate_add_file(struct gate *, int, const char *, char **);
+int		 gate_permits(const struct gate *, const struct sockaddr *);
+enum {
+	GATE_ADMIT,		/* counted until gate_release() */
+	GATE_DENY,		/* --allow, --deny refuse it */
+	GATE_FULL,		/* --max-conns reached */
+};
+int		 gate_decide(const struct gate *, struct runtime *,
+		    const struct net_peer *);
+void		 gate_release(struct runtime *);
+void		 gate_session(const struct gate *, struct session *);
+void		 gate_raise_nofile(const struct gate *);
+
+/* proxy.c */
+/* What one step of the proxy client's conversation came to. */
+enum proxy_step {
+	PROXY_FAIL = -1,	/* refused or broken: *cause says why */
+	PROXY_MORE,		/* send what is in out, read want */
+	PROXY_DONE,		/* connected through the proxy */
+	PROXY_RETRY,		/* HTTP 407: answer it on a new connection */
+};
+
+/*
+ * The proxy client's conversation, as bytes in and bytes out: the caller
+ * sends out[0..outlen), reads at most proxy_client_want() bytes (so that
+ * nothing after the proxy's reply is taken from the stream) and gives
+ * them to proxy_client_input().
+ */
+struct proxy_client {
+	int		 proto;		/* PROXY_* */
+	const char	*host;		/* the destination */
+	const char	*port;
+	const unsigned char *addr4;	/* SOCKS4: its IPv4 address, or NULL
+					   for SOCKS4a to resolve host */
+	const char	*user;		/* NULL: no credentials */
+	char		 pass[256];
+	int		 fixed;		/* pass came from --proxy-auth */
+	int		 tries;		/* passwords asked for so far */
+	/* Fill pass (prompt on the terminal); NULL: there is none. */
+	int		(*ask)(struct proxy_client *, char **);
+	void		*arg;
+
+	int		 state;
+	int		 authed;	/* HTTP: credentials were sent */
+	int		 hdrs;		/* HTTP: header lines read */
+	int		 status;	/* HTTP: the reply's status code */
+	struct http_reply reply;	/* HTTP: what a 407 said */
+	struct http_challenge ch;	/* HTTP: the challenge to answer */
+	int		 challenged;	/* HTTP: ch is set */
+	long long	 skip;		/* HTTP: a 407's body still to come */
+	int		 reused;	/* HTTP: asked again on the same
+					   connection */
+	unsigned char	 out[4 * HTTP_LINE_MAX];
+	size_t		 outlen;
+	unsigned char	 in[HTTP_LINE_MAX + 1];
+	size_t		 inlen;
+	size_t		 start;		/* in: where this read began */
+	size_t		 want;		/* in: the length to read up to */
+	int		 what;		/* netcat's number for this read */
+};
+
+int		 proxy_parse_proto(const char *);
+int		 proxy_parse_dns(const char *);
+const char	*proxy_default_port(int);
+int		 proxy_parse_addr(const char *, char **, char **,
+		    const char **);
+int		 proxy_client_start(struct proxy_client *, char **);
+size_t		 proxy_client_want(const struct proxy_client *);
+int		 proxy_client_input(struct proxy_client *, const void *,
+		    size_t, char **);
+void		 proxy_client_broken(const struct proxy_client *, int,
+		    char **);
+int		 proxy_client_closed(const struct proxy_client *);
+void		 proxy_client_clear(struct proxy_client *);
+
+/* dial.c */
+struct dial;
+typedef void dial_cb(int, const struct net_peer *, int, const char *,
+    void *);
+typedef int dial_check_cb(const struct addrinfo *, void *);
+/* How a dial differs from a client's (dial_open()). */
+struct dial_how {
+	int		 flags;
+#define DIAL_SERVER	0x1	/* a server's outbound side: no proxy */
+#define DIAL_UNIX	0x2	/* host is a Unix-domain path */
+	dial_check_cb	*check;	/* asked about each address first */
+	/* The client whose share of the resolver the lookup is in, or NULL
+	   (resolve_start_for()). */
+	const struct sockaddr *peer;
+};
+struct dial	*dial_start(const struct options *, const char *,
+		    const char *, long long, dial_cb *, void *);
+struct dial	*dial_open(const struct options *, const char *,
+		    const char *, long long, const struct dial_how *,
+		    dial_cb *, void *);
+void		 dial_quiet(struct dial *);
+void		 dial_cancel(struct dial *);
+int		 dial_sync(const struct options *, const char *,
+		    const char *, struct net_peer *, char **);
+
+/* listen.c */
+
+/*
+ * A stream server's row: what the one listener needs of a mode.  Only
+ * start is required.
+ */
+#define LISTEN_SERIAL	0x1	/* One connection at a time: the listener
+				   pauses after each until resumed. */
+struct listener;
+struct listen_ops {
+	int	 flags;		/* LISTEN_* */
+	/* An admitted, ready connection (after TLS); owns fd and tls. */
+	int	(*start)(void *, int, const struct net_peer *, struct tls *);
+	/* Turn an admitted caller away before its handshake (--chat). */
+	int	(*busy)(void *, int, const struct net_peer *);
+	/* Say the server is full (--max-conns) before fd is closed. */
+	void	(*full)(void *, int);
+	/* A handshake failed, with this message; NULL: logged. */
+	void	(*failed)(void *, const struct net_peer *, const char *);
+};
+int		 listen_admit(const struct options *, const struct net_peer *);
+void		 listen_say_full(const struct options *, int);
+struct listener	*listener_new(const struct options *, int,
+		    const struct listen_ops *, void *);
+void		 listener_pause(struct listener *, int);
+void		 listener_close(struct listener *);
+int		 listener_open(const struct listener *);
+void		 listener_free(struct listener *);
+
+/* udp.c */
+int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
+		    const struct sockaddr_storage *, socklen_t);
+int		 udp_peer_socket(const struct options *, int,
+		    const struct net_peer *);
+int		 udp_probe(int, long long);
+
+/* unix.c */
+struct sockaddr_un;
+int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
+int		 unix_open(const struct options *, char **);
+int		 unix_server(const struct options *, char **);
+
+#endif /* SC_NET_H */

@@ -1,0 +1,574 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The proxy client's side of SOCKS4, SOCKS4a, SOCKS5 and HTTP CONNECT as a
+ * conversation over bytes: what to send, how much to read, and what the
+ * proxy's answers mean.  The messages themselves are built and parsed by
+ * src/socks.c and src/http.c; whoever owns the socket moves the bytes.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+#define SOCKS_PORT		"1080"
+#define HTTP_PROXY_PORT		"3128"
+
+/* How often -P asks for a password the proxy keeps refusing. */
+#define PROXY_AUTH_TRIES	3
+
+/*
+ * The longest body of a 407 read and thrown away to ask again on the same
+ * connection: a longer one is left with the connection.
+ */
+#define PROXY_BODY_MAX		(64 * 1024)
+
+/* Where the conversation stands: what is being read. */
+enum proxy_state {
+	PXS_SOCKS4_REPLY,
+	PXS_SOCKS5_METHOD,
+	PXS_SOCKS5_AUTH,
+	PXS_SOCKS5_REPLY,
+	PXS_SOCKS5_ADDR,	/* the rest of a successful reply */
+	PXS_HTTP_STATUS,	/* line by line from here */
+	PXS_HTTP_HEADERS,
+	PXS_HTTP_BODY,		/* a 407's body, to be thrown away */
+	PXS_DONE,
+};
+
+
+static const struct {
+	const char	*name;
+	int		 proto;
+} proxy_names[] = {
+	{ "4",		PROXY_SOCKS4 },
+	{ "socks4",	PROXY_SOCKS4 },
+	{ "4a",		PROXY_SOCKS4A },
+	{ "socks4a",	PROXY_SOCKS4A },
+	{ "5",		PROXY_SOCKS5 },
+	{ "socks5",	PROXY_SOCKS5 },
+	{ "connect",	PROXY_HTTP },
+	{ "http",	PROXY_HTTP },
+};
+
+/* The protocol named by -X or --proxy-type, or -1 if there is none. */
+int
+proxy_parse_proto(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(proxy_names) / sizeof(proxy_names[0]); i++) {
+		if (strcasecmp(name, proxy_names[i].name) == 0)
+			return (proxy_names[i].proto);
+	}
+	return (-1);
+}
+
+/* The --proxy-dns value named, PROXY_DNS_*, or -1 if there is none. */
+int
+proxy_parse_dns(const char *name)
+{
+	static const struct {
+		const char	*name;
+		int		 dns;
+	} names[] = {
+		{ "local",	PROXY_DNS_LOCAL },
+		{ "remote",	PROXY_DNS_REMOTE },
+		{ "both",	PROXY_DNS_BOTH },
+		{ "none",	PROXY_DNS_NONE },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i].name) == 0)
+			return (names[i].dns);
+	}
+	return (-1);
+}
+
+/* The port a proxy of protocol proto listens on when -x names none. */
+const char *
+proxy_default_port(int proto)
+{
+	return (proto == PROXY_HTTP ? HTTP_PROXY_PORT : SOCKS_PORT);
+}
+
+/*
+ * Split "host", "host:port", "[v6addr]" or "[v6addr]:port" into newly
+ * allocated *host and *port (*port NULL when absent).  Returns 0, or -1
+ * with *errstr set to netcat's message.
+ */
+int
+proxy_parse_addr(const char *arg, char **host, char **port,
+    const char **errstr)
+{
+	const char	*end, *sep = NULL;
+
+	*host = *port = NULL;
+	*errstr = NULL;
+	if (arg[0] == '[') {
+		if ((end = strchr(arg, ']')) == NULL) {
+			*errstr = "missing closing bracket in proxy";
+			return (-1);
+		}
+		if (end[1] == ':')
+			sep = end + 1;
+		else if (end[1] != '\0') {
+			*errstr = "garbage proxy port delimiter";
+			return (-1);
+		}
+		*host = strndup(arg + 1, end - arg - 1);
+	} else {
+		if ((sep = strrchr(arg, ':')) != NULL)
+			*host = strndup(arg, sep - arg);
+		else
+			*host = strdup(arg);
+	}
+	if (*host != NULL && sep != NULL && (*port = strdup(sep + 1)) == NULL) {
+		free(*host);
+		*host = NULL;
+	}
+	if (*host == NULL) {
+		*errstr = strerror(errno);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Read up to len bytes of the next message; netcat numbers it what. */
+static void
+proxy_expect(struct proxy_client *pc, int state, size_t len, int what)
+{
+	pc->state = state;
+	pc->start = pc->inlen;
+	pc->want = len;
+	pc->what = what;
+}
+
+static int
+proxy_queue(struct proxy_client *pc, ssize_t n, const char *errstr,
+    char **cause)
+{
+	if (n == -1) {
+		log_cause(cause, "%s", errstr);
+		return (-1);
+	}
+	pc->outlen = n;
+	return (0);
+}
+
+/* The password, when it is needed: asked for each time unless fixed. */
+static int
+proxy_password(struct proxy_client *pc, char **cause)
+{
+	if (pc->fixed)
+		return (0);
+	if (pc->ask == NULL || pc->ask(pc, cause) == -1) {
+		if (cause != NULL && *cause == NULL)
+			log_cause(cause, "Unable to read proxy passphrase");
+		return (-1);
+	}
+	pc->tries++;
+	return (0);
+}
+
+/* The destination port as a number, as netcat takes it. */
+static uint16_t
+proxy_port(const struct proxy_client *pc)
+{
+	return ((uint16_t)strtonum(pc->port, 0, 65535, NULL));
+}
+
+/*
+ * The CONNECT request in out, then read the reply's status line.  The
+ * first request carries no credentials, as netcat's and ncat's do: only
+ * the proxy's challenge says whether the password may go in the clear
+ * (Basic) or only as a digest.  Returns 0, or -1 with *cause.
+ */
+static int
+proxy_http_request(struct proxy_client *pc, char **cause)
+{
+	char		 auth[3 * HTTP_LINE_MAX], uri[HTTP_LINE_MAX + 8];
+	char		 cnonce[2 * 16 + 1];
+	unsigned char	 rnd[16];
+	const char	*errstr = NULL;
+	ssize_t		 n;
+	size_t		 i;
+
+	pc->authed = pc->hdrs = 0;
+	if (pc->challenged) {
+		if (proxy_password(pc, cause) == -1)
+			return (-1);
+		/* The Digest uri is the request target, as it is sent. */
+		snprintf(uri, sizeof(uri), strchr(pc->host, ':') != NULL ?
+		    "[%s]:%s" : "%s:%s", pc->host, pc->port);
+		arc4random_buf(rnd, sizeof(rnd));
+		for (i = 0; i < sizeof(rnd); i++)
+			snprintf(cnonce + 2 * i, 3, "%02x", rnd[i]);
+		if (http_encode_auth(auth, sizeof(auth), &pc->ch, pc->user,
+		    pc->pass, uri, cnonce) == -1) {
+			log_cause(cause, "Proxy username/password too long");
+			return (-1);
+		}
+		pc->authed = 1;
+	}
+	n = http_encode_connect((char *)pc->out, sizeof(pc->out), pc->host,
+	    pc->port, pc->authed ? auth : NULL, &errstr);
+	explicit_bzero(auth, sizeof(auth));
+	proxy_expect(pc, PXS_HTTP_STATUS, 1, 0);
+	return (proxy_queue(pc, n, errstr, cause));
+}
+
+/*
+ * Begin the conversation on a new connection to the proxy: out holds the
+ * first message.  Called again for each new connection after PROXY_RETRY.
+ * Returns 0, or -1 with *cause set.
+ */
+int
+proxy_client_start(struct proxy_client *pc, char **cause)
+{
+	unsigned char	 a4[4];
+	const unsigned char *addr = pc->addr4;
+	const char	*errstr = NULL;
+	ssize_t		 n;
+
+	pc->inlen = pc->outlen = 0;
+	pc->reused = 0;
+	switch (pc->proto) {
+	case PROXY_SOCKS4:
+	case PROXY_SOCKS4A:
+		if (addr == NULL && inet_pton(AF_INET, pc->host, a4) == 1)
+			addr = a4;
+		if (addr == NULL && pc->proto == PROXY_SOCKS4) {
+			log_cause(cause, "SOCKS4 needs an IPv4 address");
+			return (-1);
+		}
+		n = socks4_encode_connect(pc->out, sizeof(pc->out), addr,
+		    pc->host, proxy_port(pc), pc->user, &errstr);
+		proxy_expect(pc, PXS_SOCKS4_REPLY, SOCKS4_REPLY_LEN,
+		    SOCKS4_REPLY_LEN);
+		break;
+	case PROXY_SOCKS5:
+		n = socks5_encode_methods(pc->out, sizeof(pc->out),
+		    pc->user != NULL);
+		/* netcat's number, although it reads two bytes. */
+		proxy_expect(pc, PXS_SOCKS5_METHOD, 2, 3);
+		break;
+	default:
+		return (proxy_http_request(pc, cause));
+	}
+	return (proxy_queue(pc, n, errstr, cause));
+}
+
+/*
+ * How many bytes to read now, at most: never more than the proxy's reply
+ * still holds, so that what the destination sends after it stays in the
+ * socket.  0 when nothing is to be read.
+ */
+size_t
+proxy_client_want(const struct proxy_client *pc)
+{
+	if (pc->state == PXS_DONE)
+		return (0);
+	if (pc->state == PXS_HTTP_BODY)
+		return (pc->skip < HTTP_LINE_MAX ? pc->skip : HTTP_LINE_MAX);
+	if (pc->state >= PXS_HTTP_STATUS)
+		return (1);
+	return (pc->want - pc->inlen);
+}
+
+/* The read that could not be finished, in netcat's words. */
+void
+proxy_client_broken(const struct proxy_client *pc, int error, char **cause)
+{
+	if (pc->state >= PXS_HTTP_STATUS)
+		log_cause(cause, "proxy read: %s", strerror(error));
+	else
+		log_cause(cause, "read failed (%zu/%d): %s",
+		    pc->inlen - pc->start, pc->what, strerror(error));
+}
+
+/*
+ * The proxy closed the connection: is a new one due?  Yes when the
+ * credentials went on the connection that carried the 407, and the proxy
+ * closed it before it said a word: it did not keep it after all.
+ */
+int
+proxy_client_closed(const struct proxy_client *pc)
+{
+	return (pc->reused && pc->state == PXS_HTTP_STATUS &&
+	    pc->inlen == 0);
+}
+
+/* Forget the password. */
+void
+proxy_client_clear(struct proxy_client *pc)
+{
+	explicit_bzero(pc->pass, sizeof(pc->pass));
+	explicit_bzero(pc->out, sizeof(pc->out));
+}
+
+/* A SOCKS message complete in in: the next step. */
+static int
+proxy_socks_step(struct proxy_client *pc, char **cause)
+{
+	const char	*errstr = NULL;
+	ssize_t		 n;
+	int		 v;
+
+	switch (pc->state) {
+	case PXS_SOCKS4_REPLY:
+		socks4_parse_reply(pc->in, pc->inlen, &v);
+		if (v != SOCKS4_GRANTED) {
+			log_cause(cause, "connection failed, SOCKSv4 error: %s",
+			    socks4_strerror(v));
+			return (PROXY_FAIL);
+		}
+		pc->state = PXS_DONE;
+		return (PROXY_DONE);
+	case PXS_SOCKS5_METHOD:
+		if (socks5_parse_method(pc->in, pc->inlen, &v,
+		    &errstr) == -1) {
+			log_cause(cause, "connection failed, %s", errstr);
+			return (PROXY_FAIL);
+		}
+		pc->inlen = 0;
+		if (v == SOCKS5_AUTH_USERPASS && pc->user != NULL) {
+			if (proxy_password(pc, cause) == -1)
+				return (PROXY_FAIL);
+			n = socks5_encode_userpass(pc->out, sizeof(pc->out),
+			    pc->user, pc->pass, &errstr);
+			if (proxy_queue(pc, n, errstr, cause) == -1)
+				return (PROXY_FAIL);
+			proxy_expect(pc, PXS_SOCKS5_AUTH, 2, 2);
+			return (PROXY_MORE);
+		}
+		if (v != SOCKS5_AUTH_NONE) {
+			log_cause(cause,
+			    "authentication method negotiation failed");
+			return (PROXY_FAIL);
+		}
+		break;
+	case PXS_SOCKS5_AUTH:
+		socks5_parse_userpass_reply(pc->in, pc->inlen, &v);
+		if (v != 0) {
+			log_cause(cause, "Proxy authentication failed");
+			return (PROXY_FAIL);
+		}
+		pc->inlen = 0;
+		break;
+	default:
+		n = socks5_parse_reply(pc->in, pc->inlen, &v, &errstr);
+		if (n == -1) {
+			log_cause(cause, "connection failed, %s", errstr);
+			return (PROXY_FAIL);
+		}
+		if (v != SOCKS5_REP_OK) {
+			log_cause(cause, "connection failed, SOCKSv5 error: %s",
+			    socks5_strerror(v));
+			return (PROXY_FAIL);
+		}
+		/* The address the proxy bound: read and forget. */
+		if ((size_t)n > pc->inlen) {
+			proxy_expect(pc, PXS_SOCKS5_ADDR, n,
+			    (int)(n - pc->inlen));
+			return (PROXY_MORE);
+		}
+		pc->state = PXS_DONE;
+		return (PROXY_DONE);
+	}
+	/* Authenticated, or no need: the request. */
+	n = socks5_encode_connect(pc->out, sizeof(pc->out), pc->host,
+	    proxy_port(pc), &errstr);
+	if (proxy_queue(pc, n, errstr, cause) == -1)
+		return (PROXY_FAIL);
+	proxy_expect(pc, PXS_SOCKS5_REPLY, 4, 4);
+	return (PROXY_MORE);
+}
+
+/*
+ * A 407's header lines are all in: answer its challenge, on the same
+ * connection once its body is read when the proxy keeps it, else on a new
+ * one (PROXY_RETRY).
+ */
+static int
+proxy_http_challenged(struct proxy_client *pc, char **cause)
+{
+	struct http_reply	*r = &pc->reply;
+
+	pc->ch = r->ch;
+	if (r->ch.bad != NULL) {
+		log_cause(cause, "Malformed proxy challenge: %s", r->ch.bad);
+		return (PROXY_FAIL);
+	}
+	/* No challenge at all: Basic, as netcat sends it. */
+	if (!r->ch.offered)
+		pc->ch.scheme = HTTP_AUTH_BASIC;
+	else if (r->ch.scheme == HTTP_AUTH_NONE) {
+		log_cause(cause, "Proxy authentication scheme not supported: "
+		    "%s", r->ch.other[0] != '\0' ? r->ch.other : "none");
+		return (PROXY_FAIL);
+	}
+	pc->challenged = 1;
+	if (!http_reply_reusable(r) || r->clen > PROXY_BODY_MAX)
+		return (PROXY_RETRY);
+	pc->skip = r->clen;
+	if (pc->skip > 0) {
+		pc->state = PXS_HTTP_BODY;
+		return (PROXY_MORE);
+	}
+	pc->reused = 1;
+	return (proxy_http_request(pc, cause) == -1 ? PROXY_FAIL : PROXY_MORE);
+}
+
+/*
+ * One line of an HTTP proxy's reply, without its LF, is in in.  A CR
+ * before the LF goes; other CRs are dropped from the status line, as
+ * netcat drops them, but make a 407's header line malformed, as does a
+ * NUL: what the line says cannot be known, and a challenge taken in part
+ * could be answered with a weaker scheme than the one offered.
+ */
+static int
+proxy_http_line(struct proxy_client *pc, char **cause)
+{
+	char	*line = (char *)pc->in, *p, *q;
+	size_t	 len = pc->inlen;
+
+	pc->inlen = 0;
+	if (len > 0 && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (pc->state == PXS_HTTP_HEADERS &&
+	    pc->status == HTTP_AUTH_REQUIRED &&
+	    (strlen(line) != len || memchr(line, '\r', len) != NULL)) {
+		log_cause(cause, "Malformed proxy challenge: %s in a header "
+		    "line", strlen(line) != len ? "NUL byte" : "bare CR");
+		return (PROXY_FAIL);
+	}
+	if (pc->state != PXS_HTTP_HEADERS) {
+		for (p = q = line; p < line + len; p++) {
+			if (*p != '\r')
+				*q++ = *p;
+		}
+		*q = '\0';
+		len = q - line;
+	}
+	if (pc->state == PXS_HTTP_HEADERS) {
+		/* Only an empty line ends them, not one that starts with NUL. */
+		if (len == 0) {
+			if (pc->status == HTTP_AUTH_REQUIRED)
+				return (proxy_http_challenged(pc, cause));
+			pc->state = PXS_DONE;
+			return (PROXY_DONE);
+		}
+		if (++pc->hdrs >= HTTP_REPLY_HDRS_MAX) {
+			log_cause(cause, "Too many proxy headers received");
+			return (PROXY_FAIL);
+		}
+		if (pc->status == HTTP_AUTH_REQUIRED)
+			http_reply_header(&pc->reply, line);
+		return (PROXY_MORE);
+	}
+	switch (pc->status = http_reply_status(line)) {
+	case HTTP_OK:
+		pc->state = PXS_HTTP_HEADERS;
+		return (PROXY_MORE);
+	case HTTP_AUTH_REQUIRED:
+		if (pc->user == NULL)
+			break;
+		/* Credentials from the command line are tried once. */
+		if (pc->authed && pc->fixed) {
+			log_cause(cause, "Proxy authentication failed");
+			return (PROXY_FAIL);
+		}
+		if (pc->tries >= PROXY_AUTH_TRIES) {
+			log_cause(cause, "Too many authentication failures");
+			return (PROXY_FAIL);
+		}
+		if (pc->authed)
+			log_info("Proxy authentication failed");
+		http_reply_init(&pc->reply, line);
+		pc->state = PXS_HTTP_HEADERS;
+		return (PROXY_MORE);
+	}
+	log_cause(cause, "Proxy error: \"%s\"", line);
+	return (PROXY_FAIL);
+}
+
+/*
+ * Take n bytes the proxy sent (no more than proxy_client_want() said).
+ * Returns PROXY_MORE (send out, then read again), PROXY_DONE, PROXY_RETRY
+ * (on a new connection, after proxy_client_start()) or PROXY_FAIL with
+ * *cause set.
+ */
+int
+proxy_client_input(struct proxy_client *pc, const void *p, size_t n,
+    char **cause)
+{
+	const unsigned char	*b = p;
+	size_t			 i;
+	int			 r;
+
+	pc->outlen = 0;
+	if (pc->state == PXS_HTTP_BODY) {
+		if ((long long)n > pc->skip)
+			n = pc->skip;
+		if ((pc->skip -= n) > 0)
+			return (PROXY_MORE);
+		pc->reused = 1;
+		if (proxy_http_request(pc, cause) == -1)
+			return (PROXY_FAIL);
+		return (PROXY_MORE);
+	}
+	if (pc->state < PXS_HTTP_STATUS) {
+		if (n > pc->want - pc->inlen)
+			n = pc->want - pc->inlen;
+		memcpy(pc->in + pc->inlen, b, n);
+		pc->inlen += n;
+		if (pc->inlen < pc->want)
+			return (PROXY_MORE);
+		return (proxy_socks_step(pc, cause));
+	}
+	/* Line by line (proxy_http_line() says what becomes of a CR). */
+	for (i = 0; i < n && pc->state != PXS_DONE; i++) {
+		if (b[i] == '\n') {
+			pc->in[pc->inlen] = '\0';
+			if ((r = proxy_http_line(pc, cause)) != PROXY_MORE)
+				return (r);
+			/* A new request or a body: the rest is not a line. */
+			if (pc->outlen > 0 || pc->state == PXS_HTTP_BODY)
+				return (PROXY_MORE);
+			continue;
+		}
+		if (pc->inlen >= HTTP_LINE_MAX) {
+			log_cause(cause, "proxy read too long");
+			return (PROXY_FAIL);
+		}
+		pc->in[pc->inlen++] = b[i];
+	}
+	return (pc->state == PXS_DONE ? PROXY_DONE : PROXY_MORE);
+}

@@ -1,0 +1,571 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * Name resolution off the event loop: getaddrinfo(3) runs in a small pool
+ * of threads, and each answer comes back as a callback from the loop, so
+ * that a resolver that never answers stalls only the lookup that asked.
+ *
+ * Why threads of our own rather than glibc's getaddrinfo_a(3): the bound
+ * on concurrent lookups is exactly RESOLVE_THREADS (getaddrinfo_a sizes
+ * its own pool); a lookup still queued is withdrawn at once when its
+ * client leaves, and one already running is simply forgotten, with no
+ * race between a cancel and a notification; answers reach the loop
+ * through one pipe, with no thread created per answer (SIGEV_THREAD
+ * does that); and it needs no -lanl.
+ *
+ * A server's clients choose the names it looks up, so a lookup made for a
+ * peer (resolve_start_for()) counts in that peer's share: at most
+ * RESOLVE_PEER_THREADS of its lookups run at once and RESOLVE_PEER_MAX
+ * exist, however many connections it opens, so that others still find a
+ * worker when its names never resolve.  A peer's name found in /etc/hosts
+ * is answered from there, as an address is, with no worker at all.
+ *
+ * The workers touch nothing but the queue and the shares, under one mutex;
+ * the loop side (start, cancel, deliver) runs in the main thread only.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/* Where a lookup stands. */
+enum resolve_state {
+	RS_QUEUED,		/* waiting for a worker */
+	RS_RUNNING,		/* a worker is in getaddrinfo() */
+	RS_DONE,		/* answered, waiting for the loop */
+};
+
+/*
+ * The lookups one peer has asked for, while it has any.  A peer is an
+ * IPv4 address, or an IPv6 address's /64: whoever has one address there
+ * usually has them all.
+ */
+struct resolve_peer {
+	int			 family;
+	unsigned char		 addr[8];
+	int			 running;	/* in a worker, even cancelled */
+	int			 lookups;	/* queued or running */
+	LIST_ENTRY(resolve_peer) entry;
+};
+
+struct resolve {
+	char			*host;	/* NULL: none (the port alone) */
+	char			*port;
+	struct addrinfo		 hints;
+	resolve_cb		*cb;
+	void			*arg;
+	enum resolve_state	 state;
+	int			 cancelled;
+	int			 error;	/* getaddrinfo()'s answer */
+	int			 sys_errno; /* with EAI_SYSTEM */
+	struct addrinfo		*res;
+	const char		*starting; /* ASYNC_START() */
+	struct resolve_peer	*peer;	/* whose share, until it has ended */
+	TAILQ_ENTRY(resolve)	 entry;
+};
+
+TAILQ_HEAD(resolve_list, resolve);
+
+static pthread_mutex_t		 resolve_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t		 resolve_cond = PTHREAD_COND_INITIALIZER;
+static struct resolve_list	 resolve_queue =
+    TAILQ_HEAD_INITIALIZER(resolve_queue);
+static struct resolve_list	 resolve_done =
+    TAILQ_HEAD_INITIALIZER(resolve_done);
+static size_t			 resolve_queued;  /* in resolve_queue */
+static int			 resolve_threads; /* workers started */
+static int			 resolve_idle;	  /* waiting for work */
+static int			 resolve_pipe[2] = { -1, -1 };
+static int			 resolve_stopping; /* exit: workers leave */
+static pthread_t		 resolve_tids[RESOLVE_THREADS];
+static LIST_HEAD(, resolve_peer) resolve_peers =
+    LIST_HEAD_INITIALIZER(resolve_peers);
+
+/* Loop side only: lookups whose callback is still to come. */
+static size_t			 resolve_live;
+
+static void	resolve_deliver_cb(int, int, void *);
+
+static void
+resolve_free(struct resolve *r)
+{
+	if (r->res != NULL)
+		freeaddrinfo(r->res);
+	free(r->host);
+	free(r->port);
+	free(r);
+}
+
+/*
+ * Tell the loop that resolve_done has something; called with the lock
+ * held.  One byte says it: the loop takes the whole list each time.
+ */
+static void
+resolve_wake(void)
+{
+	char	 c = 0;
+
+	if (TAILQ_EMPTY(&resolve_done))
+		write_quiet(resolve_pipe[1], &c, 1);
+}
+
+/*
+ * Count one more lookup in the share of the peer at sa (none for an
+ * address that is neither IPv4 nor IPv6), made if new; called with the
+ * lock held.  Returns -1 when the peer has RESOLVE_PEER_MAX lookups
+ * already, or with no memory.
+ */
+static int
+resolve_peer_get(const struct sockaddr *sa, struct resolve_peer **pp)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
+	struct resolve_peer		*p;
+	unsigned char			 addr[8] = { 0 };
+	int				 family;
+
+	*pp = NULL;
+	if (sa == NULL)
+		return (0);
+	if (sa->sa_family == AF_INET) {
+		family = AF_INET;
+		memcpy(addr, &sin->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		/* A dual-stack listener's IPv4 client is that client. */
+		family = AF_INET;
+		memcpy(addr, &sin6->sin6_addr.s6_addr[12], 4);
+	} else if (sa->sa_family == AF_INET6) {
+		family = AF_INET6;
+		memcpy(addr, &sin6->sin6_addr, 8);
+	} else
+		return (0);
+	LIST_FOREACH(p, &resolve_peers, entry)
+		if (p->family == family && memcmp(p->addr, addr, 8) == 0)
+			break;
+	if (p == NULL) {
+		if ((p = calloc(1, sizeof(*p))) == NULL)
+			return (-1);
+		p->family = family;
+		memcpy(p->addr, addr, 8);
+		LIST_INSERT_HEAD(&resolve_peers, p, entry);
+	}
+	if (p->lookups >= RESOLVE_PEER_MAX)
+		return (-1);
+	p->lookups++;
+	*pp = p;
+	return (0);
+}
+
+/* One lookup less in the share p (NULL: none); called with the lock held. */
+static void
+resolve_peer_put(struct resolve_peer *p)
+{
+	if (p == NULL || --p->lookups > 0)
+		return;
+	LIST_REMOVE(p, entry);
+	free(p);
+}
+
+/* May a worker take r now?  Not beyond its peer's share. */
+static int
+resolve_may_run(const struct resolve *r)
+{
+	return (r->peer == NULL || r->peer->running < RESOLVE_PEER_THREADS);
+}
+
+/*
+ * The first lookup queued that a worker may take, or NULL; called with the
+ * lock held.  One peer's lookups beyond its share wait while those of
+ * others, queued after them, go first.
+ */
+static struct resolve *
+resolve_next(void)
+{
+	struct resolve	*r;
+
+	TAILQ_FOREACH(r, &resolve_queue, entry)
+		if (resolve_may_run(r))
+			break;
+	return (r);
+}
+
+/* How many lookups queued a worker may take now; lock held. */
+static int
+resolve_runnable(void)
+{
+	struct resolve	*r;
+	int		 n = 0;
+
+	TAILQ_FOREACH(r, &resolve_queue, entry)
+		if (resolve_may_run(r))
+			n++;
+	return (n);
+}
+
+static void *
+resolve_worker(void *arg)
+{
+	struct resolve	*r;
+	int		 error;
+
+	(void)arg;
+	pthread_mutex_lock(&resolve_lock);
+	for (;;) {
+		/*
+		 * A worker ending a lookup looks here again, so a peer's
+		 * next lookup, held back by its share, is taken then.
+		 */
+		while (!resolve_stopping && (r = resolve_next()) == NULL) {
+			resolve_idle++;
+			pthread_cond_wait(&resolve_cond, &resolve_lock);
+			resolve_idle--;
+		}
+		if (resolve_stopping)
+			break;
+		TAILQ_REMOVE(&resolve_queue, r, entry);
+		resolve_queued--;
+		r->state = RS_RUNNING;
+		if (r->peer != NULL)
+			r->peer->running++;
+		pthread_mutex_unlock(&resolve_lock);
+
+		error = getaddrinfo(r->host, r->port, &r->hints, &r->res);
+
+		pthread_mutex_lock(&resolve_lock);
+		/* Cancelled or not, it held a worker until now. */
+		if (r->peer != NULL) {
+			r->peer->running--;
+			resolve_peer_put(r->peer);
+			r->peer = NULL;
+		}
+		r->error = error;
+		r->sys_errno = errno;
+		if (error != 0)
+			r->res = NULL;
+		r->state = RS_DONE;
+		resolve_wake();
+		TAILQ_INSERT_TAIL(&resolve_done, r, entry);
+	}
+	pthread_mutex_unlock(&resolve_lock);
+	return (NULL);
+}
+
+/*
+ * At exit, the workers waiting for work leave and are joined, so that
+ * the C library frees what each holds for its lookups (its resolver
+ * configuration); a worker still in getaddrinfo() is given a tenth of a
+ * second and then left to the end of the process.  Not from a signal
+ * handler: nothing here is async-signal-safe.
+ */
+static void
+resolve_stop(int sig)
+{
+	struct timespec	 until;
+	int		 i, n;
+
+	if (sig != 0 || resolve_stopping)
+		return;
+	pthread_mutex_lock(&resolve_lock);
+	resolve_stopping = 1;
+	n = resolve_threads;
+	pthread_cond_broadcast(&resolve_cond);
+	pthread_mutex_unlock(&resolve_lock);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 100 * 1000 * 1000;
+	if (until.tv_nsec >= 1000 * 1000 * 1000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	for (i = 0; i < n; i++)
+		(void)pthread_timedjoin_np(resolve_tids[i], NULL, &until);
+}
+
+/*
+ * A new worker, which takes no signal: the main thread handles them.  The
+ * first one registers resolve_stop() to run at exit.
+ */
+static int
+resolve_spawn(void)
+{
+	pthread_attr_t	 attr;
+	pthread_t	 t;
+	sigset_t	 all, old;
+	int		 error;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	/* getaddrinfo() needs little: keep the address space small. */
+	pthread_attr_setstacksize(&attr, RESOLVE_STACK);
+	error = pthread_create(&t, &attr, resolve_worker, NULL);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (error != 0) {
+		errno = error;
+		return (-1);
+	}
+	if (resolve_threads == 0)
+		cleanup_add(resolve_stop);
+	resolve_tids[resolve_threads] = t;
+	resolve_threads++;
+	return (0);
+}
+
+static int
+resolve_init(void)
+{
+	if (resolve_pipe[0] != -1)
+		return (0);
+	if (pipe2(resolve_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+		resolve_pipe[0] = resolve_pipe[1] = -1;
+		return (-1);
+	}
+	return (0);
+}
+
+/* Watch the pipe only while a callback is due: it must not keep the loop. */
+static void
+resolve_watch(void)
+{
+	if (resolve_live > 0)
+		ev_set(resolve_pipe[0], EV_READ, resolve_deliver_cb, NULL);
+	else
+		ev_del(resolve_pipe[0]);
+}
+
+/*
+ * Look host up in RESOLVE_HOSTS, as the C library's "files" source does,
+ * for port with hints (their family, socket type and flags apply): *res
+ * gets the addresses of every line that names host, in the file's order.
+ * Returns 0, or EAI_NONAME when the file names no address of that family
+ * for host (then the resolver may know it).
+ */
+static int
+resolve_hosts(const char *host, const char *port,
+    const struct addrinfo *hints, struct addrinfo **res)
+{
+	struct addrinfo	 numeric, *ai, **tail = res;
+	FILE		*f;
+	char		*line = NULL, *addr, *name, *last;
+	size_t		 size = 0;
+
+	*res = NULL;
+	if ((f = fopen(RESOLVE_HOSTS, "re")) == NULL)
+		return (EAI_NONAME);
+	numeric = *hints;
+	numeric.ai_flags |= AI_NUMERICHOST;
+	while (getline(&line, &size, f) != -1) {
+		line[strcspn(line, "#\r\n")] = '\0';
+		if ((addr = strtok_r(line, " \t", &last)) == NULL)
+			continue;
+		while ((name = strtok_r(NULL, " \t", &last)) != NULL)
+			if (strcasecmp(name, host) == 0)
+				break;
+		/* An address of another family than asked for is no answer. */
+		if (name == NULL ||
+		    getaddrinfo(addr, port, &numeric, &ai) != 0)
+			continue;
+		/*
+		 * One list of the answers: the C library's freeaddrinfo()
+		 * frees a list entry by entry, each its own allocation.
+		 */
+		*tail = ai;
+		while (ai->ai_next != NULL)
+			ai = ai->ai_next;
+		tail = &ai->ai_next;
+	}
+	free(line);
+	fclose(f);
+	return (*res != NULL ? 0 : EAI_NONAME);
+}
+
+/*
+ * Start resolving host (NULL: none) and port with hints, as getaddrinfo()
+ * would.  The answer comes later, from the event loop, never from within
+ * this call: cb(error, res, arg), where error is getaddrinfo()'s (0, or
+ * EAI_*, with errno set for EAI_SYSTEM) and res, on success, is the
+ * caller's to freeaddrinfo().  A numeric host is answered without a
+ * worker.  At most RESOLVE_THREADS lookups run at once; the others wait
+ * their turn, up to RESOLVE_QUEUE_MAX of them.  Returns a handle for
+ * resolve_cancel(), or NULL with errno (EAGAIN when the queue is full);
+ * the handle is no longer valid once the callback has been called.
+ */
+struct resolve *
+resolve_start(const char *host, const char *port,
+    const struct addrinfo *hints, resolve_cb *cb, void *arg)
+{
+	return (resolve_start_for(NULL, host, port, hints, cb, arg));
+}
+
+/*
+ * As resolve_start(), for the peer at from (NULL: for sockcat itself): a
+ * name a client sent.  It counts in that peer's share (EAGAIN when the
+ * peer has RESOLVE_PEER_MAX lookups already), and a name that
+ * RESOLVE_HOSTS names is answered from there without a worker, so that a
+ * resolver made slow by others never delays it.  sockcat's own lookups
+ * keep the C library's order and sources, as netcat's do.
+ */
+struct resolve *
+resolve_start_for(const struct sockaddr *from, const char *host,
+    const char *port, const struct addrinfo *hints, resolve_cb *cb, void *arg)
+{
+	struct resolve	*r;
+	struct addrinfo	 numeric;
+	int		 error, answered;
+
+	if (resolve_init() == -1)
+		return (NULL);
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return (NULL);
+	if ((host != NULL && (r->host = strdup(host)) == NULL) ||
+	    (port != NULL && (r->port = strdup(port)) == NULL)) {
+		resolve_free(r);
+		return (NULL);
+	}
+	r->hints = *hints;
+	r->cb = cb;
+	r->arg = arg;
+	ASYNC_START(r, "resolve_start");
+
+	/* An address needs no resolver: no thread, no wait. */
+	numeric = *hints;
+	numeric.ai_flags |= AI_NUMERICHOST;
+	error = getaddrinfo(host, port, &numeric, &r->res);
+	answered = host == NULL || (hints->ai_flags & AI_NUMERICHOST) ||
+	    error != EAI_NONAME;
+	if (!answered && from != NULL &&
+	    resolve_hosts(host, port, hints, &r->res) == 0) {
+		answered = 1;
+		error = 0;
+	}
+	if (answered) {
+		r->error = error;
+		r->sys_errno = errno;
+		if (error != 0)
+			r->res = NULL;
+		pthread_mutex_lock(&resolve_lock);
+		r->state = RS_DONE;
+		resolve_wake();
+		TAILQ_INSERT_TAIL(&resolve_done, r, entry);
+		pthread_mutex_unlock(&resolve_lock);
+	} else {
+		r->res = NULL;
+		pthread_mutex_lock(&resolve_lock);
+		if (resolve_queued >= RESOLVE_QUEUE_MAX ||
+		    resolve_peer_get(from, &r->peer) == -1) {
+			pthread_mutex_unlock(&resolve_lock);
+			resolve_free(r);
+			errno = EAGAIN;
+			return (NULL);
+		}
+		r->state = RS_QUEUED;
+		TAILQ_INSERT_TAIL(&resolve_queue, r, entry);
+		resolve_queued++;
+		/* A worker for each lookup that may run, up to the bound. */
+		if (resolve_threads < RESOLVE_THREADS &&
+		    resolve_runnable() > resolve_idle)
+			(void)resolve_spawn();
+		if (resolve_threads == 0) {
+			TAILQ_REMOVE(&resolve_queue, r, entry);
+			resolve_queued--;
+			resolve_peer_put(r->peer);
+			pthread_mutex_unlock(&resolve_lock);
+			resolve_free(r);
+			errno = EAGAIN;
+			return (NULL);
+		}
+		pthread_cond_signal(&resolve_cond);
+		pthread_mutex_unlock(&resolve_lock);
+	}
+	resolve_live++;
+	resolve_watch();
+	ASYNC_STARTED(r);
+	return (r);
+}
+
+/*
+ * Forget the lookup r: its callback is never called.  A lookup still
+ * queued is withdrawn; one a worker is running is freed when it ends.
+ */
+void
+resolve_cancel(struct resolve *r)
+{
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&resolve_lock);
+	if (r->state == RS_QUEUED) {
+		TAILQ_REMOVE(&resolve_queue, r, entry);
+		resolve_queued--;
+		resolve_peer_put(r->peer);
+		resolve_free(r);
+	} else
+		r->cancelled = 1;
+	pthread_mutex_unlock(&resolve_lock);
+	resolve_live--;
+	resolve_watch();
+}
+
+/* Answers are in: call back each one that is still wanted. */
+static void
+resolve_deliver_cb(int fd, int events, void *arg)
+{
+	struct resolve_list	 done = TAILQ_HEAD_INITIALIZER(done);
+	struct resolve		*r;
+	struct addrinfo		*res;
+	char			 buf[64];
+
+	(void)events;
+	(void)arg;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	pthread_mutex_lock(&resolve_lock);
+	TAILQ_CONCAT(&done, &resolve_done, entry);
+	pthread_mutex_unlock(&resolve_lock);
+	while ((r = TAILQ_FIRST(&done)) != NULL) {
+		TAILQ_REMOVE(&done, r, entry);
+		if (r->cancelled) {
+			resolve_free(r);
+			continue;
+		}
+		res = r->res;
+		r->res = NULL;
+		resolve_live--;
+		resolve_watch();
+		errno = r->sys_errno;
+		ASYNC_CALLBACK(r, "resolve_deliver_cb", r->cb);
+		/* The callback may start or cancel other lookups. */
+		r->cb(r->error, res, r->arg);
+		resolve_free(r);
+	}
+}

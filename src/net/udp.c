@@ -1,0 +1,172 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * What the datagram modes share of UDP sockets: comparing senders, a
+ * listener's peer getting a socket of its own, and the -zu probe.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/* How long a -zu probe waits for a refusal when -w does not say. */
+#define UDP_PROBE_MS		1000
+
+/*
+ * Are the socket addresses a (of length alen) and b (blen) the same
+ * sender: the same address and port for IP, the same bytes otherwise?
+ */
+int
+dgram_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
+    const struct sockaddr_storage *b, socklen_t blen)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+
+	if (a->ss_family != b->ss_family)
+		return (0);
+	switch (a->ss_family) {
+	case AF_INET:
+		a4 = (const struct sockaddr_in *)a;
+		b4 = (const struct sockaddr_in *)b;
+		return (a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr);
+	case AF_INET6:
+		a6 = (const struct sockaddr_in6 *)a;
+		b6 = (const struct sockaddr_in6 *)b;
+		return (a6->sin6_port == b6->sin6_port &&
+		    a6->sin6_scope_id == b6->sin6_scope_id &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof(a6->sin6_addr)) == 0);
+	default:
+		return (alen == blen && memcmp(a, b, alen) == 0);
+	}
+}
+
+/*
+ * Returns a socket of its own for a peer of the UDP listener lfd: bound
+ * to the listener's address and connected to the peer, so that the kernel
+ * delivers that peer's datagrams to it rather than to the listener (Linux
+ * prefers a connected socket; both need SO_REUSEADDR to share the port).
+ * Non-blocking and close-on-exec, with the command line's socket options.
+ * Returns -1 with errno on failure.
+ */
+int
+udp_peer_socket(const struct options *o, int lfd, const struct net_peer *peer)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss), vlen;
+	int			 fd, on = 1, v6only, error;
+
+	if (getsockname(lfd, (struct sockaddr *)&ss, &len) == -1)
+		return (-1);
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return (-1);
+	/* An IPv6 socket shares the port only with the same v6only. */
+	vlen = sizeof(v6only);
+	if (ss.ss_family == AF_INET6 && getsockopt(lfd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &v6only, &vlen) == 0)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+		    sizeof(v6only));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    net_set_options(o, fd, ss.ss_family, NULL) == -1)
+		goto fail;
+	/* A peer's own socket takes its bursts as the listener would. */
+	net_dgram_rcvbuf(o, fd);
+	if (bind(fd, (struct sockaddr *)&ss, len) == -1 ||
+	    connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1)
+		goto fail;
+	return (fd);
+
+fail:
+	error = errno;
+	close(fd);
+	errno = error;
+	return (-1);
+}
+
+struct udp_probe {
+	int		 fd;
+	int		 refused;
+	struct ev_timer	 timer;
+};
+
+static void
+udp_probe_done(struct udp_probe *up)
+{
+	ev_del(up->fd);
+	ev_timer_disarm(&up->timer);
+	ev_break();
+}
+
+static void
+udp_probe_read_cb(int fd, int events, void *arg)
+{
+	struct udp_probe	*up = arg;
+	char			 c;
+
+	(void)events;
+	if (recv(fd, &c, sizeof(c), 0) == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		up->refused = 1;
+	}
+	udp_probe_done(up);
+}
+
+static void
+udp_probe_timer_cb(void *arg)
+{
+	udp_probe_done(arg);
+}
+
+/*
+ * Probe a connected UDP socket: send one byte ("X", as netcat does) and
+ * wait up to wait_ms for a refusal (an ICMP port unreachable).  Silence or
+ * an answer counts as open.  Returns 0 if open, -1 with errno if not.
+ */
+int
+udp_probe(int fd, long long wait_ms)
+{
+	struct udp_probe	 up = { .fd = fd };
+
+	if (wait_ms == TIME_NONE)
+		wait_ms = UDP_PROBE_MS;
+	if (send(fd, "X", 1, 0) == -1)
+		return (-1);
+	ev_timer_init(&up.timer, udp_probe_timer_cb, &up);
+	if (ev_set(fd, EV_READ, udp_probe_read_cb, &up) == -1)
+		return (-1);
+	ev_timer_arm(&up.timer, wait_ms);
+	if (ev_loop() == -1) {
+		udp_probe_done(&up);
+		return (-1);
+	}
+	if (up.refused) {
+		errno = ECONNREFUSED;
+		return (-1);
+	}
+	return (0);
+}

@@ -1,0 +1,319 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Unix-domain sockets (-U): stream and datagram sockets connected or bound
+ * to file paths and Linux abstract names ("@name"), and the socket files
+ * this process creates, removed when it exits.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/* The name of a datagram client's own socket, in a private directory. */
+#define UNIX_RECV_NAME	"recv.sock"
+
+/*
+ * What to remove at exit: the socket file this process bound (a listener's
+ * or a datagram client's), and the private directory it may sit in.
+ */
+static char	unix_owned[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
+static dev_t	unix_owned_dev;
+static ino_t	unix_owned_ino;
+static char	unix_tmpdir[PATH_MAX];
+
+/*
+ * Remove what this process created, and only that: the socket file goes
+ * only if it is still the one bound here (same device and inode), not
+ * one another process put there since.  Safe in a signal handler.
+ */
+static void
+unix_cleanup(int sig)
+{
+	struct stat	 st;
+
+	(void)sig;
+	if (unix_owned[0] != '\0' && lstat(unix_owned, &st) == 0 &&
+	    S_ISSOCK(st.st_mode) && st.st_dev == unix_owned_dev &&
+	    st.st_ino == unix_owned_ino)
+		unlink(unix_owned);
+	if (unix_tmpdir[0] != '\0')
+		rmdir(unix_tmpdir);
+}
+
+/*
+ * Fill sun and len with the address called name: a file path, or with a
+ * leading "@" a Linux abstract name.  Returns -1 with errno ENAMETOOLONG if
+ * it does not fit.
+ */
+int
+unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len)
+{
+	size_t	 n;
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (name[0] == '@') {
+		n = strlen(name + 1);
+		if (n + 1 > sizeof(sun->sun_path)) {
+			errno = ENAMETOOLONG;
+			return (-1);
+		}
+		memcpy(sun->sun_path + 1, name + 1, n);
+		*len = offsetof(struct sockaddr_un, sun_path) + 1 + n;
+		return (0);
+	}
+	if (strlcpy(sun->sun_path, name, sizeof(sun->sun_path)) >=
+	    sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	*len = offsetof(struct sockaddr_un, sun_path) + strlen(name) + 1;
+	return (0);
+}
+
+/*
+ * Is a socket bound to path under that very name, as /proc/net/unix lists
+ * them?  Only a yes is an answer: a socket bound under another spelling
+ * of the name (relative, from another directory) is not listed so.
+ */
+static int
+unix_listed(const char *path)
+{
+	FILE	*f;
+	char	*line = NULL, real[PATH_MAX];
+	size_t	 size = 0;
+	int	 off, found = 0;
+
+	if ((f = fopen("/proc/net/unix", "re")) == NULL)
+		return (0);
+	if (realpath(path, real) == NULL)
+		strlcpy(real, path, sizeof(real));
+	while (!found && getline(&line, &size, f) != -1) {
+		line[strcspn(line, "\n")] = '\0';
+		/* The name is what follows the seventh field. */
+		off = -1;
+		sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %n", &off);
+		if (off > 0 && (strcmp(line + off, path) == 0 ||
+		    strcmp(line + off, real) == 0))
+			found = 1;
+	}
+	free(line);
+	fclose(f);
+	return (found);
+}
+
+/*
+ * Is a process using the socket file name (at sun) of the given type?  A
+ * socket listed under the name is, without disturbing it.  Otherwise only
+ * a refused connection says certainly that nobody is there (a stream
+ * listener takes the attempt for a client that left at once); anything
+ * unclear counts as alive, so that nothing in use is removed.
+ */
+static int
+unix_alive(int type, const char *name, const struct sockaddr_un *sun,
+    socklen_t len)
+{
+	int	 fd, alive;
+
+	if (unix_listed(name))
+		return (1);
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return (1);
+	alive = connect(fd, (const struct sockaddr *)sun, len) == 0 ||
+	    (errno != ECONNREFUSED && errno != ENOENT);
+	close(fd);
+	return (alive);
+}
+
+/*
+ * Bind fd, a Unix-domain socket of the given type, to name.  A socket file
+ * left by a process that has gone is replaced; a live socket or anything
+ * that is not a socket is left alone.  The file is removed at exit.
+ * Returns -1 with errno and *cause set (netcat's wording) on failure.
+ */
+static int
+unix_bind(int fd, int type, const char *name, char **cause)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	socklen_t		 len;
+
+	*cause = NULL;
+	if (unix_addr(name, &sun, &len) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	if (name[0] != '@' && lstat(name, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_cause(cause, "%s: not a socket, will not replace "
+			    "it", name);
+			errno = EEXIST;
+			return (-1);
+		}
+		if (!unix_alive(type, name, &sun, len) && unlink(name) == -1 &&
+		    errno != ENOENT) {
+			log_cause(cause, "%s", strerror(errno));
+			return (-1);
+		}
+	}
+	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	if (name[0] != '@' && lstat(name, &st) == 0) {
+		strlcpy(unix_owned, name, sizeof(unix_owned));
+		unix_owned_dev = st.st_dev;
+		unix_owned_ino = st.st_ino;
+		cleanup_add(unix_cleanup);
+	}
+	return (0);
+}
+
+/*
+ * Bind a datagram client's socket fd to a new file in a private directory
+ * under $TMPDIR, so that replies can reach it; both go at exit.  Fills
+ * name.  Returns -1 with errno and *cause set.
+ */
+static int
+unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
+{
+	const char	*tmp;
+	char		 dir[PATH_MAX];
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/sockcat.XXXXXX", tmp) >=
+	    sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		log_cause(cause, "%s: %s", tmp, strerror(errno));
+		return (-1);
+	}
+	cleanup_add(unix_cleanup);
+	if (mkdtemp(dir) == NULL) {
+		log_cause(cause, "%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	strlcpy(unix_tmpdir, dir, sizeof(unix_tmpdir));
+	if ((size_t)snprintf(name, namelen, "%s/%s", dir, UNIX_RECV_NAME) >=
+	    namelen) {
+		errno = ENAMETOOLONG;
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (unix_bind(fd, SOCK_DGRAM, name, cause));
+}
+
+/*
+ * Returns a non-blocking Unix-domain socket of the command line's type
+ * connected to o->host.  A datagram socket is first bound to -s or to a
+ * private file, reported with -v.  Returns -1 with errno and *cause set
+ * ("PATH: reason", as netcat says) on failure.
+ */
+int
+unix_open(const struct options *o, char **cause)
+{
+	struct sockaddr_un	 sun;
+	socklen_t		 len;
+	char			 local[PATH_MAX];
+	int			 fd, error;
+
+	*cause = NULL;
+	if ((fd = socket(AF_UNIX, o->socktype | SOCK_CLOEXEC, 0)) == -1) {
+		log_cause(cause, "socket: %s", strerror(errno));
+		return (-1);
+	}
+	if (o->socktype == SOCK_DGRAM) {
+		if (o->source != NULL) {
+			strlcpy(local, o->source, sizeof(local));
+			if (unix_bind(fd, SOCK_DGRAM, local, cause) == -1)
+				goto fail;
+		} else if (unix_bind_temp(fd, local, sizeof(local),
+		    cause) == -1)
+			goto fail;
+		if (o->verbose > 0)
+			log_info("Bound on %s", local);
+	}
+	if (unix_addr(o->host, &sun, &len) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, len) == -1) {
+		log_cause(cause, "%s: %s", o->host, strerror(errno));
+		goto fail;
+	}
+	if (net_set_nonblock(fd, 1) == -1) {
+		log_cause(cause, "fcntl: %s", strerror(errno));
+		goto fail;
+	}
+	return (fd);
+
+fail:
+	error = errno;
+	close(fd);
+	errno = error;
+	return (-1);
+}
+
+/*
+ * Returns the -U socket of the command line, bound and, for a stream
+ * socket, listening, non-blocking, reported with -v as netcat does; the
+ * socket file goes when we exit.  Returns -1 with errno and *cause set on
+ * failure.
+ */
+int
+unix_server(const struct options *o, char **cause)
+{
+	int	 fd, error;
+
+	*cause = NULL;
+	if ((fd = socket(AF_UNIX, o->socktype | SOCK_CLOEXEC, 0)) == -1) {
+		log_cause(cause, "socket: %s", strerror(errno));
+		return (-1);
+	}
+	if (unix_bind(fd, o->socktype, o->host, cause) == -1)
+		goto fail;
+	if (o->verbose > 0)
+		log_info("Bound on %s", o->host);
+	if (o->socktype == SOCK_STREAM) {
+		if (listen(fd, 128) == -1) {
+			log_cause(cause, "listen: %s", strerror(errno));
+			goto fail;
+		}
+		if (o->verbose > 0)
+			log_info("Listening on %s", o->host);
+	}
+	if (net_set_nonblock(fd, 1) == -1) {
+		log_cause(cause, "fcntl: %s", strerror(errno));
+		goto fail;
+	}
+	return (fd);
+
+fail:
+	error = errno;
+	close(fd);
+	errno = error;
+	return (-1);
+}

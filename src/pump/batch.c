@@ -1,0 +1,390 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Batches of datagrams: many received with one recvmmsg(2), delivered with
+ * one writev(2) to a stream or one sendmmsg(2) to a datagram socket.
+ *
+ * Each datagram of a batch has a slot of its own, as large as the biggest
+ * datagram the channel takes, so that no datagram is ever cut; the slots
+ * are one allocation that the kernel backs with memory only where a
+ * datagram was written.  A batch starts small and doubles, up to
+ * BATCH_MAX, each time a receive fills it: a quiet peer costs little, a
+ * flood gets the largest batches.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <linux/sock_diag.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pump.h"
+
+/* Room for one SO_RXQ_OVFL control message per datagram. */
+#define BATCH_CMSG	CMSG_SPACE(sizeof(uint32_t))
+
+/* Set a batch up for datagrams of at most slotsize bytes; nothing held. */
+void
+batch_init(struct batch *b, size_t slotsize)
+{
+	memset(b, 0, sizeof(*b));
+	b->slotsize = slotsize;
+}
+
+/*
+ * Let go of everything b holds but its settings (slot size, drop count):
+ * done with it, or empty and idle, so that a quiet peer holds no slots.
+ * The next receive starts again from BATCH_MIN slots.
+ */
+void
+batch_free(struct batch *b)
+{
+	pool_put(b->data, (size_t)b->cap * b->slotsize);
+	free(b->msgs);
+	free(b->iov);
+	free(b->names);
+	free(b->control);
+	b->data = NULL;
+	b->msgs = NULL;
+	b->iov = NULL;
+	b->names = NULL;
+	b->control = NULL;
+	b->cap = b->n = b->first = 0;
+	b->off = b->bytes = 0;
+	b->full = 0;
+}
+
+/*
+ * Make room for cap datagrams in the empty batch b: nothing held is
+ * copied.  Returns -1 with errno, the batch as it was.
+ */
+static int
+batch_grow(struct batch *b, u_int cap)
+{
+	unsigned char	*data, *control;
+	struct mmsghdr	*msgs;
+	struct iovec	*iov;
+	struct sockaddr_storage *names;
+
+	if (cap > SIZE_MAX / b->slotsize) {
+		errno = ENOMEM;
+		return (-1);
+	}
+	if ((msgs = reallocarray(b->msgs, cap, sizeof(*msgs))) == NULL)
+		return (-1);
+	b->msgs = msgs;
+	if ((iov = reallocarray(b->iov, cap, sizeof(*iov))) == NULL)
+		return (-1);
+	b->iov = iov;
+	if ((names = reallocarray(b->names, cap, sizeof(*names))) == NULL)
+		return (-1);
+	b->names = names;
+	if ((control = reallocarray(b->control, cap, BATCH_CMSG)) == NULL)
+		return (-1);
+	b->control = control;
+	/*
+	 * The slots last, so that a failure leaves cap as it was: they come
+	 * from the pool, and a peer holds them only while it uses them.
+	 */
+	if ((data = pool_get((size_t)cap * b->slotsize)) == NULL)
+		return (-1);
+	pool_put(b->data, (size_t)b->cap * b->slotsize);
+	b->data = data;
+	b->cap = cap;
+	return (0);
+}
+
+/*
+ * Is the batch empty: every datagram delivered (or none received)?  An
+ * empty datagram counts as held until it is delivered.
+ */
+int
+batch_empty(const struct batch *b)
+{
+	return (b->first >= b->n);
+}
+
+/* Datagram i of the batch: where its bytes are and how many. */
+unsigned char *
+batch_data(const struct batch *b, u_int i)
+{
+	return (b->msgs[i].msg_hdr.msg_iov->iov_base);
+}
+
+size_t
+batch_len(const struct batch *b, u_int i)
+{
+	return (b->msgs[i].msg_len);
+}
+
+/* Set datagram i's length (after a transformation rewrote it). */
+void
+batch_set_len(struct batch *b, u_int i, size_t len)
+{
+	b->bytes = b->bytes - b->msgs[i].msg_len + len;
+	b->msgs[i].msg_len = len;
+}
+
+/*
+ * Ask the kernel to tell, with each datagram, how many it has dropped on
+ * socket fd for want of room (SO_RXQ_OVFL).  Best effort: a socket that
+ * cannot say is still read.
+ */
+void
+batch_count_drops(struct batch *b, int fd)
+{
+	int	 on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) == 0)
+		b->drops_known = 1;
+}
+
+/*
+ * The kernel's count of datagrams it dropped on socket fd, read now
+ * (SO_MEMINFO): the drops after the last datagram received, which no
+ * datagram reported.  Returns how many more than the batch knew of.
+ */
+uint64_t
+batch_drops_now(struct batch *b, int fd)
+{
+	uint32_t	 mem[SK_MEMINFO_VARS];
+	socklen_t	 len = sizeof(mem);
+	uint64_t	 more = 0;
+
+	if (!b->drops_known)
+		return (0);
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+	    len > SK_MEMINFO_DROPS * sizeof(mem[0]) &&
+	    mem[SK_MEMINFO_DROPS] > b->drops) {
+		more = mem[SK_MEMINFO_DROPS] - b->drops;
+		b->drops = mem[SK_MEMINFO_DROPS];
+	}
+	return (more);
+}
+
+/* Note the drop counter carried by message m, if any. */
+static uint64_t
+batch_read_drops(struct batch *b, struct msghdr *m)
+{
+	struct cmsghdr	*cm;
+	uint32_t	 v;
+	uint64_t	 more = 0;
+
+	for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SO_RXQ_OVFL)
+			continue;
+		memcpy(&v, CMSG_DATA(cm), sizeof(v));
+		/* The counter is the socket's, from its creation on. */
+		if (v > b->drops) {
+			more += v - b->drops;
+			b->drops = v;
+		}
+	}
+	return (more);
+}
+
+/*
+ * Receive up to max datagrams from ep into the empty batch b, each of at
+ * most want bytes (want is at most the slot size; a transformation may
+ * need the rest), with ep's recvmmsg operation if it has one.  On return
+ * *dropped holds how many datagrams the kernel newly says it dropped.
+ * Returns the number received (0: none kept), or -1 with errno.
+ */
+int
+batch_recv(struct batch *b, struct endpoint *ep, u_int max, size_t want,
+    uint64_t *dropped)
+{
+	struct msghdr	*m;
+	u_int		 i, vlen;
+	int		 n;
+
+	*dropped = 0;
+	b->n = b->first = 0;
+	b->off = b->bytes = 0;
+	/*
+	 * The last receive filled the batch: a flood, take more at once.
+	 * Without the memory, the batch stays as it is.
+	 */
+	if (b->cap == 0 || (b->full && b->cap < BATCH_MAX)) {
+		if (batch_grow(b, b->cap == 0 ? BATCH_MIN : b->cap * 2) == -1 &&
+		    b->cap == 0)
+			return (-1);
+	}
+	vlen = max < b->cap ? max : b->cap;
+	if (want > b->slotsize)
+		want = b->slotsize;
+	for (i = 0; i < vlen; i++) {
+		b->iov[i].iov_base = b->data + (size_t)i * b->slotsize;
+		b->iov[i].iov_len = want;
+		m = &b->msgs[i].msg_hdr;
+		memset(m, 0, sizeof(*m));
+		m->msg_iov = &b->iov[i];
+		m->msg_iovlen = 1;
+		m->msg_name = &b->names[i];
+		m->msg_namelen = sizeof(b->names[i]);
+		if (b->drops_known) {
+			m->msg_control = b->control + (size_t)i * BATCH_CMSG;
+			m->msg_controllen = BATCH_CMSG;
+		}
+		b->msgs[i].msg_len = 0;
+	}
+	if (ep->ops != NULL && ep->ops->recvmmsg != NULL)
+		n = ep->ops->recvmmsg(ep, b->msgs, vlen);
+	else
+		n = recvmmsg(ep->rfd, b->msgs, vlen, MSG_DONTWAIT, NULL);
+	if (n == -1)
+		return (-1);
+	b->full = (u_int)n == b->cap;
+	b->n = n;
+	for (i = 0; i < (u_int)n; i++) {
+		b->bytes += b->msgs[i].msg_len;
+		if (b->drops_known)
+			*dropped += batch_read_drops(b, &b->msgs[i].msg_hdr);
+	}
+	return (n);
+}
+
+/*
+ * Keep only the datagrams of msgs[0..n) for which keep() says yes, in
+ * order, at the front; for an endpoint's recvmmsg operation that filters
+ * by sender.  Each header keeps its own buffer, so moving headers moves
+ * the datagrams.  Returns how many are kept.
+ */
+int
+batch_filter(struct mmsghdr *msgs, int n,
+    int (*keep)(void *, const struct sockaddr_storage *, socklen_t),
+    void *arg)
+{
+	struct mmsghdr	 tmp;
+	int		 i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!keep(arg, msgs[i].msg_hdr.msg_name,
+		    msgs[i].msg_hdr.msg_namelen))
+			continue;
+		if (i != kept) {
+			tmp = msgs[kept];
+			msgs[kept] = msgs[i];
+			msgs[i] = tmp;
+		}
+		kept++;
+	}
+	return (kept);
+}
+
+/*
+ * Mark n bytes of the batch delivered to a stream, from the first datagram
+ * held on, calling each(arg, p, len) for every piece.  Empty datagrams
+ * reached on the way are passed over: a stream has nothing to show for
+ * them.
+ */
+void
+batch_consume(struct batch *b, size_t n,
+    void (*each)(void *, const unsigned char *, size_t), void *arg)
+{
+	size_t	 len, take;
+
+	while (b->first < b->n) {
+		len = batch_len(b, b->first) - b->off;
+		take = n < len ? n : len;
+		if (take == 0 && len > 0)
+			break;
+		if (take > 0)
+			each(arg, batch_data(b, b->first) + b->off, take);
+		n -= take;
+		b->bytes -= take;
+		if (take < len) {
+			b->off += take;
+			break;
+		}
+		b->first++;
+		b->off = 0;
+	}
+}
+
+/*
+ * Mark the first k datagrams held delivered whole (to a datagram socket),
+ * calling each(arg, p, len) for every one.
+ */
+void
+batch_sent(struct batch *b, u_int k,
+    void (*each)(void *, const unsigned char *, size_t), void *arg)
+{
+	size_t	 len;
+
+	for (; k > 0 && b->first < b->n; k--) {
+		len = batch_len(b, b->first) - b->off;
+		each(arg, batch_data(b, b->first) + b->off, len);
+		b->bytes -= len;
+		b->first++;
+		b->off = 0;
+	}
+}
+
+/*
+ * Write what the batch holds to the stream fd in one writev(2), every
+ * datagram's bytes in order.  Returns what writev(2) does.
+ */
+ssize_t
+batch_writev(struct batch *b, int fd)
+{
+	struct iovec	 iov[BATCH_MAX];
+	u_int		 i, n = 0;
+	size_t		 off = b->off;
+
+	for (i = b->first; i < b->n && n < nitems(iov); i++) {
+		if (batch_len(b, i) > off) {
+			iov[n].iov_base = batch_data(b, i) + off;
+			iov[n].iov_len = batch_len(b, i) - off;
+			n++;
+		}
+		off = 0;
+	}
+	if (n == 0)
+		return (0);
+	return (writev(fd, iov, n));
+}
+
+/*
+ * Send the datagrams the batch holds to the datagram socket fd (connected)
+ * in one sendmmsg(2), each one whole.  Returns how many were sent, or -1
+ * with errno.
+ */
+int
+batch_sendmmsg(struct batch *b, int fd)
+{
+	struct mmsghdr	 msgs[BATCH_MAX];
+	struct iovec	 iov[BATCH_MAX];
+	u_int		 i, n = 0;
+
+	for (i = b->first; i < b->n && n < nitems(msgs); i++, n++) {
+		iov[n].iov_base = batch_data(b, i);
+		iov[n].iov_len = batch_len(b, i);
+		memset(&msgs[n], 0, sizeof(msgs[n]));
+		msgs[n].msg_hdr.msg_iov = &iov[n];
+		msgs[n].msg_hdr.msg_iovlen = 1;
+	}
+	if (n == 0)
+		return (0);
+	return (sendmmsg(fd, msgs, n, MSG_DONTWAIT | MSG_NOSIGNAL));
+}

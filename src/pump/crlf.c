@@ -1,0 +1,56 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * -C: line feeds become CRLF on data going to the network.  An existing
+ * CRLF is left alone, also when its CR ended the previous read.
+ */
+
+#include <sys/types.h>
+
+#include <string.h>
+
+#include "pump.h"
+
+/*
+ * Rewrite the n bytes at p in place (p has room for space bytes, at least
+ * 2n) and return the new length.  ch->xstate remembers whether the last
+ * byte seen was a CR.
+ */
+size_t
+crlf_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	size_t	 i, add = 0, j;
+	int	 prev_cr = ch->xstate;
+
+	(void)space;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n' && !(i == 0 ? prev_cr : p[i - 1] == '\r'))
+			add++;
+	}
+	if (n > 0)
+		ch->xstate = p[n - 1] == '\r';
+	if (add == 0)
+		return (n);
+	/* Walk backwards so nothing is overwritten before it is moved. */
+	j = n + add;
+	for (i = n; i-- > 0;) {
+		p[--j] = p[i];
+		if (p[i] == '\n' && !(i == 0 ? prev_cr : p[i - 1] == '\r'))
+			p[--j] = '\r';
+	}
+	return (n + add);
+}

@@ -1,0 +1,661 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Fan-out: one message delivered to many endpoints through per-endpoint
+ * output queues of shared, reference-counted chunks.
+ *
+ * A message is copied once into a chunk; each member's queue holds a
+ * reference.  Delivery is tried at once (most sockets take it whole, so
+ * nothing is queued and no event is registered); what is left waits for
+ * the member's descriptor to be writable.  Nothing is lost for a member
+ * that keeps up: while any queue is above its high-water mark, the
+ * channels that feed the fan-out are held (back-pressure), and they read
+ * again once it has drained to half.  A member that makes no progress at
+ * all for the stall time is cut off, so that a reader that stopped holds
+ * the others back for that long only.  Failed members are ended after the
+ * current round, never from inside another member's callback.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pump.h"
+
+/*
+ * An endpoint's output queue in a fan-out: references to shared chunks.
+ * Above high bytes it is full: the fan-out's senders are held until it
+ * drains to half of that.  limit is a hard bound only messages the
+ * senders cannot be held for (announcements) can reach.  error is
+ * ENOBUFS once it overflowed, ETIMEDOUT once it made no progress for the
+ * fan-out's stall time, or the errno of a failed write; the member is
+ * then ended.
+ */
+struct chunk;
+struct fanout;
+struct outq {
+	struct chunk		**v;	/* Ring of cap chunks from head. */
+	size_t			 cap;
+	size_t			 head;
+	size_t			 n;
+	size_t			 off;	/* Written of the first chunk. */
+	size_t			 bytes;	/* Queued, not yet written. */
+	size_t			 high;	/* Full above this. */
+	size_t			 limit;
+	int			 error;
+	char			 full;	/* Counted in the fan-out's nfull. */
+	char			 leaving; /* Cut off: gets its last words only. */
+	char			 doomed; /* To be ended after this round. */
+	uint64_t		 progress; /* ev_now() of the last write. */
+	struct ev_timer		*stall;	/* Only while it holds bytes. */
+	struct endpoint		*ep;
+	struct fanout		*fanout;
+	TAILQ_ENTRY(outq)	 entry;
+	TAILQ_ENTRY(outq)	 doomed_entry;
+};
+
+/* A relay endpoint whose writer channel feeds a fan-out. */
+struct feeder {
+	struct endpoint		*ep;
+	struct fanout		*fanout;
+	TAILQ_ENTRY(feeder)	 entry;
+};
+
+/*
+ * A set of endpoints that each get every message sent to the set, and the
+ * relay endpoints whose channels feed it (held while a member is full).
+ */
+struct fanout {
+	TAILQ_HEAD(, outq)	 members;
+	TAILQ_HEAD(, outq)	 doomed;
+	TAILQ_HEAD(, feeder)	 feeders;
+	struct ev_timer		 reap;
+	struct ev_timer		 resume;
+	size_t			 count;
+	size_t			 nfull;	/* Members above their high mark. */
+	long long		 stall_ms; /* 0: never cut off a member */
+	/* A member is cut off for not reading: say so, queue last words. */
+	void			(*stalled)(struct endpoint *, void *);
+	void			*arg;
+};
+
+/* A message shared by every queue that holds it. */
+struct chunk {
+	unsigned int	 refs;
+	size_t		 len;
+	unsigned char	 data[];
+};
+
+static void	fanout_reap_cb(void *);
+static void	fanout_resume_cb(void *);
+static void	outq_stall_cb(void *);
+static void	fanout_doom(struct outq *);
+static int	outq_pending(struct endpoint *);
+static int	outq_flush(struct endpoint *);
+static void	outq_leave(struct endpoint *);
+static void	feeder_leave(struct endpoint *);
+
+/* How the pump reaches a member's queue, and a feeder. */
+static const struct ep_hook outq_hook = {
+	.pending = outq_pending,
+	.flush = outq_flush,
+	.leave = outq_leave,
+};
+static const struct ep_hook feeder_hook = {
+	.leave = feeder_leave,
+};
+
+/* ep's queue, NULL when ep is no member. */
+static struct outq *
+ep_outq(const struct endpoint *ep)
+{
+	return (ep->hook == &outq_hook ? ep->hookdata : NULL);
+}
+
+static struct chunk *
+chunk_new(const void *p, size_t len)
+{
+	struct chunk	*c;
+
+	if ((c = malloc(sizeof(*c) + len)) == NULL)
+		return (NULL);
+	c->refs = 1;
+	c->len = len;
+	memcpy(c->data, p, len);
+	return (c);
+}
+
+static void
+chunk_unref(struct chunk *c)
+{
+	if (--c->refs == 0)
+		free(c);
+}
+
+/* Hold every channel feeding fo: a member cannot take more for now. */
+static void
+fanout_hold(struct fanout *fo)
+{
+	struct feeder	*fd;
+
+	ev_timer_disarm(&fo->resume);
+	TAILQ_FOREACH(fd, &fo->feeders, entry) {
+		if (fd->ep->writer != NULL)
+			channel_hold(fd->ep->writer, 1);
+	}
+}
+
+/*
+ * Count q in or out of the fan-out's full members as its size says, and
+ * hold or (after this round) release the senders when that changes.
+ */
+static void
+outq_mark(struct outq *q)
+{
+	struct fanout	*fo = q->fanout;
+	int		 full;
+
+	if (q->full)
+		full = q->bytes > q->high / 2;
+	else
+		full = q->bytes > q->high;
+	if (q->leaving || q->error != 0 || q->doomed)
+		full = 0;
+	if (full == q->full)
+		return;
+	q->full = full;
+	if (full && fo->nfull++ == 0)
+		fanout_hold(fo);
+	else if (!full && --fo->nfull == 0)
+		ev_timer_arm(&fo->resume, 0);
+}
+
+/*
+ * q holds nothing: let go of its ring and its stall timer, so that an idle
+ * member costs only its queue's head.  They are made again when it next
+ * has bytes to hold.
+ */
+static void
+outq_release(struct outq *q)
+{
+	if (q->n > 0)
+		return;
+	free(q->v);
+	q->v = NULL;
+	q->cap = q->head = 0;
+	if (q->stall != NULL) {
+		ev_timer_disarm(q->stall);
+		free(q->stall);
+		q->stall = NULL;
+	}
+}
+
+/* Drop everything q holds. */
+static void
+outq_clear(struct outq *q)
+{
+	while (q->n > 0) {
+		chunk_unref(q->v[q->head]);
+		q->head = (q->head + 1) % q->cap;
+		q->n--;
+	}
+	q->off = q->bytes = 0;
+	outq_release(q);
+	outq_mark(q);
+}
+
+/* q failed with error: drop what it holds and end it after this round. */
+static void
+outq_fail(struct outq *q, int error)
+{
+	q->error = error;
+	outq_clear(q);
+	fanout_doom(q);
+}
+
+/* Append a reference to c to q, growing the ring.  Returns -1 on ENOMEM. */
+static int
+outq_append(struct outq *q, struct chunk *c)
+{
+	struct chunk	**v;
+	size_t		 cap, i;
+
+	if (q->n == q->cap) {
+		cap = q->cap ? q->cap * 2 : 8;
+		if ((v = reallocarray(NULL, cap, sizeof(*v))) == NULL)
+			return (-1);
+		for (i = 0; i < q->n; i++)
+			v[i] = q->v[(q->head + i) % q->cap];
+		free(q->v);
+		q->v = v;
+		q->cap = cap;
+		q->head = 0;
+	}
+	q->v[(q->head + q->n) % q->cap] = c;
+	q->n++;
+	c->refs++;
+	return (0);
+}
+
+/* Does q have bytes waiting for its descriptor to be writable? */
+static int
+outq_has(const struct outq *q)
+{
+	return (q->n > 0 && q->error == 0);
+}
+
+/* The pump's question: does ep's queue wait for its descriptor? */
+static int
+outq_pending(struct endpoint *ep)
+{
+	return (outq_has(ep_outq(ep)));
+}
+
+/*
+ * Write what ep's queue holds until it is empty or the descriptor would
+ * block.  A member cut off that has said its last words is ended.
+ * Returns -1 with the queue's error set if the write failed.
+ */
+static int
+outq_flush(struct endpoint *ep)
+{
+	struct outq	*q = ep_outq(ep);
+	struct chunk	*c;
+	ssize_t		 n;
+	int		 moved = 0;
+
+	while (outq_has(q)) {
+		c = q->v[q->head];
+		n = ep_write(ep, c->data + q->off, c->len - q->off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			q->error = errno;
+			outq_clear(q);
+			return (-1);
+		}
+		moved = 1;
+		q->bytes -= n;
+		q->off += n;
+		if (q->off == c->len) {
+			chunk_unref(c);
+			q->head = (q->head + 1) % q->cap;
+			q->n--;
+			q->off = 0;
+		}
+	}
+	if (moved)
+		q->progress = ev_now();
+	if (q->n == 0) {
+		outq_release(q);
+		if (q->leaving && q->error == 0) {
+			q->error = ETIMEDOUT;
+			fanout_doom(q);
+		}
+	}
+	outq_mark(q);
+	return (0);
+}
+
+/*
+ * q has just started to hold bytes: watch that they move.  Returns -1
+ * with errno when there is no memory for the timer.
+ */
+static int
+outq_watch(struct outq *q)
+{
+	long long	 ms = q->fanout->stall_ms;
+
+	q->progress = ev_now();
+	if (ms <= 0)
+		return (0);
+	if (q->stall == NULL) {
+		if ((q->stall = malloc(sizeof(*q->stall))) == NULL)
+			return (-1);
+		ev_timer_init(q->stall, outq_stall_cb, q);
+	}
+	if (!ev_timer_armed(q->stall))
+		ev_timer_arm(q->stall, ms);
+	return (0);
+}
+
+/*
+ * Give c to ep: written at once when nothing is queued before it, else
+ * queued within the bound.  Returns -1 with the queue's error set (ENOBUFS
+ * on overflow) when ep must be cut off.
+ */
+static int
+outq_push(struct endpoint *ep, struct chunk *c)
+{
+	struct outq	*q = ep_outq(ep);
+	ssize_t		 n = 0;
+
+	if (q->error != 0)
+		return (-1);
+	if (q->n == 0) {
+		do {
+			n = ep_write(ep, c->data, c->len);
+		} while (n == -1 && errno == EINTR);
+		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			q->error = errno;
+			return (-1);
+		}
+		if (n == -1)
+			n = 0;
+		if ((size_t)n == c->len)
+			return (0);
+	}
+	if (q->bytes + (c->len - n) > q->limit) {
+		q->error = ENOBUFS;
+		outq_clear(q);
+		return (-1);
+	}
+	if (outq_append(q, c) == -1) {
+		q->error = errno;
+		outq_clear(q);
+		return (-1);
+	}
+	if (q->n == 1) {
+		q->off = n;
+		if (outq_watch(q) == -1) {
+			q->error = errno;
+			outq_clear(q);
+			return (-1);
+		}
+	}
+	q->bytes += c->len - n;
+	outq_mark(q);
+	ep_update(ep);
+	return (0);
+}
+
+/*
+ * A new fan-out.  A member whose queue makes no progress for stall_ms is
+ * cut off (0: never).
+ */
+struct fanout *
+fanout_new(long long stall_ms)
+{
+	struct fanout	*fo;
+
+	if ((fo = calloc(1, sizeof(*fo))) == NULL)
+		return (NULL);
+	TAILQ_INIT(&fo->members);
+	TAILQ_INIT(&fo->doomed);
+	TAILQ_INIT(&fo->feeders);
+	ev_timer_init(&fo->reap, fanout_reap_cb, fo);
+	ev_timer_init(&fo->resume, fanout_resume_cb, fo);
+	fo->stall_ms = stall_ms;
+	return (fo);
+}
+
+/*
+ * Make ep a member of fo with an output queue that is full above high
+ * bytes and may never hold more than limit.  The pump writes the queue
+ * when ep's write descriptor is ready.  Returns -1 with errno on failure.
+ */
+int
+fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
+    size_t limit)
+{
+	struct outq	*q;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return (-1);
+	q->high = high;
+	q->limit = limit;
+	q->ep = ep;
+	q->fanout = fo;
+	ep->hook = &outq_hook;
+	ep->hookdata = q;
+	TAILQ_INSERT_TAIL(&fo->members, q, entry);
+	fo->count++;
+	return (0);
+}
+
+/*
+ * ep is a relay endpoint: what its writer channel delivers goes to fo.
+ * That channel is held while any member of fo is full.
+ */
+int
+fanout_feed(struct fanout *fo, struct endpoint *ep)
+{
+	struct feeder	*fd;
+
+	if ((fd = calloc(1, sizeof(*fd))) == NULL)
+		return (-1);
+	fd->ep = ep;
+	fd->fanout = fo;
+	ep->hook = &feeder_hook;
+	ep->hookdata = fd;
+	TAILQ_INSERT_TAIL(&fo->feeders, fd, entry);
+	if (fo->nfull > 0 && ep->writer != NULL)
+		channel_hold(ep->writer, 1);
+	return (0);
+}
+
+/* A feeder is freed: it feeds no more. */
+static void
+feeder_leave(struct endpoint *ep)
+{
+	struct feeder	*fd = ep->hookdata;
+
+	TAILQ_REMOVE(&fd->fanout->feeders, fd, entry);
+	free(fd);
+	ep->hook = NULL;
+	ep->hookdata = NULL;
+}
+
+/* A member is freed: its queue goes, and its place in the fan-out. */
+static void
+outq_leave(struct endpoint *ep)
+{
+	struct outq	*q = ep_outq(ep);
+	struct fanout	*fo = q->fanout;
+
+	outq_clear(q);
+	if (q->full) {
+		q->full = 0;
+		if (--fo->nfull == 0)
+			ev_timer_arm(&fo->resume, 0);
+	}
+	TAILQ_REMOVE(&fo->members, q, entry);
+	if (q->doomed)
+		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
+	fo->count--;
+	free(q);
+	ep->hook = NULL;
+	ep->hookdata = NULL;
+}
+
+/* End, after this round, the session of a member that failed. */
+static void
+fanout_doom(struct outq *q)
+{
+	struct fanout	*fo = q->fanout;
+
+	if (q->doomed)
+		return;
+	q->doomed = 1;
+	outq_mark(q);
+	TAILQ_INSERT_TAIL(&fo->doomed, q, doomed_entry);
+	if (!ev_timer_armed(&fo->reap))
+		ev_timer_arm(&fo->reap, 0);
+}
+
+static void
+fanout_reap_cb(void *arg)
+{
+	struct fanout	*fo = arg;
+	struct outq	*q;
+
+	while ((q = TAILQ_FIRST(&fo->doomed)) != NULL) {
+		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
+		q->doomed = 0;
+		/* The mode's finished callback may free the session. */
+		session_finish(q->ep->session);
+	}
+}
+
+/*
+ * No member is full any more: let the senders read again.  Resuming one
+ * may relay what it held at once and fill a member again: then the rest
+ * stay held.  A sender's session may end (and go) while it is resumed.
+ */
+static void
+fanout_resume_cb(void *arg)
+{
+	struct fanout	*fo = arg;
+	struct feeder	*fd, *next;
+	struct endpoint	*ep;
+
+	TAILQ_FOREACH_SAFE(fd, &fo->feeders, entry, next) {
+		if (fo->nfull > 0)
+			break;
+		ep = fd->ep;
+		if (ep->writer != NULL && (ep->writer->flags & CH_HOLD))
+			channel_resume(ep->writer);
+	}
+}
+
+/*
+ * A member's queue has held data for the stall time: cut it off if none
+ * of it moved meanwhile.  Its queue is dropped, so it holds nobody back;
+ * the mode may give it last words (fanout_send_to()), which it has
+ * another stall time to take before it is ended.
+ */
+static void
+outq_stall_cb(void *arg)
+{
+	struct outq	*q = arg;
+	struct fanout	*fo = q->fanout;
+	uint64_t	 due = q->progress + (uint64_t)fo->stall_ms;
+
+	if (q->n == 0 || q->error != 0)
+		return;
+	if (ev_now() < due) {
+		ev_timer_arm(q->stall, (long long)(due - ev_now()));
+		return;
+	}
+	if (q->leaving) {
+		outq_fail(q, ETIMEDOUT);
+		return;
+	}
+	outq_clear(q);
+	q->leaving = 1;
+	outq_mark(q);
+	if (fo->stalled != NULL)
+		fo->stalled(q->ep, fo->arg);
+	if (q->error == 0 && q->n == 0) {
+		q->error = ETIMEDOUT;
+		fanout_doom(q);
+	}
+}
+
+static void
+fanout_give(struct endpoint *ep, struct chunk *c)
+{
+	struct outq	*q = ep_outq(ep);
+
+	if (ep->session->over || q->doomed)
+		return;
+	if (outq_push(ep, c) == -1)
+		fanout_doom(q);
+}
+
+/*
+ * Send len bytes at p to every member of fo except the endpoint except
+ * (NULL for none) and those cut off.  Returns -1 with errno if the
+ * message could not be made; a member that cannot take it is ended,
+ * never the others.
+ */
+int
+fanout_send(struct fanout *fo, struct endpoint *except, const void *p,
+    size_t len)
+{
+	struct outq	*q;
+	struct chunk	*c;
+
+	if (len == 0)
+		return (0);
+	if ((c = chunk_new(p, len)) == NULL)
+		return (-1);
+	TAILQ_FOREACH(q, &fo->members, entry) {
+		if (q->ep != except && !q->leaving)
+			fanout_give(q->ep, c);
+	}
+	chunk_unref(c);
+	return (0);
+}
+
+/*
+ * Send len bytes at p to the member ep alone, even one being cut off (its
+ * last words).  Returns -1 with errno.
+ */
+int
+fanout_send_to(struct endpoint *ep, const void *p, size_t len)
+{
+	struct chunk	*c;
+
+	if (len == 0)
+		return (0);
+	if ((c = chunk_new(p, len)) == NULL)
+		return (-1);
+	fanout_give(ep, c);
+	chunk_unref(c);
+	return (0);
+}
+
+/* Say stalled(ep, arg) when a member of fo is cut off for not reading. */
+void
+fanout_set_stalled(struct fanout *fo, void (*stalled)(struct endpoint *,
+    void *), void *arg)
+{
+	fo->stalled = stalled;
+	fo->arg = arg;
+}
+
+/* The time a member of fo may make no progress, in ms (0: any). */
+long long
+fanout_stall_ms(const struct fanout *fo)
+{
+	return (fo->stall_ms);
+}
+
+/* How many members fo has. */
+size_t
+fanout_count(const struct fanout *fo)
+{
+	return (fo->count);
+}
+
+/*
+ * Why the member ep's queue failed (ENOBUFS, ETIMEDOUT, a write's errno),
+ * 0 if it has not or ep is no member; *limit is its hard bound.
+ */
+int
+fanout_error(const struct endpoint *ep, size_t *limit)
+{
+	const struct outq	*q = ep_outq(ep);
+
+	*limit = q != NULL ? q->limit : 0;
+	return (q != NULL ? q->error : 0);
+}

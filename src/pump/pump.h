@@ -1,0 +1,374 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The pump layer: endpoints, channels and sessions, the pump that moves their bytes,
+ * datagram batches, the fan-out, and the channel taps and rewrites (-o,
+ * --hex-dump, -C, -t).
+ *
+ * It may use the layers below it, and includes only their header.
+ * The first of our headers a source file includes names its layer
+ * (SC_LAYER); a lower layer's file that includes this one does not
+ * compile.
+ */
+
+#ifndef SC_LAYER
+#define SC_LAYER	3
+#endif
+#if SC_LAYER < 3
+#error "a lower layer includes pump/pump.h: pass a hook down instead"
+#endif
+
+#ifndef SC_PUMP_H
+#define SC_PUMP_H
+
+#include "codec/codec.h"
+
+/* pump.c */
+
+/*
+ * How an endpoint's write side is ended once a channel has delivered
+ * everything: declared as data so that the pump, not each mode, does it.
+ */
+enum ep_shut {
+	EP_SHUT_SOCKET,		/* shutdown(fd, SHUT_WR): the peer sees EOF */
+	EP_SHUT_CLOSE,		/* close(fd): pipes, stdout, child stdin */
+	EP_SHUT_NONE,		/* nothing can be said (datagrams) */
+};
+
+#define EP_DGRAM	0x1	/* Reads and writes are whole messages; an
+				   empty read is an empty one, not EOF. */
+#define EP_NOCLOSE	0x2	/* Never close the fds (stdio). */
+#define EP_NET		0x4	/* A network peer: counted by pump_totals(). */
+
+struct endpoint;
+struct mmsghdr;
+
+/*
+ * Operations an endpoint kind may override; NULL means read(2)/write(2)
+ * and nothing more.  A read or write that fails with EAGAIN may set the
+ * endpoint's rwant or wwant to the events it needs to make progress (TLS:
+ * a read may need the socket writable).
+ */
+struct ep_ops {
+	ssize_t	(*read)(struct endpoint *, void *, size_t);
+	ssize_t	(*write)(struct endpoint *, const void *, size_t);
+	/*
+	 * Receive up to vlen datagrams at once, as recvmmsg(2) without
+	 * waiting; the headers are set up, senders' names included.  Returns
+	 * how many were kept, first in msgs (batch_filter()), or -1 with
+	 * errno.  A datagram endpoint with a read operation but none of
+	 * these is read one datagram at a time.
+	 */
+	int	(*recvmmsg)(struct endpoint *, struct mmsghdr *, u_int);
+	/* Bytes already read from the kernel that no poll will announce. */
+	int	(*pending)(struct endpoint *);
+	/* Say goodbye before the declared shutdown (TLS close_notify). */
+	void	(*shutdown)(struct endpoint *);
+	/* Release data; called before the descriptors are closed. */
+	void	(*free)(struct endpoint *);
+};
+
+struct session;
+struct channel;
+struct ch_fast;
+
+/*
+ * What else may hang on an endpoint (a fan-out's output queue, or its
+ * list of feeders): the pump asks pending() whether it has bytes for the
+ * write descriptor, runs flush() when that is writable (-1: the session
+ * is over), and calls leave() when the endpoint is freed.  Any may be
+ * NULL.  The pump knows nothing else of it.
+ */
+struct ep_hook {
+	int	(*pending)(struct endpoint *);
+	int	(*flush)(struct endpoint *);
+	void	(*leave)(struct endpoint *);
+};
+
+struct endpoint {
+	const char		*name;	/* For messages: "stdin", "network". */
+	int			 rfd;	/* Read side, -1 if none. */
+	int			 wfd;	/* Write side, -1 if none; may be rfd. */
+	enum ep_shut		 shut;
+	int			 flags;	/* EP_* */
+	const struct ep_ops	*ops;
+	void			*data;
+
+	struct session		*session;
+	struct channel		*reader; /* The channel that reads from us. */
+	struct channel		*writer; /* The channel that writes to us. */
+	const struct ep_hook	*hook;	/* Another writer, or a watcher. */
+	void			*hookdata;
+	/* Small, as every connection has two endpoints or more. */
+	short			 rwant;	/* Events a read waits for; 0: EV_READ */
+	short			 wwant;	/* Events a write waits for; 0: EV_WRITE */
+	short			 revents; /* Events registered for rfd. */
+	short			 wevents; /* Events registered for wfd. */
+	TAILQ_ENTRY(endpoint)	 entry;
+};
+
+enum ch_state {
+	CH_OPEN,		/* Reading from src, writing to dst. */
+	CH_DRAINING,		/* src ended; writing what is left. */
+	CH_DONE,		/* Everything delivered and dst told. */
+	CH_FAILED,		/* An error lost data; see error (0 when
+				   the connection broke the other way). */
+};
+
+#define CH_SHUTDOWN	0x1	/* End dst's write side when done. */
+#define CH_COPY		0x2	/* Never splice: copy through user space. */
+
+/* Size asked for the kernel pipe that buffers a spliced channel. */
+#define CHANNEL_PIPESIZE	(1024 * 1024)
+
+#define CH_HOLD		0x4	/* Do not read src for now. */
+#define CH_NOBATCH	0x8	/* Read datagrams one at a time. */
+#define CH_RESET	0x10	/* A broken src resets dst (SO_LINGER 0)
+				   rather than shutting it down. */
+
+/* Batches a channel receives in a row while its socket fills them. */
+#define CHANNEL_BATCH_ROUNDS	8
+
+/* How many observers a channel can have (-o, --hex-dump, -t). */
+#define CH_TAPS_MAX	4
+
+/*
+ * An observer of a channel, called with each chunk once it has been
+ * delivered to the destination, in order.  It must not free the session.
+ */
+typedef void ch_tap_cb(struct channel *, const unsigned char *, size_t,
+    void *);
+
+struct ch_tap {
+	ch_tap_cb		*cb;
+	void			*arg;
+};
+
+/*
+ * Pacing: after delivering a line (-i) or any chunk (--delay) a channel
+ * writes nothing until its timer fires.  -W: the source is treated as
+ * ended after read_limit reads.  Made only for a channel that has any of
+ * these, as most never do.
+ */
+struct ch_pace {
+	long long		 line_gap_ms;	/* 0: none */
+	long long		 write_gap_ms;	/* 0: none */
+	uint64_t		 read_limit;	/* 0: none */
+	uint64_t		 reads;		/* Reads that returned data. */
+	struct ev_timer		 timer;
+};
+
+struct channel {
+	const char		*name;	/* For messages. */
+	struct endpoint		*src;
+	struct endpoint		*dst;
+	struct buf		 buf;
+	int			 flags;	/* CH_* */
+	enum ch_state		 state;
+	int			 error;	/* errno when CH_FAILED. */
+	u_int			 ntaps;	/* Observers in taps, below. */
+	const char		*error_op; /* "read" or "write" */
+	uint64_t		 bytes;	/* Delivered to dst. */
+	size_t			 bufsize;
+
+	/* The fast path's state (splice(2), sendfile(2)): the pump's own. */
+	struct ch_fast		*fast;
+
+	/* Optional: rewrite what was read (-C); returns the new length. */
+	size_t			(*xform)(struct channel *, unsigned char *,
+				    size_t, size_t);
+	long long		 xstate;	/* xform's own: a state, or
+						   bytes left */
+	size_t			 xgrow;	/* Most bytes xform makes of one;
+					   0 means 2. */
+
+	struct ch_tap		*taps;	/* CH_TAPS_MAX, made by the first */
+
+	/*
+	 * Datagrams from a datagram socket are received many at a time
+	 * (recvmmsg(2)) and delivered together (writev(2), sendmmsg(2));
+	 * NULL when the channel reads one datagram at a time.
+	 */
+	struct batch		*batch;
+
+	/* Pacing and the read limit; NULL without (channel_pace()). */
+	struct ch_pace		*pace;
+
+	struct session		*session;
+	TAILQ_ENTRY(channel)	 entry;
+};
+
+/*
+ * A session is one set of endpoints and channels that live and die
+ * together: a connection and what it is wired to.  Its mode decides when
+ * it is over through the check callback, which runs after every change.
+ */
+struct session {
+	TAILQ_HEAD(, endpoint)	 endpoints;
+	TAILQ_HEAD(, channel)	 channels;
+	/* Flags, as bytes: every connection has a session. */
+	char			 over;	/* set by session_finish() */
+	char			 failed; /* a channel lost data */
+	char			 timed_out; /* ended by the idle timer */
+	char			 running; /* session_start() was called */
+	long long		 idle_ms; /* end after this long idle */
+	uint64_t		 last_active;
+	struct ev_timer		*idle;	/* Made only with an idle time. */
+	int			 (*check)(struct session *);
+	void			 (*finished)(struct session *);
+	void			*arg;
+};
+
+struct session	*session_new(int (*)(struct session *),
+		    void (*)(struct session *), void *);
+void		 session_free(struct session *);
+struct endpoint	*session_endpoint(struct session *, const char *, int, int,
+		    enum ep_shut, int);
+struct channel	*session_channel(struct session *, const char *,
+		    struct endpoint *, struct endpoint *, int);
+int		 session_start(struct session *);
+void		 session_finish(struct session *);
+void		 session_check(struct session *);
+void		 session_set_idle(struct session *, long long);
+int		 session_relay_check(struct session *);
+int		 session_report(struct session *);
+int		 channel_ended(const struct channel *);
+int		 channel_pace(struct channel *, long long, long long,
+		    uint64_t);
+size_t		 channel_pending(const struct channel *);
+int		 channel_spliced(const struct channel *);
+void		 channel_stop(struct channel *);
+ssize_t		 ep_write(struct endpoint *, const void *, size_t);
+void		 ep_update(struct endpoint *);
+void		 ep_readable(struct endpoint *);
+
+/* fanout.c */
+struct fanout;
+struct fanout	*fanout_new(long long);
+int		 fanout_join(struct fanout *, struct endpoint *, size_t,
+		    size_t);
+int		 fanout_feed(struct fanout *, struct endpoint *);
+int		 fanout_send(struct fanout *, struct endpoint *, const void *,
+		    size_t);
+int		 fanout_send_to(struct endpoint *, const void *, size_t);
+void		 fanout_set_stalled(struct fanout *,
+		    void (*)(struct endpoint *, void *), void *);
+long long	 fanout_stall_ms(const struct fanout *);
+size_t		 fanout_count(const struct fanout *);
+int		 fanout_error(const struct endpoint *, size_t *);
+
+/* pump.c */
+/* What every session moved so far, for --stats and --progress. */
+struct pump_totals {
+	uint64_t	 sent;		/* Delivered to EP_NET endpoints. */
+	uint64_t	 received;	/* Read from EP_NET endpoints, delivered. */
+	uint64_t	 dgrams_sent;	/* Datagrams written to EP_NET ones. */
+	uint64_t	 dgrams_received; /* Datagrams read from EP_NET ones. */
+	uint64_t	 dgrams_dropped; /* The kernel dropped on their sockets
+					   (SO_RXQ_OVFL, SO_MEMINFO). */
+	int		 dgrams;	/* Datagram endpoints took part. */
+	int		 drops_known;	/* The kernel says what it drops. */
+	uint64_t	 started;	/* ev_now() at the first session_start(),
+					   0 before. */
+};
+const struct pump_totals *pump_totals(void);
+void		 pump_count_drops(void);
+void		 channel_hold(struct channel *, int);
+void		 channel_resume(struct channel *);
+void		 channel_end_source(struct channel *);
+int		 channel_tap(struct channel *, ch_tap_cb *, void *);
+int		 channel_limit_reached(const struct channel *);
+int		 channel_inject(struct channel *, const void *, size_t);
+
+/* batch.c */
+
+/* Most datagrams one recvmmsg(2), writev(2) or sendmmsg(2) moves. */
+#define BATCH_MAX	64
+
+/* Datagrams a batch has room for at first; it doubles while they fill. */
+#define BATCH_MIN	4
+
+/*
+ * Datagrams received at once, each in a slot of its own, delivered in
+ * order.  Datagrams first..n-1 are held; off bytes of the first are
+ * delivered already.
+ */
+struct iovec;
+struct batch {
+	unsigned char		*data;	/* cap slots of slotsize bytes */
+	size_t			 slotsize;
+	u_int			 cap;
+	u_int			 n;
+	u_int			 first;
+	size_t			 off;
+	size_t			 bytes;	/* Held, not yet delivered. */
+	int			 full;	/* The last receive filled it. */
+	int			 drops_known; /* SO_RXQ_OVFL is on. */
+	uint32_t		 drops;	/* The kernel's count, last seen. */
+	struct mmsghdr		*msgs;
+	struct iovec		*iov;
+	struct sockaddr_storage	*names;
+	unsigned char		*control;
+};
+void		 batch_init(struct batch *, size_t);
+void		 batch_free(struct batch *);
+int		 batch_empty(const struct batch *);
+unsigned char	*batch_data(const struct batch *, u_int);
+size_t		 batch_len(const struct batch *, u_int);
+void		 batch_set_len(struct batch *, u_int, size_t);
+void		 batch_count_drops(struct batch *, int);
+uint64_t	 batch_drops_now(struct batch *, int);
+int		 batch_recv(struct batch *, struct endpoint *, u_int, size_t,
+		    uint64_t *);
+int		 batch_filter(struct mmsghdr *, int,
+		    int (*)(void *, const struct sockaddr_storage *, socklen_t),
+		    void *);
+void		 batch_consume(struct batch *, size_t,
+		    void (*)(void *, const unsigned char *, size_t), void *);
+void		 batch_sent(struct batch *, u_int,
+		    void (*)(void *, const unsigned char *, size_t), void *);
+ssize_t		 batch_writev(struct batch *, int);
+int		 batch_sendmmsg(struct batch *, int);
+
+/* crlf.c */
+size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
+		    size_t);
+
+/* telnet.c */
+struct telnet {
+	int		 state;
+	unsigned char	 cmd;
+	struct dump	*log;	/* Where answers are logged as sent, or NULL. */
+};
+size_t		 telnet_answer(struct telnet *, const unsigned char *, size_t,
+		    unsigned char *, size_t);
+void		 telnet_tap(struct channel *, const unsigned char *, size_t,
+		    void *);
+
+/* dump.c */
+struct dump	*dump_open(const char *, const char *, int, char **);
+void		 dump_close(struct dump *);
+size_t		 dump_hex_line(char *, size_t, int, uint64_t,
+		    const unsigned char *, size_t);
+void		 dump_received(struct channel *, const unsigned char *,
+		    size_t, void *);
+void		 dump_sent(struct channel *, const unsigned char *, size_t,
+		    void *);
+void		 dump_labelled(struct dump *, const char *, int, uint64_t,
+		    const unsigned char *, size_t);
+
+#endif /* SC_PUMP_H */

@@ -1,0 +1,114 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * -t: refuse every telnet option the peer offers or asks for, as netcat
+ * does, with a parser that keeps its state across reads.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "pump.h"
+
+#define TN_IAC		255
+#define TN_DONT		254
+#define TN_DO		253
+#define TN_WONT		252
+#define TN_WILL		251
+
+/* Where the parser stands between two bytes. */
+enum {
+	TN_STATE_DATA = 0,	/* Plain data, or nothing seen yet. */
+	TN_STATE_IAC,		/* After IAC. */
+	TN_STATE_OPTION,	/* After IAC WILL/WONT/DO/DONT: the option. */
+};
+
+/*
+ * Read n bytes received from the peer and write to out (room for outlen
+ * bytes) the answers they call for: IAC DONT for WILL or WONT, IAC WONT
+ * for DO or DONT.  IAC IAC is a data byte; other commands are ignored.  A
+ * sequence split across calls is answered when its last byte arrives.
+ * Answers that do not fit in out are dropped: outlen >= n + 3 never drops
+ * any.  Returns the number of bytes written to out.  Never fails.
+ */
+size_t
+telnet_answer(struct telnet *tn, const unsigned char *p, size_t n,
+    unsigned char *out, size_t outlen)
+{
+	size_t	 i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		switch (tn->state) {
+		case TN_STATE_DATA:
+			if (p[i] == TN_IAC)
+				tn->state = TN_STATE_IAC;
+			break;
+		case TN_STATE_IAC:
+			if (p[i] >= TN_WILL && p[i] <= TN_DONT) {
+				tn->cmd = p[i];
+				tn->state = TN_STATE_OPTION;
+			} else
+				tn->state = TN_STATE_DATA;
+			break;
+		case TN_STATE_OPTION:
+			if (len + 3 <= outlen) {
+				out[len++] = TN_IAC;
+				out[len++] = (tn->cmd == TN_WILL ||
+				    tn->cmd == TN_WONT) ? TN_DONT : TN_WONT;
+				out[len++] = p[i];
+			}
+			tn->state = TN_STATE_DATA;
+			break;
+		}
+	}
+	return (len);
+}
+
+/*
+ * A tap for the channel that receives from the network: answer what the
+ * peer negotiates on the same socket.  arg is the session's struct telnet.
+ * A failed answer is a warning in netcat's words; the data flows on.
+ * Answers are logged as sent data when tn->log is set.
+ */
+void
+telnet_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+{
+	struct telnet	*tn = arg;
+	unsigned char	 out[1024 + 3];
+	size_t		 chunk, len;
+	ssize_t		 w;
+	int		 fd = ch->src->wfd;
+
+	while (n > 0) {
+		chunk = n < 1024 ? n : 1024;
+		len = telnet_answer(tn, p, chunk, out, sizeof(out));
+		p += chunk;
+		n -= chunk;
+		if (len == 0)
+			continue;
+		do {
+			w = send(fd, out, len, MSG_NOSIGNAL);
+		} while (w == -1 && errno == EINTR);
+		if (w > 0 && tn->log != NULL)
+			dump_sent(ch, out, w, tn->log);
+		if (w != (ssize_t)len)
+			log_warnx("Write Error!");
+	}
+}

@@ -1,0 +1,60 @@
+#!/bin/sh
+# The layers of src/ (doc/design.md): no file calls a higher layer or a
+# file that calls it back, found from the symbols of the object files,
+# and every file includes its own layer's header first.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+command -v nm >/dev/null 2>&1 || exit 77
+command -v "$SC_PYTHON" >/dev/null 2>&1 || exit 77
+BUILD_DIR=$(dirname "$SOCKCAT")
+[ -d "$BUILD_DIR/src/base" ] || exit 77
+
+test_no_call_goes_up_and_no_cycle() {
+	OUT=$("$SC_PYTHON" "$TESTS_DIR/layers.py" "$TESTS_DIR/.." \
+	    "$BUILD_DIR" 2>&1)
+	assertEquals "layers.py exit status" 0 $?
+	assertEquals "" "$OUT"
+}
+
+# The checker itself: a made-up call from the pump to the net layer and
+# a pair of files that call each other are faults.
+test_checker_finds_an_upward_call_and_a_cycle() {
+	sc_tmp
+	mkdir -p "$SC_TMP/b/src/pump" "$SC_TMP/b/src/net"
+	cat >"$SC_TMP/up.c" <<'C'
+int net_thing(void) { return 1; }
+C
+	cat >"$SC_TMP/low.c" <<'C'
+int net_thing(void);
+int pump_thing(void) { return net_thing(); }
+C
+	cc -c -o "$SC_TMP/b/src/net/net.o" "$SC_TMP/up.c" &&
+	    cc -c -o "$SC_TMP/b/src/pump/pump.o" "$SC_TMP/low.c" ||
+	    startSkipping
+	OUT=$("$SC_PYTHON" -c "
+import sys; sys.path.insert(0, '$TESTS_DIR')
+import layers
+f = []
+layers.check_symbols('$SC_TMP/b', f)
+print('\n'.join(f))")
+	assertContains "$OUT" "pump/pump.c calls net_thing of net/net.c"
+	cat >"$SC_TMP/a.c" <<'C'
+int b(void); int a(void) { return b(); }
+C
+	cat >"$SC_TMP/bb.c" <<'C'
+int a(void); int b(void) { return a(); }
+C
+	rm -f "$SC_TMP"/b/src/*/*.o
+	cc -c -o "$SC_TMP/b/src/pump/a.o" "$SC_TMP/a.c" &&
+	    cc -c -o "$SC_TMP/b/src/pump/bb.o" "$SC_TMP/bb.c"
+	OUT=$("$SC_PYTHON" -c "
+import sys; sys.path.insert(0, '$TESTS_DIR')
+import layers
+f = []
+layers.check_symbols('$SC_TMP/b', f)
+print('\n'.join(f))")
+	assertContains "$OUT" "files that call each other: pump/a.c pump/bb.c"
+}
+
+sc_run_shunit2

@@ -1,0 +1,210 @@
+#!/bin/bash
+# The Debian package, made and used as the README's "Install as nc" says:
+# its commands run as printed, from a copy of the files git tracks, in a
+# throwaway root (an overlay of / in a private mount namespace, so the
+# machine itself is left unchanged).  Then: lintian is clean, the package
+# holds the files it should, nc is sockcat through the alternative (its
+# help, its manual), the completions load in bash, and a purge leaves no
+# file behind and gives nc back.  Root only; "make check-package" runs it.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+TOP=$(cd "${TESTS_DIR:-$(dirname "$0")}/.." && pwd)
+
+sc_require dpkg-buildpackage dh lintian dpkg-deb unshare chroot git
+if [ "$(id -u)" -ne 0 ]; then
+	echo "not root: skipping" >&2
+	exit 77
+fi
+if ! git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+	echo "not a git checkout (the package is built from a clone): skipping" >&2
+	exit 77
+fi
+if ! unshare -m sh -c 'mount -t tmpfs tmpfs /mnt' 2>/dev/null; then
+	echo "cannot mount in a private namespace here: skipping" >&2
+	exit 77
+fi
+
+# The README's commands, one per line, as printed.
+readme_commands() {
+	awk '/^## Install as nc/ { s = 1; next } /^## / { s = 0 }
+	    s && /^```/ { if (b) exit; b = 1; next } s && b' "$TOP/README.md"
+}
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-package.XXXXXX")
+OUT=$W/out
+
+# What the package must install: every file and link, not directories.
+FILES='./usr/bin/sockcat
+./usr/bin/sockchat -> sockcat
+./usr/share/bash-completion/completions/sockcat
+./usr/share/bash-completion/completions/sockchat -> sockcat
+./usr/share/doc/sockcat/changelog.gz
+./usr/share/doc/sockcat/copyright
+./usr/share/fish/vendor_completions.d/sockcat.fish
+./usr/share/fish/vendor_completions.d/sockchat.fish
+./usr/share/man/man1/sockcat.1.gz
+./usr/share/man/man1/sockchat.1.gz -> sockcat.1.gz
+./usr/share/zsh/vendor-completions/_sockcat'
+
+# The throwaway root: the host's / under an overlay whose changes go to a
+# tmpfs, with /dev, /proc and a fresh /tmp, and $OUT at /out for the
+# results.  Everything mounted here goes with the namespace.
+cat >"$W/root.sh" <<'EOF'
+set -eu
+W=$1
+mkdir -p "$W/ovl" "$W/root"
+mount -t tmpfs tmpfs "$W/ovl"
+mkdir "$W/ovl/upper" "$W/ovl/work"
+mount -t overlay overlay \
+    -o "lowerdir=/,upperdir=$W/ovl/upper,workdir=$W/ovl/work" "$W/root"
+mount --rbind /dev "$W/root/dev"
+mount -t proc proc "$W/root/proc"
+mount -t tmpfs tmpfs "$W/root/tmp"
+mkdir -p "$W/root/out" "$W/root/build/sockcat"
+mount --bind "$W/out" "$W/root/out"
+tar -C "$W/root/build/sockcat" -xf "$W/src.tar"
+exec chroot "$W/root" /bin/bash /out/inside.sh
+EOF
+
+# In the throwaway root: the README's commands, then what is checked.
+cat >"$W/inside.sh" <<'EOF'
+set -u
+cd /build/sockcat
+export DEBIAN_FRONTEND=noninteractive
+# The files a purge must leave as they were.
+snapshot() {
+	find /usr /etc /var/lib/dpkg/info /var/lib/dpkg/alternatives | sort
+}
+readlink -f /bin/nc >/out/nc.before
+update-alternatives --query nc >/out/alt.before 2>&1
+snapshot >/out/files.before
+i=0
+while IFS= read -r cmd; do
+	i=$((i + 1))
+	bash -c "$cmd" </dev/null >/out/step$i.out 2>&1
+	echo $? >/out/step$i.rc
+	readlink -f /bin/nc >/out/step$i.nc
+done </out/readme.cmds
+lintian ../sockcat_*_amd64.changes >/out/lintian.out 2>/out/lintian.err
+echo $? >/out/lintian.rc
+dpkg-deb -c ../sockcat_*_amd64.deb >/out/contents
+dpkg-deb -f ../sockcat_*_amd64.deb Depends Provides >/out/fields
+readlink -f "$(command -v nc)" >/out/nc.path
+nc -h >/out/nc-h.out 2>&1
+update-alternatives --display nc >/out/display.out 2>&1
+MANPAGER=cat MANWIDTH=80 man nc >/out/man.out 2>/out/man.err
+# bash-completion loads a completion when its command is first completed.
+bash --norc --noprofile -c '. /usr/share/bash-completion/bash_completion
+	for c in sockcat sockchat; do
+		COMP_WORDS=("$c" --brok) COMP_CWORD=1 COMP_LINE="$c --brok"
+		COMP_POINT=${#COMP_LINE} COMPREPLY=()
+		_completion_loader "$c"
+		$(complete -p "$c" | sed "s/.* -F \([^ ]*\) .*/\1/") "$c" --brok "$c"
+		echo "$c: ${COMPREPLY[*]}"
+	done' >/out/complete.out 2>&1
+dpkg --purge sockcat >/out/purge.out 2>&1
+echo $? >/out/purge.rc
+readlink -f /bin/nc >/out/nc.after
+update-alternatives --query nc >/out/alt.after 2>&1
+snapshot >/out/files.after
+EOF
+
+oneTimeSetUp() {
+	mkdir -p "$OUT"
+	readme_commands >"$OUT/readme.cmds"
+	cp "$W/inside.sh" "$OUT/inside.sh"
+	# A clone's files: those git tracks, as they are in the tree.
+	git -C "$TOP" ls-files -z |
+	    tar -C "$TOP" --null -T - --ignore-failed-read -cf "$W/src.tar"
+	# The package builds with its own make, not within this one's.
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    DEB_BUILD_OPTIONS="parallel=$(nproc)" timeout -k 5 900 \
+	    unshare -m --propagation private sh "$W/root.sh" "$W" \
+	    >"$W/root.out" 2>&1
+	echo "throwaway root: status $?"
+	cat "$W/root.out"
+}
+setUp() { :; }
+tearDown() { endSkipping; }
+oneTimeTearDown() {
+	rm -rf "$W"
+	sc_report
+}
+
+test_readme_has_the_three_commands() {
+	assertEquals "commands" 3 "$(wc -l <"$OUT/readme.cmds")"
+	grep -q '^dpkg-buildpackage ' "$OUT/readme.cmds" ||
+	    fail "no dpkg-buildpackage"
+}
+
+test_readme_commands_succeed() {
+	for n in 1 2 3; do
+		assertEquals "command $n: $(sed -n "${n}p" "$OUT/readme.cmds")" \
+		    0 "$(cat "$OUT/step$n.rc" 2>/dev/null)" ||
+		    tail -n 30 "$OUT/step$n.out"
+	done
+}
+
+test_installing_leaves_nc_alone() {
+	# Below netcat-openbsd's priority, the package does not take nc over
+	# by itself; only the third command chooses it.
+	[ "$(cat "$OUT/nc.before")" = /usr/bin/nc.openbsd ] ||
+	    { sc_skip "nc is not netcat-openbsd here"; return; }
+	assertEquals "after installing" /usr/bin/nc.openbsd "$(cat "$OUT/step2.nc")"
+	assertEquals "after choosing" /usr/bin/sockcat "$(cat "$OUT/step3.nc")"
+}
+
+test_lintian_is_clean() {
+	assertEquals "lintian's findings" "" "$(cat "$OUT/lintian.out")"
+	assertEquals "lintian's status" 0 "$(cat "$OUT/lintian.rc")"
+}
+
+test_package_holds_its_files() {
+	assertEquals "$FILES" "$(awk '$1 !~ /^d/ { $1 = $2 = $3 = $4 = $5 = ""
+	    sub(/^ +/, ""); print }' "$OUT/contents" | sort)"
+}
+
+test_package_depends_on_libssl_and_provides_netcat() {
+	grep -Eq '^Depends:.*\<libssl3\>' "$OUT/fields" ||
+	    fail "no libssl3 in $(cat "$OUT/fields")"
+	assertEquals "Provides: netcat" "$(grep '^Provides' "$OUT/fields")"
+}
+
+test_nc_is_sockcat_through_the_alternative() {
+	assertEquals "nc" /usr/bin/sockcat "$(cat "$OUT/nc.path")"
+	# netcat-openbsd's -h has no long options; sockcat's lists them.
+	grep -q -- '--broker' "$OUT/nc-h.out" || fail "nc -h: $(head -n 3 "$OUT/nc-h.out")"
+	grep -q '^/usr/bin/sockcat - priority 30$' "$OUT/display.out" ||
+	    fail "not in --display: $(cat "$OUT/display.out")"
+	grep -q 'link currently points to /usr/bin/sockcat$' "$OUT/display.out" ||
+	    fail "not chosen: $(cat "$OUT/display.out")"
+	grep -q 'slave netcat.1.gz: /usr/share/man/man1/sockcat.1.gz' \
+	    "$OUT/display.out" || fail "no manual page for netcat"
+}
+
+test_man_nc_is_sockcats_manual() {
+	command -v man >/dev/null || { sc_skip "man not installed"; return; }
+	assertEquals "man's errors" "" "$(cat "$OUT/man.err")"
+	assertEquals "first line" SOCKCAT "$(head -n 1 "$OUT/man.out" |
+	    awk '{ sub(/\(1\)/, "", $1); print $1 }')"
+	grep -q 'sockchat' "$OUT/man.out" || fail "no NAME section"
+}
+
+test_bash_completions_load() {
+	[ -f /usr/share/bash-completion/bash_completion ] ||
+	    { sc_skip "bash-completion not installed"; return; }
+	assertEquals "$(printf '%s\n' 'sockcat: --broker' 'sockchat: --broker')" \
+	    "$(cat "$OUT/complete.out")"
+}
+
+test_purge_leaves_nothing_and_gives_nc_back() {
+	assertEquals "dpkg --purge" 0 "$(cat "$OUT/purge.rc")"
+	assertEquals "files left or gone" "" \
+	    "$(diff "$OUT/files.before" "$OUT/files.after")"
+	assertEquals "nc" "$(cat "$OUT/nc.before")" "$(cat "$OUT/nc.after")"
+	assertEquals "the nc alternatives" "$(cat "$OUT/alt.before")" \
+	    "$(cat "$OUT/alt.after")"
+}
+
+sc_run_shunit2
