@@ -71,8 +71,9 @@ struct ch_fast {
 					    splice(2) from src to dst */
 	char			 blocked; /* direct: dst is full */
 	u_int			 pipesize; /* At most CHANNEL_PIPESIZE. */
-	size_t			 piped;	/* Bytes in the pipe. */
-	ssize_t			 pulled; /* Bytes the last splice took in. */
+	u_int			 piped;	/* Bytes in the pipe, <= pipesize. */
+	int			 pulled; /* Bytes (datagrams) the last read
+					    took in, <= pipesize. */
 };
 
 static void	pump_fd_cb(int, int, void *);
