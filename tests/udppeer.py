@@ -30,6 +30,8 @@ socket PATH.  Its steps, in order:
   upper N        answer N datagrams in upper case
   count OUT      write the length of the next datagram to OUT
   hold           take nothing, answer nothing, until killed
+  mute OUT       take every datagram, answer none, and write a line to
+                 OUT for each (a resolver that never answers, counted)
 """
 
 import argparse
@@ -142,6 +144,12 @@ def server(a, steps):
         elif op == "hold":
             while True:
                 time.sleep(60)
+        elif op == "mute":
+            s.settimeout(None)
+            while True:
+                s.recv(70000)
+                with open(arg, "a") as f:
+                    f.write("query\n")
         else:
             sys.exit("udppeer: unknown step %r" % op)
 

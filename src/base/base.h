@@ -51,6 +51,9 @@
 /* The largest payload of one UDP datagram over IPv4. */
 #define UDP_MAXPAYLOAD		65507
 
+/* The largest datagram over DTLS: a record's plaintext. */
+#define DTLS_MAXPAYLOAD		16384
+
 /*
  * Receive buffer a UDP listener asks for when -I does not say: room for a
  * burst while the datagrams already read are written out.  The kernel
@@ -106,6 +109,20 @@ struct runtime {
 	struct dump	*dump;		/* the open logs (-o, --hex-dump) */
 };
 
+/* The most proxies a connection goes through (-x given again). */
+#define PROXY_HOPS_MAX		8
+
+/* One proxy of a chain: each -x, in order. */
+struct proxy_hop {
+	int		 proto;		/* PROXY_* */
+	char		*host;
+	char		*port;
+	const char	*user;		/* NULL: no credentials */
+	const char	*pass;		/* NULL: asked for on the terminal */
+	const char	*label;		/* how messages name it */
+	int		 owned;		/* user and pass are allocated (a URL's) */
+};
+
 /*
  * What a command line asks for, filled once by cmdline.c, then read-only:
  * the modes see it const.
@@ -138,6 +155,8 @@ struct options {
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
 	int		 minttl;	/* -m, -1 when unset */
+	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
+	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */
 	int		 tos;		/* -T, -1 when unset */
 	long long	 interval_ms;	/* -i: pause after each line sent */
 	long long	 delay_ms;	/* --delay: pause after each write */
@@ -181,6 +200,14 @@ struct options {
 	const char	*proxy_user;	/* -P, or --proxy-auth's user */
 	const char	*proxy_pass;	/* --proxy-auth's password, or NULL */
 	int		 proxy_dns;	/* --proxy-dns: PROXY_DNS_*, or 0 */
+	struct proxy_hop proxy_hops[PROXY_HOPS_MAX]; /* -x, in order: the
+					   first is proxy_host's */
+	size_t		 nproxy_hops;
+	int		 listen_fd;	/* --listen-fd, or a socket passed the
+					   systemd way; -1: bind our own */
+	const char	*listen_fd_name; /* LISTEN_FDNAMES' name for it */
+	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
+	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
 	int		 ssl;		/* --ssl, or any --ssl-* option */
 	int		 ssl_verify;	/* --ssl-verify */
 	const char	*ssl_cert;	/* --ssl-cert: PEM certificate chain */
@@ -199,6 +226,15 @@ struct options {
 	int		 fwd_ssl_verify; /* --forward-ssl-verify */
 	const char	*fwd_ssl_trustfile; /* --forward-ssl-trustfile */
 	const char	*fwd_ssl_servername; /* --forward-ssl-servername */
+	int		 websocket;	/* --websocket, or a ws:// URL */
+	int		 ws_binary;	/* --ws-binary: binary messages */
+	char		*ws_path;	/* the ws:// URL's path */
+	const char	*ws_origin;	/* --ws-origin */
+	const char	*ws_protocol;	/* --ws-protocol: offered, accepted */
+	char		**ws_headers;	/* --ws-header lines */
+	size_t		 nws_headers;
+	long long	 ws_ping_ms;	/* --ws-ping, TIME_NONE: never */
+	long long	 ws_max_message; /* --ws-max-message, 0: default */
 };
 
 /* Proxy protocols, for -X and --proxy-type. */

@@ -47,4 +47,13 @@
 #define SOCK_DCCP	6
 #endif
 
+/*
+ * Multipath TCP (--mptcp): Linux's number for the option that says whether a
+ * connection is one, for headers older than the kernel; getsockopt(2) refuses
+ * it where the kernel has none.
+ */
+#ifndef TCP_IS_MPTCP
+#define TCP_IS_MPTCP	43
+#endif
+
 #endif /* COMPAT_H */

@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <linux/vm_sockets.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -85,6 +87,14 @@ net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
 		net_format_unix(sa, len, host, hostlen);
 		if (portlen > 0)
 			port[0] = '\0';
+		return;
+	}
+	/* A VSOCK address is two numbers, the CID and the port. */
+	if (sa->sa_family == AF_VSOCK) {
+		snprintf(host, hostlen, "%u",
+		    ((const struct sockaddr_vm *)sa)->svm_cid);
+		snprintf(port, portlen, "%u",
+		    ((const struct sockaddr_vm *)sa)->svm_port);
 		return;
 	}
 	if (numeric)

@@ -127,6 +127,7 @@ ssize_t		 socks5_parse_request(const unsigned char *, size_t,
 
 /* Status codes the proxy server and client use. */
 enum http_status {
+	HTTP_SWITCHING = 101,
 	HTTP_OK = 200,
 	HTTP_BAD_REQUEST = 400,
 	HTTP_FORBIDDEN = 403,
@@ -134,6 +135,7 @@ enum http_status {
 	HTTP_AUTH_REQUIRED = 407,
 	HTTP_TIMEOUT = 408,
 	HTTP_URI_TOO_LONG = 414,
+	HTTP_UPGRADE_REQUIRED = 426,
 	HTTP_TOO_LARGE = 431,
 	HTTP_BAD_GATEWAY = 502,
 	HTTP_UNAVAILABLE = 503,
@@ -228,6 +230,87 @@ void		 http_reply_init(struct http_reply *, const char *);
 void		 http_reply_header(struct http_reply *, const char *);
 int		 http_reply_reusable(const struct http_reply *);
 
+/* ws.c */
+#define WS_SHA1_LEN		20
+#define WS_KEY_LEN		24	/* base64 of 16 random bytes */
+#define WS_ACCEPT_LEN		28	/* base64 of a SHA-1 digest */
+#define WS_HDR_MAX		14	/* the longest frame header */
+#define WS_CTRL_MAX		125	/* the longest control payload */
+#define WS_HEAD_MAX		8192	/* an upgrade's header block */
+#define WS_MAX_MESSAGE		(16 * 1024 * 1024) /* --ws-max-message */
+
+/* Frame opcodes (RFC 6455, 5.2). */
+enum ws_op {
+	WS_OP_CONT = 0x0,
+	WS_OP_TEXT = 0x1,
+	WS_OP_BINARY = 0x2,
+	WS_OP_CLOSE = 0x8,
+	WS_OP_PING = 0x9,
+	WS_OP_PONG = 0xa,
+};
+
+/* Close codes (RFC 6455, 7.4.1). */
+enum ws_close {
+	WS_CLOSE_NORMAL = 1000,
+	WS_CLOSE_GOING_AWAY = 1001,
+	WS_CLOSE_PROTOCOL = 1002,
+	WS_CLOSE_NO_STATUS = 1005,	/* never sent: an empty close */
+	WS_CLOSE_BAD_DATA = 1007,
+	WS_CLOSE_TOO_BIG = 1009,
+};
+
+/* A frame header as parsed. */
+struct ws_frame {
+	int		 fin;
+	int		 opcode;	/* WS_OP_* */
+	int		 masked;
+	unsigned char	 mask[4];
+	uint64_t	 len;
+};
+
+/* An upgrade request: what a client sends, what a server parsed. */
+struct ws_req {
+	const char	*host;		/* the Host: line */
+	const char	*path;
+	const char	*key;		/* Sec-WebSocket-Key */
+	const char	*origin;	/* NULL: none */
+	const char	*protocols;	/* offered, comma-separated; NULL */
+	char *const	*headers;	/* extra "Name: value" lines */
+	size_t		 nheaders;
+	char		 pathbuf[HTTP_TARGET_MAX + 1]; /* parsed copies */
+	char		 keybuf[64];
+	char		 protobuf[512];
+	char		 originbuf[512];
+};
+
+void		 ws_sha1(const void *, size_t, unsigned char *);
+int		 ws_accept_key(const char *, char *);
+void		 ws_make_key(const unsigned char *, char *);
+ssize_t		 ws_frame_parse(const unsigned char *, size_t, int,
+		    struct ws_frame *, int *, const char **);
+size_t		 ws_frame_encode(unsigned char *, int, int, uint64_t,
+		    const unsigned char *);
+void		 ws_mask(unsigned char *, size_t, const unsigned char *,
+		    uint64_t);
+int		 ws_utf8(int *, const unsigned char *, size_t);
+int		 ws_close_code_valid(int);
+size_t		 ws_close_encode(unsigned char *, int, const char *);
+int		 ws_close_parse(const unsigned char *, size_t, int *, char *,
+		    int *);
+int		 ws_header(const char *, const char *, char *, size_t);
+int		 ws_token(const char *, const char *);
+void		 ws_choose_protocol(const char *, const char *, char *,
+		    size_t);
+ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
+		    const char **);
+int		 ws_parse_request(const char *, struct ws_req *, int *,
+		    const char **);
+ssize_t		 ws_encode_accept(char *, size_t, const char *,
+		    const char *);
+ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
+int		 ws_check_accept(const char *, const char *, const char *,
+		    char *, size_t, const char **);
+
 /* digest.c */
 enum {
 	DIGEST_MD5,
@@ -237,6 +320,25 @@ enum {
 void		 digest_md5(const void *, size_t, unsigned char *);
 void		 digest_sha256(const void *, size_t, unsigned char *);
 void		 digest_hex(int, const char *, char *);
+
+/* url.c */
+#define PROXY_URL_MAX		2048	/* a proxy URL, encoded */
+/* A proxy hop given as a URL (-x socks5://user:pass@host:port). */
+struct proxy_url {
+	int		 proto;		/* PROXY_* */
+	int		 has_user;
+	int		 has_pass;
+	char		 user[SOCKS_NAME_MAX + 1];
+	char		 pass[SOCKS_NAME_MAX + 1];
+	char		 host[SOCKS_NAME_MAX + 1];
+	char		 port[6];	/* empty: the protocol's own */
+};
+const char	*proxy_url_scheme(int);
+int		 proxy_url_is(const char *, size_t);
+int		 proxy_url_parse(const char *, size_t, struct proxy_url *,
+		    const char **);
+int		 proxy_url_encode(char *, size_t, const struct proxy_url *,
+		    int);
 
 /* proxyproto.c */
 #define PROXYPROTO_V1		1	/* the text line */

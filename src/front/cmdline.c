@@ -25,15 +25,18 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <linux/vm_sockets.h>
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "front.h"
@@ -284,11 +287,71 @@ add_ports(struct options *o, char *const *argv, int argc)
  * Operands, in the forms netcat accepts: "-l -p port [-s addr]", "-l
  * port", "-l addr port", "host port [port ...]".  Listening with both an
  * address operand and -s or -p is ambiguous: usage.  A chat with no host
- * waits for one, on port 5000 unless told otherwise.
+ * waits for one, on port 5000 unless told otherwise.  A client's one
+ * operand may be a ws:// or wss:// URL.
  */
+/*
+ * A client's "ws://host[:port][/path]" or "wss://..." operand: the host,
+ * the port (80, 443 by default), the path with its query ("/" when
+ * none); wss:// is over TLS.  Returns 0, or -1 when arg is no such URL.
+ */
+static int
+ws_url(struct options *o, char *arg)
+{
+	char		*h, *e, *path;
+	const char	*port;
+	int		 secure;
+
+	if (strncasecmp(arg, "ws://", 5) == 0) {
+		secure = 0;
+		h = arg + 5;
+	} else if (strncasecmp(arg, "wss://", 6) == 0) {
+		secure = 1;
+		h = arg + 6;
+	} else
+		return (-1);
+	if ((path = strdup(h + strcspn(h, "/?#"))) == NULL)
+		fatal("strdup");
+	h[strcspn(h, "/?#")] = '\0';
+	if (*path == '\0' || *path == '?') {
+		char	*p;
+
+		if (asprintf(&p, "/%s", path) == -1)
+			fatal("asprintf");
+		free(path);
+		path = p;
+	}
+	path[strcspn(path, "#")] = '\0';
+	port = secure ? "443" : "80";
+	if (*h == '[') {
+		if ((e = strchr(h, ']')) == NULL)
+			fatalx("invalid URL: %s", arg);
+		*e++ = '\0';
+		h++;
+	} else
+		e = strchr(h, ':');
+	if (e != NULL && *e == ':') {
+		*e++ = '\0';
+		port = e;
+	} else if (e != NULL && *e != '\0')
+		fatalx("invalid URL: %s", arg);
+	if (*h == '\0')
+		fatalx("invalid URL: no host");
+	o->host = h;
+	o->ws_path = path;
+	o->websocket = 1;
+	if (secure)
+		o->ssl = 1;
+	add_ports(o, (char *const *)&port, 1);
+	return (0);
+}
+
 static void
 operands(struct options *o, int argc, char **argv)
 {
+	if (argc == 1 && !o->listen && !o->chat && o->family != AF_UNIX &&
+	    ws_url(o, argv[0]) == 0)
+		return;
 	if (o->chat && argc == 0)
 		o->listen = 1;
 	if (o->chat && argc == 0 && o->source_port == NULL) {
@@ -342,6 +405,52 @@ operands(struct options *o, int argc, char **argv)
 }
 
 /*
+ * Sockets passed the systemd way are taken whatever the mode, so that
+ * their variables go; a listener serves the first (unless --listen-fd
+ * names one), a client leaves them be.
+ */
+static void
+passed(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	const char	*name;
+	int		 fd, n;
+
+	if ((fd = activate_take(&name, &n)) == -1 || o->listen_fd != -1 ||
+	    (!o->listen && !o->chat))
+		return;
+	o->listen_fd = fd;
+	o->listen_fd_name = name;
+}
+
+/*
+ * A listener given its socket takes the socket's address as its
+ * operands: what -v says, the path a Unix-domain server names, the
+ * address the proxy server knows as its own.
+ */
+static void
+passed_operands(struct options *o)
+{
+	char	*host, *port;
+
+	if (activate_addr(o->listen_fd, &host, &port) == -1)
+		fatalx("passed descriptor %d: %s", o->listen_fd,
+		    strerror(errno));
+	o->host = host;
+	/* A path where a port was wanted: activate_use() refuses it. */
+	if (port == NULL && o->family != AF_UNIX && o->nports == 0 &&
+	    (port = strdup("0")) == NULL)
+		fatal("strdup");
+	if (port == NULL)
+		return;
+	free_ports(o->ports, o->nports);
+	o->ports = NULL;
+	o->nports = 0;
+	add_ports(o, &port, 1);
+	free(port);
+}
+
+/*
  * What the conflict table asks about the command line once it is read:
  * one bit each.
  */
@@ -352,7 +461,8 @@ enum fact {
 	F_SEND_PROXY, F_FWD_SSL, F_CHAT, F_PROXY_SERVE, F_PROXY_HOST,
 	F_PROXY_USER, F_PROXY_PASS, F_NO_TLS, F_PORTS, F_SSL, F_TELNET,
 	F_TRUSTFILE, F_SSL_VERIFY, F_KEEPALIVE, F_NODELAY, F_RETRY_MS,
-	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY,
+	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY, F_MCAST, F_LISTEN_FD,
+	F_MPTCP, F_VSOCK, F_WEBSOCKET, F_WS_URL, F_WS_OPTS,
 };
 #define B(f)	((uint64_t)1 << (F_ ## f))
 
@@ -389,6 +499,13 @@ facts(const struct options *o)
 		[F_RETRIES] = o->retries != 0, [F_PTY] = o->pty,
 		[F_RAW] = o->raw, [F_CRLF] = o->crlf,
 		[F_NOT_TTY] = o->raw && !isatty(STDIN_FILENO),
+		[F_MCAST] = o->mcast_if != NULL || o->mcast_loop != -1,
+		[F_LISTEN_FD] = o->listen_fd != -1, [F_MPTCP] = o->mptcp,
+		[F_VSOCK] = o->vsock,
+		[F_WEBSOCKET] = o->websocket, [F_WS_URL] = o->ws_path != NULL,
+		[F_WS_OPTS] = o->ws_binary || o->ws_origin != NULL ||
+		    o->ws_protocol != NULL || o->nws_headers > 0 ||
+		    o->ws_ping_ms != TIME_NONE || o->ws_max_message != 0,
 	};
 	uint64_t	 f = 0;
 	size_t		 i;
@@ -408,14 +525,88 @@ step_quit(struct cmdline *cl)
 		cl->o->shut_net = 1;
 }
 
-/* -x: a client's proxy; or, with -l --proxy-type, be the proxy. */
+/*
+ * One -x, the i-th: a URL names its type and credentials; an address is
+ * of -X's type, with -P or --proxy-auth's credentials when it is the only
+ * one.  The first hop is also proxy_host, as a single -x always was.
+ */
+static void
+proxy_hop(struct cmdline *cl, size_t i)
+{
+	struct options		*o = cl->o;
+	struct proxy_hop	*h = &o->proxy_hops[i];
+	struct proxy_url	 u;
+	const char		*arg = cl->proxy[i], *errstr;
+	char			 label[PROXY_URL_MAX];
+
+	if (proxy_url_is(arg, strlen(arg))) {
+		if (proxy_url_parse(arg, strlen(arg), &u, &errstr) == -1)
+			fatalx("proxy %zu (-x): %s", i + 1, errstr);
+		h->proto = u.proto;
+		if ((h->host = strdup(u.host)) == NULL ||
+		    (u.port[0] != '\0' && (h->port = strdup(u.port)) == NULL))
+			fatal("strdup");
+		if (u.has_user && ((h->user = strdup(u.user)) == NULL ||
+		    (u.has_pass && (h->pass = strdup(u.pass)) == NULL)))
+			fatal("strdup");
+		h->owned = u.has_user;
+		explicit_bzero(&u, sizeof(u));
+	} else {
+		h->proto = o->proxy_proto;
+		if (proxy_parse_addr(arg, &h->host, &h->port, &errstr) == -1)
+			fatalx("%s", errstr);
+	}
+	if (h->port == NULL &&
+	    (h->port = strdup(proxy_default_port(h->proto))) == NULL)
+		fatal("strdup");
+	/* Messages name it as a URL without its password. */
+	snprintf(label, sizeof(label), strchr(h->host, ':') != NULL ?
+	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", proxy_url_scheme(h->proto),
+	    h->user != NULL ? h->user : "", h->user != NULL ? "@" : "",
+	    h->host, h->port);
+	if ((h->label = strdup(label)) == NULL)
+		fatal("strdup");
+}
+
+/*
+ * Free what proxy_hop() made for each -x (the first one's host and port
+ * are proxy_host and proxy_port, freed with them).
+ */
+void
+proxy_hops_free(struct options *o)
+{
+	struct proxy_hop	*h;
+	size_t			 i;
+
+	for (i = 0; i < o->nproxy_hops; i++) {
+		h = &o->proxy_hops[i];
+		if (i > 0) {
+			free(h->host);
+			free(h->port);
+		}
+		free((char *)h->label);
+		if (h->owned) {
+			if (h->pass != NULL)
+				explicit_bzero((char *)h->pass,
+				    strlen(h->pass));
+			free((char *)h->user);
+			free((char *)h->pass);
+		}
+	}
+	o->nproxy_hops = 0;
+}
+
+/*
+ * -x: a client's proxy, or a chain of them; or, with -l --proxy-type, be
+ * the proxy.
+ */
 static void
 step_proxy(struct cmdline *cl)
 {
 	struct options	*o = cl->o;
-	const char	*errstr;
+	size_t		 i;
 
-	if (cl->proxy != NULL) {
+	if (cl->nproxy > 0) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
 		/* A forwarder's targets may be behind the proxy. */
@@ -425,15 +616,34 @@ step_proxy(struct cmdline *cl)
 			fatalx("no proxy support for unix sockets");
 		if (o->source != NULL)
 			fatalx("no proxy support for local source address");
+		if (o->vsock)
+			fatalx("no proxy support for VSOCK");
+		/* -P and --proxy-auth are one proxy's credentials. */
+		if (cl->nproxy > 1 && o->proxy_user != NULL)
+			fatalx("-P and --proxy-auth name one proxy's "
+			    "credentials: with several -x, give each in its "
+			    "URL (socks5://user:pass@host:port)");
 		if (o->proxy_proto == PROXY_NONE)
 			o->proxy_proto = PROXY_SOCKS5;
-		if (proxy_parse_addr(cl->proxy, &o->proxy_host,
-		    &o->proxy_port, &errstr) == -1)
-			fatalx("%s", errstr);
-		if (o->proxy_port == NULL &&
-		    (o->proxy_port = strdup(proxy_default_port(
-		    o->proxy_proto))) == NULL)
-			fatal("strdup");
+		for (i = 0; i < cl->nproxy; i++) {
+			proxy_hop(cl, i);
+			/* A server cannot stop to ask for a password. */
+			if (o->nforward > 0 && cl->nproxy > 1 &&
+			    o->proxy_hops[i].user != NULL &&
+			    o->proxy_hops[i].pass == NULL)
+				fatalx("--forward through a proxy needs its "
+				    "password: %s", o->proxy_hops[i].label);
+		}
+		o->nproxy_hops = cl->nproxy;
+		/* The first hop is what a single -x always set. */
+		o->proxy_proto = o->proxy_hops[0].proto;
+		o->proxy_host = o->proxy_hops[0].host;
+		o->proxy_port = o->proxy_hops[0].port;
+		if (o->proxy_hops[0].user != NULL) {
+			o->proxy_user = o->proxy_hops[0].user;
+			o->proxy_pass = o->proxy_hops[0].pass;
+			cl->auth_nopass = 0;
+		}
 	} else if (o->listen && cl->proxy_type) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
@@ -487,6 +697,26 @@ step_forward(struct cmdline *cl)
 	}
 }
 
+/* --vsock: the CID and the port are numbers (or the CID's names). */
+static void
+step_vsock(struct cmdline *cl)
+{
+	struct options		*o = cl->o;
+	struct sockaddr_vm	 svm;
+	char			*cause = NULL;
+	size_t			 i;
+
+	if (!o->vsock)
+		return;
+	if (!o->listen && o->host == NULL)
+		fatalx("--vsock: missing CID");
+	for (i = 0; i < o->nports; i++) {
+		if (vsock_addr(o->host, o->ports[i], o->listen, &svm,
+		    &cause) == -1)
+			fatalx("%s", cause);
+	}
+}
+
 /* --retry-interval's default. */
 static void
 step_retry(struct cmdline *cl)
@@ -519,6 +749,11 @@ step_last(struct cmdline *cl)
 		    "is not a terminal: user \"%s\", empty password",
 		    o->proxy_user);
 	}
+	/* A single -x has -P's or --proxy-auth's credentials. */
+	if (o->nproxy_hops == 1) {
+		o->proxy_hops[0].user = o->proxy_user;
+		o->proxy_hops[0].pass = o->proxy_pass;
+	}
 }
 
 /*
@@ -535,6 +770,12 @@ static const struct conflict {
 } conflicts[] = {
 	{ .all = B(ZERO) | B(LISTEN), .msg = "cannot use -z and -l" },
 	{ .all = B(KEEP), .none = B(LISTEN), .msg = "must use -l with -k" },
+	{ .all = B(LISTEN_FD), .none = B(LISTEN),
+	  .msg = "must use -l with --listen-fd" },
+	{ .all = B(MPTCP), .any = B(UNIX) | B(DGRAM) | B(VSOCK),
+	  .msg = "--mptcp is for TCP: it takes no -U, -u or --vsock" },
+	{ .all = B(VSOCK), .any = B(UNIX) | B(DGRAM),
+	  .msg = "cannot use --vsock with -U or -u" },
 	{ .all = B(SEND_ONLY) | B(RECV_ONLY),
 	  .msg = "cannot use --send-only and --recv-only" },
 	{ .step = step_quit },
@@ -589,6 +830,7 @@ static const struct conflict {
 	{ .all = B(FORWARD), .any = B(CRLF) | B(TELNET),
 	  .msg = "--forward relays bytes unchanged: it takes no -C or -t" },
 	{ .step = step_forward },
+	{ .step = step_vsock },
 	{ .all = B(CHAT) | B(ZERO), .msg = "cannot use -z and --chat" },
 	{ .all = B(CHAT) | B(PORTS),
 	  .msg = "cannot chat on more than one port" },
@@ -599,7 +841,11 @@ static const struct conflict {
 	  .msg = "--chat is a mode of its own: it takes no -e, -c, --fifo, "
 	  "--broker, --room or proxy server" },
 	{ .all = B(SSL) | B(NO_TLS), .msg = "TLS support was not built in" },
-	{ .all = B(SSL) | B(DGRAM), .msg = "cannot use --ssl with -u" },
+	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
+	{ .all = B(SSL) | B(DGRAM) | B(UNIX),
+	  .msg = "cannot use --ssl with -U -u" },
+	{ .all = B(SSL) | B(DGRAM), .any = B(FORWARD) | B(BROKER) | B(ROOM),
+	  .msg = "cannot use --ssl with -u and --forward, --broker or --room" },
 	/* Telnet answers are written to the socket, not over TLS. */
 	{ .all = B(SSL) | B(TELNET), .msg = "cannot use -t with --ssl" },
 	/* Said, not refused: the rest of the command line works. */
@@ -611,6 +857,10 @@ static const struct conflict {
 	  .msg = "cannot use --keepalive with -u" },
 	{ .all = B(NODELAY) | B(UNIX), .msg = "cannot use --nodelay with -U" },
 	{ .all = B(NODELAY) | B(DGRAM), .msg = "cannot use --nodelay with -u" },
+	{ .all = B(MCAST), .none = B(DGRAM),
+	  .msg = "must use -u with --mcast-if and --mcast-loop" },
+	{ .all = B(MCAST) | B(UNIX),
+	  .msg = "cannot use --mcast-if or --mcast-loop with -U" },
 	{ .all = B(RETRY_MS), .none = B(RETRIES),
 	  .msg = "must use --retry with --retry-interval" },
 	{ .all = B(RETRIES) | B(LISTEN), .msg = "cannot use --retry with -l" },
@@ -624,6 +874,14 @@ static const struct conflict {
 	  "--fifo, -d, -C, -z or --chat" },
 	{ .all = B(RAW) | B(NOT_TTY),
 	  .msg = "cannot use --raw: standard input is not a terminal" },
+	{ .all = B(WEBSOCKET), .none = B(LISTEN) | B(WS_URL),
+	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
+	{ .all = B(WS_OPTS), .none = B(WEBSOCKET),
+	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .all = B(WEBSOCKET), .any = B(DGRAM) | B(UNIX) | B(ZERO) |
+	  B(CHAT) | B(PROXY_SERVE) | B(TELNET) | B(FIFO),
+	  .msg = "--websocket takes no -u, -U, -z, -t, --fifo, --chat or "
+	  "proxy server" },
 	{ .step = step_last },
 };
 
@@ -639,7 +897,8 @@ static const char *const fact_options[] = {
 	[F_ROOM] = "room", [F_FORWARD] = "forward", [F_CHAT] = "chat",
 	[F_SSL] = "ssl", [F_TELNET] = "t", [F_KEEPALIVE] = "keepalive",
 	[F_NODELAY] = "nodelay", [F_RETRIES] = "retry", [F_PTY] = "pty",
-	[F_RAW] = "raw", [F_CRLF] = "C",
+	[F_RAW] = "raw", [F_CRLF] = "C", [F_LISTEN_FD] = "listen-fd",
+	[F_MPTCP] = "mptcp", [F_VSOCK] = "vsock",
 };
 
 /* The option fact f is, or NULL. */
@@ -752,12 +1011,14 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->family = AF_UNSPEC;
 	o->socktype = SOCK_STREAM;
-	o->ttl = o->minttl = o->tos = -1;
+	o->ttl = o->minttl = o->tos = o->mcast_loop = -1;
 	o->timeout_ms = TIME_NONE;
 	o->quit_ms = TIME_NONE;
 	o->deadline_ms = TIME_NONE;
 	o->stall_ms = TIME_NONE;
 	o->retry_ms = TIME_NONE;
+	o->listen_fd = -1;
+	o->ws_ping_ms = TIME_NONE;
 	gate_init(&o->gate);
 	o->progress = PROGRESS_NEVER;
 	o->run = run;
@@ -785,6 +1046,13 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	/* The many-client servers listen. */
 	if (o->broker || o->room)
 		o->listen = 1;
-	operands(o, argc - optind, argv + optind);
+	passed(&cl);
+	if (!o->listen || o->listen_fd == -1 || argc > optind || o->chat ||
+	    o->source_port != NULL)
+		operands(o, argc - optind, argv + optind);
+	if (!o->listen && !cl.listen_fd)
+		o->listen_fd = -1;
+	if (o->listen && o->listen_fd != -1)
+		passed_operands(o);
 	check(&cl);
 }

@@ -47,10 +47,13 @@ int		 mode_run(const struct options *);
 /* What the parser keeps besides struct options while it reads argv. */
 struct cmdline {
 	struct options	*o;
-	const char	*proxy;		/* -x, parsed after every option */
+	const char	*proxy[PROXY_HOPS_MAX]; /* -x, each parsed after
+					   every option */
+	size_t		 nproxy;
 	int		 by_long;	/* given by its long name */
 	int		 proxy_type;	/* --proxy-type: -l is a proxy */
 	int		 auth_nopass;	/* --proxy-auth without a password */
+	int		 listen_fd;	/* --listen-fd was given */
 	enum {
 		CL_RUN,
 		CL_HELP,		/* -h: the usage, then exit */
@@ -60,6 +63,7 @@ struct cmdline {
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
 void		 cmdline_dump(void);
+void		 proxy_hops_free(struct options *);
 __dead void	 usage(int);
 
 /* opttab.c */

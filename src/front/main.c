@@ -112,10 +112,13 @@ main(int argc, char **argv)
 	free_ports(o.ports, o.nports);
 	free(o.proxy_host);
 	free(o.proxy_port);
+	proxy_hops_free(&o);
 	dump_close(run.dump);
 	free(o.md5sig);
 	free(o.ssl_pins);
 	free(o.forward);
+	free(o.ws_headers);
+	free(o.ws_path);
 	gate_clear(&o.gate);
 	return (status);
 }

@@ -31,10 +31,15 @@
 
 #include "front.h"
 
-/* Serve the bound datagram socket fd: a program per peer, or stdio. */
+/*
+ * Serve the bound datagram socket fd: a program per peer, or stdio.  Over
+ * DTLS (--ssl) each peer is a connection of the stream listener's kind.
+ */
 static int
 mode_serve_dgram(const struct options *o, int fd)
 {
+	if (o->ssl)
+		return (plain_serve(o, fd));
 	if (o->exec != NULL)
 		return (plain_serve_dgram(o, fd));
 	return (dgram_serve(o, fd));

@@ -54,6 +54,8 @@ static void	opt_md5sig(struct cmdline *, const struct optdef *, char *);
 static void	opt_tos(struct cmdline *, const struct optdef *, char *);
 static void	opt_rtable(struct cmdline *, const struct optdef *, char *);
 static void	opt_proxy(struct cmdline *, const struct optdef *, char *);
+static void	opt_listen_fd(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_proxy_type(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_proxy_user(struct cmdline *, const struct optdef *,
@@ -72,6 +74,10 @@ static void	opt_keepalive(struct cmdline *, const struct optdef *,
 static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward(struct cmdline *, const struct optdef *, char *);
 static void	opt_send_proxy(struct cmdline *, const struct optdef *,
+		    char *);
+static void	opt_mcast_loop(struct cmdline *, const struct optdef *,
+		    char *);
+static void	opt_ws_header(struct cmdline *, const struct optdef *,
 		    char *);
 
 /*
@@ -124,6 +130,13 @@ static const struct optdef optdefs[] = {
 	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
 	  .set = opt_retry_interval,
 	  .help = "pause between tries (default 1s)" },
+	{ .name = "listen-fd", .arg = "FD", .group = OPTG_CONN,
+	  .set = opt_listen_fd,
+	  .help = "with -l: serve this inherited listening socket" },
+	{ .name = "mptcp", .group = OPTG_CONN, .kind = OPTK_FLAG,
+	  FIELD(mptcp), .help = "Multipath TCP (falls back to TCP)" },
+	{ .name = "vsock", .group = OPTG_CONN, .kind = OPTK_FLAG,
+	  FIELD(vsock), .help = "VSOCK: the host is a CID (VM and host)" },
 	{ .letter = 'F', .name = "pass-fd", .group = OPTG_CONN,
 	  .kind = OPTK_FLAG, FIELD(fdpass),
 	  .help = "pass the connected socket on stdout and exit" },
@@ -234,11 +247,34 @@ static const struct optdef optdefs[] = {
 	{ .name = "send-proxy", .arg = "VERSION", .group = OPTG_PROG,
 	  .set = opt_send_proxy, .comp = OPTC_WORDS, .words = "v1 v2",
 	  .help = "send the target a PROXY header, v1 or v2" },
+	{ .name = "websocket", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(websocket),
+	  .help = "with -l: take WebSocket upgrades (ws://, wss://)" },
+	{ .name = "ws-binary", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(ws_binary),
+	  .help = "WebSocket binary messages, not a line each" },
+	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
+	  .set = opt_ws_header, .repeat = 1,
+	  .help = "add \"Name: value\" to the upgrade request" },
+	{ .name = "ws-origin", .arg = "ORIGIN", .group = OPTG_PROG,
+	  .kind = OPTK_STRING, FIELD(ws_origin),
+	  .help = "the upgrade request's Origin" },
+	{ .name = "ws-protocol", .arg = "LIST", .group = OPTG_PROG,
+	  .kind = OPTK_STRING, FIELD(ws_protocol),
+	  .help = "subprotocols offered, or accepted with -l" },
+	{ .name = "ws-ping", .arg = "TIME", .group = OPTG_PROG,
+	  .kind = OPTK_TIME, FIELD(ws_ping_ms), .lo = 0, .hi = INT_MAX,
+	  .what = "ws-ping", .help = "send a WebSocket ping every TIME" },
+	{ .name = "ws-max-message", .arg = "BYTES", .group = OPTG_PROG,
+	  .kind = OPTK_NUMBER, FIELD(ws_max_message), .lo = 1,
+	  .hi = LLONG_MAX / 2, .what = "ws-max-message",
+	  .help = "close (1009) on a longer message (16 MiB)" },
 
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
 	  .group = OPTG_PROXY, .set = opt_proxy, .comp = OPTC_HOST,
-	  .help = "connect through this proxy" },
+	  .repeat = 1,
+	  .help = "via this proxy; repeat: a chain; or a URL" },
 	{ .letter = 'X', .name = "proxy-type", .arg = "PROXY_PROTOCOL",
 	  .group = OPTG_PROXY, .set = opt_proxy_type, .comp = OPTC_WORDS,
 	  .words = "4 4a 5 connect socks4 socks4a socks5 http",
@@ -336,6 +372,12 @@ static const struct optdef optdefs[] = {
 	{ .name = "nodelay", .group = OPTG_SOCK,
 	  .kind = OPTK_FLAG, FIELD(nodelay),
 	  .help = "TCP_NODELAY: small writes go out at once" },
+	{ .name = "mcast-if", .arg = "INTERFACE", .group = OPTG_SOCK,
+	  .kind = OPTK_STRING, FIELD(mcast_if),
+	  .help = "multicast interface (name or address), -u" },
+	{ .name = "mcast-loop", .arg = "on|off", .group = OPTG_SOCK,
+	  .set = opt_mcast_loop, .comp = OPTC_WORDS, .words = "on off",
+	  .help = "whether this host hears what it sends to a group" },
 
 	/* Information. */
 	{ .letter = 'v', .name = "verbose", .group = OPTG_INFO,
@@ -560,7 +602,22 @@ static void
 opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
-	cl->proxy = arg;
+	if (cl->nproxy == PROXY_HOPS_MAX)
+		fatalx("too many proxies (at most %d)", PROXY_HOPS_MAX);
+	cl->proxy[cl->nproxy++] = arg;
+}
+
+/* --listen-fd: a listening socket an inetd-like supervisor left open. */
+static void
+opt_listen_fd(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	const char	*errstr;
+
+	(void)d;
+	cl->o->listen_fd = strtonum(arg, 0, INT_MAX, &errstr);
+	if (errstr != NULL)
+		fatalx("listen-fd %s: %s", errstr, arg);
+	cl->listen_fd = 1;
 }
 
 /* -X, --proxy-type: only the long name makes a listener a proxy. */
@@ -613,6 +670,19 @@ opt_proxy_dns(struct cmdline *cl, const struct optdef *d, char *arg)
 	if ((cl->o->proxy_dns = proxy_parse_dns(arg)) == -1)
 		fatalx("proxy DNS invalid: %s (local, remote, both or none)",
 		    arg);
+}
+
+/* --mcast-loop: on or off. */
+static void
+opt_mcast_loop(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (strcmp(arg, "on") == 0)
+		cl->o->mcast_loop = 1;
+	else if (strcmp(arg, "off") == 0)
+		cl->o->mcast_loop = 0;
+	else
+		fatalx("multicast loop invalid: %s (on or off)", arg);
 }
 
 /*
@@ -797,4 +867,20 @@ opt_send_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 	(void)d;
 	if ((cl->o->send_proxy = proxyproto_version(arg)) == -1)
 		fatalx("send-proxy invalid: %s (v1 or v2)", arg);
+}
+
+/* --ws-header: one more line of the upgrade request. */
+static void
+opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	(void)d;
+	if (strchr(arg, ':') == NULL || strpbrk(arg, "\r\n") != NULL)
+		fatalx("ws-header invalid: %s (Name: value)", arg);
+	o->ws_headers = reallocarray(o->ws_headers, o->nws_headers + 1,
+	    sizeof(*o->ws_headers));
+	if (o->ws_headers == NULL)
+		fatal("reallocarray");
+	o->ws_headers[o->nws_headers++] = arg;
 }

@@ -46,6 +46,9 @@ int		 tls_setup(const struct options *, char **);
 struct tls_hs	*tls_handshake_start(const struct options *, int,
 		    const char *, long long, tls_done_cb *, void *, char **);
 void		 tls_handshake_cancel(struct tls_hs *);
+int		 tls_dtls_listen(int, struct net_peer *, struct tls **);
+struct tls_hs	*tls_dtls_accept_start(const struct options *, struct tls *,
+		    int, long long, tls_done_cb *, void *, char **);
 int		 tls_setup_origin(const struct options *, char **);
 struct tls_hs	*tls_origin_start(const struct options *, int,
 		    const char *, long long, tls_done_cb *, void *, char **);
@@ -56,6 +59,7 @@ void		 tls_attach(struct endpoint *, struct tls *);
 ssize_t		 tls_read(struct tls *, void *, size_t, int *);
 ssize_t		 tls_write(struct tls *, const void *, size_t, int *);
 void		 tls_close_notify(struct tls *);
+int		 tls_pending(struct tls *);
 void		 tls_free(struct tls *);
 
 /* exec.c */

@@ -73,6 +73,30 @@ tls_handshake_cancel(struct tls_hs *h)
 }
 
 int
+tls_dtls_listen(int lfd, struct net_peer *peer, struct tls **tp)
+{
+	(void)lfd;
+	(void)peer;
+	*tp = NULL;
+	errno = EPROTONOSUPPORT;
+	return (-1);
+}
+
+struct tls_hs *
+tls_dtls_accept_start(const struct options *o, struct tls *t, int fd,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	(void)o;
+	(void)t;
+	(void)fd;
+	(void)timeout_ms;
+	(void)done;
+	(void)arg;
+	log_cause(cause, "TLS support was not built in");
+	return (NULL);
+}
+
+int
 tls_check_peer(const struct options *o, struct tls *t, char **cause)
 {
 	(void)o;
@@ -136,5 +160,12 @@ void
 tls_close_notify(struct tls *t)
 {
 	(void)t;
+}
+
+int
+tls_pending(struct tls *t)
+{
+	(void)t;
+	return (0);
 }
 

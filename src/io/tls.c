@@ -24,6 +24,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -39,7 +40,9 @@
 
 #include "io.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/hmac.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -57,7 +60,14 @@
 #define TLS_FUNCTIONS \
 	F(ASN1_INTEGER_set) \
 	F(ASN1_TIME_to_tm) \
+	F(BIO_ctrl) \
+	F(BIO_new_dgram) \
+	F(CRYPTO_memcmp) \
 	F(CRYPTO_free) \
+	F(DTLS_client_method) \
+	F(DTLS_server_method) \
+	F(DTLSv1_listen) \
+	F(HMAC) \
 	F(EVP_Digest) \
 	F(X509_digest) \
 	F(X509_get0_pubkey) \
@@ -79,6 +89,8 @@
 	F(SSL_CTX_set_alpn_select_cb) \
 	F(SSL_CTX_set_cipher_list) \
 	F(SSL_CTX_set_client_CA_list) \
+	F(SSL_CTX_set_cookie_generate_cb) \
+	F(SSL_CTX_set_cookie_verify_cb) \
 	F(SSL_CTX_set_default_verify_paths) \
 	F(SSL_CTX_set_options) \
 	F(SSL_CTX_set_verify) \
@@ -95,6 +107,7 @@
 	F(SSL_get1_peer_certificate) \
 	F(SSL_get_current_cipher) \
 	F(SSL_get_error) \
+	F(SSL_get_rbio) \
 	F(SSL_get_servername) \
 	F(SSL_get_verify_result) \
 	F(SSL_get_version) \
@@ -105,6 +118,7 @@
 	F(SSL_read) \
 	F(SSL_select_next_proto) \
 	F(SSL_set1_host) \
+	F(SSL_set_bio) \
 	F(SSL_set_fd) \
 	F(SSL_shutdown) \
 	F(SSL_write) \
@@ -134,7 +148,14 @@ static struct {
 
 #define ASN1_INTEGER_set (tls_fn.p_ASN1_INTEGER_set)
 #define ASN1_TIME_to_tm (tls_fn.p_ASN1_TIME_to_tm)
+#define BIO_ctrl (tls_fn.p_BIO_ctrl)
+#define BIO_new_dgram (tls_fn.p_BIO_new_dgram)
+#define CRYPTO_memcmp (tls_fn.p_CRYPTO_memcmp)
 #define CRYPTO_free (tls_fn.p_CRYPTO_free)
+#define DTLS_client_method (tls_fn.p_DTLS_client_method)
+#define DTLS_server_method (tls_fn.p_DTLS_server_method)
+#define DTLSv1_listen (tls_fn.p_DTLSv1_listen)
+#define HMAC (tls_fn.p_HMAC)
 #define EVP_Digest (tls_fn.p_EVP_Digest)
 #define X509_digest (tls_fn.p_X509_digest)
 #define X509_get0_pubkey (tls_fn.p_X509_get0_pubkey)
@@ -156,6 +177,8 @@ static struct {
 #define SSL_CTX_set_alpn_select_cb (tls_fn.p_SSL_CTX_set_alpn_select_cb)
 #define SSL_CTX_set_cipher_list (tls_fn.p_SSL_CTX_set_cipher_list)
 #define SSL_CTX_set_client_CA_list (tls_fn.p_SSL_CTX_set_client_CA_list)
+#define SSL_CTX_set_cookie_generate_cb (tls_fn.p_SSL_CTX_set_cookie_generate_cb)
+#define SSL_CTX_set_cookie_verify_cb (tls_fn.p_SSL_CTX_set_cookie_verify_cb)
 #define SSL_CTX_set_default_verify_paths (tls_fn.p_SSL_CTX_set_default_verify_paths)
 #define SSL_CTX_set_options (tls_fn.p_SSL_CTX_set_options)
 #define SSL_CTX_set_verify (tls_fn.p_SSL_CTX_set_verify)
@@ -172,6 +195,7 @@ static struct {
 #define SSL_get1_peer_certificate (tls_fn.p_SSL_get1_peer_certificate)
 #define SSL_get_current_cipher (tls_fn.p_SSL_get_current_cipher)
 #define SSL_get_error (tls_fn.p_SSL_get_error)
+#define SSL_get_rbio (tls_fn.p_SSL_get_rbio)
 #define SSL_get_servername (tls_fn.p_SSL_get_servername)
 #define SSL_get_verify_result (tls_fn.p_SSL_get_verify_result)
 #define SSL_get_version (tls_fn.p_SSL_get_version)
@@ -182,6 +206,7 @@ static struct {
 #define SSL_read (tls_fn.p_SSL_read)
 #define SSL_select_next_proto (tls_fn.p_SSL_select_next_proto)
 #define SSL_set1_host (tls_fn.p_SSL_set1_host)
+#define SSL_set_bio (tls_fn.p_SSL_set_bio)
 #define SSL_set_fd (tls_fn.p_SSL_set_fd)
 #define SSL_shutdown (tls_fn.p_SSL_shutdown)
 #define SSL_write (tls_fn.p_SSL_write)
@@ -208,9 +233,13 @@ static struct {
 
 struct tls {
 	SSL	*ssl;
+	int	 dgram;		/* DTLS: a record is a datagram */
 };
 
 static SSL_CTX		*tls_ctx;
+static int		 tls_dgram;	/* tls_ctx is DTLS's (-u) */
+static unsigned char	 dtls_secret[32]; /* a DTLS server's cookie key */
+static SSL		*dtls_listening; /* waits for a cookie, stateless */
 static SSL_CTX		*tls_origin_ctx; /* a relay's, to its targets */
 static unsigned char	 tls_alpn[256];	/* --ssl-alpn in wire format */
 static size_t		 tls_alpn_len;
@@ -407,6 +436,62 @@ tls_accept_any(int ok, X509_STORE_CTX *ctx)
 }
 
 /*
+ * A DTLS server's cookie for the peer of ssl: an HMAC of its address and
+ * port under a key made at start, so that the server keeps nothing for a
+ * peer until it has proved it receives at the address it sends from.
+ * Returns 0, or -1 if the peer's address cannot be known.
+ */
+static int
+dtls_cookie(SSL *ssl, unsigned char *md, unsigned int *len)
+{
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	unsigned char		 buf[2 + 2 + 16];
+	size_t			 n;
+
+	/* A BIO_ADDR is a union of the sockaddrs: a storage holds one. */
+	memset(&ss, 0, sizeof(ss));
+	if (BIO_dgram_get_peer(SSL_get_rbio(ssl), &ss) <= 0)
+		return (-1);
+	memcpy(buf, &ss.ss_family, 2);
+	switch (ss.ss_family) {
+	case AF_INET:
+		memcpy(buf + 2, &sin->sin_port, 2);
+		memcpy(buf + 4, &sin->sin_addr, 4);
+		n = 8;
+		break;
+	case AF_INET6:
+		memcpy(buf + 2, &sin6->sin6_port, 2);
+		memcpy(buf + 4, &sin6->sin6_addr, 16);
+		n = 20;
+		break;
+	default:
+		return (-1);
+	}
+	if (HMAC(EVP_sha256(), dtls_secret, sizeof(dtls_secret), buf, n, md,
+	    len) == NULL)
+		return (-1);
+	return (0);
+}
+
+static int
+dtls_cookie_generate(SSL *ssl, unsigned char *cookie, unsigned int *len)
+{
+	return (dtls_cookie(ssl, cookie, len) == 0);
+}
+
+static int
+dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = sizeof(md);
+
+	return (dtls_cookie(ssl, md, &mdlen) == 0 && len == mdlen &&
+	    CRYPTO_memcmp(md, cookie, len) == 0);
+}
+
+/*
  * Build the one TLS context from the command line: a server's for -l, a
  * client's otherwise.  Returns 0, or -1 with *cause set.
  */
@@ -420,15 +505,34 @@ tls_setup(const struct options *o, char **cause)
 	*cause = NULL;
 	if (tls_load(cause) == -1)
 		return (-1);
-	if ((ctx = SSL_CTX_new(server ? TLS_server_method() :
-	    TLS_client_method())) == NULL) {
+	/* -u: DTLS, the same options over datagrams. */
+	tls_dgram = o->socktype == SOCK_DGRAM;
+	if (tls_dgram)
+		ctx = SSL_CTX_new(server ? DTLS_server_method() :
+		    DTLS_client_method());
+	else
+		ctx = SSL_CTX_new(server ? TLS_server_method() :
+		    TLS_client_method());
+	if (ctx == NULL) {
 		log_cause(cause, "TLS: %s", tls_error());
 		return (-1);
 	}
 	tls_ctx = ctx;
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (tls_dgram) {
+		SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
+		/* A peer proves its address before the server keeps state. */
+		if (server) {
+			arc4random_buf(dtls_secret, sizeof(dtls_secret));
+			SSL_CTX_set_cookie_generate_cb(ctx,
+			    dtls_cookie_generate);
+			SSL_CTX_set_cookie_verify_cb(ctx, dtls_cookie_verify);
+			SSL_CTX_set_options(ctx, SSL_OP_COOKIE_EXCHANGE);
+		}
+	} else {
+		SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+		SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+		    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	}
 	/* A peer that just closes is end-of-file, as netcat sees it. */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (o->ssl_ciphers != NULL &&
@@ -672,6 +776,7 @@ struct tls_hs {
 	int			 fd;
 	int			 server;
 	struct ev_timer		 deadline;
+	struct ev_timer		 resend;   /* DTLS: a flight is lost */
 	tls_done_cb		*done;
 	void			*arg;
 	const char		*starting; /* ASYNC_START() */
@@ -688,6 +793,7 @@ tls_hs_end(struct tls_hs *h, struct tls *t, char *cause)
 
 	ASYNC_CALLBACK(h, "tls_hs_end", done);
 	ev_timer_disarm(&h->deadline);
+	ev_timer_disarm(&h->resend);
 	ev_del(h->fd);
 	if (t == NULL)
 		tls_free(h->t);
@@ -701,6 +807,40 @@ tls_hs_io_cb(int fd, int events, void *arg)
 	(void)fd;
 	(void)events;
 	tls_hs_step(arg);
+}
+
+/*
+ * DTLS: no answer to the last flight in time.  It is sent again (OpenSSL
+ * doubles the wait each time), and the handshake goes on.
+ */
+static void
+tls_hs_resend_cb(void *arg)
+{
+	struct tls_hs	*h = arg;
+
+	ERR_clear_error();
+	if (DTLSv1_handle_timeout(h->t->ssl) < 0) {
+		char	*cause = NULL;
+
+		log_cause(&cause, "TLS handshake failed: %s", tls_error());
+		tls_hs_end(h, NULL, cause);
+		return;
+	}
+	tls_hs_step(h);
+}
+
+/* DTLS: wake up when the flight in the air is due to be sent again. */
+static void
+tls_hs_arm_resend(struct tls_hs *h)
+{
+	struct timeval	 tv;
+	long long	 ms;
+
+	ev_timer_disarm(&h->resend);
+	if (!h->t->dgram || DTLSv1_get_timeout(h->t->ssl, &tv) <= 0)
+		return;
+	ms = (long long)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
+	ev_timer_arm(&h->resend, ms > 0 ? ms : 1);
 }
 
 static void
@@ -737,8 +877,10 @@ tls_hs_step(struct tls_hs *h)
 	e = SSL_get_error(ssl, r);
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		if (ev_set(h->fd, e == SSL_ERROR_WANT_READ ? EV_READ :
-		    EV_WRITE, tls_hs_io_cb, h) == 0)
+		    EV_WRITE, tls_hs_io_cb, h) == 0) {
+			tls_hs_arm_resend(h);
 			return;
+		}
 		log_cause(&cause, "TLS handshake failed: %s",
 		    strerror(errno));
 	} else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK)
@@ -759,28 +901,58 @@ tls_hs_step(struct tls_hs *h)
 }
 
 /*
+ * DTLS runs on fd, a UDP socket connected to its peer: a datagram BIO
+ * for ssl, which says the peer is fixed.  Returns -1 on failure.
+ */
+static int
+dtls_set_fd(SSL *ssl, int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	BIO			*bio;
+
+	memset(&ss, 0, sizeof(ss));
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    (bio = BIO_new_dgram(fd, BIO_NOCLOSE)) == NULL)
+		return (-1);
+	BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, &ss);
+	/* The BIO it replaces, the listener's (tls_dtls_listen()), is freed. */
+	SSL_set_bio(ssl, bio, bio);
+	return (0);
+}
+
+/*
  * Start a handshake on fd with a new connection of ctx, as a server or
- * as a client checking servername (or host) when verify is set.
+ * as a client checking servername (or host) when verify is set; or, with
+ * t, go on with the DTLS connection a listener took a ClientHello for.
  */
 static struct tls_hs *
-tls_hs_begin(const struct options *o, SSL_CTX *ctx, int server,
-    const char *servername, int verify, int fd, const char *host,
+tls_hs_begin(const struct options *o, SSL_CTX *ctx, struct tls *t,
+    int server, const char *servername, int verify, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
 	struct tls_hs	*h;
-	struct tls	*t;
+	int		 hello = t != NULL, ok;
 
 	*cause = NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (t = calloc(1, sizeof(*t))) == NULL) {
+	    (t == NULL && (t = calloc(1, sizeof(*t))) == NULL)) {
 		free(h);
 		log_cause(cause, "TLS: %s", strerror(ENOMEM));
 		return (NULL);
 	}
 	h->t = t;
-	if ((t->ssl = SSL_new(ctx)) == NULL ||
-	    SSL_set_fd(t->ssl, fd) != 1 ||
-	    (!server && tls_set_peer_name(t->ssl, servername, verify,
+	if (!hello) {
+		t->dgram = ctx == tls_ctx && tls_dgram;
+		t->ssl = SSL_new(ctx);
+	}
+	if (t->ssl == NULL)
+		ok = 0;
+	else if (t->dgram)
+		ok = dtls_set_fd(t->ssl, fd) == 0;
+	else
+		ok = SSL_set_fd(t->ssl, fd) == 1;
+	if (!ok || (!server && tls_set_peer_name(t->ssl, servername, verify,
 	    host) == -1)) {
 		log_cause(cause, "TLS: %s", tls_error());
 		tls_free(t);
@@ -807,6 +979,7 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, int server,
 		timeout_ms = o->timeout_ms != TIME_NONE ? o->timeout_ms :
 		    TLS_HANDSHAKE_MS;
 	ev_timer_init(&h->deadline, tls_hs_deadline_cb, h);
+	ev_timer_init(&h->resend, tls_hs_resend_cb, h);
 	ev_timer_arm(&h->deadline, timeout_ms);
 	/*
 	 * A client speaks first, a server waits for the ClientHello; either
@@ -814,9 +987,11 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, int server,
 	 * socket is writable at once).  A step taken here could finish the
 	 * handshake, or fail it, and call done before the caller has the
 	 * handle: done frees the handshake, and may free the caller's own
-	 * object, which the caller then writes the handle into.
+	 * object, which the caller then writes the handle into.  A DTLS
+	 * server that has the ClientHello already answers it at once.
 	 */
-	if (ev_set(fd, server ? EV_READ : EV_WRITE, tls_hs_io_cb, h) == -1) {
+	if (ev_set(fd, server && !hello ? EV_READ : EV_WRITE, tls_hs_io_cb,
+	    h) == -1) {
 		log_cause(cause, "TLS: %s", strerror(errno));
 		ev_timer_disarm(&h->deadline);
 		tls_free(t);
@@ -842,8 +1017,85 @@ struct tls_hs *
 tls_handshake_start(const struct options *o, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	return (tls_hs_begin(o, tls_ctx, o->listen, o->ssl_servername,
+	return (tls_hs_begin(o, tls_ctx, NULL, o->listen, o->ssl_servername,
 	    o->ssl_verify, fd, host, timeout_ms, done, arg, cause));
+}
+
+/*
+ * A DTLS server's accept: read one datagram waiting on the bound UDP
+ * socket lfd and answer it statelessly (DTLSv1_listen()).  A ClientHello
+ * without a valid cookie is answered with a HelloVerifyRequest carrying
+ * one, and nothing is kept: a flood from spoofed addresses costs no
+ * memory.  Returns 1 when a ClientHello came back with its cookie: peer
+ * is its sender and *tp the connection, to be moved to a socket of the
+ * peer's own and taken on with tls_dtls_accept_start().  Returns 0 when
+ * the datagram was answered or dropped, -1 with errno when none is
+ * waiting (EAGAIN) or on failure.
+ */
+int
+tls_dtls_listen(int lfd, struct net_peer *peer, struct tls **tp)
+{
+	struct tls	*t;
+	BIO		*bio;
+	char		 b;
+	int		 r;
+
+	*tp = NULL;
+	/* An earlier answer was refused: that ends nothing. */
+	while (recv(lfd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == -1) {
+		if (errno != ECONNREFUSED)
+			return (-1);
+	}
+	if (dtls_listening == NULL) {
+		if ((dtls_listening = SSL_new(tls_ctx)) == NULL)
+			goto nomem;
+		if ((bio = BIO_new_dgram(lfd, BIO_NOCLOSE)) == NULL) {
+			SSL_free(dtls_listening);
+			dtls_listening = NULL;
+			goto nomem;
+		}
+		SSL_set_bio(dtls_listening, bio, bio);
+	}
+	memset(peer, 0, sizeof(*peer));
+	ERR_clear_error();
+	/* A BIO_ADDR is a union of the sockaddrs: a storage holds one. */
+	r = DTLSv1_listen(dtls_listening, (BIO_ADDR *)&peer->ss);
+	if (r <= 0) {
+		/* Broken by what it read: the next one starts afresh. */
+		if (r < 0) {
+			log_verbose(2, "DTLS: %s", tls_error());
+			SSL_free(dtls_listening);
+			dtls_listening = NULL;
+		}
+		ERR_clear_error();
+		return (0);
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		goto nomem;
+	peer->len = peer->ss.ss_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	t->ssl = dtls_listening;
+	t->dgram = 1;
+	dtls_listening = NULL;
+	*tp = t;
+	return (1);
+
+nomem:
+	errno = ENOMEM;
+	return (-1);
+}
+
+/*
+ * tls_handshake_start() for a DTLS connection tls_dtls_listen() took a
+ * ClientHello for: on fd, the peer's own connected socket; t is the
+ * handshake's (freed if it cannot start).
+ */
+struct tls_hs *
+tls_dtls_accept_start(const struct options *o, struct tls *t, int fd,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	return (tls_hs_begin(o, tls_ctx, t, 1, NULL, 0, fd, NULL, timeout_ms,
+	    done, arg, cause));
 }
 
 /*
@@ -891,7 +1143,8 @@ struct tls_hs *
 tls_origin_start(const struct options *o, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	return (tls_hs_begin(o, tls_origin_ctx, 0, o->fwd_ssl_servername,
+	return (tls_hs_begin(o, tls_origin_ctx, NULL, 0,
+	    o->fwd_ssl_servername,
 	    o->fwd_ssl_verify, fd, host, timeout_ms, done, arg, cause));
 }
 
@@ -902,6 +1155,7 @@ tls_handshake_cancel(struct tls_hs *h)
 	if (h == NULL)
 		return;
 	ev_timer_disarm(&h->deadline);
+	ev_timer_disarm(&h->resend);
 	ev_del(h->fd);
 	tls_free(h->t);
 	free(h);
@@ -1009,6 +1263,9 @@ tls_write(struct tls *t, const void *p, size_t n, int *want)
 	ERR_clear_error();
 	errno = 0;
 	*want = 0;
+	/* A DTLS record holds no more; the rest of a datagram is lost. */
+	if (t->dgram && n > DTLS_MAXPAYLOAD)
+		n = DTLS_MAXPAYLOAD;
 	if ((r = SSL_write(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
 		return (r);
 	if (tls_fail(t, r, want) == 0)
@@ -1024,14 +1281,24 @@ tls_close_notify(struct tls *t)
 	SSL_shutdown(t->ssl);
 }
 
+/* Does t hold decrypted bytes that no poll of its socket announces? */
+int
+tls_pending(struct tls *t)
+{
+	return (SSL_pending(t->ssl) > 0);
+}
+
 static ssize_t
 tls_ep_read(struct endpoint *ep, void *p, size_t n)
 {
 	ssize_t	 r;
 	int	 want = ep->rwant;
 
+	/* DTLS's close_notify is an end, where a datagram has none. */
 	r = tls_read(ep->data, p, n, &want);
 	ep->rwant = want;
+	if (r == 0)
+		ep->flags |= EP_DGRAM_FIN;
 	return (r);
 }
 

@@ -224,12 +224,13 @@ broker_stalled(struct endpoint *ep, void *arg)
 
 /*
  * Start a session for the client just accepted on fd, over TLS when tls
- * is not NULL; it takes over both (they are freed on failure).  Returns
+ * is not NULL or WebSocket when ws is not NULL; it takes over them all
+ * (they are freed on failure).  Returns
  * -1 with errno.
  */
 static int
 client_start(struct broker *b, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	const struct options	*o = b->o;
 	struct client	*c;
@@ -239,6 +240,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		tls_free(tls);
+		ws_free(ws);
 		close(fd);
 		return (-1);
 	}
@@ -256,12 +258,15 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 		free(c->addr);
 		free(c);
 		tls_free(tls);
+		ws_free(ws);
 		close(fd);
 		return (-1);
 	}
 	c->s = s;
 	if (tls != NULL)
 		tls_attach(c->net, tls);
+	if (ws != NULL)
+		ws_attach(c->net, ws, o->ws_binary);
 	/* From here on the session owns fd. */
 	relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0);
 	if (relay == NULL ||
@@ -287,11 +292,12 @@ fail:
 
 /* An admitted client is ready: it joins. */
 static int
-broker_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
+broker_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls,
+    struct ws *ws)
 {
 	struct broker	*b = arg;
 
-	if (client_start(b, fd, peer, tls) == -1) {
+	if (client_start(b, fd, peer, tls, ws) == -1) {
 		log_warn("client");
 		gate_release(b->o->run);
 		return (-1);

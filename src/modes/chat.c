@@ -273,12 +273,16 @@ chat_notice(struct chat *c, const char *fmt, ...)
 
 /*
  * Write "HOST port PORT" for peer into out.  An IPv4 caller of an IPv6
- * socket is named by its IPv4 address, not ::ffff:a.b.c.d.
+ * socket is named by its IPv4 address, not ::ffff:a.b.c.d.  The partner
+ * is named as -n says; a stranger (stranger set) by its address only:
+ * its name would be looked up on the loop, and a resolver that does not
+ * answer would hold the conversation up meanwhile.
  */
 static void
-chat_label(struct chat *c, const struct net_peer *peer, char *out,
-    size_t outlen)
+chat_label(struct chat *c, const struct net_peer *peer, int stranger,
+    char *out, size_t outlen)
 {
+	int				 numeric = c->o->numeric || stranger;
 	const struct sockaddr_in6	*sin6;
 	struct sockaddr_in		 sin;
 	char				 host[NI_MAXHOST], port[NI_MAXSERV];
@@ -290,11 +294,11 @@ chat_label(struct chat *c, const struct net_peer *peer, char *out,
 		sin.sin_family = AF_INET;
 		sin.sin_port = sin6->sin6_port;
 		memcpy(&sin.sin_addr, &sin6->sin6_addr.s6_addr[12], 4);
-		net_format((struct sockaddr *)&sin, sizeof(sin),
-		    c->o->numeric, host, sizeof(host), port, sizeof(port));
+		net_format((struct sockaddr *)&sin, sizeof(sin), numeric,
+		    host, sizeof(host), port, sizeof(port));
 	} else
 		net_format((const struct sockaddr *)&peer->ss, peer->len,
-		    c->o->numeric, host, sizeof(host), port, sizeof(port));
+		    numeric, host, sizeof(host), port, sizeof(port));
 	snprintf(out, outlen, "%s port %s", host, port);
 }
 
@@ -441,7 +445,7 @@ chat_finished(struct session *s)
 	    c->lfd != -1 && c->o->keep) {
 		chat_notice(c, "waiting for someone to talk to");
 		/* A datagram socket was the conversation's: listen again. */
-		if (c->o->socktype == SOCK_DGRAM)
+		if (c->o->socktype == SOCK_DGRAM && !c->o->ssl)
 			ev_set(c->lfd, EV_READ, chat_udp_first_cb, c);
 		return;
 	}
@@ -472,6 +476,11 @@ chat_start(struct chat *c, int fd, struct tls *tls)
 		if (net != NULL && c->lfd == fd) {
 			net->ops = &chat_udp_ops;
 			net->data = c;
+		}
+		/* --ssl: DTLS, on a socket connected to the partner. */
+		if (net != NULL && tls != NULL) {
+			tls_attach(net, tls);
+			tls = NULL;
 		}
 	} else {
 		net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
@@ -591,7 +600,7 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 
 	if (c->s == NULL)
 		return (0);
-	chat_label(c, peer, label, sizeof(label));
+	chat_label(c, peer, 1, label, sizeof(label));
 	/*
 	 * Best effort: the socket is new, its buffer empty.  A TLS caller
 	 * could not read a plain line: it is just let go.
@@ -613,17 +622,19 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 /* An admitted caller is ready: the partner, unless one came first. */
 static int
 chat_accept_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	struct chat	*c = arg;
 
+	/* --chat takes no --websocket: the command line says so. */
+	ws_free(ws);
 	/* Two callers were in their handshakes at once. */
 	if (chat_busy(c, fd, peer)) {
 		tls_free(tls);
 		gate_release(c->o->run);
 		return (-1);
 	}
-	chat_label(c, peer, c->peer, sizeof(c->peer));
+	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
 	c->gated = 1;
 	if (chat_start(c, fd, tls) == -1)
 		fatal("session");
@@ -638,7 +649,7 @@ chat_accept_failed(void *arg, const struct net_peer *peer,
 	struct chat	*c = arg;
 	char		 label[sizeof(c->peer)];
 
-	chat_label(c, peer, label, sizeof(label));
+	chat_label(c, peer, 1, label, sizeof(label));
 	chat_notice(c, "%s turned away: %s", label, cause);
 }
 
@@ -671,7 +682,7 @@ chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	if (c->o->verbose > 0) {
 		memcpy(&from.ss, ss, len);
 		from.len = len;
-		chat_label(c, &from, label, sizeof(label));
+		chat_label(c, &from, 1, label, sizeof(label));
 		chat_notice(c, "%s dropped: not the partner", label);
 	}
 	return (0);
@@ -749,7 +760,7 @@ chat_udp_first_cb(int fd, int events, void *arg)
 	}
 	c->gated = 1;
 	ev_del(fd);
-	chat_label(c, peer, c->peer, sizeof(c->peer));
+	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
 	if (chat_start(c, fd, NULL) == -1)
 		fatal("session");
 }
@@ -795,7 +806,8 @@ chat_listen(const struct options *o)
 	/* A notice, like the others: wherever stderr goes. */
 	chat_notice(&c, "waiting for someone to talk to on port %s",
 	    chat_port(c.lfd, o->ports[0]));
-	if (o->socktype == SOCK_DGRAM)
+	/* Over DTLS (--ssl) callers have sockets of their own, as with TCP. */
+	if (o->socktype == SOCK_DGRAM && !o->ssl)
 		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
 	else if ((c.l = listener_new(o, c.lfd, &chat_listen_ops, &c)) ==
 	    NULL)

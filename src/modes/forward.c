@@ -102,6 +102,7 @@ struct fconn {
 	struct forward		*f;
 	char			*label;	/* "#1 HOST:PORT", for messages */
 	struct tls		*ctls;	/* the client's TLS, with --ssl */
+	struct ws		*cws;	/* its WebSocket, with --websocket */
 	enum fconn_state	 state;
 	int			 fd;	/* the client */
 
@@ -272,6 +273,7 @@ fconn_free(struct fconn *fc)
 	}
 	tls_free(fc->ttls);
 	tls_free(fc->ctls);
+	ws_free(fc->cws);
 	if (fc->fd != -1) {
 		ev_del(fc->fd);
 		close(fc->fd);
@@ -441,6 +443,11 @@ fconn_relay(struct fconn *fc)
 		tls_attach(c, fc->ctls);
 		fc->ctls = NULL;
 	}
+	/* A bridge, as websockify is: bytes either way, binary messages. */
+	if (fc->cws != NULL) {
+		ws_attach(c, fc->cws, 1);
+		fc->cws = NULL;
+	}
 	if ((t = session_endpoint(s, "target", fc->tfd, fc->tfd,
 	    EP_SHUT_SOCKET, 0)) == NULL)
 		goto fail_session;
@@ -591,7 +598,7 @@ fconn_next(struct fconn *fc)
 /* An admitted connection, after its TLS: find it a target. */
 static int
 forward_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	struct forward	*f = arg;
 	struct fconn	*fc;
@@ -606,6 +613,7 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 			free(fc->out);
 		free(fc);
 		tls_free(tls);
+		ws_free(ws);
 		close(fd);
 		gate_release(f->o->run);
 		return (-1);
@@ -613,6 +621,7 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 	fc->f = f;
 	fc->fd = fd;
 	fc->ctls = tls;
+	fc->cws = ws;
 	fc->tfd = -1;
 	fc->out->peer = *peer;
 	fc->out->local.len = sizeof(fc->out->local.ss);

@@ -46,6 +46,7 @@ struct conn {
 	struct child		*child;	/* -e, -c: its program */
 	int			 gated;	/* admitted by the gate: release it */
 	struct tls		*tls;	/* --ssl: until the socket has it */
+	struct ws		*ws;	/* WebSocket: until the socket has it */
 	struct telnet		 telnet; /* -t: the answering parser's state */
 	struct net_peer		 peer;	/* The peer's address; len 0: none */
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
@@ -147,7 +148,8 @@ plain_check(struct session *s)
 		return (1);
 	if (o->half_close)
 		return (0);
-	if (o->listen && channel_ended(rx) &&
+	/* A WebSocket peer's close ends the session, as a client's does. */
+	if ((o->listen || o->websocket) && channel_ended(rx) &&
 	    (tx == NULL || channel_pending(tx) == 0))
 		return (1);
 	/*
@@ -342,6 +344,7 @@ conn_abort(struct conn *c)
 	if (c->gated)
 		gate_release(p->o->run);
 	tls_free(c->tls);
+	ws_free(c->ws);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
@@ -421,6 +424,10 @@ conn_net(struct conn *c, struct session *s, int fd)
 		tls_attach(net, c->tls);
 		c->tls = NULL;
 	}
+	if (c->ws != NULL) {
+		ws_attach(net, c->ws, c->p->o->ws_binary);
+		c->ws = NULL;
+	}
 	return (net);
 }
 
@@ -432,7 +439,8 @@ conn_start_stdio(struct conn *c, int fd)
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
 	int		 shut_tx = o->shut_net || o->half_close ||
-			    (o->fifo != NULL && !o->keep && !o->no_shutdown);
+			    (o->fifo != NULL && !o->keep && !o->no_shutdown) ||
+			    o->websocket;
 	int		 copy = o->no_splice ? CH_COPY : 0;
 	int		 dgram = o->socktype == SOCK_DGRAM;
 
@@ -460,14 +468,15 @@ conn_start_stdio(struct conn *c, int fd)
 			return (-1);
 		/* Each read is one datagram: no bigger than one can be. */
 		if (dgram && o->family != AF_UNIX)
-			c->tx->bufsize = UDP_MAXPAYLOAD;
+			c->tx->bufsize = o->ssl ? DTLS_MAXPAYLOAD :
+			    UDP_MAXPAYLOAD;
 		if (o->crlf)
 			c->tx->xform = crlf_xform;
 		if (o->raw && term_start(c->tx) == -1)
 			return (-1);
 		if (o->fifo == NULL && stdio_in_ended())
 			c->tx->state = CH_DRAINING;
-	} else if (shut_tx && !dgram)
+	} else if (shut_tx && !dgram && !o->websocket)
 		shutdown(fd, SHUT_WR);
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);
@@ -517,6 +526,9 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 		goto fail;
 	if (p->o->crlf)
 		c->tx->xform = crlf_xform;
+	/* Over DTLS each read of the program's is one record. */
+	if (p->o->socktype == SOCK_DGRAM && p->o->ssl)
+		c->tx->bufsize = DTLS_MAXPAYLOAD;
 	/* A terminal takes its window size from what the peer sends. */
 	if (p->o->pty) {
 		c->rx->xform = pty_xform;
@@ -542,12 +554,12 @@ fail:
 
 /*
  * Start a connection on the connected socket fd, over TLS when tls is not
- * NULL.  Returns 0, or -1 when it could not be started (fd is closed and
+ * NULL, or over WebSocket when ws is not NULL.  Returns 0, or -1 when it could not be started (fd is closed and
  * the reason reported).
  */
 static int
 plain_start(struct plain *p, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	struct conn	*c;
 	int		 rv;
@@ -557,11 +569,13 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
 		if (p->o->listen)
 			gate_release(p->o->run);
 		tls_free(tls);
+		ws_free(ws);
 		close(fd);
 		return (-1);
 	}
 	c->gated = p->o->listen;
 	c->tls = tls;
+	c->ws = ws;
 	if (peer != NULL)
 		c->peer = *peer;
 	if (p->exec)
@@ -630,6 +644,7 @@ plain_connect(const struct options *o)
 	struct plain	 p;
 	struct net_peer	 peer;
 	struct tls	*tls = NULL;
+	struct ws	*ws = NULL;
 	char		*cause;
 	size_t		 i;
 	int		 fd, connected = 0;
@@ -649,7 +664,12 @@ plain_connect(const struct options *o)
 		if (o->ssl && (tls = tls_handshake(o, fd, o->host,
 		    TIME_NONE, &cause)) == NULL)
 			fatalx("%s", cause);
-		if (plain_start(&p, fd, &peer, tls) == -1) {
+		if (o->websocket && (ws = ws_connect(o, fd, tls, o->host,
+		    o->ports[i], &cause)) == NULL)
+			fatalx("%s", cause);
+		if (ws != NULL)
+			tls = NULL;
+		if (plain_start(&p, fd, &peer, tls, ws) == -1) {
 			if (!p.exec)
 				exit(1);
 			p.status = 1;
@@ -676,7 +696,7 @@ plain_relay(const struct options *o, int fd)
 	struct plain	 p;
 
 	plain_init(&p, o);
-	if (plain_start(&p, fd, NULL, NULL) == -1)
+	if (plain_start(&p, fd, NULL, NULL, NULL) == -1)
 		p.status = 1;
 	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
 	    ev_loop() == -1)
@@ -688,14 +708,14 @@ plain_relay(const struct options *o, int fd)
 /* An admitted connection is ready: serve it. */
 static int
 plain_listen_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	struct plain	*p = arg;
 
 	/* Without -k, the first client is the only one, as with nc. */
 	if (!p->o->keep)
 		listener_close(p->l);
-	if (plain_start(p, fd, peer, tls) == -1) {
+	if (plain_start(p, fd, peer, tls, ws) == -1) {
 		if (!p->exec)
 			exit(1);
 		if (!p->o->keep) {
@@ -881,7 +901,7 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 		p->lfd = -1;
 	}
 	p->dgramlen = n;
-	if (plain_start(p, fd, peer, NULL) == -1) {
+	if (plain_start(p, fd, peer, NULL, NULL) == -1) {
 		p->dgramlen = 0;
 		if (!o->keep) {
 			p->status = 1;

@@ -937,12 +937,15 @@ proxyd_full(void *arg, int fd)
 
 /* An admitted client: read its request. */
 static int
-proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls)
+proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls,
+    struct ws *ws)
 {
 	struct proxyd	*pd = arg;
 	struct pconn	*pc;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
+	/* The proxy server takes no --websocket: the command line says so. */
+	ws_free(ws);
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
 		gate_release(pd->o->run);
 		tls_free(tls);

@@ -30,6 +30,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <linux/vm_sockets.h>
+
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -71,12 +73,16 @@ struct dial {
 	struct net_peer		 peer;
 	struct ev_timer		 deadline;
 	struct ev_timer		 kick;	/* a Unix path's first step */
-	struct addrinfo		 uai;	/* a Unix path's one address */
+	struct addrinfo		 uai;	/* a Unix path's or a VSOCK CID's one
+					   address */
 	struct sockaddr_un	 sun;
+	struct sockaddr_vm	 svm;
 
 	int			 proxied;
 	int			 dns;	/* PROXY_DNS_*: who resolves host */
-	struct proxy_client	 pc;
+	struct proxy_client	*pcs;	/* one conversation per hop */
+	size_t			 nhops;
+	size_t			 hop;	/* the hop being spoken to */
 	unsigned char		 a4[4];	/* SOCKS4: the destination */
 	char			 addr[INET6_ADDRSTRLEN]; /* or its address */
 	int			 looked_up; /* here, or given up to the proxy */
@@ -88,6 +94,10 @@ struct dial {
 
 static void	dial_try(struct dial *);
 static void	dial_negotiate(struct dial *);
+static void	dial_clear(struct dial *);
+
+/* The conversation with the hop being spoken to. */
+#define DIAL_PC(d)	(&(d)->pcs[(d)->hop])
 
 /*
  * The end: hand fd (or -1, with error and cause) to the caller and free
@@ -101,6 +111,8 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 	struct net_peer	 peer = d->peer;
 
 	ASYNC_CALLBACK(d, "dial_finish", cb);
+	if (fd != -1 && !(d->flags & DIAL_UNIX))
+		net_report_mptcp(d->o, fd);
 	if (fd != -1 && d->fd == fd) {
 		ev_del(fd);
 		d->fd = -1;
@@ -133,6 +145,26 @@ dial_fail_cause(struct dial *d, int error, char *cause)
 	char	 msg[1024];
 
 	strlcpy(msg, cause != NULL ? cause : strerror(error), sizeof(msg));
+	free(cause);
+	dial_finish(d, -1, error, msg);
+}
+
+/*
+ * As dial_fail_cause(), for what the hop being spoken to did: through a
+ * chain, the message names the hop.
+ */
+static void
+dial_hop_fail(struct dial *d, int error, char *cause)
+{
+	char	 msg[1024];
+
+	if (d->nhops < 2) {
+		dial_fail_cause(d, error, cause);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "proxy %zu (%s): %s", d->hop + 1,
+	    d->o->proxy_hops[d->hop].label, cause != NULL ? cause :
+	    strerror(error));
 	free(cause);
 	dial_finish(d, -1, error, msg);
 }
@@ -182,8 +214,8 @@ dial_deadline_cb(void *arg)
 		dial_fail(d, ETIMEDOUT, "proxy: %s", strerror(ETIMEDOUT));
 		break;
 	case DS_NEGOTIATE:
-		proxy_client_broken(&d->pc, ETIMEDOUT, &cause);
-		dial_fail_cause(d, ETIMEDOUT, cause);
+		proxy_client_broken(DIAL_PC(d), ETIMEDOUT, &cause);
+		dial_hop_fail(d, ETIMEDOUT, cause);
 		break;
 	}
 }
@@ -253,13 +285,21 @@ dial_try(struct dial *d)
 			return;
 		}
 		if ((fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, net_protocol(d->o,
+		    ai))) == -1) {
 			d->error = errno;
+			/* No MPTCP here: said once, whatever the address. */
+			if (net_mptcp_missing(d->o, ai, errno)) {
+				dial_fail(d, errno, "%s",
+				    net_mptcp_why(errno));
+				return;
+			}
 			continue;
 		}
 		d->fd = fd;
 		/* As with nc, a source or an option refused is the end. */
 		if (!(d->flags & (DIAL_SERVER | DIAL_UNIX)) &&
+		    ai->ai_family != AF_VSOCK &&
 		    (net_bind_source(d->o, fd, ai->ai_family, &cause) == -1 ||
 		    net_set_options(d->o, fd, ai->ai_family, &cause) == -1)) {
 			dial_fail_cause(d, errno, cause);
@@ -277,6 +317,12 @@ dial_try(struct dial *d)
 		dial_report_failure(d, 0);
 		close(fd);
 		d->fd = -1;
+	}
+	/* A VSOCK peer's failure is said with its cause, -v or not. */
+	if (d->uai.ai_family == AF_VSOCK) {
+		dial_fail(d, d->error, "%s", vsock_why(d->error, d->host,
+		    d->port));
+		return;
 	}
 	/* Each failure was reported with -v, as netcat reports them. */
 	dial_finish(d, -1, d->error != 0 ? d->error : ECONNREFUSED, NULL);
@@ -304,12 +350,23 @@ dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 	dial_try(d);
 }
 
-/* SOCKS4 and SOCKS4a carry an IPv4 address, or (4a) a name. */
+/* The last hop's protocol: the one that asks for the destination. */
+static int
+dial_last_proto(const struct dial *d)
+{
+	return (d->pcs[d->nhops - 1].proto);
+}
+
+/*
+ * SOCKS4 and SOCKS4a carry an IPv4 address, or (4a) a name: the last
+ * hop's protocol, as -X gave it.
+ */
 static int
 dial_socks4(const struct dial *d)
 {
-	return (d->o->proxy_proto == PROXY_SOCKS4 ||
-	    d->o->proxy_proto == PROXY_SOCKS4A);
+	int	 proto = d->o->proxy_hops[d->nhops - 1].proto;
+
+	return (proto == PROXY_SOCKS4 || proto == PROXY_SOCKS4A);
 }
 
 /* The destination's address behind the proxy is known now, or not. */
@@ -343,9 +400,9 @@ dial_dest_cb(int error, struct addrinfo *res, void *arg)
 		    d->addr, sizeof(d->addr));
 	freeaddrinfo(res);
 	if (dial_socks4(d))
-		d->pc.addr4 = d->a4;
+		d->pcs[d->nhops - 1].addr4 = d->a4;
 	else
-		d->pc.host = d->addr;
+		d->pcs[d->nhops - 1].host = d->addr;
 	d->looked_up = 1;
 	dial_negotiate(d);
 }
@@ -358,6 +415,7 @@ dial_again(struct dial *d)
 	close(d->fd);
 	d->fd = -1;
 	d->ai = d->res;
+	d->hop = 0;
 	dial_try(d);
 }
 
@@ -369,18 +427,19 @@ dial_again(struct dial *d)
 static void
 dial_io_cb(int fd, int events, void *arg)
 {
-	struct dial	*d = arg;
-	unsigned char	 buf[HTTP_LINE_MAX];
-	char		*cause = NULL;
-	size_t		 want;
-	ssize_t		 n;
-	int		 r;
+	struct dial		*d = arg;
+	struct proxy_client	*pc = DIAL_PC(d);
+	unsigned char		 buf[HTTP_LINE_MAX];
+	char			*cause = NULL;
+	size_t			 want;
+	ssize_t			 n;
+	int			 r;
 
 	(void)events;
 	for (;;) {
-		while (d->sent < d->pc.outlen) {
-			n = write(fd, d->pc.out + d->sent,
-			    d->pc.outlen - d->sent);
+		while (d->sent < pc->outlen) {
+			n = write(fd, pc->out + d->sent,
+			    pc->outlen - d->sent);
 			if (n == -1 && errno == EINTR)
 				continue;
 			if (n == -1 && (errno == EAGAIN ||
@@ -390,19 +449,20 @@ dial_io_cb(int fd, int events, void *arg)
 			}
 			if (n == -1 && (errno == EPIPE ||
 			    errno == ECONNRESET) &&
-			    proxy_client_closed(&d->pc)) {
+			    proxy_client_closed(pc)) {
 				dial_again(d);
 				return;
 			}
 			if (n == -1) {
-				dial_fail(d, errno, "write failed (%zu/%zu): "
-				    "%s", d->sent, d->pc.outlen,
-				    strerror(errno));
+				r = errno;
+				log_cause(&cause, "write failed (%zu/%zu): "
+				    "%s", d->sent, pc->outlen, strerror(r));
+				dial_hop_fail(d, r, cause);
 				return;
 			}
 			d->sent += n;
 		}
-		want = proxy_client_want(&d->pc);
+		want = proxy_client_want(pc);
 		if (want > sizeof(buf))
 			want = sizeof(buf);
 		n = read(fd, buf, want);
@@ -413,29 +473,39 @@ dial_io_cb(int fd, int events, void *arg)
 			return;
 		}
 		if ((n == 0 || (n == -1 && errno == ECONNRESET)) &&
-		    proxy_client_closed(&d->pc)) {
+		    proxy_client_closed(pc)) {
 			dial_again(d);
 			return;
 		}
 		if (n <= 0) {
 			r = n == 0 ? EPIPE : errno;
-			proxy_client_broken(&d->pc, r, &cause);
-			dial_fail_cause(d, r, cause);
+			proxy_client_broken(pc, r, &cause);
+			dial_hop_fail(d, r, cause);
 			return;
 		}
 		d->sent = 0;
-		switch (proxy_client_input(&d->pc, buf, n, &cause)) {
+		switch (proxy_client_input(pc, buf, n, &cause)) {
 		case PROXY_MORE:
 			continue;
 		case PROXY_DONE:
 			ev_del(fd);
+			if (d->nhops > 1)
+				log_verbose(1, "proxy %zu (%s): connected to "
+				    "%s port %s", d->hop + 1,
+				    d->o->proxy_hops[d->hop].label, pc->host,
+				    pc->port);
+			/* Through this hop, the next one's handshake. */
+			if (++d->hop < d->nhops) {
+				dial_negotiate(d);
+				return;
+			}
 			dial_finish(d, fd, 0, NULL);
 			return;
 		case PROXY_RETRY:
 			dial_again(d);
 			return;
 		default:
-			dial_fail_cause(d, EPROTO, cause);
+			dial_hop_fail(d, EPROTO, cause);
 			return;
 		}
 	}
@@ -452,6 +522,8 @@ dial_negotiate(struct dial *d)
 	 * The destination's name is looked up here first unless the proxy
 	 * is to do it (--proxy-dns); SOCKS4 names an IPv4 address.
 	 */
+	if (d->hop + 1 < d->nhops)
+		goto start;
 	if (d->dns == PROXY_DNS_NONE) {
 		dial_fail(d, EINVAL, "proxy: %s is not a numeric address "
 		    "(--proxy-dns none)", d->host);
@@ -469,9 +541,10 @@ dial_negotiate(struct dial *d)
 			dial_fail(d, errno, "proxy: %s", strerror(errno));
 		return;
 	}
+start:
 	d->stage = DS_NEGOTIATE;
-	if (proxy_client_start(&d->pc, &cause) == -1) {
-		dial_fail_cause(d, EINVAL, cause);
+	if (proxy_client_start(DIAL_PC(d), &cause) == -1) {
+		dial_hop_fail(d, EINVAL, cause);
 		return;
 	}
 	d->sent = 0;
@@ -490,7 +563,7 @@ dial_proxy_dns(struct dial *d)
 	int			 v6;
 
 	if ((d->dns = o->proxy_dns) == 0)
-		d->dns = o->proxy_proto == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
+		d->dns = dial_last_proto(d) == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
 		    PROXY_DNS_REMOTE;
 	/*
 	 * An IPv6 address is no name, but SOCKS4 looks it up as one (and
@@ -500,8 +573,8 @@ dial_proxy_dns(struct dial *d)
 	if (inet_pton(AF_INET, d->host, a) == 1 ||
 	    (v6 && (!dial_socks4(d) || d->dns == PROXY_DNS_NONE)))
 		d->dns = 0;
-	if (o->proxy_proto == PROXY_SOCKS4 && (d->dns & PROXY_DNS_REMOTE))
-		d->pc.proto = PROXY_SOCKS4A;
+	if (dial_last_proto(d) == PROXY_SOCKS4 && (d->dns & PROXY_DNS_REMOTE))
+		d->pcs[d->nhops - 1].proto = PROXY_SOCKS4A;
 }
 
 /* -P without --proxy-auth: ask on the terminal, each time it is needed. */
@@ -512,12 +585,59 @@ dial_ask_password(struct proxy_client *pc, char **cause)
 	char		 prompt[512];
 
 	snprintf(prompt, sizeof(prompt), "Proxy password for %s@%s: ",
-	    pc->user, d->o->proxy_host);
+	    pc->user, d->o->proxy_hops[d->hop].host);
 	if (readpassphrase(prompt, pc->pass, sizeof(pc->pass),
 	    RPP_REQUIRE_TTY) == NULL) {
 		log_cause(cause, "Unable to read proxy passphrase");
 		return (-1);
 	}
+	return (0);
+}
+
+/*
+ * Set up one conversation for each proxy of -x, in order: each asks its
+ * proxy for the next one, the last for the destination.  Returns -1 with
+ * errno if out of memory.
+ */
+static int
+dial_proxies(struct dial *d)
+{
+	const struct options	*o = d->o;
+	const struct proxy_hop	*h;
+	struct proxy_client	*pc;
+	unsigned char		 a4[4];
+	size_t			 i;
+
+	d->nhops = o->nproxy_hops;
+	if ((d->pcs = calloc(d->nhops, sizeof(*d->pcs))) == NULL)
+		return (-1);
+	d->proxied = 1;
+	d->chost = o->proxy_hops[0].host;
+	d->cport = o->proxy_hops[0].port;
+	for (i = 0; i < d->nhops; i++) {
+		h = &o->proxy_hops[i];
+		pc = &d->pcs[i];
+		pc->proto = h->proto;
+		if (i + 1 < d->nhops) {
+			pc->host = o->proxy_hops[i + 1].host;
+			pc->port = o->proxy_hops[i + 1].port;
+			/* The next hop's name goes to the proxy: SOCKS4a. */
+			if (pc->proto == PROXY_SOCKS4 &&
+			    inet_pton(AF_INET, pc->host, a4) != 1)
+				pc->proto = PROXY_SOCKS4A;
+		} else {
+			pc->host = d->host;
+			pc->port = d->port;
+		}
+		pc->user = h->user;
+		pc->ask = dial_ask_password;
+		pc->arg = d;
+		if (h->pass != NULL) {
+			strlcpy(pc->pass, h->pass, sizeof(pc->pass));
+			pc->fixed = 1;
+		}
+	}
+	dial_proxy_dns(d);
 	return (0);
 }
 
@@ -607,22 +727,23 @@ dial_open(const struct options *o, const char *host, const char *port,
 		ev_timer_arm(&d->kick, 0);
 		goto started;
 	}
-	if (o->proxy_host != NULL && !(d->flags & DIAL_SERVER)) {
-		d->proxied = 1;
-		d->chost = o->proxy_host;
-		d->cport = o->proxy_port;
-		d->pc.proto = o->proxy_proto;
-		d->pc.host = d->host;
-		d->pc.port = d->port;
-		d->pc.user = o->proxy_user;
-		d->pc.ask = dial_ask_password;
-		d->pc.arg = d;
-		dial_proxy_dns(d);
-		if (o->proxy_pass != NULL) {
-			strlcpy(d->pc.pass, o->proxy_pass, sizeof(d->pc.pass));
-			d->pc.fixed = 1;
-		}
+	/* A CID needs no lookup either; each failure says its cause. */
+	if (o->vsock && !(d->flags & DIAL_SERVER)) {
+		if (vsock_addr(d->host, d->port, 0, &d->svm, NULL) == -1)
+			goto fail;
+		d->uai.ai_family = AF_VSOCK;
+		d->uai.ai_socktype = SOCK_STREAM;
+		d->uai.ai_addr = (struct sockaddr *)&d->svm;
+		d->uai.ai_addrlen = sizeof(d->svm);
+		d->ai = &d->uai;
+		d->stage = DS_CONNECT;
+		d->quiet = 1;
+		ev_timer_arm(&d->kick, 0);
+		goto started;
 	}
+	if (o->nproxy_hops > 0 && !(d->flags & DIAL_SERVER) &&
+	    dial_proxies(d) == -1)
+		goto fail;
 	/* The first step, the lookup, answers from the loop. */
 	d->stage = DS_RESOLVE;
 	net_hints(o, 0, NULL, &hints);
@@ -640,7 +761,7 @@ started:
 
 fail:
 	error = errno;
-	proxy_client_clear(&d->pc);
+	dial_clear(d);
 	free(d->host);
 	free(d->port);
 	free(d);
@@ -674,10 +795,23 @@ dial_cancel(struct dial *d)
 	}
 	if (d->res != NULL)
 		freeaddrinfo(d->res);
-	proxy_client_clear(&d->pc);
+	dial_clear(d);
 	free(d->host);
 	free(d->port);
 	free(d);
+}
+
+/* Forget the proxies' passwords. */
+static void
+dial_clear(struct dial *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->nhops; i++)
+		proxy_client_clear(&d->pcs[i]);
+	free(d->pcs);
+	d->pcs = NULL;
+	d->nhops = 0;
 }
 
 /* What dial_sync() waits for. */

@@ -17,19 +17,24 @@
 /*
  * The one listener every stream server shares: accept (in batches, backing
  * off when out of descriptors), admission (the gate, before anything is
- * reported or relayed), the TLS handshake as a stage driven by the loop,
- * then the mode's start function with a ready connection.
+ * reported or relayed), naming (the client's name for the -v line, looked
+ * up off the loop), the TLS handshake and the WebSocket upgrade as stages
+ * driven by the loop, then the mode's start function with a ready
+ * connection.
  *
- * listener -> admission -> handshake -> session
+ * listener -> admission -> naming -> handshake -> session
  *
  * Datagram servers have no accept: they call listen_admit() for each new
- * peer address, the same admission step.
+ * peer address, the same admission step.  Except over DTLS (-u --ssl),
+ * where the cookie exchange is the accept and each peer then has a
+ * socket of its own: that is a listener like the others.
  */
 
 #include <sys/types.h>
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +46,34 @@
 /* Connections accepted per wake-up, so a flood of connects cannot starve. */
 #define LISTEN_BATCH		64
 
-/* A connection admitted and in its handshake. */
+/*
+ * How long a client's name is waited for before its -v line gives its
+ * address instead: a resolver's usual time-out for one try.
+ */
+#define LISTEN_NAME_MS		5000
+
+/* A client's -v line, waiting for the client's name. */
+struct listen_name {
+	const struct options	*o;
+	struct net_peer		 peer;
+	struct resolve		*rs;
+	struct ev_timer		 deadline;
+	void			(*done)(void *);
+	void			*arg;
+	const char		*starting; /* ASYNC_START() */
+};
+
+/* A connection admitted and being named, or in its handshake. */
 struct pending {
 	struct listener		*l;
 	int			 fd;
 	struct net_peer		 peer;
+	struct listen_name	*ln;
+	struct tls		*dtls;	/* DTLS: the connection its cookie
+					   came back for, until its
+					   handshake has it */
 	struct tls_hs		*hs;
+	struct ws_hs		*whs;	/* --websocket: the upgrade */
 	TAILQ_ENTRY(pending)	 entry;
 };
 
@@ -58,6 +85,7 @@ struct listener {
 	int			 watched;
 	int			 paused; /* the mode said: no more for now */
 	int			 starved; /* out of descriptors, and said so */
+	int			 dtls;	/* a bound UDP socket (-u --ssl) */
 	struct ev_timer		 backoff;
 	TAILQ_HEAD(, pending)	 pending;
 	const char		*starting; /* ASYNC_START() */
@@ -89,19 +117,112 @@ listener_backoff_cb(void *arg)
 	listener_update(l);
 }
 
+/* The client's name is in (NULL: none to be had): its line, then done. */
+static void
+listen_named(struct listen_name *ln, const char *name)
+{
+	void	(*done)(void *) = ln->done;
+	void	*arg = ln->arg;
+
+	ASYNC_CALLBACK(ln, "listen_named", ln->done);
+	ev_timer_disarm(&ln->deadline);
+	net_report_named(ln->o, &ln->peer, name);
+	free(ln);
+	if (done != NULL)
+		done(arg);
+}
+
+static void
+listen_name_cb(int error, const char *name, void *arg)
+{
+	struct listen_name	*ln = arg;
+
+	ln->rs = NULL;
+	listen_named(ln, error == 0 ? name : NULL);
+}
+
+/* The resolver is too slow: the client is given by its address. */
+static void
+listen_name_deadline_cb(void *arg)
+{
+	struct listen_name	*ln = arg;
+
+	resolve_cancel(ln->rs);
+	ln->rs = NULL;
+	listen_named(ln, NULL);
+}
+
+/*
+ * Print netcat's "Connection received on" line for the admitted client at
+ * peer.  With -v and without -n its name is looked up first, off the loop
+ * and in the client's own share of the resolver (resolve_name()), for at
+ * most LISTEN_NAME_MS, after which its address is given: one client whose
+ * address has no name delays its own line, never other clients.  Then,
+ * from the loop, done(arg) is called (if done is not NULL), and the
+ * handle is gone.  Returns the handle (for listen_name_cancel()), or NULL
+ * when the line has been printed already (no lookup is needed, or none
+ * could be started): then done is never called.
+ */
+static struct listen_name *
+listen_name_start(const struct options *o, const struct net_peer *peer,
+    void (*done)(void *), void *arg)
+{
+	struct listen_name	*ln;
+
+	if (!net_report_needs_name(o, peer) ||
+	    (ln = calloc(1, sizeof(*ln))) == NULL) {
+		net_report_named(o, peer, NULL);
+		return (NULL);
+	}
+	ln->o = o;
+	ln->peer = *peer;
+	ln->done = done;
+	ln->arg = arg;
+	ASYNC_START(ln, "listen_name_start");
+	/* A peer beyond its share of lookups is given by its address. */
+	if ((ln->rs = resolve_name((const struct sockaddr *)&peer->ss,
+	    peer->len, 0, listen_name_cb, ln)) == NULL) {
+		free(ln);
+		net_report_named(o, peer, NULL);
+		return (NULL);
+	}
+	ev_timer_init(&ln->deadline, listen_name_deadline_cb, ln);
+	ev_timer_arm(&ln->deadline, LISTEN_NAME_MS);
+	ASYNC_STARTED(ln);
+	return (ln);
+}
+
+/* Forget a client's line waiting for its name (NULL: none). */
+static void
+listen_name_cancel(struct listen_name *ln)
+{
+	if (ln == NULL)
+		return;
+	resolve_cancel(ln->rs);
+	ev_timer_disarm(&ln->deadline);
+	free(ln);
+}
+
 /*
  * The admission step every server shares, for a client at peer: the rules
  * (--allow, --deny) first, then the count (--max-conns).  A refusal is
  * reported with exactly one -v line; an admitted client with netcat's
  * "Connection received on" line, and it is counted until gate_release().
- * Returns GATE_ADMIT, GATE_DENY or GATE_FULL.
+ * For a datagram server, whose peer has no connection to hold back: with
+ * -k (many peers) the line comes when the peer's name does, and the peer
+ * is served meanwhile; without -k (one peer, as netcat) before its first
+ * datagram is taken.  Returns GATE_ADMIT, GATE_DENY or GATE_FULL.
  */
 int
 listen_admit(const struct options *o, const struct net_peer *peer)
 {
 	int	 v;
 
-	if ((v = gate_decide(&o->gate, o->run, peer)) == GATE_ADMIT)
+	if ((v = gate_decide(&o->gate, o->run, peer)) != GATE_ADMIT)
+		return (v);
+	if (o->keep)
+		(void)listen_name_start(o, peer, NULL, NULL);
+	else
 		net_report_accept(o, peer);
 	return (v);
 }
@@ -135,10 +256,10 @@ listen_say_full(const struct options *o, int fd)
  */
 static void
 listener_start(struct listener *l, int fd, const struct net_peer *peer,
-    struct tls *tls)
+    struct tls *tls, struct ws *ws)
 {
 	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
-	(void)l->ops->start(l->arg, fd, peer, tls);
+	(void)l->ops->start(l->arg, fd, peer, tls, ws);
 }
 
 static void
@@ -148,22 +269,15 @@ pending_free(struct pending *pd)
 	free(pd);
 }
 
-/* The handshake of a pending connection is over. */
+/* A handshake failed: that client's problem alone. */
 static void
-listener_hs_done(struct tls *tls, char *cause, void *arg)
+listener_hs_failed(struct pending *pd, char *cause)
 {
-	struct pending	*pd = arg;
 	struct listener	*l = pd->l;
 	struct net_peer	 peer = pd->peer;
-	int		 fd = pd->fd;
 
+	close(pd->fd);
 	pending_free(pd);
-	if (tls != NULL) {
-		listener_start(l, fd, &peer, tls);
-		return;
-	}
-	/* One client failing its handshake is that client's problem. */
-	close(fd);
 	gate_release(l->o->run);
 	if (l->ops->failed != NULL)
 		l->ops->failed(l->arg, &peer, cause);
@@ -172,23 +286,115 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 	free(cause);
 }
 
-/*
- * An admitted connection: through its handshake, if there is one, to the
- * mode.  The handshake runs on the loop, so other clients go on being
- * served meanwhile.
- */
+/* The WebSocket upgrade of a pending connection is over. */
 static void
-listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
+listener_ws_done(struct ws *ws, char *cause, void *arg)
 {
-	struct pending	*pd;
-	char		*cause;
+	struct pending	*pd = arg;
+	struct listener	*l = pd->l;
+	struct net_peer	 peer = pd->peer;
+	int		 fd = pd->fd;
 
-	if (!l->o->ssl) {
-		listener_start(l, fd, peer, NULL);
+	pd->whs = NULL;
+	if (ws == NULL) {
+		listener_hs_failed(pd, cause);
 		return;
 	}
+	pending_free(pd);
+	listener_start(l, fd, &peer, NULL, ws);
+}
+
+/*
+ * --websocket: the upgrade is the last stage of the handshake, after TLS
+ * (tls, or NULL), which it then owns.
+ */
+static void
+listener_upgrade(struct pending *pd, struct tls *tls)
+{
+	char	*cause;
+
+	if ((pd->whs = ws_accept_start(pd->l->o, pd->fd, tls,
+	    listener_ws_done, pd)) == NULL) {
+		tls_free(tls);
+		if (asprintf(&cause, "WebSocket: %s", strerror(errno)) == -1)
+			cause = NULL;
+		listener_hs_failed(pd, cause);
+	}
+}
+
+/* The TLS handshake of a pending connection is over. */
+static void
+listener_hs_done(struct tls *tls, char *cause, void *arg)
+{
+	struct pending	*pd = arg;
+	struct listener	*l = pd->l;
+	struct net_peer	 peer = pd->peer;
+	int		 fd = pd->fd;
+
+	pd->hs = NULL;
+	if (tls == NULL) {
+		listener_hs_failed(pd, cause);
+		return;
+	}
+	if (l->o->websocket) {
+		listener_upgrade(pd, tls);
+		return;
+	}
+	pending_free(pd);
+	listener_start(l, fd, &peer, tls, NULL);
+}
+
+/*
+ * A named connection (its line printed): through its handshake, if there
+ * is one (TLS, then the WebSocket upgrade), to the mode.  The handshake runs on the loop, so other clients
+ * go on being served meanwhile.
+ */
+static void
+listener_handshake(void *arg)
+{
+	struct pending	*pd = arg;
+	struct listener	*l = pd->l;
+	struct net_peer	 peer = pd->peer;
+	struct tls	*dtls;
+	int		 fd = pd->fd;
+	char		*cause;
+
+	pd->ln = NULL;
+	if (!l->o->ssl && !l->o->websocket) {
+		pending_free(pd);
+		listener_start(l, fd, &peer, NULL, NULL);
+		return;
+	}
+	if (!l->o->ssl) {
+		listener_upgrade(pd, NULL);
+		return;
+	}
+	if (pd->dtls != NULL) {
+		dtls = pd->dtls;
+		pd->dtls = NULL;
+		pd->hs = tls_dtls_accept_start(l->o, dtls, fd, TIME_NONE,
+		    listener_hs_done, pd, &cause);
+	} else
+		pd->hs = tls_handshake_start(l->o, fd, NULL, TIME_NONE,
+		    listener_hs_done, pd, &cause);
+	if (pd->hs == NULL)
+		listener_hs_done(NULL, cause, pd);
+}
+
+/*
+ * An admitted connection: its -v line, which may wait for its name, then
+ * its handshake.  Its socket is not read meanwhile, so that for a single
+ * client the line comes before anything is relayed, as with netcat.
+ */
+static void
+listener_name(struct listener *l, int fd, const struct net_peer *peer,
+    struct tls *dtls)
+{
+	struct pending	*pd;
+
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
-		log_warn("handshake");
+		log_warn("accept");
+		tls_free(dtls);
 		close(fd);
 		gate_release(l->o->run);
 		return;
@@ -197,9 +403,65 @@ listener_handshake(struct listener *l, int fd, const struct net_peer *peer)
 	pd->fd = fd;
 	pd->peer = *peer;
 	TAILQ_INSERT_TAIL(&l->pending, pd, entry);
-	if ((pd->hs = tls_handshake_start(l->o, fd, NULL, TIME_NONE,
-	    listener_hs_done, pd, &cause)) == NULL)
-		listener_hs_done(NULL, cause, pd);
+	pd->dtls = dtls;
+	/* NULL: the line is out already (no name to wait for). */
+	if ((pd->ln = listen_name_start(l->o, peer, listener_handshake,
+	    pd)) == NULL)
+		listener_handshake(pd);
+}
+
+/*
+ * The accept of a DTLS listener (-u --ssl): the cookie exchange on the
+ * bound socket lfd, statelessly; then the socket that heard the peer
+ * becomes the peer's own, connected to it, for its connection *dtls, and
+ * a twin bound to the same port (udp_twin_socket()) takes its place, and
+ * its number, as the listener.  So the rest of a ClientHello sent in
+ * fragments, already queued, is the peer's connection's to read.
+ * Returns the peer's socket, or -1 with errno (EAGAIN: nothing more is
+ * waiting for now).
+ */
+static int
+listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
+    struct tls **dtls)
+{
+	int	 fd = -1, twin, i, r = 0;
+
+	/* Answered statelessly, a batch at a time: a flood cannot starve. */
+	for (i = 0; i < LISTEN_BATCH && r == 0; i++)
+		r = tls_dtls_listen(lfd, peer, dtls);
+	if (r == 0)
+		errno = EAGAIN;
+	if (r <= 0)
+		return (-1);
+	if ((twin = udp_twin_socket(l->o, lfd)) == -1 ||
+	    (fd = fcntl(lfd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		log_warn("socket for a peer");
+		if (twin != -1)
+			close(twin);
+		tls_free(*dtls);
+		*dtls = NULL;
+		errno = EAGAIN;
+		return (-1);
+	}
+	/* The loop watches a socket, not a number: watch the twin. */
+	ev_del(lfd);
+	if (dup3(twin, lfd, O_CLOEXEC) == -1 || ev_set(lfd, EV_READ,
+	    listener_accept_cb, l) == -1)
+		fatal("listener");
+	close(twin);
+	/*
+	 * Datagrams of others queued here before are lost with it; their
+	 * senders send their ClientHellos again.
+	 */
+	if (connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1) {
+		log_warn("connect");
+		close(fd);
+		tls_free(*dtls);
+		*dtls = NULL;
+		errno = EAGAIN;
+		return (-1);
+	}
+	return (fd);
 }
 
 static void
@@ -207,12 +469,22 @@ listener_accept_cb(int lfd, int events, void *arg)
 {
 	struct listener	*l = arg;
 	struct net_peer	 peer;
+	struct tls	*dtls = NULL;
 	int		 fd, i, batch;
 
 	(void)events;
 	batch = l->ops->flags & LISTEN_SERIAL ? 1 : LISTEN_BATCH;
 	for (i = 0; i < batch && l->fd == lfd && !l->paused; i++) {
-		if ((fd = net_accept_or_wait(lfd, &peer, &l->backoff)) == -1) {
+		if (l->dtls) {
+			if ((fd = listener_dtls_accept(l, lfd, &peer,
+			    &dtls)) == -1) {
+				if (errno != EAGAIN && errno != EWOULDBLOCK &&
+				    errno != EINTR)
+					log_warn("recvfrom");
+				return;
+			}
+		} else if ((fd = net_accept_or_wait(lfd, &peer,
+		    &l->backoff)) == -1) {
 			/*
 			 * Out of descriptors is said once, not at every try:
 			 * the episode lasts until every client waiting has
@@ -228,36 +500,45 @@ listener_accept_cb(int lfd, int events, void *arg)
 				l->starved = 0;
 			return;
 		}
-		switch (listen_admit(l->o, &peer)) {
+		switch (gate_decide(&l->o->gate, l->o->run, &peer)) {
 		case GATE_FULL:
 			if (l->ops->full != NULL)
 				l->ops->full(l->arg, fd);
 			/* FALLTHROUGH */
 		case GATE_DENY:
+			tls_free(dtls);
+			dtls = NULL;
 			close(fd);
 			continue;
 		}
+		net_report_mptcp(l->o, fd);
 		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
+			tls_free(dtls);
+			dtls = NULL;
 			gate_release(l->o->run);
 			continue;
 		}
 		/* One connection at a time: the next waits for this one. */
 		if (l->ops->flags & LISTEN_SERIAL)
 			listener_pause(l, 1);
-		listener_handshake(l, fd, &peer);
+		listener_name(l, fd, &peer, dtls);
+		dtls = NULL;
 	}
 }
 
 /*
  * Serve the listening socket fd (non-blocking) with the mode described by
  * ops: every admitted connection, after its handshake, is given to
- * ops->start with arg.  Returns the listener, or NULL with errno.
+ * ops->start with arg.  With -u (and --ssl, which the caller checks), fd
+ * is a bound UDP socket and each connection is DTLS over a socket of the
+ * peer's own.  Returns the listener, or NULL with errno.
  */
 struct listener *
 listener_new(const struct options *o, int fd, const struct listen_ops *ops,
     void *arg)
 {
 	struct listener	*l;
+	int		 on = 1;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return (NULL);
@@ -265,11 +546,18 @@ listener_new(const struct options *o, int fd, const struct listen_ops *ops,
 	l->fd = fd;
 	l->ops = ops;
 	l->arg = arg;
+	l->dtls = o->socktype == SOCK_DGRAM;
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);
+	/* Peers' own sockets share the DTLS listener's port. */
+	if (l->dtls && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1) {
+		free(l);
+		return (NULL);
+	}
 	/* Thousands may connect at once: take the longest queue allowed. */
-	if (!(ops->flags & LISTEN_SERIAL))
+	if (!l->dtls && !(ops->flags & LISTEN_SERIAL))
 		(void)listen(fd, SOMAXCONN);
 	/* Connections are accepted from the loop, never from here. */
 	listener_update(l);
@@ -289,8 +577,8 @@ listener_pause(struct listener *l, int on)
 }
 
 /*
- * Close the listening socket: no more connections.  Those in their
- * handshake carry on.
+ * Close the listening socket: no more connections.  Those being named or
+ * in their handshake carry on.
  */
 void
 listener_close(struct listener *l)
@@ -311,7 +599,7 @@ listener_open(const struct listener *l)
 	return (l->fd != -1);
 }
 
-/* Close the listener and abandon the handshakes in progress. */
+/* Close the listener and abandon the namings and handshakes in progress. */
 void
 listener_free(struct listener *l)
 {
@@ -321,7 +609,10 @@ listener_free(struct listener *l)
 		return;
 	listener_close(l);
 	while ((pd = TAILQ_FIRST(&l->pending)) != NULL) {
+		listen_name_cancel(pd->ln);
 		tls_handshake_cancel(pd->hs);
+		ws_hs_cancel(pd->whs);
+		tls_free(pd->dtls);
 		close(pd->fd);
 		gate_release(l->o->run);
 		pending_free(pd);

@@ -23,12 +23,19 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
+#include <linux/vm_sockets.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +43,17 @@
 
 #include "net.h"
 
+static int	vsock_listen(const struct options *, const char *,
+		    const char *, char **);
+
 /* The protocol's name in netcat's messages: "tcp", "udp" or "dccp". */
 const char *
 net_proto_name(const struct options *o)
 {
 	if (o->socktype == SOCK_DCCP)
 		return ("dccp");
+	if (o->vsock)
+		return ("vsock");
 	return (o->socktype == SOCK_DGRAM ? "udp" : "tcp");
 }
 
@@ -128,8 +140,162 @@ net_set_tcp(const struct options *o, int fd, const char **what)
 }
 
 /*
+ * The interface --mcast-if names, by name or by one of its addresses, as
+ * an index; an IPv4 address is also kept in *addr for the kernel to
+ * choose by.  Returns 0, or -1 with errno and *what set.
+ */
+static int
+net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
+    const char **what)
+{
+	static char	 text[IF_NAMESIZE + 64];
+	struct ifaddrs	*ifa, *i;
+	struct in6_addr	 a6;
+	struct sockaddr_in6 *sin6;
+
+	*index = 0;
+	addr->s_addr = htonl(INADDR_ANY);
+	if (inet_pton(AF_INET, name, addr) == 1)
+		return (0);
+	if (inet_pton(AF_INET6, name, &a6) == 1) {
+		if (getifaddrs(&ifa) == -1) {
+			*what = "--mcast-if";
+			return (-1);
+		}
+		for (i = ifa; i != NULL && *index == 0; i = i->ifa_next) {
+			sin6 = (struct sockaddr_in6 *)i->ifa_addr;
+			if (sin6 != NULL && sin6->sin6_family == AF_INET6 &&
+			    memcmp(&sin6->sin6_addr, &a6, sizeof(a6)) == 0)
+				*index = if_nametoindex(i->ifa_name);
+		}
+		freeifaddrs(ifa);
+	} else
+		*index = if_nametoindex(name);
+	if (*index == 0) {
+		snprintf(text, sizeof(text), "--mcast-if %.*s",
+		    IF_NAMESIZE + 32, name);
+		*what = text;
+		errno = ENODEV;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * What a UDP socket fd of family af sends to a group: the hop limit (-M,
+ * which also sets the unicast one), the interface (--mcast-if) and
+ * whether our own host hears it (--mcast-loop).  Returns -1 with errno
+ * and *what set.
+ */
+static int
+net_set_mcast(const struct options *o, int fd, int af, const char **what)
+{
+	struct ip_mreqn	 mreq;
+	int		 v6 = af == AF_INET6, index;
+
+	if (o->ttl != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, o->ttl,
+	    v6 ? "set IPv6 multicast hops" : "set IP multicast TTL",
+	    what) == -1)
+		return (-1);
+	if (o->mcast_loop != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 :
+	    IPPROTO_IP, v6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP,
+	    o->mcast_loop, "set multicast loop", what) == -1)
+		return (-1);
+	if (o->mcast_if == NULL)
+		return (0);
+	memset(&mreq, 0, sizeof(mreq));
+	if (net_mcast_ifindex(o->mcast_if, &index, &mreq.imr_address,
+	    what) == -1)
+		return (-1);
+	mreq.imr_ifindex = index;
+	if (v6)
+		return (net_sockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, index,
+		    "set multicast interface", what));
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+	    sizeof(mreq)) == -1) {
+		*what = "set multicast interface";
+		return (-1);
+	}
+	return (0);
+}
+
+/* Is sa a multicast group's address? */
+static int
+net_is_multicast(const struct sockaddr *sa)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
+
+	if (sa->sa_family == AF_INET)
+		return (IN_MULTICAST(ntohl(sin->sin_addr.s_addr)));
+	if (sa->sa_family == AF_INET6)
+		return (IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr));
+	return (0);
+}
+
+/*
+ * -u -l GROUP: the socket fd, bound to the group's address sa, joins it,
+ * on the --mcast-if interface or the one the routes choose.  -v says so.
+ * Returns 0, or -1 with errno and *cause set to a one-line message.
+ */
+static int
+net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
+    char **cause)
+{
+	struct ip_mreqn	 mreq;
+	struct ipv6_mreq mreq6;
+	char		 group[NI_MAXHOST];
+	const char	*what = NULL;
+	int		 index = 0, error;
+
+	if (getnameinfo(sa, sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in), group,
+	    sizeof(group), NULL, 0, NI_NUMERICHOST) != 0)
+		strlcpy(group, "?", sizeof(group));
+	memset(&mreq, 0, sizeof(mreq));
+	if (o->mcast_if != NULL && net_mcast_ifindex(o->mcast_if, &index,
+	    &mreq.imr_address, &what) == -1) {
+		log_cause(cause, "cannot join group %s: %s: %s", group, what,
+		    strerror(errno));
+		return (-1);
+	}
+	if (sa->sa_family == AF_INET6) {
+		memset(&mreq6, 0, sizeof(mreq6));
+		mreq6.ipv6mr_multiaddr =
+		    ((const struct sockaddr_in6 *)sa)->sin6_addr;
+		mreq6.ipv6mr_interface = index;
+		/* A scoped group (ff02::1%eth0) names its interface. */
+		if (index == 0)
+			mreq6.ipv6mr_interface =
+			    ((const struct sockaddr_in6 *)sa)->sin6_scope_id;
+		error = setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq6,
+		    sizeof(mreq6));
+	} else {
+		mreq.imr_multiaddr = ((const struct sockaddr_in *)sa)->sin_addr;
+		mreq.imr_ifindex = index;
+		error = setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+		    sizeof(mreq));
+	}
+	if (error == -1) {
+		error = errno;
+		log_cause(cause, "cannot join group %s%s%s: %s", group,
+		    o->mcast_if != NULL ? " on " : "",
+		    o->mcast_if != NULL ? o->mcast_if : "", error == ENODEV ?
+		    "no route to the group (use --mcast-if)" : strerror(error));
+		errno = error;
+		return (-1);
+	}
+	log_verbose(1, "Joined group %s%s%s", group,
+	    o->mcast_if != NULL ? " on " : "",
+	    o->mcast_if != NULL ? o->mcast_if : "");
+	return (0);
+}
+
+/*
  * Apply the socket options the command line asked for (-b -D -S -T -I -O
- * -M -m, --keepalive, --nodelay) to fd of the given address family.
+ * -M -m, --keepalive, --nodelay, --mcast-*) to fd of the given address
+ * family.
  * Returns -1 with errno and *cause set to netcat's message ("set IP ToS:
  * Permission denied", or errno's text alone for -b, -D and -S).
  */
@@ -172,6 +338,9 @@ net_set_options(const struct options *o, int fd, int af, char **cause)
 		goto fail;
 	if ((af == AF_INET || v6) && o->socktype == SOCK_STREAM &&
 	    net_set_tcp(o, fd, &what) == -1)
+		goto fail;
+	if ((af == AF_INET || v6) && o->socktype == SOCK_DGRAM &&
+	    net_set_mcast(o, fd, af, &what) == -1)
 		goto fail;
 	return (0);
 
@@ -364,16 +533,27 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
     int dual, char **cause)
 {
 	struct addrinfo	*res, *ai;
-	int		 fd = -1, error = 0, on = 1, off = 0;
+	int		 fd = -1, error = 0, on = 1, off = 0, mcast;
 
 	if (cause != NULL)
 		*cause = NULL;
+	/* A socket passed to us is served instead. */
+	if (o->listen_fd != -1)
+		return (activate_use(o, cause));
+	if (o->vsock)
+		return (vsock_listen(o, host, port, cause));
 	if (net_resolve(o, host, port, 1, &res, cause) == -1)
 		return (-1);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol)) == -1) {
+		    net_protocol(o, ai))) == -1) {
 			error = errno;
+			if (net_mptcp_missing(o, ai, errno)) {
+				log_cause(cause, "%s", net_mptcp_why(errno));
+				freeaddrinfo(res);
+				errno = error;
+				return (-1);
+			}
 			continue;
 		}
 		/*
@@ -381,6 +561,12 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 		 * on a UDP socket it would let two listeners share a port.
 		 */
 		if (ai->ai_socktype == SOCK_STREAM)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+			    sizeof(on));
+		/* Receivers of a group share its port: that is the point. */
+		mcast = ai->ai_socktype == SOCK_DGRAM &&
+		    net_is_multicast(ai->ai_addr);
+		if (mcast)
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 			    sizeof(on));
 		/* --chat listens on IPv4 and IPv6 with one socket. */
@@ -414,6 +600,14 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			fd = -1;
 			continue;
 		}
+		/* A group that cannot be joined is fatal: nothing comes. */
+		if (mcast && net_join_group(o, fd, ai->ai_addr, cause) == -1) {
+			error = errno;
+			close(fd);
+			freeaddrinfo(res);
+			errno = error;
+			return (-1);
+		}
 		break;
 	}
 	freeaddrinfo(res);
@@ -424,6 +618,127 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 	}
 	if (net_set_nonblock(fd, 1) == -1) {
 		error = errno;
+		close(fd);
+		errno = error;
+		return (-1);
+	}
+	return (fd);
+}
+
+/*
+ * Fill svm with the VSOCK address of cid (a number, or "any", "local",
+ * "host", "hypervisor"; NULL: any) and port (0 with passive: any).
+ * Returns 0, or -1 with errno and *cause set.
+ */
+int
+vsock_addr(const char *cid, const char *port, int passive,
+    struct sockaddr_vm *svm, char **cause)
+{
+	static const struct {
+		const char	*name;
+		unsigned int	 cid;
+	} names[] = {
+		{ "any",	VMADDR_CID_ANY },
+		{ "hypervisor",	VMADDR_CID_HYPERVISOR },
+		{ "local",	VMADDR_CID_LOCAL },
+		{ "host",	VMADDR_CID_HOST },
+	};
+	const char	*errstr;
+	size_t		 i;
+
+	memset(svm, 0, sizeof(*svm));
+	svm->svm_family = AF_VSOCK;
+	svm->svm_cid = VMADDR_CID_ANY;
+	for (i = 0; cid != NULL && i < nitems(names); i++) {
+		if (strcasecmp(cid, names[i].name) == 0)
+			break;
+	}
+	if (cid != NULL && i < nitems(names))
+		svm->svm_cid = names[i].cid;
+	else if (cid != NULL) {
+		svm->svm_cid = strtonum(cid, 0, UINT32_MAX, &errstr);
+		if (errstr != NULL) {
+			log_cause(cause, "vsock: CID %s: %s (a number, or any, "
+			    "local, host, hypervisor)", cid, errstr);
+			errno = EINVAL;
+			return (-1);
+		}
+	}
+	svm->svm_port = strtonum(port, 0, UINT32_MAX - 1, &errstr);
+	if (errstr != NULL) {
+		log_cause(cause, "vsock: port %s: %s", port, errstr);
+		errno = EINVAL;
+		return (-1);
+	}
+	if (passive && svm->svm_port == 0)
+		svm->svm_port = VMADDR_PORT_ANY;
+	return (0);
+}
+
+/*
+ * Why a VSOCK socket could not be had or connected (error), in one line
+ * that names the likely cause: no VSOCK in the kernel, or no transport
+ * (vsock_loopback for CID 1, a VM's or a hypervisor's) to that CID.
+ */
+const char *
+vsock_why(int error, const char *cid, const char *port)
+{
+	static char	 msg[256];
+
+	switch (error) {
+	case EAFNOSUPPORT:
+	case EPROTONOSUPPORT:
+		snprintf(msg, sizeof(msg), "vsock: this kernel has no VSOCK "
+		    "support (%s)", strerror(error));
+		break;
+	case ENODEV:
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+		snprintf(msg, sizeof(msg), "vsock: no VSOCK transport reaches "
+		    "CID %s (%s)", cid != NULL ? cid : "any", strerror(error));
+		break;
+	case ETIMEDOUT:
+		/* CID 1 is this machine, through vsock_loopback alone. */
+		if (cid != NULL && (strcmp(cid, "1") == 0 ||
+		    strcasecmp(cid, "local") == 0)) {
+			snprintf(msg, sizeof(msg), "vsock: no VSOCK transport "
+			    "reaches CID %s (%s: is vsock_loopback loaded?)",
+			    cid, strerror(error));
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		snprintf(msg, sizeof(msg), "vsock: CID %s port %s: %s",
+		    cid != NULL ? cid : "any", port, strerror(error));
+		break;
+	}
+	return (msg);
+}
+
+/*
+ * --vsock -l: a VSOCK stream socket bound to cid (NULL: any) and port,
+ * listening, non-blocking.  Returns -1 with errno and *cause set.
+ */
+static int
+vsock_listen(const struct options *o, const char *cid, const char *port,
+    char **cause)
+{
+	struct sockaddr_vm	 svm;
+	int			 fd, error;
+
+	if (vsock_addr(cid, port, 1, &svm, cause) == -1)
+		return (-1);
+	if ((fd = socket(AF_VSOCK, o->socktype | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1) {
+		error = errno;
+		log_cause(cause, "%s", vsock_why(errno, cid, port));
+		errno = error;
+		return (-1);
+	}
+	if (bind(fd, (struct sockaddr *)&svm, sizeof(svm)) == -1 ||
+	    listen(fd, 128) == -1) {
+		error = errno;
+		log_cause(cause, "%s", vsock_why(errno, cid, port));
 		close(fd);
 		errno = error;
 		return (-1);
@@ -528,9 +843,85 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 	return (-1);
 }
 
-/* Report an accepted connection as netcat does with -v. */
+/*
+ * The protocol of a socket for ai: IPPROTO_MPTCP for TCP with --mptcp
+ * (a Multipath TCP socket falls back to TCP when the peer does not speak
+ * it), else the address's own.
+ */
+int
+net_protocol(const struct options *o, const struct addrinfo *ai)
+{
+	if (o->mptcp && ai->ai_socktype == SOCK_STREAM &&
+	    (ai->ai_family == AF_INET || ai->ai_family == AF_INET6))
+		return (IPPROTO_MPTCP);
+	return (ai->ai_protocol);
+}
+
+/* Did socket() fail with error because this kernel gives no MPTCP? */
+int
+net_mptcp_missing(const struct options *o, const struct addrinfo *ai,
+    int error)
+{
+	return (net_protocol(o, ai) == IPPROTO_MPTCP &&
+	    (error == EPROTONOSUPPORT || error == ENOPROTOOPT ||
+	    error == EINVAL || error == EAFNOSUPPORT));
+}
+
+/*
+ * Why socket() gave no MPTCP socket (error): the kernel has none, or it
+ * is turned off (net.mptcp.enabled is 0).
+ */
+const char *
+net_mptcp_why(int error)
+{
+	static char	 msg[256];
+	FILE		*f;
+	int		 on = -1;
+
+	if ((f = fopen("/proc/sys/net/mptcp/enabled", "r")) != NULL) {
+		if (fscanf(f, "%d", &on) != 1)
+			on = -1;
+		fclose(f);
+	}
+	if (on == 0)
+		snprintf(msg, sizeof(msg), "--mptcp: Multipath TCP is turned "
+		    "off (sysctl net.mptcp.enabled is 0)");
+	else
+		snprintf(msg, sizeof(msg), "--mptcp: this kernel has no "
+		    "Multipath TCP (%s)", strerror(error));
+	return (msg);
+}
+
+/*
+ * With --mptcp and -v, say whether the connection fd is Multipath TCP or
+ * fell back to TCP (the peer does not speak it, or a middlebox took its
+ * options out): TCP_IS_MPTCP, which an MPTCP socket answers 1 and a TCP
+ * one, or one that fell back, 0.
+ */
 void
-net_report_accept(const struct options *o, const struct net_peer *peer)
+net_report_mptcp(const struct options *o, int fd)
+{
+	socklen_t	 len = sizeof(int);
+	int		 on = 0;
+
+	if (!o->mptcp || o->verbose < 1)
+		return;
+	if (getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &on, &len) == -1)
+		log_info("MPTCP: unknown (%s)", strerror(errno));
+	else if (on)
+		log_info("MPTCP: yes, Multipath TCP");
+	else
+		log_info("MPTCP: no, the peer fell back to TCP");
+}
+
+/*
+ * Report an accepted connection as netcat does with -v, naming the client
+ * name (NULL: by its address).  The name was looked up off the loop
+ * (resolve_name()): nothing here waits for a resolver.
+ */
+void
+net_report_named(const struct options *o, const struct net_peer *peer,
+    const char *name)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
 
@@ -544,7 +935,38 @@ net_report_accept(const struct options *o, const struct net_peer *peer)
 		log_info("Connection received on %s", o->host);
 		return;
 	}
-	net_format((const struct sockaddr *)&peer->ss, peer->len, o->numeric,
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1,
 	    host, sizeof(host), port, sizeof(port));
-	log_info("Connection received on %s %s", host, port);
+	log_info("Connection received on %s %s", name != NULL ? name : host,
+	    port);
+}
+
+/*
+ * Report an accepted connection as netcat does with -v, looking the
+ * client's name up here and now (without -n): only for a server of one
+ * datagram peer, which has no other client a slow resolver could delay.
+ */
+void
+net_report_accept(const struct options *o, const struct net_peer *peer)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (!net_report_needs_name(o, peer)) {
+		net_report_named(o, peer, NULL);
+		return;
+	}
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 0,
+	    host, sizeof(host), port, sizeof(port));
+	net_report_named(o, peer, host);
+}
+
+/*
+ * Does the -v line for the client at peer need its name looked up?  Not
+ * without -v, nor with -n, nor for a Unix-domain client.
+ */
+int
+net_report_needs_name(const struct options *o, const struct net_peer *peer)
+{
+	return (o->verbose >= 1 && !o->numeric &&
+	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }

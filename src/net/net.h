@@ -37,6 +37,11 @@
 
 #include "io/io.h"
 
+/* activate.c */
+int		 activate_take(const char **, int *);
+int		 activate_use(const struct options *, char **);
+int		 activate_addr(int, char **, char **);
+
 /* net.c */
 struct addrinfo;
 void		 net_hints(const struct options *, int, const char *,
@@ -64,6 +69,19 @@ void		 net_report_connect(const struct options *, const char *,
 void		 net_report_listen(const struct options *, int);
 void		 net_report_accept(const struct options *,
 		    const struct net_peer *);
+void		 net_report_named(const struct options *,
+		    const struct net_peer *, const char *);
+int		 net_report_needs_name(const struct options *,
+		    const struct net_peer *);
+int		 net_protocol(const struct options *, const struct addrinfo *);
+int		 net_mptcp_missing(const struct options *,
+		    const struct addrinfo *, int);
+const char	*net_mptcp_why(int);
+struct sockaddr_vm;
+int		 vsock_addr(const char *, const char *, int,
+		    struct sockaddr_vm *, char **);
+const char	*vsock_why(int, const char *, const char *);
+void		 net_report_mptcp(const struct options *, int);
 
 /* resolve.c */
 #define RESOLVE_THREADS		8	/* lookups running at once */
@@ -81,6 +99,9 @@ struct resolve	*resolve_start(const char *, const char *,
 struct resolve	*resolve_start_for(const struct sockaddr *, const char *,
 		    const char *, const struct addrinfo *, resolve_cb *,
 		    void *);
+typedef void resolve_name_cb(int, const char *, void *);
+struct resolve	*resolve_name(const struct sockaddr *, socklen_t, int,
+		    resolve_name_cb *, void *);
 void		 resolve_cancel(struct resolve *);
 
 /* gate.c */
@@ -189,6 +210,19 @@ void		 dial_cancel(struct dial *);
 int		 dial_sync(const struct options *, const char *,
 		    const char *, struct net_peer *, char **);
 
+/* wsconn.c */
+struct ws;
+struct ws_hs;
+/* An upgrade is over: the connection, or NULL and a message to free. */
+typedef void ws_done_cb(struct ws *, char *, void *);
+struct ws_hs	*ws_accept_start(const struct options *, int, struct tls *,
+		    ws_done_cb *, void *);
+void		 ws_hs_cancel(struct ws_hs *);
+struct ws	*ws_connect(const struct options *, int, struct tls *,
+		    const char *, const char *, char **);
+void		 ws_attach(struct endpoint *, struct ws *, int);
+void		 ws_free(struct ws *);
+
 /* listen.c */
 
 /*
@@ -200,8 +234,12 @@ int		 dial_sync(const struct options *, const char *,
 struct listener;
 struct listen_ops {
 	int	 flags;		/* LISTEN_* */
-	/* An admitted, ready connection (after TLS); owns fd and tls. */
-	int	(*start)(void *, int, const struct net_peer *, struct tls *);
+	/*
+	 * An admitted, ready connection (after TLS and the WebSocket
+	 * upgrade); owns fd, and tls or ws (which owns its TLS).
+	 */
+	int	(*start)(void *, int, const struct net_peer *, struct tls *,
+		    struct ws *);
 	/* Turn an admitted caller away before its handshake (--chat). */
 	int	(*busy)(void *, int, const struct net_peer *);
 	/* Say the server is full (--max-conns) before fd is closed. */
@@ -221,6 +259,7 @@ void		 listener_free(struct listener *);
 /* udp.c */
 int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);
+int		 udp_twin_socket(const struct options *, int);
 int		 udp_peer_socket(const struct options *, int,
 		    const struct net_peer *);
 int		 udp_probe(int, long long);

@@ -44,6 +44,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,7 +79,14 @@ struct resolve_peer {
 	LIST_ENTRY(resolve_peer) entry;
 };
 
+/* What a lookup asks. */
+enum resolve_kind {
+	RK_ADDR,		/* a name's addresses: getaddrinfo() */
+	RK_NAME,		/* an address's name: getnameinfo() */
+};
+
 struct resolve {
+	enum resolve_kind	 kind;
 	char			*host;	/* NULL: none (the port alone) */
 	char			*port;
 	struct addrinfo		 hints;
@@ -89,6 +97,10 @@ struct resolve {
 	int			 error;	/* getaddrinfo()'s answer */
 	int			 sys_errno; /* with EAI_SYSTEM */
 	struct addrinfo		*res;
+	resolve_name_cb		*name_cb; /* RK_NAME: cb's place */
+	struct sockaddr_storage	 ss;	/* RK_NAME: the address */
+	socklen_t		 sslen;
+	char			 name[NI_MAXHOST]; /* RK_NAME: the answer */
 	const char		*starting; /* ASYNC_START() */
 	struct resolve_peer	*peer;	/* whose share, until it has ended */
 	TAILQ_ENTRY(resolve)	 entry;
@@ -115,6 +127,8 @@ static LIST_HEAD(, resolve_peer) resolve_peers =
 static size_t			 resolve_live;
 
 static void	resolve_deliver_cb(int, int, void *);
+static struct resolve *resolve_submit(struct resolve *,
+		    const struct sockaddr *, int);
 
 static void
 resolve_free(struct resolve *r)
@@ -260,7 +274,13 @@ resolve_worker(void *arg)
 			r->peer->running++;
 		pthread_mutex_unlock(&resolve_lock);
 
-		error = getaddrinfo(r->host, r->port, &r->hints, &r->res);
+		if (r->kind == RK_NAME)
+			error = getnameinfo((struct sockaddr *)&r->ss,
+			    r->sslen, r->name, sizeof(r->name), NULL, 0,
+			    NI_NAMEREQD);
+		else
+			error = getaddrinfo(r->host, r->port, &r->hints,
+			    &r->res);
 
 		pthread_mutex_lock(&resolve_lock);
 		/* Cancelled or not, it held a worker until now. */
@@ -411,6 +431,49 @@ resolve_hosts(const char *host, const char *port,
 }
 
 /*
+ * Look the address sa up in RESOLVE_HOSTS, as the C library's "files"
+ * source does for a name: the first name of the first line with that
+ * address goes to name.  Returns 0, or EAI_NONAME when the file does not
+ * name it (then the resolver may).  An IPv4 address in IPv6 form is left
+ * to the C library, which has its own rules for it.
+ */
+static int
+resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
+	const void			*want;
+	unsigned char			 addr[sizeof(struct in6_addr)];
+	FILE				*f;
+	char				*line = NULL, *a, *n, *last;
+	size_t				 linesize = 0, len;
+	int				 found = 0;
+
+	if (sa->sa_family == AF_INET) {
+		want = &sin->sin_addr;
+		len = sizeof(sin->sin_addr);
+	} else if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		want = &sin6->sin6_addr;
+		len = sizeof(sin6->sin6_addr);
+	} else
+		return (EAI_NONAME);
+	if ((f = fopen(RESOLVE_HOSTS, "re")) == NULL)
+		return (EAI_NONAME);
+	while (!found && getline(&line, &linesize, f) != -1) {
+		line[strcspn(line, "#\r\n")] = '\0';
+		if ((a = strtok_r(line, " \t", &last)) == NULL ||
+		    (n = strtok_r(NULL, " \t", &last)) == NULL ||
+		    inet_pton(sa->sa_family, a, addr) != 1 ||
+		    memcmp(addr, want, len) != 0)
+			continue;
+		found = strlcpy(name, n, size) < size;
+	}
+	free(line);
+	fclose(f);
+	return (found ? 0 : EAI_NONAME);
+}
+
+/*
  * Start resolving host (NULL: none) and port with hints, as getaddrinfo()
  * would.  The answer comes later, from the event loop, never from within
  * this call: cb(error, res, arg), where error is getaddrinfo()'s (0, or
@@ -474,13 +537,26 @@ resolve_start_for(const struct sockaddr *from, const char *host,
 		r->sys_errno = errno;
 		if (error != 0)
 			r->res = NULL;
+	} else
+		r->res = NULL;
+	return (resolve_submit(r, from, answered));
+}
+
+/*
+ * Hand the lookup r, made for the peer at from (NULL: sockcat itself), to
+ * the loop if it is answered already, to a worker otherwise.  Returns r,
+ * or NULL with errno (r is freed).
+ */
+static struct resolve *
+resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
+{
+	if (answered) {
 		pthread_mutex_lock(&resolve_lock);
 		r->state = RS_DONE;
 		resolve_wake();
 		TAILQ_INSERT_TAIL(&resolve_done, r, entry);
 		pthread_mutex_unlock(&resolve_lock);
 	} else {
-		r->res = NULL;
 		pthread_mutex_lock(&resolve_lock);
 		if (resolve_queued >= RESOLVE_QUEUE_MAX ||
 		    resolve_peer_get(from, &r->peer) == -1) {
@@ -512,6 +588,45 @@ resolve_start_for(const struct sockaddr *from, const char *host,
 	resolve_watch();
 	ASYNC_STARTED(r);
 	return (r);
+}
+
+/*
+ * Start looking up the name of the address sa (of length len), a client's,
+ * as getnameinfo() would with NI_NAMEREQD: the answer comes later, from
+ * the event loop, never from within this call: cb(error, name, arg),
+ * where error is getnameinfo()'s (0, or EAI_*: no name, or none could be
+ * had) and name, on success, is valid for the callback's duration.  With
+ * numeric (-n) nothing is looked up: cb gets EAI_NONAME, from the loop
+ * all the same.  An address RESOLVE_HOSTS names is answered from there
+ * without a worker; any other lookup counts in the share of the peer at
+ * sa, as resolve_start_for()'s do (EAGAIN beyond it).  Returns a handle
+ * for resolve_cancel(), or NULL with errno.
+ */
+struct resolve *
+resolve_name(const struct sockaddr *sa, socklen_t len, int numeric,
+    resolve_name_cb *cb, void *arg)
+{
+	struct resolve	*r;
+
+	if (len > sizeof(r->ss) || (sa->sa_family != AF_INET &&
+	    sa->sa_family != AF_INET6)) {
+		errno = EAFNOSUPPORT;
+		return (NULL);
+	}
+	if (resolve_init() == -1)
+		return (NULL);
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return (NULL);
+	r->kind = RK_NAME;
+	memcpy(&r->ss, sa, len);
+	r->sslen = len;
+	r->name_cb = cb;
+	r->arg = arg;
+	ASYNC_START(r, "resolve_name");
+	/* Nor does an address the hosts file names: no worker, no share. */
+	r->error = numeric ? EAI_NONAME : resolve_hosts_name(sa, r->name,
+	    sizeof(r->name));
+	return (resolve_submit(r, sa, numeric || r->error == 0));
 }
 
 /*
@@ -563,9 +678,15 @@ resolve_deliver_cb(int fd, int events, void *arg)
 		resolve_live--;
 		resolve_watch();
 		errno = r->sys_errno;
-		ASYNC_CALLBACK(r, "resolve_deliver_cb", r->cb);
 		/* The callback may start or cancel other lookups. */
-		r->cb(r->error, res, r->arg);
+		if (r->kind == RK_NAME) {
+			ASYNC_CALLBACK(r, "resolve_deliver_cb", r->name_cb);
+			r->name_cb(r->error, r->error == 0 ? r->name : NULL,
+			    r->arg);
+		} else {
+			ASYNC_CALLBACK(r, "resolve_deliver_cb", r->cb);
+			r->cb(r->error, res, r->arg);
+		}
 		resolve_free(r);
 	}
 }

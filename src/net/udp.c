@@ -65,15 +65,13 @@ dgram_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
 }
 
 /*
- * Returns a socket of its own for a peer of the UDP listener lfd: bound
- * to the listener's address and connected to the peer, so that the kernel
- * delivers that peer's datagrams to it rather than to the listener (Linux
- * prefers a connected socket; both need SO_REUSEADDR to share the port).
+ * Returns a twin of the UDP listener lfd: a socket bound to its address,
+ * sharing its port (both need SO_REUSEADDR), not connected.
  * Non-blocking and close-on-exec, with the command line's socket options.
  * Returns -1 with errno on failure.
  */
 int
-udp_peer_socket(const struct options *o, int lfd, const struct net_peer *peer)
+udp_twin_socket(const struct options *o, int lfd)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss), vlen;
@@ -95,8 +93,7 @@ udp_peer_socket(const struct options *o, int lfd, const struct net_peer *peer)
 		goto fail;
 	/* A peer's own socket takes its bursts as the listener would. */
 	net_dgram_rcvbuf(o, fd);
-	if (bind(fd, (struct sockaddr *)&ss, len) == -1 ||
-	    connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1)
+	if (bind(fd, (struct sockaddr *)&ss, len) == -1)
 		goto fail;
 	return (fd);
 
@@ -105,6 +102,28 @@ fail:
 	close(fd);
 	errno = error;
 	return (-1);
+}
+
+/*
+ * Returns a socket of its own for a peer of the UDP listener lfd: its
+ * twin, connected to the peer, so that the kernel delivers that peer's
+ * datagrams to it rather than to the listener (Linux prefers a connected
+ * socket).  Returns -1 with errno on failure.
+ */
+int
+udp_peer_socket(const struct options *o, int lfd, const struct net_peer *peer)
+{
+	int	 fd, error;
+
+	if ((fd = udp_twin_socket(o, lfd)) == -1)
+		return (-1);
+	if (connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1) {
+		error = errno;
+		close(fd);
+		errno = error;
+		return (-1);
+	}
+	return (fd);
 }
 
 struct udp_probe {

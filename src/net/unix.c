@@ -289,6 +289,13 @@ unix_server(const struct options *o, char **cause)
 	int	 fd, error;
 
 	*cause = NULL;
+	/* A socket passed to us is served instead, and its file is kept. */
+	if (o->listen_fd != -1) {
+		if ((fd = activate_use(o, cause)) != -1 && o->verbose > 0)
+			log_info("%s on %s", o->socktype == SOCK_STREAM ?
+			    "Listening" : "Bound", o->host);
+		return (fd);
+	}
 	if ((fd = socket(AF_UNIX, o->socktype | SOCK_CLOEXEC, 0)) == -1) {
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);

@@ -1312,10 +1312,11 @@ channel_pull(struct channel *ch)
 		channel_read_failed(ch, errno);
 		return;
 	} else if (ch->src->flags & EP_DGRAM) {
-		if (ep_net_dgram(ch->src))
+		if (ep_net_dgram(ch->src) && !(ch->src->flags & EP_DGRAM_FIN))
 			totals.dgrams_received++;
-		if (n == 0)
-			return;	/* An empty datagram, not end-of-file. */
+		/* An empty datagram, not end-of-file, unless DTLS ended. */
+		if (n == 0 && !(ch->src->flags & EP_DGRAM_FIN))
+			return;
 	}
 	if (n == 0) {
 		ch->state = CH_DRAINING;

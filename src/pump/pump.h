@@ -53,6 +53,9 @@ enum ep_shut {
 				   empty read is an empty one, not EOF. */
 #define EP_NOCLOSE	0x2	/* Never close the fds (stdio). */
 #define EP_NET		0x4	/* A network peer: counted by pump_totals(). */
+#define EP_DGRAM_FIN	0x8	/* With EP_DGRAM: the read of 0 just made was
+				   an end (DTLS close_notify), not an empty
+				   datagram. */
 
 struct endpoint;
 struct mmsghdr;

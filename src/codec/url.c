@@ -1,0 +1,262 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * A proxy given as a URL (-x socks5://user:pass@host:port): its type,
+ * its credentials and its address, parsed from the bytes alone and built
+ * again from them.  Pure functions, shared with the fuzz target.
+ */
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+
+/* The schemes a hop may name, and the protocol each means. */
+static const struct {
+	const char	*name;
+	int		 proto;
+} url_schemes[] = {
+	{ "socks4",	PROXY_SOCKS4 },
+	{ "socks4a",	PROXY_SOCKS4A },
+	{ "socks5",	PROXY_SOCKS5 },
+	{ "socks5h",	PROXY_SOCKS5 },
+	{ "http",	PROXY_HTTP },
+};
+
+/* The scheme of protocol proto, as proxy_url_encode() writes it. */
+const char *
+proxy_url_scheme(int proto)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(url_schemes) / sizeof(url_schemes[0]); i++) {
+		if (url_schemes[i].proto == proto)
+			return (url_schemes[i].name);
+	}
+	return ("?");
+}
+
+/* Does s (len bytes) start as a URL does, with a scheme and "://"? */
+int
+proxy_url_is(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len && isalnum((unsigned char)s[i]); i++)
+		;
+	return (i > 0 && len - i >= 3 && memcmp(s + i, "://", 3) == 0);
+}
+
+static int
+url_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/*
+ * Copy len bytes of s into out (size outlen) with %XX decoded.  A NUL,
+ * a bad escape, or a result too long is an error: returns -1.
+ */
+static int
+url_decode(const char *s, size_t len, char *out, size_t outlen)
+{
+	size_t	 i, n = 0;
+	int	 hi, lo, c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '%') {
+			if (len - i < 3 || (hi = url_hex(s[i + 1])) == -1 ||
+			    (lo = url_hex(s[i + 2])) == -1)
+				return (-1);
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c == '\0' || n + 1 >= outlen)
+			return (-1);
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return (0);
+}
+
+/*
+ * Parse the len bytes of s, scheme://[user[:password]@]host[:port][/],
+ * into u: the scheme (socks4, socks4a, socks5, socks5h or http, in any
+ * case) as a PROXY_* protocol, the credentials with %XX escapes decoded,
+ * the host (an IPv6 address in brackets, given without them) and the
+ * port (empty when absent: the protocol's own).  Returns 0, or -1 with
+ * *errstr saying what is wrong.
+ */
+int
+proxy_url_parse(const char *s, size_t len, struct proxy_url *u,
+    const char **errstr)
+{
+	const char	*p, *end = s + len, *at, *colon, *host, *hend;
+	size_t		 i, n;
+
+	memset(u, 0, sizeof(*u));
+	*errstr = NULL;
+	if (!proxy_url_is(s, len) || memchr(s, '\0', len) != NULL) {
+		*errstr = "not a proxy URL";
+		return (-1);
+	}
+	n = (const char *)memchr(s, ':', len) - s;
+	u->proto = PROXY_NONE;
+	for (i = 0; i < sizeof(url_schemes) / sizeof(url_schemes[0]); i++) {
+		if (strlen(url_schemes[i].name) == n &&
+		    strncasecmp(s, url_schemes[i].name, n) == 0)
+			u->proto = url_schemes[i].proto;
+	}
+	if (u->proto == PROXY_NONE) {
+		*errstr = "unknown proxy scheme (socks4, socks4a, socks5, "
+		    "http)";
+		return (-1);
+	}
+	p = s + n + 3;
+	/* One slash may end it, and nothing else: no path, no query. */
+	if (end > p && end[-1] == '/')
+		end--;
+	if (memchr(p, '/', end - p) != NULL || memchr(p, '?', end - p) !=
+	    NULL || memchr(p, '#', end - p) != NULL) {
+		*errstr = "a proxy URL has no path";
+		return (-1);
+	}
+	/* The credentials end at the last '@': a password may hold one. */
+	at = NULL;
+	for (host = p; host < end; host++) {
+		if (*host == '@')
+			at = host;
+	}
+	host = p;
+	if (at != NULL) {
+		colon = memchr(p, ':', at - p);
+		if (url_decode(p, (colon != NULL ? colon : at) - p, u->user,
+		    sizeof(u->user)) == -1 || (colon != NULL &&
+		    url_decode(colon + 1, at - colon - 1, u->pass,
+		    sizeof(u->pass)) == -1)) {
+			*errstr = "bad proxy user or password";
+			return (-1);
+		}
+		if (u->user[0] == '\0') {
+			*errstr = "empty proxy user";
+			return (-1);
+		}
+		u->has_user = 1;
+		u->has_pass = colon != NULL;
+		host = at + 1;
+	}
+	if (host < end && *host == '[') {
+		if ((hend = memchr(host, ']', end - host)) == NULL) {
+			*errstr = "missing closing bracket in proxy";
+			return (-1);
+		}
+		p = hend + 1;
+		host++;
+	} else {
+		for (hend = host; hend < end && *hend != ':'; hend++)
+			;
+		p = hend;
+	}
+	n = hend - host;
+	if (n == 0 || n >= sizeof(u->host)) {
+		*errstr = n == 0 ? "missing proxy host" : "proxy host too long";
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)host[i]) &&
+		    strchr("-._:%", host[i]) == NULL) {
+			*errstr = "bad character in proxy host";
+			return (-1);
+		}
+	}
+	memcpy(u->host, host, n);
+	u->host[n] = '\0';
+	if (p == end)
+		return (0);
+	if (*p != ':' || end - p < 2 || end - p > 6) {
+		*errstr = "bad proxy port";
+		return (-1);
+	}
+	for (i = 1; i < (size_t)(end - p); i++) {
+		if (!isdigit((unsigned char)p[i])) {
+			*errstr = "bad proxy port";
+			return (-1);
+		}
+	}
+	memcpy(u->port, p + 1, end - p - 1);
+	if (atoi(u->port) < 1 || atoi(u->port) > 65535) {
+		*errstr = "bad proxy port";
+		return (-1);
+	}
+	return (0);
+}
+
+/* Append s with what a URL's credentials cannot hold as %XX. */
+static void
+url_encode(char *out, size_t outlen, const char *s)
+{
+	size_t	 n = strlen(out);
+
+	for (; *s != '\0' && n + 4 < outlen; s++) {
+		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
+			out[n++] = *s;
+		else
+			n += snprintf(out + n, outlen - n, "%%%02X",
+			    (unsigned char)*s);
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Write u back as a URL into out (size outlen), the password only with
+ * secret (else it is left out, for a message).  Returns the length, or -1
+ * if it does not fit.
+ */
+int
+proxy_url_encode(char *out, size_t outlen, const struct proxy_url *u,
+    int secret)
+{
+	char	 buf[PROXY_URL_MAX];
+	int	 n;
+
+	snprintf(buf, sizeof(buf), "%s://", proxy_url_scheme(u->proto));
+	if (u->has_user) {
+		url_encode(buf, sizeof(buf), u->user);
+		if (u->has_pass && secret) {
+			strlcat(buf, ":", sizeof(buf));
+			url_encode(buf, sizeof(buf), u->pass);
+		}
+		strlcat(buf, "@", sizeof(buf));
+	}
+	n = snprintf(out, outlen, strchr(u->host, ':') != NULL ?
+	    "%s[%s]%s%s" : "%s%s%s%s", buf, u->host,
+	    u->port[0] != '\0' ? ":" : "", u->port);
+	explicit_bzero(buf, sizeof(buf));
+	if (n < 0 || (size_t)n >= outlen)
+		return (-1);
+	return (n);
+}

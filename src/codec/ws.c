@@ -1,0 +1,771 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The WebSocket protocol (RFC 6455) as pure functions over bytes: frame
+ * headers, masking, UTF-8 checking, close payloads, and the HTTP/1.1
+ * upgrade of both sides with its accept key (SHA-1, our own, so that
+ * ws:// never needs libcrypto).  Nothing here reads, writes or touches
+ * the loop: src/wsconn.c drives it, and tests/fuzz/ws.c feeds it.
+ */
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "codec.h"
+
+/* The GUID RFC 6455 appends to a client's key before hashing it. */
+#define WS_GUID		"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+#define ROL32(x, n)	(((x) << (n)) | ((x) >> (32 - (n))))
+
+/* One 64-byte block of SHA-1 (FIPS 180-4) into the state h. */
+static void
+sha1_block(uint32_t h[5], const unsigned char *p)
+{
+	uint32_t	 w[80], a, b, c, d, e, f, k, t;
+	int		 i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (; i < 80; i++)
+		w[i] = ROL32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+	a = h[0];
+	b = h[1];
+	c = h[2];
+	d = h[3];
+	e = h[4];
+	for (i = 0; i < 80; i++) {
+		if (i < 20) {
+			f = (b & c) | (~b & d);
+			k = 0x5a827999;
+		} else if (i < 40) {
+			f = b ^ c ^ d;
+			k = 0x6ed9eba1;
+		} else if (i < 60) {
+			f = (b & c) | (b & d) | (c & d);
+			k = 0x8f1bbcdc;
+		} else {
+			f = b ^ c ^ d;
+			k = 0xca62c1d6;
+		}
+		t = ROL32(a, 5) + f + e + k + w[i];
+		e = d;
+		d = c;
+		c = ROL32(b, 30);
+		b = a;
+		a = t;
+	}
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+}
+
+/* The SHA-1 digest of len bytes at p, in out (WS_SHA1_LEN bytes). */
+void
+ws_sha1(const void *p, size_t len, unsigned char *out)
+{
+	uint32_t		 h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
+				    0x10325476, 0xc3d2e1f0 };
+	const unsigned char	*s = p;
+	unsigned char		 last[128];
+	uint64_t		 bits = (uint64_t)len * 8;
+	size_t			 rest, n, i;
+
+	for (; len >= 64; s += 64, len -= 64)
+		sha1_block(h, s);
+	rest = len;
+	memset(last, 0, sizeof(last));
+	memcpy(last, s, rest);
+	last[rest] = 0x80;
+	n = rest + 1 + 8 <= 64 ? 64 : 128;
+	for (i = 0; i < 8; i++)
+		last[n - 1 - i] = bits >> (8 * i);
+	sha1_block(h, last);
+	if (n == 128)
+		sha1_block(h, last + 64);
+	for (i = 0; i < 5; i++) {
+		out[4 * i] = h[i] >> 24;
+		out[4 * i + 1] = h[i] >> 16;
+		out[4 * i + 2] = h[i] >> 8;
+		out[4 * i + 3] = h[i];
+	}
+}
+
+/*
+ * The Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key, in out
+ * (WS_ACCEPT_LEN + 1 bytes).  Returns 0, or -1 when the key is too long
+ * to be one.
+ */
+int
+ws_accept_key(const char *key, char *out)
+{
+	char		 buf[128];
+	unsigned char	 md[WS_SHA1_LEN];
+	int		 n;
+
+	n = snprintf(buf, sizeof(buf), "%s%s", key, WS_GUID);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return (-1);
+	ws_sha1(buf, n, md);
+	http_base64(md, sizeof(md), out);
+	return (0);
+}
+
+/* A new Sec-WebSocket-Key from 16 random bytes, in out (WS_KEY_LEN + 1). */
+void
+ws_make_key(const unsigned char *nonce, char *out)
+{
+	http_base64(nonce, 16, out);
+}
+
+/*
+ * Parse the frame header at p (n bytes) into f.  A server's peer must mask
+ * its frames and a client's must not (server says which side we are).
+ * Returns the header's length; more than n means "read up to that many
+ * and ask again"; -1 is a protocol error, with the close code to answer
+ * it with in *code and the reason in *errstr.
+ */
+ssize_t
+ws_frame_parse(const unsigned char *p, size_t n, int server,
+    struct ws_frame *f, int *code, const char **errstr)
+{
+	size_t		 need = 2, i;
+	uint64_t	 len;
+
+	*code = WS_CLOSE_PROTOCOL;
+	if (n < 2)
+		return (need);
+	f->fin = (p[0] & 0x80) != 0;
+	f->opcode = p[0] & 0x0f;
+	f->masked = (p[1] & 0x80) != 0;
+	len = p[1] & 0x7f;
+	if (p[0] & 0x70) {
+		*errstr = "reserved bits set";
+		return (-1);
+	}
+	switch (f->opcode) {
+	case WS_OP_CONT:
+	case WS_OP_TEXT:
+	case WS_OP_BINARY:
+		break;
+	case WS_OP_CLOSE:
+	case WS_OP_PING:
+	case WS_OP_PONG:
+		if (!f->fin) {
+			*errstr = "fragmented control frame";
+			return (-1);
+		}
+		if (len > WS_CTRL_MAX) {
+			*errstr = "control frame longer than 125 bytes";
+			return (-1);
+		}
+		break;
+	default:
+		*errstr = "unknown opcode";
+		return (-1);
+	}
+	if (server && !f->masked) {
+		*errstr = "unmasked frame from a client";
+		return (-1);
+	}
+	if (!server && f->masked) {
+		*errstr = "masked frame from a server";
+		return (-1);
+	}
+	if (len == 126)
+		need += 2;
+	else if (len == 127)
+		need += 8;
+	if (f->masked)
+		need += 4;
+	if (n < need)
+		return (need);
+	i = 2;
+	if (len == 126) {
+		len = (uint64_t)p[2] << 8 | p[3];
+		i = 4;
+	} else if (len == 127) {
+		len = 0;
+		for (i = 2; i < 10; i++)
+			len = len << 8 | p[i];
+		if (len >> 63) {
+			*errstr = "frame length over 2^63";
+			return (-1);
+		}
+	}
+	f->len = len;
+	memset(f->mask, 0, sizeof(f->mask));
+	if (f->masked)
+		memcpy(f->mask, p + i, 4);
+	return (need);
+}
+
+/*
+ * A frame header in out (WS_HDR_MAX bytes): fin, opcode, a payload of len
+ * bytes, masked with key when key is not NULL.  Returns its length.
+ */
+size_t
+ws_frame_encode(unsigned char *out, int fin, int opcode, uint64_t len,
+    const unsigned char *key)
+{
+	size_t	 i = 2;
+	int	 j;
+
+	out[0] = (fin ? 0x80 : 0) | (opcode & 0x0f);
+	out[1] = key != NULL ? 0x80 : 0;
+	if (len < 126)
+		out[1] |= len;
+	else if (len <= 0xffff) {
+		out[1] |= 126;
+		out[2] = len >> 8;
+		out[3] = len;
+		i = 4;
+	} else {
+		out[1] |= 127;
+		for (j = 0; j < 8; j++)
+			out[2 + j] = len >> (56 - 8 * j);
+		i = 10;
+	}
+	if (key != NULL) {
+		memcpy(out + i, key, 4);
+		i += 4;
+	}
+	return (i);
+}
+
+/*
+ * XOR n bytes at p with the masking key, starting off bytes into the
+ * payload (the key repeats every four).  A word at a time: the key is
+ * rotated to the starting offset once, then applied eight bytes per step.
+ */
+void
+ws_mask(unsigned char *p, size_t n, const unsigned char *key, uint64_t off)
+{
+	unsigned char	 k[8];
+	uint64_t	 kw, w;
+	size_t		 i = 0;
+	int		 j;
+
+	for (j = 0; j < 8; j++)
+		k[j] = key[(off + j) & 3];
+	/* Bytes up to an eight-byte boundary, one at a time. */
+	while (i < n && ((uintptr_t)(p + i) & 7) != 0) {
+		p[i] ^= k[i & 3];
+		i++;
+	}
+	/* The key as seen from that boundary, as a word. */
+	for (j = 0; j < 8; j++)
+		k[j] = key[(off + i + j) & 3];
+	memcpy(&kw, k, 8);
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		w ^= kw;
+		memcpy(p + i, &w, 8);
+	}
+	for (j = 0; i < n; i++, j++)
+		p[i] ^= k[j];
+}
+
+/*
+ * Check n bytes at p as UTF-8 (RFC 3629: no surrogates, no overlong forms,
+ * nothing past U+10FFFF), carrying a sequence cut between calls in
+ * *state (0 at the start of a message).  Returns 0, or -1 at the first
+ * invalid byte.  A message ends valid only with *state back at 0.
+ */
+int
+ws_utf8(int *state, const unsigned char *p, size_t n)
+{
+	uint64_t	 w;
+	size_t		 i = 0;
+	int		 s = *state, need, lo, hi;
+	unsigned char	 c;
+
+	/* s: continuation bytes still due (low byte), and the next's range. */
+	while (i < n) {
+		if (s == 0) {
+			/* ASCII runs, eight bytes at a time. */
+			while (i + 8 <= n) {
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			if (i == n)
+				break;
+			c = p[i++];
+			if (c < 0x80)
+				continue;
+			lo = 0x80;
+			hi = 0xbf;
+			if (c >= 0xc2 && c <= 0xdf)
+				need = 1;
+			else if (c >= 0xe0 && c <= 0xef) {
+				need = 2;
+				if (c == 0xe0)
+					lo = 0xa0;
+				else if (c == 0xed)
+					hi = 0x9f;
+			} else if (c >= 0xf0 && c <= 0xf4) {
+				need = 3;
+				if (c == 0xf0)
+					lo = 0x90;
+				else if (c == 0xf4)
+					hi = 0x8f;
+			} else {
+				*state = 0;
+				return (-1);
+			}
+			s = need | lo << 8 | hi << 16;
+			continue;
+		}
+		c = p[i++];
+		lo = (s >> 8) & 0xff;
+		hi = (s >> 16) & 0xff;
+		if (c < lo || c > hi) {
+			*state = 0;
+			return (-1);
+		}
+		need = (s & 0xff) - 1;
+		s = need == 0 ? 0 : (need | 0x80 << 8 | 0xbf << 16);
+	}
+	*state = s;
+	return (0);
+}
+
+/* Is code one a peer may send in a close frame (RFC 6455, 7.4)? */
+int
+ws_close_code_valid(int code)
+{
+	if (code >= 3000 && code <= 4999)
+		return (1);
+	switch (code) {
+	case 1000: case 1001: case 1002: case 1003: case 1007: case 1008:
+	case 1009: case 1010: case 1011: case 1012: case 1013: case 1014:
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * A close frame's payload in out (WS_CTRL_MAX bytes): code (0: none, an
+ * empty payload) and as much of reason as fits, cut at a character.
+ * Returns its length.
+ */
+size_t
+ws_close_encode(unsigned char *out, int code, const char *reason)
+{
+	size_t	 n;
+
+	if (code == 0)
+		return (0);
+	out[0] = code >> 8;
+	out[1] = code;
+	n = reason != NULL ? strlen(reason) : 0;
+	if (n > WS_CTRL_MAX - 2)
+		n = WS_CTRL_MAX - 2;
+	/* Never cut a character in two. */
+	while (n > 0 && n < strlen(reason) &&
+	    ((unsigned char)reason[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(out + 2, reason, n);
+	return (2 + n);
+}
+
+/*
+ * Parse a close frame's payload: *code (WS_CLOSE_NO_STATUS when empty)
+ * and its reason, escaped for a message in reason (of size WS_CTRL_MAX *
+ * 4 + 1).  Returns 0, or -1 with the close code to answer with in *answer
+ * (1002 for a bad length or code, 1007 for a reason not UTF-8).
+ */
+int
+ws_close_parse(const unsigned char *p, size_t n, int *code, char *reason,
+    int *answer)
+{
+	int	 st = 0;
+	size_t	 i;
+	char	*r = reason;
+
+	*reason = '\0';
+	if (n == 0) {
+		*code = WS_CLOSE_NO_STATUS;
+		return (0);
+	}
+	if (n == 1) {
+		*code = WS_CLOSE_NO_STATUS;
+		*answer = WS_CLOSE_PROTOCOL;
+		return (-1);
+	}
+	*code = p[0] << 8 | p[1];
+	if (!ws_close_code_valid(*code)) {
+		*answer = WS_CLOSE_PROTOCOL;
+		return (-1);
+	}
+	if (ws_utf8(&st, p + 2, n - 2) == -1 || st != 0) {
+		*answer = WS_CLOSE_BAD_DATA;
+		return (-1);
+	}
+	for (i = 2; i < n; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			r += sprintf(r, "\\x%02x", p[i]);
+		else
+			*r++ = p[i];
+	}
+	*r = '\0';
+	return (0);
+}
+
+/*
+ * Every value of header name in the header block h (lines after the
+ * request or status line), joined with ", " as RFC 9110 allows for a
+ * list, in out (of size outsz).  Returns 1 when found, 0 when absent, -1
+ * when the values do not fit.
+ */
+int
+ws_header(const char *h, const char *name, char *out, size_t outsz)
+{
+	size_t		 len = strlen(name), vlen, used = 0;
+	const char	*line, *v, *e;
+	int		 found = 0;
+
+	*out = '\0';
+	for (line = strchr(h, '\n'); line != NULL;
+	    line = strchr(line, '\n')) {
+		line++;
+		if (strncasecmp(line, name, len) != 0 || line[len] != ':')
+			continue;
+		for (v = line + len + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		e = v + strcspn(v, "\r\n");
+		while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		vlen = e - v;
+		if (used + (found ? 2 : 0) + vlen + 1 > outsz)
+			return (-1);
+		if (found) {
+			memcpy(out + used, ", ", 2);
+			used += 2;
+		}
+		memcpy(out + used, v, vlen);
+		used += vlen;
+		out[used] = '\0';
+		found = 1;
+	}
+	return (found);
+}
+
+/*
+ * Does the comma-separated list hold token (compared without case, with
+ * the spaces around items ignored)?
+ */
+int
+ws_token(const char *list, const char *token)
+{
+	size_t		 tlen = strlen(token), n;
+	const char	*p = list, *e;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t,");
+		n = strcspn(p, ",");
+		for (e = p + n; e > p && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		if ((size_t)(e - p) == tlen && strncasecmp(p, token, tlen) == 0)
+			return (1);
+		p += n;
+	}
+	return (0);
+}
+
+/*
+ * The first of the client's offered subprotocols (a comma-separated list)
+ * that ours (another) also has, copied to out (of size outsz), or an
+ * empty string.
+ */
+void
+ws_choose_protocol(const char *offered, const char *ours, char *out,
+    size_t outsz)
+{
+	const char	*p = offered;
+	size_t		 n;
+	char		 tok[256];
+
+	*out = '\0';
+	while (*p != '\0') {
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n > 0 && n < sizeof(tok) && n < outsz) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			if (ws_token(ours, tok)) {
+				memcpy(out, tok, n + 1);
+				return;
+			}
+		}
+		p += n;
+	}
+}
+
+/*
+ * A client's upgrade request in out (of size outsz): GET path on host,
+ * with key and, where not NULL, origin, the subprotocols offered and
+ * extra header lines ("Name: value").  Returns its length, or -1 with
+ * *errstr when it does not fit or a header has a line break.
+ */
+ssize_t
+ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
+    const char **errstr)
+{
+	size_t	 used, i;
+	int	 n;
+
+	n = snprintf(out, outsz, "GET %s HTTP/1.1\r\nHost: %s\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n",
+	    r->path, r->host, r->key);
+	if (n < 0 || (size_t)n >= outsz)
+		goto toolong;
+	used = n;
+	if (r->origin != NULL) {
+		n = snprintf(out + used, outsz - used, "Origin: %s\r\n",
+		    r->origin);
+		if (n < 0 || (size_t)n >= outsz - used)
+			goto toolong;
+		used += n;
+	}
+	if (r->protocols != NULL) {
+		n = snprintf(out + used, outsz - used,
+		    "Sec-WebSocket-Protocol: %s\r\n", r->protocols);
+		if (n < 0 || (size_t)n >= outsz - used)
+			goto toolong;
+		used += n;
+	}
+	for (i = 0; i < r->nheaders; i++) {
+		if (strpbrk(r->headers[i], "\r\n") != NULL ||
+		    strchr(r->headers[i], ':') == NULL) {
+			*errstr = "a header must be one \"Name: value\" line";
+			return (-1);
+		}
+		n = snprintf(out + used, outsz - used, "%s\r\n",
+		    r->headers[i]);
+		if (n < 0 || (size_t)n >= outsz - used)
+			goto toolong;
+		used += n;
+	}
+	if (outsz - used < 3)
+		goto toolong;
+	memcpy(out + used, "\r\n", 3);
+	return (used + 2);
+
+toolong:
+	*errstr = "upgrade request too long";
+	return (-1);
+}
+
+/*
+ * Parse a client's upgrade request, the NUL-terminated header block h: the
+ * path, key and subprotocols offered go to r (copies).  Returns 0, or -1
+ * with the HTTP status to refuse it with in *status (400, 404 never: any
+ * path is served; 405 for another method, 426 for another version) and
+ * the reason in *errstr.
+ */
+int
+ws_parse_request(const char *h, struct ws_req *r, int *status,
+    const char **errstr)
+{
+	char		 v[512];
+	const char	*sp, *sp2;
+	size_t		 n;
+
+	memset(r, 0, sizeof(*r));
+	*status = HTTP_BAD_REQUEST;
+	if (strncmp(h, "GET ", 4) != 0) {
+		*status = HTTP_BAD_METHOD;
+		*errstr = "not a GET request";
+		return (-1);
+	}
+	sp = h + 4;
+	sp2 = sp + strcspn(sp, " \r\n");
+	n = sp2 - sp;
+	if (*sp2 != ' ' || n == 0 || n >= sizeof(r->pathbuf)) {
+		*errstr = "bad request line";
+		return (-1);
+	}
+	if (strncmp(sp2, " HTTP/1.1\r\n", 11) != 0 &&
+	    strncmp(sp2, " HTTP/1.1\n", 10) != 0) {
+		*errstr = "not HTTP/1.1";
+		return (-1);
+	}
+	memcpy(r->pathbuf, sp, n);
+	r->pathbuf[n] = '\0';
+	r->path = r->pathbuf;
+	if (ws_header(h, "Upgrade", v, sizeof(v)) != 1 ||
+	    !ws_token(v, "websocket")) {
+		*status = HTTP_UPGRADE_REQUIRED;
+		*errstr = "no Upgrade: websocket";
+		return (-1);
+	}
+	if (ws_header(h, "Connection", v, sizeof(v)) != 1 ||
+	    !ws_token(v, "upgrade")) {
+		*errstr = "no Connection: Upgrade";
+		return (-1);
+	}
+	if (ws_header(h, "Sec-WebSocket-Version", v, sizeof(v)) != 1 ||
+	    strcmp(v, "13") != 0) {
+		*status = HTTP_UPGRADE_REQUIRED;
+		*errstr = "not WebSocket version 13";
+		return (-1);
+	}
+	if (ws_header(h, "Sec-WebSocket-Key", r->keybuf,
+	    sizeof(r->keybuf)) != 1 || strlen(r->keybuf) != WS_KEY_LEN ||
+	    r->keybuf[WS_KEY_LEN - 2] != '=' ||
+	    r->keybuf[WS_KEY_LEN - 1] != '=') {
+		*errstr = "bad Sec-WebSocket-Key";
+		return (-1);
+	}
+	r->key = r->keybuf;
+	if (ws_header(h, "Sec-WebSocket-Protocol", r->protobuf,
+	    sizeof(r->protobuf)) == 1)
+		r->protocols = r->protobuf;
+	if (ws_header(h, "Origin", r->originbuf, sizeof(r->originbuf)) == 1)
+		r->origin = r->originbuf;
+	return (0);
+}
+
+/*
+ * The server's 101 answer in out (of size outsz) for key, with the chosen
+ * subprotocol when protocol is not empty.  Returns its length, or -1.
+ */
+ssize_t
+ws_encode_accept(char *out, size_t outsz, const char *key,
+    const char *protocol)
+{
+	char	 accept[WS_ACCEPT_LEN + 1];
+	int	 n;
+
+	if (ws_accept_key(key, accept) == -1)
+		return (-1);
+	n = snprintf(out, outsz, "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Accept: %s\r\n%s%s%s\r\n", accept,
+	    *protocol != '\0' ? "Sec-WebSocket-Protocol: " : "", protocol,
+	    *protocol != '\0' ? "\r\n" : "");
+	if (n < 0 || (size_t)n >= outsz)
+		return (-1);
+	return (n);
+}
+
+/* A refusal with status and reason, and the version we speak on 426. */
+ssize_t
+ws_encode_refusal(char *out, size_t outsz, int status, const char *why)
+{
+	const char	*text;
+	int		 n;
+
+	switch (status) {
+	case HTTP_BAD_METHOD:
+		text = "Method Not Allowed";
+		break;
+	case HTTP_UPGRADE_REQUIRED:
+		text = "Upgrade Required";
+		break;
+	case HTTP_FORBIDDEN:
+		text = "Forbidden";
+		break;
+	default:
+		text = "Bad Request";
+		break;
+	}
+	n = snprintf(out, outsz, "HTTP/1.1 %d %s\r\n%s"
+	    "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
+	    "Connection: close\r\n\r\n%s\n", status, text,
+	    status == HTTP_UPGRADE_REQUIRED ?
+	    "Sec-WebSocket-Version: 13\r\n" : "", strlen(why) + 1, why);
+	if (n < 0 || (size_t)n >= outsz)
+		return (-1);
+	return (n);
+}
+
+/*
+ * Check a server's answer, the NUL-terminated header block h, to a request
+ * with key offering protocols (NULL: none): 101, the upgrade, the right
+ * accept key, a subprotocol only if one was offered.  The one chosen is
+ * copied to protocol (of size protosz; empty for none).  Returns 0, or
+ * -1 with *errstr.
+ */
+int
+ws_check_accept(const char *h, const char *key, const char *protocols,
+    char *protocol, size_t protosz, const char **errstr)
+{
+	char	 v[512], want[WS_ACCEPT_LEN + 1];
+	int	 st;
+
+	*protocol = '\0';
+	if ((strncmp(h, "HTTP/1.1 ", 9) != 0 &&
+	    strncmp(h, "HTTP/1.0 ", 9) != 0) || !isdigit((unsigned char)h[9])) {
+		*errstr = "not an HTTP answer";
+		return (-1);
+	}
+	st = atoi(h + 9);
+	if (st != 101) {
+		*errstr = "the server refused the upgrade";
+		return (-1);
+	}
+	if (ws_header(h, "Upgrade", v, sizeof(v)) != 1 ||
+	    !ws_token(v, "websocket")) {
+		*errstr = "no Upgrade: websocket in the answer";
+		return (-1);
+	}
+	if (ws_header(h, "Connection", v, sizeof(v)) != 1 ||
+	    !ws_token(v, "upgrade")) {
+		*errstr = "no Connection: Upgrade in the answer";
+		return (-1);
+	}
+	if (ws_accept_key(key, want) == -1 ||
+	    ws_header(h, "Sec-WebSocket-Accept", v, sizeof(v)) != 1 ||
+	    strcmp(v, want) != 0) {
+		*errstr = "wrong Sec-WebSocket-Accept";
+		return (-1);
+	}
+	switch (ws_header(h, "Sec-WebSocket-Protocol", v, sizeof(v))) {
+	case 0:
+		break;
+	case 1:
+		if (protocols == NULL || strchr(v, ',') != NULL ||
+		    !ws_token(protocols, v) || strlen(v) >= protosz) {
+			*errstr = "a subprotocol that was not offered";
+			return (-1);
+		}
+		strlcpy(protocol, v, protosz);
+		break;
+	default:
+		*errstr = "bad Sec-WebSocket-Protocol";
+		return (-1);
+	}
+	if (ws_header(h, "Sec-WebSocket-Extensions", v, sizeof(v)) == 1) {
+		*errstr = "an extension that was not offered";
+		return (-1);
+	}
+	return (0);
+}

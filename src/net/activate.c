@@ -1,0 +1,225 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Listening sockets handed over by a supervisor instead of bound here:
+ * the systemd protocol (LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES; the
+ * sockets from descriptor 3 on), read without libsystemd, or a number
+ * given with --listen-fd by an inetd-like one.  Every listening mode
+ * reaches them through net_listen() and unix_server().
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/* The first descriptor the systemd protocol passes (SD_LISTEN_FDS_START). */
+#define ACTIVATE_FD_FIRST	3
+
+/*
+ * Take the sockets passed to this process the systemd way, if any: the
+ * variables are unset whatever they say, so that no program we start
+ * takes them for its own, and the sockets are closed on exec.  A
+ * LISTEN_PID other than ours means they were meant for another process:
+ * they are ignored, as the protocol says.  Returns the first socket's
+ * descriptor, with *name its LISTEN_FDNAMES name (or NULL) and *count
+ * how many there are; or -1 when none was passed to us.
+ */
+int
+activate_take(const char **name, int *count)
+{
+	const char	*pid, *fds, *names, *errstr;
+	char		*first = NULL;
+	long long	 p, n;
+	int		 fd;
+
+	*name = NULL;
+	*count = 0;
+	pid = getenv("LISTEN_PID");
+	fds = getenv("LISTEN_FDS");
+	names = getenv("LISTEN_FDNAMES");
+	if (names != NULL && names[0] != '\0' &&
+	    (first = strndup(names, strcspn(names, ":"))) == NULL)
+		return (-1);
+	/* unsetenv() frees nothing the pointers still need: copies first. */
+	p = pid != NULL ? strtonum(pid, 1, INT_MAX, &errstr) : 0;
+	n = fds != NULL ? strtonum(fds, 1, INT_MAX - ACTIVATE_FD_FIRST,
+	    &errstr) : 0;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (p == 0 || n == 0 || p != getpid()) {
+		free(first);
+		return (-1);
+	}
+	for (fd = ACTIVATE_FD_FIRST; fd < ACTIVATE_FD_FIRST + n; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	*name = first;
+	*count = (int)n;
+	return (ACTIVATE_FD_FIRST);
+}
+
+/* The kind of socket type is, in a message. */
+static const char *
+activate_type_name(int type)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		return ("a stream");
+	case SOCK_DGRAM:
+		return ("a datagram");
+	case SOCK_SEQPACKET:
+		return ("a seqpacket");
+	default:
+		return ("an unusual");
+	}
+}
+
+/* The family af, in a message. */
+static const char *
+activate_family_name(int af)
+{
+	switch (af) {
+	case AF_INET:
+		return ("an IPv4");
+	case AF_INET6:
+		return ("an IPv6");
+	case AF_UNIX:
+		return ("a Unix-domain");
+	case AF_VSOCK:
+		return ("a VSOCK");
+	default:
+		return ("an unusual");
+	}
+}
+
+/* Does a socket of family af serve the family the options ask for? */
+static int
+activate_family_fits(const struct options *o, int af)
+{
+	if (o->family == AF_UNIX)
+		return (af == AF_UNIX);
+	if (o->vsock)
+		return (af == AF_VSOCK);
+	if (o->family == AF_INET || o->family == AF_INET6)
+		return (af == o->family);
+	return (af == AF_INET || af == AF_INET6);
+}
+
+/*
+ * The socket passed to us (o->listen_fd), checked against what the
+ * command line asks for (its type against -u, its family against -U,
+ * --vsock, -4 and -6; a stream socket must be listening), made
+ * non-blocking and said with -v.  Returns it, or -1 with errno and
+ * *cause set.
+ */
+int
+activate_use(const struct options *o, char **cause)
+{
+	int		 fd = o->listen_fd, type, af, on = 1, acc = 0;
+	socklen_t	 len;
+
+	if (cause != NULL)
+		*cause = NULL;
+	len = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1) {
+		log_cause(cause, "passed descriptor %d: %s", fd,
+		    errno == ENOTSOCK ? "not a socket" : strerror(errno));
+		return (-1);
+	}
+	len = sizeof(af);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &af, &len) == -1) {
+		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));
+		return (-1);
+	}
+	if (type != o->socktype) {
+		log_cause(cause, "passed socket %d is %s socket: %s", fd,
+		    activate_type_name(type), type == SOCK_DGRAM ? "use -u" :
+		    "without -u");
+		errno = EPROTOTYPE;
+		return (-1);
+	}
+	if (!activate_family_fits(o, af)) {
+		log_cause(cause, "passed socket %d is %s socket%s", fd,
+		    activate_family_name(af), af == AF_UNIX ? ": use -U" :
+		    af == AF_VSOCK ? ": use --vsock" : o->family == AF_UNIX ?
+		    ", not a Unix-domain one (-U)" : o->vsock ?
+		    ", not a VSOCK one (--vsock)" : o->family == AF_INET ?
+		    ", not an IPv4 one (-4)" : o->family == AF_INET6 ?
+		    ", not an IPv6 one (-6)" : "");
+		errno = EAFNOSUPPORT;
+		return (-1);
+	}
+	len = sizeof(acc);
+	if (type != SOCK_DGRAM && (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN,
+	    &acc, &len) == -1 || !acc)) {
+		log_cause(cause, "passed socket %d is not listening", fd);
+		errno = EINVAL;
+		return (-1);
+	}
+	/* A UDP peer's own socket (-u -l -e) shares the listener's port. */
+	if (type == SOCK_DGRAM && af != AF_UNIX)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    net_set_nonblock(fd, 1) == -1) {
+		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));
+		return (-1);
+	}
+	if (o->listen_fd_name != NULL)
+		log_verbose(1, "Serving passed socket %d (%s)", fd,
+		    o->listen_fd_name);
+	else
+		log_verbose(1, "Serving passed socket %d", fd);
+	return (fd);
+}
+
+/*
+ * The address the passed socket fd is bound to, as operands would give
+ * it: *host (a path for a Unix-domain socket, else the address) and
+ * *port (NULL for a path), newly allocated.  Returns -1 with errno if it
+ * cannot be known.
+ */
+int
+activate_addr(int fd, char **host, char **port)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	char			 h[NI_MAXHOST], p[NI_MAXSERV];
+
+	*host = *port = NULL;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return (-1);
+	net_format((struct sockaddr *)&ss, len, 1, h, sizeof(h), p,
+	    sizeof(p));
+	if ((*host = strdup(h)) == NULL)
+		return (-1);
+	if (ss.ss_family != AF_UNIX && (*port = strdup(p)) == NULL) {
+		free(*host);
+		*host = NULL;
+		return (-1);
+	}
+	return (0);
+}

@@ -1,0 +1,1093 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * WebSocket connections: the upgrade as a stage on the loop (a server's
+ * after its TLS handshake, a client's after its dial), then an endpoint
+ * with its own read and write operations that frame and unframe the
+ * bytes, so that the pump, the taps and the fan-out see payload only.
+ * The bytes of the protocol are src/ws.c's.
+ *
+ * Reading gives the payload of data frames as it comes (a frame need not
+ * be whole), answers pings, and ends at the peer's close frame or at the
+ * first protocol error, which is answered with its close code.  Writing
+ * takes a line (text mode) or a chunk (binary mode) as one message.  The
+ * close handshake is the pump's end of file: the peer's close ends what
+ * is read, and the end of what is written sends ours.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/* Raw bytes read ahead of the decoder: a header and a buffer's worth. */
+#define WS_IN_SIZE	(CHANNEL_BUFSIZE + WS_HDR_MAX)
+
+/*
+ * Frames owed to the peer: one data frame of a buffer's worth, and room
+ * after it for control frames, of which a close always fits.
+ */
+#define WS_OUT_SIZE	(CHANNEL_BUFSIZE + 1024)
+#define WS_OUT_CLOSE	(WS_HDR_MAX + WS_CTRL_MAX)
+
+/* The upgrade's deadline when -w does not give one. */
+#define WS_HS_TIMEOUT_MS	10000
+
+/*
+ * A --broker or --room client that has said nothing for this long is a
+ * plain TCP client: a WebSocket client sends its request at once.
+ */
+#define WS_SNIFF_MS		1000
+
+struct ws {
+	const struct options	*o;
+	int			 fd;
+	struct tls		*tls;	/* the layer underneath, or NULL */
+	int			 server;
+	int			 binary; /* else a line is a message */
+	uint64_t		 max;	/* the longest message taken */
+	struct endpoint		*ep;
+
+	unsigned char		*in;	/* read, not yet decoded */
+	size_t			 inoff;
+	size_t			 inlen;
+	struct ws_frame		 f;	/* the frame being read */
+	int			 in_frame;
+	uint64_t		 left;	/* of its payload, still to come */
+	uint64_t		 off;	/* of its payload, read */
+	int			 msg_op; /* WS_OP_TEXT, _BINARY, 0: none */
+	uint64_t		 msg_len;
+	int			 utf8;	/* ws_utf8()'s state */
+	int			 eol_due; /* a message ended: its newline */
+	unsigned char		 ctrl[WS_CTRL_MAX];
+	size_t			 ctrllen;
+	int			 in_closed; /* the peer's close, or an error */
+	int			 peer_code; /* its close code, 0: none yet */
+
+	unsigned char		*out;	/* frames owed to the peer */
+	size_t			 ooff;
+	size_t			 olen;
+	int			 wfrag;	/* a text message is open */
+	int			 close_sent;
+	int			 plain;	/* not WebSocket: a TCP client */
+	struct ev_timer		 ping;	/* --ws-ping */
+};
+
+/* An upgrade in progress, either side. */
+struct ws_hs {
+	const struct options	*o;
+	int			 fd;
+	struct tls		*tls;
+	int			 server;
+	char			 in[WS_HEAD_MAX + 1];
+	size_t			 inlen;
+	char			 out[WS_HEAD_MAX];
+	size_t			 ooff;
+	size_t			 olen;
+	int			 watched;
+	char			*refused; /* a refusal is being sent: why */
+	int			 answered; /* the server's 101 is being sent */
+	int			 sniffing; /* plain TCP clients are welcome */
+	struct ev_timer		 sniff;
+	char			 key[WS_KEY_LEN + 1];
+	const char		*protocols; /* a client's offer */
+	struct ev_timer		 timer;
+	ws_done_cb		*cb;
+	void			*arg;
+	const char		*starting; /* ASYNC_START() */
+};
+
+static ssize_t
+ws_lower_read(int fd, struct tls *tls, void *p, size_t n, int *want)
+{
+	*want = 0;
+	if (tls != NULL)
+		return (tls_read(tls, p, n, want));
+	return (read(fd, p, n));
+}
+
+static ssize_t
+ws_lower_write(int fd, struct tls *tls, const void *p, size_t n, int *want)
+{
+	*want = 0;
+	if (tls != NULL)
+		return (tls_write(tls, p, n, want));
+	return (send(fd, p, n, MSG_NOSIGNAL));
+}
+
+/*
+ * Write what is owed to the peer.  Returns 1 when all of it is gone, 0
+ * when some must wait for the events in *want, -1 on an error (errno).
+ */
+static int
+ws_flush(struct ws *w, int *want)
+{
+	ssize_t	 n;
+
+	*want = 0;
+	while (w->ooff < w->olen) {
+		n = ws_lower_write(w->fd, w->tls, w->out + w->ooff,
+		    w->olen - w->ooff, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			if (*want == 0)
+				*want = EV_WRITE;
+			return (0);
+		}
+		if (n <= 0)
+			return (-1);
+		w->ooff += n;
+	}
+	w->ooff = w->olen = 0;
+	return (1);
+}
+
+/*
+ * Queue a frame for the peer after what is owed already: masked when we
+ * are the client.  Returns 0, or -1 when there is no room for it (a pong
+ * never takes the room a close needs).
+ */
+static int
+ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
+{
+	unsigned char	 key[4], *dst;
+	size_t		 room, h;
+
+	if (w->ooff > 0 && w->ooff == w->olen)
+		w->ooff = w->olen = 0;
+	room = WS_OUT_SIZE - w->olen;
+	if (op != WS_OP_CLOSE && room < WS_HDR_MAX + n + WS_OUT_CLOSE &&
+	    w->ooff > 0) {
+		memmove(w->out, w->out + w->ooff, w->olen - w->ooff);
+		w->olen -= w->ooff;
+		w->ooff = 0;
+		room = WS_OUT_SIZE - w->olen;
+	}
+	if (room < WS_HDR_MAX + n + (op == WS_OP_CLOSE ? 0 : WS_OUT_CLOSE))
+		return (-1);
+	if (!w->server)
+		arc4random_buf(key, sizeof(key));
+	dst = w->out + w->olen;
+	h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
+	if (n > 0)
+		memcpy(dst + h, p, n);
+	if (!w->server)
+		ws_mask(dst + h, n, key, 0);
+	w->olen += h + n;
+	return (0);
+}
+
+/* Queue our close frame, once: nothing may follow it. */
+static void
+ws_send_close(struct ws *w, int code, const char *reason)
+{
+	unsigned char	 p[WS_CTRL_MAX];
+	size_t		 n;
+
+	if (w->close_sent)
+		return;
+	n = ws_close_encode(p, code, reason);
+	(void)ws_queue(w, 1, WS_OP_CLOSE, p, n);
+	w->close_sent = 1;
+}
+
+/*
+ * The peer broke the protocol: say why with -v, answer with code and stop
+ * reading.  Returns 0, the end of file the pump is given.
+ */
+static ssize_t
+ws_fail(struct ws *w, int code, const char *why)
+{
+	int	 want;
+
+	log_verbose(1, "WebSocket: %s; closing with %d", why, code);
+	w->eol_due = 0;
+	ws_send_close(w, code, why);
+	w->in_closed = 1;
+	(void)ws_flush(w, &want);
+	return (0);
+}
+
+/*
+ * Read more raw bytes behind what is held.  Returns what read(2) would;
+ * *want as tls_read() sets it.
+ */
+static ssize_t
+ws_fill(struct ws *w, int *want)
+{
+	ssize_t	 n;
+
+	if (w->inoff > 0) {
+		memmove(w->in, w->in + w->inoff, w->inlen);
+		w->inoff = 0;
+	}
+	do {
+		n = ws_lower_read(w->fd, w->tls, w->in + w->inlen,
+		    WS_IN_SIZE - w->inlen, want);
+	} while (n == -1 && errno == EINTR);
+	if (n > 0)
+		w->inlen += n;
+	return (n);
+}
+
+/*
+ * A read of the layer underneath gave n (0 or -1): the end of file, or
+ * an error or "later" for the pump, with the events a later read needs.
+ */
+static ssize_t
+ws_read_end(struct ws *w, ssize_t n, int want)
+{
+	int	 fwant = 0;
+
+	if (n == 0) {
+		if (!w->in_closed)
+			log_verbose(1, "WebSocket: connection closed without "
+			    "a close frame");
+		w->in_closed = 1;
+		return (0);
+	}
+	if (errno == EAGAIN) {
+		if (w->ooff < w->olen && ws_flush(w, &fwant) == 0)
+			w->ep->rwant = (want != 0 ? want : EV_READ) | fwant;
+		else
+			w->ep->rwant = want;
+		errno = EAGAIN;
+	}
+	return (-1);
+}
+
+/* A whole control frame came: answer a ping, take in a close. */
+static ssize_t
+ws_control(struct ws *w)
+{
+	char	 reason[WS_CTRL_MAX * 4 + 1];
+	int	 code, answer, want;
+
+	switch (w->f.opcode) {
+	case WS_OP_PING:
+		/* No room means pongs are owed already: one will do. */
+		if (!w->close_sent &&
+		    ws_queue(w, 1, WS_OP_PONG, w->ctrl, w->ctrllen) == 0)
+			(void)ws_flush(w, &want);
+		return (1);
+	case WS_OP_PONG:
+		return (1);
+	}
+	if (ws_close_parse(w->ctrl, w->ctrllen, &code, reason, &answer) ==
+	    -1)
+		return (ws_fail(w, answer, "bad close frame"));
+	log_verbose(1, "WebSocket: the peer closed with %d%s%s", code,
+	    *reason != '\0' ? ": " : "", reason);
+	w->peer_code = code;
+	w->in_closed = 1;
+	return (0);
+}
+
+/*
+ * A frame's header was read: check it follows the frames before it.
+ * Returns 1, or 0 after answering a protocol error.
+ */
+static int
+ws_frame_start(struct ws *w)
+{
+	char	 why[128];
+
+	w->in_frame = 1;
+	w->left = w->f.len;
+	w->off = 0;
+	w->ctrllen = 0;
+	switch (w->f.opcode) {
+	case WS_OP_TEXT:
+	case WS_OP_BINARY:
+		if (w->msg_op != 0)
+			return (ws_fail(w, WS_CLOSE_PROTOCOL, "a new message "
+			    "inside a fragmented one"));
+		w->msg_op = w->f.opcode;
+		w->msg_len = 0;
+		w->utf8 = 0;
+		break;
+	case WS_OP_CONT:
+		if (w->msg_op == 0)
+			return (ws_fail(w, WS_CLOSE_PROTOCOL,
+			    "a continuation frame outside a message"));
+		break;
+	default:
+		return (1);
+	}
+	if (w->f.len > w->max - w->msg_len) {
+		(void)snprintf(why, sizeof(why), "a message longer than %llu "
+		    "bytes", (unsigned long long)w->max);
+		return (ws_fail(w, WS_CLOSE_TOO_BIG, why));
+	}
+	w->msg_len += w->f.len;
+	return (1);
+}
+
+/*
+ * A data frame's payload is all read.  Returns 1, or 0 after answering
+ * a protocol error.
+ */
+static int
+ws_frame_end(struct ws *w)
+{
+	w->in_frame = 0;
+	if (!w->f.fin)
+		return (1);
+	if (w->msg_op == WS_OP_TEXT && w->utf8 != 0)
+		return (ws_fail(w, WS_CLOSE_BAD_DATA, "a text message that "
+		    "is not UTF-8"));
+	w->msg_op = 0;
+	if (!w->binary)
+		w->eol_due = 1;
+	return (1);
+}
+
+/*
+ * The endpoint's read: payload of data frames, as much as is there, up to
+ * n bytes; a newline after each message in text mode.  Control frames are
+ * taken in on the way.  Returns what read(2) would: 0 at the peer's close
+ * or after a protocol error.
+ */
+static ssize_t
+ws_ep_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct ws	*w = ep->data;
+	ssize_t		 r;
+	size_t		 k;
+	int		 code, want = 0;
+	const char	*why;
+
+	ep->rwant = 0;
+	if (w->ooff < w->olen)
+		(void)ws_flush(w, &want);
+	for (;;) {
+		if (w->eol_due) {
+			*(unsigned char *)p = '\n';
+			w->eol_due = 0;
+			return (1);
+		}
+		if (w->in_closed)
+			return (0);
+		if (w->in_frame && w->f.opcode < WS_OP_CLOSE) {
+			if (w->left == 0) {
+				if (!ws_frame_end(w))
+					return (0);
+				continue;
+			}
+			k = w->left < n ? w->left : n;
+			if (w->inlen > 0) {
+				if (k > w->inlen)
+					k = w->inlen;
+				memcpy(p, w->in + w->inoff, k);
+				w->inoff += k;
+				w->inlen -= k;
+			} else {
+				/* A long frame: straight into the pump. */
+				do {
+					r = ws_lower_read(w->fd, w->tls, p, k,
+					    &want);
+				} while (r == -1 && errno == EINTR);
+				if (r <= 0)
+					return (ws_read_end(w, r, want));
+				k = r;
+			}
+			if (w->f.masked)
+				ws_mask(p, k, w->f.mask, w->off);
+			w->off += k;
+			w->left -= k;
+			if (w->msg_op == WS_OP_TEXT &&
+			    ws_utf8(&w->utf8, p, k) == -1)
+				return (ws_fail(w, WS_CLOSE_BAD_DATA,
+				    "a text message that is not UTF-8"));
+			if (w->left == 0 && !ws_frame_end(w))
+				return (0);
+			return (k);
+		}
+		if (w->in_frame) {
+			k = w->left < w->inlen ? w->left : w->inlen;
+			memcpy(w->ctrl + w->ctrllen, w->in + w->inoff, k);
+			w->ctrllen += k;
+			w->inoff += k;
+			w->inlen -= k;
+			w->left -= k;
+			if (w->left > 0) {
+				if ((r = ws_fill(w, &want)) <= 0)
+					return (ws_read_end(w, r, want));
+				continue;
+			}
+			w->in_frame = 0;
+			if (w->f.masked)
+				ws_mask(w->ctrl, w->ctrllen, w->f.mask, 0);
+			if (ws_control(w) == 0)
+				return (0);
+			continue;
+		}
+		r = ws_frame_parse(w->in + w->inoff, w->inlen, w->server,
+		    &w->f, &code, &why);
+		if (r == -1)
+			return (ws_fail(w, code, why));
+		if ((size_t)r > w->inlen) {
+			if ((r = ws_fill(w, &want)) <= 0)
+				return (ws_read_end(w, r, want));
+			continue;
+		}
+		w->inoff += r;
+		w->inlen -= r;
+		if (!ws_frame_start(w))
+			return (0);
+	}
+}
+
+/*
+ * The endpoint's write: the next line of p (text mode; a line longer than
+ * a buffer, or not yet ended, is sent in fragments) or up to a buffer of
+ * it (binary mode) as one frame.  Nothing new is taken while frames are
+ * owed, so the pump's back-pressure holds.  Returns the bytes of p taken.
+ */
+static ssize_t
+ws_ep_write(struct endpoint *ep, const void *p, size_t n)
+{
+	struct ws		*w = ep->data;
+	const unsigned char	*s = p, *nl;
+	size_t			 len, take;
+	int			 fin = 1, op = WS_OP_BINARY, want;
+
+	ep->wwant = 0;
+	if (w->close_sent) {
+		errno = EPIPE;
+		return (-1);
+	}
+	switch (ws_flush(w, &want)) {
+	case -1:
+		return (-1);
+	case 0:
+		ep->wwant = want;
+		errno = EAGAIN;
+		return (-1);
+	}
+	len = take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
+	if (!w->binary) {
+		op = w->wfrag ? WS_OP_CONT : WS_OP_TEXT;
+		if ((nl = memchr(s, '\n', len)) != NULL) {
+			len = nl - s;
+			take = len + 1;
+			/* A line from a terminal or a -C peer: no CR. */
+			if (len > 0 && s[len - 1] == '\r')
+				len--;
+		} else
+			fin = 0;
+		w->wfrag = !fin;
+	}
+	(void)ws_queue(w, fin, op, s, len);
+	if (ws_flush(w, &want) == -1)
+		return (-1);
+	/* What is still owed goes when the socket takes it (ws_ep_read). */
+	if (w->ooff < w->olen && ep->reader != NULL) {
+		ep->rwant = EV_READ | want;
+		ep_update(ep);
+	}
+	return (take);
+}
+
+/* Decoded bytes, or bytes the TLS layer holds, that no poll announces. */
+static int
+ws_ep_pending(struct endpoint *ep)
+{
+	struct ws	*w = ep->data;
+	struct ws_frame	 f;
+	const char	*why;
+	int		 code;
+	ssize_t		 r;
+
+	if (w->eol_due || (w->tls != NULL && tls_pending(w->tls)))
+		return (1);
+	if (w->in_closed || w->inlen == 0)
+		return (0);
+	if (w->in_frame)
+		return (1);
+	r = ws_frame_parse(w->in + w->inoff, w->inlen, w->server, &f, &code,
+	    &why);
+	return (r == -1 || (size_t)r <= w->inlen);
+}
+
+/* The end of what is written: end an open message, then close. */
+static void
+ws_ep_shutdown(struct endpoint *ep)
+{
+	struct ws	*w = ep->data;
+	int		 want;
+
+	if (w->close_sent)
+		return;
+	if (w->wfrag) {
+		(void)ws_queue(w, 1, WS_OP_CONT, NULL, 0);
+		w->wfrag = 0;
+	}
+	ws_send_close(w, w->peer_code > 0 &&
+	    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
+	    WS_CLOSE_NORMAL, "");
+	(void)ws_flush(w, &want);
+	if (w->ooff < w->olen && ep->reader != NULL) {
+		ep->rwant = EV_READ | want;
+		ep_update(ep);
+	}
+}
+
+/* The session is over: a close if none was sent, best effort. */
+static void
+ws_ep_free(struct endpoint *ep)
+{
+	struct ws	*w = ep->data;
+	int		 want;
+
+	if (!w->close_sent) {
+		w->wfrag = 0;
+		ws_send_close(w, w->peer_code > 0 &&
+		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
+		    WS_CLOSE_NORMAL, "");
+	}
+	(void)ws_flush(w, &want);
+	ep->data = NULL;
+	ws_free(w);
+}
+
+static const struct ep_ops ws_ops = {
+	.read = ws_ep_read,
+	.write = ws_ep_write,
+	.pending = ws_ep_pending,
+	.shutdown = ws_ep_shutdown,
+	.free = ws_ep_free,
+};
+
+/* --ws-ping: a ping now and then, whatever the traffic. */
+static void
+ws_ping_cb(void *arg)
+{
+	struct ws	*w = arg;
+	int		 want;
+
+	if (w->close_sent)
+		return;
+	if (ws_queue(w, 1, WS_OP_PING, (const unsigned char *)"sockcat",
+	    7) == 0 && ws_flush(w, &want) == 0 && w->ep->reader != NULL) {
+		w->ep->rwant = EV_READ | want;
+		ep_update(w->ep);
+	}
+	ev_timer_arm(&w->ping, w->o->ws_ping_ms);
+}
+
+static struct ws *
+ws_new(const struct options *o, int fd, struct tls *tls, int server)
+{
+	struct ws	*w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return (NULL);
+	if ((w->in = malloc(WS_IN_SIZE)) == NULL ||
+	    (w->out = malloc(WS_OUT_SIZE)) == NULL) {
+		free(w->in);
+		free(w);
+		return (NULL);
+	}
+	w->o = o;
+	w->fd = fd;
+	w->tls = tls;
+	w->server = server;
+	w->max = o->ws_max_message > 0 ? (uint64_t)o->ws_max_message :
+	    WS_MAX_MESSAGE;
+	ev_timer_init(&w->ping, ws_ping_cb, w);
+	return (w);
+}
+
+/* Free w and its TLS layer; the socket is its owner's. */
+void
+ws_free(struct ws *w)
+{
+	if (w == NULL)
+		return;
+	ev_timer_disarm(&w->ping);
+	if (w->tls != NULL) {
+		tls_close_notify(w->tls);
+		tls_free(w->tls);
+	}
+	free(w->in);
+	free(w->out);
+	free(w);
+}
+
+/*
+ * Make ep, the endpoint of w's socket, speak WebSocket; it owns w.  In
+ * binary mode each write is one binary message and messages are read as
+ * their bytes; otherwise each line is a text message and each message
+ * read ends with a newline.  Our close frame is the end of the write
+ * side: the socket itself stays open for the peer's.
+ */
+void
+ws_attach(struct endpoint *ep, struct ws *w, int binary)
+{
+	/* A plain client of a room: bytes as they are, over TLS or not. */
+	if (w->plain) {
+		if (w->tls != NULL)
+			tls_attach(ep, w->tls);
+		w->tls = NULL;
+		ws_free(w);
+		return;
+	}
+	ep->ops = &ws_ops;
+	ep->data = w;
+	if (ep->shut == EP_SHUT_SOCKET)
+		ep->shut = EP_SHUT_NONE;
+	w->ep = ep;
+	w->binary = binary;
+	if (w->o->ws_ping_ms > 0)
+		ev_timer_arm(&w->ping, w->o->ws_ping_ms);
+}
+
+static void	ws_hs_cb(int, int, void *);
+
+/* The upgrade is over, either way: tell the owner. */
+static void
+ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
+{
+	ws_done_cb	*cb = h->cb;
+	void		*arg = h->arg;
+
+	ASYNC_CALLBACK(h, "ws_hs_done", cb);
+	if (h->watched)
+		ev_del(h->fd);
+	ev_timer_disarm(&h->timer);
+	ev_timer_disarm(&h->sniff);
+	if (w == NULL && h->tls != NULL) {
+		tls_free(h->tls);
+		h->tls = NULL;
+	}
+	free(h->refused);
+	free(h);
+	cb(w, cause, arg);
+}
+
+static void
+ws_hs_fail(struct ws_hs *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+ws_hs_fail(struct ws_hs *h, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*cause;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cause, fmt, ap) == -1)
+		cause = NULL;
+	va_end(ap);
+	ws_hs_done(h, NULL, cause);
+}
+
+static void
+ws_hs_wait(struct ws_hs *h, int events)
+{
+	if (ev_set(h->fd, events, ws_hs_cb, h) == -1) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return;
+	}
+	h->watched = 1;
+}
+
+static void
+ws_hs_timeout(void *arg)
+{
+	struct ws_hs	*h = arg;
+
+	ws_hs_fail(h, "WebSocket upgrade timed out");
+}
+
+/* The client is no WebSocket client: the mode gets it as it is. */
+static void
+ws_hs_plain(struct ws_hs *h)
+{
+	struct ws	*w;
+
+	if ((w = ws_new(h->o, h->fd, h->tls, 1)) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return;
+	}
+	w->plain = 1;
+	h->tls = NULL;
+	log_verbose(2, "not a WebSocket client: plain TCP");
+	ws_hs_done(h, w, NULL);
+}
+
+static void
+ws_hs_sniff_cb(void *arg)
+{
+	ws_hs_plain(arg);
+}
+
+/*
+ * Sniffing: is the client's first word a GET?  Returns 1 (it is, or we
+ * cannot tell without reading it: a TLS client that spoke), 0 after
+ * handing a plain client on, -1 to wait for more.
+ */
+static int
+ws_hs_sniff(struct ws_hs *h)
+{
+	char	 b[4];
+	ssize_t	 n;
+
+	if (h->tls != NULL)
+		return (tls_pending(h->tls) ? 1 : -1);
+	n = recv(h->fd, b, sizeof(b), MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return (-1);
+	if (n <= 0)
+		return (1);	/* the read says what happened */
+	if (memcmp(b, "GET ", n) != 0) {
+		ws_hs_plain(h);
+		return (0);
+	}
+	return (n == sizeof(b) ? 1 : -1);
+}
+
+/* The whole answer is sent (server) or read and checked (client). */
+static void
+ws_hs_ready(struct ws_hs *h, size_t headlen)
+{
+	struct ws	*w;
+	size_t		 extra = h->inlen - headlen;
+
+	if ((w = ws_new(h->o, h->fd, h->tls, h->server)) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return;
+	}
+	/* Frames that came with the upgrade are the first read. */
+	memcpy(w->in, h->in + headlen, extra);
+	w->inlen = extra;
+	h->tls = NULL;
+	ws_hs_done(h, w, NULL);
+}
+
+/*
+ * The server read a whole request: its answer is set up.  Returns 0, or
+ * -1 once the upgrade has failed.
+ */
+static int
+ws_hs_request(struct ws_hs *h)
+{
+	struct ws_req	 r;
+	const char	*why;
+	char		 proto[256] = "";
+	ssize_t		 n;
+	int		 status;
+
+	if (ws_parse_request(h->in, &r, &status, &why) == -1) {
+		n = ws_encode_refusal(h->out, sizeof(h->out), status, why);
+		h->olen = n > 0 ? n : 0;
+		if (asprintf(&h->refused, "WebSocket upgrade refused: %s",
+		    why) == -1)
+			h->refused = NULL;
+		if (h->refused == NULL) {
+			ws_hs_fail(h, "WebSocket upgrade refused");
+			return (-1);
+		}
+		return (0);
+	}
+	if (r.protocols != NULL && h->o->ws_protocol != NULL)
+		ws_choose_protocol(r.protocols, h->o->ws_protocol, proto,
+		    sizeof(proto));
+	log_verbose(1, "WebSocket upgrade of %s%s%s", r.path,
+	    *proto != '\0' ? ", subprotocol " : "", proto);
+	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
+	    proto)) == -1) {
+		ws_hs_fail(h, "WebSocket: answer too long");
+		return (-1);
+	}
+	h->olen = n;
+	h->answered = 1;
+	return (0);
+}
+
+/*
+ * The client read a whole answer: check it.  Returns 0, or -1 once the
+ * upgrade has failed.
+ */
+static int
+ws_hs_answer(struct ws_hs *h)
+{
+	const char	*why;
+	char		 proto[256], line[256];
+
+	strlcpy(line, h->in, sizeof(line));
+	line[strcspn(line, "\r\n")] = '\0';
+	log_verbose(1, "WebSocket: %s", line);
+	if (ws_check_accept(h->in, h->key, h->protocols, proto,
+	    sizeof(proto), &why) == -1) {
+		ws_hs_fail(h, "WebSocket upgrade failed: %s (%s)", line, why);
+		return (-1);
+	}
+	if (*proto != '\0')
+		log_verbose(1, "WebSocket subprotocol: %s", proto);
+	return (0);
+}
+
+/* One step of the upgrade: write what is owed, then read. */
+static void
+ws_hs_cb(int fd, int events, void *arg)
+{
+	struct ws_hs	*h = arg;
+	ssize_t		 n;
+	size_t		 headlen;
+	int		 want;
+
+	(void)fd;
+	if (h->sniffing) {
+		switch (ws_hs_sniff(h)) {
+		case 0:
+			return;
+		case -1:
+			/* A TLS client that speaks is taken for WebSocket. */
+			if (h->tls == NULL || !(events & EV_READ)) {
+				ws_hs_wait(h, EV_READ);
+				return;
+			}
+			break;
+		}
+		h->sniffing = 0;
+		ev_timer_disarm(&h->sniff);
+	}
+	while (h->ooff < h->olen) {
+		n = ws_lower_write(h->fd, h->tls, h->out + h->ooff,
+		    h->olen - h->ooff, &want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			ws_hs_wait(h, want != 0 ? want : EV_WRITE);
+			return;
+		}
+		if (n <= 0) {
+			ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+			return;
+		}
+		h->ooff += n;
+	}
+	if (h->refused != NULL) {
+		ws_hs_done(h, NULL, h->refused);
+		return;
+	}
+	if (h->answered) {
+		ws_hs_ready(h, http_head_len((unsigned char *)h->in,
+		    h->inlen));
+		return;
+	}
+	for (;;) {
+		n = ws_lower_read(h->fd, h->tls, h->in + h->inlen,
+		    WS_HEAD_MAX - h->inlen, &want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			ws_hs_wait(h, want != 0 ? want : EV_READ);
+			return;
+		}
+		if (n == -1) {
+			ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+			return;
+		}
+		if (n == 0) {
+			ws_hs_fail(h, "WebSocket: connection closed during "
+			    "the upgrade");
+			return;
+		}
+		h->inlen += n;
+		if ((headlen = http_head_len((unsigned char *)h->in,
+		    h->inlen)) > 0)
+			break;
+		if (h->inlen == WS_HEAD_MAX) {
+			ws_hs_fail(h, "WebSocket: upgrade header too long");
+			return;
+		}
+	}
+	/* The header block as a string; what follows stays in in. */
+	h->in[h->inlen] = '\0';
+	if (h->server) {
+		char	 save = h->in[headlen];
+
+		h->in[headlen] = '\0';
+		if (ws_hs_request(h) == -1)
+			return;
+		h->in[headlen] = save;
+		ws_hs_cb(h->fd, EV_WRITE, h);
+		return;
+	}
+	{
+		char	 save = h->in[headlen];
+
+		h->in[headlen] = '\0';
+		if (ws_hs_answer(h) == -1)
+			return;
+		h->in[headlen] = save;
+	}
+	ws_hs_ready(h, headlen);
+}
+
+static struct ws_hs *
+ws_hs_new(const struct options *o, int fd, struct tls *tls, int server,
+    ws_done_cb *cb, void *arg)
+{
+	struct ws_hs	*h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return (NULL);
+	h->o = o;
+	h->fd = fd;
+	h->tls = tls;
+	h->server = server;
+	h->cb = cb;
+	h->arg = arg;
+	ev_timer_init(&h->timer, ws_hs_timeout, h);
+	ev_timer_init(&h->sniff, ws_hs_sniff_cb, h);
+	ev_timer_arm(&h->timer, o->timeout_ms != TIME_NONE ? o->timeout_ms :
+	    WS_HS_TIMEOUT_MS);
+	return (h);
+}
+
+/*
+ * Take a client's upgrade on fd (over tls when not NULL; the stage owns
+ * it) and answer it, on the loop: cb gets the connection, or NULL and a
+ * message to free (a bad request is answered with its HTTP status
+ * first).  Never calls cb before it returns.  Returns the stage, or NULL
+ * with errno (tls is still the caller's).
+ */
+struct ws_hs *
+ws_accept_start(const struct options *o, int fd, struct tls *tls,
+    ws_done_cb *cb, void *arg)
+{
+	struct ws_hs	*h;
+
+	if ((h = ws_hs_new(o, fd, tls, 1, cb, arg)) == NULL)
+		return (NULL);
+	ASYNC_START(h, "ws_accept_start");
+	/* A room or a broker takes plain TCP clients too. */
+	if (o->broker || o->room) {
+		h->sniffing = 1;
+		ev_timer_arm(&h->sniff, WS_SNIFF_MS);
+	}
+	/*
+	 * The first read is from the loop: writable at once, and the TLS
+	 * layer may hold the request already, which no read event would
+	 * announce.
+	 */
+	ws_hs_wait(h, EV_WRITE);
+	ASYNC_STARTED(h);
+	return (h);
+}
+
+/* Give an upgrade up: its callback is never called. */
+void
+ws_hs_cancel(struct ws_hs *h)
+{
+	if (h == NULL)
+		return;
+	if (h->watched)
+		ev_del(h->fd);
+	ev_timer_disarm(&h->timer);
+	ev_timer_disarm(&h->sniff);
+	tls_free(h->tls);
+	free(h->refused);
+	free(h);
+}
+
+struct ws_wait {
+	int		 done;
+	struct ws	*w;
+	char		*cause;
+};
+
+static void
+ws_wait_done(struct ws *w, char *cause, void *arg)
+{
+	struct ws_wait	*wt = arg;
+
+	wt->done = 1;
+	wt->w = w;
+	wt->cause = cause;
+	ev_break();
+}
+
+/*
+ * Upgrade fd (over tls when not NULL, which it then owns) as a client of
+ * host, for the URL's path, and wait for it: the process has nothing
+ * else to serve.  Returns the connection, or NULL with *cause.
+ */
+struct ws *
+ws_connect(const struct options *o, int fd, struct tls *tls,
+    const char *host, const char *port, char **cause)
+{
+	struct ws_wait	 wt = { 0, NULL, NULL };
+	struct ws_hs	*h;
+	struct ws_req	 r;
+	unsigned char	 nonce[16];
+	char		 hostport[HTTP_HOST_MAX + 16];
+	const char	*why;
+	ssize_t		 n;
+	int		 dflt;
+
+	if ((h = ws_hs_new(o, fd, tls, 0, ws_wait_done, &wt)) == NULL) {
+		log_cause(cause, "WebSocket: %s", strerror(errno));
+		return (NULL);
+	}
+	ASYNC_START(h, "ws_connect");
+	arc4random_buf(nonce, sizeof(nonce));
+	ws_make_key(nonce, h->key);
+	memset(&r, 0, sizeof(r));
+	dflt = strcmp(port, o->ssl ? "443" : "80") == 0;
+	(void)snprintf(hostport, sizeof(hostport), "%s%s%s%s%s",
+	    strchr(host, ':') != NULL ? "[" : "", host,
+	    strchr(host, ':') != NULL ? "]" : "", dflt ? "" : ":",
+	    dflt ? "" : port);
+	r.host = hostport;
+	r.path = o->ws_path != NULL ? o->ws_path : "/";
+	r.key = h->key;
+	r.origin = o->ws_origin;
+	r.protocols = h->protocols = o->ws_protocol;
+	r.headers = o->ws_headers;
+	r.nheaders = o->nws_headers;
+	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1) {
+		h->tls = NULL;
+		ws_hs_cancel(h);
+		log_cause(cause, "WebSocket: %s", why);
+		return (NULL);
+	}
+	h->olen = n;
+	ws_hs_wait(h, EV_WRITE);
+	ASYNC_STARTED(h);
+	while (!wt.done) {
+		if (ev_loop() == -1) {
+			ws_hs_cancel(h);
+			log_cause(cause, "poll: %s", strerror(errno));
+			return (NULL);
+		}
+	}
+	*cause = wt.cause;
+	return (wt.w);
+}

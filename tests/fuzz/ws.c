@@ -1,0 +1,93 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Fuzz target: the WebSocket codec (src/ws.c).  Any bytes are parsed as
+ * frames (as a server and as a client), as UTF-8 (in one piece and cut
+ * in two: the same verdict), as a close payload, as an upgrade request
+ * and as a server's answer, without a crash or a read past them.  A frame
+ * header that parses is encoded again and parses back the same; masking
+ * twice gives the bytes back, at any offset.
+ */
+
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/codec.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ws_frame	 f, g;
+	struct ws_req	 r;
+	unsigned char	 hdr[WS_HDR_MAX], *copy;
+	char		*text, reason[WS_CTRL_MAX * 4 + 1], proto[256];
+	const char	*why;
+	ssize_t		 n;
+	size_t		 h, cut;
+	int		 server, code, answer, st1, st2, v1, v2, status;
+
+	for (server = 0; server < 2; server++) {
+		n = ws_frame_parse(data, size, server, &f, &code, &why);
+		if (n == -1 || (size_t)n > size)
+			continue;
+		h = ws_frame_encode(hdr, f.fin, f.opcode, f.len,
+		    f.masked ? f.mask : NULL);
+		if (ws_frame_parse(hdr, h, server, &g, &code, &why) !=
+		    (ssize_t)h || g.len != f.len || g.fin != f.fin ||
+		    g.opcode != f.opcode || memcmp(g.mask, f.mask, 4) != 0)
+			abort();
+	}
+
+	st1 = 0;
+	v1 = ws_utf8(&st1, data, size);
+	cut = size > 0 ? data[0] % (size + 1) : 0;
+	st2 = 0;
+	v2 = ws_utf8(&st2, data, cut);
+	if (v2 == 0)
+		v2 = ws_utf8(&st2, data + cut, size - cut);
+	if (v1 != v2 || (v1 == 0 && st1 != st2))
+		abort();
+
+	if (size <= WS_CTRL_MAX)
+		(void)ws_close_parse(data, size, &code, reason, &answer);
+
+	if ((copy = malloc(size + 1)) == NULL)
+		return (0);
+	memcpy(copy, data, size);
+	if (size >= 4) {
+		ws_mask(copy + 4, size - 4, data, data[0]);
+		ws_mask(copy + 4, size - 4, data, data[0]);
+		if (memcmp(copy, data, size) != 0)
+			abort();
+	}
+	free(copy);
+
+	if ((text = malloc(size + 1)) == NULL)
+		return (0);
+	memcpy(text, data, size);
+	text[size] = '\0';
+	(void)ws_parse_request(text, &r, &status, &why);
+	(void)ws_check_accept(text, "dGhlIHNhbXBsZSBub25jZQ==", "chat",
+	    proto, sizeof(proto), &why);
+	free(text);
+	return (0);
+}

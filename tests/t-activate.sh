@@ -1,0 +1,175 @@
+#!/bin/bash
+# Socket activation: listeners serve the socket a supervisor passed them
+# the systemd way (LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES) instead of
+# binding their own: -lk -e, --broker, a UDP listener and a Unix-domain
+# one, under Debian's systemd-socket-activate where it is installed, else
+# under tests/activate.py, which does the same at once.  Sockets meant for
+# another process are ignored, the variables are not passed on, a socket
+# of the wrong kind is refused, and --listen-fd names one explicitly.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+: "${TESTS_DIR:=$(dirname "$0")}"
+ACTIVATE="python3 $TESTS_DIR/activate.py"
+
+# Debian's launcher, or the helper in its place (said once).
+if command -v systemd-socket-activate >/dev/null 2>&1; then
+	SSA=systemd-socket-activate
+else
+	SSA=""
+	echo "systemd-socket-activate not installed: tests/activate.py instead"
+fi
+
+# launch NAME [-d] [-U PATH] -- sockcat args...: sockcat under the
+# launcher, its stdout and stderr in NAME.out and NAME.err, its stdin
+# SERVER_STDIN or /dev/null; APORT is the passed socket's port (or path),
+# LPID the launcher's process, which becomes sockcat.
+launch() {
+	local name=$1 dgram="" path="" addr
+
+	shift
+	while [ "$1" != -- ]; do
+		case $1 in
+		-d) dgram=-d ;;
+		-U) path=$2; shift ;;
+		esac
+		shift
+	done
+	shift
+	: >"$SC_TMP/$name.err"
+	if [ -n "$SSA" ]; then
+		if [ -n "$path" ]; then
+			addr=$path
+			APORT=$path
+		else
+			APORT=$(free_port) || fail "no free port"
+			addr=127.0.0.1:$APORT
+		fi
+		timeout -k 2 60 "$SSA" $dgram -l "$addr" "$SC" "$@" \
+		    <"${SERVER_STDIN:-/dev/null}" >"$SC_TMP/$name.out" \
+		    2>"$SC_TMP/$name.err" &
+		LPID=$!
+		SC_PIDS="$SC_PIDS $LPID"
+		wait_for "$SC_TMP/$name.err" "^Listening on .* as 3\\.$" ||
+		    fail "$SSA did not start"
+	else
+		timeout -k 2 60 $ACTIVATE $dgram ${path:+-U} "$SC_TMP/$name.port" \
+		    "${path:-127.0.0.1}" "$SC" "$@" <"${SERVER_STDIN:-/dev/null}" \
+		    >"$SC_TMP/$name.out" 2>"$SC_TMP/$name.err" &
+		LPID=$!
+		SC_PIDS="$SC_PIDS $LPID"
+		wait_for "$SC_TMP/$name.port" '.' || fail "activate.py did not start"
+		APORT=$(<"$SC_TMP/$name.port")
+	fi
+}
+
+# echo_through PORT LINE: LINE sent to an echo service comes back.
+echo_through() {
+	assertEquals "echo of $2" "$2" \
+	    "$(printf '%s\n' "$2" | t 10 "$SC" -N 127.0.0.1 "$1")"
+}
+
+test_lk_exec_serves_the_passed_socket() {
+	launch srv -- -v -n -lk -e /bin/cat
+	echo_through "$APORT" one
+	echo_through "$APORT" two
+	assertTrue "said so" "grep -qx 'sockcat: Serving passed socket 3' \
+	    '$SC_TMP/srv.err'"
+	assertTrue "its address" "grep -qx 'Listening on 127.0.0.1 $APORT' \
+	    '$SC_TMP/srv.err'"
+	assertTrue "still serving" "still_running $LPID 0.2"
+}
+
+test_children_do_not_inherit_the_variables() {
+	launch srv -- -n -lk -e /usr/bin/env
+	t 10 "$SC" -d 127.0.0.1 "$APORT" >"$SC_TMP/env"
+	assertTrue "the program ran" "grep -q '^PATH=' '$SC_TMP/env'"
+	assertFalse "no LISTEN_*" "grep -q '^LISTEN_' '$SC_TMP/env'"
+}
+
+test_broker_serves_the_passed_socket() {
+	launch srv -- -v -n --broker
+	held_stdin b.in 7
+	bg_in "$SC_TMP/b.in" t 20 "$SC" 127.0.0.1 "$APORT" >"$SC_TMP/b.out"
+	wait_for "$SC_TMP/srv.err" '^Connection received' ||
+	    fail "no first client"
+	printf 'to everyone\n' | t 10 "$SC" -N -q 1 127.0.0.1 "$APORT"
+	assertTrue "relayed" "wait_for '$SC_TMP/b.out' '^to everyone$'"
+	exec 7>&-
+}
+
+test_udp_listener_serves_the_passed_socket() {
+	launch srv -d -- -v -n -u -l
+	t 10 $UDPPEER "$APORT" send ping >/dev/null 2>&1
+	assertTrue "received" "wait_for '$SC_TMP/srv.out' '^ping$'"
+	assertTrue "bound on it" "grep -qx 'Bound on 127.0.0.1 $APORT' \
+	    '$SC_TMP/srv.err'"
+}
+
+test_unix_listener_serves_the_passed_socket() {
+	launch srv -U "$SC_TMP/sock" -- -v -U -lk -e /bin/cat
+	assertEquals "echo" "over unix" \
+	    "$(printf 'over unix\n' | t 10 "$SC" -N -U "$SC_TMP/sock")"
+	assertTrue "its path" "grep -qx 'Listening on $SC_TMP/sock' \
+	    '$SC_TMP/srv.err'"
+}
+
+test_sockets_for_another_process_are_ignored() {
+	timeout -k 2 30 $ACTIVATE --pid 1 "$SC_TMP/p" 127.0.0.1 \
+	    "$SC" -v -n -l 127.0.0.1 0 >/dev/null 2>"$SC_TMP/srv.err" &
+	LPID=$!
+	SC_PIDS="$SC_PIDS $LPID"
+	wait_for "$SC_TMP/srv.err" '^Listening on' || fail "no listener"
+	assertFalse "not served" "grep -q 'passed' '$SC_TMP/srv.err'"
+	assertFalse "its own port" "grep -qx 'Listening on 127.0.0.1 \
+	    $(cat "$SC_TMP/p")' '$SC_TMP/srv.err'"
+}
+
+test_wrong_kind_of_socket_is_refused() {
+	$ACTIVATE "$SC_TMP/p" 127.0.0.1 "$SC" -u -l </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "message" \
+	    "sockcat: passed socket 3 is a stream socket: without -u" \
+	    "$(<"$SC_TMP/err")"
+	$ACTIVATE -d "$SC_TMP/p" 127.0.0.1 "$SC" -lk -e /bin/cat </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "message" \
+	    "sockcat: passed socket 3 is a datagram socket: use -u" \
+	    "$(<"$SC_TMP/err")"
+	$ACTIVATE -U "$SC_TMP/p" "$SC_TMP/s" "$SC" -l </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "message" \
+	    "sockcat: passed socket 3 is a Unix-domain socket: use -U" \
+	    "$(<"$SC_TMP/err")"
+}
+
+test_listen_fd_names_the_socket() {
+	timeout -k 2 30 $ACTIVATE --no-env "$SC_TMP/p" 127.0.0.1 \
+	    "$SC" -v -n -lk --listen-fd 3 -e /bin/cat >/dev/null \
+	    2>"$SC_TMP/srv.err" &
+	LPID=$!
+	SC_PIDS="$SC_PIDS $LPID"
+	wait_for "$SC_TMP/srv.err" '^Listening on' || fail "no listener"
+	echo_through "$(<"$SC_TMP/p")" "by number"
+	assertTrue "said so" "grep -qx 'sockcat: Serving passed socket 3' \
+	    '$SC_TMP/srv.err'"
+	expect_error "must use -l with --listen-fd" --listen-fd 3 host 1
+	expect_error "passed descriptor 0: Socket operation on non-socket" \
+	    -l --listen-fd 0
+}
+
+test_fdnames_is_said() {
+	timeout -k 2 30 $ACTIVATE --name web "$SC_TMP/p" 127.0.0.1 \
+	    "$SC" -v -n -lk --forward "127.0.0.1:1" >/dev/null \
+	    2>"$SC_TMP/srv.err" &
+	LPID=$!
+	SC_PIDS="$SC_PIDS $LPID"
+	assertTrue "named" "wait_for '$SC_TMP/srv.err' \
+	    '^sockcat: Serving passed socket 3 \\(web\\)$'"
+}
+
+sc_run_shunit2

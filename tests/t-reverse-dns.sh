@@ -1,0 +1,231 @@
+#!/bin/bash
+# A client's name never delays other clients: in a private network and
+# mount namespace whose resolver (a UDP socket on 127.0.0.1:53 that never
+# answers, and counts the questions) stalls every lookup, a -v server's
+# first client comes from 127.0.0.3, an address with no name, so the
+# "Connection received on" line waits for a reverse lookup that never
+# ends.  Meanwhile clients from 127.0.0.1 (localhost in the hosts file)
+# are served at once; the first client is then given by its address and
+# served too; with -n nothing is looked up.  Skipped where unshare(1) is
+# not permitted.
+
+if [ -z "${SC_IN_NETNS:-}" ]; then
+	if ! unshare -n -m true 2>/dev/null; then
+		echo "unshare -n -m not permitted: skipping" >&2
+		exit 77
+	fi
+	SC_IN_NETNS=1 exec unshare -n -m bash "$0" "$@"
+fi
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require python3
+PATH=$PATH:/usr/sbin:/sbin
+PEER=${TESTS_DIR:-$(dirname "$0")}/udppeer.py
+
+if ! ip link set lo up 2>/dev/null; then
+	echo "cannot bring up lo in the namespace: skipping" >&2
+	exit 77
+fi
+
+# The resolver: 30 s per query, one try, at a server that never answers,
+# so that sockcat's own bound on the wait for a name is what ends it.
+NS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-ns.XXXXXX")
+printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:1\n' \
+    >"$NS_DIR/resolv.conf"
+printf '%s\n' '127.0.0.1 localhost' '::1 localhost ip6-localhost' \
+    >"$NS_DIR/hosts"
+if ! mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf 2>/dev/null ||
+    ! mount --bind "$NS_DIR/hosts" /etc/hosts 2>/dev/null; then
+	rm -rf "$NS_DIR"
+	echo "cannot bind-mount resolv.conf and hosts: skipping" >&2
+	exit 77
+fi
+QUERIES=$NS_DIR/queries
+timeout 600 python3 "$PEER" --bind 127.0.0.1:53 --serve "$NS_DIR/mute.port" \
+    mute "$QUERIES" &
+MUTE_PID=$!
+
+# The clients, in one process so that the kernel queues them in order:
+# A from 127.0.0.3 (no name) first, then B and C from 127.0.0.1.  MODE
+# broker: once B and C are in (their lines printed), a line from B reaches
+# C; echo (-e /bin/cat): B's line comes back.  Each prints the seconds it
+# took from the connections; then A, once its line is out, is served too.
+CLIENTS='
+import re, socket, sys, time
+mode, port, err = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+def lines(pat, n):
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        with open(err) as f:
+            if len(re.findall(pat, f.read(), re.M)) >= n:
+                return
+        time.sleep(0.01)
+    sys.exit("no %d lines %s" % (n, pat))
+
+def expect(s, want):
+    got = b""
+    s.settimeout(30)
+    while not got.endswith(b"\n"):
+        more = s.recv(100)
+        if not more:
+            break
+        got += more
+    if got != want:
+        sys.exit("got %r, not %r" % (got, want))
+
+a = socket.create_connection(("127.0.0.1", port), timeout=30,
+                             source_address=("127.0.0.3", 0))
+t0 = time.monotonic()
+b = socket.create_connection(("127.0.0.1", port), timeout=30)
+if mode == "broker":
+    c = socket.create_connection(("127.0.0.1", port), timeout=30)
+    lines("^Connection received on localhost ", 2)
+    b.sendall(b"hello\n")
+    expect(c, b"hello\n")
+else:
+    b.sendall(b"hello\n")
+    expect(b, b"hello\n")
+print("others %.3f" % (time.monotonic() - t0), flush=True)
+lines("^Connection received on 127\\.0\\.0\\.3 ", 1)
+if mode == "broker":
+    b.sendall(b"again\n")
+    expect(a, b"again\n")
+else:
+    a.sendall(b"again\n")
+    expect(a, b"again\n")
+print("first served", flush=True)
+'
+
+oneTimeSetUp() {
+	wait_for "$NS_DIR/mute.port" '^53$' 10 || fail "no mute resolver"
+}
+
+oneTimeTearDown() {
+	sc_remove_tmp
+	kill "$MUTE_PID" 2>/dev/null
+	wait "$MUTE_PID" 2>/dev/null
+	rm -rf "$NS_DIR"
+	sc_report
+}
+
+# clients NAME MODE: run the clients against the server NAME at $PORT;
+# check that the others were served within a second, that the first was
+# then given by its address, after the others, and served.
+clients() {
+	out=$(t 60 python3 -c "$CLIENTS" "$2" "$PORT" "$SC_TMP/$1.err" 2>&1)
+	assertEquals "first served" "first served" "${out##*$'\n'}"
+	took=$(sed -n 's/^others //p' <<<"$out")
+	assertTrue "others served within 1 s (${took:-never}: $out)" \
+	    "[ -n '$took' ] && awk 'BEGIN { exit !($took <= 1) }'"
+	assertEquals "the first by its address, after the others" \
+	    "127.0.0.3" "$(sed -n 's/^Connection received on \([^ ]*\) .*/\1/p' \
+	    "$SC_TMP/$1.err" | tail -n 1)"
+	assertEquals "every client named" "" \
+	    "$(grep '^Connection received on' "$SC_TMP/$1.err" |
+	    grep -Ev ' (localhost|127\.0\.0\.3) [0-9]+$')"
+}
+
+test_broker_name_delays_no_one() {
+	server b --broker 127.0.0.1 0 || fail "no broker"
+	clients b broker
+}
+
+test_exec_name_delays_no_one() {
+	server e -l -k -e /bin/cat 127.0.0.1 0 || fail "no server"
+	clients e echo
+}
+
+# With -n no name is asked for: every line at once, no question.
+test_numeric_asks_nothing() {
+	: >"$QUERIES"
+	server b -n --broker 127.0.0.1 0 || fail "no broker"
+	t 10 python3 -c '
+import socket, sys
+a = socket.create_connection(("127.0.0.1", int(sys.argv[1])),
+                             source_address=("127.0.0.3", 0))
+b = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+a.sendall(b"hello\n")
+b.settimeout(5)
+sys.exit(b.recv(100) != b"hello\n")
+' "$PORT"
+	assertEquals "relayed at once" 0 $?
+	assertEquals "numeric lines" "127.0.0.3
+127.0.0.1" "$(sed -n 's/^Connection received on \([^ ]*\) .*/\1/p' \
+	    "$SC_TMP/b.err")"
+	assertEquals "no question asked" 0 "$(wc -l <"$QUERIES")"
+}
+
+# A datagram server with -k: a new peer without a name does not hold up
+# the next one's datagram; its line comes later, with its address.
+test_udp_name_delays_no_one() {
+	server u -u -l -k 127.0.0.1 0 || fail "no server"
+	t 10 python3 "$PEER" --bind 127.0.0.3 "$PORT" send one
+	t 10 python3 "$PEER" "$PORT" send two
+	wait_for "$SC_TMP/u.out" '^two$' 1 ||
+	    fail "the second peer waited: $(cat "$SC_TMP/u.out")"
+	assertEquals "both relayed" "one
+two" "$(cat "$SC_TMP/u.out")"
+	wait_for "$SC_TMP/u.err" '^Connection received on 127\.0\.0\.3 ' 15 ||
+	    fail "no line for the first peer: $(cat "$SC_TMP/u.err")"
+}
+
+test_udp_exec_name_delays_no_one() {
+	server v -u -l -k -e /bin/cat 127.0.0.1 0 || fail "no server"
+	t 10 python3 "$PEER" --bind 127.0.0.3 "$PORT" send one
+	assertEquals "second peer echoed within 1 s" "two" \
+	    "$(t 10 python3 "$PEER" --timeout 1 "$PORT" send two recv)"
+	wait_for "$SC_TMP/v.err" '^Connection received on 127\.0\.0\.3 ' 15 ||
+	    fail "no line for the first peer: $(cat "$SC_TMP/v.err")"
+}
+
+# A --chat server in a conversation: a stranger calling from an address
+# with no name is turned away by its address, and the conversation goes
+# on meanwhile; the stranger's name is never asked for on the loop.
+test_chat_stranger_delays_no_one() {
+	held_stdin chat.in 7
+	SERVER_STDIN=$SC_TMP/chat.in server c --chat -l 127.0.0.1 0 ||
+	    fail "no chat server"
+	out=$(t 60 python3 -c '
+import re, socket, sys, time
+port, out, err = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+
+def seen(path, pat, secs):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        with open(path) as f:
+            if re.search(pat, f.read(), re.M):
+                return True
+        time.sleep(0.01)
+    return False
+
+p = socket.create_connection(("127.0.0.1", port), timeout=30)
+p.sendall(b"one\n")
+if not seen(out, "^one$", 10):
+    sys.exit("the partner was not heard")
+s = socket.create_connection(("127.0.0.1", port), timeout=40,
+                             source_address=("127.0.0.3", 0))
+t0 = time.monotonic()
+got = b""
+while True:
+    d = s.recv(100)
+    if not d:
+        break
+    got += d
+if got != b"sockcat: busy, already chatting; try later\n":
+    sys.exit("the stranger got %r" % got)
+if not seen(err, r"^127\.0\.0\.3 port \d+ turned away: busy$", 10):
+    sys.exit("no notice")
+took = time.monotonic() - t0
+p.sendall(b"two\n")
+if not seen(out, "^two$", 1):
+    sys.exit("the partner was held up")
+print("turned away %.3f" % took)
+' "$PORT" "$SC_TMP/c.out" "$SC_TMP/c.err" 2>&1)
+	took=$(sed -n 's/^turned away //p' <<<"$out")
+	assertTrue "stranger turned away within 10 s (${took:-never}: $out)" \
+	    "[ -n '$took' ] && awk 'BEGIN { exit !($took <= 10) }'"
+	exec 7>&-
+}
+
+sc_run_shunit2

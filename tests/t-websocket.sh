@@ -1,0 +1,391 @@
+#!/bin/bash
+# WebSocket (RFC 6455) against Python's websockets library, both ways:
+# sockcat's ws:// and wss:// client against its server, sockcat's
+# --websocket servers (stdio, -e, --forward, --broker, --room) against its
+# client.  Text lines and binary messages, 64 MiB each way with sha256,
+# fragments, ping and pong, close codes each way, bad UTF-8, a message
+# over the limit, bad upgrades, TLS with verification and with a pin,
+# SOCKS5 and HTTP proxies (sockcat's own), hostile frames, a room shared
+# with a plain TCP client, and a real browser when Chromium is installed.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+if ! "${SC_PYTHON:-python3}" -S -c 'import sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets' 2>/dev/null; then
+	echo "python3-websockets not installed: skipping" >&2
+	exit 77
+fi
+
+PEER="$TESTS_DIR/wspeer.py"
+TLS_OK=1
+"$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in" &&
+    TLS_OK=0
+
+tearDown() {
+	exec 7>&- 8>&-
+	sc_remove_tmp
+	endSkipping
+}
+
+# peer NAME args...: a wspeer.py in the background, output in NAME.out;
+# for a server, its port in WPORT.
+peer() {
+	_n=$1
+	shift
+	# Not holding the test's ends of the held FIFOs (7, 8).
+	bg t 60 python3 "$PEER" "$@" >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err" \
+	    7>&- 8>&-
+	PEER_PID=$BG_PID
+	if [ "$1" = serve ]; then
+		wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
+		WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
+	fi
+}
+
+# A sockcat client in the background with a held stdin on fd 7.
+client() {
+	_n=$1
+	shift
+	held_stdin "$_n.fifo" 7
+	bg_in "$SC_TMP/$_n.fifo" t 60 "$SC" "$@" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err"
+	CLIENT_PID=$BG_PID
+}
+
+test_client_text_headers_subprotocol() {
+	peer p serve echo
+	client c -v --ws-origin http://example.test --ws-header "X-Test: yes" \
+	    --ws-protocol superchat "ws://127.0.0.1:$WPORT/p?q=1"
+	echo "hello there" >&7
+	wait_for "$SC_TMP/c.out" '^hello there$' || fail "no echo"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	wait_exit "$PEER_PID"
+	assertEquals "one line back" "hello there" "$(cat "$SC_TMP/c.out")"
+	grep -q 'WebSocket: HTTP/1.1 101 Switching Protocols' \
+	    "$SC_TMP/c.err" || fail "no status line: $(cat "$SC_TMP/c.err")"
+	grep -q 'WebSocket subprotocol: superchat' "$SC_TMP/c.err" ||
+	    fail "no subprotocol line"
+	grep -q '^path /p?q=1$' "$SC_TMP/p.out" || fail "path"
+	grep -q '^origin http://example.test$' "$SC_TMP/p.out" || fail origin
+	grep -q '^x-test yes$' "$SC_TMP/p.out" || fail "header"
+	grep -q '^closed 1000$' "$SC_TMP/p.out" ||
+	    fail "close code: $(cat "$SC_TMP/p.out")"
+}
+
+test_client_fragments_ping_peer_close() {
+	peer p serve script
+	client c -v "ws://127.0.0.1:$WPORT/"
+	wait_for "$SC_TMP/c.out" '^from server$' || fail "no first message"
+	echo "to server" >&7
+	wait_exit "$CLIENT_PID"
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	exec 7>&-
+	wait_exit "$PEER_PID"
+	printf 'from server\nfragmented\n\000\001binary\n' >"$SC_TMP/want"
+	cmp -s "$SC_TMP/want" "$SC_TMP/c.out" ||
+	    fail "messages: $(od -c "$SC_TMP/c.out" | head)"
+	grep -q '^got to server$' "$SC_TMP/p.out" || fail "line not sent"
+	grep -q '^pong ok$' "$SC_TMP/p.out" || fail "no pong"
+	grep -q '^closed 4001$' "$SC_TMP/p.out" || fail "close echoed"
+	grep -q 'the peer closed with 4001: done here' "$SC_TMP/c.err" ||
+	    fail "no close line: $(cat "$SC_TMP/c.err")"
+}
+
+test_client_64mib_each_way() {
+	head -c 67108864 /dev/urandom >"$SC_TMP/big"
+	want=$($SHA256 <"$SC_TMP/big" | cut -c1-64)
+	peer p serve sink
+	t 60 "$SC" --ws-binary "ws://127.0.0.1:$WPORT/" <"$SC_TMP/big" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "upload status" 0 $?
+	wait_exit "$PEER_PID"
+	assertEquals "upload sha256" "sha256 $want" \
+	    "$(grep '^sha256' "$SC_TMP/p.out")"
+	assertEquals "upload bytes" "bytes 67108864" \
+	    "$(grep '^bytes' "$SC_TMP/p.out")"
+
+	peer q serve source 67108864
+	t 60 "$SC" -d --ws-binary "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "download status" 0 $?
+	wait_exit "$PEER_PID"
+	assertEquals "download sha256" \
+	    "$(sed -n 's/^sha256 //p' "$SC_TMP/q.out")" \
+	    "$($SHA256 <"$SC_TMP/d.out" | cut -c1-64)"
+}
+
+test_client_bad_upgrades() {
+	for kind in badaccept 404 no101; do
+		peer "p$kind" serve "$kind"
+		t 20 "$SC" "ws://127.0.0.1:$WPORT/" </dev/null \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "$kind: status" 1 $?
+		assertEquals "$kind: no output" "" "$(cat "$SC_TMP/c.out")"
+		case $kind in
+		badaccept) line='HTTP/1.1 101 Switching Protocols .wrong Sec-WebSocket-Accept' ;;
+		404) line='HTTP/1.1 404 Not Found' ;;
+		no101) line='HTTP/1.1 200 OK' ;;
+		esac
+		grep -Eq "WebSocket upgrade failed: $line" "$SC_TMP/c.err" ||
+		    fail "$kind: $(cat "$SC_TMP/c.err")"
+		wait_exit "$PEER_PID"
+	done
+}
+
+test_client_bad_utf8_and_oversize() {
+	peer p serve badutf8
+	t 20 "$SC" -v -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	wait_exit "$PEER_PID"
+	grep -q '^closed 1007$' "$SC_TMP/p.out" ||
+	    fail "utf-8: $(cat "$SC_TMP/p.out")"
+	grep -q 'WebSocket: a text message that is not UTF-8; closing with 1007' \
+	    "$SC_TMP/c.err" || fail "no -v line: $(cat "$SC_TMP/c.err")"
+
+	peer q serve big 2000
+	t 20 "$SC" -v -d --ws-max-message 1000 "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	wait_exit "$PEER_PID"
+	grep -q '^closed 1009$' "$SC_TMP/q.out" ||
+	    fail "size: $(cat "$SC_TMP/q.out")"
+	grep -q 'a message longer than 1000 bytes; closing with 1009' \
+	    "$SC_TMP/d.err" || fail "no -v line: $(cat "$SC_TMP/d.err")"
+	assertEquals "nothing of it written" "" "$(cat "$SC_TMP/d.out")"
+}
+
+test_server_stdio_text() {
+	held_stdin s.fifo 8
+	SERVER_STDIN=$SC_TMP/s.fifo server s -l --websocket 127.0.0.1 0 8>&- ||
+	    fail "no server"
+	peer p client lines "$PORT" "line one|line two"
+	wait_lines "$SC_TMP/s.out" '^line (one|two)$' 2 ||
+	    fail "lines: $(cat "$SC_TMP/s.out" "$SC_TMP/p.err" "$SC_TMP/s.err")"
+	echo "from stdin" >&8
+	exec 8>&-
+	wait_exit "$PEER_PID"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "client got" "msg from stdin
+closed 1000" "$(cat "$SC_TMP/p.out")"
+	grep -q 'WebSocket upgrade of /room' "$SC_TMP/s.err" || fail "-v"
+}
+
+test_server_exec_fragments_ping_close() {
+	server s -l --websocket -e cat 127.0.0.1 0 || fail "no server"
+	peer p client script "$PORT"
+	wait_exit "$PEER_PID"
+	assertEquals "client saw" "echo text one
+echo fragmented
+pong ok
+closed 4000" "$(cat "$SC_TMP/p.out")"
+	wait_exit "$SERVER_PID"
+	grep -q 'the peer closed with 4000: bye' "$SC_TMP/s.err" ||
+	    fail "no close line: $(cat "$SC_TMP/s.err")"
+}
+
+test_server_64mib_both_ways() {
+	server s -l --websocket --ws-binary -e cat 127.0.0.1 0 ||
+	    fail "no server"
+	peer p client stream "$PORT" 67108864
+	wait_exit "$PEER_PID" 60
+	sent=$(sed -n 's/^sent //p' "$SC_TMP/p.out")
+	assertNotEquals "sent" "" "$sent"
+	assertEquals "sha256 back" "$sent" "$(sed -n 's/^back //p' "$SC_TMP/p.out")"
+}
+
+test_server_forward_bridge() {
+	held_stdin o.fifo 8
+	SERVER_STDIN=$SC_TMP/o.fifo server o -N -l 127.0.0.1 0 8>&- ||
+	    fail "no origin"
+	oport=$PORT
+	opid=$SERVER_PID
+	server s -l -k --websocket --forward "127.0.0.1:$oport" 127.0.0.1 0 ||
+	    fail "no bridge"
+	peer p client lines "$PORT" "to the origin"
+	wait_for "$SC_TMP/o.out" 'to the origin' || fail "not bridged"
+	echo "back again" >&8
+	exec 8>&-
+	wait_exit "$PEER_PID"
+	grep -q "^msg b'back again" "$SC_TMP/p.out" ||
+	    fail "client got: $(cat "$SC_TMP/p.out")"
+	kill "$opid" 2>/dev/null
+}
+
+test_server_oversize() {
+	server s -l -k --websocket --ws-max-message 1000 -e cat 127.0.0.1 0 ||
+	    fail "no server"
+	peer p client big "$PORT" 2000
+	wait_exit "$PEER_PID"
+	assertEquals "close code" "closed 1009" "$(cat "$SC_TMP/p.out")"
+	grep -q 'a message longer than 1000 bytes; closing with 1009' \
+	    "$SC_TMP/s.err" || fail "no -v line"
+}
+
+test_server_hostile_frames() {
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	held_stdin tcp.fifo 8
+	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	for c in unmasked:1002 len63:1002 bigctrl:1002 fragctrl:1002 \
+	    badutf8:1007 reserved:1002; do
+		t 20 python3 "$PEER" raw "${c%%:*}" "$PORT" >"$SC_TMP/r.out"
+		assertEquals "${c%%:*}" "status HTTP/1.1 101 Switching Protocols
+close ${c#*:}" "$(cat "$SC_TMP/r.out")"
+	done
+	grep -q 'unmasked frame from a client; closing with 1002' \
+	    "$SC_TMP/s.err" || fail "-v: $(cat "$SC_TMP/s.err")"
+	grep -q 'frame length over 2^63; closing with 1002' "$SC_TMP/s.err" ||
+	    fail "-v 2^63"
+	grep -q 'control frame longer than 125 bytes; closing with 1002' \
+	    "$SC_TMP/s.err" || fail "-v control"
+	grep -q 'fragmented control frame; closing with 1002' \
+	    "$SC_TMP/s.err" || fail "-v fragmented"
+	# Everyone else is still served.
+	peer p client hello "$PORT" Welcome
+	wait_exit "$PEER_PID"
+	grep -q '^msg <announce> Welcome to the room' "$SC_TMP/p.out" ||
+	    fail "no welcome: $(cat "$SC_TMP/p.out")"
+	echo "still here" >&8
+	still_running "$SERVER_PID" 0.2 || fail "server ended"
+	exec 8>&-
+}
+
+test_room_two_websocket_one_tcp() {
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	held_stdin tcp.fifo 8
+	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	peer a client roomie "$PORT" "hello from A"
+	apid=$PEER_PID
+	wait_lines "$SC_TMP/tcp.out" 'is connected as' 1 || fail "A"
+	peer b client roomie "$PORT" "hello from B"
+	bpid=$PEER_PID
+	wait_lines "$SC_TMP/tcp.out" 'is connected as' 2 || fail "B"
+	echo "hello from tcp" >&8
+	wait_exit "$apid"
+	wait_exit "$bpid"
+	wait_lines "$SC_TMP/tcp.out" '^<user[23]> hello from [AB]$' 2 ||
+	    fail "tcp saw: $(cat "$SC_TMP/tcp.out")"
+	grep -q '^msg <user1> hello from tcp$' "$SC_TMP/a.out" ||
+	    fail "A saw: $(cat "$SC_TMP/a.out")"
+	grep -q '^msg <user3> hello from B$' "$SC_TMP/a.out" ||
+	    fail "A did not see B: $(cat "$SC_TMP/a.out")"
+	grep -q '^msg <user2> hello from A$' "$SC_TMP/b.out" ||
+	    fail "B did not see A: $(cat "$SC_TMP/b.out")"
+	grep -q '^msg <user1> hello from tcp$' "$SC_TMP/b.out" ||
+	    fail "B saw: $(cat "$SC_TMP/b.out")"
+	exec 8>&-
+}
+
+test_wss_verify_and_pin() {
+	[ "$TLS_OK" = 1 ] || startSkipping
+	mkdir -p "$SC_TMP/certs"
+	make_certs "$SC_TMP/certs" || fail "no certificates"
+	server s -l -k --websocket --ssl-cert "$SC_TMP/certs/srv.pem" \
+	    --ssl-key "$SC_TMP/certs/srv.key" -e cat 127.0.0.1 0 ||
+	    fail "no server"
+	# Python's client verifies sockcat's server ...
+	WSPEER_CA=$SC_TMP/certs/ca.pem peer p client script "$PORT"
+	wait_exit "$PEER_PID"
+	grep -q '^echo fragmented$' "$SC_TMP/p.out" ||
+	    fail "wss client: $(cat "$SC_TMP/p.out") $(cat "$SC_TMP/p.err")"
+	# ... and sockcat's client verifies, or pins, the same server.
+	client c --ssl-verify --ssl-trustfile "$SC_TMP/certs/ca.pem" \
+	    "wss://localhost:$PORT/"
+	echo verified >&7
+	wait_for "$SC_TMP/c.out" '^verified$' || fail "verify: $(cat "$SC_TMP/c.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "verified status" 0 "$WAIT_STATUS"
+	pin=$(openssl x509 -in "$SC_TMP/certs/srv.pem" -noout -fingerprint \
+	    -sha256 | sed 's/.*=//')
+	client d --ssl-pin "$pin" "wss://127.0.0.1:$PORT/"
+	echo pinned >&7
+	wait_for "$SC_TMP/d.out" '^pinned$' || fail "pin: $(cat "$SC_TMP/d.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "pinned status" 0 "$WAIT_STATUS"
+	# A wrong pin is refused before any upgrade.
+	t 20 "$SC" --ssl-pin "${pin%??}00" "wss://127.0.0.1:$PORT/" \
+	    </dev/null >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+	assertEquals "wrong pin" 1 $?
+}
+
+test_through_socks5_and_http_proxies() {
+	peer p serve echo
+	server x5 -l -k --proxy-type socks5 127.0.0.1 0 || fail "no socks"
+	p5=$PORT
+	server xh -l -k --proxy-type http 127.0.0.1 0 || fail "no http"
+	ph=$PORT
+	client c -x "127.0.0.1:$p5" -X 5 "ws://127.0.0.1:$WPORT/"
+	echo "via socks" >&7
+	wait_for "$SC_TMP/c.out" '^via socks$' || fail "socks: $(cat "$SC_TMP/c.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "socks status" 0 "$WAIT_STATUS"
+	wait_exit "$PEER_PID"
+	peer q serve echo
+	client d -x "127.0.0.1:$ph" -X connect "ws://127.0.0.1:$WPORT/"
+	echo "via http" >&7
+	wait_for "$SC_TMP/d.out" '^via http$' || fail "http: $(cat "$SC_TMP/d.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "http status" 0 "$WAIT_STATUS"
+}
+
+test_command_line() {
+	expect_error "must use -l with --websocket (a client takes a ws:// URL)" \
+	    --websocket 127.0.0.1 80
+	expect_error "must use --websocket or a ws:// URL with --ws-* options" \
+	    --ws-binary 127.0.0.1 80
+	expect_error "--websocket takes no -u, -U, -z, -t, --fifo, --chat or proxy server" \
+	    -l -u --websocket 0
+}
+
+test_browser_joins_room() {
+	browser=$(command -v chromium || command -v chromium-browser)
+	if [ -z "$browser" ]; then
+		echo "chromium not installed: skipping the browser" >&2
+		startSkipping
+		return
+	fi
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	held_stdin tcp.fifo 8
+	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	# The page joins, says a line, and says again every line that
+	# mentions the plain client, so that the plain client sees it came.
+	cat >"$SC_TMP/page.html" <<EOF
+<html><body><script>
+var ws = new WebSocket("ws://127.0.0.1:$PORT/");
+ws.onopen = function () { ws.send("hello from the browser"); };
+ws.onmessage = function (e) {
+	if (e.data.indexOf("from tcp") >= 0)
+		ws.send("the browser got: " + e.data);
+};
+</script></body></html>
+EOF
+	bg t 60 "$browser" --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$SC_TMP/chromium" "file://$SC_TMP/page.html" \
+	    >"$SC_TMP/browser.out" 2>"$SC_TMP/browser.err"
+	bpid=$BG_PID
+	wait_for "$SC_TMP/tcp.out" '^<user2> hello from the browser$' 60 ||
+	    fail "browser line: $(cat "$SC_TMP/tcp.out")"
+	echo "hello from tcp" >&8
+	wait_for "$SC_TMP/tcp.out" \
+	    '^<user2> the browser got: <user1> hello from tcp$' ||
+	    fail "the page did not get the line: $(cat "$SC_TMP/tcp.out")"
+	kill "$bpid"
+	wait_exit "$bpid"
+	exec 8>&-
+}
+
+. "$SHUNIT2"

@@ -1,0 +1,291 @@
+"""WebSocket peers for tests/t-websocket.sh: Python's websockets library
+(a client and a server nobody here wrote) and, for what no library will
+send, raw frames over a socket.
+
+  wspeer.py serve KIND [ARG]   a server on 127.0.0.1, port 0: prints
+                               "PORT n", then serves one client
+  wspeer.py client KIND PORT [ARG]
+                               a client of ws://127.0.0.1:PORT/
+  wspeer.py raw CASE PORT      a hand-made client sending one bad frame;
+                               prints the close code it gets back
+
+Everything it learns goes to stdout, one fact per line.
+"""
+
+import asyncio
+import base64
+import hashlib
+import os
+import socket
+import ssl
+import struct
+import sys
+
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets  # noqa: E402
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def say(*a):
+    print(*a, flush=True)
+
+
+def pattern(n):
+    """n bytes that are not all alike, the same on every run."""
+    block = hashlib.sha256(b"sockcat").digest() * 2048
+    return (block * (n // len(block) + 1))[:n]
+
+
+async def serve(kind, arg):
+    done = asyncio.get_running_loop().create_future()
+
+    async def handler(ws, path=None):
+        try:
+            await serve_one(ws, kind, arg)
+        finally:
+            if not done.done():
+                done.set_result(None)
+
+    async with websockets.serve(handler, "127.0.0.1", 0, max_size=None,
+                                subprotocols=["chat", "superchat"]) as srv:
+        say("PORT", srv.sockets[0].getsockname()[1])
+        await done
+        await asyncio.sleep(0.2)
+
+
+async def serve_one(ws, kind, arg):
+    if kind == "echo":
+        say("path", ws.path)
+        say("origin", ws.request_headers.get("Origin"))
+        say("x-test", ws.request_headers.get("X-Test"))
+        say("subprotocol", ws.subprotocol)
+        async for m in ws:
+            await ws.send(m)
+        say("closed", ws.close_code)
+    elif kind == "script":
+        await ws.send("from server")
+        say("got", await ws.recv())
+        await ws.send(["frag", "men", "ted"])
+        await ws.send(b"\x00\x01binary")
+        pong = await ws.ping(b"hi")
+        await asyncio.wait_for(pong, 10)
+        say("pong ok")
+        await ws.close(4001, "done here")
+        say("closed", ws.close_code)
+    elif kind == "sink":
+        h = hashlib.sha256()
+        n = 0
+        try:
+            async for m in ws:
+                h.update(m if isinstance(m, bytes) else m.encode())
+                n += len(m)
+        finally:
+            say("bytes", n)
+            say("sha256", h.hexdigest())
+            say("closed", ws.close_code)
+    elif kind == "source":
+        data = pattern(int(arg))
+        for i in range(0, len(data), 1 << 16):
+            await ws.send(data[i:i + (1 << 16)])
+        say("sha256", hashlib.sha256(data).hexdigest())
+        await ws.close()
+    elif kind == "badutf8":
+        # websockets will not send invalid text: write the frame itself.
+        ws.transport.write(b"\x81\x02\xc3\x28")
+        try:
+            await asyncio.wait_for(ws.recv(), 10)
+        except websockets.ConnectionClosed as e:
+            say("closed", e.rcvd.code if e.rcvd else None)
+    elif kind == "big":
+        await ws.send(b"x" * int(arg))
+        try:
+            await asyncio.wait_for(ws.recv(), 10)
+        except websockets.ConnectionClosed as e:
+            say("closed", e.rcvd.code if e.rcvd else None)
+
+
+def raw_server(kind):
+    """One client, answered by hand: a wrong key, a 404 or no 101."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    say("PORT", ls.getsockname()[1])
+    s, _ = ls.accept()
+    req = b""
+    while b"\r\n\r\n" not in req:
+        b = s.recv(4096)
+        if not b:
+            return
+        req += b
+    key = b""
+    for line in req.split(b"\r\n"):
+        if line.lower().startswith(b"sec-websocket-key:"):
+            key = line.split(b":", 1)[1].strip()
+    accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
+    if kind == "badaccept":
+        accept = base64.b64encode(hashlib.sha1(b"x" + GUID).digest())
+    if kind == "404":
+        s.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+    elif kind == "no101":
+        s.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    else:
+        s.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket"
+                  b"\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
+                  accept + b"\r\n\r\n")
+    s.settimeout(10)
+    try:
+        while s.recv(4096):
+            pass
+    except OSError:
+        pass
+
+
+async def client(kind, port, arg):
+    uri = "ws://127.0.0.1:%s/room" % port
+    ctx = None
+    if os.environ.get("WSPEER_CA"):
+        # wss://, the server's certificate checked against the CA.
+        ctx = ssl.create_default_context(cafile=os.environ["WSPEER_CA"])
+        uri = "wss://localhost:%s/room" % port
+    async with websockets.connect(uri, max_size=None, ssl=ctx) as ws:
+        if kind == "lines":
+            # Send ARG's lines, then print every message until the close.
+            for line in arg.split("|"):
+                if line:
+                    await ws.send(line)
+            try:
+                async for m in ws:
+                    say("msg", m if isinstance(m, str) else repr(m))
+            finally:
+                say("closed", ws.close_code)
+        elif kind == "hello":
+            # Print what comes until a message holds ARG, then one line.
+            while True:
+                m = await asyncio.wait_for(ws.recv(), 20)
+                say("msg", m)
+                if arg in m:
+                    break
+        elif kind == "roomie":
+            # A room member: once the plain client's line has come, says
+            # ARG, then prints lines until another member's has come.
+            said = False
+            while True:
+                m = await asyncio.wait_for(ws.recv(), 20)
+                say("msg", m)
+                if not said and "from tcp" in m:
+                    await ws.send(arg)
+                    said = True
+                elif said and m.startswith("<user") and "from tcp" not in m:
+                    break
+        elif kind == "script":
+            await ws.send("text one")
+            await ws.send(["frag", "men", "ted"])
+            say("echo", await ws.recv())
+            say("echo", await ws.recv())
+            pong = await ws.ping(b"p")
+            await asyncio.wait_for(pong, 10)
+            say("pong ok")
+            await ws.close(4000, "bye")
+            say("closed", ws.close_code)
+        elif kind == "stream":
+            # ARG bytes up as binary messages, the same back: sha256.
+            data = pattern(int(arg))
+
+            async def up():
+                for i in range(0, len(data), 1 << 16):
+                    await ws.send(data[i:i + (1 << 16)])
+
+            task = asyncio.ensure_future(up())
+            h = hashlib.sha256()
+            n = 0
+            while n < len(data):
+                m = await ws.recv()
+                h.update(m)
+                n += len(m)
+            await task
+            say("sent", hashlib.sha256(data).hexdigest())
+            say("back", h.hexdigest())
+            await ws.close()
+        elif kind == "big":
+            await ws.send(b"y" * int(arg))
+            try:
+                await asyncio.wait_for(ws.recv(), 10)
+            except websockets.ConnectionClosed as e:
+                say("closed", e.rcvd.code if e.rcvd else None)
+
+
+def raw_client(case, port):
+    s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+    key = base64.b64encode(os.urandom(16))
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+              b"Connection: Upgrade\r\nSec-WebSocket-Key: " + key +
+              b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        b = s.recv(1)
+        if not b:
+            say("no answer")
+            return
+        head += b
+    say("status", head.split(b"\r\n")[0].decode())
+    mask = b"\x01\x02\x03\x04"
+    if case == "unmasked":
+        frame = b"\x81\x02hi"
+    elif case == "len63":
+        frame = b"\x82\xff" + struct.pack(">Q", 1 << 63) + mask
+    elif case == "bigctrl":
+        frame = b"\x89\xfe" + struct.pack(">H", 126) + mask + b"\0" * 126
+    elif case == "fragctrl":
+        frame = b"\x09\x80" + mask
+    elif case == "badutf8":
+        frame = b"\x81\x82" + mask + bytes(a ^ b for a, b in
+                                           zip(b"\xc3\x28", mask))
+    elif case == "reserved":
+        frame = b"\xc1\x80" + mask
+    else:
+        raise SystemExit("no such case")
+    s.sendall(frame)
+    # Frames until the close (a room says welcome first).
+    data = b""
+    try:
+        while True:
+            b = s.recv(4096)
+            if not b:
+                break
+            data += b
+    except OSError:
+        pass
+    while len(data) >= 2:
+        n = data[1] & 0x7f
+        hl = 2
+        if n == 126:
+            n = struct.unpack(">H", data[2:4])[0]
+            hl = 4
+        elif n == 127:
+            n = struct.unpack(">Q", data[2:10])[0]
+            hl = 10
+        if data[0] == 0x88:
+            say("close", struct.unpack(">H", data[hl:hl + 2])[0])
+            return
+        data = data[hl + n:]
+    say("no close")
+
+
+def main():
+    what = sys.argv[1]
+    if what == "serve":
+        kind = sys.argv[2]
+        if kind in ("badaccept", "404", "no101"):
+            raw_server(kind)
+        else:
+            asyncio.run(serve(kind, sys.argv[3] if len(sys.argv) > 3
+                              else None))
+    elif what == "client":
+        asyncio.run(client(sys.argv[2], sys.argv[3],
+                           sys.argv[4] if len(sys.argv) > 4 else ""))
+    elif what == "raw":
+        raw_client(sys.argv[2], sys.argv[3])
+
+
+main()
