@@ -19,8 +19,11 @@
  * broker, make sure each one is relayed to, then time how long one
  * message from the first client takes to reach all the others.
  *
- * usage: fanout-client host port clients rounds
+ * usage: fanout-client host port clients rounds [hold]
  * Prints "connected N", "reached N" and one "round MS" line per round.
+ * With "hold", it then prints "idle" and keeps every client connected,
+ * and quiet, until its standard input ends: the caller measures the
+ * broker meanwhile.
  */
 
 #include <sys/types.h>
@@ -109,8 +112,8 @@ main(int argc, char **argv)
 	int			 i, error, rounds, r, connected;
 	char			 msg[2];
 
-	if (argc != 5)
-		errx(1, "usage: fanout-client host port clients rounds");
+	if (argc != 5 && !(argc == 6 && strcmp(argv[5], "hold") == 0))
+		errx(1, "usage: fanout-client host port clients rounds [hold]");
 	nclients = atoi(argv[3]);
 	rounds = atoi(argv[4]);
 	if (nclients < 2 || rounds < 1)
@@ -181,6 +184,15 @@ main(int argc, char **argv)
 		for (i = 1; i < nclients; i++)
 			if (state[i] == SEEN)
 				state[i] = REACHED;
+	}
+	if (argc == 6) {
+		/* Everything relayed is read: the broker's queues are empty. */
+		while (pump(300, 0) > 0)
+			;
+		printf("idle\n");
+		fflush(stdout);
+		while (read(STDIN_FILENO, msg, sizeof(msg)) > 0)
+			;
 	}
 	return (0);
 }

@@ -342,6 +342,17 @@ bg() {
 	SC_PIDS="$SC_PIDS $BG_PID"
 }
 
+# The connected TCP sockets of process $1 and its children, in
+# $SC_TMP/nd as "LOCAL PEER 0|1": whether each has TCP_NODELAY.  Skips
+# the test (returns 1) when the system will not show them.
+nodelay_of() {
+	python3 "${TESTS_DIR:-$(dirname "$0")}/nodelay.py" "$1" >"$SC_TMP/nd" \
+	    2>"$SC_TMP/nd.err"
+	[ $? -ne 77 ] && return 0
+	sc_skip "$(<"$SC_TMP/nd.err")"
+	return 1
+}
+
 # Kill whatever is left; safe to call twice (shunit2 may).
 sc_cleanup() {
 	for _p in $SC_PIDS; do

@@ -137,6 +137,27 @@ test_deny_wins_over_allow() {
 	assertEquals "nothing relayed" "" "$(<"$SC_TMP/srv.out")"
 }
 
+# A client holds a read buffer only while bytes are in it: once every
+# client is idle, none is held and those used wait in the pool (-vvv adds
+# the counts to the statistics line).
+test_idle_clients_hold_no_buffer() {
+	server srv -vv --broker -d 127.0.0.1 0 || fail "no server"
+	client c1 7
+	client c2 8
+	wait_clients srv 2 || fail "clients did not connect"
+	say 7 'from one\n'
+	wait_for "$SC_TMP/c2.out" '^from one$' || fail "c2 did not get it"
+	say 8 'from two\n'
+	wait_for "$SC_TMP/c1.out" '^from two$' || fail "c1 did not get it"
+	wait_for "$SC_TMP/srv.out" '^from two$' || fail "stdout"
+	kill "$SERVER_PID"
+	wait_exit "$SERVER_PID"
+	assertContains "none held, the used ones pooled" \
+	    "$(tail -n 1 "$SC_TMP/srv.err")" "; buffers: 0 held, "
+	assertTrue "some were used: $(tail -n 1 "$SC_TMP/srv.err")" \
+	    "tail -n 1 '$SC_TMP/srv.err' | grep -Eq 'buffers: 0 held, [1-9]'"
+}
+
 test_command_line_errors() {
 	expect_error "cannot use --broker and --room" --broker --room 0
 	expect_error "must use -l with --max-conns" --max-conns 2 127.0.0.1 1

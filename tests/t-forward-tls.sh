@@ -71,6 +71,25 @@ test_origination_refuses_an_unverified_target() {
 	    "wait_for '$SC_TMP/fw.err' 'no target accepted: .*certificate verification failed' 15"
 }
 
+# Both of the forwarder's connections speak TLS here: each has
+# TCP_NODELAY without --nodelay.
+test_both_tls_ends_have_nodelay() {
+	tls_echo srv
+	server fw -lk 127.0.0.1 0 --ssl-cert "$CERTS/srv.pem" \
+	    --ssl-key "$CERTS/srv.key" --forward "127.0.0.1:$BPORT" \
+	    --forward-ssl || return
+	held_stdin c.in 8
+	bg_in "$SC_TMP/c.in" t 20 "$SC" --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>/dev/null
+	echo "nagle" >&8
+	wait_for "$SC_TMP/c.out" '^nagle$' || fail "no echo"
+	nodelay_of "$SERVER_PID" || return
+	assertEquals "client side and target side" "1 1" \
+	    "$(awk -v p="$PORT" -v b="$BPORT" '$1 == p { c = $3 }
+		$2 == b { t = $3 } END { print c, t }' "$SC_TMP/nd")"
+	exec 8>&-
+}
+
 test_both_ends_tls() {
 	tls_echo srv
 	server fw -lk 127.0.0.1 0 --ssl-cert "$CERTS/self.pem" \

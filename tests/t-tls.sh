@@ -228,6 +228,37 @@ test_large_transfer_both_ways() {
 	assertTrue "download identical" "cmp -s '$SC_TMP/srv.in' '$SC_TMP/down'"
 }
 
+# TLS writes whole records: Nagle's algorithm would only delay a short
+# answer behind the session tickets, so both ends turn it off without
+# --nodelay, while a plain connection keeps the system's default.
+test_tls_connections_have_nodelay() {
+	server srv --ssl -l 127.0.0.1 0 || fail "no server"
+	held_stdin c.in 8
+	bg_in "$SC_TMP/c.in" t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	cpid=$BG_PID
+	echo hello >&8
+	wait_for "$SC_TMP/srv.out" '^hello$' || fail "nothing came through"
+	nodelay_of "$SERVER_PID" || return
+	assertEquals "server's connection" "$PORT 1" \
+	    "$(cut -d' ' -f1,3 "$SC_TMP/nd")"
+	nodelay_of "$cpid" || return
+	assertEquals "client's connection" "1" \
+	    "$(awk -v p="$PORT" '$2 == p { print $3 }' "$SC_TMP/nd")"
+	exec 8>&-
+	wait_exit "$SERVER_PID"
+
+	server srv -l 127.0.0.1 0 || fail "no server"
+	held_stdin p.in 7
+	bg_in "$SC_TMP/p.in" t 20 "$SC" 127.0.0.1 "$PORT" >/dev/null 2>&1
+	echo plain >&7
+	wait_for "$SC_TMP/srv.out" '^plain$' || fail "nothing came through"
+	nodelay_of "$SERVER_PID" || return
+	assertEquals "a plain connection is left alone" "$PORT 0" \
+	    "$(cut -d' ' -f1,3 "$SC_TMP/nd")"
+	exec 7>&-
+}
+
 test_tls_through_a_proxy() {
 	server srv --ssl -l 127.0.0.1 0 || fail "no server"
 	dport=$PORT

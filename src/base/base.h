@@ -366,8 +366,12 @@ struct buf {
 	size_t		 off;	/* Start of unsent data. */
 	size_t		 len;	/* Bytes of unsent data. */
 };
+void		*pool_get(size_t);
+void		 pool_put(void *, size_t);
+void		 pool_counts(size_t *, size_t *);
 int		 buf_init(struct buf *, size_t);
 void		 buf_free(struct buf *);
+int		 buf_release(struct buf *);
 size_t		 buf_space(struct buf *);
 unsigned char	*buf_tail(struct buf *);
 void		 buf_commit(struct buf *, size_t);

@@ -14,7 +14,17 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* Bounded byte buffers: the queue between a channel's source and sink. */
+/*
+ * Bounded byte buffers: the queue between a channel's source and sink, and
+ * the pool they come from.
+ *
+ * A connection holds a buffer only while bytes are in it: a channel takes
+ * one when it is about to read and gives it back as soon as it is empty,
+ * so that ten thousand idle connections hold none.  The pool keeps a few
+ * empty buffers of each size in use, so that a burst costs no malloc(3);
+ * beyond those, a buffer given back is freed.  A buffer that still holds
+ * bytes is never given back.
+ */
 
 #include <sys/types.h>
 
@@ -24,22 +34,136 @@
 
 #include "base.h"
 
-/* Allocate size bytes for b.  Returns -1 with errno on failure. */
+/*
+ * Sizes the pool keeps buffers of, empty buffers kept of each, and the
+ * most bytes kept in all (a burst of large datagram batches must not stay
+ * behind as memory nobody uses).
+ */
+#define POOL_SIZES	4
+#define POOL_KEEP	16
+#define POOL_BYTES	(4 * 1024 * 1024)
+
+/*
+ * Empty buffers of one size, linked through their first bytes.  A size
+ * with nothing pooled may be taken over by another size.
+ */
+struct pool_free {
+	struct pool_free	*next;
+};
+static struct {
+	size_t			 size;
+	size_t			 n;
+	struct pool_free	*free;
+} pool[POOL_SIZES];
+
+/* Counted for --stats -vvv: buffers held by their users, and pooled. */
+static size_t	pool_held, pool_pooled, pool_bytes;
+
+/*
+ * Return an area of size bytes (at least a pointer's) for a user that
+ * gives it back with pool_put() and the same size.  Returns NULL with
+ * errno on failure.
+ */
+void *
+pool_get(size_t size)
+{
+	struct pool_free	*f;
+	void			*p;
+	size_t			 i;
+
+	for (i = 0; i < POOL_SIZES; i++) {
+		if (pool[i].size == size && (f = pool[i].free) != NULL) {
+			pool[i].free = f->next;
+			pool[i].n--;
+			pool_pooled--;
+			pool_bytes -= size;
+			pool_held++;
+			return (f);
+		}
+	}
+	if ((p = malloc(size)) == NULL)
+		return (NULL);
+	pool_held++;
+	return (p);
+}
+
+/*
+ * Give back an area of size bytes from pool_get(): it is kept for the next
+ * taker of that size, or freed when the pool has enough of them.
+ */
+void
+pool_put(void *p, size_t size)
+{
+	struct pool_free	*f = p;
+	size_t			 i, spare = POOL_SIZES;
+
+	if (p == NULL)
+		return;
+	pool_held--;
+	for (i = 0; i < POOL_SIZES; i++) {
+		if (pool[i].size == size)
+			break;
+		if (pool[i].n == 0 && spare == POOL_SIZES)
+			spare = i;
+	}
+	if (i == POOL_SIZES)
+		i = spare;
+	if (i == POOL_SIZES || pool[i].n >= POOL_KEEP ||
+	    size < sizeof(*f) || pool_bytes + size > POOL_BYTES) {
+		free(p);
+		return;
+	}
+	pool[i].size = size;
+	f->next = pool[i].free;
+	pool[i].free = f;
+	pool[i].n++;
+	pool_pooled++;
+	pool_bytes += size;
+}
+
+/*
+ * How many areas are held by their users and how many wait in the pool.
+ * Only reads two numbers: a signal handler may call it.
+ */
+void
+pool_counts(size_t *held, size_t *pooled)
+{
+	*held = pool_held;
+	*pooled = pool_pooled;
+}
+
+/*
+ * Give b size bytes from the pool.  Returns -1 with errno on failure, b
+ * left without a buffer.
+ */
 int
 buf_init(struct buf *b, size_t size)
 {
 	memset(b, 0, sizeof(*b));
-	if ((b->data = malloc(size)) == NULL)
+	if ((b->data = pool_get(size)) == NULL)
 		return (-1);
 	b->size = size;
 	return (0);
 }
 
+/* Give b's buffer back, whatever it holds: the caller has done with it. */
 void
 buf_free(struct buf *b)
 {
-	free(b->data);
+	pool_put(b->data, b->size);
 	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * Give b's buffer back if it holds nothing; one holding bytes is kept.
+ * Returns 1 if b no longer has a buffer.
+ */
+int
+buf_release(struct buf *b)
+{
+	if (b->data != NULL && b->len == 0)
+		buf_free(b);
+	return (b->data == NULL);
 }
 
 /*

@@ -32,13 +32,17 @@
 
 #include "base.h"
 
-/* One watched descriptor; the table is indexed by descriptor number. */
+/*
+ * One watched descriptor; the table is indexed by descriptor number, so
+ * every descriptor costs a slot: 24 bytes.  The generation is compared
+ * only within one round, which no slot changes 65,536 times.
+ */
 struct ev_fd {
-	int		 events;	/* EV_READ | EV_WRITE, 0 if unused */
 	ev_fd_cb	*cb;
 	void		*arg;
-	unsigned int	 gen;		/* Bumped whenever the slot changes. */
-	int		 kernel;	/* epoll: events the kernel knows. */
+	unsigned char	 events;	/* EV_READ | EV_WRITE, 0 if unused */
+	unsigned char	 kernel;	/* epoll: events the kernel knows. */
+	unsigned short	 gen;		/* Bumped whenever the slot changes. */
 	int		 always;	/* epoll: index in ev_always + 1. */
 };
 
@@ -47,7 +51,7 @@ struct ev_fired {
 	int		 fd;
 	int		 ready;		/* EV_READ | EV_WRITE */
 	int		 invalid;	/* Not a descriptor (POLLNVAL). */
-	unsigned int	 gen;		/* The slot's generation when asked. */
+	unsigned short	 gen;		/* The slot's generation when asked. */
 };
 
 static struct ev_fd	*ev_fds;
@@ -124,9 +128,15 @@ ev_grow(int fd)
 
 	if (fd < ev_nfds)
 		return (0);
+	/*
+	 * An eighth more than asked, not twice: the slots are cleared, so
+	 * every one costs memory, and with thousands of clients a doubling
+	 * would leave most of the last step unused.  Large tables are moved
+	 * by mremap(2), so the extra steps cost little.
+	 */
 	n = ev_nfds ? ev_nfds : 64;
 	while (n <= fd)
-		n *= 2;
+		n += n / 8 > 64 ? n / 8 : 64;
 	if ((fds = reallocarray(ev_fds, n, sizeof(*fds))) == NULL)
 		return (-1);
 	memset(fds + ev_nfds, 0, (n - ev_nfds) * sizeof(*fds));

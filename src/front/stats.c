@@ -35,6 +35,7 @@
 
 static struct {
 	int		 stats;		/* Print the final line. */
+	int		 buffers;	/* with the pool's counts (-vvv). */
 	int		 progress;	/* Draw the live line. */
 	int		 tty_out;	/* stdout is a terminal as well. */
 	int		 out_midline;	/* and its last line is unfinished. */
@@ -149,6 +150,7 @@ stats_init(const struct options *o)
 {
 	memset(&st, 0, sizeof(st));
 	st.stats = o->stats || o->verbose >= 2;
+	st.buffers = o->verbose >= 3;
 	if (o->progress == PROGRESS_ALWAYS)
 		st.progress = 1;
 	else if (o->progress == PROGRESS_AUTO)
@@ -299,6 +301,7 @@ stats_print(void)
 	const struct pump_totals	*pt = pump_totals();
 	struct line			 l = { .len = 0 };
 	uint64_t			 ms;
+	size_t				 held, pooled;
 
 	if (!st.stats || pt->started == 0)
 		return;
@@ -331,6 +334,18 @@ stats_print(void)
 			line_add_number(&l, pt->dgrams_dropped, 0);
 			line_add(&l, " dropped by the kernel");
 		}
+	}
+	/*
+	 * With -vvv, the buffers connections hold now and those pooled: a
+	 * connection that has nothing queued holds none.
+	 */
+	if (st.buffers) {
+		pool_counts(&held, &pooled);
+		line_add(&l, "; buffers: ");
+		line_add_number(&l, held, 0);
+		line_add(&l, " held, ");
+		line_add_number(&l, pooled, 0);
+		line_add(&l, " pooled");
 	}
 	/* The newline goes in even if the line was cut. */
 	if (l.len > sizeof(l.buf) - 2)

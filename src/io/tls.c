@@ -27,6 +27,7 @@
 #include <sys/time.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -958,6 +959,15 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, struct tls *t,
 		free(h);
 		return (NULL);
 	}
+	/*
+	 * TLS writes whole records, so Nagle's algorithm has nothing to
+	 * gather; it only holds a small answer back behind the session
+	 * tickets until the peer's delayed acknowledgement, 40 ms a time.
+	 * So every TLS connection has TCP_NODELAY, whatever --nodelay says;
+	 * a socket that is not TCP (Unix-domain) refuses, which is fine.
+	 */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+	    sizeof(int));
 	h->o = o;
 	h->fd = fd;
 	h->server = server;
@@ -1282,9 +1292,12 @@ static ssize_t
 tls_ep_read(struct endpoint *ep, void *p, size_t n)
 {
 	ssize_t	 r;
+	int	 want = ep->rwant;
 
 	/* DTLS's close_notify is an end, where a datagram has none. */
-	if ((r = tls_read(ep->data, p, n, &ep->rwant)) == 0)
+	r = tls_read(ep->data, p, n, &want);
+	ep->rwant = want;
+	if (r == 0)
 		ep->flags |= EP_DGRAM_FIN;
 	return (r);
 }
@@ -1292,7 +1305,12 @@ tls_ep_read(struct endpoint *ep, void *p, size_t n)
 static ssize_t
 tls_ep_write(struct endpoint *ep, const void *p, size_t n)
 {
-	return (tls_write(ep->data, p, n, &ep->wwant));
+	ssize_t	 r;
+	int	 want = ep->wwant;
+
+	r = tls_write(ep->data, p, n, &want);
+	ep->wwant = want;
+	return (r);
 }
 
 static int

@@ -126,7 +126,7 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 		return (len);
 	if (b->room == NULL)
 		broker_send(b, c->net, p, len);
-	else if (b->room->heard(&c->sp, p, len))
+	else if (b->room->heard(c->sp, p, len))
 		c->quit = 1;
 	return (len);
 }
@@ -161,6 +161,18 @@ client_check(struct session *s)
 	return (c->quit || channel_ended(c->rx));
 }
 
+/* Free what c holds besides its session. */
+static void
+client_free(struct client *c)
+{
+	if (c->sp != NULL) {
+		pool_put(c->sp->rf.line, ROOM_LINE_MAX);
+		free(c->sp);
+	}
+	free(c->addr);
+	free(c);
+}
+
 /* Say why a client went, tell the room, and let it go. */
 static void
 client_finished(struct session *s)
@@ -186,8 +198,7 @@ client_finished(struct session *s)
 		b->room->leave(b, c);
 	gate_release(b->o->run);
 	session_free(s);
-	free(c->sp.rf.line);
-	free(c);
+	client_free(c);
 }
 
 /*
@@ -223,7 +234,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 {
 	const struct options	*o = b->o;
 	struct client	*c;
-	struct session	*s;
+	struct session	*s = NULL;
 	struct endpoint	*relay;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
@@ -236,12 +247,15 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	c->b = b;
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
-	snprintf(c->addr, sizeof(c->addr), strchr(host, ':') != NULL ?
-	    "[%s]:%s" : "%s:%s", host, port);
-	if ((s = session_new(client_check, client_finished, c)) == NULL ||
+	if (asprintf(&c->addr, strchr(host, ':') != NULL ? "[%s]:%s" :
+	    "%s:%s", host, port) == -1)
+		c->addr = NULL;
+	if (c->addr == NULL ||
+	    (s = session_new(client_check, client_finished, c)) == NULL ||
 	    (c->net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
 	    0)) == NULL) {
 		session_free(s);
+		free(c->addr);
 		free(c);
 		tls_free(tls);
 		ws_free(ws);
@@ -272,8 +286,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 
 fail:
 	session_free(s);
-	free(c->sp.rf.line);
-	free(c);
+	client_free(c);
 	return (-1);
 }
 

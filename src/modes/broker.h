@@ -45,9 +45,10 @@ struct client {
 	struct channel	*rx;		/* net -> relay */
 	int		 quit;		/* ":q" was read */
 	int		 cut;		/* Cut off for not reading; told so. */
-	char		 addr[NI_MAXHOST + NI_MAXSERV + 4]; /* HOST:PORT */
+	char		*addr;		/* HOST:PORT, as long as it is:
+					   an idle client should cost little */
 	char		 name[ROOM_NAME_MAX + 3]; /* "<user3>" */
-	struct speaker	 sp;
+	struct speaker	*sp;		/* In a room only. */
 	TAILQ_ENTRY(client) entry;	/* In the room's members. */
 };
 

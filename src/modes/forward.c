@@ -87,26 +87,34 @@ enum fconn_state {
 	FC_RELAYING,
 };
 
-struct fconn {
-	struct forward		*f;
-	enum fconn_state	 state;
-	char			 label[NI_MAXHOST + NI_MAXSERV + 24];
-	int			 fd;	/* the client */
-	struct tls		*ctls;	/* its TLS, with --ssl */
-	struct ws		*cws;	/* its WebSocket, with --websocket */
+/*
+ * What a connection needs only until it is relayed: given back then, so
+ * that an idle relayed connection costs little more than its session.
+ */
+struct fconn_out {
 	struct net_peer		 peer;
 	struct net_peer		 local;	/* the address it connected to */
+	struct ev_timer		 deadline;
+	char			 why[FWD_WHY_MAX]; /* the last failure */
+};
+
+struct fconn {
+	struct forward		*f;
+	char			*label;	/* "#1 HOST:PORT", for messages */
+	struct tls		*ctls;	/* the client's TLS, with --ssl */
+	struct ws		*cws;	/* its WebSocket, with --websocket */
+	enum fconn_state	 state;
+	int			 fd;	/* the client */
 
 	/* The outbound stage: targets from first on, tries so far. */
-	size_t			 first;
-	size_t			 tries;
+	u_int			 first;
+	u_int			 tries;
 	struct fwd_target	*cur;
 	int			 tfd;
 	struct tls		*ttls;
 	struct dial		*dial;
 	struct tls_hs		*hs;
-	struct ev_timer		 deadline;
-	char			 why[FWD_WHY_MAX]; /* the last failure */
+	struct fconn_out	*out;	/* NULL once relayed */
 
 	uint64_t		 up_off; /* -o, --hex-dump offsets */
 	uint64_t		 down_off;
@@ -239,13 +247,24 @@ target_up(struct fwd_target *t)
 	t->down_until = 0;
 }
 
+/* The outbound stage is over: let go of what only it needed. */
+static void
+fconn_out_free(struct fconn *fc)
+{
+	if (fc->out == NULL)
+		return;
+	ev_timer_disarm(&fc->out->deadline);
+	free(fc->out);
+	fc->out = NULL;
+}
+
 /* The client's connection is over: give its place back. */
 static void
 fconn_free(struct fconn *fc)
 {
 	struct forward	*f = fc->f;
 
-	ev_timer_disarm(&fc->deadline);
+	fconn_out_free(fc);
 	dial_cancel(fc->dial);
 	tls_handshake_cancel(fc->hs);
 	if (fc->tfd != -1) {
@@ -260,6 +279,7 @@ fconn_free(struct fconn *fc)
 		close(fc->fd);
 	}
 	gate_release(f->o->run);
+	free(fc->label);
 	free(fc);
 	/* Without -k, one connection is all there is. */
 	if (!f->o->keep) {
@@ -272,7 +292,7 @@ fconn_free(struct fconn *fc)
 static void
 fconn_abandon(struct fconn *fc)
 {
-	ev_timer_disarm(&fc->deadline);
+	ev_timer_disarm(&fc->out->deadline);
 	dial_cancel(fc->dial);
 	fc->dial = NULL;
 	tls_handshake_cancel(fc->hs);
@@ -305,9 +325,10 @@ fconn_more(const struct fconn *fc)
 static void
 fconn_failed(struct fconn *fc, const char *why)
 {
-	snprintf(fc->why, sizeof(fc->why), "%s: %s", fc->cur->name, why);
+	snprintf(fc->out->why, sizeof(fc->out->why), "%s: %s", fc->cur->name,
+	    why);
 	if (fconn_more(fc))
-		log_verbose(1, "forward: %s: %s", fc->label, fc->why);
+		log_verbose(1, "forward: %s: %s", fc->label, fc->out->why);
 	target_down(fc->cur);
 	fconn_abandon(fc);
 	fconn_next(fc);
@@ -401,16 +422,16 @@ fconn_relay(struct fconn *fc)
 	struct endpoint	*c, *t;
 	ssize_t		 n = 0;
 
-	ev_timer_disarm(&fc->deadline);
 	ev_del(fc->tfd);
 	target_up(fc->cur);
 	if (o->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
-	    o->send_proxy, (struct sockaddr *)&fc->peer.ss,
-	    (struct sockaddr *)&fc->local.ss, &errstr)) == -1) {
+	    o->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
+	    (struct sockaddr *)&fc->out->local.ss, &errstr)) == -1) {
 		log_warnx("forward: %s: PROXY header: %s", fc->label, errstr);
 		fconn_free(fc);
 		return;
 	}
+	fconn_out_free(fc);
 	if ((s = session_new(session_relay_check, fconn_finished, fc)) == NULL)
 		goto fail;
 	/* Each descriptor is the session's once it has an endpoint. */
@@ -540,13 +561,13 @@ fconn_next(struct fconn *fc)
 	while (fc->tries < f->n) {
 		t = &f->t[(fc->first + fc->tries++) % f->n];
 		if (t->down_until > ev_now()) {
-			if (fc->why[0] == '\0')
-				snprintf(fc->why, sizeof(fc->why), "%s: down, "
-				    "retried later", t->name);
+			if (fc->out->why[0] == '\0')
+				snprintf(fc->out->why, sizeof(fc->out->why),
+				    "%s: down, retried later", t->name);
 			continue;
 		}
 		fc->cur = t;
-		ev_timer_arm(&fc->deadline, o->timeout_ms != TIME_NONE ?
+		ev_timer_arm(&fc->out->deadline, o->timeout_ms != TIME_NONE ?
 		    o->timeout_ms : FWD_CONNECT_MS);
 		/*
 		 * Looked up off the loop: a slow resolver stalls no one.  A
@@ -568,7 +589,7 @@ fconn_next(struct fconn *fc)
 		return;
 	}
 	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
-	    fc->why[0] != '\0' ? fc->why : "none");
+	    fc->out->why[0] != '\0' ? fc->out->why : "none");
 	if (!o->keep)
 		f->status = 1;
 	fconn_free(fc);
@@ -583,8 +604,14 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 	struct fconn	*fc;
 	char		 who[NI_MAXHOST + NI_MAXSERV + 2];
 
-	if ((fc = calloc(1, sizeof(*fc))) == NULL) {
+	fwd_format(peer, who, sizeof(who));
+	if ((fc = calloc(1, sizeof(*fc))) == NULL ||
+	    (fc->out = calloc(1, sizeof(*fc->out))) == NULL ||
+	    asprintf(&fc->label, "#%lu %s", ++f->serial, who) == -1) {
 		log_warn("forward");
+		if (fc != NULL)
+			free(fc->out);
+		free(fc);
 		tls_free(tls);
 		ws_free(ws);
 		close(fd);
@@ -596,14 +623,12 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 	fc->ctls = tls;
 	fc->cws = ws;
 	fc->tfd = -1;
-	fc->peer = *peer;
-	fc->local.len = sizeof(fc->local.ss);
-	if (getsockname(fd, (struct sockaddr *)&fc->local.ss,
-	    &fc->local.len) == -1)
-		fc->local.len = 0;
-	fwd_format(peer, who, sizeof(who));
-	snprintf(fc->label, sizeof(fc->label), "#%lu %s", ++f->serial, who);
-	ev_timer_init(&fc->deadline, fconn_deadline_cb, fc);
+	fc->out->peer = *peer;
+	fc->out->local.len = sizeof(fc->out->local.ss);
+	if (getsockname(fd, (struct sockaddr *)&fc->out->local.ss,
+	    &fc->out->local.len) == -1)
+		fc->out->local.len = 0;
+	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
 	fc->first = f->o->round_robin ? f->rr++ % f->n : 0;
 	fconn_next(fc);
 	return (0);

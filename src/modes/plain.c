@@ -368,12 +368,10 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 {
 	const struct options	*o = c->p->o;
 
-	rx->read_limit = o->recv_limit;
-	rx->write_gap_ms = o->delay_ms;
-	if (tx != NULL) {
-		tx->line_gap_ms = o->interval_ms;
-		tx->write_gap_ms = o->delay_ms;
-	}
+	if (channel_pace(rx, 0, o->delay_ms, o->recv_limit) == -1 ||
+	    (tx != NULL && channel_pace(tx, o->interval_ms, o->delay_ms,
+	    0) == -1))
+		return (-1);
 	if (o->run->dump != NULL) {
 		if (channel_tap(rx, dump_received, o->run->dump) == -1)
 			return (-1);

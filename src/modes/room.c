@@ -206,7 +206,23 @@ room_line(const unsigned char *line, size_t len, void *arg)
 static int
 room_heard(struct speaker *sp, const void *p, size_t len)
 {
-	if (room_frame(&sp->rf, p, len, room_line, sp))
+	int	 quit;
+
+	/*
+	 * The line being framed is held only while a line is incomplete:
+	 * a member that has nothing pending holds no line buffer.
+	 */
+	if (sp->rf.line == NULL &&
+	    (sp->rf.line = pool_get(ROOM_LINE_MAX)) == NULL) {
+		log_warn("relay");
+		return (sp->c != NULL);
+	}
+	quit = room_frame(&sp->rf, p, len, room_line, sp);
+	if (sp->rf.len == 0) {
+		pool_put(sp->rf.line, ROOM_LINE_MAX);
+		sp->rf.line = NULL;
+	}
+	if (quit)
 		return (1);
 	if (sp->rf.dropped > 0) {
 		sp->rf.dropped = 0;
@@ -239,18 +255,17 @@ room_join(struct broker *b, struct client *c)
 	char	 msg[256];
 	int	 others, n;
 
-	if (c == NULL) {
-		b->server.rf.line = malloc(ROOM_LINE_MAX);
-		return (b->server.rf.line == NULL ? -1 : 0);
-	}
-	if ((c->sp.rf.line = malloc(ROOM_LINE_MAX)) == NULL)
+	/* Lines are framed in a buffer taken only while one is incomplete. */
+	if (c == NULL)
+		return (0);
+	if ((c->sp = calloc(1, sizeof(*c->sp))) == NULL)
 		return (-1);
 	/* No member may take an id with /nick: it is never shared. */
 	snprintf(c->name, sizeof(c->name), "<user%u>", ++b->next_id);
-	c->sp.b = b;
-	c->sp.c = c;
-	c->sp.name = c->name;
-	c->sp.except = c->net;
+	c->sp->b = b;
+	c->sp->c = c;
+	c->sp->name = c->name;
+	c->sp->except = c->net;
 	/* Members other than the newcomer and the console. */
 	others = (int)fanout_count(b->fo) - 1 - (b->console != NULL);
 	n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
@@ -269,7 +284,7 @@ room_join(struct broker *b, struct client *c)
 static void
 room_leave(struct broker *b, struct client *c)
 {
-	room_flush_speaker(&c->sp);
+	room_flush_speaker(c->sp);
 	TAILQ_REMOVE(&b->members, c, entry);
 	if (!c->cut)
 		broker_announce(b, c->net, "%s is disconnected.", c->name);

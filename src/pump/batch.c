@@ -50,10 +50,15 @@ batch_init(struct batch *b, size_t slotsize)
 	b->slotsize = slotsize;
 }
 
+/*
+ * Let go of everything b holds but its settings (slot size, drop count):
+ * done with it, or empty and idle, so that a quiet peer holds no slots.
+ * The next receive starts again from BATCH_MIN slots.
+ */
 void
 batch_free(struct batch *b)
 {
-	free(b->data);
+	pool_put(b->data, (size_t)b->cap * b->slotsize);
 	free(b->msgs);
 	free(b->iov);
 	free(b->names);
@@ -65,6 +70,7 @@ batch_free(struct batch *b)
 	b->control = NULL;
 	b->cap = b->n = b->first = 0;
 	b->off = b->bytes = 0;
+	b->full = 0;
 }
 
 /*
@@ -79,10 +85,10 @@ batch_grow(struct batch *b, u_int cap)
 	struct iovec	*iov;
 	struct sockaddr_storage *names;
 
-	if ((data = reallocarray(NULL, cap, b->slotsize)) == NULL)
+	if (cap > SIZE_MAX / b->slotsize) {
+		errno = ENOMEM;
 		return (-1);
-	free(b->data);
-	b->data = data;
+	}
 	if ((msgs = reallocarray(b->msgs, cap, sizeof(*msgs))) == NULL)
 		return (-1);
 	b->msgs = msgs;
@@ -95,6 +101,14 @@ batch_grow(struct batch *b, u_int cap)
 	if ((control = reallocarray(b->control, cap, BATCH_CMSG)) == NULL)
 		return (-1);
 	b->control = control;
+	/*
+	 * The slots last, so that a failure leaves cap as it was: they come
+	 * from the pool, and a peer holds them only while it uses them.
+	 */
+	if ((data = pool_get((size_t)cap * b->slotsize)) == NULL)
+		return (-1);
+	pool_put(b->data, (size_t)b->cap * b->slotsize);
+	b->data = data;
 	b->cap = cap;
 	return (0);
 }

@@ -59,11 +59,11 @@ struct outq {
 	size_t			 high;	/* Full above this. */
 	size_t			 limit;
 	int			 error;
-	int			 full;	/* Counted in the fan-out's nfull. */
-	int			 leaving; /* Cut off: gets its last words only. */
-	int			 doomed; /* To be ended after this round. */
+	char			 full;	/* Counted in the fan-out's nfull. */
+	char			 leaving; /* Cut off: gets its last words only. */
+	char			 doomed; /* To be ended after this round. */
 	uint64_t		 progress; /* ev_now() of the last write. */
-	struct ev_timer		 stall;
+	struct ev_timer		*stall;	/* Only while it holds bytes. */
 	struct endpoint		*ep;
 	struct fanout		*fanout;
 	TAILQ_ENTRY(outq)	 entry;
@@ -186,6 +186,26 @@ outq_mark(struct outq *q)
 		ev_timer_arm(&fo->resume, 0);
 }
 
+/*
+ * q holds nothing: let go of its ring and its stall timer, so that an idle
+ * member costs only its queue's head.  They are made again when it next
+ * has bytes to hold.
+ */
+static void
+outq_release(struct outq *q)
+{
+	if (q->n > 0)
+		return;
+	free(q->v);
+	q->v = NULL;
+	q->cap = q->head = 0;
+	if (q->stall != NULL) {
+		ev_timer_disarm(q->stall);
+		free(q->stall);
+		q->stall = NULL;
+	}
+}
+
 /* Drop everything q holds. */
 static void
 outq_clear(struct outq *q)
@@ -196,7 +216,7 @@ outq_clear(struct outq *q)
 		q->n--;
 	}
 	q->off = q->bytes = 0;
-	ev_timer_disarm(&q->stall);
+	outq_release(q);
 	outq_mark(q);
 }
 
@@ -285,7 +305,7 @@ outq_flush(struct endpoint *ep)
 	if (moved)
 		q->progress = ev_now();
 	if (q->n == 0) {
-		ev_timer_disarm(&q->stall);
+		outq_release(q);
 		if (q->leaving && q->error == 0) {
 			q->error = ETIMEDOUT;
 			fanout_doom(q);
@@ -295,15 +315,26 @@ outq_flush(struct endpoint *ep)
 	return (0);
 }
 
-/* q has just started to hold bytes: watch that they move. */
-static void
+/*
+ * q has just started to hold bytes: watch that they move.  Returns -1
+ * with errno when there is no memory for the timer.
+ */
+static int
 outq_watch(struct outq *q)
 {
 	long long	 ms = q->fanout->stall_ms;
 
 	q->progress = ev_now();
-	if (ms > 0 && !ev_timer_armed(&q->stall))
-		ev_timer_arm(&q->stall, ms);
+	if (ms <= 0)
+		return (0);
+	if (q->stall == NULL) {
+		if ((q->stall = malloc(sizeof(*q->stall))) == NULL)
+			return (-1);
+		ev_timer_init(q->stall, outq_stall_cb, q);
+	}
+	if (!ev_timer_armed(q->stall))
+		ev_timer_arm(q->stall, ms);
+	return (0);
 }
 
 /*
@@ -344,7 +375,11 @@ outq_push(struct endpoint *ep, struct chunk *c)
 	}
 	if (q->n == 1) {
 		q->off = n;
-		outq_watch(q);
+		if (outq_watch(q) == -1) {
+			q->error = errno;
+			outq_clear(q);
+			return (-1);
+		}
 	}
 	q->bytes += c->len - n;
 	outq_mark(q);
@@ -389,7 +424,6 @@ fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
 	q->limit = limit;
 	q->ep = ep;
 	q->fanout = fo;
-	ev_timer_init(&q->stall, outq_stall_cb, q);
 	ep->hook = &outq_hook;
 	ep->hookdata = q;
 	TAILQ_INSERT_TAIL(&fo->members, q, entry);
@@ -447,7 +481,6 @@ outq_leave(struct endpoint *ep)
 	if (q->doomed)
 		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
 	fo->count--;
-	free(q->v);
 	free(q);
 	ep->hook = NULL;
 	ep->hookdata = NULL;
@@ -519,7 +552,7 @@ outq_stall_cb(void *arg)
 	if (q->n == 0 || q->error != 0)
 		return;
 	if (ev_now() < due) {
-		ev_timer_arm(&q->stall, (long long)(due - ev_now()));
+		ev_timer_arm(q->stall, (long long)(due - ev_now()));
 		return;
 	}
 	if (q->leaving) {

@@ -62,16 +62,18 @@
  * channel, and known to this file only.
  */
 struct ch_fast {
-	int			 splicing;
 	int			 pipe[2];
-	size_t			 piped;	/* Bytes in the pipe. */
-	size_t			 pipesize;
-	ssize_t			 pulled; /* Bytes the last splice took in. */
-	int			 sendfile; /* src is a regular file: no
+	/* Flags as bytes: a channel is two of every connection's cost. */
+	char			 splicing;
+	char			 sendfile; /* src is a regular file: no
 					      pipe, sendfile(2) to dst */
-	int			 direct; /* src or dst is a pipe: one
+	char			 direct; /* src or dst is a pipe: one
 					    splice(2) from src to dst */
-	int			 blocked; /* direct: dst is full */
+	char			 blocked; /* direct: dst is full */
+	u_int			 pipesize; /* At most CHANNEL_PIPESIZE. */
+	u_int			 piped;	/* Bytes in the pipe, <= pipesize. */
+	int			 pulled; /* Bytes (datagrams) the last read
+					    took in, <= pipesize. */
 };
 
 static void	pump_fd_cb(int, int, void *);
@@ -237,7 +239,6 @@ session_new(int (*check)(struct session *),
 	s->finished = finished;
 	s->arg = arg;
 	s->idle_ms = TIME_NONE;
-	ev_timer_init(&s->idle, session_idle_cb, s);
 	return (s);
 }
 
@@ -282,7 +283,6 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->fast = (struct ch_fast *)(ch + 1);
 	ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
 	ch->session = s;
-	ev_timer_init(&ch->pause, channel_pause_cb, ch);
 	src->reader = ch;
 	dst->writer = ch;
 	TAILQ_INSERT_TAIL(&s->channels, ch, entry);
@@ -318,6 +318,10 @@ channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
 		errno = ENOSPC;
 		return (-1);
 	}
+	/* Most channels have none: the table is made for the first. */
+	if (ch->taps == NULL &&
+	    (ch->taps = calloc(CH_TAPS_MAX, sizeof(*ch->taps))) == NULL)
+		return (-1);
 	ch->taps[ch->ntaps].cb = cb;
 	ch->taps[ch->ntaps].arg = arg;
 	ch->ntaps++;
@@ -328,7 +332,8 @@ channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
 int
 channel_limit_reached(const struct channel *ch)
 {
-	return (ch->read_limit > 0 && ch->reads >= ch->read_limit);
+	return (ch->pace != NULL && ch->pace->read_limit > 0 &&
+	    ch->pace->reads >= ch->pace->read_limit);
 }
 
 static int
@@ -383,7 +388,81 @@ channel_wants_read(struct channel *ch)
 	/* A datagram is read and written whole: one at a time. */
 	if (ep_dgram(ch))
 		return (ch->buf.len == 0);
+	/* No buffer: one is taken for the read, all of it room. */
+	if (ch->buf.data == NULL)
+		return (1);
 	return (buf_space(&ch->buf) >= channel_xgrow(ch));
+}
+
+/*
+ * Pace ch: a pause of line_gap_ms after each line delivered (-i), of
+ * write_gap_ms after each chunk (--delay), and its source treated as
+ * ended after read_limit reads (-W); 0 (or less) is none.  Only a
+ * channel given any of them holds the state.  Returns -1 with errno on
+ * failure.
+ */
+int
+channel_pace(struct channel *ch, long long line_gap_ms,
+    long long write_gap_ms, uint64_t read_limit)
+{
+	if (ch->pace == NULL) {
+		if (line_gap_ms <= 0 && write_gap_ms <= 0 && read_limit == 0)
+			return (0);
+		if ((ch->pace = calloc(1, sizeof(*ch->pace))) == NULL)
+			return (-1);
+		ev_timer_init(&ch->pace->timer, channel_pause_cb, ch);
+	}
+	ch->pace->line_gap_ms = line_gap_ms;
+	ch->pace->write_gap_ms = write_gap_ms;
+	ch->pace->read_limit = read_limit;
+	return (0);
+}
+
+static long long
+channel_line_gap(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->line_gap_ms : 0);
+}
+
+static long long
+channel_write_gap(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->write_gap_ms : 0);
+}
+
+static uint64_t
+channel_read_limit(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->read_limit : 0);
+}
+
+/* Count n reads that returned data, for the read limit. */
+static void
+channel_count_reads(struct channel *ch, uint64_t n)
+{
+	if (ch->pace != NULL)
+		ch->pace->reads += n;
+}
+
+/* Is ch in its pause after a line or chunk (-i, --delay)? */
+static int
+channel_paused(const struct channel *ch)
+{
+	return (ch->pace != NULL && ev_timer_armed(&ch->pace->timer));
+}
+
+/* Start ch's pause of ms milliseconds: it is paced, so it has a timer. */
+static void
+channel_pause(struct channel *ch, long long ms)
+{
+	ev_timer_arm(&ch->pace->timer, ms);
+}
+
+static void
+channel_unpause(struct channel *ch)
+{
+	if (ch->pace != NULL)
+		ev_timer_disarm(&ch->pace->timer);
 }
 
 static int
@@ -396,7 +475,7 @@ channel_wants_write(const struct channel *ch)
 		    !ch->session->over);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
 	    !ch->session->over && channel_holds(ch) &&
-	    !ev_timer_armed(&ch->pause));
+	    !channel_paused(ch));
 }
 
 /* The events that let a read from ep, or a write to it, make progress. */
@@ -515,6 +594,7 @@ static void
 channel_discard(struct channel *ch)
 {
 	ch->buf.len = 0;
+	buf_release(&ch->buf);
 	if (ch->batch != NULL) {
 		ch->batch->first = ch->batch->n;
 		ch->batch->bytes = 0;
@@ -552,6 +632,7 @@ ep_broken(struct endpoint *ep)
 		return;
 	w->state = CH_FAILED;
 	w->buf.len = 0;
+	buf_release(&w->buf);
 	channel_update(w);
 }
 
@@ -563,7 +644,7 @@ channel_stop(struct channel *ch)
 		return;
 	ch->state = CH_DONE;
 	channel_discard(ch);
-	ev_timer_disarm(&ch->pause);
+	channel_unpause(ch);
 	channel_update(ch);
 }
 
@@ -644,7 +725,7 @@ static void
 channel_settle(struct channel *ch)
 {
 	if (ch->state != CH_DRAINING || channel_holds(ch) ||
-	    ev_timer_armed(&ch->pause))
+	    channel_paused(ch))
 		return;
 	ch->state = CH_DONE;
 	/*
@@ -733,7 +814,7 @@ channel_try_batch(struct channel *ch)
 	if (src->ops != NULL && src->ops->read != NULL &&
 	    src->ops->recvmmsg == NULL)
 		return;
-	if (ch->line_gap_ms > 0 || ch->write_gap_ms > 0)
+	if (channel_line_gap(ch) > 0 || channel_write_gap(ch) > 0)
 		return;
 	if (getsockopt(src->rfd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_DGRAM)
@@ -765,8 +846,8 @@ channel_try_splice(struct channel *ch)
 	    ch->src->rfd == -1 || ch->dst->wfd == -1)
 		return;
 	/* Taps see every byte; pacing and read limits count them. */
-	if (ch->ntaps > 0 || ch->line_gap_ms > 0 || ch->write_gap_ms > 0 ||
-	    ch->read_limit > 0)
+	if (ch->ntaps > 0 || channel_line_gap(ch) > 0 ||
+	    channel_write_gap(ch) > 0 || channel_read_limit(ch) > 0)
 		return;
 	/* From a regular file, sendfile(2) needs no pipe at all. */
 	if (fstat(ch->src->rfd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -1056,7 +1137,7 @@ channel_push(struct channel *ch)
 	    channel_wants_write(ch)) {
 		p = ch->buf.data + ch->buf.off;
 		len = ch->buf.len;
-		if (ch->line_gap_ms > 0 && !ep_dgram(ch) &&
+		if (channel_line_gap(ch) > 0 && !ep_dgram(ch) &&
 		    (nl = memchr(p, '\n', len)) != NULL)
 			len = nl - p + 1;
 		n = ep_write(ch->dst, p, len);
@@ -1072,9 +1153,9 @@ channel_push(struct channel *ch)
 			totals.dgrams_sent++;
 		for (i = 0; i < ch->ntaps; i++)
 			ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
-		gap = ch->write_gap_ms;
-		if (ch->line_gap_ms > gap && n > 0 && p[n - 1] == '\n')
-			gap = ch->line_gap_ms;
+		gap = channel_write_gap(ch);
+		if (channel_line_gap(ch) > gap && n > 0 && p[n - 1] == '\n')
+			gap = channel_line_gap(ch);
 		buf_consume(&ch->buf, n);
 		/*
 		 * A datagram goes whole or not at all; a stream destination
@@ -1083,10 +1164,13 @@ channel_push(struct channel *ch)
 		if (ch->dst->flags & EP_DGRAM)
 			ch->buf.len = 0;
 		if (gap > 0) {
-			ev_timer_arm(&ch->pause, gap);
+			channel_pause(ch, gap);
 			break;
 		}
 	}
+
+	/* Drained: the buffer goes back, an idle channel holds none. */
+	buf_release(&ch->buf);
 
 	/* What was injected is delivered first: it came first. */
 	while (ch->batch != NULL && ch->buf.len == 0 &&
@@ -1134,14 +1218,21 @@ channel_pull_batch(struct channel *ch)
 	int		 n;
 
 	/* -W: no more datagrams than the limit leaves. */
-	if (ch->read_limit > 0) {
-		left = ch->read_limit - ch->reads;
+	if (channel_read_limit(ch) > 0) {
+		left = ch->pace->read_limit - ch->pace->reads;
 		if (left < max)
 			max = left;
 	}
 	n = batch_recv(b, ch->src, max, b->slotsize / channel_xgrow(ch),
 	    &dropped);
 	totals.dgrams_dropped += dropped;
+	/* Nothing came: an idle peer holds no slots. */
+	if (n <= 0) {
+		int	 saved = errno;
+
+		batch_free(b);
+		errno = saved;
+	}
 	if (n == -1)
 		return (-1);
 	ch->fast->pulled = n;
@@ -1155,7 +1246,7 @@ channel_pull_batch(struct channel *ch)
 			batch_set_len(b, i, ch->xform(ch, batch_data(b, i),
 			    batch_len(b, i), b->slotsize));
 	}
-	ch->reads += n;
+	channel_count_reads(ch, n);
 	if (channel_limit_reached(ch))
 		ch->state = CH_DRAINING;
 	return (0);
@@ -1197,10 +1288,23 @@ channel_pull(struct channel *ch)
 		}
 	}
 	if (!channel_spliced(ch) && ch->batch == NULL) {
+		/* The buffer is taken now, for as long as it holds bytes. */
+		if (ch->buf.data == NULL &&
+		    buf_init(&ch->buf, ch->bufsize) == -1) {
+			channel_fail(ch, "read", errno);
+			return;
+		}
 		space = buf_space(&ch->buf);
 		/* A transformation may grow what was read: leave it room. */
 		n = ep_read(ch->src, buf_tail(&ch->buf),
 		    space / channel_xgrow(ch));
+		/* Nothing came: an idle channel holds no buffer. */
+		if (n <= 0) {
+			int	 saved = errno;
+
+			buf_release(&ch->buf);
+			errno = saved;
+		}
 	}
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
@@ -1230,7 +1334,7 @@ channel_pull(struct channel *ch)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);
 	/* -W: the last read allowed; the peer is told we read no more. */
-	ch->reads++;
+	channel_count_reads(ch, 1);
 	if (channel_limit_reached(ch)) {
 		ch->state = CH_DRAINING;
 		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
@@ -1330,7 +1434,10 @@ pump_fd_cb(int fd, int events, void *arg)
 	session_check(s);
 }
 
-/* Allocate buffers, start watching, and run the policy once. */
+/*
+ * Choose how each channel moves bytes, start watching, and run the policy
+ * once.  No buffer is taken yet: a channel takes one when it reads.
+ */
 int
 session_start(struct session *s)
 {
@@ -1351,10 +1458,6 @@ session_start(struct session *s)
 			    "sendfile" : channel_spliced(ch) ? "splice" :
 			    "copy");
 		}
-		/* A spliced channel gets a buffer only if it falls back. */
-		if (!channel_spliced(ch) && ch->buf.data == NULL &&
-		    buf_init(&ch->buf, ch->bufsize) == -1)
-			return (-1);
 		/* A channel may be created already ended (-d). */
 		channel_settle(ch);
 	}
@@ -1401,7 +1504,23 @@ session_set_idle(struct session *s, long long idle_ms)
 	if (!s->running || idle_ms == TIME_NONE)
 		return;
 	s->last_active = ev_now();
-	ev_timer_arm(&s->idle, s->idle_ms);
+	/* The timer is made for the sessions that have an idle time. */
+	if (s->idle == NULL) {
+		if ((s->idle = malloc(sizeof(*s->idle))) == NULL) {
+			log_warn("idle timer");
+			return;
+		}
+		ev_timer_init(s->idle, session_idle_cb, s);
+	}
+	ev_timer_arm(s->idle, s->idle_ms);
+}
+
+/* Stop s's idle timer, if it has one. */
+static void
+session_idle_stop(struct session *s)
+{
+	if (s->idle != NULL)
+		ev_timer_disarm(s->idle);
 }
 
 static void
@@ -1411,7 +1530,7 @@ session_idle_cb(void *arg)
 	uint64_t	 due = s->last_active + (uint64_t)s->idle_ms;
 
 	if (ev_now() < due) {
-		ev_timer_arm(&s->idle, (long long)(due - ev_now()));
+		ev_timer_arm(s->idle, (long long)(due - ev_now()));
 		return;
 	}
 	s->timed_out = 1;
@@ -1431,9 +1550,9 @@ session_finish(struct session *s)
 	if (s->over)
 		return;
 	s->over = 1;
-	ev_timer_disarm(&s->idle);
+	session_idle_stop(s);
 	TAILQ_FOREACH(ch, &s->channels, entry)
-		ev_timer_disarm(&ch->pause);
+		channel_unpause(ch);
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
 		if (ep->rfd != -1)
 			ev_del(ep->rfd);
@@ -1476,10 +1595,11 @@ session_free(struct session *s)
 
 	if (s == NULL)
 		return;
-	ev_timer_disarm(&s->idle);
+	session_idle_stop(s);
+	free(s->idle);
 	while ((ch = TAILQ_FIRST(&s->channels)) != NULL) {
 		TAILQ_REMOVE(&s->channels, ch, entry);
-		ev_timer_disarm(&ch->pause);
+		channel_unpause(ch);
 		channel_discard(ch);
 		/* Drops after the last datagram read: only the socket knows. */
 		if (ch->batch != NULL) {
@@ -1492,6 +1612,8 @@ session_free(struct session *s)
 			ch->batch = NULL;
 		}
 		buf_free(&ch->buf);
+		free(ch->pace);
+		free(ch->taps);
 		free(ch);
 	}
 	while ((ep = TAILQ_FIRST(&s->endpoints)) != NULL) {

@@ -116,10 +116,11 @@ struct endpoint {
 	struct channel		*writer; /* The channel that writes to us. */
 	const struct ep_hook	*hook;	/* Another writer, or a watcher. */
 	void			*hookdata;
-	int			 rwant;	/* Events a read waits for; 0: EV_READ */
-	int			 wwant;	/* Events a write waits for; 0: EV_WRITE */
-	int			 revents; /* Events registered for rfd. */
-	int			 wevents; /* Events registered for wfd. */
+	/* Small, as every connection has two endpoints or more. */
+	short			 rwant;	/* Events a read waits for; 0: EV_READ */
+	short			 wwant;	/* Events a write waits for; 0: EV_WRITE */
+	short			 revents; /* Events registered for rfd. */
+	short			 wevents; /* Events registered for wfd. */
 	TAILQ_ENTRY(endpoint)	 entry;
 };
 
@@ -160,6 +161,20 @@ struct ch_tap {
 	void			*arg;
 };
 
+/*
+ * Pacing: after delivering a line (-i) or any chunk (--delay) a channel
+ * writes nothing until its timer fires.  -W: the source is treated as
+ * ended after read_limit reads.  Made only for a channel that has any of
+ * these, as most never do.
+ */
+struct ch_pace {
+	long long		 line_gap_ms;	/* 0: none */
+	long long		 write_gap_ms;	/* 0: none */
+	uint64_t		 read_limit;	/* 0: none */
+	uint64_t		 reads;		/* Reads that returned data. */
+	struct ev_timer		 timer;
+};
+
 struct channel {
 	const char		*name;	/* For messages. */
 	struct endpoint		*src;
@@ -168,6 +183,7 @@ struct channel {
 	int			 flags;	/* CH_* */
 	enum ch_state		 state;
 	int			 error;	/* errno when CH_FAILED. */
+	u_int			 ntaps;	/* Observers in taps, below. */
 	const char		*error_op; /* "read" or "write" */
 	uint64_t		 bytes;	/* Delivered to dst. */
 	size_t			 bufsize;
@@ -183,8 +199,7 @@ struct channel {
 	size_t			 xgrow;	/* Most bytes xform makes of one;
 					   0 means 2. */
 
-	struct ch_tap		 taps[CH_TAPS_MAX];
-	size_t			 ntaps;
+	struct ch_tap		*taps;	/* CH_TAPS_MAX, made by the first */
 
 	/*
 	 * Datagrams from a datagram socket are received many at a time
@@ -193,17 +208,8 @@ struct channel {
 	 */
 	struct batch		*batch;
 
-	/*
-	 * Pacing: after delivering a line (-i) or any chunk (--delay) the
-	 * channel writes nothing until its pause timer fires.
-	 */
-	long long		 line_gap_ms;	/* 0: none */
-	long long		 write_gap_ms;	/* 0: none */
-	struct ev_timer		 pause;
-
-	/* -W: the source is treated as ended after this many reads. */
-	uint64_t		 read_limit;	/* 0: none */
-	uint64_t		 reads;		/* Reads that returned data. */
+	/* Pacing and the read limit; NULL without (channel_pace()). */
+	struct ch_pace		*pace;
 
 	struct session		*session;
 	TAILQ_ENTRY(channel)	 entry;
@@ -217,13 +223,14 @@ struct channel {
 struct session {
 	TAILQ_HEAD(, endpoint)	 endpoints;
 	TAILQ_HEAD(, channel)	 channels;
-	int			 over;	/* set by session_finish() */
-	int			 failed; /* a channel lost data */
-	int			 timed_out; /* ended by the idle timer */
-	int			 running; /* session_start() was called */
+	/* Flags, as bytes: every connection has a session. */
+	char			 over;	/* set by session_finish() */
+	char			 failed; /* a channel lost data */
+	char			 timed_out; /* ended by the idle timer */
+	char			 running; /* session_start() was called */
 	long long		 idle_ms; /* end after this long idle */
 	uint64_t		 last_active;
-	struct ev_timer		 idle;
+	struct ev_timer		*idle;	/* Made only with an idle time. */
 	int			 (*check)(struct session *);
 	void			 (*finished)(struct session *);
 	void			*arg;
@@ -243,6 +250,8 @@ void		 session_set_idle(struct session *, long long);
 int		 session_relay_check(struct session *);
 int		 session_report(struct session *);
 int		 channel_ended(const struct channel *);
+int		 channel_pace(struct channel *, long long, long long,
+		    uint64_t);
 size_t		 channel_pending(const struct channel *);
 int		 channel_spliced(const struct channel *);
 void		 channel_stop(struct channel *);

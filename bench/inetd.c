@@ -1,0 +1,78 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The limit of "sockcat -lk -e PROGRAM" for connection rates: a minimal
+ * inetd-style server that accepts on 127.0.0.1:PORT and starts PROGRAM
+ * for each connection with the socket itself as its standard input and
+ * output (posix_spawn(3), as sockcat does), and nothing else: no pipes to
+ * pump, no logging, no statistics, no half-close.  Children are not
+ * waited for (SIGCHLD ignored).
+ *
+ *	inetd PORT PROGRAM [ARG ...]
+ */
+
+#define _GNU_SOURCE		/* accept4(2) */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int
+main(int argc, char **argv)
+{
+	posix_spawn_file_actions_t	 fa;
+	struct sockaddr_in		 sin;
+	pid_t				 pid;
+	int				 l, s, one = 1;
+
+	if (argc < 3)
+		errx(1, "usage: inetd port program [arg ...]");
+	signal(SIGCHLD, SIG_IGN);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(atoi(argv[1]));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((l = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		err(1, "socket");
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(l, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(l, 128) == -1)
+		err(1, "listen");
+	for (;;) {
+		if ((s = accept4(l, NULL, NULL, SOCK_CLOEXEC)) == -1)
+			continue;
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, s, STDIN_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, s, STDOUT_FILENO);
+		if (posix_spawn(&pid, argv[2], &fa, NULL, argv + 2,
+		    environ) != 0)
+			warn("spawn");
+		posix_spawn_file_actions_destroy(&fa);
+		close(s);
+	}
+}

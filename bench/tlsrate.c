@@ -1,0 +1,115 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * TLS connections per second against a TLS echo server on
+ * 127.0.0.1:PORT: each connection is a full handshake (no session is
+ * resumed), one line sent and read back whole, then close_notify and
+ * close.  The client turns Nagle's algorithm off, as curl and most TLS
+ * clients do, so that what is measured is the server.  Runs for COUNT
+ * connections or SECONDS, whichever is first; prints the rate.  Every
+ * answer is checked; the certificate is not (the servers use a
+ * throw-away one).
+ *
+ *	tlsrate PORT COUNT SECONDS
+ *
+ * Build: cc -O2 -o tlsrate tlsrate.c -lssl -lcrypto
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sockaddr_in	 sin;
+	const char		 msg[] = "ping\n";
+	char			 buf[64];
+	double			 start, limit;
+	SSL_CTX			*ctx;
+	SSL			*ssl;
+	size_t			 got;
+	int			 i, count, s, n, one = 1;
+
+	if (argc != 4)
+		errx(1, "usage: tlsrate port count seconds");
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(atoi(argv[1]));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	count = atoi(argv[2]);
+	limit = atof(argv[3]);
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		errx(1, "SSL_CTX_new");
+	/*
+	 * Every connection a full handshake: no session is kept, though the
+	 * server still sends its tickets, as it would to any client.
+	 */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+
+	start = now();
+	for (i = 0; i < count && now() - start < limit; i++) {
+		if ((s = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+			err(1, "socket");
+		setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+			err(1, "connect");
+		if ((ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, s) != 1)
+			errx(1, "SSL_new");
+		if (SSL_connect(ssl) != 1) {
+			ERR_print_errors_fp(stderr);
+			errx(1, "connection %d: handshake failed", i);
+		}
+		if (SSL_write(ssl, msg, sizeof(msg) - 1) != sizeof(msg) - 1)
+			errx(1, "connection %d: write failed", i);
+		for (got = 0; got < sizeof(msg) - 1; got += n) {
+			if ((n = SSL_read(ssl, buf + got, sizeof(buf) - got)) <= 0)
+				break;
+		}
+		if (got != sizeof(msg) - 1 || memcmp(buf, msg, got) != 0)
+			errx(1, "connection %d: wrong echo (%zu bytes)", i, got);
+		SSL_shutdown(ssl);
+		SSL_free(ssl);
+		close(s);
+	}
+	printf("%.1f\n", i / (now() - start));
+	SSL_CTX_free(ctx);
+	return (0);
+}
