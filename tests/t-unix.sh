@@ -322,4 +322,51 @@ test_scan() {
 	    "$(<"$SC_TMP/err")"
 }
 
+# A listener whose backlog is full (one connection queued, none accepted):
+# a client waits for room, as netcat's blocking connect does, and gets in
+# once the listener accepts; with -w it gives up at the deadline.
+test_full_backlog_waited_out() {
+	sock=$SC_TMP/full.sock
+	timeout 20 python3 - "$sock" "$SC_TMP/full.ready" "$SC_TMP/full.go" \
+	    >"$SC_TMP/full.out" <<'EOF' &
+import os, socket, sys, time
+path, ready, go = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(0)
+filler = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+filler.connect(path)
+open(ready, "w").write("ready\n")
+while not os.path.exists(go):
+    time.sleep(0.01)
+s.settimeout(10)
+filler.close()
+for c in (s.accept()[0], s.accept()[0]):
+    c.settimeout(10)
+    data = b""
+    while True:
+        d = c.recv(4096)
+        if not d:
+            break
+        data += d
+    if data:
+        print(data.decode().strip(), flush=True)
+    c.close()
+EOF
+	SC_PIDS="$SC_PIDS $!"
+	wait_for "$SC_TMP/full.ready" '^ready$' || fail "no listener"
+	t 10 "$SC" -w 1 -U "$sock" </dev/null 2>"$SC_TMP/w.err"
+	assertEquals "-w: gave up" 1 $?
+	assertEquals "-w: said why" "sockcat: $sock: Connection timed out" \
+	    "$(<"$SC_TMP/w.err")"
+	printf 'waited\n' >"$SC_TMP/w.in"
+	bg_in "$SC_TMP/w.in" t 20 "$SC" -N -U "$sock"
+	client=$BG_PID
+	touch "$SC_TMP/full.go"
+	wait_exit "$client" 15
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	wait_for "$SC_TMP/full.out" '^waited$' ||
+	    fail "not delivered: $(<"$SC_TMP/full.out")"
+}
+
 sc_run_shunit2

@@ -58,6 +58,37 @@ mode_udp_listen(const struct options *o)
 	return (mode_serve_dgram(o, fd));
 }
 
+/*
+ * The -U socket of the command line, connected: a stream socket through
+ * the dial, like every other connection (within -w, as --retry says, a
+ * full backlog waited out as netcat's blocking connect waits); a datagram
+ * socket, which must be bound first and whose connect only names the
+ * peer, by unix_open().  Returns -1 with errno and *cause ("PATH: reason",
+ * as netcat says) on failure.
+ */
+static int
+mode_unix_open(const struct options *o, char **cause)
+{
+	static const struct dial_how	 how = {
+		.flags = DIAL_UNIX | DIAL_BACKLOG,
+	};
+	struct net_peer			 peer;
+	char				*why;
+	int				 fd, error;
+
+	if (o->socktype != SOCK_STREAM)
+		return (unix_open(o, cause));
+	*cause = NULL;
+	if ((fd = dial_sync(o, o->host, NULL, &how, &peer, &why)) == -1) {
+		error = errno;
+		log_cause(cause, "%s: %s", o->host, why != NULL ? why :
+		    strerror(error));
+		free(why);
+		errno = error;
+	}
+	return (fd);
+}
+
 /* -U: connect to the socket and relay stdin and stdout over it. */
 static int
 mode_unix_connect(const struct options *o)
@@ -65,7 +96,7 @@ mode_unix_connect(const struct options *o)
 	char	*cause;
 	int	 fd;
 
-	if ((fd = unix_open(o, &cause)) == -1)
+	if ((fd = mode_unix_open(o, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	return (plain_relay(o, fd));
 }
@@ -77,7 +108,7 @@ mode_unix_scan(const struct options *o)
 	char	*cause;
 	int	 fd;
 
-	if ((fd = unix_open(o, &cause)) == -1) {
+	if ((fd = mode_unix_open(o, &cause)) == -1) {
 		log_warnx("%s", cause != NULL ? cause : strerror(errno));
 		free(cause);
 		return (1);

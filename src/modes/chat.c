@@ -560,7 +560,7 @@ chat_connect(const struct options *o)
 
 	chat_init(&c, o);
 	/* Directly or through the proxy of the command line. */
-	fd = dial_sync(o, o->host, o->ports[0], &peer, &cause);
+	fd = dial_sync(o, o->host, o->ports[0], NULL, &peer, &cause);
 	if (fd == -1) {
 		if (cause != NULL)
 			fatalx("%s", cause);

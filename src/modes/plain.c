@@ -658,7 +658,8 @@ plain_connect(const struct options *o)
 
 	plain_init(&p, o);
 	for (i = 0; i < o->nports; i++) {
-		fd = dial_sync(o, o->host, o->ports[i], &peer, &cause);
+		fd = dial_sync(o, o->host, o->ports[i], NULL, &peer,
+		    &cause);
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);

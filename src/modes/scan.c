@@ -71,7 +71,8 @@ scan_ports(const struct options *o)
 	for (i = 0; i < o->nports; i++) {
 		if (i > 0 && o->interval_ms > 0)
 			scan_pause(o->interval_ms);
-		fd = dial_sync(o, o->host, o->ports[i], &peer, &cause);
+		fd = dial_sync(o, o->host, o->ports[i], NULL, &peer,
+		    &cause);
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);

@@ -99,6 +99,9 @@ static void	dial_clear(struct dial *);
 /* The conversation with the hop being spoken to. */
 #define DIAL_PC(d)	(&(d)->pcs[(d)->hop])
 
+/* How soon a Unix-domain client tries again while the backlog is full. */
+#define DIAL_BACKLOG_MS	10
+
 /*
  * The end: hand fd (or -1, with error and cause) to the caller and free
  * d.  The callback may start another dial.
@@ -311,6 +314,18 @@ dial_try(struct dial *d)
 		}
 		if (errno == EINPROGRESS) {
 			ev_set(fd, EV_WRITE, dial_connect_cb, d);
+			return;
+		}
+		/*
+		 * A Unix-domain listener's full backlog says EAGAIN, and
+		 * nothing tells when it has room: a client tries again a
+		 * little later, within its deadline, as a blocking connect
+		 * would wait (netcat's).  Others take it for a refusal.
+		 */
+		if (errno == EAGAIN && (d->flags & DIAL_BACKLOG)) {
+			close(fd);
+			d->fd = -1;
+			ev_timer_arm(&d->kick, DIAL_BACKLOG_MS);
 			return;
 		}
 		d->error = errno;
@@ -680,7 +695,8 @@ dial_set_peer(struct dial *d, const struct sockaddr *sa)
  * DIAL_SERVER for a server's outbound side (no proxy, no source, no
  * socket options, a numeric service, no -v line for a failed attempt,
  * and a lookup's failure as its bare reason); DIAL_UNIX when host is a
- * Unix-domain path (port NULL), connected with the options' socket type.
+ * Unix-domain path (port NULL), connected with the options' socket type;
+ * DIAL_BACKLOG with it waits while the listener's backlog is full.
  * how->check, if set, is asked about each address before it is tried:
  * an errno value instead of 0 ends the dial with that error and no cause.
  * how->peer, if set, is the client the lookup counts for: one client's
@@ -878,7 +894,8 @@ dial_pause_cb(void *arg)
 }
 
 /*
- * For a client with nothing else to do: dial host and port within -w, and
+ * For a client with nothing else to do: dial host and port (the way how
+ * says, as dial_open(); NULL: a client's) within -w, and
  * again after the --retry-interval pause as --retry says, running the loop
  * until it is done.  Returns the connected non-blocking socket with peer
  * filled, or -1 with errno and *cause (NULL when -v has said it all, as
@@ -886,7 +903,7 @@ dial_pause_cb(void *arg)
  */
 int
 dial_sync(const struct options *o, const char *host, const char *port,
-    struct net_peer *peer, char **cause)
+    const struct dial_how *how, struct net_peer *peer, char **cause)
 {
 	struct dial_wait	 w;
 	struct ev_timer		 pause;
@@ -896,7 +913,7 @@ dial_sync(const struct options *o, const char *host, const char *port,
 	for (tries = 0;; tries++) {
 		memset(&w, 0, sizeof(w));
 		w.fd = -1;
-		if (dial_start(o, host, port, o->timeout_ms, dial_sync_cb,
+		if (dial_open(o, host, port, o->timeout_ms, how, dial_sync_cb,
 		    &w) == NULL) {
 			log_cause(cause, "%s", strerror(errno));
 			return (-1);

@@ -195,6 +195,7 @@ struct dial_how {
 	int		 flags;
 #define DIAL_SERVER	0x1	/* a server's outbound side: no proxy */
 #define DIAL_UNIX	0x2	/* host is a Unix-domain path */
+#define DIAL_BACKLOG	0x4	/* a full backlog is waited out (a client) */
 	dial_check_cb	*check;	/* asked about each address first */
 	/* The client whose share of the resolver the lookup is in, or NULL
 	   (resolve_start_for()). */
@@ -208,7 +209,8 @@ struct dial	*dial_open(const struct options *, const char *,
 void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
 int		 dial_sync(const struct options *, const char *,
-		    const char *, struct net_peer *, char **);
+		    const char *, const struct dial_how *, struct net_peer *,
+		    char **);
 
 /* wsconn.c */
 struct ws;
