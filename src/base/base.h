@@ -262,6 +262,7 @@ enum proxy_dns {
 typedef void cleanup_fn(int);
 void		 cleanup_init(void);
 void		 cleanup_add(cleanup_fn *);
+void		 cleanup_spawning(void);
 void		 cleanup_run(int);
 
 /* log.c */

@@ -547,6 +547,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	posix_spawnattr_setsigdefault(&attr, &set);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
 	    POSIX_SPAWN_SETSIGDEF | (cmd->pty ? POSIX_SPAWN_SETSID : 0));
+	cleanup_spawning();
 	error = posix_spawnp(&pid, cmd->path, &fa, &attr, cmd->argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
