@@ -411,12 +411,32 @@ listener_name(struct listener *l, int fd, const struct net_peer *peer,
 }
 
 /*
+ * Is the datagram queued next on lfd another peer's than peer's?  Only
+ * the head of the queue can be looked at, without taking it.
+ */
+static int
+listener_dtls_next_other(int lfd, const struct net_peer *peer)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	char			 b;
+
+	if (recvfrom(lfd, &b, 1, MSG_PEEK | MSG_DONTWAIT,
+	    (struct sockaddr *)&ss, &len) == -1)
+		return (0);
+	return (!dgram_addr_equal(&ss, len, &peer->ss, peer->len));
+}
+
+/*
  * The accept of a DTLS listener (-u --ssl): the cookie exchange on the
  * bound socket lfd, statelessly; then the socket that heard the peer
  * becomes the peer's own, connected to it, for its connection *dtls, and
  * a twin bound to the same port (udp_twin_socket()) takes its place, and
  * its number, as the listener.  So the rest of a ClientHello sent in
- * fragments, already queued, is the peer's connection's to read.
+ * fragments, already queued, is the peer's connection's to read.  When
+ * another peer's datagram is queued next instead, the listener keeps its
+ * socket (what is queued behind would be lost with it: under a burst of
+ * handshakes, again and again) and the peer gets a socket of its own.
  * Returns the peer's socket, or -1 with errno (EAGAIN: nothing more is
  * waiting for now).
  */
@@ -433,6 +453,20 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 		errno = EAGAIN;
 	if (r <= 0)
 		return (-1);
+	/*
+	 * Another peer's datagram is next in the queue: it would be lost
+	 * with the socket, so the listener keeps its socket and this peer
+	 * gets one of its own, bound and connected to it.
+	 */
+	if (listener_dtls_next_other(lfd, peer)) {
+		if ((fd = udp_peer_socket(l->o, lfd, peer)) == -1) {
+			log_warn("socket for a peer");
+			tls_free(*dtls);
+			*dtls = NULL;
+			errno = EAGAIN;
+		}
+		return (fd);
+	}
 	if ((twin = udp_twin_socket(l->o, lfd)) == -1 ||
 	    (fd = fcntl(lfd, F_DUPFD_CLOEXEC, 0)) == -1) {
 		log_warn("socket for a peer");
