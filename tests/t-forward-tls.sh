@@ -102,4 +102,186 @@ test_both_ends_tls() {
 	    "$(sha256sum <"$SC_TMP/c.out")"
 }
 
+# --- When the target is dialled ---------------------------------------------
+#
+# A forwarder that terminates TLS dials the target as soon as it admits a
+# client, while the client's handshake runs, unless it asks the client for
+# a certificate (--ssl-verify, --ssl-pin) or speaks WebSocket: then only
+# once the client is ready.  The target and the TLS client below say, from
+# the outside, what happened when.  The TLS handshake of a listener lasts
+# 10 seconds at most: each wait during one is shorter.
+
+
+EARLY="python3 ${TESTS_DIR:-$(dirname "$0")}/earlypeer.py"
+
+# early_target NAME [BANNER]: an earlypeer.py target logging to NAME.log; its
+# port in TPORT.
+early_target() {
+	bg timeout -k 2 "$SC_SERVER_LIFE" $EARLY target "$SC_TMP/$1.port" \
+	    "$SC_TMP/$1.log" ${2:+"$2"}
+	wait_for "$SC_TMP/$1.port" '^[0-9]+$' 15 ||
+	    { fail "no target $1"; return 1; }
+	TPORT=$(<"$SC_TMP/$1.port")
+}
+
+# tls_front [options...]: a forwarder fw terminating TLS with the server
+# certificate, to 127.0.0.1:TPORT.
+tls_front() {
+	server fw -lk 127.0.0.1 0 --ssl-cert "$CERTS/srv.pem" \
+	    --ssl-key "$CERTS/srv.key" --forward "127.0.0.1:$TPORT" "$@" ||
+	    { fail "no forwarder"; return 1; }
+}
+
+# raw_client NAME FD: a client of the forwarder that speaks no TLS: what
+# the test writes to FD it sends, closing FD ends it (-N); its process in
+# RAW_PID.
+raw_client() {
+	held_stdin "$1.in" "$2"
+	bg_in "$SC_TMP/$1.in" t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/$1.out" 2>"$SC_TMP/$1.err"
+	RAW_PID=$BG_PID
+}
+
+test_target_dialled_during_the_handshake() {
+	early_target tg || return
+	tls_front || return
+	# This client sends no ClientHello: its handshake cannot end.
+	raw_client h 8
+	assertTrue "the target is dialled while the client's handshake runs" \
+	    "wait_for '$SC_TMP/tg.log' '^open 1$' 8"
+	assertFalse "the client is still there" "gone $RAW_PID"
+	assertFalse "nothing relayed yet" \
+	    "grep -q 'forwarded to' '$SC_TMP/fw.err'"
+	# It leaves: the target's connection is closed, not a byte sent to it.
+	exec 8>&-
+	wait_exit "$RAW_PID"
+	assertTrue "the target's side closed, with nothing received" \
+	    "wait_for '$SC_TMP/tg.log' '^(closed|reset) 1 0$' 10"
+	assertEquals "nothing for the client" "" "$(<"$SC_TMP/h.out")"
+	assertFalse "never relayed" "grep -q 'forwarded to' '$SC_TMP/fw.err'"
+}
+
+test_failed_handshake_closes_its_target_then_next_client() {
+	early_target tg || return
+	tls_front || return
+	raw_client g 8
+	assertTrue "the target is dialled while the client's handshake runs" \
+	    "wait_for '$SC_TMP/tg.log' '^open 1$' 8"
+	# An HTTP request where the ClientHello should be.
+	printf 'GET / HTTP/1.0\r\n\r\n' >&8
+	exec 8>&-
+	wait_exit "$RAW_PID"
+	assertTrue "-v: the handshake failed" \
+	    "wait_for '$SC_TMP/fw.err' 'TLS handshake failed' 10"
+	assertTrue "the target's side closed, with nothing received" \
+	    "wait_for '$SC_TMP/tg.log' '^(closed|reset) 1 0$' 10"
+	# The next client (-k) is forwarded end to end.
+	echo "after garbage" | t 20 "$SC" -N --ssl-verify --ssl-trustfile \
+	    "$CERTS/ca.pem" localhost "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "echoed" "after garbage" "$(<"$SC_TMP/c.out")"
+	assertTrue "the target saw all of it" \
+	    "wait_for '$SC_TMP/tg.log' '^closed 2 14$' 10"
+	assertEquals "one forwarded" 1 \
+	    "$(grep -c 'forwarded to' "$SC_TMP/fw.err")"
+}
+
+test_banner_reaches_the_client_after_its_handshake() {
+	early_target tg "220 target ready" || return
+	tls_front || return
+	# The client starts its handshake once the target has sent its
+	# banner: the forwarder holds it until the handshake is over.
+	t 20 $EARLY tls-client "$PORT" "$CERTS/ca.pem" "$SC_TMP/tg.log" \
+	    '^open 1$' "$SC_TMP/c" ping
+	assertEquals "client" "seen
+handshake ok
+echoed" "$(<"$SC_TMP/c")"
+	assertEquals "the banner, then the echo" "220 target ready
+ping" "$(<"$SC_TMP/c.data")"
+}
+
+test_refused_target_during_the_handshake() {
+	bg timeout -k 2 "$SC_SERVER_LIFE" $EARLY refused "$SC_TMP/rf.port"
+	wait_for "$SC_TMP/rf.port" '^[0-9]+$' 15 || fail "no refused port"
+	TPORT=$(<"$SC_TMP/rf.port")
+	tls_front || return
+	# -v says so as the target refuses, before the client's handshake;
+	# the handshake still completes, and then the client is closed.
+	t 20 $EARLY tls-client "$PORT" "$CERTS/ca.pem" "$SC_TMP/fw.err" \
+	    'forward: #1 .*: no target accepted: ' "$SC_TMP/c"
+	assertEquals "client" "seen
+handshake ok
+eof" "$(<"$SC_TMP/c")"
+	assertEquals "nothing for the client" "" "$(<"$SC_TMP/c.data")"
+	assertEquals "said once" 1 \
+	    "$(grep -c 'no target accepted' "$SC_TMP/fw.err")"
+	assertFalse "the forwarder goes on" "gone $SERVER_PID"
+}
+
+# late_dial [forwarder options...]: the forwarder asks each client for a
+# certificate.  A client still in its handshake and one without a
+# certificate get no target connection; one with a certificate does.
+# The target accepts in order: its first connection is that client's.
+late_dial() {
+	early_target tg || return
+	tls_front "$@" || return
+	raw_client h 8
+	wait_for "$SC_TMP/fw.err" '^Connection received on ' 10 ||
+	    fail "no connection"
+	echo "no certificate" | t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/n.out" 2>/dev/null
+	assertTrue "-v: the handshake failed" \
+	    "wait_for '$SC_TMP/fw.err' 'TLS handshake failed: .*certificate' 10"
+	assertEquals "nothing for it" "" "$(<"$SC_TMP/n.out")"
+	echo "verified" | t 20 "$SC" -N --ssl --ssl-cert "$CERTS/cli.pem" \
+	    --ssl-key "$CERTS/cli.key" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "echoed" "verified" "$(<"$SC_TMP/c.out")"
+	exec 8>&-
+	wait_exit "$RAW_PID"
+	assertEquals "the target's one connection" "open 1
+closed 1 9" "$(<"$SC_TMP/tg.log")"
+}
+
+test_no_early_dial_with_ssl_verify() {
+	late_dial --ssl-verify --ssl-trustfile "$CERTS/ca.pem"
+}
+
+test_no_early_dial_with_ssl_pin() {
+	late_dial --ssl-pin "$(t 10 openssl x509 -in "$CERTS/cli.pem" \
+	    -noout -fingerprint -sha256 | sed 's/.*=//')"
+}
+
+# ws_late_dial ws|wss: with --websocket the target is dialled after the
+# upgrade, TLS or not: not for a client that sends nothing.
+ws_late_dial() {
+	_tls=() _cli=()
+	if [ "$1" = wss ]; then
+		_tls=(--ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key")
+		_cli=(--ssl-verify --ssl-trustfile "$CERTS/ca.pem")
+	fi
+	early_target tg || return
+	server fw -lk 127.0.0.1 0 --websocket "${_tls[@]}" \
+	    --forward "127.0.0.1:$TPORT" || return
+	raw_client h 8
+	wait_for "$SC_TMP/fw.err" '^Connection received on ' 10 ||
+	    fail "no connection"
+	echo "upgraded" | t 20 "$SC" -N "${_cli[@]}" "$1://localhost:$PORT/" \
+	    >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "echoed" "upgraded" "$(<"$SC_TMP/c.out")"
+	exec 8>&-
+	wait_exit "$RAW_PID"
+	assertEquals "the target's one connection" 1 \
+	    "$(grep -c '^open' "$SC_TMP/tg.log")"
+}
+
+test_no_early_dial_with_websocket() {
+	ws_late_dial ws
+}
+
+test_no_early_dial_with_websocket_over_tls() {
+	ws_late_dial wss
+}
+
 sc_run_shunit2

@@ -260,7 +260,6 @@ enum proxy_dns {
 
 /* cleanup.c */
 typedef void cleanup_fn(int);
-void		 cleanup_init(void);
 void		 cleanup_add(cleanup_fn *);
 void		 cleanup_spawning(void);
 void		 cleanup_run(int);
@@ -310,6 +309,16 @@ void		 write_quiet(int, const void *, size_t);
 #define ASYNC_STARTED(x)	((void)(x))
 #define ASYNC_CALLBACK(x, where, cb) ((void)(x))
 #endif
+
+/*
+ * What every sockcat runs between its start and its first wait for an
+ * event (doc/design.md, "The idle footprint"): linked together at the
+ * start of the text, so that an idle process maps a few pages of its code
+ * rather than every 64 KiB window its start-up calls happen to touch.
+ * The linker's default script groups every .text.startup section, as it
+ * does for main().  tests/t-footprint.sh checks that nothing else runs.
+ */
+#define __startup	__attribute__((__section__(".text.startup")))
 
 /* sock.c */
 /* A peer's address, as accept(2) and recvfrom(2) give it. */

@@ -36,22 +36,22 @@ static volatile int	 cleanup_n;
 /* The process that owns the registry, once it has started a child. */
 static pid_t		 cleanup_pid;
 
+/*
+ * cleanup_run(0) at exit(), as a destructor rather than with atexit(3):
+ * the atexit() that a program links lies at the far end of its text, and
+ * calling it would map a window of code that nothing else at start-up
+ * uses.  It runs after the handlers that libraries register with
+ * atexit(3), as an early atexit(3) call would.  Our pid is not asked
+ * for at start either: getpid() is the only call of an idle listener in
+ * its part of libc, and touching it maps 64 KiB more of libc into every
+ * process.  cleanup_spawning() records it before the first child.
+ */
+static void	cleanup_at_exit(void) __attribute__((__destructor__));
+
 static void
 cleanup_at_exit(void)
 {
 	cleanup_run(0);
-}
-
-/*
- * Start the registry: cleanup_run(0) runs at exit() from now on.  Our pid
- * is not asked for here: getpid() is the only call of an idle listener
- * in its part of libc, and touching it maps 64 KiB more of libc into every
- * process.  cleanup_spawning() records it before the first child.
- */
-void
-cleanup_init(void)
-{
-	atexit(cleanup_at_exit);
 }
 
 /*
@@ -72,7 +72,7 @@ cleanup_spawning(void)
  * It must be harmless when run twice.  Registering the same fn again does
  * nothing.
  */
-void
+__startup void
 cleanup_add(cleanup_fn *fn)
 {
 	int	 i;

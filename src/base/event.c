@@ -119,7 +119,7 @@ ev_now(void)
 }
 
 /* Make room in the tables for descriptor fd.  Returns -1 with errno. */
-static int
+static __startup int
 ev_grow(int fd)
 {
 	struct ev_fd	*fds;
@@ -185,7 +185,7 @@ ev_always_del(int fd)
  * only, so a steady set of watchers costs no system call.  Returns -1
  * with errno.
  */
-static int
+static __startup int
 ev_backend_set(int fd)
 {
 	struct ev_fd		*e = &ev_fds[fd];
@@ -291,7 +291,7 @@ ev_backend_grow(int n)
 }
 
 /* poll(2) is told everything on every round: nothing to do here. */
-static int
+static __startup int
 ev_backend_set(int fd)
 {
 	(void)fd;
@@ -344,7 +344,7 @@ ev_wait(int timeout)
  * Watch fd for events (EV_READ, EV_WRITE or both) and call cb when any is
  * ready; events of 0 stops watching.  Returns -1 with errno on failure.
  */
-int
+__startup int
 ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 {
 	struct ev_fd	*e;
@@ -400,7 +400,7 @@ ev_del(int fd)
 		ev_maxfd--;
 }
 
-void
+__startup void
 ev_timer_init(struct ev_timer *t, ev_timer_cb *cb, void *arg)
 {
 	memset(t, 0, sizeof(*t));
@@ -438,7 +438,7 @@ ev_timer_disarm(struct ev_timer *t)
 	t->when = 0;
 }
 
-int
+__startup int
 ev_timer_armed(const struct ev_timer *t)
 {
 	return (t->when != 0);
@@ -560,7 +560,7 @@ ev_run_timers(void)
  * Run until ev_break() is called or nothing is left to wait for.
  * Returns 0, or -1 with errno if the wait call failed.
  */
-int
+__startup int
 ev_loop(void)
 {
 	struct ev_timer	*t;

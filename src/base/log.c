@@ -31,7 +31,7 @@ static int	log_level;
 static void	(*log_clear)(void);	/* Erases a live status line. */
 
 /* Set how many -v were given. */
-void
+__startup void
 log_init(int verbose)
 {
 	log_level = verbose;

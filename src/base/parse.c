@@ -78,20 +78,25 @@ port_string(int port)
  * allowed: 1 to connect, 0 to listen on a port the kernel picks.  Returns
  * 0, or -1 with a message in err.
  */
-int
+__startup int
 parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
     char *err, size_t errlen)
 {
 	struct servent	*sv;
+	const char	*p;
 	char		*copy, *dash, **l;
 	int		 lo, hi, port;
 	size_t		 count;
 
 	/*
 	 * Numbers are never service names: look them up only when needed
-	 * (the services database costs memory a listener keeps).
+	 * (the services database costs memory a listener keeps).  A loop,
+	 * not strspn(3), whose SSE code lies in a part of libc that no
+	 * other start-up call touches.
 	 */
-	if (arg[strspn(arg, "0123456789")] != '\0' &&
+	for (p = arg; *p >= '0' && *p <= '9'; p++)
+		continue;
+	if (*p != '\0' &&
 	    (sv = getservbyname(arg, udp ? "udp" : "tcp")) != NULL)
 		lo = hi = ntohs(sv->s_port);
 	else if (isdigit((unsigned char)arg[0]) && strchr(arg, '-') != NULL) {

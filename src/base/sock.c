@@ -35,7 +35,7 @@
 #include "base.h"
 
 /* Set or clear O_NONBLOCK on fd.  Returns -1 with errno on failure. */
-int
+__startup int
 net_set_nonblock(int fd, int on)
 {
 	int	 flags;

@@ -267,7 +267,7 @@ opt_find(int ch)
  * Port operands: each one a port, a service or a range.  Listening takes
  * exactly one port, and 0 there asks the kernel to pick one.
  */
-static void
+static __startup void
 add_ports(struct options *o, char *const *argv, int argc)
 {
 	char	 err[256];
@@ -467,7 +467,7 @@ enum fact {
 #define B(f)	((uint64_t)1 << (F_ ## f))
 
 /* The facts of o, as bits. */
-static uint64_t
+static __startup uint64_t
 facts(const struct options *o)
 {
 	const int	 v[] = {
@@ -518,7 +518,7 @@ facts(const struct options *o)
 }
 
 /* A quit timer also tells the peer about stdin's end (Debian). */
-static void
+static __startup void
 step_quit(struct cmdline *cl)
 {
 	const struct options	*o = cl->o;
@@ -607,7 +607,7 @@ proxy_hops_free(struct options *o)
  * -x: a client's proxy, or a chain of them; or, with -l --proxy-type, be
  * the proxy.
  */
-static void
+static __startup void
 step_proxy(struct cmdline *cl)
 {
 	struct options	*o = cl->o;
@@ -684,7 +684,7 @@ forward_check_family(const struct options *o, const char *arg,
  * Each --forward target is host:port or unix:PATH, and an address is of
  * the family asked for.
  */
-static void
+static __startup void
 step_forward(struct cmdline *cl)
 {
 	const struct options	*o = cl->o;
@@ -705,7 +705,7 @@ step_forward(struct cmdline *cl)
 }
 
 /* --vsock: the CID and the port are numbers (or the CID's names). */
-static void
+static __startup void
 step_vsock(struct cmdline *cl)
 {
 	struct options		*o = cl->o;
@@ -725,7 +725,7 @@ step_vsock(struct cmdline *cl)
 }
 
 /* --retry-interval's default. */
-static void
+static __startup void
 step_retry(struct cmdline *cl)
 {
 	if (cl->o->retry_ms == TIME_NONE)
@@ -737,7 +737,7 @@ step_retry(struct cmdline *cl)
  * and --proxy-auth USER with no terminal to ask on: USER has an empty
  * password, as ncat takes it.
  */
-static void
+static __startup void
 step_last(struct cmdline *cl)
 {
 	struct options	*o = cl->o;
@@ -1006,7 +1006,7 @@ check(struct cmdline *cl)
  * on anything it would refuse; o refers to run, what changes while the
  * program runs.
  */
-void
+__startup void
 cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 {
 	struct cmdline		 cl = { .o = o };

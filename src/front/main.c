@@ -75,7 +75,7 @@ main_note_cmdline(int argc, char **argv)
 }
 #endif
 
-int
+__startup int
 main(int argc, char **argv)
 {
 	struct options	 o;
@@ -87,7 +87,6 @@ main(int argc, char **argv)
 #ifdef SC_DEBUG
 	main_note_cmdline(argc, argv);
 #endif
-	cleanup_init();
 	cmdline_parse(&o, &run, argc, argv);
 
 	/* A peer that goes away is an error to report, not a signal. */

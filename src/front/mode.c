@@ -131,73 +131,73 @@ mode_unix_listen(const struct options *o)
 	return (mode_serve_dgram(o, fd));
 }
 
-static int
+static __startup int
 is_chat_server(const struct options *o)
 {
 	return (o->chat && o->listen);
 }
 
-static int
+static __startup int
 is_chat_client(const struct options *o)
 {
 	return (o->chat);
 }
 
-static int
+static __startup int
 is_forward(const struct options *o)
 {
 	return (o->nforward > 0);
 }
 
-static int
+static __startup int
 is_unix_scan(const struct options *o)
 {
 	return (o->family == AF_UNIX && o->zero);
 }
 
-static int
+static __startup int
 is_unix_server(const struct options *o)
 {
 	return (o->family == AF_UNIX && o->listen);
 }
 
-static int
+static __startup int
 is_unix_client(const struct options *o)
 {
 	return (o->family == AF_UNIX);
 }
 
-static int
+static __startup int
 is_scan(const struct options *o)
 {
 	return (o->zero);
 }
 
-static int
+static __startup int
 is_room(const struct options *o)
 {
 	return (o->room);
 }
 
-static int
+static __startup int
 is_broker(const struct options *o)
 {
 	return (o->broker);
 }
 
-static int
+static __startup int
 is_proxy_server(const struct options *o)
 {
 	return (o->proxy_serve);
 }
 
-static int
+static __startup int
 is_dgram_server(const struct options *o)
 {
 	return (o->listen && o->socktype == SOCK_DGRAM);
 }
 
-static int
+static __startup int
 is_server(const struct options *o)
 {
 	return (o->listen);
@@ -231,7 +231,7 @@ static const struct mode {
 };
 
 /* Run the mode the command line asks for.  Returns the exit status. */
-int
+__startup int
 mode_run(const struct options *o)
 {
 	size_t	 i;

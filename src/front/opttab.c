@@ -400,7 +400,7 @@ static const struct optdef optdefs[] = {
 };
 
 /* The table and its length. */
-const struct optdef *
+__startup const struct optdef *
 opt_table(size_t *n)
 {
 	*n = sizeof(optdefs) / sizeof(optdefs[0]);
@@ -460,7 +460,7 @@ opt_store(struct options *o, const struct optdef *d, long long v)
  * NULL): the row's kind says how, and a custom row runs its function.
  * Exits with netcat's message on a value it would refuse.
  */
-void
+__startup void
 opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;

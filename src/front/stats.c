@@ -145,7 +145,7 @@ static void	stats_clear(void);
 static const struct ep_ops stats_out_ops;
 static void	stats_cleanup(int);
 
-void
+__startup void
 stats_init(const struct options *o)
 {
 	memset(&st, 0, sizeof(st));

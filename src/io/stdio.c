@@ -137,7 +137,7 @@ stdio_tty_pause(int stop)
  * and files are left alone; a write to them does not wait for a reader.
  * Pipes are also enlarged, as far as the system allows.
  */
-void
+__startup void
 stdio_init(void)
 {
 	struct stat	 st;

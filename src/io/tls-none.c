@@ -26,7 +26,7 @@
 
 #include "io.h"
 
-int
+__startup int
 tls_available(void)
 {
 	return (0);

@@ -244,7 +244,7 @@ static SSL_CTX		*tls_origin_ctx; /* a relay's, to its targets */
 static unsigned char	 tls_alpn[256];	/* --ssl-alpn in wire format */
 static size_t		 tls_alpn_len;
 
-int
+__startup int
 tls_available(void)
 {
 	return (1);

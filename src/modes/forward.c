@@ -78,12 +78,17 @@ struct forward {
 	struct addrinfo		*res;
 	TAILQ_HEAD(, upeer)	 peers;
 	int			 served; /* without -k: the one peer came */
+
+	/* Connections dialled while their client's handshake runs. */
+	TAILQ_HEAD(, fconn_out)	 early;
 };
 
 /* Where a connection's outbound stage stands. */
 enum fconn_state {
 	FC_CONNECTING,
 	FC_TLS,
+	FC_READY,	/* connected, the client still in its handshake */
+	FC_FAILED,	/* no target, the client still in its handshake */
 	FC_RELAYING,
 };
 
@@ -92,21 +97,13 @@ enum fconn_state {
  * that an idle relayed connection costs little more than its session.
  */
 struct fconn_out {
+	struct fconn		*fc;
 	struct net_peer		 peer;
 	struct net_peer		 local;	/* the address it connected to */
 	struct ev_timer		 deadline;
 	char			 why[FWD_WHY_MAX]; /* the last failure */
-};
 
-struct fconn {
-	struct forward		*f;
-	char			*label;	/* "#1 HOST:PORT", for messages */
-	struct tls		*ctls;	/* the client's TLS, with --ssl */
-	struct ws		*cws;	/* its WebSocket, with --websocket */
-	enum fconn_state	 state;
-	int			 fd;	/* the client */
-
-	/* The outbound stage: targets from first on, tries so far. */
+	/* Targets from first on, tries so far, and the one being tried. */
 	u_int			 first;
 	u_int			 tries;
 	struct fwd_target	*cur;
@@ -114,6 +111,24 @@ struct fconn {
 	struct tls		*ttls;
 	struct dial		*dial;
 	struct tls_hs		*hs;
+
+	/* The client's TLS (--ssl) and WebSocket, until the pump has them. */
+	struct tls		*ctls;
+	struct ws		*cws;
+
+	/*
+	 * Dialled early (forward_admitted()): the client's socket, still
+	 * the listener's until its handshake is over and fc->fd takes it.
+	 */
+	int			 early_fd;
+	TAILQ_ENTRY(fconn_out)	 entry;
+};
+
+struct fconn {
+	struct forward		*f;
+	char			*label;	/* "#1 HOST:PORT", for messages */
+	enum fconn_state	 state;
+	int			 fd;	/* the client */
 	struct fconn_out	*out;	/* NULL once relayed */
 
 	uint64_t		 up_off; /* -o, --hex-dump offsets */
@@ -247,15 +262,42 @@ target_up(struct fwd_target *t)
 	t->down_until = 0;
 }
 
-/* The outbound stage is over: let go of what only it needed. */
+/*
+ * The outbound stage is over: let go of what only it needed, closing what
+ * the pump has not taken.
+ */
 static void
 fconn_out_free(struct fconn *fc)
 {
-	if (fc->out == NULL)
+	struct fconn_out	*out = fc->out;
+
+	if (out == NULL)
 		return;
-	ev_timer_disarm(&fc->out->deadline);
-	free(fc->out);
+	ev_timer_disarm(&out->deadline);
+	dial_cancel(out->dial);
+	tls_handshake_cancel(out->hs);
+	if (out->tfd != -1) {
+		ev_del(out->tfd);
+		close(out->tfd);
+	}
+	tls_free(out->ttls);
+	tls_free(out->ctls);
+	ws_free(out->cws);
+	free(out);
 	fc->out = NULL;
+}
+
+/* Close and free what the connection holds. */
+static void
+fconn_destroy(struct fconn *fc)
+{
+	fconn_out_free(fc);
+	if (fc->fd != -1) {
+		ev_del(fc->fd);
+		close(fc->fd);
+	}
+	free(fc->label);
+	free(fc);
 }
 
 /* The client's connection is over: give its place back. */
@@ -264,23 +306,8 @@ fconn_free(struct fconn *fc)
 {
 	struct forward	*f = fc->f;
 
-	fconn_out_free(fc);
-	dial_cancel(fc->dial);
-	tls_handshake_cancel(fc->hs);
-	if (fc->tfd != -1) {
-		ev_del(fc->tfd);
-		close(fc->tfd);
-	}
-	tls_free(fc->ttls);
-	tls_free(fc->ctls);
-	ws_free(fc->cws);
-	if (fc->fd != -1) {
-		ev_del(fc->fd);
-		close(fc->fd);
-	}
+	fconn_destroy(fc);
 	gate_release(f->o->run);
-	free(fc->label);
-	free(fc);
 	/* Without -k, one connection is all there is. */
 	if (!f->o->keep) {
 		listener_close(f->l);
@@ -293,14 +320,14 @@ static void
 fconn_abandon(struct fconn *fc)
 {
 	ev_timer_disarm(&fc->out->deadline);
-	dial_cancel(fc->dial);
-	fc->dial = NULL;
-	tls_handshake_cancel(fc->hs);
-	fc->hs = NULL;
-	if (fc->tfd != -1) {
-		ev_del(fc->tfd);
-		close(fc->tfd);
-		fc->tfd = -1;
+	dial_cancel(fc->out->dial);
+	fc->out->dial = NULL;
+	tls_handshake_cancel(fc->out->hs);
+	fc->out->hs = NULL;
+	if (fc->out->tfd != -1) {
+		ev_del(fc->out->tfd);
+		close(fc->out->tfd);
+		fc->out->tfd = -1;
 	}
 }
 
@@ -311,8 +338,8 @@ fconn_more(const struct fconn *fc)
 	const struct forward	*f = fc->f;
 	size_t			 i;
 
-	for (i = fc->tries; i < f->n; i++)
-		if (f->t[(fc->first + i) % f->n].down_until <= ev_now())
+	for (i = fc->out->tries; i < f->n; i++)
+		if (f->t[(fc->out->first + i) % f->n].down_until <= ev_now())
 			return (1);
 	return (0);
 }
@@ -325,11 +352,12 @@ fconn_more(const struct fconn *fc)
 static void
 fconn_failed(struct fconn *fc, const char *why)
 {
-	snprintf(fc->out->why, sizeof(fc->out->why), "%s: %s", fc->cur->name,
-	    why);
+	struct fconn_out	*out = fc->out;
+
+	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
 	if (fconn_more(fc))
-		log_verbose(1, "forward: %s: %s", fc->label, fc->out->why);
-	target_down(fc->cur);
+		log_verbose(1, "forward: %s: %s", fc->label, out->why);
+	target_down(out->cur);
 	fconn_abandon(fc);
 	fconn_next(fc);
 }
@@ -422,8 +450,8 @@ fconn_relay(struct fconn *fc)
 	struct endpoint	*c, *t;
 	ssize_t		 n = 0;
 
-	ev_del(fc->tfd);
-	target_up(fc->cur);
+	ev_del(fc->out->tfd);
+	target_up(fc->out->cur);
 	if (o->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
 	    o->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
 	    (struct sockaddr *)&fc->out->local.ss, &errstr)) == -1) {
@@ -431,7 +459,6 @@ fconn_relay(struct fconn *fc)
 		fconn_free(fc);
 		return;
 	}
-	fconn_out_free(fc);
 	if ((s = session_new(session_relay_check, fconn_finished, fc)) == NULL)
 		goto fail;
 	/* Each descriptor is the session's once it has an endpoint. */
@@ -439,22 +466,22 @@ fconn_relay(struct fconn *fc)
 	    EP_NET)) == NULL)
 		goto fail_session;
 	fc->fd = -1;
-	if (fc->ctls != NULL) {
-		tls_attach(c, fc->ctls);
-		fc->ctls = NULL;
+	if (fc->out->ctls != NULL) {
+		tls_attach(c, fc->out->ctls);
+		fc->out->ctls = NULL;
 	}
 	/* A bridge, as websockify is: bytes either way, binary messages. */
-	if (fc->cws != NULL) {
-		ws_attach(c, fc->cws, 1);
-		fc->cws = NULL;
+	if (fc->out->cws != NULL) {
+		ws_attach(c, fc->out->cws, 1);
+		fc->out->cws = NULL;
 	}
-	if ((t = session_endpoint(s, "target", fc->tfd, fc->tfd,
+	if ((t = session_endpoint(s, "target", fc->out->tfd, fc->out->tfd,
 	    EP_SHUT_SOCKET, 0)) == NULL)
 		goto fail_session;
-	fc->tfd = -1;
-	if (fc->ttls != NULL) {
-		tls_attach(t, fc->ttls);
-		fc->ttls = NULL;
+	fc->out->tfd = -1;
+	if (fc->out->ttls != NULL) {
+		tls_attach(t, fc->out->ttls);
+		fc->out->ttls = NULL;
 	}
 	if ((fc->up = session_channel(s, "upstream", c, t,
 	    CH_SHUTDOWN | CH_RESET)) == NULL ||
@@ -472,8 +499,9 @@ fconn_relay(struct fconn *fc)
 		goto fail_session;
 	}
 	log_verbose(1, "forward: %s: forwarded to %s", fc->label,
-	    fc->cur->name);
+	    fc->out->cur->name);
 	fc->state = FC_RELAYING;
+	fconn_out_free(fc);
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
 	gate_session(&o->gate, s);
@@ -488,19 +516,35 @@ fail:
 	fconn_free(fc);
 }
 
+/*
+ * The target is ready: relay, or, while the client is still in its
+ * handshake, wait for it (forward_start()).
+ */
+static void
+fconn_target_ready(struct fconn *fc)
+{
+	if (fc->out->early_fd == -1) {
+		fconn_relay(fc);
+		return;
+	}
+	ev_del(fc->out->tfd);
+	ev_timer_disarm(&fc->out->deadline);
+	fc->state = FC_READY;
+}
+
 static void
 fconn_tls_done(struct tls *tls, char *cause, void *arg)
 {
 	struct fconn	*fc = arg;
 
-	fc->hs = NULL;
+	fc->out->hs = NULL;
 	if (tls == NULL) {
 		fconn_failed(fc, cause != NULL ? cause : "TLS failed");
 		free(cause);
 		return;
 	}
-	fc->ttls = tls;
-	fconn_relay(fc);
+	fc->out->ttls = tls;
+	fconn_target_ready(fc);
 }
 
 /* The target accepted the connection: its TLS, if asked, then relay. */
@@ -508,17 +552,18 @@ static void
 fconn_connected(struct fconn *fc)
 {
 	const struct options	*o = fc->f->o;
-	char		*cause;
+	struct fconn_out	*out = fc->out;
+	char			*cause;
 
-	ev_del(fc->tfd);
+	ev_del(out->tfd);
 	if (!o->fwd_ssl) {
-		fconn_relay(fc);
+		fconn_target_ready(fc);
 		return;
 	}
 	fc->state = FC_TLS;
 	/* The target's deadline covers its handshake too. */
-	if ((fc->hs = tls_origin_start(o, fc->tfd, fc->cur->port != NULL ?
-	    fc->cur->host : NULL, FWD_CONNECT_MS * 10, fconn_tls_done, fc,
+	if ((out->hs = tls_origin_start(o, out->tfd, out->cur->port != NULL ?
+	    out->cur->host : NULL, FWD_CONNECT_MS * 10, fconn_tls_done, fc,
 	    &cause)) == NULL) {
 		fconn_failed(fc, cause != NULL ? cause : strerror(errno));
 		free(cause);
@@ -536,12 +581,12 @@ fconn_dialed_cb(int fd, const struct net_peer *peer, int error,
 	struct fconn	*fc = arg;
 
 	(void)peer;
-	fc->dial = NULL;
+	fc->out->dial = NULL;
 	if (fd == -1) {
 		fconn_failed(fc, cause != NULL ? cause : strerror(error));
 		return;
 	}
-	fc->tfd = fd;
+	fc->out->tfd = fd;
 	fconn_connected(fc);
 }
 
@@ -558,15 +603,15 @@ fconn_next(struct fconn *fc)
 	const struct options	*o = f->o;
 	struct fwd_target	*t;
 
-	while (fc->tries < f->n) {
-		t = &f->t[(fc->first + fc->tries++) % f->n];
+	while (fc->out->tries < f->n) {
+		t = &f->t[(fc->out->first + fc->out->tries++) % f->n];
 		if (t->down_until > ev_now()) {
 			if (fc->out->why[0] == '\0')
 				snprintf(fc->out->why, sizeof(fc->out->why),
 				    "%s: down, retried later", t->name);
 			continue;
 		}
-		fc->cur = t;
+		fc->out->cur = t;
 		ev_timer_arm(&fc->out->deadline, o->timeout_ms != TIME_NONE ?
 		    o->timeout_ms : FWD_CONNECT_MS);
 		/*
@@ -578,29 +623,32 @@ fconn_next(struct fconn *fc)
 		 * see the connection relayed, or freed, under them.
 		 */
 		fc->state = FC_CONNECTING;
-		if ((fc->dial = dial_open(&f->dial_o, t->host, t->port,
+		if ((fc->out->dial = dial_open(&f->dial_o, t->host, t->port,
 		    TIME_NONE, t->port == NULL ? &unix_how : NULL,
 		    fconn_dialed_cb, fc)) == NULL) {
 			fconn_failed(fc, strerror(errno));
 			return;
 		}
 		/* Each failure is said once, with the client's label. */
-		dial_quiet(fc->dial);
+		dial_quiet(fc->out->dial);
 		return;
 	}
 	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
 	    fc->out->why[0] != '\0' ? fc->out->why : "none");
 	if (!o->keep)
 		f->status = 1;
+	/* The client is closed when its handshake is over. */
+	if (fc->out->early_fd != -1) {
+		fc->state = FC_FAILED;
+		return;
+	}
 	fconn_free(fc);
 }
 
-/* An admitted connection, after its TLS: find it a target. */
-static int
-forward_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+/* A connection for the client on fd at peer, not started; NULL: ENOMEM. */
+static struct fconn *
+fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 {
-	struct forward	*f = arg;
 	struct fconn	*fc;
 	char		 who[NI_MAXHOST + NI_MAXSERV + 2];
 
@@ -608,40 +656,130 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 	if ((fc = calloc(1, sizeof(*fc))) == NULL ||
 	    (fc->out = calloc(1, sizeof(*fc->out))) == NULL ||
 	    asprintf(&fc->label, "#%lu %s", ++f->serial, who) == -1) {
-		log_warn("forward");
 		if (fc != NULL)
 			free(fc->out);
 		free(fc);
-		tls_free(tls);
-		ws_free(ws);
-		close(fd);
-		gate_release(f->o->run);
-		return (-1);
+		return (NULL);
 	}
 	fc->f = f;
-	fc->fd = fd;
-	fc->ctls = tls;
-	fc->cws = ws;
-	fc->tfd = -1;
+	fc->fd = -1;
+	fc->out->fc = fc;
+	fc->out->early_fd = -1;
+	fc->out->tfd = -1;
 	fc->out->peer = *peer;
 	fc->out->local.len = sizeof(fc->out->local.ss);
 	if (getsockname(fd, (struct sockaddr *)&fc->out->local.ss,
 	    &fc->out->local.len) == -1)
 		fc->out->local.len = 0;
 	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
-	fc->first = f->o->round_robin ? f->rr++ % f->n : 0;
+	fc->out->first = f->o->round_robin ? f->rr++ % f->n : 0;
+	return (fc);
+}
+
+/* The connection dialled early for the client on fd, taken off the list. */
+static struct fconn *
+fconn_take_early(struct forward *f, int fd)
+{
+	struct fconn_out	*out;
+
+	TAILQ_FOREACH(out, &f->early, entry) {
+		if (out->early_fd == fd) {
+			TAILQ_REMOVE(&f->early, out, entry);
+			out->early_fd = -1;
+			return (out->fc);
+		}
+	}
+	return (NULL);
+}
+
+/*
+ * An admitted client, before its TLS handshake: dial its target now, so
+ * that the target's own start (a program to spawn, a handshake of its
+ * own) overlaps the client's handshake rather than following it.  Not
+ * when the client must show a certificate (--ssl-verify, --ssl-pin): a
+ * target is only for a client that did.  Without --ssl, or with
+ * --websocket, the target is dialled once the client is ready, as a
+ * failure here would be nothing but an ENOMEM.
+ */
+static void
+forward_admitted(void *arg, int fd, const struct net_peer *peer)
+{
+	struct forward		*f = arg;
+	const struct options	*o = f->o;
+	struct fconn		*fc;
+
+	if (!o->ssl || o->ssl_verify || o->nssl_pins > 0 || o->websocket)
+		return;
+	if ((fc = fconn_new(f, fd, peer)) == NULL)
+		return;		/* Dialled after the handshake, then. */
+	fc->out->early_fd = fd;
+	TAILQ_INSERT_TAIL(&f->early, fc->out, entry);
 	fconn_next(fc);
+}
+
+/* The client's handshake failed: the connection dialled for it goes. */
+static void
+forward_abandon(void *arg, int fd)
+{
+	struct fconn	*fc;
+
+	if ((fc = fconn_take_early(arg, fd)) != NULL)
+		fconn_destroy(fc);
+}
+
+/*
+ * An admitted connection, after its TLS: relay it to the target dialled
+ * meanwhile, if it is ready, or find it one.
+ */
+static int
+forward_start(void *arg, int fd, const struct net_peer *peer,
+    struct tls *tls, struct ws *ws)
+{
+	struct forward	*f = arg;
+	struct fconn	*fc;
+
+	if ((fc = fconn_take_early(f, fd)) == NULL &&
+	    (fc = fconn_new(f, fd, peer)) == NULL) {
+		log_warn("forward");
+		tls_free(tls);
+		ws_free(ws);
+		close(fd);
+		gate_release(f->o->run);
+		return (-1);
+	}
+	fc->fd = fd;
+	fc->out->ctls = tls;
+	fc->out->cws = ws;
+	switch (fc->state) {
+	case FC_READY:
+		fconn_relay(fc);
+		break;
+	case FC_FAILED:
+		fconn_free(fc);
+		break;
+	case FC_CONNECTING:
+		/* A new connection, or one whose dial goes on. */
+		if (fc->out->cur == NULL)
+			fconn_next(fc);
+		break;
+	default:
+		break;
+	}
 	return (0);
 }
 
 static const struct listen_ops forward_ops = {
 	.start = forward_start,
+	.admitted = forward_admitted,
+	.abandon = forward_abandon,
 };
 
 /* Without -k, the listener takes one connection and stops. */
 static const struct listen_ops forward_once_ops = {
 	.flags = LISTEN_SERIAL,
 	.start = forward_start,
+	.admitted = forward_admitted,
+	.abandon = forward_abandon,
 };
 
 /*
@@ -886,6 +1024,7 @@ forward_listen(const struct options *o)
 	f.o = o;
 	f.ufd = -1;
 	TAILQ_INIT(&f.peers);
+	TAILQ_INIT(&f.early);
 	if ((f.t = calloc(o->nforward, sizeof(*f.t))) == NULL)
 		fatal("calloc");
 	f.n = o->nforward;

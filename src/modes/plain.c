@@ -595,7 +595,7 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
 }
 
 /* Set up what every connection needs: the program, or the FIFO. */
-static void
+static __startup void
 plain_init(struct plain *p, const struct options *o)
 {
 	char	*cause;
@@ -769,7 +769,7 @@ static const struct listen_ops plain_concurrent_ops = {
  * client; with -k, with one client after another, or with programs for
  * many clients at once.
  */
-int
+__startup int
 plain_listen(const struct options *o)
 {
 	char		*cause;
@@ -786,7 +786,7 @@ plain_listen(const struct options *o)
  * stdout with each in turn (with -k) or with the first.  Returns the exit
  * status.
  */
-int
+__startup int
 plain_serve(const struct options *o, int lfd)
 {
 	struct plain	 p;

@@ -48,7 +48,7 @@
  * descriptor, with *name its LISTEN_FDNAMES name (or NULL) and *count
  * how many there are; or -1 when none was passed to us.
  */
-int
+__startup int
 activate_take(const char **name, int *count)
 {
 	const char	*pid, *fds, *names, *errstr;

@@ -59,7 +59,7 @@ struct gate_rule {
 };
 
 /* Start with no rules, no limit and no idle timeout. */
-void
+__startup void
 gate_init(struct gate *g)
 {
 	memset(g, 0, sizeof(*g));

@@ -94,7 +94,7 @@ struct listener {
 static void	listener_accept_cb(int, int, void *);
 
 /* Watch the listening socket, or stop, as its state says it should. */
-static void
+static __startup void
 listener_update(struct listener *l)
 {
 	int	 want;
@@ -269,6 +269,14 @@ pending_free(struct pending *pd)
 	free(pd);
 }
 
+/* Tell the mode that the connection it was told of will never start. */
+static void
+listener_abandon(struct listener *l, int fd)
+{
+	if (l->ops->abandon != NULL)
+		l->ops->abandon(l->arg, fd);
+}
+
 /* A handshake failed: that client's problem alone. */
 static void
 listener_hs_failed(struct pending *pd, char *cause)
@@ -276,6 +284,7 @@ listener_hs_failed(struct pending *pd, char *cause)
 	struct listener	*l = pd->l;
 	struct net_peer	 peer = pd->peer;
 
+	listener_abandon(l, pd->fd);
 	close(pd->fd);
 	pending_free(pd);
 	gate_release(l->o->run);
@@ -404,6 +413,12 @@ listener_name(struct listener *l, int fd, const struct net_peer *peer,
 	pd->peer = *peer;
 	TAILQ_INSERT_TAIL(&l->pending, pd, entry);
 	pd->dtls = dtls;
+	/* Only the handshake's end leads to start (debug builds check). */
+	if (l->ops->admitted != NULL) {
+		ASYNC_START(l, "listen_ops.admitted");
+		l->ops->admitted(l->arg, fd, peer);
+		ASYNC_STARTED(l);
+	}
 	/* NULL: the line is out already (no name to wait for). */
 	if ((pd->ln = listen_name_start(l->o, peer, listener_handshake,
 	    pd)) == NULL)
@@ -567,7 +582,7 @@ listener_accept_cb(int lfd, int events, void *arg)
  * is a bound UDP socket and each connection is DTLS over a socket of the
  * peer's own.  Returns the listener, or NULL with errno.
  */
-struct listener *
+__startup struct listener *
 listener_new(const struct options *o, int fd, const struct listen_ops *ops,
     void *arg)
 {
@@ -647,6 +662,7 @@ listener_free(struct listener *l)
 		tls_handshake_cancel(pd->hs);
 		ws_hs_cancel(pd->whs);
 		tls_free(pd->dtls);
+		listener_abandon(l, pd->fd);
 		close(pd->fd);
 		gate_release(l->o->run);
 		pending_free(pd);

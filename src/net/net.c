@@ -299,7 +299,7 @@ net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
  * Returns -1 with errno and *cause set to netcat's message ("set IP ToS:
  * Permission denied", or errno's text alone for -b, -D and -S).
  */
-int
+__startup int
 net_set_options(const struct options *o, int fd, int af, char **cause)
 {
 	const char	*what = NULL;
@@ -451,7 +451,7 @@ net_hints(const struct options *o, int passive, const char *host,
 		hints->ai_family = AF_INET;
 }
 
-static int
+static __startup int
 net_resolve(const struct options *o, const char *host, const char *port,
     int passive, struct addrinfo **res, char **cause)
 {
@@ -528,7 +528,7 @@ net_report_connect(const struct options *o, const char *host,
  * netcat.  With dual, an IPv6 socket also takes IPv4 (IPV6_V6ONLY off).
  * Returns -1 with errno and *cause set on failure.
  */
-static int
+static __startup int
 net_listen_dual(const struct options *o, const char *host, const char *port,
     int dual, char **cause)
 {
@@ -747,7 +747,7 @@ vsock_listen(const struct options *o, const char *cid, const char *port,
 }
 
 /* Bind as netcat does: an IPv6 socket keeps the system's IPv6-only rule. */
-int
+__startup int
 net_listen(const struct options *o, const char *host, const char *port,
     char **cause)
 {
@@ -783,7 +783,7 @@ net_listen_all(const struct options *o, const char *port, char **cause)
 }
 
 /* Report the bound address of a listening socket, as netcat does. */
-void
+__startup void
 net_report_listen(const struct options *o, int fd)
 {
 	struct sockaddr_storage	 ss;

@@ -248,6 +248,14 @@ struct listen_ops {
 	void	(*full)(void *, int);
 	/* A handshake failed, with this message; NULL: logged. */
 	void	(*failed)(void *, const struct net_peer *, const char *);
+	/*
+	 * A connection admitted, before its name and its handshake: the mode
+	 * may start what need not wait for them (--forward dials).  Then
+	 * start gets fd, or, should the handshake fail or the listener be
+	 * freed first, abandon does, before fd is closed.  Both optional.
+	 */
+	void	(*admitted)(void *, int, const struct net_peer *);
+	void	(*abandon)(void *, int);
 };
 int		 listen_admit(const struct options *, const struct net_peer *);
 void		 listen_say_full(const struct options *, int);
