@@ -576,8 +576,9 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	close(out[1]);
 	c->in = in[1];
 	c->out = out[0];
-	if (net_set_nonblock(c->in, 1) == -1 ||
-	    net_set_nonblock(c->out, 1) == -1) {
+	/* New pipes: no status flag to keep, one call each. */
+	if (fcntl(c->in, F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(c->out, F_SETFL, O_NONBLOCK) == -1) {
 		/* Unlikely; the child sees end-of-file and is reaped. */
 		error = errno;
 		close(c->in);

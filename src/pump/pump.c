@@ -970,8 +970,17 @@ channel_splice_direct(struct channel *ch)
 	for (rounds = 0; rounds < 16 && ch->state == CH_OPEN; rounds++) {
 		n = splice(ch->src->rfd, NULL, ch->dst->wfd, NULL,
 		    CHANNEL_PIPESIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		/*
+		 * Less than asked for: the source is most likely empty, and
+		 * the loop says so if it is not (the source is watched
+		 * level-triggered); asking again would cost two calls, the
+		 * splice that says EAGAIN and the FIONREAD, on every small
+		 * exchange.
+		 */
 		if (n > 0) {
 			channel_delivered(ch, n);
+			if (n < CHANNEL_PIPESIZE)
+				break;
 			continue;
 		}
 		if (n == 0) {
