@@ -42,13 +42,24 @@
  * netcat's message in err: "port number too large: 99999",
  * "port number invalid: name".
  */
-static int
+static __startup int
 port_number(const char *s, int min, char *err, size_t errlen)
 {
-	const char	*errstr;
+	const char	*errstr, *p;
 	long long	 n;
 
-	n = strtonum(s, min, PORT_MAX, &errstr);
+	/*
+	 * Up to five digits are converted here, as strtonum(3) would; what
+	 * else it takes (signs, spaces) it is given.  So an idle listener
+	 * leaves the part of libc behind strtoll(3) unmapped.
+	 */
+	for (n = 0, p = s; *p >= '0' && *p <= '9' && p - s < 5; p++)
+		n = n * 10 + (*p - '0');
+	if (*p == '\0' && p > s) {
+		errstr = n < min ? "too small" : n > PORT_MAX ? "too large" :
+		    NULL;
+	} else
+		n = strtonum(s, min, PORT_MAX, &errstr);
 	if (errstr != NULL) {
 		snprintf(err, errlen, "port number %s: %s", errstr, s);
 		return (-1);
@@ -99,7 +110,7 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 	if (*p != '\0' &&
 	    (sv = getservbyname(arg, udp ? "udp" : "tcp")) != NULL)
 		lo = hi = ntohs(sv->s_port);
-	else if (isdigit((unsigned char)arg[0]) && strchr(arg, '-') != NULL) {
+	else if (arg[0] >= '0' && arg[0] <= '9' && strchr(arg, '-') != NULL) {
 		if ((copy = strdup(arg)) == NULL) {
 			snprintf(err, errlen, "%s", strerror(errno));
 			return (-1);

@@ -61,6 +61,9 @@ activate_take(const char **name, int *count)
 	pid = getenv("LISTEN_PID");
 	fds = getenv("LISTEN_FDS");
 	names = getenv("LISTEN_FDNAMES");
+	/* Nothing passed, nothing to unset (unsetenv() would map more libc). */
+	if (pid == NULL && fds == NULL && names == NULL)
+		return (-1);
 	if (names != NULL && names[0] != '\0' &&
 	    (first = strndup(names, strcspn(names, ":"))) == NULL)
 		return (-1);
