@@ -697,9 +697,10 @@ fconn_take_early(struct forward *f, int fd)
  * that the target's own start (a program to spawn, a handshake of its
  * own) overlaps the client's handshake rather than following it.  Not
  * when the client must show a certificate (--ssl-verify, --ssl-pin): a
- * target is only for a client that did.  Without --ssl, or with
- * --websocket, the target is dialled once the client is ready, as a
- * failure here would be nothing but an ENOMEM.
+ * target is only for a client that did.  Without --ssl there is no
+ * handshake to overlap, and with --websocket the upgrade may still be
+ * refused: then, as when memory runs out here, the target is dialled
+ * once the client is ready.
  */
 static void
 forward_admitted(void *arg, int fd, const struct net_peer *peer)
