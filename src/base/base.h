@@ -39,6 +39,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -263,6 +264,9 @@ typedef void cleanup_fn(int);
 void		 cleanup_add(cleanup_fn *);
 void		 cleanup_spawning(void);
 void		 cleanup_run(int);
+struct sigaction;
+int		 sig_action(int, const struct sigaction *, struct sigaction *);
+void		 sig_set_by_sockcat(sigset_t *);
 
 /* log.c */
 void		 log_init(int);

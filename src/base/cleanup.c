@@ -23,6 +23,7 @@
 
 #include <sys/types.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -35,6 +36,9 @@ static cleanup_fn	*cleanup_fns[CLEANUP_MAX];
 static volatile int	 cleanup_n;
 /* The process that owns the registry, once it has started a child. */
 static pid_t		 cleanup_pid;
+/* The signals whose disposition sockcat set (sig_action()). */
+static sigset_t		 sig_set_by_us;
+static int		 sig_set_inited;
 
 /*
  * cleanup_run(0) at exit(), as a destructor rather than with atexit(3):
@@ -101,4 +105,33 @@ cleanup_run(int sig)
 		return;
 	for (i = cleanup_n - 1; i >= 0; i--)
 		cleanup_fns[i](sig);
+}
+
+/*
+ * sigaction(2), remembering sig when sa sets a disposition, so that a
+ * child can be given back the default of every signal sockcat catches or
+ * ignores (sig_set_by_sockcat()) without asking for every signal there is.
+ * Every handler and every ignored signal is set through here.
+ */
+__startup int
+sig_action(int sig, const struct sigaction *sa, struct sigaction *old)
+{
+	if (sa != NULL) {
+		if (!sig_set_inited) {
+			sigemptyset(&sig_set_by_us);
+			sig_set_inited = 1;
+		}
+		sigaddset(&sig_set_by_us, sig);
+	}
+	return (sigaction(sig, sa, old));
+}
+
+/* The signals sig_action() has set a disposition for. */
+void
+sig_set_by_sockcat(sigset_t *set)
+{
+	if (sig_set_inited)
+		*set = sig_set_by_us;
+	else
+		sigemptyset(set);
 }

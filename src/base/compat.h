@@ -27,14 +27,6 @@
 #define _PATH_DEVNULL	"/dev/null"
 #endif
 
-#ifndef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
-/*
- * Without it (glibc before 2.34) a child gets only what is not marked
- * close-on-exec, which every descriptor sockcat opens is.
- */
-#define posix_spawn_file_actions_addclosefrom_np(fa, fd)	(0)
-#endif
-
 #ifndef nitems
 #define nitems(a)	(sizeof((a)) / sizeof((a)[0]))
 #endif

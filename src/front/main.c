@@ -90,13 +90,14 @@ main(int argc, char **argv)
 	cmdline_parse(&o, &run, argc, argv);
 
 	/* A peer that goes away is an error to report, not a signal. */
-	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = main_signal;
+	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sig_action(SIGPIPE, &sa, NULL);
+	sa.sa_handler = main_signal;
+	sig_action(SIGINT, &sa, NULL);
+	sig_action(SIGTERM, &sa, NULL);
+	sig_action(SIGHUP, &sa, NULL);
 	stdio_init();
 	if (o.ssl && !o.zero && tls_setup(&o, &cause) == -1)
 		fatalx("%s", cause);

@@ -31,7 +31,6 @@
 #include <limits.h>
 #include <netdb.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,6 +468,156 @@ exec_close_pair(int fds[2])
 	fds[0] = fds[1] = -1;
 }
 
+/* How exec_child() makes a program of the child vfork(2) gave. */
+struct exec_how {
+	const char	*path;	/* without a slash: looked for on search */
+	const char	*search; /* PATH, or EXEC_DEFPATH */
+	char *const	*argv;
+	char *const	*envp;
+	const char	*tty;	/* its terminal, else in and out */
+	int		 in;
+	int		 out;
+	sigset_t	 reset;	/* set back to their default */
+	int		 err;	/* an exec failure's errno goes here */
+};
+
+/*
+ * Exec how->path with every directory of how->search tried in turn, as
+ * execvp(3) does, but without its shell fallback, as posix_spawnp(3):
+ * with a buffer on the stack and no allocation, so that a vfork(2) child
+ * may run it.  Returns only on failure, with errno.
+ */
+static void
+exec_search(const struct exec_how *how)
+{
+	char		 file[PATH_MAX];
+	const char	*p, *end;
+	size_t		 dlen, nlen = strlen(how->path);
+	int		 eacces = 0;
+
+	for (p = how->search; ; p = end + 1) {
+		end = strchrnul(p, ':');
+		dlen = end - p;
+		if (dlen + 1 + nlen < sizeof(file)) {
+			/* An empty element is the current directory. */
+			memcpy(file, p, dlen);
+			if (dlen > 0)
+				file[dlen++] = '/';
+			memcpy(file + dlen, how->path, nlen + 1);
+			execve(file, how->argv, how->envp);
+			if (errno == EACCES)
+				eacces = 1;
+			else if (errno != ENOENT && errno != ENOTDIR &&
+			    errno != ENAMETOOLONG && errno != ELOOP)
+				return;
+		}
+		if (*end == '\0')
+			break;
+	}
+	errno = eacces ? EACCES : ENOENT;
+}
+
+/*
+ * The child of exec_start(), sharing our memory until its exec: system
+ * calls only.  Every signal is blocked (the parent did it) until those
+ * whose disposition we set are back at their default, so that none of
+ * our handlers ever runs here; then it takes its descriptors, closes what
+ * we inherited without close-on-exec, and becomes the program.  A failure
+ * is written to how->err, which the exec closes.
+ */
+static __dead void
+exec_child(const struct exec_how *how)
+{
+	struct sigaction sa;
+	sigset_t	 none;
+	int		 sig, fd, error;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&how->reset, sig) == 1)
+			(void)sigaction(sig, &sa, NULL);
+	}
+	if (how->tty != NULL) {
+		/*
+		 * A session of its own, where opening the terminal makes it
+		 * the controlling one.
+		 */
+		if (setsid() == -1 ||
+		    (fd = open(how->tty, O_RDWR | O_CLOEXEC)) == -1 ||
+		    dup2(fd, STDIN_FILENO) == -1 ||
+		    dup2(fd, STDOUT_FILENO) == -1 ||
+		    dup2(fd, STDERR_FILENO) == -1)
+			goto fail;
+	} else if (dup2(how->in, STDIN_FILENO) == -1 ||
+	    dup2(how->out, STDOUT_FILENO) == -1)
+		goto fail;
+	/*
+	 * Also what sockcat inherited without close-on-exec: marked so
+	 * rather than closed, which would close how->err too.  A kernel
+	 * without the flag (before 5.11) leaves them; ours are marked.
+	 */
+#if defined(HAVE_CLOSE_RANGE) && defined(CLOSE_RANGE_CLOEXEC)
+	(void)close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+#endif
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	if (strchr(how->path, '/') != NULL)
+		execve(how->path, how->argv, how->envp);
+	else
+		exec_search(how);
+fail:
+	error = errno;
+	write_quiet(how->err, &error, sizeof(error));
+	_exit(127);
+}
+
+/*
+ * Start the program that how describes, as posix_spawn(3) would, only
+ * cheaper: glibc's walks all 64 signals in its child, one or two system
+ * calls each, while the parent waits; this one puts back only the signals
+ * whose disposition sockcat set (sig_action()).  vfork(2) suspends this
+ * thread until the child has become the program, or failed to.  Returns
+ * the pid, or -1 with errno (the exec's own).
+ */
+static pid_t
+exec_start(struct exec_how *how)
+{
+	sigset_t	 all, old;
+	ssize_t		 n;
+	pid_t		 pid;
+	int		 ep[2], error;
+
+	if (pipe2(ep, O_CLOEXEC) == -1)
+		return (-1);
+	how->err = ep[1];
+	sig_set_by_sockcat(&how->reset);
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	if ((pid = vfork()) == 0)
+		exec_child(how);
+	error = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(ep[1]);
+	if (pid == -1) {
+		close(ep[0]);
+		errno = error;
+		return (-1);
+	}
+	/* End-of-file: the exec closed the pipe, the program runs. */
+	while ((n = read(ep[0], &error, sizeof(error))) == -1 &&
+	    errno == EINTR)
+		continue;
+	close(ep[0]);
+	if (n == sizeof(error)) {
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			continue;
+		errno = error;
+		return (-1);
+	}
+	return (pid);
+}
+
 /*
  * Start cmd with pipes for its stdin and stdout and sockcat's stderr, only
  * descriptors 0, 1 and 2 open, SIGPIPE at its default and no signal
@@ -481,9 +630,7 @@ struct child *
 exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
     char **cause)
 {
-	posix_spawn_file_actions_t	 fa;
-	posix_spawnattr_t		 attr;
-	sigset_t			 set;
+	struct exec_how			 how;
 	struct child			*c = NULL;
 	char				**env = NULL;
 	size_t				 first = 0;
@@ -520,37 +667,20 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		goto fail;
 	}
 
-	posix_spawn_file_actions_init(&fa);
-	if (cmd->pty) {
-		/*
-		 * A session of its own, where opening the terminal makes it
-		 * the controlling one: glibc's posix_spawn() runs setsid()
-		 * before the file actions.
-		 */
-		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, pt.path,
-		    O_RDWR, 0);
-		posix_spawn_file_actions_adddup2(&fa, STDIN_FILENO,
-		    STDOUT_FILENO);
-		posix_spawn_file_actions_adddup2(&fa, STDIN_FILENO,
-		    STDERR_FILENO);
-	} else {
-		posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
-		posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	memset(&how, 0, sizeof(how));
+	how.path = cmd->path;
+	if ((how.search = getenv("PATH")) == NULL)
+		how.search = EXEC_DEFPATH;
+	how.argv = cmd->argv;
+	how.envp = env;
+	if (cmd->pty)
+		how.tty = pt.path;
+	else {
+		how.in = in[0];
+		how.out = out[1];
 	}
-	/* Also what sockcat inherited without close-on-exec. */
-	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&set);
-	posix_spawnattr_setsigmask(&attr, &set);
-	/* Ignored signals stay ignored across exec: SIGPIPE must not. */
-	sigaddset(&set, SIGPIPE);
-	posix_spawnattr_setsigdefault(&attr, &set);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF | (cmd->pty ? POSIX_SPAWN_SETSID : 0));
 	cleanup_spawning();
-	error = posix_spawnp(&pid, cmd->path, &fa, &attr, cmd->argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	error = (pid = exec_start(&how)) == -1 ? errno : 0;
 	exec_environ_free(env, first);
 	env = NULL;
 	if (error != 0)

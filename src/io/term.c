@@ -133,9 +133,9 @@ term_start(struct channel *tx)
 	sa.sa_handler = term_fatal;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < nitems(term_fatal_signals); i++)
-		sigaction(term_fatal_signals[i], &sa, NULL);
+		sig_action(term_fatal_signals[i], &sa, NULL);
 	sa.sa_handler = term_tstp;
-	sigaction(SIGTSTP, &sa, NULL);
+	sig_action(SIGTSTP, &sa, NULL);
 	tx->xform = term_xform;
 	tx->xstate = TERM_LINE_START;
 	term_tx = tx;
