@@ -517,6 +517,15 @@ exec_search(const struct exec_how *how)
 	errno = eacces ? EACCES : ENOENT;
 }
 
+/* dup2(2), or, onto itself, what dup2(2) would leave: no close-on-exec. */
+static int
+exec_child_dup(int from, int to)
+{
+	if (from == to)
+		return (fcntl(to, F_SETFD, 0));
+	return (dup2(from, to));
+}
+
 /*
  * The child of exec_start(), sharing our memory until its exec: system
  * calls only.  Every signal is blocked (the parent did it) until those
@@ -544,18 +553,19 @@ exec_child(const struct exec_how *how)
 		 * the controlling one.
 		 */
 		if (setsid() == -1 ||
-		    (fd = open(how->tty, O_RDWR | O_CLOEXEC)) == -1 ||
-		    dup2(fd, STDIN_FILENO) == -1 ||
-		    dup2(fd, STDOUT_FILENO) == -1 ||
-		    dup2(fd, STDERR_FILENO) == -1)
+		    (fd = open(how->tty, O_RDWR)) == -1 ||
+		    exec_child_dup(fd, STDIN_FILENO) == -1 ||
+		    exec_child_dup(fd, STDOUT_FILENO) == -1 ||
+		    exec_child_dup(fd, STDERR_FILENO) == -1)
 			goto fail;
-	} else if (dup2(how->in, STDIN_FILENO) == -1 ||
-	    dup2(how->out, STDOUT_FILENO) == -1)
+	} else if (exec_child_dup(how->in, STDIN_FILENO) == -1 ||
+	    exec_child_dup(how->out, STDOUT_FILENO) == -1)
 		goto fail;
 	/*
-	 * Also what sockcat inherited without close-on-exec: marked so
-	 * rather than closed, which would close how->err too.  A kernel
-	 * without the flag (before 5.11) leaves them; ours are marked.
+	 * Also what sockcat inherited without close-on-exec, and the
+	 * terminal's first descriptor: marked so rather than closed, which
+	 * would close how->err too.  A kernel without the flag (before 5.11)
+	 * leaves them; ours are marked.
 	 */
 #if defined(HAVE_CLOSE_RANGE) && defined(CLOSE_RANGE_CLOEXEC)
 	(void)close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC);
