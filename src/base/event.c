@@ -95,6 +95,7 @@ struct ev_sig {
 };
 static struct ev_sig		 ev_sigs[NSIG];
 static volatile sig_atomic_t	 ev_sig_pending[NSIG];
+static volatile sig_atomic_t	 ev_sig_any;	/* one of them is set */
 static int			 ev_sig_pipe[2] = { -1, -1 };
 
 /* The name of the backend built in, for --version. */
@@ -451,23 +452,22 @@ ev_signal_handler(int sig)
 	int	 saved = errno;
 
 	ev_sig_pending[sig] = 1;
+	ev_sig_any = 1;
 	if (write(ev_sig_pipe[1], "", 1) == -1) {
 		/* A full pipe already holds a wake-up; nothing is lost. */
 	}
 	errno = saved;
 }
 
-/* The read end of the pipe is ready: run the callbacks of what arrived. */
+/* Run the callbacks of the signals that arrived. */
 static void
-ev_signal_dispatch(int fd, int events, void *arg)
+ev_signal_run(void)
 {
-	char	 drain[64];
 	int	 sig;
 
-	(void)events;
-	(void)arg;
-	while (read(fd, drain, sizeof(drain)) > 0)
-		;
+	if (!ev_sig_any)
+		return;
+	ev_sig_any = 0;
 	for (sig = 1; sig < NSIG; sig++) {
 		if (!ev_sig_pending[sig])
 			continue;
@@ -475,6 +475,19 @@ ev_signal_dispatch(int fd, int events, void *arg)
 		if (ev_sigs[sig].cb != NULL)
 			ev_sigs[sig].cb(sig, ev_sigs[sig].arg);
 	}
+}
+
+/* The read end of the pipe is ready: run the callbacks of what arrived. */
+static void
+ev_signal_dispatch(int fd, int events, void *arg)
+{
+	char	 drain[64];
+
+	(void)events;
+	(void)arg;
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
+	ev_signal_run();
 }
 
 /*
@@ -583,6 +596,12 @@ ev_loop(void)
 				continue;
 			return (-1);
 		}
+		/*
+		 * Signals first: one that came before the descriptors of
+		 * this round were ready is handled before them (a terminal
+		 * resized, then typed into, sends the new size first).
+		 */
+		ev_signal_run();
 		for (i = 0; i < n && !ev_stop; i++) {
 			fd = ev_fired[i].fd;
 			e = &ev_fds[fd];
