@@ -149,6 +149,33 @@ exec_usable(const char *path)
 }
 
 /*
+ * The next place to look for name along the PATH-like list *list: written
+ * into file (size bytes), *list moved on.  Returns 1, or 0 at the end of
+ * the list; a place too long for file is skipped.  An empty element is the
+ * current directory.  No allocation: a vfork(2) child calls it too.
+ */
+static int
+exec_path_next(const char **list, const char *name, char *file, size_t size)
+{
+	const char	*p, *end;
+	size_t		 dlen, nlen = strlen(name);
+
+	while ((p = *list) != NULL) {
+		end = strchrnul(p, ':');
+		*list = *end == '\0' ? NULL : end + 1;
+		dlen = end - p;
+		if (dlen + 1 + nlen >= size)
+			continue;
+		memcpy(file, p, dlen);
+		if (dlen > 0)
+			file[dlen++] = '/';
+		memcpy(file + dlen, name, nlen + 1);
+		return (1);
+	}
+	return (0);
+}
+
+/*
  * Check before anything is started that the program exists and can be
  * executed, looking for it on PATH when its name has no slash, so that a
  * typing error is reported once, at once.  Returns -1 with *cause set.
@@ -156,10 +183,9 @@ exec_usable(const char *path)
 int
 exec_cmd_check(const struct exec_cmd *cmd, char **cause)
 {
-	const char	*path, *p, *end;
+	const char	*path;
 	char		 file[PATH_MAX];
 	int		 error = ENOENT;
-	size_t		 len;
 
 	if (strchr(cmd->path, '/') != NULL) {
 		if (exec_usable(cmd->path) == 0)
@@ -168,21 +194,11 @@ exec_cmd_check(const struct exec_cmd *cmd, char **cause)
 	} else {
 		if ((path = getenv("PATH")) == NULL)
 			path = EXEC_DEFPATH;
-		for (p = path; ; p = end + 1) {
-			if ((end = strchr(p, ':')) == NULL)
-				end = p + strlen(p);
-			len = end - p;
-			/* An empty element is the current directory. */
-			if (snprintf(file, sizeof(file), "%.*s%s%s", (int)len,
-			    p, len == 0 ? "" : "/", cmd->path) <
-			    (int)sizeof(file)) {
-				if (exec_usable(file) == 0)
-					return (0);
-				if (errno == EACCES)
-					error = EACCES;
-			}
-			if (*end == '\0')
-				break;
+		while (exec_path_next(&path, cmd->path, file, sizeof(file))) {
+			if (exec_usable(file) == 0)
+				return (0);
+			if (errno == EACCES)
+				error = EACCES;
 		}
 	}
 	log_cause(cause, "exec %s: %s", cmd->path, strerror(error));
@@ -483,36 +499,23 @@ struct exec_how {
 
 /*
  * Exec how->path with every directory of how->search tried in turn, as
- * execvp(3) does, but without its shell fallback, as posix_spawnp(3):
- * with a buffer on the stack and no allocation, so that a vfork(2) child
- * may run it.  Returns only on failure, with errno.
+ * execvp(3) does, but without its shell fallback, as posix_spawnp(3), and
+ * with a buffer on the stack, so that a vfork(2) child may run it.  Returns only on failure, with errno.
  */
 static void
 exec_search(const struct exec_how *how)
 {
 	char		 file[PATH_MAX];
-	const char	*p, *end;
-	size_t		 dlen, nlen = strlen(how->path);
+	const char	*list = how->search;
 	int		 eacces = 0;
 
-	for (p = how->search; ; p = end + 1) {
-		end = strchrnul(p, ':');
-		dlen = end - p;
-		if (dlen + 1 + nlen < sizeof(file)) {
-			/* An empty element is the current directory. */
-			memcpy(file, p, dlen);
-			if (dlen > 0)
-				file[dlen++] = '/';
-			memcpy(file + dlen, how->path, nlen + 1);
-			execve(file, how->argv, how->envp);
-			if (errno == EACCES)
-				eacces = 1;
-			else if (errno != ENOENT && errno != ENOTDIR &&
-			    errno != ENAMETOOLONG && errno != ELOOP)
-				return;
-		}
-		if (*end == '\0')
-			break;
+	while (exec_path_next(&list, how->path, file, sizeof(file))) {
+		execve(file, how->argv, how->envp);
+		if (errno == EACCES)
+			eacces = 1;
+		else if (errno != ENOENT && errno != ENOTDIR &&
+		    errno != ENAMETOOLONG && errno != ELOOP)
+			return;
 	}
 	errno = eacces ? EACCES : ENOENT;
 }
