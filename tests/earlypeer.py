@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-# The peers of tests/t-forward-tls.sh that say, from the outside, when a
-# TLS-terminating forwarder dials its target:
+# The peers of tests/t-forward-tls.sh and t-tls-servers.sh that say, from
+# the outside, when a TLS server starts what it starts for a client (a
+# forwarder dials its target, a program starts):
 #   target PORTFILE LOG [BANNER]   a target that sends BANNER (a line) to
 #       each connection N at once, then echoes; LOG gets "open N" once
 #       BANNER is sent, "closed N BYTES" (or "reset N BYTES") at its end,

@@ -342,6 +342,20 @@ bg() {
 	SC_PIDS="$SC_PIDS $BG_PID"
 }
 
+# raw_client NAME FD: a client of the server on PORT that speaks no TLS:
+# what the test writes to FD it sends, closing FD ends it (-N); its
+# process in RAW_PID.
+raw_client() {
+	held_stdin "$1.in" "$2"
+	bg_in "$SC_TMP/$1.in" t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/$1.out" 2>"$SC_TMP/$1.err"
+	RAW_PID=$BG_PID
+}
+
+# The peers that tell when a TLS server starts what it starts for a
+# client: see earlypeer.py.
+EARLY="python3 ${TESTS_DIR:-$(dirname "$0")}/earlypeer.py"
+
 # The connected TCP sockets of process $1 and its children, in
 # $SC_TMP/nd as "LOCAL PEER 0|1": whether each has TCP_NODELAY.  Skips
 # the test (returns 1) when the system will not show them.

@@ -111,9 +111,6 @@ test_both_ends_tls() {
 # the outside, what happened when.  The TLS handshake of a listener lasts
 # 10 seconds at most: each wait during one is shorter.
 
-
-EARLY="python3 ${TESTS_DIR:-$(dirname "$0")}/earlypeer.py"
-
 # early_target NAME [BANNER]: an earlypeer.py target logging to NAME.log; its
 # port in TPORT.
 early_target() {
@@ -130,16 +127,6 @@ tls_front() {
 	server fw -lk 127.0.0.1 0 --ssl-cert "$CERTS/srv.pem" \
 	    --ssl-key "$CERTS/srv.key" --forward "127.0.0.1:$TPORT" "$@" ||
 	    { fail "no forwarder"; return 1; }
-}
-
-# raw_client NAME FD: a client of the forwarder that speaks no TLS: what
-# the test writes to FD it sends, closing FD ends it (-N); its process in
-# RAW_PID.
-raw_client() {
-	held_stdin "$1.in" "$2"
-	bg_in "$SC_TMP/$1.in" t 20 "$SC" -N 127.0.0.1 "$PORT" \
-	    >"$SC_TMP/$1.out" 2>"$SC_TMP/$1.err"
-	RAW_PID=$BG_PID
 }
 
 test_target_dialled_during_the_handshake() {

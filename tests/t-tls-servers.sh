@@ -2,12 +2,25 @@
 # TLS with the servers that serve many clients: --broker and --room over
 # TLS (sockcat and openssl s_client as clients), a client that never
 # completes its handshake dropped quickly without stopping the others,
-# and programs over TLS (-l -k --ssl -e).
+# and programs over TLS (-l -k --ssl -e), started while the handshake
+# runs.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
-sc_require openssl
+sc_require openssl python3
 sc_require_tls
+
+# A CA, and certificates signed by it: made once.
+CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
+oneTimeSetUp() {
+	make_certs "$CERTS" ||
+	    { echo "cannot make certificates" >&2; exit 1; }
+}
+oneTimeTearDown() {
+	sc_remove_tmp
+	rm -rf "$CERTS"
+	sc_report
+}
 
 # Wait until the server NAME has completed $2 TLS handshakes.
 wait_tls() {
@@ -93,6 +106,104 @@ test_program_over_tls() {
 	    2>/dev/null
 	assertFalse "no clear text echoed" "grep -q plaintext '$SC_TMP/p.out'"
 	assertTrue "the listener keeps running" "kill -0 $SERVER_PID"
+}
+
+# --- When a program starts ---------------------------------------------
+#
+# A TLS server starts a client's program when it admits the client, as
+# it does without TLS, so that the program starts while the handshake
+# runs; it gives the program nothing before the handshake has succeeded.
+# Not when it asks the client for a certificate (--ssl-verify,
+# --ssl-pin).  The programs below log to L what they do, and the TLS
+# client of earlypeer.py starts its handshake once the log says so.
+
+# tls_program COMMAND [options...]: a server srv with the test certificate
+# running COMMAND (sh -c) for each client, L set to $SC_TMP/prog.log.
+tls_program() {
+	_cmd=$1
+	shift
+	server srv -lk --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    "$@" 127.0.0.1 0 -c "L='$SC_TMP/prog.log'; $_cmd" ||
+	    { fail "no server"; return 1; }
+}
+
+test_program_started_during_the_handshake() {
+	tls_program 'echo start >>"$L"; tee -a "$L"; echo end >>"$L"' ||
+	    return
+	# This client sends no ClientHello: its handshake cannot end.
+	raw_client h 8
+	assertTrue "the program starts while the client's handshake runs" \
+	    "wait_for '$SC_TMP/prog.log' '^start$' 8"
+	assertFalse "the client is still there" "gone $RAW_PID"
+	# An HTTP request where the ClientHello should be: the handshake
+	# fails, and the program sees end-of-file, not the request.
+	printf 'GET / HTTP/1.0\r\n\r\n' >&8
+	exec 8>&-
+	wait_exit "$RAW_PID"
+	assertTrue "-v: the handshake failed" \
+	    "wait_for '$SC_TMP/srv.err' 'TLS handshake failed' 10"
+	assertTrue "the program sees end-of-file" \
+	    "wait_for '$SC_TMP/prog.log' '^end$' 10"
+	assertEquals "given nothing" "start
+end" "$(<"$SC_TMP/prog.log")"
+	assertEquals "nothing for the client" "" "$(<"$SC_TMP/h.out")"
+	assertFalse "the listener goes on" "gone $SERVER_PID"
+}
+
+test_program_output_waits_for_the_handshake() {
+	tls_program 'echo 220 ready; echo start >>"$L"; exec cat' || return
+	# The client starts its handshake once the program has written its
+	# banner: the server holds it until the handshake is over.
+	t 20 $EARLY tls-client "$PORT" "$CERTS/ca.pem" "$SC_TMP/prog.log" \
+	    '^start$' "$SC_TMP/c" ping
+	assertEquals "client" "seen
+handshake ok
+echoed" "$(<"$SC_TMP/c")"
+	assertEquals "the banner, then the echo" "220 ready
+ping" "$(<"$SC_TMP/c.data")"
+}
+
+test_program_that_exits_during_the_handshake() {
+	# -vv says when the program has exited: before the handshake.
+	tls_program 'echo bye' -v || return
+	t 20 $EARLY tls-client "$PORT" "$CERTS/ca.pem" "$SC_TMP/srv.err" \
+	    'program pid [0-9]+ exited with status 0$' "$SC_TMP/c"
+	assertEquals "client" "seen
+handshake ok
+eof" "$(<"$SC_TMP/c")"
+	assertEquals "what it wrote is delivered" "bye" "$(<"$SC_TMP/c.data")"
+}
+
+# late_program [server options...]: the server asks each client for a
+# certificate.  Neither a client still in its handshake nor one without a
+# certificate gets a program; one with a certificate does.
+late_program() {
+	tls_program 'echo start >>"$L"; exec cat' "$@" || return
+	raw_client h 8
+	wait_for "$SC_TMP/srv.err" '^Connection received on ' 10 ||
+	    fail "no connection"
+	echo "no certificate" | t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/n.out" 2>/dev/null
+	assertTrue "-v: the handshake failed" \
+	    "wait_for '$SC_TMP/srv.err' 'TLS handshake failed: .*certificate' 10"
+	assertEquals "nothing for it" "" "$(<"$SC_TMP/n.out")"
+	echo "verified" | t 20 "$SC" -N --ssl --ssl-cert "$CERTS/cli.pem" \
+	    --ssl-key "$CERTS/cli.key" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "echoed" "verified" "$(<"$SC_TMP/c.out")"
+	exec 8>&-
+	wait_exit "$RAW_PID"
+	assertEquals "one program, the verified client's" "start" \
+	    "$(<"$SC_TMP/prog.log")"
+}
+
+test_no_early_program_with_ssl_verify() {
+	late_program --ssl-verify --ssl-trustfile "$CERTS/ca.pem"
+}
+
+test_no_early_program_with_ssl_pin() {
+	late_program --ssl-pin "$(t 10 openssl x509 -in "$CERTS/cli.pem" \
+	    -noout -fingerprint -sha256 | sed 's/.*=//')"
 }
 
 sc_run_shunit2

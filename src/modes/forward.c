@@ -695,21 +695,17 @@ fconn_take_early(struct forward *f, int fd)
 /*
  * An admitted client, before its TLS handshake: dial its target now, so
  * that the target's own start (a program to spawn, a handshake of its
- * own) overlaps the client's handshake rather than following it.  Not
- * when the client must show a certificate (--ssl-verify, --ssl-pin): a
- * target is only for a client that did.  Without --ssl there is no
- * handshake to overlap, and with --websocket the upgrade may still be
- * refused: then, as when memory runs out here, the target is dialled
- * once the client is ready.
+ * own) overlaps the client's handshake, when listen_early() allows it.
+ * Otherwise, as when memory runs out here, the target is dialled once
+ * the client is ready.
  */
 static void
 forward_admitted(void *arg, int fd, const struct net_peer *peer)
 {
-	struct forward		*f = arg;
-	const struct options	*o = f->o;
-	struct fconn		*fc;
+	struct forward	*f = arg;
+	struct fconn	*fc;
 
-	if (!o->ssl || o->ssl_verify || o->nssl_pins > 0 || o->websocket)
+	if (!listen_early(f->o))
 		return;
 	if ((fc = fconn_new(f, fd, peer)) == NULL)
 		return;		/* Dialled after the handshake, then. */

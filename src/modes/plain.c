@@ -55,11 +55,22 @@ struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 };
 
+/*
+ * A program started for an admitted client before its TLS handshake
+ * (plain_admitted()), until the handshake ends.
+ */
+struct early {
+	int			 fd;	/* The client's socket. */
+	struct child		*child;
+	TAILQ_ENTRY(early)	 entry;
+};
+
 struct plain {
 	const struct options	*o;
 	struct exec_cmd		 cmd;	/* -e, -c */
 	int			 exec;	/* cmd is set */
 	TAILQ_HEAD(, conn)	 conns;
+	TAILQ_HEAD(, early)	 early;
 	int			 nconns;
 	struct listener		*l;	/* a stream listener, or NULL */
 	int			 lfd;	/* a datagram listener, or -1 */
@@ -493,6 +504,25 @@ conn_start_stdio(struct conn *c, int fd)
 	return (session_start(s));
 }
 
+/* The program started early for the client on fd, taken off the list. */
+static struct child *
+plain_take_early(struct plain *p, int fd)
+{
+	struct early	*e;
+	struct child	*child;
+
+	TAILQ_FOREACH(e, &p->early, entry) {
+		if (e->fd == fd)
+			break;
+	}
+	if (e == NULL)
+		return (NULL);
+	TAILQ_REMOVE(&p->early, e, entry);
+	child = e->child;
+	free(e);
+	return (child);
+}
+
 /*
  * Start the program for the connected socket fd and wire it to the
  * connection: what the peer sends is its stdin, and its stdout is sent,
@@ -509,12 +539,14 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 	char		*cause;
 	int		 copy = p->o->no_splice ? CH_COPY : 0;
 
-	exec_conn_socket(&ec, fd, peer);
-	if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
-		log_warnx("%s", cause != NULL ? cause : strerror(errno));
-		free(cause);
-		close(fd);
-		return (-1);
+	if ((c->child = plain_take_early(p, fd)) == NULL) {
+		exec_conn_socket(&ec, fd, peer);
+		if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
+			log_warnx("%s", cause != NULL ? cause : strerror(errno));
+			free(cause);
+			close(fd);
+			return (-1);
+		}
 	}
 	c->child->exited_cb = conn_child_exited;
 	c->child->arg = c;
@@ -605,6 +637,7 @@ plain_init(struct plain *p, const struct options *o)
 	p->quit_ms = o->quit_ms;
 	p->lfd = -1;
 	TAILQ_INIT(&p->conns);
+	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
 	if (o->exec != NULL) {
 		if (exec_cmd_parse(&p->cmd, o->exec, o->exec_shell,
@@ -735,6 +768,42 @@ plain_listen_start(void *arg, int fd, const struct net_peer *peer,
 	return (0);
 }
 
+/*
+ * An admitted client, before its TLS handshake: start its program now, as
+ * without --ssl, so that the program's start overlaps the handshake, when
+ * listen_early() allows it.  It is given nothing the client sends before
+ * the handshake has succeeded, and what it writes waits until then; if
+ * the handshake fails, it sees end-of-file, as it does when a client
+ * without TLS leaves at once.  Should it not start here, it is started
+ * (and the failure reported) once the handshake is over.
+ */
+static void
+plain_admitted(void *arg, int fd, const struct net_peer *peer)
+{
+	struct plain	*p = arg;
+	struct exec_conn ec;
+	struct early	*e;
+
+	if (!p->exec || !listen_early(p->o))
+		return;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return;
+	exec_conn_socket(&ec, fd, peer);
+	if ((e->child = exec_spawn(&p->cmd, &ec, NULL)) == NULL) {
+		free(e);
+		return;
+	}
+	e->fd = fd;
+	TAILQ_INSERT_TAIL(&p->early, e, entry);
+}
+
+/* The client's handshake failed: its program sees end-of-file. */
+static void
+plain_abandon(void *arg, int fd)
+{
+	exec_release(plain_take_early(arg, fd));
+}
+
 /* A client failed its TLS handshake: -k waits for the next one. */
 static void
 plain_listen_failed(void *arg, const struct net_peer *peer,
@@ -756,12 +825,16 @@ static const struct listen_ops plain_serial_ops = {
 	.flags = LISTEN_SERIAL,
 	.start = plain_listen_start,
 	.failed = plain_listen_failed,
+	.admitted = plain_admitted,
+	.abandon = plain_abandon,
 };
 
 /* A program for each client (-k -e, -k -c): many at once. */
 static const struct listen_ops plain_concurrent_ops = {
 	.start = plain_listen_start,
 	.failed = plain_listen_failed,
+	.admitted = plain_admitted,
+	.abandon = plain_abandon,
 };
 
 /*

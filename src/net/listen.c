@@ -228,6 +228,22 @@ listen_admit(const struct options *o, const struct net_peer *peer)
 }
 
 /*
+ * Whether what a mode starts for a client (a program, a target dialled)
+ * may start when the client is admitted, so that its start overlaps the
+ * client's TLS handshake rather than following it: with --ssl, unless the
+ * client must show a certificate (--ssl-verify, --ssl-pin), since then
+ * nothing is started for a client that did not; and not with
+ * --websocket, whose upgrade may still be refused.  Without --ssl there
+ * is no handshake to overlap.
+ */
+int
+listen_early(const struct options *o)
+{
+	return (o->ssl && !o->ssl_verify && o->nssl_pins == 0 &&
+	    !o->websocket);
+}
+
+/*
  * The line a person is sent when the server is full (--chat, --room):
  * in a data mode nothing is said, since a line would corrupt the
  * protocol the client speaks; nor with --ssl, where the client expects

@@ -250,7 +250,8 @@ struct listen_ops {
 	void	(*failed)(void *, const struct net_peer *, const char *);
 	/*
 	 * A connection admitted, before its name and its handshake: the mode
-	 * may start what need not wait for them (--forward dials).  Then
+	 * may start what need not wait for them (listen_early(): --forward
+	 * dials, -e starts its program).  Then
 	 * start gets fd, or, should the handshake fail or the listener be
 	 * freed first, abandon does, before fd is closed.  Both optional.
 	 */
@@ -258,6 +259,7 @@ struct listen_ops {
 	void	(*abandon)(void *, int);
 };
 int		 listen_admit(const struct options *, const struct net_peer *);
+int		 listen_early(const struct options *);
 void		 listen_say_full(const struct options *, int);
 struct listener	*listener_new(const struct options *, int,
 		    const struct listen_ops *, void *);
