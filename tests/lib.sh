@@ -324,20 +324,43 @@ held_stdin() {
 	eval "exec $2<>'$SC_TMP/$1'"
 }
 
+# _sc_bg_cmd cmd...: the command bg() and bg_in() start, in _SC_BG: t
+# (a function) becomes the timeout(1) it would run.  A function put in the
+# background runs in a subshell that waits for it, and that subshell keeps
+# the copies bash makes of descriptors redirected around the call, the
+# test's ends of held_stdin FIFOs among them: a client would then never
+# see the end of file the test gives it by closing its end.  An external
+# command is executed in the background process itself, where those
+# copies, close-on-exec, are gone; and BG_PID is then that command.
+_sc_bg_cmd() {
+	if [ "$1" = t ]; then
+		shift
+		case $1 in
+		[0-9]*) _SC_BG=(timeout -k 2 "$1"); shift ;;
+		*) _SC_BG=(timeout -k 2 "$SC_TIMEOUT") ;;
+		esac
+		_SC_BG+=("$@")
+	else
+		_SC_BG=("$@")
+	fi
+}
+
 # bg_in FILE cmd...: bg with stdin from FILE (a command put in the
 # background by bg() itself would read /dev/null).  The command does not
 # hold the test's ends of held_stdin FIFOs (7, 8): closing them is EOF.
 bg_in() {
 	_in=$1
 	shift
-	"$@" <"$_in" 7>&- 8>&- &
+	_sc_bg_cmd "$@"
+	"${_SC_BG[@]}" <"$_in" 7>&- 8>&- &
 	BG_PID=$!
 	SC_PIDS="$SC_PIDS $BG_PID"
 }
 
 # Start any command in the background, remembered for clean-up.
 bg() {
-	"$@" &
+	_sc_bg_cmd "$@"
+	"${_SC_BG[@]}" &
 	BG_PID=$!
 	SC_PIDS="$SC_PIDS $BG_PID"
 }

@@ -117,8 +117,8 @@ test_udp_peer_gets_a_terminal() {
 	held_stdin c.in 7
 	bg_in "$SC_TMP/c.in" t 30 "$SC" -u 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	printf 'x\001y\n' >&7
-	wait_for "$SC_TMP/c.out" 'x\^Ay.*x\^Ay' 15 ||
-	    wait_for "$SC_TMP/c.out" '^x\^Ay' 1
+	# The terminal's echo, then cat's line.
+	wait_lines "$SC_TMP/c.out" '^x\^Ay' 2 15
 	assertEquals "echo and cat -v" "x^Ay
 x^Ay" "$(tr -d '\r' <"$SC_TMP/c.out")"
 }

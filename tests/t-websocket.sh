@@ -43,6 +43,14 @@ peer() {
 	fi
 }
 
+# peer_wait: wait for the peer to end, for as long as its own bound (t 60):
+# one killed sooner could still be writing what the test then reads.  A
+# peer that reached that bound was waiting for something that never came.
+peer_wait() {
+	wait_exit "$PEER_PID" 65 || fail "the peer did not end in 65 s"
+	[ "$WAIT_STATUS" != 124 ] || fail "the peer timed out"
+}
+
 # A sockcat client in the background with a held stdin on fd 7.
 client() {
 	_n=$1
@@ -62,7 +70,7 @@ test_client_text_headers_subprotocol() {
 	exec 7>&-
 	wait_exit "$CLIENT_PID"
 	assertEquals "client status" 0 "$WAIT_STATUS"
-	wait_exit "$PEER_PID"
+	peer_wait
 	assertEquals "one line back" "hello there" "$(cat "$SC_TMP/c.out")"
 	grep -q 'WebSocket: HTTP/1.1 101 Switching Protocols' \
 	    "$SC_TMP/c.err" || fail "no status line: $(cat "$SC_TMP/c.err")"
@@ -84,7 +92,7 @@ test_client_quit_timer_waits_for_answers() {
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
 	assertEquals "the late answer" "late" "$(cat "$SC_TMP/c.out")"
-	wait_exit "$PEER_PID"
+	peer_wait
 	assertEquals "closed when the timer ended" "closed 1000" \
 	    "$(grep '^closed' "$SC_TMP/p.out")"
 	peer q serve slowecho 0.3
@@ -102,7 +110,7 @@ test_client_fragments_ping_peer_close() {
 	wait_exit "$CLIENT_PID"
 	assertEquals "client status" 0 "$WAIT_STATUS"
 	exec 7>&-
-	wait_exit "$PEER_PID"
+	peer_wait
 	printf 'from server\nfragmented\n\000\001binary\n' >"$SC_TMP/want"
 	cmp -s "$SC_TMP/want" "$SC_TMP/c.out" ||
 	    fail "messages: $(od -c "$SC_TMP/c.out" | head)"
@@ -120,7 +128,7 @@ test_client_64mib_each_way() {
 	t 60 "$SC" -N --ws-binary "ws://127.0.0.1:$WPORT/" <"$SC_TMP/big" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "upload status" 0 $?
-	wait_exit "$PEER_PID"
+	peer_wait
 	assertEquals "upload sha256" "sha256 $want" \
 	    "$(grep '^sha256' "$SC_TMP/p.out")"
 	assertEquals "upload bytes" "bytes 67108864" \
@@ -130,7 +138,7 @@ test_client_64mib_each_way() {
 	t 60 "$SC" -d --ws-binary "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
 	assertEquals "download status" 0 $?
-	wait_exit "$PEER_PID"
+	peer_wait
 	assertEquals "download sha256" \
 	    "$(sed -n 's/^sha256 //p' "$SC_TMP/q.out")" \
 	    "$($SHA256 <"$SC_TMP/d.out" | cut -c1-64)"
@@ -150,7 +158,7 @@ test_client_bad_upgrades() {
 		esac
 		grep -Eq "WebSocket upgrade failed: $line" "$SC_TMP/c.err" ||
 		    fail "$kind: $(cat "$SC_TMP/c.err")"
-		wait_exit "$PEER_PID"
+		peer_wait
 	done
 }
 
@@ -158,7 +166,7 @@ test_client_bad_utf8_and_oversize() {
 	peer p serve badutf8
 	t 20 "$SC" -v -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
-	wait_exit "$PEER_PID"
+	peer_wait
 	grep -q '^closed 1007$' "$SC_TMP/p.out" ||
 	    fail "utf-8: $(cat "$SC_TMP/p.out")"
 	grep -q 'WebSocket: a text message that is not UTF-8; closing with 1007' \
@@ -167,7 +175,7 @@ test_client_bad_utf8_and_oversize() {
 	peer q serve big 2000
 	t 20 "$SC" -v -d --ws-max-message 1000 "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
-	wait_exit "$PEER_PID"
+	peer_wait
 	grep -q '^closed 1009$' "$SC_TMP/q.out" ||
 	    fail "size: $(cat "$SC_TMP/q.out")"
 	grep -q 'a message longer than 1000 bytes; closing with 1009' \
@@ -184,7 +192,7 @@ test_server_stdio_text() {
 	    fail "lines: $(cat "$SC_TMP/s.out" "$SC_TMP/p.err" "$SC_TMP/s.err")"
 	echo "from stdin" >&8
 	exec 8>&-
-	wait_exit "$PEER_PID"
+	peer_wait
 	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertEquals "client got" "msg from stdin
@@ -195,7 +203,7 @@ closed 1000" "$(cat "$SC_TMP/p.out")"
 test_server_exec_fragments_ping_close() {
 	server s -l --websocket -e cat 127.0.0.1 0 || fail "no server"
 	peer p client script "$PORT"
-	wait_exit "$PEER_PID"
+	peer_wait
 	assertEquals "client saw" "echo text one
 echo fragmented
 pong ok
@@ -209,7 +217,7 @@ test_server_64mib_both_ways() {
 	server s -l --websocket --ws-binary -e cat 127.0.0.1 0 ||
 	    fail "no server"
 	peer p client stream "$PORT" 67108864
-	wait_exit "$PEER_PID" 60
+	peer_wait
 	sent=$(sed -n 's/^sent //p' "$SC_TMP/p.out")
 	assertNotEquals "sent" "" "$sent"
 	assertEquals "sha256 back" "$sent" "$(sed -n 's/^back //p' "$SC_TMP/p.out")"
@@ -221,23 +229,26 @@ test_server_forward_bridge() {
 	    fail "no origin"
 	oport=$PORT
 	opid=$SERVER_PID
-	server s -l -k --websocket --forward "127.0.0.1:$oport" 127.0.0.1 0 ||
-	    fail "no bridge"
+	server s -l -k --websocket --forward "127.0.0.1:$oport" 127.0.0.1 0 \
+	    8>&- || fail "no bridge"
 	peer p client lines "$PORT" "to the origin"
 	wait_for "$SC_TMP/o.out" 'to the origin' || fail "not bridged"
 	echo "back again" >&8
 	exec 8>&-
-	wait_exit "$PEER_PID"
-	grep -q "^msg b'back again" "$SC_TMP/p.out" ||
-	    fail "client got: $(cat "$SC_TMP/p.out")"
-	kill "$opid" 2>/dev/null
+	peer_wait
+	# The origin's end of file is the bridge's close.
+	assertEquals "client got" "msg b'back again\\n'
+closed 1000" "$(cat "$SC_TMP/p.out")"
+	# Its stdin done and its client gone, the origin ends.
+	wait_exit "$opid"
+	assertEquals "origin status" 0 "$WAIT_STATUS"
 }
 
 test_server_oversize() {
 	server s -l -k --websocket --ws-max-message 1000 -e cat 127.0.0.1 0 ||
 	    fail "no server"
 	peer p client big "$PORT" 2000
-	wait_exit "$PEER_PID"
+	peer_wait
 	assertEquals "close code" "closed 1009" "$(cat "$SC_TMP/p.out")"
 	grep -q 'a message longer than 1000 bytes; closing with 1009' \
 	    "$SC_TMP/s.err" || fail "no -v line"
@@ -265,7 +276,7 @@ close ${c#*:}" "$(cat "$SC_TMP/r.out")"
 	    "$SC_TMP/s.err" || fail "-v fragmented"
 	# Everyone else is still served.
 	peer p client hello "$PORT" Welcome
-	wait_exit "$PEER_PID"
+	peer_wait
 	grep -q '^msg <announce> Welcome to the room' "$SC_TMP/p.out" ||
 	    fail "no welcome: $(cat "$SC_TMP/p.out")"
 	echo "still here" >&8
@@ -286,8 +297,8 @@ test_room_two_websocket_one_tcp() {
 	bpid=$PEER_PID
 	wait_lines "$SC_TMP/tcp.out" 'is connected as' 2 || fail "B"
 	echo "hello from tcp" >&8
-	wait_exit "$apid"
-	wait_exit "$bpid"
+	wait_exit "$apid" 65
+	wait_exit "$bpid" 65
 	wait_lines "$SC_TMP/tcp.out" '^<user[23]> hello from [AB]$' 2 ||
 	    fail "tcp saw: $(cat "$SC_TMP/tcp.out")"
 	grep -q '^msg <user1> hello from tcp$' "$SC_TMP/a.out" ||
@@ -310,7 +321,7 @@ test_wss_verify_and_pin() {
 	    fail "no server"
 	# Python's client verifies sockcat's server ...
 	WSPEER_CA=$SC_TMP/certs/ca.pem peer p client script "$PORT"
-	wait_exit "$PEER_PID"
+	peer_wait
 	grep -q '^echo fragmented$' "$SC_TMP/p.out" ||
 	    fail "wss client: $(cat "$SC_TMP/p.out") $(cat "$SC_TMP/p.err")"
 	# ... and sockcat's client verifies, or pins, the same server.
@@ -347,7 +358,7 @@ test_through_socks5_and_http_proxies() {
 	exec 7>&-
 	wait_exit "$CLIENT_PID"
 	assertEquals "socks status" 0 "$WAIT_STATUS"
-	wait_exit "$PEER_PID"
+	peer_wait
 	peer q serve echo
 	client d -N -x "127.0.0.1:$ph" -X connect "ws://127.0.0.1:$WPORT/"
 	echo "via http" >&7
@@ -403,7 +414,7 @@ EOF
 	    '^<user2> the browser got: <user1> hello from tcp$' ||
 	    fail "the page did not get the line: $(cat "$SC_TMP/tcp.out")"
 	kill "$bpid"
-	wait_exit "$bpid"
+	wait_exit "$bpid" 65
 	exec 8>&-
 }
 

@@ -251,9 +251,9 @@ struct listen_ops {
 	/*
 	 * A connection admitted, before its name and its handshake: the mode
 	 * may start what need not wait for them (listen_early(): --forward
-	 * dials, -e starts its program).  Then
-	 * start gets fd, or, should the handshake fail or the listener be
-	 * freed first, abandon does, before fd is closed.  Both optional.
+	 * dials, -e starts its program).  Then start gets fd, or, should the
+	 * handshake fail or the listener be freed first, abandon does,
+	 * before fd is closed.  Both optional.
 	 */
 	void	(*admitted)(void *, int, const struct net_peer *);
 	void	(*abandon)(void *, int);
