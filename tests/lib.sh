@@ -220,6 +220,21 @@ make_certs() {
 	)
 }
 
+# sc_certs: a suite's test certificates (make_certs), in CERTS: made
+# before its first test, removed after its last.
+sc_certs() {
+	CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
+	oneTimeSetUp() {
+		make_certs "$CERTS" ||
+		    { echo "cannot make certificates" >&2; exit 1; }
+	}
+	oneTimeTearDown() {
+		sc_remove_tmp
+		rm -rf "$CERTS"
+		sc_report
+	}
+}
+
 # Is ncat there, to compare with?
 have_ncat() {
 	command -v ncat >/dev/null 2>&1
@@ -373,6 +388,28 @@ raw_client() {
 	bg_in "$SC_TMP/$1.in" t 20 "$SC" -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/$1.out" 2>"$SC_TMP/$1.err"
 	RAW_PID=$BG_PID
+}
+
+# cert_clients NAME: three clients of the TLS echo server NAME on PORT,
+# which asks for a certificate (--ssl-verify or --ssl-pin, with the test
+# certificates): one that never starts its handshake, one without a
+# certificate, refused, and one with the client certificate, echoed.  The
+# first leaves once the other two are done.
+cert_clients() {
+	raw_client h 8
+	wait_for "$SC_TMP/$1.err" '^Connection received on ' 10 ||
+	    fail "no connection"
+	echo "no certificate" | t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/n.out" 2>/dev/null
+	assertTrue "-v: the handshake failed" \
+	    "wait_for '$SC_TMP/$1.err' 'TLS handshake failed: .*certificate' 10"
+	assertEquals "nothing for it" "" "$(<"$SC_TMP/n.out")"
+	echo "verified" | t 20 "$SC" -N --ssl --ssl-cert "$CERTS/cli.pem" \
+	    --ssl-key "$CERTS/cli.key" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "echoed" "verified" "$(<"$SC_TMP/c.out")"
+	exec 8>&-
+	wait_exit "$RAW_PID"
 }
 
 # The peers that tell when a TLS server starts what it starts for a

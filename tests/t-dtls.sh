@@ -14,16 +14,8 @@ if "$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"; then
 	exit 77
 fi
 
-CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
-oneTimeSetUp() {
-	make_certs "$CERTS" ||
-	    { echo "cannot make certificates" >&2; exit 1; }
-}
-oneTimeTearDown() {
-	sc_remove_tmp
-	rm -rf "$CERTS"
-	sc_report
-}
+# The test certificates (make_certs) in CERTS, made once.
+sc_certs
 tearDown() {
 	exec 7>&-
 	sc_remove_tmp

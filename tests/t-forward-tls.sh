@@ -10,18 +10,8 @@ sc_require_tls
 
 PEER="python3 $(dirname "$0")/fwdpeer.py"
 
-# A CA, a server certificate for localhost signed by it, and a
-# self-signed one: made once.
-CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
-oneTimeSetUp() {
-	make_certs "$CERTS" ||
-	    { echo "cannot make certificates" >&2; exit 1; }
-}
-oneTimeTearDown() {
-	sc_remove_tmp
-	rm -rf "$CERTS"
-	sc_report
-}
+# The test certificates (make_certs) in CERTS, made once.
+sc_certs
 
 plain_echo() {
 	bg $PEER echo "$SC_TMP/be.port"
@@ -212,20 +202,7 @@ eof" "$(<"$SC_TMP/c")"
 late_dial() {
 	early_target tg || return
 	tls_front "$@" || return
-	raw_client h 8
-	wait_for "$SC_TMP/fw.err" '^Connection received on ' 10 ||
-	    fail "no connection"
-	echo "no certificate" | t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" \
-	    >"$SC_TMP/n.out" 2>/dev/null
-	assertTrue "-v: the handshake failed" \
-	    "wait_for '$SC_TMP/fw.err' 'TLS handshake failed: .*certificate' 10"
-	assertEquals "nothing for it" "" "$(<"$SC_TMP/n.out")"
-	echo "verified" | t 20 "$SC" -N --ssl --ssl-cert "$CERTS/cli.pem" \
-	    --ssl-key "$CERTS/cli.key" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "client" 0 $?
-	assertEquals "echoed" "verified" "$(<"$SC_TMP/c.out")"
-	exec 8>&-
-	wait_exit "$RAW_PID"
+	cert_clients fw
 	assertEquals "the target's one connection" "open 1
 closed 1 9" "$(<"$SC_TMP/tg.log")"
 }

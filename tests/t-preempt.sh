@@ -34,16 +34,8 @@ PRELOAD="${ASAN_LIB:+$ASAN_LIB }$PRELOAD_LIB"
 SEED=${SC_PREEMPT_SEED:-$((RANDOM * 32768 + RANDOM))}
 echo "# preempt seed: $SEED (SC_PREEMPT_SEED=$SEED runs it again)"
 
-CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
-oneTimeSetUp() {
-	make_certs "$CERTS" ||
-	    { echo "cannot make certificates" >&2; exit 1; }
-}
-oneTimeTearDown() {
-	sc_remove_tmp
-	rm -rf "$CERTS"
-	sc_report
-}
+# The test certificates (make_certs) in CERTS, made once.
+sc_certs
 
 # Every test: delays at random, and DSC, a sockcat whose calls are
 # delayed (the same process: the script execs it), for what is started

@@ -10,17 +10,8 @@
 sc_require openssl python3
 sc_require_tls
 
-# A CA, and certificates signed by it: made once.
-CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
-oneTimeSetUp() {
-	make_certs "$CERTS" ||
-	    { echo "cannot make certificates" >&2; exit 1; }
-}
-oneTimeTearDown() {
-	sc_remove_tmp
-	rm -rf "$CERTS"
-	sc_report
-}
+# The test certificates (make_certs) in CERTS, made once.
+sc_certs
 
 # Wait until the server NAME has completed $2 TLS handshakes.
 wait_tls() {
@@ -179,20 +170,7 @@ eof" "$(<"$SC_TMP/c")"
 # certificate gets a program; one with a certificate does.
 late_program() {
 	tls_program 'echo start >>"$L"; exec cat' "$@" || return
-	raw_client h 8
-	wait_for "$SC_TMP/srv.err" '^Connection received on ' 10 ||
-	    fail "no connection"
-	echo "no certificate" | t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" \
-	    >"$SC_TMP/n.out" 2>/dev/null
-	assertTrue "-v: the handshake failed" \
-	    "wait_for '$SC_TMP/srv.err' 'TLS handshake failed: .*certificate' 10"
-	assertEquals "nothing for it" "" "$(<"$SC_TMP/n.out")"
-	echo "verified" | t 20 "$SC" -N --ssl --ssl-cert "$CERTS/cli.pem" \
-	    --ssl-key "$CERTS/cli.key" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "client" 0 $?
-	assertEquals "echoed" "verified" "$(<"$SC_TMP/c.out")"
-	exec 8>&-
-	wait_exit "$RAW_PID"
+	cert_clients srv
 	assertEquals "one program, the verified client's" "start" \
 	    "$(<"$SC_TMP/prog.log")"
 }

@@ -8,18 +8,8 @@
 sc_require openssl
 sc_require_tls
 
-# A CA, a server certificate for localhost and 127.0.0.1 signed by it, a
-# client certificate, and a self-signed certificate: made once.
-CERTS=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-certs.XXXXXX")
-oneTimeSetUp() {
-	make_certs "$CERTS" ||
-	    { echo "cannot make certificates" >&2; exit 1; }
-}
-oneTimeTearDown() {
-	sc_remove_tmp
-	rm -rf "$CERTS"
-	sc_report
-}
+# The test certificates (make_certs) in CERTS, made once.
+sc_certs
 
 # s_server NAME args...: openssl s_server on a free port, its stdin from
 # NAME.in (kept open a few seconds); sets SPORT and SSRV_PID.
