@@ -244,7 +244,7 @@ have_ncat() {
 # the one the kernel gives a listener, closed again.
 free_port() {
 	server probe -l 127.0.0.1 0 >/dev/null || return 1
-	kill "$SERVER_PID" 2>/dev/null
+	stop "$SERVER_PID"
 	wait "$SERVER_PID" 2>/dev/null
 	echo "$PORT"
 }
@@ -260,6 +260,48 @@ origin() {
 	OPID=$SERVER_PID
 }
 
+# stop [-SIG] PID...: send SIG (TERM by default) to processes started by
+# t, bg, bg_in or server, and to everything their timeout(1) runs, and
+# wait until what it runs has ended.  Such a PID is a timeout, which
+# leads a process group of its own and passes a signal on to its
+# command; but the timeout of coreutils 9.1 drops a signal that reaches
+# it before it has noted its child's PID, which a loaded machine may not
+# let it do until after the command has started and spoken.  It then
+# exits at once and leaves the command running, holding the port or the
+# name the next test wants.  So the signal goes to the whole group, and
+# stop waits for the timeout and then for the rest of its group: a wait
+# for the timeout alone may return while its command still holds what it
+# bound.  Any other PID (a process started another way, or one that has
+# ended and whose number may now be another's) gets the signal alone, as
+# kill(1) would send it.
+stop() {
+	_sig=TERM
+	case ${1-} in
+	-*) _sig=${1#-}; shift ;;
+	esac
+	_live=" $(jobs -rp | tr '\n' ' ') "
+	for _p; do
+		case $_live in
+		*" $_p "*)
+			if kill -s "$_sig" -- "-$_p" 2>/dev/null; then
+				{ wait_until gone "$_p" &&
+				    wait_until gone_group "$_p"; } ||
+				    kill -s KILL -- "-$_p" 2>/dev/null
+				continue
+			fi
+			;;
+		esac
+		kill -s "$_sig" "$_p" 2>/dev/null
+	done
+	return 0
+}
+
+# gone_group PGID: has every process of group PGID ended?  (Those whose
+# leader has gone are reaped by init.)
+gone_group() {
+	! kill -0 -- "-$1" 2>/dev/null
+}
+
 # Has process $1 exited?  (It may be a zombie until waited for.)
 gone() {
 	! kill -0 "$1" 2>/dev/null
@@ -269,7 +311,7 @@ gone() {
 # $SC_WAIT); sets WAIT_STATUS.  Returns 1 (and kills it) if it did not.
 wait_exit() {
 	if ! wait_until -t "${2:-$SC_WAIT}" gone "$1"; then
-		kill -9 "$1" 2>/dev/null
+		stop -KILL "$1"
 		wait "$1" 2>/dev/null
 		WAIT_STATUS=timeout
 		return 1
@@ -429,9 +471,8 @@ nodelay_of() {
 
 # Kill whatever is left; safe to call twice (shunit2 may).
 sc_cleanup() {
-	for _p in $SC_PIDS; do
-		kill "$_p" 2>/dev/null
-	done
+	# shellcheck disable=SC2086
+	stop $SC_PIDS
 	for _p in $SC_PIDS; do
 		wait "$_p" 2>/dev/null
 	done

@@ -150,7 +150,7 @@ test_idle_clients_hold_no_buffer() {
 	say 8 'from two\n'
 	wait_for "$SC_TMP/c1.out" '^from two$' || fail "c1 did not get it"
 	wait_for "$SC_TMP/srv.out" '^from two$' || fail "stdout"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	assertContains "none held, the used ones pooled" \
 	    "$(tail -n 1 "$SC_TMP/srv.err")" "; buffers: 0 held, "

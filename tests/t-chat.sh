@@ -51,7 +51,7 @@ say() {
 
 # hangup NAME: end NAME's input.
 hangup() {
-	eval "kill \$HOLD_$1"
+	eval "stop \$HOLD_$1"
 }
 
 # chat_server NAME args...: a sockcat --chat server on 127.0.0.1; sets PORT.
@@ -358,7 +358,7 @@ test_nc_as_server() {
 	say a "to nc"
 	assertTrue "wait_for '$SC_TMP/srv.out' '^to nc$'"
 	# nc's user leaves: sockcat says so and ends well.
-	kill "$PID_srv"
+	stop "$PID_srv"
 	exited a
 	assertEquals "client status" 0 "$WAIT_STATUS"
 	assertEquals "127.0.0.1 port $PORT left" "$(tail -n 1 "$SC_TMP/a.err")"

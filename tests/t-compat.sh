@@ -104,7 +104,7 @@ test_value_ranges() {
 # A port that nobody listens on.
 closed_port() {
 	server closed -l 127.0.0.1 0 || fail "no server"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	CLOSED=$PORT
 }
@@ -135,7 +135,7 @@ listen_line() {
 	timeout 5 "$@" 2>"$SC_TMP/l.err" </dev/null >/dev/null &
 	_pid=$!
 	wait_for "$SC_TMP/l.err" "${LISTEN_RE:-^(Listening|Bound) on}"
-	kill "$_pid" 2>/dev/null
+	stop "$_pid"
 	wait "$_pid" 2>/dev/null
 	sed -e 's/ [0-9][0-9]*$/ PORT/' "$SC_TMP/l.err"
 }
@@ -186,7 +186,7 @@ test_exchange() {
 # A UDP or Unix-domain port or path nobody uses, and a stale socket file.
 closed_udp_port() {
 	server closed -u -l 127.0.0.1 0 || fail "no server"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	CLOSED=$PORT
 }
@@ -403,7 +403,7 @@ test_idle_timeout_timing() {
 		exec 3>&-
 		assertContains "$prog -w 1: $r" "$r" "status=0 "
 		assertTrue "$prog -w 1 ended when idle: $r" "within 900 2500 '$r'"
-		kill "$SERVER_PID" 2>/dev/null
+		stop "$SERVER_PID"
 		wait_exit "$SERVER_PID"
 	done
 }

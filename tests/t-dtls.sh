@@ -114,7 +114,7 @@ test_client_keeps_datagrams_whole_to_socat() {
 	    "$(grep -ao 'length=[0-9]*' "$SC_TMP/socat.err" | paste -sd ' ')"
 	wait_size "$SC_TMP/socat.out" 17585
 	assertEquals "bytes" 17585 "$(stat -c %s "$SC_TMP/socat.out")"
-	kill "$_socat" 2>/dev/null
+	stop "$_socat"
 }
 
 test_server_keeps_datagrams_whole_from_socat() {

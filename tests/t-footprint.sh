@@ -46,7 +46,7 @@ idle_functions() {
 	# The first dump is written as the loop first waits.
 	wait_until -t 50 test -s "$SC_TMP/cg.out.1"
 	_ok=$?
-	kill "$_pid" 2>/dev/null
+	stop "$_pid"
 	wait "$_pid" 2>/dev/null
 	if [ $_ok -ne 0 ]; then
 		cat "$SC_TMP/vg.err" >&2

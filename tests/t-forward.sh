@@ -31,7 +31,7 @@ oneTimeTearDown() {
 	if [ -n "$HUB_PID" ]; then
 		echo exit >&9
 		exec 9>&-
-		kill "$HUB_PID" 2>/dev/null
+		stop "$HUB_PID"
 		wait "$HUB_PID" 2>/dev/null
 		rm -rf "$HUB_DIR"
 		HUB_PID=""

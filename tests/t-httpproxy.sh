@@ -44,7 +44,7 @@ test_post_bodies_are_relayed() {
 	ask 'POST http://127.0.0.1:%s/form HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\nname=me' "$OPORT"
 	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
 	wait_for "$SC_TMP/origin.out" 'name=me' 15 || fail "no body"
-	kill "$OPID"
+	stop "$OPID"
 	wait "$OPID" 2>/dev/null
 	origin
 	ask 'POST http://127.0.0.1:%s/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n' "$OPORT"
@@ -62,7 +62,7 @@ test_curl_through_the_proxy() {
 		t 20 curl -sS "$how" -U alice:secret -x "http://127.0.0.1:$PPORT" \
 		    "http://127.0.0.1:$OPORT/x" >"$SC_TMP/ans" 2>&1
 		assertEquals "$how" "origin says hi" "$(<"$SC_TMP/ans")"
-		kill "$OPID"
+		stop "$OPID"
 		wait "$OPID" 2>/dev/null
 		origin
 	done
@@ -165,7 +165,7 @@ ncat_proxy() {
 
 # A new origin server in place of the last one.
 next_origin() {
-	kill "$OPID" 2>/dev/null
+	stop "$OPID"
 	wait "$OPID" 2>/dev/null
 	origin
 }
@@ -246,7 +246,7 @@ loop() {
 	esac
 	printf 'GET http://%s:%s/ HTTP/1.1\r\nHost: x\r\n\r\n' "$2" "$PORT" |
 	    t 20 "$SC" "$to" "$PORT" >"$SC_TMP/ans" 2>&1
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait "$SERVER_PID" 2>/dev/null
 	head -n 1 "$SC_TMP/ans" | tr -d '\r'
 }
@@ -303,7 +303,7 @@ test_status_414_and_431() {
 test_status_502_refused() {
 	server gone -l 127.0.0.1 0 || fail "no server"
 	GONE=$PORT
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait "$SERVER_PID" 2>/dev/null
 	proxy
 	ask 'CONNECT 127.0.0.1:%s HTTP/1.1\r\n\r\n' "$GONE"

@@ -212,11 +212,11 @@ time.sleep(2)
 # one tried in the line that says the client is closed.
 test_forward_refusal_said_once() {
 	server a -l 127.0.0.1 0 || fail "no server"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	a=$PORT
 	server b -l 127.0.0.1 0 || fail "no server"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	b=$PORT
 	server fw -k -l --forward "127.0.0.1:$a" --forward "127.0.0.1:$b" \

@@ -124,7 +124,7 @@ test_digest_ncat() {
 		    "http://127.0.0.1:$OPORT/d" >"$SC_TMP/ans" 2>&1
 		assertEquals "$impl: wrong password" 407 "$(<"$SC_TMP/ans")"
 		# The origin has gone already; the proxy goes now.
-		kill "$SERVER_PID" "$OPID" 2>/dev/null || :
+		stop "$SERVER_PID" "$OPID"
 	done
 }
 
@@ -153,7 +153,7 @@ test_folded_header_ncat() {
 statuses() {
 	server gone -l 127.0.0.1 0 || fail "no server"
 	GONE=$PORT
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait "$SERVER_PID" 2>/dev/null
 	proxy "$1"
 	ask 'CONNECT 127.0.0.1:%s HTTP/1.1\r\n\r\n' "$GONE"

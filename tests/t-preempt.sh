@@ -174,7 +174,7 @@ test_proxy_client_and_server() {
 		assertEquals "delivered over ${proto%%:*}" \
 		    "through ${proto%%:*}" "$(<"$SC_TMP/dst.out")"
 		alive "$PX" px
-		kill "$PX"
+		stop "$PX"
 		wait "$PX" 2>/dev/null
 	done
 	return 0

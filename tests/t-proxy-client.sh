@@ -34,7 +34,7 @@ oneTimeSetUp() {
 }
 
 oneTimeTearDown() {
-	kill "$PX_PID" 2>/dev/null
+	stop "$PX_PID"
 	wait "$PX_PID" 2>/dev/null
 	rm -rf "$PX_DIR"
 	sc_remove_tmp

@@ -457,7 +457,7 @@ test_silent_proxy_and_timeout() {
 
 test_proxy_unreachable() {
 	fake socks5 ok
-	kill "$BG_PID"
+	stop "$BG_PID"
 	wait_exit "$BG_PID"
 	client -v -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals 1 "$STATUS"

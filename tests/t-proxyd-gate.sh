@@ -35,7 +35,7 @@ test_max_conns_socks5() {
 	assertTrue "reported" \
 	    "grep -q 'refused: server full' '$SC_TMP/px.err'"
 	# The first one leaving frees its place.
-	kill "$CLIENT_PID"
+	stop "$CLIENT_PID"
 	wait_exit "$CLIENT_PID"
 	wait_until send_third
 	assertTrue "a place again" "wait_for '$SC_TMP/dst.out' '^third$'"
@@ -69,13 +69,13 @@ test_deny_and_allow() {
 	assertEquals "denied client fails" 1 $?
 	assertTrue "reported" \
 	    "grep -q 'connection from 127.0.0.1 [0-9]* denied' '$SC_TMP/px.err'"
-	kill "$PSRV_PID"
+	stop "$PSRV_PID"
 	wait_exit "$PSRV_PID"
 	pserver --proxy-type socks5 --allow 10.0.0.0/8
 	echo denied | t 5 "$SC" -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT" \
 	    2>/dev/null
 	assertEquals "not on the allow list" 1 $?
-	kill "$PSRV_PID"
+	stop "$PSRV_PID"
 	wait_exit "$PSRV_PID"
 	printf '# who\n10.0.0.0/8\n127.0.0.1\n' >"$SC_TMP/allow"
 	printf '::1\n' >"$SC_TMP/deny"

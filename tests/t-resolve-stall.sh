@@ -126,7 +126,7 @@ oneTimeSetUp() {
 
 oneTimeTearDown() {
 	sc_remove_tmp
-	kill "$MUTE_PID" 2>/dev/null
+	stop "$MUTE_PID"
 	wait "$MUTE_PID" 2>/dev/null
 	rm -rf "$NS_DIR"
 	sc_report
@@ -316,7 +316,7 @@ s.close()
 	    "wait_for '$SC_TMP/px.err' 'name resolution|not known|unreachable' 20"
 	assert_prompt socks5 127.0.0.1 0
 	assertTrue "still serving" "kill -0 $PSRV_PID"
-	kill "$PSRV_PID"
+	stop "$PSRV_PID"
 	wait_exit "$PSRV_PID" 20
 	for _f in "$SC_TMP"/vg.*; do
 		[ -f "$_f" ] || continue

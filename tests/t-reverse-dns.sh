@@ -103,7 +103,7 @@ oneTimeSetUp() {
 
 oneTimeTearDown() {
 	sc_remove_tmp
-	kill "$MUTE_PID" 2>/dev/null
+	stop "$MUTE_PID"
 	wait "$MUTE_PID" 2>/dev/null
 	rm -rf "$NS_DIR"
 	sc_report

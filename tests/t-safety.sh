@@ -173,7 +173,7 @@ test_unix_exit_leaves_a_file_put_in_its_place() {
 	wait_until_socket "$SC_TMP/rel.sock" || fail "no server"
 	rm "$SC_TMP/rel.sock"
 	echo precious >"$SC_TMP/rel.sock"
-	kill "$pid"
+	stop "$pid"
 	wait_exit "$pid" 10
 	assertEquals "the file is left alone" precious \
 	    "$(<"$SC_TMP/rel.sock")"
@@ -183,7 +183,7 @@ test_unix_removes_its_own_and_stale_sockets() {
 	# A socket left by a process that died is replaced ...
 	bg "$SC" -lU "$SC_TMP/s.sock"
 	wait_until_socket "$SC_TMP/s.sock" || fail "no server"
-	kill -9 "$BG_PID"
+	stop -KILL "$BG_PID"
 	wait "$BG_PID" 2>/dev/null
 	server srv -lU "$SC_TMP/s.sock" || fail "stale socket not replaced"
 	t 10 "$SC" -NU "$SC_TMP/s.sock" </dev/null >/dev/null 2>&1

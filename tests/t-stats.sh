@@ -86,7 +86,7 @@ test_stats_when_interrupted() {
 	done
 	assertEquals 2 "$(grep -c hello "$SC_TMP/srv.out")"
 	# timeout passes the SIGINT on to sockcat.
-	kill -INT "$SERVER_PID"
+	stop -INT "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
 	assertTrue "line: $(tail -n 1 "$SC_TMP/srv.err")" \
@@ -97,7 +97,7 @@ test_stats_when_interrupted() {
 
 test_no_stats_without_connection() {
 	server srv -l 127.0.0.1 0 || fail "no server"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	t 5 "$SC" --stats 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?

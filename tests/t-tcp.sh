@@ -50,7 +50,7 @@ test_verbose_numeric() {
 test_connection_refused() {
 	# Find a closed port: bind one, let it go.
 	server srv -l 127.0.0.1 0 || fail "no server"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	t 5 "$SC" -v 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
@@ -79,7 +79,7 @@ test_allow_deny_on_a_plain_listener() {
 	echo refused | t 5 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "" "$(<"$SC_TMP/srv.out")"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	server srv2 -k --allow 127.0.0.0/8 -l 127.0.0.1 0 || fail "no server"
 	echo welcome | t 5 "$SC" -N 127.0.0.1 "$PORT"
@@ -136,7 +136,7 @@ test_scan() {
 
 test_scan_nothing_open() {
 	server srv -l 127.0.0.1 0 || fail "no server"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	t 5 "$SC" -z 127.0.0.1 "$PORT" 2>"$SC_TMP/scan.err"
 	assertEquals 1 $?
@@ -177,7 +177,7 @@ test_source_port() {
 	# A free port to connect from: one a listener just let go of.
 	server free -l 127.0.0.1 0 || fail "no server"
 	src=$PORT
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo x | t 5 "$SC" -N -p "$src" -s 127.0.0.1 127.0.0.1 "$PORT"
@@ -245,7 +245,7 @@ test_without_quit_client_waits_for_server() {
 	wait_for "$SC_TMP/srv.err" "^Connection received"
 	# stdin is at EOF, yet the connection stays until the server ends.
 	assertTrue "client ended early" "still_running $client 1"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$client"
 	assertEquals 0 "$(<"$SC_TMP/rc")"
 }

@@ -61,7 +61,7 @@ EOF
 	    "$(<"$SC_TMP/py.out")"
 	assertEquals "three peers reported" 3 \
 	    "$(grep -c '^Connection received on' "$SC_TMP/srv.err")"
-	kill -TERM "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID" 10
 	assertContains "$(stats_line "$SC_TMP/srv.err")" \
 	    "; datagrams: 0 sent, 10000 received, 0 dropped by the kernel"
@@ -96,7 +96,7 @@ test_sizes_to_a_listener() {
 	assertEquals "bytes" $((1 + 1472 + 65507 + 1)) \
 	    "$(stat -c %s "$SC_TMP/srv.out")"
 	assertTrue "byte for byte" "cmp -s '$SC_TMP/expect' '$SC_TMP/srv.out'"
-	kill -TERM "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID" 10
 	assertContains "$(stats_line "$SC_TMP/srv.err")" \
 	    "received 66981 bytes (65.4 KiB) in"
@@ -225,7 +225,7 @@ import socket
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'end\n',
     ('127.0.0.1', $port))"
 	assertTrue "last datagram" "wait_for '$SC_TMP/out' '^end$' 15"
-	kill -TERM "$srv"
+	stop "$srv"
 	wait_exit "$srv" 10
 	line=$(stats_line "$SC_TMP/srv.err")
 	got=$(grep -c . "$SC_TMP/out")
@@ -251,7 +251,7 @@ test_receive_buffer() {
 	server srv -u -l 127.0.0.1 0 || fail "no server"
 	assertEquals "default: 4 MiB capped by rmem_max, doubled" \
 	    $((want * 2)) "$(listener_rb "$PORT")"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID" 5
 	server srv2 -u -l -I 100000 127.0.0.1 0 || fail "no server"
 	assertEquals "-I sets it" 200000 "$(listener_rb "$PORT")"

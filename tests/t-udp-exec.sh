@@ -204,7 +204,7 @@ test_unix_datagram_listener_program() {
 	bg_in "$SC_TMP/c.in" timeout 10 "$SC" -U -u "$sock" >"$SC_TMP/c.out"
 	assertTrue "program answers" "wait_for '$SC_TMP/c.out' '^ping$'"
 	assertEquals "$(printf 'UNIX\nping')" "$(<"$SC_TMP/c.out")"
-	kill "$srv"
+	stop "$srv"
 }
 
 test_unix_datagram_keep_refused() {

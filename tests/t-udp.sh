@@ -16,7 +16,7 @@ tearDown() {
 # A UDP port nobody listens on: bind one, let it go.
 closed_udp_port() {
 	server closed -u -l 127.0.0.1 0 || fail "no server"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	CLOSED=$PORT
 }

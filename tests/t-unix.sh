@@ -68,7 +68,7 @@ test_listener_removes_socket_on_signal() {
 	sock=$SC_TMP/s.sock
 	unix_server srv -k -l -U "$sock" || fail "no server"
 	assertTrue "[ -S '$sock' ]"
-	kill -TERM "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	assertFalse "removed on SIGTERM" "[ -e '$sock' ]"
 }
@@ -164,7 +164,7 @@ test_dgram_both_ways() {
 	assertFileEquals "$SC_TMP/srv.out" "ping"
 	assertEquals "$(printf 'Bound on %s\nConnection received on %s' \
 	    "$sock" "$sock")" "$(<"$SC_TMP/srv.err")"
-	kill "$SERVER_PID"
+	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
 	assertFalse "datagram socket file removed" "[ -e '$sock' ]"
 }
@@ -192,7 +192,7 @@ test_dgram_client_removes_socket_on_signals() {
 		    -u -U "$sock" 2>"$SC_TMP/c.err"
 		wait_for "$SC_TMP/c.err" '^Bound on '
 		assertNotEquals "$sig: created" "" "$(ls "$SC_TMP/tmp")"
-		kill -"$sig" "$BG_PID"
+		stop -"$sig" "$BG_PID"
 		wait_exit "$BG_PID"
 		assertEquals "$sig: removed" "" "$(ls "$SC_TMP/tmp")"
 	done
@@ -209,7 +209,7 @@ test_dgram_source_path() {
 	assertTrue "wait_for '$SC_TMP/c.out' '^back$'"
 	assertEquals "Bound on $SC_TMP/me.sock" "$(<"$SC_TMP/c.err")"
 	assertTrue "[ -S '$SC_TMP/me.sock' ]"
-	kill "$BG_PID"
+	stop "$BG_PID"
 	wait_exit "$BG_PID"
 	assertFalse "-s socket removed" "[ -e '$SC_TMP/me.sock' ]"
 }

@@ -413,7 +413,7 @@ EOF
 	wait_for "$SC_TMP/tcp.out" \
 	    '^<user2> the browser got: <user1> hello from tcp$' ||
 	    fail "the page did not get the line: $(cat "$SC_TMP/tcp.out")"
-	kill "$bpid"
+	stop "$bpid"
 	wait_exit "$bpid" 65
 	exec 8>&-
 }
