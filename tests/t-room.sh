@@ -8,6 +8,8 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
 
+LINGER="python3 ${TESTS_DIR:-$(dirname "$0")}/lingerpeer.py"
+
 # The welcome line a client gets, for user id N with K others connected.
 welcome() {
 	if [ "$2" -eq 1 ]; then
@@ -174,6 +176,20 @@ test_quit_command() {
 	assertTrue "c2 stays" "kill -0 $CLIENT_PID"
 }
 
+# A client that goes on sending after ":q" is not reset: the room ends
+# its side at once and reads what still comes until the client ends or
+# its time is up (lingerpeer.py).  A reset would fail the client's
+# writes, and throw away what it had not read yet.
+test_quit_lingers() {
+	server srv --room 127.0.0.1 0 || fail "no server"
+	t 30 $LINGER quit "$PORT" >"$SC_TMP/p.out"
+	assertEquals "eof
+no reset
+let go" "$(<"$SC_TMP/p.out")"
+	assertFalse "nothing after :q reaches the room" \
+	    "grep -q 'after :q' '$SC_TMP/srv.out'"
+}
+
 # admitted ADDR: does a client from ADDR get into the room on $PORT?
 admitted() {
 	echo ":q" | t 5 "$SC" "$1" "$PORT" >"$SC_TMP/probe.out" 2>/dev/null
@@ -183,15 +199,15 @@ admitted() {
 test_allow_and_deny_ipv4_cidr() {
 	server srv --room --allow 127.0.0.0/8 127.0.0.1 0 || fail "no server"
 	assertTrue "CIDR allows" "admitted 127.0.0.1"
-	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	stop "$SERVER_PID"; wait_exit "$SERVER_PID"
 	server srv --room --allow 10.0.0.0/8 127.0.0.1 0 || fail "no server"
 	assertFalse "outside the allowed range" "admitted 127.0.0.1"
 	wait_for "$SC_TMP/srv.err" 'denied$' || fail "no denial logged"
 	assertTrue "grep -Eq '^sockcat: connection from 127.0.0.1 [0-9]+ denied$' '$SC_TMP/srv.err'"
-	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	stop "$SERVER_PID"; wait_exit "$SERVER_PID"
 	server srv --room --deny 127.0.0.1 127.0.0.1 0 || fail "no server"
 	assertFalse "denied address" "admitted 127.0.0.1"
-	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	stop "$SERVER_PID"; wait_exit "$SERVER_PID"
 	server srv --room --deny 127.0.0.2/31 127.0.0.1 0 || fail "no server"
 	assertTrue "not in the denied range" "admitted 127.0.0.1"
 }
@@ -199,11 +215,11 @@ test_allow_and_deny_ipv4_cidr() {
 test_allow_and_deny_ipv6() {
 	server srv --room -6 ::1 0 --deny ::1 || fail "no IPv6 server"
 	assertFalse "::1 denied" "admitted ::1"
-	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	stop "$SERVER_PID"; wait_exit "$SERVER_PID"
 	server srv --room -6 ::1 0 --allow ::1/128 --deny 127.0.0.1 ||
 	    fail "no server"
 	assertTrue "::1 allowed" "admitted ::1"
-	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	stop "$SERVER_PID"; wait_exit "$SERVER_PID"
 	server srv --room -6 ::1 0 --allow fe80::/10 || fail "no server"
 	assertFalse "::1 outside fe80::/10" "admitted ::1"
 }
@@ -214,7 +230,7 @@ test_mapped_rule_applies_to_ipv4() {
 	server srv --room --deny ::ffff:127.0.0.0/104 127.0.0.1 0 ||
 	    fail "no server"
 	assertFalse "denied as ::ffff:127.0.0.1" "admitted 127.0.0.1"
-	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	stop "$SERVER_PID"; wait_exit "$SERVER_PID"
 	server srv --room --allow ::ffff:127.0.0.1 127.0.0.1 0 ||
 	    fail "no server"
 	assertTrue "allowed as ::ffff:127.0.0.1" "admitted 127.0.0.1"
@@ -223,13 +239,13 @@ test_mapped_rule_applies_to_ipv4() {
 test_allow_and_deny_names_and_files() {
 	server srv --room --deny localhost 127.0.0.1 0 || fail "no server"
 	assertFalse "localhost denied by name" "admitted 127.0.0.1"
-	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	stop "$SERVER_PID"; wait_exit "$SERVER_PID"
 	printf '# who may come in\n\n  10.1.2.3  \n127.0.0.0/24 # loopback\n' \
 	    >"$SC_TMP/allow"
 	server srv --room --allowfile "$SC_TMP/allow" 127.0.0.1 0 ||
 	    fail "no server"
 	assertTrue "allowed by file" "admitted 127.0.0.1"
-	kill "$SERVER_PID"; wait_exit "$SERVER_PID"
+	stop "$SERVER_PID"; wait_exit "$SERVER_PID"
 	printf '127.0.0.1\n' >"$SC_TMP/deny"
 	server srv --room --allowfile "$SC_TMP/allow" --denyfile "$SC_TMP/deny" \
 	    127.0.0.1 0 || fail "no server"
@@ -317,6 +333,11 @@ test_max_conns_room() {
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
 	assertEquals "sockcat: the server is full (1 connection); try again later." \
 	    "$(<"$SC_TMP/c2.out")"
+	# One that has sent a lot already is told, then sees an end, not a
+	# reset.
+	t 30 $LINGER full "$PORT" >"$SC_TMP/p.out"
+	assertEquals "sockcat: the server is full (1 connection); try again later.
+eof" "$(<"$SC_TMP/p.out")"
 }
 
 sc_run_shunit2

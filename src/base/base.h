@@ -333,6 +333,9 @@ int		 net_set_nonblock(int, int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
 
+/* linger.c */
+void		 sock_linger(int);
+
 /* parse.c */
 int		 parse_ports(const char *, int, int, char ***, size_t *,
 		    char *, size_t);

@@ -253,7 +253,7 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	if (c->addr == NULL ||
 	    (s = session_new(client_check, client_finished, c)) == NULL ||
 	    (c->net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
-	    0)) == NULL) {
+	    EP_LINGER)) == NULL) {
 		session_free(s);
 		free(c->addr);
 		free(c);

@@ -596,7 +596,6 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 {
 	struct chat	*c = arg;
 	char		 label[sizeof(c->peer)];
-	char		 trash[512];
 
 	if (c->s == NULL)
 		return (0);
@@ -609,12 +608,10 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 		(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
 		    MSG_DONTWAIT | MSG_NOSIGNAL);
 	/*
-	 * Drop what the caller sent already: closing with unread data would
-	 * reset the connection, and the caller could lose the line.
+	 * Closing with unread data would reset the connection, and the
+	 * caller could lose the line.
 	 */
-	while (recv(fd, trash, sizeof(trash), MSG_DONTWAIT) > 0)
-		continue;
-	close(fd);
+	sock_linger(fd);
 	chat_notice(c, "%s turned away: busy", label);
 	return (1);
 }

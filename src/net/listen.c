@@ -567,8 +567,12 @@ listener_accept_cb(int lfd, int events, void *arg)
 		}
 		switch (gate_decide(&l->o->gate, l->o->run, &peer)) {
 		case GATE_FULL:
-			if (l->ops->full != NULL)
+			/* Told why, it sees an end-of-file, not a reset. */
+			if (l->ops->full != NULL && dtls == NULL) {
 				l->ops->full(l->arg, fd);
+				sock_linger(fd);
+				continue;
+			}
 			/* FALLTHROUGH */
 		case GATE_DENY:
 			tls_free(dtls);

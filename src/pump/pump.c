@@ -587,6 +587,7 @@ ep_reset(struct endpoint *ep)
 	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
 
 	(void)setsockopt(ep->wfd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	ep->flags &= ~EP_LINGER;
 }
 
 /* Drop whatever ch holds, in its buffer and in its pipe. */
@@ -1633,8 +1634,13 @@ session_free(struct session *s)
 			ep->ops->free(ep);
 		if (ep->rfd != -1) {
 			ev_del(ep->rfd);
-			if (ep->rfd > STDERR_FILENO &&
-			    !(ep->flags & EP_NOCLOSE))
+			if (ep->rfd <= STDERR_FILENO ||
+			    (ep->flags & EP_NOCLOSE))
+				;
+			else if ((ep->flags & EP_LINGER) &&
+			    ep->wfd == ep->rfd)
+				sock_linger(ep->rfd);
+			else
 				close(ep->rfd);
 		}
 		if (ep->wfd != -1 && ep->wfd != ep->rfd) {

@@ -56,6 +56,9 @@ enum ep_shut {
 #define EP_DGRAM_FIN	0x8	/* With EP_DGRAM: the read of 0 just made was
 				   an end (DTLS close_notify), not an empty
 				   datagram. */
+#define EP_LINGER	0x10	/* A stream socket whose peer may still be
+				   sending: session_free() closes it with
+				   sock_linger(), not close(2). */
 
 struct endpoint;
 struct mmsghdr;
