@@ -358,9 +358,12 @@ server() {
 	[ -f "$SC_TMP/$_name.in" ] && _in=$SC_TMP/$_name.in
 	: >"$SC_TMP/$_name.err"
 	# Not through t(): a backgrounded function would give the PID of a
-	# subshell, and killing that would leave the server running.
+	# subshell, and killing that would leave the server running.  The
+	# test's held FIFOs (held_stdin, console) stay with the test: a
+	# server holding one open would keep its reader from end-of-file.
 	timeout -k 2 "${SERVER_TIMEOUT:-$SC_SERVER_LIFE}" "$SC" -v "$@" <"$_in" \
-	    >"$SC_TMP/$_name.out" 2>"$SC_TMP/$_name.err" &
+	    >"$SC_TMP/$_name.out" 2>"$SC_TMP/$_name.err" 5>&- 6>&- 7>&- 8>&- \
+	    9>&- &
 	SERVER_PID=$!
 	SC_PIDS="$SC_PIDS $SERVER_PID"
 	if ! wait_for "$SC_TMP/$_name.err" '^(Listening|Bound) on '; then
