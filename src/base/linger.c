@@ -19,8 +19,8 @@
  * may still be sending.  Closing a socket with unread input makes the
  * kernel answer with a reset (RST), and a reset makes the client's kernel
  * throw away what it received and its program has not read yet: the
- * server's last words (a room's goodbye, "busy", "the server is full"),
- * and the client then reports "connection reset" instead of an end.  So
+ * server's last words ("busy", "the server is full", an HTTP 503), and
+ * the client then reports "connection reset" instead of an end.  So
  * the writing side is ended first, which the client sees as end-of-file
  * after everything sent, and what still comes is read and dropped until
  * the client's own end-of-file, an error, or LINGER_MS; only then is the
@@ -48,6 +48,13 @@
 /* Sockets lingering at most at once. */
 #define LINGER_MAX	256
 
+/*
+ * Reads of LINGER_READ_SIZE bytes per call at most, so that a peer that
+ * sends without end cannot keep the loop from everything else.
+ */
+#define LINGER_READS	16
+#define LINGER_READ_SIZE 4096
+
 struct linger_sock {
 	int			 fd;
 	struct ev_timer		 timer;
@@ -59,16 +66,18 @@ static TAILQ_HEAD(, linger_sock) lingering =
 static int	nlingering;
 
 /*
- * Read and drop what is waiting on fd.  Returns 1 when the peer is done
- * (end-of-file or an error), 0 when more may come.
+ * Read and drop what is waiting on fd, LINGER_READS reads at most.
+ * Returns 1 when the peer is done (end-of-file or an error), 0 when more
+ * may come.
  */
 static int
 linger_drain(int fd)
 {
-	char	 trash[4096];
+	char	 trash[LINGER_READ_SIZE];
 	ssize_t	 n;
+	int	 i;
 
-	for (;;) {
+	for (i = 0; i < LINGER_READS; i++) {
 		n = recv(fd, trash, sizeof(trash), MSG_DONTWAIT);
 		if (n > 0)
 			continue;
@@ -76,6 +85,7 @@ linger_drain(int fd)
 			continue;
 		return (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK));
 	}
+	return (0);
 }
 
 static void
