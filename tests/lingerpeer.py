@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """A client that goes on sending after the server has let it go.
 
-    lingerpeer.py quit PORT   joins a --room on PORT, says "bye" and ":q",
-                              reads to the room's end-of-file, then sends
-                              one more line
-    lingerpeer.py full PORT   sends 64 KiB to a server that is full before
-                              it reads what the server says
+    lingerpeer.py quit PORT     joins a --room on PORT, says "bye" and
+                                ":q", reads to the room's end-of-file,
+                                then sends one more line
+    lingerpeer.py refused PORT  sends 64 KiB to a server that turns it
+                                away (full, busy) before it reads what
+                                the server says
 
 A server that closes a connection with input still unread makes the kernel
 answer with a reset, which throws away what the client had not read yet
@@ -13,8 +14,8 @@ and fails its next write.  What the client saw goes to stdout, one line
 each: "eof" when the room ended its side; then "no reset" when a wait of
 300 ms after the extra line brought no reset, "reset" when one came; and
 finally "let go" once writing fails: the server closed the socket after
-all, within its bound.  "full" prints what the server said, then "eof" or
-the error that ended it.
+all, within its bound.  "refused" prints what the server said, then "eof"
+or the error that ended it.
 """
 
 import select
@@ -59,7 +60,7 @@ def quit_room(port):
     print("held")
 
 
-def full(port):
+def refused(port):
     s = socket.create_connection(("127.0.0.1", port), timeout=20)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
     s.sendall(b"x" * 65536)
@@ -78,4 +79,4 @@ def full(port):
 
 
 if __name__ == "__main__":
-    {"quit": quit_room, "full": full}[sys.argv[1]](int(sys.argv[2]))
+    {"quit": quit_room, "refused": refused}[sys.argv[1]](int(sys.argv[2]))

@@ -99,24 +99,12 @@ test_conversation_with_busy_caller_turned_away() {
 	say a "hello srv"
 	assertTrue "client to server" "wait_for '$SC_TMP/srv.out' '^hello srv$'"
 
-	# A second caller, sending at once: turned away with one line.
-	python3 -c '
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-s.sendall(b"intruder\n")
-got = b""
-try:
-    while True:
-        d = s.recv(4096)
-        if not d:
-            break
-        got += d
-except ConnectionResetError:
-    pass
-sys.stdout.write(got.decode())
-' "$PORT" >"$SC_TMP/b.out"
-	assertEquals "sockcat: busy, already chatting; try later" \
-	    "$(<"$SC_TMP/b.out")"
+	# A second caller, sending at once: turned away with one line, then
+	# an end, not a reset (lingerpeer.py).
+	t 30 python3 "${TESTS_DIR:-$(dirname "$0")}/lingerpeer.py" refused \
+	    "$PORT" >"$SC_TMP/b.out"
+	assertEquals "sockcat: busy, already chatting; try later
+eof" "$(<"$SC_TMP/b.out")"
 	# One with sockcat: the same line, and it ends at once.
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "second caller" 0 $?

@@ -1,9 +1,10 @@
 #!/bin/bash
 # --room: ids never reused, the welcome line, join and leave announcements,
-# one prefix per line however lines arrive, the operator as <server>, :q,
-# escaped control characters, and the shared server controls: allow and
-# deny rules (IPv4, IPv6, CIDR, host names, files) and the per-client
-# idle timeout.
+# one prefix per line however lines arrive, the operator as <server>, :q
+# (and a client that goes on sending after it, which the room lets go
+# without a reset), escaped control characters, and the shared server
+# controls: allow and deny rules (IPv4, IPv6, CIDR, host names, files),
+# the per-client idle timeout and --max-conns.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
@@ -335,7 +336,7 @@ test_max_conns_room() {
 	    "$(<"$SC_TMP/c2.out")"
 	# One that has sent a lot already is told, then sees an end, not a
 	# reset.
-	t 30 $LINGER full "$PORT" >"$SC_TMP/p.out"
+	t 30 $LINGER refused "$PORT" >"$SC_TMP/p.out"
 	assertEquals "sockcat: the server is full (1 connection); try again later.
 eof" "$(<"$SC_TMP/p.out")"
 }
