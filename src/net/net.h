@@ -244,7 +244,10 @@ struct listen_ops {
 		    struct ws *);
 	/* Turn an admitted caller away before its handshake (--chat). */
 	int	(*busy)(void *, int, const struct net_peer *);
-	/* Say the server is full (--max-conns) before fd is closed. */
+	/*
+	 * Say the server is full (--max-conns); the listener then closes fd
+	 * with sock_linger(), so that a reset does not take the words away.
+	 */
 	void	(*full)(void *, int);
 	/* A handshake failed, with this message; NULL: logged. */
 	void	(*failed)(void *, const struct net_peer *, const char *);
