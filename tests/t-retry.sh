@@ -2,20 +2,12 @@
 # --retry N|forever and --retry-interval: a client that starts before its
 # server gets through; -z waits for a port; -v says each failed try, plain
 # mode says nothing; the count is kept; errors that are not "not there
-# yet" are not retried; and the command-line checks.
+# yet" are not retried; a connection that met itself is a refusal; and
+# the command-line checks.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
 sc_require python3
-
-# A TCP port on 127.0.0.1 nobody listens on right now: one the kernel
-# gave and took back.
-free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 # Start a listener on port $1 in $2 seconds, output to NAME $3.
 late_listener() {
@@ -33,6 +25,29 @@ test_client_waits_for_a_late_listener() {
 	wait_exit "$BG_PID" 15
 	assertEquals "the data arrived" "hello" "$(<"$SC_TMP/srv.out")"
 	assertEquals "plain mode is silent" "" "$(<"$SC_TMP/err")"
+}
+
+# With nothing listening, a connect given the port it dials as its own
+# meets itself (TCP's simultaneous open) and would read its own words
+# back: a client retrying for a late listener on a port in the kernel's
+# range for local ports can be given it by chance; -p gives it here.
+test_connection_to_itself_is_a_refusal() {
+	p=$(free_port)
+	printf 'hello\n' >"$SC_TMP/in"
+	t 10 "$SC" -v -N -p "$p" 127.0.0.1 "$p" <"$SC_TMP/in" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "nothing read back" "" "$(<"$SC_TMP/out")"
+	assertEquals "said as a refusal" \
+	    "sockcat: connect to 127.0.0.1 port $p (tcp) failed: Connection refused" \
+	    "$(<"$SC_TMP/err")"
+	# And retried as a refusal is.
+	t 10 "$SC" -v -N -p "$p" --retry 2 --retry-interval 50ms \
+	    127.0.0.1 "$p" <"$SC_TMP/in" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "retried: status" 1 $?
+	assertEquals "retried: nothing read back" "" "$(<"$SC_TMP/out")"
+	assertEquals "retried: three refusals" 3 \
+	    "$(grep -c "^sockcat: connect to 127.0.0.1 port $p (tcp) failed: Connection refused$" "$SC_TMP/err")"
 }
 
 test_zero_waits_for_a_port() {

@@ -238,6 +238,40 @@ dial_connected(struct dial *d)
 }
 
 /*
+ * Is fd, just connected to ai, a TCP connection to itself?  With nothing
+ * listening on a port of this host in the range local ports are taken
+ * from, a connect that is given that very port as its own meets itself
+ * (a simultaneous open) and would talk to its own echo: a client waiting
+ * with --retry for a late listener can.  The caller takes it for the
+ * refusal it stands for.
+ */
+static int
+dial_self(const struct addrinfo *ai, int fd)
+{
+	struct sockaddr_storage	 me, peer;
+	struct sockaddr_in	*m4 = (struct sockaddr_in *)&me;
+	struct sockaddr_in	*p4 = (struct sockaddr_in *)&peer;
+	struct sockaddr_in6	*m6 = (struct sockaddr_in6 *)&me;
+	struct sockaddr_in6	*p6 = (struct sockaddr_in6 *)&peer;
+	socklen_t		 mlen = sizeof(me), plen = sizeof(peer);
+
+	if (ai->ai_socktype != SOCK_STREAM ||
+	    getsockname(fd, (struct sockaddr *)&me, &mlen) == -1 ||
+	    getpeername(fd, (struct sockaddr *)&peer, &plen) == -1 ||
+	    me.ss_family != peer.ss_family)
+		return (0);
+	switch (me.ss_family) {
+	case AF_INET:
+		return (m4->sin_port == p4->sin_port &&
+		    m4->sin_addr.s_addr == p4->sin_addr.s_addr);
+	case AF_INET6:
+		return (m6->sin6_port == p6->sin6_port &&
+		    IN6_ARE_ADDR_EQUAL(&m6->sin6_addr, &p6->sin6_addr));
+	}
+	return (0);
+}
+
+/*
  * A non-blocking connect has ended, one way or the other: the one place
  * its outcome is read.
  */
@@ -251,6 +285,8 @@ dial_connect_cb(int fd, int events, void *arg)
 	(void)events;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
 		error = errno;
+	if (error == 0 && dial_self(d->ai, fd))
+		error = ECONNREFUSED;
 	if (error == 0) {
 		dial_connected(d);
 		return;
@@ -309,8 +345,11 @@ dial_try(struct dial *d)
 			return;
 		}
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			dial_connected(d);
-			return;
+			if (!dial_self(ai, fd)) {
+				dial_connected(d);
+				return;
+			}
+			errno = ECONNREFUSED;
 		}
 		if (errno == EINPROGRESS) {
 			ev_set(fd, EV_WRITE, dial_connect_cb, d);
