@@ -240,13 +240,28 @@ have_ncat() {
 	command -v ncat >/dev/null 2>&1
 }
 
-# A port nobody listens on now, for ncat, which cannot report port 0:
-# the one the kernel gives a listener, closed again.
+# free_port [udp]: a TCP (or UDP) port of 127.0.0.1 that nothing uses
+# now: one to find closed, to connect from, or for a listener started
+# later (ncat cannot report port 0).  It is taken below the range the
+# kernel gives out for port 0 and for a client's own port
+# (ip_local_port_range): in that range, a suite running beside this one
+# could be given it meanwhile for a listener or a client, and a client
+# connecting to it could be given it as its own and meet itself.
 free_port() {
-	server probe -l 127.0.0.1 0 >/dev/null || return 1
-	stop "$SERVER_PID"
-	wait "$SERVER_PID" 2>/dev/null
-	echo "$PORT"
+	python3 -c '
+import random, socket, sys
+kind = socket.SOCK_DGRAM if sys.argv[1:] == ["udp"] else socket.SOCK_STREAM
+lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+ports = random.sample(range(10000, lo), min(50, lo - 10000)) if lo > 11000 else []
+for p in ports + [0]:
+    s = socket.socket(socket.AF_INET, kind)
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(s.getsockname()[1])
+    break
+' "$@"
 }
 
 # An HTTP origin server, for the proxy servers' tests: it reads a request

@@ -103,10 +103,7 @@ test_value_ranges() {
 
 # A port that nobody listens on.
 closed_port() {
-	server closed -l 127.0.0.1 0 || fail "no server"
-	stop "$SERVER_PID"
-	wait_exit "$SERVER_PID"
-	CLOSED=$PORT
+	CLOSED=$(free_port) || fail "no free port"
 }
 
 test_connect_refused() {
@@ -185,10 +182,7 @@ test_exchange() {
 
 # A UDP or Unix-domain port or path nobody uses, and a stale socket file.
 closed_udp_port() {
-	server closed -u -l 127.0.0.1 0 || fail "no server"
-	stop "$SERVER_PID"
-	wait_exit "$SERVER_PID"
-	CLOSED=$PORT
+	CLOSED=$(free_port udp) || fail "no free port"
 }
 
 stale_socket() {

@@ -58,9 +58,7 @@ test_slow_but_in_time() {
 
 # A refused connection: -v says so in nc's words, and nothing else.
 test_refused_words() {
-	server gone -l 127.0.0.1 0 || fail "no server"
-	stop "$SERVER_PID"
-	wait_exit "$SERVER_PID" 5
+	PORT=$(free_port) || fail "no free port"
 	t 10 "$SC" -v 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/out" \
 	    2>"$SC_TMP/err"
 	assertEquals "status" 1 $?

@@ -301,10 +301,7 @@ test_status_414_and_431() {
 }
 
 test_status_502_refused() {
-	server gone -l 127.0.0.1 0 || fail "no server"
-	GONE=$PORT
-	stop "$SERVER_PID"
-	wait "$SERVER_PID" 2>/dev/null
+	GONE=$(free_port) || fail "no free port"
 	proxy
 	ask 'CONNECT 127.0.0.1:%s HTTP/1.1\r\n\r\n' "$GONE"
 	assertEquals "HTTP/1.1 502 Bad Gateway" \

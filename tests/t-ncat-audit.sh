@@ -151,10 +151,7 @@ test_folded_header_ncat() {
 # statuses IMPL REFUSED LONG: the status lines for a refused destination
 # and for a request target longer than any buffer.
 statuses() {
-	server gone -l 127.0.0.1 0 || fail "no server"
-	GONE=$PORT
-	stop "$SERVER_PID"
-	wait "$SERVER_PID" 2>/dev/null
+	GONE=$(free_port) || fail "no free port"
 	proxy "$1"
 	ask 'CONNECT 127.0.0.1:%s HTTP/1.1\r\n\r\n' "$GONE"
 	assertEquals "$1: refused" "$2" "$STATUS_LINE"

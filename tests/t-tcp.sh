@@ -174,11 +174,8 @@ test_no_stdin() {
 }
 
 test_source_port() {
-	# A free port to connect from: one a listener just let go of.
-	server free -l 127.0.0.1 0 || fail "no server"
-	src=$PORT
-	stop "$SERVER_PID"
-	wait_exit "$SERVER_PID"
+	# A free port to connect from.
+	src=$(free_port) || fail "no free port"
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo x | t 5 "$SC" -N -p "$src" -s 127.0.0.1 127.0.0.1 "$PORT"
 	wait_exit "$SERVER_PID"

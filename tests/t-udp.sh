@@ -13,12 +13,9 @@ tearDown() {
 	endSkipping
 }
 
-# A UDP port nobody listens on: bind one, let it go.
+# A UDP port nobody listens on.
 closed_udp_port() {
-	server closed -u -l 127.0.0.1 0 || fail "no server"
-	stop "$SERVER_PID"
-	wait_exit "$SERVER_PID"
-	CLOSED=$PORT
+	CLOSED=$(free_port udp) || fail "no free port"
 }
 
 test_client_to_listener() {
