@@ -567,9 +567,15 @@ listener_accept_cb(int lfd, int events, void *arg)
 		}
 		switch (gate_decide(&l->o->gate, l->o->run, &peer)) {
 		case GATE_FULL:
-			/* Told why, it sees an end-of-file, not a reset. */
-			if (l->ops->full != NULL && dtls == NULL) {
+			/*
+			 * Told why, a stream client sees an end-of-file, not
+			 * a reset (sock_linger() closes a datagram socket at
+			 * once).
+			 */
+			if (l->ops->full != NULL) {
 				l->ops->full(l->arg, fd);
+				tls_free(dtls);
+				dtls = NULL;
 				sock_linger(fd);
 				continue;
 			}
