@@ -272,4 +272,25 @@ test_program_gone_at_connection() {
 	assertEquals 3 "$(wc -l <"$SC_TMP/srv.err")"
 }
 
+# The first start learns its failure through a pipe, the later ones from
+# the memory vfork(2) shares (a fork under valgrind: the pipe each time):
+# every connection's failure is reported, and -k goes on listening.
+test_exec_failure_on_every_connection() {
+	printf 'no program\0\1' >"$SC_TMP/junk"
+	chmod +x "$SC_TMP/junk"
+	server srv -lk 127.0.0.1 0 -e "$SC_TMP/junk" || fail "no server"
+	for i in 1 2 3; do
+		t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c$i.out"
+		assertEquals "client $i: closed, nothing sent" "" \
+		    "$(<"$SC_TMP/c$i.out")"
+		wait_lines "$SC_TMP/srv.err" "Exec format error" "$i" ||
+		    fail "failure $i not reported"
+	done
+	assertEquals 3 "$(grep -c \
+	    "^sockcat: exec $SC_TMP/junk: Exec format error\$" \
+	    "$SC_TMP/srv.err")"
+	still_running "$SERVER_PID" 0.2 || fail "the server ended"
+	stop "$SERVER_PID"
+}
+
 sc_run_shunit2

@@ -95,6 +95,27 @@ test_crlf_and_quit() {
 	assertClean
 }
 
+# Under valgrind vfork(2) is a fork(2): a program's start and its
+# failure are reported through the pipe every time.
+test_programs_started_and_refused() {
+	server srv -lk 127.0.0.1 0 -e /bin/cat || fail "no server"
+	for i in 1 2; do
+		assertEquals "echo $i" "line $i" \
+		    "$(echo "line $i" | t 20 "$SC" -N 127.0.0.1 "$PORT")"
+	done
+	stop "$SERVER_PID"
+	printf 'no program\0\1' >"$SC_TMP/junk"
+	chmod +x "$SC_TMP/junk"
+	server bad -lk 127.0.0.1 0 -e "$SC_TMP/junk" || fail "no server"
+	for i in 1 2; do
+		t 20 "$SC" -d 127.0.0.1 "$PORT" >/dev/null
+		wait_lines "$SC_TMP/bad.err" "Exec format error" "$i" ||
+		    fail "failure $i not reported"
+	done
+	stop "$SERVER_PID"
+	assertClean
+}
+
 test_error_paths() {
 	t 20 "$SC" -w 99999999999 127.0.0.1 1 </dev/null 2>/dev/null
 	assertEquals "bad number" 1 $?

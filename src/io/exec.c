@@ -494,8 +494,17 @@ struct exec_how {
 	int		 in;
 	int		 out;
 	sigset_t	 reset;	/* set back to their default */
-	int		 err;	/* an exec failure's errno goes here */
+	int		 err;	/* a pipe for an exec failure's errno, or -1 */
+	volatile int	 shared; /* the child wrote this: memory is shared */
+	volatile int	 error;	/* an exec failure's errno, when shared */
 };
+
+/*
+ * Does vfork(2) lend the child our memory, as Linux's does?  Under
+ * valgrind it is a fork(2).  -1 until the first start has found out;
+ * until then a failure's errno comes through a pipe.
+ */
+static int	exec_vfork_shares = -1;
 
 /*
  * Exec how->path with every directory of how->search tried in turn, as
@@ -535,15 +544,17 @@ exec_child_dup(int from, int to)
  * whose disposition we set are back at their default, so that none of
  * our handlers ever runs here; then it takes its descriptors, closes what
  * we inherited without close-on-exec, and becomes the program.  A failure
- * is written to how->err, which the exec closes.
+ * is left in how->error, and written to how->err when there is a pipe
+ * (which the exec closes).
  */
 static __dead void
-exec_child(const struct exec_how *how)
+exec_child(struct exec_how *how)
 {
 	struct sigaction sa;
 	sigset_t	 none;
 	int		 sig, fd, error;
 
+	how->shared = 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++) {
@@ -581,7 +592,9 @@ exec_child(const struct exec_how *how)
 		exec_search(how);
 fail:
 	error = errno;
-	write_quiet(how->err, &error, sizeof(error));
+	how->error = error;
+	if (how->err != -1)
+		write_quiet(how->err, &error, sizeof(error));
 	_exit(127);
 }
 
@@ -590,8 +603,9 @@ fail:
  * cheaper: glibc's walks all 64 signals in its child, one or two system
  * calls each, while the parent waits; this one puts back only the signals
  * whose disposition sockcat set (sig_action()).  vfork(2) suspends this
- * thread until the child has become the program, or failed to.  Returns
- * the pid, or -1 with errno (the exec's own).
+ * thread until the child has become the program, or failed to; a child
+ * that shares our memory leaves its failure in how->error, so nothing
+ * more is waited for.  Returns the pid, or -1 with errno (the exec's own).
  */
 static pid_t
 exec_start(struct exec_how *how)
@@ -599,11 +613,12 @@ exec_start(struct exec_how *how)
 	sigset_t	 all, old;
 	ssize_t		 n;
 	pid_t		 pid;
-	int		 ep[2], error;
+	int		 ep[2] = { -1, -1 }, error;
 
-	if (pipe2(ep, O_CLOEXEC) == -1)
+	if (exec_vfork_shares != 1 && pipe2(ep, O_CLOEXEC) == -1)
 		return (-1);
 	how->err = ep[1];
+	how->shared = how->error = 0;
 	sig_set_by_sockcat(&how->reset);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
@@ -611,18 +626,27 @@ exec_start(struct exec_how *how)
 		exec_child(how);
 	error = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(ep[1]);
+	if (ep[1] != -1)
+		close(ep[1]);
 	if (pid == -1) {
-		close(ep[0]);
+		if (ep[0] != -1)
+			close(ep[0]);
 		errno = error;
 		return (-1);
 	}
-	/* End-of-file: the exec closed the pipe, the program runs. */
-	while ((n = read(ep[0], &error, sizeof(error))) == -1 &&
-	    errno == EINTR)
-		continue;
-	close(ep[0]);
-	if (n == sizeof(error)) {
+	if (ep[0] == -1)
+		error = how->error;
+	else {
+		/* End-of-file: the exec closed the pipe, the program runs. */
+		while ((n = read(ep[0], &error, sizeof(error))) == -1 &&
+		    errno == EINTR)
+			continue;
+		close(ep[0]);
+		if (n != sizeof(error))
+			error = 0;
+		exec_vfork_shares = how->shared;
+	}
+	if (error != 0) {
 		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 			continue;
 		errno = error;
