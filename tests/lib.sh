@@ -261,6 +261,8 @@ for p in ports + [0]:
         continue
     print(s.getsockname()[1])
     break
+else:
+    sys.exit("free_port: no port could be bound")
 ' "$@"
 }
 

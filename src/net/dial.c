@@ -249,26 +249,14 @@ static int
 dial_self(const struct addrinfo *ai, int fd)
 {
 	struct sockaddr_storage	 me, peer;
-	struct sockaddr_in	*m4 = (struct sockaddr_in *)&me;
-	struct sockaddr_in	*p4 = (struct sockaddr_in *)&peer;
-	struct sockaddr_in6	*m6 = (struct sockaddr_in6 *)&me;
-	struct sockaddr_in6	*p6 = (struct sockaddr_in6 *)&peer;
 	socklen_t		 mlen = sizeof(me), plen = sizeof(peer);
 
 	if (ai->ai_socktype != SOCK_STREAM ||
+	    (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
 	    getsockname(fd, (struct sockaddr *)&me, &mlen) == -1 ||
-	    getpeername(fd, (struct sockaddr *)&peer, &plen) == -1 ||
-	    me.ss_family != peer.ss_family)
+	    getpeername(fd, (struct sockaddr *)&peer, &plen) == -1)
 		return (0);
-	switch (me.ss_family) {
-	case AF_INET:
-		return (m4->sin_port == p4->sin_port &&
-		    m4->sin_addr.s_addr == p4->sin_addr.s_addr);
-	case AF_INET6:
-		return (m6->sin6_port == p6->sin6_port &&
-		    IN6_ARE_ADDR_EQUAL(&m6->sin6_addr, &p6->sin6_addr));
-	}
-	return (0);
+	return (dgram_addr_equal(&me, mlen, &peer, plen));
 }
 
 /*
