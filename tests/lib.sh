@@ -362,6 +362,19 @@ lines_at_least() {
 	[ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ]
 }
 
+# server_dgram args...: do a server's arguments ask for datagrams (-u,
+# alone or among other short options, or --udp)?
+server_dgram() {
+	for _sd in "$@"; do
+		case $_sd in
+		--udp) return 0 ;;
+		--*) ;;
+		-*u*) return 0 ;;
+		esac
+	done
+	return 1
+}
+
 # Start a sockcat server in the background: server NAME args...
 # Its stdin is $SC_TMP/NAME.in when that file exists (else /dev/null
 # unless SERVER_STDIN names another file); stdout goes to NAME.out,
@@ -383,7 +396,11 @@ server() {
 	    9>&- &
 	SERVER_PID=$!
 	SC_PIDS="$SC_PIDS $SERVER_PID"
-	if ! wait_for "$SC_TMP/$_name.err" '^(Listening|Bound) on '; then
+	# A Unix stream socket says "Bound on" before its listen(2): a
+	# client in between would be refused, so wait for "Listening on".
+	_ready='^(Listening|Bound) on '
+	server_dgram "$@" || _ready='^Listening on '
+	if ! wait_for "$SC_TMP/$_name.err" "$_ready"; then
 		echo "server $_name did not start:" >&2
 		cat "$SC_TMP/$_name.err" >&2
 		PORT=""

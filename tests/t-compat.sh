@@ -299,10 +299,14 @@ unix_exchange() {
 	_cflags=-N
 	_st=5
 	_ct=5
+	# A stream socket is bound, then listened on: a client between the
+	# two is refused.  A datagram socket receives once bound.
+	_ready='^Listening on'
 	if [ "$1" = -u ]; then
 		_cflags=
 		_st=2
 		_ct=1
+		_ready='^Bound on .*x\.sock$'
 	fi
 	rm -f "$_sock"
 	# Emptied first: the wait below must not see the last run's.
@@ -310,7 +314,7 @@ unix_exchange() {
 	timeout "$_st" "$_prog" -v "$@" -l -U "$_sock" 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
-	wait_for "$SC_TMP/x.err" '^(Listening on|Bound on .*x.sock$)'
+	wait_for "$SC_TMP/x.err" "$_ready"
 	# shellcheck disable=SC2086
 	echo data | t "$_ct" "$_prog" -v "$@" $_cflags -U "$_sock" \
 	    2>"$SC_TMP/c.err"
