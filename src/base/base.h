@@ -314,6 +314,21 @@ void		 write_quiet(int, const void *, size_t);
 #endif
 
 /*
+ * DEBUG_CHECK(cond, msg): a rule of ownership or order that doc/design.md
+ * states, checked in debug builds: abort with msg when cond is false.
+ */
+#ifdef SC_DEBUG
+#define DEBUG_CHECK(cond, msg) do {					\
+	if (!(cond)) {							\
+		log_warnx("%s", (msg));					\
+		abort();						\
+	}								\
+} while (0)
+#else
+#define DEBUG_CHECK(cond, msg) ((void)0)
+#endif
+
+/*
  * What every sockcat runs between its start and its first wait for an
  * event (doc/design.md, "The idle footprint"): linked together at the
  * start of the text, so that an idle process maps a few pages of its code

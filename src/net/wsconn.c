@@ -667,7 +667,11 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 
 static void	ws_hs_cb(int, int, void *);
 
-/* The upgrade is over, either way: tell the owner. */
+/*
+ * The upgrade is over, either way: tell the owner.  cause, when not NULL,
+ * passes to the callback, which frees it (net.h, ws_done_cb): it must not
+ * be h's own refusal, which goes with h.
+ */
 static void
 ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 {
@@ -675,6 +679,8 @@ ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 	void		*arg = h->arg;
 
 	ASYNC_CALLBACK(h, "ws_hs_done", cb);
+	DEBUG_CHECK(cause == NULL || cause != h->refused,
+	    "ws_hs_done: the refusal would be freed twice");
 	if (h->watched)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);
@@ -856,6 +862,7 @@ static void
 ws_hs_cb(int fd, int events, void *arg)
 {
 	struct ws_hs	*h = arg;
+	char		*cause;
 	ssize_t		 n;
 	size_t		 headlen;
 	int		 want;
@@ -892,7 +899,10 @@ ws_hs_cb(int fd, int events, void *arg)
 		h->ooff += n;
 	}
 	if (h->refused != NULL) {
-		ws_hs_done(h, NULL, h->refused);
+		/* The message is the callback's now. */
+		cause = h->refused;
+		h->refused = NULL;
+		ws_hs_done(h, NULL, cause);
 		return;
 	}
 	if (h->answered) {

@@ -833,14 +833,34 @@ channel_try_batch(struct channel *ch)
 }
 
 /*
+ * May fd be an end of splice(2)?  Sockets and pipes, which the pump keeps
+ * from blocking, and regular files, which never block.  Of the character
+ * devices only those that are not terminals (/dev/null, /dev/zero): the
+ * kernel splices from a terminal too, but through a read that waits for
+ * more input on a blocking terminal, which the loop would sit in until
+ * the next line is typed, and the terminal is shared with the shell, so
+ * it cannot be made non-blocking.  A terminal is read once per readiness,
+ * by copying.  st is fd's fstat(2).
+ */
+static int
+fd_splices(int fd, const struct stat *st)
+{
+	if (S_ISSOCK(st->st_mode) || S_ISFIFO(st->st_mode) ||
+	    S_ISREG(st->st_mode))
+		return (1);
+	return (S_ISCHR(st->st_mode) && !isatty(fd));
+}
+
+/*
  * Can ch take the fast path?  Only when nothing looks at or rewrites the
- * bytes and both ends are plain descriptors; the kernel still says no to
- * some (ttys, for one), and then the channel falls back to copying.
+ * bytes and both ends are descriptors that can splice (fd_splices());
+ * the kernel may still say no, and then the channel falls back to
+ * copying.
  */
 static void
 channel_try_splice(struct channel *ch)
 {
-	struct stat	 st;
+	struct stat	 st, dst;
 
 	if ((ch->flags & CH_COPY) || ch->xform != NULL || ep_dgram(ch) ||
 	    ch->src->ops != NULL || ch->dst->ops != NULL ||
@@ -850,14 +870,16 @@ channel_try_splice(struct channel *ch)
 	if (ch->ntaps > 0 || channel_line_gap(ch) > 0 ||
 	    channel_write_gap(ch) > 0 || channel_read_limit(ch) > 0)
 		return;
+	if (fstat(ch->src->rfd, &st) == -1 || fstat(ch->dst->wfd, &dst) == -1 ||
+	    !fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))
+		return;
 	/* From a regular file, sendfile(2) needs no pipe at all. */
-	if (fstat(ch->src->rfd, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (S_ISREG(st.st_mode)) {
 		ch->fast->sendfile = 1;
 		return;
 	}
 	/* Nor does a pipe at either end: it is the kernel buffer. */
-	if (S_ISFIFO(st.st_mode) || (fstat(ch->dst->wfd, &st) == 0 &&
-	    S_ISFIFO(st.st_mode))) {
+	if (S_ISFIFO(st.st_mode) || S_ISFIFO(dst.st_mode)) {
 		ch->fast->direct = 1;
 		return;
 	}
