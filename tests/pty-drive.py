@@ -30,7 +30,8 @@
 #   netsend:TEXT               send, as send: does to the terminal
 #   netsendfile:PATH[:START:END]  send a file's bytes, or those from START
 #                              up to END
-#   netexpect:REGEX            wait for it in what the peer received
+#   netexpect:REGEX            wait for it in what the peer received, on
+#                              this connection and those before it
 #   netshut, netclose          end the peer's sending side, or close it
 #   neteof                     wait for end-of-file from the command
 #   fileexpect:PATH:REGEX      wait for REGEX in the file PATH (a server's
@@ -198,7 +199,7 @@ def write_all(fd, data, dgram=False):
 
 
 def connect(arg):
-    global sock, peer
+    global sock, peer, neteof
     kind, _, where = arg.partition(":")
     end = time.time() + DEADLINE
     while True:
@@ -221,6 +222,7 @@ def connect(arg):
             read_some(0.02)
     s.setblocking(False)
     sock = s
+    neteof = False
     if kind == "udp":
         peer = addr
 
@@ -244,7 +246,7 @@ def listen(arg):
 
 
 def accept():
-    global sock
+    global sock, neteof
     end = time.time() + DEADLINE
     while not select.select([lsock], [], [], 0)[0]:
         if time.time() > end:
@@ -252,6 +254,7 @@ def accept():
         read_some(0.05)
     sock, _ = lsock.accept()
     sock.setblocking(False)
+    neteof = False
 
 
 mode, target, rest = sys.argv[1], sys.argv[2], sys.argv[3:]

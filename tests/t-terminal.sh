@@ -94,6 +94,24 @@ test_listener() {
 after eof" "$TALK_NET_GOT"
 }
 
+# -lk: a second client after the first, typed at the same way.
+keep_listening() {
+	_port=$(free_port) || fail "no port"
+	run "$1" "connect:tcp:127.0.0.1:$_port" "${TALK_NET[@]}" netclose \
+	    "connect:tcp:127.0.0.1:$_port" 'netsend:sent three\n' \
+	    'expect:sent three\r\n' 'send:typed three\n' \
+	    'netexpect:typed three\n' 'send:\x03' exit:-2 -- \
+	    "$2" -lk 127.0.0.1 "$_port"
+}
+
+test_keep_listening() {
+	both keep_listening "$TALK_TTY_NET
+sent three
+typed three
+^C" "${TALK_NET_GOT}typed three
+"
+}
+
 unix_client() {
 	run "$1" "listen:unix:$SC_TMP/$1.sock" accept "${TALK[@]}" \
 	    "${TALK_END[@]}" -- "$2" -U "$SC_TMP/$1.sock"
@@ -258,14 +276,14 @@ typed two"$'\r\n'
 # half way through a transfer of 24 MiB, more than the sockets' buffers
 # hold, so that the rest comes only if the receiver still reads.  The
 # file is whole, the typed line went to the sender, and the receiver
-# ends when the sender closes and its user types ^D.
+# ends when the sender closes, as nc's does.
 receiver() {
 	_port=$(free_port) || fail "no port"
 	run "$1" "stdout:file:$SC_TMP/$1.file" \
 	    "connect:tcp:127.0.0.1:$_port" \
 	    "netsendfile:$SC_TMP/data:0:8388608" 'send:\n' 'netexpect:^\n$' \
-	    "netsendfile:$SC_TMP/data:8388608:25165824" netclose \
-	    'send:\x04' exit:0 -- "$2" -l 127.0.0.1 "$_port"
+	    "netsendfile:$SC_TMP/data:8388608:25165824" netclose exit:0 -- \
+	    "$2" -l 127.0.0.1 "$_port"
 }
 
 test_enter_during_a_transfer() {
