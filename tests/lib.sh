@@ -674,3 +674,28 @@ sc_run_shunit2() {
 	# shellcheck disable=SC1090
 	. "$SHUNIT2"
 }
+
+# The terminal driver (tests/pty-drive.py: its steps are listed there).
+PTY_DRIVE="python3 ${TESTS_DIR:-$(dirname "$0")}/pty-drive.py"
+
+# on_tty NAME STEP... -- CMD...: run CMD on a pseudo-terminal of its own
+# (24x80, its controlling terminal, cooked as a shell leaves it), the
+# steps typing at it, playing its network peer and reading what it shows,
+# each step waiting 20 s at most and the whole at most $ON_TTY_TIMEOUT
+# (60) seconds; a command still running at the end is ended.  What the
+# terminal showed is $SC_TMP/NAME.tty, what the peer received NAME.net,
+# what came through stdout:pipe NAME.out, the step that failed NAME.err.
+# Returns 0 when every step passed.
+on_tty() {
+	sc_tmp
+	_ot=$1
+	shift
+	t "${ON_TTY_TIMEOUT:-60}" $PTY_DRIVE tty 24x80 "record:$SC_TMP/$_ot" \
+	    "$@" >"$SC_TMP/$_ot.tty" 2>"$SC_TMP/$_ot.err"
+}
+
+# tty_text NAME: what on_tty NAME's terminal showed, without the carriage
+# returns the terminal puts before each line feed.
+tty_text() {
+	tr -d '\r' <"$SC_TMP/$1.tty"
+}

@@ -84,5 +84,33 @@ test_crlf_takes_the_copying_path() {
 	    "$(od -c <"$SC_TMP/srv.out")"
 }
 
+# Character devices that never wait are spliced, both as the source
+# (/dev/zero) and as the destination (/dev/null).
+test_memory_devices_splice() {
+	bg t 30 "$SC" -vvv -l 127.0.0.1 0 </dev/null >/dev/null \
+	    2>"$SC_TMP/srv.err"
+	srv=$BG_PID
+	wait_for "$SC_TMP/srv.err" "^Listening on" || fail "no server"
+	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
+	bg_in /dev/zero t 30 "$SC" -vvv 127.0.0.1 "$port" \
+	    2>"$SC_TMP/c.err"
+	assertTrue "sent from /dev/zero in the kernel" \
+	    "wait_for '$SC_TMP/c.err' 'send: splice'"
+	assertTrue "received into /dev/null in the kernel" \
+	    "wait_for '$SC_TMP/srv.err' 'receive: splice'"
+	stop "$BG_PID" "$srv"
+}
+
+# A terminal is copied, both ways: a splice from it would wait in the
+# kernel for the next line typed, and the loop with it.
+test_terminal_is_copied() {
+	on_tty tty listen:tcp accept 'expect:send: copy' \
+	    'expect:receive: copy' 'send:typed\n' 'netexpect:typed\n' \
+	    'netsend:back\n' 'expect:back\r\n' 'send:typed again\n' \
+	    'netexpect:typed again\n' 'send:\x04' netclose exit:0 -- \
+	    "$SC" -vvv 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/tty.err")" 0 "$st"
+}
 
 sc_run_shunit2

@@ -30,6 +30,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -833,22 +834,45 @@ channel_try_batch(struct channel *ch)
 }
 
 /*
- * May fd be an end of splice(2)?  Sockets and pipes, which the pump keeps
- * from blocking, and regular files, which never block.  Of the character
- * devices only those that are not terminals (/dev/null, /dev/zero): the
- * kernel splices from a terminal too, but through a read that waits for
- * more input on a blocking terminal, which the loop would sit in until
- * the next line is typed, and the terminal is shared with the shell, so
- * it cannot be made non-blocking.  A terminal is read once per readiness,
- * by copying.  st is fd's fstat(2).
+ * May fd, whose fstat(2) is st, be an end of splice(2)?  Only when a read
+ * of it cannot wait: the pump reads a source once per readiness, but a
+ * splice that moved something is tried again at once (a full pipe's worth
+ * is likely to follow), and the kernel splices from most descriptors by
+ * reading them, so a second splice from a blocking descriptor with
+ * nothing more to give would sit in the kernel, and the whole loop with
+ * it, until more came.  A terminal is the case that matters: the one
+ * shared with the shell is blocking, cannot be made non-blocking without
+ * the shell seeing it too, and has nothing more to give after each line;
+ * it is copied, both ways (it moves little, so nothing is lost).
+ * Regular files and block devices always have their bytes there; the
+ * pump's sockets and pipes are non-blocking.  Of the other character
+ * devices, those opened non-blocking and the memory devices that never
+ * wait (/dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom: major
+ * 1).  A destination is taken by the same rule, which keeps a terminal
+ * written by write(2) alone and costs nothing where it matters
+ * (/dev/null).
  */
 static int
 fd_splices(int fd, const struct stat *st)
 {
-	if (S_ISSOCK(st->st_mode) || S_ISFIFO(st->st_mode) ||
-	    S_ISREG(st->st_mode))
+	int	 flags;
+
+	if (S_ISREG(st->st_mode) || S_ISBLK(st->st_mode) ||
+	    S_ISSOCK(st->st_mode) || S_ISFIFO(st->st_mode))
 		return (1);
-	return (S_ISCHR(st->st_mode) && !isatty(fd));
+	if (!S_ISCHR(st->st_mode) || isatty(fd))
+		return (0);
+	if (major(st->st_rdev) == 1) {
+		switch (minor(st->st_rdev)) {
+		case 3:		/* null */
+		case 5:		/* zero */
+		case 7:		/* full */
+		case 8:		/* random */
+		case 9:		/* urandom */
+			return (1);
+		}
+	}
+	return ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK));
 }
 
 /*
@@ -873,6 +897,13 @@ channel_try_splice(struct channel *ch)
 	if (fstat(ch->src->rfd, &st) == -1 || fstat(ch->dst->wfd, &dst) == -1 ||
 	    !fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))
 		return;
+	/*
+	 * fd_splices() takes a socket for one that cannot wait: a splice
+	 * from a blocking one waits in the kernel whatever its flags say.
+	 */
+	DEBUG_CHECK(!S_ISSOCK(st.st_mode) ||
+	    (fcntl(ch->src->rfd, F_GETFL) & O_NONBLOCK),
+	    "pump: a blocking socket to splice from");
 	/* From a regular file, sendfile(2) needs no pipe at all. */
 	if (S_ISREG(st.st_mode)) {
 		ch->fast->sendfile = 1;

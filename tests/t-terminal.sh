@@ -1,0 +1,341 @@
+#!/bin/bash
+# sockcat typed at: each interactive mode run on a pseudo-terminal of its
+# own (tests/pty-drive.py through lib.sh's on_tty), with lines typed at
+# it and lines from the network in turn, two or more each way, as people
+# use a netcat: a client or listener, -U, -u, a client of a room or a
+# broker, of a --pty server, -C, a receiver whose user presses Enter
+# during a transfer, stdin a terminal and stdout a pipe, and the reverse.
+# Where nc.openbsd has the mode, it is run through the same steps and
+# must show and send the same.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+
+NC=nc.openbsd
+
+have_nc() {
+	command -v "$NC" >/dev/null 2>&1
+}
+
+# The steps of a conversation with a command that has its peer already:
+# two lines typed, each answered from the network, and what the network
+# sent and the terminal showed.  The freeze this suite was written for
+# came after the first typed line.
+TALK=('send:typed one\n' 'netexpect:typed one\n' 'netsend:sent one\n'
+    'expect:sent one\r\n' 'send:typed two\n' 'netexpect:typed two\n'
+    'netsend:sent two\n' 'expect:sent two\r\n')
+# The same started by the network, as a listener's conversation is.
+TALK_NET=('netsend:sent one\n' 'expect:sent one\r\n' 'send:typed one\n'
+    'netexpect:typed one\n' 'netsend:sent two\n' 'expect:sent two\r\n'
+    'send:typed two\n' 'netexpect:typed two\n')
+# What the terminal shows of either, and what the peer receives.
+TALK_TTY='typed one
+sent one
+typed two
+sent two'
+TALK_TTY_NET='sent one
+typed one
+sent two
+typed two'
+TALK_NET_GOT='typed one
+typed two
+'
+# ^D ends what is typed; the network still speaks, then closes, and the
+# command ends with status 0: what nc does.
+TALK_END=('send:\x04' 'netsend:after eof\n' 'expect:after eof\r\n'
+    netclose exit:0)
+
+# check NAME TTY NET: on_tty NAME passed, its terminal showed TTY and its
+# peer received NET (a trailing newline of TTY is not significant).
+check() {
+	assertEquals "$1: steps: $(<"$SC_TMP/$1.err")" 0 "$ON_TTY_STATUS"
+	assertEquals "$1: the terminal" "$2" "$(tty_text "$1")"
+	# Every byte, the last newline too.
+	assertEquals "$1: the network" "$3." "$(cat "$SC_TMP/$1.net"; echo .)"
+}
+
+# run NAME STEP... -- CMD...: on_tty, its status in ON_TTY_STATUS.
+run() {
+	on_tty "$@"
+	ON_TTY_STATUS=$?
+}
+
+# both SCENARIO TTY NET: run the function SCENARIO with sockcat ("sc",
+# $SC) and, where it is installed, with nc.openbsd ("nc", $NC): each
+# must pass its steps, show TTY and send NET.
+both() {
+	"$1" sc "$SC"
+	check sc "$2" "$3"
+	if have_nc; then
+		"$1" nc "$NC"
+		check nc "$2" "$3"
+	fi
+}
+
+client() {
+	run "$1" listen:tcp accept "${TALK[@]}" "${TALK_END[@]}" -- \
+	    "$2" 127.0.0.1 @PORT@
+}
+
+test_client() {
+	both client "$TALK_TTY
+after eof" "$TALK_NET_GOT"
+}
+
+listener() {
+	_port=$(free_port) || fail "no port"
+	run "$1" "connect:tcp:127.0.0.1:$_port" "${TALK_NET[@]}" \
+	    "${TALK_END[@]}" -- "$2" -l 127.0.0.1 "$_port"
+}
+
+test_listener() {
+	both listener "$TALK_TTY_NET
+after eof" "$TALK_NET_GOT"
+}
+
+# -lk: a second client after the first, typed at the same way.
+keep_listening() {
+	_port=$(free_port) || fail "no port"
+	run "$1" "connect:tcp:127.0.0.1:$_port" "${TALK_NET[@]}" netclose \
+	    "connect:tcp:127.0.0.1:$_port" 'netsend:sent three\n' \
+	    'expect:sent three\r\n' 'send:typed three\n' \
+	    'netexpect:typed three\n' 'send:\x03' exit:-2 -- \
+	    "$2" -lk 127.0.0.1 "$_port"
+}
+
+test_keep_listening() {
+	both keep_listening "$TALK_TTY_NET
+sent three
+typed three
+^C" "${TALK_NET_GOT}typed three
+"
+}
+
+unix_client() {
+	run "$1" "listen:unix:$SC_TMP/$1.sock" accept "${TALK[@]}" \
+	    "${TALK_END[@]}" -- "$2" -U "$SC_TMP/$1.sock"
+}
+
+test_unix_client() {
+	both unix_client "$TALK_TTY
+after eof" "$TALK_NET_GOT"
+}
+
+unix_listener() {
+	run "$1" "connect:unix:$SC_TMP/$1.sock" "${TALK_NET[@]}" \
+	    "${TALK_END[@]}" -- "$2" -lU "$SC_TMP/$1.sock"
+}
+
+test_unix_listener() {
+	both unix_listener "$TALK_TTY_NET
+after eof" "$TALK_NET_GOT"
+}
+
+# UDP: ^D ends what is typed, not the session (replies may still come),
+# and ^C ends the command, by SIGINT, in both.
+udp_client() {
+	run "$1" listen:udp "${TALK[@]}" 'send:\x04' 'netsend:after eof\n' \
+	    'expect:after eof\r\n' 'send:\x03' exit:-2 -- \
+	    "$2" -u 127.0.0.1 @PORT@
+}
+
+test_udp_client() {
+	both udp_client "$TALK_TTY
+after eof
+^C" "$TALK_NET_GOT"
+}
+
+# The first datagram must not come before the listener has bound its
+# port: -v says when it has.
+udp_listener() {
+	_port=$(free_port udp) || fail "no port"
+	run "$1" 'expect:Bound on .*\n' "connect:udp:127.0.0.1:$_port" \
+	    "${TALK_NET[@]}" 'send:\x04' 'netsend:after eof\n' \
+	    'expect:after eof\r\n' 'send:\x03' exit:-2 -- \
+	    "$2" -nvul 127.0.0.1 "$_port"
+	sed -Ei 's/^((Bound|Connection received) on 127\.0\.0\.1) [0-9]+/\1 PORT/' \
+	    "$SC_TMP/$1.tty"
+}
+
+test_udp_listener() {
+	both udp_listener "Bound on 127.0.0.1 PORT
+Connection received on 127.0.0.1 PORT
+$TALK_TTY_NET
+after eof
+^C" "$TALK_NET_GOT"
+}
+
+# A member of a room, typed at, with the driver a second member; ":q"
+# leaves the room, which closes, and ^D ends the command.  A room of its
+# own for each command, so that both are <user1>.
+room_client() {
+	server "room-$1" --room 127.0.0.1 0 || fail "no room"
+	run "$1" 'expect:Welcome.*\r\n' "connect:tcp:127.0.0.1:$PORT" \
+	    'expect:is connected as <user2>' 'netexpect:Present' \
+	    "${TALK[@]}" netclose 'expect:<user2> is disconnected' \
+	    'send::q\n' 'send:\x04' exit:0 -- "$2" 127.0.0.1 "$PORT"
+	sed -i 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/' "$SC_TMP/$1.tty"
+}
+
+test_room_client() {
+	both room_client "<announce> Welcome to the room, you are <user1>. \
+0 other users are connected; type :q to leave.
+<announce> 127.0.0.1:PORT is connected as <user2>.
+typed one
+<user2> sent one
+typed two
+<user2> sent two
+<announce> <user2> is disconnected.
+:q" "<announce> Welcome to the room, you are <user2>. \
+1 other user is connected; type :q to leave.
+<announce> Present: <user1>.
+<user1> typed one
+<user1> typed two
+"
+}
+
+# A client of a broker, with the driver a second one: each hears the
+# other.  The broker does not close: ^C ends the command.
+broker_client() {
+	server "broker-$1" --broker 127.0.0.1 0 || fail "no broker"
+	# The broker says nothing to a new client: the driver waits until
+	# its log shows both there.
+	_log=$SC_TMP/broker-$1.err
+	_conn='Connection received on '
+	run "$1" "fileexpect:$_log:$_conn" "connect:tcp:127.0.0.1:$PORT" \
+	    "fileexpect:$_log:$_conn(.|\n)*$_conn" \
+	    'netsend:hello\n' \
+	    'expect:hello\r\n' "${TALK[@]}" 'send:\x03' exit:-2 -- \
+	    "$2" 127.0.0.1 "$PORT"
+}
+
+test_broker_client() {
+	both broker_client "hello
+$TALK_TTY
+^C" "$TALK_NET_GOT"
+}
+
+# A plain client (no --raw) of a --pty server, its terminal cooked: the
+# remote terminal echoes each line too, and the program's answer follows.
+pty_client() {
+	SERVER_TIMEOUT=60 server "pty-$1" -l --pty -c \
+	    'read a; echo "got $a"; read b; echo "got $b"' 127.0.0.1 0 ||
+	    fail "no server"
+	run "$1" 'send:typed one\n' 'expect:got typed one\r+\n' \
+	    'send:typed two\n' 'expect:got typed two\r+\n' 'send:\x04' \
+	    exit:0 -- \
+	    "$2" 127.0.0.1 "$PORT"
+}
+
+test_pty_server_client() {
+	both pty_client "typed one
+typed one
+got typed one
+typed two
+typed two
+got typed two" ""
+}
+
+# -C: each typed line goes as CRLF.
+crlf_client() {
+	run "$1" listen:tcp accept 'send:typed one\n' \
+	    'netexpect:typed one\r\n' 'netsend:sent one\n' \
+	    'expect:sent one\r\n' 'send:typed two\n' \
+	    'netexpect:typed two\r\n' 'netsend:sent two\n' \
+	    'expect:sent two\r\n' "${TALK_END[@]}" -- \
+	    "$2" -C 127.0.0.1 @PORT@
+}
+
+test_crlf_client() {
+	both crlf_client "$TALK_TTY
+after eof" "typed one"$'\r'"
+typed two"$'\r\n'
+}
+
+# --crlf, -C's long name, on a listener (nc has only -C).
+crlf_listener() {
+	_port=$(free_port) || fail "no port"
+	_opt=--crlf
+	[ "$2" = "$NC" ] && _opt=-C
+	run "$1" "connect:tcp:127.0.0.1:$_port" 'netsend:sent one\n' \
+	    'expect:sent one\r\n' 'send:typed one\n' \
+	    'netexpect:typed one\r\n' 'netsend:sent two\n' \
+	    'expect:sent two\r\n' 'send:typed two\n' \
+	    'netexpect:typed two\r\n' "${TALK_END[@]}" -- \
+	    "$2" "$_opt" -l 127.0.0.1 "$_port"
+}
+
+test_crlf_listener() {
+	both crlf_listener "$TALK_TTY_NET
+after eof" "typed one"$'\r'"
+typed two"$'\r\n'
+}
+
+# A receiver on a terminal, its output a file: its user presses Enter
+# half way through a transfer of 24 MiB, more than the sockets' buffers
+# hold, so that the rest comes only if the receiver still reads.  The
+# file is whole, the typed line went to the sender, and the receiver
+# ends when the sender closes, as nc's does.
+receiver() {
+	_port=$(free_port) || fail "no port"
+	run "$1" "stdout:file:$SC_TMP/$1.file" \
+	    "connect:tcp:127.0.0.1:$_port" \
+	    "netsendfile:$SC_TMP/data:0:8388608" 'send:\n' 'netexpect:^\n$' \
+	    "netsendfile:$SC_TMP/data:8388608:25165824" netclose exit:0 -- \
+	    "$2" -l 127.0.0.1 "$_port"
+}
+
+test_enter_during_a_transfer() {
+	head -c 25165824 /dev/urandom >"$SC_TMP/data"
+	both receiver "" "
+"
+	assertTrue "sockcat: the file whole" "cmp '$SC_TMP/data' '$SC_TMP/sc.file'"
+	if have_nc; then
+		assertTrue "nc: the file whole" \
+		    "cmp '$SC_TMP/data' '$SC_TMP/nc.file'"
+	fi
+}
+
+# stdin a terminal, stdout a pipe: typed lines go out, what comes in
+# goes down the pipe.
+tty_to_pipe() {
+	run "$1" stdout:pipe listen:tcp accept 'send:typed one\n' \
+	    'netexpect:typed one\n' 'netsend:sent one\n' \
+	    'outexpect:sent one\n' 'send:typed two\n' \
+	    'netexpect:typed two\n' 'netsend:sent two\n' \
+	    'outexpect:sent two\n' 'send:\x04' netclose exit:0 -- \
+	    "$2" 127.0.0.1 @PORT@
+}
+
+test_stdin_terminal_stdout_pipe() {
+	both tty_to_pipe "typed one
+typed two" "$TALK_NET_GOT"
+	assertEquals "sockcat: the pipe" "sent one
+sent two" "$(<"$SC_TMP/sc.out")"
+	if have_nc; then
+		assertEquals "nc: the pipe" "sent one
+sent two" "$(<"$SC_TMP/nc.out")"
+	fi
+}
+
+# stdout a terminal, stdin a pipe.
+pipe_to_tty() {
+	run "$1" stdin:pipe listen:tcp accept 'insend:piped one\n' \
+	    'netexpect:piped one\n' 'netsend:sent one\n' \
+	    'expect:sent one\r\n' 'insend:piped two\n' \
+	    'netexpect:piped two\n' 'netsend:sent two\n' \
+	    'expect:sent two\r\n' inclose 'netsend:after eof\n' \
+	    'expect:after eof\r\n' netclose exit:0 -- \
+	    "$2" 127.0.0.1 @PORT@
+}
+
+test_stdout_terminal_stdin_pipe() {
+	both pipe_to_tty "sent one
+sent two
+after eof" "piped one
+piped two
+"
+}
+
+sc_run_shunit2
