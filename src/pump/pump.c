@@ -844,11 +844,12 @@ channel_try_batch(struct channel *ch)
  * shared with the shell is blocking, cannot be made non-blocking without
  * the shell seeing it too, and has nothing more to give after each line;
  * it is copied, both ways (it moves little, so nothing is lost).
- * Regular files and block devices always have their bytes there; the
- * pump's sockets and pipes are non-blocking.  Of the other character
- * devices, those opened non-blocking and the memory devices that never
- * wait (/dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom: major
- * 1).  A destination is taken by the same rule, which keeps a terminal
+ * Regular files and block devices always have their bytes there, and a
+ * pipe is spliced with SPLICE_F_NONBLOCK.  A socket only when it is
+ * non-blocking (the pump's own are; one inherited as stdin may not be).
+ * Of the other character devices, those opened non-blocking and the
+ * memory devices that never wait (/dev/null, /dev/zero, /dev/full,
+ * /dev/random, /dev/urandom: major 1).  A destination is taken by the same rule, which keeps a terminal
  * written by write(2) alone and costs nothing where it matters
  * (/dev/null).
  */
@@ -858,8 +859,10 @@ fd_splices(int fd, const struct stat *st)
 	int	 flags;
 
 	if (S_ISREG(st->st_mode) || S_ISBLK(st->st_mode) ||
-	    S_ISSOCK(st->st_mode) || S_ISFIFO(st->st_mode))
+	    S_ISFIFO(st->st_mode))
 		return (1);
+	if (S_ISSOCK(st->st_mode))
+		goto nonblocking;
 	if (!S_ISCHR(st->st_mode) || isatty(fd))
 		return (0);
 	if (major(st->st_rdev) == 1) {
@@ -872,6 +875,7 @@ fd_splices(int fd, const struct stat *st)
 			return (1);
 		}
 	}
+nonblocking:
 	return ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK));
 }
 
@@ -897,13 +901,6 @@ channel_try_splice(struct channel *ch)
 	if (fstat(ch->src->rfd, &st) == -1 || fstat(ch->dst->wfd, &dst) == -1 ||
 	    !fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))
 		return;
-	/*
-	 * fd_splices() takes a socket for one that cannot wait: a splice
-	 * from a blocking one waits in the kernel whatever its flags say.
-	 */
-	DEBUG_CHECK(!S_ISSOCK(st.st_mode) ||
-	    (fcntl(ch->src->rfd, F_GETFL) & O_NONBLOCK),
-	    "pump: a blocking socket to splice from");
 	/* From a regular file, sendfile(2) needs no pipe at all. */
 	if (S_ISREG(st.st_mode)) {
 		ch->fast->sendfile = 1;
