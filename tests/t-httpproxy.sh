@@ -234,8 +234,9 @@ have_ipv6() {
 	    2>/dev/null
 }
 
-# loop ADDR TARGET: a proxy listening on ADDR, asked (at ADDR, or
-# loopback when ADDR is every address) for http://TARGET:ITS_PORT/.
+# loop ADDR TARGET [connect]: a proxy listening on ADDR, asked (at ADDR,
+# or loopback when ADDR is every address) for http://TARGET:ITS_PORT/, or
+# with "connect" for a tunnel to TARGET:ITS_PORT.
 loop() {
 	server px -l --proxy-type http --allow 0.0.0.0/0 --allow ::/0 \
 	    "$1" 0 || fail "no proxy on $1"
@@ -244,7 +245,10 @@ loop() {
 	0.0.0.0) to=127.0.0.1 ;;
 	::) to=::1 ;;
 	esac
-	printf 'GET http://%s:%s/ HTTP/1.1\r\nHost: x\r\n\r\n' "$2" "$PORT" |
+	_req='GET http://%s:%s/ HTTP/1.1\r\nHost: x\r\n\r\n'
+	[ "${3:-}" = connect ] && _req='CONNECT %s:%s HTTP/1.1\r\n\r\n'
+	# shellcheck disable=SC2059
+	printf "$_req" "$2" "$PORT" |
 	    t 20 "$SC" "$to" "$PORT" >"$SC_TMP/ans" 2>&1
 	stop "$SERVER_PID"
 	wait "$SERVER_PID" 2>/dev/null
@@ -276,6 +280,31 @@ test_request_for_the_proxy_itself_is_403() {
 	ncat_proxy
 	ask 'GET http://127.0.0.1:%s/ HTTP/1.1\r\n\r\n' "$PPORT"
 	assertContains "ncat" "$(head -n 1 "$SC_TMP/ans")" "403"
+}
+
+# A tunnel to the proxy itself nests one connection in another, each
+# holding two descriptors, for as long as the client likes.
+test_connect_to_the_proxy_itself_is_403() {
+	assertEquals "own address" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 127.0.0.1 127.0.0.1 connect)"
+	assertEquals "own name" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 127.0.0.1 localhost connect)"
+	assertEquals "0.0.0.0 is this host" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 127.0.0.1 0.0.0.0 connect)"
+	assertEquals "every address" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 0.0.0.0 127.0.0.1 connect)"
+	assertEquals "every address, another of the host's" \
+	    "HTTP/1.1 403 Forbidden" "$(loop 0.0.0.0 127.0.0.2 connect)"
+	assertContains "said with -v" "$(<"$SC_TMP/px.err")" \
+	    "request loop: the target is this proxy"
+	assertEquals "not itself" "HTTP/1.1 502 Bad Gateway" \
+	    "$(loop 127.0.0.1 127.0.0.2 connect)"
+	if have_ipv6; then
+		assertEquals "IPv6" "HTTP/1.1 403 Forbidden" \
+		    "$(loop ::1 '[::1]' connect)"
+		assertEquals "IPv6, every address" "HTTP/1.1 403 Forbidden" \
+		    "$(loop :: '[::1]' connect)"
+	fi
 }
 
 test_folded_headers_are_refused() {

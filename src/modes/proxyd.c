@@ -551,8 +551,9 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 {
 	int	 rep;
 
+	/* SOCKS5's "not allowed by ruleset", as HTTP's 403. */
 	if (error == ELOOP) {
-		pconn_refuse(pc, -1, HTTP_FORBIDDEN,
+		pconn_refuse(pc, SOCKS5_REP_RULESET, HTTP_FORBIDDEN,
 		    "request loop: the target is this proxy");
 		return;
 	}
@@ -599,13 +600,17 @@ pconn_dialed_cb(int fd, const struct net_peer *peer, int error,
 	pconn_relay(pc);
 }
 
-/* A forwarded request must not come back to this proxy. */
+/*
+ * No request may come back to this proxy: a forwarded GET, an HTTP
+ * CONNECT or a SOCKS5 CONNECT to its own address would each nest a
+ * connection in another until the descriptors run out.
+ */
 static int
 pconn_check_cb(const struct addrinfo *ai, void *arg)
 {
 	struct pconn	*pc = arg;
 
-	return (pc->fwd != NULL && pconn_is_self(pc, ai) ? ELOOP : 0);
+	return (pconn_is_self(pc, ai) ? ELOOP : 0);
 }
 
 /*
@@ -887,6 +892,12 @@ pconn_is_self(struct pconn *pc, const struct addrinfo *ai)
 	fam = proxyd_addr((const struct sockaddr *)&pd->self, a, &port);
 	if (dfam == 0 || fam == 0 || dport != port)
 		return (0);
+	/* Connecting to 0.0.0.0 or :: reaches this host's loopback. */
+	if (memcmp(a, any, 16) != 0 && memcmp(dst, any, 16) == 0) {
+		if (dfam == AF_INET)
+			dst[0] = IN_LOOPBACKNET;
+		dst[dfam == AF_INET ? 3 : 15] = 1;
+	}
 	if (memcmp(a, any, 16) != 0)
 		return (dfam == fam && memcmp(dst, a, 16) == 0);
 	/* An IPv6 listener takes IPv4 too, unless it is IPv6 only. */
