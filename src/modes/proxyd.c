@@ -101,6 +101,18 @@ struct pconn {
 	long long	 body;		/* its body's length (-1: chunked) */
 };
 
+/*
+ * A forwarded request with a chunked body, as its session's argument:
+ * the body is read as the origin will read it, and nothing after its end
+ * goes on.
+ */
+struct pchunked {
+	struct proxyd	*pd;
+	struct http_chunked ck;
+	int		 said;		/* the bytes dropped after it */
+	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
+};
+
 static void	pconn_read_cb(int, int, void *);
 static void	pconn_relay(struct pconn *);
 static int	pconn_is_self(struct pconn *, const struct addrinfo *);
@@ -727,6 +739,59 @@ proxyd_finished(struct session *s)
 	session_free(s);
 }
 
+/* A chunked body that turned out broken ends the session. */
+static int
+proxyd_chunked_check(struct session *s)
+{
+	struct pchunked	*pk = s->arg;
+
+	return (proxyd_forward_check(s) || pk->ck.state == HC_BAD);
+}
+
+static void
+proxyd_chunked_finished(struct session *s)
+{
+	struct pchunked	*pk = s->arg;
+
+	gate_release(pk->pd->o->run);
+	session_free(s);
+	free(pk);
+}
+
+/*
+ * Read the n bytes at p of a chunked body as the origin will: returns how
+ * many are the body's, and says once, with -v, that the rest is dropped
+ * or why the body is broken.
+ */
+static size_t
+proxyd_chunked_scan(struct pchunked *pk, const unsigned char *p, size_t n)
+{
+	size_t	 k;
+
+	k = http_chunked_scan(&pk->ck, p, n);
+	if (pk->ck.state == HC_BAD && !pk->said) {
+		log_verbose(1, "proxy: %s: %s", pk->peer, pk->ck.why);
+		pk->said = 1;
+	} else if (k < n && !pk->said) {
+		log_verbose(1, "proxy: %s: what follows the request's body "
+		    "dropped", pk->peer);
+		pk->said = 1;
+	}
+	return (k);
+}
+
+/*
+ * The client's bytes after a forwarded request's chunked body are not the
+ * origin's: they are read and dropped, as after a Content-Length.
+ */
+static size_t
+proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
+    size_t space)
+{
+	(void)space;
+	return (proxyd_chunked_scan(ch->session->arg, p, n));
+}
+
 /*
  * The client's bytes after a forwarded request's body (xstate bytes still
  * to come) are not the origin's: they are read and dropped.  The origin's
@@ -752,19 +817,56 @@ pconn_relay(struct pconn *pc)
 	struct session	*s;
 	struct endpoint	*c, *t;
 	struct channel	*up;
+	struct pchunked	*pk = NULL;
+	const char	*why;
+	size_t		 k;
 	int		 r;
 
 	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
 	    pc->host, pc->port);
+	/*
+	 * A chunked body is read as the origin will read it, from what has
+	 * come with the request on: nothing goes to the origin when that
+	 * is broken already.
+	 */
+	if (pc->fwd != NULL && pc->body == -1) {
+		if ((pk = calloc(1, sizeof(*pk))) == NULL) {
+			pconn_free(pc);
+			return;
+		}
+		pk->pd = pc->pd;
+		http_chunked_init(&pk->ck);
+		strlcpy(pk->peer, pc->peer, sizeof(pk->peer));
+		k = http_chunked_scan(&pk->ck, pc->in, pc->len);
+		if (pk->ck.state == HC_BAD) {
+			why = pk->ck.why;
+			free(pk);
+			pconn_refuse(pc, -1, HTTP_BAD_REQUEST, why);
+			return;
+		}
+		if (k < pc->len) {
+			log_verbose(1, "proxy: %s: %zu bytes after the "
+			    "request's body dropped", pc->peer, pc->len - k);
+			pk->said = 1;
+			pc->len = k;
+		}
+	}
 	if (pc->fwd != NULL)
 		r = 0;	/* The origin's own answer is the reply. */
 	else if (proxyd_http(pc))
 		r = pconn_http_reply(pc, HTTP_ESTABLISHED, NULL);
 	else
 		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
-	if (r == -1 || (s = session_new(pc->fwd != NULL ?
-	    proxyd_forward_check : session_relay_check, proxyd_finished,
-	    pc->pd)) == NULL) {
+	if (r == -1)
+		s = NULL;
+	else if (pk != NULL)
+		s = session_new(proxyd_chunked_check, proxyd_chunked_finished,
+		    pk);
+	else
+		s = session_new(pc->fwd != NULL ? proxyd_forward_check :
+		    session_relay_check, proxyd_finished, pc->pd);
+	if (s == NULL) {
+		free(pk);
 		pconn_free(pc);
 		return;
 	}
@@ -806,6 +908,10 @@ pconn_relay(struct pconn *pc)
 		up->xgrow = 1;
 		up->xstate = pc->body - pc->len;
 	}
+	if (pk != NULL) {
+		up->xform = proxyd_chunked_xform;
+		up->xgrow = 1;
+	}
 	if (pc->len > 0 && channel_inject(up, pc->in, pc->len) == -1)
 		goto fail;
 	if (o->timeout_ms != TIME_NONE)
@@ -820,6 +926,7 @@ pconn_relay(struct pconn *pc)
 
 fail:
 	session_free(s);
+	free(pk);
 	pconn_free(pc);
 }
 
