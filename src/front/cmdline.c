@@ -435,7 +435,7 @@ passed_operands(struct options *o)
 
 	if (activate_addr(o->listen_fd, &host, &port) == -1)
 		fatalx("passed descriptor %d: %s", o->listen_fd,
-		    strerror(errno));
+		    errno == ENOTSOCK ? "not a socket" : strerror(errno));
 	o->host = host;
 	/* A path where a port was wanted: activate_use() refuses it. */
 	if (port == NULL && o->family != AF_UNIX && o->nports == 0 &&
