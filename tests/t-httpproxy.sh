@@ -155,6 +155,79 @@ test_digest_without_qop() {
 	    "$(digest_connect MD5 wrong "$DPORT" 2069)"
 }
 
+# A Digest answer is good once: each nonce's count (nc) must grow, a
+# nonce without qop is used once, and a nonce long superseded is stale.
+# A right answer with a spent nonce gets a 407 with stale=true (the client
+# answers the new nonce without asking for the password again), a wrong
+# one a plain 407.  Each line: the status, and "stale" when it says so.
+test_digest_nonce_is_spent() {
+	held_stdin dst 8
+	SERVER_STDIN=$SC_TMP/dst server dst -l -k 127.0.0.1 0 || fail "no dst"
+	DPORT=$PORT
+	proxy --proxy-auth alice:secret
+	t 60 python3 - "$PPORT" "$DPORT" >"$SC_TMP/spent" 2>&1 <<'EOF'
+import hashlib, re, socket, sys
+port, target = int(sys.argv[1]), "127.0.0.1:%s" % sys.argv[2]
+def talk(extra):
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    s.sendall(("CONNECT %s HTTP/1.1\r\n%s\r\n" % (target, extra)).encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        d = s.recv(4096)
+        if not d:
+            break
+        data += d
+    s.close()
+    return data.decode("latin-1")
+def challenge():
+    return re.search(r'algorithm=MD5, nonce="([^"]*)"', talk("")).group(1)
+def h(x):
+    return hashlib.md5(x.encode()).hexdigest()
+def answer(nonce, nc, qop=True, pw="secret"):
+    ha1, ha2 = h("alice:sockcat:%s" % pw), h("CONNECT:%s" % target)
+    if qop:
+        resp = h("%s:%s:%08x:c%d:auth:%s" % (ha1, nonce, nc, nc, ha2))
+        q = 'qop=auth, nc=%08x, cnonce="c%d", ' % (nc, nc)
+    else:
+        resp, q = h("%s:%s:%s" % (ha1, nonce, ha2)), ""
+    return ('Proxy-Authorization: Digest username="alice", realm="sockcat", '
+            'nonce="%s", uri="%s", algorithm=MD5, %sresponse="%s"\r\n'
+            % (nonce, target, q, resp))
+def status(text):
+    return text.split("\r\n")[0].split(" ")[1] + \
+        (" stale" if "stale=true" in text else "")
+n = challenge()
+a = answer(n, 1)
+print("first", status(talk(a)))
+print("replayed", status(talk(a)))
+print("next", status(talk(answer(n, 2))))
+print("same nc", status(talk(answer(n, 2))))
+print("lower nc", status(talk(answer(n, 1))))
+m = challenge()
+print("no qop", status(talk(answer(m, 1, qop=False))))
+print("no qop again", status(talk(answer(m, 1, qop=False))))
+print("wrong password", status(talk(answer(challenge(), 1, pw="wrong"))))
+old = challenge()
+for i in range(300):
+    challenge()
+print("superseded", status(talk(answer(old, 1))))
+print("made up", status(talk(answer("%056x" % 1, 1))))
+EOF
+	assertEquals "$(cat <<'EXP'
+first 200
+replayed 407 stale
+next 200
+same nc 407 stale
+lower nc 407 stale
+no qop 200
+no qop again 407 stale
+wrong password 407
+superseded 407 stale
+made up 407
+EXP
+)" "$(<"$SC_TMP/spent")"
+}
+
 # ncat's HTTP proxy server, to compare with; its port in PPORT.
 ncat_proxy() {
 	PPORT=$(free_port) || fail "no free port"
