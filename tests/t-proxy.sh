@@ -615,6 +615,18 @@ test_server_socks5_auth() {
 	assertEquals "sockcat: authentication method negotiation failed" "$ERR"
 }
 
+# SOCKCAT_PROXY_AUTH gives the server its credentials, out of sight of
+# ps: as --proxy-auth would.
+test_server_credentials_from_the_environment() {
+	SOCKCAT_PROXY_AUTH=user:secret pserver --proxy-type socks5
+	dest
+	client --proxy-auth user:secret -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
+	assertEquals 0 "$STATUS"
+	assert_delivered
+	client -x "127.0.0.1:$PPORT" 127.0.0.1 9
+	assertEquals "sockcat: authentication method negotiation failed" "$ERR"
+}
+
 test_server_http() {
 	pserver --proxy-type http
 	dest

@@ -65,6 +65,7 @@ void		 cmdline_parse(struct options *, struct runtime *, int,
 void		 cmdline_dump(void);
 void		 proxy_hops_free(struct options *);
 __dead void	 usage(int);
+void		 cmdline_hide(char *, size_t);
 
 /* opttab.c */
 /* How an option fills its field of struct options. */

@@ -648,14 +648,24 @@ opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
 static void
 opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
+	static char	*copy;
 	struct options	*o = cl->o;
 	char		*colon;
 
 	(void)d;
-	o->proxy_user = arg;
+	/* A copy, kept to the end: the password in argv is hidden. */
+	if (copy != NULL) {
+		explicit_bzero(copy, strlen(copy));
+		free(copy);
+	}
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	if ((colon = strchr(arg, ':')) != NULL)
+		cmdline_hide(colon + 1, strlen(colon + 1));
+	o->proxy_user = copy;
 	o->proxy_pass = NULL;
 	cl->auth_nopass = 1;
-	if ((colon = strchr(arg, ':')) == NULL)
+	if ((colon = strchr(copy, ':')) == NULL)
 		return;
 	*colon = '\0';
 	o->proxy_pass = colon + 1;
