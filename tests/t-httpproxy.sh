@@ -155,17 +155,14 @@ test_digest_without_qop() {
 	    "$(digest_connect MD5 wrong "$DPORT" 2069)"
 }
 
-# A Digest answer is good once: each nonce's count (nc) must grow, a
-# nonce without qop is used once, and a nonce long superseded is stale.
-# A right answer with a spent nonce gets a 407 with stale=true (the client
-# answers the new nonce without asking for the password again), a wrong
-# one a plain 407.  Each line: the status, and "stale" when it says so.
-test_digest_nonce_is_spent() {
-	held_stdin dst 8
-	SERVER_STDIN=$SC_TMP/dst server dst -l -k 127.0.0.1 0 || fail "no dst"
-	DPORT=$PORT
-	proxy --proxy-auth alice:secret
-	t 60 python3 - "$PPORT" "$DPORT" >"$SC_TMP/spent" 2>&1 <<'EOF'
+# digest_py STEPS [ARGS]: run, against the proxy at PPORT with credentials
+# alice:secret, a Python client with talk(extra) (a CONNECT to DPORT with
+# the header line extra; its answer), challenge() (a new nonce),
+# answer(nonce, nc, qop=True, pw="secret") (a Digest header line) and
+# status(answer) (its code, and "stale" when it says stale=true), then
+# STEPS (ARGS are sys.argv[3:]); its output is in SC_TMP/digest.
+digest_py() {
+	cat >"$SC_TMP/digest.py" <<'EOF'
 import hashlib, re, socket, sys
 port, target = int(sys.argv[1]), "127.0.0.1:%s" % sys.argv[2]
 def talk(extra):
@@ -196,6 +193,23 @@ def answer(nonce, nc, qop=True, pw="secret"):
 def status(text):
     return text.split("\r\n")[0].split(" ")[1] + \
         (" stale" if "stale=true" in text else "")
+EOF
+	echo "$1" >>"$SC_TMP/digest.py"
+	t 60 python3 "$SC_TMP/digest.py" "$PPORT" "$DPORT" "${@:2}" \
+	    >"$SC_TMP/digest" 2>&1
+}
+
+# A Digest answer is good once: each nonce's count (nc) must grow, a
+# nonce without qop is used once, and a nonce long superseded is stale.
+# A right answer with a spent nonce gets a 407 with stale=true (the client
+# answers the new nonce without asking for the password again), a wrong
+# one a plain 407.  Each line: the status, and "stale" when it says so.
+test_digest_nonce_is_spent() {
+	held_stdin dst 8
+	SERVER_STDIN=$SC_TMP/dst server dst -l -k 127.0.0.1 0 || fail "no dst"
+	DPORT=$PORT
+	proxy --proxy-auth alice:secret
+	digest_py '
 n = challenge()
 a = answer(n, 1)
 print("first", status(talk(a)))
@@ -212,7 +226,7 @@ for i in range(300):
     challenge()
 print("superseded", status(talk(answer(old, 1))))
 print("made up", status(talk(answer("%056x" % 1, 1))))
-EOF
+'
 	assertEquals "$(cat <<'EXP'
 first 200
 replayed 407 stale
@@ -225,7 +239,48 @@ wrong password 407
 superseded 407 stale
 made up 407
 EXP
-)" "$(<"$SC_TMP/spent")"
+)" "$(<"$SC_TMP/digest")"
+}
+
+# A nonce lasts five minutes: the proxy's clock is moved on by libfaketime
+# (Debian's faketime), which does not mix with AddressSanitizer.
+test_digest_nonce_expires() {
+	local lib real=$SC
+
+	lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+	[ -n "$lib" ] || { sc_skip "faketime not installed"; return; }
+	if grep -aq __asan_init "$SC" 2>/dev/null; then
+		sc_skip "libfaketime under AddressSanitizer"
+		return
+	fi
+	held_stdin dst 8
+	SERVER_STDIN=$SC_TMP/dst server dst -l -k 127.0.0.1 0 || fail "no dst"
+	DPORT=$PORT
+	echo "+0" >"$SC_TMP/clock"
+	cat >"$SC_TMP/ft-sockcat" <<EOS
+#!/bin/sh
+LD_PRELOAD=$lib FAKETIME_TIMESTAMP_FILE=$SC_TMP/clock FAKETIME_NO_CACHE=1 \\
+    exec "$real" "\$@"
+EOS
+	chmod +x "$SC_TMP/ft-sockcat"
+	SC=$SC_TMP/ft-sockcat
+	proxy --proxy-auth alice:secret
+	SC=$real
+	digest_py '
+n, m = challenge(), challenge()
+print("fresh", status(talk(answer(n, 1))))
+open(sys.argv[3], "w").write("+6m\n")
+print("six minutes on", status(talk(answer(m, 1))))
+print("used again", status(talk(answer(n, 2))))
+print("a new one", status(talk(answer(challenge(), 1))))
+' "$SC_TMP/clock"
+	assertEquals "$(cat <<'EXP'
+fresh 200
+six minutes on 407 stale
+used again 407 stale
+a new one 200
+EXP
+)" "$(<"$SC_TMP/digest")"
 }
 
 # ncat's HTTP proxy server, to compare with; its port in PPORT.

@@ -840,7 +840,6 @@ pconn_read_cb(int fd, int events, void *arg)
 	pconn_parse(pc);
 }
 
-
 /*
  * A forwarded request is over once the origin's answer is delivered: the
  * origin closes it (Connection: close), whatever the client does.
