@@ -535,18 +535,6 @@ step_quit(struct cmdline *cl)
 		cl->o->shut_net = 1;
 }
 
-/*
- * Overwrite the len bytes of a secret at s, a command-line argument, in
- * place, once it has been copied: every user can read a command line
- * (ps(1), /proc/PID/cmdline), and what the kernel shows is argv's own
- * memory.  Its length stays, as curl leaves it.
- */
-void
-cmdline_hide(char *s, size_t len)
-{
-	memset(s, '*', len);
-}
-
 /* The password of the proxy URL url, if it has one, hidden in place. */
 static void
 hide_url_password(char *url)
@@ -560,7 +548,7 @@ hide_url_password(char *url)
 	if ((at = strrchr(p, '@')) == NULL ||
 	    (colon = memchr(p, ':', at - p)) == NULL)
 		return;
-	cmdline_hide(colon + 1, at - colon - 1);
+	opt_hide_secret(colon + 1, at - colon - 1);
 }
 
 /*

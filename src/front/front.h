@@ -65,7 +65,6 @@ void		 cmdline_parse(struct options *, struct runtime *, int,
 void		 cmdline_dump(void);
 void		 proxy_hops_free(struct options *);
 __dead void	 usage(int);
-void		 cmdline_hide(char *, size_t);
 
 /* opttab.c */
 /* How an option fills its field of struct options. */
@@ -132,5 +131,6 @@ struct optdef {
 };
 const struct optdef *opt_table(size_t *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
+void		 opt_hide_secret(char *, size_t);
 
 #endif /* SC_FRONT_H */
