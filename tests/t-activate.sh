@@ -158,8 +158,11 @@ test_listen_fd_names_the_socket() {
 	assertTrue "said so" "grep -qx 'sockcat: Serving passed socket 3' \
 	    '$SC_TMP/srv.err'"
 	expect_error "must use -l with --listen-fd" --listen-fd 3 host 1
-	expect_error "passed descriptor 0: Socket operation on non-socket" \
-	    -l --listen-fd 0
+	expect_error "passed descriptor 0: not a socket" -l --listen-fd 0
+	expect_error "passed descriptor 0: not a socket" -lk --listen-fd 0 \
+	    -e /bin/cat
+	expect_error "passed descriptor 999: Bad file descriptor" \
+	    -l --listen-fd 999
 }
 
 test_fdnames_is_said() {

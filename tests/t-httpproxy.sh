@@ -9,10 +9,11 @@
 
 sc_require python3
 
-# An HTTP proxy server, its port in PPORT.
+# An HTTP proxy server, its port in PPORT, its process in PX_PID.
 proxy() {
 	server px -l --proxy-type http "$@" 127.0.0.1 0 || fail "no proxy"
 	PPORT=$PORT
+	PX_PID=$SERVER_PID
 }
 
 # ask TEXT: send TEXT (printf format) to the proxy; the answer is in ans.
@@ -154,6 +155,134 @@ test_digest_without_qop() {
 	    "$(digest_connect MD5 wrong "$DPORT" 2069)"
 }
 
+# digest_py STEPS [ARGS]: run, against the proxy at PPORT with credentials
+# alice:secret, a Python client with talk(extra) (a CONNECT to DPORT with
+# the header line extra; its answer), challenge() (a new nonce),
+# answer(nonce, nc, qop=True, pw="secret") (a Digest header line) and
+# status(answer) (its code, and "stale" when it says stale=true), then
+# STEPS (ARGS are sys.argv[3:]); its output is in SC_TMP/digest.
+digest_py() {
+	cat >"$SC_TMP/digest.py" <<'EOF'
+import hashlib, re, socket, sys
+port, target = int(sys.argv[1]), "127.0.0.1:%s" % sys.argv[2]
+def talk(extra):
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    s.sendall(("CONNECT %s HTTP/1.1\r\n%s\r\n" % (target, extra)).encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        d = s.recv(4096)
+        if not d:
+            break
+        data += d
+    s.close()
+    return data.decode("latin-1")
+def challenge():
+    return re.search(r'algorithm=MD5, nonce="([^"]*)"', talk("")).group(1)
+def h(x):
+    return hashlib.md5(x.encode()).hexdigest()
+def answer(nonce, nc, qop=True, pw="secret"):
+    ha1, ha2 = h("alice:sockcat:%s" % pw), h("CONNECT:%s" % target)
+    if qop:
+        resp = h("%s:%s:%08x:c%d:auth:%s" % (ha1, nonce, nc, nc, ha2))
+        q = 'qop=auth, nc=%08x, cnonce="c%d", ' % (nc, nc)
+    else:
+        resp, q = h("%s:%s:%s" % (ha1, nonce, ha2)), ""
+    return ('Proxy-Authorization: Digest username="alice", realm="sockcat", '
+            'nonce="%s", uri="%s", algorithm=MD5, %sresponse="%s"\r\n'
+            % (nonce, target, q, resp))
+def status(text):
+    return text.split("\r\n")[0].split(" ")[1] + \
+        (" stale" if "stale=true" in text else "")
+EOF
+	echo "$1" >>"$SC_TMP/digest.py"
+	t 60 python3 "$SC_TMP/digest.py" "$PPORT" "$DPORT" "${@:2}" \
+	    >"$SC_TMP/digest" 2>&1
+}
+
+# A Digest answer is good once: each nonce's count (nc) must grow, a
+# nonce without qop is used once, and a nonce long superseded is stale.
+# A right answer with a spent nonce gets a 407 with stale=true (the client
+# answers the new nonce without asking for the password again), a wrong
+# one a plain 407.  Each line: the status, and "stale" when it says so.
+test_digest_nonce_is_spent() {
+	held_stdin dst 8
+	SERVER_STDIN=$SC_TMP/dst server dst -l -k 127.0.0.1 0 || fail "no dst"
+	DPORT=$PORT
+	proxy --proxy-auth alice:secret
+	digest_py '
+n = challenge()
+a = answer(n, 1)
+print("first", status(talk(a)))
+print("replayed", status(talk(a)))
+print("next", status(talk(answer(n, 2))))
+print("same nc", status(talk(answer(n, 2))))
+print("lower nc", status(talk(answer(n, 1))))
+m = challenge()
+print("no qop", status(talk(answer(m, 1, qop=False))))
+print("no qop again", status(talk(answer(m, 1, qop=False))))
+print("wrong password", status(talk(answer(challenge(), 1, pw="wrong"))))
+old = challenge()
+for i in range(300):
+    challenge()
+print("superseded", status(talk(answer(old, 1))))
+print("made up", status(talk(answer("%056x" % 1, 1))))
+'
+	assertEquals "$(cat <<'EXP'
+first 200
+replayed 407 stale
+next 200
+same nc 407 stale
+lower nc 407 stale
+no qop 200
+no qop again 407 stale
+wrong password 407
+superseded 407 stale
+made up 407
+EXP
+)" "$(<"$SC_TMP/digest")"
+}
+
+# A nonce lasts five minutes: the proxy's clock is moved on by libfaketime
+# (Debian's faketime), which does not mix with AddressSanitizer.
+test_digest_nonce_expires() {
+	local lib real=$SC
+
+	lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+	[ -n "$lib" ] || { sc_skip "faketime not installed"; return; }
+	if grep -aq __asan_init "$SC" 2>/dev/null; then
+		sc_skip "libfaketime under AddressSanitizer"
+		return
+	fi
+	held_stdin dst 8
+	SERVER_STDIN=$SC_TMP/dst server dst -l -k 127.0.0.1 0 || fail "no dst"
+	DPORT=$PORT
+	echo "+0" >"$SC_TMP/clock"
+	cat >"$SC_TMP/ft-sockcat" <<EOS
+#!/bin/sh
+LD_PRELOAD=$lib FAKETIME_TIMESTAMP_FILE=$SC_TMP/clock FAKETIME_NO_CACHE=1 \\
+    exec "$real" "\$@"
+EOS
+	chmod +x "$SC_TMP/ft-sockcat"
+	SC=$SC_TMP/ft-sockcat
+	proxy --proxy-auth alice:secret
+	SC=$real
+	digest_py '
+n, m = challenge(), challenge()
+print("fresh", status(talk(answer(n, 1))))
+open(sys.argv[3], "w").write("+6m\n")
+print("six minutes on", status(talk(answer(m, 1))))
+print("used again", status(talk(answer(n, 2))))
+print("a new one", status(talk(answer(challenge(), 1))))
+' "$SC_TMP/clock"
+	assertEquals "$(cat <<'EXP'
+fresh 200
+six minutes on 407 stale
+used again 407 stale
+a new one 200
+EXP
+)" "$(<"$SC_TMP/digest")"
+}
+
 # ncat's HTTP proxy server, to compare with; its port in PPORT.
 ncat_proxy() {
 	PPORT=$(free_port) || fail "no free port"
@@ -228,14 +357,161 @@ test_post_body_ends_at_its_length() {
 	assertEquals "ncat's body" "ab" "$(origin_body)"
 }
 
+# ask_split FIRST REST: send FIRST to the proxy, then, once the proxy has
+# reached the origin (-v says so, in a line px.err did not hold before),
+# REST: the rest is read as it comes, not with the request.  The answer is
+# in ans.
+ask_split() {
+	t 20 python3 -c '
+import socket, sys, time
+port, first, rest, log = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+seen = open(log).read().count("connected to")
+c = socket.create_connection(("127.0.0.1", port), timeout=15)
+c.sendall(first.encode().decode("unicode_escape").encode("latin-1"))
+end = time.monotonic() + 15
+while open(log).read().count("connected to") == seen and time.monotonic() < end:
+    time.sleep(0.02)
+c.sendall(rest.encode().decode("unicode_escape").encode("latin-1"))
+r = b""
+while True:
+    d = c.recv(4096)
+    if not d:
+        break
+    r += d
+sys.stdout.write(r.decode("latin-1"))
+' "$PPORT" "$1" "$2" "$SC_TMP/px.err" >"$SC_TMP/ans" 2>&1
+}
+
+# An origin that answers once it has read a whole chunked body (origin()
+# answers at once), and then takes what else comes until the proxy
+# closes: all it read is origin.out.  Its port in OPORT, its process in
+# OPID.
+chunk_origin() {
+	: >"$SC_TMP/origin.port"
+	bg t 30 python3 -c '
+import socket, sys
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+open(sys.argv[1], "w").write("%d\n" % l.getsockname()[1])
+c, _ = l.accept()
+got, answered = b"", False
+while True:
+    d = c.recv(4096)
+    if not d:
+        break
+    got += d
+    open(sys.argv[2], "wb").write(got)
+    if not answered and b"\r\n0\r\n\r\n" in got:
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\norigin says hi")
+        c.shutdown(socket.SHUT_WR)
+        answered = True
+' "$SC_TMP/origin.port" "$SC_TMP/origin.out"
+	OPID=$BG_PID
+	wait_for "$SC_TMP/origin.port" '^[0-9]+$' || fail "no origin"
+	OPORT=$(<"$SC_TMP/origin.port")
+}
+
+# The status line of the answer in ans.
+status() {
+	head -n 1 "$SC_TMP/ans" | tr -d '\r'
+}
+
+# A chunked body ends with its last chunk and trailers: what follows is
+# not the origin's, or a request smuggled in after a body would reach it
+# unseen by the proxy.
+test_chunked_body_ends_at_its_last_chunk() {
+	head='POST http://127.0.0.1:%s/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: %s\r\n\r\n'
+	smuggled='GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n'
+	origin
+	proxy
+	ask "$head"'3\r\nabc\r\n0\r\n\r\n'"$smuggled" "$OPORT" chunked
+	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
+	assertEquals "the body" "$(printf '3\nabc\n0')" \
+	    "$(origin_body | tr -d '\r')"
+	assertNotContains "$(<"$SC_TMP/origin.out")" "smuggled"
+	assertContains "said with -v" "$(<"$SC_TMP/px.err")" \
+	    "bytes after the request's body dropped"
+	# Extensions, trailers, bare LF line ends, another coding first.
+	next_origin
+	ask "$head"'3;a=1;b="x;y"\r\nabc\n10\r\n0123456789abcdef\r\n0\r\nX-Sum: 1\r\n\r\n'"$smuggled" \
+	    "$OPORT" 'gzip, chunked'
+	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
+	assertEquals "extensions and trailers" \
+	    "$(printf '3;a=1;b="x;y"\nabc\n10\n0123456789abcdef\n0\nX-Sum: 1')" \
+	    "$(origin_body | tr -d '\r')"
+	assertNotContains "$(<"$SC_TMP/origin.out")" "smuggled"
+	# The body read as it comes, after the request has gone on.
+	stop "$OPID"
+	wait "$OPID" 2>/dev/null
+	chunk_origin
+	ask_split 'POST http://127.0.0.1:'"$OPORT"'/c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab' \
+	    'cde\r\n0\r\n\r\n'"$smuggled"
+	assertContains "$(<"$SC_TMP/ans")" "origin says hi"
+	assertEquals "in pieces" "$(printf '5\nabcde\n0')" \
+	    "$(origin_body | tr -d '\r')"
+	assertNotContains "$(<"$SC_TMP/origin.out")" "smuggled"
+	# Broken after the request has gone on: the connection ends.
+	chunk_origin
+	ask_split 'POST http://127.0.0.1:'"$OPORT"'/c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab' \
+	    'cdeXY\r\n0\r\n\r\n'"$smuggled"
+	assertContains "said with -v" "$(<"$SC_TMP/px.err")" \
+	    "chunk data longer than its size"
+	wait_exit "$OPID" 15
+	assertNotContains "$(<"$SC_TMP/origin.out")" "smuggled"
+	assertTrue "still serving" "kill -0 $PX_PID"
+}
+
+# A body whose end the proxy and the origin could see in different places
+# is refused before it goes anywhere: 400.
+test_chunked_body_refused_when_unsound() {
+	proxy
+	ask 'POST http://127.0.0.1:9/ HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n'
+	assertEquals "chunked not last" "HTTP/1.1 400 Bad Request" "$(status)"
+	ask 'POST http://127.0.0.1:9/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n'
+	assertEquals "chunked twice" "HTTP/1.1 400 Bad Request" "$(status)"
+	ask 'POST http://127.0.0.1:9/ HTTP/1.1\r\nTransfer-Encoding: identity\r\n\r\n'
+	assertEquals "not chunked" "HTTP/1.1 400 Bad Request" "$(status)"
+	ask 'POST http://127.0.0.1:9/ HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n'
+	assertEquals "in HTTP/1.0" "HTTP/1.1 400 Bad Request" "$(status)"
+	ask 'POST http://127.0.0.1:9/ HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n'
+	assertEquals "a blank before the colon" "HTTP/1.1 400 Bad Request" \
+	    "$(status)"
+	for body in 'zz\r\n' '10000000000000\r\n' '3\r\nabcd\r\n' \
+	    '3\rabc\r\n0\r\n\r\n' '0\r\n X: 1\r\n\r\n'; do
+		origin
+		ask 'POST http://127.0.0.1:%s/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n'"$body" \
+		    "$OPORT"
+		assertEquals "$body" "HTTP/1.1 400 Bad Request" "$(status)"
+		wait_exit "$OPID" 15
+		assertEquals "$body: nothing reached the origin" "" \
+		    "$(<"$SC_TMP/origin.out")"
+	done
+}
+
+# A CR is only part of a line end (RFC 9112, section 2.2): a bare one in
+# a header would end a line for some origins and not for the proxy.
+test_bare_cr_in_a_header_is_400() {
+	origin
+	proxy
+	ask 'GET http://127.0.0.1:%s/ HTTP/1.1\r\nX-A: a\rX-Injected: 1\r\n\r\n' \
+	    "$OPORT"
+	assertEquals "HTTP/1.1 400 Bad Request" "$(status)"
+	ask 'CONNECT 127.0.0.1:%s HTTP/1.1\r\nX-A: a\r\r\n\r\n' "$OPORT"
+	assertEquals "CONNECT" "HTTP/1.1 400 Bad Request" "$(status)"
+	assertEquals "nothing reached the origin" "" \
+	    "$(<"$SC_TMP/origin.out")"
+}
+
 # Can this host listen on ::1?
 have_ipv6() {
 	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' \
 	    2>/dev/null
 }
 
-# loop ADDR TARGET: a proxy listening on ADDR, asked (at ADDR, or
-# loopback when ADDR is every address) for http://TARGET:ITS_PORT/.
+# loop ADDR TARGET [connect]: a proxy listening on ADDR, asked (at ADDR,
+# or loopback when ADDR is every address) for http://TARGET:ITS_PORT/, or
+# with "connect" for a tunnel to TARGET:ITS_PORT.
 loop() {
 	server px -l --proxy-type http --allow 0.0.0.0/0 --allow ::/0 \
 	    "$1" 0 || fail "no proxy on $1"
@@ -244,7 +520,10 @@ loop() {
 	0.0.0.0) to=127.0.0.1 ;;
 	::) to=::1 ;;
 	esac
-	printf 'GET http://%s:%s/ HTTP/1.1\r\nHost: x\r\n\r\n' "$2" "$PORT" |
+	_req='GET http://%s:%s/ HTTP/1.1\r\nHost: x\r\n\r\n'
+	[ "${3:-}" = connect ] && _req='CONNECT %s:%s HTTP/1.1\r\n\r\n'
+	# shellcheck disable=SC2059
+	printf "$_req" "$2" "$PORT" |
 	    t 20 "$SC" "$to" "$PORT" >"$SC_TMP/ans" 2>&1
 	stop "$SERVER_PID"
 	wait "$SERVER_PID" 2>/dev/null
@@ -276,6 +555,31 @@ test_request_for_the_proxy_itself_is_403() {
 	ncat_proxy
 	ask 'GET http://127.0.0.1:%s/ HTTP/1.1\r\n\r\n' "$PPORT"
 	assertContains "ncat" "$(head -n 1 "$SC_TMP/ans")" "403"
+}
+
+# A tunnel to the proxy itself nests one connection in another, each
+# holding two descriptors, for as long as the client likes.
+test_connect_to_the_proxy_itself_is_403() {
+	assertEquals "own address" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 127.0.0.1 127.0.0.1 connect)"
+	assertEquals "own name" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 127.0.0.1 localhost connect)"
+	assertEquals "0.0.0.0 is this host" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 127.0.0.1 0.0.0.0 connect)"
+	assertEquals "every address" "HTTP/1.1 403 Forbidden" \
+	    "$(loop 0.0.0.0 127.0.0.1 connect)"
+	assertEquals "every address, another of the host's" \
+	    "HTTP/1.1 403 Forbidden" "$(loop 0.0.0.0 127.0.0.2 connect)"
+	assertContains "said with -v" "$(<"$SC_TMP/px.err")" \
+	    "request loop: the target is this proxy"
+	assertEquals "not itself" "HTTP/1.1 502 Bad Gateway" \
+	    "$(loop 127.0.0.1 127.0.0.2 connect)"
+	if have_ipv6; then
+		assertEquals "IPv6" "HTTP/1.1 403 Forbidden" \
+		    "$(loop ::1 '[::1]' connect)"
+		assertEquals "IPv6, every address" "HTTP/1.1 403 Forbidden" \
+		    "$(loop :: '[::1]' connect)"
+	fi
 }
 
 test_folded_headers_are_refused() {

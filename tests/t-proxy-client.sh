@@ -379,4 +379,74 @@ test_proxy_alone_speaks_socks5() {
 	    "$(pxlog $PX_RECORD)"
 }
 
+# hidden ARGS...: a client (stdin held open) of a proxy that never
+# answers, started with ARGS (a %s in one is the proxy's port); once the
+# proxy has its connection, what ps(1) shows of its command line is in
+# ARGS_SEEN.
+hidden() {
+	local a child args=()
+
+	held_stdin silent.in 7
+	SERVER_STDIN=$SC_TMP/silent.in server silent -l 127.0.0.1 0 ||
+	    fail "no silent proxy"
+	for a; do
+		# shellcheck disable=SC2059
+		args+=("$(printf -- "$a" "$PORT")")
+	done
+	held_stdin cli.in 8
+	bg_in "$SC_TMP/cli.in" t 20 "$SC" -w 15 "${args[@]}" 192.0.2.1 80
+	wait_for "$SC_TMP/silent.err" '^Connection received on ' ||
+	    fail "the client did not come"
+	child=$(pgrep -P "$BG_PID" | head -n 1)
+	ARGS_SEEN=$(ps -o args= -p "$child")
+	exec 7>&- 8>&-
+	sc_cleanup
+	rm -f "$SC_TMP/silent.in" "$SC_TMP/cli.in"
+}
+
+# Every user can read a command line (ps, /proc/PID/cmdline): a password
+# given there is hidden as soon as it has been read, as curl hides its
+# own; the user and the proxy stay to be seen.
+test_password_hidden_from_ps() {
+	command -v pgrep >/dev/null || { sc_skip "pgrep not installed"; return; }
+	hidden -X connect --proxy-auth alice:s3cret -x 127.0.0.1:%s
+	assertContains "$ARGS_SEEN" "--proxy-auth alice:****** -x"
+	assertNotContains "$ARGS_SEEN" "s3cret"
+	hidden -x 'socks5://alice:s3cret@127.0.0.1:%s'
+	assertContains "$ARGS_SEEN" "socks5://alice:******@127.0.0.1:"
+	assertNotContains "$ARGS_SEEN" "s3cret"
+	hidden -x 'http://alice:p@ss:w@127.0.0.1:%s'
+	assertContains "a password with @ and :" "$ARGS_SEEN" \
+	    "http://alice:******@127.0.0.1:"
+}
+
+# SOCKCAT_PROXY_AUTH keeps the credentials out of the command line, as
+# --proxy-auth's value; the command line's own win.  No program sockcat
+# starts sees the variable.
+test_credentials_from_the_environment() {
+	local port
+
+	port=$(px $PX_BASIC)
+	SOCKCAT_PROXY_AUTH=alice:s3cret run sc "$SC" -N -X connect \
+	    -x "127.0.0.1:$port" 192.0.2.1 80
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
+	assertContains "$(pxlog $PX_BASIC)" \
+	    "Proxy-Authorization: Basic YWxpY2U6czNjcmV0"
+	port=$(px $PX_BASIC)
+	SOCKCAT_PROXY_AUTH=alice:wrong run sc "$SC" -N -X connect \
+	    -x "127.0.0.1:$port" --proxy-auth alice:s3cret 192.0.2.1 80
+	assertEquals "the command line's win" 0 "$STATUS"
+	port=$(px $PX_BASIC)
+	SOCKCAT_PROXY_AUTH=alice:wrong run sc "$SC" -N -X connect \
+	    -x "127.0.0.1:$port" 192.0.2.1 80
+	assertEquals "wrong" 1 "$STATUS"
+	assertEquals "sockcat: Proxy authentication failed" \
+	    "$(<"$SC_TMP/sc.err")"
+	SOCKCAT_PROXY_AUTH=alice:s3cret server prog -l 127.0.0.1 0 \
+	    -c 'echo "[${SOCKCAT_PROXY_AUTH-unset}]"' || fail "no server"
+	t 10 "$SC" 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/prog.got"
+	assertEquals "not passed on" "[unset]" "$(<"$SC_TMP/prog.got")"
+}
+
 sc_run_shunit2

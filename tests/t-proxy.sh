@@ -562,6 +562,47 @@ test_server_socks5() {
 	assertTrue "still serving" "kill -0 $PX_PID"
 }
 
+# s5_self ADDR [HOST]: a SOCKS5 server listening on ADDR, asked (at
+# 127.0.0.1) to connect to HOST (an address or a name) at its own port;
+# prints the reply code.
+s5_self() {
+	server px -l --proxy-type socks5 --allow 0.0.0.0/0 "$1" 0 ||
+	    fail "no proxy on $1"
+	t 20 python3 -c '
+import socket, sys
+port, host = int(sys.argv[1]), sys.argv[2]
+c = socket.create_connection(("127.0.0.1", port), timeout=10)
+c.sendall(b"\x05\x01\x00")
+assert c.recv(2) == b"\x05\x00"
+try:
+    dst = b"\x01" + socket.inet_aton(host)
+except OSError:
+    dst = b"\x03" + bytes([len(host)]) + host.encode()
+c.sendall(b"\x05\x01\x00" + dst + port.to_bytes(2, "big"))
+print(c.recv(10)[1])
+' "$PORT" "${2:-$1}"
+	stop "$SERVER_PID"
+	wait "$SERVER_PID" 2>/dev/null
+}
+
+# A CONNECT to the proxy itself would nest connections for ever: refused
+# as not allowed (2), however the proxy is named.
+test_server_socks5_refuses_itself() {
+	assertEquals "own address" 2 "$(s5_self 127.0.0.1)"
+	assertEquals "own name" 2 "$(s5_self 127.0.0.1 localhost)"
+	assertEquals "0.0.0.0 is this host" 2 "$(s5_self 127.0.0.1 0.0.0.0)"
+	assertEquals "every address" 2 "$(s5_self 0.0.0.0 127.0.0.1)"
+	assertEquals "every address, another of the host's" 2 \
+	    "$(s5_self 0.0.0.0 127.0.0.2)"
+	assertEquals "the same port elsewhere is not itself" 5 \
+	    "$(s5_self 127.0.0.1 127.0.0.2)"
+	pserver --proxy-type socks5
+	client -x "127.0.0.1:$PPORT" 127.0.0.1 "$PPORT"
+	assertEquals "client status" 1 "$STATUS"
+	assertEquals "sockcat: connection failed, SOCKSv5 error: Connection not allowed by ruleset" "$ERR"
+	assertTrue "still serving" "kill -0 $PX_PID"
+}
+
 test_server_socks5_auth() {
 	pserver --proxy-type socks5 --proxy-auth user:secret
 	dest
@@ -570,6 +611,18 @@ test_server_socks5_auth() {
 	assert_delivered
 	client --proxy-auth user:wrong -x "127.0.0.1:$PPORT" 127.0.0.1 9
 	assertEquals "sockcat: Proxy authentication failed" "$ERR"
+	client -x "127.0.0.1:$PPORT" 127.0.0.1 9
+	assertEquals "sockcat: authentication method negotiation failed" "$ERR"
+}
+
+# SOCKCAT_PROXY_AUTH gives the server its credentials, out of sight of
+# ps: as --proxy-auth would.
+test_server_credentials_from_the_environment() {
+	SOCKCAT_PROXY_AUTH=user:secret pserver --proxy-type socks5
+	dest
+	client --proxy-auth user:secret -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
+	assertEquals 0 "$STATUS"
+	assert_delivered
 	client -x "127.0.0.1:$PPORT" 127.0.0.1 9
 	assertEquals "sockcat: authentication method negotiation failed" "$ERR"
 }

@@ -36,7 +36,9 @@ printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:1\n' \
 # second client address (-v names each client, and a reverse lookup the
 # resolver does not answer would take its 5 s).
 printf '%s\n' '127.0.0.1 localhost' '::1 localhost ip6-localhost' \
-    '127.0.0.1 hosted.test' '127.0.0.2 peer2.test' >"$NS_DIR/hosts"
+    '127.0.0.1 hosted.test' '127.0.0.2 peer2.test' '127.0.0.3 peer3.test' \
+    '127.0.0.4 peer4.test' '127.0.0.5 peer5.test' '127.0.0.6 peer6.test' \
+    >"$NS_DIR/hosts"
 if ! mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf 2>/dev/null ||
     ! mount --bind "$NS_DIR/hosts" /etc/hosts 2>/dev/null; then
 	rm -rf "$NS_DIR"
@@ -231,6 +233,31 @@ test_one_peer_cannot_take_the_pool() {
 	for proto in socks5 http; do
 		fill_pool "$proto"
 		assert_prompt "$proto" fast.test "$OK" 127.0.0.2 1
+		sc_cleanup
+	done
+}
+
+# Four peers with two stalled lookups each hold the eight workers the
+# shares allow, and each lookup keeps its worker until the C library gives
+# up: a fifth peer, which holds none, still gets a worker at once.
+test_four_peers_cannot_take_the_pool() {
+	for proto in socks5 http; do
+		pserver --proxy-type "$proto"
+		dest
+		for src in 2 3 4 5; do
+			for i in 1 2; do
+				OUT=$SC_TMP/p$src-$i.out bg sh -c \
+				    'exec timeout 30 "$PY" -c "$0" "$@" \
+				    >"$OUT" 2>&1' "$PROBE" "$proto" \
+				    "p$src-$i.$STALL" 80 "$PPORT" "127.0.0.$src"
+			done
+		done
+		wait_lines "$SC_TMP/px.err" "connect to p[0-9]-[0-9]\\.$STALL" 8 ||
+		    fail "8 lookups did not start"
+		OK=0
+		[ "$proto" = http ] && OK=200
+		assert_prompt "$proto" fast.test "$OK" 127.0.0.6 1
+		assertTrue "still serving" "kill -0 $PSRV_PID"
 		sc_cleanup
 	done
 }

@@ -125,6 +125,9 @@ ssize_t		 socks5_parse_request(const unsigned char *, size_t,
 #define HTTP_TARGET_MAX		4096	/* a request target: longer is 414 */
 #define HTTP_PARAM_MAX		255	/* a challenge's realm, nonce, opaque */
 
+#define HTTP_CHUNK_MAX		((uint64_t)1 << 48) /* one chunk's size */
+#define HTTP_TRAILER_MAX	8192	/* a chunked body's trailer section */
+
 /* Status codes the proxy server and client use. */
 enum http_status {
 	HTTP_SWITCHING = 101,
@@ -202,6 +205,33 @@ struct http_reply {
 	struct http_challenge ch;
 };
 
+/* Where the reading of a chunked body stands (RFC 9112, section 7.1). */
+enum http_chunk_state {
+	HC_SIZE,		/* the chunk size's first digit */
+	HC_SIZE_MORE,		/* its next digits */
+	HC_SIZE_WS,		/* blanks after it */
+	HC_EXT,			/* a chunk extension */
+	HC_SIZE_CR,		/* the LF after the size line's CR */
+	HC_DATA,		/* chunk data */
+	HC_DATA_END,		/* the line end after it */
+	HC_DATA_CR,		/* the LF after its CR */
+	HC_TRAILER,		/* the start of a trailer line */
+	HC_TRAILER_LINE,	/* within a trailer line */
+	HC_TRAILER_CR,		/* the LF after a trailer line's CR */
+	HC_LAST_CR,		/* the LF after the last line's CR */
+	HC_DONE,		/* the body has ended */
+	HC_BAD,			/* the coding is broken: why says how */
+};
+
+/* A chunked body read in pieces, as http_chunked_scan() goes. */
+struct http_chunked {
+	enum http_chunk_state state;
+	uint64_t	 left;		/* the size read, then data to come */
+	size_t		 line;		/* bytes of the size line so far */
+	size_t		 trailer;	/* bytes of the trailer section */
+	const char	*why;		/* HC_BAD: what was wrong */
+};
+
 void		 http_base64(const unsigned char *, size_t, char *);
 int		 http_basic(const char *, const char *, char *);
 ssize_t		 http_encode_connect(char *, size_t, const char *,
@@ -229,6 +259,9 @@ ssize_t		 http_encode_auth(char *, size_t,
 void		 http_reply_init(struct http_reply *, const char *);
 void		 http_reply_header(struct http_reply *, const char *);
 int		 http_reply_reusable(const struct http_reply *);
+void		 http_chunked_init(struct http_chunked *);
+size_t		 http_chunked_scan(struct http_chunked *,
+		    const unsigned char *, size_t);
 
 /* ws.c */
 #define WS_SHA1_LEN		20

@@ -300,8 +300,10 @@ http_length(const char *v)
 static int
 http_request_body(struct http_request *r, const char **errstr)
 {
-	const char	*p, *v, *last;
+	const char	*p, *v, *end;
 	long long	 n;
+	size_t		 len;
+	int		 te = 0;
 
 	r->clen = -1;
 	r->chunked = 0;
@@ -313,24 +315,63 @@ http_request_body(struct http_request *r, const char **errstr)
 				return (-1);
 			}
 			r->clen = n;
-		} else if ((v = http_line_value(p, "Transfer-Encoding")) !=
-		    NULL) {
-			/* The last coding of the last line must be chunked. */
-			for (last = v + strcspn(v, "\r\n"); last > v &&
-			    (last[-1] == ' ' || last[-1] == '\t'); last--)
-				;
-			r->chunked = last - v >= 7 &&
-			    strncasecmp(last - 7, "chunked", 7) == 0 &&
-			    (last - v == 7 || strchr(", \t", last[-8]) != NULL);
-			if (!r->chunked) {
+			continue;
+		}
+		if ((v = http_line_value(p, "Transfer-Encoding")) == NULL)
+			continue;
+		/*
+		 * The codings of every line, in order: chunked once, and
+		 * last (RFC 9112, section 6.1); empty list elements aside.
+		 */
+		te = 1;
+		for (end = v + strcspn(v, "\r\n"); v < end; v += len) {
+			v += strspn(v, " \t,");
+			if (v >= end)
+				break;
+			len = strcspn(v, " \t,;\r\n");
+			if (len == 0 || r->chunked) {
 				*errstr = "transfer coding not chunked";
 				return (-1);
 			}
+			r->chunked = len == 7 && strncasecmp(v, "chunked", 7) == 0;
+			/* A coding's parameters: up to the next element. */
+			len += strcspn(v + len, ",\r\n");
 		}
+	}
+	if (te && !r->chunked) {
+		*errstr = "transfer coding not chunked";
+		return (-1);
+	}
+	/* HTTP/1.0 has no transfer codings (RFC 9112, section 6.1). */
+	if (te && r->version[7] == '0') {
+		*errstr = "Transfer-Encoding in HTTP/1.0";
+		return (-1);
 	}
 	if (r->chunked && r->clen != -1) {
 		*errstr = "Content-Length with Transfer-Encoding";
 		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Is every header line of h (a string) a name, with no blank before its
+ * colon (RFC 9112, section 5.1), and its value?  A name the origin reads
+ * otherwise than we do could be a length or a coding we never saw.
+ * Returns 0, or -1 with *errstr.
+ */
+static int
+http_check_lines(const char *h, const char **errstr)
+{
+	const char	*p;
+	size_t		 len;
+
+	for (p = h; *p != '\0'; p = http_next_line(p)) {
+		len = strcspn(p, ":\r\n \t");
+		if (len == 0 || p[len] != ':') {
+			*errstr = "bad header line";
+			return (-1);
+		}
 	}
 	return (0);
 }
@@ -351,7 +392,7 @@ int
 http_parse_request(char *h, size_t hlen, struct http_request *r,
     const char **errstr)
 {
-	char	*line, *method, *target, *version;
+	char	*line, *method, *target, *version, *cr;
 
 	/* The empty line goes: h is then a string of the lines. */
 	if (hlen > 0 && h[hlen - 1] == '\n')
@@ -362,6 +403,16 @@ http_parse_request(char *h, size_t hlen, struct http_request *r,
 	if (memchr(h, '\0', hlen) != NULL) {
 		*errstr = "NUL in request";
 		return (HTTP_BAD_REQUEST);
+	}
+	/*
+	 * A CR only ends a line, with its LF: a bare one (RFC 9112, section
+	 * 2.2) could end a line for the origin where it does not for us.
+	 */
+	for (cr = h; (cr = memchr(cr, '\r', h + hlen - cr)) != NULL; cr++) {
+		if (cr + 1 == h + hlen || cr[1] != '\n') {
+			*errstr = "bare CR in request";
+			return (HTTP_BAD_REQUEST);
+		}
 	}
 	line = h;
 	method = strsep(&line, " ");
@@ -392,6 +443,8 @@ http_parse_request(char *h, size_t hlen, struct http_request *r,
 		*errstr = "folded header line";
 		return (HTTP_BAD_REQUEST);
 	}
+	if (http_check_lines(r->headers, errstr) == -1)
+		return (HTTP_BAD_REQUEST);
 	if (strcmp(method, "CONNECT") == 0)
 		return (0);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
@@ -1018,4 +1071,207 @@ http_reply_reusable(const struct http_reply *r)
 	if (r->bad || r->clen < 0 || r->close)
 		return (0);
 	return (r->minor >= 1 || r->keepalive);
+}
+
+/* Start reading a chunked body. */
+void
+http_chunked_init(struct http_chunked *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->state = HC_SIZE;
+}
+
+/* The value of the hex digit ch, or -1. */
+static int
+http_hexval(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return (ch - '0');
+	if (ch >= 'a' && ch <= 'f')
+		return (ch - 'a' + 10);
+	if (ch >= 'A' && ch <= 'F')
+		return (ch - 'A' + 10);
+	return (-1);
+}
+
+/* Mark c broken, for the reason why. */
+static void
+http_chunked_bad(struct http_chunked *c, const char *why)
+{
+	c->state = HC_BAD;
+	c->why = why;
+}
+
+/*
+ * A control character other than a tab is no part of a chunk extension
+ * or a trailer line; a CR only ends a line, with its LF (RFC 9112,
+ * section 2.2).
+ */
+static int
+http_ctl(unsigned char ch)
+{
+	return ((ch < 0x20 && ch != '\t') || ch == 0x7f);
+}
+
+/*
+ * The line end of the size line: a chunk's data follows, or the trailer
+ * section after the last chunk (size 0).
+ */
+static void
+http_chunked_size_end(struct http_chunked *c)
+{
+	c->state = c->left == 0 ? HC_TRAILER : HC_DATA;
+	c->line = 0;
+}
+
+/*
+ * Read the n bytes at p as the next part of a chunked body (RFC 9112,
+ * section 7.1): chunk sizes in hex (at most HTTP_CHUNK_MAX) with optional
+ * extensions, data, the last chunk and the trailer section (at most
+ * HTTP_TRAILER_MAX bytes), each line ended by CR LF or a bare LF, as the
+ * header's lines are.  Returns how many of the bytes belong to the body:
+ * fewer than n once it has ended (c->state HC_DONE: the rest is not the
+ * body's) or when it is broken (HC_BAD, c->why says how; the byte at the
+ * offset returned is the first that does not fit).  Once done or broken,
+ * it takes nothing more.  Pure: whatever the pieces the bytes come in,
+ * the outcome is that of the whole.
+ */
+size_t
+http_chunked_scan(struct http_chunked *c, const unsigned char *p, size_t n)
+{
+	size_t	 i = 0, m;
+	int	 d;
+
+	while (i < n) {
+		unsigned char	 ch = p[i];
+
+		switch (c->state) {
+		case HC_DONE:
+		case HC_BAD:
+			return (i);
+		case HC_DATA:
+			m = n - i;
+			if ((uint64_t)m > c->left)
+				m = c->left;
+			c->left -= m;
+			i += m;
+			if (c->left == 0)
+				c->state = HC_DATA_END;
+			continue;
+		default:
+			break;
+		}
+		/* Every other state reads one byte of a line. */
+		if ((c->state == HC_SIZE || c->state == HC_SIZE_MORE ||
+		    c->state == HC_SIZE_WS || c->state == HC_EXT) &&
+		    ++c->line > HTTP_LINE_MAX) {
+			http_chunked_bad(c, "chunk size line too long");
+			return (i);
+		}
+		if ((c->state == HC_TRAILER || c->state == HC_TRAILER_LINE ||
+		    c->state == HC_TRAILER_CR || c->state == HC_LAST_CR) &&
+		    ++c->trailer > HTTP_TRAILER_MAX) {
+			http_chunked_bad(c, "chunked trailer too long");
+			return (i);
+		}
+		switch (c->state) {
+		case HC_SIZE:
+		case HC_SIZE_MORE:
+			if ((d = http_hexval(ch)) != -1) {
+				c->left = c->left * 16 + d;
+				if (c->left > HTTP_CHUNK_MAX) {
+					http_chunked_bad(c,
+					    "chunk size too large");
+					return (i);
+				}
+				c->state = HC_SIZE_MORE;
+				break;
+			}
+			if (c->state == HC_SIZE) {
+				http_chunked_bad(c, "bad chunk size");
+				return (i);
+			}
+			/* FALLTHROUGH */
+		case HC_SIZE_WS:
+			if (ch == ' ' || ch == '\t')
+				c->state = HC_SIZE_WS;
+			else if (ch == ';')
+				c->state = HC_EXT;
+			else if (ch == '\r')
+				c->state = HC_SIZE_CR;
+			else if (ch == '\n')
+				http_chunked_size_end(c);
+			else {
+				http_chunked_bad(c, "bad chunk size");
+				return (i);
+			}
+			break;
+		case HC_EXT:
+			if (ch == '\r')
+				c->state = HC_SIZE_CR;
+			else if (ch == '\n')
+				http_chunked_size_end(c);
+			else if (http_ctl(ch)) {
+				http_chunked_bad(c, "bad chunk extension");
+				return (i);
+			}
+			break;
+		case HC_SIZE_CR:
+		case HC_DATA_CR:
+		case HC_TRAILER_CR:
+		case HC_LAST_CR:
+			if (ch != '\n') {
+				http_chunked_bad(c, "bare CR in chunked body");
+				return (i);
+			}
+			if (c->state == HC_SIZE_CR)
+				http_chunked_size_end(c);
+			else if (c->state == HC_DATA_CR) {
+				c->state = HC_SIZE;
+				c->line = 0;
+			} else if (c->state == HC_TRAILER_CR)
+				c->state = HC_TRAILER;
+			else
+				c->state = HC_DONE;
+			break;
+		case HC_DATA_END:
+			if (ch == '\r')
+				c->state = HC_DATA_CR;
+			else if (ch == '\n') {
+				c->state = HC_SIZE;
+				c->line = 0;
+			} else {
+				http_chunked_bad(c, "chunk data longer than "
+				    "its size");
+				return (i);
+			}
+			break;
+		case HC_TRAILER:
+			/* An empty line ends the body; no line is folded. */
+			if (ch == '\r')
+				c->state = HC_LAST_CR;
+			else if (ch == '\n')
+				c->state = HC_DONE;
+			else if (ch == ' ' || ch == '\t' || http_ctl(ch)) {
+				http_chunked_bad(c, "bad chunked trailer");
+				return (i);
+			} else
+				c->state = HC_TRAILER_LINE;
+			break;
+		case HC_TRAILER_LINE:
+			if (ch == '\r')
+				c->state = HC_TRAILER_CR;
+			else if (ch == '\n')
+				c->state = HC_TRAILER;
+			else if (http_ctl(ch)) {
+				http_chunked_bad(c, "bad chunked trailer");
+				return (i);
+			}
+			break;
+		default:
+			break;
+		}
+		i++;
+	}
+	return (i);
 }

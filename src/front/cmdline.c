@@ -79,6 +79,9 @@ static const char *const help_groups[] = {
 /* The column where the --help lines' text starts. */
 #define HELP_COLUMN	25
 
+/* --proxy-auth's value, kept out of the command line. */
+#define PROXY_AUTH_ENV	"SOCKCAT_PROXY_AUTH"
+
 /* Does the row's option take an argument: no_argument, ...? */
 static int
 opt_has_arg(const struct optdef *d)
@@ -435,7 +438,7 @@ passed_operands(struct options *o)
 
 	if (activate_addr(o->listen_fd, &host, &port) == -1)
 		fatalx("passed descriptor %d: %s", o->listen_fd,
-		    strerror(errno));
+		    errno == ENOTSOCK ? "not a socket" : strerror(errno));
 	o->host = host;
 	/* A path where a port was wanted: activate_use() refuses it. */
 	if (port == NULL && o->family != AF_UNIX && o->nports == 0 &&
@@ -532,6 +535,60 @@ step_quit(struct cmdline *cl)
 		cl->o->shut_net = 1;
 }
 
+/* The password of the proxy URL url, if it has one, hidden in place. */
+static void
+hide_url_password(char *url)
+{
+	char	*p, *at, *colon;
+
+	if ((p = strstr(url, "://")) == NULL)
+		return;
+	p += 3;
+	/* The credentials end at the last '@', as proxy_url_parse() reads. */
+	if ((at = strrchr(p, '@')) == NULL ||
+	    (colon = memchr(p, ':', at - p)) == NULL)
+		return;
+	opt_hide_secret(colon + 1, at - colon - 1);
+}
+
+/*
+ * SOCKCAT_PROXY_AUTH: --proxy-auth's value from the environment, which
+ * other users cannot read, for a client through one proxy (-x) or the
+ * proxy server, when the command line gives no credentials.  The
+ * variable is removed, whatever it says, so that no program sockcat
+ * starts sees it.
+ */
+static void
+proxy_auth_env(struct cmdline *cl)
+{
+	static char	*copy;
+	struct options	*o = cl->o;
+	char		*v, *colon;
+
+	if ((v = getenv(PROXY_AUTH_ENV)) == NULL)
+		return;
+	if ((copy = strdup(v)) == NULL)
+		fatal("strdup");
+	explicit_bzero(v, strlen(v));
+	if (unsetenv(PROXY_AUTH_ENV) == -1)
+		fatal("unsetenv");
+	if (*copy == '\0' || o->proxy_user != NULL ||
+	    (cl->nproxy != 1 && !(o->listen && cl->proxy_type))) {
+		explicit_bzero(copy, strlen(copy));
+		free(copy);
+		copy = NULL;
+		return;
+	}
+	o->proxy_user = copy;
+	o->proxy_pass = NULL;
+	cl->auth_nopass = 1;
+	if ((colon = strchr(copy, ':')) == NULL)
+		return;
+	*colon = '\0';
+	o->proxy_pass = colon + 1;
+	cl->auth_nopass = 0;
+}
+
 /*
  * One -x, the i-th: a URL names its type and credentials; an address is
  * of -X's type, with -P or --proxy-auth's credentials when it is the only
@@ -558,6 +615,7 @@ proxy_hop(struct cmdline *cl, size_t i)
 			fatal("strdup");
 		h->owned = u.has_user;
 		explicit_bzero(&u, sizeof(u));
+		hide_url_password((char *)arg);
 	} else {
 		h->proto = o->proxy_proto;
 		if (proxy_parse_addr(arg, &h->host, &h->port, &errstr) == -1)
@@ -613,6 +671,7 @@ step_proxy(struct cmdline *cl)
 	struct options	*o = cl->o;
 	size_t		 i;
 
+	proxy_auth_env(cl);
 	if (cl->nproxy > 0) {
 		if (o->socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");

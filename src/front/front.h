@@ -131,5 +131,6 @@ struct optdef {
 };
 const struct optdef *opt_table(size_t *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
+void		 opt_hide_secret(char *, size_t);
 
 #endif /* SC_FRONT_H */

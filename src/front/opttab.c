@@ -642,20 +642,42 @@ opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
+ * Overwrite the len bytes of a secret at s, a command-line argument, in
+ * place, once it has been copied: every user can read a command line
+ * (ps(1), /proc/PID/cmdline), and what the kernel shows is argv's own
+ * memory.  Its length stays, as curl leaves it.
+ */
+void
+opt_hide_secret(char *s, size_t len)
+{
+	memset(s, '*', len);
+}
+
+/*
  * --proxy-auth user:pass; without a colon, the password is asked for on
  * the terminal.
  */
 static void
 opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
+	static char	*copy;
 	struct options	*o = cl->o;
 	char		*colon;
 
 	(void)d;
-	o->proxy_user = arg;
+	/* A copy, kept to the end: the password in argv is hidden. */
+	if (copy != NULL) {
+		explicit_bzero(copy, strlen(copy));
+		free(copy);
+	}
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	if ((colon = strchr(arg, ':')) != NULL)
+		opt_hide_secret(colon + 1, strlen(colon + 1));
+	o->proxy_user = copy;
 	o->proxy_pass = NULL;
 	cl->auth_nopass = 1;
-	if ((colon = strchr(arg, ':')) == NULL)
+	if ((colon = strchr(copy, ':')) == NULL)
 		return;
 	*colon = '\0';
 	o->proxy_pass = colon + 1;

@@ -51,17 +51,41 @@
 /* The realm of the credentials the HTTP proxy asks for. */
 #define PROXYD_REALM		"sockcat"
 
-/* Random bytes of the Digest nonce, which lasts as long as the server. */
-#define PROXYD_NONCE_BYTES	16
+/*
+ * A Digest nonce (one for each 407) is its issue time and serial number
+ * in hex, then a MAC of both under a secret of the server's: it lasts
+ * PROXYD_NONCE_LIFE seconds, and while it is one of the last
+ * PROXYD_NONCES issued, its nonce count (nc) must grow with each use.
+ */
+#define PROXYD_SECRET_BYTES	16
+#define PROXYD_NONCE_LIFE	300
+#define PROXYD_NONCES		256	/* nonces whose nc is kept */
+#define PROXYD_MAC_HEX		32	/* hex digits of the MAC kept */
+#define PROXYD_NONCE_LEN	(16 + 8 + PROXYD_MAC_HEX)
+
+/* The last nc seen of the nonce with that serial number. */
+struct proxyd_nonce {
+	uint32_t	 serial;
+	uint32_t	 nc;
+	int		 issued;
+};
 
 struct proxyd {
 	const struct options	*o;
 	struct listener	*l;
 	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
-	char		 nonce[2 * PROXYD_NONCE_BYTES + 1]; /* Digest's */
-	char		 challenge[512]; /* the 407's Proxy-Authenticate lines */
+	char		 secret[2 * PROXYD_SECRET_BYTES + 1]; /* nonces' MAC */
+	uint32_t	 serial;	/* the last nonce's */
+	struct proxyd_nonce nonces[PROXYD_NONCES]; /* by serial */
 	struct sockaddr_storage self;	/* the listener's address */
 	int		 v6only;	/* IPV6_V6ONLY on the listener */
+};
+
+/* Why a Digest answer was not taken. */
+enum digest_verdict {
+	DV_OK,
+	DV_WRONG,		/* not ours, or not the password */
+	DV_STALE,		/* right, but its nonce is spent or too old */
 };
 
 /* Where a client's conversation stands. */
@@ -96,12 +120,26 @@ struct pconn {
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 	struct net_peer	 from;		/* its address: its lookups' share */
 	int		 gated;		/* counted by the gate until freed */
+	int		 stale;		/* the 407 says stale=true */
 	char		*fwd;		/* a GET, HEAD or POST for the origin */
 	ssize_t		 fwdlen;
 	long long	 body;		/* its body's length (-1: chunked) */
 };
 
+/*
+ * A forwarded request with a chunked body, as its session's argument:
+ * the body is read as the origin will read it, and nothing after its end
+ * goes on.
+ */
+struct pchunked {
+	struct proxyd	*pd;
+	struct http_chunked ck;
+	int		 said;		/* the bytes dropped after it */
+	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
+};
+
 static void	pconn_read_cb(int, int, void *);
+static int	proxyd_challenge(struct proxyd *, int, char *, size_t);
 static void	pconn_relay(struct pconn *);
 static int	pconn_is_self(struct pconn *, const struct addrinfo *);
 
@@ -296,11 +334,16 @@ static void
 pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
     const char *why)
 {
+	char	 challenge[512];
+
 	log_verbose(1, "proxy: %s: %s", pc->peer, why);
-	if (proxyd_http(pc))
+	if (proxyd_http(pc) && http_status == HTTP_AUTH_REQUIRED &&
+	    proxyd_challenge(pc->pd, pc->stale, challenge,
+	    sizeof(challenge)) == 0)
+		pconn_http_reply(pc, http_reason(http_status), challenge);
+	else if (proxyd_http(pc))
 		pconn_http_reply(pc, http_reason(http_status),
-		    http_status == HTTP_AUTH_REQUIRED ?
-		    pc->pd->challenge : "Connection: close");
+		    "Connection: close");
 	else if (socks_rep != -1)
 		pconn_socks5_reply(pc, socks_rep, -1);
 	pconn_drain(pc);
@@ -417,51 +460,143 @@ secret_equal(const char *a, const char *b)
 	return (strlen(a) == len && !secret_differs(a, b, len));
 }
 
+/* The MAC of a nonce's time and serial (their hex, 24 digits) in mac. */
+static void
+proxyd_nonce_mac(const struct proxyd *pd, const char *ts,
+    char mac[DIGEST_HEX_MAX])
+{
+	char	 s[2 * PROXYD_SECRET_BYTES + 32];
+
+	snprintf(s, sizeof(s), "%s:%.24s", pd->secret, ts);
+	digest_hex(DIGEST_SHA256, s, mac);
+	explicit_bzero(s, sizeof(s));
+}
+
+/* Seconds on the monotonic clock: nonces live in this process only. */
+static uint64_t
+proxyd_seconds(void)
+{
+	return (ev_now() / 1000);
+}
+
+/*
+ * The value of n hex digits at p, or -1 when they are not all hex
+ * digits.
+ */
+static long long
+proxyd_hex(const char *p, size_t n)
+{
+	long long	 v = 0;
+	size_t		 i;
+	int		 c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)p[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + c - 'a' + 10;
+		else
+			return (-1);
+	}
+	return (v);
+}
+
+/*
+ * The slot of the nonce n, one of ours: NULL when n is not one (or its
+ * MAC is wrong).  *stale says it is ours but too old, or no longer
+ * among the last PROXYD_NONCES.
+ */
+static struct proxyd_nonce *
+proxyd_nonce_find(struct proxyd *pd, const char *n, int *stale)
+{
+	struct proxyd_nonce	*pn;
+	char			 mac[DIGEST_HEX_MAX];
+	long long		 t, serial;
+
+	*stale = 0;
+	if (strlen(n) != PROXYD_NONCE_LEN ||
+	    (t = proxyd_hex(n, 16)) == -1 ||
+	    (serial = proxyd_hex(n + 16, 8)) == -1)
+		return (NULL);
+	proxyd_nonce_mac(pd, n, mac);
+	if (secret_differs(mac, n + 24, PROXYD_MAC_HEX))
+		return (NULL);
+	pn = &pd->nonces[serial % PROXYD_NONCES];
+	if ((uint64_t)t + PROXYD_NONCE_LIFE < proxyd_seconds() ||
+	    !pn->issued || pn->serial != (uint32_t)serial)
+		*stale = 1;
+	return (pn);
+}
+
 /*
  * Digest credentials v (after "Digest ") for the request r: ours, with
- * our realm and nonce, for this very request target, and the right
- * response: with qop=auth (RFC 7616), or without qop from a client that
- * speaks only RFC 2069.
+ * our realm and one of our nonces, for this very request target, and the
+ * right response: with qop=auth (RFC 7616), or without qop from a client
+ * that speaks only RFC 2069.  A right answer is still refused as stale
+ * when its nonce is too old or no longer known, or when its nonce count
+ * is not more than the last one seen (a replay): a client that has the
+ * password answers the next challenge, one that replays an answer has
+ * nothing to answer it with.  Without qop there is no count: such a
+ * nonce is used once.
  */
-static int
+static enum digest_verdict
 pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
 {
 	const struct options	*o = pc->pd->o;
+	struct proxyd_nonce	*pn;
 	struct http_digest	 d;
 	char			 want[DIGEST_HEX_MAX];
-	int			 ok;
+	long long		 nc = 1;
+	int			 ok, stale;
 
 	if (http_digest_parse(v, &d) == -1 || d.alg == -1 ||
 	    d.username == NULL || d.uri == NULL || d.response == NULL ||
 	    (d.qop != NULL && strcasecmp(d.qop, "auth") != 0) ||
 	    d.realm == NULL || strcmp(d.realm, PROXYD_REALM) != 0 ||
-	    d.nonce == NULL || strcmp(d.nonce, pc->pd->nonce) != 0 ||
+	    d.nonce == NULL ||
+	    (pn = proxyd_nonce_find(pc->pd, d.nonce, &stale)) == NULL ||
 	    (strcmp(d.uri, r->target) != 0 &&
 	    (!r->forward || strcmp(d.uri, r->path) != 0)))
-		return (0);
+		return (DV_WRONG);
+	/* RFC 7616, section 3.4: nc is 8 hex digits. */
+	if (d.qop != NULL && (d.nc == NULL || strlen(d.nc) != 8 ||
+	    (nc = proxyd_hex(d.nc, 8)) == -1))
+		return (DV_WRONG);
 	if (http_digest_response(&d, o->proxy_user, o->proxy_pass, r->method,
 	    d.uri, want) == -1)
-		return (0);
+		return (DV_WRONG);
 	/* Both compared whole, so the time says nothing about either. */
 	ok = secret_equal(d.username, o->proxy_user) &
 	    secret_equal(d.response, want);
 	explicit_bzero(want, sizeof(want));
-	return (ok);
+	if (!ok)
+		return (DV_WRONG);
+	if (stale || (uint32_t)nc <= pn->nc)
+		return (DV_STALE);
+	pn->nc = d.qop != NULL ? (uint32_t)nc : UINT32_MAX;
+	return (DV_OK);
 }
 
-/* Does the request r carry the credentials of --proxy-auth? */
+/*
+ * Does the request r carry the credentials of --proxy-auth?  A Digest
+ * answer that is right but stale sets pc->stale, for the 407 to say.
+ */
 static int
 pconn_http_auth_ok(struct pconn *pc, const struct http_request *r)
 {
-	char	*v;
+	enum digest_verdict	 dv;
+	char			*v;
 
 	if ((v = http_header(r->headers, "Proxy-Authorization")) == NULL)
 		return (0);
 	if (strncasecmp(v, "Basic ", 6) == 0)
 		return (secret_equal(v + 6, pc->pd->basic));
-	if (strncasecmp(v, "Digest ", 7) == 0)
-		return (pconn_digest_ok(pc, v + 7, r));
-	return (0);
+	if (strncasecmp(v, "Digest ", 7) != 0)
+		return (0);
+	dv = pconn_digest_ok(pc, v + 7, r);
+	pc->stale = dv == DV_STALE;
+	return (dv == DV_OK);
 }
 
 /*
@@ -498,7 +633,8 @@ pconn_http_request(struct pconn *pc)
 		return (PR_MORE);
 	}
 	if (pc->pd->basic[0] != '\0' && !pconn_http_auth_ok(pc, &r)) {
-		pconn_refuse(pc, -1, HTTP_AUTH_REQUIRED,
+		pconn_refuse(pc, -1, HTTP_AUTH_REQUIRED, pc->stale ?
+		    "stale or replayed Digest nonce" :
 		    "authentication failed");
 		return (PR_MORE);
 	}
@@ -551,8 +687,9 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 {
 	int	 rep;
 
+	/* SOCKS5's "not allowed by ruleset", as HTTP's 403. */
 	if (error == ELOOP) {
-		pconn_refuse(pc, -1, HTTP_FORBIDDEN,
+		pconn_refuse(pc, SOCKS5_REP_RULESET, HTTP_FORBIDDEN,
 		    "request loop: the target is this proxy");
 		return;
 	}
@@ -599,13 +736,17 @@ pconn_dialed_cb(int fd, const struct net_peer *peer, int error,
 	pconn_relay(pc);
 }
 
-/* A forwarded request must not come back to this proxy. */
+/*
+ * No request may come back to this proxy: a forwarded GET, an HTTP
+ * CONNECT or a SOCKS5 CONNECT to its own address would each nest a
+ * connection in another until the descriptors run out.
+ */
 static int
 pconn_check_cb(const struct addrinfo *ai, void *arg)
 {
 	struct pconn	*pc = arg;
 
-	return (pc->fwd != NULL && pconn_is_self(pc, ai) ? ELOOP : 0);
+	return (pconn_is_self(pc, ai) ? ELOOP : 0);
 }
 
 /*
@@ -699,8 +840,6 @@ pconn_read_cb(int fd, int events, void *arg)
 	pconn_parse(pc);
 }
 
-static void	proxyd_challenge(struct proxyd *);
-
 /*
  * A forwarded request is over once the origin's answer is delivered: the
  * origin closes it (Connection: close), whatever the client does.
@@ -720,6 +859,59 @@ proxyd_finished(struct session *s)
 
 	gate_release(pd->o->run);
 	session_free(s);
+}
+
+/* A chunked body that turned out broken ends the session. */
+static int
+proxyd_chunked_check(struct session *s)
+{
+	struct pchunked	*pk = s->arg;
+
+	return (proxyd_forward_check(s) || pk->ck.state == HC_BAD);
+}
+
+static void
+proxyd_chunked_finished(struct session *s)
+{
+	struct pchunked	*pk = s->arg;
+
+	gate_release(pk->pd->o->run);
+	session_free(s);
+	free(pk);
+}
+
+/*
+ * Read the n bytes at p of a chunked body as the origin will: returns how
+ * many are the body's, and says once, with -v, that the rest is dropped
+ * or why the body is broken.
+ */
+static size_t
+proxyd_chunked_scan(struct pchunked *pk, const unsigned char *p, size_t n)
+{
+	size_t	 k;
+
+	k = http_chunked_scan(&pk->ck, p, n);
+	if (pk->ck.state == HC_BAD && !pk->said) {
+		log_verbose(1, "proxy: %s: %s", pk->peer, pk->ck.why);
+		pk->said = 1;
+	} else if (k < n && !pk->said) {
+		log_verbose(1, "proxy: %s: what follows the request's body "
+		    "dropped", pk->peer);
+		pk->said = 1;
+	}
+	return (k);
+}
+
+/*
+ * The client's bytes after a forwarded request's chunked body are not the
+ * origin's: they are read and dropped, as after a Content-Length.
+ */
+static size_t
+proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
+    size_t space)
+{
+	(void)space;
+	return (proxyd_chunked_scan(ch->session->arg, p, n));
 }
 
 /*
@@ -747,19 +939,56 @@ pconn_relay(struct pconn *pc)
 	struct session	*s;
 	struct endpoint	*c, *t;
 	struct channel	*up;
+	struct pchunked	*pk = NULL;
+	const char	*why;
+	size_t		 k;
 	int		 r;
 
 	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
 	    pc->host, pc->port);
+	/*
+	 * A chunked body is read as the origin will read it, from what has
+	 * come with the request on: nothing goes to the origin when that
+	 * is broken already.
+	 */
+	if (pc->fwd != NULL && pc->body == -1) {
+		if ((pk = calloc(1, sizeof(*pk))) == NULL) {
+			pconn_free(pc);
+			return;
+		}
+		pk->pd = pc->pd;
+		http_chunked_init(&pk->ck);
+		strlcpy(pk->peer, pc->peer, sizeof(pk->peer));
+		k = http_chunked_scan(&pk->ck, pc->in, pc->len);
+		if (pk->ck.state == HC_BAD) {
+			why = pk->ck.why;
+			free(pk);
+			pconn_refuse(pc, -1, HTTP_BAD_REQUEST, why);
+			return;
+		}
+		if (k < pc->len) {
+			log_verbose(1, "proxy: %s: %zu bytes after the "
+			    "request's body dropped", pc->peer, pc->len - k);
+			pk->said = 1;
+			pc->len = k;
+		}
+	}
 	if (pc->fwd != NULL)
 		r = 0;	/* The origin's own answer is the reply. */
 	else if (proxyd_http(pc))
 		r = pconn_http_reply(pc, HTTP_ESTABLISHED, NULL);
 	else
 		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
-	if (r == -1 || (s = session_new(pc->fwd != NULL ?
-	    proxyd_forward_check : session_relay_check, proxyd_finished,
-	    pc->pd)) == NULL) {
+	if (r == -1)
+		s = NULL;
+	else if (pk != NULL)
+		s = session_new(proxyd_chunked_check, proxyd_chunked_finished,
+		    pk);
+	else
+		s = session_new(pc->fwd != NULL ? proxyd_forward_check :
+		    session_relay_check, proxyd_finished, pc->pd);
+	if (s == NULL) {
+		free(pk);
 		pconn_free(pc);
 		return;
 	}
@@ -801,6 +1030,10 @@ pconn_relay(struct pconn *pc)
 		up->xgrow = 1;
 		up->xstate = pc->body - pc->len;
 	}
+	if (pk != NULL) {
+		up->xform = proxyd_chunked_xform;
+		up->xgrow = 1;
+	}
 	if (pc->len > 0 && channel_inject(up, pc->in, pc->len) == -1)
 		goto fail;
 	if (o->timeout_ms != TIME_NONE)
@@ -815,6 +1048,7 @@ pconn_relay(struct pconn *pc)
 
 fail:
 	session_free(s);
+	free(pk);
 	pconn_free(pc);
 }
 
@@ -887,6 +1121,12 @@ pconn_is_self(struct pconn *pc, const struct addrinfo *ai)
 	fam = proxyd_addr((const struct sockaddr *)&pd->self, a, &port);
 	if (dfam == 0 || fam == 0 || dport != port)
 		return (0);
+	/* Connecting to 0.0.0.0 or :: reaches this host's loopback. */
+	if (memcmp(a, any, 16) != 0 && memcmp(dst, any, 16) == 0) {
+		if (dfam == AF_INET)
+			dst[0] = IN_LOOPBACKNET;
+		dst[dfam == AF_INET ? 3 : 15] = 1;
+	}
 	if (memcmp(a, any, 16) != 0)
 		return (dfam == fam && memcmp(dst, a, 16) == 0);
 	/* An IPv6 listener takes IPv4 too, unless it is IPv6 only. */
@@ -999,35 +1239,63 @@ static const struct listen_ops proxyd_ops = {
 	.full = proxyd_full,
 };
 
-/*
- * The 407's challenge: Digest with MD5, Digest with SHA-256, Basic.  MD5
- * comes first although SHA-256 is stronger, because ncat's client gives
- * up when the first Digest challenge is not MD5; clients that know
- * SHA-256 may pick it (RFC 7616, section 3.7).  The nonce is random and
- * lasts as long as the server runs.  The connection is closed after the
- * 407, and the client is told so.
- */
+/* The secret of the nonces' MACs: random, for this process only. */
 static void
-proxyd_challenge(struct proxyd *pd)
+proxyd_secret(struct proxyd *pd)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 rnd[PROXYD_NONCE_BYTES];
+	unsigned char		 rnd[PROXYD_SECRET_BYTES];
 	size_t			 i;
 
 	arc4random_buf(rnd, sizeof(rnd));
 	for (i = 0; i < sizeof(rnd); i++) {
-		pd->nonce[2 * i] = hex[rnd[i] >> 4];
-		pd->nonce[2 * i + 1] = hex[rnd[i] & 0xf];
+		pd->secret[2 * i] = hex[rnd[i] >> 4];
+		pd->secret[2 * i + 1] = hex[rnd[i] & 0xf];
 	}
-	pd->nonce[2 * i] = '\0';
-	snprintf(pd->challenge, sizeof(pd->challenge),
+	pd->secret[2 * i] = '\0';
+	explicit_bzero(rnd, sizeof(rnd));
+	pd->serial = arc4random();
+}
+
+/*
+ * A 407's challenge, in buf: Digest with MD5, Digest with SHA-256, Basic,
+ * with a new nonce (stale=true when the client's answer was right but
+ * its nonce spent: it may answer this one without asking anyone for the
+ * password, RFC 7616, section 3.3).  MD5 comes first although SHA-256 is
+ * stronger, because ncat's client gives up when the first Digest
+ * challenge is not MD5; clients that know SHA-256 may pick it (RFC 7616,
+ * section 3.7).  The connection is closed after the 407, and the client
+ * is told so.  Returns 0, or -1 when buf is too small.
+ */
+static int
+proxyd_challenge(struct proxyd *pd, int stale, char *buf, size_t size)
+{
+	struct proxyd_nonce	*pn;
+	char			 nonce[PROXYD_NONCE_LEN + 1];
+	char			 mac[DIGEST_HEX_MAX];
+	const char		*st = stale ? ", stale=true" : "";
+	int			 n;
+
+	pd->serial++;
+	snprintf(nonce, sizeof(nonce), "%016llx%08x",
+	    (unsigned long long)proxyd_seconds(), (unsigned)pd->serial);
+	proxyd_nonce_mac(pd, nonce, mac);
+	memcpy(nonce + 24, mac, PROXYD_MAC_HEX);
+	nonce[PROXYD_NONCE_LEN] = '\0';
+	/* An older nonce in the same slot is forgotten: it is stale now. */
+	pn = &pd->nonces[pd->serial % PROXYD_NONCES];
+	pn->serial = pd->serial;
+	pn->nc = 0;
+	pn->issued = 1;
+	n = snprintf(buf, size,
 	    "Proxy-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
-	    "algorithm=MD5, nonce=\"%s\"\r\n"
+	    "algorithm=MD5, nonce=\"%s\"%s\r\n"
 	    "Proxy-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
-	    "algorithm=SHA-256, nonce=\"%s\"\r\n"
+	    "algorithm=SHA-256, nonce=\"%s\"%s\r\n"
 	    "Proxy-Authenticate: Basic realm=\"%s\"\r\n"
 	    "Connection: close\r\nContent-Length: 0",
-	    PROXYD_REALM, pd->nonce, PROXYD_REALM, pd->nonce, PROXYD_REALM);
+	    PROXYD_REALM, nonce, st, PROXYD_REALM, nonce, st, PROXYD_REALM);
+	return (n < 0 || (size_t)n >= size ? -1 : 0);
 }
 
 /*
@@ -1055,7 +1323,7 @@ proxyd_listen(const struct options *o)
 		    strlen(o->proxy_pass) > SOCKS_NAME_MAX ||
 		    http_basic(o->proxy_user, o->proxy_pass, pd.basic) == -1)
 			fatalx("Proxy username/password too long");
-		proxyd_challenge(&pd);
+		proxyd_secret(&pd);
 	}
 	open = o->proxy_user == NULL && o->gate.nallow == 0;
 	host = o->host;

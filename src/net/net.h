@@ -84,7 +84,9 @@ const char	*vsock_why(int, const char *, const char *);
 void		 net_report_mptcp(const struct options *, int);
 
 /* resolve.c */
-#define RESOLVE_THREADS		8	/* lookups running at once */
+#define RESOLVE_THREADS		8	/* lookups running at once, and
+					   then one per peer holding none */
+#define RESOLVE_THREADS_MAX	32	/* threads at most, those included */
 #define RESOLVE_QUEUE_MAX	1024	/* lookups waiting for a thread */
 #define RESOLVE_STACK		(256 * 1024) /* each thread's stack */
 #define RESOLVE_PEER_THREADS	2	/* of them for one peer's lookups */

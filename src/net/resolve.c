@@ -21,8 +21,8 @@
  * that a resolver that never answers stalls only the lookup that asked.
  *
  * Why threads of our own rather than glibc's getaddrinfo_a(3): the bound
- * on concurrent lookups is exactly RESOLVE_THREADS (getaddrinfo_a sizes
- * its own pool); a lookup still queued is withdrawn at once when its
+ * on concurrent lookups is ours (getaddrinfo_a sizes its own pool); a
+ * lookup still queued is withdrawn at once when its
  * client leaves, and one already running is simply forgotten, with no
  * race between a cancel and a notification; answers reach the loop
  * through one pipe, with no thread created per answer (SIGEV_THREAD
@@ -32,8 +32,14 @@
  * peer (resolve_start_for()) counts in that peer's share: at most
  * RESOLVE_PEER_THREADS of its lookups run at once and RESOLVE_PEER_MAX
  * exist, however many connections it opens, so that others still find a
- * worker when its names never resolve.  A peer's name found in /etc/hosts
- * is answered from there, as an address is, with no worker at all.
+ * worker when its names never resolve.  A lookup keeps its worker until
+ * the C library gives up (seconds, with a resolver that never answers),
+ * cancelled or not, so a few peers could still hold all RESOLVE_THREADS
+ * between them: beyond those, a peer that holds none gets a worker of its
+ * own, the pool growing up to RESOLVE_THREADS_MAX, so that four hosts (or
+ * four IPv6 /64s) with two stalled lookups each delay no one else.  A
+ * peer's name found in /etc/hosts is answered from there, as an address
+ * is, with no worker at all.
  *
  * The workers touch nothing but the queue and the shares, under one mutex;
  * the loop side (start, cancel, deliver) runs in the main thread only.
@@ -117,9 +123,10 @@ static struct resolve_list	 resolve_done =
 static size_t			 resolve_queued;  /* in resolve_queue */
 static int			 resolve_threads; /* workers started */
 static int			 resolve_idle;	  /* waiting for work */
+static int			 resolve_busy;	  /* in a lookup, even cancelled */
 static int			 resolve_pipe[2] = { -1, -1 };
 static int			 resolve_stopping; /* exit: workers leave */
-static pthread_t		 resolve_tids[RESOLVE_THREADS];
+static pthread_t		 resolve_tids[RESOLVE_THREADS_MAX];
 static LIST_HEAD(, resolve_peer) resolve_peers =
     LIST_HEAD_INITIALIZER(resolve_peers);
 
@@ -211,11 +218,19 @@ resolve_peer_put(struct resolve_peer *p)
 	free(p);
 }
 
-/* May a worker take r now?  Not beyond its peer's share. */
+/*
+ * May a worker take r now?  Not beyond its peer's share; and once
+ * RESOLVE_THREADS lookups run, only for a peer that has none running (or
+ * for sockcat itself), so that the workers added beyond them go to
+ * those the others are starving.
+ */
 static int
 resolve_may_run(const struct resolve *r)
 {
-	return (r->peer == NULL || r->peer->running < RESOLVE_PEER_THREADS);
+	if (r->peer == NULL)
+		return (1);
+	return (r->peer->running < RESOLVE_PEER_THREADS &&
+	    (resolve_busy < RESOLVE_THREADS || r->peer->running == 0));
 }
 
 /*
@@ -272,6 +287,7 @@ resolve_worker(void *arg)
 		r->state = RS_RUNNING;
 		if (r->peer != NULL)
 			r->peer->running++;
+		resolve_busy++;
 		pthread_mutex_unlock(&resolve_lock);
 
 		if (r->kind == RK_NAME)
@@ -284,6 +300,7 @@ resolve_worker(void *arg)
 
 		pthread_mutex_lock(&resolve_lock);
 		/* Cancelled or not, it held a worker until now. */
+		resolve_busy--;
 		if (r->peer != NULL) {
 			r->peer->running--;
 			resolve_peer_put(r->peer);
@@ -479,8 +496,10 @@ resolve_hosts_name(const struct sockaddr *sa, char *name, size_t size)
  * this call: cb(error, res, arg), where error is getaddrinfo()'s (0, or
  * EAI_*, with errno set for EAI_SYSTEM) and res, on success, is the
  * caller's to freeaddrinfo().  A numeric host is answered without a
- * worker.  At most RESOLVE_THREADS lookups run at once; the others wait
- * their turn, up to RESOLVE_QUEUE_MAX of them.  Returns a handle for
+ * worker.  At most RESOLVE_THREADS lookups run at once, and then one more
+ * for each peer that has none running (resolve_start_for()), up to
+ * RESOLVE_THREADS_MAX; the others wait their turn, up to
+ * RESOLVE_QUEUE_MAX of them.  Returns a handle for
  * resolve_cancel(), or NULL with errno (EAGAIN when the queue is full);
  * the handle is no longer valid once the callback has been called.
  */
@@ -568,8 +587,12 @@ resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
 		r->state = RS_QUEUED;
 		TAILQ_INSERT_TAIL(&resolve_queue, r, entry);
 		resolve_queued++;
-		/* A worker for each lookup that may run, up to the bound. */
-		if (resolve_threads < RESOLVE_THREADS &&
+		/*
+		 * A worker for each lookup that may run, up to the bound:
+		 * beyond RESOLVE_THREADS, only those of peers holding none
+		 * may (resolve_may_run()).
+		 */
+		if (resolve_threads < RESOLVE_THREADS_MAX &&
 		    resolve_runnable() > resolve_idle)
 			(void)resolve_spawn();
 		if (resolve_threads == 0) {

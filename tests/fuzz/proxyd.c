@@ -22,7 +22,9 @@
  * reads them into a buffer of its size.  A parser must ask for more,
  * refuse with a reason (and, for SOCKS5, a reply code it may send), or
  * name a destination: a host that is a non-empty string and a port.
- * Whatever the pieces, the outcome is that of the whole.
+ * Whatever the pieces, the outcome is that of the whole.  With both low
+ * bits of the first byte set, the input is also read as a forwarded
+ * request's chunked body, whole and in the same pieces.
  */
 
 #include <sys/types.h>
@@ -215,6 +217,42 @@ run(const uint8_t *in, const size_t *cuts, size_t ncuts,
 	}
 }
 
+/*
+ * The input as a chunked body, read whole and in the pieces of cuts[]:
+ * the same bytes are the body's, with the same ending, and the scanner
+ * keeps its word (never more than it was given, a reason when broken,
+ * nothing taken once over).
+ */
+static void
+chunked(const uint8_t *in, const size_t *cuts, size_t ncuts)
+{
+	struct http_chunked	 whole, part;
+	size_t			 a, b, i, k, used = 0;
+
+	http_chunked_init(&whole);
+	a = http_chunked_scan(&whole, in, cuts[ncuts + 1]);
+	if (a > cuts[ncuts + 1] ||
+	    (a < cuts[ncuts + 1] && whole.state != HC_DONE &&
+	    whole.state != HC_BAD) ||
+	    (whole.state == HC_BAD && whole.why == NULL))
+		abort();
+	if ((whole.state == HC_DONE || whole.state == HC_BAD) &&
+	    http_chunked_scan(&whole, in, cuts[ncuts + 1]) != 0)
+		abort();
+	http_chunked_init(&part);
+	for (i = 0; i <= ncuts; i++) {
+		b = cuts[i + 1] - cuts[i];
+		k = http_chunked_scan(&part, in + cuts[i], b);
+		if (k > b)
+			abort();
+		used += k;
+		if (k < b)
+			break;
+	}
+	if (used != a || part.state != whole.state)
+		abort();
+}
+
 static int
 cmp_size(const void *a, const void *b)
 {
@@ -250,6 +288,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	run(in, none, 0, http, user, &whole);
 	run(in, cuts, ncuts, http, user, &pieces);
+	if (http && user)
+		chunked(in, cuts, ncuts);
 	/*
 	 * A buffer filled before the end is seen may refuse a request that
 	 * one read would take whole only beyond BUFSIZE: both refuse.
