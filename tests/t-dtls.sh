@@ -227,6 +227,51 @@ EOF
 	    "$(grep -c 'Connection received on' "$SC_TMP/srv.err")"
 }
 
+# spoof FROM TO: an empty UDP datagram to 127.0.0.1 port TO that says it
+# comes from 127.0.0.1 port FROM, forged through a raw socket, as anyone
+# who knows the address pair of a session can send it.  Returns 77 when
+# raw sockets are not allowed here.
+spoof() {
+	t 10 python3 - "$1" "$2" <<'EOF'
+import socket, struct, sys
+src, dst = int(sys.argv[1]), int(sys.argv[2])
+try:
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+except PermissionError:
+    sys.exit(77)
+# The UDP header alone (no checksum, which IPv4 allows): no payload.
+s.sendto(struct.pack("!HHHH", src, dst, 8, 0), ("127.0.0.1", 0))
+EOF
+}
+
+test_spoofed_empty_datagram_ends_nothing() {
+	server srv -n -u -lk --ssl -e /bin/cat 127.0.0.1 0 || fail "no server"
+	held_stdin cin 7
+	bg_in "$SC_TMP/cin" t 30 "$SC" -u --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	_c=$BG_PID
+	echo one >&7
+	wait_for "$SC_TMP/c.out" '^one$' || fail "no echo: $(<"$SC_TMP/c.err")"
+	_cport=$(sed -n 's/^Connection received on 127\.0\.0\.1 //p' \
+	    "$SC_TMP/srv.err")
+	# To the server's socket for the peer: its program's session goes on.
+	spoof "$_cport" "$PORT"
+	[ $? -eq 77 ] && { sc_skip "no raw sockets here"; return; }
+	echo two >&7
+	assertTrue "the server's end goes on" "wait_for '$SC_TMP/c.out' '^two$'"
+	# To the client, as from the server: the client goes on.
+	spoof "$PORT" "$_cport"
+	echo three >&7
+	assertTrue "the client's end goes on" \
+	    "wait_for '$SC_TMP/c.out' '^three$'"
+	assertFalse "the client is still there" "gone $_c"
+	assertEquals "the client says nothing" "" "$(<"$SC_TMP/c.err")"
+	assertEquals "one session" 1 \
+	    "$(grep -c 'Connection received on' "$SC_TMP/srv.err")"
+	assertFalse "the server reports no error" \
+	    "grep -q 'network' '$SC_TMP/srv.err'"
+}
+
 test_client_refuses_bad_certificate() {
 	s_server s -cert "$CERTS/self.pem" -key "$CERTS/self.key"
 	echo hi | t 10 "$SC" -u --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \

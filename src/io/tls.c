@@ -765,6 +765,22 @@ tls_set_peer_name(SSL *ssl, const char *servername, int verify,
 }
 
 /*
+ * DTLS: did the call that returned r fail only because it read an empty
+ * datagram?  The datagram BIO returns 0 for one, which OpenSSL takes for
+ * a failed read (SSL_ERROR_SYSCALL with no errno and nothing queued)
+ * although the connection is intact.  Anyone who knows the address pair
+ * can send one, and a record that is not valid is silently discarded
+ * (RFC 6347, 4.1.2.7): the datagram is gone, and the caller waits for
+ * the next one.  A real failure of the socket leaves its errno.
+ */
+static int
+dtls_empty_datagram(struct tls *t, int r)
+{
+	return (t->dgram && errno == 0 && ERR_peek_error() == 0 &&
+	    SSL_get_error(t->ssl, r) == SSL_ERROR_SYSCALL);
+}
+
+/*
  * A handshake in progress.  It is a state machine driven by the event
  * loop: the socket is watched for what OpenSSL needs next (a read or a
  * write), never switched to blocking mode, and one timer bounds the whole
@@ -875,6 +891,9 @@ tls_hs_step(struct tls_hs *h)
 		return;
 	}
 	e = SSL_get_error(ssl, r);
+	/* An empty datagram is no answer: the next one may be. */
+	if (dtls_empty_datagram(h->t, r))
+		e = SSL_ERROR_WANT_READ;
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		if (ev_set(h->fd, e == SSL_ERROR_WANT_READ ? EV_READ :
 		    EV_WRITE, tls_hs_io_cb, h) == 0) {
@@ -1247,6 +1266,11 @@ tls_read(struct tls *t, void *p, size_t n, int *want)
 	*want = 0;
 	if ((r = SSL_read(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
 		return (r);
+	if (dtls_empty_datagram(t, r)) {
+		*want = EV_READ;
+		errno = EAGAIN;
+		return (-1);
+	}
 	return (tls_fail(t, r, want));
 }
 
