@@ -172,4 +172,30 @@ test_fdnames_is_said() {
 	    '^sockcat: Serving passed socket 3 \\(web\\)$'"
 }
 
+# LISTEN_FDS names descriptors from 3 on.  One that is not open ends the
+# walk: a hundred million is refused at once, in one line, by a listener,
+# and a client (which leaves passed sockets alone) runs as usual, where
+# each number up to it was once tried in turn, for minutes.
+test_listen_fds_past_the_open_descriptors() {
+	t 10 $ACTIVATE "$SC_TMP/p" 127.0.0.1 env LISTEN_FDS=100000000 \
+	    "$SC" -l </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "message" \
+	    "sockcat: LISTEN_FDS is 100000000, but descriptor 4 is not open" \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	t 10 $ACTIVATE "$SC_TMP/p" 127.0.0.1 env LISTEN_FDS=lots \
+	    "$SC" -lk -e /bin/cat </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "message" "sockcat: LISTEN_FDS is lots: invalid" \
+	    "$(<"$SC_TMP/err")"
+	server srv -n -l 127.0.0.1 0 || fail "no server"
+	echo "from a client" | t 10 $ACTIVATE "$SC_TMP/p" 127.0.0.1 \
+	    env LISTEN_FDS=100000000 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "client status" 0 $?
+	assertEquals "client stderr" "" "$(<"$SC_TMP/err")"
+	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^from a client$'"
+}
+
 sc_run_shunit2

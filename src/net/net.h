@@ -38,7 +38,7 @@
 #include "io/io.h"
 
 /* activate.c */
-int		 activate_take(const char **, int *);
+int		 activate_take(const char **, int *, char **);
 int		 activate_use(const struct options *, char **);
 int		 activate_addr(int, char **, char **);
 
