@@ -172,6 +172,18 @@ test_fdnames_is_said() {
 	    '^sockcat: Serving passed socket 3 \\(web\\)$'"
 }
 
+# A passed UDP socket whose peers get sockets of their own (-u -lk -e)
+# shares its port with this user's sockets only (SO_REUSEPORT): user
+# nobody cannot bind it.
+test_passed_udp_port_cannot_be_taken_by_another_user() {
+	launch srv -d -- -v -n -u -lk -e /bin/cat
+	assertEquals "echoed" "hi" "$(t 20 $UDPPEER "$APORT" send hi recv)"
+	_got=$(bind_as_nobody "$APORT")
+	[ $? -eq 77 ] && { sc_skip "cannot run as user nobody"; return; }
+	assertEquals "refused" "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" \
+	    "$_got"
+}
+
 # LISTEN_FDS names descriptors from 3 on.  One that is not open ends the
 # walk: a hundred million is refused at once, in one line, by a listener,
 # and a client (which leaves passed sockets alone) runs as usual, where

@@ -272,6 +272,24 @@ test_spoofed_empty_datagram_ends_nothing() {
 	    "grep -q 'network' '$SC_TMP/srv.err'"
 }
 
+# Another user cannot bind the listener's port: the peers' own sockets
+# share it with SO_REUSEPORT, which the kernel grants to this user's
+# sockets only (with SO_REUSEADDR, user nobody could bind it too and
+# answer new ClientHellos with its own certificate).
+test_port_cannot_be_taken_by_another_user() {
+	server srv -u -lk --ssl -e /bin/cat 127.0.0.1 0 || fail "no server"
+	_got=$(bind_as_nobody "$PORT")
+	[ $? -eq 77 ] && { sc_skip "cannot run as user nobody"; return; }
+	assertEquals "before a peer" \
+	    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" "$_got"
+	echo "echo me" | t 10 "$SC" -u --ssl -W 1 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertFileEquals "$SC_TMP/c.out" "echo me"
+	assertEquals "after a peer" \
+	    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" \
+	    "$(bind_as_nobody "$PORT")"
+}
+
 test_client_refuses_bad_certificate() {
 	s_server s -cert "$CERTS/self.pem" -key "$CERTS/self.key"
 	echo hi | t 10 "$SC" -u --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \

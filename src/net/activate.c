@@ -199,9 +199,13 @@ activate_use(const struct options *o, char **cause)
 		errno = EINVAL;
 		return (-1);
 	}
-	/* A UDP peer's own socket (-u -l -e) shares the listener's port. */
+	/*
+	 * A UDP peer's own socket (-u -lk -e, --ssl) shares the listener's
+	 * port, with SO_REUSEPORT: only sockets of the user that made the
+	 * passed one may join it.
+	 */
 	if (type == SOCK_DGRAM && af != AF_UNIX)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
 	    net_set_nonblock(fd, 1) == -1) {
 		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));

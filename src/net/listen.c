@@ -625,8 +625,13 @@ listener_new(const struct options *o, int fd, const struct listen_ops *ops,
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);
-	/* Peers' own sockets share the DTLS listener's port. */
-	if (l->dtls && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	/*
+	 * Peers' own sockets share the DTLS listener's port: SO_REUSEPORT,
+	 * which the kernel grants only to sockets of the same user.
+	 * SO_REUSEADDR would let any local user bind the port as well and
+	 * take new ClientHellos.
+	 */
+	if (l->dtls && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on,
 	    sizeof(on)) == -1) {
 		free(l);
 		return (NULL);
