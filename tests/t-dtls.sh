@@ -290,6 +290,31 @@ test_port_cannot_be_taken_by_another_user() {
 	    "$(bind_as_nobody "$PORT")"
 }
 
+# A peer that sends its cookie back and goes away (tests/dtlspeer.py)
+# gets no program, gets the server's flight three times at most, not as
+# long as the handshake may last, and is given up; and the cookie it was
+# given is refused 11 s later, the secret having changed twice since (a
+# new HelloVerifyRequest comes instead of a ServerHello).
+test_peer_gone_after_its_cookie_costs_little() {
+	server srv -n -u -lk --ssl -w 30 \
+	    -c "echo started >>'$SC_TMP/prog.log'; exec cat" 127.0.0.1 0 ||
+	    fail "no server"
+	bg t 60 python3 "${TESTS_DIR:-$(dirname "$0")}/dtlspeer.py" "$PORT" \
+	    "$SC_TMP/peer.log" 11
+	wait_for "$SC_TMP/peer.log" '^replay ' 40 ||
+	    fail "the peer did not finish: $(cat "$SC_TMP/peer.log")"
+	assertTrue "the cookie went back" "grep -qx cookie '$SC_TMP/peer.log'"
+	_n=$(sed -n 's/^flights //p' "$SC_TMP/peer.log")
+	assertTrue "the flight came, $_n times: at most 3" \
+	    "[ '$_n' -ge 1 ] && [ '$_n' -le 3 ]"
+	assertTrue "given up" "grep -q \
+	    '^sockcat: TLS handshake failed: Connection timed out$' \
+	    '$SC_TMP/srv.err'"
+	assertFalse "no program" "[ -e '$SC_TMP/prog.log' ]"
+	assertEquals "the old cookie" "replay hello-verify" \
+	    "$(tail -n 1 "$SC_TMP/peer.log")"
+}
+
 test_client_refuses_bad_certificate() {
 	s_server s -cert "$CERTS/self.pem" -key "$CERTS/self.key"
 	echo hi | t 10 "$SC" -u --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
