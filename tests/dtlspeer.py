@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""A DTLS peer that sends its cookie back and goes away, for t-dtls.sh.
+"""DTLS peers for t-dtls.sh.
 
 usage: dtlspeer.py PORT LOG SECS
+       dtlspeer.py --empties PORT PORTFILE
 
+The first is a peer that sends its cookie back and goes away:
 openssl s_client -dtls talks to the server on 127.0.0.1 PORT through
 this relay, which passes the ClientHello, the HelloVerifyRequest and the
 ClientHello that carries the cookie, and then ends the client: the
@@ -17,8 +19,14 @@ as each thing happens:
   flights N        the count, once SECS have passed
   replay ANSWER    what the old cookie brought: hello-verify (a new
                    cookie), server-hello, or nothing
+
+With --empties it is a relay instead, on a port of 127.0.0.1 written to
+PORTFILE, to the server on PORT, for one client at a time: it passes
+every datagram on, each after an empty one, both ways, from the
+handshake's first to the session's last, for 60 seconds.
 """
 
+import os
 import select
 import socket
 import subprocess
@@ -47,7 +55,38 @@ def has_cookie(body):
     return body[p] > 0
 
 
+def empties(port, portfile):
+    front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    front.bind(("127.0.0.1", 0))
+    back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    back.bind(("127.0.0.1", 0))
+    back.connect(("127.0.0.1", port))
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % front.getsockname()[1])
+    os.rename(portfile + ".tmp", portfile)
+    caddr = None
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        ready, _, _ = select.select([front, back], [], [],
+                                    max(0, end - time.monotonic()))
+        try:
+            if front in ready:
+                data, caddr = front.recvfrom(65536)
+                back.send(b"")
+                back.send(data)
+            if back in ready:
+                data = back.recv(65536)
+                if caddr is not None:
+                    front.sendto(b"", caddr)
+                    front.sendto(data, caddr)
+        except ConnectionRefusedError:
+            pass
+    return 0
+
+
 def main():
+    if sys.argv[1] == "--empties":
+        return empties(int(sys.argv[2]), sys.argv[3])
     port, log, secs = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
     out = open(log, "w", buffering=1)
     front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

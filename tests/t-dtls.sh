@@ -3,8 +3,11 @@
 # with socat's OPENSSL-DTLS-CLIENT and -SERVER, and with itself;
 # datagrams of 1, 1,200 and 16,384 bytes (a record's most) kept whole;
 # certificates refused; 20 peers at once on -u -lk; a flood of
-# ClientHellos from spoofed sources that creates nothing (cookies);
-# --chat over DTLS; and the command lines refused.
+# ClientHellos from spoofed sources that creates nothing (cookies); a
+# peer gone after its cookie (no program, few flights, its cookie
+# refused later); empty datagrams, spoofed or in the handshake, that end
+# nothing; a port no other user can bind; --chat over DTLS; and the
+# command lines refused.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require openssl python3
@@ -270,6 +273,23 @@ test_spoofed_empty_datagram_ends_nothing() {
 	    "$(grep -c 'Connection received on' "$SC_TMP/srv.err")"
 	assertFalse "the server reports no error" \
 	    "grep -q 'network' '$SC_TMP/srv.err'"
+}
+
+# The same through a whole session, handshake included: a relay passes
+# every datagram on after an empty one, both ways (no raw socket needed).
+test_empty_datagrams_in_the_handshake_end_nothing() {
+	server srv -n -u -lk --ssl -e /bin/cat 127.0.0.1 0 || fail "no server"
+	bg t 60 python3 "${TESTS_DIR:-$(dirname "$0")}/dtlspeer.py" \
+	    --empties "$PORT" "$SC_TMP/relay"
+	wait_for "$SC_TMP/relay" '^[0-9]+$' || fail "no relay"
+	{ echo "through empties"; wait_for "$SC_TMP/c.out" "through"; } |
+	    t 20 "$SC" -u --ssl -W 1 127.0.0.1 "$(<"$SC_TMP/relay")" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
+	assertFileEquals "$SC_TMP/c.out" "through empties"
+	assertFalse "the server reports no error" \
+	    "grep -q 'failed\\|network' '$SC_TMP/srv.err'"
 }
 
 # Another user cannot bind the listener's port: the peers' own sockets
