@@ -24,6 +24,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -158,6 +159,7 @@ activate_family_fits(const struct options *o, int af)
 int
 activate_use(const struct options *o, char **cause)
 {
+	struct stat	 st;
 	int		 fd = o->listen_fd, type, af, on = 1, acc = 0;
 	socklen_t	 len;
 
@@ -202,10 +204,19 @@ activate_use(const struct options *o, char **cause)
 	/*
 	 * A UDP peer's own socket (-u -lk -e, --ssl) shares the listener's
 	 * port, with SO_REUSEPORT: only sockets of the user that made the
-	 * passed one may join it.
+	 * passed one may join it.  A socket another user made (a supervisor
+	 * running as root) would refuse every peer: that is said at once.
 	 */
-	if (type == SOCK_DGRAM && af != AF_UNIX)
+	if (type == SOCK_DGRAM && af != AF_UNIX) {
+		if ((o->ssl || (o->keep && o->exec != NULL)) &&
+		    fstat(fd, &st) == 0 && st.st_uid != geteuid()) {
+			log_cause(cause, "passed socket %d is another user's: "
+			    "peers' own sockets cannot share its port", fd);
+			errno = EPERM;
+			return (-1);
+		}
 		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
 	    net_set_nonblock(fd, 1) == -1) {
 		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));
