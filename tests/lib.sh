@@ -699,3 +699,30 @@ on_tty() {
 tty_text() {
 	tr -d '\r' <"$SC_TMP/$1.tty"
 }
+
+# bind_as_nobody PORT: what user nobody gets when it binds a UDP socket
+# to port PORT of 127.0.0.1 and of every address, with SO_REUSEADDR and
+# with SO_REUSEPORT: four words, each "EADDRINUSE" or "bound".  Returns
+# 77 when this shell cannot become nobody (not root, or no setpriv) or
+# nobody cannot run the system's python3 (the suites' may be in a home
+# directory nobody cannot read).
+bind_as_nobody() {
+	_bn=(setpriv --reuid=nobody --regid="$(id -g nobody 2>/dev/null)"
+	    --clear-groups /usr/bin/python3)
+	[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	    t 10 "${_bn[@]}" -c '' 2>/dev/null || return 77
+	t 10 "${_bn[@]}" - "$1" <<'EOF' | paste -sd ' '
+import errno, socket, sys
+port = int(sys.argv[1])
+for addr in ("127.0.0.1", "0.0.0.0"):
+    for opt in (socket.SO_REUSEADDR, socket.SO_REUSEPORT):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, opt, 1)
+        try:
+            s.bind((addr, port))
+            print("bound")
+        except OSError as e:
+            print(errno.errorcode.get(e.errno, str(e)))
+        s.close()
+EOF
+}

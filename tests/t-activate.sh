@@ -175,4 +175,65 @@ test_fdnames_is_said() {
 	    '^sockcat: Serving passed socket 3 \\(web\\)$'"
 }
 
+# A passed UDP socket whose peers get sockets of their own (-u -lk -e)
+# shares its port with this user's sockets only (SO_REUSEPORT): user
+# nobody cannot bind it.
+test_passed_udp_port_cannot_be_taken_by_another_user() {
+	launch srv -d -- -v -n -u -lk -e /bin/cat
+	assertEquals "echoed" "hi" "$(t 20 $UDPPEER "$APORT" send hi recv)"
+	_got=$(bind_as_nobody "$APORT")
+	[ $? -eq 77 ] && { sc_skip "cannot run as user nobody"; return; }
+	assertEquals "refused" "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" \
+	    "$_got"
+}
+
+# A passed UDP socket made by another user (a supervisor running as
+# root) could not share its port with its peers' sockets: refused at
+# once, in one line, rather than every peer later.  Without a program,
+# it is served.
+test_passed_udp_socket_of_another_user() {
+	_as_nobody=(setpriv --reuid=nobody --regid="$(id -g nobody 2>/dev/null)"
+	    --clear-groups)
+	[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	    t 10 "${_as_nobody[@]}" "$SC" -h >/dev/null 2>&1 ||
+	    { sc_skip "cannot run sockcat as user nobody"; return; }
+	t 10 $ACTIVATE -d "$SC_TMP/p" 127.0.0.1 "${_as_nobody[@]}" \
+	    "$SC" -u -lk -e /bin/cat </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "message" "sockcat: passed socket 3 is another user's: \
+peers' own sockets cannot share its port" "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	bg t 30 $ACTIVATE -d "$SC_TMP/p2" 127.0.0.1 "${_as_nobody[@]}" \
+	    "$SC" -v -n -u -l >"$SC_TMP/l.out" 2>"$SC_TMP/l.err"
+	wait_for "$SC_TMP/l.err" '^Bound on ' || fail "not served"
+	t 10 $UDPPEER "$(<"$SC_TMP/p2")" send ping >/dev/null 2>&1
+	assertTrue "received" "wait_for '$SC_TMP/l.out' '^ping$'"
+}
+
+# LISTEN_FDS names descriptors from 3 on.  One that is not open ends the
+# walk: a hundred million is refused at once, in one line, by a listener,
+# and a client (which leaves passed sockets alone) runs as usual, where
+# each number up to it was once tried in turn, for minutes.
+test_listen_fds_past_the_open_descriptors() {
+	t 10 $ACTIVATE "$SC_TMP/p" 127.0.0.1 env LISTEN_FDS=100000000 \
+	    "$SC" -l </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "message" \
+	    "sockcat: LISTEN_FDS is 100000000, but descriptor 4 is not open" \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	t 10 $ACTIVATE "$SC_TMP/p" 127.0.0.1 env LISTEN_FDS=lots \
+	    "$SC" -lk -e /bin/cat </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "message" "sockcat: LISTEN_FDS is lots: invalid" \
+	    "$(<"$SC_TMP/err")"
+	server srv -n -l 127.0.0.1 0 || fail "no server"
+	echo "from a client" | t 10 $ACTIVATE "$SC_TMP/p" 127.0.0.1 \
+	    env LISTEN_FDS=100000000 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "client status" 0 $?
+	assertEquals "client stderr" "" "$(<"$SC_TMP/err")"
+	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^from a client$'"
+}
+
 sc_run_shunit2

@@ -3,8 +3,11 @@
 # with socat's OPENSSL-DTLS-CLIENT and -SERVER, and with itself;
 # datagrams of 1, 1,200 and 16,384 bytes (a record's most) kept whole;
 # certificates refused; 20 peers at once on -u -lk; a flood of
-# ClientHellos from spoofed sources that creates nothing (cookies);
-# --chat over DTLS; and the command lines refused.
+# ClientHellos from spoofed sources that creates nothing (cookies); a
+# peer gone after its cookie (no program, few flights, its cookie
+# refused later); empty datagrams, spoofed or in the handshake, that end
+# nothing; a port no other user can bind; --chat over DTLS; and the
+# command lines refused.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require openssl python3
@@ -225,6 +228,110 @@ EOF
 	assertFileEquals "$SC_TMP/c.out" "real"
 	assertEquals "one session" 1 \
 	    "$(grep -c 'Connection received on' "$SC_TMP/srv.err")"
+}
+
+# spoof FROM TO: an empty UDP datagram to 127.0.0.1 port TO that says it
+# comes from 127.0.0.1 port FROM, forged through a raw socket, as anyone
+# who knows the address pair of a session can send it.  Returns 77 when
+# raw sockets are not allowed here.
+spoof() {
+	t 10 python3 - "$1" "$2" <<'EOF'
+import socket, struct, sys
+src, dst = int(sys.argv[1]), int(sys.argv[2])
+try:
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+except PermissionError:
+    sys.exit(77)
+# The UDP header alone (no checksum, which IPv4 allows): no payload.
+s.sendto(struct.pack("!HHHH", src, dst, 8, 0), ("127.0.0.1", 0))
+EOF
+}
+
+test_spoofed_empty_datagram_ends_nothing() {
+	server srv -n -u -lk --ssl -e /bin/cat 127.0.0.1 0 || fail "no server"
+	held_stdin cin 7
+	bg_in "$SC_TMP/cin" t 30 "$SC" -u --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	_c=$BG_PID
+	echo one >&7
+	wait_for "$SC_TMP/c.out" '^one$' || fail "no echo: $(<"$SC_TMP/c.err")"
+	_cport=$(sed -n 's/^Connection received on 127\.0\.0\.1 //p' \
+	    "$SC_TMP/srv.err")
+	# To the server's socket for the peer: its program's session goes on.
+	spoof "$_cport" "$PORT"
+	[ $? -eq 77 ] && { sc_skip "no raw sockets here"; return; }
+	echo two >&7
+	assertTrue "the server's end goes on" "wait_for '$SC_TMP/c.out' '^two$'"
+	# To the client, as from the server: the client goes on.
+	spoof "$PORT" "$_cport"
+	echo three >&7
+	assertTrue "the client's end goes on" \
+	    "wait_for '$SC_TMP/c.out' '^three$'"
+	assertFalse "the client is still there" "gone $_c"
+	assertEquals "the client says nothing" "" "$(<"$SC_TMP/c.err")"
+	assertEquals "one session" 1 \
+	    "$(grep -c 'Connection received on' "$SC_TMP/srv.err")"
+	assertFalse "the server reports no error" \
+	    "grep -q 'network' '$SC_TMP/srv.err'"
+}
+
+# The same through a whole session, handshake included: a relay passes
+# every datagram on after an empty one, both ways (no raw socket needed).
+test_empty_datagrams_in_the_handshake_end_nothing() {
+	server srv -n -u -lk --ssl -e /bin/cat 127.0.0.1 0 || fail "no server"
+	bg t 60 python3 "${TESTS_DIR:-$(dirname "$0")}/dtlspeer.py" \
+	    --empties "$PORT" "$SC_TMP/relay"
+	wait_for "$SC_TMP/relay" '^[0-9]+$' || fail "no relay"
+	{ echo "through empties"; wait_for "$SC_TMP/c.out" "through"; } |
+	    t 20 "$SC" -u --ssl -W 1 127.0.0.1 "$(<"$SC_TMP/relay")" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
+	assertFileEquals "$SC_TMP/c.out" "through empties"
+	assertFalse "the server reports no error" \
+	    "grep -q 'failed\\|network' '$SC_TMP/srv.err'"
+}
+
+# Another user cannot bind the listener's port: the peers' own sockets
+# share it with SO_REUSEPORT, which the kernel grants to this user's
+# sockets only (with SO_REUSEADDR, user nobody could bind it too and
+# answer new ClientHellos with its own certificate).
+test_port_cannot_be_taken_by_another_user() {
+	server srv -u -lk --ssl -e /bin/cat 127.0.0.1 0 || fail "no server"
+	_got=$(bind_as_nobody "$PORT")
+	[ $? -eq 77 ] && { sc_skip "cannot run as user nobody"; return; }
+	assertEquals "before a peer" \
+	    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" "$_got"
+	echo "echo me" | t 10 "$SC" -u --ssl -W 1 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertFileEquals "$SC_TMP/c.out" "echo me"
+	assertEquals "after a peer" \
+	    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" \
+	    "$(bind_as_nobody "$PORT")"
+}
+
+# A peer that sends its cookie back and goes away (tests/dtlspeer.py)
+# gets no program, gets the server's flight three times at most, not as
+# long as the handshake may last, and is given up; and the cookie it was
+# given is refused 11 s later, the secret having changed twice since (a
+# new HelloVerifyRequest comes instead of a ServerHello).
+test_peer_gone_after_its_cookie_costs_little() {
+	server srv -n -u -lk --ssl -w 30 \
+	    -c "echo started >>'$SC_TMP/prog.log'; exec cat" 127.0.0.1 0 ||
+	    fail "no server"
+	bg t 90 python3 "${TESTS_DIR:-$(dirname "$0")}/dtlspeer.py" "$PORT" \
+	    "$SC_TMP/peer.log" 11
+	wait_for "$SC_TMP/peer.log" '^replay ' 80 ||
+	    fail "the peer did not finish: $(cat "$SC_TMP/peer.log")"
+	assertTrue "the cookie went back" "grep -qx cookie '$SC_TMP/peer.log'"
+	_n=$(sed -n 's/^flights //p' "$SC_TMP/peer.log")
+	assertTrue "the flight came, $_n times: at most 3" \
+	    "[ '$_n' -ge 1 ] && [ '$_n' -le 3 ]"
+	assertTrue "given up" "wait_for '$SC_TMP/srv.err' \
+	    '^sockcat: TLS handshake failed: Connection timed out$' 10"
+	assertFalse "no program" "[ -e '$SC_TMP/prog.log' ]"
+	assertEquals "the old cookie" "replay hello-verify" \
+	    "$(tail -n 1 "$SC_TMP/peer.log")"
 }
 
 test_client_refuses_bad_certificate() {

@@ -138,6 +138,33 @@ test_target_dialled_during_the_handshake() {
 	assertFalse "never relayed" "grep -q 'forwarded to' '$SC_TMP/fw.err'"
 }
 
+# Thirty clients that connect and say nothing get the target dialled for
+# 8 of them at most; a client that then completes its handshake is
+# forwarded all the same.
+test_silent_clients_dial_few_targets() {
+	early_target tg || return
+	tls_front -n || return
+	held_stdin hold 8
+	bg_in "$SC_TMP/hold" t 30 python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(30)]
+sys.stdin.read()
+' "$PORT"
+	_holder=$BG_PID
+	wait_lines "$SC_TMP/fw.err" '^Connection received on ' 30 8 ||
+	    fail "the clients did not connect"
+	echo "late" | t 20 "$SC" -N --ssl-verify --ssl-trustfile \
+	    "$CERTS/ca.pem" localhost "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "echoed" "late" "$(<"$SC_TMP/c.out")"
+	_n=$(grep -c '^open ' "$SC_TMP/tg.log")
+	assertTrue "$_n target connections for 30 silent clients and one: \
+at most 9" "[ $_n -le 9 ]"
+	exec 8>&-
+	wait_exit "$_holder"
+}
+
 test_failed_handshake_closes_its_target_then_next_client() {
 	early_target tg || return
 	tls_front || return

@@ -165,6 +165,40 @@ eof" "$(<"$SC_TMP/c")"
 	assertEquals "what it wrote is delivered" "bye" "$(<"$SC_TMP/c.data")"
 }
 
+# How many programs the server (under timeout) is running now.
+programs() {
+	_sc=$(pgrep -P "$SERVER_PID" | head -n 1)
+	pgrep -P "$_sc" | wc -l
+}
+
+# Thirty clients that connect and say nothing get 8 programs at most
+# between them (each got one, and kept it until its handshake's end);
+# a client that then completes its handshake gets its own all the same.
+test_silent_clients_start_few_programs() {
+	tls_program 'exec cat' -n || return
+	held_stdin hold 8
+	bg_in "$SC_TMP/hold" t 30 python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(30)]
+sys.stdin.read()
+' "$PORT"
+	_holder=$BG_PID
+	wait_lines "$SC_TMP/srv.err" '^Connection received on ' 30 ||
+	    fail "the clients did not connect"
+	_n=$(programs)
+	assertTrue "$_n programs for 30 silent clients: at most 8" \
+	    "[ $_n -le 8 ]"
+	echo "late" | t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client" 0 $?
+	assertEquals "echoed" "late" "$(<"$SC_TMP/c.out")"
+	exec 8>&-
+	wait_exit "$_holder"
+	assertTrue "their programs end with them" \
+	    "wait_until [ \"\$(programs)\" -eq 0 ]"
+}
+
 # late_program [server options...]: the server asks each client for a
 # certificate.  Neither a client still in its handshake nor one without a
 # certificate gets a program; one with a certificate does.

@@ -174,6 +174,23 @@ test_idle_timeout_ends_program() {
 	assertTrue "listener keeps running" "still_running $SERVER_PID 0.3"
 }
 
+# Another user cannot bind the listener's port, neither before a peer has
+# a socket of its own nor after: the peers' sockets share it with
+# SO_REUSEPORT, which the kernel grants to this user's sockets only.
+# With SO_REUSEADDR, user nobody could bind it too and take datagrams
+# of new peers.
+test_port_cannot_be_taken_by_another_user() {
+	server srv -n -u -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	_got=$(bind_as_nobody "$PORT")
+	[ $? -eq 77 ] && { sc_skip "cannot run as user nobody"; return; }
+	assertEquals "before a peer" \
+	    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" "$_got"
+	assertEquals "echoed" "hi" "$(udp_client "$PORT" send hi recv)"
+	assertEquals "beside a peer's socket" \
+	    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" \
+	    "$(bind_as_nobody "$PORT")"
+}
+
 test_without_keep_first_peer_only() {
 	server srv -u -l 127.0.0.1 0 -c 'sed -u 2q' || fail "no server"
 	udp_client "$PORT" send a1 recv send a2 recv >"$SC_TMP/a.out" &

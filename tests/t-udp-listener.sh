@@ -86,6 +86,20 @@ test_send_only() {
 	done
 }
 
+# Another user cannot bind the listener's port, as it cannot bind the
+# port of -u -lk -e or a DTLS listener (t-udp-exec, t-dtls).
+test_port_cannot_be_taken_by_another_user() {
+	for _k in "" -k; do
+		udp_server sockcat "srv$_k" $_k
+		_got=$(bind_as_nobody "$PORT")
+		[ $? -eq 77 ] && { sc_skip "cannot run as user nobody"; return; }
+		assertEquals "-u -l $_k" \
+		    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" "$_got"
+		exec 9>&-
+		stop "$SERVER_PID"
+	done
+}
+
 tearDown() {
 	exec 9>&-
 	sc_remove_tmp

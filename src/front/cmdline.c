@@ -417,10 +417,15 @@ passed(struct cmdline *cl)
 {
 	struct options	*o = cl->o;
 	const char	*name;
+	char		*cause;
 	int		 fd, n;
 
-	if ((fd = activate_take(&name, &n)) == -1 || o->listen_fd != -1 ||
-	    (!o->listen && !o->chat))
+	fd = activate_take(&name, &n, &cause);
+	/* Wrong variables stop a listener, which would serve them. */
+	if (cause != NULL && o->listen_fd == -1 && (o->listen || o->chat))
+		fatalx("%s", cause);
+	free(cause);
+	if (fd == -1 || o->listen_fd != -1 || (!o->listen && !o->chat))
 		return;
 	o->listen_fd = fd;
 	o->listen_fd_name = name;

@@ -231,6 +231,23 @@ static struct {
 /* A whole handshake without -w gives up after this long. */
 #define TLS_HANDSHAKE_MS	(10 * 1000)
 
+/*
+ * A DTLS server's cookie secret is replaced this often, and a cookie made
+ * with the one before is still taken: a cookie is good for 5 to 10
+ * seconds, where a peer needs it for one round trip (RFC 6347, 4.2.1).
+ */
+#define DTLS_SECRET_MS		(5 * 1000)
+
+/*
+ * How many times a DTLS server sends its flight again when the peer says
+ * nothing: then it gives the peer up, whatever -w allows (OpenSSL doubles
+ * the wait each time: the flight goes at 0, 1 and 3 s, and the peer is
+ * given up at 7 s).  A peer that sent its cookie back and went away costs
+ * no more, however long the handshake may take, and a lost flight still
+ * has two more chances.
+ */
+#define DTLS_SERVER_RESENDS	2
+
 struct tls {
 	SSL	*ssl;
 	int	 dgram;		/* DTLS: a record is a datagram */
@@ -238,7 +255,9 @@ struct tls {
 
 static SSL_CTX		*tls_ctx;
 static int		 tls_dgram;	/* tls_ctx is DTLS's (-u) */
-static unsigned char	 dtls_secret[32]; /* a DTLS server's cookie key */
+static unsigned char	 dtls_secret[2][32]; /* a DTLS server's cookie
+					   keys: now's, and the one before */
+static uint64_t		 dtls_secret_at; /* when [0] was made (ev_now()) */
 static SSL		*dtls_listening; /* waits for a cookie, stateless */
 static SSL_CTX		*tls_origin_ctx; /* a relay's, to its targets */
 static unsigned char	 tls_alpn[256];	/* --ssl-alpn in wire format */
@@ -436,13 +455,34 @@ tls_accept_any(int ok, X509_STORE_CTX *ctx)
 }
 
 /*
+ * Replace the cookie secret when it is DTLS_SECRET_MS old, keeping the
+ * one it replaces; both are new when the last was made two periods ago
+ * or more (nothing was asked of them meanwhile).
+ */
+static void
+dtls_secret_turn(void)
+{
+	uint64_t	 now = ev_now();
+
+	if (now - dtls_secret_at < DTLS_SECRET_MS)
+		return;
+	if (now - dtls_secret_at < 2 * DTLS_SECRET_MS)
+		memcpy(dtls_secret[1], dtls_secret[0], sizeof(dtls_secret[1]));
+	else
+		arc4random_buf(dtls_secret[1], sizeof(dtls_secret[1]));
+	arc4random_buf(dtls_secret[0], sizeof(dtls_secret[0]));
+	dtls_secret_at = now;
+}
+
+/*
  * A DTLS server's cookie for the peer of ssl: an HMAC of its address and
- * port under a key made at start, so that the server keeps nothing for a
- * peer until it has proved it receives at the address it sends from.
- * Returns 0, or -1 if the peer's address cannot be known.
+ * port under the secret key (0: now's, 1: the one before), so that the
+ * server keeps nothing for a peer until it has proved it receives at the
+ * address it sends from.  Returns 0, or -1 if the peer's address cannot
+ * be known.
  */
 static int
-dtls_cookie(SSL *ssl, unsigned char *md, unsigned int *len)
+dtls_cookie(SSL *ssl, int key, unsigned char *md, unsigned int *len)
 {
 	struct sockaddr_storage	 ss;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
@@ -469,8 +509,8 @@ dtls_cookie(SSL *ssl, unsigned char *md, unsigned int *len)
 	default:
 		return (-1);
 	}
-	if (HMAC(EVP_sha256(), dtls_secret, sizeof(dtls_secret), buf, n, md,
-	    len) == NULL)
+	if (HMAC(EVP_sha256(), dtls_secret[key], sizeof(dtls_secret[key]),
+	    buf, n, md, len) == NULL)
 		return (-1);
 	return (0);
 }
@@ -478,17 +518,26 @@ dtls_cookie(SSL *ssl, unsigned char *md, unsigned int *len)
 static int
 dtls_cookie_generate(SSL *ssl, unsigned char *cookie, unsigned int *len)
 {
-	return (dtls_cookie(ssl, cookie, len) == 0);
+	dtls_secret_turn();
+	return (dtls_cookie(ssl, 0, cookie, len) == 0);
 }
 
+/* A cookie is good if either secret made it. */
 static int
 dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = sizeof(md);
+	unsigned int	 mdlen;
+	int		 key;
 
-	return (dtls_cookie(ssl, md, &mdlen) == 0 && len == mdlen &&
-	    CRYPTO_memcmp(md, cookie, len) == 0);
+	dtls_secret_turn();
+	for (key = 0; key < 2; key++) {
+		mdlen = sizeof(md);
+		if (dtls_cookie(ssl, key, md, &mdlen) == 0 && len == mdlen &&
+		    CRYPTO_memcmp(md, cookie, len) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /*
@@ -523,6 +572,7 @@ tls_setup(const struct options *o, char **cause)
 		/* A peer proves its address before the server keeps state. */
 		if (server) {
 			arc4random_buf(dtls_secret, sizeof(dtls_secret));
+			dtls_secret_at = ev_now();
 			SSL_CTX_set_cookie_generate_cb(ctx,
 			    dtls_cookie_generate);
 			SSL_CTX_set_cookie_verify_cb(ctx, dtls_cookie_verify);
@@ -765,6 +815,22 @@ tls_set_peer_name(SSL *ssl, const char *servername, int verify,
 }
 
 /*
+ * DTLS: did the call that returned r fail only because it read an empty
+ * datagram?  The datagram BIO returns 0 for one, which OpenSSL takes for
+ * a failed read (SSL_ERROR_SYSCALL with no errno and nothing queued)
+ * although the connection is intact.  Anyone who knows the address pair
+ * can send one, and a record that is not valid is silently discarded
+ * (RFC 6347, 4.1.2.7): the datagram is gone, and the caller waits for
+ * the next one.  A real failure of the socket leaves its errno.
+ */
+static int
+dtls_empty_datagram(struct tls *t, int r)
+{
+	return (t->dgram && errno == 0 && ERR_peek_error() == 0 &&
+	    SSL_get_error(t->ssl, r) == SSL_ERROR_SYSCALL);
+}
+
+/*
  * A handshake in progress.  It is a state machine driven by the event
  * loop: the socket is watched for what OpenSSL needs next (a read or a
  * write), never switched to blocking mode, and one timer bounds the whole
@@ -777,12 +843,14 @@ struct tls_hs {
 	int			 server;
 	struct ev_timer		 deadline;
 	struct ev_timer		 resend;   /* DTLS: a flight is lost */
+	int			 resends; /* DTLS: times it was sent again */
 	tls_done_cb		*done;
 	void			*arg;
 	const char		*starting; /* ASYNC_START() */
 };
 
 static void	tls_hs_step(struct tls_hs *);
+static void	tls_hs_deadline_cb(void *);
 
 /* End the handshake h: stop watching, free it and tell its owner. */
 static void
@@ -811,13 +879,18 @@ tls_hs_io_cb(int fd, int events, void *arg)
 
 /*
  * DTLS: no answer to the last flight in time.  It is sent again (OpenSSL
- * doubles the wait each time), and the handshake goes on.
+ * doubles the wait each time), and the handshake goes on; a server that
+ * has sent it DTLS_SERVER_RESENDS times again gives the peer up.
  */
 static void
 tls_hs_resend_cb(void *arg)
 {
 	struct tls_hs	*h = arg;
 
+	if (h->server && h->resends++ == DTLS_SERVER_RESENDS) {
+		tls_hs_deadline_cb(h);
+		return;
+	}
 	ERR_clear_error();
 	if (DTLSv1_handle_timeout(h->t->ssl) < 0) {
 		char	*cause = NULL;
@@ -875,6 +948,9 @@ tls_hs_step(struct tls_hs *h)
 		return;
 	}
 	e = SSL_get_error(ssl, r);
+	/* An empty datagram is no answer: the next one may be. */
+	if (dtls_empty_datagram(h->t, r))
+		e = SSL_ERROR_WANT_READ;
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		if (ev_set(h->fd, e == SSL_ERROR_WANT_READ ? EV_READ :
 		    EV_WRITE, tls_hs_io_cb, h) == 0) {
@@ -1247,6 +1323,11 @@ tls_read(struct tls *t, void *p, size_t n, int *want)
 	*want = 0;
 	if ((r = SSL_read(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
 		return (r);
+	if (dtls_empty_datagram(t, r)) {
+		*want = EV_READ;
+		errno = EAGAIN;
+		return (-1);
+	}
 	return (tls_fail(t, r, want));
 }
 

@@ -1027,8 +1027,11 @@ plain_serve_dgram(const struct options *o, int lfd)
 	plain_init(&p, o);
 	if ((p.dgram = malloc(CHANNEL_BUFSIZE)) == NULL)
 		fatal("malloc");
-	/* Peers' own sockets share the port (udp_peer_socket()). */
-	if (o->keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &on,
+	/*
+	 * Peers' own sockets share the port (udp_peer_socket()), which
+	 * SO_REUSEPORT allows to this user's sockets only.
+	 */
+	if (o->keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &on,
 	    sizeof(on)) == -1)
 		fatal("setsockopt");
 	p.lfd = lfd;

@@ -24,6 +24,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,10 +47,16 @@
  * LISTEN_PID other than ours means they were meant for another process:
  * they are ignored, as the protocol says.  Returns the first socket's
  * descriptor, with *name its LISTEN_FDNAMES name (or NULL) and *count
- * how many there are; or -1 when none was passed to us.
+ * how many there are; or -1 when none was passed to us, and then *cause
+ * says why when the variables are wrong (else NULL).
+ *
+ * The sockets are contiguous from ACTIVATE_FD_FIRST, so the walk stops
+ * at the first number that is not open: a LISTEN_FDS of a hundred
+ * million costs as many system calls as there are open descriptors,
+ * and is refused, not a walk of every number up to it.
  */
 __startup int
-activate_take(const char **name, int *count)
+activate_take(const char **name, int *count, char **cause)
 {
 	const char	*pid, *fds, *names, *errstr;
 	char		*first = NULL;
@@ -58,6 +65,7 @@ activate_take(const char **name, int *count)
 
 	*name = NULL;
 	*count = 0;
+	*cause = NULL;
 	pid = getenv("LISTEN_PID");
 	fds = getenv("LISTEN_FDS");
 	names = getenv("LISTEN_FDNAMES");
@@ -69,8 +77,11 @@ activate_take(const char **name, int *count)
 		return (-1);
 	/* unsetenv() frees nothing the pointers still need: copies first. */
 	p = pid != NULL ? strtonum(pid, 1, INT_MAX, &errstr) : 0;
-	n = fds != NULL ? strtonum(fds, 1, INT_MAX - ACTIVATE_FD_FIRST,
+	errstr = NULL;
+	n = fds != NULL ? strtonum(fds, 0, INT_MAX - ACTIVATE_FD_FIRST,
 	    &errstr) : 0;
+	if (p == getpid() && errstr != NULL)
+		log_cause(cause, "LISTEN_FDS is %s: %s", fds, errstr);
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
@@ -78,8 +89,14 @@ activate_take(const char **name, int *count)
 		free(first);
 		return (-1);
 	}
-	for (fd = ACTIVATE_FD_FIRST; fd < ACTIVATE_FD_FIRST + n; fd++)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	for (fd = ACTIVATE_FD_FIRST; fd < ACTIVATE_FD_FIRST + n; fd++) {
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+			log_cause(cause, "LISTEN_FDS is %lld, but descriptor "
+			    "%d is not open", n, fd);
+			free(first);
+			return (-1);
+		}
+	}
 	*name = first;
 	*count = (int)n;
 	return (ACTIVATE_FD_FIRST);
@@ -142,6 +159,7 @@ activate_family_fits(const struct options *o, int af)
 int
 activate_use(const struct options *o, char **cause)
 {
+	struct stat	 st;
 	int		 fd = o->listen_fd, type, af, on = 1, acc = 0;
 	socklen_t	 len;
 
@@ -183,9 +201,22 @@ activate_use(const struct options *o, char **cause)
 		errno = EINVAL;
 		return (-1);
 	}
-	/* A UDP peer's own socket (-u -l -e) shares the listener's port. */
-	if (type == SOCK_DGRAM && af != AF_UNIX)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/*
+	 * A UDP peer's own socket (-u -lk -e, --ssl) shares the listener's
+	 * port, with SO_REUSEPORT: only sockets of the user that made the
+	 * passed one may join it.  A socket another user made (a supervisor
+	 * running as root) would refuse every peer: that is said at once.
+	 */
+	if (type == SOCK_DGRAM && af != AF_UNIX) {
+		if ((o->ssl || (o->keep && o->exec != NULL)) &&
+		    fstat(fd, &st) == 0 && st.st_uid != geteuid()) {
+			log_cause(cause, "passed socket %d is another user's: "
+			    "peers' own sockets cannot share its port", fd);
+			errno = EPERM;
+			return (-1);
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
 	    net_set_nonblock(fd, 1) == -1) {
 		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));

@@ -47,6 +47,16 @@
 #define LISTEN_BATCH		64
 
 /*
+ * How many connections of a listener may have what the mode starts for
+ * a client (a program, a dialled target) started before their handshake
+ * has ended (listen_early()).  Those past it get theirs once it has: a
+ * client that connects and says nothing costs a program only within
+ * this bound, and the bound is far above the handshakes a server runs
+ * at once for clients that finish theirs.
+ */
+#define LISTEN_EARLY_MAX	8
+
+/*
  * How long a client's name is waited for before its -v line gives its
  * address instead: a resolver's usual time-out for one try.
  */
@@ -74,6 +84,7 @@ struct pending {
 					   handshake has it */
 	struct tls_hs		*hs;
 	struct ws_hs		*whs;	/* --websocket: the upgrade */
+	int			 early;	/* the mode was told (admitted) */
 	TAILQ_ENTRY(pending)	 entry;
 };
 
@@ -86,6 +97,7 @@ struct listener {
 	int			 paused; /* the mode said: no more for now */
 	int			 starved; /* out of descriptors, and said so */
 	int			 dtls;	/* a bound UDP socket (-u --ssl) */
+	int			 early;	/* pending ones the mode was told of */
 	struct ev_timer		 backoff;
 	TAILQ_HEAD(, pending)	 pending;
 	const char		*starting; /* ASYNC_START() */
@@ -233,14 +245,16 @@ listen_admit(const struct options *o, const struct net_peer *peer)
  * client's TLS handshake rather than following it: with --ssl, unless the
  * client must show a certificate (--ssl-verify, --ssl-pin), since then
  * nothing is started for a client that did not; and not with
- * --websocket, whose upgrade may still be refused.  Without --ssl there
- * is no handshake to overlap.
+ * --websocket, whose upgrade may still be refused.  Not over DTLS: a
+ * peer that sent its cookie back has proved its address, not that it
+ * will go on.  Without --ssl there is no handshake to overlap.  The
+ * listener also keeps to LISTEN_EARLY_MAX such connections at once.
  */
 int
 listen_early(const struct options *o)
 {
 	return (o->ssl && !o->ssl_verify && o->nssl_pins == 0 &&
-	    !o->websocket);
+	    !o->websocket && o->socktype != SOCK_DGRAM);
 }
 
 /*
@@ -281,16 +295,18 @@ listener_start(struct listener *l, int fd, const struct net_peer *peer,
 static void
 pending_free(struct pending *pd)
 {
+	if (pd->early)
+		pd->l->early--;
 	TAILQ_REMOVE(&pd->l->pending, pd, entry);
 	free(pd);
 }
 
 /* Tell the mode that the connection it was told of will never start. */
 static void
-listener_abandon(struct listener *l, int fd)
+listener_abandon(struct listener *l, struct pending *pd)
 {
-	if (l->ops->abandon != NULL)
-		l->ops->abandon(l->arg, fd);
+	if (pd->early && l->ops->abandon != NULL)
+		l->ops->abandon(l->arg, pd->fd);
 }
 
 /* A handshake failed: that client's problem alone. */
@@ -300,7 +316,7 @@ listener_hs_failed(struct pending *pd, char *cause)
 	struct listener	*l = pd->l;
 	struct net_peer	 peer = pd->peer;
 
-	listener_abandon(l, pd->fd);
+	listener_abandon(l, pd);
 	close(pd->fd);
 	pending_free(pd);
 	gate_release(l->o->run);
@@ -429,8 +445,15 @@ listener_name(struct listener *l, int fd, const struct net_peer *peer,
 	pd->peer = *peer;
 	TAILQ_INSERT_TAIL(&l->pending, pd, entry);
 	pd->dtls = dtls;
-	/* Only the handshake's end leads to start (debug builds check). */
-	if (l->ops->admitted != NULL) {
+	/*
+	 * The mode may start what it starts for the client now, within
+	 * LISTEN_EARLY_MAX.  Only the handshake's end leads to start (debug
+	 * builds check).
+	 */
+	if (l->ops->admitted != NULL && listen_early(l->o) &&
+	    l->early < LISTEN_EARLY_MAX) {
+		pd->early = 1;
+		l->early++;
 		ASYNC_START(l, "listen_ops.admitted");
 		l->ops->admitted(l->arg, fd, peer);
 		ASYNC_STARTED(l);
@@ -625,8 +648,13 @@ listener_new(const struct options *o, int fd, const struct listen_ops *ops,
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);
-	/* Peers' own sockets share the DTLS listener's port. */
-	if (l->dtls && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	/*
+	 * Peers' own sockets share the DTLS listener's port: SO_REUSEPORT,
+	 * which the kernel grants only to sockets of the same user.
+	 * SO_REUSEADDR would let any local user bind the port as well and
+	 * take new ClientHellos.
+	 */
+	if (l->dtls && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on,
 	    sizeof(on)) == -1) {
 		free(l);
 		return (NULL);
@@ -688,7 +716,7 @@ listener_free(struct listener *l)
 		tls_handshake_cancel(pd->hs);
 		ws_hs_cancel(pd->whs);
 		tls_free(pd->dtls);
-		listener_abandon(l, pd->fd);
+		listener_abandon(l, pd);
 		close(pd->fd);
 		gate_release(l->o->run);
 		pending_free(pd);

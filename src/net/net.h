@@ -38,7 +38,7 @@
 #include "io/io.h"
 
 /* activate.c */
-int		 activate_take(const char **, int *);
+int		 activate_take(const char **, int *, char **);
 int		 activate_use(const struct options *, char **);
 int		 activate_addr(int, char **, char **);
 
@@ -255,10 +255,11 @@ struct listen_ops {
 	void	(*failed)(void *, const struct net_peer *, const char *);
 	/*
 	 * A connection admitted, before its name and its handshake: the mode
-	 * may start what need not wait for them (listen_early(): --forward
-	 * dials, -e starts its program).  Then start gets fd, or, should the
-	 * handshake fail or the listener be freed first, abandon does,
-	 * before fd is closed.  Both optional.
+	 * may start what need not wait for them (--forward dials, -e starts
+	 * its program).  Called only when listen_early() allows, for at most
+	 * a few connections at once (LISTEN_EARLY_MAX in listen.c).  Then
+	 * start gets fd, or, should the handshake fail or the listener be
+	 * freed first, abandon does, before fd is closed.  Both optional.
 	 */
 	void	(*admitted)(void *, int, const struct net_peer *);
 	void	(*abandon)(void *, int);

@@ -66,7 +66,10 @@ dgram_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
 
 /*
  * Returns a twin of the UDP listener lfd: a socket bound to its address,
- * sharing its port (both need SO_REUSEADDR), not connected.
+ * sharing its port, not connected.  Both have SO_REUSEPORT, which the
+ * kernel grants only to sockets of the same user (SO_REUSEADDR would let
+ * any user bind the port too, and take datagrams meant for us); of the
+ * sockets sharing a port, a connected one gets its peer's datagrams.
  * Non-blocking and close-on-exec, with the command line's socket options.
  * Returns -1 with errno on failure.
  */
@@ -88,7 +91,7 @@ udp_twin_socket(const struct options *o, int lfd)
 	    IPV6_V6ONLY, &v6only, &vlen) == 0)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
 		    sizeof(v6only));
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == -1 ||
 	    net_set_options(o, fd, ss.ss_family, NULL) == -1)
 		goto fail;
 	/* A peer's own socket takes its bursts as the listener would. */
