@@ -193,7 +193,8 @@ client_finished(struct session *s)
 	else if (s->timed_out)
 		log_verbose(1, "%s: idle timeout, disconnected", who);
 	else if (c->rx->error_op != NULL)
-		log_verbose(1, "%s: read: %s", who, strerror(c->rx->error));
+		log_verbose(1, "%s: read: %s", who,
+		    ep_strerror(c->net, c->rx->error));
 	if (b->room != NULL)
 		b->room->leave(b, c);
 	gate_release(b->o->run);
