@@ -257,6 +257,7 @@ enum ws_close {
 	WS_CLOSE_NO_STATUS = 1005,	/* never sent: an empty close */
 	WS_CLOSE_BAD_DATA = 1007,
 	WS_CLOSE_TOO_BIG = 1009,
+	WS_CLOSE_INTERNAL = 1011,	/* the server cannot serve it */
 };
 
 /* A frame header as parsed. */
@@ -302,6 +303,7 @@ int		 ws_header(const char *, const char *, char *, size_t);
 int		 ws_token(const char *, const char *);
 void		 ws_choose_protocol(const char *, const char *, char *,
 		    size_t);
+int		 ws_basic_auth(const char *, size_t, char *, size_t);
 ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
 		    const char **);
 int		 ws_parse_request(const char *, struct ws_req *, int *,

@@ -568,6 +568,14 @@ listener_accept_cb(int lfd, int events, void *arg)
 		switch (gate_decide(&l->o->gate, l->o->run, &peer)) {
 		case GATE_FULL:
 			/*
+			 * A WebSocket client is answered as HTTP (503), not
+			 * with a line it would take for a broken answer.
+			 */
+			if (l->o->websocket && !l->o->ssl) {
+				ws_say_full(l->o, fd, l->ops->full != NULL);
+				continue;
+			}
+			/*
 			 * Told why, a stream client sees an end-of-file, not
 			 * a reset (sock_linger() closes a datagram socket at
 			 * once).

@@ -224,6 +224,8 @@ struct ws	*ws_connect(const struct options *, int, struct tls *,
 		    const char *, const char *, char **);
 void		 ws_attach(struct endpoint *, struct ws *, int);
 void		 ws_free(struct ws *);
+void		 ws_close_now(struct ws *, int, const char *);
+void		 ws_say_full(const struct options *, int, int);
 
 /* listen.c */
 

@@ -842,6 +842,22 @@ ws_new(const struct options *o, int fd, struct tls *tls, int server)
 	return (w);
 }
 
+/*
+ * Close w's session before it started, with code and reason (a bridge
+ * whose target cannot be reached), best effort: a new socket's buffer
+ * has room for a close frame.  w stays its owner's to free.
+ */
+void
+ws_close_now(struct ws *w, int code, const char *reason)
+{
+	int	 want;
+
+	if (w == NULL || w->plain)
+		return;
+	ws_send_close(w, code, reason);
+	(void)ws_flush(w, &want);
+}
+
 /* Free w and its TLS layer; the socket is its owner's. */
 void
 ws_free(struct ws *w)
@@ -1025,6 +1041,7 @@ ws_hs_request(struct ws_hs *h)
 	struct ws_req	 r;
 	const char	*why;
 	char		 proto[256] = "";
+	unsigned char	 path[sizeof(r.pathbuf) * 4];
 	ssize_t		 n;
 	int		 status;
 
@@ -1043,7 +1060,10 @@ ws_hs_request(struct ws_hs *h)
 	if (r.protocols != NULL && h->o->ws_protocol != NULL)
 		ws_choose_protocol(r.protocols, h->o->ws_protocol, proto,
 		    sizeof(proto));
-	log_verbose(1, "WebSocket upgrade of %s%s%s", r.path,
+	/* The client's bytes, escaped: no terminal obeys them. */
+	path[room_escape((const unsigned char *)r.path, strlen(r.path),
+	    path)] = '\0';
+	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
 	    *proto != '\0' ? ", subprotocol " : "", proto);
 	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
 	    proto)) == -1) {
@@ -1063,10 +1083,13 @@ static int
 ws_hs_answer(struct ws_hs *h)
 {
 	const char	*why;
-	char		 proto[256], line[256];
+	char		 proto[256], raw[256];
+	unsigned char	 line[sizeof(raw) * 4];
 
-	strlcpy(line, h->in, sizeof(line));
-	line[strcspn(line, "\r\n")] = '\0';
+	/* The server's status line, escaped: no terminal obeys it. */
+	strlcpy(raw, h->in, sizeof(raw));
+	raw[strcspn(raw, "\r\n")] = '\0';
+	line[room_escape((unsigned char *)raw, strlen(raw), line)] = '\0';
 	log_verbose(1, "WebSocket: %s", line);
 	if (ws_check_accept(h->in, h->key, h->protocols, proto,
 	    sizeof(proto), &why) == -1) {
@@ -1246,6 +1269,109 @@ ws_hs_cancel(struct ws_hs *h)
 	tls_free(h->tls);
 	free(h->refused);
 	free(h);
+}
+
+/*
+ * Clients turned away while the server is full, waiting to show whether
+ * they are WebSocket clients: at most this many at once.
+ */
+#define WS_FULL_MAX		256
+
+/* A client turned away (--max-conns), until it is answered. */
+struct ws_full {
+	const struct options	*o;
+	int			 fd;
+	int			 say;	/* a plain client is told why */
+	struct ev_timer		 timer;
+};
+
+static int	ws_nfull;
+
+/*
+ * Answer a client turned away: a WebSocket client (websocket) with 503, a
+ * plain one with the mode's line if it has one; then a lingering close.
+ */
+static void
+ws_full_answer(const struct options *o, int fd, int websocket, int say)
+{
+	char	 msg[512];
+	ssize_t	 n;
+
+	if (websocket) {
+		n = ws_encode_refusal(msg, sizeof(msg), HTTP_UNAVAILABLE,
+		    "the server is full; try again later");
+		if (n > 0)
+			(void)send(fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} else if (say)
+		listen_say_full(o, fd);
+	sock_linger(fd);
+}
+
+static void
+ws_full_done(struct ws_full *f, int websocket)
+{
+	ev_del(f->fd);
+	ev_timer_disarm(&f->timer);
+	ws_full_answer(f->o, f->fd, websocket, f->say);
+	ws_nfull--;
+	free(f);
+}
+
+/* The client said nothing for a second: a plain client. */
+static void
+ws_full_timeout(void *arg)
+{
+	ws_full_done(arg, 0);
+}
+
+/* The client spoke: is its first word a GET? */
+static void
+ws_full_cb(int fd, int events, void *arg)
+{
+	struct ws_full	*f = arg;
+	char		 b[4];
+	ssize_t		 n;
+
+	(void)events;
+	n = recv(fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0 && (size_t)n < sizeof(b) && memcmp(b, "GET ", n) == 0)
+		return;		/* More of it to come. */
+	ws_full_done(f, n == sizeof(b) && memcmp(b, "GET ", 4) == 0);
+}
+
+/*
+ * The server is full (--max-conns): turn the client on fd away, which
+ * takes fd.  A WebSocket client is answered "503 Service Unavailable",
+ * as a browser expects; in a --broker or --room, which take plain TCP
+ * clients too, a client is one if its first word is a GET, and a plain
+ * one is given the mode's line (say), as without --websocket.
+ */
+void
+ws_say_full(const struct options *o, int fd, int say)
+{
+	struct ws_full	*f;
+
+	if (!o->broker && !o->room) {
+		ws_full_answer(o, fd, 1, say);
+		return;
+	}
+	if (ws_nfull >= WS_FULL_MAX || (f = calloc(1, sizeof(*f))) == NULL) {
+		ws_full_answer(o, fd, 0, say);
+		return;
+	}
+	f->o = o;
+	f->fd = fd;
+	f->say = say;
+	if (ev_set(fd, EV_READ, ws_full_cb, f) == -1) {
+		free(f);
+		ws_full_answer(o, fd, 0, say);
+		return;
+	}
+	ev_timer_init(&f->timer, ws_full_timeout, f);
+	ev_timer_arm(&f->timer, WS_SNIFF_MS);
+	ws_nfull++;
 }
 
 struct ws_wait {
