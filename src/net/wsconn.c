@@ -1279,9 +1279,8 @@ ws_hs_cancel(struct ws_hs *h)
 
 /* A client turned away (--max-conns), until it is answered. */
 struct ws_full {
-	const struct options	*o;
 	int			 fd;
-	int			 say;	/* a plain client is told why */
+	char			 line[LISTEN_FULL_MAX]; /* a plain one's */
 	struct ev_timer		 timer;
 };
 
@@ -1289,10 +1288,11 @@ static int	ws_nfull;
 
 /*
  * Answer a client turned away: a WebSocket client (websocket) with 503, a
- * plain one with the mode's line if it has one; then a lingering close.
+ * plain one with line, if the mode has one (not NULL, not empty); then a
+ * lingering close.
  */
 static void
-ws_full_answer(const struct options *o, int fd, int websocket, int say)
+ws_full_answer(int fd, int websocket, const char *line)
 {
 	char	 msg[512];
 	ssize_t	 n;
@@ -1302,8 +1302,8 @@ ws_full_answer(const struct options *o, int fd, int websocket, int say)
 		    "the server is full; try again later");
 		if (n > 0)
 			(void)send(fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	} else if (say)
-		listen_say_full(o, fd);
+	} else if (line != NULL && *line != '\0')
+		(void)send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
 	sock_linger(fd);
 }
 
@@ -1312,7 +1312,7 @@ ws_full_done(struct ws_full *f, int websocket)
 {
 	ev_del(f->fd);
 	ev_timer_disarm(&f->timer);
-	ws_full_answer(f->o, f->fd, websocket, f->say);
+	ws_full_answer(f->fd, websocket, f->line);
 	ws_nfull--;
 	free(f);
 }
@@ -1346,27 +1346,27 @@ ws_full_cb(int fd, int events, void *arg)
  * takes fd.  A WebSocket client is answered "503 Service Unavailable",
  * as a browser expects; in a --broker or --room, which take plain TCP
  * clients too, a client is one if its first word is a GET, and a plain
- * one is given the mode's line (say), as without --websocket.
+ * one is given the mode's line (NULL: none), as without --websocket.
  */
 void
-ws_say_full(const struct options *o, int fd, int say)
+ws_say_full(const struct options *o, int fd, const char *line)
 {
 	struct ws_full	*f;
 
 	if (!o->broker && !o->room) {
-		ws_full_answer(o, fd, 1, say);
+		ws_full_answer(fd, 1, line);
 		return;
 	}
 	if (ws_nfull >= WS_FULL_MAX || (f = calloc(1, sizeof(*f))) == NULL) {
-		ws_full_answer(o, fd, 0, say);
+		ws_full_answer(fd, 0, line);
 		return;
 	}
-	f->o = o;
 	f->fd = fd;
-	f->say = say;
+	if (line != NULL)
+		strlcpy(f->line, line, sizeof(f->line));
 	if (ev_set(fd, EV_READ, ws_full_cb, f) == -1) {
 		free(f);
-		ws_full_answer(o, fd, 0, say);
+		ws_full_answer(fd, 0, line);
 		return;
 	}
 	ev_timer_init(&f->timer, ws_full_timeout, f);
