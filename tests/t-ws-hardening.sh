@@ -385,7 +385,8 @@ test_wss_verifies_by_default() {
 	    fail "--ssl: $(cat "$SC_TMP/l.out" "$SC_TMP/l.err")"
 }
 
-# Text mode sends the lines of one read together, not one send() each.
+# Text mode sends the lines of one read together, not one send() each,
+# and a client writes the messages of one read together.
 test_text_lines_gathered() {
 	sc_require strace
 	bg t 60 strace -f -qq -e trace=sendto,write -o "$SC_TMP/trace" \
@@ -396,14 +397,17 @@ test_text_lines_gathered() {
 	    fail "no server: $(cat "$SC_TMP/s.err")"
 	port=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
 	    "$SC_TMP/s.err")
-	t 30 "$SC" -d "ws://127.0.0.1:$port/" >"$SC_TMP/c.out" \
-	    2>"$SC_TMP/c.err"
+	t 30 strace -qq -e trace=write -o "$SC_TMP/ctrace" "$SC" -d \
+	    "ws://127.0.0.1:$port/" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
 	assertEquals "every line" 20000 "$(wc -l <"$SC_TMP/c.out")"
 	assertEquals "the last" 20000 "$(tail -n 1 "$SC_TMP/c.out")"
 	wait_exit "$spid" 30
 	sends=$(grep -c 'sendto(' "$SC_TMP/trace")
 	[ "$sends" -lt 1000 ] || fail "$sends sends for 20000 lines"
+	# ... and the client writes them out a buffer at a time.
+	writes=$(grep -c '^write(1,' "$SC_TMP/ctrace")
+	[ "$writes" -lt 1000 ] || fail "$writes writes for 20000 lines"
 }
 
 sc_run_shunit2

@@ -431,17 +431,20 @@ ws_frame_end(struct ws *w)
 }
 
 /*
- * Payload of data frames, as much as is there, up to n bytes; a newline
- * after each message in text mode.  Control frames are taken in on the
- * way.  Returns what read(2) would: 0 at the peer's close or after a
- * protocol error.
+ * Payload of data frames, as much as is there, up to n bytes: the frames
+ * the bytes read hold, one after another, with a newline after each
+ * message in text mode, so that a stream of short messages costs a read
+ * and a write per buffer, not per message.  Control frames are taken in
+ * on the way.  Returns what read(2) would: 0 at the peer's close or after
+ * a protocol error (what came before it is returned first).
  */
 static ssize_t
 ws_read_frames(struct endpoint *ep, void *p, size_t n)
 {
 	struct ws	*w = ep->data;
+	unsigned char	*out = p;
 	ssize_t		 r;
-	size_t		 k;
+	size_t		 k, got = 0;
 	int		 code, want = 0;
 	const char	*why;
 
@@ -449,30 +452,31 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	if (w->ooff < w->olen)
 		(void)ws_flush(w, &want);
 	for (;;) {
-		if (w->eol_due) {
-			*(unsigned char *)p = '\n';
+		if (w->eol_due && got < n) {
+			out[got++] = '\n';
 			w->eol_due = 0;
-			return (1);
 		}
-		if (w->in_closed)
-			return (0);
+		if (got == n || w->in_closed)
+			return (got);
 		if (w->in_frame && w->f.opcode < WS_OP_CLOSE) {
 			if (w->left == 0) {
 				if (!ws_frame_end(w))
-					return (0);
+					return (got);
 				continue;
 			}
-			k = w->left < n ? w->left : n;
+			k = w->left < n - got ? w->left : n - got;
 			if (w->inlen > 0) {
 				if (k > w->inlen)
 					k = w->inlen;
-				memcpy(p, w->in + w->inoff, k);
+				memcpy(out + got, w->in + w->inoff, k);
 				w->inoff += k;
 				w->inlen -= k;
-			} else {
+			} else if (got > 0)
+				return (got);
+			else {
 				/* A long frame: straight into the pump. */
 				do {
-					r = ws_lower_read(w->fd, w->tls, p, k,
+					r = ws_lower_read(w->fd, w->tls, out, k,
 					    &want);
 				} while (r == -1 && errno == EINTR);
 				if (r <= 0)
@@ -480,16 +484,19 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 				k = r;
 			}
 			if (w->f.masked)
-				ws_mask(p, k, w->f.mask, w->off);
+				ws_mask(out + got, k, w->f.mask, w->off);
 			w->off += k;
 			w->left -= k;
 			if (w->msg_op == WS_OP_TEXT &&
-			    ws_utf8(&w->utf8, p, k) == -1)
-				return (ws_fail(w, WS_CLOSE_BAD_DATA,
-				    "a text message that is not UTF-8"));
+			    ws_utf8(&w->utf8, out + got, k) == -1) {
+				(void)ws_fail(w, WS_CLOSE_BAD_DATA,
+				    "a text message that is not UTF-8");
+				return (got);
+			}
+			got += k;
 			if (w->left == 0 && !ws_frame_end(w))
-				return (0);
-			return (k);
+				return (got);
+			continue;
 		}
 		if (w->in_frame) {
 			k = w->left < w->inlen ? w->left : w->inlen;
@@ -499,6 +506,8 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 			w->inlen -= k;
 			w->left -= k;
 			if (w->left > 0) {
+				if (got > 0)
+					return (got);
 				if ((r = ws_fill(w, &want)) <= 0)
 					return (ws_read_end(w, r, want));
 				continue;
@@ -507,14 +516,19 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 			if (w->f.masked)
 				ws_mask(w->ctrl, w->ctrllen, w->f.mask, 0);
 			if (ws_control(w) == 0)
-				return (0);
+				return (got);
 			continue;
 		}
 		r = ws_frame_parse(w->in + w->inoff, w->inlen, w->server,
 		    &w->f, &code, &why);
-		if (r == -1)
-			return (ws_fail(w, code, why));
+		if (r == -1) {
+			(void)ws_fail(w, code, why);
+			return (got);
+		}
 		if ((size_t)r > w->inlen) {
+			/* What is there goes first: no read that may wait. */
+			if (got > 0)
+				return (got);
 			if ((r = ws_fill(w, &want)) <= 0)
 				return (ws_read_end(w, r, want));
 			continue;
@@ -522,7 +536,7 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 		w->inoff += r;
 		w->inlen -= r;
 		if (!ws_frame_start(w))
-			return (0);
+			return (got);
 	}
 }
 
