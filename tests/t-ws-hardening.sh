@@ -389,16 +389,19 @@ test_wss_verifies_by_default() {
 # and a client writes the messages of one read together.
 test_text_lines_gathered() {
 	sc_require strace
-	bg t 60 strace -f -qq -e trace=sendto,write -o "$SC_TMP/trace" \
-	    "$SC" -v -l --websocket -c 'seq 1 20000' 127.0.0.1 0 \
-	    2>"$SC_TMP/s.err" >/dev/null
+	# LeakSanitizer cannot work under ptrace.
+	nolsan=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	bg t 60 env ASAN_OPTIONS="$nolsan" strace -f -qq \
+	    -e trace=sendto,write -o "$SC_TMP/trace" "$SC" -v -l --websocket \
+	    -c 'seq 1 20000' 127.0.0.1 0 2>"$SC_TMP/s.err" >/dev/null
 	spid=$BG_PID
 	wait_for "$SC_TMP/s.err" '^Listening on ' ||
 	    fail "no server: $(cat "$SC_TMP/s.err")"
 	port=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
 	    "$SC_TMP/s.err")
-	t 30 strace -qq -e trace=write -o "$SC_TMP/ctrace" "$SC" -d \
-	    "ws://127.0.0.1:$port/" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	t 30 env ASAN_OPTIONS="$nolsan" strace -qq -e trace=write \
+	    -o "$SC_TMP/ctrace" "$SC" -d "ws://127.0.0.1:$port/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
 	assertEquals "every line" 20000 "$(wc -l <"$SC_TMP/c.out")"
 	assertEquals "the last" 20000 "$(tail -n 1 "$SC_TMP/c.out")"
