@@ -58,9 +58,10 @@ has_esc() {
 	LC_ALL=C grep -q "$(printf '[\033\007]')" "$1"
 }
 
-# real_clients: curl's GET, HEAD and HTTP/1.0, then a WebSocket client,
-# against the --websocket server on PORT (PID SERVER_PID, stderr in
-# s.err).  $1 says whether plain TCP clients are welcome (a broker or a
+# real_clients: curl's GET, HEAD, POST, HTTP/2 and HTTP/1.0 against the
+# --websocket server on PORT (PID SERVER_PID, stderr in s.err), which
+# must answer and keep running; the caller then serves a WebSocket
+# client.  $1 says whether plain TCP clients are welcome (a broker or a
 # room), whose HEAD is then a plain client, not a refused upgrade.
 real_clients() {
 	code=$(t 20 curl -s -o "$SC_TMP/get.body" -w '%{http_code}' \
@@ -72,10 +73,16 @@ real_clients() {
 		code=$(t 20 curl -s -I -o /dev/null -w '%{http_code}' \
 		    "http://127.0.0.1:$PORT/")
 		assertEquals "curl HEAD" 405 "$code"
+		code=$(t 20 curl -s -d x -o /dev/null -w '%{http_code}' \
+		    "http://127.0.0.1:$PORT/")
+		assertEquals "curl POST" 405 "$code"
 	else
 		t 20 curl -s -m 5 -I "http://127.0.0.1:$PORT/" \
 		    >/dev/null 2>&1
 	fi
+	# HTTP/2 with prior knowledge: no HTTP/1.1 GET, answered or not.
+	t 20 curl -s -m 5 --http2-prior-knowledge "http://127.0.0.1:$PORT/" \
+	    >/dev/null 2>&1
 	printf 'GET / HTTP/1.0\r\nHost: x\r\n\r\n' | t 20 "$SC" -N 127.0.0.1 \
 	    "$PORT" >"$SC_TMP/h10.out" 2>"$SC_TMP/h10.err"
 	assertEquals "HTTP/1.0: the answer" "HTTP/1.1 400 Bad Request" \
