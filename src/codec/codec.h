@@ -294,7 +294,8 @@ size_t		 ws_frame_encode(unsigned char *, int, int, uint64_t,
 void		 ws_mask(unsigned char *, size_t, const unsigned char *,
 		    uint64_t);
 int		 ws_utf8(int *, const unsigned char *, size_t);
-size_t		 ws_utf8_span(int *, const unsigned char *, size_t, size_t *);
+size_t		 ws_utf8_span(int *, const unsigned char *, size_t,
+		    size_t *);
 int		 ws_close_code_valid(int);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
 int		 ws_close_parse(const unsigned char *, size_t, int *, char *,

@@ -90,15 +90,15 @@ struct ws {
 	size_t			 ctrllen;
 	int			 in_closed; /* the peer's close, or an error */
 	int			 peer_code; /* its close code, 0: none yet */
-	int			 err;	/* what ended the reads badly, or 0 */
+	int			 err;	/* what ended the reads, or 0 */
 	char			 why[WS_CTRL_MAX * 4 + 128]; /* and why */
-	int			 werr;	/* a write's error, for the next read */
+	int			 werr;	/* a write's error */
 
 	unsigned char		*out;	/* frames owed to the peer */
 	size_t			 ooff;
 	size_t			 olen;
-	int			 wop;	/* the message open: WS_OP_TEXT, ... */
-	int			 wutf8;	/* ws_utf8()'s state of what it sent */
+	int			 wop;	/* the message open (WS_OP_*) */
+	int			 wutf8;	/* ws_utf8()'s state of it */
 	unsigned char		 carry[4]; /* a character cut by a write */
 	size_t			 ncarry;
 	int			 close_sent;
@@ -364,8 +364,8 @@ ws_control(struct ws *w)
 	 */
 	if (code != WS_CLOSE_NORMAL && code != WS_CLOSE_GOING_AWAY &&
 	    code != WS_CLOSE_NO_STATUS && code < 3000)
-		ws_error(w, ECONNRESET, "WebSocket: the peer closed with %d%s%s",
-		    code, *reason != '\0' ? ": " : "", reason);
+		ws_error(w, ECONNRESET, "WebSocket: the peer closed with "
+		    "%d%s%s", code, *reason != '\0' ? ": " : "", reason);
 	w->peer_code = code;
 	w->in_closed = 1;
 	return (0);
@@ -616,7 +616,8 @@ ws_put_line(struct ws *w, const unsigned char *s, size_t n)
 	if (acc == len && (st == 0 || !fin)) {
 		op = w->wop == WS_OP_TEXT ? WS_OP_CONT : WS_OP_TEXT;
 		if (st == 0) {
-			(void)ws_queue2(w, fin, op, w->carry, w->ncarry, s, len);
+			(void)ws_queue2(w, fin, op, w->carry, w->ncarry, s,
+			    len);
 			w->ncarry = 0;
 			w->wop = fin ? 0 : WS_OP_TEXT;
 		} else if (bound > 0) {
