@@ -869,6 +869,8 @@ ws_close_now(struct ws *w, int code, const char *reason)
 
 	if (w == NULL || w->plain)
 		return;
+	/* Once attached, the session's end sends the close (ws_ep_free()). */
+	DEBUG_CHECK(w->ep == NULL, "ws_close_now: the session has started");
 	ws_send_close(w, code, reason);
 	(void)ws_flush(w, &want);
 }
