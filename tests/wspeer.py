@@ -8,6 +8,10 @@ send, raw frames over a socket.
                                a client of ws://127.0.0.1:PORT/
   wspeer.py raw CASE PORT      a hand-made client sending one bad frame;
                                prints the close code it gets back
+  wspeer.py upgrade PORT PATH  a hand-made upgrade request for PATH (any
+                               bytes): prints the answer's status line
+  wspeer.py reset PORT         a hand-made client that reads a message,
+                               sends 200 KB and resets the connection
 
 Everything it learns goes to stdout, one fact per line.
 """
@@ -110,6 +114,46 @@ async def serve_one(ws, kind, arg):
             await asyncio.wait_for(ws.recv(), 10)
         except websockets.ConnectionClosed as e:
             say("closed", e.rcvd.code if e.rcvd else None)
+    elif kind == "kinds":
+        # Says what kind each message is, until the close.
+        try:
+            async for m in ws:
+                say("got", "text" if isinstance(m, str) else "binary",
+                    repr(m))
+        finally:
+            say("closed", ws.close_code)
+    elif kind == "close1011":
+        await ws.close(1011, "boom")
+        say("closed", ws.close_code)
+
+
+def capture_server(kind):
+    """One upgrade request, told line by line, answered with a refusal
+    (capture-esc: a status line with an escape sequence in it)."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    say("PORT", ls.getsockname()[1])
+    s, _ = ls.accept()
+    s.settimeout(10)
+    req = b""
+    while b"\r\n\r\n" not in req:
+        b = s.recv(4096)
+        if not b:
+            break
+        req += b
+    lines = req.split(b"\r\n\r\n")[0].split(b"\r\n")
+    say("line", repr(lines[0]))
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        say("header", name.decode("latin-1").lower(),
+            value.strip().decode("latin-1"))
+    if kind == "capture-esc":
+        s.sendall(b"HTTP/1.1 404 \x1b]0;owned\x07\x1b[2JNot Found\r\n"
+                  b"Content-Length: 0\r\n\r\n")
+    else:
+        s.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+    s.close()
 
 
 def raw_server(kind):
@@ -157,13 +201,16 @@ async def client(kind, port, arg):
         uri = "wss://localhost:%s/room" % port
     async with websockets.connect(uri, max_size=None, ssl=ctx) as ws:
         if kind == "lines":
-            # Send ARG's lines, then print every message until the close.
-            for line in arg.split("|"):
-                if line:
-                    await ws.send(line)
+            # Send ARG's lines, then print every message until the close
+            # (which may come before they are all sent).
             try:
+                for line in arg.split("|"):
+                    if line:
+                        await ws.send(line)
                 async for m in ws:
                     say("msg", m if isinstance(m, str) else repr(m))
+            except websockets.ConnectionClosedError:
+                pass
             finally:
                 say("closed", ws.close_code)
         elif kind == "hello":
@@ -220,6 +267,38 @@ async def client(kind, port, arg):
                 await asyncio.wait_for(ws.recv(), 10)
             except websockets.ConnectionClosed as e:
                 say("closed", e.rcvd.code if e.rcvd else None)
+        elif kind == "kinds":
+            # Binary messages, one of them not UTF-8, and a text one,
+            # to an echo: what kind each comes back as.
+            sent = [b"\xff\xfe\x00bin", "h\u00e9llo \u20ac", b"plain"]
+            for m in sent:
+                await ws.send(m)
+            try:
+                for _ in sent:
+                    m = await asyncio.wait_for(ws.recv(), 20)
+                    say("text" if isinstance(m, str) else "binary",
+                        repr(m))
+                await ws.close()
+            finally:
+                say("closed", ws.close_code)
+        elif kind == "until":
+            # Every message, until one holds ARG.
+            try:
+                while True:
+                    m = await asyncio.wait_for(ws.recv(), 20)
+                    say("msg", m if isinstance(m, str) else repr(m))
+                    if isinstance(m, str) and arg in m:
+                        break
+            except websockets.ConnectionClosed as e:
+                say("closed", e.rcvd.code if e.rcvd else None)
+        elif kind == "say":
+            # ARG as one message, then every message until the close.
+            await ws.send(arg)
+            try:
+                async for m in ws:
+                    say("msg", m if isinstance(m, str) else repr(m))
+            finally:
+                say("closed", ws.close_code)
 
 
 def raw_client(case, port):
@@ -279,12 +358,54 @@ def raw_client(case, port):
     say("no close")
 
 
+def handshake(port, path=b"/"):
+    """A socket past its upgrade, and the answer's status line."""
+    s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+    key = base64.b64encode(os.urandom(16))
+    s.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n"
+              b"Upgrade: websocket\r\nConnection: Upgrade\r\n"
+              b"Sec-WebSocket-Key: " + key +
+              b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        b = s.recv(1)
+        if not b:
+            break
+        head += b
+    return s, head.split(b"\r\n")[0].decode("latin-1")
+
+
+def upgrade(port, path):
+    s, status = handshake(port, os.fsencode(path))
+    say("status", status if status else "no answer")
+    s.close()
+
+
+def reset(port):
+    """Read one message (the server's program has started and is
+    writing), send more than a pipe holds, then reset the connection
+    with what the server sent still unread."""
+    s, status = handshake(port)
+    say("status", status)
+    if not s.recv(1):
+        say("no data")
+        return
+    payload = b"x" * 199999 + b"\n"
+    mask = b"\x00\x00\x00\x00"
+    s.sendall(b"\x82\xff" + struct.pack(">Q", len(payload)) + mask + payload)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    say("reset")
+
+
 def main():
     what = sys.argv[1]
     if what == "serve":
         kind = sys.argv[2]
         if kind in ("badaccept", "404", "no101"):
             raw_server(kind)
+        elif kind in ("capture", "capture-esc"):
+            capture_server(kind)
         else:
             asyncio.run(serve(kind, sys.argv[3] if len(sys.argv) > 3
                               else None))
@@ -293,6 +414,10 @@ def main():
                            sys.argv[4] if len(sys.argv) > 4 else ""))
     elif what == "raw":
         raw_client(sys.argv[2], sys.argv[3])
+    elif what == "upgrade":
+        upgrade(sys.argv[2], sys.argv[3])
+    elif what == "reset":
+        reset(sys.argv[2])
 
 
 main()

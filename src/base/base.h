@@ -236,6 +236,7 @@ struct options {
 	size_t		 nws_headers;
 	long long	 ws_ping_ms;	/* --ws-ping, TIME_NONE: never */
 	long long	 ws_max_message; /* --ws-max-message, 0: default */
+	int		 ws_insecure;	/* --ws-insecure */
 };
 
 /* Proxy protocols, for -X and --proxy-type. */

@@ -290,6 +290,7 @@ enum ws_close {
 	WS_CLOSE_NO_STATUS = 1005,	/* never sent: an empty close */
 	WS_CLOSE_BAD_DATA = 1007,
 	WS_CLOSE_TOO_BIG = 1009,
+	WS_CLOSE_INTERNAL = 1011,	/* the server cannot serve it */
 };
 
 /* A frame header as parsed. */
@@ -326,6 +327,8 @@ size_t		 ws_frame_encode(unsigned char *, int, int, uint64_t,
 void		 ws_mask(unsigned char *, size_t, const unsigned char *,
 		    uint64_t);
 int		 ws_utf8(int *, const unsigned char *, size_t);
+size_t		 ws_utf8_span(int *, const unsigned char *, size_t,
+		    size_t *);
 int		 ws_close_code_valid(int);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
 int		 ws_close_parse(const unsigned char *, size_t, int *, char *,
@@ -334,6 +337,7 @@ int		 ws_header(const char *, const char *, char *, size_t);
 int		 ws_token(const char *, const char *);
 void		 ws_choose_protocol(const char *, const char *, char *,
 		    size_t);
+int		 ws_basic_auth(const char *, size_t, char *, size_t);
 ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
 		    const char **);
 int		 ws_parse_request(const char *, struct ws_req *, int *,

@@ -292,20 +292,24 @@ ws_mask(unsigned char *p, size_t n, const unsigned char *key, uint64_t off)
 /*
  * Check n bytes at p as UTF-8 (RFC 3629: no surrogates, no overlong forms,
  * nothing past U+10FFFF), carrying a sequence cut between calls in
- * *state (0 at the start of a message).  Returns 0, or -1 at the first
- * invalid byte.  A message ends valid only with *state back at 0.
+ * *state (0 at the start of a message).  Returns how many bytes are valid
+ * (n when all are: the first invalid one is at the offset returned), with
+ * *state as it stands after them and *bound the offset just after the
+ * last whole character among them (0 when none ends there), where a
+ * message may end, or be cut, and still be UTF-8.
  */
-int
-ws_utf8(int *state, const unsigned char *p, size_t n)
+size_t
+ws_utf8_span(int *state, const unsigned char *p, size_t n, size_t *bound)
 {
 	uint64_t	 w;
-	size_t		 i = 0;
+	size_t		 i = 0, b = 0;
 	int		 s = *state, need, lo, hi;
 	unsigned char	 c;
 
 	/* s: continuation bytes still due (low byte), and the next's range. */
 	while (i < n) {
 		if (s == 0) {
+			b = i;
 			/* ASCII runs, eight bytes at a time. */
 			while (i + 8 <= n) {
 				memcpy(&w, p + i, 8);
@@ -313,11 +317,14 @@ ws_utf8(int *state, const unsigned char *p, size_t n)
 					break;
 				i += 8;
 			}
+			b = i;
 			if (i == n)
 				break;
-			c = p[i++];
-			if (c < 0x80)
+			c = p[i];
+			if (c < 0x80) {
+				b = ++i;
 				continue;
+			}
 			lo = 0x80;
 			hi = 0xbf;
 			if (c >= 0xc2 && c <= 0xdf)
@@ -334,25 +341,42 @@ ws_utf8(int *state, const unsigned char *p, size_t n)
 					lo = 0x90;
 				else if (c == 0xf4)
 					hi = 0x8f;
-			} else {
-				*state = 0;
-				return (-1);
-			}
+			} else
+				break;
+			i++;
 			s = need | lo << 8 | hi << 16;
 			continue;
 		}
-		c = p[i++];
+		c = p[i];
 		lo = (s >> 8) & 0xff;
 		hi = (s >> 16) & 0xff;
-		if (c < lo || c > hi) {
-			*state = 0;
-			return (-1);
-		}
+		if (c < lo || c > hi)
+			break;
+		i++;
 		need = (s & 0xff) - 1;
 		s = need == 0 ? 0 : (need | 0x80 << 8 | 0xbf << 16);
+		if (s == 0)
+			b = i;
 	}
 	*state = s;
-	return (0);
+	*bound = b;
+	return (i);
+}
+
+/*
+ * Check n bytes at p as UTF-8, carrying a sequence cut between calls in
+ * *state (0 at the start of a message).  Returns 0, or -1 at the first
+ * invalid byte.  A message ends valid only with *state back at 0.
+ */
+int
+ws_utf8(int *state, const unsigned char *p, size_t n)
+{
+	size_t	 bound;
+
+	if (ws_utf8_span(state, p, n, &bound) == n)
+		return (0);
+	*state = 0;
+	return (-1);
 }
 
 /* Is code one a peer may send in a close frame (RFC 6455, 7.4)? */
@@ -528,6 +552,88 @@ ws_choose_protocol(const char *offered, const char *ours, char *out,
 }
 
 /*
+ * Append the path p to out (of size outsz, holding used bytes), with
+ * every byte a request line cannot hold as it is (a control, a space,
+ * DEL, and any byte past ASCII) as %XX, as curl does: a path cannot end
+ * the line early or add a header.  Returns the new length, or -1 when it
+ * does not fit.
+ */
+static ssize_t
+ws_put_path(char *out, size_t outsz, size_t used, const char *p)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned char		 c;
+
+	for (; *p != '\0'; p++) {
+		c = *p;
+		if (c <= 0x20 || c >= 0x7f) {
+			if (outsz - used < 4)
+				return (-1);
+			out[used++] = '%';
+			out[used++] = hex[c >> 4];
+			out[used++] = hex[c & 0xf];
+		} else {
+			if (outsz - used < 2)
+				return (-1);
+			out[used++] = c;
+		}
+	}
+	out[used] = '\0';
+	return (used);
+}
+
+/* The value of hexadecimal digit c, or -1. */
+static int
+ws_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/*
+ * The header line "Authorization: Basic ..." for a URL's user
+ * information, the len bytes at ui ("user:password", %XX escapes
+ * decoded), in out (of size outsz).  Returns 0, or -1 when an escape is
+ * bad, decodes to a control character, or the line does not fit.
+ */
+int
+ws_basic_auth(const char *ui, size_t len, char *out, size_t outsz)
+{
+	unsigned char	 plain[512];
+	size_t		 i, n = 0;
+	int		 c, hi, lo;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)ui[i];
+		if (c == '%') {
+			if (len - i < 3 ||
+			    (hi = ws_hexval((unsigned char)ui[i + 1])) == -1 ||
+			    (lo = ws_hexval((unsigned char)ui[i + 2])) == -1)
+				goto bad;
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f || n >= sizeof(plain))
+			goto bad;
+		plain[n++] = c;
+	}
+	if (outsz < sizeof("Authorization: Basic ") + (n + 2) / 3 * 4)
+		goto bad;
+	memcpy(out, "Authorization: Basic ", 21);
+	http_base64(plain, n, out + 21);
+	explicit_bzero(plain, sizeof(plain));
+	return (0);
+
+bad:
+	explicit_bzero(plain, sizeof(plain));
+	return (-1);
+}
+
+/*
  * A client's upgrade request in out (of size outsz): GET path on host,
  * with key and, where not NULL, origin, the subprotocols offered and
  * extra header lines ("Name: value").  Returns its length, or -1 with
@@ -538,15 +644,22 @@ ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
     const char **errstr)
 {
 	size_t	 used, i;
+	ssize_t	 m;
 	int	 n;
 
-	n = snprintf(out, outsz, "GET %s HTTP/1.1\r\nHost: %s\r\n"
+	if (outsz < 5)
+		goto toolong;
+	memcpy(out, "GET ", 5);
+	if ((m = ws_put_path(out, outsz, 4, r->path)) == -1)
+		goto toolong;
+	used = m;
+	n = snprintf(out + used, outsz - used, " HTTP/1.1\r\nHost: %s\r\n"
 	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
 	    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n",
-	    r->path, r->host, r->key);
-	if (n < 0 || (size_t)n >= outsz)
+	    r->host, r->key);
+	if (n < 0 || (size_t)n >= outsz - used)
 		goto toolong;
-	used = n;
+	used += n;
 	if (r->origin != NULL) {
 		n = snprintf(out + used, outsz - used, "Origin: %s\r\n",
 		    r->origin);
@@ -692,6 +805,9 @@ ws_encode_refusal(char *out, size_t outsz, int status, const char *why)
 		break;
 	case HTTP_FORBIDDEN:
 		text = "Forbidden";
+		break;
+	case HTTP_UNAVAILABLE:
+		text = "Service Unavailable";
 		break;
 	default:
 		text = "Bad Request";

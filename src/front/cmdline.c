@@ -294,14 +294,42 @@ add_ports(struct options *o, char *const *argv, int argc)
  * operand may be a ws:// or wss:// URL.
  */
 /*
- * A client's "ws://host[:port][/path]" or "wss://..." operand: the host,
- * the port (80, 443 by default), the path with its query ("/" when
- * none); wss:// is over TLS.  Returns 0, or -1 when arg is no such URL.
+ * A URL's user information, the len bytes at ui: sent as Basic
+ * credentials (an extra upgrade header), and the password blanked in
+ * argv, as curl does, so that ps does not show it.  Never echoed: a bad
+ * one is refused without it.
+ */
+static void
+ws_userinfo(struct options *o, char *ui, size_t len)
+{
+	char	 line[1024], *p;
+
+	if (ws_basic_auth(ui, len, line, sizeof(line)) == -1)
+		fatalx("invalid URL: bad user information");
+	if ((p = memchr(ui, ':', len)) != NULL)
+		memset(p + 1, '*', len - (p + 1 - ui));
+	o->ws_headers = reallocarray(o->ws_headers, o->nws_headers + 1,
+	    sizeof(*o->ws_headers));
+	if (o->ws_headers == NULL ||
+	    (o->ws_headers[o->nws_headers] = strdup(line)) == NULL)
+		fatal("strdup");
+	o->nws_headers++;
+	explicit_bzero(line, sizeof(line));
+}
+
+/*
+ * A client's "ws://[user[:password]@]host[:port][/path]" or "wss://..."
+ * operand: the host, the port (80, 443 by default), the path with its
+ * query ("/" when none; bytes a request line cannot hold go as %XX), the
+ * user information as Basic credentials; wss:// is over TLS, and its
+ * certificate and name are verified, as browsers and curl do, unless
+ * --ws-insecure or --ssl-pin says otherwise.  Returns 0, or -1 when arg
+ * is no such URL.
  */
 static int
 ws_url(struct options *o, char *arg)
 {
-	char		*h, *e, *path;
+	char		*h, *e, *path, *at;
 	const char	*port;
 	int		 secure;
 
@@ -325,6 +353,10 @@ ws_url(struct options *o, char *arg)
 		path = p;
 	}
 	path[strcspn(path, "#")] = '\0';
+	if ((at = strrchr(h, '@')) != NULL) {
+		ws_userinfo(o, h, at - h);
+		h = at + 1;
+	}
 	port = secure ? "443" : "80";
 	if (*h == '[') {
 		if ((e = strchr(h, ']')) == NULL)
@@ -343,8 +375,11 @@ ws_url(struct options *o, char *arg)
 	o->host = h;
 	o->ws_path = path;
 	o->websocket = 1;
-	if (secure)
+	if (secure) {
 		o->ssl = 1;
+		if (!o->ws_insecure && o->nssl_pins == 0)
+			o->ssl_verify = 1;
+	}
 	add_ports(o, (char *const *)&port, 1);
 	return (0);
 }
@@ -513,7 +548,8 @@ facts(const struct options *o)
 		[F_WEBSOCKET] = o->websocket, [F_WS_URL] = o->ws_path != NULL,
 		[F_WS_OPTS] = o->ws_binary || o->ws_origin != NULL ||
 		    o->ws_protocol != NULL || o->nws_headers > 0 ||
-		    o->ws_ping_ms != TIME_NONE || o->ws_max_message != 0,
+		    o->ws_ping_ms != TIME_NONE || o->ws_max_message != 0 ||
+		    o->ws_insecure,
 	};
 	uint64_t	 f = 0;
 	size_t		 i;

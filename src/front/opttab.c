@@ -269,6 +269,9 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_NUMBER, FIELD(ws_max_message), .lo = 1,
 	  .hi = LLONG_MAX / 2, .what = "ws-max-message",
 	  .help = "close (1009) on a longer message (16 MiB)" },
+	{ .name = "ws-insecure", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(ws_insecure),
+	  .help = "wss://: accept any certificate and name" },
 
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",

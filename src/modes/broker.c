@@ -69,6 +69,12 @@
 /* Read size per client: relayed at once, so it need not be large. */
 #define BROKER_READ_SIZE	(16 * 1024)
 
+/*
+ * The longest line a sender may hold back in line mode: a longer one goes
+ * in pieces of this size, each a line (a message) of its own.
+ */
+#define BROKER_LINE_MAX		(64 * 1024)
+
 
 
 /* A client's name in messages: its room name, or its address. */
@@ -95,6 +101,92 @@ broker_send(struct broker *b, struct endpoint *except, const void *p,
 	}
 	if (fanout_send(b->fo, except, p, len) == -1)
 		log_warn("relay");
+}
+
+/*
+ * Does a plain broker relay whole lines?  With --websocket in text mode a
+ * line is a message: an unfinished line passed on at once would become a
+ * message that another sender's bytes then continue.
+ */
+static int
+broker_lines(const struct broker *b)
+{
+	return (b->room == NULL && b->o->websocket && !b->o->ws_binary);
+}
+
+/* Hold the len bytes at p after the unfinished line in pt.  -1: ENOMEM. */
+static int
+part_add(struct broker_part *pt, const unsigned char *p, size_t len)
+{
+	unsigned char	*nb;
+	size_t		 size;
+
+	if (pt->len + len > pt->size) {
+		size = pt->size == 0 ? 256 : pt->size;
+		while (size < pt->len + len)
+			size *= 2;
+		if ((nb = realloc(pt->buf, size)) == NULL)
+			return (-1);
+		pt->buf = nb;
+		pt->size = size;
+	}
+	memcpy(pt->buf + pt->len, p, len);
+	pt->len += len;
+	return (0);
+}
+
+static void
+part_free(struct broker_part *pt)
+{
+	free(pt->buf);
+	pt->buf = NULL;
+	pt->len = pt->size = 0;
+}
+
+/* Relay the line pt holds, ended with a newline if it has none. */
+static void
+part_flush(struct broker *b, struct endpoint *except, struct broker_part *pt)
+{
+	if (pt->len > 0 && (pt->buf[pt->len - 1] == '\n' ||
+	    part_add(pt, (const unsigned char *)"\n", 1) == 0))
+		broker_send(b, except, pt->buf, pt->len);
+	part_free(pt);
+}
+
+/*
+ * Relay what a sender sent as whole lines (broker_lines()): an unfinished
+ * last line waits in pt for its end, or until it is BROKER_LINE_MAX long.
+ */
+static void
+broker_send_lines(struct broker *b, struct endpoint *except,
+    struct broker_part *pt, const unsigned char *p, size_t len)
+{
+	const unsigned char	*nl;
+	size_t			 k;
+
+	while (len > 0) {
+		if (pt->len == 0 &&
+		    (nl = memrchr(p, '\n', len)) != NULL) {
+			/* Whole lines, straight from p. */
+			k = nl - p + 1;
+			broker_send(b, except, p, k);
+		} else {
+			nl = memchr(p, '\n', len);
+			k = nl != NULL ? (size_t)(nl - p + 1) : len;
+			if (k > BROKER_LINE_MAX - pt->len)
+				k = BROKER_LINE_MAX - pt->len;
+			if (part_add(pt, p, k) == -1) {
+				log_warn("relay");
+				part_free(pt);
+				return;
+			}
+			if (pt->buf[pt->len - 1] == '\n' ||
+			    pt->len == BROKER_LINE_MAX)
+				part_flush(b, except, pt);
+		}
+		p += k;
+		len -= k;
+	}
 }
 
 /* Send "<announce> ..." and a newline to every member but except. */
@@ -124,7 +216,9 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 	/* With --send-only only the operator speaks: clients are ignored. */
 	if (c->quit || b->o->send_only)
 		return (len);
-	if (b->room == NULL)
+	if (broker_lines(b))
+		broker_send_lines(b, c->net, &c->part, p, len);
+	else if (b->room == NULL)
 		broker_send(b, c->net, p, len);
 	else if (b->room->heard(c->sp, p, len))
 		c->quit = 1;
@@ -141,7 +235,9 @@ console_relay_write(struct endpoint *ep, const void *p, size_t len)
 {
 	struct broker	*b = ep->data;
 
-	if (b->room == NULL)
+	if (broker_lines(b))
+		broker_send_lines(b, b->console, &b->console_part, p, len);
+	else if (b->room == NULL)
 		broker_send(b, b->console, p, len);
 	else
 		b->room->heard(&b->server, p, len);
@@ -169,6 +265,7 @@ client_free(struct client *c)
 		pool_put(c->sp->rf.line, ROOM_LINE_MAX);
 		free(c->sp);
 	}
+	part_free(&c->part);
 	free(c->addr);
 	free(c);
 }
@@ -193,7 +290,11 @@ client_finished(struct session *s)
 	else if (s->timed_out)
 		log_verbose(1, "%s: idle timeout, disconnected", who);
 	else if (c->rx->error_op != NULL)
-		log_verbose(1, "%s: read: %s", who, strerror(c->rx->error));
+		log_verbose(1, "%s: read: %s", who,
+		    ep_strerror(c->net, c->rx->error));
+	/* A last line without its newline is still a line. */
+	if (c->part.len > 0 && !c->quit && !b->o->send_only)
+		part_flush(b, c->net, &c->part);
 	if (b->room != NULL)
 		b->room->leave(b, c);
 	gate_release(b->o->run);
@@ -339,6 +440,7 @@ console_in_finished(struct session *s)
 
 	if (b->room != NULL)
 		b->room->flush(&b->server);
+	part_flush(b, b->console, &b->console_part);
 	session_free(s);
 }
 

@@ -38,6 +38,16 @@ struct speaker {
 	struct room_framer rf;
 };
 
+/*
+ * An unfinished line a sender holds back (--broker --websocket, where a
+ * line is a message): allocated only while one is.
+ */
+struct broker_part {
+	unsigned char	*buf;
+	size_t		 len;
+	size_t		 size;
+};
+
 struct client {
 	struct broker	*b;
 	struct session	*s;
@@ -49,6 +59,7 @@ struct client {
 					   an idle client should cost little */
 	char		 name[ROOM_NAME_MAX + 3]; /* "<user3>" */
 	struct speaker	*sp;		/* In a room only. */
+	struct broker_part part;	/* A plain broker's line mode. */
 	TAILQ_ENTRY(client) entry;	/* In the room's members. */
 };
 
@@ -59,6 +70,7 @@ struct broker {
 	struct listener	*l;
 	struct endpoint	*console;	/* stdout, NULL once it failed */
 	struct speaker	 server;	/* The operator, in a room. */
+	struct broker_part console_part; /* Its unfinished line. */
 	unsigned int	 next_id;	/* Room ids are never reused. */
 	TAILQ_HEAD(, client) members;	/* The room's clients, in order. */
 };

@@ -637,6 +637,11 @@ fconn_next(struct fconn *fc)
 	    fc->out->why[0] != '\0' ? fc->out->why : "none");
 	if (!o->keep)
 		f->status = 1;
+	/*
+	 * A WebSocket client has had its 101 already: it is told that
+	 * there is nothing behind it, not given an empty session.
+	 */
+	ws_close_now(fc->out->cws, WS_CLOSE_INTERNAL, "no target accepted");
 	/* The client is closed when its handshake is over. */
 	if (fc->out->early_fd != -1) {
 		fc->state = FC_FAILED;

@@ -246,7 +246,8 @@ plain_report(struct conn *c)
 		log_warnx("%s %s %s: %s", ch->error_op,
 		    strcmp(ch->error_op, "read") == 0 ? "from" : "to",
 		    strcmp(ch->error_op, "read") == 0 ? ch->src->name :
-		    ch->dst->name, strerror(ch->error));
+		    ch->dst->name, ep_strerror(strcmp(ch->error_op,
+		    "read") == 0 ? ch->src : ch->dst, ch->error));
 		status = 1;
 	}
 	return (status);

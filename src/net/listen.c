@@ -267,17 +267,25 @@ listen_early(const struct options *o)
 void
 listen_say_full(const struct options *o, int fd)
 {
-	char	 msg[128];
-	int	 n;
+	char	 msg[LISTEN_FULL_MAX];
 
 	if (o->ssl)
 		return;
+	listen_full_line(o, msg, sizeof(msg));
+	(void)send(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
 
-	n = snprintf(msg, sizeof(msg), "%s: the server is full (%d "
+/* The line of listen_say_full(), in msg (of size LISTEN_FULL_MAX). */
+void
+listen_full_line(const struct options *o, char *msg, size_t size)
+{
+	int	 n;
+
+	n = snprintf(msg, size, "%s: the server is full (%d "
 	    "connection%s); try again later.\n", getprogname(),
 	    o->gate.max_conns, o->gate.max_conns == 1 ? "" : "s");
-	if (n > 0 && (size_t)n < sizeof(msg))
-		(void)send(fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0 || (size_t)n >= size)
+		*msg = '\0';
 }
 
 /*
@@ -590,6 +598,18 @@ listener_accept_cb(int lfd, int events, void *arg)
 		}
 		switch (gate_decide(&l->o->gate, l->o->run, &peer)) {
 		case GATE_FULL:
+			/*
+			 * A WebSocket client is answered as HTTP (503), not
+			 * with a line it would take for a broken answer.
+			 */
+			if (l->o->websocket && !l->o->ssl) {
+				char	 line[LISTEN_FULL_MAX];
+
+				listen_full_line(l->o, line, sizeof(line));
+				ws_say_full(l->o, fd, l->ops->full != NULL ?
+				    line : NULL);
+				continue;
+			}
 			/*
 			 * Told why, a stream client sees an end-of-file, not
 			 * a reset (sock_linger() closes a datagram socket at

@@ -226,6 +226,8 @@ struct ws	*ws_connect(const struct options *, int, struct tls *,
 		    const char *, const char *, char **);
 void		 ws_attach(struct endpoint *, struct ws *, int);
 void		 ws_free(struct ws *);
+void		 ws_close_now(struct ws *, int, const char *);
+void		 ws_say_full(const struct options *, int, const char *);
 
 /* listen.c */
 
@@ -266,7 +268,10 @@ struct listen_ops {
 };
 int		 listen_admit(const struct options *, const struct net_peer *);
 int		 listen_early(const struct options *);
+/* The longest line listen_say_full() sends. */
+#define LISTEN_FULL_MAX	128
 void		 listen_say_full(const struct options *, int);
+void		 listen_full_line(const struct options *, char *, size_t);
 struct listener	*listener_new(const struct options *, int,
 		    const struct listen_ops *, void *);
 void		 listener_pause(struct listener *, int);

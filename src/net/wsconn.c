@@ -23,10 +23,16 @@
  *
  * Reading gives the payload of data frames as it comes (a frame need not
  * be whole), answers pings, and ends at the peer's close frame or at the
- * first protocol error, which is answered with its close code.  Writing
- * takes a line (text mode) or a chunk (binary mode) as one message.  The
- * close handshake is the pump's end of file: the peer's close ends what
- * is read, and the end of what is written sends ours.
+ * first protocol error, which is answered with its close code.  A close
+ * with a code that reports a failure, a protocol error, a connection
+ * that ends without a close frame and a write error end the read with an
+ * error (ws_ep_why() says which), so that the session ends as a broken
+ * TCP connection would, and a client's exit status says so.  Writing
+ * takes a chunk (binary mode) or each of its lines (text mode) as one
+ * message, as many at once as the output buffer holds; a line that is
+ * not UTF-8 goes as a binary message, since a text message must be UTF-8.
+ * The close handshake is the pump's end of file: the peer's close ends
+ * what is read, and the end of what is written sends ours.
  */
 
 #include <sys/types.h>
@@ -48,7 +54,7 @@
  * Frames owed to the peer: one data frame of a buffer's worth, and room
  * after it for control frames, of which a close always fits.
  */
-#define WS_OUT_SIZE	(CHANNEL_BUFSIZE + 1024)
+#define WS_OUT_SIZE	(2 * CHANNEL_BUFSIZE + 1024)
 #define WS_OUT_CLOSE	(WS_HDR_MAX + WS_CTRL_MAX)
 
 /* The upgrade's deadline when -w does not give one. */
@@ -84,11 +90,17 @@ struct ws {
 	size_t			 ctrllen;
 	int			 in_closed; /* the peer's close, or an error */
 	int			 peer_code; /* its close code, 0: none yet */
+	int			 err;	/* what ended the reads, or 0 */
+	char			 why[WS_CTRL_MAX * 4 + 128]; /* and why */
+	int			 werr;	/* a write's error */
 
 	unsigned char		*out;	/* frames owed to the peer */
 	size_t			 ooff;
 	size_t			 olen;
-	int			 wfrag;	/* a text message is open */
+	int			 wop;	/* the message open (WS_OP_*) */
+	int			 wutf8;	/* ws_utf8()'s state of it */
+	unsigned char		 carry[4]; /* a character cut by a write */
+	size_t			 ncarry;
 	int			 close_sent;
 	int			 plain;	/* not WebSocket: a TCP client */
 	struct ev_timer		 ping;	/* --ws-ping */
@@ -156,12 +168,32 @@ ws_flush(struct ws *w, int *want)
 				*want = EV_WRITE;
 			return (0);
 		}
-		if (n <= 0)
+		if (n <= 0) {
+			/* Reported once: the next read must not miss it. */
+			w->werr = n == 0 || errno == 0 ? EPIPE : errno;
 			return (-1);
+		}
 		w->ooff += n;
 	}
 	w->ooff = w->olen = 0;
 	return (1);
+}
+
+/*
+ * The session ends in an error: remember it (the first one) and what it
+ * was, for the read that reports it (ws_ep_why()).
+ */
+static void
+ws_error(struct ws *w, int error, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (w->err != 0)
+		return;
+	w->err = error;
+	va_start(ap, fmt);
+	(void)vsnprintf(w->why, sizeof(w->why), fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -170,10 +202,11 @@ ws_flush(struct ws *w, int *want)
  * never takes the room a close needs).
  */
 static int
-ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
+ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
+    size_t n1, const unsigned char *p2, size_t n2)
 {
 	unsigned char	 key[4], *dst;
-	size_t		 room, h;
+	size_t		 room, h, n = n1 + n2;
 
 	if (w->ooff > 0 && w->ooff == w->olen)
 		w->ooff = w->olen = 0;
@@ -191,12 +224,28 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 		arc4random_buf(key, sizeof(key));
 	dst = w->out + w->olen;
 	h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
-	if (n > 0)
-		memcpy(dst + h, p, n);
+	if (n1 > 0)
+		memcpy(dst + h, p1, n1);
+	if (n2 > 0)
+		memcpy(dst + h + n1, p2, n2);
 	if (!w->server)
 		ws_mask(dst + h, n, key, 0);
 	w->olen += h + n;
 	return (0);
+}
+
+static int
+ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
+{
+	return (ws_queue2(w, fin, op, p, n, NULL, 0));
+}
+
+/* Is there room for frames of n payload bytes in all, and a close? */
+static int
+ws_room(const struct ws *w, size_t n)
+{
+	return (WS_OUT_SIZE - (w->olen - w->ooff) >=
+	    2 * WS_HDR_MAX + sizeof(w->carry) + n + WS_OUT_CLOSE);
 }
 
 /* Queue our close frame, once: nothing may follow it. */
@@ -223,6 +272,7 @@ ws_fail(struct ws *w, int code, const char *why)
 	int	 want;
 
 	log_verbose(1, "WebSocket: %s; closing with %d", why, code);
+	ws_error(w, EPROTO, "WebSocket: %s; closed with %d", why, code);
 	w->eol_due = 0;
 	ws_send_close(w, code, why);
 	w->in_closed = 1;
@@ -262,9 +312,15 @@ ws_read_end(struct ws *w, ssize_t n, int want)
 	int	 fwant = 0;
 
 	if (n == 0) {
-		if (!w->in_closed)
+		if (w->werr != 0)
+			ws_error(w, w->werr, "WebSocket: %s",
+			    strerror(w->werr));
+		else if (!w->in_closed) {
 			log_verbose(1, "WebSocket: connection closed without "
 			    "a close frame");
+			ws_error(w, ECONNRESET, "WebSocket: connection closed "
+			    "without a close frame");
+		}
 		w->in_closed = 1;
 		return (0);
 	}
@@ -300,6 +356,16 @@ ws_control(struct ws *w)
 		return (ws_fail(w, answer, "bad close frame"));
 	log_verbose(1, "WebSocket: the peer closed with %d%s%s", code,
 	    *reason != '\0' ? ": " : "", reason);
+	/*
+	 * A normal end, a peer going away, no code, or one of an
+	 * application's own: the session is over.  Any other code says
+	 * something failed (a protocol error, data it would not take, an
+	 * error of its own, a gateway whose target is down).
+	 */
+	if (code != WS_CLOSE_NORMAL && code != WS_CLOSE_GOING_AWAY &&
+	    code != WS_CLOSE_NO_STATUS && code < 3000)
+		ws_error(w, ECONNRESET, "WebSocket: the peer closed with "
+		    "%d%s%s", code, *reason != '\0' ? ": " : "", reason);
 	w->peer_code = code;
 	w->in_closed = 1;
 	return (0);
@@ -365,17 +431,20 @@ ws_frame_end(struct ws *w)
 }
 
 /*
- * The endpoint's read: payload of data frames, as much as is there, up to
- * n bytes; a newline after each message in text mode.  Control frames are
- * taken in on the way.  Returns what read(2) would: 0 at the peer's close
- * or after a protocol error.
+ * Payload of data frames, as much as is there, up to n bytes: the frames
+ * the bytes read hold, one after another, with a newline after each
+ * message in text mode, so that a stream of short messages costs a read
+ * and a write per buffer, not per message.  Control frames are taken in
+ * on the way.  Returns what read(2) would: 0 at the peer's close or after
+ * a protocol error (what came before it is returned first).
  */
 static ssize_t
-ws_ep_read(struct endpoint *ep, void *p, size_t n)
+ws_read_frames(struct endpoint *ep, void *p, size_t n)
 {
 	struct ws	*w = ep->data;
+	unsigned char	*out = p;
 	ssize_t		 r;
-	size_t		 k;
+	size_t		 k, got = 0;
 	int		 code, want = 0;
 	const char	*why;
 
@@ -383,30 +452,31 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 	if (w->ooff < w->olen)
 		(void)ws_flush(w, &want);
 	for (;;) {
-		if (w->eol_due) {
-			*(unsigned char *)p = '\n';
+		if (w->eol_due && got < n) {
+			out[got++] = '\n';
 			w->eol_due = 0;
-			return (1);
 		}
-		if (w->in_closed)
-			return (0);
+		if (got == n || w->in_closed)
+			return (got);
 		if (w->in_frame && w->f.opcode < WS_OP_CLOSE) {
 			if (w->left == 0) {
 				if (!ws_frame_end(w))
-					return (0);
+					return (got);
 				continue;
 			}
-			k = w->left < n ? w->left : n;
+			k = w->left < n - got ? w->left : n - got;
 			if (w->inlen > 0) {
 				if (k > w->inlen)
 					k = w->inlen;
-				memcpy(p, w->in + w->inoff, k);
+				memcpy(out + got, w->in + w->inoff, k);
 				w->inoff += k;
 				w->inlen -= k;
-			} else {
+			} else if (got > 0)
+				return (got);
+			else {
 				/* A long frame: straight into the pump. */
 				do {
-					r = ws_lower_read(w->fd, w->tls, p, k,
+					r = ws_lower_read(w->fd, w->tls, out, k,
 					    &want);
 				} while (r == -1 && errno == EINTR);
 				if (r <= 0)
@@ -414,16 +484,19 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 				k = r;
 			}
 			if (w->f.masked)
-				ws_mask(p, k, w->f.mask, w->off);
+				ws_mask(out + got, k, w->f.mask, w->off);
 			w->off += k;
 			w->left -= k;
 			if (w->msg_op == WS_OP_TEXT &&
-			    ws_utf8(&w->utf8, p, k) == -1)
-				return (ws_fail(w, WS_CLOSE_BAD_DATA,
-				    "a text message that is not UTF-8"));
+			    ws_utf8(&w->utf8, out + got, k) == -1) {
+				(void)ws_fail(w, WS_CLOSE_BAD_DATA,
+				    "a text message that is not UTF-8");
+				return (got);
+			}
+			got += k;
 			if (w->left == 0 && !ws_frame_end(w))
-				return (0);
-			return (k);
+				return (got);
+			continue;
 		}
 		if (w->in_frame) {
 			k = w->left < w->inlen ? w->left : w->inlen;
@@ -433,6 +506,8 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 			w->inlen -= k;
 			w->left -= k;
 			if (w->left > 0) {
+				if (got > 0)
+					return (got);
 				if ((r = ws_fill(w, &want)) <= 0)
 					return (ws_read_end(w, r, want));
 				continue;
@@ -441,14 +516,19 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 			if (w->f.masked)
 				ws_mask(w->ctrl, w->ctrllen, w->f.mask, 0);
 			if (ws_control(w) == 0)
-				return (0);
+				return (got);
 			continue;
 		}
 		r = ws_frame_parse(w->in + w->inoff, w->inlen, w->server,
 		    &w->f, &code, &why);
-		if (r == -1)
-			return (ws_fail(w, code, why));
+		if (r == -1) {
+			(void)ws_fail(w, code, why);
+			return (got);
+		}
 		if ((size_t)r > w->inlen) {
+			/* What is there goes first: no read that may wait. */
+			if (got > 0)
+				return (got);
 			if ((r = ws_fill(w, &want)) <= 0)
 				return (ws_read_end(w, r, want));
 			continue;
@@ -456,59 +536,207 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 		w->inoff += r;
 		w->inlen -= r;
 		if (!ws_frame_start(w))
-			return (0);
+			return (got);
 	}
 }
 
 /*
- * The endpoint's write: the next line of p (text mode; a line longer than
- * a buffer, or not yet ended, is sent in fragments) or up to a buffer of
- * it (binary mode) as one frame.  Nothing new is taken while frames are
- * owed, so the pump's back-pressure holds.  Returns the bytes of p taken.
+ * The endpoint's read (ws_read_frames()), with the end of the session in
+ * an error, when it was one, as -1 and its errno.  A write that met the
+ * peer's reset ends the reads too, as the reset would over TCP: the socket
+ * reports it once, and the read after it would see a plain end of file.
+ */
+static ssize_t
+ws_ep_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct ws	*w = ep->data;
+	ssize_t		 r;
+
+	if (w->werr != 0 && !w->in_closed) {
+		ws_error(w, w->werr, "WebSocket: %s", strerror(w->werr));
+		w->in_closed = 1;
+		w->eol_due = 0;
+	}
+	r = ws_read_frames(ep, p, n);
+	if (r == 0 && w->err != 0) {
+		errno = w->err;
+		return (-1);
+	}
+	return (r);
+}
+
+/* What an error of ep's read was, when it was the WebSocket's own. */
+static const char *
+ws_ep_why(struct endpoint *ep, int error)
+{
+	struct ws	*w = ep->data;
+
+	if (w == NULL || w->err == 0 || error != w->err)
+		return (NULL);
+	return (w->why);
+}
+
+/*
+ * Queue the next line of the n bytes at s (text mode): up to its newline,
+ * which is not sent (nor a CR before it), or up to a buffer of it when
+ * no newline comes that soon, which goes as a fragment of a message the
+ * next write goes on with.  A message is text while what it holds is
+ * UTF-8, cut only at a character's end (a character cut by the end of a
+ * write waits in carry for the rest of it); a line that is not UTF-8
+ * goes as a binary message, and one whose later fragment turns out not
+ * to be ends its text message at the last whole character and goes on as
+ * a binary message.  Returns the bytes of s taken, 0 when the frames
+ * would not fit in the output buffer now.
+ */
+static size_t
+ws_put_line(struct ws *w, const unsigned char *s, size_t n)
+{
+	const unsigned char	*nl;
+	size_t			 len, take, acc, bound;
+	int			 fin = 1, st, op;
+
+	len = take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
+	if ((nl = memchr(s, '\n', len)) != NULL) {
+		len = nl - s;
+		take = len + 1;
+		/* A line from a terminal or a -C peer: no CR. */
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+	} else
+		fin = 0;
+	if (!ws_room(w, len))
+		return (0);
+	if (w->wop == WS_OP_BINARY) {
+		(void)ws_queue(w, fin, WS_OP_CONT, s, len);
+		w->wop = fin ? 0 : WS_OP_BINARY;
+		return (take);
+	}
+	st = w->wutf8;
+	acc = ws_utf8_span(&st, s, len, &bound);
+	if (acc == len && (st == 0 || !fin)) {
+		op = w->wop == WS_OP_TEXT ? WS_OP_CONT : WS_OP_TEXT;
+		if (st == 0) {
+			(void)ws_queue2(w, fin, op, w->carry, w->ncarry, s,
+			    len);
+			w->ncarry = 0;
+			w->wop = fin ? 0 : WS_OP_TEXT;
+		} else if (bound > 0) {
+			/* Up to the character cut by this write's end. */
+			(void)ws_queue2(w, 0, op, w->carry, w->ncarry, s,
+			    bound);
+			memcpy(w->carry, s + bound, len - bound);
+			w->ncarry = len - bound;
+			w->wop = WS_OP_TEXT;
+		} else {
+			/* Still the same character: at most three bytes. */
+			memcpy(w->carry + w->ncarry, s, len);
+			w->ncarry += len;
+		}
+		w->wutf8 = st;
+		return (take);
+	}
+	/* Not UTF-8: what is whole of the text so far ends its message. */
+	if (w->wop == WS_OP_TEXT) {
+		(void)ws_queue2(w, 1, WS_OP_CONT, w->carry,
+		    bound > 0 ? w->ncarry : 0, s, bound);
+		if (bound > 0) {
+			w->ncarry = 0;
+			s += bound;
+			len -= bound;
+		}
+		log_verbose(2, "WebSocket: a line that is not UTF-8 goes on "
+		    "as a binary message");
+	}
+	(void)ws_queue2(w, fin, WS_OP_BINARY, w->carry, w->ncarry, s, len);
+	w->ncarry = 0;
+	w->wutf8 = 0;
+	w->wop = fin ? 0 : WS_OP_BINARY;
+	return (take);
+}
+
+/*
+ * A write failed (w->werr): the reads end with it too, now, as a reset
+ * ends a TCP connection both ways (ep_write_broken()).  errno is the
+ * write's error.
+ */
+static void
+ws_broken(struct ws *w)
+{
+	w->in_closed = 1;
+	w->eol_due = 0;
+	ep_write_broken(w->ep);
+	errno = w->werr;
+}
+
+/*
+ * The endpoint's write: up to a buffer of p as one binary message (binary
+ * mode), or as many of its lines as the output buffer takes, each a
+ * message (ws_put_line()), sent at once.  Nothing new is taken while
+ * frames are owed, so that the pump's back-pressure holds.  Returns the
+ * bytes of p taken.
  */
 static ssize_t
 ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 {
 	struct ws		*w = ep->data;
-	const unsigned char	*s = p, *nl;
-	size_t			 len, take;
-	int			 fin = 1, op = WS_OP_BINARY, want;
+	const unsigned char	*s = p;
+	size_t			 take, k;
+	int			 want;
 
 	ep->wwant = 0;
 	if (w->close_sent) {
 		errno = EPIPE;
 		return (-1);
 	}
+	if (w->werr != 0) {
+		ws_broken(w);
+		return (-1);
+	}
 	switch (ws_flush(w, &want)) {
 	case -1:
+		ws_broken(w);
 		return (-1);
 	case 0:
 		ep->wwant = want;
 		errno = EAGAIN;
 		return (-1);
 	}
-	len = take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
-	if (!w->binary) {
-		op = w->wfrag ? WS_OP_CONT : WS_OP_TEXT;
-		if ((nl = memchr(s, '\n', len)) != NULL) {
-			len = nl - s;
-			take = len + 1;
-			/* A line from a terminal or a -C peer: no CR. */
-			if (len > 0 && s[len - 1] == '\r')
-				len--;
-		} else
-			fin = 0;
-		w->wfrag = !fin;
+	if (w->binary) {
+		take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
+		(void)ws_queue(w, 1, WS_OP_BINARY, s, take);
+	} else {
+		/* The first line always fits: the buffer was emptied. */
+		for (take = 0; take < n; take += k) {
+			if ((k = ws_put_line(w, s + take, n - take)) == 0)
+				break;
+		}
 	}
-	(void)ws_queue(w, fin, op, s, len);
-	if (ws_flush(w, &want) == -1)
+	if (ws_flush(w, &want) == -1) {
+		ws_broken(w);
 		return (-1);
+	}
 	/* What is still owed goes when the socket takes it (ws_ep_read). */
 	if (w->ooff < w->olen && ep->reader != NULL) {
 		ep->rwant = EV_READ | want;
 		ep_update(ep);
 	}
 	return (take);
+}
+
+/*
+ * The end of what is written: an open message ends (a character left cut
+ * goes as a binary message of its own), then our close.
+ */
+static void
+ws_end_message(struct ws *w)
+{
+	if (w->wop != 0)
+		(void)ws_queue(w, 1, WS_OP_CONT, NULL, 0);
+	if (w->ncarry > 0)
+		(void)ws_queue(w, 1, WS_OP_BINARY, w->carry, w->ncarry);
+	w->wop = 0;
+	w->ncarry = 0;
+	w->wutf8 = 0;
 }
 
 /* Decoded bytes, or bytes the TLS layer holds, that no poll announces. */
@@ -541,10 +769,7 @@ ws_ep_shutdown(struct endpoint *ep)
 
 	if (w->close_sent)
 		return;
-	if (w->wfrag) {
-		(void)ws_queue(w, 1, WS_OP_CONT, NULL, 0);
-		w->wfrag = 0;
-	}
+	ws_end_message(w);
 	ws_send_close(w, w->peer_code > 0 &&
 	    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
 	    WS_CLOSE_NORMAL, "");
@@ -563,7 +788,8 @@ ws_ep_free(struct endpoint *ep)
 	int		 want;
 
 	if (!w->close_sent) {
-		w->wfrag = 0;
+		w->wop = 0;
+		w->ncarry = 0;
 		ws_send_close(w, w->peer_code > 0 &&
 		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
 		    WS_CLOSE_NORMAL, "");
@@ -579,6 +805,7 @@ static const struct ep_ops ws_ops = {
 	.pending = ws_ep_pending,
 	.shutdown = ws_ep_shutdown,
 	.free = ws_ep_free,
+	.why = ws_ep_why,
 };
 
 /* --ws-ping: a ping now and then, whatever the traffic. */
@@ -591,9 +818,18 @@ ws_ping_cb(void *arg)
 	if (w->close_sent)
 		return;
 	if (ws_queue(w, 1, WS_OP_PING, (const unsigned char *)"sockcat",
-	    7) == 0 && ws_flush(w, &want) == 0 && w->ep->reader != NULL) {
-		w->ep->rwant = EV_READ | want;
-		ep_update(w->ep);
+	    7) == 0) {
+		switch (ws_flush(w, &want)) {
+		case -1:
+			ws_broken(w);
+			break;
+		case 0:
+			if (w->ep->reader != NULL) {
+				w->ep->rwant = EV_READ | want;
+				ep_update(w->ep);
+			}
+			break;
+		}
 	}
 	ev_timer_arm(&w->ping, w->o->ws_ping_ms);
 }
@@ -619,6 +855,24 @@ ws_new(const struct options *o, int fd, struct tls *tls, int server)
 	    WS_MAX_MESSAGE;
 	ev_timer_init(&w->ping, ws_ping_cb, w);
 	return (w);
+}
+
+/*
+ * Close w's session before it started, with code and reason (a bridge
+ * whose target cannot be reached), best effort: a new socket's buffer
+ * has room for a close frame.  w stays its owner's to free.
+ */
+void
+ws_close_now(struct ws *w, int code, const char *reason)
+{
+	int	 want;
+
+	if (w == NULL || w->plain)
+		return;
+	/* Once attached, the session's end sends the close (ws_ep_free()). */
+	DEBUG_CHECK(w->ep == NULL, "ws_close_now: the session has started");
+	ws_send_close(w, code, reason);
+	(void)ws_flush(w, &want);
 }
 
 /* Free w and its TLS layer; the socket is its owner's. */
@@ -804,6 +1058,7 @@ ws_hs_request(struct ws_hs *h)
 	struct ws_req	 r;
 	const char	*why;
 	char		 proto[256] = "";
+	unsigned char	 path[sizeof(r.pathbuf) * 4];
 	ssize_t		 n;
 	int		 status;
 
@@ -822,7 +1077,10 @@ ws_hs_request(struct ws_hs *h)
 	if (r.protocols != NULL && h->o->ws_protocol != NULL)
 		ws_choose_protocol(r.protocols, h->o->ws_protocol, proto,
 		    sizeof(proto));
-	log_verbose(1, "WebSocket upgrade of %s%s%s", r.path,
+	/* The client's bytes, escaped: no terminal obeys them. */
+	path[room_escape((const unsigned char *)r.path, strlen(r.path),
+	    path)] = '\0';
+	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
 	    *proto != '\0' ? ", subprotocol " : "", proto);
 	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
 	    proto)) == -1) {
@@ -842,10 +1100,13 @@ static int
 ws_hs_answer(struct ws_hs *h)
 {
 	const char	*why;
-	char		 proto[256], line[256];
+	char		 proto[256], raw[256];
+	unsigned char	 line[sizeof(raw) * 4];
 
-	strlcpy(line, h->in, sizeof(line));
-	line[strcspn(line, "\r\n")] = '\0';
+	/* The server's status line, escaped: no terminal obeys it. */
+	strlcpy(raw, h->in, sizeof(raw));
+	raw[strcspn(raw, "\r\n")] = '\0';
+	line[room_escape((unsigned char *)raw, strlen(raw), line)] = '\0';
 	log_verbose(1, "WebSocket: %s", line);
 	if (ws_check_accept(h->in, h->key, h->protocols, proto,
 	    sizeof(proto), &why) == -1) {
@@ -1025,6 +1286,109 @@ ws_hs_cancel(struct ws_hs *h)
 	tls_free(h->tls);
 	free(h->refused);
 	free(h);
+}
+
+/*
+ * Clients turned away while the server is full, waiting to show whether
+ * they are WebSocket clients: at most this many at once.
+ */
+#define WS_FULL_MAX		256
+
+/* A client turned away (--max-conns), until it is answered. */
+struct ws_full {
+	int			 fd;
+	char			 line[LISTEN_FULL_MAX]; /* a plain one's */
+	struct ev_timer		 timer;
+};
+
+static int	ws_nfull;
+
+/*
+ * Answer a client turned away: a WebSocket client (websocket) with 503, a
+ * plain one with line, if the mode has one (not NULL, not empty); then a
+ * lingering close.
+ */
+static void
+ws_full_answer(int fd, int websocket, const char *line)
+{
+	char	 msg[512];
+	ssize_t	 n;
+
+	if (websocket) {
+		n = ws_encode_refusal(msg, sizeof(msg), HTTP_UNAVAILABLE,
+		    "the server is full; try again later");
+		if (n > 0)
+			(void)send(fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} else if (line != NULL && *line != '\0')
+		(void)send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
+	sock_linger(fd);
+}
+
+static void
+ws_full_done(struct ws_full *f, int websocket)
+{
+	ev_del(f->fd);
+	ev_timer_disarm(&f->timer);
+	ws_full_answer(f->fd, websocket, f->line);
+	ws_nfull--;
+	free(f);
+}
+
+/* The client said nothing for a second: a plain client. */
+static void
+ws_full_timeout(void *arg)
+{
+	ws_full_done(arg, 0);
+}
+
+/* The client spoke: is its first word a GET? */
+static void
+ws_full_cb(int fd, int events, void *arg)
+{
+	struct ws_full	*f = arg;
+	char		 b[4];
+	ssize_t		 n;
+
+	(void)events;
+	n = recv(fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0 && (size_t)n < sizeof(b) && memcmp(b, "GET ", n) == 0)
+		return;		/* More of it to come. */
+	ws_full_done(f, n == sizeof(b) && memcmp(b, "GET ", 4) == 0);
+}
+
+/*
+ * The server is full (--max-conns): turn the client on fd away, which
+ * takes fd.  A WebSocket client is answered "503 Service Unavailable",
+ * as a browser expects; in a --broker or --room, which take plain TCP
+ * clients too, a client is one if its first word is a GET, and a plain
+ * one is given the mode's line (NULL: none), as without --websocket.
+ */
+void
+ws_say_full(const struct options *o, int fd, const char *line)
+{
+	struct ws_full	*f;
+
+	if (!o->broker && !o->room) {
+		ws_full_answer(fd, 1, line);
+		return;
+	}
+	if (ws_nfull >= WS_FULL_MAX || (f = calloc(1, sizeof(*f))) == NULL) {
+		ws_full_answer(fd, 0, line);
+		return;
+	}
+	f->fd = fd;
+	if (line != NULL)
+		strlcpy(f->line, line, sizeof(f->line));
+	if (ev_set(fd, EV_READ, ws_full_cb, f) == -1) {
+		free(f);
+		ws_full_answer(fd, 0, line);
+		return;
+	}
+	ev_timer_init(&f->timer, ws_full_timeout, f);
+	ev_timer_arm(&f->timer, WS_SNIFF_MS);
+	ws_nfull++;
 }
 
 struct ws_wait {

@@ -638,6 +638,28 @@ ep_broken(struct endpoint *ep)
 	channel_update(w);
 }
 
+/*
+ * A write to ep met the end of its connection (a reset), which a socket
+ * reports only once: the channel reading from ep fails too, without an
+ * error of its own (the write's is the one to report), and drops what it
+ * holds, as the reset dropped what the kernel held.  For an endpoint
+ * whose write operation does more than write (a protocol's frames):
+ * otherwise its reader, when its destination is full, would wait for
+ * ever for a read that would have said so.  ep_broken() the other way.
+ */
+void
+ep_write_broken(struct endpoint *ep)
+{
+	struct channel	*r = ep->reader;
+
+	if (r == NULL || channel_ended(r))
+		return;
+	r->state = CH_FAILED;
+	channel_discard(r);
+	r->session->failed = 1;
+	channel_update(r);
+}
+
 /* Stop ch at once: nothing more is read, what is queued is dropped. */
 void
 channel_stop(struct channel *ch)
@@ -1625,6 +1647,20 @@ session_finish(struct session *s)
 }
 
 /*
+ * The words for error, which ep's read or write gave: the endpoint's own
+ * when it has them (ep_ops' why), else strerror()'s.
+ */
+const char *
+ep_strerror(struct endpoint *ep, int error)
+{
+	const char	*why = NULL;
+
+	if (ep != NULL && ep->ops != NULL && ep->ops->why != NULL)
+		why = ep->ops->why(ep, error);
+	return (why != NULL ? why : strerror(error));
+}
+
+/*
  * Say what a session lost, if anything: one line per channel that had a
  * read or write error.  Returns 1 if there was any, else 0 (an exit
  * status).
@@ -1640,7 +1676,8 @@ session_report(struct session *s)
 			continue;
 		rd = strcmp(ch->error_op, "read") == 0;
 		log_warnx("%s %s %s: %s", ch->error_op, rd ? "from" : "to",
-		    rd ? ch->src->name : ch->dst->name, strerror(ch->error));
+		    rd ? ch->src->name : ch->dst->name,
+		    ep_strerror(rd ? ch->src : ch->dst, ch->error));
 		status = 1;
 	}
 	return (status);

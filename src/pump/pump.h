@@ -86,6 +86,11 @@ struct ep_ops {
 	void	(*shutdown)(struct endpoint *);
 	/* Release data; called before the descriptors are closed. */
 	void	(*free)(struct endpoint *);
+	/*
+	 * What an error of its read or write was, when strerror()'s words
+	 * would not say (a protocol's own failure); NULL: they do.
+	 */
+	const char *(*why)(struct endpoint *, int);
 };
 
 struct session;
@@ -252,6 +257,8 @@ void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);
 int		 session_relay_check(struct session *);
 int		 session_report(struct session *);
+const char	*ep_strerror(struct endpoint *, int);
+void		 ep_write_broken(struct endpoint *);
 int		 channel_ended(const struct channel *);
 int		 channel_pace(struct channel *, long long, long long,
 		    uint64_t);

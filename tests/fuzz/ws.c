@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		*text, reason[WS_CTRL_MAX * 4 + 1], proto[256];
 	const char	*why;
 	ssize_t		 n;
-	size_t		 h, cut;
+	size_t		 h, cut, span, bound;
 	int		 server, code, answer, st1, st2, v1, v2, status;
 
 	for (server = 0; server < 2; server++) {
@@ -65,6 +65,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (v2 == 0)
 		v2 = ws_utf8(&st2, data + cut, size - cut);
 	if (v1 != v2 || (v1 == 0 && st1 != st2))
+		abort();
+	/* The span agrees, and a message cut at its bound is UTF-8. */
+	st2 = 0;
+	span = ws_utf8_span(&st2, data, size, &bound);
+	if ((span == size) != (v1 == 0) || bound > span ||
+	    (v1 == 0 && st1 != st2))
+		abort();
+	st2 = 0;
+	if (ws_utf8(&st2, data, bound) != 0 || st2 != 0)
+		abort();
+	st2 = 0;
+	if (span < size && ws_utf8(&st2, data, span + 1) == 0)
 		abort();
 
 	if (size <= WS_CTRL_MAX)

@@ -1,0 +1,423 @@
+#!/bin/bash
+# WebSocket servers and clients used as people use them, and as an
+# adversary would: curl and raw HTTP/1.0 against every --websocket server
+# mode (each must answer, keep running and serve the next proper client),
+# a client that resets with data unread, binary messages echoed by a
+# text-mode program, bytes that are not UTF-8 relayed to WebSocket
+# members, a bridge whose target is down, peers that close with an error,
+# wss:// verification, a URL that would inject headers or carries a
+# password, escape sequences from peers, a full server, and how many
+# writes a text stream takes.  The independent peers are curl and
+# Python's websockets (tests/wspeer.py).
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+if ! "${SC_PYTHON:-python3}" -S -c 'import sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets' 2>/dev/null; then
+	echo "python3-websockets not installed: skipping" >&2
+	exit 77
+fi
+sc_require curl
+
+PEER="$TESTS_DIR/wspeer.py"
+# The peers print what they get as UTF-8, whatever the locale.
+export PYTHONIOENCODING=utf-8
+TLS_OK=1
+"$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in" &&
+    TLS_OK=0
+
+tearDown() {
+	exec 7>&- 8>&-
+	sc_remove_tmp
+	endSkipping
+}
+
+# peer NAME args...: a wspeer.py in the background, output in NAME.out;
+# for a server, its port in WPORT.
+peer() {
+	_n=$1
+	shift
+	bg t 60 python3 "$PEER" "$@" >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err" \
+	    7>&- 8>&-
+	PEER_PID=$BG_PID
+	if [ "$1" = serve ]; then
+		wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
+		WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
+	fi
+}
+
+# peer_wait: wait for the peer to end, within its own bound.
+peer_wait() {
+	wait_exit "$PEER_PID" 65 || fail "the peer did not end in 65 s"
+	[ "$WAIT_STATUS" != 124 ] || fail "the peer timed out"
+}
+
+# has_esc FILE: does FILE hold an ESC or BEL byte?
+has_esc() {
+	LC_ALL=C grep -q "$(printf '[\033\007]')" "$1"
+}
+
+# real_clients: curl's GET, HEAD, POST, HTTP/2 and HTTP/1.0 against the
+# --websocket server on PORT (PID SERVER_PID, stderr in s.err), which
+# must answer and keep running; the caller then serves a WebSocket
+# client.  $1 says whether plain TCP clients are welcome (a broker or a
+# room), whose HEAD is then a plain client, not a refused upgrade.
+real_clients() {
+	code=$(t 20 curl -s -o "$SC_TMP/get.body" -w '%{http_code}' \
+	    "http://127.0.0.1:$PORT/")
+	assertEquals "curl GET" 426 "$code"
+	grep -q 'no Upgrade: websocket' "$SC_TMP/get.body" ||
+	    fail "GET body: $(cat "$SC_TMP/get.body")"
+	if [ "$1" = plain ]; then
+		code=$(t 20 curl -s -I -o /dev/null -w '%{http_code}' \
+		    "http://127.0.0.1:$PORT/")
+		assertEquals "curl HEAD" 405 "$code"
+		code=$(t 20 curl -s -d x -o /dev/null -w '%{http_code}' \
+		    "http://127.0.0.1:$PORT/")
+		assertEquals "curl POST" 405 "$code"
+	else
+		t 20 curl -s -m 5 -I "http://127.0.0.1:$PORT/" \
+		    >/dev/null 2>&1
+	fi
+	# HTTP/2 with prior knowledge: no HTTP/1.1 GET, answered or not.
+	t 20 curl -s -m 5 --http2-prior-knowledge "http://127.0.0.1:$PORT/" \
+	    >/dev/null 2>&1
+	printf 'GET / HTTP/1.0\r\nHost: x\r\n\r\n' | t 20 "$SC" -N 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/h10.out" 2>"$SC_TMP/h10.err"
+	assertEquals "HTTP/1.0: the answer" "HTTP/1.1 400 Bad Request" \
+	    "$(head -n 1 "$SC_TMP/h10.out" | tr -d '\r')"
+	grep -q '^not HTTP/1.1$' "$SC_TMP/h10.out" ||
+	    fail "HTTP/1.0 body: $(cat "$SC_TMP/h10.out")"
+	still_running "$SERVER_PID" 0.2 ||
+	    fail "the server ended: $(cat "$SC_TMP/s.err")"
+	if grep -Eq 'double free|AddressSanitizer|runtime error' \
+	    "$SC_TMP/s.err"; then
+		fail "server: $(cat "$SC_TMP/s.err")"
+	fi
+}
+
+test_refused_upgrades_keep_every_mode_serving() {
+	# -lk -e: the next client gets its echo.
+	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
+	real_clients plain
+	peer p client lines "$PORT" "still served"
+	wait_for "$SC_TMP/p.out" '^msg still served$' ||
+	    fail "-e: $(cat "$SC_TMP/p.out" "$SC_TMP/s.err")"
+	stop "$PEER_PID"
+	stop "$SERVER_PID"
+
+	# --broker and --room: the next client is relayed to, or welcomed.
+	for mode in --broker --room; do
+		server s "$mode" --websocket 127.0.0.1 0 || fail "no $mode"
+		real_clients shared
+		peer p client say "$PORT" "hello after curl"
+		ppid=$PEER_PID
+		peer q client until "$PORT" "from the other"
+		wait_until lines_at_least "$SC_TMP/s.err" \
+		    'WebSocket upgrade of' 2 || fail "$mode: no second client"
+		echo "from the other" | t 20 "$SC" -N -q 1 \
+		    "ws://127.0.0.1:$PORT/" >/dev/null 2>&1
+		peer_wait
+		grep -q 'from the other' "$SC_TMP/q.out" ||
+		    fail "$mode: $(cat "$SC_TMP/q.out" "$SC_TMP/s.err")"
+		stop "$ppid"
+		stop "$SERVER_PID"
+	done
+
+	# --forward: the next client reaches the target.
+	held_stdin o.fifo 8
+	SERVER_STDIN=$SC_TMP/o.fifo server o -lk 127.0.0.1 0 8>&- ||
+	    fail "no target"
+	oport=$PORT
+	server s -lk --websocket --forward "127.0.0.1:$oport" 127.0.0.1 0 \
+	    8>&- || fail "no bridge"
+	real_clients plain
+	peer p client lines "$PORT" "to the target"
+	wait_for "$SC_TMP/o.out" 'to the target' ||
+	    fail "--forward: $(cat "$SC_TMP/o.out" "$SC_TMP/s.err")"
+	exec 8>&-
+}
+
+# A client that resets with a program's output unread, after sending more
+# than the program's pipe holds (it never reads), ends the session as a
+# reset ends it over TCP: the server exits, its program too.
+test_reset_ends_session() {
+	server s -l --websocket -c yes 127.0.0.1 0 || fail "no server"
+	t 20 python3 "$PEER" reset "$PORT" >"$SC_TMP/r.out" 2>"$SC_TMP/r.err"
+	assertEquals "the peer" "status HTTP/1.1 101 Switching Protocols
+reset" "$(cat "$SC_TMP/r.out")"
+	wait_exit "$SERVER_PID" 20 || fail "the session hangs after a reset"
+	grep -q 'Connection reset by peer' "$SC_TMP/s.err" ||
+	    fail "not said: $(cat "$SC_TMP/s.err")"
+}
+
+# A text-mode program echoing binary messages: what is not UTF-8 comes
+# back as a binary message, never as an invalid text message, and the
+# session ends normally.
+test_echoed_binary_stays_valid() {
+	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
+	peer p client kinds "$PORT"
+	peer_wait
+	assertEquals "the kinds back" "binary b'\\xff\\xfe\\x00bin'
+text 'héllo €'
+text 'plain'
+closed 1000" "$(cat "$SC_TMP/p.out")"
+}
+
+# stdin's lines that are not UTF-8 go as binary messages: the peer takes
+# them all, and the client exits 0.
+test_client_sends_non_utf8_as_binary() {
+	peer p serve kinds
+	printf 'ok\n\377\376 latin\nb\303\251\n' | t 20 "$SC" -N \
+	    "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	assertEquals "client stderr" "" "$(cat "$SC_TMP/c.err")"
+	peer_wait
+	assertEquals "what the peer got" "got text 'ok'
+got binary b'\\xff\\xfe latin'
+got text 'bé'
+closed 1000" "$(grep -v '^PORT ' "$SC_TMP/p.out")"
+}
+
+# A client that drops a message (a text message that is not UTF-8)
+# says so without -v and exits 1, --ws-binary or not.
+test_client_protocol_error_exits_1() {
+	for mode in --ws-binary --ws-max-message=1000000; do
+		peer p serve badutf8
+		t 20 "$SC" -d "$mode" "ws://127.0.0.1:$WPORT/" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "$mode: status" 1 $?
+		assertEquals "$mode: stderr" "sockcat: read from network: WebSocket: a text message that is not UTF-8; closed with 1007" \
+		    "$(cat "$SC_TMP/c.err")"
+		assertEquals "$mode: stdout" "" "$(cat "$SC_TMP/c.out")"
+		peer_wait
+		grep -q '^closed 1007$' "$SC_TMP/p.out" ||
+		    fail "$mode: $(cat "$SC_TMP/p.out")"
+	done
+}
+
+# A peer that closes with an error code (1011): said, status 1.
+test_peer_error_close_exits_1() {
+	peer p serve close1011
+	t 20 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	assertEquals "stderr" "sockcat: read from network: WebSocket: the peer closed with 1011: boom" \
+	    "$(cat "$SC_TMP/c.err")"
+	peer_wait
+}
+
+# A bridge whose target is down gives its client no empty session: a
+# close 1011 that sockcat's client reports, and Python's sees.
+test_bridge_target_down() {
+	closed=$(free_port)
+	server s -lk --websocket --forward "127.0.0.1:$closed" 127.0.0.1 0 ||
+	    fail "no bridge"
+	echo hi | t 20 "$SC" "ws://127.0.0.1:$PORT/" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	assertEquals "stderr" "sockcat: read from network: WebSocket: the peer closed with 1011: no target accepted" \
+	    "$(cat "$SC_TMP/c.err")"
+	assertEquals "stdout" "" "$(cat "$SC_TMP/c.out")"
+	peer p client lines "$PORT" "anyone"
+	peer_wait
+	assertEquals "python" "closed 1011" "$(cat "$SC_TMP/p.out")"
+}
+
+# A room relays a TCP member's line that is not UTF-8, and a long line of
+# many-byte characters it cuts, to WebSocket members as valid text: none
+# of them is thrown out (1007).
+test_room_text_stays_utf8() {
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	peer a client until "$PORT" "the end"
+	apid=$PEER_PID
+	wait_for "$SC_TMP/s.err" 'WebSocket upgrade of' || fail "no member"
+	euros=$(python3 -c 'print("\u20ac" * 2000)')
+	peer b client say "$PORT" "$euros"
+	bpid=$PEER_PID
+	wait_for "$SC_TMP/b.out" 'only its first 4096 were relayed' ||
+	    fail "no cut: $(cat "$SC_TMP/b.out")"
+	printf 'bad \377 byte\nthe end\n' | t 20 "$SC" -N -q 1 127.0.0.1 \
+	    "$PORT" >/dev/null 2>&1
+	wait_exit "$apid" 65
+	want="<user2> $(python3 -c 'print("\u20ac" * 1365)')"
+	grep -qxF "msg $want" "$SC_TMP/a.out" ||
+	    fail "the cut line: $(grep -c . "$SC_TMP/a.out")"
+	grep -qxF 'msg <user3> bad \xff byte' "$SC_TMP/a.out" ||
+	    fail "the bad line: $(cat "$SC_TMP/a.out")"
+	grep -qxF 'msg <user3> the end' "$SC_TMP/a.out" ||
+	    fail "thrown out: $(tail -n 3 "$SC_TMP/a.out")"
+	stop "$bpid"
+}
+
+# --broker --websocket: a member's unfinished line waits for its end; it
+# does not swallow another member's message.
+test_broker_unfinished_line() {
+	server s --broker --websocket 127.0.0.1 0 || fail "no server"
+	peer b client until "$PORT" "ial"
+	bpid=$PEER_PID
+	wait_for "$SC_TMP/s.err" 'WebSocket upgrade of' || fail "no member"
+	held_stdin tcp.fifo 8
+	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	printf 'first\npart' >&8
+	wait_for "$SC_TMP/s.out" '^first' || fail "first line"
+	echo "hello" | t 20 "$SC" -N -q 1 "ws://127.0.0.1:$PORT/" \
+	    >/dev/null 2>&1
+	wait_for "$SC_TMP/b.out" 'hello' || fail "no hello"
+	printf 'ial\n' >&8
+	wait_exit "$bpid" 65
+	assertEquals "what the member got" "msg first
+msg hello
+msg partial" "$(cat "$SC_TMP/b.out")"
+	exec 8>&-
+}
+
+# A WebSocket client turned away by --max-conns gets HTTP 503; a plain
+# client of the room still gets the room's line.
+test_max_conns_503() {
+	server s --room --websocket --max-conns 1 127.0.0.1 0 ||
+	    fail "no server"
+	held_stdin tcp.fifo 8
+	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "first not welcome"
+	t 20 python3 "$PEER" upgrade "$PORT" / >"$SC_TMP/u.out" \
+	    2>"$SC_TMP/u.err"
+	assertEquals "the WebSocket client" \
+	    "status HTTP/1.1 503 Service Unavailable" "$(cat "$SC_TMP/u.out")"
+	code=$(t 20 curl -s -o "$SC_TMP/full.body" -w '%{http_code}' \
+	    -H 'Upgrade: websocket' -H 'Connection: Upgrade' \
+	    "http://127.0.0.1:$PORT/")
+	assertEquals "curl" 503 "$code"
+	echo "hi" | t 20 "$SC" -q 2 127.0.0.1 "$PORT" >"$SC_TMP/p.out" \
+	    2>/dev/null
+	grep -q 'the server is full (1 connection)' "$SC_TMP/p.out" ||
+	    fail "plain: $(cat "$SC_TMP/p.out")"
+	exec 8>&-
+}
+
+# A URL's path cannot add headers: controls and spaces go as %XX.
+test_url_path_cannot_inject() {
+	peer p serve capture
+	t 20 "$SC" $'ws://127.0.0.1:'"$WPORT"$'/x\r\nEvil: 1 y' </dev/null \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	peer_wait
+	assertEquals "request line" "line b'GET /x%0D%0AEvil:%201%20y HTTP/1.1'" \
+	    "$(grep '^line' "$SC_TMP/p.out")"
+	grep -qi '^header evil' "$SC_TMP/p.out" &&
+	    fail "a header was injected: $(cat "$SC_TMP/p.out")"
+	return 0
+}
+
+# ws://user:pass@host/ sends Basic credentials; the password is never in
+# a message.
+test_url_userinfo() {
+	peer p serve capture
+	t 20 "$SC" "ws://us%40er:s3cret@127.0.0.1:$WPORT/" </dev/null \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	peer_wait
+	assertEquals "credentials" "header authorization Basic $(printf 'us@er:s3cret' | base64)" \
+	    "$(grep '^header authorization' "$SC_TMP/p.out")"
+	grep -q s3cret "$SC_TMP/c.err" && fail "echoed: $(cat "$SC_TMP/c.err")"
+	grep -q 'WebSocket upgrade failed: HTTP/1.1 404 Not Found' \
+	    "$SC_TMP/c.err" || fail "$(cat "$SC_TMP/c.err")"
+	t 5 "$SC" "ws://user:s3cret%zz@127.0.0.1:1/" </dev/null \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "bad escape: status" 1 $?
+	assertEquals "bad escape: stderr" \
+	    "sockcat: invalid URL: bad user information" "$(cat "$SC_TMP/d.err")"
+}
+
+# Escape sequences from a peer never reach the operator's terminal: a
+# request path in the server's -v line, a status line in the client's
+# error.
+test_peer_escapes_are_escaped() {
+	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
+	t 20 python3 "$PEER" upgrade "$PORT" $'/a\e]0;owned\a\e[2Jb' \
+	    >"$SC_TMP/u.out" 2>"$SC_TMP/u.err"
+	assertEquals "upgraded" "status HTTP/1.1 101 Switching Protocols" \
+	    "$(cat "$SC_TMP/u.out")"
+	wait_for "$SC_TMP/s.err" 'WebSocket upgrade of' || fail "no -v line"
+	grep -qF 'WebSocket upgrade of /a\x1b]0;owned\x07\x1b[2Jb' \
+	    "$SC_TMP/s.err" || fail "server: $(cat -v "$SC_TMP/s.err")"
+	has_esc "$SC_TMP/s.err" && fail "server: raw escapes"
+	peer p serve capture-esc
+	t 20 "$SC" -v "ws://127.0.0.1:$WPORT/" </dev/null >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	peer_wait
+	grep -qF 'WebSocket upgrade failed: HTTP/1.1 404 \x1b]0;owned\x07\x1b[2JNot Found' \
+	    "$SC_TMP/c.err" || fail "client: $(cat -v "$SC_TMP/c.err")"
+	has_esc "$SC_TMP/c.err" && fail "client: raw escapes"
+	return 0
+}
+
+# wss:// verifies the certificate and the name by default; --ws-insecure
+# skips it; a trusted CA and the right name pass.
+test_wss_verifies_by_default() {
+	[ "$TLS_OK" = 1 ] || { sc_skip "TLS not built in"; return; }
+	mkdir -p "$SC_TMP/certs"
+	make_certs "$SC_TMP/certs" || fail "no certificates"
+	server s -lk --websocket --ssl-cert "$SC_TMP/certs/self.pem" \
+	    --ssl-key "$SC_TMP/certs/self.key" -e /bin/cat 127.0.0.1 0 ||
+	    fail "no server"
+	echo "trusted?" | t 20 "$SC" -N "wss://localhost:$PORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "untrusted: status" 1 $?
+	assertEquals "untrusted: nothing through" "" "$(cat "$SC_TMP/c.out")"
+	grep -qi 'certificate' "$SC_TMP/c.err" ||
+	    fail "untrusted: $(cat "$SC_TMP/c.err")"
+	# The certificate trusted, but not for that name.
+	echo "name?" | t 20 "$SC" -N --ssl-trustfile "$SC_TMP/certs/self.pem" \
+	    "wss://127.0.0.1:$PORT/" >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
+	assertEquals "wrong name: status" 1 $?
+	assertEquals "wrong name: nothing through" "" "$(cat "$SC_TMP/n.out")"
+	echo "trusted" | t 20 "$SC" -N -q 5 --ssl-trustfile \
+	    "$SC_TMP/certs/self.pem" "wss://localhost:$PORT/" \
+	    >"$SC_TMP/v.out" 2>"$SC_TMP/v.err"
+	assertEquals "trusted: status" 0 $?
+	assertEquals "trusted: echo" "trusted" "$(cat "$SC_TMP/v.out")"
+	echo "insecure" | t 20 "$SC" -N -q 5 --ws-insecure \
+	    "wss://localhost:$PORT/" >"$SC_TMP/i.out" 2>"$SC_TMP/i.err"
+	assertEquals "--ws-insecure: status" 0 $?
+	assertEquals "--ws-insecure: echo" "insecure" "$(cat "$SC_TMP/i.out")"
+	# --ssl with a host and port keeps ncat's way: no verification.
+	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | t 20 "$SC" -N -q 5 \
+	    --ssl 127.0.0.1 "$PORT" >"$SC_TMP/l.out" 2>"$SC_TMP/l.err"
+	grep -q '^HTTP/1.1 426' "$SC_TMP/l.out" ||
+	    fail "--ssl: $(cat "$SC_TMP/l.out" "$SC_TMP/l.err")"
+}
+
+# Text mode sends the lines of one read together, not one send() each,
+# and a client writes the messages of one read together.
+test_text_lines_gathered() {
+	sc_require strace
+	# LeakSanitizer cannot work under ptrace.
+	nolsan=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	bg t 60 env ASAN_OPTIONS="$nolsan" strace -f -qq \
+	    -e trace=sendto,write -o "$SC_TMP/trace" "$SC" -v -l --websocket \
+	    -c 'seq 1 20000' 127.0.0.1 0 2>"$SC_TMP/s.err" >/dev/null
+	spid=$BG_PID
+	wait_for "$SC_TMP/s.err" '^Listening on ' ||
+	    fail "no server: $(cat "$SC_TMP/s.err")"
+	port=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
+	    "$SC_TMP/s.err")
+	t 30 env ASAN_OPTIONS="$nolsan" strace -qq -e trace=write \
+	    -o "$SC_TMP/ctrace" "$SC" -d "ws://127.0.0.1:$port/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	assertEquals "every line" 20000 "$(wc -l <"$SC_TMP/c.out")"
+	assertEquals "the last" 20000 "$(tail -n 1 "$SC_TMP/c.out")"
+	wait_exit "$spid" 30
+	sends=$(grep -c 'sendto(' "$SC_TMP/trace")
+	[ "$sends" -lt 1000 ] || fail "$sends sends for 20000 lines"
+	# ... and the client writes them out a buffer at a time.
+	writes=$(grep -c '^write(1,' "$SC_TMP/ctrace")
+	[ "$writes" -lt 1000 ] || fail "$writes writes for 20000 lines"
+}
+
+sc_run_shunit2
