@@ -62,7 +62,11 @@ static const char help_end[] =
 "TIME: seconds, or with a unit: 500ms, 2s, 1m.  Ports: numbers, names, lo-hi.\n"
 "\n"
 "Examples:\n"
-"  %1$s -l 5000 > file           receive a file\n"
+"  %1$s -l 5000 > file           receive a file ...\n"
+"  %1$s -N host 5000 < file      ... and send it (-N: end when it ends)\n"
+"  %1$s -zv host 20-30           which ports are open?\n"
+"  %1$s --chat                   wait for a chat on port 5000 ...\n"
+"  %1$s --chat host              ... and call it from another machine\n"
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
 "  %1$s -lk 8080 --forward backend:80   a port forwarder\n";
 
