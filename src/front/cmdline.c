@@ -913,6 +913,8 @@ step_last(struct cmdline *cl)
 
 	if (o->no_shutdown)
 		o->shut_net = 0;
+	/* nc's plain client says a refusal with -v only; its own modes do. */
+	o->say_refused = o->ssl || o->ws_path != NULL || cl->proxy_own;
 	if (o->recv_only)
 		o->no_stdin = 1;
 	if (o->dccp)
