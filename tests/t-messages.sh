@@ -358,4 +358,37 @@ test_stdout_reader_gone_is_quiet() {
 	done
 }
 
+# The same for a UDP listener: what its peers send goes to a reader that
+# has gone.
+test_udp_listener_stdout_reader_gone_is_quiet() {
+	for prog in "$SC" "$NC"; do
+		[ -x "$prog" ] || continue
+		rm -f "$SC_TMP/st"
+		: >"$SC_TMP/l.err"
+		bg bash -c 'set -o pipefail
+		    timeout -k 2 20 "$1" -v -u -l 127.0.0.1 0 </dev/null \
+		    2>"$2/l.err" | head -c 1 >"$2/l.out"
+		    echo "${PIPESTATUS[0]}" >"$2/st.tmp"; mv "$2/st.tmp" "$2/st"' \
+		    sh "$prog" "$SC_TMP"
+		wait_for "$SC_TMP/l.err" '^Bound on' || fail "$prog: not bound"
+		port=$(sed -n 's/^Bound on .* //p' "$SC_TMP/l.err")
+		# Datagrams until the listener has gone (more than a pipe
+		# holds), each with room to arrive.
+		t 20 python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(2000):
+    if os.path.exists(sys.argv[2]):
+        break
+    s.sendto(b"x" * 1000, ("127.0.0.1", int(sys.argv[1])))
+    time.sleep(0.002)
+' "$port" "$SC_TMP/st"
+		wait_until test -f "$SC_TMP/st" || fail "$prog: still running"
+		assertEquals "$prog: status" 0 "$(<"$SC_TMP/st")"
+		assertEquals "$prog: stderr" "" \
+		    "$(grep -v -e '^Bound on' -e '^Connection received on' \
+		    "$SC_TMP/l.err")"
+	done
+}
+
 sc_run_shunit2
