@@ -597,4 +597,24 @@ test_terminal_output_is_safe_whatever_the_input() {
 	assertFalse "raw ESC" "grep -q \"$(printf '\033')\\]0\" '$SC_TMP/pane.raw'"
 }
 
+# "--chat 6000" would call the address 0.0.23.112: a port alone is
+# refused with the command that waits on it, under either name.
+test_port_alone_is_not_a_host() {
+	expect_error "6000 is a port, not a host: to wait for a call on it, sockcat --chat -l 6000" \
+	    --chat 6000
+	ln -s "$SC" "$SC_TMP/sockchat"
+	t 5 "$SC_TMP/sockchat" 6000 </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "sockchat status" 1 $?
+	assertEquals "sockchat stdout" "" "$(<"$SC_TMP/out")"
+	assertEquals "sockchat: 6000 is a port, not a host: to wait for a call on it, sockchat -l 6000" \
+	    "$(<"$SC_TMP/err")"
+}
+
+# A refused call says so, without -v.
+test_refused_call_is_said() {
+	p=$(free_port) || fail "no free port"
+	expect_error "connect to 127.0.0.1 port $p (tcp) failed: Connection refused" \
+	    --chat 127.0.0.1 "$p"
+}
+
 sc_run_shunit2

@@ -19,6 +19,93 @@ test_no_arguments_prints_usage() {
 	assertContains "$ERR" "usage: sockcat [-46"
 }
 
+# netcat's five lines of usage (-h starts with them).
+nc_usage() {
+	t 5 "$SC" -h | head -n 5
+}
+
+# usage_why WHY args...: sockcat refuses the command line with netcat's
+# usage, then the line "sockcat: WHY"; status 1, nothing on stdout.
+usage_why() {
+	_why=$1
+	shift
+	run "$@"
+	assertEquals "status of $*" 1 "$STATUS"
+	assertEquals "stdout of $*" "" "$OUT"
+	assertEquals "stderr of $*" "$(nc_usage)
+sockcat: $_why" "$ERR"
+}
+
+# A bare sockcat: nc's usage, then where to read on.
+test_no_arguments_says_where_to_read_on() {
+	usage_why "try 'sockcat -h' for the options and examples"
+}
+
+# What getopt says, nc's usage, then the long option meant.
+test_mistyped_long_option_suggests_the_right_one() {
+	for typo in listn:listen lsten:listen keepalve=60:keepalive \
+	    chta:chat ssl-verfy:ssl-verify; do
+		run "--${typo%:*}" 5000
+		assertEquals "status of --${typo%:*}" 1 "$STATUS"
+		assertEquals "stdout" "" "$OUT"
+		assertEquals "--${typo%:*}" "$SC: unrecognized option '--${typo%:*}'
+$(nc_usage)
+sockcat: did you mean --${typo#*:}?" "$ERR"
+	done
+	run --zzzzzz 5000
+	assertEquals "$SC: unrecognized option '--zzzzzz'
+$(nc_usage)
+sockcat: try 'sockcat -h' for the options" "$ERR"
+	run -w
+	assertEquals "$SC: option requires an argument -- 'w'
+$(nc_usage)
+sockcat: try 'sockcat -h' for the options" "$ERR"
+}
+
+# A usage error says which operand or option is wrong.
+test_usage_says_why() {
+	usage_why "missing destination and port" --raw
+	usage_why "missing destination and port" -v
+	usage_why "-p 5001 and 5000 both name the port to listen on: give it once" \
+	    -l 5000 -p 5001
+	usage_why "-p 5000 and 5001 both name the port to listen on: give it once" \
+	    -l -p 5000 5001
+	usage_why "with -l -s, the port is -p's: sockcat -l 127.0.0.1 5000" \
+	    -l -s 127.0.0.1 5000
+	usage_why "-s 127.0.0.1 and ::1 both name the address to listen on: give it once" \
+	    -l -s 127.0.0.1 ::1 5000
+	usage_why "-l takes one address and one port: 2 is one operand too many" \
+	    -l 127.0.0.1 1 2
+	usage_why "missing port number" -p 1 localhost
+	usage_why "missing socket pathname" -U
+	usage_why "cannot use -p with -U" -U -p 5 x
+	usage_why "--chat calls one host on one port: 3 is one operand too many" \
+	    --chat 1 2 3
+}
+
+# A client's one operand that is not a host.
+test_lone_operand_named() {
+	expect_error "must use -l with --forward (sockcat -l 6203 --forward 127.0.0.1:7010)" \
+	    --forward 127.0.0.1:7010 6203
+	expect_error "missing port number (http://host/: the URLs taken are ws:// and wss://)" \
+	    http://host/
+	# nc's words where nc has them.
+	expect_error "missing port number" localhost
+}
+
+# An optional value is given after '=': the word after the option is an
+# operand, and when the operands are wrong, the message says why.
+test_optional_value_taken_after_equals() {
+	expect_error "port number invalid: 127.0.0.1 (--keepalive takes its value after '=': --keepalive=60)" \
+	    --keepalive 60 127.0.0.1 7311
+	expect_error "port number invalid: 127.0.0.1 (--progress takes its value after '=': --progress=always)" \
+	    --progress always 127.0.0.1 1
+	# The same words are fine operands when they are the operands.
+	server srv -l --keepalive 127.0.0.1 0 || fail "no server"
+	assertTrue "listening on the operands" "[ -n '$PORT' ]"
+	stop "$SERVER_PID"
+}
+
 test_help_goes_to_stdout_and_exits_0() {
 	for h in -h --help; do
 		run $h

@@ -8,6 +8,7 @@
 
 : "${MANPAGE:=$(dirname "$0")/../doc/sockcat.1}"
 : "${COMPLETIONS_DIR:=$(dirname "$0")/../completions}"
+: "${CI_DIR:=$(dirname "$MANPAGE")/../.ci}"
 BASH_COMPLETION_LIB=/usr/share/bash-completion/bash_completion
 
 # The options of "sockcat --help", one per line: "-x" or "--long".
@@ -81,7 +82,8 @@ test_help_is_short_grouped_and_same_as_h() {
 		assertTrue "group $group" "grep -qx '$group' '$SC_TMP/long'"
 	done
 	assertTrue "an example" "grep -q '^  sockcat -l 5000 > file' '$SC_TMP/long'"
-	assertTrue "fits two screens" "[ $(wc -l <"$SC_TMP/long") -le 128 ]"
+	# Two screens of 68 lines, the commonest jobs' examples included.
+	assertTrue "fits two screens" "[ $(wc -l <"$SC_TMP/long") -le 136 ]"
 	wide=$(awk 'length > 79' "$SC_TMP/long" | wc -l)
 	assertEquals "lines wider than 79 columns" 0 "$wide"
 }
@@ -114,6 +116,89 @@ test_manual_is_clean() {
 	    "SEE ALSO"; do
 		assertTrue "section $sh" "grep -qx '.Sh $sh' '$MANPAGE'"
 	done
+}
+
+# Every message of mandoc -Tlint, STYLE included, but those about the
+# system's own manual database.
+test_manual_is_lint_clean() {
+	command -v mandoc >/dev/null || { sc_skip "mandoc not installed"; return; }
+	out=$(mandoc -Tlint "$MANPAGE" 2>&1 | grep -v 'outdated mandoc.db')
+	assertEquals "mandoc -Tlint" "" "$out"
+}
+
+# -h shows the commonest jobs: a file sent with -N, a scan, a chat and the
+# port it waits on.
+test_help_examples_show_the_commonest_jobs() {
+	t 5 "$SC" -h >"$SC_TMP/help" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	sed -n '/^Examples:$/,$p' "$SC_TMP/help" >"$SC_TMP/ex"
+	for ex in 'sockcat -l 5000 > file' 'sockcat -N host 5000 < file' \
+	    'sockcat -zv host 20-30' 'sockcat --chat  ' \
+	    'sockcat --chat host  '; do
+		assertTrue "example $ex" "grep -qF -- '  $ex' '$SC_TMP/ex'"
+	done
+	assertTrue "the chat's port" \
+	    "grep -q '^  sockcat --chat .*port 5000' '$SC_TMP/ex'"
+}
+
+# setup_run [ARG]: .ci/setup in a copy of the tree whose apt-get, dpkg-query
+# (nothing installed), id (root) and make are stand-ins: the packages it
+# would install in $SC_TMP/apt, what make was asked in $SC_TMP/make.
+setup_run() {
+	mkdir -p "$SC_TMP/tree/.ci" "$SC_TMP/stub"
+	cp "$CI_DIR/setup" "$SC_TMP/tree/.ci/setup"
+	: >"$SC_TMP/tree/Makefile"
+	: >"$SC_TMP/apt"
+	: >"$SC_TMP/make"
+	printf '#!/bin/sh\nexit 1\n' >"$SC_TMP/stub/dpkg-query"
+	printf '#!/bin/sh\necho 0\n' >"$SC_TMP/stub/id"
+	printf '#!/bin/sh\necho "$*" >>"%s"\n' "$SC_TMP/apt" \
+	    >"$SC_TMP/stub/apt-get"
+	printf '#!/bin/sh\necho "$*" >>"%s"\n' "$SC_TMP/make" \
+	    >"$SC_TMP/stub/make"
+	chmod +x "$SC_TMP/stub/"*
+	PATH=$SC_TMP/stub:$PATH t 30 sh "$SC_TMP/tree/.ci/setup" "$@" \
+	    >"$SC_TMP/setup.out" 2>&1
+}
+
+# The README's first command installs what building and running needs,
+# nothing of the tests'; the second (--tests) what the tests need too,
+# and builds as well, so that either works alone.
+test_quick_start_installs_only_what_each_step_needs() {
+	[ -f "$CI_DIR/setup" ] || { sc_skip "no .ci/setup"; return; }
+	setup_run
+	assertEquals "status" 0 $?
+	first=$(grep ' install ' "$SC_TMP/apt")
+	for p in gcc make autoconf automake pkg-config libbsd-dev libssl-dev; do
+		assertContains "build needs $p" " $first " " $p "
+	done
+	for p in shunit2 chromium clang valgrind lintian debhelper zsh fish \
+	    ncat python3-websockets; do
+		assertNotContains "$p is the tests'" " $first " " $p "
+	done
+	assertEquals "built" "-j$(nproc)" "$(<"$SC_TMP/make")"
+	rm -rf "$SC_TMP/tree"
+	setup_run --tests
+	assertEquals "status with --tests" 0 $?
+	both=$(grep ' install ' "$SC_TMP/apt" | tr '\n' ' ')
+	for p in gcc libssl-dev shunit2 chromium clang valgrind lintian \
+	    netcat-openbsd ncat socat curl python3-websockets zsh fish; do
+		assertContains "--tests installs $p" " $both " " $p "
+	done
+	assertEquals "built with --tests" "-j$(nproc)" "$(<"$SC_TMP/make")"
+}
+
+# The README's two commands are those, and .ci/run runs both.
+test_quick_start_commands() {
+	[ -f "$CI_DIR/run" ] || { sc_skip "no .ci/run"; return; }
+	readme=$(dirname "$MANPAGE")/../README.md
+	assertEquals "the README's commands" "sh .ci/setup && ./sockcat --chat
+sh .ci/setup --tests && sh .ci/test" \
+	    "$(sed -n '/^## Quick start/,/^## /p' "$readme" |
+	    awk '/^```/ { inb = !inb; next } inb')"
+	assertEquals ".ci/run" "sh .ci/setup
+sh .ci/setup --tests
+sh .ci/test" "$(grep -o '^sh \.ci/[a-z]*\( --tests\)\{0,1\}' "$CI_DIR/run")"
 }
 
 test_every_option_is_in_the_zsh_completion() {

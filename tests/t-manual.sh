@@ -50,4 +50,33 @@ test_mandoc_renders_the_table_too() {
 	    "$(wide_lines "$SC_TMP/page" 80)"
 }
 
+# Every quotation mark the page opens, it closes: a list of quoted words
+# reads (‘a’, ‘b’), not (‘a, ‘b’’).
+test_quoted_lists_are_closed() {
+	MANWIDTH=80 LC_ALL=C.UTF-8 t 60 man -l "$MANPAGE" >"$SC_TMP/page" \
+	    2>/dev/null
+	assertEquals "lists of quoted header names" 2 "$(grep -c \
+	    "(‘Proxy-Authorization’, ‘Proxy-Connection’," "$SC_TMP/page")"
+	assertEquals "quotes closed twice" "" "$(grep -n "’’" "$SC_TMP/page")"
+	assertEquals "a word opened twice" "" \
+	    "$(grep -n "‘[^’ ]*, ‘" "$SC_TMP/page")"
+}
+
+# A reader finds examples on the first screens of the page, not only in
+# EXAMPLES at its end: the commonest jobs, the chat with its port.
+test_examples_near_the_top() {
+	MANWIDTH=80 LC_ALL=C.UTF-8 t 60 man -l "$MANPAGE" >"$SC_TMP/page" \
+	    2>/dev/null
+	first=$(grep -n '^ *\$ sockcat ' "$SC_TMP/page" | head -n 1 | cut -d: -f1)
+	assertTrue "first example at line $first" "[ '${first:-999}' -le 60 ]"
+	head -n 70 "$SC_TMP/page" >"$SC_TMP/top"
+	for ex in 'sockcat -l 9000 > file' 'sockcat -N host 9000 < file' \
+	    'sockcat -zv host 20-30' 'sockcat --chat ' 'sockcat --chat host'; do
+		assertTrue "$ex" "grep -qF -- '\$ $ex' '$SC_TMP/top'"
+	done
+	assertTrue "the chat's port" "grep -q 'sockcat --chat .*port 5000' \
+	    '$SC_TMP/top'"
+	assertTrue "points to EXAMPLES" "grep -q 'under EXAMPLES' '$SC_TMP/top'"
+}
+
 sc_run_shunit2

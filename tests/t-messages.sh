@@ -230,4 +230,165 @@ sockcat: forward: #1 127.0.0.1 [0-9]+: no target accepted: 127.0.0.1 $b: Connect
 	    "$SC_TMP/fw.err" | sed 's/127\.0\.0\.1 [0-9]*: /127.0.0.1 [0-9]+: /')"
 }
 
+# nc_line ARGS...: nc.openbsd's stderr for ARGS, its name made
+# "sockcat", and its status in NC_STATUS; beside sockcat's, as the user
+# sees both.
+nc_line() {
+	t 10 "$NC" "$@" </dev/null >"$SC_TMP/nc.out" 2>"$SC_TMP/nc.err"
+	NC_STATUS=$?
+	sed "s|^$NC: |sockcat: |; s|^nc\.openbsd: |sockcat: |" "$SC_TMP/nc.err"
+}
+
+# sc_line ARGS...: the same for sockcat, its status in SC_STATUS, its
+# stdout in SC_OUT.
+sc_line() {
+	t 10 "$SC" "$@" </dev/null >"$SC_TMP/sc.out" 2>"$SC_TMP/sc.err"
+	SC_STATUS=$?
+	SC_OUT=$(<"$SC_TMP/sc.out")
+	cat "$SC_TMP/sc.err"
+}
+
+# sockcat's own client modes (ws://, --ssl, --proxy, a proxy URL) say a
+# refused connection in one line, as --chat does, without -v.
+test_own_client_modes_say_a_refusal() {
+	p=$(free_port) || fail "no free port"
+	expect_error "connect to 127.0.0.1 port $p (tcp) failed: Connection refused" \
+	    "ws://127.0.0.1:$p/"
+	expect_error "connect to proxy socks5://127.0.0.1:$p failed: Connection refused" \
+	    --proxy "127.0.0.1:$p" 127.0.0.1 80
+	expect_error "connect to proxy http://127.0.0.1:$p failed: Connection refused" \
+	    -x "http://127.0.0.1:$p" 127.0.0.1 80
+	"$SC" --version | grep -q '^TLS: yes' || return 0
+	expect_error "connect to 127.0.0.1 port $p (tcp) failed: Connection refused" \
+	    --ssl 127.0.0.1 "$p"
+	expect_error "connect to 127.0.0.1 port $p (tcp) failed: Connection refused" \
+	    "wss://127.0.0.1:$p/"
+	# -v says it once, not twice.
+	expect_error "connect to 127.0.0.1 port $p (tcp) failed: Connection refused" \
+	    -v --ssl 127.0.0.1 "$p"
+}
+
+# nc's plain mode, -x included, stays as silent as nc.openbsd.
+test_plain_mode_refusal_is_as_silent_as_nc() {
+	[ -x "$NC" ] || { sc_skip "nc.openbsd not installed"; return; }
+	p=$(free_port) || fail "no free port"
+	for args in "127.0.0.1 $p" "-x 127.0.0.1:$p 127.0.0.1 80"; do
+		# shellcheck disable=SC2086
+		want=$(nc_line $args)
+		# shellcheck disable=SC2086
+		got=$(sc_line $args)
+		assertEquals "$args: stderr" "$want" "$got"
+		assertEquals "$args: nc's stderr" "" "$want"
+		assertEquals "$args: status" "$NC_STATUS" "$SC_STATUS"
+	done
+}
+
+# A listener or a bound source that cannot be had: nc's words, then the
+# address and port (or path) that failed.
+test_bind_failures_name_the_address() {
+	[ -x "$NC" ] || { sc_skip "nc.openbsd not installed"; return; }
+	server srv -l 127.0.0.1 0 || fail "no server"
+	want=$(nc_line -l 127.0.0.1 "$PORT")
+	assertEquals "nc's words" "sockcat: Address already in use" "$want"
+	assertEquals "named" "$want (127.0.0.1 port $PORT)" \
+	    "$(sc_line -l 127.0.0.1 "$PORT")"
+	assertEquals "status" "$NC_STATUS" "$SC_STATUS"
+	assertEquals "stdout" "" "$SC_OUT"
+	assertEquals "any address" "$want (0.0.0.0 port $PORT)" \
+	    "$(sc_line -l "$PORT")"
+	assertEquals "a name" "$want (localhost: 127.0.0.1 port $PORT)" \
+	    "$(sc_line -4 -l localhost "$PORT")"
+	want=$(nc_line -p "$PORT" 127.0.0.1 "$PORT")
+	assertEquals "nc's words, -p" "sockcat: bind failed: Address already in use" \
+	    "$want"
+	assertEquals "-p named" "$want (0.0.0.0 port $PORT)" \
+	    "$(sc_line -p "$PORT" 127.0.0.1 "$PORT")"
+	# A name that does not resolve (-n: no lookup leaves the machine).
+	want=$(nc_line -n -l no-such-host 7313)
+	assertEquals "nc's words, getaddrinfo" \
+	    "sockcat: getaddrinfo: Name or service not known" "$want"
+	assertEquals "the name" "$want (no-such-host port 7313)" \
+	    "$(sc_line -n -l no-such-host 7313)"
+	assertEquals "-s's name" "$want (no-such-host)" \
+	    "$(sc_line -n -s no-such-host 127.0.0.1 1)"
+}
+
+# An address this machine does not have, in a network namespace of the
+# test's own (nothing but its loopback).
+test_address_not_here_is_named() {
+	[ -x "$NC" ] || { sc_skip "nc.openbsd not installed"; return; }
+	command -v ip >/dev/null || { sc_skip "no ip(8)"; return; }
+	t 5 unshare -n true 2>/dev/null ||
+	    { sc_skip "no private network namespace (unshare -n)"; return; }
+	# With its loopback down, the namespace would let any address be
+	# bound.
+	t 10 unshare -n sh -c 'ip link set lo up || exit 1
+	    "$1" -l 192.0.2.1 7312 2>"$2"; echo $? >"$2.st"
+	    "$3" -l 192.0.2.1 7312 2>"$4"; echo $? >"$4.st"
+	    "$1" -s 192.0.2.1 -p 7400 127.0.0.1 1 2>"$5"
+	    "$3" -s 192.0.2.1 -p 7400 127.0.0.1 1 2>"$6"' sh "$SC" \
+	    "$SC_TMP/sc.err" "$NC" "$SC_TMP/nc.err" "$SC_TMP/sc2.err" \
+	    "$SC_TMP/nc2.err" </dev/null
+	want=$(sed "s|^nc\.openbsd: |sockcat: |" "$SC_TMP/nc.err")
+	assertEquals "nc's words" "sockcat: Cannot assign requested address" \
+	    "$want"
+	assertEquals "named" "$want (192.0.2.1 port 7312)" "$(<"$SC_TMP/sc.err")"
+	assertEquals "status" "$(<"$SC_TMP/nc.err.st")" "$(<"$SC_TMP/sc.err.st")"
+	want=$(sed "s|^nc\.openbsd: |sockcat: |" "$SC_TMP/nc2.err")
+	assertEquals "nc's words, -s" \
+	    "sockcat: bind failed: Cannot assign requested address" "$want"
+	assertEquals "-s named" "$want (192.0.2.1 port 7400)" \
+	    "$(<"$SC_TMP/sc2.err")"
+}
+
+# A reader of stdout that has had enough (| head -n 1): nc stops writing
+# there, quietly, with status 0; so does sockcat.
+test_stdout_reader_gone_is_quiet() {
+	seq 1 300000 >"$SC_TMP/big"
+	for prog in "$SC" "$NC"; do
+		[ -x "$prog" ] || continue
+		SERVER_STDIN=$SC_TMP/big server srv -N -l 127.0.0.1 0 ||
+		    fail "no server"
+		t 10 "$prog" 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/c.err" |
+		    head -n 1 >"$SC_TMP/c.out"
+		assertEquals "$prog: status" 0 "${PIPESTATUS[0]}"
+		assertEquals "$prog: stderr" "" "$(<"$SC_TMP/c.err")"
+		assertEquals "$prog: first line" 1 "$(<"$SC_TMP/c.out")"
+		stop "$SERVER_PID"
+	done
+}
+
+# The same for a UDP listener: what its peers send goes to a reader that
+# has gone.
+test_udp_listener_stdout_reader_gone_is_quiet() {
+	for prog in "$SC" "$NC"; do
+		[ -x "$prog" ] || continue
+		rm -f "$SC_TMP/st"
+		: >"$SC_TMP/l.err"
+		bg bash -c 'set -o pipefail
+		    timeout -k 2 20 "$1" -v -u -l 127.0.0.1 0 </dev/null \
+		    2>"$2/l.err" | head -c 1 >"$2/l.out"
+		    echo "${PIPESTATUS[0]}" >"$2/st.tmp"; mv "$2/st.tmp" "$2/st"' \
+		    sh "$prog" "$SC_TMP"
+		wait_for "$SC_TMP/l.err" '^Bound on' || fail "$prog: not bound"
+		port=$(sed -n 's/^Bound on .* //p' "$SC_TMP/l.err")
+		# Datagrams until the listener has gone (more than a pipe
+		# holds), each with room to arrive.
+		t 20 python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(2000):
+    if os.path.exists(sys.argv[2]):
+        break
+    s.sendto(b"x" * 1000, ("127.0.0.1", int(sys.argv[1])))
+    time.sleep(0.002)
+' "$port" "$SC_TMP/st"
+		wait_until test -f "$SC_TMP/st" || fail "$prog: still running"
+		assertEquals "$prog: status" 0 "$(<"$SC_TMP/st")"
+		assertEquals "$prog: stderr" "" \
+		    "$(grep -v -e '^Bound on' -e '^Connection received on' \
+		    "$SC_TMP/l.err")"
+	done
+}
+
 sc_run_shunit2

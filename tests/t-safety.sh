@@ -156,7 +156,8 @@ test_unix_live_socket_under_relative_name() {
 	(cd "$SC_TMP" && t 10 "$SC" -lU sub/s.sock </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err")
 	assertEquals "status" 1 $?
-	assertEquals "sockcat: Address already in use" "$(<"$SC_TMP/err")"
+	assertEquals "sockcat: Address already in use (sub/s.sock)" \
+	    "$(<"$SC_TMP/err")"
 	assertEquals "the first server still answers" "alive" \
 	    "$(t 10 "$SC" -U "$SC_TMP/sub/s.sock" </dev/null)"
 }

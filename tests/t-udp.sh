@@ -240,7 +240,8 @@ test_port_in_use() {
 	server srv -u -l 127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -u -l 127.0.0.1 "$PORT" </dev/null 2>"$SC_TMP/err"
 	assertEquals "a second listener fails" 1 $?
-	assertEquals "sockcat: Address already in use" "$(<"$SC_TMP/err")"
+	assertEquals "sockcat: Address already in use (127.0.0.1 port $PORT)" \
+	    "$(<"$SC_TMP/err")"
 }
 
 test_source_port() {

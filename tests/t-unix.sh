@@ -98,7 +98,7 @@ test_live_socket_in_use() {
 	unix_server srv -l -U "$sock" || fail "no server"
 	t 5 "$SC" -l -U "$sock" </dev/null 2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: Address already in use" "$(<"$SC_TMP/err")"
+	assertEquals "sockcat: Address already in use ($sock)" "$(<"$SC_TMP/err")"
 	# The first listener saw nothing and still serves.
 	echo still | t 5 "$SC" -N -U "$sock"
 	wait_exit "$SERVER_PID"
@@ -113,7 +113,7 @@ test_path_too_long() {
 	assertEquals "sockcat: $long: File name too long" "$(<"$SC_TMP/err")"
 	t 5 "$SC" -l -U "$long" </dev/null 2>"$SC_TMP/err"
 	assertEquals "listen" 1 $?
-	assertEquals "sockcat: File name too long" "$(<"$SC_TMP/err")"
+	assertEquals "sockcat: File name too long ($long)" "$(<"$SC_TMP/err")"
 }
 
 test_connect_refused_and_missing() {
@@ -140,7 +140,8 @@ test_permission_denied() {
 	$run timeout 5 "$SC" -l -U "$SC_TMP/ro/s.sock" </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
-	assertEquals "sockcat: Permission denied" "$(<"$SC_TMP/err")"
+	assertEquals "sockcat: Permission denied ($SC_TMP/ro/s.sock)" \
+	    "$(<"$SC_TMP/err")"
 	sock=$SC_TMP/s.sock
 	unix_server srv -l -U "$sock" || fail "no server"
 	# Connecting needs write permission on the socket file.

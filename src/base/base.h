@@ -210,6 +210,9 @@ struct options {
 	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
 	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
 	int		 ssl;		/* --ssl, or any --ssl-* option */
+	int		 say_refused;	/* a client's refused connection is
+					   said without -v (--ssl, ws://,
+					   --proxy: not nc's modes) */
 	int		 ssl_verify;	/* --ssl-verify */
 	const char	*ssl_cert;	/* --ssl-cert: PEM certificate chain */
 	const char	*ssl_key;	/* --ssl-key: PEM private key */

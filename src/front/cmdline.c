@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,11 @@ static const char help_end[] =
 "TIME: seconds, or with a unit: 500ms, 2s, 1m.  Ports: numbers, names, lo-hi.\n"
 "\n"
 "Examples:\n"
-"  %1$s -l 5000 > file           receive a file\n"
+"  %1$s -l 5000 > file           receive a file ...\n"
+"  %1$s -N host 5000 < file      ... and send it (-N: end when it ends)\n"
+"  %1$s -zv host 20-30           which ports are open?\n"
+"  %1$s --chat                   wait for a chat on port 5000 ...\n"
+"  %1$s --chat host              ... and call it from another machine\n"
 "  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
 "  %1$s -lk 8080 --forward backend:80   a port forwarder\n";
 
@@ -142,6 +147,92 @@ usage(int full)
 	}
 	fprintf(stderr, usage_text, getprogname());
 	exit(1);
+}
+
+/*
+ * netcat's usage, as netcat prints it (scripts know its lines), then one
+ * line more for a person: what is wrong with the command line, or where
+ * to read on.  Exits 1.
+ */
+static __dead void __attribute__((format(printf, 1, 2)))
+usage_why(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fprintf(stderr, usage_text, getprogname());
+	fprintf(stderr, "%s: ", getprogname());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/*
+ * The optimal string alignment distance between a (alen bytes) and b:
+ * the edits (a letter added, dropped, changed, two swapped) that make one
+ * the other; 99 for names too long to be options.
+ */
+static int
+edit_distance(const char *a, size_t alen, const char *b)
+{
+	int	 d[32][32];
+	size_t	 blen = strlen(b), i, j;
+	int	 c;
+
+	if (alen >= 32 || blen >= 32)
+		return (99);
+	for (i = 0; i <= alen; i++)
+		d[i][0] = i;
+	for (j = 0; j <= blen; j++)
+		d[0][j] = j;
+	for (i = 1; i <= alen; i++) {
+		for (j = 1; j <= blen; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	}
+	return (d[alen][blen]);
+}
+
+/*
+ * getopt_long has said what is wrong with an option (word, the argument
+ * it was in): netcat's usage follows, then the long option meant when
+ * word is one mistyped (a letter or two off), else where the options are
+ * listed.
+ */
+static __dead void
+bad_option(const char *word)
+{
+	const struct optdef	*t, *best = NULL;
+	size_t			 i, n, len;
+	int			 d, most;
+
+	if (optopt == 0 && word != NULL && strncmp(word, "--", 2) == 0) {
+		len = strcspn(word + 2, "=");
+		/* One edit in a short name, two in a longer one. */
+		most = len <= 5 ? 1 : 2;
+		t = opt_table(&n);
+		for (i = 0; i < n; i++) {
+			if (t[i].name == NULL || t[i].group == OPTG_HIDDEN)
+				continue;
+			if ((d = edit_distance(word + 2, len, t[i].name)) <=
+			    most) {
+				most = d - 1;
+				best = &t[i];
+			}
+		}
+	}
+	if (best != NULL)
+		usage_why("did you mean --%s?", best->name);
+	usage_why("try '%s -h' for the options", getprogname());
 }
 
 static void	excludes(const struct optdef *);
@@ -270,6 +361,37 @@ opt_find(int ch)
  * Port operands: each one a port, a service or a range.  Listening takes
  * exactly one port, and 0 there asks the kernel to pick one.
  */
+/*
+ * Does word look like a value of d, an option whose value is optional:
+ * one of its words, or numbers and units (--keepalive 60,10,5)?
+ */
+static int
+opt_value_like(const struct optdef *d, const char *word)
+{
+	size_t	 len = strlen(word);
+	const char *w;
+
+	if (d->words != NULL) {
+		for (w = d->words; *w != '\0'; w += strcspn(w, " ")) {
+			w += strspn(w, " ");
+			if (strncmp(w, word, len) == 0 &&
+			    (w[len] == ' ' || w[len] == '\0'))
+				return (1);
+		}
+		return (0);
+	}
+	return (len > 0 && (isdigit((unsigned char)word[0]) ||
+	    word[0] == ',') && strspn(word, "0123456789,.smh") == len);
+}
+
+/*
+ * An option whose value is optional takes it after '=' alone
+ * (--keepalive=60): in "--keepalive 60 host port", 60 is the host.  When
+ * the operands are wrong then, their message ends with this, which says
+ * so; else it is empty.
+ */
+static char	 operand_hint[128];
+
 static __startup void
 add_ports(struct options *o, char *const *argv, int argc)
 {
@@ -280,7 +402,7 @@ add_ports(struct options *o, char *const *argv, int argc)
 		if (parse_ports(argv[i], o->socktype == SOCK_DGRAM,
 		    o->listen ? 0 : 1, &o->ports, &o->nports, err,
 		    sizeof(err)) == -1)
-			fatalx("%s", err);
+			fatalx("%s%s", err, operand_hint);
 	}
 	if (o->listen && o->nports > 1)
 		fatalx("cannot listen on more than one port: %s", argv[0]);
@@ -384,6 +506,32 @@ ws_url(struct options *o, char *arg)
 	return (0);
 }
 
+/*
+ * The one operand of a client that names no port: a chat's port taken
+ * for its host, a forwarder without -l, a URL of a scheme not taken.
+ * Says what was meant, or returns.
+ */
+static void
+operand_alone(const struct options *o, const char *arg)
+{
+	const char	*chat;
+
+	chat = strcmp(getprogname(), "sockchat") == 0 ? "" : " --chat";
+	/* "6000" would be the address 0.0.23.112. */
+	if (o->chat && arg[strspn(arg, "0123456789")] == '\0')
+		fatalx("%s is a port, not a host: to wait for a call on it, "
+		    "%s%s -l %s", arg, getprogname(), chat, arg);
+	if (o->chat)
+		return;
+	if (o->nforward > 0)
+		fatalx("must use -l with --forward (%s -l %s --forward %s)",
+		    getprogname(), arg, o->forward[0]);
+	if (strstr(arg, "://") != NULL)
+		fatalx("missing port number (%s: the URLs taken are ws:// "
+		    "and wss://)%s", arg, operand_hint);
+	fatalx("missing port number%s", operand_hint);
+}
+
 static void
 operands(struct options *o, int argc, char **argv)
 {
@@ -398,7 +546,10 @@ operands(struct options *o, int argc, char **argv)
 		add_ports(o, (char *const[]){ CHAT_DEFAULT_PORT }, 1);
 	} else if (o->chat && !o->listen) {
 		if (argc > 2)
-			usage(0);
+			usage_why("--chat calls one host on one port: %s is "
+			    "one operand too many%s", argv[2], operand_hint);
+		if (argc == 1)
+			operand_alone(o, argv[0]);
 		o->host = argv[0];
 		add_ports(o, argc == 1 ? (char *const[]){ CHAT_DEFAULT_PORT } :
 		    argv + 1, 1);
@@ -415,10 +566,14 @@ operands(struct options *o, int argc, char **argv)
 		}
 		if (o->listen && argc == 0)
 			fatalx("missing socket pathname");
-		if (argc == 0 || o->source_port != NULL ||
-		    (o->source != NULL &&
-		    (o->listen || o->socktype != SOCK_DGRAM)))
-			usage(0);
+		if (argc == 0)
+			usage_why("missing socket pathname");
+		if (o->source_port != NULL)
+			usage_why("cannot use -p with -U");
+		if (o->source != NULL &&
+		    (o->listen || o->socktype != SOCK_DGRAM))
+			usage_why("-s with -U names a datagram client's own "
+			    "socket (-uU)");
 		if (argc > 1)
 			fatalx("cannot use port with -U");
 		o->host = argv[0];
@@ -430,16 +585,30 @@ operands(struct options *o, int argc, char **argv)
 		o->source = o->source_port = NULL;
 	} else if (argc == 1 && o->source_port == NULL && o->source == NULL) {
 		if (!o->listen)
-			fatalx("missing port number");
+			operand_alone(o, argv[0]);
 		add_ports(o, argv, 1);
-	} else if (argc >= 2) {
-		if (o->listen && (o->source_port != NULL ||
-		    o->source != NULL || argc > 2))
-			usage(0);
+	} else if (argc >= 1 && o->listen && o->source_port != NULL)
+		usage_why("-p %s and %s both name the port to listen on: give "
+		    "it once", o->source_port, argv[argc - 1]);
+	else if (argc == 1 && o->listen && o->source != NULL)
+		usage_why("with -l -s, the port is -p's: %s -l %s %s",
+		    getprogname(), o->source, argv[0]);
+	else if (argc >= 2 && o->listen && o->source != NULL)
+		usage_why("-s %s and %s both name the address to listen on: "
+		    "give it once", o->source, argv[0]);
+	else if (argc >= 2) {
+		if (o->listen && argc > 2)
+			usage_why("-l takes one address and one port: %s is "
+			    "one operand too many%s", argv[2], operand_hint);
 		o->host = argv[0];
 		add_ports(o, argv + 1, argc - 1);
-	} else
-		usage(0);
+	} else if (argc == 1)
+		usage_why("missing port number%s", operand_hint);
+	else if (optind == 1)
+		usage_why("try '%s -h' for the options and examples",
+		    getprogname());
+	else
+		usage_why("missing destination and port");
 }
 
 /*
@@ -844,6 +1013,8 @@ step_last(struct cmdline *cl)
 
 	if (o->no_shutdown)
 		o->shut_net = 0;
+	/* nc's plain client says a refusal with -v only; its own modes do. */
+	o->say_refused = o->ssl || o->ws_path != NULL || cl->proxy_own;
 	if (o->recv_only)
 		o->no_stdin = 1;
 	if (o->dccp)
@@ -1138,8 +1309,15 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, shortopts, longopts,
 	    NULL)) != -1) {
 		if ((d = opt_find(ch)) == NULL)
-			usage(0);
+			bad_option(optind > 1 && optind <= argc ?
+			    argv[optind - 1] : NULL);
 		cl.by_long = ch > CHAR_MAX;
+		if (optarg == NULL && opt_has_arg(d) == optional_argument &&
+		    optind < argc && operand_hint[0] == '\0' &&
+		    opt_value_like(d, argv[optind]))
+			snprintf(operand_hint, sizeof(operand_hint), " (--%s "
+			    "takes its value after '=': --%s=%s)", d->name,
+			    d->name, argv[optind]);
 		opt_apply(&cl, d, optarg);
 		if (cl.action == CL_HELP)
 			usage(1);

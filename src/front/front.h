@@ -54,6 +54,7 @@ struct cmdline {
 	int		 proxy_type;	/* --proxy-type: -l is a proxy */
 	int		 auth_nopass;	/* --proxy-auth without a password */
 	int		 listen_fd;	/* --listen-fd was given */
+	int		 proxy_own;	/* --proxy or a proxy URL: no nc -x */
 	enum {
 		CL_RUN,
 		CL_HELP,		/* -h: the usage, then exit */

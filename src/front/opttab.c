@@ -607,6 +607,9 @@ opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 	(void)d;
 	if (cl->nproxy == PROXY_HOPS_MAX)
 		fatalx("too many proxies (at most %d)", PROXY_HOPS_MAX);
+	/* nc has -x alone, and no URL: the rest is sockcat's. */
+	if (cl->by_long || proxy_url_is(arg, strlen(arg)))
+		cl->proxy_own = 1;
 	cl->proxy[cl->nproxy++] = arg;
 }
 

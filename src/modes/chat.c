@@ -565,10 +565,7 @@ chat_connect(const struct options *o)
 		if (cause != NULL)
 			fatalx("%s", cause);
 		/* With -v, the dial has said so already. */
-		if (o->verbose < 1)
-			log_warnx("connect to %s port %s (%s) failed: %s",
-			    o->host, o->ports[0], o->socktype == SOCK_DGRAM ?
-			    "udp" : "tcp", strerror(errno));
+		net_report_refused(o, o->host, o->ports[0], errno);
 		free(c.scratch);
 		return (1);
 	}

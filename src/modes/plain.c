@@ -237,6 +237,13 @@ plain_report(struct conn *c)
 		if (c->child != NULL && ch == c->rx && ch->error == EPIPE)
 			continue;
 		/*
+		 * Nor is a reader of stdout that has had enough ("| head"):
+		 * nc stops writing there, quietly, and its status is 0.
+		 */
+		if (c->child == NULL && ch == c->rx && ch->error == EPIPE &&
+		    strcmp(ch->error_op, "write") == 0)
+			continue;
+		/*
 		 * A listener's datagram peer that has gone (its port
 		 * refuses our replies) ends its conversation, nothing more.
 		 */
@@ -697,6 +704,10 @@ plain_connect(const struct options *o)
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);
+			/* nc's plain mode says it with -v only. */
+			if (o->say_refused)
+				net_report_refused(o, o->host, o->ports[i],
+				    errno);
 			continue;
 		}
 		connected = 1;

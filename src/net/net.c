@@ -464,12 +464,33 @@ net_resolve(const struct options *o, const char *host, const char *port,
 			log_cause(cause, "getaddrinfo for host \"%s\" port "
 			    "%s: %s", host, port, gai_strerror(error));
 		else
-			log_cause(cause, "getaddrinfo: %s",
-			    gai_strerror(error));
+			log_cause(cause, "getaddrinfo: %s (%s%s%s)",
+			    gai_strerror(error), host != NULL ? host : "any",
+			    port != NULL ? " port " : "",
+			    port != NULL ? port : "");
 		errno = EADDRNOTAVAIL;
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * What a socket failed to be bound to, for the end of netcat's message:
+ * " (ADDRESS port PORT)", or " (HOST: ADDRESS port PORT)" for a name, the
+ * port left out when it is any.
+ */
+static void
+net_bind_label(const char *host, const struct sockaddr *sa, socklen_t len,
+    char *out, size_t outlen)
+{
+	char	 addr[NI_MAXHOST], port[NI_MAXSERV];
+
+	net_format(sa, len, 1, addr, sizeof(addr), port, sizeof(port));
+	snprintf(out, outlen, " (%s%s%s%s%s)", host != NULL &&
+	    strcmp(host, addr) != 0 ? host : "", host != NULL &&
+	    strcmp(host, addr) != 0 ? ": " : "", addr,
+	    strcmp(port, "0") != 0 ? " port " : "",
+	    strcmp(port, "0") != 0 ? port : "");
 }
 
 /*
@@ -481,6 +502,7 @@ net_bind_source(const struct options *o, int fd, int af, char **cause)
 {
 	struct options	 so = *o;
 	struct addrinfo	*res;
+	char		 label[NI_MAXHOST * 2 + 32];
 	int		 error, on = 1;
 
 	if (o->source == NULL && o->source_port == NULL)
@@ -491,7 +513,10 @@ net_bind_source(const struct options *o, int fd, int af, char **cause)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		error = errno;
-		log_cause(cause, "bind failed: %s", strerror(errno));
+		/* nc's words, then what could not be bound. */
+		net_bind_label(o->source, res->ai_addr, res->ai_addrlen, label,
+		    sizeof(label));
+		log_cause(cause, "bind failed: %s%s", strerror(errno), label);
 		freeaddrinfo(res);
 		errno = error;
 		return (-1);
@@ -523,6 +548,25 @@ net_report_connect(const struct options *o, const char *host,
 }
 
 /*
+ * Say that connecting to host and port failed (error) in netcat's words
+ * -v uses, where -v has not: sockcat's own client modes report what nc's
+ * plain mode leaves to -v.  Through a proxy, the proxy is what refused.
+ */
+void
+net_report_refused(const struct options *o, const char *host,
+    const char *port, int error)
+{
+	if (o->verbose >= 1)
+		return;
+	if (o->proxy_host != NULL && o->nproxy_hops > 0)
+		log_warnx("connect to proxy %s failed: %s",
+		    o->proxy_hops[0].label, strerror(error));
+	else
+		log_warnx("connect to %s port %s (%s) failed: %s", host, port,
+		    net_proto_name(o), strerror(error));
+}
+
+/*
  * Returns a socket bound to host (NULL for any) and port, listening if it
  * is a stream socket.  The first address that can be bound wins, as with
  * netcat.  With dual, an IPv6 socket also takes IPv4 (IPV6_V6ONLY off).
@@ -533,6 +577,7 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
     int dual, char **cause)
 {
 	struct addrinfo	*res, *ai;
+	char		 label[NI_MAXHOST * 2 + 32] = "";
 	int		 fd = -1, error = 0, on = 1, off = 0, mcast;
 
 	if (cause != NULL)
@@ -588,14 +633,11 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 		}
 		if (ai->ai_socktype == SOCK_DGRAM)
 			net_dgram_rcvbuf(o, fd);
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+		    (ai->ai_socktype == SOCK_STREAM && listen(fd, 128) == -1)) {
 			error = errno;
-			close(fd);
-			fd = -1;
-			continue;
-		}
-		if (ai->ai_socktype == SOCK_STREAM && listen(fd, 128) == -1) {
-			error = errno;
+			net_bind_label(host, ai->ai_addr, ai->ai_addrlen, label,
+			    sizeof(label));
 			close(fd);
 			fd = -1;
 			continue;
@@ -611,8 +653,9 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 		break;
 	}
 	freeaddrinfo(res);
+	/* nc's words, then the address and port that could not be had. */
 	if (fd == -1) {
-		log_cause(cause, "%s", strerror(error));
+		log_cause(cause, "%s%s", strerror(error), label);
 		errno = error;
 		return (-1);
 	}

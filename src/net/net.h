@@ -64,6 +64,8 @@ int		 net_set_options(const struct options *, int, int, char **);
 void		 net_dgram_rcvbuf(const struct options *, int);
 ssize_t		 net_send_fd(int, int);
 const char	*net_service(const char *, int);
+void		 net_report_refused(const struct options *, const char *,
+		    const char *, int);
 void		 net_report_connect(const struct options *, const char *,
 		    const char *, const struct net_peer *);
 void		 net_report_listen(const struct options *, int);

@@ -164,9 +164,10 @@ unix_bind(int fd, int type, const char *name, char **cause)
 	struct stat		 st;
 	socklen_t		 len;
 
+	/* netcat's words, then the path. */
 	*cause = NULL;
 	if (unix_addr(name, &sun, &len) == -1) {
-		log_cause(cause, "%s", strerror(errno));
+		log_cause(cause, "%s (%s)", strerror(errno), name);
 		return (-1);
 	}
 	if (name[0] != '@' && lstat(name, &st) == 0) {
@@ -178,12 +179,12 @@ unix_bind(int fd, int type, const char *name, char **cause)
 		}
 		if (!unix_alive(type, name, &sun, len) && unlink(name) == -1 &&
 		    errno != ENOENT) {
-			log_cause(cause, "%s", strerror(errno));
+			log_cause(cause, "%s (%s)", strerror(errno), name);
 			return (-1);
 		}
 	}
 	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
-		log_cause(cause, "%s", strerror(errno));
+		log_cause(cause, "%s (%s)", strerror(errno), name);
 		return (-1);
 	}
 	if (name[0] != '@' && lstat(name, &st) == 0) {

@@ -1663,7 +1663,8 @@ ep_strerror(struct endpoint *ep, int error)
 /*
  * Say what a session lost, if anything: one line per channel that had a
  * read or write error.  Returns 1 if there was any, else 0 (an exit
- * status).
+ * status).  A reader of stdout that has had enough ("| head") is none:
+ * nc stops writing there, quietly.
  */
 int
 session_report(struct session *s)
@@ -1675,6 +1676,9 @@ session_report(struct session *s)
 		if (ch->error_op == NULL)
 			continue;
 		rd = strcmp(ch->error_op, "read") == 0;
+		if (!rd && ch->error == EPIPE &&
+		    ch->dst->wfd == STDOUT_FILENO)
+			continue;
 		log_warnx("%s %s %s: %s", ch->error_op, rd ? "from" : "to",
 		    rd ? ch->src->name : ch->dst->name,
 		    ep_strerror(rd ? ch->src : ch->dst, ch->error));
