@@ -126,6 +126,27 @@ test_manual_is_lint_clean() {
 	assertEquals "mandoc -Tlint" "" "$out"
 }
 
+# Every path of the tree that a source, a script or a document names
+# (src/..., tests/..., bench/..., doc/...) exists: a file that moved leaves
+# no comment, build rule or paragraph pointing at its old place.  Names
+# that stand for any file (NAME, LAYER, t-foo, t-x) are not paths.
+test_named_paths_exist() {
+	_top=$(cd "$(dirname "$MANPAGE")/.." && pwd)
+	out=$(cd "$_top" && grep -noE \
+	    '(^|[^A-Za-z0-9_/.-])(src|tests|bench|doc|completions|debian)/[A-Za-z0-9_./-]+[.](c|h|sh|py|md|am|ac|1)([^A-Za-z0-9_]|$)' \
+	    README.md Makefile.am configure.ac .ci/* bench/* doc/* \
+	    completions/* src/*/*.[ch] tests/*.sh tests/*.py tests/fuzz/*.c \
+	    2>/dev/null |
+	    sed -E 's/^([^:]*:[0-9]+):[^a-z]?/\1 /; s/[^A-Za-z0-9_]$//' |
+	    while read -r where path; do
+		case $path in
+		*NAME* | *LAYER* | */t-foo.sh | */t-x.sh) continue ;;
+		esac
+		[ -e "$path" ] || echo "$where: $path"
+	done)
+	assertEquals "paths named that do not exist" "" "$out"
+}
+
 # -h shows the commonest jobs: a file sent with -N, a scan, a chat and the
 # port it waits on.
 test_help_examples_show_the_commonest_jobs() {

@@ -17,7 +17,7 @@
 
 /*
  * What a chat shows of its peer's lines on a terminal, and how a ":q"
- * line is found, as pure functions over bytes: src/chat.c applies them to
+ * line is found, as pure functions over bytes: src/modes/chat.c applies them to
  * what it relays, and the fuzz target checks them alone.
  */
 

@@ -17,7 +17,7 @@
 /*
  * MD5 (RFC 1321) and SHA-256 (FIPS 180-4), one-shot, for HTTP Digest
  * authentication (RFC 7616) only.  They live here rather than behind the
- * dlopen(3) loader of src/tls.c so that a proxy with Digest needs neither
+ * dlopen(3) loader of src/io/tls.c so that a proxy with Digest needs neither
  * libcrypto nor TLS support, and a process that never speaks TLS still
  * never maps libcrypto: a few hundred bytes of hashing per request do not
  * need an optimised library.

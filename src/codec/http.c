@@ -16,11 +16,11 @@
 
 
 /*
- * HTTP CONNECT (RFC 9110, section 9.3.6) as pure functions over bytes:
- * the request the proxy client sends and the server parses, the replies,
- * Basic credentials, a proxy's challenges (RFC 9110, section 11) and the
- * Basic or Digest answer to them.  Nothing here reads, writes or resolves; src/proxy.c,
- * src/proxyd.c and the fuzz targets share it.
+ * HTTP CONNECT (RFC 9110, section 9.3.6) as pure functions over bytes: the
+ * request the proxy client sends and the server parses, the replies, Basic
+ * credentials, a proxy's challenges (RFC 9110, section 11) and the Basic
+ * or Digest answer to them.  Nothing here reads, writes or resolves;
+ * src/net/proxy.c, src/modes/proxyd.c and the fuzz targets share it.
  *
  * Line ends are CR LF or a bare LF, as many clients send them.
  */

@@ -19,7 +19,7 @@
  * SOCKS4, SOCKS4a and SOCKS5 (RFC 1928, RFC 1929) as pure functions over
  * bytes: the messages the proxy client sends and the server answers are
  * built here, and the ones they receive are parsed here.  Nothing here
- * reads, writes or resolves; src/proxy.c, src/proxyd.c and the fuzz
+ * reads, writes or resolves; src/net/proxy.c, src/modes/proxyd.c and the fuzz
  * targets share it.
  *
  * Every parser returns the length of the whole message as far as the

@@ -19,7 +19,7 @@
  * headers, masking, UTF-8 checking, close payloads, and the HTTP/1.1
  * upgrade of both sides with its accept key (SHA-1, our own, so that
  * ws:// never needs libcrypto).  Nothing here reads, writes or touches
- * the loop: src/wsconn.c drives it, and tests/fuzz/ws.c feeds it.
+ * the loop: src/net/wsconn.c drives it, and tests/fuzz/ws.c feeds it.
  */
 
 #include <sys/types.h>

@@ -16,7 +16,7 @@
 
 /*
  * TLS when sockcat is built without OpenSSL (configure --without-openssl,
- * or no OpenSSL found): the same entry points as src/tls.c, each of which
+ * or no OpenSSL found): the same entry points as src/io/tls.c, each of which
  * says that TLS was not built in, so the callers need no #ifdef.
  */
 

@@ -19,7 +19,7 @@
  * driven by the event loop on a connected socket, and the endpoint
  * operations that let the pump move data through SSL_read() and
  * SSL_write().  Built only with OpenSSL (configure's --without-openssl
- * builds src/tls-none.c in its place).
+ * builds src/io/tls-none.c in its place).
  */
 
 #include <sys/types.h>

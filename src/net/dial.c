@@ -17,8 +17,8 @@
 
 /*
  * Outbound connection set-up as a stage driven by the event loop: resolve
- * the name (src/resolve.c), connect without blocking to each address in
- * turn, then, with -x, speak the proxy's protocol (src/proxy.c) to reach
+ * the name (src/net/resolve.c), connect without blocking to each address in
+ * turn, then, with -x, speak the proxy's protocol (src/net/proxy.c) to reach
  * the destination.  One deadline covers all of it, no descriptor is ever
  * made blocking, and the caller hears the outcome through one callback.
  * It is the one way sockcat opens a connection: the client's, the proxy

@@ -18,7 +18,8 @@
  * The proxy client's side of SOCKS4, SOCKS4a, SOCKS5 and HTTP CONNECT as a
  * conversation over bytes: what to send, how much to read, and what the
  * proxy's answers mean.  The messages themselves are built and parsed by
- * src/socks.c and src/http.c; whoever owns the socket moves the bytes.
+ * src/codec/socks.c and src/codec/http.c; whoever owns the socket moves
+ * the bytes.
  */
 
 #include <sys/types.h>

@@ -19,7 +19,7 @@
  * after its TLS handshake, a client's after its dial), then an endpoint
  * with its own read and write operations that frame and unframe the
  * bytes, so that the pump, the taps and the fan-out see payload only.
- * The bytes of the protocol are src/ws.c's.
+ * The bytes of the protocol are src/codec/ws.c's.
  *
  * Reading gives the payload of data frames as it comes (a frame need not
  * be whole), answers pings, and ends at the peer's close frame or at the

@@ -16,7 +16,7 @@
 
 /*
  * Fuzz target: how a chat shows a peer's lines on a terminal
- * (chatproto_rx() of src/chatproto.c), fed in pieces the fuzzer chooses.
+ * (chatproto_rx() of src/codec/chatproto.c), fed in pieces the fuzzer chooses.
  * Every line shown must begin with exactly one mark, hold no control
  * character but a tab (others are shown as ^X), and the pieces must give
  * what the whole gives.

@@ -17,17 +17,17 @@
 
 /*
  * Fuzz target: what a SOCKS4, SOCKS4a, SOCKS5 or HTTP CONNECT proxy
- * answers, as the proxy client's conversation (src/proxy.c, over the
- * codecs of src/socks.c and src/http.c) takes it.  The first byte picks
- * the protocol, the destination, and whether a user and password are
- * given or asked for; the rest is the proxy's side of the conversation,
- * given in the amounts the client asks for, including an HTTP proxy's
- * 407 with its Proxy-Authenticate challenges (the parser of src/http.c)
- * and a body to read past before the client asks again on the same
- * connection.  The client must accept or refuse with a message, never ask
- * for bytes past the reply it accepts, and a SOCKS5 reply it accepts must
- * have the length its address type says; an HTTP reply it accepts is the
- * last one it read.
+ * answers, as the proxy client's conversation (src/net/proxy.c, over the
+ * codecs of src/codec/socks.c and src/codec/http.c) takes it.  The first
+ * byte picks the protocol, the destination, and whether a user and
+ * password are given or asked for; the rest is the proxy's side of the
+ * conversation, given in the amounts the client asks for, including an
+ * HTTP proxy's 407 with its Proxy-Authenticate challenges (the parser of
+ * src/codec/http.c) and a body to read past before the client asks again
+ * on the same connection.  The client must accept or refuse with a message,
+ * never ask for bytes past the reply it accepts, and a SOCKS5 reply it
+ * accepts must have the length its address type says; an HTTP reply it
+ * accepts is the last one it read.
  */
 
 #include <sys/types.h>

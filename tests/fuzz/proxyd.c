@@ -17,13 +17,13 @@
 
 /*
  * Fuzz target: SOCKS5 and HTTP CONNECT requests as the proxy server parses
- * them with the codecs of src/socks.c and src/http.c, fed in pieces the
- * fuzzer chooses, with and without credentials to check, as src/proxyd.c
- * reads them into a buffer of its size.  A parser must ask for more,
- * refuse with a reason (and, for SOCKS5, a reply code it may send), or
- * name a destination: a host that is a non-empty string and a port.
- * Whatever the pieces, the outcome is that of the whole.  With both low
- * bits of the first byte set, the input is also read as a forwarded
+ * them with the codecs of src/codec/socks.c and src/codec/http.c, fed in
+ * pieces the fuzzer chooses, with and without credentials to check, as
+ * src/modes/proxyd.c reads them into a buffer of its size.  A parser must
+ * ask for more, refuse with a reason (and, for SOCKS5, a reply code it may
+ * send), or name a destination: a host that is a non-empty string and a
+ * port.  Whatever the pieces, the outcome is that of the whole.  With both
+ * low bits of the first byte set, the input is also read as a forwarded
  * request's chunked body, whole and in the same pieces.
  */
 

@@ -15,7 +15,7 @@
  */
 
 /*
- * Fuzz target: PROXY protocol headers (src/proxyproto.c).  Any bytes are
+ * Fuzz target: PROXY protocol headers (src/codec/proxyproto.c).  Any bytes are
  * parsed without a crash or a read past them; a header that parses with
  * addresses is encoded again, in both versions, and each encoding parses
  * back to the same addresses.

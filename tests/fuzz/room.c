@@ -15,7 +15,7 @@
  */
 
 /*
- * Fuzz target: a room's codec (src/room.c), fed in pieces the fuzzer
+ * Fuzz target: a room's codec (src/codec/room.c), fed in pieces the fuzzer
  * chooses.  The lines framed, each escaped and prefixed as the room
  * relays them, must be the input's lines (cut at the longest line
  * allowed, a CR before the LF dropped), with no raw control character,

@@ -15,7 +15,7 @@
  */
 
 /*
- * Fuzz target: the WebSocket codec (src/ws.c).  Any bytes are parsed as
+ * Fuzz target: the WebSocket codec (src/codec/ws.c).  Any bytes are parsed as
  * frames (as a server and as a client), as UTF-8 (in one piece and cut
  * in two: the same verdict), as a close payload, as an upgrade request
  * and as a server's answer, without a crash or a read past them.  A frame
