@@ -52,6 +52,16 @@ static int		 sig_set_inited;
  */
 static void	cleanup_at_exit(void) __attribute__((__destructor__));
 
+#ifdef SC_COVERAGE
+/*
+ * gcc's coverage runtime writes its counts at exit(); a process that dies
+ * of a signal never gets there, so a server stopped with SIGTERM would
+ * count for nothing.  Built to count coverage, the handler of a fatal
+ * signal has them written first (see cleanup_run()).
+ */
+void	__gcov_dump(void);
+#endif
+
 static void
 cleanup_at_exit(void)
 {
@@ -105,6 +115,11 @@ cleanup_run(int sig)
 		return;
 	for (i = cleanup_n - 1; i >= 0; i--)
 		cleanup_fns[i](sig);
+#ifdef SC_COVERAGE
+	/* Not async-signal-safe, and only in builds that count coverage. */
+	if (sig != 0)
+		__gcov_dump();
+#endif
 }
 
 /*

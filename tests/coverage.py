@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Line and branch coverage of src/, per file and in total.
+
+    coverage.py [--gcov GCOV] [--min-lines PERCENT] BUILDDIR SRCDIR
+
+reads the counts that a build configured with --enable-coverage left in
+BUILDDIR (the .gcno files the compiler wrote, the .gcda files the runs
+wrote; a source file never run counts as not covered at all) through
+gcov's JSON output, which comes with gcc: nothing else is needed.  A line
+is covered when it ran; a branch when it was taken.  A header's lines
+count once, however many files include it.  The last line is
+"coverage: lines L% (a/b), branches B% (c/d)"; with --min-lines, the
+status is 1 when lines are below PERCENT.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+
+def gcov_json(gcov, builddir, gcnos):
+    """The JSON documents gcov gives for gcnos, one per line."""
+    docs = []
+    for i in range(0, len(gcnos), 64):
+        out = subprocess.run(
+            [gcov, '--json-format', '--stdout', '--branch-probabilities']
+            + gcnos[i:i + 64], cwd=builddir, capture_output=True,
+            check=True).stdout
+        for line in out.splitlines():
+            line = line.strip()
+            if line.startswith(b'{'):
+                docs.append(json.loads(line))
+    return docs
+
+
+def main():
+    ap = argparse.ArgumentParser(prog='coverage.py')
+    ap.add_argument('--gcov', default=os.environ.get('GCOV', 'gcov'))
+    ap.add_argument('--min-lines', type=float)
+    ap.add_argument('builddir')
+    ap.add_argument('srcdir')
+    opts = ap.parse_args()
+    builddir = os.path.abspath(opts.builddir)
+    srcdir = os.path.realpath(opts.srcdir)
+    gcnos = []
+    for root, _, files in os.walk(os.path.join(builddir, 'src')):
+        gcnos += [os.path.relpath(os.path.join(root, f), builddir)
+                  for f in files if f.endswith('.gcno')]
+    if not gcnos:
+        print('coverage.py: no .gcno files under %s/src: configure with '
+              '--enable-coverage and build first' % builddir,
+              file=sys.stderr)
+        return 1
+    # lines[file][line] = count; branches[file][line] = [count, ...]
+    lines, branches = {}, {}
+    for doc in gcov_json(opts.gcov, builddir, sorted(gcnos)):
+        cwd = doc.get('current_working_directory', builddir)
+        for f in doc['files']:
+            path = os.path.realpath(os.path.join(cwd, f['file']))
+            rel = os.path.relpath(path, srcdir)
+            if not rel.startswith('src' + os.sep):
+                continue
+            fl = lines.setdefault(rel, {})
+            fb = branches.setdefault(rel, {})
+            seen = {}
+            for ln in f['lines']:
+                n = ln['line_number']
+                fl[n] = max(fl.get(n, 0), ln['count'])
+                counts = [b['count'] for b in ln['branches']
+                          if not b.get('throw')]
+                # A line in several functions of one file (a macro's
+                # expansion) has each one's branches; the same line in
+                # another file's copy of a header has the same branches.
+                seen.setdefault(n, []).extend(counts)
+            for n, counts in seen.items():
+                old = fb.get(n)
+                if old is None or len(old) != len(counts):
+                    if old is None or len(counts) > len(old):
+                        fb[n] = counts
+                else:
+                    fb[n] = [max(a, b) for a, b in zip(old, counts)]
+    rows = []
+    tl = th = tb = tt = 0
+    for rel in sorted(lines):
+        nl = len(lines[rel])
+        hl = sum(1 for c in lines[rel].values() if c > 0)
+        bl = [c for v in branches[rel].values() for c in v]
+        nb = len(bl)
+        hb = sum(1 for c in bl if c > 0)
+        if nl == 0:
+            continue
+        rows.append((rel, hl, nl, hb, nb))
+        tl += nl
+        th += hl
+        tb += nb
+        tt += hb
+
+    def pct(a, b):
+        return 100.0 * a / b if b else 100.0
+    width = max(len(r[0]) for r in rows)
+    print('%-*s %16s %16s' % (width, 'file', 'lines', 'branches'))
+    for rel, hl, nl, hb, nb in rows:
+        print('%-*s %6.1f%% %4d/%-4d %6.1f%% %4d/%-4d'
+              % (width, rel, pct(hl, nl), hl, nl, pct(hb, nb), hb, nb))
+    print('least covered (lines not run): %s' % ', '.join(
+        '%s %d' % (r[0], r[2] - r[1])
+        for r in sorted(rows, key=lambda r: r[1] - r[2])[:8]))
+    print('coverage: lines %.1f%% (%d/%d), branches %.1f%% (%d/%d)'
+          % (pct(th, tl), th, tl, pct(tt, tb), tt, tb))
+    if opts.min_lines is not None and pct(th, tl) < opts.min_lines:
+        print('coverage.py: lines %.1f%% is below %g%%'
+              % (pct(th, tl), opts.min_lines), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
