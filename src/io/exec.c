@@ -605,27 +605,30 @@ fail:
  * whose disposition sockcat set (sig_action()).  vfork(2) suspends this
  * thread until the child has become the program, or failed to; a child
  * that shares our memory leaves its failure in how->error, so nothing
- * more is waited for.  Returns the pid, or -1 with errno (the exec's own).
+ * more is waited for.  Returns the pid, or -1 with errno (the exec's own),
+ * with every signal still blocked either way and the mask to put back in
+ * *old: the caller lists the child first, so that a signal that ends
+ * sockcat (exec_kill_children()) cannot come between the start and the
+ * list and leave the program running.
  */
 static pid_t
-exec_start(struct exec_how *how)
+exec_start(struct exec_how *how, sigset_t *old)
 {
-	sigset_t	 all, old;
+	sigset_t	 all;
 	ssize_t		 n;
 	pid_t		 pid;
 	int		 ep[2] = { -1, -1 }, error;
 
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, old);
 	if (exec_vfork_shares != 1 && pipe2(ep, O_CLOEXEC) == -1)
 		return (-1);
 	how->err = ep[1];
 	how->shared = how->error = 0;
 	sig_set_by_sockcat(&how->reset);
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
 	if ((pid = vfork()) == 0)
 		exec_child(how);
 	error = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ep[1] != -1)
 		close(ep[1]);
 	if (pid == -1) {
@@ -672,6 +675,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	char				**env = NULL;
 	size_t				 first = 0;
 	struct pty			 pt = { .master = -1, .slave = -1 };
+	sigset_t			 mask;
 	int				 in[2] = { -1, -1 }, out[2] = { -1, -1 };
 	int				 error;
 	pid_t				 pid;
@@ -717,15 +721,18 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		how.out = out[1];
 	}
 	cleanup_spawning();
-	error = (pid = exec_start(&how)) == -1 ? errno : 0;
+	error = (pid = exec_start(&how, &mask)) == -1 ? errno : 0;
+	if (error == 0) {
+		c->pid = pid;
+		TAILQ_INSERT_TAIL(&exec_children, c, entry);
+	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	exec_environ_free(env, first);
 	env = NULL;
 	if (error != 0)
 		goto fail;
 
-	c->pid = pid;
 	ev_timer_init(&c->kill, exec_kill_cb, c);
-	TAILQ_INSERT_TAIL(&exec_children, c, entry);
 	if (cmd->pty) {
 		/*
 		 * The terminal side stays open here until the program exits,
