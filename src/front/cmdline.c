@@ -1282,8 +1282,12 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 {
 	struct cmdline		 cl = { .o = o };
 	const struct optdef	*d;
-	struct option		*longopts;
-	char			*shortopts;
+	/*
+	 * Static: an option refused inside the loop exits from there, and
+	 * what the two point to is still held then, not lost.
+	 */
+	static struct option	*longopts;
+	static char		*shortopts;
 	int			 ch;
 
 	memset(o, 0, sizeof(*o));
@@ -1328,6 +1332,8 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	}
 	free(shortopts);
 	free(longopts);
+	shortopts = NULL;
+	longopts = NULL;
 	/* The many-client servers listen. */
 	if (o->broker || o->room)
 		o->listen = 1;
