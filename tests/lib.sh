@@ -78,6 +78,11 @@ sc_tmp() {
 # send, recv, lines, port, ...):  t 20 $UDPPEER PORT send hi recv
 UDPPEER="python3 ${TESTS_DIR:-$(dirname "$0")}/udppeer.py"
 
+# The fake proxies every suite shares (tests/authproxy.py: HTTP proxies
+# that ask for credentials, one that records what it was asked, and
+# broken ones of each protocol):  bg t 20 $AUTHPROXY -b socks5 ok ...
+AUTHPROXY="python3 ${TESTS_DIR:-$(dirname "$0")}/authproxy.py"
+
 # Run a command bounded in time: t [secs] cmd...
 t() {
 	case $1 in

@@ -1,187 +1,20 @@
 #!/bin/bash
 # Proxies: the client side (-x, -X, -P, --proxy-auth) against an
-# independent fake proxy written here in Python, replies good, bad,
+# independent fake proxy (tests/authproxy.py), replies good, bad,
 # truncated and garbage; and sockcat's own proxy server (-l --proxy-type)
 # driven by sockcat's client and by the fake's logic in reverse.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
 
-# The fake proxy: MODE (socks4, socks5, http), BEHAVIOUR, bind address,
-# port file, log file.  It logs what it was asked and, when told to
-# succeed, connects to the destination and relays.
-write_fake() {
-	cat >"$SC_TMP/fake.py" <<'PYEOF'
-import socket, sys, select, struct, base64, os, time
-mode, beh, addr, portfile, logfile = sys.argv[1:6]
-fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
-ls = socket.socket(fam, socket.SOCK_STREAM)
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind((addr, 0))
-ls.listen(5)
-with open(portfile + ".tmp", "w") as f:
-    f.write("%d\n" % ls.getsockname()[1])
-os.rename(portfile + ".tmp", portfile)
-log = open(logfile, "a", buffering=1)
-
-def rd(c, n):
-    b = b""
-    while len(b) < n:
-        d = c.recv(n - len(b))
-        if not d:
-            raise EOFError("eof")
-        b += d
-    return b
-
-def cstr(c):
-    b = b""
-    while True:
-        ch = rd(c, 1)
-        if ch == b"\0":
-            return b.decode()
-        b += ch
-
-def relay(a, b):
-    socks = [a, b]
-    while socks:
-        r, _, _ = select.select(socks, [], [], 10)
-        if not r:
-            return
-        for s in r:
-            d = s.recv(65536)
-            o = b if s is a else a
-            if not d:
-                socks.remove(s)
-                try:
-                    o.shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
-            else:
-                o.sendall(d)
-
-def socks5(c):
-    if beh == "silent":
-        time.sleep(8)
-        return None
-    ver, n = rd(c, 2)
-    meths = list(rd(c, n))
-    log.write("methods %s\n" % " ".join(map(str, meths)))
-    if beh == "garbage":
-        c.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n")
-        return None
-    if beh == "trunc":
-        c.sendall(b"\x05")
-        return None
-    if beh == "nomethod":
-        c.sendall(b"\x05\xff")
-        return None
-    if beh == "auth":
-        if 2 not in meths:
-            c.sendall(b"\x05\xff")
-            return None
-        c.sendall(b"\x05\x02")
-        v, ul = rd(c, 2)
-        u = rd(c, ul).decode()
-        p = rd(c, rd(c, 1)[0]).decode()
-        log.write("auth %s %s\n" % (u, p))
-        ok = (u, p) == ("user", "secret")
-        c.sendall(b"\x01" + (b"\x00" if ok else b"\x01"))
-        if not ok:
-            return None
-    else:
-        c.sendall(b"\x05\x00")
-    v, cmd, rsv, at = rd(c, 4)
-    if at == 1:
-        host = socket.inet_ntop(socket.AF_INET, rd(c, 4))
-    elif at == 4:
-        host = socket.inet_ntop(socket.AF_INET6, rd(c, 16))
-    else:
-        host = rd(c, rd(c, 1)[0]).decode()
-    port, = struct.unpack("!H", rd(c, 2))
-    log.write("connect %d %s %d\n" % (at, host, port))
-    if beh.startswith("err"):
-        c.sendall(bytes([5, int(beh[3:]), 0, 1, 0, 0, 0, 0, 0, 0]))
-        return None
-    if beh == "trunc2":
-        c.sendall(b"\x05\x00\x00")
-        return None
-    if beh == "badatyp":
-        c.sendall(b"\x05\x00\x00\x07")
-        return None
-    return host, port, b"\x05\x00\x00\x01\x7f\x00\x00\x01\x00\x00"
-
-def socks4(c):
-    v, cmd, port = struct.unpack("!BBH", rd(c, 4))
-    ip = rd(c, 4)
-    uid = cstr(c)
-    host = socket.inet_ntoa(ip)
-    if ip[:3] == b"\0\0\0" and ip[3] != 0:
-        host = cstr(c)
-    log.write("connect4 %d %s %d user=%s\n" % (v, host, port, uid))
-    if beh.startswith("err"):
-        c.sendall(bytes([0, int(beh[3:])]) + b"\0" * 6)
-        return None
-    if beh == "trunc":
-        c.sendall(b"\x00\x5a")
-        return None
-    return host, port, b"\x00\x5a" + b"\0" * 6
-
-def http(c):
-    req = b""
-    while b"\r\n\r\n" not in req:
-        d = c.recv(4096)
-        if not d:
-            raise EOFError("eof")
-        req += d
-    head = req.split(b"\r\n\r\n")[0].decode()
-    for l in head.split("\r\n"):
-        log.write("hdr %s\n" % l)
-    if beh.startswith("status"):
-        c.sendall(("HTTP/1.1 %s\r\n\r\n" % beh[6:].replace("_", " ")).encode())
-        return None
-    if beh == "garbage":
-        c.sendall(b"\x00\x01garbage")
-        return None
-    if beh == "trunc":
-        c.sendall(b"HTTP/1.1 200 OK\r\n")
-        return None
-    if beh == "longline":
-        c.sendall(b"HTTP/1.1 200 " + b"x" * 5000 + b"\r\n\r\n")
-        return None
-    if beh == "auth":
-        want = base64.b64encode(b"user:secret").decode()
-        if "Proxy-Authorization: Basic " + want not in head:
-            c.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n")
-            return None
-    target = head.split("\r\n")[0].split()[1]
-    h, _, p = target.rpartition(":")
-    if beh == "nulheader":
-        return h.strip("[]"), int(p), \
-            b"HTTP/1.1 200 Connection established\r\n\0X-Nul: yes\r\n\r\n"
-    return h.strip("[]"), int(p), \
-        b"HTTP/1.1 200 Connection established\r\nX-Fake: yes\r\n\r\n"
-
-while True:
-    c, _ = ls.accept()
-    try:
-        r = {"socks5": socks5, "socks4": socks4, "http": http}[mode](c)
-        if r is not None:
-            t = socket.create_connection((r[0], r[1]))
-            c.sendall(r[2])
-            relay(c, t)
-            t.close()
-    except (EOFError, OSError) as e:
-        log.write("error %s\n" % e)
-    c.close()
-PYEOF
-}
-
-# fake MODE BEHAVIOUR [ADDR]: start the fake proxy; sets FPORT.
+# fake MODE BEHAVIOUR [ADDR]: start a broken proxy of tests/authproxy.py
+# (MODE socks4, socks5 or http; its BEHAVIOURs are listed there), which
+# logs what it was asked to fake.log and, when told to succeed, connects
+# to the destination and relays; sets FPORT.
 fake() {
-	[ -f "$SC_TMP/fake.py" ] || write_fake
 	rm -f "$SC_TMP/fake.port"
 	: >"$SC_TMP/fake.log"
-	bg timeout 20 python3 "$SC_TMP/fake.py" "$1" "$2" "${3:-127.0.0.1}" \
+	bg timeout 20 $AUTHPROXY -b "$1" "$2" "${3:-127.0.0.1}" \
 	    "$SC_TMP/fake.port" "$SC_TMP/fake.log"
 	wait_for "$SC_TMP/fake.port" '^[0-9]+$' || fail "fake proxy did not start"
 	FPORT=$(<"$SC_TMP/fake.port")
