@@ -262,6 +262,22 @@ sc_private_netns() {
 	fi
 }
 
+# sc_have_netns: may a test make network namespaces of its own (unshare
+# -n)?  A test that needs one skips when not.
+sc_have_netns() {
+	t 5 unshare -n true 2>/dev/null
+}
+
+# sc_netns SECS CMD...: CMD, bounded by SECS, in a new network namespace
+# of its own whose loopback is up: the only addresses it has are its
+# own, whatever it binds or configures.
+sc_netns() {
+	_ns_t=$1
+	shift
+	t "$_ns_t" unshare -n sh -c 'PATH=$PATH:/usr/sbin:/sbin
+	    ip link set lo up 2>/dev/null; exec "$@"' sh "$@"
+}
+
 # sc_netns_resolver SECS HOSTS-LINE...: in sc_private_netns's namespace,
 # the resolver is 127.0.0.1 (where the suite starts the server it wants),
 # asked once and waited for SECS seconds, and /etc/hosts holds the lines
