@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-# Fake proxies for the client-side tests (t-proxy-client.sh,
-# t-ncat-parity.sh), as many as asked for in one process.
+# The fake proxies of the proxy client's tests (t-proxy.sh,
+# t-proxy-auth.sh, t-compat-ncat.sh): the one fake proxy of the suites.
+# The second form starts as many as asked for in one process.
 #
 # An "auth" proxy speaks HTTP CONNECT and asks for credentials with a 407,
 # then checks the answer, Basic or Digest (RFC 7616, MD5 or SHA-256,
@@ -14,8 +15,20 @@
 # and logs one line of what it was asked for: "socks4 ADDR", "socks4a
 # NAME", "socks5 ipv4|ipv6|name DEST", "http TARGET".
 #
+# A "broken" proxy (the third form) speaks one protocol, MODE: socks4,
+# socks5 or http, one connection at a time, and answers as BEHAVIOUR
+# says: "ok" (grant, connect to the destination and relay), "auth" (ask
+# for user and secret), "errN" (the protocol's error code N), "trunc",
+# "trunc2", "garbage", "nomethod", "badatyp", "silent" (nothing for 8 s),
+# "longline", "nulheader" (a header line starting with a NUL) or
+# "statusCODE_WORDS" (that HTTP status).  It listens on ADDR, port 0, and
+# writes the port to PORTFILE; LOG gets one line for each thing it was
+# asked: "methods ...", "auth USER PASS", "connect ATYP HOST PORT",
+# "connect4 VERSION HOST PORT user=ID", "hdr LINE", "error WHY".
+#
 # usage: authproxy.py LOG SCHEME USER PASS KEEPALIVE
 #        authproxy.py -m DIR SPEC...
+#        authproxy.py -b MODE BEHAVIOUR ADDR PORTFILE LOG
 #   SCHEME: basic, md5, sha256, both (offers SHA-256 and MD5 digests and
 #   Basic, on three lines), oneline (Basic and an MD5 digest on one line),
 #   ntlm (nothing sockcat answers), rfc2069 (an MD5 digest without qop,
@@ -31,9 +44,11 @@ import hashlib
 import os
 import re
 import socket
+import select
 import struct
 import sys
 import threading
+import time
 
 REALM = "test realm"
 NONCE = base64.b64encode(os.urandom(16)).decode()
@@ -220,6 +235,189 @@ class Record:
         f.read()
 
 
+class Broken:
+    """A proxy of one protocol that answers as its behaviour says."""
+
+    def __init__(self, mode, beh, log):
+        self.mode, self.beh = mode, beh
+        self.log = open(log, "a", buffering=1)
+
+    @staticmethod
+    def rd(c, n):
+        b = b""
+        while len(b) < n:
+            d = c.recv(n - len(b))
+            if not d:
+                raise EOFError("eof")
+            b += d
+        return b
+
+    def cstr(self, c):
+        b = b""
+        while True:
+            ch = self.rd(c, 1)
+            if ch == b"\0":
+                return b.decode()
+            b += ch
+
+    @staticmethod
+    def relay(a, b):
+        socks = [a, b]
+        while socks:
+            r, _, _ = select.select(socks, [], [], 10)
+            if not r:
+                return
+            for s in r:
+                d = s.recv(65536)
+                o = b if s is a else a
+                if not d:
+                    socks.remove(s)
+                    try:
+                        o.shutdown(socket.SHUT_WR)
+                    except OSError:
+                        pass
+                else:
+                    o.sendall(d)
+
+    def socks5(self, c):
+        beh, rd = self.beh, self.rd
+        if beh == "silent":
+            time.sleep(8)
+            return None
+        ver, n = rd(c, 2)
+        meths = list(rd(c, n))
+        self.log.write("methods %s\n" % " ".join(map(str, meths)))
+        if beh == "garbage":
+            c.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n")
+            return None
+        if beh == "trunc":
+            c.sendall(b"\x05")
+            return None
+        if beh == "nomethod":
+            c.sendall(b"\x05\xff")
+            return None
+        if beh == "auth":
+            if 2 not in meths:
+                c.sendall(b"\x05\xff")
+                return None
+            c.sendall(b"\x05\x02")
+            v, ul = rd(c, 2)
+            u = rd(c, ul).decode()
+            p = rd(c, rd(c, 1)[0]).decode()
+            self.log.write("auth %s %s\n" % (u, p))
+            ok = (u, p) == ("user", "secret")
+            c.sendall(b"\x01" + (b"\x00" if ok else b"\x01"))
+            if not ok:
+                return None
+        else:
+            c.sendall(b"\x05\x00")
+        v, cmd, rsv, at = rd(c, 4)
+        if at == 1:
+            host = socket.inet_ntop(socket.AF_INET, rd(c, 4))
+        elif at == 4:
+            host = socket.inet_ntop(socket.AF_INET6, rd(c, 16))
+        else:
+            host = rd(c, rd(c, 1)[0]).decode()
+        port, = struct.unpack("!H", rd(c, 2))
+        self.log.write("connect %d %s %d\n" % (at, host, port))
+        if beh.startswith("err"):
+            c.sendall(bytes([5, int(beh[3:]), 0, 1, 0, 0, 0, 0, 0, 0]))
+            return None
+        if beh == "trunc2":
+            c.sendall(b"\x05\x00\x00")
+            return None
+        if beh == "badatyp":
+            c.sendall(b"\x05\x00\x00\x07")
+            return None
+        return host, port, b"\x05\x00\x00\x01\x7f\x00\x00\x01\x00\x00"
+
+    def socks4(self, c):
+        v, cmd, port = struct.unpack("!BBH", self.rd(c, 4))
+        ip = self.rd(c, 4)
+        uid = self.cstr(c)
+        host = socket.inet_ntoa(ip)
+        if ip[:3] == b"\0\0\0" and ip[3] != 0:
+            host = self.cstr(c)
+        self.log.write("connect4 %d %s %d user=%s\n" % (v, host, port, uid))
+        if self.beh.startswith("err"):
+            c.sendall(bytes([0, int(self.beh[3:])]) + b"\0" * 6)
+            return None
+        if self.beh == "trunc":
+            c.sendall(b"\x00\x5a")
+            return None
+        return host, port, b"\x00\x5a" + b"\0" * 6
+
+    def http(self, c):
+        beh = self.beh
+        req = b""
+        while b"\r\n\r\n" not in req:
+            d = c.recv(4096)
+            if not d:
+                raise EOFError("eof")
+            req += d
+        head = req.split(b"\r\n\r\n")[0].decode()
+        for line in head.split("\r\n"):
+            self.log.write("hdr %s\n" % line)
+        if beh.startswith("status"):
+            c.sendall(("HTTP/1.1 %s\r\n\r\n" %
+                       beh[6:].replace("_", " ")).encode())
+            return None
+        if beh == "garbage":
+            c.sendall(b"\x00\x01garbage")
+            return None
+        if beh == "trunc":
+            c.sendall(b"HTTP/1.1 200 OK\r\n")
+            return None
+        if beh == "longline":
+            c.sendall(b"HTTP/1.1 200 " + b"x" * 5000 + b"\r\n\r\n")
+            return None
+        if beh == "auth":
+            want = base64.b64encode(b"user:secret").decode()
+            if "Proxy-Authorization: Basic " + want not in head:
+                c.sendall(b"HTTP/1.1 407 Proxy Authentication Required"
+                          b"\r\n\r\n")
+                return None
+        target = head.split("\r\n")[0].split()[1]
+        h, _, p = target.rpartition(":")
+        if beh == "nulheader":
+            return h.strip("[]"), int(p), \
+                b"HTTP/1.1 200 Connection established\r\n\0X-Nul: yes" \
+                b"\r\n\r\n"
+        return h.strip("[]"), int(p), \
+            b"HTTP/1.1 200 Connection established\r\nX-Fake: yes\r\n\r\n"
+
+    def serve(self, c):
+        """One connection: answer it, then relay when the request is
+        granted; what went wrong goes to the log."""
+        try:
+            r = {"socks5": self.socks5, "socks4": self.socks4,
+                 "http": self.http}[self.mode](c)
+            if r is not None:
+                t = socket.create_connection((r[0], r[1]))
+                c.sendall(r[2])
+                self.relay(c, t)
+                t.close()
+        except (EOFError, OSError) as e:
+            self.log.write("error %s\n" % e)
+        c.close()
+
+
+def broken(mode, beh, addr, portfile, log):
+    """The third form: one broken proxy, its connections one at a time."""
+    proxy = Broken(mode, beh, log)
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    ls = socket.socket(fam, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, 0))
+    ls.listen(5)
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % ls.getsockname()[1])
+    os.rename(portfile + ".tmp", portfile)
+    while True:
+        c, _ = ls.accept()
+        proxy.serve(c)
+
+
 def accept(s, proxy):
     def serve(c):
         try:
@@ -241,6 +439,9 @@ def listen():
     return s
 
 
+if sys.argv[1] == "-b":
+    broken(*sys.argv[2:7])
+    sys.exit(0)
 if sys.argv[1] == "-m":
     proxies = []
     for i, spec in enumerate(sys.argv[3:]):

@@ -78,6 +78,11 @@ sc_tmp() {
 # send, recv, lines, port, ...):  t 20 $UDPPEER PORT send hi recv
 UDPPEER="python3 ${TESTS_DIR:-$(dirname "$0")}/udppeer.py"
 
+# The fake proxies every suite shares (tests/authproxy.py: HTTP proxies
+# that ask for credentials, one that records what it was asked, and
+# broken ones of each protocol):  bg t 20 $AUTHPROXY -b socks5 ok ...
+AUTHPROXY="python3 ${TESTS_DIR:-$(dirname "$0")}/authproxy.py"
+
 # Run a command bounded in time: t [secs] cmd...
 t() {
 	case $1 in
@@ -233,6 +238,63 @@ sc_certs() {
 		rm -rf "$CERTS"
 		sc_report
 	}
+}
+
+# sc_private_netns "$@": the rest of the suite runs in a private network
+# and mount namespace of its own (unshare -n -m), its loopback up, where
+# it may bind port 53 and mount its own /etc/resolv.conf and /etc/hosts
+# (sc_netns_resolver) without touching the machine's.  Called once, right
+# after lib.sh, with the suite's arguments: outside the namespace it runs
+# the suite again inside; it skips the suite (77) where that is not
+# permitted.
+sc_private_netns() {
+	if [ -z "${SC_IN_NETNS:-}" ]; then
+		if ! unshare -n -m true 2>/dev/null; then
+			echo "unshare -n -m not permitted: skipping" >&2
+			exit 77
+		fi
+		SC_IN_NETNS=1 exec unshare -n -m bash "$0" "$@"
+	fi
+	PATH=$PATH:/usr/sbin:/sbin
+	if ! ip link set lo up 2>/dev/null; then
+		echo "cannot bring up lo in the namespace: skipping" >&2
+		exit 77
+	fi
+}
+
+# sc_have_netns: may a test make network namespaces of its own (unshare
+# -n)?  A test that needs one skips when not.
+sc_have_netns() {
+	t 5 unshare -n true 2>/dev/null
+}
+
+# sc_netns SECS CMD...: CMD, bounded by SECS, in a new network namespace
+# of its own whose loopback is up: the only addresses it has are its
+# own, whatever it binds or configures.
+sc_netns() {
+	_ns_t=$1
+	shift
+	t "$_ns_t" unshare -n sh -c 'PATH=$PATH:/usr/sbin:/sbin
+	    ip link set lo up 2>/dev/null; exec "$@"' sh "$@"
+}
+
+# sc_netns_resolver SECS HOSTS-LINE...: in sc_private_netns's namespace,
+# the resolver is 127.0.0.1 (where the suite starts the server it wants),
+# asked once and waited for SECS seconds, and /etc/hosts holds the lines
+# given.  Both files are in NS_DIR, which the suite removes at its end.
+# Skips the suite (77) when they cannot be mounted.
+sc_netns_resolver() {
+	NS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-ns.XXXXXX")
+	printf 'nameserver 127.0.0.1\noptions timeout:%s attempts:1\n' "$1" \
+	    >"$NS_DIR/resolv.conf"
+	shift
+	printf '%s\n' "$@" >"$NS_DIR/hosts"
+	if ! mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf 2>/dev/null ||
+	    ! mount --bind "$NS_DIR/hosts" /etc/hosts 2>/dev/null; then
+		rm -rf "$NS_DIR"
+		echo "cannot bind-mount resolv.conf and hosts: skipping" >&2
+		exit 77
+	fi
 }
 
 # Is ncat there, to compare with?

@@ -6,7 +6,7 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
-PY=$(python3 -c 'import sys; print(sys.executable)')
+PY=${SC_PYTHON:-python3}
 
 # trickle SECS: a SOCKS5 proxy on 127.0.0.1 that sends each byte of its
 # answers SECS apart; its port goes to trickle.port.

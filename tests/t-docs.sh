@@ -2,7 +2,7 @@
 # The documentation agrees with the program: every option of --help is in
 # the manual and in the bash, zsh and fish completions; the manual is
 # clean for mandoc; the bash completion, loaded in bash, completes options
-# and their values.
+# and their values.  And tests/README.md indexes every suite and helper.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -300,6 +300,68 @@ test_bash_completion_is_registered_for_both_names() {
 	out=$(bash --norc --noprofile -c '. "$1"; . "$2"; complete -p sockcat sockchat' \
 	    bash "$BASH_COMPLETION_LIB" "$COMPLETIONS_DIR/sockcat")
 	assertEquals "$(printf 'complete -F _sockcat sockcat\ncomplete -F _sockcat sockchat')" "$out"
+}
+
+
+# index_problems DIR: what DIR/README.md, the index of the tests, gets
+# wrong about the files of DIR, one line each: "missing NAME" for a
+# suite or helper that has no entry (a list item "- `NAME`: ..."),
+# "stale NAME" for an entry, or a name of a suite or helper in
+# backquotes anywhere, that names no file, "twice NAME" for a file with
+# two entries.
+index_problems() {
+	(
+		cd "$1" || exit 1
+		for f in t-*.sh *.py *.sh *.c bin/* fuzz/*.c fuzz/*.sh; do
+			[ -e "$f" ] && echo "$f"
+		done
+		[ -d fuzz/corpus ] && echo fuzz/corpus/
+	) | sort -u >"$SC_TMP/idx.files"
+	sed -n 's/^- `\([^`]*\)`:.*/\1/p' "$1/README.md" | sort \
+	    >"$SC_TMP/idx.entries"
+	comm -23 "$SC_TMP/idx.files" "$SC_TMP/idx.entries" | sed 's/^/missing /'
+	uniq -d "$SC_TMP/idx.entries" | sed 's/^/twice /'
+	{
+		cat "$SC_TMP/idx.entries"
+		grep -o '`[^`]*`' "$1/README.md" | tr -d '`' |
+		    grep -E '^(t-[a-z0-9-]+\.sh|[a-z0-9-]+\.(py|sh|c))$'
+	} | sort -u | comm -23 - "$SC_TMP/idx.files" | sed 's/^/stale /'
+}
+
+# Every suite and every helper of tests/ has its line in tests/README.md,
+# and the index names no file that is not there.
+test_every_test_file_is_in_the_index() {
+	dir=${TESTS_DIR:-$(dirname "$0")}
+	assertTrue "tests/README.md" "[ -f '$dir/README.md' ]" || return
+	assertEquals "tests/README.md against tests/" "" \
+	    "$(index_problems "$dir")"
+	# A guard for the extraction: the index lists the known files.
+	for f in t-tcp.sh lib.sh authproxy.py bin/python3 fuzz/ws.c; do
+		assertTrue "$f is an entry" "grep -qx '$f' '$SC_TMP/idx.entries'"
+	done
+}
+
+# The check itself fails as it should: on a copy of tests/ with a suite
+# added, a helper's entry removed, an entry doubled and one for a suite
+# that is gone.
+test_index_check_finds_what_is_wrong() {
+	dir=${TESTS_DIR:-$(dirname "$0")}
+	mkdir -p "$SC_TMP/copy/bin" "$SC_TMP/copy/fuzz/corpus"
+	for f in "$dir"/t-*.sh "$dir"/*.py "$dir"/*.sh "$dir"/*.c \
+	    "$dir"/bin/* "$dir"/fuzz/*.c "$dir"/fuzz/*.sh; do
+		: >"$SC_TMP/copy/${f#"$dir"/}"
+	done
+	: >"$SC_TMP/copy/t-new-subject.sh"
+	grep -v '^- `udppeer.py`:' "$dir/README.md" |
+	    sed -e 's/^- `t-tcp.sh`:/- `t-gone.sh`: gone.\n&/' \
+	    -e '$a\- `t-udp.sh`: again.' \
+	    >"$SC_TMP/copy/README.md"
+	echo 'As `t-older.sh` said.' >>"$SC_TMP/copy/README.md"
+	assertEquals "problems found" "missing t-new-subject.sh
+missing udppeer.py
+twice t-udp.sh
+stale t-gone.sh
+stale t-older.sh" "$(index_problems "$SC_TMP/copy")"
 }
 
 sc_run_shunit2

@@ -318,12 +318,11 @@ test_bind_failures_name_the_address() {
 test_address_not_here_is_named() {
 	[ -x "$NC" ] || { sc_skip "nc.openbsd not installed"; return; }
 	command -v ip >/dev/null || { sc_skip "no ip(8)"; return; }
-	t 5 unshare -n true 2>/dev/null ||
+	sc_have_netns ||
 	    { sc_skip "no private network namespace (unshare -n)"; return; }
-	# With its loopback down, the namespace would let any address be
-	# bound.
-	t 10 unshare -n sh -c 'ip link set lo up || exit 1
-	    "$1" -l 192.0.2.1 7312 2>"$2"; echo $? >"$2.st"
+	# sc_netns brings the namespace's loopback up: with it down, any
+	# address could be bound.
+	sc_netns 10 sh -c '"$1" -l 192.0.2.1 7312 2>"$2"; echo $? >"$2.st"
 	    "$3" -l 192.0.2.1 7312 2>"$4"; echo $? >"$4.st"
 	    "$1" -s 192.0.2.1 -p 7400 127.0.0.1 1 2>"$5"
 	    "$3" -s 192.0.2.1 -p 7400 127.0.0.1 1 2>"$6"' sh "$SC" \

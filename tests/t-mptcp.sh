@@ -64,13 +64,13 @@ TCP' '$SC_TMP/c.err'"
 }
 
 test_mptcp_turned_off_is_named() {
-	if ! t 5 unshare -n true 2>/dev/null; then
+	if ! sc_have_netns; then
 		sc_skip "no private network namespace (unshare -n)"
 		return
 	fi
-	t 10 unshare -n sh -c 'ip link set lo up 2>/dev/null;
-	    sysctl -qw net.mptcp.enabled=0 && exec "$0" --mptcp 127.0.0.1 1' \
-	    "$SC" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	sc_netns 10 sh -c 'sysctl -qw net.mptcp.enabled=0 &&
+	    exec "$0" --mptcp 127.0.0.1 1' "$SC" </dev/null >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
 	STATUS=$?
 	if grep -q '^sysctl:' "$SC_TMP/err"; then
 		sc_skip "net.mptcp.enabled cannot be set in a namespace"

@@ -9,7 +9,7 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require ip python3
 
-if ! unshare -n true 2>/dev/null; then
+if ! sc_have_netns; then
 	echo "unshare -n refused (not root?): skipping" >&2
 	exit 77
 fi
@@ -43,7 +43,7 @@ nbound() { ss -Hlun "sport = :$1" | wc -l; }
 # in_ns SCRIPT: run SCRIPT with bash in a new network namespace, after
 # NS_SETUP; SC and T (the test's directory) are set there.
 in_ns() {
-	SC=$SC T=$SC_TMP t 60 unshare -n bash -c "$NS_SETUP
+	SC=$SC T=$SC_TMP sc_netns 60 bash -c "$NS_SETUP
 $1"
 }
 

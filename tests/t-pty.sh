@@ -11,8 +11,6 @@
 
 sc_require python3
 
-DRIVE="python3 ${TESTS_DIR:-$(dirname "$0")}/pty-drive.py"
-
 # A --pty server for one connection: pty_server ARGS...
 pty_server() {
 	SERVER_TIMEOUT=60 server srv -l --pty "$@" 127.0.0.1 0 ||
@@ -22,7 +20,7 @@ pty_server() {
 test_program_gets_a_terminal() {
 	pty_server -c 'tty; stty size; [ "$(ps -o sid= -p $$)" -eq $$ ] &&
 	    echo leader; exec 3</dev/tty && echo ctty'
-	t 30 $DRIVE net "127.0.0.1:$PORT" eof >"$SC_TMP/out"
+	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" eof >"$SC_TMP/out"
 	assertEquals "drive" 0 $?
 	assertEquals "/dev/pts/N
 24 80
@@ -35,7 +33,7 @@ ctty" "$(tr -d '\r' <"$SC_TMP/out" | sed 's|^/dev/pts/[0-9]*$|/dev/pts/N|')"
 test_cat_v_is_interactive() {
 	pty_server -e 'cat -v'
 	# The terminal echoes, cat -v answers, ^D on a line's start is EOF.
-	t 30 $DRIVE net "127.0.0.1:$PORT" 'send:a\x01b\n' \
+	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" 'send:a\x01b\n' \
 	    'expect:a\^Ab\r\na\^Ab\r\n' 'send:\x04' eof >"$SC_TMP/out"
 	assertEquals "drive" 0 $?
 	assertEquals "a^Ab
@@ -46,7 +44,7 @@ a^Ab" "$(tr -d '\r' <"$SC_TMP/out")"
 
 test_python_is_interactive() {
 	pty_server -e 'python3 -q -i'
-	t 40 $DRIVE net "127.0.0.1:$PORT" 'expect:>>> ' 'send:print(6*7)\n' \
+	t 40 $PTY_DRIVE net "127.0.0.1:$PORT" 'expect:>>> ' 'send:print(6*7)\n' \
 	    'expect:\n42\r\n>>> ' 'send:\x04' eof >"$SC_TMP/out"
 	st=$?
 	assertEquals "drive: $(<"$SC_TMP/out")" 0 "$st"
@@ -55,7 +53,7 @@ test_python_is_interactive() {
 test_network_eof_hangs_up() {
 	pty_server -c "trap 'echo HUP >$SC_TMP/hup; exit 0' HUP; echo ready;
 	    while :; do sleep 0.1; done"
-	t 30 $DRIVE net "127.0.0.1:$PORT" expect:ready shut eof >/dev/null
+	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" expect:ready shut eof >/dev/null
 	assertEquals "the session ended" 0 $?
 	wait_for "$SC_TMP/hup" HUP 15
 	assertEquals "the program got SIGHUP" HUP "$(<"$SC_TMP/hup")"
@@ -66,7 +64,7 @@ test_network_eof_hangs_up() {
 test_program_exit_delivers_its_output() {
 	pty_server -c 'seq 1 20000; exit 3'
 	# The client keeps sending; the program's exit still ends it all.
-	t 30 $DRIVE net "127.0.0.1:$PORT" eof >"$SC_TMP/out"
+	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" eof >"$SC_TMP/out"
 	assertEquals "drive" 0 $?
 	assertEquals "every line" 20000 "$(grep -c . "$SC_TMP/out")"
 	assertEquals "the last" 20000 "$(tail -n 1 "$SC_TMP/out" | tr -d '\r')"
@@ -77,7 +75,7 @@ test_program_exit_delivers_its_output() {
 test_program_exit_with_a_child_left_on_the_terminal() {
 	pty_server -c 'sleep 60 & echo $! >'"$SC_TMP/bg"'; echo bye'
 	start=$(now_ms)
-	t 30 $DRIVE net "127.0.0.1:$PORT" expect:bye eof >/dev/null
+	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" expect:bye eof >/dev/null
 	assertEquals "ended" 0 $?
 	took=$(( $(now_ms) - start ))
 	assertTrue "not held up by the child: $took ms" "[ $took -lt 15000 ]"
@@ -100,7 +98,7 @@ test_lk_gives_each_connection_a_terminal() {
 test_window_size_from_the_stream() {
 	pty_server -e /bin/sh
 	# Split in two, as TCP may deliver it; nothing of it reaches sh.
-	t 30 $DRIVE net "127.0.0.1:$PORT" 'expect:[$#] ' splitnaws:30x100 \
+	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" 'expect:[$#] ' splitnaws:30x100 \
 	    'send:stty size\n' 'expect:\n30 100\r\n' 'send:exit 4\n' eof \
 	    >"$SC_TMP/out"
 	st=$?
@@ -125,7 +123,7 @@ x^Ay" "$(tr -d '\r' <"$SC_TMP/c.out")"
 
 test_raw_client_is_a_remote_terminal() {
 	pty_server -e /bin/sh
-	t 40 $DRIVE tty 33x111 raw 'expect:[$#] ' 'send:stty size\r' \
+	t 40 $PTY_DRIVE tty 33x111 raw 'expect:[$#] ' 'send:stty size\r' \
 	    'expect:\n33 111\r\n' resize:40x120 'send:stty size\r' \
 	    'expect:\n40 120\r\n' 'send:tty\r' 'expect:/dev/pts/' \
 	    'send:\r~.' exit:0 cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
@@ -138,14 +136,14 @@ test_raw_client_is_a_remote_terminal() {
 # terminal put back, with what the program said last shown, as ssh does.
 test_raw_leaves_when_the_program_exits() {
 	pty_server -k -e /bin/sh
-	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' 'send:echo bye; exit\r' \
+	t 40 $PTY_DRIVE tty 24x80 raw 'expect:[$#] ' 'send:echo bye; exit\r' \
 	    'expect:\nbye\r\n' exit:0 cooked -- "$SC" --raw 127.0.0.1 \
 	    "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
 	st=$?
 	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
 	assertEquals "nothing said" "" "$(<"$SC_TMP/err")"
 	# The server (-k) serves the next one.
-	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' 'send:exit\r' exit:0 \
+	t 40 $PTY_DRIVE tty 24x80 raw 'expect:[$#] ' 'send:exit\r' exit:0 \
 	    cooked -- "$SC" --raw 127.0.0.1 "$PORT" >"$SC_TMP/out"
 	st=$?
 	assertEquals "again: $(cat -v "$SC_TMP/out")" 0 "$st"
@@ -155,7 +153,7 @@ test_raw_escape_rules() {
 	pty_server -e 'cat -v'
 	# "~" mid-line and "~~" at a line's start are sent; "~." leaves.
 	# Each line comes back twice: the terminal's echo, then cat's.
-	t 40 $DRIVE tty 24x80 raw 'send:a~b\r' 'expect:a~b\r\na~b\r\n' \
+	t 40 $PTY_DRIVE tty 24x80 raw 'send:a~b\r' 'expect:a~b\r\na~b\r\n' \
 	    'send:~~c\r' 'expect:\n~c\r\n~c\r\n' 'send:~x\r' \
 	    'expect:\n~x\r\n~x\r\n' 'send:~.' exit:0 cooked -- \
 	    "$SC" --raw 127.0.0.1 "$PORT" >"$SC_TMP/out"
@@ -173,7 +171,7 @@ test_raw_terminal_put_back_on_fatal_signals() {
 	for sig in QUIT TERM HUP SEGV USR1; do
 		pty_server -e /bin/sh
 		n=$(kill -l "$sig")
-		t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' "signal:$sig" \
+		t 40 $PTY_DRIVE tty 24x80 raw 'expect:[$#] ' "signal:$sig" \
 		    "exit:-$n" cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
 		    >"$SC_TMP/out" 2>"$SC_TMP/err"
 		st=$?
@@ -188,7 +186,7 @@ test_raw_terminal_put_back_on_fatal_signals() {
 # stop signal to a process group with no shell to resume it is ignored.
 test_raw_terminal_put_back_while_stopped() {
 	pty_server -e /bin/sh
-	t 40 $DRIVE tty 24x80 raw 'expect:[$#] ' fgsignal:TSTP cooked \
+	t 40 $PTY_DRIVE tty 24x80 raw 'expect:[$#] ' fgsignal:TSTP cooked \
 	    'send:go on\n' raw 'send:echo back\r' 'expect:\nback\r\n' \
 	    'send:\r~.' 'expect:status 0' exit:0 cooked -- sh -c 'set -m
 	    "$0" --raw 127.0.0.1 "$1"; read -r line; fg; echo "status $?"' \

@@ -8,43 +8,20 @@
 # /etc/hosts need none.  The resolver answers one name, fast.test, at
 # once.  Skipped where unshare(1) is not permitted.
 
-if [ -z "${SC_IN_NETNS:-}" ]; then
-	if ! unshare -n -m true 2>/dev/null; then
-		echo "unshare -n -m not permitted: skipping" >&2
-		exit 77
-	fi
-	SC_IN_NETNS=1 exec unshare -n -m bash "$0" "$@"
-fi
-
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_private_netns "$@"
 sc_require python3
-PATH=$PATH:/usr/sbin:/sbin
 # The interpreter itself: a wrapper script may take seconds to start.
-PY=$(python3 -c 'import sys; print(sys.executable)')
+PY=${SC_PYTHON:-python3}
 export PY
 
-if ! ip link set lo up 2>/dev/null; then
-	echo "cannot bring up lo in the namespace: skipping" >&2
-	exit 77
-fi
-
 # The resolver: 5 s per query, one try, at a server that never answers.
-NS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-ns.XXXXXX")
-printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:1\n' \
-    >"$NS_DIR/resolv.conf"
 # The hosts file: the loopback names, one of our own, and a name for a
 # second client address (-v names each client, and a reverse lookup the
 # resolver does not answer would take its 5 s).
-printf '%s\n' '127.0.0.1 localhost' '::1 localhost ip6-localhost' \
+sc_netns_resolver 5 '127.0.0.1 localhost' '::1 localhost ip6-localhost' \
     '127.0.0.1 hosted.test' '127.0.0.2 peer2.test' '127.0.0.3 peer3.test' \
-    '127.0.0.4 peer4.test' '127.0.0.5 peer5.test' '127.0.0.6 peer6.test' \
-    >"$NS_DIR/hosts"
-if ! mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf 2>/dev/null ||
-    ! mount --bind "$NS_DIR/hosts" /etc/hosts 2>/dev/null; then
-	rm -rf "$NS_DIR"
-	echo "cannot bind-mount resolv.conf and hosts: skipping" >&2
-	exit 77
-fi
+    '127.0.0.4 peer4.test' '127.0.0.5 peer5.test' '127.0.0.6 peer6.test'
 # The resolver: fast.test is 127.0.0.1 (and has no IPv6 address); every
 # other question goes unanswered.
 timeout 600 "$PY" -c '

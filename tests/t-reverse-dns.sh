@@ -9,39 +9,15 @@
 # served too; with -n nothing is looked up.  Skipped where unshare(1) is
 # not permitted.
 
-if [ -z "${SC_IN_NETNS:-}" ]; then
-	if ! unshare -n -m true 2>/dev/null; then
-		echo "unshare -n -m not permitted: skipping" >&2
-		exit 77
-	fi
-	SC_IN_NETNS=1 exec unshare -n -m bash "$0" "$@"
-fi
-
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_private_netns "$@"
 sc_require python3
-PATH=$PATH:/usr/sbin:/sbin
-PEER=${TESTS_DIR:-$(dirname "$0")}/udppeer.py
-
-if ! ip link set lo up 2>/dev/null; then
-	echo "cannot bring up lo in the namespace: skipping" >&2
-	exit 77
-fi
 
 # The resolver: 30 s per query, one try, at a server that never answers,
 # so that sockcat's own bound on the wait for a name is what ends it.
-NS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-ns.XXXXXX")
-printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:1\n' \
-    >"$NS_DIR/resolv.conf"
-printf '%s\n' '127.0.0.1 localhost' '::1 localhost ip6-localhost' \
-    >"$NS_DIR/hosts"
-if ! mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf 2>/dev/null ||
-    ! mount --bind "$NS_DIR/hosts" /etc/hosts 2>/dev/null; then
-	rm -rf "$NS_DIR"
-	echo "cannot bind-mount resolv.conf and hosts: skipping" >&2
-	exit 77
-fi
+sc_netns_resolver 30 '127.0.0.1 localhost' '::1 localhost ip6-localhost'
 QUERIES=$NS_DIR/queries
-timeout 600 python3 "$PEER" --bind 127.0.0.1:53 --serve "$NS_DIR/mute.port" \
+timeout 600 $UDPPEER --bind 127.0.0.1:53 --serve "$NS_DIR/mute.port" \
     mute "$QUERIES" &
 MUTE_PID=$!
 
@@ -160,8 +136,8 @@ sys.exit(b.recv(100) != b"hello\n")
 # the next one's datagram; its line comes later, with its address.
 test_udp_name_delays_no_one() {
 	server u -u -l -k 127.0.0.1 0 || fail "no server"
-	t 10 python3 "$PEER" --bind 127.0.0.3 "$PORT" send one
-	t 10 python3 "$PEER" "$PORT" send two
+	t 10 $UDPPEER --bind 127.0.0.3 "$PORT" send one
+	t 10 $UDPPEER "$PORT" send two
 	wait_for "$SC_TMP/u.out" '^two$' 1 ||
 	    fail "the second peer waited: $(cat "$SC_TMP/u.out")"
 	assertEquals "both relayed" "one
@@ -172,9 +148,9 @@ two" "$(cat "$SC_TMP/u.out")"
 
 test_udp_exec_name_delays_no_one() {
 	server v -u -l -k -e /bin/cat 127.0.0.1 0 || fail "no server"
-	t 10 python3 "$PEER" --bind 127.0.0.3 "$PORT" send one
+	t 10 $UDPPEER --bind 127.0.0.3 "$PORT" send one
 	assertEquals "second peer echoed within 1 s" "two" \
-	    "$(t 10 python3 "$PEER" --timeout 1 "$PORT" send two recv)"
+	    "$(t 10 $UDPPEER --timeout 1 "$PORT" send two recv)"
 	wait_for "$SC_TMP/v.err" '^Connection received on 127\.0\.0\.3 ' 15 ||
 	    fail "no line for the first peer: $(cat "$SC_TMP/v.err")"
 }

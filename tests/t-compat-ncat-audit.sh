@@ -107,7 +107,7 @@ test_forwarding_ncat() {
 }
 
 # Digest credentials from curl, the proxy's challenge answered; sockcat's
-# side, with SHA-256 too, is in t-httpproxy.sh.
+# side, with SHA-256 too, is in t-proxyd-get.sh.
 test_digest_ncat() {
 	have_ncat || { sc_skip "ncat not installed"; return; }
 	command -v curl >/dev/null || { sc_skip "curl not installed"; return; }

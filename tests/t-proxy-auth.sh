@@ -24,7 +24,7 @@ PX_NUL_REALM=11 PX_CR_REALM=12
 oneTimeSetUp() {
 	PX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-px.XXXXXX")
 	# shellcheck disable=SC2086
-	timeout 120 python3 "$TESTS_DIR/authproxy.py" -m "$PX_DIR" $PX_SPECS \
+	timeout 120 $AUTHPROXY -m "$PX_DIR" $PX_SPECS \
 	    >"$PX_DIR/ports" 2>"$PX_DIR/err" &
 	PX_PID=$!
 	wait_lines "$PX_DIR/ports" '^[0-9]+$' 13 20 || {

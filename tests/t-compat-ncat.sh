@@ -233,7 +233,7 @@ test_idle_timeout_connect_bad_value() {
 # A proxy that asks for Basic credentials, user alice, empty password.
 start_authproxy() {
 	: >"$SC_TMP/px.port"
-	bg t 30 python3 "$TESTS_DIR/authproxy.py" "$SC_TMP/px.log" "$@" \
+	bg t 30 $AUTHPROXY "$SC_TMP/px.log" "$@" \
 	    >"$SC_TMP/px.port"
 	wait_for "$SC_TMP/px.port" '^[0-9]+$' 20 || fail "no proxy"
 	PXPORT=$(<"$SC_TMP/px.port")
