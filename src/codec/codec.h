@@ -359,6 +359,15 @@ void		 digest_sha256(const void *, size_t, unsigned char *);
 void		 digest_hex(int, const char *, char *);
 
 /* url.c */
+/* Proxy protocols, for -X and --proxy-type. */
+enum proxy_proto {
+	PROXY_NONE,
+	PROXY_SOCKS4,		/* -X 4: the destination resolved here */
+	PROXY_SOCKS4A,		/* -X 4a: the proxy resolves names */
+	PROXY_SOCKS5,		/* -X 5, the default (RFC 1928, 1929) */
+	PROXY_HTTP,		/* -X connect: HTTP CONNECT */
+};
+
 #define PROXY_URL_MAX		2048	/* a proxy URL, encoded */
 /* A proxy hop given as a URL (-x socks5://user:pass@host:port). */
 struct proxy_url {
