@@ -14,10 +14,17 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* The only place that knows what the platform lacks (HAVE_* from configure). */
+/*
+ * What the C library or its headers may lack, in one place: the only file
+ * that reads configure's HAVE_* results.  sockcat runs on Linux only
+ * (configure refuses a system without epoll(7)); what differs is the C
+ * library and the age of the kernel headers.
+ */
 
 #ifndef COMPAT_H
 #define COMPAT_H
+
+#include <unistd.h>
 
 #ifndef __dead
 #define __dead		__attribute__((__noreturn__))
@@ -46,6 +53,19 @@
  */
 #ifndef TCP_IS_MPTCP
 #define TCP_IS_MPTCP	43
+#endif
+
+/*
+ * cloexec_from(lo): mark every descriptor from lo up close-on-exec, in one
+ * call (close_range(2) with CLOSE_RANGE_CLOEXEC: glibc 2.34, Linux 5.11).
+ * Where the C library lacks the call it does nothing, and a program
+ * started by -e or -c also gets what sockcat inherited without the flag;
+ * a kernel that lacks it refuses the call, with the same result.
+ */
+#if defined(HAVE_CLOSE_RANGE) && defined(CLOSE_RANGE_CLOEXEC)
+#define cloexec_from(lo)	((void)close_range((lo), ~0U, CLOSE_RANGE_CLOEXEC))
+#else
+#define cloexec_from(lo)	((void)0)
 #endif
 
 #endif /* COMPAT_H */

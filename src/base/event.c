@@ -17,13 +17,10 @@
 /* The event loop: descriptor watchers, timers and the one OS wait call. */
 
 #include <sys/types.h>
-#ifdef HAVE_SYS_EPOLL_H
 #include <sys/epoll.h>
-#endif
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +47,6 @@ struct ev_fd {
 struct ev_fired {
 	int		 fd;
 	int		 ready;		/* EV_READ | EV_WRITE */
-	int		 invalid;	/* Not a descriptor (POLLNVAL). */
 	unsigned short	 gen;		/* The slot's generation when asked. */
 };
 
@@ -63,9 +59,11 @@ static TAILQ_HEAD(, ev_timer) ev_timers = TAILQ_HEAD_INITIALIZER(ev_timers);
 /* Filled by ev_wait(), grown with ev_fds. */
 static struct ev_fired	*ev_fired;
 
-#ifdef HAVE_SYS_EPOLL_H
 /*
- * epoll backend.  The kernel keeps the interest set, so a round costs
+ * The loop waits with epoll(7), Linux's, and nothing else: the pump's
+ * fast path (splice(2)), the datagram batches (recvmmsg(2)) and the
+ * listener (accept4(2)) are Linux's too, so no other kernel could use a
+ * second backend.  The kernel keeps the interest set, so a round costs
  * what is ready, not what is watched; the table is told only of changes.
  * Descriptors epoll refuses (regular files, /dev/null: EPERM) are always
  * ready for poll(2), so they are kept in ev_always and reported ready on
@@ -75,11 +73,7 @@ static int			 ev_epfd = -1;
 static struct epoll_event	*ev_epevs;
 static int			*ev_always;
 static int			 ev_nalways;
-#else
-static struct pollfd		*ev_pfds;
-#endif
 
-/* Each backend provides these three. */
 static int	ev_backend_grow(int);
 static int	ev_backend_set(int);
 static int	ev_wait(int);
@@ -98,15 +92,11 @@ static volatile sig_atomic_t	 ev_sig_pending[NSIG];
 static volatile sig_atomic_t	 ev_sig_any;	/* one of them is set */
 static int			 ev_sig_pipe[2] = { -1, -1 };
 
-/* The name of the backend built in, for --version. */
+/* The name of the wait call, for --version. */
 const char *
 ev_backend(void)
 {
-#ifdef HAVE_SYS_EPOLL_H
 	return ("epoll");
-#else
-	return ("poll");
-#endif
 }
 
 /* Milliseconds on the monotonic clock: never jumps with the wall clock. */
@@ -151,7 +141,6 @@ ev_grow(int fd)
 	return (0);
 }
 
-#ifdef HAVE_SYS_EPOLL_H
 /* Grow the backend's tables to n descriptors.  Returns -1 with errno. */
 static int
 ev_backend_grow(int n)
@@ -263,7 +252,6 @@ ev_wait(int timeout)
 		f = &ev_fired[i];
 		f->fd = fd = ev->data.fd;
 		f->gen = ev_fds[fd].gen;
-		f->invalid = 0;
 		f->ready = 0;
 		if (ev->events & (EPOLLIN|EPOLLRDHUP|EPOLLHUP|EPOLLERR))
 			f->ready |= EV_READ;
@@ -274,72 +262,10 @@ ev_wait(int timeout)
 		f = &ev_fired[n];
 		f->fd = fd = ev_always[i];
 		f->gen = ev_fds[fd].gen;
-		f->invalid = 0;
 		f->ready = ev_fds[fd].events;
 	}
 	return (n);
 }
-#else
-static int
-ev_backend_grow(int n)
-{
-	struct pollfd	*pfds;
-
-	if ((pfds = reallocarray(ev_pfds, n, sizeof(*pfds))) == NULL)
-		return (-1);
-	ev_pfds = pfds;
-	return (0);
-}
-
-/* poll(2) is told everything on every round: nothing to do here. */
-static __startup int
-ev_backend_set(int fd)
-{
-	(void)fd;
-	return (0);
-}
-
-/*
- * The only place that waits for the kernel.  Fills ev_fired with what is
- * ready and returns how many entries it filled, or -1 with errno.
- */
-static int
-ev_wait(int timeout)
-{
-	struct ev_fired	*f;
-	int		 fd, i, n = 0, nready = 0;
-	short		 re;
-
-	for (fd = 0; fd <= ev_maxfd; fd++) {
-		if (ev_fds[fd].events == 0)
-			continue;
-		ev_pfds[n].fd = fd;
-		ev_pfds[n].events = 0;
-		if (ev_fds[fd].events & EV_READ)
-			ev_pfds[n].events |= POLLIN;
-		if (ev_fds[fd].events & EV_WRITE)
-			ev_pfds[n].events |= POLLOUT;
-		ev_pfds[n].revents = 0;
-		n++;
-	}
-	if (poll(ev_pfds, n, timeout) == -1)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if ((re = ev_pfds[i].revents) == 0)
-			continue;
-		f = &ev_fired[nready++];
-		f->fd = fd = ev_pfds[i].fd;
-		f->gen = ev_fds[fd].gen;
-		f->invalid = (re & POLLNVAL) != 0;
-		f->ready = 0;
-		if (re & (POLLIN|POLLHUP|POLLERR))
-			f->ready |= EV_READ;
-		if (re & (POLLOUT|POLLHUP|POLLERR))
-			f->ready |= EV_WRITE;
-	}
-	return (nready);
-}
-#endif
 
 /*
  * Watch fd for events (EV_READ, EV_WRITE or both) and call cb when any is
@@ -612,9 +538,7 @@ ev_loop(void)
 			 */
 			if (e->gen != ev_fired[i].gen || e->events == 0)
 				continue;
-			ready = ev_fired[i].invalid ? e->events :
-			    ev_fired[i].ready & e->events;
-			if (ready != 0)
+			if ((ready = ev_fired[i].ready & e->events) != 0)
 				e->cb(fd, ready, e->arg);
 		}
 		if (!ev_stop)

@@ -264,7 +264,6 @@ size_t		 http_chunked_scan(struct http_chunked *,
 		    const unsigned char *, size_t);
 
 /* ws.c */
-#define WS_SHA1_LEN		20
 #define WS_KEY_LEN		24	/* base64 of 16 random bytes */
 #define WS_ACCEPT_LEN		28	/* base64 of a SHA-1 digest */
 #define WS_HDR_MAX		14	/* the longest frame header */
@@ -317,7 +316,6 @@ struct ws_req {
 	char		 originbuf[512];
 };
 
-void		 ws_sha1(const void *, size_t, unsigned char *);
 int		 ws_accept_key(const char *, char *);
 void		 ws_make_key(const unsigned char *, char *);
 ssize_t		 ws_frame_parse(const unsigned char *, size_t, int,
@@ -354,11 +352,22 @@ enum {
 	DIGEST_SHA256,
 };
 #define DIGEST_HEX_MAX		65	/* SHA-256 in hex, and its NUL */
+#define DIGEST_SHA1_LEN		20
 void		 digest_md5(const void *, size_t, unsigned char *);
+void		 digest_sha1(const void *, size_t, unsigned char *);
 void		 digest_sha256(const void *, size_t, unsigned char *);
 void		 digest_hex(int, const char *, char *);
 
 /* url.c */
+/* Proxy protocols, for -X and --proxy-type. */
+enum proxy_proto {
+	PROXY_NONE,
+	PROXY_SOCKS4,		/* -X 4: the destination resolved here */
+	PROXY_SOCKS4A,		/* -X 4a: the proxy resolves names */
+	PROXY_SOCKS5,		/* -X 5, the default (RFC 1928, 1929) */
+	PROXY_HTTP,		/* -X connect: HTTP CONNECT */
+};
+
 #define PROXY_URL_MAX		2048	/* a proxy URL, encoded */
 /* A proxy hop given as a URL (-x socks5://user:pass@host:port). */
 struct proxy_url {

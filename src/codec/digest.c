@@ -15,12 +15,13 @@
  */
 
 /*
- * MD5 (RFC 1321) and SHA-256 (FIPS 180-4), one-shot, for HTTP Digest
- * authentication (RFC 7616) only.  They live here rather than behind the
- * dlopen(3) loader of src/io/tls.c so that a proxy with Digest needs neither
- * libcrypto nor TLS support, and a process that never speaks TLS still
- * never maps libcrypto: a few hundred bytes of hashing per request do not
- * need an optimised library.
+ * MD5 (RFC 1321), SHA-1 and SHA-256 (FIPS 180-4), one-shot: MD5 and
+ * SHA-256 for HTTP Digest authentication (RFC 7616), SHA-1 for the
+ * WebSocket accept key (RFC 6455, ws.c).  They live here rather than
+ * behind the dlopen(3) loader of src/io/tls.c so that a proxy with Digest
+ * or a ws:// connection needs neither libcrypto nor TLS support, and a
+ * process that never speaks TLS still never maps libcrypto: a few hundred
+ * bytes of hashing per request do not need an optimised library.
  */
 
 #include <sys/types.h>
@@ -43,9 +44,10 @@ ror(uint32_t x, int n)
 }
 
 /*
- * The message padded as both hashes want it: a 0x80 byte, zeros, and the
- * length in bits in the last 8 bytes of a 64-byte block (little-endian for
- * MD5, big-endian for SHA-256).  Calls block() for each 64-byte block.
+ * The message padded as the three hashes want it: a 0x80 byte, zeros, and
+ * the length in bits in the last 8 bytes of a 64-byte block (little-endian
+ * for MD5, big-endian for the SHAs).  Calls block() for each 64-byte
+ * block.
  */
 static void
 digest_blocks(const unsigned char *p, size_t len, int big_endian,
@@ -142,6 +144,65 @@ digest_md5(const void *p, size_t len, unsigned char *out)
 	digest_blocks(p, len, 0, md5_block, h);
 	for (i = 0; i < 16; i++)
 		out[i] = h[i / 4] >> (8 * (i % 4));
+}
+
+/* One 64-byte block of SHA-1 into the state h. */
+static void
+sha1_block(uint32_t *h, const unsigned char *p)
+{
+	uint32_t	 w[80], a, b, c, d, e, f, k, t;
+	int		 i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+	for (; i < 80; i++)
+		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+	a = h[0];
+	b = h[1];
+	c = h[2];
+	d = h[3];
+	e = h[4];
+	for (i = 0; i < 80; i++) {
+		if (i < 20) {
+			f = (b & c) | (~b & d);
+			k = 0x5a827999;
+		} else if (i < 40) {
+			f = b ^ c ^ d;
+			k = 0x6ed9eba1;
+		} else if (i < 60) {
+			f = (b & c) | (b & d) | (c & d);
+			k = 0x8f1bbcdc;
+		} else {
+			f = b ^ c ^ d;
+			k = 0xca62c1d6;
+		}
+		t = rol(a, 5) + f + e + k + w[i];
+		e = d;
+		d = c;
+		c = rol(b, 30);
+		b = a;
+		a = t;
+	}
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+}
+
+/* The SHA-1 hash of len bytes at p, in out[DIGEST_SHA1_LEN]. */
+void
+digest_sha1(const void *p, size_t len, unsigned char *out)
+{
+	uint32_t	 h[5] = {
+		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0,
+	};
+	int		 i;
+
+	digest_blocks(p, len, 1, sha1_block, h);
+	for (i = 0; i < DIGEST_SHA1_LEN; i++)
+		out[i] = h[i / 4] >> (8 * (3 - i % 4));
 }
 
 static void

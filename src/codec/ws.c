@@ -17,9 +17,10 @@
 /*
  * The WebSocket protocol (RFC 6455) as pure functions over bytes: frame
  * headers, masking, UTF-8 checking, close payloads, and the HTTP/1.1
- * upgrade of both sides with its accept key (SHA-1, our own, so that
- * ws:// never needs libcrypto).  Nothing here reads, writes or touches
- * the loop: src/net/wsconn.c drives it, and tests/fuzz/ws.c feeds it.
+ * upgrade of both sides with its accept key (SHA-1, from digest.c, so
+ * that ws:// never needs libcrypto).  Nothing here reads, writes or
+ * touches the loop: src/net/wsconn.c drives it, and tests/fuzz/ws.c
+ * feeds it.
  */
 
 #include <sys/types.h>
@@ -36,84 +37,6 @@
 /* The GUID RFC 6455 appends to a client's key before hashing it. */
 #define WS_GUID		"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
-#define ROL32(x, n)	(((x) << (n)) | ((x) >> (32 - (n))))
-
-/* One 64-byte block of SHA-1 (FIPS 180-4) into the state h. */
-static void
-sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t	 w[80], a, b, c, d, e, f, k, t;
-	int		 i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (; i < 80; i++)
-		w[i] = ROL32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	a = h[0];
-	b = h[1];
-	c = h[2];
-	d = h[3];
-	e = h[4];
-	for (i = 0; i < 80; i++) {
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		t = ROL32(a, 5) + f + e + k + w[i];
-		e = d;
-		d = c;
-		c = ROL32(b, 30);
-		b = a;
-		a = t;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-}
-
-/* The SHA-1 digest of len bytes at p, in out (WS_SHA1_LEN bytes). */
-void
-ws_sha1(const void *p, size_t len, unsigned char *out)
-{
-	uint32_t		 h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
-				    0x10325476, 0xc3d2e1f0 };
-	const unsigned char	*s = p;
-	unsigned char		 last[128];
-	uint64_t		 bits = (uint64_t)len * 8;
-	size_t			 rest, n, i;
-
-	for (; len >= 64; s += 64, len -= 64)
-		sha1_block(h, s);
-	rest = len;
-	memset(last, 0, sizeof(last));
-	memcpy(last, s, rest);
-	last[rest] = 0x80;
-	n = rest + 1 + 8 <= 64 ? 64 : 128;
-	for (i = 0; i < 8; i++)
-		last[n - 1 - i] = bits >> (8 * i);
-	sha1_block(h, last);
-	if (n == 128)
-		sha1_block(h, last + 64);
-	for (i = 0; i < 5; i++) {
-		out[4 * i] = h[i] >> 24;
-		out[4 * i + 1] = h[i] >> 16;
-		out[4 * i + 2] = h[i] >> 8;
-		out[4 * i + 3] = h[i];
-	}
-}
-
 /*
  * The Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key, in out
  * (WS_ACCEPT_LEN + 1 bytes).  Returns 0, or -1 when the key is too long
@@ -123,13 +46,13 @@ int
 ws_accept_key(const char *key, char *out)
 {
 	char		 buf[128];
-	unsigned char	 md[WS_SHA1_LEN];
+	unsigned char	 md[DIGEST_SHA1_LEN];
 	int		 n;
 
 	n = snprintf(buf, sizeof(buf), "%s%s", key, WS_GUID);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return (-1);
-	ws_sha1(buf, n, md);
+	digest_sha1(buf, n, md);
 	http_base64(md, sizeof(md), out);
 	return (0);
 }

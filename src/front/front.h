@@ -36,6 +36,9 @@
 
 #include "modes/modes.h"
 
+/* Port used by --chat when none is given. */
+#define CHAT_DEFAULT_PORT	"5000"
+
 /* stats.c */
 void		 stats_init(const struct options *);
 void		 stats_end(void);

@@ -581,9 +581,7 @@ exec_child(struct exec_how *how)
 	 * would close how->err too.  A kernel without the flag (before 5.11)
 	 * leaves them; ours are marked.
 	 */
-#if defined(HAVE_CLOSE_RANGE) && defined(CLOSE_RANGE_CLOEXEC)
-	(void)close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC);
-#endif
+	cloexec_from(STDERR_FILENO + 1);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	if (strchr(how->path, '/') != NULL)

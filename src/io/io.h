@@ -36,6 +36,198 @@
 
 #include "pump/pump.h"
 
+/*
+ * The configuration: what the command line asks for (struct options) and
+ * the types it is made of.  It lives in this layer, the lowest that reads
+ * it (tls.c); the layers below are passed what they need as arguments.
+ */
+
+/* When --progress draws its line. */
+enum {
+	PROGRESS_NEVER,
+	PROGRESS_AUTO,		/* only when stderr is a terminal */
+	PROGRESS_ALWAYS,
+};
+
+/* The length of a SHA-256 fingerprint (--ssl-pin). */
+#define TLS_PIN_LEN		32
+
+/* --retry forever. */
+#define RETRY_FOREVER		(-1)
+
+/* --retry-interval when it is not given, in milliseconds. */
+#define RETRY_DEFAULT_MS	1000
+
+/* The shortest --retry-interval: tries without a pause would spin. */
+#define RETRY_MIN_MS		10
+
+/*
+ * Who may connect to a server and how many at once (gate.c): the controls
+ * every listener serving many clients shares.
+ */
+struct gate_rule;
+struct gate {
+	TAILQ_HEAD(, gate_rule)	 rules;	/* --allow, --deny, in order */
+	int			 nallow; /* allow rules among them */
+	int			 max_conns; /* --max-conns, 0: no limit */
+	long long		 idle_ms; /* --idle-timeout: per client with
+					     -l; without, the connection's */
+};
+struct dump;
+
+/*
+ * What changes while the program runs, beside the command line: made by
+ * main(), reached from the options.
+ */
+struct runtime {
+	int		 conns;		/* clients admitted by the gate now */
+	struct dump	*dump;		/* the open logs (-o, --hex-dump) */
+};
+
+/* The most proxies a connection goes through (-x given again). */
+#define PROXY_HOPS_MAX		8
+
+/* One proxy of a chain: each -x, in order. */
+struct proxy_hop {
+	int		 proto;		/* PROXY_* */
+	char		*host;
+	char		*port;
+	const char	*user;		/* NULL: no credentials */
+	const char	*pass;		/* NULL: asked for on the terminal */
+	const char	*label;		/* how messages name it */
+	int		 owned;		/* user and pass are allocated (a URL's) */
+};
+
+/*
+ * What a command line asks for, filled once by cmdline.c, then read-only:
+ * the modes see it const.
+ */
+struct options {
+	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
+					   AF_UNSPEC; AF_UNIX with -U */
+	int		 socktype;	/* SOCK_STREAM, or SOCK_DGRAM with -u */
+	int		 listen;	/* -l */
+	int		 keep;		/* -k */
+	int		 numeric;	/* -n: no DNS or service lookups */
+	int		 verbose;	/* -v, counted */
+	int		 zero;		/* -z: scan, move no data */
+	int		 shut_net;	/* -N: shutdown(2) the socket at EOF */
+	int		 no_stdin;	/* -d */
+	int		 crlf;		/* -C */
+	int		 randomize;	/* -r */
+	int		 so_debug;	/* -D */
+	int		 broadcast;	/* -b */
+	int		 half_close;	/* --half-close */
+	int		 no_splice;	/* --no-splice: always copy */
+	int		 broker;	/* --broker: relay among clients */
+	int		 room;		/* --room: chat server */
+	long long	 stall_ms;	/* --write-timeout, TIME_NONE: default */
+	struct gate	 gate;		/* --allow, --max-conns, ... */
+	int		 chat;		/* --chat, or invoked as sockchat */
+	int		 stats;		/* --stats, or -vv */
+	int		 progress;	/* --progress: a PROGRESS_* value */
+	int		 rcvbuf;	/* -I, 0 when unset */
+	int		 sndbuf;	/* -O, 0 when unset */
+	int		 ttl;		/* -M, -1 when unset */
+	int		 minttl;	/* -m, -1 when unset */
+	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
+	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */
+	int		 tos;		/* -T, -1 when unset */
+	long long	 interval_ms;	/* -i: pause after each line sent */
+	long long	 delay_ms;	/* --delay: pause after each write */
+	long long	 recv_limit;	/* -W: reads from the network, 0: none */
+	int		 telnet;	/* -t */
+	int		 send_only;	/* --send-only */
+	int		 recv_only;	/* --recv-only */
+	int		 no_shutdown;	/* --no-shutdown */
+	int		 fdpass;	/* -F */
+	int		 dccp;		/* -Z */
+	char		*md5sig;	/* -S: the TCP MD5 key, NULL when unset */
+	int		 keepalive;	/* --keepalive */
+	int		 keepidle;	/* its idle seconds, 0: the system's */
+	int		 keepintvl;	/* seconds between probes, 0: system's */
+	int		 keepcnt;	/* probes unanswered, 0: the system's */
+	int		 nodelay;	/* --nodelay: TCP_NODELAY */
+	int		 retries;	/* --retry: tries after the first,
+					   RETRY_FOREVER */
+	long long	 retry_ms;	/* --retry-interval */
+	int		 pty;		/* --pty: programs on a terminal */
+	int		 raw;		/* --raw: the local terminal raw */
+	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
+	size_t		 nssl_pins;
+	const char	*output;	/* -o: raw session log */
+	const char	*hex_dump;	/* --hex-dump */
+	int		 append_output;	/* --append-output */
+	struct runtime	*run;		/* what changes: not configuration */
+	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
+	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
+	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
+	const char	*source;	/* -s */
+	const char	*source_port;	/* -p */
+	const char	*exec;		/* -e or -c: the program to run */
+	int		 exec_shell;	/* -c: exec is a /bin/sh command */
+	const char	*fifo;		/* --fifo: send what this FIFO gives */
+	const char	*host;		/* destination, or listen address */
+	int		 proxy_proto;	/* -X, --proxy-type: PROXY_* */
+	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
+	char		*proxy_host;	/* -x, --proxy: NULL when direct */
+	char		*proxy_port;	/* -x's port or the protocol's */
+	const char	*proxy_user;	/* -P, or --proxy-auth's user */
+	const char	*proxy_pass;	/* --proxy-auth's password, or NULL */
+	int		 proxy_dns;	/* --proxy-dns: PROXY_DNS_*, or 0 */
+	struct proxy_hop proxy_hops[PROXY_HOPS_MAX]; /* -x, in order: the
+					   first is proxy_host's */
+	size_t		 nproxy_hops;
+	int		 listen_fd;	/* --listen-fd, or a socket passed the
+					   systemd way; -1: bind our own */
+	const char	*listen_fd_name; /* LISTEN_FDNAMES' name for it */
+	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
+	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
+	int		 ssl;		/* --ssl, or any --ssl-* option */
+	int		 say_refused;	/* a client's refused connection is
+					   said without -v (--ssl, ws://,
+					   --proxy: not nc's modes) */
+	int		 ssl_verify;	/* --ssl-verify */
+	const char	*ssl_cert;	/* --ssl-cert: PEM certificate chain */
+	const char	*ssl_key;	/* --ssl-key: PEM private key */
+	const char	*ssl_trustfile;	/* --ssl-trustfile: PEM CAs */
+	const char	*ssl_ciphers;	/* --ssl-ciphers: OpenSSL cipher list */
+	const char	*ssl_servername; /* --ssl-servername: SNI, checked name */
+	const char	*ssl_alpn;	/* --ssl-alpn: "h2,http/1.1" */
+	char		**ports;	/* expanded port list */
+	size_t		 nports;
+	char		**forward;	/* --forward targets, in order */
+	size_t		 nforward;
+	int		 round_robin;	/* --round-robin over the targets */
+	int		 send_proxy;	/* --send-proxy: PROXYPROTO_*, or 0 */
+	int		 fwd_ssl;	/* --forward-ssl, or --forward-ssl-* */
+	int		 fwd_ssl_verify; /* --forward-ssl-verify */
+	const char	*fwd_ssl_trustfile; /* --forward-ssl-trustfile */
+	const char	*fwd_ssl_servername; /* --forward-ssl-servername */
+	int		 websocket;	/* --websocket, or a ws:// URL */
+	int		 ws_binary;	/* --ws-binary: binary messages */
+	char		*ws_path;	/* the ws:// URL's path */
+	const char	*ws_origin;	/* --ws-origin */
+	const char	*ws_protocol;	/* --ws-protocol: offered, accepted */
+	char		**ws_headers;	/* --ws-header lines */
+	size_t		 nws_headers;
+	long long	 ws_ping_ms;	/* --ws-ping, TIME_NONE: never */
+	long long	 ws_max_message; /* --ws-max-message, 0: default */
+	int		 ws_insecure;	/* --ws-insecure */
+};
+
+/*
+ * Who looks up the destination's name behind a proxy (--proxy-dns), as
+ * bits.  Unset (0), -X 4 looks it up here, as netcat does, and every
+ * other protocol leaves it to the proxy, as ncat does.
+ */
+enum proxy_dns {
+	PROXY_DNS_LOCAL = 1,	/* here, and only here */
+	PROXY_DNS_REMOTE = 2,	/* the proxy */
+	PROXY_DNS_BOTH = 3,	/* here, else the proxy */
+	PROXY_DNS_NONE = 4,	/* nobody: a numeric address only */
+};
+
 /* tls.c */
 struct tls;
 struct tls_hs;

@@ -409,3 +409,30 @@ dgram_serve(const struct options *o, int fd)
 		dgram_forget(&ds, peer);
 	return (ds.status);
 }
+
+/*
+ * Serve the bound datagram socket fd: a program per peer, or stdio.  Over
+ * DTLS (--ssl) each peer is a connection of the stream listener's kind.
+ */
+int
+dgram_serve_socket(const struct options *o, int fd)
+{
+	if (o->ssl)
+		return (plain_serve(o, fd));
+	if (o->exec != NULL)
+		return (plain_serve_dgram(o, fd));
+	return (dgram_serve(o, fd));
+}
+
+/* -u -l: bind a UDP socket to the address and port; serve its peers. */
+int
+dgram_listen(const struct options *o)
+{
+	char	*cause;
+	int	 fd;
+
+	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	net_report_listen(o, fd);
+	return (dgram_serve_socket(o, fd));
+}

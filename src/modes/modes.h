@@ -53,6 +53,13 @@ int		 plain_serve_dgram(const struct options *, int);
 
 /* dgram.c */
 int		 dgram_serve(const struct options *, int);
+int		 dgram_serve_socket(const struct options *, int);
+int		 dgram_listen(const struct options *);
+
+/* unix.c (the -U modes) */
+int		 unix_connect(const struct options *);
+int		 unix_scan(const struct options *);
+int		 unix_listen(const struct options *);
 
 /* broker.c */
 int		 broker_listen(const struct options *);

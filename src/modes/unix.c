@@ -1,0 +1,104 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The modes of -U: connect to a Unix-domain socket and relay stdin and
+ * stdout over it, ask whether anything accepts on it (-z), or listen on it
+ * (-l).  The sockets themselves are made by src/net/unix.c and the dial.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+/*
+ * The -U socket of the command line, connected: a stream socket through
+ * the dial, like every other connection (within -w, as --retry says, a
+ * full backlog waited out as netcat's blocking connect waits); a datagram
+ * socket, which must be bound first and whose connect only names the
+ * peer, by unix_open().  Returns -1 with errno and *cause ("PATH: reason",
+ * as netcat says) on failure.
+ */
+static int
+unix_mode_open(const struct options *o, char **cause)
+{
+	static const struct dial_how	 how = {
+		.flags = DIAL_UNIX | DIAL_BACKLOG,
+	};
+	struct net_peer			 peer;
+	char				*why;
+	int				 fd, error;
+
+	if (o->socktype != SOCK_STREAM)
+		return (unix_open(o, cause));
+	*cause = NULL;
+	if ((fd = dial_sync(o, o->host, NULL, &how, &peer, &why)) == -1) {
+		error = errno;
+		log_cause(cause, "%s: %s", o->host, why != NULL ? why :
+		    strerror(error));
+		free(why);
+		errno = error;
+	}
+	return (fd);
+}
+
+/* -U: connect to the socket and relay stdin and stdout over it. */
+int
+unix_connect(const struct options *o)
+{
+	char	*cause;
+	int	 fd;
+
+	if ((fd = unix_mode_open(o, &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	return (plain_relay(o, fd));
+}
+
+/* -U -z: does anything accept on the socket?  Returns the status. */
+int
+unix_scan(const struct options *o)
+{
+	char	*cause;
+	int	 fd;
+
+	if ((fd = unix_mode_open(o, &cause)) == -1) {
+		log_warnx("%s", cause != NULL ? cause : strerror(errno));
+		free(cause);
+		return (1);
+	}
+	close(fd);
+	return (0);
+}
+
+/* -U -l: listen on (or bind) the socket and serve, as netcat does. */
+int
+unix_listen(const struct options *o)
+{
+	char	*cause;
+	int	 fd;
+
+	if ((fd = unix_server(o, &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	if (o->socktype == SOCK_STREAM)
+		return (plain_serve(o, fd));
+	return (dgram_serve_socket(o, fd));
+}
