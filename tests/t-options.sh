@@ -91,6 +91,44 @@ test_zsh_knows_what_excludes_what() {
 	    "$SC_TMP/table")" "-l --listen"
 }
 
+# The conflict rows (src/front/cmdline.c) name options as their messages
+# do, and each option's row says when it is in effect: the dump (and so
+# the completions) refuses a row naming no fact, an option whose row has
+# no field and no function of its own, or a misspelt name.  So removing
+# what a fact is derived from fails here (and, in a debug build, at every
+# start).
+test_every_conflict_names_a_fact() {
+	assertEquals "dump status" 0 "$DUMP_STATUS"
+	assertNotContains "$(<"$SC_TMP/table.err")" "conflict table"
+}
+
+# excl OPTION: what the dumped row of --OPTION excludes, one a line.
+excl() {
+	awk -F '\t' -v o="$1" '$2 == o { print $11 }' "$SC_TMP/table" |
+	    tr ' ' '\n'
+}
+
+# Every option a conflict row refuses beside another is excluded, with
+# its names, both ways: the options that only a group of facts named
+# before (the --ws-* options, --allow and its kin, --mcast-if) too.
+test_conflicts_exclude_both_ways() {
+	assertEquals "--websocket" "-z --zero -U --unixsock -u --udp --fifo \
+-t --telnet --chat" "$(excl websocket | tr '\n' ' ' | sed 's/ $//')"
+	for o in zero unixsock udp fifo telnet chat; do
+		assertContains "--$o excludes --websocket" \
+		    "$(excl "$o")" "--websocket"
+	done
+	for o in allow allowfile deny denyfile mcast-if mcast-loop; do
+		assertContains "-U excludes --$o" "$(excl unixsock)" "--$o"
+		assertEquals "--$o excludes -U" "-U --unixsock" \
+		    "$(excl "$o" | tr '\n' ' ' | sed 's/ $//')"
+	done
+	# A row with a condition (no TLS, a proxy server) or a "none"
+	# excludes nothing: it refuses only some command lines.
+	assertEquals "--ssl-trustfile" "" "$(excl ssl-trustfile)"
+	assertEquals "--max-conns" "" "$(excl max-conns)"
+}
+
 test_manual_has_every_option_with_its_argument() {
 	python3 "$TESTS_DIR/optcheck.py" "$MANPAGE" <"$SC_TMP/table" \
 	    >"$SC_TMP/out" 2>&1

@@ -236,12 +236,15 @@ bad_option(const char *word)
 }
 
 static void	excludes(const struct optdef *);
+static int	conflicts_valid(void);
 
 /*
  * The table as tab-separated lines, for completions/gen.py and the
  * tests: letter, long name, none/required/optional, argument, group,
  * completion, its words, repeatable, exits, --help line, and the
- * options it excludes (excludes()).  Hidden rows are left out.
+ * options it excludes (excludes()).  Hidden rows are left out.  Exits
+ * with status 1, printing nothing, when a conflict row names a fact that
+ * is none: the completions would be made from a wrong table.
  */
 void
 cmdline_dump(void)
@@ -257,6 +260,8 @@ cmdline_dump(void)
 	const char		*w;
 	size_t			 i, j, n;
 
+	if (!conflicts_valid())
+		exit(1);
 	t = opt_table(&n);
 	for (i = 0; i < n; i++) {
 		if (t[i].group == OPTG_HIDDEN)
@@ -278,7 +283,7 @@ cmdline_dump(void)
 }
 
 /* The row named name: a letter, or a long name; NULL if none. */
-static const struct optdef *
+static __startup const struct optdef *
 opt_named(const char *name)
 {
 	const struct optdef	*t;
@@ -662,74 +667,6 @@ passed_operands(struct options *o)
 	free(port);
 }
 
-/*
- * What the conflict table asks about the command line once it is read:
- * one bit each.
- */
-enum fact {
-	F_ZERO, F_LISTEN, F_KEEP, F_SEND_ONLY, F_RECV_ONLY, F_EXEC_E,
-	F_EXEC_C, F_UNIX, F_DGRAM, F_FIFO, F_NO_STDIN, F_BROKER, F_ROOM,
-	F_MAX_CONNS, F_RULES, F_STALL, F_FORWARD, F_ROUND_ROBIN,
-	F_SEND_PROXY, F_FWD_SSL, F_CHAT, F_PROXY_SERVE, F_PROXY_HOST,
-	F_PROXY_USER, F_PROXY_PASS, F_NO_TLS, F_PORTS, F_SSL, F_TELNET,
-	F_TRUSTFILE, F_SSL_VERIFY, F_KEEPALIVE, F_NODELAY, F_RETRY_MS,
-	F_RETRIES, F_PTY, F_RAW, F_CRLF, F_NOT_TTY, F_MCAST, F_LISTEN_FD,
-	F_MPTCP, F_VSOCK, F_WEBSOCKET, F_WS_URL, F_WS_OPTS,
-};
-#define B(f)	((uint64_t)1 << (F_ ## f))
-
-/* The facts of o, as bits. */
-static __startup uint64_t
-facts(const struct options *o)
-{
-	const int	 v[] = {
-		[F_ZERO] = o->zero, [F_LISTEN] = o->listen,
-		[F_KEEP] = o->keep, [F_SEND_ONLY] = o->send_only,
-		[F_RECV_ONLY] = o->recv_only,
-		[F_EXEC_E] = o->exec != NULL && !o->exec_shell,
-		[F_EXEC_C] = o->exec != NULL && o->exec_shell,
-		[F_UNIX] = o->family == AF_UNIX,
-		[F_DGRAM] = o->socktype == SOCK_DGRAM,
-		[F_FIFO] = o->fifo != NULL, [F_NO_STDIN] = o->no_stdin,
-		[F_BROKER] = o->broker, [F_ROOM] = o->room,
-		[F_MAX_CONNS] = o->gate.max_conns > 0,
-		[F_RULES] = !TAILQ_EMPTY(&o->gate.rules),
-		[F_STALL] = o->stall_ms != TIME_NONE,
-		[F_FORWARD] = o->nforward > 0,
-		[F_ROUND_ROBIN] = o->round_robin,
-		[F_SEND_PROXY] = o->send_proxy != 0, [F_FWD_SSL] = o->fwd_ssl,
-		[F_CHAT] = o->chat, [F_PROXY_SERVE] = o->proxy_serve,
-		[F_PROXY_HOST] = o->proxy_host != NULL,
-		[F_PROXY_USER] = o->proxy_user != NULL,
-		[F_PROXY_PASS] = o->proxy_pass != NULL,
-		[F_NO_TLS] = !tls_available(), [F_PORTS] = o->nports > 1,
-		[F_SSL] = o->ssl, [F_TELNET] = o->telnet,
-		[F_TRUSTFILE] = o->ssl_trustfile != NULL,
-		[F_SSL_VERIFY] = o->ssl_verify, [F_KEEPALIVE] = o->keepalive,
-		[F_NODELAY] = o->nodelay,
-		[F_RETRY_MS] = o->retry_ms != TIME_NONE,
-		[F_RETRIES] = o->retries != 0, [F_PTY] = o->pty,
-		[F_RAW] = o->raw, [F_CRLF] = o->crlf,
-		[F_NOT_TTY] = o->raw && !isatty(STDIN_FILENO),
-		[F_MCAST] = o->mcast_if != NULL || o->mcast_loop != -1,
-		[F_LISTEN_FD] = o->listen_fd != -1, [F_MPTCP] = o->mptcp,
-		[F_VSOCK] = o->vsock,
-		[F_WEBSOCKET] = o->websocket, [F_WS_URL] = o->ws_path != NULL,
-		[F_WS_OPTS] = o->ws_binary || o->ws_origin != NULL ||
-		    o->ws_protocol != NULL || o->nws_headers > 0 ||
-		    o->ws_ping_ms != TIME_NONE || o->ws_max_message != 0 ||
-		    o->ws_insecure,
-	};
-	uint64_t	 f = 0;
-	size_t		 i;
-
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		if (v[i])
-			f |= (uint64_t)1 << i;
-	}
-	return (f);
-}
-
 /* A quit timer also tells the peer about stdin's end (Debian). */
 static __startup void
 step_quit(struct cmdline *cl)
@@ -1034,177 +971,371 @@ step_last(struct cmdline *cl)
 	}
 }
 
+/* No TLS here: not built in, or no library to load. */
+static __startup int
+cond_no_tls(const struct options *o)
+{
+	(void)o;
+	return (!tls_available());
+}
+
+/* More than one port to connect to or listen on. */
+static __startup int
+cond_several_ports(const struct options *o)
+{
+	return (o->nports > 1);
+}
+
+/* Standard input is no terminal. */
+static __startup int
+cond_no_tty(const struct options *o)
+{
+	(void)o;
+	return (!isatty(STDIN_FILENO));
+}
+
+/* -l --proxy-type: sockcat is the proxy (step_proxy() decides). */
+static __startup int
+cond_proxy_server(const struct options *o)
+{
+	return (o->proxy_serve);
+}
+
+/* A client through a proxy, once step_proxy() has read -x. */
+static __startup int
+cond_via_proxy(const struct options *o)
+{
+	return (o->proxy_host != NULL);
+}
+
+/* A proxy user, from -P, --proxy-auth, the environment or the URL. */
+static __startup int
+cond_proxy_user(const struct options *o)
+{
+	return (o->proxy_user != NULL);
+}
+
+/* The proxy user's password is known. */
+static __startup int
+cond_proxy_password(const struct options *o)
+{
+	return (o->proxy_pass != NULL);
+}
+
+/* A ws:// or wss:// URL where the host was. */
+static __startup int
+cond_ws_url(const struct options *o)
+{
+	return (o->ws_path != NULL);
+}
+
+/*
+ * What a conflict row may ask besides the options: a condition no one
+ * option is.  Its name has no leading '-', so it cannot be taken for an
+ * option.
+ */
+static const struct condition {
+	const char	*name;
+	int		(*holds)(const struct options *);
+} conditions[] = {
+	{ "no-tls", cond_no_tls },
+	{ "several-ports", cond_several_ports },
+	{ "no-tty", cond_no_tty },
+	{ "proxy-server", cond_proxy_server },
+	{ "via-proxy", cond_via_proxy },
+	{ "proxy-user", cond_proxy_user },
+	{ "proxy-password", cond_proxy_password },
+	{ "ws-url", cond_ws_url },
+};
+
 /*
  * The checks after parsing, in netcat's order: a row refuses the command
  * line with its message when every fact of all, one of any (if any) and
  * none of none hold; a warning row only says it; a step row does what it
- * names.
+ * names.  A fact is an option, as the option table says whether it is in
+ * effect (opt_on()), written as the messages write it ("-z", "--fifo"),
+ * or a condition of the table above; each list is space-separated.  The
+ * completions learn from the same rows which options exclude each other
+ * (excludes()), so a new conflict is this one row.
  */
 static const struct conflict {
-	uint64_t	 all, any, none;
+	const char	*all, *any, *none;
 	const char	*msg;
 	int		 warn;
 	void		(*step)(struct cmdline *);
 } conflicts[] = {
-	{ .all = B(ZERO) | B(LISTEN), .msg = "cannot use -z and -l" },
-	{ .all = B(KEEP), .none = B(LISTEN), .msg = "must use -l with -k" },
-	{ .all = B(LISTEN_FD), .none = B(LISTEN),
+	{ .all = "-z -l", .msg = "cannot use -z and -l" },
+	{ .all = "-k", .none = "-l", .msg = "must use -l with -k" },
+	{ .all = "--listen-fd", .none = "-l",
 	  .msg = "must use -l with --listen-fd" },
-	{ .all = B(MPTCP), .any = B(UNIX) | B(DGRAM) | B(VSOCK),
+	{ .all = "--mptcp", .any = "-U -u --vsock",
 	  .msg = "--mptcp is for TCP: it takes no -U, -u or --vsock" },
-	{ .all = B(VSOCK), .any = B(UNIX) | B(DGRAM),
+	{ .all = "--vsock", .any = "-U -u",
 	  .msg = "cannot use --vsock with -U or -u" },
-	{ .all = B(SEND_ONLY) | B(RECV_ONLY),
+	{ .all = "--send-only --recv-only",
 	  .msg = "cannot use --send-only and --recv-only" },
 	{ .step = step_quit },
-	{ .all = B(EXEC_E) | B(ZERO), .msg = "cannot use -e and -z" },
-	{ .all = B(EXEC_C) | B(ZERO), .msg = "cannot use -c and -z" },
+	{ .all = "-e -z", .msg = "cannot use -e and -z" },
+	{ .all = "-c -z", .msg = "cannot use -c and -z" },
 	/* Peers of a Unix datagram socket cannot have sockets of their own. */
-	{ .all = B(EXEC_E) | B(UNIX) | B(DGRAM) | B(KEEP),
-	  .msg = "cannot use -e and -k with -U -u" },
-	{ .all = B(EXEC_C) | B(UNIX) | B(DGRAM) | B(KEEP),
-	  .msg = "cannot use -c and -k with -U -u" },
-	{ .all = B(EXEC_E) | B(FIFO), .msg = "cannot use -e and --fifo" },
-	{ .all = B(EXEC_C) | B(FIFO), .msg = "cannot use -c and --fifo" },
-	{ .all = B(FIFO) | B(ZERO), .msg = "cannot use --fifo and -z" },
-	{ .all = B(FIFO) | B(NO_STDIN), .msg = "cannot use --fifo and -d" },
-	{ .all = B(BROKER) | B(ROOM), .msg = "cannot use --broker and --room" },
-	{ .all = B(ROOM) | B(ZERO), .msg = "cannot use -z and --room" },
-	{ .all = B(BROKER) | B(ZERO), .msg = "cannot use -z and --broker" },
-	{ .all = B(MAX_CONNS), .none = B(LISTEN),
+	{ .all = "-e -U -u -k", .msg = "cannot use -e and -k with -U -u" },
+	{ .all = "-c -U -u -k", .msg = "cannot use -c and -k with -U -u" },
+	{ .all = "-e --fifo", .msg = "cannot use -e and --fifo" },
+	{ .all = "-c --fifo", .msg = "cannot use -c and --fifo" },
+	{ .all = "--fifo -z", .msg = "cannot use --fifo and -z" },
+	{ .all = "--fifo -d", .msg = "cannot use --fifo and -d" },
+	{ .all = "--broker --room", .msg = "cannot use --broker and --room" },
+	{ .all = "--room -z", .msg = "cannot use -z and --room" },
+	{ .all = "--broker -z", .msg = "cannot use -z and --broker" },
+	{ .all = "--max-conns", .none = "-l",
 	  .msg = "must use -l with --max-conns" },
-	{ .all = B(RULES), .none = B(LISTEN),
+	{ .any = "--allow --allowfile --deny --denyfile", .none = "-l",
 	  .msg = "must use -l with --allow and --deny" },
 	/* A Unix-domain client has no address for a rule to match. */
-	{ .all = B(RULES) | B(UNIX),
+	{ .all = "-U", .any = "--allow --allowfile --deny --denyfile",
 	  .msg = "cannot use --allow or --deny with -U" },
-	{ .all = B(STALL), .none = B(BROKER) | B(ROOM),
+	{ .all = "--write-timeout", .none = "--broker --room",
 	  .msg = "must use --broker or --room with --write-timeout" },
 	{ .step = step_proxy },
-	{ .all = B(ROUND_ROBIN), .none = B(FORWARD),
+	{ .all = "--round-robin", .none = "--forward",
 	  .msg = "must use --forward with --round-robin" },
-	{ .all = B(SEND_PROXY), .none = B(FORWARD),
+	{ .all = "--send-proxy", .none = "--forward",
 	  .msg = "must use --forward with --send-proxy" },
-	{ .all = B(FWD_SSL), .none = B(FORWARD),
+	{ .all = "--forward-ssl", .none = "--forward",
 	  .msg = "must use --forward with --forward-ssl" },
-	{ .all = B(FORWARD), .none = B(LISTEN),
+	{ .all = "--forward", .none = "-l",
 	  .msg = "must use -l with --forward" },
-	{ .all = B(FORWARD) | B(ZERO), .msg = "cannot use -z and --forward" },
-	{ .all = B(FORWARD), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) |
-	  B(BROKER) | B(ROOM) | B(CHAT) | B(PROXY_SERVE),
+	{ .all = "--forward -z", .msg = "cannot use -z and --forward" },
+	{ .all = "--forward",
+	  .any = "-e -c --fifo --broker --room --chat proxy-server",
 	  .msg = "--forward is a mode of its own: it takes no -e, -c, "
 	  "--fifo, --broker, --room, --chat or proxy server" },
-	{ .all = B(FORWARD) | B(UNIX) | B(DGRAM),
-	  .msg = "cannot use --forward with -U -u" },
-	{ .all = B(FORWARD) | B(DGRAM), .any = B(SEND_PROXY) | B(FWD_SSL),
+	{ .all = "--forward -U -u", .msg = "cannot use --forward with -U -u" },
+	{ .all = "--forward -u", .any = "--send-proxy --forward-ssl",
 	  .msg = "cannot use --send-proxy or --forward-ssl with -u" },
 	/* A server cannot stop to ask for a password. */
-	{ .all = B(FORWARD) | B(PROXY_HOST) | B(PROXY_USER),
-	  .none = B(PROXY_PASS),
+	{ .all = "--forward via-proxy proxy-user", .none = "proxy-password",
 	  .msg = "--forward through a proxy needs --proxy-auth user:password" },
-	{ .all = B(FORWARD) | B(FWD_SSL) | B(NO_TLS),
+	{ .all = "--forward --forward-ssl no-tls",
 	  .msg = "TLS support was not built in" },
 	/* Bytes go through as they are: there is no stdin, no telnet. */
-	{ .all = B(FORWARD), .any = B(CRLF) | B(TELNET),
+	{ .all = "--forward", .any = "-t -C",
 	  .msg = "--forward relays bytes unchanged: it takes no -C or -t" },
 	{ .step = step_forward },
 	{ .step = step_vsock },
-	{ .all = B(CHAT) | B(ZERO), .msg = "cannot use -z and --chat" },
-	{ .all = B(CHAT) | B(PORTS),
+	{ .all = "--chat -z", .msg = "cannot use -z and --chat" },
+	{ .all = "--chat several-ports",
 	  .msg = "cannot chat on more than one port" },
-	{ .all = B(CHAT) | B(NO_STDIN), .msg = "cannot use -d and --chat" },
-	{ .all = B(CHAT) | B(UNIX), .msg = "cannot use -U and --chat" },
-	{ .all = B(CHAT), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) | B(BROKER) |
-	  B(ROOM) | B(PROXY_SERVE),
+	{ .all = "--chat -d", .msg = "cannot use -d and --chat" },
+	{ .all = "--chat -U", .msg = "cannot use -U and --chat" },
+	{ .all = "--chat", .any = "-e -c --fifo --broker --room proxy-server",
 	  .msg = "--chat is a mode of its own: it takes no -e, -c, --fifo, "
 	  "--broker, --room or proxy server" },
-	{ .all = B(SSL) | B(NO_TLS), .msg = "TLS support was not built in" },
+	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
-	{ .all = B(SSL) | B(DGRAM) | B(UNIX),
-	  .msg = "cannot use --ssl with -U -u" },
-	{ .all = B(SSL) | B(DGRAM), .any = B(FORWARD) | B(BROKER) | B(ROOM),
+	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
+	{ .all = "--ssl -u", .any = "--forward --broker --room",
 	  .msg = "cannot use --ssl with -u and --forward, --broker or --room" },
 	/* Telnet answers are written to the socket, not over TLS. */
-	{ .all = B(SSL) | B(TELNET), .msg = "cannot use -t with --ssl" },
+	{ .all = "--ssl -t", .msg = "cannot use -t with --ssl" },
 	/* Said, not refused: the rest of the command line works. */
-	{ .all = B(SSL) | B(TRUSTFILE), .none = B(SSL_VERIFY), .warn = 1,
+	{ .all = "--ssl --ssl-trustfile", .none = "--ssl-verify", .warn = 1,
 	  .msg = "--ssl-trustfile has no effect without --ssl-verify" },
-	{ .all = B(KEEPALIVE) | B(UNIX),
-	  .msg = "cannot use --keepalive with -U" },
-	{ .all = B(KEEPALIVE) | B(DGRAM),
-	  .msg = "cannot use --keepalive with -u" },
-	{ .all = B(NODELAY) | B(UNIX), .msg = "cannot use --nodelay with -U" },
-	{ .all = B(NODELAY) | B(DGRAM), .msg = "cannot use --nodelay with -u" },
-	{ .all = B(MCAST), .none = B(DGRAM),
+	{ .all = "--keepalive -U", .msg = "cannot use --keepalive with -U" },
+	{ .all = "--keepalive -u", .msg = "cannot use --keepalive with -u" },
+	{ .all = "--nodelay -U", .msg = "cannot use --nodelay with -U" },
+	{ .all = "--nodelay -u", .msg = "cannot use --nodelay with -u" },
+	{ .any = "--mcast-if --mcast-loop", .none = "-u",
 	  .msg = "must use -u with --mcast-if and --mcast-loop" },
-	{ .all = B(MCAST) | B(UNIX),
+	{ .all = "-U", .any = "--mcast-if --mcast-loop",
 	  .msg = "cannot use --mcast-if or --mcast-loop with -U" },
-	{ .all = B(RETRY_MS), .none = B(RETRIES),
+	{ .all = "--retry-interval", .none = "--retry",
 	  .msg = "must use --retry with --retry-interval" },
-	{ .all = B(RETRIES) | B(LISTEN), .msg = "cannot use --retry with -l" },
+	{ .all = "--retry -l", .msg = "cannot use --retry with -l" },
 	{ .step = step_retry },
-	{ .all = B(PTY), .none = B(EXEC_E) | B(EXEC_C),
+	{ .all = "--pty", .none = "-e -c",
 	  .msg = "must use -e or -c with --pty" },
-	{ .all = B(RAW) | B(LISTEN), .msg = "cannot use --raw with -l" },
-	{ .all = B(RAW), .any = B(EXEC_E) | B(EXEC_C) | B(FIFO) |
-	  B(NO_STDIN) | B(CHAT) | B(ZERO) | B(CRLF),
+	{ .all = "--raw -l", .msg = "cannot use --raw with -l" },
+	{ .all = "--raw", .any = "-z -e -c --fifo -d --chat -C",
 	  .msg = "--raw makes stdin a remote terminal: it takes no -e, -c, "
 	  "--fifo, -d, -C, -z or --chat" },
-	{ .all = B(RAW) | B(NOT_TTY),
+	{ .all = "--raw no-tty",
 	  .msg = "cannot use --raw: standard input is not a terminal" },
-	{ .all = B(WEBSOCKET), .none = B(LISTEN) | B(WS_URL),
+	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
-	{ .all = B(WS_OPTS), .none = B(WEBSOCKET),
+	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
+	  "--ws-max-message --ws-insecure", .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
-	{ .all = B(WEBSOCKET), .any = B(DGRAM) | B(UNIX) | B(ZERO) |
-	  B(CHAT) | B(PROXY_SERVE) | B(TELNET) | B(FIFO),
+	{ .all = "--websocket",
+	  .any = "-z -U -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no -u, -U, -z, -t, --fifo, --chat or "
 	  "proxy server" },
 	{ .step = step_last },
 };
 
 /*
- * The option each fact is, where it is one option alone: what lets the
- * completions learn from the table which two options exclude each other.
+ * Copy the next word of the space-separated list *list into w, of size
+ * FACT_NAME_MAX, and move *list past it: 0 at the list's end (or with
+ * no list).  A longer word is cut, and so names no fact.
  */
-static const char *const fact_options[] = {
-	[F_ZERO] = "z", [F_LISTEN] = "l", [F_KEEP] = "k",
-	[F_SEND_ONLY] = "send-only", [F_RECV_ONLY] = "recv-only",
-	[F_EXEC_E] = "e", [F_EXEC_C] = "c", [F_UNIX] = "U", [F_DGRAM] = "u",
-	[F_FIFO] = "fifo", [F_NO_STDIN] = "d", [F_BROKER] = "broker",
-	[F_ROOM] = "room", [F_FORWARD] = "forward", [F_CHAT] = "chat",
-	[F_SSL] = "ssl", [F_TELNET] = "t", [F_KEEPALIVE] = "keepalive",
-	[F_NODELAY] = "nodelay", [F_RETRIES] = "retry", [F_PTY] = "pty",
-	[F_RAW] = "raw", [F_CRLF] = "C", [F_LISTEN_FD] = "listen-fd",
-	[F_MPTCP] = "mptcp", [F_VSOCK] = "vsock",
-};
-
-/* The option fact f is, or NULL. */
-static const struct optdef *
-fact_option(uint64_t f)
+#define FACT_NAME_MAX	32
+static __startup int
+next_fact(const char **list, char *w)
 {
-	size_t	 i;
+	size_t	 len;
 
-	for (i = 0; i < nitems(fact_options); i++) {
-		if (f == ((uint64_t)1 << i) && fact_options[i] != NULL)
-			return (opt_named(fact_options[i]));
+	if (*list == NULL)
+		return (0);
+	*list += strspn(*list, " ");
+	if ((len = strcspn(*list, " ")) == 0)
+		return (0);
+	snprintf(w, FACT_NAME_MAX, "%.*s", (int)len, *list);
+	*list += len;
+	return (1);
+}
+
+/* The option row the fact w is ("-z", "--fifo"), or NULL. */
+static __startup const struct optdef *
+fact_option(const char *w)
+{
+	if (w[0] != '-')
+		return (NULL);
+	if (w[1] == '-')
+		return (w[2] != '\0' && w[3] != '\0' ? opt_named(w + 2) :
+		    NULL);
+	return (w[1] != '\0' && w[2] == '\0' ? opt_named(w + 1) : NULL);
+}
+
+/*
+ * Whether the fact w holds in o: 1 or 0, or -1 when w is no option
+ * whose row says when it is in effect, and no condition.
+ */
+static __startup int
+fact_holds(const struct options *o, const char *w)
+{
+	const struct optdef	*d;
+	size_t			 i;
+
+	if ((d = fact_option(w)) != NULL)
+		return (opt_on(o, d));
+	for (i = 0; i < nitems(conditions); i++) {
+		if (strcmp(conditions[i].name, w) == 0)
+			return (conditions[i].holds(o) != 0);
+	}
+	return (-1);
+}
+
+/*
+ * How many facts of list hold in o, stopping at the first that does not
+ * when all is set.  Exits on a name that is no fact: a fault of the
+ * table, which the tests see (conflicts_valid()).
+ */
+static __startup size_t
+facts_holding(const struct options *o, const char *list, int all)
+{
+	char	 w[FACT_NAME_MAX];
+	size_t	 n = 0;
+	int	 h;
+
+	while (next_fact(&list, w)) {
+		if ((h = fact_holds(o, w)) == -1)
+			fatalx("conflict table: %s is no fact", w);
+		if (h)
+			n++;
+		else if (all)
+			return (0);
+	}
+	return (n);
+}
+
+/* The number of facts in list. */
+static __startup size_t
+facts_count(const char *list)
+{
+	char	 w[FACT_NAME_MAX];
+	size_t	 n = 0;
+
+	while (next_fact(&list, w))
+		n++;
+	return (n);
+}
+
+/*
+ * Is every fact the conflict rows name an option whose row says when it
+ * is in effect, or a condition?  Says each one that is not; the table
+ * dump (and so the completions and tests/t-options.sh) refuses to go on
+ * without it, as debug builds do at every start.
+ */
+static __startup int
+conflicts_valid(void)
+{
+	struct options	 o;
+	const char	*lists[3], *l;
+	char		 w[FACT_NAME_MAX];
+	size_t		 i, j;
+	int		 ok = 1;
+
+	opt_defaults(&o);
+	for (i = 0; i < nitems(conflicts); i++) {
+		lists[0] = conflicts[i].all;
+		lists[1] = conflicts[i].any;
+		lists[2] = conflicts[i].none;
+		for (j = 0; j < nitems(lists); j++) {
+			for (l = lists[j]; next_fact(&l, w); ) {
+				if (fact_holds(&o, w) != -1)
+					continue;
+				log_warnx("conflict table: %s is no fact", w);
+				ok = 0;
+			}
+		}
+	}
+	return (ok);
+}
+
+/*
+ * The option row of the i-th fact of list, or NULL where it is a
+ * condition or there is none.
+ */
+static const struct optdef *
+list_option(const char *list, size_t i)
+{
+	char	 w[FACT_NAME_MAX];
+
+	while (next_fact(&list, w)) {
+		if (i-- == 0)
+			return (fact_option(w));
 	}
 	return (NULL);
 }
 
 /*
+ * Of two options a and b that exclude each other, print the one that is
+ * not d when the other is, after a space if *sep.
+ */
+static void
+exclude_pair(const struct optdef *d, const struct optdef *a,
+    const struct optdef *b, int *sep)
+{
+	if (a == NULL || b == NULL || (a != d && b != d))
+		return;
+	print_names(a == d ? b : a, *sep);
+	*sep = 1;
+}
+
+/*
  * Print the names of the options d excludes, for the completions: two
  * flags that set the same field (-4, -6), and the conflict rows that
- * refuse two options given together, each of which is one fact (-z and
- * -l; --forward and any of -e, -c, ...).
+ * refuse two options given together: two of all (-z and -l), or the one
+ * of all with any of any (--forward and any of -e, -c, ...).  A row
+ * with a condition in it, or with none, refuses only some of the
+ * command lines with both, so it excludes nothing.
  */
 static void
 excludes(const struct optdef *d)
 {
-	const struct optdef	*t, *a, *b;
+	const struct optdef	*t, *a;
 	const struct conflict	*c;
-	uint64_t		 f, bit;
-	size_t			 i, n;
+	size_t			 i, j, n;
 	int			 sep = 0;
 
 	t = opt_table(&n);
@@ -1218,53 +1349,37 @@ excludes(const struct optdef *d)
 	}
 	for (i = 0; i < nitems(conflicts); i++) {
 		c = &conflicts[i];
-		if (c->step != NULL || c->warn || c->none != 0)
+		if (c->step != NULL || c->warn || c->none != NULL)
 			continue;
-		f = c->all;
-		if (c->any == 0 && __builtin_popcountll(f) == 2) {
-			bit = f & -f;
-			a = fact_option(bit);
-			b = fact_option(f & ~bit);
-			if (a == NULL || b == NULL)
-				continue;
-			if (a == d || b == d) {
-				print_names(a == d ? b : a, sep);
-				sep = 1;
-			}
+		if (c->any == NULL && facts_count(c->all) == 2)
+			exclude_pair(d, list_option(c->all, 0),
+			    list_option(c->all, 1), &sep);
+		if (c->any == NULL || facts_count(c->all) != 1 ||
+		    (a = list_option(c->all, 0)) == NULL)
 			continue;
-		}
-		if (c->any == 0 || __builtin_popcountll(f) != 1 ||
-		    (a = fact_option(f)) == NULL)
-			continue;
-		for (f = c->any; f != 0; f &= f - 1) {
-			if ((b = fact_option(f & -f)) == NULL)
-				continue;
-			if (a == d || b == d) {
-				print_names(a == d ? b : a, sep);
-				sep = 1;
-			}
-		}
+		for (j = 0; j < facts_count(c->any); j++)
+			exclude_pair(d, a, list_option(c->any, j), &sep);
 	}
 }
 
 /* Go through the conflict table: exits at the first conflict. */
-static void
+static __startup void
 check(struct cmdline *cl)
 {
 	const struct conflict	*c;
-	uint64_t		 f;
+	const struct options	*o = cl->o;
 	size_t			 i;
 
-	f = facts(cl->o);
-	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
+	DEBUG_CHECK(conflicts_valid(), "the conflict table names no fact");
+	for (i = 0; i < nitems(conflicts); i++) {
 		c = &conflicts[i];
 		if (c->step != NULL) {
 			c->step(cl);
-			f = facts(cl->o);
 			continue;
 		}
-		if ((f & c->all) != c->all || (f & c->none) != 0 ||
-		    (c->any != 0 && (f & c->any) == 0))
+		if (facts_holding(o, c->all, 1) != facts_count(c->all) ||
+		    facts_holding(o, c->none, 0) != 0 ||
+		    (c->any != NULL && facts_holding(o, c->any, 0) == 0))
 			continue;
 		if (!c->warn)
 			fatalx("%s", c->msg);
@@ -1290,19 +1405,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	static char		*shortopts;
 	int			 ch;
 
-	memset(o, 0, sizeof(*o));
-	o->family = AF_UNSPEC;
-	o->socktype = SOCK_STREAM;
-	o->ttl = o->minttl = o->tos = o->mcast_loop = -1;
-	o->timeout_ms = TIME_NONE;
-	o->quit_ms = TIME_NONE;
-	o->deadline_ms = TIME_NONE;
-	o->stall_ms = TIME_NONE;
-	o->retry_ms = TIME_NONE;
-	o->listen_fd = -1;
-	o->ws_ping_ms = TIME_NONE;
-	gate_init(&o->gate);
-	o->progress = PROGRESS_NEVER;
+	opt_defaults(o);
 	o->run = run;
 
 	/* Invoked by the name "sockchat" (a link), it is "sockcat --chat". */

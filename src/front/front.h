@@ -121,7 +121,8 @@ struct optdef {
 	const char	*help;		/* its --help line */
 	enum opt_kind	 kind;
 	size_t		 field;		/* offsetof(struct options, ...) */
-	size_t		 size;		/* the field's size: int, long long */
+	size_t		 size;		/* the field's size: int, long long;
+					   0: the row names no field */
 	long long	 value;		/* OPTK_FLAG's value; a custom's own */
 	long long	 lo, hi;	/* OPTK_TIME, OPTK_NUMBER bounds */
 	const char	*what;		/* its name in netcat's messages */
@@ -132,8 +133,12 @@ struct optdef {
 	const char	*words;		/* OPTC_WORDS, space-separated */
 	int		 repeat;	/* each time given adds one more */
 	int		 exits;		/* prints something and exits */
+	int		(*on)(const struct options *, const struct optdef *);
+					/* in effect, where no field says */
 };
 const struct optdef *opt_table(size_t *);
+void		 opt_defaults(struct options *);
+int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
 void		 opt_hide_secret(char *, size_t);
 

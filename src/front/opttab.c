@@ -79,10 +79,17 @@ static void	opt_mcast_loop(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_ws_header(struct cmdline *, const struct optdef *,
 		    char *);
+static int	on_exec(const struct options *, const struct optdef *);
+static int	on_gate(const struct options *, const struct optdef *);
 
 /*
  * Every option, in --help's order.  A row with a kind other than
- * OPTK_CUSTOM needs no code here: the parser stores its value.
+ * OPTK_CUSTOM needs no code here: the parser stores its value.  A row
+ * also says whether its option is in effect, for the conflict rows in
+ * cmdline.c and the completions (opt_on()): a flag by its value in its
+ * field, any other row with a field by the field's differing from its
+ * default (so a custom row names the field its function sets, where
+ * there is one), and the rest by their own function, optdef.on.
  */
 static const struct optdef optdefs[] = {
 	/* Connection. */
@@ -125,13 +132,14 @@ static const struct optdef optdefs[] = {
 	  .lo = 0, .hi = UINT_MAX, .what = "interval",
 	  .help = "pause after each line sent, and between ports" },
 	{ .name = "retry", .arg = "N|forever", .group = OPTG_CONN,
-	  .set = opt_retry, .comp = OPTC_WORDS, .words = "forever",
+	  .set = opt_retry, FIELD(retries), .comp = OPTC_WORDS,
+	  .words = "forever",
 	  .help = "try connecting again while refused or unreachable" },
 	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
-	  .set = opt_retry_interval,
+	  .set = opt_retry_interval, FIELD(retry_ms),
 	  .help = "pause between tries (default 1s)" },
 	{ .name = "listen-fd", .arg = "FD", .group = OPTG_CONN,
-	  .set = opt_listen_fd,
+	  .set = opt_listen_fd, FIELD(listen_fd),
 	  .help = "with -l: serve this inherited listening socket" },
 	{ .name = "mptcp", .group = OPTG_CONN, .kind = OPTK_FLAG,
 	  FIELD(mptcp), .help = "Multipath TCP (falls back to TCP)" },
@@ -195,10 +203,10 @@ static const struct optdef optdefs[] = {
 
 	/* Programs, FIFOs, chat and servers. */
 	{ .letter = 'e', .name = "exec", .arg = "PROGRAM", .group = OPTG_PROG,
-	  .set = opt_exec, .comp = OPTC_COMMAND,
+	  .set = opt_exec, .on = on_exec, .comp = OPTC_COMMAND,
 	  .help = "run PROGRAM for each connection or UDP peer" },
 	{ .letter = 'c', .name = "sh-exec", .arg = "COMMAND",
-	  .group = OPTG_PROG, .set = opt_exec, .value = 1,
+	  .group = OPTG_PROG, .set = opt_exec, .value = 1, .on = on_exec,
 	  .comp = OPTC_COMMAND,
 	  .help = "run COMMAND with /bin/sh -c for each connection" },
 	{ .name = "pty", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(pty),
@@ -219,16 +227,20 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_NUMBER, FIELD(gate.max_conns), .lo = 1, .hi = INT_MAX,
 	  .what = "max-conns", .help = "serve at most N clients at once" },
 	{ .name = "allow", .arg = "ADDRESS", .group = OPTG_PROG,
-	  .set = opt_gate, .value = 0, .comp = OPTC_HOST, .repeat = 1,
+	  .set = opt_gate, .value = 0, .on = on_gate, .comp = OPTC_HOST,
+	  .repeat = 1,
 	  .help = "accept only these clients (address, CIDR, name)" },
 	{ .name = "allowfile", .arg = "FILE", .group = OPTG_PROG,
-	  .set = opt_gate, .value = 2, .comp = OPTC_FILE, .repeat = 1,
+	  .set = opt_gate, .value = 2, .on = on_gate, .comp = OPTC_FILE,
+	  .repeat = 1,
 	  .help = "--allow for each line of FILE" },
 	{ .name = "deny", .arg = "ADDRESS", .group = OPTG_PROG,
-	  .set = opt_gate, .value = 1, .comp = OPTC_HOST, .repeat = 1,
+	  .set = opt_gate, .value = 1, .on = on_gate, .comp = OPTC_HOST,
+	  .repeat = 1,
 	  .help = "refuse these clients (deny wins)" },
 	{ .name = "denyfile", .arg = "FILE", .group = OPTG_PROG,
-	  .set = opt_gate, .value = 3, .comp = OPTC_FILE, .repeat = 1,
+	  .set = opt_gate, .value = 3, .on = on_gate, .comp = OPTC_FILE,
+	  .repeat = 1,
 	  .help = "--deny for each line of FILE" },
 	{ .name = "idle-timeout", .arg = "TIME", .group = OPTG_PROG,
 	  .kind = OPTK_TIME, FIELD(gate.idle_ms), .lo = 0, .hi = INT_MAX,
@@ -239,13 +251,14 @@ static const struct optdef optdefs[] = {
 	  .what = "write timeout",
 	  .help = "drop a client that reads nothing for TIME (10s)" },
 	{ .name = "forward", .arg = "TARGET", .group = OPTG_PROG,
-	  .set = opt_forward, .repeat = 1,
+	  .set = opt_forward, FIELD(nforward), .repeat = 1,
 	  .help = "with -l: relay clients to host:port or unix:PATH" },
 	{ .name = "round-robin", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(round_robin),
 	  .help = "spread clients over the --forward targets" },
 	{ .name = "send-proxy", .arg = "VERSION", .group = OPTG_PROG,
-	  .set = opt_send_proxy, .comp = OPTC_WORDS, .words = "v1 v2",
+	  .set = opt_send_proxy, FIELD(send_proxy), .comp = OPTC_WORDS,
+	  .words = "v1 v2",
 	  .help = "send the target a PROXY header, v1 or v2" },
 	{ .name = "websocket", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(websocket),
@@ -254,7 +267,7 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_FLAG, FIELD(ws_binary),
 	  .help = "WebSocket binary messages, not a line each" },
 	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
-	  .set = opt_ws_header, .repeat = 1,
+	  .set = opt_ws_header, FIELD(nws_headers), .repeat = 1,
 	  .help = "add \"Name: value\" to the upgrade request" },
 	{ .name = "ws-origin", .arg = "ORIGIN", .group = OPTG_PROG,
 	  .kind = OPTK_STRING, FIELD(ws_origin),
@@ -370,7 +383,7 @@ static const struct optdef optdefs[] = {
 	  .help = "TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255" },
 	{ .name = "keepalive", .arg = "IDLE,INTERVAL,COUNT",
 	  .has_arg = optional_argument, .group = OPTG_SOCK,
-	  .set = opt_keepalive,
+	  .set = opt_keepalive, FIELD(keepalive),
 	  .help = "TCP keepalive (probe times, count)" },
 	{ .name = "nodelay", .group = OPTG_SOCK,
 	  .kind = OPTK_FLAG, FIELD(nodelay),
@@ -379,7 +392,8 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_STRING, FIELD(mcast_if),
 	  .help = "multicast interface (name or address), -u" },
 	{ .name = "mcast-loop", .arg = "on|off", .group = OPTG_SOCK,
-	  .set = opt_mcast_loop, .comp = OPTC_WORDS, .words = "on off",
+	  .set = opt_mcast_loop, FIELD(mcast_loop), .comp = OPTC_WORDS,
+	  .words = "on off",
 	  .help = "whether this host hears what it sends to a group" },
 
 	/* Information. */
@@ -444,6 +458,66 @@ time_value(const char *what, const char *arg, long long min_s,
 	return (ms);
 }
 
+/*
+ * The options before the command line is read: what opt_on() compares a
+ * field with, and what cmdline_parse() starts from.
+ */
+__startup void
+opt_defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->socktype = SOCK_STREAM;
+	o->ttl = o->minttl = o->tos = o->mcast_loop = -1;
+	o->timeout_ms = TIME_NONE;
+	o->quit_ms = TIME_NONE;
+	o->deadline_ms = TIME_NONE;
+	o->stall_ms = TIME_NONE;
+	o->retry_ms = TIME_NONE;
+	o->listen_fd = -1;
+	o->ws_ping_ms = TIME_NONE;
+	gate_init(&o->gate);
+	o->progress = PROGRESS_NEVER;
+}
+
+/* Does the row's field hold v, an int or a long long? */
+static __startup int
+field_is(const struct options *o, const struct optdef *d, long long v)
+{
+	const char	*p = (const char *)o + d->field;
+
+	if (d->size == sizeof(long long))
+		return (*(const long long *)p == v);
+	return (d->size == sizeof(int) && *(const int *)p == v);
+}
+
+/*
+ * Is the option of row d in effect in o, as the conflict rows ask once
+ * the command line is read: 1 or 0, or -1 when the row cannot say (no
+ * field and no function), which is a fault of the table.  What counts
+ * is the field, not whether the option was given: --broker also sets
+ * -l's field, and of -4 and -U the last one given wins.
+ */
+__startup int
+opt_on(const struct options *o, const struct optdef *d)
+{
+	static struct options	 def;
+	static int		 have_def;
+
+	if (d->on != NULL)
+		return (d->on(o, d) != 0);
+	if (d->size == 0)
+		return (-1);
+	if (d->kind == OPTK_FLAG)
+		return (field_is(o, d, d->value != 0 ? d->value : 1));
+	if (!have_def) {
+		opt_defaults(&def);
+		have_def = 1;
+	}
+	return (memcmp((const char *)o + d->field,
+	    (const char *)&def + d->field, d->size) != 0);
+}
+
 /* Store v in the row's field, an int or a long long. */
 static void
 opt_store(struct options *o, const struct optdef *d, long long v)
@@ -505,6 +579,25 @@ opt_exec(struct cmdline *cl, const struct optdef *d, char *arg)
 		fatalx("cannot use -e and -c");
 	o->exec = arg;
 	o->exec_shell = d->value;
+}
+
+/* -e, -c: in effect when the program is of this row's form. */
+static __startup int
+on_exec(const struct options *o, const struct optdef *d)
+{
+	return (o->exec != NULL && o->exec_shell == d->value);
+}
+
+/*
+ * --allow, --deny and their files: in effect when there is a rule, of
+ * either kind; the rules are one list, which the conflicts ask about
+ * whole ("cannot use --allow or --deny with -U").
+ */
+static __startup int
+on_gate(const struct options *o, const struct optdef *d)
+{
+	(void)d;
+	return (!TAILQ_EMPTY(&o->gate.rules));
 }
 
 /* -h, --help. */
