@@ -23,8 +23,10 @@ PX_NUL_REALM=11 PX_CR_REALM=12
 
 oneTimeSetUp() {
 	PX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-px.XXXXXX")
+	# They serve every test of the suite, which takes two minutes and
+	# more on a loaded machine: their bound is the suite's, not a test's.
 	# shellcheck disable=SC2086
-	timeout 120 $AUTHPROXY -m "$PX_DIR" $PX_SPECS \
+	timeout 900 $AUTHPROXY -m "$PX_DIR" $PX_SPECS \
 	    >"$PX_DIR/ports" 2>"$PX_DIR/err" &
 	PX_PID=$!
 	wait_lines "$PX_DIR/ports" '^[0-9]+$' 13 20 || {
