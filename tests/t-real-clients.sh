@@ -41,7 +41,7 @@ export WSCLIENT_TIMEOUT
 sc_certs
 
 tearDown() {
-	exec 7>&- 8>&- 9>&-
+	exec 5>&- 6>&- 7>&- 8>&- 9>&-
 	sc_remove_tmp
 	endSkipping
 }
