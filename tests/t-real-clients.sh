@@ -26,10 +26,12 @@ if [ -z "$CHROMIUM" ]; then
 fi
 # The ws module: Debian's node-ws (/usr/share/nodejs), or npm's ws put
 # in tests/node by "npm install --prefix tests/node ws".
-NODE_PATH=${TESTS_DIR:-$(dirname "$0")}/node/node_modules:/usr/share/nodejs:/usr/lib/nodejs${NODE_PATH:+:$NODE_PATH}
+NODE_PATH=${TESTS_DIR:-$(dirname "$0")}/node/node_modules:/usr/share/nodejs\
+:/usr/lib/nodejs${NODE_PATH:+:$NODE_PATH}
 export NODE_PATH
 if ! t 20 node -e 'require("ws")' 2>/dev/null; then
-	echo "the ws module of Node.js not installed (Debian: node-ws; npm: ws): skipping" >&2
+	echo "the ws module of Node.js not installed" \
+	    "(Debian: node-ws; npm: ws): skipping" >&2
 	exit 77
 fi
 WSCLIENT="${TESTS_DIR:-$(dirname "$0")}/wsclient.js"
@@ -39,6 +41,11 @@ WSCLIENT_TIMEOUT=15000
 export WSCLIENT_TIMEOUT
 
 sc_certs
+
+# A row's server serves some twenty clients in turn, and test_chromium's
+# thirty servers wait for the browser: more than SC_SERVER_LIFE on a
+# loaded machine with the sanitizers.  tearDown ends them all.
+SERVER_TIMEOUT=$((SC_SERVER_LIFE * 4))
 
 tearDown() {
 	exec 5>&- 6>&- 7>&- 8>&- 9>&-
@@ -68,7 +75,8 @@ start_row() {
 	[ "$WS" = 1 ] && ROWARGS+=(--websocket)
 	SCHEME=http WSSCHEME=ws SCTLS=() CURLTLS=()
 	if [ "$SSL" = 1 ]; then
-		ROWARGS+=(--ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key")
+		ROWARGS+=(--ssl-cert "$CERTS/srv.pem"
+		    --ssl-key "$CERTS/srv.key")
 		SCHEME=https WSSCHEME=wss SCTLS=(--ssl)
 		CURLTLS=(--cacert "$CERTS/ca.pem")
 	fi
@@ -111,7 +119,7 @@ CONFD=9
 # $SC_TMP/www; its port in OPORT.
 start_origin() {
 	mkdir -p "$SC_TMP/www"
-	bg t "${SERVER_TIMEOUT:-$SC_SERVER_LIFE}" python3 -u -m http.server --bind 127.0.0.1 \
+	bg t "$SERVER_TIMEOUT" python3 -u -m http.server --bind 127.0.0.1 \
 	    --directory "$SC_TMP/www" 0 >"$SC_TMP/www.out" 2>"$SC_TMP/www.err"
 	wait_for "$SC_TMP/www.out" '^Serving HTTP on .* port [0-9]+' ||
 	    fail "no origin: $(cat "$SC_TMP/www.err")"
@@ -201,7 +209,8 @@ served() {
 }
 
 served_sink() {
-	printf '%s\n' "$rc_line" | t 20 "$SC" -N "${SCTLS[@]}" 127.0.0.1 "$SPORT" \
+	printf '%s\n' "$rc_line" | t 20 "$SC" -N "${SCTLS[@]}" 127.0.0.1 \
+	    "$SPORT" \
 	    >"$SC_TMP/p.out" 2>"$SC_TMP/p.err"
 	assertEquals "after $1: proper client's status" 0 $?
 	assertTrue "after $1: the server got it" \
@@ -209,7 +218,8 @@ served_sink() {
 }
 
 served_exec() {
-	printf '%s\n' "$rc_line" | t 20 "$SC" -N "${SCTLS[@]}" 127.0.0.1 "$SPORT" \
+	printf '%s\n' "$rc_line" | t 20 "$SC" -N "${SCTLS[@]}" 127.0.0.1 \
+	    "$SPORT" \
 	    >"$SC_TMP/p.out" 2>"$SC_TMP/p.err"
 	assertEquals "after $1: proper client's status" 0 $?
 	assertEquals "after $1: echoed" "$rc_line" "$(<"$SC_TMP/p.out")"
@@ -262,8 +272,9 @@ served_socks5() {
 		# curl speaks no SOCKS over TLS: s_client carries the
 		# greeting, the CONNECT and the request at once.
 		# shellcheck disable=SC2059
-		printf "\\005\\001\\000\\005\\001\\000\\001\\177\\000\\000\\001$(
-		    printf '\\%03o\\%03o' $((OPORT >> 8)) $((OPORT & 255)))GET /proper-$N HTTP/1.0\r\n\r\n" |
+		rc_op=$(printf '\\%03o\\%03o' $((OPORT >> 8)) $((OPORT & 255)))
+		printf "\\005\\001\\000\\005\\001\\000\\001\\177\\000\\000\\001$rc_op%s" \
+		    "GET /proper-$N HTTP/1.0"$'\r\n\r\n' |
 		    t 20 openssl s_client -quiet -CAfile "$CERTS/ca.pem" \
 		    -verify_return_error -verify_ip 127.0.0.1 \
 		    -connect "127.0.0.1:$SPORT" >"$SC_TMP/p.out" \
@@ -279,7 +290,8 @@ served_http() {
 	if [ "$SSL" = 0 ]; then
 		rc_px=(-x "http://127.0.0.1:$SPORT")
 	else
-		rc_px=(-x "https://127.0.0.1:$SPORT" --proxy-cacert "$CERTS/ca.pem")
+		rc_px=(-x "https://127.0.0.1:$SPORT"
+		    --proxy-cacert "$CERTS/ca.pem")
 	fi
 	t 20 curl -sS "${rc_px[@]}" "http://127.0.0.1:$OPORT/proper-$N" \
 	    >"$SC_TMP/p.out" 2>"$SC_TMP/p.err"
@@ -397,7 +409,8 @@ check_curl() {
 		assertEquals "$1: curl's status: $(<"$SC_TMP/cerr")" 1 "$STATUS"
 		;;
 	closed)
-		assertTrue "$1: closed, but curl's status is $STATUS: $(<"$SC_TMP/cerr")" \
+		rc_err=$(<"$SC_TMP/cerr")
+		assertTrue "$1: closed, but curl's status is $STATUS: $rc_err" \
 		    "[[ $STATUS =~ $CLOSED ]]"
 		assertEquals "$1: no status" 000 "$rc_code"
 		;;
@@ -482,7 +495,8 @@ sclient_tls() {
 		esac
 	fi
 	if [ -n "$rc_f" ]; then
-		assertTrue "s_client's line: $(<"$SC_TMP/$rc_f")" \
+		assertTrue "s_client's line: $(tail -c 300 "$SC_TMP/$rc_f" |
+		    tr -d '\0')" \
 		    "wait_for '$SC_TMP/$rc_f' '$rc_re'"
 	fi
 	if [ "$MODE:$WS" = socks5:0 ]; then
@@ -506,7 +520,8 @@ http_to_tls() {
 	attempt "plain HTTP to TLS" "" "$SC_TMP/code" "$SC_TMP/cerr" \
 	    curl -sS -m 15 -o "$SC_TMP/body" -w '%{http_code}' \
 	    "http://127.0.0.1:$SPORT/"
-	assertTrue "plain HTTP to TLS: closed, but curl's status is $STATUS: $(<"$SC_TMP/cerr")" \
+	rc_err=$(<"$SC_TMP/cerr")
+	assertTrue "plain HTTP to TLS: closed, but curl's status is $STATUS: $rc_err" \
 	    "[[ $STATUS =~ $CLOSED ]]"
 	assertContains "said" "$(<"$SC_TMP/s.err")" \
 	    "TLS handshake failed: http request"
@@ -517,7 +532,8 @@ http_to_tls() {
 # drops its connection without a close frame where one is.
 ws_battery() {
 	if [ "$WS" = 1 ]; then
-		attempt "ws client that drops" "" "$SC_TMP/w.out" "$SC_TMP/w.err" \
+		attempt "ws client that drops" "" "$SC_TMP/w.out" \
+		    "$SC_TMP/w.err" \
 		    node "$WSCLIENT" "$WSURL" "t:dropping" drop
 		assertEquals "ws client that drops: $(cat "$SC_TMP/w.out" \
 		    "$SC_TMP/w.err")" 0 "$STATUS"
@@ -632,8 +648,6 @@ browser_reached() {
 # opens a WebSocket to it, which says a line once open: every server
 # still serves its proper client afterwards.
 test_chromium() {
-	# Thirty servers, started before the browser and used after it.
-	SERVER_TIMEOUT=$((SC_SERVER_LIFE * 3))
 	ROWS_DIR=$SC_TMP
 	rows=""
 	printf '<html><body>\n' >"$ROWS_DIR/page.html"
@@ -690,7 +704,6 @@ test_chromium() {
 		served chromium
 	done
 	SC_TMP=$ROWS_DIR
-	unset SERVER_TIMEOUT
 }
 
 sc_run_shunit2
