@@ -794,6 +794,12 @@ pconn_parse(struct pconn *pc)
 	if (r == PR_MORE)
 		return;
 	if (r == PR_CLOSE) {
+		/*
+		 * As after any refusal: a TLS client is told that the end
+		 * is the end (close_notify), and a reply is not lost to a
+		 * reset.
+		 */
+		pconn_drain(pc);
 		pconn_free(pc);
 		return;
 	}
