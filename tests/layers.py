@@ -2,13 +2,18 @@
 # The layers of src/, checked on what the compiler made of them: which
 # object file defines each symbol (nm) and which uses it.  A file may
 # call files of its own layer and of the layers below it; no call goes
-# up, and no two files call each other, directly or round a longer loop.
-# The includes are checked too: a file's first header of ours is its own
-# layer's, and it includes no higher layer's (the headers themselves make
-# that an error at compile time, given the first).
+# up, and no two modules call each other, directly or round a longer
+# loop.  A module is one file, or the files of one layer that MODULES
+# names together: those may call each other freely.  The includes are
+# checked too: a file's first header of ours is its own layer's, and it
+# includes no higher layer's (the headers themselves make that an error
+# at compile time, given the first).
 #
 # usage: layers.py SRCDIR BUILDDIR
-# Prints each fault and exits 1 if there is any.
+#        layers.py --self-test [BUILDDIR]
+# Prints each fault and exits 1 if there is any.  The self-test plants
+# faults the checker must find, in made-up symbol tables and, given
+# BUILDDIR, in a copy of the real one; it prints what it missed.
 
 import os
 import re
@@ -17,6 +22,15 @@ import sys
 
 # Bottom to top, as doc/design.md draws them.
 LAYERS = ["base", "codec", "pump", "io", "net", "modes", "front"]
+
+# The modules of more than one file, each a list of the files of one
+# layer that were one file split along its seams.  Such files share a
+# private header (pump/pump-int.h) and call each other round in circles
+# as one file's functions would; outside it, a module counts as one file.
+MODULES = [
+    ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
+     "pump/datagram.c"],
+]
 
 
 def objects(builddir):
@@ -80,30 +94,153 @@ def cycles(edges):
     return out
 
 
-def check_symbols(builddir, faults):
-    objs = objects(builddir)
-    if not objs:
-        faults.append("no object files under %s/src" % builddir)
-        return
+def module_name(files):
+    """How a module is named in a fault: pump/{datagram,pump}.c."""
+    if len(files) == 1:
+        return files[0]
+    layer = files[0].split("/")[0]
+    names = sorted(f.split("/", 1)[1][:-2] for f in files)
+    return "%s/{%s}.c" % (layer, ",".join(names))
+
+
+def module_of(files, modules, faults):
+    """Each file's module name, given the files there are."""
+    mod = {f: f for f in files}
+    for m in modules:
+        layers = set(f.split("/")[0] for f in m)
+        if len(layers) != 1:
+            faults.append("module of more than one layer: " + " ".join(m))
+            continue
+        for f in m:
+            if f not in mod:
+                faults.append("module file %s was not built" % f)
+            else:
+                mod[f] = module_name(m)
+    return mod
+
+
+def check_table(table, faults, modules=None):
+    """Check table, a list of (layer, file, defined, used) symbol sets."""
+    if modules is None:
+        modules = MODULES
     owner, uses, layer_of = {}, {}, {}
-    for layer, name, path in objs:
-        defined, used = symbols(path)
+    for layer, name, defined, used in table:
         layer_of[name] = layer
         uses[name] = used
         for s in defined:
             owner[s] = name
+    mod = module_of(layer_of, modules, faults)
     edges = {}
-    for name, used in uses.items():
+    for name, used in sorted(uses.items()):
         for s in sorted(used):
             to = owner.get(s)
             if to is None or to == name:
                 continue
-            edges.setdefault(name, set()).add(to)
             if LAYERS.index(layer_of[to]) > LAYERS.index(layer_of[name]):
                 faults.append("%s calls %s of %s, a higher layer" %
                               (name, s, to))
+            if mod[to] != mod[name]:
+                edges.setdefault(mod[name], set()).add(mod[to])
     for comp in cycles(edges):
         faults.append("files that call each other: " + " ".join(comp))
+
+
+def symbol_table(builddir):
+    """(layer, file, defined, used) of every object file of builddir."""
+    table = []
+    for layer, name, path in objects(builddir):
+        defined, used = symbols(path)
+        table.append((layer, name, defined, used))
+    return table
+
+
+def check_symbols(builddir, faults, modules=None):
+    table = symbol_table(builddir)
+    if not table:
+        faults.append("no object files under %s/src" % builddir)
+        return
+    check_table(table, faults, modules)
+
+
+def self_test(builddir):
+    """Plant faults the checker must find.  Returns what it missed."""
+    missed = []
+
+    def expect(what, table, modules, want):
+        faults = []
+        check_table(table, faults, modules)
+        if isinstance(want, str):
+            want = [want]
+        if want is None:
+            if faults:
+                missed.append("%s: unexpected %s" % (what, faults))
+        elif not any(all(w in f for w in want) for f in faults):
+            missed.append("%s: no fault saying %r, only %s" %
+                          (what, want, faults))
+
+    def row(layer, name, defined, used):
+        return (layer, layer + "/" + name, set(defined), set(used))
+
+    mod = [["pump/a.c", "pump/b.c"]]
+    base = [row("base", "x.c", ["x"], []),
+            row("pump", "a.c", ["a"], ["b", "x"]),
+            row("pump", "b.c", ["b"], ["a", "c"]),
+            row("pump", "c.c", ["c"], ["x"]),
+            row("net", "n.c", ["n"], ["a", "c"])]
+    expect("a cycle inside a module", base, mod, None)
+    expect("the same cycle without the module", base, [],
+           "files that call each other: pump/a.c pump/b.c")
+    up = base[:3] + [row("pump", "c.c", ["c"], ["x", "n"])] + base[4:]
+    expect("a planted upward call", up, mod,
+           "pump/c.c calls n of net/n.c, a higher layer")
+    cyc = base[:3] + [row("pump", "c.c", ["c"], ["x", "a"])] + base[4:]
+    expect("a planted cycle between modules", cyc, mod,
+           "files that call each other: pump/c.c pump/{a,b}.c")
+    expect("the planted cycle without the module", cyc, [],
+           "files that call each other: pump/a.c pump/b.c pump/c.c")
+    expect("a module file not built", base,
+           mod + [["pump/gone.c", "pump/c.c"]],
+           "module file pump/gone.c was not built")
+    expect("a module across layers", base, [["pump/c.c", "net/n.c"]],
+           "module of more than one layer")
+    if builddir is None:
+        return missed
+
+    # The real tree: clean as it is, and faulty with a call planted.
+    table = symbol_table(builddir)
+    if not table:
+        missed.append("no object files under %s/src" % builddir)
+        return missed
+    expect("the tree as built", table, MODULES, None)
+    owner = {}
+    for layer, name, defined, used in table:
+        for s in defined:
+            owner[s] = (layer, name)
+    # An upward call: the lowest layer's first file calls the top's.
+    low, top = table[0], [t for t in table if t[2]][-1]
+    sym = sorted(top[2])[0]
+    planted = [(low[0], low[1], low[2], low[3] | {sym})] + table[1:]
+    expect("an upward call planted in the tree", planted, MODULES,
+           "%s calls %s of %s, a higher layer" % (low[1], sym, top[1]))
+    # A cycle: a module (a declared one if there is any) that calls
+    # another is called back by it.
+    mod = module_of([name for l, name, d, u in table], MODULES, [])
+    defs = dict((name, d) for l, name, d, u in table)
+    edges = sorted((name, owner[s][1]) for l, name, d, used in table
+                   for s in used
+                   if s in owner and mod[owner[s][1]] != mod[name])
+    edges = [e for e in edges if defs[e[0]]]
+    declared = [e for e in edges if mod[e[0]] != e[0]]
+    if not edges:
+        missed.append("no module of the tree calls another")
+        return missed
+    caller, callee = (declared or edges)[0]
+    back = sorted(defs[caller])[0]
+    planted = [(l, n, d, u | {back} if n == callee else u)
+               for l, n, d, u in table]
+    expect("a cycle planted between %s and %s" % (mod[caller], mod[callee]),
+           planted, MODULES, [mod[caller], mod[callee]])
+    return missed
 
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
@@ -131,6 +268,11 @@ def check_includes(srcdir, faults):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
+        missed = self_test(sys.argv[2] if len(sys.argv) > 2 else None)
+        for m in missed:
+            print("self-test: " + m)
+        return 1 if missed else 0
     srcdir, builddir = sys.argv[1], sys.argv[2]
     faults = []
     check_includes(srcdir, faults)

@@ -1,6 +1,7 @@
 #!/bin/sh
-# The layers of src/ (doc/design.md): no file calls a higher layer or a
-# file that calls it back, found from the symbols of the object files,
+# The layers of src/ (doc/design.md): no file calls a higher layer, no
+# module (a file, or the files layers.py's MODULES names together) calls
+# one that calls it back, found from the symbols of the object files,
 # and every file includes its own layer's header first.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -14,6 +15,17 @@ test_no_call_goes_up_and_no_cycle() {
 	OUT=$("$SC_PYTHON" "$TESTS_DIR/layers.py" "$TESTS_DIR/.." \
 	    "$BUILD_DIR" 2>&1)
 	assertEquals "layers.py exit status" 0 $?
+	assertEquals "" "$OUT"
+}
+
+# The checker's own test: faults planted in made-up symbol tables and in
+# a copy of this build's (an upward call, a cycle between modules, a
+# stale module table) are each found, and a cycle inside a module is not
+# one.
+test_checker_self_test() {
+	OUT=$("$SC_PYTHON" "$TESTS_DIR/layers.py" --self-test "$BUILD_DIR" \
+	    2>&1)
+	assertEquals "layers.py --self-test exit status" 0 $?
 	assertEquals "" "$OUT"
 }
 

@@ -244,6 +244,7 @@ struct session {
 	void			*arg;
 };
 
+/* session.c */
 struct session	*session_new(int (*)(struct session *),
 		    void (*)(struct session *), void *);
 void		 session_free(struct session *);
@@ -258,16 +259,20 @@ void		 session_set_idle(struct session *, long long);
 int		 session_relay_check(struct session *);
 int		 session_report(struct session *);
 const char	*ep_strerror(struct endpoint *, int);
+
+/* pump.c */
 void		 ep_write_broken(struct endpoint *);
 int		 channel_ended(const struct channel *);
 int		 channel_pace(struct channel *, long long, long long,
 		    uint64_t);
 size_t		 channel_pending(const struct channel *);
-int		 channel_spliced(const struct channel *);
 void		 channel_stop(struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
 void		 ep_readable(struct endpoint *);
+
+/* fastpath.c */
+int		 channel_spliced(const struct channel *);
 
 /* fanout.c */
 struct fanout;
@@ -299,13 +304,15 @@ struct pump_totals {
 					   0 before. */
 };
 const struct pump_totals *pump_totals(void);
-void		 pump_count_drops(void);
 void		 channel_hold(struct channel *, int);
 void		 channel_resume(struct channel *);
 void		 channel_end_source(struct channel *);
 int		 channel_tap(struct channel *, ch_tap_cb *, void *);
 int		 channel_limit_reached(const struct channel *);
 int		 channel_inject(struct channel *, const void *, size_t);
+
+/* datagram.c */
+void		 pump_count_drops(void);
 
 /* batch.c */
 

@@ -1,0 +1,245 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The pump's datagrams: a channel from a datagram socket reads them in
+ * batches (recvmmsg(2)) and delivers each batch in one system call, and
+ * the datagrams the kernel dropped are counted for --stats.
+ *
+ * The batches themselves (struct batch, their slots and system calls)
+ * are batch.c's; this file is where the pump's channels use them.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "pump.h"
+#include "pump-int.h"
+
+/*
+ * Batches whose socket counts drops, so that the count can be brought up
+ * to date at the end, even from a signal handler (pump_count_drops()).
+ * Those beyond the table are counted when they are freed.
+ */
+#define PUMP_DROP_WATCH		16
+static struct {
+	struct batch		*batch;
+	int			 fd;
+} drop_watch[PUMP_DROP_WATCH];
+
+/*
+ * Add the datagrams the kernel dropped on the watched sockets since their
+ * last datagram: drops that no datagram has reported yet.  Only system
+ * calls: stats.c calls it from a signal handler too.
+ */
+void
+pump_count_drops(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch != NULL)
+			pump_tally()->dgrams_dropped += batch_drops_now(
+			    drop_watch[i].batch, drop_watch[i].fd);
+	}
+}
+
+static void
+pump_watch_drops(struct batch *b, int fd)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch == NULL) {
+			drop_watch[i].fd = fd;
+			drop_watch[i].batch = b;
+			return;
+		}
+	}
+}
+
+void
+pump_unwatch_drops(struct batch *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < PUMP_DROP_WATCH; i++) {
+		if (drop_watch[i].batch == b)
+			drop_watch[i].batch = NULL;
+	}
+}
+
+/* A piece of a batch reached the destination: count it, show the taps. */
+static void
+channel_each(void *arg, const unsigned char *p, size_t n)
+{
+	struct channel	*ch = arg;
+	size_t		 i;
+
+	channel_delivered(ch, n);
+	for (i = 0; i < ch->ntaps; i++)
+		ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
+}
+
+/*
+ * Should ch read its datagrams in batches?  Yes from any datagram socket,
+ * unless the endpoint reads in its own way and cannot batch, or pacing
+ * counts single writes (--delay).  The kernel's drop counter is turned on
+ * for network sockets.
+ */
+void
+channel_try_batch(struct channel *ch)
+{
+	struct endpoint	*src = ch->src;
+	int		 type;
+	socklen_t	 len = sizeof(type);
+
+	if (!(src->flags & EP_DGRAM) || src->rfd == -1 || ch->batch != NULL ||
+	    (ch->flags & CH_NOBATCH))
+		return;
+	if (src->ops != NULL && src->ops->read != NULL &&
+	    src->ops->recvmmsg == NULL)
+		return;
+	if (channel_line_gap(ch) > 0 || channel_write_gap(ch) > 0)
+		return;
+	if (getsockopt(src->rfd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_DGRAM)
+		return;
+	if ((ch->batch = malloc(sizeof(*ch->batch))) == NULL)
+		return;		/* One at a time, then. */
+	batch_init(ch->batch, ch->bufsize);
+	if (src->flags & EP_NET) {
+		batch_count_drops(ch->batch, src->rfd);
+		if (ch->batch->drops_known) {
+			pump_tally()->drops_known = 1;
+			pump_watch_drops(ch->batch, src->rfd);
+		}
+	}
+}
+
+/*
+ * Deliver what ch's batch holds: to a stream, every datagram's bytes in
+ * one writev(2); to a datagram socket, each whole in one sendmmsg(2).  An
+ * endpoint with its own write operation gets one datagram per call.
+ * Returns 1 if something moved and more may, 0 when the destination is
+ * full or failed.
+ */
+static int
+channel_deliver_batch(struct channel *ch)
+{
+	struct batch	*b = ch->batch;
+	struct endpoint	*dst = ch->dst;
+	ssize_t		 n;
+	int		 k;
+
+	if (dst->flags & EP_DGRAM) {
+		if (dst->ops == NULL || dst->ops->write == NULL)
+			k = batch_sendmmsg(b, dst->wfd);
+		else if ((n = ep_write(dst, batch_data(b, b->first),
+		    batch_len(b, b->first))) == -1)
+			k = -1;
+		else
+			k = 1;
+		if (k == -1)
+			goto fail;
+		if (ep_net_dgram(dst))
+			pump_tally()->dgrams_sent += k;
+		batch_sent(b, k, channel_each, ch);
+		return (k > 0);
+	}
+	if (dst->ops != NULL && dst->ops->write != NULL) {
+		/* Empty datagrams first: there is nothing to write for them. */
+		batch_consume(b, 0, channel_each, ch);
+		if (batch_empty(b))
+			return (0);
+		n = ep_write(dst, batch_data(b, b->first) + b->off,
+		    batch_len(b, b->first) - b->off);
+	} else
+		n = batch_writev(b, dst->wfd);
+	if (n == -1)
+		goto fail;
+	batch_consume(b, n, channel_each, ch);
+	return (n > 0);
+
+fail:
+	if (errno == EINTR)
+		return (1);
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		channel_fail(ch, "write", errno);
+	return (0);
+}
+
+/*
+ * Deliver ch's batch, in as many system calls as the destination takes,
+ * once the bytes injected before it are gone: they came first.
+ */
+void
+channel_push_batch(struct channel *ch)
+{
+	while (ch->batch != NULL && ch->buf.len == 0 &&
+	    channel_wants_write(ch) && channel_deliver_batch(ch))
+		continue;
+}
+
+/*
+ * Receive a batch of datagrams for ch, rewrite each if the channel does
+ * (-C, --chat), and count them.  Returns -1 with errno on failure.
+ */
+int
+channel_pull_batch(struct channel *ch)
+{
+	struct batch	*b = ch->batch;
+	uint64_t	 dropped, left;
+	u_int		 max = BATCH_MAX, i;
+	int		 n;
+
+	/* -W: no more datagrams than the limit leaves. */
+	if (channel_read_limit(ch) > 0) {
+		left = ch->pace->read_limit - ch->pace->reads;
+		if (left < max)
+			max = left;
+	}
+	n = batch_recv(b, ch->src, max, b->slotsize / channel_xgrow(ch),
+	    &dropped);
+	pump_tally()->dgrams_dropped += dropped;
+	/* Nothing came: an idle peer holds no slots. */
+	if (n <= 0) {
+		int	 saved = errno;
+
+		batch_free(b);
+		errno = saved;
+	}
+	if (n == -1)
+		return (-1);
+	ch->fast->pulled = n;
+	if (n == 0)
+		return (0);
+	session_touch(ch->session);
+	if (ep_net_dgram(ch->src))
+		pump_tally()->dgrams_received += n;
+	if (ch->xform != NULL) {
+		for (i = 0; i < (u_int)n; i++)
+			batch_set_len(b, i, ch->xform(ch, batch_data(b, i),
+			    batch_len(b, i), b->slotsize));
+	}
+	channel_count_reads(ch, n);
+	if (channel_limit_reached(ch))
+		ch->state = CH_DRAINING;
+	return (0);
+}

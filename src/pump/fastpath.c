@@ -1,0 +1,471 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The pump's fast path: channels that move their bytes in the kernel,
+ * never through user space, and the pool of pipes they splice through.
+ *
+ * From a regular file, sendfile(2); with a pipe at either end, one
+ * splice(2) from source to destination; otherwise splice(2) through a
+ * pipe of the pump's that takes the place of the buffer, held only while
+ * bytes are in it.  Which descriptors may splice is decided when the
+ * session starts (fd_splices()), and a channel the kernel refuses leaves
+ * the fast path for copying, taking along what its pipe held.
+ */
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pump.h"
+#include "pump-int.h"
+
+/*
+ * Empty splice pipes the pump keeps for the next channel that reads:
+ * beyond these, a drained pipe is closed.
+ */
+#define PUMP_PIPE_POOL		16
+
+/* Most bytes one sendfile(2) call is asked to move. */
+#define CHANNEL_SENDFILE_MAX	(4 * 1024 * 1024)
+
+/* Why a channel leaves splicing, most often (-vvv). */
+#define SPLICE_REFUSED	"the kernel cannot splice"
+
+/*
+ * Empty splice pipes, shared by every channel of the process.  A channel
+ * holds a pipe only while bytes are in it, so that an idle connection
+ * costs no descriptor for its splicing; the pool saves the system calls
+ * of making a pipe (and of sizing it) for every burst.  Only empty pipes
+ * go back: one holding bytes is either drained or closed.
+ */
+static struct {
+	int			 fd[2];
+	size_t			 size;
+} pipe_pool[PUMP_PIPE_POOL];
+static size_t	pipe_pooled;
+
+/*
+ * Give ch an empty pipe, from the pool or a new one.  Returns -1 with
+ * errno (out of descriptors, say).
+ */
+static int
+channel_pipe_take(struct channel *ch)
+{
+	int	 size;
+
+	if (pipe_pooled > 0) {
+		pipe_pooled--;
+		ch->fast->pipe[0] = pipe_pool[pipe_pooled].fd[0];
+		ch->fast->pipe[1] = pipe_pool[pipe_pooled].fd[1];
+		ch->fast->pipesize = pipe_pool[pipe_pooled].size;
+		return (0);
+	}
+	if (pipe2(ch->fast->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
+		return (-1);
+	}
+	/* A larger pipe means fewer system calls; the default is enough. */
+	fcntl(ch->fast->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
+	if ((size = fcntl(ch->fast->pipe[1], F_GETPIPE_SZ)) <= 0)
+		size = 64 * 1024;
+	ch->fast->pipesize = (size_t)size;
+	return (0);
+}
+
+/*
+ * Let go of ch's pipe: back to the pool if it is empty and there is room,
+ * else closed.  Bytes still in it are lost: the caller has given up on
+ * them (the channel failed or stopped).
+ */
+void
+channel_pipe_give(struct channel *ch)
+{
+	if (ch->fast->pipe[0] == -1)
+		return;
+	if (ch->fast->piped == 0 && pipe_pooled < PUMP_PIPE_POOL) {
+		pipe_pool[pipe_pooled].fd[0] = ch->fast->pipe[0];
+		pipe_pool[pipe_pooled].fd[1] = ch->fast->pipe[1];
+		pipe_pool[pipe_pooled].size = ch->fast->pipesize;
+		pipe_pooled++;
+	} else {
+		close(ch->fast->pipe[0]);
+		close(ch->fast->pipe[1]);
+	}
+	ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
+	ch->fast->piped = 0;
+}
+
+/*
+ * A drained pipe goes back at once: an idle channel holds none.  errno is
+ * kept, for the caller to look at.
+ */
+static void
+channel_pipe_drained(struct channel *ch)
+{
+	int	 saved = errno;
+
+	if (ch->fast->pipe[0] != -1 && ch->fast->piped == 0)
+		channel_pipe_give(ch);
+	errno = saved;
+}
+
+/* Does ch move bytes in the kernel (splice or sendfile)? */
+int
+channel_spliced(const struct channel *ch)
+{
+	return (ch->fast->splicing || ch->fast->sendfile || ch->fast->direct);
+}
+
+/*
+ * May fd, whose fstat(2) is st, be an end of splice(2)?  Only when a read
+ * of it cannot wait: the pump reads a source once per readiness, but a
+ * splice that moved something is tried again at once (a full pipe's worth
+ * is likely to follow), and the kernel splices from most descriptors by
+ * reading them, so a second splice from a blocking descriptor with
+ * nothing more to give would sit in the kernel, and the whole loop with
+ * it, until more came.  A terminal is the case that matters: the one
+ * shared with the shell is blocking, cannot be made non-blocking without
+ * the shell seeing it too, and has nothing more to give after each line;
+ * it is copied, both ways (it moves little, so nothing is lost).
+ * Regular files and block devices always have their bytes there, and a
+ * pipe is spliced with SPLICE_F_NONBLOCK.  A socket only when it is
+ * non-blocking (the pump's own are; one inherited as stdin may not be).
+ * Of the other character devices, those opened non-blocking and the
+ * memory devices that never wait (/dev/null, /dev/zero, /dev/full,
+ * /dev/random, /dev/urandom: major 1).  A destination is taken by the same rule, which keeps a terminal
+ * written by write(2) alone and costs nothing where it matters
+ * (/dev/null).
+ */
+static int
+fd_splices(int fd, const struct stat *st)
+{
+	int	 flags;
+
+	if (S_ISREG(st->st_mode) || S_ISBLK(st->st_mode) ||
+	    S_ISFIFO(st->st_mode))
+		return (1);
+	if (S_ISSOCK(st->st_mode))
+		goto nonblocking;
+	if (!S_ISCHR(st->st_mode) || isatty(fd))
+		return (0);
+	if (major(st->st_rdev) == 1) {
+		switch (minor(st->st_rdev)) {
+		case 3:		/* null */
+		case 5:		/* zero */
+		case 7:		/* full */
+		case 8:		/* random */
+		case 9:		/* urandom */
+			return (1);
+		}
+	}
+nonblocking:
+	return ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK));
+}
+
+/*
+ * Can ch take the fast path?  Only when nothing looks at or rewrites the
+ * bytes and both ends are descriptors that can splice (fd_splices());
+ * the kernel may still say no, and then the channel falls back to
+ * copying.
+ */
+void
+channel_try_splice(struct channel *ch)
+{
+	struct stat	 st, dst;
+
+	if ((ch->flags & CH_COPY) || ch->xform != NULL || ep_dgram(ch) ||
+	    ch->src->ops != NULL || ch->dst->ops != NULL ||
+	    ch->src->rfd == -1 || ch->dst->wfd == -1)
+		return;
+	/* Taps see every byte; pacing and read limits count them. */
+	if (ch->ntaps > 0 || channel_line_gap(ch) > 0 ||
+	    channel_write_gap(ch) > 0 || channel_read_limit(ch) > 0)
+		return;
+	if (fstat(ch->src->rfd, &st) == -1 || fstat(ch->dst->wfd, &dst) == -1 ||
+	    !fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))
+		return;
+	/* From a regular file, sendfile(2) needs no pipe at all. */
+	if (S_ISREG(st.st_mode)) {
+		ch->fast->sendfile = 1;
+		return;
+	}
+	/* Nor does a pipe at either end: it is the kernel buffer. */
+	if (S_ISFIFO(st.st_mode) || S_ISFIFO(dst.st_mode)) {
+		ch->fast->direct = 1;
+		return;
+	}
+	/* The pipe itself is taken when there is something to move. */
+	ch->fast->splicing = 1;
+}
+
+/*
+ * Leave the fast path (an end that cannot splice, or no pipe to be had),
+ * saying why: what is in the pipe moves to the buffer, which grows to
+ * hold it.  Returns -1 with errno.
+ */
+static int
+channel_unsplice(struct channel *ch, const char *why)
+{
+	size_t	 want = ch->fast->piped > ch->bufsize ? ch->fast->piped : ch->bufsize;
+	ssize_t	 n;
+
+	log_verbose(3, "%s: %s, copying", ch->name, why);
+	ch->fast->sendfile = ch->fast->direct = ch->fast->splicing = 0;
+	if (ch->buf.size < want) {
+		buf_free(&ch->buf);
+		if (buf_init(&ch->buf, want) == -1)
+			return (-1);
+	}
+	/* The pipe holds at most want bytes: they fit. */
+	while (ch->fast->piped > 0) {
+		n = read(ch->fast->pipe[0], buf_tail(&ch->buf), ch->fast->piped);
+		if (n <= 0)
+			return (-1);
+		buf_commit(&ch->buf, n);
+		ch->fast->piped -= n;
+	}
+	channel_pipe_give(ch);
+	return (0);
+}
+
+/* splice(2) failed this way: the descriptor cannot do it, not an error. */
+static int
+splice_refused(int error)
+{
+	return (error == EINVAL || error == ENOSYS || error == EOPNOTSUPP ||
+	    error == EBADF);
+}
+
+/*
+ * Is error one a connection's socket reports once (a reset, a time-out,
+ * an unreachable peer, a peer gone), so that a second try would report
+ * something else?
+ */
+static int
+socket_error(int error)
+{
+	switch (error) {
+	case EPIPE:
+	case ECONNRESET:
+	case ECONNABORTED:
+	case ECONNREFUSED:
+	case ENOTCONN:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case EHOSTDOWN:
+	case ENETUNREACH:
+	case ENETDOWN:
+	case ENETRESET:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+/* Is ep's read descriptor a pipe? */
+static int
+ep_reads_pipe(const struct endpoint *ep)
+{
+	struct stat	 st;
+
+	return (fstat(ep->rfd, &st) == 0 && S_ISFIFO(st.st_mode));
+}
+
+/*
+ * Move what the source has straight to the destination (one end is a
+ * pipe).  When splice(2) would block, the source's queue tells which end
+ * is the cause: data waiting means the destination is full.
+ */
+void
+channel_splice_direct(struct channel *ch)
+{
+	ssize_t	 n;
+	int	 avail, rounds;
+
+	ch->fast->blocked = 0;
+	/* A bounded number of rounds, so that other channels get a turn. */
+	for (rounds = 0; rounds < 16 && ch->state == CH_OPEN; rounds++) {
+		n = splice(ch->src->rfd, NULL, ch->dst->wfd, NULL,
+		    CHANNEL_PIPESIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		/*
+		 * Less than asked for: the source is most likely empty, and
+		 * the loop says so if it is not (the source is watched
+		 * level-triggered); asking again would cost two calls, the
+		 * splice that says EAGAIN and the FIONREAD, on every small
+		 * exchange.
+		 */
+		if (n > 0) {
+			channel_delivered(ch, n);
+			if (n < CHANNEL_PIPESIZE)
+				break;
+			continue;
+		}
+		if (n == 0) {
+			ch->state = CH_DRAINING;
+			if (ch->src->shut == EP_SHUT_SOCKET)
+				shutdown(ch->src->rfd, SHUT_RD);
+			break;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			avail = 0;
+			if (ioctl(ch->src->rfd, FIONREAD, &avail) == 0 &&
+			    avail > 0)
+				ch->fast->blocked = 1;
+			break;
+		}
+		if (splice_refused(errno) &&
+		    channel_unsplice(ch, SPLICE_REFUSED) == 0)
+			break;
+		/*
+		 * Whose error is it?  Reading a pipe cannot fail, and a
+		 * pipe's reader gone is EPIPE: the rest is the source's.
+		 */
+		if (errno == EPIPE || ep_reads_pipe(ch->src))
+			channel_fail(ch, "write", errno);
+		else
+			channel_read_failed(ch, errno);
+		break;
+	}
+	channel_settle(ch);
+}
+
+/*
+ * A direct channel (a pipe at one end) writes when it reads: it is pushed
+ * only to take up a splice that found its destination full.
+ */
+void
+channel_push_direct(struct channel *ch)
+{
+	if (ch->fast->blocked)
+		channel_splice_direct(ch);
+}
+
+/*
+ * Send what ch's source file holds to the destination with sendfile(2),
+ * until the file ends or the destination would block.
+ */
+void
+channel_push_sendfile(struct channel *ch)
+{
+	ssize_t	 n;
+	int	 error;
+
+	while (ch->fast->sendfile && channel_wants_write(ch)) {
+		n = sendfile(ch->dst->wfd, ch->src->rfd, NULL,
+		    CHANNEL_SENDFILE_MAX);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			/*
+			 * The destination's own error, which it reports only
+			 * once, is the copy path's write error.  Any other
+			 * (the kernel cannot, or the file cannot be read):
+			 * nothing was taken from the file, so copying goes on
+			 * from there, and read(2) or write(2) meets the error,
+			 * if it lasts, and handles it as copying does.
+			 */
+			error = errno;
+			if (!socket_error(error) &&
+			    channel_unsplice(ch, splice_refused(error) ?
+			    SPLICE_REFUSED : strerror(error)) == 0) {
+				channel_update(ch);
+				break;
+			}
+			channel_fail(ch, "write", error);
+			break;
+		}
+		if (n == 0) {
+			ch->state = CH_DRAINING;
+			break;
+		}
+		channel_delivered(ch, n);
+	}
+}
+
+/*
+ * Splice what ch's pipe holds to the destination, until it is drained
+ * (and goes back to the pool) or the destination would block.
+ */
+void
+channel_push_pipe(struct channel *ch)
+{
+	ssize_t	 n;
+
+	while (ch->fast->pipe[0] != -1 && channel_wants_write(ch)) {
+		n = splice(ch->fast->pipe[0], NULL, ch->dst->wfd, NULL,
+		    ch->fast->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			if (splice_refused(errno) &&
+			    channel_unsplice(ch, SPLICE_REFUSED) == 0)
+				break;
+			channel_fail(ch, "write", errno);
+			break;
+		}
+		channel_delivered(ch, n);
+		ch->fast->piped -= n;
+	}
+	channel_pipe_drained(ch);
+}
+
+/*
+ * Splice what ch's source has into ch's pipe, taking one first.  Leaves
+ * in *np what splice(2) returned, with errno, for channel_pull() to go
+ * on with; a channel that left the fast path instead reads by copying,
+ * and *np is untouched.  Returns -1 when the channel failed.
+ */
+int
+channel_pull_pipe(struct channel *ch, ssize_t *np)
+{
+	ssize_t	 n;
+
+	if (ch->fast->pipe[0] == -1 && channel_pipe_take(ch) == -1 &&
+	    channel_unsplice(ch, "no pipe to splice through") == -1) {
+		channel_fail(ch, "read", errno);
+		return (-1);
+	}
+	if (!ch->fast->splicing)
+		return (0);
+	n = splice(ch->src->rfd, NULL, ch->fast->pipe[1], NULL,
+	    ch->fast->pipesize - ch->fast->piped,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	/* Nothing came: an idle channel holds no pipe. */
+	if (n <= 0)
+		channel_pipe_drained(ch);
+	if (n == -1 && splice_refused(errno) &&
+	    channel_unsplice(ch, SPLICE_REFUSED) == -1) {
+		channel_fail(ch, "read", errno);
+		return (-1);
+	}
+	*np = n;
+	return (0);
+}

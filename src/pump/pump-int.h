@@ -1,0 +1,135 @@
+/*
+ * Copyright (c) 2026 The sockcat developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * What the files of the pump share, and nothing else includes: the core
+ * (pump.c), sessions (session.c), the fast path (fastpath.c) and
+ * datagrams in batches (datagram.c).  They are one module, which may call
+ * itself round in circles (tests/layers.py knows it); the rest of the
+ * program sees the pump through pump.h only.
+ */
+
+#ifndef SC_PUMP_H
+#error "pump/pump-int.h comes after pump.h, in the pump's own files only"
+#endif
+
+#ifndef SC_PUMP_INT_H
+#define SC_PUMP_INT_H
+
+/*
+ * A channel's fast path: with nothing to rewrite, bytes move from src to
+ * dst through a kernel pipe with splice(2), never through user space.
+ * The pipe is held only while bytes are in it: it is taken from the
+ * pump's pool for a read and given back once drained, so that an idle
+ * channel holds no descriptor.  pipe[0] is -1 when it holds none;
+ * splicing is 0 when the channel copies instead.  Allocated with the
+ * channel, and known to the pump's files only.
+ */
+struct ch_fast {
+	int			 pipe[2];
+	/* Flags as bytes: a channel is two of every connection's cost. */
+	char			 splicing;
+	char			 sendfile; /* src is a regular file: no
+					      pipe, sendfile(2) to dst */
+	char			 direct; /* src or dst is a pipe: one
+					    splice(2) from src to dst */
+	char			 blocked; /* direct: dst is full */
+	u_int			 pipesize; /* At most CHANNEL_PIPESIZE. */
+	u_int			 piped;	/* Bytes in the pipe, <= pipesize. */
+	int			 pulled; /* Bytes (datagrams) the last read
+					    took in, <= pipesize. */
+};
+
+/*
+ * How many times larger than what was read an xform's output may be: reads
+ * are cut to fit the room left divided by this.
+ */
+static inline size_t
+channel_xgrow(const struct channel *ch)
+{
+	if (ch->xform == NULL)
+		return (1);
+	return (ch->xgrow != 0 ? ch->xgrow : 2);
+}
+
+static inline int
+ep_dgram(const struct channel *ch)
+{
+	return ((ch->src->flags | ch->dst->flags) & EP_DGRAM);
+}
+
+static inline int
+ep_net_dgram(const struct endpoint *ep)
+{
+	return ((ep->flags & (EP_DGRAM | EP_NET)) == (EP_DGRAM | EP_NET));
+}
+
+static inline long long
+channel_line_gap(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->line_gap_ms : 0);
+}
+
+static inline long long
+channel_write_gap(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->write_gap_ms : 0);
+}
+
+static inline uint64_t
+channel_read_limit(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->read_limit : 0);
+}
+
+/* Count n reads that returned data, for the read limit. */
+static inline void
+channel_count_reads(struct channel *ch, uint64_t n)
+{
+	if (ch->pace != NULL)
+		ch->pace->reads += n;
+}
+
+/* pump.c */
+struct pump_totals *pump_tally(void);
+int		 channel_wants_write(const struct channel *);
+void		 channel_update(struct channel *);
+void		 channel_run(struct channel *, int);
+void		 channel_settle(struct channel *);
+void		 channel_delivered(struct channel *, size_t);
+void		 channel_fail(struct channel *, const char *, int);
+void		 channel_read_failed(struct channel *, int);
+void		 channel_discard(struct channel *);
+void		 channel_unpause(struct channel *);
+int		 ep_pending(struct endpoint *);
+void		 session_touch(struct session *);
+
+/* fastpath.c */
+void		 channel_try_splice(struct channel *);
+void		 channel_pipe_give(struct channel *);
+void		 channel_splice_direct(struct channel *);
+void		 channel_push_direct(struct channel *);
+void		 channel_push_sendfile(struct channel *);
+void		 channel_push_pipe(struct channel *);
+int		 channel_pull_pipe(struct channel *, ssize_t *);
+
+/* datagram.c */
+void		 channel_try_batch(struct channel *);
+void		 channel_push_batch(struct channel *);
+int		 channel_pull_batch(struct channel *);
+void		 pump_unwatch_drops(struct batch *);
+
+#endif /* SC_PUMP_INT_H */
