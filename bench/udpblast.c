@@ -1,20 +1,4 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-/*
  * A UDP sender for the benchmarks: COUNT datagrams of SIZE bytes to
  * 127.0.0.1 PORT, as fast as it can (RATE 0) or RATE datagrams a second,
  * sent in small groups with sendmmsg(2) on an absolute clock.  Each
@@ -23,6 +7,7 @@
  *
  *	udpblast PORT COUNT SIZE [RATE]
  */
+/* SPDX-License-Identifier: ISC */
 
 #define _GNU_SOURCE
 #include <sys/types.h>

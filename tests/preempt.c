@@ -1,20 +1,4 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-/*
  * Preemption on demand, for tests/t-preempt.sh: an LD_PRELOAD library that
  * sleeps after the system calls a process uses to talk to its peers, as
  * if the scheduler had taken the processor away at that moment.  Whatever
@@ -35,6 +19,7 @@
  * are gone (or taken) and the process is late to act on it.  Only the
  * calls that succeed, or fail with EAGAIN, are delayed.
  */
+/* SPDX-License-Identifier: ISC */
 
 #define _GNU_SOURCE
 #include <sys/types.h>

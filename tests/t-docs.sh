@@ -147,6 +147,34 @@ test_named_paths_exist() {
 	assertEquals "paths named that do not exist" "" "$out"
 }
 
+# Every C file of the tree opens with what it is: "head -n 3 src/*/*.c"
+# reads as a table of contents.  The licence is LICENSE's, named by one
+# SPDX line in each file, never copied whole.
+test_sources_open_with_their_purpose() {
+	_top=$(cd "$(dirname "$MANPAGE")/.." && pwd)
+	out=$(cd "$_top" && for f in src/*/*.[ch] tests/fuzz/*.c tests/*.c \
+	    bench/*.c; do
+		[ -f "$f" ] || continue
+		_l1=$(sed -n 1p "$f")
+		_l2=$(sed -n 2p "$f")
+		case $_l1 in
+		"/* "?*) ;;
+		"/*") case $_l2 in
+		      " * Copyright"* | " *") echo "$f: no purpose first" ;;
+		      " * "?*) ;;
+		      *) echo "$f: no purpose first" ;;
+		      esac ;;
+		*) echo "$f: no purpose first" ;;
+		esac
+		grep -q '^/\* SPDX-License-Identifier: ISC \*/$' "$f" ||
+		    echo "$f: no SPDX line"
+		! grep -q 'Permission to use, copy' "$f" ||
+		    echo "$f: licence text copied"
+	done)
+	assertEquals "file headers" "" "$out"
+	assertTrue "LICENSE" "grep -q 'Permission to use, copy' '$_top/LICENSE'"
+}
+
 # -h shows the commonest jobs: a file sent with -N, a scan, a chat and the
 # port it waits on.
 test_help_examples_show_the_commonest_jobs() {

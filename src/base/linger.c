@@ -1,20 +1,4 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-/*
  * A lingering close, for a server that lets a client go while the client
  * may still be sending.  Closing a socket with unread input makes the
  * kernel answer with a reset (RST), and a reset makes the client's kernel
@@ -31,6 +15,7 @@
  * it was before.  They keep the event loop going, which only long-running
  * servers use them for, until their time is up.
  */
+/* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 #include <sys/queue.h>

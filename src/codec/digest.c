@@ -1,20 +1,4 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-/*
  * MD5 (RFC 1321), SHA-1 and SHA-256 (FIPS 180-4), one-shot: MD5 and
  * SHA-256 for HTTP Digest authentication (RFC 7616), SHA-1 for the
  * WebSocket accept key (RFC 6455, ws.c).  They live here rather than
@@ -23,6 +7,7 @@
  * process that never speaks TLS still never maps libcrypto: a few hundred
  * bytes of hashing per request do not need an optimised library.
  */
+/* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 

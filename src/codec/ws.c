@@ -1,20 +1,4 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-/*
  * The WebSocket protocol (RFC 6455) as pure functions over bytes: frame
  * headers, masking, UTF-8 checking, close payloads, and the HTTP/1.1
  * upgrade of both sides with its accept key (SHA-1, from digest.c, so
@@ -22,6 +6,7 @@
  * touches the loop: src/net/wsconn.c drives it, and tests/fuzz/ws.c
  * feeds it.
  */
+/* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 

@@ -1,20 +1,4 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-/*
  * The one listener every stream server shares: accept (in batches, backing
  * off when out of descriptors), admission (the gate, before anything is
  * reported or relayed), naming (the client's name for the -v line, looked
@@ -29,6 +13,7 @@
  * where the cookie exchange is the accept and each peer then has a
  * socket of its own: that is a listener like the others.
  */
+/* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -1,21 +1,4 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-
-/*
  * Name resolution off the event loop: getaddrinfo(3) runs in a small pool
  * of threads, and each answer comes back as a callback from the loop, so
  * that a resolver that never answers stalls only the lookup that asked.
@@ -44,6 +27,7 @@
  * The workers touch nothing but the queue and the shares, under one mutex;
  * the loop side (start, cancel, deliver) runs in the main thread only.
  */
+/* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 #include <sys/queue.h>

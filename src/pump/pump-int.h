@@ -1,26 +1,11 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-/*
  * What the files of the pump share, and nothing else includes: the core
  * (pump.c), sessions (session.c), the fast path (fastpath.c) and
  * datagrams in batches (datagram.c).  They are one module, which may call
  * itself round in circles (tests/layers.py knows it); the rest of the
  * program sees the pump through pump.h only.
  */
+/* SPDX-License-Identifier: ISC */
 
 #ifndef SC_PUMP_H
 #error "pump/pump-int.h comes after pump.h, in the pump's own files only"

@@ -1,21 +1,4 @@
 /*
- * Copyright (c) 2026 The sockcat developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
- * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
- * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
- * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
- * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
- */
-
-
-/*
  * Fuzz target: what a SOCKS4, SOCKS4a, SOCKS5 or HTTP CONNECT proxy
  * answers, as the proxy client's conversation (src/net/proxy.c, over the
  * codecs of src/codec/socks.c and src/codec/http.c) takes it.  The first
@@ -29,6 +12,7 @@
  * accepts must have the length its address type says; an HTTP reply it
  * accepts is the last one it read.
  */
+/* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 
