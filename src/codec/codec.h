@@ -365,6 +365,7 @@ struct proxy_url {
 	char		 port[6];	/* empty: the protocol's own */
 };
 const char	*proxy_url_scheme(int);
+int		 url_decode(const char *, size_t, char *, size_t);
 int		 proxy_url_is(const char *, size_t);
 int		 proxy_url_parse(const char *, size_t, struct proxy_url *,
 		    const char **);

@@ -62,10 +62,11 @@ url_hex(int c)
 }
 
 /*
- * Copy len bytes of s into out (size outlen) with %XX decoded.  A NUL,
- * a bad escape, or a result too long is an error: returns -1.
+ * Copy len bytes of s into out (size outlen) with %XX decoded, and a NUL
+ * after them.  A NUL, a bad escape, or a result too long is an error:
+ * returns -1.
  */
-static int
+int
 url_decode(const char *s, size_t len, char *out, size_t outlen)
 {
 	size_t	 i, n = 0;

@@ -490,18 +490,6 @@ ws_put_path(char *out, size_t outsz, size_t used, const char *p)
 	return (used);
 }
 
-/* The value of hexadecimal digit c, or -1. */
-static int
-ws_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
-
 /*
  * The header line "Authorization: Basic ..." for a URL's user
  * information, the len bytes at ui ("user:password", %XX escapes
@@ -511,28 +499,20 @@ ws_hexval(int c)
 int
 ws_basic_auth(const char *ui, size_t len, char *out, size_t outsz)
 {
-	unsigned char	 plain[512];
-	size_t		 i, n = 0;
-	int		 c, hi, lo;
+	char		 plain[512];
+	size_t		 i, n;
 
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)ui[i];
-		if (c == '%') {
-			if (len - i < 3 ||
-			    (hi = ws_hexval((unsigned char)ui[i + 1])) == -1 ||
-			    (lo = ws_hexval((unsigned char)ui[i + 2])) == -1)
-				goto bad;
-			c = hi << 4 | lo;
-			i += 2;
-		}
-		if (c < 0x20 || c == 0x7f || n >= sizeof(plain))
+	if (url_decode(ui, len, plain, sizeof(plain)) == -1)
+		goto bad;
+	n = strlen(plain);
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)plain[i] < 0x20 || plain[i] == 0x7f)
 			goto bad;
-		plain[n++] = c;
 	}
 	if (outsz < sizeof("Authorization: Basic ") + (n + 2) / 3 * 4)
 		goto bad;
 	memcpy(out, "Authorization: Basic ", 21);
-	http_base64(plain, n, out + 21);
+	http_base64((unsigned char *)plain, n, out + 21);
 	explicit_bzero(plain, sizeof(plain));
 	return (0);
 

@@ -695,7 +695,7 @@ proxy_auth_env(struct cmdline *cl)
 {
 	static char	*copy;
 	struct options	*o = cl->o;
-	char		*v, *colon;
+	char		*v;
 
 	if ((v = getenv(PROXY_AUTH_ENV)) == NULL)
 		return;
@@ -711,14 +711,7 @@ proxy_auth_env(struct cmdline *cl)
 		copy = NULL;
 		return;
 	}
-	o->proxy_user = copy;
-	o->proxy_pass = NULL;
-	cl->auth_nopass = 1;
-	if ((colon = strchr(copy, ':')) == NULL)
-		return;
-	*colon = '\0';
-	o->proxy_pass = colon + 1;
-	cl->auth_nopass = 0;
+	opt_credentials(cl, copy);
 }
 
 /*

@@ -126,5 +126,6 @@ void		 opt_defaults(struct options *);
 int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
 void		 opt_hide_secret(char *, size_t);
+void		 opt_credentials(struct cmdline *, char *);
 
 #endif /* SC_FRONT_H */

@@ -738,6 +738,25 @@ opt_hide_secret(char *s, size_t len)
 }
 
 /*
+ * The proxy credentials are s, "user:pass" or "user" (the password then
+ * asked for on the terminal), which is kept and cut in two in place.
+ */
+void
+opt_credentials(struct cmdline *cl, char *s)
+{
+	char	*colon;
+
+	cl->o->proxy_user = s;
+	cl->o->proxy_pass = NULL;
+	cl->auth_nopass = 1;
+	if ((colon = strchr(s, ':')) == NULL)
+		return;
+	*colon = '\0';
+	cl->o->proxy_pass = colon + 1;
+	cl->auth_nopass = 0;
+}
+
+/*
  * --proxy-auth user:pass; without a colon, the password is asked for on
  * the terminal.
  */
@@ -745,7 +764,6 @@ static void
 opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	static char	*copy;
-	struct options	*o = cl->o;
 	char		*colon;
 
 	(void)d;
@@ -758,14 +776,7 @@ opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 		fatal("strdup");
 	if ((colon = strchr(arg, ':')) != NULL)
 		opt_hide_secret(colon + 1, strlen(colon + 1));
-	o->proxy_user = copy;
-	o->proxy_pass = NULL;
-	cl->auth_nopass = 1;
-	if ((colon = strchr(copy, ':')) == NULL)
-		return;
-	*colon = '\0';
-	o->proxy_pass = colon + 1;
-	cl->auth_nopass = 0;
+	opt_credentials(cl, copy);
 }
 
 /* --proxy-dns: local, remote, both or none. */
