@@ -340,7 +340,7 @@ test_bash_completion_is_registered_for_both_names() {
 index_problems() {
 	(
 		cd "$1" || exit 1
-		for f in t-*.sh *.py *.sh *.c bin/* fuzz/*.c fuzz/*.sh; do
+		for f in t-*.sh *.py *.js *.sh *.c bin/* fuzz/*.c fuzz/*.sh; do
 			[ -e "$f" ] && echo "$f"
 		done
 		[ -d fuzz/corpus ] && echo fuzz/corpus/
@@ -352,7 +352,7 @@ index_problems() {
 	{
 		cat "$SC_TMP/idx.entries"
 		grep -o '`[^`]*`' "$1/README.md" | tr -d '`' |
-		    grep -E '^(t-[a-z0-9-]+\.sh|[a-z0-9-]+\.(py|sh|c))$'
+		    grep -E '^(t-[a-z0-9-]+\.sh|[a-z0-9-]+\.(py|js|sh|c))$'
 	} | sort -u | comm -23 - "$SC_TMP/idx.files" | sed 's/^/stale /'
 }
 
@@ -375,7 +375,7 @@ test_every_test_file_is_in_the_index() {
 test_index_check_finds_what_is_wrong() {
 	dir=${TESTS_DIR:-$(dirname "$0")}
 	mkdir -p "$SC_TMP/copy/bin" "$SC_TMP/copy/fuzz/corpus"
-	for f in "$dir"/t-*.sh "$dir"/*.py "$dir"/*.sh "$dir"/*.c \
+	for f in "$dir"/t-*.sh "$dir"/*.py "$dir"/*.js "$dir"/*.sh "$dir"/*.c \
 	    "$dir"/bin/* "$dir"/fuzz/*.c "$dir"/fuzz/*.sh; do
 		: >"$SC_TMP/copy/${f#"$dir"/}"
 	done
