@@ -128,10 +128,12 @@ test_error_paths() {
 	# Refused, then a peer that resets mid-transfer.
 	t 20 "$SC" -v 127.0.0.1 1 </dev/null 2>/dev/null
 	assertEquals "refused" 1 $?
-	bg timeout -k 2 20 python3 "$FAULT" --listen "$SC_TMP/pf" \
-	    --send-rst 100000 >/dev/null
+	# The peer waits as long as sockcat under valgrind may take to
+	# start on a loaded machine.
+	bg timeout -k 2 60 python3 "$FAULT" --listen "$SC_TMP/pf" \
+	    --send-rst 100000 --deadline 50 >/dev/null
 	wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "no peer"
-	echo go | t 20 "$SC" -q -1 127.0.0.1 "$(<"$SC_TMP/pf")" \
+	echo go | t 50 "$SC" -q -1 127.0.0.1 "$(<"$SC_TMP/pf")" \
 	    >/dev/null 2>"$SC_TMP/err"
 	assertEquals "reset" 1 $?
 	assertContains "$(<"$SC_TMP/err")" "Connection reset by peer"
