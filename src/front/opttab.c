@@ -242,7 +242,7 @@ static const struct optdef optdefs[] = {
 	  .help = "with -l: relay clients to host:port or unix:PATH" },
 	{ .name = "forward-file", .arg = "FILE", .group = OPTG_PROG,
 	  .set = opt_forward_file, FIELD(forward_file), .comp = OPTC_FILE,
-	  .help = "--forward for each line of FILE (read again on SIGHUP)" },
+	  .help = "--forward for each line of FILE (SIGHUP reads it)" },
 	{ .name = "round-robin", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(round_robin),
 	  .help = "spread clients over the --forward targets" },
