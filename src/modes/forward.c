@@ -839,9 +839,10 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	fc->out->early_fd = -1;
 	fc->out->tfd = -1;
 	fc->out->peer = *peer;
+	/* The address the client reached is for the PROXY header alone. */
 	fc->out->local.len = sizeof(fc->out->local.ss);
-	if (getsockname(fd, (struct sockaddr *)&fc->out->local.ss,
-	    &fc->out->local.len) == -1)
+	if (f->o->send_proxy == 0 || getsockname(fd,
+	    (struct sockaddr *)&fc->out->local.ss, &fc->out->local.len) == -1)
 		fc->out->local.len = 0;
 	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
 	/* The outbound stage keeps the targets it starts with. */
