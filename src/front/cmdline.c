@@ -46,6 +46,8 @@ static const char help_forms[] =
 static const char help_end[] =
 "\n"
 "TIME: seconds, or with a unit: 500ms, 2s, 1m.  Ports: numbers, names, lo-hi.\n"
+"Signals: a forwarder with -k reads its files again on SIGHUP (allow, deny,\n"
+"certificate, --forward-file) and prints its --stats line on SIGUSR1.\n"
 "\n"
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file ...\n"

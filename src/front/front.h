@@ -27,6 +27,7 @@
 /* stats.c */
 void		 stats_init(const struct options *);
 void		 stats_end(void);
+void		 stats_report(void);
 
 /* mode.c */
 int		 mode_run(const struct options *);

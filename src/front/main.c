@@ -87,6 +87,7 @@ main(int argc, char **argv)
 	if (o.ssl && !o.zero && tls_setup(&o, &cause) == -1)
 		fatalx("%s", cause);
 	stats_init(&o);
+	run.report = stats_report;
 	/* After stdio_init(): a log must never take the number 0, 1 or 2. */
 	if ((o.output != NULL || o.hex_dump != NULL) && (run.dump =
 	    dump_open(o.output, o.hex_dump, o.append_output, &cause)) == NULL)
@@ -102,8 +103,10 @@ main(int argc, char **argv)
 	free(o.md5sig);
 	free(o.ssl_pins);
 	free(o.forward);
+	free(o.forward_text);
 	free(o.ws_headers);
 	free(o.ws_path);
+	gate_forget(&run);
 	gate_clear(&o.gate);
 	return (status);
 }

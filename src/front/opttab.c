@@ -58,6 +58,8 @@ static void	opt_keepalive(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward(struct cmdline *, const struct optdef *, char *);
+static void	opt_forward_file(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_send_proxy(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_mcast_loop(struct cmdline *, const struct optdef *,
@@ -238,6 +240,9 @@ static const struct optdef optdefs[] = {
 	{ .name = "forward", .arg = "TARGET", .group = OPTG_PROG,
 	  .set = opt_forward, FIELD(nforward), .repeat = 1,
 	  .help = "with -l: relay clients to host:port or unix:PATH" },
+	{ .name = "forward-file", .arg = "FILE", .group = OPTG_PROG,
+	  .set = opt_forward_file, FIELD(forward_file), .comp = OPTC_FILE,
+	  .help = "--forward for each line of FILE (SIGHUP reads it)" },
 	{ .name = "round-robin", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(round_robin),
 	  .help = "spread clients over the --forward targets" },
@@ -975,6 +980,36 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (o->forward == NULL)
 		fatal("reallocarray");
 	o->forward[o->nforward++] = arg;
+}
+
+/*
+ * --forward-file: the file's targets join the --forward ones where it
+ * stands on the command line; SIGHUP reads it again.
+ */
+static void
+opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		*cause, **lines;
+	size_t		 n;
+
+	(void)d;
+	if (o->forward_file != NULL)
+		fatalx("--forward-file given twice: one file holds the "
+		    "targets");
+	if ((o->forward_text = forward_read_file(arg, &lines, &n,
+	    &cause)) == NULL)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	o->forward_file = arg;
+	o->forward = reallocarray(o->forward, o->nforward + n,
+	    sizeof(*o->forward));
+	if (o->forward == NULL)
+		fatal("reallocarray");
+	memcpy(o->forward + o->nforward, lines, n * sizeof(*lines));
+	o->forward_file_at = o->nforward;
+	o->nforward += n;
+	o->nforward_file = n;
+	free(lines);
 }
 
 /* --send-proxy: v1 or v2. */

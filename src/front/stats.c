@@ -44,6 +44,7 @@ struct line {
 };
 
 static void	stats_tick(void *);
+static void	stats_line(void);
 
 static void
 line_add(struct line *l, const char *s)
@@ -283,15 +284,26 @@ stats_tick(void *arg)
 static void
 stats_print(void)
 {
+	if (!st.stats || pump_totals()->started == 0)
+		return;
+	stats_line();
+}
+
+/*
+ * The --stats line as it stands now: what was sent and received so far
+ * (nothing before the first transfer, in no time).  Only write(2) and
+ * integer arithmetic.
+ */
+static void
+stats_line(void)
+{
 	const struct pump_totals	*pt = pump_totals();
 	struct line			 l = { .len = 0 };
 	uint64_t			 ms;
 	size_t				 held, pooled;
 
-	if (!st.stats || pt->started == 0)
-		return;
 	pump_count_drops();
-	ms = ev_now() - pt->started;
+	ms = pt->started != 0 ? ev_now() - pt->started : 0;
 	line_add(&l, getprogname());
 	line_add(&l, ": sent ");
 	line_add_bytes(&l, pt->sent);
@@ -337,6 +349,19 @@ stats_print(void)
 		l.len = sizeof(l.buf) - 2;
 	l.buf[l.len++] = '\n';
 	write_quiet(STDERR_FILENO, l.buf, l.len);
+}
+
+/*
+ * The figures so far, asked for (SIGUSR1 in a forwarder), with or
+ * without --stats; the program goes on.  Called from the loop.
+ */
+void
+stats_report(void)
+{
+	if (st.ended)
+		return;
+	stats_clear();
+	stats_line();
 }
 
 /*

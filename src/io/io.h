@@ -51,12 +51,17 @@ enum {
  * every listener serving many clients shares.
  */
 struct gate_rule;
+struct gate_src;
 struct gate {
 	TAILQ_HEAD(, gate_rule)	 rules;	/* --allow, --deny, in order */
 	int			 nallow; /* allow rules among them */
 	int			 max_conns; /* --max-conns, 0: no limit */
 	long long		 idle_ms; /* --idle-timeout: per client with
 					     -l; without, the connection's */
+	struct gate_src		*srcs;	/* what the rules came from, in
+					   order, to read them again */
+	size_t			 nsrcs;
+	size_t			 nfiles; /* --allowfile, --denyfile among them */
 };
 struct dump;
 
@@ -67,6 +72,10 @@ struct dump;
 struct runtime {
 	int		 conns;		/* clients admitted by the gate now */
 	struct dump	*dump;		/* the open logs (-o, --hex-dump) */
+	struct gate	*gate;		/* rules read again (gate_reload()), in
+					   place of the options'; or NULL */
+	void		(*report)(void); /* prints the --stats figures so
+					   far (SIGUSR1), or NULL */
 };
 
 /* The most proxies a connection goes through (-x given again). */
@@ -183,6 +192,10 @@ struct options {
 	size_t		 nports;
 	char		**forward;	/* --forward targets, in order */
 	size_t		 nforward;
+	const char	*forward_file;	/* --forward-file: a target a line */
+	char		*forward_text;	/* its text: its targets point in */
+	size_t		 forward_file_at; /* where they are in forward[] */
+	size_t		 nforward_file;	/* and how many */
 	int		 round_robin;	/* --round-robin over the targets */
 	int		 send_proxy;	/* --send-proxy: PROXYPROTO_*, or 0 */
 	int		 fwd_ssl;	/* --forward-ssl, or --forward-ssl-* */
@@ -220,6 +233,7 @@ struct tls_hs;
 typedef void tls_done_cb(struct tls *, char *, void *);
 int		 tls_available(void);
 int		 tls_setup(const struct options *, char **);
+int		 tls_reload(const struct options *, char **);
 struct tls_hs	*tls_handshake_start(const struct options *, int,
 		    const char *, long long, tls_done_cb *, void *, char **);
 void		 tls_handshake_cancel(struct tls_hs *);

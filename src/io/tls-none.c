@@ -25,6 +25,14 @@ tls_setup(const struct options *o, char **cause)
 	return (-1);
 }
 
+int
+tls_reload(const struct options *o, char **cause)
+{
+	(void)o;
+	*cause = NULL;
+	return (0);
+}
+
 struct tls *
 tls_handshake(const struct options *o, int fd, const char *host,
     long long timeout_ms, char **cause)

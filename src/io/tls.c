@@ -68,6 +68,7 @@
 	F(SSL_CIPHER_get_name) \
 	F(SSL_CTX_check_private_key) \
 	F(SSL_CTX_ctrl) \
+	F(SSL_CTX_free) \
 	F(SSL_CTX_load_verify_locations) \
 	F(SSL_CTX_new) \
 	F(SSL_CTX_set_alpn_protos) \
@@ -157,6 +158,7 @@ static struct {
 #define SSL_CTX_check_private_key (tls_fn.p_SSL_CTX_check_private_key)
 #define SSL_CTX_ctrl (tls_fn.p_SSL_CTX_ctrl)
 #define SSL_CTX_load_verify_locations (tls_fn.p_SSL_CTX_load_verify_locations)
+#define SSL_CTX_free (tls_fn.p_SSL_CTX_free)
 #define SSL_CTX_new (tls_fn.p_SSL_CTX_new)
 #define SSL_CTX_set_alpn_protos (tls_fn.p_SSL_CTX_set_alpn_protos)
 #define SSL_CTX_set_alpn_select_cb (tls_fn.p_SSL_CTX_set_alpn_select_cb)
@@ -525,22 +527,18 @@ dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
 	return (0);
 }
 
+static int	tls_ctx_fill(const struct options *, SSL_CTX *, char **);
+
 /*
- * Build the one TLS context from the command line: a server's for -l, a
- * client's otherwise.  Returns 0, or -1 with *cause set.
+ * A TLS context made from the command line: a server's for -l, a client's
+ * otherwise.  Returns it, or NULL with *cause set.
  */
-int
-tls_setup(const struct options *o, char **cause)
+static SSL_CTX *
+tls_ctx_new(const struct options *o, char **cause)
 {
 	SSL_CTX		*ctx;
-	const char	*key;
 	int		 server = o->listen;
 
-	*cause = NULL;
-	if (tls_load(cause) == -1)
-		return (-1);
-	/* -u: DTLS, the same options over datagrams. */
-	tls_dgram = o->socktype == SOCK_DGRAM;
 	if (tls_dgram)
 		ctx = SSL_CTX_new(server ? DTLS_server_method() :
 		    DTLS_client_method());
@@ -549,9 +547,67 @@ tls_setup(const struct options *o, char **cause)
 		    TLS_client_method());
 	if (ctx == NULL) {
 		log_cause(cause, "TLS: %s", tls_error());
-		return (-1);
+		return (NULL);
 	}
+	if (tls_ctx_fill(o, ctx, cause) == -1) {
+		SSL_CTX_free(ctx);
+		return (NULL);
+	}
+	return (ctx);
+}
+
+/*
+ * Build the one TLS context from the command line: a server's for -l, a
+ * client's otherwise.  Returns 0, or -1 with *cause set.
+ */
+int
+tls_setup(const struct options *o, char **cause)
+{
+	*cause = NULL;
+	if (tls_load(cause) == -1)
+		return (-1);
+	/* -u: DTLS, the same options over datagrams. */
+	tls_dgram = o->socktype == SOCK_DGRAM;
+	if ((tls_ctx = tls_ctx_new(o, cause)) == NULL)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Read the certificate and key of a TLS server again (SIGHUP): a new
+ * context takes the place of the old one for the handshakes that start
+ * from now on.  A connection made with the old one keeps it, as OpenSSL
+ * counts the context's references: the old one goes with the last of
+ * them.  A server without --ssl-cert (its certificate made up at start)
+ * has nothing to read.  Returns 1 when the context was replaced, 0 when
+ * there was nothing to do, or -1 with *cause set, and then the old
+ * context stays.
+ */
+int
+tls_reload(const struct options *o, char **cause)
+{
+	SSL_CTX	*ctx;
+
+	*cause = NULL;
+	if (tls_ctx == NULL || !o->listen || o->ssl_cert == NULL)
+		return (0);
+	/* A DTLS server's waiting connection is the old context's. */
+	if (tls_dgram)
+		return (0);
+	if ((ctx = tls_ctx_new(o, cause)) == NULL)
+		return (-1);
+	SSL_CTX_free(tls_ctx);
 	tls_ctx = ctx;
+	return (1);
+}
+
+/* Set ctx up as the command line asks.  Returns 0, or -1 with *cause set. */
+static int
+tls_ctx_fill(const struct options *o, SSL_CTX *ctx, char **cause)
+{
+	const char	*key;
+	int		 server = o->listen;
+
 	if (tls_dgram) {
 		SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
 		/* A peer proves its address before the server keeps state. */

@@ -14,7 +14,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,8 @@
 
 /* The prefix of a Unix-domain target. */
 #define FWD_UNIX_PREFIX		"unix:"
+/* The largest --forward-file: a list of targets, not a data file. */
+#define FWD_FILE_MAX		(1024 * 1024)
 
 struct fwd_target {
 	char		*host;		/* or the path of a Unix socket */
@@ -45,14 +49,26 @@ struct fwd_target {
 	long long	 backoff_ms;	/* the next back-off; 0: it is up */
 };
 
+/*
+ * The targets in force, and until its outbound stage is over, those a
+ * connection started with: a reload (SIGHUP) makes a new list while
+ * connections still dial the old one's targets.  Freed with the last
+ * reference (doc/design.md, "Reloading a forwarder").
+ */
+struct fwd_targets {
+	size_t			 refs;	/* the forwarder's while in force,
+					   and each outbound stage's */
+	size_t			 n;
+	struct fwd_target	 t[];
+};
+
 struct upeer;
 
 struct forward {
 	const struct options	*o;
 	struct options		 dial_o; /* the outbound side's options */
 	struct listener		*l;
-	struct fwd_target	*t;
-	size_t			 n;
+	struct fwd_targets	*ts;	/* in force */
 	size_t			 rr;	/* --round-robin: the next first */
 	unsigned long		 serial; /* connections so far */
 	int			 status; /* exit status without -k */
@@ -88,7 +104,8 @@ struct fconn_out {
 	struct ev_timer		 deadline;
 	char			 why[FWD_WHY_MAX]; /* the last failure */
 
-	/* Targets from first on, tries so far, and the one being tried. */
+	/* Targets of ts from first on, tries so far, the one being tried. */
+	struct fwd_targets	*ts;
 	u_int			 first;
 	u_int			 tries;
 	struct fwd_target	*cur;
@@ -122,6 +139,9 @@ struct fconn {
 };
 
 static void	fconn_next(struct fconn *);
+static void	targets_free(struct fwd_targets *);
+static void	forward_sighup(int, void *);
+static void	forward_sigusr1(int, void *);
 
 /*
  * The port of a --forward target, checked as the command line's ports are
@@ -215,6 +235,166 @@ forward_parse_target(const char *arg, char **host, char **port, int *local,
 	return (0);
 }
 
+/*
+ * Read the targets of the file at path, one a line, each as --forward
+ * takes it; blank lines and text from '#' to the end of its line are
+ * skipped.  Returns the file's text, into which *lines point, with *n
+ * of them (both allocated), or NULL with *cause set, naming the file and
+ * its line.  A file without a target is refused: a forwarder with
+ * nowhere to go is a mistake to report, not to run.
+ */
+char *
+forward_read_file(const char *path, char ***lines, size_t *n, char **cause)
+{
+	char		*text = NULL, *p, *line, *end, *host, *port, **v;
+	const char	*errstr;
+	size_t		 len = 0, size = 0, lineno = 0;
+	ssize_t		 r;
+	int		 fd, local;
+
+	*lines = NULL;
+	*n = 0;
+	*cause = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_cause(cause, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	for (;;) {
+		if (len + 1 >= size) {
+			if (size >= FWD_FILE_MAX) {
+				log_cause(cause, "%s: larger than 1 MiB: not "
+				    "a list of targets", path);
+				goto fail;
+			}
+			size = size == 0 ? 4096 : size * 2;
+			if ((p = realloc(text, size)) == NULL)
+				goto fail_errno;
+			text = p;
+		}
+		if ((r = read(fd, text + len, size - len - 1)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail_errno;
+		}
+		if (r == 0)
+			break;
+		len += r;
+	}
+	close(fd);
+	fd = -1;
+	text[len] = '\0';
+	if (memchr(text, '\0', len) != NULL) {
+		log_cause(cause, "%s: a NUL byte: not a text file", path);
+		goto fail;
+	}
+	for (p = text; p != NULL; ) {
+		line = strsep(&p, "\n");
+		lineno++;
+		line[strcspn(line, "#")] = '\0';
+		line += strspn(line, " \t\r\v\f");
+		end = line + strlen(line);
+		while (end > line && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (*line == '\0')
+			continue;
+		if (strpbrk(line, " \t") != NULL) {
+			log_cause(cause, "%s, line %zu: one target a line",
+			    path, lineno);
+			goto fail;
+		}
+		if (forward_parse_target(line, &host, &port, &local,
+		    &errstr) == -1) {
+			log_cause(cause, "%s, line %zu: %s: %s", path, lineno,
+			    line, errstr);
+			goto fail;
+		}
+		free(host);
+		free(port);
+		if ((v = reallocarray(*lines, *n + 1, sizeof(**lines))) ==
+		    NULL)
+			goto fail_errno;
+		*lines = v;
+		(*lines)[(*n)++] = line;
+	}
+	if (*n == 0) {
+		log_cause(cause, "%s: no target", path);
+		goto fail;
+	}
+	return (text);
+
+fail_errno:
+	log_cause(cause, "%s: %s", path, strerror(errno));
+fail:
+	if (fd != -1)
+		close(fd);
+	free(text);
+	free(*lines);
+	*lines = NULL;
+	*n = 0;
+	return (NULL);
+}
+
+/*
+ * A list of the n targets of args, each already checked (cmdline.c, or
+ * forward_read_file()), taken once by the caller.  Returns NULL with
+ * *errstr set when one is not a target after all.
+ */
+static struct fwd_targets *
+targets_new(char *const *args, size_t n, const char **errstr)
+{
+	struct fwd_targets	*ts;
+	struct fwd_target	*t;
+	size_t			 i;
+	int			 local;
+
+	if ((ts = calloc(1, sizeof(*ts) + n * sizeof(ts->t[0]))) == NULL)
+		fatal("calloc");
+	ts->refs = 1;
+	for (i = 0; i < n; i++) {
+		t = &ts->t[i];
+		if (forward_parse_target(args[i], &t->host, &t->port, &local,
+		    errstr) == -1) {
+			ts->n = i;
+			ts->refs = 0;
+			targets_free(ts);
+			return (NULL);
+		}
+		ts->n = i + 1;
+		if (local)
+			snprintf(t->name, sizeof(t->name), "%s%s",
+			    FWD_UNIX_PREFIX, t->host);
+		else
+			snprintf(t->name, sizeof(t->name), "%s %s", t->host,
+			    t->port);
+	}
+	return (ts);
+}
+
+static void
+targets_free(struct fwd_targets *ts)
+{
+	size_t	 i;
+
+	DEBUG_CHECK(ts->refs == 0, "a target list freed while in use");
+	for (i = 0; i < ts->n; i++) {
+		free(ts->t[i].host);
+		free(ts->t[i].port);
+	}
+	free(ts);
+}
+
+/* Let go of a reference to ts, freeing it with the last. */
+static void
+targets_drop(struct fwd_targets *ts)
+{
+	if (ts == NULL)
+		return;
+	DEBUG_CHECK(ts->refs > 0, "a target list let go of more often than "
+	    "taken");
+	if (--ts->refs == 0)
+		targets_free(ts);
+}
+
 /* The addresses of a connection's two ends, as text for messages. */
 static void
 fwd_format(const struct net_peer *p, char *buf, size_t len)
@@ -268,6 +448,7 @@ fconn_out_free(struct fconn *fc)
 	tls_free(out->ttls);
 	tls_free(out->ctls);
 	ws_free(out->cws);
+	targets_drop(out->ts);
 	free(out);
 	fc->out = NULL;
 }
@@ -320,11 +501,11 @@ fconn_abandon(struct fconn *fc)
 static int
 fconn_more(const struct fconn *fc)
 {
-	const struct forward	*f = fc->f;
-	size_t			 i;
+	const struct fwd_targets	*ts = fc->out->ts;
+	size_t				 i;
 
-	for (i = fc->out->tries; i < f->n; i++)
-		if (f->t[(fc->out->first + i) % f->n].down_until <= ev_now())
+	for (i = fc->out->tries; i < ts->n; i++)
+		if (ts->t[(fc->out->first + i) % ts->n].down_until <= ev_now())
 			return (1);
 	return (0);
 }
@@ -586,10 +767,11 @@ fconn_next(struct fconn *fc)
 	static const struct dial_how unix_how = { .flags = DIAL_UNIX };
 	struct forward		*f = fc->f;
 	const struct options	*o = f->o;
+	struct fwd_targets	*ts = fc->out->ts;
 	struct fwd_target	*t;
 
-	while (fc->out->tries < f->n) {
-		t = &f->t[(fc->out->first + fc->out->tries++) % f->n];
+	while (fc->out->tries < ts->n) {
+		t = &ts->t[(fc->out->first + fc->out->tries++) % ts->n];
 		if (t->down_until > ev_now()) {
 			if (fc->out->why[0] == '\0')
 				snprintf(fc->out->why, sizeof(fc->out->why),
@@ -657,12 +839,16 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	fc->out->early_fd = -1;
 	fc->out->tfd = -1;
 	fc->out->peer = *peer;
+	/* The address the client reached is for the PROXY header alone. */
 	fc->out->local.len = sizeof(fc->out->local.ss);
-	if (getsockname(fd, (struct sockaddr *)&fc->out->local.ss,
-	    &fc->out->local.len) == -1)
+	if (f->o->send_proxy == 0 || getsockname(fd,
+	    (struct sockaddr *)&fc->out->local.ss, &fc->out->local.len) == -1)
 		fc->out->local.len = 0;
 	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
-	fc->out->first = f->o->round_robin ? f->rr++ % f->n : 0;
+	/* The outbound stage keeps the targets it starts with. */
+	fc->out->ts = f->ts;
+	f->ts->refs++;
+	fc->out->first = f->o->round_robin ? f->rr++ % f->ts->n : 0;
 	return (fc);
 }
 
@@ -887,13 +1073,13 @@ upeer_new(struct forward *f, const struct net_peer *np)
 		p->fd = -1;
 	}
 	if (p->fd == -1) {
-		log_warn("forward: %s: %s", p->name, f->t[0].name);
+		log_warn("forward: %s: %s", p->name, f->ts->t[0].name);
 		gate_release(f->o->run);
 		ev_timer_arm(&p->idle, FWD_BACKOFF_MS);
 		return (p);
 	}
 	f->served = 1;
-	log_verbose(1, "forward: %s: forwarded to %s", p->name, f->t[0].name);
+	log_verbose(1, "forward: %s: forwarded to %s", p->name, f->ts->t[0].name);
 	ev_timer_arm(&p->idle, upeer_idle_ms(f));
 	return (p);
 }
@@ -940,7 +1126,7 @@ forward_udp_resolved_cb(int error, struct addrinfo *res, void *arg)
 
 	f->lookup = NULL;
 	if (error != 0)
-		fatalx("%s: %s", f->t[0].name, error == EAI_SYSTEM ?
+		fatalx("%s: %s", f->ts->t[0].name, error == EAI_SYSTEM ?
 		    strerror(errno) : gai_strerror(error));
 	f->res = res;
 	if (ev_set(f->ufd, EV_READ, forward_udp_cb, f) == -1)
@@ -951,18 +1137,13 @@ forward_udp_resolved_cb(int error, struct addrinfo *res, void *arg)
 static void
 forward_free(struct forward *f)
 {
-	size_t	 i;
-
 	while (!TAILQ_EMPTY(&f->peers))
 		upeer_free(TAILQ_FIRST(&f->peers), "end");
 	resolve_cancel(f->lookup);
 	if (f->res != NULL)
 		freeaddrinfo(f->res);
-	for (i = 0; i < f->n; i++) {
-		free(f->t[i].host);
-		free(f->t[i].port);
-	}
-	free(f->t);
+	targets_drop(f->ts);
+	f->ts = NULL;
 }
 
 /*
@@ -975,7 +1156,7 @@ forward_udp(struct forward *f, int fd)
 	const struct options	*o = f->o;
 	struct addrinfo	 hints;
 
-	if (f->t[0].port == NULL)
+	if (f->ts->t[0].port == NULL)
 		fatalx("cannot forward datagrams to a Unix-domain socket");
 	f->ufd = fd;
 	memset(&hints, 0, sizeof(hints));
@@ -983,13 +1164,161 @@ forward_udp(struct forward *f, int fd)
 	hints.ai_socktype = SOCK_DGRAM;
 	if (o->numeric)
 		hints.ai_flags |= AI_NUMERICHOST;
-	if ((f->lookup = resolve_start(f->t[0].host, f->t[0].port, &hints,
+	if ((f->lookup = resolve_start(f->ts->t[0].host, f->ts->t[0].port, &hints,
 	    forward_udp_resolved_cb, f)) == NULL)
 		fatal("resolve");
 	if (ev_loop() == -1)
 		fatal("poll");
 	forward_free(f);
 	return (0);
+}
+
+/*
+ * The first target of a datagram forwarder was looked up again after a
+ * reload: its addresses serve the peers that come from now on (those
+ * already here keep their sockets).  A failed lookup keeps the old ones.
+ */
+static void
+forward_udp_relooked_cb(int error, struct addrinfo *res, void *arg)
+{
+	struct forward	*f = arg;
+
+	f->lookup = NULL;
+	if (error != 0) {
+		log_warnx("SIGHUP: %s: %s; the old addresses stay",
+		    f->ts->t[0].name, error == EAI_SYSTEM ? strerror(errno) :
+		    gai_strerror(error));
+		return;
+	}
+	if (f->res != NULL)
+		freeaddrinfo(f->res);
+	f->res = res;
+}
+
+/*
+ * Read --forward-file again: a new list of targets for the connections
+ * that come from now on, each target's back-off carried over from the
+ * list before.  Returns -1 with *cause set when the file is refused, and
+ * then the old list stays.
+ */
+static int
+forward_reload_targets(struct forward *f, char **cause)
+{
+	const struct options	*o = f->o;
+	struct fwd_targets	*ts, *old = f->ts;
+	struct addrinfo		 hints;
+	const char		*errstr;
+	char			*text, **lines, **args;
+	size_t			 nlines, n, i, j;
+	int			 first;
+
+	if ((text = forward_read_file(o->forward_file, &lines, &nlines,
+	    cause)) == NULL)
+		return (-1);
+	/* The command line's targets around the file's, in their order. */
+	n = o->nforward - o->nforward_file + nlines;
+	if ((args = reallocarray(NULL, n, sizeof(*args))) == NULL)
+		fatal("reallocarray");
+	memcpy(args, o->forward, o->forward_file_at * sizeof(*args));
+	memcpy(args + o->forward_file_at, lines, nlines * sizeof(*args));
+	memcpy(args + o->forward_file_at + nlines, o->forward +
+	    o->forward_file_at + o->nforward_file, (o->nforward -
+	    o->forward_file_at - o->nforward_file) * sizeof(*args));
+	ts = targets_new(args, n, &errstr);
+	free(args);
+	free(lines);
+	free(text);
+	if (ts == NULL) {
+		log_cause(cause, "%s: %s", o->forward_file, errstr);
+		return (-1);
+	}
+	for (i = 0; i < ts->n; i++) {
+		for (j = 0; j < old->n; j++) {
+			if (strcmp(ts->t[i].name, old->t[j].name) == 0) {
+				ts->t[i].down_until = old->t[j].down_until;
+				ts->t[i].backoff_ms = old->t[j].backoff_ms;
+				break;
+			}
+		}
+	}
+	f->ts = ts;
+	targets_drop(old);
+	/* Datagrams go to the first target: look it up again. */
+	if (o->socktype == SOCK_DGRAM) {
+		if (ts->t[0].port == NULL) {
+			log_warnx("SIGHUP: %s: datagrams cannot go to a "
+			    "Unix-domain socket; the old addresses stay",
+			    ts->t[0].name);
+			return (0);
+		}
+		/*
+		 * Before the first lookup is over, the socket is not read
+		 * yet: a new lookup of the first kind takes its place.
+		 */
+		first = f->res == NULL;
+		resolve_cancel(f->lookup);
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = o->family;
+		hints.ai_socktype = SOCK_DGRAM;
+		if (o->numeric)
+			hints.ai_flags |= AI_NUMERICHOST;
+		if ((f->lookup = resolve_start(ts->t[0].host, ts->t[0].port,
+		    &hints, first ? forward_udp_resolved_cb :
+		    forward_udp_relooked_cb, f)) == NULL)
+			fatal("resolve");
+	}
+	return (0);
+}
+
+/*
+ * SIGHUP, from the loop: read the allow and deny files, the certificate
+ * and key, and the targets' file again.  Each is taken or refused on its
+ * own: a refused one is said in one line and the old one stays.  Open
+ * connections keep what they were made with.
+ */
+static void
+forward_sighup(int sig, void *arg)
+{
+	struct forward		*f = arg;
+	const struct options	*o = f->o;
+	char			*cause;
+	int			 r;
+
+	(void)sig;
+	if ((r = gate_reload(&o->gate, o->run, &cause)) == -1)
+		log_warnx("SIGHUP: %s; the old rules stay",
+		    cause != NULL ? cause : strerror(errno));
+	else if (r == 1)
+		log_verbose(1, "forward: allow and deny rules read again");
+	free(cause);
+	if (o->ssl && !o->zero) {
+		if ((r = tls_reload(o, &cause)) == -1)
+			log_warnx("SIGHUP: %s; the old certificate stays",
+			    cause != NULL ? cause : strerror(errno));
+		else if (r == 1)
+			log_verbose(1, "forward: certificate read again");
+		free(cause);
+	}
+	if (o->forward_file != NULL) {
+		if (forward_reload_targets(f, &cause) == -1)
+			log_warnx("SIGHUP: %s; the old targets stay",
+			    cause != NULL ? cause : strerror(errno));
+		else
+			log_verbose(1, "forward: %zu targets read again",
+			    f->ts->n);
+		free(cause);
+	}
+}
+
+/* SIGUSR1, from the loop: the --stats figures so far, and on. */
+static void
+forward_sigusr1(int sig, void *arg)
+{
+	struct forward	*f = arg;
+
+	(void)sig;
+	if (f->o->run->report != NULL)
+		f->o->run->report();
 }
 
 /*
@@ -1001,32 +1330,17 @@ int
 forward_listen(const struct options *o)
 {
 	struct forward	 f;
-	struct fwd_target *t;
 	const char	*errstr;
 	char		*cause;
-	size_t		 i;
-	int		 fd, local;
+	int		 fd, status;
 
 	memset(&f, 0, sizeof(f));
 	f.o = o;
 	f.ufd = -1;
 	TAILQ_INIT(&f.peers);
 	TAILQ_INIT(&f.early);
-	if ((f.t = calloc(o->nforward, sizeof(*f.t))) == NULL)
-		fatal("calloc");
-	f.n = o->nforward;
-	for (i = 0; i < f.n; i++) {
-		t = &f.t[i];
-		if (forward_parse_target(o->forward[i], &t->host, &t->port,
-		    &local, &errstr) == -1)
-			fatalx("--forward %s: %s", o->forward[i], errstr);
-		if (local)
-			snprintf(t->name, sizeof(t->name), "%s%s",
-			    FWD_UNIX_PREFIX, t->host);
-		else
-			snprintf(t->name, sizeof(t->name), "%s %s", t->host,
-			    t->port);
-	}
+	if ((f.ts = targets_new(o->forward, o->nforward, &errstr)) == NULL)
+		fatalx("--forward: %s", errstr);
 	/*
 	 * Outbound connections are the dial's, with the options of a
 	 * client: any family of address, a stream, the proxy of -x.
@@ -1048,14 +1362,25 @@ forward_listen(const struct options *o)
 		net_report_listen(o, fd);
 	}
 	gate_raise_nofile(&o->gate);
+	/*
+	 * A forwarder that goes on (-k) reads its files again on SIGHUP
+	 * and reports its figures on SIGUSR1, from the loop.  Without -k
+	 * it serves one client, and both keep their usual end.
+	 */
+	if (o->keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
+	    ev_signal(SIGUSR1, forward_sigusr1, &f) == -1))
+		fatal("signal");
 	if (o->socktype == SOCK_DGRAM)
-		return (forward_udp(&f, fd));
-	if ((f.l = listener_new(o, fd, o->keep ? &forward_ops :
-	    &forward_once_ops, &f)) == NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
-	listener_free(f.l);
-	forward_free(&f);
-	return (f.status);
+		status = forward_udp(&f, fd);
+	else {
+		if ((f.l = listener_new(o, fd, o->keep ? &forward_ops :
+		    &forward_once_ops, &f)) == NULL)
+			fatal("listener");
+		if (ev_loop() == -1)
+			fatal("poll");
+		listener_free(f.l);
+		forward_free(&f);
+		status = f.status;
+	}
+	return (status);
 }

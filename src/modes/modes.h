@@ -28,6 +28,7 @@ int		 proxyd_listen(const struct options *);
 int		 forward_listen(const struct options *);
 int		 forward_parse_target(const char *, char **, char **, int *,
 		    const char **);
+char		*forward_read_file(const char *, char ***, size_t *, char **);
 
 /* plain.c */
 int		 plain_connect(const struct options *);

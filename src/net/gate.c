@@ -35,6 +35,19 @@
 /* How many clients a server should be able to hold without --max-conns. */
 #define GATE_DEFAULT_CLIENTS	10000
 
+/* A rule's source on the command line: --allow, --allowfile and so on. */
+struct gate_src {
+	int			 deny;
+	int			 file;
+	char			*arg;
+};
+
+/*
+ * Set while gate_decide() reads the rules: a reload must never replace
+ * them then (doc/design.md, "Reloading a forwarder").
+ */
+static int		 gate_deciding;
+
 struct gate_rule {
 	int			 deny;
 	int			 family;	/* AF_INET or AF_INET6 */
@@ -60,17 +73,132 @@ gate_active(const struct gate *g)
 	    g->idle_ms != TIME_NONE);
 }
 
-/* Forget every rule, as gate_init() left it (the counters stay). */
+/*
+ * Forget every rule and where they came from, as gate_init() left it (the
+ * counters stay).
+ */
 void
 gate_clear(struct gate *g)
 {
 	struct gate_rule	*r;
+	size_t			 i;
 
 	while ((r = TAILQ_FIRST(&g->rules)) != NULL) {
 		TAILQ_REMOVE(&g->rules, r, entry);
 		free(r);
 	}
 	g->nallow = 0;
+	for (i = 0; i < g->nsrcs; i++)
+		free(g->srcs[i].arg);
+	free(g->srcs);
+	g->srcs = NULL;
+	g->nsrcs = g->nfiles = 0;
+}
+
+/* Remember a rule's source, so that a reload reads it again. */
+static int
+gate_note(struct gate *g, int deny, int file, const char *arg)
+{
+	struct gate_src	*s;
+
+	if ((s = reallocarray(g->srcs, g->nsrcs + 1, sizeof(*s))) == NULL)
+		return (-1);
+	g->srcs = s;
+	s = &g->srcs[g->nsrcs];
+	if ((s->arg = strdup(arg)) == NULL)
+		return (-1);
+	s->deny = deny;
+	s->file = file;
+	g->nsrcs++;
+	if (file)
+		g->nfiles++;
+	return (0);
+}
+
+static int	gate_add_spec(struct gate *, int, const char *, char **);
+static int	gate_read_file(struct gate *, int, const char *, char **);
+
+/*
+ * Add an allow (or deny) rule: an address, a CIDR range ADDR/BITS (IPv4 or
+ * IPv6) or a host name, which stands for every address it resolves to now.
+ * Returns -1 with *cause set on failure.
+ */
+int
+gate_add(struct gate *g, int deny, const char *spec, char **cause)
+{
+	if (gate_note(g, deny, 0, spec) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (gate_add_spec(g, deny, spec, cause));
+}
+
+/*
+ * Add a rule for each entry of the file at path (gate_read_file()).
+ * Returns -1 with *cause set on failure, naming the file and line.
+ */
+int
+gate_add_file(struct gate *g, int deny, const char *path, char **cause)
+{
+	if (gate_note(g, deny, 1, path) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (gate_read_file(g, deny, path, cause));
+}
+
+/*
+ * Read the rules of g again from their sources, files and all, into a
+ * gate of their own that run->gate then holds in place of g's rules (and
+ * of those of the reload before, freed now).  Nothing is read when no
+ * rule came from a file.  Returns 1 when the rules were replaced, 0 when
+ * there was nothing to read, or -1 with *cause set, the rules in force
+ * left as they were.
+ */
+int
+gate_reload(const struct gate *g, struct runtime *run, char **cause)
+{
+	struct gate	*ng;
+	size_t		 i;
+	int		 rc = 0;
+
+	*cause = NULL;
+	DEBUG_CHECK(!gate_deciding, "gate_reload: rules replaced while a "
+	    "client is decided on");
+	if (g->nfiles == 0)
+		return (0);
+	if ((ng = malloc(sizeof(*ng))) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	gate_init(ng);
+	for (i = 0; i < g->nsrcs && rc == 0; i++) {
+		if (g->srcs[i].file)
+			rc = gate_read_file(ng, g->srcs[i].deny,
+			    g->srcs[i].arg, cause);
+		else
+			rc = gate_add_spec(ng, g->srcs[i].deny,
+			    g->srcs[i].arg, cause);
+	}
+	if (rc == -1) {
+		gate_clear(ng);
+		free(ng);
+		return (-1);
+	}
+	gate_forget(run);
+	run->gate = ng;
+	return (1);
+}
+
+/* Free the rules a reload read (run->gate): the options' are in force. */
+void
+gate_forget(struct runtime *run)
+{
+	if (run->gate == NULL)
+		return;
+	gate_clear(run->gate);
+	free(run->gate);
+	run->gate = NULL;
 }
 
 /* Append a rule for family's addr/bits.  Returns -1 with errno. */
@@ -92,13 +220,9 @@ gate_rule_add(struct gate *g, int deny, int family, const void *addr,
 	return (0);
 }
 
-/*
- * Add an allow (or deny) rule: an address, a CIDR range ADDR/BITS (IPv4 or
- * IPv6) or a host name, which stands for every address it resolves to now.
- * Returns -1 with *cause set on failure.
- */
-int
-gate_add(struct gate *g, int deny, const char *spec, char **cause)
+/* gate_add() without noting the source. */
+static int
+gate_add_spec(struct gate *g, int deny, const char *spec, char **cause)
 {
 	struct addrinfo		 hints, *res, *ai;
 	unsigned char		 addr[16];
@@ -213,8 +337,8 @@ gate_read_line(FILE *f, char *line, size_t size, const char **why)
  * GATE_LINE_MAX bytes.  Returns -1 with *cause set on failure, naming the
  * file and line.
  */
-int
-gate_add_file(struct gate *g, int deny, const char *path, char **cause)
+static int
+gate_read_file(struct gate *g, int deny, const char *path, char **cause)
 {
 	FILE		*f;
 	char		 line[GATE_LINE_MAX + 1], *p, *entry, *why;
@@ -243,7 +367,7 @@ gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 		while ((entry = strsep(&p, " \t\r\n\v\f")) != NULL) {
 			if (*entry == '\0')
 				continue;
-			if (gate_add(g, deny, entry, &why) == -1) {
+			if (gate_add_spec(g, deny, entry, &why) == -1) {
 				log_cause(cause, "%s, line %lu: %s", path,
 				    lineno, why != NULL ? why :
 				    strerror(errno));
@@ -323,10 +447,16 @@ gate_decide(const struct gate *g, struct runtime *run,
     const struct net_peer *peer)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+	int	 permitted;
 
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
-	if (!gate_permits(g, (const struct sockaddr *)&peer->ss)) {
+	/* Rules read again (SIGHUP) stand in for the command line's. */
+	gate_deciding = 1;
+	permitted = gate_permits(run->gate != NULL ? run->gate : g,
+	    (const struct sockaddr *)&peer->ss);
+	gate_deciding = 0;
+	if (!permitted) {
 		log_verbose(1, "connection from %s %s denied", host, port);
 		return (GATE_DENY);
 	}

@@ -101,6 +101,8 @@ void		 gate_clear(struct gate *);
 int		 gate_add(struct gate *, int, const char *, char **);
 int		 gate_add_file(struct gate *, int, const char *, char **);
 int		 gate_permits(const struct gate *, const struct sockaddr *);
+int		 gate_reload(const struct gate *, struct runtime *, char **);
+void		 gate_forget(struct runtime *);
 enum {
 	GATE_ADMIT,		/* counted until gate_release() */
 	GATE_DENY,		/* --allow, --deny refuse it */

@@ -1,0 +1,229 @@
+#!/bin/bash
+# A running forwarder (-lk --forward) reconfigured by signals: SIGHUP
+# reads --allowfile, the TLS certificate and key, and --forward-file
+# again for the clients to come, while the connections already open
+# carry on byte for byte; a bad file is refused in one line and the old
+# one stays; SIGUSR1 prints the --stats line and the forwarder goes on.
+# The TLS clients are openssl s_client, which can bind another loopback
+# address (127.0.0.3) to be another client for the allow rules.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require openssl
+sc_require_tls
+sc_certs
+
+# backend NAME: an echo server that first says NAME; its port in BPORT.
+backend() {
+	server "be$1" -lk 127.0.0.1 0 -c "echo $1; exec cat" ||
+	    fail "backend $1 did not start"
+	BPORT=$PORT
+}
+
+# fingerprint FILE: the SHA-256 fingerprint of the certificate in FILE.
+fingerprint() {
+	openssl x509 -noout -fingerprint -sha256 -in "$1"
+}
+
+# served_cert SOURCE: the fingerprint of the certificate the forwarder on
+# FPORT shows a new client from the address SOURCE; empty when refused.
+served_cert() {
+	t 10 openssl s_client -connect "127.0.0.1:$FPORT" -bind "$1:0" \
+	    </dev/null 2>/dev/null |
+	    openssl x509 -noout -fingerprint -sha256 2>/dev/null
+}
+
+# greeting SOURCE: the line a new client from SOURCE gets first: the
+# name of the backend it was forwarded to.
+greeting() {
+	t 10 "$SC" -N --ssl -s "$1" 127.0.0.1 "$FPORT" </dev/null 2>/dev/null |
+	    head -n 1
+}
+
+# stream NAME FD: a TLS client of the forwarder, fed by the test through
+# FD, what it receives in $SC_TMP/NAME.out.
+stream() {
+	held_stdin "$1.in" "$2"
+	bg_in "$SC_TMP/$1.in" t 60 openssl s_client -quiet -connect \
+	    "127.0.0.1:$FPORT" >"$SC_TMP/$1.out" 2>"$SC_TMP/$1.err"
+}
+
+# sockcat_of PID: the sockcat that the timeout(1) PID runs (which passes
+# SIGHUP on, but dies of SIGUSR1 itself).
+sockcat_of() {
+	pgrep -P "$1" -x sockcat | head -n 1
+}
+
+# hup_lines: how many "SIGHUP:" complaints the forwarder has made.
+hup_lines() {
+	grep -c '^sockcat: SIGHUP: ' "$SC_TMP/fw.err"
+}
+
+test_sighup_rules_certificate_targets() {
+	backend A
+	pa=$BPORT
+	backend B
+	pb=$BPORT
+	cp "$CERTS/srv.pem" "$SC_TMP/cert.pem"
+	cp "$CERTS/srv.key" "$SC_TMP/key.pem"
+	printf '127.0.0.1\n127.0.0.3\n' >"$SC_TMP/allow"
+	printf '# the backend\n127.0.0.1:%s\n' "$pa" >"$SC_TMP/targets"
+	server fw -lk 127.0.0.1 0 --ssl --ssl-cert "$SC_TMP/cert.pem" \
+	    --ssl-key "$SC_TMP/key.pem" --allowfile "$SC_TMP/allow" \
+	    --forward-file "$SC_TMP/targets" || return
+	FPORT=$PORT
+	fw=$(sockcat_of "$SERVER_PID")
+	assertNotNull "its process" "$fw" || return
+	old=$(fingerprint "$CERTS/srv.pem")
+	new=$(fingerprint "$CERTS/self.pem")
+	assertNotEquals "two certificates" "$old" "$new"
+	assertEquals "the first certificate" "$old" "$(served_cert 127.0.0.3)"
+	assertEquals "the first target" "A" "$(greeting 127.0.0.1)"
+
+	# Two sessions, streaming: half of their data before the reload.
+	half=$((1024 * 1024))
+	head -c $((2 * half)) /dev/urandom >"$SC_TMP/data1"
+	head -c $((2 * half)) /dev/urandom >"$SC_TMP/data2"
+	stream s1 7
+	s1=$BG_PID
+	stream s2 8
+	s2=$BG_PID
+	head -c "$half" "$SC_TMP/data1" >&7
+	head -c "$half" "$SC_TMP/data2" >&8
+	assertTrue "s1 streams" "wait_size '$SC_TMP/s1.out' $((half + 2))"
+	assertTrue "s2 streams" "wait_size '$SC_TMP/s2.out' $((half + 2))"
+
+	# New rules (127.0.0.1, the sessions' own address, is left out),
+	# a new certificate and a new target.
+	printf '127.0.0.3\n' >"$SC_TMP/allow"
+	cp "$CERTS/self.pem" "$SC_TMP/cert.pem"
+	cp "$CERTS/self.key" "$SC_TMP/key.pem"
+	printf '127.0.0.1:%s\n' "$pb" >"$SC_TMP/targets"
+	kill -HUP "$fw"
+	assertTrue "rules read again" "wait_for '$SC_TMP/fw.err' \
+	    '^sockcat: forward: allow and deny rules read again$'"
+	assertTrue "certificate read again" "wait_for '$SC_TMP/fw.err' \
+	    '^sockcat: forward: certificate read again$'"
+	assertTrue "targets read again" "wait_for '$SC_TMP/fw.err' \
+	    '^sockcat: forward: 1 targets read again$'"
+
+	# The open sessions go on, byte for byte.
+	tail -c +$((half + 1)) "$SC_TMP/data1" >&7
+	tail -c +$((half + 1)) "$SC_TMP/data2" >&8
+	assertTrue "s1 done" "wait_size '$SC_TMP/s1.out' $((2 * half + 2))"
+	assertTrue "s2 done" "wait_size '$SC_TMP/s2.out' $((2 * half + 2))"
+	exec 7>&- 8>&-
+	stop "$s1" "$s2"
+	for n in 1 2; do
+		assertEquals "session $n intact" \
+		    "$({ echo A; cat "$SC_TMP/data$n"; } | $SHA256)" \
+		    "$($SHA256 <"$SC_TMP/s$n.out")"
+	done
+
+	# New clients: the new rules, certificate and target.
+	assertEquals "127.0.0.1 now refused" "" "$(served_cert 127.0.0.1)"
+	assertTrue "-v says so" "wait_for '$SC_TMP/fw.err' \
+	    '^(sockcat: )?connection from 127\.0\.0\.1 [0-9]+ denied$'"
+	assertEquals "the new certificate" "$new" "$(served_cert 127.0.0.3)"
+	assertEquals "the new target" "B" "$(greeting 127.0.0.3)"
+	assertEquals "no complaint" 0 "$(hup_lines)"
+
+	# A bad allow file: one line, and the rules in force stay.
+	printf '127.0.0.3\n10.0.0.0/33\n' >"$SC_TMP/allow"
+	kill -HUP "$fw"
+	assertTrue "refused" "wait_lines '$SC_TMP/fw.err' '^sockcat: SIGHUP: ' 1"
+	assertEquals "one line" "sockcat: SIGHUP: $SC_TMP/allow, line 2: invalid address or range: 10.0.0.0/33; the old rules stay" \
+	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err")"
+	assertEquals "127.0.0.3 still served" "B" "$(greeting 127.0.0.3)"
+	assertEquals "127.0.0.1 still refused" "" "$(greeting 127.0.0.1)"
+
+	# A bad certificate: one line, and the certificate in force stays.
+	printf '127.0.0.3\n' >"$SC_TMP/allow"
+	echo "not a certificate" >"$SC_TMP/cert.pem"
+	kill -HUP "$fw"
+	assertTrue "refused" "wait_lines '$SC_TMP/fw.err' '^sockcat: SIGHUP: ' 2"
+	assertTrue "rules read again" "wait_lines '$SC_TMP/fw.err' \
+	    '^sockcat: forward: allow and deny rules read again$' 2"
+	assertEquals "one more line" 2 "$(hup_lines)"
+	assertTrue "about the certificate" "grep -q \
+	    '^sockcat: SIGHUP: .*cert.pem.*; the old certificate stays$' \
+	    '$SC_TMP/fw.err'"
+	assertEquals "the certificate stays" "$new" "$(served_cert 127.0.0.3)"
+
+	# A bad target file: one line, and the targets stay.
+	cp "$CERTS/self.pem" "$SC_TMP/cert.pem"
+	printf '127.0.0.1:%s\nnowhere\n' "$pa" >"$SC_TMP/targets"
+	kill -HUP "$fw"
+	assertTrue "refused" "wait_lines '$SC_TMP/fw.err' '^sockcat: SIGHUP: ' 3"
+	assertEquals "the line" "sockcat: SIGHUP: $SC_TMP/targets, line 2: nowhere: missing port number; the old targets stay" \
+	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err" | tail -n 1)"
+	assertEquals "the target stays" "B" "$(greeting 127.0.0.3)"
+	assertTrue "still running" "kill -0 $fw"
+}
+
+test_sigusr1_prints_figures_and_goes_on() {
+	backend A
+	printf '127.0.0.1:%s\n' "$BPORT" >"$SC_TMP/targets"
+	server fw -lk 127.0.0.1 0 --forward-file "$SC_TMP/targets" || return
+	fw=$(sockcat_of "$SERVER_PID")
+	assertNotNull "its process" "$fw" || return
+	out=$(echo hello | t 10 "$SC" -N 127.0.0.1 "$PORT")
+	assertEquals "forwarded" "A
+hello" "$out"
+	kill -USR1 "$fw"
+	assertTrue "the figures" "wait_for '$SC_TMP/fw.err' \
+	    '^sockcat: sent [0-9]+ bytes, received [0-9]+ bytes in [0-9]+\.[0-9]{3} seconds'"
+	line=$(grep '^sockcat: sent ' "$SC_TMP/fw.err")
+	sent=${line#sockcat: sent }
+	sent=${sent%% *}
+	# The client's side: A and hello out, hello in.
+	assertTrue "bytes counted: $line" "[ $sent -ge 8 ]"
+	assertTrue "still running" "still_running $fw 1"
+	out=$(echo again | t 10 "$SC" -N 127.0.0.1 "$PORT")
+	assertEquals "still forwarding" "A
+again" "$out"
+	kill -USR1 "$fw"
+	assertTrue "twice" "wait_lines '$SC_TMP/fw.err' '^sockcat: sent ' 2"
+	stop "$SERVER_PID"
+	wait_exit "$SERVER_PID"
+	assertEquals "no --stats: nothing more at the end" 2 \
+	    "$(grep -c '^sockcat: sent ' "$SC_TMP/fw.err")"
+}
+
+test_forward_file_refused_at_start() {
+	: >"$SC_TMP/empty"
+	expect_error "$SC_TMP/empty: no target" -lk 0 \
+	    --forward-file "$SC_TMP/empty"
+	printf '# comment\n\n127.0.0.1:80\n127.0.0.1:x y\n' >"$SC_TMP/two"
+	expect_error "$SC_TMP/two, line 4: one target a line" -lk 0 \
+	    --forward-file "$SC_TMP/two"
+	printf '127.0.0.1:70000\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad, line 1: 127.0.0.1:70000: port number too large: 70000" \
+	    -lk 0 --forward-file "$SC_TMP/bad"
+	expect_error "$SC_TMP/none: No such file or directory" -lk 0 \
+	    --forward-file "$SC_TMP/none"
+	printf '127.0.0.1:80\n' >"$SC_TMP/one"
+	expect_error "--forward-file given twice: one file holds the targets" \
+	    -lk 0 --forward-file "$SC_TMP/one" --forward-file "$SC_TMP/one"
+}
+
+# Without -k the forwarder serves one client: SIGHUP ends it, as it ends
+# every netcat.
+test_sighup_without_k_ends() {
+	backend A
+	printf '127.0.0.1:%s\n' "$BPORT" >"$SC_TMP/targets"
+	server fw -l 127.0.0.1 0 --forward-file "$SC_TMP/targets" || return
+	kill -HUP "$(sockcat_of "$SERVER_PID")"
+	wait_exit "$SERVER_PID" 10
+	assertEquals "died of SIGHUP" 129 "$WAIT_STATUS"
+}
+
+tearDown() {
+	exec 7>&- 8>&-
+	sc_cleanup
+	sc_remove_tmp
+	endSkipping
+}
+
+sc_time_tests
+. "$SHUNIT2"
