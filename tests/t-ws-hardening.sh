@@ -420,4 +420,20 @@ test_text_lines_gathered() {
 	[ "$writes" -lt 1000 ] || fail "$writes writes for 20000 lines"
 }
 
+# A message and the close after it, in one segment: the close is
+# answered at once, as when it comes alone, not when the client gives up
+# and drops the connection; the server then takes the next client.
+test_close_after_data_answered() {
+	server s -lk --websocket 127.0.0.1 0 || fail "no server"
+	for n in 1 2; do
+		t 20 python3 "$PEER" raw textclose "$PORT" >"$SC_TMP/r.out" \
+		    2>"$SC_TMP/r.err"
+		assertEquals "client $n: status" 0 $?
+		assertEquals "client $n" "status HTTP/1.1 101 Switching Protocols
+close 1000" "$(cat "$SC_TMP/r.out" "$SC_TMP/r.err")"
+	done
+	assertEquals "the server got" "hi
+hi" "$(cat "$SC_TMP/s.out")"
+}
+
 sc_run_shunit2
