@@ -323,21 +323,24 @@ served_ws() {
 	sink)
 		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
-		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 $?
+		rc_st=$?
+		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		assertTrue "after $1: the server got it" \
 		    "wait_for '$SC_TMP/s.out' '$rc_line\$'"
 		;;
 	exec|forward)
 		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" "w:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
-		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 $?
+		rc_st=$?
+		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		assertTrue "after $1: echoed: $(<"$SC_TMP/p.out")" \
 		    "grep -Eq '^(text|binary) $rc_line\$' '$SC_TMP/p.out'"
 		;;
 	cmd)
 		t 20 node "$WSCLIENT" "$WSURL" "t:GET /proper-$N HTTP/1.0
 " "w:you asked for /proper-$N" close >"$SC_TMP/p.out" 2>&1
-		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 $?
+		rc_st=$?
+		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		;;
 	broker|room)
 		WSCLIENT_TIMEOUT=25000 bg t 30 node "$WSCLIENT" "$WSURL" \
@@ -347,7 +350,8 @@ served_ws() {
 		    fail "after $1: no member: $(<"$SC_TMP/l.out")"
 		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
-		assertEquals "after $1: ws sender: $(<"$SC_TMP/p.out")" 0 $?
+		rc_st=$?
+		assertEquals "after $1: ws sender: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		wait_exit "$rc_l" 35
 		assertEquals "after $1: ws member: $(<"$SC_TMP/l.out")" 0 \
 		    "$WAIT_STATUS"
