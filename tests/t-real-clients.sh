@@ -129,7 +129,9 @@ start_origin() {
 	mkdir -p "$SC_TMP/www"
 	bg t "$SERVER_TIMEOUT" python3 -u -m http.server --bind 127.0.0.1 \
 	    --directory "$SC_TMP/www" 0 >"$SC_TMP/www.out" 2>"$SC_TMP/www.err"
-	wait_for "$SC_TMP/www.out" '^Serving HTTP on .* port [0-9]+' ||
+	# Python takes seconds to import the module on a loaded machine: a
+	# minute at most, which costs nothing when it is quick.
+	wait_for "$SC_TMP/www.out" '^Serving HTTP on .* port [0-9]+' 60 ||
 	    fail "no origin: $(cat "$SC_TMP/www.err")"
 	OPORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' \
 	    "$SC_TMP/www.out")
