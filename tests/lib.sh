@@ -788,3 +788,72 @@ for addr in ("127.0.0.1", "0.0.0.0"):
         s.close()
 EOF
 }
+
+# sc_require_websockets: skip the whole suite (exit 77) unless Python's
+# websockets library (Debian's python3-websockets) can be imported by
+# the suites' python3, which starts without the site module.
+sc_require_websockets() {
+	if ! "${SC_PYTHON:-python3}" -S -c 'import sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets' 2>/dev/null; then
+		echo "python3-websockets not installed: skipping" >&2
+		exit 77
+	fi
+}
+
+# sc_have_tls: was sockcat built with TLS?  For a test, not a whole
+# suite, that needs it (sc_require_tls skips the suite).
+sc_have_tls() {
+	! "$SC" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"
+}
+
+# The WebSocket peer (tests/wspeer.py: its commands are listed there).
+WSPEER="${TESTS_DIR:-$(dirname "$0")}/wspeer.py"
+
+# ws_peer NAME args...: a wspeer.py in the background, output in
+# NAME.out, errors in NAME.err, its process in PEER_PID; for a server
+# ("serve ..."), its port in WPORT.  It does not hold the test's ends of
+# the held FIFOs (7, 8).
+ws_peer() {
+	_n=$1
+	shift
+	bg t 60 python3 "$WSPEER" "$@" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err" 7>&- 8>&-
+	PEER_PID=$BG_PID
+	if [ "$1" = serve ]; then
+		wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
+		WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
+	fi
+}
+
+# ws_peer_wait: wait for the ws_peer to end, for as long as its own
+# bound (t 60): one killed sooner could still be writing what the test
+# then reads.  A peer that reached that bound was waiting for something
+# that never came.
+ws_peer_wait() {
+	wait_exit "$PEER_PID" 65 || fail "the peer did not end in 65 s"
+	[ "$WAIT_STATUS" != 124 ] || fail "the peer timed out"
+}
+
+# The proxy suites' destination and client (t-proxy.sh, t-proxyd.sh).
+# proxy_dest [ADDR]: a destination that prints what it receives, on
+# ADDR (127.0.0.1) port 0; sets DPORT and DST_PID.
+proxy_dest() {
+	server dst -l "${1:-127.0.0.1}" 0 || fail "no destination"
+	DPORT=$PORT
+	DST_PID=$SERVER_PID
+}
+
+# send_hello args...: send "hello" with sockcat args... (-N given);
+# its status in STATUS, its stderr in ERR (and c.err), stdout in c.out.
+send_hello() {
+	echo hello | t 5 "$SC" -N "$@" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	STATUS=$?
+	ERR=$(<"$SC_TMP/c.err")
+}
+
+# assert_delivered: proxy_dest got "hello" and ended.
+assert_delivered() {
+	wait_exit "$DST_PID"
+	assertFileEquals "$SC_TMP/dst.out" "hello"
+}

@@ -64,14 +64,16 @@ test_fish_completion_is_made_from_the_table() {
 test_zsh_completion_parses() {
 	command -v zsh >/dev/null || { sc_skip "no zsh"; return; }
 	t 10 zsh -n "$COMPLETIONS_DIR/_sockcat" >"$SC_TMP/out" 2>&1
-	assertEquals "zsh -n: $(<"$SC_TMP/out")" 0 $?
+	rc_st=$?
+	assertEquals "zsh -n: $(<"$SC_TMP/out")" 0 "$rc_st"
 }
 
 test_fish_completion_parses() {
 	command -v fish >/dev/null || { sc_skip "no fish"; return; }
 	for f in sockcat.fish sockchat.fish; do
 		t 10 fish -n "$COMPLETIONS_DIR/$f" >"$SC_TMP/out" 2>&1
-		assertEquals "fish -n $f: $(<"$SC_TMP/out")" 0 $?
+		rc_st=$?
+		assertEquals "fish -n $f: $(<"$SC_TMP/out")" 0 "$rc_st"
 	done
 }
 

@@ -108,6 +108,24 @@ summary() {
 	END { print s }' "$PX_DIR/$1.log"
 }
 
+# tunnel_open N USER:PASS SUMMARY [WHAT]: sockcat through the auth proxy
+# N opens the tunnel (status 0, the proxy's "tunnel open"), and what the
+# proxy was sent reads SUMMARY (see summary; WHAT names it).
+tunnel_open() {
+	auth "$1" "$2"
+	assertEquals "status" 0 "$STATUS"
+	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
+	assertEquals "${4:-what the proxy was sent}" "$3" "$(summary "$1")"
+}
+
+# ncat_tunnel_open N USER:PASS: the same for ncat, where it is installed.
+ncat_tunnel_open() {
+	have_ncat || return 0
+	ncat_auth "$1" "$2"
+	assertEquals "ncat's status" 0 "$STATUS"
+	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
+}
+
 test_basic_only() {
 	auth $PX_BASIC alice:s3cret
 	assertEquals "status" 0 "$STATUS"
@@ -117,45 +135,28 @@ test_basic_only() {
 	assertEquals "conn 1 conn 1 Basic" "$(summary $PX_BASIC)"
 	assertContains "$(pxlog $PX_BASIC)" \
 	    "Proxy-Authorization: Basic YWxpY2U6czNjcmV0"
-	have_ncat || return 0
-	ncat_auth $PX_BASIC alice:s3cret
-	assertEquals "ncat's status" 0 "$STATUS"
-	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
+	ncat_tunnel_open $PX_BASIC alice:s3cret
 }
 
 test_digest_md5() {
-	auth $PX_MD5 alice:s3cret
-	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
-	assertEquals "conn 1 conn 1 Digest MD5" "$(summary $PX_MD5)"
+	tunnel_open $PX_MD5 alice:s3cret "conn 1 conn 1 Digest MD5"
 	assertContains "the request target as uri" "$(pxlog $PX_MD5)" \
 	    'uri="192.0.2.1:80"'
-	have_ncat || return 0
-	ncat_auth $PX_MD5 alice:s3cret
-	assertEquals "ncat's status" 0 "$STATUS"
-	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
+	ncat_tunnel_open $PX_MD5 alice:s3cret
 }
 
 # ncat 7.93 cannot answer a SHA-256 digest ("Error building
 # Proxy-Authorization header"): sockcat alone.
 test_digest_sha256() {
-	auth $PX_SHA256 alice:s3cret
-	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
-	assertEquals "conn 1 conn 1 Digest SHA-256" "$(summary $PX_SHA256)"
+	tunnel_open $PX_SHA256 alice:s3cret "conn 1 conn 1 Digest SHA-256"
 }
 
 test_strongest_challenge_wins() {
-	auth $PX_BOTH alice:s3cret
-	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
-	assertEquals "three lines" "conn 1 conn 1 Digest SHA-256" \
-	    "$(summary $PX_BOTH)"
+	tunnel_open $PX_BOTH alice:s3cret "conn 1 conn 1 Digest SHA-256" \
+	    "three lines"
 	# Basic and Digest as two challenges of one header line.
-	auth $PX_ONELINE alice:s3cret
-	assertEquals "status" 0 "$STATUS"
-	assertEquals "one line" "conn 1 conn 1 Digest MD5" \
-	    "$(summary $PX_ONELINE)"
+	tunnel_open $PX_ONELINE alice:s3cret "conn 1 conn 1 Digest MD5" \
+	    "one line"
 }
 
 test_wrong_password_is_one_error() {
@@ -173,24 +174,14 @@ test_wrong_password_is_one_error() {
 }
 
 test_proxy_closing_after_407_gets_a_new_connection() {
-	auth $PX_BOTH_CLOSE alice:s3cret
-	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
-	assertEquals "conn 1 conn 2 Digest SHA-256" \
-	    "$(summary $PX_BOTH_CLOSE)"
-	have_ncat || return 0
-	ncat_auth $PX_MD5_CLOSE alice:s3cret
-	assertEquals "ncat's status" 0 "$STATUS"
-	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
+	tunnel_open $PX_BOTH_CLOSE alice:s3cret "conn 1 conn 2 Digest SHA-256"
+	ncat_tunnel_open $PX_MD5_CLOSE alice:s3cret
 }
 
 # A proxy that closes the connection it did not say it would close: the
 # answer goes again on a new one.
 test_proxy_closing_unannounced() {
-	auth $PX_MD5_LIAR alice:s3cret
-	assertEquals "status" 0 "$STATUS"
-	assertEquals "tunnel open" "$(<"$SC_TMP/sc.out")"
-	assertEquals "conn 1 conn 2 Digest MD5" "$(summary $PX_MD5_LIAR)"
+	tunnel_open $PX_MD5_LIAR alice:s3cret "conn 1 conn 2 Digest MD5"
 }
 
 # RFC 2069's digest, without qop, nc or cnonce, as some proxies still
@@ -202,10 +193,7 @@ test_digest_without_qop() {
 	assertEquals "stderr" "" "$(<"$SC_TMP/sc.err")"
 	assertEquals "conn 1 conn 1 Digest MD5" "$(summary $PX_RFC2069)"
 	assertNotContains "no qop in the answer" "$(pxlog $PX_RFC2069)" "qop="
-	have_ncat || return 0
-	ncat_auth $PX_RFC2069 alice:s3cret
-	assertEquals "ncat's status" 0 "$STATUS"
-	assertEquals "ncat" "tunnel open" "$(<"$SC_TMP/ncat.out")"
+	ncat_tunnel_open $PX_RFC2069 alice:s3cret
 }
 
 # A digest challenge with a NUL byte or a bare CR in its realm is an

@@ -21,31 +21,10 @@ fake() {
 	FPORT=$(<"$SC_TMP/fake.port")
 }
 
-# A destination that prints what it receives; sets DPORT.
-dest() {
-	server dst -l "${1:-127.0.0.1}" 0 || fail "no destination"
-	DPORT=$PORT
-	DST_PID=$SERVER_PID
-}
-
-# client args...: send "hello" through sockcat; status in STATUS, stderr
-# in ERR.
-client() {
-	echo hello | t 5 "$SC" -N "$@" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	STATUS=$?
-	ERR=$(<"$SC_TMP/c.err")
-}
-
-# The destination got "hello" and ended.
-assert_delivered() {
-	wait_exit "$DST_PID"
-	assertFileEquals "$SC_TMP/dst.out" "hello"
-}
-
 test_socks5_is_the_default() {
-	dest
+	proxy_dest
 	fake socks5 ok
-	client -v -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
+	send_hello -v -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assertEquals "Connection to 127.0.0.1 $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
@@ -54,9 +33,9 @@ test_socks5_is_the_default() {
 }
 
 test_socks5_name_is_resolved_by_the_proxy() {
-	dest
+	proxy_dest
 	fake socks5 ok
-	client -v -X 5 --proxy "127.0.0.1:$FPORT" localhost "$DPORT"
+	send_hello -v -X 5 --proxy "127.0.0.1:$FPORT" localhost "$DPORT"
 	assertEquals 0 "$STATUS"
 	assertEquals "Connection to localhost $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
@@ -64,9 +43,9 @@ test_socks5_name_is_resolved_by_the_proxy() {
 }
 
 test_socks5_ipv6_proxy_and_destination() {
-	dest ::1
+	proxy_dest ::1
 	fake socks5 ok ::1
-	client -x "[::1]:$FPORT" ::1 "$DPORT"
+	send_hello -x "[::1]:$FPORT" ::1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
 	assertContains "$(<"$SC_TMP/fake.log")" "connect 4 ::1 $DPORT"
@@ -74,7 +53,7 @@ test_socks5_ipv6_proxy_and_destination() {
 
 test_socks5_error_replies() {
 	fake socks5 err1
-	client -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	send_hello -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: connection failed, SOCKSv5 error: General SOCKS server failure" "$ERR"
 	for e in "2 Connection not allowed by ruleset" "3 Network unreachable" \
@@ -83,7 +62,7 @@ test_socks5_error_replies() {
 	    "42 Unknown error"; do
 		sc_cleanup
 		fake socks5 "err${e%% *}"
-		client -x "127.0.0.1:$FPORT" 127.0.0.1 9
+		send_hello -x "127.0.0.1:$FPORT" 127.0.0.1 9
 		assertEquals 1 "$STATUS"
 		assertEquals "sockcat: connection failed, SOCKSv5 error: ${e#* }" "$ERR"
 	done
@@ -97,36 +76,36 @@ test_socks5_broken_replies() {
 	    "garbage:connection failed, not a SOCKSv5 proxy"; do
 		sc_cleanup
 		fake socks5 "${b%%:*}"
-		client -x "127.0.0.1:$FPORT" 127.0.0.1 9
+		send_hello -x "127.0.0.1:$FPORT" 127.0.0.1 9
 		assertEquals "${b%%:*}" 1 "$STATUS"
 		assertEquals "${b%%:*}" "sockcat: ${b#*:}" "$ERR"
 	done
 }
 
 test_socks5_username_password() {
-	dest
+	proxy_dest
 	fake socks5 auth
-	client --proxy-auth user:secret -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
+	send_hello --proxy-auth user:secret -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
 	assertContains "$(<"$SC_TMP/fake.log")" "methods 0 2"
 	assertContains "$(<"$SC_TMP/fake.log")" "auth user secret"
 	sc_cleanup
 	fake socks5 auth
-	client --proxy-auth user:wrong -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	send_hello --proxy-auth user:wrong -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: Proxy authentication failed" "$ERR"
 	# Without credentials, only "no authentication" is offered.
 	sc_cleanup
 	fake socks5 auth
-	client -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	send_hello -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals "sockcat: authentication method negotiation failed" "$ERR"
 }
 
 test_socks4() {
-	dest
+	proxy_dest
 	fake socks4 ok
-	client -v -X 4 -x "127.0.0.1:$FPORT" localhost "$DPORT"
+	send_hello -v -X 4 -x "127.0.0.1:$FPORT" localhost "$DPORT"
 	assertEquals 0 "$STATUS"
 	assertEquals "Connection to localhost $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
@@ -135,9 +114,9 @@ test_socks4() {
 }
 
 test_socks4a_passes_the_name() {
-	dest
+	proxy_dest
 	fake socks4 ok
-	client -X 4a -P someone -x "127.0.0.1:$FPORT" localhost "$DPORT"
+	send_hello -X 4a -P someone -x "127.0.0.1:$FPORT" localhost "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
 	assertEquals "connect4 4 localhost $DPORT user=someone" "$(<"$SC_TMP/fake.log")"
@@ -150,23 +129,23 @@ test_socks4_errors() {
 	    "1 Unknown error"; do
 		sc_cleanup
 		fake socks4 "err${e%% *}"
-		client -X 4 -x "127.0.0.1:$FPORT" 127.0.0.1 9
+		send_hello -X 4 -x "127.0.0.1:$FPORT" 127.0.0.1 9
 		assertEquals 1 "$STATUS"
 		assertEquals "sockcat: connection failed, SOCKSv4 error: ${e#* }" "$ERR"
 	done
 	sc_cleanup
 	fake socks4 trunc
-	client -X 4 -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	send_hello -X 4 -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals "sockcat: read failed (2/8): Broken pipe" "$ERR"
-	client -X 4 -x "127.0.0.1:$FPORT" ::1 9
+	send_hello -X 4 -x "127.0.0.1:$FPORT" ::1 9
 	assertEquals 1 "$STATUS"
 	assertContains "$ERR" 'sockcat: getaddrinfo("::1", "9"): '
 }
 
 test_http_connect() {
-	dest
+	proxy_dest
 	fake http ok
-	client -v -X connect -x "127.0.0.1:$FPORT" localhost "$DPORT"
+	send_hello -v -X connect -x "127.0.0.1:$FPORT" localhost "$DPORT"
 	assertEquals 0 "$STATUS"
 	assertEquals "Connection to localhost $DPORT port [tcp/*] succeeded!" "$ERR"
 	assert_delivered
@@ -176,18 +155,18 @@ test_http_connect() {
 # Found by the proxy fuzz target: a header line that began with a NUL
 # ended the headers, and the rest of them went to stdout.
 test_http_header_starting_with_nul() {
-	dest
+	proxy_dest
 	fake http nulheader
-	client -X connect -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
+	send_hello -X connect -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
 	assertEquals "no header bytes on stdout" 0 "$(wc -c <"$SC_TMP/c.out")"
 }
 
 test_http_connect_ipv6_brackets() {
-	dest ::1
+	proxy_dest ::1
 	fake http ok
-	client --proxy-type http --proxy "127.0.0.1:$FPORT" ::1 "$DPORT"
+	send_hello --proxy-type http --proxy "127.0.0.1:$FPORT" ::1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
 	assertEquals "hdr CONNECT [::1]:$DPORT HTTP/1.0" "$(<"$SC_TMP/fake.log")"
@@ -201,16 +180,16 @@ test_http_error_replies() {
 	    'longline:proxy read too long'; do
 		sc_cleanup
 		fake http "${b%%:*}"
-		client -X connect -x "127.0.0.1:$FPORT" 127.0.0.1 9
+		send_hello -X connect -x "127.0.0.1:$FPORT" 127.0.0.1 9
 		assertEquals "${b%%:*}" 1 "$STATUS"
 		assertEquals "${b%%:*}" "sockcat: ${b#*:}" "$ERR"
 	done
 }
 
 test_http_basic_auth() {
-	dest
+	proxy_dest
 	fake http auth
-	client --proxy-type http --proxy-auth user:secret \
+	send_hello --proxy-type http --proxy-auth user:secret \
 	    --proxy "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
@@ -218,13 +197,13 @@ test_http_basic_auth() {
 	    "hdr Proxy-Authorization: Basic dXNlcjpzZWNyZXQ="
 	sc_cleanup
 	fake http auth
-	client -X connect --proxy-auth user:wrong -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	send_hello -X connect --proxy-auth user:wrong -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: Proxy authentication failed" "$ERR"
 }
 
 test_http_password_prompt() {
-	dest
+	proxy_dest
 	fake http auth
 	# -P asks on the terminal, after a first try without a password.
 	cat >"$SC_TMP/askpass.py" <<'PYEOF'
@@ -261,7 +240,7 @@ PYEOF
 	    "hdr Proxy-Authorization: Basic dXNlcjpzZWNyZXQ="
 	# SOCKS5: asked when the proxy chooses username and password.
 	sc_cleanup
-	dest
+	proxy_dest
 	fake socks5 auth
 	t 8 python3 "$SC_TMP/askpass.py" "$SC" -d -N -P user \
 	    -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT" >"$SC_TMP/pty.out"
@@ -280,7 +259,7 @@ PYEOF
 test_silent_proxy_and_timeout() {
 	fake socks5 silent
 	start=$(now_ms)
-	client -w 1 -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	send_hello -w 1 -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	ms=$(( $(now_ms) - start ))
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: read failed (0/3): Connection timed out" "$ERR"
@@ -293,25 +272,25 @@ test_proxy_unreachable() {
 	fake socks5 ok
 	stop "$BG_PID"
 	wait_exit "$BG_PID"
-	client -v -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	send_hello -v -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: connect to 127.0.0.1 port $FPORT (tcp) failed: Connection refused" "$ERR"
-	client -x "127.0.0.1:$FPORT" 127.0.0.1 9
+	send_hello -x "127.0.0.1:$FPORT" 127.0.0.1 9
 	assertEquals "quiet without -v" "" "$ERR"
 }
 
 test_default_proxy_ports() {
 	# Nothing is expected to listen on these; the message names the port.
-	client -v -x 127.0.0.1 127.0.0.1 9
+	send_hello -v -x 127.0.0.1 127.0.0.1 9
 	assertContains "$ERR" "port 1080 (tcp)"
-	client -v -X connect -x 127.0.0.1 127.0.0.1 9
+	send_hello -v -X connect -x 127.0.0.1 127.0.0.1 9
 	assertContains "$ERR" "port 3128 (tcp)"
-	client -v -X 4 -x '[::1]' 127.0.0.1 9
+	send_hello -v -X 4 -x '[::1]' 127.0.0.1 9
 	assertContains "$ERR" "connect to ::1 port 1080 (tcp)"
 }
 
 test_scan_through_proxy() {
-	dest
+	proxy_dest
 	fake socks5 ok
 	t 5 "$SC" -zv -x "127.0.0.1:$FPORT" 127.0.0.1 "$DPORT" 2>"$SC_TMP/err"
 	assertEquals 0 $?

@@ -86,16 +86,15 @@ test_ncat_digest_client() {
 	assertNotContains "$(<"$SC_TMP/ncat.err")" "407"
 }
 
-# A Digest answer computed here, for SHA-256 and MD5, and a wrong one;
-# with a fourth argument "2069", RFC 2069's answer, without qop.
-digest_connect() {
-	t 30 python3 - "$PPORT" "$1" "$2" "$3" "${4:-}" <<'EOF'
+# connect_py: the Python the digest clients below start with: talk(extra)
+# sends a CONNECT for target with the header lines extra to the proxy on
+# port (target and port are the script's own), and returns the answer
+# up to the end of its head.
+connect_py() {
+	cat <<'EOF'
 import hashlib, re, socket, sys
-port, alg, user, pw = int(sys.argv[1]), sys.argv[2], "alice", sys.argv[3]
-target = "127.0.0.1:%s" % sys.argv[4]
-rfc2069 = sys.argv[5] == "2069"
 def talk(extra):
-    s = socket.create_connection(("127.0.0.1", port))
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
     s.sendall(("CONNECT %s HTTP/1.1\r\n%s\r\n" % (target, extra)).encode())
     data = b""
     while b"\r\n\r\n" not in data:
@@ -105,6 +104,16 @@ def talk(extra):
         data += d
     s.close()
     return data.decode("latin-1")
+EOF
+}
+
+# A Digest answer computed here, for SHA-256 and MD5, and a wrong one;
+# with a fourth argument "2069", RFC 2069's answer, without qop.
+digest_connect() {
+	{ connect_py; cat <<'EOF'; } |
+port, alg, user, pw = int(sys.argv[1]), sys.argv[2], "alice", sys.argv[3]
+target = "127.0.0.1:%s" % sys.argv[4]
+rfc2069 = sys.argv[5] == "2069"
 first = talk("")
 m = re.search(r'Digest realm="([^"]*)", qop="auth", algorithm=%s, '
               r'nonce="([^"]*)"' % re.escape(alg), first)
@@ -123,6 +132,7 @@ print(talk('Proxy-Authorization: Digest username="%s", realm="%s", '
            'nonce="%s", uri="%s", algorithm=%s, %sresponse="%s"\r\n'
            % (user, realm, nonce, target, alg, qop, resp)).split("\r\n")[0])
 EOF
+	    t 30 python3 - "$PPORT" "$1" "$2" "$3" "${4:-}"
 }
 
 test_digest_sha256_and_md5() {
@@ -162,20 +172,8 @@ test_digest_without_qop() {
 # status(answer) (its code, and "stale" when it says stale=true), then
 # STEPS (ARGS are sys.argv[3:]); its output is in SC_TMP/digest.
 digest_py() {
-	cat >"$SC_TMP/digest.py" <<'EOF'
-import hashlib, re, socket, sys
+	{ connect_py; cat <<'EOF'; } >"$SC_TMP/digest.py"
 port, target = int(sys.argv[1]), "127.0.0.1:%s" % sys.argv[2]
-def talk(extra):
-    s = socket.create_connection(("127.0.0.1", port), timeout=20)
-    s.sendall(("CONNECT %s HTTP/1.1\r\n%s\r\n" % (target, extra)).encode())
-    data = b""
-    while b"\r\n\r\n" not in data:
-        d = s.recv(4096)
-        if not d:
-            break
-        data += d
-    s.close()
-    return data.decode("latin-1")
 def challenge():
     return re.search(r'algorithm=MD5, nonce="([^"]*)"', talk("")).group(1)
 def h(x):

@@ -8,27 +8,6 @@
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
 
-# A destination that prints what it receives; sets DPORT.
-dest() {
-	server dst -l "${1:-127.0.0.1}" 0 || fail "no destination"
-	DPORT=$PORT
-	DST_PID=$SERVER_PID
-}
-
-# client args...: send "hello" through sockcat; status in STATUS, stderr
-# in ERR.
-client() {
-	echo hello | t 5 "$SC" -N "$@" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	STATUS=$?
-	ERR=$(<"$SC_TMP/c.err")
-}
-
-# The destination got "hello" and ended.
-assert_delivered() {
-	wait_exit "$DST_PID"
-	assertFileEquals "$SC_TMP/dst.out" "hello"
-}
-
 # pserver args...: sockcat -l 127.0.0.1 0 as a proxy; sets PPORT, PX_PID.
 pserver() {
 	server px -k -l 127.0.0.1 0 "$@" || fail "no proxy server"
@@ -38,19 +17,19 @@ pserver() {
 
 test_server_socks5() {
 	pserver --proxy-type socks5
-	dest
-	client -v -x "127.0.0.1:$PPORT" localhost "$DPORT"
+	proxy_dest
+	send_hello -v -x "127.0.0.1:$PPORT" localhost "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	dest
-	client -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
+	proxy_dest
+	send_hello -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
 	assert_delivered
-	dest ::1
-	client -x "127.0.0.1:$PPORT" ::1 "$DPORT"
+	proxy_dest ::1
+	send_hello -x "127.0.0.1:$PPORT" ::1 "$DPORT"
 	assert_delivered
 	assertContains "$(<"$SC_TMP/px.err")" "connected to ::1 port $DPORT"
 	# A refused destination is SOCKS5's "Connection refused".
-	client -x "127.0.0.1:$PPORT" 127.0.0.1 1
+	send_hello -x "127.0.0.1:$PPORT" 127.0.0.1 1
 	assertEquals 1 "$STATUS"
 	assertEquals "sockcat: connection failed, SOCKSv5 error: Connection refused" "$ERR"
 	assertTrue "still serving" "kill -0 $PX_PID"
@@ -91,7 +70,7 @@ test_server_socks5_refuses_itself() {
 	assertEquals "the same port elsewhere is not itself" 5 \
 	    "$(s5_self 127.0.0.1 127.0.0.2)"
 	pserver --proxy-type socks5
-	client -x "127.0.0.1:$PPORT" 127.0.0.1 "$PPORT"
+	send_hello -x "127.0.0.1:$PPORT" 127.0.0.1 "$PPORT"
 	assertEquals "client status" 1 "$STATUS"
 	assertEquals "sockcat: connection failed, SOCKSv5 error: Connection not allowed by ruleset" "$ERR"
 	assertTrue "still serving" "kill -0 $PX_PID"
@@ -99,13 +78,13 @@ test_server_socks5_refuses_itself() {
 
 test_server_socks5_auth() {
 	pserver --proxy-type socks5 --proxy-auth user:secret
-	dest
-	client --proxy-auth user:secret -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
+	proxy_dest
+	send_hello --proxy-auth user:secret -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	client --proxy-auth user:wrong -x "127.0.0.1:$PPORT" 127.0.0.1 9
+	send_hello --proxy-auth user:wrong -x "127.0.0.1:$PPORT" 127.0.0.1 9
 	assertEquals "sockcat: Proxy authentication failed" "$ERR"
-	client -x "127.0.0.1:$PPORT" 127.0.0.1 9
+	send_hello -x "127.0.0.1:$PPORT" 127.0.0.1 9
 	assertEquals "sockcat: authentication method negotiation failed" "$ERR"
 }
 
@@ -113,37 +92,37 @@ test_server_socks5_auth() {
 # ps: as --proxy-auth would.
 test_server_credentials_from_the_environment() {
 	SOCKCAT_PROXY_AUTH=user:secret pserver --proxy-type socks5
-	dest
-	client --proxy-auth user:secret -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
+	proxy_dest
+	send_hello --proxy-auth user:secret -x "127.0.0.1:$PPORT" 127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	client -x "127.0.0.1:$PPORT" 127.0.0.1 9
+	send_hello -x "127.0.0.1:$PPORT" 127.0.0.1 9
 	assertEquals "sockcat: authentication method negotiation failed" "$ERR"
 }
 
 test_server_http() {
 	pserver --proxy-type http
-	dest
-	client -X connect -x "127.0.0.1:$PPORT" localhost "$DPORT"
+	proxy_dest
+	send_hello -X connect -x "127.0.0.1:$PPORT" localhost "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	dest ::1
-	client -X connect -x "127.0.0.1:$PPORT" ::1 "$DPORT"
+	proxy_dest ::1
+	send_hello -X connect -x "127.0.0.1:$PPORT" ::1 "$DPORT"
 	assert_delivered
-	client -X connect -x "127.0.0.1:$PPORT" 127.0.0.1 1
+	send_hello -X connect -x "127.0.0.1:$PPORT" 127.0.0.1 1
 	assertEquals 'sockcat: Proxy error: "HTTP/1.1 502 Bad Gateway"' "$ERR"
 }
 
 test_server_http_basic_auth() {
 	pserver --proxy-type http --proxy-auth user:secret
-	dest
-	client -X connect --proxy-auth user:secret -x "127.0.0.1:$PPORT" \
+	proxy_dest
+	send_hello -X connect --proxy-auth user:secret -x "127.0.0.1:$PPORT" \
 	    127.0.0.1 "$DPORT"
 	assertEquals 0 "$STATUS"
 	assert_delivered
-	client -X connect --proxy-auth user:wrong -x "127.0.0.1:$PPORT" 127.0.0.1 9
+	send_hello -X connect --proxy-auth user:wrong -x "127.0.0.1:$PPORT" 127.0.0.1 9
 	assertEquals "sockcat: Proxy authentication failed" "$ERR"
-	client -X connect -x "127.0.0.1:$PPORT" 127.0.0.1 9
+	send_hello -X connect -x "127.0.0.1:$PPORT" 127.0.0.1 9
 	assertEquals 'sockcat: Proxy error: "HTTP/1.1 407 Proxy Authentication Required"' "$ERR"
 }
 
@@ -328,18 +307,18 @@ test_interop_with_other_netcats() {
 	# Their clients through sockcat's proxies.  (ncat's own HTTP proxy
 	# cannot be bound to loopback only, so it is not used here.)
 	pserver --proxy-type socks5
-	dest
+	proxy_dest
 	echo hello | t 5 "$NC" -N -X 5 -x "127.0.0.1:$PPORT" localhost "$DPORT"
 	assertEquals "nc.openbsd via socks5" 0 $?
 	assert_delivered
-	dest
+	proxy_dest
 	echo hello | t 5 ncat --send-only --proxy "127.0.0.1:$PPORT" \
 	    --proxy-type socks5 127.0.0.1 "$DPORT"
 	assertEquals "ncat via socks5" 0 $?
 	assert_delivered
 	sc_cleanup
 	pserver --proxy-type http --proxy-auth user:secret
-	dest
+	proxy_dest
 	echo hello | t 5 ncat --send-only --proxy "127.0.0.1:$PPORT" \
 	    --proxy-type http --proxy-auth user:secret 127.0.0.1 "$DPORT"
 	assertEquals "ncat via http" 0 $?

@@ -13,6 +13,14 @@
 # closed, or kept silent as a netcat does (then the test ends the client
 # once the server has what it sent); and it must still be running and
 # serve the next proper client of its mode, whose bytes are checked.
+#
+# The rows run one after another, each a few seconds, so the matrix is
+# four suites that make check runs side by side: this file (the plain
+# rows and the refused combinations) and t-real-clients-{tls,ws,
+# browser}.sh, which set SC_RC_PART to tls (the --ssl rows), ws (the
+# --websocket rows, plain and TLS) or browser (Chromium) and source it.
+# SC_BROWSER=0 skips Chromium (CI's sanitizer pass: the servers there
+# still meet curl, s_client and the ws library).
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
@@ -121,7 +129,9 @@ start_origin() {
 	mkdir -p "$SC_TMP/www"
 	bg t "$SERVER_TIMEOUT" python3 -u -m http.server --bind 127.0.0.1 \
 	    --directory "$SC_TMP/www" 0 >"$SC_TMP/www.out" 2>"$SC_TMP/www.err"
-	wait_for "$SC_TMP/www.out" '^Serving HTTP on .* port [0-9]+' ||
+	# Python takes seconds to import the module on a loaded machine: a
+	# minute at most, which costs nothing when it is quick.
+	wait_for "$SC_TMP/www.out" '^Serving HTTP on .* port [0-9]+' 60 ||
 	    fail "no origin: $(cat "$SC_TMP/www.err")"
 	OPORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' \
 	    "$SC_TMP/www.out")
@@ -323,21 +333,24 @@ served_ws() {
 	sink)
 		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
-		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 $?
+		rc_st=$?
+		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		assertTrue "after $1: the server got it" \
 		    "wait_for '$SC_TMP/s.out' '$rc_line\$'"
 		;;
 	exec|forward)
 		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" "w:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
-		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 $?
+		rc_st=$?
+		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		assertTrue "after $1: echoed: $(<"$SC_TMP/p.out")" \
 		    "grep -Eq '^(text|binary) $rc_line\$' '$SC_TMP/p.out'"
 		;;
 	cmd)
 		t 20 node "$WSCLIENT" "$WSURL" "t:GET /proper-$N HTTP/1.0
 " "w:you asked for /proper-$N" close >"$SC_TMP/p.out" 2>&1
-		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 $?
+		rc_st=$?
+		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		;;
 	broker|room)
 		WSCLIENT_TIMEOUT=25000 bg t 30 node "$WSCLIENT" "$WSURL" \
@@ -347,7 +360,8 @@ served_ws() {
 		    fail "after $1: no member: $(<"$SC_TMP/l.out")"
 		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
-		assertEquals "after $1: ws sender: $(<"$SC_TMP/p.out")" 0 $?
+		rc_st=$?
+		assertEquals "after $1: ws sender: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		wait_exit "$rc_l" 35
 		assertEquals "after $1: ws member: $(<"$SC_TMP/l.out")" 0 \
 		    "$WAIT_STATUS"
@@ -572,24 +586,32 @@ row() {
 
 # The rows' tests, test_MODE[_ws][_ssl], made here: shunit2 finds only
 # the tests written out in the file, so suite() names them all.
+# SC_RC_PART (see the top) chooses the rows of this suite.
 SC_ROWS=""
 for _m in sink exec cmd broker room forward socks5 http chat; do
 	for _s in 0 1; do
 		_sfx=""
 		[ "$_s" = 1 ] && _sfx=_ssl
 		eval "test_$_m$_sfx() { row $_m 0 $_s; }"
-		SC_ROWS="$SC_ROWS test_$_m$_sfx"
+		case ${SC_RC_PART:-plain}:$_s in
+		plain:0|tls:1) SC_ROWS="$SC_ROWS test_$_m$_sfx" ;;
+		esac
 		case $_m in
 		socks5|http|chat) ;;
 		*)
 			eval "test_${_m}_ws$_sfx() { row $_m 1 $_s; }"
-			SC_ROWS="$SC_ROWS test_${_m}_ws$_sfx"
+			[ "${SC_RC_PART:-plain}" = ws ] &&
+			    SC_ROWS="$SC_ROWS test_${_m}_ws$_sfx"
 			;;
 		esac
 	done
 done
+case ${SC_RC_PART:-plain} in
+plain) SC_ROWS="$SC_ROWS test_refused_combinations" ;;
+browser) SC_ROWS=test_chromium ;;
+esac
 suite() {
-	for _t in $SC_ROWS test_refused_combinations test_chromium; do
+	for _t in $SC_ROWS; do
 		suite_addTest "$_t"
 	done
 }
@@ -648,6 +670,10 @@ browser_reached() {
 # opens a WebSocket to it, which says a line once open: every server
 # still serves its proper client afterwards.
 test_chromium() {
+	if [ "${SC_BROWSER:-1}" = 0 ]; then
+		sc_skip "SC_BROWSER=0"
+		return
+	fi
 	ROWS_DIR=$SC_TMP
 	rows=""
 	printf '<html><body>\n' >"$ROWS_DIR/page.html"

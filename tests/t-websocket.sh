@@ -10,45 +10,12 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-if ! "${SC_PYTHON:-python3}" -S -c 'import sys
-sys.path.append("/usr/lib/python3/dist-packages")
-import websockets' 2>/dev/null; then
-	echo "python3-websockets not installed: skipping" >&2
-	exit 77
-fi
-
-PEER="$TESTS_DIR/wspeer.py"
-TLS_OK=1
-"$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in" &&
-    TLS_OK=0
+sc_require_websockets
 
 tearDown() {
 	exec 7>&- 8>&-
 	sc_remove_tmp
 	endSkipping
-}
-
-# peer NAME args...: a wspeer.py in the background, output in NAME.out;
-# for a server, its port in WPORT.
-peer() {
-	_n=$1
-	shift
-	# Not holding the test's ends of the held FIFOs (7, 8).
-	bg t 60 python3 "$PEER" "$@" >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err" \
-	    7>&- 8>&-
-	PEER_PID=$BG_PID
-	if [ "$1" = serve ]; then
-		wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
-		WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
-	fi
-}
-
-# peer_wait: wait for the peer to end, for as long as its own bound (t 60):
-# one killed sooner could still be writing what the test then reads.  A
-# peer that reached that bound was waiting for something that never came.
-peer_wait() {
-	wait_exit "$PEER_PID" 65 || fail "the peer did not end in 65 s"
-	[ "$WAIT_STATUS" != 124 ] || fail "the peer timed out"
 }
 
 # A sockcat client in the background with a held stdin on fd 7.
@@ -62,7 +29,7 @@ client() {
 }
 
 test_client_text_headers_subprotocol() {
-	peer p serve echo
+	ws_peer p serve echo
 	client c -v -N --ws-origin http://example.test --ws-header "X-Test: yes" \
 	    --ws-protocol superchat "ws://127.0.0.1:$WPORT/p?q=1"
 	echo "hello there" >&7
@@ -70,7 +37,7 @@ test_client_text_headers_subprotocol() {
 	exec 7>&-
 	wait_exit "$CLIENT_PID"
 	assertEquals "client status" 0 "$WAIT_STATUS"
-	peer_wait
+	ws_peer_wait
 	assertEquals "one line back" "hello there" "$(cat "$SC_TMP/c.out")"
 	grep -q 'WebSocket: HTTP/1.1 101 Switching Protocols' \
 	    "$SC_TMP/c.err" || fail "no status line: $(cat "$SC_TMP/c.err")"
@@ -87,15 +54,15 @@ test_client_text_headers_subprotocol() {
 # answering): "echo x | sockcat -q 1 ws://..." gets an answer that comes
 # late, then closes (1000) when the quit timer ends; -N closes at once.
 test_client_quit_timer_waits_for_answers() {
-	peer p serve slowecho 0.3
+	ws_peer p serve slowecho 0.3
 	echo "late" | t 20 "$SC" -q 2 "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
 	assertEquals "the late answer" "late" "$(cat "$SC_TMP/c.out")"
-	peer_wait
+	ws_peer_wait
 	assertEquals "closed when the timer ended" "closed 1000" \
 	    "$(grep '^closed' "$SC_TMP/p.out")"
-	peer q serve slowecho 0.3
+	ws_peer q serve slowecho 0.3
 	echo "late" | t 20 "$SC" -N "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
 	assertEquals "-N: status" 0 $?
@@ -103,14 +70,14 @@ test_client_quit_timer_waits_for_answers() {
 }
 
 test_client_fragments_ping_peer_close() {
-	peer p serve script
+	ws_peer p serve script
 	client c -v "ws://127.0.0.1:$WPORT/"
 	wait_for "$SC_TMP/c.out" '^from server$' || fail "no first message"
 	echo "to server" >&7
 	wait_exit "$CLIENT_PID"
 	assertEquals "client status" 0 "$WAIT_STATUS"
 	exec 7>&-
-	peer_wait
+	ws_peer_wait
 	printf 'from server\nfragmented\n\000\001binary\n' >"$SC_TMP/want"
 	cmp -s "$SC_TMP/want" "$SC_TMP/c.out" ||
 	    fail "messages: $(od -c "$SC_TMP/c.out" | head)"
@@ -124,21 +91,21 @@ test_client_fragments_ping_peer_close() {
 test_client_64mib_each_way() {
 	head -c 67108864 /dev/urandom >"$SC_TMP/big"
 	want=$($SHA256 <"$SC_TMP/big" | cut -c1-64)
-	peer p serve sink
+	ws_peer p serve sink
 	t 60 "$SC" -N --ws-binary "ws://127.0.0.1:$WPORT/" <"$SC_TMP/big" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "upload status" 0 $?
-	peer_wait
+	ws_peer_wait
 	assertEquals "upload sha256" "sha256 $want" \
 	    "$(grep '^sha256' "$SC_TMP/p.out")"
 	assertEquals "upload bytes" "bytes 67108864" \
 	    "$(grep '^bytes' "$SC_TMP/p.out")"
 
-	peer q serve source 67108864
+	ws_peer q serve source 67108864
 	t 60 "$SC" -d --ws-binary "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
 	assertEquals "download status" 0 $?
-	peer_wait
+	ws_peer_wait
 	assertEquals "download sha256" \
 	    "$(sed -n 's/^sha256 //p' "$SC_TMP/q.out")" \
 	    "$($SHA256 <"$SC_TMP/d.out" | cut -c1-64)"
@@ -146,7 +113,7 @@ test_client_64mib_each_way() {
 
 test_client_bad_upgrades() {
 	for kind in badaccept 404 no101; do
-		peer "p$kind" serve "$kind"
+		ws_peer "p$kind" serve "$kind"
 		t 20 "$SC" "ws://127.0.0.1:$WPORT/" </dev/null \
 		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 		assertEquals "$kind: status" 1 $?
@@ -158,24 +125,24 @@ test_client_bad_upgrades() {
 		esac
 		grep -Eq "WebSocket upgrade failed: $line" "$SC_TMP/c.err" ||
 		    fail "$kind: $(cat "$SC_TMP/c.err")"
-		peer_wait
+		ws_peer_wait
 	done
 }
 
 test_client_bad_utf8_and_oversize() {
-	peer p serve badutf8
+	ws_peer p serve badutf8
 	t 20 "$SC" -v -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
-	peer_wait
+	ws_peer_wait
 	grep -q '^closed 1007$' "$SC_TMP/p.out" ||
 	    fail "utf-8: $(cat "$SC_TMP/p.out")"
 	grep -q 'WebSocket: a text message that is not UTF-8; closing with 1007' \
 	    "$SC_TMP/c.err" || fail "no -v line: $(cat "$SC_TMP/c.err")"
 
-	peer q serve big 2000
+	ws_peer q serve big 2000
 	t 20 "$SC" -v -d --ws-max-message 1000 "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
-	peer_wait
+	ws_peer_wait
 	grep -q '^closed 1009$' "$SC_TMP/q.out" ||
 	    fail "size: $(cat "$SC_TMP/q.out")"
 	grep -q 'a message longer than 1000 bytes; closing with 1009' \
@@ -187,12 +154,12 @@ test_server_stdio_text() {
 	held_stdin s.fifo 8
 	SERVER_STDIN=$SC_TMP/s.fifo server s -l -N --websocket 127.0.0.1 0 8>&- ||
 	    fail "no server"
-	peer p client lines "$PORT" "line one|line two"
+	ws_peer p client lines "$PORT" "line one|line two"
 	wait_lines "$SC_TMP/s.out" '^line (one|two)$' 2 ||
 	    fail "lines: $(cat "$SC_TMP/s.out" "$SC_TMP/p.err" "$SC_TMP/s.err")"
 	echo "from stdin" >&8
 	exec 8>&-
-	peer_wait
+	ws_peer_wait
 	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertEquals "client got" "msg from stdin
@@ -202,8 +169,8 @@ closed 1000" "$(cat "$SC_TMP/p.out")"
 
 test_server_exec_fragments_ping_close() {
 	server s -l --websocket -e cat 127.0.0.1 0 || fail "no server"
-	peer p client script "$PORT"
-	peer_wait
+	ws_peer p client script "$PORT"
+	ws_peer_wait
 	assertEquals "client saw" "echo text one
 echo fragmented
 pong ok
@@ -216,8 +183,8 @@ closed 4000" "$(cat "$SC_TMP/p.out")"
 test_server_64mib_both_ways() {
 	server s -l --websocket --ws-binary -e cat 127.0.0.1 0 ||
 	    fail "no server"
-	peer p client stream "$PORT" 67108864
-	peer_wait
+	ws_peer p client stream "$PORT" 67108864
+	ws_peer_wait
 	sent=$(sed -n 's/^sent //p' "$SC_TMP/p.out")
 	assertNotEquals "sent" "" "$sent"
 	assertEquals "sha256 back" "$sent" "$(sed -n 's/^back //p' "$SC_TMP/p.out")"
@@ -231,11 +198,11 @@ test_server_forward_bridge() {
 	opid=$SERVER_PID
 	server s -l -k --websocket --forward "127.0.0.1:$oport" 127.0.0.1 0 \
 	    8>&- || fail "no bridge"
-	peer p client lines "$PORT" "to the origin"
+	ws_peer p client lines "$PORT" "to the origin"
 	wait_for "$SC_TMP/o.out" 'to the origin' || fail "not bridged"
 	echo "back again" >&8
 	exec 8>&-
-	peer_wait
+	ws_peer_wait
 	# The origin's end of file is the bridge's close.
 	assertEquals "client got" "msg b'back again\\n'
 closed 1000" "$(cat "$SC_TMP/p.out")"
@@ -247,8 +214,8 @@ closed 1000" "$(cat "$SC_TMP/p.out")"
 test_server_oversize() {
 	server s -l -k --websocket --ws-max-message 1000 -e cat 127.0.0.1 0 ||
 	    fail "no server"
-	peer p client big "$PORT" 2000
-	peer_wait
+	ws_peer p client big "$PORT" 2000
+	ws_peer_wait
 	assertEquals "close code" "closed 1009" "$(cat "$SC_TMP/p.out")"
 	grep -q 'a message longer than 1000 bytes; closing with 1009' \
 	    "$SC_TMP/s.err" || fail "no -v line"
@@ -262,7 +229,7 @@ test_server_hostile_frames() {
 	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
 	for c in unmasked:1002 len63:1002 bigctrl:1002 fragctrl:1002 \
 	    badutf8:1007 reserved:1002; do
-		t 20 python3 "$PEER" raw "${c%%:*}" "$PORT" >"$SC_TMP/r.out"
+		t 20 python3 "$WSPEER" raw "${c%%:*}" "$PORT" >"$SC_TMP/r.out"
 		assertEquals "${c%%:*}" "status HTTP/1.1 101 Switching Protocols
 close ${c#*:}" "$(cat "$SC_TMP/r.out")"
 	done
@@ -275,8 +242,8 @@ close ${c#*:}" "$(cat "$SC_TMP/r.out")"
 	grep -q 'fragmented control frame; closing with 1002' \
 	    "$SC_TMP/s.err" || fail "-v fragmented"
 	# Everyone else is still served.
-	peer p client hello "$PORT" Welcome
-	peer_wait
+	ws_peer p client hello "$PORT" Welcome
+	ws_peer_wait
 	grep -q '^msg <announce> Welcome to the room' "$SC_TMP/p.out" ||
 	    fail "no welcome: $(cat "$SC_TMP/p.out")"
 	echo "still here" >&8
@@ -290,10 +257,10 @@ test_room_two_websocket_one_tcp() {
 	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
 	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
-	peer a client roomie "$PORT" "hello from A"
+	ws_peer a client roomie "$PORT" "hello from A"
 	apid=$PEER_PID
 	wait_lines "$SC_TMP/tcp.out" 'is connected as' 1 || fail "A"
-	peer b client roomie "$PORT" "hello from B"
+	ws_peer b client roomie "$PORT" "hello from B"
 	bpid=$PEER_PID
 	wait_lines "$SC_TMP/tcp.out" 'is connected as' 2 || fail "B"
 	echo "hello from tcp" >&8
@@ -313,15 +280,15 @@ test_room_two_websocket_one_tcp() {
 }
 
 test_wss_verify_and_pin() {
-	[ "$TLS_OK" = 1 ] || startSkipping
+	sc_have_tls || startSkipping
 	mkdir -p "$SC_TMP/certs"
 	make_certs "$SC_TMP/certs" || fail "no certificates"
 	server s -l -k --websocket --ssl-cert "$SC_TMP/certs/srv.pem" \
 	    --ssl-key "$SC_TMP/certs/srv.key" -e cat 127.0.0.1 0 ||
 	    fail "no server"
 	# Python's client verifies sockcat's server ...
-	WSPEER_CA=$SC_TMP/certs/ca.pem peer p client script "$PORT"
-	peer_wait
+	WSPEER_CA=$SC_TMP/certs/ca.pem ws_peer p client script "$PORT"
+	ws_peer_wait
 	grep -q '^echo fragmented$' "$SC_TMP/p.out" ||
 	    fail "wss client: $(cat "$SC_TMP/p.out") $(cat "$SC_TMP/p.err")"
 	# ... and sockcat's client verifies, or pins, the same server.
@@ -347,7 +314,7 @@ test_wss_verify_and_pin() {
 }
 
 test_through_socks5_and_http_proxies() {
-	peer p serve echo
+	ws_peer p serve echo
 	server x5 -l -k --proxy-type socks5 127.0.0.1 0 || fail "no socks"
 	p5=$PORT
 	server xh -l -k --proxy-type http 127.0.0.1 0 || fail "no http"
@@ -358,8 +325,8 @@ test_through_socks5_and_http_proxies() {
 	exec 7>&-
 	wait_exit "$CLIENT_PID"
 	assertEquals "socks status" 0 "$WAIT_STATUS"
-	peer_wait
-	peer q serve echo
+	ws_peer_wait
+	ws_peer q serve echo
 	client d -N -x "127.0.0.1:$ph" -X connect "ws://127.0.0.1:$WPORT/"
 	echo "via http" >&7
 	wait_for "$SC_TMP/d.out" '^via http$' || fail "http: $(cat "$SC_TMP/d.err")"

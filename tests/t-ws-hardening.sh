@@ -12,45 +12,16 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-if ! "${SC_PYTHON:-python3}" -S -c 'import sys
-sys.path.append("/usr/lib/python3/dist-packages")
-import websockets' 2>/dev/null; then
-	echo "python3-websockets not installed: skipping" >&2
-	exit 77
-fi
+sc_require_websockets
 sc_require curl
 
-PEER="$TESTS_DIR/wspeer.py"
 # The peers print what they get as UTF-8, whatever the locale.
 export PYTHONIOENCODING=utf-8
-TLS_OK=1
-"$SOCKCAT" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in" &&
-    TLS_OK=0
 
 tearDown() {
 	exec 7>&- 8>&-
 	sc_remove_tmp
 	endSkipping
-}
-
-# peer NAME args...: a wspeer.py in the background, output in NAME.out;
-# for a server, its port in WPORT.
-peer() {
-	_n=$1
-	shift
-	bg t 60 python3 "$PEER" "$@" >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err" \
-	    7>&- 8>&-
-	PEER_PID=$BG_PID
-	if [ "$1" = serve ]; then
-		wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
-		WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
-	fi
-}
-
-# peer_wait: wait for the peer to end, within its own bound.
-peer_wait() {
-	wait_exit "$PEER_PID" 65 || fail "the peer did not end in 65 s"
-	[ "$WAIT_STATUS" != 124 ] || fail "the peer timed out"
 }
 
 # has_esc FILE: does FILE hold an ESC or BEL byte?
@@ -101,7 +72,7 @@ test_refused_upgrades_keep_every_mode_serving() {
 	# -lk -e: the next client gets its echo.
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
 	real_clients plain
-	peer p client lines "$PORT" "still served"
+	ws_peer p client lines "$PORT" "still served"
 	wait_for "$SC_TMP/p.out" '^msg still served$' ||
 	    fail "-e: $(cat "$SC_TMP/p.out" "$SC_TMP/s.err")"
 	stop "$PEER_PID"
@@ -111,14 +82,14 @@ test_refused_upgrades_keep_every_mode_serving() {
 	for mode in --broker --room; do
 		server s "$mode" --websocket 127.0.0.1 0 || fail "no $mode"
 		real_clients shared
-		peer p client say "$PORT" "hello after curl"
+		ws_peer p client say "$PORT" "hello after curl"
 		ppid=$PEER_PID
-		peer q client until "$PORT" "from the other"
+		ws_peer q client until "$PORT" "from the other"
 		wait_until lines_at_least "$SC_TMP/s.err" \
 		    'WebSocket upgrade of' 2 || fail "$mode: no second client"
 		echo "from the other" | t 20 "$SC" -N -q 1 \
 		    "ws://127.0.0.1:$PORT/" >/dev/null 2>&1
-		peer_wait
+		ws_peer_wait
 		grep -q 'from the other' "$SC_TMP/q.out" ||
 		    fail "$mode: $(cat "$SC_TMP/q.out" "$SC_TMP/s.err")"
 		stop "$ppid"
@@ -133,7 +104,7 @@ test_refused_upgrades_keep_every_mode_serving() {
 	server s -lk --websocket --forward "127.0.0.1:$oport" 127.0.0.1 0 \
 	    8>&- || fail "no bridge"
 	real_clients plain
-	peer p client lines "$PORT" "to the target"
+	ws_peer p client lines "$PORT" "to the target"
 	wait_for "$SC_TMP/o.out" 'to the target' ||
 	    fail "--forward: $(cat "$SC_TMP/o.out" "$SC_TMP/s.err")"
 	exec 8>&-
@@ -144,7 +115,7 @@ test_refused_upgrades_keep_every_mode_serving() {
 # reset ends it over TCP: the server exits, its program too.
 test_reset_ends_session() {
 	server s -l --websocket -c yes 127.0.0.1 0 || fail "no server"
-	t 20 python3 "$PEER" reset "$PORT" >"$SC_TMP/r.out" 2>"$SC_TMP/r.err"
+	t 20 python3 "$WSPEER" reset "$PORT" >"$SC_TMP/r.out" 2>"$SC_TMP/r.err"
 	assertEquals "the peer" "status HTTP/1.1 101 Switching Protocols
 reset" "$(cat "$SC_TMP/r.out")"
 	wait_exit "$SERVER_PID" 20 || fail "the session hangs after a reset"
@@ -157,8 +128,8 @@ reset" "$(cat "$SC_TMP/r.out")"
 # session ends normally.
 test_echoed_binary_stays_valid() {
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
-	peer p client kinds "$PORT"
-	peer_wait
+	ws_peer p client kinds "$PORT"
+	ws_peer_wait
 	assertEquals "the kinds back" "binary b'\\xff\\xfe\\x00bin'
 text 'héllo €'
 text 'plain'
@@ -168,12 +139,12 @@ closed 1000" "$(cat "$SC_TMP/p.out")"
 # stdin's lines that are not UTF-8 go as binary messages: the peer takes
 # them all, and the client exits 0.
 test_client_sends_non_utf8_as_binary() {
-	peer p serve kinds
+	ws_peer p serve kinds
 	printf 'ok\n\377\376 latin\nb\303\251\n' | t 20 "$SC" -N \
 	    "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
 	assertEquals "client stderr" "" "$(cat "$SC_TMP/c.err")"
-	peer_wait
+	ws_peer_wait
 	assertEquals "what the peer got" "got text 'ok'
 got binary b'\\xff\\xfe latin'
 got text 'bé'
@@ -184,14 +155,14 @@ closed 1000" "$(grep -v '^PORT ' "$SC_TMP/p.out")"
 # says so without -v and exits 1, --ws-binary or not.
 test_client_protocol_error_exits_1() {
 	for mode in --ws-binary --ws-max-message=1000000; do
-		peer p serve badutf8
+		ws_peer p serve badutf8
 		t 20 "$SC" -d "$mode" "ws://127.0.0.1:$WPORT/" \
 		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 		assertEquals "$mode: status" 1 $?
 		assertEquals "$mode: stderr" "sockcat: read from network: WebSocket: a text message that is not UTF-8; closed with 1007" \
 		    "$(cat "$SC_TMP/c.err")"
 		assertEquals "$mode: stdout" "" "$(cat "$SC_TMP/c.out")"
-		peer_wait
+		ws_peer_wait
 		grep -q '^closed 1007$' "$SC_TMP/p.out" ||
 		    fail "$mode: $(cat "$SC_TMP/p.out")"
 	done
@@ -199,13 +170,13 @@ test_client_protocol_error_exits_1() {
 
 # A peer that closes with an error code (1011): said, status 1.
 test_peer_error_close_exits_1() {
-	peer p serve close1011
+	ws_peer p serve close1011
 	t 20 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
 	assertEquals "status" 1 $?
 	assertEquals "stderr" "sockcat: read from network: WebSocket: the peer closed with 1011: boom" \
 	    "$(cat "$SC_TMP/c.err")"
-	peer_wait
+	ws_peer_wait
 }
 
 # A bridge whose target is down gives its client no empty session: a
@@ -220,8 +191,8 @@ test_bridge_target_down() {
 	assertEquals "stderr" "sockcat: read from network: WebSocket: the peer closed with 1011: no target accepted" \
 	    "$(cat "$SC_TMP/c.err")"
 	assertEquals "stdout" "" "$(cat "$SC_TMP/c.out")"
-	peer p client lines "$PORT" "anyone"
-	peer_wait
+	ws_peer p client lines "$PORT" "anyone"
+	ws_peer_wait
 	assertEquals "python" "closed 1011" "$(cat "$SC_TMP/p.out")"
 }
 
@@ -230,11 +201,11 @@ test_bridge_target_down() {
 # of them is thrown out (1007).
 test_room_text_stays_utf8() {
 	server s --room --websocket 127.0.0.1 0 || fail "no server"
-	peer a client until "$PORT" "the end"
+	ws_peer a client until "$PORT" "the end"
 	apid=$PEER_PID
 	wait_for "$SC_TMP/s.err" 'WebSocket upgrade of' || fail "no member"
 	euros=$(python3 -c 'print("\u20ac" * 2000)')
-	peer b client say "$PORT" "$euros"
+	ws_peer b client say "$PORT" "$euros"
 	bpid=$PEER_PID
 	wait_for "$SC_TMP/b.out" 'only its first 4096 were relayed' ||
 	    fail "no cut: $(cat "$SC_TMP/b.out")"
@@ -255,7 +226,7 @@ test_room_text_stays_utf8() {
 # does not swallow another member's message.
 test_broker_unfinished_line() {
 	server s --broker --websocket 127.0.0.1 0 || fail "no server"
-	peer b client until "$PORT" "ial"
+	ws_peer b client until "$PORT" "ial"
 	bpid=$PEER_PID
 	wait_for "$SC_TMP/s.err" 'WebSocket upgrade of' || fail "no member"
 	held_stdin tcp.fifo 8
@@ -283,7 +254,7 @@ test_max_conns_503() {
 	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
 	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "first not welcome"
-	t 20 python3 "$PEER" upgrade "$PORT" / >"$SC_TMP/u.out" \
+	t 20 python3 "$WSPEER" upgrade "$PORT" / >"$SC_TMP/u.out" \
 	    2>"$SC_TMP/u.err"
 	assertEquals "the WebSocket client" \
 	    "status HTTP/1.1 503 Service Unavailable" "$(cat "$SC_TMP/u.out")"
@@ -300,11 +271,11 @@ test_max_conns_503() {
 
 # A URL's path cannot add headers: controls and spaces go as %XX.
 test_url_path_cannot_inject() {
-	peer p serve capture
+	ws_peer p serve capture
 	t 20 "$SC" $'ws://127.0.0.1:'"$WPORT"$'/x\r\nEvil: 1 y' </dev/null \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status" 1 $?
-	peer_wait
+	ws_peer_wait
 	assertEquals "request line" "line b'GET /x%0D%0AEvil:%201%20y HTTP/1.1'" \
 	    "$(grep '^line' "$SC_TMP/p.out")"
 	grep -qi '^header evil' "$SC_TMP/p.out" &&
@@ -315,11 +286,11 @@ test_url_path_cannot_inject() {
 # ws://user:pass@host/ sends Basic credentials; the password is never in
 # a message.
 test_url_userinfo() {
-	peer p serve capture
+	ws_peer p serve capture
 	t 20 "$SC" "ws://us%40er:s3cret@127.0.0.1:$WPORT/" </dev/null \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status" 1 $?
-	peer_wait
+	ws_peer_wait
 	assertEquals "credentials" "header authorization Basic $(printf 'us@er:s3cret' | base64)" \
 	    "$(grep '^header authorization' "$SC_TMP/p.out")"
 	grep -q s3cret "$SC_TMP/c.err" && fail "echoed: $(cat "$SC_TMP/c.err")"
@@ -337,7 +308,7 @@ test_url_userinfo() {
 # error.
 test_peer_escapes_are_escaped() {
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
-	t 20 python3 "$PEER" upgrade "$PORT" $'/a\e]0;owned\a\e[2Jb' \
+	t 20 python3 "$WSPEER" upgrade "$PORT" $'/a\e]0;owned\a\e[2Jb' \
 	    >"$SC_TMP/u.out" 2>"$SC_TMP/u.err"
 	assertEquals "upgraded" "status HTTP/1.1 101 Switching Protocols" \
 	    "$(cat "$SC_TMP/u.out")"
@@ -345,11 +316,11 @@ test_peer_escapes_are_escaped() {
 	grep -qF 'WebSocket upgrade of /a\x1b]0;owned\x07\x1b[2Jb' \
 	    "$SC_TMP/s.err" || fail "server: $(cat -v "$SC_TMP/s.err")"
 	has_esc "$SC_TMP/s.err" && fail "server: raw escapes"
-	peer p serve capture-esc
+	ws_peer p serve capture-esc
 	t 20 "$SC" -v "ws://127.0.0.1:$WPORT/" </dev/null >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
 	assertEquals "status" 1 $?
-	peer_wait
+	ws_peer_wait
 	grep -qF 'WebSocket upgrade failed: HTTP/1.1 404 \x1b]0;owned\x07\x1b[2JNot Found' \
 	    "$SC_TMP/c.err" || fail "client: $(cat -v "$SC_TMP/c.err")"
 	has_esc "$SC_TMP/c.err" && fail "client: raw escapes"
@@ -359,7 +330,7 @@ test_peer_escapes_are_escaped() {
 # wss:// verifies the certificate and the name by default; --ws-insecure
 # skips it; a trusted CA and the right name pass.
 test_wss_verifies_by_default() {
-	[ "$TLS_OK" = 1 ] || { sc_skip "TLS not built in"; return; }
+	sc_have_tls || { sc_skip "TLS not built in"; return; }
 	mkdir -p "$SC_TMP/certs"
 	make_certs "$SC_TMP/certs" || fail "no certificates"
 	server s -lk --websocket --ssl-cert "$SC_TMP/certs/self.pem" \
@@ -418,6 +389,22 @@ test_text_lines_gathered() {
 	# ... and the client writes them out a buffer at a time.
 	writes=$(grep -c '^write(1,' "$SC_TMP/ctrace")
 	[ "$writes" -lt 1000 ] || fail "$writes writes for 20000 lines"
+}
+
+# A message and the close after it, in one segment: the close is
+# answered at once, as when it comes alone, not when the client gives up
+# and drops the connection; the server then takes the next client.
+test_close_after_data_answered() {
+	server s -lk --websocket 127.0.0.1 0 || fail "no server"
+	for n in 1 2; do
+		t 20 python3 "$WSPEER" raw textclose "$PORT" >"$SC_TMP/r.out" \
+		    2>"$SC_TMP/r.err"
+		assertEquals "client $n: status" 0 $?
+		assertEquals "client $n" "status HTTP/1.1 101 Switching Protocols
+close 1000" "$(cat "$SC_TMP/r.out" "$SC_TMP/r.err")"
+	done
+	assertEquals "the server got" "hi
+hi" "$(cat "$SC_TMP/s.out")"
 }
 
 sc_run_shunit2

@@ -6,7 +6,8 @@ send, raw frames over a socket.
                                "PORT n", then serves one client
   wspeer.py client KIND PORT [ARG]
                                a client of ws://127.0.0.1:PORT/
-  wspeer.py raw CASE PORT      a hand-made client sending one bad frame;
+  wspeer.py raw CASE PORT      a hand-made client sending one bad frame
+                               (or, "textclose", a message and a close);
                                prints the close code it gets back
   wspeer.py upgrade PORT PATH  a hand-made upgrade request for PATH (any
                                bytes): prints the answer's status line
@@ -329,6 +330,12 @@ def raw_client(case, port):
                                            zip(b"\xc3\x28", mask))
     elif case == "reserved":
         frame = b"\xc1\x80" + mask
+    elif case == "textclose":
+        # A message and the close after it, in one segment.
+        frame = (b"\x81\x82" + mask + bytes(a ^ b for a, b in
+                                              zip(b"hi", mask)) +
+                 b"\x88\x82" + mask + bytes(a ^ b for a, b in
+                                              zip(b"\x03\xe8", mask)))
     else:
         raise SystemExit("no such case")
     s.sendall(frame)

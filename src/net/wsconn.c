@@ -74,6 +74,7 @@ struct ws {
 	unsigned char		 ctrl[WS_CTRL_MAX];
 	size_t			 ctrllen;
 	int			 in_closed; /* the peer's close, or an error */
+	int			 end_told; /* the pump has read that end */
 	int			 peer_code; /* its close code, 0: none yet */
 	int			 err;	/* what ended the reads, or 0 */
 	char			 why[WS_CTRL_MAX * 4 + 128]; /* and why */
@@ -543,6 +544,8 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 		w->eol_due = 0;
 	}
 	r = ws_read_frames(ep, p, n);
+	if (r == 0 && w->in_closed)
+		w->end_told = 1;
 	if (r == 0 && w->err != 0) {
 		errno = w->err;
 		return (-1);
@@ -736,7 +739,14 @@ ws_ep_pending(struct endpoint *ep)
 
 	if (w->eol_due || (w->tls != NULL && tls_pending(w->tls)))
 		return (1);
-	if (w->in_closed || w->inlen == 0)
+	/*
+	 * A close that came in the same read as the data before it: the
+	 * socket has nothing more to announce, so the end is read now, or
+	 * the peer would wait for the answer to its close until it gave up.
+	 */
+	if (w->in_closed)
+		return (!w->end_told);
+	if (w->inlen == 0)
 		return (0);
 	if (w->in_frame)
 		return (1);
