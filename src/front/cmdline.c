@@ -1381,7 +1381,8 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	 */
 	static struct option	*longopts;
 	static char		*shortopts;
-	int			 ch;
+	char			**ops;
+	int			 ch, nops;
 
 	opt_defaults(o);
 	o->run = run;
@@ -1418,10 +1419,14 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	/* The many-client servers listen. */
 	if (o->broker || o->room)
 		o->listen = 1;
+	nops = argc - optind;
+	ops = argv + optind;
+	if (pair_is(o, nops, ops))
+		pair_translate(&cl, &nops, &ops);
 	passed(&cl);
-	if (!o->listen || o->listen_fd == -1 || argc > optind || o->chat ||
+	if (!o->listen || o->listen_fd == -1 || nops > 0 || o->chat ||
 	    o->source_port != NULL)
-		operands(o, argc - optind, argv + optind);
+		operands(o, nops, ops);
 	if (!o->listen && !cl.listen_fd)
 		o->listen_fd = -1;
 	if (o->listen && o->listen_fd != -1)
