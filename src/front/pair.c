@@ -29,6 +29,7 @@ struct pair {
 	const char	*text[2];	/* the addresses as given */
 	char		*ops[PAIR_OPERANDS_MAX + 1];
 	int		 nops;
+	int		 fwd;		/* the forwarder relays them */
 };
 
 /* Apply the long option name (with its value, or NULL) as if given. */
@@ -170,10 +171,13 @@ pair_side(struct pair *p, const struct addr *a)
 	case ADDR_WS_L:
 		pair_opt(p, "listen", NULL);
 		pair_opt(p, "websocket", NULL);
+		pair_opt(p, "ws-binary", NULL);
 		pair_hostport(p, a);
 		break;
 	case ADDR_WS:
 	case ADDR_WSS:
+		/* Bytes, each read one message: no lines to find. */
+		pair_opt(p, "ws-binary", NULL);
 		pair_tls_opts(p, a, "ssl");
 		pair_operand(p, a->url);
 		break;
@@ -212,8 +216,7 @@ pair_quote(char *cmd, size_t len, const char *s)
 
 /*
  * The address a as a program for -c: this sockcat again, relaying its
- * stdin and stdout with a (the half-close passed on with -N), one for
- * each connection of the other side.
+ * stdin and stdout with a, one for each connection of the other side.
  */
 static void
 pair_child(struct pair *p, const char *text)
@@ -226,7 +229,7 @@ pair_child(struct pair *p, const char *text)
 	self[n] = '\0';
 	strlcpy(cmd, "exec ", sizeof(cmd));
 	pair_quote(cmd, sizeof(cmd), self);
-	strlcat(cmd, " -N - ", sizeof(cmd));
+	strlcat(cmd, " - ", sizeof(cmd));
 	pair_quote(cmd, sizeof(cmd), text);
 	pair_opt(p, "sh-exec", cmd);
 }
@@ -267,7 +270,16 @@ pair_other(struct pair *p, const struct addr *l, const struct addr *a,
 			pair_tls_opts(p, a, "forward-ssl");
 		}
 		pair_opt(p, "forward", target);
+		p->fwd = 1;
 	}
+}
+
+/* Is a a WebSocket, client or server? */
+static int
+pair_ws(const struct addr *a)
+{
+	return (a->kind == ADDR_WS || a->kind == ADDR_WSS ||
+	    a->kind == ADDR_WS_L);
 }
 
 /*
@@ -330,6 +342,14 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 			pair_opt(&p, "keep-open", NULL);
 		pair_other(&p, l, other, p.text[1 - i]);
 	}
+	/*
+	 * An end-of-file is passed on as a shutdown, as the forwarder
+	 * passes it, so that the far side's answer is the last word; but
+	 * not to a WebSocket, whose close ends both ways (the answers
+	 * still on their way would be lost).
+	 */
+	if (!p.fwd && !pair_ws(&a[0]) && !pair_ws(&a[1]))
+		pair_opt(&p, "shutdown", NULL);
 	*argcp = p.nops;
 	*argvp = p.ops;
 }
