@@ -40,7 +40,9 @@ static const char help_forms[] =
 "  %1$s [options] host port[-port] [port ...]    connect\n"
 "  %1$s -l [options] [address] port              listen\n"
 "  %1$s -U [-l] [options] path                   Unix-domain socket\n"
-"  %1$s --chat [-l [address] port] | host [port] talk with one person\n";
+"  %1$s --chat [-l [address] port] | host [port] talk with one person\n"
+"  %1$s [options] ADDRESS ADDRESS                relay, as socat: tcp-l:PORT\n"
+"      unix:PATH, udp-l:PORT tcp:HOST:PORT, tcp:H:P wss://H/P, exec:CMD, -\n";
 
 /* --help after the options. */
 static const char help_end[] =
