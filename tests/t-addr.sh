@@ -276,6 +276,26 @@ test_stdio_with_listeners() {
 	assertEquals "- unix-l:" "$SUM" "$(sum_of "$SC_TMP/fw2.out")"
 }
 
+# An abstract Unix-domain name and an IPv6 literal in brackets.
+test_abstract_name_and_ipv6() {
+	_name=sockcat-addr-$$-$RANDOM
+	bg t 60 socat ABSTRACT-LISTEN:"$_name",fork EXEC:cat
+	wait_until grep -q "@$_name\$" /proc/net/unix ||
+	    fail "no abstract echo server"
+	data 50000
+	t 30 "$SC" - unix:@"$_name" <"$SC_TMP/data" >"$SC_TMP/back"
+	assertEquals "- unix:@name status" 0 $?
+	assertEquals "- unix:@name" "$SUM" "$(sum_of "$SC_TMP/back")"
+	if ! python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' \
+	    2>/dev/null; then
+		sc_skip "no ::1"
+		return
+	fi
+	server fw "tcp-l:[::1]:0" exec:/bin/cat || fail "no server on ::1"
+	via_socat TCP6:[::1]:"$PORT"
+	stop "$SERVER_PID"
+}
+
 # A bad address: one line naming it and what is wrong, status 1.
 test_bad_addresses_refused() {
 	expect_error "foo:1: unknown scheme foo:" foo:1 tcp:h:1
