@@ -276,6 +276,47 @@ test_stdio_with_listeners() {
 	assertEquals "- unix-l:" "$SUM" "$(sum_of "$SC_TMP/fw2.out")"
 }
 
+# udp-l: with udp: is the datagram forwarder; a program with a dialled
+# address is a client running it.
+test_udp_to_udp_and_program_to_tcp() {
+	bg t 60 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+while True:
+    m, peer = s.recvfrom(65536)
+    s.sendto(b"echo " + m, peer)
+' >"$SC_TMP/uecho"
+	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
+	bg t 60 "$SC" -v udp-l:127.0.0.1:0 udp:127.0.0.1:"$(cat \
+	    "$SC_TMP/uecho")" 2>"$SC_TMP/fw.err"
+	_fw=$BG_PID
+	wait_for "$SC_TMP/fw.err" '^Bound on ' || fail "not bound"
+	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
+	t 30 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+s.sendto(b"ping", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode())
+' "$PORT" >"$SC_TMP/back"
+	assertEquals "udp-l: udp:" "echo ping" "$(cat "$SC_TMP/back")"
+	stop "$_fw"
+	pb=$(free_port)
+	bg t 60 socat -u TCP-LISTEN:"$pb",bind=127.0.0.1,reuseaddr \
+	    CREATE:"$SC_TMP/b.out"
+	_b=$BG_PID
+	wait_until tcp_up "$pb" || fail "no server"
+	t 30 "$SC" "exec:printf 'from a program, with commas'" \
+	    tcp:127.0.0.1:"$pb" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(cat "$SC_TMP/err")"
+	wait_exit "$_b"
+	assertEquals "what the server got" "from a program, with commas" \
+	    "$(cat "$SC_TMP/b.out")"
+}
+
 # An abstract Unix-domain name and an IPv6 literal in brackets.
 test_abstract_name_and_ipv6() {
 	_name=sockcat-addr-$$-$RANDOM
