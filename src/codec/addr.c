@@ -82,6 +82,10 @@ static const struct {
 };
 #define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
 
+/* What a host with a ':' and no brackets (or stray ones) is told. */
+static const char addr_brackets[] =
+    "an IPv6 address needs brackets: [addr]:port";
+
 /*
  * Say what is wrong in a->why, on one line whatever bytes of the address
  * it quotes (each control byte a '?'); returns -1 for the caller to
@@ -227,19 +231,13 @@ addr_hostport(struct addr *a, char *s, int hostopt, int lo, char **host,
 	h = s;
 	if (*h == '[') {
 		if (colon - h < 2 || colon[-1] != ']')
-			return (addr_fail(a, "an IPv6 address needs brackets: "
-			    "[addr]:port"));
+			return (addr_fail(a, "%s", addr_brackets));
 		colon[-1] = '\0';
 		h++;
-		if (strchr(h, '[') != NULL || strchr(h, ']') != NULL)
-			return (addr_fail(a, "an IPv6 address needs brackets: "
-			    "[addr]:port"));
-	} else if (strchr(h, ':') != NULL)
-		return (addr_fail(a, "an IPv6 address needs brackets: "
-		    "[addr]:port"));
-	else if (strchr(h, ']') != NULL)
-		return (addr_fail(a, "an IPv6 address needs brackets: "
-		    "[addr]:port"));
+		if (strpbrk(h, "[]") != NULL)
+			return (addr_fail(a, "%s", addr_brackets));
+	} else if (strpbrk(h, ":]") != NULL)
+		return (addr_fail(a, "%s", addr_brackets));
 	if (*h == '\0')
 		return (addr_fail(a, "missing host"));
 	*host = h;
@@ -274,8 +272,7 @@ addr_url(struct addr *a, const char *s)
 		hb[n - 1] = '\0';
 		hb++;
 		if (*hb == '\0' || strpbrk(hb, "[]") != NULL)
-			return (addr_fail(a, "an IPv6 address needs brackets: "
-			    "[addr]:port"));
+			return (addr_fail(a, "%s", addr_brackets));
 		a->host = hb;
 		return (0);
 	}

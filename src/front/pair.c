@@ -199,17 +199,17 @@ pair_quote(char *cmd, size_t len, const char *s)
 {
 	size_t	 n = strlen(cmd);
 
-	if (n + 2 < len)
-		cmd[n++] = '\'';
-	for (; *s != '\0' && n + 5 < len; s++) {
+	/* Each byte takes four at most ("'\\''"), and two quotes. */
+	if (n + 4 * strlen(s) + 3 > len)
+		fatalx("%s: too long", s);
+	cmd[n++] = '\'';
+	for (; *s != '\0'; s++) {
 		if (*s == '\'') {
 			memcpy(cmd + n, "'\\''", 4);
 			n += 4;
 		} else
 			cmd[n++] = *s;
 	}
-	if (*s != '\0')
-		fatalx("%s: too long", s);
 	cmd[n++] = '\'';
 	cmd[n] = '\0';
 }
