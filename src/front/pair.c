@@ -22,6 +22,8 @@
 
 /* The operands the two addresses become (host, port, or a path). */
 #define PAIR_OPERANDS_MAX	2
+/* The options' values they become, at most. */
+#define PAIR_VALUES_MAX		16
 
 /* What the translation builds: options applied, operands kept. */
 struct pair {
@@ -30,6 +32,12 @@ struct pair {
 	char		*ops[PAIR_OPERANDS_MAX + 1];
 	int		 nops;
 	int		 fwd;		/* the forwarder relays them */
+	/*
+	 * The values given to opt_apply(), which may keep them or copy
+	 * them: held here for the life of the program either way.
+	 */
+	char		*vals[PAIR_VALUES_MAX];
+	int		 nvals;
 };
 
 /* Apply the long option name (with its value, or NULL) as if given. */
@@ -47,8 +55,13 @@ pair_opt(struct pair *p, const char *name, const char *value)
 	}
 	if (i == n)
 		fatalx("no option --%s", name);
-	if (value != NULL && (v = strdup(value)) == NULL)
-		fatal("strdup");
+	if (value != NULL) {
+		if (p->nvals == PAIR_VALUES_MAX)
+			fatalx("too many options");
+		if ((v = strdup(value)) == NULL)
+			fatal("strdup");
+		p->vals[p->nvals++] = v;
+	}
 	p->cl->by_long = 1;
 	opt_apply(p->cl, &t[i], v);
 }
