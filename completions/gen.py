@@ -84,12 +84,23 @@ def zsh_row(r):
     return "  " + prefix + spec + "'" + desc + "'"
 
 
+# The kinds of address (src/codec/addr.c) an operand may start with.
+ADDR_WORDS = ["tcp:", "udp:", "unix:", "tls:", "dtls:", "ws://", "wss://",
+              "vsock:", "tcp-l:", "udp-l:", "unix-l:", "tls-l:", "ws-l:",
+              "exec:", "file:"]
+
+
 def zsh(rs):
     out = ["#compdef sockcat sockchat",
            "# zsh completion for sockcat and sockchat.",
            "# " + HEAD, "", "_arguments -s -S \\"]
     out += [zsh_row(r) + " \\" for r in rs]
-    out += ["  '1:host:_hosts' \\", "  '*:port:_ports'"]
+    out += ["  '1:host or address:_alternative \"hosts:host:_hosts\" "
+            "\"addresses:address:compadd -S \\\"\\\" " + " ".join(ADDR_WORDS) +
+            "\"' \\",
+            "  '*:port or address:_alternative \"ports:port:_ports\" "
+            "\"addresses:address:compadd -S \\\"\\\" " + " ".join(ADDR_WORDS) +
+            "\"'"]
     return "\n".join(out) + "\n"
 
 
@@ -124,7 +135,9 @@ def fish_row(r):
 def fish(rs):
     out = ["# fish completion for sockcat.", "# " + HEAD, "",
            "complete -c sockcat -n '__fish_is_first_arg' -f "
-           "-a '(__fish_print_hostnames)'"]
+           "-a '(__fish_print_hostnames)'",
+           "complete -c sockcat -f -a " + fish_quote(" ".join(ADDR_WORDS)) +
+           " -d address"]
     out += [fish_row(r) for r in rs]
     return "\n".join(out) + "\n"
 
@@ -154,6 +167,11 @@ BASH_TAIL = """\t# Any other "--option=value": nothing to offer.
 \t\tfi
 \tdone
 \t_known_hosts_real -- "$cur"
+\t# An address: its kind first (tcp:, ws://, ...).
+\tif [[ $cur == [a-z]* ]]; then
+\t\tCOMPREPLY+=($(compgen -W '%s' -- "$cur"))
+\t\t[[ ${COMPREPLY-} == *[:/] ]] && compopt -o nospace
+\tfi
 } &&
 \tcomplete -F _sockcat sockcat sockchat
 
@@ -224,7 +242,7 @@ def bash(rs):
         if r["has_arg"] == "optional" and r["comp"] == "words":
             words.append(r["long"] + "=")
     text = "\n".join(out) + "\n"
-    return text + BASH_TAIL % fill(words, 38)
+    return text + BASH_TAIL % (fill(words, 38), fill(ADDR_WORDS, 39))
 
 
 def main():

@@ -2,6 +2,7 @@
 # Made by completions/gen.py from "sockcat --dump-options": do not edit.
 
 complete -c sockcat -n '__fish_is_first_arg' -f -a '(__fish_print_hostnames)'
+complete -c sockcat -f -a 'tcp: udp: unix: tls: dtls: ws:// wss:// vsock: tcp-l: udp-l: unix-l: tls-l: ws-l: exec: file:' -d address
 complete -c sockcat -s 4 -l ipv4 -d 'IPv4 only'
 complete -c sockcat -s 6 -l ipv6 -d 'IPv6 only'
 complete -c sockcat -s l -l listen -d 'listen for a connection'

@@ -3,7 +3,8 @@
 send, raw frames over a socket.
 
   wspeer.py serve KIND [ARG]   a server on 127.0.0.1, port 0: prints
-                               "PORT n", then serves one client
+                               "PORT n", then serves one client (over
+                               TLS with WSPEER_CERT and WSPEER_KEY)
   wspeer.py client KIND PORT [ARG]
                                a client of ws://127.0.0.1:PORT/
   wspeer.py raw CASE PORT      a hand-made client sending one bad frame
@@ -52,8 +53,15 @@ async def serve(kind, arg):
             if not done.done():
                 done.set_result(None)
 
+    ctx = None
+    if os.environ.get("WSPEER_CERT"):
+        # wss://: the certificate and key of WSPEER_CERT and WSPEER_KEY.
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.environ["WSPEER_CERT"],
+                            os.environ["WSPEER_KEY"])
     async with websockets.serve(handler, "127.0.0.1", 0, max_size=None,
-                                subprotocols=["chat", "superchat"]) as srv:
+                                subprotocols=["chat", "superchat"],
+                                ssl=ctx) as srv:
         say("PORT", srv.sockets[0].getsockname()[1])
         await done
         await asyncio.sleep(0.2)

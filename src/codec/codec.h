@@ -456,4 +456,58 @@ int		 room_name_reserved(const unsigned char *, size_t);
 enum room_cmd	 room_parse(const unsigned char *, size_t,
 		    const unsigned char **, size_t *);
 
+/* addr.c */
+#define ADDR_MAX		4096	/* an address, as text */
+#define ADDR_OPTS_MAX		8	/* options of one address */
+
+/* The kinds of address: what each one opens. */
+enum addr_kind {
+	ADDR_STDIO,		/* "-": stdin and stdout */
+	ADDR_TCP,		/* tcp:HOST:PORT */
+	ADDR_UDP,		/* udp:HOST:PORT */
+	ADDR_UNIX,		/* unix:PATH, unix:@NAME */
+	ADDR_TLS,		/* tls:HOST:PORT */
+	ADDR_DTLS,		/* dtls:HOST:PORT */
+	ADDR_WS,		/* ws://HOST[:PORT][/PATH] */
+	ADDR_WSS,		/* wss://HOST[:PORT][/PATH] */
+	ADDR_VSOCK,		/* vsock:CID:PORT */
+	ADDR_TCP_L,		/* tcp-l:[HOST:]PORT */
+	ADDR_UDP_L,		/* udp-l:[HOST:]PORT */
+	ADDR_UNIX_L,		/* unix-l:PATH */
+	ADDR_TLS_L,		/* tls-l:[HOST:]PORT */
+	ADDR_WS_L,		/* ws-l:[HOST:]PORT */
+	ADDR_EXEC,		/* exec:COMMAND, for /bin/sh -c */
+	ADDR_FILE,		/* file:PATH */
+};
+
+/* One ",name[=value]" of an address; a flag's value is "1". */
+struct addr_opt {
+	const char	*name;
+	const char	*value;
+};
+
+/*
+ * A parsed address.  It owns its strings: each points into buf or
+ * hostbuf, so nothing is freed and they last as long as the struct.
+ */
+struct addr {
+	enum addr_kind	 kind;
+	int		 listen;	/* a listening kind (-l) */
+	const char	*host;		/* NULL: none (any, for a listener) */
+	const char	*port;		/* digits or a service name */
+	const char	*path;		/* a socket path, file, or command */
+	const char	*url;		/* ws://, wss://: the URL, no options */
+	struct addr_opt	 opts[ADDR_OPTS_MAX];
+	size_t		 nopts;
+	char		 why[160];	/* what addr_parse() found wrong */
+	char		 buf[ADDR_MAX + 1];
+	char		 hostbuf[ADDR_MAX + 1];
+};
+
+int		 addr_is(const char *);
+int		 addr_looks(const char *);
+const char	*addr_scheme(enum addr_kind);
+const char	*addr_opt(const struct addr *, const char *);
+int		 addr_parse(const char *, struct addr *, const char **);
+
 #endif /* SC_CODEC_H */

@@ -40,7 +40,9 @@ static const char help_forms[] =
 "  %1$s [options] host port[-port] [port ...]    connect\n"
 "  %1$s -l [options] [address] port              listen\n"
 "  %1$s -U [-l] [options] path                   Unix-domain socket\n"
-"  %1$s --chat [-l [address] port] | host [port] talk with one person\n";
+"  %1$s --chat [-l [address] port] | host [port] talk with one person\n"
+"  %1$s [options] ADDRESS ADDRESS                relay, as socat: tcp-l:PORT\n"
+"      unix:PATH, udp-l:PORT tcp:HOST:PORT, tcp:H:P wss://H/P, exec:CMD, -\n";
 
 /* --help after the options. */
 static const char help_end[] =
@@ -1383,7 +1385,8 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	 */
 	static struct option	*longopts;
 	static char		*shortopts;
-	int			 ch;
+	char			**ops;
+	int			 ch, nops;
 
 	opt_defaults(o);
 	o->run = run;
@@ -1420,10 +1423,14 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	/* The many-client servers listen. */
 	if (o->broker || o->room)
 		o->listen = 1;
+	nops = argc - optind;
+	ops = argv + optind;
+	if (pair_is(o, nops, ops))
+		pair_translate(&cl, &nops, &ops);
 	passed(&cl);
-	if (!o->listen || o->listen_fd == -1 || argc > optind || o->chat ||
+	if (!o->listen || o->listen_fd == -1 || nops > 0 || o->chat ||
 	    o->source_port != NULL)
-		operands(o, argc - optind, argv + optind);
+		operands(o, nops, ops);
 	if (!o->listen && !cl.listen_fd)
 		o->listen_fd = -1;
 	if (o->listen && o->listen_fd != -1)

@@ -129,4 +129,8 @@ void		 opt_apply(struct cmdline *, const struct optdef *, char *);
 void		 opt_hide_secret(char *, size_t);
 void		 opt_credentials(struct cmdline *, char *);
 
+/* pair.c */
+int		 pair_is(const struct options *, int, char **);
+void		 pair_translate(struct cmdline *, int *, char ***);
+
 #endif /* SC_FRONT_H */

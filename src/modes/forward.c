@@ -186,53 +186,47 @@ fwd_parse_port(const char *s, const char **errstr)
 }
 
 /*
- * A --forward target: "host:port", "[v6addr]:port" or "unix:PATH".
- * Fills *host and *port (NULL for a Unix path), allocated, and *local.
- * Returns 0, or -1 with *errstr set.
+ * A --forward target: an address (src/codec/addr.c) of a kind the
+ * forwarder dials, "tcp:HOST:PORT" or "unix:PATH", or "HOST:PORT" as
+ * before addresses had schemes.  Fills *host and *port (NULL for a Unix
+ * path), allocated, and *local.  Returns 0, or -1 with *errstr set.
  */
 int
 forward_parse_target(const char *arg, char **host, char **port, int *local,
     const char **errstr)
 {
-	const char	*colon, *h;
-	size_t		 hlen;
+	static struct addr	 a;
+	char			 tcp[ADDR_MAX + 1];
 
 	*host = *port = NULL;
 	*local = 0;
 	*errstr = NULL;
-	if (strncmp(arg, FWD_UNIX_PREFIX, strlen(FWD_UNIX_PREFIX)) == 0) {
-		arg += strlen(FWD_UNIX_PREFIX);
-		if (*arg == '\0') {
-			*errstr = "missing socket pathname";
-			return (-1);
-		}
+	if (!addr_is(arg) && snprintf(tcp, sizeof(tcp), "tcp:%s", arg) <
+	    (int)sizeof(tcp))
+		arg = tcp;
+	if (addr_parse(arg, &a, errstr) == -1)
+		return (-1);
+	switch (a.kind) {
+	case ADDR_UNIX:
 		*local = 1;
-		if ((*host = strdup(arg)) == NULL)
+		if ((*host = strdup(a.path)) == NULL)
 			fatal("strdup");
 		return (0);
-	}
-	if ((colon = strrchr(arg, ':')) == NULL || colon[1] == '\0') {
-		*errstr = "missing port number";
+	case ADDR_TCP:
+		if (a.nopts > 0) {
+			*errstr = "a --forward target takes no options";
+			return (-1);
+		}
+		if ((*port = fwd_parse_port(a.port, errstr)) == NULL)
+			return (-1);
+		if ((*host = strdup(a.host)) == NULL)
+			fatal("strdup");
+		return (0);
+	default:
+		*errstr = "not a target --forward dials (HOST:PORT, "
+		    "tcp:HOST:PORT or unix:PATH)";
 		return (-1);
 	}
-	h = arg;
-	hlen = colon - arg;
-	if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
-		h++;
-		hlen -= 2;
-	} else if (memchr(h, ':', hlen) != NULL) {
-		*errstr = "an IPv6 address needs brackets: [addr]:port";
-		return (-1);
-	}
-	if (hlen == 0) {
-		*errstr = "missing host";
-		return (-1);
-	}
-	if ((*port = fwd_parse_port(colon + 1, errstr)) == NULL)
-		return (-1);
-	if ((*host = strndup(h, hlen)) == NULL)
-		fatal("strdup");
-	return (0);
 }
 
 /*

@@ -1,0 +1,447 @@
+/*
+ * Addresses (tcp:HOST:PORT, unix-l:PATH, ws://HOST/PATH, exec:COMMAND,
+ * ...): one grammar for every place that names an endpoint, parsed from
+ * the bytes alone into a struct addr that owns every string it gives.
+ * Pure functions, shared with the fuzz target; whether a service name
+ * exists or a host resolves is for the caller to find out.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+
+/* What the text after the scheme holds. */
+enum addr_form {
+	AFORM_HOSTPORT,		/* HOST:PORT */
+	AFORM_OPTHOSTPORT,		/* [HOST:]PORT */
+	AFORM_PATH,		/* a socket's path or @name */
+	AFORM_FILE,		/* a file's path */
+	AFORM_COMMAND,		/* the rest, commas and all */
+	AFORM_URL,			/* the rest of a ws:// URL */
+	AFORM_NONE,		/* nothing: "-" */
+};
+
+/* The kinds, as they are written, and what follows their scheme. */
+static const struct {
+	const char	*scheme;
+	enum addr_kind	 kind;
+	enum addr_form	 form;
+	int		 listen;
+} addr_kinds[] = {
+	{ "tcp",	ADDR_TCP,	AFORM_HOSTPORT,	0 },
+	{ "udp",	ADDR_UDP,	AFORM_HOSTPORT,	0 },
+	{ "unix",	ADDR_UNIX,	AFORM_PATH,	0 },
+	{ "tls",	ADDR_TLS,	AFORM_HOSTPORT,	0 },
+	{ "dtls",	ADDR_DTLS,	AFORM_HOSTPORT,	0 },
+	{ "ws",		ADDR_WS,	AFORM_URL,		0 },
+	{ "wss",	ADDR_WSS,	AFORM_URL,		0 },
+	{ "vsock",	ADDR_VSOCK,	AFORM_HOSTPORT,	0 },
+	{ "tcp-l",	ADDR_TCP_L,	AFORM_OPTHOSTPORT,	1 },
+	{ "udp-l",	ADDR_UDP_L,	AFORM_OPTHOSTPORT,	1 },
+	{ "unix-l",	ADDR_UNIX_L,	AFORM_PATH,	1 },
+	{ "tls-l",	ADDR_TLS_L,	AFORM_OPTHOSTPORT,	1 },
+	{ "ws-l",	ADDR_WS_L,	AFORM_OPTHOSTPORT,	1 },
+	{ "exec",	ADDR_EXEC,	AFORM_COMMAND,	0 },
+	{ "file",	ADDR_FILE,	AFORM_FILE,	0 },
+	{ "-",		ADDR_STDIO,	AFORM_NONE,	0 },
+};
+#define ADDR_NKINDS	(sizeof(addr_kinds) / sizeof(addr_kinds[0]))
+
+#define K(k)		(1U << (k))
+#define K_TLS_DIAL	(K(ADDR_TLS) | K(ADDR_DTLS) | K(ADDR_WSS))
+
+/* What an option's value must be. */
+enum addr_otype {
+	AO_BOOL,		/* nothing (1), 0 or 1 */
+	AO_TEXT,		/* any text but empty */
+	AO_HOSTPORT,		/* HOST:PORT */
+};
+
+/* Each option, and the kinds it belongs to. */
+static const struct {
+	const char	*name;
+	enum addr_otype	 type;
+	unsigned int	 kinds;
+} addr_optdefs[] = {
+	{ "verify",	AO_BOOL,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "sni",	AO_TEXT,	K_TLS_DIAL },
+	{ "cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "cert",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "key",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
+					K(ADDR_WS) | K(ADDR_WSS) },
+	{ "append",	AO_BOOL,	K(ADDR_FILE) },
+};
+#define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
+
+/* What a host with a ':' and no brackets (or stray ones) is told. */
+static const char addr_brackets[] =
+    "an IPv6 address needs brackets: [addr]:port";
+
+/*
+ * Say what is wrong in a->why, on one line whatever bytes of the address
+ * it quotes (each control byte a '?'); returns -1 for the caller to
+ * return.
+ */
+static int __attribute__((format(printf, 2, 3)))
+addr_fail(struct addr *a, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+
+	va_start(ap, fmt);
+	vsnprintf(a->why, sizeof(a->why), fmt, ap);
+	va_end(ap);
+	for (p = a->why; *p != '\0'; p++) {
+		if (iscntrl((unsigned char)*p))
+			*p = '?';
+	}
+	return (-1);
+}
+
+/* The length of s's scheme, if it starts with one and a ':'; else 0. */
+static size_t
+addr_scheme_len(const char *s)
+{
+	size_t	 i;
+
+	if (!isalpha((unsigned char)s[0]))
+		return (0);
+	for (i = 1; isalnum((unsigned char)s[i]) || s[i] == '-'; i++)
+		;
+	return (s[i] == ':' ? i : 0);
+}
+
+/*
+ * Is s an address of a kind we know: "-" or a scheme of the table
+ * followed by ':' (in any case)?  "host:80" and "::1" are not.
+ */
+int
+addr_is(const char *s)
+{
+	size_t	 i, n;
+
+	if (strcmp(s, "-") == 0)
+		return (1);
+	if ((n = addr_scheme_len(s)) == 0)
+		return (0);
+	for (i = 0; i < ADDR_NKINDS; i++) {
+		if (strlen(addr_kinds[i].scheme) == n &&
+		    strncasecmp(s, addr_kinds[i].scheme, n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Does s look like an address, one with any scheme at all, or "-"? */
+int
+addr_looks(const char *s)
+{
+	return (strcmp(s, "-") == 0 || addr_scheme_len(s) > 0);
+}
+
+/* The scheme of kind k, as an address writes it ("tcp-l"). */
+const char *
+addr_scheme(enum addr_kind k)
+{
+	size_t	 i;
+
+	for (i = 0; i < ADDR_NKINDS; i++) {
+		if (addr_kinds[i].kind == k)
+			return (addr_kinds[i].scheme);
+	}
+	return ("?");
+}
+
+/* The value of a's option name: "1" for a flag; NULL if not given. */
+const char *
+addr_opt(const struct addr *a, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nopts; i++) {
+		if (strcmp(a->opts[i].name, name) == 0)
+			return (a->opts[i].value);
+	}
+	return (NULL);
+}
+
+/*
+ * A port: digits from lo to 65535, or a service name (letters, digits,
+ * '-', '_', a letter among them), which the caller looks up.  netcat's
+ * words for a bad number.
+ */
+static int
+addr_port(struct addr *a, const char *s, int lo)
+{
+	const char	*e;
+	size_t		 i;
+	int		 letter = 0;
+
+	if (*s == '\0')
+		return (addr_fail(a, "missing port number"));
+	if (s[strspn(s, "0123456789")] == '\0') {
+		(void)strtonum(s, lo, 65535, &e);
+		if (e != NULL)
+			return (addr_fail(a, "port number %s: %.32s", e, s));
+		return (0);
+	}
+	if (isdigit((unsigned char)s[0]) && strchr(s, '-') != NULL)
+		return (addr_fail(a, "a %s has one port, not a range",
+		    a->listen ? "listener" : "target"));
+	for (i = 0; s[i] != '\0'; i++) {
+		if (isalpha((unsigned char)s[i]))
+			letter = 1;
+		else if (!isdigit((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_')
+			break;
+	}
+	if (s[i] != '\0' || !letter || i > 32)
+		return (addr_fail(a, "port number invalid: %.32s", s));
+	return (0);
+}
+
+/*
+ * Split s, "HOST:PORT", "[V6]:PORT" or, where optional, "PORT", in
+ * place: *host (NULL when absent) and *port.  The host is checked for
+ * brackets and emptiness; the port by addr_port().
+ */
+static int
+addr_hostport(struct addr *a, char *s, int hostopt, int lo, char **host,
+    char **port)
+{
+	char	*colon, *h;
+
+	*host = *port = NULL;
+	if (hostopt && *s != '[' && strchr(s, ':') == NULL) {
+		*port = s;
+		return (addr_port(a, s, lo));
+	}
+	if ((colon = strrchr(s, ':')) == NULL)
+		return (addr_fail(a, "missing port number"));
+	*colon = '\0';
+	h = s;
+	if (*h == '[') {
+		if (colon - h < 2 || colon[-1] != ']')
+			return (addr_fail(a, "%s", addr_brackets));
+		colon[-1] = '\0';
+		h++;
+		if (strpbrk(h, "[]") != NULL)
+			return (addr_fail(a, "%s", addr_brackets));
+	} else if (strpbrk(h, ":]") != NULL)
+		return (addr_fail(a, "%s", addr_brackets));
+	if (*h == '\0')
+		return (addr_fail(a, "missing host"));
+	*host = h;
+	*port = colon + 1;
+	return (addr_port(a, *port, lo));
+}
+
+/*
+ * The rest of a ws:// or wss:// URL, [user[:password]@]host[:port][/path]:
+ * the host (an IPv6 address given without its brackets) and the port (the
+ * scheme's own when absent), copied to a->hostbuf; the URL itself stays
+ * whole in a->url for the WebSocket client, which reads it again.
+ */
+static int
+addr_url(struct addr *a, const char *s)
+{
+	const char	*at;
+	char		*h, *p, *hb = a->hostbuf;
+	size_t		 n;
+
+	n = strcspn(s, "/?#,");
+	if ((at = memrchr(s, '@', n)) != NULL) {
+		n -= at + 1 - s;
+		s = at + 1;
+	}
+	if (n == 0)
+		return (addr_fail(a, "missing host"));
+	memcpy(hb, s, n);
+	hb[n] = '\0';
+	a->port = a->kind == ADDR_WSS ? "443" : "80";
+	if (hb[0] == '[' && hb[n - 1] == ']') {
+		hb[n - 1] = '\0';
+		hb++;
+		if (*hb == '\0' || strpbrk(hb, "[]") != NULL)
+			return (addr_fail(a, "%s", addr_brackets));
+		a->host = hb;
+		return (0);
+	}
+	if (hb[0] != '[' && strpbrk(hb, ":]") == NULL) {
+		a->host = hb;
+		return (0);
+	}
+	if (addr_hostport(a, hb, 0, 1, &h, &p) == -1)
+		return (-1);
+	a->host = h;
+	a->port = p;
+	return (0);
+}
+
+/*
+ * The options after the address's first comma, "name[=value]" each,
+ * checked against the kind's table.
+ */
+static int
+addr_options(struct addr *a, char *s)
+{
+	const char	*kind = addr_scheme(a->kind);
+	char		*name, *value, *h, *p;
+	char		 copy[ADDR_MAX + 1], why[sizeof(a->why)];
+	size_t		 i, j;
+
+	while ((name = strsep(&s, ",")) != NULL) {
+		if (*name == '\0')
+			return (addr_fail(a, "an empty option"));
+		if ((value = strchr(name, '=')) != NULL)
+			*value++ = '\0';
+		for (i = 0; i < ADDR_NOPTDEFS; i++) {
+			if (strcmp(addr_optdefs[i].name, name) == 0)
+				break;
+		}
+		if (i == ADDR_NOPTDEFS || !(addr_optdefs[i].kinds & K(a->kind)))
+			return (addr_fail(a, "option %.32s does not belong to "
+			    "a %s: address", name, kind));
+		if (addr_opt(a, name) != NULL)
+			return (addr_fail(a, "option %s given twice", name));
+		if (a->nopts == ADDR_OPTS_MAX)
+			return (addr_fail(a, "more than %d options",
+			    ADDR_OPTS_MAX));
+		switch (addr_optdefs[i].type) {
+		case AO_BOOL:
+			if (value == NULL)
+				value = (char *)"1";
+			else if (strcmp(value, "0") != 0 &&
+			    strcmp(value, "1") != 0)
+				return (addr_fail(a, "option %s takes 0 or 1",
+				    name));
+			break;
+		case AO_TEXT:
+			if (value == NULL || *value == '\0')
+				return (addr_fail(a, "option %s needs a value",
+				    name));
+			break;
+		case AO_HOSTPORT:
+			if (value == NULL || *value == '\0')
+				return (addr_fail(a, "option %s needs a value",
+				    name));
+			/* Checked on a copy: the value stays whole. */
+			j = strlen(value);
+			memcpy(copy, value, j + 1);
+			if (addr_hostport(a, copy, 0, 1, &h, &p) == -1) {
+				memcpy(why, a->why, sizeof(why));
+				return (addr_fail(a, "option %s: %s", name,
+				    why));
+			}
+			break;
+		}
+		a->opts[a->nopts].name = name;
+		a->opts[a->nopts].value = value;
+		a->nopts++;
+	}
+	return (0);
+}
+
+/*
+ * Parse the address s (NUL-terminated) into a, which owns a copy of it:
+ * every string a gives points into a->buf, so a lives as long as they
+ * are used and nothing is to be freed.  Returns 0, or -1 with *errstr
+ * (in a->why) saying what is wrong, without the address itself, which
+ * the caller names.
+ */
+int
+addr_parse(const char *s, struct addr *a, const char **errstr)
+{
+	char		*rest, *comma, *h, *p;
+	size_t		 i, n, len;
+
+	memset(a, 0, sizeof(*a));
+	*errstr = a->why;
+	len = strlen(s);
+	if (len > ADDR_MAX)
+		return (addr_fail(a, "longer than %d bytes", ADDR_MAX));
+	memcpy(a->buf, s, len + 1);
+	if (strcmp(s, "-") == 0) {
+		a->kind = ADDR_STDIO;
+		*errstr = NULL;
+		return (0);
+	}
+	if ((n = addr_scheme_len(a->buf)) == 0)
+		return (addr_fail(a, "no scheme (tcp:, unix:, ws://, "
+		    "tcp-l:, exec:, ... or -)"));
+	for (i = 0; i < ADDR_NKINDS; i++) {
+		if (strlen(addr_kinds[i].scheme) == n &&
+		    strncasecmp(a->buf, addr_kinds[i].scheme, n) == 0)
+			break;
+	}
+	if (i == ADDR_NKINDS)
+		return (addr_fail(a, "unknown scheme %.*s:", (int)(n > 16 ?
+		    16 : n), a->buf));
+	a->kind = addr_kinds[i].kind;
+	a->listen = addr_kinds[i].listen;
+	rest = a->buf + n + 1;
+
+	if (addr_kinds[i].form == AFORM_COMMAND) {
+		if (*rest == '\0')
+			return (addr_fail(a, "missing command"));
+		a->path = rest;
+		*errstr = NULL;
+		return (0);
+	}
+	if (addr_kinds[i].form == AFORM_URL) {
+		if (strncmp(rest, "//", 2) != 0)
+			return (addr_fail(a, "a URL is %s://HOST[:PORT][/PATH]",
+			    addr_kinds[i].scheme));
+		if ((comma = strchr(rest, ',')) != NULL)
+			*comma++ = '\0';
+		/* The scheme as the client reads it: lower case. */
+		for (n = 0; a->buf[n] != ':'; n++)
+			a->buf[n] = tolower((unsigned char)a->buf[n]);
+		a->url = a->buf;
+		if (addr_url(a, rest + 2) == -1)
+			return (-1);
+	} else {
+		if ((comma = strchr(rest, ',')) != NULL)
+			*comma++ = '\0';
+		switch (addr_kinds[i].form) {
+		case AFORM_HOSTPORT:
+		case AFORM_OPTHOSTPORT:
+			if (addr_hostport(a, rest,
+			    addr_kinds[i].form == AFORM_OPTHOSTPORT,
+			    addr_kinds[i].form == AFORM_OPTHOSTPORT ? 0 : 1,
+			    &h, &p) == -1)
+				return (-1);
+			a->host = h;
+			a->port = p;
+			break;
+		case AFORM_PATH:
+			if (*rest == '\0' || strcmp(rest, "@") == 0)
+				return (addr_fail(a, "missing socket pathname"));
+			if (strlen(rest) >= sizeof(((struct sockaddr_un *)0)->
+			    sun_path))
+				return (addr_fail(a, "socket pathname too long"));
+			a->path = rest;
+			break;
+		case AFORM_FILE:
+			if (*rest == '\0')
+				return (addr_fail(a, "missing file name"));
+			a->path = rest;
+			break;
+		default:
+			break;
+		}
+	}
+	if (comma != NULL && addr_options(a, comma) == -1)
+		return (-1);
+	*errstr = NULL;
+	return (0);
+}

@@ -1,0 +1,368 @@
+/*
+ * "sockcat ADDRESS ADDRESS": two addresses (src/codec/addr.c) turned into
+ * the command line that already does what they say, so that the relay is
+ * the modes we have: a listener with a dialled other side is -lk with
+ * --forward (or -c for a program), "-" is stdin and stdout as in every
+ * client and server, and a side no mode dials yet is a second sockcat,
+ * started for each connection as -c starts any program.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+
+/* The operands the two addresses become (host, port, or a path). */
+#define PAIR_OPERANDS_MAX	2
+/* The options' values they become, at most. */
+#define PAIR_VALUES_MAX		16
+
+/* What the translation builds: options applied, operands kept. */
+struct pair {
+	struct cmdline	*cl;
+	const char	*text[2];	/* the addresses as given */
+	char		*ops[PAIR_OPERANDS_MAX + 1];
+	int		 nops;
+	int		 fwd;		/* the forwarder relays them */
+	/*
+	 * The values given to opt_apply(), which may keep them or copy
+	 * them: held here for the life of the program either way.
+	 */
+	char		*vals[PAIR_VALUES_MAX];
+	int		 nvals;
+};
+
+/* Apply the long option name (with its value, or NULL) as if given. */
+static void
+pair_opt(struct pair *p, const char *name, const char *value)
+{
+	const struct optdef	*t;
+	size_t			 i, n;
+	char			*v = NULL;
+
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if (t[i].name != NULL && strcmp(t[i].name, name) == 0)
+			break;
+	}
+	if (i == n)
+		fatalx("no option --%s", name);
+	if (value != NULL) {
+		if (p->nvals == PAIR_VALUES_MAX)
+			fatalx("too many options");
+		if ((v = strdup(value)) == NULL)
+			fatal("strdup");
+		p->vals[p->nvals++] = v;
+	}
+	p->cl->by_long = 1;
+	opt_apply(p->cl, &t[i], v);
+}
+
+/* Keep s as an operand of the command line it becomes. */
+static void
+pair_operand(struct pair *p, const char *s)
+{
+	if (p->nops == PAIR_OPERANDS_MAX)
+		fatalx("too many operands");
+	if ((p->ops[p->nops++] = strdup(s)) == NULL)
+		fatal("strdup");
+}
+
+/* A side that is not supported yet: one line, status 1. */
+static __dead void
+pair_refuse(struct pair *p, const char *why)
+{
+	fatalx("%s %s: %s", p->text[0], p->text[1], why);
+}
+
+/*
+ * The options of a TLS address as the TLS options of the command line:
+ * those of the connection the address is (prefix "ssl") or those of the
+ * forwarder's targets ("forward-ssl"), which have no certificate of
+ * their own.
+ */
+static void
+pair_tls_opts(struct pair *p, const struct addr *a, const char *prefix)
+{
+	static const struct {
+		const char	*opt;
+		const char	*suffix;
+	} map[] = {
+		{ "sni",	"servername" },
+		{ "cafile",	"trustfile" },
+		{ "cert",	"cert" },
+		{ "key",	"key" },
+	};
+	const char	*v;
+	char		 name[64];
+	size_t		 i;
+	int		 fwd = strcmp(prefix, "forward-ssl") == 0;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if ((v = addr_opt(a, map[i].opt)) == NULL)
+			continue;
+		if (fwd && (strcmp(map[i].opt, "cert") == 0 ||
+		    strcmp(map[i].opt, "key") == 0))
+			pair_refuse(p, "a target's own certificate is not "
+			    "supported yet");
+		snprintf(name, sizeof(name), "%s-%s", prefix, map[i].suffix);
+		pair_opt(p, name, v);
+	}
+	v = addr_opt(a, "verify");
+	if (a->kind == ADDR_WSS) {
+		/* wss:// verifies by default, as browsers do. */
+		if (v != NULL && strcmp(v, "0") == 0)
+			pair_opt(p, "ws-insecure", NULL);
+	} else if (v != NULL && strcmp(v, "1") == 0) {
+		snprintf(name, sizeof(name), "%s-verify", prefix);
+		pair_opt(p, name, NULL);
+	}
+}
+
+/* HOST and PORT (or PORT alone for a listener on any address). */
+static void
+pair_hostport(struct pair *p, const struct addr *a)
+{
+	if (a->host != NULL)
+		pair_operand(p, a->host);
+	pair_operand(p, a->port);
+}
+
+/*
+ * The address a as the one connection of the command line: what a
+ * client dials, or what a server listens on, with stdin and stdout (or
+ * the program, or the forwarder's targets) on its other side.
+ */
+static void
+pair_side(struct pair *p, const struct addr *a)
+{
+	const char	*v;
+
+	if ((v = addr_opt(a, "proxy")) != NULL)
+		pair_opt(p, "proxy", v);
+	switch (a->kind) {
+	case ADDR_UDP_L:
+		pair_opt(p, "listen", NULL);
+		/* FALLTHROUGH */
+	case ADDR_UDP:
+		pair_opt(p, "udp", NULL);
+		pair_hostport(p, a);
+		break;
+	case ADDR_DTLS:
+		pair_opt(p, "udp", NULL);
+		/* FALLTHROUGH */
+	case ADDR_TLS:
+		pair_opt(p, "ssl", NULL);
+		pair_tls_opts(p, a, "ssl");
+		pair_hostport(p, a);
+		break;
+	case ADDR_TLS_L:
+		pair_opt(p, "ssl", NULL);
+		pair_tls_opts(p, a, "ssl");
+		/* FALLTHROUGH */
+	case ADDR_TCP_L:
+		pair_opt(p, "listen", NULL);
+		/* FALLTHROUGH */
+	case ADDR_TCP:
+		pair_hostport(p, a);
+		break;
+	case ADDR_UNIX_L:
+		pair_opt(p, "listen", NULL);
+		/* FALLTHROUGH */
+	case ADDR_UNIX:
+		pair_opt(p, "unixsock", NULL);
+		pair_operand(p, a->path);
+		break;
+	case ADDR_WS_L:
+		pair_opt(p, "listen", NULL);
+		pair_opt(p, "websocket", NULL);
+		pair_opt(p, "ws-binary", NULL);
+		pair_hostport(p, a);
+		break;
+	case ADDR_WS:
+	case ADDR_WSS:
+		/* Bytes, each read one message: no lines to find. */
+		pair_opt(p, "ws-binary", NULL);
+		pair_tls_opts(p, a, "ssl");
+		pair_operand(p, a->url);
+		break;
+	case ADDR_VSOCK:
+		pair_opt(p, "vsock", NULL);
+		pair_hostport(p, a);
+		break;
+	case ADDR_FILE:
+		pair_refuse(p, "file: is not supported in a pair yet");
+	default:
+		pair_refuse(p, "a program on stdin and stdout is itself: "
+		    "run it without sockcat");
+	}
+}
+
+/* Append s to the shell command cmd (size len), quoted for /bin/sh. */
+static void
+pair_quote(char *cmd, size_t len, const char *s)
+{
+	size_t	 n = strlen(cmd);
+
+	/* Each byte takes four at most ("'\\''"), and two quotes. */
+	if (n + 4 * strlen(s) + 3 > len)
+		fatalx("%s: too long", s);
+	cmd[n++] = '\'';
+	for (; *s != '\0'; s++) {
+		if (*s == '\'') {
+			memcpy(cmd + n, "'\\''", 4);
+			n += 4;
+		} else
+			cmd[n++] = *s;
+	}
+	cmd[n++] = '\'';
+	cmd[n] = '\0';
+}
+
+/*
+ * The address a as a program for -c: this sockcat again, relaying its
+ * stdin and stdout with a, one for each connection of the other side.
+ */
+static void
+pair_child(struct pair *p, const char *text)
+{
+	char	 self[PATH_MAX], cmd[PATH_MAX + ADDR_MAX * 4 + 32];
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
+		fatal("/proc/self/exe");
+	self[n] = '\0';
+	strlcpy(cmd, "exec ", sizeof(cmd));
+	pair_quote(cmd, sizeof(cmd), self);
+	strlcat(cmd, " - ", sizeof(cmd));
+	pair_quote(cmd, sizeof(cmd), text);
+	pair_opt(p, "sh-exec", cmd);
+}
+
+/*
+ * The other side of a listener or a dialled address: the forwarder's
+ * target where it dials the kind, the program of exec:, or a sockcat of
+ * its own.
+ */
+static void
+pair_other(struct pair *p, const struct addr *l, const struct addr *a,
+    const char *text)
+{
+	char	 target[ADDR_MAX + 8];
+	int	 fwd;
+
+	/* The forwarder dials streams from a stream, datagrams from UDP. */
+	fwd = l->listen && (l->kind == ADDR_UDP_L ? a->kind == ADDR_UDP :
+	    a->kind == ADDR_TCP || a->kind == ADDR_UNIX ||
+	    a->kind == ADDR_TLS);
+	if (a->kind == ADDR_EXEC)
+		pair_opt(p, "sh-exec", a->path);
+	else if (a->kind == ADDR_FILE)
+		pair_refuse(p, "file: is not supported in a pair yet");
+	else if (!fwd || addr_opt(a, "proxy") != NULL)
+		pair_child(p, text);
+	else {
+		if (a->kind == ADDR_UNIX)
+			snprintf(target, sizeof(target), "unix:%s", a->path);
+		else if (strchr(a->host, ':') != NULL)
+			snprintf(target, sizeof(target), "[%s]:%s", a->host,
+			    a->port);
+		else
+			snprintf(target, sizeof(target), "%s:%s", a->host,
+			    a->port);
+		if (a->kind == ADDR_TLS) {
+			pair_opt(p, "forward-ssl", NULL);
+			pair_tls_opts(p, a, "forward-ssl");
+		}
+		pair_opt(p, "forward", target);
+		p->fwd = 1;
+	}
+}
+
+/* Is a a WebSocket, client or server? */
+static int
+pair_ws(const struct addr *a)
+{
+	return (a->kind == ADDR_WS || a->kind == ADDR_WSS ||
+	    a->kind == ADDR_WS_L);
+}
+
+/*
+ * Are the operands an address pair: two, each an address ("-" or with a
+ * scheme: netcat's "host port" never is, a port having none), not both
+ * "-"; or one address of a kind we know other than a URL (which the
+ * WebSocket client takes itself) or "-"?
+ */
+int
+pair_is(const struct options *o, int argc, char **argv)
+{
+	if (argc == 2)
+		return (addr_looks(argv[0]) && addr_looks(argv[1]) &&
+		    (strcmp(argv[0], "-") != 0 || strcmp(argv[1], "-") != 0));
+	return (argc == 1 && !o->listen && !o->chat && o->family != AF_UNIX &&
+	    addr_is(argv[0]) && strcmp(argv[0], "-") != 0 &&
+	    strncasecmp(argv[0], "ws", 2) != 0);
+}
+
+/*
+ * Turn the address operands into options and the operands of the command
+ * line that does what they say; *argcp and *argvp are replaced.  A bad
+ * address, or a pair not supported yet, exits with one line.
+ */
+void
+pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
+{
+	static struct pair	 p;
+	static struct addr	 a[2];
+	const char		*errstr;
+	struct addr		*l, *other;
+	int			 i;
+
+	p.cl = cl;
+	p.text[0] = (*argvp)[0];
+	p.text[1] = *argcp == 2 ? (*argvp)[1] : "-";
+	for (i = 0; i < 2; i++) {
+		if (addr_parse(p.text[i], &a[i], &errstr) == -1)
+			fatalx("%s: %s", p.text[i], errstr);
+	}
+	if (cl->o->listen || cl->o->family == AF_UNIX ||
+	    cl->o->socktype == SOCK_DGRAM || cl->o->vsock ||
+	    cl->o->exec != NULL || cl->o->nforward > 0)
+		pair_refuse(&p, "the addresses say what -l, -U, -u, --vsock, "
+		    "-e, -c and --forward would: not with them");
+	if (a[0].listen && a[1].listen)
+		pair_refuse(&p, "two listening addresses are not supported "
+		    "yet");
+	/* The listener, or "-"'s other side, or the first dialled. */
+	i = a[1].listen || a[0].kind == ADDR_STDIO ||
+	    (a[0].kind == ADDR_EXEC && a[1].kind != ADDR_STDIO) ? 1 : 0;
+	l = &a[i];
+	other = &a[1 - i];
+	if (a[0].kind == ADDR_EXEC && a[1].kind == ADDR_EXEC)
+		pair_refuse(&p, "two programs cannot be joined");
+	pair_side(&p, l);
+	if (other->kind != ADDR_STDIO) {
+		/* A listener serves every client at once, each its own. */
+		if (l->listen)
+			pair_opt(&p, "keep-open", NULL);
+		pair_other(&p, l, other, p.text[1 - i]);
+	}
+	/*
+	 * An end-of-file is passed on as a shutdown, as the forwarder
+	 * passes it, so that the far side's answer is the last word; but
+	 * not to a WebSocket, whose close ends both ways (the answers
+	 * still on their way would be lost).
+	 */
+	if (!p.fwd && !pair_ws(&a[0]) && !pair_ws(&a[1]))
+		pair_opt(&p, "shutdown", NULL);
+	*argcp = p.nops;
+	*argvp = p.ops;
+}

@@ -1,0 +1,487 @@
+#!/bin/bash
+# Addresses (tcp:, unix:, ws://, tcp-l:, exec:, -, ...) and "sockcat
+# ADDRESS ADDRESS": each supported pair run as written against peers
+# nobody here wrote (socat as the echo servers and clients, Python's
+# sockets and websockets), the bytes checked with sha256 both ways; bad
+# addresses and pairs not supported refused with one line and status 1;
+# the README's recipes run as printed, only hosts, ports and paths
+# changed.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require socat sha256sum
+sc_require_tls
+
+PEER="$TESTS_DIR/wspeer.py"
+WS_OK=1
+"${SC_PYTHON:-python3}" -S -c 'import sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets' 2>/dev/null || WS_OK=0
+
+README=$(cd "$(dirname "$0")/.." && pwd)/README.md
+MANPAGE=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1
+
+sc_certs
+
+# data N: N bytes of $SC_TMP/data, not all alike.
+data() {
+	head -c "$1" /dev/urandom >"$SC_TMP/data"
+	SUM=$(sha256sum <"$SC_TMP/data" | cut -d' ' -f1)
+}
+
+# sum_of FILE: its sha256.
+sum_of() {
+	sha256sum <"$1" | cut -d' ' -f1
+}
+
+# tcp_up PORT: does something listen on TCP PORT of 127.0.0.1?
+tcp_up() {
+	ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# An echo server of socat's on a TCP port (in EPORT), a Unix-domain
+# socket ($SC_TMP/echo.sock) or UDP (in UPORT), each client its own cat.
+echo_tcp() {
+	EPORT=$(free_port)
+	bg t 60 socat TCP-LISTEN:"$EPORT",bind=127.0.0.1,reuseaddr,fork \
+	    EXEC:cat
+	wait_until tcp_up "$EPORT" || fail "no TCP echo server"
+}
+echo_unix() {
+	bg t 60 socat UNIX-LISTEN:"$SC_TMP/echo.sock",fork EXEC:cat
+	wait_until test -S "$SC_TMP/echo.sock" || fail "no Unix echo server"
+}
+
+# via_socat TARGET: the data sent to socat's TARGET address, what came
+# back in $SC_TMP/back; the half-close tells the far end it is over.
+via_socat() {
+	t 30 socat -t 10 - "$1" <"$SC_TMP/data" >"$SC_TMP/back"
+	assertEquals "socat's status" 0 $?
+	assertEquals "the bytes back" "$SUM" "$(sum_of "$SC_TMP/back")"
+}
+
+# stream_client PORT: Python's TCP client sends the data and reads as
+# many bytes back before it closes (a WebSocket's close ends both ways,
+# so it must not close first); the sha256 of what came back in BACK.
+stream_client() {
+	BACK=$(t 30 python3 -c '
+import hashlib, socket, sys, threading
+data = open(sys.argv[2], "rb").read()
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+threading.Thread(target=s.sendall, args=(data,)).start()
+h, n = hashlib.sha256(), 0
+while n < len(data):
+    b = s.recv(65536)
+    if not b:
+        break
+    h.update(b)
+    n += len(b)
+print(h.hexdigest())
+' "$1" "$SC_TMP/data")
+}
+
+# ws_peer KIND: Python's websockets serving one client (its port in
+# WPORT, its lines in ws.out).
+ws_peer() {
+	bg t 60 python3 "$PEER" serve "$1" >"$SC_TMP/ws.out" 2>"$SC_TMP/ws.err"
+	WS_PID=$BG_PID
+	wait_for "$SC_TMP/ws.out" '^PORT ' || fail "no WebSocket server"
+	WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/ws.out")
+}
+
+test_tcp_listener_to_unix_echo() {
+	echo_unix
+	server fw tcp-l:127.0.0.1:0 unix:"$SC_TMP/echo.sock" || fail "no relay"
+	data 300000
+	via_socat TCP:127.0.0.1:"$PORT"
+	# A second client, at once with a third: each its own other side.
+	t 30 socat -t 10 - TCP:127.0.0.1:"$PORT" <"$SC_TMP/data" \
+	    >"$SC_TMP/b2" &
+	_p=$!
+	via_socat TCP:127.0.0.1:"$PORT"
+	wait "$_p"
+	assertEquals "the second client's bytes" "$SUM" "$(sum_of "$SC_TMP/b2")"
+	wait_lines "$SC_TMP/fw.err" '^Connection received on ' 3 ||
+	    fail "-v lines: $(cat "$SC_TMP/fw.err")"
+	stop "$SERVER_PID"
+}
+
+test_udp_listener_to_tcp_echo() {
+	echo_tcp
+	bg t 60 "$SC" -v udp-l:127.0.0.1:0 tcp:127.0.0.1:"$EPORT" \
+	    2>"$SC_TMP/fw.err"
+	wait_for "$SC_TMP/fw.err" '^Bound on ' || fail "not bound"
+	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
+	# Two peers, each getting its own datagrams back, in order.
+	t 30 python3 - "$PORT" >"$SC_TMP/out" <<'EOF'
+import socket, sys
+port = int(sys.argv[1])
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for s in (a, b):
+    s.settimeout(20)
+a.sendto(b"one from a", ("127.0.0.1", port))
+print("a", a.recv(100).decode())
+b.sendto(b"one from b", ("127.0.0.1", port))
+print("b", b.recv(100).decode())
+a.sendto(b"two from a", ("127.0.0.1", port))
+print("a", a.recv(100).decode())
+EOF
+	assertEquals "each peer's datagrams back" "a one from a
+b one from b
+a two from a" "$(cat "$SC_TMP/out")"
+	stop "$BG_PID"
+}
+
+test_tcp_listener_to_ws_echo() {
+	[ "$WS_OK" = 1 ] || startSkipping
+	ws_peer echo
+	server fw tcp-l:127.0.0.1:0 "ws://127.0.0.1:$WPORT/feed" ||
+	    fail "no relay"
+	data 200000
+	stream_client "$PORT"
+	assertEquals "the bytes back" "$SUM" "$BACK"
+	wait_for "$SC_TMP/ws.out" '^path /feed$' || fail "path: $(cat \
+	    "$SC_TMP/ws.out")"
+	stop "$SERVER_PID"
+}
+
+test_unix_listener_to_tcp_echo() {
+	echo_tcp
+	server fw unix-l:"$SC_TMP/front.sock" tcp:127.0.0.1:"$EPORT" ||
+	    fail "no relay"
+	data 300000
+	via_socat UNIX-CONNECT:"$SC_TMP/front.sock"
+	stop "$SERVER_PID"
+}
+
+test_two_dialled_tcp_joined() {
+	data 400000
+	pa=$(free_port)
+	pb=$(free_port)
+	# A sends its file and then its end-of-file; B keeps what it gets.
+	bg t 60 socat -U TCP-LISTEN:"$pa",bind=127.0.0.1,reuseaddr \
+	    OPEN:"$SC_TMP/data"
+	bg t 60 socat -u TCP-LISTEN:"$pb",bind=127.0.0.1,reuseaddr \
+	    CREATE:"$SC_TMP/b.out"
+	_b=$BG_PID
+	wait_until tcp_up "$pa" && wait_until tcp_up "$pb" ||
+	    fail "no servers"
+	t 30 "$SC" tcp:127.0.0.1:"$pa" tcp:127.0.0.1:"$pb" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stdout" "" "$(cat "$SC_TMP/out")"
+	assertEquals "stderr" "" "$(cat "$SC_TMP/err")"
+	wait_exit "$_b"
+	assertEquals "what B got" "$SUM" "$(sum_of "$SC_TMP/b.out")"
+}
+
+test_tcp_listener_exec_cat() {
+	server fw tcp-l:127.0.0.1:0 exec:/bin/cat || fail "no server"
+	data 300000
+	via_socat TCP:127.0.0.1:"$PORT"
+	via_socat TCP:127.0.0.1:"$PORT"
+	stop "$SERVER_PID"
+}
+
+test_ws_listener_to_unix_echo() {
+	[ "$WS_OK" = 1 ] || startSkipping
+	echo_unix
+	server fw ws-l:127.0.0.1:0 unix:"$SC_TMP/echo.sock" || fail "no relay"
+	t 60 python3 "$PEER" client stream "$PORT" 300000 >"$SC_TMP/out"
+	assertEquals "status" 0 $?
+	_sent=$(sed -n 's/^sent //p' "$SC_TMP/out")
+	assertNotNull "sent" "$_sent"
+	assertEquals "the bytes back" "$_sent" \
+	    "$(sed -n 's/^back //p' "$SC_TMP/out")"
+	stop "$SERVER_PID"
+}
+
+test_tls_listener_to_tcp_echo() {
+	echo_tcp
+	server fw tls-l:127.0.0.1:0,cert="$CERTS/srv.pem",key="$CERTS/srv.key" \
+	    tcp:127.0.0.1:"$EPORT" || fail "no relay"
+	data 300000
+	via_socat OPENSSL:127.0.0.1:"$PORT",cafile="$CERTS/ca.pem",commonname=localhost
+	stop "$SERVER_PID"
+}
+
+# "-" with each kind: the address is the client's or the server's one
+# connection, stdin and stdout its other side.
+test_stdio_with_dialled_kinds() {
+	data 100000
+	echo_tcp
+	t 30 "$SC" - tcp:127.0.0.1:"$EPORT" <"$SC_TMP/data" >"$SC_TMP/back"
+	assertEquals "- tcp: status" 0 $?
+	assertEquals "- tcp:" "$SUM" "$(sum_of "$SC_TMP/back")"
+	# One address alone is the same as with "-".
+	t 30 "$SC" tcp:127.0.0.1:"$EPORT" <"$SC_TMP/data" >"$SC_TMP/back"
+	assertEquals "tcp: alone" "$SUM" "$(sum_of "$SC_TMP/back")"
+	echo_unix
+	t 30 "$SC" unix:"$SC_TMP/echo.sock" - <"$SC_TMP/data" >"$SC_TMP/back"
+	assertEquals "unix: -" "$SUM" "$(sum_of "$SC_TMP/back")"
+	tp=$(free_port)
+	bg t 60 socat OPENSSL-LISTEN:"$tp",bind=127.0.0.1,reuseaddr,fork,cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
+	    EXEC:cat
+	wait_until tcp_up "$tp" || fail "no TLS echo server"
+	t 30 "$SC" - "tls:localhost:$tp,cafile=$CERTS/ca.pem,verify=1" \
+	    <"$SC_TMP/data" >"$SC_TMP/back"
+	assertEquals "- tls: status" 0 $?
+	assertEquals "- tls:" "$SUM" "$(sum_of "$SC_TMP/back")"
+	# Python's datagram echo, on a port of its own (in its first line).
+	bg t 60 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+while True:
+    m, peer = s.recvfrom(65536)
+    s.sendto(m, peer)
+' >"$SC_TMP/uecho"
+	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
+	held_stdin u.in 7
+	bg_in "$SC_TMP/u.in" t 30 "$SC" - udp:127.0.0.1:"$(cat \
+	    "$SC_TMP/uecho")" >"$SC_TMP/back"
+	printf 'one datagram\n' >&7
+	wait_for "$SC_TMP/back" '^one datagram$' || fail "- udp: no echo"
+	exec 7>&-
+	stop "$BG_PID"
+	if [ "$WS_OK" = 1 ]; then
+		# Stdin held open until the echo is back: a WebSocket's close
+		# (at the end of stdin with -N) ends both ways.
+		ws_peer echo
+		held_stdin w.in 7
+		bg_in "$SC_TMP/w.in" t 30 "$SC" -N - "ws://127.0.0.1:$WPORT/x" \
+		    >"$SC_TMP/back"
+		_c=$BG_PID
+		cat "$SC_TMP/data" >&7
+		wait_size "$SC_TMP/back" 100000 || fail "- ws://: short"
+		exec 7>&-
+		wait_exit "$_c"
+		assertEquals "- ws:// status" 0 "$WAIT_STATUS"
+		assertEquals "- ws://" "$SUM" "$(sum_of "$SC_TMP/back")"
+	fi
+}
+
+test_stdio_with_listeners() {
+	data 100000
+	cp "$SC_TMP/data" "$SC_TMP/fw.in"
+	server fw tcp-l:127.0.0.1:0 - || fail "no server"
+	t 30 socat -u TCP:127.0.0.1:"$PORT" - >"$SC_TMP/back"
+	assertEquals "tcp-l: -" "$SUM" "$(sum_of "$SC_TMP/back")"
+	wait_exit "$SERVER_PID"
+	assertEquals "one client, as -l" 0 "$WAIT_STATUS"
+	server fw2 - unix-l:"$SC_TMP/l.sock" || fail "no server"
+	t 30 socat -u - UNIX-CONNECT:"$SC_TMP/l.sock" <"$SC_TMP/data"
+	wait_exit "$SERVER_PID"
+	assertEquals "- unix-l:" "$SUM" "$(sum_of "$SC_TMP/fw2.out")"
+}
+
+# udp-l: with udp: is the datagram forwarder; a program with a dialled
+# address is a client running it.
+test_udp_to_udp_and_program_to_tcp() {
+	bg t 60 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+while True:
+    m, peer = s.recvfrom(65536)
+    s.sendto(b"echo " + m, peer)
+' >"$SC_TMP/uecho"
+	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
+	bg t 60 "$SC" -v udp-l:127.0.0.1:0 udp:127.0.0.1:"$(cat \
+	    "$SC_TMP/uecho")" 2>"$SC_TMP/fw.err"
+	_fw=$BG_PID
+	wait_for "$SC_TMP/fw.err" '^Bound on ' || fail "not bound"
+	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
+	t 30 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+s.sendto(b"ping", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode())
+' "$PORT" >"$SC_TMP/back"
+	assertEquals "udp-l: udp:" "echo ping" "$(cat "$SC_TMP/back")"
+	stop "$_fw"
+	pb=$(free_port)
+	bg t 60 socat -u TCP-LISTEN:"$pb",bind=127.0.0.1,reuseaddr \
+	    CREATE:"$SC_TMP/b.out"
+	_b=$BG_PID
+	wait_until tcp_up "$pb" || fail "no server"
+	t 30 "$SC" "exec:printf 'from a program, with commas'" \
+	    tcp:127.0.0.1:"$pb" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(cat "$SC_TMP/err")"
+	wait_exit "$_b"
+	assertEquals "what the server got" "from a program, with commas" \
+	    "$(cat "$SC_TMP/b.out")"
+}
+
+# An abstract Unix-domain name and an IPv6 literal in brackets.
+test_abstract_name_and_ipv6() {
+	_name=sockcat-addr-$$-$RANDOM
+	bg t 60 socat ABSTRACT-LISTEN:"$_name",fork EXEC:cat
+	wait_until grep -q "@$_name\$" /proc/net/unix ||
+	    fail "no abstract echo server"
+	data 50000
+	t 30 "$SC" - unix:@"$_name" <"$SC_TMP/data" >"$SC_TMP/back"
+	assertEquals "- unix:@name status" 0 $?
+	assertEquals "- unix:@name" "$SUM" "$(sum_of "$SC_TMP/back")"
+	if ! python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' \
+	    2>/dev/null; then
+		sc_skip "no ::1"
+		return
+	fi
+	server fw "tcp-l:[::1]:0" exec:/bin/cat || fail "no server on ::1"
+	via_socat TCP6:[::1]:"$PORT"
+	stop "$SERVER_PID"
+}
+
+# A bad address: one line naming it and what is wrong, status 1.
+test_bad_addresses_refused() {
+	expect_error "foo:1: unknown scheme foo:" foo:1 tcp:h:1
+	expect_error "tcp:h: missing port number" tcp:h tcp-l:1
+	expect_error "tcp:h:70000: port number too large: 70000" \
+	    tcp:h:70000 -
+	expect_error "tcp-l:99999: port number too large: 99999" \
+	    tcp-l:99999 tcp:h:1
+	expect_error "tcp::1: missing host" tcp::1 -
+	expect_error "tcp:::1:80: an IPv6 address needs brackets: [addr]:port" \
+	    tcp:::1:80 -
+	expect_error "unix:: missing socket pathname" - unix:
+	expect_error "tcp:h:1,sni=x: option sni does not belong to a tcp: address" \
+	    tcp:h:1,sni=x -
+	expect_error "tls-l:1,verify=yes: option verify takes 0 or 1" \
+	    tls-l:1,verify=yes tcp:h:1
+	expect_error "tls:h:1,sni: option sni needs a value" - tls:h:1,sni
+	expect_error "ws://: missing host" - ws://
+	expect_error "exec:: missing command" tcp-l:1 exec:
+	expect_error "tcp:h:1-5: a target has one port, not a range" \
+	    - tcp:h:1-5
+}
+
+# Pairs not supported yet, and addresses with the options they replace.
+test_pairs_refused() {
+	expect_error "tcp-l:1 udp-l:2: two listening addresses are not supported yet" \
+	    tcp-l:1 udp-l:2
+	expect_error "exec:a exec:b: two programs cannot be joined" \
+	    exec:a exec:b
+	expect_error "file:f tcp:h:1: file: is not supported in a pair yet" \
+	    file:f tcp:h:1
+	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat" \
+	    - exec:cat
+	expect_error "tcp-l:1 tcp:h:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
+	    -l tcp-l:1 tcp:h:1
+	expect_error "tcp-l:1 tls:h:1,cert=c: a target's own certificate is not supported yet" \
+	    tcp-l:1 tls:h:1,cert=c
+}
+
+# netcat's forms are not addresses: a port has no scheme.
+test_nc_forms_untouched() {
+	expect_error "missing port number" localhost:80
+	echo_tcp
+	printf 'hi\n' | t 10 "$SC" -N 127.0.0.1 "$EPORT" >"$SC_TMP/out"
+	assertEquals "host port" "hi" "$(cat "$SC_TMP/out")"
+}
+
+# --forward takes the dialled addresses it relays to.
+test_forward_takes_addresses() {
+	echo_unix
+	server fw -lk 127.0.0.1 0 --forward unix:"$SC_TMP/echo.sock" ||
+	    fail "no forwarder"
+	data 50000
+	via_socat TCP:127.0.0.1:"$PORT"
+	stop "$SERVER_PID"
+	echo_tcp
+	server fw2 -lk 127.0.0.1 0 --forward tcp:127.0.0.1:"$EPORT" ||
+	    fail "no forwarder"
+	via_socat TCP:127.0.0.1:"$PORT"
+	stop "$SERVER_PID"
+	expect_error "--forward tls:h:1: not a target --forward dials (HOST:PORT, tcp:HOST:PORT or unix:PATH)" \
+	    -l 1 --forward tls:h:1
+}
+
+# The README's relay recipes, one per line, as printed.
+recipes() {
+	awk '/^Two addresses make a relay/ { on = 1 } on && /^```/ { n++ }
+	    on && n == 1 && /^sockcat / { print } n == 2 { exit }' "$README" |
+	    sed 's/  *#.*//'
+}
+
+# recipe TEXT: the recipe's command with local peers in place of the
+# example's: its listener on port 0 of 127.0.0.1, the echo servers of
+# this suite as its targets.
+recipe() {
+	printf '%s\n' "$1" | sed -e 's/\(tcp\|udp\)-l:[0-9]*/\1-l:127.0.0.1:0/' \
+	    -e "s|unix:/var/run/docker.sock|unix:$SC_TMP/echo.sock|" \
+	    -e "s|tcp:10.0.0.53:53|tcp:127.0.0.1:$EPORT|" \
+	    -e "s|wss://stream.example.com/feed|wss://localhost:$WPORT/feed,cafile=$CERTS/ca.pem|" \
+	    -e "s|tls:host:443,verify=1,sni=host|tls:127.0.0.1:$TPORT,verify=1,sni=localhost,cafile=$CERTS/ca.pem|" \
+	    -e 's/^sockcat //'
+}
+
+# Each recipe is in the manual too, and runs as printed.
+test_readme_recipes() {
+	recipes >"$SC_TMP/recipes"
+	assertEquals "recipes" 5 "$(wc -l <"$SC_TMP/recipes")"
+	while IFS= read -r r; do
+		case $r in
+		*verify=1*) ;;
+		*) grep -qF -- "$r" "$MANPAGE" || fail "not in the manual: $r" ;;
+		esac
+	done <"$SC_TMP/recipes"
+	echo_unix
+	echo_tcp
+	data 100000
+	TPORT=$(free_port)
+	bg t 60 socat OPENSSL-LISTEN:"$TPORT",bind=127.0.0.1,reuseaddr,fork,cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
+	    EXEC:cat
+	wait_until tcp_up "$TPORT" || fail "no TLS echo server"
+	while IFS= read -r r <&3; do
+		case $r in
+		*wss://*)
+			[ "$WS_OK" = 1 ] || continue
+			WSPEER_CERT=$CERTS/srv.pem WSPEER_KEY=$CERTS/srv.key \
+			    ws_peer echo ;;
+		esac
+		# shellcheck disable=SC2046
+		set -- $(recipe "$r")
+		case $r in
+		*udp-l:*)
+			bg t 60 "$SC" -v "$@" 2>"$SC_TMP/r.err"
+			wait_for "$SC_TMP/r.err" '^Bound on ' || fail "$r"
+			_p=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' \
+			    "$SC_TMP/r.err")
+			t 30 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+s.sendto(b"a query", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode())
+' "$_p" >"$SC_TMP/back"
+			assertEquals "$r" "a query" "$(cat "$SC_TMP/back")"
+			stop "$BG_PID" ;;
+		*exec:/usr/bin/bc*)
+			server r "$@" || fail "$r"
+			printf '6*7\n' | t 30 socat -t 10 - TCP:127.0.0.1:"$PORT" \
+			    >"$SC_TMP/back"
+			assertEquals "$r" 42 "$(cat "$SC_TMP/back")"
+			stop "$SERVER_PID" ;;
+		*wss://*)
+			server r "$@" || fail "$r"
+			stream_client "$PORT"
+			assertEquals "$r" "$SUM" "$BACK"
+			stop "$SERVER_PID" ;;
+		sockcat\ -\ *)
+			t 30 "$SC" "$@" <"$SC_TMP/data" >"$SC_TMP/back"
+			assertEquals "$r: status" 0 $?
+			assertEquals "$r" "$SUM" "$(sum_of "$SC_TMP/back")" ;;
+		*)
+			server r "$@" || fail "$r"
+			via_socat TCP:127.0.0.1:"$PORT"
+			stop "$SERVER_PID" ;;
+		esac
+	done 3<"$SC_TMP/recipes"
+}
+
+sc_run_shunit2
