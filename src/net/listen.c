@@ -330,6 +330,16 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 	int		 fd = pd->fd;
 
 	pd->whs = NULL;
+	if (ws == NULL && cause == NULL) {
+		/* Answered over plain HTTP (a file, a page): nothing failed. */
+		listener_abandon(l, pd);
+		close(fd);
+		pending_free(pd);
+		gate_release(l->o->run);
+		if (l->ops->failed != NULL)
+			l->ops->failed(l->arg, &peer, NULL);
+		return;
+	}
 	if (ws == NULL) {
 		listener_hs_failed(pd, cause);
 		return;
