@@ -331,9 +331,13 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 
 	pd->whs = NULL;
 	if (ws == NULL && cause == NULL) {
-		/* Answered over plain HTTP (a file, a page): nothing failed. */
+		/*
+		 * Answered over plain HTTP (a file, a page): nothing failed.
+		 * A lingering close, so that what the client may still send
+		 * cannot make the kernel reset the answer away.
+		 */
 		listener_abandon(l, pd);
-		close(fd);
+		sock_linger(fd);
 		pending_free(pd);
 		gate_release(l->o->run);
 		if (l->ops->failed != NULL)
