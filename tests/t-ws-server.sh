@@ -151,6 +151,37 @@ GET is only a word here" "$(cat "$SC_TMP/quiet.out")"
 	exec 7>&- 8>&-
 }
 
+# Under TLS the first bytes inside it decide: a plain TLS member joins
+# with them (none lost), a browser gets the page, another method 405.
+test_tls_room_first_bytes() {
+	if "$SC" --ssl 127.0.0.1 1 </dev/null 2>&1 | grep -q "not built in"
+	then
+		startSkipping
+		return
+	fi
+	mkdir "$SC_TMP/certs"
+	make_certs "$SC_TMP/certs" || fail "no certificates"
+	server s --room --websocket --ssl --ssl-cert "$SC_TMP/certs/srv.pem" \
+	    --ssl-key "$SC_TMP/certs/srv.key" 127.0.0.1 0 || fail "no server"
+	held_stdin tls.fifo 8
+	echo "hi over tls" >&8
+	bg_in "$SC_TMP/tls.fifo" t 60 "$SC" --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/tls.out" 2>"$SC_TMP/tls.err"
+	wait_for "$SC_TMP/s.out" '^<user1> hi over tls$' ||
+	    fail "the room got: $(cat "$SC_TMP/s.out" "$SC_TMP/s.err")"
+	code=$(t 20 curl -sk -o "$SC_TMP/body" -w '%{http_code}' \
+	    "https://127.0.0.1:$PORT/")
+	assertEquals "GET" 200 "$code"
+	grep -q 'new WebSocket' "$SC_TMP/body" || fail "no page"
+	code=$(t 20 curl -sk -d x -o /dev/null -w '%{http_code}' \
+	    "https://127.0.0.1:$PORT/")
+	assertEquals "POST" 405 "$code"
+	echo "still here" >&8
+	wait_for "$SC_TMP/s.out" '^<user1> still here$' ||
+	    fail "the member left: $(cat "$SC_TMP/s.out")"
+	exec 8>&-
+}
+
 # Issue 44: the room's own page, in a browser, shares the room with a
 # terminal on plain TCP, both ways.
 test_room_page_in_chromium() {
