@@ -103,7 +103,7 @@ struct ws {
 	int			 rkind;	/* the record's, 0: a header next */
 	uint64_t		 rleft;	/* of its payload, still to come */
 	int			 ferr;	/* a bad record: EINVAL */
-	char			 fwhy[128]; /* and what was wrong */
+	char			 fwhy[256]; /* and what was wrong */
 };
 
 /* An upgrade in progress, either side. */
@@ -1420,7 +1420,7 @@ ws_hs_cb(int fd, int events, void *arg)
 	char		*cause;
 	ssize_t		 n;
 	size_t		 headlen;
-	int		 want;
+	int		 want, partial;
 
 	(void)fd;
 	(void)events;
@@ -1429,7 +1429,9 @@ ws_hs_cb(int fd, int events, void *arg)
 		case 0:
 			return;
 		case -1:
-			if (h->tls == NULL && ws_hs_peeked(h)) {
+			partial = h->tls != NULL ? h->inlen > 0 :
+			    ws_hs_peeked(h);
+			if (h->tls == NULL && partial) {
 				/*
 				 * Part of a method waits in the socket, which
 				 * stays readable: look again in a while.
@@ -1438,11 +1440,12 @@ ws_hs_cb(int fd, int events, void *arg)
 					ev_del(h->fd);
 				h->watched = 0;
 				ev_timer_arm(&h->sniff, WS_SNIFF_AGAIN_MS);
-				if (!h->spoke)
-					ws_hs_deadline(h);
-				h->spoke = 1;
 			} else
 				ws_hs_wait(h, want);
+			/* A request has begun: the upgrade's deadline runs. */
+			if (partial && !h->spoke)
+				ws_hs_deadline(h);
+			h->spoke |= partial;
 			return;
 		}
 		h->sniffing = 0;
