@@ -1070,6 +1070,7 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 }
 
 static void	ws_hs_cb(int, int, void *);
+static void	ws_hs_deadline(struct ws_hs *);
 
 /* The answer that is no upgrade, and its file, are done with. */
 static void
@@ -1380,6 +1381,8 @@ ws_hs_body(struct ws_hs *h)
 	a->left -= k;
 	h->ooff = 0;
 	h->olen = k;
+	/* A long answer to a slow reader: the deadline bounds a stall. */
+	ws_hs_deadline(h);
 	return (k);
 }
 
