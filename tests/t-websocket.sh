@@ -226,6 +226,8 @@ test_server_hostile_frames() {
 	held_stdin tcp.fifo 8
 	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	# A plain member joins with its first bytes (/who: none here).
+	echo /who >&8
 	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
 	for c in unmasked:1002 len63:1002 bigctrl:1002 fragctrl:1002 \
 	    badutf8:1007 reserved:1002; do
@@ -256,6 +258,8 @@ test_room_two_websocket_one_tcp() {
 	held_stdin tcp.fifo 8
 	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	# A plain member joins with its first bytes (/who: none here).
+	echo /who >&8
 	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
 	ws_peer a client roomie "$PORT" "hello from A"
 	apid=$PEER_PID
@@ -355,6 +359,8 @@ test_browser_joins_room() {
 	held_stdin tcp.fifo 8
 	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	# A plain member joins with its first bytes (/who: none here).
+	echo /who >&8
 	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
 	# The page joins, says a line, and says again every line that
 	# mentions the plain client, so that the plain client sees it came.

@@ -32,34 +32,42 @@ has_esc() {
 # real_clients: curl's GET, HEAD, POST, HTTP/2 and HTTP/1.0 against the
 # --websocket server on PORT (PID SERVER_PID, stderr in s.err), which
 # must answer and keep running; the caller then serves a WebSocket
-# client.  $1 says whether plain TCP clients are welcome (a broker or a
-# room), whose HEAD is then a plain client, not a refused upgrade.
+# client.  $1 is the mode: "room" serves its page at "/", the others
+# ask for an upgrade (426); HEAD is answered as GET is, other methods 405.
 real_clients() {
+	want=426
+	[ "$1" = room ] && want=200
 	code=$(t 20 curl -s -o "$SC_TMP/get.body" -w '%{http_code}' \
 	    "http://127.0.0.1:$PORT/")
-	assertEquals "curl GET" 426 "$code"
-	grep -q 'no Upgrade: websocket' "$SC_TMP/get.body" ||
-	    fail "GET body: $(cat "$SC_TMP/get.body")"
-	if [ "$1" = plain ]; then
-		code=$(t 20 curl -s -I -o /dev/null -w '%{http_code}' \
-		    "http://127.0.0.1:$PORT/")
-		assertEquals "curl HEAD" 405 "$code"
-		code=$(t 20 curl -s -d x -o /dev/null -w '%{http_code}' \
-		    "http://127.0.0.1:$PORT/")
-		assertEquals "curl POST" 405 "$code"
+	assertEquals "curl GET" $want "$code"
+	if [ "$1" = room ]; then
+		grep -q 'new WebSocket' "$SC_TMP/get.body" ||
+		    fail "GET body: $(cat "$SC_TMP/get.body")"
 	else
-		t 20 curl -s -m 5 -I "http://127.0.0.1:$PORT/" \
-		    >/dev/null 2>&1
+		grep -q 'no Upgrade: websocket' "$SC_TMP/get.body" ||
+		    fail "GET body: $(cat "$SC_TMP/get.body")"
 	fi
+	code=$(t 20 curl -s -I -o /dev/null -w '%{http_code}' \
+	    "http://127.0.0.1:$PORT/")
+	assertEquals "curl HEAD" $want "$code"
+	code=$(t 20 curl -s -d x -o /dev/null -w '%{http_code}' \
+	    "http://127.0.0.1:$PORT/")
+	assertEquals "curl POST" 405 "$code"
 	# HTTP/2 with prior knowledge: no HTTP/1.1 GET, answered or not.
 	t 20 curl -s -m 5 --http2-prior-knowledge "http://127.0.0.1:$PORT/" \
 	    >/dev/null 2>&1
 	printf 'GET / HTTP/1.0\r\nHost: x\r\n\r\n' | t 20 "$SC" -N 127.0.0.1 \
 	    "$PORT" >"$SC_TMP/h10.out" 2>"$SC_TMP/h10.err"
-	assertEquals "HTTP/1.0: the answer" "HTTP/1.1 400 Bad Request" \
-	    "$(head -n 1 "$SC_TMP/h10.out" | tr -d '\r')"
-	grep -q '^not HTTP/1.1$' "$SC_TMP/h10.out" ||
-	    fail "HTTP/1.0 body: $(cat "$SC_TMP/h10.out")"
+	if [ "$1" = room ]; then
+		assertEquals "HTTP/1.0: the answer" "HTTP/1.1 200 OK" \
+		    "$(head -n 1 "$SC_TMP/h10.out" | tr -d '\r')"
+	else
+		assertEquals "HTTP/1.0: the answer" \
+		    "HTTP/1.1 400 Bad Request" \
+		    "$(head -n 1 "$SC_TMP/h10.out" | tr -d '\r')"
+		grep -q '^not HTTP/1.1$' "$SC_TMP/h10.out" ||
+		    fail "HTTP/1.0 body: $(cat "$SC_TMP/h10.out")"
+	fi
 	still_running "$SERVER_PID" 0.2 ||
 	    fail "the server ended: $(cat "$SC_TMP/s.err")"
 	if grep -Eq 'double free|AddressSanitizer|runtime error' \
@@ -81,7 +89,7 @@ test_refused_upgrades_keep_every_mode_serving() {
 	# --broker and --room: the next client is relayed to, or welcomed.
 	for mode in --broker --room; do
 		server s "$mode" --websocket 127.0.0.1 0 || fail "no $mode"
-		real_clients shared
+		real_clients "${mode#--}"
 		ws_peer p client say "$PORT" "hello after curl"
 		ppid=$PEER_PID
 		ws_peer q client until "$PORT" "from the other"
@@ -253,6 +261,8 @@ test_max_conns_503() {
 	held_stdin tcp.fifo 8
 	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	# A plain member joins with its first bytes (/who: none here).
+	echo /who >&8
 	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "first not welcome"
 	t 20 python3 "$WSPEER" upgrade "$PORT" / >"$SC_TMP/u.out" \
 	    2>"$SC_TMP/u.err"

@@ -331,6 +331,30 @@ ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);
 
+/* wshttp.c */
+#define WSH_NOT_FOUND		404
+#define WSH_FRAME_HDR_MAX	24	/* "T 18446744073709551615\n" */
+
+/* A request line, parsed. */
+struct wsh_line {
+	char		 method[16];
+	char		 target[HTTP_TARGET_MAX + 1];
+	int		 minor;		/* HTTP/1.minor */
+};
+
+int		 wsh_sniff(const char *, size_t);
+int		 wsh_request_line(const char *, struct wsh_line *);
+int		 wsh_decode_path(const char *, char *, size_t);
+int		 wsh_file_path(const char *, char *, size_t);
+const char	*wsh_content_type(const char *);
+const char	*wsh_next_header(const char *, const char **, size_t *,
+		    const char **, size_t *);
+int		 wsh_cgi_name(const char *, size_t, char *, size_t);
+size_t		 wsh_cgi_value(const char *, size_t, char *, size_t);
+int		 wsh_frame_parse(const char *, size_t, uint64_t, int *,
+		    uint64_t *);
+size_t		 wsh_frame_encode(char *, size_t, int, uint64_t);
+
 /* digest.c */
 enum {
 	DIGEST_MD5,

@@ -929,6 +929,7 @@ static __startup void
 step_last(struct cmdline *cl)
 {
 	struct options	*o = cl->o;
+	char		*cause = NULL;
 
 	if (o->no_shutdown)
 		o->shut_net = 0;
@@ -936,6 +937,10 @@ step_last(struct cmdline *cl)
 	o->say_refused = o->ssl || o->ws_path != NULL || cl->proxy_own;
 	if (o->recv_only)
 		o->no_stdin = 1;
+	/* --ws-static: a directory that cannot be opened is said now. */
+	if (o->ws_static != NULL &&
+	    (o->ws_static_fd = wsh_static_open(o->ws_static, &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	if (o->dccp)
 		o->socktype = SOCK_DCCP;
 	log_init(o->verbose);
@@ -1148,6 +1153,14 @@ static const struct conflict {
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
 	  "--ws-max-message --ws-insecure", .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .any = "--ws-static --ws-allow-origin --ws-path", .none = "-l",
+	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin "
+	  "and --ws-path" },
+	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-framed",
+	  .none = "--websocket",
+	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .all = "--ws-framed --ws-binary",
+	  .msg = "cannot use --ws-framed with --ws-binary" },
 	{ .all = "--websocket",
 	  .any = "-z -U -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no -u, -U, -z, -t, --fifo, --chat or "

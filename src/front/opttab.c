@@ -64,6 +64,8 @@ static void	opt_send_proxy(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_mcast_loop(struct cmdline *, const struct optdef *,
 		    char *);
+static void	opt_ws_list(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_ws_header(struct cmdline *, const struct optdef *,
 		    char *);
 static int	on_exec(const struct options *, const struct optdef *);
@@ -275,6 +277,18 @@ static const struct optdef optdefs[] = {
 	{ .name = "ws-insecure", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(ws_insecure),
 	  .help = "wss://: accept any certificate and name" },
+	{ .name = "ws-static", .arg = "DIR", .group = OPTG_PROG,
+	  .kind = OPTK_STRING, FIELD(ws_static), .comp = OPTC_FILE,
+	  .help = "with --websocket: serve plain GETs from DIR" },
+	{ .name = "ws-allow-origin", .arg = "ORIGIN", .group = OPTG_PROG,
+	  .set = opt_ws_list, FIELD(nws_allow_origins), .repeat = 1,
+	  .help = "refuse (403) upgrades from any other Origin" },
+	{ .name = "ws-path", .arg = "PATH", .group = OPTG_PROG,
+	  .set = opt_ws_list, FIELD(nws_paths), .repeat = 1,
+	  .help = "take upgrades only at PATH (404 elsewhere)" },
+	{ .name = "ws-framed", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(ws_framed),
+	  .help = "messages as \"T len\" or \"B len\" lines and payload" },
 
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
@@ -1019,6 +1033,38 @@ opt_send_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 	(void)d;
 	if ((cl->o->send_proxy = proxyproto_version(arg)) == -1)
 		fatalx("send-proxy invalid: %s (v1 or v2)", arg);
+}
+
+/*
+ * --ws-allow-origin, --ws-path: one more of a list.  Neither may hold a
+ * control character, which no request line or header could match.
+ */
+static void
+opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		***list;
+	size_t		*n;
+	const char	*p;
+
+	if (strcmp(d->name, "ws-path") == 0) {
+		list = &o->ws_paths;
+		n = &o->nws_paths;
+		if (*arg != '/')
+			fatalx("ws-path invalid: %s (a path starts with /)",
+			    arg);
+	} else {
+		list = &o->ws_allow_origins;
+		n = &o->nws_allow_origins;
+	}
+	for (p = arg; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			fatalx("%s invalid: %s", d->name, arg);
+	}
+	*list = reallocarray(*list, *n + 1, sizeof(**list));
+	if (*list == NULL)
+		fatal("reallocarray");
+	(*list)[(*n)++] = arg;
 }
 
 /* --ws-header: one more line of the upgrade request. */

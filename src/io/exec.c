@@ -46,6 +46,7 @@ static const char *const exec_names[] = {
 #define EXEC_NPREFIXES	(sizeof(exec_prefixes) / sizeof(exec_prefixes[0]))
 #define EXEC_NNAMES	(sizeof(exec_names) / sizeof(exec_names[0]))
 #define EXEC_NVARS	(EXEC_NPREFIXES * EXEC_NNAMES)
+#define EXEC_NCGI_ADDR	3	/* REMOTE_ADDR, REMOTE_PORT, SERVER_PORT */
 
 /* Children not yet reaped, whether or not anyone still cares about them. */
 static TAILQ_HEAD(, child) exec_children =
@@ -266,6 +267,33 @@ exec_ours(const char *e)
 	return (0);
 }
 
+/*
+ * With a WebSocket request's variables (cgi): is the inherited entry e
+ * one a request sets, or any HTTP_* (a header the request lacks must not
+ * seem to be there)?
+ */
+static int
+exec_cgi_ours(const char *e, char *const *cgi)
+{
+	static const char *const addr[] = {
+		"REMOTE_ADDR=", "REMOTE_PORT=", "SERVER_PORT="
+	};
+	size_t	 i, n;
+
+	if (strncmp(e, "HTTP_", 5) == 0)
+		return (1);
+	for (i = 0; i < sizeof(addr) / sizeof(addr[0]); i++) {
+		if (strncmp(e, addr[i], strlen(addr[i])) == 0)
+			return (1);
+	}
+	for (i = 0; cgi[i] != NULL; i++) {
+		n = strcspn(cgi[i], "=");
+		if (strncmp(e, cgi[i], n + 1) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /* Free an environment from exec_environ(). */
 static void
 exec_environ_free(char **env, size_t first)
@@ -292,7 +320,7 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
 	const char	*values[EXEC_NNAMES];
 	char		**env;
-	size_t		 n = 0, i, j, k;
+	size_t		 n = 0, ncgi = 0, i, j, k;
 
 	exec_format(&ec->remote, raddr, sizeof(raddr), rport, sizeof(rport));
 	exec_format(&ec->local, laddr, sizeof(laddr), lport, sizeof(lport));
@@ -304,26 +332,52 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 
 	while (environ[n] != NULL)
 		n++;
-	if ((env = calloc(n + EXEC_NVARS + 1, sizeof(*env))) == NULL)
+	while (ec->cgi != NULL && ec->cgi[ncgi] != NULL)
+		ncgi++;
+	if ((env = calloc(n + EXEC_NVARS + ncgi + EXEC_NCGI_ADDR + 1,
+	    sizeof(*env))) == NULL)
 		return (NULL);
 	for (i = 0, k = 0; i < n; i++) {
-		if (!exec_ours(environ[i]))
+		if (!exec_ours(environ[i]) &&
+		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)))
 			env[k++] = environ[i];
 	}
 	*first = k;
+	/*
+	 * A WebSocket request's CGI variables, as websocketd gives them:
+	 * the request's (net layer) and the addresses under CGI's names.
+	 */
+	for (i = 0; i < ncgi; i++) {
+		if ((env[k] = strdup(ec->cgi[i])) == NULL)
+			goto fail;
+		k++;
+	}
+	if (ec->cgi != NULL) {
+		if (asprintf(&env[k], "REMOTE_ADDR=%s", raddr) == -1)
+			goto fail;
+		k++;
+		if (asprintf(&env[k], "REMOTE_PORT=%s", rport) == -1)
+			goto fail;
+		k++;
+		if (asprintf(&env[k], "SERVER_PORT=%s", lport) == -1)
+			goto fail;
+		k++;
+	}
 	for (i = 0; i < EXEC_NPREFIXES; i++) {
 		for (j = 0; j < EXEC_NNAMES; j++) {
 			if (asprintf(&env[k], "%s%s=%s", exec_prefixes[i],
-			    exec_names[j], values[j]) == -1) {
-				env[k] = NULL;
-				exec_environ_free(env, *first);
-				return (NULL);
-			}
+			    exec_names[j], values[j]) == -1)
+				goto fail;
 			k++;
 		}
 	}
 	env[k] = NULL;
 	return (env);
+
+fail:
+	env[k] = NULL;
+	exec_environ_free(env, *first);
+	return (NULL);
 }
 
 /* Reap every child that has exited and tell whoever owns it. */

@@ -212,6 +212,13 @@ struct options {
 	long long	 ws_ping_ms;	/* --ws-ping, TIME_NONE: never */
 	long long	 ws_max_message; /* --ws-max-message, 0: default */
 	int		 ws_insecure;	/* --ws-insecure */
+	const char	*ws_static;	/* --ws-static: files served */
+	char		**ws_allow_origins; /* --ws-allow-origin */
+	size_t		 nws_allow_origins;
+	char		**ws_paths;	/* --ws-path: where upgrades go */
+	size_t		 nws_paths;
+	int		 ws_framed;	/* --ws-framed: "T n"/"B n" records */
+	int		 ws_static_fd;	/* --ws-static's directory, open */
 };
 
 /*
@@ -268,6 +275,7 @@ struct exec_conn {
 	int		 type;		/* SOCK_STREAM, SOCK_DGRAM */
 	struct net_peer	 local;		/* len 0 when unknown */
 	struct net_peer	 remote;
+	char *const	*cgi;		/* a WebSocket request's variables */
 };
 
 /* A running program; reaped by the event loop when it exits. */

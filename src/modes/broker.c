@@ -323,6 +323,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	struct session	*s = NULL;
 	struct endpoint	*relay;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
+	unsigned char	 first[WS_SNIFF_MAX];
+	size_t		 held;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		tls_free(tls);
@@ -351,6 +353,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	c->s = s;
 	if (tls != NULL)
 		tls_attach(c->net, tls);
+	/* A plain client's first bytes, read under TLS to tell what it is. */
+	held = ws_plain_held(ws, first, sizeof(first));
 	if (ws != NULL)
 		ws_attach(c->net, ws, o->ws_binary);
 	/* From here on the session owns fd. */
@@ -365,6 +369,8 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	if (fanout_feed(b->fo, relay) == -1)
 		goto fail;
 	c->rx->bufsize = BROKER_READ_SIZE;
+	if (held > 0 && channel_inject(c->rx, first, held) == -1)
+		goto fail;
 	gate_session(&o->gate, s);
 	if (b->room != NULL && b->room->join(b, c) == -1)
 		goto fail;

@@ -534,6 +534,7 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 
 	if ((c->child = plain_take_early(p, fd)) == NULL) {
 		exec_conn_socket(&ec, fd, peer);
+		ec.cgi = ws_cgi(c->ws);
 		if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
 			log_warnx("%s", cause != NULL ? cause : strerror(errno));
 			free(cause);
@@ -801,7 +802,10 @@ plain_abandon(void *arg, int fd)
 	exec_release(plain_take_early(arg, fd));
 }
 
-/* A client failed its TLS handshake: -k waits for the next one. */
+/*
+ * A client failed its handshake: -k waits for the next one.  One answered
+ * over plain HTTP failed nothing: every server waits for the next.
+ */
 static void
 plain_listen_failed(void *arg, const struct net_peer *peer,
     const char *cause)
@@ -809,6 +813,12 @@ plain_listen_failed(void *arg, const struct net_peer *peer,
 	struct plain	*p = arg;
 
 	(void)peer;
+	/* Answered over plain HTTP (a file): the server's client is to come. */
+	if (cause == NULL) {
+		if (!p->o->keep || !p->exec)
+			listener_pause(p->l, 0);
+		return;
+	}
 	log_warnx("%s", cause);
 	if (!p->o->keep) {
 		p->status = 1;

@@ -330,6 +330,20 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 	int		 fd = pd->fd;
 
 	pd->whs = NULL;
+	if (ws == NULL && cause == NULL) {
+		/*
+		 * Answered over plain HTTP (a file, a page): nothing failed.
+		 * A lingering close, so that what the client may still send
+		 * cannot make the kernel reset the answer away.
+		 */
+		listener_abandon(l, pd);
+		sock_linger(fd);
+		pending_free(pd);
+		gate_release(l->o->run);
+		if (l->ops->failed != NULL)
+			l->ops->failed(l->arg, &peer, NULL);
+		return;
+	}
 	if (ws == NULL) {
 		listener_hs_failed(pd, cause);
 		return;

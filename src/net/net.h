@@ -217,6 +217,36 @@ void		 ws_attach(struct endpoint *, struct ws *, int);
 void		 ws_free(struct ws *);
 void		 ws_close_now(struct ws *, int, const char *);
 void		 ws_say_full(const struct options *, int, const char *);
+char *const	*ws_cgi(const struct ws *);
+size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
+#define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
+
+/* wshttp.c */
+enum {
+	WSH_UPGRADE,		/* an upgrade, or the upgrade's refusal */
+	WSH_ANSWER,		/* an answer of its own */
+};
+
+/* What a request that is no upgrade is answered. */
+struct wsh_answer {
+	int		 status;
+	char		 head[512];	/* the status line and headers */
+	size_t		 headlen;
+	int		 head_only;	/* HEAD: no body */
+	int		 refusal;	/* an upgrade refused, not a page */
+	const char	*why;		/* the refusal's reason */
+	int		 fd;		/* a file to send after it, or -1 */
+	const char	*body;		/* or bytes in memory */
+	off_t		 left;		/* of the file or body */
+	char		 method[16];
+	char		 target[HTTP_TARGET_MAX + 1];
+};
+
+int		 wsh_static_open(const char *, char **);
+int		 wsh_route(const struct options *, const char *,
+		    struct wsh_answer *);
+char		**wsh_cgi_env(const char *);
+void		 wsh_env_free(char **);
 
 /* listen.c */
 
@@ -242,7 +272,11 @@ struct listen_ops {
 	 * with sock_linger(), so that a reset does not take the words away.
 	 */
 	void	(*full)(void *, int);
-	/* A handshake failed, with this message; NULL: logged. */
+	/*
+	 * A handshake failed, with this message; or (a NULL message) the
+	 * client was answered over plain HTTP and is gone, nothing having
+	 * failed.  NULL: the message is logged.
+	 */
 	void	(*failed)(void *, const struct net_peer *, const char *);
 	/*
 	 * A connection admitted, before its name and its handshake: the mode

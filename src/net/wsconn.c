@@ -46,10 +46,13 @@
 #define WS_HS_TIMEOUT_MS	10000
 
 /*
- * A --broker or --room client that has said nothing for this long is a
- * plain TCP client: a WebSocket client sends its request at once.
+ * A client turned away from a full --broker or --room that has said
+ * nothing for this long is given the plain TCP client's line.
  */
 #define WS_SNIFF_MS		1000
+
+/* How soon a client that sent part of a method is looked at again. */
+#define WS_SNIFF_AGAIN_MS	50
 
 struct ws {
 	const struct options	*o;
@@ -90,6 +93,18 @@ struct ws {
 	int			 close_sent;
 	int			 plain;	/* not WebSocket: a TCP client */
 	struct ev_timer		 ping;	/* --ws-ping */
+	char			**cgi;	/* the request's CGI variables */
+
+	/* --ws-framed: a record's header read out, and one written in. */
+	char			 fhdr[WSH_FRAME_HDR_MAX];
+	size_t			 fhdroff;
+	size_t			 fhdrlen;
+	char			 rhdr[WSH_FRAME_HDR_MAX];
+	size_t			 rhdrlen;
+	int			 rkind;	/* the record's, 0: a header next */
+	uint64_t		 rleft;	/* of its payload, still to come */
+	int			 ferr;	/* a bad record: EINVAL */
+	char			 fwhy[256]; /* and what was wrong */
 };
 
 /* An upgrade in progress, either side. */
@@ -107,7 +122,10 @@ struct ws_hs {
 	char			*refused; /* a refusal is being sent: why */
 	int			 answered; /* the server's 101 is being sent */
 	int			 sniffing; /* plain TCP clients are welcome */
-	struct ev_timer		 sniff;
+	struct ev_timer		 sniff;	/* to look again at a method's start */
+	int			 spoke;	/* it sent part of a method */
+	struct wsh_answer	*ans;	/* an answer that is no upgrade */
+	char			**cgi;	/* the request's CGI variables */
 	char			 key[WS_KEY_LEN + 1];
 	const char		*protocols; /* a client's offer */
 	struct ev_timer		 timer;
@@ -394,6 +412,13 @@ ws_frame_start(struct ws *w)
 		return (ws_fail(w, WS_CLOSE_TOO_BIG, why));
 	}
 	w->msg_len += w->f.len;
+	/* --ws-framed: the frame's payload is a record of its own. */
+	if (w->o->ws_framed) {
+		w->fhdrlen = wsh_frame_encode(w->fhdr, sizeof(w->fhdr),
+		    w->msg_op == WS_OP_TEXT ? (w->f.fin ? 'T' : 't') :
+		    (w->f.fin ? 'B' : 'b'), w->f.len);
+		w->fhdroff = 0;
+	}
 	return (1);
 }
 
@@ -411,7 +436,7 @@ ws_frame_end(struct ws *w)
 		return (ws_fail(w, WS_CLOSE_BAD_DATA, "a text message that "
 		    "is not UTF-8"));
 	w->msg_op = 0;
-	if (!w->binary)
+	if (!w->binary && !w->o->ws_framed)
 		w->eol_due = 1;
 	return (1);
 }
@@ -442,6 +467,9 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 			out[got++] = '\n';
 			w->eol_due = 0;
 		}
+		/* A record's header before its payload (--ws-framed). */
+		while (w->fhdroff < w->fhdrlen && got < n)
+			out[got++] = w->fhdr[w->fhdroff++];
 		if (got == n || w->in_closed)
 			return (got);
 		if (w->in_frame && w->f.opcode < WS_OP_CLOSE) {
@@ -559,6 +587,8 @@ ws_ep_why(struct endpoint *ep, int error)
 {
 	struct ws	*w = ep->data;
 
+	if (w != NULL && w->ferr != 0 && error == w->ferr)
+		return (w->fwhy);
 	if (w == NULL || w->err == 0 || error != w->err)
 		return (NULL);
 	return (w->why);
@@ -643,6 +673,100 @@ ws_put_line(struct ws *w, const unsigned char *s, size_t n)
 }
 
 /*
+ * A bad record (--ws-framed): say what was wrong, for the write's error.
+ * Returns -1 with errno EINVAL.
+ */
+static ssize_t
+ws_bad_record(struct ws *w, const char *why)
+{
+	char	 shown[sizeof(w->rhdr) * 4 + 1];
+
+	shown[room_escape((const unsigned char *)w->rhdr, w->rhdrlen,
+	    (unsigned char *)shown)] = '\0';
+	(void)snprintf(w->fwhy, sizeof(w->fwhy), "--ws-framed: %s: \"%s\"",
+	    why, shown);
+	w->ferr = EINVAL;
+	errno = EINVAL;
+	return (-1);
+}
+
+/*
+ * --ws-framed: the records of the n bytes at s, each a header line ("T
+ * 12", "B 4096"; 't', 'b': a part of a message that goes on) and that
+ * many bytes, as frames: a record cut by a write's end goes as fragments
+ * of one message.  Returns the bytes of s taken (0 when the frames would
+ * not fit now), or -1 for a bad record, with ws_bad_record()'s reason.
+ */
+static ssize_t
+ws_put_records(struct ws *w, const unsigned char *s, size_t n)
+{
+	const unsigned char	*nl;
+	size_t			 take = 0, k;
+	uint64_t		 len;
+	int			 kind, op, fin, st;
+
+	while (take < n) {
+		if (w->rkind == 0) {
+			/* A header line, perhaps cut by a write's end. */
+			nl = memchr(s + take, '\n', n - take);
+			k = nl != NULL ? (size_t)(nl - (s + take)) : n - take;
+			if (w->rhdrlen + k > sizeof(w->rhdr) - 1) {
+				k = sizeof(w->rhdr) - 1 - w->rhdrlen;
+				memcpy(w->rhdr + w->rhdrlen, s + take, k);
+				w->rhdrlen += k;
+				return (ws_bad_record(w, "a header line too "
+				    "long"));
+			}
+			memcpy(w->rhdr + w->rhdrlen, s + take, k);
+			w->rhdrlen += k;
+			take += k;
+			if (nl == NULL)
+				return (take);
+			take++;
+			if (wsh_frame_parse(w->rhdr, w->rhdrlen, w->max,
+			    &kind, &len) == -1)
+				return (ws_bad_record(w, "not a record header "
+				    "(\"T length\" or \"B length\")"));
+			if (w->wop != 0 && (w->wop == WS_OP_TEXT) !=
+			    (kind == 'T' || kind == 't'))
+				return (ws_bad_record(w, "a record of another "
+				    "kind inside a message"));
+			w->rkind = kind;
+			w->rleft = len;
+			w->rhdrlen = 0;
+			if (len > 0)
+				continue;
+		}
+		k = n - take;
+		if (k > w->rleft)
+			k = w->rleft;
+		if (k > CHANNEL_BUFSIZE)
+			k = CHANNEL_BUFSIZE;
+		if (!ws_room(w, k))
+			return (take);
+		op = w->rkind == 'T' || w->rkind == 't' ? WS_OP_TEXT :
+		    WS_OP_BINARY;
+		fin = k == w->rleft && (w->rkind == 'T' || w->rkind == 'B');
+		if (op == WS_OP_TEXT) {
+			st = w->wop == 0 ? 0 : w->wutf8;
+			if (ws_utf8(&st, s + take, k) == -1 ||
+			    (fin && st != 0))
+				return (ws_bad_record(w, "a text record that "
+				    "is not UTF-8"));
+			w->wutf8 = st;
+		}
+		(void)ws_queue(w, fin, w->wop != 0 ? WS_OP_CONT : op,
+		    s + take, k);
+		w->wop = fin ? 0 : op;
+		w->rleft -= k;
+		take += k;
+		if (w->rleft == 0)
+			w->rkind = 0;
+	}
+	return (take);
+}
+
+/*
  * A write failed (w->werr): the reads end with it too, now, as a reset
  * ends a TCP connection both ways (ep_write_broken()).  errno is the
  * write's error.
@@ -669,9 +793,14 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	struct ws		*w = ep->data;
 	const unsigned char	*s = p;
 	size_t			 take, k;
+	ssize_t			 r;
 	int			 want;
 
 	ep->wwant = 0;
+	if (w->ferr != 0) {
+		errno = w->ferr;
+		return (-1);
+	}
 	if (w->close_sent) {
 		errno = EPIPE;
 		return (-1);
@@ -689,7 +818,11 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = EAGAIN;
 		return (-1);
 	}
-	if (w->binary) {
+	if (w->o->ws_framed) {
+		if ((r = ws_put_records(w, s, n)) == -1)
+			return (-1);
+		take = r;
+	} else if (w->binary) {
 		take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
 		(void)ws_queue(w, 1, WS_OP_BINARY, s, take);
 	} else {
@@ -737,7 +870,8 @@ ws_ep_pending(struct endpoint *ep)
 	int		 code;
 	ssize_t		 r;
 
-	if (w->eol_due || (w->tls != NULL && tls_pending(w->tls)))
+	if (w->eol_due || w->fhdroff < w->fhdrlen ||
+	    (w->tls != NULL && tls_pending(w->tls)))
 		return (1);
 	/*
 	 * A close that came in the same read as the data before it: the
@@ -764,6 +898,12 @@ ws_ep_shutdown(struct endpoint *ep)
 
 	if (w->close_sent)
 		return;
+	/* Input that ends inside a record lost part of a message. */
+	if (w->o->ws_framed && (w->rkind != 0 || w->rhdrlen > 0)) {
+		log_verbose(1, "--ws-framed: the input ended inside a record");
+		ws_error(w, EINVAL, "--ws-framed: the input ended inside a "
+		    "record");
+	}
 	ws_end_message(w);
 	ws_send_close(w, w->peer_code > 0 &&
 	    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
@@ -881,9 +1021,34 @@ ws_free(struct ws *w)
 		tls_close_notify(w->tls);
 		tls_free(w->tls);
 	}
+	wsh_env_free(w->cgi);
 	free(w->in);
 	free(w->out);
 	free(w);
+}
+
+/*
+ * The CGI variables of the request a server's connection w came with
+ * (NULL: none), for the program run for it; w keeps them.
+ */
+char *const *
+ws_cgi(const struct ws *w)
+{
+	return (w != NULL ? w->cgi : NULL);
+}
+
+/*
+ * Copy the bytes a plain TCP client of a --broker or --room sent before
+ * it was known to be one (read while sniffing under TLS) to p (of size
+ * n, at least WS_SNIFF_MAX).  Returns how many.
+ */
+size_t
+ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
+{
+	if (w == NULL || !w->plain || w->inlen > n)
+		return (0);
+	memcpy(p, w->in, w->inlen);
+	return (w->inlen);
 }
 
 /*
@@ -915,6 +1080,19 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 }
 
 static void	ws_hs_cb(int, int, void *);
+static void	ws_hs_deadline(struct ws_hs *);
+
+/* The answer that is no upgrade, and its file, are done with. */
+static void
+ws_hs_free_answer(struct ws_hs *h)
+{
+	if (h->ans == NULL)
+		return;
+	if (h->ans->fd != -1)
+		close(h->ans->fd);
+	free(h->ans);
+	h->ans = NULL;
+}
 
 /*
  * The upgrade is over, either way: tell the owner.  cause, when not NULL,
@@ -938,6 +1116,8 @@ ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 		tls_free(h->tls);
 		h->tls = NULL;
 	}
+	ws_hs_free_answer(h);
+	wsh_env_free(h->cgi);
 	free(h->refused);
 	free(h);
 	cb(w, cause, arg);
@@ -989,40 +1169,70 @@ ws_hs_plain(struct ws_hs *h)
 		return;
 	}
 	w->plain = 1;
+	/* What was read to tell (under TLS) is the client's first data. */
+	memcpy(w->in, h->in, h->inlen);
+	w->inlen = h->inlen;
 	h->tls = NULL;
 	log_verbose(2, "not a WebSocket client: plain TCP");
 	ws_hs_done(h, w, NULL);
 }
 
-static void
-ws_hs_sniff_cb(void *arg)
-{
-	ws_hs_plain(arg);
-}
-
 /*
- * Sniffing: is the client's first word a GET?  Returns 1 (it is, or we
- * cannot tell without reading it: a TLS client that spoke), 0 after
- * handing a plain client on, -1 to wait for more.
+ * Sniffing: do the client's first bytes, whenever they come, start an
+ * HTTP request?  No timer decides it: a browser may open a connection
+ * long before it sends a request on it.  Over TCP the bytes are looked
+ * at with MSG_PEEK; under TLS they are read into h->in, where the
+ * request goes on, or which the plain client's endpoint gives first.
+ * A client that ends its sending before any byte is a plain one that
+ * only listens (no HTTP client does that).  Returns 1 (a request, or
+ * the read must say what happened), 0 after handing a plain client on,
+ * -1 to wait for more (*want: the events).
  */
 static int
-ws_hs_sniff(struct ws_hs *h)
+ws_hs_sniff(struct ws_hs *h, int *want)
 {
-	char	 b[4];
+	char	 b[WS_SNIFF_MAX];
 	ssize_t	 n;
 
-	if (h->tls != NULL)
-		return (tls_pending(h->tls) ? 1 : -1);
-	n = recv(h->fd, b, sizeof(b), MSG_PEEK);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return (-1);
-	if (n <= 0)
-		return (1);	/* the read says what happened */
-	if (memcmp(b, "GET ", n) != 0) {
+	*want = EV_READ;
+	if (h->tls != NULL) {
+		n = tls_read(h->tls, h->in + h->inlen, WS_SNIFF_MAX -
+		    h->inlen, want);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+			if (*want == 0)
+				*want = EV_READ;
+			return (-1);
+		}
+		if (n == 0 && h->inlen == 0) {
+			ws_hs_plain(h);
+			return (0);
+		}
+		if (n <= 0)
+			return (1);
+		h->inlen += n;
+		memcpy(b, h->in, h->inlen);
+		n = h->inlen;
+	} else {
+		n = recv(h->fd, b, sizeof(b), MSG_PEEK);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return (-1);
+		/* An end before any byte: no HTTP client, one that listens. */
+		if (n == 0) {
+			ws_hs_plain(h);
+			return (0);
+		}
+		if (n < 0)
+			return (1);	/* the read says what happened */
+	}
+	switch (wsh_sniff(b, n)) {
+	case 0:
 		ws_hs_plain(h);
 		return (0);
+	case 1:
+		return (1);
 	}
-	return (n == sizeof(b) ? 1 : -1);
+	/* A method's start: more of it is to come. */
+	return (n == WS_SNIFF_MAX ? 1 : -1);
 }
 
 /* The whole answer is sent (server) or read and checked (client). */
@@ -1039,6 +1249,8 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	/* Frames that came with the upgrade are the first read. */
 	memcpy(w->in, h->in + headlen, extra);
 	w->inlen = extra;
+	w->cgi = h->cgi;
+	h->cgi = NULL;
 	h->tls = NULL;
 	ws_hs_done(h, w, NULL);
 }
@@ -1057,6 +1269,33 @@ ws_hs_request(struct ws_hs *h)
 	ssize_t		 n;
 	int		 status;
 
+	if ((h->ans = calloc(1, sizeof(*h->ans))) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return (-1);
+	}
+	if (wsh_route(h->o, h->in, h->ans) == WSH_ANSWER) {
+		/* The client's bytes, escaped: no terminal obeys them. */
+		path[room_escape((const unsigned char *)h->ans->target,
+		    strlen(h->ans->target), path)] = '\0';
+		memcpy(h->out, h->ans->head, h->ans->headlen);
+		h->olen = h->ans->headlen;
+		if (h->ans->refusal) {
+			/* Said as every refused upgrade is. */
+			if (asprintf(&h->refused, "WebSocket upgrade refused: "
+			    "%s (%d)", h->ans->why, h->ans->status) == -1)
+				h->refused = NULL;
+			ws_hs_free_answer(h);
+			if (h->refused == NULL) {
+				ws_hs_fail(h, "WebSocket upgrade refused");
+				return (-1);
+			}
+			return (0);
+		}
+		log_verbose(1, "HTTP %s %s: %d", h->ans->method, path,
+		    h->ans->status);
+		return (0);
+	}
+	ws_hs_free_answer(h);
 	if (ws_parse_request(h->in, &r, &status, &why) == -1) {
 		n = ws_encode_refusal(h->out, sizeof(h->out), status, why);
 		h->olen = n > 0 ? n : 0;
@@ -1080,6 +1319,11 @@ ws_hs_request(struct ws_hs *h)
 	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
 	    proto)) == -1) {
 		ws_hs_fail(h, "WebSocket: answer too long");
+		return (-1);
+	}
+	/* A program run for the connection learns the request. */
+	if (h->o->exec != NULL && (h->cgi = wsh_cgi_env(h->in)) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return (-1);
 	}
 	h->olen = n;
@@ -1113,6 +1357,74 @@ ws_hs_answer(struct ws_hs *h)
 	return (0);
 }
 
+/*
+ * The next piece of an answer's body (a file's or the room page's) in
+ * h->out.  Returns its length, 0 at its end (or a file's read error,
+ * which ends the answer short: the client sees it by its length).
+ */
+static size_t
+ws_hs_body(struct ws_hs *h)
+{
+	struct wsh_answer	*a = h->ans;
+	size_t			 k = sizeof(h->out);
+	ssize_t			 n;
+
+	if (a->left <= 0)
+		return (0);
+	if ((off_t)k > a->left)
+		k = a->left;
+	if (a->body != NULL) {
+		memcpy(h->out, a->body, k);
+		a->body += k;
+	} else {
+		do {
+			n = read(a->fd, h->out, k);
+		} while (n == -1 && errno == EINTR);
+		if (n <= 0) {
+			log_verbose(1, "HTTP: reading the file: %s",
+			    n == 0 ? "it got shorter" : strerror(errno));
+			a->left = 0;
+			return (0);
+		}
+		k = n;
+	}
+	a->left -= k;
+	h->ooff = 0;
+	h->olen = k;
+	/* A long answer to a slow reader: the deadline bounds a stall. */
+	ws_hs_deadline(h);
+	return (k);
+}
+
+/* Over TCP: does part of a method wait in the socket, unread? */
+static int
+ws_hs_peeked(struct ws_hs *h)
+{
+	char	 b;
+
+	return (recv(h->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1);
+}
+
+/* The sniff timer: look at the client's first bytes again. */
+static void
+ws_hs_sniff_cb(void *arg)
+{
+	struct ws_hs	*h = arg;
+
+	ws_hs_cb(h->fd, EV_READ, h);
+}
+
+/*
+ * The upgrade's deadline, from when the client is known to speak HTTP:
+ * -w, or WS_HS_TIMEOUT_MS.
+ */
+static void
+ws_hs_deadline(struct ws_hs *h)
+{
+	ev_timer_arm(&h->timer, h->o->timeout_ms != TIME_NONE ?
+	    h->o->timeout_ms : WS_HS_TIMEOUT_MS);
+}
+
 /* One step of the upgrade: write what is owed, then read. */
 static void
 ws_hs_cb(int fd, int events, void *arg)
@@ -1121,38 +1433,62 @@ ws_hs_cb(int fd, int events, void *arg)
 	char		*cause;
 	ssize_t		 n;
 	size_t		 headlen;
-	int		 want;
+	int		 want, partial;
 
 	(void)fd;
+	(void)events;
 	if (h->sniffing) {
-		switch (ws_hs_sniff(h)) {
+		switch (ws_hs_sniff(h, &want)) {
 		case 0:
 			return;
 		case -1:
-			/* A TLS client that speaks is taken for WebSocket. */
-			if (h->tls == NULL || !(events & EV_READ)) {
-				ws_hs_wait(h, EV_READ);
-				return;
-			}
-			break;
+			partial = h->tls != NULL ? h->inlen > 0 :
+			    ws_hs_peeked(h);
+			if (h->tls == NULL && partial) {
+				/*
+				 * Part of a method waits in the socket, which
+				 * stays readable: look again in a while.
+				 */
+				if (h->watched)
+					ev_del(h->fd);
+				h->watched = 0;
+				ev_timer_arm(&h->sniff, WS_SNIFF_AGAIN_MS);
+			} else
+				ws_hs_wait(h, want);
+			/* A request has begun: the upgrade's deadline runs. */
+			if (partial && !h->spoke)
+				ws_hs_deadline(h);
+			h->spoke |= partial;
+			return;
 		}
 		h->sniffing = 0;
 		ev_timer_disarm(&h->sniff);
+		ws_hs_deadline(h);
 	}
-	while (h->ooff < h->olen) {
-		n = ws_lower_write(h->fd, h->tls, h->out + h->ooff,
-		    h->olen - h->ooff, &want);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN) {
-			ws_hs_wait(h, want != 0 ? want : EV_WRITE);
-			return;
+	for (;;) {
+		while (h->ooff < h->olen) {
+			n = ws_lower_write(h->fd, h->tls, h->out + h->ooff,
+			    h->olen - h->ooff, &want);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1 && errno == EAGAIN) {
+				ws_hs_wait(h, want != 0 ? want : EV_WRITE);
+				return;
+			}
+			if (n <= 0) {
+				ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+				return;
+			}
+			h->ooff += n;
 		}
-		if (n <= 0) {
-			ws_hs_fail(h, "WebSocket: %s", strerror(errno));
-			return;
-		}
-		h->ooff += n;
+		/* An answer's body: the next piece of it. */
+		if (h->ans == NULL || ws_hs_body(h) == 0)
+			break;
+	}
+	if (h->ans != NULL) {
+		/* Answered: the connection is over, and nothing failed. */
+		ws_hs_done(h, NULL, NULL);
+		return;
 	}
 	if (h->refused != NULL) {
 		/* The message is the callback's now. */
@@ -1232,8 +1568,7 @@ ws_hs_new(const struct options *o, int fd, struct tls *tls, int server,
 	h->arg = arg;
 	ev_timer_init(&h->timer, ws_hs_timeout, h);
 	ev_timer_init(&h->sniff, ws_hs_sniff_cb, h);
-	ev_timer_arm(&h->timer, o->timeout_ms != TIME_NONE ? o->timeout_ms :
-	    WS_HS_TIMEOUT_MS);
+	ws_hs_deadline(h);
 	return (h);
 }
 
@@ -1253,10 +1588,16 @@ ws_accept_start(const struct options *o, int fd, struct tls *tls,
 	if ((h = ws_hs_new(o, fd, tls, 1, cb, arg)) == NULL)
 		return (NULL);
 	ASYNC_START(h, "ws_accept_start");
-	/* A room or a broker takes plain TCP clients too. */
+	/*
+	 * A room or a broker takes plain TCP clients too, and a client is
+	 * one until its first bytes say otherwise: its deadline starts when
+	 * they do, and until then only --idle-timeout bounds its silence.
+	 */
 	if (o->broker || o->room) {
 		h->sniffing = 1;
-		ev_timer_arm(&h->sniff, WS_SNIFF_MS);
+		ev_timer_disarm(&h->timer);
+		if (o->gate.idle_ms != TIME_NONE)
+			ev_timer_arm(&h->timer, o->gate.idle_ms);
 	}
 	/*
 	 * The first read is from the loop: writable at once, and the TLS
@@ -1279,6 +1620,8 @@ ws_hs_cancel(struct ws_hs *h)
 	ev_timer_disarm(&h->timer);
 	ev_timer_disarm(&h->sniff);
 	tls_free(h->tls);
+	ws_hs_free_answer(h);
+	wsh_env_free(h->cgi);
 	free(h->refused);
 	free(h);
 }

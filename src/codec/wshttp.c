@@ -1,0 +1,322 @@
+/*
+ * What a WebSocket server says over plain HTTP, as pure functions: which
+ * first bytes are an HTTP request, the request line, a target made a
+ * file's path below a directory (or refused), the Content-Type of a
+ * file, a request header made a CGI variable, and the record headers of
+ * --ws-framed ("T 12", "B 4096").
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+
+/*
+ * The methods whose name, and a space, start an HTTP request: a room's
+ * terminal user whose first line starts so is taken for a browser.
+ */
+static const char *const wsh_methods[] = {
+	"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ", "PATCH ",
+	"TRACE ", "CONNECT ",
+};
+#define WSH_NMETHODS	(sizeof(wsh_methods) / sizeof(wsh_methods[0]))
+
+/*
+ * Are the n first bytes at b an HTTP request's?  Returns 1 (they start
+ * with a method and a space), 0 (they cannot), -1 (too few to say).
+ */
+int
+wsh_sniff(const char *b, size_t n)
+{
+	size_t	 i, len;
+	int	 more = 0;
+
+	for (i = 0; i < WSH_NMETHODS; i++) {
+		len = strlen(wsh_methods[i]);
+		if (memcmp(b, wsh_methods[i], n < len ? n : len) != 0)
+			continue;
+		if (n >= len)
+			return (1);
+		more = 1;
+	}
+	return (more ? -1 : 0);
+}
+
+/*
+ * Parse the request line of the header block h: its method, target and
+ * version into r.  Returns 0, or -1 when it is not "METHOD TARGET
+ * HTTP/1.x" (a target too long included).
+ */
+int
+wsh_request_line(const char *h, struct wsh_line *r)
+{
+	const char	*sp, *sp2;
+	size_t		 n;
+
+	memset(r, 0, sizeof(*r));
+	n = strcspn(h, " \r\n");
+	if (h[n] != ' ' || n == 0 || n >= sizeof(r->method))
+		return (-1);
+	memcpy(r->method, h, n);
+	sp = h + n + 1;
+	n = strcspn(sp, " \r\n");
+	sp2 = sp + n;
+	if (*sp2 != ' ' || n == 0 || n >= sizeof(r->target))
+		return (-1);
+	memcpy(r->target, sp, n);
+	if (strncmp(sp2, " HTTP/1.", 8) != 0 ||
+	    (sp2[8] != '0' && sp2[8] != '1') ||
+	    (sp2[9] != '\r' && sp2[9] != '\n'))
+		return (-1);
+	r->minor = sp2[8] - '0';
+	return (0);
+}
+
+static int
+wsh_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/*
+ * The path of target (before any '?'), %XX decoded once, into out (of
+ * size outsz).  Returns 0, or -1 on a bad escape, a NUL, or no room.
+ */
+int
+wsh_decode_path(const char *target, char *out, size_t outsz)
+{
+	size_t	 i, n = 0, len = strcspn(target, "?#");
+	int	 hi, lo, c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)target[i];
+		if (c == '%') {
+			if (len - i < 3 || (hi = wsh_hex(target[i + 1])) == -1 ||
+			    (lo = wsh_hex(target[i + 2])) == -1)
+				return (-1);
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c == '\0' || n + 1 >= outsz)
+			return (-1);
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return (0);
+}
+
+/*
+ * The file target names below a served directory, as a path relative to
+ * it, into out (of size outsz): "/" and a path ending in '/' name their
+ * index.html.  Refused (-1): a target that is not a path from the root, a
+ * bad escape, and a decoded path with a segment "." or "..", an empty
+ * segment, a backslash, a '%' (a second encoding, never decoded) or a
+ * control character.  The directory's own resolution still refuses
+ * symbolic links and escapes; this keeps a request from even asking.
+ */
+int
+wsh_file_path(const char *target, char *out, size_t outsz)
+{
+	char		 dec[HTTP_TARGET_MAX + 1];
+	const char	*seg, *p;
+	size_t		 n;
+	int		 c;
+
+	if (*target != '/' ||
+	    wsh_decode_path(target, dec, sizeof(dec)) == -1)
+		return (-1);
+	for (p = dec; *p != '\0'; p++) {
+		c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f || c == '\\' || c == '%')
+			return (-1);
+	}
+	/* Each segment after a '/': none empty but the last, none dots. */
+	for (seg = dec + 1; ; seg += n + 1) {
+		n = strcspn(seg, "/");
+		if ((n == 0 && seg[n] == '/') ||
+		    (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return (-1);
+		if (seg[n] == '\0')
+			break;
+	}
+	n = strlen(dec + 1);
+	if (snprintf(out, outsz, "%s%s", dec + 1,
+	    n == 0 || dec[n] == '/' ? "index.html" : "") >= (int)outsz)
+		return (-1);
+	return (0);
+}
+
+/* The Content-Type of a file, from its name's ending. */
+const char *
+wsh_content_type(const char *path)
+{
+	static const struct {
+		const char	*ext;
+		const char	*type;
+	} types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".htm", "text/html; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".mjs", "text/javascript; charset=utf-8" },
+		{ ".json", "application/json" },
+		{ ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },
+		{ ".jpeg", "image/jpeg" },
+		{ ".gif", "image/gif" },
+		{ ".svg", "image/svg+xml" },
+		{ ".txt", "text/plain; charset=utf-8" },
+		{ ".ico", "image/x-icon" },
+		{ ".wasm", "application/wasm" },
+	};
+	const char	*dot, *slash;
+	size_t		 i;
+
+	slash = strrchr(path, '/');
+	dot = strrchr(slash != NULL ? slash : path, '.');
+	for (i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcasecmp(dot, types[i].ext) == 0)
+			return (types[i].type);
+	}
+	return ("application/octet-stream");
+}
+
+/*
+ * The header line at p in a header block: its name and value (without
+ * the blanks around it) as pointers and lengths.  Returns the next line,
+ * or NULL at the blank line that ends the block (or its end).  Lines that
+ * are not "Name: value" have a zero *nlen.
+ */
+const char *
+wsh_next_header(const char *p, const char **name, size_t *nlen,
+    const char **val, size_t *vlen)
+{
+	size_t	 len, n;
+
+	len = strcspn(p, "\n");
+	if (len == 0 || (len == 1 && *p == '\r'))
+		return (NULL);
+	*name = p;
+	*nlen = 0;
+	*val = p;
+	*vlen = 0;
+	n = strcspn(p, ":\n");
+	if (n < len && n > 0) {
+		*nlen = n;
+		*val = p + n + 1;
+		*vlen = len - n - 1;
+		while (*vlen > 0 && (**val == ' ' || **val == '\t')) {
+			(*val)++;
+			(*vlen)--;
+		}
+		while (*vlen > 0 && ((*val)[*vlen - 1] == '\r' ||
+		    (*val)[*vlen - 1] == ' ' || (*val)[*vlen - 1] == '\t'))
+			(*vlen)--;
+	}
+	return (p[len] == '\n' ? p + len + 1 : NULL);
+}
+
+/*
+ * A request header's CGI name, "HTTP_" and its name upper-cased with
+ * '-' made '_', into out (of size outsz).  Returns 0, or -1 for a name
+ * with any other character than letters, digits and '-' (two names must
+ * not give one variable), and for Proxy, whose HTTP_PROXY a program
+ * would take for its proxy.
+ */
+int
+wsh_cgi_name(const char *name, size_t n, char *out, size_t outsz)
+{
+	size_t	 i;
+	int	 c;
+
+	if (n == 0 || n + 6 > outsz ||
+	    (n == 5 && strncasecmp(name, "proxy", 5) == 0))
+		return (-1);
+	memcpy(out, "HTTP_", 5);
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)name[i];
+		if (c == '-')
+			c = '_';
+		else if (isascii(c) && isalnum(c))
+			c = toupper(c);
+		else
+			return (-1);
+		out[5 + i] = c;
+	}
+	out[5 + n] = '\0';
+	return (0);
+}
+
+/*
+ * A value for a CGI variable: the n bytes at v without their control
+ * characters (a tab is a space), into out (of size outsz, cut to fit).
+ * Returns its length.
+ */
+size_t
+wsh_cgi_value(const char *v, size_t n, char *out, size_t outsz)
+{
+	size_t	 i, k = 0;
+	int	 c;
+
+	for (i = 0; i < n && k + 1 < outsz; i++) {
+		c = (unsigned char)v[i];
+		if (c == '\t')
+			c = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			continue;
+		out[k++] = c;
+	}
+	if (outsz > 0)
+		out[k] = '\0';
+	return (k);
+}
+
+/*
+ * A --ws-framed record's header line, the n bytes at s up to and without
+ * its newline: a kind ('T' text, 'B' binary; 't', 'b': a part of a
+ * message that goes on) a space and the payload's length in decimal, at
+ * most max.  Returns 0 with *kind and *len, or -1.
+ */
+int
+wsh_frame_parse(const char *s, size_t n, uint64_t max, int *kind,
+    uint64_t *len)
+{
+	uint64_t	 v = 0, d;
+	size_t		 i;
+
+	if (n < 3 || s[0] == '\0' || strchr("TBtb", s[0]) == NULL ||
+	    s[1] != ' ' || n > 2 + 20)
+		return (-1);
+	for (i = 2; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || (i > 2 && s[2] == '0'))
+			return (-1);
+		d = s[i] - '0';
+		if (v > max / 10 || v * 10 > max - d)
+			return (-1);
+		v = v * 10 + d;
+	}
+	*kind = s[0];
+	*len = v;
+	return (0);
+}
+
+/* A record's header line for a message part of kind and len, in out. */
+size_t
+wsh_frame_encode(char *out, size_t outsz, int kind, uint64_t len)
+{
+	int	 n;
+
+	n = snprintf(out, outsz, "%c %llu\n", kind, (unsigned long long)len);
+	return (n < 0 || (size_t)n >= outsz ? 0 : (size_t)n);
+}

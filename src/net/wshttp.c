@@ -1,0 +1,423 @@
+/*
+ * A WebSocket server's plain HTTP: the answer to a request that is not an
+ * upgrade (a file of --ws-static, the room's own page, or a refusal), the
+ * checks an upgrade passes first (--ws-path, --ws-allow-origin), and the
+ * CGI variables a program run for the connection is given.  The upgrade
+ * stage of src/net/wsconn.c sends what is decided here.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/openat2.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/*
+ * The page a room serves at "/" without --ws-static: a line to type and
+ * the room's lines, over a WebSocket to the address the page came from.
+ * Text goes in as text nodes, never as markup.
+ */
+static const char wsh_room_page[] =
+"<!DOCTYPE html>\n"
+"<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+"<meta name=\"viewport\" content=\"width=device-width\">\n"
+"<title>sockcat room</title>\n"
+"<style>body{font:15px monospace;margin:0;display:flex;"
+"flex-direction:column;height:100vh}#log{flex:1;overflow-y:auto;"
+"margin:0;padding:8px;white-space:pre-wrap}form{display:flex}"
+"#line{flex:1;font:inherit;padding:6px}</style></head>\n"
+"<body><pre id=\"log\"></pre>\n"
+"<form id=\"f\"><input id=\"line\" autocomplete=\"off\" autofocus>"
+"<button>Send</button></form>\n"
+"<script>\n"
+"const log = document.getElementById('log');\n"
+"const line = document.getElementById('line');\n"
+"function show(s) {\n"
+"  log.appendChild(document.createTextNode(s + '\\n'));\n"
+"  log.scrollTop = log.scrollHeight;\n"
+"}\n"
+"const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' :\n"
+"  'ws://') + location.host + '/');\n"
+"ws.onopen = () => show('* connected');\n"
+"ws.onclose = () => show('* disconnected');\n"
+"ws.onmessage = (e) => {\n"
+"  if (typeof e.data === 'string')\n"
+"    e.data.split('\\n').forEach((l) => { if (l !== '') show(l); });\n"
+"};\n"
+"document.getElementById('f').onsubmit = (e) => {\n"
+"  e.preventDefault();\n"
+"  if (ws.readyState === 1 && line.value !== '')\n"
+"    ws.send(line.value);\n"
+"  line.value = '';\n"
+"};\n"
+"</script></body></html>\n";
+
+/*
+ * Open the directory of --ws-static for the server's life.  Returns its
+ * descriptor, or -1 with *cause.
+ */
+int
+wsh_static_open(const char *dir, char **cause)
+{
+	int	 fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_cause(cause, "ws-static: %s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	return (fd);
+}
+
+/*
+ * Open path, relative to the directory dfd, for reading, resolved beneath
+ * it with no symbolic link anywhere on the way: openat2(2) where the
+ * kernel has it, else a walk one segment at a time with O_NOFOLLOW.
+ * Returns the descriptor, or -1 with errno.
+ */
+static int
+wsh_open_beneath(int dfd, const char *path)
+{
+	struct open_how	 how;
+	char		 seg[NAME_MAX + 1];
+	const char	*p = path;
+	size_t		 n;
+	int		 fd, next;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS;
+	fd = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+	if (fd != -1 || errno != ENOSYS)
+		return (fd);
+	/* wsh_file_path() let no "." or ".." segment through. */
+	if ((fd = dup(dfd)) == -1)
+		return (-1);
+	for (;;) {
+		n = strcspn(p, "/");
+		if (n == 0 || n >= sizeof(seg)) {
+			close(fd);
+			errno = ENOENT;
+			return (-1);
+		}
+		memcpy(seg, p, n);
+		seg[n] = '\0';
+		next = openat(fd, seg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+		    O_NONBLOCK | (p[n] == '/' ? O_DIRECTORY : 0));
+		close(fd);
+		if (next == -1)
+			return (-1);
+		fd = next;
+		if (p[n] == '\0')
+			return (fd);
+		p += n + 1;
+	}
+}
+
+/*
+ * Start an answer of status whose body is a line saying why (not sent to
+ * a HEAD request, though its length is given).
+ */
+static void
+wsh_refuse(struct wsh_answer *a, int status, const char *why)
+{
+	const char	*text;
+	int		 n;
+
+	switch (status) {
+	case WSH_NOT_FOUND:
+		text = "Not Found";
+		break;
+	case HTTP_FORBIDDEN:
+		text = "Forbidden";
+		break;
+	case HTTP_BAD_METHOD:
+		text = "Method Not Allowed";
+		break;
+	case HTTP_UPGRADE_REQUIRED:
+		text = "Upgrade Required";
+		break;
+	default:
+		text = "Bad Request";
+		break;
+	}
+	a->status = status;
+	a->why = why;
+	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 %d %s\r\n%s%s"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s%s",
+	    status, text, status == HTTP_BAD_METHOD ?
+	    "Allow: GET, HEAD\r\n" : "", status == HTTP_UPGRADE_REQUIRED ?
+	    "Sec-WebSocket-Version: 13\r\n" : "", strlen(why) + 1,
+	    a->head_only ? "" : why, a->head_only ? "" : "\n");
+	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
+}
+
+/* The head of a 200 answer of len bytes of type. */
+static void
+wsh_ok(struct wsh_answer *a, const char *type, off_t len)
+{
+	int	 n;
+
+	a->status = HTTP_OK;
+	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 200 OK\r\n"
+	    "Content-Type: %s\r\nContent-Length: %lld\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Cache-Control: no-cache\r\nConnection: close\r\n\r\n", type,
+	    (long long)len);
+	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
+}
+
+/* A file of --ws-static for target, or the refusal. */
+static void
+wsh_static(const struct options *o, const char *target,
+    struct wsh_answer *a)
+{
+	char		 path[HTTP_TARGET_MAX + 16];
+	struct stat	 st;
+	int		 fd;
+
+	if (wsh_file_path(target, path, sizeof(path)) == -1) {
+		wsh_refuse(a, HTTP_FORBIDDEN, "forbidden path");
+		return;
+	}
+	if ((fd = wsh_open_beneath(o->ws_static_fd, path)) == -1) {
+		/* A link out, a link at all, or a way up: the same 403. */
+		wsh_refuse(a, errno == EXDEV || errno == ELOOP ||
+		    errno == EACCES ? HTTP_FORBIDDEN : WSH_NOT_FOUND,
+		    errno == ENOENT || errno == ENOTDIR ? "no such file" :
+		    "forbidden path");
+		return;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		wsh_refuse(a, WSH_NOT_FOUND, "no such file");
+		return;
+	}
+	wsh_ok(a, wsh_content_type(path), st.st_size);
+	if (a->head_only) {
+		close(fd);
+		return;
+	}
+	a->fd = fd;
+	a->left = st.st_size;
+}
+
+/* Is the path of target (before its query) one of --ws-path's? */
+static int
+wsh_path_allowed(const struct options *o, const char *target)
+{
+	size_t	 i, n = strcspn(target, "?#");
+
+	if (o->nws_paths == 0)
+		return (1);
+	for (i = 0; i < o->nws_paths; i++) {
+		if (strlen(o->ws_paths[i]) == n &&
+		    strncmp(o->ws_paths[i], target, n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Is the request's Origin one of --ws-allow-origin's?  A request without
+ * one comes from no browser, and no page can make it: it passes.
+ */
+static int
+wsh_origin_allowed(const struct options *o, const char *head)
+{
+	char	 v[512];
+	size_t	 i;
+
+	if (o->nws_allow_origins == 0 ||
+	    ws_header(head, "Origin", v, sizeof(v)) != 1)
+		return (1);
+	for (i = 0; i < o->nws_allow_origins; i++) {
+		if (strcasecmp(o->ws_allow_origins[i], v) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Decide what the request head (a NUL-terminated header block) of a
+ * WebSocket server's client gets: an upgrade (WSH_UPGRADE: the upgrade
+ * stage checks and answers it), or an answer in a: its head, and then
+ * the bytes of a file (a->fd, a->left) or of the room's page (a->body).
+ * Returns WSH_UPGRADE or WSH_ANSWER.
+ */
+int
+wsh_route(const struct options *o, const char *head, struct wsh_answer *a)
+{
+	struct wsh_line	 l;
+	char		 v[512];
+	int		 upgrade;
+
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	/* A request line we cannot read: the upgrade's own refusal. */
+	if (wsh_request_line(head, &l) == -1)
+		return (WSH_UPGRADE);
+	upgrade = ws_header(head, "Upgrade", v, sizeof(v)) == 1 &&
+	    ws_token(v, "websocket");
+	strlcpy(a->method, l.method, sizeof(a->method));
+	strlcpy(a->target, l.target, sizeof(a->target));
+	/* What is no request for a page is an upgrade refused. */
+	a->refusal = 1;
+	if (upgrade) {
+		if (!wsh_path_allowed(o, l.target))
+			wsh_refuse(a, WSH_NOT_FOUND, "no WebSocket here");
+		else if (!wsh_origin_allowed(o, head))
+			wsh_refuse(a, HTTP_FORBIDDEN, "origin not allowed");
+		else
+			return (WSH_UPGRADE);
+		return (WSH_ANSWER);
+	}
+	a->head_only = strcmp(l.method, "HEAD") == 0;
+	if (strcmp(l.method, "GET") != 0 && !a->head_only) {
+		wsh_refuse(a, HTTP_BAD_METHOD, "only GET and HEAD");
+		return (WSH_ANSWER);
+	}
+	a->refusal = 0;
+	if (o->ws_static != NULL) {
+		wsh_static(o, l.target, a);
+		return (WSH_ANSWER);
+	}
+	if (o->room && strcspn(l.target, "?#") == 1) {
+		wsh_ok(a, "text/html; charset=utf-8",
+		    sizeof(wsh_room_page) - 1);
+		if (!a->head_only) {
+			a->body = wsh_room_page;
+			a->left = sizeof(wsh_room_page) - 1;
+		}
+		return (WSH_ANSWER);
+	}
+	/* No page here: a GET that is no upgrade is the upgrade's 426. */
+	if (!a->head_only)
+		return (WSH_UPGRADE);
+	a->refusal = 1;
+	wsh_refuse(a, HTTP_UPGRADE_REQUIRED, "no Upgrade: websocket");
+	return (WSH_ANSWER);
+}
+
+/* Add "name=value" to the list *env of *n, or fail (-1). */
+static int
+wsh_env_add(char ***env, size_t *n, const char *name, const char *value)
+{
+	char	**e;
+
+	if ((e = reallocarray(*env, *n + 2, sizeof(**env))) == NULL)
+		return (-1);
+	*env = e;
+	if (asprintf(&e[*n], "%s=%s", name, value) == -1)
+		return (-1);
+	e[++*n] = NULL;
+	return (0);
+}
+
+/* Is name set in the list env already? */
+static int
+wsh_env_has(char **env, const char *name)
+{
+	size_t	 i, n = strlen(name);
+
+	for (i = 0; env != NULL && env[i] != NULL; i++) {
+		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+			return (1);
+	}
+	return (0);
+}
+
+/* Free a list of wsh_cgi_env(). */
+void
+wsh_env_free(char **env)
+{
+	size_t	 i;
+
+	if (env == NULL)
+		return;
+	for (i = 0; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
+
+/*
+ * The CGI/1.1 variables of an upgrade request, the header block head, as
+ * websocketd gives them: REQUEST_METHOD, REQUEST_URI, PATH_INFO,
+ * QUERY_STRING, SERVER_PROTOCOL, SERVER_NAME, and each header as HTTP_*.
+ * No value holds a control character.  The addresses and ports are the
+ * program's own (exec.c).  Returns a NULL-terminated list, or NULL.
+ */
+char **
+wsh_cgi_env(const char *head)
+{
+	struct wsh_line	 l;
+	char		**env = NULL;
+	char		 name[128], val[HTTP_TARGET_MAX + 1];
+	char		 raw[HTTP_TARGET_MAX + 1];
+	const char	*p, *hn, *hv, *q;
+	size_t		 n = 0, nlen, vlen;
+
+	if (wsh_request_line(head, &l) == -1)
+		return (NULL);
+	wsh_cgi_value(l.target, strlen(l.target), val, sizeof(val));
+	if (wsh_env_add(&env, &n, "GATEWAY_INTERFACE", "CGI/1.1") == -1 ||
+	    wsh_env_add(&env, &n, "SERVER_SOFTWARE", "sockcat") == -1 ||
+	    wsh_env_add(&env, &n, "SERVER_PROTOCOL", l.minor == 0 ?
+	    "HTTP/1.0" : "HTTP/1.1") == -1 ||
+	    wsh_env_add(&env, &n, "REQUEST_METHOD", "GET") == -1 ||
+	    wsh_env_add(&env, &n, "REQUEST_URI", val) == -1 ||
+	    wsh_env_add(&env, &n, "SCRIPT_NAME", "") == -1)
+		goto fail;
+	if (wsh_decode_path(l.target, raw, sizeof(raw)) == -1)
+		strlcpy(raw, l.target, strcspn(l.target, "?#") + 1);
+	wsh_cgi_value(raw, strlen(raw), val, sizeof(val));
+	if (wsh_env_add(&env, &n, "PATH_INFO", val) == -1)
+		goto fail;
+	q = strchr(l.target, '?');
+	wsh_cgi_value(q != NULL ? q + 1 : "", q != NULL ?
+	    strcspn(q + 1, "#") : 0, val, sizeof(val));
+	if (wsh_env_add(&env, &n, "QUERY_STRING", val) == -1)
+		goto fail;
+	/* The headers, after the request line. */
+	p = head + strcspn(head, "\n");
+	if (*p == '\n')
+		p++;
+	while (*p != '\0' &&
+	    (q = wsh_next_header(p, &hn, &nlen, &hv, &vlen)) != p) {
+		if (nlen > 0 && wsh_cgi_name(hn, nlen, name,
+		    sizeof(name)) == 0) {
+			wsh_cgi_value(hv, vlen, val, sizeof(val));
+			if (strcmp(name, "HTTP_HOST") == 0) {
+				strlcpy(raw, val, sizeof(raw));
+				raw[*raw == '[' ? strcspn(raw, "]") + 1 :
+				    strcspn(raw, ":")] = '\0';
+				if (wsh_env_add(&env, &n, "SERVER_NAME",
+				    raw) == -1)
+					goto fail;
+			}
+			if (!wsh_env_has(env, name) &&
+			    wsh_env_add(&env, &n, name, val) == -1)
+				goto fail;
+		}
+		if (q == NULL)
+			break;
+		p = q;
+	}
+	return (env);
+
+fail:
+	wsh_env_free(env);
+	return (NULL);
+}

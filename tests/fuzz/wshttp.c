@@ -1,0 +1,77 @@
+/*
+ * Fuzz target: a WebSocket server's plain HTTP (src/codec/wshttp.c).  Any
+ * bytes are sniffed, parsed as a request line and a header block, made a
+ * file's path, a CGI variable and a --ws-framed record header without a
+ * crash or a read past them; a path that is accepted never climbs out, a
+ * CGI value holds no control character, a record header that parses is
+ * written again the same.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/codec.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct wsh_line	 l;
+	char		*copy, path[HTTP_TARGET_MAX + 16], out[64];
+	char		 val[256], again[WSH_FRAME_HDR_MAX];
+	const char	*p, *q, *name, *v;
+	size_t		 nlen, vlen, i, n;
+	uint64_t	 len, len2;
+	int		 kind, kind2;
+
+	/* An exact copy, so that the sanitizer sees any read past it. */
+	if ((copy = malloc(size + 1)) == NULL)
+		return (0);
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	(void)wsh_sniff(copy, size < 8 ? size : 8);
+	(void)wsh_request_line(copy, &l);
+	if (wsh_file_path(copy, path, sizeof(path)) == 0) {
+		if (path[0] == '/' || strchr(path, '\\') != NULL ||
+		    strchr(path, '%') != NULL)
+			abort();
+		/* No segment is "." or "..". */
+		for (p = path; ; p += n + 1) {
+			n = strcspn(p, "/");
+			if ((n == 1 && p[0] == '.') ||
+			    (n == 2 && p[0] == '.' && p[1] == '.'))
+				abort();
+			if (p[n] == '\0')
+				break;
+		}
+	}
+	for (p = copy; *p != '\0'; p = q) {
+		if ((q = wsh_next_header(p, &name, &nlen, &v, &vlen)) == NULL)
+			break;
+		if (q <= p)
+			abort();
+		if (nlen > 0 && wsh_cgi_name(name, nlen, out, sizeof(out)) == 0)
+			for (i = 0; out[i] != '\0'; i++)
+				if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789_", out[i]) == NULL)
+					abort();
+		n = wsh_cgi_value(v, vlen, val, sizeof(val));
+		for (i = 0; i < n; i++)
+			if ((unsigned char)val[i] < 0x20 || val[i] == 0x7f)
+				abort();
+	}
+	if (wsh_frame_parse(copy, size, UINT64_MAX / 2, &kind, &len) == 0) {
+		n = wsh_frame_encode(again, sizeof(again), kind, len);
+		if (n == 0 || again[n - 1] != '\n' ||
+		    wsh_frame_parse(again, n - 1, UINT64_MAX / 2, &kind2,
+		    &len2) == -1 || kind2 != kind || len2 != len)
+			abort();
+	}
+	free(copy);
+	return (0);
+}
