@@ -41,15 +41,12 @@ static const char help_forms[] =
 "  %1$s -l [options] [address] port              listen\n"
 "  %1$s -U [-l] [options] path                   Unix-domain socket\n"
 "  %1$s --chat [-l [address] port] | host [port] talk with one person\n"
-"  %1$s [options] ADDRESS ADDRESS                relay, as socat: tcp-l:PORT\n"
-"      unix:PATH, udp-l:PORT tcp:HOST:PORT, tcp:H:P wss://H/P, exec:CMD, -\n";
+"  %1$s [options] ADDRESS ADDRESS                relay: tcp-l:80 unix:PATH\n";
 
 /* --help after the options. */
 static const char help_end[] =
 "\n"
 "TIME: seconds, or with a unit: 500ms, 2s, 1m.  Ports: numbers, names, lo-hi.\n"
-"Signals: a forwarder with -k reads its files again on SIGHUP (allow, deny,\n"
-"certificate, --forward-file) and prints its --stats line on SIGUSR1.\n"
 "\n"
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file ...\n"
