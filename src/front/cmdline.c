@@ -1142,7 +1142,8 @@ static const struct conflict {
 	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
-	  "--ws-max-message --ws-insecure", .none = "--websocket",
+	  "--ws-max-message --ws-insecure --ws-no-compress",
+	  .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
 	{ .all = "--websocket",
 	  .any = "-z -U -u --fifo proxy-server -t --chat",

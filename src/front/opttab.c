@@ -270,6 +270,9 @@ static const struct optdef optdefs[] = {
 	{ .name = "ws-insecure", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(ws_insecure),
 	  .help = "wss://: accept any certificate and name" },
+	{ .name = "ws-no-compress", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(ws_no_compress),
+	  .help = "neither offer nor accept permessage-deflate" },
 
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",

@@ -199,6 +199,7 @@ struct options {
 	long long	 ws_ping_ms;	/* --ws-ping, TIME_NONE: never */
 	long long	 ws_max_message; /* --ws-max-message, 0: default */
 	int		 ws_insecure;	/* --ws-insecure */
+	int		 ws_no_compress; /* --ws-no-compress */
 };
 
 /*
