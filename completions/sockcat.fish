@@ -62,6 +62,7 @@ complete -c sockcat -l ws-protocol -x -d 'subprotocols offered, or accepted with
 complete -c sockcat -l ws-ping -x -d 'send a WebSocket ping every TIME'
 complete -c sockcat -l ws-max-message -x -d 'close (1009) on a longer message (16 MiB)'
 complete -c sockcat -l ws-insecure -d 'wss://: accept any certificate and name'
+complete -c sockcat -l ws-no-compress -d 'neither offer nor accept permessage-deflate'
 complete -c sockcat -s x -l proxy -x -a '(__fish_print_hostnames)' -d 'via this proxy; repeat: a chain; or a URL'
 complete -c sockcat -s X -l proxy-type -x -a '4 4a 5 connect socks4 socks4a socks5 http' -d '4, 4a, 5 (default), connect; -l: 5, http'
 complete -c sockcat -s P -x -a '(__fish_complete_users)' -d 'proxy user; the password is asked for'

@@ -62,6 +62,12 @@ static const unsigned char ws_z_tail[4] = { 0x00, 0x00, 0xff, 0xff };
  */
 #define WS_SNIFF_MS		1000
 
+/*
+ * How long the peer's close waits for the end of what we write before it
+ * is answered regardless.
+ */
+#define WS_CLOSE_GRACE_MS	1000
+
 struct ws {
 	const struct options	*o;
 	int			 fd;
@@ -100,6 +106,8 @@ struct ws {
 	int			 close_sent;
 	int			 plain;	/* not WebSocket: a TCP client */
 	struct ev_timer		 ping;	/* --ws-ping */
+	struct ev_timer		 grace;	/* the peer's close waits for ours */
+	int			 answering; /* ours sent by it, being flushed */
 
 	/* permessage-deflate (RFC 7692), when it was agreed. */
 	int			 pmd;
@@ -261,6 +269,16 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 		if (n >= sizeof(ws_z_tail) && memcmp(dst + n -
 		    sizeof(ws_z_tail), ws_z_tail, sizeof(ws_z_tail)) == 0)
 			n -= sizeof(ws_z_tail);
+		else {
+			/*
+			 * Nothing since the last frame's flush: the empty
+			 * block the peer completes must still begin here,
+			 * its header's byte, or the tail it adds would be
+			 * read as the start of one and the next message
+			 * with it.
+			 */
+			dst[n++] = 0x00;
+		}
 		if (w->server ? w->pmdp.server_no_takeover :
 		    w->pmdp.client_no_takeover)
 			(void)deflateReset(z);
@@ -460,7 +478,50 @@ ws_control(struct ws *w)
 		    "%d%s%s", code, *reason != '\0' ? ": " : "", reason);
 	w->peer_code = code;
 	w->in_closed = 1;
+	/*
+	 * Answered when what we write ends (a program behind -e still
+	 * answers what came before the close), but within WS_CLOSE_GRACE_MS
+	 * (RFC 6455, 5.5.1: as soon as practical): a program that never
+	 * stops writing must not keep the peer waiting for ours.
+	 */
+	if (!w->close_sent)
+		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
 	return (0);
+}
+
+/*
+ * The peer closed a while ago and we still write: answer its close now,
+ * ending a message of ours left open, and drop what is still to be
+ * written, as the peer would drop it.
+ */
+static void
+ws_grace_cb(void *arg)
+{
+	struct ws	*w = arg;
+	struct session	*s;
+	int		 want;
+
+	if (!w->close_sent) {
+		log_verbose(1, "WebSocket: answering the peer's close");
+		w->wop = 0;
+		w->ncarry = 0;
+		ws_send_close(w, w->peer_code != WS_CLOSE_NO_STATUS ?
+		    w->peer_code : WS_CLOSE_NORMAL, "");
+		w->answering = 1;
+	}
+	/*
+	 * Our close goes behind the frames queued before it: until they
+	 * have gone, the writes (ws_ep_write()) and this timer flush them.
+	 */
+	if (ws_flush(w, &want) == 0) {
+		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
+		return;
+	}
+	if (w->ep == NULL || w->ep->writer == NULL)
+		return;
+	s = w->ep->writer->session;
+	ep_write_ended(w->ep);
+	session_check(s);
 }
 
 /*
@@ -910,6 +971,23 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	int			 want;
 
 	ep->wwant = 0;
+	if (w->close_sent && w->answering) {
+		/* The peer's close answered: flush, then take nothing more. */
+		switch (ws_flush(w, &want)) {
+		case -1:
+			ws_broken(w);
+			return (-1);
+		case 0:
+			ep->wwant = want;
+			break;
+		default:
+			ev_timer_disarm(&w->grace);
+			ep_write_ended(ep);
+			break;
+		}
+		errno = EAGAIN;
+		return (-1);
+	}
 	if (w->close_sent) {
 		errno = EPIPE;
 		return (-1);
@@ -1085,6 +1163,7 @@ ws_new(const struct options *o, int fd, struct tls *tls, int server)
 	w->max = o->ws_max_message > 0 ? (uint64_t)o->ws_max_message :
 	    WS_MAX_MESSAGE;
 	ev_timer_init(&w->ping, ws_ping_cb, w);
+	ev_timer_init(&w->grace, ws_grace_cb, w);
 	return (w);
 }
 
@@ -1113,6 +1192,7 @@ ws_free(struct ws *w)
 	if (w == NULL)
 		return;
 	ev_timer_disarm(&w->ping);
+	ev_timer_disarm(&w->grace);
 	if (w->tls != NULL) {
 		tls_close_notify(w->tls);
 		tls_free(w->tls);
