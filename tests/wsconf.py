@@ -230,6 +230,9 @@ def converse(s, frames, client, deflated):
                         say("eof")
                     except socket.timeout:
                         say("timeout")
+                    except ConnectionResetError:
+                        # Our answer crossed the server's own end.
+                        say("eof")
                     return
                 say("eof")
                 return
@@ -242,7 +245,7 @@ def converse(s, frames, client, deflated):
                 say("message", NAMES[msg[0]], len(body), sha16(body))
                 msg = None
                 send_until_wait()
-    except EOFError:
+    except (EOFError, ConnectionResetError):
         say("eof")
     except socket.timeout:
         say("timeout")
