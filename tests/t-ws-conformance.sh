@@ -106,9 +106,18 @@ has() {
 	    fail "$1: no \"$2\" in: $(head -c 2000 "$SC_TMP/$1.out"; cat "$SC_TMP/$1.err")"
 }
 
+# The suite's servers live as long as a slow machine needs.
+SERVER_TIMEOUT=400
+
 # An echo server that serves every client in turn (-k) through cat.
 echo_server() {
 	server s -l -k --websocket "$@" -e cat 127.0.0.1 0 || fail "no server"
+}
+
+# A server that serves every client in turn (-k) with its standard
+# input and output, no program: for what ends in a close anyway.
+stdio_server() {
+	server s -l -k --websocket 127.0.0.1 0 || fail "no server"
 }
 
 test_server_fragments_with_control_frames_between() {
@@ -144,7 +153,7 @@ test_server_ping_payloads() {
 }
 
 test_server_every_close_code() {
-	echo_server
+	stdio_server
 	# Codes a peer may send are answered with the same code (5.5.1).
 	good="1000 1001 1002 1003 1007 1008 1009 1010 1011 1012 1013 1014 3000
 	    3999 4000 4999"
@@ -187,7 +196,7 @@ test_server_every_close_code() {
 }
 
 test_server_masking_reserved_bits_and_opcodes() {
-	echo_server
+	stdio_server
 	raw unmasked text/w:s:hi
 	has unmasked "close 1002 unmasked frame from a client"
 	raw rsv text/1:s:x -- text/2:s:x -- text/3:s:x -- ping/1: -- close/2:
@@ -260,8 +269,11 @@ asyncio.run(main())' "ws://127.0.0.1:$PORT/" >"$SC_TMP/neg.out"
 	libcli py py bigtext 16777216
 	has py "bigtext exact"
 	has py "extensions permessage-deflate"
+	stop "$SERVER_PID"
+	echo_server
 	libcli node node bigtext 16777216
 	has node "bigtext exact"
+	has node "extensions permessage-deflate"
 	stop "$SERVER_PID"
 }
 
