@@ -68,6 +68,7 @@ complete -c sockcat -l ws-static -r -d 'with --websocket: serve plain GETs from 
 complete -c sockcat -l ws-allow-origin -x -d 'refuse (403) upgrades from any other Origin'
 complete -c sockcat -l ws-path -x -d 'take upgrades only at PATH (404 elsewhere)'
 complete -c sockcat -l ws-framed -d 'messages as "T len" or "B len" lines and payload'
+complete -c sockcat -l ws-no-compress -d 'neither offer nor accept permessage-deflate'
 complete -c sockcat -s x -l proxy -x -a '(__fish_print_hostnames)' -d 'via this proxy; repeat: a chain; or a URL'
 complete -c sockcat -s X -l proxy-type -x -a '4 4a 5 connect socks4 socks4a socks5 http' -d '4, 4a, 5 (default), connect; -l: 5, http'
 complete -c sockcat -s P -x -a '(__fish_complete_users)' -d 'proxy user; the password is asked for'

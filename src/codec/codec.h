@@ -282,9 +282,24 @@ struct ws_frame {
 	int		 fin;
 	int		 opcode;	/* WS_OP_* */
 	int		 masked;
+	int		 rsv1;		/* compressed (RFC 7692) */
 	unsigned char	 mask[4];
 	uint64_t	 len;
 };
+
+/* ws_frame_parse()'s flags: our side, and whether RSV1 may be set. */
+#define WS_PARSE_SERVER		0x1
+#define WS_PARSE_RSV1		0x2
+
+/* permessage-deflate (RFC 7692) as negotiated. */
+struct ws_pmd {
+	int		 server_no_takeover; /* the server resets each message */
+	int		 client_no_takeover; /* the client does */
+	int		 server_bits;	/* the server's window, 0: 15 */
+	int		 client_bits;	/* the client's window, 0: 15 */
+};
+#define WS_PMD_OFFER	"permessage-deflate; client_max_window_bits"
+#define WS_EXT_MAX	512	/* a Sec-WebSocket-Extensions value */
 
 /* An upgrade request: what a client sends, what a server parsed. */
 struct ws_req {
@@ -293,6 +308,7 @@ struct ws_req {
 	const char	*key;		/* Sec-WebSocket-Key */
 	const char	*origin;	/* NULL: none */
 	const char	*protocols;	/* offered, comma-separated; NULL */
+	const char	*extensions;	/* offered; NULL: none */
 	char *const	*headers;	/* extra "Name: value" lines */
 	size_t		 nheaders;
 	char		 pathbuf[HTTP_TARGET_MAX + 1]; /* parsed copies */
@@ -326,10 +342,12 @@ ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
 int		 ws_parse_request(const char *, struct ws_req *, int *,
 		    const char **);
 ssize_t		 ws_encode_accept(char *, size_t, const char *,
-		    const char *);
+		    const char *, const char *);
 ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);
+int		 ws_pmd_choose(const char *, struct ws_pmd *, char *, size_t);
+int		 ws_pmd_answer(const char *, struct ws_pmd *, const char **);
 
 /* wshttp.c */
 #define WSH_NOT_FOUND		404

@@ -51,17 +51,20 @@ ws_make_key(const unsigned char *nonce, char *out)
 
 /*
  * Parse the frame header at p (n bytes) into f.  A server's peer must mask
- * its frames and a client's must not (server says which side we are).
- * Returns the header's length; more than n means "read up to that many
- * and ask again"; -1 is a protocol error, with the close code to answer
- * it with in *code and the reason in *errstr.
+ * its frames and a client's must not (WS_PARSE_SERVER in flags says which
+ * side we are); RSV1 marks the first frame of a compressed message, and
+ * is allowed there only when permessage-deflate was agreed
+ * (WS_PARSE_RSV1).  Returns the header's length; more than n means "read
+ * up to that many and ask again"; -1 is a protocol error, with the close
+ * code to answer it with in *code and the reason in *errstr.
  */
 ssize_t
-ws_frame_parse(const unsigned char *p, size_t n, int server,
+ws_frame_parse(const unsigned char *p, size_t n, int flags,
     struct ws_frame *f, int *code, const char **errstr)
 {
 	size_t		 need = 2, i;
 	uint64_t	 len;
+	int		 server = (flags & WS_PARSE_SERVER) != 0;
 
 	*code = WS_CLOSE_PROTOCOL;
 	if (n < 2)
@@ -69,8 +72,10 @@ ws_frame_parse(const unsigned char *p, size_t n, int server,
 	f->fin = (p[0] & 0x80) != 0;
 	f->opcode = p[0] & 0x0f;
 	f->masked = (p[1] & 0x80) != 0;
+	f->rsv1 = (p[0] & 0x40) != 0;
 	len = p[1] & 0x7f;
-	if (p[0] & 0x70) {
+	if ((p[0] & 0x30) || (f->rsv1 && (!(flags & WS_PARSE_RSV1) ||
+	    (f->opcode != WS_OP_TEXT && f->opcode != WS_OP_BINARY)))) {
 		*errstr = "reserved bits set";
 		return (-1);
 	}
@@ -562,6 +567,13 @@ ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
 			goto toolong;
 		used += n;
 	}
+	if (r->extensions != NULL) {
+		n = snprintf(out + used, outsz - used,
+		    "Sec-WebSocket-Extensions: %s\r\n", r->extensions);
+		if (n < 0 || (size_t)n >= outsz - used)
+			goto toolong;
+		used += n;
+	}
 	for (i = 0; i < r->nheaders; i++) {
 		if (strpbrk(r->headers[i], "\r\n") != NULL ||
 		    strchr(r->headers[i], ':') == NULL) {
@@ -656,11 +668,12 @@ ws_parse_request(const char *h, struct ws_req *r, int *status,
 
 /*
  * The server's 101 answer in out (of size outsz) for key, with the chosen
- * subprotocol when protocol is not empty.  Returns its length, or -1.
+ * subprotocol when protocol is not empty and the extensions accepted
+ * when ext is not empty.  Returns its length, or -1.
  */
 ssize_t
 ws_encode_accept(char *out, size_t outsz, const char *key,
-    const char *protocol)
+    const char *protocol, const char *ext)
 {
 	char	 accept[WS_ACCEPT_LEN + 1];
 	int	 n;
@@ -669,9 +682,11 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 		return (-1);
 	n = snprintf(out, outsz, "HTTP/1.1 101 Switching Protocols\r\n"
 	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-	    "Sec-WebSocket-Accept: %s\r\n%s%s%s\r\n", accept,
+	    "Sec-WebSocket-Accept: %s\r\n%s%s%s%s%s%s\r\n", accept,
 	    *protocol != '\0' ? "Sec-WebSocket-Protocol: " : "", protocol,
-	    *protocol != '\0' ? "\r\n" : "");
+	    *protocol != '\0' ? "\r\n" : "",
+	    *ext != '\0' ? "Sec-WebSocket-Extensions: " : "", ext,
+	    *ext != '\0' ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= outsz)
 		return (-1);
 	return (n);
@@ -767,8 +782,160 @@ ws_check_accept(const char *h, const char *key, const char *protocols,
 		*errstr = "bad Sec-WebSocket-Protocol";
 		return (-1);
 	}
-	if (ws_header(h, "Sec-WebSocket-Extensions", v, sizeof(v)) == 1) {
+	return (0);
+}
+
+/* s without the spaces and tabs around it (cut in place). */
+static char *
+ws_trim(char *s)
+{
+	char	*e;
+
+	s += strspn(s, " \t");
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	return (s);
+}
+
+/* A window size as RFC 7692 writes it: 8 to 15, no leading zero. */
+static int
+ws_pmd_bits(const char *v)
+{
+	if (v[0] >= '8' && v[0] <= '9' && v[1] == '\0')
+		return (v[0] - '0');
+	if (v[0] == '1' && v[1] >= '0' && v[1] <= '5' && v[2] == '\0')
+		return (10 + v[1] - '0');
+	return (-1);
+}
+
+/*
+ * Parse one element of a Sec-WebSocket-Extensions list, the len bytes at
+ * s (an extension's name, then its parameters after ';'), into p.
+ * Returns 1 when it is permessage-deflate with parameters RFC 7692
+ * allows, each at most once; 0 when it is another extension; -1 when
+ * its parameters are bad.  client_max_window_bits without a value is -1
+ * in p->client_bits.
+ */
+static int
+ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
+{
+	char	 item[WS_EXT_MAX], *next, *q, *v;
+	size_t	 vl;
+	int	 seen = 0, bit, bits;
+
+	memset(p, 0, sizeof(*p));
+	if (len >= sizeof(item))
+		return (-1);
+	memcpy(item, s, len);
+	item[len] = '\0';
+	next = item;
+	q = ws_trim(strsep(&next, ";"));
+	if (strcasecmp(q, "permessage-deflate") != 0)
+		return (0);
+	while ((q = strsep(&next, ";")) != NULL) {
+		if ((v = strchr(q, '=')) != NULL) {
+			*v++ = '\0';
+			v = ws_trim(v);
+			/* A quoted-string is allowed for the value too. */
+			vl = strlen(v);
+			if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
+				v[vl - 1] = '\0';
+				v++;
+			}
+		}
+		q = ws_trim(q);
+		bits = v != NULL ? ws_pmd_bits(v) : 0;
+		if (strcasecmp(q, "server_no_context_takeover") == 0) {
+			bit = 1;
+			if (v != NULL)
+				return (-1);
+			p->server_no_takeover = 1;
+		} else if (strcasecmp(q, "client_no_context_takeover") == 0) {
+			bit = 2;
+			if (v != NULL)
+				return (-1);
+			p->client_no_takeover = 1;
+		} else if (strcasecmp(q, "server_max_window_bits") == 0) {
+			bit = 4;
+			if (v == NULL || bits == -1)
+				return (-1);
+			p->server_bits = bits;
+		} else if (strcasecmp(q, "client_max_window_bits") == 0) {
+			bit = 8;
+			if (bits == -1)
+				return (-1);
+			p->client_bits = v != NULL ? bits : -1;
+		} else
+			return (-1);
+		if (seen & bit)
+			return (-1);
+		seen |= bit;
+	}
+	return (1);
+}
+
+/*
+ * A server's choice among a client's offers, the Sec-WebSocket-Extensions
+ * value ext: the first permessage-deflate offer it can honour goes to p,
+ * and its answer to answer (of size anssz).  An offer that asks the
+ * server for a window of 256 bytes is passed over: zlib's smallest raw
+ * window is 512.  Returns 1, or 0 with an empty answer when none fits.
+ */
+int
+ws_pmd_choose(const char *ext, struct ws_pmd *p, char *answer,
+    size_t anssz)
+{
+	const char	*s = ext;
+	size_t		 n;
+	int		 len;
+
+	*answer = '\0';
+	while (*s != '\0') {
+		s += strspn(s, " \t,");
+		n = strcspn(s, ",");
+		if (n > 0 && ws_pmd_parse(s, n, p) == 1 && p->server_bits != 8) {
+			/* Our inflater takes any window: no client limit. */
+			p->client_bits = 0;
+			len = snprintf(answer, anssz, "permessage-deflate%s%s",
+			    p->server_no_takeover ?
+			    "; server_no_context_takeover" : "",
+			    p->client_no_takeover ?
+			    "; client_no_context_takeover" : "");
+			if (len < 0 || (size_t)len >= anssz)
+				break;
+			if (p->server_bits > 0 && (size_t)snprintf(answer + len,
+			    anssz - len, "; server_max_window_bits=%d",
+			    p->server_bits) >= anssz - len)
+				break;
+			return (1);
+		}
+		s += n;
+	}
+	memset(p, 0, sizeof(*p));
+	*answer = '\0';
+	return (0);
+}
+
+/*
+ * Check a server's Sec-WebSocket-Extensions answer ext to our offer
+ * (WS_PMD_OFFER): one permessage-deflate element, its parameters into
+ * p.  Returns 0, or -1 with *errstr.
+ */
+int
+ws_pmd_answer(const char *ext, struct ws_pmd *p, const char **errstr)
+{
+	if (strchr(ext, ',') != NULL || ws_pmd_parse(ext, strlen(ext),
+	    p) != 1) {
 		*errstr = "an extension that was not offered";
+		return (-1);
+	}
+	if (p->client_bits == -1) {
+		*errstr = "client_max_window_bits without a value";
+		return (-1);
+	}
+	if (p->client_bits == 8) {
+		*errstr = "a compression window of 256 bytes";
 		return (-1);
 	}
 	return (0);

@@ -47,7 +47,6 @@ static const char help_forms[] =
 static const char help_end[] =
 "\n"
 "TIME: seconds, or with a unit: 500ms, 2s, 1m.  Ports: numbers, names, lo-hi.\n"
-"\n"
 "Examples:\n"
 "  %1$s -l 5000 > file           receive a file ...\n"
 "  %1$s -N host 5000 < file      ... and send it (-N: end when it ends)\n"
@@ -1148,7 +1147,8 @@ static const struct conflict {
 	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
-	  "--ws-max-message --ws-insecure", .none = "--websocket",
+	  "--ws-max-message --ws-insecure --ws-no-compress",
+	  .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
 	{ .any = "--ws-static --ws-allow-origin --ws-path", .none = "-l",
 	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin "

@@ -289,6 +289,9 @@ static const struct optdef optdefs[] = {
 	{ .name = "ws-framed", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(ws_framed),
 	  .help = "messages as \"T len\" or \"B len\" lines and payload" },
+	{ .name = "ws-no-compress", .group = OPTG_PROG,
+	  .kind = OPTK_FLAG, FIELD(ws_no_compress),
+	  .help = "neither offer nor accept permessage-deflate" },
 
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",

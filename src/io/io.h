@@ -219,6 +219,7 @@ struct options {
 	size_t		 nws_paths;
 	int		 ws_framed;	/* --ws-framed: "T n"/"B n" records */
 	int		 ws_static_fd;	/* --ws-static's directory, open */
+	int		 ws_no_compress; /* --ws-no-compress */
 };
 
 /*

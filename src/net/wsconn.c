@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "net.h"
 
@@ -42,6 +43,16 @@
 #define WS_OUT_SIZE	(2 * CHANNEL_BUFSIZE + 1024)
 #define WS_OUT_CLOSE	(WS_HDR_MAX + WS_CTRL_MAX)
 
+/*
+ * The most n bytes can take once deflated and flushed, whatever the
+ * window (zlib's deflateBound() for a window it was not built for, and
+ * room for the flush's empty block).
+ */
+#define WS_Z_BOUND(n)	((n) + ((n) >> 3) + ((n) >> 6) + 64)
+
+/* What a message's compressed data lacks at its end (RFC 7692, 7.2.1). */
+static const unsigned char ws_z_tail[4] = { 0x00, 0x00, 0xff, 0xff };
+
 /* The upgrade's deadline when -w does not give one. */
 #define WS_HS_TIMEOUT_MS	10000
 
@@ -53,6 +64,11 @@
 
 /* How soon a client that sent part of a method is looked at again. */
 #define WS_SNIFF_AGAIN_MS	50
+/*
+ * How long the peer's close waits for the end of what we write before it
+ * is answered regardless.
+ */
+#define WS_CLOSE_GRACE_MS	1000
 
 struct ws {
 	const struct options	*o;
@@ -105,6 +121,19 @@ struct ws {
 	uint64_t		 rleft;	/* of its payload, still to come */
 	int			 ferr;	/* a bad record: EINVAL */
 	char			 fwhy[256]; /* and what was wrong */
+	struct ev_timer		 grace;	/* the peer's close waits for ours */
+	int			 answering; /* ours sent by it, being flushed */
+
+	/* permessage-deflate (RFC 7692), when it was agreed. */
+	int			 pmd;
+	struct ws_pmd		 pmdp;
+	z_stream		*zin;	/* made when first needed */
+	z_stream		*zout;
+	int			 msg_z;	/* the message read is compressed */
+	uint64_t		 zlen;	/* its compressed bytes so far */
+	size_t			 zmasked; /* of in, unmasked already */
+	int			 ztail;	/* bytes of ws_z_tail given */
+	int			 zfull;	/* inflate() may have more to give */
 };
 
 /* An upgrade in progress, either side. */
@@ -128,6 +157,8 @@ struct ws_hs {
 	char			**cgi;	/* the request's CGI variables */
 	char			 key[WS_KEY_LEN + 1];
 	const char		*protocols; /* a client's offer */
+	int			 pmd;	/* permessage-deflate agreed */
+	struct ws_pmd		 pmdp;
 	struct ev_timer		 timer;
 	ws_done_cb		*cb;
 	void			*arg;
@@ -183,6 +214,14 @@ ws_flush(struct ws *w, int *want)
 	return (1);
 }
 
+/* ws_frame_parse()'s flags for w. */
+static int
+ws_flags(const struct ws *w)
+{
+	return ((w->server ? WS_PARSE_SERVER : 0) |
+	    (w->pmd ? WS_PARSE_RSV1 : 0));
+}
+
 /*
  * The session ends in an error: remember it (the first one) and what it
  * was, for the read that reports it (ws_ep_why()).
@@ -201,37 +240,119 @@ ws_error(struct ws *w, int error, const char *fmt, ...)
 }
 
 /*
+ * Deflate n1 bytes at p1, then n2 at p2, into dst (cap bytes, as
+ * WS_Z_BOUND() says) as the next frame of the message being sent:
+ * flushed to a byte boundary and, for its last frame, without the empty
+ * block's four bytes the peer adds back (RFC 7692, 7.2.1).  Our side's
+ * no_context_takeover starts each message afresh.  Returns the
+ * compressed length, or -1.
+ */
+static ssize_t
+ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
+    const unsigned char *p1, size_t n1, const unsigned char *p2, size_t n2)
+{
+	z_stream	*z;
+	size_t		 n;
+	int		 bits, ret;
+
+	if (w->zout == NULL) {
+		bits = w->server ? w->pmdp.server_bits : w->pmdp.client_bits;
+		if ((z = calloc(1, sizeof(*z))) == NULL)
+			return (-1);
+		if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
+		    -(bits > 0 ? bits : 15), 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(z);
+			return (-1);
+		}
+		w->zout = z;
+	}
+	z = w->zout;
+	z->next_out = dst;
+	z->avail_out = cap;
+	if (n1 > 0) {
+		z->next_in = (Bytef *)(uintptr_t)p1;
+		z->avail_in = n1;
+		if (deflate(z, Z_NO_FLUSH) != Z_OK)
+			return (-1);
+	}
+	z->next_in = (Bytef *)(uintptr_t)p2;
+	z->avail_in = n2;
+	/* A flush right after a flush has nothing to add: Z_BUF_ERROR. */
+	ret = deflate(z, Z_SYNC_FLUSH);
+	if ((ret != Z_OK && ret != Z_BUF_ERROR) || z->avail_in != 0 ||
+	    z->avail_out == 0)
+		return (-1);
+	n = cap - z->avail_out;
+	if (fin) {
+		if (n >= sizeof(ws_z_tail) && memcmp(dst + n -
+		    sizeof(ws_z_tail), ws_z_tail, sizeof(ws_z_tail)) == 0)
+			n -= sizeof(ws_z_tail);
+		else {
+			/*
+			 * Nothing since the last frame's flush: the empty
+			 * block the peer completes must still begin here,
+			 * its header's byte, or the tail it adds would be
+			 * read as the start of one and the next message
+			 * with it.
+			 */
+			dst[n++] = 0x00;
+		}
+		if (w->server ? w->pmdp.server_no_takeover :
+		    w->pmdp.client_no_takeover)
+			(void)deflateReset(z);
+	}
+	return (n);
+}
+
+/*
  * Queue a frame for the peer after what is owed already: masked when we
- * are the client.  Returns 0, or -1 when there is no room for it (a pong
- * never takes the room a close needs).
+ * are the client, its payload compressed when permessage-deflate was
+ * agreed and it is a data frame (RSV1 on a message's first frame).
+ * Returns 0, or -1 when there is no room for it (a pong never takes the
+ * room a close needs).
  */
 static int
 ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
     size_t n1, const unsigned char *p2, size_t n2)
 {
 	unsigned char	 key[4], *dst;
-	size_t		 room, h, n = n1 + n2;
+	size_t		 room, h, need, n = n1 + n2;
+	ssize_t		 zn;
+	int		 z = w->pmd && op < WS_OP_CLOSE;
 
+	need = z ? WS_Z_BOUND(n) : n;
 	if (w->ooff > 0 && w->ooff == w->olen)
 		w->ooff = w->olen = 0;
 	room = WS_OUT_SIZE - w->olen;
-	if (op != WS_OP_CLOSE && room < WS_HDR_MAX + n + WS_OUT_CLOSE &&
+	if (op != WS_OP_CLOSE && room < WS_HDR_MAX + need + WS_OUT_CLOSE &&
 	    w->ooff > 0) {
 		memmove(w->out, w->out + w->ooff, w->olen - w->ooff);
 		w->olen -= w->ooff;
 		w->ooff = 0;
 		room = WS_OUT_SIZE - w->olen;
 	}
-	if (room < WS_HDR_MAX + n + (op == WS_OP_CLOSE ? 0 : WS_OUT_CLOSE))
+	if (room < WS_HDR_MAX + need + (op == WS_OP_CLOSE ? 0 : WS_OUT_CLOSE))
 		return (-1);
 	if (!w->server)
 		arc4random_buf(key, sizeof(key));
 	dst = w->out + w->olen;
-	h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
-	if (n1 > 0)
-		memcpy(dst + h, p1, n1);
-	if (n2 > 0)
-		memcpy(dst + h + n1, p2, n2);
+	if (z) {
+		/* Deflated behind the longest header, then moved up to it. */
+		if ((zn = ws_deflate(w, fin, dst + WS_HDR_MAX, need, p1, n1,
+		    p2, n2)) == -1)
+			return (-1);
+		n = zn;
+		h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
+		if (op != WS_OP_CONT)
+			dst[0] |= 0x40;
+		memmove(dst + h, dst + WS_HDR_MAX, n);
+	} else {
+		h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
+		if (n1 > 0)
+			memcpy(dst + h, p1, n1);
+		if (n2 > 0)
+			memcpy(dst + h + n1, p2, n2);
+	}
 	if (!w->server)
 		ws_mask(dst + h, n, key, 0);
 	w->olen += h + n;
@@ -248,8 +369,11 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 static int
 ws_room(const struct ws *w, size_t n)
 {
+	n += sizeof(w->carry);
+	if (w->pmd)
+		n = WS_Z_BOUND(n) + 64;
 	return (WS_OUT_SIZE - (w->olen - w->ooff) >=
-	    2 * WS_HDR_MAX + sizeof(w->carry) + n + WS_OUT_CLOSE);
+	    2 * WS_HDR_MAX + n + WS_OUT_CLOSE);
 }
 
 /* Queue our close frame, once: nothing may follow it. */
@@ -372,7 +496,50 @@ ws_control(struct ws *w)
 		    "%d%s%s", code, *reason != '\0' ? ": " : "", reason);
 	w->peer_code = code;
 	w->in_closed = 1;
+	/*
+	 * Answered when what we write ends (a program behind -e still
+	 * answers what came before the close), but within WS_CLOSE_GRACE_MS
+	 * (RFC 6455, 5.5.1: as soon as practical): a program that never
+	 * stops writing must not keep the peer waiting for ours.
+	 */
+	if (!w->close_sent)
+		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
 	return (0);
+}
+
+/*
+ * The peer closed a while ago and we still write: answer its close now,
+ * ending a message of ours left open, and drop what is still to be
+ * written, as the peer would drop it.
+ */
+static void
+ws_grace_cb(void *arg)
+{
+	struct ws	*w = arg;
+	struct session	*s;
+	int		 want;
+
+	if (!w->close_sent) {
+		log_verbose(1, "WebSocket: answering the peer's close");
+		w->wop = 0;
+		w->ncarry = 0;
+		ws_send_close(w, w->peer_code != WS_CLOSE_NO_STATUS ?
+		    w->peer_code : WS_CLOSE_NORMAL, "");
+		w->answering = 1;
+	}
+	/*
+	 * Our close goes behind the frames queued before it: until they
+	 * have gone, the writes (ws_ep_write()) and this timer flush them.
+	 */
+	if (ws_flush(w, &want) == 0) {
+		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
+		return;
+	}
+	if (w->ep == NULL || w->ep->writer == NULL)
+		return;
+	s = w->ep->writer->session;
+	ep_write_ended(w->ep);
+	session_check(s);
 }
 
 /*
@@ -397,6 +564,10 @@ ws_frame_start(struct ws *w)
 		w->msg_op = w->f.opcode;
 		w->msg_len = 0;
 		w->utf8 = 0;
+		w->msg_z = w->f.rsv1;
+		w->zlen = 0;
+		w->ztail = 0;
+		w->zfull = 0;
 		break;
 	case WS_OP_CONT:
 		if (w->msg_op == 0)
@@ -404,6 +575,20 @@ ws_frame_start(struct ws *w)
 			    "a continuation frame outside a message"));
 		break;
 	default:
+		return (1);
+	}
+	w->zmasked = 0;
+	if (w->msg_z) {
+		/*
+		 * What it inflates to is counted as it comes (ws_inflate());
+		 * what it is compressed is held to the same bound.
+		 */
+		if (w->f.len > w->max - w->zlen) {
+			(void)snprintf(why, sizeof(why), "a message longer "
+			    "than %llu bytes", (unsigned long long)w->max);
+			return (ws_fail(w, WS_CLOSE_TOO_BIG, why));
+		}
+		w->zlen += w->f.len;
 		return (1);
 	}
 	if (w->f.len > w->max - w->msg_len) {
@@ -435,10 +620,96 @@ ws_frame_end(struct ws *w)
 	if (w->msg_op == WS_OP_TEXT && w->utf8 != 0)
 		return (ws_fail(w, WS_CLOSE_BAD_DATA, "a text message that "
 		    "is not UTF-8"));
+	/* The peer's no_context_takeover: its next message starts afresh. */
+	if (w->msg_z && (w->server ? w->pmdp.client_no_takeover :
+	    w->pmdp.server_no_takeover))
+		(void)inflateReset(w->zin);
+	w->msg_z = 0;
 	w->msg_op = 0;
 	if (!w->binary && !w->o->ws_framed)
 		w->eol_due = 1;
 	return (1);
+}
+
+/*
+ * Inflate what there is of the compressed message being read into dst
+ * (cap bytes): the payload of its frame held in in (unmasked on the way,
+ * once), then, after its last frame, the tail its sender left off.  What
+ * it gives is counted against the longest message, and never more than
+ * one byte past it is made: a small message that would inflate to
+ * gigabytes is closed with 1009 having cost one buffer.  Returns the
+ * bytes given, 0 when none came (more input is needed, or the frame is
+ * done with), -1 after answering bad data.
+ */
+static ssize_t
+ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
+{
+	z_stream	*z;
+	size_t		 avail, used, made;
+	int		 ret, tail = 0;
+	char		 why[128];
+
+	if (w->zin == NULL) {
+		if ((z = calloc(1, sizeof(*z))) == NULL ||
+		    inflateInit2(z, -15) != Z_OK) {
+			free(z);
+			(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
+			return (-1);
+		}
+		w->zin = z;
+	}
+	z = w->zin;
+	if (cap > w->max - w->msg_len + 1)
+		cap = w->max - w->msg_len + 1;
+	avail = w->left < w->inlen ? w->left : w->inlen;
+	if (avail > 0) {
+		if (w->f.masked && avail > w->zmasked) {
+			ws_mask(w->in + w->inoff + w->zmasked,
+			    avail - w->zmasked, w->f.mask, w->off + w->zmasked);
+			w->zmasked = avail;
+		}
+		z->next_in = w->in + w->inoff;
+		z->avail_in = avail;
+	} else if (w->left == 0 && w->f.fin &&
+	    w->ztail < (int)sizeof(ws_z_tail)) {
+		z->next_in = (Bytef *)(uintptr_t)(ws_z_tail + w->ztail);
+		z->avail_in = avail = sizeof(ws_z_tail) - w->ztail;
+		tail = 1;
+	} else if (w->zfull) {
+		z->next_in = dst;
+		z->avail_in = 0;
+	} else
+		return (0);
+	z->next_out = dst;
+	z->avail_out = cap;
+	ret = inflate(z, Z_SYNC_FLUSH);
+	used = avail - z->avail_in;
+	if (tail)
+		w->ztail += used;
+	else {
+		w->inoff += used;
+		w->inlen -= used;
+		w->left -= used;
+		w->off += used;
+		w->zmasked -= used;
+	}
+	/* A final block: what follows starts a new stream. */
+	if (ret == Z_STREAM_END)
+		(void)inflateReset(z);
+	else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+		(void)ws_fail(w, WS_CLOSE_BAD_DATA, "bad compressed data");
+		return (-1);
+	}
+	made = cap - z->avail_out;
+	w->zfull = z->avail_out == 0;
+	if (made > w->max - w->msg_len) {
+		(void)snprintf(why, sizeof(why), "a message longer than %llu "
+		    "bytes", (unsigned long long)w->max);
+		(void)ws_fail(w, WS_CLOSE_TOO_BIG, why);
+		return (-1);
+	}
+	w->msg_len += made;
+	return (made);
 }
 
 /*
@@ -472,6 +743,36 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 			out[got++] = w->fhdr[w->fhdroff++];
 		if (got == n || w->in_closed)
 			return (got);
+		if (w->in_frame && w->f.opcode < WS_OP_CLOSE && w->msg_z) {
+			if ((r = ws_inflate(w, out + got, n - got)) == -1)
+				return (got);
+			if (r > 0) {
+				if (w->msg_op == WS_OP_TEXT &&
+				    ws_utf8(&w->utf8, out + got, r) == -1) {
+					(void)ws_fail(w, WS_CLOSE_BAD_DATA,
+					    "a text message that is not UTF-8");
+					return (got);
+				}
+				got += r;
+				continue;
+			}
+			if (w->left == 0) {
+				/* Its tail, or what inflate() still holds. */
+				if ((w->f.fin && w->ztail <
+				    (int)sizeof(ws_z_tail)) || w->zfull)
+					continue;
+				if (!ws_frame_end(w))
+					return (got);
+				continue;
+			}
+			if (w->inlen > 0)
+				continue;
+			if (got > 0)
+				return (got);
+			if ((r = ws_fill(w, &want)) <= 0)
+				return (ws_read_end(w, r, want));
+			continue;
+		}
 		if (w->in_frame && w->f.opcode < WS_OP_CLOSE) {
 			if (w->left == 0) {
 				if (!ws_frame_end(w))
@@ -533,7 +834,7 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 				return (got);
 			continue;
 		}
-		r = ws_frame_parse(w->in + w->inoff, w->inlen, w->server,
+		r = ws_frame_parse(w->in + w->inoff, w->inlen, ws_flags(w),
 		    &w->f, &code, &why);
 		if (r == -1) {
 			(void)ws_fail(w, code, why);
@@ -801,6 +1102,23 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = w->ferr;
 		return (-1);
 	}
+	if (w->close_sent && w->answering) {
+		/* The peer's close answered: flush, then take nothing more. */
+		switch (ws_flush(w, &want)) {
+		case -1:
+			ws_broken(w);
+			return (-1);
+		case 0:
+			ep->wwant = want;
+			break;
+		default:
+			ev_timer_disarm(&w->grace);
+			ep_write_ended(ep);
+			break;
+		}
+		errno = EAGAIN;
+		return (-1);
+	}
 	if (w->close_sent) {
 		errno = EPIPE;
 		return (-1);
@@ -880,12 +1198,15 @@ ws_ep_pending(struct endpoint *ep)
 	 */
 	if (w->in_closed)
 		return (!w->end_told);
+	/* inflate() holds more, or the message's tail is still to give. */
+	if (w->in_frame && w->msg_z && (w->zfull || w->left == 0))
+		return (1);
 	if (w->inlen == 0)
 		return (0);
 	if (w->in_frame)
 		return (1);
-	r = ws_frame_parse(w->in + w->inoff, w->inlen, w->server, &f, &code,
-	    &why);
+	r = ws_frame_parse(w->in + w->inoff, w->inlen, ws_flags(w), &f,
+	    &code, &why);
 	return (r == -1 || (size_t)r <= w->inlen);
 }
 
@@ -989,6 +1310,7 @@ ws_new(const struct options *o, int fd, struct tls *tls, int server)
 	w->max = o->ws_max_message > 0 ? (uint64_t)o->ws_max_message :
 	    WS_MAX_MESSAGE;
 	ev_timer_init(&w->ping, ws_ping_cb, w);
+	ev_timer_init(&w->grace, ws_grace_cb, w);
 	return (w);
 }
 
@@ -1017,11 +1339,20 @@ ws_free(struct ws *w)
 	if (w == NULL)
 		return;
 	ev_timer_disarm(&w->ping);
+	ev_timer_disarm(&w->grace);
 	if (w->tls != NULL) {
 		tls_close_notify(w->tls);
 		tls_free(w->tls);
 	}
 	wsh_env_free(w->cgi);
+	if (w->zin != NULL) {
+		(void)inflateEnd(w->zin);
+		free(w->zin);
+	}
+	if (w->zout != NULL) {
+		(void)deflateEnd(w->zout);
+		free(w->zout);
+	}
 	free(w->in);
 	free(w->out);
 	free(w);
@@ -1251,8 +1582,22 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	w->inlen = extra;
 	w->cgi = h->cgi;
 	h->cgi = NULL;
+	w->pmd = h->pmd;
+	w->pmdp = h->pmdp;
 	h->tls = NULL;
 	ws_hs_done(h, w, NULL);
+}
+
+/*
+ * Whether permessage-deflate may be offered or taken: not with
+ * --ws-no-compress, and not with --ws-framed, whose records give a
+ * message's length before its payload, a length a compressed message
+ * does not know until it has been inflated whole.
+ */
+static int
+ws_compresses(const struct options *o)
+{
+	return (!o->ws_no_compress && !o->ws_framed);
 }
 
 /*
@@ -1264,7 +1609,8 @@ ws_hs_request(struct ws_hs *h)
 {
 	struct ws_req	 r;
 	const char	*why;
-	char		 proto[256] = "";
+	char		 proto[256] = "", offer[WS_EXT_MAX];
+	char		 ext[WS_EXT_MAX] = "";
 	unsigned char	 path[sizeof(r.pathbuf) * 4];
 	ssize_t		 n;
 	int		 status;
@@ -1316,8 +1662,13 @@ ws_hs_request(struct ws_hs *h)
 	    path)] = '\0';
 	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
 	    *proto != '\0' ? ", subprotocol " : "", proto);
+	/* permessage-deflate, unless --ws-no-compress refuses it. */
+	if (ws_compresses(h->o) && ws_header(h->in,
+	    "Sec-WebSocket-Extensions", offer, sizeof(offer)) == 1 &&
+	    (h->pmd = ws_pmd_choose(offer, &h->pmdp, ext, sizeof(ext))))
+		log_verbose(1, "WebSocket: %s", ext);
 	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
-	    proto)) == -1) {
+	    proto, ext)) == -1) {
 		ws_hs_fail(h, "WebSocket: answer too long");
 		return (-1);
 	}
@@ -1339,7 +1690,7 @@ static int
 ws_hs_answer(struct ws_hs *h)
 {
 	const char	*why;
-	char		 proto[256], raw[256];
+	char		 proto[256], raw[256], ext[WS_EXT_MAX];
 	unsigned char	 line[sizeof(raw) * 4];
 
 	/* The server's status line, escaped: no terminal obeys it. */
@@ -1354,6 +1705,26 @@ ws_hs_answer(struct ws_hs *h)
 	}
 	if (*proto != '\0')
 		log_verbose(1, "WebSocket subprotocol: %s", proto);
+	why = "bad Sec-WebSocket-Extensions";
+	switch (ws_header(h->in, "Sec-WebSocket-Extensions", ext,
+	    sizeof(ext))) {
+	case 0:
+		break;
+	case 1:
+		why = "an extension that was not offered";
+		if (ws_compresses(h->o) &&
+		    ws_pmd_answer(ext, &h->pmdp, &why) == 0) {
+			h->pmd = 1;
+			line[room_escape((unsigned char *)ext, strlen(ext),
+			    line)] = '\0';
+			log_verbose(1, "WebSocket: %s", line);
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		ws_hs_fail(h, "WebSocket upgrade failed: %s (%s)", line, why);
+		return (-1);
+	}
 	return (0);
 }
 
@@ -1782,6 +2153,7 @@ ws_connect(const struct options *o, int fd, struct tls *tls,
 	r.key = h->key;
 	r.origin = o->ws_origin;
 	r.protocols = h->protocols = o->ws_protocol;
+	r.extensions = ws_compresses(o) ? WS_PMD_OFFER : NULL;
 	r.headers = o->ws_headers;
 	r.nheaders = o->nws_headers;
 	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1) {

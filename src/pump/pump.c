@@ -368,6 +368,25 @@ ep_write_broken(struct endpoint *ep)
 	channel_update(r);
 }
 
+/*
+ * The peer of ep said it takes nothing more (a WebSocket close frame):
+ * the channel writing to ep ends, quietly, and drops what it holds, as
+ * the peer would drop it.  Not an error: the peer ended the session.
+ * Called from ep's write, the pump runs the session's policy after it;
+ * from elsewhere (a timer), the caller does (session_check()).
+ */
+void
+ep_write_ended(struct endpoint *ep)
+{
+	struct channel	*w = ep->writer;
+
+	if (w == NULL || channel_ended(w))
+		return;
+	w->state = CH_FAILED;
+	channel_discard(w);
+	channel_update(w);
+}
+
 /* Stop ch at once: nothing more is read, what is queued is dropped. */
 void
 channel_stop(struct channel *ch)

@@ -1,0 +1,524 @@
+#!/bin/bash
+# WebSocket conformance (RFC 6455) and permessage-deflate (RFC 7692),
+# both ways: sockcat's server (-l --websocket, with -e) and its client
+# (ws://) against two implementations nobody here wrote, Python's
+# websockets (tests/wsconf.py py-*) and Node's ws (tests/wsconf.js), and
+# against hand-made frames for what no library sends (tests/wsconf.py
+# raw-*): fragments with control frames between them, pings and pongs
+# with payloads, every close code, masking, reserved bits and opcodes,
+# UTF-8 cut between fragments, message sizes at each length encoding's
+# edge up to 16 MiB, the close under back-pressure, the extension's
+# negotiation, its context takeover and a deflate bomb.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+if ! "${SC_PYTHON:-python3}" -S -c 'import sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets' 2>/dev/null; then
+	echo "python3-websockets not installed: skipping" >&2
+	exit 77
+fi
+sc_require node
+NODE_PATH=${TESTS_DIR:-$(dirname "$0")}/node/node_modules:/usr/share/nodejs\
+:/usr/lib/nodejs${NODE_PATH:+:$NODE_PATH}
+export NODE_PATH
+if ! node -e 'require("ws")' 2>/dev/null; then
+	echo "node-ws not installed: skipping" >&2
+	exit 77
+fi
+
+CONF="$TESTS_DIR/wsconf.py"
+CONFJS="$TESTS_DIR/wsconf.js"
+export PYTHONIOENCODING=utf-8
+
+tearDown() {
+	sc_remove_tmp
+}
+
+# sha16 STRING: what wsconf.py prints for a message holding STRING.
+sha16() {
+	printf '%s' "$1" | $SHA256 | cut -c1-16
+}
+
+# raw NAME ARGS...: a hand-made client of the server on PORT, its report
+# in NAME.out.
+raw() {
+	_n=$1
+	shift
+	t 60 python3 "$CONF" raw-client "$PORT" "$@" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err"
+}
+
+# rawsrv NAME ARGS...: a hand-made server in the background, its report
+# in NAME.out and its port in WPORT.
+rawsrv() {
+	_n=$1
+	shift
+	bg t 60 python3 "$CONF" raw-server "$@" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err"
+	PEER_PID=$BG_PID
+	wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
+	WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
+}
+
+# libsrv NAME py|node KIND [ARG]: a library's server, as rawsrv.
+libsrv() {
+	_n=$1
+	if [ "$2" = py ]; then
+		bg t 120 python3 "$CONF" py-server "$3" "${4:-}" \
+		    >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err"
+	else
+		bg t 120 node "$CONFJS" server "$3" "${4:-}" \
+		    >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err"
+	fi
+	PEER_PID=$BG_PID
+	wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
+	WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
+}
+
+# libcli NAME py|node KIND [ARG]: a library's client of the server on
+# PORT, its report in NAME.out.
+libcli() {
+	_n=$1
+	if [ "$2" = py ]; then
+		t 120 python3 "$CONF" py-client "ws://127.0.0.1:$PORT/" "$3" \
+		    "${4:-}" >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err"
+	else
+		t 120 node "$CONFJS" client "ws://127.0.0.1:$PORT/" "$3" \
+		    "${4:-}" >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err"
+	fi
+}
+
+# has_case NAME K LINE: the report of raw NAME's case K holds LINE.
+has_case() {
+	awk -v k="case $2" '$0 == k { f = 1; next } /^case / { f = 0 } f' \
+	    "$SC_TMP/$1.out" | grep -qxF -- "$3" ||
+	    fail "$1 case $2: no \"$3\" in: $(cat "$SC_TMP/$1.out")"
+}
+
+peer_wait() {
+	wait_exit "$PEER_PID" 125 || fail "the peer did not end"
+}
+
+# has NAME LINE: NAME.out holds the line LINE.
+has() {
+	grep -qxF -- "$2" "$SC_TMP/$1.out" ||
+	    fail "$1: no \"$2\" in: $(head -c 2000 "$SC_TMP/$1.out"; cat "$SC_TMP/$1.err")"
+}
+
+# The suite's servers live as long as a slow machine needs.
+SERVER_TIMEOUT=400
+
+# An echo server that serves every client in turn (-k) through cat.
+echo_server() {
+	server s -l -k --websocket "$@" -e cat 127.0.0.1 0 || fail "no server"
+}
+
+# A server that serves every client in turn (-k) with its standard
+# input and output, no program: for what ends in a close anyway.
+stdio_server() {
+	server s -l -k --websocket 127.0.0.1 0 || fail "no server"
+}
+
+test_server_fragments_with_control_frames_between() {
+	echo_server
+	raw a text/n:s:Hel ping:s:p1 cont/n:'s:lo ' pong:s:x cont:s:world \
+	    wait close:c:1000
+	has a "pong 7031"
+	has a "message text 11 $(sha16 'Hello world')"
+	has a "close 1000 "
+	grep -q masked-wrong "$SC_TMP/a.out" && fail "a server's frame masked"
+	# Compressed, the ping between two of the message's frames.
+	raw b -z permessage-deflate text/nz:s:Hel ping:s:p2 \
+	    cont/nz:'s:lo ' cont/z:s:world wait close:c:1000
+	has b "extensions permessage-deflate"
+	has b "pong 7032"
+	has b "rsv1"
+	has b "message text 11 $(sha16 'Hello world')"
+	stop "$SERVER_PID"
+}
+
+test_server_ping_payloads() {
+	echo_server
+	raw a ping: ping:a:125 ping:x:00ff7f80 close:c:1000
+	has a "pong "
+	has a "pong $(printf '61%.0s' $(seq 125))"
+	has a "pong 00ff7f80"
+	# A control frame's payload is 125 bytes at most (5.5).
+	raw b ping:a:126
+	has b "close 1002 control frame longer than 125 bytes"
+	raw c ping/n:s:x
+	has c "close 1002 fragmented control frame"
+	stop "$SERVER_PID"
+}
+
+test_server_every_close_code() {
+	stdio_server
+	# Codes a peer may send are answered with the same code (5.5.1).
+	good="1000 1001 1002 1003 1007 1008 1009 1010 1011 1012 1013 1014 3000
+	    3999 4000 4999"
+	args=()
+	for code in $good; do
+		args+=("close:c:$code:why $code" --)
+	done
+	raw good "${args[@]}"
+	k=0
+	for code in $good; do
+		has_case good $k "close $code "
+		k=$((k + 1))
+	done
+	# Codes that must never be sent, or are not defined (7.4.1, 7.4.2).
+	bad="0 999 1004 1005 1006 1015 1016 2000 2999 5000 65535"
+	args=()
+	for code in $bad; do
+		args+=("close:c:$code" --)
+	done
+	raw bad "${args[@]}"
+	k=0
+	for code in $bad; do
+		has_case bad $k "close 1002 bad close frame"
+		k=$((k + 1))
+	done
+	raw empty close:
+	has empty "close 1000 "
+	raw one close:x:03
+	has one "close 1002 bad close frame"
+	# A reason that is not UTF-8 (7.1.6), one cut in the middle too.
+	raw badr close:x:03e8c328
+	has badr "close 1007 bad close frame"
+	raw cutr close:x:03e8e282
+	has cutr "close 1007 bad close frame"
+	raw longr "close:c:1000:$(printf 'r%.0s' $(seq 123))"
+	has longr "close 1000 "
+	stop "$SERVER_PID"
+	grep -q 'the peer closed with 4999: why 4999' "$SC_TMP/s.err" ||
+	    fail "no -v line: $(cat "$SC_TMP/s.err")"
+}
+
+test_server_masking_reserved_bits_and_opcodes() {
+	stdio_server
+	raw unmasked text/w:s:hi
+	has unmasked "close 1002 unmasked frame from a client"
+	raw rsv text/1:s:x -- text/2:s:x -- text/3:s:x -- ping/1: -- close/2:
+	for k in 0 1 2 3 4; do
+		has_case rsv $k "close 1002 reserved bits set"
+	done
+	raw op 3:s:x -- 4:s:x -- 5:s:x -- 6:s:x -- 7:s:x -- 11:s:x -- 12:s:x \
+	    -- 13:s:x -- 14:s:x -- 15:s:x
+	for k in 0 1 2 3 4 5 6 7 8 9; do
+		has_case op $k "close 1002 unknown opcode"
+	done
+	# With the extension, RSV1 is for a message's first frame only.
+	raw zcont -z permessage-deflate text/nz:s:a cont/1:s:b
+	has zcont "close 1002 reserved bits set"
+	raw zping -z permessage-deflate ping/1:s:a
+	has zping "close 1002 reserved bits set"
+	raw cont cont:s:x
+	has cont "close 1002 a continuation frame outside a message"
+	raw nested text/n:s:a text:s:b
+	has nested "close 1002 a new message inside a fragmented one"
+	stop "$SERVER_PID"
+}
+
+test_server_utf8_cut_between_fragments() {
+	echo_server
+	raw euro text/n:x:e282 ping:s:p cont:x:ac wait close:c:1000
+	has euro "message text 3 $(sha16 '€')"
+	raw bad text/n:x:e2 cont:x:28a1
+	has bad "close 1007 a text message that is not UTF-8"
+	raw cut text/n:x:41 cont:x:e282
+	has cut "close 1007 a text message that is not UTF-8"
+	raw zbad -z permessage-deflate text/nz:x:e2 cont/z:x:28
+	has zbad "close 1007 a text message that is not UTF-8"
+	# Binary messages are bytes: no check.
+	raw bin bin/n:x:e2 cont:x:28 wait close:c:1000
+	has bin "close 1000 "
+	stop "$SERVER_PID"
+}
+
+test_server_sizes_with_libraries() {
+	echo_server
+	sizes=0,1,125,126,127,65535,65536,65537,200000
+	for who in py node; do
+		for z in "" nz-; do
+			libcli "$who$z" "$who" "${z}sizes" "$sizes"
+			for n in ${sizes//,/ }; do
+				has "$who$z" "size $n ok"
+			done
+			has "$who$z" "closed 1000 "
+		done
+		has "$who" "extensions permessage-deflate"
+		has "${who}nz-" "extensions none"
+	done
+	stop "$SERVER_PID"
+}
+
+# The extension negotiated with websockets (which offers it by default)
+# and ws, and a 16 MiB text message (not ASCII, no newline) compressed
+# both ways and echoed exactly.
+test_server_16mib_compressed_round_trip() {
+	echo_server
+	t 20 python3 -c 'import asyncio, sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets
+async def main():
+    async with websockets.connect(sys.argv[1]) as ws:
+        print(ws.response_headers["Sec-WebSocket-Extensions"])
+asyncio.run(main())' "ws://127.0.0.1:$PORT/" >"$SC_TMP/neg.out"
+	assertEquals "negotiated" "permessage-deflate" "$(cat "$SC_TMP/neg.out")"
+	libcli py py bigtext 16777216
+	has py "bigtext exact"
+	has py "extensions permessage-deflate"
+	stop "$SERVER_PID"
+	echo_server
+	libcli node node bigtext 16777216
+	has node "bigtext exact"
+	has node "extensions permessage-deflate"
+	stop "$SERVER_PID"
+}
+
+test_server_negotiation() {
+	echo_server
+	raw all -z "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10; client_max_window_bits" \
+	    close:c:1000
+	has all "extensions permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10"
+	# zlib has no 256-byte window: that offer is passed over.
+	raw eight -z 'permessage-deflate; server_max_window_bits=8, permessage-deflate; server_max_window_bits="9"' \
+	    close:c:1000
+	has eight "extensions permessage-deflate; server_max_window_bits=9"
+	raw bad -z "x-webkit-deflate-frame, permessage-deflate; bogus, permessage-deflate; server_max_window_bits=16, permessage-deflate; server_no_context_takeover=1, permessage-deflate; client_no_context_takeover; client_no_context_takeover" \
+	    close:c:1000
+	has bad "extensions none"
+	# Compressed with a 1 KiB window, each message afresh: echoed right.
+	raw small -z "permessage-deflate; server_max_window_bits=10; server_no_context_takeover" \
+	    text/z:r:0 wait text/z:s:again wait text/z:s:again wait \
+	    close:c:1000
+	has small "message text 5 $(sha16 again)"
+	[ "$(grep -c '^text 7 ' "$SC_TMP/small.out")" = 2 ] ||
+	    fail "not afresh: $(cat "$SC_TMP/small.out")"
+	stop "$SERVER_PID"
+	server n -l -k --websocket --ws-no-compress -e cat 127.0.0.1 0 ||
+	    fail "no server"
+	libcli py py sizes 1
+	has py "extensions none"
+	has py "size 1 ok"
+	raw n -z permessage-deflate text/z:s:x
+	has n "extensions none"
+	has n "close 1002 reserved bits set"
+	stop "$SERVER_PID"
+}
+
+# A message of 1 KiB that inflates to a MiB, past --ws-max-message: 1009
+# once the limit is passed, and no more of it than the limit written.
+test_server_deflate_bomb() {
+	server s -l --websocket --ws-max-message 65536 127.0.0.1 0 ||
+	    fail "no server"
+	raw a -z permessage-deflate text/z:a:1048576
+	has a "close 1009 a message longer than 65536 bytes"
+	wait_exit "$SERVER_PID"
+	assertEquals "status" 1 "$WAIT_STATUS"
+	[ "$(stat -c %s "$SC_TMP/s.out")" -le 65536 ] ||
+	    fail "wrote $(stat -c %s "$SC_TMP/s.out") bytes"
+	grep -q 'read from network: WebSocket: a message longer than 65536 bytes; closed with 1009' \
+	    "$SC_TMP/s.err" || fail "no message: $(cat "$SC_TMP/s.err")"
+	# Inflated bytes that are not deflate at all: 1007.
+	server b -l --websocket 127.0.0.1 0 || fail "no server"
+	raw b -z permessage-deflate text/1:x:ffffffff
+	has b "close 1007 bad compressed data"
+}
+
+# A peer that closes while a program floods it, reading nothing for a
+# while: the close is answered at once, no data after it, and the
+# session ends, however long the program would go on.  (Before, sockcat
+# answered only when the program ended: never, here.)
+test_server_close_under_back_pressure() {
+	server s -l --websocket --ws-binary -c 'exec cat /dev/zero' \
+	    127.0.0.1 0 || fail "no server"
+	raw a sleep:1 close:c:1000
+	has a "close 1000 "
+	has a "eof"
+	# cat, whose output nobody takes any more, dies of SIGPIPE: the
+	# program's status is sockcat's (128 + 13).
+	wait_exit "$SERVER_PID"
+	assertEquals "status" 141 "$WAIT_STATUS"
+	# websockets: it waits for our close, behind the data it left.
+	server p -l --websocket --ws-binary -c 'exec cat /dev/zero' \
+	    127.0.0.1 0 || fail "no server"
+	t 60 python3 "$CONF" py-client "ws://127.0.0.1:$PORT/" stall 1 \
+	    >"$SC_TMP/pc.out" 2>"$SC_TMP/pc.err"
+	grep -q '^closed 1000 ' "$SC_TMP/pc.out" ||
+	    fail "websockets: $(cat "$SC_TMP/pc.out" "$SC_TMP/pc.err")"
+	wait_exit "$SERVER_PID"
+	assertEquals "status" 141 "$WAIT_STATUS"
+	grep -q "answering the peer's close" "$SC_TMP/p.err" ||
+	    fail "no -v line: $(cat "$SC_TMP/p.err")"
+}
+
+test_client_fragments_with_control_frames_between() {
+	rawsrv a text/n:s:Hel ping:s:p1 cont/n:'s:lo ' pong:s:x cont:s:world \
+	    close:c:1000
+	t 30 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "message" "Hello world" "$(cat "$SC_TMP/c.out")"
+	peer_wait
+	has a "offer permessage-deflate; client_max_window_bits"
+	has a "pong 7031"
+	has a "close 1000 "
+	grep -q masked-wrong "$SC_TMP/a.out" && fail "a client's frame unmasked"
+	rawsrv b -z permessage-deflate text/nz:s:Hel ping:s:p2 \
+	    cont/nz:'s:lo ' cont/z:s:world close:c:1000
+	t 30 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "compressed: status" 0 $?
+	assertEquals "compressed: message" "Hello world" "$(cat "$SC_TMP/d.out")"
+	peer_wait
+	has b "pong 7032"
+}
+
+test_client_masking_reserved_bits_opcodes_utf8() {
+	for f in text/w:s:hi text/1:s:x 11:s:x text/n:x:e2,cont:x:28a1 \
+	    ping:a:126 close:c:1004; do
+		rawsrv a ${f//,/ }
+		t 30 "$SC" -d -v "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+		    2>"$SC_TMP/c.err"
+		assertEquals "$f: status" 1 $?
+		peer_wait
+		case $f in
+		*e2*|*c328) want=1007 ;;
+		*) want=1002 ;;
+		esac
+		grep -q "^close $want " "$SC_TMP/a.out" ||
+		    fail "$f: $(cat "$SC_TMP/a.out" "$SC_TMP/c.err")"
+		grep -q "closing with $want" "$SC_TMP/c.err" ||
+		    fail "$f: $(cat "$SC_TMP/c.err")"
+	done
+	rawsrv e text/n:x:e282 cont:x:ac close:c:1000
+	t 30 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/ce.out" \
+	    2>"$SC_TMP/ce.err"
+	assertEquals "€ status" 0 $?
+	assertEquals "€" "€" "$(cat "$SC_TMP/ce.out")"
+	peer_wait
+}
+
+test_client_close_codes() {
+	for code in 1000 3000 4999 1002 1011; do
+		rawsrv a "close:c:$code:bye"
+		t 30 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+		    2>"$SC_TMP/c.err"
+		st=$?
+		peer_wait
+		has a "close $code "
+		# A code that reports a failure is an error, the others not.
+		case $code in
+		1000|3000|4999) assertEquals "$code: status" 0 $st ;;
+		*) assertEquals "$code: status" 1 $st
+			grep -q "the peer closed with $code: bye" "$SC_TMP/c.err" ||
+			    fail "$code: $(cat "$SC_TMP/c.err")" ;;
+		esac
+	done
+}
+
+test_client_sizes_and_16mib_with_libraries() {
+	for n in 0 1 125 126 127 65535 65536 65537; do
+		printf 'z%.0s' $(seq "$n") >>"$SC_TMP/lines"
+		echo >>"$SC_TMP/lines"
+	done
+	# The servers close after the last echo: the client ends then
+	# (stdin's end sends no close, -N would: the peer would stop).
+	for who in py node; do
+		libsrv "$who" "$who" echo 8
+		t 60 "$SC" "ws://127.0.0.1:$WPORT/" <"$SC_TMP/lines" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "$who: status" 0 $?
+		cmp -s "$SC_TMP/lines" "$SC_TMP/c.out" || fail "$who: sizes differ"
+		peer_wait
+		grep -q '^extensions permessage-deflate' "$SC_TMP/$who.out" ||
+		    fail "$who: $(cat "$SC_TMP/$who.out")"
+	done
+	# 16 MiB of text in one line, compressed both ways.
+	python3 "$CONF" text 16777215 >"$SC_TMP/big"
+	echo >>"$SC_TMP/big"
+	for who in py node; do
+		libsrv "$who" "$who" echo 1
+		t 120 "$SC" "ws://127.0.0.1:$WPORT/" <"$SC_TMP/big" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "$who 16 MiB: status" 0 $?
+		cmp -s "$SC_TMP/big" "$SC_TMP/c.out" ||
+		    fail "$who 16 MiB: differs ($(stat -c %s "$SC_TMP/c.out"))"
+		peer_wait
+	done
+}
+
+test_client_negotiation_and_context_takeover() {
+	# Each message afresh: the same line twice compresses the same.
+	rawsrv a -z "permessage-deflate; client_no_context_takeover; server_max_window_bits=9"
+	printf 'same line, twice over\nsame line, twice over\n' |
+	    t 30 "$SC" -q 2 -v "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	peer_wait
+	[ "$(grep -c '^text 23 ' "$SC_TMP/a.out")" = 2 ] ||
+	    fail "not afresh: $(cat "$SC_TMP/a.out")"
+	grep -q 'WebSocket: permessage-deflate; client_no_context_takeover' \
+	    "$SC_TMP/c.err" || fail "-v: $(cat "$SC_TMP/c.err")"
+	# With the context kept, the second costs a few bytes.
+	rawsrv b -z permessage-deflate
+	printf 'same line, twice over\nsame line, twice over\n' |
+	    t 30 "$SC" -q 2 "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	peer_wait
+	[ "$(grep -c '^text 23 ' "$SC_TMP/b.out")" = 1 ] ||
+	    fail "context not kept: $(cat "$SC_TMP/b.out")"
+	has b "message text 21 $(sha16 'same line, twice over')"
+	# --ws-no-compress offers nothing, and takes no answer with it.
+	rawsrv n -Z permessage-deflate
+	t 30 "$SC" -d --ws-no-compress "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	peer_wait
+	has n "offer none"
+	grep -q 'WebSocket upgrade failed: HTTP/1.1 101 Switching Protocols (an extension that was not offered)' \
+	    "$SC_TMP/c.err" || fail "$(cat "$SC_TMP/c.err")"
+	for ans in "permessage-deflate; client_max_window_bits=8" \
+	    "permessage-deflate; client_max_window_bits" \
+	    "permessage-deflate, permessage-deflate" "x-other"; do
+		rawsrv m -z "$ans"
+		t 30 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+		    2>"$SC_TMP/c.err"
+		assertEquals "$ans: status" 1 $?
+		peer_wait
+		grep -q 'WebSocket upgrade failed' "$SC_TMP/c.err" ||
+		    fail "$ans: $(cat "$SC_TMP/c.err")"
+	done
+}
+
+test_client_deflate_bomb() {
+	rawsrv a -z permessage-deflate text/z:a:1048576
+	t 30 "$SC" -d --ws-max-message 65536 "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	peer_wait
+	has a "close 1009 a message longer than 65536 bytes"
+	[ "$(stat -c %s "$SC_TMP/c.out")" -le 65536 ] ||
+	    fail "wrote $(stat -c %s "$SC_TMP/c.out") bytes"
+	grep -q 'a message longer than 65536 bytes; closed with 1009' \
+	    "$SC_TMP/c.err" || fail "$(cat "$SC_TMP/c.err")"
+}
+
+# The server closes while our client floods it and reads nothing: the
+# client answers and ends, status 0, within its bound.
+test_client_close_under_back_pressure() {
+	libsrv p py stall 1
+	t 60 "$SC" --ws-binary "ws://127.0.0.1:$WPORT/" </dev/zero \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	peer_wait
+	grep -q '^closed 1000 ' "$SC_TMP/p.out" ||
+	    fail "$(cat "$SC_TMP/p.out" "$SC_TMP/p.err")"
+	libsrv q node close 4000:done
+	t 60 "$SC" --ws-binary "ws://127.0.0.1:$WPORT/" </dev/zero \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "node: status" 0 $?
+	peer_wait
+	has q "closed 4000 "
+}
+
+sc_run_shunit2
