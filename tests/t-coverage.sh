@@ -15,8 +15,9 @@ then
 fi
 sc_require gcov
 
-# ran FILE FUNCTION...: how often each FUNCTION of src/FILE.c ran, by the
-# counts under $SC_TMP/prof, one "FUNCTION COUNT" a line.
+# ran FILE FUNCTION...: how often each FUNCTION of FILE (io/pty is
+# src/io/pty.c) ran, by the counts under $SC_TMP/prof, one
+# "FUNCTION COUNT" a line.
 ran() {
 	_f=$1
 	shift
