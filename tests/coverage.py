@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Line and branch coverage of src/, per file and in total.
 
-    coverage.py [--gcov GCOV] [--min-lines PERCENT] BUILDDIR SRCDIR
+    coverage.py [--gcov GCOV] [--gcov-tool GCOV_TOOL] [--profiles DIR]
+                [--min-lines PERCENT] BUILDDIR SRCDIR
 
 reads the counts that a build configured with --enable-coverage left in
 BUILDDIR (the .gcno files the compiler wrote, the .gcda files the runs
 wrote; a source file never run counts as not covered at all) through
-gcov's JSON output, which comes with gcc: nothing else is needed.  A line
+gcov's JSON output, which comes with gcc: nothing else is needed.  With
+--profiles, each directory in DIR holds more counts, written elsewhere
+through GCOV_PREFIX (tests/lib.sh: one per suite), and gcov-tool adds
+them all to BUILDDIR's before gcov reads them; BUILDDIR's own files are
+left as they are, so the report can be made again.  A line
 is covered when it ran; a branch when it was taken.  A header's lines
 count once, however many files include it.  The last line is
 "coverage: lines L% (a/b), branches B% (c/d)"; with --min-lines, the
@@ -16,8 +21,10 @@ status is 1 when lines are below PERCENT.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 
 def gcov_json(gcov, builddir, gcnos):
@@ -35,9 +42,72 @@ def gcov_json(gcov, builddir, gcnos):
     return docs
 
 
+def profile_files(top, stems):
+    """{stem: path} of the .gcda files under top, named after the stems
+    (src/io/pty for src/io/pty.gcno) they belong to: a file's name is the
+    longest tail of its path under top that is a stem, whatever number of
+    the build directory's components GCOV_PREFIX_STRIP took off."""
+    found = {}
+    for root, _, files in os.walk(top):
+        for f in files:
+            if not f.endswith('.gcda'):
+                continue
+            parts = os.path.relpath(os.path.join(root, f[:-5]),
+                                    top).split(os.sep)
+            for i in range(len(parts)):
+                stem = '/'.join(parts[i:])
+                if stem in stems:
+                    found[stem] = os.path.join(root, f)
+                    break
+    return found
+
+
+def merge_profiles(tool, builddir, stems, profiles, tmp):
+    """A directory in tmp laid out as builddir's .gcno files (linked
+    there), with the .gcda files of builddir and of every directory in
+    profiles added up, one gcov-tool merge per directory."""
+    dirs = [builddir] + [os.path.join(profiles, d)
+                         for d in sorted(os.listdir(profiles))
+                         if os.path.isdir(os.path.join(profiles, d))]
+    acc = None
+    for n, d in enumerate(dirs):
+        if d == builddir:
+            found = {s: os.path.join(d, s + '.gcda') for s in stems
+                     if os.path.exists(os.path.join(d, s + '.gcda'))}
+        else:
+            found = profile_files(d, stems)
+        if not found:
+            continue
+        src = os.path.join(tmp, 'in%d' % n)
+        for stem, path in found.items():
+            os.makedirs(os.path.dirname(os.path.join(src, stem)),
+                        exist_ok=True)
+            shutil.copyfile(path, os.path.join(src, stem + '.gcda'))
+        if acc is None:
+            acc = src
+            continue
+        out = os.path.join(tmp, 'sum%d' % n)
+        subprocess.run([tool, 'merge', '-o', out, acc, src], check=True,
+                       stdout=subprocess.DEVNULL)
+        acc = out
+    top = os.path.join(tmp, 'build')
+    for stem in stems:
+        os.makedirs(os.path.dirname(os.path.join(top, stem)), exist_ok=True)
+        os.symlink(os.path.join(builddir, stem + '.gcno'),
+                   os.path.join(top, stem + '.gcno'))
+        if acc is not None and os.path.exists(
+                os.path.join(acc, stem + '.gcda')):
+            shutil.copyfile(os.path.join(acc, stem + '.gcda'),
+                            os.path.join(top, stem + '.gcda'))
+    return top
+
+
 def main():
     ap = argparse.ArgumentParser(prog='coverage.py')
     ap.add_argument('--gcov', default=os.environ.get('GCOV', 'gcov'))
+    ap.add_argument('--gcov-tool',
+                    default=os.environ.get('GCOV_TOOL', 'gcov-tool'))
+    ap.add_argument('--profiles')
     ap.add_argument('--min-lines', type=float)
     ap.add_argument('builddir')
     ap.add_argument('srcdir')
@@ -53,9 +123,21 @@ def main():
               '--enable-coverage and build first' % builddir,
               file=sys.stderr)
         return 1
+    with tempfile.TemporaryDirectory(prefix='coverage.') as tmp:
+        readdir = builddir
+        if opts.profiles and os.path.isdir(opts.profiles):
+            stems = set(g[:-5].replace(os.sep, '/') for g in gcnos)
+            readdir = merge_profiles(opts.gcov_tool, builddir, stems,
+                                     opts.profiles, tmp)
+        docs = gcov_json(opts.gcov, readdir, sorted(gcnos))
+    return report(docs, builddir, srcdir, opts.min_lines)
+
+
+def report(docs, builddir, srcdir, min_lines):
+    """Print the table and the totals of docs; 1 below min_lines."""
     # lines[file][line] = count; branches[file][line] = [count, ...]
     lines, branches = {}, {}
-    for doc in gcov_json(opts.gcov, builddir, sorted(gcnos)):
+    for doc in docs:
         cwd = doc.get('current_working_directory', builddir)
         for f in doc['files']:
             path = os.path.realpath(os.path.join(cwd, f['file']))
@@ -109,9 +191,9 @@ def main():
         for r in sorted(rows, key=lambda r: r[1] - r[2])[:8]))
     print('coverage: lines %.1f%% (%d/%d), branches %.1f%% (%d/%d)'
           % (pct(th, tl), th, tl, pct(tt, tb), tt, tb))
-    if opts.min_lines is not None and pct(th, tl) < opts.min_lines:
+    if min_lines is not None and pct(th, tl) < min_lines:
         print('coverage.py: lines %.1f%% is below %g%%'
-              % (pct(th, tl), opts.min_lines), file=sys.stderr)
+              % (pct(th, tl), min_lines), file=sys.stderr)
         return 1
     return 0
 

@@ -608,6 +608,20 @@ sc_san_test() {
 }
 sc_san_test oneTimeSetUp
 
+# Built to count coverage (make check then names SC_GCOV_DIR), the
+# processes of each suite write their counts in a directory of its own,
+# SC_GCOV_DIR/SUITE/src/..., rather than all in the build's: each
+# process adds its counts to the files at exit under a lock, which the
+# suites running at once would otherwise wait on.  tests/coverage.py
+# adds the directories up.  GCOV_PREFIX_STRIP takes the build
+# directory's own components off the names the compiler gave the files.
+if [ -n "${SC_GCOV_DIR:-}" ] && [ -n "${SC_GCOV_BUILD:-}" ]; then
+	GCOV_PREFIX=$SC_GCOV_DIR/$SC_SUITE
+	_sc_slashes=${SC_GCOV_BUILD//[!\/]/}
+	GCOV_PREFIX_STRIP=${#_sc_slashes}
+	export GCOV_PREFIX GCOV_PREFIX_STRIP
+fi
+
 # sc_asan_add OPTIONS: sanitizer options for every process of this suite
 # from now on, in every test (detect_leaks=0 where strace traces it:
 # LeakSanitizer cannot work under ptrace).

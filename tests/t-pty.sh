@@ -121,10 +121,12 @@ test_udp_peer_gets_a_terminal() {
 x^Ay" "$(tr -d '\r' <"$SC_TMP/c.out")"
 }
 
+# The second line is typed once the shell has prompted again: typed
+# earlier, the terminal echoes it before the prompt.
 test_raw_client_is_a_remote_terminal() {
 	pty_server -e /bin/sh
 	t 40 $PTY_DRIVE tty 33x111 raw 'expect:[$#] ' 'send:stty size\r' \
-	    'expect:\n33 111\r\n' resize:40x120 'send:stty size\r' \
+	    'expect:\n33 111\r\n[$#] ' resize:40x120 'send:stty size\r' \
 	    'expect:\n40 120\r\n' 'send:tty\r' 'expect:/dev/pts/' \
 	    'send:\r~.' exit:0 cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/out"

@@ -1,0 +1,79 @@
+#!/bin/bash
+# The counting of a coverage build (./configure --enable-coverage, make
+# coverage): a process's counts are written whatever it did and however
+# it ended, so that the figures say what the suites ran.  The counts of
+# one server go to a directory of the test's own (GCOV_PREFIX), where
+# gcov reads how often each function of a file ran.  A build that does
+# not count skips the suite.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+if [ -z "${SC_GCOV_BUILD:-}" ] || ! grep -aq __gcov_init "$SC" 2>/dev/null
+then
+	echo "not a coverage build under make check: skipping" >&2
+	exit 77
+fi
+sc_require gcov
+
+# ran FILE FUNCTION...: how often each FUNCTION of FILE (io/pty is
+# src/io/pty.c) ran, by the counts under $SC_TMP/prof, one
+# "FUNCTION COUNT" a line.
+ran() {
+	_f=$1
+	shift
+	mkdir -p "$SC_TMP/g"
+	cp "$SC_GCOV_BUILD/src/$_f.gcno" "$SC_TMP/g/x.gcno" || return 1
+	_gcda=$(find "$SC_TMP/prof" -path "*/src/$_f.gcda" | head -n 1)
+	[ -n "$_gcda" ] && cp "$_gcda" "$SC_TMP/g/x.gcda"
+	(cd "$SC_TMP/g" && gcov --json-format --stdout x.gcno 2>/dev/null) |
+	    python3 -c '
+import json, sys
+want = sys.argv[1:]
+seen = {}
+for line in sys.stdin:
+    if line.startswith("{"):
+        for f in json.loads(line)["files"]:
+            for fn in f.get("functions", []):
+                seen[fn["name"]] = fn["execution_count"]
+for w in want:
+    print(w, seen.get(w, "none"))
+' "$@"
+}
+
+# A --pty program's session, which starts after the program: before the
+# fix, starting a program marked every count written, and nothing the
+# server did after it was ever counted.
+test_session_after_a_program_start_counts() {
+	GCOV_PREFIX=$SC_TMP/prof server srv -l --pty -c 'echo hello' \
+	    127.0.0.1 0 || return
+	out=$(t 10 "$SC" -d 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err" | tr -d '\r')
+	assertEquals "client's status" 0 "${PIPESTATUS[0]}"
+	assertEquals "the program's line" "hello" "$out"
+	wait_exit "$SERVER_PID"
+	assertEquals "server's status" 0 "$WAIT_STATUS"
+	assertEquals "counts" "pty_open 1
+pty_endpoint 1
+pty_exited 1" "$(ran io/pty pty_open pty_endpoint pty_exited)"
+}
+
+# A -lk server ended by SIGTERM after a session with a program: the
+# handler writes the counts, those after the program's start among them
+# (the program reaped, its session ended).
+test_server_ended_by_a_signal_counts() {
+	GCOV_PREFIX=$SC_TMP/prof server srv -v -lk -e /bin/cat 127.0.0.1 0 ||
+	    return
+	out=$(echo ping | t 10 "$SC" -N 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err")
+	assertEquals "client's status" 0 "$?"
+	assertEquals "echoed" "ping" "$out"
+	wait_for "$SC_TMP/srv.err" '^sockcat: sent 5 bytes'
+	assertTrue "the session's end logged: $(<"$SC_TMP/srv.err")" $?
+	stop "$SERVER_PID"
+	wait "$SERVER_PID"
+	assertEquals "server's status" 143 "$?"
+	assertEquals "counts" "exec_spawn 1
+exec_endpoint 1" "$(ran io/exec exec_spawn exec_endpoint)"
+	n=$(ran io/exec exec_sigchld)
+	assertTrue "the program reaped: $n" "[ '${n#* }' -ge 1 ] 2>/dev/null"
+}
+
+sc_run_shunit2
