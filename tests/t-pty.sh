@@ -79,7 +79,10 @@ test_program_exit_with_a_child_left_on_the_terminal() {
 	assertEquals "ended" 0 $?
 	took=$(( $(now_ms) - start ))
 	assertTrue "not held up by the child: $took ms" "[ $took -lt 15000 ]"
-	[ -s "$SC_TMP/bg" ] && kill "$(<"$SC_TMP/bg")" 2>/dev/null
+	# The child may be gone already: that is no failure of the test.
+	if [ -s "$SC_TMP/bg" ]; then
+		kill "$(<"$SC_TMP/bg")" 2>/dev/null || :
+	fi
 }
 
 test_lk_gives_each_connection_a_terminal() {
