@@ -521,4 +521,45 @@ test_client_close_under_back_pressure() {
 	has q "closed 4000 "
 }
 
+# A room shared by a client of each library and a plain TCP member: each
+# sees the others' lines, each WebSocket client with permessage-deflate
+# as its library offers it by default.
+test_room_node_ws_python_websockets_and_tcp() {
+	server s -v --room --websocket 127.0.0.1 0 || fail "no server"
+	held_stdin tcp.fifo 8
+	bg_in "$SC_TMP/tcp.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
+	# A plain member joins with its first bytes.
+	echo /who >&8
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	ws_peer py client roomie "$PORT" "hello from python"
+	pypid=$PEER_PID
+	wait_lines "$SC_TMP/tcp.out" 'is connected as' 1 || fail "python"
+	WSCLIENT_TIMEOUT=60000 bg t 65 node "$TESTS_DIR/wsclient.js" \
+	    "ws://127.0.0.1:$PORT/" "w:hello from tcp" "t:hello from node" \
+	    "w:hello from python" close >"$SC_TMP/node.out" \
+	    2>"$SC_TMP/node.err"
+	nodepid=$BG_PID
+	wait_lines "$SC_TMP/tcp.out" 'is connected as' 2 || fail "node"
+	echo "hello from tcp" >&8
+	wait_exit "$pypid" 65
+	wait_exit "$nodepid" 65
+	assertEquals "node's status: $(cat "$SC_TMP/node.out")" 0 \
+	    "$WAIT_STATUS"
+	wait_lines "$SC_TMP/tcp.out" \
+	    '^<user[23]> hello from (python|node)$' 2 ||
+	    fail "tcp saw: $(cat "$SC_TMP/tcp.out")"
+	grep -q '^msg <user1> hello from tcp$' "$SC_TMP/py.out" ||
+	    fail "python saw: $(cat "$SC_TMP/py.out")"
+	grep -q '^msg <user3> hello from node$' "$SC_TMP/py.out" ||
+	    fail "python did not see node: $(cat "$SC_TMP/py.out")"
+	grep -q '^text <user2> hello from python$' "$SC_TMP/node.out" ||
+	    fail "node did not see python: $(cat "$SC_TMP/node.out")"
+	grep -q '^text <user1> hello from tcp$' "$SC_TMP/node.out" ||
+	    fail "node saw: $(cat "$SC_TMP/node.out")"
+	assertEquals "both compressed" 2 \
+	    "$(grep -c 'WebSocket: permessage-deflate' "$SC_TMP/s.err")"
+	exec 8>&-
+}
+
 sc_run_shunit2
