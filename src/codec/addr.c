@@ -108,7 +108,7 @@ addr_fail(struct addr *a, const char *fmt, ...)
 }
 
 /* The length of s's scheme, if it starts with one and a ':'; else 0. */
-static size_t
+static __startup size_t
 addr_scheme_len(const char *s)
 {
 	size_t	 i;
@@ -142,7 +142,7 @@ addr_is(const char *s)
 }
 
 /* Does s look like an address, one with any scheme at all, or "-"? */
-int
+__startup int
 addr_looks(const char *s)
 {
 	return (strcmp(s, "-") == 0 || addr_scheme_len(s) > 0);

@@ -301,7 +301,7 @@ pair_ws(const struct addr *a)
  * "-"; or one address of a kind we know other than a URL (which the
  * WebSocket client takes itself) or "-"?
  */
-int
+__startup int
 pair_is(const struct options *o, int argc, char **argv)
 {
 	if (argc == 2)
