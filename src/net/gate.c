@@ -95,7 +95,10 @@ gate_clear(struct gate *g)
 	g->nsrcs = g->nfiles = 0;
 }
 
-/* Remember a rule's source, so that a reload reads it again. */
+/*
+ * Remember a rule's source, once it is in force, so that a reload reads
+ * it again; a rule refused leaves no note behind.
+ */
 static int
 gate_note(struct gate *g, int deny, int file, const char *arg)
 {
@@ -126,11 +129,13 @@ static int	gate_read_file(struct gate *, int, const char *, char **);
 int
 gate_add(struct gate *g, int deny, const char *spec, char **cause)
 {
+	if (gate_add_spec(g, deny, spec, cause) == -1)
+		return (-1);
 	if (gate_note(g, deny, 0, spec) == -1) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
-	return (gate_add_spec(g, deny, spec, cause));
+	return (0);
 }
 
 /*
@@ -140,11 +145,13 @@ gate_add(struct gate *g, int deny, const char *spec, char **cause)
 int
 gate_add_file(struct gate *g, int deny, const char *path, char **cause)
 {
+	if (gate_read_file(g, deny, path, cause) == -1)
+		return (-1);
 	if (gate_note(g, deny, 1, path) == -1) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
-	return (gate_read_file(g, deny, path, cause));
+	return (0);
 }
 
 /*
