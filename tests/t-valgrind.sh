@@ -17,6 +17,9 @@ FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
 PEER="${TESTS_DIR:-$(dirname "$0")}/peer.py"
 REAL=$SOCKCAT
 VG_STATUS=99
+# Under valgrind, on a loaded machine, a server has taken more than the
+# usual 20 s to say it listens.
+SC_WAIT=60
 
 # Every sockcat of a test runs under valgrind through a wrapper; each
 # process writes its report to vg.PID, empty when it is clean.
