@@ -254,7 +254,10 @@ served_broker() {
 	client l 7 -N "${SCTLS[@]}" 127.0.0.1 "$SPORT"
 	rc_l=$CLIENT_PID
 	say 7 'ready %s\n' "$N"
-	wait_for "$SC_TMP/s.out" "ready $N\$" || fail "after $1: no member"
+	wait_for "$SC_TMP/s.out" "ready $N\$" ||
+	    fail "after $1: no member: $(tail -n 5 "$SC_TMP/s.err"); the \
+member: $(cat "$SC_TMP/l.err"); the server's output: $(tail -c 300 \
+"$SC_TMP/s.out" | od -c | tail -n 5)"
 	printf '%s\n' "$rc_line" | t 20 "$SC" -N "${SCTLS[@]}" 127.0.0.1 \
 	    "$SPORT" >"$SC_TMP/p.out" 2>"$SC_TMP/p.err"
 	assertEquals "after $1: the sender's status" 0 $?
