@@ -176,12 +176,12 @@ exchange() {
 	# shellcheck disable=SC2086
 	# Emptied first: the wait below must not see the last run's.
 	: >"$SC_TMP/x.err"
-	timeout 5 "$_prog" $_lflags -l 127.0.0.1 0 2>"$SC_TMP/x.err" \
+	timeout 30 "$_prog" $_lflags -l 127.0.0.1 0 2>"$SC_TMP/x.err" \
 	    >"$SC_TMP/x.out" </dev/null &
 	_pid=$!
 	wait_for "$SC_TMP/x.err" '^Listening on'
 	_port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/x.err")
-	echo data | t 5 "$_prog" "$@" -N localhost "$_port" 2>"$SC_TMP/c.err"
+	echo data | t 20 "$_prog" "$@" -N localhost "$_port" 2>"$SC_TMP/c.err"
 	echo "client=$?"
 	wait "$_pid"
 	echo "server=$?"
@@ -313,15 +313,17 @@ unix_exchange() {
 	shift
 	_sock=$SC_TMP/x.sock
 	_cflags=-N
-	_st=5
-	_ct=5
+	_st=30
+	_ct=20
 	# A stream socket is bound, then listened on: a client between the
 	# two is refused.  A datagram socket receives once bound.
 	_ready='^Listening on'
 	if [ "$1" = -u ]; then
 		_cflags=
-		_st=2
-		_ct=1
+		# Neither ends by itself: the timeouts end them, the server
+		# last, long enough for a loaded machine to start both.
+		_st=5
+		_ct=3
 		_ready='^Bound on .*x\.sock$'
 	fi
 	rm -f "$_sock"
@@ -396,9 +398,11 @@ within() {
 test_interval_timing() {
 	for prog in "$NC" "$SC"; do
 		server srv -l 127.0.0.1 0 || fail "no server"
-		r=$(printf 'a\nb\n' | elapsed t 8 "$prog" -N -i 1 127.0.0.1 "$PORT")
-		assertContains "$prog -i 1: $r" "$r" "status=0 "
-		assertTrue "$prog -i 1 took two pauses: $r" "within 1900 3500 '$r'"
+		# Two pauses of 2 s, not three: 4 s, not 6, with room for a
+		# loaded machine's start-up between the two.
+		r=$(printf 'a\nb\n' | elapsed t 15 "$prog" -N -i 2 127.0.0.1 "$PORT")
+		assertContains "$prog -i 2: $r" "$r" "status=0 "
+		assertTrue "$prog -i 2 took two pauses: $r" "within 3900 5800 '$r'"
 		wait_exit "$SERVER_PID"
 		assertFileEquals "$SC_TMP/srv.out" "a
 b"
@@ -416,7 +420,7 @@ test_idle_timeout_timing() {
 		r=$(elapsed t 8 "$prog" -w 1 127.0.0.1 "$PORT" <"$SC_TMP/quiet")
 		exec 3>&-
 		assertContains "$prog -w 1: $r" "$r" "status=0 "
-		assertTrue "$prog -w 1 ended when idle: $r" "within 900 2500 '$r'"
+		assertTrue "$prog -w 1 ended when idle: $r" "within 900 4500 '$r'"
 		stop "$SERVER_PID"
 		wait_exit "$SERVER_PID"
 	done
@@ -428,7 +432,7 @@ test_quit_timing() {
 		server srv -l 127.0.0.1 0 || fail "no server"
 		r=$(echo x | elapsed t 8 "$prog" -q 1 127.0.0.1 "$PORT")
 		assertContains "$prog -q 1: $r" "$r" "status=0 "
-		assertTrue "$prog -q 1 waited: $r" "within 900 2500 '$r'"
+		assertTrue "$prog -q 1 waited: $r" "within 900 4500 '$r'"
 		wait_exit "$SERVER_PID"
 		assertFileEquals "$SC_TMP/srv.out" "x"
 	done

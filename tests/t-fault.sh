@@ -160,13 +160,13 @@ test_small_limit_at_start() {
 	# the limit is raised.  The soft limit is set by prlimit(1) for
 	# sockcat alone: a shell needs descriptors of its own for its
 	# redirections.
-	bg sh -c 'exec timeout 20 prlimit --nofile=5: "$1" -vn -k -l 127.0.0.1 \
+	bg sh -c 'exec timeout 90 prlimit --nofile=5: "$1" -vn -k -l 127.0.0.1 \
 	    0 </dev/null >"$2" 2>"$3"' sh "$SC" "$SC_TMP/l.out" "$SC_TMP/l.err"
 	wait_for "$SC_TMP/l.err" '^Listening on' || fail "no listener"
 	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/l.err")
 	pid=$(child_pid "$BG_PID") || fail "no sockcat"
 	ticks1=$(cpu_ticks "$pid")
-	bg sh -c "echo first | timeout 15 '$SC' -N 127.0.0.1 $port"
+	bg sh -c "echo first | timeout 60 '$SC' -N 127.0.0.1 $port"
 	assertTrue "says why it waits" \
 	    "wait_for '$SC_TMP/l.err' 'accept: Too many open files'"
 	still_running "$pid" 2

@@ -11,7 +11,7 @@
 # A client of 127.0.0.1 $PORT with a small receive buffer that reads
 # nothing until the file $1 exists, then reads to the end into $2.
 stalled_reader() {
-	bg timeout -k 2 60 python3 -c '
+	bg timeout -k 2 180 python3 -c '
 import os, socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -66,9 +66,11 @@ test_room_stalled_reader_told_why() {
 	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
 	# 8 s: the reader that does read, starved of the processor on a
 	# loaded machine, must not be taken for a stalled one.
-	SERVER_TIMEOUT=60 server srv --room -O 65536 --write-timeout 8 \
+	# Every process lives as long as a loaded machine takes to move
+	# the lines through the room (a minute, sanitized, beside others).
+	SERVER_TIMEOUT=200 server srv --room -O 65536 --write-timeout 8 \
 	    127.0.0.1 0 || fail "no server"
-	client reader 8 -d 127.0.0.1 "$PORT"
+	CLIENT_TIMEOUT=180 client reader 8 -d 127.0.0.1 "$PORT"
 	wait_for "$SC_TMP/reader.out" 'Welcome' 20 || fail "no welcome"
 	# It starts reading the moment the server says it cut it off, to
 	# take its last words within the grace time.
@@ -76,11 +78,13 @@ test_room_stalled_reader_told_why() {
 	    '<user2>: read nothing'
 	wait_for "$SC_TMP/reader.out" 'as <user2>\.$' 20 || fail "no user2"
 	seq 200000 | sed 's/^/chat line /' >"$SC_TMP/lines"
-	t 60 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null
-	wait_for "$SC_TMP/srv.err" '<user2>: read nothing' 30 ||
+	t 150 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null
+	wait_for "$SC_TMP/srv.err" '<user2>: read nothing' 60 ||
 	    fail "not cut off"
-	wait_for "$SC_TMP/reader.out" '^<user3> chat line 200000$' 30 ||
-	    fail "the reader did not get everything"
+	wait_for "$SC_TMP/reader.out" '^<user3> chat line 200000$' 120 ||
+	    fail "the reader did not get everything: $(tail -n 3 \
+	    "$SC_TMP/reader.out"; grep -v 'chat line' "$SC_TMP/reader.out" |
+	    tail -n 5; tail -n 5 "$SC_TMP/srv.err")"
 	assertEquals "every line, in order, once" \
 	    "$(sed 's/^/<user3> /' "$SC_TMP/lines" | md5sum)" \
 	    "$(grep '^<user3> chat' "$SC_TMP/reader.out" | md5sum)"

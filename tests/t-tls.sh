@@ -28,7 +28,7 @@ s_server() {
 test_sockcat_with_itself_self_signed() {
 	server srv --ssl -l 127.0.0.1 0 || fail "no server"
 	assertContains "$(<"$SC_TMP/srv.err")" "temporary self-signed certificate"
-	echo hello | t 5 "$SC" -v -N --ssl 127.0.0.1 "$PORT" \
+	echo hello | t 20 "$SC" -v -N --ssl 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID"
@@ -45,7 +45,7 @@ test_sockcat_server_to_client() {
 	printf 'from server\n' >"$SC_TMP/srv.in"
 	server srv -N --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
 	    -l 127.0.0.1 0 || fail "no server"
-	t 5 "$SC" -d --ssl-verify --ssl-trustfile "$CERTS/ca.pem" localhost \
+	t 20 "$SC" -d --ssl-verify --ssl-trustfile "$CERTS/ca.pem" localhost \
 	    "$PORT" >"$SC_TMP/c.out"
 	assertEquals 0 $?
 	assertFileEquals "$SC_TMP/c.out" "from server"
@@ -54,7 +54,7 @@ test_sockcat_server_to_client() {
 test_client_with_openssl_s_server() {
 	printf 'from s_server\n' >"$SC_TMP/s.in"
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
-	echo "to s_server" | t 5 "$SC" -v -N --ssl-verify \
+	echo "to s_server" | t 20 "$SC" -v -N --ssl-verify \
 	    --ssl-trustfile "$CERTS/ca.pem" localhost "$SPORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
@@ -72,7 +72,7 @@ test_server_with_openssl_s_client() {
 	printf 'from sockcat\n' >"$SC_TMP/srv.in"
 	server srv -N --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
 	    -l 127.0.0.1 0 || fail "no server"
-	t 5 openssl s_client -quiet -connect "127.0.0.1:$PORT" \
+	t 20 openssl s_client -quiet -connect "127.0.0.1:$PORT" \
 	    -CAfile "$CERTS/ca.pem" -verify_return_error -servername localhost \
 	    </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals 0 $?
@@ -82,7 +82,7 @@ test_server_with_openssl_s_client() {
 	# And the other way: what s_client sends reaches stdout.
 	server srv2 --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
 	    -l 127.0.0.1 0 || fail "no server"
-	echo "from s_client" | t 5 openssl s_client -quiet -no_ign_eof \
+	echo "from s_client" | t 20 openssl s_client -quiet -no_ign_eof \
 	    -connect "127.0.0.1:$PORT" >/dev/null 2>&1
 	wait_exit "$SERVER_PID"
 	assertEquals 0 "$WAIT_STATUS"
@@ -91,7 +91,7 @@ test_server_with_openssl_s_client() {
 
 test_verification_fails_on_self_signed() {
 	s_server s -cert "$CERTS/self.pem" -key "$CERTS/self.key"
-	echo x | t 5 "$SC" --ssl-verify localhost "$SPORT" \
+	echo x | t 20 "$SC" --ssl-verify localhost "$SPORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: TLS certificate verification failed: self-signed certificate" \
@@ -101,7 +101,7 @@ test_verification_fails_on_self_signed() {
 
 test_verification_fails_on_unknown_ca() {
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
-	echo x | t 5 "$SC" --ssl-verify --ssl-trustfile "$CERTS/self.pem" \
+	echo x | t 20 "$SC" --ssl-verify --ssl-trustfile "$CERTS/self.pem" \
 	    localhost "$SPORT" >/dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: TLS certificate verification failed: unable to get local issuer certificate" \
@@ -110,7 +110,7 @@ test_verification_fails_on_unknown_ca() {
 
 test_verification_checks_the_name() {
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
-	echo x | t 5 "$SC" --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	echo x | t 20 "$SC" --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
 	    --ssl-servername other.example 127.0.0.1 "$SPORT" \
 	    >/dev/null 2>"$SC_TMP/c.err"
 	assertEquals 1 $?
@@ -118,14 +118,14 @@ test_verification_checks_the_name() {
 	    "$(<"$SC_TMP/c.err")"
 	# The address is in the certificate too.
 	s_server s2 -cert "$CERTS/srv.pem" -key "$CERTS/srv.key"
-	echo x | t 5 "$SC" -N --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
+	echo x | t 20 "$SC" -N --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
 	    127.0.0.1 "$SPORT" >/dev/null 2>"$SC_TMP/c.err"
 	assertEquals "address verified" 0 $?
 }
 
 test_without_verify_anything_goes() {
 	s_server s -cert "$CERTS/self.pem" -key "$CERTS/self.key"
-	echo x | t 5 "$SC" -N --ssl localhost "$SPORT" >/dev/null 2>&1
+	echo x | t 20 "$SC" -N --ssl localhost "$SPORT" >/dev/null 2>&1
 	assertEquals 0 $?
 }
 
@@ -133,7 +133,7 @@ test_client_certificate() {
 	server srv --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
 	    --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
 	    -l 127.0.0.1 0 || fail "no server"
-	echo "with cert" | t 5 "$SC" -N --ssl-cert "$CERTS/cli.pem" \
+	echo "with cert" | t 20 "$SC" -N --ssl-cert "$CERTS/cli.pem" \
 	    --ssl-key "$CERTS/cli.key" 127.0.0.1 "$PORT"
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID"
@@ -143,7 +143,7 @@ test_client_certificate() {
 	# Without one, the server refuses: one line, status 1.
 	server srv2 --ssl-verify --ssl-trustfile "$CERTS/ca.pem" \
 	    -l 127.0.0.1 0 || fail "no server"
-	echo x | t 5 "$SC" -N --ssl 127.0.0.1 "$PORT" >/dev/null 2>&1
+	echo x | t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" >/dev/null 2>&1
 	wait_exit "$SERVER_PID"
 	assertEquals 1 "$WAIT_STATUS"
 	assertContains "$(tail -n 1 "$SC_TMP/srv2.err")" "sockcat: TLS handshake failed: "
@@ -151,7 +151,7 @@ test_client_certificate() {
 
 test_sni_and_alpn() {
 	server srv --ssl-alpn h2,http/1.1 -l 127.0.0.1 0 || fail "no server"
-	echo x | t 5 "$SC" -v -N --ssl-servername name.example \
+	echo x | t 20 "$SC" -v -N --ssl-servername name.example \
 	    --ssl-alpn foo,http/1.1 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err" >/dev/null
 	assertEquals 0 $?
 	wait_exit "$SERVER_PID"
@@ -160,20 +160,20 @@ test_sni_and_alpn() {
 	assertContains "$(<"$SC_TMP/c.err")" "TLS ALPN protocol: http/1.1"
 	# ALPN with openssl s_server.
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key" -alpn zz,h2
-	echo x | t 5 "$SC" -v -N --ssl-alpn h2 127.0.0.1 "$SPORT" \
+	echo x | t 20 "$SC" -v -N --ssl-alpn h2 127.0.0.1 "$SPORT" \
 	    2>"$SC_TMP/c.err" >/dev/null
 	assertContains "$(<"$SC_TMP/c.err")" "TLS ALPN protocol: h2"
 }
 
 test_ciphers() {
 	s_server s -cert "$CERTS/srv.pem" -key "$CERTS/srv.key" -tls1_2
-	echo x | t 5 "$SC" -v -N --ssl-ciphers ECDHE-ECDSA-AES128-GCM-SHA256 \
+	echo x | t 20 "$SC" -v -N --ssl-ciphers ECDHE-ECDSA-AES128-GCM-SHA256 \
 	    127.0.0.1 "$SPORT" 2>"$SC_TMP/c.err" >/dev/null
 	assertEquals 0 $?
 	assertContains "$(<"$SC_TMP/c.err")" \
 	    "TLS protocol: TLSv1.2
 TLS cipher: ECDHE-ECDSA-AES128-GCM-SHA256"
-	t 5 "$SC" --ssl-ciphers no-such-cipher 127.0.0.1 9 </dev/null \
+	t 20 "$SC" --ssl-ciphers no-such-cipher 127.0.0.1 9 </dev/null \
 	    2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: invalid cipher list: no-such-cipher" \
@@ -181,12 +181,12 @@ TLS cipher: ECDHE-ECDSA-AES128-GCM-SHA256"
 }
 
 test_bad_certificate_files() {
-	t 5 "$SC" --ssl-cert "$SC_TMP/none.pem" -l 127.0.0.1 0 </dev/null \
+	t 20 "$SC" --ssl-cert "$SC_TMP/none.pem" -l 127.0.0.1 0 </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals 1 $?
 	assertEquals "sockcat: cannot read the certificate $SC_TMP/none.pem: No such file or directory" \
 	    "$(<"$SC_TMP/err")"
-	t 5 "$SC" --ssl-key "$CERTS/srv.key" -l 127.0.0.1 0 </dev/null \
+	t 20 "$SC" --ssl-key "$CERTS/srv.key" -l 127.0.0.1 0 </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals "sockcat: --ssl-key needs --ssl-cert" "$(<"$SC_TMP/err")"
 }
@@ -194,10 +194,10 @@ test_bad_certificate_files() {
 test_keep_listening_after_a_failed_handshake() {
 	server srv -k --ssl -l 127.0.0.1 0 || fail "no server"
 	# A client without TLS: the handshake fails, the listener stays.
-	echo "plain text" | t 5 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+	echo "plain text" | t 20 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
 	wait_for "$SC_TMP/srv.err" "TLS handshake failed"
 	assertTrue "still listening" "kill -0 $SERVER_PID"
-	echo "secure" | t 5 "$SC" -N --ssl 127.0.0.1 "$PORT" >/dev/null
+	echo "secure" | t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" >/dev/null
 	assertEquals 0 $?
 	wait_for "$SC_TMP/srv.out" "^secure$"
 	assertFileEquals "$SC_TMP/srv.out" "secure"
@@ -255,7 +255,7 @@ test_tls_through_a_proxy() {
 	dpid=$SERVER_PID
 	server px -k -l 127.0.0.1 0 --proxy-type socks5 || \
 	    { sc_skip "no proxy server"; return; }
-	echo "tunnelled" | t 5 "$SC" -N --ssl -x "127.0.0.1:$PORT" \
+	echo "tunnelled" | t 20 "$SC" -N --ssl -x "127.0.0.1:$PORT" \
 	    127.0.0.1 "$dport"
 	assertEquals 0 $?
 	wait_exit "$dpid"
