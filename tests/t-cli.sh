@@ -172,4 +172,18 @@ test_usage_for_extra_listen_operands() {
 	assertContains "$ERR" "usage: sockcat"
 }
 
+# Built without OpenSSL, an option that needs TLS is refused before
+# anything is opened, in one line; --version says which build it is.
+test_tls_refused_where_not_built_in() {
+	tls=$(t 5 "$SC" --version | sed -n 's/^TLS: //p')
+	if sc_have_tls; then
+		assertEquals "--version" \
+		    "yes, OpenSSL 3 (loaded when first used)" "$tls"
+		return
+	fi
+	assertEquals "--version" "no" "$tls"
+	expect_error "TLS support was not built in" --ssl 127.0.0.1 1
+	expect_error "TLS support was not built in" -l --ssl 127.0.0.1 0
+}
+
 sc_run_shunit2
