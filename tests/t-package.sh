@@ -119,7 +119,7 @@ oneTimeSetUp() {
 	    tar -C "$TOP" --null -T - --ignore-failed-read -cf "$W/src.tar"
 	# The package builds with its own make, not within this one's.
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	    DEB_BUILD_OPTIONS="parallel=$(nproc)" timeout -k 5 900 \
+	    DEB_BUILD_OPTIONS="parallel=$(nproc)" timeout -k 5 1500 \
 	    unshare -m --propagation private sh "$W/root.sh" "$W" \
 	    >"$W/root.out" 2>&1
 	echo "throwaway root: status $?"
