@@ -56,6 +56,8 @@ static void	opt_retry_interval(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_keepalive(struct cmdline *, const struct optdef *,
 		    char *);
+static void	opt_reconnect(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward_file(struct cmdline *, const struct optdef *,
@@ -127,6 +129,12 @@ static const struct optdef optdefs[] = {
 	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
 	  .set = opt_retry_interval, FIELD(retry_ms),
 	  .help = "pause between tries (default 1s)" },
+	{ .name = "reconnect", .arg = "MAX", .has_arg = optional_argument,
+	  .group = OPTG_CONN, .set = opt_reconnect, FIELD(reconnect),
+	  .help = "dial again each time the connection ends, MAX times" },
+	{ .name = "on-connect", .arg = "TEXT", .group = OPTG_CONN,
+	  .kind = OPTK_STRING, FIELD(on_connect),
+	  .help = "send TEXT and a newline first (@FILE: the file)" },
 	{ .name = "listen-fd", .arg = "FD", .group = OPTG_CONN,
 	  .set = opt_listen_fd, FIELD(listen_fd),
 	  .help = "with -l: serve this inherited listening socket" },
@@ -867,6 +875,19 @@ opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
 		cl->o->retries = RETRY_FOREVER;
 	else
 		cl->o->retries = number("retry count", arg, 0, INT_MAX);
+}
+
+/*
+ * --reconnect[=MAX]: dial again after a loss, up to MAX attempts each
+ * time (none: for ever).
+ */
+static void
+opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->reconnect = 1;
+	cl->o->reconnect_max = arg == NULL ? 0 :
+	    number("reconnect count", arg, 1, INT_MAX);
 }
 
 /*

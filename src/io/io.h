@@ -145,6 +145,10 @@ struct options {
 	int		 retries;	/* --retry: tries after the first,
 					   RETRY_FOREVER */
 	long long	 retry_ms;	/* --retry-interval */
+	int		 reconnect;	/* --reconnect */
+	int		 reconnect_max;	/* --reconnect=MAX: attempts after
+					   a loss; 0: for ever */
+	const char	*on_connect;	/* --on-connect TEXT or @FILE */
 	int		 pty;		/* --pty: programs on a terminal */
 	int		 raw;		/* --raw: the local terminal raw */
 	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
