@@ -28,6 +28,12 @@ struct plain;
 /* The most bytes --on-connect @FILE may send. */
 #define ON_CONNECT_MAX	65536
 
+/*
+ * --reconnect: how long what waits to be sent may take to go once the
+ * peer has ended what it sends, before the connection is let go.
+ */
+#define RECONNECT_DRAIN_MS	1000
+
 /* One connection and what it is wired to. */
 struct conn {
 	struct plain		*p;
@@ -48,6 +54,11 @@ struct conn {
 					    loss, kept */
 	int			 away;	/* --reconnect: between a loss and
 					   the return */
+	struct ev_timer		 drain;	/* --reconnect: the wait for what
+					   waits to go after the peer's end */
+	int			 drained; /* that wait is over */
+	uint64_t		 greet_end; /* tx's bytes once --on-connect's
+					      text is delivered */
 	TAILQ_ENTRY(conn)	 entry;
 };
 
@@ -137,6 +148,17 @@ conn_spilled(struct conn *c)
 
 static void	conn_back(int, const struct net_peer *, struct tls *,
 		    struct ws *, void *);
+
+/* --reconnect: what waited had its moment: the connection is let go. */
+static void
+conn_drain_cb(void *arg)
+{
+	struct conn	*c = arg;
+
+	c->drained = 1;
+	if (c->s != NULL)
+		session_check(c->s);
+}
 static void	conn_set_idle(struct conn *);
 
 /*
@@ -169,6 +191,21 @@ conn_lost(struct conn *c)
 		if (!channel_ended(rx))
 			return (1);
 	}
+	/*
+	 * The peer ended what it sends, and may still read (a shutdown, a
+	 * WebSocket close within its grace): what waits has a moment to go.
+	 */
+	if (!(c->net->flags & EP_GONE) && tx != NULL &&
+	    channel_pending(tx) > 0 && !c->drained) {
+		if (!ev_timer_armed(&c->drain))
+			ev_timer_arm(&c->drain, RECONNECT_DRAIN_MS);
+		return (1);
+	}
+	ev_timer_disarm(&c->drain);
+	c->drained = 0;
+	/* --on-connect's text was this connection's: the next has its own. */
+	if (tx != NULL && tx->bytes < c->greet_end)
+		channel_unqueue(tx, c->greet_end - tx->bytes);
 	if (rx->error_op != NULL)
 		why = ep_strerror(c->net, rx->error);
 	else if (tx != NULL && tx->error_op != NULL &&
@@ -233,9 +270,12 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 		tls_attach(c->net, t);
 	if (w != NULL)
 		ws_attach(c->net, w, o->ws_binary);
-	if (p->greetlen > 0 && c->tx != NULL &&
-	    channel_inject_first(c->tx, p->greet, p->greetlen) == -1)
-		log_warn("--on-connect");
+	if (p->greetlen > 0 && c->tx != NULL) {
+		if (channel_inject_first(c->tx, p->greet, p->greetlen) == -1)
+			log_warn("--on-connect");
+		else
+			c->greet_end = c->tx->bytes + p->greetlen;
+	}
 	conn_set_idle(c);
 	/* The session's policy runs: c may be gone on return. */
 	ep_attach(c->net, fd);
@@ -459,6 +499,7 @@ conn_finished(struct session *s)
 	conn_spilled(c);
 	redial_free(c->redial);
 	c->redial = NULL;
+	ev_timer_disarm(&c->drain);
 	term_stop(c->tx);
 	session_free(s);
 	c->s = NULL;
@@ -489,6 +530,7 @@ conn_new(struct plain *p)
 		return (NULL);
 	c->p = p;
 	ev_timer_init(&c->deadline, plain_deadline_cb, c);
+	ev_timer_init(&c->drain, conn_drain_cb, c);
 	TAILQ_INSERT_TAIL(&p->conns, c, entry);
 	p->nconns++;
 	return (c);
@@ -503,6 +545,7 @@ conn_abort(struct conn *c)
 	if (c->s != NULL)
 		session_free(c->s);
 	redial_free(c->redial);
+	ev_timer_disarm(&c->drain);
 	if (c->child != NULL)
 		exec_release(c->child);
 	ev_timer_disarm(&c->deadline);
@@ -655,9 +698,12 @@ conn_start_stdio(struct conn *c, int fd)
 	} else if (shut_tx && !dgram && !o->websocket)
 		shutdown(fd, SHUT_WR);
 	/* --on-connect: before anything else, --raw's window size too. */
-	if (c->p->greetlen > 0 && channel_inject_first(c->tx, c->p->greet,
-	    c->p->greetlen) == -1)
-		return (-1);
+	if (c->p->greetlen > 0) {
+		if (channel_inject_first(c->tx, c->p->greet,
+		    c->p->greetlen) == -1)
+			return (-1);
+		c->greet_end = c->p->greetlen;
+	}
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);
 	conn_set_idle(c);

@@ -423,6 +423,12 @@ ep_write_ended(struct endpoint *ep)
 
 	if (w == NULL || channel_ended(w))
 		return;
+	/* What waits is for the next connection. */
+	if (ep->flags & EP_REDIAL) {
+		ep->flags |= EP_GONE;
+		channel_update(w);
+		return;
+	}
 	w->state = CH_FAILED;
 	channel_discard(w);
 	channel_update(w);
@@ -548,6 +554,21 @@ channel_inject_first(struct channel *ch, const void *p, size_t n)
 	buf_free(&ch->buf);
 	ch->buf = b;
 	return (0);
+}
+
+/*
+ * Drop up to n bytes from the front of what the copying channel ch holds
+ * (what channel_inject_first() put there, not delivered, and meant for
+ * that connection only).  Returns how many were dropped.
+ */
+size_t
+channel_unqueue(struct channel *ch, size_t n)
+{
+	if (n > ch->buf.len)
+		n = ch->buf.len;
+	buf_consume(&ch->buf, n);
+	buf_release(&ch->buf);
+	return (n);
 }
 
 /*

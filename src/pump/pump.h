@@ -267,6 +267,7 @@ void		 ep_readable(struct endpoint *);
 void		 ep_detach(struct endpoint *);
 void		 ep_attach(struct endpoint *, int);
 int		 channel_inject_first(struct channel *, const void *, size_t);
+size_t		 channel_unqueue(struct channel *, size_t);
 
 /* fastpath.c */
 int		 channel_spliced(const struct channel *);
