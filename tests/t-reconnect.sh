@@ -320,14 +320,15 @@ from sub2" "$(<"$SC_TMP/sub.out")"
 	# A client that logs in on every connection.
 	restart log1 0
 	port=$PORT
-	example "sockcat -v --reconnect=10 --on-connect @login.txt chat.example.com 6667" \
-	    "chat.example.com 6667" "127.0.0.1 $port"
+	example "sockcat --reconnect=10 --on-connect @login.txt irc.example.com 6667" \
+	    "irc.example.com 6667" "127.0.0.1 $port"
 	example_client log
 	served log1 "$(printf 'NICK me\r')" "$SC_TMP/log.out"
 	restart log2 "$port"
 	served log2 "$(printf 'NICK me\r')" "$SC_TMP/log.out"
-	assertTrue "login: one return" \
-	    "grep -q '^Reconnected to 127.0.0.1 $port (attempt' '$SC_TMP/log.err'"
+	assertEquals "login: both shown" "from log1
+from log2" "$(<"$SC_TMP/log.out")"
+	assertEquals "login: nothing said" "" "$(<"$SC_TMP/log.err")"
 	stop "$CPID"
 	# The README's.
 	restart hel1 0
