@@ -43,6 +43,7 @@ complete -c sockcat -s e -l exec -x -a '(__fish_complete_command)' -d 'run PROGR
 complete -c sockcat -s c -l sh-exec -x -a '(__fish_complete_command)' -d 'run COMMAND with /bin/sh -c for each connection'
 complete -c sockcat -l pty -d 'run the program on a terminal of its own'
 complete -c sockcat -l raw -d 'local terminal raw, for a --pty server; ~. leaves'
+complete -c sockcat -l readline -d 'edit the lines typed on a terminal; Up, Down: history'
 complete -c sockcat -l fifo -r -d 'send what is written to the FIFO PATH'
 complete -c sockcat -l chat -d 'talk with one person, :q leaves (ncat\'s: --room)'
 complete -c sockcat -l broker -d 'relay what each client sends to all the others'

@@ -1173,6 +1173,11 @@ static const struct conflict {
 	  "--fifo, -d, -C, -z or --chat" },
 	{ .all = "--raw no-tty",
 	  .msg = "cannot use --raw: standard input is not a terminal" },
+	{ .all = "--readline", .any = "-l -z -e -c --fifo -d --chat --raw",
+	  .msg = "--readline edits what a client sends: it takes no -l, -z, "
+	  "-e, -c, --fifo, -d, --chat or --raw" },
+	{ .all = "--readline no-tty",
+	  .msg = "cannot use --readline: standard input is not a terminal" },
 	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "

@@ -151,6 +151,7 @@ struct options {
 	const char	*on_connect;	/* --on-connect TEXT or @FILE */
 	int		 pty;		/* --pty: programs on a terminal */
 	int		 raw;		/* --raw: the local terminal raw */
+	int		 readline;	/* --readline: typed lines edited */
 	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
 	size_t		 nssl_pins;
 	const char	*output;	/* -o: raw session log */

@@ -92,6 +92,9 @@ struct plain {
 	const struct dial_how	*how;	/* and the way it is dialled */
 	char			*greet;	/* --on-connect's bytes */
 	size_t			 greetlen;
+	struct edit		 ed;	/* --readline: the line typed */
+	int			 rx_midline; /* --readline: the peer's last
+					       line shown is not finished */
 };
 
 static void	plain_dgram_cb(int, int, void *);
@@ -639,6 +642,109 @@ conn_net(struct conn *c, struct session *s, int fd)
 	return (net);
 }
 
+/*
+ * --readline: what the terminal gives is lines edited by src/io/edit.c,
+ * in cbreak mode (restored at exit).
+ */
+static ssize_t
+plain_edit_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct plain	*pl = ep->data;
+
+	return (edit_read(&pl->ed, ep->rfd, p, n));
+}
+
+static const struct ep_ops plain_edit_ops = {
+	.read = plain_edit_read,
+};
+
+/* --readline: before a key is shown, the peer's half line is ended. */
+static void
+plain_edit_before(void *arg)
+{
+	struct plain	*p = arg;
+
+	if (!p->rx_midline)
+		return;
+	edit_echo(&p->ed, "\n", 1);
+	p->rx_midline = 0;
+	p->ed.redraw = 1;
+}
+
+/* --readline: after each key, the line again if it changed. */
+static void
+plain_edit_after(void *arg)
+{
+	struct plain	*p = arg;
+
+	if (p->ed.redraw)
+		edit_show(&p->ed);
+}
+
+/*
+ * --readline, what the peer sends: the half-typed line shown is wiped
+ * first (it comes back below, plain_edit_tap()).  The read left room.
+ */
+static size_t
+plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct conn	*c = ch->session->arg;
+	struct plain	*pl = c->p;
+
+	(void)space;
+	if (pl->ed.linelen == 0 || pl->rx_midline || n == 0)
+		return (n);
+	memmove(p + 4, p, n);
+	memcpy(p, "\r\033[K", 4);
+	return (n + 4);
+}
+
+/* --readline: once a line of the peer's is shown, the typed one again. */
+static void
+plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	struct plain	*pl = arg;
+
+	(void)ch;
+	if (n == 0)
+		return;
+	pl->rx_midline = p[n - 1] != '\n';
+	if (!pl->rx_midline && pl->ed.linelen > 0)
+		edit_show(&pl->ed);
+}
+
+/*
+ * --readline: the terminal on stdin edits what is typed; the keys echo
+ * where the terminal shows (stdout, or else stderr), and what the peer
+ * sends to a terminal on stdout keeps clear of the line being typed.
+ */
+static int
+conn_readline(struct conn *c, struct endpoint *in)
+{
+	struct plain	*p = c->p;
+	int		 echo = -1;
+
+	if (isatty(STDOUT_FILENO))
+		echo = STDOUT_FILENO;
+	else if (isatty(STDERR_FILENO))
+		echo = STDERR_FILENO;
+	if (stdio_tty_raw() == -1)
+		return (-1);
+	if (p->ed.arg == NULL) {
+		edit_init(&p->ed, echo, 1, plain_edit_before,
+		    plain_edit_after, p);
+		p->ed.end_is_eof = 1;
+	}
+	in->ops = &plain_edit_ops;
+	in->data = p;
+	if (echo != STDOUT_FILENO)
+		return (0);
+	c->rx->xform = plain_edit_rx;
+	c->rx->xgrow = 2;
+	return (channel_tap(c->rx, plain_edit_tap, p));
+}
+
 /* Wire stdin (or the FIFO) and stdout to the connected socket fd. */
 static int
 conn_start_stdio(struct conn *c, int fd)
@@ -649,7 +755,8 @@ conn_start_stdio(struct conn *c, int fd)
 	int		 shut_tx = o->shut_net || o->half_close ||
 			    (o->fifo != NULL && !o->keep && !o->no_shutdown);
 	/* A connection that may be replaced keeps what waits in buffers. */
-	int		 copy = o->no_splice || o->reconnect ? CH_COPY : 0;
+	int		 copy = o->no_splice || o->reconnect || o->readline ?
+			    CH_COPY : 0;
 	int		 dgram = o->socktype == SOCK_DGRAM;
 
 	if ((s = session_new(plain_check, conn_finished, c)) == NULL) {
@@ -684,6 +791,8 @@ conn_start_stdio(struct conn *c, int fd)
 		if (o->crlf)
 			c->tx->xform = crlf_xform;
 		if (o->raw && term_start(c->tx) == -1)
+			return (-1);
+		if (o->readline && conn_readline(c, in) == -1)
 			return (-1);
 		if (o->fifo == NULL && stdio_in_ended())
 			c->tx->state = CH_DRAINING;
@@ -908,6 +1017,7 @@ plain_free(struct plain *p)
 		exec_cmd_free(&p->cmd);
 	free(p->dgram);
 	free(p->greet);
+	edit_free(&p->ed);
 }
 
 /* -F: hand the connected socket to whoever holds stdout, and exit. */
