@@ -949,7 +949,7 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
  * bytes of the file @FILE as they are; "@@" starts a TEXT that starts
  * with "@".  A file is read once, now.
  */
-static void
+static __startup void
 plain_greeting(struct plain *p)
 {
 	const char	*text = p->o->on_connect;
