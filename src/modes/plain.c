@@ -151,6 +151,7 @@ conn_spilled(struct conn *c)
 
 static void	conn_back(int, const struct net_peer *, struct tls *,
 		    struct ws *, void *);
+static void	conn_set_idle(struct conn *);
 
 /* --reconnect: what waited had its moment: the connection is let go. */
 static void
@@ -162,7 +163,6 @@ conn_drain_cb(void *arg)
 	if (c->s != NULL)
 		session_check(c->s);
 }
-static void	conn_set_idle(struct conn *);
 
 /*
  * --reconnect: has the connection ended, so that it is to be made again?
