@@ -385,12 +385,14 @@ for step in steps:
         sock.close()
         sock = None
     elif kind == "unlisten":
-        if sock is not None:
-            sock.close()
-            sock = None
+        # The listener first: the command, told by the connection's end,
+        # must find nothing to connect to.
         lport = lsock.getsockname()[1]
         lsock.close()
         lsock = None
+        if sock is not None:
+            sock.close()
+            sock = None
     elif kind == "relisten":
         lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

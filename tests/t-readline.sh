@@ -23,7 +23,8 @@ test_lines_edited_and_recalled() {
 	    'netexpect:!\npartial\n$' \
 	    'send:\x04' 'netsend:after eof\n' 'expect:after eof\r\n' \
 	    netclose exit:0 -- "$SC" --readline 127.0.0.1 @PORT@
-	assertEquals "steps: $(<"$SC_TMP/rl.err")" 0 $?
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/rl.err")" 0 "$st"
 	assertEquals "what the peer received" "hello world
 second
 hello world
@@ -44,7 +45,8 @@ test_history_ends() {
 	    'send:draft\x1b[A\x1b[A\x1b[A\x1b[A\n' 'netexpect:two\none\n$' \
 	    'send:new\x1b[A\x1b[B\n' 'netexpect:one\nnew\n$' \
 	    'send:\x04' netclose exit:0 -- "$SC" --readline 127.0.0.1 @PORT@
-	assertEquals "steps: $(<"$SC_TMP/hi.err")" 0 $?
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/hi.err")" 0 "$st"
 	assertEquals "what the peer received" "one
 two
 one
@@ -52,15 +54,18 @@ new
 ." "$(cat "$SC_TMP/hi.net"; echo .)"
 }
 
-# With --reconnect, the history outlives the connection.
+# With --reconnect, the history outlives the connection; ^D ends the
+# client as usual (-N: the peer is told, so the end is seen before the
+# peer closes).
 test_with_reconnect() {
 	on_tty rr listen:tcp accept 'send:first\n' 'netexpect:first\n' \
 	    unlisten 'expect:lost: closed by the peer' relisten accept \
 	    'expect:Reconnected' 'send:\x1b[A\n' 'netexpect:first\nfirst\n$' \
-	    'send:\x04' netclose exit:0 -- \
-	    "$SC" -v --readline --reconnect --retry-interval 100ms \
+	    'send:\x04' neteof netclose exit:0 -- \
+	    "$SC" -v -N --readline --reconnect --retry-interval 100ms \
 	    127.0.0.1 @PORT@
-	assertEquals "steps: $(<"$SC_TMP/rr.err")" 0 $?
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/rr.err")" 0 "$st"
 }
 
 test_refusals() {
@@ -79,10 +84,11 @@ test_example() {
 	ex=${ex/host.example.com 7000/127.0.0.1 @PORT@}
 	read -ra cmd <<<"$ex"
 	cmd[0]=$SC
+	# The client, still running at the end, is ended by the driver.
 	on_tty ex listen:tcp accept 'send:hi\n' 'netexpect:hi\n' \
-	    'send:\x1b[A\n' 'netexpect:hi\nhi\n$' 'send:\x04' netclose \
-	    exit:0 -- "${cmd[@]}"
-	assertEquals "steps: $(<"$SC_TMP/ex.err")" 0 $?
+	    'send:\x1b[A\n' 'netexpect:hi\nhi\n$' -- "${cmd[@]}"
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/ex.err")" 0 "$st"
 }
 
 sc_run_shunit2

@@ -53,7 +53,8 @@ test_three_restarts_on_a_terminal() {
 	steps+=('send:\x04' neteof unlisten exit:0)
 	on_tty rc "${steps[@]}" -- "$SC" -v -N --reconnect --retry-interval 100ms \
 	    --on-connect HELLO 127.0.0.1 @PORT@
-	assertEquals "steps: $(<"$SC_TMP/rc.err")" 0 $?
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/rc.err")" 0 "$st"
 	assertEquals "what the server heard, connection after connection" \
 	    "HELLO
 HELLO
