@@ -16,11 +16,14 @@ README=${README:-$(dirname "${MANPAGE:-$0}")/../README.md}
 [ -n "${MANPAGE:-}" ] || MANPAGE=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1
 
 # restart NAME PORT ARGS...: a sockcat server on PORT of 127.0.0.1 (0:
-# any, the first time) that sends "from NAME" (stdin NAME.in), ends its
-# sending side (-N) and exits once the client has gone; PORT is set.
+# a free one, the first time) that sends "from NAME" (stdin NAME.in),
+# ends its sending side (-N) and exits once the client has gone; PORT is
+# set.  A free port is one below the kernel's range for port 0 (lib.sh's
+# free_port): while the server is down, nothing else is given it.
 restart() {
 	_n=$1 _p=$2
 	shift 2
+	[ "$_p" = 0 ] && _p=$(free_port)
 	echo "from $_n" >"$SC_TMP/$_n.in"
 	server "$_n" -N -l "$@" 127.0.0.1 "$_p" || fail "no server $_n"
 }
