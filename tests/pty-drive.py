@@ -36,6 +36,9 @@
 #   neteof                     wait for end-of-file from the command
 #   fileexpect:PATH:REGEX      wait for REGEX in the file PATH (a server's
 #                              log, say)
+#   unlisten, relisten         tcp: close the connection and the listening
+#                              socket (a server that stopped), and listen
+#                              on the same port again (it restarted)
 #
 # Where the command's stdin and stdout go is set before it starts: by
 # default both are the terminal; stdin:pipe (then insend:TEXT writes to
@@ -236,6 +239,9 @@ def listen(arg):
     else:
         lsock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM
                               if kind == "udp" else socket.SOCK_STREAM)
+        if kind == "tcp":
+            # A restarted server (relisten) binds past TIME_WAIT.
+            lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         lsock.bind(("127.0.0.1", 0))
     if kind == "udp":
         sock = lsock
@@ -378,6 +384,20 @@ for step in steps:
     elif kind == "netclose":
         sock.close()
         sock = None
+    elif kind == "unlisten":
+        # The listener first: the command, told by the connection's end,
+        # must find nothing to connect to.
+        lport = lsock.getsockname()[1]
+        lsock.close()
+        lsock = None
+        if sock is not None:
+            sock.close()
+            sock = None
+    elif kind == "relisten":
+        lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsock.bind(("127.0.0.1", lport))
+        lsock.listen(1)
     elif kind == "neteof":
         end = time.time() + DEADLINE
         while not neteof:

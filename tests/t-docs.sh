@@ -11,9 +11,12 @@
 : "${CI_DIR:=$(dirname "$MANPAGE")/../.ci}"
 BASH_COMPLETION_LIB=/usr/share/bash-completion/bash_completion
 
-# The options of "sockcat --help", one per line: "-x" or "--long".
+# The options of "sockcat --help", one per line: "-x" or "--long"; two
+# share a line as "--allow ADDRESS, --allowfile FILE".
 help_options() {
 	"$SC" --help | sed -n \
+	    -e 's/^      \(--[a-z0-9-]*\)\( [^ ,]*\)\{0,1\}, \(--[a-z0-9-]*\).*/\1\n\3/p' \
+	    -e 't' \
 	    -e 's/^  \(-[^-]\), \(--[a-z0-9-]*\).*/\1\n\2/p' \
 	    -e 's/^  \(-[A-Za-z0-9]\) .*/\1/p' \
 	    -e 's/^      \(--[a-z0-9-]*\).*/\1/p'

@@ -99,7 +99,7 @@ test_a_name_that_does_not_resolve_is_final() {
 test_errors() {
 	expect_error "retry count invalid: x" --retry x host 1
 	expect_error "retry count too small: -2" --retry -2 host 1
-	expect_error "must use --retry with --retry-interval" \
+	expect_error "must use --retry or --reconnect with --retry-interval" \
 	    --retry-interval 1s host 1
 	expect_error "cannot use --retry with -l" --retry 3 -l 1234
 	expect_error "retry interval invalid: soon" --retry 1 \

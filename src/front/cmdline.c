@@ -81,25 +81,45 @@ opt_has_arg(const struct optdef *d)
 	return (d->arg != NULL ? required_argument : no_argument);
 }
 
-/* One --help line: "  -l, --listen    text", the text at HELP_COLUMN. */
+/* An option as --help names it: "--listen", "--retry N|forever". */
 static void
-help_line(const struct optdef *d)
+help_name(const struct optdef *d, char *buf, size_t len)
 {
-	char	 left[128];
-	int	 n;
-
-	n = snprintf(left, sizeof(left), "  %c%c%s%s%s%s%s%s",
-	    d->letter != 0 ? '-' : ' ', d->letter != 0 ? d->letter : ' ',
-	    d->letter != 0 && d->name != NULL ? "," : (d->name != NULL ?
-	    " " : ""), d->name != NULL ? " --" : "",
-	    d->name != NULL ? d->name : "",
+	(void)snprintf(buf, len, "%s%s%s%s", d->name,
 	    d->arg == NULL ? "" : (opt_has_arg(d) == optional_argument ?
 	    "[=" : " "), d->arg != NULL ? d->arg : "",
 	    opt_has_arg(d) == optional_argument ? "]" : "");
+}
+
+/*
+ * One --help line: "  -l, --listen    text", the text at HELP_COLUMN;
+ * with the row that joins it (next, or NULL) after the first option:
+ * "      --allow ADDRESS, --allowfile FILE  text".
+ */
+static void
+help_line(const struct optdef *d, const struct optdef *next)
+{
+	char	 left[160], name[64], joined[64];
+	int	 n;
+
+	name[0] = joined[0] = '\0';
+	if (d->name != NULL)
+		help_name(d, name, sizeof(name));
+	else if (d->arg != NULL)
+		(void)snprintf(name, sizeof(name), "%s", d->arg);
+	if (next != NULL)
+		help_name(next, joined, sizeof(joined));
+	n = snprintf(left, sizeof(left), "  %c%c%s%s%s%s%s",
+	    d->letter != 0 ? '-' : ' ', d->letter != 0 ? d->letter : ' ',
+	    d->letter != 0 && d->name != NULL ? "," : (d->name != NULL ||
+	    d->arg != NULL ? " " : ""), d->name != NULL ? " --" : "",
+	    name, next != NULL ? ", --" : "", joined);
 	if (n < HELP_COLUMN)
-		printf("%-*s%s\n", HELP_COLUMN, left, d->help);
+		printf("%-*s%s\n", HELP_COLUMN, left, next != NULL &&
+		    d->line != NULL ? d->line : d->help);
 	else
-		printf("%s  %s\n", left, d->help);
+		printf("%s  %s\n", left, next != NULL && d->line != NULL ?
+		    d->line : d->help);
 }
 
 /* The whole --help: netcat's usage, the forms, each group, examples. */
@@ -116,8 +136,9 @@ help(void)
 	for (g = OPTG_CONN; g <= OPTG_INFO; g++) {
 		printf("\n%s:\n", help_groups[g]);
 		for (i = 0; i < n; i++) {
-			if (t[i].group == (enum opt_group)g)
-				help_line(&t[i]);
+			if (t[i].group == (enum opt_group)g && !t[i].joins)
+				help_line(&t[i], i + 1 < n && t[i + 1].joins ?
+				    &t[i + 1] : NULL);
 		}
 	}
 	printf(help_end, getprogname());
@@ -1132,9 +1153,17 @@ static const struct conflict {
 	  .msg = "must use -u with --mcast-if and --mcast-loop" },
 	{ .all = "-U", .any = "--mcast-if --mcast-loop",
 	  .msg = "cannot use --mcast-if or --mcast-loop with -U" },
-	{ .all = "--retry-interval", .none = "--retry",
-	  .msg = "must use --retry with --retry-interval" },
+	{ .all = "--retry-interval", .none = "--retry --reconnect",
+	  .msg = "must use --retry or --reconnect with --retry-interval" },
 	{ .all = "--retry -l", .msg = "cannot use --retry with -l" },
+	{ .all = "--reconnect -l", .msg = "cannot use --reconnect with -l" },
+	{ .all = "--reconnect",
+	  .any = "-u -z -e -c --fifo --chat -F several-ports",
+	  .msg = "--reconnect is for one stream wired to stdin and stdout: it "
+	  "takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" },
+	{ .all = "--on-connect", .any = "-l -u -z -e -c --fifo --chat -F",
+	  .msg = "--on-connect is for a client wired to stdin and stdout: it "
+	  "takes no -l, -u, -z, -e, -c, --fifo, --chat or -F" },
 	{ .step = step_retry },
 	{ .all = "--pty", .none = "-e -c",
 	  .msg = "must use -e or -c with --pty" },
@@ -1144,6 +1173,11 @@ static const struct conflict {
 	  "--fifo, -d, -C, -z or --chat" },
 	{ .all = "--raw no-tty",
 	  .msg = "cannot use --raw: standard input is not a terminal" },
+	{ .all = "--readline", .any = "-l -z -e -c --fifo -d --chat --raw",
+	  .msg = "--readline edits what a client sends: it takes no -l, -z, "
+	  "-e, -c, --fifo, -d, --chat or --raw" },
+	{ .all = "--readline no-tty",
+	  .msg = "cannot use --readline: standard input is not a terminal" },
 	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "

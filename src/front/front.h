@@ -121,6 +121,9 @@ struct optdef {
 	int		 exits;		/* prints something and exits */
 	int		(*on)(const struct options *, const struct optdef *);
 					/* in effect, where no field says */
+	int		 joins;		/* --help shows it on the line of the
+					   row before, whose line says both */
+	const char	*line;		/* that line's text, if not help */
 };
 const struct optdef *opt_table(size_t *);
 void		 opt_defaults(struct options *);

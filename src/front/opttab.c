@@ -56,6 +56,8 @@ static void	opt_retry_interval(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_keepalive(struct cmdline *, const struct optdef *,
 		    char *);
+static void	opt_reconnect(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward_file(struct cmdline *, const struct optdef *,
@@ -127,6 +129,12 @@ static const struct optdef optdefs[] = {
 	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
 	  .set = opt_retry_interval, FIELD(retry_ms),
 	  .help = "pause between tries (default 1s)" },
+	{ .name = "reconnect", .arg = "MAX", .has_arg = optional_argument,
+	  .group = OPTG_CONN, .set = opt_reconnect, FIELD(reconnect),
+	  .help = "dial again each time the connection ends, MAX times" },
+	{ .name = "on-connect", .arg = "TEXT", .group = OPTG_CONN,
+	  .kind = OPTK_STRING, FIELD(on_connect),
+	  .help = "send TEXT and a newline first (@FILE: the file)" },
 	{ .name = "listen-fd", .arg = "FD", .group = OPTG_CONN,
 	  .set = opt_listen_fd, FIELD(listen_fd),
 	  .help = "with -l: serve this inherited listening socket" },
@@ -153,9 +161,10 @@ static const struct optdef optdefs[] = {
 	  .help = "do not read stdin" },
 	{ .name = "send-only", .group = OPTG_DATA,
 	  .kind = OPTK_FLAG, FIELD(send_only),
+	  .line = "only send, quit at EOF; or only receive",
 	  .help = "only send; ignore what comes back, quit at EOF" },
 	{ .name = "recv-only", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(recv_only),
+	  .kind = OPTK_FLAG, FIELD(recv_only), .joins = 1,
 	  .help = "only receive; never read stdin" },
 	{ .letter = 't', .name = "telnet", .group = OPTG_DATA,
 	  .kind = OPTK_FLAG, FIELD(telnet),
@@ -202,6 +211,9 @@ static const struct optdef optdefs[] = {
 	  .help = "run the program on a terminal of its own" },
 	{ .name = "raw", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(raw),
 	  .help = "local terminal raw, for a --pty server; ~. leaves" },
+	{ .name = "readline", .group = OPTG_PROG, .kind = OPTK_FLAG,
+	  FIELD(readline),
+	  .help = "edit the lines typed on a terminal; Up, Down: history" },
 	{ .name = "fifo", .arg = "PATH", .group = OPTG_PROG,
 	  .kind = OPTK_STRING, FIELD(fifo), .comp = OPTC_FILE,
 	  .help = "send what is written to the FIFO PATH" },
@@ -217,11 +229,11 @@ static const struct optdef optdefs[] = {
 	  .what = "max-conns", .help = "serve at most N clients at once" },
 	{ .name = "allow", .arg = "ADDRESS", .group = OPTG_PROG,
 	  .set = opt_gate, .value = 0, .on = on_gate, .comp = OPTC_HOST,
-	  .repeat = 1,
+	  .repeat = 1, .line = "accept only these clients",
 	  .help = "accept only these clients (address, CIDR, name)" },
 	{ .name = "allowfile", .arg = "FILE", .group = OPTG_PROG,
 	  .set = opt_gate, .value = 2, .on = on_gate, .comp = OPTC_FILE,
-	  .repeat = 1,
+	  .repeat = 1, .joins = 1,
 	  .help = "--allow for each line of FILE" },
 	{ .name = "deny", .arg = "ADDRESS", .group = OPTG_PROG,
 	  .set = opt_gate, .value = 1, .on = on_gate, .comp = OPTC_HOST,
@@ -229,7 +241,7 @@ static const struct optdef optdefs[] = {
 	  .help = "refuse these clients (deny wins)" },
 	{ .name = "denyfile", .arg = "FILE", .group = OPTG_PROG,
 	  .set = opt_gate, .value = 3, .on = on_gate, .comp = OPTC_FILE,
-	  .repeat = 1,
+	  .repeat = 1, .joins = 1,
 	  .help = "--deny for each line of FILE" },
 	{ .name = "idle-timeout", .arg = "TIME", .group = OPTG_PROG,
 	  .kind = OPTK_TIME, FIELD(gate.idle_ms), .lo = 0, .hi = INT_MAX,
@@ -867,6 +879,19 @@ opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
 		cl->o->retries = RETRY_FOREVER;
 	else
 		cl->o->retries = number("retry count", arg, 0, INT_MAX);
+}
+
+/*
+ * --reconnect[=MAX]: dial again after a loss, up to MAX attempts each
+ * time (none: for ever).
+ */
+static void
+opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->reconnect = 1;
+	cl->o->reconnect_max = arg == NULL ? 0 :
+	    number("reconnect count", arg, 1, INT_MAX);
 }
 
 /*

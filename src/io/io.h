@@ -145,8 +145,13 @@ struct options {
 	int		 retries;	/* --retry: tries after the first,
 					   RETRY_FOREVER */
 	long long	 retry_ms;	/* --retry-interval */
+	int		 reconnect;	/* --reconnect */
+	int		 reconnect_max;	/* --reconnect=MAX: attempts after
+					   a loss; 0: for ever */
+	const char	*on_connect;	/* --on-connect TEXT or @FILE */
 	int		 pty;		/* --pty: programs on a terminal */
 	int		 raw;		/* --raw: the local terminal raw */
+	int		 readline;	/* --readline: typed lines edited */
 	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
 	size_t		 nssl_pins;
 	const char	*output;	/* -o: raw session log */
@@ -233,6 +238,43 @@ enum proxy_dns {
 	PROXY_DNS_BOTH = 3,	/* here, else the proxy */
 	PROXY_DNS_NONE = 4,	/* nobody: a numeric address only */
 };
+
+/* edit.c */
+
+/* The longest line typed: a longer one is sent in parts. */
+#define EDIT_LINE_MAX		1024
+/* What is read from the terminal at once. */
+#define EDIT_KEYS_MAX		256
+/* The lines a history keeps, in memory only. */
+#define EDIT_HISTORY		100
+
+/* A line being typed on a terminal, and the lines finished. */
+struct edit {
+	char		 line[EDIT_LINE_MAX];
+	size_t		 linelen;
+	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
+	int		 eof;		/* ^D on an empty line */
+	int		 end_is_eof;	/* then edit_read() says 0 */
+	int		 redraw;	/* the line is to be shown again */
+	unsigned char	 done[EDIT_LINE_MAX + EDIT_KEYS_MAX + 8];
+	size_t		 donelen;	/* Lines finished, not yet read. */
+	int		 echo;		/* Where keys are echoed, or -1. */
+	int		 history;	/* Up and Down bring lines back. */
+	char		*hist[EDIT_HISTORY];
+	size_t		 nhist;
+	size_t		 hpos;		/* The line shown; nhist: a new one. */
+	char		*draft;		/* The new line, while Up shows old. */
+	void		(*before)(void *);
+	void		(*after)(void *);
+	void		*arg;
+};
+void		 edit_init(struct edit *, int, int, void (*)(void *),
+		    void (*)(void *), void *);
+void		 edit_free(struct edit *);
+void		 edit_echo(const struct edit *, const void *, size_t);
+void		 edit_show(struct edit *);
+void		 edit_keys(struct edit *, const unsigned char *, size_t);
+ssize_t		 edit_read(struct edit *, int, void *, size_t);
 
 /* tls.c */
 struct tls;

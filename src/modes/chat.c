@@ -26,12 +26,6 @@
  */
 #define CHAT_BUSY		"sockcat: busy, already chatting; try later\n"
 
-/* The longest line typed: a longer one is sent in parts. */
-#define CHAT_LINE_MAX		1024
-
-/* What is read from the terminal at once. */
-#define CHAT_KEYS_MAX		256
-
 
 /* How a conversation ended. */
 enum chat_end {
@@ -62,15 +56,11 @@ struct chat {
 
 	/*
 	 * When stdin and stdout are a terminal, the line being typed is
-	 * edited here, so that it can be shown again after a message.
+	 * edited here (src/io/edit.c), so that it can be shown again after
+	 * a message.
 	 */
 	int		 edit;
-	char		 line[CHAT_LINE_MAX];
-	size_t		 linelen;
-	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
-	int		 eof;		/* ^D on an empty line */
-	unsigned char	 done[CHAT_LINE_MAX + CHAT_KEYS_MAX + 8];
-	size_t		 donelen;	/* Lines finished, not yet sent. */
+	struct edit	 ed;
 	enum chat_end	 end;
 	int		 status;	/* Exit status. */
 	struct net_peer	 partner;	/* Over UDP: the only one heard. */
@@ -95,134 +85,46 @@ chat_echo(const void *p, size_t n)
 static void
 chat_redraw(struct chat *c)
 {
-	if (!c->edit || !c->view.redraw || c->view.midline ||
-	    (c->rx != NULL && channel_pending(c->rx) > 0))
+	if (!c->edit || !(c->view.redraw || c->ed.redraw) ||
+	    c->view.midline || (c->rx != NULL && channel_pending(c->rx) > 0))
 		return;
 	c->view.redraw = 0;
-	chat_echo("\r\033[K", 4);
-	chat_echo(c->line, c->linelen);
+	edit_show(&c->ed);
 }
 
-/* The typed line is finished: queue it, with its newline, to be sent. */
+/* After each key typed: the line again, if it changed or was covered. */
 static void
-chat_submit(struct chat *c)
+chat_key_after(void *arg)
 {
-	memcpy(c->done + c->donelen, c->line, c->linelen);
-	c->donelen += c->linelen;
-	c->done[c->donelen++] = '\n';
-	c->linelen = 0;
+	chat_redraw(arg);
 }
 
-/*
- * Apply keys typed on the terminal to the line: printable bytes (UTF-8
- * included) are added and echoed; Enter finishes the line; erase, ^U and
- * ^W edit it; ^D on an empty line ends the input; escape sequences (the
- * arrow keys) and other controls are ignored.
- */
+/* Before a key is shown: the peer's half line keeps its own line. */
 static void
-chat_keys(struct chat *c, const unsigned char *k, size_t n)
+chat_key_before(void *arg)
 {
-	size_t	 i;
+	struct chat	*c = arg;
 
-	for (i = 0; i < n && !c->eof; i++) {
-		if (c->esc == 1) {
-			c->esc = k[i] == '[' || k[i] == 'O' ? 2 : 0;
-			continue;
-		}
-		if (c->esc == 2) {
-			if (k[i] >= 0x40 && k[i] <= 0x7e)
-				c->esc = 0;
-			continue;
-		}
-		if (c->view.midline && k[i] != 0x1b) {
-			/* The peer's half line keeps its own line. */
-			chat_echo("\n", 1);
-			c->view.midline = 0;
-			c->view.cont = 1;
-			c->view.redraw = 1;
-			chat_redraw(c);
-		}
-		switch (k[i]) {
-		case 0x1b:
-			c->esc = 1;
-			break;
-		case '\r':
-		case '\n':
-			chat_submit(c);
-			chat_echo("\r\n", 2);
-			break;
-		case 0x7f:
-		case '\b':
-			/* One character: a UTF-8 lead byte and what follows. */
-			while (c->linelen > 0 &&
-			    (c->line[c->linelen - 1] & 0xc0) == 0x80)
-				c->linelen--;
-			if (c->linelen > 0)
-				c->linelen--;
-			c->view.redraw = 1;
-			break;
-		case 0x15:	/* ^U */
-			c->linelen = 0;
-			c->view.redraw = 1;
-			break;
-		case 0x17:	/* ^W */
-			while (c->linelen > 0 && c->line[c->linelen - 1] == ' ')
-				c->linelen--;
-			while (c->linelen > 0 && c->line[c->linelen - 1] != ' ')
-				c->linelen--;
-			c->view.redraw = 1;
-			break;
-		case 0x04:	/* ^D */
-			if (c->linelen == 0)
-				c->eof = 1;
-			break;
-		default:
-			if (k[i] < 0x20 && k[i] != '\t')
-				break;
-			c->line[c->linelen++] = k[i];
-			chat_echo(&k[i], 1);
-			if (c->linelen == sizeof(c->line)) {
-				chat_submit(c);
-				chat_echo("\r\n", 2);
-			}
-			break;
-		}
-		chat_redraw(c);
-	}
+	if (!c->view.midline)
+		return;
+	chat_echo("\n", 1);
+	c->view.midline = 0;
+	c->view.cont = 1;
+	c->view.redraw = 1;
+	chat_redraw(c);
 }
 
 /*
  * Read the terminal for the pump: the finished lines, or nothing yet
- * (EAGAIN).  The end of input is said by c->eof, once the lines before it
- * are sent.
+ * (EAGAIN).  The end of input is said by c->ed.eof, once the lines
+ * before it are sent.
  */
 static ssize_t
 chat_tty_read(struct endpoint *ep, void *p, size_t n)
 {
 	struct chat	*c = ep->data;
-	unsigned char	 keys[CHAT_KEYS_MAX];
-	ssize_t		 r;
 
-	/*
-	 * Read only once what was finished is gone, so done has room.  What
-	 * the pump had no room for (the network is 64 KB behind) waits for
-	 * the next key.
-	 */
-	if (c->donelen == 0) {
-		if ((r = read(ep->rfd, keys, sizeof(keys))) <= 0)
-			return (r);
-		chat_keys(c, keys, r);
-	}
-	if (c->donelen == 0) {
-		errno = EAGAIN;
-		return (-1);
-	}
-	if (n > c->donelen)
-		n = c->donelen;
-	memcpy(p, c->done, n);
-	memmove(c->done, c->done + n, c->donelen - n);
-	c->donelen -= n;
-	return (n);
+	return (edit_read(&c->ed, ep->rfd, p, n));
 }
 
 static const struct ep_ops chat_tty_ops = {
@@ -368,8 +270,8 @@ chat_check(struct session *s)
 		c->end = CHAT_END_PEER;
 		return (1);
 	}
-	if ((c->local_quit || c->eof || tx->state != CH_OPEN) &&
-	    tx->buf.len == 0 && c->donelen == 0) {
+	if ((c->local_quit || c->ed.eof || tx->state != CH_OPEN) &&
+	    tx->buf.len == 0 && c->ed.donelen == 0) {
 		c->end = CHAT_END_LOCAL;
 		return (1);
 	}
@@ -525,6 +427,8 @@ chat_init(struct chat *c, const struct options *o)
 	c->tty = isatty(STDOUT_FILENO);
 	/* Typed on a terminal, shown on one: edit the line ourselves. */
 	c->edit = c->tty && isatty(STDIN_FILENO);
+	edit_init(&c->ed, STDOUT_FILENO, 0, chat_key_before, chat_key_after,
+	    c);
 	c->tty_err = c->tty && isatty(STDERR_FILENO);
 	if ((c->scratch = malloc(CHANNEL_BUFSIZE)) == NULL)
 		fatal("malloc");

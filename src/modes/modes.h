@@ -34,7 +34,8 @@ char		*forward_read_file(const char *, char ***, size_t *, char **);
 int		 plain_connect(const struct options *);
 int		 plain_listen(const struct options *);
 int		 plain_serve(const struct options *, int);
-int		 plain_relay(const struct options *, int);
+int		 plain_relay(const struct options *, int,
+		    const struct dial_how *);
 int		 plain_serve_dgram(const struct options *, int);
 
 /* dgram.c */

@@ -12,8 +12,11 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +24,15 @@
 #include "modes.h"
 
 struct plain;
+
+/* The most bytes --on-connect @FILE may send. */
+#define ON_CONNECT_MAX	65536
+
+/*
+ * --reconnect: how long what waits to be sent may take to go once the
+ * peer has ended what it sends, before the connection is let go.
+ */
+#define RECONNECT_DRAIN_MS	1000
 
 /* One connection and what it is wired to. */
 struct conn {
@@ -37,6 +49,16 @@ struct conn {
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
 	int			 idle_limit; /* the session's idle timer is
 					    --idle-timeout's, not -w's */
+	struct endpoint		*net;	/* --reconnect: the network's */
+	struct redial		*redial; /* --reconnect: made at the first
+					    loss, kept */
+	int			 away;	/* --reconnect: between a loss and
+					   the return */
+	struct ev_timer		 drain;	/* --reconnect: the wait for what
+					   waits to go after the peer's end */
+	int			 drained; /* that wait is over */
+	uint64_t		 greet_end; /* tx's bytes once --on-connect's
+					      text is delivered */
 	TAILQ_ENTRY(conn)	 entry;
 };
 
@@ -66,6 +88,13 @@ struct plain {
 					    --quit-after has fired */
 	int			 stopping; /* no more connections: exit */
 	int			 status; /* exit status */
+	const char		*port;	/* A client's port, or NULL (-U) */
+	const struct dial_how	*how;	/* and the way it is dialled */
+	char			*greet;	/* --on-connect's bytes */
+	size_t			 greetlen;
+	struct edit		 ed;	/* --readline: the line typed */
+	int			 rx_midline; /* --readline: the peer's last
+					       line shown is not finished */
 };
 
 static void	plain_dgram_cb(int, int, void *);
@@ -95,6 +124,166 @@ plain_fifo_check(struct conn *c)
 	return (0);
 }
 
+/* Where the client connects, for its messages: "HOST PORT" or "PATH". */
+static void
+conn_label(const struct conn *c, char *label, size_t len)
+{
+	const struct plain	*p = c->p;
+
+	(void)snprintf(label, len, "%s%s%s", p->o->host, p->port != NULL ?
+	    " " : "", p->port != NULL ? p->port : "");
+}
+
+/*
+ * --reconnect: say what stdin gave while no connection could take it and
+ * was dropped, if anything was.  Data lost makes the exit status 1.
+ */
+static void
+conn_spilled(struct conn *c)
+{
+	if (c->tx == NULL || c->tx->spilled == 0)
+		return;
+	log_warnx("%llu bytes of stdin lost while disconnected (%zu at "
+	    "most wait)", (unsigned long long)c->tx->spilled, c->tx->bufsize);
+	c->tx->spilled = 0;
+	c->p->status = 1;
+}
+
+static void	conn_back(int, const struct net_peer *, struct tls *,
+		    struct ws *, void *);
+static void	conn_set_idle(struct conn *);
+
+/* --reconnect: what waited had its moment: the connection is let go. */
+static void
+conn_drain_cb(void *arg)
+{
+	struct conn	*c = arg;
+
+	c->drained = 1;
+	if (c->s != NULL)
+		session_check(c->s);
+}
+
+/*
+ * --reconnect: has the connection ended, so that it is to be made again?
+ * Returns 0 when not (the usual rules apply), 1 when it has, and the
+ * session goes on without it (the network endpoint detached: stdin is
+ * read, and waits, meanwhile), -1 when it has and cannot be made again.
+ * It ends as usual once stdin has ended and all it gave was delivered
+ * (not with -d, which only receives), or when stdout failed.
+ */
+static int
+conn_lost(struct conn *c)
+{
+	struct plain	*p = c->p;
+	const struct options	*o = p->o;
+	struct channel	*tx = c->tx, *rx = c->rx;
+	const char	*why = "closed by the peer";
+	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
+
+	if (c->away)
+		return (1);
+	if (!(c->net->flags & EP_GONE) && !channel_ended(rx))
+		return (0);
+	if (rx->state == CH_FAILED ||
+	    (!o->no_stdin && tx != NULL && tx->state == CH_DONE))
+		return (0);
+	/* What was read before the loss is shown first. */
+	if (!channel_ended(rx)) {
+		channel_end_source(rx);
+		if (!channel_ended(rx))
+			return (1);
+	}
+	/*
+	 * The peer ended what it sends, and may still read (a shutdown, a
+	 * WebSocket close within its grace): what waits has a moment to go.
+	 */
+	if (!(c->net->flags & EP_GONE) && tx != NULL &&
+	    channel_pending(tx) > 0 && !c->drained) {
+		if (!ev_timer_armed(&c->drain))
+			ev_timer_arm(&c->drain, RECONNECT_DRAIN_MS);
+		return (1);
+	}
+	ev_timer_disarm(&c->drain);
+	c->drained = 0;
+	/* --on-connect's text was this connection's: the next has its own. */
+	if (tx != NULL && tx->bytes < c->greet_end)
+		channel_unqueue(tx, c->greet_end - tx->bytes);
+	if (rx->error_op != NULL)
+		why = ep_strerror(c->net, rx->error);
+	else if (tx != NULL && tx->error_op != NULL &&
+	    strcmp(tx->error_op, "write") == 0)
+		why = ep_strerror(c->net, tx->error);
+	conn_label(c, label, sizeof(label));
+	if (o->verbose >= 1)
+		log_info("Connection to %s lost: %s", label, why);
+	if (c->redial == NULL && (c->redial = redial_new(o, o->host, p->port,
+	    p->how, conn_back, c)) == NULL) {
+		log_warn("reconnect");
+		p->status = 1;
+		return (-1);
+	}
+	ep_detach(c->net);
+	/* An idle timer (-w) is the connection's: none while there is none. */
+	session_set_idle(c->s, TIME_NONE);
+	c->away = 1;
+	redial_start(c->redial);
+	return (1);
+}
+
+/*
+ * --reconnect: the connection is made again (fd, over t or w), or it
+ * cannot be (fd -1: the attempts allowed have failed).  What --on-connect
+ * says goes first, then what waited.
+ */
+static void
+conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
+    void *arg)
+{
+	struct conn	*c = arg;
+	struct plain	*p = c->p;
+	const struct options	*o = p->o;
+	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
+	size_t		 unsent;
+
+	conn_label(c, label, sizeof(label));
+	if (fd == -1) {
+		unsent = c->tx != NULL && !o->no_stdin ?
+		    channel_pending(c->tx) : 0;
+		if (unsent > 0)
+			log_warnx("gave up reconnecting to %s after %d "
+			    "attempts (%zu bytes of stdin unsent)", label,
+			    redial_tries(c->redial), unsent);
+		else
+			log_warnx("gave up reconnecting to %s after %d "
+			    "attempts", label, redial_tries(c->redial));
+		p->status = 1;
+		session_finish(c->s);
+		return;
+	}
+	if (o->verbose >= 1)
+		log_info("Reconnected to %s (attempt %d)", label,
+		    redial_tries(c->redial));
+	c->away = 0;
+	c->peer = *peer;
+	conn_spilled(c);
+	/* A WebSocket said its end in frames: the next one may not. */
+	c->net->shut = EP_SHUT_SOCKET;
+	if (t != NULL)
+		tls_attach(c->net, t);
+	if (w != NULL)
+		ws_attach(c->net, w, o->ws_binary);
+	if (p->greetlen > 0 && c->tx != NULL) {
+		if (channel_inject_first(c->tx, p->greet, p->greetlen) == -1)
+			log_warn("--on-connect");
+		else
+			c->greet_end = c->tx->bytes + p->greetlen;
+	}
+	conn_set_idle(c);
+	/* The session's policy runs: c may be gone on return. */
+	ep_attach(c->net, fd);
+}
+
 /*
  * The end of a session, in netcat's terms.  It is over when both
  * directions have finished; or, for a listener, when the client has
@@ -109,7 +298,7 @@ plain_check(struct session *s)
 	struct conn	*c = s->arg;
 	const struct options	*o = c->p->o;
 	struct channel	*tx = c->tx, *rx = c->rx;
-	int		 tx_ended;
+	int		 tx_ended, lost;
 
 	/* -W: the network has been read enough; stdin is done with too. */
 	if (channel_limit_reached(rx) && tx != NULL)
@@ -117,6 +306,9 @@ plain_check(struct session *s)
 	/* --raw: "~." was typed; leave now, whatever is on the way. */
 	if (tx != NULL && term_escaped(tx))
 		return (1);
+	/* --reconnect: a connection that ended is made again. */
+	if (o->reconnect && (lost = conn_lost(c)) != 0)
+		return (lost == -1);
 	/*
 	 * --raw: the remote end has closed (its program exited), and all
 	 * it sent is shown: leave, as ssh does.  The terminal never ends
@@ -307,6 +499,10 @@ conn_finished(struct session *s)
 	/* An idle connection (-w) does not wait for an idle program. */
 	if (s->timed_out && c->child != NULL && !c->child->exited)
 		exec_terminate(c->child);
+	conn_spilled(c);
+	redial_free(c->redial);
+	c->redial = NULL;
+	ev_timer_disarm(&c->drain);
 	term_stop(c->tx);
 	session_free(s);
 	c->s = NULL;
@@ -337,6 +533,7 @@ conn_new(struct plain *p)
 		return (NULL);
 	c->p = p;
 	ev_timer_init(&c->deadline, plain_deadline_cb, c);
+	ev_timer_init(&c->drain, conn_drain_cb, c);
 	TAILQ_INSERT_TAIL(&p->conns, c, entry);
 	p->nconns++;
 	return (c);
@@ -350,6 +547,8 @@ conn_abort(struct conn *c)
 
 	if (c->s != NULL)
 		session_free(c->s);
+	redial_free(c->redial);
+	ev_timer_disarm(&c->drain);
 	if (c->child != NULL)
 		exec_release(c->child);
 	ev_timer_disarm(&c->deadline);
@@ -443,16 +642,121 @@ conn_net(struct conn *c, struct session *s, int fd)
 	return (net);
 }
 
+/*
+ * --readline: what the terminal gives is lines edited by src/io/edit.c,
+ * in cbreak mode (restored at exit).
+ */
+static ssize_t
+plain_edit_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct plain	*pl = ep->data;
+
+	return (edit_read(&pl->ed, ep->rfd, p, n));
+}
+
+static const struct ep_ops plain_edit_ops = {
+	.read = plain_edit_read,
+};
+
+/* --readline: before a key is shown, the peer's half line is ended. */
+static void
+plain_edit_before(void *arg)
+{
+	struct plain	*p = arg;
+
+	if (!p->rx_midline)
+		return;
+	edit_echo(&p->ed, "\n", 1);
+	p->rx_midline = 0;
+	p->ed.redraw = 1;
+}
+
+/* --readline: after each key, the line again if it changed. */
+static void
+plain_edit_after(void *arg)
+{
+	struct plain	*p = arg;
+
+	if (p->ed.redraw)
+		edit_show(&p->ed);
+}
+
+/*
+ * --readline, what the peer sends: the half-typed line shown is wiped
+ * first (it comes back below, plain_edit_tap()).  The read left room.
+ */
+static size_t
+plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct conn	*c = ch->session->arg;
+	struct plain	*pl = c->p;
+
+	(void)space;
+	if (pl->ed.linelen == 0 || pl->rx_midline || n == 0)
+		return (n);
+	memmove(p + 4, p, n);
+	memcpy(p, "\r\033[K", 4);
+	return (n + 4);
+}
+
+/* --readline: once a line of the peer's is shown, the typed one again. */
+static void
+plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	struct plain	*pl = arg;
+
+	(void)ch;
+	if (n == 0)
+		return;
+	pl->rx_midline = p[n - 1] != '\n';
+	if (!pl->rx_midline && pl->ed.linelen > 0)
+		edit_show(&pl->ed);
+}
+
+/*
+ * --readline: the terminal on stdin edits what is typed; the keys echo
+ * where the terminal shows (stdout, or else stderr), and what the peer
+ * sends to a terminal on stdout keeps clear of the line being typed.
+ */
+static int
+conn_readline(struct conn *c, struct endpoint *in)
+{
+	struct plain	*p = c->p;
+	int		 echo = -1;
+
+	if (isatty(STDOUT_FILENO))
+		echo = STDOUT_FILENO;
+	else if (isatty(STDERR_FILENO))
+		echo = STDERR_FILENO;
+	if (stdio_tty_raw() == -1)
+		return (-1);
+	if (p->ed.arg == NULL) {
+		edit_init(&p->ed, echo, 1, plain_edit_before,
+		    plain_edit_after, p);
+		p->ed.end_is_eof = 1;
+	}
+	in->ops = &plain_edit_ops;
+	in->data = p;
+	if (echo != STDOUT_FILENO)
+		return (0);
+	c->rx->xform = plain_edit_rx;
+	c->rx->xgrow = 2;
+	return (channel_tap(c->rx, plain_edit_tap, p));
+}
+
 /* Wire stdin (or the FIFO) and stdout to the connected socket fd. */
 static int
 conn_start_stdio(struct conn *c, int fd)
 {
 	const struct options	*o = c->p->o;
 	struct session	*s;
-	struct endpoint	*in, *out, *net;
+	struct endpoint	*in, *out, *net, *none;
 	int		 shut_tx = o->shut_net || o->half_close ||
 			    (o->fifo != NULL && !o->keep && !o->no_shutdown);
-	int		 copy = o->no_splice ? CH_COPY : 0;
+	/* A connection that may be replaced keeps what waits in buffers. */
+	int		 copy = o->no_splice || o->reconnect || o->readline ?
+			    CH_COPY : 0;
 	int		 dgram = o->socktype == SOCK_DGRAM;
 
 	if ((s = session_new(plain_check, conn_finished, c)) == NULL) {
@@ -462,6 +766,9 @@ conn_start_stdio(struct conn *c, int fd)
 	c->s = s;
 	if ((net = conn_net(c, s, fd)) == NULL)
 		return (-1);
+	if (o->reconnect)
+		net->flags |= EP_REDIAL;
+	c->net = net;
 	out = o->send_only ? stdio_discard(s) : stdio_out(s);
 	in = o->fifo != NULL ? fifo_in(s) : stdio_in(s, o->no_stdin);
 	if (out == NULL || (in == NULL && (!o->no_stdin || o->fifo != NULL)))
@@ -471,7 +778,7 @@ conn_start_stdio(struct conn *c, int fd)
 	 * client; otherwise stdout is closed when the peer is done.
 	 */
 	if ((c->rx = session_channel(s, "receive", net, out,
-	    (o->keep ? 0 : CH_SHUTDOWN) | copy)) == NULL)
+	    (o->keep || o->reconnect ? 0 : CH_SHUTDOWN) | copy)) == NULL)
 		return (-1);
 	if (in != NULL) {
 		if ((c->tx = session_channel(s, "send", in, net,
@@ -485,10 +792,27 @@ conn_start_stdio(struct conn *c, int fd)
 			c->tx->xform = crlf_xform;
 		if (o->raw && term_start(c->tx) == -1)
 			return (-1);
+		if (o->readline && conn_readline(c, in) == -1)
+			return (-1);
 		if (o->fifo == NULL && stdio_in_ended())
 			c->tx->state = CH_DRAINING;
+	} else if (c->p->greetlen > 0) {
+		/* -d: what --on-connect says is all there is to send. */
+		if ((none = session_endpoint(s, "on-connect", -1, -1,
+		    EP_SHUT_NONE, 0)) == NULL ||
+		    (c->tx = session_channel(s, "send", none, net,
+		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
+			return (-1);
+		c->tx->state = CH_DRAINING;
 	} else if (shut_tx && !dgram && !o->websocket)
 		shutdown(fd, SHUT_WR);
+	/* --on-connect: before anything else, --raw's window size too. */
+	if (c->p->greetlen > 0) {
+		if (channel_inject_first(c->tx, c->p->greet,
+		    c->p->greetlen) == -1)
+			return (-1);
+		c->greet_end = c->p->greetlen;
+	}
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);
 	conn_set_idle(c);
@@ -620,6 +944,47 @@ plain_start(struct plain *p, int fd, const struct net_peer *peer,
 	return (rv);
 }
 
+/*
+ * What --on-connect sends: TEXT and a newline (CR LF with -C), or the
+ * bytes of the file @FILE as they are; "@@" starts a TEXT that starts
+ * with "@".  A file is read once, now.
+ */
+static __startup void
+plain_greeting(struct plain *p)
+{
+	const char	*text = p->o->on_connect;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	if (text == NULL)
+		return;
+	if (text[0] != '@' || text[1] == '@') {
+		if (text[0] == '@')
+			text++;
+		if (asprintf(&p->greet, "%s%s", text, p->o->crlf ? "\r\n" :
+		    "\n") == -1)
+			fatal("--on-connect");
+		p->greetlen = strlen(p->greet);
+		return;
+	}
+	text++;
+	if ((fd = open(text, O_RDONLY | O_CLOEXEC)) == -1)
+		fatal("--on-connect %s", text);
+	if ((p->greet = malloc(ON_CONNECT_MAX + 1)) == NULL)
+		fatal("--on-connect");
+	while ((n = read(fd, p->greet + len, ON_CONNECT_MAX + 1 - len)) > 0) {
+		len += n;
+		if (len > ON_CONNECT_MAX)
+			fatalx("--on-connect %s: longer than %d bytes", text,
+			    ON_CONNECT_MAX);
+	}
+	if (n == -1)
+		fatal("--on-connect %s", text);
+	close(fd);
+	p->greetlen = len;
+}
+
 /* Set up what every connection needs: the program, or the FIFO. */
 static __startup void
 plain_init(struct plain *p, const struct options *o)
@@ -642,6 +1007,7 @@ plain_init(struct plain *p, const struct options *o)
 	}
 	if (o->fifo != NULL && fifo_open(o->fifo, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	plain_greeting(p);
 }
 
 static void
@@ -650,6 +1016,8 @@ plain_free(struct plain *p)
 	if (p->exec)
 		exec_cmd_free(&p->cmd);
 	free(p->dgram);
+	free(p->greet);
+	edit_free(&p->ed);
 }
 
 /* -F: hand the connected socket to whoever holds stdout, and exit. */
@@ -685,6 +1053,7 @@ plain_connect(const struct options *o)
 
 	plain_init(&p, o);
 	for (i = 0; i < o->nports; i++) {
+		p.port = o->ports[i];
 		fd = dial_sync(o, o->host, o->ports[i], NULL, &peer,
 		    &cause);
 		if (fd == -1) {
@@ -727,14 +1096,17 @@ plain_connect(const struct options *o)
 
 /*
  * Relay stdin and stdout over fd, a socket already connected (to a UDP or
- * Unix-domain peer, say), until the session ends.  Returns the exit status.
+ * Unix-domain peer, say), until the session ends; with --reconnect, a
+ * stream socket that was dialled as how says (a Unix-domain path's), and
+ * is dialled again.  Returns the exit status.
  */
 int
-plain_relay(const struct options *o, int fd)
+plain_relay(const struct options *o, int fd, const struct dial_how *how)
 {
 	struct plain	 p;
 
 	plain_init(&p, o);
+	p.how = how;
 	if (plain_start(&p, fd, NULL, NULL, NULL) == -1)
 		p.status = 1;
 	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&

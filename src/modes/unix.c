@@ -23,12 +23,14 @@
  * peer, by unix_open().  Returns -1 with errno and *cause ("PATH: reason",
  * as netcat says) on failure.
  */
+/* How a -U stream client is dialled. */
+static const struct dial_how	 unix_how = {
+	.flags = DIAL_UNIX | DIAL_BACKLOG,
+};
+
 static int
 unix_mode_open(const struct options *o, char **cause)
 {
-	static const struct dial_how	 how = {
-		.flags = DIAL_UNIX | DIAL_BACKLOG,
-	};
 	struct net_peer			 peer;
 	char				*why;
 	int				 fd, error;
@@ -36,7 +38,7 @@ unix_mode_open(const struct options *o, char **cause)
 	if (o->socktype != SOCK_STREAM)
 		return (unix_open(o, cause));
 	*cause = NULL;
-	if ((fd = dial_sync(o, o->host, NULL, &how, &peer, &why)) == -1) {
+	if ((fd = dial_sync(o, o->host, NULL, &unix_how, &peer, &why)) == -1) {
 		error = errno;
 		log_cause(cause, "%s: %s", o->host, why != NULL ? why :
 		    strerror(error));
@@ -55,7 +57,7 @@ unix_connect(const struct options *o)
 
 	if ((fd = unix_mode_open(o, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	return (plain_relay(o, fd));
+	return (plain_relay(o, fd, &unix_how));
 }
 
 /* -U -z: does anything accept on the socket?  Returns the status. */

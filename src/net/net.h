@@ -203,6 +203,27 @@ int		 dial_sync(const struct options *, const char *,
 		    const char *, const struct dial_how *, struct net_peer *,
 		    char **);
 
+/* redial.c */
+
+/* The longest pause between two attempts, unless --retry-interval's. */
+#define REDIAL_MAX_MS	30000
+
+struct redial;
+struct ws;
+/*
+ * An attempt got through: the connected socket and its peer, with its
+ * TLS or WebSocket (or neither) for the endpoint; or fd -1: the attempts
+ * allowed (--reconnect=MAX) have all failed.
+ */
+typedef void redial_cb(int, const struct net_peer *, struct tls *,
+    struct ws *, void *);
+struct redial	*redial_new(const struct options *, const char *,
+		    const char *, const struct dial_how *, redial_cb *,
+		    void *);
+void		 redial_start(struct redial *);
+int		 redial_tries(const struct redial *);
+void		 redial_free(struct redial *);
+
 /* wsconn.c */
 struct ws;
 struct ws_hs;
@@ -213,6 +234,9 @@ struct ws_hs	*ws_accept_start(const struct options *, int, struct tls *,
 void		 ws_hs_cancel(struct ws_hs *);
 struct ws	*ws_connect(const struct options *, int, struct tls *,
 		    const char *, const char *, char **);
+struct ws_hs	*ws_connect_start(const struct options *, int, struct tls *,
+		    const char *, const char *, ws_done_cb *, void *,
+		    char **);
 void		 ws_attach(struct endpoint *, struct ws *, int);
 void		 ws_free(struct ws *);
 void		 ws_close_now(struct ws *, int, const char *);

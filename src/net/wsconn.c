@@ -2118,15 +2118,17 @@ ws_wait_done(struct ws *w, char *cause, void *arg)
 }
 
 /*
- * Upgrade fd (over tls when not NULL, which it then owns) as a client of
- * host, for the URL's path, and wait for it: the process has nothing
- * else to serve.  Returns the connection, or NULL with *cause.
+ * Start the upgrade of fd (over tls when not NULL, which the stage then
+ * owns) as a client of host and port, for the URL's path, on the loop:
+ * cb gets the connection, or NULL and a message to free, never before
+ * this returns.  Returns the stage (ws_hs_cancel() abandons it), or NULL
+ * with *cause (tls freed).
  */
-struct ws *
-ws_connect(const struct options *o, int fd, struct tls *tls,
-    const char *host, const char *port, char **cause)
+struct ws_hs *
+ws_connect_start(const struct options *o, int fd, struct tls *tls,
+    const char *host, const char *port, ws_done_cb *cb, void *arg,
+    char **cause)
 {
-	struct ws_wait	 wt = { 0, NULL, NULL };
 	struct ws_hs	*h;
 	struct ws_req	 r;
 	unsigned char	 nonce[16];
@@ -2135,11 +2137,13 @@ ws_connect(const struct options *o, int fd, struct tls *tls,
 	ssize_t		 n;
 	int		 dflt;
 
-	if ((h = ws_hs_new(o, fd, tls, 0, ws_wait_done, &wt)) == NULL) {
+	*cause = NULL;
+	if ((h = ws_hs_new(o, fd, tls, 0, cb, arg)) == NULL) {
+		tls_free(tls);
 		log_cause(cause, "WebSocket: %s", strerror(errno));
 		return (NULL);
 	}
-	ASYNC_START(h, "ws_connect");
+	ASYNC_START(h, "ws_connect_start");
 	arc4random_buf(nonce, sizeof(nonce));
 	ws_make_key(nonce, h->key);
 	memset(&r, 0, sizeof(r));
@@ -2157,7 +2161,6 @@ ws_connect(const struct options *o, int fd, struct tls *tls,
 	r.headers = o->ws_headers;
 	r.nheaders = o->nws_headers;
 	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1) {
-		h->tls = NULL;
 		ws_hs_cancel(h);
 		log_cause(cause, "WebSocket: %s", why);
 		return (NULL);
@@ -2165,6 +2168,24 @@ ws_connect(const struct options *o, int fd, struct tls *tls,
 	h->olen = n;
 	ws_hs_wait(h, EV_WRITE);
 	ASYNC_STARTED(h);
+	return (h);
+}
+
+/*
+ * Upgrade fd (over tls when not NULL, which it then owns) as a client of
+ * host, for the URL's path, and wait for it: the process has nothing
+ * else to serve.  Returns the connection, or NULL with *cause.
+ */
+struct ws *
+ws_connect(const struct options *o, int fd, struct tls *tls,
+    const char *host, const char *port, char **cause)
+{
+	struct ws_wait	 wt = { 0, NULL, NULL };
+	struct ws_hs	*h;
+
+	if ((h = ws_connect_start(o, fd, tls, host, port, ws_wait_done,
+	    &wt, cause)) == NULL)
+		return (NULL);
 	while (!wt.done) {
 		if (ev_loop() == -1) {
 			ws_hs_cancel(h);

@@ -126,7 +126,20 @@ channel_wants_read(struct channel *ch)
 	/* No buffer: one is taken for the read, all of it room. */
 	if (ch->buf.data == NULL)
 		return (1);
-	return (buf_space(&ch->buf) >= channel_xgrow(ch));
+	if (buf_space(&ch->buf) >= channel_xgrow(ch))
+		return (1);
+	/* Nothing waits for a connection that is not there: it spills. */
+	return ((ch->dst->flags & EP_DETACHED) != 0);
+}
+
+/*
+ * Is ch's destination a connection that is gone or not there yet
+ * (EP_REDIAL)?  What ch holds then waits for the next one.
+ */
+static int
+channel_dst_away(const struct channel *ch)
+{
+	return ((ch->dst->flags & (EP_GONE | EP_DETACHED)) != 0);
 }
 
 /*
@@ -177,6 +190,8 @@ channel_unpause(struct channel *ch)
 int
 channel_wants_write(const struct channel *ch)
 {
+	if (channel_dst_away(ch))
+		return (0);
 	if (ch->fast->sendfile)
 		return (ch->state == CH_OPEN && !ch->session->over);
 	if (ch->fast->direct)
@@ -317,11 +332,19 @@ channel_discard(struct channel *ch)
 void
 channel_fail(struct channel *ch, const char *op, int error)
 {
-	ch->state = CH_FAILED;
 	ch->error = error;
 	ch->error_op = op;
-	channel_discard(ch);
 	ch->session->failed = 1;
+	/*
+	 * A connection that may be replaced keeps what was not written
+	 * for the next one; the channel goes on (reading) as it was.
+	 */
+	if ((ch->dst->flags & EP_REDIAL) && strcmp(op, "write") == 0) {
+		ch->dst->flags |= EP_GONE;
+		return;
+	}
+	ch->state = CH_FAILED;
+	channel_discard(ch);
 }
 
 /*
@@ -340,6 +363,12 @@ ep_broken(struct endpoint *ep)
 	if (w == NULL || ep->wfd == -1 || ep->wfd != ep->rfd ||
 	    (ep->flags & EP_DGRAM) || channel_ended(w))
 		return;
+	/* What waits is kept for the next connection. */
+	if (ep->flags & EP_REDIAL) {
+		ep->flags |= EP_GONE;
+		channel_update(w);
+		return;
+	}
 	w->state = CH_FAILED;
 	w->buf.len = 0;
 	buf_release(&w->buf);
@@ -362,6 +391,18 @@ ep_write_broken(struct endpoint *ep)
 
 	if (r == NULL || channel_ended(r))
 		return;
+	/*
+	 * A connection that may be replaced: what was read from it is
+	 * still delivered, then its reader ends as at end-of-file.
+	 */
+	if (ep->flags & EP_REDIAL) {
+		ep->flags |= EP_GONE;
+		if (r->state == CH_OPEN)
+			r->state = CH_DRAINING;
+		channel_settle(r);
+		channel_update(r);
+		return;
+	}
 	r->state = CH_FAILED;
 	channel_discard(r);
 	r->session->failed = 1;
@@ -382,6 +423,12 @@ ep_write_ended(struct endpoint *ep)
 
 	if (w == NULL || channel_ended(w))
 		return;
+	/* What waits is for the next connection. */
+	if (ep->flags & EP_REDIAL) {
+		ep->flags |= EP_GONE;
+		channel_update(w);
+		return;
+	}
 	w->state = CH_FAILED;
 	channel_discard(w);
 	channel_update(w);
@@ -468,6 +515,143 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 }
 
 /*
+ * Put the n bytes at p in ch's buffer before what it holds: what a mode
+ * must send first on a connection, ahead of what waited for it
+ * (--on-connect).  The buffer grows to take them.  A channel that has
+ * ended (CH_DONE) takes them too, for a connection that replaced the one
+ * it told: it ends again, telling the new one, once they are delivered.
+ * The channel copies.  Returns 0, or -1 with errno (EPIPE: the channel
+ * failed; EBUSY: it splices).
+ */
+int
+channel_inject_first(struct channel *ch, const void *p, size_t n)
+{
+	struct buf	 b;
+
+	if (ch->state == CH_FAILED) {
+		errno = EPIPE;
+		return (-1);
+	}
+	if (ch->state == CH_DONE)
+		ch->state = CH_DRAINING;
+	if (channel_spliced(ch)) {
+		errno = EBUSY;
+		return (-1);
+	}
+	if (ch->buf.data != NULL && ch->buf.off >= n) {
+		ch->buf.off -= n;
+		ch->buf.len += n;
+		memcpy(ch->buf.data + ch->buf.off, p, n);
+		return (0);
+	}
+	if (buf_init(&b, ch->bufsize > ch->buf.len + n ? ch->bufsize :
+	    ch->buf.len + n) == -1)
+		return (-1);
+	memcpy(b.data, p, n);
+	if (ch->buf.len > 0)
+		memcpy(b.data + n, ch->buf.data + ch->buf.off, ch->buf.len);
+	b.len = ch->buf.len + n;
+	buf_free(&ch->buf);
+	ch->buf = b;
+	return (0);
+}
+
+/*
+ * Drop up to n bytes from the front of what the copying channel ch holds
+ * (what channel_inject_first() put there, not delivered, and meant for
+ * that connection only).  Returns how many were dropped.
+ */
+size_t
+channel_unqueue(struct channel *ch, size_t n)
+{
+	if (n > ch->buf.len)
+		n = ch->buf.len;
+	buf_consume(&ch->buf, n);
+	buf_release(&ch->buf);
+	return (n);
+}
+
+/*
+ * The connection of ep, an EP_REDIAL endpoint, is over (its reader has
+ * ended, or it broke): let go of it (its operations' data freed, its
+ * descriptors closed) and keep ep, and its channels, for the next one
+ * (ep_attach()).  The channel reading from it starts afresh.  The
+ * channel writing to it keeps what it holds and goes on reading its
+ * source: while ep is detached, what no longer fits is read and dropped,
+ * counted in its spilled, so that a source is never held up by a
+ * connection that is not there.  Its end, if it comes meanwhile, is
+ * passed on to the next connection.
+ */
+void
+ep_detach(struct endpoint *ep)
+{
+	struct channel	*r = ep->reader, *w = ep->writer;
+
+	DEBUG_CHECK(ep->flags & EP_REDIAL, "ep_detach: not a redial endpoint");
+	DEBUG_CHECK(r == NULL || channel_pending(r) == 0,
+	    "ep_detach: its reader still holds data");
+	if (ep->ops != NULL && ep->ops->free != NULL)
+		ep->ops->free(ep);
+	ep->ops = NULL;
+	ep->data = NULL;
+	if (ep->rfd != -1) {
+		ev_del(ep->rfd);
+		close(ep->rfd);
+	}
+	if (ep->wfd != -1 && ep->wfd != ep->rfd) {
+		ev_del(ep->wfd);
+		close(ep->wfd);
+	}
+	ep->rfd = ep->wfd = -1;
+	ep->rwant = ep->wwant = ep->revents = ep->wevents = 0;
+	ep->flags &= ~(EP_GONE | EP_DGRAM_FIN);
+	ep->flags |= EP_DETACHED;
+	if (r != NULL) {
+		channel_discard(r);
+		channel_unpause(r);
+		r->state = CH_OPEN;
+		r->error = 0;
+		r->error_op = NULL;
+	}
+	if (w != NULL) {
+		/* A write error was the connection's, not the channel's. */
+		if (w->error_op != NULL && strcmp(w->error_op, "write") == 0) {
+			w->error = 0;
+			w->error_op = NULL;
+		}
+		channel_update(w);
+	}
+}
+
+/*
+ * Give the detached endpoint ep the connected socket fd (its operations,
+ * TLS or WebSocket, attached already) and start moving bytes over it:
+ * what waited (first what channel_inject_first() put there) is sent.
+ * The session's policy runs; the session may be over on return.
+ */
+void
+ep_attach(struct endpoint *ep, int fd)
+{
+	struct channel	*r = ep->reader, *w = ep->writer;
+	struct session	*s = ep->session;
+
+	DEBUG_CHECK(ep->flags & EP_DETACHED, "ep_attach: not detached");
+	ep->rfd = ep->wfd = fd;
+	ep->flags &= ~EP_DETACHED;
+	if (w != NULL) {
+		channel_run(w, 0);
+		channel_settle(w);
+		channel_update(w);
+	}
+	if (r != NULL) {
+		if (ep_pending(ep))
+			channel_run(r, 0);
+		channel_update(r);
+	}
+	session_check(s);
+}
+
+/*
  * If the source has ended and everything is delivered, tell dst; a pause
  * after the last line (-i) still runs first, as netcat sleeps before its
  * shutdown.
@@ -477,6 +661,9 @@ channel_settle(struct channel *ch)
 {
 	if (ch->state != CH_DRAINING || channel_holds(ch) ||
 	    channel_paused(ch))
+		return;
+	/* The end is for the next connection: it has to hear it. */
+	if (channel_dst_away(ch))
 		return;
 	ch->state = CH_DONE;
 	/*
@@ -649,8 +836,10 @@ channel_end_source(struct channel *ch)
 static void
 channel_pull(struct channel *ch)
 {
+	unsigned char	 spill[16384];
 	size_t	 space = 0;
 	ssize_t	 n = -1;
+	int	 spilling = 0;
 
 	ch->fast->pulled = 0;
 	if (!channel_wants_read(ch))
@@ -672,9 +861,19 @@ channel_pull(struct channel *ch)
 			return;
 		}
 		space = buf_space(&ch->buf);
-		/* A transformation may grow what was read: leave it room. */
-		n = ep_read(ch->src, buf_tail(&ch->buf),
-		    space / channel_xgrow(ch));
+		/*
+		 * Full, and the connection it waits for is not there: what
+		 * is read now is dropped, and counted for the mode to say.
+		 */
+		if (space < channel_xgrow(ch) &&
+		    (ch->dst->flags & EP_DETACHED)) {
+			spilling = 1;
+			n = ep_read(ch->src, spill, sizeof(spill));
+		} else {
+			/* A transformation may grow what is read: room. */
+			n = ep_read(ch->src, buf_tail(&ch->buf),
+			    space / channel_xgrow(ch));
+		}
 		/* Nothing came: an idle channel holds no buffer. */
 		if (n <= 0) {
 			int	 saved = errno;
@@ -702,6 +901,10 @@ channel_pull(struct channel *ch)
 		return;
 	}
 	session_touch(ch->session);
+	if (spilling) {
+		ch->spilled += n;
+		return;
+	}
 	if (ch->fast->splicing) {
 		ch->fast->piped += n;
 		ch->fast->pulled = n;

@@ -44,6 +44,12 @@ enum ep_shut {
 #define EP_LINGER	0x10	/* A stream socket whose peer may still be
 				   sending: session_free() closes it with
 				   sock_linger(), not close(2). */
+#define EP_REDIAL	0x20	/* A connection that may be replaced by
+				   another (ep_detach(), ep_attach()): its
+				   loss keeps what waits to be sent. */
+#define EP_GONE		0x40	/* With EP_REDIAL: the connection broke;
+				   nothing more is written to it. */
+#define EP_DETACHED	0x80	/* With EP_REDIAL: no connection now. */
 
 struct endpoint;
 struct mmsghdr;
@@ -179,6 +185,8 @@ struct channel {
 	u_int			 ntaps;	/* Observers in taps, below. */
 	const char		*error_op; /* "read" or "write" */
 	uint64_t		 bytes;	/* Delivered to dst. */
+	uint64_t		 spilled; /* Read while dst was detached, with
+					    no room to wait: dropped. */
 	size_t			 bufsize;
 
 	/* The fast path's state (splice(2), sendfile(2)): the pump's own. */
@@ -256,6 +264,10 @@ void		 channel_stop(struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
 void		 ep_readable(struct endpoint *);
+void		 ep_detach(struct endpoint *);
+void		 ep_attach(struct endpoint *, int);
+int		 channel_inject_first(struct channel *, const void *, size_t);
+size_t		 channel_unqueue(struct channel *, size_t);
 
 /* fastpath.c */
 int		 channel_spliced(const struct channel *);

@@ -159,14 +159,19 @@ session_relay_check(struct session *s)
 	return (1);
 }
 
+static void	session_idle_stop(struct session *);
+
 /*
  * End the session after idle_ms without any data moving, counted from
- * session_start(), or from now when the session runs already.
+ * session_start(), or from now when the session runs already; TIME_NONE:
+ * never (a timer armed is stopped).
  */
 void
 session_set_idle(struct session *s, long long idle_ms)
 {
 	s->idle_ms = idle_ms;
+	if (idle_ms == TIME_NONE)
+		session_idle_stop(s);
 	if (!s->running || idle_ms == TIME_NONE)
 		return;
 	s->last_active = ev_now();
