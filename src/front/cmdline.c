@@ -1138,7 +1138,9 @@ static const struct conflict {
 	{ .step = step_retry },
 	{ .all = "--pty", .none = "-e -c",
 	  .msg = "must use -e or -c with --pty" },
-	{ .all = "--raw -l", .msg = "cannot use --raw with -l" },
+	{ .all = "--raw -l", .any = "-u --broker --room --forward proxy-server",
+	  .msg = "--raw -l serves one stream client at a time: it takes no "
+	  "-u, --broker, --room, --forward or proxy server" },
 	{ .all = "--raw", .any = "-z -e -c --fifo -d --chat -C",
 	  .msg = "--raw makes stdin a remote terminal: it takes no -e, -c, "
 	  "--fifo, -d, -C, -z or --chat" },

@@ -346,6 +346,7 @@ void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
 void		 stdio_tty_pause(int);
+void		 stdio_tty_unset(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 void		 stdio_set_out_ops(const struct ep_ops *);

@@ -1,8 +1,9 @@
 /*
- * The connecting side of a remote terminal (--raw): the local terminal in
- * raw mode, put back at exit, on every fatal signal and while stopped
+ * The local side of a remote terminal (--raw), client or listener: the
+ * local terminal in raw mode while connected, put back when the
+ * connection ends, at exit, on every fatal signal and while stopped
  * (SIGTSTP); the escape "~." after a newline to leave; the window size
- * sent at start and whenever it changes, for a --pty server.
+ * sent at start and whenever it changes, for a --pty peer.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -132,7 +133,9 @@ term_start(struct channel *tx)
 
 /*
  * The session of tx is about to be freed: window sizes are no longer
- * sent on it.  Anything else may be passed; it is then left alone.
+ * sent on it, and the terminal has its own modes back (a listener's
+ * next client makes it raw again).  Anything else may be passed; it is
+ * then left alone.
  */
 void
 term_stop(struct channel *tx)
@@ -141,6 +144,7 @@ term_stop(struct channel *tx)
 		return;
 	term_tx = NULL;
 	ev_signal(SIGWINCH, NULL, NULL);
+	stdio_tty_unset();
 }
 
 /* Has "~." been typed on tx's terminal? */
