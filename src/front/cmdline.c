@@ -1439,9 +1439,10 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	ops = argv + optind;
 	if (pair_is(o, nops, ops))
 		pair_translate(&cl, &nops, &ops);
+	pair_forward_device(&cl);
 	passed(&cl);
-	if (!o->listen || o->listen_fd == -1 || nops > 0 || o->chat ||
-	    o->source_port != NULL)
+	if (o->device == NULL && (!o->listen || o->listen_fd == -1 ||
+	    nops > 0 || o->chat || o->source_port != NULL))
 		operands(o, nops, ops);
 	if (!o->listen && !cl.listen_fd)
 		o->listen_fd = -1;

@@ -147,6 +147,7 @@ struct options {
 	long long	 retry_ms;	/* --retry-interval */
 	int		 pty;		/* --pty: programs on a terminal */
 	int		 raw;		/* --raw: the local terminal raw */
+	const char	*device;	/* serial:, pty: with stdio (pair.c) */
 	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
 	size_t		 nssl_pins;
 	const char	*output;	/* -o: raw session log */
@@ -330,6 +331,13 @@ size_t		 pty_xform(struct channel *, unsigned char *, size_t, size_t);
 size_t		 naws_decode(struct naws *, unsigned char *, size_t, size_t,
 		    int *, int *);
 void		 naws_encode(unsigned char *, int, int);
+
+/* device.c */
+int		 device_has_speed(unsigned long);
+int		 serial_open(const char *, unsigned long, int, char **);
+int		 ptylink_open(const char *, int *, char **);
+const char	*ptylink_name(void);
+struct endpoint	*device_endpoint(struct session *, const char *, int);
 
 /* term.c */
 int		 term_start(struct channel *);
