@@ -41,7 +41,7 @@ static const char help_forms[] =
 "  %1$s -l [options] [address] port              listen\n"
 "  %1$s -U [-l] [options] path                   Unix-domain socket\n"
 "  %1$s --chat [-l [address] port] | host [port] talk with one person\n"
-"  %1$s [options] ADDRESS ADDRESS                relay: tcp-l:80 unix:PATH\n";
+"  %1$s [options] ADDRESS ADDRESS                relay: tcp-l:80 serial:TTY\n";
 
 /* --help after the options. */
 static const char help_end[] =
