@@ -201,7 +201,7 @@ static const struct optdef optdefs[] = {
 	{ .name = "pty", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(pty),
 	  .help = "run the program on a terminal of its own" },
 	{ .name = "raw", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(raw),
-	  .help = "local terminal raw, for a --pty peer (-l too); ~. leaves" },
+	  .help = "raw terminal for a --pty peer (also -l); ~. leaves" },
 	{ .name = "fifo", .arg = "PATH", .group = OPTG_PROG,
 	  .kind = OPTK_STRING, FIELD(fifo), .comp = OPTC_FILE,
 	  .help = "send what is written to the FIFO PATH" },
