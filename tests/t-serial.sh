@@ -115,6 +115,22 @@ board got: second line" "$(tty_text typed | sed '/^$/d')"
 	assertTrue "the line's modes put back: $(modes)" put_back
 }
 
+# --raw with a line: every key goes down it (^C too), no window size is
+# sent, "~." leaves; the terminal and the line have their modes back.
+test_raw_terminal_to_a_line() {
+	line
+	bg t 60 cat "$SC_TMP/b" >"$SC_TMP/b.out" 2>/dev/null
+	t 60 $PTY_DRIVE tty 24x80 "record:$SC_TMP/r" raw 'send:ab\x03cd\r' \
+	    "fileexpect:$SC_TMP/b.out:cd" 'send:~.' exit:0 cooked -- \
+	    "$SC" --raw "serial:$SC_TMP/a,9600" - >"$SC_TMP/r.tty" \
+	    2>"$SC_TMP/r.err"
+	st=$?
+	assertEquals "steps: $(cat "$SC_TMP/r.err")" 0 "$st"
+	assertEquals "down the line" "$(printf 'ab\003cd\r' | od -c)" \
+	    "$(od -c <"$SC_TMP/b.out")"
+	assertTrue "the line put back: $(modes)" put_back
+}
+
 # While open, the line is raw 8N1 at the speed asked, without flow
 # control (or with RTS/CTS when asked), and carries bytes both ways;
 # stdin's end ends it, status 0, and its modes are put back.

@@ -341,6 +341,7 @@ struct endpoint	*device_endpoint(struct session *, const char *, int);
 
 /* term.c */
 int		 term_start(struct channel *);
+int		 term_start_line(struct channel *);
 void		 term_stop(struct channel *);
 int		 term_escaped(const struct channel *);
 size_t		 term_xform(struct channel *, unsigned char *, size_t, size_t);

@@ -37,7 +37,8 @@ device_check(struct session *s)
 	struct device	*d = s->arg;
 	long long	 ms = d->o->quit_ms;
 
-	if (channel_ended(d->rx))
+	/* --raw: "~." was typed. */
+	if (channel_ended(d->rx) || (d->tx != NULL && term_escaped(d->tx)))
 		return (1);
 	/* -d: until the device hangs up. */
 	if (d->tx == NULL || !channel_ended(d->tx))
@@ -67,6 +68,7 @@ device_finished(struct session *s)
 	if (session_report(s) != 0)
 		d->status = 1;
 	ev_timer_disarm(&d->quit);
+	term_stop(d->tx);
 	session_free(s);
 	d->s = NULL;
 	ev_break();
@@ -139,6 +141,9 @@ device_relay(const struct options *o)
 		fatal("device");
 	if (d.tx != NULL && o->crlf)
 		d.tx->xform = crlf_xform;
+	/* --raw: every key goes down the line; "~." leaves. */
+	if (d.tx != NULL && o->raw && term_start_line(d.tx) == -1)
+		fatal("--raw");
 	if (session_start(d.s) == -1)
 		fatal("device");
 	if (d.s != NULL && ev_loop() == -1)
