@@ -310,6 +310,14 @@ test_refusals() {
 	    "pty:$SC_TMP/link"
 	assertEquals "the link left alone" /etc/hostname \
 	    "$(readlink "$SC_TMP/link")"
+	# A listener opens the device when a client comes: it says why not.
+	server null -lk 127.0.0.1 0 --forward serial:/dev/null || fail "no server"
+	printf 'x\n' | t 20 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "the client got nothing" "" "$(cat "$SC_TMP/c.out")"
+	wait_for "$SC_TMP/null.err" "not a terminal" || fail "nothing said"
+	assertEquals "what the server said" "sockcat: serial:/dev/null: not a terminal" \
+	    "$(grep -v '^Listening on\|^Connection received' "$SC_TMP/null.err")"
+	stop "$SERVER_PID"
 	expect_error "--raw -l serves one stream client at a time: it takes no -u, --broker, --room, --forward or proxy server" \
 	    --raw -u -l 2000
 }
