@@ -143,7 +143,7 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 {
 	struct termios	 t;
 	speed_t		 speed = B0;
-	int		 fd, error;
+	int		 fd, dup, error;
 
 	*cause = NULL;
 	if (bps != 0 && device_speed(bps, &speed) == -1) {
@@ -190,19 +190,24 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 	 * The endpoint gets a descriptor of its own, which the session
 	 * closes; this one stays open until exit, to put the modes back.
 	 */
+	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+		goto fail;
 	serial_fd = fd;
 	serial_drain = !crtscts;
 	cleanup_add(serial_cleanup);
-	if (tcsetattr(fd, TCSANOW, &t) == -1 ||
-	    (fd = fcntl(serial_fd, F_DUPFD_CLOEXEC, 3)) == -1) {
-		fd = serial_fd;
+	if (tcsetattr(fd, TCSANOW, &t) == -1) {
+		/* Some of the modes may have been set all the same. */
+		error = errno;
+		tcsetattr(fd, TCSANOW, &serial_saved);
+		serial_fd = -1;
+		close(dup);
+		errno = error;
 		goto fail;
 	}
-	return (fd);
+	return (dup);
 
 fail:
 	error = errno;
-	serial_fd = -1;
 	close(fd);
 	if (asprintf(cause, "%s", strerror(error)) == -1)
 		*cause = NULL;
