@@ -146,6 +146,7 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 	int		 fd, dup, error;
 
 	*cause = NULL;
+	DEBUG_CHECK(serial_fd == -1, "serial_open: one serial line a process");
 	if (bps != 0 && device_speed(bps, &speed) == -1) {
 		if (asprintf(cause, "speed %lu is not one this system has",
 		    bps) == -1)
@@ -276,6 +277,8 @@ ptylink_open(const char *path, int *slave, char **cause)
 	int		 error;
 
 	*cause = NULL;
+	DEBUG_CHECK(ptylink_path[0] == '\0',
+	    "ptylink_open: one pty: link a process");
 	if (strlen(path) >= sizeof(ptylink_path)) {
 		errno = ENAMETOOLONG;
 		goto fail;
