@@ -374,14 +374,14 @@ for step in steps:
         write_all(sock.fileno(), data)
     elif kind == "netexpect":
         wait_for("net", arg)
-    elif kind == "netshut":
-        sock.shutdown(socket.SHUT_WR)
-    elif kind == "netclose":
-        sock.close()
-        sock = None
     elif kind == "netreset":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                         struct.pack("ii", 1, 0))
+        sock.close()
+        sock = None
+    elif kind == "netshut":
+        sock.shutdown(socket.SHUT_WR)
+    elif kind == "netclose":
         sock.close()
         sock = None
     elif kind == "neteof":

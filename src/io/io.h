@@ -147,7 +147,6 @@ struct options {
 	long long	 retry_ms;	/* --retry-interval */
 	int		 pty;		/* --pty: programs on a terminal */
 	int		 raw;		/* --raw: the local terminal raw */
-	const char	*device;	/* serial:, pty: with stdio (pair.c) */
 	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
 	size_t		 nssl_pins;
 	const char	*output;	/* -o: raw session log */
@@ -221,6 +220,7 @@ struct options {
 	int		 ws_framed;	/* --ws-framed: "T n"/"B n" records */
 	int		 ws_static_fd;	/* --ws-static's directory, open */
 	int		 ws_no_compress; /* --ws-no-compress */
+	const char	*device;	/* serial:, pty: with stdio (pair.c) */
 };
 
 /*

@@ -307,10 +307,10 @@ conn_finished(struct session *s)
 	/* An idle connection (-w) does not wait for an idle program. */
 	if (s->timed_out && c->child != NULL && !c->child->exited)
 		exec_terminate(c->child);
+	term_stop(c->tx);
 	/* --raw -lk: "~." leaves the listener too, not only this client. */
 	if (c->tx != NULL && term_escaped(c->tx))
 		c->p->stopping = 1;
-	term_stop(c->tx);
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;
