@@ -87,7 +87,7 @@ def zsh_row(r):
 # The kinds of address (src/codec/addr.c) an operand may start with.
 ADDR_WORDS = ["tcp:", "udp:", "unix:", "tls:", "dtls:", "ws://", "wss://",
               "vsock:", "tcp-l:", "udp-l:", "unix-l:", "tls-l:", "ws-l:",
-              "exec:", "file:"]
+              "exec:", "file:", "serial:", "pty:"]
 
 
 def zsh(rs):

@@ -2,7 +2,7 @@
 # Made by completions/gen.py from "sockcat --dump-options": do not edit.
 
 complete -c sockcat -n '__fish_is_first_arg' -f -a '(__fish_print_hostnames)'
-complete -c sockcat -f -a 'tcp: udp: unix: tls: dtls: ws:// wss:// vsock: tcp-l: udp-l: unix-l: tls-l: ws-l: exec: file:' -d address
+complete -c sockcat -f -a 'tcp: udp: unix: tls: dtls: ws:// wss:// vsock: tcp-l: udp-l: unix-l: tls-l: ws-l: exec: file: serial: pty:' -d address
 complete -c sockcat -s 4 -l ipv4 -d 'IPv4 only'
 complete -c sockcat -s 6 -l ipv6 -d 'IPv6 only'
 complete -c sockcat -s l -l listen -d 'listen for a connection'
@@ -42,7 +42,7 @@ complete -c sockcat -l no-splice -d 'always copy through user space'
 complete -c sockcat -s e -l exec -x -a '(__fish_complete_command)' -d 'run PROGRAM for each connection or UDP peer'
 complete -c sockcat -s c -l sh-exec -x -a '(__fish_complete_command)' -d 'run COMMAND with /bin/sh -c for each connection'
 complete -c sockcat -l pty -d 'run the program on a terminal of its own'
-complete -c sockcat -l raw -d 'local terminal raw, for a --pty server; ~. leaves'
+complete -c sockcat -l raw -d 'raw terminal for a --pty peer (also -l); ~. leaves'
 complete -c sockcat -l readline -d 'edit the lines typed on a terminal; Up, Down: history'
 complete -c sockcat -l fifo -r -d 'send what is written to the FIFO PATH'
 complete -c sockcat -l chat -d 'talk with one person, :q leaves (ncat\'s: --room)'

@@ -33,6 +33,7 @@
 #   netexpect:REGEX            wait for it in what the peer received, on
 #                              this connection and those before it
 #   netshut, netclose          end the peer's sending side, or close it
+#   netreset                   close it with a reset (SO_LINGER 0)
 #   neteof                     wait for end-of-file from the command
 #   fileexpect:PATH:REGEX      wait for REGEX in the file PATH (a server's
 #                              log, say)
@@ -379,6 +380,11 @@ for step in steps:
         write_all(sock.fileno(), data)
     elif kind == "netexpect":
         wait_for("net", arg)
+    elif kind == "netreset":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                        struct.pack("ii", 1, 0))
+        sock.close()
+        sock = None
     elif kind == "netshut":
         sock.shutdown(socket.SHUT_WR)
     elif kind == "netclose":

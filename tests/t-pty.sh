@@ -203,7 +203,8 @@ test_raw_terminal_put_back_while_stopped() {
 test_raw_needs_a_terminal() {
 	expect_error "cannot use --raw: standard input is not a terminal" \
 	    --raw 127.0.0.1 1
-	expect_error "cannot use --raw with -l" --raw -l 1234
+	expect_error "cannot use --raw: standard input is not a terminal" \
+	    --raw -l 1234
 	expect_error "must use -e or -c with --pty" --pty -l 1234
 }
 

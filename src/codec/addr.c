@@ -1,6 +1,6 @@
 /*
  * Addresses (tcp:HOST:PORT, unix-l:PATH, ws://HOST/PATH, exec:COMMAND,
- * ...): one grammar for every place that names an endpoint, parsed from
+ * serial:DEVICE,SPEED, ...): one grammar for every place that names an endpoint, parsed from
  * the bytes alone into a struct addr that owns every string it gives.
  * Pure functions, shared with the fuzz target; whether a service name
  * exists or a host resolves is for the caller to find out.
@@ -24,6 +24,7 @@ enum addr_form {
 	AFORM_OPTHOSTPORT,		/* [HOST:]PORT */
 	AFORM_PATH,		/* a socket's path or @name */
 	AFORM_FILE,		/* a file's path */
+	AFORM_DEVICE,		/* a device's path, then [,SPEED] */
 	AFORM_COMMAND,		/* the rest, commas and all */
 	AFORM_URL,			/* the rest of a ws:// URL */
 	AFORM_NONE,		/* nothing: "-" */
@@ -52,6 +53,8 @@ static const struct {
 	{ "exec",	ADDR_EXEC,	AFORM_COMMAND,	0 },
 	{ "file",	ADDR_FILE,	AFORM_FILE,	0 },
 	{ "-",		ADDR_STDIO,	AFORM_NONE,	0 },
+	{ "serial",	ADDR_SERIAL,	AFORM_DEVICE,	0 },
+	{ "pty",	ADDR_PTY,	AFORM_FILE,	0 },
 };
 #define ADDR_NKINDS	(sizeof(addr_kinds) / sizeof(addr_kinds[0]))
 
@@ -79,6 +82,7 @@ static const struct {
 	{ "proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
 					K(ADDR_WS) | K(ADDR_WSS) },
 	{ "append",	AO_BOOL,	K(ADDR_FILE) },
+	{ "crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
 };
 #define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
 
@@ -352,6 +356,31 @@ addr_options(struct addr *a, char *s)
 }
 
 /*
+ * A serial line's speed, the first of the options when it is a number
+ * ("serial:/dev/ttyS0,9600,crtscts"): taken out of *comma, which then
+ * points at the options after it, or is NULL.  Whether the system has
+ * that speed is for the caller to find out.
+ */
+static int
+addr_speed(struct addr *a, char **comma)
+{
+	const char	*e;
+	char		*s = *comma, *next;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return (0);
+	if ((next = strchr(s, ',')) != NULL)
+		*next++ = '\0';
+	(void)strtonum(s, 1, ADDR_SPEED_MAX, &e);
+	if (s[strspn(s, "0123456789")] != '\0' || e != NULL)
+		return (addr_fail(a, "speed %.32s: not a number of bits per "
+		    "second from 1 to %d", s, ADDR_SPEED_MAX));
+	a->speed = s;
+	*comma = next;
+	return (0);
+}
+
+/*
  * Parse the address s (NUL-terminated) into a, which owns a copy of it:
  * every string a gives points into a->buf, so a lives as long as they
  * are used and nothing is to be freed.  Returns 0, or -1 with *errstr
@@ -433,8 +462,16 @@ addr_parse(const char *s, struct addr *a, const char **errstr)
 			break;
 		case AFORM_FILE:
 			if (*rest == '\0')
-				return (addr_fail(a, "missing file name"));
+				return (addr_fail(a, a->kind == ADDR_PTY ?
+				    "missing link name" : "missing file name"));
 			a->path = rest;
+			break;
+		case AFORM_DEVICE:
+			if (*rest == '\0')
+				return (addr_fail(a, "missing device name"));
+			a->path = rest;
+			if (addr_speed(a, &comma) == -1)
+				return (-1);
 			break;
 		default:
 			break;

@@ -501,6 +501,7 @@ enum room_cmd	 room_parse(const unsigned char *, size_t,
 /* addr.c */
 #define ADDR_MAX		4096	/* an address, as text */
 #define ADDR_OPTS_MAX		8	/* options of one address */
+#define ADDR_SPEED_MAX		4000000	/* a serial line's, bits/s */
 
 /* The kinds of address: what each one opens. */
 enum addr_kind {
@@ -520,6 +521,8 @@ enum addr_kind {
 	ADDR_WS_L,		/* ws-l:[HOST:]PORT */
 	ADDR_EXEC,		/* exec:COMMAND, for /bin/sh -c */
 	ADDR_FILE,		/* file:PATH */
+	ADDR_SERIAL,		/* serial:DEVICE[,SPEED] */
+	ADDR_PTY,		/* pty:LINK, a new pseudo-terminal */
 };
 
 /* One ",name[=value]" of an address; a flag's value is "1". */
@@ -539,6 +542,7 @@ struct addr {
 	const char	*port;		/* digits or a service name */
 	const char	*path;		/* a socket path, file, or command */
 	const char	*url;		/* ws://, wss://: the URL, no options */
+	const char	*speed;		/* serial:'s, in bits/s; NULL: as is */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;
 	char		 why[160];	/* what addr_parse() found wrong */

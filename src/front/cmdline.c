@@ -41,7 +41,7 @@ static const char help_forms[] =
 "  %1$s -l [options] [address] port              listen\n"
 "  %1$s -U [-l] [options] path                   Unix-domain socket\n"
 "  %1$s --chat [-l [address] port] | host [port] talk with one person\n"
-"  %1$s [options] ADDRESS ADDRESS                relay: tcp-l:80 unix:PATH\n";
+"  %1$s [options] ADDRESS ADDRESS                relay: tcp-l:80 serial:TTY\n";
 
 /* --help after the options. */
 static const char help_end[] =
@@ -1167,7 +1167,9 @@ static const struct conflict {
 	{ .step = step_retry },
 	{ .all = "--pty", .none = "-e -c",
 	  .msg = "must use -e or -c with --pty" },
-	{ .all = "--raw -l", .msg = "cannot use --raw with -l" },
+	{ .all = "--raw -l", .any = "-u --broker --room --forward proxy-server",
+	  .msg = "--raw -l serves one stream client at a time: it takes no "
+	  "-u, --broker, --room, --forward or proxy server" },
 	{ .all = "--raw", .any = "-z -e -c --fifo -d --chat -C",
 	  .msg = "--raw makes stdin a remote terminal: it takes no -e, -c, "
 	  "--fifo, -d, -C, -z or --chat" },
@@ -1471,9 +1473,10 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	ops = argv + optind;
 	if (pair_is(o, nops, ops))
 		pair_translate(&cl, &nops, &ops);
+	pair_forward_device(&cl);
 	passed(&cl);
-	if (!o->listen || o->listen_fd == -1 || nops > 0 || o->chat ||
-	    o->source_port != NULL)
+	if (o->device == NULL && (!o->listen || o->listen_fd == -1 ||
+	    nops > 0 || o->chat || o->source_port != NULL))
 		operands(o, nops, ops);
 	if (!o->listen && !cl.listen_fd)
 		o->listen_fd = -1;

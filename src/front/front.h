@@ -135,5 +135,6 @@ void		 opt_credentials(struct cmdline *, char *);
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
 void		 pair_translate(struct cmdline *, int *, char ***);
+void		 pair_forward_device(struct cmdline *);
 
 #endif /* SC_FRONT_H */

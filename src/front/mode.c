@@ -11,6 +11,12 @@
 #include "front.h"
 
 static __startup int
+is_device(const struct options *o)
+{
+	return (o->device != NULL);
+}
+
+static __startup int
 is_chat_server(const struct options *o)
 {
 	return (o->chat && o->listen);
@@ -94,6 +100,7 @@ static const struct mode {
 	int	(*is)(const struct options *);
 	int	(*run)(const struct options *);
 } modes[] = {
+	{ is_device,		device_relay },
 	{ is_chat_server,	chat_listen },
 	{ is_chat_client,	chat_connect },
 	{ is_forward,		forward_listen },

@@ -210,7 +210,7 @@ static const struct optdef optdefs[] = {
 	{ .name = "pty", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(pty),
 	  .help = "run the program on a terminal of its own" },
 	{ .name = "raw", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(raw),
-	  .help = "local terminal raw, for a --pty server; ~. leaves" },
+	  .help = "raw terminal for a --pty peer (also -l); ~. leaves" },
 	{ .name = "readline", .group = OPTG_PROG, .kind = OPTK_FLAG,
 	  FIELD(readline),
 	  .help = "edit the lines typed on a terminal; Up, Down: history" },

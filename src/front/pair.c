@@ -9,6 +9,7 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -287,6 +288,69 @@ pair_other(struct pair *p, const struct addr *l, const struct addr *a,
 	}
 }
 
+/* Is a a terminal device (serial:, pty:)? */
+static int
+pair_device(const struct addr *a)
+{
+	return (a->kind == ADDR_SERIAL || a->kind == ADDR_PTY);
+}
+
+/*
+ * What can be known of the device address a (text) before it is opened:
+ * a speed the system has, a serial line that is a character device.
+ */
+static __startup void
+pair_device_check(const struct addr *a, const char *text)
+{
+	struct stat	 st;
+
+	if (a->kind != ADDR_SERIAL)
+		return;
+	if (a->speed != NULL && !device_has_speed(strtoul(a->speed, NULL,
+	    10)))
+		fatalx("%s: speed %s is not one this system has", text,
+		    a->speed);
+	if (stat(a->path, &st) == -1)
+		fatal("%s", text);
+	if (!S_ISCHR(st.st_mode))
+		fatalx("%s: not a terminal", text);
+}
+
+/*
+ * A --forward target that is a device (serial:, pty:) is not dialled:
+ * each client is given it through a sockcat of its own, as an address
+ * pair's other side is, and the device's lock lets one client have it
+ * at a time.  It is then the only target.
+ */
+__startup void
+pair_forward_device(struct cmdline *cl)
+{
+	static struct pair	 p;
+	static struct addr	 a;
+	struct options		*o = cl->o;
+	const char		*errstr;
+	size_t			 i;
+
+	for (i = 0; i < o->nforward; i++) {
+		if (addr_is(o->forward[i]) && addr_parse(o->forward[i], &a,
+		    &errstr) == 0 && pair_device(&a))
+			break;
+	}
+	if (i == o->nforward)
+		return;
+	p.cl = cl;
+	p.text[0] = "--forward";
+	p.text[1] = o->forward[i];
+	if (o->nforward > 1 || o->forward_file != NULL)
+		pair_refuse(&p, "a device is the only target of its listener");
+	if (o->exec != NULL)
+		pair_refuse(&p, "--forward is a mode of its own: it takes no "
+		    "-e or -c");
+	pair_device_check(&a, o->forward[i]);
+	o->nforward = 0;
+	pair_child(&p, o->forward[i]);
+}
+
 /* Is a a WebSocket, client or server? */
 static int
 pair_ws(const struct addr *a)
@@ -341,8 +405,26 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 	if (a[0].listen && a[1].listen)
 		pair_refuse(&p, "two listening addresses are not supported "
 		    "yet");
+	for (i = 0; i < 2; i++) {
+		if (pair_device(&a[i]))
+			pair_device_check(&a[i], p.text[i]);
+	}
+	if (pair_device(&a[0]) && pair_device(&a[1]))
+		pair_refuse(&p, "two devices cannot be joined yet");
+	if ((pair_device(&a[0]) || pair_device(&a[1])) &&
+	    (a[0].kind == ADDR_EXEC || a[1].kind == ADDR_EXEC))
+		pair_refuse(&p, "a device and a program cannot be joined yet");
+	/* A device with stdin and stdout is a mode of its own. */
+	if (pair_device(&a[0]) || pair_device(&a[1])) {
+		i = pair_device(&a[1]);
+		if (a[1 - i].kind == ADDR_STDIO) {
+			cl->o->device = p.text[i];
+			*argcp = 0;
+			return;
+		}
+	}
 	/* The listener, or "-"'s other side, or the first dialled. */
-	i = a[1].listen || a[0].kind == ADDR_STDIO ||
+	i = a[1].listen || a[0].kind == ADDR_STDIO || pair_device(&a[0]) ||
 	    (a[0].kind == ADDR_EXEC && a[1].kind != ADDR_STDIO) ? 1 : 0;
 	l = &a[i];
 	other = &a[1 - i];

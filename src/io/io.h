@@ -225,6 +225,7 @@ struct options {
 	int		 ws_framed;	/* --ws-framed: "T n"/"B n" records */
 	int		 ws_static_fd;	/* --ws-static's directory, open */
 	int		 ws_no_compress; /* --ws-no-compress */
+	const char	*device;	/* serial:, pty: with stdio (pair.c) */
 };
 
 /*
@@ -373,8 +374,16 @@ size_t		 naws_decode(struct naws *, unsigned char *, size_t, size_t,
 		    int *, int *);
 void		 naws_encode(unsigned char *, int, int);
 
+/* device.c */
+int		 device_has_speed(unsigned long);
+int		 serial_open(const char *, unsigned long, int, char **);
+int		 ptylink_open(const char *, int *, char **);
+const char	*ptylink_name(void);
+struct endpoint	*device_endpoint(struct session *, const char *, int);
+
 /* term.c */
 int		 term_start(struct channel *);
+int		 term_start_line(struct channel *);
 void		 term_stop(struct channel *);
 int		 term_escaped(const struct channel *);
 size_t		 term_xform(struct channel *, unsigned char *, size_t, size_t);
@@ -388,6 +397,7 @@ void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
 void		 stdio_tty_pause(int);
+void		 stdio_tty_unset(void);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 void		 stdio_set_out_ops(const struct ep_ops *);

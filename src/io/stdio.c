@@ -102,6 +102,20 @@ stdio_tty_set(int raw)
 }
 
 /*
+ * Give the terminal on stdin its own modes back, for good: a --raw
+ * listener's client has left, and the next one makes it raw again
+ * (stdio_tty_makeraw()).  Nothing when they were never set.
+ */
+void
+stdio_tty_unset(void)
+{
+	if (!stdio_termios_saved)
+		return;
+	stdio_termios_saved = 0;
+	tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios);
+}
+
+/*
  * The process is about to stop (stop is 1: the terminal gets its own
  * modes back, for the shell) or has continued (0: the modes set by
  * stdio_tty_raw() or stdio_tty_makeraw() again).  Nothing when they were

@@ -1,8 +1,9 @@
 /*
- * The connecting side of a remote terminal (--raw): the local terminal in
- * raw mode, put back at exit, on every fatal signal and while stopped
+ * The local side of a remote terminal (--raw), client or listener: the
+ * local terminal in raw mode while connected, put back when the
+ * connection ends, at exit, on every fatal signal and while stopped
  * (SIGTSTP); the escape "~." after a newline to leave; the window size
- * sent at start and whenever it changes, for a --pty server.
+ * sent at start and whenever it changes, for a --pty peer.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -33,6 +34,10 @@ static const int term_fatal_signals[] = {
 
 /* The channel that sends what is typed, while its session lives. */
 static struct channel	*term_tx;
+/* Its peer is told the window's size (not a device's line). */
+static int		 term_sizes;
+
+static int	term_begin(struct channel *, int);
 
 /*
  * Run the clean-up registry (the terminal is put back there), then die of
@@ -109,6 +114,22 @@ term_winch(int sig, void *arg)
 int
 term_start(struct channel *tx)
 {
+	return (term_begin(tx, 1));
+}
+
+/*
+ * The same for a line to a device (serial:, pty:), which has no window:
+ * no sizes are sent on it.
+ */
+int
+term_start_line(struct channel *tx)
+{
+	return (term_begin(tx, 0));
+}
+
+static int
+term_begin(struct channel *tx, int sizes)
+{
 	struct sigaction sa;
 	size_t		 i;
 
@@ -124,6 +145,8 @@ term_start(struct channel *tx)
 	tx->xform = term_xform;
 	tx->xstate = TERM_LINE_START;
 	term_tx = tx;
+	if (!(term_sizes = sizes))
+		return (0);
 	term_send_size(tx);
 	if (ev_signal(SIGWINCH, term_winch, NULL) == -1)
 		log_verbose(1, "SIGWINCH: %s", strerror(errno));
@@ -132,7 +155,9 @@ term_start(struct channel *tx)
 
 /*
  * The session of tx is about to be freed: window sizes are no longer
- * sent on it.  Anything else may be passed; it is then left alone.
+ * sent on it, and the terminal has its own modes back (a listener's
+ * next client makes it raw again).  Anything else may be passed; it is
+ * then left alone.
  */
 void
 term_stop(struct channel *tx)
@@ -140,7 +165,9 @@ term_stop(struct channel *tx)
 	if (tx == NULL || tx != term_tx)
 		return;
 	term_tx = NULL;
-	ev_signal(SIGWINCH, NULL, NULL);
+	if (term_sizes)
+		ev_signal(SIGWINCH, NULL, NULL);
+	stdio_tty_unset();
 }
 
 /* Has "~." been typed on tx's terminal? */

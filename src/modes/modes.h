@@ -61,4 +61,7 @@ int		 chat_listen(const struct options *);
 /* scan.c */
 int		 scan_ports(const struct options *);
 
+/* device.c */
+int		 device_relay(const struct options *);
+
 #endif /* SC_MODES_H */

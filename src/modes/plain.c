@@ -504,6 +504,9 @@ conn_finished(struct session *s)
 	c->redial = NULL;
 	ev_timer_disarm(&c->drain);
 	term_stop(c->tx);
+	/* --raw -lk: "~." leaves the listener too, not only this client. */
+	if (c->tx != NULL && term_escaped(c->tx))
+		c->p->stopping = 1;
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;

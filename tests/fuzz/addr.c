@@ -79,7 +79,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case ADDR_UNIX_L:
 	case ADDR_EXEC:
 	case ADDR_FILE:
+	case ADDR_PTY:
 		if (a->path == NULL || *a->path == '\0')
+			abort();
+		break;
+	case ADDR_SERIAL:
+		if (a->path == NULL || *a->path == '\0')
+			abort();
+		/* A speed the parser passed: digits, in range. */
+		if (a->speed != NULL && (a->speed[strspn(a->speed,
+		    "0123456789")] != '\0' || atol(a->speed) < 1 ||
+		    atol(a->speed) > ADDR_SPEED_MAX))
 			abort();
 		break;
 	case ADDR_STDIO:
