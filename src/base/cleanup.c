@@ -45,12 +45,28 @@ static void	cleanup_at_exit(void) __attribute__((__destructor__));
  * signal has them written first (see cleanup_run()).
  */
 void	__gcov_dump(void);
+static volatile sig_atomic_t cleanup_counted;
 #endif
 
 static void
 cleanup_at_exit(void)
 {
+#ifdef SC_COVERAGE
+	sigset_t	 all;
+#endif
+
 	cleanup_run(0);
+#ifdef SC_COVERAGE
+	/*
+	 * The coverage runtime's own destructors write the counts after
+	 * this one.  A fatal signal's handler writing them meanwhile would
+	 * write the same files from the same process, which their locks do
+	 * not keep apart, and leave them corrupt for every later process:
+	 * past this point the process ends by exit() whatever comes.
+	 */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+#endif
 }
 
 /*
@@ -101,9 +117,14 @@ cleanup_run(int sig)
 	for (i = cleanup_n - 1; i >= 0; i--)
 		cleanup_fns[i](sig);
 #ifdef SC_COVERAGE
-	/* Not async-signal-safe, and only in builds that count coverage. */
-	if (sig != 0)
+	/*
+	 * Not async-signal-safe, and only in builds that count coverage;
+	 * once, should a second signal come in the middle of it.
+	 */
+	if (sig != 0 && !cleanup_counted) {
+		cleanup_counted = 1;
 		__gcov_dump();
+	}
 #endif
 }
 
