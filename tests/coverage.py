@@ -62,6 +62,18 @@ def profile_files(top, stems):
     return found
 
 
+# The count files left unreadable (by a process killed while it wrote
+# them), skipped by merge_profiles().
+SKIPPED = []
+
+
+def gcov_merge(tool, out, a, b):
+    """gcov-tool merge of directories a and b into out: did it work?"""
+    return subprocess.run([tool, 'merge', '-o', out, a, b],
+                          stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
 def merge_profiles(tool, builddir, stems, profiles, tmp):
     """A directory in tmp laid out as builddir's .gcno files (linked
     there), with the .gcda files of builddir and of every directory in
@@ -87,8 +99,29 @@ def merge_profiles(tool, builddir, stems, profiles, tmp):
             acc = src
             continue
         out = os.path.join(tmp, 'sum%d' % n)
-        subprocess.run([tool, 'merge', '-o', out, acc, src], check=True,
-                       stdout=subprocess.DEVNULL)
+        if not gcov_merge(tool, out, acc, src):
+            # A process killed while writing its counts leaves a file
+            # no one can add to: drop each file that does not merge
+            # with the sum so far, and say which.
+            for stem in list(found):
+                mine = os.path.join(acc, stem + '.gcda')
+                if not os.path.exists(mine):
+                    continue
+                pair = []
+                for side, path in (('a', mine),
+                                   ('b', os.path.join(src, stem + '.gcda'))):
+                    one = os.path.join(tmp, 'one' + side)
+                    shutil.rmtree(one, ignore_errors=True)
+                    os.makedirs(os.path.dirname(os.path.join(one, stem)))
+                    shutil.copyfile(path, os.path.join(one, stem + '.gcda'))
+                    pair.append(one)
+                shutil.rmtree(os.path.join(tmp, 'oneout'), ignore_errors=True)
+                if not gcov_merge(tool, os.path.join(tmp, 'oneout'), *pair):
+                    os.unlink(os.path.join(src, stem + '.gcda'))
+                    SKIPPED.append(os.path.relpath(found[stem], profiles))
+            shutil.rmtree(out, ignore_errors=True)
+            if not gcov_merge(tool, out, acc, src):
+                raise RuntimeError('gcov-tool merge %s failed' % d)
         acc = out
     top = os.path.join(tmp, 'build')
     for stem in stems:
@@ -189,6 +222,9 @@ def report(docs, builddir, srcdir, min_lines):
     print('least covered (lines not run): %s' % ', '.join(
         '%s %d' % (r[0], r[2] - r[1])
         for r in sorted(rows, key=lambda r: r[1] - r[2])[:8]))
+    if SKIPPED:
+        print('count files skipped, left unreadable by a process ended '
+              'while writing them: %s' % ', '.join(SKIPPED))
     print('coverage: lines %.1f%% (%d/%d), branches %.1f%% (%d/%d)'
           % (pct(th, tl), th, tl, pct(tt, tb), tt, tb))
     if min_lines is not None and pct(th, tl) < min_lines:

@@ -615,11 +615,15 @@ sc_san_test oneTimeSetUp
 # suites running at once would otherwise wait on.  tests/coverage.py
 # adds the directories up.  GCOV_PREFIX_STRIP takes the build
 # directory's own components off the names the compiler gave the files.
+# A process killed while it writes them (SIGKILL after a SIGTERM it was
+# still writing on) leaves a file the next process cannot add to, and the
+# runtime says so: in SUITE.errors, not on a stderr the test compares.
 if [ -n "${SC_GCOV_DIR:-}" ] && [ -n "${SC_GCOV_BUILD:-}" ]; then
 	GCOV_PREFIX=$SC_GCOV_DIR/$SC_SUITE
 	_sc_slashes=${SC_GCOV_BUILD//[!\/]/}
 	GCOV_PREFIX_STRIP=${#_sc_slashes}
-	export GCOV_PREFIX GCOV_PREFIX_STRIP
+	GCOV_ERROR_FILE=$SC_GCOV_DIR/$SC_SUITE.errors
+	export GCOV_PREFIX GCOV_PREFIX_STRIP GCOV_ERROR_FILE
 fi
 
 # sc_asan_add OPTIONS: sanitizer options for every process of this suite
