@@ -61,7 +61,7 @@ struct listen_name {
 /* A connection admitted and being named, or in its handshake. */
 struct pending {
 	struct listener		*l;
-	int			 fd;
+	struct netconn		*nc;	/* the client, and its admission */
 	struct net_peer		 peer;
 	struct listen_name	*ln;
 	struct tls		*dtls;	/* DTLS: the connection its cookie
@@ -201,6 +201,87 @@ listen_name_cancel(struct listen_name *ln)
 }
 
 /*
+ * How many clients' places in the gate's count netconns hold: all of
+ * them (debug builds check that nothing else takes or gives one back).
+ */
+static int		 netconn_held;
+
+/*
+ * Decide about the client at peer on the socket fd (or -1: a datagram
+ * peer of a shared socket) with the gate (gate_decide()), and when it is
+ * admitted make *ncp, which holds the client's place in the count until
+ * netconn_free() and owns fd from then on.  Returns GATE_ADMIT,
+ * GATE_DENY or GATE_FULL (fd is still the caller's), or -1 with errno
+ * (out of memory: the place is given back, and fd is the caller's).
+ */
+int
+netconn_admit(const struct options *o, int fd, const struct net_peer *peer,
+    struct netconn **ncp)
+{
+	struct netconn	*nc;
+	int		 v;
+
+	*ncp = NULL;
+	if ((v = gate_decide(&o->gate, o->run, peer)) != GATE_ADMIT)
+		return (v);
+	if ((nc = calloc(1, sizeof(*nc))) == NULL) {
+		gate_release(o->run);
+		return (-1);
+	}
+	nc->fd = fd;
+	nc->run = o->run;
+	netconn_held++;
+	*ncp = nc;
+	return (GATE_ADMIT);
+}
+
+/*
+ * Make the client's socket the endpoint name of session s, speaking TLS
+ * or WebSocket as the client does (binary: WebSocket's messages are
+ * binary).  The endpoint then owns the socket, TLS and WebSocket; nc
+ * keeps the client's place in the count, and the mode keeps nc.  Returns
+ * the endpoint, or NULL with errno, nc unchanged.
+ */
+struct endpoint *
+netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
+    enum ep_shut shut, int flags, int binary)
+{
+	struct endpoint	*ep;
+
+	if ((ep = session_endpoint(s, name, nc->fd, nc->fd, shut,
+	    flags)) == NULL)
+		return (NULL);
+	if (nc->tls != NULL)
+		tls_attach(ep, nc->tls);
+	if (nc->ws != NULL)
+		ws_attach(ep, nc->ws, binary);
+	nc->fd = -1;
+	nc->tls = NULL;
+	nc->ws = NULL;
+	return (ep);
+}
+
+/*
+ * The client is done with: close what is still in nc and give its place
+ * in the count back.  The one way a place is given back.
+ */
+void
+netconn_free(struct netconn *nc)
+{
+	if (nc == NULL)
+		return;
+	ws_free(nc->ws);
+	tls_free(nc->tls);
+	if (nc->fd != -1)
+		close(nc->fd);
+	if (nc->run != NULL) {
+		netconn_held--;
+		gate_release(nc->run);
+	}
+	free(nc);
+}
+
+/*
  * The admission step every server shares, for a client at peer: the rules
  * (--allow, --deny) first, then the count (--max-conns).  A refusal is
  * reported with exactly one -v line; an admitted client with netcat's
@@ -278,11 +359,21 @@ listen_full_line(const struct options *o, char *msg, size_t size)
  * cannot start it.
  */
 static void
-listener_start(struct listener *l, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+listener_start(struct listener *l, struct netconn *nc,
+    const struct net_peer *peer)
 {
+	int	 fd = nc->fd;
+
 	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
-	(void)l->ops->start(l->arg, fd, peer, tls, ws);
+	if (l->ops->serve != NULL) {
+		(void)l->ops->serve(l->arg, nc, peer);
+		return;
+	}
+	/* A mode that gives the place back itself. */
+	nc->run = NULL;
+	netconn_held--;
+	(void)l->ops->start(l->arg, fd, peer, nc->tls, nc->ws);
+	free(nc);
 }
 
 static void
@@ -299,7 +390,7 @@ static void
 listener_abandon(struct listener *l, struct pending *pd)
 {
 	if (pd->early && l->ops->abandon != NULL)
-		l->ops->abandon(l->arg, pd->fd);
+		l->ops->abandon(l->arg, pd->nc->fd);
 }
 
 /* A handshake failed: that client's problem alone. */
@@ -310,9 +401,8 @@ listener_hs_failed(struct pending *pd, char *cause)
 	struct net_peer	 peer = pd->peer;
 
 	listener_abandon(l, pd);
-	close(pd->fd);
+	netconn_free(pd->nc);
 	pending_free(pd);
-	gate_release(l->o->run);
 	if (l->ops->failed != NULL)
 		l->ops->failed(l->arg, &peer, cause);
 	else
@@ -326,8 +416,8 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 {
 	struct pending	*pd = arg;
 	struct listener	*l = pd->l;
+	struct netconn	*nc = pd->nc;
 	struct net_peer	 peer = pd->peer;
-	int		 fd = pd->fd;
 
 	pd->whs = NULL;
 	if (ws == NULL && cause == NULL) {
@@ -337,9 +427,10 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 		 * cannot make the kernel reset the answer away.
 		 */
 		listener_abandon(l, pd);
-		sock_linger(fd);
+		sock_linger(nc->fd);
+		nc->fd = -1;
+		netconn_free(nc);
 		pending_free(pd);
-		gate_release(l->o->run);
 		if (l->ops->failed != NULL)
 			l->ops->failed(l->arg, &peer, NULL);
 		return;
@@ -348,8 +439,9 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 		listener_hs_failed(pd, cause);
 		return;
 	}
+	nc->ws = ws;
 	pending_free(pd);
-	listener_start(l, fd, &peer, NULL, ws);
+	listener_start(l, nc, &peer);
 }
 
 /*
@@ -361,7 +453,7 @@ listener_upgrade(struct pending *pd, struct tls *tls)
 {
 	char	*cause;
 
-	if ((pd->whs = ws_accept_start(pd->l->o, pd->fd, tls,
+	if ((pd->whs = ws_accept_start(pd->l->o, pd->nc->fd, tls,
 	    listener_ws_done, pd)) == NULL) {
 		tls_free(tls);
 		if (asprintf(&cause, "WebSocket: %s", strerror(errno)) == -1)
@@ -376,8 +468,8 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 {
 	struct pending	*pd = arg;
 	struct listener	*l = pd->l;
-	struct net_peer	 peer = pd->peer;
-	int		 fd = pd->fd;
+	struct netconn	*nc = pd->nc;
+	struct net_peer	 peer;
 
 	pd->hs = NULL;
 	if (tls == NULL) {
@@ -388,8 +480,10 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 		listener_upgrade(pd, tls);
 		return;
 	}
+	nc->tls = tls;
+	peer = pd->peer;
 	pending_free(pd);
-	listener_start(l, fd, &peer, tls, NULL);
+	listener_start(l, nc, &peer);
 }
 
 /*
@@ -402,15 +496,17 @@ listener_handshake(void *arg)
 {
 	struct pending	*pd = arg;
 	struct listener	*l = pd->l;
-	struct net_peer	 peer = pd->peer;
+	struct netconn	*nc = pd->nc;
+	struct net_peer	 peer;
 	struct tls	*dtls;
-	int		 fd = pd->fd;
+	int		 fd = nc->fd;
 	char		*cause;
 
 	pd->ln = NULL;
 	if (!l->o->ssl && !l->o->websocket) {
+		peer = pd->peer;
 		pending_free(pd);
-		listener_start(l, fd, &peer, NULL, NULL);
+		listener_start(l, nc, &peer);
 		return;
 	}
 	if (!l->o->ssl) {
@@ -435,20 +531,19 @@ listener_handshake(void *arg)
  * client the line comes before anything is relayed, as with netcat.
  */
 static void
-listener_name(struct listener *l, int fd, const struct net_peer *peer,
-    struct tls *dtls)
+listener_name(struct listener *l, struct netconn *nc,
+    const struct net_peer *peer, struct tls *dtls)
 {
 	struct pending	*pd;
 
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
 		log_warn("accept");
 		tls_free(dtls);
-		close(fd);
-		gate_release(l->o->run);
+		netconn_free(nc);
 		return;
 	}
 	pd->l = l;
-	pd->fd = fd;
+	pd->nc = nc;
 	pd->peer = *peer;
 	TAILQ_INSERT_TAIL(&l->pending, pd, entry);
 	pd->dtls = dtls;
@@ -462,7 +557,7 @@ listener_name(struct listener *l, int fd, const struct net_peer *peer,
 		pd->early = 1;
 		l->early++;
 		ASYNC_START(l, "listen_ops.admitted");
-		l->ops->admitted(l->arg, fd, peer);
+		l->ops->admitted(l->arg, nc->fd, peer);
 		ASYNC_STARTED(l);
 	}
 	/* NULL: the line is out already (no name to wait for). */
@@ -564,6 +659,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 {
 	struct listener	*l = arg;
 	struct net_peer	 peer;
+	struct netconn	*nc;
 	struct tls	*dtls = NULL;
 	int		 fd, i, batch;
 
@@ -595,7 +691,13 @@ listener_accept_cb(int lfd, int events, void *arg)
 				l->starved = 0;
 			return;
 		}
-		switch (gate_decide(&l->o->gate, l->o->run, &peer)) {
+		switch (netconn_admit(l->o, fd, &peer, &nc)) {
+		case -1:
+			log_warn("accept");
+			tls_free(dtls);
+			dtls = NULL;
+			close(fd);
+			continue;
 		case GATE_FULL:
 			/*
 			 * A WebSocket client is answered as HTTP (503), not
@@ -629,16 +731,18 @@ listener_accept_cb(int lfd, int events, void *arg)
 			continue;
 		}
 		net_report_mptcp(l->o, fd);
+		/* Turned away: busy() has closed the socket. */
 		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
 			tls_free(dtls);
 			dtls = NULL;
-			gate_release(l->o->run);
+			nc->fd = -1;
+			netconn_free(nc);
 			continue;
 		}
 		/* One connection at a time: the next waits for this one. */
 		if (l->ops->flags & LISTEN_SERIAL)
 			listener_pause(l, 1);
-		listener_name(l, fd, &peer, dtls);
+		listener_name(l, nc, &peer, dtls);
 		dtls = NULL;
 	}
 }
@@ -736,8 +840,7 @@ listener_free(struct listener *l)
 		ws_hs_cancel(pd->whs);
 		tls_free(pd->dtls);
 		listener_abandon(l, pd);
-		close(pd->fd);
-		gate_release(l->o->run);
+		netconn_free(pd->nc);
 		pending_free(pd);
 	}
 	free(l);

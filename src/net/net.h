@@ -251,6 +251,28 @@ void		 wsh_env_free(char **);
 /* listen.c */
 
 /*
+ * A client the gate has admitted, as the listener hands it to a mode: its
+ * socket, its TLS or its WebSocket (which owns its TLS),
+ * and its place in the gate's count (--max-conns).  Exactly one object
+ * owns it at a time: the listener's, then the mode's, which keeps it for
+ * as long as it serves the client and frees it with netconn_free(); that
+ * is what gives the place back, once (doc/design.md, "Connection set-up").
+ * The socket, TLS and WebSocket may move out of it (netconn_endpoint(),
+ * or a mode taking fd and setting it to -1); the place never does.
+ */
+struct netconn {
+	int			 fd;	/* -1: none, or moved out */
+	struct tls		*tls;	/* --ssl, or NULL */
+	struct ws		*ws;	/* --websocket, or NULL */
+	struct runtime		*run;	/* whose count it holds; NULL: none */
+};
+int		 netconn_admit(const struct options *, int,
+		    const struct net_peer *, struct netconn **);
+struct endpoint	*netconn_endpoint(struct netconn *, struct session *,
+		    const char *, enum ep_shut, int, int);
+void		 netconn_free(struct netconn *);
+
+/*
  * A stream server's row: what the one listener needs of a mode.  Only
  * start is required.
  */
@@ -265,6 +287,12 @@ struct listen_ops {
 	 */
 	int	(*start)(void *, int, const struct net_peer *, struct tls *,
 		    struct ws *);
+	/*
+	 * Or: an admitted, ready connection, which the mode owns from now
+	 * on and frees with netconn_free() when it has done with the
+	 * client (which gives the client's place back).
+	 */
+	int	(*serve)(void *, struct netconn *, const struct net_peer *);
 	/* Turn an admitted caller away before its handshake (--chat). */
 	int	(*busy)(void *, int, const struct net_peer *);
 	/*
