@@ -50,7 +50,7 @@ struct chat {
 	struct channel	*rx;		/* network -> stdout */
 	int		 lfd;		/* Listening socket; -1 for a client. */
 	struct listener	*l;		/* Over TCP, its listener. */
-	int		 gated;		/* The partner counts at the gate. */
+	struct netconn	*nc;		/* The partner's place at the gate. */
 	int		 tty;		/* stdout is a terminal: show it */
 	int		 tty_err;	/* and stderr too */
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
@@ -422,9 +422,8 @@ chat_finished(struct session *s)
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;
-	if (c->gated)
-		gate_release(c->o->run);
-	c->gated = 0;
+	netconn_free(c->nc);
+	c->nc = NULL;
 	/* With -k a listener waits for the next partner when one leaves. */
 	if ((c->end == CHAT_END_PEER || c->end == CHAT_END_IDLE) &&
 	    c->lfd != -1 && c->o->keep) {
@@ -600,21 +599,23 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 
 /* An admitted caller is ready: the partner, unless one came first. */
 static int
-chat_accept_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+chat_accept_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
 	struct chat	*c = arg;
+	struct tls	*tls = nc->tls;
+	int		 fd = nc->fd;
 
-	/* --chat takes no --websocket: the command line says so. */
-	ws_free(ws);
-	/* Two callers were in their handshakes at once. */
+	/* Two callers were in their handshakes at once (busy closes fd). */
 	if (chat_busy(c, fd, peer)) {
-		tls_free(tls);
-		gate_release(c->o->run);
+		nc->fd = -1;
+		netconn_free(nc);
 		return (-1);
 	}
 	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
-	c->gated = 1;
+	/* The conversation has the socket and TLS; c keeps the place. */
+	nc->fd = -1;
+	nc->tls = NULL;
+	c->nc = nc;
 	if (chat_start(c, fd, tls) == -1)
 		fatal("session");
 	return (0);
@@ -642,7 +643,7 @@ chat_full(void *arg, int fd)
 
 /* Watched all along: later callers are turned away. */
 static const struct listen_ops chat_listen_ops = {
-	.start = chat_accept_start,
+	.serve = chat_accept_start,
 	.busy = chat_busy,
 	.full = chat_full,
 	.failed = chat_accept_failed,
@@ -733,11 +734,10 @@ chat_udp_first_cb(int fd, int events, void *arg)
 		return;
 	}
 	/* Refused (--allow, --deny, --max-conns): its datagram is dropped. */
-	if (listen_admit(c->o, peer) != GATE_ADMIT) {
+	if (listen_admit(c->o, peer, &c->nc) != GATE_ADMIT) {
 		(void)recv(fd, &b, 1, MSG_DONTWAIT);
 		return;
 	}
-	c->gated = 1;
 	ev_del(fd);
 	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
 	if (chat_start(c, fd, NULL) == -1)

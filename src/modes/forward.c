@@ -960,6 +960,7 @@ struct upeer {
 	socklen_t		 len;
 	char			 name[NI_MAXHOST + NI_MAXSERV + 2];
 	int			 fd;	/* to the target; -1: refused peer */
+	struct netconn		*nc;	/* its place at the gate, or NULL */
 	struct ev_timer		 idle;
 	uint64_t		 up, down; /* bytes each way */
 	TAILQ_ENTRY(upeer)	 entry;
@@ -981,8 +982,8 @@ upeer_free(struct upeer *p, const char *why)
 			log_verbose(1, "forward: %s: %s", p->name, why);
 		ev_del(p->fd);
 		close(p->fd);
-		gate_release(f->o->run);
 	}
+	netconn_free(p->nc);
 	free(p);
 	if (!f->o->keep && f->served) {
 		ev_del(f->ufd);
@@ -1046,7 +1047,7 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	fwd_format(np, p->name, sizeof(p->name));
 	ev_timer_init(&p->idle, upeer_idle_cb, p);
 	TAILQ_INSERT_TAIL(&f->peers, p, entry);
-	if ((v = listen_admit(f->o, np)) != GATE_ADMIT) {
+	if ((v = listen_admit(f->o, np, &p->nc)) != GATE_ADMIT) {
 		/*
 		 * A refused peer is remembered for a while, so that it is
 		 * reported once; a full server may take it later.
@@ -1068,7 +1069,8 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	}
 	if (p->fd == -1) {
 		log_warn("forward: %s: %s", p->name, f->ts->t[0].name);
-		gate_release(f->o->run);
+		netconn_free(p->nc);
+		p->nc = NULL;
 		ev_timer_arm(&p->idle, FWD_BACKOFF_MS);
 		return (p);
 	}

@@ -236,6 +236,23 @@ netconn_admit(const struct options *o, int fd, const struct net_peer *peer,
 }
 
 /*
+ * A connection that holds no place in the count (a client's own, or a
+ * socket already connected), on the socket fd, so that a mode that
+ * serves both treats both alike.  Returns NULL with errno (fd is still
+ * the caller's).
+ */
+struct netconn *
+netconn_new(int fd)
+{
+	struct netconn	*nc;
+
+	if ((nc = calloc(1, sizeof(*nc))) == NULL)
+		return (NULL);
+	nc->fd = fd;
+	return (nc);
+}
+
+/*
  * Make the client's socket the endpoint name of session s, speaking TLS
  * or WebSocket as the client does (binary: WebSocket's messages are
  * binary).  The endpoint then owns the socket, TLS and WebSocket; nc
@@ -285,18 +302,21 @@ netconn_free(struct netconn *nc)
  * The admission step every server shares, for a client at peer: the rules
  * (--allow, --deny) first, then the count (--max-conns).  A refusal is
  * reported with exactly one -v line; an admitted client with netcat's
- * "Connection received on" line, and it is counted until gate_release().
+ * "Connection received on" line, and *ncp (of no socket: fd -1) holds
+ * its place in the count until netconn_free().
  * For a datagram server, whose peer has no connection to hold back: with
  * -k (many peers) the line comes when the peer's name does, and the peer
  * is served meanwhile; without -k (one peer, as netcat) before its first
- * datagram is taken.  Returns GATE_ADMIT, GATE_DENY or GATE_FULL.
+ * datagram is taken.  Returns GATE_ADMIT, GATE_DENY or GATE_FULL, or -1
+ * with errno (out of memory: not admitted after all).
  */
 int
-listen_admit(const struct options *o, const struct net_peer *peer)
+listen_admit(const struct options *o, const struct net_peer *peer,
+    struct netconn **ncp)
 {
 	int	 v;
 
-	if ((v = gate_decide(&o->gate, o->run, peer)) != GATE_ADMIT)
+	if ((v = netconn_admit(o, -1, peer, ncp)) != GATE_ADMIT)
 		return (v);
 	if (o->keep)
 		(void)listen_name_start(o, peer, NULL, NULL);

@@ -268,6 +268,7 @@ struct netconn {
 };
 int		 netconn_admit(const struct options *, int,
 		    const struct net_peer *, struct netconn **);
+struct netconn	*netconn_new(int);
 struct endpoint	*netconn_endpoint(struct netconn *, struct session *,
 		    const char *, enum ep_shut, int, int);
 void		 netconn_free(struct netconn *);
@@ -317,7 +318,8 @@ struct listen_ops {
 	void	(*admitted)(void *, int, const struct net_peer *);
 	void	(*abandon)(void *, int);
 };
-int		 listen_admit(const struct options *, const struct net_peer *);
+int		 listen_admit(const struct options *, const struct net_peer *,
+		    struct netconn **);
 int		 listen_early(const struct options *);
 /* The longest line listen_say_full() sends. */
 #define LISTEN_FULL_MAX	128
