@@ -114,13 +114,9 @@ struct fconn_out {
 	struct dial		*dial;
 	struct tls_hs		*hs;
 
-	/* The client's TLS (--ssl) and WebSocket, until the pump has them. */
-	struct tls		*ctls;
-	struct ws		*cws;
-
 	/*
 	 * Dialled early (forward_admitted()): the client's socket, still
-	 * the listener's until its handshake is over and fc->fd takes it.
+	 * the listener's until its handshake is over and fc->nc takes it.
 	 */
 	int			 early_fd;
 	TAILQ_ENTRY(fconn_out)	 entry;
@@ -130,7 +126,9 @@ struct fconn {
 	struct forward		*f;
 	char			*label;	/* "#1 HOST:PORT", for messages */
 	enum fconn_state	 state;
-	int			 fd;	/* the client */
+	struct netconn		*nc;	/* the client: its socket, TLS and
+					   WebSocket until the pump has them,
+					   and its place at the gate */
 	struct fconn_out	*out;	/* NULL once relayed */
 
 	uint64_t		 up_off; /* -o, --hex-dump offsets */
@@ -440,34 +438,31 @@ fconn_out_free(struct fconn *fc)
 		close(out->tfd);
 	}
 	tls_free(out->ttls);
-	tls_free(out->ctls);
-	ws_free(out->cws);
 	targets_drop(out->ts);
 	free(out);
 	fc->out = NULL;
 }
 
-/* Close and free what the connection holds. */
+/*
+ * Close and free what the connection holds; the client's netconn gives
+ * its place back.
+ */
 static void
 fconn_destroy(struct fconn *fc)
 {
 	fconn_out_free(fc);
-	if (fc->fd != -1) {
-		ev_del(fc->fd);
-		close(fc->fd);
-	}
+	netconn_free(fc->nc);
 	free(fc->label);
 	free(fc);
 }
 
-/* The client's connection is over: give its place back. */
+/* The client's connection is over. */
 static void
 fconn_free(struct fconn *fc)
 {
 	struct forward	*f = fc->f;
 
 	fconn_destroy(fc);
-	gate_release(f->o->run);
 	/* Without -k, one connection is all there is. */
 	if (!f->o->keep) {
 		listener_close(f->l);
@@ -621,20 +616,14 @@ fconn_relay(struct fconn *fc)
 	}
 	if ((s = session_new(session_relay_check, fconn_finished, fc)) == NULL)
 		goto fail;
-	/* Each descriptor is the session's once it has an endpoint. */
-	if ((c = session_endpoint(s, "client", fc->fd, fc->fd, EP_SHUT_SOCKET,
-	    EP_NET)) == NULL)
+	/*
+	 * Each descriptor is the session's once it has an endpoint.  A
+	 * WebSocket client's is a bridge, as websockify is: bytes either
+	 * way, binary messages.
+	 */
+	if ((c = netconn_endpoint(fc->nc, s, "client", EP_SHUT_SOCKET,
+	    EP_NET, 1)) == NULL)
 		goto fail_session;
-	fc->fd = -1;
-	if (fc->out->ctls != NULL) {
-		tls_attach(c, fc->out->ctls);
-		fc->out->ctls = NULL;
-	}
-	/* A bridge, as websockify is: bytes either way, binary messages. */
-	if (fc->out->cws != NULL) {
-		ws_attach(c, fc->out->cws, 1);
-		fc->out->cws = NULL;
-	}
 	if ((t = session_endpoint(s, "target", fc->out->tfd, fc->out->tfd,
 	    EP_SHUT_SOCKET, 0)) == NULL)
 		goto fail_session;
@@ -802,7 +791,8 @@ fconn_next(struct fconn *fc)
 	 * A WebSocket client has had its 101 already: it is told that
 	 * there is nothing behind it, not given an empty session.
 	 */
-	ws_close_now(fc->out->cws, WS_CLOSE_INTERNAL, "no target accepted");
+	ws_close_now(fc->nc != NULL ? fc->nc->ws : NULL, WS_CLOSE_INTERNAL,
+	    "no target accepted");
 	/* The client is closed when its handshake is over. */
 	if (fc->out->early_fd != -1) {
 		fc->state = FC_FAILED;
@@ -828,7 +818,6 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 		return (NULL);
 	}
 	fc->f = f;
-	fc->fd = -1;
 	fc->out->fc = fc;
 	fc->out->early_fd = -1;
 	fc->out->tfd = -1;
@@ -899,24 +888,18 @@ forward_abandon(void *arg, int fd)
  * meanwhile, if it is ready, or find it one.
  */
 static int
-forward_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
 	struct forward	*f = arg;
 	struct fconn	*fc;
 
-	if ((fc = fconn_take_early(f, fd)) == NULL &&
-	    (fc = fconn_new(f, fd, peer)) == NULL) {
+	if ((fc = fconn_take_early(f, nc->fd)) == NULL &&
+	    (fc = fconn_new(f, nc->fd, peer)) == NULL) {
 		log_warn("forward");
-		tls_free(tls);
-		ws_free(ws);
-		close(fd);
-		gate_release(f->o->run);
+		netconn_free(nc);
 		return (-1);
 	}
-	fc->fd = fd;
-	fc->out->ctls = tls;
-	fc->out->cws = ws;
+	fc->nc = nc;
 	switch (fc->state) {
 	case FC_READY:
 		fconn_relay(fc);
@@ -936,7 +919,7 @@ forward_start(void *arg, int fd, const struct net_peer *peer,
 }
 
 static const struct listen_ops forward_ops = {
-	.start = forward_start,
+	.serve = forward_start,
 	.admitted = forward_admitted,
 	.abandon = forward_abandon,
 };
@@ -944,7 +927,7 @@ static const struct listen_ops forward_ops = {
 /* Without -k, the listener takes one connection and stops. */
 static const struct listen_ops forward_once_ops = {
 	.flags = LISTEN_SERIAL,
-	.start = forward_start,
+	.serve = forward_start,
 	.admitted = forward_admitted,
 	.abandon = forward_abandon,
 };
