@@ -394,11 +394,11 @@ broker_full(void *arg, int fd)
 }
 
 static const struct listen_ops broker_ops = {
-	.serve = broker_start,
+	.start = broker_start,
 };
 
 static const struct listen_ops broker_room_ops = {
-	.serve = broker_start,
+	.start = broker_start,
 	.full = broker_full,
 };
 

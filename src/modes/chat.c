@@ -643,7 +643,7 @@ chat_full(void *arg, int fd)
 
 /* Watched all along: later callers are turned away. */
 static const struct listen_ops chat_listen_ops = {
-	.serve = chat_accept_start,
+	.start = chat_accept_start,
 	.busy = chat_busy,
 	.full = chat_full,
 	.failed = chat_accept_failed,

@@ -919,7 +919,7 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 }
 
 static const struct listen_ops forward_ops = {
-	.serve = forward_start,
+	.start = forward_start,
 	.admitted = forward_admitted,
 	.abandon = forward_abandon,
 };
@@ -927,7 +927,7 @@ static const struct listen_ops forward_ops = {
 /* Without -k, the listener takes one connection and stops. */
 static const struct listen_ops forward_once_ops = {
 	.flags = LISTEN_SERIAL,
-	.serve = forward_start,
+	.start = forward_start,
 	.admitted = forward_admitted,
 	.abandon = forward_abandon,
 };

@@ -809,7 +809,7 @@ plain_listen_failed(void *arg, const struct net_peer *peer,
 /* stdio, or a program without -k: one connection at a time. */
 static const struct listen_ops plain_serial_ops = {
 	.flags = LISTEN_SERIAL,
-	.serve = plain_listen_start,
+	.start = plain_listen_start,
 	.failed = plain_listen_failed,
 	.admitted = plain_admitted,
 	.abandon = plain_abandon,
@@ -817,7 +817,7 @@ static const struct listen_ops plain_serial_ops = {
 
 /* A program for each client (-k -e, -k -c): many at once. */
 static const struct listen_ops plain_concurrent_ops = {
-	.serve = plain_listen_start,
+	.start = plain_listen_start,
 	.failed = plain_listen_failed,
 	.admitted = plain_admitted,
 	.abandon = plain_abandon,

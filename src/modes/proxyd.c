@@ -1228,7 +1228,7 @@ proxyd_loopback(int fd)
 	return (0);
 }
 static const struct listen_ops proxyd_ops = {
-	.serve = proxyd_start,
+	.start = proxyd_start,
 	.full = proxyd_full,
 };
 

@@ -201,8 +201,10 @@ listen_name_cancel(struct listen_name *ln)
 }
 
 /*
- * How many clients' places in the gate's count netconns hold: all of
- * them (debug builds check that nothing else takes or gives one back).
+ * How many places in the gate's count netconns hold: all of them.  Debug
+ * builds check it whenever one is taken or given back, so that a place
+ * given back by anything but netconn_free(), or twice, stops the program
+ * at once instead of letting --max-conns drift (doc/design.md).
  */
 static int		 netconn_held;
 
@@ -231,6 +233,8 @@ netconn_admit(const struct options *o, int fd, const struct net_peer *peer,
 	nc->fd = fd;
 	nc->run = o->run;
 	netconn_held++;
+	DEBUG_CHECK(o->run->conns == netconn_held, "netconn_admit: the gate "
+	    "counts a place no netconn holds");
 	*ncp = nc;
 	return (GATE_ADMIT);
 }
@@ -294,6 +298,9 @@ netconn_free(struct netconn *nc)
 	if (nc->run != NULL) {
 		netconn_held--;
 		gate_release(nc->run);
+		DEBUG_CHECK(nc->run->conns == netconn_held, "netconn_free: "
+		    "the gate counts a place no netconn holds");
+		nc->run = NULL;
 	}
 	free(nc);
 }
@@ -382,18 +389,8 @@ static void
 listener_start(struct listener *l, struct netconn *nc,
     const struct net_peer *peer)
 {
-	int	 fd = nc->fd;
-
 	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
-	if (l->ops->serve != NULL) {
-		(void)l->ops->serve(l->arg, nc, peer);
-		return;
-	}
-	/* A mode that gives the place back itself. */
-	nc->run = NULL;
-	netconn_held--;
-	(void)l->ops->start(l->arg, fd, peer, nc->tls, nc->ws);
-	free(nc);
+	(void)l->ops->start(l->arg, nc, peer);
 }
 
 static void

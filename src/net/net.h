@@ -110,7 +110,7 @@ enum {
 };
 int		 gate_decide(const struct gate *, struct runtime *,
 		    const struct net_peer *);
-void		 gate_release(struct runtime *);
+void		 gate_release(struct runtime *);	/* netconn_free()'s */
 void		 gate_session(const struct gate *, struct session *);
 void		 gate_raise_nofile(const struct gate *);
 
@@ -283,17 +283,12 @@ struct listener;
 struct listen_ops {
 	int	 flags;		/* LISTEN_* */
 	/*
-	 * An admitted, ready connection (after TLS and the WebSocket
-	 * upgrade); owns fd, and tls or ws (which owns its TLS).
-	 */
-	int	(*start)(void *, int, const struct net_peer *, struct tls *,
-		    struct ws *);
-	/*
-	 * Or: an admitted, ready connection, which the mode owns from now
+	 * An admitted, ready connection from peer (after TLS and the
+	 * WebSocket upgrade, which it holds), which the mode owns from now
 	 * on and frees with netconn_free() when it has done with the
-	 * client (which gives the client's place back).
+	 * client: that gives the client's place back.
 	 */
-	int	(*serve)(void *, struct netconn *, const struct net_peer *);
+	int	(*start)(void *, struct netconn *, const struct net_peer *);
 	/* Turn an admitted caller away before its handshake (--chat). */
 	int	(*busy)(void *, int, const struct net_peer *);
 	/*
