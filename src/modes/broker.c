@@ -489,20 +489,15 @@ broker_run(const struct options *o, const struct broker_room *room)
 	b.o = o;
 	b.room = room;
 	TAILQ_INIT(&b.members);
-	gate_raise_nofile(&o->gate);
 	if ((b.fo = fanout_new(o->stall_ms != TIME_NONE ? o->stall_ms :
 	    BROKER_STALL_MS)) == NULL)
 		fatal("fanout");
 	fanout_set_stalled(b.fo, broker_stalled, &b);
-	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	if ((fd = listen_open(o, o->host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, fd);
 	console_start(&b);
-	if ((b.l = listener_new(o, fd, room != NULL ? &broker_room_ops :
-	    &broker_ops, &b)) == NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
+	listener_run(o, fd, room != NULL ? &broker_room_ops : &broker_ops, &b,
+	    &b.l);
 	return (0);
 }
 

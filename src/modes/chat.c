@@ -775,30 +775,20 @@ chat_listen(const struct options *o)
 	char		*cause;
 
 	chat_init(&c, o);
-	if (o->host == NULL)
-		c.lfd = net_listen_all(o, o->ports[0], &cause);
-	else
-		c.lfd = net_listen(o, o->host, o->ports[0], &cause);
-	if (c.lfd == -1)
+	if ((c.lfd = listen_open(o, o->host, LISTEN_ANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, c.lfd);
 	/* A notice, like the others: wherever stderr goes. */
 	chat_notice(&c, "waiting for someone to talk to on port %s",
 	    chat_port(c.lfd, o->ports[0]));
 	/* Over DTLS (--ssl) callers have sockets of their own, as with TCP. */
-	if (o->socktype == SOCK_DGRAM && !o->ssl)
+	if (o->socktype == SOCK_DGRAM && !o->ssl) {
 		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
-	else if ((c.l = listener_new(o, c.lfd, &chat_listen_ops, &c)) ==
-	    NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
-	if (c.l != NULL)
-		listener_free(c.l);
-	else {
+		if (ev_loop() == -1)
+			fatal("poll");
 		ev_del(c.lfd);
 		close(c.lfd);
-	}
+	} else
+		listener_run(o, c.lfd, &chat_listen_ops, &c, &c.l);
 	free(c.scratch);
 	return (c.status);
 }

@@ -416,8 +416,7 @@ dgram_listen(const struct options *o)
 	char	*cause;
 	int	 fd;
 
-	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	if ((fd = listen_open(o, o->host, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, fd);
 	return (dgram_serve_socket(o, fd));
 }

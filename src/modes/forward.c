@@ -1332,15 +1332,8 @@ forward_listen(const struct options *o)
 		f.dial_o.family = AF_UNSPEC;
 	if (o->fwd_ssl && tls_setup_origin(o, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	if (o->family == AF_UNIX) {
-		if ((fd = unix_server(o, &cause)) == -1)
-			fatalx("%s", cause != NULL ? cause : strerror(errno));
-	} else {
-		if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
-			fatalx("%s", cause != NULL ? cause : strerror(errno));
-		net_report_listen(o, fd);
-	}
-	gate_raise_nofile(&o->gate);
+	if ((fd = listen_open(o, o->host, LISTEN_MANY, &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/*
 	 * A forwarder that goes on (-k) reads its files again on SIGHUP
 	 * and reports its figures on SIGUSR1, from the loop.  Without -k
@@ -1352,12 +1345,8 @@ forward_listen(const struct options *o)
 	if (o->socktype == SOCK_DGRAM)
 		status = forward_udp(&f, fd);
 	else {
-		if ((f.l = listener_new(o, fd, o->keep ? &forward_ops :
-		    &forward_once_ops, &f)) == NULL)
-			fatal("listener");
-		if (ev_loop() == -1)
-			fatal("poll");
-		listener_free(f.l);
+		listener_run(o, fd, o->keep ? &forward_ops :
+		    &forward_once_ops, &f, &f.l);
 		forward_free(&f);
 		status = f.status;
 	}

@@ -834,9 +834,8 @@ plain_listen(const struct options *o)
 	char		*cause;
 	int		 lfd;
 
-	if ((lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	if ((lfd = listen_open(o, o->host, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, lfd);
 	return (plain_serve(o, lfd));
 }
 
@@ -851,12 +850,8 @@ plain_serve(const struct options *o, int lfd)
 	struct plain	 p;
 
 	plain_init(&p, o);
-	if ((p.l = listener_new(o, lfd, p.exec && o->keep ?
-	    &plain_concurrent_ops : &plain_serial_ops, &p)) == NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
-	listener_free(p.l);
+	listener_run(o, lfd, p.exec && o->keep ? &plain_concurrent_ops :
+	    &plain_serial_ops, &p, &p.l);
 	plain_free(&p);
 	return (p.status);
 }

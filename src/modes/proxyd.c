@@ -1322,9 +1322,8 @@ proxyd_listen(const struct options *o)
 	host = o->host;
 	if (open && host == NULL)
 		host = o->family == AF_INET6 ? "::1" : "127.0.0.1";
-	if ((fd = net_listen(o, host, o->ports[0], &cause)) == -1)
+	if ((fd = listen_open(o, host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, fd);
 	len = sizeof(pd.self);
 	if (getsockname(fd, (struct sockaddr *)&pd.self, &len) == -1)
 		fatal("getsockname");
@@ -1336,10 +1335,6 @@ proxyd_listen(const struct options *o)
 		log_warnx("warning: open proxy: anyone who can reach this "
 		    "address may relay through it; use --proxy-auth or "
 		    "--allow");
-	gate_raise_nofile(&o->gate);
-	if ((pd.l = listener_new(o, fd, &proxyd_ops, &pd)) == NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
+	listener_run(o, fd, &proxyd_ops, &pd, &pd.l);
 	return (0);
 }

@@ -765,6 +765,54 @@ listener_accept_cb(int lfd, int events, void *arg)
 }
 
 /*
+ * The listening socket of the command line, as every server opens it:
+ * the -U socket (unix_server()), or host (NULL: as netcat binds, or with
+ * LISTEN_ANY every address, IPv4 and IPv6 alike) and the command line's
+ * port, reported with -v.  With LISTEN_MANY (a server of many clients at
+ * once) the descriptor limit is raised first (gate_raise_nofile()).
+ * Returns the socket, or -1 with errno and *cause set.
+ */
+__startup int
+listen_open(const struct options *o, const char *host, int flags,
+    char **cause)
+{
+	int	 fd;
+
+	*cause = NULL;
+	if (flags & LISTEN_MANY)
+		gate_raise_nofile(&o->gate);
+	if (o->family == AF_UNIX)
+		return (unix_server(o, cause));
+	if (host == NULL && (flags & LISTEN_ANY))
+		fd = net_listen_all(o, o->ports[0], cause);
+	else
+		fd = net_listen(o, host, o->ports[0], cause);
+	if (fd != -1)
+		net_report_listen(o, fd);
+	return (fd);
+}
+
+/*
+ * Serve the listening socket fd with the row ops and its argument arg
+ * until the loop ends (*lp is the listener meanwhile, for the mode to
+ * pause or close), then free the listener.
+ */
+__startup void
+listener_run(const struct options *o, int fd, const struct listen_ops *ops,
+    void *arg, struct listener **lp)
+{
+	struct listener	*l;
+
+	if ((l = listener_new(o, fd, ops, arg)) == NULL)
+		fatal("listener");
+	*lp = l;
+	if (ev_loop() == -1)
+		fatal("poll");
+	*lp = NULL;
+	listener_free(l);
+}
+
+/*
  * Serve the listening socket fd (non-blocking) with the mode described by
  * ops: every admitted connection, after its handshake, is given to
  * ops->start with arg.  With -u (and --ssl, which the caller checks), fd

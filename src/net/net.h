@@ -279,6 +279,10 @@ void		 netconn_free(struct netconn *);
  */
 #define LISTEN_SERIAL	0x1	/* One connection at a time: the listener
 				   pauses after each until resumed. */
+#define LISTEN_MANY	0x2	/* listen_open(): many clients at once:
+				   raise the descriptor limit */
+#define LISTEN_ANY	0x4	/* listen_open(): no address given: every
+				   address, IPv4 and IPv6 alike */
 struct listener;
 struct listen_ops {
 	int	 flags;		/* LISTEN_* */
@@ -320,8 +324,12 @@ int		 listen_early(const struct options *);
 #define LISTEN_FULL_MAX	128
 void		 listen_say_full(const struct options *, int);
 void		 listen_full_line(const struct options *, char *, size_t);
+int		 listen_open(const struct options *, const char *, int,
+		    char **);
 struct listener	*listener_new(const struct options *, int,
 		    const struct listen_ops *, void *);
+void		 listener_run(const struct options *, int,
+		    const struct listen_ops *, void *, struct listener **);
 void		 listener_pause(struct listener *, int);
 void		 listener_close(struct listener *);
 int		 listener_open(const struct listener *);
