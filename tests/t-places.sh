@@ -140,6 +140,34 @@ test_websocket_not_an_upgrade() {
 	in_turn http_answered
 }
 
+# mode_said NAME ARGS...: a server started with -vv ARGS says, once, which
+# mode runs; with -v alone it does not.
+mode_said() {
+	_m=$1
+	shift
+	server srv -vv "$@" 127.0.0.1 0 || fail "no server for $*"
+	assertEquals "-vv names the mode once: $*" 1 \
+	    "$(grep -cx "sockcat: mode: $_m" "$SC_TMP/srv.err")"
+	stop "$SERVER_PID"
+	wait_exit "$SERVER_PID"
+}
+
+test_mode_named() {
+	mode_said broker --broker
+	mode_said room --room
+	mode_said listener -lk -e /bin/cat
+	mode_said "proxy server" -l --proxy-type socks5
+	mode_said forward -lk --forward 127.0.0.1:9
+	mode_said "datagram listener" -u -l
+	server srv --broker 127.0.0.1 0 || fail "no server"
+	assertFalse "-v alone does not" "grep -q 'mode:' '$SC_TMP/srv.err'"
+	assertEquals "a scan too" "sockcat: mode: scan" \
+	    "$(t 10 "$SC" -vv -z 127.0.0.1 "$PORT" 2>&1 | grep 'mode:')"
+	assertEquals "and a client" "sockcat: mode: client" \
+	    "$(t 10 "$SC" -vv -N 127.0.0.1 "$PORT" </dev/null 2>&1 |
+	    grep 'mode:')"
+}
+
 tearDown() {
 	exec 9>&-
 	sc_remove_tmp
