@@ -50,7 +50,9 @@ struct chat {
 	struct channel	*rx;		/* network -> stdout */
 	int		 lfd;		/* Listening socket; -1 for a client. */
 	struct listener	*l;		/* Over TCP, its listener. */
-	struct netconn	*nc;		/* The partner's place at the gate. */
+	struct netconn	*nc;		/* The partner: its socket until the
+					   session has it, its place at the
+					   gate until the conversation ends. */
 	int		 tty;		/* stdout is a terminal: show it */
 	int		 tty_err;	/* and stderr too */
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
@@ -437,14 +439,17 @@ chat_finished(struct session *s)
 }
 
 /*
- * Start the conversation on the socket fd: connected, or over UDP on the
- * server, the bound socket, which then talks to c->partner only.
+ * Start the conversation on c->nc's socket (over TLS or DTLS when it has
+ * them): connected, or over UDP on the server, the bound socket, which
+ * then talks to c->partner only.  c->nc stays c's until the conversation
+ * ends.
  */
 static int
-chat_start(struct chat *c, int fd, struct tls *tls)
+chat_start(struct chat *c)
 {
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
+	int		 bound = c->nc->fd == c->lfd;
 
 	if ((s = session_new(chat_check, chat_finished, c)) == NULL)
 		return (-1);
@@ -454,29 +459,17 @@ chat_start(struct chat *c, int fd, struct tls *tls)
 	c->tx_qm = 0;
 	c->heard = c->busy = 0;
 	c->end = CHAT_END_NONE;
+	/* --ssl: DTLS, on a socket connected to the partner, or TLS. */
 	if (c->o->socktype == SOCK_DGRAM) {
-		net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
-		    EP_NET | EP_DGRAM | (c->lfd == fd ? EP_NOCLOSE : 0));
-		if (net != NULL && c->lfd == fd) {
+		net = netconn_endpoint(c->nc, s, "network", EP_SHUT_NONE,
+		    EP_NET | EP_DGRAM | (bound ? EP_NOCLOSE : 0), 0);
+		if (net != NULL && bound) {
 			net->ops = &chat_udp_ops;
 			net->data = c;
 		}
-		/* --ssl: DTLS, on a socket connected to the partner. */
-		if (net != NULL && tls != NULL) {
-			tls_attach(net, tls);
-			tls = NULL;
-		}
-	} else {
-		net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
-		    EP_NET);
-		/* --ssl: the handshake is done; the socket speaks TLS. */
-		if (net != NULL && tls != NULL) {
-			tls_attach(net, tls);
-			tls = NULL;
-		}
-	}
-	if (net == NULL)
-		tls_free(tls);
+	} else
+		net = netconn_endpoint(c->nc, s, "network", EP_SHUT_SOCKET,
+		    EP_NET, 0);
 	out = stdio_out(s);
 	in = stdio_in(s, 0);
 	if (net == NULL || out == NULL || in == NULL)
@@ -558,7 +551,10 @@ chat_connect(const struct options *o)
 	    &cause)) == NULL)
 		fatalx("%s", cause);
 	snprintf(c.peer, sizeof(c.peer), "%s port %s", o->host, o->ports[0]);
-	if (chat_start(&c, fd, tls) == -1)
+	if ((c.nc = netconn_new(fd)) == NULL)
+		fatal("session");
+	c.nc->tls = tls;
+	if (chat_start(&c) == -1)
 		fatal("session");
 	if (c.s != NULL && ev_loop() == -1)
 		fatal("poll");
@@ -602,21 +598,16 @@ static int
 chat_accept_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
 	struct chat	*c = arg;
-	struct tls	*tls = nc->tls;
-	int		 fd = nc->fd;
 
 	/* Two callers were in their handshakes at once (busy closes fd). */
-	if (chat_busy(c, fd, peer)) {
+	if (chat_busy(c, nc->fd, peer)) {
 		nc->fd = -1;
 		netconn_free(nc);
 		return (-1);
 	}
 	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
-	/* The conversation has the socket and TLS; c keeps the place. */
-	nc->fd = -1;
-	nc->tls = NULL;
 	c->nc = nc;
-	if (chat_start(c, fd, tls) == -1)
+	if (chat_start(c) == -1)
 		fatal("session");
 	return (0);
 }
@@ -740,7 +731,9 @@ chat_udp_first_cb(int fd, int events, void *arg)
 	}
 	ev_del(fd);
 	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
-	if (chat_start(c, fd, NULL) == -1)
+	/* The bound socket itself, which the conversation does not close. */
+	c->nc->fd = fd;
+	if (chat_start(c) == -1)
 		fatal("session");
 }
 
