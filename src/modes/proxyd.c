@@ -212,7 +212,8 @@ pconn_recv(struct pconn *pc)
 		return (n);
 	}
 	do {
-		n = read(pc->nc->fd, pc->in + pc->len, sizeof(pc->in) - pc->len);
+		n = read(pc->nc->fd, pc->in + pc->len,
+		    sizeof(pc->in) - pc->len);
 	} while (n == -1 && errno == EINTR);
 	return (n);
 }

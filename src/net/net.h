@@ -252,13 +252,14 @@ void		 wsh_env_free(char **);
 
 /*
  * A client the gate has admitted, as the listener hands it to a mode: its
- * socket, its TLS or its WebSocket (which owns its TLS),
- * and its place in the gate's count (--max-conns).  Exactly one object
- * owns it at a time: the listener's, then the mode's, which keeps it for
- * as long as it serves the client and frees it with netconn_free(); that
- * is what gives the place back, once (doc/design.md, "Connection set-up").
- * The socket, TLS and WebSocket may move out of it (netconn_endpoint(),
- * or a mode taking fd and setting it to -1); the place never does.
+ * socket, its TLS or its WebSocket (which owns its TLS), and its place in
+ * the gate's count (--max-conns).  Exactly one object owns it at a time:
+ * the listener's, then the mode's, which keeps it for as long as it
+ * serves the client and frees it with netconn_free(); that is what gives
+ * the place back, once (doc/design.md, "Who gives a client's place
+ * back").  The socket, TLS and WebSocket may move out of it
+ * (netconn_endpoint(), or a mode taking fd and setting it to -1); the
+ * place never does.
  */
 struct netconn {
 	int			 fd;	/* -1: none, or moved out */
@@ -275,7 +276,8 @@ void		 netconn_free(struct netconn *);
 
 /*
  * A stream server's row: what the one listener needs of a mode.  Only
- * start is required.
+ * start is required.  Of the LISTEN_* flags, the row's are
+ * LISTEN_SERIAL; the others are listen_open()'s.
  */
 #define LISTEN_SERIAL	0x1	/* One connection at a time: the listener
 				   pauses after each until resumed. */
