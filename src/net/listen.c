@@ -4,7 +4,9 @@
  * reported or relayed), naming (the client's name for the -v line, looked
  * up off the loop), the TLS handshake and the WebSocket upgrade as stages
  * driven by the loop, then the mode's start function with a ready
- * connection.
+ * connection: a netconn, which holds the client's place at the gate
+ * until the mode frees it (netconn_free(), the one way a place is given
+ * back).
  *
  * listener -> admission -> naming -> handshake -> session
  *
