@@ -70,7 +70,9 @@ test_single_v_has_no_stats_but_vv_has() {
 	server srv -l 127.0.0.1 0 || fail "no server"
 	echo x | t 5 "$SC" -vv -N 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
 	wait_exit "$SERVER_PID"
-	assertEquals 2 "$(wc -l <"$SC_TMP/c.err")"
+	# -vv: the mode first, netcat's line, then the figures.
+	assertEquals 3 "$(wc -l <"$SC_TMP/c.err")"
+	assertEquals "sockcat: mode: client" "$(head -n 1 "$SC_TMP/c.err")"
 	assertTrue "-vv line: $(<"$SC_TMP/c.err")" \
 	    "tail -n 1 '$SC_TMP/c.err' | grep -Eq '$STATS_RE'"
 	assertContains "$(<"$SC_TMP/c.err")" "sent 2 bytes, received 0 bytes"

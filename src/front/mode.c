@@ -1,7 +1,13 @@
 /*
- * The modes, one row each: which command line a mode serves, and which
- * function of src/modes/ starts it.  The modes themselves, the -U and
- * -u -l ones included, live in src/modes/; this is only the table.
+ * The modes, one row each: its name (said with -vv as it starts), which
+ * command line it serves, and which function of src/modes/ runs it.  The
+ * modes themselves, the -U and -u -l ones included, live in src/modes/;
+ * this is only the table.  A server mode's function opens its socket
+ * with listen_open() and gives it, with its own row of the listener
+ * (struct listen_ops: the function that receives each ready connection),
+ * to listener_run(): the listener admits, names, runs the TLS handshake
+ * and the WebSocket upgrade, and the connection it hands over gives its
+ * place at the gate back when the mode frees it.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -97,23 +103,24 @@ is_client(const struct options *o)
 
 /* The first row whose test holds is the mode. */
 static const struct mode {
-	int	(*is)(const struct options *);
-	int	(*run)(const struct options *);
+	const char	*name;
+	int		(*is)(const struct options *);
+	int		(*run)(const struct options *);
 } modes[] = {
-	{ is_device,		device_relay },
-	{ is_chat_server,	chat_listen },
-	{ is_chat_client,	chat_connect },
-	{ is_forward,		forward_listen },
-	{ is_unix_scan,		unix_scan },
-	{ is_unix_server,	unix_listen },
-	{ is_unix_client,	unix_connect },
-	{ is_scan,		scan_ports },
-	{ is_room,		room_listen },
-	{ is_broker,		broker_listen },
-	{ is_proxy_server,	proxyd_listen },
-	{ is_dgram_server,	dgram_listen },
-	{ is_server,		plain_listen },
-	{ is_client,		plain_connect },
+	{ "device",		is_device,		device_relay },
+	{ "chat listener",	is_chat_server,		chat_listen },
+	{ "chat",		is_chat_client,		chat_connect },
+	{ "forward",		is_forward,		forward_listen },
+	{ "unix scan",		is_unix_scan,		unix_scan },
+	{ "unix listener",	is_unix_server,		unix_listen },
+	{ "unix",		is_unix_client,		unix_connect },
+	{ "scan",		is_scan,		scan_ports },
+	{ "room",		is_room,		room_listen },
+	{ "broker",		is_broker,		broker_listen },
+	{ "proxy server",	is_proxy_server,	proxyd_listen },
+	{ "datagram listener",	is_dgram_server,	dgram_listen },
+	{ "listener",		is_server,		plain_listen },
+	{ "client",		is_client,		plain_connect },
 };
 
 /* Run the mode the command line asks for.  Returns the exit status. */
@@ -122,9 +129,10 @@ mode_run(const struct options *o)
 {
 	size_t	 i;
 
-	for (i = 0; i < nitems(modes); i++) {
+	for (i = 0; i < nitems(modes) - 1; i++) {
 		if (modes[i].is(o))
-			return (modes[i].run(o));
+			break;
 	}
-	return (plain_connect(o));
+	log_verbose(2, "mode: %s", modes[i].name);
+	return (modes[i].run(o));
 }

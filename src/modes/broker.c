@@ -252,6 +252,7 @@ client_free(struct client *c)
 	}
 	part_free(&c->part);
 	free(c->addr);
+	netconn_free(c->nc);
 	free(c);
 }
 
@@ -282,7 +283,6 @@ client_finished(struct session *s)
 		part_flush(b, c->net, &c->part);
 	if (b->room != NULL)
 		b->room->leave(b, c);
-	gate_release(b->o->run);
 	session_free(s);
 	client_free(c);
 }
@@ -309,14 +309,12 @@ broker_stalled(struct endpoint *ep, void *arg)
 }
 
 /*
- * Start a session for the client just accepted on fd, over TLS when tls
- * is not NULL or WebSocket when ws is not NULL; it takes over them all
- * (they are freed on failure).  Returns
- * -1 with errno.
+ * Start a session for the client nc at peer, which the client's record
+ * then owns (it is freed on failure).  Returns -1 with errno.
  */
 static int
-client_start(struct broker *b, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+client_start(struct broker *b, struct netconn *nc,
+    const struct net_peer *peer)
 {
 	const struct options	*o = b->o;
 	struct client	*c;
@@ -327,37 +325,28 @@ client_start(struct broker *b, int fd, const struct net_peer *peer,
 	size_t		 held;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		tls_free(tls);
-		ws_free(ws);
-		close(fd);
+		netconn_free(nc);
 		return (-1);
 	}
 	c->b = b;
+	c->nc = nc;
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
 	if (asprintf(&c->addr, strchr(host, ':') != NULL ? "[%s]:%s" :
 	    "%s:%s", host, port) == -1)
 		c->addr = NULL;
+	/* A plain client's first bytes, read under TLS to tell what it is. */
+	held = ws_plain_held(nc->ws, first, sizeof(first));
 	if (c->addr == NULL ||
 	    (s = session_new(client_check, client_finished, c)) == NULL ||
-	    (c->net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
-	    EP_LINGER)) == NULL) {
+	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,
+	    EP_LINGER, o->ws_binary)) == NULL) {
 		session_free(s);
-		free(c->addr);
-		free(c);
-		tls_free(tls);
-		ws_free(ws);
-		close(fd);
+		client_free(c);
 		return (-1);
 	}
 	c->s = s;
-	if (tls != NULL)
-		tls_attach(c->net, tls);
-	/* A plain client's first bytes, read under TLS to tell what it is. */
-	held = ws_plain_held(ws, first, sizeof(first));
-	if (ws != NULL)
-		ws_attach(c->net, ws, o->ws_binary);
-	/* From here on the session owns fd. */
+	/* From here on the session owns the socket. */
 	relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0);
 	if (relay == NULL ||
 	    (c->rx = session_channel(s, "receive", c->net, relay, 0)) == NULL ||
@@ -384,14 +373,12 @@ fail:
 
 /* An admitted client is ready: it joins. */
 static int
-broker_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls,
-    struct ws *ws)
+broker_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
 	struct broker	*b = arg;
 
-	if (client_start(b, fd, peer, tls, ws) == -1) {
+	if (client_start(b, nc, peer) == -1) {
 		log_warn("client");
-		gate_release(b->o->run);
 		return (-1);
 	}
 	return (0);
@@ -502,20 +489,15 @@ broker_run(const struct options *o, const struct broker_room *room)
 	b.o = o;
 	b.room = room;
 	TAILQ_INIT(&b.members);
-	gate_raise_nofile(&o->gate);
 	if ((b.fo = fanout_new(o->stall_ms != TIME_NONE ? o->stall_ms :
 	    BROKER_STALL_MS)) == NULL)
 		fatal("fanout");
 	fanout_set_stalled(b.fo, broker_stalled, &b);
-	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	if ((fd = listen_open(o, o->host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, fd);
 	console_start(&b);
-	if ((b.l = listener_new(o, fd, room != NULL ? &broker_room_ops :
-	    &broker_ops, &b)) == NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
+	listener_run(o, fd, room != NULL ? &broker_room_ops : &broker_ops, &b,
+	    &b.l);
 	return (0);
 }
 

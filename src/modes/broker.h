@@ -37,6 +37,7 @@ struct client {
 	struct broker	*b;
 	struct session	*s;
 	struct endpoint	*net;
+	struct netconn	*nc;		/* Its place at the gate. */
 	struct channel	*rx;		/* net -> relay */
 	int		 quit;		/* ":q" was read */
 	int		 cut;		/* Cut off for not reading; told so. */

@@ -44,7 +44,9 @@ struct chat {
 	struct channel	*rx;		/* network -> stdout */
 	int		 lfd;		/* Listening socket; -1 for a client. */
 	struct listener	*l;		/* Over TCP, its listener. */
-	int		 gated;		/* The partner counts at the gate. */
+	struct netconn	*nc;		/* The partner: its socket until the
+					   session has it, its place at the
+					   gate until the conversation ends. */
 	int		 tty;		/* stdout is a terminal: show it */
 	int		 tty_err;	/* and stderr too */
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 8]; /* HOST port N */
@@ -324,9 +326,8 @@ chat_finished(struct session *s)
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;
-	if (c->gated)
-		gate_release(c->o->run);
-	c->gated = 0;
+	netconn_free(c->nc);
+	c->nc = NULL;
 	/* With -k a listener waits for the next partner when one leaves. */
 	if ((c->end == CHAT_END_PEER || c->end == CHAT_END_IDLE) &&
 	    c->lfd != -1 && c->o->keep) {
@@ -340,14 +341,17 @@ chat_finished(struct session *s)
 }
 
 /*
- * Start the conversation on the socket fd: connected, or over UDP on the
- * server, the bound socket, which then talks to c->partner only.
+ * Start the conversation on c->nc's socket (over TLS or DTLS when it has
+ * them): connected, or over UDP on the server, the bound socket, which
+ * then talks to c->partner only.  c->nc stays c's until the conversation
+ * ends.
  */
 static int
-chat_start(struct chat *c, int fd, struct tls *tls)
+chat_start(struct chat *c)
 {
 	struct session	*s;
 	struct endpoint	*in, *out, *net;
+	int		 bound = c->nc->fd == c->lfd;
 
 	if ((s = session_new(chat_check, chat_finished, c)) == NULL)
 		return (-1);
@@ -357,29 +361,17 @@ chat_start(struct chat *c, int fd, struct tls *tls)
 	c->tx_qm = 0;
 	c->heard = c->busy = 0;
 	c->end = CHAT_END_NONE;
+	/* --ssl: DTLS, on a socket connected to the partner, or TLS. */
 	if (c->o->socktype == SOCK_DGRAM) {
-		net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
-		    EP_NET | EP_DGRAM | (c->lfd == fd ? EP_NOCLOSE : 0));
-		if (net != NULL && c->lfd == fd) {
+		net = netconn_endpoint(c->nc, s, "network", EP_SHUT_NONE,
+		    EP_NET | EP_DGRAM | (bound ? EP_NOCLOSE : 0), 0);
+		if (net != NULL && bound) {
 			net->ops = &chat_udp_ops;
 			net->data = c;
 		}
-		/* --ssl: DTLS, on a socket connected to the partner. */
-		if (net != NULL && tls != NULL) {
-			tls_attach(net, tls);
-			tls = NULL;
-		}
-	} else {
-		net = session_endpoint(s, "network", fd, fd, EP_SHUT_SOCKET,
-		    EP_NET);
-		/* --ssl: the handshake is done; the socket speaks TLS. */
-		if (net != NULL && tls != NULL) {
-			tls_attach(net, tls);
-			tls = NULL;
-		}
-	}
-	if (net == NULL)
-		tls_free(tls);
+	} else
+		net = netconn_endpoint(c->nc, s, "network", EP_SHUT_SOCKET,
+		    EP_NET, 0);
 	out = stdio_out(s);
 	in = stdio_in(s, 0);
 	if (net == NULL || out == NULL || in == NULL)
@@ -463,7 +455,10 @@ chat_connect(const struct options *o)
 	    &cause)) == NULL)
 		fatalx("%s", cause);
 	snprintf(c.peer, sizeof(c.peer), "%s port %s", o->host, o->ports[0]);
-	if (chat_start(&c, fd, tls) == -1)
+	if ((c.nc = netconn_new(fd)) == NULL)
+		fatal("session");
+	c.nc->tls = tls;
+	if (chat_start(&c) == -1)
 		fatal("session");
 	if (c.s != NULL && ev_loop() == -1)
 		fatal("poll");
@@ -504,22 +499,19 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 
 /* An admitted caller is ready: the partner, unless one came first. */
 static int
-chat_accept_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+chat_accept_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
 	struct chat	*c = arg;
 
-	/* --chat takes no --websocket: the command line says so. */
-	ws_free(ws);
-	/* Two callers were in their handshakes at once. */
-	if (chat_busy(c, fd, peer)) {
-		tls_free(tls);
-		gate_release(c->o->run);
+	/* Two callers were in their handshakes at once (busy closes fd). */
+	if (chat_busy(c, nc->fd, peer)) {
+		nc->fd = -1;
+		netconn_free(nc);
 		return (-1);
 	}
 	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
-	c->gated = 1;
-	if (chat_start(c, fd, tls) == -1)
+	c->nc = nc;
+	if (chat_start(c) == -1)
 		fatal("session");
 	return (0);
 }
@@ -637,14 +629,15 @@ chat_udp_first_cb(int fd, int events, void *arg)
 		return;
 	}
 	/* Refused (--allow, --deny, --max-conns): its datagram is dropped. */
-	if (listen_admit(c->o, peer) != GATE_ADMIT) {
+	if (listen_admit(c->o, peer, &c->nc) != GATE_ADMIT) {
 		(void)recv(fd, &b, 1, MSG_DONTWAIT);
 		return;
 	}
-	c->gated = 1;
 	ev_del(fd);
 	chat_label(c, peer, 0, c->peer, sizeof(c->peer));
-	if (chat_start(c, fd, NULL) == -1)
+	/* The bound socket itself, which the conversation does not close. */
+	c->nc->fd = fd;
+	if (chat_start(c) == -1)
 		fatal("session");
 }
 
@@ -679,30 +672,20 @@ chat_listen(const struct options *o)
 	char		*cause;
 
 	chat_init(&c, o);
-	if (o->host == NULL)
-		c.lfd = net_listen_all(o, o->ports[0], &cause);
-	else
-		c.lfd = net_listen(o, o->host, o->ports[0], &cause);
-	if (c.lfd == -1)
+	if ((c.lfd = listen_open(o, o->host, LISTEN_ANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, c.lfd);
 	/* A notice, like the others: wherever stderr goes. */
 	chat_notice(&c, "waiting for someone to talk to on port %s",
 	    chat_port(c.lfd, o->ports[0]));
 	/* Over DTLS (--ssl) callers have sockets of their own, as with TCP. */
-	if (o->socktype == SOCK_DGRAM && !o->ssl)
+	if (o->socktype == SOCK_DGRAM && !o->ssl) {
 		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
-	else if ((c.l = listener_new(o, c.lfd, &chat_listen_ops, &c)) ==
-	    NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
-	if (c.l != NULL)
-		listener_free(c.l);
-	else {
+		if (ev_loop() == -1)
+			fatal("poll");
 		ev_del(c.lfd);
 		close(c.lfd);
-	}
+	} else
+		listener_run(o, c.lfd, &chat_listen_ops, &c, &c.l);
 	free(c.scratch);
 	return (c.status);
 }

@@ -31,7 +31,8 @@
 struct dgram_peer {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
-	int			 denied; /* by --allow/--deny: dropped */
+	struct netconn		*nc;	/* its place at the gate; NULL:
+					   denied (--allow/--deny), dropped */
 	uint64_t		 heard;	/* ev_now() of its last datagram */
 	TAILQ_ENTRY(dgram_peer)	 entry;
 };
@@ -89,8 +90,7 @@ dgram_forget(struct dgram_server *ds, struct dgram_peer *peer)
 {
 	TAILQ_REMOVE(&ds->peers, peer, entry);
 	ds->npeers--;
-	if (!peer->denied)
-		gate_release(ds->o->run);
+	netconn_free(peer->nc);
 	if (ds->current == peer)
 		ds->current = NULL;
 	free(peer);
@@ -132,6 +132,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 {
 	struct dgram_peer	*peer;
 	struct net_peer		 np;
+	struct netconn		*nc;
 	int			 v;
 
 	dgram_expire(ds);
@@ -140,7 +141,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 			break;
 	}
 	if (peer != NULL) {
-		if (peer->denied)
+		if (peer->nc == NULL)
 			return (0);
 		TAILQ_REMOVE(&ds->peers, peer, entry);
 		TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
@@ -151,23 +152,22 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 	memcpy(&np.ss, ss, len);
 	np.len = len;
 	/* A full server may have room later: only a denial is remembered. */
-	if ((v = listen_admit(ds->o, &np)) == GATE_FULL)
+	if ((v = listen_admit(ds->o, &np, &nc)) == GATE_FULL || v == -1)
 		return (0);
 	if (ds->npeers >= DGRAM_MAXPEERS)
 		dgram_forget(ds, TAILQ_LAST(&ds->peers, dgram_peer_list));
 	if ((peer = calloc(1, sizeof(*peer))) == NULL) {
 		/* Received, but cannot be answered. */
-		if (v == GATE_ADMIT)
-			gate_release(ds->o->run);
+		netconn_free(nc);
 		return (v == GATE_ADMIT);
 	}
 	memcpy(&peer->ss, ss, len);
 	peer->len = len;
 	peer->heard = ev_now();
-	peer->denied = v == GATE_DENY;
+	peer->nc = nc;
 	TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
 	ds->npeers++;
-	if (peer->denied)
+	if (peer->nc == NULL)
 		return (0);
 	ds->current = peer;
 	if (!ds->o->keep) {
@@ -416,8 +416,7 @@ dgram_listen(const struct options *o)
 	char	*cause;
 	int	 fd;
 
-	if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	if ((fd = listen_open(o, o->host, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, fd);
 	return (dgram_serve_socket(o, fd));
 }

@@ -114,13 +114,9 @@ struct fconn_out {
 	struct dial		*dial;
 	struct tls_hs		*hs;
 
-	/* The client's TLS (--ssl) and WebSocket, until the pump has them. */
-	struct tls		*ctls;
-	struct ws		*cws;
-
 	/*
 	 * Dialled early (forward_admitted()): the client's socket, still
-	 * the listener's until its handshake is over and fc->fd takes it.
+	 * the listener's until its handshake is over and fc->nc takes it.
 	 */
 	int			 early_fd;
 	TAILQ_ENTRY(fconn_out)	 entry;
@@ -130,7 +126,9 @@ struct fconn {
 	struct forward		*f;
 	char			*label;	/* "#1 HOST:PORT", for messages */
 	enum fconn_state	 state;
-	int			 fd;	/* the client */
+	struct netconn		*nc;	/* the client: its socket, TLS and
+					   WebSocket until the pump has them,
+					   and its place at the gate */
 	struct fconn_out	*out;	/* NULL once relayed */
 
 	uint64_t		 up_off; /* -o, --hex-dump offsets */
@@ -440,34 +438,31 @@ fconn_out_free(struct fconn *fc)
 		close(out->tfd);
 	}
 	tls_free(out->ttls);
-	tls_free(out->ctls);
-	ws_free(out->cws);
 	targets_drop(out->ts);
 	free(out);
 	fc->out = NULL;
 }
 
-/* Close and free what the connection holds. */
+/*
+ * Close and free what the connection holds; the client's netconn gives
+ * its place back.
+ */
 static void
 fconn_destroy(struct fconn *fc)
 {
 	fconn_out_free(fc);
-	if (fc->fd != -1) {
-		ev_del(fc->fd);
-		close(fc->fd);
-	}
+	netconn_free(fc->nc);
 	free(fc->label);
 	free(fc);
 }
 
-/* The client's connection is over: give its place back. */
+/* The client's connection is over. */
 static void
 fconn_free(struct fconn *fc)
 {
 	struct forward	*f = fc->f;
 
 	fconn_destroy(fc);
-	gate_release(f->o->run);
 	/* Without -k, one connection is all there is. */
 	if (!f->o->keep) {
 		listener_close(f->l);
@@ -621,20 +616,14 @@ fconn_relay(struct fconn *fc)
 	}
 	if ((s = session_new(session_relay_check, fconn_finished, fc)) == NULL)
 		goto fail;
-	/* Each descriptor is the session's once it has an endpoint. */
-	if ((c = session_endpoint(s, "client", fc->fd, fc->fd, EP_SHUT_SOCKET,
-	    EP_NET)) == NULL)
+	/*
+	 * Each descriptor is the session's once it has an endpoint.  A
+	 * WebSocket client's is a bridge, as websockify is: bytes either
+	 * way, binary messages.
+	 */
+	if ((c = netconn_endpoint(fc->nc, s, "client", EP_SHUT_SOCKET,
+	    EP_NET, 1)) == NULL)
 		goto fail_session;
-	fc->fd = -1;
-	if (fc->out->ctls != NULL) {
-		tls_attach(c, fc->out->ctls);
-		fc->out->ctls = NULL;
-	}
-	/* A bridge, as websockify is: bytes either way, binary messages. */
-	if (fc->out->cws != NULL) {
-		ws_attach(c, fc->out->cws, 1);
-		fc->out->cws = NULL;
-	}
 	if ((t = session_endpoint(s, "target", fc->out->tfd, fc->out->tfd,
 	    EP_SHUT_SOCKET, 0)) == NULL)
 		goto fail_session;
@@ -802,7 +791,8 @@ fconn_next(struct fconn *fc)
 	 * A WebSocket client has had its 101 already: it is told that
 	 * there is nothing behind it, not given an empty session.
 	 */
-	ws_close_now(fc->out->cws, WS_CLOSE_INTERNAL, "no target accepted");
+	ws_close_now(fc->nc != NULL ? fc->nc->ws : NULL, WS_CLOSE_INTERNAL,
+	    "no target accepted");
 	/* The client is closed when its handshake is over. */
 	if (fc->out->early_fd != -1) {
 		fc->state = FC_FAILED;
@@ -828,7 +818,6 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 		return (NULL);
 	}
 	fc->f = f;
-	fc->fd = -1;
 	fc->out->fc = fc;
 	fc->out->early_fd = -1;
 	fc->out->tfd = -1;
@@ -899,24 +888,18 @@ forward_abandon(void *arg, int fd)
  * meanwhile, if it is ready, or find it one.
  */
 static int
-forward_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
 	struct forward	*f = arg;
 	struct fconn	*fc;
 
-	if ((fc = fconn_take_early(f, fd)) == NULL &&
-	    (fc = fconn_new(f, fd, peer)) == NULL) {
+	if ((fc = fconn_take_early(f, nc->fd)) == NULL &&
+	    (fc = fconn_new(f, nc->fd, peer)) == NULL) {
 		log_warn("forward");
-		tls_free(tls);
-		ws_free(ws);
-		close(fd);
-		gate_release(f->o->run);
+		netconn_free(nc);
 		return (-1);
 	}
-	fc->fd = fd;
-	fc->out->ctls = tls;
-	fc->out->cws = ws;
+	fc->nc = nc;
 	switch (fc->state) {
 	case FC_READY:
 		fconn_relay(fc);
@@ -960,6 +943,7 @@ struct upeer {
 	socklen_t		 len;
 	char			 name[NI_MAXHOST + NI_MAXSERV + 2];
 	int			 fd;	/* to the target; -1: refused peer */
+	struct netconn		*nc;	/* its place at the gate, or NULL */
 	struct ev_timer		 idle;
 	uint64_t		 up, down; /* bytes each way */
 	TAILQ_ENTRY(upeer)	 entry;
@@ -981,8 +965,8 @@ upeer_free(struct upeer *p, const char *why)
 			log_verbose(1, "forward: %s: %s", p->name, why);
 		ev_del(p->fd);
 		close(p->fd);
-		gate_release(f->o->run);
 	}
+	netconn_free(p->nc);
 	free(p);
 	if (!f->o->keep && f->served) {
 		ev_del(f->ufd);
@@ -1046,7 +1030,7 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	fwd_format(np, p->name, sizeof(p->name));
 	ev_timer_init(&p->idle, upeer_idle_cb, p);
 	TAILQ_INSERT_TAIL(&f->peers, p, entry);
-	if ((v = listen_admit(f->o, np)) != GATE_ADMIT) {
+	if ((v = listen_admit(f->o, np, &p->nc)) != GATE_ADMIT) {
 		/*
 		 * A refused peer is remembered for a while, so that it is
 		 * reported once; a full server may take it later.
@@ -1068,7 +1052,8 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	}
 	if (p->fd == -1) {
 		log_warn("forward: %s: %s", p->name, f->ts->t[0].name);
-		gate_release(f->o->run);
+		netconn_free(p->nc);
+		p->nc = NULL;
 		ev_timer_arm(&p->idle, FWD_BACKOFF_MS);
 		return (p);
 	}
@@ -1347,15 +1332,8 @@ forward_listen(const struct options *o)
 		f.dial_o.family = AF_UNSPEC;
 	if (o->fwd_ssl && tls_setup_origin(o, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	if (o->family == AF_UNIX) {
-		if ((fd = unix_server(o, &cause)) == -1)
-			fatalx("%s", cause != NULL ? cause : strerror(errno));
-	} else {
-		if ((fd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
-			fatalx("%s", cause != NULL ? cause : strerror(errno));
-		net_report_listen(o, fd);
-	}
-	gate_raise_nofile(&o->gate);
+	if ((fd = listen_open(o, o->host, LISTEN_MANY, &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/*
 	 * A forwarder that goes on (-k) reads its files again on SIGHUP
 	 * and reports its figures on SIGUSR1, from the loop.  Without -k
@@ -1367,12 +1345,8 @@ forward_listen(const struct options *o)
 	if (o->socktype == SOCK_DGRAM)
 		status = forward_udp(&f, fd);
 	else {
-		if ((f.l = listener_new(o, fd, o->keep ? &forward_ops :
-		    &forward_once_ops, &f)) == NULL)
-			fatal("listener");
-		if (ev_loop() == -1)
-			fatal("poll");
-		listener_free(f.l);
+		listener_run(o, fd, o->keep ? &forward_ops :
+		    &forward_once_ops, &f, &f.l);
 		forward_free(&f);
 		status = f.status;
 	}

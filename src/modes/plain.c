@@ -41,9 +41,9 @@ struct conn {
 	struct channel		*tx;	/* local -> network */
 	struct channel		*rx;	/* network -> local */
 	struct child		*child;	/* -e, -c: its program */
-	int			 gated;	/* admitted by the gate: release it */
-	struct tls		*tls;	/* --ssl: until the socket has it */
-	struct ws		*ws;	/* WebSocket: until the socket has it */
+	struct netconn		*nc;	/* the socket, TLS or WebSocket until
+					   the session has them, and a
+					   server's place at the gate */
 	struct telnet		 telnet; /* -t: the answering parser's state */
 	struct net_peer		 peer;	/* The peer's address; len 0: none */
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
@@ -456,8 +456,7 @@ conn_done(struct conn *c)
 		exec_release(c->child);
 	}
 	ev_timer_disarm(&c->deadline);
-	if (c->gated)
-		gate_release(p->o->run);
+	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
@@ -555,10 +554,7 @@ conn_abort(struct conn *c)
 	if (c->child != NULL)
 		exec_release(c->child);
 	ev_timer_disarm(&c->deadline);
-	if (c->gated)
-		gate_release(p->o->run);
-	tls_free(c->tls);
-	ws_free(c->ws);
+	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
@@ -618,31 +614,18 @@ conn_set_idle(struct conn *c)
 }
 
 /*
- * The connection's socket fd as an endpoint of s, over TLS when the
- * connection has it.  Returns NULL (fd closed) on failure.
+ * The connection's socket as an endpoint of s, over TLS or WebSocket when
+ * the connection has it.  Returns NULL on failure.
  */
 static struct endpoint *
-conn_net(struct conn *c, struct session *s, int fd)
+conn_net(struct conn *c, struct session *s)
 {
-	struct endpoint	*net;
 	int		 dgram = c->p->o->socktype == SOCK_DGRAM;
 
 	/* A datagram socket has no end-of-file to send: nothing is said. */
-	if ((net = session_endpoint(s, "network", fd, fd,
+	return (netconn_endpoint(c->nc, s, "network",
 	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
-	    EP_NET | (dgram ? EP_DGRAM : 0))) == NULL) {
-		close(fd);
-		return (NULL);
-	}
-	if (c->tls != NULL) {
-		tls_attach(net, c->tls);
-		c->tls = NULL;
-	}
-	if (c->ws != NULL) {
-		ws_attach(net, c->ws, c->p->o->ws_binary);
-		c->ws = NULL;
-	}
-	return (net);
+	    EP_NET | (dgram ? EP_DGRAM : 0), c->p->o->ws_binary));
 }
 
 /*
@@ -748,9 +731,9 @@ conn_readline(struct conn *c, struct endpoint *in)
 	return (channel_tap(c->rx, plain_edit_tap, p));
 }
 
-/* Wire stdin (or the FIFO) and stdout to the connected socket fd. */
+/* Wire stdin (or the FIFO) and stdout to the connection's socket. */
 static int
-conn_start_stdio(struct conn *c, int fd)
+conn_start_stdio(struct conn *c)
 {
 	const struct options	*o = c->p->o;
 	struct session	*s;
@@ -762,12 +745,10 @@ conn_start_stdio(struct conn *c, int fd)
 			    CH_COPY : 0;
 	int		 dgram = o->socktype == SOCK_DGRAM;
 
-	if ((s = session_new(plain_check, conn_finished, c)) == NULL) {
-		close(fd);
+	if ((s = session_new(plain_check, conn_finished, c)) == NULL)
 		return (-1);
-	}
 	c->s = s;
-	if ((net = conn_net(c, s, fd)) == NULL)
+	if ((net = conn_net(c, s)) == NULL)
 		return (-1);
 	if (o->reconnect)
 		net->flags |= EP_REDIAL;
@@ -808,7 +789,7 @@ conn_start_stdio(struct conn *c, int fd)
 			return (-1);
 		c->tx->state = CH_DRAINING;
 	} else if (shut_tx && !dgram && !o->websocket)
-		shutdown(fd, SHUT_WR);
+		shutdown(net->wfd, SHUT_WR);
 	/* --on-connect: before anything else, --raw's window size too. */
 	if (c->p->greetlen > 0) {
 		if (channel_inject_first(c->tx, c->p->greet,
@@ -844,13 +825,13 @@ plain_take_early(struct plain *p, int fd)
 }
 
 /*
- * Start the program for the connected socket fd and wire it to the
+ * Start the program for the connection's socket and wire it to the
  * connection: what the peer sends is its stdin, and its stdout is sent,
  * the socket shut down for writing when it closes.  A program that cannot
- * be started is reported and the connection closed; returns -1.
+ * be started is reported; returns -1.
  */
 static int
-conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
+conn_start_exec(struct conn *c, const struct net_peer *peer)
 {
 	struct plain	*p = c->p;
 	struct exec_conn ec;
@@ -859,24 +840,21 @@ conn_start_exec(struct conn *c, int fd, const struct net_peer *peer)
 	char		*cause;
 	int		 copy = p->o->no_splice ? CH_COPY : 0;
 
-	if ((c->child = plain_take_early(p, fd)) == NULL) {
-		exec_conn_socket(&ec, fd, peer);
-		ec.cgi = ws_cgi(c->ws);
+	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
+		exec_conn_socket(&ec, c->nc->fd, peer);
+		ec.cgi = ws_cgi(c->nc->ws);
 		if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
 			log_warnx("%s", cause != NULL ? cause : strerror(errno));
 			free(cause);
-			close(fd);
 			return (-1);
 		}
 	}
 	c->child->exited_cb = conn_child_exited;
 	c->child->arg = c;
-	if ((s = session_new(plain_exec_check, conn_finished, c)) == NULL) {
-		close(fd);
+	if ((s = session_new(plain_exec_check, conn_finished, c)) == NULL)
 		goto fail;
-	}
 	c->s = s;
-	if ((net = conn_net(c, s, fd)) == NULL)
+	if ((net = conn_net(c, s)) == NULL)
 		goto fail;
 	if ((prog = exec_endpoint(s, c->child)) == NULL ||
 	    (c->rx = session_channel(s, "receive", net, prog,
@@ -913,34 +891,28 @@ fail:
 }
 
 /*
- * Start a connection on the connected socket fd, over TLS when tls is not
- * NULL, or over WebSocket when ws is not NULL.  Returns 0, or -1 when it could not be started (fd is closed and
- * the reason reported).
+ * Start a connection on nc, a connected socket (over TLS or WebSocket
+ * when nc has them), which the connection owns from now on.  Returns 0,
+ * or -1 when it could not be started (nc is freed and the reason
+ * reported).
  */
 static int
-plain_start(struct plain *p, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 {
 	struct conn	*c;
 	int		 rv;
 
 	if ((c = conn_new(p)) == NULL) {
 		log_warn("session");
-		if (p->o->listen)
-			gate_release(p->o->run);
-		tls_free(tls);
-		ws_free(ws);
-		close(fd);
+		netconn_free(nc);
 		return (-1);
 	}
-	c->gated = p->o->listen;
-	c->tls = tls;
-	c->ws = ws;
+	c->nc = nc;
 	if (peer != NULL)
 		c->peer = *peer;
 	if (p->exec)
-		rv = conn_start_exec(c, fd, peer);
-	else if ((rv = conn_start_stdio(c, fd)) == -1)
+		rv = conn_start_exec(c, peer);
+	else if ((rv = conn_start_stdio(c)) == -1)
 		log_warn("session");
 	if (rv == -1)
 		conn_abort(c);
@@ -1048,6 +1020,7 @@ plain_connect(const struct options *o)
 {
 	struct plain	 p;
 	struct net_peer	 peer;
+	struct netconn	*nc;
 	struct tls	*tls = NULL;
 	struct ws	*ws = NULL;
 	char		*cause;
@@ -1080,7 +1053,11 @@ plain_connect(const struct options *o)
 			fatalx("%s", cause);
 		if (ws != NULL)
 			tls = NULL;
-		if (plain_start(&p, fd, &peer, tls, ws) == -1) {
+		if ((nc = netconn_new(fd)) == NULL)
+			fatal("session");
+		nc->tls = tls;
+		nc->ws = ws;
+		if (plain_start(&p, nc, &peer) == -1) {
 			if (!p.exec)
 				exit(1);
 			p.status = 1;
@@ -1107,10 +1084,13 @@ int
 plain_relay(const struct options *o, int fd, const struct dial_how *how)
 {
 	struct plain	 p;
+	struct netconn	*nc;
 
 	plain_init(&p, o);
 	p.how = how;
-	if (plain_start(&p, fd, NULL, NULL, NULL) == -1)
+	if ((nc = netconn_new(fd)) == NULL)
+		fatal("session");
+	if (plain_start(&p, nc, NULL) == -1)
 		p.status = 1;
 	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
 	    ev_loop() == -1)
@@ -1121,15 +1101,14 @@ plain_relay(const struct options *o, int fd, const struct dial_how *how)
 
 /* An admitted connection is ready: serve it. */
 static int
-plain_listen_start(void *arg, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+plain_listen_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
 	struct plain	*p = arg;
 
 	/* Without -k, the first client is the only one, as with nc. */
 	if (!p->o->keep)
 		listener_close(p->l);
-	if (plain_start(p, fd, peer, tls, ws) == -1) {
+	if (plain_start(p, nc, peer) == -1) {
 		if (!p->exec)
 			exit(1);
 		if (!p->o->keep) {
@@ -1230,9 +1209,8 @@ plain_listen(const struct options *o)
 	char		*cause;
 	int		 lfd;
 
-	if ((lfd = net_listen(o, o->host, o->ports[0], &cause)) == -1)
+	if ((lfd = listen_open(o, o->host, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, lfd);
 	return (plain_serve(o, lfd));
 }
 
@@ -1247,12 +1225,8 @@ plain_serve(const struct options *o, int lfd)
 	struct plain	 p;
 
 	plain_init(&p, o);
-	if ((p.l = listener_new(o, lfd, p.exec && o->keep ?
-	    &plain_concurrent_ops : &plain_serial_ops, &p)) == NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
-	listener_free(p.l);
+	listener_run(o, lfd, p.exec && o->keep ? &plain_concurrent_ops :
+	    &plain_serial_ops, &p, &p.l);
 	plain_free(&p);
 	return (p.status);
 }
@@ -1333,6 +1307,7 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
     size_t n)
 {
 	const struct options	*o = p->o;
+	struct netconn	*nc;
 	int		 fd;
 
 	if (plain_dgram_route(p, peer, n))
@@ -1344,27 +1319,28 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 		return;
 	}
 	/* Refused (--allow, --deny) or full (--max-conns): dropped. */
-	if (listen_admit(o, peer) != GATE_ADMIT)
+	if (listen_admit(o, peer, &nc) != GATE_ADMIT)
 		return;
 	if (o->keep) {
 		if ((fd = udp_peer_socket(o, lfd, peer)) == -1) {
 			log_warn("socket for a peer");
-			gate_release(o->run);
+			netconn_free(nc);
 			return;
 		}
 	} else {
 		if (connect(lfd, (const struct sockaddr *)&peer->ss,
 		    peer->len) == -1) {
 			log_warn("connect");
-			gate_release(o->run);
+			netconn_free(nc);
 			return;
 		}
 		ev_del(lfd);
 		fd = lfd;
 		p->lfd = -1;
 	}
+	nc->fd = fd;
 	p->dgramlen = n;
-	if (plain_start(p, fd, peer, NULL, NULL) == -1) {
+	if (plain_start(p, nc, peer) == -1) {
 		p->dgramlen = 0;
 		if (!o->keep) {
 			p->status = 1;

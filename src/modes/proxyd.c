@@ -91,8 +91,8 @@ enum pconn_result {
 
 struct pconn {
 	struct proxyd	*pd;
-	int		 fd;		/* the client */
-	struct tls	*tls;		/* its TLS, with --ssl */
+	struct netconn	*nc;		/* the client: its socket, its TLS
+					   (--ssl) and its place at the gate */
 	int		 want;		/* the events a TLS read waits for */
 	int		 tfd;		/* the destination, -1 until tried */
 	enum pconn_state state;
@@ -104,11 +104,15 @@ struct pconn {
 	char		 port[NI_MAXSERV];
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 	struct net_peer	 from;		/* its address: its lookups' share */
-	int		 gated;		/* counted by the gate until freed */
 	int		 stale;		/* the 407 says stale=true */
 	char		*fwd;		/* a GET, HEAD or POST for the origin */
 	ssize_t		 fwdlen;
 	long long	 body;		/* its body's length (-1: chunked) */
+};
+
+/* A relayed client, as its session's argument: its place at the gate. */
+struct prelay {
+	struct netconn	*nc;
 };
 
 /*
@@ -117,6 +121,7 @@ struct pconn {
  * goes on.
  */
 struct pchunked {
+	struct netconn	*nc;		/* the client's place at the gate */
 	struct proxyd	*pd;
 	struct http_chunked ck;
 	int		 said;		/* the bytes dropped after it */
@@ -154,19 +159,16 @@ static void
 pconn_free(struct pconn *pc)
 {
 	ev_timer_disarm(&pc->timer);
-	if (pc->fd != -1) {
-		ev_del(pc->fd);
-		close(pc->fd);
-	}
-	tls_free(pc->tls);
+	/* Relayed, the client is its session's. */
+	if (pc->nc != NULL && pc->nc->fd != -1)
+		ev_del(pc->nc->fd);
+	netconn_free(pc->nc);
 	if (pc->tfd != -1) {
 		ev_del(pc->tfd);
 		close(pc->tfd);
 	}
 	/* A client that leaves mid-dial: its connection is not wanted. */
 	dial_cancel(pc->dial);
-	if (pc->gated)
-		gate_release(pc->pd->o->run);
 	free(pc->fwd);
 	free(pc);
 }
@@ -181,11 +183,11 @@ pconn_reply(struct pconn *pc, const void *p, size_t len)
 	ssize_t	 n;
 	int	 want;
 
-	if (pc->tls != NULL)
-		n = tls_write(pc->tls, p, len, &want);
+	if (pc->nc->tls != NULL)
+		n = tls_write(pc->nc->tls, p, len, &want);
 	else {
 		do {
-			n = write(pc->fd, p, len);
+			n = write(pc->nc->fd, p, len);
 		} while (n == -1 && errno == EINTR);
 	}
 	return (n == (ssize_t)len ? 0 : -1);
@@ -202,15 +204,16 @@ pconn_recv(struct pconn *pc)
 	ssize_t	 n;
 
 	pc->want = EV_READ;
-	if (pc->tls != NULL) {
-		n = tls_read(pc->tls, pc->in + pc->len, sizeof(pc->in) -
+	if (pc->nc->tls != NULL) {
+		n = tls_read(pc->nc->tls, pc->in + pc->len, sizeof(pc->in) -
 		    pc->len, &pc->want);
 		if (pc->want == 0)
 			pc->want = EV_READ;
 		return (n);
 	}
 	do {
-		n = read(pc->fd, pc->in + pc->len, sizeof(pc->in) - pc->len);
+		n = read(pc->nc->fd, pc->in + pc->len,
+		    sizeof(pc->in) - pc->len);
 	} while (n == -1 && errno == EINTR);
 	return (n);
 }
@@ -230,7 +233,7 @@ pconn_recv_all(struct pconn *pc)
 		if ((n = pconn_recv(pc)) > 0) {
 			pc->len += n;
 			got += n;
-			if (pc->tls == NULL)
+			if (pc->nc->tls == NULL)
 				break;
 			continue;
 		}
@@ -305,11 +308,11 @@ pconn_drain(struct pconn *pc)
 	char	 buf[4096];
 	int	 i;
 
-	if (pc->tls != NULL)
-		tls_close_notify(pc->tls);
-	shutdown(pc->fd, SHUT_WR);
+	if (pc->nc->tls != NULL)
+		tls_close_notify(pc->nc->tls);
+	shutdown(pc->nc->fd, SHUT_WR);
 	for (i = 0; i < 16; i++) {
-		if (read(pc->fd, buf, sizeof(buf)) <= 0)
+		if (read(pc->nc->fd, buf, sizeof(buf)) <= 0)
 			break;
 	}
 }
@@ -803,7 +806,7 @@ pconn_parse(struct pconn *pc)
 		    strerror(errno));
 		return;
 	}
-	ev_set(pc->fd, EV_READ, pconn_wait_cb, pc);
+	ev_set(pc->nc->fd, EV_READ, pconn_wait_cb, pc);
 }
 
 /* Read what the client sends before it is connected, and parse it. */
@@ -846,10 +849,11 @@ proxyd_forward_check(struct session *s)
 static void
 proxyd_finished(struct session *s)
 {
-	struct proxyd	*pd = s->arg;
+	struct prelay	*pr = s->arg;
 
-	gate_release(pd->o->run);
 	session_free(s);
+	netconn_free(pr->nc);
+	free(pr);
 }
 
 /* A chunked body that turned out broken ends the session. */
@@ -866,8 +870,8 @@ proxyd_chunked_finished(struct session *s)
 {
 	struct pchunked	*pk = s->arg;
 
-	gate_release(pk->pd->o->run);
 	session_free(s);
+	netconn_free(pk->nc);
 	free(pk);
 }
 
@@ -931,6 +935,7 @@ pconn_relay(struct pconn *pc)
 	struct endpoint	*c, *t;
 	struct channel	*up;
 	struct pchunked	*pk = NULL;
+	struct prelay	*pr = NULL;
 	const char	*why;
 	size_t		 k;
 	int		 r;
@@ -975,26 +980,24 @@ pconn_relay(struct pconn *pc)
 	else if (pk != NULL)
 		s = session_new(proxyd_chunked_check, proxyd_chunked_finished,
 		    pk);
-	else
+	else if ((pr = calloc(1, sizeof(*pr))) != NULL)
 		s = session_new(pc->fwd != NULL ? proxyd_forward_check :
-		    session_relay_check, proxyd_finished, pc->pd);
+		    session_relay_check, proxyd_finished, pr);
+	else
+		s = NULL;
 	if (s == NULL) {
 		free(pk);
+		free(pr);
 		pconn_free(pc);
 		return;
 	}
 	ev_timer_disarm(&pc->timer);
-	ev_del(pc->fd);
+	ev_del(pc->nc->fd);
 	ev_del(pc->tfd);
 	/* Each descriptor is the session's once it has an endpoint. */
-	if ((c = session_endpoint(s, "client", pc->fd, pc->fd, EP_SHUT_SOCKET,
+	if ((c = netconn_endpoint(pc->nc, s, "client", EP_SHUT_SOCKET, 0,
 	    0)) == NULL)
 		goto fail;
-	pc->fd = -1;
-	if (pc->tls != NULL) {
-		tls_attach(c, pc->tls);
-		pc->tls = NULL;
-	}
 	if ((t = session_endpoint(s, "destination", pc->tfd, pc->tfd,
 	    EP_SHUT_SOCKET, 0)) == NULL)
 		goto fail;
@@ -1030,8 +1033,12 @@ pconn_relay(struct pconn *pc)
 	if (o->timeout_ms != TIME_NONE)
 		session_set_idle(s, o->timeout_ms);
 	gate_session(&o->gate, s);
-	/* The session holds the client's place at the gate now. */
-	pc->gated = 0;
+	/* The session's argument holds the client's place now. */
+	if (pk != NULL)
+		pk->nc = pc->nc;
+	else
+		pr->nc = pc->nc;
+	pc->nc = NULL;
 	pconn_free(pc);
 	if (session_start(s) == -1)
 		session_finish(s);
@@ -1040,6 +1047,7 @@ pconn_relay(struct pconn *pc)
 fail:
 	session_free(s);
 	free(pk);
+	free(pr);
 	pconn_free(pc);
 }
 
@@ -1168,25 +1176,19 @@ proxyd_full(void *arg, int fd)
 
 /* An admitted client: read its request. */
 static int
-proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls,
-    struct ws *ws)
+proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
 	struct proxyd	*pd = arg;
 	struct pconn	*pc;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
 	/* The proxy server takes no --websocket: the command line says so. */
-	ws_free(ws);
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
-		gate_release(pd->o->run);
-		tls_free(tls);
-		close(fd);
+		netconn_free(nc);
 		return (-1);
 	}
 	pc->pd = pd;
-	pc->gated = 1;
-	pc->fd = fd;
-	pc->tls = tls;
+	pc->nc = nc;
 	pc->tfd = -1;
 	pc->state = PC_GREETING;
 	pc->from = *peer;
@@ -1202,7 +1204,8 @@ proxyd_start(void *arg, int fd, const struct net_peer *peer, struct tls *tls,
 	 * socket to be writable, which it is at once.  It is the loop's, as
 	 * every first step is, not the listener's call's.
 	 */
-	ev_set(fd, tls != NULL ? EV_WRITE : EV_READ, pconn_read_cb, pc);
+	ev_set(nc->fd, nc->tls != NULL ? EV_WRITE : EV_READ, pconn_read_cb,
+	    pc);
 	return (0);
 }
 
@@ -1320,9 +1323,8 @@ proxyd_listen(const struct options *o)
 	host = o->host;
 	if (open && host == NULL)
 		host = o->family == AF_INET6 ? "::1" : "127.0.0.1";
-	if ((fd = net_listen(o, host, o->ports[0], &cause)) == -1)
+	if ((fd = listen_open(o, host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	net_report_listen(o, fd);
 	len = sizeof(pd.self);
 	if (getsockname(fd, (struct sockaddr *)&pd.self, &len) == -1)
 		fatal("getsockname");
@@ -1334,10 +1336,6 @@ proxyd_listen(const struct options *o)
 		log_warnx("warning: open proxy: anyone who can reach this "
 		    "address may relay through it; use --proxy-auth or "
 		    "--allow");
-	gate_raise_nofile(&o->gate);
-	if ((pd.l = listener_new(o, fd, &proxyd_ops, &pd)) == NULL)
-		fatal("listener");
-	if (ev_loop() == -1)
-		fatal("poll");
+	listener_run(o, fd, &proxyd_ops, &pd, &pd.l);
 	return (0);
 }

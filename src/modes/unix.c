@@ -83,7 +83,7 @@ unix_listen(const struct options *o)
 	char	*cause;
 	int	 fd;
 
-	if ((fd = unix_server(o, &cause)) == -1)
+	if ((fd = listen_open(o, NULL, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	if (o->socktype == SOCK_STREAM)
 		return (plain_serve(o, fd));

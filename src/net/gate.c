@@ -3,9 +3,9 @@
  * clients: allow and deny rules, a connection count, the idle timeout
  * and the descriptor limit.
  *
- * The listener (listen.c) calls gate_decide() for each client,
- * gate_session() on the session it builds, and gate_release() when that
- * session ends.
+ * The listener (listen.c) calls gate_decide() for each client, and the
+ * client's netconn gate_release() when it is freed; the mode calls
+ * gate_session() on the session it builds.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -476,10 +476,15 @@ gate_decide(const struct gate *g, struct runtime *run,
 	return (GATE_ADMIT);
 }
 
-/* A client admitted by gate_decide() has gone. */
+/*
+ * A client admitted by gate_decide() has gone.  Only netconn_free() calls
+ * it, for the netconn that held the client's place (doc/design.md).
+ */
 void
 gate_release(struct runtime *run)
 {
+	DEBUG_CHECK(run->conns > 0, "gate_release: a place given back that "
+	    "was never taken");
 	if (run->conns > 0)
 		run->conns--;
 }

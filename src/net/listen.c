@@ -4,7 +4,9 @@
  * reported or relayed), naming (the client's name for the -v line, looked
  * up off the loop), the TLS handshake and the WebSocket upgrade as stages
  * driven by the loop, then the mode's start function with a ready
- * connection.
+ * connection: a netconn, which holds the client's place at the gate
+ * until the mode frees it (netconn_free(), the one way a place is given
+ * back).
  *
  * listener -> admission -> naming -> handshake -> session
  *
@@ -61,7 +63,7 @@ struct listen_name {
 /* A connection admitted and being named, or in its handshake. */
 struct pending {
 	struct listener		*l;
-	int			 fd;
+	struct netconn		*nc;	/* the client, and its admission */
 	struct net_peer		 peer;
 	struct listen_name	*ln;
 	struct tls		*dtls;	/* DTLS: the connection its cookie
@@ -201,21 +203,129 @@ listen_name_cancel(struct listen_name *ln)
 }
 
 /*
+ * How many places in the gate's count netconns hold: all of them.  Debug
+ * builds check it whenever one is taken or given back, so that a place
+ * given back by anything but netconn_free(), or twice, stops the program
+ * at once instead of letting --max-conns drift (doc/design.md).
+ */
+static int		 netconn_held;
+
+/*
+ * Decide about the client at peer on the socket fd (or -1: a datagram
+ * peer of a shared socket) with the gate (gate_decide()), and when it is
+ * admitted make *ncp, which holds the client's place in the count until
+ * netconn_free() and owns fd from then on.  Returns GATE_ADMIT,
+ * GATE_DENY or GATE_FULL (fd is still the caller's), or -1 with errno
+ * (out of memory: the place is given back, and fd is the caller's).
+ */
+int
+netconn_admit(const struct options *o, int fd, const struct net_peer *peer,
+    struct netconn **ncp)
+{
+	struct netconn	*nc;
+	int		 v;
+
+	*ncp = NULL;
+	if ((v = gate_decide(&o->gate, o->run, peer)) != GATE_ADMIT)
+		return (v);
+	if ((nc = calloc(1, sizeof(*nc))) == NULL) {
+		gate_release(o->run);
+		return (-1);
+	}
+	nc->fd = fd;
+	nc->run = o->run;
+	netconn_held++;
+	DEBUG_CHECK(o->run->conns == netconn_held, "netconn_admit: the gate "
+	    "counts a place no netconn holds");
+	*ncp = nc;
+	return (GATE_ADMIT);
+}
+
+/*
+ * A connection that holds no place in the count (a client's own, or a
+ * socket already connected), on the socket fd, so that a mode that
+ * serves both treats both alike.  Returns NULL with errno (fd is still
+ * the caller's).
+ */
+struct netconn *
+netconn_new(int fd)
+{
+	struct netconn	*nc;
+
+	if ((nc = calloc(1, sizeof(*nc))) == NULL)
+		return (NULL);
+	nc->fd = fd;
+	return (nc);
+}
+
+/*
+ * Make the client's socket the endpoint name of session s, speaking TLS
+ * or WebSocket as the client does (binary: WebSocket's messages are
+ * binary).  The endpoint then owns the socket, TLS and WebSocket; nc
+ * keeps the client's place in the count, and the mode keeps nc.  Returns
+ * the endpoint, or NULL with errno, nc unchanged.
+ */
+struct endpoint *
+netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
+    enum ep_shut shut, int flags, int binary)
+{
+	struct endpoint	*ep;
+
+	if ((ep = session_endpoint(s, name, nc->fd, nc->fd, shut,
+	    flags)) == NULL)
+		return (NULL);
+	if (nc->tls != NULL)
+		tls_attach(ep, nc->tls);
+	if (nc->ws != NULL)
+		ws_attach(ep, nc->ws, binary);
+	nc->fd = -1;
+	nc->tls = NULL;
+	nc->ws = NULL;
+	return (ep);
+}
+
+/*
+ * The client is done with: close what is still in nc and give its place
+ * in the count back.  The one way a place is given back.
+ */
+void
+netconn_free(struct netconn *nc)
+{
+	if (nc == NULL)
+		return;
+	ws_free(nc->ws);
+	tls_free(nc->tls);
+	if (nc->fd != -1)
+		close(nc->fd);
+	if (nc->run != NULL) {
+		netconn_held--;
+		gate_release(nc->run);
+		DEBUG_CHECK(nc->run->conns == netconn_held, "netconn_free: "
+		    "the gate counts a place no netconn holds");
+		nc->run = NULL;
+	}
+	free(nc);
+}
+
+/*
  * The admission step every server shares, for a client at peer: the rules
  * (--allow, --deny) first, then the count (--max-conns).  A refusal is
  * reported with exactly one -v line; an admitted client with netcat's
- * "Connection received on" line, and it is counted until gate_release().
+ * "Connection received on" line, and *ncp (of no socket: fd -1) holds
+ * its place in the count until netconn_free().
  * For a datagram server, whose peer has no connection to hold back: with
  * -k (many peers) the line comes when the peer's name does, and the peer
  * is served meanwhile; without -k (one peer, as netcat) before its first
- * datagram is taken.  Returns GATE_ADMIT, GATE_DENY or GATE_FULL.
+ * datagram is taken.  Returns GATE_ADMIT, GATE_DENY or GATE_FULL, or -1
+ * with errno (out of memory: not admitted after all).
  */
 int
-listen_admit(const struct options *o, const struct net_peer *peer)
+listen_admit(const struct options *o, const struct net_peer *peer,
+    struct netconn **ncp)
 {
 	int	 v;
 
-	if ((v = gate_decide(&o->gate, o->run, peer)) != GATE_ADMIT)
+	if ((v = netconn_admit(o, -1, peer, ncp)) != GATE_ADMIT)
 		return (v);
 	if (o->keep)
 		(void)listen_name_start(o, peer, NULL, NULL);
@@ -278,11 +388,11 @@ listen_full_line(const struct options *o, char *msg, size_t size)
  * cannot start it.
  */
 static void
-listener_start(struct listener *l, int fd, const struct net_peer *peer,
-    struct tls *tls, struct ws *ws)
+listener_start(struct listener *l, struct netconn *nc,
+    const struct net_peer *peer)
 {
 	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
-	(void)l->ops->start(l->arg, fd, peer, tls, ws);
+	(void)l->ops->start(l->arg, nc, peer);
 }
 
 static void
@@ -299,7 +409,7 @@ static void
 listener_abandon(struct listener *l, struct pending *pd)
 {
 	if (pd->early && l->ops->abandon != NULL)
-		l->ops->abandon(l->arg, pd->fd);
+		l->ops->abandon(l->arg, pd->nc->fd);
 }
 
 /* A handshake failed: that client's problem alone. */
@@ -310,9 +420,8 @@ listener_hs_failed(struct pending *pd, char *cause)
 	struct net_peer	 peer = pd->peer;
 
 	listener_abandon(l, pd);
-	close(pd->fd);
+	netconn_free(pd->nc);
 	pending_free(pd);
-	gate_release(l->o->run);
 	if (l->ops->failed != NULL)
 		l->ops->failed(l->arg, &peer, cause);
 	else
@@ -326,8 +435,8 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 {
 	struct pending	*pd = arg;
 	struct listener	*l = pd->l;
+	struct netconn	*nc = pd->nc;
 	struct net_peer	 peer = pd->peer;
-	int		 fd = pd->fd;
 
 	pd->whs = NULL;
 	if (ws == NULL && cause == NULL) {
@@ -337,9 +446,10 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 		 * cannot make the kernel reset the answer away.
 		 */
 		listener_abandon(l, pd);
-		sock_linger(fd);
+		sock_linger(nc->fd);
+		nc->fd = -1;
+		netconn_free(nc);
 		pending_free(pd);
-		gate_release(l->o->run);
 		if (l->ops->failed != NULL)
 			l->ops->failed(l->arg, &peer, NULL);
 		return;
@@ -348,8 +458,9 @@ listener_ws_done(struct ws *ws, char *cause, void *arg)
 		listener_hs_failed(pd, cause);
 		return;
 	}
+	nc->ws = ws;
 	pending_free(pd);
-	listener_start(l, fd, &peer, NULL, ws);
+	listener_start(l, nc, &peer);
 }
 
 /*
@@ -361,7 +472,7 @@ listener_upgrade(struct pending *pd, struct tls *tls)
 {
 	char	*cause;
 
-	if ((pd->whs = ws_accept_start(pd->l->o, pd->fd, tls,
+	if ((pd->whs = ws_accept_start(pd->l->o, pd->nc->fd, tls,
 	    listener_ws_done, pd)) == NULL) {
 		tls_free(tls);
 		if (asprintf(&cause, "WebSocket: %s", strerror(errno)) == -1)
@@ -376,8 +487,8 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 {
 	struct pending	*pd = arg;
 	struct listener	*l = pd->l;
-	struct net_peer	 peer = pd->peer;
-	int		 fd = pd->fd;
+	struct netconn	*nc = pd->nc;
+	struct net_peer	 peer;
 
 	pd->hs = NULL;
 	if (tls == NULL) {
@@ -388,8 +499,10 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 		listener_upgrade(pd, tls);
 		return;
 	}
+	nc->tls = tls;
+	peer = pd->peer;
 	pending_free(pd);
-	listener_start(l, fd, &peer, tls, NULL);
+	listener_start(l, nc, &peer);
 }
 
 /*
@@ -402,15 +515,17 @@ listener_handshake(void *arg)
 {
 	struct pending	*pd = arg;
 	struct listener	*l = pd->l;
-	struct net_peer	 peer = pd->peer;
+	struct netconn	*nc = pd->nc;
+	struct net_peer	 peer;
 	struct tls	*dtls;
-	int		 fd = pd->fd;
+	int		 fd = nc->fd;
 	char		*cause;
 
 	pd->ln = NULL;
 	if (!l->o->ssl && !l->o->websocket) {
+		peer = pd->peer;
 		pending_free(pd);
-		listener_start(l, fd, &peer, NULL, NULL);
+		listener_start(l, nc, &peer);
 		return;
 	}
 	if (!l->o->ssl) {
@@ -435,20 +550,19 @@ listener_handshake(void *arg)
  * client the line comes before anything is relayed, as with netcat.
  */
 static void
-listener_name(struct listener *l, int fd, const struct net_peer *peer,
-    struct tls *dtls)
+listener_name(struct listener *l, struct netconn *nc,
+    const struct net_peer *peer, struct tls *dtls)
 {
 	struct pending	*pd;
 
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
 		log_warn("accept");
 		tls_free(dtls);
-		close(fd);
-		gate_release(l->o->run);
+		netconn_free(nc);
 		return;
 	}
 	pd->l = l;
-	pd->fd = fd;
+	pd->nc = nc;
 	pd->peer = *peer;
 	TAILQ_INSERT_TAIL(&l->pending, pd, entry);
 	pd->dtls = dtls;
@@ -462,7 +576,7 @@ listener_name(struct listener *l, int fd, const struct net_peer *peer,
 		pd->early = 1;
 		l->early++;
 		ASYNC_START(l, "listen_ops.admitted");
-		l->ops->admitted(l->arg, fd, peer);
+		l->ops->admitted(l->arg, nc->fd, peer);
 		ASYNC_STARTED(l);
 	}
 	/* NULL: the line is out already (no name to wait for). */
@@ -564,6 +678,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 {
 	struct listener	*l = arg;
 	struct net_peer	 peer;
+	struct netconn	*nc;
 	struct tls	*dtls = NULL;
 	int		 fd, i, batch;
 
@@ -595,7 +710,13 @@ listener_accept_cb(int lfd, int events, void *arg)
 				l->starved = 0;
 			return;
 		}
-		switch (gate_decide(&l->o->gate, l->o->run, &peer)) {
+		switch (netconn_admit(l->o, fd, &peer, &nc)) {
+		case -1:
+			log_warn("accept");
+			tls_free(dtls);
+			dtls = NULL;
+			close(fd);
+			continue;
 		case GATE_FULL:
 			/*
 			 * A WebSocket client is answered as HTTP (503), not
@@ -629,18 +750,68 @@ listener_accept_cb(int lfd, int events, void *arg)
 			continue;
 		}
 		net_report_mptcp(l->o, fd);
+		/* Turned away: busy() has closed the socket. */
 		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
 			tls_free(dtls);
 			dtls = NULL;
-			gate_release(l->o->run);
+			nc->fd = -1;
+			netconn_free(nc);
 			continue;
 		}
 		/* One connection at a time: the next waits for this one. */
 		if (l->ops->flags & LISTEN_SERIAL)
 			listener_pause(l, 1);
-		listener_name(l, fd, &peer, dtls);
+		listener_name(l, nc, &peer, dtls);
 		dtls = NULL;
 	}
+}
+
+/*
+ * The listening socket of the command line, as every server opens it:
+ * the -U socket (unix_server()), or host (NULL: as netcat binds, or with
+ * LISTEN_ANY every address, IPv4 and IPv6 alike) and the command line's
+ * port, reported with -v.  With LISTEN_MANY (a server of many clients at
+ * once) the descriptor limit is raised first (gate_raise_nofile()).
+ * Returns the socket, or -1 with errno and *cause set.
+ */
+__startup int
+listen_open(const struct options *o, const char *host, int flags,
+    char **cause)
+{
+	int	 fd;
+
+	*cause = NULL;
+	if (flags & LISTEN_MANY)
+		gate_raise_nofile(&o->gate);
+	if (o->family == AF_UNIX)
+		return (unix_server(o, cause));
+	if (host == NULL && (flags & LISTEN_ANY))
+		fd = net_listen_all(o, o->ports[0], cause);
+	else
+		fd = net_listen(o, host, o->ports[0], cause);
+	if (fd != -1)
+		net_report_listen(o, fd);
+	return (fd);
+}
+
+/*
+ * Serve the listening socket fd with the row ops and its argument arg
+ * until the loop ends (*lp is the listener meanwhile, for the mode to
+ * pause or close), then free the listener.
+ */
+__startup void
+listener_run(const struct options *o, int fd, const struct listen_ops *ops,
+    void *arg, struct listener **lp)
+{
+	struct listener	*l;
+
+	if ((l = listener_new(o, fd, ops, arg)) == NULL)
+		fatal("listener");
+	*lp = l;
+	if (ev_loop() == -1)
+		fatal("poll");
+	*lp = NULL;
+	listener_free(l);
 }
 
 /*
@@ -736,8 +907,7 @@ listener_free(struct listener *l)
 		ws_hs_cancel(pd->whs);
 		tls_free(pd->dtls);
 		listener_abandon(l, pd);
-		close(pd->fd);
-		gate_release(l->o->run);
+		netconn_free(pd->nc);
 		pending_free(pd);
 	}
 	free(l);

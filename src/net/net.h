@@ -110,7 +110,7 @@ enum {
 };
 int		 gate_decide(const struct gate *, struct runtime *,
 		    const struct net_peer *);
-void		 gate_release(struct runtime *);
+void		 gate_release(struct runtime *);	/* netconn_free()'s */
 void		 gate_session(const struct gate *, struct session *);
 void		 gate_raise_nofile(const struct gate *);
 
@@ -275,20 +275,50 @@ void		 wsh_env_free(char **);
 /* listen.c */
 
 /*
+ * A client the gate has admitted, as the listener hands it to a mode: its
+ * socket, its TLS or its WebSocket (which owns its TLS), and its place in
+ * the gate's count (--max-conns).  Exactly one object owns it at a time:
+ * the listener's, then the mode's, which keeps it for as long as it
+ * serves the client and frees it with netconn_free(); that is what gives
+ * the place back, once (doc/design.md, "Who gives a client's place
+ * back").  The socket, TLS and WebSocket may move out of it
+ * (netconn_endpoint(), or a mode taking fd and setting it to -1); the
+ * place never does.
+ */
+struct netconn {
+	int			 fd;	/* -1: none, or moved out */
+	struct tls		*tls;	/* --ssl, or NULL */
+	struct ws		*ws;	/* --websocket, or NULL */
+	struct runtime		*run;	/* whose count it holds; NULL: none */
+};
+int		 netconn_admit(const struct options *, int,
+		    const struct net_peer *, struct netconn **);
+struct netconn	*netconn_new(int);
+struct endpoint	*netconn_endpoint(struct netconn *, struct session *,
+		    const char *, enum ep_shut, int, int);
+void		 netconn_free(struct netconn *);
+
+/*
  * A stream server's row: what the one listener needs of a mode.  Only
- * start is required.
+ * start is required.  Of the LISTEN_* flags, the row's are
+ * LISTEN_SERIAL; the others are listen_open()'s.
  */
 #define LISTEN_SERIAL	0x1	/* One connection at a time: the listener
 				   pauses after each until resumed. */
+#define LISTEN_MANY	0x2	/* listen_open(): many clients at once:
+				   raise the descriptor limit */
+#define LISTEN_ANY	0x4	/* listen_open(): no address given: every
+				   address, IPv4 and IPv6 alike */
 struct listener;
 struct listen_ops {
 	int	 flags;		/* LISTEN_* */
 	/*
-	 * An admitted, ready connection (after TLS and the WebSocket
-	 * upgrade); owns fd, and tls or ws (which owns its TLS).
+	 * An admitted, ready connection from peer (after TLS and the
+	 * WebSocket upgrade, which it holds), which the mode owns from now
+	 * on and frees with netconn_free() when it has done with the
+	 * client: that gives the client's place back.
 	 */
-	int	(*start)(void *, int, const struct net_peer *, struct tls *,
-		    struct ws *);
+	int	(*start)(void *, struct netconn *, const struct net_peer *);
 	/* Turn an admitted caller away before its handshake (--chat). */
 	int	(*busy)(void *, int, const struct net_peer *);
 	/*
@@ -313,14 +343,19 @@ struct listen_ops {
 	void	(*admitted)(void *, int, const struct net_peer *);
 	void	(*abandon)(void *, int);
 };
-int		 listen_admit(const struct options *, const struct net_peer *);
+int		 listen_admit(const struct options *, const struct net_peer *,
+		    struct netconn **);
 int		 listen_early(const struct options *);
 /* The longest line listen_say_full() sends. */
 #define LISTEN_FULL_MAX	128
 void		 listen_say_full(const struct options *, int);
 void		 listen_full_line(const struct options *, char *, size_t);
+int		 listen_open(const struct options *, const char *, int,
+		    char **);
 struct listener	*listener_new(const struct options *, int,
 		    const struct listen_ops *, void *);
+void		 listener_run(const struct options *, int,
+		    const struct listen_ops *, void *, struct listener **);
 void		 listener_pause(struct listener *, int);
 void		 listener_close(struct listener *);
 int		 listener_open(const struct listener *);
