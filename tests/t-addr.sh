@@ -376,6 +376,21 @@ test_pairs_refused() {
 	    tcp-l:1 tls:h:1,cert=c
 }
 
+# A pair is sockcat's own form: a side that cannot be dialled is said,
+# without -v, where nc's "host port" stays silent as nc is.
+test_refused_dial_said() {
+	port=$(free_port) || fail "no free port"
+	t 10 "$SC" tcp:127.0.0.1:"$port" - </dev/null >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "sockcat: connect to 127.0.0.1 port $port (tcp) failed: Connection refused" \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	t 10 "$SC" 127.0.0.1 "$port" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "nc's status" 1 $?
+	assertEquals "nc's silence" "" "$(<"$SC_TMP/err")"
+}
+
 # netcat's forms are not addresses: a port has no scheme.
 test_nc_forms_untouched() {
 	expect_error "missing port number" localhost:80

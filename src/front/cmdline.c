@@ -950,8 +950,12 @@ step_last(struct cmdline *cl)
 
 	if (o->no_shutdown)
 		o->shut_net = 0;
-	/* nc's plain client says a refusal with -v only; its own modes do. */
-	o->say_refused = o->ssl || o->ws_path != NULL || cl->proxy_own;
+	/*
+	 * nc's plain client says a refusal with -v only; its own modes,
+	 * and the address pairs, do.
+	 */
+	o->say_refused = o->ssl || o->ws_path != NULL || cl->proxy_own ||
+	    cl->pair;
 	if (o->recv_only)
 		o->no_stdin = 1;
 	/* --ws-static: a directory that cannot be opened is said now. */

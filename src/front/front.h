@@ -44,6 +44,7 @@ struct cmdline {
 	int		 auth_nopass;	/* --proxy-auth without a password */
 	int		 listen_fd;	/* --listen-fd was given */
 	int		 proxy_own;	/* --proxy or a proxy URL: no nc -x */
+	int		 pair;		/* ADDRESS ADDRESS: sockcat's own form */
 	enum {
 		CL_RUN,
 		CL_HELP,		/* -h: the usage, then exit */

@@ -391,6 +391,7 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 	int			 i;
 
 	p.cl = cl;
+	cl->pair = 1;
 	p.text[0] = (*argvp)[0];
 	p.text[1] = *argcp == 2 ? (*argvp)[1] : "-";
 	for (i = 0; i < 2; i++) {
