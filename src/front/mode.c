@@ -133,6 +133,11 @@ mode_run(const struct options *o)
 		if (modes[i].is(o))
 			break;
 	}
-	log_verbose(2, "mode: %s", modes[i].name);
+	/*
+	 * Asked here, not by log_verbose(): an idle server runs only
+	 * start-up code (see "The idle footprint" in doc/design.md).
+	 */
+	if (o->verbose >= 2)
+		log_verbose(2, "mode: %s", modes[i].name);
 	return (modes[i].run(o));
 }
