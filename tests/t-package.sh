@@ -168,6 +168,9 @@ test_package_holds_its_files() {
 test_package_depends_on_libssl_and_provides_netcat() {
 	grep -Eq '^Depends:.*\<libssl3\>' "$OUT/fields" ||
 	    fail "no libssl3 in $(cat "$OUT/fields")"
+	# zlib too is loaded when first used, which dpkg-shlibdeps cannot see.
+	grep -Eq '^Depends:.*\<zlib1g\>' "$OUT/fields" ||
+	    fail "no zlib1g in $(cat "$OUT/fields")"
 	assertEquals "Provides: netcat" "$(grep '^Provides' "$OUT/fields")"
 }
 

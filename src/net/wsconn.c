@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +50,77 @@
  * room for the flush's empty block).
  */
 #define WS_Z_BOUND(n)	((n) + ((n) >> 3) + ((n) >> 6) + 64)
+
+/*
+ * zlib is loaded with dlopen(3) when a WebSocket first offers or takes
+ * permessage-deflate, as OpenSSL is when TLS is first asked for: linked,
+ * it cost every idle listener 84 KiB (bench/RESULTS.md, set M).  Each
+ * function used is called through a pointer of its own type; the names
+ * below stand for the pointers.  A static build, which cannot load it,
+ * links it (SC_ZLIB_LINKED).
+ */
+#ifndef SC_ZLIB_LINKED
+#define WS_LIBZ		"libz.so.1"
+
+#define WS_Z_FUNCTIONS \
+	F(deflateInit2_) \
+	F(deflate) \
+	F(deflateReset) \
+	F(deflateEnd) \
+	F(inflateInit2_) \
+	F(inflate) \
+	F(inflateReset) \
+	F(inflateEnd)
+
+#define F(name) static __typeof__(&name) ws_z_##name;
+WS_Z_FUNCTIONS
+#undef F
+
+/*
+ * Load zlib and find every function we call, once.  Returns -1 (and the
+ * WebSocket goes uncompressed, said with -v) if it cannot be.
+ */
+static int
+ws_z_load(void)
+{
+	static int	 state;		/* 1 loaded, -1 failed */
+	void		*lib;
+
+	if (state != 0)
+		return (state == 1 ? 0 : -1);
+	state = -1;
+	if ((lib = dlopen(WS_LIBZ, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		log_verbose(1, "WebSocket: no compression: %s", dlerror());
+		return (-1);
+	}
+#define F(name) \
+	if ((ws_z_##name = (__typeof__(ws_z_##name))dlsym(lib, \
+	    #name)) == NULL) { \
+		log_verbose(1, "WebSocket: no compression: %s has no %s", \
+		    WS_LIBZ, #name); \
+		return (-1); \
+	}
+	WS_Z_FUNCTIONS
+#undef F
+	state = 1;
+	return (0);
+}
+
+#define deflateInit2_	(*ws_z_deflateInit2_)
+#define deflate		(*ws_z_deflate)
+#define deflateReset	(*ws_z_deflateReset)
+#define deflateEnd	(*ws_z_deflateEnd)
+#define inflateInit2_	(*ws_z_inflateInit2_)
+#define inflate		(*ws_z_inflate)
+#define inflateReset	(*ws_z_inflateReset)
+#define inflateEnd	(*ws_z_inflateEnd)
+#else
+static int
+ws_z_load(void)
+{
+	return (0);
+}
+#endif
 
 /* What a message's compressed data lacks at its end (RFC 7692, 7.2.1). */
 static const unsigned char ws_z_tail[4] = { 0x00, 0x00, 0xff, 0xff };
@@ -1592,12 +1664,13 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
  * Whether permessage-deflate may be offered or taken: not with
  * --ws-no-compress, and not with --ws-framed, whose records give a
  * message's length before its payload, a length a compressed message
- * does not know until it has been inflated whole.
+ * does not know until it has been inflated whole; nor without zlib,
+ * loaded here the first time.
  */
 static int
 ws_compresses(const struct options *o)
 {
-	return (!o->ws_no_compress && !o->ws_framed);
+	return (!o->ws_no_compress && !o->ws_framed && ws_z_load() == 0);
 }
 
 /*
