@@ -322,20 +322,27 @@ test_refusals() {
 	    --raw -u -l 2000
 }
 
+# drive SIZE STEP... -- CMD...: CMD on a terminal of SIZE, pty-drive.py
+# taking the steps (its recording in r.*); every step must hold.
+drive() {
+	_size=$1
+	shift
+	t 60 $PTY_DRIVE tty "$_size" "record:$SC_TMP/r" "$@" \
+	    >"$SC_TMP/r.tty" 2>"$SC_TMP/r.err"
+	assertEquals "steps: $(cat "$SC_TMP/r.err")" 0 $?
+}
+
 # --raw -l on a terminal: cooked until a client comes, raw while it is
 # connected (the window size sent, ^C passed through as a byte), cooked
 # again when it leaves; status 0.
 test_raw_listener_normal_end() {
 	LPORT=$(free_port)
 	# shellcheck disable=SC2046
-	t 60 $PTY_DRIVE tty 33x111 "record:$SC_TMP/r" cooked \
-	    "connect:tcp:127.0.0.1:$LPORT" raw \
+	drive 33x111 cooked "connect:tcp:127.0.0.1:$LPORT" raw \
 	    'netexpect:\xff\xfa\x1f\x00\x6f\x00\x21\xff\xf0' \
 	    'send:\x03\x1a~x' 'netexpect:\x03\x1a~x' 'netsend:hello\r\n' \
 	    'expect:hello\r\n' netclose exit:0 cooked -- \
-	    "$SC" $(recipe 4) >"$SC_TMP/r.tty" 2>"$SC_TMP/r.err"
-	st=$?
-	assertEquals "steps: $(cat "$SC_TMP/r.err")" 0 "$st"
+	    "$SC" $(recipe 4)
 	assertEquals "what the client got" "$(printf '\377\372\037\000o\000!\377\360\003\032~x' | od -c)" \
 	    "$(od -c <"$SC_TMP/r.net")"
 }
@@ -343,14 +350,11 @@ test_raw_listener_normal_end() {
 # -k: the terminal is its own between clients, raw for each; "~." leaves.
 test_raw_listener_between_clients() {
 	LPORT=$(free_port)
-	t 60 $PTY_DRIVE tty 24x80 "record:$SC_TMP/r" cooked \
-	    "connect:tcp:127.0.0.1:$LPORT" raw 'netsend:one\r\n' \
-	    'expect:one' netclose cooked "connect:tcp:127.0.0.1:$LPORT" raw \
-	    'netsend:two\r\n' 'expect:two' 'send:typed\r~.' exit:0 cooked \
-	    -- "$SC" --raw -lk 127.0.0.1 "$LPORT" >"$SC_TMP/r.tty" \
-	    2>"$SC_TMP/r.err"
-	st=$?
-	assertEquals "steps: $(cat "$SC_TMP/r.err")" 0 "$st"
+	drive 24x80 cooked "connect:tcp:127.0.0.1:$LPORT" raw \
+	    'netsend:one\r\n' 'expect:one' netclose cooked \
+	    "connect:tcp:127.0.0.1:$LPORT" raw 'netsend:two\r\n' 'expect:two' \
+	    'send:typed\r~.' exit:0 cooked -- \
+	    "$SC" --raw -lk 127.0.0.1 "$LPORT"
 	# What the client got after its window size: what was typed, the
 	# escape kept back.
 	assertEquals "typed, not the escape" "typed" \
@@ -362,25 +366,17 @@ test_raw_listener_between_clients() {
 # said, status 1.
 test_raw_listener_peer_reset() {
 	LPORT=$(free_port)
-	t 60 $PTY_DRIVE tty 24x80 "record:$SC_TMP/r" \
-	    "connect:tcp:127.0.0.1:$LPORT" raw 'netsend:hi\r\n' 'expect:hi' \
-	    netreset 'expect:Connection reset by peer' exit:1 cooked -- \
-	    "$SC" --raw -l 127.0.0.1 "$LPORT" >"$SC_TMP/r.tty" \
-	    2>"$SC_TMP/r.err"
-	st=$?
-	assertEquals "steps: $(cat "$SC_TMP/r.err")" 0 "$st"
+	drive 24x80 "connect:tcp:127.0.0.1:$LPORT" raw 'netsend:hi\r\n' \
+	    'expect:hi' netreset 'expect:Connection reset by peer' exit:1 \
+	    cooked -- "$SC" --raw -l 127.0.0.1 "$LPORT"
 }
 
 # SIGTERM while a client is connected: the terminal is put back.
 test_raw_listener_sigterm() {
 	LPORT=$(free_port)
-	t 60 $PTY_DRIVE tty 24x80 "record:$SC_TMP/r" \
-	    "connect:tcp:127.0.0.1:$LPORT" raw 'netsend:hi\r\n' 'expect:hi' \
-	    signal:TERM exit:-15 cooked -- \
-	    "$SC" --raw -l 127.0.0.1 "$LPORT" >"$SC_TMP/r.tty" \
-	    2>"$SC_TMP/r.err"
-	st=$?
-	assertEquals "steps: $(cat "$SC_TMP/r.err")" 0 "$st"
+	drive 24x80 "connect:tcp:127.0.0.1:$LPORT" raw 'netsend:hi\r\n' \
+	    'expect:hi' signal:TERM exit:-15 cooked -- \
+	    "$SC" --raw -l 127.0.0.1 "$LPORT"
 }
 
 # The reverse shell: a --pty client runs bash for the listener's
