@@ -181,7 +181,13 @@ exchange() {
 	_pid=$!
 	wait_for "$SC_TMP/x.err" '^Listening on'
 	_port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/x.err")
-	echo data | t 20 "$_prog" "$@" -N localhost "$_port" 2>"$SC_TMP/c.err"
+	# With -n the client is given the address: "localhost" is not one
+	# (test_numeric_name_refused compares that refusal).
+	_host=localhost
+	case " $* " in
+	*" -"*n*) _host=127.0.0.1 ;;
+	esac
+	echo data | t 20 "$_prog" "$@" -N "$_host" "$_port" 2>"$SC_TMP/c.err"
 	echo "client=$?"
 	wait "$_pid"
 	echo "server=$?"
@@ -194,6 +200,13 @@ test_exchange() {
 	assertEquals "-v" "$(exchange "$NC" -v)" "$(exchange "$SC" -v)"
 	assertEquals "-vn" "$(exchange "$NC" -vn)" "$(exchange "$SC" -vn)"
 	assertEquals "quiet" "$(exchange "$NC")" "$(exchange "$SC")"
+}
+
+# A name where -n wants an address: refused before anything is dialled.
+test_numeric_name_refused() {
+	compare -n localhost 9
+	compare -vn -N localhost 9
+	compare_named "localhost port 9" -ln localhost 9
 }
 
 # A UDP or Unix-domain port or path nobody uses, and a stale socket file.

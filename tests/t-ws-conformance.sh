@@ -158,8 +158,10 @@ test_server_every_close_code() {
 	good="1000 1001 1002 1003 1007 1008 1009 1010 1011 1012 1013 1014 3000
 	    3999 4000 4999"
 	args=()
+	# "--" between the cases, not after the last: an empty case would
+	# wait 30 s for a close that nobody sends.
 	for code in $good; do
-		args+=("close:c:$code:why $code" --)
+		args+=(${args[0]+--} "close:c:$code:why $code")
 	done
 	raw good "${args[@]}"
 	k=0
@@ -171,7 +173,7 @@ test_server_every_close_code() {
 	bad="0 999 1004 1005 1006 1015 1016 2000 2999 5000 65535"
 	args=()
 	for code in $bad; do
-		args+=("close:c:$code" --)
+		args+=(${args[0]+--} "close:c:$code")
 	done
 	raw bad "${args[@]}"
 	k=0
