@@ -412,8 +412,128 @@ test_forward_takes_addresses() {
 	    fail "no forwarder"
 	via_socat TCP:127.0.0.1:"$PORT"
 	stop "$SERVER_PID"
-	expect_error "--forward tls:h:1: not a target --forward dials (HOST:PORT, tcp:HOST:PORT or unix:PATH)" \
+	expect_error "--forward tls:h:1: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, ws://, wss://, serial:, pty:)" \
 	    -l 1 --forward tls:h:1
+}
+
+# udp_echo: Python's UDP socket sending every datagram back as it came
+# (its port in UPORT).
+udp_echo() {
+	bg t 60 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+while True:
+    m, peer = s.recvfrom(65536)
+    s.sendto(m, peer)
+' >"$SC_TMP/uecho"
+	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
+	UPORT=$(cat "$SC_TMP/uecho")
+}
+
+# no_side ADDRESS: is no second sockcat for ADDRESS running?
+no_side() {
+	! pgrep -f -- "sockcat (--quit-after 500ms |-N )?- $1\$" >/dev/null
+}
+
+# lockstep PORT: Python's TCP client sends messages of 1 to 60000 bytes
+# one at a time, each read back whole before the next (a datagram is
+# one read of the stream), and prints the sha256 of all it got.
+lockstep() {
+	BACK=$(t 30 python3 -c '
+import hashlib, os, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(20)
+sent, got = hashlib.sha256(), hashlib.sha256()
+for n in (1, 100, 5000, 60000, 7):
+    m = os.urandom(n)
+    sent.update(m)
+    s.sendall(m)
+    b = b""
+    while len(b) < n:
+        r = s.recv(65536)
+        if not r:
+            sys.exit("closed after %d of %d" % (len(b), n))
+        b += r
+    got.update(b)
+print(sent.hexdigest(), got.hexdigest())
+' "$1")
+}
+
+# --forward udp: from a TCP listener: each read of the stream one
+# datagram to the target, each datagram back written as it came; from a
+# UDP listener, the target the forwarder dials itself.
+test_forward_udp_target() {
+	udp_echo
+	server fw -lk 127.0.0.1 0 --forward udp:127.0.0.1:"$UPORT" ||
+	    fail "no forwarder"
+	lockstep "$PORT"
+	set -- $BACK
+	assertEquals "the bytes back" "$1" "$2"
+	assertNotNull "a client's sums" "$1"
+	# A second client, its own datagram socket.
+	lockstep "$PORT"
+	set -- $BACK
+	assertEquals "the second client's bytes back" "$1" "$2"
+	# Each client's datagram side quits soon after its client closed.
+	wait_until no_side "udp:127.0.0.1:$UPORT" ||
+	    fail "a datagram side outlives its client"
+	stop "$SERVER_PID"
+	bg t 60 "$SC" -v -u -lk 127.0.0.1 0 --forward udp:127.0.0.1:"$UPORT" \
+	    2>"$SC_TMP/fu.err"
+	_fu=$BG_PID
+	wait_for "$SC_TMP/fu.err" '^Bound on ' || fail "not bound"
+	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fu.err")
+	t 30 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+s.sendto(b"ping", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode())
+' "$PORT" >"$SC_TMP/back"
+	assertEquals "-u --forward udp:" "ping" "$(cat "$SC_TMP/back")"
+	stop "$_fu"
+}
+
+# --forward ws:// and wss://: each read from the client one binary
+# message, each message's payload back as bytes.
+test_forward_ws_target() {
+	[ "$WS_OK" = 1 ] || startSkipping
+	ws_peer echo
+	server fw -lk 127.0.0.1 0 --forward "ws://127.0.0.1:$WPORT/fw" ||
+	    fail "no forwarder"
+	data 200000
+	stream_client "$PORT"
+	assertEquals "the bytes back" "$SUM" "$BACK"
+	wait_for "$SC_TMP/ws.out" '^path /fw$' || fail "path: $(cat \
+	    "$SC_TMP/ws.out")"
+	# The client's end closes the WebSocket: no side outlives it.
+	wait_for "$SC_TMP/ws.out" '^closed 1000$' || fail "not closed: $(cat \
+	    "$SC_TMP/ws.out")"
+	stop "$SERVER_PID"
+	WSPEER_CERT=$CERTS/srv.pem WSPEER_KEY=$CERTS/srv.key ws_peer echo
+	server fw2 -lk 127.0.0.1 0 --forward \
+	    "wss://localhost:$WPORT/tls,cafile=$CERTS/ca.pem" ||
+	    fail "no forwarder"
+	data 100000
+	stream_client "$PORT"
+	assertEquals "the bytes back over wss://" "$SUM" "$BACK"
+	stop "$SERVER_PID"
+}
+
+# What has no meaning for a target the forwarder does not dial itself.
+test_forward_crossing_refused() {
+	expect_error "--forward udp:h:1: a udp: or WebSocket target is the only target of its listener" \
+	    -lk 1 --forward udp:h:1 --forward h:2
+	expect_error "--forward ws://h/: a udp: or WebSocket target is the only target of its listener" \
+	    -lk 1 --forward ws://h/ --round-robin
+	expect_error "--forward ws://h/: --send-proxy is for the targets the forwarder dials itself (HOST:PORT, tcp:, unix:, tls:)" \
+	    -lk 1 --forward ws://h/ --send-proxy=v1
+	expect_error "--forward udp:h:1: --forward-ssl is for stream targets: a wss:// target has its own TLS" \
+	    -lk 1 --forward udp:h:1 --forward-ssl
+	expect_error "--forward ws://h/: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, ws://, wss://, serial:, pty:)" \
+	    -u -lk 1 --forward ws://h/
 }
 
 # The README's relay recipes, one per line, as printed.

@@ -207,6 +207,14 @@ pair_side(struct pair *p, const struct addr *a)
 	}
 }
 
+/* Is a a WebSocket, client or server? */
+static int
+pair_ws(const struct addr *a)
+{
+	return (a->kind == ADDR_WS || a->kind == ADDR_WSS ||
+	    a->kind == ADDR_WS_L);
+}
+
 /* Append s to the shell command cmd (size len), quoted for /bin/sh. */
 static void
 pair_quote(char *cmd, size_t len, const char *s)
@@ -229,21 +237,32 @@ pair_quote(char *cmd, size_t len, const char *s)
 }
 
 /*
- * The address a as a program for -c: this sockcat again, relaying its
- * stdin and stdout with a, one for each connection of the other side.
+ * The address a (text) as a program for -c: this sockcat again,
+ * relaying its stdin and stdout with a, one for each connection of the
+ * other side.  That side's end reaches it as the end of its stdin: a
+ * datagram side, which has no end to pass on, quits half a second later
+ * (socat's -t), when the answers on their way are in; a WebSocket is
+ * closed (-N), its answers sent before the close still coming back.
+ * Otherwise a side whose peer never closes would outlive its connection.
  */
 static void
-pair_child(struct pair *p, const char *text)
+pair_child(struct pair *p, const struct addr *a, const char *text)
 {
-	char	 self[PATH_MAX], cmd[PATH_MAX + ADDR_MAX * 4 + 32];
-	ssize_t	 n;
+	char		 self[PATH_MAX], cmd[PATH_MAX + ADDR_MAX * 4 + 48];
+	const char	*how = " ";
+	ssize_t		 n;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
 		fatal("/proc/self/exe");
 	self[n] = '\0';
+	if (a->kind == ADDR_UDP || a->kind == ADDR_DTLS)
+		how = " --quit-after 500ms ";
+	else if (a->kind == ADDR_WS || a->kind == ADDR_WSS)
+		how = " -N ";
 	strlcpy(cmd, "exec ", sizeof(cmd));
 	pair_quote(cmd, sizeof(cmd), self);
-	strlcat(cmd, " - ", sizeof(cmd));
+	strlcat(cmd, how, sizeof(cmd));
+	strlcat(cmd, "- ", sizeof(cmd));
 	pair_quote(cmd, sizeof(cmd), text);
 	pair_opt(p, "sh-exec", cmd);
 }
@@ -269,7 +288,7 @@ pair_other(struct pair *p, const struct addr *l, const struct addr *a,
 	else if (a->kind == ADDR_FILE)
 		pair_refuse(p, "file: is not supported in a pair yet");
 	else if (!fwd || addr_opt(a, "proxy") != NULL)
-		pair_child(p, text);
+		pair_child(p, a, text);
 	else {
 		if (a->kind == ADDR_UNIX)
 			snprintf(target, sizeof(target), "unix:%s", a->path);
@@ -317,10 +336,27 @@ pair_device_check(const struct addr *a, const char *text)
 }
 
 /*
- * A --forward target that is a device (serial:, pty:) is not dialled:
- * each client is given it through a sockcat of its own, as an address
- * pair's other side is, and the device's lock lets one client have it
- * at a time.  It is then the only target.
+ * Is a a --forward target the forwarder does not dial itself: a device
+ * (serial:, pty:), or behind a stream listener (dgram 0) a datagram
+ * (udp:) or a WebSocket (ws://, wss://) target?
+ */
+static int
+pair_forward_child(const struct addr *a, int dgram)
+{
+	if (pair_device(a))
+		return (1);
+	return (!dgram && (a->kind == ADDR_UDP || a->kind == ADDR_WS ||
+	    a->kind == ADDR_WSS));
+}
+
+/*
+ * A --forward target the forwarder does not dial (pair_forward_child())
+ * is given to each client through a sockcat of its own, as an address
+ * pair's other side is: a device's lock lets one client have it at a
+ * time, and a datagram or WebSocket target crosses kinds by the pairs'
+ * rule, each read from the client one datagram or one binary message.
+ * It is then the only target: there is no other to fail over to, and
+ * the header of --send-proxy has no place in what it sends.
  */
 __startup void
 pair_forward_device(struct cmdline *cl)
@@ -330,10 +366,11 @@ pair_forward_device(struct cmdline *cl)
 	struct options		*o = cl->o;
 	const char		*errstr;
 	size_t			 i;
+	int			 dgram = o->socktype == SOCK_DGRAM;
 
 	for (i = 0; i < o->nforward; i++) {
 		if (addr_is(o->forward[i]) && addr_parse(o->forward[i], &a,
-		    &errstr) == 0 && pair_device(&a))
+		    &errstr) == 0 && pair_forward_child(&a, dgram))
 			break;
 	}
 	if (i == o->nforward)
@@ -341,22 +378,22 @@ pair_forward_device(struct cmdline *cl)
 	p.cl = cl;
 	p.text[0] = "--forward";
 	p.text[1] = o->forward[i];
-	if (o->nforward > 1 || o->forward_file != NULL)
-		pair_refuse(&p, "a device is the only target of its listener");
+	if (o->nforward > 1 || o->forward_file != NULL || o->round_robin)
+		pair_refuse(&p, pair_device(&a) ? "a device is the only "
+		    "target of its listener" : "a udp: or WebSocket target "
+		    "is the only target of its listener");
 	if (o->exec != NULL)
 		pair_refuse(&p, "--forward is a mode of its own: it takes no "
 		    "-e or -c");
+	if (o->send_proxy != 0)
+		pair_refuse(&p, "--send-proxy is for the targets the "
+		    "forwarder dials itself (HOST:PORT, tcp:, unix:, tls:)");
+	if (o->fwd_ssl && !pair_device(&a))
+		pair_refuse(&p, "--forward-ssl is for stream targets: a "
+		    "wss:// target has its own TLS");
 	pair_device_check(&a, o->forward[i]);
 	o->nforward = 0;
-	pair_child(&p, o->forward[i]);
-}
-
-/* Is a a WebSocket, client or server? */
-static int
-pair_ws(const struct addr *a)
-{
-	return (a->kind == ADDR_WS || a->kind == ADDR_WSS ||
-	    a->kind == ADDR_WS_L);
+	pair_child(&p, &a, o->forward[i]);
 }
 
 /*
