@@ -362,8 +362,8 @@ test_bad_addresses_refused() {
 
 # Pairs not supported yet, and addresses with the options they replace.
 test_pairs_refused() {
-	expect_error "tcp-l:1 udp-l:2: two listening addresses are not supported yet" \
-	    tcp-l:1 udp-l:2
+	expect_error "tcp-l:1 ws-l:2: a WebSocket listener with another listener is not supported yet" \
+	    tcp-l:1 ws-l:2
 	expect_error "exec:a exec:b: two programs cannot be joined" \
 	    exec:a exec:b
 	expect_error "file:f tcp:h:1: file: is not supported in a pair yet" \
@@ -534,6 +534,120 @@ test_forward_crossing_refused() {
 	    -lk 1 --forward udp:h:1 --forward-ssl
 	expect_error "--forward ws://h/: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, ws://, wss://, serial:, pty:)" \
 	    -u -lk 1 --forward ws://h/
+}
+
+# pair_clients ERR A B: Python's clients of the two listeners whose -v
+# lines are in ERR, A (tcp or udp) first, then B (tcp, udp or a Unix
+# socket's path) once the second listens: A sends, B gets it and answers,
+# A gets the answer; both close.  Prints what each got.
+pair_clients() {
+	t 30 python3 - "$@" <<'EOF2'
+import re, socket, sys, time
+err, ka, kb = sys.argv[1:4]
+def lines(n):
+    for _ in range(600):
+        t = open(err).read()
+        p = re.findall(r"^(?:Listening|Bound) on .*?(\d*)$", t, re.M)
+        if len(p) >= n:
+            return p
+        time.sleep(0.05)
+    sys.exit("no -v line %d: %s" % (n, t))
+def client(k, port):
+    if k == "tcp":
+        s = socket.create_connection(("127.0.0.1", int(port)))
+    elif k == "udp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect(("127.0.0.1", int(port)))
+    else:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(k)
+    s.settimeout(20)
+    return s
+a = client(ka, lines(1)[0])
+a.send(b"from a")
+b = client(kb, lines(2)[1])
+if kb == "udp":
+    # A UDP listener's client is the address of its first datagram.
+    b.send(b"from b")
+    print("b got", b.recv(100).decode())
+else:
+    print("b got", b.recv(100).decode())
+    b.send(b"from b")
+print("a got", a.recv(100).decode())
+a.close()
+b.close()
+EOF2
+}
+
+# Two listeners pair their first clients, each side's bytes to the
+# other, half-closes passed on; the relay ends with them.
+test_two_listeners_pair_first_clients() {
+	bg t 60 "$SC" -v tcp-l:127.0.0.1:0 tcp-l:127.0.0.1:0 \
+	    >"$SC_TMP/two.out" 2>"$SC_TMP/two.err"
+	_two=$BG_PID
+	t 30 python3 - "$SC_TMP/two.err" >"$SC_TMP/back" <<'EOF2'
+import hashlib, os, re, socket, sys, threading, time
+err = sys.argv[1]
+def ports(n):
+    for _ in range(600):
+        p = re.findall(r"^Listening on .* (\d+)$", open(err).read(), re.M)
+        if len(p) >= n:
+            return p
+        time.sleep(0.05)
+    sys.exit("no Listening line %d" % n)
+a = socket.create_connection(("127.0.0.1", int(ports(1)[0])))
+b = socket.create_connection(("127.0.0.1", int(ports(2)[1])))
+da, db = os.urandom(300000), os.urandom(200000)
+got = {}
+def side(s, d, name):
+    # Sends all, half-closes, reads to the end.
+    threading.Thread(target=lambda: (s.sendall(d),
+        s.shutdown(socket.SHUT_WR))).start()
+    h = hashlib.sha256()
+    while True:
+        r = s.recv(65536)
+        if not r:
+            break
+        h.update(r)
+    got[name] = h.hexdigest()
+ts = [threading.Thread(target=side, args=(a, da, "a")),
+      threading.Thread(target=side, args=(b, db, "b"))]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+print(got["a"] == hashlib.sha256(db).hexdigest(),
+      got["b"] == hashlib.sha256(da).hexdigest())
+EOF2
+	assertEquals "the bytes each way" "True True" "$(cat "$SC_TMP/back")"
+	wait_exit "$_two"
+	assertEquals "status" 0 "$WAIT_STATUS"
+	assertEquals "stdout" "" "$(cat "$SC_TMP/two.out")"
+	assertEquals "two listeners, two clients" 2 \
+	    "$(grep -c '^Connection received on ' "$SC_TMP/two.err")"
+	for _k in udp unix; do
+		if [ "$_k" = unix ]; then
+			_b=unix-l:$SC_TMP/two.sock
+			_c=$SC_TMP/two.sock
+		else
+			_b=udp-l:127.0.0.1:0
+			_c=udp
+		fi
+		bg t 60 "$SC" -v tcp-l:127.0.0.1:0 "$_b" 2>"$SC_TMP/two.err"
+		_two=$BG_PID
+		pair_clients "$SC_TMP/two.err" tcp "$_c" >"$SC_TMP/back"
+		assertEquals "tcp-l: $_b" "b got from a
+a got from b" "$(cat "$SC_TMP/back")"
+		wait_exit "$_two"
+		assertEquals "tcp-l: $_b's status" 0 "$WAIT_STATUS"
+	done
+	bg t 60 "$SC" -v udp-l:127.0.0.1:0 tcp-l:127.0.0.1:0 2>"$SC_TMP/two.err"
+	_two=$BG_PID
+	pair_clients "$SC_TMP/two.err" udp tcp >"$SC_TMP/back"
+	assertEquals "udp-l: tcp-l:" "b got from a
+a got from b" "$(cat "$SC_TMP/back")"
+	wait_exit "$_two"
+	assertEquals "udp-l: tcp-l:'s status" 0 "$WAIT_STATUS"
 }
 
 # The README's relay recipes, one per line, as printed.

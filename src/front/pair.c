@@ -32,7 +32,10 @@ struct pair {
 	const char	*text[2];	/* the addresses as given */
 	char		*ops[PAIR_OPERANDS_MAX + 1];
 	int		 nops;
-	int		 fwd;		/* the forwarder relays them */
+	int		 fwd;		/* the forwarder relays them, or
+					   no -N is to be added */
+	int		 verbose;	/* -v for the second sockcat */
+	int		 half_close;	/* and --half-close */
 	/*
 	 * The values given to opt_apply(), which may keep them or copy
 	 * them: held here for the life of the program either way.
@@ -249,20 +252,27 @@ static void
 pair_child(struct pair *p, const struct addr *a, const char *text)
 {
 	char		 self[PATH_MAX], cmd[PATH_MAX + ADDR_MAX * 4 + 48];
-	const char	*how = " ";
 	ssize_t		 n;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
 		fatal("/proc/self/exe");
 	self[n] = '\0';
-	if (a->kind == ADDR_UDP || a->kind == ADDR_DTLS)
-		how = " --quit-after 500ms ";
-	else if (a->kind == ADDR_WS || a->kind == ADDR_WSS)
-		how = " -N ";
 	strlcpy(cmd, "exec ", sizeof(cmd));
 	pair_quote(cmd, sizeof(cmd), self);
-	strlcat(cmd, how, sizeof(cmd));
-	strlcat(cmd, "- ", sizeof(cmd));
+	/* The second of two listeners (pair_translate()). */
+	if (a->listen) {
+		if (p->verbose > 0)
+			strlcat(cmd, p->verbose > 1 ? " -vv" : " -v",
+			    sizeof(cmd));
+		if (p->half_close)
+			strlcat(cmd, " --half-close", sizeof(cmd));
+	}
+	if (a->kind == ADDR_UDP || a->kind == ADDR_DTLS ||
+	    a->kind == ADDR_UDP_L)
+		strlcat(cmd, " --quit-after 500ms", sizeof(cmd));
+	else if (a->kind == ADDR_WS || a->kind == ADDR_WSS)
+		strlcat(cmd, " -N", sizeof(cmd));
+	strlcat(cmd, " - ", sizeof(cmd));
 	pair_quote(cmd, sizeof(cmd), text);
 	pair_opt(p, "sh-exec", cmd);
 }
@@ -440,9 +450,6 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 	    cl->o->exec != NULL || cl->o->nforward > 0)
 		pair_refuse(&p, "the addresses say what -l, -U, -u, --vsock, "
 		    "-e, -c and --forward would: not with them");
-	if (a[0].listen && a[1].listen)
-		pair_refuse(&p, "two listening addresses are not supported "
-		    "yet");
 	for (i = 0; i < 2; i++) {
 		if (pair_device(&a[i]))
 			pair_device_check(&a[i], p.text[i]);
@@ -461,15 +468,41 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 			return;
 		}
 	}
-	/* The listener, or "-"'s other side, or the first dialled. */
-	i = a[1].listen || a[0].kind == ADDR_STDIO || pair_device(&a[0]) ||
-	    (a[0].kind == ADDR_EXEC && a[1].kind != ADDR_STDIO) ? 1 : 0;
+	/*
+	 * The listener, or "-"'s other side, or the first dialled; of two
+	 * listeners the first, which waits for its client before the
+	 * second listens, as socat opens its addresses in order.
+	 */
+	i = (a[1].listen && !a[0].listen) || a[0].kind == ADDR_STDIO ||
+	    pair_device(&a[0]) || (a[0].kind == ADDR_EXEC &&
+	    a[1].kind != ADDR_STDIO) ? 1 : 0;
 	l = &a[i];
 	other = &a[1 - i];
 	if (a[0].kind == ADDR_EXEC && a[1].kind == ADDR_EXEC)
 		pair_refuse(&p, "two programs cannot be joined");
 	pair_side(&p, l);
-	if (other->kind != ADDR_STDIO) {
+	if (other->listen) {
+		/*
+		 * Two listeners pair their first clients, once: the second
+		 * is a sockcat of its own, with -v for its "Listening on".
+		 * Between streams each direction ends on its own
+		 * (--half-close), the relay when both have.  A datagram
+		 * has no end: a udp-l: side quits half a second after its
+		 * stream's end (pair_child()), and a stream behind a
+		 * udp-l: ends the relay with its client's end, as a
+		 * listener does without --half-close.
+		 */
+		if (other->kind == ADDR_WS_L || l->kind == ADDR_WS_L)
+			pair_refuse(&p, "a WebSocket listener with another "
+			    "listener is not supported yet");
+		p.verbose = cl->o->verbose;
+		if (l->kind != ADDR_UDP_L)
+			pair_opt(&p, "half-close", NULL);
+		p.half_close = l->kind != ADDR_UDP_L &&
+		    other->kind != ADDR_UDP_L;
+		pair_child(&p, other, p.text[1 - i]);
+		p.fwd = 1;
+	} else if (other->kind != ADDR_STDIO) {
 		/* A listener serves every client at once, each its own. */
 		if (l->listen)
 			pair_opt(&p, "keep-open", NULL);
