@@ -366,8 +366,6 @@ test_pairs_refused() {
 	    tcp-l:1 ws-l:2
 	expect_error "exec:a exec:b: two programs cannot be joined" \
 	    exec:a exec:b
-	expect_error "file:f tcp:h:1: file: is not supported in a pair yet" \
-	    file:f tcp:h:1
 	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat" \
 	    - exec:cat
 	expect_error "tcp-l:1 tcp:h:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
@@ -648,6 +646,71 @@ a got from b" "$(cat "$SC_TMP/back")"
 a got from b" "$(cat "$SC_TMP/back")"
 	wait_exit "$_two"
 	assertEquals "udp-l: tcp-l:'s status" 0 "$WAIT_STATUS"
+}
+
+# file: in a pair: the first address read as "<" gives it, the second
+# written as ">" (or ">>", with append) makes it.
+test_file_in_a_pair() {
+	data 300000
+	rm -f "$SC_TMP/written"
+	bg t 60 "$SC" -v tcp-l:127.0.0.1:0 file:"$SC_TMP/written" \
+	    >"$SC_TMP/f.out" 2>"$SC_TMP/f.err"
+	_fl=$BG_PID
+	wait_for "$SC_TMP/f.err" '^Listening on ' || fail "no listener"
+	PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/f.err")
+	t 30 socat -u -t 10 - TCP:127.0.0.1:"$PORT" <"$SC_TMP/data"
+	wait_exit "$_fl"
+	assertEquals "status" 0 "$WAIT_STATUS"
+	assertEquals "stdout" "" "$(cat "$SC_TMP/f.out")"
+	assertEquals "the file written" "$SUM" "$(sum_of "$SC_TMP/written")"
+	: >"$SC_TMP/shell-made"
+	assertEquals "the file's mode, as the shell's" \
+	    "$(stat -c %a "$SC_TMP/shell-made")" \
+	    "$(stat -c %a "$SC_TMP/written")"
+	# Truncated as ">" does, or appended to.
+	for _how in "" ",append"; do
+		bg t 60 "$SC" -v tcp-l:127.0.0.1:0 \
+		    file:"$SC_TMP/written$_how" 2>"$SC_TMP/f.err"
+		_fl=$BG_PID
+		wait_for "$SC_TMP/f.err" '^Listening on ' || fail "no listener"
+		PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' \
+		    "$SC_TMP/f.err")
+		printf 'more\n' | t 30 socat -u -t 10 - TCP:127.0.0.1:"$PORT"
+		wait_exit "$_fl"
+	done
+	assertEquals "truncated, then appended to" "more
+more" "$(cat "$SC_TMP/written")"
+	# A file read: its bytes sent, the answer on stdout.
+	bg t 60 python3 -c '
+import hashlib, socket
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+print(l.getsockname()[1], flush=True)
+c, _ = l.accept()
+h = hashlib.sha256()
+while True:
+    b = c.recv(65536)
+    if not b:
+        break
+    h.update(b)
+c.sendall(h.hexdigest().encode() + b"\n")
+c.close()
+' >"$SC_TMP/fport"
+	wait_for "$SC_TMP/fport" '^[0-9]+$' || fail "no server"
+	t 30 "$SC" file:"$SC_TMP/data" tcp:127.0.0.1:"$(cat "$SC_TMP/fport")" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "file: tcp: status" 0 $?
+	assertEquals "file: tcp: stderr" "" "$(cat "$SC_TMP/err")"
+	assertEquals "what the server got" "$SUM" "$(cat "$SC_TMP/out")"
+	expect_error "file:$SC_TMP/none: No such file or directory" \
+	    file:"$SC_TMP/none" tcp:127.0.0.1:1
+	expect_error "file:f,append tcp:h:1: append is for the file written, the second address" \
+	    file:f,append tcp:h:1
+	expect_error "- file:f: a file with stdin and stdout, or another file, is the shell's: use cat" \
+	    - file:f
+	expect_error "file:f exec:cat: a program with a file is the shell's redirection: run it without sockcat" \
+	    file:f exec:cat
 }
 
 # The README's relay recipes, one per line, as printed.

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -202,8 +203,6 @@ pair_side(struct pair *p, const struct addr *a)
 		pair_opt(p, "vsock", NULL);
 		pair_hostport(p, a);
 		break;
-	case ADDR_FILE:
-		pair_refuse(p, "file: is not supported in a pair yet");
 	default:
 		pair_refuse(p, "a program on stdin and stdout is itself: "
 		    "run it without sockcat");
@@ -295,8 +294,6 @@ pair_other(struct pair *p, const struct addr *l, const struct addr *a,
 	    a->kind == ADDR_TLS);
 	if (a->kind == ADDR_EXEC)
 		pair_opt(p, "sh-exec", a->path);
-	else if (a->kind == ADDR_FILE)
-		pair_refuse(p, "file: is not supported in a pair yet");
 	else if (!fwd || addr_opt(a, "proxy") != NULL)
 		pair_child(p, a, text);
 	else {
@@ -407,6 +404,44 @@ pair_forward_device(struct cmdline *cl)
 }
 
 /*
+ * A file (a, the i-th address) in a pair is one direction of standard
+ * input and output, as the shell's redirections make it: the first
+ * address is read, as "<" would give it (its bytes sent, what comes
+ * back on standard output), the second written, created or truncated
+ * as ">" would (or appended to, with "append"), with what standard
+ * input gives sent the other way.  It is then "-".
+ */
+static __startup void
+pair_file(struct pair *p, struct addr *a, const struct addr *other, int i)
+{
+	const char	*v;
+	int		 fd, append;
+
+	if (other->kind == ADDR_FILE || other->kind == ADDR_STDIO)
+		pair_refuse(p, "a file with stdin and stdout, or another "
+		    "file, is the shell's: use cat");
+	if (other->kind == ADDR_EXEC)
+		pair_refuse(p, "a program with a file is the shell's "
+		    "redirection: run it without sockcat");
+	v = addr_opt(a, "append");
+	append = v != NULL && strcmp(v, "0") != 0;
+	if (i == 0 && append)
+		pair_refuse(p, "append is for the file written, the second "
+		    "address");
+	if (i == 0)
+		fd = open(a->path, O_RDONLY | O_CLOEXEC);
+	else
+		fd = open(a->path, O_WRONLY | O_CREAT | O_CLOEXEC |
+		    (append ? O_APPEND : O_TRUNC), 0666);
+	if (fd == -1)
+		fatal("%s", p->text[i]);
+	if (dup2(fd, i == 0 ? STDIN_FILENO : STDOUT_FILENO) == -1)
+		fatal("dup2");
+	close(fd);
+	a->kind = ADDR_STDIO;
+}
+
+/*
  * Are the operands an address pair: two, each an address ("-" or with a
  * scheme: netcat's "host port" never is, a port having none), not both
  * "-"; or one address of a kind we know other than a URL (which the
@@ -450,6 +485,10 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 	    cl->o->exec != NULL || cl->o->nforward > 0)
 		pair_refuse(&p, "the addresses say what -l, -U, -u, --vsock, "
 		    "-e, -c and --forward would: not with them");
+	for (i = 0; i < 2; i++) {
+		if (a[i].kind == ADDR_FILE)
+			pair_file(&p, &a[i], &a[1 - i], i);
+	}
 	for (i = 0; i < 2; i++) {
 		if (pair_device(&a[i]))
 			pair_device_check(&a[i], p.text[i]);
