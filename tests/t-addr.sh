@@ -656,7 +656,8 @@ test_file_in_a_pair() {
 	bg t 60 "$SC" -v tcp-l:127.0.0.1:0 file:"$SC_TMP/written" \
 	    >"$SC_TMP/f.out" 2>"$SC_TMP/f.err"
 	_fl=$BG_PID
-	wait_for "$SC_TMP/f.err" '^Listening on ' || fail "no listener"
+	wait_for "$SC_TMP/f.err" '^Listening on ' ||
+	    { fail "no listener: $(cat "$SC_TMP/f.err")"; return; }
 	PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/f.err")
 	t 30 socat -u -t 10 - TCP:127.0.0.1:"$PORT" <"$SC_TMP/data"
 	wait_exit "$_fl"
@@ -672,7 +673,8 @@ test_file_in_a_pair() {
 		bg t 60 "$SC" -v tcp-l:127.0.0.1:0 \
 		    file:"$SC_TMP/written$_how" 2>"$SC_TMP/f.err"
 		_fl=$BG_PID
-		wait_for "$SC_TMP/f.err" '^Listening on ' || fail "no listener"
+		wait_for "$SC_TMP/f.err" '^Listening on ' ||
+		    { fail "no listener"; return; }
 		PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' \
 		    "$SC_TMP/f.err")
 		printf 'more\n' | t 30 socat -u -t 10 - TCP:127.0.0.1:"$PORT"
@@ -697,7 +699,7 @@ while True:
 c.sendall(h.hexdigest().encode() + b"\n")
 c.close()
 ' >"$SC_TMP/fport"
-	wait_for "$SC_TMP/fport" '^[0-9]+$' || fail "no server"
+	wait_for "$SC_TMP/fport" '^[0-9]+$' || { fail "no server"; return; }
 	t 30 "$SC" file:"$SC_TMP/data" tcp:127.0.0.1:"$(cat "$SC_TMP/fport")" \
 	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "file: tcp: status" 0 $?

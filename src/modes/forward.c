@@ -361,6 +361,9 @@ targets_new(char *const *args, size_t n, const char **errstr)
 		if (t->kind == FWD_UNIX)
 			snprintf(t->name, sizeof(t->name), "%s%s",
 			    FWD_UNIX_PREFIX, t->host);
+		else if (t->kind == FWD_UDP)
+			snprintf(t->name, sizeof(t->name), "udp:%s %s",
+			    t->host, t->port);
 		else
 			snprintf(t->name, sizeof(t->name), "%s %s", t->host,
 			    t->port);
