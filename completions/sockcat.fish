@@ -55,7 +55,7 @@ complete -c sockcat -l deny -x -a '(__fish_print_hostnames)' -d 'refuse these cl
 complete -c sockcat -l denyfile -r -d '--deny for each line of FILE'
 complete -c sockcat -l idle-timeout -x -d 'drop a client idle for TIME; without -l: quit'
 complete -c sockcat -l write-timeout -x -d 'drop a client that reads nothing for TIME (10s)'
-complete -c sockcat -l forward -x -d 'with -l: relay clients to host:port or unix:PATH'
+complete -c sockcat -l forward -x -d 'with -l: relay to host:port, unix:, udp:, ws://'
 complete -c sockcat -l forward-file -r -d '--forward for each line of FILE (SIGHUP reads it)'
 complete -c sockcat -l round-robin -d 'spread clients over the --forward targets'
 complete -c sockcat -l send-proxy -x -a 'v1 v2' -d 'send the target a PROXY header, v1 or v2'

@@ -362,12 +362,10 @@ test_bad_addresses_refused() {
 
 # Pairs not supported yet, and addresses with the options they replace.
 test_pairs_refused() {
-	expect_error "tcp-l:1 udp-l:2: two listening addresses are not supported yet" \
-	    tcp-l:1 udp-l:2
+	expect_error "tcp-l:1 ws-l:2: a WebSocket listener with another listener is not supported yet" \
+	    tcp-l:1 ws-l:2
 	expect_error "exec:a exec:b: two programs cannot be joined" \
 	    exec:a exec:b
-	expect_error "file:f tcp:h:1: file: is not supported in a pair yet" \
-	    file:f tcp:h:1
 	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat" \
 	    - exec:cat
 	expect_error "tcp-l:1 tcp:h:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
@@ -412,8 +410,309 @@ test_forward_takes_addresses() {
 	    fail "no forwarder"
 	via_socat TCP:127.0.0.1:"$PORT"
 	stop "$SERVER_PID"
-	expect_error "--forward tls:h:1: not a target --forward dials (HOST:PORT, tcp:HOST:PORT or unix:PATH)" \
+	expect_error "--forward tls:h:1: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, ws://, wss://, serial:, pty:)" \
 	    -l 1 --forward tls:h:1
+}
+
+# udp_echo: Python's UDP socket sending every datagram back as it came
+# (its port in UPORT).
+udp_echo() {
+	bg t 60 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+while True:
+    m, peer = s.recvfrom(65536)
+    s.sendto(m, peer)
+' >"$SC_TMP/uecho"
+	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
+	UPORT=$(cat "$SC_TMP/uecho")
+}
+
+# no_side ADDRESS: is no second sockcat for ADDRESS running?
+no_side() {
+	! pgrep -f -- "sockcat (--quit-after 500ms |-N )?- $1\$" >/dev/null
+}
+
+# lockstep PORT: Python's TCP client sends messages of 1 to 60000 bytes
+# one at a time, each read back whole before the next (a datagram is
+# one read of the stream), and prints the sha256 of all it got.
+lockstep() {
+	BACK=$(t 30 python3 -c '
+import hashlib, os, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(20)
+sent, got = hashlib.sha256(), hashlib.sha256()
+for n in (1, 100, 5000, 60000, 7):
+    m = os.urandom(n)
+    sent.update(m)
+    s.sendall(m)
+    b = b""
+    while len(b) < n:
+        r = s.recv(65536)
+        if not r:
+            sys.exit("closed after %d of %d" % (len(b), n))
+        b += r
+    got.update(b)
+print(sent.hexdigest(), got.hexdigest())
+' "$1")
+}
+
+# --forward udp: from a TCP listener: each read of the stream one
+# datagram to the target, each datagram back written as it came; from a
+# UDP listener, the target the forwarder dials itself.
+test_forward_udp_target() {
+	udp_echo
+	server fw -lk 127.0.0.1 0 --forward udp:127.0.0.1:"$UPORT" ||
+	    fail "no forwarder"
+	lockstep "$PORT"
+	set -- $BACK
+	assertEquals "the bytes back" "$1" "$2"
+	assertNotNull "a client's sums" "$1"
+	# A second client, its own datagram socket.
+	lockstep "$PORT"
+	set -- $BACK
+	assertEquals "the second client's bytes back" "$1" "$2"
+	# Each client's datagram side quits soon after its client closed.
+	wait_until no_side "udp:127.0.0.1:$UPORT" ||
+	    fail "a datagram side outlives its client"
+	stop "$SERVER_PID"
+	bg t 60 "$SC" -v -u -lk 127.0.0.1 0 --forward udp:127.0.0.1:"$UPORT" \
+	    2>"$SC_TMP/fu.err"
+	_fu=$BG_PID
+	wait_for "$SC_TMP/fu.err" '^Bound on ' || fail "not bound"
+	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fu.err")
+	t 30 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+s.sendto(b"ping", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode())
+' "$PORT" >"$SC_TMP/back"
+	assertEquals "-u --forward udp:" "ping" "$(cat "$SC_TMP/back")"
+	stop "$_fu"
+}
+
+# --forward ws:// and wss://: each read from the client one binary
+# message, each message's payload back as bytes.
+test_forward_ws_target() {
+	[ "$WS_OK" = 1 ] || startSkipping
+	ws_peer echo
+	server fw -lk 127.0.0.1 0 --forward "ws://127.0.0.1:$WPORT/fw" ||
+	    fail "no forwarder"
+	data 200000
+	stream_client "$PORT"
+	assertEquals "the bytes back" "$SUM" "$BACK"
+	wait_for "$SC_TMP/ws.out" '^path /fw$' || fail "path: $(cat \
+	    "$SC_TMP/ws.out")"
+	# The client's end closes the WebSocket: no side outlives it.
+	wait_for "$SC_TMP/ws.out" '^closed 1000$' || fail "not closed: $(cat \
+	    "$SC_TMP/ws.out")"
+	stop "$SERVER_PID"
+	WSPEER_CERT=$CERTS/srv.pem WSPEER_KEY=$CERTS/srv.key ws_peer echo
+	server fw2 -lk 127.0.0.1 0 --forward \
+	    "wss://localhost:$WPORT/tls,cafile=$CERTS/ca.pem" ||
+	    fail "no forwarder"
+	data 100000
+	stream_client "$PORT"
+	assertEquals "the bytes back over wss://" "$SUM" "$BACK"
+	stop "$SERVER_PID"
+}
+
+# What has no meaning for a target the forwarder does not dial itself.
+test_forward_crossing_refused() {
+	expect_error "--forward udp:h:1: a udp: or WebSocket target is the only target of its listener" \
+	    -lk 1 --forward udp:h:1 --forward h:2
+	expect_error "--forward ws://h/: a udp: or WebSocket target is the only target of its listener" \
+	    -lk 1 --forward ws://h/ --round-robin
+	expect_error "--forward ws://h/: --send-proxy is for the targets the forwarder dials itself (HOST:PORT, tcp:, unix:, tls:)" \
+	    -lk 1 --forward ws://h/ --send-proxy=v1
+	expect_error "--forward udp:h:1: --forward-ssl is for stream targets: a wss:// target has its own TLS" \
+	    -lk 1 --forward udp:h:1 --forward-ssl
+	expect_error "--forward ws://h/: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, ws://, wss://, serial:, pty:)" \
+	    -u -lk 1 --forward ws://h/
+}
+
+# pair_clients ERR A B: Python's clients of the two listeners whose -v
+# lines are in ERR, A (tcp or udp) first, then B (tcp, udp or a Unix
+# socket's path) once the second listens: A sends, B gets it and answers,
+# A gets the answer; both close.  Prints what each got.
+pair_clients() {
+	t 30 python3 - "$@" <<'EOF2'
+import re, socket, sys, time
+err, ka, kb = sys.argv[1:4]
+def lines(n):
+    for _ in range(600):
+        t = open(err).read()
+        p = re.findall(r"^(?:Listening|Bound) on .*?(\d*)$", t, re.M)
+        if len(p) >= n:
+            return p
+        time.sleep(0.05)
+    sys.exit("no -v line %d: %s" % (n, t))
+def client(k, port):
+    if k == "tcp":
+        s = socket.create_connection(("127.0.0.1", int(port)))
+    elif k == "udp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect(("127.0.0.1", int(port)))
+    else:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(k)
+    s.settimeout(20)
+    return s
+a = client(ka, lines(1)[0])
+a.send(b"from a")
+b = client(kb, lines(2)[1])
+if kb == "udp":
+    # A UDP listener's client is the address of its first datagram.
+    b.send(b"from b")
+    print("b got", b.recv(100).decode())
+else:
+    print("b got", b.recv(100).decode())
+    b.send(b"from b")
+print("a got", a.recv(100).decode())
+a.close()
+b.close()
+EOF2
+}
+
+# Two listeners pair their first clients, each side's bytes to the
+# other, half-closes passed on; the relay ends with them.
+test_two_listeners_pair_first_clients() {
+	bg t 60 "$SC" -v tcp-l:127.0.0.1:0 tcp-l:127.0.0.1:0 \
+	    >"$SC_TMP/two.out" 2>"$SC_TMP/two.err"
+	_two=$BG_PID
+	t 30 python3 - "$SC_TMP/two.err" >"$SC_TMP/back" <<'EOF2'
+import hashlib, os, re, socket, sys, threading, time
+err = sys.argv[1]
+def ports(n):
+    for _ in range(600):
+        p = re.findall(r"^Listening on .* (\d+)$", open(err).read(), re.M)
+        if len(p) >= n:
+            return p
+        time.sleep(0.05)
+    sys.exit("no Listening line %d" % n)
+a = socket.create_connection(("127.0.0.1", int(ports(1)[0])))
+b = socket.create_connection(("127.0.0.1", int(ports(2)[1])))
+da, db = os.urandom(300000), os.urandom(200000)
+got = {}
+def side(s, d, name):
+    # Sends all, half-closes, reads to the end.
+    threading.Thread(target=lambda: (s.sendall(d),
+        s.shutdown(socket.SHUT_WR))).start()
+    h = hashlib.sha256()
+    while True:
+        r = s.recv(65536)
+        if not r:
+            break
+        h.update(r)
+    got[name] = h.hexdigest()
+ts = [threading.Thread(target=side, args=(a, da, "a")),
+      threading.Thread(target=side, args=(b, db, "b"))]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+print(got["a"] == hashlib.sha256(db).hexdigest(),
+      got["b"] == hashlib.sha256(da).hexdigest())
+EOF2
+	assertEquals "the bytes each way" "True True" "$(cat "$SC_TMP/back")"
+	wait_exit "$_two"
+	assertEquals "status" 0 "$WAIT_STATUS"
+	assertEquals "stdout" "" "$(cat "$SC_TMP/two.out")"
+	assertEquals "two listeners, two clients" 2 \
+	    "$(grep -c '^Connection received on ' "$SC_TMP/two.err")"
+	for _k in udp unix; do
+		if [ "$_k" = unix ]; then
+			_b=unix-l:$SC_TMP/two.sock
+			_c=$SC_TMP/two.sock
+		else
+			_b=udp-l:127.0.0.1:0
+			_c=udp
+		fi
+		bg t 60 "$SC" -v tcp-l:127.0.0.1:0 "$_b" 2>"$SC_TMP/two.err"
+		_two=$BG_PID
+		pair_clients "$SC_TMP/two.err" tcp "$_c" >"$SC_TMP/back"
+		assertEquals "tcp-l: $_b" "b got from a
+a got from b" "$(cat "$SC_TMP/back")"
+		wait_exit "$_two"
+		assertEquals "tcp-l: $_b's status" 0 "$WAIT_STATUS"
+	done
+	bg t 60 "$SC" -v udp-l:127.0.0.1:0 tcp-l:127.0.0.1:0 2>"$SC_TMP/two.err"
+	_two=$BG_PID
+	pair_clients "$SC_TMP/two.err" udp tcp >"$SC_TMP/back"
+	assertEquals "udp-l: tcp-l:" "b got from a
+a got from b" "$(cat "$SC_TMP/back")"
+	wait_exit "$_two"
+	assertEquals "udp-l: tcp-l:'s status" 0 "$WAIT_STATUS"
+}
+
+# file: in a pair: the first address read as "<" gives it, the second
+# written as ">" (or ">>", with append) makes it.
+test_file_in_a_pair() {
+	data 300000
+	rm -f "$SC_TMP/written"
+	bg t 60 "$SC" -v tcp-l:127.0.0.1:0 file:"$SC_TMP/written" \
+	    >"$SC_TMP/f.out" 2>"$SC_TMP/f.err"
+	_fl=$BG_PID
+	wait_for "$SC_TMP/f.err" '^Listening on ' ||
+	    { fail "no listener: $(cat "$SC_TMP/f.err")"; return; }
+	PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/f.err")
+	t 30 socat -u -t 10 - TCP:127.0.0.1:"$PORT" <"$SC_TMP/data"
+	wait_exit "$_fl"
+	assertEquals "status" 0 "$WAIT_STATUS"
+	assertEquals "stdout" "" "$(cat "$SC_TMP/f.out")"
+	assertEquals "the file written" "$SUM" "$(sum_of "$SC_TMP/written")"
+	: >"$SC_TMP/shell-made"
+	assertEquals "the file's mode, as the shell's" \
+	    "$(stat -c %a "$SC_TMP/shell-made")" \
+	    "$(stat -c %a "$SC_TMP/written")"
+	# Truncated as ">" does, or appended to.
+	for _how in "" ",append"; do
+		bg t 60 "$SC" -v tcp-l:127.0.0.1:0 \
+		    file:"$SC_TMP/written$_how" 2>"$SC_TMP/f.err"
+		_fl=$BG_PID
+		wait_for "$SC_TMP/f.err" '^Listening on ' ||
+		    { fail "no listener"; return; }
+		PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' \
+		    "$SC_TMP/f.err")
+		printf 'more\n' | t 30 socat -u -t 10 - TCP:127.0.0.1:"$PORT"
+		wait_exit "$_fl"
+	done
+	assertEquals "truncated, then appended to" "more
+more" "$(cat "$SC_TMP/written")"
+	# A file read: its bytes sent, the answer on stdout.
+	bg t 60 python3 -c '
+import hashlib, socket
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+print(l.getsockname()[1], flush=True)
+c, _ = l.accept()
+h = hashlib.sha256()
+while True:
+    b = c.recv(65536)
+    if not b:
+        break
+    h.update(b)
+c.sendall(h.hexdigest().encode() + b"\n")
+c.close()
+' >"$SC_TMP/fport"
+	wait_for "$SC_TMP/fport" '^[0-9]+$' || { fail "no server"; return; }
+	t 30 "$SC" file:"$SC_TMP/data" tcp:127.0.0.1:"$(cat "$SC_TMP/fport")" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "file: tcp: status" 0 $?
+	assertEquals "file: tcp: stderr" "" "$(cat "$SC_TMP/err")"
+	assertEquals "what the server got" "$SUM" "$(cat "$SC_TMP/out")"
+	expect_error "file:$SC_TMP/none: No such file or directory" \
+	    file:"$SC_TMP/none" tcp:127.0.0.1:1
+	expect_error "file:f,append tcp:h:1: append is for the file written, the second address" \
+	    file:f,append tcp:h:1
+	expect_error "- file:f: a file with stdin and stdout, or another file, is the shell's: use cat" \
+	    - file:f
+	expect_error "file:f exec:cat: a program with a file is the shell's redirection: run it without sockcat" \
+	    file:f exec:cat
 }
 
 # The README's relay recipes, one per line, as printed.

@@ -896,13 +896,13 @@ step_forward(struct cmdline *cl)
 	const char		*errstr;
 	char			*host, *port;
 	size_t			 i;
-	int			 local;
+	enum fwd_kind		 kind;
 
 	for (i = 0; i < o->nforward; i++) {
-		if (forward_parse_target(o->forward[i], &host, &port, &local,
+		if (forward_parse_target(o->forward[i], &host, &port, &kind,
 		    &errstr) == -1)
 			fatalx("--forward %s: %s", o->forward[i], errstr);
-		if (!local)
+		if (kind != FWD_UNIX)
 			forward_check_family(o, o->forward[i], host);
 		free(host);
 		free(port);

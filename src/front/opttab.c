@@ -253,7 +253,7 @@ static const struct optdef optdefs[] = {
 	  .help = "drop a client that reads nothing for TIME (10s)" },
 	{ .name = "forward", .arg = "TARGET", .group = OPTG_PROG,
 	  .set = opt_forward, FIELD(nforward), .repeat = 1,
-	  .help = "with -l: relay clients to host:port or unix:PATH" },
+	  .help = "with -l: relay to host:port, unix:, udp:, ws://" },
 	{ .name = "forward-file", .arg = "FILE", .group = OPTG_PROG,
 	  .set = opt_forward_file, FIELD(forward_file), .comp = OPTC_FILE,
 	  .help = "--forward for each line of FILE (SIGHUP reads it)" },

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,7 +33,10 @@ struct pair {
 	const char	*text[2];	/* the addresses as given */
 	char		*ops[PAIR_OPERANDS_MAX + 1];
 	int		 nops;
-	int		 fwd;		/* the forwarder relays them */
+	int		 fwd;		/* the forwarder relays them, or
+					   no -N is to be added */
+	int		 verbose;	/* -v for the second sockcat */
+	int		 half_close;	/* and --half-close */
 	/*
 	 * The values given to opt_apply(), which may keep them or copy
 	 * them: held here for the life of the program either way.
@@ -199,12 +203,18 @@ pair_side(struct pair *p, const struct addr *a)
 		pair_opt(p, "vsock", NULL);
 		pair_hostport(p, a);
 		break;
-	case ADDR_FILE:
-		pair_refuse(p, "file: is not supported in a pair yet");
 	default:
 		pair_refuse(p, "a program on stdin and stdout is itself: "
 		    "run it without sockcat");
 	}
+}
+
+/* Is a a WebSocket, client or server? */
+static int
+pair_ws(const struct addr *a)
+{
+	return (a->kind == ADDR_WS || a->kind == ADDR_WSS ||
+	    a->kind == ADDR_WS_L);
 }
 
 /* Append s to the shell command cmd (size len), quoted for /bin/sh. */
@@ -229,20 +239,38 @@ pair_quote(char *cmd, size_t len, const char *s)
 }
 
 /*
- * The address a as a program for -c: this sockcat again, relaying its
- * stdin and stdout with a, one for each connection of the other side.
+ * The address a (text) as a program for -c: this sockcat again,
+ * relaying its stdin and stdout with a, one for each connection of the
+ * other side.  That side's end reaches it as the end of its stdin: a
+ * datagram side, which has no end to pass on, quits half a second later
+ * (socat's -t), when the answers on their way are in; a WebSocket is
+ * closed (-N), its answers sent before the close still coming back.
+ * Otherwise a side whose peer never closes would outlive its connection.
  */
 static void
-pair_child(struct pair *p, const char *text)
+pair_child(struct pair *p, const struct addr *a, const char *text)
 {
-	char	 self[PATH_MAX], cmd[PATH_MAX + ADDR_MAX * 4 + 32];
-	ssize_t	 n;
+	char		 self[PATH_MAX], cmd[PATH_MAX + ADDR_MAX * 4 + 48];
+	ssize_t		 n;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
 		fatal("/proc/self/exe");
 	self[n] = '\0';
 	strlcpy(cmd, "exec ", sizeof(cmd));
 	pair_quote(cmd, sizeof(cmd), self);
+	/* The second of two listeners (pair_translate()). */
+	if (a->listen) {
+		if (p->verbose > 0)
+			strlcat(cmd, p->verbose > 1 ? " -vv" : " -v",
+			    sizeof(cmd));
+		if (p->half_close)
+			strlcat(cmd, " --half-close", sizeof(cmd));
+	}
+	if (a->kind == ADDR_UDP || a->kind == ADDR_DTLS ||
+	    a->kind == ADDR_UDP_L)
+		strlcat(cmd, " --quit-after 500ms", sizeof(cmd));
+	else if (a->kind == ADDR_WS || a->kind == ADDR_WSS)
+		strlcat(cmd, " -N", sizeof(cmd));
 	strlcat(cmd, " - ", sizeof(cmd));
 	pair_quote(cmd, sizeof(cmd), text);
 	pair_opt(p, "sh-exec", cmd);
@@ -266,10 +294,8 @@ pair_other(struct pair *p, const struct addr *l, const struct addr *a,
 	    a->kind == ADDR_TLS);
 	if (a->kind == ADDR_EXEC)
 		pair_opt(p, "sh-exec", a->path);
-	else if (a->kind == ADDR_FILE)
-		pair_refuse(p, "file: is not supported in a pair yet");
 	else if (!fwd || addr_opt(a, "proxy") != NULL)
-		pair_child(p, text);
+		pair_child(p, a, text);
 	else {
 		if (a->kind == ADDR_UNIX)
 			snprintf(target, sizeof(target), "unix:%s", a->path);
@@ -317,10 +343,27 @@ pair_device_check(const struct addr *a, const char *text)
 }
 
 /*
- * A --forward target that is a device (serial:, pty:) is not dialled:
- * each client is given it through a sockcat of its own, as an address
- * pair's other side is, and the device's lock lets one client have it
- * at a time.  It is then the only target.
+ * Is a a --forward target the forwarder does not dial itself: a device
+ * (serial:, pty:), or behind a stream listener (dgram 0) a datagram
+ * (udp:) or a WebSocket (ws://, wss://) target?
+ */
+static int
+pair_forward_child(const struct addr *a, int dgram)
+{
+	if (pair_device(a))
+		return (1);
+	return (!dgram && (a->kind == ADDR_UDP || a->kind == ADDR_WS ||
+	    a->kind == ADDR_WSS));
+}
+
+/*
+ * A --forward target the forwarder does not dial (pair_forward_child())
+ * is given to each client through a sockcat of its own, as an address
+ * pair's other side is: a device's lock lets one client have it at a
+ * time, and a datagram or WebSocket target crosses kinds by the pairs'
+ * rule, each read from the client one datagram or one binary message.
+ * It is then the only target: there is no other to fail over to, and
+ * the header of --send-proxy has no place in what it sends.
  */
 __startup void
 pair_forward_device(struct cmdline *cl)
@@ -330,10 +373,11 @@ pair_forward_device(struct cmdline *cl)
 	struct options		*o = cl->o;
 	const char		*errstr;
 	size_t			 i;
+	int			 dgram = o->socktype == SOCK_DGRAM;
 
 	for (i = 0; i < o->nforward; i++) {
 		if (addr_is(o->forward[i]) && addr_parse(o->forward[i], &a,
-		    &errstr) == 0 && pair_device(&a))
+		    &errstr) == 0 && pair_forward_child(&a, dgram))
 			break;
 	}
 	if (i == o->nforward)
@@ -341,22 +385,60 @@ pair_forward_device(struct cmdline *cl)
 	p.cl = cl;
 	p.text[0] = "--forward";
 	p.text[1] = o->forward[i];
-	if (o->nforward > 1 || o->forward_file != NULL)
-		pair_refuse(&p, "a device is the only target of its listener");
+	if (o->nforward > 1 || o->forward_file != NULL || o->round_robin)
+		pair_refuse(&p, pair_device(&a) ? "a device is the only "
+		    "target of its listener" : "a udp: or WebSocket target "
+		    "is the only target of its listener");
 	if (o->exec != NULL)
 		pair_refuse(&p, "--forward is a mode of its own: it takes no "
 		    "-e or -c");
+	if (o->send_proxy != 0)
+		pair_refuse(&p, "--send-proxy is for the targets the "
+		    "forwarder dials itself (HOST:PORT, tcp:, unix:, tls:)");
+	if (o->fwd_ssl && !pair_device(&a))
+		pair_refuse(&p, "--forward-ssl is for stream targets: a "
+		    "wss:// target has its own TLS");
 	pair_device_check(&a, o->forward[i]);
 	o->nforward = 0;
-	pair_child(&p, o->forward[i]);
+	pair_child(&p, &a, o->forward[i]);
 }
 
-/* Is a a WebSocket, client or server? */
-static int
-pair_ws(const struct addr *a)
+/*
+ * A file (a, the i-th address) in a pair is one direction of standard
+ * input and output, as the shell's redirections make it: the first
+ * address is read, as "<" would give it (its bytes sent, what comes
+ * back on standard output), the second written, created or truncated
+ * as ">" would (or appended to, with "append"), with what standard
+ * input gives sent the other way.  It is then "-".
+ */
+static __startup void
+pair_file(struct pair *p, struct addr *a, const struct addr *other, int i)
 {
-	return (a->kind == ADDR_WS || a->kind == ADDR_WSS ||
-	    a->kind == ADDR_WS_L);
+	const char	*v;
+	int		 fd, append;
+
+	if (other->kind == ADDR_FILE || other->kind == ADDR_STDIO)
+		pair_refuse(p, "a file with stdin and stdout, or another "
+		    "file, is the shell's: use cat");
+	if (other->kind == ADDR_EXEC)
+		pair_refuse(p, "a program with a file is the shell's "
+		    "redirection: run it without sockcat");
+	v = addr_opt(a, "append");
+	append = v != NULL && strcmp(v, "0") != 0;
+	if (i == 0 && append)
+		pair_refuse(p, "append is for the file written, the second "
+		    "address");
+	if (i == 0)
+		fd = open(a->path, O_RDONLY | O_CLOEXEC);
+	else
+		fd = open(a->path, O_WRONLY | O_CREAT | O_CLOEXEC |
+		    (append ? O_APPEND : O_TRUNC), 0666);
+	if (fd == -1)
+		fatal("%s", p->text[i]);
+	if (dup2(fd, i == 0 ? STDIN_FILENO : STDOUT_FILENO) == -1)
+		fatal("dup2");
+	close(fd);
+	a->kind = ADDR_STDIO;
 }
 
 /*
@@ -403,9 +485,10 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 	    cl->o->exec != NULL || cl->o->nforward > 0)
 		pair_refuse(&p, "the addresses say what -l, -U, -u, --vsock, "
 		    "-e, -c and --forward would: not with them");
-	if (a[0].listen && a[1].listen)
-		pair_refuse(&p, "two listening addresses are not supported "
-		    "yet");
+	for (i = 0; i < 2; i++) {
+		if (a[i].kind == ADDR_FILE)
+			pair_file(&p, &a[i], &a[1 - i], i);
+	}
 	for (i = 0; i < 2; i++) {
 		if (pair_device(&a[i]))
 			pair_device_check(&a[i], p.text[i]);
@@ -424,15 +507,41 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 			return;
 		}
 	}
-	/* The listener, or "-"'s other side, or the first dialled. */
-	i = a[1].listen || a[0].kind == ADDR_STDIO || pair_device(&a[0]) ||
-	    (a[0].kind == ADDR_EXEC && a[1].kind != ADDR_STDIO) ? 1 : 0;
+	/*
+	 * The listener, or "-"'s other side, or the first dialled; of two
+	 * listeners the first, which waits for its client before the
+	 * second listens, as socat opens its addresses in order.
+	 */
+	i = (a[1].listen && !a[0].listen) || a[0].kind == ADDR_STDIO ||
+	    pair_device(&a[0]) || (a[0].kind == ADDR_EXEC &&
+	    a[1].kind != ADDR_STDIO) ? 1 : 0;
 	l = &a[i];
 	other = &a[1 - i];
 	if (a[0].kind == ADDR_EXEC && a[1].kind == ADDR_EXEC)
 		pair_refuse(&p, "two programs cannot be joined");
 	pair_side(&p, l);
-	if (other->kind != ADDR_STDIO) {
+	if (other->listen) {
+		/*
+		 * Two listeners pair their first clients, once: the second
+		 * is a sockcat of its own, with -v for its "Listening on".
+		 * Between streams each direction ends on its own
+		 * (--half-close), the relay when both have.  A datagram
+		 * has no end: a udp-l: side quits half a second after its
+		 * stream's end (pair_child()), and a stream behind a
+		 * udp-l: ends the relay with its client's end, as a
+		 * listener does without --half-close.
+		 */
+		if (other->kind == ADDR_WS_L || l->kind == ADDR_WS_L)
+			pair_refuse(&p, "a WebSocket listener with another "
+			    "listener is not supported yet");
+		p.verbose = cl->o->verbose;
+		if (l->kind != ADDR_UDP_L)
+			pair_opt(&p, "half-close", NULL);
+		p.half_close = l->kind != ADDR_UDP_L &&
+		    other->kind != ADDR_UDP_L;
+		pair_child(&p, other, p.text[1 - i]);
+		p.fwd = 1;
+	} else if (other->kind != ADDR_STDIO) {
 		/* A listener serves every client at once, each its own. */
 		if (l->listen)
 			pair_opt(&p, "keep-open", NULL);

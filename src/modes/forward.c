@@ -44,6 +44,7 @@
 struct fwd_target {
 	char		*host;		/* or the path of a Unix socket */
 	char		*port;		/* NULL for a Unix socket */
+	enum fwd_kind	 kind;
 	char		 name[NI_MAXHOST + NI_MAXSERV + 2]; /* for messages */
 	uint64_t	 down_until;	/* ev_now() before which it is skipped */
 	long long	 backoff_ms;	/* the next back-off; 0: it is up */
@@ -185,19 +186,21 @@ fwd_parse_port(const char *s, const char **errstr)
 
 /*
  * A --forward target: an address (src/codec/addr.c) of a kind the
- * forwarder dials, "tcp:HOST:PORT" or "unix:PATH", or "HOST:PORT" as
+ * forwarder dials, "tcp:HOST:PORT", "udp:HOST:PORT" (which only a
+ * datagram listener dials itself: a stream listener's is a sockcat of
+ * its own, pair_forward_device()) or "unix:PATH", or "HOST:PORT" as
  * before addresses had schemes.  Fills *host and *port (NULL for a Unix
- * path), allocated, and *local.  Returns 0, or -1 with *errstr set.
+ * path), allocated, and *kind.  Returns 0, or -1 with *errstr set.
  */
 int
-forward_parse_target(const char *arg, char **host, char **port, int *local,
-    const char **errstr)
+forward_parse_target(const char *arg, char **host, char **port,
+    enum fwd_kind *kind, const char **errstr)
 {
 	static struct addr	 a;
 	char			 tcp[ADDR_MAX + 1];
 
 	*host = *port = NULL;
-	*local = 0;
+	*kind = FWD_TCP;
 	*errstr = NULL;
 	if (!addr_is(arg) && snprintf(tcp, sizeof(tcp), "tcp:%s", arg) <
 	    (int)sizeof(tcp))
@@ -206,10 +209,13 @@ forward_parse_target(const char *arg, char **host, char **port, int *local,
 		return (-1);
 	switch (a.kind) {
 	case ADDR_UNIX:
-		*local = 1;
+		*kind = FWD_UNIX;
 		if ((*host = strdup(a.path)) == NULL)
 			fatal("strdup");
 		return (0);
+	case ADDR_UDP:
+		*kind = FWD_UDP;
+		/* FALLTHROUGH */
 	case ADDR_TCP:
 		if (a.nopts > 0) {
 			*errstr = "a --forward target takes no options";
@@ -222,7 +228,7 @@ forward_parse_target(const char *arg, char **host, char **port, int *local,
 		return (0);
 	default:
 		*errstr = "not a target --forward dials (HOST:PORT, "
-		    "tcp:HOST:PORT or unix:PATH)";
+		    "tcp:, udp:, unix:, ws://, wss://, serial:, pty:)";
 		return (-1);
 	}
 }
@@ -242,7 +248,8 @@ forward_read_file(const char *path, char ***lines, size_t *n, char **cause)
 	const char	*errstr;
 	size_t		 len = 0, size = 0, lineno = 0;
 	ssize_t		 r;
-	int		 fd, local;
+	enum fwd_kind	 kind;
+	int		 fd;
 
 	*lines = NULL;
 	*n = 0;
@@ -294,7 +301,7 @@ forward_read_file(const char *path, char ***lines, size_t *n, char **cause)
 			    path, lineno);
 			goto fail;
 		}
-		if (forward_parse_target(line, &host, &port, &local,
+		if (forward_parse_target(line, &host, &port, &kind,
 		    &errstr) == -1) {
 			log_cause(cause, "%s, line %zu: %s: %s", path, lineno,
 			    line, errstr);
@@ -337,29 +344,51 @@ targets_new(char *const *args, size_t n, const char **errstr)
 	struct fwd_targets	*ts;
 	struct fwd_target	*t;
 	size_t			 i;
-	int			 local;
 
 	if ((ts = calloc(1, sizeof(*ts) + n * sizeof(ts->t[0]))) == NULL)
 		fatal("calloc");
 	ts->refs = 1;
 	for (i = 0; i < n; i++) {
 		t = &ts->t[i];
-		if (forward_parse_target(args[i], &t->host, &t->port, &local,
-		    errstr) == -1) {
+		if (forward_parse_target(args[i], &t->host, &t->port,
+		    &t->kind, errstr) == -1) {
 			ts->n = i;
 			ts->refs = 0;
 			targets_free(ts);
 			return (NULL);
 		}
 		ts->n = i + 1;
-		if (local)
+		if (t->kind == FWD_UNIX)
 			snprintf(t->name, sizeof(t->name), "%s%s",
 			    FWD_UNIX_PREFIX, t->host);
+		else if (t->kind == FWD_UDP)
+			snprintf(t->name, sizeof(t->name), "udp:%s %s",
+			    t->host, t->port);
 		else
 			snprintf(t->name, sizeof(t->name), "%s %s", t->host,
 			    t->port);
 	}
 	return (ts);
+}
+
+/*
+ * A stream listener dials streams: a udp: target is a datagram
+ * listener's, or the one target of a stream listener, given on the
+ * command line (a sockcat of its own, pair_forward_device()).  Returns
+ * the name of the first target of ts that o cannot dial, or NULL.
+ */
+static const char *
+targets_misfit(const struct options *o, const struct fwd_targets *ts)
+{
+	size_t	 i;
+
+	if (o->socktype == SOCK_DGRAM)
+		return (NULL);
+	for (i = 0; i < ts->n; i++) {
+		if (ts->t[i].kind == FWD_UDP)
+			return (ts->t[i].name);
+	}
+	return (NULL);
 }
 
 static void
@@ -1186,7 +1215,7 @@ forward_reload_targets(struct forward *f, char **cause)
 	const struct options	*o = f->o;
 	struct fwd_targets	*ts, *old = f->ts;
 	struct addrinfo		 hints;
-	const char		*errstr;
+	const char		*errstr, *name;
 	char			*text, **lines, **args;
 	size_t			 nlines, n, i, j;
 	int			 first;
@@ -1209,6 +1238,12 @@ forward_reload_targets(struct forward *f, char **cause)
 	free(text);
 	if (ts == NULL) {
 		log_cause(cause, "%s: %s", o->forward_file, errstr);
+		return (-1);
+	}
+	if ((name = targets_misfit(o, ts)) != NULL) {
+		log_cause(cause, "%s: %s: a udp: target is the only one of a "
+		    "stream listener", o->forward_file, name);
+		targets_drop(ts);
 		return (-1);
 	}
 	for (i = 0; i < ts->n; i++) {
@@ -1320,6 +1355,9 @@ forward_listen(const struct options *o)
 	TAILQ_INIT(&f.early);
 	if ((f.ts = targets_new(o->forward, o->nforward, &errstr)) == NULL)
 		fatalx("--forward: %s", errstr);
+	if ((errstr = targets_misfit(o, f.ts)) != NULL)
+		fatalx("--forward %s: a udp: target is the only one of a "
+		    "stream listener", errstr);
 	/*
 	 * Outbound connections are the dial's, with the options of a
 	 * client: any family of address, a stream, the proxy of -x.

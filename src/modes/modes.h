@@ -25,9 +25,15 @@
 int		 proxyd_listen(const struct options *);
 
 /* forward.c */
+/* What a --forward target is, as forward_parse_target() finds it. */
+enum fwd_kind {
+	FWD_TCP,	/* HOST:PORT or tcp:HOST:PORT */
+	FWD_UNIX,	/* unix:PATH */
+	FWD_UDP,	/* udp:HOST:PORT, for a datagram listener */
+};
 int		 forward_listen(const struct options *);
-int		 forward_parse_target(const char *, char **, char **, int *,
-		    const char **);
+int		 forward_parse_target(const char *, char **, char **,
+		    enum fwd_kind *, const char **);
 char		*forward_read_file(const char *, char ***, size_t *, char **);
 
 /* plain.c */
