@@ -418,9 +418,11 @@ async def py_client(url, kind, arg):
     import websockets
     comp = None if kind.startswith("nz-") else "deflate"
     kind = kind[3:] if kind.startswith("nz-") else kind
+    # The close waits as long as a loaded machine may need (websockets'
+    # own 10 s ended a sanitized server's answer with 1006).
     async with websockets.connect(url, max_size=None, compression=comp,
                                   max_queue=1, read_limit=65536,
-                                  open_timeout=30) as ws:
+                                  open_timeout=30, close_timeout=40) as ws:
         await py_run(ws, kind, arg)
 
 
