@@ -84,6 +84,24 @@ test_idle_keep_listener_runs_only_startup_code() {
 	check_idle -lk 127.0.0.1 0
 }
 
+# Nor does the idle listener call into libc's printf machinery or its
+# SSE4.2 string scanners: each is a window of libc's text (about 130
+# and 64 KiB) that nothing else an idle listener does maps, and a
+# single snprintf(3) or strspn(3) at start once put the idle RSS above
+# its target beside nc.openbsd (bench/RESULTS.md).
+test_idle_listener_maps_no_printf() {
+	idle_functions "$SC_TMP/ran" -l 127.0.0.1 0 ||
+	    { fail "callgrind: no dump"; return; }
+	callgrind_annotate --threshold=100 "$SC_TMP/cg.out.1" |
+	    grep -F '/libc.so' |
+	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
+	    sort -u >"$SC_TMP/libc"
+	assertTrue "callgrind saw none of libc's functions" \
+	    "grep -qx malloc $SC_TMP/libc"
+	assertEquals "libc functions an idle listener should not reach" "" \
+	    "$(grep -E 'printf|_sse42$' "$SC_TMP/libc" | tr '\n' ' ')"
+}
+
 # The marked functions are one run of the text: no other function of
 # ours between the first and the last.
 test_startup_code_is_together() {
