@@ -632,10 +632,17 @@ fconn_relay(struct fconn *fc)
 		tls_attach(t, fc->out->ttls);
 		fc->out->ttls = NULL;
 	}
+	/*
+	 * Both directions copy until one moves volume, and then splice: a
+	 * connection that trades a line or two costs no splice set-up.  A
+	 * plain client has most likely written as it connected: what it
+	 * sent is read at once, not after another round of the loop.
+	 */
 	if ((fc->up = session_channel(s, "upstream", c, t,
-	    CH_SHUTDOWN | CH_RESET)) == NULL ||
+	    CH_SHUTDOWN | CH_RESET | CH_LAZY |
+	    (c->ops == NULL ? CH_EAGER : 0))) == NULL ||
 	    (fc->down = session_channel(s, "downstream", t, c,
-	    CH_SHUTDOWN | CH_RESET)) == NULL)
+	    CH_SHUTDOWN | CH_RESET | CH_LAZY)) == NULL)
 		goto fail_session;
 	if (o->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||

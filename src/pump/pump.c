@@ -716,6 +716,20 @@ channel_delivered(struct channel *ch, size_t n)
 }
 
 /*
+ * ep's source gave end-of-file: its read side is shut, as declared.  Not
+ * a plain socket's: its peer has ended its writing already, so that
+ * shutdown(2) would change nothing the peer could see, and a connection
+ * it closed altogether refuses it (ENOTCONN); a forwarded connection
+ * saves a system call each way.
+ */
+void
+ep_read_ended(struct endpoint *ep)
+{
+	if (ep->shut == EP_SHUT_SOCKET && ep->rfd != -1 && ep->ops != NULL)
+		shutdown(ep->rfd, SHUT_RD);
+}
+
+/*
  * Reading ch's source failed (a reset): what is queued is still delivered,
  * then the loss shows.  A connection is gone both ways (ep_broken()).
  * Every path of the pump, copying or splicing, ends a read this way.
@@ -800,6 +814,17 @@ channel_push(struct channel *ch)
 	channel_push_sendfile(ch);
 	channel_push_pipe(ch);
 	channel_push_copy(ch);
+	/*
+	 * A lazy channel that moves volume takes the fast path once what
+	 * it copied is delivered: nothing is left behind in the buffer.
+	 */
+	if (ch->fast->upgrade && ch->buf.len == 0) {
+		ch->fast->upgrade = 0;
+		ch->flags &= ~CH_LAZY;
+		channel_try_splice(ch);
+		if (channel_spliced(ch))
+			log_verbose(3, "%s: splice", ch->name);
+	}
 	/* Drained: the buffer goes back, an idle channel holds none. */
 	buf_release(&ch->buf);
 	channel_push_batch(ch);
@@ -896,8 +921,7 @@ channel_pull(struct channel *ch)
 	}
 	if (n == 0) {
 		ch->state = CH_DRAINING;
-		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
-			shutdown(ch->src->rfd, SHUT_RD);
+		ep_read_ended(ch->src);
 		return;
 	}
 	session_touch(ch->session);
@@ -910,6 +934,9 @@ channel_pull(struct channel *ch)
 		ch->fast->pulled = n;
 		return;
 	}
+	/* A full buffer's worth: a stream that moves volume, spliced. */
+	if ((ch->flags & CH_LAZY) && (size_t)n == space)
+		ch->fast->upgrade = 1;
 	if (ch->xform != NULL)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);

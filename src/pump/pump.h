@@ -141,6 +141,11 @@ enum ch_state {
 #define CH_NOBATCH	0x8	/* Read datagrams one at a time. */
 #define CH_RESET	0x10	/* A broken src resets dst (SO_LINGER 0)
 				   rather than shutting it down. */
+#define CH_LAZY		0x20	/* Copy until a read fills the buffer,
+				   then splice (if it can): a short
+				   exchange costs no splice set-up. */
+#define CH_EAGER	0x40	/* Read src at once when the session
+				   starts: it most likely has data. */
 
 /* Batches a channel receives in a row while its socket fills them. */
 #define CHANNEL_BATCH_ROUNDS	8
