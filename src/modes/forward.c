@@ -639,10 +639,10 @@ fconn_relay(struct fconn *fc)
 	 * sent is read at once, not after another round of the loop.
 	 */
 	if ((fc->up = session_channel(s, "upstream", c, t,
-	    CH_SHUTDOWN | CH_RESET | CH_LAZY |
+	    CH_SHUTDOWN | CH_RESET | CH_LAZY | CH_CLOSE |
 	    (c->ops == NULL ? CH_EAGER : 0))) == NULL ||
 	    (fc->down = session_channel(s, "downstream", t, c,
-	    CH_SHUTDOWN | CH_RESET | CH_LAZY)) == NULL)
+	    CH_SHUTDOWN | CH_RESET | CH_LAZY | CH_CLOSE)) == NULL)
 		goto fail_session;
 	if (o->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||

@@ -675,6 +675,15 @@ channel_settle(struct channel *ch)
 		ep_reset(ch->dst);
 		return;
 	}
+	/*
+	 * The way back is over too, so the session ends now and closes dst:
+	 * its close says end-of-file (nothing unread waits in it, which
+	 * would make it a reset), and a shutdown first would only cost a
+	 * system call.  Not for TLS, whose end is a message of its own.
+	 */
+	if ((ch->flags & CH_CLOSE) && ch->dst->ops == NULL &&
+	    ch->dst->reader != NULL && ch->dst->reader->state == CH_DONE)
+		return;
 	if (ch->flags & CH_SHUTDOWN)
 		ep_shutdown(ch->dst);
 }

@@ -146,6 +146,9 @@ enum ch_state {
 				   exchange costs no splice set-up. */
 #define CH_EAGER	0x40	/* Read src at once when the session
 				   starts: it most likely has data. */
+#define CH_CLOSE	0x80	/* The session ends, closing dst, once both
+				   ways are done: dst's write side is not
+				   shut when the way back is done already. */
 
 /* Batches a channel receives in a row while its socket fills them. */
 #define CHANNEL_BATCH_ROUNDS	8
