@@ -77,6 +77,41 @@ test_both_directions_64mib() {
 	assertEquals "a -l forwarder exits after its connection" 0 "$WAIT_STATUS"
 }
 
+# Both directions copy a short exchange (no splice set-up for a line)
+# and splice a stream once it fills a buffer: the data is intact both
+# ways, and -vvv says which path each took.
+test_copy_first_splice_for_volume() {
+	size=$((4 * 1024 * 1024))
+	peer be stream-backend "$size" "$SC_TMP/be.sum"
+	server fw -vvv -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
+	hub stream-client 127.0.0.1 "$PORT" "$size" "$SC_TMP/cl.sum"
+	assertTrue "client" "wait_for '$SC_TMP/cl.sum' received 60"
+	wait_for "$SC_TMP/be.sum" received 30
+	read -r _ bsent _ brecv bn <"$SC_TMP/be.sum"
+	read -r _ csent _ crecv cn <"$SC_TMP/cl.sum"
+	assertEquals "bytes to the backend" "$size" "$bn"
+	assertEquals "bytes to the client" "$size" "$cn"
+	assertEquals "client to backend intact" "$csent" "$brecv"
+	assertEquals "backend to client intact" "$bsent" "$crecv"
+	wait_exit "$SERVER_PID" 10
+	err=$(<"$SC_TMP/fw.err")
+	assertContains "copied first" "$err" "upstream: copy, splice if it moves more"
+	assertContains "then spliced up" "$err" "upstream: splice"
+	assertContains "then spliced down" "$err" "downstream: splice"
+
+	peer be2 halfclose-backend client-first "$SC_TMP/be2.got"
+	server fw2 -vvv -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
+	printf 'question\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "client" 0 $?
+	assertEquals "the line went both ways" "after your eof: question" \
+	    "$(<"$SC_TMP/c.out")"
+	wait_exit "$SERVER_PID" 10
+	assertContains "a line is copied" "$(<"$SC_TMP/fw2.err")" \
+	    "downstream: copy, splice if it moves more"
+	assertNotContains "and never spliced" "$(<"$SC_TMP/fw2.err")" \
+	    "stream: splice"
+}
+
 test_halfclose_client_first() {
 	peer be halfclose-backend client-first "$SC_TMP/be.got"
 	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return

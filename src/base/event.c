@@ -23,7 +23,8 @@ struct ev_fd {
 	ev_fd_cb	*cb;
 	void		*arg;
 	unsigned char	 events;	/* EV_READ | EV_WRITE, 0 if unused */
-	unsigned char	 kernel;	/* epoll: events the kernel knows. */
+	unsigned char	 kernel;	/* epoll: events the kernel knows,
+					   and EV_KPARKED. */
 	unsigned short	 gen;		/* Bumped whenever the slot changes. */
 	int		 always;	/* epoll: index in ev_always + 1. */
 };
@@ -58,6 +59,17 @@ static int			 ev_epfd = -1;
 static struct epoll_event	*ev_epevs;
 static int			*ev_always;
 static int			 ev_nalways;
+
+/*
+ * Descriptors ev_park() let go of while the kernel still watches them:
+ * taken out of the kernel's set before the next wait, unless watched again
+ * meanwhile (then one change, not a removal and an addition).  A slot
+ * listed has EV_KPARKED in its kernel field, so it is listed once.
+ */
+#define EV_KPARKED	0x80
+#define EV_KMASK	(EV_READ | EV_WRITE)
+static int			*ev_parked;
+static int			 ev_nparked;
 
 static int	ev_backend_grow(int);
 static int	ev_backend_set(int);
@@ -139,6 +151,9 @@ ev_backend_grow(int n)
 	if ((always = reallocarray(ev_always, n, sizeof(*always))) == NULL)
 		return (-1);
 	ev_always = always;
+	if ((always = reallocarray(ev_parked, n, sizeof(*always))) == NULL)
+		return (-1);
+	ev_parked = always;
 	return (0);
 }
 
@@ -177,16 +192,19 @@ ev_backend_set(int fd)
 	}
 	if (e->events == 0) {
 		/* The descriptor may be closed already: that removed it. */
-		if (e->kernel != 0)
+		if (e->kernel & EV_KMASK)
 			epoll_ctl(ev_epfd, EPOLL_CTL_DEL, fd, &ev);
-		e->kernel = 0;
+		e->kernel &= EV_KPARKED;
 		return (0);
 	}
+	/* Parked with these very events: the kernel has them already. */
+	if ((e->kernel & EV_KMASK) == e->events)
+		return (0);
 	if (e->events & EV_READ)
 		ev.events |= EPOLLIN | EPOLLRDHUP;
 	if (e->events & EV_WRITE)
 		ev.events |= EPOLLOUT;
-	op = e->kernel != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	op = (e->kernel & EV_KMASK) != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 	if (epoll_ctl(ev_epfd, op, fd, &ev) == -1) {
 		/*
 		 * A descriptor closed and reopened without ev_del() is no
@@ -200,15 +218,35 @@ ev_backend_set(int fd)
 			/* Regular files and the like: always ready. */
 			ev_always[ev_nalways++] = fd;
 			e->always = ev_nalways;
-			e->kernel = 0;
+			e->kernel &= EV_KPARKED;
 			return (0);
 		} else
 			return (-1);
 		if (epoll_ctl(ev_epfd, op, fd, &ev) == -1)
 			return (-1);
 	}
-	e->kernel = e->events;
+	e->kernel = e->events | (e->kernel & EV_KPARKED);
 	return (0);
+}
+
+/* Before a wait: what is parked and not watched again leaves the kernel. */
+static void
+ev_unpark(void)
+{
+	struct epoll_event	 ev = { .events = 0 };
+	struct ev_fd		*e;
+	int			 i, fd;
+
+	for (i = 0; i < ev_nparked; i++) {
+		fd = ev_parked[i];
+		e = &ev_fds[fd];
+		if (e->events == 0 && (e->kernel & EV_KMASK) &&
+		    epoll_ctl(ev_epfd, EPOLL_CTL_DEL, fd, &ev) == -1)
+			DEBUG_CHECK(errno != EBADF, "a parked descriptor "
+			    "closed without ev_del()");
+		e->kernel = e->events != 0 ? e->kernel & EV_KMASK : 0;
+	}
+	ev_nparked = 0;
 }
 
 /*
@@ -227,6 +265,7 @@ ev_wait(int timeout)
 		return (-1);
 	if (ev_nfds == 0 && ev_grow(0) == -1)
 		return (-1);
+	ev_unpark();
 	/* Something is ready already: look, but do not sleep. */
 	if (ev_nalways > 0)
 		timeout = 0;
@@ -301,13 +340,47 @@ ev_del(int fd)
 	if (fd < 0 || fd >= ev_nfds)
 		return;
 	e = &ev_fds[fd];
-	if (e->events == 0)
+	if (e->events == 0 && (e->kernel & EV_KMASK) == 0)
 		return;
 	e->events = 0;
 	e->cb = NULL;
 	e->arg = NULL;
 	e->gen++;
 	ev_backend_set(fd);
+	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
+		ev_maxfd--;
+}
+
+/*
+ * Stop watching fd, as ev_del() does, but leave it in the kernel's set
+ * until the next wait: an owner that watches it again before then (a
+ * socket just connected, handed to the pump) costs one change instead of
+ * a removal and an addition.  fd must stay open until then, or be given
+ * to ev_del() before it is closed: a descriptor closed while another
+ * process holds the same socket would stay in the set.
+ */
+void
+ev_park(int fd)
+{
+	struct ev_fd	*e;
+
+	if (fd < 0 || fd >= ev_nfds)
+		return;
+	e = &ev_fds[fd];
+	if (e->events == 0)
+		return;
+	if (e->always || (e->kernel & EV_KMASK) == 0) {
+		ev_del(fd);
+		return;
+	}
+	if (!(e->kernel & EV_KPARKED)) {
+		ev_parked[ev_nparked++] = fd;
+		e->kernel |= EV_KPARKED;
+	}
+	e->events = 0;
+	e->cb = NULL;
+	e->arg = NULL;
+	e->gen++;
 	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
 		ev_maxfd--;
 }

@@ -634,7 +634,7 @@ fconn_relay(struct fconn *fc)
 	struct endpoint	*c, *t;
 	ssize_t		 n = 0;
 
-	ev_del(fc->out->tfd);
+	ev_park(fc->out->tfd);
 	target_up(fc->out->cur);
 	if (o->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
 	    o->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
@@ -661,10 +661,17 @@ fconn_relay(struct fconn *fc)
 		tls_attach(t, fc->out->ttls);
 		fc->out->ttls = NULL;
 	}
+	/*
+	 * Both directions copy until one moves volume, and then splice: a
+	 * connection that trades a line or two costs no splice set-up.  A
+	 * plain client has most likely written as it connected: what it
+	 * sent is read at once, not after another round of the loop.
+	 */
 	if ((fc->up = session_channel(s, "upstream", c, t,
-	    CH_SHUTDOWN | CH_RESET)) == NULL ||
+	    CH_SHUTDOWN | CH_RESET | CH_LAZY | CH_CLOSE |
+	    (c->ops == NULL ? CH_EAGER : 0))) == NULL ||
 	    (fc->down = session_channel(s, "downstream", t, c,
-	    CH_SHUTDOWN | CH_RESET)) == NULL)
+	    CH_SHUTDOWN | CH_RESET | CH_LAZY | CH_CLOSE)) == NULL)
 		goto fail_session;
 	if (o->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
@@ -705,7 +712,7 @@ fconn_target_ready(struct fconn *fc)
 		fconn_relay(fc);
 		return;
 	}
-	ev_del(fc->out->tfd);
+	ev_park(fc->out->tfd);
 	ev_timer_disarm(&fc->out->deadline);
 	fc->state = FC_READY;
 }
@@ -733,7 +740,7 @@ fconn_connected(struct fconn *fc)
 	struct fconn_out	*out = fc->out;
 	char			*cause;
 
-	ev_del(out->tfd);
+	ev_park(out->tfd);
 	if (!o->fwd_ssl) {
 		fconn_target_ready(fc);
 		return;
@@ -776,7 +783,13 @@ fconn_dialed_cb(int fd, const struct net_peer *peer, int error,
 static void
 fconn_next(struct fconn *fc)
 {
-	static const struct dial_how unix_how = { .flags = DIAL_UNIX };
+	/*
+	 * The socket comes parked: the pump watches it at once, in one
+	 * change to the kernel's set.
+	 */
+	static const struct dial_how unix_how = {
+		.flags = DIAL_UNIX | DIAL_PARK };
+	static const struct dial_how tcp_how = { .flags = DIAL_PARK };
 	struct forward		*f = fc->f;
 	const struct options	*o = f->o;
 	struct fwd_targets	*ts = fc->out->ts;
@@ -803,7 +816,7 @@ fconn_next(struct fconn *fc)
 		 */
 		fc->state = FC_CONNECTING;
 		if ((fc->out->dial = dial_open(&f->dial_o, t->host, t->port,
-		    TIME_NONE, t->port == NULL ? &unix_how : NULL,
+		    TIME_NONE, t->port == NULL ? &unix_how : &tcp_how,
 		    fconn_dialed_cb, fc)) == NULL) {
 			fconn_failed(fc, strerror(errno));
 			return;

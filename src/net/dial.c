@@ -56,7 +56,10 @@ struct dial {
 	int			 error;	/* errno of the last attempt */
 	struct net_peer		 peer;
 	struct ev_timer		 deadline;
-	struct ev_timer		 kick;	/* a Unix path's first step */
+	struct ev_timer		 kick;	/* a Unix path's first step, or
+					   the outcome of a connect that
+					   is over already */
+	int			 done;	/* kick: connect is over */
 	struct addrinfo		 uai;	/* a Unix path's or a VSOCK CID's one
 					   address */
 	struct sockaddr_un	 sun;
@@ -101,7 +104,10 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 	if (fd != -1 && !(d->flags & DIAL_UNIX))
 		net_report_mptcp(d->o, fd);
 	if (fd != -1 && d->fd == fd) {
-		ev_del(fd);
+		if (d->flags & DIAL_PARK)
+			ev_park(fd);
+		else
+			ev_del(fd);
 		d->fd = -1;
 	}
 	dial_cancel(d);
@@ -211,7 +217,10 @@ dial_deadline_cb(void *arg)
 static void
 dial_connected(struct dial *d)
 {
-	ev_del(d->fd);
+	if (d->flags & DIAL_PARK)
+		ev_park(d->fd);
+	else
+		ev_del(d->fd);
 	memcpy(&d->peer.ss, d->ai->ai_addr, d->ai->ai_addrlen);
 	d->peer.len = d->ai->ai_addrlen;
 	if (!d->proxied) {
@@ -233,14 +242,29 @@ static int
 dial_self(const struct addrinfo *ai, int fd)
 {
 	struct sockaddr_storage	 me, peer;
-	socklen_t		 mlen = sizeof(me), plen = sizeof(peer);
+	socklen_t		 mlen = sizeof(me);
 
+	/*
+	 * The peer is the address connected to: asking the kernel for it
+	 * (getpeername(2)) would cost every dial a system call for nothing.
+	 */
 	if (ai->ai_socktype != SOCK_STREAM ||
 	    (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
-	    getsockname(fd, (struct sockaddr *)&me, &mlen) == -1 ||
-	    getpeername(fd, (struct sockaddr *)&peer, &plen) == -1)
+	    ai->ai_addrlen > sizeof(peer) ||
+	    getsockname(fd, (struct sockaddr *)&me, &mlen) == -1)
 		return (0);
-	return (dgram_addr_equal(&me, mlen, &peer, plen));
+	memcpy(&peer, ai->ai_addr, ai->ai_addrlen);
+	return (dgram_addr_equal(&me, mlen, &peer, ai->ai_addrlen));
+}
+
+/* Is fd, whose connect(2) said EINPROGRESS, connected all the same? */
+static int
+dial_over(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	return (getpeername(fd, (struct sockaddr *)&ss, &len) == 0);
 }
 
 /*
@@ -255,7 +279,10 @@ dial_connect_cb(int fd, int events, void *arg)
 	int		 error = 0;
 
 	(void)events;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
+	/* Connected as it returned (dial_over()): no error to ask for. */
+	if (d->done)
+		d->done = 0;
+	else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
 		error = errno;
 	if (error == 0 && dial_self(d->ai, fd))
 		error = ECONNREFUSED;
@@ -272,11 +299,20 @@ dial_connect_cb(int fd, int events, void *arg)
 	dial_try(d);
 }
 
-/* A Unix path needs no lookup: its first step is still the loop's. */
+/*
+ * A Unix path needs no lookup: its first step is still the loop's.  So is
+ * the outcome of a connect that was over as it returned.
+ */
 static void
 dial_kick_cb(void *arg)
 {
-	dial_try(arg);
+	struct dial	*d = arg;
+
+	if (d->done) {
+		dial_connect_cb(d->fd, EV_WRITE, d);
+		return;
+	}
+	dial_try(d);
 }
 
 /* Start connecting to d->ai or the next address that takes a socket. */
@@ -324,6 +360,18 @@ dial_try(struct dial *d)
 			errno = ECONNREFUSED;
 		}
 		if (errno == EINPROGRESS) {
+			/*
+			 * Over loopback (to this host) the handshake is
+			 * over before connect(2) returns, though it says
+			 * EINPROGRESS: a peer already known says so, and the
+			 * outcome is read later in this round of the loop
+			 * rather than after a wait for EV_WRITE.
+			 */
+			if (dial_over(fd)) {
+				d->done = 1;
+				ev_timer_arm(&d->kick, 0);
+				return;
+			}
 			ev_set(fd, EV_WRITE, dial_connect_cb, d);
 			return;
 		}

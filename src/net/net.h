@@ -187,6 +187,8 @@ struct dial_how {
 #define DIAL_SERVER	0x1	/* a server's outbound side: no proxy */
 #define DIAL_UNIX	0x2	/* host is a Unix-domain path */
 #define DIAL_BACKLOG	0x4	/* a full backlog is waited out (a client) */
+#define DIAL_PARK	0x8	/* the socket is handed over parked
+				   (ev_park()): its owner watches it */
 	dial_check_cb	*check;	/* asked about each address first */
 	/* The client whose share of the resolver the lookup is in, or NULL
 	   (resolve_start_for()). */

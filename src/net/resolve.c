@@ -84,6 +84,7 @@ struct resolve {
 	void			*arg;
 	enum resolve_state	 state;
 	int			 cancelled;
+	int			 local;	/* answered at once, on the loop */
 	int			 error;	/* getaddrinfo()'s answer */
 	int			 sys_errno; /* with EAI_SYSTEM */
 	struct addrinfo		*res;
@@ -117,7 +118,21 @@ static LIST_HEAD(, resolve_peer) resolve_peers =
 /* Loop side only: lookups whose callback is still to come. */
 static size_t			 resolve_live;
 
+/*
+ * Loop side only: lookups answered at once (an address, a name of the
+ * hosts file), whose callbacks a timer of no delay runs later in the same
+ * round of the loop, after the callback that started them has returned.
+ * The pipe is for the workers: a forwarder that dials an address for
+ * every connection would otherwise pay a write, two reads, two changes
+ * to the watched set and a round of the loop for each.
+ */
+static struct resolve_list	 resolve_ready =
+    TAILQ_HEAD_INITIALIZER(resolve_ready);
+static struct ev_timer		 resolve_kick;
+
 static void	resolve_deliver_cb(int, int, void *);
+static void	resolve_kick_cb(void *);
+static void	resolve_run(struct resolve_list *);
 static struct resolve *resolve_submit(struct resolve *,
 		    const struct sockaddr *, int);
 
@@ -554,11 +569,16 @@ static struct resolve *
 resolve_submit(struct resolve *r, const struct sockaddr *from, int answered)
 {
 	if (answered) {
-		pthread_mutex_lock(&resolve_lock);
+		/* No worker touches it: the loop's alone, no lock. */
 		r->state = RS_DONE;
-		resolve_wake();
-		TAILQ_INSERT_TAIL(&resolve_done, r, entry);
-		pthread_mutex_unlock(&resolve_lock);
+		r->local = 1;
+		TAILQ_INSERT_TAIL(&resolve_ready, r, entry);
+		if (!ev_timer_armed(&resolve_kick)) {
+			ev_timer_init(&resolve_kick, resolve_kick_cb, NULL);
+			ev_timer_arm(&resolve_kick, 0);
+		}
+		ASYNC_STARTED(r);
+		return (r);
 	} else {
 		pthread_mutex_lock(&resolve_lock);
 		if (resolve_queued >= RESOLVE_QUEUE_MAX ||
@@ -654,6 +674,8 @@ resolve_cancel(struct resolve *r)
 	} else
 		r->cancelled = 1;
 	pthread_mutex_unlock(&resolve_lock);
+	if (r->local)
+		return;
 	resolve_live--;
 	resolve_watch();
 }
@@ -663,8 +685,6 @@ static void
 resolve_deliver_cb(int fd, int events, void *arg)
 {
 	struct resolve_list	 done = TAILQ_HEAD_INITIALIZER(done);
-	struct resolve		*r;
-	struct addrinfo		*res;
 	char			 buf[64];
 
 	(void)events;
@@ -674,16 +694,39 @@ resolve_deliver_cb(int fd, int events, void *arg)
 	pthread_mutex_lock(&resolve_lock);
 	TAILQ_CONCAT(&done, &resolve_done, entry);
 	pthread_mutex_unlock(&resolve_lock);
-	while ((r = TAILQ_FIRST(&done)) != NULL) {
-		TAILQ_REMOVE(&done, r, entry);
+	resolve_run(&done);
+}
+
+/* The lookups answered at once: their callbacks, in the order asked. */
+static void
+resolve_kick_cb(void *arg)
+{
+	struct resolve_list	 done = TAILQ_HEAD_INITIALIZER(done);
+
+	(void)arg;
+	TAILQ_CONCAT(&done, &resolve_ready, entry);
+	resolve_run(&done);
+}
+
+/* Call back each lookup of done that is still wanted, freeing them all. */
+static void
+resolve_run(struct resolve_list *done)
+{
+	struct resolve		*r;
+	struct addrinfo		*res;
+
+	while ((r = TAILQ_FIRST(done)) != NULL) {
+		TAILQ_REMOVE(done, r, entry);
 		if (r->cancelled) {
 			resolve_free(r);
 			continue;
 		}
 		res = r->res;
 		r->res = NULL;
-		resolve_live--;
-		resolve_watch();
+		if (!r->local) {
+			resolve_live--;
+			resolve_watch();
+		}
 		errno = r->sys_errno;
 		/* The callback may start or cancel other lookups. */
 		if (r->kind == RK_NAME) {

@@ -309,8 +309,7 @@ channel_splice_direct(struct channel *ch)
 		}
 		if (n == 0) {
 			ch->state = CH_DRAINING;
-			if (ch->src->shut == EP_SHUT_SOCKET)
-				shutdown(ch->src->rfd, SHUT_RD);
+			ep_read_ended(ch->src);
 			break;
 		}
 		if (errno == EINTR)

@@ -32,6 +32,8 @@ struct ch_fast {
 	char			 direct; /* src or dst is a pipe: one
 					    splice(2) from src to dst */
 	char			 blocked; /* direct: dst is full */
+	char			 upgrade; /* CH_LAZY: a read filled the
+					    buffer; splice once drained */
 	u_int			 pipesize; /* At most CHANNEL_PIPESIZE. */
 	u_int			 piped;	/* Bytes in the pipe, <= pipesize. */
 	int			 pulled; /* Bytes (datagrams) the last read
@@ -97,6 +99,7 @@ void		 channel_settle(struct channel *);
 void		 channel_delivered(struct channel *, size_t);
 void		 channel_fail(struct channel *, const char *, int);
 void		 channel_read_failed(struct channel *, int);
+void		 ep_read_ended(struct endpoint *);
 void		 channel_discard(struct channel *);
 void		 channel_unpause(struct channel *);
 int		 ep_pending(struct endpoint *);

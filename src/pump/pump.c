@@ -675,6 +675,15 @@ channel_settle(struct channel *ch)
 		ep_reset(ch->dst);
 		return;
 	}
+	/*
+	 * The way back is over too, so the session ends now and closes dst:
+	 * its close says end-of-file (nothing unread waits in it, which
+	 * would make it a reset), and a shutdown first would only cost a
+	 * system call.  Not for TLS, whose end is a message of its own.
+	 */
+	if ((ch->flags & CH_CLOSE) && ch->dst->ops == NULL &&
+	    ch->dst->reader != NULL && ch->dst->reader->state == CH_DONE)
+		return;
 	if (ch->flags & CH_SHUTDOWN)
 		ep_shutdown(ch->dst);
 }
@@ -713,6 +722,20 @@ channel_delivered(struct channel *ch, size_t n)
 		totals.sent += n;
 	if (ch->src->flags & EP_NET)
 		totals.received += n;
+}
+
+/*
+ * ep's source gave end-of-file: its read side is shut, as declared.  Not
+ * a plain socket's: its peer has ended its writing already, so that
+ * shutdown(2) would change nothing the peer could see, and a connection
+ * it closed altogether refuses it (ENOTCONN); a forwarded connection
+ * saves a system call each way.
+ */
+void
+ep_read_ended(struct endpoint *ep)
+{
+	if (ep->shut == EP_SHUT_SOCKET && ep->rfd != -1 && ep->ops != NULL)
+		shutdown(ep->rfd, SHUT_RD);
 }
 
 /*
@@ -800,6 +823,17 @@ channel_push(struct channel *ch)
 	channel_push_sendfile(ch);
 	channel_push_pipe(ch);
 	channel_push_copy(ch);
+	/*
+	 * A lazy channel that moves volume takes the fast path once what
+	 * it copied is delivered: nothing is left behind in the buffer.
+	 */
+	if (ch->fast->upgrade && ch->buf.len == 0) {
+		ch->fast->upgrade = 0;
+		ch->flags &= ~CH_LAZY;
+		channel_try_splice(ch);
+		if (channel_spliced(ch))
+			log_verbose(3, "%s: splice", ch->name);
+	}
 	/* Drained: the buffer goes back, an idle channel holds none. */
 	buf_release(&ch->buf);
 	channel_push_batch(ch);
@@ -896,8 +930,7 @@ channel_pull(struct channel *ch)
 	}
 	if (n == 0) {
 		ch->state = CH_DRAINING;
-		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
-			shutdown(ch->src->rfd, SHUT_RD);
+		ep_read_ended(ch->src);
 		return;
 	}
 	session_touch(ch->session);
@@ -910,6 +943,9 @@ channel_pull(struct channel *ch)
 		ch->fast->pulled = n;
 		return;
 	}
+	/* A full buffer's worth: a stream that moves volume, spliced. */
+	if ((ch->flags & CH_LAZY) && (size_t)n == space)
+		ch->fast->upgrade = 1;
 	if (ch->xform != NULL)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);

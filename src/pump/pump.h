@@ -141,6 +141,14 @@ enum ch_state {
 #define CH_NOBATCH	0x8	/* Read datagrams one at a time. */
 #define CH_RESET	0x10	/* A broken src resets dst (SO_LINGER 0)
 				   rather than shutting it down. */
+#define CH_LAZY		0x20	/* Copy until a read fills the buffer,
+				   then splice (if it can): a short
+				   exchange costs no splice set-up. */
+#define CH_EAGER	0x40	/* Read src at once when the session
+				   starts: it most likely has data. */
+#define CH_CLOSE	0x80	/* The session ends, closing dst, once both
+				   ways are done: dst's write side is not
+				   shut when the way back is done already. */
 
 /* Batches a channel receives in a row while its socket fills them. */
 #define CHANNEL_BATCH_ROUNDS	8

@@ -118,7 +118,10 @@ session_start(struct session *s)
 	}
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		channel_try_batch(ch);
-		if (!channel_spliced(ch) && ch->buf.data == NULL) {
+		if (ch->flags & CH_LAZY)
+			log_verbose(3, "%s: copy, splice if it moves more",
+			    ch->name);
+		else if (!channel_spliced(ch) && ch->buf.data == NULL) {
 			channel_try_splice(ch);
 			log_verbose(3, "%s: %s", ch->name, ch->fast->sendfile ?
 			    "sendfile" : channel_spliced(ch) ? "splice" :
@@ -129,9 +132,15 @@ session_start(struct session *s)
 	}
 	TAILQ_FOREACH(ep, &s->endpoints, entry)
 		ep_update(ep);
-	/* A handshake may have left data that no poll will announce. */
+	/*
+	 * A handshake may have left data that no poll will announce; a
+	 * source the mode says has data already (a client that wrote as it
+	 * connected) is read now rather than after a round of the loop.
+	 */
 	TAILQ_FOREACH(ch, &s->channels, entry) {
-		if (ep_pending(ch->src))
+		if (ch->flags & CH_EAGER)
+			channel_run(ch, 1);
+		else if (ep_pending(ch->src))
 			channel_run(ch, 0);
 	}
 	s->running = 1;
