@@ -663,8 +663,12 @@ resolve_name(const struct sockaddr *sa, socklen_t len, int numeric,
 void
 resolve_cancel(struct resolve *r)
 {
+	int	 local;
+
 	if (r == NULL)
 		return;
+	/* A lookup withdrawn from the queue is freed below. */
+	local = r->local;
 	pthread_mutex_lock(&resolve_lock);
 	if (r->state == RS_QUEUED) {
 		TAILQ_REMOVE(&resolve_queue, r, entry);
@@ -674,7 +678,7 @@ resolve_cancel(struct resolve *r)
 	} else
 		r->cancelled = 1;
 	pthread_mutex_unlock(&resolve_lock);
-	if (r->local)
+	if (local)
 		return;
 	resolve_live--;
 	resolve_watch();
