@@ -410,8 +410,28 @@ test_forward_takes_addresses() {
 	    fail "no forwarder"
 	via_socat TCP:127.0.0.1:"$PORT"
 	stop "$SERVER_PID"
-	expect_error "--forward tls:h:1: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, ws://, wss://, serial:, pty:)" \
-	    -l 1 --forward tls:h:1
+	expect_error "--forward exec:cat: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
+	    -l 1 --forward exec:cat
+}
+
+# A tls: target: openssl's s_server, which answers each line reversed,
+# verified against the suite's authority by the name localhost.
+test_forward_tls_target() {
+	bg t 60 openssl s_server -accept 127.0.0.1:0 -cert "$CERTS/srv.pem" \
+	    -key "$CERTS/srv.key" -rev -naccept 1 </dev/null \
+	    >"$SC_TMP/ss.out" 2>&1
+	wait_for "$SC_TMP/ss.out" '^ACCEPT ' || fail "no s_server"
+	sport=$(sed -n 's/^ACCEPT 127\.0\.0\.1://p' "$SC_TMP/ss.out")
+	server fw -lk 127.0.0.1 0 --forward \
+	    "tls:localhost:$sport,cafile=$CERTS/ca.pem" || fail "no forwarder"
+	printf 'over tls\n' | t 20 "$SC" -q 5 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "reversed by s_server" "slt revo" "$(<"$SC_TMP/c.out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
+	stop "$SERVER_PID"
+	expect_error "--forward tls:h:1: --forward-ssl is for HOST:PORT, tcp: and unix: targets: tls: and wss:// have TLS of their own" \
+	    -lk 1 --forward tls:h:1 --forward-ssl
 }
 
 # udp_echo: Python's UDP socket sending every datagram back as it came
@@ -522,15 +542,15 @@ test_forward_ws_target() {
 
 # What has no meaning for a target the forwarder does not dial itself.
 test_forward_crossing_refused() {
-	expect_error "--forward udp:h:1: a udp: or WebSocket target is the only target of its listener" \
+	expect_error "--forward udp:h:1: a udp:, dtls:, tls:, vsock: or WebSocket target is the only target of its listener" \
 	    -lk 1 --forward udp:h:1 --forward h:2
-	expect_error "--forward ws://h/: a udp: or WebSocket target is the only target of its listener" \
+	expect_error "--forward ws://h/: a udp:, dtls:, tls:, vsock: or WebSocket target is the only target of its listener" \
 	    -lk 1 --forward ws://h/ --round-robin
-	expect_error "--forward ws://h/: --send-proxy is for the targets the forwarder dials itself (HOST:PORT, tcp:, unix:, tls:)" \
+	expect_error "--forward ws://h/: --send-proxy is for the targets the forwarder dials itself (HOST:PORT, tcp:, unix:)" \
 	    -lk 1 --forward ws://h/ --send-proxy=v1
-	expect_error "--forward udp:h:1: --forward-ssl is for stream targets: a wss:// target has its own TLS" \
+	expect_error "--forward udp:h:1: --forward-ssl is for HOST:PORT, tcp: and unix: targets: tls: and wss:// have TLS of their own" \
 	    -lk 1 --forward udp:h:1 --forward-ssl
-	expect_error "--forward ws://h/: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, ws://, wss://, serial:, pty:)" \
+	expect_error "--forward ws://h/: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
 	    -u -lk 1 --forward ws://h/
 }
 

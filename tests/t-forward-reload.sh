@@ -212,7 +212,7 @@ test_forward_file_refused_at_start() {
 	expect_error "$SC_TMP/none: No such file or directory" -lk 0 \
 	    --forward-file "$SC_TMP/none"
 	printf 'udp:127.0.0.1:80\n' >"$SC_TMP/udp"
-	expect_error "--forward udp:127.0.0.1:80: a udp: or WebSocket target is the only target of its listener" \
+	expect_error "--forward udp:127.0.0.1:80: a udp:, dtls:, tls:, vsock: or WebSocket target is the only target of its listener" \
 	    -lk 0 --forward-file "$SC_TMP/udp"
 	printf '127.0.0.1:80\n' >"$SC_TMP/one"
 	expect_error "--forward-file given twice: one file holds the targets" \

@@ -345,7 +345,9 @@ pair_device_check(const struct addr *a, const char *text)
 /*
  * Is a a --forward target the forwarder does not dial itself: a device
  * (serial:, pty:), or behind a stream listener (dgram 0) a datagram
- * (udp:) or a WebSocket (ws://, wss://) target?
+ * (udp:, dtls:), a WebSocket (ws://, wss://), a TLS server of its own
+ * options (tls:; --forward-ssl is the forwarder's own TLS, for all its
+ * targets) or a vsock: target?
  */
 static int
 pair_forward_child(const struct addr *a, int dgram)
@@ -353,7 +355,8 @@ pair_forward_child(const struct addr *a, int dgram)
 	if (pair_device(a))
 		return (1);
 	return (!dgram && (a->kind == ADDR_UDP || a->kind == ADDR_WS ||
-	    a->kind == ADDR_WSS));
+	    a->kind == ADDR_WSS || a->kind == ADDR_TLS ||
+	    a->kind == ADDR_DTLS || a->kind == ADDR_VSOCK));
 }
 
 /*
@@ -387,17 +390,18 @@ pair_forward_device(struct cmdline *cl)
 	p.text[1] = o->forward[i];
 	if (o->nforward > 1 || o->forward_file != NULL || o->round_robin)
 		pair_refuse(&p, pair_device(&a) ? "a device is the only "
-		    "target of its listener" : "a udp: or WebSocket target "
-		    "is the only target of its listener");
+		    "target of its listener" : "a udp:, dtls:, tls:, vsock: "
+		    "or WebSocket target is the only target of its "
+		    "listener");
 	if (o->exec != NULL)
 		pair_refuse(&p, "--forward is a mode of its own: it takes no "
 		    "-e or -c");
 	if (o->send_proxy != 0)
 		pair_refuse(&p, "--send-proxy is for the targets the "
-		    "forwarder dials itself (HOST:PORT, tcp:, unix:, tls:)");
+		    "forwarder dials itself (HOST:PORT, tcp:, unix:)");
 	if (o->fwd_ssl && !pair_device(&a))
-		pair_refuse(&p, "--forward-ssl is for stream targets: a "
-		    "wss:// target has its own TLS");
+		pair_refuse(&p, "--forward-ssl is for HOST:PORT, tcp: and "
+		    "unix: targets: tls: and wss:// have TLS of their own");
 	pair_device_check(&a, o->forward[i]);
 	o->nforward = 0;
 	pair_child(&p, &a, o->forward[i]);

@@ -228,7 +228,8 @@ forward_parse_target(const char *arg, char **host, char **port,
 		return (0);
 	default:
 		*errstr = "not a target --forward dials (HOST:PORT, "
-		    "tcp:, udp:, unix:, ws://, wss://, serial:, pty:)";
+		    "tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, "
+		    "serial:, pty:)";
 		return (-1);
 	}
 }
