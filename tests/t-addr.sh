@@ -294,13 +294,7 @@ while True:
 	_fw=$BG_PID
 	wait_for "$SC_TMP/fw.err" '^Bound on ' || fail "not bound"
 	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
-	t 30 python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(20)
-s.sendto(b"ping", ("127.0.0.1", int(sys.argv[1])))
-print(s.recv(100).decode())
-' "$PORT" >"$SC_TMP/back"
+	udp_ping "$PORT" >"$SC_TMP/back"
 	assertEquals "udp-l: udp:" "echo ping" "$(cat "$SC_TMP/back")"
 	stop "$_fw"
 	pb=$(free_port)
@@ -434,6 +428,17 @@ test_forward_tls_target() {
 	    -lk 1 --forward tls:h:1 --forward-ssl
 }
 
+# udp_ping PORT: one datagram "ping" to PORT, and the answer printed.
+udp_ping() {
+	t 30 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+s.sendto(b"ping", ("127.0.0.1", int(sys.argv[1])))
+print(s.recv(100).decode())
+' "$1"
+}
+
 # udp_echo: Python's UDP socket sending every datagram back as it came
 # (its port in UPORT).
 udp_echo() {
@@ -503,13 +508,7 @@ test_forward_udp_target() {
 	_fu=$BG_PID
 	wait_for "$SC_TMP/fu.err" '^Bound on ' || fail "not bound"
 	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fu.err")
-	t 30 python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(20)
-s.sendto(b"ping", ("127.0.0.1", int(sys.argv[1])))
-print(s.recv(100).decode())
-' "$PORT" >"$SC_TMP/back"
+	udp_ping "$PORT" >"$SC_TMP/back"
 	assertEquals "-u --forward udp:" "ping" "$(cat "$SC_TMP/back")"
 	stop "$_fu"
 }

@@ -60,20 +60,26 @@ closed_port() {
 	echo "$PPORT"
 }
 
-test_both_directions_64mib() {
-	size=$((64 * 1024 * 1024))
-	peer be stream-backend "$size" "$SC_TMP/be.sum"
-	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
-	hub stream-client 127.0.0.1 "$PORT" "$size" "$SC_TMP/cl.sum"
+# both_ways SIZE [OPTION]: SIZE bytes each way through a -l forwarder
+# (with OPTION), checked intact at both ends; the forwarder has exited.
+both_ways() {
+	peer be stream-backend "$1" "$SC_TMP/be.sum"
+	server fw ${2:+"$2"} -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" ||
+	    return 1
+	hub stream-client 127.0.0.1 "$PORT" "$1" "$SC_TMP/cl.sum"
 	assertTrue "client" "wait_for '$SC_TMP/cl.sum' received 60"
 	wait_for "$SC_TMP/be.sum" received 30
 	read -r _ bsent _ brecv bn <"$SC_TMP/be.sum"
 	read -r _ csent _ crecv cn <"$SC_TMP/cl.sum"
-	assertEquals "bytes to the backend" "$size" "$bn"
-	assertEquals "bytes to the client" "$size" "$cn"
+	assertEquals "bytes to the backend" "$1" "$bn"
+	assertEquals "bytes to the client" "$1" "$cn"
 	assertEquals "client to backend intact" "$csent" "$brecv"
 	assertEquals "backend to client intact" "$bsent" "$crecv"
 	wait_exit "$SERVER_PID" 10
+}
+
+test_both_directions_64mib() {
+	both_ways $((64 * 1024 * 1024)) || return
 	assertEquals "a -l forwarder exits after its connection" 0 "$WAIT_STATUS"
 }
 
@@ -81,19 +87,7 @@ test_both_directions_64mib() {
 # and splice a stream once it fills a buffer: the data is intact both
 # ways, and -vvv says which path each took.
 test_copy_first_splice_for_volume() {
-	size=$((4 * 1024 * 1024))
-	peer be stream-backend "$size" "$SC_TMP/be.sum"
-	server fw -vvv -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
-	hub stream-client 127.0.0.1 "$PORT" "$size" "$SC_TMP/cl.sum"
-	assertTrue "client" "wait_for '$SC_TMP/cl.sum' received 60"
-	wait_for "$SC_TMP/be.sum" received 30
-	read -r _ bsent _ brecv bn <"$SC_TMP/be.sum"
-	read -r _ csent _ crecv cn <"$SC_TMP/cl.sum"
-	assertEquals "bytes to the backend" "$size" "$bn"
-	assertEquals "bytes to the client" "$size" "$cn"
-	assertEquals "client to backend intact" "$csent" "$brecv"
-	assertEquals "backend to client intact" "$bsent" "$crecv"
-	wait_exit "$SERVER_PID" 10
+	both_ways $((4 * 1024 * 1024)) -vvv || return
 	err=$(<"$SC_TMP/fw.err")
 	assertContains "copied first" "$err" "upstream: copy, splice if it moves more"
 	assertContains "then spliced up" "$err" "upstream: splice"
