@@ -227,20 +227,10 @@ test_stdio_with_dialled_kinds() {
 	    <"$SC_TMP/data" >"$SC_TMP/back"
 	assertEquals "- tls: status" 0 $?
 	assertEquals "- tls:" "$SUM" "$(sum_of "$SC_TMP/back")"
-	# Python's datagram echo, on a port of its own (in its first line).
-	bg t 60 python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1], flush=True)
-while True:
-    m, peer = s.recvfrom(65536)
-    s.sendto(m, peer)
-' >"$SC_TMP/uecho"
-	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
+	udp_echo
 	held_stdin u.in 7
-	bg_in "$SC_TMP/u.in" t 30 "$SC" - udp:127.0.0.1:"$(cat \
-	    "$SC_TMP/uecho")" >"$SC_TMP/back"
+	bg_in "$SC_TMP/u.in" t 30 "$SC" - udp:127.0.0.1:"$UPORT" \
+	    >"$SC_TMP/back"
 	printf 'one datagram\n' >&7
 	wait_for "$SC_TMP/back" '^one datagram$' || fail "- udp: no echo"
 	exec 7>&-
@@ -279,18 +269,9 @@ test_stdio_with_listeners() {
 # udp-l: with udp: is the datagram forwarder; a program with a dialled
 # address is a client running it.
 test_udp_to_udp_and_program_to_tcp() {
-	bg t 60 python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1], flush=True)
-while True:
-    m, peer = s.recvfrom(65536)
-    s.sendto(b"echo " + m, peer)
-' >"$SC_TMP/uecho"
-	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
-	bg t 60 "$SC" -v udp-l:127.0.0.1:0 udp:127.0.0.1:"$(cat \
-	    "$SC_TMP/uecho")" 2>"$SC_TMP/fw.err"
+	udp_echo "echo "
+	bg t 60 "$SC" -v udp-l:127.0.0.1:0 udp:127.0.0.1:"$UPORT" \
+	    2>"$SC_TMP/fw.err"
 	_fw=$BG_PID
 	wait_for "$SC_TMP/fw.err" '^Bound on ' || fail "not bound"
 	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
@@ -439,18 +420,19 @@ print(s.recv(100).decode())
 ' "$1"
 }
 
-# udp_echo: Python's UDP socket sending every datagram back as it came
-# (its port in UPORT).
+# udp_echo [PREFIX]: Python's UDP socket sending every datagram back as
+# it came, after PREFIX (its port in UPORT).
 udp_echo() {
 	bg t 60 python3 -c '
-import socket
+import socket, sys
+pre = sys.argv[1].encode()
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1], flush=True)
 while True:
     m, peer = s.recvfrom(65536)
-    s.sendto(m, peer)
-' >"$SC_TMP/uecho"
+    s.sendto(pre + m, peer)
+' "${1:-}" >"$SC_TMP/uecho"
 	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
 	UPORT=$(cat "$SC_TMP/uecho")
 }
