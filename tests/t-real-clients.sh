@@ -48,7 +48,57 @@ WSCLIENT="${TESTS_DIR:-$(dirname "$0")}/wsclient.js"
 WSCLIENT_TIMEOUT=15000
 export WSCLIENT_TIMEOUT
 
+# wsc URL STEP...: what "node $WSCLIENT URL STEP..." does, done by the
+# suite's one Node.js process (wsclient.js --serve, started by
+# wsc_start): the client's events on stdout and its status.  Node.js
+# takes a quarter of a second of processor time to start, and every
+# proper client of a WebSocket row is one.  The client lasts
+# WSCLIENT_TIMEOUT at most, the wait for it ten seconds more.
+WSC_FD=3 WSC_PID="" WSC_N=0
+wsc_start() {
+	WSC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-wsc.XXXXXX")
+	mkfifo "$WSC_DIR/requests"
+	eval "exec $WSC_FD<>\"\$WSC_DIR/requests\""
+	timeout -k 2 900 node "$WSCLIENT" --serve <"$WSC_DIR/requests" \
+	    >"$WSC_DIR/node.out" 2>"$WSC_DIR/node.err" 3>&- 5>&- 6>&- 7>&- \
+	    8>&- 9>&- &
+	WSC_PID=$!
+}
+wsc_stop() {
+	eval "exec $WSC_FD>&-"
+	stop "$WSC_PID"
+	wait "$WSC_PID" 2>/dev/null
+	WSC_PID=""
+	rm -rf "$WSC_DIR"
+}
+wsc() {
+	_wr=$SC_TMP/wsc.$BASHPID.$((WSC_N += 1))
+	printf '%s\0' "$WSCLIENT_TIMEOUT" "${WSCLIENT_CA:-}" "$@" >"$_wr"
+	printf '%s\n' "$_wr" >&"$WSC_FD"
+	if ! wait_until -t $((WSCLIENT_TIMEOUT / 1000 + 10)) \
+	    test -f "$_wr.status"; then
+		echo "no answer from $WSCLIENT --serve: $(<"$WSC_DIR/node.err")"
+		return 1
+	fi
+	[ -s "$_wr.out" ] && printf '%s\n' "$(<"$_wr.out")"
+	return "$(<"$_wr.status")"
+}
+
+# The certificates' set-up and tear-down (sc_certs), and the WebSocket
+# rows' Node.js process.
 sc_certs
+eval "_rc_certs_$(declare -f oneTimeSetUp)"
+eval "_rc_certs_$(declare -f oneTimeTearDown)"
+oneTimeSetUp() {
+	_rc_certs_oneTimeSetUp
+	case ${SC_RC_PART:-plain} in
+	ws|browser) wsc_start ;;
+	esac
+}
+oneTimeTearDown() {
+	[ -n "$WSC_PID" ] && wsc_stop
+	_rc_certs_oneTimeTearDown
+}
 
 # A row's server serves some twenty clients in turn, and test_chromium's
 # thirty servers wait for the browser: more than SC_SERVER_LIFE on a
@@ -111,7 +161,7 @@ start_row() {
 		server s --chat -lk "${ROWARGS[@]}" 127.0.0.1 0
 		unset SERVER_STDIN
 		;;
-	esac || fail "no server: $(cat "$SC_TMP/s.err")"
+	esac || fail "no server: $(<"$SC_TMP/s.err")"
 	SPORT=$PORT SPID=$SERVER_PID
 	URL=$SCHEME://127.0.0.1:$SPORT/
 	WSURL=$WSSCHEME://127.0.0.1:$SPORT/
@@ -132,23 +182,36 @@ start_origin() {
 	# Python takes seconds to import the module on a loaded machine: a
 	# minute at most, which costs nothing when it is quick.
 	wait_for "$SC_TMP/www.out" '^Serving HTTP on .* port [0-9]+' 60 ||
-	    fail "no origin: $(cat "$SC_TMP/www.err")"
+	    fail "no origin: $(<"$SC_TMP/www.err")"
 	OPORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' \
 	    "$SC_TMP/www.out")
 }
 
-# conns: how many connections the server has taken so far (a chat
-# turns away callers while it has a partner, without a "Connection
-# received" line).
-conns() {
-	grep -Ec '^Connection received on |turned away: busy$' "$SC_TMP/s.err"
+# count_conns: how many connections the server has taken so far, in
+# CONNS (a chat turns away callers while it has a partner, without a
+# "Connection received" line).  The shell counts: a test waiting asks
+# every few milliseconds.
+count_conns() {
+	CONNS=0
+	while IFS= read -r _cl || [ -n "$_cl" ]; do
+		case $_cl in
+		"Connection received on "*|*"turned away: busy")
+			CONNS=$((CONNS + 1)) ;;
+		esac
+	done <"$SC_TMP/s.err"
 }
 
 # chat_idle: has the chat server's partner, if any, left (it says that
 # it waits once at the start and again after each partner)?
 chat_idle() {
-	[ "$(grep -c '^waiting for someone to talk to' "$SC_TMP/s.err")" -gt \
-	    "$(grep -c '^connected to ' "$SC_TMP/s.err")" ]
+	_ci_w=0 _ci_c=0
+	while IFS= read -r _cl || [ -n "$_cl" ]; do
+		case $_cl in
+		"waiting for someone to talk to"*) _ci_w=$((_ci_w + 1)) ;;
+		"connected to "*) _ci_c=$((_ci_c + 1)) ;;
+		esac
+	done <"$SC_TMP/s.err"
+	[ "$_ci_w" -gt "$_ci_c" ]
 }
 
 # settle: wait until the server can take the next client as a first
@@ -170,7 +233,8 @@ attempt() {
 	rc_what=$1 rc_ev=$2 rc_o=$3 rc_e=$4
 	shift 4
 	settle
-	rc_n0=$(conns)
+	count_conns
+	rc_n0=$CONNS
 	rc_s0=$(stat -c %s "$SC_TMP/s.out")
 	bg t 25 "$@" >"$rc_o" 2>"$rc_e"
 	rc_pid=$BG_PID
@@ -189,7 +253,8 @@ attempt() {
 # more is asked)?
 got_it() {
 	gone "$1" && return 0
-	[ "$(conns)" -gt "$2" ] || return 1
+	count_conns
+	[ "$CONNS" -gt "$2" ] || return 1
 	case $3 in
 	conn) return 0 ;;
 	grow) size_at_least "$SC_TMP/s.out" $(($4 + 1)) ;;
@@ -256,7 +321,7 @@ served_broker() {
 	say 7 'ready %s\n' "$N"
 	wait_for "$SC_TMP/s.out" "ready $N\$" ||
 	    fail "after $1: no member: $(tail -n 5 "$SC_TMP/s.err"); the \
-member: $(cat "$SC_TMP/l.err"); the server's output: $(tail -c 300 \
+member: $(<"$SC_TMP/l.err"); the server's output: $(tail -c 300 \
 "$SC_TMP/s.out" | od -c | tail -n 5)"
 	printf '%s\n' "$rc_line" | t 20 "$SC" -N "${SCTLS[@]}" 127.0.0.1 \
 	    "$SPORT" >"$SC_TMP/p.out" 2>"$SC_TMP/p.err"
@@ -334,7 +399,7 @@ served_chat() {
 served_ws() {
 	case $MODE in
 	sink)
-		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" close \
+		wsc "$WSURL" "t:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
 		rc_st=$?
 		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
@@ -342,7 +407,7 @@ served_ws() {
 		    "wait_for '$SC_TMP/s.out' '$rc_line\$'"
 		;;
 	exec|forward)
-		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" "w:$rc_line" close \
+		wsc "$WSURL" "t:$rc_line" "w:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
 		rc_st=$?
 		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
@@ -350,18 +415,18 @@ served_ws() {
 		    "grep -Eq '^(text|binary) $rc_line\$' '$SC_TMP/p.out'"
 		;;
 	cmd)
-		t 20 node "$WSCLIENT" "$WSURL" "t:GET /proper-$N HTTP/1.0
+		wsc "$WSURL" "t:GET /proper-$N HTTP/1.0
 " "w:you asked for /proper-$N" close >"$SC_TMP/p.out" 2>&1
 		rc_st=$?
 		assertEquals "after $1: ws client: $(<"$SC_TMP/p.out")" 0 "$rc_st"
 		;;
 	broker|room)
-		WSCLIENT_TIMEOUT=25000 bg t 30 node "$WSCLIENT" "$WSURL" \
+		WSCLIENT_TIMEOUT=25000 bg wsc "$WSURL" \
 		    "t:ready $N" "w:$rc_line" close >"$SC_TMP/l.out" 2>&1
 		rc_l=$BG_PID
 		wait_for "$SC_TMP/s.out" "ready $N\$" ||
 		    fail "after $1: no member: $(<"$SC_TMP/l.out")"
-		t 20 node "$WSCLIENT" "$WSURL" "t:$rc_line" close \
+		wsc "$WSURL" "t:$rc_line" close \
 		    >"$SC_TMP/p.out" 2>&1
 		rc_st=$?
 		assertEquals "after $1: ws sender: $(<"$SC_TMP/p.out")" 0 "$rc_st"
@@ -661,9 +726,11 @@ row_load() {
 # to send its request on one.)
 browser_reached() {
 	if [ "$MODE" = sink ]; then
-		[ "$(conns)" -ge 1 ] || return 1
+		count_conns
+		[ "$CONNS" -ge 1 ] || return 1
 	else
-		[ "$(conns)" -ge 2 ] || return 1
+		count_conns
+		[ "$CONNS" -ge 2 ] || return 1
 	fi
 	[ "$WS" = 1 ] && [ "$MODE" != sink ] || return 0
 	file_matches "$SC_TMP/s.err" '^sockcat: WebSocket upgrade of /' ||
