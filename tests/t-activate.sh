@@ -123,7 +123,7 @@ test_sockets_for_another_process_are_ignored() {
 	wait_for "$SC_TMP/srv.err" '^Listening on' || fail "no listener"
 	assertFalse "not served" "grep -q 'passed' '$SC_TMP/srv.err'"
 	assertFalse "its own port" "grep -qx 'Listening on 127.0.0.1 \
-	    $(cat "$SC_TMP/p")' '$SC_TMP/srv.err'"
+	    $(<"$SC_TMP/p")' '$SC_TMP/srv.err'"
 }
 
 test_wrong_kind_of_socket_is_refused() {

@@ -101,7 +101,7 @@ test_tcp_listener_to_unix_echo() {
 	wait "$_p"
 	assertEquals "the second client's bytes" "$SUM" "$(sum_of "$SC_TMP/b2")"
 	wait_lines "$SC_TMP/fw.err" '^Connection received on ' 3 ||
-	    fail "-v lines: $(cat "$SC_TMP/fw.err")"
+	    fail "-v lines: $(<"$SC_TMP/fw.err")"
 	stop "$SERVER_PID"
 }
 
@@ -128,7 +128,7 @@ print("a", a.recv(100).decode())
 EOF
 	assertEquals "each peer's datagrams back" "a one from a
 b one from b
-a two from a" "$(cat "$SC_TMP/out")"
+a two from a" "$(<"$SC_TMP/out")"
 	stop "$BG_PID"
 }
 
@@ -169,8 +169,8 @@ test_two_dialled_tcp_joined() {
 	t 30 "$SC" tcp:127.0.0.1:"$pa" tcp:127.0.0.1:"$pb" </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "status" 0 $?
-	assertEquals "stdout" "" "$(cat "$SC_TMP/out")"
-	assertEquals "stderr" "" "$(cat "$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
 	wait_exit "$_b"
 	assertEquals "what B got" "$SUM" "$(sum_of "$SC_TMP/b.out")"
 }
@@ -276,7 +276,7 @@ test_udp_to_udp_and_program_to_tcp() {
 	wait_for "$SC_TMP/fw.err" '^Bound on ' || fail "not bound"
 	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
 	udp_ping "$PORT" >"$SC_TMP/back"
-	assertEquals "udp-l: udp:" "echo ping" "$(cat "$SC_TMP/back")"
+	assertEquals "udp-l: udp:" "echo ping" "$(<"$SC_TMP/back")"
 	stop "$_fw"
 	pb=$(free_port)
 	bg t 60 socat -u TCP-LISTEN:"$pb",bind=127.0.0.1,reuseaddr \
@@ -286,10 +286,10 @@ test_udp_to_udp_and_program_to_tcp() {
 	t 30 "$SC" "exec:printf 'from a program, with commas'" \
 	    tcp:127.0.0.1:"$pb" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "status" 0 $?
-	assertEquals "stderr" "" "$(cat "$SC_TMP/err")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
 	wait_exit "$_b"
 	assertEquals "what the server got" "from a program, with commas" \
-	    "$(cat "$SC_TMP/b.out")"
+	    "$(<"$SC_TMP/b.out")"
 }
 
 # An abstract Unix-domain name and an IPv6 literal in brackets.
@@ -369,7 +369,7 @@ test_nc_forms_untouched() {
 	expect_error "missing port number" localhost:80
 	echo_tcp
 	printf 'hi\n' | t 10 "$SC" -N 127.0.0.1 "$EPORT" >"$SC_TMP/out"
-	assertEquals "host port" "hi" "$(cat "$SC_TMP/out")"
+	assertEquals "host port" "hi" "$(<"$SC_TMP/out")"
 }
 
 # --forward takes the dialled addresses it relays to.
@@ -434,7 +434,7 @@ while True:
     s.sendto(pre + m, peer)
 ' "${1:-}" >"$SC_TMP/uecho"
 	wait_for "$SC_TMP/uecho" '^[0-9]+$' || fail "no UDP echo"
-	UPORT=$(cat "$SC_TMP/uecho")
+	UPORT=$(<"$SC_TMP/uecho")
 }
 
 # no_side ADDRESS: is no second sockcat for ADDRESS running?
@@ -491,7 +491,7 @@ test_forward_udp_target() {
 	wait_for "$SC_TMP/fu.err" '^Bound on ' || fail "not bound"
 	PORT=$(sed -n 's/^Bound on .* \([0-9]*\)$/\1/p' "$SC_TMP/fu.err")
 	udp_ping "$PORT" >"$SC_TMP/back"
-	assertEquals "-u --forward udp:" "ping" "$(cat "$SC_TMP/back")"
+	assertEquals "-u --forward udp:" "ping" "$(<"$SC_TMP/back")"
 	stop "$_fu"
 }
 
@@ -618,10 +618,10 @@ for t in ts:
 print(got["a"] == hashlib.sha256(db).hexdigest(),
       got["b"] == hashlib.sha256(da).hexdigest())
 EOF2
-	assertEquals "the bytes each way" "True True" "$(cat "$SC_TMP/back")"
+	assertEquals "the bytes each way" "True True" "$(<"$SC_TMP/back")"
 	wait_exit "$_two"
 	assertEquals "status" 0 "$WAIT_STATUS"
-	assertEquals "stdout" "" "$(cat "$SC_TMP/two.out")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/two.out")"
 	assertEquals "two listeners, two clients" 2 \
 	    "$(grep -c '^Connection received on ' "$SC_TMP/two.err")"
 	for _k in udp unix; do
@@ -636,7 +636,7 @@ EOF2
 		_two=$BG_PID
 		pair_clients "$SC_TMP/two.err" tcp "$_c" >"$SC_TMP/back"
 		assertEquals "tcp-l: $_b" "b got from a
-a got from b" "$(cat "$SC_TMP/back")"
+a got from b" "$(<"$SC_TMP/back")"
 		wait_exit "$_two"
 		assertEquals "tcp-l: $_b's status" 0 "$WAIT_STATUS"
 	done
@@ -644,7 +644,7 @@ a got from b" "$(cat "$SC_TMP/back")"
 	_two=$BG_PID
 	pair_clients "$SC_TMP/two.err" udp tcp >"$SC_TMP/back"
 	assertEquals "udp-l: tcp-l:" "b got from a
-a got from b" "$(cat "$SC_TMP/back")"
+a got from b" "$(<"$SC_TMP/back")"
 	wait_exit "$_two"
 	assertEquals "udp-l: tcp-l:'s status" 0 "$WAIT_STATUS"
 }
@@ -658,12 +658,12 @@ test_file_in_a_pair() {
 	    >"$SC_TMP/f.out" 2>"$SC_TMP/f.err"
 	_fl=$BG_PID
 	wait_for "$SC_TMP/f.err" '^Listening on ' ||
-	    { fail "no listener: $(cat "$SC_TMP/f.err")"; return; }
+	    { fail "no listener: $(<"$SC_TMP/f.err")"; return; }
 	PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/f.err")
 	t 30 socat -u -t 10 - TCP:127.0.0.1:"$PORT" <"$SC_TMP/data"
 	wait_exit "$_fl"
 	assertEquals "status" 0 "$WAIT_STATUS"
-	assertEquals "stdout" "" "$(cat "$SC_TMP/f.out")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/f.out")"
 	assertEquals "the file written" "$SUM" "$(sum_of "$SC_TMP/written")"
 	: >"$SC_TMP/shell-made"
 	assertEquals "the file's mode, as the shell's" \
@@ -682,7 +682,7 @@ test_file_in_a_pair() {
 		wait_exit "$_fl"
 	done
 	assertEquals "truncated, then appended to" "more
-more" "$(cat "$SC_TMP/written")"
+more" "$(<"$SC_TMP/written")"
 	# A file read: its bytes sent, the answer on stdout.
 	bg t 60 python3 -c '
 import hashlib, socket
@@ -701,11 +701,11 @@ c.sendall(h.hexdigest().encode() + b"\n")
 c.close()
 ' >"$SC_TMP/fport"
 	wait_for "$SC_TMP/fport" '^[0-9]+$' || { fail "no server"; return; }
-	t 30 "$SC" file:"$SC_TMP/data" tcp:127.0.0.1:"$(cat "$SC_TMP/fport")" \
+	t 30 "$SC" file:"$SC_TMP/data" tcp:127.0.0.1:"$(<"$SC_TMP/fport")" \
 	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "file: tcp: status" 0 $?
-	assertEquals "file: tcp: stderr" "" "$(cat "$SC_TMP/err")"
-	assertEquals "what the server got" "$SUM" "$(cat "$SC_TMP/out")"
+	assertEquals "file: tcp: stderr" "" "$(<"$SC_TMP/err")"
+	assertEquals "what the server got" "$SUM" "$(<"$SC_TMP/out")"
 	expect_error "file:$SC_TMP/none: No such file or directory" \
 	    file:"$SC_TMP/none" tcp:127.0.0.1:1
 	expect_error "file:f,append tcp:h:1: append is for the file written, the second address" \
@@ -774,13 +774,13 @@ s.settimeout(20)
 s.sendto(b"a query", ("127.0.0.1", int(sys.argv[1])))
 print(s.recv(100).decode())
 ' "$_p" >"$SC_TMP/back"
-			assertEquals "$r" "a query" "$(cat "$SC_TMP/back")"
+			assertEquals "$r" "a query" "$(<"$SC_TMP/back")"
 			stop "$BG_PID" ;;
 		*exec:/usr/bin/bc*)
 			server r "$@" || fail "$r"
 			printf '6*7\n' | t 30 socat -t 10 - TCP:127.0.0.1:"$PORT" \
 			    >"$SC_TMP/back"
-			assertEquals "$r" 42 "$(cat "$SC_TMP/back")"
+			assertEquals "$r" 42 "$(<"$SC_TMP/back")"
 			stop "$SERVER_PID" ;;
 		*wss://*)
 			server r "$@" || fail "$r"

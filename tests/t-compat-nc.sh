@@ -6,10 +6,30 @@
 NC=${NC_OPENBSD:-/bin/nc.openbsd}
 [ -x "$NC" ] || { echo "nc.openbsd not installed: skipping"; exit 77; }
 
-# The program's name, wherever it stands, becomes PROG.
+# The program's name, wherever it stands, becomes PROG: normalise PROG
+# filters, normalise_lines PROG [CUT] puts the lines read in the array
+# NL, the last one that of nc's usage (sockcat adds its own after it)
+# where CUT is given.  The shell does it: it runs for every command line
+# compared.
 normalise() {
-	sed -e "s|^$(basename "$1"): |PROG: |" -e 's|^nc: |PROG: |' \
-	    -e 's|^usage: [a-z.]* |usage: PROG |'
+	normalise_lines "$1"
+	[ "${#NL[@]}" -eq 0 ] || printf '%s\n' "${NL[@]}"
+}
+normalise_lines() {
+	_np=${1##*/}
+	NL=()
+	while IFS= read -r _nl || [ -n "$_nl" ]; do
+		case $_nl in
+		"$_np: "*) _nl="PROG: ${_nl#"$_np: "}" ;;
+		"nc: "*) _nl="PROG: ${_nl#nc: }" ;;
+		esac
+		[[ $_nl =~ ^usage:\ [a-z.]*\ (.*)$ ]] &&
+		    _nl="usage: PROG ${BASH_REMATCH[1]}"
+		NL+=("$_nl")
+		[ -n "${2:-}" ] && [ "$_nl" = $'\t  [destination] [port]' ] &&
+		    break
+	done
+	return 0
 }
 
 # Run one program; stderr with its name replaced by PROG, port numbers in
@@ -22,10 +42,15 @@ run_one() {
 	_st=$?
 	# sockcat's usage has nc's lines, then one of its own that says
 	# why (t-cli checks it): the lines compared are nc's.
-	[ "$_prog" = "$NC" ] ||
-	    sed -i '/^	  \[destination\] \[port\]$/q' "$SC_TMP/$_tag.e"
+	_cut=1
+	[ "$_prog" = "$NC" ] && _cut=""
+	normalise_lines "$_prog" "$_cut" <"$SC_TMP/$_tag.e"
+	printf -v _err '%s\n' "${NL[@]}"
+	while [[ $_err == *$'\n' ]]; do
+		_err=${_err%$'\n'}
+	done
 	printf 'status=%s\nstdout=%s\nstderr=%s\n' "$_st" \
-	    "$(<"$SC_TMP/$_tag.o")" "$(normalise "$_prog" <"$SC_TMP/$_tag.e")"
+	    "$(<"$SC_TMP/$_tag.o")" "$_err"
 }
 
 # compare args...: identical status, stdout and stderr.  Both programs
@@ -50,7 +75,7 @@ compare_named() {
 	shift
 	run_one nc "$NC" "$@" >"$SC_TMP/want"
 	run_one sc "$SC" "$@" >"$SC_TMP/got"
-	assertEquals "sockcat $*" "$(sed '$s|$| ('"$_name"')|' "$SC_TMP/want")" \
+	assertEquals "sockcat $*" "$(<"$SC_TMP/want") ($_name)" \
 	    "$(<"$SC_TMP/got")"
 }
 

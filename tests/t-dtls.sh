@@ -322,7 +322,7 @@ test_peer_gone_after_its_cookie_costs_little() {
 	bg t 90 python3 "${TESTS_DIR:-$(dirname "$0")}/dtlspeer.py" "$PORT" \
 	    "$SC_TMP/peer.log" 11
 	wait_for "$SC_TMP/peer.log" '^replay ' 80 ||
-	    fail "the peer did not finish: $(cat "$SC_TMP/peer.log")"
+	    fail "the peer did not finish: $(<"$SC_TMP/peer.log")"
 	assertTrue "the cookie went back" "grep -qx cookie '$SC_TMP/peer.log'"
 	_n=$(sed -n 's/^flights //p' "$SC_TMP/peer.log")
 	assertTrue "the flight came, $_n times: at most 3" \

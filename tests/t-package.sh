@@ -149,15 +149,15 @@ test_readme_commands_succeed() {
 test_installing_leaves_nc_alone() {
 	# Below netcat-openbsd's priority, the package does not take nc over
 	# by itself; only the third command chooses it.
-	[ "$(cat "$OUT/nc.before")" = /usr/bin/nc.openbsd ] ||
+	[ "$(<"$OUT/nc.before")" = /usr/bin/nc.openbsd ] ||
 	    { sc_skip "nc is not netcat-openbsd here"; return; }
-	assertEquals "after installing" /usr/bin/nc.openbsd "$(cat "$OUT/step2.nc")"
-	assertEquals "after choosing" /usr/bin/sockcat "$(cat "$OUT/step3.nc")"
+	assertEquals "after installing" /usr/bin/nc.openbsd "$(<"$OUT/step2.nc")"
+	assertEquals "after choosing" /usr/bin/sockcat "$(<"$OUT/step3.nc")"
 }
 
 test_lintian_is_clean() {
-	assertEquals "lintian's findings" "" "$(cat "$OUT/lintian.out")"
-	assertEquals "lintian's status" 0 "$(cat "$OUT/lintian.rc")"
+	assertEquals "lintian's findings" "" "$(<"$OUT/lintian.out")"
+	assertEquals "lintian's status" 0 "$(<"$OUT/lintian.rc")"
 }
 
 test_package_holds_its_files() {
@@ -167,28 +167,28 @@ test_package_holds_its_files() {
 
 test_package_depends_on_libssl_and_provides_netcat() {
 	grep -Eq '^Depends:.*\<libssl3\>' "$OUT/fields" ||
-	    fail "no libssl3 in $(cat "$OUT/fields")"
+	    fail "no libssl3 in $(<"$OUT/fields")"
 	# zlib too is loaded when first used, which dpkg-shlibdeps cannot see.
 	grep -Eq '^Depends:.*\<zlib1g\>' "$OUT/fields" ||
-	    fail "no zlib1g in $(cat "$OUT/fields")"
+	    fail "no zlib1g in $(<"$OUT/fields")"
 	assertEquals "Provides: netcat" "$(grep '^Provides' "$OUT/fields")"
 }
 
 test_nc_is_sockcat_through_the_alternative() {
-	assertEquals "nc" /usr/bin/sockcat "$(cat "$OUT/nc.path")"
+	assertEquals "nc" /usr/bin/sockcat "$(<"$OUT/nc.path")"
 	# netcat-openbsd's -h has no long options; sockcat's lists them.
 	grep -q -- '--broker' "$OUT/nc-h.out" || fail "nc -h: $(head -n 3 "$OUT/nc-h.out")"
 	grep -q '^/usr/bin/sockcat - priority 30$' "$OUT/display.out" ||
-	    fail "not in --display: $(cat "$OUT/display.out")"
+	    fail "not in --display: $(<"$OUT/display.out")"
 	grep -q 'link currently points to /usr/bin/sockcat$' "$OUT/display.out" ||
-	    fail "not chosen: $(cat "$OUT/display.out")"
+	    fail "not chosen: $(<"$OUT/display.out")"
 	grep -q 'slave netcat.1.gz: /usr/share/man/man1/sockcat.1.gz' \
 	    "$OUT/display.out" || fail "no manual page for netcat"
 }
 
 test_man_nc_is_sockcats_manual() {
 	command -v man >/dev/null || { sc_skip "man not installed"; return; }
-	assertEquals "man's errors" "" "$(cat "$OUT/man.err")"
+	assertEquals "man's errors" "" "$(<"$OUT/man.err")"
 	assertEquals "first line" SOCKCAT "$(head -n 1 "$OUT/man.out" |
 	    awk '{ sub(/\(1\)/, "", $1); print $1 }')"
 	grep -q 'sockchat' "$OUT/man.out" || fail "no NAME section"
@@ -198,16 +198,16 @@ test_bash_completions_load() {
 	[ -f /usr/share/bash-completion/bash_completion ] ||
 	    { sc_skip "bash-completion not installed"; return; }
 	assertEquals "$(printf '%s\n' 'sockcat: --broker' 'sockchat: --broker')" \
-	    "$(cat "$OUT/complete.out")"
+	    "$(<"$OUT/complete.out")"
 }
 
 test_purge_leaves_nothing_and_gives_nc_back() {
-	assertEquals "dpkg --purge" 0 "$(cat "$OUT/purge.rc")"
+	assertEquals "dpkg --purge" 0 "$(<"$OUT/purge.rc")"
 	assertEquals "files left or gone" "" \
 	    "$(diff "$OUT/files.before" "$OUT/files.after")"
-	assertEquals "nc" "$(cat "$OUT/nc.before")" "$(cat "$OUT/nc.after")"
-	assertEquals "the nc alternatives" "$(cat "$OUT/alt.before")" \
-	    "$(cat "$OUT/alt.after")"
+	assertEquals "nc" "$(<"$OUT/nc.before")" "$(<"$OUT/nc.after")"
+	assertEquals "the nc alternatives" "$(<"$OUT/alt.before")" \
+	    "$(<"$OUT/alt.after")"
 }
 
 sc_run_shunit2

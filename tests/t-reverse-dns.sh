@@ -139,11 +139,11 @@ test_udp_name_delays_no_one() {
 	t 10 $UDPPEER --bind 127.0.0.3 "$PORT" send one
 	t 10 $UDPPEER "$PORT" send two
 	wait_for "$SC_TMP/u.out" '^two$' 1 ||
-	    fail "the second peer waited: $(cat "$SC_TMP/u.out")"
+	    fail "the second peer waited: $(<"$SC_TMP/u.out")"
 	assertEquals "both relayed" "one
-two" "$(cat "$SC_TMP/u.out")"
+two" "$(<"$SC_TMP/u.out")"
 	wait_for "$SC_TMP/u.err" '^Connection received on 127\.0\.0\.3 ' 15 ||
-	    fail "no line for the first peer: $(cat "$SC_TMP/u.err")"
+	    fail "no line for the first peer: $(<"$SC_TMP/u.err")"
 }
 
 test_udp_exec_name_delays_no_one() {
@@ -152,7 +152,7 @@ test_udp_exec_name_delays_no_one() {
 	assertEquals "second peer echoed within 1 s" "two" \
 	    "$(t 10 $UDPPEER --timeout 1 "$PORT" send two recv)"
 	wait_for "$SC_TMP/v.err" '^Connection received on 127\.0\.0\.3 ' 15 ||
-	    fail "no line for the first peer: $(cat "$SC_TMP/v.err")"
+	    fail "no line for the first peer: $(<"$SC_TMP/v.err")"
 }
 
 # A --chat server in a conversation: a stranger calling from an address

@@ -107,7 +107,7 @@ test_terminal_to_a_board() {
 	    'send:second line\n' 'expect:board got: second line\r' \
 	    'send:\x04' exit:0 -- "$SC" $(recipe 1)
 	st=$?
-	assertEquals "steps: $(cat "$SC_TMP/typed.err")" 0 "$st"
+	assertEquals "steps: $(<"$SC_TMP/typed.err")" 0 "$st"
 	assertEquals "what the terminal showed" "hello board
 board got: hello board
 second line
@@ -125,7 +125,7 @@ test_raw_terminal_to_a_line() {
 	    "$SC" --raw "serial:$SC_TMP/a,9600" - >"$SC_TMP/r.tty" \
 	    2>"$SC_TMP/r.err"
 	st=$?
-	assertEquals "steps: $(cat "$SC_TMP/r.err")" 0 "$st"
+	assertEquals "steps: $(<"$SC_TMP/r.err")" 0 "$st"
 	assertEquals "down the line" "$(printf 'ab\003cd\r' | od -c)" \
 	    "$(od -c <"$SC_TMP/b.out")"
 	assertTrue "the line put back: $(modes)" put_back
@@ -143,9 +143,9 @@ test_line_raw_at_the_speed_asked() {
 		    - >"$SC_TMP/out" 2>"$SC_TMP/err"
 		pid=$BG_PID
 		wait_for "$SC_TMP/err" "raw, 8N1 at ${opts%,*}$" ||
-		    fail "not open: $(cat "$SC_TMP/err")"
+		    fail "not open: $(<"$SC_TMP/err")"
 		modes >"$SC_TMP/stty"
-		assertTrue "speed ${opts%,*}: $(cat "$SC_TMP/stty")" \
+		assertTrue "speed ${opts%,*}: $(<"$SC_TMP/stty")" \
 		    "speed_is ${opts%,*}"
 		flow=-crtscts
 		[ "$opts" = "${opts%,crtscts}" ] || flow=crtscts
@@ -164,7 +164,7 @@ test_line_raw_at_the_speed_asked() {
 		assertEquals "status" 0 "$WAIT_STATUS"
 		assertEquals "nothing else said" \
 		    "sockcat: Serial line $SC_TMP/a raw, 8N1 at ${opts%,*}" \
-		    "$(cat "$SC_TMP/err")"
+		    "$(<"$SC_TMP/err")"
 		assertTrue "put back: $(modes)" put_back
 	done
 	assertEquals "the bytes sent, as sent" "$(printf 'to the board 115200\0\3\nto the board 4800,crtscts\0\3\n' | od -c)" \
@@ -201,7 +201,7 @@ test_serial_to_network_one_client_at_a_time() {
 	printf 'to client one\n' >"$SC_TMP/b"
 	wait_for "$SC_TMP/c1.out" "to client one" || fail "nothing up the line"
 	printf 'client two\n' | t 20 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
-	assertEquals "the second client got nothing" "" "$(cat "$SC_TMP/c2.out")"
+	assertEquals "the second client got nothing" "" "$(<"$SC_TMP/c2.out")"
 	wait_for "$SC_TMP/fwd.err" "in use" || fail "nothing said"
 	assertEquals "what the server said" "sockcat: serial:$SC_TMP/a,115200: in use by another sockcat (one client at a time)" \
 	    "$(grep -v '^Listening on\|^Connection received' "$SC_TMP/fwd.err")"
@@ -212,7 +212,7 @@ test_serial_to_network_one_client_at_a_time() {
 	    >/dev/null
 	wait_for "$SC_TMP/b.out" "client three" || fail "no third client"
 	assertEquals "down the line, in order" "client one
-client three" "$(cat "$SC_TMP/b.out")"
+client three" "$(<"$SC_TMP/b.out")"
 	stop "$SERVER_PID"
 }
 
@@ -226,7 +226,7 @@ test_pty_link_to_tcp_echo() {
 	# shellcheck disable=SC2046
 	bg t 60 "$SC" $(recipe 3) 2>"$SC_TMP/err"
 	pid=$BG_PID
-	wait_until test -L "$SC_TMP/ttyV0" || fail "no link: $(cat "$SC_TMP/err")"
+	wait_until test -L "$SC_TMP/ttyV0" || fail "no link: $(<"$SC_TMP/err")"
 	t 30 python3 -c '
 import os, select, sys, termios
 data = bytes(range(256)) * 4
@@ -248,12 +248,12 @@ for n in (1, 2):
     print("open %d: %d bytes back" % (n, len(got)))
 ' "$SC_TMP/ttyV0" >"$SC_TMP/prog" 2>&1
 	assertEquals "the program" "open 1: 1024 bytes back
-open 2: 1024 bytes back" "$(cat "$SC_TMP/prog")"
+open 2: 1024 bytes back" "$(<"$SC_TMP/prog")"
 	assertEquals "the link's target" /dev/pts \
 	    "$(dirname "$(readlink "$SC_TMP/ttyV0")")"
 	stop "$pid"
 	assertFalse "the link removed" "[ -L '$SC_TMP/ttyV0' ]"
-	assertEquals "nothing said" "" "$(cat "$SC_TMP/err")"
+	assertEquals "nothing said" "" "$(<"$SC_TMP/err")"
 }
 
 # With stdin and stdout: stdin's end ends it, status 0, link removed.
@@ -279,7 +279,7 @@ os.write(fd, b"program got: " + got)
 	exec 8>&-
 	wait_exit "$pid" 20
 	assertEquals "status" 0 "$WAIT_STATUS"
-	assertEquals "out" "program got: to the program" "$(cat "$SC_TMP/out")"
+	assertEquals "out" "program got: to the program" "$(<"$SC_TMP/out")"
 	assertFalse "the link removed" "[ -L '$SC_TMP/v' ]"
 }
 
@@ -313,7 +313,7 @@ test_refusals() {
 	# A listener opens the device when a client comes: it says why not.
 	server null -lk 127.0.0.1 0 --forward serial:/dev/null || fail "no server"
 	printf 'x\n' | t 20 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
-	assertEquals "the client got nothing" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "the client got nothing" "" "$(<"$SC_TMP/c.out")"
 	wait_for "$SC_TMP/null.err" "not a terminal" || fail "nothing said"
 	assertEquals "what the server said" "sockcat: serial:/dev/null: not a terminal" \
 	    "$(grep -v '^Listening on\|^Connection received' "$SC_TMP/null.err")"
@@ -329,7 +329,7 @@ drive() {
 	shift
 	t 60 $PTY_DRIVE tty "$_size" "record:$SC_TMP/r" "$@" \
 	    >"$SC_TMP/r.tty" 2>"$SC_TMP/r.err"
-	assertEquals "steps: $(cat "$SC_TMP/r.err")" 0 $?
+	assertEquals "steps: $(<"$SC_TMP/r.err")" 0 $?
 }
 
 # --raw -l on a terminal: cooked until a client comes, raw while it is
@@ -402,7 +402,7 @@ test_reverse_shell() {
 	assertEquals "steps: $(cat "$SC_TMP/r.err"; cat -v "$SC_TMP/r.tty")" \
 	    0 "$st"
 	wait_exit "$client" 20
-	assertEquals "the client's status: $(cat "$SC_TMP/client.err")" 0 "$WAIT_STATUS"
+	assertEquals "the client's status: $(<"$SC_TMP/client.err")" 0 "$WAIT_STATUS"
 }
 
 sc_run_shunit2

@@ -38,16 +38,16 @@ test_client_text_headers_subprotocol() {
 	wait_exit "$CLIENT_PID"
 	assertEquals "client status" 0 "$WAIT_STATUS"
 	ws_peer_wait
-	assertEquals "one line back" "hello there" "$(cat "$SC_TMP/c.out")"
+	assertEquals "one line back" "hello there" "$(<"$SC_TMP/c.out")"
 	grep -q 'WebSocket: HTTP/1.1 101 Switching Protocols' \
-	    "$SC_TMP/c.err" || fail "no status line: $(cat "$SC_TMP/c.err")"
+	    "$SC_TMP/c.err" || fail "no status line: $(<"$SC_TMP/c.err")"
 	grep -q 'WebSocket subprotocol: superchat' "$SC_TMP/c.err" ||
 	    fail "no subprotocol line"
 	grep -q '^path /p?q=1$' "$SC_TMP/p.out" || fail "path"
 	grep -q '^origin http://example.test$' "$SC_TMP/p.out" || fail origin
 	grep -q '^x-test yes$' "$SC_TMP/p.out" || fail "header"
 	grep -q '^closed 1000$' "$SC_TMP/p.out" ||
-	    fail "close code: $(cat "$SC_TMP/p.out")"
+	    fail "close code: $(<"$SC_TMP/p.out")"
 }
 
 # The end of stdin sends no close frame (a peer that gets one stops
@@ -58,7 +58,7 @@ test_client_quit_timer_waits_for_answers() {
 	echo "late" | t 20 "$SC" -q 2 "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
-	assertEquals "the late answer" "late" "$(cat "$SC_TMP/c.out")"
+	assertEquals "the late answer" "late" "$(<"$SC_TMP/c.out")"
 	ws_peer_wait
 	assertEquals "closed when the timer ended" "closed 1000" \
 	    "$(grep '^closed' "$SC_TMP/p.out")"
@@ -66,7 +66,7 @@ test_client_quit_timer_waits_for_answers() {
 	echo "late" | t 20 "$SC" -N "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
 	assertEquals "-N: status" 0 $?
-	assertEquals "-N: closed at once, no answer" "" "$(cat "$SC_TMP/d.out")"
+	assertEquals "-N: closed at once, no answer" "" "$(<"$SC_TMP/d.out")"
 }
 
 test_client_fragments_ping_peer_close() {
@@ -85,7 +85,7 @@ test_client_fragments_ping_peer_close() {
 	grep -q '^pong ok$' "$SC_TMP/p.out" || fail "no pong"
 	grep -q '^closed 4001$' "$SC_TMP/p.out" || fail "close echoed"
 	grep -q 'the peer closed with 4001: done here' "$SC_TMP/c.err" ||
-	    fail "no close line: $(cat "$SC_TMP/c.err")"
+	    fail "no close line: $(<"$SC_TMP/c.err")"
 }
 
 test_client_64mib_each_way() {
@@ -117,14 +117,14 @@ test_client_bad_upgrades() {
 		t 20 "$SC" "ws://127.0.0.1:$WPORT/" </dev/null \
 		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 		assertEquals "$kind: status" 1 $?
-		assertEquals "$kind: no output" "" "$(cat "$SC_TMP/c.out")"
+		assertEquals "$kind: no output" "" "$(<"$SC_TMP/c.out")"
 		case $kind in
 		badaccept) line='HTTP/1.1 101 Switching Protocols .wrong Sec-WebSocket-Accept' ;;
 		404) line='HTTP/1.1 404 Not Found' ;;
 		no101) line='HTTP/1.1 200 OK' ;;
 		esac
 		grep -Eq "WebSocket upgrade failed: $line" "$SC_TMP/c.err" ||
-		    fail "$kind: $(cat "$SC_TMP/c.err")"
+		    fail "$kind: $(<"$SC_TMP/c.err")"
 		ws_peer_wait
 	done
 }
@@ -135,19 +135,19 @@ test_client_bad_utf8_and_oversize() {
 	    2>"$SC_TMP/c.err"
 	ws_peer_wait
 	grep -q '^closed 1007$' "$SC_TMP/p.out" ||
-	    fail "utf-8: $(cat "$SC_TMP/p.out")"
+	    fail "utf-8: $(<"$SC_TMP/p.out")"
 	grep -q 'WebSocket: a text message that is not UTF-8; closing with 1007' \
-	    "$SC_TMP/c.err" || fail "no -v line: $(cat "$SC_TMP/c.err")"
+	    "$SC_TMP/c.err" || fail "no -v line: $(<"$SC_TMP/c.err")"
 
 	ws_peer q serve big 2000
 	t 20 "$SC" -v -d --ws-max-message 1000 "ws://127.0.0.1:$WPORT/" \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
 	ws_peer_wait
 	grep -q '^closed 1009$' "$SC_TMP/q.out" ||
-	    fail "size: $(cat "$SC_TMP/q.out")"
+	    fail "size: $(<"$SC_TMP/q.out")"
 	grep -q 'a message longer than 1000 bytes; closing with 1009' \
-	    "$SC_TMP/d.err" || fail "no -v line: $(cat "$SC_TMP/d.err")"
-	assertEquals "nothing of it written" "" "$(cat "$SC_TMP/d.out")"
+	    "$SC_TMP/d.err" || fail "no -v line: $(<"$SC_TMP/d.err")"
+	assertEquals "nothing of it written" "" "$(<"$SC_TMP/d.out")"
 }
 
 test_server_stdio_text() {
@@ -163,7 +163,7 @@ test_server_stdio_text() {
 	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertEquals "client got" "msg from stdin
-closed 1000" "$(cat "$SC_TMP/p.out")"
+closed 1000" "$(<"$SC_TMP/p.out")"
 	grep -q 'WebSocket upgrade of /room' "$SC_TMP/s.err" || fail "-v"
 }
 
@@ -174,10 +174,10 @@ test_server_exec_fragments_ping_close() {
 	assertEquals "client saw" "echo text one
 echo fragmented
 pong ok
-closed 4000" "$(cat "$SC_TMP/p.out")"
+closed 4000" "$(<"$SC_TMP/p.out")"
 	wait_exit "$SERVER_PID"
 	grep -q 'the peer closed with 4000: bye' "$SC_TMP/s.err" ||
-	    fail "no close line: $(cat "$SC_TMP/s.err")"
+	    fail "no close line: $(<"$SC_TMP/s.err")"
 }
 
 test_server_64mib_both_ways() {
@@ -205,7 +205,7 @@ test_server_forward_bridge() {
 	ws_peer_wait
 	# The origin's end of file is the bridge's close.
 	assertEquals "client got" "msg b'back again\\n'
-closed 1000" "$(cat "$SC_TMP/p.out")"
+closed 1000" "$(<"$SC_TMP/p.out")"
 	# Its stdin done and its client gone, the origin ends.
 	wait_exit "$opid"
 	assertEquals "origin status" 0 "$WAIT_STATUS"
@@ -216,7 +216,7 @@ test_server_oversize() {
 	    fail "no server"
 	ws_peer p client big "$PORT" 2000
 	ws_peer_wait
-	assertEquals "close code" "closed 1009" "$(cat "$SC_TMP/p.out")"
+	assertEquals "close code" "closed 1009" "$(<"$SC_TMP/p.out")"
 	grep -q 'a message longer than 1000 bytes; closing with 1009' \
 	    "$SC_TMP/s.err" || fail "no -v line"
 }
@@ -233,10 +233,10 @@ test_server_hostile_frames() {
 	    badutf8:1007 reserved:1002; do
 		t 20 python3 "$WSPEER" raw "${c%%:*}" "$PORT" >"$SC_TMP/r.out"
 		assertEquals "${c%%:*}" "status HTTP/1.1 101 Switching Protocols
-close ${c#*:}" "$(cat "$SC_TMP/r.out")"
+close ${c#*:}" "$(<"$SC_TMP/r.out")"
 	done
 	grep -q 'unmasked frame from a client; closing with 1002' \
-	    "$SC_TMP/s.err" || fail "-v: $(cat "$SC_TMP/s.err")"
+	    "$SC_TMP/s.err" || fail "-v: $(<"$SC_TMP/s.err")"
 	grep -q 'frame length over 2^63; closing with 1002' "$SC_TMP/s.err" ||
 	    fail "-v 2^63"
 	grep -q 'control frame longer than 125 bytes; closing with 1002' \
@@ -247,7 +247,7 @@ close ${c#*:}" "$(cat "$SC_TMP/r.out")"
 	ws_peer p client hello "$PORT" Welcome
 	ws_peer_wait
 	grep -q '^msg <announce> Welcome to the room' "$SC_TMP/p.out" ||
-	    fail "no welcome: $(cat "$SC_TMP/p.out")"
+	    fail "no welcome: $(<"$SC_TMP/p.out")"
 	echo "still here" >&8
 	still_running "$SERVER_PID" 0.2 || fail "server ended"
 	exec 8>&-
@@ -271,15 +271,15 @@ test_room_two_websocket_one_tcp() {
 	wait_exit "$apid" 65
 	wait_exit "$bpid" 65
 	wait_lines "$SC_TMP/tcp.out" '^<user[23]> hello from [AB]$' 2 ||
-	    fail "tcp saw: $(cat "$SC_TMP/tcp.out")"
+	    fail "tcp saw: $(<"$SC_TMP/tcp.out")"
 	grep -q '^msg <user1> hello from tcp$' "$SC_TMP/a.out" ||
-	    fail "A saw: $(cat "$SC_TMP/a.out")"
+	    fail "A saw: $(<"$SC_TMP/a.out")"
 	grep -q '^msg <user3> hello from B$' "$SC_TMP/a.out" ||
-	    fail "A did not see B: $(cat "$SC_TMP/a.out")"
+	    fail "A did not see B: $(<"$SC_TMP/a.out")"
 	grep -q '^msg <user2> hello from A$' "$SC_TMP/b.out" ||
-	    fail "B did not see A: $(cat "$SC_TMP/b.out")"
+	    fail "B did not see A: $(<"$SC_TMP/b.out")"
 	grep -q '^msg <user1> hello from tcp$' "$SC_TMP/b.out" ||
-	    fail "B saw: $(cat "$SC_TMP/b.out")"
+	    fail "B saw: $(<"$SC_TMP/b.out")"
 	exec 8>&-
 }
 
@@ -294,12 +294,12 @@ test_wss_verify_and_pin() {
 	WSPEER_CA=$SC_TMP/certs/ca.pem ws_peer p client script "$PORT"
 	ws_peer_wait
 	grep -q '^echo fragmented$' "$SC_TMP/p.out" ||
-	    fail "wss client: $(cat "$SC_TMP/p.out") $(cat "$SC_TMP/p.err")"
+	    fail "wss client: $(<"$SC_TMP/p.out") $(<"$SC_TMP/p.err")"
 	# ... and sockcat's client verifies, or pins, the same server.
 	client c -N --ssl-verify --ssl-trustfile "$SC_TMP/certs/ca.pem" \
 	    "wss://localhost:$PORT/"
 	echo verified >&7
-	wait_for "$SC_TMP/c.out" '^verified$' || fail "verify: $(cat "$SC_TMP/c.err")"
+	wait_for "$SC_TMP/c.out" '^verified$' || fail "verify: $(<"$SC_TMP/c.err")"
 	exec 7>&-
 	wait_exit "$CLIENT_PID"
 	assertEquals "verified status" 0 "$WAIT_STATUS"
@@ -307,7 +307,7 @@ test_wss_verify_and_pin() {
 	    -sha256 | sed 's/.*=//')
 	client d -N --ssl-pin "$pin" "wss://127.0.0.1:$PORT/"
 	echo pinned >&7
-	wait_for "$SC_TMP/d.out" '^pinned$' || fail "pin: $(cat "$SC_TMP/d.err")"
+	wait_for "$SC_TMP/d.out" '^pinned$' || fail "pin: $(<"$SC_TMP/d.err")"
 	exec 7>&-
 	wait_exit "$CLIENT_PID"
 	assertEquals "pinned status" 0 "$WAIT_STATUS"
@@ -325,7 +325,7 @@ test_through_socks5_and_http_proxies() {
 	ph=$PORT
 	client c -N -x "127.0.0.1:$p5" -X 5 "ws://127.0.0.1:$WPORT/"
 	echo "via socks" >&7
-	wait_for "$SC_TMP/c.out" '^via socks$' || fail "socks: $(cat "$SC_TMP/c.err")"
+	wait_for "$SC_TMP/c.out" '^via socks$' || fail "socks: $(<"$SC_TMP/c.err")"
 	exec 7>&-
 	wait_exit "$CLIENT_PID"
 	assertEquals "socks status" 0 "$WAIT_STATUS"
@@ -333,7 +333,7 @@ test_through_socks5_and_http_proxies() {
 	ws_peer q serve echo
 	client d -N -x "127.0.0.1:$ph" -X connect "ws://127.0.0.1:$WPORT/"
 	echo "via http" >&7
-	wait_for "$SC_TMP/d.out" '^via http$' || fail "http: $(cat "$SC_TMP/d.err")"
+	wait_for "$SC_TMP/d.out" '^via http$' || fail "http: $(<"$SC_TMP/d.err")"
 	exec 7>&-
 	wait_exit "$CLIENT_PID"
 	assertEquals "http status" 0 "$WAIT_STATUS"
@@ -381,11 +381,11 @@ EOF
 	    >"$SC_TMP/browser.out" 2>"$SC_TMP/browser.err"
 	bpid=$BG_PID
 	wait_for "$SC_TMP/tcp.out" '^<user2> hello from the browser$' 60 ||
-	    fail "browser line: $(cat "$SC_TMP/tcp.out")"
+	    fail "browser line: $(<"$SC_TMP/tcp.out")"
 	echo "hello from tcp" >&8
 	wait_for "$SC_TMP/tcp.out" \
 	    '^<user2> the browser got: <user1> hello from tcp$' ||
-	    fail "the page did not get the line: $(cat "$SC_TMP/tcp.out")"
+	    fail "the page did not get the line: $(<"$SC_TMP/tcp.out")"
 	stop "$bpid"
 	wait_exit "$bpid" 65
 	exec 8>&-

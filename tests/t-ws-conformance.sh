@@ -93,7 +93,7 @@ libcli() {
 has_case() {
 	awk -v k="case $2" '$0 == k { f = 1; next } /^case / { f = 0 } f' \
 	    "$SC_TMP/$1.out" | grep -qxF -- "$3" ||
-	    fail "$1 case $2: no \"$3\" in: $(cat "$SC_TMP/$1.out")"
+	    fail "$1 case $2: no \"$3\" in: $(<"$SC_TMP/$1.out")"
 }
 
 peer_wait() {
@@ -194,7 +194,7 @@ test_server_every_close_code() {
 	has longr "close 1000 "
 	stop "$SERVER_PID"
 	grep -q 'the peer closed with 4999: why 4999' "$SC_TMP/s.err" ||
-	    fail "no -v line: $(cat "$SC_TMP/s.err")"
+	    fail "no -v line: $(<"$SC_TMP/s.err")"
 }
 
 test_server_masking_reserved_bits_and_opcodes() {
@@ -267,7 +267,7 @@ async def main():
     async with websockets.connect(sys.argv[1]) as ws:
         print(ws.response_headers["Sec-WebSocket-Extensions"])
 asyncio.run(main())' "ws://127.0.0.1:$PORT/" >"$SC_TMP/neg.out"
-	assertEquals "negotiated" "permessage-deflate" "$(cat "$SC_TMP/neg.out")"
+	assertEquals "negotiated" "permessage-deflate" "$(<"$SC_TMP/neg.out")"
 	libcli py py bigtext 16777216
 	has py "bigtext exact"
 	has py "extensions permessage-deflate"
@@ -297,7 +297,7 @@ test_server_negotiation() {
 	    close:c:1000
 	has small "message text 5 $(sha16 again)"
 	[ "$(grep -c '^text 7 ' "$SC_TMP/small.out")" = 2 ] ||
-	    fail "not afresh: $(cat "$SC_TMP/small.out")"
+	    fail "not afresh: $(<"$SC_TMP/small.out")"
 	stop "$SERVER_PID"
 	server n -l -k --websocket --ws-no-compress -e cat 127.0.0.1 0 ||
 	    fail "no server"
@@ -322,7 +322,7 @@ test_server_deflate_bomb() {
 	[ "$(stat -c %s "$SC_TMP/s.out")" -le 65536 ] ||
 	    fail "wrote $(stat -c %s "$SC_TMP/s.out") bytes"
 	grep -q 'read from network: WebSocket: a message longer than 65536 bytes; closed with 1009' \
-	    "$SC_TMP/s.err" || fail "no message: $(cat "$SC_TMP/s.err")"
+	    "$SC_TMP/s.err" || fail "no message: $(<"$SC_TMP/s.err")"
 	# Inflated bytes that are not deflate at all: 1007.
 	server b -l --websocket 127.0.0.1 0 || fail "no server"
 	raw b -z permessage-deflate text/1:x:ffffffff
@@ -353,7 +353,7 @@ test_server_close_under_back_pressure() {
 	wait_exit "$SERVER_PID"
 	assertEquals "status" 141 "$WAIT_STATUS"
 	grep -q "answering the peer's close" "$SC_TMP/p.err" ||
-	    fail "no -v line: $(cat "$SC_TMP/p.err")"
+	    fail "no -v line: $(<"$SC_TMP/p.err")"
 }
 
 test_client_fragments_with_control_frames_between() {
@@ -361,7 +361,7 @@ test_client_fragments_with_control_frames_between() {
 	    close:c:1000
 	t 30 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status" 0 $?
-	assertEquals "message" "Hello world" "$(cat "$SC_TMP/c.out")"
+	assertEquals "message" "Hello world" "$(<"$SC_TMP/c.out")"
 	peer_wait
 	has a "offer permessage-deflate; client_max_window_bits"
 	has a "pong 7031"
@@ -371,7 +371,7 @@ test_client_fragments_with_control_frames_between() {
 	    cont/nz:'s:lo ' cont/z:s:world close:c:1000
 	t 30 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
 	assertEquals "compressed: status" 0 $?
-	assertEquals "compressed: message" "Hello world" "$(cat "$SC_TMP/d.out")"
+	assertEquals "compressed: message" "Hello world" "$(<"$SC_TMP/d.out")"
 	peer_wait
 	has b "pong 7032"
 }
@@ -391,13 +391,13 @@ test_client_masking_reserved_bits_opcodes_utf8() {
 		grep -q "^close $want " "$SC_TMP/a.out" ||
 		    fail "$f: $(cat "$SC_TMP/a.out" "$SC_TMP/c.err")"
 		grep -q "closing with $want" "$SC_TMP/c.err" ||
-		    fail "$f: $(cat "$SC_TMP/c.err")"
+		    fail "$f: $(<"$SC_TMP/c.err")"
 	done
 	rawsrv e text/n:x:e282 cont:x:ac close:c:1000
 	t 30 "$SC" -d "ws://127.0.0.1:$WPORT/" >"$SC_TMP/ce.out" \
 	    2>"$SC_TMP/ce.err"
 	assertEquals "€ status" 0 $?
-	assertEquals "€" "€" "$(cat "$SC_TMP/ce.out")"
+	assertEquals "€" "€" "$(<"$SC_TMP/ce.out")"
 	peer_wait
 }
 
@@ -414,7 +414,7 @@ test_client_close_codes() {
 		1000|3000|4999) assertEquals "$code: status" 0 $st ;;
 		*) assertEquals "$code: status" 1 $st
 			grep -q "the peer closed with $code: bye" "$SC_TMP/c.err" ||
-			    fail "$code: $(cat "$SC_TMP/c.err")" ;;
+			    fail "$code: $(<"$SC_TMP/c.err")" ;;
 		esac
 	done
 }
@@ -434,7 +434,7 @@ test_client_sizes_and_16mib_with_libraries() {
 		cmp -s "$SC_TMP/lines" "$SC_TMP/c.out" || fail "$who: sizes differ"
 		peer_wait
 		grep -q '^extensions permessage-deflate' "$SC_TMP/$who.out" ||
-		    fail "$who: $(cat "$SC_TMP/$who.out")"
+		    fail "$who: $(<"$SC_TMP/$who.out")"
 	done
 	# 16 MiB of text in one line, compressed both ways.
 	python3 "$CONF" text 16777215 >"$SC_TMP/big"
@@ -458,9 +458,9 @@ test_client_negotiation_and_context_takeover() {
 	    2>"$SC_TMP/c.err"
 	peer_wait
 	[ "$(grep -c '^text 23 ' "$SC_TMP/a.out")" = 2 ] ||
-	    fail "not afresh: $(cat "$SC_TMP/a.out")"
+	    fail "not afresh: $(<"$SC_TMP/a.out")"
 	grep -q 'WebSocket: permessage-deflate; client_no_context_takeover' \
-	    "$SC_TMP/c.err" || fail "-v: $(cat "$SC_TMP/c.err")"
+	    "$SC_TMP/c.err" || fail "-v: $(<"$SC_TMP/c.err")"
 	# With the context kept, the second costs a few bytes.
 	rawsrv b -z permessage-deflate
 	printf 'same line, twice over\nsame line, twice over\n' |
@@ -468,7 +468,7 @@ test_client_negotiation_and_context_takeover() {
 	    2>"$SC_TMP/c.err"
 	peer_wait
 	[ "$(grep -c '^text 23 ' "$SC_TMP/b.out")" = 1 ] ||
-	    fail "context not kept: $(cat "$SC_TMP/b.out")"
+	    fail "context not kept: $(<"$SC_TMP/b.out")"
 	has b "message text 21 $(sha16 'same line, twice over')"
 	# --ws-no-compress offers nothing, and takes no answer with it.
 	rawsrv n -Z permessage-deflate
@@ -478,7 +478,7 @@ test_client_negotiation_and_context_takeover() {
 	peer_wait
 	has n "offer none"
 	grep -q 'WebSocket upgrade failed: HTTP/1.1 101 Switching Protocols (an extension that was not offered)' \
-	    "$SC_TMP/c.err" || fail "$(cat "$SC_TMP/c.err")"
+	    "$SC_TMP/c.err" || fail "$(<"$SC_TMP/c.err")"
 	for ans in "permessage-deflate; client_max_window_bits=8" \
 	    "permessage-deflate; client_max_window_bits" \
 	    "permessage-deflate, permessage-deflate" "x-other"; do
@@ -488,7 +488,7 @@ test_client_negotiation_and_context_takeover() {
 		assertEquals "$ans: status" 1 $?
 		peer_wait
 		grep -q 'WebSocket upgrade failed' "$SC_TMP/c.err" ||
-		    fail "$ans: $(cat "$SC_TMP/c.err")"
+		    fail "$ans: $(<"$SC_TMP/c.err")"
 	done
 }
 
@@ -502,7 +502,7 @@ test_client_deflate_bomb() {
 	[ "$(stat -c %s "$SC_TMP/c.out")" -le 65536 ] ||
 	    fail "wrote $(stat -c %s "$SC_TMP/c.out") bytes"
 	grep -q 'a message longer than 65536 bytes; closed with 1009' \
-	    "$SC_TMP/c.err" || fail "$(cat "$SC_TMP/c.err")"
+	    "$SC_TMP/c.err" || fail "$(<"$SC_TMP/c.err")"
 }
 
 # The server closes while our client floods it and reads nothing: the
@@ -546,19 +546,19 @@ test_room_node_ws_python_websockets_and_tcp() {
 	echo "hello from tcp" >&8
 	wait_exit "$pypid" 65
 	wait_exit "$nodepid" 65
-	assertEquals "node's status: $(cat "$SC_TMP/node.out")" 0 \
+	assertEquals "node's status: $(<"$SC_TMP/node.out")" 0 \
 	    "$WAIT_STATUS"
 	wait_lines "$SC_TMP/tcp.out" \
 	    '^<user[23]> hello from (python|node)$' 2 ||
-	    fail "tcp saw: $(cat "$SC_TMP/tcp.out")"
+	    fail "tcp saw: $(<"$SC_TMP/tcp.out")"
 	grep -q '^msg <user1> hello from tcp$' "$SC_TMP/py.out" ||
-	    fail "python saw: $(cat "$SC_TMP/py.out")"
+	    fail "python saw: $(<"$SC_TMP/py.out")"
 	grep -q '^msg <user3> hello from node$' "$SC_TMP/py.out" ||
-	    fail "python did not see node: $(cat "$SC_TMP/py.out")"
+	    fail "python did not see node: $(<"$SC_TMP/py.out")"
 	grep -q '^text <user2> hello from python$' "$SC_TMP/node.out" ||
-	    fail "node did not see python: $(cat "$SC_TMP/node.out")"
+	    fail "node did not see python: $(<"$SC_TMP/node.out")"
 	grep -q '^text <user1> hello from tcp$' "$SC_TMP/node.out" ||
-	    fail "node saw: $(cat "$SC_TMP/node.out")"
+	    fail "node saw: $(<"$SC_TMP/node.out")"
 	assertEquals "both compressed" 2 \
 	    "$(grep -c 'WebSocket: permessage-deflate' "$SC_TMP/s.err")"
 	exec 8>&-

@@ -42,10 +42,10 @@ real_clients() {
 	assertEquals "curl GET" $want "$code"
 	if [ "$1" = room ]; then
 		grep -q 'new WebSocket' "$SC_TMP/get.body" ||
-		    fail "GET body: $(cat "$SC_TMP/get.body")"
+		    fail "GET body: $(<"$SC_TMP/get.body")"
 	else
 		grep -q 'no Upgrade: websocket' "$SC_TMP/get.body" ||
-		    fail "GET body: $(cat "$SC_TMP/get.body")"
+		    fail "GET body: $(<"$SC_TMP/get.body")"
 	fi
 	code=$(t 20 curl -s -I -o /dev/null -w '%{http_code}' \
 	    "http://127.0.0.1:$PORT/")
@@ -66,13 +66,13 @@ real_clients() {
 		    "HTTP/1.1 400 Bad Request" \
 		    "$(head -n 1 "$SC_TMP/h10.out" | tr -d '\r')"
 		grep -q '^not HTTP/1.1$' "$SC_TMP/h10.out" ||
-		    fail "HTTP/1.0 body: $(cat "$SC_TMP/h10.out")"
+		    fail "HTTP/1.0 body: $(<"$SC_TMP/h10.out")"
 	fi
 	still_running "$SERVER_PID" 0.2 ||
-	    fail "the server ended: $(cat "$SC_TMP/s.err")"
+	    fail "the server ended: $(<"$SC_TMP/s.err")"
 	if grep -Eq 'double free|AddressSanitizer|runtime error' \
 	    "$SC_TMP/s.err"; then
-		fail "server: $(cat "$SC_TMP/s.err")"
+		fail "server: $(<"$SC_TMP/s.err")"
 	fi
 }
 
@@ -125,10 +125,10 @@ test_reset_ends_session() {
 	server s -l --websocket -c yes 127.0.0.1 0 || fail "no server"
 	t 20 python3 "$WSPEER" reset "$PORT" >"$SC_TMP/r.out" 2>"$SC_TMP/r.err"
 	assertEquals "the peer" "status HTTP/1.1 101 Switching Protocols
-reset" "$(cat "$SC_TMP/r.out")"
+reset" "$(<"$SC_TMP/r.out")"
 	wait_exit "$SERVER_PID" 20 || fail "the session hangs after a reset"
 	grep -q 'Connection reset by peer' "$SC_TMP/s.err" ||
-	    fail "not said: $(cat "$SC_TMP/s.err")"
+	    fail "not said: $(<"$SC_TMP/s.err")"
 }
 
 # A text-mode program echoing binary messages: what is not UTF-8 comes
@@ -141,7 +141,7 @@ test_echoed_binary_stays_valid() {
 	assertEquals "the kinds back" "binary b'\\xff\\xfe\\x00bin'
 text 'héllo €'
 text 'plain'
-closed 1000" "$(cat "$SC_TMP/p.out")"
+closed 1000" "$(<"$SC_TMP/p.out")"
 }
 
 # stdin's lines that are not UTF-8 go as binary messages: the peer takes
@@ -151,7 +151,7 @@ test_client_sends_non_utf8_as_binary() {
 	printf 'ok\n\377\376 latin\nb\303\251\n' | t 20 "$SC" -N \
 	    "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "client status" 0 $?
-	assertEquals "client stderr" "" "$(cat "$SC_TMP/c.err")"
+	assertEquals "client stderr" "" "$(<"$SC_TMP/c.err")"
 	ws_peer_wait
 	assertEquals "what the peer got" "got text 'ok'
 got binary b'\\xff\\xfe latin'
@@ -168,11 +168,11 @@ test_client_protocol_error_exits_1() {
 		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 		assertEquals "$mode: status" 1 $?
 		assertEquals "$mode: stderr" "sockcat: read from network: WebSocket: a text message that is not UTF-8; closed with 1007" \
-		    "$(cat "$SC_TMP/c.err")"
-		assertEquals "$mode: stdout" "" "$(cat "$SC_TMP/c.out")"
+		    "$(<"$SC_TMP/c.err")"
+		assertEquals "$mode: stdout" "" "$(<"$SC_TMP/c.out")"
 		ws_peer_wait
 		grep -q '^closed 1007$' "$SC_TMP/p.out" ||
-		    fail "$mode: $(cat "$SC_TMP/p.out")"
+		    fail "$mode: $(<"$SC_TMP/p.out")"
 	done
 }
 
@@ -183,7 +183,7 @@ test_peer_error_close_exits_1() {
 	    2>"$SC_TMP/c.err"
 	assertEquals "status" 1 $?
 	assertEquals "stderr" "sockcat: read from network: WebSocket: the peer closed with 1011: boom" \
-	    "$(cat "$SC_TMP/c.err")"
+	    "$(<"$SC_TMP/c.err")"
 	ws_peer_wait
 }
 
@@ -197,11 +197,11 @@ test_bridge_target_down() {
 	    2>"$SC_TMP/c.err"
 	assertEquals "status" 1 $?
 	assertEquals "stderr" "sockcat: read from network: WebSocket: the peer closed with 1011: no target accepted" \
-	    "$(cat "$SC_TMP/c.err")"
-	assertEquals "stdout" "" "$(cat "$SC_TMP/c.out")"
+	    "$(<"$SC_TMP/c.err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/c.out")"
 	ws_peer p client lines "$PORT" "anyone"
 	ws_peer_wait
-	assertEquals "python" "closed 1011" "$(cat "$SC_TMP/p.out")"
+	assertEquals "python" "closed 1011" "$(<"$SC_TMP/p.out")"
 }
 
 # A room relays a TCP member's line that is not UTF-8, and a long line of
@@ -216,7 +216,7 @@ test_room_text_stays_utf8() {
 	ws_peer b client say "$PORT" "$euros"
 	bpid=$PEER_PID
 	wait_for "$SC_TMP/b.out" 'only its first 4096 were relayed' ||
-	    fail "no cut: $(cat "$SC_TMP/b.out")"
+	    fail "no cut: $(<"$SC_TMP/b.out")"
 	printf 'bad \377 byte\nthe end\n' | t 20 "$SC" -N -q 1 127.0.0.1 \
 	    "$PORT" >/dev/null 2>&1
 	wait_exit "$apid" 65
@@ -224,7 +224,7 @@ test_room_text_stays_utf8() {
 	grep -qxF "msg $want" "$SC_TMP/a.out" ||
 	    fail "the cut line: $(grep -c . "$SC_TMP/a.out")"
 	grep -qxF 'msg <user3> bad \xff byte' "$SC_TMP/a.out" ||
-	    fail "the bad line: $(cat "$SC_TMP/a.out")"
+	    fail "the bad line: $(<"$SC_TMP/a.out")"
 	grep -qxF 'msg <user3> the end' "$SC_TMP/a.out" ||
 	    fail "thrown out: $(tail -n 3 "$SC_TMP/a.out")"
 	stop "$bpid"
@@ -249,7 +249,7 @@ test_broker_unfinished_line() {
 	wait_exit "$bpid" 65
 	assertEquals "what the member got" "msg first
 msg hello
-msg partial" "$(cat "$SC_TMP/b.out")"
+msg partial" "$(<"$SC_TMP/b.out")"
 	exec 8>&-
 }
 
@@ -267,7 +267,7 @@ test_max_conns_503() {
 	t 20 python3 "$WSPEER" upgrade "$PORT" / >"$SC_TMP/u.out" \
 	    2>"$SC_TMP/u.err"
 	assertEquals "the WebSocket client" \
-	    "status HTTP/1.1 503 Service Unavailable" "$(cat "$SC_TMP/u.out")"
+	    "status HTTP/1.1 503 Service Unavailable" "$(<"$SC_TMP/u.out")"
 	code=$(t 20 curl -s -o "$SC_TMP/full.body" -w '%{http_code}' \
 	    -H 'Upgrade: websocket' -H 'Connection: Upgrade' \
 	    "http://127.0.0.1:$PORT/")
@@ -275,7 +275,7 @@ test_max_conns_503() {
 	echo "hi" | t 20 "$SC" -q 2 127.0.0.1 "$PORT" >"$SC_TMP/p.out" \
 	    2>/dev/null
 	grep -q 'the server is full (1 connection)' "$SC_TMP/p.out" ||
-	    fail "plain: $(cat "$SC_TMP/p.out")"
+	    fail "plain: $(<"$SC_TMP/p.out")"
 	exec 8>&-
 }
 
@@ -289,7 +289,7 @@ test_url_path_cannot_inject() {
 	assertEquals "request line" "line b'GET /x%0D%0AEvil:%201%20y HTTP/1.1'" \
 	    "$(grep '^line' "$SC_TMP/p.out")"
 	grep -qi '^header evil' "$SC_TMP/p.out" &&
-	    fail "a header was injected: $(cat "$SC_TMP/p.out")"
+	    fail "a header was injected: $(<"$SC_TMP/p.out")"
 	return 0
 }
 
@@ -303,14 +303,14 @@ test_url_userinfo() {
 	ws_peer_wait
 	assertEquals "credentials" "header authorization Basic $(printf 'us@er:s3cret' | base64)" \
 	    "$(grep '^header authorization' "$SC_TMP/p.out")"
-	grep -q s3cret "$SC_TMP/c.err" && fail "echoed: $(cat "$SC_TMP/c.err")"
+	grep -q s3cret "$SC_TMP/c.err" && fail "echoed: $(<"$SC_TMP/c.err")"
 	grep -q 'WebSocket upgrade failed: HTTP/1.1 404 Not Found' \
-	    "$SC_TMP/c.err" || fail "$(cat "$SC_TMP/c.err")"
+	    "$SC_TMP/c.err" || fail "$(<"$SC_TMP/c.err")"
 	t 5 "$SC" "ws://user:s3cret%zz@127.0.0.1:1/" </dev/null \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
 	assertEquals "bad escape: status" 1 $?
 	assertEquals "bad escape: stderr" \
-	    "sockcat: invalid URL: bad user information" "$(cat "$SC_TMP/d.err")"
+	    "sockcat: invalid URL: bad user information" "$(<"$SC_TMP/d.err")"
 }
 
 # Escape sequences from a peer never reach the operator's terminal: a
@@ -321,7 +321,7 @@ test_peer_escapes_are_escaped() {
 	t 20 python3 "$WSPEER" upgrade "$PORT" $'/a\e]0;owned\a\e[2Jb' \
 	    >"$SC_TMP/u.out" 2>"$SC_TMP/u.err"
 	assertEquals "upgraded" "status HTTP/1.1 101 Switching Protocols" \
-	    "$(cat "$SC_TMP/u.out")"
+	    "$(<"$SC_TMP/u.out")"
 	wait_for "$SC_TMP/s.err" 'WebSocket upgrade of' || fail "no -v line"
 	grep -qF 'WebSocket upgrade of /a\x1b]0;owned\x07\x1b[2Jb' \
 	    "$SC_TMP/s.err" || fail "server: $(cat -v "$SC_TMP/s.err")"
@@ -349,23 +349,23 @@ test_wss_verifies_by_default() {
 	echo "trusted?" | t 20 "$SC" -N "wss://localhost:$PORT/" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "untrusted: status" 1 $?
-	assertEquals "untrusted: nothing through" "" "$(cat "$SC_TMP/c.out")"
+	assertEquals "untrusted: nothing through" "" "$(<"$SC_TMP/c.out")"
 	grep -qi 'certificate' "$SC_TMP/c.err" ||
-	    fail "untrusted: $(cat "$SC_TMP/c.err")"
+	    fail "untrusted: $(<"$SC_TMP/c.err")"
 	# The certificate trusted, but not for that name.
 	echo "name?" | t 20 "$SC" -N --ssl-trustfile "$SC_TMP/certs/self.pem" \
 	    "wss://127.0.0.1:$PORT/" >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
 	assertEquals "wrong name: status" 1 $?
-	assertEquals "wrong name: nothing through" "" "$(cat "$SC_TMP/n.out")"
+	assertEquals "wrong name: nothing through" "" "$(<"$SC_TMP/n.out")"
 	echo "trusted" | t 20 "$SC" -N -q 5 --ssl-trustfile \
 	    "$SC_TMP/certs/self.pem" "wss://localhost:$PORT/" \
 	    >"$SC_TMP/v.out" 2>"$SC_TMP/v.err"
 	assertEquals "trusted: status" 0 $?
-	assertEquals "trusted: echo" "trusted" "$(cat "$SC_TMP/v.out")"
+	assertEquals "trusted: echo" "trusted" "$(<"$SC_TMP/v.out")"
 	echo "insecure" | t 20 "$SC" -N -q 5 --ws-insecure \
 	    "wss://localhost:$PORT/" >"$SC_TMP/i.out" 2>"$SC_TMP/i.err"
 	assertEquals "--ws-insecure: status" 0 $?
-	assertEquals "--ws-insecure: echo" "insecure" "$(cat "$SC_TMP/i.out")"
+	assertEquals "--ws-insecure: echo" "insecure" "$(<"$SC_TMP/i.out")"
 	# --ssl with a host and port keeps ncat's way: no verification.
 	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | t 20 "$SC" -N -q 5 \
 	    --ssl 127.0.0.1 "$PORT" >"$SC_TMP/l.out" 2>"$SC_TMP/l.err"
@@ -384,7 +384,7 @@ test_text_lines_gathered() {
 	    -c 'seq 1 20000' 127.0.0.1 0 2>"$SC_TMP/s.err" >/dev/null
 	spid=$BG_PID
 	wait_for "$SC_TMP/s.err" '^Listening on ' ||
-	    fail "no server: $(cat "$SC_TMP/s.err")"
+	    fail "no server: $(<"$SC_TMP/s.err")"
 	port=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
 	    "$SC_TMP/s.err")
 	t 30 env ASAN_OPTIONS="$nolsan" strace -qq -e trace=write \
@@ -414,7 +414,7 @@ test_close_after_data_answered() {
 close 1000" "$(cat "$SC_TMP/r.out" "$SC_TMP/r.err")"
 	done
 	assertEquals "the server got" "hi
-hi" "$(cat "$SC_TMP/s.out")"
+hi" "$(<"$SC_TMP/s.out")"
 }
 
 sc_run_shunit2

@@ -57,7 +57,7 @@ browser() {
 	    about:blank >"$BROWSER_DIR/out" 2>"$BROWSER_DIR/err" 8>&- &
 	BROWSER_PID=$!
 	wait_until -t 60 test -s "$BROWSER_DIR/DevToolsActivePort" ||
-	    fail "chromium did not start: $(cat "$BROWSER_DIR/err")"
+	    fail "chromium did not start: $(<"$BROWSER_DIR/err")"
 }
 
 # cdp ARGS...: cdp.py against the suite's browser.
@@ -139,7 +139,7 @@ test_plain_members_decided_by_first_bytes() {
 	    >"$SC_TMP/quiet.out" 2>"$SC_TMP/quiet.err"
 	member tcp
 	echo "one" >&8
-	wait_for "$SC_TMP/s.out" '^one$' || fail "one: $(cat "$SC_TMP/s.err")"
+	wait_for "$SC_TMP/s.out" '^one$' || fail "one: $(<"$SC_TMP/s.err")"
 	echo "quiet speaks" >&7
 	wait_for "$SC_TMP/s.out" '^quiet speaks$' || fail "quiet not heard"
 	echo "two" >&8
@@ -147,7 +147,7 @@ test_plain_members_decided_by_first_bytes() {
 	wait_for "$SC_TMP/quiet.out" '^GET is only a word here$' ||
 	    fail "quiet got: $(cat "$SC_TMP/quiet.out" "$SC_TMP/s.err")"
 	assertEquals "what the quiet client got" "two
-GET is only a word here" "$(cat "$SC_TMP/quiet.out")"
+GET is only a word here" "$(<"$SC_TMP/quiet.out")"
 	exec 7>&- 8>&-
 }
 
@@ -178,7 +178,7 @@ test_tls_room_first_bytes() {
 	assertEquals "POST" 405 "$code"
 	echo "still here" >&8
 	wait_for "$SC_TMP/s.out" '^<user1> still here$' ||
-	    fail "the member left: $(cat "$SC_TMP/s.out")"
+	    fail "the member left: $(<"$SC_TMP/s.out")"
 	exec 8>&-
 }
 
@@ -193,12 +193,12 @@ test_room_page_in_chromium() {
 	cdp go "http://127.0.0.1:$PORT/" || fail "cdp go"
 	cdp wait "document.getElementById('log') !== null &&
 	    document.getElementById('log').textContent.includes('Welcome')" ||
-	    fail "the page did not join: $(cat "$SC_TMP/s.err")"
+	    fail "the page did not join: $(<"$SC_TMP/s.err")"
 	cdp eval "document.getElementById('line').value = 'hi from the page';
 	    document.getElementById('f').requestSubmit(); 'sent'" >/dev/null ||
 	    fail "cdp eval"
 	wait_for "$SC_TMP/tcp.out" '^<user2> hi from the page$' ||
-	    fail "tcp got: $(cat "$SC_TMP/tcp.out")"
+	    fail "tcp got: $(<"$SC_TMP/tcp.out")"
 	echo "hi from tcp" >&8
 	cdp wait "document.getElementById('log').textContent.includes(
 	    '<user1> hi from tcp')" ||
@@ -227,7 +227,7 @@ EOF
 	cdp wait "document.getElementById('out') !== null &&
 	    document.getElementById('out').textContent === 'got echo me'" ||
 	    fail "the page got: $(cdp eval \
-	    "document.body.textContent") $(cat "$SC_TMP/s.err")"
+	    "document.body.textContent") $(<"$SC_TMP/s.err")"
 	grep -q 'HTTP GET /: 200' "$SC_TMP/s.err" || fail "no -v line"
 	cdp go about:blank
 }
@@ -258,19 +258,19 @@ test_static_files() {
 	server s -lk --websocket --ws-static "$SC_TMP/www" 127.0.0.1 0 ||
 	    fail "no server"
 	assertEquals "/" 200 "$(get /)"
-	assertEquals "/ body" "<p>home</p>" "$(cat "$SC_TMP/body")"
+	assertEquals "/ body" "<p>home</p>" "$(<"$SC_TMP/body")"
 	assertEquals "/ type" "text/html; charset=utf-8" "$(header \
 	    Content-Type)"
 	assertEquals "/ length" 12 "$(header Content-Length)"
 	assertEquals "/sub/" 200 "$(get /sub/)"
-	assertEquals "/sub/ body" "sub home" "$(cat "$SC_TMP/body")"
+	assertEquals "/sub/ body" "sub home" "$(<"$SC_TMP/body")"
 	for pair in a.css:text/css a.js:text/javascript \
 	    a.json:application/json a.png:image/png a.jpg:image/jpeg \
 	    a.svg:image/svg+xml a.txt:text/plain favicon.ico:image/x-icon \
 	    a.wasm:application/wasm a.bin:application/octet-stream; do
 		f=${pair%%:*}
 		assertEquals "$f" 200 "$(get "/$f")"
-		assertEquals "$f body" "content of $f" "$(cat "$SC_TMP/body")"
+		assertEquals "$f body" "content of $f" "$(<"$SC_TMP/body")"
 		assertEquals "$f type" "${pair#*:}" \
 		    "$(header Content-Type | sed 's/;.*//')"
 	done
@@ -307,7 +307,7 @@ test_static_escapes_refused() {
 		code=$(get "$p")
 		case $code in
 		403|404) ;;
-		*) fail "$p: $code $(cat "$SC_TMP/body")" ;;
+		*) fail "$p: $code $(<"$SC_TMP/body")" ;;
 		esac
 		assertFalse "$p: a file's contents" \
 		    "grep -Eq 'root:|secret|inside' '$SC_TMP/body'"
@@ -316,7 +316,7 @@ test_static_escapes_refused() {
 	assertEquals "a directory link" 403 "$(get /etc/passwd)"
 	assertEquals "a link inside" 403 "$(get /inlink.txt)"
 	assertEquals "the file itself" 200 "$(get /d/in.txt)"
-	assertEquals "the file" inside "$(cat "$SC_TMP/body")"
+	assertEquals "the file" inside "$(<"$SC_TMP/body")"
 	still_running "$SERVER_PID" 0.2 || fail "the server ended"
 }
 
@@ -325,7 +325,7 @@ test_cgi_variables() {
 	server s -lk --websocket -c 'echo "$QUERY_STRING"' 127.0.0.1 0 ||
 	    fail "no server"
 	out=$(t 20 "$SC" -d "ws://127.0.0.1:$PORT/x?a=1&b=2" 2>"$SC_TMP/c.err")
-	assertEquals "status: $(cat "$SC_TMP/c.err")" 0 $?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
 	assertEquals "QUERY_STRING" "a=1&b=2" "$out"
 	stop "$SERVER_PID"
 
@@ -338,7 +338,7 @@ test_cgi_variables() {
 	    --ws-header "X-Test: a$(printf '\033')[31mb;\$(id)" \
 	    --ws-header "User-Agent: test agent" --ws-origin http://o.example \
 	    "ws://127.0.0.1:$PORT/p%41th%1b?q" 2>"$SC_TMP/c.err")
-	assertEquals "status: $(cat "$SC_TMP/c.err")" 0 $?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
 	assertEquals "variables" \
 	    "/p%41th%1b?q|/pAth|a[31mb;\$(id)|test agent|127.0.0.1|$PORT|http://o.example" \
 	    "$out"
@@ -351,22 +351,22 @@ test_origin_and_path() {
 	    --ws-path /other -e /bin/cat 127.0.0.1 0 || fail "no server"
 	out=$(echo hi | t 20 "$SC" -N --ws-origin http://good.example \
 	    "ws://127.0.0.1:$PORT/chat?room=1" 2>"$SC_TMP/c.err")
-	assertEquals "allowed: $(cat "$SC_TMP/c.err")" hi "$out"
+	assertEquals "allowed: $(<"$SC_TMP/c.err")" hi "$out"
 	out=$(echo hi | t 20 "$SC" -N "ws://127.0.0.1:$PORT/other" \
 	    2>"$SC_TMP/c.err")
-	assertEquals "no Origin: $(cat "$SC_TMP/c.err")" hi "$out"
+	assertEquals "no Origin: $(<"$SC_TMP/c.err")" hi "$out"
 	echo hi | t 20 "$SC" -N --ws-origin http://evil.example \
 	    "ws://127.0.0.1:$PORT/chat" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "bad origin: status" 1 $?
 	grep -q '403 Forbidden' "$SC_TMP/c.err" ||
-	    fail "bad origin: $(cat "$SC_TMP/c.err")"
+	    fail "bad origin: $(<"$SC_TMP/c.err")"
 	echo hi | t 20 "$SC" -N --ws-origin http://good.example \
 	    "ws://127.0.0.1:$PORT/elsewhere" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "bad path: status" 1 $?
 	grep -q '404 Not Found' "$SC_TMP/c.err" ||
-	    fail "bad path: $(cat "$SC_TMP/c.err")"
+	    fail "bad path: $(<"$SC_TMP/c.err")"
 	grep -q 'origin not allowed (403)' "$SC_TMP/s.err" ||
-	    fail "server: $(cat "$SC_TMP/s.err")"
+	    fail "server: $(<"$SC_TMP/s.err")"
 	still_running "$SERVER_PID" 0.2 || fail "the server ended"
 }
 
@@ -374,12 +374,12 @@ test_origin_and_path() {
 # websockets, in the client and for a program of the server.
 test_framed_client() {
 	bg t 30 python3 "$PEER" serve echo >"$SC_TMP/p.out" 2>"$SC_TMP/p.err"
-	wait_for "$SC_TMP/p.out" "^PORT " || fail "no peer: $(cat "$SC_TMP/p.err")"
+	wait_for "$SC_TMP/p.out" "^PORT " || fail "no peer: $(<"$SC_TMP/p.err")"
 	wport=$(sed -n 's/^PORT //p' "$SC_TMP/p.out")
 	printf 'T 5\nhelloB 3\n\000\001\377T 0\n' >"$SC_TMP/in"
 	t 20 "$SC" --ws-framed -q 2 "ws://127.0.0.1:$wport/" \
 	    <"$SC_TMP/in" >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status: $(cat "$SC_TMP/err")" 0 $?
+	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
 	cmp -s "$SC_TMP/in" "$SC_TMP/out" ||
 	    fail "echoed: $(od -c "$SC_TMP/out")"
 }
@@ -392,11 +392,11 @@ test_framed_server_program() {
 	    fail "no server"
 	t 20 python3 "$PEER" client kinds "$PORT" >"$SC_TMP/p.out" \
 	    2>"$SC_TMP/p.err"
-	assertEquals "kinds: $(cat "$SC_TMP/p.err")" \
+	assertEquals "kinds: $(<"$SC_TMP/p.err")" \
 	    "binary b'\\xff\\xfe\\x00bin'
 text 'héllo €'
 binary b'plain'
-closed 1000" "$(cat "$SC_TMP/p.out")"
+closed 1000" "$(<"$SC_TMP/p.out")"
 }
 
 test_framed_malformed() {
@@ -406,10 +406,10 @@ test_framed_malformed() {
 		printf "$bad" | t 20 "$SC" --ws-framed -q 1 \
 		    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
 		assertEquals "$bad: status" 1 $?
-		assertEquals "$bad: one line: $(cat "$SC_TMP/err")" 1 \
+		assertEquals "$bad: one line: $(<"$SC_TMP/err")" 1 \
 		    "$(wc -l <"$SC_TMP/err")"
 		grep -q -- '--ws-framed: ' "$SC_TMP/err" ||
-		    fail "$bad: $(cat "$SC_TMP/err")"
+		    fail "$bad: $(<"$SC_TMP/err")"
 	done
 }
 
