@@ -113,8 +113,7 @@ t() {
 # in sockcat, and a loaded machine pays for each.  So the waits below run
 # no process of their own per round: the clock is the shell's, and sleep
 # is the shell's built-in when bash's loadable one is installed
-# (bash-builtins).  shunit2 counts tests with expr(1): the shell can add
-# (anything else still goes to expr).
+# (bash-builtins).
 enable -f /usr/lib/bash/sleep sleep 2>/dev/null || true
 # The same package's rm, mkdir, mkfifo, mktemp, basename and dirname,
 # which every test runs (its directory, made and removed; its FIFOs):

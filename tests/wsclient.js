@@ -120,7 +120,7 @@ function session(url, steps, timeout, ca, out, end) {
 if (process.argv[2] === '--serve') {
 	const rl = require('readline').createInterface({ input: process.stdin });
 	rl.on('line', (path) => {
-		const f = fs.readFileSync(path, 'latin1').split('\0');
+		const f = fs.readFileSync(path, 'utf8').split('\0');
 		f.pop();
 		const [timeout, ca, url, ...steps] = f;
 		const lines = [];
