@@ -47,20 +47,25 @@ def objects(builddir):
     return out
 
 
-def symbols(path):
-    """The global symbols path defines, and those it uses."""
-    nm = subprocess.run(["nm", "-P", path], capture_output=True,
+def symbols(paths):
+    """The global symbols each of paths defines, and those it uses: a
+    dict of (defined, used) by path, from one nm for all of them."""
+    out = {p: (set(), set()) for p in paths}
+    if not paths:
+        return out
+    nm = subprocess.run(["nm", "-P", "-A"] + paths, capture_output=True,
                         text=True, check=True).stdout
-    defined, used = set(), set()
     for line in nm.splitlines():
-        f = line.split()
-        if len(f) < 2:
+        path, sep, rest = line.partition(": ")
+        f = rest.split()
+        if not sep or path not in out or len(f) < 2:
             continue
+        defined, used = out[path]
         if f[1] == "U":
             used.add(f[0])
         elif f[1] in "TDBRGSCVW":
             defined.add(f[0])
-    return defined, used
+    return out
 
 
 def cycles(edges):
@@ -147,11 +152,9 @@ def check_table(table, faults, modules=None):
 
 def symbol_table(builddir):
     """(layer, file, defined, used) of every object file of builddir."""
-    table = []
-    for layer, name, path in objects(builddir):
-        defined, used = symbols(path)
-        table.append((layer, name, defined, used))
-    return table
+    objs = objects(builddir)
+    syms = symbols([path for _, _, path in objs])
+    return [(layer, name) + syms[path] for layer, name, path in objs]
 
 
 def check_symbols(builddir, faults, modules=None):
