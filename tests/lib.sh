@@ -202,15 +202,18 @@ wait_for() {
 
 # file_matches FILE REGEX: does a line of FILE match the extended regex,
 # as grep -E would say?  The shell reads the first lines itself; a longer
-# file goes to grep.
+# file goes to grep.  Both match bytes, in the C locale: in a UTF-8 one,
+# bash's regex finds nothing in a line where bytes that are not UTF-8
+# come before the match (a TLS ClientHello on a console, then a line).
 file_matches() {
+	local LC_ALL=C
 	[ -r "$1" ] || return 1
 	_fm_n=0
 	while IFS= read -r _fm_l || [ -n "$_fm_l" ]; do
 		[[ $_fm_l =~ $2 ]] && return 0
 		_fm_n=$((_fm_n + 1))
 		if [ "$_fm_n" -ge 100 ]; then
-			grep -Eq -- "$2" "$1" 2>/dev/null
+			LC_ALL=C grep -Eq -- "$2" "$1" 2>/dev/null
 			return
 		fi
 	done <"$1"
@@ -448,9 +451,11 @@ wait_lines() {
 	wait_until -t "${4:-$SC_WAIT}" lines_at_least "$1" "$2" "$3"
 }
 lines_at_least() {
+	local LC_ALL=C
 	[ -r "$1" ] || return 1
 	[ "$3" -le 0 ] && return 0
-	# As file_matches: the shell counts in the first lines, grep beyond.
+	# As file_matches: the shell counts in the first lines, grep beyond,
+	# in bytes.
 	_la_n=0 _la_m=0
 	while IFS= read -r _la_l || [ -n "$_la_l" ]; do
 		if [[ $_la_l =~ $2 ]]; then
@@ -459,7 +464,7 @@ lines_at_least() {
 		fi
 		_la_n=$((_la_n + 1))
 		if [ "$_la_n" -ge 200 ]; then
-			[ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ]
+			[ "$(LC_ALL=C grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ]
 			return
 		fi
 	done <"$1"

@@ -71,6 +71,20 @@ test_hostile_text_to_chat_terminal() {
 	exec 6>&- 7>&-
 }
 
+# A line behind bytes that are not UTF-8, as a console shows a TLS
+# ClientHello and then the next caller's line: the suites' waits find it
+# in any locale (bash's own regex, in a UTF-8 one, would not).
+test_line_behind_bytes_not_utf8() {
+	local LC_ALL=C.UTF-8
+	server srv -l 127.0.0.1 0 || fail "no server"
+	printf '\323\000\377line after\n' |
+	    t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+	assertTrue "wait_for sees it" \
+	    "wait_for '$SC_TMP/srv.out' 'line after\$'"
+	assertTrue "wait_lines counts it" \
+	    "wait_lines '$SC_TMP/srv.out' '^.*line after\$' 1"
+}
+
 # --- Binary garbage to every listening mode -------------------------------
 
 # send_garbage PORT [unix]: 64 KiB of random bytes to 127.0.0.1 PORT (or
