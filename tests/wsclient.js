@@ -34,6 +34,7 @@ function session(url, steps, timeout, ca, out, end) {
 	const seen = [];
 	let done = false;
 	let waiting = null;
+	let ws = null;
 
 	function finish(status) {
 		if (done)
@@ -42,7 +43,8 @@ function session(url, steps, timeout, ca, out, end) {
 		clearTimeout(timer);
 		// What the session leaves open ends with it, as with the
 		// process of a client of its own.
-		ws.terminate();
+		if (ws !== null)
+			ws.terminate();
 		end(status);
 	}
 
@@ -51,10 +53,18 @@ function session(url, steps, timeout, ca, out, end) {
 		finish(1);
 	}, timeout);
 
-	const opts = {};
-	if (ca)
-		opts.ca = fs.readFileSync(ca);
-	const ws = new WebSocket(url, opts);
+	// A bad URL or authority file throws here: the caller answers it,
+	// and the timer must not end the session a second time.
+	try {
+		const opts = {};
+		if (ca)
+			opts.ca = fs.readFileSync(ca);
+		ws = new WebSocket(url, opts);
+	} catch (e) {
+		done = true;
+		clearTimeout(timer);
+		throw e;
+	}
 
 	function next() {
 		while (steps.length > 0) {
@@ -124,21 +134,21 @@ if (process.argv[2] === '--serve') {
 		f.pop();
 		const [timeout, ca, url, ...steps] = f;
 		const lines = [];
-		let status = 1;
+		const end = (st) => {
+			fs.writeFileSync(path + '.out', lines.map((l) =>
+			    l + '\n').join(''));
+			fs.writeFileSync(path + '.st', String(st));
+			fs.renameSync(path + '.st', path + '.status');
+		};
+		// A request that cannot start (a bad URL, no authority file)
+		// is answered as a client of its own would end: the others go
+		// on.
 		try {
 			session(url, steps, Number(timeout), ca,
-			    (line) => lines.push(line), (st) => {
-				fs.writeFileSync(path + '.out', lines.map((l) =>
-				    l + '\n').join(''));
-				fs.writeFileSync(path + '.st', String(st));
-				fs.renameSync(path + '.st', path + '.status');
-			});
-			status = 0;
-		} finally {
-			if (status !== 0) {
-				fs.writeFileSync(path + '.out', 'error bad request\n');
-				fs.writeFileSync(path + '.status', '1');
-			}
+			    (line) => lines.push(line), end);
+		} catch (e) {
+			lines.push('error ' + e.message);
+			end(1);
 		}
 	});
 } else {
