@@ -163,7 +163,10 @@ stats_init(const struct options *o)
 /*
  * Erase the live line, if it is shown, so that a message can be printed
  * in its place; the next refresh draws it again.  Only write(2): a signal
- * handler may call this.
+ * handler may call this.  st.shown is set just before the line is written
+ * and cleared just after it is erased, so that a signal between the two
+ * steps erases once too often, which shows nothing, rather than leave the
+ * line on the screen.
  */
 static void
 stats_clear(void)
@@ -172,8 +175,8 @@ stats_clear(void)
 
 	if (!st.shown)
 		return;
-	st.shown = 0;
 	write_quiet(STDERR_FILENO, erase, sizeof(erase) - 1);
+	st.shown = 0;
 }
 
 /*
@@ -271,8 +274,8 @@ stats_tick(void *arg)
 	l.len = len;
 	l.buf[l.len] = '\0';
 	line_add(&l, "\033[K");
-	write_quiet(STDERR_FILENO, l.buf, l.len);
 	st.shown = 1;
+	write_quiet(STDERR_FILENO, l.buf, l.len);
 }
 
 /*
