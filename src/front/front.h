@@ -98,33 +98,38 @@ enum opt_also {
 	OPTA_FWD_SSL,		/* every --forward-ssl-* option */
 };
 
-/* One option: a row of the table in opttab.c. */
+/*
+ * One option: a row of the table in opttab.c.  The pointers come first,
+ * then the wide numbers, then the small ones, each as narrow as its
+ * values allow: every start relocates the table's pointers and so holds
+ * its pages in memory, and narrow fields keep them few.
+ */
 struct optdef {
-	int		 letter;	/* short option, or 0 */
 	const char	*name;		/* long option, or NULL */
 	const char	*arg;		/* argument's name, NULL: takes none */
-	int		 has_arg;	/* optional_argument, else from arg */
-	enum opt_group	 group;
 	const char	*help;		/* its --help line */
-	enum opt_kind	 kind;
-	size_t		 field;		/* offsetof(struct options, ...) */
-	size_t		 size;		/* the field's size: int, long long;
-					   0: the row names no field */
-	long long	 value;		/* OPTK_FLAG's value; a custom's own */
-	long long	 lo, hi;	/* OPTK_TIME, OPTK_NUMBER bounds */
 	const char	*what;		/* its name in netcat's messages */
-	enum opt_also	 also;
 	void		(*set)(struct cmdline *, const struct optdef *,
 			    char *);
-	enum opt_comp	 comp;
 	const char	*words;		/* OPTC_WORDS, space-separated */
-	int		 repeat;	/* each time given adds one more */
-	int		 exits;		/* prints something and exits */
 	int		(*on)(const struct options *, const struct optdef *);
 					/* in effect, where no field says */
-	int		 joins;		/* --help shows it on the line of the
+	const char	*line;		/* --help line's text, if not help */
+	long long	 value;		/* OPTK_FLAG's value; a custom's own */
+	long long	 lo, hi;	/* OPTK_TIME, OPTK_NUMBER bounds */
+	unsigned short	 field;		/* offsetof(struct options, ...) */
+	unsigned char	 size;		/* the field's size: int, long long;
+					   0: the row names no field */
+	unsigned char	 letter;	/* short option, or 0 */
+	unsigned char	 has_arg;	/* optional_argument, else from arg */
+	unsigned char	 group;		/* enum opt_group */
+	unsigned char	 kind;		/* enum opt_kind */
+	unsigned char	 also;		/* enum opt_also */
+	unsigned char	 comp;		/* enum opt_comp */
+	unsigned char	 repeat;	/* each time given adds one more */
+	unsigned char	 exits;		/* prints something and exits */
+	unsigned char	 joins;		/* --help shows it on the line of the
 					   row before, whose line says both */
-	const char	*line;		/* that line's text, if not help */
 };
 const struct optdef *opt_table(size_t *);
 void		 opt_defaults(struct options *);

@@ -29,6 +29,8 @@
 /* Where a row's value goes: the field's offset and size. */
 #define FIELD(f)	.field = offsetof(struct options, f),		\
 			.size = sizeof(((struct options *)0)->f)
+_Static_assert(sizeof(struct options) <= USHRT_MAX,
+    "optdef.field holds an offset into struct options");
 
 static void	opt_exec(struct cmdline *, const struct optdef *, char *);
 static void	opt_help(struct cmdline *, const struct optdef *, char *);
@@ -548,7 +550,8 @@ opt_store(struct options *o, const struct optdef *d, long long v)
 	else if (d->size == sizeof(int))
 		*(int *)p = (int)v;
 	else
-		fatalx("option --%s: a field of %zu bytes", d->name, d->size);
+		fatalx("option --%s: a field of %u bytes", d->name,
+		    (unsigned)d->size);
 }
 
 /*
