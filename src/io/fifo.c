@@ -32,7 +32,6 @@
  * it, as tail -f would, woken by inotify instead of a timer.
  */
 static struct fifo {
-	char		 path[PATH_MAX];
 	volatile int	 created;	/* Ours to remove at exit. */
 	int		 fd;		/* The read end, or the file followed. */
 	int		 notify;	/* inotify descriptor when following. */
@@ -42,6 +41,9 @@ static struct fifo {
 	.fd = -1,
 	.notify = -1,
 };
+
+/* Apart, so that its zeroes take no room in the file or at start. */
+static char	fifo_path[PATH_MAX];
 
 static ssize_t	fifo_read(struct endpoint *, void *, size_t);
 static ssize_t	fifo_follow_read(struct endpoint *, void *, size_t);
@@ -64,7 +66,7 @@ fifo_cleanup(int sig)
 	(void)sig;
 	if (fifo.created) {
 		fifo.created = 0;
-		unlink(fifo.path);
+		unlink(fifo_path);
 	}
 }
 
@@ -72,7 +74,7 @@ fifo_cleanup(int sig)
 static int
 fifo_open_read(void)
 {
-	return (open(fifo.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+	return (open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 }
 
 /*
@@ -89,7 +91,8 @@ fifo_open(const char *path, char **cause)
 
 	if (cause != NULL)
 		*cause = NULL;
-	if (strlcpy(fifo.path, path, sizeof(fifo.path)) >= sizeof(fifo.path)) {
+	if (strlcpy(fifo_path, path, sizeof(fifo_path)) >=
+	    sizeof(fifo_path)) {
 		log_cause(cause, "%s: %s", path, strerror(ENAMETOOLONG));
 		errno = ENAMETOOLONG;
 		return (-1);
