@@ -562,9 +562,11 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
     int dual, char **cause)
 {
 	struct addrinfo	*res, *ai;
-	char		 label[NI_MAXHOST * 2 + 32] = "";
+	char		 label[NI_MAXHOST * 2 + 32];
 	int		 fd = -1, error = 0, on = 1, off = 0, mcast;
 
+	/* Not "= \"\"": that zeroes all of it, a page of stack at start. */
+	label[0] = '\0';
 	if (cause != NULL)
 		*cause = NULL;
 	/* A socket passed to us is served instead. */
