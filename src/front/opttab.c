@@ -524,6 +524,8 @@ opt_on(const struct options *o, const struct optdef *d)
 {
 	static struct options	 def;
 	static int		 have_def;
+	const unsigned char	*a, *b;
+	size_t			 i;
 
 	if (d->on != NULL)
 		return (d->on(o, d) != 0);
@@ -535,8 +537,17 @@ opt_on(const struct options *o, const struct optdef *d)
 		opt_defaults(&def);
 		have_def = 1;
 	}
-	return (memcmp((const char *)o + d->field,
-	    (const char *)&def + d->field, d->size) != 0);
+	/*
+	 * Byte by byte, not memcmp(3): a field is 4 or 8 bytes, and that
+	 * would be the only call into memcmp's window of libc's text before
+	 * the first wait, 64 KiB every idle listener would then hold.
+	 */
+	a = (const unsigned char *)o + d->field;
+	b = (const unsigned char *)&def + d->field;
+	for (i = 0; i < d->size; i++)
+		if (a[i] != b[i])
+			return (1);
+	return (0);
 }
 
 /* Store v in the row's field, an int or a long long. */
