@@ -272,8 +272,11 @@ void		 channel_stop(struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
 void		 ep_readable(struct endpoint *);
+
+/* inject.c */
 void		 ep_detach(struct endpoint *);
 void		 ep_attach(struct endpoint *, int);
+int		 channel_inject(struct channel *, const void *, size_t);
 int		 channel_inject_first(struct channel *, const void *, size_t);
 size_t		 channel_unqueue(struct channel *, size_t);
 
@@ -315,7 +318,6 @@ void		 channel_resume(struct channel *);
 void		 channel_end_source(struct channel *);
 int		 channel_tap(struct channel *, ch_tap_cb *, void *);
 int		 channel_limit_reached(const struct channel *);
-int		 channel_inject(struct channel *, const void *, size_t);
 
 /* datagram.c */
 void		 pump_count_drops(void);
