@@ -95,6 +95,24 @@ UDPPEER="python3 ${TESTS_DIR:-$(dirname "$0")}/udppeer.py"
 # broken ones of each protocol):  bg t 20 $AUTHPROXY -b socks5 ok ...
 AUTHPROXY="python3 ${TESTS_DIR:-$(dirname "$0")}/authproxy.py"
 
+# progress_interrupted SOCKCAT FILE: `SOCKCAT --progress -N 127.0.0.1
+# $PORT <FILE`, its stderr a pseudo-terminal (transcript $SC_TMP/tty),
+# sent SIGINT once its live line shows an ETA: asserts that it died of
+# the signal and left the line erased.
+progress_interrupted() {
+	bg sh -c "python3 '${TESTS_DIR:-$(dirname "$0")}/pty-run.py' \
+	    '$SC_TMP/tty' timeout 20 '$1' --progress -N 127.0.0.1 $PORT \
+	    <'$2' >/dev/null"
+	_pi=$BG_PID
+	assertTrue "progress line drawn" "wait_for '$SC_TMP/tty' 'ETA'"
+	# timeout passes the SIGINT it gets on to sockcat.
+	kill -INT "$(<"$SC_TMP/tty.pid")"
+	wait_exit "$_pi"
+	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
+	assertEquals "ends with an erase" "$(printf '\r\033[K' | od -An -c)" \
+	    "$(tail -c 4 "$SC_TMP/tty" | od -An -c)"
+}
+
 # Run a command bounded in time: t [secs] cmd...
 t() {
 	case $1 in

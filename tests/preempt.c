@@ -14,6 +14,8 @@
  *	SC_DELAY_FIXED	1: every delay is SC_DELAY_US, not a random share
  *	SC_DELAY_SEED	the seed of the random choices (default 1), so that
  *			a failing run can be run again the same way
+ *	SC_DELAY_STDERR	1: writes to stderr are delayed too (a terminal's
+ *			live line); else never, they are the test's output
  *
  * The delay comes after the call, as strace's delay_exit does: the bytes
  * are gone (or taken) and the process is late to act on it.  Only the
@@ -49,6 +51,7 @@ static int		 wanted[D_MAX];
 static long		 max_us = 20000;
 static unsigned int	 pct = 30;
 static int		 fixed;
+static int		 stderr_too;
 static uint64_t		 state = 1;
 
 /* Read the environment once. */
@@ -70,6 +73,8 @@ setup(void)
 		fixed = strcmp(s, "1") == 0;
 	if ((s = getenv("SC_DELAY_SEED")) != NULL)
 		state = strtoull(s, NULL, 10) * 2654435761u + 1;
+	if ((s = getenv("SC_DELAY_STDERR")) != NULL)
+		stderr_too = strcmp(s, "1") == 0;
 	if ((s = getenv("SC_DELAY_CALLS")) == NULL) {
 		for (i = 0; i < D_MAX; i++)
 			wanted[i] = 1;
@@ -138,8 +143,9 @@ write(int fd, const void *p, size_t n)
 	REAL(ssize_t, "write", (int, const void *, size_t));
 
 	r = real(fd, p, n);
-	/* Not the test's own output on stderr. */
-	if (fd > STDERR_FILENO)
+	/* Not the test's own output on stderr, unless asked. */
+	setup();
+	if (fd > STDERR_FILENO || (fd == STDERR_FILENO && stderr_too))
 		delay(D_WRITE, r);
 	return (r);
 }

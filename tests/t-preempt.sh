@@ -7,11 +7,12 @@
 # send*, recv*, connect, accept4 and epoll_wait: at random, seeded (the
 # seed is printed; SC_PREEMPT_SEED=N runs the same choices again), or,
 # for the two reproductions of a use-after-free in the forwarder, 100 ms
-# after every write.  Whatever the peer does meanwhile is waiting when
-# the process goes on, as on a busy machine.  Under the sanitizer build a
-# misstep is a report; in any build the processes must live and answer.
-# bench/preempt-soak runs this suite for many seeds, with the processors
-# busy.
+# after every write (for --progress's live line, 300 ms after every
+# write, to the terminal too).  Whatever the peer does meanwhile is
+# waiting when the process goes on, as on a busy machine.  Under the
+# sanitizer build a misstep is a report; in any build the processes must
+# live and answer.  bench/preempt-soak runs this suite for many seeds,
+# with the processors busy.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
@@ -44,7 +45,7 @@ setUp() {
 	sc_tmp
 	export SC_DELAY_SEED=$SEED SC_DELAY_US=20000 SC_DELAY_PCT=30
 	export SC_DELAY_FIXED=0
-	unset SC_DELAY_CALLS
+	unset SC_DELAY_CALLS SC_DELAY_STDERR
 	DSC=$SC_TMP/delayed
 	printf '#!/bin/sh\nLD_PRELOAD="%s" exec "%s" "$@"\n' "$PRELOAD" "$SC" \
 	    >"$DSC"
@@ -241,6 +242,23 @@ fanout_with_leavers() {
 	say 8 'and again\n'
 	assertTrue "relayed to c1" "wait_for '$SC_TMP/c1.out' 'and again$'"
 	alive "$SRV" srv
+}
+
+# --progress's live line is erased when SIGINT ends the client, even when
+# the signal comes right after the line was written: every write here is
+# followed by 300 ms asleep, so that is where the signal lands.  The flag
+# that says the line is on the screen must be set by then (it was set
+# after the write, and the handler left the line).
+test_progress_erased_when_interrupted_after_its_write() {
+	truncate -s 64M "$SC_TMP/file"
+	# A listener whose output nobody reads: the client soon stalls.
+	bg sh -c "timeout 30 '$SC' -v -l 127.0.0.1 0 </dev/null \
+	    2>'$SC_TMP/srv.err' | timeout 30 sleep 30"
+	wait_for "$SC_TMP/srv.err" '^Listening on ' || fail "no listener"
+	PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/srv.err")
+	export SC_DELAY_CALLS=write SC_DELAY_US=300000 SC_DELAY_PCT=100
+	export SC_DELAY_FIXED=1 SC_DELAY_STDERR=1
+	progress_interrupted "$DSC" "$SC_TMP/file"
 }
 
 test_broker_clients_leave_mid_handshake() {

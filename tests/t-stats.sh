@@ -204,16 +204,7 @@ over half a line" "True True True" "$checks"
 test_progress_erased_when_interrupted() {
 	truncate -s 64M "$SC_TMP/file"
 	slow_server || fail "no server"
-	# timeout passes the SIGINT it gets on to sockcat.
-	bg sh -c "$PTY_RUN '$SC_TMP/tty' timeout 20 '$SC' --progress \
-	    -N 127.0.0.1 $PORT <'$SC_TMP/file' >/dev/null"
-	client=$BG_PID
-	assertTrue "progress line drawn" "wait_for '$SC_TMP/tty' 'ETA'"
-	kill -INT "$(<"$SC_TMP/tty.pid")"
-	wait_exit "$client"
-	assertEquals "killed by SIGINT" 130 "$WAIT_STATUS"
-	assertEquals "ends with an erase" "$(printf '\r\033[K' | od -An -c)" \
-	    "$(tail -c 4 "$SC_TMP/tty" | od -An -c)"
+	progress_interrupted "$SC" "$SC_TMP/file"
 }
 
 test_progress_only_on_a_terminal_unless_forced() {
