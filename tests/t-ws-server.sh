@@ -197,7 +197,10 @@ test_room_page_in_chromium() {
 	cdp eval "document.getElementById('line').value = 'hi from the page';
 	    document.getElementById('f').requestSubmit(); 'sent'" >/dev/null ||
 	    fail "cdp eval"
-	wait_for "$SC_TMP/tcp.out" '^<user2> hi from the page$' ||
+	# Not always <user2>: Chromium may open a spare connection and close
+	# it unused, a plain client that ended without a byte, which joins
+	# and leaves first (sockcat(1), --websocket).
+	wait_for "$SC_TMP/tcp.out" '^<user[0-9]+> hi from the page$' ||
 	    fail "tcp got: $(<"$SC_TMP/tcp.out")"
 	echo "hi from tcp" >&8
 	cdp wait "document.getElementById('log').textContent.includes(

@@ -1587,7 +1587,8 @@ ws_hs_plain(struct ws_hs *h)
  * at with MSG_PEEK; under TLS they are read into h->in, where the
  * request goes on, or which the plain client's endpoint gives first.
  * A client that ends its sending before any byte is a plain one that
- * only listens (no HTTP client does that).  Returns 1 (a request, or
+ * only listens (a browser's spare connection, closed unused, looks the
+ * same, and joins and leaves as one).  Returns 1 (a request, or
  * the read must say what happened), 0 after handing a plain client on,
  * -1 to wait for more (*want: the events).
  */
@@ -1619,7 +1620,7 @@ ws_hs_sniff(struct ws_hs *h, int *want)
 		n = recv(h->fd, b, sizeof(b), MSG_PEEK);
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return (-1);
-		/* An end before any byte: no HTTP client, one that listens. */
+		/* An end before any byte: a plain client that listens. */
 		if (n == 0) {
 			ws_hs_plain(h);
 			return (0);
