@@ -1,7 +1,7 @@
 #!/bin/bash
 # Socket options: -b -D -I -O -M -m -T reach setsockopt(2) with netcat's
 # values, for connecting and for listening sockets, IPv4 and IPv6.
-# strace shows the calls.
+# strace shows the calls.  --reuseport lets listeners share a port.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require strace
@@ -58,6 +58,30 @@ test_listen_options() {
 	has_call 'SO_REUSEADDR, \[1\]'
 	has_call 'SO_RCVBUF, \[4096\]'
 	has_call 'IP_TTL, \[5\]'
+}
+
+# --reuseport: two listeners of one port, the kernel's choice between
+# them for each client (all 24 going to one of two is a chance of one
+# in eight million); a third without it is refused as nc's words say.
+test_reuseport_listeners_share_a_port() {
+	server a -lk --reuseport 127.0.0.1 0 -c 'echo A' || fail "no first"
+	server b -lk --reuseport 127.0.0.1 "$PORT" -c 'echo B' ||
+	    fail "no second"
+	for i in $(seq 24); do
+		t 10 "$SC" 127.0.0.1 "$PORT" </dev/null
+	done >"$SC_TMP/got"
+	assertEquals "one answer a client" 24 "$(grep -c '^[AB]$' \
+	    "$SC_TMP/got")"
+	assertTrue "the first served some" "grep -qx A '$SC_TMP/got'"
+	assertTrue "the second served some" "grep -qx B '$SC_TMP/got'"
+	expect_error "Address already in use (127.0.0.1 port $PORT)" \
+	    -lk 127.0.0.1 "$PORT" -c 'echo C'
+}
+
+test_reuseport_refused_where_it_means_nothing() {
+	expect_error "must use -l with --reuseport" --reuseport 127.0.0.1 1
+	expect_error "--reuseport is for TCP and UDP ports: it takes no -U, \
+--listen-fd or --vsock" -l -U --reuseport "$SC_TMP/s"
 }
 
 sc_run_shunit2

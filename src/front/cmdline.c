@@ -1076,6 +1076,11 @@ static const struct conflict {
 	{ .all = "-k", .none = "-l", .msg = "must use -l with -k" },
 	{ .all = "--listen-fd", .none = "-l",
 	  .msg = "must use -l with --listen-fd" },
+	{ .all = "--reuseport", .none = "-l",
+	  .msg = "must use -l with --reuseport" },
+	{ .all = "--reuseport", .any = "-U --listen-fd --vsock",
+	  .msg = "--reuseport is for TCP and UDP ports: it takes no -U, "
+	  "--listen-fd or --vsock" },
 	{ .all = "--mptcp", .any = "-U -u --vsock",
 	  .msg = "--mptcp is for TCP: it takes no -U, -u or --vsock" },
 	{ .all = "--vsock", .any = "-U -u",

@@ -142,6 +142,7 @@ struct options {
 	int		 keepintvl;	/* seconds between probes, 0: system's */
 	int		 keepcnt;	/* probes unanswered, 0: the system's */
 	int		 nodelay;	/* --nodelay: TCP_NODELAY */
+	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
 	int		 retries;	/* --retry: tries after the first,
 					   RETRY_FOREVER */
 	long long	 retry_ms;	/* --retry-interval */

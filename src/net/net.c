@@ -595,6 +595,20 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 		if (ai->ai_socktype == SOCK_STREAM)
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 			    sizeof(on));
+		/*
+		 * --reuseport: processes with the same user share the port,
+		 * and the kernel spreads clients and datagrams among them.
+		 */
+		if (o->reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT,
+		    &on, sizeof(on)) == -1) {
+			error = errno;
+			log_cause(cause, "setsockopt SO_REUSEPORT: %s",
+			    strerror(error));
+			close(fd);
+			freeaddrinfo(res);
+			errno = error;
+			return (-1);
+		}
 		/* Receivers of a group share its port: that is the point. */
 		mcast = ai->ai_socktype == SOCK_DGRAM &&
 		    net_is_multicast(ai->ai_addr);
