@@ -77,6 +77,26 @@ net_sockopt(int fd, int level, int name, int value, const char *name_text,
 }
 
 /*
+ * --reuseport on the listening socket fd: processes of the same user
+ * share the port, and the kernel spreads clients and datagrams among
+ * them.  Returns -1 with errno and *cause set.
+ */
+static __startup int
+net_set_reuseport(const struct options *o, int fd, char **cause)
+{
+	const char	*what = NULL;
+	int		 error;
+
+	if (!o->reuseport || net_sockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1,
+	    "set SO_REUSEPORT", &what) == 0)
+		return (0);
+	error = errno;
+	log_cause(cause, "%s: %s", what, strerror(error));
+	errno = error;
+	return (-1);
+}
+
+/*
  * Give the datagram listener fd a receive buffer for bursts: UDP_RCVBUF
  * unless -I chose a size (net_set_options() has set it then).  The kernel
  * caps the size at net.core.rmem_max and doubles it for its bookkeeping;
@@ -595,20 +615,6 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 		if (ai->ai_socktype == SOCK_STREAM)
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 			    sizeof(on));
-		/*
-		 * --reuseport: processes with the same user share the port,
-		 * and the kernel spreads clients and datagrams among them.
-		 */
-		if (o->reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT,
-		    &on, sizeof(on)) == -1) {
-			error = errno;
-			log_cause(cause, "setsockopt SO_REUSEPORT: %s",
-			    strerror(error));
-			close(fd);
-			freeaddrinfo(res);
-			errno = error;
-			return (-1);
-		}
 		/* Receivers of a group share its port: that is the point. */
 		mcast = ai->ai_socktype == SOCK_DGRAM &&
 		    net_is_multicast(ai->ai_addr);
@@ -625,7 +631,8 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			continue;
 		}
 		/* As with nc, a socket option refused is fatal. */
-		if (net_set_options(o, fd, ai->ai_family, cause) == -1) {
+		if (net_set_reuseport(o, fd, cause) == -1 ||
+		    net_set_options(o, fd, ai->ai_family, cause) == -1) {
 			error = errno;
 			close(fd);
 			freeaddrinfo(res);
