@@ -410,12 +410,12 @@ add_ports(struct options *o, char *const *argv, int argc)
 	int	 i;
 
 	for (i = 0; i < argc; i++) {
-		if (parse_ports(argv[i], o->socktype == SOCK_DGRAM,
-		    o->listen ? 0 : 1, &o->ports, &o->nports, err,
+		if (parse_ports(argv[i], o->side.sock.socktype == SOCK_DGRAM,
+		    o->side.listen ? 0 : 1, &o->side.ports, &o->side.nports, err,
 		    sizeof(err)) == -1)
 			fatalx("%s%s", err, operand_hint);
 	}
-	if (o->listen && o->nports > 1)
+	if (o->side.listen && o->side.nports > 1)
 		fatalx("cannot listen on more than one port: %s", argv[0]);
 }
 
@@ -441,12 +441,12 @@ ws_userinfo(struct options *o, char *ui, size_t len)
 		fatalx("invalid URL: bad user information");
 	if ((p = memchr(ui, ':', len)) != NULL)
 		memset(p + 1, '*', len - (p + 1 - ui));
-	o->ws_headers = reallocarray(o->ws_headers, o->nws_headers + 1,
-	    sizeof(*o->ws_headers));
-	if (o->ws_headers == NULL ||
-	    (o->ws_headers[o->nws_headers] = strdup(line)) == NULL)
+	o->side.ws.headers = reallocarray(o->side.ws.headers, o->side.ws.nheaders + 1,
+	    sizeof(*o->side.ws.headers));
+	if (o->side.ws.headers == NULL ||
+	    (o->side.ws.headers[o->side.ws.nheaders] = strdup(line)) == NULL)
 		fatal("strdup");
-	o->nws_headers++;
+	o->side.ws.nheaders++;
 	explicit_bzero(line, sizeof(line));
 }
 
@@ -505,13 +505,13 @@ ws_url(struct options *o, char *arg)
 		fatalx("invalid URL: %s", arg);
 	if (*h == '\0')
 		fatalx("invalid URL: no host");
-	o->host = h;
-	o->ws_path = path;
-	o->websocket = 1;
+	o->side.host = h;
+	o->side.ws.path = path;
+	o->side.ws.on = 1;
 	if (secure) {
-		o->ssl = 1;
-		if (!o->ws_insecure && o->nssl_pins == 0)
-			o->ssl_verify = 1;
+		o->side.tls.on = 1;
+		if (!o->side.ws.insecure && o->side.tls.npins == 0)
+			o->side.tls.verify = 1;
 	}
 	add_ports(o, (char *const *)&port, 1);
 	return (0);
@@ -546,72 +546,72 @@ operand_alone(const struct options *o, const char *arg)
 static void
 operands(struct options *o, int argc, char **argv)
 {
-	if (argc == 1 && !o->listen && !o->chat && o->family != AF_UNIX &&
+	if (argc == 1 && !o->side.listen && !o->chat && o->side.sock.family != AF_UNIX &&
 	    ws_url(o, argv[0]) == 0)
 		return;
 	if (o->chat && argc == 0)
-		o->listen = 1;
-	if (o->chat && argc == 0 && o->source_port == NULL) {
-		o->host = o->source;
-		o->source = NULL;
+		o->side.listen = 1;
+	if (o->chat && argc == 0 && o->side.sock.source_port == NULL) {
+		o->side.host = o->side.sock.source;
+		o->side.sock.source = NULL;
 		add_ports(o, (char *const[]){ CHAT_DEFAULT_PORT }, 1);
-	} else if (o->chat && !o->listen) {
+	} else if (o->chat && !o->side.listen) {
 		if (argc > 2)
 			usage_why("--chat calls one host on one port: %s is "
 			    "one operand too many%s", argv[2], operand_hint);
 		if (argc == 1)
 			operand_alone(o, argv[0]);
-		o->host = argv[0];
+		o->side.host = argv[0];
 		add_ports(o, argc == 1 ? (char *const[]){ CHAT_DEFAULT_PORT } :
 		    argv + 1, 1);
-	} else if (o->family == AF_UNIX) {
+	} else if (o->side.sock.family == AF_UNIX) {
 		/*
 		 * One operand, a socket path ("-l -s path" too); -s names a
 		 * datagram client's own socket.
 		 */
-		if (o->listen && argc == 0 && o->source != NULL &&
-		    o->source_port == NULL) {
-			argv = (char **)&o->source;
+		if (o->side.listen && argc == 0 && o->side.sock.source != NULL &&
+		    o->side.sock.source_port == NULL) {
+			argv = (char **)&o->side.sock.source;
 			argc = 1;
-			o->source = NULL;
+			o->side.sock.source = NULL;
 		}
-		if (o->listen && argc == 0)
+		if (o->side.listen && argc == 0)
 			fatalx("missing socket pathname");
 		if (argc == 0)
 			usage_why("missing socket pathname");
-		if (o->source_port != NULL)
+		if (o->side.sock.source_port != NULL)
 			usage_why("cannot use -p with -U");
-		if (o->source != NULL &&
-		    (o->listen || o->socktype != SOCK_DGRAM))
+		if (o->side.sock.source != NULL &&
+		    (o->side.listen || o->side.sock.socktype != SOCK_DGRAM))
 			usage_why("-s with -U names a datagram client's own "
 			    "socket (-uU)");
 		if (argc > 1)
 			fatalx("cannot use port with -U");
-		o->host = argv[0];
-	} else if (argc == 0 && o->listen) {
-		if (o->source_port == NULL)
+		o->side.host = argv[0];
+	} else if (argc == 0 && o->side.listen) {
+		if (o->side.sock.source_port == NULL)
 			fatalx("missing port number");
-		o->host = o->source;
-		add_ports(o, (char *const *)&o->source_port, 1);
-		o->source = o->source_port = NULL;
-	} else if (argc == 1 && o->source_port == NULL && o->source == NULL) {
-		if (!o->listen)
+		o->side.host = o->side.sock.source;
+		add_ports(o, (char *const *)&o->side.sock.source_port, 1);
+		o->side.sock.source = o->side.sock.source_port = NULL;
+	} else if (argc == 1 && o->side.sock.source_port == NULL && o->side.sock.source == NULL) {
+		if (!o->side.listen)
 			operand_alone(o, argv[0]);
 		add_ports(o, argv, 1);
-	} else if (argc >= 1 && o->listen && o->source_port != NULL)
+	} else if (argc >= 1 && o->side.listen && o->side.sock.source_port != NULL)
 		usage_why("-p %s and %s both name the port to listen on: give "
-		    "it once", o->source_port, argv[argc - 1]);
-	else if (argc == 1 && o->listen && o->source != NULL)
+		    "it once", o->side.sock.source_port, argv[argc - 1]);
+	else if (argc == 1 && o->side.listen && o->side.sock.source != NULL)
 		usage_why("with -l -s, the port is -p's: %s -l %s %s",
-		    getprogname(), o->source, argv[0]);
-	else if (argc >= 2 && o->listen && o->source != NULL)
+		    getprogname(), o->side.sock.source, argv[0]);
+	else if (argc >= 2 && o->side.listen && o->side.sock.source != NULL)
 		usage_why("-s %s and %s both name the address to listen on: "
-		    "give it once", o->source, argv[0]);
+		    "give it once", o->side.sock.source, argv[0]);
 	else if (argc >= 2) {
-		if (o->listen && argc > 2)
+		if (o->side.listen && argc > 2)
 			usage_why("-l takes one address and one port: %s is "
 			    "one operand too many%s", argv[2], operand_hint);
-		o->host = argv[0];
+		o->side.host = argv[0];
 		add_ports(o, argv + 1, argc - 1);
 	} else if (argc == 1)
 		usage_why("missing port number%s", operand_hint);
@@ -637,13 +637,13 @@ passed(struct cmdline *cl)
 
 	fd = activate_take(&name, &n, &cause);
 	/* Wrong variables stop a listener, which would serve them. */
-	if (cause != NULL && o->listen_fd == -1 && (o->listen || o->chat))
+	if (cause != NULL && o->side.sock.listen_fd == -1 && (o->side.listen || o->chat))
 		fatalx("%s", cause);
 	free(cause);
-	if (fd == -1 || o->listen_fd != -1 || (!o->listen && !o->chat))
+	if (fd == -1 || o->side.sock.listen_fd != -1 || (!o->side.listen && !o->chat))
 		return;
-	o->listen_fd = fd;
-	o->listen_fd_name = name;
+	o->side.sock.listen_fd = fd;
+	o->side.sock.listen_fd_name = name;
 }
 
 /*
@@ -656,19 +656,19 @@ passed_operands(struct options *o)
 {
 	char	*host, *port;
 
-	if (activate_addr(o->listen_fd, &host, &port) == -1)
-		fatalx("passed descriptor %d: %s", o->listen_fd,
+	if (activate_addr(o->side.sock.listen_fd, &host, &port) == -1)
+		fatalx("passed descriptor %d: %s", o->side.sock.listen_fd,
 		    errno == ENOTSOCK ? "not a socket" : strerror(errno));
-	o->host = host;
+	o->side.host = host;
 	/* A path where a port was wanted: activate_use() refuses it. */
-	if (port == NULL && o->family != AF_UNIX && o->nports == 0 &&
+	if (port == NULL && o->side.sock.family != AF_UNIX && o->side.nports == 0 &&
 	    (port = strdup("0")) == NULL)
 		fatal("strdup");
 	if (port == NULL)
 		return;
-	free_ports(o->ports, o->nports);
-	o->ports = NULL;
-	o->nports = 0;
+	free_ports(o->side.ports, o->side.nports);
+	o->side.ports = NULL;
+	o->side.nports = 0;
 	add_ports(o, &port, 1);
 	free(port);
 }
@@ -684,8 +684,8 @@ step_quit(struct cmdline *cl)
 	 * peer stops sending too, so the replies the quit timer waits for
 	 * would be lost.  The close goes when the timer ends the session.
 	 */
-	if (o->quit_ms != TIME_NONE && (o->ws_path == NULL || o->listen))
-		cl->o->shut_net = 1;
+	if (o->flow.quit_ms != TIME_NONE && (o->side.ws.path == NULL || o->side.listen))
+		cl->o->flow.shut_net = 1;
 }
 
 /* The password of the proxy URL url, if it has one, hidden in place. */
@@ -725,8 +725,8 @@ proxy_auth_env(struct cmdline *cl)
 	explicit_bzero(v, strlen(v));
 	if (unsetenv(PROXY_AUTH_ENV) == -1)
 		fatal("unsetenv");
-	if (*copy == '\0' || o->proxy_user != NULL ||
-	    (cl->nproxy != 1 && !(o->listen && cl->proxy_type))) {
+	if (*copy == '\0' || o->side.proxy.user != NULL ||
+	    (cl->nproxy != 1 && !(o->side.listen && cl->proxy_type))) {
 		explicit_bzero(copy, strlen(copy));
 		free(copy);
 		copy = NULL;
@@ -744,7 +744,7 @@ static void
 proxy_hop(struct cmdline *cl, size_t i)
 {
 	struct options		*o = cl->o;
-	struct proxy_hop	*h = &o->proxy_hops[i];
+	struct proxy_hop	*h = &o->side.proxy.hops[i];
 	struct proxy_url	 u;
 	const char		*arg = cl->proxy[i], *errstr;
 	char			 label[PROXY_URL_MAX];
@@ -763,7 +763,7 @@ proxy_hop(struct cmdline *cl, size_t i)
 		explicit_bzero(&u, sizeof(u));
 		hide_url_password((char *)arg);
 	} else {
-		h->proto = o->proxy_proto;
+		h->proto = o->side.proxy.proto;
 		if (proxy_parse_addr(arg, &h->host, &h->port, &errstr) == -1)
 			fatalx("%s", errstr);
 	}
@@ -789,8 +789,8 @@ proxy_hops_free(struct options *o)
 	struct proxy_hop	*h;
 	size_t			 i;
 
-	for (i = 0; i < o->nproxy_hops; i++) {
-		h = &o->proxy_hops[i];
+	for (i = 0; i < o->side.proxy.nhops; i++) {
+		h = &o->side.proxy.hops[i];
 		if (i > 0) {
 			free(h->host);
 			free(h->port);
@@ -804,7 +804,7 @@ proxy_hops_free(struct options *o)
 			free((char *)h->pass);
 		}
 	}
-	o->nproxy_hops = 0;
+	o->side.proxy.nhops = 0;
 }
 
 /*
@@ -819,48 +819,48 @@ step_proxy(struct cmdline *cl)
 
 	proxy_auth_env(cl);
 	if (cl->nproxy > 0) {
-		if (o->socktype == SOCK_DGRAM)
+		if (o->side.sock.socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
 		/* A forwarder's targets may be behind the proxy. */
-		if (o->listen && o->nforward == 0)
+		if (o->side.listen && o->nforward == 0)
 			fatalx("no proxy support for listen");
-		if (o->family == AF_UNIX)
+		if (o->side.sock.family == AF_UNIX)
 			fatalx("no proxy support for unix sockets");
-		if (o->source != NULL)
+		if (o->side.sock.source != NULL)
 			fatalx("no proxy support for local source address");
-		if (o->vsock)
+		if (o->side.sock.vsock)
 			fatalx("no proxy support for VSOCK");
 		/* -P and --proxy-auth are one proxy's credentials. */
-		if (cl->nproxy > 1 && o->proxy_user != NULL)
+		if (cl->nproxy > 1 && o->side.proxy.user != NULL)
 			fatalx("-P and --proxy-auth name one proxy's "
 			    "credentials: with several -x, give each in its "
 			    "URL (socks5://user:pass@host:port)");
-		if (o->proxy_proto == PROXY_NONE)
-			o->proxy_proto = PROXY_SOCKS5;
+		if (o->side.proxy.proto == PROXY_NONE)
+			o->side.proxy.proto = PROXY_SOCKS5;
 		for (i = 0; i < cl->nproxy; i++) {
 			proxy_hop(cl, i);
 			/* A server cannot stop to ask for a password. */
 			if (o->nforward > 0 && cl->nproxy > 1 &&
-			    o->proxy_hops[i].user != NULL &&
-			    o->proxy_hops[i].pass == NULL)
+			    o->side.proxy.hops[i].user != NULL &&
+			    o->side.proxy.hops[i].pass == NULL)
 				fatalx("--forward through a proxy needs its "
-				    "password: %s", o->proxy_hops[i].label);
+				    "password: %s", o->side.proxy.hops[i].label);
 		}
-		o->nproxy_hops = cl->nproxy;
+		o->side.proxy.nhops = cl->nproxy;
 		/* The first hop is what a single -x always set. */
-		o->proxy_proto = o->proxy_hops[0].proto;
-		o->proxy_host = o->proxy_hops[0].host;
-		o->proxy_port = o->proxy_hops[0].port;
-		if (o->proxy_hops[0].user != NULL) {
-			o->proxy_user = o->proxy_hops[0].user;
-			o->proxy_pass = o->proxy_hops[0].pass;
+		o->side.proxy.proto = o->side.proxy.hops[0].proto;
+		o->side.proxy.host = o->side.proxy.hops[0].host;
+		o->side.proxy.port = o->side.proxy.hops[0].port;
+		if (o->side.proxy.hops[0].user != NULL) {
+			o->side.proxy.user = o->side.proxy.hops[0].user;
+			o->side.proxy.pass = o->side.proxy.hops[0].pass;
 			cl->auth_nopass = 0;
 		}
-	} else if (o->listen && cl->proxy_type) {
-		if (o->socktype == SOCK_DGRAM)
+	} else if (o->side.listen && cl->proxy_type) {
+		if (o->side.sock.socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
-		if (o->proxy_proto != PROXY_SOCKS5 &&
-		    o->proxy_proto != PROXY_HTTP)
+		if (o->side.proxy.proto != PROXY_SOCKS5 &&
+		    o->side.proxy.proto != PROXY_HTTP)
 			fatalx("a proxy server speaks socks5 or http");
 		o->proxy_serve = 1;
 	}
@@ -877,11 +877,11 @@ forward_check_family(const struct options *o, const char *arg,
 {
 	struct in6_addr	 a;
 
-	if (o->proxy_host != NULL)
+	if (o->side.proxy.host != NULL)
 		return;
-	if (o->family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
+	if (o->side.sock.family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
 		fatalx("--forward %s: an IPv4 address, with -6", arg);
-	if (o->family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
+	if (o->side.sock.family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
 		fatalx("--forward %s: an IPv6 address, with -4", arg);
 }
 
@@ -918,12 +918,12 @@ step_vsock(struct cmdline *cl)
 	char			*cause = NULL;
 	size_t			 i;
 
-	if (!o->vsock)
+	if (!o->side.sock.vsock)
 		return;
-	if (!o->listen && o->host == NULL)
+	if (!o->side.listen && o->side.host == NULL)
 		fatalx("--vsock: missing CID");
-	for (i = 0; i < o->nports; i++) {
-		if (vsock_addr(o->host, o->ports[i], o->listen, &svm,
+	for (i = 0; i < o->side.nports; i++) {
+		if (vsock_addr(o->side.host, o->side.ports[i], o->side.listen, &svm,
 		    &cause) == -1)
 			fatalx("%s", cause);
 	}
@@ -933,8 +933,8 @@ step_vsock(struct cmdline *cl)
 static __startup void
 step_retry(struct cmdline *cl)
 {
-	if (cl->o->retry_ms == TIME_NONE)
-		cl->o->retry_ms = RETRY_DEFAULT_MS;
+	if (cl->o->side.retry_ms == TIME_NONE)
+		cl->o->side.retry_ms = RETRY_DEFAULT_MS;
 }
 
 /*
@@ -948,34 +948,34 @@ step_last(struct cmdline *cl)
 	struct options	*o = cl->o;
 	char		*cause = NULL;
 
-	if (o->no_shutdown)
-		o->shut_net = 0;
+	if (o->flow.no_shutdown)
+		o->flow.shut_net = 0;
 	/*
 	 * nc's plain client says a refusal with -v only; its own modes,
 	 * and the address pairs, do.
 	 */
-	o->say_refused = o->ssl || o->ws_path != NULL || cl->proxy_own ||
+	o->side.say_refused = o->side.tls.on || o->side.ws.path != NULL || cl->proxy_own ||
 	    cl->pair;
-	if (o->recv_only)
-		o->no_stdin = 1;
+	if (o->flow.recv_only)
+		o->flow.no_stdin = 1;
 	/* --ws-static: a directory that cannot be opened is said now. */
-	if (o->ws_static != NULL &&
-	    (o->ws_static_fd = wsh_static_open(o->ws_static, &cause)) == -1)
+	if (o->side.ws.static_dir != NULL &&
+	    (o->side.ws.static_fd = wsh_static_open(o->side.ws.static_dir, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	if (o->dccp)
-		o->socktype = SOCK_DCCP;
+	if (o->side.sock.dccp)
+		o->side.sock.socktype = SOCK_DCCP;
 	log_init(o->verbose);
-	if (cl->auth_nopass && !o->listen && o->proxy_user != NULL &&
-	    o->proxy_pass == NULL && !isatty(STDIN_FILENO)) {
-		o->proxy_pass = "";
+	if (cl->auth_nopass && !o->side.listen && o->side.proxy.user != NULL &&
+	    o->side.proxy.pass == NULL && !isatty(STDIN_FILENO)) {
+		o->side.proxy.pass = "";
 		log_verbose(1, "--proxy-auth without a password and stdin "
 		    "is not a terminal: user \"%s\", empty password",
-		    o->proxy_user);
+		    o->side.proxy.user);
 	}
 	/* A single -x has -P's or --proxy-auth's credentials. */
-	if (o->nproxy_hops == 1) {
-		o->proxy_hops[0].user = o->proxy_user;
-		o->proxy_hops[0].pass = o->proxy_pass;
+	if (o->side.proxy.nhops == 1) {
+		o->side.proxy.hops[0].user = o->side.proxy.user;
+		o->side.proxy.hops[0].pass = o->side.proxy.pass;
 	}
 }
 
@@ -991,7 +991,7 @@ cond_no_tls(const struct options *o)
 static __startup int
 cond_several_ports(const struct options *o)
 {
-	return (o->nports > 1);
+	return (o->side.nports > 1);
 }
 
 /* Standard input is no terminal. */
@@ -1013,28 +1013,28 @@ cond_proxy_server(const struct options *o)
 static __startup int
 cond_via_proxy(const struct options *o)
 {
-	return (o->proxy_host != NULL);
+	return (o->side.proxy.host != NULL);
 }
 
 /* A proxy user, from -P, --proxy-auth, the environment or the URL. */
 static __startup int
 cond_proxy_user(const struct options *o)
 {
-	return (o->proxy_user != NULL);
+	return (o->side.proxy.user != NULL);
 }
 
 /* The proxy user's password is known. */
 static __startup int
 cond_proxy_password(const struct options *o)
 {
-	return (o->proxy_pass != NULL);
+	return (o->side.proxy.pass != NULL);
 }
 
 /* A ws:// or wss:// URL where the host was. */
 static __startup int
 cond_ws_url(const struct options *o)
 {
-	return (o->ws_path != NULL);
+	return (o->side.ws.path != NULL);
 }
 
 /*
@@ -1488,19 +1488,19 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	longopts = NULL;
 	/* The many-client servers listen. */
 	if (o->broker || o->room)
-		o->listen = 1;
+		o->side.listen = 1;
 	nops = argc - optind;
 	ops = argv + optind;
 	if (pair_is(o, nops, ops))
 		pair_translate(&cl, &nops, &ops);
 	pair_forward_device(&cl);
 	passed(&cl);
-	if (o->device == NULL && (!o->listen || o->listen_fd == -1 ||
-	    nops > 0 || o->chat || o->source_port != NULL))
+	if (o->device == NULL && (!o->side.listen || o->side.sock.listen_fd == -1 ||
+	    nops > 0 || o->chat || o->side.sock.source_port != NULL))
 		operands(o, nops, ops);
-	if (!o->listen && !cl.listen_fd)
-		o->listen_fd = -1;
-	if (o->listen && o->listen_fd != -1)
+	if (!o->side.listen && !cl.listen_fd)
+		o->side.sock.listen_fd = -1;
+	if (o->side.listen && o->side.sock.listen_fd != -1)
 		passed_operands(o);
 	check(&cl);
 }

@@ -84,7 +84,7 @@ main(int argc, char **argv)
 	sig_action(SIGTERM, &sa, NULL);
 	sig_action(SIGHUP, &sa, NULL);
 	stdio_init();
-	if (o.ssl && !o.zero && tls_setup(&o, &cause) == -1)
+	if (o.side.tls.on && !o.zero && tls_setup(&o, &cause) == -1)
 		fatalx("%s", cause);
 	stats_init(&o);
 	run.report = stats_report;
@@ -95,18 +95,18 @@ main(int argc, char **argv)
 
 	status = mode_run(&o);
 	stats_end();
-	free_ports(o.ports, o.nports);
-	free(o.proxy_host);
-	free(o.proxy_port);
+	free_ports(o.side.ports, o.side.nports);
+	free(o.side.proxy.host);
+	free(o.side.proxy.port);
 	proxy_hops_free(&o);
 	dump_close(run.dump);
-	free(o.md5sig);
-	free(o.ssl_pins);
+	free(o.side.sock.md5sig);
+	free(o.side.tls.pins);
 	free(o.forward);
 	free(o.forward_text);
-	free(o.ws_headers);
-	free(o.ws_path);
+	free(o.side.ws.headers);
+	free(o.side.ws.path);
 	gate_forget(&run);
-	gate_clear(&o.gate);
+	gate_clear(&o.side.gate);
 	return (status);
 }

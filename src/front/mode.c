@@ -25,7 +25,7 @@ is_device(const struct options *o)
 static __startup int
 is_chat_server(const struct options *o)
 {
-	return (o->chat && o->listen);
+	return (o->chat && o->side.listen);
 }
 
 static __startup int
@@ -43,19 +43,19 @@ is_forward(const struct options *o)
 static __startup int
 is_unix_scan(const struct options *o)
 {
-	return (o->family == AF_UNIX && o->zero);
+	return (o->side.sock.family == AF_UNIX && o->zero);
 }
 
 static __startup int
 is_unix_server(const struct options *o)
 {
-	return (o->family == AF_UNIX && o->listen);
+	return (o->side.sock.family == AF_UNIX && o->side.listen);
 }
 
 static __startup int
 is_unix_client(const struct options *o)
 {
-	return (o->family == AF_UNIX);
+	return (o->side.sock.family == AF_UNIX);
 }
 
 static __startup int
@@ -85,13 +85,13 @@ is_proxy_server(const struct options *o)
 static __startup int
 is_dgram_server(const struct options *o)
 {
-	return (o->listen && o->socktype == SOCK_DGRAM);
+	return (o->side.listen && o->side.sock.socktype == SOCK_DGRAM);
 }
 
 static __startup int
 is_server(const struct options *o)
 {
-	return (o->listen);
+	return (o->side.listen);
 }
 
 static int

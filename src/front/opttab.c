@@ -87,31 +87,31 @@ static int	on_gate(const struct options *, const struct optdef *);
 static const struct optdef optdefs[] = {
 	/* Connection. */
 	{ .letter = '4', .name = "ipv4", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(family), .value = AF_INET,
+	  .kind = OPTK_FLAG, FIELD(side.sock.family), .value = AF_INET,
 	  .help = "IPv4 only" },
 	{ .letter = '6', .name = "ipv6", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(family), .value = AF_INET6,
+	  .kind = OPTK_FLAG, FIELD(side.sock.family), .value = AF_INET6,
 	  .help = "IPv6 only" },
 	{ .letter = 'l', .name = "listen", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(listen),
+	  .kind = OPTK_FLAG, FIELD(side.listen),
 	  .help = "listen for a connection" },
 	{ .letter = 'k', .name = "keep-open", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(keep),
+	  .kind = OPTK_FLAG, FIELD(side.keep),
 	  .help = "with -l, go on listening (with -u: every peer)" },
 	{ .letter = 'u', .name = "udp", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(socktype), .value = SOCK_DGRAM,
+	  .kind = OPTK_FLAG, FIELD(side.sock.socktype), .value = SOCK_DGRAM,
 	  .help = "UDP (with -U: Unix datagram sockets)" },
 	{ .letter = 'U', .name = "unixsock", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(family), .value = AF_UNIX,
+	  .kind = OPTK_FLAG, FIELD(side.sock.family), .value = AF_UNIX,
 	  .help = "Unix-domain socket: a path, or @name" },
 	{ .letter = 'n', .name = "nodns", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(numeric),
+	  .kind = OPTK_FLAG, FIELD(side.sock.numeric),
 	  .help = "no name or service lookups" },
 	{ .letter = 'p', .name = "source-port", .arg = "PORT",
-	  .group = OPTG_CONN, .kind = OPTK_STRING, FIELD(source_port),
+	  .group = OPTG_CONN, .kind = OPTK_STRING, FIELD(side.sock.source_port),
 	  .comp = OPTC_PORT, .help = "local port (to listen on, with -l)" },
 	{ .letter = 's', .name = "source", .arg = "ADDRESS",
-	  .group = OPTG_CONN, .kind = OPTK_STRING, FIELD(source),
+	  .group = OPTG_CONN, .kind = OPTK_STRING, FIELD(side.sock.source),
 	  .comp = OPTC_HOST,
 	  .help = "local address (with -uU: our own socket's path)" },
 	{ .letter = 'z', .name = "zero", .group = OPTG_CONN,
@@ -121,34 +121,34 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_FLAG, FIELD(randomize),
 	  .help = "ports in random order" },
 	{ .letter = 'i', .name = "interval", .arg = "INTERVAL",
-	  .group = OPTG_CONN, .kind = OPTK_TIME, FIELD(interval_ms),
+	  .group = OPTG_CONN, .kind = OPTK_TIME, FIELD(flow.interval_ms),
 	  .lo = 0, .hi = UINT_MAX, .what = "interval",
 	  .help = "pause after each line sent, and between ports" },
 	{ .name = "retry", .arg = "N|forever", .group = OPTG_CONN,
-	  .set = opt_retry, FIELD(retries), .comp = OPTC_WORDS,
+	  .set = opt_retry, FIELD(side.retries), .comp = OPTC_WORDS,
 	  .words = "forever",
 	  .help = "try connecting again while refused or unreachable" },
 	{ .name = "retry-interval", .arg = "TIME", .group = OPTG_CONN,
-	  .set = opt_retry_interval, FIELD(retry_ms),
+	  .set = opt_retry_interval, FIELD(side.retry_ms),
 	  .help = "pause between tries (default 1s)" },
 	{ .name = "reconnect", .arg = "MAX", .has_arg = optional_argument,
-	  .group = OPTG_CONN, .set = opt_reconnect, FIELD(reconnect),
+	  .group = OPTG_CONN, .set = opt_reconnect, FIELD(side.reconnect),
 	  .help = "dial again each time the connection ends, MAX times" },
 	{ .name = "on-connect", .arg = "TEXT", .group = OPTG_CONN,
-	  .kind = OPTK_STRING, FIELD(on_connect),
+	  .kind = OPTK_STRING, FIELD(flow.on_connect),
 	  .help = "send TEXT and a newline first (@FILE: the file)" },
 	{ .name = "listen-fd", .arg = "FD", .group = OPTG_CONN,
-	  .set = opt_listen_fd, FIELD(listen_fd),
+	  .set = opt_listen_fd, FIELD(side.sock.listen_fd),
 	  .help = "with -l: serve this inherited listening socket" },
 	{ .name = "mptcp", .group = OPTG_CONN, .kind = OPTK_FLAG,
-	  FIELD(mptcp), .help = "Multipath TCP (falls back to TCP)" },
+	  FIELD(side.sock.mptcp), .help = "Multipath TCP (falls back to TCP)" },
 	{ .name = "vsock", .group = OPTG_CONN, .kind = OPTK_FLAG,
-	  FIELD(vsock), .help = "VSOCK: the host is a CID (VM and host)" },
+	  FIELD(side.sock.vsock), .help = "VSOCK: the host is a CID (VM and host)" },
 	{ .letter = 'F', .name = "pass-fd", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(fdpass),
+	  .kind = OPTK_FLAG, FIELD(flow.fdpass),
 	  .help = "pass the connected socket on stdout and exit" },
 	{ .letter = 'Z', .name = "dccp", .group = OPTG_CONN,
-	  .kind = OPTK_FLAG, FIELD(dccp),
+	  .kind = OPTK_FLAG, FIELD(side.sock.dccp),
 	  .help = "DCCP (where the system has it)" },
 	{ .letter = 'V', .name = "rtable", .arg = "RTABLE",
 	  .group = OPTG_CONN, .set = opt_rtable,
@@ -156,49 +156,49 @@ static const struct optdef optdefs[] = {
 
 	/* Data and end of file. */
 	{ .letter = 'C', .name = "crlf", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(crlf),
+	  .kind = OPTK_FLAG, FIELD(flow.crlf),
 	  .help = "send line feeds from stdin as CRLF" },
 	{ .letter = 'd', .name = "no-stdin", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(no_stdin),
+	  .kind = OPTK_FLAG, FIELD(flow.no_stdin),
 	  .help = "do not read stdin" },
 	{ .name = "send-only", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(send_only),
+	  .kind = OPTK_FLAG, FIELD(flow.send_only),
 	  .line = "only send, quit at EOF; or only receive",
 	  .help = "only send; ignore what comes back, quit at EOF" },
 	{ .name = "recv-only", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(recv_only), .joins = 1,
+	  .kind = OPTK_FLAG, FIELD(flow.recv_only), .joins = 1,
 	  .help = "only receive; never read stdin" },
 	{ .letter = 't', .name = "telnet", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(telnet),
+	  .kind = OPTK_FLAG, FIELD(flow.telnet),
 	  .help = "refuse the peer's telnet option negotiations" },
 	{ .letter = 'W', .name = "recv-limit", .arg = "RECVLIMIT",
-	  .group = OPTG_DATA, .kind = OPTK_NUMBER, FIELD(recv_limit),
+	  .group = OPTG_DATA, .kind = OPTK_NUMBER, FIELD(flow.recv_limit),
 	  .lo = 1, .hi = INT_MAX, .what = "receive limit",
 	  .help = "end after RECVLIMIT reads from the network" },
 	{ .name = "delay", .arg = "TIME", .group = OPTG_DATA,
-	  .kind = OPTK_TIME, FIELD(delay_ms), .lo = 0, .hi = INT_MAX / 1000,
+	  .kind = OPTK_TIME, FIELD(flow.delay_ms), .lo = 0, .hi = INT_MAX / 1000,
 	  .what = "delay", .help = "pause after each write, both directions" },
 	{ .letter = 'N', .name = "shutdown", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(shut_net),
+	  .kind = OPTK_FLAG, FIELD(flow.shut_net),
 	  .help = "at stdin EOF, shut down the socket's sending side" },
 	{ .name = "no-shutdown", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(no_shutdown),
+	  .kind = OPTK_FLAG, FIELD(flow.no_shutdown),
 	  .help = "never shut down the sending side (beats -N, -q)" },
 	{ .letter = 'q', .name = "quit", .arg = "SECONDS", .group = OPTG_DATA,
 	  .set = opt_quit,
 	  .help = "after stdin EOF, quit SECONDS later (-1: never)" },
 	{ .name = "quit-after", .arg = "TIME", .group = OPTG_DATA,
-	  .kind = OPTK_TIME, FIELD(deadline_ms), .lo = 0, .hi = INT_MAX,
+	  .kind = OPTK_TIME, FIELD(flow.deadline_ms), .lo = 0, .hi = INT_MAX,
 	  .what = "quit timer",
 	  .help = "after stdin EOF, quit within TIME, come what may" },
 	{ .name = "half-close", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(half_close),
+	  .kind = OPTK_FLAG, FIELD(flow.half_close),
 	  .help = "each direction ends on its own; exit after both" },
 	{ .letter = 'w', .name = "wait", .arg = "TIMEOUT", .group = OPTG_DATA,
-	  .kind = OPTK_TIME, FIELD(timeout_ms), .lo = 0, .hi = INT_MAX / 1000,
+	  .kind = OPTK_TIME, FIELD(side.timeout_ms), .lo = 0, .hi = INT_MAX / 1000,
 	  .what = "timeout", .help = "connect and idle timeout" },
 	{ .name = "no-splice", .group = OPTG_DATA,
-	  .kind = OPTK_FLAG, FIELD(no_splice),
+	  .kind = OPTK_FLAG, FIELD(flow.no_splice),
 	  .help = "always copy through user space" },
 
 	/* Programs, FIFOs, chat and servers. */
@@ -227,7 +227,7 @@ static const struct optdef optdefs[] = {
 	{ .name = "room", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(room),
 	  .help = "chat room: user ids, announcements, prefixes" },
 	{ .name = "max-conns", .arg = "N", .group = OPTG_PROG,
-	  .kind = OPTK_NUMBER, FIELD(gate.max_conns), .lo = 1, .hi = INT_MAX,
+	  .kind = OPTK_NUMBER, FIELD(side.gate.max_conns), .lo = 1, .hi = INT_MAX,
 	  .what = "max-conns", .help = "serve at most N clients at once" },
 	{ .name = "allow", .arg = "ADDRESS", .group = OPTG_PROG,
 	  .set = opt_gate, .value = 0, .on = on_gate, .comp = OPTC_HOST,
@@ -246,7 +246,7 @@ static const struct optdef optdefs[] = {
 	  .repeat = 1, .joins = 1,
 	  .help = "--deny for each line of FILE" },
 	{ .name = "idle-timeout", .arg = "TIME", .group = OPTG_PROG,
-	  .kind = OPTK_TIME, FIELD(gate.idle_ms), .lo = 0, .hi = INT_MAX,
+	  .kind = OPTK_TIME, FIELD(side.gate.idle_ms), .lo = 0, .hi = INT_MAX,
 	  .what = "idle timeout",
 	  .help = "drop a client idle for TIME; without -l: quit" },
 	{ .name = "write-timeout", .arg = "TIME", .group = OPTG_PROG,
@@ -267,44 +267,44 @@ static const struct optdef optdefs[] = {
 	  .words = "v1 v2",
 	  .help = "send the target a PROXY header, v1 or v2" },
 	{ .name = "websocket", .group = OPTG_PROG,
-	  .kind = OPTK_FLAG, FIELD(websocket),
+	  .kind = OPTK_FLAG, FIELD(side.ws.on),
 	  .help = "with -l: take WebSocket upgrades (ws://, wss://)" },
 	{ .name = "ws-binary", .group = OPTG_PROG,
-	  .kind = OPTK_FLAG, FIELD(ws_binary),
+	  .kind = OPTK_FLAG, FIELD(side.ws.binary),
 	  .help = "WebSocket binary messages, not a line each" },
 	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
-	  .set = opt_ws_header, FIELD(nws_headers), .repeat = 1,
+	  .set = opt_ws_header, FIELD(side.ws.nheaders), .repeat = 1,
 	  .help = "add \"Name: value\" to the upgrade request" },
 	{ .name = "ws-origin", .arg = "ORIGIN", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(ws_origin),
+	  .kind = OPTK_STRING, FIELD(side.ws.origin),
 	  .help = "the upgrade request's Origin" },
 	{ .name = "ws-protocol", .arg = "LIST", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(ws_protocol),
+	  .kind = OPTK_STRING, FIELD(side.ws.protocol),
 	  .help = "subprotocols offered, or accepted with -l" },
 	{ .name = "ws-ping", .arg = "TIME", .group = OPTG_PROG,
-	  .kind = OPTK_TIME, FIELD(ws_ping_ms), .lo = 0, .hi = INT_MAX,
+	  .kind = OPTK_TIME, FIELD(side.ws.ping_ms), .lo = 0, .hi = INT_MAX,
 	  .what = "ws-ping", .help = "send a WebSocket ping every TIME" },
 	{ .name = "ws-max-message", .arg = "BYTES", .group = OPTG_PROG,
-	  .kind = OPTK_NUMBER, FIELD(ws_max_message), .lo = 1,
+	  .kind = OPTK_NUMBER, FIELD(side.ws.max_message), .lo = 1,
 	  .hi = LLONG_MAX / 2, .what = "ws-max-message",
 	  .help = "close (1009) on a longer message (16 MiB)" },
 	{ .name = "ws-insecure", .group = OPTG_PROG,
-	  .kind = OPTK_FLAG, FIELD(ws_insecure),
+	  .kind = OPTK_FLAG, FIELD(side.ws.insecure),
 	  .help = "wss://: accept any certificate and name" },
 	{ .name = "ws-static", .arg = "DIR", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(ws_static), .comp = OPTC_FILE,
+	  .kind = OPTK_STRING, FIELD(side.ws.static_dir), .comp = OPTC_FILE,
 	  .help = "with --websocket: serve plain GETs from DIR" },
 	{ .name = "ws-allow-origin", .arg = "ORIGIN", .group = OPTG_PROG,
-	  .set = opt_ws_list, FIELD(nws_allow_origins), .repeat = 1,
+	  .set = opt_ws_list, FIELD(side.ws.nallow_origins), .repeat = 1,
 	  .help = "refuse (403) upgrades from any other Origin" },
 	{ .name = "ws-path", .arg = "PATH", .group = OPTG_PROG,
-	  .set = opt_ws_list, FIELD(nws_paths), .repeat = 1,
+	  .set = opt_ws_list, FIELD(side.ws.npaths), .repeat = 1,
 	  .help = "take upgrades only at PATH (404 elsewhere)" },
 	{ .name = "ws-framed", .group = OPTG_PROG,
-	  .kind = OPTK_FLAG, FIELD(ws_framed),
+	  .kind = OPTK_FLAG, FIELD(side.ws.framed),
 	  .help = "messages as \"T len\" or \"B len\" lines and payload" },
 	{ .name = "ws-no-compress", .group = OPTG_PROG,
-	  .kind = OPTK_FLAG, FIELD(ws_no_compress),
+	  .kind = OPTK_FLAG, FIELD(side.ws.no_compress),
 	  .help = "neither offer nor accept permessage-deflate" },
 
 	/* Proxies and TLS. */
@@ -325,46 +325,46 @@ static const struct optdef optdefs[] = {
 	  .set = opt_proxy_dns, .comp = OPTC_WORDS,
 	  .words = "local remote both none",
 	  .help = "who resolves the target: local, remote, both, none" },
-	{ .name = "ssl", .group = OPTG_PROXY, .kind = OPTK_FLAG, FIELD(ssl),
+	{ .name = "ssl", .group = OPTG_PROXY, .kind = OPTK_FLAG, FIELD(side.tls.on),
 	  .help = "TLS (every --ssl-* option implies it)" },
 	{ .name = "ssl-cert", .arg = "FILE", .group = OPTG_PROXY,
-	  .kind = OPTK_STRING, FIELD(ssl_cert), .also = OPTA_SSL,
+	  .kind = OPTK_STRING, FIELD(side.tls.cert), .also = OPTA_SSL,
 	  .comp = OPTC_FILE,
 	  .help = "PEM certificate (a listener makes one if none)" },
 	{ .name = "ssl-key", .arg = "FILE", .group = OPTG_PROXY,
-	  .kind = OPTK_STRING, FIELD(ssl_key), .also = OPTA_SSL,
+	  .kind = OPTK_STRING, FIELD(side.tls.key), .also = OPTA_SSL,
 	  .comp = OPTC_FILE, .help = "PEM private key of --ssl-cert" },
 	{ .name = "ssl-verify", .group = OPTG_PROXY,
-	  .kind = OPTK_FLAG, FIELD(ssl_verify), .also = OPTA_SSL,
+	  .kind = OPTK_FLAG, FIELD(side.tls.verify), .also = OPTA_SSL,
 	  .help = "verify the peer's certificate and name" },
 	{ .name = "ssl-pin", .arg = "SHA256", .group = OPTG_PROXY,
 	  .set = opt_ssl_pin, .also = OPTA_SSL, .repeat = 1,
 	  .help = "accept only this certificate or key fingerprint" },
 	{ .name = "ssl-trustfile", .arg = "FILE", .group = OPTG_PROXY,
-	  .kind = OPTK_STRING, FIELD(ssl_trustfile), .also = OPTA_SSL,
+	  .kind = OPTK_STRING, FIELD(side.tls.trustfile), .also = OPTA_SSL,
 	  .comp = OPTC_FILE, .help = "PEM certificates to trust" },
 	{ .name = "ssl-ciphers", .arg = "LIST", .group = OPTG_PROXY,
-	  .kind = OPTK_STRING, FIELD(ssl_ciphers), .also = OPTA_SSL,
+	  .kind = OPTK_STRING, FIELD(side.tls.ciphers), .also = OPTA_SSL,
 	  .help = "OpenSSL cipher list" },
 	{ .name = "ssl-servername", .arg = "NAME", .group = OPTG_PROXY,
-	  .kind = OPTK_STRING, FIELD(ssl_servername), .also = OPTA_SSL,
+	  .kind = OPTK_STRING, FIELD(side.tls.servername), .also = OPTA_SSL,
 	  .comp = OPTC_HOST, .help = "server name to send (SNI) and check" },
 	{ .name = "ssl-alpn", .arg = "LIST", .group = OPTG_PROXY,
-	  .kind = OPTK_STRING, FIELD(ssl_alpn), .also = OPTA_SSL,
+	  .kind = OPTK_STRING, FIELD(side.tls.alpn), .also = OPTA_SSL,
 	  .help = "ALPN protocols, comma-separated" },
 	{ .name = "forward-ssl", .group = OPTG_PROXY,
-	  .kind = OPTK_FLAG, FIELD(fwd_ssl),
+	  .kind = OPTK_FLAG, FIELD(fwd_tls.on),
 	  .help = "TLS to the --forward target (as do the next three)" },
 	{ .name = "forward-ssl-verify", .group = OPTG_PROXY,
-	  .kind = OPTK_FLAG, FIELD(fwd_ssl_verify), .also = OPTA_FWD_SSL,
+	  .kind = OPTK_FLAG, FIELD(fwd_tls.verify), .also = OPTA_FWD_SSL,
 	  .help = "verify the target's certificate and name" },
 	{ .name = "forward-ssl-trustfile", .arg = "FILE", .group = OPTG_PROXY,
-	  .kind = OPTK_STRING, FIELD(fwd_ssl_trustfile),
+	  .kind = OPTK_STRING, FIELD(fwd_tls.trustfile),
 	  .also = OPTA_FWD_SSL, .comp = OPTC_FILE,
 	  .help = "PEM certificates to trust there" },
 	{ .name = "forward-ssl-servername", .arg = "NAME",
 	  .group = OPTG_PROXY, .kind = OPTK_STRING,
-	  FIELD(fwd_ssl_servername), .also = OPTA_FWD_SSL,
+	  FIELD(fwd_tls.servername), .also = OPTA_FWD_SSL,
 	  .help = "SNI and name to check there" },
 	{ .letter = 'o', .name = "output", .arg = "FILE", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(output), .comp = OPTC_FILE,
@@ -378,25 +378,25 @@ static const struct optdef optdefs[] = {
 
 	/* Socket options. */
 	{ .letter = 'b', .name = "broadcast", .group = OPTG_SOCK,
-	  .kind = OPTK_FLAG, FIELD(broadcast), .help = "allow broadcast" },
+	  .kind = OPTK_FLAG, FIELD(side.sock.broadcast), .help = "allow broadcast" },
 	{ .letter = 'D', .name = "debug", .group = OPTG_SOCK,
-	  .kind = OPTK_FLAG, FIELD(so_debug), .help = "SO_DEBUG" },
+	  .kind = OPTK_FLAG, FIELD(side.sock.so_debug), .help = "SO_DEBUG" },
 	{ .letter = 'I', .name = "recv-buf", .arg = "LENGTH",
-	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(rcvbuf),
+	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(side.sock.rcvbuf),
 	  .lo = 1, .hi = 65536 * 1024, .what = "TCP receive window",
 	  .help = "socket receive buffer size (TCP, UDP)" },
 	{ .letter = 'O', .name = "send-buf", .arg = "LENGTH",
-	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(sndbuf),
+	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(side.sock.sndbuf),
 	  .lo = 1, .hi = 65536 * 1024, .what = "TCP send window",
 	  .help = "TCP send buffer size" },
 	{ .letter = 'S', .name = "md5sig", .group = OPTG_SOCK,
 	  .set = opt_md5sig,
 	  .help = "TCP MD5 signatures (the key is read from the tty)" },
 	{ .letter = 'M', .name = "ttl", .arg = "TTL", .group = OPTG_SOCK,
-	  .kind = OPTK_NUMBER, FIELD(ttl), .lo = 0, .hi = 255, .what = "ttl",
+	  .kind = OPTK_NUMBER, FIELD(side.sock.ttl), .lo = 0, .hi = 255, .what = "ttl",
 	  .help = "outgoing TTL / hop limit" },
 	{ .letter = 'm', .name = "min-ttl", .arg = "MINTTL",
-	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(minttl),
+	  .group = OPTG_SOCK, .kind = OPTK_NUMBER, FIELD(side.sock.minttl),
 	  .lo = 0, .hi = 255, .what = "minttl",
 	  .help = "minimum incoming TTL / hop limit" },
 	{ .letter = 'T', .name = "tos", .arg = "KEYWORD", .group = OPTG_SOCK,
@@ -404,20 +404,20 @@ static const struct optdef optdefs[] = {
 	  .help = "TOS: lowdelay, throughput, ef, af11, cs1, ... or 0-255" },
 	{ .name = "keepalive", .arg = "IDLE,INTERVAL,COUNT",
 	  .has_arg = optional_argument, .group = OPTG_SOCK,
-	  .set = opt_keepalive, FIELD(keepalive),
+	  .set = opt_keepalive, FIELD(side.sock.keepalive),
 	  .help = "TCP keepalive (probe times, count)" },
 	{ .name = "nodelay", .group = OPTG_SOCK,
-	  .kind = OPTK_FLAG, FIELD(nodelay),
+	  .kind = OPTK_FLAG, FIELD(side.sock.nodelay),
 	  .line = "TCP_NODELAY; -l sharing its port",
 	  .help = "TCP_NODELAY: small writes go out at once" },
 	{ .name = "reuseport", .group = OPTG_SOCK,
-	  .kind = OPTK_FLAG, FIELD(reuseport), .joins = 1,
+	  .kind = OPTK_FLAG, FIELD(side.sock.reuseport), .joins = 1,
 	  .help = "with -l: SO_REUSEPORT, a listener per processor" },
 	{ .name = "mcast-if", .arg = "INTERFACE", .group = OPTG_SOCK,
-	  .kind = OPTK_STRING, FIELD(mcast_if),
+	  .kind = OPTK_STRING, FIELD(side.sock.mcast_if),
 	  .help = "multicast interface (name or address), -u" },
 	{ .name = "mcast-loop", .arg = "on|off", .group = OPTG_SOCK,
-	  .set = opt_mcast_loop, FIELD(mcast_loop), .comp = OPTC_WORDS,
+	  .set = opt_mcast_loop, FIELD(side.sock.mcast_loop), .comp = OPTC_WORDS,
 	  .words = "on off",
 	  .help = "whether this host hears what it sends to a group" },
 
@@ -491,17 +491,17 @@ __startup void
 opt_defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->family = AF_UNSPEC;
-	o->socktype = SOCK_STREAM;
-	o->ttl = o->minttl = o->tos = o->mcast_loop = -1;
-	o->timeout_ms = TIME_NONE;
-	o->quit_ms = TIME_NONE;
-	o->deadline_ms = TIME_NONE;
+	o->side.sock.family = AF_UNSPEC;
+	o->side.sock.socktype = SOCK_STREAM;
+	o->side.sock.ttl = o->side.sock.minttl = o->side.sock.tos = o->side.sock.mcast_loop = -1;
+	o->side.timeout_ms = TIME_NONE;
+	o->flow.quit_ms = TIME_NONE;
+	o->flow.deadline_ms = TIME_NONE;
 	o->stall_ms = TIME_NONE;
-	o->retry_ms = TIME_NONE;
-	o->listen_fd = -1;
-	o->ws_ping_ms = TIME_NONE;
-	gate_init(&o->gate);
+	o->side.retry_ms = TIME_NONE;
+	o->side.sock.listen_fd = -1;
+	o->side.ws.ping_ms = TIME_NONE;
+	gate_init(&o->side.gate);
 	o->progress = PROGRESS_NEVER;
 }
 
@@ -601,9 +601,9 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 		break;
 	}
 	if (d->also == OPTA_SSL)
-		o->ssl = 1;
+		o->side.tls.on = 1;
 	else if (d->also == OPTA_FWD_SSL)
-		o->fwd_ssl = 1;
+		o->fwd_tls.on = 1;
 }
 
 /* -e, -c: the program; only one of the two forms. */
@@ -634,7 +634,7 @@ static __startup int
 on_gate(const struct options *o, const struct optdef *d)
 {
 	(void)d;
-	return (!TAILQ_EMPTY(&o->gate.rules));
+	return (!TAILQ_EMPTY(&o->side.gate.rules));
 }
 
 /* -h, --help. */
@@ -685,9 +685,9 @@ opt_quit(struct cmdline *cl, const struct optdef *d, char *arg)
 	struct options	*o = cl->o;
 
 	(void)d;
-	o->quit_ms = time_value("quit timer", arg, INT_MIN, INT_MAX);
-	if (o->quit_ms < 0)
-		o->quit_ms = TIME_NONE;
+	o->flow.quit_ms = time_value("quit timer", arg, INT_MIN, INT_MAX);
+	if (o->flow.quit_ms < 0)
+		o->flow.quit_ms = TIME_NONE;
 }
 
 /*
@@ -705,8 +705,8 @@ opt_md5sig(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (readpassphrase("TCP MD5SIG password: ", key, sizeof(key),
 	    RPP_REQUIRE_TTY) == NULL)
 		fatalx("Unable to read TCP MD5SIG password");
-	free(o->md5sig);
-	if ((o->md5sig = strdup(key)) == NULL)
+	free(o->side.sock.md5sig);
+	if ((o->side.sock.md5sig = strdup(key)) == NULL)
 		fatal("strdup");
 	explicit_bzero(key, sizeof(key));
 }
@@ -716,7 +716,7 @@ static void
 opt_tos(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
-	if (parse_tos(arg, &cl->o->tos) == -1)
+	if (parse_tos(arg, &cl->o->side.sock.tos) == -1)
 		fatalx("illegal tos value %s", arg);
 }
 
@@ -750,7 +750,7 @@ opt_listen_fd(struct cmdline *cl, const struct optdef *d, char *arg)
 	const char	*errstr;
 
 	(void)d;
-	cl->o->listen_fd = strtonum(arg, 0, INT_MAX, &errstr);
+	cl->o->side.sock.listen_fd = strtonum(arg, 0, INT_MAX, &errstr);
 	if (errstr != NULL)
 		fatalx("listen-fd %s: %s", errstr, arg);
 	cl->listen_fd = 1;
@@ -761,7 +761,7 @@ static void
 opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
-	if ((cl->o->proxy_proto = proxy_parse_proto(arg)) == -1)
+	if ((cl->o->side.proxy.proto = proxy_parse_proto(arg)) == -1)
 		fatalx("unsupported proxy protocol");
 	if (cl->by_long)
 		cl->proxy_type = 1;
@@ -772,8 +772,8 @@ static void
 opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
-	cl->o->proxy_user = arg;
-	cl->o->proxy_pass = NULL;
+	cl->o->side.proxy.user = arg;
+	cl->o->side.proxy.pass = NULL;
 	cl->auth_nopass = 0;
 }
 
@@ -798,13 +798,13 @@ opt_credentials(struct cmdline *cl, char *s)
 {
 	char	*colon;
 
-	cl->o->proxy_user = s;
-	cl->o->proxy_pass = NULL;
+	cl->o->side.proxy.user = s;
+	cl->o->side.proxy.pass = NULL;
 	cl->auth_nopass = 1;
 	if ((colon = strchr(s, ':')) == NULL)
 		return;
 	*colon = '\0';
-	cl->o->proxy_pass = colon + 1;
+	cl->o->side.proxy.pass = colon + 1;
 	cl->auth_nopass = 0;
 }
 
@@ -836,7 +836,7 @@ static void
 opt_proxy_dns(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
-	if ((cl->o->proxy_dns = proxy_parse_dns(arg)) == -1)
+	if ((cl->o->side.proxy.dns = proxy_parse_dns(arg)) == -1)
 		fatalx("proxy DNS invalid: %s (local, remote, both or none)",
 		    arg);
 }
@@ -847,9 +847,9 @@ opt_mcast_loop(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
 	if (strcmp(arg, "on") == 0)
-		cl->o->mcast_loop = 1;
+		cl->o->side.sock.mcast_loop = 1;
 	else if (strcmp(arg, "off") == 0)
-		cl->o->mcast_loop = 0;
+		cl->o->side.sock.mcast_loop = 0;
 	else
 		fatalx("multicast loop invalid: %s (on or off)", arg);
 }
@@ -861,7 +861,7 @@ opt_mcast_loop(struct cmdline *cl, const struct optdef *d, char *arg)
 static void
 opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
 {
-	struct gate	*g = &cl->o->gate;
+	struct gate	*g = &cl->o->side.gate;
 	char		*cause;
 	int		 rc, deny = d->value & 1;
 
@@ -894,9 +894,9 @@ opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
 	if (strcmp(arg, "forever") == 0)
-		cl->o->retries = RETRY_FOREVER;
+		cl->o->side.retries = RETRY_FOREVER;
 	else
-		cl->o->retries = number("retry count", arg, 0, INT_MAX);
+		cl->o->side.retries = number("retry count", arg, 0, INT_MAX);
 }
 
 /*
@@ -907,8 +907,8 @@ static void
 opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
-	cl->o->reconnect = 1;
-	cl->o->reconnect_max = arg == NULL ? 0 :
+	cl->o->side.reconnect = 1;
+	cl->o->side.reconnect_max = arg == NULL ? 0 :
 	    number("reconnect count", arg, 1, INT_MAX);
 }
 
@@ -926,7 +926,7 @@ opt_retry_interval(struct cmdline *cl, const struct optdef *d, char *arg)
 	    RETRY_MIN_MS)
 		fatalx("retry interval too small: %s (at least %dms)", arg,
 		    RETRY_MIN_MS);
-	cl->o->retry_ms = ms;
+	cl->o->side.retry_ms = ms;
 }
 
 /*
@@ -957,7 +957,7 @@ opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
 	int		 i;
 
 	(void)d;
-	o->keepalive = 1;
+	o->side.sock.keepalive = 1;
 	if (arg == NULL)
 		return;
 	if ((copy = strdup(arg)) == NULL)
@@ -970,13 +970,13 @@ opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
 		if (*field == '\0')
 			continue;
 		if (i == 0)
-			o->keepidle = keepalive_time("keepalive idle time",
+			o->side.sock.keepidle = keepalive_time("keepalive idle time",
 			    field);
 		else if (i == 1)
-			o->keepintvl = keepalive_time("keepalive interval",
+			o->side.sock.keepintvl = keepalive_time("keepalive interval",
 			    field);
 		else
-			o->keepcnt = number("keepalive count", field, 1, 127);
+			o->side.sock.keepcnt = number("keepalive count", field, 1, 127);
 	}
 	free(copy);
 }
@@ -1022,10 +1022,10 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (n != sizeof(pin) || *p != '\0')
 		fatalx("ssl-pin invalid: %s (64 hex digits of a SHA-256 "
 		    "fingerprint)", arg);
-	if ((o->ssl_pins = reallocarray(o->ssl_pins, o->nssl_pins + 1,
-	    sizeof(*o->ssl_pins))) == NULL)
+	if ((o->side.tls.pins = reallocarray(o->side.tls.pins, o->side.tls.npins + 1,
+	    sizeof(*o->side.tls.pins))) == NULL)
 		fatal("reallocarray");
-	memcpy(o->ssl_pins[o->nssl_pins++], pin, sizeof(pin));
+	memcpy(o->side.tls.pins[o->side.tls.npins++], pin, sizeof(pin));
 }
 
 /* --forward: one more target, in order. */
@@ -1094,14 +1094,14 @@ opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
 	const char	*p;
 
 	if (strcmp(d->name, "ws-path") == 0) {
-		list = &o->ws_paths;
-		n = &o->nws_paths;
+		list = &o->side.ws.paths;
+		n = &o->side.ws.npaths;
 		if (*arg != '/')
 			fatalx("ws-path invalid: %s (a path starts with /)",
 			    arg);
 	} else {
-		list = &o->ws_allow_origins;
-		n = &o->nws_allow_origins;
+		list = &o->side.ws.allow_origins;
+		n = &o->side.ws.nallow_origins;
 	}
 	for (p = arg; *p != '\0'; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -1122,9 +1122,9 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 	(void)d;
 	if (strchr(arg, ':') == NULL || strpbrk(arg, "\r\n") != NULL)
 		fatalx("ws-header invalid: %s (Name: value)", arg);
-	o->ws_headers = reallocarray(o->ws_headers, o->nws_headers + 1,
-	    sizeof(*o->ws_headers));
-	if (o->ws_headers == NULL)
+	o->side.ws.headers = reallocarray(o->side.ws.headers, o->side.ws.nheaders + 1,
+	    sizeof(*o->side.ws.headers));
+	if (o->side.ws.headers == NULL)
 		fatal("reallocarray");
-	o->ws_headers[o->nws_headers++] = arg;
+	o->side.ws.headers[o->side.ws.nheaders++] = arg;
 }

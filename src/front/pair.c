@@ -376,7 +376,7 @@ pair_forward_device(struct cmdline *cl)
 	struct options		*o = cl->o;
 	const char		*errstr;
 	size_t			 i;
-	int			 dgram = o->socktype == SOCK_DGRAM;
+	int			 dgram = o->side.sock.socktype == SOCK_DGRAM;
 
 	for (i = 0; i < o->nforward; i++) {
 		if (addr_is(o->forward[i]) && addr_parse(o->forward[i], &a,
@@ -399,7 +399,7 @@ pair_forward_device(struct cmdline *cl)
 	if (o->send_proxy != 0)
 		pair_refuse(&p, "--send-proxy is for the targets the "
 		    "forwarder dials itself (HOST:PORT, tcp:, unix:)");
-	if (o->fwd_ssl && !pair_device(&a))
+	if (o->fwd_tls.on && !pair_device(&a))
 		pair_refuse(&p, "--forward-ssl is for HOST:PORT, tcp: and "
 		    "unix: targets: tls: and wss:// have TLS of their own");
 	pair_device_check(&a, o->forward[i]);
@@ -457,7 +457,7 @@ pair_is(const struct options *o, int argc, char **argv)
 	if (argc == 2)
 		return (addr_looks(argv[0]) && addr_looks(argv[1]) &&
 		    (strcmp(argv[0], "-") != 0 || strcmp(argv[1], "-") != 0));
-	return (argc == 1 && !o->listen && !o->chat && o->family != AF_UNIX &&
+	return (argc == 1 && !o->side.listen && !o->chat && o->side.sock.family != AF_UNIX &&
 	    addr_is(argv[0]) && strcmp(argv[0], "-") != 0 &&
 	    strncasecmp(argv[0], "ws", 2) != 0);
 }
@@ -484,8 +484,8 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 		if (addr_parse(p.text[i], &a[i], &errstr) == -1)
 			fatalx("%s: %s", p.text[i], errstr);
 	}
-	if (cl->o->listen || cl->o->family == AF_UNIX ||
-	    cl->o->socktype == SOCK_DGRAM || cl->o->vsock ||
+	if (cl->o->side.listen || cl->o->side.sock.family == AF_UNIX ||
+	    cl->o->side.sock.socktype == SOCK_DGRAM || cl->o->side.sock.vsock ||
 	    cl->o->exec != NULL || cl->o->nforward > 0)
 		pair_refuse(&p, "the addresses say what -l, -U, -u, --vsock, "
 		    "-e, -c and --forward would: not with them");

@@ -144,7 +144,7 @@ stats_init(const struct options *o)
 	st.tty_out = st.progress && isatty(STDERR_FILENO) &&
 	    isatty(STDOUT_FILENO);
 	if (st.progress) {
-		if (!o->no_stdin && stdio_in_size(&st.total) == 0)
+		if (!o->flow.no_stdin && stdio_in_size(&st.total) == 0)
 			st.sized = 1;
 		ev_timer_init(&st.timer, stats_tick, NULL);
 		/* A display refresh must not keep the program running. */

@@ -92,34 +92,28 @@ struct proxy_hop {
 	int		 owned;		/* user and pass are allocated (a URL's) */
 };
 
-/*
- * What a command line asks for, filled once by cmdline.c, then read-only:
- * the modes see it const.
- */
-struct options {
+/* A side's TLS or DTLS: what src/io/tls.c reads of it. */
+struct tls_conf {
+	int		 on;		/* --ssl, or any --ssl-* option */
+	int		 verify;	/* --ssl-verify */
+	const char	*cert;		/* --ssl-cert: PEM certificate chain */
+	const char	*key;		/* --ssl-key: PEM private key */
+	const char	*trustfile;	/* --ssl-trustfile: PEM CAs */
+	const char	*ciphers;	/* --ssl-ciphers: OpenSSL cipher list */
+	const char	*servername;	/* --ssl-servername: SNI, checked name */
+	const char	*alpn;		/* --ssl-alpn: "h2,http/1.1" */
+	unsigned char	(*pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
+	size_t		 npins;
+};
+
+/* A side's socket: its family, type and options. */
+struct sock_conf {
 	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
 					   AF_UNSPEC; AF_UNIX with -U */
 	int		 socktype;	/* SOCK_STREAM, or SOCK_DGRAM with -u */
-	int		 listen;	/* -l */
-	int		 keep;		/* -k */
 	int		 numeric;	/* -n: no DNS or service lookups */
-	int		 verbose;	/* -v, counted */
-	int		 zero;		/* -z: scan, move no data */
-	int		 shut_net;	/* -N: shutdown(2) the socket at EOF */
-	int		 no_stdin;	/* -d */
-	int		 crlf;		/* -C */
-	int		 randomize;	/* -r */
 	int		 so_debug;	/* -D */
 	int		 broadcast;	/* -b */
-	int		 half_close;	/* --half-close */
-	int		 no_splice;	/* --no-splice: always copy */
-	int		 broker;	/* --broker: relay among clients */
-	int		 room;		/* --room: chat server */
-	long long	 stall_ms;	/* --write-timeout, TIME_NONE: default */
-	struct gate	 gate;		/* --allow, --max-conns, ... */
-	int		 chat;		/* --chat, or invoked as sockchat */
-	int		 stats;		/* --stats, or -vv */
-	int		 progress;	/* --progress: a PROGRESS_* value */
 	int		 rcvbuf;	/* -I, 0 when unset */
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
@@ -127,15 +121,6 @@ struct options {
 	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
 	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */
 	int		 tos;		/* -T, -1 when unset */
-	long long	 interval_ms;	/* -i: pause after each line sent */
-	long long	 delay_ms;	/* --delay: pause after each write */
-	long long	 recv_limit;	/* -W: reads from the network, 0: none */
-	int		 telnet;	/* -t */
-	int		 send_only;	/* --send-only */
-	int		 recv_only;	/* --recv-only */
-	int		 no_shutdown;	/* --no-shutdown */
-	int		 fdpass;	/* -F */
-	int		 dccp;		/* -Z */
 	char		*md5sig;	/* -S: the TCP MD5 key, NULL when unset */
 	int		 keepalive;	/* --keepalive */
 	int		 keepidle;	/* its idle seconds, 0: the system's */
@@ -143,59 +128,126 @@ struct options {
 	int		 keepcnt;	/* probes unanswered, 0: the system's */
 	int		 nodelay;	/* --nodelay: TCP_NODELAY */
 	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
+	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
+	int		 dccp;		/* -Z */
+	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
+	const char	*source;	/* -s */
+	const char	*source_port;	/* -p */
+	int		 listen_fd;	/* --listen-fd, or a socket passed the
+					   systemd way; -1: bind our own */
+	const char	*listen_fd_name; /* LISTEN_FDNAMES' name for it */
+};
+
+/* The proxies a side is dialled through. */
+struct proxy_conf {
+	int		 proto;		/* -X, --proxy-type: PROXY_* */
+	char		*host;		/* -x, --proxy: NULL when direct */
+	char		*port;		/* -x's port or the protocol's */
+	const char	*user;		/* -P, or --proxy-auth's user */
+	const char	*pass;		/* --proxy-auth's password, or NULL */
+	int		 dns;		/* --proxy-dns: PROXY_DNS_*, or 0 */
+	struct proxy_hop hops[PROXY_HOPS_MAX]; /* -x, in order: the first
+					   is host's */
+	size_t		 nhops;
+};
+
+/* A side's WebSocket: the client's URL and the server's answers. */
+struct ws_conf {
+	int		 on;		/* --websocket, or a ws:// URL */
+	int		 binary;	/* --ws-binary: binary messages */
+	char		*path;		/* the ws:// URL's path */
+	const char	*origin;	/* --ws-origin */
+	const char	*protocol;	/* --ws-protocol: offered, accepted */
+	char		**headers;	/* --ws-header lines */
+	size_t		 nheaders;
+	long long	 ping_ms;	/* --ws-ping, TIME_NONE: never */
+	long long	 max_message;	/* --ws-max-message, 0: default */
+	int		 insecure;	/* --ws-insecure */
+	int		 framed;	/* --ws-framed: "T n"/"B n" records */
+	int		 no_compress;	/* --ws-no-compress */
+	const char	*static_dir;	/* --ws-static: files served */
+	int		 static_fd;	/* --ws-static's directory, open */
+	char		**allow_origins; /* --ws-allow-origin */
+	size_t		 nallow_origins;
+	char		**paths;	/* --ws-path: where upgrades go */
+	size_t		 npaths;
+};
+
+/*
+ * A side: one end of what sockcat joins, as a connection is dialled or
+ * listened on, with its own settings.
+ */
+struct side {
+	const char	*host;		/* destination, or listen address */
+	char		**ports;	/* expanded port list */
+	size_t		 nports;
+	int		 listen;	/* -l */
+	int		 keep;		/* -k */
+	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
 	int		 retries;	/* --retry: tries after the first,
 					   RETRY_FOREVER */
 	long long	 retry_ms;	/* --retry-interval */
 	int		 reconnect;	/* --reconnect */
 	int		 reconnect_max;	/* --reconnect=MAX: attempts after
 					   a loss; 0: for ever */
+	int		 say_refused;	/* a client's refused connection is
+					   said without -v (--ssl, ws://,
+					   --proxy: not nc's modes) */
+	struct gate	 gate;		/* --allow, --max-conns, ... */
+	struct sock_conf sock;
+	struct proxy_conf proxy;
+	struct tls_conf	 tls;
+	struct ws_conf	 ws;
+};
+
+/* How data moves between the two sides: the pump's settings. */
+struct flow {
+	int		 crlf;		/* -C */
+	long long	 interval_ms;	/* -i: pause after each line sent */
+	long long	 delay_ms;	/* --delay: pause after each write */
+	long long	 recv_limit;	/* -W: reads from the network, 0: none */
+	int		 telnet;	/* -t */
+	int		 send_only;	/* --send-only */
+	int		 recv_only;	/* --recv-only */
+	int		 no_shutdown;	/* --no-shutdown */
+	int		 shut_net;	/* -N: shutdown(2) the socket at EOF */
+	int		 no_stdin;	/* -d */
+	int		 half_close;	/* --half-close */
+	int		 no_splice;	/* --no-splice: always copy */
+	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
+	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
 	const char	*on_connect;	/* --on-connect TEXT or @FILE */
+	int		 fdpass;	/* -F */
+};
+
+/*
+ * What a command line asks for, filled once by cmdline.c, then read-only:
+ * the modes see it const.
+ */
+struct options {
+	struct side	 side;		/* the connection of the command line */
+	struct flow	 flow;
+	struct tls_conf	 fwd_tls;	/* --forward-ssl*: the targets' TLS */
+	int		 verbose;	/* -v, counted */
+	int		 zero;		/* -z: scan, move no data */
+	int		 randomize;	/* -r */
+	int		 broker;	/* --broker: relay among clients */
+	int		 room;		/* --room: chat server */
+	long long	 stall_ms;	/* --write-timeout, TIME_NONE: default */
+	int		 chat;		/* --chat, or invoked as sockchat */
+	int		 stats;		/* --stats, or -vv */
+	int		 progress;	/* --progress: a PROGRESS_* value */
 	int		 pty;		/* --pty: programs on a terminal */
 	int		 raw;		/* --raw: the local terminal raw */
 	int		 readline;	/* --readline: typed lines edited */
-	unsigned char	(*ssl_pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
-	size_t		 nssl_pins;
 	const char	*output;	/* -o: raw session log */
 	const char	*hex_dump;	/* --hex-dump */
 	int		 append_output;	/* --append-output */
 	struct runtime	*run;		/* what changes: not configuration */
-	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
-	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
-	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
-	const char	*source;	/* -s */
-	const char	*source_port;	/* -p */
 	const char	*exec;		/* -e or -c: the program to run */
 	int		 exec_shell;	/* -c: exec is a /bin/sh command */
 	const char	*fifo;		/* --fifo: send what this FIFO gives */
-	const char	*host;		/* destination, or listen address */
-	int		 proxy_proto;	/* -X, --proxy-type: PROXY_* */
 	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
-	char		*proxy_host;	/* -x, --proxy: NULL when direct */
-	char		*proxy_port;	/* -x's port or the protocol's */
-	const char	*proxy_user;	/* -P, or --proxy-auth's user */
-	const char	*proxy_pass;	/* --proxy-auth's password, or NULL */
-	int		 proxy_dns;	/* --proxy-dns: PROXY_DNS_*, or 0 */
-	struct proxy_hop proxy_hops[PROXY_HOPS_MAX]; /* -x, in order: the
-					   first is proxy_host's */
-	size_t		 nproxy_hops;
-	int		 listen_fd;	/* --listen-fd, or a socket passed the
-					   systemd way; -1: bind our own */
-	const char	*listen_fd_name; /* LISTEN_FDNAMES' name for it */
-	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
-	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
-	int		 ssl;		/* --ssl, or any --ssl-* option */
-	int		 say_refused;	/* a client's refused connection is
-					   said without -v (--ssl, ws://,
-					   --proxy: not nc's modes) */
-	int		 ssl_verify;	/* --ssl-verify */
-	const char	*ssl_cert;	/* --ssl-cert: PEM certificate chain */
-	const char	*ssl_key;	/* --ssl-key: PEM private key */
-	const char	*ssl_trustfile;	/* --ssl-trustfile: PEM CAs */
-	const char	*ssl_ciphers;	/* --ssl-ciphers: OpenSSL cipher list */
-	const char	*ssl_servername; /* --ssl-servername: SNI, checked name */
-	const char	*ssl_alpn;	/* --ssl-alpn: "h2,http/1.1" */
-	char		**ports;	/* expanded port list */
-	size_t		 nports;
 	char		**forward;	/* --forward targets, in order */
 	size_t		 nforward;
 	const char	*forward_file;	/* --forward-file: a target a line */
@@ -204,28 +256,6 @@ struct options {
 	size_t		 nforward_file;	/* and how many */
 	int		 round_robin;	/* --round-robin over the targets */
 	int		 send_proxy;	/* --send-proxy: PROXYPROTO_*, or 0 */
-	int		 fwd_ssl;	/* --forward-ssl, or --forward-ssl-* */
-	int		 fwd_ssl_verify; /* --forward-ssl-verify */
-	const char	*fwd_ssl_trustfile; /* --forward-ssl-trustfile */
-	const char	*fwd_ssl_servername; /* --forward-ssl-servername */
-	int		 websocket;	/* --websocket, or a ws:// URL */
-	int		 ws_binary;	/* --ws-binary: binary messages */
-	char		*ws_path;	/* the ws:// URL's path */
-	const char	*ws_origin;	/* --ws-origin */
-	const char	*ws_protocol;	/* --ws-protocol: offered, accepted */
-	char		**ws_headers;	/* --ws-header lines */
-	size_t		 nws_headers;
-	long long	 ws_ping_ms;	/* --ws-ping, TIME_NONE: never */
-	long long	 ws_max_message; /* --ws-max-message, 0: default */
-	int		 ws_insecure;	/* --ws-insecure */
-	const char	*ws_static;	/* --ws-static: files served */
-	char		**ws_allow_origins; /* --ws-allow-origin */
-	size_t		 nws_allow_origins;
-	char		**ws_paths;	/* --ws-path: where upgrades go */
-	size_t		 nws_paths;
-	int		 ws_framed;	/* --ws-framed: "T n"/"B n" records */
-	int		 ws_static_fd;	/* --ws-static's directory, open */
-	int		 ws_no_compress; /* --ws-no-compress */
 	const char	*device;	/* serial:, pty: with stdio (pair.c) */
 };
 

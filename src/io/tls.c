@@ -537,7 +537,7 @@ static SSL_CTX *
 tls_ctx_new(const struct options *o, char **cause)
 {
 	SSL_CTX		*ctx;
-	int		 server = o->listen;
+	int		 server = o->side.listen;
 
 	if (tls_dgram)
 		ctx = SSL_CTX_new(server ? DTLS_server_method() :
@@ -567,7 +567,7 @@ tls_setup(const struct options *o, char **cause)
 	if (tls_load(cause) == -1)
 		return (-1);
 	/* -u: DTLS, the same options over datagrams. */
-	tls_dgram = o->socktype == SOCK_DGRAM;
+	tls_dgram = o->side.sock.socktype == SOCK_DGRAM;
 	if ((tls_ctx = tls_ctx_new(o, cause)) == NULL)
 		return (-1);
 	return (0);
@@ -589,7 +589,7 @@ tls_reload(const struct options *o, char **cause)
 	SSL_CTX	*ctx;
 
 	*cause = NULL;
-	if (tls_ctx == NULL || !o->listen || o->ssl_cert == NULL)
+	if (tls_ctx == NULL || !o->side.listen || o->side.tls.cert == NULL)
 		return (0);
 	/* A DTLS server's waiting connection is the old context's. */
 	if (tls_dgram)
@@ -606,7 +606,7 @@ static int
 tls_ctx_fill(const struct options *o, SSL_CTX *ctx, char **cause)
 {
 	const char	*key;
-	int		 server = o->listen;
+	int		 server = o->side.listen;
 
 	if (tls_dgram) {
 		SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
@@ -626,58 +626,58 @@ tls_ctx_fill(const struct options *o, SSL_CTX *ctx, char **cause)
 	}
 	/* A peer that just closes is end-of-file, as netcat sees it. */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	if (o->ssl_ciphers != NULL &&
-	    SSL_CTX_set_cipher_list(ctx, o->ssl_ciphers) != 1) {
-		log_cause(cause, "invalid cipher list: %s", o->ssl_ciphers);
+	if (o->side.tls.ciphers != NULL &&
+	    SSL_CTX_set_cipher_list(ctx, o->side.tls.ciphers) != 1) {
+		log_cause(cause, "invalid cipher list: %s", o->side.tls.ciphers);
 		return (-1);
 	}
-	if (o->ssl_cert != NULL) {
+	if (o->side.tls.cert != NULL) {
 		/* Without --ssl-key, the key is in the certificate's file. */
-		key = o->ssl_key != NULL ? o->ssl_key : o->ssl_cert;
+		key = o->side.tls.key != NULL ? o->side.tls.key : o->side.tls.cert;
 		ERR_clear_error();
-		if (SSL_CTX_use_certificate_chain_file(ctx, o->ssl_cert) != 1) {
-			tls_file_error(TLS_FILE_CERT, o->ssl_cert, o->ssl_cert,
+		if (SSL_CTX_use_certificate_chain_file(ctx, o->side.tls.cert) != 1) {
+			tls_file_error(TLS_FILE_CERT, o->side.tls.cert, o->side.tls.cert,
 			    cause);
 			return (-1);
 		}
 		if (SSL_CTX_use_PrivateKey_file(ctx, key,
 		    SSL_FILETYPE_PEM) != 1) {
-			tls_file_error(TLS_FILE_KEY, key, o->ssl_cert, cause);
+			tls_file_error(TLS_FILE_KEY, key, o->side.tls.cert, cause);
 			return (-1);
 		}
 		if (SSL_CTX_check_private_key(ctx) != 1) {
 			log_cause(cause, "the key %s does not match the "
-			    "certificate %s", key, o->ssl_cert);
+			    "certificate %s", key, o->side.tls.cert);
 			return (-1);
 		}
-	} else if (o->ssl_key != NULL) {
+	} else if (o->side.tls.key != NULL) {
 		log_cause(cause, "--ssl-key needs --ssl-cert");
 		return (-1);
 	} else if (server && tls_self_signed(ctx, cause) == -1)
 		return (-1);
-	if (o->ssl_verify) {
-		if (o->ssl_trustfile != NULL) {
+	if (o->side.tls.verify) {
+		if (o->side.tls.trustfile != NULL) {
 			ERR_clear_error();
 			if (SSL_CTX_load_verify_locations(ctx,
-			    o->ssl_trustfile, NULL) != 1) {
-				tls_file_error(TLS_FILE_TRUST, o->ssl_trustfile,
-				    o->ssl_cert, cause);
+			    o->side.tls.trustfile, NULL) != 1) {
+				tls_file_error(TLS_FILE_TRUST, o->side.tls.trustfile,
+				    o->side.tls.cert, cause);
 				return (-1);
 			}
 			if (server)
 				SSL_CTX_set_client_CA_list(ctx,
-				    SSL_load_client_CA_file(o->ssl_trustfile));
+				    SSL_load_client_CA_file(o->side.tls.trustfile));
 		} else
 			SSL_CTX_set_default_verify_paths(ctx);
 		SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);
 	}
 	/* Pins alone: the peer's certificate is checked after the handshake. */
-	if (!o->ssl_verify && o->nssl_pins > 0 && server)
+	if (!o->side.tls.verify && o->side.tls.npins > 0 && server)
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_accept_any);
-	if (o->ssl_alpn != NULL) {
-		if (tls_parse_alpn(o->ssl_alpn, cause) == -1)
+	if (o->side.tls.alpn != NULL) {
+		if (tls_parse_alpn(o->side.tls.alpn, cause) == -1)
 			return (-1);
 		if (server)
 			SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, NULL);
@@ -806,17 +806,17 @@ tls_check_peer(const struct options *o, struct tls *t, char **cause)
 		known = 1;
 	if (o->verbose >= 1)
 		tls_describe(t->ssl, peer, known ? cert : NULL, key);
-	if (o->nssl_pins > 0) {
-		for (i = 0; known && i < o->nssl_pins; i++) {
-			if (memcmp(o->ssl_pins[i], cert, TLS_PIN_LEN) == 0 ||
-			    memcmp(o->ssl_pins[i], key, TLS_PIN_LEN) == 0)
+	if (o->side.tls.npins > 0) {
+		for (i = 0; known && i < o->side.tls.npins; i++) {
+			if (memcmp(o->side.tls.pins[i], cert, TLS_PIN_LEN) == 0 ||
+			    memcmp(o->side.tls.pins[i], key, TLS_PIN_LEN) == 0)
 				break;
 		}
 		if (!known) {
 			log_cause(cause, "TLS peer sent no certificate to "
 			    "match --ssl-pin");
 			rv = -1;
-		} else if (i == o->nssl_pins) {
+		} else if (i == o->side.tls.npins) {
 			tls_hex(cert, TLS_PIN_LEN, hex);
 			log_cause(cause, "TLS peer certificate does not match "
 			    "--ssl-pin: its SHA-256 is %s", hex);
@@ -1093,7 +1093,7 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, struct tls *t,
 	ASYNC_START(h, ctx == tls_origin_ctx ? "tls_origin_start" :
 	    "tls_handshake_start");
 	if (timeout_ms == TIME_NONE)
-		timeout_ms = o->timeout_ms != TIME_NONE ? o->timeout_ms :
+		timeout_ms = o->side.timeout_ms != TIME_NONE ? o->side.timeout_ms :
 		    TLS_HANDSHAKE_MS;
 	ev_timer_init(&h->deadline, tls_hs_deadline_cb, h);
 	ev_timer_init(&h->resend, tls_hs_resend_cb, h);
@@ -1134,8 +1134,8 @@ struct tls_hs *
 tls_handshake_start(const struct options *o, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	return (tls_hs_begin(o, tls_ctx, NULL, o->listen, o->ssl_servername,
-	    o->ssl_verify, fd, host, timeout_ms, done, arg, cause));
+	return (tls_hs_begin(o, tls_ctx, NULL, o->side.listen, o->side.tls.servername,
+	    o->side.tls.verify, fd, host, timeout_ms, done, arg, cause));
 }
 
 /*
@@ -1237,12 +1237,12 @@ tls_setup_origin(const struct options *o, char **cause)
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	if (!o->fwd_ssl_verify)
+	if (!o->fwd_tls.verify)
 		return (0);
-	if (o->fwd_ssl_trustfile != NULL) {
-		if (SSL_CTX_load_verify_locations(ctx, o->fwd_ssl_trustfile,
+	if (o->fwd_tls.trustfile != NULL) {
+		if (SSL_CTX_load_verify_locations(ctx, o->fwd_tls.trustfile,
 		    NULL) != 1) {
-			log_cause(cause, "%s: %s", o->fwd_ssl_trustfile,
+			log_cause(cause, "%s: %s", o->fwd_tls.trustfile,
 			    tls_error());
 			return (-1);
 		}
@@ -1261,8 +1261,8 @@ tls_origin_start(const struct options *o, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
 	return (tls_hs_begin(o, tls_origin_ctx, NULL, 0,
-	    o->fwd_ssl_servername,
-	    o->fwd_ssl_verify, fd, host, timeout_ms, done, arg, cause));
+	    o->fwd_tls.servername,
+	    o->fwd_tls.verify, fd, host, timeout_ms, done, arg, cause));
 }
 
 /* Abandon a handshake in progress; its done callback is not called. */

@@ -35,7 +35,7 @@ static int
 device_check(struct session *s)
 {
 	struct device	*d = s->arg;
-	long long	 ms = d->o->quit_ms;
+	long long	 ms = d->o->flow.quit_ms;
 
 	/* --raw: "~." was typed. */
 	if (channel_ended(d->rx) || (d->tx != NULL && term_escaped(d->tx)))
@@ -133,13 +133,13 @@ device_relay(const struct options *o)
 	    (dev = device_endpoint(d.s, name, fd)) == NULL ||
 	    (out = stdio_out(d.s)) == NULL)
 		fatal("device");
-	in = stdio_in(d.s, o->no_stdin);
+	in = stdio_in(d.s, o->flow.no_stdin);
 	if ((d.rx = session_channel(d.s, "receive", dev, out,
 	    CH_SHUTDOWN | CH_COPY)) == NULL ||
 	    (in != NULL && (d.tx = session_channel(d.s, "send", in, dev,
 	    CH_COPY)) == NULL))
 		fatal("device");
-	if (d.tx != NULL && o->crlf)
+	if (d.tx != NULL && o->flow.crlf)
 		d.tx->xform = crlf_xform;
 	/* --raw: every key goes down the line; "~." leaves. */
 	if (d.tx != NULL && o->raw && term_start_line(d.tx) == -1)

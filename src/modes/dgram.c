@@ -105,9 +105,9 @@ dgram_expire(struct dgram_server *ds)
 {
 	struct dgram_peer	*peer, *prev;
 	uint64_t		 now = ev_now();
-	long long		 idle = ds->o->gate.idle_ms;
+	long long		 idle = ds->o->side.gate.idle_ms;
 
-	if (!ds->o->keep || idle == TIME_NONE)
+	if (!ds->o->side.keep || idle == TIME_NONE)
 		return;
 	/* Most recently heard first: the idle ones are at the end. */
 	for (peer = TAILQ_LAST(&ds->peers, dgram_peer_list); peer != NULL;
@@ -170,7 +170,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 	if (peer->nc == NULL)
 		return (0);
 	ds->current = peer;
-	if (!ds->o->keep) {
+	if (!ds->o->side.keep) {
 		if (connect(ds->fd, (struct sockaddr *)ss, len) == -1)
 			log_warn("connect");
 		else
@@ -180,7 +180,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 		 * ends when it goes quiet.  (With -k each peer is forgotten
 		 * instead, by dgram_expire().)
 		 */
-		gate_session(&ds->o->gate, ds->s);
+		gate_session(&ds->o->side.gate, ds->s);
 	}
 	/* There is someone to answer now: stdin may be read. */
 	if (ds->tx != NULL && (ds->tx->flags & CH_HOLD))
@@ -299,14 +299,14 @@ dgram_check(struct session *s)
 	if (channel_ended(ds->rx))
 		return (1);
 	if ((ds->tx == NULL || channel_ended(ds->tx)) && !ds->quitting &&
-	    !o->half_close) {
+	    !o->flow.half_close) {
 		ds->quitting = 1;
-		if (o->quit_ms == 0 || o->deadline_ms == 0)
+		if (o->flow.quit_ms == 0 || o->flow.deadline_ms == 0)
 			return (1);
-		if (o->quit_ms != TIME_NONE)
-			ev_timer_arm(&ds->quit, o->quit_ms);
-		if (o->deadline_ms != TIME_NONE)
-			ev_timer_arm(&ds->deadline, o->deadline_ms);
+		if (o->flow.quit_ms != TIME_NONE)
+			ev_timer_arm(&ds->quit, o->flow.quit_ms);
+		if (o->flow.deadline_ms != TIME_NONE)
+			ev_timer_arm(&ds->deadline, o->flow.deadline_ms);
 	}
 	return (0);
 }
@@ -360,9 +360,9 @@ dgram_serve(const struct options *o, int fd)
 	ds.s = s;
 	net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
 	    EP_NET | EP_DGRAM);
-	out = o->send_only ? stdio_discard(s) : stdio_out(s);
-	in = stdio_in(s, o->no_stdin);
-	if (net == NULL || out == NULL || (in == NULL && !o->no_stdin))
+	out = o->flow.send_only ? stdio_discard(s) : stdio_out(s);
+	in = stdio_in(s, o->flow.no_stdin);
+	if (net == NULL || out == NULL || (in == NULL && !o->flow.no_stdin))
 		fatal("session");
 	net->ops = &dgram_ops;
 	net->data = &ds;
@@ -372,9 +372,9 @@ dgram_serve(const struct options *o, int fd)
 		if ((ds.tx = session_channel(s, "send", in, net,
 		    CH_HOLD)) == NULL)
 			fatal("session");
-		if (o->family != AF_UNIX)
+		if (o->side.sock.family != AF_UNIX)
 			ds.tx->bufsize = UDP_MAXPAYLOAD;
-		if (o->crlf)
+		if (o->flow.crlf)
 			ds.tx->xform = crlf_xform;
 	}
 	/* -o, --hex-dump: what came in and what went out. */
@@ -382,8 +382,8 @@ dgram_serve(const struct options *o, int fd)
 	    o->run->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx,
 	    dump_sent, o->run->dump) == -1)))
 		fatal("session");
-	if (o->timeout_ms != TIME_NONE)
-		session_set_idle(s, o->timeout_ms);
+	if (o->side.timeout_ms != TIME_NONE)
+		session_set_idle(s, o->side.timeout_ms);
 	if (session_start(s) == -1)
 		fatal("session");
 	if (!s->over && ev_loop() == -1)
@@ -402,7 +402,7 @@ dgram_serve(const struct options *o, int fd)
 int
 dgram_serve_socket(const struct options *o, int fd)
 {
-	if (o->ssl)
+	if (o->side.tls.on)
 		return (plain_serve(o, fd));
 	if (o->exec != NULL)
 		return (plain_serve_dgram(o, fd));
@@ -416,7 +416,7 @@ dgram_listen(const struct options *o)
 	char	*cause;
 	int	 fd;
 
-	if ((fd = listen_open(o, o->host, 0, &cause)) == -1)
+	if ((fd = listen_open(o, o->side.host, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	return (dgram_serve_socket(o, fd));
 }

@@ -383,7 +383,7 @@ targets_misfit(const struct options *o, const struct fwd_targets *ts)
 {
 	size_t	 i;
 
-	if (o->socktype == SOCK_DGRAM)
+	if (o->side.sock.socktype == SOCK_DGRAM)
 		return (NULL);
 	for (i = 0; i < ts->n; i++) {
 		if (ts->t[i].kind == FWD_UDP)
@@ -494,7 +494,7 @@ fconn_free(struct fconn *fc)
 
 	fconn_destroy(fc);
 	/* Without -k, one connection is all there is. */
-	if (!f->o->keep) {
+	if (!f->o->side.keep) {
 		listener_close(f->l);
 		ev_break();
 	}
@@ -608,7 +608,7 @@ fconn_finished(struct session *s)
 	if (strcmp(how, "reset") == 0) {
 		TAILQ_FOREACH(ep, &s->endpoints, entry)
 			fwd_linger0(ep->rfd);
-		if (!f->o->keep)
+		if (!f->o->side.keep)
 			f->status = 1;
 	}
 	if (f->o->stats || f->o->verbose >= 2)
@@ -688,9 +688,9 @@ fconn_relay(struct fconn *fc)
 	    fc->out->cur->name);
 	fc->state = FC_RELAYING;
 	fconn_out_free(fc);
-	if (o->timeout_ms != TIME_NONE)
-		session_set_idle(s, o->timeout_ms);
-	gate_session(&o->gate, s);
+	if (o->side.timeout_ms != TIME_NONE)
+		session_set_idle(s, o->side.timeout_ms);
+	gate_session(&o->side.gate, s);
 	if (session_start(s) == -1)
 		session_finish(s);
 	return;
@@ -742,7 +742,7 @@ fconn_connected(struct fconn *fc)
 	char			*cause;
 
 	ev_park(out->tfd);
-	if (!o->fwd_ssl) {
+	if (!o->fwd_tls.on) {
 		fconn_target_ready(fc);
 		return;
 	}
@@ -805,8 +805,8 @@ fconn_next(struct fconn *fc)
 			continue;
 		}
 		fc->out->cur = t;
-		ev_timer_arm(&fc->out->deadline, o->timeout_ms != TIME_NONE ?
-		    o->timeout_ms : FWD_CONNECT_MS);
+		ev_timer_arm(&fc->out->deadline, o->side.timeout_ms != TIME_NONE ?
+		    o->side.timeout_ms : FWD_CONNECT_MS);
 		/*
 		 * Looked up off the loop: a slow resolver stalls no one.  A
 		 * Unix path's connect is done or refused at once (a full
@@ -828,7 +828,7 @@ fconn_next(struct fconn *fc)
 	}
 	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
 	    fc->out->why[0] != '\0' ? fc->out->why : "none");
-	if (!o->keep)
+	if (!o->side.keep)
 		f->status = 1;
 	/*
 	 * A WebSocket client has had its 101 already: it is told that
@@ -1011,7 +1011,7 @@ upeer_free(struct upeer *p, const char *why)
 	}
 	netconn_free(p->nc);
 	free(p);
-	if (!f->o->keep && f->served) {
+	if (!f->o->side.keep && f->served) {
 		ev_del(f->ufd);
 		ev_break();
 	}
@@ -1020,7 +1020,7 @@ upeer_free(struct upeer *p, const char *why)
 static long long
 upeer_idle_ms(const struct forward *f)
 {
-	return (f->o->gate.idle_ms != TIME_NONE ? f->o->gate.idle_ms :
+	return (f->o->side.gate.idle_ms != TIME_NONE ? f->o->side.gate.idle_ms :
 	    FWD_UDP_IDLE_MS);
 }
 
@@ -1062,7 +1062,7 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	struct addrinfo	*ai;
 	int		 v;
 
-	if (!f->o->keep && f->served)
+	if (!f->o->side.keep && f->served)
 		return (NULL);
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return (NULL);
@@ -1182,9 +1182,9 @@ forward_udp(struct forward *f, int fd)
 		fatalx("cannot forward datagrams to a Unix-domain socket");
 	f->ufd = fd;
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = o->family;
+	hints.ai_family = o->side.sock.family;
 	hints.ai_socktype = SOCK_DGRAM;
-	if (o->numeric)
+	if (o->side.sock.numeric)
 		hints.ai_flags |= AI_NUMERICHOST;
 	if ((f->lookup = resolve_start(f->ts->t[0].host, f->ts->t[0].port, &hints,
 	    forward_udp_resolved_cb, f)) == NULL)
@@ -1272,7 +1272,7 @@ forward_reload_targets(struct forward *f, char **cause)
 	f->ts = ts;
 	targets_drop(old);
 	/* Datagrams go to the first target: look it up again. */
-	if (o->socktype == SOCK_DGRAM) {
+	if (o->side.sock.socktype == SOCK_DGRAM) {
 		if (ts->t[0].port == NULL) {
 			log_warnx("SIGHUP: %s: datagrams cannot go to a "
 			    "Unix-domain socket; the old addresses stay",
@@ -1286,9 +1286,9 @@ forward_reload_targets(struct forward *f, char **cause)
 		first = f->res == NULL;
 		resolve_cancel(f->lookup);
 		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = o->family;
+		hints.ai_family = o->side.sock.family;
 		hints.ai_socktype = SOCK_DGRAM;
-		if (o->numeric)
+		if (o->side.sock.numeric)
 			hints.ai_flags |= AI_NUMERICHOST;
 		if ((f->lookup = resolve_start(ts->t[0].host, ts->t[0].port,
 		    &hints, first ? forward_udp_resolved_cb :
@@ -1313,13 +1313,13 @@ forward_sighup(int sig, void *arg)
 	int			 r;
 
 	(void)sig;
-	if ((r = gate_reload(&o->gate, o->run, &cause)) == -1)
+	if ((r = gate_reload(&o->side.gate, o->run, &cause)) == -1)
 		log_warnx("SIGHUP: %s; the old rules stay",
 		    cause != NULL ? cause : strerror(errno));
 	else if (r == 1)
 		log_verbose(1, "forward: allow and deny rules read again");
 	free(cause);
-	if (o->ssl && !o->zero) {
+	if (o->side.tls.on && !o->zero) {
 		if ((r = tls_reload(o, &cause)) == -1)
 			log_warnx("SIGHUP: %s; the old certificate stays",
 			    cause != NULL ? cause : strerror(errno));
@@ -1377,27 +1377,27 @@ forward_listen(const struct options *o)
 	 * client: any family of address, a stream, the proxy of -x.
 	 */
 	f.dial_o = *o;
-	f.dial_o.listen = 0;
-	f.dial_o.source = NULL;
-	f.dial_o.source_port = NULL;
-	if (f.dial_o.family == AF_UNIX)
-		f.dial_o.family = AF_UNSPEC;
-	if (o->fwd_ssl && tls_setup_origin(o, &cause) == -1)
+	f.dial_o.side.listen = 0;
+	f.dial_o.side.sock.source = NULL;
+	f.dial_o.side.sock.source_port = NULL;
+	if (f.dial_o.side.sock.family == AF_UNIX)
+		f.dial_o.side.sock.family = AF_UNSPEC;
+	if (o->fwd_tls.on && tls_setup_origin(o, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	if ((fd = listen_open(o, o->host, LISTEN_MANY, &cause)) == -1)
+	if ((fd = listen_open(o, o->side.host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/*
 	 * A forwarder that goes on (-k) reads its files again on SIGHUP
 	 * and reports its figures on SIGUSR1, from the loop.  Without -k
 	 * it serves one client, and both keep their usual end.
 	 */
-	if (o->keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
+	if (o->side.keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
 	    ev_signal(SIGUSR1, forward_sigusr1, &f) == -1))
 		fatal("signal");
-	if (o->socktype == SOCK_DGRAM)
+	if (o->side.sock.socktype == SOCK_DGRAM)
 		status = forward_udp(&f, fd);
 	else {
-		listener_run(o, fd, o->keep ? &forward_ops :
+		listener_run(o, fd, o->side.keep ? &forward_ops :
 		    &forward_once_ops, &f, &f.l);
 		forward_free(&f);
 		status = f.status;

@@ -111,7 +111,7 @@ static int
 plain_fifo_check(struct conn *c)
 {
 	const struct options	*o = c->p->o;
-	long long	 ms = o->deadline_ms;
+	long long	 ms = o->flow.deadline_ms;
 
 	if (channel_ended(c->tx))
 		return (1);
@@ -130,7 +130,7 @@ conn_label(const struct conn *c, char *label, size_t len)
 {
 	const struct plain	*p = c->p;
 
-	(void)snprintf(label, len, "%s%s%s", p->o->host, p->port != NULL ?
+	(void)snprintf(label, len, "%s%s%s", p->o->side.host, p->port != NULL ?
 	    " " : "", p->port != NULL ? p->port : "");
 }
 
@@ -186,7 +186,7 @@ conn_lost(struct conn *c)
 	if (!(c->net->flags & EP_GONE) && !channel_ended(rx))
 		return (0);
 	if (rx->state == CH_FAILED ||
-	    (!o->no_stdin && tx != NULL && tx->state == CH_DONE))
+	    (!o->flow.no_stdin && tx != NULL && tx->state == CH_DONE))
 		return (0);
 	/* What was read before the loss is shown first. */
 	if (!channel_ended(rx)) {
@@ -217,7 +217,7 @@ conn_lost(struct conn *c)
 	conn_label(c, label, sizeof(label));
 	if (o->verbose >= 1)
 		log_info("Connection to %s lost: %s", label, why);
-	if (c->redial == NULL && (c->redial = redial_new(o, o->host, p->port,
+	if (c->redial == NULL && (c->redial = redial_new(o, o->side.host, p->port,
 	    p->how, conn_back, c)) == NULL) {
 		log_warn("reconnect");
 		p->status = 1;
@@ -248,7 +248,7 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 
 	conn_label(c, label, sizeof(label));
 	if (fd == -1) {
-		unsent = c->tx != NULL && !o->no_stdin ?
+		unsent = c->tx != NULL && !o->flow.no_stdin ?
 		    channel_pending(c->tx) : 0;
 		if (unsent > 0)
 			log_warnx("gave up reconnecting to %s after %d "
@@ -272,7 +272,7 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 	if (t != NULL)
 		tls_attach(c->net, t);
 	if (w != NULL)
-		ws_attach(c->net, w, o->ws_binary);
+		ws_attach(c->net, w, o->side.ws.binary);
 	if (p->greetlen > 0 && c->tx != NULL) {
 		if (channel_inject_first(c->tx, p->greet, p->greetlen) == -1)
 			log_warn("--on-connect");
@@ -307,7 +307,7 @@ plain_check(struct session *s)
 	if (tx != NULL && term_escaped(tx))
 		return (1);
 	/* --reconnect: a connection that ended is made again. */
-	if (o->reconnect && (lost = conn_lost(c)) != 0)
+	if (o->side.reconnect && (lost = conn_lost(c)) != 0)
 		return (lost == -1);
 	/*
 	 * --raw: the remote end has closed (its program exited), and all
@@ -316,43 +316,43 @@ plain_check(struct session *s)
 	 */
 	if (o->raw && channel_ended(rx))
 		return (1);
-	if (o->fifo != NULL && !o->keep && tx != NULL)
+	if (o->fifo != NULL && !o->side.keep && tx != NULL)
 		return (plain_fifo_check(c));
 	tx_ended = tx == NULL || channel_ended(tx);
 	/* stdin ended (not a failed connection): later clients get none. */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
 	    tx->state == CH_DONE) && tx->error_op == NULL && o->fifo == NULL)
 		stdio_set_in_ended();
-	if (tx_ended && o->deadline_ms != TIME_NONE &&
+	if (tx_ended && o->flow.deadline_ms != TIME_NONE &&
 	    !ev_timer_armed(&c->deadline))
-		ev_timer_arm(&c->deadline, o->deadline_ms);
+		ev_timer_arm(&c->deadline, o->flow.deadline_ms);
 	/*
 	 * A WebSocket client's -q: stdin's end sends no close (the peer
 	 * would stop answering), so the wait for the answers is the quit
 	 * timer's, as --quit-after's is; the close goes when it ends.
 	 */
-	if (tx_ended && o->ws_path != NULL && !o->listen &&
+	if (tx_ended && o->side.ws.path != NULL && !o->side.listen &&
 	    c->p->quit_ms >= 0 && !ev_timer_armed(&c->deadline))
 		ev_timer_arm(&c->deadline, c->p->quit_ms);
 	if (tx_ended && channel_ended(rx))
 		return (1);
 	/* A datagram socket never reads end-of-file: an error ends it. */
-	if (o->socktype == SOCK_DGRAM && s->failed)
+	if (o->side.sock.socktype == SOCK_DGRAM && s->failed)
 		return (1);
 	/* --send-only: what comes back does not matter; stdin's end does. */
-	if (o->send_only && tx_ended)
+	if (o->flow.send_only && tx_ended)
 		return (1);
-	if (o->half_close)
+	if (o->flow.half_close)
 		return (0);
 	/* A WebSocket peer's close ends the session, as a client's does. */
-	if ((o->listen || o->websocket) && channel_ended(rx) &&
+	if ((o->side.listen || o->side.ws.on) && channel_ended(rx) &&
 	    (tx == NULL || channel_pending(tx) == 0))
 		return (1);
 	/*
 	 * Debian's -q: a listener, or a datagram socket (which never reads
 	 * end-of-file), stops reading once stdin is done.
 	 */
-	if ((o->listen || o->socktype == SOCK_DGRAM) &&
+	if ((o->side.listen || o->side.sock.socktype == SOCK_DGRAM) &&
 	    c->p->quit_ms != TIME_NONE && tx_ended &&
 	    channel_pending(rx) == 0) {
 		c->p->stopping = 1;
@@ -424,7 +424,7 @@ plain_report(struct conn *c)
 		 * A listener's datagram peer that has gone (its port
 		 * refuses our replies) ends its conversation, nothing more.
 		 */
-		if (o->listen && o->socktype == SOCK_DGRAM &&
+		if (o->side.listen && o->side.sock.socktype == SOCK_DGRAM &&
 		    ch->error == ECONNREFUSED)
 			continue;
 		log_warnx("%s %s %s: %s", ch->error_op,
@@ -451,7 +451,7 @@ conn_done(struct conn *c)
 
 	if (c->child != NULL) {
 		status = exec_status(c->child);
-		if (status != 0 && !p->o->keep)
+		if (status != 0 && !p->o->side.keep)
 			p->status = status;
 		exec_release(c->child);
 	}
@@ -460,7 +460,7 @@ conn_done(struct conn *c)
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
-	if (p->o->keep && !p->stopping && (p->l != NULL ?
+	if (p->o->side.keep && !p->stopping && (p->l != NULL ?
 	    listener_open(p->l) : p->lfd != -1)) {
 		/* stdio is shared: -k takes the next when this one ends. */
 		if (p->l != NULL && !p->exec)
@@ -570,8 +570,8 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 {
 	const struct options	*o = c->p->o;
 
-	if (channel_pace(rx, 0, o->delay_ms, o->recv_limit) == -1 ||
-	    (tx != NULL && channel_pace(tx, o->interval_ms, o->delay_ms,
+	if (channel_pace(rx, 0, o->flow.delay_ms, o->flow.recv_limit) == -1 ||
+	    (tx != NULL && channel_pace(tx, o->flow.interval_ms, o->flow.delay_ms,
 	    0) == -1))
 		return (-1);
 	if (o->run->dump != NULL) {
@@ -581,7 +581,7 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 		    channel_tap(tx, dump_sent, o->run->dump) == -1)
 			return (-1);
 	}
-	if (o->telnet) {
+	if (o->flow.telnet) {
 		memset(&c->telnet, 0, sizeof(c->telnet));
 		c->telnet.log = o->run->dump;
 		if (channel_tap(rx, telnet_tap, &c->telnet) == -1)
@@ -601,10 +601,10 @@ static void
 conn_set_idle(struct conn *c)
 {
 	const struct options	*o = c->p->o;
-	long long		 ms = o->timeout_ms, idle = o->gate.idle_ms;
+	long long		 ms = o->side.timeout_ms, idle = o->side.gate.idle_ms;
 
 	c->idle_limit = 0;
-	if (!o->listen && idle != TIME_NONE && (ms == TIME_NONE ||
+	if (!o->side.listen && idle != TIME_NONE && (ms == TIME_NONE ||
 	    idle <= ms)) {
 		ms = idle;
 		c->idle_limit = 1;
@@ -620,12 +620,12 @@ conn_set_idle(struct conn *c)
 static struct endpoint *
 conn_net(struct conn *c, struct session *s)
 {
-	int		 dgram = c->p->o->socktype == SOCK_DGRAM;
+	int		 dgram = c->p->o->side.sock.socktype == SOCK_DGRAM;
 
 	/* A datagram socket has no end-of-file to send: nothing is said. */
 	return (netconn_endpoint(c->nc, s, "network",
 	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
-	    EP_NET | (dgram ? EP_DGRAM : 0), c->p->o->ws_binary));
+	    EP_NET | (dgram ? EP_DGRAM : 0), c->p->o->side.ws.binary));
 }
 
 /*
@@ -738,41 +738,41 @@ conn_start_stdio(struct conn *c)
 	const struct options	*o = c->p->o;
 	struct session	*s;
 	struct endpoint	*in, *out, *net, *none;
-	int		 shut_tx = o->shut_net || o->half_close ||
-			    (o->fifo != NULL && !o->keep && !o->no_shutdown);
+	int		 shut_tx = o->flow.shut_net || o->flow.half_close ||
+			    (o->fifo != NULL && !o->side.keep && !o->flow.no_shutdown);
 	/* A connection that may be replaced keeps what waits in buffers. */
-	int		 copy = o->no_splice || o->reconnect || o->readline ?
+	int		 copy = o->flow.no_splice || o->side.reconnect || o->readline ?
 			    CH_COPY : 0;
-	int		 dgram = o->socktype == SOCK_DGRAM;
+	int		 dgram = o->side.sock.socktype == SOCK_DGRAM;
 
 	if ((s = session_new(plain_check, conn_finished, c)) == NULL)
 		return (-1);
 	c->s = s;
 	if ((net = conn_net(c, s)) == NULL)
 		return (-1);
-	if (o->reconnect)
+	if (o->side.reconnect)
 		net->flags |= EP_REDIAL;
 	c->net = net;
-	out = o->send_only ? stdio_discard(s) : stdio_out(s);
-	in = o->fifo != NULL ? fifo_in(s) : stdio_in(s, o->no_stdin);
-	if (out == NULL || (in == NULL && (!o->no_stdin || o->fifo != NULL)))
+	out = o->flow.send_only ? stdio_discard(s) : stdio_out(s);
+	in = o->fifo != NULL ? fifo_in(s) : stdio_in(s, o->flow.no_stdin);
+	if (out == NULL || (in == NULL && (!o->flow.no_stdin || o->fifo != NULL)))
 		return (-1);
 	/*
 	 * A listener that keeps serving (-k) keeps stdout for the next
 	 * client; otherwise stdout is closed when the peer is done.
 	 */
 	if ((c->rx = session_channel(s, "receive", net, out,
-	    (o->keep || o->reconnect ? 0 : CH_SHUTDOWN) | copy)) == NULL)
+	    (o->side.keep || o->side.reconnect ? 0 : CH_SHUTDOWN) | copy)) == NULL)
 		return (-1);
 	if (in != NULL) {
 		if ((c->tx = session_channel(s, "send", in, net,
 		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
 			return (-1);
 		/* Each read is one datagram: no bigger than one can be. */
-		if (dgram && o->family != AF_UNIX)
-			c->tx->bufsize = o->ssl ? DTLS_MAXPAYLOAD :
+		if (dgram && o->side.sock.family != AF_UNIX)
+			c->tx->bufsize = o->side.tls.on ? DTLS_MAXPAYLOAD :
 			    UDP_MAXPAYLOAD;
-		if (o->crlf)
+		if (o->flow.crlf)
 			c->tx->xform = crlf_xform;
 		if (o->raw && term_start(c->tx) == -1)
 			return (-1);
@@ -788,7 +788,7 @@ conn_start_stdio(struct conn *c)
 		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
 			return (-1);
 		c->tx->state = CH_DRAINING;
-	} else if (shut_tx && !dgram && !o->websocket)
+	} else if (shut_tx && !dgram && !o->side.ws.on)
 		shutdown(net->wfd, SHUT_WR);
 	/* --on-connect: before anything else, --raw's window size too. */
 	if (c->p->greetlen > 0) {
@@ -800,8 +800,8 @@ conn_start_stdio(struct conn *c)
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);
 	conn_set_idle(c);
-	if (o->listen)
-		gate_session(&o->gate, s);
+	if (o->side.listen)
+		gate_session(&o->side.gate, s);
 	return (session_start(s));
 }
 
@@ -838,7 +838,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	struct session	*s;
 	struct endpoint	*prog, *net;
 	char		*cause;
-	int		 copy = p->o->no_splice ? CH_COPY : 0;
+	int		 copy = p->o->flow.no_splice ? CH_COPY : 0;
 
 	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
 		exec_conn_socket(&ec, c->nc->fd, peer);
@@ -862,10 +862,10 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    (c->tx = session_channel(s, "send", prog, net,
 	    CH_SHUTDOWN | copy)) == NULL)
 		goto fail;
-	if (p->o->crlf)
+	if (p->o->flow.crlf)
 		c->tx->xform = crlf_xform;
 	/* Over DTLS each read of the program's is one record. */
-	if (p->o->socktype == SOCK_DGRAM && p->o->ssl)
+	if (p->o->side.sock.socktype == SOCK_DGRAM && p->o->side.tls.on)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;
 	/* A terminal takes its window size from what the peer sends. */
 	if (p->o->pty) {
@@ -879,8 +879,8 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
 		goto fail;
 	conn_set_idle(c);
-	if (p->o->listen)
-		gate_session(&p->o->gate, s);
+	if (p->o->side.listen)
+		gate_session(&p->o->side.gate, s);
 	if (session_start(s) == -1)
 		goto fail;
 	return (0);
@@ -927,7 +927,7 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 static __startup void
 plain_greeting(struct plain *p)
 {
-	const char	*text = p->o->on_connect;
+	const char	*text = p->o->flow.on_connect;
 	ssize_t		 n;
 	size_t		 len = 0;
 	int		 fd;
@@ -937,7 +937,7 @@ plain_greeting(struct plain *p)
 	if (text[0] != '@' || text[1] == '@') {
 		if (text[0] == '@')
 			text++;
-		if (asprintf(&p->greet, "%s%s", text, p->o->crlf ? "\r\n" :
+		if (asprintf(&p->greet, "%s%s", text, p->o->flow.crlf ? "\r\n" :
 		    "\n") == -1)
 			fatal("--on-connect");
 		p->greetlen = strlen(p->greet);
@@ -968,7 +968,7 @@ plain_init(struct plain *p, const struct options *o)
 
 	memset(p, 0, sizeof(*p));
 	p->o = o;
-	p->quit_ms = o->quit_ms;
+	p->quit_ms = o->flow.quit_ms;
 	p->lfd = -1;
 	TAILQ_INIT(&p->conns);
 	TAILQ_INIT(&p->early);
@@ -1028,28 +1028,28 @@ plain_connect(const struct options *o)
 	int		 fd, connected = 0;
 
 	plain_init(&p, o);
-	for (i = 0; i < o->nports; i++) {
-		p.port = o->ports[i];
-		fd = dial_sync(o, o->host, o->ports[i], NULL, &peer,
+	for (i = 0; i < o->side.nports; i++) {
+		p.port = o->side.ports[i];
+		fd = dial_sync(o, o->side.host, o->side.ports[i], NULL, &peer,
 		    &cause);
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);
 			/* nc's plain mode says it with -v only. */
-			if (o->say_refused)
-				net_report_refused(o, o->host, o->ports[i],
+			if (o->side.say_refused)
+				net_report_refused(o, o->side.host, o->side.ports[i],
 				    errno);
 			continue;
 		}
 		connected = 1;
-		net_report_connect(o, o->host, o->ports[i], &peer);
-		if (o->fdpass)
+		net_report_connect(o, o->side.host, o->side.ports[i], &peer);
+		if (o->flow.fdpass)
 			plain_pass_fd(fd);
-		if (o->ssl && (tls = tls_handshake(o, fd, o->host,
+		if (o->side.tls.on && (tls = tls_handshake(o, fd, o->side.host,
 		    TIME_NONE, &cause)) == NULL)
 			fatalx("%s", cause);
-		if (o->websocket && (ws = ws_connect(o, fd, tls, o->host,
-		    o->ports[i], &cause)) == NULL)
+		if (o->side.ws.on && (ws = ws_connect(o, fd, tls, o->side.host,
+		    o->side.ports[i], &cause)) == NULL)
 			fatalx("%s", cause);
 		if (ws != NULL)
 			tls = NULL;
@@ -1106,12 +1106,12 @@ plain_listen_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	struct plain	*p = arg;
 
 	/* Without -k, the first client is the only one, as with nc. */
-	if (!p->o->keep)
+	if (!p->o->side.keep)
 		listener_close(p->l);
 	if (plain_start(p, nc, peer) == -1) {
 		if (!p->exec)
 			exit(1);
-		if (!p->o->keep) {
+		if (!p->o->side.keep) {
 			p->status = 1;
 			ev_break();
 		}
@@ -1169,12 +1169,12 @@ plain_listen_failed(void *arg, const struct net_peer *peer,
 	(void)peer;
 	/* Answered over plain HTTP (a file): the server's client is to come. */
 	if (cause == NULL) {
-		if (!p->o->keep || !p->exec)
+		if (!p->o->side.keep || !p->exec)
 			listener_pause(p->l, 0);
 		return;
 	}
 	log_warnx("%s", cause);
-	if (!p->o->keep) {
+	if (!p->o->side.keep) {
 		p->status = 1;
 		ev_break();
 	} else if (!p->exec)
@@ -1209,7 +1209,7 @@ plain_listen(const struct options *o)
 	char		*cause;
 	int		 lfd;
 
-	if ((lfd = listen_open(o, o->host, 0, &cause)) == -1)
+	if ((lfd = listen_open(o, o->side.host, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	return (plain_serve(o, lfd));
 }
@@ -1225,7 +1225,7 @@ plain_serve(const struct options *o, int lfd)
 	struct plain	 p;
 
 	plain_init(&p, o);
-	listener_run(o, lfd, p.exec && o->keep ? &plain_concurrent_ops :
+	listener_run(o, lfd, p.exec && o->side.keep ? &plain_concurrent_ops :
 	    &plain_serial_ops, &p, &p.l);
 	plain_free(&p);
 	return (p.status);
@@ -1286,7 +1286,7 @@ plain_dgram_drain(struct plain *p, int lfd, int fd)
 	    errno == ECONNREFUSED) {
 		if (n == -1)
 			continue;
-		if (p->o->keep)
+		if (p->o->side.keep)
 			plain_dgram_take(p, lfd, &peer, n);
 		else
 			plain_dgram_route(p, &peer, n);
@@ -1321,7 +1321,7 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 	/* Refused (--allow, --deny) or full (--max-conns): dropped. */
 	if (listen_admit(o, peer, &nc) != GATE_ADMIT)
 		return;
-	if (o->keep) {
+	if (o->side.keep) {
 		if ((fd = udp_peer_socket(o, lfd, peer)) == -1) {
 			log_warn("socket for a peer");
 			netconn_free(nc);
@@ -1342,7 +1342,7 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 	p->dgramlen = n;
 	if (plain_start(p, nc, peer) == -1) {
 		p->dgramlen = 0;
-		if (!o->keep) {
+		if (!o->side.keep) {
 			p->status = 1;
 			ev_break();
 		}
@@ -1389,7 +1389,7 @@ plain_serve_dgram(const struct options *o, int lfd)
 	 * Peers' own sockets share the port (udp_peer_socket()), which
 	 * SO_REUSEPORT allows to this user's sockets only.
 	 */
-	if (o->keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &on,
+	if (o->side.keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &on,
 	    sizeof(on)) == -1)
 		fatal("setsockopt");
 	p.lfd = lfd;

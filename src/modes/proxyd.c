@@ -152,7 +152,7 @@ secret_differs(const void *a, const void *b, size_t len)
 static int
 proxyd_http(const struct pconn *pc)
 {
-	return (pc->pd->o->proxy_proto == PROXY_HTTP);
+	return (pc->pd->o->side.proxy.proto == PROXY_HTTP);
 }
 
 static void
@@ -355,7 +355,7 @@ pconn_greeting(struct pconn *pc)
 	ssize_t			 n;
 	int			 want, offered = 0;
 
-	want = o->proxy_user != NULL ? SOCKS5_AUTH_USERPASS : SOCKS5_AUTH_NONE;
+	want = o->side.proxy.user != NULL ? SOCKS5_AUTH_USERPASS : SOCKS5_AUTH_NONE;
 	n = socks5_parse_methods(pc->in, pc->len, want, &offered, &errstr);
 	if (n == -1) {
 		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
@@ -396,10 +396,10 @@ pconn_auth(struct pconn *pc)
 	}
 	if ((size_t)n > pc->len)
 		return (PR_MORE);
-	ok = up.ulen == strlen(o->proxy_user) &&
-	    up.plen == strlen(o->proxy_pass) &&
-	    !secret_differs(up.user, o->proxy_user, up.ulen) &&
-	    !secret_differs(up.pass, o->proxy_pass, up.plen);
+	ok = up.ulen == strlen(o->side.proxy.user) &&
+	    up.plen == strlen(o->side.proxy.pass) &&
+	    !secret_differs(up.user, o->side.proxy.user, up.ulen) &&
+	    !secret_differs(up.pass, o->side.proxy.pass, up.plen);
 	/* Status 0 is success; anything else a failure (RFC 1929). */
 	reply[1] = ok ? 0 : 1;
 	explicit_bzero(pc->in, n);
@@ -551,11 +551,11 @@ pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
 	if (d.qop != NULL && (d.nc == NULL || strlen(d.nc) != 8 ||
 	    (nc = proxyd_hex(d.nc, 8)) == -1))
 		return (DV_WRONG);
-	if (http_digest_response(&d, o->proxy_user, o->proxy_pass, r->method,
+	if (http_digest_response(&d, o->side.proxy.user, o->side.proxy.pass, r->method,
 	    d.uri, want) == -1)
 		return (DV_WRONG);
 	/* Both compared whole, so the time says nothing about either. */
-	ok = secret_equal(d.username, o->proxy_user) &
+	ok = secret_equal(d.username, o->side.proxy.user) &
 	    secret_equal(d.response, want);
 	explicit_bzero(want, sizeof(want));
 	if (!ok)
@@ -1030,9 +1030,9 @@ pconn_relay(struct pconn *pc)
 	}
 	if (pc->len > 0 && channel_inject(up, pc->in, pc->len) == -1)
 		goto fail;
-	if (o->timeout_ms != TIME_NONE)
-		session_set_idle(s, o->timeout_ms);
-	gate_session(&o->gate, s);
+	if (o->side.timeout_ms != TIME_NONE)
+		session_set_idle(s, o->side.timeout_ms);
+	gate_session(&o->side.gate, s);
 	/* The session's argument holds the client's place now. */
 	if (pk != NULL)
 		pk->nc = pc->nc;
@@ -1162,9 +1162,9 @@ proxyd_full(void *arg, int fd)
 	ssize_t		 n;
 
 	/* Before its handshake, a TLS client can be told nothing. */
-	if (pd->o->ssl)
+	if (pd->o->side.tls.on)
 		return;
-	if (pd->o->proxy_proto != PROXY_HTTP) {
+	if (pd->o->side.proxy.proto != PROXY_HTTP) {
 		write_quiet(fd, no, sizeof(no));
 		return;
 	}
@@ -1196,8 +1196,8 @@ proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	    sizeof(host), port, sizeof(port));
 	snprintf(pc->peer, sizeof(pc->peer), "%s %s", host, port);
 	ev_timer_init(&pc->timer, pconn_timeout_cb, pc);
-	ev_timer_arm(&pc->timer, pd->o->timeout_ms != TIME_NONE ?
-	    pd->o->timeout_ms : PCONN_TIMEOUT_MS);
+	ev_timer_arm(&pc->timer, pd->o->side.timeout_ms != TIME_NONE ?
+	    pd->o->side.timeout_ms : PCONN_TIMEOUT_MS);
 	/*
 	 * The handshake's last read may hold the request already, which no
 	 * poll announces: the first read of a TLS client waits only for the
@@ -1309,20 +1309,20 @@ proxyd_listen(const struct options *o)
 
 	memset(&pd, 0, sizeof(pd));
 	pd.o = o;
-	if (o->proxy_user != NULL) {
-		if (o->proxy_pass == NULL)
+	if (o->side.proxy.user != NULL) {
+		if (o->side.proxy.pass == NULL)
 			fatalx("a proxy server needs --proxy-auth "
 			    "user:password");
-		if (strlen(o->proxy_user) > SOCKS_NAME_MAX ||
-		    strlen(o->proxy_pass) > SOCKS_NAME_MAX ||
-		    http_basic(o->proxy_user, o->proxy_pass, pd.basic) == -1)
+		if (strlen(o->side.proxy.user) > SOCKS_NAME_MAX ||
+		    strlen(o->side.proxy.pass) > SOCKS_NAME_MAX ||
+		    http_basic(o->side.proxy.user, o->side.proxy.pass, pd.basic) == -1)
 			fatalx("Proxy username/password too long");
 		proxyd_secret(&pd);
 	}
-	open = o->proxy_user == NULL && o->gate.nallow == 0;
-	host = o->host;
+	open = o->side.proxy.user == NULL && o->side.gate.nallow == 0;
+	host = o->side.host;
 	if (open && host == NULL)
-		host = o->family == AF_INET6 ? "::1" : "127.0.0.1";
+		host = o->side.sock.family == AF_INET6 ? "::1" : "127.0.0.1";
 	if ((fd = listen_open(o, host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	len = sizeof(pd.self);

@@ -82,7 +82,7 @@ room_say(struct speaker *sp, const unsigned char *line, size_t len,
 	if (len == ROOM_LINE_MAX &&
 	    ws_utf8_span(&st, line, len, &bound) == len && st != 0)
 		len = bound;
-	if (o->websocket && !o->ws_binary)
+	if (o->side.ws.on && !o->side.ws.binary)
 		n += room_escape_utf8(line, len, out + n);
 	else
 		n += room_escape(line, len, out + n);
@@ -298,7 +298,7 @@ room_join(struct broker *b, struct client *c)
 	n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
 	    "room, you are %s. %d other user%s connected; type :q to "
 	    "leave.\n", c->name, others, others == 1 ? " is" : "s are");
-	if (!b->o->recv_only && fanout_send_to(c->net, msg, n) == -1)
+	if (!b->o->flow.recv_only && fanout_send_to(c->net, msg, n) == -1)
 		return (-1);
 	room_who(b, c, 1);
 	TAILQ_INSERT_TAIL(&b->members, c, entry);

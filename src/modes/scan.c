@@ -52,11 +52,11 @@ scan_ports(const struct options *o)
 	int		 fd, status = 1;
 
 	if (o->randomize)
-		scan_shuffle(o->ports, o->nports);
-	for (i = 0; i < o->nports; i++) {
-		if (i > 0 && o->interval_ms > 0)
-			scan_pause(o->interval_ms);
-		fd = dial_sync(o, o->host, o->ports[i], NULL, &peer,
+		scan_shuffle(o->side.ports, o->side.nports);
+	for (i = 0; i < o->side.nports; i++) {
+		if (i > 0 && o->flow.interval_ms > 0)
+			scan_pause(o->flow.interval_ms);
+		fd = dial_sync(o, o->side.host, o->side.ports[i], NULL, &peer,
 		    &cause);
 		if (fd == -1) {
 			if (cause != NULL)
@@ -64,12 +64,12 @@ scan_ports(const struct options *o)
 			continue;
 		}
 		/* A UDP "connection" is only known to be refused. */
-		if (o->socktype == SOCK_DGRAM &&
-		    udp_probe(fd, o->timeout_ms) == -1) {
+		if (o->side.sock.socktype == SOCK_DGRAM &&
+		    udp_probe(fd, o->side.timeout_ms) == -1) {
 			close(fd);
 			continue;
 		}
-		net_report_connect(o, o->host, o->ports[i], &peer);
+		net_report_connect(o, o->side.host, o->side.ports[i], &peer);
 		close(fd);
 		status = 0;
 	}

@@ -35,12 +35,12 @@ unix_mode_open(const struct options *o, char **cause)
 	char				*why;
 	int				 fd, error;
 
-	if (o->socktype != SOCK_STREAM)
+	if (o->side.sock.socktype != SOCK_STREAM)
 		return (unix_open(o, cause));
 	*cause = NULL;
-	if ((fd = dial_sync(o, o->host, NULL, &unix_how, &peer, &why)) == -1) {
+	if ((fd = dial_sync(o, o->side.host, NULL, &unix_how, &peer, &why)) == -1) {
 		error = errno;
-		log_cause(cause, "%s: %s", o->host, why != NULL ? why :
+		log_cause(cause, "%s: %s", o->side.host, why != NULL ? why :
 		    strerror(error));
 		free(why);
 		errno = error;
@@ -85,7 +85,7 @@ unix_listen(const struct options *o)
 
 	if ((fd = listen_open(o, NULL, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	if (o->socktype == SOCK_STREAM)
+	if (o->side.sock.socktype == SOCK_STREAM)
 		return (plain_serve(o, fd));
 	return (dgram_serve_socket(o, fd));
 }

@@ -125,12 +125,12 @@ activate_family_name(int af)
 static int
 activate_family_fits(const struct options *o, int af)
 {
-	if (o->family == AF_UNIX)
+	if (o->side.sock.family == AF_UNIX)
 		return (af == AF_UNIX);
-	if (o->vsock)
+	if (o->side.sock.vsock)
 		return (af == AF_VSOCK);
-	if (o->family == AF_INET || o->family == AF_INET6)
-		return (af == o->family);
+	if (o->side.sock.family == AF_INET || o->side.sock.family == AF_INET6)
+		return (af == o->side.sock.family);
 	return (af == AF_INET || af == AF_INET6);
 }
 
@@ -145,7 +145,7 @@ int
 activate_use(const struct options *o, char **cause)
 {
 	struct stat	 st;
-	int		 fd = o->listen_fd, type, af, on = 1, acc = 0;
+	int		 fd = o->side.sock.listen_fd, type, af, on = 1, acc = 0;
 	socklen_t	 len;
 
 	if (cause != NULL)
@@ -161,7 +161,7 @@ activate_use(const struct options *o, char **cause)
 		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));
 		return (-1);
 	}
-	if (type != o->socktype) {
+	if (type != o->side.sock.socktype) {
 		log_cause(cause, "passed socket %d is %s socket: %s", fd,
 		    activate_type_name(type), type == SOCK_DGRAM ? "use -u" :
 		    "without -u");
@@ -171,10 +171,10 @@ activate_use(const struct options *o, char **cause)
 	if (!activate_family_fits(o, af)) {
 		log_cause(cause, "passed socket %d is %s socket%s", fd,
 		    activate_family_name(af), af == AF_UNIX ? ": use -U" :
-		    af == AF_VSOCK ? ": use --vsock" : o->family == AF_UNIX ?
-		    ", not a Unix-domain one (-U)" : o->vsock ?
-		    ", not a VSOCK one (--vsock)" : o->family == AF_INET ?
-		    ", not an IPv4 one (-4)" : o->family == AF_INET6 ?
+		    af == AF_VSOCK ? ": use --vsock" : o->side.sock.family == AF_UNIX ?
+		    ", not a Unix-domain one (-U)" : o->side.sock.vsock ?
+		    ", not a VSOCK one (--vsock)" : o->side.sock.family == AF_INET ?
+		    ", not an IPv4 one (-4)" : o->side.sock.family == AF_INET6 ?
 		    ", not an IPv6 one (-6)" : "");
 		errno = EAFNOSUPPORT;
 		return (-1);
@@ -193,7 +193,7 @@ activate_use(const struct options *o, char **cause)
 	 * running as root) would refuse every peer: that is said at once.
 	 */
 	if (type == SOCK_DGRAM && af != AF_UNIX) {
-		if ((o->ssl || (o->keep && o->exec != NULL)) &&
+		if ((o->side.tls.on || (o->side.keep && o->exec != NULL)) &&
 		    fstat(fd, &st) == 0 && st.st_uid != geteuid()) {
 			log_cause(cause, "passed socket %d is another user's: "
 			    "peers' own sockets cannot share its port", fd);
@@ -207,9 +207,9 @@ activate_use(const struct options *o, char **cause)
 		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));
 		return (-1);
 	}
-	if (o->listen_fd_name != NULL)
+	if (o->side.sock.listen_fd_name != NULL)
 		log_verbose(1, "Serving passed socket %d (%s)", fd,
-		    o->listen_fd_name);
+		    o->side.sock.listen_fd_name);
 	else
 		log_verbose(1, "Serving passed socket %d", fd);
 	return (fd);

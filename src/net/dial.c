@@ -156,7 +156,7 @@ dial_hop_fail(struct dial *d, int error, char *cause)
 		return;
 	}
 	snprintf(msg, sizeof(msg), "proxy %zu (%s): %s", d->hop + 1,
-	    d->o->proxy_hops[d->hop].label, cause != NULL ? cause :
+	    d->o->side.proxy.hops[d->hop].label, cause != NULL ? cause :
 	    strerror(error));
 	free(cause);
 	dial_finish(d, -1, error, msg);
@@ -438,7 +438,7 @@ dial_last_proto(const struct dial *d)
 static int
 dial_socks4(const struct dial *d)
 {
-	int	 proto = d->o->proxy_hops[d->nhops - 1].proto;
+	int	 proto = d->o->side.proxy.hops[d->nhops - 1].proto;
 
 	return (proto == PROXY_SOCKS4 || proto == PROXY_SOCKS4A);
 }
@@ -566,7 +566,7 @@ dial_io_cb(int fd, int events, void *arg)
 			if (d->nhops > 1)
 				log_verbose(1, "proxy %zu (%s): connected to "
 				    "%s port %s", d->hop + 1,
-				    d->o->proxy_hops[d->hop].label, pc->host,
+				    d->o->side.proxy.hops[d->hop].label, pc->host,
 				    pc->port);
 			/* Through this hop, the next one's handshake. */
 			if (++d->hop < d->nhops) {
@@ -606,9 +606,9 @@ dial_negotiate(struct dial *d)
 	if (!d->looked_up && (d->dns & PROXY_DNS_LOCAL)) {
 		d->stage = DS_RESOLVE_DEST;
 		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = dial_socks4(d) ? AF_INET : d->o->family;
+		hints.ai_family = dial_socks4(d) ? AF_INET : d->o->side.sock.family;
 		hints.ai_socktype = SOCK_STREAM;
-		if (d->o->numeric)
+		if (d->o->side.sock.numeric)
 			hints.ai_flags = AI_NUMERICHOST;
 		if ((d->lookup = resolve_start(d->host, d->port, &hints,
 		    dial_dest_cb, d)) == NULL)
@@ -636,7 +636,7 @@ dial_proxy_dns(struct dial *d)
 	unsigned char		 a[16];
 	int			 v6;
 
-	if ((d->dns = o->proxy_dns) == 0)
+	if ((d->dns = o->side.proxy.dns) == 0)
 		d->dns = dial_last_proto(d) == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
 		    PROXY_DNS_REMOTE;
 	/*
@@ -659,7 +659,7 @@ dial_ask_password(struct proxy_client *pc, char **cause)
 	char		 prompt[512];
 
 	snprintf(prompt, sizeof(prompt), "Proxy password for %s@%s: ",
-	    pc->user, d->o->proxy_hops[d->hop].host);
+	    pc->user, d->o->side.proxy.hops[d->hop].host);
 	if (readpassphrase(prompt, pc->pass, sizeof(pc->pass),
 	    RPP_REQUIRE_TTY) == NULL) {
 		log_cause(cause, "Unable to read proxy passphrase");
@@ -682,19 +682,19 @@ dial_proxies(struct dial *d)
 	unsigned char		 a4[4];
 	size_t			 i;
 
-	d->nhops = o->nproxy_hops;
+	d->nhops = o->side.proxy.nhops;
 	if ((d->pcs = calloc(d->nhops, sizeof(*d->pcs))) == NULL)
 		return (-1);
 	d->proxied = 1;
-	d->chost = o->proxy_hops[0].host;
-	d->cport = o->proxy_hops[0].port;
+	d->chost = o->side.proxy.hops[0].host;
+	d->cport = o->side.proxy.hops[0].port;
 	for (i = 0; i < d->nhops; i++) {
-		h = &o->proxy_hops[i];
+		h = &o->side.proxy.hops[i];
 		pc = &d->pcs[i];
 		pc->proto = h->proto;
 		if (i + 1 < d->nhops) {
-			pc->host = o->proxy_hops[i + 1].host;
-			pc->port = o->proxy_hops[i + 1].port;
+			pc->host = o->side.proxy.hops[i + 1].host;
+			pc->port = o->side.proxy.hops[i + 1].port;
 			/* The next hop's name goes to the proxy: SOCKS4a. */
 			if (pc->proto == PROXY_SOCKS4 &&
 			    inet_pton(AF_INET, pc->host, a4) != 1)
@@ -794,7 +794,7 @@ dial_open(const struct options *o, const char *host, const char *port,
 		if (unix_addr(d->host, &d->sun, &len) == -1)
 			goto fail;
 		d->uai.ai_family = AF_UNIX;
-		d->uai.ai_socktype = o->socktype;
+		d->uai.ai_socktype = o->side.sock.socktype;
 		d->uai.ai_addr = (struct sockaddr *)&d->sun;
 		d->uai.ai_addrlen = len;
 		d->ai = &d->uai;
@@ -803,7 +803,7 @@ dial_open(const struct options *o, const char *host, const char *port,
 		goto started;
 	}
 	/* A CID needs no lookup either; each failure says its cause. */
-	if (o->vsock && !(d->flags & DIAL_SERVER)) {
+	if (o->side.sock.vsock && !(d->flags & DIAL_SERVER)) {
 		if (vsock_addr(d->host, d->port, 0, &d->svm, NULL) == -1)
 			goto fail;
 		d->uai.ai_family = AF_VSOCK;
@@ -816,7 +816,7 @@ dial_open(const struct options *o, const char *host, const char *port,
 		ev_timer_arm(&d->kick, 0);
 		goto started;
 	}
-	if (o->nproxy_hops > 0 && !(d->flags & DIAL_SERVER) &&
+	if (o->side.proxy.nhops > 0 && !(d->flags & DIAL_SERVER) &&
 	    dial_proxies(d) == -1)
 		goto fail;
 	/* The first step, the lookup, answers from the loop. */
@@ -925,7 +925,7 @@ static int
 dial_retry_due(const struct options *o, int tries, int error,
     const char *cause)
 {
-	if (o->retries == 0 || cause != NULL)
+	if (o->side.retries == 0 || cause != NULL)
 		return (0);
 	switch (error) {
 	case ECONNREFUSED:
@@ -940,7 +940,7 @@ dial_retry_due(const struct options *o, int tries, int error,
 	default:
 		return (0);
 	}
-	return (o->retries == RETRY_FOREVER || tries < o->retries);
+	return (o->side.retries == RETRY_FOREVER || tries < o->side.retries);
 }
 
 static void
@@ -972,7 +972,7 @@ dial_sync(const struct options *o, const char *host, const char *port,
 	for (tries = 0;; tries++) {
 		memset(&w, 0, sizeof(w));
 		w.fd = -1;
-		if (dial_open(o, host, port, o->timeout_ms, how, dial_sync_cb,
+		if (dial_open(o, host, port, o->side.timeout_ms, how, dial_sync_cb,
 		    &w) == NULL) {
 			log_cause(cause, "%s", strerror(errno));
 			return (-1);
@@ -986,7 +986,7 @@ dial_sync(const struct options *o, const char *host, const char *port,
 		/* The pause is the loop's, like the tries themselves. */
 		over = 0;
 		ev_timer_init(&pause, dial_pause_cb, &over);
-		ev_timer_arm(&pause, o->retry_ms);
+		ev_timer_arm(&pause, o->side.retry_ms);
 		while (!over) {
 			if (ev_loop() == -1)
 				fatal("poll");

@@ -226,7 +226,7 @@ netconn_admit(const struct options *o, int fd, const struct net_peer *peer,
 	int		 v;
 
 	*ncp = NULL;
-	if ((v = gate_decide(&o->gate, o->run, peer)) != GATE_ADMIT)
+	if ((v = gate_decide(&o->side.gate, o->run, peer)) != GATE_ADMIT)
 		return (v);
 	if ((nc = calloc(1, sizeof(*nc))) == NULL) {
 		gate_release(o->run);
@@ -327,7 +327,7 @@ listen_admit(const struct options *o, const struct net_peer *peer,
 
 	if ((v = netconn_admit(o, -1, peer, ncp)) != GATE_ADMIT)
 		return (v);
-	if (o->keep)
+	if (o->side.keep)
 		(void)listen_name_start(o, peer, NULL, NULL);
 	else
 		net_report_accept(o, peer);
@@ -348,8 +348,8 @@ listen_admit(const struct options *o, const struct net_peer *peer,
 int
 listen_early(const struct options *o)
 {
-	return (o->ssl && !o->ssl_verify && o->nssl_pins == 0 &&
-	    !o->websocket && o->socktype != SOCK_DGRAM);
+	return (o->side.tls.on && !o->side.tls.verify && o->side.tls.npins == 0 &&
+	    !o->side.ws.on && o->side.sock.socktype != SOCK_DGRAM);
 }
 
 /*
@@ -364,7 +364,7 @@ listen_say_full(const struct options *o, int fd)
 {
 	char	 msg[LISTEN_FULL_MAX];
 
-	if (o->ssl)
+	if (o->side.tls.on)
 		return;
 	listen_full_line(o, msg, sizeof(msg));
 	(void)send(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -378,7 +378,7 @@ listen_full_line(const struct options *o, char *msg, size_t size)
 
 	n = snprintf(msg, size, "%s: the server is full (%d "
 	    "connection%s); try again later.\n", getprogname(),
-	    o->gate.max_conns, o->gate.max_conns == 1 ? "" : "s");
+	    o->side.gate.max_conns, o->side.gate.max_conns == 1 ? "" : "s");
 	if (n < 0 || (size_t)n >= size)
 		*msg = '\0';
 }
@@ -495,7 +495,7 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 		listener_hs_failed(pd, cause);
 		return;
 	}
-	if (l->o->websocket) {
+	if (l->o->side.ws.on) {
 		listener_upgrade(pd, tls);
 		return;
 	}
@@ -522,13 +522,13 @@ listener_handshake(void *arg)
 	char		*cause;
 
 	pd->ln = NULL;
-	if (!l->o->ssl && !l->o->websocket) {
+	if (!l->o->side.tls.on && !l->o->side.ws.on) {
 		peer = pd->peer;
 		pending_free(pd);
 		listener_start(l, nc, &peer);
 		return;
 	}
-	if (!l->o->ssl) {
+	if (!l->o->side.tls.on) {
 		listener_upgrade(pd, NULL);
 		return;
 	}
@@ -722,7 +722,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			 * A WebSocket client is answered as HTTP (503), not
 			 * with a line it would take for a broken answer.
 			 */
-			if (l->o->websocket && !l->o->ssl) {
+			if (l->o->side.ws.on && !l->o->side.tls.on) {
 				char	 line[LISTEN_FULL_MAX];
 
 				listen_full_line(l->o, line, sizeof(line));
@@ -782,13 +782,13 @@ listen_open(const struct options *o, const char *host, int flags,
 
 	*cause = NULL;
 	if (flags & LISTEN_MANY)
-		gate_raise_nofile(&o->gate);
-	if (o->family == AF_UNIX)
+		gate_raise_nofile(&o->side.gate);
+	if (o->side.sock.family == AF_UNIX)
 		return (unix_server(o, cause));
 	if (host == NULL && (flags & LISTEN_ANY))
-		fd = net_listen_all(o, o->ports[0], cause);
+		fd = net_listen_all(o, o->side.ports[0], cause);
 	else
-		fd = net_listen(o, host, o->ports[0], cause);
+		fd = net_listen(o, host, o->side.ports[0], cause);
 	if (fd != -1)
 		net_report_listen(o, fd);
 	return (fd);
@@ -834,7 +834,7 @@ listener_new(const struct options *o, int fd, const struct listen_ops *ops,
 	l->fd = fd;
 	l->ops = ops;
 	l->arg = arg;
-	l->dtls = o->socktype == SOCK_DGRAM;
+	l->dtls = o->side.sock.socktype == SOCK_DGRAM;
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);

@@ -35,11 +35,11 @@ static int	vsock_listen(const struct options *, const char *,
 const char *
 net_proto_name(const struct options *o)
 {
-	if (o->socktype == SOCK_DCCP)
+	if (o->side.sock.socktype == SOCK_DCCP)
 		return ("dccp");
-	if (o->vsock)
+	if (o->side.sock.vsock)
 		return ("vsock");
-	return (o->socktype == SOCK_DGRAM ? "udp" : "tcp");
+	return (o->side.sock.socktype == SOCK_DGRAM ? "udp" : "tcp");
 }
 
 /*
@@ -50,7 +50,7 @@ static int
 net_set_md5sig(const struct options *o, int fd, int af)
 {
 	struct tcp_md5sig	 sig;
-	size_t			 len = strlen(o->md5sig);
+	size_t			 len = strlen(o->side.sock.md5sig);
 
 	memset(&sig, 0, sizeof(sig));
 	sig.tcpm_addr.ss_family = af;
@@ -59,7 +59,7 @@ net_set_md5sig(const struct options *o, int fd, int af)
 	if (len > TCP_MD5SIG_MAXKEYLEN)
 		len = TCP_MD5SIG_MAXKEYLEN;
 	sig.tcpm_keylen = len;
-	memcpy(sig.tcpm_key, o->md5sig, len);
+	memcpy(sig.tcpm_key, o->side.sock.md5sig, len);
 	return (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG_EXT, &sig,
 	    sizeof(sig)));
 }
@@ -87,7 +87,7 @@ net_set_reuseport(const struct options *o, int fd, char **cause)
 	const char	*what = NULL;
 	int		 error;
 
-	if (!o->reuseport || net_sockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1,
+	if (!o->side.sock.reuseport || net_sockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1,
 	    "set SO_REUSEPORT", &what) == 0)
 		return (0);
 	error = errno;
@@ -109,7 +109,7 @@ net_dgram_rcvbuf(const struct options *o, int fd)
 	int		 size = UDP_RCVBUF;
 	socklen_t	 len = sizeof(size);
 
-	if (o->rcvbuf == 0)
+	if (o->side.sock.rcvbuf == 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size,
 		    sizeof(size));
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == 0)
@@ -125,20 +125,20 @@ net_dgram_rcvbuf(const struct options *o, int fd)
 static int
 net_set_tcp(const struct options *o, int fd, const char **what)
 {
-	if (o->keepalive && net_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1,
+	if (o->side.sock.keepalive && net_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1,
 	    "set keepalive", what) == -1)
 		return (-1);
-	if (o->keepalive && o->keepidle > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPIDLE, o->keepidle, "set keepalive idle time", what) == -1)
+	if (o->side.sock.keepalive && o->side.sock.keepidle > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPIDLE, o->side.sock.keepidle, "set keepalive idle time", what) == -1)
 		return (-1);
-	if (o->keepalive && o->keepintvl > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPINTVL, o->keepintvl, "set keepalive interval",
+	if (o->side.sock.keepalive && o->side.sock.keepintvl > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPINTVL, o->side.sock.keepintvl, "set keepalive interval",
 	    what) == -1)
 		return (-1);
-	if (o->keepalive && o->keepcnt > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPCNT, o->keepcnt, "set keepalive count", what) == -1)
+	if (o->side.sock.keepalive && o->side.sock.keepcnt > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPCNT, o->side.sock.keepcnt, "set keepalive count", what) == -1)
 		return (-1);
-	if (o->nodelay && net_sockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1,
+	if (o->side.sock.nodelay && net_sockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1,
 	    "set TCP_NODELAY", what) == -1)
 		return (-1);
 	return (0);
@@ -198,19 +198,19 @@ net_set_mcast(const struct options *o, int fd, int af, const char **what)
 	struct ip_mreqn	 mreq;
 	int		 v6 = af == AF_INET6, index;
 
-	if (o->ttl != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
-	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, o->ttl,
+	if (o->side.sock.ttl != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, o->side.sock.ttl,
 	    v6 ? "set IPv6 multicast hops" : "set IP multicast TTL",
 	    what) == -1)
 		return (-1);
-	if (o->mcast_loop != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 :
+	if (o->side.sock.mcast_loop != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 :
 	    IPPROTO_IP, v6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP,
-	    o->mcast_loop, "set multicast loop", what) == -1)
+	    o->side.sock.mcast_loop, "set multicast loop", what) == -1)
 		return (-1);
-	if (o->mcast_if == NULL)
+	if (o->side.sock.mcast_if == NULL)
 		return (0);
 	memset(&mreq, 0, sizeof(mreq));
-	if (net_mcast_ifindex(o->mcast_if, &index, &mreq.imr_address,
+	if (net_mcast_ifindex(o->side.sock.mcast_if, &index, &mreq.imr_address,
 	    what) == -1)
 		return (-1);
 	mreq.imr_ifindex = index;
@@ -259,7 +259,7 @@ net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
 	    sizeof(group), NULL, 0, NI_NUMERICHOST) != 0)
 		strlcpy(group, "?", sizeof(group));
 	memset(&mreq, 0, sizeof(mreq));
-	if (o->mcast_if != NULL && net_mcast_ifindex(o->mcast_if, &index,
+	if (o->side.sock.mcast_if != NULL && net_mcast_ifindex(o->side.sock.mcast_if, &index,
 	    &mreq.imr_address, &what) == -1) {
 		log_cause(cause, "cannot join group %s: %s: %s", group, what,
 		    strerror(errno));
@@ -285,15 +285,15 @@ net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
 	if (error == -1) {
 		error = errno;
 		log_cause(cause, "cannot join group %s%s%s: %s", group,
-		    o->mcast_if != NULL ? " on " : "",
-		    o->mcast_if != NULL ? o->mcast_if : "", error == ENODEV ?
+		    o->side.sock.mcast_if != NULL ? " on " : "",
+		    o->side.sock.mcast_if != NULL ? o->side.sock.mcast_if : "", error == ENODEV ?
 		    "no route to the group (use --mcast-if)" : strerror(error));
 		errno = error;
 		return (-1);
 	}
 	log_verbose(1, "Joined group %s%s%s", group,
-	    o->mcast_if != NULL ? " on " : "",
-	    o->mcast_if != NULL ? o->mcast_if : "");
+	    o->side.sock.mcast_if != NULL ? " on " : "",
+	    o->side.sock.mcast_if != NULL ? o->side.sock.mcast_if : "");
 	return (0);
 }
 
@@ -312,39 +312,39 @@ net_set_options(const struct options *o, int fd, int af, char **cause)
 
 	if (cause != NULL)
 		*cause = NULL;
-	if (o->broadcast && net_sockopt(fd, SOL_SOCKET, SO_BROADCAST, 1,
+	if (o->side.sock.broadcast && net_sockopt(fd, SOL_SOCKET, SO_BROADCAST, 1,
 	    NULL, &what) == -1)
 		goto fail;
-	if (o->so_debug && net_sockopt(fd, SOL_SOCKET, SO_DEBUG, 1, NULL,
+	if (o->side.sock.so_debug && net_sockopt(fd, SOL_SOCKET, SO_DEBUG, 1, NULL,
 	    &what) == -1)
 		goto fail;
-	if (o->md5sig != NULL && net_set_md5sig(o, fd, af) == -1)
+	if (o->side.sock.md5sig != NULL && net_set_md5sig(o, fd, af) == -1)
 		goto fail;
-	if (o->tos != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	if (o->side.sock.tos != -1 && (af == AF_INET || v6) && net_sockopt(fd,
 	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS,
-	    o->tos, v6 ? "set IPv6 traffic class" : "set IP ToS",
+	    o->side.sock.tos, v6 ? "set IPv6 traffic class" : "set IP ToS",
 	    &what) == -1)
 		goto fail;
-	if (o->rcvbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_RCVBUF,
-	    o->rcvbuf, "set TCP receive buffer size", &what) == -1)
+	if (o->side.sock.rcvbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    o->side.sock.rcvbuf, "set TCP receive buffer size", &what) == -1)
 		goto fail;
-	if (o->sndbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_SNDBUF,
-	    o->sndbuf, "set TCP send buffer size", &what) == -1)
+	if (o->side.sock.sndbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_SNDBUF,
+	    o->side.sock.sndbuf, "set TCP send buffer size", &what) == -1)
 		goto fail;
-	if (o->ttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	if (o->side.sock.ttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
 	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL,
-	    o->ttl, v6 ? "set IPv6 unicast hops" : "set IP TTL",
+	    o->side.sock.ttl, v6 ? "set IPv6 unicast hops" : "set IP TTL",
 	    &what) == -1)
 		goto fail;
-	if (o->minttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	if (o->side.sock.minttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
 	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MINHOPCOUNT : IP_MINTTL,
-	    o->minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
+	    o->side.sock.minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
 	    &what) == -1)
 		goto fail;
-	if ((af == AF_INET || v6) && o->socktype == SOCK_STREAM &&
+	if ((af == AF_INET || v6) && o->side.sock.socktype == SOCK_STREAM &&
 	    net_set_tcp(o, fd, &what) == -1)
 		goto fail;
-	if ((af == AF_INET || v6) && o->socktype == SOCK_DGRAM &&
+	if ((af == AF_INET || v6) && o->side.sock.socktype == SOCK_DGRAM &&
 	    net_set_mcast(o, fd, af, &what) == -1)
 		goto fail;
 	return (0);
@@ -440,14 +440,14 @@ net_hints(const struct options *o, int passive, const char *host,
     struct addrinfo *hints)
 {
 	memset(hints, 0, sizeof(*hints));
-	hints->ai_family = o->family;
-	hints->ai_socktype = o->socktype;
-	if (o->socktype == SOCK_DCCP)
+	hints->ai_family = o->side.sock.family;
+	hints->ai_socktype = o->side.sock.socktype;
+	if (o->side.sock.socktype == SOCK_DCCP)
 		hints->ai_protocol = IPPROTO_DCCP;
 	else
-		hints->ai_protocol = o->socktype == SOCK_DGRAM ? IPPROTO_UDP :
+		hints->ai_protocol = o->side.sock.socktype == SOCK_DGRAM ? IPPROTO_UDP :
 		    IPPROTO_TCP;
-	if (o->numeric)
+	if (o->side.sock.numeric)
 		hints->ai_flags |= AI_NUMERICHOST;
 	if (passive)
 		hints->ai_flags |= AI_PASSIVE;
@@ -510,16 +510,16 @@ net_bind_source(const struct options *o, int fd, int af, char **cause)
 	char		 label[NI_MAXHOST * 2 + 32];
 	int		 error, on = 1;
 
-	if (o->source == NULL && o->source_port == NULL)
+	if (o->side.sock.source == NULL && o->side.sock.source_port == NULL)
 		return (0);
-	so.family = af;
-	if (net_resolve(&so, o->source, o->source_port, 1, &res, cause) == -1)
+	so.side.sock.family = af;
+	if (net_resolve(&so, o->side.sock.source, o->side.sock.source_port, 1, &res, cause) == -1)
 		return (-1);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		error = errno;
 		/* nc's words, then what could not be bound. */
-		net_bind_label(o->source, res->ai_addr, res->ai_addrlen, label,
+		net_bind_label(o->side.sock.source, res->ai_addr, res->ai_addrlen, label,
 		    sizeof(label));
 		log_cause(cause, "bind failed: %s%s", strerror(errno), label);
 		freeaddrinfo(res);
@@ -542,14 +542,14 @@ net_report_connect(const struct options *o, const char *host,
 
 	if (o->verbose < 1)
 		return;
-	if (o->proxy_host != NULL)
+	if (o->side.proxy.host != NULL)
 		strlcpy(label, host, sizeof(label));
 	else
 		net_host_label(host, (const struct sockaddr *)&peer->ss,
 		    peer->len, label, sizeof(label));
 	log_info("Connection to %s %s port [%s/%s] succeeded!", label, port,
-	    net_proto_name(o), o->numeric ? "*" :
-	    net_service(port, o->socktype == SOCK_DGRAM));
+	    net_proto_name(o), o->side.sock.numeric ? "*" :
+	    net_service(port, o->side.sock.socktype == SOCK_DGRAM));
 }
 
 /*
@@ -563,9 +563,9 @@ net_report_refused(const struct options *o, const char *host,
 {
 	if (o->verbose >= 1)
 		return;
-	if (o->proxy_host != NULL && o->nproxy_hops > 0)
+	if (o->side.proxy.host != NULL && o->side.proxy.nhops > 0)
 		log_warnx("connect to proxy %s failed: %s",
-		    o->proxy_hops[0].label, strerror(error));
+		    o->side.proxy.hops[0].label, strerror(error));
 	else
 		log_warnx("connect to %s port %s (%s) failed: %s", host, port,
 		    net_proto_name(o), strerror(error));
@@ -590,9 +590,9 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 	if (cause != NULL)
 		*cause = NULL;
 	/* A socket passed to us is served instead. */
-	if (o->listen_fd != -1)
+	if (o->side.sock.listen_fd != -1)
 		return (activate_use(o, cause));
-	if (o->vsock)
+	if (o->side.sock.vsock)
 		return (vsock_listen(o, host, port, cause));
 	if (net_resolve(o, host, port, 1, &res, cause) == -1)
 		return (-1);
@@ -779,7 +779,7 @@ vsock_listen(const struct options *o, const char *cid, const char *port,
 
 	if (vsock_addr(cid, port, 1, &svm, cause) == -1)
 		return (-1);
-	if ((fd = socket(AF_VSOCK, o->socktype | SOCK_CLOEXEC |
+	if ((fd = socket(AF_VSOCK, o->side.sock.socktype | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0)) == -1) {
 		error = errno;
 		log_cause(cause, "%s", vsock_why(errno, cid, port));
@@ -817,9 +817,9 @@ net_listen_all(const struct options *o, const char *port, char **cause)
 	struct options	 o2 = *o;
 	int		 fd;
 
-	if (o->family != AF_UNSPEC)
+	if (o->side.sock.family != AF_UNSPEC)
 		return (net_listen_dual(o, NULL, port, 0, cause));
-	o2.family = AF_INET6;
+	o2.side.sock.family = AF_INET6;
 	if ((fd = net_listen_dual(&o2, NULL, port, 1, cause)) != -1)
 		return (fd);
 	if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT &&
@@ -829,7 +829,7 @@ net_listen_all(const struct options *o, const char *port, char **cause)
 		free(*cause);
 		*cause = NULL;
 	}
-	o2.family = AF_INET;
+	o2.side.sock.family = AF_INET;
 	return (net_listen_dual(&o2, NULL, port, 0, cause));
 }
 
@@ -845,9 +845,9 @@ net_report_listen(const struct options *o, int fd)
 		return;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return;
-	net_format((struct sockaddr *)&ss, len, o->numeric, host, sizeof(host),
+	net_format((struct sockaddr *)&ss, len, o->side.sock.numeric, host, sizeof(host),
 	    port, sizeof(port));
-	log_info("%s on %s %s", o->socktype == SOCK_DGRAM ? "Bound" :
+	log_info("%s on %s %s", o->side.sock.socktype == SOCK_DGRAM ? "Bound" :
 	    "Listening", host, port);
 }
 
@@ -902,7 +902,7 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 int
 net_protocol(const struct options *o, const struct addrinfo *ai)
 {
-	if (o->mptcp && ai->ai_socktype == SOCK_STREAM &&
+	if (o->side.sock.mptcp && ai->ai_socktype == SOCK_STREAM &&
 	    (ai->ai_family == AF_INET || ai->ai_family == AF_INET6))
 		return (IPPROTO_MPTCP);
 	return (ai->ai_protocol);
@@ -955,7 +955,7 @@ net_report_mptcp(const struct options *o, int fd)
 	socklen_t	 len = sizeof(int);
 	int		 on = 0;
 
-	if (!o->mptcp || o->verbose < 1)
+	if (!o->side.sock.mptcp || o->verbose < 1)
 		return;
 	if (getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &on, &len) == -1)
 		log_info("MPTCP: unknown (%s)", strerror(errno));
@@ -983,7 +983,7 @@ net_report_named(const struct options *o, const struct net_peer *peer,
 	 * it was received on instead.
 	 */
 	if (peer->ss.ss_family == AF_UNIX) {
-		log_info("Connection received on %s", o->host);
+		log_info("Connection received on %s", o->side.host);
 		return;
 	}
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1,
@@ -1018,6 +1018,6 @@ net_report_accept(const struct options *o, const struct net_peer *peer)
 int
 net_report_needs_name(const struct options *o, const struct net_peer *peer)
 {
-	return (o->verbose >= 1 && !o->numeric &&
+	return (o->verbose >= 1 && !o->side.sock.numeric &&
 	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }

@@ -81,7 +81,7 @@ void
 redial_start(struct redial *r)
 {
 	r->tries = 0;
-	r->pause_ms = r->o->retry_ms;
+	r->pause_ms = r->o->side.retry_ms;
 	redial_pause(r);
 }
 
@@ -108,11 +108,11 @@ redial_failed(struct redial *r, const char *cause)
 	}
 	if (cause != NULL)
 		log_verbose(1, "%s", cause);
-	if (r->o->reconnect_max > 0 && r->tries >= r->o->reconnect_max) {
+	if (r->o->side.reconnect_max > 0 && r->tries >= r->o->side.reconnect_max) {
 		r->cb(-1, NULL, NULL, NULL, r->arg);
 		return;
 	}
-	cap = r->o->retry_ms > REDIAL_MAX_MS ? r->o->retry_ms : REDIAL_MAX_MS;
+	cap = r->o->side.retry_ms > REDIAL_MAX_MS ? r->o->side.retry_ms : REDIAL_MAX_MS;
 	r->pause_ms = r->pause_ms > cap / 2 ? cap : r->pause_ms * 2;
 	redial_pause(r);
 }
@@ -147,7 +147,7 @@ redial_ws(struct redial *r, struct tls *t)
 {
 	char	*cause;
 
-	if (r->o->ws_path == NULL) {
+	if (r->o->side.ws.path == NULL) {
 		redial_done(r, t, NULL);
 		return;
 	}
@@ -190,7 +190,7 @@ redial_dial_cb(int fd, const struct net_peer *peer, int error,
 	}
 	r->fd = fd;
 	r->peer = *peer;
-	if (!r->o->ssl) {
+	if (!r->o->side.tls.on) {
 		redial_ws(r, NULL);
 		return;
 	}
@@ -208,7 +208,7 @@ redial_try(void *arg)
 	struct redial	*r = arg;
 
 	r->tries++;
-	if ((r->dial = dial_open(r->o, r->host, r->port, r->o->timeout_ms,
+	if ((r->dial = dial_open(r->o, r->host, r->port, r->o->side.timeout_ms,
 	    r->how, redial_dial_cb, r)) == NULL)
 		redial_failed(r, strerror(errno));
 }

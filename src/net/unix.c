@@ -231,13 +231,13 @@ unix_open(const struct options *o, char **cause)
 	int			 fd, error;
 
 	*cause = NULL;
-	if ((fd = socket(AF_UNIX, o->socktype | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, o->side.sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (o->socktype == SOCK_DGRAM) {
-		if (o->source != NULL) {
-			strlcpy(local, o->source, sizeof(local));
+	if (o->side.sock.socktype == SOCK_DGRAM) {
+		if (o->side.sock.source != NULL) {
+			strlcpy(local, o->side.sock.source, sizeof(local));
 			if (unix_bind(fd, SOCK_DGRAM, local, cause) == -1)
 				goto fail;
 		} else if (unix_bind_temp(fd, local, sizeof(local),
@@ -246,9 +246,9 @@ unix_open(const struct options *o, char **cause)
 		if (o->verbose > 0)
 			log_info("Bound on %s", local);
 	}
-	if (unix_addr(o->host, &sun, &len) == -1 ||
+	if (unix_addr(o->side.host, &sun, &len) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, len) == -1) {
-		log_cause(cause, "%s: %s", o->host, strerror(errno));
+		log_cause(cause, "%s: %s", o->side.host, strerror(errno));
 		goto fail;
 	}
 	if (net_set_nonblock(fd, 1) == -1) {
@@ -277,27 +277,27 @@ unix_server(const struct options *o, char **cause)
 
 	*cause = NULL;
 	/* A socket passed to us is served instead, and its file is kept. */
-	if (o->listen_fd != -1) {
+	if (o->side.sock.listen_fd != -1) {
 		if ((fd = activate_use(o, cause)) != -1 && o->verbose > 0)
-			log_info("%s on %s", o->socktype == SOCK_STREAM ?
-			    "Listening" : "Bound", o->host);
+			log_info("%s on %s", o->side.sock.socktype == SOCK_STREAM ?
+			    "Listening" : "Bound", o->side.host);
 		return (fd);
 	}
-	if ((fd = socket(AF_UNIX, o->socktype | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, o->side.sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (unix_bind(fd, o->socktype, o->host, cause) == -1)
+	if (unix_bind(fd, o->side.sock.socktype, o->side.host, cause) == -1)
 		goto fail;
 	if (o->verbose > 0)
-		log_info("Bound on %s", o->host);
-	if (o->socktype == SOCK_STREAM) {
+		log_info("Bound on %s", o->side.host);
+	if (o->side.sock.socktype == SOCK_STREAM) {
 		if (listen(fd, 128) == -1) {
 			log_cause(cause, "listen: %s", strerror(errno));
 			goto fail;
 		}
 		if (o->verbose > 0)
-			log_info("Listening on %s", o->host);
+			log_info("Listening on %s", o->side.host);
 	}
 	if (net_set_nonblock(fd, 1) == -1) {
 		log_cause(cause, "fcntl: %s", strerror(errno));

@@ -670,7 +670,7 @@ ws_frame_start(struct ws *w)
 	}
 	w->msg_len += w->f.len;
 	/* --ws-framed: the frame's payload is a record of its own. */
-	if (w->o->ws_framed) {
+	if (w->o->side.ws.framed) {
 		w->fhdrlen = wsh_frame_encode(w->fhdr, sizeof(w->fhdr),
 		    w->msg_op == WS_OP_TEXT ? (w->f.fin ? 'T' : 't') :
 		    (w->f.fin ? 'B' : 'b'), w->f.len);
@@ -698,7 +698,7 @@ ws_frame_end(struct ws *w)
 		(void)inflateReset(w->zin);
 	w->msg_z = 0;
 	w->msg_op = 0;
-	if (!w->binary && !w->o->ws_framed)
+	if (!w->binary && !w->o->side.ws.framed)
 		w->eol_due = 1;
 	return (1);
 }
@@ -1208,7 +1208,7 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = EAGAIN;
 		return (-1);
 	}
-	if (w->o->ws_framed) {
+	if (w->o->side.ws.framed) {
 		if ((r = ws_put_records(w, s, n)) == -1)
 			return (-1);
 		take = r;
@@ -1292,7 +1292,7 @@ ws_ep_shutdown(struct endpoint *ep)
 	if (w->close_sent)
 		return;
 	/* Input that ends inside a record lost part of a message. */
-	if (w->o->ws_framed && (w->rkind != 0 || w->rhdrlen > 0)) {
+	if (w->o->side.ws.framed && (w->rkind != 0 || w->rhdrlen > 0)) {
 		log_verbose(1, "--ws-framed: the input ended inside a record");
 		ws_error(w, EINVAL, "--ws-framed: the input ended inside a "
 		    "record");
@@ -1359,7 +1359,7 @@ ws_ping_cb(void *arg)
 			break;
 		}
 	}
-	ev_timer_arm(&w->ping, w->o->ws_ping_ms);
+	ev_timer_arm(&w->ping, w->o->side.ws.ping_ms);
 }
 
 static struct ws *
@@ -1379,7 +1379,7 @@ ws_new(const struct options *o, int fd, struct tls *tls, int server)
 	w->fd = fd;
 	w->tls = tls;
 	w->server = server;
-	w->max = o->ws_max_message > 0 ? (uint64_t)o->ws_max_message :
+	w->max = o->side.ws.max_message > 0 ? (uint64_t)o->side.ws.max_message :
 	    WS_MAX_MESSAGE;
 	ev_timer_init(&w->ping, ws_ping_cb, w);
 	ev_timer_init(&w->grace, ws_grace_cb, w);
@@ -1478,8 +1478,8 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 		ep->shut = EP_SHUT_NONE;
 	w->ep = ep;
 	w->binary = binary;
-	if (w->o->ws_ping_ms > 0)
-		ev_timer_arm(&w->ping, w->o->ws_ping_ms);
+	if (w->o->side.ws.ping_ms > 0)
+		ev_timer_arm(&w->ping, w->o->side.ws.ping_ms);
 }
 
 static void	ws_hs_cb(int, int, void *);
@@ -1671,7 +1671,7 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 static int
 ws_compresses(const struct options *o)
 {
-	return (!o->ws_no_compress && !o->ws_framed && ws_z_load() == 0);
+	return (!o->side.ws.no_compress && !o->side.ws.framed && ws_z_load() == 0);
 }
 
 /*
@@ -1728,8 +1728,8 @@ ws_hs_request(struct ws_hs *h)
 		}
 		return (0);
 	}
-	if (r.protocols != NULL && h->o->ws_protocol != NULL)
-		ws_choose_protocol(r.protocols, h->o->ws_protocol, proto,
+	if (r.protocols != NULL && h->o->side.ws.protocol != NULL)
+		ws_choose_protocol(r.protocols, h->o->side.ws.protocol, proto,
 		    sizeof(proto));
 	/* The client's bytes, escaped: no terminal obeys them. */
 	path[room_escape((const unsigned char *)r.path, strlen(r.path),
@@ -1866,8 +1866,8 @@ ws_hs_sniff_cb(void *arg)
 static void
 ws_hs_deadline(struct ws_hs *h)
 {
-	ev_timer_arm(&h->timer, h->o->timeout_ms != TIME_NONE ?
-	    h->o->timeout_ms : WS_HS_TIMEOUT_MS);
+	ev_timer_arm(&h->timer, h->o->side.timeout_ms != TIME_NONE ?
+	    h->o->side.timeout_ms : WS_HS_TIMEOUT_MS);
 }
 
 /* One step of the upgrade: write what is owed, then read. */
@@ -2041,8 +2041,8 @@ ws_accept_start(const struct options *o, int fd, struct tls *tls,
 	if (o->broker || o->room) {
 		h->sniffing = 1;
 		ev_timer_disarm(&h->timer);
-		if (o->gate.idle_ms != TIME_NONE)
-			ev_timer_arm(&h->timer, o->gate.idle_ms);
+		if (o->side.gate.idle_ms != TIME_NONE)
+			ev_timer_arm(&h->timer, o->side.gate.idle_ms);
 	}
 	/*
 	 * The first read is from the loop: writable at once, and the TLS
@@ -2221,19 +2221,19 @@ ws_connect_start(const struct options *o, int fd, struct tls *tls,
 	arc4random_buf(nonce, sizeof(nonce));
 	ws_make_key(nonce, h->key);
 	memset(&r, 0, sizeof(r));
-	dflt = strcmp(port, o->ssl ? "443" : "80") == 0;
+	dflt = strcmp(port, o->side.tls.on ? "443" : "80") == 0;
 	(void)snprintf(hostport, sizeof(hostport), "%s%s%s%s%s",
 	    strchr(host, ':') != NULL ? "[" : "", host,
 	    strchr(host, ':') != NULL ? "]" : "", dflt ? "" : ":",
 	    dflt ? "" : port);
 	r.host = hostport;
-	r.path = o->ws_path != NULL ? o->ws_path : "/";
+	r.path = o->side.ws.path != NULL ? o->side.ws.path : "/";
 	r.key = h->key;
-	r.origin = o->ws_origin;
-	r.protocols = h->protocols = o->ws_protocol;
+	r.origin = o->side.ws.origin;
+	r.protocols = h->protocols = o->side.ws.protocol;
 	r.extensions = ws_compresses(o) ? WS_PMD_OFFER : NULL;
-	r.headers = o->ws_headers;
-	r.nheaders = o->nws_headers;
+	r.headers = o->side.ws.headers;
+	r.nheaders = o->side.ws.nheaders;
 	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1) {
 		ws_hs_cancel(h);
 		log_cause(cause, "WebSocket: %s", why);

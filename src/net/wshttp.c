@@ -192,7 +192,7 @@ wsh_static(const struct options *o, const char *target,
 		wsh_refuse(a, HTTP_FORBIDDEN, "forbidden path");
 		return;
 	}
-	if ((fd = wsh_open_beneath(o->ws_static_fd, path)) == -1) {
+	if ((fd = wsh_open_beneath(o->side.ws.static_fd, path)) == -1) {
 		/* A link out, a link at all, or a way up: the same 403. */
 		wsh_refuse(a, errno == EXDEV || errno == ELOOP ||
 		    errno == EACCES ? HTTP_FORBIDDEN : WSH_NOT_FOUND,
@@ -220,11 +220,11 @@ wsh_path_allowed(const struct options *o, const char *target)
 {
 	size_t	 i, n = strcspn(target, "?#");
 
-	if (o->nws_paths == 0)
+	if (o->side.ws.npaths == 0)
 		return (1);
-	for (i = 0; i < o->nws_paths; i++) {
-		if (strlen(o->ws_paths[i]) == n &&
-		    strncmp(o->ws_paths[i], target, n) == 0)
+	for (i = 0; i < o->side.ws.npaths; i++) {
+		if (strlen(o->side.ws.paths[i]) == n &&
+		    strncmp(o->side.ws.paths[i], target, n) == 0)
 			return (1);
 	}
 	return (0);
@@ -240,11 +240,11 @@ wsh_origin_allowed(const struct options *o, const char *head)
 	char	 v[512];
 	size_t	 i;
 
-	if (o->nws_allow_origins == 0 ||
+	if (o->side.ws.nallow_origins == 0 ||
 	    ws_header(head, "Origin", v, sizeof(v)) != 1)
 		return (1);
-	for (i = 0; i < o->nws_allow_origins; i++) {
-		if (strcasecmp(o->ws_allow_origins[i], v) == 0)
+	for (i = 0; i < o->side.ws.nallow_origins; i++) {
+		if (strcasecmp(o->side.ws.allow_origins[i], v) == 0)
 			return (1);
 	}
 	return (0);
@@ -290,7 +290,7 @@ wsh_route(const struct options *o, const char *head, struct wsh_answer *a)
 		return (WSH_ANSWER);
 	}
 	a->refusal = 0;
-	if (o->ws_static != NULL) {
+	if (o->side.ws.static_dir != NULL) {
 		wsh_static(o, l.target, a);
 		return (WSH_ANSWER);
 	}
