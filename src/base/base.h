@@ -1,8 +1,9 @@
 /*
  * The base layer: the event loop, buffers, logging, clean-up at exit, parsing of
  * numbers and times, and what every layer needs of a socket address.  The
- * configuration the command line makes (struct options) is in io/io.h,
- * the lowest layer that reads it.
+ * command line (struct options) is the front layer's; each layer below is
+ * given the part of it that it reads (a side's TLS in io/io.h, the rest of
+ * a side in net/net.h, how data flows in modes/modes.h).
  *
  * The bottom layer: it includes no header of ours but compat.h.
  * The first of our headers a source file includes names its layer

@@ -22,7 +22,7 @@ log_init(int verbose)
 	log_level = verbose;
 }
 
-int
+__startup int
 log_verbosity(void)
 {
 	return (log_level);

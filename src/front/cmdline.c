@@ -534,9 +534,9 @@ operand_alone(const struct options *o, const char *arg)
 		    "%s%s -l %s", arg, getprogname(), chat, arg);
 	if (o->chat)
 		return;
-	if (o->nforward > 0)
+	if (o->fwd.n > 0)
 		fatalx("must use -l with --forward (%s -l %s --forward %s)",
-		    getprogname(), arg, o->forward[0]);
+		    getprogname(), arg, o->fwd.targets[0]);
 	if (strstr(arg, "://") != NULL)
 		fatalx("missing port number (%s: the URLs taken are ws:// "
 		    "and wss://)%s", arg, operand_hint);
@@ -822,7 +822,7 @@ step_proxy(struct cmdline *cl)
 		if (o->side.sock.socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
 		/* A forwarder's targets may be behind the proxy. */
-		if (o->side.listen && o->nforward == 0)
+		if (o->side.listen && o->fwd.n == 0)
 			fatalx("no proxy support for listen");
 		if (o->side.sock.family == AF_UNIX)
 			fatalx("no proxy support for unix sockets");
@@ -840,7 +840,7 @@ step_proxy(struct cmdline *cl)
 		for (i = 0; i < cl->nproxy; i++) {
 			proxy_hop(cl, i);
 			/* A server cannot stop to ask for a password. */
-			if (o->nforward > 0 && cl->nproxy > 1 &&
+			if (o->fwd.n > 0 && cl->nproxy > 1 &&
 			    o->side.proxy.hops[i].user != NULL &&
 			    o->side.proxy.hops[i].pass == NULL)
 				fatalx("--forward through a proxy needs its "
@@ -898,12 +898,12 @@ step_forward(struct cmdline *cl)
 	size_t			 i;
 	enum fwd_kind		 kind;
 
-	for (i = 0; i < o->nforward; i++) {
-		if (forward_parse_target(o->forward[i], &host, &port, &kind,
+	for (i = 0; i < o->fwd.n; i++) {
+		if (forward_parse_target(o->fwd.targets[i], &host, &port, &kind,
 		    &errstr) == -1)
-			fatalx("--forward %s: %s", o->forward[i], errstr);
+			fatalx("--forward %s: %s", o->fwd.targets[i], errstr);
 		if (kind != FWD_UNIX)
-			forward_check_family(o, o->forward[i], host);
+			forward_check_family(o, o->fwd.targets[i], host);
 		free(host);
 		free(port);
 	}
@@ -958,6 +958,18 @@ step_last(struct cmdline *cl)
 	    cl->pair;
 	if (o->flow.recv_only)
 		o->flow.no_stdin = 1;
+	/*
+	 * What the side's layers need to know of the mode: a datagram
+	 * listener's peers have sockets of their own with a program for
+	 * each, or DTLS; a broker and a room take plain TCP clients beside
+	 * WebSocket ones, and the room has a page; a program learns a
+	 * WebSocket request's variables.
+	 */
+	o->side.dgram_peers = o->side.tls.on ||
+	    (o->side.keep && o->local.exec != NULL);
+	o->side.ws.plain_too = o->broker || o->room;
+	o->side.ws.room_page = o->room;
+	o->side.ws.cgi = o->local.exec != NULL;
 	/* --ws-static: a directory that cannot be opened is said now. */
 	if (o->side.ws.static_dir != NULL &&
 	    (o->side.ws.static_fd = wsh_static_open(o->side.ws.static_dir, &cause)) == -1)
@@ -1456,6 +1468,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 
 	opt_defaults(o);
 	o->run = run;
+	o->side.run = run;
 
 	/* Invoked by the name "sockchat" (a link), it is "sockcat --chat". */
 	if (strcmp(getprogname(), "sockchat") == 0)
@@ -1495,7 +1508,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 		pair_translate(&cl, &nops, &ops);
 	pair_forward_device(&cl);
 	passed(&cl);
-	if (o->device == NULL && (!o->side.listen || o->side.sock.listen_fd == -1 ||
+	if (o->local.device == NULL && (!o->side.listen || o->side.sock.listen_fd == -1 ||
 	    nops > 0 || o->chat || o->side.sock.source_port != NULL))
 		operands(o, nops, ops);
 	if (!o->side.listen && !cl.listen_fd)

@@ -21,6 +21,39 @@
 
 #include "modes/modes.h"
 
+/* When --progress draws its line. */
+enum {
+	PROGRESS_NEVER,
+	PROGRESS_AUTO,		/* only when stderr is a terminal */
+	PROGRESS_ALWAYS,
+};
+
+/*
+ * What a command line asks for, filled once by cmdline.c, then read-only.
+ * The modes are given its parts in a struct job (mode.c), each layer
+ * below the part it reads.
+ */
+struct options {
+	struct side	 side;		/* the connection of the command line */
+	struct flow	 flow;
+	struct local	 local;
+	struct fwd_conf	 fwd;
+	int		 verbose;	/* -v, counted */
+	int		 zero;		/* -z: scan, move no data */
+	int		 randomize;	/* -r */
+	int		 broker;	/* --broker: relay among clients */
+	int		 room;		/* --room: chat server */
+	long long	 stall_ms;	/* --write-timeout, TIME_NONE: default */
+	int		 chat;		/* --chat, or invoked as sockchat */
+	int		 stats;		/* --stats, or -vv */
+	int		 progress;	/* --progress: a PROGRESS_* value */
+	const char	*output;	/* -o: raw session log */
+	const char	*hex_dump;	/* --hex-dump */
+	int		 append_output;	/* --append-output */
+	struct runtime	*run;		/* what changes: not configuration */
+	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
+};
+
 /* Port used by --chat when none is given. */
 #define CHAT_DEFAULT_PORT	"5000"
 
@@ -30,7 +63,7 @@ void		 stats_end(void);
 void		 stats_report(void);
 
 /* mode.c */
-int		 mode_run(const struct options *);
+int		 mode_run(struct options *);
 
 /* cmdline.c */
 /* What the parser keeps besides struct options while it reads argv. */

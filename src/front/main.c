@@ -84,8 +84,6 @@ main(int argc, char **argv)
 	sig_action(SIGTERM, &sa, NULL);
 	sig_action(SIGHUP, &sa, NULL);
 	stdio_init();
-	if (o.side.tls.on && !o.zero && tls_setup(&o, &cause) == -1)
-		fatalx("%s", cause);
 	stats_init(&o);
 	run.report = stats_report;
 	/* After stdio_init(): a log must never take the number 0, 1 or 2. */
@@ -102,8 +100,8 @@ main(int argc, char **argv)
 	dump_close(run.dump);
 	free(o.side.sock.md5sig);
 	free(o.side.tls.pins);
-	free(o.forward);
-	free(o.forward_text);
+	free(o.fwd.targets);
+	free(o.fwd.text);
 	free(o.side.ws.headers);
 	free(o.side.ws.path);
 	gate_forget(&run);

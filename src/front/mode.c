@@ -14,12 +14,15 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <string.h>
+
 #include "front.h"
 
 static __startup int
 is_device(const struct options *o)
 {
-	return (o->device != NULL);
+	return (o->local.device != NULL);
 }
 
 static __startup int
@@ -37,7 +40,7 @@ is_chat_client(const struct options *o)
 static __startup int
 is_forward(const struct options *o)
 {
-	return (o->nforward > 0);
+	return (o->fwd.n > 0);
 }
 
 static __startup int
@@ -105,7 +108,7 @@ is_client(const struct options *o)
 static const struct mode {
 	const char	*name;
 	int		(*is)(const struct options *);
-	int		(*run)(const struct options *);
+	int		(*run)(const struct job *);
 } modes[] = {
 	{ "device",		is_device,		device_relay },
 	{ "chat listener",	is_chat_server,		chat_listen },
@@ -123,10 +126,67 @@ static const struct mode {
 	{ "client",		is_client,		plain_connect },
 };
 
+/*
+ * The TLS context of side sd, when it speaks TLS: a server's for a
+ * listener, DTLS's over datagrams.  Exits with one line if it cannot be
+ * made.
+ */
+static __startup void
+mode_tls(struct side *sd)
+{
+	char	*cause;
+	int	 flags = 0;
+
+	if (!sd->tls.on || sd->tls.ctx != NULL)
+		return;
+	if (sd->listen)
+		flags |= TLS_SERVER;
+	if (sd->sock.socktype == SOCK_DGRAM)
+		flags |= TLS_DGRAM;
+	if ((sd->tls.ctx = tls_ctx_new(&sd->tls, flags, &cause)) == NULL)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
+/*
+ * The forwarder's other side: what it dials each target with.  It is a
+ * client of the command line's settings (any family of address unless
+ * -4 or -6, the proxy of -x), with no source address of its own and the
+ * TLS of --forward-ssl.
+ */
+static __startup void
+mode_forward_peer(const struct options *o, struct side *peer)
+{
+	*peer = o->side;
+	peer->listen = 0;
+	peer->keep = 0;
+	peer->sock.source = NULL;
+	peer->sock.source_port = NULL;
+	peer->sock.listen_fd = -1;
+	peer->sock.reuseport = 0;
+	if (peer->sock.family == AF_UNIX)
+		peer->sock.family = AF_UNSPEC;
+	peer->tls = o->fwd.tls;
+	peer->tls.ctx = NULL;
+	memset(&peer->ws, 0, sizeof(peer->ws));
+	mode_tls(peer);
+}
+
 /* Run the mode the command line asks for.  Returns the exit status. */
 __startup int
-mode_run(const struct options *o)
+mode_run(struct options *o)
 {
+	static struct side	 peer;
+	struct job		 j = {
+		.side = &o->side,
+		.flow = &o->flow,
+		.local = &o->local,
+		.fwd = &o->fwd,
+		.stall_ms = o->stall_ms,
+		.randomize = o->randomize,
+		.stats = o->stats,
+		.room = o->room,
+		.run = o->run,
+	};
 	size_t	 i;
 
 	for (i = 0; i < nitems(modes) - 1; i++) {
@@ -139,5 +199,11 @@ mode_run(const struct options *o)
 	 */
 	if (o->verbose >= 2)
 		log_verbose(2, "mode: %s", modes[i].name);
-	return (modes[i].run(o));
+	if (!o->zero)
+		mode_tls(&o->side);
+	if (o->fwd.n > 0) {
+		mode_forward_peer(o, &peer);
+		j.peer = &peer;
+	}
+	return (modes[i].run(&j));
 }

@@ -209,15 +209,15 @@ static const struct optdef optdefs[] = {
 	  .group = OPTG_PROG, .set = opt_exec, .value = 1, .on = on_exec,
 	  .comp = OPTC_COMMAND,
 	  .help = "run COMMAND with /bin/sh -c for each connection" },
-	{ .name = "pty", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(pty),
+	{ .name = "pty", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(local.pty),
 	  .help = "run the program on a terminal of its own" },
-	{ .name = "raw", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(raw),
+	{ .name = "raw", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(local.raw),
 	  .help = "raw terminal for a --pty peer (also -l); ~. leaves" },
 	{ .name = "readline", .group = OPTG_PROG, .kind = OPTK_FLAG,
-	  FIELD(readline),
+	  FIELD(local.readline),
 	  .help = "edit the lines typed on a terminal; Up, Down: history" },
 	{ .name = "fifo", .arg = "PATH", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(fifo), .comp = OPTC_FILE,
+	  .kind = OPTK_STRING, FIELD(local.fifo), .comp = OPTC_FILE,
 	  .help = "send what is written to the FIFO PATH" },
 	{ .name = "chat", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(chat),
 	  .help = "talk with one person, :q leaves (ncat's: --room)" },
@@ -254,16 +254,16 @@ static const struct optdef optdefs[] = {
 	  .what = "write timeout",
 	  .help = "drop a client that reads nothing for TIME (10s)" },
 	{ .name = "forward", .arg = "TARGET", .group = OPTG_PROG,
-	  .set = opt_forward, FIELD(nforward), .repeat = 1,
+	  .set = opt_forward, FIELD(fwd.n), .repeat = 1,
 	  .help = "with -l: relay to host:port, unix:, udp:, ws://" },
 	{ .name = "forward-file", .arg = "FILE", .group = OPTG_PROG,
-	  .set = opt_forward_file, FIELD(forward_file), .comp = OPTC_FILE,
+	  .set = opt_forward_file, FIELD(fwd.file), .comp = OPTC_FILE,
 	  .help = "--forward for each line of FILE (SIGHUP reads it)" },
 	{ .name = "round-robin", .group = OPTG_PROG,
-	  .kind = OPTK_FLAG, FIELD(round_robin),
+	  .kind = OPTK_FLAG, FIELD(fwd.round_robin),
 	  .help = "spread clients over the --forward targets" },
 	{ .name = "send-proxy", .arg = "VERSION", .group = OPTG_PROG,
-	  .set = opt_send_proxy, FIELD(send_proxy), .comp = OPTC_WORDS,
+	  .set = opt_send_proxy, FIELD(fwd.send_proxy), .comp = OPTC_WORDS,
 	  .words = "v1 v2",
 	  .help = "send the target a PROXY header, v1 or v2" },
 	{ .name = "websocket", .group = OPTG_PROG,
@@ -353,18 +353,18 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_STRING, FIELD(side.tls.alpn), .also = OPTA_SSL,
 	  .help = "ALPN protocols, comma-separated" },
 	{ .name = "forward-ssl", .group = OPTG_PROXY,
-	  .kind = OPTK_FLAG, FIELD(fwd_tls.on),
+	  .kind = OPTK_FLAG, FIELD(fwd.tls.on),
 	  .help = "TLS to the --forward target (as do the next three)" },
 	{ .name = "forward-ssl-verify", .group = OPTG_PROXY,
-	  .kind = OPTK_FLAG, FIELD(fwd_tls.verify), .also = OPTA_FWD_SSL,
+	  .kind = OPTK_FLAG, FIELD(fwd.tls.verify), .also = OPTA_FWD_SSL,
 	  .help = "verify the target's certificate and name" },
 	{ .name = "forward-ssl-trustfile", .arg = "FILE", .group = OPTG_PROXY,
-	  .kind = OPTK_STRING, FIELD(fwd_tls.trustfile),
+	  .kind = OPTK_STRING, FIELD(fwd.tls.trustfile),
 	  .also = OPTA_FWD_SSL, .comp = OPTC_FILE,
 	  .help = "PEM certificates to trust there" },
 	{ .name = "forward-ssl-servername", .arg = "NAME",
 	  .group = OPTG_PROXY, .kind = OPTK_STRING,
-	  FIELD(fwd_tls.servername), .also = OPTA_FWD_SSL,
+	  FIELD(fwd.tls.servername), .also = OPTA_FWD_SSL,
 	  .help = "SNI and name to check there" },
 	{ .letter = 'o', .name = "output", .arg = "FILE", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(output), .comp = OPTC_FILE,
@@ -603,7 +603,7 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (d->also == OPTA_SSL)
 		o->side.tls.on = 1;
 	else if (d->also == OPTA_FWD_SSL)
-		o->fwd_tls.on = 1;
+		o->fwd.tls.on = 1;
 }
 
 /* -e, -c: the program; only one of the two forms. */
@@ -612,17 +612,17 @@ opt_exec(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
 
-	if (o->exec != NULL && o->exec_shell != d->value)
+	if (o->local.exec != NULL && o->local.exec_shell != d->value)
 		fatalx("cannot use -e and -c");
-	o->exec = arg;
-	o->exec_shell = d->value;
+	o->local.exec = arg;
+	o->local.exec_shell = d->value;
 }
 
 /* -e, -c: in effect when the program is of this row's form. */
 static __startup int
 on_exec(const struct options *o, const struct optdef *d)
 {
-	return (o->exec != NULL && o->exec_shell == d->value);
+	return (o->local.exec != NULL && o->local.exec_shell == d->value);
 }
 
 /*
@@ -1035,11 +1035,11 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 	struct options	*o = cl->o;
 
 	(void)d;
-	o->forward = reallocarray(o->forward, o->nforward + 1,
-	    sizeof(*o->forward));
-	if (o->forward == NULL)
+	o->fwd.targets = reallocarray(o->fwd.targets, o->fwd.n + 1,
+	    sizeof(*o->fwd.targets));
+	if (o->fwd.targets == NULL)
 		fatal("reallocarray");
-	o->forward[o->nforward++] = arg;
+	o->fwd.targets[o->fwd.n++] = arg;
 }
 
 /*
@@ -1054,21 +1054,21 @@ opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
 	size_t		 n;
 
 	(void)d;
-	if (o->forward_file != NULL)
+	if (o->fwd.file != NULL)
 		fatalx("--forward-file given twice: one file holds the "
 		    "targets");
-	if ((o->forward_text = forward_read_file(arg, &lines, &n,
+	if ((o->fwd.text = forward_read_file(arg, &lines, &n,
 	    &cause)) == NULL)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	o->forward_file = arg;
-	o->forward = reallocarray(o->forward, o->nforward + n,
-	    sizeof(*o->forward));
-	if (o->forward == NULL)
+	o->fwd.file = arg;
+	o->fwd.targets = reallocarray(o->fwd.targets, o->fwd.n + n,
+	    sizeof(*o->fwd.targets));
+	if (o->fwd.targets == NULL)
 		fatal("reallocarray");
-	memcpy(o->forward + o->nforward, lines, n * sizeof(*lines));
-	o->forward_file_at = o->nforward;
-	o->nforward += n;
-	o->nforward_file = n;
+	memcpy(o->fwd.targets + o->fwd.n, lines, n * sizeof(*lines));
+	o->fwd.file_at = o->fwd.n;
+	o->fwd.n += n;
+	o->fwd.nfile = n;
 	free(lines);
 }
 
@@ -1077,7 +1077,7 @@ static void
 opt_send_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
-	if ((cl->o->send_proxy = proxyproto_version(arg)) == -1)
+	if ((cl->o->fwd.send_proxy = proxyproto_version(arg)) == -1)
 		fatalx("send-proxy invalid: %s (v1 or v2)", arg);
 }
 

@@ -378,33 +378,33 @@ pair_forward_device(struct cmdline *cl)
 	size_t			 i;
 	int			 dgram = o->side.sock.socktype == SOCK_DGRAM;
 
-	for (i = 0; i < o->nforward; i++) {
-		if (addr_is(o->forward[i]) && addr_parse(o->forward[i], &a,
+	for (i = 0; i < o->fwd.n; i++) {
+		if (addr_is(o->fwd.targets[i]) && addr_parse(o->fwd.targets[i], &a,
 		    &errstr) == 0 && pair_forward_child(&a, dgram))
 			break;
 	}
-	if (i == o->nforward)
+	if (i == o->fwd.n)
 		return;
 	p.cl = cl;
 	p.text[0] = "--forward";
-	p.text[1] = o->forward[i];
-	if (o->nforward > 1 || o->forward_file != NULL || o->round_robin)
+	p.text[1] = o->fwd.targets[i];
+	if (o->fwd.n > 1 || o->fwd.file != NULL || o->fwd.round_robin)
 		pair_refuse(&p, pair_device(&a) ? "a device is the only "
 		    "target of its listener" : "a udp:, dtls:, tls:, vsock: "
 		    "or WebSocket target is the only target of its "
 		    "listener");
-	if (o->exec != NULL)
+	if (o->local.exec != NULL)
 		pair_refuse(&p, "--forward is a mode of its own: it takes no "
 		    "-e or -c");
-	if (o->send_proxy != 0)
+	if (o->fwd.send_proxy != 0)
 		pair_refuse(&p, "--send-proxy is for the targets the "
 		    "forwarder dials itself (HOST:PORT, tcp:, unix:)");
-	if (o->fwd_tls.on && !pair_device(&a))
+	if (o->fwd.tls.on && !pair_device(&a))
 		pair_refuse(&p, "--forward-ssl is for HOST:PORT, tcp: and "
 		    "unix: targets: tls: and wss:// have TLS of their own");
-	pair_device_check(&a, o->forward[i]);
-	o->nforward = 0;
-	pair_child(&p, &a, o->forward[i]);
+	pair_device_check(&a, o->fwd.targets[i]);
+	o->fwd.n = 0;
+	pair_child(&p, &a, o->fwd.targets[i]);
 }
 
 /*
@@ -486,7 +486,7 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 	}
 	if (cl->o->side.listen || cl->o->side.sock.family == AF_UNIX ||
 	    cl->o->side.sock.socktype == SOCK_DGRAM || cl->o->side.sock.vsock ||
-	    cl->o->exec != NULL || cl->o->nforward > 0)
+	    cl->o->local.exec != NULL || cl->o->fwd.n > 0)
 		pair_refuse(&p, "the addresses say what -l, -U, -u, --vsock, "
 		    "-e, -c and --forward would: not with them");
 	for (i = 0; i < 2; i++) {
@@ -506,7 +506,7 @@ pair_translate(struct cmdline *cl, int *argcp, char ***argvp)
 	if (pair_device(&a[0]) || pair_device(&a[1])) {
 		i = pair_device(&a[1]);
 		if (a[1 - i].kind == ADDR_STDIO) {
-			cl->o->device = p.text[i];
+			cl->o->local.device = p.text[i];
 			*argcp = 0;
 			return;
 		}

@@ -22,29 +22,14 @@
 #include "pump/pump.h"
 
 /*
- * The configuration: what the command line asks for (struct options) and
- * the types it is made of.  It lives in this layer, the lowest that reads
- * it (tls.c); the layers below are passed what they need as arguments.
+ * The configuration this layer reads: a side's TLS (tls.c), who may
+ * connect (gate.c, above it, and the listener) and what changes while
+ * the program runs.  The command line (struct options) is the front
+ * layer's: each layer is given the part of it that it reads.
  */
-
-/* When --progress draws its line. */
-enum {
-	PROGRESS_NEVER,
-	PROGRESS_AUTO,		/* only when stderr is a terminal */
-	PROGRESS_ALWAYS,
-};
 
 /* The length of a SHA-256 fingerprint (--ssl-pin). */
 #define TLS_PIN_LEN		32
-
-/* --retry forever. */
-#define RETRY_FOREVER		(-1)
-
-/* --retry-interval when it is not given, in milliseconds. */
-#define RETRY_DEFAULT_MS	1000
-
-/* The shortest --retry-interval: tries without a pause would spin. */
-#define RETRY_MIN_MS		10
 
 /*
  * Who may connect to a server and how many at once (gate.c): the controls
@@ -78,20 +63,6 @@ struct runtime {
 					   far (SIGUSR1), or NULL */
 };
 
-/* The most proxies a connection goes through (-x given again). */
-#define PROXY_HOPS_MAX		8
-
-/* One proxy of a chain: each -x, in order. */
-struct proxy_hop {
-	int		 proto;		/* PROXY_* */
-	char		*host;
-	char		*port;
-	const char	*user;		/* NULL: no credentials */
-	const char	*pass;		/* NULL: asked for on the terminal */
-	const char	*label;		/* how messages name it */
-	int		 owned;		/* user and pass are allocated (a URL's) */
-};
-
 /* A side's TLS or DTLS: what src/io/tls.c reads of it. */
 struct tls_conf {
 	int		 on;		/* --ssl, or any --ssl-* option */
@@ -104,159 +75,7 @@ struct tls_conf {
 	const char	*alpn;		/* --ssl-alpn: "h2,http/1.1" */
 	unsigned char	(*pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
 	size_t		 npins;
-};
-
-/* A side's socket: its family, type and options. */
-struct sock_conf {
-	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
-					   AF_UNSPEC; AF_UNIX with -U */
-	int		 socktype;	/* SOCK_STREAM, or SOCK_DGRAM with -u */
-	int		 numeric;	/* -n: no DNS or service lookups */
-	int		 so_debug;	/* -D */
-	int		 broadcast;	/* -b */
-	int		 rcvbuf;	/* -I, 0 when unset */
-	int		 sndbuf;	/* -O, 0 when unset */
-	int		 ttl;		/* -M, -1 when unset */
-	int		 minttl;	/* -m, -1 when unset */
-	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
-	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */
-	int		 tos;		/* -T, -1 when unset */
-	char		*md5sig;	/* -S: the TCP MD5 key, NULL when unset */
-	int		 keepalive;	/* --keepalive */
-	int		 keepidle;	/* its idle seconds, 0: the system's */
-	int		 keepintvl;	/* seconds between probes, 0: system's */
-	int		 keepcnt;	/* probes unanswered, 0: the system's */
-	int		 nodelay;	/* --nodelay: TCP_NODELAY */
-	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
-	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
-	int		 dccp;		/* -Z */
-	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
-	const char	*source;	/* -s */
-	const char	*source_port;	/* -p */
-	int		 listen_fd;	/* --listen-fd, or a socket passed the
-					   systemd way; -1: bind our own */
-	const char	*listen_fd_name; /* LISTEN_FDNAMES' name for it */
-};
-
-/* The proxies a side is dialled through. */
-struct proxy_conf {
-	int		 proto;		/* -X, --proxy-type: PROXY_* */
-	char		*host;		/* -x, --proxy: NULL when direct */
-	char		*port;		/* -x's port or the protocol's */
-	const char	*user;		/* -P, or --proxy-auth's user */
-	const char	*pass;		/* --proxy-auth's password, or NULL */
-	int		 dns;		/* --proxy-dns: PROXY_DNS_*, or 0 */
-	struct proxy_hop hops[PROXY_HOPS_MAX]; /* -x, in order: the first
-					   is host's */
-	size_t		 nhops;
-};
-
-/* A side's WebSocket: the client's URL and the server's answers. */
-struct ws_conf {
-	int		 on;		/* --websocket, or a ws:// URL */
-	int		 binary;	/* --ws-binary: binary messages */
-	char		*path;		/* the ws:// URL's path */
-	const char	*origin;	/* --ws-origin */
-	const char	*protocol;	/* --ws-protocol: offered, accepted */
-	char		**headers;	/* --ws-header lines */
-	size_t		 nheaders;
-	long long	 ping_ms;	/* --ws-ping, TIME_NONE: never */
-	long long	 max_message;	/* --ws-max-message, 0: default */
-	int		 insecure;	/* --ws-insecure */
-	int		 framed;	/* --ws-framed: "T n"/"B n" records */
-	int		 no_compress;	/* --ws-no-compress */
-	const char	*static_dir;	/* --ws-static: files served */
-	int		 static_fd;	/* --ws-static's directory, open */
-	char		**allow_origins; /* --ws-allow-origin */
-	size_t		 nallow_origins;
-	char		**paths;	/* --ws-path: where upgrades go */
-	size_t		 npaths;
-};
-
-/*
- * A side: one end of what sockcat joins, as a connection is dialled or
- * listened on, with its own settings.
- */
-struct side {
-	const char	*host;		/* destination, or listen address */
-	char		**ports;	/* expanded port list */
-	size_t		 nports;
-	int		 listen;	/* -l */
-	int		 keep;		/* -k */
-	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
-	int		 retries;	/* --retry: tries after the first,
-					   RETRY_FOREVER */
-	long long	 retry_ms;	/* --retry-interval */
-	int		 reconnect;	/* --reconnect */
-	int		 reconnect_max;	/* --reconnect=MAX: attempts after
-					   a loss; 0: for ever */
-	int		 say_refused;	/* a client's refused connection is
-					   said without -v (--ssl, ws://,
-					   --proxy: not nc's modes) */
-	struct gate	 gate;		/* --allow, --max-conns, ... */
-	struct sock_conf sock;
-	struct proxy_conf proxy;
-	struct tls_conf	 tls;
-	struct ws_conf	 ws;
-};
-
-/* How data moves between the two sides: the pump's settings. */
-struct flow {
-	int		 crlf;		/* -C */
-	long long	 interval_ms;	/* -i: pause after each line sent */
-	long long	 delay_ms;	/* --delay: pause after each write */
-	long long	 recv_limit;	/* -W: reads from the network, 0: none */
-	int		 telnet;	/* -t */
-	int		 send_only;	/* --send-only */
-	int		 recv_only;	/* --recv-only */
-	int		 no_shutdown;	/* --no-shutdown */
-	int		 shut_net;	/* -N: shutdown(2) the socket at EOF */
-	int		 no_stdin;	/* -d */
-	int		 half_close;	/* --half-close */
-	int		 no_splice;	/* --no-splice: always copy */
-	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
-	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
-	const char	*on_connect;	/* --on-connect TEXT or @FILE */
-	int		 fdpass;	/* -F */
-};
-
-/*
- * What a command line asks for, filled once by cmdline.c, then read-only:
- * the modes see it const.
- */
-struct options {
-	struct side	 side;		/* the connection of the command line */
-	struct flow	 flow;
-	struct tls_conf	 fwd_tls;	/* --forward-ssl*: the targets' TLS */
-	int		 verbose;	/* -v, counted */
-	int		 zero;		/* -z: scan, move no data */
-	int		 randomize;	/* -r */
-	int		 broker;	/* --broker: relay among clients */
-	int		 room;		/* --room: chat server */
-	long long	 stall_ms;	/* --write-timeout, TIME_NONE: default */
-	int		 chat;		/* --chat, or invoked as sockchat */
-	int		 stats;		/* --stats, or -vv */
-	int		 progress;	/* --progress: a PROGRESS_* value */
-	int		 pty;		/* --pty: programs on a terminal */
-	int		 raw;		/* --raw: the local terminal raw */
-	int		 readline;	/* --readline: typed lines edited */
-	const char	*output;	/* -o: raw session log */
-	const char	*hex_dump;	/* --hex-dump */
-	int		 append_output;	/* --append-output */
-	struct runtime	*run;		/* what changes: not configuration */
-	const char	*exec;		/* -e or -c: the program to run */
-	int		 exec_shell;	/* -c: exec is a /bin/sh command */
-	const char	*fifo;		/* --fifo: send what this FIFO gives */
-	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
-	char		**forward;	/* --forward targets, in order */
-	size_t		 nforward;
-	const char	*forward_file;	/* --forward-file: a target a line */
-	char		*forward_text;	/* its text: its targets point in */
-	size_t		 forward_file_at; /* where they are in forward[] */
-	size_t		 nforward_file;	/* and how many */
-	int		 round_robin;	/* --round-robin over the targets */
-	int		 send_proxy;	/* --send-proxy: PROXYPROTO_*, or 0 */
-	const char	*device;	/* serial:, pty: with stdio (pair.c) */
+	struct tls_ctx	*ctx;		/* made from the rest at start-up */
 };
 
 /*
@@ -310,24 +129,28 @@ ssize_t		 edit_read(struct edit *, int, void *, size_t);
 
 /* tls.c */
 struct tls;
+struct tls_ctx;
 struct tls_hs;
+/* What a context is for (tls_ctx_new()). */
+#define TLS_SERVER	0x1	/* a server's, else a client's */
+#define TLS_DGRAM	0x2	/* DTLS, over datagrams */
 /* A handshake is over: the TLS state, or NULL and a message to free. */
 typedef void tls_done_cb(struct tls *, char *, void *);
 int		 tls_available(void);
-int		 tls_setup(const struct options *, char **);
-int		 tls_reload(const struct options *, char **);
-struct tls_hs	*tls_handshake_start(const struct options *, int,
-		    const char *, long long, tls_done_cb *, void *, char **);
+struct tls_ctx	*tls_ctx_new(const struct tls_conf *, int, char **);
+int		 tls_ctx_reload(struct tls_ctx *, char **);
+void		 tls_ctx_free(struct tls_ctx *);
+struct tls_hs	*tls_handshake_start(struct tls_ctx *, int, const char *,
+		    long long, tls_done_cb *, void *, char **);
 void		 tls_handshake_cancel(struct tls_hs *);
-int		 tls_dtls_listen(int, struct net_peer *, struct tls **);
-struct tls_hs	*tls_dtls_accept_start(const struct options *, struct tls *,
-		    int, long long, tls_done_cb *, void *, char **);
-int		 tls_setup_origin(const struct options *, char **);
-struct tls_hs	*tls_origin_start(const struct options *, int,
-		    const char *, long long, tls_done_cb *, void *, char **);
-struct tls	*tls_handshake(const struct options *, int, const char *,
+int		 tls_dtls_listen(struct tls_ctx *, int, struct net_peer *,
+		    struct tls **);
+struct tls_hs	*tls_dtls_accept_start(struct tls_ctx *, struct tls *, int,
+		    long long, tls_done_cb *, void *, char **);
+struct tls	*tls_handshake(struct tls_ctx *, int, const char *,
 		    long long, char **);
-int		 tls_check_peer(const struct options *, struct tls *, char **);
+int		 tls_check_peer(const struct tls_conf *, struct tls *,
+		    char **);
 void		 tls_attach(struct endpoint *, struct tls *);
 ssize_t		 tls_read(struct tls *, void *, size_t, int *);
 ssize_t		 tls_write(struct tls *, const void *, size_t, int *);

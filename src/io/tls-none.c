@@ -17,27 +17,34 @@ tls_available(void)
 	return (0);
 }
 
-int
-tls_setup(const struct options *o, char **cause)
+struct tls_ctx *
+tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
 {
-	(void)o;
+	(void)conf;
+	(void)flags;
 	log_cause(cause, "TLS support was not built in");
-	return (-1);
+	return (NULL);
 }
 
 int
-tls_reload(const struct options *o, char **cause)
+tls_ctx_reload(struct tls_ctx *tc, char **cause)
 {
-	(void)o;
+	(void)tc;
 	*cause = NULL;
 	return (0);
 }
 
+void
+tls_ctx_free(struct tls_ctx *tc)
+{
+	(void)tc;
+}
+
 struct tls *
-tls_handshake(const struct options *o, int fd, const char *host,
+tls_handshake(struct tls_ctx *tc, int fd, const char *host,
     long long timeout_ms, char **cause)
 {
-	(void)o;
+	(void)tc;
 	(void)fd;
 	(void)host;
 	(void)timeout_ms;
@@ -46,10 +53,10 @@ tls_handshake(const struct options *o, int fd, const char *host,
 }
 
 struct tls_hs *
-tls_handshake_start(const struct options *o, int fd, const char *host,
+tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	(void)o;
+	(void)tc;
 	(void)fd;
 	(void)host;
 	(void)timeout_ms;
@@ -66,8 +73,10 @@ tls_handshake_cancel(struct tls_hs *h)
 }
 
 int
-tls_dtls_listen(int lfd, struct net_peer *peer, struct tls **tp)
+tls_dtls_listen(struct tls_ctx *tc, int lfd, struct net_peer *peer,
+    struct tls **tp)
 {
+	(void)tc;
 	(void)lfd;
 	(void)peer;
 	*tp = NULL;
@@ -76,10 +85,10 @@ tls_dtls_listen(int lfd, struct net_peer *peer, struct tls **tp)
 }
 
 struct tls_hs *
-tls_dtls_accept_start(const struct options *o, struct tls *t, int fd,
+tls_dtls_accept_start(struct tls_ctx *tc, struct tls *t, int fd,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	(void)o;
+	(void)tc;
 	(void)t;
 	(void)fd;
 	(void)timeout_ms;
@@ -90,28 +99,12 @@ tls_dtls_accept_start(const struct options *o, struct tls *t, int fd,
 }
 
 int
-tls_check_peer(const struct options *o, struct tls *t, char **cause)
+tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)
 {
-	(void)o;
+	(void)c;
 	(void)t;
 	log_cause(cause, "TLS support was not built in");
 	return (-1);
-}
-
-int
-tls_setup_origin(const struct options *o, char **cause)
-{
-	(void)o;
-	log_cause(cause, "TLS support was not built in");
-	return (-1);
-}
-
-struct tls_hs *
-tls_origin_start(const struct options *o, int fd, const char *host,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
-{
-	return (tls_handshake_start(o, fd, host, timeout_ms, done, arg,
-	    cause));
 }
 
 void

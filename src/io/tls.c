@@ -240,15 +240,24 @@ struct tls {
 	int	 dgram;		/* DTLS: a record is a datagram */
 };
 
-static SSL_CTX		*tls_ctx;
-static int		 tls_dgram;	/* tls_ctx is DTLS's (-u) */
+/*
+ * A side's context: made once from its settings, shared by every
+ * connection of that side (OpenSSL counts its references, so a reloaded
+ * context lives on in the connections made with it).
+ */
+struct tls_ctx {
+	SSL_CTX			*ctx;
+	const struct tls_conf	*conf;
+	int			 flags;		/* TLS_SERVER, TLS_DGRAM */
+	SSL			*listening;	/* a DTLS server's: waits for a
+						   cookie, stateless */
+	unsigned char		 alpn[256];	/* --ssl-alpn, wire format */
+	size_t			 alpn_len;
+};
+
 static unsigned char	 dtls_secret[2][32]; /* a DTLS server's cookie
 					   keys: now's, and the one before */
 static uint64_t		 dtls_secret_at; /* when [0] was made (ev_now()) */
-static SSL		*dtls_listening; /* waits for a cookie, stateless */
-static SSL_CTX		*tls_origin_ctx; /* a relay's, to its targets */
-static unsigned char	 tls_alpn[256];	/* --ssl-alpn in wire format */
-static size_t		 tls_alpn_len;
 
 __startup int
 tls_available(void)
@@ -352,23 +361,23 @@ tls_file_error(enum tls_file kind, const char *file, const char *cert,
 
 /* "h2,http/1.1" into ALPN's wire format: length-prefixed names. */
 static int
-tls_parse_alpn(const char *list, char **cause)
+tls_parse_alpn(struct tls_ctx *tc, const char *list, char **cause)
 {
 	const char	*p = list, *comma;
 	size_t		 len;
 
-	tls_alpn_len = 0;
+	tc->alpn_len = 0;
 	while (*p != '\0') {
 		comma = strchr(p, ',');
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		if (len == 0 || len > 255 ||
-		    tls_alpn_len + 1 + len > sizeof(tls_alpn)) {
+		    tc->alpn_len + 1 + len > sizeof(tc->alpn)) {
 			log_cause(cause, "invalid ALPN list: %s", list);
 			return (-1);
 		}
-		tls_alpn[tls_alpn_len++] = len;
-		memcpy(tls_alpn + tls_alpn_len, p, len);
-		tls_alpn_len += len;
+		tc->alpn[tc->alpn_len++] = len;
+		memcpy(tc->alpn + tc->alpn_len, p, len);
+		tc->alpn_len += len;
 		p += len;
 		if (*p == ',')
 			p++;
@@ -381,11 +390,11 @@ static int
 tls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
     const unsigned char *in, unsigned int inlen, void *arg)
 {
+	struct tls_ctx	*tc = arg;
 	unsigned char	*sel;
 
 	(void)ssl;
-	(void)arg;
-	if (SSL_select_next_proto(&sel, outlen, tls_alpn, tls_alpn_len, in,
+	if (SSL_select_next_proto(&sel, outlen, tc->alpn, tc->alpn_len, in,
 	    inlen) != OPENSSL_NPN_NEGOTIATED)
 		return (SSL_TLSEXT_ERR_NOACK);
 	*out = sel;
@@ -527,19 +536,19 @@ dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
 	return (0);
 }
 
-static int	tls_ctx_fill(const struct options *, SSL_CTX *, char **);
+static int	tls_ctx_fill(struct tls_ctx *, SSL_CTX *, char **);
 
 /*
- * A TLS context made from the command line: a server's for -l, a client's
- * otherwise.  Returns it, or NULL with *cause set.
+ * An OpenSSL context made from tc's settings: a server's or a client's,
+ * TLS or DTLS as its flags say.  Returns it, or NULL with *cause set.
  */
 static SSL_CTX *
-tls_ctx_new(const struct options *o, char **cause)
+tls_ctx_make(struct tls_ctx *tc, char **cause)
 {
 	SSL_CTX		*ctx;
-	int		 server = o->side.listen;
+	int		 server = tc->flags & TLS_SERVER;
 
-	if (tls_dgram)
+	if (tc->flags & TLS_DGRAM)
 		ctx = SSL_CTX_new(server ? DTLS_server_method() :
 		    DTLS_client_method());
 	else
@@ -549,7 +558,7 @@ tls_ctx_new(const struct options *o, char **cause)
 		log_cause(cause, "TLS: %s", tls_error());
 		return (NULL);
 	}
-	if (tls_ctx_fill(o, ctx, cause) == -1) {
+	if (tls_ctx_fill(tc, ctx, cause) == -1) {
 		SSL_CTX_free(ctx);
 		return (NULL);
 	}
@@ -557,58 +566,78 @@ tls_ctx_new(const struct options *o, char **cause)
 }
 
 /*
- * Build the one TLS context from the command line: a server's for -l, a
- * client's otherwise.  Returns 0, or -1 with *cause set.
+ * The context of a side whose TLS conf says: a server's (TLS_SERVER) or
+ * a client's, over datagrams (TLS_DGRAM: DTLS) or a stream.  conf must
+ * outlive it.  Returns it, or NULL with *cause set.
  */
-int
-tls_setup(const struct options *o, char **cause)
+struct tls_ctx *
+tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
 {
+	struct tls_ctx	*tc;
+
 	*cause = NULL;
 	if (tls_load(cause) == -1)
-		return (-1);
-	/* -u: DTLS, the same options over datagrams. */
-	tls_dgram = o->side.sock.socktype == SOCK_DGRAM;
-	if ((tls_ctx = tls_ctx_new(o, cause)) == NULL)
-		return (-1);
-	return (0);
+		return (NULL);
+	if ((tc = calloc(1, sizeof(*tc))) == NULL) {
+		log_cause(cause, "TLS: %s", strerror(errno));
+		return (NULL);
+	}
+	tc->conf = conf;
+	tc->flags = flags;
+	if ((tc->ctx = tls_ctx_make(tc, cause)) == NULL) {
+		free(tc);
+		return (NULL);
+	}
+	return (tc);
+}
+
+void
+tls_ctx_free(struct tls_ctx *tc)
+{
+	if (tc == NULL)
+		return;
+	SSL_free(tc->listening);
+	SSL_CTX_free(tc->ctx);
+	free(tc);
 }
 
 /*
  * Read the certificate and key of a TLS server again (SIGHUP): a new
- * context takes the place of the old one for the handshakes that start
- * from now on.  A connection made with the old one keeps it, as OpenSSL
- * counts the context's references: the old one goes with the last of
- * them.  A server without --ssl-cert (its certificate made up at start)
- * has nothing to read.  Returns 1 when the context was replaced, 0 when
- * there was nothing to do, or -1 with *cause set, and then the old
- * context stays.
+ * OpenSSL context takes the place of the old one for the handshakes that
+ * start from now on.  A connection made with the old one keeps it, as
+ * OpenSSL counts the context's references: the old one goes with the
+ * last of them.  A server without a certificate of its own (made up at
+ * start) has nothing to read.  Returns 1 when the context was replaced,
+ * 0 when there was nothing to do, or -1 with *cause set, and then the
+ * old context stays.
  */
 int
-tls_reload(const struct options *o, char **cause)
+tls_ctx_reload(struct tls_ctx *tc, char **cause)
 {
 	SSL_CTX	*ctx;
 
 	*cause = NULL;
-	if (tls_ctx == NULL || !o->side.listen || o->side.tls.cert == NULL)
+	if (tc == NULL || !(tc->flags & TLS_SERVER) || tc->conf->cert == NULL)
 		return (0);
 	/* A DTLS server's waiting connection is the old context's. */
-	if (tls_dgram)
+	if (tc->flags & TLS_DGRAM)
 		return (0);
-	if ((ctx = tls_ctx_new(o, cause)) == NULL)
+	if ((ctx = tls_ctx_make(tc, cause)) == NULL)
 		return (-1);
-	SSL_CTX_free(tls_ctx);
-	tls_ctx = ctx;
+	SSL_CTX_free(tc->ctx);
+	tc->ctx = ctx;
 	return (1);
 }
 
-/* Set ctx up as the command line asks.  Returns 0, or -1 with *cause set. */
+/* Set ctx up as tc's settings ask.  Returns 0, or -1 with *cause set. */
 static int
-tls_ctx_fill(const struct options *o, SSL_CTX *ctx, char **cause)
+tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 {
-	const char	*key;
-	int		 server = o->side.listen;
+	const struct tls_conf	*c = tc->conf;
+	const char		*key;
+	int			 server = tc->flags & TLS_SERVER;
 
-	if (tls_dgram) {
+	if (tc->flags & TLS_DGRAM) {
 		SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
 		/* A peer proves its address before the server keeps state. */
 		if (server) {
@@ -626,63 +655,62 @@ tls_ctx_fill(const struct options *o, SSL_CTX *ctx, char **cause)
 	}
 	/* A peer that just closes is end-of-file, as netcat sees it. */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	if (o->side.tls.ciphers != NULL &&
-	    SSL_CTX_set_cipher_list(ctx, o->side.tls.ciphers) != 1) {
-		log_cause(cause, "invalid cipher list: %s", o->side.tls.ciphers);
+	if (c->ciphers != NULL &&
+	    SSL_CTX_set_cipher_list(ctx, c->ciphers) != 1) {
+		log_cause(cause, "invalid cipher list: %s", c->ciphers);
 		return (-1);
 	}
-	if (o->side.tls.cert != NULL) {
+	if (c->cert != NULL) {
 		/* Without --ssl-key, the key is in the certificate's file. */
-		key = o->side.tls.key != NULL ? o->side.tls.key : o->side.tls.cert;
+		key = c->key != NULL ? c->key : c->cert;
 		ERR_clear_error();
-		if (SSL_CTX_use_certificate_chain_file(ctx, o->side.tls.cert) != 1) {
-			tls_file_error(TLS_FILE_CERT, o->side.tls.cert, o->side.tls.cert,
-			    cause);
+		if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1) {
+			tls_file_error(TLS_FILE_CERT, c->cert, c->cert, cause);
 			return (-1);
 		}
 		if (SSL_CTX_use_PrivateKey_file(ctx, key,
 		    SSL_FILETYPE_PEM) != 1) {
-			tls_file_error(TLS_FILE_KEY, key, o->side.tls.cert, cause);
+			tls_file_error(TLS_FILE_KEY, key, c->cert, cause);
 			return (-1);
 		}
 		if (SSL_CTX_check_private_key(ctx) != 1) {
 			log_cause(cause, "the key %s does not match the "
-			    "certificate %s", key, o->side.tls.cert);
+			    "certificate %s", key, c->cert);
 			return (-1);
 		}
-	} else if (o->side.tls.key != NULL) {
+	} else if (c->key != NULL) {
 		log_cause(cause, "--ssl-key needs --ssl-cert");
 		return (-1);
 	} else if (server && tls_self_signed(ctx, cause) == -1)
 		return (-1);
-	if (o->side.tls.verify) {
-		if (o->side.tls.trustfile != NULL) {
+	if (c->verify) {
+		if (c->trustfile != NULL) {
 			ERR_clear_error();
 			if (SSL_CTX_load_verify_locations(ctx,
-			    o->side.tls.trustfile, NULL) != 1) {
-				tls_file_error(TLS_FILE_TRUST, o->side.tls.trustfile,
-				    o->side.tls.cert, cause);
+			    c->trustfile, NULL) != 1) {
+				tls_file_error(TLS_FILE_TRUST, c->trustfile,
+				    c->cert, cause);
 				return (-1);
 			}
 			if (server)
 				SSL_CTX_set_client_CA_list(ctx,
-				    SSL_load_client_CA_file(o->side.tls.trustfile));
+				    SSL_load_client_CA_file(c->trustfile));
 		} else
 			SSL_CTX_set_default_verify_paths(ctx);
 		SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);
 	}
 	/* Pins alone: the peer's certificate is checked after the handshake. */
-	if (!o->side.tls.verify && o->side.tls.npins > 0 && server)
+	if (!c->verify && c->npins > 0 && server)
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_accept_any);
-	if (o->side.tls.alpn != NULL) {
-		if (tls_parse_alpn(o->side.tls.alpn, cause) == -1)
+	if (c->alpn != NULL) {
+		if (tls_parse_alpn(tc, c->alpn, cause) == -1)
 			return (-1);
 		if (server)
-			SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, NULL);
-		else if (SSL_CTX_set_alpn_protos(ctx, tls_alpn,
-		    tls_alpn_len) != 0) {
+			SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, tc);
+		else if (SSL_CTX_set_alpn_protos(ctx, tc->alpn,
+		    tc->alpn_len) != 0) {
 			log_cause(cause, "TLS: %s", tls_error());
 			return (-1);
 		}
@@ -793,7 +821,7 @@ tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
  * when the peer is not one of those pinned.
  */
 int
-tls_check_peer(const struct options *o, struct tls *t, char **cause)
+tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)
 {
 	unsigned char	 cert[TLS_PIN_LEN], key[TLS_PIN_LEN];
 	char		 hex[TLS_PIN_LEN * 3];
@@ -804,19 +832,19 @@ tls_check_peer(const struct options *o, struct tls *t, char **cause)
 	if ((peer = SSL_get1_peer_certificate(t->ssl)) != NULL &&
 	    tls_fingerprints(peer, cert, key) == 0)
 		known = 1;
-	if (o->verbose >= 1)
+	if (log_verbosity() >= 1)
 		tls_describe(t->ssl, peer, known ? cert : NULL, key);
-	if (o->side.tls.npins > 0) {
-		for (i = 0; known && i < o->side.tls.npins; i++) {
-			if (memcmp(o->side.tls.pins[i], cert, TLS_PIN_LEN) == 0 ||
-			    memcmp(o->side.tls.pins[i], key, TLS_PIN_LEN) == 0)
+	if (c->npins > 0) {
+		for (i = 0; known && i < c->npins; i++) {
+			if (memcmp(c->pins[i], cert, TLS_PIN_LEN) == 0 ||
+			    memcmp(c->pins[i], key, TLS_PIN_LEN) == 0)
 				break;
 		}
 		if (!known) {
 			log_cause(cause, "TLS peer sent no certificate to "
 			    "match --ssl-pin");
 			rv = -1;
-		} else if (i == o->side.tls.npins) {
+		} else if (i == c->npins) {
 			tls_hex(cert, TLS_PIN_LEN, hex);
 			log_cause(cause, "TLS peer certificate does not match "
 			    "--ssl-pin: its SHA-256 is %s", hex);
@@ -878,7 +906,7 @@ dtls_empty_datagram(struct tls *t, int r)
  * handshake, however slowly the peer trickles its bytes.
  */
 struct tls_hs {
-	const struct options	*o;
+	const struct tls_conf	*conf;
 	struct tls		*t;
 	int			 fd;
 	int			 server;
@@ -981,7 +1009,7 @@ tls_hs_step(struct tls_hs *h)
 	r = h->server ? SSL_accept(ssl) : SSL_connect(ssl);
 	if (r == 1) {
 		/* What the peer is, with -v, and --ssl-pin. */
-		if (tls_check_peer(h->o, h->t, &cause) == -1) {
+		if (tls_check_peer(h->conf, h->t, &cause) == -1) {
 			tls_hs_end(h, NULL, cause);
 			return;
 		}
@@ -1039,17 +1067,16 @@ dtls_set_fd(SSL *ssl, int fd)
 }
 
 /*
- * Start a handshake on fd with a new connection of ctx, as a server or
- * as a client checking servername (or host) when verify is set; or, with
+ * Start a handshake on fd with a new connection of tc, as a server or as
+ * a client checking its servername (or host) when it verifies; or, with
  * t, go on with the DTLS connection a listener took a ClientHello for.
  */
 static struct tls_hs *
-tls_hs_begin(const struct options *o, SSL_CTX *ctx, struct tls *t,
-    int server, const char *servername, int verify, int fd, const char *host,
+tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
 	struct tls_hs	*h;
-	int		 hello = t != NULL, ok;
+	int		 hello = t != NULL, ok, server = tc->flags & TLS_SERVER;
 
 	*cause = NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL ||
@@ -1060,8 +1087,8 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, struct tls *t,
 	}
 	h->t = t;
 	if (!hello) {
-		t->dgram = ctx == tls_ctx && tls_dgram;
-		t->ssl = SSL_new(ctx);
+		t->dgram = (tc->flags & TLS_DGRAM) != 0;
+		t->ssl = SSL_new(tc->ctx);
 	}
 	if (t->ssl == NULL)
 		ok = 0;
@@ -1069,8 +1096,8 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, struct tls *t,
 		ok = dtls_set_fd(t->ssl, fd) == 0;
 	else
 		ok = SSL_set_fd(t->ssl, fd) == 1;
-	if (!ok || (!server && tls_set_peer_name(t->ssl, servername, verify,
-	    host) == -1)) {
+	if (!ok || (!server && tls_set_peer_name(t->ssl,
+	    tc->conf->servername, tc->conf->verify, host) == -1)) {
 		log_cause(cause, "TLS: %s", tls_error());
 		tls_free(t);
 		free(h);
@@ -1085,16 +1112,14 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, struct tls *t,
 	 */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
 	    sizeof(int));
-	h->o = o;
+	h->conf = tc->conf;
 	h->fd = fd;
 	h->server = server;
 	h->done = done;
 	h->arg = arg;
-	ASYNC_START(h, ctx == tls_origin_ctx ? "tls_origin_start" :
-	    "tls_handshake_start");
+	ASYNC_START(h, "tls_handshake_start");
 	if (timeout_ms == TIME_NONE)
-		timeout_ms = o->side.timeout_ms != TIME_NONE ? o->side.timeout_ms :
-		    TLS_HANDSHAKE_MS;
+		timeout_ms = TLS_HANDSHAKE_MS;
 	ev_timer_init(&h->deadline, tls_hs_deadline_cb, h);
 	ev_timer_init(&h->resend, tls_hs_resend_cb, h);
 	ev_timer_arm(&h->deadline, timeout_ms);
@@ -1120,22 +1145,21 @@ tls_hs_begin(const struct options *o, SSL_CTX *ctx, struct tls *t,
 }
 
 /*
- * Start the TLS handshake on the connected non-blocking socket fd, as a
- * client of host (a server when o->listen), on the event loop.  The
- * whole handshake may take timeout_ms (TIME_NONE: -w, or
- * TLS_HANDSHAKE_MS).  done is called once, from the loop (never before
- * this returns), with the TLS state to attach to fd's endpoint, or with
- * NULL and a message that it must free; fd stays open either way and its
- * watcher is removed.
- * Returns the handshake, which tls_handshake_cancel() abandons, or NULL
- * with *cause set when it cannot even start.
+ * Start the TLS handshake on the connected non-blocking socket fd, with
+ * a new connection of tc: as a server, or as a client of host.  The
+ * whole handshake may take timeout_ms (TIME_NONE: TLS_HANDSHAKE_MS).
+ * done is called once, from the loop (never before this returns), with
+ * the TLS state to attach to fd's endpoint, or with NULL and a message
+ * that it must free; fd stays open either way and its watcher is
+ * removed.  Returns the handshake, which tls_handshake_cancel()
+ * abandons, or NULL with *cause set when it cannot even start.
  */
 struct tls_hs *
-tls_handshake_start(const struct options *o, int fd, const char *host,
+tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	return (tls_hs_begin(o, tls_ctx, NULL, o->side.listen, o->side.tls.servername,
-	    o->side.tls.verify, fd, host, timeout_ms, done, arg, cause));
+	return (tls_hs_begin(tc, NULL, fd, host, timeout_ms, done, arg,
+	    cause));
 }
 
 /*
@@ -1150,7 +1174,8 @@ tls_handshake_start(const struct options *o, int fd, const char *host,
  * waiting (EAGAIN) or on failure.
  */
 int
-tls_dtls_listen(int lfd, struct net_peer *peer, struct tls **tp)
+tls_dtls_listen(struct tls_ctx *tc, int lfd, struct net_peer *peer,
+    struct tls **tp)
 {
 	struct tls	*t;
 	BIO		*bio;
@@ -1163,26 +1188,26 @@ tls_dtls_listen(int lfd, struct net_peer *peer, struct tls **tp)
 		if (errno != ECONNREFUSED)
 			return (-1);
 	}
-	if (dtls_listening == NULL) {
-		if ((dtls_listening = SSL_new(tls_ctx)) == NULL)
+	if (tc->listening == NULL) {
+		if ((tc->listening = SSL_new(tc->ctx)) == NULL)
 			goto nomem;
 		if ((bio = BIO_new_dgram(lfd, BIO_NOCLOSE)) == NULL) {
-			SSL_free(dtls_listening);
-			dtls_listening = NULL;
+			SSL_free(tc->listening);
+			tc->listening = NULL;
 			goto nomem;
 		}
-		SSL_set_bio(dtls_listening, bio, bio);
+		SSL_set_bio(tc->listening, bio, bio);
 	}
 	memset(peer, 0, sizeof(*peer));
 	ERR_clear_error();
 	/* A BIO_ADDR is a union of the sockaddrs: a storage holds one. */
-	r = DTLSv1_listen(dtls_listening, (BIO_ADDR *)&peer->ss);
+	r = DTLSv1_listen(tc->listening, (BIO_ADDR *)&peer->ss);
 	if (r <= 0) {
 		/* Broken by what it read: the next one starts afresh. */
 		if (r < 0) {
 			log_verbose(2, "DTLS: %s", tls_error());
-			SSL_free(dtls_listening);
-			dtls_listening = NULL;
+			SSL_free(tc->listening);
+			tc->listening = NULL;
 		}
 		ERR_clear_error();
 		return (0);
@@ -1191,9 +1216,9 @@ tls_dtls_listen(int lfd, struct net_peer *peer, struct tls **tp)
 		goto nomem;
 	peer->len = peer->ss.ss_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	t->ssl = dtls_listening;
+	t->ssl = tc->listening;
 	t->dgram = 1;
-	dtls_listening = NULL;
+	tc->listening = NULL;
 	*tp = t;
 	return (1);
 
@@ -1208,61 +1233,10 @@ nomem:
  * handshake's (freed if it cannot start).
  */
 struct tls_hs *
-tls_dtls_accept_start(const struct options *o, struct tls *t, int fd,
+tls_dtls_accept_start(struct tls_ctx *tc, struct tls *t, int fd,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	return (tls_hs_begin(o, tls_ctx, t, 1, NULL, 0, fd, NULL, timeout_ms,
-	    done, arg, cause));
-}
-
-/*
- * A relay's second context: a client's, for the TLS it originates to its
- * targets (--forward-ssl*), whatever the listener's own TLS is.  Returns
- * 0, or -1 with *cause set.
- */
-int
-tls_setup_origin(const struct options *o, char **cause)
-{
-	SSL_CTX	*ctx;
-
-	*cause = NULL;
-	if (tls_load(cause) == -1)
-		return (-1);
-	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
-		log_cause(cause, "TLS: %s", tls_error());
-		return (-1);
-	}
-	tls_origin_ctx = ctx;
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	if (!o->fwd_tls.verify)
-		return (0);
-	if (o->fwd_tls.trustfile != NULL) {
-		if (SSL_CTX_load_verify_locations(ctx, o->fwd_tls.trustfile,
-		    NULL) != 1) {
-			log_cause(cause, "%s: %s", o->fwd_tls.trustfile,
-			    tls_error());
-			return (-1);
-		}
-	} else
-		SSL_CTX_set_default_verify_paths(ctx);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	return (0);
-}
-
-/*
- * tls_handshake_start() for the TLS a relay originates to its target
- * host on fd, with the context of tls_setup_origin().
- */
-struct tls_hs *
-tls_origin_start(const struct options *o, int fd, const char *host,
-    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
-{
-	return (tls_hs_begin(o, tls_origin_ctx, NULL, 0,
-	    o->fwd_tls.servername,
-	    o->fwd_tls.verify, fd, host, timeout_ms, done, arg, cause));
+	return (tls_hs_begin(tc, t, fd, NULL, timeout_ms, done, arg, cause));
 }
 
 /* Abandon a handshake in progress; its done callback is not called. */
@@ -1304,13 +1278,13 @@ tls_wait_done(struct tls *t, char *cause, void *arg)
  * *cause set to a one-line message; fd stays open either way.
  */
 struct tls *
-tls_handshake(const struct options *o, int fd, const char *host,
+tls_handshake(struct tls_ctx *tc, int fd, const char *host,
     long long timeout_ms, char **cause)
 {
 	struct tls_wait	 w = { 0, NULL, NULL };
 	struct tls_hs	*h;
 
-	if ((h = tls_handshake_start(o, fd, host, timeout_ms, tls_wait_done,
+	if ((h = tls_handshake_start(tc, fd, host, timeout_ms, tls_wait_done,
 	    &w, cause)) == NULL)
 		return (NULL);
 	while (!w.done) {

@@ -78,7 +78,7 @@ void
 broker_send(struct broker *b, struct endpoint *except, const void *p,
     size_t len)
 {
-	if (b->o->flow.recv_only) {
+	if (b->j->flow->recv_only) {
 		if (b->console != NULL && b->console != except &&
 		    fanout_send_to(b->console, p, len) == -1)
 			log_warn("stdout");
@@ -96,7 +96,7 @@ broker_send(struct broker *b, struct endpoint *except, const void *p,
 static int
 broker_lines(const struct broker *b)
 {
-	return (b->room == NULL && b->o->side.ws.on && !b->o->side.ws.binary);
+	return (b->room == NULL && b->j->side->ws.on && !b->j->side->ws.binary);
 }
 
 /* Hold the len bytes at p after the unfinished line in pt.  -1: ENOMEM. */
@@ -199,7 +199,7 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 	struct broker	*b = c->b;
 
 	/* With --send-only only the operator speaks: clients are ignored. */
-	if (c->quit || b->o->flow.send_only)
+	if (c->quit || b->j->flow->send_only)
 		return (len);
 	if (broker_lines(b))
 		broker_send_lines(b, c->net, &c->part, p, len);
@@ -279,7 +279,7 @@ client_finished(struct session *s)
 		log_verbose(1, "%s: read: %s", who,
 		    ep_strerror(c->net, c->rx->error));
 	/* A last line without its newline is still a line. */
-	if (c->part.len > 0 && !c->quit && !b->o->flow.send_only)
+	if (c->part.len > 0 && !c->quit && !b->j->flow->send_only)
 		part_flush(b, c->net, &c->part);
 	if (b->room != NULL)
 		b->room->leave(b, c);
@@ -316,7 +316,7 @@ static int
 client_start(struct broker *b, struct netconn *nc,
     const struct net_peer *peer)
 {
-	const struct options	*o = b->o;
+	const struct job	*j = b->j;
 	struct client	*c;
 	struct session	*s = NULL;
 	struct endpoint	*relay;
@@ -340,7 +340,7 @@ client_start(struct broker *b, struct netconn *nc,
 	if (c->addr == NULL ||
 	    (s = session_new(client_check, client_finished, c)) == NULL ||
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,
-	    EP_LINGER, o->side.ws.binary)) == NULL) {
+	    EP_LINGER, j->side->ws.binary)) == NULL) {
 		session_free(s);
 		client_free(c);
 		return (-1);
@@ -360,7 +360,7 @@ client_start(struct broker *b, struct netconn *nc,
 	c->rx->bufsize = BROKER_READ_SIZE;
 	if (held > 0 && channel_inject(c->rx, first, held) == -1)
 		goto fail;
-	gate_session(&o->side.gate, s);
+	gate_session(&j->side->gate, s);
 	if (b->room != NULL && b->room->join(b, c) == -1)
 		goto fail;
 	return (session_start(s));
@@ -390,7 +390,7 @@ broker_full(void *arg, int fd)
 {
 	struct broker	*b = arg;
 
-	listen_say_full(b->o, fd);
+	listen_say_full(b->j->side, fd);
 }
 
 static const struct listen_ops broker_ops = {
@@ -460,7 +460,7 @@ console_start(struct broker *b)
 	b->server.except = b->console;
 	if (b->room != NULL && b->room->join(b, NULL) == -1)
 		fatal("console");
-	if (b->o->flow.no_stdin)
+	if (b->j->flow->no_stdin)
 		return;
 	if ((s = session_new(console_in_check, console_in_finished, b)) ==
 	    NULL || (in = stdio_in(s, 0)) == NULL ||
@@ -479,31 +479,31 @@ console_start(struct broker *b)
  * said.  Runs until killed.
  */
 int
-broker_run(const struct options *o, const struct broker_room *room)
+broker_run(const struct job *j, const struct broker_room *room)
 {
 	struct broker	 b;
 	char		*cause;
 	int		 fd;
 
 	memset(&b, 0, sizeof(b));
-	b.o = o;
+	b.j = j;
 	b.room = room;
 	TAILQ_INIT(&b.members);
-	if ((b.fo = fanout_new(o->stall_ms != TIME_NONE ? o->stall_ms :
+	if ((b.fo = fanout_new(j->stall_ms != TIME_NONE ? j->stall_ms :
 	    BROKER_STALL_MS)) == NULL)
 		fatal("fanout");
 	fanout_set_stalled(b.fo, broker_stalled, &b);
-	if ((fd = listen_open(o, o->side.host, LISTEN_MANY, &cause)) == -1)
+	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	console_start(&b);
-	listener_run(o, fd, room != NULL ? &broker_room_ops : &broker_ops, &b,
+	listener_run(j->side, fd, room != NULL ? &broker_room_ops : &broker_ops, &b,
 	    &b.l);
 	return (0);
 }
 
 /* --broker: relay what each client sends to all the others. */
 int
-broker_listen(const struct options *o)
+broker_listen(const struct job *j)
 {
-	return (broker_run(o, NULL));
+	return (broker_run(j, NULL));
 }

@@ -50,7 +50,7 @@ struct client {
 };
 
 struct broker {
-	const struct options	*o;
+	const struct job	*j;
 	const struct broker_room *room;	/* NULL: a plain broker */
 	struct fanout	*fo;
 	struct listener	*l;
@@ -82,6 +82,6 @@ void	 broker_send(struct broker *, struct endpoint *, const void *,
 	    size_t);
 void	 broker_announce(struct broker *, struct endpoint *, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
-int	 broker_run(const struct options *, const struct broker_room *);
+int	 broker_run(const struct job *, const struct broker_room *);
 
 #endif /* BROKER_H */

@@ -38,7 +38,7 @@ enum chat_end {
 };
 
 struct chat {
-	const struct options	*o;
+	const struct job	*j;
 	struct session	*s;		/* The conversation, NULL if none. */
 	struct channel	*tx;		/* stdin -> network */
 	struct channel	*rx;		/* network -> stdout */
@@ -171,7 +171,7 @@ static void
 chat_label(struct chat *c, const struct net_peer *peer, int stranger,
     char *out, size_t outlen)
 {
-	int				 numeric = c->o->side.sock.numeric || stranger;
+	int				 numeric = c->j->side->sock.numeric || stranger;
 	const struct sockaddr_in6	*sin6;
 	struct sockaddr_in		 sin;
 	char				 host[NI_MAXHOST], port[NI_MAXSERV];
@@ -203,7 +203,7 @@ chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	if (c->local_quit)
 		return (0);
 	n = chatproto_quit_scan(&c->tx_qm, p, n, &c->local_quit);
-	if (c->o->flow.crlf)
+	if (c->j->flow->crlf)
 		n = crlf_xform(ch, p, n, space);
 	return (n);
 }
@@ -226,7 +226,7 @@ chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	 * it is held back: if the connection ends there, it was a refusal;
 	 * if more comes, they were a partner's words, and are shown.
 	 */
-	if (!c->heard && c->lfd == -1 && c->o->side.sock.socktype == SOCK_STREAM &&
+	if (!c->heard && c->lfd == -1 && c->j->side->sock.socktype == SOCK_STREAM &&
 	    n == sizeof(CHAT_BUSY) - 1 && memcmp(p, CHAT_BUSY, n) == 0) {
 		c->heard = c->busy = 1;
 		return (0);
@@ -330,10 +330,10 @@ chat_finished(struct session *s)
 	c->nc = NULL;
 	/* With -k a listener waits for the next partner when one leaves. */
 	if ((c->end == CHAT_END_PEER || c->end == CHAT_END_IDLE) &&
-	    c->lfd != -1 && c->o->side.keep) {
+	    c->lfd != -1 && c->j->side->keep) {
 		chat_notice(c, "waiting for someone to talk to");
 		/* A datagram socket was the conversation's: listen again. */
-		if (c->o->side.sock.socktype == SOCK_DGRAM && !c->o->side.tls.on)
+		if (c->j->side->sock.socktype == SOCK_DGRAM && !c->j->side->tls.on)
 			ev_set(c->lfd, EV_READ, chat_udp_first_cb, c);
 		return;
 	}
@@ -362,7 +362,7 @@ chat_start(struct chat *c)
 	c->heard = c->busy = 0;
 	c->end = CHAT_END_NONE;
 	/* --ssl: DTLS, on a socket connected to the partner, or TLS. */
-	if (c->o->side.sock.socktype == SOCK_DGRAM) {
+	if (c->j->side->sock.socktype == SOCK_DGRAM) {
 		net = netconn_endpoint(c->nc, s, "network", EP_SHUT_NONE,
 		    EP_NET | EP_DGRAM | (bound ? EP_NOCLOSE : 0), 0);
 		if (net != NULL && bound) {
@@ -393,11 +393,11 @@ chat_start(struct chat *c)
 	 */
 	c->rx->xgrow = (c->tty ? CHAT_GROW : 1) + (c->lfd == -1);
 	c->tx->xform = chat_tx_xform;
-	c->tx->xgrow = c->o->flow.crlf ? 2 : 1;
+	c->tx->xgrow = c->j->flow->crlf ? 2 : 1;
 	chat_notice(c, "connected to %s", c->peer);
 	/* A server's partner is a client like any other: --idle-timeout. */
 	if (c->lfd != -1)
-		gate_session(&c->o->side.gate, s);
+		gate_session(&c->j->side->gate, s);
 	return (session_start(s));
 
 fail:
@@ -407,10 +407,10 @@ fail:
 }
 
 static void
-chat_init(struct chat *c, const struct options *o)
+chat_init(struct chat *c, const struct job *j)
 {
 	memset(c, 0, sizeof(*c));
-	c->o = o;
+	c->j = j;
 	c->lfd = -1;
 	/*
 	 * What the peer sends is shown for people whenever it goes to a
@@ -431,7 +431,7 @@ chat_init(struct chat *c, const struct options *o)
  * Returns the exit status: 0 when the conversation ended as it should.
  */
 int
-chat_connect(const struct options *o)
+chat_connect(const struct job *j)
 {
 	struct chat	 c;
 	struct net_peer	 peer;
@@ -439,22 +439,22 @@ chat_connect(const struct options *o)
 	char		*cause;
 	int		 fd;
 
-	chat_init(&c, o);
+	chat_init(&c, j);
 	/* Directly or through the proxy of the command line. */
-	fd = dial_sync(o, o->side.host, o->side.ports[0], NULL, &peer, &cause);
+	fd = dial_sync(j->side, j->side->host, j->side->ports[0], NULL, &peer, &cause);
 	if (fd == -1) {
 		if (cause != NULL)
 			fatalx("%s", cause);
 		/* With -v, the dial has said so already. */
-		net_report_refused(o, o->side.host, o->side.ports[0], errno);
+		net_report_refused(j->side, j->side->host, j->side->ports[0], errno);
 		free(c.scratch);
 		return (1);
 	}
-	net_report_connect(o, o->side.host, o->side.ports[0], &peer);
-	if (o->side.tls.on && (tls = tls_handshake(o, fd, o->side.host, TIME_NONE,
-	    &cause)) == NULL)
+	net_report_connect(j->side, j->side->host, j->side->ports[0], &peer);
+	if (j->side->tls.on && (tls = tls_handshake(j->side->tls.ctx, fd,
+	    j->side->host, j->side->timeout_ms, &cause)) == NULL)
 		fatalx("%s", cause);
-	snprintf(c.peer, sizeof(c.peer), "%s port %s", o->side.host, o->side.ports[0]);
+	snprintf(c.peer, sizeof(c.peer), "%s port %s", j->side->host, j->side->ports[0]);
 	if ((c.nc = netconn_new(fd)) == NULL)
 		fatal("session");
 	c.nc->tls = tls;
@@ -485,7 +485,7 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 	 * Best effort: the socket is new, its buffer empty.  A TLS caller
 	 * could not read a plain line: it is just let go.
 	 */
-	if (!c->o->side.tls.on)
+	if (!c->j->side->tls.on)
 		(void)send(fd, CHAT_BUSY, sizeof(CHAT_BUSY) - 1,
 		    MSG_DONTWAIT | MSG_NOSIGNAL);
 	/*
@@ -533,7 +533,7 @@ chat_full(void *arg, int fd)
 {
 	struct chat	*c = arg;
 
-	listen_say_full(c->o, fd);
+	listen_say_full(c->j->side, fd);
 }
 
 /* Watched all along: later callers are turned away. */
@@ -554,7 +554,7 @@ chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 
 	if (dgram_addr_equal(ss, len, &c->partner.ss, c->partner.len))
 		return (1);
-	if (c->o->verbose > 0) {
+	if (log_verbosity() > 0) {
 		memcpy(&from.ss, ss, len);
 		from.len = len;
 		chat_label(c, &from, 1, label, sizeof(label));
@@ -629,7 +629,7 @@ chat_udp_first_cb(int fd, int events, void *arg)
 		return;
 	}
 	/* Refused (--allow, --deny, --max-conns): its datagram is dropped. */
-	if (listen_admit(c->o, peer, &c->nc) != GATE_ADMIT) {
+	if (listen_admit(c->j->side, peer, &c->nc) != GATE_ADMIT) {
 		(void)recv(fd, &b, 1, MSG_DONTWAIT);
 		return;
 	}
@@ -666,26 +666,26 @@ chat_port(int fd, const char *port)
  * one partner after another.  Returns the exit status.
  */
 int
-chat_listen(const struct options *o)
+chat_listen(const struct job *j)
 {
 	struct chat	 c;
 	char		*cause;
 
-	chat_init(&c, o);
-	if ((c.lfd = listen_open(o, o->side.host, LISTEN_ANY, &cause)) == -1)
+	chat_init(&c, j);
+	if ((c.lfd = listen_open(j->side, j->side->host, LISTEN_ANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/* A notice, like the others: wherever stderr goes. */
 	chat_notice(&c, "waiting for someone to talk to on port %s",
-	    chat_port(c.lfd, o->side.ports[0]));
+	    chat_port(c.lfd, j->side->ports[0]));
 	/* Over DTLS (--ssl) callers have sockets of their own, as with TCP. */
-	if (o->side.sock.socktype == SOCK_DGRAM && !o->side.tls.on) {
+	if (j->side->sock.socktype == SOCK_DGRAM && !j->side->tls.on) {
 		ev_set(c.lfd, EV_READ, chat_udp_first_cb, &c);
 		if (ev_loop() == -1)
 			fatal("poll");
 		ev_del(c.lfd);
 		close(c.lfd);
 	} else
-		listener_run(o, c.lfd, &chat_listen_ops, &c, &c.l);
+		listener_run(j->side, c.lfd, &chat_listen_ops, &c, &c.l);
 	free(c.scratch);
 	return (c.status);
 }

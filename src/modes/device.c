@@ -16,7 +16,7 @@
 #include "modes.h"
 
 struct device {
-	const struct options	*o;
+	const struct job	*j;
 	struct session		*s;
 	struct channel		*tx;	/* stdin -> device */
 	struct channel		*rx;	/* device -> stdout */
@@ -35,7 +35,7 @@ static int
 device_check(struct session *s)
 {
 	struct device	*d = s->arg;
-	long long	 ms = d->o->flow.quit_ms;
+	long long	 ms = d->j->flow->quit_ms;
 
 	/* --raw: "~." was typed. */
 	if (channel_ended(d->rx) || (d->tx != NULL && term_escaped(d->tx)))
@@ -76,7 +76,7 @@ device_finished(struct session *s)
 
 /* Open the device of o->device; returns its descriptor, or -1, said. */
 static int
-device_open(const struct options *o, const char **name)
+device_open(const struct job *j, const char **name)
 {
 	struct addr	 a;
 	const char	*errstr;
@@ -84,8 +84,8 @@ device_open(const struct options *o, const char **name)
 	unsigned long	 bps = 0;
 	int		 fd, slave;
 
-	if (addr_parse(o->device, &a, &errstr) == -1) {
-		log_warnx("%s: %s", o->device, errstr);
+	if (addr_parse(j->local->device, &a, &errstr) == -1) {
+		log_warnx("%s: %s", j->local->device, errstr);
 		return (-1);
 	}
 	if (a.kind == ADDR_SERIAL) {
@@ -106,7 +106,7 @@ device_open(const struct options *o, const char **name)
 			    a.path);
 	}
 	if (fd == -1) {
-		log_warnx("%s: %s", o->device, cause != NULL ? cause :
+		log_warnx("%s: %s", j->local->device, cause != NULL ? cause :
 		    strerror(errno));
 		free(cause);
 	}
@@ -119,30 +119,30 @@ device_open(const struct options *o, const char **name)
  * status: 1 when the device cannot be opened or data was lost.
  */
 int
-device_relay(const struct options *o)
+device_relay(const struct job *j)
 {
-	struct device	 d = { .o = o };
+	struct device	 d = { .j = j };
 	struct endpoint	*dev, *in, *out;
 	const char	*name;
 	int		 fd;
 
-	if ((fd = device_open(o, &name)) == -1)
+	if ((fd = device_open(j, &name)) == -1)
 		return (1);
 	ev_timer_init(&d.quit, device_quit_cb, &d);
 	if ((d.s = session_new(device_check, device_finished, &d)) == NULL ||
 	    (dev = device_endpoint(d.s, name, fd)) == NULL ||
 	    (out = stdio_out(d.s)) == NULL)
 		fatal("device");
-	in = stdio_in(d.s, o->flow.no_stdin);
+	in = stdio_in(d.s, j->flow->no_stdin);
 	if ((d.rx = session_channel(d.s, "receive", dev, out,
 	    CH_SHUTDOWN | CH_COPY)) == NULL ||
 	    (in != NULL && (d.tx = session_channel(d.s, "send", in, dev,
 	    CH_COPY)) == NULL))
 		fatal("device");
-	if (d.tx != NULL && o->flow.crlf)
+	if (d.tx != NULL && j->flow->crlf)
 		d.tx->xform = crlf_xform;
 	/* --raw: every key goes down the line; "~." leaves. */
-	if (d.tx != NULL && o->raw && term_start_line(d.tx) == -1)
+	if (d.tx != NULL && j->local->raw && term_start_line(d.tx) == -1)
 		fatal("--raw");
 	if (session_start(d.s) == -1)
 		fatal("device");

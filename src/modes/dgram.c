@@ -41,7 +41,7 @@ struct dgram_peer {
 TAILQ_HEAD(dgram_peer_list, dgram_peer);
 
 struct dgram_server {
-	const struct options	*o;
+	const struct job	*j;
 	int			 fd;
 	int			 locked;   /* connected to its first peer */
 	struct dgram_peer	*current;  /* where stdin goes, or NULL */
@@ -105,9 +105,9 @@ dgram_expire(struct dgram_server *ds)
 {
 	struct dgram_peer	*peer, *prev;
 	uint64_t		 now = ev_now();
-	long long		 idle = ds->o->side.gate.idle_ms;
+	long long		 idle = ds->j->side->gate.idle_ms;
 
-	if (!ds->o->side.keep || idle == TIME_NONE)
+	if (!ds->j->side->keep || idle == TIME_NONE)
 		return;
 	/* Most recently heard first: the idle ones are at the end. */
 	for (peer = TAILQ_LAST(&ds->peers, dgram_peer_list); peer != NULL;
@@ -152,7 +152,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 	memcpy(&np.ss, ss, len);
 	np.len = len;
 	/* A full server may have room later: only a denial is remembered. */
-	if ((v = listen_admit(ds->o, &np, &nc)) == GATE_FULL || v == -1)
+	if ((v = listen_admit(ds->j->side, &np, &nc)) == GATE_FULL || v == -1)
 		return (0);
 	if (ds->npeers >= DGRAM_MAXPEERS)
 		dgram_forget(ds, TAILQ_LAST(&ds->peers, dgram_peer_list));
@@ -170,7 +170,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 	if (peer->nc == NULL)
 		return (0);
 	ds->current = peer;
-	if (!ds->o->side.keep) {
+	if (!ds->j->side->keep) {
 		if (connect(ds->fd, (struct sockaddr *)ss, len) == -1)
 			log_warn("connect");
 		else
@@ -180,7 +180,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 		 * ends when it goes quiet.  (With -k each peer is forgotten
 		 * instead, by dgram_expire().)
 		 */
-		gate_session(&ds->o->side.gate, ds->s);
+		gate_session(&ds->j->side->gate, ds->s);
 	}
 	/* There is someone to answer now: stdin may be read. */
 	if (ds->tx != NULL && (ds->tx->flags & CH_HOLD))
@@ -294,19 +294,19 @@ static int
 dgram_check(struct session *s)
 {
 	struct dgram_server	*ds = s->arg;
-	const struct options	*o = ds->o;
+	const struct job	*j = ds->j;
 
 	if (channel_ended(ds->rx))
 		return (1);
 	if ((ds->tx == NULL || channel_ended(ds->tx)) && !ds->quitting &&
-	    !o->flow.half_close) {
+	    !j->flow->half_close) {
 		ds->quitting = 1;
-		if (o->flow.quit_ms == 0 || o->flow.deadline_ms == 0)
+		if (j->flow->quit_ms == 0 || j->flow->deadline_ms == 0)
 			return (1);
-		if (o->flow.quit_ms != TIME_NONE)
-			ev_timer_arm(&ds->quit, o->flow.quit_ms);
-		if (o->flow.deadline_ms != TIME_NONE)
-			ev_timer_arm(&ds->deadline, o->flow.deadline_ms);
+		if (j->flow->quit_ms != TIME_NONE)
+			ev_timer_arm(&ds->quit, j->flow->quit_ms);
+		if (j->flow->deadline_ms != TIME_NONE)
+			ev_timer_arm(&ds->deadline, j->flow->deadline_ms);
 	}
 	return (0);
 }
@@ -341,7 +341,7 @@ dgram_finished(struct session *s)
  * Returns the exit status.
  */
 int
-dgram_serve(const struct options *o, int fd)
+dgram_serve(const struct job *j, int fd)
 {
 	struct dgram_server	 ds;
 	struct dgram_peer	*peer;
@@ -349,7 +349,7 @@ dgram_serve(const struct options *o, int fd)
 	struct session		*s;
 
 	memset(&ds, 0, sizeof(ds));
-	ds.o = o;
+	ds.j = j;
 	ds.fd = fd;
 	TAILQ_INIT(&ds.peers);
 	ev_timer_init(&ds.quit, dgram_quit_cb, &ds);
@@ -360,9 +360,9 @@ dgram_serve(const struct options *o, int fd)
 	ds.s = s;
 	net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
 	    EP_NET | EP_DGRAM);
-	out = o->flow.send_only ? stdio_discard(s) : stdio_out(s);
-	in = stdio_in(s, o->flow.no_stdin);
-	if (net == NULL || out == NULL || (in == NULL && !o->flow.no_stdin))
+	out = j->flow->send_only ? stdio_discard(s) : stdio_out(s);
+	in = stdio_in(s, j->flow->no_stdin);
+	if (net == NULL || out == NULL || (in == NULL && !j->flow->no_stdin))
 		fatal("session");
 	net->ops = &dgram_ops;
 	net->data = &ds;
@@ -372,18 +372,18 @@ dgram_serve(const struct options *o, int fd)
 		if ((ds.tx = session_channel(s, "send", in, net,
 		    CH_HOLD)) == NULL)
 			fatal("session");
-		if (o->side.sock.family != AF_UNIX)
+		if (j->side->sock.family != AF_UNIX)
 			ds.tx->bufsize = UDP_MAXPAYLOAD;
-		if (o->flow.crlf)
+		if (j->flow->crlf)
 			ds.tx->xform = crlf_xform;
 	}
 	/* -o, --hex-dump: what came in and what went out. */
-	if (o->run->dump != NULL && (channel_tap(ds.rx, dump_received,
-	    o->run->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx,
-	    dump_sent, o->run->dump) == -1)))
+	if (j->run->dump != NULL && (channel_tap(ds.rx, dump_received,
+	    j->run->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx,
+	    dump_sent, j->run->dump) == -1)))
 		fatal("session");
-	if (o->side.timeout_ms != TIME_NONE)
-		session_set_idle(s, o->side.timeout_ms);
+	if (j->side->timeout_ms != TIME_NONE)
+		session_set_idle(s, j->side->timeout_ms);
 	if (session_start(s) == -1)
 		fatal("session");
 	if (!s->over && ev_loop() == -1)
@@ -400,23 +400,23 @@ dgram_serve(const struct options *o, int fd)
  * DTLS (--ssl) each peer is a connection of the stream listener's kind.
  */
 int
-dgram_serve_socket(const struct options *o, int fd)
+dgram_serve_socket(const struct job *j, int fd)
 {
-	if (o->side.tls.on)
-		return (plain_serve(o, fd));
-	if (o->exec != NULL)
-		return (plain_serve_dgram(o, fd));
-	return (dgram_serve(o, fd));
+	if (j->side->tls.on)
+		return (plain_serve(j, fd));
+	if (j->local->exec != NULL)
+		return (plain_serve_dgram(j, fd));
+	return (dgram_serve(j, fd));
 }
 
 /* -u -l: bind a UDP socket to the address and port; serve its peers. */
 int
-dgram_listen(const struct options *o)
+dgram_listen(const struct job *j)
 {
 	char	*cause;
 	int	 fd;
 
-	if ((fd = listen_open(o, o->side.host, 0, &cause)) == -1)
+	if ((fd = listen_open(j->side, j->side->host, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	return (dgram_serve_socket(o, fd));
+	return (dgram_serve_socket(j, fd));
 }

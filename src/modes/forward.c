@@ -66,8 +66,7 @@ struct fwd_targets {
 struct upeer;
 
 struct forward {
-	const struct options	*o;
-	struct options		 dial_o; /* the outbound side's options */
+	const struct job	*j;
 	struct listener		*l;
 	struct fwd_targets	*ts;	/* in force */
 	size_t			 rr;	/* --round-robin: the next first */
@@ -379,11 +378,11 @@ targets_new(char *const *args, size_t n, const char **errstr)
  * the name of the first target of ts that o cannot dial, or NULL.
  */
 static const char *
-targets_misfit(const struct options *o, const struct fwd_targets *ts)
+targets_misfit(const struct job *j, const struct fwd_targets *ts)
 {
 	size_t	 i;
 
-	if (o->side.sock.socktype == SOCK_DGRAM)
+	if (j->side->sock.socktype == SOCK_DGRAM)
 		return (NULL);
 	for (i = 0; i < ts->n; i++) {
 		if (ts->t[i].kind == FWD_UDP)
@@ -494,7 +493,7 @@ fconn_free(struct fconn *fc)
 
 	fconn_destroy(fc);
 	/* Without -k, one connection is all there is. */
-	if (!f->o->side.keep) {
+	if (!f->j->side->keep) {
 		listener_close(f->l);
 		ev_break();
 	}
@@ -560,7 +559,7 @@ fconn_tap_up(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 	struct fconn	*fc = arg;
 
 	(void)ch;
-	dump_labelled(fc->f->o->run->dump, fc->label, 0, fc->up_off, p,
+	dump_labelled(fc->f->j->run->dump, fc->label, 0, fc->up_off, p,
 	    n);
 	fc->up_off += n;
 }
@@ -572,7 +571,7 @@ fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
 	struct fconn	*fc = arg;
 
 	(void)ch;
-	dump_labelled(fc->f->o->run->dump, fc->label, 1, fc->down_off, p,
+	dump_labelled(fc->f->j->run->dump, fc->label, 1, fc->down_off, p,
 	    n);
 	fc->down_off += n;
 }
@@ -608,10 +607,10 @@ fconn_finished(struct session *s)
 	if (strcmp(how, "reset") == 0) {
 		TAILQ_FOREACH(ep, &s->endpoints, entry)
 			fwd_linger0(ep->rfd);
-		if (!f->o->side.keep)
+		if (!f->j->side->keep)
 			f->status = 1;
 	}
-	if (f->o->stats || f->o->verbose >= 2)
+	if (f->j->stats || log_verbosity() >= 2)
 		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes down",
 		    fc->label, how, (unsigned long long)fc->up->bytes,
 		    (unsigned long long)fc->down->bytes);
@@ -628,7 +627,7 @@ fconn_finished(struct session *s)
 static void
 fconn_relay(struct fconn *fc)
 {
-	const struct options	*o = fc->f->o;
+	const struct job	*j = fc->f->j;
 	unsigned char	 hdr[PROXYPROTO_MAX];
 	const char	*errstr;
 	struct session	*s;
@@ -637,8 +636,8 @@ fconn_relay(struct fconn *fc)
 
 	ev_park(fc->out->tfd);
 	target_up(fc->out->cur);
-	if (o->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
-	    o->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
+	if (j->fwd->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
+	    j->fwd->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
 	    (struct sockaddr *)&fc->out->local.ss, &errstr)) == -1) {
 		log_warnx("forward: %s: PROXY header: %s", fc->label, errstr);
 		fconn_free(fc);
@@ -674,7 +673,7 @@ fconn_relay(struct fconn *fc)
 	    (fc->down = session_channel(s, "downstream", t, c,
 	    CH_SHUTDOWN | CH_RESET | CH_LAZY | CH_CLOSE)) == NULL)
 		goto fail_session;
-	if (o->run->dump != NULL &&
+	if (j->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
 	    channel_tap(fc->down, fconn_tap_down, fc) == -1))
 		goto fail_session;
@@ -688,9 +687,9 @@ fconn_relay(struct fconn *fc)
 	    fc->out->cur->name);
 	fc->state = FC_RELAYING;
 	fconn_out_free(fc);
-	if (o->side.timeout_ms != TIME_NONE)
-		session_set_idle(s, o->side.timeout_ms);
-	gate_session(&o->side.gate, s);
+	if (j->side->timeout_ms != TIME_NONE)
+		session_set_idle(s, j->side->timeout_ms);
+	gate_session(&j->side->gate, s);
 	if (session_start(s) == -1)
 		session_finish(s);
 	return;
@@ -737,20 +736,20 @@ fconn_tls_done(struct tls *tls, char *cause, void *arg)
 static void
 fconn_connected(struct fconn *fc)
 {
-	const struct options	*o = fc->f->o;
+	const struct job	*j = fc->f->j;
 	struct fconn_out	*out = fc->out;
 	char			*cause;
 
 	ev_park(out->tfd);
-	if (!o->fwd_tls.on) {
+	if (!j->peer->tls.on) {
 		fconn_target_ready(fc);
 		return;
 	}
 	fc->state = FC_TLS;
 	/* The target's deadline covers its handshake too. */
-	if ((out->hs = tls_origin_start(o, out->tfd, out->cur->port != NULL ?
-	    out->cur->host : NULL, FWD_CONNECT_MS * 10, fconn_tls_done, fc,
-	    &cause)) == NULL) {
+	if ((out->hs = tls_handshake_start(j->peer->tls.ctx, out->tfd,
+	    out->cur->port != NULL ? out->cur->host : NULL, FWD_CONNECT_MS * 10,
+	    fconn_tls_done, fc, &cause)) == NULL) {
 		fconn_failed(fc, cause != NULL ? cause : strerror(errno));
 		free(cause);
 	}
@@ -792,7 +791,7 @@ fconn_next(struct fconn *fc)
 		.flags = DIAL_UNIX | DIAL_PARK };
 	static const struct dial_how tcp_how = { .flags = DIAL_PARK };
 	struct forward		*f = fc->f;
-	const struct options	*o = f->o;
+	const struct job	*j = f->j;
 	struct fwd_targets	*ts = fc->out->ts;
 	struct fwd_target	*t;
 
@@ -805,8 +804,8 @@ fconn_next(struct fconn *fc)
 			continue;
 		}
 		fc->out->cur = t;
-		ev_timer_arm(&fc->out->deadline, o->side.timeout_ms != TIME_NONE ?
-		    o->side.timeout_ms : FWD_CONNECT_MS);
+		ev_timer_arm(&fc->out->deadline, j->side->timeout_ms != TIME_NONE ?
+		    j->side->timeout_ms : FWD_CONNECT_MS);
 		/*
 		 * Looked up off the loop: a slow resolver stalls no one.  A
 		 * Unix path's connect is done or refused at once (a full
@@ -816,7 +815,7 @@ fconn_next(struct fconn *fc)
 		 * see the connection relayed, or freed, under them.
 		 */
 		fc->state = FC_CONNECTING;
-		if ((fc->out->dial = dial_open(&f->dial_o, t->host, t->port,
+		if ((fc->out->dial = dial_open(f->j->peer, t->host, t->port,
 		    TIME_NONE, t->port == NULL ? &unix_how : &tcp_how,
 		    fconn_dialed_cb, fc)) == NULL) {
 			fconn_failed(fc, strerror(errno));
@@ -828,7 +827,7 @@ fconn_next(struct fconn *fc)
 	}
 	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
 	    fc->out->why[0] != '\0' ? fc->out->why : "none");
-	if (!o->side.keep)
+	if (!j->side->keep)
 		f->status = 1;
 	/*
 	 * A WebSocket client has had its 101 already: it is told that
@@ -867,14 +866,14 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	fc->out->peer = *peer;
 	/* The address the client reached is for the PROXY header alone. */
 	fc->out->local.len = sizeof(fc->out->local.ss);
-	if (f->o->send_proxy == 0 || getsockname(fd,
+	if (f->j->fwd->send_proxy == 0 || getsockname(fd,
 	    (struct sockaddr *)&fc->out->local.ss, &fc->out->local.len) == -1)
 		fc->out->local.len = 0;
 	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
 	/* The outbound stage keeps the targets it starts with. */
 	fc->out->ts = f->ts;
 	f->ts->refs++;
-	fc->out->first = f->o->round_robin ? f->rr++ % f->ts->n : 0;
+	fc->out->first = f->j->fwd->round_robin ? f->rr++ % f->ts->n : 0;
 	return (fc);
 }
 
@@ -907,7 +906,7 @@ forward_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct forward	*f = arg;
 	struct fconn	*fc;
 
-	if (!listen_early(f->o))
+	if (!listen_early(f->j->side))
 		return;
 	if ((fc = fconn_new(f, fd, peer)) == NULL)
 		return;		/* Dialled after the handshake, then. */
@@ -1000,7 +999,7 @@ upeer_free(struct upeer *p, const char *why)
 	TAILQ_REMOVE(&f->peers, p, entry);
 	ev_timer_disarm(&p->idle);
 	if (p->fd != -1) {
-		if (f->o->stats || f->o->verbose >= 2)
+		if (f->j->stats || log_verbosity() >= 2)
 			log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
 			    "down", p->name, why, (unsigned long long)p->up,
 			    (unsigned long long)p->down);
@@ -1011,7 +1010,7 @@ upeer_free(struct upeer *p, const char *why)
 	}
 	netconn_free(p->nc);
 	free(p);
-	if (!f->o->side.keep && f->served) {
+	if (!f->j->side->keep && f->served) {
 		ev_del(f->ufd);
 		ev_break();
 	}
@@ -1020,7 +1019,7 @@ upeer_free(struct upeer *p, const char *why)
 static long long
 upeer_idle_ms(const struct forward *f)
 {
-	return (f->o->side.gate.idle_ms != TIME_NONE ? f->o->side.gate.idle_ms :
+	return (f->j->side->gate.idle_ms != TIME_NONE ? f->j->side->gate.idle_ms :
 	    FWD_UDP_IDLE_MS);
 }
 
@@ -1062,7 +1061,7 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	struct addrinfo	*ai;
 	int		 v;
 
-	if (!f->o->side.keep && f->served)
+	if (!f->j->side->keep && f->served)
 		return (NULL);
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return (NULL);
@@ -1073,7 +1072,7 @@ upeer_new(struct forward *f, const struct net_peer *np)
 	fwd_format(np, p->name, sizeof(p->name));
 	ev_timer_init(&p->idle, upeer_idle_cb, p);
 	TAILQ_INSERT_TAIL(&f->peers, p, entry);
-	if ((v = listen_admit(f->o, np, &p->nc)) != GATE_ADMIT) {
+	if ((v = listen_admit(f->j->side, np, &p->nc)) != GATE_ADMIT) {
 		/*
 		 * A refused peer is remembered for a while, so that it is
 		 * reported once; a full server may take it later.
@@ -1175,16 +1174,16 @@ forward_free(struct forward *f)
 static int
 forward_udp(struct forward *f, int fd)
 {
-	const struct options	*o = f->o;
+	const struct job	*j = f->j;
 	struct addrinfo	 hints;
 
 	if (f->ts->t[0].port == NULL)
 		fatalx("cannot forward datagrams to a Unix-domain socket");
 	f->ufd = fd;
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = o->side.sock.family;
+	hints.ai_family = j->side->sock.family;
 	hints.ai_socktype = SOCK_DGRAM;
-	if (o->side.sock.numeric)
+	if (j->side->sock.numeric)
 		hints.ai_flags |= AI_NUMERICHOST;
 	if ((f->lookup = resolve_start(f->ts->t[0].host, f->ts->t[0].port, &hints,
 	    forward_udp_resolved_cb, f)) == NULL)
@@ -1226,45 +1225,45 @@ forward_udp_relooked_cb(int error, struct addrinfo *res, void *arg)
 static int
 forward_reload_targets(struct forward *f, char **cause)
 {
-	const struct options	*o = f->o;
+	const struct job	*j = f->j;
 	struct fwd_targets	*ts, *old = f->ts;
 	struct addrinfo		 hints;
 	const char		*errstr, *name;
 	char			*text, **lines, **args;
-	size_t			 nlines, n, i, j;
+	size_t			 nlines, n, i, k;
 	int			 first;
 
-	if ((text = forward_read_file(o->forward_file, &lines, &nlines,
+	if ((text = forward_read_file(j->fwd->file, &lines, &nlines,
 	    cause)) == NULL)
 		return (-1);
 	/* The command line's targets around the file's, in their order. */
-	n = o->nforward - o->nforward_file + nlines;
+	n = j->fwd->n - j->fwd->nfile + nlines;
 	if ((args = reallocarray(NULL, n, sizeof(*args))) == NULL)
 		fatal("reallocarray");
-	memcpy(args, o->forward, o->forward_file_at * sizeof(*args));
-	memcpy(args + o->forward_file_at, lines, nlines * sizeof(*args));
-	memcpy(args + o->forward_file_at + nlines, o->forward +
-	    o->forward_file_at + o->nforward_file, (o->nforward -
-	    o->forward_file_at - o->nforward_file) * sizeof(*args));
+	memcpy(args, j->fwd->targets, j->fwd->file_at * sizeof(*args));
+	memcpy(args + j->fwd->file_at, lines, nlines * sizeof(*args));
+	memcpy(args + j->fwd->file_at + nlines, j->fwd->targets +
+	    j->fwd->file_at + j->fwd->nfile, (j->fwd->n -
+	    j->fwd->file_at - j->fwd->nfile) * sizeof(*args));
 	ts = targets_new(args, n, &errstr);
 	free(args);
 	free(lines);
 	free(text);
 	if (ts == NULL) {
-		log_cause(cause, "%s: %s", o->forward_file, errstr);
+		log_cause(cause, "%s: %s", j->fwd->file, errstr);
 		return (-1);
 	}
-	if ((name = targets_misfit(o, ts)) != NULL) {
+	if ((name = targets_misfit(j, ts)) != NULL) {
 		log_cause(cause, "%s: %s: a udp: target is the only one of a "
-		    "stream listener", o->forward_file, name);
+		    "stream listener", j->fwd->file, name);
 		targets_drop(ts);
 		return (-1);
 	}
 	for (i = 0; i < ts->n; i++) {
-		for (j = 0; j < old->n; j++) {
-			if (strcmp(ts->t[i].name, old->t[j].name) == 0) {
-				ts->t[i].down_until = old->t[j].down_until;
-				ts->t[i].backoff_ms = old->t[j].backoff_ms;
+		for (k = 0; k < old->n; k++) {
+			if (strcmp(ts->t[i].name, old->t[k].name) == 0) {
+				ts->t[i].down_until = old->t[k].down_until;
+				ts->t[i].backoff_ms = old->t[k].backoff_ms;
 				break;
 			}
 		}
@@ -1272,7 +1271,7 @@ forward_reload_targets(struct forward *f, char **cause)
 	f->ts = ts;
 	targets_drop(old);
 	/* Datagrams go to the first target: look it up again. */
-	if (o->side.sock.socktype == SOCK_DGRAM) {
+	if (j->side->sock.socktype == SOCK_DGRAM) {
 		if (ts->t[0].port == NULL) {
 			log_warnx("SIGHUP: %s: datagrams cannot go to a "
 			    "Unix-domain socket; the old addresses stay",
@@ -1286,9 +1285,9 @@ forward_reload_targets(struct forward *f, char **cause)
 		first = f->res == NULL;
 		resolve_cancel(f->lookup);
 		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = o->side.sock.family;
+		hints.ai_family = j->side->sock.family;
 		hints.ai_socktype = SOCK_DGRAM;
-		if (o->side.sock.numeric)
+		if (j->side->sock.numeric)
 			hints.ai_flags |= AI_NUMERICHOST;
 		if ((f->lookup = resolve_start(ts->t[0].host, ts->t[0].port,
 		    &hints, first ? forward_udp_resolved_cb :
@@ -1308,26 +1307,26 @@ static void
 forward_sighup(int sig, void *arg)
 {
 	struct forward		*f = arg;
-	const struct options	*o = f->o;
+	const struct job	*j = f->j;
 	char			*cause;
 	int			 r;
 
 	(void)sig;
-	if ((r = gate_reload(&o->side.gate, o->run, &cause)) == -1)
+	if ((r = gate_reload(&j->side->gate, j->run, &cause)) == -1)
 		log_warnx("SIGHUP: %s; the old rules stay",
 		    cause != NULL ? cause : strerror(errno));
 	else if (r == 1)
 		log_verbose(1, "forward: allow and deny rules read again");
 	free(cause);
-	if (o->side.tls.on && !o->zero) {
-		if ((r = tls_reload(o, &cause)) == -1)
+	if (j->side->tls.on) {
+		if ((r = tls_ctx_reload(j->side->tls.ctx, &cause)) == -1)
 			log_warnx("SIGHUP: %s; the old certificate stays",
 			    cause != NULL ? cause : strerror(errno));
 		else if (r == 1)
 			log_verbose(1, "forward: certificate read again");
 		free(cause);
 	}
-	if (o->forward_file != NULL) {
+	if (j->fwd->file != NULL) {
 		if (forward_reload_targets(f, &cause) == -1)
 			log_warnx("SIGHUP: %s; the old targets stay",
 			    cause != NULL ? cause : strerror(errno));
@@ -1345,8 +1344,8 @@ forward_sigusr1(int sig, void *arg)
 	struct forward	*f = arg;
 
 	(void)sig;
-	if (f->o->run->report != NULL)
-		f->o->run->report();
+	if (f->j->run->report != NULL)
+		f->j->run->report();
 }
 
 /*
@@ -1355,7 +1354,7 @@ forward_sigusr1(int sig, void *arg)
  * targets.  Returns the exit status.
  */
 int
-forward_listen(const struct options *o)
+forward_listen(const struct job *j)
 {
 	struct forward	 f;
 	const char	*errstr;
@@ -1363,41 +1362,29 @@ forward_listen(const struct options *o)
 	int		 fd, status;
 
 	memset(&f, 0, sizeof(f));
-	f.o = o;
+	f.j = j;
 	f.ufd = -1;
 	TAILQ_INIT(&f.peers);
 	TAILQ_INIT(&f.early);
-	if ((f.ts = targets_new(o->forward, o->nforward, &errstr)) == NULL)
+	if ((f.ts = targets_new(j->fwd->targets, j->fwd->n, &errstr)) == NULL)
 		fatalx("--forward: %s", errstr);
-	if ((errstr = targets_misfit(o, f.ts)) != NULL)
+	if ((errstr = targets_misfit(j, f.ts)) != NULL)
 		fatalx("--forward %s: a udp: target is the only one of a "
 		    "stream listener", errstr);
-	/*
-	 * Outbound connections are the dial's, with the options of a
-	 * client: any family of address, a stream, the proxy of -x.
-	 */
-	f.dial_o = *o;
-	f.dial_o.side.listen = 0;
-	f.dial_o.side.sock.source = NULL;
-	f.dial_o.side.sock.source_port = NULL;
-	if (f.dial_o.side.sock.family == AF_UNIX)
-		f.dial_o.side.sock.family = AF_UNSPEC;
-	if (o->fwd_tls.on && tls_setup_origin(o, &cause) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	if ((fd = listen_open(o, o->side.host, LISTEN_MANY, &cause)) == -1)
+	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/*
 	 * A forwarder that goes on (-k) reads its files again on SIGHUP
 	 * and reports its figures on SIGUSR1, from the loop.  Without -k
 	 * it serves one client, and both keep their usual end.
 	 */
-	if (o->side.keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
+	if (j->side->keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
 	    ev_signal(SIGUSR1, forward_sigusr1, &f) == -1))
 		fatal("signal");
-	if (o->side.sock.socktype == SOCK_DGRAM)
+	if (j->side->sock.socktype == SOCK_DGRAM)
 		status = forward_udp(&f, fd);
 	else {
-		listener_run(o, fd, o->side.keep ? &forward_ops :
+		listener_run(j->side, fd, j->side->keep ? &forward_ops :
 		    &forward_once_ops, &f, &f.l);
 		forward_free(&f);
 		status = f.status;

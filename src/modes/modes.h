@@ -21,8 +21,73 @@
 
 #include "net/net.h"
 
+/* How data moves between the two sides: the pump's settings. */
+struct flow {
+	int		 crlf;		/* -C */
+	long long	 interval_ms;	/* -i: pause after each line sent */
+	long long	 delay_ms;	/* --delay: pause after each write */
+	long long	 recv_limit;	/* -W: reads from the network, 0: none */
+	int		 telnet;	/* -t */
+	int		 send_only;	/* --send-only */
+	int		 recv_only;	/* --recv-only */
+	int		 no_shutdown;	/* --no-shutdown */
+	int		 shut_net;	/* -N: shutdown(2) the socket at EOF */
+	int		 no_stdin;	/* -d */
+	int		 half_close;	/* --half-close */
+	int		 no_splice;	/* --no-splice: always copy */
+	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
+	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
+	const char	*on_connect;	/* --on-connect TEXT or @FILE */
+	int		 fdpass;	/* -F */
+};
+
+/* The near end of a connection: stdin and stdout (or a FIFO), a program. */
+struct local {
+	const char	*exec;		/* -e or -c: the program to run */
+	int		 exec_shell;	/* -c: exec is a /bin/sh command */
+	int		 pty;		/* --pty: programs on a terminal */
+	const char	*fifo;		/* --fifo: send what this FIFO gives */
+	int		 raw;		/* --raw: the local terminal raw */
+	int		 readline;	/* --readline: typed lines edited */
+	const char	*device;	/* serial:, pty: with stdio */
+};
+
+/* The forwarder's targets (--forward). */
+struct fwd_conf {
+	char		**targets;	/* --forward targets, in order */
+	size_t		 n;
+	const char	*file;		/* --forward-file: a target a line */
+	char		*text;		/* its text: its targets point in */
+	size_t		 file_at;	/* where they are in targets[] */
+	size_t		 nfile;		/* and how many */
+	int		 round_robin;	/* --round-robin over the targets */
+	int		 send_proxy;	/* --send-proxy: PROXYPROTO_*, or 0 */
+	struct tls_conf	 tls;		/* --forward-ssl*: the targets' TLS */
+};
+
+/*
+ * What a mode runs, as the front layer makes it from the command line:
+ * the side it dials or listens on, how data flows, its near end, and the
+ * settings of the modes that have some.  Read-only, but for the side's
+ * runtime.
+ */
+struct job {
+	struct side		*side;
+	struct side		*peer;	/* the other side: what the forwarder
+					   and the relay dial, or NULL */
+	const struct flow	*flow;
+	const struct local	*local;
+	const struct fwd_conf	*fwd;
+	long long		 stall_ms; /* --write-timeout, TIME_NONE */
+	int			 randomize; /* -r: ports in random order */
+	int			 stats;	/* --stats, -vv: each connection's
+					   figures as it ends */
+	int			 room;	/* --room, over the broker */
+	struct runtime		*run;
+};
+
 /* proxyd.c */
-int		 proxyd_listen(const struct options *);
+int		 proxyd_listen(const struct job *);
 
 /* forward.c */
 /* What a --forward target is, as forward_parse_target() finds it. */
@@ -31,43 +96,43 @@ enum fwd_kind {
 	FWD_UNIX,	/* unix:PATH */
 	FWD_UDP,	/* udp:HOST:PORT, for a datagram listener */
 };
-int		 forward_listen(const struct options *);
+int		 forward_listen(const struct job *);
 int		 forward_parse_target(const char *, char **, char **,
 		    enum fwd_kind *, const char **);
 char		*forward_read_file(const char *, char ***, size_t *, char **);
 
 /* plain.c */
-int		 plain_connect(const struct options *);
-int		 plain_listen(const struct options *);
-int		 plain_serve(const struct options *, int);
-int		 plain_relay(const struct options *, int,
+int		 plain_connect(const struct job *);
+int		 plain_listen(const struct job *);
+int		 plain_serve(const struct job *, int);
+int		 plain_relay(const struct job *, int,
 		    const struct dial_how *);
-int		 plain_serve_dgram(const struct options *, int);
+int		 plain_serve_dgram(const struct job *, int);
 
 /* dgram.c */
-int		 dgram_serve(const struct options *, int);
-int		 dgram_serve_socket(const struct options *, int);
-int		 dgram_listen(const struct options *);
+int		 dgram_serve(const struct job *, int);
+int		 dgram_serve_socket(const struct job *, int);
+int		 dgram_listen(const struct job *);
 
 /* unix.c (the -U modes) */
-int		 unix_connect(const struct options *);
-int		 unix_scan(const struct options *);
-int		 unix_listen(const struct options *);
+int		 unix_connect(const struct job *);
+int		 unix_scan(const struct job *);
+int		 unix_listen(const struct job *);
 
 /* broker.c */
-int		 broker_listen(const struct options *);
+int		 broker_listen(const struct job *);
 
 /* room.c (the mode) */
-int		 room_listen(const struct options *);
+int		 room_listen(const struct job *);
 
 /* chat.c */
-int		 chat_connect(const struct options *);
-int		 chat_listen(const struct options *);
+int		 chat_connect(const struct job *);
+int		 chat_listen(const struct job *);
 
 /* scan.c */
-int		 scan_ports(const struct options *);
+int		 scan_ports(const struct job *);
 
 /* device.c */
-int		 device_relay(const struct options *);
+int		 device_relay(const struct job *);
 
 #endif /* SC_MODES_H */

@@ -73,7 +73,7 @@ struct early {
 };
 
 struct plain {
-	const struct options	*o;
+	const struct job	*j;
 	struct exec_cmd		 cmd;	/* -e, -c */
 	int			 exec;	/* cmd is set */
 	TAILQ_HEAD(, conn)	 conns;
@@ -110,8 +110,8 @@ static void	plain_dgram_cb(int, int, void *);
 static int
 plain_fifo_check(struct conn *c)
 {
-	const struct options	*o = c->p->o;
-	long long	 ms = o->flow.deadline_ms;
+	const struct job	*j = c->p->j;
+	long long	 ms = j->flow->deadline_ms;
 
 	if (channel_ended(c->tx))
 		return (1);
@@ -130,7 +130,7 @@ conn_label(const struct conn *c, char *label, size_t len)
 {
 	const struct plain	*p = c->p;
 
-	(void)snprintf(label, len, "%s%s%s", p->o->side.host, p->port != NULL ?
+	(void)snprintf(label, len, "%s%s%s", p->j->side->host, p->port != NULL ?
 	    " " : "", p->port != NULL ? p->port : "");
 }
 
@@ -176,7 +176,7 @@ static int
 conn_lost(struct conn *c)
 {
 	struct plain	*p = c->p;
-	const struct options	*o = p->o;
+	const struct job	*j = p->j;
 	struct channel	*tx = c->tx, *rx = c->rx;
 	const char	*why = "closed by the peer";
 	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
@@ -186,7 +186,7 @@ conn_lost(struct conn *c)
 	if (!(c->net->flags & EP_GONE) && !channel_ended(rx))
 		return (0);
 	if (rx->state == CH_FAILED ||
-	    (!o->flow.no_stdin && tx != NULL && tx->state == CH_DONE))
+	    (!j->flow->no_stdin && tx != NULL && tx->state == CH_DONE))
 		return (0);
 	/* What was read before the loss is shown first. */
 	if (!channel_ended(rx)) {
@@ -215,9 +215,9 @@ conn_lost(struct conn *c)
 	    strcmp(tx->error_op, "write") == 0)
 		why = ep_strerror(c->net, tx->error);
 	conn_label(c, label, sizeof(label));
-	if (o->verbose >= 1)
+	if (log_verbosity() >= 1)
 		log_info("Connection to %s lost: %s", label, why);
-	if (c->redial == NULL && (c->redial = redial_new(o, o->side.host, p->port,
+	if (c->redial == NULL && (c->redial = redial_new(j->side, j->side->host, p->port,
 	    p->how, conn_back, c)) == NULL) {
 		log_warn("reconnect");
 		p->status = 1;
@@ -242,13 +242,13 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 {
 	struct conn	*c = arg;
 	struct plain	*p = c->p;
-	const struct options	*o = p->o;
+	const struct job	*j = p->j;
 	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
 	size_t		 unsent;
 
 	conn_label(c, label, sizeof(label));
 	if (fd == -1) {
-		unsent = c->tx != NULL && !o->flow.no_stdin ?
+		unsent = c->tx != NULL && !j->flow->no_stdin ?
 		    channel_pending(c->tx) : 0;
 		if (unsent > 0)
 			log_warnx("gave up reconnecting to %s after %d "
@@ -261,7 +261,7 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 		session_finish(c->s);
 		return;
 	}
-	if (o->verbose >= 1)
+	if (log_verbosity() >= 1)
 		log_info("Reconnected to %s (attempt %d)", label,
 		    redial_tries(c->redial));
 	c->away = 0;
@@ -272,7 +272,7 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 	if (t != NULL)
 		tls_attach(c->net, t);
 	if (w != NULL)
-		ws_attach(c->net, w, o->side.ws.binary);
+		ws_attach(c->net, w, j->side->ws.binary);
 	if (p->greetlen > 0 && c->tx != NULL) {
 		if (channel_inject_first(c->tx, p->greet, p->greetlen) == -1)
 			log_warn("--on-connect");
@@ -296,7 +296,7 @@ static int
 plain_check(struct session *s)
 {
 	struct conn	*c = s->arg;
-	const struct options	*o = c->p->o;
+	const struct job	*j = c->p->j;
 	struct channel	*tx = c->tx, *rx = c->rx;
 	int		 tx_ended, lost;
 
@@ -307,52 +307,52 @@ plain_check(struct session *s)
 	if (tx != NULL && term_escaped(tx))
 		return (1);
 	/* --reconnect: a connection that ended is made again. */
-	if (o->side.reconnect && (lost = conn_lost(c)) != 0)
+	if (j->side->reconnect && (lost = conn_lost(c)) != 0)
 		return (lost == -1);
 	/*
 	 * --raw: the remote end has closed (its program exited), and all
 	 * it sent is shown: leave, as ssh does.  The terminal never ends
 	 * by itself, and what is typed now would go nowhere.
 	 */
-	if (o->raw && channel_ended(rx))
+	if (j->local->raw && channel_ended(rx))
 		return (1);
-	if (o->fifo != NULL && !o->side.keep && tx != NULL)
+	if (j->local->fifo != NULL && !j->side->keep && tx != NULL)
 		return (plain_fifo_check(c));
 	tx_ended = tx == NULL || channel_ended(tx);
 	/* stdin ended (not a failed connection): later clients get none. */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
-	    tx->state == CH_DONE) && tx->error_op == NULL && o->fifo == NULL)
+	    tx->state == CH_DONE) && tx->error_op == NULL && j->local->fifo == NULL)
 		stdio_set_in_ended();
-	if (tx_ended && o->flow.deadline_ms != TIME_NONE &&
+	if (tx_ended && j->flow->deadline_ms != TIME_NONE &&
 	    !ev_timer_armed(&c->deadline))
-		ev_timer_arm(&c->deadline, o->flow.deadline_ms);
+		ev_timer_arm(&c->deadline, j->flow->deadline_ms);
 	/*
 	 * A WebSocket client's -q: stdin's end sends no close (the peer
 	 * would stop answering), so the wait for the answers is the quit
 	 * timer's, as --quit-after's is; the close goes when it ends.
 	 */
-	if (tx_ended && o->side.ws.path != NULL && !o->side.listen &&
+	if (tx_ended && j->side->ws.path != NULL && !j->side->listen &&
 	    c->p->quit_ms >= 0 && !ev_timer_armed(&c->deadline))
 		ev_timer_arm(&c->deadline, c->p->quit_ms);
 	if (tx_ended && channel_ended(rx))
 		return (1);
 	/* A datagram socket never reads end-of-file: an error ends it. */
-	if (o->side.sock.socktype == SOCK_DGRAM && s->failed)
+	if (j->side->sock.socktype == SOCK_DGRAM && s->failed)
 		return (1);
 	/* --send-only: what comes back does not matter; stdin's end does. */
-	if (o->flow.send_only && tx_ended)
+	if (j->flow->send_only && tx_ended)
 		return (1);
-	if (o->flow.half_close)
+	if (j->flow->half_close)
 		return (0);
 	/* A WebSocket peer's close ends the session, as a client's does. */
-	if ((o->side.listen || o->side.ws.on) && channel_ended(rx) &&
+	if ((j->side->listen || j->side->ws.on) && channel_ended(rx) &&
 	    (tx == NULL || channel_pending(tx) == 0))
 		return (1);
 	/*
 	 * Debian's -q: a listener, or a datagram socket (which never reads
 	 * end-of-file), stops reading once stdin is done.
 	 */
-	if ((o->side.listen || o->side.sock.socktype == SOCK_DGRAM) &&
+	if ((j->side->listen || j->side->sock.socktype == SOCK_DGRAM) &&
 	    c->p->quit_ms != TIME_NONE && tx_ended &&
 	    channel_pending(rx) == 0) {
 		c->p->stopping = 1;
@@ -404,7 +404,7 @@ plain_deadline_cb(void *arg)
 static int
 plain_report(struct conn *c)
 {
-	const struct options	*o = c->p->o;
+	const struct job	*j = c->p->j;
 	struct channel	*ch;
 	int		 status = 0;
 
@@ -424,7 +424,7 @@ plain_report(struct conn *c)
 		 * A listener's datagram peer that has gone (its port
 		 * refuses our replies) ends its conversation, nothing more.
 		 */
-		if (o->side.listen && o->side.sock.socktype == SOCK_DGRAM &&
+		if (j->side->listen && j->side->sock.socktype == SOCK_DGRAM &&
 		    ch->error == ECONNREFUSED)
 			continue;
 		log_warnx("%s %s %s: %s", ch->error_op,
@@ -451,7 +451,7 @@ conn_done(struct conn *c)
 
 	if (c->child != NULL) {
 		status = exec_status(c->child);
-		if (status != 0 && !p->o->side.keep)
+		if (status != 0 && !p->j->side->keep)
 			p->status = status;
 		exec_release(c->child);
 	}
@@ -460,7 +460,7 @@ conn_done(struct conn *c)
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
 	free(c);
-	if (p->o->side.keep && !p->stopping && (p->l != NULL ?
+	if (p->j->side->keep && !p->stopping && (p->l != NULL ?
 	    listener_open(p->l) : p->lfd != -1)) {
 		/* stdio is shared: -k takes the next when this one ends. */
 		if (p->l != NULL && !p->exec)
@@ -568,22 +568,22 @@ conn_abort(struct conn *c)
 static int
 conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 {
-	const struct options	*o = c->p->o;
+	const struct job	*j = c->p->j;
 
-	if (channel_pace(rx, 0, o->flow.delay_ms, o->flow.recv_limit) == -1 ||
-	    (tx != NULL && channel_pace(tx, o->flow.interval_ms, o->flow.delay_ms,
+	if (channel_pace(rx, 0, j->flow->delay_ms, j->flow->recv_limit) == -1 ||
+	    (tx != NULL && channel_pace(tx, j->flow->interval_ms, j->flow->delay_ms,
 	    0) == -1))
 		return (-1);
-	if (o->run->dump != NULL) {
-		if (channel_tap(rx, dump_received, o->run->dump) == -1)
+	if (j->run->dump != NULL) {
+		if (channel_tap(rx, dump_received, j->run->dump) == -1)
 			return (-1);
 		if (tx != NULL &&
-		    channel_tap(tx, dump_sent, o->run->dump) == -1)
+		    channel_tap(tx, dump_sent, j->run->dump) == -1)
 			return (-1);
 	}
-	if (o->flow.telnet) {
+	if (j->flow->telnet) {
 		memset(&c->telnet, 0, sizeof(c->telnet));
-		c->telnet.log = o->run->dump;
+		c->telnet.log = j->run->dump;
 		if (channel_tap(rx, telnet_tap, &c->telnet) == -1)
 			return (-1);
 	}
@@ -600,11 +600,11 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 static void
 conn_set_idle(struct conn *c)
 {
-	const struct options	*o = c->p->o;
-	long long		 ms = o->side.timeout_ms, idle = o->side.gate.idle_ms;
+	const struct job	*j = c->p->j;
+	long long		 ms = j->side->timeout_ms, idle = j->side->gate.idle_ms;
 
 	c->idle_limit = 0;
-	if (!o->side.listen && idle != TIME_NONE && (ms == TIME_NONE ||
+	if (!j->side->listen && idle != TIME_NONE && (ms == TIME_NONE ||
 	    idle <= ms)) {
 		ms = idle;
 		c->idle_limit = 1;
@@ -620,12 +620,12 @@ conn_set_idle(struct conn *c)
 static struct endpoint *
 conn_net(struct conn *c, struct session *s)
 {
-	int		 dgram = c->p->o->side.sock.socktype == SOCK_DGRAM;
+	int		 dgram = c->p->j->side->sock.socktype == SOCK_DGRAM;
 
 	/* A datagram socket has no end-of-file to send: nothing is said. */
 	return (netconn_endpoint(c->nc, s, "network",
 	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
-	    EP_NET | (dgram ? EP_DGRAM : 0), c->p->o->side.ws.binary));
+	    EP_NET | (dgram ? EP_DGRAM : 0), c->p->j->side->ws.binary));
 }
 
 /*
@@ -735,50 +735,50 @@ conn_readline(struct conn *c, struct endpoint *in)
 static int
 conn_start_stdio(struct conn *c)
 {
-	const struct options	*o = c->p->o;
+	const struct job	*j = c->p->j;
 	struct session	*s;
 	struct endpoint	*in, *out, *net, *none;
-	int		 shut_tx = o->flow.shut_net || o->flow.half_close ||
-			    (o->fifo != NULL && !o->side.keep && !o->flow.no_shutdown);
+	int		 shut_tx = j->flow->shut_net || j->flow->half_close ||
+			    (j->local->fifo != NULL && !j->side->keep && !j->flow->no_shutdown);
 	/* A connection that may be replaced keeps what waits in buffers. */
-	int		 copy = o->flow.no_splice || o->side.reconnect || o->readline ?
+	int		 copy = j->flow->no_splice || j->side->reconnect || j->local->readline ?
 			    CH_COPY : 0;
-	int		 dgram = o->side.sock.socktype == SOCK_DGRAM;
+	int		 dgram = j->side->sock.socktype == SOCK_DGRAM;
 
 	if ((s = session_new(plain_check, conn_finished, c)) == NULL)
 		return (-1);
 	c->s = s;
 	if ((net = conn_net(c, s)) == NULL)
 		return (-1);
-	if (o->side.reconnect)
+	if (j->side->reconnect)
 		net->flags |= EP_REDIAL;
 	c->net = net;
-	out = o->flow.send_only ? stdio_discard(s) : stdio_out(s);
-	in = o->fifo != NULL ? fifo_in(s) : stdio_in(s, o->flow.no_stdin);
-	if (out == NULL || (in == NULL && (!o->flow.no_stdin || o->fifo != NULL)))
+	out = j->flow->send_only ? stdio_discard(s) : stdio_out(s);
+	in = j->local->fifo != NULL ? fifo_in(s) : stdio_in(s, j->flow->no_stdin);
+	if (out == NULL || (in == NULL && (!j->flow->no_stdin || j->local->fifo != NULL)))
 		return (-1);
 	/*
 	 * A listener that keeps serving (-k) keeps stdout for the next
 	 * client; otherwise stdout is closed when the peer is done.
 	 */
 	if ((c->rx = session_channel(s, "receive", net, out,
-	    (o->side.keep || o->side.reconnect ? 0 : CH_SHUTDOWN) | copy)) == NULL)
+	    (j->side->keep || j->side->reconnect ? 0 : CH_SHUTDOWN) | copy)) == NULL)
 		return (-1);
 	if (in != NULL) {
 		if ((c->tx = session_channel(s, "send", in, net,
 		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
 			return (-1);
 		/* Each read is one datagram: no bigger than one can be. */
-		if (dgram && o->side.sock.family != AF_UNIX)
-			c->tx->bufsize = o->side.tls.on ? DTLS_MAXPAYLOAD :
+		if (dgram && j->side->sock.family != AF_UNIX)
+			c->tx->bufsize = j->side->tls.on ? DTLS_MAXPAYLOAD :
 			    UDP_MAXPAYLOAD;
-		if (o->flow.crlf)
+		if (j->flow->crlf)
 			c->tx->xform = crlf_xform;
-		if (o->raw && term_start(c->tx) == -1)
+		if (j->local->raw && term_start(c->tx) == -1)
 			return (-1);
-		if (o->readline && conn_readline(c, in) == -1)
+		if (j->local->readline && conn_readline(c, in) == -1)
 			return (-1);
-		if (o->fifo == NULL && stdio_in_ended())
+		if (j->local->fifo == NULL && stdio_in_ended())
 			c->tx->state = CH_DRAINING;
 	} else if (c->p->greetlen > 0) {
 		/* -d: what --on-connect says is all there is to send. */
@@ -788,7 +788,7 @@ conn_start_stdio(struct conn *c)
 		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
 			return (-1);
 		c->tx->state = CH_DRAINING;
-	} else if (shut_tx && !dgram && !o->side.ws.on)
+	} else if (shut_tx && !dgram && !j->side->ws.on)
 		shutdown(net->wfd, SHUT_WR);
 	/* --on-connect: before anything else, --raw's window size too. */
 	if (c->p->greetlen > 0) {
@@ -800,8 +800,8 @@ conn_start_stdio(struct conn *c)
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		return (-1);
 	conn_set_idle(c);
-	if (o->side.listen)
-		gate_session(&o->side.gate, s);
+	if (j->side->listen)
+		gate_session(&j->side->gate, s);
 	return (session_start(s));
 }
 
@@ -838,7 +838,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	struct session	*s;
 	struct endpoint	*prog, *net;
 	char		*cause;
-	int		 copy = p->o->flow.no_splice ? CH_COPY : 0;
+	int		 copy = p->j->flow->no_splice ? CH_COPY : 0;
 
 	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
 		exec_conn_socket(&ec, c->nc->fd, peer);
@@ -862,13 +862,13 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    (c->tx = session_channel(s, "send", prog, net,
 	    CH_SHUTDOWN | copy)) == NULL)
 		goto fail;
-	if (p->o->flow.crlf)
+	if (p->j->flow->crlf)
 		c->tx->xform = crlf_xform;
 	/* Over DTLS each read of the program's is one record. */
-	if (p->o->side.sock.socktype == SOCK_DGRAM && p->o->side.tls.on)
+	if (p->j->side->sock.socktype == SOCK_DGRAM && p->j->side->tls.on)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;
 	/* A terminal takes its window size from what the peer sends. */
-	if (p->o->pty) {
+	if (p->j->local->pty) {
 		c->rx->xform = pty_xform;
 		c->rx->xgrow = NAWS_LEN;
 	}
@@ -879,8 +879,8 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
 		goto fail;
 	conn_set_idle(c);
-	if (p->o->side.listen)
-		gate_session(&p->o->side.gate, s);
+	if (p->j->side->listen)
+		gate_session(&p->j->side->gate, s);
 	if (session_start(s) == -1)
 		goto fail;
 	return (0);
@@ -927,7 +927,7 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 static __startup void
 plain_greeting(struct plain *p)
 {
-	const char	*text = p->o->flow.on_connect;
+	const char	*text = p->j->flow->on_connect;
 	ssize_t		 n;
 	size_t		 len = 0;
 	int		 fd;
@@ -937,7 +937,7 @@ plain_greeting(struct plain *p)
 	if (text[0] != '@' || text[1] == '@') {
 		if (text[0] == '@')
 			text++;
-		if (asprintf(&p->greet, "%s%s", text, p->o->flow.crlf ? "\r\n" :
+		if (asprintf(&p->greet, "%s%s", text, p->j->flow->crlf ? "\r\n" :
 		    "\n") == -1)
 			fatal("--on-connect");
 		p->greetlen = strlen(p->greet);
@@ -962,25 +962,25 @@ plain_greeting(struct plain *p)
 
 /* Set up what every connection needs: the program, or the FIFO. */
 static __startup void
-plain_init(struct plain *p, const struct options *o)
+plain_init(struct plain *p, const struct job *j)
 {
 	char	*cause;
 
 	memset(p, 0, sizeof(*p));
-	p->o = o;
-	p->quit_ms = o->flow.quit_ms;
+	p->j = j;
+	p->quit_ms = j->flow->quit_ms;
 	p->lfd = -1;
 	TAILQ_INIT(&p->conns);
 	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
-	if (o->exec != NULL) {
-		if (exec_cmd_parse(&p->cmd, o->exec, o->exec_shell,
+	if (j->local->exec != NULL) {
+		if (exec_cmd_parse(&p->cmd, j->local->exec, j->local->exec_shell,
 		    &cause) == -1 || exec_cmd_check(&p->cmd, &cause) == -1)
 			fatalx("%s", cause != NULL ? cause : strerror(errno));
-		p->cmd.pty = o->pty;
+		p->cmd.pty = j->local->pty;
 		p->exec = 1;
 	}
-	if (o->fifo != NULL && fifo_open(o->fifo, &cause) == -1)
+	if (j->local->fifo != NULL && fifo_open(j->local->fifo, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	plain_greeting(p);
 }
@@ -1016,7 +1016,7 @@ plain_pass_fd(int fd)
  * wrong; with a program, its status.
  */
 int
-plain_connect(const struct options *o)
+plain_connect(const struct job *j)
 {
 	struct plain	 p;
 	struct net_peer	 peer;
@@ -1027,29 +1027,29 @@ plain_connect(const struct options *o)
 	size_t		 i;
 	int		 fd, connected = 0;
 
-	plain_init(&p, o);
-	for (i = 0; i < o->side.nports; i++) {
-		p.port = o->side.ports[i];
-		fd = dial_sync(o, o->side.host, o->side.ports[i], NULL, &peer,
+	plain_init(&p, j);
+	for (i = 0; i < j->side->nports; i++) {
+		p.port = j->side->ports[i];
+		fd = dial_sync(j->side, j->side->host, j->side->ports[i], NULL, &peer,
 		    &cause);
 		if (fd == -1) {
 			if (cause != NULL)
 				fatalx("%s", cause);
 			/* nc's plain mode says it with -v only. */
-			if (o->side.say_refused)
-				net_report_refused(o, o->side.host, o->side.ports[i],
+			if (j->side->say_refused)
+				net_report_refused(j->side, j->side->host, j->side->ports[i],
 				    errno);
 			continue;
 		}
 		connected = 1;
-		net_report_connect(o, o->side.host, o->side.ports[i], &peer);
-		if (o->flow.fdpass)
+		net_report_connect(j->side, j->side->host, j->side->ports[i], &peer);
+		if (j->flow->fdpass)
 			plain_pass_fd(fd);
-		if (o->side.tls.on && (tls = tls_handshake(o, fd, o->side.host,
-		    TIME_NONE, &cause)) == NULL)
+		if (j->side->tls.on && (tls = tls_handshake(j->side->tls.ctx, fd,
+		    j->side->host, j->side->timeout_ms, &cause)) == NULL)
 			fatalx("%s", cause);
-		if (o->side.ws.on && (ws = ws_connect(o, fd, tls, o->side.host,
-		    o->side.ports[i], &cause)) == NULL)
+		if (j->side->ws.on && (ws = ws_connect(j->side, fd, tls, j->side->host,
+		    j->side->ports[i], &cause)) == NULL)
 			fatalx("%s", cause);
 		if (ws != NULL)
 			tls = NULL;
@@ -1081,12 +1081,12 @@ plain_connect(const struct options *o)
  * is dialled again.  Returns the exit status.
  */
 int
-plain_relay(const struct options *o, int fd, const struct dial_how *how)
+plain_relay(const struct job *j, int fd, const struct dial_how *how)
 {
 	struct plain	 p;
 	struct netconn	*nc;
 
-	plain_init(&p, o);
+	plain_init(&p, j);
 	p.how = how;
 	if ((nc = netconn_new(fd)) == NULL)
 		fatal("session");
@@ -1106,12 +1106,12 @@ plain_listen_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	struct plain	*p = arg;
 
 	/* Without -k, the first client is the only one, as with nc. */
-	if (!p->o->side.keep)
+	if (!p->j->side->keep)
 		listener_close(p->l);
 	if (plain_start(p, nc, peer) == -1) {
 		if (!p->exec)
 			exit(1);
-		if (!p->o->side.keep) {
+		if (!p->j->side->keep) {
 			p->status = 1;
 			ev_break();
 		}
@@ -1136,7 +1136,7 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct exec_conn ec;
 	struct early	*e;
 
-	if (!p->exec || !listen_early(p->o))
+	if (!p->exec || !listen_early(p->j->side))
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
@@ -1169,12 +1169,12 @@ plain_listen_failed(void *arg, const struct net_peer *peer,
 	(void)peer;
 	/* Answered over plain HTTP (a file): the server's client is to come. */
 	if (cause == NULL) {
-		if (!p->o->side.keep || !p->exec)
+		if (!p->j->side->keep || !p->exec)
 			listener_pause(p->l, 0);
 		return;
 	}
 	log_warnx("%s", cause);
-	if (!p->o->side.keep) {
+	if (!p->j->side->keep) {
 		p->status = 1;
 		ev_break();
 	} else if (!p->exec)
@@ -1204,14 +1204,14 @@ static const struct listen_ops plain_concurrent_ops = {
  * many clients at once.
  */
 __startup int
-plain_listen(const struct options *o)
+plain_listen(const struct job *j)
 {
 	char		*cause;
 	int		 lfd;
 
-	if ((lfd = listen_open(o, o->side.host, 0, &cause)) == -1)
+	if ((lfd = listen_open(j->side, j->side->host, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	return (plain_serve(o, lfd));
+	return (plain_serve(j, lfd));
 }
 
 /*
@@ -1220,12 +1220,12 @@ plain_listen(const struct options *o)
  * status.
  */
 __startup int
-plain_serve(const struct options *o, int lfd)
+plain_serve(const struct job *j, int lfd)
 {
 	struct plain	 p;
 
-	plain_init(&p, o);
-	listener_run(o, lfd, p.exec && o->side.keep ? &plain_concurrent_ops :
+	plain_init(&p, j);
+	listener_run(j->side, lfd, p.exec && j->side->keep ? &plain_concurrent_ops :
 	    &plain_serial_ops, &p, &p.l);
 	plain_free(&p);
 	return (p.status);
@@ -1286,7 +1286,7 @@ plain_dgram_drain(struct plain *p, int lfd, int fd)
 	    errno == ECONNREFUSED) {
 		if (n == -1)
 			continue;
-		if (p->o->side.keep)
+		if (p->j->side->keep)
 			plain_dgram_take(p, lfd, &peer, n);
 		else
 			plain_dgram_route(p, &peer, n);
@@ -1306,7 +1306,7 @@ static void
 plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
     size_t n)
 {
-	const struct options	*o = p->o;
+	const struct job	*j = p->j;
 	struct netconn	*nc;
 	int		 fd;
 
@@ -1319,10 +1319,10 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 		return;
 	}
 	/* Refused (--allow, --deny) or full (--max-conns): dropped. */
-	if (listen_admit(o, peer, &nc) != GATE_ADMIT)
+	if (listen_admit(j->side, peer, &nc) != GATE_ADMIT)
 		return;
-	if (o->side.keep) {
-		if ((fd = udp_peer_socket(o, lfd, peer)) == -1) {
+	if (j->side->keep) {
+		if ((fd = udp_peer_socket(j->side, lfd, peer)) == -1) {
 			log_warn("socket for a peer");
 			netconn_free(nc);
 			return;
@@ -1342,7 +1342,7 @@ plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
 	p->dgramlen = n;
 	if (plain_start(p, nc, peer) == -1) {
 		p->dgramlen = 0;
-		if (!o->side.keep) {
+		if (!j->side->keep) {
 			p->status = 1;
 			ev_break();
 		}
@@ -1377,19 +1377,19 @@ plain_dgram_cb(int lfd, int events, void *arg)
  * once with -k.  Returns the exit status.
  */
 int
-plain_serve_dgram(const struct options *o, int lfd)
+plain_serve_dgram(const struct job *j, int lfd)
 {
 	struct plain	 p;
 	int		 on = 1;
 
-	plain_init(&p, o);
+	plain_init(&p, j);
 	if ((p.dgram = malloc(CHANNEL_BUFSIZE)) == NULL)
 		fatal("malloc");
 	/*
 	 * Peers' own sockets share the port (udp_peer_socket()), which
 	 * SO_REUSEPORT allows to this user's sockets only.
 	 */
-	if (o->side.keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &on,
+	if (j->side->keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &on,
 	    sizeof(on)) == -1)
 		fatal("setsockopt");
 	p.lfd = lfd;

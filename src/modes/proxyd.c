@@ -56,7 +56,7 @@ struct proxyd_nonce {
 };
 
 struct proxyd {
-	const struct options	*o;
+	const struct job	*j;
 	struct listener	*l;
 	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
 	char		 secret[2 * PROXYD_SECRET_BYTES + 1]; /* nonces' MAC */
@@ -152,7 +152,7 @@ secret_differs(const void *a, const void *b, size_t len)
 static int
 proxyd_http(const struct pconn *pc)
 {
-	return (pc->pd->o->side.proxy.proto == PROXY_HTTP);
+	return (pc->pd->j->side->proxy.proto == PROXY_HTTP);
 }
 
 static void
@@ -349,13 +349,13 @@ pconn_consume(struct pconn *pc, size_t n)
 static enum pconn_result
 pconn_greeting(struct pconn *pc)
 {
-	const struct options	*o = pc->pd->o;
+	const struct job	*j = pc->pd->j;
 	unsigned char		 reply[2] = { SOCKS_V5, SOCKS5_AUTH_NOMETHOD };
 	const char		*errstr;
 	ssize_t			 n;
 	int			 want, offered = 0;
 
-	want = o->side.proxy.user != NULL ? SOCKS5_AUTH_USERPASS : SOCKS5_AUTH_NONE;
+	want = j->side->proxy.user != NULL ? SOCKS5_AUTH_USERPASS : SOCKS5_AUTH_NONE;
 	n = socks5_parse_methods(pc->in, pc->len, want, &offered, &errstr);
 	if (n == -1) {
 		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
@@ -381,7 +381,7 @@ pconn_greeting(struct pconn *pc)
 static enum pconn_result
 pconn_auth(struct pconn *pc)
 {
-	const struct options	*o = pc->pd->o;
+	const struct job	*j = pc->pd->j;
 	unsigned char		 reply[2] = { SOCKS5_USERPASS_V1, 1 };
 	struct socks_userpass	 up;
 	const char		*errstr;
@@ -396,10 +396,10 @@ pconn_auth(struct pconn *pc)
 	}
 	if ((size_t)n > pc->len)
 		return (PR_MORE);
-	ok = up.ulen == strlen(o->side.proxy.user) &&
-	    up.plen == strlen(o->side.proxy.pass) &&
-	    !secret_differs(up.user, o->side.proxy.user, up.ulen) &&
-	    !secret_differs(up.pass, o->side.proxy.pass, up.plen);
+	ok = up.ulen == strlen(j->side->proxy.user) &&
+	    up.plen == strlen(j->side->proxy.pass) &&
+	    !secret_differs(up.user, j->side->proxy.user, up.ulen) &&
+	    !secret_differs(up.pass, j->side->proxy.pass, up.plen);
 	/* Status 0 is success; anything else a failure (RFC 1929). */
 	reply[1] = ok ? 0 : 1;
 	explicit_bzero(pc->in, n);
@@ -531,7 +531,7 @@ proxyd_nonce_find(struct proxyd *pd, const char *n, int *stale)
 static enum digest_verdict
 pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
 {
-	const struct options	*o = pc->pd->o;
+	const struct job	*j = pc->pd->j;
 	struct proxyd_nonce	*pn;
 	struct http_digest	 d;
 	char			 want[DIGEST_HEX_MAX];
@@ -551,11 +551,11 @@ pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
 	if (d.qop != NULL && (d.nc == NULL || strlen(d.nc) != 8 ||
 	    (nc = proxyd_hex(d.nc, 8)) == -1))
 		return (DV_WRONG);
-	if (http_digest_response(&d, o->side.proxy.user, o->side.proxy.pass, r->method,
+	if (http_digest_response(&d, j->side->proxy.user, j->side->proxy.pass, r->method,
 	    d.uri, want) == -1)
 		return (DV_WRONG);
 	/* Both compared whole, so the time says nothing about either. */
-	ok = secret_equal(d.username, o->side.proxy.user) &
+	ok = secret_equal(d.username, j->side->proxy.user) &
 	    secret_equal(d.response, want);
 	explicit_bzero(want, sizeof(want));
 	if (!ok)
@@ -800,7 +800,7 @@ pconn_parse(struct pconn *pc)
 	 */
 	how.peer = (const struct sockaddr *)&pc->from.ss;
 	pc->state = PC_DIALING;
-	if ((pc->dial = dial_open(pc->pd->o, pc->host, pc->port, TIME_NONE,
+	if ((pc->dial = dial_open(pc->pd->j->side, pc->host, pc->port, TIME_NONE,
 	    &how, pconn_dialed_cb, pc)) == NULL) {
 		pconn_refuse(pc, SOCKS5_REP_FAILURE, HTTP_BAD_GATEWAY,
 		    strerror(errno));
@@ -930,7 +930,7 @@ proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
 static void
 pconn_relay(struct pconn *pc)
 {
-	const struct options	*o = pc->pd->o;
+	const struct job	*j = pc->pd->j;
 	struct session	*s;
 	struct endpoint	*c, *t;
 	struct channel	*up;
@@ -1030,9 +1030,9 @@ pconn_relay(struct pconn *pc)
 	}
 	if (pc->len > 0 && channel_inject(up, pc->in, pc->len) == -1)
 		goto fail;
-	if (o->side.timeout_ms != TIME_NONE)
-		session_set_idle(s, o->side.timeout_ms);
-	gate_session(&o->side.gate, s);
+	if (j->side->timeout_ms != TIME_NONE)
+		session_set_idle(s, j->side->timeout_ms);
+	gate_session(&j->side->gate, s);
 	/* The session's argument holds the client's place now. */
 	if (pk != NULL)
 		pk->nc = pc->nc;
@@ -1162,9 +1162,9 @@ proxyd_full(void *arg, int fd)
 	ssize_t		 n;
 
 	/* Before its handshake, a TLS client can be told nothing. */
-	if (pd->o->side.tls.on)
+	if (pd->j->side->tls.on)
 		return;
-	if (pd->o->side.proxy.proto != PROXY_HTTP) {
+	if (pd->j->side->proxy.proto != PROXY_HTTP) {
 		write_quiet(fd, no, sizeof(no));
 		return;
 	}
@@ -1196,8 +1196,8 @@ proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	    sizeof(host), port, sizeof(port));
 	snprintf(pc->peer, sizeof(pc->peer), "%s %s", host, port);
 	ev_timer_init(&pc->timer, pconn_timeout_cb, pc);
-	ev_timer_arm(&pc->timer, pd->o->side.timeout_ms != TIME_NONE ?
-	    pd->o->side.timeout_ms : PCONN_TIMEOUT_MS);
+	ev_timer_arm(&pc->timer, pd->j->side->timeout_ms != TIME_NONE ?
+	    pd->j->side->timeout_ms : PCONN_TIMEOUT_MS);
 	/*
 	 * The handshake's last read may hold the request already, which no
 	 * poll announces: the first read of a TLS client waits only for the
@@ -1299,7 +1299,7 @@ proxyd_challenge(struct proxyd *pd, int stale, char *buf, size_t size)
  * so when it is given one that is not loopback.  Returns the exit status.
  */
 int
-proxyd_listen(const struct options *o)
+proxyd_listen(const struct job *j)
 {
 	struct proxyd	 pd;
 	const char	*host;
@@ -1308,22 +1308,22 @@ proxyd_listen(const struct options *o)
 	int		 fd, open;
 
 	memset(&pd, 0, sizeof(pd));
-	pd.o = o;
-	if (o->side.proxy.user != NULL) {
-		if (o->side.proxy.pass == NULL)
+	pd.j = j;
+	if (j->side->proxy.user != NULL) {
+		if (j->side->proxy.pass == NULL)
 			fatalx("a proxy server needs --proxy-auth "
 			    "user:password");
-		if (strlen(o->side.proxy.user) > SOCKS_NAME_MAX ||
-		    strlen(o->side.proxy.pass) > SOCKS_NAME_MAX ||
-		    http_basic(o->side.proxy.user, o->side.proxy.pass, pd.basic) == -1)
+		if (strlen(j->side->proxy.user) > SOCKS_NAME_MAX ||
+		    strlen(j->side->proxy.pass) > SOCKS_NAME_MAX ||
+		    http_basic(j->side->proxy.user, j->side->proxy.pass, pd.basic) == -1)
 			fatalx("Proxy username/password too long");
 		proxyd_secret(&pd);
 	}
-	open = o->side.proxy.user == NULL && o->side.gate.nallow == 0;
-	host = o->side.host;
+	open = j->side->proxy.user == NULL && j->side->gate.nallow == 0;
+	host = j->side->host;
 	if (open && host == NULL)
-		host = o->side.sock.family == AF_INET6 ? "::1" : "127.0.0.1";
-	if ((fd = listen_open(o, host, LISTEN_MANY, &cause)) == -1)
+		host = j->side->sock.family == AF_INET6 ? "::1" : "127.0.0.1";
+	if ((fd = listen_open(j->side, host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	len = sizeof(pd.self);
 	if (getsockname(fd, (struct sockaddr *)&pd.self, &len) == -1)
@@ -1336,6 +1336,6 @@ proxyd_listen(const struct options *o)
 		log_warnx("warning: open proxy: anyone who can reach this "
 		    "address may relay through it; use --proxy-auth or "
 		    "--allow");
-	listener_run(o, fd, &proxyd_ops, &pd, &pd.l);
+	listener_run(j->side, fd, &proxyd_ops, &pd, &pd.l);
 	return (0);
 }

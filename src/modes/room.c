@@ -69,7 +69,7 @@ static void
 room_say(struct speaker *sp, const unsigned char *line, size_t len,
     int action)
 {
-	const struct options	*o = sp->b->o;
+	const struct job	*j = sp->b->j;
 	unsigned char	 out[ROOM_LINE_MAX * 4 + 64];
 	size_t		 n, bound;
 	int		 st = 0;
@@ -82,7 +82,7 @@ room_say(struct speaker *sp, const unsigned char *line, size_t len,
 	if (len == ROOM_LINE_MAX &&
 	    ws_utf8_span(&st, line, len, &bound) == len && st != 0)
 		len = bound;
-	if (o->side.ws.on && !o->side.ws.binary)
+	if (j->side->ws.on && !j->side->ws.binary)
 		n += room_escape_utf8(line, len, out + n);
 	else
 		n += room_escape(line, len, out + n);
@@ -298,7 +298,7 @@ room_join(struct broker *b, struct client *c)
 	n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
 	    "room, you are %s. %d other user%s connected; type :q to "
 	    "leave.\n", c->name, others, others == 1 ? " is" : "s are");
-	if (!b->o->flow.recv_only && fanout_send_to(c->net, msg, n) == -1)
+	if (!b->j->flow->recv_only && fanout_send_to(c->net, msg, n) == -1)
 		return (-1);
 	room_who(b, c, 1);
 	TAILQ_INSERT_TAIL(&b->members, c, entry);
@@ -342,7 +342,7 @@ static const struct broker_room room_hooks = {
 
 /* --room: a chat room for any number of clients.  Runs until killed. */
 int
-room_listen(const struct options *o)
+room_listen(const struct job *j)
 {
-	return (broker_run(o, &room_hooks));
+	return (broker_run(j, &room_hooks));
 }

@@ -44,19 +44,19 @@ scan_pause(long long ms)
  * 1 if none did.
  */
 int
-scan_ports(const struct options *o)
+scan_ports(const struct job *j)
 {
 	struct net_peer	 peer;
 	char		*cause;
 	size_t		 i;
 	int		 fd, status = 1;
 
-	if (o->randomize)
-		scan_shuffle(o->side.ports, o->side.nports);
-	for (i = 0; i < o->side.nports; i++) {
-		if (i > 0 && o->flow.interval_ms > 0)
-			scan_pause(o->flow.interval_ms);
-		fd = dial_sync(o, o->side.host, o->side.ports[i], NULL, &peer,
+	if (j->randomize)
+		scan_shuffle(j->side->ports, j->side->nports);
+	for (i = 0; i < j->side->nports; i++) {
+		if (i > 0 && j->flow->interval_ms > 0)
+			scan_pause(j->flow->interval_ms);
+		fd = dial_sync(j->side, j->side->host, j->side->ports[i], NULL, &peer,
 		    &cause);
 		if (fd == -1) {
 			if (cause != NULL)
@@ -64,12 +64,12 @@ scan_ports(const struct options *o)
 			continue;
 		}
 		/* A UDP "connection" is only known to be refused. */
-		if (o->side.sock.socktype == SOCK_DGRAM &&
-		    udp_probe(fd, o->side.timeout_ms) == -1) {
+		if (j->side->sock.socktype == SOCK_DGRAM &&
+		    udp_probe(fd, j->side->timeout_ms) == -1) {
 			close(fd);
 			continue;
 		}
-		net_report_connect(o, o->side.host, o->side.ports[i], &peer);
+		net_report_connect(j->side, j->side->host, j->side->ports[i], &peer);
 		close(fd);
 		status = 0;
 	}

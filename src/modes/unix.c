@@ -29,18 +29,18 @@ static const struct dial_how	 unix_how = {
 };
 
 static int
-unix_mode_open(const struct options *o, char **cause)
+unix_mode_open(const struct job *j, char **cause)
 {
 	struct net_peer			 peer;
 	char				*why;
 	int				 fd, error;
 
-	if (o->side.sock.socktype != SOCK_STREAM)
-		return (unix_open(o, cause));
+	if (j->side->sock.socktype != SOCK_STREAM)
+		return (unix_open(j->side, cause));
 	*cause = NULL;
-	if ((fd = dial_sync(o, o->side.host, NULL, &unix_how, &peer, &why)) == -1) {
+	if ((fd = dial_sync(j->side, j->side->host, NULL, &unix_how, &peer, &why)) == -1) {
 		error = errno;
-		log_cause(cause, "%s: %s", o->side.host, why != NULL ? why :
+		log_cause(cause, "%s: %s", j->side->host, why != NULL ? why :
 		    strerror(error));
 		free(why);
 		errno = error;
@@ -50,24 +50,24 @@ unix_mode_open(const struct options *o, char **cause)
 
 /* -U: connect to the socket and relay stdin and stdout over it. */
 int
-unix_connect(const struct options *o)
+unix_connect(const struct job *j)
 {
 	char	*cause;
 	int	 fd;
 
-	if ((fd = unix_mode_open(o, &cause)) == -1)
+	if ((fd = unix_mode_open(j, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	return (plain_relay(o, fd, &unix_how));
+	return (plain_relay(j, fd, &unix_how));
 }
 
 /* -U -z: does anything accept on the socket?  Returns the status. */
 int
-unix_scan(const struct options *o)
+unix_scan(const struct job *j)
 {
 	char	*cause;
 	int	 fd;
 
-	if ((fd = unix_mode_open(o, &cause)) == -1) {
+	if ((fd = unix_mode_open(j, &cause)) == -1) {
 		log_warnx("%s", cause != NULL ? cause : strerror(errno));
 		free(cause);
 		return (1);
@@ -78,14 +78,14 @@ unix_scan(const struct options *o)
 
 /* -U -l: listen on (or bind) the socket and serve, as netcat does. */
 int
-unix_listen(const struct options *o)
+unix_listen(const struct job *j)
 {
 	char	*cause;
 	int	 fd;
 
-	if ((fd = listen_open(o, NULL, 0, &cause)) == -1)
+	if ((fd = listen_open(j->side, NULL, 0, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	if (o->side.sock.socktype == SOCK_STREAM)
-		return (plain_serve(o, fd));
-	return (dgram_serve_socket(o, fd));
+	if (j->side->sock.socktype == SOCK_STREAM)
+		return (plain_serve(j, fd));
+	return (dgram_serve_socket(j, fd));
 }

@@ -123,14 +123,14 @@ activate_family_name(int af)
 
 /* Does a socket of family af serve the family the options ask for? */
 static int
-activate_family_fits(const struct options *o, int af)
+activate_family_fits(const struct side *sd, int af)
 {
-	if (o->side.sock.family == AF_UNIX)
+	if (sd->sock.family == AF_UNIX)
 		return (af == AF_UNIX);
-	if (o->side.sock.vsock)
+	if (sd->sock.vsock)
 		return (af == AF_VSOCK);
-	if (o->side.sock.family == AF_INET || o->side.sock.family == AF_INET6)
-		return (af == o->side.sock.family);
+	if (sd->sock.family == AF_INET || sd->sock.family == AF_INET6)
+		return (af == sd->sock.family);
 	return (af == AF_INET || af == AF_INET6);
 }
 
@@ -142,10 +142,10 @@ activate_family_fits(const struct options *o, int af)
  * *cause set.
  */
 int
-activate_use(const struct options *o, char **cause)
+activate_use(const struct side *sd, char **cause)
 {
 	struct stat	 st;
-	int		 fd = o->side.sock.listen_fd, type, af, on = 1, acc = 0;
+	int		 fd = sd->sock.listen_fd, type, af, on = 1, acc = 0;
 	socklen_t	 len;
 
 	if (cause != NULL)
@@ -161,20 +161,20 @@ activate_use(const struct options *o, char **cause)
 		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));
 		return (-1);
 	}
-	if (type != o->side.sock.socktype) {
+	if (type != sd->sock.socktype) {
 		log_cause(cause, "passed socket %d is %s socket: %s", fd,
 		    activate_type_name(type), type == SOCK_DGRAM ? "use -u" :
 		    "without -u");
 		errno = EPROTOTYPE;
 		return (-1);
 	}
-	if (!activate_family_fits(o, af)) {
+	if (!activate_family_fits(sd, af)) {
 		log_cause(cause, "passed socket %d is %s socket%s", fd,
 		    activate_family_name(af), af == AF_UNIX ? ": use -U" :
-		    af == AF_VSOCK ? ": use --vsock" : o->side.sock.family == AF_UNIX ?
-		    ", not a Unix-domain one (-U)" : o->side.sock.vsock ?
-		    ", not a VSOCK one (--vsock)" : o->side.sock.family == AF_INET ?
-		    ", not an IPv4 one (-4)" : o->side.sock.family == AF_INET6 ?
+		    af == AF_VSOCK ? ": use --vsock" : sd->sock.family == AF_UNIX ?
+		    ", not a Unix-domain one (-U)" : sd->sock.vsock ?
+		    ", not a VSOCK one (--vsock)" : sd->sock.family == AF_INET ?
+		    ", not an IPv4 one (-4)" : sd->sock.family == AF_INET6 ?
 		    ", not an IPv6 one (-6)" : "");
 		errno = EAFNOSUPPORT;
 		return (-1);
@@ -193,7 +193,7 @@ activate_use(const struct options *o, char **cause)
 	 * running as root) would refuse every peer: that is said at once.
 	 */
 	if (type == SOCK_DGRAM && af != AF_UNIX) {
-		if ((o->side.tls.on || (o->side.keep && o->exec != NULL)) &&
+		if (sd->dgram_peers &&
 		    fstat(fd, &st) == 0 && st.st_uid != geteuid()) {
 			log_cause(cause, "passed socket %d is another user's: "
 			    "peers' own sockets cannot share its port", fd);
@@ -207,9 +207,9 @@ activate_use(const struct options *o, char **cause)
 		log_cause(cause, "passed socket %d: %s", fd, strerror(errno));
 		return (-1);
 	}
-	if (o->side.sock.listen_fd_name != NULL)
+	if (sd->sock.listen_fd_name != NULL)
 		log_verbose(1, "Serving passed socket %d (%s)", fd,
-		    o->side.sock.listen_fd_name);
+		    sd->sock.listen_fd_name);
 	else
 		log_verbose(1, "Serving passed socket %d", fd);
 	return (fd);

@@ -38,7 +38,7 @@ enum dial_stage {
 };
 
 struct dial {
-	const struct options	*o;
+	const struct side	*sd;
 	char			*host;	/* the destination */
 	char			*port;
 	const char		*chost;	/* what is connected to: the */
@@ -102,7 +102,7 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 
 	ASYNC_CALLBACK(d, "dial_finish", cb);
 	if (fd != -1 && !(d->flags & DIAL_UNIX))
-		net_report_mptcp(d->o, fd);
+		net_report_mptcp(d->sd, fd);
 	if (fd != -1 && d->fd == fd) {
 		if (d->flags & DIAL_PARK)
 			ev_park(fd);
@@ -156,7 +156,7 @@ dial_hop_fail(struct dial *d, int error, char *cause)
 		return;
 	}
 	snprintf(msg, sizeof(msg), "proxy %zu (%s): %s", d->hop + 1,
-	    d->o->side.proxy.hops[d->hop].label, cause != NULL ? cause :
+	    d->sd->proxy.hops[d->hop].label, cause != NULL ? cause :
 	    strerror(error));
 	free(cause);
 	dial_finish(d, -1, error, msg);
@@ -179,11 +179,11 @@ dial_report_failure(struct dial *d, int timed_out)
 	/* nc's words for a time-out, errno and all. */
 	if (timed_out)
 		log_verbose(1, "connect to %s port %s (%s) timed out: %s",
-		    label, d->cport, net_proto_name(d->o),
+		    label, d->cport, net_proto_name(d->sd),
 		    strerror(EINPROGRESS));
 	else
 		log_verbose(1, "connect to %s port %s (%s) failed: %s", label,
-		    d->cport, net_proto_name(d->o), strerror(d->error));
+		    d->cport, net_proto_name(d->sd), strerror(d->error));
 }
 
 /* The whole set-up took too long. */
@@ -332,11 +332,11 @@ dial_try(struct dial *d)
 			return;
 		}
 		if ((fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_NONBLOCK | SOCK_CLOEXEC, net_protocol(d->o,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, net_protocol(d->sd,
 		    ai))) == -1) {
 			d->error = errno;
 			/* No MPTCP here: said once, whatever the address. */
-			if (net_mptcp_missing(d->o, ai, errno)) {
+			if (net_mptcp_missing(d->sd, ai, errno)) {
 				dial_fail(d, errno, "%s",
 				    net_mptcp_why(errno));
 				return;
@@ -347,8 +347,8 @@ dial_try(struct dial *d)
 		/* As with nc, a source or an option refused is the end. */
 		if (!(d->flags & (DIAL_SERVER | DIAL_UNIX)) &&
 		    ai->ai_family != AF_VSOCK &&
-		    (net_bind_source(d->o, fd, ai->ai_family, &cause) == -1 ||
-		    net_set_options(d->o, fd, ai->ai_family, &cause) == -1)) {
+		    (net_bind_source(d->sd, fd, ai->ai_family, &cause) == -1 ||
+		    net_set_options(d->sd, fd, ai->ai_family, &cause) == -1)) {
 			dial_fail_cause(d, errno, cause);
 			return;
 		}
@@ -438,7 +438,7 @@ dial_last_proto(const struct dial *d)
 static int
 dial_socks4(const struct dial *d)
 {
-	int	 proto = d->o->side.proxy.hops[d->nhops - 1].proto;
+	int	 proto = d->sd->proxy.hops[d->nhops - 1].proto;
 
 	return (proto == PROXY_SOCKS4 || proto == PROXY_SOCKS4A);
 }
@@ -566,7 +566,7 @@ dial_io_cb(int fd, int events, void *arg)
 			if (d->nhops > 1)
 				log_verbose(1, "proxy %zu (%s): connected to "
 				    "%s port %s", d->hop + 1,
-				    d->o->side.proxy.hops[d->hop].label, pc->host,
+				    d->sd->proxy.hops[d->hop].label, pc->host,
 				    pc->port);
 			/* Through this hop, the next one's handshake. */
 			if (++d->hop < d->nhops) {
@@ -606,9 +606,9 @@ dial_negotiate(struct dial *d)
 	if (!d->looked_up && (d->dns & PROXY_DNS_LOCAL)) {
 		d->stage = DS_RESOLVE_DEST;
 		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = dial_socks4(d) ? AF_INET : d->o->side.sock.family;
+		hints.ai_family = dial_socks4(d) ? AF_INET : d->sd->sock.family;
 		hints.ai_socktype = SOCK_STREAM;
-		if (d->o->side.sock.numeric)
+		if (d->sd->sock.numeric)
 			hints.ai_flags = AI_NUMERICHOST;
 		if ((d->lookup = resolve_start(d->host, d->port, &hints,
 		    dial_dest_cb, d)) == NULL)
@@ -632,11 +632,11 @@ start:
 static void
 dial_proxy_dns(struct dial *d)
 {
-	const struct options	*o = d->o;
+	const struct side	*sd = d->sd;
 	unsigned char		 a[16];
 	int			 v6;
 
-	if ((d->dns = o->side.proxy.dns) == 0)
+	if ((d->dns = sd->proxy.dns) == 0)
 		d->dns = dial_last_proto(d) == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
 		    PROXY_DNS_REMOTE;
 	/*
@@ -659,7 +659,7 @@ dial_ask_password(struct proxy_client *pc, char **cause)
 	char		 prompt[512];
 
 	snprintf(prompt, sizeof(prompt), "Proxy password for %s@%s: ",
-	    pc->user, d->o->side.proxy.hops[d->hop].host);
+	    pc->user, d->sd->proxy.hops[d->hop].host);
 	if (readpassphrase(prompt, pc->pass, sizeof(pc->pass),
 	    RPP_REQUIRE_TTY) == NULL) {
 		log_cause(cause, "Unable to read proxy passphrase");
@@ -676,25 +676,25 @@ dial_ask_password(struct proxy_client *pc, char **cause)
 static int
 dial_proxies(struct dial *d)
 {
-	const struct options	*o = d->o;
+	const struct side	*sd = d->sd;
 	const struct proxy_hop	*h;
 	struct proxy_client	*pc;
 	unsigned char		 a4[4];
 	size_t			 i;
 
-	d->nhops = o->side.proxy.nhops;
+	d->nhops = sd->proxy.nhops;
 	if ((d->pcs = calloc(d->nhops, sizeof(*d->pcs))) == NULL)
 		return (-1);
 	d->proxied = 1;
-	d->chost = o->side.proxy.hops[0].host;
-	d->cport = o->side.proxy.hops[0].port;
+	d->chost = sd->proxy.hops[0].host;
+	d->cport = sd->proxy.hops[0].port;
 	for (i = 0; i < d->nhops; i++) {
-		h = &o->side.proxy.hops[i];
+		h = &sd->proxy.hops[i];
 		pc = &d->pcs[i];
 		pc->proto = h->proto;
 		if (i + 1 < d->nhops) {
-			pc->host = o->side.proxy.hops[i + 1].host;
-			pc->port = o->side.proxy.hops[i + 1].port;
+			pc->host = sd->proxy.hops[i + 1].host;
+			pc->port = sd->proxy.hops[i + 1].port;
 			/* The next hop's name goes to the proxy: SOCKS4a. */
 			if (pc->proto == PROXY_SOCKS4 &&
 			    inet_pton(AF_INET, pc->host, a4) != 1)
@@ -731,10 +731,10 @@ dial_proxies(struct dial *d)
  * called, or NULL with errno.
  */
 struct dial *
-dial_start(const struct options *o, const char *host, const char *port,
+dial_start(const struct side *sd, const char *host, const char *port,
     long long timeout_ms, dial_cb *cb, void *arg)
 {
-	return (dial_open(o, host, port, timeout_ms, NULL, cb, arg));
+	return (dial_open(sd, host, port, timeout_ms, NULL, cb, arg));
 }
 
 /* Keep the address of the client a server's dial is for (how->peer). */
@@ -762,7 +762,7 @@ dial_set_peer(struct dial *d, const struct sockaddr *sa)
  * stalled names never hold up another's.
  */
 struct dial *
-dial_open(const struct options *o, const char *host, const char *port,
+dial_open(const struct side *sd, const char *host, const char *port,
     long long timeout_ms, const struct dial_how *how, dial_cb *cb,
     void *arg)
 {
@@ -773,7 +773,7 @@ dial_open(const struct options *o, const char *host, const char *port,
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return (NULL);
-	d->o = o;
+	d->sd = sd;
 	d->fd = -1;
 	d->cb = cb;
 	d->arg = arg;
@@ -794,7 +794,7 @@ dial_open(const struct options *o, const char *host, const char *port,
 		if (unix_addr(d->host, &d->sun, &len) == -1)
 			goto fail;
 		d->uai.ai_family = AF_UNIX;
-		d->uai.ai_socktype = o->side.sock.socktype;
+		d->uai.ai_socktype = sd->sock.socktype;
 		d->uai.ai_addr = (struct sockaddr *)&d->sun;
 		d->uai.ai_addrlen = len;
 		d->ai = &d->uai;
@@ -803,7 +803,7 @@ dial_open(const struct options *o, const char *host, const char *port,
 		goto started;
 	}
 	/* A CID needs no lookup either; each failure says its cause. */
-	if (o->side.sock.vsock && !(d->flags & DIAL_SERVER)) {
+	if (sd->sock.vsock && !(d->flags & DIAL_SERVER)) {
 		if (vsock_addr(d->host, d->port, 0, &d->svm, NULL) == -1)
 			goto fail;
 		d->uai.ai_family = AF_VSOCK;
@@ -816,12 +816,12 @@ dial_open(const struct options *o, const char *host, const char *port,
 		ev_timer_arm(&d->kick, 0);
 		goto started;
 	}
-	if (o->side.proxy.nhops > 0 && !(d->flags & DIAL_SERVER) &&
+	if (sd->proxy.nhops > 0 && !(d->flags & DIAL_SERVER) &&
 	    dial_proxies(d) == -1)
 		goto fail;
 	/* The first step, the lookup, answers from the loop. */
 	d->stage = DS_RESOLVE;
-	net_hints(o, 0, NULL, &hints);
+	net_hints(sd, sd->sock.family, 0, NULL, &hints);
 	if (d->flags & DIAL_SERVER)
 		hints.ai_flags |= AI_NUMERICSERV;
 	if ((d->lookup = resolve_start_for(d->client.ss_family != AF_UNSPEC ?
@@ -922,10 +922,10 @@ dial_sync_cb(int fd, const struct net_peer *peer, int error,
  * proxy's refusal) is final.
  */
 static int
-dial_retry_due(const struct options *o, int tries, int error,
+dial_retry_due(const struct side *sd, int tries, int error,
     const char *cause)
 {
-	if (o->side.retries == 0 || cause != NULL)
+	if (sd->retries == 0 || cause != NULL)
 		return (0);
 	switch (error) {
 	case ECONNREFUSED:
@@ -940,7 +940,7 @@ dial_retry_due(const struct options *o, int tries, int error,
 	default:
 		return (0);
 	}
-	return (o->side.retries == RETRY_FOREVER || tries < o->side.retries);
+	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
 }
 
 static void
@@ -961,7 +961,7 @@ dial_pause_cb(void *arg)
  * for a connection refused).
  */
 int
-dial_sync(const struct options *o, const char *host, const char *port,
+dial_sync(const struct side *sd, const char *host, const char *port,
     const struct dial_how *how, struct net_peer *peer, char **cause)
 {
 	struct dial_wait	 w;
@@ -972,7 +972,7 @@ dial_sync(const struct options *o, const char *host, const char *port,
 	for (tries = 0;; tries++) {
 		memset(&w, 0, sizeof(w));
 		w.fd = -1;
-		if (dial_open(o, host, port, o->side.timeout_ms, how, dial_sync_cb,
+		if (dial_open(sd, host, port, sd->timeout_ms, how, dial_sync_cb,
 		    &w) == NULL) {
 			log_cause(cause, "%s", strerror(errno));
 			return (-1);
@@ -981,12 +981,12 @@ dial_sync(const struct options *o, const char *host, const char *port,
 			if (ev_loop() == -1)
 				fatal("poll");
 		}
-		if (w.fd != -1 || !dial_retry_due(o, tries, w.error, w.cause))
+		if (w.fd != -1 || !dial_retry_due(sd, tries, w.error, w.cause))
 			break;
 		/* The pause is the loop's, like the tries themselves. */
 		over = 0;
 		ev_timer_init(&pause, dial_pause_cb, &over);
-		ev_timer_arm(&pause, o->side.retry_ms);
+		ev_timer_arm(&pause, sd->retry_ms);
 		while (!over) {
 			if (ev_loop() == -1)
 				fatal("poll");

@@ -51,7 +51,7 @@
 
 /* A client's -v line, waiting for the client's name. */
 struct listen_name {
-	const struct options	*o;
+	const struct side	*sd;
 	struct net_peer		 peer;
 	struct resolve		*rs;
 	struct ev_timer		 deadline;
@@ -76,7 +76,7 @@ struct pending {
 };
 
 struct listener {
-	const struct options	*o;
+	const struct side	*sd;
 	int			 fd;
 	const struct listen_ops	*ops;
 	void			*arg;
@@ -125,7 +125,7 @@ listen_named(struct listen_name *ln, const char *name)
 
 	ASYNC_CALLBACK(ln, "listen_named", ln->done);
 	ev_timer_disarm(&ln->deadline);
-	net_report_named(ln->o, &ln->peer, name);
+	net_report_named(ln->sd, &ln->peer, name);
 	free(ln);
 	if (done != NULL)
 		done(arg);
@@ -163,17 +163,17 @@ listen_name_deadline_cb(void *arg)
  * could be started): then done is never called.
  */
 static struct listen_name *
-listen_name_start(const struct options *o, const struct net_peer *peer,
+listen_name_start(const struct side *sd, const struct net_peer *peer,
     void (*done)(void *), void *arg)
 {
 	struct listen_name	*ln;
 
-	if (!net_report_needs_name(o, peer) ||
+	if (!net_report_needs_name(sd, peer) ||
 	    (ln = calloc(1, sizeof(*ln))) == NULL) {
-		net_report_named(o, peer, NULL);
+		net_report_named(sd, peer, NULL);
 		return (NULL);
 	}
-	ln->o = o;
+	ln->sd = sd;
 	ln->peer = *peer;
 	ln->done = done;
 	ln->arg = arg;
@@ -182,7 +182,7 @@ listen_name_start(const struct options *o, const struct net_peer *peer,
 	if ((ln->rs = resolve_name((const struct sockaddr *)&peer->ss,
 	    peer->len, 0, listen_name_cb, ln)) == NULL) {
 		free(ln);
-		net_report_named(o, peer, NULL);
+		net_report_named(sd, peer, NULL);
 		return (NULL);
 	}
 	ev_timer_init(&ln->deadline, listen_name_deadline_cb, ln);
@@ -219,23 +219,23 @@ static int		 netconn_held;
  * (out of memory: the place is given back, and fd is the caller's).
  */
 int
-netconn_admit(const struct options *o, int fd, const struct net_peer *peer,
+netconn_admit(const struct side *sd, int fd, const struct net_peer *peer,
     struct netconn **ncp)
 {
 	struct netconn	*nc;
 	int		 v;
 
 	*ncp = NULL;
-	if ((v = gate_decide(&o->side.gate, o->run, peer)) != GATE_ADMIT)
+	if ((v = gate_decide(&sd->gate, sd->run, peer)) != GATE_ADMIT)
 		return (v);
 	if ((nc = calloc(1, sizeof(*nc))) == NULL) {
-		gate_release(o->run);
+		gate_release(sd->run);
 		return (-1);
 	}
 	nc->fd = fd;
-	nc->run = o->run;
+	nc->run = sd->run;
 	netconn_held++;
-	DEBUG_CHECK(o->run->conns == netconn_held, "netconn_admit: the gate "
+	DEBUG_CHECK(sd->run->conns == netconn_held, "netconn_admit: the gate "
 	    "counts a place no netconn holds");
 	*ncp = nc;
 	return (GATE_ADMIT);
@@ -320,17 +320,17 @@ netconn_free(struct netconn *nc)
  * with errno (out of memory: not admitted after all).
  */
 int
-listen_admit(const struct options *o, const struct net_peer *peer,
+listen_admit(const struct side *sd, const struct net_peer *peer,
     struct netconn **ncp)
 {
 	int	 v;
 
-	if ((v = netconn_admit(o, -1, peer, ncp)) != GATE_ADMIT)
+	if ((v = netconn_admit(sd, -1, peer, ncp)) != GATE_ADMIT)
 		return (v);
-	if (o->side.keep)
-		(void)listen_name_start(o, peer, NULL, NULL);
+	if (sd->keep)
+		(void)listen_name_start(sd, peer, NULL, NULL);
 	else
-		net_report_accept(o, peer);
+		net_report_accept(sd, peer);
 	return (v);
 }
 
@@ -346,10 +346,10 @@ listen_admit(const struct options *o, const struct net_peer *peer,
  * listener also keeps to LISTEN_EARLY_MAX such connections at once.
  */
 int
-listen_early(const struct options *o)
+listen_early(const struct side *sd)
 {
-	return (o->side.tls.on && !o->side.tls.verify && o->side.tls.npins == 0 &&
-	    !o->side.ws.on && o->side.sock.socktype != SOCK_DGRAM);
+	return (sd->tls.on && !sd->tls.verify && sd->tls.npins == 0 &&
+	    !sd->ws.on && sd->sock.socktype != SOCK_DGRAM);
 }
 
 /*
@@ -360,25 +360,25 @@ listen_early(const struct options *o)
  * new socket's buffer is empty.
  */
 void
-listen_say_full(const struct options *o, int fd)
+listen_say_full(const struct side *sd, int fd)
 {
 	char	 msg[LISTEN_FULL_MAX];
 
-	if (o->side.tls.on)
+	if (sd->tls.on)
 		return;
-	listen_full_line(o, msg, sizeof(msg));
+	listen_full_line(sd, msg, sizeof(msg));
 	(void)send(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 /* The line of listen_say_full(), in msg (of size LISTEN_FULL_MAX). */
 void
-listen_full_line(const struct options *o, char *msg, size_t size)
+listen_full_line(const struct side *sd, char *msg, size_t size)
 {
 	int	 n;
 
 	n = snprintf(msg, size, "%s: the server is full (%d "
 	    "connection%s); try again later.\n", getprogname(),
-	    o->side.gate.max_conns, o->side.gate.max_conns == 1 ? "" : "s");
+	    sd->gate.max_conns, sd->gate.max_conns == 1 ? "" : "s");
 	if (n < 0 || (size_t)n >= size)
 		*msg = '\0';
 }
@@ -472,7 +472,7 @@ listener_upgrade(struct pending *pd, struct tls *tls)
 {
 	char	*cause;
 
-	if ((pd->whs = ws_accept_start(pd->l->o, pd->nc->fd, tls,
+	if ((pd->whs = ws_accept_start(pd->l->sd, pd->nc->fd, tls,
 	    listener_ws_done, pd)) == NULL) {
 		tls_free(tls);
 		if (asprintf(&cause, "WebSocket: %s", strerror(errno)) == -1)
@@ -495,7 +495,7 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 		listener_hs_failed(pd, cause);
 		return;
 	}
-	if (l->o->side.ws.on) {
+	if (l->sd->ws.on) {
 		listener_upgrade(pd, tls);
 		return;
 	}
@@ -522,23 +522,25 @@ listener_handshake(void *arg)
 	char		*cause;
 
 	pd->ln = NULL;
-	if (!l->o->side.tls.on && !l->o->side.ws.on) {
+	if (!l->sd->tls.on && !l->sd->ws.on) {
 		peer = pd->peer;
 		pending_free(pd);
 		listener_start(l, nc, &peer);
 		return;
 	}
-	if (!l->o->side.tls.on) {
+	if (!l->sd->tls.on) {
 		listener_upgrade(pd, NULL);
 		return;
 	}
 	if (pd->dtls != NULL) {
 		dtls = pd->dtls;
 		pd->dtls = NULL;
-		pd->hs = tls_dtls_accept_start(l->o, dtls, fd, TIME_NONE,
+		pd->hs = tls_dtls_accept_start(l->sd->tls.ctx, dtls, fd,
+		    l->sd->timeout_ms,
 		    listener_hs_done, pd, &cause);
 	} else
-		pd->hs = tls_handshake_start(l->o, fd, NULL, TIME_NONE,
+		pd->hs = tls_handshake_start(l->sd->tls.ctx, fd, NULL,
+		    l->sd->timeout_ms,
 		    listener_hs_done, pd, &cause);
 	if (pd->hs == NULL)
 		listener_hs_done(NULL, cause, pd);
@@ -571,7 +573,7 @@ listener_name(struct listener *l, struct netconn *nc,
 	 * LISTEN_EARLY_MAX.  Only the handshake's end leads to start (debug
 	 * builds check).
 	 */
-	if (l->ops->admitted != NULL && listen_early(l->o) &&
+	if (l->ops->admitted != NULL && listen_early(l->sd) &&
 	    l->early < LISTEN_EARLY_MAX) {
 		pd->early = 1;
 		l->early++;
@@ -580,7 +582,7 @@ listener_name(struct listener *l, struct netconn *nc,
 		ASYNC_STARTED(l);
 	}
 	/* NULL: the line is out already (no name to wait for). */
-	if ((pd->ln = listen_name_start(l->o, peer, listener_handshake,
+	if ((pd->ln = listen_name_start(l->sd, peer, listener_handshake,
 	    pd)) == NULL)
 		listener_handshake(pd);
 }
@@ -623,7 +625,7 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 
 	/* Answered statelessly, a batch at a time: a flood cannot starve. */
 	for (i = 0; i < LISTEN_BATCH && r == 0; i++)
-		r = tls_dtls_listen(lfd, peer, dtls);
+		r = tls_dtls_listen(l->sd->tls.ctx, lfd, peer, dtls);
 	if (r == 0)
 		errno = EAGAIN;
 	if (r <= 0)
@@ -634,7 +636,7 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 	 * gets one of its own, bound and connected to it.
 	 */
 	if (listener_dtls_next_other(lfd, peer)) {
-		if ((fd = udp_peer_socket(l->o, lfd, peer)) == -1) {
+		if ((fd = udp_peer_socket(l->sd, lfd, peer)) == -1) {
 			log_warn("socket for a peer");
 			tls_free(*dtls);
 			*dtls = NULL;
@@ -642,7 +644,7 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 		}
 		return (fd);
 	}
-	if ((twin = udp_twin_socket(l->o, lfd)) == -1 ||
+	if ((twin = udp_twin_socket(l->sd, lfd)) == -1 ||
 	    (fd = fcntl(lfd, F_DUPFD_CLOEXEC, 0)) == -1) {
 		log_warn("socket for a peer");
 		if (twin != -1)
@@ -710,7 +712,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 				l->starved = 0;
 			return;
 		}
-		switch (netconn_admit(l->o, fd, &peer, &nc)) {
+		switch (netconn_admit(l->sd, fd, &peer, &nc)) {
 		case -1:
 			log_warn("accept");
 			tls_free(dtls);
@@ -722,11 +724,11 @@ listener_accept_cb(int lfd, int events, void *arg)
 			 * A WebSocket client is answered as HTTP (503), not
 			 * with a line it would take for a broken answer.
 			 */
-			if (l->o->side.ws.on && !l->o->side.tls.on) {
+			if (l->sd->ws.on && !l->sd->tls.on) {
 				char	 line[LISTEN_FULL_MAX];
 
-				listen_full_line(l->o, line, sizeof(line));
-				ws_say_full(l->o, fd, l->ops->full != NULL ?
+				listen_full_line(l->sd, line, sizeof(line));
+				ws_say_full(l->sd, fd, l->ops->full != NULL ?
 				    line : NULL);
 				continue;
 			}
@@ -749,7 +751,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			close(fd);
 			continue;
 		}
-		net_report_mptcp(l->o, fd);
+		net_report_mptcp(l->sd, fd);
 		/* Turned away: busy() has closed the socket. */
 		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
 			tls_free(dtls);
@@ -775,22 +777,22 @@ listener_accept_cb(int lfd, int events, void *arg)
  * Returns the socket, or -1 with errno and *cause set.
  */
 __startup int
-listen_open(const struct options *o, const char *host, int flags,
+listen_open(const struct side *sd, const char *host, int flags,
     char **cause)
 {
 	int	 fd;
 
 	*cause = NULL;
 	if (flags & LISTEN_MANY)
-		gate_raise_nofile(&o->side.gate);
-	if (o->side.sock.family == AF_UNIX)
-		return (unix_server(o, cause));
+		gate_raise_nofile(&sd->gate);
+	if (sd->sock.family == AF_UNIX)
+		return (unix_server(sd, cause));
 	if (host == NULL && (flags & LISTEN_ANY))
-		fd = net_listen_all(o, o->side.ports[0], cause);
+		fd = net_listen_all(sd, sd->ports[0], cause);
 	else
-		fd = net_listen(o, host, o->side.ports[0], cause);
+		fd = net_listen(sd, host, sd->ports[0], cause);
 	if (fd != -1)
-		net_report_listen(o, fd);
+		net_report_listen(sd, fd);
 	return (fd);
 }
 
@@ -800,12 +802,12 @@ listen_open(const struct options *o, const char *host, int flags,
  * pause or close), then free the listener.
  */
 __startup void
-listener_run(const struct options *o, int fd, const struct listen_ops *ops,
+listener_run(const struct side *sd, int fd, const struct listen_ops *ops,
     void *arg, struct listener **lp)
 {
 	struct listener	*l;
 
-	if ((l = listener_new(o, fd, ops, arg)) == NULL)
+	if ((l = listener_new(sd, fd, ops, arg)) == NULL)
 		fatal("listener");
 	*lp = l;
 	if (ev_loop() == -1)
@@ -822,7 +824,7 @@ listener_run(const struct options *o, int fd, const struct listen_ops *ops,
  * peer's own.  Returns the listener, or NULL with errno.
  */
 __startup struct listener *
-listener_new(const struct options *o, int fd, const struct listen_ops *ops,
+listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
     void *arg)
 {
 	struct listener	*l;
@@ -830,11 +832,11 @@ listener_new(const struct options *o, int fd, const struct listen_ops *ops,
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return (NULL);
-	l->o = o;
+	l->sd = sd;
 	l->fd = fd;
 	l->ops = ops;
 	l->arg = arg;
-	l->dtls = o->side.sock.socktype == SOCK_DGRAM;
+	l->dtls = sd->sock.socktype == SOCK_DGRAM;
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);

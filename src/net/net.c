@@ -28,18 +28,18 @@
 
 #include "net.h"
 
-static int	vsock_listen(const struct options *, const char *,
+static int	vsock_listen(const struct side *, const char *,
 		    const char *, char **);
 
 /* The protocol's name in netcat's messages: "tcp", "udp" or "dccp". */
 const char *
-net_proto_name(const struct options *o)
+net_proto_name(const struct side *sd)
 {
-	if (o->side.sock.socktype == SOCK_DCCP)
+	if (sd->sock.socktype == SOCK_DCCP)
 		return ("dccp");
-	if (o->side.sock.vsock)
+	if (sd->sock.vsock)
 		return ("vsock");
-	return (o->side.sock.socktype == SOCK_DGRAM ? "udp" : "tcp");
+	return (sd->sock.socktype == SOCK_DGRAM ? "udp" : "tcp");
 }
 
 /*
@@ -47,10 +47,10 @@ net_proto_name(const struct options *o)
  * of family af.  Returns -1 with errno.
  */
 static int
-net_set_md5sig(const struct options *o, int fd, int af)
+net_set_md5sig(const struct side *sd, int fd, int af)
 {
 	struct tcp_md5sig	 sig;
-	size_t			 len = strlen(o->side.sock.md5sig);
+	size_t			 len = strlen(sd->sock.md5sig);
 
 	memset(&sig, 0, sizeof(sig));
 	sig.tcpm_addr.ss_family = af;
@@ -59,7 +59,7 @@ net_set_md5sig(const struct options *o, int fd, int af)
 	if (len > TCP_MD5SIG_MAXKEYLEN)
 		len = TCP_MD5SIG_MAXKEYLEN;
 	sig.tcpm_keylen = len;
-	memcpy(sig.tcpm_key, o->side.sock.md5sig, len);
+	memcpy(sig.tcpm_key, sd->sock.md5sig, len);
 	return (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG_EXT, &sig,
 	    sizeof(sig)));
 }
@@ -82,12 +82,12 @@ net_sockopt(int fd, int level, int name, int value, const char *name_text,
  * them.  Returns -1 with errno and *cause set.
  */
 static __startup int
-net_set_reuseport(const struct options *o, int fd, char **cause)
+net_set_reuseport(const struct side *sd, int fd, char **cause)
 {
 	const char	*what = NULL;
 	int		 error;
 
-	if (!o->side.sock.reuseport || net_sockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1,
+	if (!sd->sock.reuseport || net_sockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1,
 	    "set SO_REUSEPORT", &what) == 0)
 		return (0);
 	error = errno;
@@ -104,12 +104,12 @@ net_set_reuseport(const struct options *o, int fd, char **cause)
  * the user asked for.
  */
 void
-net_dgram_rcvbuf(const struct options *o, int fd)
+net_dgram_rcvbuf(const struct side *sd, int fd)
 {
 	int		 size = UDP_RCVBUF;
 	socklen_t	 len = sizeof(size);
 
-	if (o->side.sock.rcvbuf == 0)
+	if (sd->sock.rcvbuf == 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size,
 		    sizeof(size));
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == 0)
@@ -123,22 +123,22 @@ net_dgram_rcvbuf(const struct options *o, int fd)
  * them on to the connections it accepts.
  */
 static int
-net_set_tcp(const struct options *o, int fd, const char **what)
+net_set_tcp(const struct side *sd, int fd, const char **what)
 {
-	if (o->side.sock.keepalive && net_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1,
+	if (sd->sock.keepalive && net_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1,
 	    "set keepalive", what) == -1)
 		return (-1);
-	if (o->side.sock.keepalive && o->side.sock.keepidle > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPIDLE, o->side.sock.keepidle, "set keepalive idle time", what) == -1)
+	if (sd->sock.keepalive && sd->sock.keepidle > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPIDLE, sd->sock.keepidle, "set keepalive idle time", what) == -1)
 		return (-1);
-	if (o->side.sock.keepalive && o->side.sock.keepintvl > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPINTVL, o->side.sock.keepintvl, "set keepalive interval",
+	if (sd->sock.keepalive && sd->sock.keepintvl > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPINTVL, sd->sock.keepintvl, "set keepalive interval",
 	    what) == -1)
 		return (-1);
-	if (o->side.sock.keepalive && o->side.sock.keepcnt > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPCNT, o->side.sock.keepcnt, "set keepalive count", what) == -1)
+	if (sd->sock.keepalive && sd->sock.keepcnt > 0 && net_sockopt(fd, IPPROTO_TCP,
+	    TCP_KEEPCNT, sd->sock.keepcnt, "set keepalive count", what) == -1)
 		return (-1);
-	if (o->side.sock.nodelay && net_sockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1,
+	if (sd->sock.nodelay && net_sockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1,
 	    "set TCP_NODELAY", what) == -1)
 		return (-1);
 	return (0);
@@ -193,24 +193,24 @@ net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
  * and *what set.
  */
 static int
-net_set_mcast(const struct options *o, int fd, int af, const char **what)
+net_set_mcast(const struct side *sd, int fd, int af, const char **what)
 {
 	struct ip_mreqn	 mreq;
 	int		 v6 = af == AF_INET6, index;
 
-	if (o->side.sock.ttl != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
-	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, o->side.sock.ttl,
+	if (sd->sock.ttl != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, sd->sock.ttl,
 	    v6 ? "set IPv6 multicast hops" : "set IP multicast TTL",
 	    what) == -1)
 		return (-1);
-	if (o->side.sock.mcast_loop != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 :
+	if (sd->sock.mcast_loop != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 :
 	    IPPROTO_IP, v6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP,
-	    o->side.sock.mcast_loop, "set multicast loop", what) == -1)
+	    sd->sock.mcast_loop, "set multicast loop", what) == -1)
 		return (-1);
-	if (o->side.sock.mcast_if == NULL)
+	if (sd->sock.mcast_if == NULL)
 		return (0);
 	memset(&mreq, 0, sizeof(mreq));
-	if (net_mcast_ifindex(o->side.sock.mcast_if, &index, &mreq.imr_address,
+	if (net_mcast_ifindex(sd->sock.mcast_if, &index, &mreq.imr_address,
 	    what) == -1)
 		return (-1);
 	mreq.imr_ifindex = index;
@@ -245,7 +245,7 @@ net_is_multicast(const struct sockaddr *sa)
  * Returns 0, or -1 with errno and *cause set to a one-line message.
  */
 static int
-net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
+net_join_group(const struct side *sd, int fd, const struct sockaddr *sa,
     char **cause)
 {
 	struct ip_mreqn	 mreq;
@@ -259,7 +259,7 @@ net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
 	    sizeof(group), NULL, 0, NI_NUMERICHOST) != 0)
 		strlcpy(group, "?", sizeof(group));
 	memset(&mreq, 0, sizeof(mreq));
-	if (o->side.sock.mcast_if != NULL && net_mcast_ifindex(o->side.sock.mcast_if, &index,
+	if (sd->sock.mcast_if != NULL && net_mcast_ifindex(sd->sock.mcast_if, &index,
 	    &mreq.imr_address, &what) == -1) {
 		log_cause(cause, "cannot join group %s: %s: %s", group, what,
 		    strerror(errno));
@@ -285,15 +285,15 @@ net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
 	if (error == -1) {
 		error = errno;
 		log_cause(cause, "cannot join group %s%s%s: %s", group,
-		    o->side.sock.mcast_if != NULL ? " on " : "",
-		    o->side.sock.mcast_if != NULL ? o->side.sock.mcast_if : "", error == ENODEV ?
+		    sd->sock.mcast_if != NULL ? " on " : "",
+		    sd->sock.mcast_if != NULL ? sd->sock.mcast_if : "", error == ENODEV ?
 		    "no route to the group (use --mcast-if)" : strerror(error));
 		errno = error;
 		return (-1);
 	}
 	log_verbose(1, "Joined group %s%s%s", group,
-	    o->side.sock.mcast_if != NULL ? " on " : "",
-	    o->side.sock.mcast_if != NULL ? o->side.sock.mcast_if : "");
+	    sd->sock.mcast_if != NULL ? " on " : "",
+	    sd->sock.mcast_if != NULL ? sd->sock.mcast_if : "");
 	return (0);
 }
 
@@ -305,47 +305,47 @@ net_join_group(const struct options *o, int fd, const struct sockaddr *sa,
  * Permission denied", or errno's text alone for -b, -D and -S).
  */
 __startup int
-net_set_options(const struct options *o, int fd, int af, char **cause)
+net_set_options(const struct side *sd, int fd, int af, char **cause)
 {
 	const char	*what = NULL;
 	int		 v6 = af == AF_INET6, error;
 
 	if (cause != NULL)
 		*cause = NULL;
-	if (o->side.sock.broadcast && net_sockopt(fd, SOL_SOCKET, SO_BROADCAST, 1,
+	if (sd->sock.broadcast && net_sockopt(fd, SOL_SOCKET, SO_BROADCAST, 1,
 	    NULL, &what) == -1)
 		goto fail;
-	if (o->side.sock.so_debug && net_sockopt(fd, SOL_SOCKET, SO_DEBUG, 1, NULL,
+	if (sd->sock.so_debug && net_sockopt(fd, SOL_SOCKET, SO_DEBUG, 1, NULL,
 	    &what) == -1)
 		goto fail;
-	if (o->side.sock.md5sig != NULL && net_set_md5sig(o, fd, af) == -1)
+	if (sd->sock.md5sig != NULL && net_set_md5sig(sd, fd, af) == -1)
 		goto fail;
-	if (o->side.sock.tos != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	if (sd->sock.tos != -1 && (af == AF_INET || v6) && net_sockopt(fd,
 	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS,
-	    o->side.sock.tos, v6 ? "set IPv6 traffic class" : "set IP ToS",
+	    sd->sock.tos, v6 ? "set IPv6 traffic class" : "set IP ToS",
 	    &what) == -1)
 		goto fail;
-	if (o->side.sock.rcvbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_RCVBUF,
-	    o->side.sock.rcvbuf, "set TCP receive buffer size", &what) == -1)
+	if (sd->sock.rcvbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    sd->sock.rcvbuf, "set TCP receive buffer size", &what) == -1)
 		goto fail;
-	if (o->side.sock.sndbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_SNDBUF,
-	    o->side.sock.sndbuf, "set TCP send buffer size", &what) == -1)
+	if (sd->sock.sndbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_SNDBUF,
+	    sd->sock.sndbuf, "set TCP send buffer size", &what) == -1)
 		goto fail;
-	if (o->side.sock.ttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	if (sd->sock.ttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
 	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL,
-	    o->side.sock.ttl, v6 ? "set IPv6 unicast hops" : "set IP TTL",
+	    sd->sock.ttl, v6 ? "set IPv6 unicast hops" : "set IP TTL",
 	    &what) == -1)
 		goto fail;
-	if (o->side.sock.minttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
+	if (sd->sock.minttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
 	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MINHOPCOUNT : IP_MINTTL,
-	    o->side.sock.minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
+	    sd->sock.minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
 	    &what) == -1)
 		goto fail;
-	if ((af == AF_INET || v6) && o->side.sock.socktype == SOCK_STREAM &&
-	    net_set_tcp(o, fd, &what) == -1)
+	if ((af == AF_INET || v6) && sd->sock.socktype == SOCK_STREAM &&
+	    net_set_tcp(sd, fd, &what) == -1)
 		goto fail;
-	if ((af == AF_INET || v6) && o->side.sock.socktype == SOCK_DGRAM &&
-	    net_set_mcast(o, fd, af, &what) == -1)
+	if ((af == AF_INET || v6) && sd->sock.socktype == SOCK_DGRAM &&
+	    net_set_mcast(sd, fd, af, &what) == -1)
 		goto fail;
 	return (0);
 
@@ -436,18 +436,18 @@ net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
  * protocol, -n; with passive, for a socket to bind (to host, NULL: any).
  */
 void
-net_hints(const struct options *o, int passive, const char *host,
+net_hints(const struct side *sd, int family, int passive, const char *host,
     struct addrinfo *hints)
 {
 	memset(hints, 0, sizeof(*hints));
-	hints->ai_family = o->side.sock.family;
-	hints->ai_socktype = o->side.sock.socktype;
-	if (o->side.sock.socktype == SOCK_DCCP)
+	hints->ai_family = family;
+	hints->ai_socktype = sd->sock.socktype;
+	if (sd->sock.socktype == SOCK_DCCP)
 		hints->ai_protocol = IPPROTO_DCCP;
 	else
-		hints->ai_protocol = o->side.sock.socktype == SOCK_DGRAM ? IPPROTO_UDP :
+		hints->ai_protocol = sd->sock.socktype == SOCK_DGRAM ? IPPROTO_UDP :
 		    IPPROTO_TCP;
-	if (o->side.sock.numeric)
+	if (sd->sock.numeric)
 		hints->ai_flags |= AI_NUMERICHOST;
 	if (passive)
 		hints->ai_flags |= AI_PASSIVE;
@@ -457,13 +457,13 @@ net_hints(const struct options *o, int passive, const char *host,
 }
 
 static __startup int
-net_resolve(const struct options *o, const char *host, const char *port,
-    int passive, struct addrinfo **res, char **cause)
+net_resolve(const struct side *sd, int family, const char *host,
+    const char *port, int passive, struct addrinfo **res, char **cause)
 {
 	struct addrinfo	 hints;
 	int		 error;
 
-	net_hints(o, passive, host, &hints);
+	net_hints(sd, family, passive, host, &hints);
 	if ((error = getaddrinfo(host, port, &hints, res)) != 0) {
 		if (!passive)
 			log_cause(cause, "getaddrinfo for host \"%s\" port "
@@ -503,24 +503,23 @@ net_bind_label(const char *host, const struct sockaddr *sa, socklen_t len,
  * command line, if any.  Returns -1 with errno and *cause set.
  */
 int
-net_bind_source(const struct options *o, int fd, int af, char **cause)
+net_bind_source(const struct side *sd, int fd, int af, char **cause)
 {
-	struct options	 so = *o;
 	struct addrinfo	*res;
 	char		 label[NI_MAXHOST * 2 + 32];
 	int		 error, on = 1;
 
-	if (o->side.sock.source == NULL && o->side.sock.source_port == NULL)
+	if (sd->sock.source == NULL && sd->sock.source_port == NULL)
 		return (0);
-	so.side.sock.family = af;
-	if (net_resolve(&so, o->side.sock.source, o->side.sock.source_port, 1, &res, cause) == -1)
+	if (net_resolve(sd, af, sd->sock.source, sd->sock.source_port, 1,
+	    &res, cause) == -1)
 		return (-1);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		error = errno;
 		/* nc's words, then what could not be bound. */
-		net_bind_label(o->side.sock.source, res->ai_addr, res->ai_addrlen, label,
-		    sizeof(label));
+		net_bind_label(sd->sock.source, res->ai_addr, res->ai_addrlen,
+		    label, sizeof(label));
 		log_cause(cause, "bind failed: %s%s", strerror(errno), label);
 		freeaddrinfo(res);
 		errno = error;
@@ -535,21 +534,21 @@ net_bind_source(const struct options *o, int fd, int af, char **cause)
  * the destination's address is unknown: the host is named as given.
  */
 void
-net_report_connect(const struct options *o, const char *host,
+net_report_connect(const struct side *sd, const char *host,
     const char *port, const struct net_peer *peer)
 {
 	char	 label[NI_MAXHOST * 2 + 4];
 
-	if (o->verbose < 1)
+	if (log_verbosity() < 1)
 		return;
-	if (o->side.proxy.host != NULL)
+	if (sd->proxy.host != NULL)
 		strlcpy(label, host, sizeof(label));
 	else
 		net_host_label(host, (const struct sockaddr *)&peer->ss,
 		    peer->len, label, sizeof(label));
 	log_info("Connection to %s %s port [%s/%s] succeeded!", label, port,
-	    net_proto_name(o), o->side.sock.numeric ? "*" :
-	    net_service(port, o->side.sock.socktype == SOCK_DGRAM));
+	    net_proto_name(sd), sd->sock.numeric ? "*" :
+	    net_service(port, sd->sock.socktype == SOCK_DGRAM));
 }
 
 /*
@@ -558,28 +557,29 @@ net_report_connect(const struct options *o, const char *host,
  * plain mode leaves to -v.  Through a proxy, the proxy is what refused.
  */
 void
-net_report_refused(const struct options *o, const char *host,
+net_report_refused(const struct side *sd, const char *host,
     const char *port, int error)
 {
-	if (o->verbose >= 1)
+	if (log_verbosity() >= 1)
 		return;
-	if (o->side.proxy.host != NULL && o->side.proxy.nhops > 0)
+	if (sd->proxy.host != NULL && sd->proxy.nhops > 0)
 		log_warnx("connect to proxy %s failed: %s",
-		    o->side.proxy.hops[0].label, strerror(error));
+		    sd->proxy.hops[0].label, strerror(error));
 	else
 		log_warnx("connect to %s port %s (%s) failed: %s", host, port,
-		    net_proto_name(o), strerror(error));
+		    net_proto_name(sd), strerror(error));
 }
 
 /*
- * Returns a socket bound to host (NULL for any) and port, listening if it
- * is a stream socket.  The first address that can be bound wins, as with
- * netcat.  With dual, an IPv6 socket also takes IPv4 (IPV6_V6ONLY off).
- * Returns -1 with errno and *cause set on failure.
+ * Returns a socket of family (AF_UNSPEC: any) bound to host (NULL for
+ * any) and port, listening if it is a stream socket.  The first address
+ * that can be bound wins, as with netcat.  With dual, an IPv6 socket also
+ * takes IPv4 (IPV6_V6ONLY off).  Returns -1 with errno and *cause set on
+ * failure.
  */
 static __startup int
-net_listen_dual(const struct options *o, const char *host, const char *port,
-    int dual, char **cause)
+net_listen_dual(const struct side *sd, int family, const char *host,
+    const char *port, int dual, char **cause)
 {
 	struct addrinfo	*res, *ai;
 	char		 label[NI_MAXHOST * 2 + 32];
@@ -590,17 +590,17 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 	if (cause != NULL)
 		*cause = NULL;
 	/* A socket passed to us is served instead. */
-	if (o->side.sock.listen_fd != -1)
-		return (activate_use(o, cause));
-	if (o->side.sock.vsock)
-		return (vsock_listen(o, host, port, cause));
-	if (net_resolve(o, host, port, 1, &res, cause) == -1)
+	if (sd->sock.listen_fd != -1)
+		return (activate_use(sd, cause));
+	if (sd->sock.vsock)
+		return (vsock_listen(sd, host, port, cause));
+	if (net_resolve(sd, family, host, port, 1, &res, cause) == -1)
 		return (-1);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    net_protocol(o, ai))) == -1) {
+		    net_protocol(sd, ai))) == -1) {
 			error = errno;
-			if (net_mptcp_missing(o, ai, errno)) {
+			if (net_mptcp_missing(sd, ai, errno)) {
 				log_cause(cause, "%s", net_mptcp_why(errno));
 				freeaddrinfo(res);
 				errno = error;
@@ -631,8 +631,8 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			continue;
 		}
 		/* As with nc, a socket option refused is fatal. */
-		if (net_set_reuseport(o, fd, cause) == -1 ||
-		    net_set_options(o, fd, ai->ai_family, cause) == -1) {
+		if (net_set_reuseport(sd, fd, cause) == -1 ||
+		    net_set_options(sd, fd, ai->ai_family, cause) == -1) {
 			error = errno;
 			close(fd);
 			freeaddrinfo(res);
@@ -640,7 +640,7 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			return (-1);
 		}
 		if (ai->ai_socktype == SOCK_DGRAM)
-			net_dgram_rcvbuf(o, fd);
+			net_dgram_rcvbuf(sd, fd);
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
 		    (ai->ai_socktype == SOCK_STREAM && listen(fd, 128) == -1)) {
 			error = errno;
@@ -651,7 +651,7 @@ net_listen_dual(const struct options *o, const char *host, const char *port,
 			continue;
 		}
 		/* A group that cannot be joined is fatal: nothing comes. */
-		if (mcast && net_join_group(o, fd, ai->ai_addr, cause) == -1) {
+		if (mcast && net_join_group(sd, fd, ai->ai_addr, cause) == -1) {
 			error = errno;
 			close(fd);
 			freeaddrinfo(res);
@@ -771,7 +771,7 @@ vsock_why(int error, const char *cid, const char *port)
  * listening, non-blocking.  Returns -1 with errno and *cause set.
  */
 static int
-vsock_listen(const struct options *o, const char *cid, const char *port,
+vsock_listen(const struct side *sd, const char *cid, const char *port,
     char **cause)
 {
 	struct sockaddr_vm	 svm;
@@ -779,7 +779,7 @@ vsock_listen(const struct options *o, const char *cid, const char *port,
 
 	if (vsock_addr(cid, port, 1, &svm, cause) == -1)
 		return (-1);
-	if ((fd = socket(AF_VSOCK, o->side.sock.socktype | SOCK_CLOEXEC |
+	if ((fd = socket(AF_VSOCK, sd->sock.socktype | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0)) == -1) {
 		error = errno;
 		log_cause(cause, "%s", vsock_why(errno, cid, port));
@@ -799,10 +799,10 @@ vsock_listen(const struct options *o, const char *cid, const char *port,
 
 /* Bind as netcat does: an IPv6 socket keeps the system's IPv6-only rule. */
 __startup int
-net_listen(const struct options *o, const char *host, const char *port,
+net_listen(const struct side *sd, const char *host, const char *port,
     char **cause)
 {
-	return (net_listen_dual(o, host, port, 0, cause));
+	return (net_listen_dual(sd, sd->sock.family, host, port, 0, cause));
 }
 
 /*
@@ -812,15 +812,14 @@ net_listen(const struct options *o, const char *host, const char *port,
  * *cause set on failure.
  */
 int
-net_listen_all(const struct options *o, const char *port, char **cause)
+net_listen_all(const struct side *sd, const char *port, char **cause)
 {
-	struct options	 o2 = *o;
 	int		 fd;
 
-	if (o->side.sock.family != AF_UNSPEC)
-		return (net_listen_dual(o, NULL, port, 0, cause));
-	o2.side.sock.family = AF_INET6;
-	if ((fd = net_listen_dual(&o2, NULL, port, 1, cause)) != -1)
+	if (sd->sock.family != AF_UNSPEC)
+		return (net_listen_dual(sd, sd->sock.family, NULL, port, 0,
+		    cause));
+	if ((fd = net_listen_dual(sd, AF_INET6, NULL, port, 1, cause)) != -1)
 		return (fd);
 	if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT &&
 	    errno != EADDRNOTAVAIL)
@@ -829,25 +828,24 @@ net_listen_all(const struct options *o, const char *port, char **cause)
 		free(*cause);
 		*cause = NULL;
 	}
-	o2.side.sock.family = AF_INET;
-	return (net_listen_dual(&o2, NULL, port, 0, cause));
+	return (net_listen_dual(sd, AF_INET, NULL, port, 0, cause));
 }
 
 /* Report the bound address of a listening socket, as netcat does. */
 __startup void
-net_report_listen(const struct options *o, int fd)
+net_report_listen(const struct side *sd, int fd)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
 	char			 host[NI_MAXHOST], port[NI_MAXSERV];
 
-	if (o->verbose < 1)
+	if (log_verbosity() < 1)
 		return;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return;
-	net_format((struct sockaddr *)&ss, len, o->side.sock.numeric, host, sizeof(host),
+	net_format((struct sockaddr *)&ss, len, sd->sock.numeric, host, sizeof(host),
 	    port, sizeof(port));
-	log_info("%s on %s %s", o->side.sock.socktype == SOCK_DGRAM ? "Bound" :
+	log_info("%s on %s %s", sd->sock.socktype == SOCK_DGRAM ? "Bound" :
 	    "Listening", host, port);
 }
 
@@ -900,9 +898,9 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
  * it), else the address's own.
  */
 int
-net_protocol(const struct options *o, const struct addrinfo *ai)
+net_protocol(const struct side *sd, const struct addrinfo *ai)
 {
-	if (o->side.sock.mptcp && ai->ai_socktype == SOCK_STREAM &&
+	if (sd->sock.mptcp && ai->ai_socktype == SOCK_STREAM &&
 	    (ai->ai_family == AF_INET || ai->ai_family == AF_INET6))
 		return (IPPROTO_MPTCP);
 	return (ai->ai_protocol);
@@ -910,10 +908,10 @@ net_protocol(const struct options *o, const struct addrinfo *ai)
 
 /* Did socket() fail with error because this kernel gives no MPTCP? */
 int
-net_mptcp_missing(const struct options *o, const struct addrinfo *ai,
+net_mptcp_missing(const struct side *sd, const struct addrinfo *ai,
     int error)
 {
-	return (net_protocol(o, ai) == IPPROTO_MPTCP &&
+	return (net_protocol(sd, ai) == IPPROTO_MPTCP &&
 	    (error == EPROTONOSUPPORT || error == ENOPROTOOPT ||
 	    error == EINVAL || error == EAFNOSUPPORT));
 }
@@ -950,12 +948,12 @@ net_mptcp_why(int error)
  * one, or one that fell back, 0.
  */
 void
-net_report_mptcp(const struct options *o, int fd)
+net_report_mptcp(const struct side *sd, int fd)
 {
 	socklen_t	 len = sizeof(int);
 	int		 on = 0;
 
-	if (!o->side.sock.mptcp || o->verbose < 1)
+	if (!sd->sock.mptcp || log_verbosity() < 1)
 		return;
 	if (getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &on, &len) == -1)
 		log_info("MPTCP: unknown (%s)", strerror(errno));
@@ -971,19 +969,19 @@ net_report_mptcp(const struct options *o, int fd)
  * (resolve_name()): nothing here waits for a resolver.
  */
 void
-net_report_named(const struct options *o, const struct net_peer *peer,
+net_report_named(const struct side *sd, const struct net_peer *peer,
     const char *name)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
 
-	if (o->verbose < 1)
+	if (log_verbosity() < 1)
 		return;
 	/*
 	 * A Unix-domain client is usually unnamed: netcat names the socket
 	 * it was received on instead.
 	 */
 	if (peer->ss.ss_family == AF_UNIX) {
-		log_info("Connection received on %s", o->side.host);
+		log_info("Connection received on %s", sd->host);
 		return;
 	}
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1,
@@ -998,17 +996,17 @@ net_report_named(const struct options *o, const struct net_peer *peer,
  * datagram peer, which has no other client a slow resolver could delay.
  */
 void
-net_report_accept(const struct options *o, const struct net_peer *peer)
+net_report_accept(const struct side *sd, const struct net_peer *peer)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
 
-	if (!net_report_needs_name(o, peer)) {
-		net_report_named(o, peer, NULL);
+	if (!net_report_needs_name(sd, peer)) {
+		net_report_named(sd, peer, NULL);
 		return;
 	}
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 0,
 	    host, sizeof(host), port, sizeof(port));
-	net_report_named(o, peer, host);
+	net_report_named(sd, peer, host);
 }
 
 /*
@@ -1016,8 +1014,8 @@ net_report_accept(const struct options *o, const struct net_peer *peer)
  * without -v, nor with -n, nor for a Unix-domain client.
  */
 int
-net_report_needs_name(const struct options *o, const struct net_peer *peer)
+net_report_needs_name(const struct side *sd, const struct net_peer *peer)
 {
-	return (o->verbose >= 1 && !o->side.sock.numeric &&
+	return (log_verbosity() >= 1 && !sd->sock.numeric &&
 	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }

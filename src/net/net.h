@@ -22,22 +22,156 @@
 
 #include "io/io.h"
 
+/*
+ * A side's settings: what the net layer reads to dial, listen on and
+ * speak over a connection.  A side is made once, from the command line
+ * or from an address and its options (its own settings override the
+ * command line's), and is read-only from then on.
+ */
+
+/* --retry forever. */
+#define RETRY_FOREVER		(-1)
+
+/* --retry-interval when it is not given, in milliseconds. */
+#define RETRY_DEFAULT_MS	1000
+
+/* The shortest --retry-interval: tries without a pause would spin. */
+#define RETRY_MIN_MS		10
+
+/* The most proxies a connection goes through (-x given again). */
+#define PROXY_HOPS_MAX		8
+
+/* One proxy of a chain: each -x, in order. */
+struct proxy_hop {
+	int		 proto;		/* PROXY_* */
+	char		*host;
+	char		*port;
+	const char	*user;		/* NULL: no credentials */
+	const char	*pass;		/* NULL: asked for on the terminal */
+	const char	*label;		/* how messages name it */
+	int		 owned;		/* user and pass are allocated (a URL's) */
+};
+
+/* A side's socket: its family, type and options. */
+struct sock_conf {
+	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
+					   AF_UNSPEC; AF_UNIX with -U */
+	int		 socktype;	/* SOCK_STREAM, or SOCK_DGRAM with -u */
+	int		 numeric;	/* -n: no DNS or service lookups */
+	int		 so_debug;	/* -D */
+	int		 broadcast;	/* -b */
+	int		 rcvbuf;	/* -I, 0 when unset */
+	int		 sndbuf;	/* -O, 0 when unset */
+	int		 ttl;		/* -M, -1 when unset */
+	int		 minttl;	/* -m, -1 when unset */
+	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
+	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */
+	int		 tos;		/* -T, -1 when unset */
+	char		*md5sig;	/* -S: the TCP MD5 key, NULL when unset */
+	int		 keepalive;	/* --keepalive */
+	int		 keepidle;	/* its idle seconds, 0: the system's */
+	int		 keepintvl;	/* seconds between probes, 0: system's */
+	int		 keepcnt;	/* probes unanswered, 0: the system's */
+	int		 nodelay;	/* --nodelay: TCP_NODELAY */
+	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
+	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
+	int		 dccp;		/* -Z */
+	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
+	const char	*source;	/* -s */
+	const char	*source_port;	/* -p */
+	int		 listen_fd;	/* --listen-fd, or a socket passed the
+					   systemd way; -1: bind our own */
+	const char	*listen_fd_name; /* LISTEN_FDNAMES' name for it */
+};
+
+/* The proxies a side is dialled through. */
+struct proxy_conf {
+	int		 proto;		/* -X, --proxy-type: PROXY_* */
+	char		*host;		/* -x, --proxy: NULL when direct */
+	char		*port;		/* -x's port or the protocol's */
+	const char	*user;		/* -P, or --proxy-auth's user */
+	const char	*pass;		/* --proxy-auth's password, or NULL */
+	int		 dns;		/* --proxy-dns: PROXY_DNS_*, or 0 */
+	struct proxy_hop hops[PROXY_HOPS_MAX]; /* -x, in order: the first
+					   is host's */
+	size_t		 nhops;
+};
+
+/* A side's WebSocket: the client's URL and the server's answers. */
+struct ws_conf {
+	int		 on;		/* --websocket, or a ws:// URL */
+	int		 binary;	/* --ws-binary: binary messages */
+	char		*path;		/* the ws:// URL's path */
+	const char	*origin;	/* --ws-origin */
+	const char	*protocol;	/* --ws-protocol: offered, accepted */
+	char		**headers;	/* --ws-header lines */
+	size_t		 nheaders;
+	long long	 ping_ms;	/* --ws-ping, TIME_NONE: never */
+	long long	 max_message;	/* --ws-max-message, 0: default */
+	int		 insecure;	/* --ws-insecure */
+	int		 framed;	/* --ws-framed: "T n"/"B n" records */
+	int		 no_compress;	/* --ws-no-compress */
+	const char	*static_dir;	/* --ws-static: files served */
+	int		 static_fd;	/* --ws-static's directory, open */
+	char		**allow_origins; /* --ws-allow-origin */
+	size_t		 nallow_origins;
+	char		**paths;	/* --ws-path: where upgrades go */
+	size_t		 npaths;
+	int		 plain_too;	/* a server that takes plain TCP clients
+					   too (--broker, --room): its first
+					   bytes tell one from HTTP */
+	int		 room_page;	/* "/" answers the room's page */
+	int		 cgi;		/* the request's variables are kept
+					   for a program (-e, -c) */
+};
+
+/*
+ * A side: one end of what sockcat joins, as a connection is dialled or
+ * listened on, with its own settings.
+ */
+struct side {
+	const char	*host;		/* destination, or listen address */
+	char		**ports;	/* expanded port list */
+	size_t		 nports;
+	int		 listen;	/* -l */
+	int		 keep;		/* -k */
+	long long	 timeout_ms;	/* -w, TIME_NONE when unset */
+	int		 retries;	/* --retry: tries after the first,
+					   RETRY_FOREVER */
+	long long	 retry_ms;	/* --retry-interval */
+	int		 reconnect;	/* --reconnect */
+	int		 reconnect_max;	/* --reconnect=MAX: attempts after
+					   a loss; 0: for ever */
+	int		 say_refused;	/* a client's refused connection is
+					   said without -v (--ssl, ws://,
+					   --proxy: not nc's modes) */
+	struct gate	 gate;		/* --allow, --max-conns, ... */
+	int		 dgram_peers;	/* a datagram listener gives each peer a
+					   socket of its own (-k -e, DTLS) */
+	struct runtime	*run;		/* its listener's counts: not
+					   configuration */
+	struct sock_conf sock;
+	struct proxy_conf proxy;
+	struct tls_conf	 tls;
+	struct ws_conf	 ws;
+};
+
 /* activate.c */
 int		 activate_take(const char **, int *, char **);
-int		 activate_use(const struct options *, char **);
+int		 activate_use(const struct side *, char **);
 int		 activate_addr(int, char **, char **);
 
 /* net.c */
 struct addrinfo;
-void		 net_hints(const struct options *, int, const char *,
+void		 net_hints(const struct side *, int, int, const char *,
 		    struct addrinfo *);
-int		 net_bind_source(const struct options *, int, int, char **);
-const char	*net_proto_name(const struct options *);
+int		 net_bind_source(const struct side *, int, int, char **);
+const char	*net_proto_name(const struct side *);
 void		 net_host_label(const char *, const struct sockaddr *,
 		    socklen_t, char *, size_t);
-int		 net_listen(const struct options *, const char *,
+int		 net_listen(const struct side *, const char *,
 		    const char *, char **);
-int		 net_listen_all(const struct options *, const char *,
+int		 net_listen_all(const struct side *, const char *,
 		    char **);
 /* A listener out of descriptors tries to accept again after this long. */
 #define NET_ACCEPT_BACKOFF_MS	100
@@ -45,30 +179,30 @@ int		 net_listen_all(const struct options *, const char *,
 struct ev_timer;
 int		 net_accept(int, struct net_peer *);
 int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
-int		 net_set_options(const struct options *, int, int, char **);
-void		 net_dgram_rcvbuf(const struct options *, int);
+int		 net_set_options(const struct side *, int, int, char **);
+void		 net_dgram_rcvbuf(const struct side *, int);
 ssize_t		 net_send_fd(int, int);
 const char	*net_service(const char *, int);
-void		 net_report_refused(const struct options *, const char *,
+void		 net_report_refused(const struct side *, const char *,
 		    const char *, int);
-void		 net_report_connect(const struct options *, const char *,
+void		 net_report_connect(const struct side *, const char *,
 		    const char *, const struct net_peer *);
-void		 net_report_listen(const struct options *, int);
-void		 net_report_accept(const struct options *,
+void		 net_report_listen(const struct side *, int);
+void		 net_report_accept(const struct side *,
 		    const struct net_peer *);
-void		 net_report_named(const struct options *,
+void		 net_report_named(const struct side *,
 		    const struct net_peer *, const char *);
-int		 net_report_needs_name(const struct options *,
+int		 net_report_needs_name(const struct side *,
 		    const struct net_peer *);
-int		 net_protocol(const struct options *, const struct addrinfo *);
-int		 net_mptcp_missing(const struct options *,
+int		 net_protocol(const struct side *, const struct addrinfo *);
+int		 net_mptcp_missing(const struct side *,
 		    const struct addrinfo *, int);
 const char	*net_mptcp_why(int);
 struct sockaddr_vm;
 int		 vsock_addr(const char *, const char *, int,
 		    struct sockaddr_vm *, char **);
 const char	*vsock_why(int, const char *, const char *);
-void		 net_report_mptcp(const struct options *, int);
+void		 net_report_mptcp(const struct side *, int);
 
 /* resolve.c */
 #define RESOLVE_THREADS		8	/* lookups running at once, and
@@ -194,14 +328,14 @@ struct dial_how {
 	   (resolve_start_for()). */
 	const struct sockaddr *peer;
 };
-struct dial	*dial_start(const struct options *, const char *,
+struct dial	*dial_start(const struct side *, const char *,
 		    const char *, long long, dial_cb *, void *);
-struct dial	*dial_open(const struct options *, const char *,
+struct dial	*dial_open(const struct side *, const char *,
 		    const char *, long long, const struct dial_how *,
 		    dial_cb *, void *);
 void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
-int		 dial_sync(const struct options *, const char *,
+int		 dial_sync(const struct side *, const char *,
 		    const char *, const struct dial_how *, struct net_peer *,
 		    char **);
 
@@ -219,7 +353,7 @@ struct ws;
  */
 typedef void redial_cb(int, const struct net_peer *, struct tls *,
     struct ws *, void *);
-struct redial	*redial_new(const struct options *, const char *,
+struct redial	*redial_new(const struct side *, const char *,
 		    const char *, const struct dial_how *, redial_cb *,
 		    void *);
 void		 redial_start(struct redial *);
@@ -231,18 +365,18 @@ struct ws;
 struct ws_hs;
 /* An upgrade is over: the connection, or NULL and a message to free. */
 typedef void ws_done_cb(struct ws *, char *, void *);
-struct ws_hs	*ws_accept_start(const struct options *, int, struct tls *,
+struct ws_hs	*ws_accept_start(const struct side *, int, struct tls *,
 		    ws_done_cb *, void *);
 void		 ws_hs_cancel(struct ws_hs *);
-struct ws	*ws_connect(const struct options *, int, struct tls *,
+struct ws	*ws_connect(const struct side *, int, struct tls *,
 		    const char *, const char *, char **);
-struct ws_hs	*ws_connect_start(const struct options *, int, struct tls *,
+struct ws_hs	*ws_connect_start(const struct side *, int, struct tls *,
 		    const char *, const char *, ws_done_cb *, void *,
 		    char **);
 void		 ws_attach(struct endpoint *, struct ws *, int);
 void		 ws_free(struct ws *);
 void		 ws_close_now(struct ws *, int, const char *);
-void		 ws_say_full(const struct options *, int, const char *);
+void		 ws_say_full(const struct side *, int, const char *);
 char *const	*ws_cgi(const struct ws *);
 size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
 #define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
@@ -269,7 +403,7 @@ struct wsh_answer {
 };
 
 int		 wsh_static_open(const char *, char **);
-int		 wsh_route(const struct options *, const char *,
+int		 wsh_route(const struct side *, const char *,
 		    struct wsh_answer *);
 char		**wsh_cgi_env(const char *);
 void		 wsh_env_free(char **);
@@ -293,7 +427,7 @@ struct netconn {
 	struct ws		*ws;	/* --websocket, or NULL */
 	struct runtime		*run;	/* whose count it holds; NULL: none */
 };
-int		 netconn_admit(const struct options *, int,
+int		 netconn_admit(const struct side *, int,
 		    const struct net_peer *, struct netconn **);
 struct netconn	*netconn_new(int);
 struct endpoint	*netconn_endpoint(struct netconn *, struct session *,
@@ -345,18 +479,18 @@ struct listen_ops {
 	void	(*admitted)(void *, int, const struct net_peer *);
 	void	(*abandon)(void *, int);
 };
-int		 listen_admit(const struct options *, const struct net_peer *,
+int		 listen_admit(const struct side *, const struct net_peer *,
 		    struct netconn **);
-int		 listen_early(const struct options *);
+int		 listen_early(const struct side *);
 /* The longest line listen_say_full() sends. */
 #define LISTEN_FULL_MAX	128
-void		 listen_say_full(const struct options *, int);
-void		 listen_full_line(const struct options *, char *, size_t);
-int		 listen_open(const struct options *, const char *, int,
+void		 listen_say_full(const struct side *, int);
+void		 listen_full_line(const struct side *, char *, size_t);
+int		 listen_open(const struct side *, const char *, int,
 		    char **);
-struct listener	*listener_new(const struct options *, int,
+struct listener	*listener_new(const struct side *, int,
 		    const struct listen_ops *, void *);
-void		 listener_run(const struct options *, int,
+void		 listener_run(const struct side *, int,
 		    const struct listen_ops *, void *, struct listener **);
 void		 listener_pause(struct listener *, int);
 void		 listener_close(struct listener *);
@@ -366,15 +500,15 @@ void		 listener_free(struct listener *);
 /* udp.c */
 int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);
-int		 udp_twin_socket(const struct options *, int);
-int		 udp_peer_socket(const struct options *, int,
+int		 udp_twin_socket(const struct side *, int);
+int		 udp_peer_socket(const struct side *, int,
 		    const struct net_peer *);
 int		 udp_probe(int, long long);
 
 /* unix.c */
 struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
-int		 unix_open(const struct options *, char **);
-int		 unix_server(const struct options *, char **);
+int		 unix_open(const struct side *, char **);
+int		 unix_server(const struct side *, char **);
 
 #endif /* SC_NET_H */

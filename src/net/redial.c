@@ -20,7 +20,7 @@
 #include "net.h"
 
 struct redial {
-	const struct options	*o;
+	const struct side	*sd;
 	const char		*host;
 	const char		*port;
 	const struct dial_how	*how;
@@ -45,14 +45,14 @@ static void	redial_try(void *);
  * outcome.  Returns NULL with errno on failure.
  */
 struct redial *
-redial_new(const struct options *o, const char *host, const char *port,
+redial_new(const struct side *sd, const char *host, const char *port,
     const struct dial_how *how, redial_cb *cb, void *arg)
 {
 	struct redial	*r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return (NULL);
-	r->o = o;
+	r->sd = sd;
 	r->host = host;
 	r->port = port;
 	r->how = how;
@@ -81,7 +81,7 @@ void
 redial_start(struct redial *r)
 {
 	r->tries = 0;
-	r->pause_ms = r->o->side.retry_ms;
+	r->pause_ms = r->sd->retry_ms;
 	redial_pause(r);
 }
 
@@ -108,11 +108,11 @@ redial_failed(struct redial *r, const char *cause)
 	}
 	if (cause != NULL)
 		log_verbose(1, "%s", cause);
-	if (r->o->side.reconnect_max > 0 && r->tries >= r->o->side.reconnect_max) {
+	if (r->sd->reconnect_max > 0 && r->tries >= r->sd->reconnect_max) {
 		r->cb(-1, NULL, NULL, NULL, r->arg);
 		return;
 	}
-	cap = r->o->side.retry_ms > REDIAL_MAX_MS ? r->o->side.retry_ms : REDIAL_MAX_MS;
+	cap = r->sd->retry_ms > REDIAL_MAX_MS ? r->sd->retry_ms : REDIAL_MAX_MS;
 	r->pause_ms = r->pause_ms > cap / 2 ? cap : r->pause_ms * 2;
 	redial_pause(r);
 }
@@ -147,11 +147,11 @@ redial_ws(struct redial *r, struct tls *t)
 {
 	char	*cause;
 
-	if (r->o->side.ws.path == NULL) {
+	if (r->sd->ws.path == NULL) {
 		redial_done(r, t, NULL);
 		return;
 	}
-	if ((r->ws_hs = ws_connect_start(r->o, r->fd, t, r->host, r->port,
+	if ((r->ws_hs = ws_connect_start(r->sd, r->fd, t, r->host, r->port,
 	    redial_ws_done, r, &cause)) == NULL) {
 		redial_failed(r, cause);
 		free(cause);
@@ -190,11 +190,12 @@ redial_dial_cb(int fd, const struct net_peer *peer, int error,
 	}
 	r->fd = fd;
 	r->peer = *peer;
-	if (!r->o->side.tls.on) {
+	if (!r->sd->tls.on) {
 		redial_ws(r, NULL);
 		return;
 	}
-	if ((r->tls_hs = tls_handshake_start(r->o, fd, r->host, TIME_NONE,
+	if ((r->tls_hs = tls_handshake_start(r->sd->tls.ctx, fd, r->host,
+	    r->sd->timeout_ms,
 	    redial_tls_done, r, &why)) == NULL) {
 		redial_failed(r, why);
 		free(why);
@@ -208,7 +209,7 @@ redial_try(void *arg)
 	struct redial	*r = arg;
 
 	r->tries++;
-	if ((r->dial = dial_open(r->o, r->host, r->port, r->o->side.timeout_ms,
+	if ((r->dial = dial_open(r->sd, r->host, r->port, r->sd->timeout_ms,
 	    r->how, redial_dial_cb, r)) == NULL)
 		redial_failed(r, strerror(errno));
 }

@@ -59,7 +59,7 @@ dgram_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
  * Returns -1 with errno on failure.
  */
 int
-udp_twin_socket(const struct options *o, int lfd)
+udp_twin_socket(const struct side *sd, int lfd)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss), vlen;
@@ -77,10 +77,10 @@ udp_twin_socket(const struct options *o, int lfd)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
 		    sizeof(v6only));
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == -1 ||
-	    net_set_options(o, fd, ss.ss_family, NULL) == -1)
+	    net_set_options(sd, fd, ss.ss_family, NULL) == -1)
 		goto fail;
 	/* A peer's own socket takes its bursts as the listener would. */
-	net_dgram_rcvbuf(o, fd);
+	net_dgram_rcvbuf(sd, fd);
 	if (bind(fd, (struct sockaddr *)&ss, len) == -1)
 		goto fail;
 	return (fd);
@@ -99,11 +99,11 @@ fail:
  * socket).  Returns -1 with errno on failure.
  */
 int
-udp_peer_socket(const struct options *o, int lfd, const struct net_peer *peer)
+udp_peer_socket(const struct side *sd, int lfd, const struct net_peer *peer)
 {
 	int	 fd, error;
 
-	if ((fd = udp_twin_socket(o, lfd)) == -1)
+	if ((fd = udp_twin_socket(sd, lfd)) == -1)
 		return (-1);
 	if (connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1) {
 		error = errno;

@@ -223,7 +223,7 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
  * ("PATH: reason", as netcat says) on failure.
  */
 int
-unix_open(const struct options *o, char **cause)
+unix_open(const struct side *sd, char **cause)
 {
 	struct sockaddr_un	 sun;
 	socklen_t		 len;
@@ -231,24 +231,24 @@ unix_open(const struct options *o, char **cause)
 	int			 fd, error;
 
 	*cause = NULL;
-	if ((fd = socket(AF_UNIX, o->side.sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, sd->sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (o->side.sock.socktype == SOCK_DGRAM) {
-		if (o->side.sock.source != NULL) {
-			strlcpy(local, o->side.sock.source, sizeof(local));
+	if (sd->sock.socktype == SOCK_DGRAM) {
+		if (sd->sock.source != NULL) {
+			strlcpy(local, sd->sock.source, sizeof(local));
 			if (unix_bind(fd, SOCK_DGRAM, local, cause) == -1)
 				goto fail;
 		} else if (unix_bind_temp(fd, local, sizeof(local),
 		    cause) == -1)
 			goto fail;
-		if (o->verbose > 0)
+		if (log_verbosity() > 0)
 			log_info("Bound on %s", local);
 	}
-	if (unix_addr(o->side.host, &sun, &len) == -1 ||
+	if (unix_addr(sd->host, &sun, &len) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, len) == -1) {
-		log_cause(cause, "%s: %s", o->side.host, strerror(errno));
+		log_cause(cause, "%s: %s", sd->host, strerror(errno));
 		goto fail;
 	}
 	if (net_set_nonblock(fd, 1) == -1) {
@@ -271,33 +271,33 @@ fail:
  * failure.
  */
 int
-unix_server(const struct options *o, char **cause)
+unix_server(const struct side *sd, char **cause)
 {
 	int	 fd, error;
 
 	*cause = NULL;
 	/* A socket passed to us is served instead, and its file is kept. */
-	if (o->side.sock.listen_fd != -1) {
-		if ((fd = activate_use(o, cause)) != -1 && o->verbose > 0)
-			log_info("%s on %s", o->side.sock.socktype == SOCK_STREAM ?
-			    "Listening" : "Bound", o->side.host);
+	if (sd->sock.listen_fd != -1) {
+		if ((fd = activate_use(sd, cause)) != -1 && log_verbosity() > 0)
+			log_info("%s on %s", sd->sock.socktype == SOCK_STREAM ?
+			    "Listening" : "Bound", sd->host);
 		return (fd);
 	}
-	if ((fd = socket(AF_UNIX, o->side.sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, sd->sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (unix_bind(fd, o->side.sock.socktype, o->side.host, cause) == -1)
+	if (unix_bind(fd, sd->sock.socktype, sd->host, cause) == -1)
 		goto fail;
-	if (o->verbose > 0)
-		log_info("Bound on %s", o->side.host);
-	if (o->side.sock.socktype == SOCK_STREAM) {
+	if (log_verbosity() > 0)
+		log_info("Bound on %s", sd->host);
+	if (sd->sock.socktype == SOCK_STREAM) {
 		if (listen(fd, 128) == -1) {
 			log_cause(cause, "listen: %s", strerror(errno));
 			goto fail;
 		}
-		if (o->verbose > 0)
-			log_info("Listening on %s", o->side.host);
+		if (log_verbosity() > 0)
+			log_info("Listening on %s", sd->host);
 	}
 	if (net_set_nonblock(fd, 1) == -1) {
 		log_cause(cause, "fcntl: %s", strerror(errno));

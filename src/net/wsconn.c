@@ -143,7 +143,7 @@ static const unsigned char ws_z_tail[4] = { 0x00, 0x00, 0xff, 0xff };
 #define WS_CLOSE_GRACE_MS	1000
 
 struct ws {
-	const struct options	*o;
+	const struct side	*sd;
 	int			 fd;
 	struct tls		*tls;	/* the layer underneath, or NULL */
 	int			 server;
@@ -210,7 +210,7 @@ struct ws {
 
 /* An upgrade in progress, either side. */
 struct ws_hs {
-	const struct options	*o;
+	const struct side	*sd;
 	int			 fd;
 	struct tls		*tls;
 	int			 server;
@@ -670,7 +670,7 @@ ws_frame_start(struct ws *w)
 	}
 	w->msg_len += w->f.len;
 	/* --ws-framed: the frame's payload is a record of its own. */
-	if (w->o->side.ws.framed) {
+	if (w->sd->ws.framed) {
 		w->fhdrlen = wsh_frame_encode(w->fhdr, sizeof(w->fhdr),
 		    w->msg_op == WS_OP_TEXT ? (w->f.fin ? 'T' : 't') :
 		    (w->f.fin ? 'B' : 'b'), w->f.len);
@@ -698,7 +698,7 @@ ws_frame_end(struct ws *w)
 		(void)inflateReset(w->zin);
 	w->msg_z = 0;
 	w->msg_op = 0;
-	if (!w->binary && !w->o->side.ws.framed)
+	if (!w->binary && !w->sd->ws.framed)
 		w->eol_due = 1;
 	return (1);
 }
@@ -1208,7 +1208,7 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = EAGAIN;
 		return (-1);
 	}
-	if (w->o->side.ws.framed) {
+	if (w->sd->ws.framed) {
 		if ((r = ws_put_records(w, s, n)) == -1)
 			return (-1);
 		take = r;
@@ -1292,7 +1292,7 @@ ws_ep_shutdown(struct endpoint *ep)
 	if (w->close_sent)
 		return;
 	/* Input that ends inside a record lost part of a message. */
-	if (w->o->side.ws.framed && (w->rkind != 0 || w->rhdrlen > 0)) {
+	if (w->sd->ws.framed && (w->rkind != 0 || w->rhdrlen > 0)) {
 		log_verbose(1, "--ws-framed: the input ended inside a record");
 		ws_error(w, EINVAL, "--ws-framed: the input ended inside a "
 		    "record");
@@ -1359,11 +1359,11 @@ ws_ping_cb(void *arg)
 			break;
 		}
 	}
-	ev_timer_arm(&w->ping, w->o->side.ws.ping_ms);
+	ev_timer_arm(&w->ping, w->sd->ws.ping_ms);
 }
 
 static struct ws *
-ws_new(const struct options *o, int fd, struct tls *tls, int server)
+ws_new(const struct side *sd, int fd, struct tls *tls, int server)
 {
 	struct ws	*w;
 
@@ -1375,11 +1375,11 @@ ws_new(const struct options *o, int fd, struct tls *tls, int server)
 		free(w);
 		return (NULL);
 	}
-	w->o = o;
+	w->sd = sd;
 	w->fd = fd;
 	w->tls = tls;
 	w->server = server;
-	w->max = o->side.ws.max_message > 0 ? (uint64_t)o->side.ws.max_message :
+	w->max = sd->ws.max_message > 0 ? (uint64_t)sd->ws.max_message :
 	    WS_MAX_MESSAGE;
 	ev_timer_init(&w->ping, ws_ping_cb, w);
 	ev_timer_init(&w->grace, ws_grace_cb, w);
@@ -1478,8 +1478,8 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 		ep->shut = EP_SHUT_NONE;
 	w->ep = ep;
 	w->binary = binary;
-	if (w->o->side.ws.ping_ms > 0)
-		ev_timer_arm(&w->ping, w->o->side.ws.ping_ms);
+	if (w->sd->ws.ping_ms > 0)
+		ev_timer_arm(&w->ping, w->sd->ws.ping_ms);
 }
 
 static void	ws_hs_cb(int, int, void *);
@@ -1567,7 +1567,7 @@ ws_hs_plain(struct ws_hs *h)
 {
 	struct ws	*w;
 
-	if ((w = ws_new(h->o, h->fd, h->tls, 1)) == NULL) {
+	if ((w = ws_new(h->sd, h->fd, h->tls, 1)) == NULL) {
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return;
 	}
@@ -1646,7 +1646,7 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	struct ws	*w;
 	size_t		 extra = h->inlen - headlen;
 
-	if ((w = ws_new(h->o, h->fd, h->tls, h->server)) == NULL) {
+	if ((w = ws_new(h->sd, h->fd, h->tls, h->server)) == NULL) {
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return;
 	}
@@ -1669,9 +1669,9 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
  * loaded here the first time.
  */
 static int
-ws_compresses(const struct options *o)
+ws_compresses(const struct side *sd)
 {
-	return (!o->side.ws.no_compress && !o->side.ws.framed && ws_z_load() == 0);
+	return (!sd->ws.no_compress && !sd->ws.framed && ws_z_load() == 0);
 }
 
 /*
@@ -1693,7 +1693,7 @@ ws_hs_request(struct ws_hs *h)
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return (-1);
 	}
-	if (wsh_route(h->o, h->in, h->ans) == WSH_ANSWER) {
+	if (wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER) {
 		/* The client's bytes, escaped: no terminal obeys them. */
 		path[room_escape((const unsigned char *)h->ans->target,
 		    strlen(h->ans->target), path)] = '\0';
@@ -1728,8 +1728,8 @@ ws_hs_request(struct ws_hs *h)
 		}
 		return (0);
 	}
-	if (r.protocols != NULL && h->o->side.ws.protocol != NULL)
-		ws_choose_protocol(r.protocols, h->o->side.ws.protocol, proto,
+	if (r.protocols != NULL && h->sd->ws.protocol != NULL)
+		ws_choose_protocol(r.protocols, h->sd->ws.protocol, proto,
 		    sizeof(proto));
 	/* The client's bytes, escaped: no terminal obeys them. */
 	path[room_escape((const unsigned char *)r.path, strlen(r.path),
@@ -1737,7 +1737,7 @@ ws_hs_request(struct ws_hs *h)
 	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
 	    *proto != '\0' ? ", subprotocol " : "", proto);
 	/* permessage-deflate, unless --ws-no-compress refuses it. */
-	if (ws_compresses(h->o) && ws_header(h->in,
+	if (ws_compresses(h->sd) && ws_header(h->in,
 	    "Sec-WebSocket-Extensions", offer, sizeof(offer)) == 1 &&
 	    (h->pmd = ws_pmd_choose(offer, &h->pmdp, ext, sizeof(ext))))
 		log_verbose(1, "WebSocket: %s", ext);
@@ -1747,7 +1747,7 @@ ws_hs_request(struct ws_hs *h)
 		return (-1);
 	}
 	/* A program run for the connection learns the request. */
-	if (h->o->exec != NULL && (h->cgi = wsh_cgi_env(h->in)) == NULL) {
+	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in)) == NULL) {
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return (-1);
 	}
@@ -1786,7 +1786,7 @@ ws_hs_answer(struct ws_hs *h)
 		break;
 	case 1:
 		why = "an extension that was not offered";
-		if (ws_compresses(h->o) &&
+		if (ws_compresses(h->sd) &&
 		    ws_pmd_answer(ext, &h->pmdp, &why) == 0) {
 			h->pmd = 1;
 			line[room_escape((unsigned char *)ext, strlen(ext),
@@ -1866,8 +1866,8 @@ ws_hs_sniff_cb(void *arg)
 static void
 ws_hs_deadline(struct ws_hs *h)
 {
-	ev_timer_arm(&h->timer, h->o->side.timeout_ms != TIME_NONE ?
-	    h->o->side.timeout_ms : WS_HS_TIMEOUT_MS);
+	ev_timer_arm(&h->timer, h->sd->timeout_ms != TIME_NONE ?
+	    h->sd->timeout_ms : WS_HS_TIMEOUT_MS);
 }
 
 /* One step of the upgrade: write what is owed, then read. */
@@ -1998,14 +1998,14 @@ ws_hs_cb(int fd, int events, void *arg)
 }
 
 static struct ws_hs *
-ws_hs_new(const struct options *o, int fd, struct tls *tls, int server,
+ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
     ws_done_cb *cb, void *arg)
 {
 	struct ws_hs	*h;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return (NULL);
-	h->o = o;
+	h->sd = sd;
 	h->fd = fd;
 	h->tls = tls;
 	h->server = server;
@@ -2025,12 +2025,12 @@ ws_hs_new(const struct options *o, int fd, struct tls *tls, int server,
  * with errno (tls is still the caller's).
  */
 struct ws_hs *
-ws_accept_start(const struct options *o, int fd, struct tls *tls,
+ws_accept_start(const struct side *sd, int fd, struct tls *tls,
     ws_done_cb *cb, void *arg)
 {
 	struct ws_hs	*h;
 
-	if ((h = ws_hs_new(o, fd, tls, 1, cb, arg)) == NULL)
+	if ((h = ws_hs_new(sd, fd, tls, 1, cb, arg)) == NULL)
 		return (NULL);
 	ASYNC_START(h, "ws_accept_start");
 	/*
@@ -2038,11 +2038,11 @@ ws_accept_start(const struct options *o, int fd, struct tls *tls,
 	 * one until its first bytes say otherwise: its deadline starts when
 	 * they do, and until then only --idle-timeout bounds its silence.
 	 */
-	if (o->broker || o->room) {
+	if (sd->ws.plain_too) {
 		h->sniffing = 1;
 		ev_timer_disarm(&h->timer);
-		if (o->side.gate.idle_ms != TIME_NONE)
-			ev_timer_arm(&h->timer, o->side.gate.idle_ms);
+		if (sd->gate.idle_ms != TIME_NONE)
+			ev_timer_arm(&h->timer, sd->gate.idle_ms);
 	}
 	/*
 	 * The first read is from the loop: writable at once, and the TLS
@@ -2149,11 +2149,11 @@ ws_full_cb(int fd, int events, void *arg)
  * one is given the mode's line (NULL: none), as without --websocket.
  */
 void
-ws_say_full(const struct options *o, int fd, const char *line)
+ws_say_full(const struct side *sd, int fd, const char *line)
 {
 	struct ws_full	*f;
 
-	if (!o->broker && !o->room) {
+	if (!sd->ws.plain_too) {
 		ws_full_answer(fd, 1, line);
 		return;
 	}
@@ -2199,7 +2199,7 @@ ws_wait_done(struct ws *w, char *cause, void *arg)
  * with *cause (tls freed).
  */
 struct ws_hs *
-ws_connect_start(const struct options *o, int fd, struct tls *tls,
+ws_connect_start(const struct side *sd, int fd, struct tls *tls,
     const char *host, const char *port, ws_done_cb *cb, void *arg,
     char **cause)
 {
@@ -2212,7 +2212,7 @@ ws_connect_start(const struct options *o, int fd, struct tls *tls,
 	int		 dflt;
 
 	*cause = NULL;
-	if ((h = ws_hs_new(o, fd, tls, 0, cb, arg)) == NULL) {
+	if ((h = ws_hs_new(sd, fd, tls, 0, cb, arg)) == NULL) {
 		tls_free(tls);
 		log_cause(cause, "WebSocket: %s", strerror(errno));
 		return (NULL);
@@ -2221,19 +2221,19 @@ ws_connect_start(const struct options *o, int fd, struct tls *tls,
 	arc4random_buf(nonce, sizeof(nonce));
 	ws_make_key(nonce, h->key);
 	memset(&r, 0, sizeof(r));
-	dflt = strcmp(port, o->side.tls.on ? "443" : "80") == 0;
+	dflt = strcmp(port, sd->tls.on ? "443" : "80") == 0;
 	(void)snprintf(hostport, sizeof(hostport), "%s%s%s%s%s",
 	    strchr(host, ':') != NULL ? "[" : "", host,
 	    strchr(host, ':') != NULL ? "]" : "", dflt ? "" : ":",
 	    dflt ? "" : port);
 	r.host = hostport;
-	r.path = o->side.ws.path != NULL ? o->side.ws.path : "/";
+	r.path = sd->ws.path != NULL ? sd->ws.path : "/";
 	r.key = h->key;
-	r.origin = o->side.ws.origin;
-	r.protocols = h->protocols = o->side.ws.protocol;
-	r.extensions = ws_compresses(o) ? WS_PMD_OFFER : NULL;
-	r.headers = o->side.ws.headers;
-	r.nheaders = o->side.ws.nheaders;
+	r.origin = sd->ws.origin;
+	r.protocols = h->protocols = sd->ws.protocol;
+	r.extensions = ws_compresses(sd) ? WS_PMD_OFFER : NULL;
+	r.headers = sd->ws.headers;
+	r.nheaders = sd->ws.nheaders;
 	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1) {
 		ws_hs_cancel(h);
 		log_cause(cause, "WebSocket: %s", why);
@@ -2251,13 +2251,13 @@ ws_connect_start(const struct options *o, int fd, struct tls *tls,
  * else to serve.  Returns the connection, or NULL with *cause.
  */
 struct ws *
-ws_connect(const struct options *o, int fd, struct tls *tls,
+ws_connect(const struct side *sd, int fd, struct tls *tls,
     const char *host, const char *port, char **cause)
 {
 	struct ws_wait	 wt = { 0, NULL, NULL };
 	struct ws_hs	*h;
 
-	if ((h = ws_connect_start(o, fd, tls, host, port, ws_wait_done,
+	if ((h = ws_connect_start(sd, fd, tls, host, port, ws_wait_done,
 	    &wt, cause)) == NULL)
 		return (NULL);
 	while (!wt.done) {

@@ -181,7 +181,7 @@ wsh_ok(struct wsh_answer *a, const char *type, off_t len)
 
 /* A file of --ws-static for target, or the refusal. */
 static void
-wsh_static(const struct options *o, const char *target,
+wsh_static(const struct side *sd, const char *target,
     struct wsh_answer *a)
 {
 	char		 path[HTTP_TARGET_MAX + 16];
@@ -192,7 +192,7 @@ wsh_static(const struct options *o, const char *target,
 		wsh_refuse(a, HTTP_FORBIDDEN, "forbidden path");
 		return;
 	}
-	if ((fd = wsh_open_beneath(o->side.ws.static_fd, path)) == -1) {
+	if ((fd = wsh_open_beneath(sd->ws.static_fd, path)) == -1) {
 		/* A link out, a link at all, or a way up: the same 403. */
 		wsh_refuse(a, errno == EXDEV || errno == ELOOP ||
 		    errno == EACCES ? HTTP_FORBIDDEN : WSH_NOT_FOUND,
@@ -216,15 +216,15 @@ wsh_static(const struct options *o, const char *target,
 
 /* Is the path of target (before its query) one of --ws-path's? */
 static int
-wsh_path_allowed(const struct options *o, const char *target)
+wsh_path_allowed(const struct side *sd, const char *target)
 {
 	size_t	 i, n = strcspn(target, "?#");
 
-	if (o->side.ws.npaths == 0)
+	if (sd->ws.npaths == 0)
 		return (1);
-	for (i = 0; i < o->side.ws.npaths; i++) {
-		if (strlen(o->side.ws.paths[i]) == n &&
-		    strncmp(o->side.ws.paths[i], target, n) == 0)
+	for (i = 0; i < sd->ws.npaths; i++) {
+		if (strlen(sd->ws.paths[i]) == n &&
+		    strncmp(sd->ws.paths[i], target, n) == 0)
 			return (1);
 	}
 	return (0);
@@ -235,16 +235,16 @@ wsh_path_allowed(const struct options *o, const char *target)
  * one comes from no browser, and no page can make it: it passes.
  */
 static int
-wsh_origin_allowed(const struct options *o, const char *head)
+wsh_origin_allowed(const struct side *sd, const char *head)
 {
 	char	 v[512];
 	size_t	 i;
 
-	if (o->side.ws.nallow_origins == 0 ||
+	if (sd->ws.nallow_origins == 0 ||
 	    ws_header(head, "Origin", v, sizeof(v)) != 1)
 		return (1);
-	for (i = 0; i < o->side.ws.nallow_origins; i++) {
-		if (strcasecmp(o->side.ws.allow_origins[i], v) == 0)
+	for (i = 0; i < sd->ws.nallow_origins; i++) {
+		if (strcasecmp(sd->ws.allow_origins[i], v) == 0)
 			return (1);
 	}
 	return (0);
@@ -258,7 +258,7 @@ wsh_origin_allowed(const struct options *o, const char *head)
  * Returns WSH_UPGRADE or WSH_ANSWER.
  */
 int
-wsh_route(const struct options *o, const char *head, struct wsh_answer *a)
+wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
 {
 	struct wsh_line	 l;
 	char		 v[512];
@@ -276,9 +276,9 @@ wsh_route(const struct options *o, const char *head, struct wsh_answer *a)
 	/* What is no request for a page is an upgrade refused. */
 	a->refusal = 1;
 	if (upgrade) {
-		if (!wsh_path_allowed(o, l.target))
+		if (!wsh_path_allowed(sd, l.target))
 			wsh_refuse(a, WSH_NOT_FOUND, "no WebSocket here");
-		else if (!wsh_origin_allowed(o, head))
+		else if (!wsh_origin_allowed(sd, head))
 			wsh_refuse(a, HTTP_FORBIDDEN, "origin not allowed");
 		else
 			return (WSH_UPGRADE);
@@ -290,11 +290,11 @@ wsh_route(const struct options *o, const char *head, struct wsh_answer *a)
 		return (WSH_ANSWER);
 	}
 	a->refusal = 0;
-	if (o->side.ws.static_dir != NULL) {
-		wsh_static(o, l.target, a);
+	if (sd->ws.static_dir != NULL) {
+		wsh_static(sd, l.target, a);
 		return (WSH_ANSWER);
 	}
-	if (o->room && strcspn(l.target, "?#") == 1) {
+	if (sd->ws.room_page && strcspn(l.target, "?#") == 1) {
 		wsh_ok(a, "text/html; charset=utf-8",
 		    sizeof(wsh_room_page) - 1);
 		if (!a->head_only) {
