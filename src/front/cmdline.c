@@ -427,93 +427,35 @@ add_ports(struct options *o, char *const *argv, int argc)
  * operand may be a ws:// or wss:// URL.
  */
 /*
- * A URL's user information, the len bytes at ui: sent as Basic
- * credentials (an extra upgrade header), and the password blanked in
- * argv, as curl does, so that ps does not show it.  Never echoed: a bad
- * one is refused without it.
- */
-static void
-ws_userinfo(struct options *o, char *ui, size_t len)
-{
-	char	 line[1024], *p;
-
-	if (ws_basic_auth(ui, len, line, sizeof(line)) == -1)
-		fatalx("invalid URL: bad user information");
-	if ((p = memchr(ui, ':', len)) != NULL)
-		memset(p + 1, '*', len - (p + 1 - ui));
-	o->side.ws.headers = reallocarray(o->side.ws.headers, o->side.ws.nheaders + 1,
-	    sizeof(*o->side.ws.headers));
-	if (o->side.ws.headers == NULL ||
-	    (o->side.ws.headers[o->side.ws.nheaders] = strdup(line)) == NULL)
-		fatal("strdup");
-	o->side.ws.nheaders++;
-	explicit_bzero(line, sizeof(line));
-}
-
-/*
  * A client's "ws://[user[:password]@]host[:port][/path]" or "wss://..."
- * operand: the host, the port (80, 443 by default), the path with its
- * query ("/" when none; bytes a request line cannot hold go as %XX), the
- * user information as Basic credentials; wss:// is over TLS, and its
- * certificate and name are verified, as browsers and curl do, unless
- * --ws-insecure or --ssl-pin says otherwise.  Returns 0, or -1 when arg
- * is no such URL.
+ * operand (side_ws_url()): its password, if it has one, is blanked in
+ * place, as other passwords are, and the rest of it stays as given, so
+ * that ps(1) shows it.  Returns 0, or -1 when arg is no such URL.
  */
 static int
 ws_url(struct options *o, char *arg)
 {
-	char		*h, *e, *path, *at;
-	const char	*port;
-	int		 secure;
+	static char	*host, *path, *auth;
+	char		*port, *cause, *at, *colon, *p;
 
-	if (strncasecmp(arg, "ws://", 5) == 0) {
-		secure = 0;
-		h = arg + 5;
-	} else if (strncasecmp(arg, "wss://", 6) == 0) {
-		secure = 1;
-		h = arg + 6;
-	} else
-		return (-1);
-	if ((path = strdup(h + strcspn(h, "/?#"))) == NULL)
-		fatal("strdup");
-	h[strcspn(h, "/?#")] = '\0';
-	if (*path == '\0' || *path == '?') {
-		char	*p;
-
-		if (asprintf(&p, "/%s", path) == -1)
-			fatal("asprintf");
-		free(path);
-		path = p;
+	if (side_ws_url(&o->side, arg, &host, &port, &path, &auth,
+	    &cause) == -1) {
+		if (cause == NULL)
+			return (-1);
+		fatalx("%s", cause);
 	}
-	path[strcspn(path, "#")] = '\0';
-	if ((at = strrchr(h, '@')) != NULL) {
-		ws_userinfo(o, h, at - h);
-		h = at + 1;
+	if (auth != NULL) {
+		o->side.ws.headers = reallocarray(o->side.ws.headers,
+		    o->side.ws.nheaders + 1, sizeof(*o->side.ws.headers));
+		if (o->side.ws.headers == NULL)
+			fatal("reallocarray");
+		o->side.ws.headers[o->side.ws.nheaders++] = auth;
+		p = arg + strcspn(arg, ":") + 3;
+		if ((at = memrchr(p, '@', strcspn(p, "/?#"))) != NULL &&
+		    (colon = memchr(p, ':', at - p)) != NULL)
+			opt_hide_secret(colon + 1, at - colon - 1);
 	}
-	port = secure ? "443" : "80";
-	if (*h == '[') {
-		if ((e = strchr(h, ']')) == NULL)
-			fatalx("invalid URL: %s", arg);
-		*e++ = '\0';
-		h++;
-	} else
-		e = strchr(h, ':');
-	if (e != NULL && *e == ':') {
-		*e++ = '\0';
-		port = e;
-	} else if (e != NULL && *e != '\0')
-		fatalx("invalid URL: %s", arg);
-	if (*h == '\0')
-		fatalx("invalid URL: no host");
-	o->side.host = h;
-	o->side.ws.path = path;
-	o->side.ws.on = 1;
-	if (secure) {
-		o->side.tls.on = 1;
-		if (!o->side.ws.insecure && o->side.tls.npins == 0)
-			o->side.tls.verify = 1;
-	}
-	add_ports(o, (char *const *)&port, 1);
+	add_ports(o, &port, 1);
 	return (0);
 }
 
@@ -743,67 +685,29 @@ proxy_auth_env(struct cmdline *cl)
 static void
 proxy_hop(struct cmdline *cl, size_t i)
 {
-	struct options		*o = cl->o;
-	struct proxy_hop	*h = &o->side.proxy.hops[i];
-	struct proxy_url	 u;
-	const char		*arg = cl->proxy[i], *errstr;
-	char			 label[PROXY_URL_MAX];
+	struct options	*o = cl->o;
+	char		*cause;
 
-	if (proxy_url_is(arg, strlen(arg))) {
-		if (proxy_url_parse(arg, strlen(arg), &u, &errstr) == -1)
-			fatalx("proxy %zu (-x): %s", i + 1, errstr);
-		h->proto = u.proto;
-		if ((h->host = strdup(u.host)) == NULL ||
-		    (u.port[0] != '\0' && (h->port = strdup(u.port)) == NULL))
-			fatal("strdup");
-		if (u.has_user && ((h->user = strdup(u.user)) == NULL ||
-		    (u.has_pass && (h->pass = strdup(u.pass)) == NULL)))
-			fatal("strdup");
-		h->owned = u.has_user;
-		explicit_bzero(&u, sizeof(u));
-		hide_url_password((char *)arg);
-	} else {
-		h->proto = o->side.proxy.proto;
-		if (proxy_parse_addr(arg, &h->host, &h->port, &errstr) == -1)
-			fatalx("%s", errstr);
+	const char	*arg = cl->proxy[i];
+
+	/* An address's errors are in nc's words, alone. */
+	if (proxy_hop_parse(&o->side.proxy.hops[i], o->side.proxy.proto,
+	    arg, &cause) == -1) {
+		if (!proxy_url_is(arg, strlen(arg)))
+			fatalx("%s", cause);
+		fatalx("proxy %zu (-x): %s", i + 1, cause);
 	}
-	if (h->port == NULL &&
-	    (h->port = strdup(proxy_default_port(h->proto))) == NULL)
-		fatal("strdup");
-	/* Messages name it as a URL without its password. */
-	snprintf(label, sizeof(label), strchr(h->host, ':') != NULL ?
-	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", proxy_url_scheme(h->proto),
-	    h->user != NULL ? h->user : "", h->user != NULL ? "@" : "",
-	    h->host, h->port);
-	if ((h->label = strdup(label)) == NULL)
-		fatal("strdup");
+	hide_url_password((char *)arg);
 }
 
-/*
- * Free what proxy_hop() made for each -x (the first one's host and port
- * are proxy_host and proxy_port, freed with them).
- */
+/* Free what proxy_hop() made for each -x. */
 void
 proxy_hops_free(struct options *o)
 {
-	struct proxy_hop	*h;
-	size_t			 i;
+	size_t	 i;
 
-	for (i = 0; i < o->side.proxy.nhops; i++) {
-		h = &o->side.proxy.hops[i];
-		if (i > 0) {
-			free(h->host);
-			free(h->port);
-		}
-		free((char *)h->label);
-		if (h->owned) {
-			if (h->pass != NULL)
-				explicit_bzero((char *)h->pass,
-				    strlen(h->pass));
-			free((char *)h->user);
-			free((char *)h->pass);
-		}
-	}
+	for (i = 0; i < o->side.proxy.nhops; i++)
+		proxy_hop_free(&o->side.proxy.hops[i]);
 	o->side.proxy.nhops = 0;
 }
 

@@ -94,8 +94,6 @@ main(int argc, char **argv)
 	status = mode_run(&o);
 	stats_end();
 	free_ports(o.side.ports, o.side.nports);
-	free(o.side.proxy.host);
-	free(o.side.proxy.port);
 	proxy_hops_free(&o);
 	dump_close(run.dump);
 	free(o.side.sock.md5sig);

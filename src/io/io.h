@@ -147,8 +147,6 @@ int		 tls_dtls_listen(struct tls_ctx *, int, struct net_peer *,
 		    struct tls **);
 struct tls_hs	*tls_dtls_accept_start(struct tls_ctx *, struct tls *, int,
 		    long long, tls_done_cb *, void *, char **);
-struct tls	*tls_handshake(struct tls_ctx *, int, const char *,
-		    long long, char **);
 int		 tls_check_peer(const struct tls_conf *, struct tls *,
 		    char **);
 void		 tls_attach(struct endpoint *, struct tls *);

@@ -40,18 +40,6 @@ tls_ctx_free(struct tls_ctx *tc)
 	(void)tc;
 }
 
-struct tls *
-tls_handshake(struct tls_ctx *tc, int fd, const char *host,
-    long long timeout_ms, char **cause)
-{
-	(void)tc;
-	(void)fd;
-	(void)host;
-	(void)timeout_ms;
-	log_cause(cause, "TLS support was not built in");
-	return (NULL);
-}
-
 struct tls_hs *
 tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)

@@ -1252,52 +1252,6 @@ tls_handshake_cancel(struct tls_hs *h)
 	free(h);
 }
 
-/* Where a synchronous handshake keeps its result. */
-struct tls_wait {
-	int		 done;
-	struct tls	*t;
-	char		*cause;
-};
-
-static void
-tls_wait_done(struct tls *t, char *cause, void *arg)
-{
-	struct tls_wait	*w = arg;
-
-	w->done = 1;
-	w->t = t;
-	w->cause = cause;
-	ev_break();
-}
-
-/*
- * Run the TLS handshake on fd as a client of host and wait for it: for a
- * process with one connection (the client), which has nothing else to
- * serve meanwhile.  The wait is the event loop's, so signals and other
- * watchers go on being served.  Returns the TLS state, or NULL with
- * *cause set to a one-line message; fd stays open either way.
- */
-struct tls *
-tls_handshake(struct tls_ctx *tc, int fd, const char *host,
-    long long timeout_ms, char **cause)
-{
-	struct tls_wait	 w = { 0, NULL, NULL };
-	struct tls_hs	*h;
-
-	if ((h = tls_handshake_start(tc, fd, host, timeout_ms, tls_wait_done,
-	    &w, cause)) == NULL)
-		return (NULL);
-	while (!w.done) {
-		if (ev_loop() == -1) {
-			tls_handshake_cancel(h);
-			log_cause(cause, "poll: %s", strerror(errno));
-			return (NULL);
-		}
-	}
-	*cause = w.cause;
-	return (w.t);
-}
-
 /* Map an SSL_read/SSL_write failure onto errno and the events it needs. */
 static ssize_t
 tls_fail(struct tls *t, int r, int *want)

@@ -426,6 +426,16 @@ chat_init(struct chat *c, const struct job *j)
 		fatal("malloc");
 }
 
+/* The connection to the chat server is made: -v says so. */
+static void
+chat_dialled(int fd, const struct net_peer *peer, void *arg)
+{
+	const struct side	*sd = arg;
+
+	(void)fd;
+	net_report_connect(sd, sd->host, sd->ports[0], peer);
+}
+
 /*
  * Talk to the chat server at the host and port of the command line.
  * Returns the exit status: 0 when the conversation ended as it should.
@@ -433,31 +443,25 @@ chat_init(struct chat *c, const struct job *j)
 int
 chat_connect(const struct job *j)
 {
-	struct chat	 c;
-	struct net_peer	 peer;
-	struct tls	*tls = NULL;
-	char		*cause;
-	int		 fd;
+	const struct side	*sd = j->side;
+	struct chat		 c;
+	struct dial_how		 how = { .dialled = chat_dialled };
+	struct net_peer		 peer;
+	char			*cause;
 
 	chat_init(&c, j);
+	how.dialled_arg = (void *)sd;
 	/* Directly or through the proxy of the command line. */
-	fd = dial_sync(j->side, j->side->host, j->side->ports[0], NULL, &peer, &cause);
-	if (fd == -1) {
+	if ((c.nc = open_wait(sd, sd->host, sd->ports[0], &how, &peer,
+	    &cause)) == NULL) {
 		if (cause != NULL)
 			fatalx("%s", cause);
 		/* With -v, the dial has said so already. */
-		net_report_refused(j->side, j->side->host, j->side->ports[0], errno);
+		net_report_refused(sd, sd->host, sd->ports[0], errno);
 		free(c.scratch);
 		return (1);
 	}
-	net_report_connect(j->side, j->side->host, j->side->ports[0], &peer);
-	if (j->side->tls.on && (tls = tls_handshake(j->side->tls.ctx, fd,
-	    j->side->host, j->side->timeout_ms, &cause)) == NULL)
-		fatalx("%s", cause);
-	snprintf(c.peer, sizeof(c.peer), "%s port %s", j->side->host, j->side->ports[0]);
-	if ((c.nc = netconn_new(fd)) == NULL)
-		fatal("session");
-	c.nc->tls = tls;
+	snprintf(c.peer, sizeof(c.peer), "%s port %s", sd->host, sd->ports[0]);
 	if (chat_start(&c) == -1)
 		fatal("session");
 	if (c.s != NULL && ev_loop() == -1)

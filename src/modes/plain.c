@@ -1011,6 +1011,21 @@ plain_pass_fd(int fd)
 }
 
 /*
+ * The client's connection to p->port is made, before its handshakes:
+ * netcat's -v line, and -F hands the socket over.
+ */
+static void
+plain_dialled(int fd, const struct net_peer *peer, void *arg)
+{
+	struct plain		*p = arg;
+	const struct side	*sd = p->j->side;
+
+	net_report_connect(sd, sd->host, p->port, peer);
+	if (p->j->flow->fdpass)
+		plain_pass_fd(fd);
+}
+
+/*
  * Connect to each port in turn and relay over it, as netcat does.
  * Returns the exit status: 0 if any connection was made and nothing went
  * wrong; with a program, its status.
@@ -1018,45 +1033,29 @@ plain_pass_fd(int fd)
 int
 plain_connect(const struct job *j)
 {
-	struct plain	 p;
-	struct net_peer	 peer;
-	struct netconn	*nc;
-	struct tls	*tls = NULL;
-	struct ws	*ws = NULL;
-	char		*cause;
-	size_t		 i;
-	int		 fd, connected = 0;
+	const struct side	*sd = j->side;
+	struct plain		 p;
+	struct dial_how		 how = { .dialled = plain_dialled };
+	struct net_peer		 peer;
+	struct netconn		*nc;
+	char			*cause;
+	size_t			 i;
+	int			 connected = 0;
 
 	plain_init(&p, j);
-	for (i = 0; i < j->side->nports; i++) {
-		p.port = j->side->ports[i];
-		fd = dial_sync(j->side, j->side->host, j->side->ports[i], NULL, &peer,
-		    &cause);
-		if (fd == -1) {
+	how.dialled_arg = &p;
+	for (i = 0; i < sd->nports; i++) {
+		p.port = sd->ports[i];
+		if ((nc = open_wait(sd, sd->host, p.port, &how, &peer,
+		    &cause)) == NULL) {
 			if (cause != NULL)
 				fatalx("%s", cause);
 			/* nc's plain mode says it with -v only. */
-			if (j->side->say_refused)
-				net_report_refused(j->side, j->side->host, j->side->ports[i],
-				    errno);
+			if (sd->say_refused)
+				net_report_refused(sd, sd->host, p.port, errno);
 			continue;
 		}
 		connected = 1;
-		net_report_connect(j->side, j->side->host, j->side->ports[i], &peer);
-		if (j->flow->fdpass)
-			plain_pass_fd(fd);
-		if (j->side->tls.on && (tls = tls_handshake(j->side->tls.ctx, fd,
-		    j->side->host, j->side->timeout_ms, &cause)) == NULL)
-			fatalx("%s", cause);
-		if (j->side->ws.on && (ws = ws_connect(j->side, fd, tls, j->side->host,
-		    j->side->ports[i], &cause)) == NULL)
-			fatalx("%s", cause);
-		if (ws != NULL)
-			tls = NULL;
-		if ((nc = netconn_new(fd)) == NULL)
-			fatal("session");
-		nc->tls = tls;
-		nc->ws = ws;
 		if (plain_start(&p, nc, &peer) == -1) {
 			if (!p.exec)
 				exit(1);

@@ -46,30 +46,35 @@ scan_pause(long long ms)
 int
 scan_ports(const struct job *j)
 {
-	struct net_peer	 peer;
-	char		*cause;
-	size_t		 i;
-	int		 fd, status = 1;
+	const struct side	*sd = j->side;
+	const struct dial_how	 how = { .flags = DIAL_BARE };
+	struct net_peer		 peer;
+	struct netconn		*nc;
+	char			*cause;
+	size_t			 i;
+	int			 fd, status = 1;
 
 	if (j->randomize)
-		scan_shuffle(j->side->ports, j->side->nports);
-	for (i = 0; i < j->side->nports; i++) {
+		scan_shuffle(sd->ports, sd->nports);
+	for (i = 0; i < sd->nports; i++) {
 		if (i > 0 && j->flow->interval_ms > 0)
 			scan_pause(j->flow->interval_ms);
-		fd = dial_sync(j->side, j->side->host, j->side->ports[i], NULL, &peer,
-		    &cause);
-		if (fd == -1) {
+		if ((nc = open_wait(sd, sd->host, sd->ports[i], &how, &peer,
+		    &cause)) == NULL) {
 			if (cause != NULL)
 				fatalx("%s", cause);
 			continue;
 		}
+		fd = nc->fd;
+		nc->fd = -1;
+		netconn_free(nc);
 		/* A UDP "connection" is only known to be refused. */
-		if (j->side->sock.socktype == SOCK_DGRAM &&
-		    udp_probe(fd, j->side->timeout_ms) == -1) {
+		if (sd->sock.socktype == SOCK_DGRAM &&
+		    udp_probe(fd, sd->timeout_ms) == -1) {
 			close(fd);
 			continue;
 		}
-		net_report_connect(j->side, j->side->host, j->side->ports[i], &peer);
+		net_report_connect(sd, sd->host, sd->ports[i], &peer);
 		close(fd);
 		status = 0;
 	}

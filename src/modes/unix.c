@@ -31,20 +31,28 @@ static const struct dial_how	 unix_how = {
 static int
 unix_mode_open(const struct job *j, char **cause)
 {
-	struct net_peer			 peer;
-	char				*why;
-	int				 fd, error;
+	const struct side	*sd = j->side;
+	struct net_peer		 peer;
+	struct netconn		*nc;
+	struct dial_how		 how = unix_how;
+	char			*why;
+	int			 fd, error;
 
-	if (j->side->sock.socktype != SOCK_STREAM)
-		return (unix_open(j->side, cause));
+	if (sd->sock.socktype != SOCK_STREAM)
+		return (unix_open(sd, cause));
 	*cause = NULL;
-	if ((fd = dial_sync(j->side, j->side->host, NULL, &unix_how, &peer, &why)) == -1) {
+	how.flags |= DIAL_BARE;
+	if ((nc = open_wait(sd, sd->host, NULL, &how, &peer, &why)) == NULL) {
 		error = errno;
-		log_cause(cause, "%s: %s", j->side->host, why != NULL ? why :
+		log_cause(cause, "%s: %s", sd->host, why != NULL ? why :
 		    strerror(error));
 		free(why);
 		errno = error;
+		return (-1);
 	}
+	fd = nc->fd;
+	nc->fd = -1;
+	netconn_free(nc);
 	return (fd);
 }
 

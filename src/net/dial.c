@@ -889,31 +889,6 @@ dial_clear(struct dial *d)
 	d->nhops = 0;
 }
 
-/* What dial_sync() waits for. */
-struct dial_wait {
-	int		 done;
-	int		 fd;
-	int		 error;
-	struct net_peer	 peer;
-	char		*cause;
-};
-
-static void
-dial_sync_cb(int fd, const struct net_peer *peer, int error,
-    const char *cause, void *arg)
-{
-	struct dial_wait	*w = arg;
-
-	w->done = 1;
-	w->fd = fd;
-	w->error = error;
-	if (peer != NULL)
-		w->peer = *peer;
-	if (cause != NULL)
-		log_cause(&w->cause, "%s", cause);
-	ev_break();
-}
-
 /*
  * --retry: after the tries-th try failed with error (and no message), is
  * another due?  Only a peer that is not there yet is waited for: a
@@ -921,7 +896,7 @@ dial_sync_cb(int fd, const struct net_peer *peer, int error,
  * message (a name that does not resolve, a source that cannot be bound, a
  * proxy's refusal) is final.
  */
-static int
+int
 dial_retry_due(const struct side *sd, int tries, int error,
     const char *cause)
 {
@@ -941,60 +916,4 @@ dial_retry_due(const struct side *sd, int tries, int error,
 		return (0);
 	}
 	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
-}
-
-static void
-dial_pause_cb(void *arg)
-{
-	int	*over = arg;
-
-	*over = 1;
-	ev_break();
-}
-
-/*
- * For a client with nothing else to do: dial host and port (the way how
- * says, as dial_open(); NULL: a client's) within -w, and
- * again after the --retry-interval pause as --retry says, running the loop
- * until it is done.  Returns the connected non-blocking socket with peer
- * filled, or -1 with errno and *cause (NULL when -v has said it all, as
- * for a connection refused).
- */
-int
-dial_sync(const struct side *sd, const char *host, const char *port,
-    const struct dial_how *how, struct net_peer *peer, char **cause)
-{
-	struct dial_wait	 w;
-	struct ev_timer		 pause;
-	int			 tries, over;
-
-	*cause = NULL;
-	for (tries = 0;; tries++) {
-		memset(&w, 0, sizeof(w));
-		w.fd = -1;
-		if (dial_open(sd, host, port, sd->timeout_ms, how, dial_sync_cb,
-		    &w) == NULL) {
-			log_cause(cause, "%s", strerror(errno));
-			return (-1);
-		}
-		while (!w.done) {
-			if (ev_loop() == -1)
-				fatal("poll");
-		}
-		if (w.fd != -1 || !dial_retry_due(sd, tries, w.error, w.cause))
-			break;
-		/* The pause is the loop's, like the tries themselves. */
-		over = 0;
-		ev_timer_init(&pause, dial_pause_cb, &over);
-		ev_timer_arm(&pause, sd->retry_ms);
-		while (!over) {
-			if (ev_loop() == -1)
-				fatal("poll");
-		}
-	}
-	*cause = w.cause;
-	if (w.fd != -1)
-		*peer = w.peer;
-	errno = w.error;
-	return (w.fd);
 }

@@ -125,11 +125,29 @@ struct ws_conf {
 					   for a program (-e, -c) */
 };
 
+/* What a side is: a socket, or one of the ends that are not. */
+enum side_kind {
+	SIDE_SOCKET,		/* TCP, UDP, Unix-domain, VSOCK, as sock says */
+	SIDE_STDIO,		/* "-": standard input and output */
+	SIDE_EXEC,		/* exec:: a program, path its command */
+	SIDE_FILE,		/* file:: path */
+	SIDE_SERIAL,		/* serial:: the line at path */
+	SIDE_PTY,		/* pty:: a pseudo-terminal, path its link */
+};
+
 /*
  * A side: one end of what sockcat joins, as a connection is dialled or
  * listened on, with its own settings.
  */
 struct side {
+	enum side_kind	 kind;
+	const char	*text;		/* its address as given; NULL: the
+					   command line's own side */
+	const char	*path;		/* a file, device, link or command */
+	int		 append;	/* file:,append */
+	int		 crtscts;	/* serial:,crtscts */
+	unsigned long	 speed;		/* serial:'s bits/s; 0: as it is */
+	void		*own;		/* what side_parse() allocated */
 	const char	*host;		/* destination, or listen address */
 	char		**ports;	/* expanded port list */
 	size_t		 nports;
@@ -155,6 +173,16 @@ struct side {
 	struct tls_conf	 tls;
 	struct ws_conf	 ws;
 };
+
+/* side.c */
+int		 side_parse(struct side *, const struct side *, const char *,
+		    char **);
+void		 side_free(struct side *);
+int		 side_ws_url(struct side *, const char *, char **, char **,
+		    char **, char **, char **);
+int		 proxy_hop_parse(struct proxy_hop *, int, const char *,
+		    char **);
+void		 proxy_hop_free(struct proxy_hop *);
 
 /* activate.c */
 int		 activate_take(const char **, int *, char **);
@@ -323,7 +351,14 @@ struct dial_how {
 #define DIAL_BACKLOG	0x4	/* a full backlog is waited out (a client) */
 #define DIAL_PARK	0x8	/* the socket is handed over parked
 				   (ev_park()): its owner watches it */
+#define DIAL_ONCE	0x10	/* open_start(): one try, whatever
+				   --retry says (the caller tries again) */
+#define DIAL_BARE	0x20	/* open_start(): the connection alone,
+				   no TLS or WebSocket (-z) */
 	dial_check_cb	*check;	/* asked about each address first */
+	/* open_start(): the connection is made, before any handshake. */
+	void		(*dialled)(int, const struct net_peer *, void *);
+	void		*dialled_arg;
 	/* The client whose share of the resolver the lookup is in, or NULL
 	   (resolve_start_for()). */
 	const struct sockaddr *peer;
@@ -335,9 +370,24 @@ struct dial	*dial_open(const struct side *, const char *,
 		    dial_cb *, void *);
 void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
-int		 dial_sync(const struct side *, const char *,
-		    const char *, const struct dial_how *, struct net_peer *,
-		    char **);
+int		 dial_retry_due(const struct side *, int, int, const char *);
+
+/* open.c */
+struct opening;
+struct netconn;
+/*
+ * A side is open: its connection (which the callee owns) and the peer it
+ * reached; or NULL, with an errno value and a message (NULL when -v has
+ * said it already).
+ */
+typedef void open_cb(struct netconn *, const struct net_peer *, int,
+    const char *, void *);
+struct opening	*open_start(const struct side *, const char *, const char *,
+		    const struct dial_how *, open_cb *, void *);
+void		 open_quiet(struct opening *);
+void		 open_cancel(struct opening *);
+struct netconn	*open_wait(const struct side *, const char *, const char *,
+		    const struct dial_how *, struct net_peer *, char **);
 
 /* redial.c */
 
@@ -368,11 +418,9 @@ typedef void ws_done_cb(struct ws *, char *, void *);
 struct ws_hs	*ws_accept_start(const struct side *, int, struct tls *,
 		    ws_done_cb *, void *);
 void		 ws_hs_cancel(struct ws_hs *);
-struct ws	*ws_connect(const struct side *, int, struct tls *,
-		    const char *, const char *, char **);
 struct ws_hs	*ws_connect_start(const struct side *, int, struct tls *,
-		    const char *, const char *, ws_done_cb *, void *,
-		    char **);
+		    const char *, const char *, long long, ws_done_cb *,
+		    void *, char **);
 void		 ws_attach(struct endpoint *, struct ws *, int);
 void		 ws_free(struct ws *);
 void		 ws_close_now(struct ws *, int, const char *);

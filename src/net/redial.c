@@ -1,7 +1,8 @@
 /*
  * A client's connection made again after it ended (--reconnect): a pause,
- * then the dial, then TLS and the WebSocket upgrade as the command line
- * asks, tried until one attempt gets through or MAX have failed.  The
+ * then the side opened again (open.c: the dial, TLS and the WebSocket
+ * upgrade as the side asks), tried until one attempt gets through or MAX
+ * have failed.  The
  * pause starts at --retry-interval and doubles after each failed attempt,
  * up to REDIAL_MAX_MS, each one drawn at random from its upper half so
  * that clients cut off together do not all come back together.
@@ -23,18 +24,13 @@ struct redial {
 	const struct side	*sd;
 	const char		*host;
 	const char		*port;
-	const struct dial_how	*how;
+	struct dial_how		 how;	/* the owner's, one try at a time */
 	redial_cb		*cb;
 	void			*arg;
 	int			 tries;	/* Attempts since the loss. */
 	long long		 pause_ms; /* The next pause, before jitter. */
 	struct ev_timer		 timer;
-	/* The attempt in progress, one stage at a time. */
-	struct dial		*dial;
-	struct tls_hs		*tls_hs;
-	struct ws_hs		*ws_hs;
-	int			 fd;
-	struct net_peer		 peer;
+	struct opening		*op;	/* The attempt in progress. */
 };
 
 static void	redial_try(void *);
@@ -55,10 +51,11 @@ redial_new(const struct side *sd, const char *host, const char *port,
 	r->sd = sd;
 	r->host = host;
 	r->port = port;
-	r->how = how;
+	if (how != NULL)
+		r->how = *how;
+	r->how.flags |= DIAL_ONCE;
 	r->cb = cb;
 	r->arg = arg;
-	r->fd = -1;
 	ev_timer_init(&r->timer, redial_try, r);
 	return (r);
 }
@@ -102,10 +99,6 @@ redial_failed(struct redial *r, const char *cause)
 {
 	long long	 cap;
 
-	if (r->fd != -1) {
-		close(r->fd);
-		r->fd = -1;
-	}
 	if (cause != NULL)
 		log_verbose(1, "%s", cause);
 	if (r->sd->reconnect_max > 0 && r->tries >= r->sd->reconnect_max) {
@@ -117,89 +110,32 @@ redial_failed(struct redial *r, const char *cause)
 	redial_pause(r);
 }
 
-/* The attempt got through: the owner takes the socket. */
+/* An attempt is over: the owner takes its socket, TLS and WebSocket. */
 static void
-redial_done(struct redial *r, struct tls *t, struct ws *w)
-{
-	int	 fd = r->fd;
-
-	r->fd = -1;
-	r->cb(fd, &r->peer, t, w, r->arg);
-}
-
-static void
-redial_ws_done(struct ws *w, char *cause, void *arg)
-{
-	struct redial	*r = arg;
-
-	r->ws_hs = NULL;
-	if (w == NULL) {
-		redial_failed(r, cause);
-		free(cause);
-		return;
-	}
-	redial_done(r, NULL, w);
-}
-
-/* TLS, where asked, is up (t), or there is none: the upgrade, if any. */
-static void
-redial_ws(struct redial *r, struct tls *t)
-{
-	char	*cause;
-
-	if (r->sd->ws.path == NULL) {
-		redial_done(r, t, NULL);
-		return;
-	}
-	if ((r->ws_hs = ws_connect_start(r->sd, r->fd, t, r->host, r->port,
-	    redial_ws_done, r, &cause)) == NULL) {
-		redial_failed(r, cause);
-		free(cause);
-	}
-}
-
-static void
-redial_tls_done(struct tls *t, char *cause, void *arg)
-{
-	struct redial	*r = arg;
-
-	r->tls_hs = NULL;
-	if (t == NULL) {
-		redial_failed(r, cause);
-		free(cause);
-		return;
-	}
-	redial_ws(r, t);
-}
-
-static void
-redial_dial_cb(int fd, const struct net_peer *peer, int error,
+redial_opened(struct netconn *nc, const struct net_peer *peer, int error,
     const char *cause, void *arg)
 {
 	struct redial	*r = arg;
-	char		*why;
+	struct tls	*t;
+	struct ws	*w;
+	int		 fd;
 
-	r->dial = NULL;
-	if (fd == -1) {
+	r->op = NULL;
+	if (nc == NULL) {
 		/* A path's failure is said by nobody else. */
-		if (cause == NULL && r->how != NULL &&
-		    (r->how->flags & DIAL_UNIX))
+		if (cause == NULL && (r->how.flags & DIAL_UNIX))
 			log_verbose(1, "%s: %s", r->host, strerror(error));
 		redial_failed(r, cause);
 		return;
 	}
-	r->fd = fd;
-	r->peer = *peer;
-	if (!r->sd->tls.on) {
-		redial_ws(r, NULL);
-		return;
-	}
-	if ((r->tls_hs = tls_handshake_start(r->sd->tls.ctx, fd, r->host,
-	    r->sd->timeout_ms,
-	    redial_tls_done, r, &why)) == NULL) {
-		redial_failed(r, why);
-		free(why);
-	}
+	fd = nc->fd;
+	t = nc->tls;
+	w = nc->ws;
+	nc->fd = -1;
+	nc->tls = NULL;
+	nc->ws = NULL;
+	netconn_free(nc);
+	r->cb(fd, peer, t, w, r->arg);
 }
 
 /* The pause is over: one more attempt. */
@@ -209,8 +145,8 @@ redial_try(void *arg)
 	struct redial	*r = arg;
 
 	r->tries++;
-	if ((r->dial = dial_open(r->sd, r->host, r->port, r->sd->timeout_ms,
-	    r->how, redial_dial_cb, r)) == NULL)
+	if ((r->op = open_start(r->sd, r->host, r->port, &r->how,
+	    redial_opened, r)) == NULL)
 		redial_failed(r, strerror(errno));
 }
 
@@ -221,10 +157,6 @@ redial_free(struct redial *r)
 	if (r == NULL)
 		return;
 	ev_timer_disarm(&r->timer);
-	dial_cancel(r->dial);
-	tls_handshake_cancel(r->tls_hs);
-	ws_hs_cancel(r->ws_hs);
-	if (r->fd != -1)
-		close(r->fd);
+	open_cancel(r->op);
 	free(r);
 }

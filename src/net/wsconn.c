@@ -232,6 +232,7 @@ struct ws_hs {
 	int			 pmd;	/* permessage-deflate agreed */
 	struct ws_pmd		 pmdp;
 	struct ev_timer		 timer;
+	long long		 timeout_ms; /* the deadline, from HTTP on */
 	ws_done_cb		*cb;
 	void			*arg;
 	const char		*starting; /* ASYNC_START() */
@@ -1866,8 +1867,7 @@ ws_hs_sniff_cb(void *arg)
 static void
 ws_hs_deadline(struct ws_hs *h)
 {
-	ev_timer_arm(&h->timer, h->sd->timeout_ms != TIME_NONE ?
-	    h->sd->timeout_ms : WS_HS_TIMEOUT_MS);
+	ev_timer_arm(&h->timer, h->timeout_ms);
 }
 
 /* One step of the upgrade: write what is owed, then read. */
@@ -1999,7 +1999,7 @@ ws_hs_cb(int fd, int events, void *arg)
 
 static struct ws_hs *
 ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
-    ws_done_cb *cb, void *arg)
+    long long timeout_ms, ws_done_cb *cb, void *arg)
 {
 	struct ws_hs	*h;
 
@@ -2013,6 +2013,8 @@ ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
 	h->arg = arg;
 	ev_timer_init(&h->timer, ws_hs_timeout, h);
 	ev_timer_init(&h->sniff, ws_hs_sniff_cb, h);
+	h->timeout_ms = timeout_ms != TIME_NONE ? timeout_ms :
+	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms : WS_HS_TIMEOUT_MS;
 	ws_hs_deadline(h);
 	return (h);
 }
@@ -2030,7 +2032,7 @@ ws_accept_start(const struct side *sd, int fd, struct tls *tls,
 {
 	struct ws_hs	*h;
 
-	if ((h = ws_hs_new(sd, fd, tls, 1, cb, arg)) == NULL)
+	if ((h = ws_hs_new(sd, fd, tls, 1, TIME_NONE, cb, arg)) == NULL)
 		return (NULL);
 	ASYNC_START(h, "ws_accept_start");
 	/*
@@ -2174,23 +2176,6 @@ ws_say_full(const struct side *sd, int fd, const char *line)
 	ws_nfull++;
 }
 
-struct ws_wait {
-	int		 done;
-	struct ws	*w;
-	char		*cause;
-};
-
-static void
-ws_wait_done(struct ws *w, char *cause, void *arg)
-{
-	struct ws_wait	*wt = arg;
-
-	wt->done = 1;
-	wt->w = w;
-	wt->cause = cause;
-	ev_break();
-}
-
 /*
  * Start the upgrade of fd (over tls when not NULL, which the stage then
  * owns) as a client of host and port, for the URL's path, on the loop:
@@ -2200,8 +2185,8 @@ ws_wait_done(struct ws *w, char *cause, void *arg)
  */
 struct ws_hs *
 ws_connect_start(const struct side *sd, int fd, struct tls *tls,
-    const char *host, const char *port, ws_done_cb *cb, void *arg,
-    char **cause)
+    const char *host, const char *port, long long timeout_ms, ws_done_cb *cb,
+    void *arg, char **cause)
 {
 	struct ws_hs	*h;
 	struct ws_req	 r;
@@ -2212,7 +2197,7 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	int		 dflt;
 
 	*cause = NULL;
-	if ((h = ws_hs_new(sd, fd, tls, 0, cb, arg)) == NULL) {
+	if ((h = ws_hs_new(sd, fd, tls, 0, timeout_ms, cb, arg)) == NULL) {
 		tls_free(tls);
 		log_cause(cause, "WebSocket: %s", strerror(errno));
 		return (NULL);
@@ -2243,30 +2228,4 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	ws_hs_wait(h, EV_WRITE);
 	ASYNC_STARTED(h);
 	return (h);
-}
-
-/*
- * Upgrade fd (over tls when not NULL, which it then owns) as a client of
- * host, for the URL's path, and wait for it: the process has nothing
- * else to serve.  Returns the connection, or NULL with *cause.
- */
-struct ws *
-ws_connect(const struct side *sd, int fd, struct tls *tls,
-    const char *host, const char *port, char **cause)
-{
-	struct ws_wait	 wt = { 0, NULL, NULL };
-	struct ws_hs	*h;
-
-	if ((h = ws_connect_start(sd, fd, tls, host, port, ws_wait_done,
-	    &wt, cause)) == NULL)
-		return (NULL);
-	while (!wt.done) {
-		if (ev_loop() == -1) {
-			ws_hs_cancel(h);
-			log_cause(cause, "poll: %s", strerror(errno));
-			return (NULL);
-		}
-	}
-	*cause = wt.cause;
-	return (wt.w);
 }

@@ -1,0 +1,348 @@
+/*
+ * Opening a dialled side: the dial (the name looked up, the connection
+ * made, through the side's proxies: dial.c), tried again as --retry says,
+ * then the TLS handshake and the WebSocket upgrade where the side asks for
+ * them, one stage after the other on the loop, under one deadline.  Every
+ * mode that dials opens its side here: the client, the forwarder,
+ * --reconnect and the relay.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/*
+ * Without -w, the dial waits as long as the kernel does, and the
+ * handshakes that follow it have this long between them.
+ */
+#define OPEN_HANDSHAKE_MS	(10 * 1000)
+
+struct opening {
+	const struct side	*sd;
+	char			*host;
+	char			*port;	/* NULL: host is a Unix path */
+	struct dial_how		 how;
+	open_cb			*cb;
+	void			*arg;
+	int			 tries;	/* dials that failed */
+	int			 quiet;	/* the owner says the failures */
+	struct ev_timer		 pause;	/* --retry-interval, between tries */
+	uint64_t		 until;	/* ev_now() the handshakes end by;
+					   0: not set yet */
+	/* The stage in progress, and what the ones before it gave. */
+	struct dial		*dial;
+	struct tls_hs		*tls_hs;
+	struct ws_hs		*ws_hs;
+	int			 fd;
+	struct net_peer		 peer;
+	const char		*starting; /* ASYNC_START() */
+};
+
+static void	open_dial(struct opening *);
+
+/* The time the stage starting now has left, of the one deadline. */
+static long long
+open_left(const struct opening *op)
+{
+	uint64_t	 now = ev_now();
+
+	return (op->until > now ? (long long)(op->until - now) : 1);
+}
+
+/*
+ * The end: give the owner the connection (nc, which it owns now) or the
+ * failure, then free op.  The callback is called last: it may free
+ * whatever holds op, or open another side.
+ */
+static void
+open_end(struct opening *op, struct netconn *nc, int error, const char *cause)
+{
+	open_cb		*cb = op->cb;
+	void		*arg = op->arg;
+	struct net_peer	 peer = op->peer;
+
+	ASYNC_CALLBACK(op, "open_end", cb);
+	if (op->fd != -1)
+		close(op->fd);
+	free(op->host);
+	free(op->port);
+	free(op);
+	cb(nc, nc != NULL ? &peer : NULL, error, cause, arg);
+}
+
+/* A stage after the dial failed, with cause (which is freed). */
+static void
+open_fail(struct opening *op, int error, char *cause)
+{
+	open_end(op, NULL, error, cause);
+	free(cause);
+}
+
+/* Every stage is over: the connection is the owner's. */
+static void
+open_done(struct opening *op, struct tls *t, struct ws *w)
+{
+	struct netconn	*nc;
+
+	if ((nc = netconn_new(op->fd)) == NULL) {
+		tls_free(t);
+		ws_free(w);
+		open_end(op, NULL, errno, strerror(errno));
+		return;
+	}
+	op->fd = -1;
+	nc->tls = w != NULL ? NULL : t;
+	nc->ws = w;
+	open_end(op, nc, 0, NULL);
+}
+
+static void
+open_ws_done(struct ws *w, char *cause, void *arg)
+{
+	struct opening	*op = arg;
+
+	op->ws_hs = NULL;
+	if (w == NULL) {
+		open_fail(op, EPROTO, cause);
+		return;
+	}
+	open_done(op, NULL, w);
+}
+
+/* TLS, where asked, is up (t), or there is none: the upgrade, if any. */
+static void
+open_ws(struct opening *op, struct tls *t)
+{
+	char	*cause;
+
+	if (!op->sd->ws.on) {
+		open_done(op, t, NULL);
+		return;
+	}
+	if ((op->ws_hs = ws_connect_start(op->sd, op->fd, t, op->host,
+	    op->port, open_left(op), open_ws_done, op, &cause)) == NULL)
+		open_fail(op, EPROTO, cause);
+}
+
+static void
+open_tls_done(struct tls *t, char *cause, void *arg)
+{
+	struct opening	*op = arg;
+
+	op->tls_hs = NULL;
+	if (t == NULL) {
+		open_fail(op, EPROTO, cause);
+		return;
+	}
+	open_ws(op, t);
+}
+
+static void
+open_pause_cb(void *arg)
+{
+	open_dial(arg);
+}
+
+static void
+open_dialled_cb(int fd, const struct net_peer *peer, int error,
+    const char *cause, void *arg)
+{
+	struct opening	*op = arg;
+	char		*why;
+
+	op->dial = NULL;
+	if (fd == -1) {
+		/* --retry: a peer that is not there yet is waited for. */
+		if (!(op->how.flags & DIAL_ONCE) &&
+		    dial_retry_due(op->sd, op->tries++, error, cause)) {
+			ev_timer_arm(&op->pause, op->sd->retry_ms);
+			return;
+		}
+		open_end(op, NULL, error, cause);
+		return;
+	}
+	op->fd = fd;
+	op->peer = *peer;
+	if (op->until == 0)
+		op->until = ev_now() + OPEN_HANDSHAKE_MS;
+	/* What is said of the connection, before its handshakes. */
+	if (op->how.dialled != NULL)
+		op->how.dialled(fd, peer, op->how.dialled_arg);
+	if (op->how.flags & DIAL_BARE) {
+		open_done(op, NULL, NULL);
+		return;
+	}
+	if (!op->sd->tls.on) {
+		open_ws(op, NULL);
+		return;
+	}
+	if ((op->tls_hs = tls_handshake_start(op->sd->tls.ctx, fd,
+	    op->port != NULL ? op->host : NULL, open_left(op), open_tls_done,
+	    op, &why)) == NULL)
+		open_fail(op, EPROTO, why);
+}
+
+/* One try of the dial, under its part of the deadline (-w). */
+static void
+open_dial(struct opening *op)
+{
+	long long	 ms = op->sd->timeout_ms;
+
+	if (ms != TIME_NONE && ms > 0)
+		op->until = ev_now() + ms;
+	if ((op->dial = dial_open(op->sd, op->host, op->port, ms, &op->how,
+	    open_dialled_cb, op)) == NULL) {
+		open_end(op, NULL, errno, strerror(errno));
+		return;
+	}
+	if (op->quiet)
+		dial_quiet(op->dial);
+}
+
+/*
+ * Open the side sd: dial host and port (port NULL: host is a Unix-domain
+ * path) the way how says (NULL: a client's; see dial_open()), again after
+ * the side's --retry-interval while --retry allows and the peer is not
+ * there yet, then run the side's TLS handshake and WebSocket upgrade.
+ * With -w the whole of one try may take that long, else the dial the
+ * kernel's time and the handshakes OPEN_HANDSHAKE_MS together.  cb is
+ * called once, from the loop, never before this returns: with the
+ * connection (a netconn that holds no place at the gate, the caller's to
+ * free) and the peer it reached, or with NULL, an errno value and a
+ * message (NULL when -v has said each failed try in netcat's words).
+ * how->dialled, if set, hears of the connection as soon as it is made,
+ * before any handshake.  sd must outlive the opening.  Returns a handle
+ * for open_cancel(), valid until the callback is called, or NULL with
+ * errno.
+ */
+struct opening *
+open_start(const struct side *sd, const char *host, const char *port,
+    const struct dial_how *how, open_cb *cb, void *arg)
+{
+	struct opening	*op;
+
+	if ((op = calloc(1, sizeof(*op))) == NULL)
+		return (NULL);
+	op->sd = sd;
+	op->fd = -1;
+	op->cb = cb;
+	op->arg = arg;
+	if (how != NULL)
+		op->how = *how;
+	if ((op->host = strdup(host)) == NULL ||
+	    (port != NULL && (op->port = strdup(port)) == NULL)) {
+		free(op->host);
+		free(op);
+		errno = ENOMEM;
+		return (NULL);
+	}
+	ASYNC_START(op, "open_start");
+	ev_timer_init(&op->pause, open_pause_cb, op);
+	/* The dial answers from the loop, never from here. */
+	if ((op->dial = dial_open(sd, host, port, sd->timeout_ms, &op->how,
+	    open_dialled_cb, op)) == NULL) {
+		free(op->host);
+		free(op->port);
+		free(op);
+		return (NULL);
+	}
+	if (sd->timeout_ms != TIME_NONE && sd->timeout_ms > 0)
+		op->until = ev_now() + sd->timeout_ms;
+	ASYNC_STARTED(op);
+	return (op);
+}
+
+/*
+ * The failures of op are its owner's to say: -v does not say, in
+ * netcat's words, that each address failed (dial_quiet()).
+ */
+void
+open_quiet(struct opening *op)
+{
+	if (op->dial != NULL)
+		dial_quiet(op->dial);
+	op->quiet = 1;
+}
+
+/* Give up the opening op: its callback is never called. */
+void
+open_cancel(struct opening *op)
+{
+	if (op == NULL)
+		return;
+	ev_timer_disarm(&op->pause);
+	dial_cancel(op->dial);
+	tls_handshake_cancel(op->tls_hs);
+	ws_hs_cancel(op->ws_hs);
+	if (op->fd != -1)
+		close(op->fd);
+	free(op->host);
+	free(op->port);
+	free(op);
+}
+
+/* What open_wait() waits for. */
+struct open_wait {
+	int		 done;
+	struct netconn	*nc;
+	struct net_peer	 peer;
+	int		 error;
+	char		*cause;
+};
+
+static void
+open_wait_cb(struct netconn *nc, const struct net_peer *peer, int error,
+    const char *cause, void *arg)
+{
+	struct open_wait	*w = arg;
+
+	w->done = 1;
+	w->nc = nc;
+	if (peer != NULL)
+		w->peer = *peer;
+	w->error = error;
+	if (cause != NULL)
+		log_cause(&w->cause, "%s", cause);
+	ev_break();
+}
+
+/*
+ * open_start() for a process with nothing else to serve meanwhile (a
+ * client): run the loop until the side is open.  Returns the connection
+ * with *peer filled, or NULL with errno and *cause (NULL when -v has
+ * said it all, as for a connection refused).
+ */
+struct netconn *
+open_wait(const struct side *sd, const char *host, const char *port,
+    const struct dial_how *how, struct net_peer *peer, char **cause)
+{
+	struct open_wait	 w;
+	struct opening		*op;
+
+	memset(&w, 0, sizeof(w));
+	*cause = NULL;
+	if ((op = open_start(sd, host, port, how, open_wait_cb, &w)) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (NULL);
+	}
+	while (!w.done) {
+		if (ev_loop() == -1) {
+			open_cancel(op);
+			log_cause(cause, "poll: %s", strerror(errno));
+			return (NULL);
+		}
+	}
+	*cause = w.cause;
+	if (w.nc != NULL)
+		*peer = w.peer;
+	errno = w.error;
+	return (w.nc);
+}

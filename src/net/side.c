@@ -1,0 +1,397 @@
+/*
+ * Sides: an address (tcp:HOST:PORT, tls-l:PORT,cert=F, ws://HOST/PATH,
+ * exec:CMD, ...) parsed once into the settings of the side it names.  A
+ * side starts from the command line's settings and its address's options
+ * override them for that side alone; what its kind says (listening, TLS,
+ * WebSocket, the socket's family and type) is the kind's, whatever the
+ * command line says.  The WebSocket URL and a proxy's URL are read here
+ * too, for the command line's own side as for an address's.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+/* What side_parse() allocates for a side, freed by side_free(). */
+struct side_own {
+	struct addr	 a;		/* the address: the side's strings */
+	char		*port;		/* ports[0] */
+	char		*ws_host;	/* a URL's host and port point in */
+	char		*ws_path;	/* a URL's path */
+	char		*ws_auth;	/* a URL's credentials, as a header */
+};
+
+/*
+ * One proxy of a chain, from arg: a URL (socks5://user:pass@host:port,
+ * http://host:3128) names its protocol and credentials; a HOST[:PORT]
+ * is of protocol proto, the protocol's port when it has none.  The hop
+ * owns what it holds (proxy_hop_free()).  Returns 0, or -1 with *cause
+ * set.
+ */
+int
+proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg, char **cause)
+{
+	struct proxy_url	 u;
+	const char		*errstr;
+	char			 label[PROXY_URL_MAX];
+
+	memset(h, 0, sizeof(*h));
+	if (proxy_url_is(arg, strlen(arg))) {
+		if (proxy_url_parse(arg, strlen(arg), &u, &errstr) == -1) {
+			log_cause(cause, "%s", errstr);
+			return (-1);
+		}
+		h->proto = u.proto;
+		if ((h->host = strdup(u.host)) == NULL ||
+		    (u.port[0] != '\0' && (h->port = strdup(u.port)) == NULL))
+			goto nomem;
+		if (u.has_user && ((h->user = strdup(u.user)) == NULL ||
+		    (u.has_pass && (h->pass = strdup(u.pass)) == NULL)))
+			goto nomem;
+		h->owned = u.has_user;
+		explicit_bzero(&u, sizeof(u));
+	} else {
+		h->proto = proto;
+		if (proxy_parse_addr(arg, &h->host, &h->port, &errstr) == -1) {
+			log_cause(cause, "%s", errstr);
+			return (-1);
+		}
+	}
+	if (h->port == NULL &&
+	    (h->port = strdup(proxy_default_port(h->proto))) == NULL)
+		goto nomem;
+	/* Messages name it as a URL without its password. */
+	snprintf(label, sizeof(label), strchr(h->host, ':') != NULL ?
+	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", proxy_url_scheme(h->proto),
+	    h->user != NULL ? h->user : "", h->user != NULL ? "@" : "",
+	    h->host, h->port);
+	if ((h->label = strdup(label)) == NULL)
+		goto nomem;
+	return (0);
+
+nomem:
+	explicit_bzero(&u, sizeof(u));
+	proxy_hop_free(h);
+	log_cause(cause, "%s", strerror(ENOMEM));
+	return (-1);
+}
+
+/* Free what proxy_hop_parse() gave h. */
+void
+proxy_hop_free(struct proxy_hop *h)
+{
+	free(h->host);
+	free(h->port);
+	free((char *)h->label);
+	if (h->owned) {
+		if (h->pass != NULL)
+			explicit_bzero((char *)h->pass, strlen(h->pass));
+		free((char *)h->user);
+		free((char *)h->pass);
+	}
+	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * A "ws://[user[:password]@]host[:port][/path]" or "wss://..." URL, for
+ * the client side sd: its host, its port (80, 443 by default) in *port,
+ * its path with its query in *path ("/" when none), its user information
+ * as a Basic credentials header in *auth (NULL when none); wss:// is over
+ * TLS, and its certificate and name are verified, as browsers and curl
+ * do, unless sd's WebSocket is insecure or it pins a certificate.  The
+ * host points into *hostbuf; *path, *auth and *hostbuf are the caller's
+ * to free.  Returns 0, or -1 with *cause set (NULL when url is no
+ * WebSocket URL at all).
+ */
+int
+side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
+    char **path, char **auth, char **cause)
+{
+	char	*h, *e, *at, *p, line[1024];
+	int	 secure;
+
+	*cause = NULL;
+	*hostbuf = *path = *auth = NULL;
+	if (strncasecmp(url, "ws://", 5) == 0)
+		secure = 0;
+	else if (strncasecmp(url, "wss://", 6) == 0)
+		secure = 1;
+	else
+		return (-1);
+	if ((*hostbuf = strdup(url + (secure ? 6 : 5))) == NULL)
+		goto nomem;
+	h = *hostbuf;
+	p = h + strcspn(h, "/?#");
+	if (asprintf(path, "%s%.*s", *p == '/' ? "" : "/",
+	    (int)strcspn(p, "#"), p) == -1) {
+		*path = NULL;
+		goto nomem;
+	}
+	*p = '\0';
+	if ((at = strrchr(h, '@')) != NULL) {
+		if (ws_basic_auth(h, at - h, line, sizeof(line)) == -1) {
+			log_cause(cause, "invalid URL: bad user information");
+			goto fail;
+		}
+		*auth = strdup(line);
+		explicit_bzero(line, sizeof(line));
+		if (*auth == NULL)
+			goto nomem;
+		h = at + 1;
+	}
+	*port = secure ? "443" : "80";
+	if (*h == '[') {
+		if ((e = strchr(h, ']')) == NULL) {
+			log_cause(cause, "invalid URL: %s", url);
+			goto fail;
+		}
+		*e++ = '\0';
+		h++;
+	} else
+		e = strchr(h, ':');
+	if (e != NULL && *e == ':') {
+		*e++ = '\0';
+		*port = e;
+	} else if (e != NULL && *e != '\0') {
+		log_cause(cause, "invalid URL: %s", url);
+		goto fail;
+	}
+	if (*h == '\0') {
+		log_cause(cause, "invalid URL: no host");
+		goto fail;
+	}
+	sd->host = h;
+	sd->ws.on = 1;
+	sd->ws.path = *path;
+	if (secure) {
+		sd->tls.on = 1;
+		if (!sd->ws.insecure && sd->tls.npins == 0)
+			sd->tls.verify = 1;
+	}
+	return (0);
+
+nomem:
+	log_cause(cause, "%s", strerror(ENOMEM));
+fail:
+	free(*hostbuf);
+	free(*path);
+	free(*auth);
+	*hostbuf = *path = *auth = NULL;
+	return (-1);
+}
+
+/*
+ * The options of a TLS address (a) over the command line's TLS settings
+ * of sd.  wss:// verifies by default, as browsers do; verify=0 says not.
+ */
+static void
+side_tls_opts(struct side *sd, const struct addr *a)
+{
+	const char	*v;
+
+	if ((v = addr_opt(a, "sni")) != NULL)
+		sd->tls.servername = v;
+	if ((v = addr_opt(a, "cafile")) != NULL)
+		sd->tls.trustfile = v;
+	if ((v = addr_opt(a, "cert")) != NULL)
+		sd->tls.cert = v;
+	if ((v = addr_opt(a, "key")) != NULL)
+		sd->tls.key = v;
+	if ((v = addr_opt(a, "verify")) != NULL) {
+		sd->tls.verify = strcmp(v, "1") == 0;
+		if (a->kind == ADDR_WSS)
+			sd->ws.insecure = !sd->tls.verify;
+	}
+}
+
+/*
+ * What kind a makes sd: the socket it is (family, type), whether it
+ * listens, speaks TLS or WebSocket.  The command line's -4 and -6 still
+ * choose among IP addresses.
+ */
+static void
+side_kind(struct side *sd, const struct addr *a)
+{
+	int	 ip = sd->sock.family == AF_INET || sd->sock.family == AF_INET6;
+
+	sd->kind = SIDE_SOCKET;
+	sd->listen = a->listen;
+	sd->keep = 0;
+	sd->tls.on = 0;
+	sd->ws.on = 0;
+	sd->sock.vsock = 0;
+	sd->sock.socktype = SOCK_STREAM;
+	sd->sock.family = ip ? sd->sock.family : AF_UNSPEC;
+	switch (a->kind) {
+	case ADDR_UDP:
+	case ADDR_UDP_L:
+		sd->sock.socktype = SOCK_DGRAM;
+		break;
+	case ADDR_DTLS:
+		sd->sock.socktype = SOCK_DGRAM;
+		sd->tls.on = 1;
+		break;
+	case ADDR_TLS:
+	case ADDR_TLS_L:
+		sd->tls.on = 1;
+		break;
+	case ADDR_UNIX:
+	case ADDR_UNIX_L:
+		sd->sock.family = AF_UNIX;
+		break;
+	case ADDR_VSOCK:
+		sd->sock.vsock = 1;
+		break;
+	case ADDR_WS_L:
+		sd->ws.on = 1;
+		break;
+	case ADDR_STDIO:
+		sd->kind = SIDE_STDIO;
+		break;
+	case ADDR_EXEC:
+		sd->kind = SIDE_EXEC;
+		break;
+	case ADDR_FILE:
+		sd->kind = SIDE_FILE;
+		break;
+	case ADDR_SERIAL:
+		sd->kind = SIDE_SERIAL;
+		break;
+	case ADDR_PTY:
+		sd->kind = SIDE_PTY;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Parse the address text into sd, a side that starts from dflt (the
+ * command line's settings) and takes its address's options over them.
+ * What sd points to is its own until side_free().  Returns 0, or -1 with
+ * *cause set: what is wrong, the address named.
+ */
+int
+side_parse(struct side *sd, const struct side *dflt, const char *text,
+    char **cause)
+{
+	struct side_own	*own;
+	struct addr	*a;
+	const char	*errstr, *v;
+	char		*why, *port;
+
+	*cause = NULL;
+	if ((own = calloc(1, sizeof(*own))) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	a = &own->a;
+	if (addr_parse(text, a, &errstr) == -1) {
+		log_cause(cause, "%s: %s", text, errstr);
+		free(own);
+		return (-1);
+	}
+	*sd = *dflt;
+	sd->text = text;
+	sd->own = own;
+	sd->ports = &own->port;
+	sd->nports = 0;
+	sd->host = a->host;
+	sd->path = a->path;
+	sd->proxy.nhops = 0;
+	sd->proxy.host = sd->proxy.port = NULL;
+	sd->tls.ctx = NULL;
+	sd->sock.listen_fd = -1;
+	side_kind(sd, a);
+	port = (char *)a->port;
+	switch (a->kind) {
+	case ADDR_UNIX:
+	case ADDR_UNIX_L:
+		/* A Unix-domain socket's path is its host, as with -U. */
+		sd->host = a->path;
+		break;
+	case ADDR_WS:
+	case ADDR_WSS:
+		if (side_ws_url(sd, a->url, &own->ws_host, &port, &own->ws_path,
+		    &own->ws_auth, &why) == -1) {
+			log_cause(cause, "%s: %s", text, why);
+			free(why);
+			side_free(sd);
+			return (-1);
+		}
+		if (own->ws_auth != NULL) {
+			sd->ws.headers = &own->ws_auth;
+			sd->ws.nheaders = 1;
+		}
+		/* Bytes, each read one message: no lines to find. */
+		sd->ws.binary = 1;
+		break;
+	case ADDR_WS_L:
+		sd->ws.binary = 1;
+		break;
+	default:
+		break;
+	}
+	if (port != NULL) {
+		if ((own->port = strdup(port)) == NULL)
+			goto nomem;
+		sd->nports = 1;
+	}
+	if (sd->tls.on)
+		side_tls_opts(sd, a);
+	if ((v = addr_opt(a, "proxy")) != NULL) {
+		if (proxy_hop_parse(&sd->proxy.hops[0], PROXY_HTTP, v,
+		    &why) == -1) {
+			log_cause(cause, "%s: proxy %s: %s", text, v, why);
+			free(why);
+			side_free(sd);
+			return (-1);
+		}
+		sd->proxy.nhops = 1;
+		sd->proxy.proto = sd->proxy.hops[0].proto;
+		sd->proxy.host = sd->proxy.hops[0].host;
+		sd->proxy.port = sd->proxy.hops[0].port;
+		sd->proxy.user = sd->proxy.hops[0].user;
+		sd->proxy.pass = sd->proxy.hops[0].pass;
+	}
+	if ((v = addr_opt(a, "append")) != NULL)
+		sd->append = strcmp(v, "1") == 0;
+	if ((v = addr_opt(a, "crtscts")) != NULL)
+		sd->crtscts = strcmp(v, "1") == 0;
+	if (a->speed != NULL)
+		sd->speed = strtoul(a->speed, NULL, 10);
+	return (0);
+
+nomem:
+	log_cause(cause, "%s", strerror(ENOMEM));
+	side_free(sd);
+	return (-1);
+}
+
+/* Free what side_parse() made for sd; the command line's side has none. */
+void
+side_free(struct side *sd)
+{
+	struct side_own	*own = sd->own;
+
+	if (own == NULL)
+		return;
+	if (sd->proxy.nhops > 0)
+		proxy_hop_free(&sd->proxy.hops[0]);
+	tls_ctx_free(sd->tls.ctx);
+	free(own->port);
+	free(own->ws_path);
+	if (own->ws_auth != NULL)
+		explicit_bzero(own->ws_auth, strlen(own->ws_auth));
+	free(own->ws_auth);
+	free(own->ws_host);
+	free(own);
+	sd->own = NULL;
+}
