@@ -337,16 +337,14 @@ test_bad_addresses_refused() {
 
 # Pairs not supported yet, and addresses with the options they replace.
 test_pairs_refused() {
-	expect_error "tcp-l:1 ws-l:2: a WebSocket listener with another listener is not supported yet" \
-	    tcp-l:1 ws-l:2
 	expect_error "exec:a exec:b: two programs cannot be joined" \
 	    exec:a exec:b
 	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat" \
 	    - exec:cat
 	expect_error "tcp-l:1 tcp:h:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
 	    -l tcp-l:1 tcp:h:1
-	expect_error "tcp-l:1 tls:h:1,cert=c: a target's own certificate is not supported yet" \
-	    tcp-l:1 tls:h:1,cert=c
+	expect_error "cannot read the certificate $SC_TMP/none: No such file or directory" \
+	    tcp-l:1 "tls:h:1,cert=$SC_TMP/none"
 }
 
 # A pair is sockcat's own form: a side that cannot be dialled is said,
@@ -405,7 +403,7 @@ test_forward_tls_target() {
 	assertEquals "reversed by s_server" "slt revo" "$(<"$SC_TMP/c.out")"
 	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
 	stop "$SERVER_PID"
-	expect_error "--forward tls:h:1: --forward-ssl is for HOST:PORT, tcp: and unix: targets: tls: and wss:// have TLS of their own" \
+	expect_error "--forward tls:h:1: --forward-ssl is for HOST:PORT, tcp: and unix: targets" \
 	    -lk 1 --forward tls:h:1 --forward-ssl
 }
 
@@ -521,18 +519,16 @@ test_forward_ws_target() {
 	stop "$SERVER_PID"
 }
 
-# What has no meaning for a target the forwarder does not dial itself.
+# What has no meaning for a target, and what is no target, is refused.
 test_forward_crossing_refused() {
-	expect_error "--forward udp:h:1: a udp:, dtls:, tls:, vsock: or WebSocket target is the only target of its listener" \
-	    -lk 1 --forward udp:h:1 --forward h:2
-	expect_error "--forward ws://h/: a udp:, dtls:, tls:, vsock: or WebSocket target is the only target of its listener" \
-	    -lk 1 --forward ws://h/ --round-robin
-	expect_error "--forward ws://h/: --send-proxy is for the targets the forwarder dials itself (HOST:PORT, tcp:, unix:)" \
+	expect_error "--forward ws://h/: --send-proxy is for HOST:PORT, tcp: and unix: targets" \
 	    -lk 1 --forward ws://h/ --send-proxy=v1
-	expect_error "--forward udp:h:1: --forward-ssl is for HOST:PORT, tcp: and unix: targets: tls: and wss:// have TLS of their own" \
+	expect_error "--forward udp:h:1: --forward-ssl is for HOST:PORT, tcp: and unix: targets" \
 	    -lk 1 --forward udp:h:1 --forward-ssl
-	expect_error "--forward ws://h/: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
-	    -u -lk 1 --forward ws://h/
+	expect_error "--forward tcp-l:1: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
+	    -lk 1 --forward tcp-l:1
+	expect_error "--forward exec:cat: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
+	    -u -lk 1 --forward exec:cat
 }
 
 # pair_clients ERR A B: Python's clients of the two listeners whose -v

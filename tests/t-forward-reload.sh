@@ -160,12 +160,11 @@ test_sighup_rules_certificate_targets() {
 	assertEquals "the target stays" "B" "$(greeting 127.0.0.3)"
 	assertTrue "still running" "kill -0 $fw"
 
-	# A udp: target is not one a stream listener dials among others:
-	# one line, and the targets stay.
-	printf 'udp:127.0.0.1:%s\n' "$pa" >"$SC_TMP/targets"
+	# A listening address is no target: one line, and the targets stay.
+	printf 'tcp-l:%s\n' "$pa" >"$SC_TMP/targets"
 	kill -HUP "$fw"
 	assertTrue "refused" "wait_lines '$SC_TMP/fw.err' '^sockcat: SIGHUP: ' 4"
-	assertEquals "the udp: line" "sockcat: SIGHUP: $SC_TMP/targets: udp:127.0.0.1 $pa: a udp: target is the only one of a stream listener; the old targets stay" \
+	assertEquals "the tcp-l: line" "sockcat: SIGHUP: $SC_TMP/targets, line 1: tcp-l:$pa: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:); the old targets stay" \
 	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err" | tail -n 1)"
 	assertEquals "the target stays after it" "B" "$(greeting 127.0.0.3)"
 }
@@ -211,9 +210,9 @@ test_forward_file_refused_at_start() {
 	    -lk 0 --forward-file "$SC_TMP/bad"
 	expect_error "$SC_TMP/none: No such file or directory" -lk 0 \
 	    --forward-file "$SC_TMP/none"
-	printf 'udp:127.0.0.1:80\n' >"$SC_TMP/udp"
-	expect_error "--forward udp:127.0.0.1:80: a udp:, dtls:, tls:, vsock: or WebSocket target is the only target of its listener" \
-	    -lk 0 --forward-file "$SC_TMP/udp"
+	printf 'exec:cat\n' >"$SC_TMP/exec"
+	expect_error "$SC_TMP/exec, line 1: exec:cat: not a target --forward dials (HOST:PORT, tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, serial:, pty:)" \
+	    -lk 0 --forward-file "$SC_TMP/exec"
 	printf '127.0.0.1:80\n' >"$SC_TMP/one"
 	expect_error "--forward-file given twice: one file holds the targets" \
 	    -lk 0 --forward-file "$SC_TMP/one" --forward-file "$SC_TMP/one"

@@ -57,9 +57,17 @@ test_without_k_one_peer() {
 	assertEquals "exits when its one peer's session ends" 0 "$WAIT_STATUS"
 }
 
-test_unix_target_refused() {
-	expect_error "cannot forward datagrams to a Unix-domain socket" \
-	    -u -l 127.0.0.1 0 --forward unix:/nonexistent
+# A stream target (here a Unix-domain one): each peer gets a connection
+# of its own, each datagram relayed as it came, and what comes back sent
+# to that peer.
+test_unix_stream_target() {
+	bg t 60 "$SC" -lkU "$SC_TMP/echo.sock" -e /bin/cat
+	wait_until test -S "$SC_TMP/echo.sock" || fail "no echo socket"
+	server fw -u -lk 127.0.0.1 0 --forward "unix:$SC_TMP/echo.sock" ||
+	    return
+	assertEquals "one peer" "hello" "$(send_dgram "$PORT" hello)"
+	assertEquals "another" "again" "$(send_dgram "$PORT" again)"
+	assertEquals "two sessions" 2 "$(grep -c 'forwarded to' "$SC_TMP/fw.err")"
 }
 
 sc_run_shunit2

@@ -790,27 +790,27 @@ forward_check_family(const struct options *o, const char *arg,
 }
 
 /*
- * Each --forward target is host:port or unix:PATH, and an address is of
- * the family asked for.
+ * The forwarder's outbound settings: a client of the command line's
+ * (any family of address unless -4 or -6, the proxy of -x), with no
+ * source address of its own and the TLS of --forward-ssl.  Each target
+ * starts from them.
  */
 static __startup void
-step_forward(struct cmdline *cl)
+forward_peer(const struct options *o, struct side *peer)
 {
-	const struct options	*o = cl->o;
-	const char		*errstr;
-	char			*host, *port;
-	size_t			 i;
-	enum fwd_kind		 kind;
-
-	for (i = 0; i < o->fwd.n; i++) {
-		if (forward_parse_target(o->fwd.targets[i], &host, &port, &kind,
-		    &errstr) == -1)
-			fatalx("--forward %s: %s", o->fwd.targets[i], errstr);
-		if (kind != FWD_UNIX)
-			forward_check_family(o, o->fwd.targets[i], host);
-		free(host);
-		free(port);
-	}
+	*peer = o->side;
+	peer->listen = 0;
+	peer->keep = 0;
+	peer->sock.source = NULL;
+	peer->sock.source_port = NULL;
+	peer->sock.listen_fd = -1;
+	peer->sock.reuseport = 0;
+	if (peer->sock.family == AF_UNIX)
+		peer->sock.family = AF_UNSPEC;
+	peer->tls = o->fwd.tls;
+	memset(&peer->ws, 0, sizeof(peer->ws));
+	peer->ws.max_message = o->side.ws.max_message;
+	peer->ws.ping_ms = o->side.ws.ping_ms;
 }
 
 /* --vsock: the CID and the port are numbers (or the CID's names). */
@@ -839,6 +839,37 @@ step_retry(struct cmdline *cl)
 {
 	if (cl->o->side.retry_ms == TIME_NONE)
 		cl->o->side.retry_ms = RETRY_DEFAULT_MS;
+}
+
+/*
+ * Each --forward target read, once, into a side of its own: a kind the
+ * forwarder dials or opens, and an address of the family asked for.
+ */
+static __startup void
+forward_sides(struct options *o)
+{
+	struct side	*sd;
+	char		*cause;
+	size_t		 i;
+
+	/* An address pair's target is read already. */
+	if (o->fwd.n == 0 || o->fwd.sides != NULL)
+		return;
+	forward_peer(o, &o->fwd.peer);
+	if ((o->fwd.sides = calloc(o->fwd.n, sizeof(*o->fwd.sides))) == NULL)
+		fatal("calloc");
+	for (i = 0; i < o->fwd.n; i++) {
+		sd = &o->fwd.sides[i];
+		if (forward_target(sd, &o->fwd, o->fwd.targets[i],
+		    &cause) == -1) {
+			if (o->fwd.lines != NULL && o->fwd.lines[i] != 0)
+				fatalx("%s, line %zu: %s: %s", o->fwd.file,
+				    o->fwd.lines[i], o->fwd.targets[i], cause);
+			fatalx("--forward %s: %s", o->fwd.targets[i], cause);
+		}
+		if (sd->kind == SIDE_SOCKET && sd->sock.family != AF_UNIX)
+			forward_check_family(o, o->fwd.targets[i], sd->host);
+	}
 }
 
 /*
@@ -893,6 +924,8 @@ step_last(struct cmdline *cl)
 		o->side.proxy.hops[0].user = o->side.proxy.user;
 		o->side.proxy.hops[0].pass = o->side.proxy.pass;
 	}
+	/* The targets start from every setting above. */
+	forward_sides(o);
 }
 
 /* No TLS here: not built in, or no library to load. */
@@ -1050,7 +1083,6 @@ static const struct conflict {
 	/* Bytes go through as they are: there is no stdin, no telnet. */
 	{ .all = "--forward", .any = "-t -C",
 	  .msg = "--forward relays bytes unchanged: it takes no -C or -t" },
-	{ .step = step_forward },
 	{ .step = step_vsock },
 	{ .all = "--chat -z", .msg = "cannot use -z and --chat" },
 	{ .all = "--chat several-ports",
@@ -1408,11 +1440,9 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 		o->side.listen = 1;
 	nops = argc - optind;
 	ops = argv + optind;
-	if (pair_is(o, nops, ops))
-		pair_translate(&cl, &nops, &ops);
-	pair_forward_device(&cl);
+	cl.pair = pair_is(o, nops, ops);
 	passed(&cl);
-	if (o->local.device == NULL && (!o->side.listen || o->side.sock.listen_fd == -1 ||
+	if (!cl.pair && (!o->side.listen || o->side.sock.listen_fd == -1 ||
 	    nops > 0 || o->chat || o->side.sock.source_port != NULL))
 		operands(o, nops, ops);
 	if (!o->side.listen && !cl.listen_fd)
@@ -1420,4 +1450,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	if (o->side.listen && o->side.sock.listen_fd != -1)
 		passed_operands(o);
 	check(&cl);
+	/* The options are the defaults each address's side starts from. */
+	if (cl.pair)
+		pair_build(&cl, nops, ops);
 }

@@ -52,6 +52,11 @@ struct options {
 	int		 append_output;	/* --append-output */
 	struct runtime	*run;		/* what changes: not configuration */
 	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
+	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
+	int		 npair;
+	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
+	int		 devmode;	/* the device mode: side is a device */
+	struct side	*devpeer;	/* and its other device, or NULL */
 };
 
 /* Port used by --chat when none is given. */
@@ -173,7 +178,6 @@ void		 opt_credentials(struct cmdline *, char *);
 
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
-void		 pair_translate(struct cmdline *, int *, char ***);
-void		 pair_forward_device(struct cmdline *);
+void		 pair_build(struct cmdline *, int, char **);
 
 #endif /* SC_FRONT_H */

@@ -67,6 +67,7 @@ main(int argc, char **argv)
 	struct runtime	 run = { 0 };
 	struct sigaction sa;
 	char		*cause;
+	size_t		 i;
 	int		 status;
 
 #ifdef SC_DEBUG
@@ -93,15 +94,27 @@ main(int argc, char **argv)
 
 	status = mode_run(&o);
 	stats_end();
-	free_ports(o.side.ports, o.side.nports);
+	/* An address pair's sides own what they point to. */
+	if (o.npair > 0) {
+		side_free(&o.pair[0]);
+		side_free(&o.pair[1]);
+	} else {
+		free_ports(o.side.ports, o.side.nports);
+		free(o.fwd.targets);
+		free(o.side.ws.headers);
+		free(o.side.ws.path);
+	}
 	proxy_hops_free(&o);
 	dump_close(run.dump);
 	free(o.side.sock.md5sig);
 	free(o.side.tls.pins);
-	free(o.fwd.targets);
 	free(o.fwd.text);
-	free(o.side.ws.headers);
-	free(o.side.ws.path);
+	free(o.fwd.lines);
+	if (o.fwd.sides != NULL && o.npair == 0) {
+		for (i = 0; i < o.fwd.n; i++)
+			side_free(&o.fwd.sides[i]);
+		free(o.fwd.sides);
+	}
 	gate_forget(&run);
 	gate_clear(&o.side.gate);
 	return (status);

@@ -22,7 +22,7 @@
 static __startup int
 is_device(const struct options *o)
 {
-	return (o->local.device != NULL);
+	return (o->devmode);
 }
 
 static __startup int
@@ -40,7 +40,7 @@ is_chat_client(const struct options *o)
 static __startup int
 is_forward(const struct options *o)
 {
-	return (o->fwd.n > 0);
+	return (o->fwd.n > 0 || o->pairfwd.n > 0);
 }
 
 static __startup int
@@ -147,35 +147,10 @@ mode_tls(struct side *sd)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 
-/*
- * The forwarder's other side: what it dials each target with.  It is a
- * client of the command line's settings (any family of address unless
- * -4 or -6, the proxy of -x), with no source address of its own and the
- * TLS of --forward-ssl.
- */
-static __startup void
-mode_forward_peer(const struct options *o, struct side *peer)
-{
-	*peer = o->side;
-	peer->listen = 0;
-	peer->keep = 0;
-	peer->sock.source = NULL;
-	peer->sock.source_port = NULL;
-	peer->sock.listen_fd = -1;
-	peer->sock.reuseport = 0;
-	if (peer->sock.family == AF_UNIX)
-		peer->sock.family = AF_UNSPEC;
-	peer->tls = o->fwd.tls;
-	peer->tls.ctx = NULL;
-	memset(&peer->ws, 0, sizeof(peer->ws));
-	mode_tls(peer);
-}
-
 /* Run the mode the command line asks for.  Returns the exit status. */
 __startup int
 mode_run(struct options *o)
 {
-	static struct side	 peer;
 	struct job		 j = {
 		.side = &o->side,
 		.flow = &o->flow,
@@ -201,9 +176,13 @@ mode_run(struct options *o)
 		log_verbose(2, "mode: %s", modes[i].name);
 	if (!o->zero)
 		mode_tls(&o->side);
-	if (o->fwd.n > 0) {
-		mode_forward_peer(o, &peer);
-		j.peer = &peer;
+	if (o->fwd.n > 0)
+		j.peer = &o->fwd.peer;
+	if (o->pairfwd.n > 0) {
+		j.fwd = &o->pairfwd;
+		j.peer = &o->pairfwd.peer;
 	}
+	if (o->devmode)
+		j.peer = o->devpeer;
 	return (modes[i].run(&j));
 }

@@ -1039,6 +1039,9 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 	    sizeof(*o->fwd.targets));
 	if (o->fwd.targets == NULL)
 		fatal("reallocarray");
+	if (o->fwd.lines != NULL && (o->fwd.lines = recallocarray(o->fwd.lines,
+	    o->fwd.n, o->fwd.n + 1, sizeof(*o->fwd.lines))) == NULL)
+		fatal("recallocarray");
 	o->fwd.targets[o->fwd.n++] = arg;
 }
 
@@ -1050,25 +1053,30 @@ static void
 opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
-	char		*cause, **lines;
-	size_t		 n;
+	char		*cause, **targets;
+	size_t		*lines, n, i;
 
 	(void)d;
 	if (o->fwd.file != NULL)
 		fatalx("--forward-file given twice: one file holds the "
 		    "targets");
-	if ((o->fwd.text = forward_read_file(arg, &lines, &n,
+	if ((o->fwd.text = forward_read_file(arg, &targets, &lines, &n,
 	    &cause)) == NULL)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	o->fwd.file = arg;
 	o->fwd.targets = reallocarray(o->fwd.targets, o->fwd.n + n,
 	    sizeof(*o->fwd.targets));
-	if (o->fwd.targets == NULL)
+	o->fwd.lines = recallocarray(o->fwd.lines, o->fwd.n, o->fwd.n + n,
+	    sizeof(*o->fwd.lines));
+	if (o->fwd.targets == NULL || o->fwd.lines == NULL)
 		fatal("reallocarray");
-	memcpy(o->fwd.targets + o->fwd.n, lines, n * sizeof(*lines));
+	memcpy(o->fwd.targets + o->fwd.n, targets, n * sizeof(*targets));
+	for (i = 0; i < n; i++)
+		o->fwd.lines[o->fwd.n + i] = lines[i];
 	o->fwd.file_at = o->fwd.n;
 	o->fwd.n += n;
 	o->fwd.nfile = n;
+	free(targets);
 	free(lines);
 }
 

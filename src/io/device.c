@@ -3,8 +3,9 @@
  * to raw 8N1 at a speed and put back as it was at exit, and a new
  * pseudo-terminal (pty:LINK) whose terminal side a symbolic link names
  * for a program that wants a serial port, the link removed at exit.
- * One of each per process: the clean-up at exit and on a fatal signal
- * knows them by heart, with no list to walk in a signal handler.
+ * Two of each per process at most (two joined: a null modem): the
+ * clean-up at exit and on a fatal signal knows them by heart, in a table
+ * of fixed size that a signal handler can walk.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -79,14 +80,21 @@ static const struct {
 #endif
 };
 
-/* The serial line, while it is ours: its descriptor and its own modes. */
-static int		 serial_fd = -1;
-static int		 serial_drain;	/* wait for its output at exit */
-static struct termios	 serial_saved;
+/* The devices a process may have: two, joined to each other. */
+#define DEVICES_MAX	2
 
-/* The link to our pseudo-terminal, while it is there. */
-static char		 ptylink_path[PATH_MAX];
-static char		 ptylink_target[64];
+/* The serial lines, while ours: their descriptors and their own modes. */
+static struct {
+	int		 fd;		/* -1: none */
+	int		 drain;		/* wait for its output at exit */
+	struct termios	 saved;
+} serials[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
+
+/* The links to our pseudo-terminals, while they are there. */
+static struct {
+	char		 path[PATH_MAX]; /* "": none */
+	char		 target[64];
+} ptylinks[DEVICES_MAX];
 
 /*
  * The termios speed of bps bits per second, or -1 (errno EINVAL) when
@@ -124,10 +132,13 @@ device_has_speed(unsigned long bps)
 static void
 serial_cleanup(int sig)
 {
-	if (serial_fd == -1)
-		return;
-	tcsetattr(serial_fd, sig == 0 && serial_drain ? TCSADRAIN : TCSANOW,
-	    &serial_saved);
+	size_t	 i;
+
+	for (i = 0; i < DEVICES_MAX; i++) {
+		if (serials[i].fd != -1)
+			tcsetattr(serials[i].fd, sig == 0 && serials[i].drain ?
+			    TCSADRAIN : TCSANOW, &serials[i].saved);
+	}
 }
 
 /*
@@ -143,10 +154,17 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 {
 	struct termios	 t;
 	speed_t		 speed = B0;
+	size_t		 i;
 	int		 fd, dup, error;
 
 	*cause = NULL;
-	DEBUG_CHECK(serial_fd == -1, "serial_open: one serial line a process");
+	for (i = 0; i < DEVICES_MAX && serials[i].fd != -1; i++)
+		;
+	if (i == DEVICES_MAX) {
+		if (asprintf(cause, "two serial lines a process at most") == -1)
+			*cause = NULL;
+		return (-1);
+	}
 	if (bps != 0 && device_speed(bps, &speed) == -1) {
 		if (asprintf(cause, "speed %lu is not one this system has",
 		    bps) == -1)
@@ -175,9 +193,9 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 			*cause = NULL;
 		return (-1);
 	}
-	if (tcgetattr(fd, &serial_saved) == -1)
+	if (tcgetattr(fd, &serials[i].saved) == -1)
 		goto fail;
-	t = serial_saved;
+	t = serials[i].saved;
 	cfmakeraw(&t);
 	t.c_cflag &= ~(CSIZE | PARENB | CSTOPB | CRTSCTS);
 	t.c_cflag |= CS8 | CLOCAL | CREAD | (crtscts ? CRTSCTS : 0);
@@ -193,14 +211,14 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 	 */
 	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 		goto fail;
-	serial_fd = fd;
-	serial_drain = !crtscts;
+	serials[i].fd = fd;
+	serials[i].drain = !crtscts;
 	cleanup_add(serial_cleanup);
 	if (tcsetattr(fd, TCSANOW, &t) == -1) {
 		/* Some of the modes may have been set all the same. */
 		error = errno;
-		tcsetattr(fd, TCSANOW, &serial_saved);
-		serial_fd = -1;
+		tcsetattr(fd, TCSANOW, &serials[i].saved);
+		serials[i].fd = -1;
 		close(dup);
 		errno = error;
 		goto fail;
@@ -216,25 +234,76 @@ fail:
 }
 
 /*
+ * Give the serial line at path back: its own modes, once what was written
+ * has gone out (unless its flow control may hold it up), and its lock.
+ * The endpoint's descriptor is its session's to close.
+ */
+void
+serial_release(const char *path)
+{
+	struct stat	 st, mine;
+	size_t		 i;
+
+	if (stat(path, &st) == -1)
+		return;
+	for (i = 0; i < DEVICES_MAX; i++) {
+		if (serials[i].fd == -1 || fstat(serials[i].fd, &mine) == -1 ||
+		    mine.st_rdev != st.st_rdev)
+			continue;
+		tcsetattr(serials[i].fd, serials[i].drain ? TCSADRAIN :
+		    TCSANOW, &serials[i].saved);
+		close(serials[i].fd);
+		serials[i].fd = -1;
+	}
+}
+
+/*
  * Remove the link to our pseudo-terminal, if it is still the one we
  * made.  Async-signal-safe.
  */
 static void
-ptylink_cleanup(int sig)
+ptylink_unlink(size_t i)
 {
-	char	 target[sizeof(ptylink_target)];
+	char	 target[sizeof(ptylinks[0].target)];
 	ssize_t	 n;
 
-	(void)sig;
-	if (ptylink_path[0] == '\0')
+	if (ptylinks[i].path[0] == '\0')
 		return;
-	n = readlink(ptylink_path, target, sizeof(target) - 1);
+	n = readlink(ptylinks[i].path, target, sizeof(target) - 1);
 	if (n != -1) {
 		target[n] = '\0';
-		if (strcmp(target, ptylink_target) == 0)
-			unlink(ptylink_path);
+		if (strcmp(target, ptylinks[i].target) == 0)
+			unlink(ptylinks[i].path);
 	}
-	ptylink_path[0] = '\0';
+	ptylinks[i].path[0] = '\0';
+}
+
+static void
+ptylink_cleanup(int sig)
+{
+	size_t	 i;
+
+	(void)sig;
+	for (i = 0; i < DEVICES_MAX; i++)
+		ptylink_unlink(i);
+}
+
+/*
+ * Remove the link path to our pseudo-terminal and close its terminal
+ * side (slave, which ptylink_open() gave), so that a program that has it
+ * open reads end-of-file; the master is its session's to close.
+ */
+void
+ptylink_release(const char *path, int slave)
+{
+	size_t	 i;
+
+	for (i = 0; i < DEVICES_MAX; i++) {
+		if (strcmp(ptylinks[i].path, path) != 0)
+			continue;
+		ptylink_unlink(i);
+		close(slave);
+	}
 }
 
 /*
@@ -267,19 +336,26 @@ ptylink_free(const char *path)
  * link at path, removed at exit.  The terminal side stays open here too,
  * so that its modes last while programs open and close it, and the
  * master never reads end-of-file.  Returns the master, non-blocking, and
- * sets *slave; or -1 with *cause (to free).
+ * sets *slave and *name, the terminal's (/dev/pts/N); or -1 with *cause
+ * (to free).
  */
 int
-ptylink_open(const char *path, int *slave, char **cause)
+ptylink_open(const char *path, int *slave, const char **name, char **cause)
 {
 	struct pty	 pt;
 	struct termios	 t;
+	size_t		 i;
 	int		 error;
 
 	*cause = NULL;
-	DEBUG_CHECK(ptylink_path[0] == '\0',
-	    "ptylink_open: one pty: link a process");
-	if (strlen(path) >= sizeof(ptylink_path)) {
+	for (i = 0; i < DEVICES_MAX && ptylinks[i].path[0] != '\0'; i++)
+		;
+	if (i == DEVICES_MAX) {
+		if (asprintf(cause, "two pty: links a process at most") == -1)
+			*cause = NULL;
+		return (-1);
+	}
+	if (strlen(path) >= sizeof(ptylinks[i].path)) {
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
@@ -301,14 +377,15 @@ ptylink_open(const char *path, int *slave, char **cause)
 	t.c_cc[VTIME] = 0;
 	if (tcsetattr(pt.slave, TCSANOW, &t) == -1)
 		goto fail_pty;
-	strlcpy(ptylink_target, pt.path, sizeof(ptylink_target));
-	strlcpy(ptylink_path, path, sizeof(ptylink_path));
+	strlcpy(ptylinks[i].target, pt.path, sizeof(ptylinks[i].target));
+	strlcpy(ptylinks[i].path, path, sizeof(ptylinks[i].path));
 	cleanup_add(ptylink_cleanup);
 	if (symlink(pt.path, path) == -1) {
-		ptylink_path[0] = '\0';
+		ptylinks[i].path[0] = '\0';
 		goto fail_pty;
 	}
 	*slave = pt.slave;
+	*name = ptylinks[i].target;
 	return (pt.master);
 
 fail_pty:
@@ -320,13 +397,6 @@ fail:
 	if (asprintf(cause, "%s", strerror(errno)) == -1)
 		*cause = NULL;
 	return (-1);
-}
-
-/* The terminal side of the pseudo-terminal that ptylink_open() made. */
-const char *
-ptylink_name(void)
-{
-	return (ptylink_target);
 }
 
 /*

@@ -229,8 +229,9 @@ void		 naws_encode(unsigned char *, int, int);
 /* device.c */
 int		 device_has_speed(unsigned long);
 int		 serial_open(const char *, unsigned long, int, char **);
-int		 ptylink_open(const char *, int *, char **);
-const char	*ptylink_name(void);
+void		 serial_release(const char *);
+int		 ptylink_open(const char *, int *, const char **, char **);
+void		 ptylink_release(const char *, int);
 struct endpoint	*device_endpoint(struct session *, const char *, int);
 
 /* term.c */

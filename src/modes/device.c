@@ -1,15 +1,17 @@
 /*
- * A terminal device with stdin and stdout ("sockcat serial:/dev/ttyUSB0,
- * 115200 -", "sockcat pty:/tmp/ttyV0 -"): the device opened as its
- * address says (src/io/device.c), relayed both ways until stdin ends.
- * A device paired with a socket is this mode too, run as the program of
- * the socket's side (src/front/pair.c), once for each connection.
+ * A terminal device joined with stdin and stdout ("sockcat serial:/dev/
+ * ttyUSB0,115200 -", "sockcat pty:/tmp/ttyV0 -"), with a program
+ * ("sockcat pty:/tmp/ttyV0 exec:./modem") or with another device
+ * ("sockcat pty:/tmp/ttyV0 pty:/tmp/ttyV1", a null modem): each opened
+ * as its address says (src/io/device.c), relayed both ways.  A device
+ * paired with a socket is the forwarder's target instead.
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +20,10 @@
 struct device {
 	const struct job	*j;
 	struct session		*s;
-	struct channel		*tx;	/* stdin -> device */
-	struct channel		*rx;	/* device -> stdout */
+	struct channel		*tx;	/* near end -> device */
+	struct channel		*rx;	/* device -> near end */
+	struct child		*child;	/* a program's, or NULL */
+	int			 stdio;	/* the near end is stdin, stdout */
 	struct ev_timer		 quit;	/* -q: answers awaited after stdin */
 	int			 quitting; /* the -q delay is over */
 	int			 status;
@@ -29,7 +33,9 @@ struct device {
  * Over when the device has hung up and what it said is delivered, or
  * when stdin has ended and what it gave is written: a line has no
  * end-of-file to wait for.  With -q the answers are relayed that much
- * longer.  Without stdin (-d), until the device hangs up.
+ * longer.  Without stdin (-d), until the device hangs up.  The end of a
+ * program's output, once delivered, ends the relay; two devices, the end
+ * of either.
  */
 static int
 device_check(struct session *s)
@@ -43,7 +49,7 @@ device_check(struct session *s)
 	/* -d: until the device hangs up. */
 	if (d->tx == NULL || !channel_ended(d->tx))
 		return (0);
-	if (ms <= 0 || d->quitting)
+	if (!d->stdio || ms <= 0 || d->quitting)
 		return (1);
 	if (!ev_timer_armed(&d->quit))
 		ev_timer_arm(&d->quit, ms);
@@ -61,6 +67,16 @@ device_quit_cb(void *arg)
 }
 
 static void
+device_child_exited(struct child *child, void *arg)
+{
+	struct device	*d = arg;
+
+	(void)child;
+	if (d->s != NULL)
+		session_check(d->s);
+}
+
+static void
 device_finished(struct session *s)
 {
 	struct device	*d = s->arg;
@@ -74,39 +90,36 @@ device_finished(struct session *s)
 	ev_break();
 }
 
-/* Open the device of o->device; returns its descriptor, or -1, said. */
-static int
-device_open(const struct job *j, const char **name)
+/*
+ * Open the device of side sd (serial:, pty:) as its address says; returns
+ * its descriptor, *name (what it is) and *slave (a pseudo-terminal's
+ * terminal side, kept open meanwhile; -1 for a line), or -1, said.
+ */
+int
+device_open(const struct side *sd, const char **name, int *slave)
 {
-	struct addr	 a;
-	const char	*errstr;
+	const char	*tty;
 	char		*cause = NULL;
-	unsigned long	 bps = 0;
-	int		 fd, slave;
+	char		 speed[32];
+	int		 fd;
 
-	if (addr_parse(j->local->device, &a, &errstr) == -1) {
-		log_warnx("%s: %s", j->local->device, errstr);
-		return (-1);
-	}
-	if (a.kind == ADDR_SERIAL) {
-		if (a.speed != NULL)
-			bps = strtoul(a.speed, NULL, 10);
+	*slave = -1;
+	if (sd->kind == SIDE_SERIAL) {
 		*name = "serial line";
-		fd = serial_open(a.path, bps, addr_opt(&a, "crtscts") != NULL &&
-		    strcmp(addr_opt(&a, "crtscts"), "1") == 0, &cause);
+		fd = serial_open(sd->path, sd->speed, sd->crtscts, &cause);
+		snprintf(speed, sizeof(speed), "%lu", sd->speed);
 		if (fd != -1)
-			log_verbose(1, "Serial line %s raw, 8N1 at %s", a.path,
-			    a.speed != NULL ? a.speed : "its own speed");
+			log_verbose(1, "Serial line %s raw, 8N1 at %s",
+			    sd->path, sd->speed != 0 ? speed : "its own speed");
 	} else {
 		*name = "terminal";
 		/* The terminal side stays open until exit (ptylink_open()). */
-		fd = ptylink_open(a.path, &slave, &cause);
+		fd = ptylink_open(sd->path, slave, &tty, &cause);
 		if (fd != -1)
-			log_verbose(1, "Terminal %s at %s", ptylink_name(),
-			    a.path);
+			log_verbose(1, "Terminal %s at %s", tty, sd->path);
 	}
 	if (fd == -1) {
-		log_warnx("%s: %s", j->local->device, cause != NULL ? cause :
+		log_warnx("%s: %s", sd->text, cause != NULL ? cause :
 		    strerror(errno));
 		free(cause);
 	}
@@ -114,9 +127,75 @@ device_open(const struct job *j, const char **name)
 }
 
 /*
- * Relay stdin and stdout with the device of o->device until stdin ends
- * (and -q's delay after it) or the device hangs up.  Returns the exit
- * status: 1 when the device cannot be opened or data was lost.
+ * Give back the device of side sd that device_open() opened, its
+ * descriptor closed by its session: a line's modes and lock, a
+ * pseudo-terminal's link and terminal side (slave).
+ */
+void
+device_close(const struct side *sd, int slave)
+{
+	if (sd->kind == SIDE_SERIAL)
+		serial_release(sd->path);
+	else
+		ptylink_release(sd->path, slave);
+}
+
+/*
+ * The near end of the relay, as endpoints of d's session: the other
+ * device, the program (-e, -c, exec:), or stdin and stdout.  Returns -1
+ * when it cannot be opened (said).
+ */
+static int
+device_near(struct device *d, struct endpoint **in, struct endpoint **out)
+{
+	const struct job	*j = d->j;
+	struct exec_cmd		 cmd;
+	struct exec_conn	 ec;
+	const char		*name;
+	char			*cause;
+	int			 fd, slave;
+
+	if (j->peer != NULL) {
+		if ((fd = device_open(j->peer, &name, &slave)) == -1)
+			return (-1);
+		if ((*in = device_endpoint(d->s, name, fd)) == NULL)
+			fatal("device");
+		*out = *in;
+		return (0);
+	}
+	if (j->local->exec != NULL) {
+		memset(&ec, 0, sizeof(ec));
+		ec.type = SOCK_STREAM;
+		if (exec_cmd_parse(&cmd, j->local->exec, j->local->exec_shell,
+		    &cause) == -1 || exec_cmd_check(&cmd, &cause) == -1 ||
+		    (d->child = exec_spawn(&cmd, &ec, &cause)) == NULL) {
+			log_warnx("%s", cause != NULL ? cause :
+			    strerror(errno));
+			free(cause);
+			exec_cmd_free(&cmd);
+			return (-1);
+		}
+		exec_cmd_free(&cmd);
+		d->child->exited_cb = device_child_exited;
+		d->child->arg = d;
+		if ((*in = exec_endpoint(d->s, d->child)) == NULL)
+			fatal("device");
+		*out = *in;
+		return (0);
+	}
+	d->stdio = 1;
+	if ((*out = stdio_out(d->s)) == NULL)
+		fatal("device");
+	*in = stdio_in(d->s, j->flow->no_stdin);
+	return (0);
+}
+
+/*
+ * Relay the device of the job's side with its near end: stdin and
+ * stdout until stdin ends (and -q's delay after it) or the device hangs
+ * up; a program until it ends; another device until either hangs up.
+ * Returns the exit status: 1 when a device cannot be opened or data was
+ * lost.
  */
 int
 device_relay(const struct job *j)
@@ -124,29 +203,37 @@ device_relay(const struct job *j)
 	struct device	 d = { .j = j };
 	struct endpoint	*dev, *in, *out;
 	const char	*name;
-	int		 fd;
+	int		 fd, slave;
 
-	if ((fd = device_open(j, &name)) == -1)
+	if ((fd = device_open(j->side, &name, &slave)) == -1)
 		return (1);
 	ev_timer_init(&d.quit, device_quit_cb, &d);
 	if ((d.s = session_new(device_check, device_finished, &d)) == NULL ||
-	    (dev = device_endpoint(d.s, name, fd)) == NULL ||
-	    (out = stdio_out(d.s)) == NULL)
+	    (dev = device_endpoint(d.s, name, fd)) == NULL)
 		fatal("device");
-	in = stdio_in(d.s, j->flow->no_stdin);
+	if (device_near(&d, &in, &out) == -1) {
+		session_free(d.s);
+		return (1);
+	}
 	if ((d.rx = session_channel(d.s, "receive", dev, out,
 	    CH_SHUTDOWN | CH_COPY)) == NULL ||
 	    (in != NULL && (d.tx = session_channel(d.s, "send", in, dev,
 	    CH_COPY)) == NULL))
 		fatal("device");
-	if (d.tx != NULL && j->flow->crlf)
+	if (d.stdio && d.tx != NULL && j->flow->crlf)
 		d.tx->xform = crlf_xform;
 	/* --raw: every key goes down the line; "~." leaves. */
-	if (d.tx != NULL && j->local->raw && term_start_line(d.tx) == -1)
+	if (d.stdio && d.tx != NULL && j->local->raw &&
+	    term_start_line(d.tx) == -1)
 		fatal("--raw");
 	if (session_start(d.s) == -1)
 		fatal("device");
 	if (d.s != NULL && ev_loop() == -1)
 		fatal("poll");
+	if (d.child != NULL) {
+		if (d.status == 0 && d.child->exited)
+			d.status = exec_status(d.child);
+		exec_release(d.child);
+	}
 	return (d.status);
 }

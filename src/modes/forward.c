@@ -1,10 +1,11 @@
 /*
  * The port forwarder (-l ... --forward TARGET): every connection the
  * listener admits is relayed to a target by the pump, both directions at
- * once, each ending on its own.  The outbound stage (pick a target, look
- * it up off the loop, connect without blocking, originate TLS) is a small
- * state machine of its own, below, so that it can give way to a shared
- * dial stage.  Datagrams (-u) are relayed peer by peer, each with its own
+ * once, each ending on its own.  A target is a side (src/net/side.c): the
+ * outbound stage picks one and opens it as its kind says (open.c: the
+ * dial, the side's proxies, TLS and WebSocket; or the device of a
+ * serial: or pty: target), trying the next when one fails.  Datagrams
+ * (-u) to a udp: target are relayed peer by peer, each with its own
  * socket towards the target.
  */
 /* SPDX-License-Identifier: ISC */
@@ -36,18 +37,26 @@
 /* The longest reason a target failed for. */
 #define FWD_WHY_MAX		(NI_MAXHOST + NI_MAXSERV + 512)
 
-/* The prefix of a Unix-domain target. */
-#define FWD_UNIX_PREFIX		"unix:"
 /* The largest --forward-file: a list of targets, not a data file. */
 #define FWD_FILE_MAX		(1024 * 1024)
+/*
+ * A datagram target behind a stream client has no end of its own: the
+ * answers to what the client sent are awaited this long after its end.
+ */
+#define FWD_DGRAM_LINGER_MS	500
 
 struct fwd_target {
-	char		*host;		/* or the path of a Unix socket */
-	char		*port;		/* NULL for a Unix socket */
-	enum fwd_kind	 kind;
-	char		 name[NI_MAXHOST + NI_MAXSERV + 2]; /* for messages */
+	struct side	*sd;		/* what it is and how it is opened */
+	char		 name[NI_MAXHOST + NI_MAXSERV + 8]; /* for messages */
 	uint64_t	 down_until;	/* ev_now() before which it is skipped */
 	long long	 backoff_ms;	/* the next back-off; 0: it is up */
+	struct fconn	*dev_user;	/* the connection that has the device */
+	int		 dev_fd;	/* its descriptor, until relayed */
+	int		 dev_slave;	/* a pty:'s terminal side, or -1 */
+	struct listener	*l;		/* a listening target's, until its
+					   first client */
+	int		 lfd;		/* a udp-l: target's, until its
+					   first datagram */
 };
 
 /*
@@ -60,6 +69,10 @@ struct fwd_targets {
 	size_t			 refs;	/* the forwarder's while in force,
 					   and each outbound stage's */
 	size_t			 n;
+	struct side		*own;	/* the sides a reload read, freed with
+					   the list; the rest are the command
+					   line's */
+	size_t			 nown;
 	struct fwd_target	 t[];
 };
 
@@ -75,6 +88,8 @@ struct forward {
 
 	/* Datagrams: the bound socket, the target's addresses, the peers. */
 	int			 ufd;
+	struct peers		*pl;	/* or a peer's own socket for each */
+	TAILQ_HEAD(, fconn)	 fconns; /* and its connection */
 	struct resolve		*lookup;
 	struct addrinfo		*res;
 	TAILQ_HEAD(, upeer)	 peers;
@@ -87,7 +102,6 @@ struct forward {
 /* Where a connection's outbound stage stands. */
 enum fconn_state {
 	FC_CONNECTING,
-	FC_TLS,
 	FC_READY,	/* connected, the client still in its handshake */
 	FC_FAILED,	/* no target, the client still in its handshake */
 	FC_RELAYING,
@@ -109,10 +123,9 @@ struct fconn_out {
 	u_int			 first;
 	u_int			 tries;
 	struct fwd_target	*cur;
-	int			 tfd;
-	struct tls		*ttls;
-	struct dial		*dial;
-	struct tls_hs		*hs;
+	struct opening		*op;	/* the target being opened */
+	struct netconn		*tnc;	/* the target, once open */
+	struct ev_timer		 kick;	/* a device target's, from the loop */
 
 	/*
 	 * Dialled early (forward_admitted()): the client's socket, still
@@ -131,126 +144,110 @@ struct fconn {
 					   and its place at the gate */
 	struct fconn_out	*out;	/* NULL once relayed */
 
+	TAILQ_ENTRY(fconn)	 entry;	/* the forwarder's, for a peer */
 	uint64_t		 up_off; /* -o, --hex-dump offsets */
 	uint64_t		 down_off;
 	struct channel		*up, *down;
+	struct fwd_target	*dev;	/* the device it has, or NULL */
+	int			 dgram;	/* the target is a datagram one */
+	int			 peer;	/* the client is a datagram peer */
+	struct net_peer		 from;	/* and its address */
+	unsigned char		*first;	/* the peer's first datagram */
+	size_t			 firstlen;
+	struct ev_timer		 linger; /* its answers, after the end */
+	int			 lingered;
 };
 
 static void	fconn_next(struct fconn *);
+static void	fconn_device_close(struct fconn *);
+static long long upeer_idle_ms(const struct forward *);
 static void	targets_free(struct fwd_targets *);
 static void	forward_sighup(int, void *);
 static void	forward_sigusr1(int, void *);
 
 /*
- * The port of a --forward target, checked as the command line's ports are
- * (netcat's messages): a number 1 to 65535 or a service name, one port,
- * not a range.  A number is written back in decimal, as the resolver
- * would otherwise take "70000" for 4464.  Returns the port, allocated, or
- * NULL with *errstr set (static storage).
- */
-static char *
-fwd_parse_port(const char *s, const char **errstr)
-{
-	static char	 msg[64 + NI_MAXSERV];
-	const char	*e;
-	char		*port;
-	long long	 n;
-
-	if (s[strspn(s, "0123456789")] == '\0') {
-		n = strtonum(s, 1, 65535, &e);
-		if (e != NULL) {
-			snprintf(msg, sizeof(msg), "port number %s: %.*s", e,
-			    NI_MAXSERV, s);
-			*errstr = msg;
-			return (NULL);
-		}
-		if (asprintf(&port, "%lld", n) == -1)
-			fatal("asprintf");
-		return (port);
-	}
-	if (isdigit((unsigned char)s[0]) && strchr(s, '-') != NULL) {
-		*errstr = "a target has one port, not a range";
-		return (NULL);
-	}
-	if (getservbyname(s, NULL) == NULL) {
-		snprintf(msg, sizeof(msg), "port number invalid: %.*s",
-		    NI_MAXSERV, s);
-		*errstr = msg;
-		return (NULL);
-	}
-	if ((port = strdup(s)) == NULL)
-		fatal("strdup");
-	return (port);
-}
-
-/*
- * A --forward target: an address (src/codec/addr.c) of a kind the
- * forwarder dials, "tcp:HOST:PORT", "udp:HOST:PORT" (which only a
- * datagram listener dials itself: a stream listener's is a sockcat of
- * its own, pair_forward_device()) or "unix:PATH", or "HOST:PORT" as
- * before addresses had schemes.  Fills *host and *port (NULL for a Unix
- * path), allocated, and *kind.  Returns 0, or -1 with *errstr set.
+ * Read the --forward target text into sd, a side that starts from the
+ * forwarder's outbound settings (fwd->peer): an address of a kind that
+ * is dialled (tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://) or a
+ * device (serial:, pty:), or "HOST:PORT" as before addresses had
+ * schemes: UDP's for a datagram forwarder, else TCP's.  --forward-ssl
+ * and --send-proxy are for the targets that are plain streams of their
+ * own kind (HOST:PORT, tcp:, unix:): given with another, they are
+ * refused, not ignored.  Returns 0, or -1 with *cause set.
  */
 int
-forward_parse_target(const char *arg, char **host, char **port,
-    enum fwd_kind *kind, const char **errstr)
+forward_target(struct side *sd, const struct fwd_conf *fwd, const char *text,
+    char **cause)
 {
-	static struct addr	 a;
-	char			 tcp[ADDR_MAX + 1];
+	const struct side	*dflt = &fwd->peer;
+	const char	*port;
+	char		 tcp[ADDR_MAX + 8];
+	int		 plain;
 
-	*host = *port = NULL;
-	*kind = FWD_TCP;
-	*errstr = NULL;
-	if (!addr_is(arg) && snprintf(tcp, sizeof(tcp), "tcp:%s", arg) <
-	    (int)sizeof(tcp))
-		arg = tcp;
-	if (addr_parse(arg, &a, errstr) == -1)
+	if (!addr_is(text)) {
+		snprintf(tcp, sizeof(tcp), "%s:%s", dflt->sock.socktype ==
+		    SOCK_DGRAM ? "udp" : "tcp", text);
+		text = tcp;
+	}
+	if (side_parse(sd, dflt, text, cause) == -1)
 		return (-1);
-	switch (a.kind) {
-	case ADDR_UNIX:
-		*kind = FWD_UNIX;
-		if ((*host = strdup(a.path)) == NULL)
-			fatal("strdup");
-		return (0);
-	case ADDR_UDP:
-		*kind = FWD_UDP;
-		/* FALLTHROUGH */
-	case ADDR_TCP:
-		if (a.nopts > 0) {
-			*errstr = "a --forward target takes no options";
-			return (-1);
-		}
-		if ((*port = fwd_parse_port(a.port, errstr)) == NULL)
-			return (-1);
-		if ((*host = strdup(a.host)) == NULL)
-			fatal("strdup");
-		return (0);
-	default:
-		*errstr = "not a target --forward dials (HOST:PORT, "
+	if (sd->listen || sd->kind == SIDE_STDIO || sd->kind == SIDE_EXEC ||
+	    sd->kind == SIDE_FILE) {
+		side_free(sd);
+		log_cause(cause, "not a target --forward dials (HOST:PORT, "
 		    "tcp:, udp:, unix:, tls:, dtls:, vsock:, ws://, wss://, "
-		    "serial:, pty:)";
+		    "serial:, pty:)");
 		return (-1);
 	}
+	/* A service name the system does not know is said now. */
+	port = sd->nports > 0 ? sd->ports[0] : NULL;
+	if (sd->kind == SIDE_SOCKET && !sd->sock.vsock && port != NULL &&
+	    port[strspn(port, "0123456789")] != '\0' &&
+	    getservbyname(port, sd->sock.socktype == SOCK_DGRAM ? "udp" :
+	    "tcp") == NULL) {
+		log_cause(cause, "port number invalid: %s", port);
+		side_free(sd);
+		return (-1);
+	}
+	if (sd->kind == SIDE_SERIAL && sd->speed != 0 &&
+	    !device_has_speed(sd->speed)) {
+		log_cause(cause, "speed %lu is not one this system has",
+		    sd->speed);
+		side_free(sd);
+		return (-1);
+	}
+	plain = sd->kind == SIDE_SOCKET && !sd->tls.on && !sd->ws.on &&
+	    sd->sock.socktype == SOCK_STREAM && !sd->sock.vsock;
+	if (!plain && (fwd->tls.on || fwd->send_proxy != 0)) {
+		log_cause(cause, "%s is for HOST:PORT, tcp: and unix: targets",
+		    fwd->tls.on ? "--forward-ssl" : "--send-proxy");
+		side_free(sd);
+		return (-1);
+	}
+	if (plain && fwd->tls.on)
+		sd->tls.on = 1;
+	return (0);
 }
 
 /*
- * Read the targets of the file at path, one a line, each as --forward
- * takes it; blank lines and text from '#' to the end of its line are
- * skipped.  Returns the file's text, into which *lines point, with *n
- * of them (both allocated), or NULL with *cause set, naming the file and
- * its line.  A file without a target is refused: a forwarder with
- * nowhere to go is a mistake to report, not to run.
+ * Read the targets of the file at path, one a line; blank lines and text
+ * from '#' to the end of its line are skipped.  Returns the file's text,
+ * into which *targets point, with *n of them and *lines their line
+ * numbers (both allocated), or NULL with *cause set.  Each target is
+ * read as a side by whoever uses it (forward_target()), which names the
+ * line when it is refused.  A file without a target is refused: a
+ * forwarder with nowhere to go is a mistake to report, not to run.
  */
 char *
-forward_read_file(const char *path, char ***lines, size_t *n, char **cause)
+forward_read_file(const char *path, char ***targets, size_t **lines,
+    size_t *n, char **cause)
 {
-	char		*text = NULL, *p, *line, *end, *host, *port, **v;
-	const char	*errstr;
-	size_t		 len = 0, size = 0, lineno = 0;
+	char		*text = NULL, *p, *line, *end, **v;
+	size_t		 len = 0, size = 0, lineno = 0, *ln;
 	ssize_t		 r;
-	enum fwd_kind	 kind;
 	int		 fd;
 
+	*targets = NULL;
 	*lines = NULL;
 	*n = 0;
 	*cause = NULL;
@@ -301,19 +298,16 @@ forward_read_file(const char *path, char ***lines, size_t *n, char **cause)
 			    path, lineno);
 			goto fail;
 		}
-		if (forward_parse_target(line, &host, &port, &kind,
-		    &errstr) == -1) {
-			log_cause(cause, "%s, line %zu: %s: %s", path, lineno,
-			    line, errstr);
-			goto fail;
-		}
-		free(host);
-		free(port);
-		if ((v = reallocarray(*lines, *n + 1, sizeof(**lines))) ==
+		if ((v = reallocarray(*targets, *n + 1, sizeof(**targets))) ==
 		    NULL)
 			goto fail_errno;
-		*lines = v;
-		(*lines)[(*n)++] = line;
+		*targets = v;
+		if ((ln = reallocarray(*lines, *n + 1, sizeof(**lines))) ==
+		    NULL)
+			goto fail_errno;
+		*lines = ln;
+		(*lines)[*n] = lineno;
+		(*targets)[(*n)++] = line;
 	}
 	if (*n == 0) {
 		log_cause(cause, "%s: no target", path);
@@ -327,68 +321,82 @@ fail:
 	if (fd != -1)
 		close(fd);
 	free(text);
+	free(*targets);
 	free(*lines);
+	*targets = NULL;
 	*lines = NULL;
 	*n = 0;
 	return (NULL);
 }
 
+/* A target's name in messages: "HOST PORT", unix:PATH, udp:HOST PORT. */
+static void
+target_name(struct fwd_target *t)
+{
+	const struct side	*sd = t->sd;
+	const char		*port = sd->nports > 0 ? sd->ports[0] : NULL;
+
+	if (sd->kind == SIDE_SOCKET && sd->sock.family == AF_UNIX)
+		snprintf(t->name, sizeof(t->name), "unix:%s", sd->host);
+	else if (sd->kind != SIDE_SOCKET || sd->tls.on || sd->ws.on ||
+	    sd->sock.vsock || sd->proxy.nhops > 0 || port == NULL)
+		snprintf(t->name, sizeof(t->name), "%s", sd->text != NULL ?
+		    sd->text : sd->host);
+	else if (sd->sock.socktype == SOCK_DGRAM)
+		snprintf(t->name, sizeof(t->name), "udp:%s %s", sd->host,
+		    port);
+	else
+		snprintf(t->name, sizeof(t->name), "%s %s", sd->host, port);
+}
+
 /*
- * A list of the n targets of args, each already checked (cmdline.c, or
- * forward_read_file()), taken once by the caller.  Returns NULL with
- * *errstr set when one is not a target after all.
+ * A list of n targets, taken once by the caller, to be filled with
+ * targets_set().
  */
 static struct fwd_targets *
-targets_new(char *const *args, size_t n, const char **errstr)
+targets_new(size_t n)
 {
 	struct fwd_targets	*ts;
-	struct fwd_target	*t;
-	size_t			 i;
 
 	if ((ts = calloc(1, sizeof(*ts) + n * sizeof(ts->t[0]))) == NULL)
 		fatal("calloc");
 	ts->refs = 1;
-	for (i = 0; i < n; i++) {
-		t = &ts->t[i];
-		if (forward_parse_target(args[i], &t->host, &t->port,
-		    &t->kind, errstr) == -1) {
-			ts->n = i;
-			ts->refs = 0;
-			targets_free(ts);
-			return (NULL);
-		}
-		ts->n = i + 1;
-		if (t->kind == FWD_UNIX)
-			snprintf(t->name, sizeof(t->name), "%s%s",
-			    FWD_UNIX_PREFIX, t->host);
-		else if (t->kind == FWD_UDP)
-			snprintf(t->name, sizeof(t->name), "udp:%s %s",
-			    t->host, t->port);
-		else
-			snprintf(t->name, sizeof(t->name), "%s %s", t->host,
-			    t->port);
-	}
+	ts->n = n;
 	return (ts);
 }
 
-/*
- * A stream listener dials streams: a udp: target is a datagram
- * listener's, or the one target of a stream listener, given on the
- * command line (a sockcat of its own, pair_forward_device()).  Returns
- * the name of the first target of ts that o cannot dial, or NULL.
- */
-static const char *
-targets_misfit(const struct job *j, const struct fwd_targets *ts)
+/* The i-th target of ts is the side sd. */
+static void
+targets_set(struct fwd_targets *ts, size_t i, struct side *sd)
 {
-	size_t	 i;
+	ts->t[i].sd = sd;
+	ts->t[i].dev_fd = -1;
+	ts->t[i].dev_slave = -1;
+	ts->t[i].lfd = -1;
+	target_name(&ts->t[i]);
+}
 
-	if (j->side->sock.socktype == SOCK_DGRAM)
-		return (NULL);
+/*
+ * The TLS contexts of the targets of ts that speak TLS, each a client's
+ * of its own settings.  Returns 0, or -1 with *cause set.
+ */
+static int
+targets_tls(struct fwd_targets *ts, char **cause)
+{
+	struct side	*sd;
+	size_t		 i;
+	int		 flags;
+
 	for (i = 0; i < ts->n; i++) {
-		if (ts->t[i].kind == FWD_UDP)
-			return (ts->t[i].name);
+		sd = ts->t[i].sd;
+		if (!sd->tls.on || sd->tls.ctx != NULL)
+			continue;
+		flags = sd->sock.socktype == SOCK_DGRAM ? TLS_DGRAM : 0;
+		if ((sd->tls.ctx = tls_ctx_new(&sd->tls, flags, cause)) ==
+		    NULL)
+			return (-1);
 	}
-	return (NULL);
+	return (0);
 }
 
 static void
@@ -398,9 +406,12 @@ targets_free(struct fwd_targets *ts)
 
 	DEBUG_CHECK(ts->refs == 0, "a target list freed while in use");
 	for (i = 0; i < ts->n; i++) {
-		free(ts->t[i].host);
-		free(ts->t[i].port);
+		if (ts->t[i].l != NULL)
+			listener_free(ts->t[i].l);
 	}
+	for (i = 0; i < ts->nown; i++)
+		side_free(&ts->own[i]);
+	free(ts->own);
 	free(ts);
 }
 
@@ -460,13 +471,19 @@ fconn_out_free(struct fconn *fc)
 	if (out == NULL)
 		return;
 	ev_timer_disarm(&out->deadline);
-	dial_cancel(out->dial);
-	tls_handshake_cancel(out->hs);
-	if (out->tfd != -1) {
-		ev_del(out->tfd);
-		close(out->tfd);
+	ev_timer_disarm(&out->kick);
+	open_cancel(out->op);
+	if (out->tnc != NULL && out->tnc->fd != -1)
+		ev_del(out->tnc->fd);
+	netconn_free(out->tnc);
+	/* Its listener may be the caller: it is freed with the list. */
+	if (out->cur != NULL && out->cur->l != NULL)
+		listener_close(out->cur->l);
+	if (out->cur != NULL && out->cur->lfd != -1) {
+		ev_del(out->cur->lfd);
+		close(out->cur->lfd);
+		out->cur->lfd = -1;
 	}
-	tls_free(out->ttls);
 	targets_drop(out->ts);
 	free(out);
 	fc->out = NULL;
@@ -479,7 +496,12 @@ fconn_out_free(struct fconn *fc)
 static void
 fconn_destroy(struct fconn *fc)
 {
+	if (fc->peer)
+		TAILQ_REMOVE(&fc->f->fconns, fc, entry);
+	free(fc->first);
 	fconn_out_free(fc);
+	ev_timer_disarm(&fc->linger);
+	fconn_device_close(fc);
 	netconn_free(fc->nc);
 	free(fc->label);
 	free(fc);
@@ -494,25 +516,46 @@ fconn_free(struct fconn *fc)
 	fconn_destroy(fc);
 	/* Without -k, one connection is all there is. */
 	if (!f->j->side->keep) {
-		listener_close(f->l);
+		if (f->l != NULL)
+			listener_close(f->l);
 		ev_break();
 	}
+}
+
+/*
+ * The connection is done with its device: its modes or its link go
+ * back, and the next client may have it.
+ */
+static void
+fconn_device_close(struct fconn *fc)
+{
+	struct fwd_target	*t = fc->dev;
+
+	if (t == NULL)
+		return;
+	if (t->dev_fd != -1)
+		close(t->dev_fd);
+	device_close(t->sd, t->dev_slave);
+	t->dev_fd = t->dev_slave = -1;
+	t->dev_user = NULL;
+	fc->dev = NULL;
 }
 
 /* Forget the attempt in progress, keeping the client. */
 static void
 fconn_abandon(struct fconn *fc)
 {
-	ev_timer_disarm(&fc->out->deadline);
-	dial_cancel(fc->out->dial);
-	fc->out->dial = NULL;
-	tls_handshake_cancel(fc->out->hs);
-	fc->out->hs = NULL;
-	if (fc->out->tfd != -1) {
-		ev_del(fc->out->tfd);
-		close(fc->out->tfd);
-		fc->out->tfd = -1;
-	}
+	struct fconn_out	*out = fc->out;
+
+	ev_timer_disarm(&out->deadline);
+	ev_timer_disarm(&out->kick);
+	open_cancel(out->op);
+	out->op = NULL;
+	if (out->tnc != NULL && out->tnc->fd != -1)
+		ev_del(out->tnc->fd);
+	netconn_free(out->tnc);
+	out->tnc = NULL;
+	fconn_device_close(fc);
 }
 
 /* Will fconn_next() try another target, one not in its back-off? */
@@ -541,7 +584,9 @@ fconn_failed(struct fconn *fc, const char *why)
 	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
 	if (fconn_more(fc))
 		log_verbose(1, "forward: %s: %s", fc->label, out->why);
-	target_down(out->cur);
+	/* A device in use, or not a terminal, is not down: it is tried. */
+	if (out->cur->sd->kind == SIDE_SOCKET)
+		target_down(out->cur);
 	fconn_abandon(fc);
 	fconn_next(fc);
 }
@@ -611,8 +656,8 @@ fconn_finished(struct session *s)
 			f->status = 1;
 	}
 	if (f->j->stats || log_verbosity() >= 2)
-		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes down",
-		    fc->label, how, (unsigned long long)fc->up->bytes,
+		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
+		    "down", fc->label, how, (unsigned long long)fc->up->bytes,
 		    (unsigned long long)fc->down->bytes);
 	else
 		log_verbose(1, "forward: %s: %s", fc->label, how);
@@ -621,8 +666,68 @@ fconn_finished(struct session *s)
 }
 
 /*
- * Connected to the target (and through its TLS): say so, send the PROXY
- * header if asked, and give both sockets to the pump.
+ * The end of a relayed connection: once every direction is done, or at
+ * once when one failed.  A datagram target has no end to be told of, nor
+ * one of its own: after the client's end, its answers are awaited
+ * FWD_DGRAM_LINGER_MS, as socat's -t does.  A device target's relay ends
+ * with the client's end, a datagram peer's with its target's.
+ */
+static int
+fconn_check(struct session *s)
+{
+	struct fconn	*fc = s->arg;
+
+	/* A datagram peer has no end: its stream target's end is the end. */
+	if (fc->peer && channel_ended(fc->down))
+		return (1);
+	/* Nor has a line: the client's end, once written, is the end. */
+	if (fc->dev != NULL && channel_ended(fc->up))
+		return (1);
+	if (!fc->dgram || session_relay_check(s))
+		return (session_relay_check(s));
+	if (!channel_ended(fc->up))
+		return (0);
+	if (fc->lingered)
+		return (1);
+	if (!ev_timer_armed(&fc->linger))
+		ev_timer_arm(&fc->linger, FWD_DGRAM_LINGER_MS);
+	return (0);
+}
+
+static void
+fconn_linger_cb(void *arg)
+{
+	struct fconn	*fc = arg;
+
+	fc->lingered = 1;
+	if (fc->up != NULL)
+		session_check(fc->up->session);
+}
+
+/*
+ * The target as an endpoint of s: its socket speaking the side's TLS or
+ * WebSocket (binary messages, each read one message), or its device.
+ */
+static struct endpoint *
+fconn_target(struct fconn *fc, struct session *s)
+{
+	struct fconn_out	*out = fc->out;
+	const struct side	*sd = out->cur->sd;
+	struct endpoint		*ep;
+
+	if (fc->dev != NULL) {
+		ep = device_endpoint(s, "target", fc->dev->dev_fd);
+		fc->dev->dev_fd = -1;
+		return (ep);
+	}
+	fc->dgram = sd->sock.socktype == SOCK_DGRAM;
+	return (netconn_endpoint(out->tnc, s, "target", fc->dgram ?
+	    EP_SHUT_NONE : EP_SHUT_SOCKET, fc->dgram ? EP_DGRAM : 0, 1));
+}
+
+/*
+ * The target is open: say so, send the PROXY header if asked, and give
+ * both ends to the pump.
  */
 static void
 fconn_relay(struct fconn *fc)
@@ -633,8 +738,10 @@ fconn_relay(struct fconn *fc)
 	struct session	*s;
 	struct endpoint	*c, *t;
 	ssize_t		 n = 0;
+	int		 copy;
 
-	ev_park(fc->out->tfd);
+	if (fc->out->tnc != NULL)
+		ev_park(fc->out->tnc->fd);
 	target_up(fc->out->cur);
 	if (j->fwd->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
 	    j->fwd->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
@@ -643,35 +750,40 @@ fconn_relay(struct fconn *fc)
 		fconn_free(fc);
 		return;
 	}
-	if ((s = session_new(session_relay_check, fconn_finished, fc)) == NULL)
+	if ((s = session_new(fconn_check, fconn_finished, fc)) == NULL)
 		goto fail;
 	/*
 	 * Each descriptor is the session's once it has an endpoint.  A
 	 * WebSocket client's is a bridge, as websockify is: bytes either
 	 * way, binary messages.
 	 */
-	if ((c = netconn_endpoint(fc->nc, s, "client", EP_SHUT_SOCKET,
-	    EP_NET, 1)) == NULL)
+	if ((c = netconn_endpoint(fc->nc, s, "client", fc->peer ?
+	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ? EP_DGRAM : 0),
+	    1)) == NULL)
 		goto fail_session;
-	if ((t = session_endpoint(s, "target", fc->out->tfd, fc->out->tfd,
-	    EP_SHUT_SOCKET, 0)) == NULL)
+	if ((t = fconn_target(fc, s)) == NULL)
 		goto fail_session;
-	fc->out->tfd = -1;
-	if (fc->out->ttls != NULL) {
-		tls_attach(t, fc->out->ttls);
-		fc->out->ttls = NULL;
-	}
 	/*
 	 * Both directions copy until one moves volume, and then splice: a
 	 * connection that trades a line or two costs no splice set-up.  A
 	 * plain client has most likely written as it connected: what it
-	 * sent is read at once, not after another round of the loop.
+	 * sent is read at once, not after another round of the loop.  A
+	 * datagram or a device target is copied: each read from the client
+	 * is one datagram, and a line has no splice.
 	 */
+	copy = fc->dgram || fc->dev != NULL ? CH_COPY : CH_LAZY;
 	if ((fc->up = session_channel(s, "upstream", c, t,
-	    CH_SHUTDOWN | CH_RESET | CH_LAZY | CH_CLOSE |
+	    CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy |
 	    (c->ops == NULL ? CH_EAGER : 0))) == NULL ||
 	    (fc->down = session_channel(s, "downstream", t, c,
-	    CH_SHUTDOWN | CH_RESET | CH_LAZY | CH_CLOSE)) == NULL)
+	    CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy)) == NULL)
+		goto fail_session;
+	if (fc->dgram)
+		fc->up->bufsize = t->ops != NULL ? DTLS_MAXPAYLOAD :
+		    UDP_MAXPAYLOAD;
+	/* A peer's first datagram, which the listener read. */
+	if (fc->first != NULL &&
+	    channel_inject(fc->up, fc->first, fc->firstlen) == -1)
 		goto fail_session;
 	if (j->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
@@ -689,6 +801,9 @@ fconn_relay(struct fconn *fc)
 	fconn_out_free(fc);
 	if (j->side->timeout_ms != TIME_NONE)
 		session_set_idle(s, j->side->timeout_ms);
+	/* A datagram peer that says nothing for long is forgotten. */
+	if (fc->peer)
+		session_set_idle(s, upeer_idle_ms(fc->f));
 	gate_session(&j->side->gate, s);
 	if (session_start(s) == -1)
 		session_finish(s);
@@ -708,71 +823,141 @@ fail:
 static void
 fconn_target_ready(struct fconn *fc)
 {
+	ev_timer_disarm(&fc->out->deadline);
 	if (fc->out->early_fd == -1) {
 		fconn_relay(fc);
 		return;
 	}
-	ev_park(fc->out->tfd);
-	ev_timer_disarm(&fc->out->deadline);
+	if (fc->out->tnc != NULL)
+		ev_park(fc->out->tnc->fd);
 	fc->state = FC_READY;
 }
 
-static void
-fconn_tls_done(struct tls *tls, char *cause, void *arg)
-{
-	struct fconn	*fc = arg;
-
-	fc->out->hs = NULL;
-	if (tls == NULL) {
-		fconn_failed(fc, cause != NULL ? cause : "TLS failed");
-		free(cause);
-		return;
-	}
-	fc->out->ttls = tls;
-	fconn_target_ready(fc);
-}
-
-/* The target accepted the connection: its TLS, if asked, then relay. */
-static void
-fconn_connected(struct fconn *fc)
-{
-	const struct job	*j = fc->f->j;
-	struct fconn_out	*out = fc->out;
-	char			*cause;
-
-	ev_park(out->tfd);
-	if (!j->peer->tls.on) {
-		fconn_target_ready(fc);
-		return;
-	}
-	fc->state = FC_TLS;
-	/* The target's deadline covers its handshake too. */
-	if ((out->hs = tls_handshake_start(j->peer->tls.ctx, out->tfd,
-	    out->cur->port != NULL ? out->cur->host : NULL, FWD_CONNECT_MS * 10,
-	    fconn_tls_done, fc, &cause)) == NULL) {
-		fconn_failed(fc, cause != NULL ? cause : strerror(errno));
-		free(cause);
-	}
-}
-
 /*
- * The dial is over: connected to the target (directly or through the
- * proxy of -x), or not, and then -v has said why or cause does.
+ * The target is open (tnc: its socket, TLS, WebSocket), or not, and
+ * then -v has said why or cause does.
  */
 static void
-fconn_dialed_cb(int fd, const struct net_peer *peer, int error,
+fconn_opened(struct netconn *tnc, const struct net_peer *peer, int error,
     const char *cause, void *arg)
 {
 	struct fconn	*fc = arg;
 
 	(void)peer;
-	fc->out->dial = NULL;
-	if (fd == -1) {
+	fc->out->op = NULL;
+	if (tnc == NULL) {
 		fconn_failed(fc, cause != NULL ? cause : strerror(error));
 		return;
 	}
-	fc->out->tfd = fd;
-	fconn_connected(fc);
+	fc->out->tnc = tnc;
+	fconn_target_ready(fc);
+}
+
+/*
+ * A device target, from the loop: opened for one client at a time (its
+ * lock, or its link, keeps other processes away too), and given back
+ * when the client is done.  A client that comes meanwhile is told, and
+ * so is the server's user.
+ */
+static void
+fconn_device_cb(void *arg)
+{
+	struct fconn		*fc = arg;
+	struct fwd_target	*t = fc->out->cur;
+	const char		*name;
+
+	if (t->dev_user != NULL) {
+		log_warnx("%s: in use by another client (one client at a "
+		    "time)", t->sd->text);
+		fconn_failed(fc, "in use by another client");
+		return;
+	}
+	if ((t->dev_fd = device_open(t->sd, &name, &t->dev_slave)) == -1) {
+		fconn_failed(fc, "cannot be opened");
+		return;
+	}
+	t->dev_user = fc;
+	fc->dev = t;
+	fconn_target_ready(fc);
+}
+
+/* A listening target's first client: the target, once. */
+static int
+fconn_accepted(void *arg, struct netconn *nc, const struct net_peer *peer)
+{
+	struct fconn		*fc = arg;
+	struct fwd_target	*t = fc->out->cur;
+
+	(void)peer;
+	listener_close(t->l);
+	fc->out->tnc = nc;
+	fconn_target_ready(fc);
+	return (0);
+}
+
+static const struct listen_ops fconn_accept_ops = {
+	.flags = LISTEN_SERIAL,
+	.start = fconn_accepted,
+};
+
+/*
+ * A udp-l: target's first datagram has come: its sender is the target's
+ * client, to which the socket is connected (the datagram stays queued,
+ * for the relay to read).
+ */
+static void
+fconn_peeked(int fd, int events, void *arg)
+{
+	struct fconn		*fc = arg;
+	struct fwd_target	*t = fc->out->cur;
+	struct net_peer		 peer;
+	char			 b;
+
+	(void)events;
+	peer.len = sizeof(peer.ss);
+	if (recvfrom(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT,
+	    (struct sockaddr *)&peer.ss, &peer.len) == -1)
+		return;
+	ev_del(fd);
+	t->lfd = -1;
+	if (connect(fd, (struct sockaddr *)&peer.ss, peer.len) == -1 ||
+	    (fc->out->tnc = netconn_new(fd)) == NULL) {
+		close(fd);
+		fconn_failed(fc, strerror(errno));
+		return;
+	}
+	net_report_accept(t->sd, &peer);
+	fconn_target_ready(fc);
+}
+
+/*
+ * A listening target (two listeners): listen on it now that the first
+ * side has its client, and take its first client (for UDP, the sender of
+ * its first datagram).
+ */
+static void
+fconn_accept(struct fconn *fc, struct fwd_target *t)
+{
+	char	*cause;
+	int	 fd;
+
+	if ((fd = listen_open(t->sd, t->sd->host, 0, &cause)) == -1) {
+		fconn_failed(fc, cause != NULL ? cause : strerror(errno));
+		free(cause);
+		return;
+	}
+	if (t->sd->sock.socktype == SOCK_DGRAM && !t->sd->tls.on) {
+		t->lfd = fd;
+		if (ev_set(fd, EV_READ, fconn_peeked, fc) == -1) {
+			close(fd);
+			fconn_failed(fc, strerror(errno));
+		}
+		return;
+	}
+	if ((t->l = listener_new(t->sd, fd, &fconn_accept_ops, fc)) == NULL) {
+		close(fd);
+		fconn_failed(fc, strerror(errno));
+	}
 }
 
 /*
@@ -783,17 +968,12 @@ fconn_dialed_cb(int fd, const struct net_peer *peer, int error,
 static void
 fconn_next(struct fconn *fc)
 {
-	/*
-	 * The socket comes parked: the pump watches it at once, in one
-	 * change to the kernel's set.
-	 */
-	static const struct dial_how unix_how = {
-		.flags = DIAL_UNIX | DIAL_PARK };
-	static const struct dial_how tcp_how = { .flags = DIAL_PARK };
 	struct forward		*f = fc->f;
 	const struct job	*j = f->j;
 	struct fwd_targets	*ts = fc->out->ts;
 	struct fwd_target	*t;
+	struct dial_how		 how;
+	const struct side	*sd;
 
 	while (fc->out->tries < ts->n) {
 		t = &ts->t[(fc->out->first + fc->out->tries++) % ts->n];
@@ -804,25 +984,42 @@ fconn_next(struct fconn *fc)
 			continue;
 		}
 		fc->out->cur = t;
-		ev_timer_arm(&fc->out->deadline, j->side->timeout_ms != TIME_NONE ?
-		    j->side->timeout_ms : FWD_CONNECT_MS);
+		sd = t->sd;
+		fc->state = FC_CONNECTING;
+		/* A listening target waits for its client as long as it takes. */
+		if (sd->listen) {
+			fconn_accept(fc, t);
+			return;
+		}
+		ev_timer_arm(&fc->out->deadline, j->side->timeout_ms !=
+		    TIME_NONE ? j->side->timeout_ms : FWD_CONNECT_MS);
+		/* A device is lent from the loop, as a dial answers. */
+		if (sd->kind != SIDE_SOCKET) {
+			ev_timer_arm(&fc->out->kick, 0);
+			return;
+		}
 		/*
 		 * Looked up off the loop: a slow resolver stalls no one.  A
 		 * Unix path's connect is done or refused at once (a full
-		 * backlog says EAGAIN, a refusal), but even then the dial
+		 * backlog says EAGAIN, a refusal), but even then the opening
 		 * answers from the loop: this runs inside the listener's
 		 * start function and fconn_next(), whose callers must not
-		 * see the connection relayed, or freed, under them.
+		 * see the connection relayed, or freed, under them.  The
+		 * socket comes parked: the pump watches it at once, in one
+		 * change to the kernel's set.
 		 */
-		fc->state = FC_CONNECTING;
-		if ((fc->out->dial = dial_open(f->j->peer, t->host, t->port,
-		    TIME_NONE, t->port == NULL ? &unix_how : &tcp_how,
-		    fconn_dialed_cb, fc)) == NULL) {
+		memset(&how, 0, sizeof(how));
+		how.flags = DIAL_PARK | DIAL_ONCE;
+		if (sd->sock.family == AF_UNIX)
+			how.flags |= DIAL_UNIX;
+		if ((fc->out->op = open_start(sd, sd->host,
+		    sd->sock.family == AF_UNIX ? NULL : sd->ports[0], &how,
+		    fconn_opened, fc)) == NULL) {
 			fconn_failed(fc, strerror(errno));
 			return;
 		}
 		/* Each failure is said once, with the client's label. */
-		dial_quiet(fc->out->dial);
+		open_quiet(fc->out->op);
 		return;
 	}
 	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
@@ -862,7 +1059,6 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	fc->f = f;
 	fc->out->fc = fc;
 	fc->out->early_fd = -1;
-	fc->out->tfd = -1;
 	fc->out->peer = *peer;
 	/* The address the client reached is for the PROXY header alone. */
 	fc->out->local.len = sizeof(fc->out->local.ss);
@@ -870,6 +1066,8 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	    (struct sockaddr *)&fc->out->local.ss, &fc->out->local.len) == -1)
 		fc->out->local.len = 0;
 	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
+	ev_timer_init(&fc->out->kick, fconn_device_cb, fc);
+	ev_timer_init(&fc->linger, fconn_linger_cb, fc);
 	/* The outbound stage keeps the targets it starts with. */
 	fc->out->ts = f->ts;
 	f->ts->refs++;
@@ -1160,6 +1358,8 @@ forward_free(struct forward *f)
 {
 	while (!TAILQ_EMPTY(&f->peers))
 		upeer_free(TAILQ_FIRST(&f->peers), "end");
+	peers_free(f->pl);
+	f->pl = NULL;
 	resolve_cancel(f->lookup);
 	if (f->res != NULL)
 		freeaddrinfo(f->res);
@@ -1168,30 +1368,104 @@ forward_free(struct forward *f)
 }
 
 /*
+ * Look up the first target of a datagram forwarder, whose addresses its
+ * peers' sockets connect to; cb hears of the answer.  Returns -1 if that
+ * target is not a udp: one.
+ */
+static int
+forward_udp_lookup(struct forward *f, resolve_cb *cb)
+{
+	const struct side	*sd = f->ts->t[0].sd;
+	struct addrinfo		 hints;
+
+	if (sd->kind != SIDE_SOCKET || sd->sock.socktype != SOCK_DGRAM ||
+	    sd->sock.family == AF_UNIX || sd->tls.on || sd->nports == 0)
+		return (-1);
+	resolve_cancel(f->lookup);
+	net_hints(sd, sd->sock.family, 0, NULL, &hints);
+	if ((f->lookup = resolve_start(sd->host, sd->ports[0], &hints, cb,
+	    f)) == NULL)
+		fatal("resolve");
+	return (0);
+}
+
+/*
+ * A datagram that reached the listener from a peer whose connection is
+ * relayed already (before its own socket was connected): passed on.
+ */
+static int
+forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
+    size_t n)
+{
+	struct forward	*f = arg;
+	struct fconn	*fc;
+
+	TAILQ_FOREACH(fc, &f->fconns, entry) {
+		if (!dgram_addr_equal(&fc->from.ss, fc->from.len, &peer->ss,
+		    peer->len))
+			continue;
+		if (fc->up != NULL && channel_inject(fc->up, dgram, n) == -1)
+			log_verbose(2, "datagram dropped: %s", strerror(errno));
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * A new datagram peer, with a socket of its own: a connection to a
+ * target that is not a udp: one (a stream, TLS, a WebSocket), each of
+ * its datagrams relayed as it came, each read from the target one
+ * datagram back.
+ */
+static int
+forward_peer_start(void *arg, struct netconn *nc, const struct net_peer *peer,
+    const void *dgram, size_t n)
+{
+	struct forward	*f = arg;
+	struct fconn	*fc;
+
+	if ((fc = fconn_new(f, nc->fd, peer)) == NULL ||
+	    (fc->first = malloc(n > 0 ? n : 1)) == NULL) {
+		if (fc != NULL)
+			fconn_destroy(fc);
+		log_warn("forward");
+		netconn_free(nc);
+		return (-1);
+	}
+	memcpy(fc->first, dgram, n);
+	fc->firstlen = n;
+	fc->peer = 1;
+	fc->from = *peer;
+	fc->nc = nc;
+	TAILQ_INSERT_TAIL(&f->fconns, fc, entry);
+	fconn_next(fc);
+	return (0);
+}
+
+static const struct peer_ops forward_peer_ops = {
+	.start = forward_peer_start,
+	.route = forward_peer_route,
+};
+
+/*
  * -u: relay the datagrams of each peer of the bound socket fd to the
  * first target, and its replies back.
  */
 static int
 forward_udp(struct forward *f, int fd)
 {
-	const struct job	*j = f->j;
-	struct addrinfo	 hints;
-
-	if (f->ts->t[0].port == NULL)
-		fatalx("cannot forward datagrams to a Unix-domain socket");
 	f->ufd = fd;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = j->side->sock.family;
-	hints.ai_socktype = SOCK_DGRAM;
-	if (j->side->sock.numeric)
-		hints.ai_flags |= AI_NUMERICHOST;
-	if ((f->lookup = resolve_start(f->ts->t[0].host, f->ts->t[0].port, &hints,
-	    forward_udp_resolved_cb, f)) == NULL)
-		fatal("resolve");
+	/* A target of another kind: a connection for each peer. */
+	if (forward_udp_lookup(f, forward_udp_resolved_cb) == -1) {
+		if ((f->pl = peers_new(f->j->side, fd, &forward_peer_ops,
+		    f)) == NULL)
+			fatal("forward");
+		f->ufd = -1;
+	}
 	if (ev_loop() == -1)
 		fatal("poll");
 	forward_free(f);
-	return (0);
+	return (f->status);
 }
 
 /*
@@ -1227,73 +1501,67 @@ forward_reload_targets(struct forward *f, char **cause)
 {
 	const struct job	*j = f->j;
 	struct fwd_targets	*ts, *old = f->ts;
-	struct addrinfo		 hints;
-	const char		*errstr, *name;
-	char			*text, **lines, **args;
-	size_t			 nlines, n, i, k;
+	char			*text, **lines, *why;
+	size_t			*linenos, nlines, n, i, k, after;
 	int			 first;
 
-	if ((text = forward_read_file(j->fwd->file, &lines, &nlines,
+	if ((text = forward_read_file(j->fwd->file, &lines, &linenos, &nlines,
 	    cause)) == NULL)
 		return (-1);
 	/* The command line's targets around the file's, in their order. */
-	n = j->fwd->n - j->fwd->nfile + nlines;
-	if ((args = reallocarray(NULL, n, sizeof(*args))) == NULL)
-		fatal("reallocarray");
-	memcpy(args, j->fwd->targets, j->fwd->file_at * sizeof(*args));
-	memcpy(args + j->fwd->file_at, lines, nlines * sizeof(*args));
-	memcpy(args + j->fwd->file_at + nlines, j->fwd->targets +
-	    j->fwd->file_at + j->fwd->nfile, (j->fwd->n -
-	    j->fwd->file_at - j->fwd->nfile) * sizeof(*args));
-	ts = targets_new(args, n, &errstr);
-	free(args);
+	after = j->fwd->n - j->fwd->file_at - j->fwd->nfile;
+	n = j->fwd->file_at + nlines + after;
+	ts = targets_new(n);
+	if ((ts->own = calloc(nlines, sizeof(*ts->own))) == NULL)
+		fatal("calloc");
+	for (i = 0; i < j->fwd->file_at; i++)
+		targets_set(ts, i, &j->fwd->sides[i]);
+	for (i = 0; i < nlines; i++) {
+		if (forward_target(&ts->own[i], j->fwd, lines[i],
+		    &why) == -1) {
+			log_cause(cause, "%s, line %zu: %s: %s", j->fwd->file,
+			    linenos[i], lines[i], why);
+			free(why);
+			break;
+		}
+		ts->nown++;
+		targets_set(ts, j->fwd->file_at + i, &ts->own[i]);
+	}
+	for (k = 0; k < after && i == nlines; k++)
+		targets_set(ts, j->fwd->file_at + nlines + k,
+		    &j->fwd->sides[j->fwd->file_at + j->fwd->nfile + k]);
 	free(lines);
+	free(linenos);
 	free(text);
-	if (ts == NULL) {
-		log_cause(cause, "%s: %s", j->fwd->file, errstr);
+	if (i < nlines || targets_tls(ts, cause) == -1) {
+		ts->refs = 0;
+		targets_free(ts);
 		return (-1);
 	}
-	if ((name = targets_misfit(j, ts)) != NULL) {
-		log_cause(cause, "%s: %s: a udp: target is the only one of a "
-		    "stream listener", j->fwd->file, name);
-		targets_drop(ts);
-		return (-1);
-	}
+	/* What each target was, it still is: its back-off, its device. */
 	for (i = 0; i < ts->n; i++) {
 		for (k = 0; k < old->n; k++) {
-			if (strcmp(ts->t[i].name, old->t[k].name) == 0) {
-				ts->t[i].down_until = old->t[k].down_until;
-				ts->t[i].backoff_ms = old->t[k].backoff_ms;
-				break;
-			}
+			if (strcmp(ts->t[i].name, old->t[k].name) != 0)
+				continue;
+			ts->t[i].down_until = old->t[k].down_until;
+			ts->t[i].backoff_ms = old->t[k].backoff_ms;
+			ts->t[i].dev_fd = old->t[k].dev_fd;
+			break;
 		}
 	}
 	f->ts = ts;
 	targets_drop(old);
-	/* Datagrams go to the first target: look it up again. */
-	if (j->side->sock.socktype == SOCK_DGRAM) {
-		if (ts->t[0].port == NULL) {
-			log_warnx("SIGHUP: %s: datagrams cannot go to a "
-			    "Unix-domain socket; the old addresses stay",
-			    ts->t[0].name);
-			return (0);
-		}
-		/*
-		 * Before the first lookup is over, the socket is not read
-		 * yet: a new lookup of the first kind takes its place.
-		 */
-		first = f->res == NULL;
-		resolve_cancel(f->lookup);
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = j->side->sock.family;
-		hints.ai_socktype = SOCK_DGRAM;
-		if (j->side->sock.numeric)
-			hints.ai_flags |= AI_NUMERICHOST;
-		if ((f->lookup = resolve_start(ts->t[0].host, ts->t[0].port,
-		    &hints, first ? forward_udp_resolved_cb :
-		    forward_udp_relooked_cb, f)) == NULL)
-			fatal("resolve");
-	}
+	/*
+	 * Datagrams go to the first target: look it up again.  Before the
+	 * first lookup is over, the socket is not read yet: a new lookup
+	 * of the first kind takes its place.
+	 */
+	first = f->res == NULL;
+	if (j->side->sock.socktype == SOCK_DGRAM &&
+	    forward_udp_lookup(f, first ? forward_udp_resolved_cb :
+	    forward_udp_relooked_cb) == -1)
+		log_warnx("SIGHUP: %s: datagrams go to a udp: target; the "
+		    "old addresses stay", ts->t[0].name);
 	return (0);
 }
 
@@ -1348,17 +1616,67 @@ forward_sigusr1(int sig, void *arg)
 		f->j->run->report();
 }
 
+/* The first side, dialled, is connected: -v says so. */
+static void
+forward_dialled(int fd, const struct net_peer *peer, void *arg)
+{
+	const struct side	*sd = arg;
+
+	(void)fd;
+	net_report_connect(sd, sd->host, sd->nports > 0 ? sd->ports[0] :
+	    NULL, peer);
+}
+
+/*
+ * Two dialled sides, or a dialled side and a device or a listener: the
+ * first side opened, as a client is, then joined once with the target.
+ */
+static int
+forward_connect(struct forward *f)
+{
+	const struct side	*sd = f->j->side;
+	struct dial_how		 how = { .dialled = forward_dialled };
+	struct net_peer		 peer;
+	struct netconn		*nc;
+	struct fconn		*fc;
+	char			*cause;
+
+	how.dialled_arg = (void *)sd;
+	if (sd->sock.family == AF_UNIX)
+		how.flags |= DIAL_UNIX;
+	if ((nc = open_wait(sd, sd->host, sd->sock.family == AF_UNIX ? NULL :
+	    sd->ports[0], &how, &peer, &cause)) == NULL) {
+		if (cause != NULL)
+			log_warnx("%s", cause);
+		else
+			net_report_refused(sd, sd->host, sd->nports > 0 ?
+			    sd->ports[0] : "", errno);
+		free(cause);
+		return (1);
+	}
+	if ((fc = fconn_new(f, nc->fd, &peer)) == NULL) {
+		netconn_free(nc);
+		fatal("forward");
+	}
+	fc->nc = nc;
+	fconn_next(fc);
+	if (ev_loop() == -1)
+		fatal("poll");
+	return (f->status);
+}
+
 /*
  * Serve the listening socket of the command line (TCP, Unix-domain, or a
  * bound UDP socket with -u), relaying every client to the --forward
- * targets.  Returns the exit status.
+ * targets; or, for a side that is dialled, relay it.  Returns the exit
+ * status.
  */
 int
 forward_listen(const struct job *j)
 {
 	struct forward	 f;
-	const char	*errstr;
 	char		*cause;
+	size_t		 i;
 	int		 fd, status;
 
 	memset(&f, 0, sizeof(f));
@@ -1366,11 +1684,17 @@ forward_listen(const struct job *j)
 	f.ufd = -1;
 	TAILQ_INIT(&f.peers);
 	TAILQ_INIT(&f.early);
-	if ((f.ts = targets_new(j->fwd->targets, j->fwd->n, &errstr)) == NULL)
-		fatalx("--forward: %s", errstr);
-	if ((errstr = targets_misfit(j, f.ts)) != NULL)
-		fatalx("--forward %s: a udp: target is the only one of a "
-		    "stream listener", errstr);
+	TAILQ_INIT(&f.fconns);
+	f.ts = targets_new(j->fwd->n);
+	for (i = 0; i < j->fwd->n; i++)
+		targets_set(f.ts, i, &j->fwd->sides[i]);
+	if (targets_tls(f.ts, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	if (!j->side->listen) {
+		status = forward_connect(&f);
+		forward_free(&f);
+		return (status);
+	}
 	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/*

@@ -56,6 +56,8 @@ struct local {
 struct fwd_conf {
 	char		**targets;	/* --forward targets, in order */
 	size_t		 n;
+	size_t		*lines;		/* the file's line of each, or 0 */
+	struct side	*sides;		/* each target read (forward_target()) */
 	const char	*file;		/* --forward-file: a target a line */
 	char		*text;		/* its text: its targets point in */
 	size_t		 file_at;	/* where they are in targets[] */
@@ -63,6 +65,7 @@ struct fwd_conf {
 	int		 round_robin;	/* --round-robin over the targets */
 	int		 send_proxy;	/* --send-proxy: PROXYPROTO_*, or 0 */
 	struct tls_conf	 tls;		/* --forward-ssl*: the targets' TLS */
+	struct side	 peer;		/* what every target starts from */
 };
 
 /*
@@ -90,16 +93,11 @@ struct job {
 int		 proxyd_listen(const struct job *);
 
 /* forward.c */
-/* What a --forward target is, as forward_parse_target() finds it. */
-enum fwd_kind {
-	FWD_TCP,	/* HOST:PORT or tcp:HOST:PORT */
-	FWD_UNIX,	/* unix:PATH */
-	FWD_UDP,	/* udp:HOST:PORT, for a datagram listener */
-};
 int		 forward_listen(const struct job *);
-int		 forward_parse_target(const char *, char **, char **,
-		    enum fwd_kind *, const char **);
-char		*forward_read_file(const char *, char ***, size_t *, char **);
+int		 forward_target(struct side *, const struct fwd_conf *,
+		    const char *, char **);
+char		*forward_read_file(const char *, char ***, size_t **, size_t *,
+		    char **);
 
 /* plain.c */
 int		 plain_connect(const struct job *);
@@ -133,6 +131,8 @@ int		 chat_listen(const struct job *);
 int		 scan_ports(const struct job *);
 
 /* device.c */
+int		 device_open(const struct side *, const char **, int *);
+void		 device_close(const struct side *, int);
 int		 device_relay(const struct job *);
 
 #endif /* SC_MODES_H */

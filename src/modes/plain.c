@@ -80,8 +80,8 @@ struct plain {
 	TAILQ_HEAD(, early)	 early;
 	int			 nconns;
 	struct listener		*l;	/* a stream listener, or NULL */
-	int			 lfd;	/* a datagram listener, or -1 */
-	unsigned char		*dgram;	/* -u -l -e: a datagram just read */
+	struct peers		*peers;	/* a datagram listener, or NULL */
+	const void		*dgram;	/* -u -l -e: a datagram just read */
 	size_t			 dgramlen; /* Its length while it is new. */
 	struct ev_timer		 quit;	/* -q: the delay before exiting */
 	long long		 quit_ms; /* -q's delay; TIME_NONE once
@@ -97,7 +97,6 @@ struct plain {
 					       line shown is not finished */
 };
 
-static void	plain_dgram_cb(int, int, void *);
 
 /*
  * The end of a session whose data comes from a FIFO (--fifo, without -k):
@@ -461,7 +460,7 @@ conn_done(struct conn *c)
 	p->nconns--;
 	free(c);
 	if (p->j->side->keep && !p->stopping && (p->l != NULL ?
-	    listener_open(p->l) : p->lfd != -1)) {
+	    listener_open(p->l) : peers_open(p->peers))) {
 		/* stdio is shared: -k takes the next when this one ends. */
 		if (p->l != NULL && !p->exec)
 			listener_pause(p->l, 0);
@@ -469,11 +468,7 @@ conn_done(struct conn *c)
 	}
 	if (p->l != NULL)
 		listener_close(p->l);
-	if (p->lfd != -1) {
-		ev_del(p->lfd);
-		close(p->lfd);
-		p->lfd = -1;
-	}
+	peers_close(p->peers);
 	if (!TAILQ_EMPTY(&p->conns))
 		return;
 	if (p->quit_ms > 0)
@@ -969,7 +964,6 @@ plain_init(struct plain *p, const struct job *j)
 	memset(p, 0, sizeof(*p));
 	p->j = j;
 	p->quit_ms = j->flow->quit_ms;
-	p->lfd = -1;
 	TAILQ_INIT(&p->conns);
 	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
@@ -990,7 +984,6 @@ plain_free(struct plain *p)
 {
 	if (p->exec)
 		exec_cmd_free(&p->cmd);
-	free(p->dgram);
 	free(p->greet);
 	edit_free(&p->ed);
 }
@@ -1237,138 +1230,51 @@ plain_serve(const struct job *j, int lfd)
  * dropped when its channel has no room, as datagrams are), else 0.
  */
 static int
-plain_dgram_route(struct plain *p, const struct net_peer *peer, size_t n)
+plain_dgram_route(void *arg, const struct net_peer *peer, const void *dgram,
+    size_t n)
 {
+	struct plain	*p = arg;
 	struct conn	*c;
 
 	TAILQ_FOREACH(c, &p->conns, entry) {
 		if (c->s == NULL || c->rx == NULL || !dgram_addr_equal(
 		    &c->peer.ss, c->peer.len, &peer->ss, peer->len))
 			continue;
-		if (channel_inject(c->rx, p->dgram, n) == -1)
+		if (channel_inject(c->rx, dgram, n) == -1)
 			log_verbose(2, "datagram dropped: %s", strerror(errno));
 		return (1);
 	}
 	return (0);
 }
 
-static void	plain_dgram_take(struct plain *, int, const struct net_peer *,
-		    size_t);
-
 /*
- * Receive one datagram on fd into p->dgram, its sender into peer.
- * Returns its length, or -1 with errno.
+ * A new peer of the listener, which runs a program per peer (-u -l with
+ * -e or -c): its connection, whose program reads its first datagram
+ * first.
  */
-static ssize_t
-plain_dgram_recv(struct plain *p, int fd, struct net_peer *peer)
-{
-	memset(peer, 0, sizeof(*peer));
-	peer->len = sizeof(peer->ss);
-	return (recvfrom(fd, p->dgram, CHANNEL_BUFSIZE, MSG_DONTWAIT,
-	    (struct sockaddr *)&peer->ss, &peer->len));
-}
-
-/*
- * A peer's socket fd has just been connected.  Until then it could take
- * datagrams from anyone (the kernel prefers the newest of the sockets on
- * a port): handle what it holds as the listener lfd would.  Without -k
- * (fd is the listener's), datagrams from others are dropped, as netcat
- * does.
- */
-static void
-plain_dgram_drain(struct plain *p, int lfd, int fd)
-{
-	struct net_peer	 peer;
-	ssize_t		 n;
-
-	while ((n = plain_dgram_recv(p, fd, &peer)) != -1 ||
-	    errno == ECONNREFUSED) {
-		if (n == -1)
-			continue;
-		if (p->j->side->keep)
-			plain_dgram_take(p, lfd, &peer, n);
-		else
-			plain_dgram_route(p, &peer, n);
-	}
-}
-
-/*
- * A datagram of n bytes (in p->dgram) from peer reached the listener lfd,
- * which runs a program per peer (-u -l with -e or -c): the datagram form
- * of accept.  A new peer gets a connection with its own program, which
- * reads this datagram first, over a socket of its own connected to the
- * peer (udp_peer_socket()), so that the kernel delivers the peer's later
- * datagrams there.  Without -k the listener's socket itself is connected
- * to the first peer and serves it alone, as netcat does.
- */
-static void
-plain_dgram_take(struct plain *p, int lfd, const struct net_peer *peer,
-    size_t n)
-{
-	const struct job	*j = p->j;
-	struct netconn	*nc;
-	int		 fd;
-
-	if (plain_dgram_route(p, peer, n))
-		return;
-	/* An unbound Unix socket (logger) cannot be answered. */
-	if (peer->len <= offsetof(struct sockaddr_un, sun_path) ||
-	    peer->ss.ss_family == AF_UNSPEC) {
-		log_verbose(1, "datagram from an unnamed socket ignored");
-		return;
-	}
-	/* Refused (--allow, --deny) or full (--max-conns): dropped. */
-	if (listen_admit(j->side, peer, &nc) != GATE_ADMIT)
-		return;
-	if (j->side->keep) {
-		if ((fd = udp_peer_socket(j->side, lfd, peer)) == -1) {
-			log_warn("socket for a peer");
-			netconn_free(nc);
-			return;
-		}
-	} else {
-		if (connect(lfd, (const struct sockaddr *)&peer->ss,
-		    peer->len) == -1) {
-			log_warn("connect");
-			netconn_free(nc);
-			return;
-		}
-		ev_del(lfd);
-		fd = lfd;
-		p->lfd = -1;
-	}
-	nc->fd = fd;
-	p->dgramlen = n;
-	if (plain_start(p, nc, peer) == -1) {
-		p->dgramlen = 0;
-		if (!j->side->keep) {
-			p->status = 1;
-			ev_break();
-		}
-		return;
-	}
-	p->dgramlen = 0;
-	plain_dgram_drain(p, lfd, fd);
-}
-
-/* A datagram is waiting on a listener that runs a program per peer. */
-static void
-plain_dgram_cb(int lfd, int events, void *arg)
+static int
+plain_dgram_start(void *arg, struct netconn *nc, const struct net_peer *peer,
+    const void *dgram, size_t n)
 {
 	struct plain	*p = arg;
-	struct net_peer	 peer;
-	ssize_t		 n;
+	int		 rv;
 
-	(void)events;
-	if ((n = plain_dgram_recv(p, lfd, &peer)) == -1) {
-		/* A reply that was refused ends nothing for a listener. */
-		if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNREFUSED)
-			log_warn("recvfrom");
-		return;
+	p->dgram = dgram;
+	p->dgramlen = n;
+	rv = plain_start(p, nc, peer);
+	p->dgram = NULL;
+	p->dgramlen = 0;
+	if (rv == -1 && !p->j->side->keep) {
+		p->status = 1;
+		ev_break();
 	}
-	plain_dgram_take(p, lfd, &peer, n);
+	return (rv);
 }
+
+static const struct peer_ops plain_dgram_ops = {
+	.start = plain_dgram_start,
+	.route = plain_dgram_route,
+};
 
 /*
  * Serve the bound datagram socket lfd (UDP; Unix domain without -k) with
@@ -1379,22 +1285,13 @@ int
 plain_serve_dgram(const struct job *j, int lfd)
 {
 	struct plain	 p;
-	int		 on = 1;
 
 	plain_init(&p, j);
-	if ((p.dgram = malloc(CHANNEL_BUFSIZE)) == NULL)
-		fatal("malloc");
-	/*
-	 * Peers' own sockets share the port (udp_peer_socket()), which
-	 * SO_REUSEPORT allows to this user's sockets only.
-	 */
-	if (j->side->keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &on,
-	    sizeof(on)) == -1)
-		fatal("setsockopt");
-	p.lfd = lfd;
-	ev_set(p.lfd, EV_READ, plain_dgram_cb, &p);
+	if ((p.peers = peers_new(j->side, lfd, &plain_dgram_ops, &p)) == NULL)
+		fatal("datagram listener");
 	if (ev_loop() == -1)
 		fatal("poll");
+	peers_free(p.peers);
 	plain_free(&p);
 	return (p.status);
 }

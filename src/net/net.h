@@ -545,6 +545,26 @@ void		 listener_close(struct listener *);
 int		 listener_open(const struct listener *);
 void		 listener_free(struct listener *);
 
+/* peers.c */
+struct peers;
+/* A datagram listener's row: what it needs of a mode. */
+struct peer_ops {
+	/*
+	 * A new peer, admitted: its connection (which the mode owns from
+	 * now on) and its first datagram.  Returns -1 when not started.
+	 */
+	int	(*start)(void *, struct netconn *, const struct net_peer *,
+		    const void *, size_t);
+	/* A peer's datagram that reached the listener: 1 if it is taken. */
+	int	(*route)(void *, const struct net_peer *, const void *,
+		    size_t);
+};
+struct peers	*peers_new(const struct side *, int, const struct peer_ops *,
+		    void *);
+int		 peers_open(const struct peers *);
+void		 peers_close(struct peers *);
+void		 peers_free(struct peers *);
+
 /* udp.c */
 int		 dgram_addr_equal(const struct sockaddr_storage *, socklen_t,
 		    const struct sockaddr_storage *, socklen_t);

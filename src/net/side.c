@@ -22,10 +22,12 @@
 /* What side_parse() allocates for a side, freed by side_free(). */
 struct side_own {
 	struct addr	 a;		/* the address: the side's strings */
+	char		*text;		/* the address as given */
 	char		*port;		/* ports[0] */
 	char		*ws_host;	/* a URL's host and port point in */
 	char		*ws_path;	/* a URL's path */
 	char		*ws_auth;	/* a URL's credentials, as a header */
+	int		 proxy;		/* the proxy's hop is the side's own */
 };
 
 /*
@@ -276,7 +278,7 @@ side_kind(struct side *sd, const struct addr *a)
  * Parse the address text into sd, a side that starts from dflt (the
  * command line's settings) and takes its address's options over them.
  * What sd points to is its own until side_free().  Returns 0, or -1 with
- * *cause set: what is wrong, the address named.
+ * *cause set: what is wrong (the caller names the address).
  */
 int
 side_parse(struct side *sd, const struct side *dflt, const char *text,
@@ -294,19 +296,22 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	}
 	a = &own->a;
 	if (addr_parse(text, a, &errstr) == -1) {
-		log_cause(cause, "%s: %s", text, errstr);
+		log_cause(cause, "%s", errstr);
 		free(own);
 		return (-1);
 	}
 	*sd = *dflt;
-	sd->text = text;
+	if ((own->text = strdup(text)) == NULL) {
+		free(own);
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	sd->text = own->text;
 	sd->own = own;
 	sd->ports = &own->port;
 	sd->nports = 0;
 	sd->host = a->host;
 	sd->path = a->path;
-	sd->proxy.nhops = 0;
-	sd->proxy.host = sd->proxy.port = NULL;
 	sd->tls.ctx = NULL;
 	sd->sock.listen_fd = -1;
 	side_kind(sd, a);
@@ -321,7 +326,7 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	case ADDR_WSS:
 		if (side_ws_url(sd, a->url, &own->ws_host, &port, &own->ws_path,
 		    &own->ws_auth, &why) == -1) {
-			log_cause(cause, "%s: %s", text, why);
+			log_cause(cause, "%s", why);
 			free(why);
 			side_free(sd);
 			return (-1);
@@ -347,14 +352,17 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	if (sd->tls.on)
 		side_tls_opts(sd, a);
 	if ((v = addr_opt(a, "proxy")) != NULL) {
+		/* Its own proxy, in place of the command line's chain. */
 		if (proxy_hop_parse(&sd->proxy.hops[0], PROXY_HTTP, v,
 		    &why) == -1) {
-			log_cause(cause, "%s: proxy %s: %s", text, v, why);
+			sd->proxy.nhops = 0;
+			log_cause(cause, "proxy %s: %s", v, why);
 			free(why);
 			side_free(sd);
 			return (-1);
 		}
 		sd->proxy.nhops = 1;
+		own->proxy = 1;
 		sd->proxy.proto = sd->proxy.hops[0].proto;
 		sd->proxy.host = sd->proxy.hops[0].host;
 		sd->proxy.port = sd->proxy.hops[0].port;
@@ -383,7 +391,7 @@ side_free(struct side *sd)
 
 	if (own == NULL)
 		return;
-	if (sd->proxy.nhops > 0)
+	if (own->proxy)
 		proxy_hop_free(&sd->proxy.hops[0]);
 	tls_ctx_free(sd->tls.ctx);
 	free(own->port);
@@ -392,6 +400,7 @@ side_free(struct side *sd)
 		explicit_bzero(own->ws_auth, strlen(own->ws_auth));
 	free(own->ws_auth);
 	free(own->ws_host);
+	free(own->text);
 	free(own);
 	sd->own = NULL;
 }

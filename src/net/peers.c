@@ -1,0 +1,199 @@
+/*
+ * The datagram form of accept: a bound datagram socket whose peers each
+ * get a connection of their own.  A datagram from a new peer admits it
+ * (the gate), and the peer gets a socket bound to the listener's address
+ * and connected to it (udp_peer_socket()), so that the kernel delivers
+ * its later datagrams there; the mode is given that socket and the first
+ * datagram, to be read first.  Without -k the listener's own socket is
+ * connected to the first peer and serves it alone, as netcat does.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+struct peers {
+	const struct side	*sd;
+	int			 lfd;	/* -1 once given to the one peer */
+	const struct peer_ops	*ops;
+	void			*arg;
+	unsigned char		*dgram;	/* the datagram just read */
+};
+
+static void	peers_take(struct peers *, int, const struct net_peer *,
+		    size_t);
+
+/*
+ * Receive one datagram on fd into ps->dgram, its sender into peer.
+ * Returns its length, or -1 with errno.
+ */
+static ssize_t
+peers_recv(struct peers *ps, int fd, struct net_peer *peer)
+{
+	memset(peer, 0, sizeof(*peer));
+	peer->len = sizeof(peer->ss);
+	return (recvfrom(fd, ps->dgram, CHANNEL_BUFSIZE, MSG_DONTWAIT,
+	    (struct sockaddr *)&peer->ss, &peer->len));
+}
+
+/*
+ * A peer's socket fd has just been connected.  Until then it could take
+ * datagrams from anyone (the kernel prefers the newest of the sockets on
+ * a port): handle what it holds as the listener would.  Without -k (fd
+ * is the listener's), datagrams from others are dropped, as netcat does.
+ */
+static void
+peers_drain(struct peers *ps, int fd)
+{
+	struct net_peer	 peer;
+	ssize_t		 n;
+
+	while ((n = peers_recv(ps, fd, &peer)) != -1 || errno == ECONNREFUSED) {
+		if (n == -1)
+			continue;
+		if (ps->sd->keep)
+			peers_take(ps, ps->lfd, &peer, n);
+		else
+			ps->ops->route(ps->arg, &peer, ps->dgram, n);
+	}
+}
+
+/*
+ * A datagram of n bytes (in ps->dgram) from peer reached the listener
+ * lfd: the peer's own connection has it if there is one, else a new peer
+ * gets one.
+ */
+static void
+peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
+{
+	struct netconn	*nc;
+	int		 fd;
+
+	if (ps->ops->route(ps->arg, peer, ps->dgram, n))
+		return;
+	/* An unbound Unix socket (logger) cannot be answered. */
+	if (peer->len <= offsetof(struct sockaddr_un, sun_path) ||
+	    peer->ss.ss_family == AF_UNSPEC) {
+		log_verbose(1, "datagram from an unnamed socket ignored");
+		return;
+	}
+	/* Refused (--allow, --deny) or full (--max-conns): dropped. */
+	if (listen_admit(ps->sd, peer, &nc) != GATE_ADMIT)
+		return;
+	if (ps->sd->keep) {
+		if ((fd = udp_peer_socket(ps->sd, lfd, peer)) == -1) {
+			log_warn("socket for a peer");
+			netconn_free(nc);
+			return;
+		}
+	} else {
+		if (connect(lfd, (const struct sockaddr *)&peer->ss,
+		    peer->len) == -1) {
+			log_warn("connect");
+			netconn_free(nc);
+			return;
+		}
+		ev_del(lfd);
+		fd = lfd;
+		ps->lfd = -1;
+	}
+	nc->fd = fd;
+	if (ps->ops->start(ps->arg, nc, peer, ps->dgram, n) == -1)
+		return;
+	peers_drain(ps, fd);
+}
+
+/* A datagram is waiting on the listener. */
+static void
+peers_cb(int lfd, int events, void *arg)
+{
+	struct peers	*ps = arg;
+	struct net_peer	 peer;
+	ssize_t		 n;
+
+	(void)events;
+	if ((n = peers_recv(ps, lfd, &peer)) == -1) {
+		/* A reply that was refused ends nothing for a listener. */
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNREFUSED)
+			log_warn("recvfrom");
+		return;
+	}
+	peers_take(ps, lfd, &peer, n);
+}
+
+/*
+ * Serve the bound datagram socket lfd of side sd (UDP; Unix-domain
+ * without -k), giving each new peer to ops->start with arg: its
+ * connection, which the mode owns from then on, and its first datagram,
+ * valid during the call.  ops->route is asked first, for every datagram
+ * that reaches the listener: it returns 1 when it belongs to a peer the
+ * mode serves already (and has taken it), else 0.  Without -k, the first
+ * peer is the only one.  Returns the listener, or NULL with errno.
+ */
+struct peers *
+peers_new(const struct side *sd, int lfd, const struct peer_ops *ops,
+    void *arg)
+{
+	struct peers	*ps;
+	int		 on = 1;
+
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+		return (NULL);
+	if ((ps->dgram = malloc(CHANNEL_BUFSIZE)) == NULL) {
+		free(ps);
+		return (NULL);
+	}
+	ps->sd = sd;
+	ps->lfd = lfd;
+	ps->ops = ops;
+	ps->arg = arg;
+	/*
+	 * Peers' own sockets share the port (udp_peer_socket()), which
+	 * SO_REUSEPORT allows to this user's sockets only.
+	 */
+	if ((sd->keep && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &on,
+	    sizeof(on)) == -1) || ev_set(lfd, EV_READ, peers_cb, ps) == -1) {
+		free(ps->dgram);
+		free(ps);
+		return (NULL);
+	}
+	return (ps);
+}
+
+/* Is the listener still open (not given to its one peer, not closed)? */
+int
+peers_open(const struct peers *ps)
+{
+	return (ps->lfd != -1);
+}
+
+/* Stop listening: close the socket, unless its one peer has it. */
+void
+peers_close(struct peers *ps)
+{
+	if (ps == NULL || ps->lfd == -1)
+		return;
+	ev_del(ps->lfd);
+	close(ps->lfd);
+	ps->lfd = -1;
+}
+
+void
+peers_free(struct peers *ps)
+{
+	if (ps == NULL)
+		return;
+	peers_close(ps);
+	free(ps->dgram);
+	free(ps);
+}
