@@ -1005,6 +1005,8 @@ static const struct condition {
 	{ "ws-url", cond_ws_url },
 };
 
+static void	step_modes(struct cmdline *);
+
 /*
  * The checks after parsing, in netcat's order: a row refuses the command
  * line with its message when every fact of all, one of any (if any) and
@@ -1068,10 +1070,7 @@ static const struct conflict {
 	{ .all = "--forward", .none = "-l",
 	  .msg = "must use -l with --forward" },
 	{ .all = "--forward -z", .msg = "cannot use -z and --forward" },
-	{ .all = "--forward",
-	  .any = "-e -c --fifo --broker --room --chat proxy-server",
-	  .msg = "--forward is a mode of its own: it takes no -e, -c, "
-	  "--fifo, --broker, --room, --chat or proxy server" },
+	{ .step = step_modes },
 	{ .all = "--forward -U -u", .msg = "cannot use --forward with -U -u" },
 	{ .all = "--forward -u", .any = "--send-proxy --forward-ssl",
 	  .msg = "cannot use --send-proxy or --forward-ssl with -u" },
@@ -1080,18 +1079,12 @@ static const struct conflict {
 	  .msg = "--forward through a proxy needs --proxy-auth user:password" },
 	{ .all = "--forward --forward-ssl no-tls",
 	  .msg = "TLS support was not built in" },
-	/* Bytes go through as they are: there is no stdin, no telnet. */
-	{ .all = "--forward", .any = "-t -C",
-	  .msg = "--forward relays bytes unchanged: it takes no -C or -t" },
 	{ .step = step_vsock },
 	{ .all = "--chat -z", .msg = "cannot use -z and --chat" },
 	{ .all = "--chat several-ports",
 	  .msg = "cannot chat on more than one port" },
 	{ .all = "--chat -d", .msg = "cannot use -d and --chat" },
 	{ .all = "--chat -U", .msg = "cannot use -U and --chat" },
-	{ .all = "--chat", .any = "-e -c --fifo --broker --room proxy-server",
-	  .msg = "--chat is a mode of its own: it takes no -e, -c, --fifo, "
-	  "--broker, --room or proxy server" },
 	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
 	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
@@ -1256,6 +1249,59 @@ facts_count(const char *list)
 	return (n);
 }
 
+/* A fact as messages name it: the proxy server is no option. */
+static __startup const char *
+fact_text(const char *w)
+{
+	return (strcmp(w, "proxy-server") == 0 ? "proxy server" : w);
+}
+
+/*
+ * Refuse, with what the mode of fact is (why), the facts of list that
+ * hold in o, if any: one line naming them all, status 1.
+ */
+static __startup void
+mode_refuse(const struct options *o, const char *fact, const char *why,
+    const char *list)
+{
+	char	 w[FACT_NAME_MAX], msg[512];
+	size_t	 n, i = 0;
+
+	if (list == NULL || (n = facts_holding(o, list, 0)) == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s %s: it takes no ",
+	    strcmp(fact, "proxy-server") == 0 ? "-l --proxy-type" : fact,
+	    why != NULL ? why : "is a mode of its own");
+	while (next_fact(&list, w)) {
+		if (fact_holds(o, w) != 1)
+			continue;
+		strlcat(msg, i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    sizeof(msg));
+		strlcat(msg, fact_text(w), sizeof(msg));
+		i++;
+	}
+	fatalx("%s", msg);
+}
+
+/*
+ * The modes of sockcat's own (mode.c's rules): one that is selected takes
+ * no other mode or near end, and no option it does not use.
+ */
+static __startup void
+step_modes(struct cmdline *cl)
+{
+	const struct mode_rule	*r;
+	size_t			 i, n;
+
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++) {
+		if (facts_holding(cl->o, r[i].fact, 1) == 0)
+			continue;
+		mode_refuse(cl->o, r[i].fact, NULL, r[i].others);
+		mode_refuse(cl->o, r[i].fact, r[i].why, r[i].unused);
+	}
+}
+
 /*
  * Is every fact the conflict rows name an option whose row says when it
  * is in effect, or a condition?  Says each one that is not; the table
@@ -1265,11 +1311,12 @@ facts_count(const char *list)
 static __startup int
 conflicts_valid(void)
 {
-	struct options	 o;
-	const char	*lists[3], *l;
-	char		 w[FACT_NAME_MAX];
-	size_t		 i, j;
-	int		 ok = 1;
+	struct options		 o;
+	const struct mode_rule	*r;
+	const char		*lists[3], *l;
+	char			 w[FACT_NAME_MAX];
+	size_t			 i, j, n;
+	int			 ok = 1;
 
 	opt_defaults(&o);
 	for (i = 0; i < nitems(conflicts); i++) {
@@ -1281,6 +1328,21 @@ conflicts_valid(void)
 				if (fact_holds(&o, w) != -1)
 					continue;
 				log_warnx("conflict table: %s is no fact", w);
+				ok = 0;
+			}
+		}
+	}
+	/* The modes' rules name facts too. */
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++) {
+		lists[0] = r[i].fact;
+		lists[1] = r[i].others;
+		lists[2] = r[i].unused;
+		for (j = 0; j < nitems(lists); j++) {
+			for (l = lists[j]; next_fact(&l, w); ) {
+				if (fact_holds(&o, w) != -1)
+					continue;
+				log_warnx("mode table: %s is no fact", w);
 				ok = 0;
 			}
 		}
@@ -1331,6 +1393,7 @@ excludes(const struct optdef *d)
 {
 	const struct optdef	*t, *a;
 	const struct conflict	*c;
+	const struct mode_rule	*r;
 	size_t			 i, j, n;
 	int			 sep = 0;
 
@@ -1356,6 +1419,30 @@ excludes(const struct optdef *d)
 		for (j = 0; j < facts_count(c->any); j++)
 			exclude_pair(d, a, list_option(c->any, j), &sep);
 	}
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++) {
+		if ((a = list_option(r[i].fact, 0)) == NULL)
+			continue;
+		for (j = 0; j < facts_count(r[i].others); j++)
+			exclude_pair(d, a, list_option(r[i].others, j), &sep);
+		for (j = 0; j < facts_count(r[i].unused); j++)
+			exclude_pair(d, a, list_option(r[i].unused, j), &sep);
+	}
+}
+
+/*
+ * --dump-modes: each mode of sockcat's own, a line each: its fact, the
+ * modes and near ends it takes none of, the options it does not use.
+ */
+void
+cmdline_dump_modes(void)
+{
+	const struct mode_rule	*r;
+	size_t			 i, n;
+
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++)
+		printf("%s\t%s\t%s\n", r[i].fact, r[i].others, r[i].unused);
 }
 
 /* Go through the conflict table: exits at the first conflict. */
@@ -1428,6 +1515,10 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 			usage(1);
 		if (cl.action == CL_DUMP) {
 			cmdline_dump();
+			exit(0);
+		}
+		if (cl.action == CL_DUMP_MODES) {
+			cmdline_dump_modes();
 			exit(0);
 		}
 	}

@@ -68,6 +68,18 @@ void		 stats_end(void);
 void		 stats_report(void);
 
 /* mode.c */
+/*
+ * A mode of sockcat's own: the fact that selects it, the modes and near
+ * ends it takes none of (others), the options it does not use (unused),
+ * and what it is, for the message (NULL: "is a mode of its own").
+ */
+struct mode_rule {
+	const char	*fact;
+	const char	*others;
+	const char	*unused;
+	const char	*why;
+};
+const struct mode_rule *mode_rule_table(size_t *);
 int		 mode_run(struct options *);
 
 /* cmdline.c */
@@ -87,11 +99,13 @@ struct cmdline {
 		CL_RUN,
 		CL_HELP,		/* -h: the usage, then exit */
 		CL_DUMP,		/* --dump-options: the table, exit */
+		CL_DUMP_MODES,		/* --dump-modes: the modes' rules */
 	}		 action;	/* what the parser does next */
 };
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
 void		 cmdline_dump(void);
+void		 cmdline_dump_modes(void);
 void		 proxy_hops_free(struct options *);
 __dead void	 usage(int);
 

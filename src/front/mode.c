@@ -104,6 +104,49 @@ is_client(const struct options *o)
 	return (1);
 }
 
+/*
+ * The modes of sockcat's own (not netcat's) that run the whole command
+ * line: each is selected by one fact (an option, or a condition of the
+ * conflict table: "proxy-server"), takes no other mode and no near end
+ * (others), and uses no option of unused.  cmdline.c refuses a command
+ * line that names one of them with any of the rest, in one line, and the
+ * completions learn from the same rows what excludes what.  netcat's own
+ * modes keep netcat's ways: an option they do not use is ignored.
+ */
+#define MODE_SERVER_UNUSED						\
+	"-t -i --delay -W -N --no-shutdown --quit-after --half-close "	\
+	"--pty --raw --readline --retry --retry-interval --reconnect "	\
+	"--on-connect -F -r"
+static const struct mode_rule mode_rules[] = {
+	{ .fact = "--chat",
+	  .others = "-e -c --fifo --broker --room proxy-server --forward",
+	  .unused = "-t -W --delay --half-close --no-splice --pty "
+	  "--reconnect --on-connect -F -o --hex-dump --send-only "
+	  "--recv-only" },
+	{ .fact = "--forward",
+	  .others = "-e -c --fifo --broker --room --chat proxy-server",
+	  .unused = "-C -d --send-only --recv-only " MODE_SERVER_UNUSED,
+	  .why = "relays bytes unchanged" },
+	{ .fact = "--room",
+	  .others = "-e -c --fifo --broker --chat --forward proxy-server",
+	  .unused = "-C --no-splice -o --hex-dump " MODE_SERVER_UNUSED },
+	{ .fact = "--broker",
+	  .others = "-e -c --fifo --room --chat --forward proxy-server",
+	  .unused = "-C --no-splice -o --hex-dump " MODE_SERVER_UNUSED },
+	{ .fact = "proxy-server",
+	  .others = "-e -c --fifo --broker --room --chat --forward",
+	  .unused = "-C -d --send-only --recv-only --no-splice -o "
+	  "--hex-dump " MODE_SERVER_UNUSED },
+};
+
+/* The rows above, for cmdline.c. */
+__startup const struct mode_rule *
+mode_rule_table(size_t *n)
+{
+	*n = nitems(mode_rules);
+	return (mode_rules);
+}
+
 /* The first row whose test holds is the mode. */
 static const struct mode {
 	const char	*name;

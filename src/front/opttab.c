@@ -436,9 +436,11 @@ static const struct optdef optdefs[] = {
 	{ .name = "version", .group = OPTG_INFO, .set = opt_version,
 	  .exits = 1, .help = "the version" },
 
-	/* Not for users: the table itself, for the completions' maker. */
+	/* Not for users: the tables, for the completions' maker, tests. */
 	{ .name = "dump-options", .group = OPTG_HIDDEN, .set = opt_dump,
 	  .exits = 1, .help = "print the option table" },
+	{ .name = "dump-modes", .group = OPTG_HIDDEN, .set = opt_dump,
+	  .value = 1, .exits = 1, .help = "print the modes' refusals" },
 };
 
 /* The table and its length. */
@@ -666,13 +668,15 @@ opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
 	exit(0);
 }
 
-/* --dump-options: the table, for completions/gen.py and the tests. */
+/*
+ * --dump-options: the table, for completions/gen.py and the tests;
+ * --dump-modes, what each mode of sockcat's own refuses, for the tests.
+ */
 static void
 opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
 {
-	(void)d;
 	(void)arg;
-	cl->action = CL_DUMP;
+	cl->action = d->value ? CL_DUMP_MODES : CL_DUMP;
 }
 
 /*
