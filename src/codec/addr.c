@@ -27,6 +27,7 @@ enum addr_form {
 	AFORM_DEVICE,		/* a device's path, then [,SPEED] */
 	AFORM_COMMAND,		/* the rest, commas and all */
 	AFORM_URL,			/* the rest of a ws:// URL */
+	AFORM_PROXIED,		/* PROXY:HOST:PORT */
 	AFORM_NONE,		/* nothing: "-" */
 };
 
@@ -55,17 +56,22 @@ static const struct {
 	{ "-",		ADDR_STDIO,	AFORM_NONE,	0 },
 	{ "serial",	ADDR_SERIAL,	AFORM_DEVICE,	0 },
 	{ "pty",	ADDR_PTY,	AFORM_FILE,	0 },
+	{ "socks4",	ADDR_SOCKS4,	AFORM_PROXIED,	0 },
+	{ "socks4a",	ADDR_SOCKS4A,	AFORM_PROXIED,	0 },
+	{ "socks5",	ADDR_SOCKS5,	AFORM_PROXIED,	0 },
 };
 #define ADDR_NKINDS	(sizeof(addr_kinds) / sizeof(addr_kinds[0]))
 
 #define K(k)		(1U << (k))
 #define K_TLS_DIAL	(K(ADDR_TLS) | K(ADDR_DTLS) | K(ADDR_WSS))
+#define K_SOCKS		(K(ADDR_SOCKS4) | K(ADDR_SOCKS4A) | K(ADDR_SOCKS5))
 
 /* What an option's value must be. */
 enum addr_otype {
 	AO_BOOL,		/* nothing (1), 0 or 1 */
 	AO_TEXT,		/* any text but empty */
-	AO_HOSTPORT,		/* HOST:PORT */
+	AO_HOSTPORT,		/* HOST:PORT, or a proxy's URL */
+	AO_PORT,		/* a port */
 };
 
 /* Each option, and the kinds it belongs to. */
@@ -83,8 +89,20 @@ static const struct {
 					K(ADDR_WS) | K(ADDR_WSS) },
 	{ "append",	AO_BOOL,	K(ADDR_FILE) },
 	{ "crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
+	{ "socksport",	AO_PORT,	K_SOCKS },
 };
 #define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
+
+#ifdef SC_DEBUG
+/* How many addresses addr_parse() read: a test counts them. */
+static unsigned long	 addr_parses;
+
+unsigned long
+addr_parse_count(void)
+{
+	return (addr_parses);
+}
+#endif
 
 /* What a host with a ':' and no brackets (or stray ones) is told. */
 static const char addr_brackets[] =
@@ -292,6 +310,35 @@ addr_url(struct addr *a, const char *s)
 }
 
 /*
+ * The proxy's host at the start of s, "PROXY:" or "[V6]:": a->proxy
+ * points at it, ended in place.  Returns what follows, or NULL (said in
+ * a->why).
+ */
+static char *
+addr_proxy(struct addr *a, char *s)
+{
+	char	*end;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL || end[1] != ':' ||
+		    end == s + 1) {
+			addr_fail(a, "%s", addr_brackets);
+			return (NULL);
+		}
+		*end = '\0';
+		a->proxy = s + 1;
+		return (end + 2);
+	}
+	if ((end = strchr(s, ':')) == NULL || end == s) {
+		addr_fail(a, "missing proxy: PROXY:HOST:PORT");
+		return (NULL);
+	}
+	*end = '\0';
+	a->proxy = s;
+	return (end + 1);
+}
+
+/*
  * The options after the address's first comma, "name[=value]" each,
  * checked against the kind's table.
  */
@@ -334,10 +381,23 @@ addr_options(struct addr *a, char *s)
 				return (addr_fail(a, "option %s needs a value",
 				    name));
 			break;
+		case AO_PORT:
+			if (value == NULL || *value == '\0')
+				return (addr_fail(a, "option %s needs a value",
+				    name));
+			if (addr_port(a, value, 1) == -1) {
+				memcpy(why, a->why, sizeof(why));
+				return (addr_fail(a, "option %s: %s", name,
+				    why));
+			}
+			break;
 		case AO_HOSTPORT:
 			if (value == NULL || *value == '\0')
 				return (addr_fail(a, "option %s needs a value",
 				    name));
+			/* A URL is the proxy's to read (its scheme, user). */
+			if (proxy_url_is(value, strlen(value)))
+				break;
 			/* Checked on a copy: the value stays whole. */
 			j = strlen(value);
 			memcpy(copy, value, j + 1);
@@ -395,6 +455,9 @@ addr_parse(const char *s, struct addr *a, const char **errstr)
 
 	memset(a, 0, sizeof(*a));
 	*errstr = a->why;
+#ifdef SC_DEBUG
+	addr_parses++;
+#endif
 	len = strlen(s);
 	if (len > ADDR_MAX)
 		return (addr_fail(a, "longer than %d bytes", ADDR_MAX));
@@ -448,6 +511,15 @@ addr_parse(const char *s, struct addr *a, const char **errstr)
 			    addr_kinds[i].form == AFORM_OPTHOSTPORT,
 			    addr_kinds[i].form == AFORM_OPTHOSTPORT ? 0 : 1,
 			    &h, &p) == -1)
+				return (-1);
+			a->host = h;
+			a->port = p;
+			break;
+		case AFORM_PROXIED:
+			/* The proxy's host, then HOST:PORT as tcp: has them. */
+			if ((h = addr_proxy(a, rest)) == NULL)
+				return (-1);
+			if (addr_hostport(a, h, 0, 1, &h, &p) == -1)
 				return (-1);
 			a->host = h;
 			a->port = p;

@@ -523,6 +523,9 @@ enum addr_kind {
 	ADDR_FILE,		/* file:PATH */
 	ADDR_SERIAL,		/* serial:DEVICE[,SPEED] */
 	ADDR_PTY,		/* pty:LINK, a new pseudo-terminal */
+	ADDR_SOCKS4,		/* socks4:PROXY:HOST:PORT, through SOCKS4 */
+	ADDR_SOCKS4A,		/* socks4a:PROXY:HOST:PORT */
+	ADDR_SOCKS5,		/* socks5:PROXY:HOST:PORT */
 };
 
 /* One ",name[=value]" of an address; a flag's value is "1". */
@@ -542,6 +545,7 @@ struct addr {
 	const char	*port;		/* digits or a service name */
 	const char	*path;		/* a socket path, file, or command */
 	const char	*url;		/* ws://, wss://: the URL, no options */
+	const char	*proxy;		/* socks*:'s proxy host */
 	const char	*speed;		/* serial:'s, in bits/s; NULL: as is */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;
@@ -555,5 +559,8 @@ int		 addr_looks(const char *);
 const char	*addr_scheme(enum addr_kind);
 const char	*addr_opt(const struct addr *, const char *);
 int		 addr_parse(const char *, struct addr *, const char **);
+#ifdef SC_DEBUG
+unsigned long	 addr_parse_count(void);
+#endif
 
 #endif /* SC_CODEC_H */

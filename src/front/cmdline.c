@@ -700,15 +700,15 @@ proxy_hop(struct cmdline *cl, size_t i)
 	hide_url_password((char *)arg);
 }
 
-/* Free what proxy_hop() made for each -x. */
+/* Free what proxy_hop() made for each -x of the chain pc. */
 void
-proxy_hops_free(struct options *o)
+proxy_hops_free(struct proxy_conf *pc)
 {
 	size_t	 i;
 
-	for (i = 0; i < o->side.proxy.nhops; i++)
-		proxy_hop_free(&o->side.proxy.hops[i]);
-	o->side.proxy.nhops = 0;
+	for (i = 0; i < pc->nhops; i++)
+		proxy_hop_free(&pc->hops[i]);
+	pc->nhops = 0;
 }
 
 /*

@@ -55,6 +55,8 @@ struct options {
 	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
 	int		 npair;
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
+	struct proxy_conf proxy;	/* -x's chain: the sides' copies of
+					   it point into it */
 	int		 devmode;	/* the device mode: side is a device */
 	struct side	*devpeer;	/* and its other device, or NULL */
 };
@@ -106,7 +108,7 @@ void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
 void		 cmdline_dump(void);
 void		 cmdline_dump_modes(void);
-void		 proxy_hops_free(struct options *);
+void		 proxy_hops_free(struct proxy_conf *);
 __dead void	 usage(int);
 
 /* opttab.c */

@@ -29,6 +29,32 @@ main_signal(int sig)
 
 #ifdef SC_DEBUG
 /*
+ * Debug builds say at exit, when SC_ADDR_COUNT is set, how many addresses
+ * were parsed: each address is read once, however many connections it
+ * serves (tests/t-sides.sh).  Async-signal-safe: a signal ends a server.
+ */
+static void
+main_addr_count(int sig)
+{
+	char		 line[64], digits[24];
+	unsigned long	 n = addr_parse_count();
+	size_t		 i = 0, len;
+
+	(void)sig;
+	do {
+		digits[i++] = '0' + n % 10;
+		n /= 10;
+	} while (n > 0);
+	len = strlcpy(line, "sockcat: addresses parsed: ", sizeof(line));
+	while (i > 0 && len < sizeof(line) - 2)
+		line[len++] = digits[--i];
+	line[len++] = '\n';
+	write_quiet(STDERR_FILENO, line, len);
+}
+#endif
+
+#ifdef SC_DEBUG
+/*
  * Debug builds append their process id and command line to the file
  * named by SC_CMDLINE_LOG, when it is set: a sanitizer report names a
  * process by its id alone, and the test suite joins the two to say which
@@ -72,6 +98,8 @@ main(int argc, char **argv)
 
 #ifdef SC_DEBUG
 	main_note_cmdline(argc, argv);
+	if (getenv("SC_ADDR_COUNT") != NULL)
+		cleanup_add(main_addr_count);
 #endif
 	cmdline_parse(&o, &run, argc, argv);
 
@@ -104,7 +132,7 @@ main(int argc, char **argv)
 		free(o.side.ws.headers);
 		free(o.side.ws.path);
 	}
-	proxy_hops_free(&o);
+	proxy_hops_free(o.npair > 0 ? &o.proxy : &o.side.proxy);
 	dump_close(run.dump);
 	free(o.side.sock.md5sig);
 	free(o.side.tls.pins);

@@ -178,6 +178,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		fatalx("%s %s: the addresses say what -l, -U, -u, --vsock, "
 		    "-e, -c and --forward would: not with them", argv[0],
 		    argc == 2 ? argv[1] : "-");
+	/* -x's chain is shared by the sides that take it: kept here. */
+	o->proxy = o->side.proxy;
 	for (i = 0; i < 2; i++) {
 		if (side_parse(&o->pair[i], &o->side, i < argc ? argv[i] :
 		    "-", &cause) == -1)
@@ -206,7 +208,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		/* A device with stdio, a program or another device. */
 		o->side = *a;
 		o->devmode = 1;
-		o->devpeer = b->kind == SIDE_STDIO ? NULL : b;
+		o->devpeer = pair_device(b) ? b : NULL;
 		if (b->kind == SIDE_EXEC) {
 			o->local.exec = b->path;
 			o->local.exec_shell = 1;

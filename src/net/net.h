@@ -147,6 +147,8 @@ struct side {
 	int		 append;	/* file:,append */
 	int		 crtscts;	/* serial:,crtscts */
 	unsigned long	 speed;		/* serial:'s bits/s; 0: as it is */
+	int		 proxy_kind;	/* socks4:, socks4a:, socks5:: the
+					   PROXY_* of its own proxy, or 0 */
 	void		*own;		/* what side_parse() allocated */
 	const char	*host;		/* destination, or listen address */
 	char		**ports;	/* expanded port list */

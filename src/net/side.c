@@ -214,6 +214,35 @@ side_tls_opts(struct side *sd, const struct addr *a)
 }
 
 /*
+ * A socks4:, socks4a: or socks5: address: a TCP side whose one proxy is
+ * the address's own, at its socksport (1080 unless said), in place of the
+ * command line's chain.  Returns 0, or -1 with *cause set.
+ */
+static int
+side_socks(struct side *sd, const struct addr *a, char **cause)
+{
+	struct side_own	*own = sd->own;
+	const char	*port;
+	char		 url[PROXY_URL_MAX];
+
+	if ((port = addr_opt(a, "socksport")) == NULL)
+		port = "1080";
+	snprintf(url, sizeof(url), strchr(a->proxy, ':') != NULL ?
+	    "%s://[%s]:%s" : "%s://%s:%s", proxy_url_scheme(sd->proxy_kind),
+	    a->proxy, port);
+	if (proxy_hop_parse(&sd->proxy.hops[0], sd->proxy_kind, url,
+	    cause) == -1)
+		return (-1);
+	sd->proxy.nhops = 1;
+	own->proxy = 1;
+	sd->proxy.proto = sd->proxy.hops[0].proto;
+	sd->proxy.host = sd->proxy.hops[0].host;
+	sd->proxy.port = sd->proxy.hops[0].port;
+	sd->proxy.user = sd->proxy.pass = NULL;
+	return (0);
+}
+
+/*
  * What kind a makes sd: the socket it is (family, type), whether it
  * listens, speaks TLS or WebSocket.  The command line's -4 and -6 still
  * choose among IP addresses.
@@ -231,6 +260,7 @@ side_kind(struct side *sd, const struct addr *a)
 	sd->sock.vsock = 0;
 	sd->sock.socktype = SOCK_STREAM;
 	sd->sock.family = ip ? sd->sock.family : AF_UNSPEC;
+	sd->proxy_kind = 0;
 	switch (a->kind) {
 	case ADDR_UDP:
 	case ADDR_UDP_L:
@@ -268,6 +298,15 @@ side_kind(struct side *sd, const struct addr *a)
 		break;
 	case ADDR_PTY:
 		sd->kind = SIDE_PTY;
+		break;
+	case ADDR_SOCKS4:
+		sd->proxy_kind = PROXY_SOCKS4;
+		break;
+	case ADDR_SOCKS4A:
+		sd->proxy_kind = PROXY_SOCKS4A;
+		break;
+	case ADDR_SOCKS5:
+		sd->proxy_kind = PROXY_SOCKS5;
 		break;
 	default:
 		break;
@@ -351,6 +390,12 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	}
 	if (sd->tls.on)
 		side_tls_opts(sd, a);
+	if (sd->proxy_kind != 0 && side_socks(sd, a, &why) == -1) {
+		log_cause(cause, "%s", why);
+		free(why);
+		side_free(sd);
+		return (-1);
+	}
 	if ((v = addr_opt(a, "proxy")) != NULL) {
 		/* Its own proxy, in place of the command line's chain. */
 		if (proxy_hop_parse(&sd->proxy.hops[0], PROXY_HTTP, v,

@@ -1,0 +1,307 @@
+#!/bin/bash
+# A side is the unit: "sockcat ADDRESS ADDRESS" reads each address once
+# into a side with its own settings and joins the two sides in this one
+# process, whatever their kinds: no second sockcat, no shell, for any
+# pair.  Each pair here runs against peers nobody here wrote (socat,
+# openssl, ncat, Python's sockets and websockets), its bytes checked.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require socat python3
+sc_require_tls
+
+PEER="${TESTS_DIR:-$(dirname "$0")}/wspeer.py"
+sc_certs
+
+# tcp_up PORT: does something listen on TCP PORT of 127.0.0.1?
+tcp_up() {
+	ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# echo_tcp: socat's TCP echo server, a cat for each client (EPORT).
+echo_tcp() {
+	EPORT=$(free_port)
+	bg t 90 socat TCP-LISTEN:"$EPORT",bind=127.0.0.1,reuseaddr,fork \
+	    EXEC:cat
+	wait_until tcp_up "$EPORT" || fail "no TCP echo server"
+}
+
+# tls_echo: socat's TLS echo server with the suite's server certificate
+# (TPORT), a cat for each client.
+tls_echo() {
+	TPORT=$(free_port)
+	bg t 90 socat OPENSSL-LISTEN:"$TPORT",bind=127.0.0.1,reuseaddr,fork,cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
+	    EXEC:cat
+	wait_until tcp_up "$TPORT" || fail "no TLS echo server"
+}
+
+# ws_echo [wss]: Python's websockets echoing every message (WPORT).
+ws_echo() {
+	if [ "${1:-}" = wss ]; then
+		WSPEER_CERT=$CERTS/srv.pem WSPEER_KEY=$CERTS/srv.key \
+		    bg t 90 python3 "$PEER" serve echo >"$SC_TMP/ws.out" \
+		    2>"$SC_TMP/ws.err"
+	else
+		bg t 90 python3 "$PEER" serve echo >"$SC_TMP/ws.out" \
+		    2>"$SC_TMP/ws.err"
+	fi
+	wait_for "$SC_TMP/ws.out" '^PORT ' || fail "no WebSocket server"
+	WPORT=$(sed -n 's/^PORT //p' "$SC_TMP/ws.out")
+}
+
+# relay ADDRESS ADDRESS: sockcat joining them, -v, its listener's port in
+# PORT (of its -v line "Listening on" or, for UDP, "Bound on"), its
+# process in RELAY_PID (sockcat's own, not its timeout's).
+relay() {
+	bg t 90 "$SC" -v "$@" 2>"$SC_TMP/relay.err"
+	wait_for "$SC_TMP/relay.err" '^(Listening|Bound) on ' ||
+	    fail "no relay: $(<"$SC_TMP/relay.err")"
+	PORT=$(sed -n 's/^\(Listening\|Bound\) on .* \([0-9]*\)$/\2/p' \
+	    "$SC_TMP/relay.err" | head -n 1)
+	RELAY_PID=$(pgrep -P "$BG_PID" -x sockcat)
+}
+
+# processes PID: PID's children and their children, one a line.
+processes() {
+	ps -e -o pid=,ppid= | awk -v p="$1" '
+	    { parent[$1] = $2 }
+	    END { for (q in parent) { r = q
+		while (r in parent && r != p && r != 1) r = parent[r]
+		if (r == p && q != p) print q } }'
+}
+
+# hold KIND PORT N: N clients of PORT (tcp, udp or unix), each sending a
+# line and reading it back, all held open together until the file
+# $SC_TMP/release appears; prints "N ok" once all have their answers.
+hold() {
+	t 90 python3 - "$@" "$SC_TMP/release" <<'EOF'
+import os, socket, sys, time
+kind, where, n, release = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+socks = []
+for i in range(n):
+    if kind == "tcp":
+        s = socket.create_connection(("127.0.0.1", int(where)))
+    elif kind == "unix":
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(where)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect(("127.0.0.1", int(where)))
+    s.settimeout(30)
+    s.send(b"client %d\n" % i)
+    socks.append(s)
+ok = 0
+for i, s in enumerate(socks):
+    got = b""
+    while not got.endswith(b"\n"):
+        b = s.recv(100)
+        if not b:
+            break
+        got += b
+    ok += got == b"client %d\n" % i
+print(ok, "ok", flush=True)
+for _ in range(600):
+    if os.path.exists(release):
+        break
+    time.sleep(0.05)
+EOF
+}
+
+# no_second_process ADDRESS ADDRESS KIND: the relay of the two addresses
+# serves ten clients of KIND at once as one process, without a child.
+no_second_process() {
+	kind=$3
+	relay "$1" "$2"
+	rm -f "$SC_TMP/release"
+	where=$PORT
+	[ "$kind" = unix ] && where=$SC_TMP/relay.sock
+	bg hold "$kind" "$where" 10 >"$SC_TMP/hold.out"
+	wait_for "$SC_TMP/hold.out" 'ok$' 60 ||
+	    fail "$1 $2: the clients got nothing: $(<"$SC_TMP/relay.err")"
+	assertEquals "$1 $2: every client answered" "10 ok" \
+	    "$(<"$SC_TMP/hold.out")"
+	assertEquals "$1 $2: no process of its own" "" \
+	    "$(processes "$RELAY_PID")"
+	: >"$SC_TMP/release"
+	stop "$RELAY_PID"
+}
+
+# Ten clients at once through each kind of pair: one process.
+test_no_pair_starts_a_process() {
+	ws_echo
+	no_second_process tcp-l:127.0.0.1:0 "ws://127.0.0.1:$WPORT/" tcp
+	echo_tcp
+	no_second_process udp-l:127.0.0.1:0 "tcp:127.0.0.1:$EPORT" udp
+	tls_echo
+	no_second_process tcp-l:127.0.0.1:0 \
+	    "tls:localhost:$TPORT,cafile=$CERTS/ca.pem,verify=1" tcp
+	ws_echo wss
+	no_second_process "unix-l:$SC_TMP/relay.sock" \
+	    "wss://localhost:$WPORT/,cafile=$CERTS/ca.pem" unix
+	# Two dialled sides are joined once: one connection, one process.
+	a=$(free_port)
+	b=$(free_port)
+	bg t 60 socat TCP-LISTEN:"$a",bind=127.0.0.1,reuseaddr SYSTEM:'echo joined; cat'
+	bg t 60 socat -u TCP-LISTEN:"$b",bind=127.0.0.1,reuseaddr CREATE:"$SC_TMP/b.got"
+	wait_until tcp_up "$a" || fail "no server a"
+	wait_until tcp_up "$b" || fail "no server b"
+	bg t 30 "$SC" "tcp:127.0.0.1:$a" "tcp:127.0.0.1:$b" 2>"$SC_TMP/j.err"
+	jpid=$(pgrep -P "$BG_PID" -x sockcat)
+	wait_until test -s "$SC_TMP/b.got" || fail "nothing joined"
+	assertEquals "what a said, at b" "joined" "$(<"$SC_TMP/b.got")"
+	assertEquals "two dialled sides: one process" "" "$(processes "$jpid")"
+}
+
+# A debug build counts what addr_parse() reads: each address once,
+# however many connections it serves.
+test_each_address_parsed_once() {
+	echo_tcp
+	export SC_ADDR_COUNT=1
+	relay tcp-l:127.0.0.1:0 "tcp:127.0.0.1:$EPORT"
+	unset SC_ADDR_COUNT
+	bg hold tcp "$PORT" 10 >"$SC_TMP/hold.out"
+	wait_for "$SC_TMP/hold.out" 'ok$' 60 || fail "no answers"
+	: >"$SC_TMP/release"
+	kill -TERM "$RELAY_PID"
+	wait_exit "$RELAY_PID" 20
+	grep -q 'addresses parsed' "$SC_TMP/relay.err" ||
+	    sc_skip "not a debug build: addr_parse() is not counted"
+	assertEquals "two addresses, ten connections" \
+	    "sockcat: addresses parsed: 2" \
+	    "$(grep 'addresses parsed' "$SC_TMP/relay.err")"
+}
+
+# pty:A pty:B is a null modem: what a program writes on one link, the
+# other reads, every byte value, raw, both ways (socat on each link).
+test_pty_null_modem() {
+	bg t 60 "$SC" -v "pty:$SC_TMP/ttyA" "pty:$SC_TMP/ttyB" \
+	    2>"$SC_TMP/nm.err"
+	nm=$BG_PID
+	wait_until pgrep -P "$nm" -x sockcat >/dev/null
+	nm=$(pgrep -P "$nm" -x sockcat)
+	wait_until test -L "$SC_TMP/ttyA" -a -L "$SC_TMP/ttyB" ||
+	    fail "no links: $(<"$SC_TMP/nm.err")"
+	head -c 4096 /dev/urandom >"$SC_TMP/ab"
+	head -c 4096 /dev/urandom >"$SC_TMP/ba"
+	bg t 30 socat -u "OPEN:$SC_TMP/ttyB,rdonly,raw,echo=0" \
+	    "SYSTEM:head -c 4096 >$SC_TMP/ab.got"
+	bg t 30 socat -u "OPEN:$SC_TMP/ttyA,rdonly,raw,echo=0" \
+	    "SYSTEM:head -c 4096 >$SC_TMP/ba.got"
+	# Both readers have their links open before a byte goes.
+	wait_until test -n "$(fuser "$SC_TMP/ttyA" "$SC_TMP/ttyB" 2>/dev/null)"
+	t 20 socat -u "$SC_TMP/ab" "OPEN:$SC_TMP/ttyA,wronly,raw,echo=0"
+	t 20 socat -u "$SC_TMP/ba" "OPEN:$SC_TMP/ttyB,wronly,raw,echo=0"
+	wait_until cmp -s "$SC_TMP/ab" "$SC_TMP/ab.got" ||
+	    fail "A to B: $(cmp "$SC_TMP/ab" "$SC_TMP/ab.got" 2>&1)"
+	wait_until cmp -s "$SC_TMP/ba" "$SC_TMP/ba.got" ||
+	    fail "B to A: $(cmp "$SC_TMP/ba" "$SC_TMP/ba.got" 2>&1)"
+	assertEquals "one process" "" "$(processes "$nm")"
+	stop "$nm"
+	assertFalse "links removed" "[ -L '$SC_TMP/ttyA' -o -L '$SC_TMP/ttyB' ]"
+}
+
+# A device with a program: what is written on the link, the program
+# reads; what it writes comes back on the link.
+test_pty_with_program() {
+	bg t 60 "$SC" "pty:$SC_TMP/ttyP" "exec:stdbuf -o0 tr a-z A-Z" \
+	    2>"$SC_TMP/p.err"
+	wait_until test -L "$SC_TMP/ttyP" || fail "no link: $(<"$SC_TMP/p.err")"
+	got=$(t 20 python3 -c '
+import os, select, sys, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, b"shout\n")
+got = b""
+while not got.endswith(b"\n") and select.select([fd], [], [], 15)[0]:
+    got += os.read(fd, 100)
+print(got.decode().strip())
+' "$SC_TMP/ttyP")
+	assertEquals "the program's answer on the link" "SHOUT" "$got"
+}
+
+# Each side its own TLS: the listener's certificate for openssl's
+# s_client, the dialled side verified against another authority (the
+# suite's) for socat's TLS echo.  Verified against the wrong one, the
+# dialled side fails and says so.
+test_tls_settings_per_side() {
+	tls_echo
+	relay "tls-l:127.0.0.1:0,cert=$CERTS/self.pem,key=$CERTS/self.key" \
+	    "tls:localhost:$TPORT,cafile=$CERTS/ca.pem,verify=1"
+	got=$( (echo "each its own"; sleep 2) | t 20 openssl s_client -quiet \
+	    -no_ign_eof -connect "127.0.0.1:$PORT" -CAfile "$CERTS/self.pem" \
+	    -verify_return_error 2>"$SC_TMP/sc.err")
+	assertEquals "through both TLS" "each its own" "$got"
+	stop "$RELAY_PID"
+	relay "tls-l:127.0.0.1:0,cert=$CERTS/self.pem,key=$CERTS/self.key" \
+	    "tls:localhost:$TPORT,cafile=$CERTS/self.pem,verify=1"
+	got=$( (echo "wrong authority"; sleep 2) | t 20 openssl s_client \
+	    -quiet -no_ign_eof -connect "127.0.0.1:$PORT" 2>/dev/null)
+	assertEquals "nothing through" "" "$got"
+	assertTrue "the relay says why: $(<"$SC_TMP/relay.err")" \
+	    "wait_for '$SC_TMP/relay.err' 'certificate verification failed' 20"
+}
+
+# Each dialled side through a proxy of its own: ncat's HTTP proxies, one
+# for each; what the first side's server sends reaches the second's.
+test_proxy_per_side() {
+	sc_require ncat
+	p1=$(free_port)
+	p2=$(free_port)
+	bg t 60 ncat -4 -vvv -l --proxy-type http 127.0.0.1 "$p1" \
+	    2>"$SC_TMP/p1.err"
+	bg t 60 ncat -4 -vvv -l --proxy-type http 127.0.0.1 "$p2" \
+	    2>"$SC_TMP/p2.err"
+	wait_until tcp_up "$p1" || fail "no proxy 1"
+	wait_until tcp_up "$p2" || fail "no proxy 2"
+	a=$(free_port)
+	b=$(free_port)
+	bg t 60 socat TCP-LISTEN:"$a",bind=127.0.0.1,reuseaddr SYSTEM:'echo from a'
+	bg t 60 socat -u TCP-LISTEN:"$b",bind=127.0.0.1,reuseaddr CREATE:"$SC_TMP/b.got"
+	wait_until tcp_up "$a" || fail "no server a"
+	wait_until tcp_up "$b" || fail "no server b"
+	t 30 "$SC" "tcp:127.0.0.1:$a,proxy=http://127.0.0.1:$p1" \
+	    "tcp:127.0.0.1:$b,proxy=http://127.0.0.1:$p2" 2>"$SC_TMP/j.err"
+	assertEquals "status: $(<"$SC_TMP/j.err")" 0 $?
+	wait_until test -s "$SC_TMP/b.got" || fail "nothing at b"
+	assertEquals "a's line at b" "from a" "$(<"$SC_TMP/b.got")"
+	assertTrue "a through proxy 1" \
+	    "grep -q 'CONNECT to 127.0.0.1:$a\\.' '$SC_TMP/p1.err'"
+	assertTrue "b through proxy 2" \
+	    "grep -q 'CONNECT to 127.0.0.1:$b\\.' '$SC_TMP/p2.err'"
+}
+
+# udp-l: to wss://: each peer's datagrams to Python's websockets over
+# TLS and back, each peer with its own connection.
+test_udp_listener_to_wss() {
+	ws_echo wss
+	relay udp-l:127.0.0.1:0 "wss://localhost:$WPORT/,cafile=$CERTS/ca.pem"
+	got=$(t 30 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+out = []
+for m in (b"one", b"two", b"three"):
+    s.sendto(m, ("127.0.0.1", int(sys.argv[1])))
+    out.append(s.recv(100).decode())
+print(" ".join(out))
+' "$PORT")
+	assertEquals "each datagram back" "one two three" "$got"
+}
+
+# A new kind is a table row and its side: socks5:PROXY:HOST:PORT, through
+# a SOCKS5 proxy to socat's echo server.
+test_socks5_address() {
+	echo_tcp
+	server px -lk 127.0.0.1 0 --proxy-type socks5 || fail "no proxy"
+	got=$(echo "through socks" | t 20 "$SC" \
+	    "socks5:127.0.0.1:127.0.0.1:$EPORT,socksport=$PORT" - 2>&1)
+	assertEquals "through the proxy" "through socks" "$got"
+	assertTrue "the proxy relayed it" "wait_for '$SC_TMP/px.err' \
+	    'connected to 127.0.0.1 port $EPORT' 10"
+	expect_error "socks5:proxy:h: missing port number" socks5:proxy:h -
+	expect_error "socks4a:[::1:h:1: an IPv6 address needs brackets: [addr]:port" \
+	    "socks4a:[::1:h:1" -
+	expect_error "socks5:p:h:1,socksport=0: option socksport: port number too small: 0" \
+	    socks5:p:h:1,socksport=0 -
+}
+
+sc_run_shunit2
