@@ -5,12 +5,15 @@
  * fixed number of connections, or until a time limit, whichever is first;
  * prints the rate.  Every answer is checked.
  *
- *	connrate PORT COUNT SECONDS
+ *	connrate PORT|unix:PATH|udp:PORT COUNT SECONDS
+ *
+ * Over UDP each "connection" is a new socket, a new peer to the server.
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -34,28 +37,42 @@ now(void)
 int
 main(int argc, char **argv)
 {
-	struct sockaddr_in	 sin;
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_un	*sun = (struct sockaddr_un *)&ss;
+	socklen_t		 len;
 	const char		 msg[] = "ping\n";
 	char			 buf[64];
 	double			 start, limit;
 	ssize_t			 n;
 	size_t			 got;
-	int			 i, count, s;
+	int			 i, count, s, type = SOCK_STREAM;
 
 	if (argc != 4)
-		errx(1, "usage: connrate port count seconds");
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(atoi(argv[1]));
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		errx(1, "usage: connrate port|unix:PATH|udp:PORT count seconds");
+	memset(&ss, 0, sizeof(ss));
+	if (strncmp(argv[1], "unix:", 5) == 0) {
+		sun->sun_family = AF_UNIX;
+		strncpy(sun->sun_path, argv[1] + 5, sizeof(sun->sun_path) - 1);
+		len = sizeof(*sun);
+	} else {
+		if (strncmp(argv[1], "udp:", 4) == 0) {
+			type = SOCK_DGRAM;
+			argv[1] += 4;
+		}
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(atoi(argv[1]));
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(*sin);
+	}
 	count = atoi(argv[2]);
 	limit = atof(argv[3]);
 
 	start = now();
 	for (i = 0; i < count && now() - start < limit; i++) {
-		if ((s = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		if ((s = socket(ss.ss_family, type, 0)) == -1)
 			err(1, "socket");
-		if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		if (connect(s, (struct sockaddr *)&ss, len) == -1)
 			err(1, "connect");
 		if (write(s, msg, sizeof(msg) - 1) != sizeof(msg) - 1)
 			err(1, "write");

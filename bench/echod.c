@@ -4,9 +4,10 @@
  * clients at once, with one epoll(7) loop.  It does the least a backend
  * can, so that the forwarders in front of it, not it, set the pace.  It
  * listens on a port the kernel picks and writes that number to PORTFILE
- * once it listens.
+ * once it listens; with unix:PATH, on that Unix-domain socket instead
+ * (PORTFILE then says 0); with udp, it echoes datagrams on a UDP port.
  *
- *	echod echo|sink PORTFILE
+ *	echod echo|sink PORTFILE [unix:PATH | udp]
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -16,6 +17,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -168,42 +170,79 @@ take(int lfd)
 	}
 }
 
+/* udp: every datagram back to its sender, for ever. */
+static void
+udp_echo(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	ssize_t			 n;
+
+	for (;;) {
+		len = sizeof(ss);
+		if ((n = recvfrom(fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&ss, &len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			err(1, "recvfrom");
+		}
+		(void)sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	struct epoll_event	 ev, evs[ECHOD_EVENTS];
 	struct sockaddr_in	 sin;
+	struct sockaddr_un	 sun;
 	struct rlimit		 rl;
 	socklen_t		 len = sizeof(sin);
 	struct conn		*c;
 	FILE			*f;
 	char			 tmp[4096];
-	int			 lfd, i, n, on = 1;
+	int			 lfd, i, n, on = 1, udp = 0;
 
-	if (argc != 3 || (strcmp(argv[1], "echo") != 0 &&
+	if ((argc != 3 && argc != 4) || (strcmp(argv[1], "echo") != 0 &&
 	    strcmp(argv[1], "sink") != 0))
-		errx(1, "usage: echod echo|sink portfile");
+		errx(1, "usage: echod echo|sink portfile [unix:PATH | udp]");
 	echoing = strcmp(argv[1], "echo") == 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	if ((lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
-		err(1, "socket");
-	(void)setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(lfd, 4096) == -1 ||
-	    getsockname(lfd, (struct sockaddr *)&sin, &len) == -1)
-		err(1, "listen");
+	udp = argc == 4 && strcmp(argv[3], "udp") == 0;
+	if (argc == 4 && strncmp(argv[3], "unix:", 5) == 0) {
+		if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0)) == -1)
+			err(1, "socket");
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		strncpy(sun.sun_path, argv[3] + 5, sizeof(sun.sun_path) - 1);
+		(void)unlink(sun.sun_path);
+		if (bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+		    listen(lfd, 4096) == -1)
+			err(1, "listen");
+		sin.sin_port = 0;
+	} else {
+		if ((lfd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM |
+		    SOCK_NONBLOCK) | SOCK_CLOEXEC, 0)) == -1)
+			err(1, "socket");
+		(void)setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on));
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+		    (!udp && listen(lfd, 4096) == -1) ||
+		    getsockname(lfd, (struct sockaddr *)&sin, &len) == -1)
+			err(1, "listen");
+	}
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(1, "epoll_create1");
 	ev.events = EPOLLIN;
 	ev.data.ptr = NULL;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) == -1)
+	if (!udp && epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) == -1)
 		err(1, "epoll_ctl");
 	/* Written whole, then renamed: a reader never sees half a number. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", argv[2]);
@@ -211,6 +250,8 @@ main(int argc, char **argv)
 	    fprintf(f, "%u\n", ntohs(sin.sin_port)) < 0 || fclose(f) != 0 ||
 	    rename(tmp, argv[2]) == -1)
 		err(1, "%s", argv[2]);
+	if (udp)
+		udp_echo(lfd);
 
 	for (;;) {
 		if ((n = epoll_wait(ep, evs, ECHOD_EVENTS, -1)) == -1) {

@@ -230,6 +230,12 @@ test_tls_settings_per_side() {
 	    -no_ign_eof -connect "127.0.0.1:$PORT" -CAfile "$CERTS/self.pem" \
 	    -verify_return_error 2>"$SC_TMP/sc.err")
 	assertEquals "through both TLS" "each its own" "$got"
+	# The next connection resumes the dialled side's session.
+	got=$( (echo "again"; sleep 1) | t 20 openssl s_client -quiet \
+	    -no_ign_eof -connect "127.0.0.1:$PORT" 2>/dev/null)
+	assertEquals "again" "again" "$got"
+	assertTrue "the dialled side resumed" \
+	    "wait_for '$SC_TMP/relay.err' '^TLS session resumed' 10"
 	stop "$RELAY_PID"
 	relay "tls-l:127.0.0.1:0,cert=$CERTS/self.pem,key=$CERTS/self.key" \
 	    "tls:localhost:$TPORT,cafile=$CERTS/self.pem,verify=1"

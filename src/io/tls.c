@@ -79,6 +79,13 @@
 	F(SSL_CTX_set_cookie_verify_cb) \
 	F(SSL_CTX_set_default_verify_paths) \
 	F(SSL_CTX_set_options) \
+	F(SSL_CTX_get_ex_data) \
+	F(SSL_CTX_set_ex_data) \
+	F(SSL_CTX_sess_set_new_cb) \
+	F(SSL_SESSION_free) \
+	F(SSL_get_SSL_CTX) \
+	F(SSL_session_reused) \
+	F(SSL_set_session) \
 	F(SSL_CTX_set_verify) \
 	F(SSL_CTX_use_PrivateKey) \
 	F(SSL_CTX_use_PrivateKey_file) \
@@ -168,6 +175,13 @@ static struct {
 #define SSL_CTX_set_cookie_verify_cb (tls_fn.p_SSL_CTX_set_cookie_verify_cb)
 #define SSL_CTX_set_default_verify_paths (tls_fn.p_SSL_CTX_set_default_verify_paths)
 #define SSL_CTX_set_options (tls_fn.p_SSL_CTX_set_options)
+#define SSL_CTX_get_ex_data (tls_fn.p_SSL_CTX_get_ex_data)
+#define SSL_CTX_set_ex_data (tls_fn.p_SSL_CTX_set_ex_data)
+#define SSL_CTX_sess_set_new_cb (tls_fn.p_SSL_CTX_sess_set_new_cb)
+#define SSL_SESSION_free (tls_fn.p_SSL_SESSION_free)
+#define SSL_get_SSL_CTX (tls_fn.p_SSL_get_SSL_CTX)
+#define SSL_session_reused (tls_fn.p_SSL_session_reused)
+#define SSL_set_session (tls_fn.p_SSL_set_session)
 #define SSL_CTX_set_verify (tls_fn.p_SSL_CTX_set_verify)
 #define SSL_CTX_use_PrivateKey (tls_fn.p_SSL_CTX_use_PrivateKey)
 #define SSL_CTX_use_PrivateKey_file (tls_fn.p_SSL_CTX_use_PrivateKey_file)
@@ -253,6 +267,7 @@ struct tls_ctx {
 						   cookie, stateless */
 	unsigned char		 alpn[256];	/* --ssl-alpn, wire format */
 	size_t			 alpn_len;
+	SSL_SESSION		*session;	/* a client's last, to resume */
 };
 
 static unsigned char	 dtls_secret[2][32]; /* a DTLS server's cookie
@@ -539,6 +554,25 @@ dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
 static int	tls_ctx_fill(struct tls_ctx *, SSL_CTX *, char **);
 
 /*
+ * A client's new session (TLS 1.3 sends its tickets after the handshake):
+ * kept, in place of the one before, for the next connection of the same
+ * context to resume: one round trip and no certificate to check again.
+ * Returns 1: the session is ours.
+ */
+static int
+tls_new_session(SSL *ssl, SSL_SESSION *sess)
+{
+	struct tls_ctx	*tc;
+
+	if ((tc = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), 0)) == NULL)
+		return (0);
+	if (tc->session != NULL)
+		SSL_SESSION_free(tc->session);
+	tc->session = sess;
+	return (1);
+}
+
+/*
  * An OpenSSL context made from tc's settings: a server's or a client's,
  * TLS or DTLS as its flags say.  Returns it, or NULL with *cause set.
  */
@@ -561,6 +595,17 @@ tls_ctx_make(struct tls_ctx *tc, char **cause)
 	if (tls_ctx_fill(tc, ctx, cause) == -1) {
 		SSL_CTX_free(ctx);
 		return (NULL);
+	}
+	/*
+	 * A TLS client resumes: each side has its context, so the session
+	 * kept is the one server's.  A server's cache and tickets are
+	 * OpenSSL's own, on by default.
+	 */
+	if (!server && !(tc->flags & TLS_DGRAM)) {
+		SSL_CTX_set_ex_data(ctx, 0, tc);
+		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
+		    SSL_SESS_CACHE_NO_INTERNAL_STORE);
+		SSL_CTX_sess_set_new_cb(ctx, tls_new_session);
 	}
 	return (ctx);
 }
@@ -597,6 +642,8 @@ tls_ctx_free(struct tls_ctx *tc)
 	if (tc == NULL)
 		return;
 	SSL_free(tc->listening);
+	if (tc->session != NULL)
+		SSL_SESSION_free(tc->session);
 	SSL_CTX_free(tc->ctx);
 	free(tc);
 }
@@ -788,6 +835,8 @@ tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
 	    TLSEXT_NAMETYPE_host_name)) != NULL)
 		log_info("TLS server name (SNI): %s", sni);
 	log_info("TLS protocol: %s", SSL_get_version(ssl));
+	if (SSL_session_reused(ssl))
+		log_info("TLS session resumed");
 	log_info("TLS cipher: %s", SSL_get_cipher_name(ssl));
 	if (peer != NULL) {
 		X509_NAME_oneline(X509_get_subject_name(peer), text,
@@ -1096,6 +1145,8 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
 		ok = dtls_set_fd(t->ssl, fd) == 0;
 	else
 		ok = SSL_set_fd(t->ssl, fd) == 1;
+	if (ok && !server && tc->session != NULL)
+		SSL_set_session(t->ssl, tc->session);
 	if (!ok || (!server && tls_set_peer_name(t->ssl,
 	    tc->conf->servername, tc->conf->verify, host) == -1)) {
 		log_cause(cause, "TLS: %s", tls_error());
