@@ -4,9 +4,10 @@
 # come (a late upgrade is still an upgrade), the room's own page in a
 # headless Chromium shared with a TCP member, --ws-static's files (types,
 # lengths, HEAD, 405, every way of climbing out of the directory and
-# symbolic links refused), a page of --ws-static echoed through -e,
-# --ws-allow-origin and --ws-path, the CGI variables of -c, and
-# --ws-framed both ways against Python's websockets.
+# symbolic links refused, sockets, FIFOs and devices absent and never
+# opened), a page of --ws-static echoed through -e, --ws-allow-origin
+# and --ws-path, the CGI variables of -c, and --ws-framed both ways
+# against Python's websockets.
 
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 . "$TESTS_DIR/lib.sh"
@@ -321,6 +322,31 @@ test_static_escapes_refused() {
 	assertEquals "the file itself" 200 "$(get /d/in.txt)"
 	assertEquals "the file" inside "$(<"$SC_TMP/body")"
 	still_running "$SERVER_PID" 0.2 || fail "the server ended"
+}
+
+# A socket, a FIFO and a device in the directory are absent, and none
+# is opened: a writer waiting for the FIFO's reader goes on waiting.
+test_static_special_files_absent() {
+	mkdir -p "$SC_TMP/www"
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])' "$SC_TMP/www/sock" ||
+	    fail "no socket file"
+	mkfifo "$SC_TMP/www/fifo"
+	mknod "$SC_TMP/www/null" c 1 3 2>/dev/null
+	bg t 30 sh -c "echo written >'$SC_TMP/www/fifo'"
+	writer=$BG_PID
+	server s -lk --websocket --ws-static "$SC_TMP/www" 127.0.0.1 0 ||
+	    fail "no server"
+	for f in sock fifo null; do
+		[ -e "$SC_TMP/www/$f" ] || continue
+		assertEquals "$f" 404 "$(get "/$f")"
+		assertEquals "$f body" "no such file" "$(<"$SC_TMP/body")"
+	done
+	stop "$SERVER_PID"
+	still_running "$writer" 0.5 ||
+	    fail "the FIFO was opened: its writer went on"
+	stop "$writer"
 }
 
 # A program per connection gets the request as CGI variables.
