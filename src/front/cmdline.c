@@ -1195,6 +1195,8 @@ static const struct conflict {
 	  "--ws-max-message --ws-insecure --ws-no-compress",
 	  .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
+	  .msg = "must use --ws-static with --ws-static-dotfiles" },
 	{ .any = "--ws-static --ws-allow-origin --ws-path", .none = "-l",
 	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin "
 	  "and --ws-path" },

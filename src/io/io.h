@@ -219,6 +219,7 @@ struct options {
 	long long	 ws_max_message; /* --ws-max-message, 0: default */
 	int		 ws_insecure;	/* --ws-insecure */
 	const char	*ws_static;	/* --ws-static: files served */
+	int		 ws_static_dotfiles; /* and their dot-files too */
 	char		**ws_allow_origins; /* --ws-allow-origin */
 	size_t		 nws_allow_origins;
 	char		**ws_paths;	/* --ws-path: where upgrades go */

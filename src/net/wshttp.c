@@ -196,9 +196,11 @@ wsh_static_refuse(struct wsh_answer *a, int error)
 }
 
 /*
- * A file of --ws-static for target, or the refusal.  The file is looked
- * at before it is opened (O_PATH opens nothing): what is not a regular
- * file, a socket, a FIFO or a device, is never opened, and is absent.
+ * A file of --ws-static for target, or the refusal.  A dot-file is
+ * absent unless --ws-static-dotfiles asks for them (wsh_file_path()).
+ * The file is looked at before it is opened (O_PATH opens nothing):
+ * what is not a regular file, a socket, a FIFO or a device, is never
+ * opened, and is absent too.
  */
 static void
 wsh_static(const struct options *o, const char *target,
@@ -208,7 +210,14 @@ wsh_static(const struct options *o, const char *target,
 	struct stat	 st, st2;
 	int		 fd;
 
-	if (wsh_file_path(target, path, sizeof(path)) == -1) {
+	switch (wsh_file_path(target, o->ws_static_dotfiles, path,
+	    sizeof(path))) {
+	case 0:
+		break;
+	case WSH_PATH_HIDDEN:
+		wsh_refuse(a, WSH_NOT_FOUND, "no such file");
+		return;
+	default:
 		wsh_refuse(a, HTTP_FORBIDDEN, "forbidden path");
 		return;
 	}
