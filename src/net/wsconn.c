@@ -151,7 +151,7 @@ struct ws {
 	uint64_t		 max;	/* the longest message taken */
 	struct endpoint		*ep;
 
-	unsigned char		*in;	/* read, not yet decoded */
+	unsigned char		*in;	/* read, not yet decoded (pooled) */
 	size_t			 inoff;
 	size_t			 inlen;
 	struct ws_frame		 f;	/* the frame being read */
@@ -171,7 +171,7 @@ struct ws {
 	char			 why[WS_CTRL_MAX * 4 + 128]; /* and why */
 	int			 werr;	/* a write's error */
 
-	unsigned char		*out;	/* frames owed to the peer */
+	unsigned char		*out;	/* frames owed to the peer (pooled) */
 	size_t			 ooff;
 	size_t			 olen;
 	int			 wop;	/* the message open (WS_OP_*) */
@@ -256,8 +256,51 @@ ws_lower_write(int fd, struct tls *tls, const void *p, size_t n, int *want)
 }
 
 /*
- * Write what is owed to the peer.  Returns 1 when all of it is gone, 0
- * when some must wait for the events in *want, -1 on an error (errno).
+ * The buffers of raw bytes read and of frames owed are the pool's
+ * (pool_get()), held only while bytes are in them, as a channel's are:
+ * an idle connection holds neither, and a fan-out to many members goes
+ * through the same few.  Each get returns 0, or -1 with errno.
+ */
+static int
+ws_in_get(struct ws *w)
+{
+	if (w->in == NULL && (w->in = pool_get(WS_IN_SIZE)) == NULL)
+		return (-1);
+	return (0);
+}
+
+static void
+ws_in_put(struct ws *w)
+{
+	if (w->in == NULL || w->inlen > 0)
+		return;
+	pool_put(w->in, WS_IN_SIZE);
+	w->in = NULL;
+	w->inoff = 0;
+}
+
+static int
+ws_out_get(struct ws *w)
+{
+	if (w->out == NULL && (w->out = pool_get(WS_OUT_SIZE)) == NULL)
+		return (-1);
+	return (0);
+}
+
+static void
+ws_out_put(struct ws *w)
+{
+	if (w->out == NULL || w->ooff < w->olen)
+		return;
+	pool_put(w->out, WS_OUT_SIZE);
+	w->out = NULL;
+	w->ooff = w->olen = 0;
+}
+
+/*
+ * Write what is owed to the peer, giving the buffer back once it is all
+ * gone.  Returns 1 when all of it is gone, 0 when some must wait for the
+ * events in *want, -1 on an error (errno).
  */
 static int
 ws_flush(struct ws *w, int *want)
@@ -282,7 +325,7 @@ ws_flush(struct ws *w, int *want)
 		}
 		w->ooff += n;
 	}
-	w->ooff = w->olen = 0;
+	ws_out_put(w);
 	return (1);
 }
 
@@ -393,6 +436,8 @@ ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
 	int		 z = w->pmd && op < WS_OP_CLOSE;
 
 	need = z ? WS_Z_BOUND(n) : n;
+	if (ws_out_get(w) == -1)
+		return (-1);
 	if (w->ooff > 0 && w->ooff == w->olen)
 		w->ooff = w->olen = 0;
 	room = WS_OUT_SIZE - w->olen;
@@ -805,6 +850,9 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	ep->rwant = 0;
 	if (w->ooff < w->olen)
 		(void)ws_flush(w, &want);
+	/* Given back by ws_ep_read() when the read leaves nothing in it. */
+	if (ws_in_get(w) == -1)
+		return (-1);
 	for (;;) {
 		if (w->eol_due && got < n) {
 			out[got++] = '\n';
@@ -945,6 +993,7 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 		w->eol_due = 0;
 	}
 	r = ws_read_frames(ep, p, n);
+	ws_in_put(w);
 	if (r == 0 && w->in_closed)
 		w->end_told = 1;
 	if (r == 0 && w->err != 0) {
@@ -1369,12 +1418,6 @@ ws_new(const struct options *o, int fd, struct tls *tls, int server)
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return (NULL);
-	if ((w->in = malloc(WS_IN_SIZE)) == NULL ||
-	    (w->out = malloc(WS_OUT_SIZE)) == NULL) {
-		free(w->in);
-		free(w);
-		return (NULL);
-	}
 	w->o = o;
 	w->fd = fd;
 	w->tls = tls;
@@ -1425,8 +1468,10 @@ ws_free(struct ws *w)
 		(void)deflateEnd(w->zout);
 		free(w->zout);
 	}
-	free(w->in);
-	free(w->out);
+	if (w->in != NULL)
+		pool_put(w->in, WS_IN_SIZE);
+	if (w->out != NULL)
+		pool_put(w->out, WS_OUT_SIZE);
 	free(w);
 }
 
@@ -1448,7 +1493,7 @@ ws_cgi(const struct ws *w)
 size_t
 ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
 {
-	if (w == NULL || !w->plain || w->inlen > n)
+	if (w == NULL || !w->plain || w->inlen == 0 || w->inlen > n)
 		return (0);
 	memcpy(p, w->in, w->inlen);
 	return (w->inlen);
@@ -1573,8 +1618,16 @@ ws_hs_plain(struct ws_hs *h)
 	}
 	w->plain = 1;
 	/* What was read to tell (under TLS) is the client's first data. */
-	memcpy(w->in, h->in, h->inlen);
-	w->inlen = h->inlen;
+	if (h->inlen > 0) {
+		if (ws_in_get(w) == -1) {
+			w->tls = NULL;	/* still the stage's */
+			ws_free(w);
+			ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
+			return;
+		}
+		memcpy(w->in, h->in, h->inlen);
+		w->inlen = h->inlen;
+	}
 	h->tls = NULL;
 	log_verbose(2, "not a WebSocket client: plain TCP");
 	ws_hs_done(h, w, NULL);
@@ -1651,8 +1704,16 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 		return;
 	}
 	/* Frames that came with the upgrade are the first read. */
-	memcpy(w->in, h->in + headlen, extra);
-	w->inlen = extra;
+	if (extra > 0) {
+		if (ws_in_get(w) == -1) {
+			w->tls = NULL;	/* still the stage's */
+			ws_free(w);
+			ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
+			return;
+		}
+		memcpy(w->in, h->in + headlen, extra);
+		w->inlen = extra;
+	}
 	w->cgi = h->cgi;
 	h->cgi = NULL;
 	w->pmd = h->pmd;
