@@ -1,7 +1,8 @@
 #!/bin/bash
 # Load: a large transfer both ways at once through one connection, with
-# SHA-256 checked on both ends, and thousands of connections in a row to
-# one -k listener without its descriptor count growing.
+# SHA-256 checked on both ends, thousands of connections in a row to
+# one -k listener without its descriptor count growing, and what idle
+# WebSocket members of a broker that compress cost it.
 #
 # SC_LOAD_MIB sets the size of each direction (default 1024, 1 GiB).
 
@@ -10,6 +11,7 @@
 sc_require python3 openssl
 
 FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
+WSPEER="${TESTS_DIR:-$(dirname "$0")}/wspeer.py"
 : "${SC_LOAD_MIB:=1024}"
 
 # gen KEY: the reproducible pseudo-random bytes one end sends, as a
@@ -68,6 +70,48 @@ test_10000_sequential_connections() {
 	assertEquals "every byte arrived" 10000 "$(wc -c <"$SC_TMP/srv.out")"
 	assertEquals "nothing else" "" "$(tr -d x <"$SC_TMP/srv.out")"
 	assertTrue "still listening" "kill -0 $pid"
+}
+
+# The members of a broker that compress cost little once idle: between
+# messages a member holds no zlib state and no buffer (doc/design.md,
+# "Buffers only while data moves"; each message is compressed afresh,
+# and once for all of them).  200 members of Python's websockets, each
+# of which said a line that all the others got, compressed both ways,
+# cost the server at most 16 KiB each once quiet (about 150 KiB when
+# each kept its compressor and decompressor).  Not under a sanitizer,
+# whose allocator keeps what is freed.
+test_idle_compressed_websocket_members_cost_little() {
+	if grep -aq __asan_init "$SOCKCAT"; then
+		echo "sanitizer build: skipping the memory figure" >&2
+		startSkipping
+		return
+	fi
+	if ! python3 -c 'import sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets' 2>/dev/null; then
+		echo "python3-websockets not installed: skipping" >&2
+		startSkipping
+		return
+	fi
+	n=200
+	server srv --broker --websocket -d 127.0.0.1 0 || fail "no server"
+	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
+	before=$(rss_kb "$pid")
+	held_stdin crowd.in 7
+	bg_in "$SC_TMP/crowd.in" t 170 python3 "$WSPEER" crowd \
+	    "$n" "$PORT" >"$SC_TMP/crowd.out" 2>"$SC_TMP/crowd.err"
+	wait_for "$SC_TMP/crowd.out" '^idle$' 160 ||
+	    fail "the members: $(cat "$SC_TMP/crowd.out" "$SC_TMP/crowd.err")"
+	after=$(rss_kb "$pid")
+	assertEquals "agreed" "extensions permessage-deflate; \
+server_no_context_takeover; client_no_context_takeover" \
+	    "$(grep '^extensions ' "$SC_TMP/crowd.out")"
+	per=$(( (after - before) / n ))
+	echo "$n idle compressed members: $((after - before)) KiB, $per each"
+	assertTrue "$per KiB a member, at most 16" "[ $per -le 16 ]"
+	exec 7>&-
+	wait_exit "$BG_PID" 60
+	assertEquals "the members' status" 0 "$WAIT_STATUS"
 }
 
 sc_run_shunit2

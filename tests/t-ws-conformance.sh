@@ -8,7 +8,8 @@
 # with payloads, every close code, masking, reserved bits and opcodes,
 # UTF-8 cut between fragments, message sizes at each length encoding's
 # edge up to 16 MiB, the close under back-pressure, the extension's
-# negotiation, its context takeover and a deflate bomb.
+# negotiation, its context takeover (kept by a server of one client,
+# each message afresh in the modes of many) and a deflate bomb.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -523,6 +524,55 @@ test_client_close_under_back_pressure() {
 	has q "closed 4000 "
 }
 
+# The modes that hold many clients at once (--broker, --room, --forward)
+# answer every offer with both sides compressing each message afresh,
+# whatever it asked (RFC 7692, 7.1.1.1 and 7.1.1.2 allow the answer
+# unasked), so that no member keeps a window between messages: the same
+# message twice is compressed the same twice, and Python's websockets
+# takes the answer and streams through it, each of its messages
+# inflated afresh (the room below: Node's ws and websockets).
+test_many_client_modes_compress_each_message_afresh() {
+	afresh="permessage-deflate; server_no_context_takeover"
+	afresh="$afresh; client_no_context_takeover"
+	for mode in --broker --room; do
+		server s "$mode" --websocket 127.0.0.1 0 || fail "no server"
+		# Chromium's offer, and the plainest.
+		raw chromium -z "permessage-deflate; client_max_window_bits" \
+		    close:c:1000
+		has chromium "extensions $afresh"
+		raw plain -z permessage-deflate close:c:1000
+		has plain "extensions $afresh"
+		raw small -z "permessage-deflate; server_max_window_bits=10" \
+		    close:c:1000
+		has small "extensions $afresh; server_max_window_bits=10"
+		stop "$SERVER_PID"
+	done
+	server e -lk -e cat 127.0.0.1 0 || fail "no echo"
+	server s -lk --websocket --forward "127.0.0.1:$PORT" 127.0.0.1 0 ||
+	    fail "no forwarder"
+	# --forward relays bytes: a message goes as it is, and comes back
+	# from the echo as a binary one.
+	line="a line of text, said twice, compressed twice the same way"
+	raw f -z "permessage-deflate; client_max_window_bits" \
+	    "text/z:s:$line" wait "text/z:s:$line" wait close:c:1000
+	has f "extensions $afresh"
+	assertEquals "both whole: $(<"$SC_TMP/f.out")" 2 \
+	    "$(grep -cxF "message bin ${#line} $(sha16 "$line")" \
+	    "$SC_TMP/f.out")"
+	assertEquals "both compressed: $(<"$SC_TMP/f.out")" 2 \
+	    "$(grep -cx rsv1 "$SC_TMP/f.out")"
+	assertEquals "compressed the same: $(<"$SC_TMP/f.out")" 1 \
+	    "$(grep '^bin ' "$SC_TMP/f.out" | sort -u | wc -l)"
+	# Python's websockets: a megabyte of messages compressed both ways.
+	t 60 python3 "$TESTS_DIR/wspeer.py" client stream "$PORT" 1000000 \
+	    >"$SC_TMP/py.out" 2>"$SC_TMP/py.err"
+	assertEquals "python: $(cat "$SC_TMP/py.out" "$SC_TMP/py.err")" \
+	    "$(sed -n 's/^sent //p' "$SC_TMP/py.out")" \
+	    "$(sed -n 's/^back //p' "$SC_TMP/py.out")"
+	assertEquals "python took the answer: $(<"$SC_TMP/s.err")" 2 \
+	    "$(grep -c "WebSocket: $afresh" "$SC_TMP/s.err")"
+}
+
 # A room shared by a client of each library and a plain TCP member: each
 # sees the others' lines, each WebSocket client with permessage-deflate
 # as its library offers it by default.
@@ -559,8 +609,10 @@ test_room_node_ws_python_websockets_and_tcp() {
 	    fail "node did not see python: $(<"$SC_TMP/node.out")"
 	grep -q '^text <user1> hello from tcp$' "$SC_TMP/node.out" ||
 	    fail "node saw: $(<"$SC_TMP/node.out")"
-	assertEquals "both compressed" 2 \
-	    "$(grep -c 'WebSocket: permessage-deflate' "$SC_TMP/s.err")"
+	afresh="permessage-deflate; server_no_context_takeover"
+	afresh="$afresh; client_no_context_takeover"
+	assertEquals "both compressed, each message afresh" 2 \
+	    "$(grep -cx "sockcat: WebSocket: $afresh" "$SC_TMP/s.err")"
 	exec 8>&-
 }
 

@@ -212,6 +212,42 @@ test_room_page_in_chromium() {
 	exec 8>&-
 }
 
+# A room asks Chromium to compress each message afresh, both ways
+# (Chromium offers to keep its context): the browser takes the answer,
+# and the same line twice each way arrives twice, each inflated on its
+# own (a line compressed against the one before would not be).
+test_room_page_compresses_each_message_afresh() {
+	browser || return
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	member tcp
+	echo /who >&8
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	cdp go "http://127.0.0.1:$PORT/" || fail "cdp go"
+	cdp wait "document.getElementById('log') !== null &&
+	    document.getElementById('log').textContent.includes('Welcome')" ||
+	    fail "the page did not join: $(<"$SC_TMP/s.err")"
+	grep -qx "sockcat: WebSocket: permessage-deflate; \
+server_no_context_takeover; client_no_context_takeover" "$SC_TMP/s.err" ||
+	    fail "not each message afresh: $(<"$SC_TMP/s.err")"
+	line="the same words from the page, again and again and again"
+	for i in 1 2; do
+		cdp eval "document.getElementById('line').value = '$line';
+		    document.getElementById('f').requestSubmit(); 'sent'" \
+		    >/dev/null || fail "cdp eval"
+		wait_lines "$SC_TMP/tcp.out" "^<user[0-9]+> $line\$" "$i" ||
+		    fail "tcp got: $(cat "$SC_TMP/tcp.out" "$SC_TMP/s.err")"
+	done
+	tline="the same words from the terminal, again and again and again"
+	echo "$tline" >&8
+	echo "$tline" >&8
+	cdp wait "document.getElementById('log').textContent.split(
+	    '<user1> $tline').length === 3" ||
+	    fail "the page got: $(cdp eval \
+	    "document.getElementById('log').textContent")"
+	cdp go about:blank
+	exec 8>&-
+}
+
 # A page of --ws-static, in a browser, echoed through -e.
 test_static_page_echoes_through_exec() {
 	browser || return

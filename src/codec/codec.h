@@ -346,7 +346,8 @@ ssize_t		 ws_encode_accept(char *, size_t, const char *,
 ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);
-int		 ws_pmd_choose(const char *, struct ws_pmd *, char *, size_t);
+int		 ws_pmd_choose(const char *, int, struct ws_pmd *, char *,
+		    size_t);
 int		 ws_pmd_answer(const char *, struct ws_pmd *, const char **);
 
 /* wshttp.c */

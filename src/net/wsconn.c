@@ -125,6 +125,89 @@ ws_z_load(void)
 /* What a message's compressed data lacks at its end (RFC 7692, 7.2.1). */
 static const unsigned char ws_z_tail[4] = { 0x00, 0x00, 0xff, 0xff };
 
+/*
+ * The process's spare compressor (for windows of ws_zspare_bits) and
+ * decompressor.  A side that starts each message afresh (RFC 7692's
+ * no_context_takeover) needs zlib's state only while a message is being
+ * compressed or inflated: it takes the spare, or makes one, when a
+ * message starts, and gives it back, reset, when the message ends, so
+ * that an idle connection holds none (a compressor at window 15 is
+ * about 260 KiB, a decompressor 40 KiB) and a fan-out to many members
+ * goes through one.  A side that keeps its context keeps its state.
+ */
+static z_stream	*ws_zspare_out;
+static int	 ws_zspare_bits;
+static z_stream	*ws_zspare_in;
+
+/* A compressor for a window of 2^bits: the spare, or a new one. */
+static z_stream *
+ws_zout_get(int bits)
+{
+	z_stream	*z;
+
+	if (ws_zspare_out != NULL && ws_zspare_bits == bits) {
+		z = ws_zspare_out;
+		ws_zspare_out = NULL;
+		return (z);
+	}
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return (NULL);
+	if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -bits, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		return (NULL);
+	}
+	return (z);
+}
+
+/* Give back z (may be NULL), of ws_zout_get(bits): the spare, or ended. */
+static void
+ws_zout_put(z_stream *z, int bits)
+{
+	if (z == NULL)
+		return;
+	if (ws_zspare_out == NULL && deflateReset(z) == Z_OK) {
+		ws_zspare_out = z;
+		ws_zspare_bits = bits;
+		return;
+	}
+	(void)deflateEnd(z);
+	free(z);
+}
+
+/* A decompressor, which takes any window: the spare, or a new one. */
+static z_stream *
+ws_zin_get(void)
+{
+	z_stream	*z;
+
+	if ((z = ws_zspare_in) != NULL) {
+		ws_zspare_in = NULL;
+		return (z);
+	}
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return (NULL);
+	if (inflateInit2(z, -15) != Z_OK) {
+		free(z);
+		return (NULL);
+	}
+	return (z);
+}
+
+/* Give back z (may be NULL), of ws_zin_get(): the spare, or ended. */
+static void
+ws_zin_put(z_stream *z)
+{
+	if (z == NULL)
+		return;
+	if (ws_zspare_in == NULL && inflateReset(z) == Z_OK) {
+		ws_zspare_in = z;
+		return;
+	}
+	(void)inflateEnd(z);
+	free(z);
+}
+
 /* The upgrade's deadline when -w does not give one. */
 #define WS_HS_TIMEOUT_MS	10000
 
@@ -199,7 +282,7 @@ struct ws {
 	/* permessage-deflate (RFC 7692), when it was agreed. */
 	int			 pmd;
 	struct ws_pmd		 pmdp;
-	z_stream		*zin;	/* made when first needed */
+	z_stream		*zin;	/* while needed (ws_zin_get()) */
 	z_stream		*zout;
 	int			 msg_z;	/* the message read is compressed */
 	uint64_t		 zlen;	/* its compressed bytes so far */
@@ -354,13 +437,38 @@ ws_error(struct ws *w, int error, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The window our side compresses with, as 2^bits. */
+static int
+ws_zbits(const struct ws *w)
+{
+	int	 bits = w->server ? w->pmdp.server_bits : w->pmdp.client_bits;
+
+	return (bits > 0 ? bits : 15);
+}
+
+/* Does our side start each message afresh (its no_context_takeover)? */
+static int
+ws_zfresh(const struct ws *w)
+{
+	return (w->server ? w->pmdp.server_no_takeover :
+	    w->pmdp.client_no_takeover);
+}
+
+/* Does the peer's side? */
+static int
+ws_zfresh_peer(const struct ws *w)
+{
+	return (w->server ? w->pmdp.client_no_takeover :
+	    w->pmdp.server_no_takeover);
+}
+
 /*
  * Deflate n1 bytes at p1, then n2 at p2, into dst (cap bytes, as
  * WS_Z_BOUND() says) as the next frame of the message being sent:
  * flushed to a byte boundary and, for its last frame, without the empty
  * block's four bytes the peer adds back (RFC 7692, 7.2.1).  Our side's
- * no_context_takeover starts each message afresh.  Returns the
- * compressed length, or -1.
+ * no_context_takeover starts each message afresh, and gives the
+ * compressor back at its end.  Returns the compressed length, or -1.
  */
 static ssize_t
 ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
@@ -368,19 +476,10 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 {
 	z_stream	*z;
 	size_t		 n;
-	int		 bits, ret;
+	int		 ret;
 
-	if (w->zout == NULL) {
-		bits = w->server ? w->pmdp.server_bits : w->pmdp.client_bits;
-		if ((z = calloc(1, sizeof(*z))) == NULL)
-			return (-1);
-		if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
-		    -(bits > 0 ? bits : 15), 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-			free(z);
-			return (-1);
-		}
-		w->zout = z;
-	}
+	if (w->zout == NULL && (w->zout = ws_zout_get(ws_zbits(w))) == NULL)
+		return (-1);
 	z = w->zout;
 	z->next_out = dst;
 	z->avail_out = cap;
@@ -412,9 +511,10 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 			 */
 			dst[n++] = 0x00;
 		}
-		if (w->server ? w->pmdp.server_no_takeover :
-		    w->pmdp.client_no_takeover)
-			(void)deflateReset(z);
+		if (ws_zfresh(w)) {
+			ws_zout_put(z, ws_zbits(w));
+			w->zout = NULL;
+		}
 	}
 	return (n);
 }
@@ -737,10 +837,14 @@ ws_frame_end(struct ws *w)
 	if (w->msg_op == WS_OP_TEXT && w->utf8 != 0)
 		return (ws_fail(w, WS_CLOSE_BAD_DATA, "a text message that "
 		    "is not UTF-8"));
-	/* The peer's no_context_takeover: its next message starts afresh. */
-	if (w->msg_z && (w->server ? w->pmdp.client_no_takeover :
-	    w->pmdp.server_no_takeover))
-		(void)inflateReset(w->zin);
+	/*
+	 * The peer's no_context_takeover: its next message starts afresh,
+	 * and until it comes no decompressor is held.
+	 */
+	if (w->msg_z && ws_zfresh_peer(w)) {
+		ws_zin_put(w->zin);
+		w->zin = NULL;
+	}
 	w->msg_z = 0;
 	w->msg_op = 0;
 	if (!w->binary && !w->o->ws_framed)
@@ -766,14 +870,9 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 	int		 ret, tail = 0;
 	char		 why[128];
 
-	if (w->zin == NULL) {
-		if ((z = calloc(1, sizeof(*z))) == NULL ||
-		    inflateInit2(z, -15) != Z_OK) {
-			free(z);
-			(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
-			return (-1);
-		}
-		w->zin = z;
+	if (w->zin == NULL && (w->zin = ws_zin_get()) == NULL) {
+		(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
+		return (-1);
 	}
 	z = w->zin;
 	if (cap > w->max - w->msg_len + 1)
@@ -1460,14 +1559,8 @@ ws_free(struct ws *w)
 		tls_free(w->tls);
 	}
 	wsh_env_free(w->cgi);
-	if (w->zin != NULL) {
-		(void)inflateEnd(w->zin);
-		free(w->zin);
-	}
-	if (w->zout != NULL) {
-		(void)deflateEnd(w->zout);
-		free(w->zout);
-	}
+	ws_zin_put(w->zin);
+	ws_zout_put(w->zout, ws_zbits(w));
 	if (w->in != NULL)
 		pool_put(w->in, WS_IN_SIZE);
 	if (w->out != NULL)
@@ -1736,6 +1829,23 @@ ws_compresses(const struct options *o)
 }
 
 /*
+ * Whether a server's compressed messages start afresh both ways, asked
+ * of every client whatever it offered: in the modes that hold many
+ * clients at once, --broker, --room and --forward, where a window kept
+ * for each way of each member (300 KiB of zlib's state) would cost ten
+ * times the rest of the member.  Then a member holds zlib's state only
+ * while a message is on its way (ws_zout_get()).  A server of one
+ * client, or of a program per client, keeps the context the client
+ * offers to keep: its messages compress better.
+ */
+static int
+ws_fresh(const struct options *o)
+{
+	return (o->broker || o->room || o->nforward > 0 ||
+	    o->forward_file != NULL);
+}
+
+/*
  * The server read a whole request: its answer is set up.  Returns 0, or
  * -1 once the upgrade has failed.
  */
@@ -1800,7 +1910,8 @@ ws_hs_request(struct ws_hs *h)
 	/* permessage-deflate, unless --ws-no-compress refuses it. */
 	if (ws_compresses(h->o) && ws_header(h->in,
 	    "Sec-WebSocket-Extensions", offer, sizeof(offer)) == 1 &&
-	    (h->pmd = ws_pmd_choose(offer, &h->pmdp, ext, sizeof(ext))))
+	    (h->pmd = ws_pmd_choose(offer, ws_fresh(h->o), &h->pmdp, ext,
+	    sizeof(ext))))
 		log_verbose(1, "WebSocket: %s", ext);
 	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
 	    proto, ext)) == -1) {
