@@ -573,6 +573,56 @@ test_many_client_modes_compress_each_message_afresh() {
 	    "$(grep -c "WebSocket: $afresh" "$SC_TMP/s.err")"
 }
 
+# A broker compresses a message it sends every member once for all the
+# members that compress with the same window, and on its own for each
+# other window or none: each member inflates with the window it agreed
+# (wsconf.py), so that a message compressed for a larger one would not
+# inflate.  A line repeats itself beyond the smaller windows; the lines
+# come in one write, and one of them is not UTF-8.
+test_broker_compresses_once_for_each_window() {
+	server s --broker --websocket 127.0.0.1 0 || fail "no server"
+	pids=""
+	i=0
+	for offer in permessage-deflate permessage-deflate \
+	    "permessage-deflate; server_max_window_bits=10" \
+	    "permessage-deflate; server_max_window_bits=9" ""; do
+		i=$((i + 1))
+		bg t 60 python3 "$CONF" raw-client "$PORT" \
+		    ${offer:+-z "$offer"} wait wait wait close:c:1000 \
+		    >"$SC_TMP/m$i.out" 2>"$SC_TMP/m$i.err"
+		pids="$pids $BG_PID"
+		# The answer sent, the member has joined.
+		wait_for "$SC_TMP/m$i.out" '^extensions ' ||
+		    fail "member $i: $(cat "$SC_TMP/m$i.out" "$SC_TMP/m$i.err")"
+	done
+	python3 -c 'import random, sys
+r = random.Random(58)
+half = "".join(r.choice("abcdefghij klmnop") for _ in range(1500))
+sys.stdout.buffer.write((half + half + "\nshort\n").encode() +
+    b"\xff\xfe not text\n")' >"$SC_TMP/lines"
+	t 20 "$SC" -q 1 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null ||
+	    fail "the sender"
+	for p in $pids; do
+		wait_exit "$p" 60 || fail "a member did not end"
+	done
+	has m1 "message text 3000 $(head -n 1 "$SC_TMP/lines" | tr -d '\n' |
+	    $SHA256 | cut -c1-16)"
+	has m1 "message text 5 $(sha16 short)"
+	assertEquals "compressed, each" 3 "$(grep -cx rsv1 "$SC_TMP/m1.out")"
+	for i in 2 3 4 5; do
+		assertEquals "member $i: $(<"$SC_TMP/m$i.err")" \
+		    "$(grep '^message ' "$SC_TMP/m1.out")" \
+		    "$(grep '^message ' "$SC_TMP/m$i.out")"
+	done
+	assertEquals "the same window, the same frames" \
+	    "$(<"$SC_TMP/m1.out")" "$(<"$SC_TMP/m2.out")"
+	assertEquals "none compressed without the extension" 0 \
+	    "$(grep -cx rsv1 "$SC_TMP/m5.out")"
+	# The long line's frame: a window of 2^15, 2^10 and 2^9.
+	assertEquals "each window its own" 3 "$(for i in 1 3 4; do
+		grep -m 1 '^text ' "$SC_TMP/m$i.out"; done | sort -u | wc -l)"
+}
+
 # A room shared by a client of each library and a plain TCP member: each
 # sees the others' lines, each WebSocket client with permessage-deflate
 # as its library offers it by default.

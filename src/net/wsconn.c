@@ -1302,6 +1302,100 @@ ws_broken(struct ws *w)
 }
 
 /*
+ * The frames the last write of a server's connection that compresses
+ * each message afresh made of its bytes, for the next connection given
+ * the same bytes: a fan-out writes one message to every member, and
+ * compressed afresh, with the same window, it is the same bytes for
+ * each, so that it is compressed once.  Kept while any connection may
+ * use them (ws_share_users).
+ */
+static struct {
+	unsigned char	*in;	/* the bytes written */
+	size_t		 inlen;
+	size_t		 take;	/* and how many of them were taken */
+	unsigned char	*out;	/* the frames they made */
+	size_t		 outlen;
+	int		 binary; /* the connection's mode */
+	int		 bits;	/* its window */
+	size_t		 insz;	/* the sizes of in and out */
+	size_t		 outsz;
+} ws_share;
+static size_t	 ws_share_users;
+
+/* Is w a connection that may share frames (counted in ws_share_users)? */
+static int
+ws_shares(const struct ws *w)
+{
+	return (w->server && w->pmd && ws_zfresh(w));
+}
+
+/*
+ * May w's next write take frames made for another connection, or give
+ * its own?  A server's (no masking) that compresses each message afresh,
+ * with no message open, nothing owed and no zlib state.
+ */
+static int
+ws_share_ok(const struct ws *w)
+{
+	return (ws_shares(w) && !w->o->ws_framed && w->wop == 0 &&
+	    w->ncarry == 0 && w->wutf8 == 0 && w->olen == 0 &&
+	    w->zout == NULL);
+}
+
+/*
+ * The write of n bytes at s by w, when the last write shared made its
+ * frames of the same bytes: they are queued.  Returns the bytes taken,
+ * or 0 when it must be made.
+ */
+static size_t
+ws_share_hit(struct ws *w, const unsigned char *s, size_t n)
+{
+	if (!ws_share_ok(w) || ws_share.inlen != n || n == 0 ||
+	    ws_share.binary != w->binary || ws_share.bits != ws_zbits(w) ||
+	    memcmp(ws_share.in, s, n) != 0 || ws_out_get(w) == -1)
+		return (0);
+	memcpy(w->out, ws_share.out, ws_share.outlen);
+	w->olen = ws_share.outlen;
+	return (ws_share.take);
+}
+
+/*
+ * w's write of n bytes at s took take of them and made the frames it
+ * owes: keep them for the next connection, when it ended every message
+ * it began.  Nothing is kept when memory is short.
+ */
+static void
+ws_share_keep(const struct ws *w, const unsigned char *s, size_t n,
+    size_t take)
+{
+	unsigned char	*p;
+
+	if (w->wop != 0 || w->ncarry != 0 || w->wutf8 != 0 ||
+	    w->zout != NULL || w->ooff != 0 || take == 0 || n > WS_IN_SIZE)
+		return;
+	ws_share.inlen = 0;
+	if (n > ws_share.insz) {
+		if ((p = realloc(ws_share.in, n)) == NULL)
+			return;
+		ws_share.in = p;
+		ws_share.insz = n;
+	}
+	if (w->olen > ws_share.outsz) {
+		if ((p = realloc(ws_share.out, w->olen)) == NULL)
+			return;
+		ws_share.out = p;
+		ws_share.outsz = w->olen;
+	}
+	memcpy(ws_share.in, s, n);
+	memcpy(ws_share.out, w->out, w->olen);
+	ws_share.inlen = n;
+	ws_share.take = take;
+	ws_share.outlen = w->olen;
+	ws_share.binary = w->binary;
+	ws_share.bits = ws_zbits(w);
+}
+
+/*
  * The endpoint's write: up to a buffer of p as one binary message (binary
  * mode), or as many of its lines as the output buffer takes, each a
  * message (ws_put_line()), sent at once.  Nothing new is taken while
@@ -1315,7 +1409,7 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	const unsigned char	*s = p;
 	size_t			 take, k;
 	ssize_t			 r;
-	int			 want;
+	int			 want, share, hit = 0;
 
 	ep->wwant = 0;
 	if (w->ferr != 0) {
@@ -1356,11 +1450,14 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = EAGAIN;
 		return (-1);
 	}
+	share = ws_share_ok(w);
 	if (w->o->ws_framed) {
 		if ((r = ws_put_records(w, s, n)) == -1)
 			return (-1);
 		take = r;
-	} else if (w->binary) {
+	} else if ((take = ws_share_hit(w, s, n)) > 0)
+		hit = 1;
+	else if (w->binary) {
 		take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
 		(void)ws_queue(w, 1, WS_OP_BINARY, s, take);
 	} else {
@@ -1370,6 +1467,8 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 				break;
 		}
 	}
+	if (share && !hit)
+		ws_share_keep(w, s, n, take);
 	if (ws_flush(w, &want) == -1) {
 		ws_broken(w);
 		return (-1);
@@ -1561,6 +1660,11 @@ ws_free(struct ws *w)
 	wsh_env_free(w->cgi);
 	ws_zin_put(w->zin);
 	ws_zout_put(w->zout, ws_zbits(w));
+	if (ws_shares(w) && --ws_share_users == 0) {
+		free(ws_share.in);
+		free(ws_share.out);
+		memset(&ws_share, 0, sizeof(ws_share));
+	}
 	if (w->in != NULL)
 		pool_put(w->in, WS_IN_SIZE);
 	if (w->out != NULL)
@@ -1811,6 +1915,8 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	h->cgi = NULL;
 	w->pmd = h->pmd;
 	w->pmdp = h->pmdp;
+	if (ws_shares(w))
+		ws_share_users++;
 	h->tls = NULL;
 	ws_hs_done(h, w, NULL);
 }
@@ -1834,7 +1940,8 @@ ws_compresses(const struct options *o)
  * clients at once, --broker, --room and --forward, where a window kept
  * for each way of each member (300 KiB of zlib's state) would cost ten
  * times the rest of the member.  Then a member holds zlib's state only
- * while a message is on its way (ws_zout_get()).  A server of one
+ * while a message is on its way (ws_zout_get()), and a message sent to
+ * every member is compressed once (ws_share_hit()).  A server of one
  * client, or of a program per client, keeps the context the client
  * offers to keep: its messages compress better.
  */
