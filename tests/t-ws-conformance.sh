@@ -8,7 +8,8 @@
 # with payloads, every close code, masking, reserved bits and opcodes,
 # UTF-8 cut between fragments, message sizes at each length encoding's
 # edge up to 16 MiB, the close under back-pressure, the extension's
-# negotiation, its context takeover and a deflate bomb.
+# negotiation, its context takeover (kept by a server of one client,
+# each message afresh in the modes of many) and a deflate bomb.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -523,6 +524,105 @@ test_client_close_under_back_pressure() {
 	has q "closed 4000 "
 }
 
+# The modes that hold many clients at once (--broker, --room, --forward)
+# answer every offer with both sides compressing each message afresh,
+# whatever it asked (RFC 7692, 7.1.1.1 and 7.1.1.2 allow the answer
+# unasked), so that no member keeps a window between messages: the same
+# message twice is compressed the same twice, and Python's websockets
+# takes the answer and streams through it, each of its messages
+# inflated afresh (the room below: Node's ws and websockets).
+test_many_client_modes_compress_each_message_afresh() {
+	afresh="permessage-deflate; server_no_context_takeover"
+	afresh="$afresh; client_no_context_takeover"
+	for mode in --broker --room; do
+		server s "$mode" --websocket 127.0.0.1 0 || fail "no server"
+		# Chromium's offer, and the plainest.
+		raw chromium -z "permessage-deflate; client_max_window_bits" \
+		    close:c:1000
+		has chromium "extensions $afresh"
+		raw plain -z permessage-deflate close:c:1000
+		has plain "extensions $afresh"
+		raw small -z "permessage-deflate; server_max_window_bits=10" \
+		    close:c:1000
+		has small "extensions $afresh; server_max_window_bits=10"
+		stop "$SERVER_PID"
+	done
+	server e -lk -e cat 127.0.0.1 0 || fail "no echo"
+	server s -lk --websocket --forward "127.0.0.1:$PORT" 127.0.0.1 0 ||
+	    fail "no forwarder"
+	# --forward relays bytes: a message goes as it is, and comes back
+	# from the echo as a binary one.
+	line="a line of text, said twice, compressed twice the same way"
+	raw f -z "permessage-deflate; client_max_window_bits" \
+	    "text/z:s:$line" wait "text/z:s:$line" wait close:c:1000
+	has f "extensions $afresh"
+	assertEquals "both whole: $(<"$SC_TMP/f.out")" 2 \
+	    "$(grep -cxF "message bin ${#line} $(sha16 "$line")" \
+	    "$SC_TMP/f.out")"
+	assertEquals "both compressed: $(<"$SC_TMP/f.out")" 2 \
+	    "$(grep -cx rsv1 "$SC_TMP/f.out")"
+	assertEquals "compressed the same: $(<"$SC_TMP/f.out")" 1 \
+	    "$(grep '^bin ' "$SC_TMP/f.out" | sort -u | wc -l)"
+	# Python's websockets: a megabyte of messages compressed both ways.
+	t 60 python3 "$TESTS_DIR/wspeer.py" client stream "$PORT" 1000000 \
+	    >"$SC_TMP/py.out" 2>"$SC_TMP/py.err"
+	assertEquals "python: $(cat "$SC_TMP/py.out" "$SC_TMP/py.err")" \
+	    "$(sed -n 's/^sent //p' "$SC_TMP/py.out")" \
+	    "$(sed -n 's/^back //p' "$SC_TMP/py.out")"
+	assertEquals "python took the answer: $(<"$SC_TMP/s.err")" 2 \
+	    "$(grep -c "WebSocket: $afresh" "$SC_TMP/s.err")"
+}
+
+# A broker compresses a message it sends every member once for all the
+# members that compress with the same window, and on its own for each
+# other window or none: each member inflates with the window it agreed
+# (wsconf.py), so that a message compressed for a larger one would not
+# inflate.  A line repeats itself beyond the smaller windows; the lines
+# come in one write, and one of them is not UTF-8.
+test_broker_compresses_once_for_each_window() {
+	server s --broker --websocket 127.0.0.1 0 || fail "no server"
+	pids=""
+	i=0
+	for offer in permessage-deflate permessage-deflate \
+	    "permessage-deflate; server_max_window_bits=10" \
+	    "permessage-deflate; server_max_window_bits=9" ""; do
+		i=$((i + 1))
+		bg t 60 python3 "$CONF" raw-client "$PORT" \
+		    ${offer:+-z "$offer"} wait wait wait close:c:1000 \
+		    >"$SC_TMP/m$i.out" 2>"$SC_TMP/m$i.err"
+		pids="$pids $BG_PID"
+		# The answer sent, the member has joined.
+		wait_for "$SC_TMP/m$i.out" '^extensions ' ||
+		    fail "member $i: $(cat "$SC_TMP/m$i.out" "$SC_TMP/m$i.err")"
+	done
+	python3 -c 'import random, sys
+r = random.Random(58)
+half = "".join(r.choice("abcdefghij klmnop") for _ in range(1500))
+sys.stdout.buffer.write((half + half + "\nshort\n").encode() +
+    b"\xff\xfe not text\n")' >"$SC_TMP/lines"
+	t 20 "$SC" -q 1 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null ||
+	    fail "the sender"
+	for p in $pids; do
+		wait_exit "$p" 60 || fail "a member did not end"
+	done
+	has m1 "message text 3000 $(head -n 1 "$SC_TMP/lines" | tr -d '\n' |
+	    $SHA256 | cut -c1-16)"
+	has m1 "message text 5 $(sha16 short)"
+	assertEquals "compressed, each" 3 "$(grep -cx rsv1 "$SC_TMP/m1.out")"
+	for i in 2 3 4 5; do
+		assertEquals "member $i: $(<"$SC_TMP/m$i.err")" \
+		    "$(grep '^message ' "$SC_TMP/m1.out")" \
+		    "$(grep '^message ' "$SC_TMP/m$i.out")"
+	done
+	assertEquals "the same window, the same frames" \
+	    "$(<"$SC_TMP/m1.out")" "$(<"$SC_TMP/m2.out")"
+	assertEquals "none compressed without the extension" 0 \
+	    "$(grep -cx rsv1 "$SC_TMP/m5.out")"
+	# The long line's frame: a window of 2^15, 2^10 and 2^9.
+	assertEquals "each window its own" 3 "$(for i in 1 3 4; do
+		grep -m 1 '^text ' "$SC_TMP/m$i.out"; done | sort -u | wc -l)"
+}
+
 # A room shared by a client of each library and a plain TCP member: each
 # sees the others' lines, each WebSocket client with permessage-deflate
 # as its library offers it by default.
@@ -559,8 +659,10 @@ test_room_node_ws_python_websockets_and_tcp() {
 	    fail "node did not see python: $(<"$SC_TMP/node.out")"
 	grep -q '^text <user1> hello from tcp$' "$SC_TMP/node.out" ||
 	    fail "node saw: $(<"$SC_TMP/node.out")"
-	assertEquals "both compressed" 2 \
-	    "$(grep -c 'WebSocket: permessage-deflate' "$SC_TMP/s.err")"
+	afresh="permessage-deflate; server_no_context_takeover"
+	afresh="$afresh; client_no_context_takeover"
+	assertEquals "both compressed, each message afresh" 2 \
+	    "$(grep -cx "sockcat: WebSocket: $afresh" "$SC_TMP/s.err")"
 	exec 8>&-
 }
 

@@ -4,9 +4,10 @@
 # come (a late upgrade is still an upgrade), the room's own page in a
 # headless Chromium shared with a TCP member, --ws-static's files (types,
 # lengths, HEAD, 405, every way of climbing out of the directory and
-# symbolic links refused), a page of --ws-static echoed through -e,
-# --ws-allow-origin and --ws-path, the CGI variables of -c, and
-# --ws-framed both ways against Python's websockets.
+# symbolic links refused, dot-files absent but with --ws-static-dotfiles,
+# sockets, FIFOs and devices absent and never opened), a page of
+# --ws-static echoed through -e, --ws-allow-origin and --ws-path, the CGI
+# variables of -c, and --ws-framed both ways against Python's websockets.
 
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 . "$TESTS_DIR/lib.sh"
@@ -211,6 +212,42 @@ test_room_page_in_chromium() {
 	exec 8>&-
 }
 
+# A room asks Chromium to compress each message afresh, both ways
+# (Chromium offers to keep its context): the browser takes the answer,
+# and the same line twice each way arrives twice, each inflated on its
+# own (a line compressed against the one before would not be).
+test_room_page_compresses_each_message_afresh() {
+	browser || return
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	member tcp
+	echo /who >&8
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	cdp go "http://127.0.0.1:$PORT/" || fail "cdp go"
+	cdp wait "document.getElementById('log') !== null &&
+	    document.getElementById('log').textContent.includes('Welcome')" ||
+	    fail "the page did not join: $(<"$SC_TMP/s.err")"
+	grep -qx "sockcat: WebSocket: permessage-deflate; \
+server_no_context_takeover; client_no_context_takeover" "$SC_TMP/s.err" ||
+	    fail "not each message afresh: $(<"$SC_TMP/s.err")"
+	line="the same words from the page, again and again and again"
+	for i in 1 2; do
+		cdp eval "document.getElementById('line').value = '$line';
+		    document.getElementById('f').requestSubmit(); 'sent'" \
+		    >/dev/null || fail "cdp eval"
+		wait_lines "$SC_TMP/tcp.out" "^<user[0-9]+> $line\$" "$i" ||
+		    fail "tcp got: $(cat "$SC_TMP/tcp.out" "$SC_TMP/s.err")"
+	done
+	tline="the same words from the terminal, again and again and again"
+	echo "$tline" >&8
+	echo "$tline" >&8
+	cdp wait "document.getElementById('log').textContent.split(
+	    '<user1> $tline').length === 3" ||
+	    fail "the page got: $(cdp eval \
+	    "document.getElementById('log').textContent")"
+	cdp go about:blank
+	exec 8>&-
+}
+
 # A page of --ws-static, in a browser, echoed through -e.
 test_static_page_echoes_through_exec() {
 	browser || return
@@ -321,6 +358,126 @@ test_static_escapes_refused() {
 	assertEquals "the file itself" 200 "$(get /d/in.txt)"
 	assertEquals "the file" inside "$(<"$SC_TMP/body")"
 	still_running "$SERVER_PID" 0.2 || fail "the server ended"
+}
+
+# dotfiles_tree: a served directory $SC_TMP/www holding dot-files at every
+# depth, a symbolic link to a directory inside it, and $SC_TMP/wwwlink, a
+# link to the directory itself (served through it).
+dotfiles_tree() {
+	mkdir -p "$SC_TMP/www/.git" "$SC_TMP/www/sub/deep/.ssh" \
+	    "$SC_TMP/www/.hidden"
+	printf 'the env\n' >"$SC_TMP/www/.env"
+	printf 'the git config\n' >"$SC_TMP/www/.git/config"
+	printf 'the git index\n' >"$SC_TMP/www/.git/index.html"
+	printf 'the sub env\n' >"$SC_TMP/www/sub/.env"
+	printf 'the key\n' >"$SC_TMP/www/sub/deep/.ssh/id"
+	printf 'the hidden x\n' >"$SC_TMP/www/.hidden/x.txt"
+	printf 'visible\n' >"$SC_TMP/www/a.txt"
+	ln -s sub "$SC_TMP/www/lnk"
+	ln -s www "$SC_TMP/wwwlink"
+}
+
+# The spellings of a dot-file, and the file each names: plain, %2e, %2E,
+# escapes in mixed case, an escaped slash, deeper paths, a directory's
+# trailing slash (its index.html), a query.
+DOT_SERVED=(/.env:.env /%2eenv:.env /%2Eenv:.env /.git/config:.git/config
+    /%2egit/config:.git/config /%2Egit/%63onfig:.git/config
+    /%2e%67it/%43onfig:- /%2E%67%69%74%2f%63%6F%6e%66%69%67:.git/config
+    /.git/:.git/index.html '/.git/?x:.git/index.html' /sub/.env:sub/.env
+    /sub/%2eenv:sub/.env /sub/deep/.ssh/id:sub/deep/.ssh/id
+    /sub/deep/%2Essh/id:sub/deep/.ssh/id /.hidden/x.txt:.hidden/x.txt
+    '/.env?a=1:.env')
+
+# Spellings refused for another reason as well (a double slash, a
+# backslash, a "." or ".." segment, a symbolic link on the way): absent
+# without the option, and 403 with it, as they were.
+DOT_REFUSED=(//.env /.git//config /sub//.env /.git%5cconfig '/sub\.env'
+    /sub%5c.env /sub%5C%2eenv /lnk/.env /./.env /../.env /sub/../.env
+    /.env/..)
+
+# Without --ws-static-dotfiles no dot-file is served, however the path
+# spells it: each is 404, as if absent, with the body of a missing file,
+# GET and HEAD, and through a link to the directory served.
+test_static_dotfiles_absent() {
+	dotfiles_tree
+	for dir in www wwwlink; do
+		server s -lk --websocket --ws-static "$SC_TMP/$dir" \
+		    127.0.0.1 0 || fail "no server"
+		for pair in "${DOT_SERVED[@]}"; do
+			p=${pair%%:*}
+			assertEquals "$dir $p" 404 "$(get "$p")"
+			assertEquals "$dir $p body" "no such file" \
+			    "$(<"$SC_TMP/body")"
+			assertEquals "$dir HEAD $p" 404 "$(get "$p" -I)"
+		done
+		for p in "${DOT_REFUSED[@]}"; do
+			assertEquals "$dir $p" 404 "$(get "$p")"
+			assertEquals "$dir $p body" "no such file" \
+			    "$(<"$SC_TMP/body")"
+		done
+		assertEquals "$dir a.txt" 200 "$(get /a.txt)"
+		assertEquals "$dir a.txt body" visible "$(<"$SC_TMP/body")"
+		assertTrue "$dir: said with -v" "grep -q \
+		    '^sockcat: HTTP GET /%2egit/config: 404$' '$SC_TMP/s.err'"
+		stop "$SERVER_PID"
+	done
+}
+
+# With --ws-static-dotfiles every spelling serves its file; the paths
+# refused for another reason are refused as before.
+test_static_dotfiles_served() {
+	dotfiles_tree
+	for dir in www wwwlink; do
+		server s -lk --websocket --ws-static "$SC_TMP/$dir" \
+		    --ws-static-dotfiles 127.0.0.1 0 || fail "no server"
+		for pair in "${DOT_SERVED[@]}"; do
+			p=${pair%%:*}
+			f=${pair#*:}
+			if [ "$f" = - ]; then
+				# %43onfig is "Config": no such file.
+				assertEquals "$dir $p" 404 "$(get "$p")"
+				continue
+			fi
+			assertEquals "$dir $p" 200 "$(get "$p")"
+			assertEquals "$dir $p body" "$(<"$SC_TMP/www/$f")" \
+			    "$(<"$SC_TMP/body")"
+		done
+		for p in "${DOT_REFUSED[@]}"; do
+			assertEquals "$dir $p" 403 "$(get "$p")"
+		done
+		stop "$SERVER_PID"
+	done
+	expect_error "must use --ws-static with --ws-static-dotfiles" \
+	    -l --websocket --ws-static-dotfiles 127.0.0.1 0
+}
+
+# A socket, a FIFO and a device in the directory are absent, with or
+# without --ws-static-dotfiles, and none is opened: a writer waiting for
+# the FIFO's reader goes on waiting.
+test_static_special_files_absent() {
+	mkdir -p "$SC_TMP/www"
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])' "$SC_TMP/www/sock" ||
+	    fail "no socket file"
+	mkfifo "$SC_TMP/www/fifo"
+	mknod "$SC_TMP/www/null" c 1 3 2>/dev/null
+	bg t 30 sh -c "echo written >'$SC_TMP/www/fifo'"
+	writer=$BG_PID
+	for opt in "" --ws-static-dotfiles; do
+		server s -lk --websocket --ws-static "$SC_TMP/www" $opt \
+		    127.0.0.1 0 || fail "no server"
+		for f in sock fifo null; do
+			[ -e "$SC_TMP/www/$f" ] || continue
+			assertEquals "$f $opt" 404 "$(get "/$f")"
+			assertEquals "$f $opt body" "no such file" \
+			    "$(<"$SC_TMP/body")"
+		done
+		stop "$SERVER_PID"
+	done
+	still_running "$writer" 0.5 ||
+	    fail "the FIFO was opened: its writer went on"
+	stop "$writer"
 }
 
 # A program per connection gets the request as CGI variables.

@@ -39,6 +39,7 @@ import base64
 import hashlib
 import os
 import random
+import re
 import socket
 import struct
 import sys
@@ -156,11 +157,13 @@ class Reader:
         return b0, bool(b1 & 0x80), data
 
 
-def converse(s, frames, client, deflated):
-    """Send the frames, then print what comes until the close is done."""
+def converse(s, frames, client, deflated, bits=15):
+    """Send the frames, then print what comes until the close is done;
+    a compressed message is inflated with a window of 2^bits, the most
+    its sender agreed to use."""
     r = Reader(s)
     sent_close = False
-    inflater = zlib.decompressobj(-15)
+    inflater = zlib.decompressobj(-bits)
     msg = None
     pending = list(frames)
 
@@ -285,7 +288,8 @@ def raw_client(port, offer, frames):
         say("bad-accept")
     r_rest = rest
     s2 = Prefixed(s, r_rest)
-    converse(s2, frames, True, ext is not None)
+    m = re.search(r"server_max_window_bits=(\d+)", ext or "")
+    converse(s2, frames, True, ext is not None, int(m.group(1)) if m else 15)
 
 
 class Prefixed:

@@ -14,6 +14,11 @@ send, raw frames over a socket.
                                bytes): prints the answer's status line
   wspeer.py reset PORT         a hand-made client that reads a message,
                                sends 200 KB and resets the connection
+  wspeer.py crowd N PORT       N clients of a --broker's ws://127.0.0.1:PORT/,
+                               with the compression websockets offers:
+                               each says a line and reads the others'; then
+                               prints the extensions agreed and "idle",
+                               and holds them open until stdin ends
 
 Everything it learns goes to stdout, one fact per line.
 """
@@ -413,6 +418,30 @@ def reset(port):
     say("reset")
 
 
+async def crowd(n, port):
+    uri = "ws://127.0.0.1:%s/" % port
+    members = []
+    for _ in range(n):
+        members.append(await websockets.connect(uri, max_size=None,
+                                                open_timeout=60))
+    exts = {ws.response_headers.get("Sec-WebSocket-Extensions", "none")
+            for ws in members}
+
+    async def talk(i, ws):
+        await ws.send("member %d says a line of text long enough to be "
+                      "worth compressing, as every other member does" % i)
+        for _ in range(n - 1):
+            await asyncio.wait_for(ws.recv(), 120)
+
+    await asyncio.gather(*(talk(i, ws) for i, ws in enumerate(members)))
+    for e in sorted(exts):
+        say("extensions", e)
+    say("idle")
+    await asyncio.get_running_loop().run_in_executor(None,
+                                                     sys.stdin.read)
+    await asyncio.gather(*(ws.close() for ws in members))
+
+
 def main():
     what = sys.argv[1]
     if what == "serve":
@@ -433,6 +462,8 @@ def main():
         upgrade(sys.argv[2], sys.argv[3])
     elif what == "reset":
         reset(sys.argv[2])
+    elif what == "crowd":
+        asyncio.run(crowd(int(sys.argv[2]), sys.argv[3]))
 
 
 main()

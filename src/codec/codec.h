@@ -346,11 +346,13 @@ ssize_t		 ws_encode_accept(char *, size_t, const char *,
 ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);
-int		 ws_pmd_choose(const char *, struct ws_pmd *, char *, size_t);
+int		 ws_pmd_choose(const char *, int, struct ws_pmd *, char *,
+		    size_t);
 int		 ws_pmd_answer(const char *, struct ws_pmd *, const char **);
 
 /* wshttp.c */
 #define WSH_NOT_FOUND		404
+#define WSH_PATH_HIDDEN		1	/* wsh_file_path(): a dot-file's */
 #define WSH_FRAME_HDR_MAX	24	/* "T 18446744073709551615\n" */
 
 /* A request line, parsed. */
@@ -363,7 +365,7 @@ struct wsh_line {
 int		 wsh_sniff(const char *, size_t);
 int		 wsh_request_line(const char *, struct wsh_line *);
 int		 wsh_decode_path(const char *, char *, size_t);
-int		 wsh_file_path(const char *, char *, size_t);
+int		 wsh_file_path(const char *, int, char *, size_t);
 const char	*wsh_content_type(const char *);
 const char	*wsh_next_header(const char *, const char **, size_t *,
 		    const char **, size_t *);

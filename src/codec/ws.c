@@ -880,10 +880,15 @@ ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
  * value ext: the first permessage-deflate offer it can honour goes to p,
  * and its answer to answer (of size anssz).  An offer that asks the
  * server for a window of 256 bytes is passed over: zlib's smallest raw
- * window is 512.  Returns 1, or 0 with an empty answer when none fits.
+ * window is 512.  With fresh, the answer has each side start every
+ * message afresh, whatever was offered, so that neither keeps a window
+ * between messages: RFC 7692 lets a server answer
+ * server_no_context_takeover and client_no_context_takeover unasked
+ * (7.1.1.1, 7.1.1.2), and a client must honour both.  Returns 1, or 0
+ * with an empty answer when none fits.
  */
 int
-ws_pmd_choose(const char *ext, struct ws_pmd *p, char *answer,
+ws_pmd_choose(const char *ext, int fresh, struct ws_pmd *p, char *answer,
     size_t anssz)
 {
 	const char	*s = ext;
@@ -897,6 +902,9 @@ ws_pmd_choose(const char *ext, struct ws_pmd *p, char *answer,
 		if (n > 0 && ws_pmd_parse(s, n, p) == 1 && p->server_bits != 8) {
 			/* Our inflater takes any window: no client limit. */
 			p->client_bits = 0;
+			if (fresh)
+				p->server_no_takeover = p->client_no_takeover =
+				    1;
 			len = snprintf(answer, anssz, "permessage-deflate%s%s",
 			    p->server_no_takeover ?
 			    "; server_no_context_takeover" : "",

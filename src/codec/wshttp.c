@@ -118,14 +118,20 @@ wsh_decode_path(const char *target, char *out, size_t outsz)
 /*
  * The file target names below a served directory, as a path relative to
  * it, into out (of size outsz): "/" and a path ending in '/' name their
- * index.html.  Refused (-1): a target that is not a path from the root, a
- * bad escape, and a decoded path with a segment "." or "..", an empty
+ * index.html.  A decoded path with a segment whose name begins with a
+ * dot (".env", ".git", and "." and ".." too; after a slash or a
+ * backslash) is a hidden file's, answered as absent (WSH_PATH_HIDDEN)
+ * unless dotfiles asks for them, before any other check: whatever else
+ * is wrong with the path, a request learns nothing about such files.
+ * Refused (-1): a target that is not a path from the root, a bad
+ * escape, and a decoded path with a segment "." or "..", an empty
  * segment, a backslash, a '%' (a second encoding, never decoded) or a
- * control character.  The directory's own resolution still refuses
- * symbolic links and escapes; this keeps a request from even asking.
+ * control character.  The directory's own
+ * resolution still refuses symbolic links and escapes; this keeps a
+ * request from even asking.  Returns 0 when the path may be opened.
  */
 int
-wsh_file_path(const char *target, char *out, size_t outsz)
+wsh_file_path(const char *target, int dotfiles, char *out, size_t outsz)
 {
 	char		 dec[HTTP_TARGET_MAX + 1];
 	const char	*seg, *p;
@@ -135,6 +141,11 @@ wsh_file_path(const char *target, char *out, size_t outsz)
 	if (*target != '/' ||
 	    wsh_decode_path(target, dec, sizeof(dec)) == -1)
 		return (-1);
+	/* dec[0] is the first '/': a segment's start follows a separator. */
+	for (p = dec + 1; !dotfiles && *p != '\0'; p++) {
+		if (*p == '.' && (p[-1] == '/' || p[-1] == '\\'))
+			return (WSH_PATH_HIDDEN);
+	}
 	for (p = dec; *p != '\0'; p++) {
 		c = (unsigned char)*p;
 		if (c < 0x20 || c == 0x7f || c == '\\' || c == '%')

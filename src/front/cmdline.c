@@ -905,6 +905,7 @@ step_last(struct cmdline *cl)
 	o->side.ws.plain_too = o->broker || o->room;
 	o->side.ws.room_page = o->room;
 	o->side.ws.cgi = o->local.exec != NULL;
+	o->side.ws.fresh = o->broker || o->room || o->fwd.n > 0;
 	/* --ws-static: a directory that cannot be opened is said now. */
 	if (o->side.ws.static_dir != NULL &&
 	    (o->side.ws.static_fd = wsh_static_open(o->side.ws.static_dir, &cause)) == -1)
@@ -1136,6 +1137,8 @@ static const struct conflict {
 	  "--ws-max-message --ws-insecure --ws-no-compress",
 	  .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
+	  .msg = "must use --ws-static with --ws-static-dotfiles" },
 	{ .any = "--ws-static --ws-allow-origin --ws-path", .none = "-l",
 	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin "
 	  "and --ws-path" },

@@ -136,6 +136,7 @@ pair_forward(struct options *o, const struct side *a, const struct side *b)
 	o->side = *a;
 	o->side.keep = a->listen && !b->listen;
 	o->side.say_refused = 1;
+	o->side.ws.fresh = 1;
 	o->pairfwd.n = 1;
 	o->pairfwd.sides = (struct side *)b;
 	o->pairfwd.targets = (char **)&b->text;

@@ -135,7 +135,7 @@ activate_family_fits(const struct side *sd, int af)
 }
 
 /*
- * The socket passed to us (o->listen_fd), checked against what the
+ * The socket passed to us (the side's listen_fd), checked against what the
  * command line asks for (its type against -u, its family against -U,
  * --vsock, -4 and -6; a stream socket must be listening), made
  * non-blocking and said with -v.  Returns it, or -1 with errno and

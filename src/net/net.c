@@ -43,7 +43,7 @@ net_proto_name(const struct side *sd)
 }
 
 /*
- * -S: sign every segment with the key o->md5sig, for peers of any address
+ * -S: sign every segment with the side's key (-S), for peers of any address
  * of family af.  Returns -1 with errno.
  */
 static int

@@ -112,6 +112,7 @@ struct ws_conf {
 	int		 framed;	/* --ws-framed: "T n"/"B n" records */
 	int		 no_compress;	/* --ws-no-compress */
 	const char	*static_dir;	/* --ws-static: files served */
+	int		 static_dotfiles; /* and their dot-files too */
 	int		 static_fd;	/* --ws-static's directory, open */
 	char		**allow_origins; /* --ws-allow-origin */
 	size_t		 nallow_origins;
@@ -123,6 +124,19 @@ struct ws_conf {
 	int		 room_page;	/* "/" answers the room's page */
 	int		 cgi;		/* the request's variables are kept
 					   for a program (-e, -c) */
+	/*
+	 * A server's compressed messages start afresh both ways, asked of
+	 * every client whatever it offered: in the modes that hold many
+	 * clients at once (--broker, --room, --forward, a relay), where a
+	 * window kept for each way of each member (300 KiB of zlib's
+	 * state) would cost ten times the rest of the member.  Then a
+	 * member holds zlib's state only while a message is on its way
+	 * (ws_zout_get()), and a message sent to every member is
+	 * compressed once (ws_share_hit()).  A server of one client, or of
+	 * a program per client, keeps the context the client offers to
+	 * keep: its messages compress better.
+	 */
+	int		 fresh;
 };
 
 /* What a side is: a socket, or one of the ends that are not. */

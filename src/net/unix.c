@@ -217,7 +217,7 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 
 /*
  * Returns a non-blocking Unix-domain socket of the command line's type
- * connected to o->host: a datagram socket, whose connect only names the
+ * connected to the side's host: a datagram socket, whose connect only names the
  * peer (a stream client is the dial's, see mode.c).  It is first bound
  * to -s or to a private file, reported with -v.  Returns -1 with errno and *cause set
  * ("PATH: reason", as netcat says) on failure.

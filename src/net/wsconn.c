@@ -125,6 +125,89 @@ ws_z_load(void)
 /* What a message's compressed data lacks at its end (RFC 7692, 7.2.1). */
 static const unsigned char ws_z_tail[4] = { 0x00, 0x00, 0xff, 0xff };
 
+/*
+ * The process's spare compressor (for windows of ws_zspare_bits) and
+ * decompressor.  A side that starts each message afresh (RFC 7692's
+ * no_context_takeover) needs zlib's state only while a message is being
+ * compressed or inflated: it takes the spare, or makes one, when a
+ * message starts, and gives it back, reset, when the message ends, so
+ * that an idle connection holds none (a compressor at window 15 is
+ * about 260 KiB, a decompressor 40 KiB) and a fan-out to many members
+ * goes through one.  A side that keeps its context keeps its state.
+ */
+static z_stream	*ws_zspare_out;
+static int	 ws_zspare_bits;
+static z_stream	*ws_zspare_in;
+
+/* A compressor for a window of 2^bits: the spare, or a new one. */
+static z_stream *
+ws_zout_get(int bits)
+{
+	z_stream	*z;
+
+	if (ws_zspare_out != NULL && ws_zspare_bits == bits) {
+		z = ws_zspare_out;
+		ws_zspare_out = NULL;
+		return (z);
+	}
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return (NULL);
+	if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -bits, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		return (NULL);
+	}
+	return (z);
+}
+
+/* Give back z (may be NULL), of ws_zout_get(bits): the spare, or ended. */
+static void
+ws_zout_put(z_stream *z, int bits)
+{
+	if (z == NULL)
+		return;
+	if (ws_zspare_out == NULL && deflateReset(z) == Z_OK) {
+		ws_zspare_out = z;
+		ws_zspare_bits = bits;
+		return;
+	}
+	(void)deflateEnd(z);
+	free(z);
+}
+
+/* A decompressor, which takes any window: the spare, or a new one. */
+static z_stream *
+ws_zin_get(void)
+{
+	z_stream	*z;
+
+	if ((z = ws_zspare_in) != NULL) {
+		ws_zspare_in = NULL;
+		return (z);
+	}
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return (NULL);
+	if (inflateInit2(z, -15) != Z_OK) {
+		free(z);
+		return (NULL);
+	}
+	return (z);
+}
+
+/* Give back z (may be NULL), of ws_zin_get(): the spare, or ended. */
+static void
+ws_zin_put(z_stream *z)
+{
+	if (z == NULL)
+		return;
+	if (ws_zspare_in == NULL && inflateReset(z) == Z_OK) {
+		ws_zspare_in = z;
+		return;
+	}
+	(void)inflateEnd(z);
+	free(z);
+}
+
 /* The upgrade's deadline when -w does not give one. */
 #define WS_HS_TIMEOUT_MS	10000
 
@@ -151,7 +234,7 @@ struct ws {
 	uint64_t		 max;	/* the longest message taken */
 	struct endpoint		*ep;
 
-	unsigned char		*in;	/* read, not yet decoded */
+	unsigned char		*in;	/* read, not yet decoded (pooled) */
 	size_t			 inoff;
 	size_t			 inlen;
 	struct ws_frame		 f;	/* the frame being read */
@@ -171,7 +254,7 @@ struct ws {
 	char			 why[WS_CTRL_MAX * 4 + 128]; /* and why */
 	int			 werr;	/* a write's error */
 
-	unsigned char		*out;	/* frames owed to the peer */
+	unsigned char		*out;	/* frames owed to the peer (pooled) */
 	size_t			 ooff;
 	size_t			 olen;
 	int			 wop;	/* the message open (WS_OP_*) */
@@ -199,7 +282,7 @@ struct ws {
 	/* permessage-deflate (RFC 7692), when it was agreed. */
 	int			 pmd;
 	struct ws_pmd		 pmdp;
-	z_stream		*zin;	/* made when first needed */
+	z_stream		*zin;	/* while needed (ws_zin_get()) */
 	z_stream		*zout;
 	int			 msg_z;	/* the message read is compressed */
 	uint64_t		 zlen;	/* its compressed bytes so far */
@@ -257,8 +340,51 @@ ws_lower_write(int fd, struct tls *tls, const void *p, size_t n, int *want)
 }
 
 /*
- * Write what is owed to the peer.  Returns 1 when all of it is gone, 0
- * when some must wait for the events in *want, -1 on an error (errno).
+ * The buffers of raw bytes read and of frames owed are the pool's
+ * (pool_get()), held only while bytes are in them, as a channel's are:
+ * an idle connection holds neither, and a fan-out to many members goes
+ * through the same few.  Each get returns 0, or -1 with errno.
+ */
+static int
+ws_in_get(struct ws *w)
+{
+	if (w->in == NULL && (w->in = pool_get(WS_IN_SIZE)) == NULL)
+		return (-1);
+	return (0);
+}
+
+static void
+ws_in_put(struct ws *w)
+{
+	if (w->in == NULL || w->inlen > 0)
+		return;
+	pool_put(w->in, WS_IN_SIZE);
+	w->in = NULL;
+	w->inoff = 0;
+}
+
+static int
+ws_out_get(struct ws *w)
+{
+	if (w->out == NULL && (w->out = pool_get(WS_OUT_SIZE)) == NULL)
+		return (-1);
+	return (0);
+}
+
+static void
+ws_out_put(struct ws *w)
+{
+	if (w->out == NULL || w->ooff < w->olen)
+		return;
+	pool_put(w->out, WS_OUT_SIZE);
+	w->out = NULL;
+	w->ooff = w->olen = 0;
+}
+
+/*
+ * Write what is owed to the peer, giving the buffer back once it is all
+ * gone.  Returns 1 when all of it is gone, 0 when some must wait for the
+ * events in *want, -1 on an error (errno).
  */
 static int
 ws_flush(struct ws *w, int *want)
@@ -283,7 +409,7 @@ ws_flush(struct ws *w, int *want)
 		}
 		w->ooff += n;
 	}
-	w->ooff = w->olen = 0;
+	ws_out_put(w);
 	return (1);
 }
 
@@ -312,13 +438,38 @@ ws_error(struct ws *w, int error, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The window our side compresses with, as 2^bits. */
+static int
+ws_zbits(const struct ws *w)
+{
+	int	 bits = w->server ? w->pmdp.server_bits : w->pmdp.client_bits;
+
+	return (bits > 0 ? bits : 15);
+}
+
+/* Does our side start each message afresh (its no_context_takeover)? */
+static int
+ws_zfresh(const struct ws *w)
+{
+	return (w->server ? w->pmdp.server_no_takeover :
+	    w->pmdp.client_no_takeover);
+}
+
+/* Does the peer's side? */
+static int
+ws_zfresh_peer(const struct ws *w)
+{
+	return (w->server ? w->pmdp.client_no_takeover :
+	    w->pmdp.server_no_takeover);
+}
+
 /*
  * Deflate n1 bytes at p1, then n2 at p2, into dst (cap bytes, as
  * WS_Z_BOUND() says) as the next frame of the message being sent:
  * flushed to a byte boundary and, for its last frame, without the empty
  * block's four bytes the peer adds back (RFC 7692, 7.2.1).  Our side's
- * no_context_takeover starts each message afresh.  Returns the
- * compressed length, or -1.
+ * no_context_takeover starts each message afresh, and gives the
+ * compressor back at its end.  Returns the compressed length, or -1.
  */
 static ssize_t
 ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
@@ -326,19 +477,10 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 {
 	z_stream	*z;
 	size_t		 n;
-	int		 bits, ret;
+	int		 ret;
 
-	if (w->zout == NULL) {
-		bits = w->server ? w->pmdp.server_bits : w->pmdp.client_bits;
-		if ((z = calloc(1, sizeof(*z))) == NULL)
-			return (-1);
-		if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
-		    -(bits > 0 ? bits : 15), 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-			free(z);
-			return (-1);
-		}
-		w->zout = z;
-	}
+	if (w->zout == NULL && (w->zout = ws_zout_get(ws_zbits(w))) == NULL)
+		return (-1);
 	z = w->zout;
 	z->next_out = dst;
 	z->avail_out = cap;
@@ -370,9 +512,10 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 			 */
 			dst[n++] = 0x00;
 		}
-		if (w->server ? w->pmdp.server_no_takeover :
-		    w->pmdp.client_no_takeover)
-			(void)deflateReset(z);
+		if (ws_zfresh(w)) {
+			ws_zout_put(z, ws_zbits(w));
+			w->zout = NULL;
+		}
 	}
 	return (n);
 }
@@ -394,6 +537,8 @@ ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
 	int		 z = w->pmd && op < WS_OP_CLOSE;
 
 	need = z ? WS_Z_BOUND(n) : n;
+	if (ws_out_get(w) == -1)
+		return (-1);
 	if (w->ooff > 0 && w->ooff == w->olen)
 		w->ooff = w->olen = 0;
 	room = WS_OUT_SIZE - w->olen;
@@ -693,10 +838,14 @@ ws_frame_end(struct ws *w)
 	if (w->msg_op == WS_OP_TEXT && w->utf8 != 0)
 		return (ws_fail(w, WS_CLOSE_BAD_DATA, "a text message that "
 		    "is not UTF-8"));
-	/* The peer's no_context_takeover: its next message starts afresh. */
-	if (w->msg_z && (w->server ? w->pmdp.client_no_takeover :
-	    w->pmdp.server_no_takeover))
-		(void)inflateReset(w->zin);
+	/*
+	 * The peer's no_context_takeover: its next message starts afresh,
+	 * and until it comes no decompressor is held.
+	 */
+	if (w->msg_z && ws_zfresh_peer(w)) {
+		ws_zin_put(w->zin);
+		w->zin = NULL;
+	}
 	w->msg_z = 0;
 	w->msg_op = 0;
 	if (!w->binary && !w->sd->ws.framed)
@@ -722,14 +871,9 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 	int		 ret, tail = 0;
 	char		 why[128];
 
-	if (w->zin == NULL) {
-		if ((z = calloc(1, sizeof(*z))) == NULL ||
-		    inflateInit2(z, -15) != Z_OK) {
-			free(z);
-			(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
-			return (-1);
-		}
-		w->zin = z;
+	if (w->zin == NULL && (w->zin = ws_zin_get()) == NULL) {
+		(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
+		return (-1);
 	}
 	z = w->zin;
 	if (cap > w->max - w->msg_len + 1)
@@ -806,6 +950,9 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	ep->rwant = 0;
 	if (w->ooff < w->olen)
 		(void)ws_flush(w, &want);
+	/* Given back by ws_ep_read() when the read leaves nothing in it. */
+	if (ws_in_get(w) == -1)
+		return (-1);
 	for (;;) {
 		if (w->eol_due && got < n) {
 			out[got++] = '\n';
@@ -946,6 +1093,7 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 		w->eol_due = 0;
 	}
 	r = ws_read_frames(ep, p, n);
+	ws_in_put(w);
 	if (r == 0 && w->in_closed)
 		w->end_told = 1;
 	if (r == 0 && w->err != 0) {
@@ -1155,6 +1303,100 @@ ws_broken(struct ws *w)
 }
 
 /*
+ * The frames the last write of a server's connection that compresses
+ * each message afresh made of its bytes, for the next connection given
+ * the same bytes: a fan-out writes one message to every member, and
+ * compressed afresh, with the same window, it is the same bytes for
+ * each, so that it is compressed once.  Kept while any connection may
+ * use them (ws_share_users).
+ */
+static struct {
+	unsigned char	*in;	/* the bytes written */
+	size_t		 inlen;
+	size_t		 take;	/* and how many of them were taken */
+	unsigned char	*out;	/* the frames they made */
+	size_t		 outlen;
+	int		 binary; /* the connection's mode */
+	int		 bits;	/* its window */
+	size_t		 insz;	/* the sizes of in and out */
+	size_t		 outsz;
+} ws_share;
+static size_t	 ws_share_users;
+
+/* Is w a connection that may share frames (counted in ws_share_users)? */
+static int
+ws_shares(const struct ws *w)
+{
+	return (w->server && w->pmd && ws_zfresh(w));
+}
+
+/*
+ * May w's next write take frames made for another connection, or give
+ * its own?  A server's (no masking) that compresses each message afresh,
+ * with no message open, nothing owed and no zlib state.
+ */
+static int
+ws_share_ok(const struct ws *w)
+{
+	return (ws_shares(w) && !w->sd->ws.framed && w->wop == 0 &&
+	    w->ncarry == 0 && w->wutf8 == 0 && w->olen == 0 &&
+	    w->zout == NULL);
+}
+
+/*
+ * The write of n bytes at s by w, when the last write shared made its
+ * frames of the same bytes: they are queued.  Returns the bytes taken,
+ * or 0 when it must be made.
+ */
+static size_t
+ws_share_hit(struct ws *w, const unsigned char *s, size_t n)
+{
+	if (!ws_share_ok(w) || ws_share.inlen != n || n == 0 ||
+	    ws_share.binary != w->binary || ws_share.bits != ws_zbits(w) ||
+	    memcmp(ws_share.in, s, n) != 0 || ws_out_get(w) == -1)
+		return (0);
+	memcpy(w->out, ws_share.out, ws_share.outlen);
+	w->olen = ws_share.outlen;
+	return (ws_share.take);
+}
+
+/*
+ * w's write of n bytes at s took take of them and made the frames it
+ * owes: keep them for the next connection, when it ended every message
+ * it began.  Nothing is kept when memory is short.
+ */
+static void
+ws_share_keep(const struct ws *w, const unsigned char *s, size_t n,
+    size_t take)
+{
+	unsigned char	*p;
+
+	if (w->wop != 0 || w->ncarry != 0 || w->wutf8 != 0 ||
+	    w->zout != NULL || w->ooff != 0 || take == 0 || n > WS_IN_SIZE)
+		return;
+	ws_share.inlen = 0;
+	if (n > ws_share.insz) {
+		if ((p = realloc(ws_share.in, n)) == NULL)
+			return;
+		ws_share.in = p;
+		ws_share.insz = n;
+	}
+	if (w->olen > ws_share.outsz) {
+		if ((p = realloc(ws_share.out, w->olen)) == NULL)
+			return;
+		ws_share.out = p;
+		ws_share.outsz = w->olen;
+	}
+	memcpy(ws_share.in, s, n);
+	memcpy(ws_share.out, w->out, w->olen);
+	ws_share.inlen = n;
+	ws_share.take = take;
+	ws_share.outlen = w->olen;
+	ws_share.binary = w->binary;
+	ws_share.bits = ws_zbits(w);
+}
+
+/*
  * The endpoint's write: up to a buffer of p as one binary message (binary
  * mode), or as many of its lines as the output buffer takes, each a
  * message (ws_put_line()), sent at once.  Nothing new is taken while
@@ -1168,7 +1410,7 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	const unsigned char	*s = p;
 	size_t			 take, k;
 	ssize_t			 r;
-	int			 want;
+	int			 want, share, hit = 0;
 
 	ep->wwant = 0;
 	if (w->ferr != 0) {
@@ -1209,11 +1451,14 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = EAGAIN;
 		return (-1);
 	}
+	share = ws_share_ok(w);
 	if (w->sd->ws.framed) {
 		if ((r = ws_put_records(w, s, n)) == -1)
 			return (-1);
 		take = r;
-	} else if (w->binary) {
+	} else if ((take = ws_share_hit(w, s, n)) > 0)
+		hit = 1;
+	else if (w->binary) {
 		take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
 		(void)ws_queue(w, 1, WS_OP_BINARY, s, take);
 	} else {
@@ -1223,6 +1468,8 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 				break;
 		}
 	}
+	if (share && !hit)
+		ws_share_keep(w, s, n, take);
 	if (ws_flush(w, &want) == -1) {
 		ws_broken(w);
 		return (-1);
@@ -1370,12 +1617,6 @@ ws_new(const struct side *sd, int fd, struct tls *tls, int server)
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return (NULL);
-	if ((w->in = malloc(WS_IN_SIZE)) == NULL ||
-	    (w->out = malloc(WS_OUT_SIZE)) == NULL) {
-		free(w->in);
-		free(w);
-		return (NULL);
-	}
 	w->sd = sd;
 	w->fd = fd;
 	w->tls = tls;
@@ -1418,16 +1659,17 @@ ws_free(struct ws *w)
 		tls_free(w->tls);
 	}
 	wsh_env_free(w->cgi);
-	if (w->zin != NULL) {
-		(void)inflateEnd(w->zin);
-		free(w->zin);
+	ws_zin_put(w->zin);
+	ws_zout_put(w->zout, ws_zbits(w));
+	if (ws_shares(w) && --ws_share_users == 0) {
+		free(ws_share.in);
+		free(ws_share.out);
+		memset(&ws_share, 0, sizeof(ws_share));
 	}
-	if (w->zout != NULL) {
-		(void)deflateEnd(w->zout);
-		free(w->zout);
-	}
-	free(w->in);
-	free(w->out);
+	if (w->in != NULL)
+		pool_put(w->in, WS_IN_SIZE);
+	if (w->out != NULL)
+		pool_put(w->out, WS_OUT_SIZE);
 	free(w);
 }
 
@@ -1449,7 +1691,7 @@ ws_cgi(const struct ws *w)
 size_t
 ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
 {
-	if (w == NULL || !w->plain || w->inlen > n)
+	if (w == NULL || !w->plain || w->inlen == 0 || w->inlen > n)
 		return (0);
 	memcpy(p, w->in, w->inlen);
 	return (w->inlen);
@@ -1574,8 +1816,16 @@ ws_hs_plain(struct ws_hs *h)
 	}
 	w->plain = 1;
 	/* What was read to tell (under TLS) is the client's first data. */
-	memcpy(w->in, h->in, h->inlen);
-	w->inlen = h->inlen;
+	if (h->inlen > 0) {
+		if (ws_in_get(w) == -1) {
+			w->tls = NULL;	/* still the stage's */
+			ws_free(w);
+			ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
+			return;
+		}
+		memcpy(w->in, h->in, h->inlen);
+		w->inlen = h->inlen;
+	}
 	h->tls = NULL;
 	log_verbose(2, "not a WebSocket client: plain TCP");
 	ws_hs_done(h, w, NULL);
@@ -1652,12 +1902,22 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 		return;
 	}
 	/* Frames that came with the upgrade are the first read. */
-	memcpy(w->in, h->in + headlen, extra);
-	w->inlen = extra;
+	if (extra > 0) {
+		if (ws_in_get(w) == -1) {
+			w->tls = NULL;	/* still the stage's */
+			ws_free(w);
+			ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
+			return;
+		}
+		memcpy(w->in, h->in + headlen, extra);
+		w->inlen = extra;
+	}
 	w->cgi = h->cgi;
 	h->cgi = NULL;
 	w->pmd = h->pmd;
 	w->pmdp = h->pmdp;
+	if (ws_shares(w))
+		ws_share_users++;
 	h->tls = NULL;
 	ws_hs_done(h, w, NULL);
 }
@@ -1674,6 +1934,7 @@ ws_compresses(const struct side *sd)
 {
 	return (!sd->ws.no_compress && !sd->ws.framed && ws_z_load() == 0);
 }
+
 
 /*
  * The server read a whole request: its answer is set up.  Returns 0, or
@@ -1740,7 +2001,8 @@ ws_hs_request(struct ws_hs *h)
 	/* permessage-deflate, unless --ws-no-compress refuses it. */
 	if (ws_compresses(h->sd) && ws_header(h->in,
 	    "Sec-WebSocket-Extensions", offer, sizeof(offer)) == 1 &&
-	    (h->pmd = ws_pmd_choose(offer, &h->pmdp, ext, sizeof(ext))))
+	    (h->pmd = ws_pmd_choose(offer, h->sd->ws.fresh, &h->pmdp, ext,
+	    sizeof(ext))))
 		log_verbose(1, "WebSocket: %s", ext);
 	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
 	    proto, ext)) == -1) {

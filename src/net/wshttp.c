@@ -80,13 +80,15 @@ wsh_static_open(const char *dir, char **cause)
 }
 
 /*
- * Open path, relative to the directory dfd, for reading, resolved beneath
- * it with no symbolic link anywhere on the way: openat2(2) where the
- * kernel has it, else a walk one segment at a time with O_NOFOLLOW.
- * Returns the descriptor, or -1 with errno.
+ * Open path, relative to the directory dfd, with flags (O_PATH, or
+ * O_RDONLY and the like), resolved beneath it with no symbolic link on
+ * the way: openat2(2) where the kernel has it, else a walk one segment
+ * at a time with O_NOFOLLOW.  A link as the last segment is refused
+ * (ELOOP), but for O_PATH, which opens the link itself.  Returns the
+ * descriptor, or -1 with errno.
  */
 static int
-wsh_open_beneath(int dfd, const char *path)
+wsh_open_beneath(int dfd, const char *path, int flags)
 {
 	struct open_how	 how;
 	char		 seg[NAME_MAX + 1];
@@ -95,7 +97,7 @@ wsh_open_beneath(int dfd, const char *path)
 	int		 fd, next;
 
 	memset(&how, 0, sizeof(how));
-	how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	how.flags = flags | O_NOFOLLOW | O_CLOEXEC;
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 	    RESOLVE_NO_MAGICLINKS;
 	fd = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
@@ -113,8 +115,9 @@ wsh_open_beneath(int dfd, const char *path)
 		}
 		memcpy(seg, p, n);
 		seg[n] = '\0';
-		next = openat(fd, seg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-		    O_NONBLOCK | (p[n] == '/' ? O_DIRECTORY : 0));
+		next = openat(fd, seg, p[n] == '/' ? O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC | O_NONBLOCK | O_DIRECTORY : flags | O_NOFOLLOW |
+		    O_CLOEXEC);
 		close(fd);
 		if (next == -1)
 			return (-1);
@@ -179,39 +182,76 @@ wsh_ok(struct wsh_answer *a, const char *type, off_t len)
 	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
 }
 
-/* A file of --ws-static for target, or the refusal. */
+/*
+ * The refusal of a file of --ws-static that could not be opened (errno):
+ * a link out, a link at all or a way up is 403, anything else is absent.
+ */
+static void
+wsh_static_refuse(struct wsh_answer *a, int error)
+{
+	if (error == EXDEV || error == ELOOP || error == EACCES)
+		wsh_refuse(a, HTTP_FORBIDDEN, "forbidden path");
+	else
+		wsh_refuse(a, WSH_NOT_FOUND, "no such file");
+}
+
+/*
+ * A file of --ws-static for target, or the refusal.  A dot-file is
+ * absent unless --ws-static-dotfiles asks for them (wsh_file_path()).
+ * The file is looked at before it is opened (O_PATH opens nothing):
+ * what is not a regular file, a socket, a FIFO or a device, is never
+ * opened, and is absent too.
+ */
 static void
 wsh_static(const struct side *sd, const char *target,
     struct wsh_answer *a)
 {
 	char		 path[HTTP_TARGET_MAX + 16];
-	struct stat	 st;
+	struct stat	 st, st2;
 	int		 fd;
 
-	if (wsh_file_path(target, path, sizeof(path)) == -1) {
+	switch (wsh_file_path(target, sd->ws.static_dotfiles, path,
+	    sizeof(path))) {
+	case 0:
+		break;
+	case WSH_PATH_HIDDEN:
+		wsh_refuse(a, WSH_NOT_FOUND, "no such file");
+		return;
+	default:
 		wsh_refuse(a, HTTP_FORBIDDEN, "forbidden path");
 		return;
 	}
-	if ((fd = wsh_open_beneath(sd->ws.static_fd, path)) == -1) {
-		/* A link out, a link at all, or a way up: the same 403. */
-		wsh_refuse(a, errno == EXDEV || errno == ELOOP ||
-		    errno == EACCES ? HTTP_FORBIDDEN : WSH_NOT_FOUND,
-		    errno == ENOENT || errno == ENOTDIR ? "no such file" :
-		    "forbidden path");
+	if ((fd = wsh_open_beneath(sd->ws.static_fd, path, O_PATH)) == -1) {
+		wsh_static_refuse(a, errno);
 		return;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == -1)
+		st.st_mode = 0;
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		wsh_static_refuse(a, S_ISLNK(st.st_mode) ? ELOOP : ENOENT);
+		return;
+	}
+	close(fd);
+	/* The same file, or it changed in between: then it is absent. */
+	if ((fd = wsh_open_beneath(sd->ws.static_fd, path, O_RDONLY |
+	    O_NONBLOCK | O_NOCTTY)) == -1) {
+		wsh_static_refuse(a, errno);
+		return;
+	}
+	if (fstat(fd, &st2) == -1 || st2.st_dev != st.st_dev ||
+	    st2.st_ino != st.st_ino) {
 		close(fd);
 		wsh_refuse(a, WSH_NOT_FOUND, "no such file");
 		return;
 	}
-	wsh_ok(a, wsh_content_type(path), st.st_size);
+	wsh_ok(a, wsh_content_type(path), st2.st_size);
 	if (a->head_only) {
 		close(fd);
 		return;
 	}
 	a->fd = fd;
-	a->left = st.st_size;
+	a->left = st2.st_size;
 }
 
 /* Is the path of target (before its query) one of --ws-path's? */

@@ -4,7 +4,9 @@
  * in two: the same verdict), as a close payload, as an upgrade request
  * and as a server's answer, without a crash or a read past them.  A frame
  * header that parses is encoded again and parses back the same; masking
- * twice gives the bytes back, at any offset.
+ * twice gives the bytes back, at any offset.  A permessage-deflate offer
+ * a server takes gets an answer its client takes, with the same
+ * parameters, and both sides afresh when the server asks for that.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -26,9 +28,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char	 hdr[WS_HDR_MAX], *copy;
 	char		*text, reason[WS_CTRL_MAX * 4 + 1], proto[256];
 	const char	*why;
+	char		 ext[WS_EXT_MAX];
+	struct ws_pmd	 p, q;
 	ssize_t		 n;
 	size_t		 h, cut, span, bound;
-	int		 server, code, answer, st1, st2, v1, v2, status;
+	int		 server, code, answer, st1, st2, v1, v2, status, fresh;
 
 	for (server = 0; server < 2; server++) {
 		n = ws_frame_parse(data, size, server, &f, &code, &why);
@@ -85,6 +89,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)ws_parse_request(text, &r, &status, &why);
 	(void)ws_check_accept(text, "dGhlIHNhbXBsZSBub25jZQ==", "chat",
 	    proto, sizeof(proto), &why);
+	for (fresh = 0; fresh < 2; fresh++) {
+		if (ws_pmd_choose(text, fresh, &p, ext, sizeof(ext)) == 0)
+			continue;
+		if (ws_pmd_answer(ext, &q, &why) == -1 ||
+		    q.server_no_takeover != p.server_no_takeover ||
+		    q.client_no_takeover != p.client_no_takeover ||
+		    q.server_bits != p.server_bits ||
+		    (fresh && (!q.server_no_takeover ||
+		    !q.client_no_takeover)))
+			abort();
+	}
 	free(text);
 	return (0);
 }

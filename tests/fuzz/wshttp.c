@@ -2,9 +2,10 @@
  * Fuzz target: a WebSocket server's plain HTTP (src/codec/wshttp.c).  Any
  * bytes are sniffed, parsed as a request line and a header block, made a
  * file's path, a CGI variable and a --ws-framed record header without a
- * crash or a read past them; a path that is accepted never climbs out, a
- * CGI value holds no control character, a record header that parses is
- * written again the same.
+ * crash or a read past them; a path that is accepted never climbs out
+ * and names no dot-file unless they were asked for, a CGI value holds
+ * no control character, a record header that parses is written again
+ * the same.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -27,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*p, *q, *name, *v;
 	size_t		 nlen, vlen, i, n;
 	uint64_t	 len, len2;
-	int		 kind, kind2;
+	int		 kind, kind2, dot;
 
 	/* An exact copy, so that the sanitizer sees any read past it. */
 	if ((copy = malloc(size + 1)) == NULL)
@@ -36,15 +37,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy[size] = '\0';
 	(void)wsh_sniff(copy, size < 8 ? size : 8);
 	(void)wsh_request_line(copy, &l);
-	if (wsh_file_path(copy, path, sizeof(path)) == 0) {
+	for (dot = 0; dot <= 1; dot++) {
+		if (wsh_file_path(copy, dot, path, sizeof(path)) != 0)
+			continue;
 		if (path[0] == '/' || strchr(path, '\\') != NULL ||
 		    strchr(path, '%') != NULL)
 			abort();
-		/* No segment is "." or "..". */
+		/* No segment is "." or "..", nor, without dot, hidden. */
 		for (p = path; ; p += n + 1) {
 			n = strcspn(p, "/");
 			if ((n == 1 && p[0] == '.') ||
-			    (n == 2 && p[0] == '.' && p[1] == '.'))
+			    (n == 2 && p[0] == '.' && p[1] == '.') ||
+			    (!dot && p[0] == '.'))
 				abort();
 			if (p[n] == '\0')
 				break;
