@@ -310,4 +310,19 @@ test_socks5_address() {
 	    socks5:p:h:1,socksport=0 -
 }
 
+# A dialled WebSocket side of a relay (many connections) offers to
+# compress each message afresh both ways, so that a connection holds
+# zlib's state only while a message is on its way.
+test_relay_ws_side_offers_fresh_compression() {
+	bg t 60 python3 "$PEER" serve capture >"$SC_TMP/cap.out" 2>&1
+	wait_for "$SC_TMP/cap.out" '^PORT ' || fail "no capturing server"
+	cport=$(sed -n 's/^PORT //p' "$SC_TMP/cap.out")
+	relay tcp-l:127.0.0.1:0 "ws://127.0.0.1:$cport/"
+	echo hi | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+	wait_for "$SC_TMP/cap.out" '^header sec-websocket-extensions ' ||
+	    fail "no offer: $(<"$SC_TMP/cap.out")"
+	assertEquals "the offer" "header sec-websocket-extensions permessage-deflate; client_max_window_bits; client_no_context_takeover; server_no_context_takeover" \
+	    "$(grep '^header sec-websocket-extensions ' "$SC_TMP/cap.out")"
+}
+
 sc_run_shunit2

@@ -299,6 +299,9 @@ struct ws_pmd {
 	int		 client_bits;	/* the client's window, 0: 15 */
 };
 #define WS_PMD_OFFER	"permessage-deflate; client_max_window_bits"
+/* And, for a client of many connections, each message afresh. */
+#define WS_PMD_OFFER_FRESH "permessage-deflate; client_max_window_bits; " \
+			"client_no_context_takeover; server_no_context_takeover"
 #define WS_EXT_MAX	512	/* a Sec-WebSocket-Extensions value */
 
 /* An upgrade request: what a client sends, what a server parsed. */

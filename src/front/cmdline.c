@@ -811,6 +811,8 @@ forward_peer(const struct options *o, struct side *peer)
 	memset(&peer->ws, 0, sizeof(peer->ws));
 	peer->ws.max_message = o->side.ws.max_message;
 	peer->ws.ping_ms = o->side.ws.ping_ms;
+	/* Many connections: each WebSocket message compressed afresh. */
+	peer->ws.fresh = 1;
 }
 
 /* --vsock: the CID and the port are numbers (or the CID's names). */

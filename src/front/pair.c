@@ -131,12 +131,14 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
  * of a second listener.
  */
 static __startup void
-pair_forward(struct options *o, const struct side *a, const struct side *b)
+pair_forward(struct options *o, const struct side *a, struct side *b)
 {
 	o->side = *a;
 	o->side.keep = a->listen && !b->listen;
 	o->side.say_refused = 1;
 	o->side.ws.fresh = 1;
+	/* Many connections: each WebSocket message compressed afresh. */
+	b->ws.fresh = 1;
 	o->pairfwd.n = 1;
 	o->pairfwd.sides = (struct side *)b;
 	o->pairfwd.targets = (char **)&b->text;

@@ -2478,7 +2478,8 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	r.key = h->key;
 	r.origin = sd->ws.origin;
 	r.protocols = h->protocols = sd->ws.protocol;
-	r.extensions = ws_compresses(sd) ? WS_PMD_OFFER : NULL;
+	r.extensions = !ws_compresses(sd) ? NULL : sd->ws.fresh ?
+	    WS_PMD_OFFER_FRESH : WS_PMD_OFFER;
 	r.headers = sd->ws.headers;
 	r.nheaders = sd->ws.nheaders;
 	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1) {
