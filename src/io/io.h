@@ -243,22 +243,30 @@ enum proxy_dns {
 
 /* edit.c */
 
-/* The longest line typed: a longer one is sent in parts. */
-#define EDIT_LINE_MAX		1024
+/*
+ * The longest line kept while it is typed: a longer one is sent in pieces
+ * as it grows, none with a newline of its own, so that it arrives whole.
+ */
+#define EDIT_LINE_MAX		65536
 /* What is read from the terminal at once. */
 #define EDIT_KEYS_MAX		256
 /* The lines a history keeps, in memory only. */
 #define EDIT_HISTORY		100
 
-/* A line being typed on a terminal, and the lines finished. */
+/*
+ * A line being typed on a terminal, and the lines finished.  Its two
+ * buffers are taken at the first key (EDIT_LINE_MAX, and done the size of
+ * a line and a read of keys), so that typing never fails half-way.
+ */
 struct edit {
-	char		 line[EDIT_LINE_MAX];
+	char		*line;
 	size_t		 linelen;
 	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
 	int		 eof;		/* ^D on an empty line */
 	int		 end_is_eof;	/* then edit_read() says 0 */
 	int		 redraw;	/* the line is to be shown again */
-	unsigned char	 done[EDIT_LINE_MAX + EDIT_KEYS_MAX + 8];
+	int		 error;		/* the buffers could not be had */
+	unsigned char	*done;
 	size_t		 donelen;	/* Lines finished, not yet read. */
 	int		 echo;		/* Where keys are echoed, or -1. */
 	int		 history;	/* Up and Down bring lines back. */
