@@ -136,6 +136,14 @@ static const unsigned char ws_z_tail[4] = { 0x00, 0x00, 0xff, 0xff };
 
 /* How soon a client that sent part of a method is looked at again. */
 #define WS_SNIFF_AGAIN_MS	50
+
+/*
+ * How long a client of a --broker or --room may say nothing before it is
+ * taken for a plain TCP member, greeted and given what others say: a
+ * browser sends its request at once on a connection it uses, and one
+ * that listens only (sockcat -d host port >log) must not wait for ever.
+ */
+#define WS_SNIFF_QUIET_MS	300
 /*
  * How long the peer's close waits for the end of what we write before it
  * is answered regardless.
@@ -224,6 +232,8 @@ struct ws_hs {
 	int			 answered; /* the server's 101 is being sent */
 	int			 sniffing; /* plain TCP clients are welcome */
 	struct ev_timer		 sniff;	/* to look again at a method's start */
+	struct ev_timer		 quiet;	/* silent that long: a plain client */
+	int			 quieted; /* it has been */
 	int			 spoke;	/* it sent part of a method */
 	struct wsh_answer	*ans;	/* an answer that is no upgrade */
 	char			**cgi;	/* the request's CGI variables */
@@ -1515,6 +1525,7 @@ ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);
 	ev_timer_disarm(&h->sniff);
+	ev_timer_disarm(&h->quiet);
 	if (w == NULL && h->tls != NULL) {
 		tls_free(h->tls);
 		h->tls = NULL;
@@ -1581,16 +1592,16 @@ ws_hs_plain(struct ws_hs *h)
 }
 
 /*
- * Sniffing: do the client's first bytes, whenever they come, start an
- * HTTP request?  No timer decides it: a browser may open a connection
- * long before it sends a request on it.  Over TCP the bytes are looked
- * at with MSG_PEEK; under TLS they are read into h->in, where the
- * request goes on, or which the plain client's endpoint gives first.
- * A client that ends its sending before any byte is a plain one that
- * only listens (a browser's spare connection, closed unused, looks the
- * same, and joins and leaves as one).  Returns 1 (a request, or
- * the read must say what happened), 0 after handing a plain client on,
- * -1 to wait for more (*want: the events).
+ * Sniffing: do the client's first bytes start an HTTP request?  They
+ * decide when they come within WS_SNIFF_QUIET_MS; a client silent that
+ * long is a plain one that listens first (ws_hs_quiet()).  Over TCP the
+ * bytes are looked at with MSG_PEEK; under TLS they are read into h->in,
+ * where the request goes on, or which the plain client's endpoint gives
+ * first.  A client that ends its sending before any byte is a plain one
+ * that only listens (a browser's spare connection, closed unused, looks
+ * the same, and joins and leaves as one).  Returns 1 (a request, or the
+ * read must say what happened), 0 after handing a plain client on, -1 to
+ * wait for more (*want: the events).
  */
 static int
 ws_hs_sniff(struct ws_hs *h, int *want)
@@ -1860,6 +1871,20 @@ ws_hs_sniff_cb(void *arg)
 }
 
 /*
+ * The client has been quiet for WS_SNIFF_QUIET_MS: what it sent by now
+ * still decides (it may have come in the same round); nothing at all
+ * makes it a plain client, which joins to listen.
+ */
+static void
+ws_hs_quiet(void *arg)
+{
+	struct ws_hs	*h = arg;
+
+	h->quieted = 1;
+	ws_hs_cb(h->fd, EV_READ, h);
+}
+
+/*
  * The upgrade's deadline, from when the client is known to speak HTTP:
  * -w, or WS_HS_TIMEOUT_MS.
  */
@@ -1889,6 +1914,11 @@ ws_hs_cb(int fd, int events, void *arg)
 		case -1:
 			partial = h->tls != NULL ? h->inlen > 0 :
 			    ws_hs_peeked(h);
+			/* Silent for the whole grace: it listens first. */
+			if (!partial && !h->spoke && h->quieted) {
+				ws_hs_plain(h);
+				return;
+			}
 			if (h->tls == NULL && partial) {
 				/*
 				 * Part of a method waits in the socket, which
@@ -1908,6 +1938,7 @@ ws_hs_cb(int fd, int events, void *arg)
 		}
 		h->sniffing = 0;
 		ev_timer_disarm(&h->sniff);
+		ev_timer_disarm(&h->quiet);
 		ws_hs_deadline(h);
 	}
 	for (;;) {
@@ -2013,6 +2044,7 @@ ws_hs_new(const struct options *o, int fd, struct tls *tls, int server,
 	h->arg = arg;
 	ev_timer_init(&h->timer, ws_hs_timeout, h);
 	ev_timer_init(&h->sniff, ws_hs_sniff_cb, h);
+	ev_timer_init(&h->quiet, ws_hs_quiet, h);
 	ws_hs_deadline(h);
 	return (h);
 }
@@ -2034,15 +2066,17 @@ ws_accept_start(const struct options *o, int fd, struct tls *tls,
 		return (NULL);
 	ASYNC_START(h, "ws_accept_start");
 	/*
-	 * A room or a broker takes plain TCP clients too, and a client is
-	 * one until its first bytes say otherwise: its deadline starts when
-	 * they do, and until then only --idle-timeout bounds its silence.
+	 * A room or a broker takes plain TCP clients too, told apart by
+	 * their first bytes, or by a silence of WS_SNIFF_QUIET_MS: an HTTP
+	 * client's deadline starts when it speaks, and until then the
+	 * silence and --idle-timeout bound it.
 	 */
 	if (o->broker || o->room) {
 		h->sniffing = 1;
 		ev_timer_disarm(&h->timer);
 		if (o->gate.idle_ms != TIME_NONE)
 			ev_timer_arm(&h->timer, o->gate.idle_ms);
+		ev_timer_arm(&h->quiet, WS_SNIFF_QUIET_MS);
 	}
 	/*
 	 * The first read is from the loop: writable at once, and the TLS
@@ -2064,6 +2098,7 @@ ws_hs_cancel(struct ws_hs *h)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);
 	ev_timer_disarm(&h->sniff);
+	ev_timer_disarm(&h->quiet);
 	tls_free(h->tls);
 	ws_hs_free_answer(h);
 	wsh_env_free(h->cgi);
