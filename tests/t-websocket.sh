@@ -211,6 +211,31 @@ closed 1000" "$(<"$SC_TMP/p.out")"
 	assertEquals "origin status" 0 "$WAIT_STATUS"
 }
 
+# Issue 52: a side that moves bytes (--ws-binary, an address pair's
+# ws:// side) offers the subprotocol "binary", and a text-mode server
+# then serves it bytes, not lines: nothing added, nothing taken out.
+test_binary_side_through_text_server() {
+	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
+	sport=$PORT
+	head -c 1000000 /dev/urandom >"$SC_TMP/r1m"
+	t 30 "$SC" -q 2 --ws-binary "ws://127.0.0.1:$sport/" <"$SC_TMP/r1m" \
+	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	assertEquals "--ws-binary status" 0 $?
+	assertEquals "--ws-binary stderr" "" "$(<"$SC_TMP/b.err")"
+	cmp "$SC_TMP/r1m" "$SC_TMP/b.out" ||
+	    fail "--ws-binary: $(wc -c <"$SC_TMP/b.out") bytes back"
+	grep -q 'WebSocket upgrade of /, subprotocol binary' "$SC_TMP/s.err" ||
+	    fail "not agreed: $(<"$SC_TMP/s.err")"
+	# The README's relay in front of the manual's echo server.
+	server fw tcp-l:127.0.0.1:0 "ws://127.0.0.1:$sport/" || fail "no relay"
+	printf 'l1\nl2\n' | t 20 "$SC" -q 2 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/r.out" 2>"$SC_TMP/r.err"
+	assertEquals "relay status" 0 $?
+	assertEquals "relay stderr" "" "$(<"$SC_TMP/r.err")"
+	assertEquals "through the relay" "$(printf 'l1\nl2\n.')" \
+	    "$(cat "$SC_TMP/r.out"; echo .)"
+}
+
 test_server_oversize() {
 	server s -l -k --websocket --ws-max-message 1000 -e cat 127.0.0.1 0 ||
 	    fail "no server"

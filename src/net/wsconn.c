@@ -156,6 +156,7 @@ struct ws {
 	struct tls		*tls;	/* the layer underneath, or NULL */
 	int			 server;
 	int			 binary; /* else a line is a message */
+	int			 bytes;	/* WS_PROTO_BINARY agreed: binary */
 	uint64_t		 max;	/* the longest message taken */
 	struct endpoint		*ep;
 
@@ -239,6 +240,8 @@ struct ws_hs {
 	char			**cgi;	/* the request's CGI variables */
 	char			 key[WS_KEY_LEN + 1];
 	const char		*protocols; /* a client's offer */
+	char			 offer[256]; /* it, WS_PROTO_BINARY added */
+	int			 bytes;	/* WS_PROTO_BINARY agreed */
 	int			 pmd;	/* permessage-deflate agreed */
 	struct ws_pmd		 pmdp;
 	struct ev_timer		 timer;
@@ -1466,10 +1469,11 @@ ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
 
 /*
  * Make ep, the endpoint of w's socket, speak WebSocket; it owns w.  In
- * binary mode each write is one binary message and messages are read as
- * their bytes; otherwise each line is a text message and each message
- * read ends with a newline.  Our close frame is the end of the write
- * side: the socket itself stays open for the peer's.
+ * binary mode (asked for, or WS_PROTO_BINARY agreed with the peer) each
+ * write is one binary message and messages are read as their bytes;
+ * otherwise each line is a text message and each message read ends with
+ * a newline.  Our close frame is the end of the write side: the socket
+ * itself stays open for the peer's.
  */
 void
 ws_attach(struct endpoint *ep, struct ws *w, int binary)
@@ -1487,7 +1491,7 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 	if (ep->shut == EP_SHUT_SOCKET)
 		ep->shut = EP_SHUT_NONE;
 	w->ep = ep;
-	w->binary = binary;
+	w->binary = binary || w->bytes;
 	if (w->o->ws_ping_ms > 0)
 		ev_timer_arm(&w->ping, w->o->ws_ping_ms);
 }
@@ -1666,6 +1670,7 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	w->inlen = extra;
 	w->cgi = h->cgi;
 	h->cgi = NULL;
+	w->bytes = h->bytes;
 	w->pmd = h->pmd;
 	w->pmdp = h->pmdp;
 	h->tls = NULL;
@@ -1742,6 +1747,16 @@ ws_hs_request(struct ws_hs *h)
 	if (r.protocols != NULL && h->o->ws_protocol != NULL)
 		ws_choose_protocol(r.protocols, h->o->ws_protocol, proto,
 		    sizeof(proto));
+	/*
+	 * A client that moves bytes (a sockcat with --ws-binary, an address
+	 * pair's side) says so: it is served its messages as their bytes,
+	 * whatever this server's mode, unless it chose another of ours.
+	 * Records (--ws-framed) carry every message as its bytes already.
+	 */
+	if (*proto == '\0' && r.protocols != NULL && !h->o->ws_framed &&
+	    ws_token(r.protocols, WS_PROTO_BINARY))
+		strlcpy(proto, WS_PROTO_BINARY, sizeof(proto));
+	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
 	/* The client's bytes, escaped: no terminal obeys them. */
 	path[room_escape((const unsigned char *)r.path, strlen(r.path),
 	    path)] = '\0';
@@ -1790,6 +1805,8 @@ ws_hs_answer(struct ws_hs *h)
 	}
 	if (*proto != '\0')
 		log_verbose(1, "WebSocket subprotocol: %s", proto);
+	/* The server moves bytes too: no lines either way. */
+	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
 	why = "bad Sec-WebSocket-Extensions";
 	switch (ws_header(h->in, "Sec-WebSocket-Extensions", ext,
 	    sizeof(ext))) {
@@ -2266,6 +2283,19 @@ ws_connect_start(const struct options *o, int fd, struct tls *tls,
 	r.key = h->key;
 	r.origin = o->ws_origin;
 	r.protocols = h->protocols = o->ws_protocol;
+	/*
+	 * A side that moves bytes offers WS_PROTO_BINARY: a sockcat server
+	 * in text mode then serves it bytes, not lines.
+	 */
+	if (o->ws_binary && !o->ws_framed) {
+		if (ws_offer_binary(o->ws_protocol, h->offer,
+		    sizeof(h->offer)) == -1) {
+			ws_hs_cancel(h);
+			log_cause(cause, "WebSocket: --ws-protocol too long");
+			return (NULL);
+		}
+		r.protocols = h->protocols = h->offer;
+	}
 	r.extensions = ws_compresses(o) ? WS_PMD_OFFER : NULL;
 	r.headers = o->ws_headers;
 	r.nheaders = o->nws_headers;
