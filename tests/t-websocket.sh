@@ -236,6 +236,38 @@ test_binary_side_through_text_server() {
 	    "$(cat "$SC_TMP/r.out"; echo .)"
 }
 
+# Issue 52: text mode makes the same messages of the same bytes, wherever
+# reads end: a CR before the newline is dropped when the newline comes
+# in the next read, and a line is one message whatever its parts turn
+# out to be.  (The pauses make separate reads; a loaded machine that
+# merged them would only make this test easier.)
+test_text_lines_whatever_the_reads() {
+	ws_peer p serve kinds
+	{ printf 'ab\r'; sleep 0.3; printf '\ncd'; sleep 0.3
+	  printf 'ef\ngh'; sleep 0.3; printf '\377\nlast'; } |
+	    t 20 "$SC" -N "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	assertEquals "client output" "" "$(cat "$SC_TMP/c.out" "$SC_TMP/c.err")"
+	ws_peer_wait
+	assertEquals "what the peer got" "got text 'ab'
+got text 'cdef'
+got binary b'gh\\xff'
+got text 'last'
+closed 1000" "$(grep -v '^PORT ' "$SC_TMP/p.out")"
+	# A program's output, the same way.
+	server s -l --websocket -c "printf 'ab\\r'; sleep 0.3; printf '\\ncd';
+	    sleep 0.3; printf 'ef\\ngh'; sleep 0.3; printf '\\377\\nlast'" \
+	    127.0.0.1 0 || fail "no server"
+	ws_peer q client say "$PORT" hi
+	ws_peer_wait
+	assertEquals "what the client got" "msg ab
+msg cdef
+msg b'gh\\xff'
+msg last
+closed 1000" "$(<"$SC_TMP/q.out")"
+}
+
 test_server_oversize() {
 	server s -l -k --websocket --ws-max-message 1000 -e cat 127.0.0.1 0 ||
 	    fail "no server"

@@ -12,9 +12,10 @@
  * that ends without a close frame and a write error end the read with an
  * error (ws_ep_why() says which), so that the session ends as a broken
  * TCP connection would, and a client's exit status says so.  Writing
- * takes a chunk (binary mode) or each of its lines (text mode) as one
- * message, as many at once as the output buffer holds; a line that is
- * not UTF-8 goes as a binary message, since a text message must be UTF-8.
+ * takes a chunk (binary mode) or each of its lines (text mode, a line
+ * held until its newline comes) as one message, as many at once as the
+ * output buffer holds; a line that is not UTF-8 goes as a binary
+ * message, since a text message must be UTF-8.
  * The close handshake is the pump's end of file: the peer's close ends
  * what is read, and the end of what is written sends ours.
  */
@@ -185,8 +186,10 @@ struct ws {
 	size_t			 olen;
 	int			 wop;	/* the message open (WS_OP_*) */
 	int			 wutf8;	/* ws_utf8()'s state of it */
-	unsigned char		 carry[4]; /* a character cut by a write */
-	size_t			 ncarry;
+	unsigned char		*line;	/* text: a line not ended yet, held */
+	size_t			 linelen;
+	int			 line_done; /* no more comes: it ends there */
+	int			 close_due; /* our close follows the line */
 	int			 close_sent;
 	int			 plain;	/* not WebSocket: a TCP client */
 	struct ev_timer		 ping;	/* --ws-ping */
@@ -454,7 +457,6 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 static int
 ws_room(const struct ws *w, size_t n)
 {
-	n += sizeof(w->carry);
 	if (w->pmd)
 		n = WS_Z_BOUND(n) + 64;
 	return (WS_OUT_SIZE - (w->olen - w->ooff) >=
@@ -607,7 +609,7 @@ ws_grace_cb(void *arg)
 	if (!w->close_sent) {
 		log_verbose(1, "WebSocket: answering the peer's close");
 		w->wop = 0;
-		w->ncarry = 0;
+		w->linelen = 0;
 		ws_send_close(w, w->peer_code != WS_CLOSE_NO_STATUS ?
 		    w->peer_code : WS_CLOSE_NORMAL, "");
 		w->answering = 1;
@@ -797,6 +799,8 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 	return (made);
 }
 
+static void	ws_finish(struct ws *);
+
 /*
  * Payload of data frames, as much as is there, up to n bytes: the frames
  * the bytes read hold, one after another, with a newline after each
@@ -818,6 +822,10 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	ep->rwant = 0;
 	if (w->ooff < w->olen)
 		(void)ws_flush(w, &want);
+	/* A line held, or our close, waited for that room. */
+	if (w->line_done && w->ooff == w->olen && !w->close_sent &&
+	    (w->linelen > 0 || w->close_due))
+		ws_finish(w);
 	for (;;) {
 		if (w->eol_due && got < n) {
 			out[got++] = '\n';
@@ -981,80 +989,119 @@ ws_ep_why(struct endpoint *ep, int error)
 }
 
 /*
- * Queue the next line of the n bytes at s (text mode): up to its newline,
- * which is not sent (nor a CR before it), or up to a buffer of it when
- * no newline comes that soon, which goes as a fragment of a message the
- * next write goes on with.  A message is text while what it holds is
- * UTF-8, cut only at a character's end (a character cut by the end of a
- * write waits in carry for the rest of it); a line that is not UTF-8
- * goes as a binary message, and one whose later fragment turns out not
- * to be ends its text message at the last whole character and goes on as
- * a binary message.  Returns the bytes of s taken, 0 when the frames
- * would not fit in the output buffer now.
+ * Queue len bytes at p as the next part of the line being written (text
+ * mode): its last when fin, which ends its message, else a part the
+ * next goes on with.  A message is text while what it holds is UTF-8; a
+ * line that is not goes as a binary message, and one whose later part
+ * turns out not to be (a line longer than a buffer) ends its text
+ * message at the last whole character and goes on as a binary message.
+ * A part that is not the last stops before a character it cuts and
+ * before a CR at its end (the newline may follow): those bytes begin the
+ * next part.  The caller has made room (ws_room()).  Returns the bytes
+ * of p queued.
  */
 static size_t
-ws_put_line(struct ws *w, const unsigned char *s, size_t n)
+ws_put_part(struct ws *w, const unsigned char *p, size_t len, int fin)
 {
-	const unsigned char	*nl;
-	size_t			 len, take, acc, bound;
-	int			 fin = 1, st, op;
+	size_t	 acc, bound, q = len, done = 0;
+	int	 st = 0, op;
 
-	len = take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
-	if ((nl = memchr(s, '\n', len)) != NULL) {
-		len = nl - s;
-		take = len + 1;
-		/* A line from a terminal or a -C peer: no CR. */
-		if (len > 0 && s[len - 1] == '\r')
-			len--;
-	} else
-		fin = 0;
-	if (!ws_room(w, len))
-		return (0);
+	if (!fin && q > 0 && p[q - 1] == '\r')
+		q--;
 	if (w->wop == WS_OP_BINARY) {
-		(void)ws_queue(w, fin, WS_OP_CONT, s, len);
+		(void)ws_queue(w, fin, WS_OP_CONT, p, q);
 		w->wop = fin ? 0 : WS_OP_BINARY;
-		return (take);
+		return (q);
 	}
-	st = w->wutf8;
-	acc = ws_utf8_span(&st, s, len, &bound);
-	if (acc == len && (st == 0 || !fin)) {
+	acc = ws_utf8_span(&st, p, q, &bound);
+	if (acc == q && (st == 0 || !fin)) {
+		if (st != 0)
+			q = bound;
 		op = w->wop == WS_OP_TEXT ? WS_OP_CONT : WS_OP_TEXT;
-		if (st == 0) {
-			(void)ws_queue2(w, fin, op, w->carry, w->ncarry, s,
-			    len);
-			w->ncarry = 0;
-			w->wop = fin ? 0 : WS_OP_TEXT;
-		} else if (bound > 0) {
-			/* Up to the character cut by this write's end. */
-			(void)ws_queue2(w, 0, op, w->carry, w->ncarry, s,
-			    bound);
-			memcpy(w->carry, s + bound, len - bound);
-			w->ncarry = len - bound;
-			w->wop = WS_OP_TEXT;
-		} else {
-			/* Still the same character: at most three bytes. */
-			memcpy(w->carry + w->ncarry, s, len);
-			w->ncarry += len;
-		}
-		w->wutf8 = st;
-		return (take);
+		(void)ws_queue(w, fin, op, p, q);
+		w->wop = fin ? 0 : WS_OP_TEXT;
+		return (q);
 	}
 	/* Not UTF-8: what is whole of the text so far ends its message. */
 	if (w->wop == WS_OP_TEXT) {
-		(void)ws_queue2(w, 1, WS_OP_CONT, w->carry,
-		    bound > 0 ? w->ncarry : 0, s, bound);
-		if (bound > 0) {
-			w->ncarry = 0;
-			s += bound;
-			len -= bound;
-		}
+		(void)ws_queue(w, 1, WS_OP_CONT, p, bound);
+		done = bound;
 		log_verbose(2, "WebSocket: a line that is not UTF-8 goes on "
 		    "as a binary message");
 	}
-	(void)ws_queue2(w, fin, WS_OP_BINARY, w->carry, w->ncarry, s, len);
-	w->ncarry = 0;
-	w->wutf8 = 0;
+	(void)ws_queue(w, fin, WS_OP_BINARY, p + done, q - done);
 	w->wop = fin ? 0 : WS_OP_BINARY;
+	return (q);
+}
+
+/*
+ * Text mode: the lines of the n bytes at s, each a message, as many as
+ * the output buffer takes.  A line goes when its newline comes (which is
+ * not sent, nor a CR before it); until then it is held, up to a buffer
+ * of it, which then goes as a part of its message, the rest following
+ * (ws_put_part()).  So where reads end changes nothing: the same bytes
+ * make the same messages.  What is held goes as a line of its own when
+ * nothing more comes (ws_finish()).  Returns the bytes of s taken.
+ */
+static size_t
+ws_put_text(struct ws *w, const unsigned char *s, size_t n)
+{
+	const unsigned char	*nl;
+	size_t			 take = 0, k, len, q;
+
+	while (take < n) {
+		k = n - take;
+		if (k > CHANNEL_BUFSIZE - w->linelen)
+			k = CHANNEL_BUFSIZE - w->linelen;
+		nl = memchr(s + take, '\n', k);
+		if (nl != NULL && w->linelen == 0) {
+			/* A whole line, straight from s. */
+			len = nl - (s + take);
+			if (len > 0 && s[take + len - 1] == '\r')
+				len--;
+			if (!ws_room(w, len))
+				break;
+			(void)ws_put_part(w, s + take, len, 1);
+			take = nl - s + 1;
+			continue;
+		}
+		if (nl != NULL)
+			k = nl - (s + take);
+		else if (w->linelen + k == CHANNEL_BUFSIZE &&
+		    !ws_room(w, CHANNEL_BUFSIZE))
+			break;
+		if (w->line == NULL &&
+		    (w->line = pool_get(CHANNEL_BUFSIZE)) == NULL) {
+			(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
+			break;
+		}
+		memcpy(w->line + w->linelen, s + take, k);
+		w->linelen += k;
+		take += k;
+		if (nl != NULL) {
+			/* The end of the line held. */
+			len = w->linelen;
+			if (len > 0 && w->line[len - 1] == '\r')
+				len--;
+			if (!ws_room(w, len)) {
+				w->linelen -= k;
+				take -= k;
+				break;
+			}
+			(void)ws_put_part(w, w->line, len, 1);
+			w->linelen = 0;
+			take++;
+		} else if (w->linelen == CHANNEL_BUFSIZE) {
+			/* A buffer of one line: a part of its message. */
+			q = ws_put_part(w, w->line, w->linelen, 0);
+			memmove(w->line, w->line + q, w->linelen - q);
+			w->linelen -= q;
+		}
+	}
+	if (w->linelen == 0 && w->line != NULL) {
+		pool_put(w->line, CHANNEL_BUFSIZE);
+		w->line = NULL;
+	}
 	return (take);
 }
 
@@ -1178,7 +1225,7 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 {
 	struct ws		*w = ep->data;
 	const unsigned char	*s = p;
-	size_t			 take, k;
+	size_t			 take;
 	ssize_t			 r;
 	int			 want;
 
@@ -1228,13 +1275,9 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	} else if (w->binary) {
 		take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
 		(void)ws_queue(w, 1, WS_OP_BINARY, s, take);
-	} else {
+	} else
 		/* The first line always fits: the buffer was emptied. */
-		for (take = 0; take < n; take += k) {
-			if ((k = ws_put_line(w, s + take, n - take)) == 0)
-				break;
-		}
-	}
+		take = ws_put_text(w, s, n);
 	if (ws_flush(w, &want) == -1) {
 		ws_broken(w);
 		return (-1);
@@ -1247,19 +1290,13 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	return (take);
 }
 
-/*
- * The end of what is written: an open message ends (a character left cut
- * goes as a binary message of its own), then our close.
- */
+/* The end of what is written: an open message ends, before our close. */
 static void
 ws_end_message(struct ws *w)
 {
 	if (w->wop != 0)
 		(void)ws_queue(w, 1, WS_OP_CONT, NULL, 0);
-	if (w->ncarry > 0)
-		(void)ws_queue(w, 1, WS_OP_BINARY, w->carry, w->ncarry);
 	w->wop = 0;
-	w->ncarry = 0;
 	w->wutf8 = 0;
 }
 
@@ -1295,12 +1332,63 @@ ws_ep_pending(struct endpoint *ep)
 	return (r == -1 || (size_t)r <= w->inlen);
 }
 
-/* The end of what is written: end an open message, then close. */
+/*
+ * Nothing more is written to w (line_done): a line held (text mode) goes
+ * as a message of its own, ended by the end of the input; then, when the
+ * end of what is written was asked for (close_due), the open message
+ * ends and our close follows.  What has no room yet goes once the frames
+ * owed are flushed (ws_read_frames() calls again).
+ */
+static void
+ws_finish(struct ws *w)
+{
+	int	 want;
+
+	if (w->close_sent)
+		return;
+	if (w->linelen > 0) {
+		if (!ws_room(w, w->linelen))
+			goto flush;
+		(void)ws_put_part(w, w->line, w->linelen, 1);
+		w->linelen = 0;
+	}
+	if (w->line != NULL) {
+		pool_put(w->line, CHANNEL_BUFSIZE);
+		w->line = NULL;
+	}
+	if (w->close_due) {
+		ws_end_message(w);
+		ws_send_close(w, w->peer_code > 0 &&
+		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
+		    WS_CLOSE_NORMAL, "");
+	}
+flush:
+	(void)ws_flush(w, &want);
+	if (w->ooff < w->olen && w->ep->reader != NULL) {
+		w->ep->rwant = EV_READ | want;
+		ep_update(w->ep);
+	}
+}
+
+/*
+ * The channel writing to ep has ended, all it read taken: a line still
+ * held is whole now.
+ */
+static void
+ws_ep_ended(struct endpoint *ep)
+{
+	struct ws	*w = ep->data;
+
+	w->line_done = 1;
+	if (w->linelen > 0)
+		ws_finish(w);
+}
+
+/* The end of what is written: what is held, an open message, our close. */
 static void
 ws_ep_shutdown(struct endpoint *ep)
 {
 	struct ws	*w = ep->data;
-	int		 want;
 
 	if (w->close_sent)
 		return;
@@ -1310,15 +1398,9 @@ ws_ep_shutdown(struct endpoint *ep)
 		ws_error(w, EINVAL, "--ws-framed: the input ended inside a "
 		    "record");
 	}
-	ws_end_message(w);
-	ws_send_close(w, w->peer_code > 0 &&
-	    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
-	    WS_CLOSE_NORMAL, "");
-	(void)ws_flush(w, &want);
-	if (w->ooff < w->olen && ep->reader != NULL) {
-		ep->rwant = EV_READ | want;
-		ep_update(ep);
-	}
+	w->line_done = 1;
+	w->close_due = 1;
+	ws_finish(w);
 }
 
 /* The session is over: a close if none was sent, best effort. */
@@ -1330,7 +1412,7 @@ ws_ep_free(struct endpoint *ep)
 
 	if (!w->close_sent) {
 		w->wop = 0;
-		w->ncarry = 0;
+		w->linelen = 0;
 		ws_send_close(w, w->peer_code > 0 &&
 		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
 		    WS_CLOSE_NORMAL, "");
@@ -1344,6 +1426,7 @@ static const struct ep_ops ws_ops = {
 	.read = ws_ep_read,
 	.write = ws_ep_write,
 	.pending = ws_ep_pending,
+	.ended = ws_ep_ended,
 	.shutdown = ws_ep_shutdown,
 	.free = ws_ep_free,
 	.why = ws_ep_why,
@@ -1430,6 +1513,8 @@ ws_free(struct ws *w)
 		tls_free(w->tls);
 	}
 	wsh_env_free(w->cgi);
+	if (w->line != NULL)
+		pool_put(w->line, CHANNEL_BUFSIZE);
 	if (w->zin != NULL) {
 		(void)inflateEnd(w->zin);
 		free(w->zin);

@@ -505,6 +505,9 @@ channel_settle(struct channel *ch)
 		ep_reset(ch->dst);
 		return;
 	}
+	if (ch->dst->ops != NULL && ch->dst->ops->ended != NULL &&
+	    ch->dst->wfd != -1)
+		ch->dst->ops->ended(ch->dst);
 	/*
 	 * The way back is over too, so the session ends now and closes dst:
 	 * its close says end-of-file (nothing unread waits in it, which
