@@ -1041,9 +1041,10 @@ ws_put_part(struct ws *w, const unsigned char *p, size_t len, int fin)
  * of it, which then goes as a part of its message, the rest following
  * (ws_put_part()).  So where reads end changes nothing: the same bytes
  * make the same messages.  What is held goes as a line of its own when
- * nothing more comes (ws_finish()).  Returns the bytes of s taken.
+ * nothing more comes (ws_finish()).  Returns the bytes of s taken, or -1
+ * (ENOMEM) when a line cannot be held.
  */
-static size_t
+static ssize_t
 ws_put_text(struct ws *w, const unsigned char *s, size_t n)
 {
 	const unsigned char	*nl;
@@ -1071,10 +1072,8 @@ ws_put_text(struct ws *w, const unsigned char *s, size_t n)
 		    !ws_room(w, CHANNEL_BUFSIZE))
 			break;
 		if (w->line == NULL &&
-		    (w->line = pool_get(CHANNEL_BUFSIZE)) == NULL) {
-			(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
-			break;
-		}
+		    (w->line = pool_get(CHANNEL_BUFSIZE)) == NULL)
+			return (-1);
 		memcpy(w->line + w->linelen, s + take, k);
 		w->linelen += k;
 		take += k;
@@ -1275,9 +1274,12 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	} else if (w->binary) {
 		take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
 		(void)ws_queue(w, 1, WS_OP_BINARY, s, take);
-	} else
+	} else {
 		/* The first line always fits: the buffer was emptied. */
-		take = ws_put_text(w, s, n);
+		if ((r = ws_put_text(w, s, n)) == -1)
+			return (-1);
+		take = r;
+	}
 	if (ws_flush(w, &want) == -1) {
 		ws_broken(w);
 		return (-1);
