@@ -845,6 +845,13 @@ on_tty() {
 	    "$@" >"$SC_TMP/$_ot.tty" 2>"$SC_TMP/$_ot.err"
 }
 
+# long_lines: L1, a line of 3,000 digits, and L2, one of 70,000, each
+# longer than a line editor's buffer once was (and L2 than it is now).
+long_lines() {
+	L1=$(printf '%.3000s' "$(printf '0123456789%.0s' {1..300})")
+	L2=$(printf '%.70000s' "$(printf '9876543210%.0s' {1..7000})")
+}
+
 # tty_text NAME: what on_tty NAME's terminal showed, without the carriage
 # returns the terminal puts before each line feed.
 tty_text() {

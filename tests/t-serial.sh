@@ -333,12 +333,14 @@ drive() {
 }
 
 # --raw -l on a terminal: cooked until a client comes, raw while it is
-# connected (the window size sent, ^C passed through as a byte), cooked
-# again when it leaves; status 0.
+# connected (the window size sent to a client that says it takes one, as
+# a --pty side does first, ^C passed through as a byte), cooked again
+# when it leaves; status 0.
 test_raw_listener_normal_end() {
 	LPORT=$(free_port)
 	# shellcheck disable=SC2046
 	drive 33x111 cooked "connect:tcp:127.0.0.1:$LPORT" raw \
+	    'netsend:\x1b]1073;naws\x07' \
 	    'netexpect:\xff\xfa\x1f\x00\x6f\x00\x21\xff\xf0' \
 	    'send:\x03\x1a~x' 'netexpect:\x03\x1a~x' 'netsend:hello\r\n' \
 	    'expect:hello\r\n' netclose exit:0 cooked -- \

@@ -299,6 +299,11 @@ struct ws_pmd {
 	int		 client_bits;	/* the client's window, 0: 15 */
 };
 #define WS_PMD_OFFER	"permessage-deflate; client_max_window_bits"
+/*
+ * The subprotocol of a side that moves bytes, not lines (websockify's
+ * name for it): agreed, each message is its bytes, both ways.
+ */
+#define WS_PROTO_BINARY	"binary"
 #define WS_EXT_MAX	512	/* a Sec-WebSocket-Extensions value */
 
 /* An upgrade request: what a client sends, what a server parsed. */
@@ -336,6 +341,7 @@ int		 ws_header(const char *, const char *, char *, size_t);
 int		 ws_token(const char *, const char *);
 void		 ws_choose_protocol(const char *, const char *, char *,
 		    size_t);
+int		 ws_offer_binary(const char *, char *, size_t);
 int		 ws_basic_auth(const char *, size_t, char *, size_t);
 ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
 		    const char **);

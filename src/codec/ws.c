@@ -465,6 +465,24 @@ ws_choose_protocol(const char *offered, const char *ours, char *out,
 }
 
 /*
+ * A client's offer of subprotocols (ours, NULL for none) with
+ * WS_PROTO_BINARY last unless it is there, in out (of size outsz).
+ * Returns 0, or -1 when it does not fit.
+ */
+int
+ws_offer_binary(const char *ours, char *out, size_t outsz)
+{
+	int	 n;
+
+	if (ours == NULL || ws_token(ours, WS_PROTO_BINARY))
+		n = snprintf(out, outsz, "%s", ours != NULL ? ours :
+		    WS_PROTO_BINARY);
+	else
+		n = snprintf(out, outsz, "%s, %s", ours, WS_PROTO_BINARY);
+	return (n < 0 || (size_t)n >= outsz ? -1 : 0);
+}
+
+/*
  * Append the path p to out (of size outsz, holding used bytes), with
  * every byte a request line cannot hold as it is (a control, a space,
  * DEL, and any byte past ASCII) as %XX, as curl does: a path cannot end

@@ -448,6 +448,7 @@ chat_connect(const struct options *o)
 		/* With -v, the dial has said so already. */
 		net_report_refused(o, o->host, o->ports[0], errno);
 		free(c.scratch);
+		edit_free(&c.ed);
 		return (1);
 	}
 	net_report_connect(o, o->host, o->ports[0], &peer);
@@ -463,6 +464,7 @@ chat_connect(const struct options *o)
 	if (c.s != NULL && ev_loop() == -1)
 		fatal("poll");
 	free(c.scratch);
+	edit_free(&c.ed);
 	return (c.status);
 }
 
@@ -687,5 +689,6 @@ chat_listen(const struct options *o)
 	} else
 		listener_run(o, c.lfd, &chat_listen_ops, &c, &c.l);
 	free(c.scratch);
+	edit_free(&c.ed);
 	return (c.status);
 }

@@ -774,7 +774,7 @@ conn_start_stdio(struct conn *c)
 			    UDP_MAXPAYLOAD;
 		if (o->crlf)
 			c->tx->xform = crlf_xform;
-		if (o->raw && term_start(c->tx) == -1)
+		if (o->raw && term_start(c->tx, c->rx) == -1)
 			return (-1);
 		if (o->readline && conn_readline(c, in) == -1)
 			return (-1);
@@ -867,10 +867,15 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	/* Over DTLS each read of the program's is one record. */
 	if (p->o->socktype == SOCK_DGRAM && p->o->ssl)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;
-	/* A terminal takes its window size from what the peer sends. */
+	/*
+	 * A terminal takes its window size from what the peer sends, once
+	 * it has said, first, that it does.
+	 */
 	if (p->o->pty) {
 		c->rx->xform = pty_xform;
 		c->rx->xgrow = NAWS_LEN;
+		if (pty_hello(c->tx) == -1)
+			goto fail;
 	}
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		goto fail;
