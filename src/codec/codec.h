@@ -369,6 +369,7 @@ const char	*wsh_next_header(const char *, const char **, size_t *,
 		    const char **, size_t *);
 int		 wsh_cgi_name(const char *, size_t, char *, size_t);
 size_t		 wsh_cgi_value(const char *, size_t, char *, size_t);
+size_t		 wsh_server_name(const char *, char *, size_t);
 int		 wsh_frame_parse(const char *, size_t, uint64_t, int *,
 		    uint64_t *);
 size_t		 wsh_frame_encode(char *, size_t, int, uint64_t);
