@@ -508,14 +508,26 @@ net_bind_source(const struct options *o, int fd, int af, char **cause)
 	struct options	 so = *o;
 	struct addrinfo	*res;
 	char		 label[NI_MAXHOST * 2 + 32];
-	int		 error, on = 1;
+	int		 error, on = 1, type;
+	socklen_t	 len = sizeof(type);
 
 	if (o->source == NULL && o->source_port == NULL)
 		return (0);
 	so.family = af;
 	if (net_resolve(&so, o->source, o->source_port, 1, &res, cause) == -1)
 		return (-1);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/*
+	 * SO_REUSEADDR lets a TCP client bind its -p again while the last
+	 * connection from it waits in TIME_WAIT; a connection is known by
+	 * both its ends, so nobody else's socket on the port can take its
+	 * bytes.  On a datagram socket it would let any local user bind
+	 * the same address and port and receive the peer's replies: a
+	 * UDP or DTLS client's port is its own (doc/design.md, "Datagram
+	 * sockets").
+	 */
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		error = errno;
 		/* nc's words, then what could not be bound. */
