@@ -330,8 +330,8 @@ size_t		 ws_utf8_span(int *, const unsigned char *, size_t,
 		    size_t *);
 int		 ws_close_code_valid(int);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
-int		 ws_close_parse(const unsigned char *, size_t, int *, char *,
-		    int *);
+int		 ws_close_parse(const unsigned char *, size_t, int *,
+		    const unsigned char **, size_t *, int *);
 int		 ws_header(const char *, const char *, char *, size_t);
 int		 ws_token(const char *, const char *);
 void		 ws_choose_protocol(const char *, const char *, char *,

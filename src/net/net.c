@@ -417,18 +417,23 @@ net_service(const char *port, int udp)
 	return (sv != NULL ? sv->s_name : "*");
 }
 
-/* "HOST (ADDR)" when the name given is not the address it resolved to. */
+/*
+ * "HOST (ADDR)" when the name given is not the address it resolved to;
+ * the name escaped (a proxy server's client chose it).
+ */
 void
 net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
     char *out, size_t outlen)
 {
 	char	 addr[NI_MAXHOST], port[NI_MAXSERV];
+	char	 esc[LOG_ESCAPED(NI_MAXHOST)];
 
 	net_format(sa, len, 1, addr, sizeof(addr), port, sizeof(port));
+	log_escape(esc, sizeof(esc), host, strlen(host));
 	if (strcmp(host, addr) == 0)
-		strlcpy(out, host, outlen);
+		strlcpy(out, esc, outlen);
 	else
-		snprintf(out, outlen, "%s (%s)", host, addr);
+		snprintf(out, outlen, "%s (%s)", esc, addr);
 }
 
 /*
@@ -987,6 +992,7 @@ net_report_named(const struct options *o, const struct net_peer *peer,
     const char *name)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+	char	 esc[LOG_ESCAPED(NI_MAXHOST)];
 
 	if (o->verbose < 1)
 		return;
@@ -1000,7 +1006,10 @@ net_report_named(const struct options *o, const struct net_peer *peer,
 	}
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1,
 	    host, sizeof(host), port, sizeof(port));
-	log_info("Connection received on %s %s", name != NULL ? name : host,
+	/* The name is what a resolver said, which may be anything. */
+	if (name != NULL)
+		log_escape(esc, sizeof(esc), name, strlen(name));
+	log_info("Connection received on %s %s", name != NULL ? esc : host,
 	    port);
 }
 
