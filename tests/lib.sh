@@ -885,6 +885,25 @@ for addr in ("127.0.0.1", "0.0.0.0"):
 EOF
 }
 
+# can_be_nobody: can this shell run commands as user nobody (root, with
+# setpriv)?  as_nobody CMD...: run CMD as nobody, with nobody's group
+# and no other.  sticky_dir NAME: $SC_TMP/NAME, a directory like /tmp
+# (world-writable, sticky) that nobody can reach: for the tests of
+# names another user puts where sockcat makes or reads its files.
+can_be_nobody() {
+	[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	    as_nobody true 2>/dev/null
+}
+as_nobody() {
+	t 10 setpriv --reuid=nobody --regid="$(id -g nobody 2>/dev/null)" \
+	    --clear-groups "$@"
+}
+sticky_dir() {
+	chmod 711 "$SC_TMP"
+	# bash's loadable mkdir takes -m as a umask would: chmod does it.
+	mkdir "$SC_TMP/$1" && chmod 1777 "$SC_TMP/$1"
+}
+
 # sc_require_websockets: skip the whole suite (exit 77) unless Python's
 # websockets library (Debian's python3-websockets) can be imported by
 # the suites' python3, which starts without the site module.

@@ -7,7 +7,8 @@
 # symbolic links refused, dot-files absent but with --ws-static-dotfiles,
 # sockets, FIFOs and devices absent and never opened), a page of
 # --ws-static echoed through -e, --ws-allow-origin and --ws-path, the CGI
-# variables of -c, and --ws-framed both ways against Python's websockets.
+# variables of -c (SERVER_NAME from any Host), and --ws-framed both ways
+# against Python's websockets.
 
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 . "$TESTS_DIR/lib.sh"
@@ -478,6 +479,54 @@ test_cgi_variables() {
 	assertEquals "variables" \
 	    "/p%41th%1b?q|/pAth|a[31mb;\$(id)|test agent|127.0.0.1|$PORT|http://o.example" \
 	    "$out"
+}
+
+# SERVER_NAME is the Host without its port, an IPv6 address in its
+# brackets; a Host that opens a bracket and never closes it, 4,096 bytes
+# and more, is taken whole (issue 52: its copy was written one byte past
+# its end).  Every upgrade is answered and the server serves on.
+test_cgi_server_name() {
+	server s -lk --websocket -c 'printf "%s\n" "$SERVER_NAME"' \
+	    127.0.0.1 0 || fail "no server"
+	for host in example.org:8080 example.org '[::1]:80' '[::1' \
+	    "[$(printf '%05000d' 0)" "[$(printf '%04095d' 0)"; do
+		t 20 python3 - "$PORT" "$host" >"$SC_TMP/c.out" \
+		    2>"$SC_TMP/c.err" <<'EOF2'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"GET / HTTP/1.1\r\nHost: " + sys.argv[2].encode() +
+          b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          b"Sec-WebSocket-Version: 13\r\n\r\n")
+got = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    got += b
+head, _, rest = got.partition(b"\r\n\r\n")
+print(head.split(b"\r\n")[0].decode())
+# One unmasked text frame: its length, then the line.
+n = rest[1] & 0x7f
+off = 2 if n < 126 else 4
+if n == 126:
+    n = int.from_bytes(rest[2:4], "big")
+print(rest[off:off + n].decode())
+EOF2
+		assertEquals "${host:0:20}: status: $(<"$SC_TMP/c.err")" 0 $?
+		case $host in
+		'[::1]:80') want='[::1]' ;;
+		'['*) want=$host ;;
+		*) want=${host%%:*} ;;
+		esac
+		# A value is cut at 4,096 bytes, as every CGI value is.
+		want=${want:0:4096}
+		assertEquals "${host:0:20}: answer" "HTTP/1.1 101 Switching Protocols" \
+		    "$(head -n 1 "$SC_TMP/c.out")"
+		assertEquals "${host:0:20}: SERVER_NAME" "$want" \
+		    "$(sed -n 2p "$SC_TMP/c.out")"
+	done
+	still_running "$SERVER_PID" 0.2 || fail "the server ended"
 }
 
 # --ws-allow-origin and --ws-path: 403 and 404 before any upgrade.

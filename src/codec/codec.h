@@ -335,8 +335,8 @@ size_t		 ws_utf8_span(int *, const unsigned char *, size_t,
 		    size_t *);
 int		 ws_close_code_valid(int);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
-int		 ws_close_parse(const unsigned char *, size_t, int *, char *,
-		    int *);
+int		 ws_close_parse(const unsigned char *, size_t, int *,
+		    const unsigned char **, size_t *, int *);
 int		 ws_header(const char *, const char *, char *, size_t);
 int		 ws_token(const char *, const char *);
 void		 ws_choose_protocol(const char *, const char *, char *,
@@ -377,6 +377,7 @@ const char	*wsh_next_header(const char *, const char **, size_t *,
 		    const char **, size_t *);
 int		 wsh_cgi_name(const char *, size_t, char *, size_t);
 size_t		 wsh_cgi_value(const char *, size_t, char *, size_t);
+size_t		 wsh_server_name(const char *, char *, size_t);
 int		 wsh_frame_parse(const char *, size_t, uint64_t, int *,
 		    uint64_t *);
 size_t		 wsh_frame_encode(char *, size_t, int, uint64_t);

@@ -87,6 +87,9 @@ static struct termios	 serial_saved;
 /* The link to our pseudo-terminal, while it is there. */
 static char		 ptylink_path[PATH_MAX];
 static char		 ptylink_target[64];
+static dev_t		 ptylink_dev;	/* The link made, and removed. */
+static ino_t		 ptylink_ino;
+static int		 ptylink_fd = -1; /* holds it: its inode is not reused */
 
 /*
  * The termios speed of bps bits per second, or -1 (errno EINVAL) when
@@ -217,30 +220,28 @@ fail:
 
 /*
  * Remove the link to our pseudo-terminal, if it is still the one we
- * made.  Async-signal-safe.
+ * made (same device and inode), not one put there since.
+ * Async-signal-safe.
  */
 static void
 ptylink_cleanup(int sig)
 {
-	char	 target[sizeof(ptylink_target)];
-	ssize_t	 n;
+	struct stat	 st;
 
 	(void)sig;
 	if (ptylink_path[0] == '\0')
 		return;
-	n = readlink(ptylink_path, target, sizeof(target) - 1);
-	if (n != -1) {
-		target[n] = '\0';
-		if (strcmp(target, ptylink_target) == 0)
-			unlink(ptylink_path);
-	}
+	if (lstat(ptylink_path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    st.st_dev == ptylink_dev && st.st_ino == ptylink_ino)
+		unlink(ptylink_path);
 	ptylink_path[0] = '\0';
 }
 
 /*
  * May the link path be made?  Not when something is there, unless it is
- * a link to a pseudo-terminal that has gone (left by a sockcat that was
- * killed), which is removed.
+ * a link of the user's own to a pseudo-terminal that has gone (left by a
+ * sockcat that was killed), which is removed: another user's link is
+ * theirs.
  */
 static int
 ptylink_free(const char *path)
@@ -251,8 +252,8 @@ ptylink_free(const char *path)
 
 	if (lstat(path, &st) == -1)
 		return (errno == ENOENT ? 0 : -1);
-	if (S_ISLNK(st.st_mode) && (n = readlink(path, target,
-	    sizeof(target) - 1)) != -1) {
+	if (S_ISLNK(st.st_mode) && st.st_uid == geteuid() &&
+	    (n = readlink(path, target, sizeof(target) - 1)) != -1) {
 		target[n] = '\0';
 		if (strncmp(target, "/dev/pts/", 9) == 0 &&
 		    stat(path, &st) == -1 && errno == ENOENT)
@@ -274,6 +275,7 @@ ptylink_open(const char *path, int *slave, char **cause)
 {
 	struct pty	 pt;
 	struct termios	 t;
+	struct stat	 st;
 	int		 error;
 
 	*cause = NULL;
@@ -304,10 +306,32 @@ ptylink_open(const char *path, int *slave, char **cause)
 	strlcpy(ptylink_target, pt.path, sizeof(ptylink_target));
 	strlcpy(ptylink_path, path, sizeof(ptylink_path));
 	cleanup_add(ptylink_cleanup);
+	/*
+	 * The link itself stays open (O_PATH), so that its inode number
+	 * cannot be given to a link put in its place: at exit the same
+	 * device and inode are the same link.
+	 */
 	if (symlink(pt.path, path) == -1) {
 		ptylink_path[0] = '\0';
 		goto fail_pty;
 	}
+	if ((ptylink_fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1 || fstat(ptylink_fd, &st) == -1)
+		error = errno;
+	else if (!S_ISLNK(st.st_mode))
+		error = ESTALE;	/* put in its place at once */
+	else
+		error = 0;
+	if (error != 0) {
+		ptylink_path[0] = '\0';
+		if (ptylink_fd != -1)
+			close(ptylink_fd);
+		ptylink_fd = -1;
+		errno = error;
+		goto fail_pty;
+	}
+	ptylink_dev = st.st_dev;
+	ptylink_ino = st.st_ino;
 	*slave = pt.slave;
 	return (pt.master);
 

@@ -698,8 +698,10 @@ ws_read_end(struct ws *w, ssize_t n, int want)
 static ssize_t
 ws_control(struct ws *w)
 {
-	char	 reason[WS_CTRL_MAX * 4 + 1];
-	int	 code, answer, want;
+	const unsigned char	*r;
+	char			 reason[LOG_ESCAPED(WS_CTRL_MAX)];
+	size_t			 rlen;
+	int			 code, answer, want;
 
 	switch (w->f.opcode) {
 	case WS_OP_PING:
@@ -711,9 +713,11 @@ ws_control(struct ws *w)
 	case WS_OP_PONG:
 		return (1);
 	}
-	if (ws_close_parse(w->ctrl, w->ctrllen, &code, reason, &answer) ==
-	    -1)
+	if (ws_close_parse(w->ctrl, w->ctrllen, &code, &r, &rlen,
+	    &answer) == -1)
 		return (ws_fail(w, answer, "bad close frame"));
+	/* The peer's words, escaped: no terminal obeys them. */
+	log_escape(reason, sizeof(reason), r, rlen);
 	log_verbose(1, "WebSocket: the peer closed with %d%s%s", code,
 	    *reason != '\0' ? ": " : "", reason);
 	/*
@@ -1259,10 +1263,9 @@ ws_put_text(struct ws *w, const unsigned char *s, size_t n)
 static ssize_t
 ws_bad_record(struct ws *w, const char *why)
 {
-	char	 shown[sizeof(w->rhdr) * 4 + 1];
+	char	 shown[LOG_ESCAPED(sizeof(w->rhdr))];
 
-	shown[room_escape((const unsigned char *)w->rhdr, w->rhdrlen,
-	    (unsigned char *)shown)] = '\0';
+	log_escape(shown, sizeof(shown), w->rhdr, w->rhdrlen);
 	(void)snprintf(w->fwhy, sizeof(w->fwhy), "--ws-framed: %s: \"%s\"",
 	    why, shown);
 	w->ferr = EINVAL;
@@ -2066,7 +2069,8 @@ ws_hs_request(struct ws_hs *h)
 	const char	*why;
 	char		 proto[256] = "", offer[WS_EXT_MAX];
 	char		 ext[WS_EXT_MAX] = "";
-	unsigned char	 path[sizeof(r.pathbuf) * 4];
+	char		 path[LOG_ESCAPED(sizeof(r.pathbuf))];
+	char		 method[LOG_ESCAPED(sizeof(h->ans->method))];
 	ssize_t		 n;
 	int		 status;
 
@@ -2076,8 +2080,10 @@ ws_hs_request(struct ws_hs *h)
 	}
 	if (wsh_route(h->o, h->in, h->ans) == WSH_ANSWER) {
 		/* The client's bytes, escaped: no terminal obeys them. */
-		path[room_escape((const unsigned char *)h->ans->target,
-		    strlen(h->ans->target), path)] = '\0';
+		log_escape(path, sizeof(path), h->ans->target,
+		    strlen(h->ans->target));
+		log_escape(method, sizeof(method), h->ans->method,
+		    strlen(h->ans->method));
 		memcpy(h->out, h->ans->head, h->ans->headlen);
 		h->olen = h->ans->headlen;
 		if (h->ans->refusal) {
@@ -2092,7 +2098,7 @@ ws_hs_request(struct ws_hs *h)
 			}
 			return (0);
 		}
-		log_verbose(1, "HTTP %s %s: %d", h->ans->method, path,
+		log_verbose(1, "HTTP %s %s: %d", method, path,
 		    h->ans->status);
 		return (0);
 	}
@@ -2123,8 +2129,7 @@ ws_hs_request(struct ws_hs *h)
 		strlcpy(proto, WS_PROTO_BINARY, sizeof(proto));
 	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
 	/* The client's bytes, escaped: no terminal obeys them. */
-	path[room_escape((const unsigned char *)r.path, strlen(r.path),
-	    path)] = '\0';
+	log_escape(path, sizeof(path), r.path, strlen(r.path));
 	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
 	    *proto != '\0' ? ", subprotocol " : "", proto);
 	/* permessage-deflate, unless --ws-no-compress refuses it. */
@@ -2156,13 +2161,11 @@ static int
 ws_hs_answer(struct ws_hs *h)
 {
 	const char	*why;
-	char		 proto[256], raw[256], ext[WS_EXT_MAX];
-	unsigned char	 line[sizeof(raw) * 4];
+	char		 proto[256], ext[WS_EXT_MAX];
+	char		 line[LOG_ESCAPED(WS_EXT_MAX)];
 
 	/* The server's status line, escaped: no terminal obeys it. */
-	strlcpy(raw, h->in, sizeof(raw));
-	raw[strcspn(raw, "\r\n")] = '\0';
-	line[room_escape((unsigned char *)raw, strlen(raw), line)] = '\0';
+	log_escape(line, LOG_ESCAPED(255), h->in, strcspn(h->in, "\r\n"));
 	log_verbose(1, "WebSocket: %s", line);
 	if (ws_check_accept(h->in, h->key, h->protocols, proto,
 	    sizeof(proto), &why) == -1) {
@@ -2183,9 +2186,8 @@ ws_hs_answer(struct ws_hs *h)
 		if (ws_compresses(h->o) &&
 		    ws_pmd_answer(ext, &h->pmdp, &why) == 0) {
 			h->pmd = 1;
-			line[room_escape((unsigned char *)ext, strlen(ext),
-			    line)] = '\0';
-			log_verbose(1, "WebSocket: %s", line);
+			log_verbose(1, "WebSocket: %s", log_escape(line,
+			    sizeof(line), ext, strlen(ext)));
 			break;
 		}
 		/* FALLTHROUGH */
