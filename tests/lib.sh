@@ -845,6 +845,13 @@ on_tty() {
 	    "$@" >"$SC_TMP/$_ot.tty" 2>"$SC_TMP/$_ot.err"
 }
 
+# long_lines: L1, a line of 3,000 digits, and L2, one of 70,000, each
+# longer than a line editor's buffer once was (and L2 than it is now).
+long_lines() {
+	L1=$(printf '%.3000s' "$(printf '0123456789%.0s' {1..300})")
+	L2=$(printf '%.70000s' "$(printf '9876543210%.0s' {1..7000})")
+}
+
 # tty_text NAME: what on_tty NAME's terminal showed, without the carriage
 # returns the terminal puts before each line feed.
 tty_text() {
@@ -876,6 +883,25 @@ for addr in ("127.0.0.1", "0.0.0.0"):
             print(errno.errorcode.get(e.errno, str(e)))
         s.close()
 EOF
+}
+
+# can_be_nobody: can this shell run commands as user nobody (root, with
+# setpriv)?  as_nobody CMD...: run CMD as nobody, with nobody's group
+# and no other.  sticky_dir NAME: $SC_TMP/NAME, a directory like /tmp
+# (world-writable, sticky) that nobody can reach: for the tests of
+# names another user puts where sockcat makes or reads its files.
+can_be_nobody() {
+	[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	    as_nobody true 2>/dev/null
+}
+as_nobody() {
+	t 10 setpriv --reuid=nobody --regid="$(id -g nobody 2>/dev/null)" \
+	    --clear-groups "$@"
+}
+sticky_dir() {
+	chmod 711 "$SC_TMP"
+	# bash's loadable mkdir takes -m as a umask would: chmod does it.
+	mkdir "$SC_TMP/$1" && chmod 1777 "$SC_TMP/$1"
 }
 
 # sc_require_websockets: skip the whole suite (exit 77) unless Python's

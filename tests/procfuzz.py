@@ -6,11 +6,18 @@ the whole process.  Each server mode is started, from the sanitizer build
 by preference, and fed mutated sessions over its socket for a time:
 sessions of real clients (tests/procfuzz/*.bin: HTTP requests and
 WebSocket upgrades, WebSocket frames, SOCKS 4 and 5, HTTP CONNECT, PROXY
-headers, TLS ClientHellos, room and chat lines), cut into pieces written
-one by one, with pauses, over several connections at once, ended by a
-close, a half-close or a reset.  Then a proper client must still be
-served, the server must end on SIGTERM, and no sanitizer report may have
-been written.
+headers, TLS ClientHellos, room and chat lines) and made ones (requests
+for --ws-static's files, upgrades whose headers become CGI variables,
+DTLS ClientHellos of sockcat's own client sent again with their cookie),
+cut into pieces written one by one, with pauses, over several
+connections at once, ended by a close, a half-close or a reset.  So are
+the listening kinds of address pairs.  A --reconnect client is fuzzed
+from the other side: the fuzzer is its server, and answers each of its
+connections (and WebSocket upgrades) with mutated sessions and ends
+them; a pty: link and a serial: line (a pseudo-terminal standing in) are
+written to.  Then a proper client must still be served (or the client
+come back, or a line come back through the terminal), the process must
+end on SIGTERM, and no sanitizer report may have been written.
 
     procfuzz.py [--seed N] [--seconds S] [--jobs J] [--mode NAME]...
                 [--list] SOCKCAT REPORTDIR
@@ -31,9 +38,12 @@ length, then the bytes.
 """
 
 import argparse
+import base64
 import errno
 import glob
+import hashlib
 import os
+import pty
 import random
 import select
 import signal
@@ -43,8 +53,10 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
+import tty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, 'procfuzz')
@@ -54,8 +66,18 @@ WS_KEY = b'dGhlIHNhbXBsZSBub25jZQ=='
 # to it most, how a proper client is checked, and its transport.
 # "echo" checks that a line comes back, "out" that it reaches the
 # server's standard output; "socks5" and "connect" go through the proxy
-# to the echo server; "ws-" first upgrades the connection.  {echo} is
-# the port of a local echo server.
+# to the echo server; "ws-" first upgrades the connection; "http-get"
+# fetches a file of --ws-static; "udp-echo" and "dtls-echo" a datagram
+# back; "reconnect" a line each way on the client's next connection
+# ("reconnect-ws" over a WebSocket); "link-echo" a line back through a
+# pseudo-terminal.  {echo} and {uecho} are the ports of local TCP and
+# UDP echo servers, {dir} the mode's own directory, {port} the port the
+# fuzzer listens on (a client's server), {tty} the terminal of a
+# stand-in serial line.  A sixth element, when there is one, says more:
+# "addr": False, the arguments hold the address (an address pair, a
+# client); "role": "client" (the fuzzer is its server) or "device" (the
+# fuzzer writes to its terminal); "upgrade": "cgi", the upgrade requests
+# are mutated too (their headers become CGI variables).
 MODES = [
     ('plain', ['-lk'], ['line', 'http', 'tls', 'proxy'], 'out', 'tcp'),
     ('exec', ['-lk', '-e', '/bin/cat'], ['line', 'http'], 'echo', 'tcp'),
@@ -88,7 +110,77 @@ MODES = [
     ('ssl-ws-exec', ['-lk', '--ssl', '--websocket', '-e', '/bin/cat'],
      ['ws', 'tls'], 'ws-echo', 'tls'),
     ('udp', ['-u', '-lk'], ['line', 'chat', 'room'], 'out', 'udp'),
+    ('ws-static', ['-lk', '--websocket', '--ws-static', '{dir}/www'],
+     ['static', 'http', 'ws'], 'http-get', 'tcp'),
+    ('ws-cgi', ['-lk', '--websocket', '-c', 'env; exec cat'],
+     ['cgi', 'ws', 'http'], 'ws-echo', 'tcp', {'upgrade': 'cgi'}),
+    ('pair-tcp-l', ['tcp-l:127.0.0.1:0', 'tcp:127.0.0.1:{echo}'],
+     ['line', 'http', 'proxy'], 'echo', 'tcp', {'addr': False}),
+    ('pair-udp-l', ['udp-l:127.0.0.1:0', 'udp:127.0.0.1:{uecho}'],
+     ['line', 'chat', 'room'], 'udp-echo', 'udp', {'addr': False}),
+    ('pair-unix-l', ['unix-l:{dir}/s.sock', 'tcp:127.0.0.1:{echo}'],
+     ['line', 'http'], 'echo', 'unix', {'addr': False}),
+    ('pair-tls-l', ['tls-l:127.0.0.1:0', 'tcp:127.0.0.1:{echo}'],
+     ['line', 'http', 'tls'], 'echo', 'tls', {'addr': False}),
+    ('pair-ws-l', ['ws-l:127.0.0.1:0', 'tcp:127.0.0.1:{echo}'],
+     ['ws', 'http'], 'ws-echo', 'tcp', {'addr': False}),
+    ('dtls', ['-u', '--ssl', '-lk', '-e', '/bin/cat'], ['dtls', 'line'],
+     'dtls-echo', 'dtls'),
+    ('reconnect', ['--reconnect', '--retry-interval', '50ms', '127.0.0.1',
+                   '{port}'], ['line', 'http', 'chat', 'tls'], 'reconnect',
+     'tcp', {'addr': False, 'role': 'client'}),
+    ('reconnect-ws', ['--reconnect', '--retry-interval', '50ms',
+                      'ws://127.0.0.1:{port}/'], ['ws', 'http', 'line'],
+     'reconnect-ws', 'tcp', {'addr': False, 'role': 'client'}),
+    ('pty', ['pty:{dir}/link', 'tcp:127.0.0.1:{echo}'],
+     ['line', 'chat', 'room', 'http'], 'link-echo', 'link',
+     {'addr': False, 'role': 'device'}),
+    ('serial', ['serial:{tty},115200', 'tcp:127.0.0.1:{echo}'],
+     ['line', 'chat', 'room', 'http'], 'link-echo', 'serial',
+     {'addr': False, 'role': 'device'}),
 ]
+
+# Sessions made here rather than recorded: requests for the files of
+# --ws-static (paths that climb, encode, end oddly; ranges; methods), and
+# WebSocket upgrades whose headers become a program's CGI variables.
+STATIC_FILE = b'procfuzz static file\n'
+
+
+def synth_corpus():
+    static = []
+    for method in (b'GET', b'HEAD', b'POST', b'OPTIONS', b'PUT', b'DELETE',
+                   b'TRACE', b'CONNECT', b'get', b'GET\x00'):
+        for path in (b'/', b'/a.txt', b'/sub/', b'/sub/b.bin', b'/out',
+                     b'/.hidden', b'/%2e%2e/etc/passwd', b'/sub/../a.txt',
+                     b'//a.txt', b'/a.txt?x=1#f', b'/%61.txt', b'/a%00.txt',
+                     b'/sub%2fb.bin', b'a.txt', b'*', b'http://x/a.txt',
+                     b'/' + b'a/' * 300, b'/\xff\xfe', b'/sub/b.bin/'):
+            static.append([method + b' ' + path + b' HTTP/1.1\r\n'
+                           b'Host: 127.0.0.1\r\n\r\n'])
+    for rng in (b'bytes=0-3', b'bytes=-5', b'bytes=5-', b'bytes=0-0,2-3',
+                b'bytes=99999-', b'bytes=3-1', b'bytes=-0',
+                b'bytes=0-18446744073709551616', b'lines=1-2', b''):
+        static.append([b'GET /sub/b.bin HTTP/1.1\r\nHost: x\r\nRange: ' +
+                       rng + b'\r\nIf-Range: x\r\n\r\n'])
+    static.append([b'GET /a.txt HTTP/1.0\r\n\r\n',
+                   b'GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n'])
+    static.append([b'POST /a.txt HTTP/1.1\r\nHost: x\r\n'
+                   b'Content-Length: 5\r\n\r\nhello'])
+    cgi = []
+    for host in (b'example.org', b'example.org:8080', b'[::1]:80', b'[::1',
+                 b'[' + b'a' * 5000, b'[' + b'a' * 4095, b'', b':', b'[]',
+                 b'x' * 9000, b'a:b:c', b'\x1b]0;t\x07'):
+        cgi.append([ws_upgrade(b'/cgi?q=%41&r=' + b'x' * 100,
+                               b'Host: ' + host + b'\r\n')])
+    for extra in (b'X-A_B: 1\r\n', b'X.B: 2\r\n', b'Proxy: http://x\r\n',
+                  b'X-Dup: 1\r\nX-Dup: 2\r\n', b'Cookie: a=b; c=d\r\n',
+                  b'X-Long: ' + b'L' * 4200 + b'\r\n',
+                  b'X-Ctl: a\x01b\x7fc\r\n', b': empty\r\n',
+                  b'Content-Length: 3\r\n', b'Origin: http://o\r\n',
+                  b'Sec-WebSocket-Protocol: a, b\r\n',
+                  b'User-Agent: \xff\xfe\r\n'):
+        cgi.append([ws_upgrade(b'/p%2fq%00?x', extra)])
+    return {'static': static, 'cgi': cgi}
 
 INTERESTING = [b'\x00', b'\xff', b'\x7f', b'\x80', b'\xff\xff',
                b'\x00\x00', b'\xff\xff\xff\xff', b'\x7f\xff\xff\xff',
@@ -112,6 +204,7 @@ def load_corpus():
         if recs:
             fam = os.path.basename(path).split('-', 1)[0]
             corpus.setdefault(fam, []).append(recs)
+    corpus.update(synth_corpus())
     return corpus
 
 
@@ -232,8 +325,8 @@ class Mutator:
         return hdr + payload
 
 
-def ws_upgrade(path=b'/'):
-    return (b'GET ' + path + b' HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+def ws_upgrade(path=b'/', headers=b'Host: 127.0.0.1\r\n'):
+    return (b'GET ' + path + b' HTTP/1.1\r\n' + headers +
             b'Upgrade: websocket\r\nConnection: Upgrade\r\n'
             b'Sec-WebSocket-Key: ' + WS_KEY + b'\r\n'
             b'Sec-WebSocket-Version: 13\r\n\r\n')
@@ -303,38 +396,166 @@ class EchoServer(threading.Thread):
             c.close()
 
 
+class UdpEchoServer(threading.Thread):
+    """A local UDP echo server: the target of an address pair's udp:."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(('127.0.0.1', 0))
+        self.port = self.sock.getsockname()[1]
+
+    def run(self):
+        while True:
+            try:
+                d, a = self.sock.recvfrom(65536)
+                self.sock.sendto(d, a)
+            except OSError:
+                pass
+
+
+def ws_accept(head):
+    """The Sec-WebSocket-Accept that answers the request head."""
+    key = b''
+    for line in head.split(b'\r\n'):
+        if line.lower().startswith(b'sec-websocket-key:'):
+            key = line.split(b':', 1)[1].strip()
+    return base64.b64encode(hashlib.sha1(
+        key + b'258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest())
+
+
+def ws_server_frame(payload, opcode=1):
+    """One unmasked frame from a server."""
+    n = len(payload)
+    if n < 126:
+        return bytes([0x80 | opcode, n]) + payload
+    return bytes([0x80 | opcode, 126]) + struct.pack('>H', n) + payload
+
+
+def ws_client_payloads(data):
+    """The payloads, unmasked, of the (masked) frames at the start of
+    data: what a client sent."""
+    out, i = b'', 0
+    while i + 2 <= len(data):
+        n = data[i + 1] & 0x7f
+        masked = data[i + 1] & 0x80
+        j = i + 2
+        if n == 126:
+            n = struct.unpack('>H', data[j:j + 2])[0]
+            j += 2
+        elif n == 127:
+            n = struct.unpack('>Q', data[j:j + 8])[0]
+            j += 8
+        mask = data[j:j + 4] if masked else b'\0\0\0\0'
+        j += 4 if masked else 0
+        if j + n > len(data):
+            break
+        out += bytes(c ^ mask[k % 4] for k, c in enumerate(data[j:j + n]))
+        i = j + n
+    return out
+
+
+def dtls_cookie(data):
+    """The cookie of a HelloVerifyRequest datagram, or None."""
+    if len(data) < 13 + 12 + 3 or data[0] != 22 or data[13] != 3:
+        return None
+    body = data[25:]
+    return body[3:3 + body[2]]
+
+
+def dtls_with_cookie(ch, cookie):
+    """The ClientHello datagram ch sent again with cookie, as its second
+    message (message and record sequence 1)."""
+    msg = ch[25:13 + struct.unpack('>H', ch[11:13])[0]]
+    off = 2 + 32
+    off += 1 + msg[off]
+    msg = msg[:off] + bytes([len(cookie)]) + cookie + \
+        msg[off + 1 + msg[off]:]
+    n = struct.pack('>I', len(msg))[1:]
+    hs = bytes([1]) + n + b'\x00\x01' + b'\x00\x00\x00' + n + msg
+    return ch[:3] + b'\x00\x00' + b'\x00\x00\x00\x00\x00\x01' + \
+        struct.pack('>H', len(hs)) + hs
+
+
 class Fuzzer:
     """One mode: its server, its fuzzing connections, its checks."""
 
-    def __init__(self, opts, mode, seed, corpus, echo, workdir):
-        self.name, args, self.families, self.check, self.transport = mode
-        self.args = [a.format(echo=echo.port) for a in args]
+    def __init__(self, opts, mode, seed, corpus, echo, uecho, workdir):
+        self.name, self.rawargs, self.families, self.check, \
+            self.transport = mode[:5]
+        self.x = mode[5] if len(mode) > 5 else {}
+        self.role = self.x.get('role', 'server')
         self.opts = opts
         self.seed = seed
         self.corpus = corpus
         self.echo = echo
+        self.uecho = uecho
         self.dir = os.path.join(workdir, self.name)
         os.makedirs(self.dir, exist_ok=True)
         self.failure = None
         self.sessions = 0
         self.proc = None
         self.port = None
+        self.path = None
+        self.lsock = None
+        self.master = self.slave = None
+        self.hello = None
+        self.established = False
+        self.cmd = []
+
+    def prepare(self):
+        """What the mode needs before it starts: files to serve, a
+        listening socket (a client's server), a stand-in serial line."""
+        tty_name = ''
+        if self.name == 'ws-static':
+            www = os.path.join(self.dir, 'www')
+            os.makedirs(os.path.join(www, 'sub'), exist_ok=True)
+            for name, data in (('index.html', b'<p>procfuzz</p>\n'),
+                               ('a.txt', STATIC_FILE),
+                               ('.hidden', b'hidden\n'),
+                               ('sub/b.bin', bytes(range(256)))):
+                with open(os.path.join(www, name), 'wb') as f:
+                    f.write(data)
+            if not os.path.lexists(os.path.join(www, 'out')):
+                os.symlink('/etc/hostname', os.path.join(www, 'out'))
+        if self.role == 'client':
+            self.lsock = socket.socket()
+            self.lsock.bind(('127.0.0.1', 0))
+            self.lsock.listen(16)
+            self.port = self.lsock.getsockname()[1]
+        if self.transport == 'serial':
+            self.master, self.slave = pty.openpty()
+            os.set_blocking(self.master, False)
+            tty_name = os.ttyname(self.slave)
+        self.args = [a.format(echo=self.echo.port, uecho=self.uecho.port,
+                              dir=self.dir, port=self.port, tty=tty_name)
+                     for a in self.rawargs]
 
     def log(self, msg):
         print('%s: %s' % (self.name, msg), flush=True)
 
     # The server.
 
-    def start(self):
+    def env(self, who=''):
+        """The environment of a sockcat of this mode's (who: a client
+        the fuzzer runs beside the server, else the server)."""
         env = dict(os.environ)
-        rep = os.path.join(self.opts.reports, self.name)
+        rep = os.path.join(self.opts.reports, self.name +
+                           ('-' + who if who else ''))
         # Reports go to a file of this mode's; nothing is symbolized here,
         # tests/san-report.sh does it.
         env['ASAN_OPTIONS'] = ('log_path=%s.asan:detect_leaks=0:'
                                'abort_on_error=0:symbolize=0' % rep)
         env['UBSAN_OPTIONS'] = ('log_path=%s.ubsan:print_stacktrace=1:'
                                 'halt_on_error=1:symbolize=0' % rep)
-        cmd = [self.opts.sockcat, '-v'] + self.args + ['127.0.0.1', '0']
+        return env
+
+    def start(self):
+        env = self.env()
+        self.prepare()
+        cmd = [self.opts.sockcat, '-v'] + self.args
+        if self.x.get('addr', True):
+            cmd += ['127.0.0.1', '0']
         self.cmd = cmd
         self.out = os.path.join(self.dir, 'out')
         self.err = os.path.join(self.dir, 'err')
@@ -344,16 +565,34 @@ class Fuzzer:
             stderr=open(self.err, 'wb'), env=env, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            with open(self.err, 'rb') as f:
-                for line in f:
-                    w = line.split()
-                    if w[:2] in ([b'Listening', b'on'], [b'Bound', b'on']):
-                        self.port = int(w[-1])
-                        return True
+            if self.ready():
+                return True
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
         self.fail('did not start: %s' % self.tail())
+        return False
+
+    def ready(self):
+        """Is the mode ready to be fuzzed?"""
+        if self.role == 'client':
+            return True
+        if self.transport == 'link':
+            return os.path.exists(os.path.join(self.dir, 'link'))
+        if self.transport == 'serial':
+            # The line is set raw once it is open.
+            return not termios.tcgetattr(self.master)[3] & termios.ICANON
+        with open(self.err, 'rb') as f:
+            for line in f:
+                w = line.split()
+                if self.transport == 'unix' and \
+                        w[:2] == [b'Listening', b'on']:
+                    self.path = w[2].decode()
+                    return True
+                if w[:2] in ([b'Listening', b'on'], [b'Bound', b'on']) \
+                        and self.transport != 'unix':
+                    self.port = int(w[-1])
+                    return True
         return False
 
     def tail(self, n=15):
@@ -379,6 +618,11 @@ class Fuzzer:
         return fam, r.choice(self.corpus[fam])
 
     def connect(self, r):
+        if self.transport == 'unix':
+            s = socket.socket(socket.AF_UNIX)
+            s.settimeout(5)
+            s.connect(self.path)
+            return s
         s = socket.socket()
         s.settimeout(5)
         s.connect(('127.0.0.1', self.port))
@@ -396,7 +640,9 @@ class Fuzzer:
             # Upgrade properly (mostly), then frames: from the corpus
             # (after its upgrade) or made up.
             up = ws_upgrade(r.choice([b'/', b'/x', b'/?a=b']))
-            if r.random() < 0.15:
+            if self.x.get('upgrade') == 'cgi' and r.random() < 0.6:
+                up = b''.join(m.session(r.choice(self.corpus['cgi'])))
+            elif r.random() < 0.15:
                 up = m.bytes(up)
             frames = []
             if fam == 'ws' and len(recs) > 1 and r.random() < 0.5:
@@ -482,12 +728,216 @@ class Fuzzer:
         finally:
             s.close()
 
+    def capture_hello(self):
+        """A DTLS ClientHello of sockcat's own client, for the dtls mode's
+        sessions to start from (and mutate)."""
+        cap = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        cap.bind(('127.0.0.1', 0))
+        cap.settimeout(20)
+        p = subprocess.Popen(
+            [self.opts.sockcat, '-u', '--ssl', '127.0.0.1',
+             str(cap.getsockname()[1])], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.env('hello'))
+        try:
+            self.hello = cap.recv(65536)
+        except OSError:
+            self.hello = None
+        finally:
+            p.kill()
+            p.wait()
+            cap.close()
+        if self.hello is not None:
+            self.corpus = dict(self.corpus)
+            self.corpus['dtls'] = [[self.hello]]
+
+    def one_dtls(self, r, m, deadline):
+        """A DTLS session: a ClientHello (mutated now and then), the
+        cookie sent back with it as a client does, then records that are
+        mostly not what the server waits for."""
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(0.3)
+        try:
+            s.connect(('127.0.0.1', self.port))
+            if r.random() < 0.2 or self.hello is None:
+                for st in self.steps(r, m):
+                    s.send(st[:65000])
+                return
+            ch = self.hello if r.random() < 0.7 else m.bytes(self.hello)
+            s.send(ch)
+            cookie = dtls_cookie(s.recv(65536))
+            if cookie is None:
+                return
+            try:
+                ch2 = dtls_with_cookie(self.hello, cookie)
+            except (IndexError, struct.error):
+                return
+            s.send(ch2 if r.random() < 0.6 else m.bytes(ch2))
+            flight = b''
+            try:
+                while len(flight) < 65536:
+                    flight += s.recv(65536)
+            except OSError:
+                pass
+            for _ in range(r.randrange(4)):
+                if time.monotonic() >= deadline:
+                    break
+                what = r.random()
+                if what < 0.4 and flight:
+                    rec = m.bytes(flight[:r.randrange(1, len(flight) + 1)])
+                elif what < 0.7:
+                    rec = m.bytes(ch2)
+                else:
+                    # An alert, a ChangeCipherSpec, application data.
+                    rec = bytes([r.choice([20, 21, 23, 24, 99])]) + \
+                        ch2[1:11] + bytes([r.randrange(256)]) + \
+                        struct.pack('>H', 2) + b'\x02\x28'
+                s.send(rec[:65000])
+        except OSError:
+            pass
+        finally:
+            s.close()
+
+    def one_accept(self, r, m, deadline):
+        """The server of a --reconnect client: take its connection, say
+        something (a WebSocket answer first, for a ws:// client, proper
+        or not), read what it sends, and end the connection one way or
+        another; the client comes back."""
+        self.lsock.settimeout(1)
+        try:
+            c, _ = self.lsock.accept()
+        except socket.timeout:
+            return
+        c.settimeout(2)
+        try:
+            out = []
+            if self.check == 'reconnect-ws':
+                head = b''
+                while b'\r\n\r\n' not in head and len(head) < 65536:
+                    d = c.recv(4096)
+                    if not d:
+                        return
+                    head += d
+                answer = (b'HTTP/1.1 101 Switching Protocols\r\n'
+                          b'Upgrade: websocket\r\nConnection: Upgrade\r\n'
+                          b'Sec-WebSocket-Accept: ' + ws_accept(head) +
+                          b'\r\n\r\n')
+                # The first upgrade is answered: a client whose first
+                # connection fails gives up (its status 1), by design.
+                if self.established and r.random() < 0.2:
+                    answer = m.bytes(answer)
+                self.established = True
+                out.append(answer)
+                for _ in range(r.randrange(1, 8)):
+                    if r.random() < 0.5:
+                        fam, recs = self.pick(r)
+                        out.append(ws_server_frame(
+                            b''.join(recs)[:r.choice([10, 100, 4000])],
+                            r.choice([1, 1, 2, 9, 8])))
+                    else:
+                        out.append(m.ws_frame())
+            else:
+                out = self.steps(r, m)
+            for st in out:
+                self.send(c, st, r, deadline)
+            end = r.randrange(4)
+            if end == 0:
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             struct.pack('ii', 1, 0))
+            elif end == 1:
+                c.shutdown(socket.SHUT_WR)
+                self.drain(c, r.uniform(0, 0.5))
+            elif end == 2:
+                self.drain(c, r.uniform(0, 0.3))
+        finally:
+            c.close()
+
+    def feed(self, deadline):
+        """What a --reconnect client's user types meanwhile: a little,
+        now and then, never blocking (the client holds at most 64 KiB
+        while it is disconnected)."""
+        r = random.Random(self.seed + 1)
+        fd = self.proc.stdin.fileno()
+        os.set_blocking(fd, False)
+        while time.monotonic() < deadline and self.failure is None:
+            try:
+                os.write(fd, b'typed %d\n' % r.randrange(1 << 20))
+            except (BlockingIOError, BrokenPipeError):
+                pass
+            time.sleep(r.uniform(0.05, 0.5))
+
+    def link_fd(self):
+        """A descriptor of the terminal the fuzzer writes to: the pty:
+        link opened anew, or the stand-in serial line's master."""
+        if self.transport == 'serial':
+            return self.master
+        fd = os.open(os.path.join(self.dir, 'link'),
+                     os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        return fd
+
+    def one_link(self, r, m, deadline):
+        """Bytes written to a pseudo-terminal sockcat relays (a pty:
+        link, a serial: line), in pieces, what comes back read; now and
+        then a link's modes are changed under it, as a program on the
+        link may change them (never to echo: the echo server's answer
+        would come back for ever), and a line is sent a break."""
+        fd = self.link_fd()
+        try:
+            for st in self.steps(r, m):
+                i = 0
+                while i < len(st) and time.monotonic() < deadline:
+                    try:
+                        i += os.write(fd, st[i:i + r.choice([1, 16, 512,
+                                                             4096])])
+                    except BlockingIOError:
+                        time.sleep(0.01)
+                    except OSError:
+                        return
+                    self.drain_fd(fd)
+                # A line's far end cannot change its modes; a program on
+                # a pty: link can.
+                if r.random() < 0.1 and self.transport == 'link':
+                    try:
+                        a = termios.tcgetattr(fd)
+                        a[2] ^= r.choice([termios.PARENB, termios.CSTOPB,
+                                          termios.CRTSCTS, 0])
+                        a[3] = (a[3] & ~termios.ECHO) ^ r.choice(
+                            [termios.ICANON, termios.ISIG, 0])
+                        a[1] ^= r.choice([termios.OPOST, 0])
+                        a[4] = a[5] = r.choice([termios.B9600,
+                                                termios.B115200])
+                        termios.tcsetattr(fd, termios.TCSANOW, a)
+                    except termios.error:
+                        pass
+                if r.random() < 0.02 and self.transport == 'serial':
+                    try:
+                        termios.tcsendbreak(fd, 0)
+                    except termios.error:
+                        pass
+            self.drain_fd(fd)
+        finally:
+            if fd != self.master:
+                os.close(fd)
+
+    @staticmethod
+    def drain_fd(fd):
+        try:
+            return os.read(fd, 65536)
+        except OSError:
+            return b''
+
     def worker(self, wseed, deadline):
         r = random.Random(wseed)
         m = Mutator(r, self.corpus)
         while time.monotonic() < deadline and self.failure is None:
             try:
-                if self.transport == 'udp':
+                if self.role == 'client':
+                    self.one_accept(r, m, deadline)
+                elif self.role == 'device':
+                    self.one_link(r, m, deadline)
+                elif self.transport == 'dtls':
+                    self.one_dtls(r, m, deadline)
+                elif self.transport == 'udp':
                     self.one_udp(r, m, deadline)
                 else:
                     self.one_tcp(r, m, deadline)
@@ -524,14 +974,44 @@ class Fuzzer:
         return why
 
     def client_once(self, marker, line):
+        if self.check == 'http-get':
+            return self.http_get()
+        if self.check == 'udp-echo':
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(5)
+            try:
+                s.sendto(line, ('127.0.0.1', self.port))
+                if marker not in s.recv(65536):
+                    return 'proper datagram not echoed'
+                return None
+            finally:
+                s.close()
+        if self.check == 'dtls-echo':
+            p = subprocess.run(
+                [self.opts.sockcat, '-u', '--ssl', '-W', '1', '-w', '15',
+                 '127.0.0.1', str(self.port)], input=line,
+                capture_output=True, timeout=30, env=self.env('client'))
+            if marker not in p.stdout:
+                return 'DTLS client got no echo (status %d: %r)' % (
+                    p.returncode, p.stderr[-200:])
+            return None
+        if self.check.startswith('reconnect'):
+            return self.reconnected(marker, line)
+        if self.check == 'link-echo':
+            return self.link_echo(marker, line)
         if self.transport == 'udp':
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.sendto(line, ('127.0.0.1', self.port))
             s.close()
             return self.wait_out(marker)
-        s = socket.socket()
-        s.settimeout(15)
-        s.connect(('127.0.0.1', self.port))
+        if self.transport == 'unix':
+            s = socket.socket(socket.AF_UNIX)
+            s.settimeout(15)
+            s.connect(self.path)
+        else:
+            s = socket.socket()
+            s.settimeout(15)
+            s.connect(('127.0.0.1', self.port))
         if self.transport == 'tls':
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             ctx.check_hostname = False
@@ -580,6 +1060,91 @@ class Fuzzer:
             return self.wait_in(s, marker, b'')
         finally:
             s.close()
+
+    def http_get(self):
+        s = self.connect(random.Random(0))
+        try:
+            s.sendall(b'GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+            got = b''
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                got += d
+        finally:
+            s.close()
+        if not got.startswith(b'HTTP/1.1 200') or \
+                not got.endswith(b'\r\n\r\n' + STATIC_FILE):
+            return 'proper GET: %r' % got[:200]
+        return None
+
+    def reconnected(self, marker, line):
+        """The client comes back: what its next connection is sent goes
+        to its stdout, and what it is given on stdin comes on that
+        connection."""
+        self.lsock.settimeout(40)
+        c, _ = self.lsock.accept()
+        c.settimeout(15)
+        try:
+            ws = self.check == 'reconnect-ws'
+            got = b''
+            if ws:
+                while b'\r\n\r\n' not in got:
+                    d = c.recv(4096)
+                    if not d:
+                        return 'WebSocket client left before its upgrade'
+                    got += d
+                head, got = got.split(b'\r\n\r\n', 1)
+                c.sendall(b'HTTP/1.1 101 Switching Protocols\r\n'
+                          b'Upgrade: websocket\r\nConnection: Upgrade\r\n'
+                          b'Sec-WebSocket-Accept: ' + ws_accept(head) +
+                          b'\r\n\r\n' + ws_server_frame(line))
+            else:
+                c.sendall(line)
+            why = self.wait_out(marker)
+            if why is not None:
+                return why
+            back = marker + b'-back'
+            os.set_blocking(self.proc.stdin.fileno(), True)
+            self.proc.stdin.write(back + b'\n')
+            self.proc.stdin.flush()
+            t = time.monotonic() + 15
+            while time.monotonic() < t:
+                if back in (ws_client_payloads(got) if ws else got):
+                    return None
+                d = c.recv(65536)
+                if not d:
+                    break
+                got += d
+            return "the client's stdin did not come (got %r)" % got[-80:]
+        finally:
+            c.close()
+
+    def link_echo(self, marker, line):
+        """A line written to the terminal comes back through the echo
+        server (a link's program side made raw again first)."""
+        fd = self.link_fd()
+        try:
+            if self.transport == 'link':
+                tty.setraw(fd)
+            while self.drain_fd(fd):
+                pass
+            os.set_blocking(fd, True)
+            os.write(fd, line)
+            got = b''
+            t = time.monotonic() + 15
+            while time.monotonic() < t and marker not in got:
+                rl, _, _ = select.select([fd], [], [], 0.5)
+                if rl:
+                    got += os.read(fd, 65536)
+            if marker not in got:
+                return 'nothing back through the terminal (got %r)' % \
+                    got[-80:]
+            return None
+        finally:
+            os.set_blocking(fd, False)
+            if fd != self.master:
+                os.close(fd)
 
     @staticmethod
     def recv_n(s, n):
@@ -631,6 +1196,12 @@ class Fuzzer:
             self.proc.stdin.close()
         except OSError:
             pass
+        for fd in (self.master, self.slave):
+            if fd is not None:
+                os.close(fd)
+        self.master = self.slave = None
+        if self.lsock is not None:
+            self.lsock.close()
 
     def reports(self):
         rep = os.path.join(self.opts.reports, self.name)
@@ -650,11 +1221,23 @@ class Fuzzer:
 
     def run(self):
         if not self.start():
+            self.stop()
+            self.reports()
             return False
+        if self.transport == 'dtls':
+            self.capture_hello()
         deadline = time.monotonic() + self.opts.seconds
         r = random.Random(self.seed)
         threads = []
-        for _ in range(self.opts.conns):
+        # One client comes at a time; one line has one master.
+        conns = 1 if self.role == 'client' or self.transport == 'serial' \
+            else self.opts.conns
+        if self.role == 'client':
+            t = threading.Thread(target=self.feed, args=(deadline,),
+                                 daemon=True)
+            t.start()
+            threads.append(t)
+        for _ in range(conns):
             t = threading.Thread(target=self.worker,
                                  args=(r.randrange(1 << 62), deadline),
                                  daemon=True)
@@ -709,6 +1292,8 @@ def run(argv):
                             opts.seed, opts.seconds), flush=True)
     echo = EchoServer()
     echo.start()
+    uecho = UdpEchoServer()
+    uecho.start()
     workdir = tempfile.mkdtemp(prefix='procfuzz.', dir=opts.reports)
     tls = subprocess.run([opts.sockcat, '--version'], capture_output=True,
                          text=True).stdout
@@ -719,10 +1304,11 @@ def run(argv):
         # that one mode can be run again by itself.
         seed = random.Random('%d/%s' % (opts.seed, mode[0])).randrange(
             1 << 62)
-        if mode[4] == 'tls' and 'TLS' not in tls and 'OpenSSL' not in tls:
+        if mode[4] in ('tls', 'dtls') and 'TLS' not in tls and \
+                'OpenSSL' not in tls:
             results[mode[0]] = 'SKIP'
             return
-        f = Fuzzer(opts, mode, seed, corpus, echo, workdir)
+        f = Fuzzer(opts, mode, seed, corpus, echo, uecho, workdir)
         t0 = time.monotonic()
         ok = f.run()
         results[mode[0]] = 'PASS' if ok else 'FAIL'

@@ -278,6 +278,10 @@ else:
     cut = rest.index("--")
     steps, argv = rest[:cut], rest[cut + 1:]
     master, slave = os.openpty()
+    # What is typed is written as the terminal takes it, its echo read
+    # meanwhile (write_all): a long paste must not wait for a reader
+    # that waits for us.
+    os.set_blocking(master, False)
     rows, cols = size(target)
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     stdin = stdout = slave

@@ -712,6 +712,43 @@ c.close()
 	    file:f exec:cat
 }
 
+# file: follows a symbolic link as the shell's redirection does, but in
+# a directory like /tmp not another user's link, nor another user's file
+# to write to (issue 52: in a directory others can write to, a link put
+# there would make sockcat write over any file it may write).  sockcat
+# never removes a file: output.
+test_file_links_and_sticky_dirs() {
+	echo victim >"$SC_TMP/victim"
+	ln -s "$SC_TMP/written" "$SC_TMP/mine"
+	server srv -lk -c 'echo sent' 127.0.0.1 0 || fail "no server"
+	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/mine" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "own link: status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "own link: written through" sent "$(<"$SC_TMP/written")"
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	sticky_dir d
+	as_nobody sh -c "ln -s '$SC_TMP/victim' '$SC_TMP/d/link' &&
+	    echo nobody >'$SC_TMP/d/file'" || fail "nobody made nothing"
+	expect_error "file:$SC_TMP/d/link: a symbolic link of another user in a sticky directory, not followed" \
+	    tcp:127.0.0.1:"$PORT" file:"$SC_TMP/d/link"
+	expect_error "file:$SC_TMP/d/link: a symbolic link of another user in a sticky directory, not followed" \
+	    file:"$SC_TMP/d/link" tcp:127.0.0.1:"$PORT"
+	expect_error "file:$SC_TMP/d/file: a file of another user in a sticky directory, not written to" \
+	    tcp:127.0.0.1:"$PORT" file:"$SC_TMP/d/file"
+	assertEquals "the victim" victim "$(<"$SC_TMP/victim")"
+	assertEquals "nobody's file" nobody "$(<"$SC_TMP/d/file")"
+	# The user's own link there, and a new file, are the user's.
+	ln -s "$SC_TMP/written2" "$SC_TMP/d/mine"
+	for name in mine new; do
+		t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/d/$name" \
+		    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$name: status: $(<"$SC_TMP/err")" 0 $?
+	done
+	assertEquals "through the user's link" sent "$(<"$SC_TMP/written2")"
+	assertEquals "a new file" sent "$(<"$SC_TMP/d/new")"
+	assertTrue "nothing removed" "[ -L '$SC_TMP/d/mine' ]"
+}
+
 # The README's relay recipes, one per line, as printed.
 recipes() {
 	awk '/^Two addresses make a relay/ { on = 1 } on && /^```/ { n++ }

@@ -581,6 +581,23 @@ test_terminal_line_editing() {
 	assertEquals "server status" 0 "$WAIT_STATUS"
 }
 
+# A pasted line longer than any buffer arrives whole, with no newline the
+# user did not type: 3,000 characters, then 70,000 (sent in pieces as it
+# is typed, past 64 KiB).
+test_terminal_long_lines_sent_whole() {
+	sc_require python3
+	long_lines
+	on_tty ll listen:tcp accept "send:$L1\n" \
+	    'netexpect:^[0-9]{3000}\n$' "send:$L2\n" \
+	    'netexpect:\n[0-9]{70000}\n$' 'send::q\n' neteof exit:0 -- \
+	    "$SC" --chat 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/ll.err")" 0 "$st"
+	printf '%s\n%s\n:q\n' "$L1" "$L2" >"$SC_TMP/want"
+	cmp "$SC_TMP/want" "$SC_TMP/ll.net" ||
+	    fail "not whole: $(wc -lc <"$SC_TMP/ll.net")"
+}
+
 test_terminal_output_is_safe_whatever_the_input() {
 	have tmux || return 0
 	chat_server srv -l 127.0.0.1 0 || fail "no server"

@@ -447,6 +447,32 @@ b"
 	done
 }
 
+# -u -i: one datagram per line, as syslog over UDP wants it, by both.
+test_udp_interval_datagram_per_line() {
+	for prog in "$NC" "$SC"; do
+		tag=${prog##*/}
+		rm -f "$SC_TMP/$tag.port"
+		bg t 20 $UDPPEER --timeout 4 --serve "$SC_TMP/$tag.port" record \
+		    "$SC_TMP/$tag.got"
+		wait_for "$SC_TMP/$tag.port" . || fail "no receiver"
+		port=$(<"$SC_TMP/$tag.port")
+		{ printf 'one\ntwo\nthree\n' | t 15 "$prog" -u -q 1 -i 1 \
+		    127.0.0.1 "$port" >"$SC_TMP/$tag.out" 2>"$SC_TMP/$tag.err"
+		    echo $? >"$SC_TMP/$tag.st"; } &
+	done
+	wait
+	for tag in nc.openbsd sockcat; do
+		assertEquals "$tag: status" 0 "$(<"$SC_TMP/$tag.st")"
+		assertEquals "$tag: output" "" \
+		    "$(cat "$SC_TMP/$tag.out" "$SC_TMP/$tag.err")"
+	done
+	assertEquals "nc.openbsd" "b'one\\n'
+b'two\\n'
+b'three\\n'" "$(<"$SC_TMP/nc.openbsd.got")"
+	assertEquals "sockcat, as nc.openbsd" "$(<"$SC_TMP/nc.openbsd.got")" \
+	    "$(<"$SC_TMP/sockcat.got")"
+}
+
 # -w: an idle connection ends after the timeout, status 0.
 test_idle_timeout_timing() {
 	for prog in "$NC" "$SC"; do

@@ -6,7 +6,8 @@
 # ClientHellos from spoofed sources that creates nothing (cookies); a
 # peer gone after its cookie (no program, few flights, its cookie
 # refused later); empty datagrams, spoofed or in the handshake, that end
-# nothing; a port no other user can bind; --chat over DTLS; and the
+# nothing; a port no other user can bind, a listener's or a client's
+# -p; --chat over DTLS; and the
 # command lines refused.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -308,6 +309,31 @@ test_port_cannot_be_taken_by_another_user() {
 	assertEquals "after a peer" \
 	    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" \
 	    "$(bind_as_nobody "$PORT")"
+}
+
+# Nor can another user bind a DTLS client's -p port, with -s or without
+# (issue 52: bound with SO_REUSEADDR, it could, and then receive the
+# server's records instead of the client).
+test_client_port_cannot_be_taken_by_another_user() {
+	local src
+	server srv -u -lk --ssl -e /bin/cat 127.0.0.1 0 || fail "no server"
+	for src in "" 127.0.0.1; do
+		_p=$(free_port udp) || fail "no port"
+		rm -f "$SC_TMP/c.in"
+		held_stdin c.in 7
+		bg_in "$SC_TMP/c.in" t 30 "$SC" -u --ssl -q 0 -p "$_p" \
+		    ${src:+-s "$src"} 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+		    2>"$SC_TMP/c.err"
+		echo "echo me" >&7
+		assertTrue "${src:-any}: echoed" \
+		    "wait_for '$SC_TMP/c.out' '^echo me\$'"
+		_got=$(bind_as_nobody "$_p")
+		[ $? -eq 77 ] && { sc_skip "cannot run as user nobody"; return; }
+		assertEquals "${src:-any}: another user" \
+		    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" "$_got"
+		exec 7>&-
+		wait_exit "$BG_PID"
+	done
 }
 
 # A peer that sends its cookie back and goes away (tests/dtlspeer.py)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # --fifo: what is sent comes from a named FIFO, what is received goes to
 # stdout, so that "sockcat -l PORT --fifo f | filter > f" is a filtering
-# server in one line; the FIFO is made if missing and removed if ours.
+# server in one line; the FIFO is made if missing and removed if ours and
+# still there; another user's FIFO or file, and a symbolic link, refused.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require grep
@@ -108,6 +109,74 @@ test_not_a_fifo() {
 	assertEquals 1 $?
 	assertEquals "sockcat: $SC_TMP/no/dir/f: No such file or directory" \
 	    "$(<"$SC_TMP/err")"
+}
+
+# fifo_server ARGS...: "sockcat -v -l 127.0.0.1 0 ARGS..." in the
+# background, its process (not timeout's) in FIFO_PID.
+fifo_server() {
+	bg timeout 60 "$SC" -v -l 127.0.0.1 0 "$@" 2>"$SC_TMP/srv.err"
+	wait_for "$SC_TMP/srv.err" '^Listening on' || return 1
+	FIFO_PID=$(ps --ppid "$BG_PID" -o pid= | tr -d ' ')
+}
+
+# Issue 52: at exit PATH is removed only if it is still the FIFO sockcat
+# made (same device and inode): a file put there since stays, whether
+# it took the FIFO's place or a FIFO's own (the shell's empty file).
+test_file_put_there_since_not_removed() {
+	fifo_server --fifo "$SC_TMP/f" || fail "no server"
+	assertTrue "made" "[ -p '$SC_TMP/f' ]"
+	rm "$SC_TMP/f"
+	echo "somebody's" >"$SC_TMP/f"
+	kill -TERM "$FIFO_PID"
+	wait_exit "$BG_PID"
+	assertEquals "status" 143 "$WAIT_STATUS"
+	assertEquals "kept" "somebody's" "$(cat "$SC_TMP/f")"
+	# The shell's file, followed, then replaced by a FIFO.
+	rm -f "$SC_TMP/f"
+	: >"$SC_TMP/f"
+	fifo_server --fifo "$SC_TMP/f" || fail "no server"
+	rm "$SC_TMP/f"
+	mkfifo "$SC_TMP/f"
+	kill -TERM "$FIFO_PID"
+	wait_exit "$BG_PID"
+	assertTrue "FIFO kept" "[ -p '$SC_TMP/f' ]"
+}
+
+# Another user's FIFO, or the empty file another user has just made, in
+# a directory like /tmp, is not used (that user could feed the client)
+# nor removed; neither is a symbolic link followed, to a FIFO of the
+# user's own or to nothing.
+test_not_another_users_nor_a_link() {
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	sticky_dir d
+	as_nobody sh -c ": >'$SC_TMP/d/f' && mkfifo '$SC_TMP/d/g'" ||
+	    fail "nobody made nothing"
+	for name in f g; do
+		t 5 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/d/$name" </dev/null \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$name: status" 1 $?
+		what="a file"
+		[ "$name" = g ] && what="a FIFO"
+		assertEquals "$name: said" \
+		    "sockcat: $SC_TMP/d/$name: $what of another user, not used" \
+		    "$(<"$SC_TMP/err")"
+		assertEquals "$name: kept" nobody \
+		    "$(stat -c %U "$SC_TMP/d/$name" 2>&1)"
+	done
+	mkfifo "$SC_TMP/mine"
+	ln -s "$SC_TMP/mine" "$SC_TMP/d/link"
+	ln -s "$SC_TMP/none" "$SC_TMP/d/dangling"
+	for name in link dangling; do
+		t 5 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/d/$name" </dev/null \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$name: status" 1 $?
+		assertEquals "$name: said" \
+		    "sockcat: $SC_TMP/d/$name: a symbolic link, not a FIFO" \
+		    "$(<"$SC_TMP/err")"
+		assertTrue "$name: kept" "[ -L '$SC_TMP/d/$name' ]"
+	done
+	assertTrue "the FIFO linked to kept" "[ -p '$SC_TMP/mine' ]"
+	assertFalse "nothing made" "[ -e '$SC_TMP/none' ]"
 }
 
 test_option_conflicts() {

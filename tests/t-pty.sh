@@ -17,6 +17,18 @@ pty_server() {
 	    fail "no server"
 }
 
+# What a --pty side sends first: it takes window sizes (a private OSC).
+PTY_HELLO=$'\e]1073;naws\a'
+
+# pty_text FILE: what a plain client of a --pty side got, the hello it
+# begins with taken off (checked there), without carriage returns.
+pty_text() {
+	_pt=$(<"$1")
+	[ "${_pt:0:${#PTY_HELLO}}" = "$PTY_HELLO" ] ||
+	    fail "no hello first: $(printf '%s' "$_pt" | head -c 40 | od -c)"
+	printf '%s' "${_pt#"$PTY_HELLO"}" | tr -d '\r'
+}
+
 test_program_gets_a_terminal() {
 	pty_server -c 'tty; stty size; [ "$(ps -o sid= -p $$)" -eq $$ ] &&
 	    echo leader; exec 3</dev/tty && echo ctty'
@@ -25,7 +37,7 @@ test_program_gets_a_terminal() {
 	assertEquals "/dev/pts/N
 24 80
 leader
-ctty" "$(tr -d '\r' <"$SC_TMP/out" | sed 's|^/dev/pts/[0-9]*$|/dev/pts/N|')"
+ctty" "$(pty_text "$SC_TMP/out" | sed 's|^/dev/pts/[0-9]*$|/dev/pts/N|')"
 	wait_exit "$SERVER_PID" 15
 	assertEquals "server status" 0 "$WAIT_STATUS"
 }
@@ -37,7 +49,7 @@ test_cat_v_is_interactive() {
 	    'expect:a\^Ab\r\na\^Ab\r\n' 'send:\x04' eof >"$SC_TMP/out"
 	assertEquals "drive" 0 $?
 	assertEquals "a^Ab
-a^Ab" "$(tr -d '\r' <"$SC_TMP/out")"
+a^Ab" "$(pty_text "$SC_TMP/out")"
 	wait_exit "$SERVER_PID" 15
 	assertEquals "server status" 0 "$WAIT_STATUS"
 }
@@ -91,8 +103,8 @@ test_lk_gives_each_connection_a_terminal() {
 	held_stdin c2.in 8
 	bg_in "$SC_TMP/c1.in" t 30 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c1.out"
 	bg_in "$SC_TMP/c2.in" t 30 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/c2.out"
-	wait_for "$SC_TMP/c1.out" '^/dev/pts/[0-9]+' 15 || fail "c1"
-	wait_for "$SC_TMP/c2.out" '^/dev/pts/[0-9]+' 15 || fail "c2"
+	wait_for "$SC_TMP/c1.out" '/dev/pts/[0-9]+' 15 || fail "c1"
+	wait_for "$SC_TMP/c2.out" '/dev/pts/[0-9]+' 15 || fail "c2"
 	assertNotEquals "two terminals" "$(<"$SC_TMP/c1.out")" \
 	    "$(<"$SC_TMP/c2.out")"
 	assertTrue "server still up" "kill -0 $SERVER_PID"
@@ -119,9 +131,9 @@ test_udp_peer_gets_a_terminal() {
 	bg_in "$SC_TMP/c.in" t 30 "$SC" -u 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	printf 'x\001y\n' >&7
 	# The terminal's echo, then cat's line.
-	wait_lines "$SC_TMP/c.out" '^x\^Ay' 2 15
+	wait_lines "$SC_TMP/c.out" 'x\^Ay' 2 15
 	assertEquals "echo and cat -v" "x^Ay
-x^Ay" "$(tr -d '\r' <"$SC_TMP/c.out")"
+x^Ay" "$(pty_text "$SC_TMP/c.out")"
 }
 
 # The second line is typed once the shell has prompted again: typed
@@ -198,6 +210,53 @@ test_raw_terminal_put_back_while_stopped() {
 	    "$SC" "$PORT" >"$SC_TMP/out"
 	st=$?
 	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+}
+
+# raw_listener NAME STEP...: a --raw -l on a terminal of the driver's
+# (33x111), its -v lines in NAME.err; CLIENT (a command line, PORT in it
+# the listener's port) is started once it listens.  The driver's status
+# in DRIVE_ST.
+raw_listener() {
+	_rl=$1
+	shift
+	: >"$SC_TMP/$_rl.err"
+	{
+		wait_for "$SC_TMP/$_rl.err" '^Listening on ' 30 || exit 1
+		PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
+		    "$SC_TMP/$_rl.err")
+		eval "exec timeout -k 2 30 $CLIENT" >"$SC_TMP/$_rl.client" 2>&1
+	} &
+	t 60 $PTY_DRIVE tty 33x111 raw "$@" -- sh -c \
+	    'exec "$0" -v --raw -l 127.0.0.1 0 2>"$1"' "$SC" \
+	    "$SC_TMP/$_rl.err" >"$SC_TMP/$_rl.tty"
+	DRIVE_ST=$?
+	wait
+}
+
+# A plain shell catches no window size: nothing but what is typed reaches
+# it, at the start or after a resize (sh -c 'cat > FILE' plays the shell
+# of a reverse shell, bash -i >& /dev/tcp/...).
+test_raw_listener_sends_a_plain_shell_nothing_else() {
+	CLIENT="\"\$SC\" -c \"cat >'$SC_TMP/typed'\" 127.0.0.1 \$PORT"
+	raw_listener rl "fileexpect:$SC_TMP/rl.err:Connection received" \
+	    'send:hello\r' "fileexpect:$SC_TMP/typed:hello" resize:40x120 \
+	    'send:bye\r' "fileexpect:$SC_TMP/typed:bye" 'send:~.' exit:0 \
+	    cooked
+	assertEquals "drive: $(cat -v "$SC_TMP/rl.tty")" 0 "$DRIVE_ST"
+	assertEquals "what the shell read" "$(printf 'hello\rbye\r' | od -c)" \
+	    "$(od -c <"$SC_TMP/typed")"
+	assertEquals "client" "" "$(<"$SC_TMP/rl.client")"
+}
+
+# A --pty reverse shell says it takes window sizes: it gets the catcher's
+# size at once and again after a resize.
+test_raw_listener_sizes_a_pty_shell() {
+	CLIENT="\"\$SC\" --pty -c /bin/sh 127.0.0.1 \$PORT"
+	raw_listener rp 'expect:[$#] ' 'send:stty size\r' \
+	    'expect:\n33 111\r\n[$#] ' resize:40x120 'send:stty size\r' \
+	    'expect:\n40 120\r\n' 'send:exit\r' exit:0 cooked
+	assertEquals "drive: $(cat -v "$SC_TMP/rp.tty")" 0 "$DRIVE_ST"
+	assertFalse "no hello shown" "grep -q ']1073;' '$SC_TMP/rp.tty'"
 }
 
 test_raw_needs_a_terminal() {

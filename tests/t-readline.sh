@@ -68,6 +68,22 @@ test_with_reconnect() {
 	assertEquals "steps: $(<"$SC_TMP/rr.err")" 0 "$st"
 }
 
+# A pasted line longer than any buffer arrives whole, with no newline the
+# user did not type: 3,000 characters, then 70,000 (sent in pieces as it
+# is typed, past 64 KiB).
+test_long_lines_sent_whole() {
+	long_lines
+	on_tty ll listen:tcp accept "send:$L1\n" \
+	    'netexpect:^[0-9]{3000}\n$' "send:$L2\n" \
+	    'netexpect:\n[0-9]{70000}\n$' 'send:\x04' netclose exit:0 -- \
+	    "$SC" --readline 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/ll.err")" 0 "$st"
+	printf '%s\n%s\n' "$L1" "$L2" >"$SC_TMP/want"
+	cmp "$SC_TMP/want" "$SC_TMP/ll.net" ||
+	    fail "not whole: $(wc -lc <"$SC_TMP/ll.net")"
+}
+
 test_refusals() {
 	expect_error "cannot use --readline: standard input is not a terminal" \
 	    --readline 127.0.0.1 5000

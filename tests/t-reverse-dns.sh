@@ -6,8 +6,8 @@
 # "Connection received on" line waits for a reverse lookup that never
 # ends.  Meanwhile clients from 127.0.0.1 (localhost in the hosts file)
 # are served at once; the first client is then given by its address and
-# served too; with -n nothing is looked up.  Skipped where unshare(1) is
-# not permitted.
+# served too; with -n nothing is looked up.  A name that holds terminal
+# controls is shown escaped.  Skipped where unshare(1) is not permitted.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_private_netns "$@"
@@ -15,7 +15,9 @@ sc_require python3
 
 # The resolver: 30 s per query, one try, at a server that never answers,
 # so that sockcat's own bound on the wait for a name is what ends it.
-sc_netns_resolver 30 '127.0.0.1 localhost' '::1 localhost ip6-localhost'
+# 127.0.0.4's name is a hostile one: terminal controls.
+sc_netns_resolver 30 '127.0.0.1 localhost' '::1 localhost ip6-localhost' \
+    "127.0.0.4 evil$(printf '\033]0;TITLE\007\033[2J')name"
 QUERIES=$NS_DIR/queries
 timeout 600 $UDPPEER --bind 127.0.0.1:53 --serve "$NS_DIR/mute.port" \
     mute "$QUERIES" &
@@ -202,6 +204,33 @@ print("turned away %.3f" % took)
 	assertTrue "stranger turned away within 10 s (${took:-never}: $out)" \
 	    "[ -n '$took' ] && awk 'BEGIN { exit !($took <= 10) }'"
 	exec 7>&-
+}
+
+# A name looked up for a client is the resolver's to choose, and a hostile
+# one holds terminal controls (issue 52): the -v line shows it escaped,
+# for a stream listener and for a datagram one.
+test_hostile_name_escaped() {
+	server e -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	assertEquals "echoed" hi "$(echo hi | t 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10,
+                             source_address=("127.0.0.4", 0))
+s.sendall(sys.stdin.buffer.read())
+s.shutdown(socket.SHUT_WR)
+sys.stdout.write(s.recv(100).decode())
+' "$PORT")"
+	server u -u -l 127.0.0.1 0 || fail "no UDP server"
+	t 10 $UDPPEER --bind 127.0.0.4 "$PORT" send one
+	for f in e u; do
+		wait_for "$SC_TMP/$f.err" '^Connection received on evil' ||
+		    fail "$f: no line: $(cat -v "$SC_TMP/$f.err")"
+		assertEquals "$f: escaped" \
+		    'Connection received on evil\x1b]0;TITLE\x07\x1b[2Jname' \
+		    "$(sed -n 's/^\(Connection received on evil[^ ]*\) .*/\1/p' \
+		    "$SC_TMP/$f.err")"
+		assertFalse "$f: no raw control" \
+		    "LC_ALL=C grep -q '[[:cntrl:]]' '$SC_TMP/$f.err'"
+	done
 }
 
 sc_run_shunit2

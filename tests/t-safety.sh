@@ -143,7 +143,7 @@ test_fifo_dangling_symlink() {
 	t 10 "$SC" -l 127.0.0.1 0 --fifo "$SC_TMP/f" </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "status" 1 $?
-	assertEquals "sockcat: $SC_TMP/f: symbolic link to a missing file" \
+	assertEquals "sockcat: $SC_TMP/f: a symbolic link, not a FIFO" \
 	    "$(<"$SC_TMP/err")"
 }
 

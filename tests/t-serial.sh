@@ -283,6 +283,32 @@ os.write(fd, b"program got: " + got)
 	assertFalse "the link removed" "[ -L '$SC_TMP/v' ]"
 }
 
+# Issue 52: at exit the link is removed only if it is still the one made
+# (same device and inode), not one put there since, even to the same
+# terminal; a dangling link of another user is not taken over.
+test_pty_link_trust() {
+	held_stdin in 8
+	bg_in "$SC_TMP/in" t 60 "$SC" -v "pty:$SC_TMP/v" >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	pid=$BG_PID
+	wait_for "$SC_TMP/err" "^sockcat: Terminal /dev/pts/" || fail "no terminal"
+	target=$(readlink "$SC_TMP/v")
+	rm "$SC_TMP/v"
+	ln -s "$target" "$SC_TMP/v"
+	exec 8>&-
+	wait_exit "$pid" 20
+	assertEquals "status" 0 "$WAIT_STATUS"
+	assertEquals "the link put there since kept" "$target" \
+	    "$(readlink "$SC_TMP/v")"
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	sticky_dir d
+	as_nobody ln -s /dev/pts/999999 "$SC_TMP/d/w" || fail "no link"
+	expect_error "pty:$SC_TMP/d/w: it exists and is not a link this sockcat made" \
+	    "pty:$SC_TMP/d/w" -
+	assertEquals "nobody's link kept" /dev/pts/999999 \
+	    "$(readlink "$SC_TMP/d/w")"
+}
+
 test_refusals() {
 	expect_error "serial:/dev/null: not a terminal" serial:/dev/null -
 	expect_error "serial:/dev/null,12345: speed 12345 is not one this system has" \
@@ -328,12 +354,14 @@ drive() {
 }
 
 # --raw -l on a terminal: cooked until a client comes, raw while it is
-# connected (the window size sent, ^C passed through as a byte), cooked
-# again when it leaves; status 0.
+# connected (the window size sent to a client that says it takes one, as
+# a --pty side does first, ^C passed through as a byte), cooked again
+# when it leaves; status 0.
 test_raw_listener_normal_end() {
 	LPORT=$(free_port)
 	# shellcheck disable=SC2046
 	drive 33x111 cooked "connect:tcp:127.0.0.1:$LPORT" raw \
+	    'netsend:\x1b]1073;naws\x07' \
 	    'netexpect:\xff\xfa\x1f\x00\x6f\x00\x21\xff\xf0' \
 	    'send:\x03\x1a~x' 'netexpect:\x03\x1a~x' 'netsend:hello\r\n' \
 	    'expect:hello\r\n' netclose exit:0 cooked -- \

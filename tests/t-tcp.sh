@@ -181,6 +181,16 @@ test_source_port() {
 	wait_exit "$SERVER_PID"
 	assertEquals "Connection received on localhost $src" \
 	    "$(sed -n 2p "$SC_TMP/srv.err")"
+	# The client closed first: its end waits in TIME_WAIT, and a TCP
+	# client binds its -p again all the same (SO_REUSEADDR, kept for
+	# TCP where a UDP client's port is its own: t-udp.sh).
+	server srv2 -l 127.0.0.1 0 || fail "no second server"
+	echo y | t 5 "$SC" -N -p "$src" -s 127.0.0.1 127.0.0.1 "$PORT" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "again: $(<"$SC_TMP/c.err")" 0 $?
+	wait_exit "$SERVER_PID"
+	assertEquals "again from $src" "Connection received on localhost $src" \
+	    "$(sed -n 2p "$SC_TMP/srv2.err")"
 }
 
 test_idle_timeout() {

@@ -264,4 +264,30 @@ test_source_port() {
 	    "grep -q '^Connection received on localhost $CLOSED\$' '$SC_TMP/srv.err'"
 }
 
+# A UDP client's -p port is its own (issue 52): another user (nobody)
+# can bind it neither with SO_REUSEADDR nor with SO_REUSEPORT, with -s or
+# without.  Bound with SO_REUSEADDR, it let nobody bind the same address
+# and port, connect to the same peer and receive the peer's replies.
+test_source_port_is_ours() {
+	local src
+	server srv -u -lk 127.0.0.1 0 || fail "no server"
+	for src in "" 127.0.0.1; do
+		closed_udp_port
+		rm -f "$SC_TMP/c.in"
+		held_stdin c.in 8
+		bg_in "$SC_TMP/c.in" t 30 "$SC" -u -q 0 -p "$CLOSED" \
+		    ${src:+-s "$src"} 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err"
+		echo "from${src:+ $src}" >&8
+		assertTrue "${src:-any}: sent" \
+		    "wait_for '$SC_TMP/srv.out' '^from${src:+ $src}\$'"
+		_got=$(bind_as_nobody "$CLOSED")
+		[ $? -eq 77 ] && { sc_skip "cannot run as user nobody"; return; }
+		assertEquals "${src:-any}: another user" \
+		    "EADDRINUSE EADDRINUSE EADDRINUSE EADDRINUSE" "$_got"
+		exec 8>&-
+		wait_exit "$BG_PID"
+		assertEquals "${src:-any}: client" 0 "$WAIT_STATUS"
+	done
+}
+
 sc_run_shunit2

@@ -93,6 +93,34 @@ test_replaces_a_stale_socket() {
 	assertFileEquals "$SC_TMP/srv.out" "fresh"
 }
 
+# Issue 52: the rule of every file sockcat makes.  At exit the socket file
+# is removed only if it is still the one bound, not one put there since;
+# a stale socket of another user (in a directory like /tmp) is not
+# replaced.
+test_socket_file_trust() {
+	sock=$SC_TMP/s.sock
+	unix_server srv -k -l -U "$sock" || fail "no server"
+	rm "$sock"
+	stale_socket "$sock"
+	stop "$SERVER_PID"
+	wait_exit "$SERVER_PID"
+	assertTrue "the socket put there since kept" "[ -S '$sock' ]"
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	sticky_dir d
+	as_nobody /usr/bin/python3 -c "
+import socket, sys
+socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$SC_TMP/d/s" ||
+	    fail "nobody made no socket"
+	t 5 "$SC" -l -U "$SC_TMP/d/s" </dev/null >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "said" \
+	    "sockcat: $SC_TMP/d/s: a socket of another user, will not replace it" \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "nobody's socket kept" "socket nobody" \
+	    "$(stat -c '%F %U' "$SC_TMP/d/s")"
+}
+
 test_live_socket_in_use() {
 	sock=$SC_TMP/s.sock
 	unix_server srv -l -U "$sock" || fail "no server"

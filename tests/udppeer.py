@@ -32,6 +32,9 @@ socket PATH.  Its steps, in order:
   hold           take nothing, answer nothing, until killed
   mute OUT       take every datagram, answer none, and write a line to
                  OUT for each (a resolver that never answers, counted)
+  record OUT     take every datagram until none has come for --timeout
+                 seconds, and write each to OUT as one line, as Python
+                 writes bytes (b'one\\n'): how a sender cut what it sent
 """
 
 import argparse
@@ -144,6 +147,14 @@ def server(a, steps):
         elif op == "hold":
             while True:
                 time.sleep(60)
+        elif op == "record":
+            with open(arg, "w") as f:
+                while True:
+                    data = receive(s, a.timeout)
+                    if data is None:
+                        break
+                    f.write("%r\n" % data)
+                    f.flush()
         elif op == "mute":
             s.settimeout(None)
             while True:

@@ -80,6 +80,9 @@ __dead void	 fatalx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 __dead void	 async_abort(const char *, const char *, void *);
 void		 write_quiet(int, const void *, size_t);
+/* The room log_escape() needs for n bytes, its NUL included. */
+#define LOG_ESCAPED(n)	(4 * (n) + 1)
+const char	*log_escape(char *, size_t, const void *, size_t);
 
 /*
  * The rule of every asynchronous start function (tls_handshake_start(),

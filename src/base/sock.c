@@ -31,12 +31,16 @@ net_set_nonblock(int fd, int on)
 	return (fcntl(fd, F_SETFL, flags));
 }
 
-/* Write the name of a Unix-domain address: its path, "@name" or "". */
+/*
+ * Write the name of a Unix-domain address: its path, "@name" or "",
+ * escaped (log_escape()): a peer binds whatever name it likes.
+ */
 static void
 net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
     size_t outlen)
 {
 	const struct sockaddr_un	*sun = (const struct sockaddr_un *)sa;
+	char				 raw[sizeof(sun->sun_path) + 1];
 	size_t				 n;
 
 	if (outlen == 0)
@@ -48,23 +52,26 @@ net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
 	if (n > sizeof(sun->sun_path))
 		n = sizeof(sun->sun_path);
 	if (sun->sun_path[0] == '\0') {
-		snprintf(out, outlen, "@%.*s", (int)(n - 1),
-		    sun->sun_path + 1);
-		return;
+		raw[0] = '@';
+		memcpy(raw + 1, sun->sun_path + 1, n - 1);
+	} else {
+		n = strnlen(sun->sun_path, n);
+		memcpy(raw, sun->sun_path, n);
 	}
-	snprintf(out, outlen, "%.*s", (int)strnlen(sun->sun_path, n),
-	    sun->sun_path);
+	log_escape(out, outlen, raw, n);
 }
 
 /*
  * Write the host and port of sa as text.  With numeric, no name lookups;
  * otherwise the host is reverse resolved where possible.  The port is
- * always a number, as netcat prints it.
+ * always a number, as netcat prints it.  The text is printable
+ * (log_escape()), whoever chose the name.
  */
 void
 net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
     size_t hostlen, char *port, size_t portlen)
 {
+	char	 name[NI_MAXHOST];
 	int	 flags = NI_NUMERICSERV;
 
 	if (sa->sa_family == AF_UNIX) {
@@ -93,5 +100,10 @@ net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
 	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		strlcpy(host, "?", hostlen);
 		strlcpy(port, "?", portlen);
+	}
+	/* A name is what the resolver said: a hostile one says anything. */
+	if (!numeric && hostlen > 0) {
+		strlcpy(name, host, sizeof(name));
+		log_escape(host, hostlen, name, strlen(name));
 	}
 }

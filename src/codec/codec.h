@@ -302,6 +302,11 @@ struct ws_pmd {
 /* And, for a client of many connections, each message afresh. */
 #define WS_PMD_OFFER_FRESH "permessage-deflate; client_max_window_bits; " \
 			"client_no_context_takeover; server_no_context_takeover"
+/*
+ * The subprotocol of a side that moves bytes, not lines (websockify's
+ * name for it): agreed, each message is its bytes, both ways.
+ */
+#define WS_PROTO_BINARY	"binary"
 #define WS_EXT_MAX	512	/* a Sec-WebSocket-Extensions value */
 
 /* An upgrade request: what a client sends, what a server parsed. */
@@ -333,12 +338,13 @@ size_t		 ws_utf8_span(int *, const unsigned char *, size_t,
 		    size_t *);
 int		 ws_close_code_valid(int);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
-int		 ws_close_parse(const unsigned char *, size_t, int *, char *,
-		    int *);
+int		 ws_close_parse(const unsigned char *, size_t, int *,
+		    const unsigned char **, size_t *, int *);
 int		 ws_header(const char *, const char *, char *, size_t);
 int		 ws_token(const char *, const char *);
 void		 ws_choose_protocol(const char *, const char *, char *,
 		    size_t);
+int		 ws_offer_binary(const char *, char *, size_t);
 int		 ws_basic_auth(const char *, size_t, char *, size_t);
 ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
 		    const char **);
@@ -374,6 +380,7 @@ const char	*wsh_next_header(const char *, const char **, size_t *,
 		    const char **, size_t *);
 int		 wsh_cgi_name(const char *, size_t, char *, size_t);
 size_t		 wsh_cgi_value(const char *, size_t, char *, size_t);
+size_t		 wsh_server_name(const char *, char *, size_t);
 int		 wsh_frame_parse(const char *, size_t, uint64_t, int *,
 		    uint64_t *);
 size_t		 wsh_frame_encode(char *, size_t, int, uint64_t);

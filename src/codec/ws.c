@@ -333,19 +333,19 @@ ws_close_encode(unsigned char *out, int code, const char *reason)
 
 /*
  * Parse a close frame's payload: *code (WS_CLOSE_NO_STATUS when empty)
- * and its reason, escaped for a message in reason (of size WS_CTRL_MAX *
- * 4 + 1).  Returns 0, or -1 with the close code to answer with in *answer
- * (1002 for a bad length or code, 1007 for a reason not UTF-8).
+ * and its reason, UTF-8 (*reason, *reasonlen: the bytes in p, which a
+ * message quotes only escaped).  Returns 0, or -1 with the close code to
+ * answer with in *answer (1002 for a bad length or code, 1007 for a
+ * reason not UTF-8).
  */
 int
-ws_close_parse(const unsigned char *p, size_t n, int *code, char *reason,
-    int *answer)
+ws_close_parse(const unsigned char *p, size_t n, int *code,
+    const unsigned char **reason, size_t *reasonlen, int *answer)
 {
 	int	 st = 0;
-	size_t	 i;
-	char	*r = reason;
 
-	*reason = '\0';
+	*reason = p;
+	*reasonlen = 0;
 	if (n == 0) {
 		*code = WS_CLOSE_NO_STATUS;
 		return (0);
@@ -364,13 +364,8 @@ ws_close_parse(const unsigned char *p, size_t n, int *code, char *reason,
 		*answer = WS_CLOSE_BAD_DATA;
 		return (-1);
 	}
-	for (i = 2; i < n; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			r += sprintf(r, "\\x%02x", p[i]);
-		else
-			*r++ = p[i];
-	}
-	*r = '\0';
+	*reason = p + 2;
+	*reasonlen = n - 2;
 	return (0);
 }
 
@@ -462,6 +457,24 @@ ws_choose_protocol(const char *offered, const char *ours, char *out,
 		}
 		p += n;
 	}
+}
+
+/*
+ * A client's offer of subprotocols (ours, NULL for none) with
+ * WS_PROTO_BINARY last unless it is there, in out (of size outsz).
+ * Returns 0, or -1 when it does not fit.
+ */
+int
+ws_offer_binary(const char *ours, char *out, size_t outsz)
+{
+	int	 n;
+
+	if (ours == NULL || ws_token(ours, WS_PROTO_BINARY))
+		n = snprintf(out, outsz, "%s", ours != NULL ? ours :
+		    WS_PROTO_BINARY);
+	else
+		n = snprintf(out, outsz, "%s, %s", ours, WS_PROTO_BINARY);
+	return (n < 0 || (size_t)n >= outsz ? -1 : 0);
 }
 
 /*

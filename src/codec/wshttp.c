@@ -294,6 +294,32 @@ wsh_cgi_value(const char *v, size_t n, char *out, size_t outsz)
 }
 
 /*
+ * The host of a Host header's value v (a CGI value: no control
+ * character), for SERVER_NAME: v without its port, an IPv6 address kept
+ * in its brackets, into out (of size outsz, cut to fit).  A '[' that is
+ * never closed leaves the whole value.  Returns its length.
+ */
+size_t
+wsh_server_name(const char *v, char *out, size_t outsz)
+{
+	size_t	 n;
+
+	if (*v == '[') {
+		n = strcspn(v, "]");
+		if (v[n] == ']')
+			n++;
+	} else
+		n = strcspn(v, ":");
+	if (outsz == 0)
+		return (0);
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return (n);
+}
+
+/*
  * A --ws-framed record's header line, the n bytes at s up to and without
  * its newline: a kind ('T' text, 'B' binary; 't', 'b': a part of a
  * message that goes on) a space and the payload's length in decimal, at

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,73 @@ pair_device_check(const struct side *sd)
 }
 
 /*
+ * Open path as the shell's redirection would (flags and mode as for
+ * open(2)), following a symbolic link, but not what another user put in
+ * a directory like /tmp (sticky and writable by everyone): there a link
+ * is followed, and an existing file written to (O_CREAT), only if it is
+ * the user's or the directory owner's.  That is the rule of Linux's
+ * fs.protected_symlinks and fs.protected_regular, kept whatever the
+ * system sets them to.  A name that changes between the look and the
+ * open is looked at again.  Returns the descriptor, or -1 with errno and,
+ * for a refusal, *why.
+ */
+static int
+pair_open(const char *path, int flags, mode_t mode, const char **why)
+{
+	struct stat	 dst, st, fst;
+	char		 dir[PATH_MAX];
+	char		*slash;
+	int		 fd, tries;
+
+	*why = NULL;
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strlcpy(dir, ".", sizeof(dir));
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (stat(dir, &dst) == -1 || !(dst.st_mode & S_ISVTX) ||
+	    !(dst.st_mode & S_IWOTH))
+		return (open(path, flags, mode));
+	for (tries = 0; tries < 3; tries++) {
+		if (lstat(path, &st) == -1) {
+			if (errno != ENOENT || !(flags & O_CREAT))
+				return (-1);
+			/* Made here, or nothing: no link planted meanwhile. */
+			if ((fd = open(path, flags | O_EXCL | O_NOFOLLOW,
+			    mode)) != -1 || errno != EEXIST)
+				return (fd);
+			continue;
+		}
+		if (st.st_uid != geteuid() && st.st_uid != dst.st_uid &&
+		    (S_ISLNK(st.st_mode) || (flags & O_CREAT))) {
+			*why = S_ISLNK(st.st_mode) ? "a symbolic link of "
+			    "another user in a sticky directory, not followed" :
+			    "a file of another user in a sticky directory, not "
+			    "written to";
+			errno = EPERM;
+			return (-1);
+		}
+		/* The user's link, which no one else can replace there. */
+		if (S_ISLNK(st.st_mode))
+			return (open(path, flags, mode));
+		if ((fd = open(path, flags | O_NOFOLLOW, mode)) == -1) {
+			if (errno == ELOOP)
+				continue;
+			return (-1);
+		}
+		if (fstat(fd, &fst) == 0 && fst.st_dev == st.st_dev &&
+		    fst.st_ino == st.st_ino)
+			return (fd);
+		close(fd);
+	}
+	errno = EAGAIN;
+	return (-1);
+}
+
+/*
  * A file (the i-th address) in a pair is one direction of standard input
  * and output, as the shell's redirections make it: the first address is
  * read, as "<" would give it (its bytes sent, what comes back on standard
@@ -78,6 +146,7 @@ static __startup void
 pair_file(struct options *o, int i)
 {
 	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i];
+	const char	*why;
 	int		 fd;
 
 	if (other->kind == SIDE_FILE || other->kind == SIDE_STDIO)
@@ -90,10 +159,12 @@ pair_file(struct options *o, int i)
 		pair_refuse(o, "append is for the file written, the second "
 		    "address");
 	if (i == 0)
-		fd = open(sd->path, O_RDONLY | O_CLOEXEC);
+		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
 	else
-		fd = open(sd->path, O_WRONLY | O_CREAT | O_CLOEXEC |
-		    (sd->append ? O_APPEND : O_TRUNC), 0666);
+		fd = pair_open(sd->path, O_WRONLY | O_CREAT | O_CLOEXEC |
+		    (sd->append ? O_APPEND : O_TRUNC), 0666, &why);
+	if (fd == -1 && why != NULL)
+		fatalx("%s: %s", sd->text, why);
 	if (fd == -1)
 		fatal("%s", sd->text);
 	if (dup2(fd, i == 0 ? STDIN_FILENO : STDOUT_FILENO) == -1)

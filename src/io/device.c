@@ -90,11 +90,17 @@ static struct {
 	struct termios	 saved;
 } serials[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
 
-/* The links to our pseudo-terminals, while they are there. */
+/*
+ * The links to our pseudo-terminals, while they are there: the link made
+ * (its device and inode), held open so that its inode is not reused.
+ */
 static struct {
 	char		 path[PATH_MAX]; /* "": none */
 	char		 target[64];
-} ptylinks[DEVICES_MAX];
+	dev_t		 dev;
+	ino_t		 ino;
+	int		 fd;		/* O_PATH, -1: none */
+} ptylinks[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
 
 /*
  * The termios speed of bps bits per second, or -1 (errno EINVAL) when
@@ -259,23 +265,23 @@ serial_release(const char *path)
 
 /*
  * Remove the link to our pseudo-terminal, if it is still the one we
- * made.  Async-signal-safe.
+ * made (same device and inode), not one put there since.
+ * Async-signal-safe.
  */
 static void
 ptylink_unlink(size_t i)
 {
-	char	 target[sizeof(ptylinks[0].target)];
-	ssize_t	 n;
+	struct stat	 st;
 
 	if (ptylinks[i].path[0] == '\0')
 		return;
-	n = readlink(ptylinks[i].path, target, sizeof(target) - 1);
-	if (n != -1) {
-		target[n] = '\0';
-		if (strcmp(target, ptylinks[i].target) == 0)
-			unlink(ptylinks[i].path);
-	}
+	if (lstat(ptylinks[i].path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    st.st_dev == ptylinks[i].dev && st.st_ino == ptylinks[i].ino)
+		unlink(ptylinks[i].path);
 	ptylinks[i].path[0] = '\0';
+	if (ptylinks[i].fd != -1)
+		close(ptylinks[i].fd);
+	ptylinks[i].fd = -1;
 }
 
 static void
@@ -308,8 +314,9 @@ ptylink_release(const char *path, int slave)
 
 /*
  * May the link path be made?  Not when something is there, unless it is
- * a link to a pseudo-terminal that has gone (left by a sockcat that was
- * killed), which is removed.
+ * a link of the user's own to a pseudo-terminal that has gone (left by a
+ * sockcat that was killed), which is removed: another user's link is
+ * theirs.
  */
 static int
 ptylink_free(const char *path)
@@ -320,8 +327,8 @@ ptylink_free(const char *path)
 
 	if (lstat(path, &st) == -1)
 		return (errno == ENOENT ? 0 : -1);
-	if (S_ISLNK(st.st_mode) && (n = readlink(path, target,
-	    sizeof(target) - 1)) != -1) {
+	if (S_ISLNK(st.st_mode) && st.st_uid == geteuid() &&
+	    (n = readlink(path, target, sizeof(target) - 1)) != -1) {
 		target[n] = '\0';
 		if (strncmp(target, "/dev/pts/", 9) == 0 &&
 		    stat(path, &st) == -1 && errno == ENOENT)
@@ -344,6 +351,7 @@ ptylink_open(const char *path, int *slave, const char **name, char **cause)
 {
 	struct pty	 pt;
 	struct termios	 t;
+	struct stat	 st;
 	size_t		 i;
 	int		 error;
 
@@ -380,10 +388,32 @@ ptylink_open(const char *path, int *slave, const char **name, char **cause)
 	strlcpy(ptylinks[i].target, pt.path, sizeof(ptylinks[i].target));
 	strlcpy(ptylinks[i].path, path, sizeof(ptylinks[i].path));
 	cleanup_add(ptylink_cleanup);
+	/*
+	 * The link itself stays open (O_PATH), so that its inode number
+	 * cannot be given to a link put in its place: at exit the same
+	 * device and inode are the same link.
+	 */
 	if (symlink(pt.path, path) == -1) {
 		ptylinks[i].path[0] = '\0';
 		goto fail_pty;
 	}
+	if ((ptylinks[i].fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1 || fstat(ptylinks[i].fd, &st) == -1)
+		error = errno;
+	else if (!S_ISLNK(st.st_mode))
+		error = ESTALE;	/* put in its place at once */
+	else
+		error = 0;
+	if (error != 0) {
+		ptylinks[i].path[0] = '\0';
+		if (ptylinks[i].fd != -1)
+			close(ptylinks[i].fd);
+		ptylinks[i].fd = -1;
+		errno = error;
+		goto fail_pty;
+	}
+	ptylinks[i].dev = st.st_dev;
+	ptylinks[i].ino = st.st_ino;
 	*slave = pt.slave;
 	*name = ptylinks[i].target;
 	return (pt.master);

@@ -37,7 +37,10 @@ edit_init(struct edit *e, int echo, int history, void (*before)(void *),
 	e->arg = arg;
 }
 
-/* Forget the history. */
+/* The size of done: a whole line, and a read of keys that end more. */
+#define EDIT_DONE_SIZE	(EDIT_LINE_MAX + EDIT_KEYS_MAX + 8)
+
+/* Forget the history, and let go of the buffers. */
 void
 edit_free(struct edit *e)
 {
@@ -48,6 +51,26 @@ edit_free(struct edit *e)
 	e->nhist = e->hpos = 0;
 	free(e->draft);
 	e->draft = NULL;
+	free(e->line);
+	free(e->done);
+	e->line = NULL;
+	e->done = NULL;
+	e->linelen = e->donelen = 0;
+}
+
+/* Take the buffers, at the first key.  Returns -1 (e->error) if not. */
+static int
+edit_alloc(struct edit *e)
+{
+	if (e->line != NULL)
+		return (0);
+	if (e->error == 0 && ((e->line = malloc(EDIT_LINE_MAX)) == NULL ||
+	    (e->done = malloc(EDIT_DONE_SIZE)) == NULL)) {
+		e->error = errno;
+		free(e->line);
+		e->line = NULL;
+	}
+	return (e->error != 0 ? -1 : 0);
 }
 
 void
@@ -66,7 +89,10 @@ edit_show(struct edit *e)
 	edit_echo(e, e->line, e->linelen);
 }
 
-/* Put text in place of the line being typed; it is shown again. */
+/*
+ * Put text in place of the line being typed (a line of the history, never
+ * longer than a line's buffer); it is shown again.
+ */
 static void
 edit_set(struct edit *e, const char *text)
 {
@@ -136,12 +162,27 @@ edit_submit(struct edit *e)
 	e->linelen = 0;
 }
 
+/*
+ * The line fills its buffer: what is typed so far goes on its way, as
+ * the start of the line and without a newline, and the rest of it is
+ * typed on; the peer gets the line as it was typed.
+ */
+static void
+edit_piece(struct edit *e)
+{
+	memcpy(e->done + e->donelen, e->line, e->linelen);
+	e->donelen += e->linelen;
+	e->linelen = 0;
+}
+
 /* Apply keys typed on the terminal to the line. */
 void
 edit_keys(struct edit *e, const unsigned char *k, size_t n)
 {
 	size_t	 i;
 
+	if (edit_alloc(e) == -1)
+		return;
 	for (i = 0; i < n && !e->eof; i++) {
 		if (e->esc == 1) {
 			e->esc = k[i] == '[' || k[i] == 'O' ? 2 : 0;
@@ -196,12 +237,10 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 		default:
 			if (k[i] < 0x20 && k[i] != '\t')
 				break;
+			if (e->linelen == EDIT_LINE_MAX)
+				edit_piece(e);
 			e->line[e->linelen++] = k[i];
 			edit_echo(e, &k[i], 1);
-			if (e->linelen == sizeof(e->line)) {
-				edit_submit(e);
-				edit_echo(e, "\r\n", 2);
-			}
 			break;
 		}
 		if (e->after != NULL)
@@ -231,6 +270,11 @@ edit_read(struct edit *e, int fd, void *p, size_t n)
 		if ((r = read(fd, keys, sizeof(keys))) <= 0)
 			return (r);
 		edit_keys(e, keys, r);
+	}
+	/* Keys that could not be kept: said as a failed read, not lost. */
+	if (e->error != 0) {
+		errno = e->error;
+		return (-1);
 	}
 	if (e->donelen == 0) {
 		if (e->eof && e->end_is_eof)

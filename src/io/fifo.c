@@ -30,9 +30,18 @@
  * opens "> f" before sockcat has made the FIFO, and so creates an empty
  * regular file.  The filter writes into that file; sockcat then follows
  * it, as tail -f would, woken by inotify instead of a timer.
+ *
+ * PATH is trusted as little as any other name in a directory others may
+ * write to: what sockcat reads is checked on the descriptor it opened
+ * (a FIFO, or that empty file, of the user's own: made by sockcat or by
+ * the user's shell, never by someone who could then feed the client),
+ * a symbolic link is not followed, and at exit PATH is removed only if
+ * it is still the file opened (same device and inode).
  */
 static struct fifo {
 	volatile int	 created;	/* Ours to remove at exit. */
+	dev_t		 dev;		/* What we opened, and remove. */
+	ino_t		 ino;
 	int		 fd;		/* The read end, or the file followed. */
 	int		 notify;	/* inotify descriptor when following. */
 	int		 writer_closed;	/* The followed file's writer closed. */
@@ -57,37 +66,97 @@ static const struct ep_ops fifo_follow_ops = {
 };
 
 /*
- * Remove the FIFO if sockcat created it.  Only async-signal-safe calls:
- * it also runs from the handler of a fatal signal.
+ * Remove the FIFO (or the file followed) if sockcat made or took it, and
+ * only if PATH is still that very file: one put there since is somebody
+ * else's.  Only async-signal-safe calls: it also runs from the handler
+ * of a fatal signal.
  */
 static void
 fifo_cleanup(int sig)
 {
+	struct stat	 st;
+
 	(void)sig;
 	if (fifo.created) {
 		fifo.created = 0;
-		unlink(fifo_path);
+		if (lstat(fifo_path, &st) == 0 && st.st_dev == fifo.dev &&
+		    st.st_ino == fifo.ino)
+			unlink(fifo_path);
 	}
 }
 
-/* Open the read end without waiting for a writer. */
+/*
+ * Open PATH for reading without waiting for a writer and without
+ * following a symbolic link.  With known set, only the file opened
+ * before will do (-k opens the FIFO again after each writer).  Returns
+ * the descriptor and *st, or -1 with errno.
+ */
 static int
-fifo_open_read(void)
+fifo_open_read(struct stat *st, int known)
 {
-	return (open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+	int	 fd, error;
+
+	if ((fd = open(fifo_path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return (-1);
+	if (fstat(fd, st) == -1) {
+		error = errno;
+		close(fd);
+		errno = error;
+		return (-1);
+	}
+	if (known && (st->st_dev != fifo.dev || st->st_ino != fifo.ino)) {
+		close(fd);
+		errno = ESTALE;
+		return (-1);
+	}
+	return (fd);
+}
+
+/*
+ * What is open at fd (of status *st) may be read from: a FIFO of the
+ * user's own; or, as the shell's half of the race above, an empty
+ * regular file of the user's own made a moment ago (followed: *follow
+ * is set).  Anything else is refused with *cause: an older empty file
+ * is somebody's, and is neither followed nor removed; another user's
+ * FIFO or file could be written by that user.
+ */
+static int
+fifo_usable(const char *path, const struct stat *st, int *follow,
+    char **cause)
+{
+	time_t	 now = time(NULL);
+
+	*follow = 0;
+	if (!S_ISFIFO(st->st_mode) && !(S_ISREG(st->st_mode) &&
+	    st->st_size == 0 && now - st->st_mtime <= FIFO_FRESH_SECS &&
+	    now - st->st_ctime <= FIFO_FRESH_SECS)) {
+		log_cause(cause, "%s: not a FIFO", path);
+		errno = EINVAL;
+		return (-1);
+	}
+	if (st->st_uid != geteuid()) {
+		log_cause(cause, "%s: %s of another user, not used",
+		    path, S_ISFIFO(st->st_mode) ? "a FIFO" : "a file");
+		errno = EPERM;
+		return (-1);
+	}
+	*follow = S_ISREG(st->st_mode);
+	return (0);
 }
 
 /*
  * Make path a FIFO if nothing is there, and open it for reading without
- * waiting for a writer.  An existing FIFO is used as it is; an empty
- * regular file made a moment ago is taken as the shell's half of the race
- * above and followed.  Returns -1 with errno and *cause set.
+ * waiting for a writer.  An existing FIFO of the user's own is used as
+ * it is; an empty regular file of the user's own made a moment ago is
+ * taken as the shell's half of the race above and followed.  A
+ * symbolic link is refused.  Returns -1 with errno and *cause set.
  */
 int
 fifo_open(const char *path, char **cause)
 {
-	struct stat	 st;
-	int		 error, tries;
+	struct stat	 st, st2;
+	int		 error, tries, made, follow;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -98,55 +167,65 @@ fifo_open(const char *path, char **cause)
 		return (-1);
 	}
 	for (tries = 0;; tries++) {
-		if (mkfifo(path, 0600) == 0) {
-			fifo.created = 1;
-			cleanup_add(fifo_cleanup);
-			break;
-		}
-		if (errno != EEXIST)
+		made = mkfifo(path, 0600) == 0;
+		if (!made && errno != EEXIST)
 			goto fail;
-		if (stat(path, &st) == -1) {
-			/*
-			 * EEXIST then ENOENT: a symbolic link to nothing, or
-			 * a file removed meanwhile.  Try again, a few times
-			 * only: a dangling link stays dangling.
-			 */
-			if (errno == ENOENT && lstat(path, &st) == 0 &&
-			    S_ISLNK(st.st_mode)) {
-				log_cause(cause, "%s: symbolic link to a "
-				    "missing file", path);
-				errno = ENOENT;
+		/*
+		 * What is there is looked at before it is opened: no device
+		 * is opened, and a symbolic link is not followed.
+		 */
+		if (lstat(path, &st) == 0) {
+			if (S_ISLNK(st.st_mode)) {
+				log_cause(cause, "%s: a symbolic link, not a "
+				    "FIFO", path);
+				errno = ELOOP;
 				return (-1);
 			}
-			if (errno == ENOENT && tries < FIFO_TRIES)
-				continue;
+			if (fifo_usable(path, &st, &follow, cause) == -1)
+				return (-1);
+			if ((fifo.fd = fifo_open_read(&st2, 0)) != -1 &&
+			    st2.st_dev == st.st_dev &&
+			    st2.st_ino == st.st_ino)
+				break;
+			/* Swapped between the two: looked at again. */
+			if (fifo.fd != -1) {
+				close(fifo.fd);
+				fifo.fd = -1;
+				errno = ESTALE;
+			}
+		}
+		/*
+		 * EEXIST then ENOENT, or another file: one removed or put
+		 * there meanwhile.  Looked at again, a few times only.
+		 */
+		if ((errno == ENOENT || errno == ESTALE || errno == ELOOP) &&
+		    tries < FIFO_TRIES)
+			continue;
+		goto fail;
+	}
+	/*
+	 * What we made, or the shell's file: ours to remove, if it is
+	 * still this one.  A FIFO that was there before is left.
+	 */
+	fifo.dev = st2.st_dev;
+	fifo.ino = st2.st_ino;
+	if (made || follow) {
+		fifo.created = 1;
+		cleanup_add(fifo_cleanup);
+	}
+	if (follow) {
+		if ((fifo.notify = inotify_init1(IN_NONBLOCK |
+		    IN_CLOEXEC)) == -1 ||
+		    inotify_add_watch(fifo.notify, path, IN_MODIFY |
+		    IN_CLOSE_WRITE | IN_DONT_FOLLOW) == -1)
+			goto fail;
+		/* The file watched is the one open, not one put there since. */
+		if (lstat(path, &st) == -1 || st.st_dev != fifo.dev ||
+		    st.st_ino != fifo.ino) {
+			errno = ESTALE;
 			goto fail;
 		}
-		if (S_ISFIFO(st.st_mode))
-			break;
-		/*
-		 * Only a file the shell has just made: an older empty file
-		 * is somebody's, and is neither followed nor removed.
-		 */
-		if (S_ISREG(st.st_mode) && st.st_size == 0 &&
-		    time(NULL) - st.st_mtime <= FIFO_FRESH_SECS &&
-		    time(NULL) - st.st_ctime <= FIFO_FRESH_SECS) {
-			if ((fifo.notify = inotify_init1(IN_NONBLOCK |
-			    IN_CLOEXEC)) == -1)
-				goto fail;
-			fifo.created = 1;
-			cleanup_add(fifo_cleanup);
-			break;
-		}
-		log_cause(cause, "%s: not a FIFO", path);
-		errno = EINVAL;
-		return (-1);
 	}
-	if ((fifo.fd = fifo_open_read()) == -1)
-		goto fail;
-	if (fifo.notify != -1 && inotify_add_watch(fifo.notify, path,
-	    IN_MODIFY | IN_CLOSE_WRITE) == -1)
-		goto fail;
 	return (0);
 
 fail:
@@ -211,12 +290,14 @@ fifo_follow_read(struct endpoint *ep, void *p, size_t n)
 /*
  * Add the FIFO (or the followed file) to s as the endpoint data is read
  * from.  A FIFO that reached end-of-file in an earlier session is opened
- * again, so that a new writer can be read (-k).
+ * again, so that a new writer can be read (-k); if PATH is no longer
+ * that FIFO, the one open is kept, at its end.
  */
 struct endpoint *
 fifo_in(struct session *s)
 {
 	struct endpoint	*ep;
+	struct stat	 st;
 	int		 fd;
 
 	if (fifo.notify != -1) {
@@ -225,7 +306,7 @@ fifo_in(struct session *s)
 			ep->ops = &fifo_follow_ops;
 		return (ep);
 	}
-	if (fifo.ended && (fd = fifo_open_read()) != -1) {
+	if (fifo.ended && (fd = fifo_open_read(&st, 1)) != -1) {
 		close(fifo.fd);
 		fifo.fd = fd;
 		fifo.ended = 0;

@@ -92,22 +92,30 @@ enum proxy_dns {
 
 /* edit.c */
 
-/* The longest line typed: a longer one is sent in parts. */
-#define EDIT_LINE_MAX		1024
+/*
+ * The longest line kept while it is typed: a longer one is sent in pieces
+ * as it grows, none with a newline of its own, so that it arrives whole.
+ */
+#define EDIT_LINE_MAX		65536
 /* What is read from the terminal at once. */
 #define EDIT_KEYS_MAX		256
 /* The lines a history keeps, in memory only. */
 #define EDIT_HISTORY		100
 
-/* A line being typed on a terminal, and the lines finished. */
+/*
+ * A line being typed on a terminal, and the lines finished.  Its two
+ * buffers are taken at the first key (EDIT_LINE_MAX, and done the size of
+ * a line and a read of keys), so that typing never fails half-way.
+ */
 struct edit {
-	char		 line[EDIT_LINE_MAX];
+	char		*line;
 	size_t		 linelen;
 	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
 	int		 eof;		/* ^D on an empty line */
 	int		 end_is_eof;	/* then edit_read() says 0 */
 	int		 redraw;	/* the line is to be shown again */
-	unsigned char	 done[EDIT_LINE_MAX + EDIT_KEYS_MAX + 8];
+	int		 error;		/* the buffers could not be had */
+	unsigned char	*done;
 	size_t		 donelen;	/* Lines finished, not yet read. */
 	int		 echo;		/* Where keys are echoed, or -1. */
 	int		 history;	/* Up and Down bring lines back. */
@@ -213,6 +221,13 @@ struct pty {
 
 /* A window-size announcement: IAC SB NAWS w w h h IAC SE. */
 #define NAWS_LEN	9
+/*
+ * What a --pty side says first, before its program's output: that it
+ * takes window sizes.  A --raw side sends them only to a peer that began
+ * so, never to a plain shell.  A private OSC, which a terminal ignores.
+ */
+#define PTY_HELLO	"\033]1073;naws\007"
+#define PTY_HELLO_LEN	(sizeof(PTY_HELLO) - 1)
 struct naws {
 	unsigned char	 held[NAWS_LEN]; /* The start of one, cut off. */
 	size_t		 nheld;
@@ -221,6 +236,7 @@ int		 pty_open(struct pty *);
 struct endpoint	*pty_endpoint(struct session *, struct child *);
 void		 pty_exited(struct child *);
 void		 pty_release(struct child *);
+int		 pty_hello(struct channel *);
 size_t		 pty_xform(struct channel *, unsigned char *, size_t, size_t);
 size_t		 naws_decode(struct naws *, unsigned char *, size_t, size_t,
 		    int *, int *);
@@ -235,7 +251,7 @@ void		 ptylink_release(const char *, int);
 struct endpoint	*device_endpoint(struct session *, const char *, int);
 
 /* term.c */
-int		 term_start(struct channel *);
+int		 term_start(struct channel *, struct channel *);
 int		 term_start_line(struct channel *);
 void		 term_stop(struct channel *);
 int		 term_escaped(const struct channel *);

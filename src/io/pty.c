@@ -185,6 +185,17 @@ pty_release(struct child *c)
 }
 
 /*
+ * Say to the peer, on tx, before anything the program writes, that window
+ * sizes are taken (PTY_HELLO): a --raw peer sends them only then.
+ * Returns 0, or -1 with errno.
+ */
+int
+pty_hello(struct channel *tx)
+{
+	return (channel_inject(tx, PTY_HELLO, PTY_HELLO_LEN));
+}
+
+/*
  * The network side of a terminal: window sizes announced in the byte
  * stream (naws_decode()) are taken out and given to the terminal, whose
  * program gets SIGWINCH; every other byte goes through.

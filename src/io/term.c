@@ -3,7 +3,9 @@
  * local terminal in raw mode while connected, put back when the
  * connection ends, at exit, on every fatal signal and while stopped
  * (SIGTSTP); the escape "~." after a newline to leave; the window size
- * sent at start and whenever it changes, for a --pty peer.
+ * sent, and again whenever it changes, to a --pty peer that said first
+ * that it takes them (PTY_HELLO), and to nobody else: a plain shell
+ * would read them as typed.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -34,8 +36,10 @@ static const int term_fatal_signals[] = {
 
 /* The channel that sends what is typed, while its session lives. */
 static struct channel	*term_tx;
-/* Its peer is told the window's size (not a device's line). */
+/* Its peer may be told the window's size (not a device's line). */
 static int		 term_sizes;
+/* It said it takes them: they are sent. */
+static int		 term_asked;
 
 static int	term_begin(struct channel *, int);
 
@@ -101,20 +105,50 @@ term_winch(int sig, void *arg)
 {
 	(void)sig;
 	(void)arg;
-	if (term_tx != NULL && !term_tx->session->over)
+	if (term_tx != NULL && term_asked && !term_tx->session->over)
 		term_send_size(term_tx);
 }
 
 /*
+ * What the peer sends first (on the channel that shows it): a --pty side
+ * begins with PTY_HELLO, which is taken out, and from then on it is sent
+ * the window's size.  Anything else is passed on untouched, and the peer
+ * is never sent one.  A hello cut by the end of a read is not one: it
+ * reaches the terminal, which ignores it, and no size is sent.  Only the
+ * first read is looked at.
+ */
+static size_t
+term_hello_xform(struct channel *ch, unsigned char *p, size_t n,
+    size_t space)
+{
+	(void)space;
+	ch->xform = NULL;
+	ch->xgrow = 0;
+	if (n < PTY_HELLO_LEN || memcmp(p, PTY_HELLO, PTY_HELLO_LEN) != 0)
+		return (n);
+	memmove(p, p + PTY_HELLO_LEN, n - PTY_HELLO_LEN);
+	if (term_tx != NULL && term_sizes) {
+		term_asked = 1;
+		term_send_size(term_tx);
+	}
+	return (n - PTY_HELLO_LEN);
+}
+
+/*
  * Make the local terminal (stdin) a remote one for the channel tx, which
- * sends what is typed: raw mode, put back at exit, on any fatal signal
- * and while stopped; the escape; the window size now and on SIGWINCH.  Returns -1
- * with errno when stdin is not a terminal.
+ * sends what is typed, and rx, which shows what comes: raw mode, put back
+ * at exit, on any fatal signal and while stopped; the escape; the window
+ * size, for a peer whose first bytes say it takes them, then and on
+ * SIGWINCH.  Returns -1 with errno when stdin is not a terminal.
  */
 int
-term_start(struct channel *tx)
+term_start(struct channel *tx, struct channel *rx)
 {
-	return (term_begin(tx, 1));
+	if (term_begin(tx, 1) == -1)
+		return (-1);
+	rx->xform = term_hello_xform;
+	rx->xgrow = 1;
+	return (0);
 }
 
 /*
@@ -145,9 +179,9 @@ term_begin(struct channel *tx, int sizes)
 	tx->xform = term_xform;
 	tx->xstate = TERM_LINE_START;
 	term_tx = tx;
+	term_asked = 0;
 	if (!(term_sizes = sizes))
 		return (0);
-	term_send_size(tx);
 	if (ev_signal(SIGWINCH, term_winch, NULL) == -1)
 		log_verbose(1, "SIGWINCH: %s", strerror(errno));
 	return (0);
@@ -165,6 +199,7 @@ term_stop(struct channel *tx)
 	if (tx == NULL || tx != term_tx)
 		return;
 	term_tx = NULL;
+	term_asked = 0;
 	if (term_sizes)
 		ev_signal(SIGWINCH, NULL, NULL);
 	stdio_tty_unset();

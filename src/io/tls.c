@@ -830,10 +830,13 @@ tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
 	unsigned int		 alpn_len;
 	const char		*sni;
 	char			 text[512], hex[TLS_PIN_LEN * 3];
+	char			 esc[LOG_ESCAPED(sizeof(text))];
 
+	/* The peer's names are the peer's bytes: escaped. */
 	if (SSL_is_server(ssl) && (sni = SSL_get_servername(ssl,
 	    TLSEXT_NAMETYPE_host_name)) != NULL)
-		log_info("TLS server name (SNI): %s", sni);
+		log_info("TLS server name (SNI): %s",
+		    log_escape(esc, sizeof(esc), sni, strlen(sni)));
 	log_info("TLS protocol: %s", SSL_get_version(ssl));
 	if (SSL_session_reused(ssl))
 		log_info("TLS session resumed");
@@ -841,10 +844,12 @@ tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
 	if (peer != NULL) {
 		X509_NAME_oneline(X509_get_subject_name(peer), text,
 		    sizeof(text));
-		log_info("TLS peer certificate subject: %s", text);
+		log_info("TLS peer certificate subject: %s",
+		    log_escape(esc, sizeof(esc), text, strlen(text)));
 		X509_NAME_oneline(X509_get_issuer_name(peer), text,
 		    sizeof(text));
-		log_info("TLS peer certificate issuer: %s", text);
+		log_info("TLS peer certificate issuer: %s",
+		    log_escape(esc, sizeof(esc), text, strlen(text)));
 		tls_time(X509_getm_notBefore(peer), text, sizeof(text));
 		log_info("TLS peer certificate valid from: %s", text);
 		tls_time(X509_getm_notAfter(peer), text, sizeof(text));
@@ -859,7 +864,8 @@ tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
 		log_info("TLS peer sent no certificate");
 	SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
 	if (alpn_len > 0)
-		log_info("TLS ALPN protocol: %.*s", (int)alpn_len, alpn);
+		log_info("TLS ALPN protocol: %s",
+		    log_escape(esc, sizeof(esc), alpn, alpn_len));
 }
 
 /*

@@ -459,6 +459,7 @@ chat_connect(const struct job *j)
 		/* With -v, the dial has said so already. */
 		net_report_refused(sd, sd->host, sd->ports[0], errno);
 		free(c.scratch);
+		edit_free(&c.ed);
 		return (1);
 	}
 	snprintf(c.peer, sizeof(c.peer), "%s port %s", sd->host, sd->ports[0]);
@@ -467,6 +468,7 @@ chat_connect(const struct job *j)
 	if (c.s != NULL && ev_loop() == -1)
 		fatal("poll");
 	free(c.scratch);
+	edit_free(&c.ed);
 	return (c.status);
 }
 
@@ -691,5 +693,6 @@ chat_listen(const struct job *j)
 	} else
 		listener_run(j->side, c.lfd, &chat_listen_ops, &c, &c.l);
 	free(c.scratch);
+	edit_free(&c.ed);
 	return (c.status);
 }

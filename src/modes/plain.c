@@ -769,7 +769,7 @@ conn_start_stdio(struct conn *c)
 			    UDP_MAXPAYLOAD;
 		if (j->flow->crlf)
 			c->tx->xform = crlf_xform;
-		if (j->local->raw && term_start(c->tx) == -1)
+		if (j->local->raw && term_start(c->tx, c->rx) == -1)
 			return (-1);
 		if (j->local->readline && conn_readline(c, in) == -1)
 			return (-1);
@@ -862,10 +862,15 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	/* Over DTLS each read of the program's is one record. */
 	if (p->j->side->sock.socktype == SOCK_DGRAM && p->j->side->tls.on)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;
-	/* A terminal takes its window size from what the peer sends. */
+	/*
+	 * A terminal takes its window size from what the peer sends, once
+	 * it has said, first, that it does.
+	 */
 	if (p->j->local->pty) {
 		c->rx->xform = pty_xform;
 		c->rx->xgrow = NAWS_LEN;
+		if (pty_hello(c->tx) == -1)
+			goto fail;
 	}
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		goto fail;

@@ -772,6 +772,7 @@ pconn_parse(struct pconn *pc)
 		.flags = DIAL_SERVER,
 		.check = pconn_check_cb,
 	};
+	char			 host[LOG_ESCAPED(sizeof(pc->host))];
 	enum pconn_result	 r;
 
 	do {
@@ -792,7 +793,8 @@ pconn_parse(struct pconn *pc)
 		return;
 	}
 	log_verbose(2, "proxy: %s: connect to %s port %s", pc->peer,
-	    pc->host, pc->port);
+	    log_escape(host, sizeof(host), pc->host, strlen(pc->host)),
+	    pc->port);
 	/*
 	 * The dial looks the name up off the loop, within the client's
 	 * share of the resolver (a resolver that never answers stalls no
@@ -937,11 +939,13 @@ pconn_relay(struct pconn *pc)
 	struct pchunked	*pk = NULL;
 	struct prelay	*pr = NULL;
 	const char	*why;
+	char		 host[LOG_ESCAPED(sizeof(pc->host))];
 	size_t		 k;
 	int		 r;
 
 	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
-	    pc->host, pc->port);
+	    log_escape(host, sizeof(host), pc->host, strlen(pc->host)),
+	    pc->port);
 	/*
 	 * A chunked body is read as the origin will read it, from what has
 	 * come with the request on: nothing goes to the origin when that

@@ -191,12 +191,13 @@ static void
 dial_deadline_cb(void *arg)
 {
 	struct dial	*d = arg;
-	char		*cause = NULL;
+	char		*cause = NULL, host[LOG_ESCAPED(NI_MAXHOST)];
 
 	switch (d->stage) {
 	case DS_RESOLVE:
 		dial_fail(d, ETIMEDOUT, "getaddrinfo for host \"%s\" port %s: "
-		    "%s", d->chost, d->cport, strerror(ETIMEDOUT));
+		    "%s", log_escape(host, sizeof(host), d->chost,
+		    strlen(d->chost)), d->cport, strerror(ETIMEDOUT));
 		break;
 	case DS_CONNECT:
 		/* As a connection refused: -v says so, the caller need not. */
@@ -406,6 +407,7 @@ static void
 dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 {
 	struct dial	*d = arg;
+	char		 host[LOG_ESCAPED(NI_MAXHOST)];
 
 	d->lookup = NULL;
 	/* A server says why in its own words, around the bare reason. */
@@ -416,7 +418,8 @@ dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 	}
 	if (error != 0) {
 		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo for host \"%s\" port "
-		    "%s: %s", d->chost, d->cport, error == EAI_SYSTEM ?
+		    "%s: %s", log_escape(host, sizeof(host), d->chost,
+		    strlen(d->chost)), d->cport, error == EAI_SYSTEM ?
 		    strerror(errno) : gai_strerror(error));
 		return;
 	}
@@ -449,20 +452,23 @@ dial_dest_cb(int error, struct addrinfo *res, void *arg)
 {
 	struct dial	*d = arg;
 	struct sockaddr	*sa;
+	char		 host[LOG_ESCAPED(NI_MAXHOST)];
 
 	d->lookup = NULL;
 	if (error != 0 && (d->dns & PROXY_DNS_REMOTE)) {
 		/* --proxy-dns both: the proxy may know the name. */
 		log_verbose(1, "proxy: %s not resolved here: the proxy will "
-		    "resolve it", d->host);
+		    "resolve it", log_escape(host, sizeof(host), d->host,
+		    strlen(d->host)));
 		d->looked_up = 1;
 		dial_negotiate(d);
 		return;
 	}
 	if (error != 0) {
-		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo(\"%.64s\", \"%.64s\"): "
-		    "%s", d->host, d->port, error == EAI_SYSTEM ?
-		    strerror(errno) : gai_strerror(error));
+		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo(\"%s\", \"%.64s\"): "
+		    "%s", log_escape(host, 65, d->host, strlen(d->host)),
+		    d->port, error == EAI_SYSTEM ? strerror(errno) :
+		    gai_strerror(error));
 		return;
 	}
 	sa = res->ai_addr;
@@ -504,7 +510,7 @@ dial_io_cb(int fd, int events, void *arg)
 	struct dial		*d = arg;
 	struct proxy_client	*pc = DIAL_PC(d);
 	unsigned char		 buf[HTTP_LINE_MAX];
-	char			*cause = NULL;
+	char			*cause = NULL, host[LOG_ESCAPED(NI_MAXHOST)];
 	size_t			 want;
 	ssize_t			 n;
 	int			 r;
@@ -566,8 +572,9 @@ dial_io_cb(int fd, int events, void *arg)
 			if (d->nhops > 1)
 				log_verbose(1, "proxy %zu (%s): connected to "
 				    "%s port %s", d->hop + 1,
-				    d->sd->proxy.hops[d->hop].label, pc->host,
-				    pc->port);
+				    d->sd->proxy.hops[d->hop].label,
+				    log_escape(host, sizeof(host), pc->host,
+				    strlen(pc->host)), pc->port);
 			/* Through this hop, the next one's handshake. */
 			if (++d->hop < d->nhops) {
 				dial_negotiate(d);
@@ -590,7 +597,7 @@ static void
 dial_negotiate(struct dial *d)
 {
 	struct addrinfo	 hints;
-	char		*cause = NULL;
+	char		*cause = NULL, host[LOG_ESCAPED(NI_MAXHOST)];
 
 	/*
 	 * The destination's name is looked up here first unless the proxy
@@ -600,7 +607,8 @@ dial_negotiate(struct dial *d)
 		goto start;
 	if (d->dns == PROXY_DNS_NONE) {
 		dial_fail(d, EINVAL, "proxy: %s is not a numeric address "
-		    "(--proxy-dns none)", d->host);
+		    "(--proxy-dns none)", log_escape(host, sizeof(host),
+		    d->host, strlen(d->host)));
 		return;
 	}
 	if (!d->looked_up && (d->dns & PROXY_DNS_LOCAL)) {

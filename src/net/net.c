@@ -417,18 +417,23 @@ net_service(const char *port, int udp)
 	return (sv != NULL ? sv->s_name : "*");
 }
 
-/* "HOST (ADDR)" when the name given is not the address it resolved to. */
+/*
+ * "HOST (ADDR)" when the name given is not the address it resolved to;
+ * the name escaped (a proxy server's client chose it).
+ */
 void
 net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
     char *out, size_t outlen)
 {
 	char	 addr[NI_MAXHOST], port[NI_MAXSERV];
+	char	 esc[LOG_ESCAPED(NI_MAXHOST)];
 
 	net_format(sa, len, 1, addr, sizeof(addr), port, sizeof(port));
+	log_escape(esc, sizeof(esc), host, strlen(host));
 	if (strcmp(host, addr) == 0)
-		strlcpy(out, host, outlen);
+		strlcpy(out, esc, outlen);
 	else
-		snprintf(out, outlen, "%s (%s)", host, addr);
+		snprintf(out, outlen, "%s (%s)", esc, addr);
 }
 
 /*
@@ -507,14 +512,26 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
 {
 	struct addrinfo	*res;
 	char		 label[NI_MAXHOST * 2 + 32];
-	int		 error, on = 1;
+	int		 error, on = 1, type;
+	socklen_t	 len = sizeof(type);
 
 	if (sd->sock.source == NULL && sd->sock.source_port == NULL)
 		return (0);
 	if (net_resolve(sd, af, sd->sock.source, sd->sock.source_port, 1,
 	    &res, cause) == -1)
 		return (-1);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/*
+	 * SO_REUSEADDR lets a TCP client bind its -p again while the last
+	 * connection from it waits in TIME_WAIT; a connection is known by
+	 * both its ends, so nobody else's socket on the port can take its
+	 * bytes.  On a datagram socket it would let any local user bind
+	 * the same address and port and receive the peer's replies: a
+	 * UDP or DTLS client's port is its own (doc/design.md, "Datagram
+	 * sockets").
+	 */
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		error = errno;
 		/* nc's words, then what could not be bound. */
@@ -973,6 +990,7 @@ net_report_named(const struct side *sd, const struct net_peer *peer,
     const char *name)
 {
 	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+	char	 esc[LOG_ESCAPED(NI_MAXHOST)];
 
 	if (log_verbosity() < 1)
 		return;
@@ -986,7 +1004,10 @@ net_report_named(const struct side *sd, const struct net_peer *peer,
 	}
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1,
 	    host, sizeof(host), port, sizeof(port));
-	log_info("Connection received on %s %s", name != NULL ? name : host,
+	/* The name is what a resolver said, which may be anything. */
+	if (name != NULL)
+		log_escape(esc, sizeof(esc), name, strlen(name));
+	log_info("Connection received on %s %s", name != NULL ? esc : host,
 	    port);
 }
 

@@ -406,6 +406,7 @@ static int
 proxy_http_challenged(struct proxy_client *pc, char **cause)
 {
 	struct http_reply	*r = &pc->reply;
+	char			 esc[LOG_ESCAPED(sizeof(r->ch.other))];
 
 	pc->ch = r->ch;
 	if (r->ch.bad != NULL) {
@@ -417,7 +418,8 @@ proxy_http_challenged(struct proxy_client *pc, char **cause)
 		pc->ch.scheme = HTTP_AUTH_BASIC;
 	else if (r->ch.scheme == HTTP_AUTH_NONE) {
 		log_cause(cause, "Proxy authentication scheme not supported: "
-		    "%s", r->ch.other[0] != '\0' ? r->ch.other : "none");
+		    "%s", r->ch.other[0] != '\0' ? log_escape(esc, sizeof(esc),
+		    r->ch.other, strlen(r->ch.other)) : "none");
 		return (PROXY_FAIL);
 	}
 	pc->challenged = 1;
@@ -443,6 +445,7 @@ static int
 proxy_http_line(struct proxy_client *pc, char **cause)
 {
 	char	*line = (char *)pc->in, *p, *q;
+	char	 esc[LOG_ESCAPED(sizeof(pc->in))];
 	size_t	 len = pc->inlen;
 
 	pc->inlen = 0;
@@ -501,7 +504,9 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 		pc->state = PXS_HTTP_HEADERS;
 		return (PROXY_MORE);
 	}
-	log_cause(cause, "Proxy error: \"%s\"", line);
+	/* The proxy's line, escaped: no terminal obeys it. */
+	log_cause(cause, "Proxy error: \"%s\"", log_escape(esc, sizeof(esc),
+	    line, len));
 	return (PROXY_FAIL);
 }
 

@@ -138,8 +138,9 @@ unix_alive(int type, const char *name, const struct sockaddr_un *sun,
 
 /*
  * Bind fd, a Unix-domain socket of the given type, to name.  A socket file
- * left by a process that has gone is replaced; a live socket or anything
- * that is not a socket is left alone.  The file is removed at exit.
+ * of the user's own left by a process that has gone is replaced; a live
+ * socket, another user's, or anything that is not a socket is left
+ * alone.  The file is removed at exit.
  * Returns -1 with errno and *cause set (netcat's wording) on failure.
  */
 static int
@@ -162,10 +163,23 @@ unix_bind(int fd, int type, const char *name, char **cause)
 			errno = EEXIST;
 			return (-1);
 		}
-		if (!unix_alive(type, name, &sun, len) && unlink(name) == -1 &&
-		    errno != ENOENT) {
-			log_cause(cause, "%s (%s)", strerror(errno), name);
-			return (-1);
+		/*
+		 * A stale socket is replaced only if it is the user's own:
+		 * another user's is theirs (and with a directory others can
+		 * write to, the name is theirs to take).
+		 */
+		if (!unix_alive(type, name, &sun, len)) {
+			if (st.st_uid != geteuid()) {
+				log_cause(cause, "%s: a socket of another "
+				    "user, will not replace it", name);
+				errno = EEXIST;
+				return (-1);
+			}
+			if (unlink(name) == -1 && errno != ENOENT) {
+				log_cause(cause, "%s (%s)", strerror(errno),
+				    name);
+				return (-1);
+			}
 		}
 	}
 	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {

@@ -12,9 +12,10 @@
  * that ends without a close frame and a write error end the read with an
  * error (ws_ep_why() says which), so that the session ends as a broken
  * TCP connection would, and a client's exit status says so.  Writing
- * takes a chunk (binary mode) or each of its lines (text mode) as one
- * message, as many at once as the output buffer holds; a line that is
- * not UTF-8 goes as a binary message, since a text message must be UTF-8.
+ * takes a chunk (binary mode) or each of its lines (text mode, a line
+ * held until its newline comes) as one message, as many at once as the
+ * output buffer holds; a line that is not UTF-8 goes as a binary
+ * message, since a text message must be UTF-8.
  * The close handshake is the pump's end of file: the peer's close ends
  * what is read, and the end of what is written sends ours.
  */
@@ -219,6 +220,14 @@ ws_zin_put(z_stream *z)
 
 /* How soon a client that sent part of a method is looked at again. */
 #define WS_SNIFF_AGAIN_MS	50
+
+/*
+ * How long a client of a --broker or --room may say nothing before it is
+ * taken for a plain TCP member, greeted and given what others say: a
+ * browser sends its request at once on a connection it uses, and one
+ * that listens only (sockcat -d host port >log) must not wait for ever.
+ */
+#define WS_SNIFF_QUIET_MS	300
 /*
  * How long the peer's close waits for the end of what we write before it
  * is answered regardless.
@@ -231,6 +240,7 @@ struct ws {
 	struct tls		*tls;	/* the layer underneath, or NULL */
 	int			 server;
 	int			 binary; /* else a line is a message */
+	int			 bytes;	/* WS_PROTO_BINARY agreed: binary */
 	uint64_t		 max;	/* the longest message taken */
 	struct endpoint		*ep;
 
@@ -259,8 +269,10 @@ struct ws {
 	size_t			 olen;
 	int			 wop;	/* the message open (WS_OP_*) */
 	int			 wutf8;	/* ws_utf8()'s state of it */
-	unsigned char		 carry[4]; /* a character cut by a write */
-	size_t			 ncarry;
+	unsigned char		*line;	/* text: a line not ended yet, held */
+	size_t			 linelen;
+	int			 line_done; /* no more comes: it ends there */
+	int			 close_due; /* our close follows the line */
 	int			 close_sent;
 	int			 plain;	/* not WebSocket: a TCP client */
 	struct ev_timer		 ping;	/* --ws-ping */
@@ -307,11 +319,15 @@ struct ws_hs {
 	int			 answered; /* the server's 101 is being sent */
 	int			 sniffing; /* plain TCP clients are welcome */
 	struct ev_timer		 sniff;	/* to look again at a method's start */
+	struct ev_timer		 quiet;	/* silent that long: a plain client */
+	int			 quieted; /* it has been */
 	int			 spoke;	/* it sent part of a method */
 	struct wsh_answer	*ans;	/* an answer that is no upgrade */
 	char			**cgi;	/* the request's CGI variables */
 	char			 key[WS_KEY_LEN + 1];
 	const char		*protocols; /* a client's offer */
+	char			 offer[256]; /* it, WS_PROTO_BINARY added */
+	int			 bytes;	/* WS_PROTO_BINARY agreed */
 	int			 pmd;	/* permessage-deflate agreed */
 	struct ws_pmd		 pmdp;
 	struct ev_timer		 timer;
@@ -587,7 +603,6 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 static int
 ws_room(const struct ws *w, size_t n)
 {
-	n += sizeof(w->carry);
 	if (w->pmd)
 		n = WS_Z_BOUND(n) + 64;
 	return (WS_OUT_SIZE - (w->olen - w->ooff) >=
@@ -684,8 +699,10 @@ ws_read_end(struct ws *w, ssize_t n, int want)
 static ssize_t
 ws_control(struct ws *w)
 {
-	char	 reason[WS_CTRL_MAX * 4 + 1];
-	int	 code, answer, want;
+	const unsigned char	*r;
+	char			 reason[LOG_ESCAPED(WS_CTRL_MAX)];
+	size_t			 rlen;
+	int			 code, answer, want;
 
 	switch (w->f.opcode) {
 	case WS_OP_PING:
@@ -697,9 +714,11 @@ ws_control(struct ws *w)
 	case WS_OP_PONG:
 		return (1);
 	}
-	if (ws_close_parse(w->ctrl, w->ctrllen, &code, reason, &answer) ==
-	    -1)
+	if (ws_close_parse(w->ctrl, w->ctrllen, &code, &r, &rlen,
+	    &answer) == -1)
 		return (ws_fail(w, answer, "bad close frame"));
+	/* The peer's words, escaped: no terminal obeys them. */
+	log_escape(reason, sizeof(reason), r, rlen);
 	log_verbose(1, "WebSocket: the peer closed with %d%s%s", code,
 	    *reason != '\0' ? ": " : "", reason);
 	/*
@@ -740,7 +759,7 @@ ws_grace_cb(void *arg)
 	if (!w->close_sent) {
 		log_verbose(1, "WebSocket: answering the peer's close");
 		w->wop = 0;
-		w->ncarry = 0;
+		w->linelen = 0;
 		ws_send_close(w, w->peer_code != WS_CLOSE_NO_STATUS ?
 		    w->peer_code : WS_CLOSE_NORMAL, "");
 		w->answering = 1;
@@ -929,6 +948,8 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 	return (made);
 }
 
+static void	ws_finish(struct ws *);
+
 /*
  * Payload of data frames, as much as is there, up to n bytes: the frames
  * the bytes read hold, one after another, with a newline after each
@@ -950,6 +971,10 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	ep->rwant = 0;
 	if (w->ooff < w->olen)
 		(void)ws_flush(w, &want);
+	/* A line held, or our close, waited for that room. */
+	if (w->line_done && w->ooff == w->olen && !w->close_sent &&
+	    (w->linelen > 0 || w->close_due))
+		ws_finish(w);
 	/* Given back by ws_ep_read() when the read leaves nothing in it. */
 	if (ws_in_get(w) == -1)
 		return (-1);
@@ -1117,80 +1142,118 @@ ws_ep_why(struct endpoint *ep, int error)
 }
 
 /*
- * Queue the next line of the n bytes at s (text mode): up to its newline,
- * which is not sent (nor a CR before it), or up to a buffer of it when
- * no newline comes that soon, which goes as a fragment of a message the
- * next write goes on with.  A message is text while what it holds is
- * UTF-8, cut only at a character's end (a character cut by the end of a
- * write waits in carry for the rest of it); a line that is not UTF-8
- * goes as a binary message, and one whose later fragment turns out not
- * to be ends its text message at the last whole character and goes on as
- * a binary message.  Returns the bytes of s taken, 0 when the frames
- * would not fit in the output buffer now.
+ * Queue len bytes at p as the next part of the line being written (text
+ * mode): its last when fin, which ends its message, else a part the
+ * next goes on with.  A message is text while what it holds is UTF-8; a
+ * line that is not goes as a binary message, and one whose later part
+ * turns out not to be (a line longer than a buffer) ends its text
+ * message at the last whole character and goes on as a binary message.
+ * A part that is not the last stops before a character it cuts and
+ * before a CR at its end (the newline may follow): those bytes begin the
+ * next part.  The caller has made room (ws_room()).  Returns the bytes
+ * of p queued.
  */
 static size_t
-ws_put_line(struct ws *w, const unsigned char *s, size_t n)
+ws_put_part(struct ws *w, const unsigned char *p, size_t len, int fin)
 {
-	const unsigned char	*nl;
-	size_t			 len, take, acc, bound;
-	int			 fin = 1, st, op;
+	size_t	 acc, bound, q = len, done = 0;
+	int	 st = 0, op;
 
-	len = take = n < CHANNEL_BUFSIZE ? n : CHANNEL_BUFSIZE;
-	if ((nl = memchr(s, '\n', len)) != NULL) {
-		len = nl - s;
-		take = len + 1;
-		/* A line from a terminal or a -C peer: no CR. */
-		if (len > 0 && s[len - 1] == '\r')
-			len--;
-	} else
-		fin = 0;
-	if (!ws_room(w, len))
-		return (0);
+	if (!fin && q > 0 && p[q - 1] == '\r')
+		q--;
 	if (w->wop == WS_OP_BINARY) {
-		(void)ws_queue(w, fin, WS_OP_CONT, s, len);
+		(void)ws_queue(w, fin, WS_OP_CONT, p, q);
 		w->wop = fin ? 0 : WS_OP_BINARY;
-		return (take);
+		return (q);
 	}
-	st = w->wutf8;
-	acc = ws_utf8_span(&st, s, len, &bound);
-	if (acc == len && (st == 0 || !fin)) {
+	acc = ws_utf8_span(&st, p, q, &bound);
+	if (acc == q && (st == 0 || !fin)) {
+		if (st != 0)
+			q = bound;
 		op = w->wop == WS_OP_TEXT ? WS_OP_CONT : WS_OP_TEXT;
-		if (st == 0) {
-			(void)ws_queue2(w, fin, op, w->carry, w->ncarry, s,
-			    len);
-			w->ncarry = 0;
-			w->wop = fin ? 0 : WS_OP_TEXT;
-		} else if (bound > 0) {
-			/* Up to the character cut by this write's end. */
-			(void)ws_queue2(w, 0, op, w->carry, w->ncarry, s,
-			    bound);
-			memcpy(w->carry, s + bound, len - bound);
-			w->ncarry = len - bound;
-			w->wop = WS_OP_TEXT;
-		} else {
-			/* Still the same character: at most three bytes. */
-			memcpy(w->carry + w->ncarry, s, len);
-			w->ncarry += len;
-		}
-		w->wutf8 = st;
-		return (take);
+		(void)ws_queue(w, fin, op, p, q);
+		w->wop = fin ? 0 : WS_OP_TEXT;
+		return (q);
 	}
 	/* Not UTF-8: what is whole of the text so far ends its message. */
 	if (w->wop == WS_OP_TEXT) {
-		(void)ws_queue2(w, 1, WS_OP_CONT, w->carry,
-		    bound > 0 ? w->ncarry : 0, s, bound);
-		if (bound > 0) {
-			w->ncarry = 0;
-			s += bound;
-			len -= bound;
-		}
+		(void)ws_queue(w, 1, WS_OP_CONT, p, bound);
+		done = bound;
 		log_verbose(2, "WebSocket: a line that is not UTF-8 goes on "
 		    "as a binary message");
 	}
-	(void)ws_queue2(w, fin, WS_OP_BINARY, w->carry, w->ncarry, s, len);
-	w->ncarry = 0;
-	w->wutf8 = 0;
+	(void)ws_queue(w, fin, WS_OP_BINARY, p + done, q - done);
 	w->wop = fin ? 0 : WS_OP_BINARY;
+	return (q);
+}
+
+/*
+ * Text mode: the lines of the n bytes at s, each a message, as many as
+ * the output buffer takes.  A line goes when its newline comes (which is
+ * not sent, nor a CR before it); until then it is held, up to a buffer
+ * of it, which then goes as a part of its message, the rest following
+ * (ws_put_part()).  So where reads end changes nothing: the same bytes
+ * make the same messages.  What is held goes as a line of its own when
+ * nothing more comes (ws_finish()).  Returns the bytes of s taken, or -1
+ * (ENOMEM) when a line cannot be held.
+ */
+static ssize_t
+ws_put_text(struct ws *w, const unsigned char *s, size_t n)
+{
+	const unsigned char	*nl;
+	size_t			 take = 0, k, len, q;
+
+	while (take < n) {
+		k = n - take;
+		if (k > CHANNEL_BUFSIZE - w->linelen)
+			k = CHANNEL_BUFSIZE - w->linelen;
+		nl = memchr(s + take, '\n', k);
+		if (nl != NULL && w->linelen == 0) {
+			/* A whole line, straight from s. */
+			len = nl - (s + take);
+			if (len > 0 && s[take + len - 1] == '\r')
+				len--;
+			if (!ws_room(w, len))
+				break;
+			(void)ws_put_part(w, s + take, len, 1);
+			take = nl - s + 1;
+			continue;
+		}
+		if (nl != NULL)
+			k = nl - (s + take);
+		else if (w->linelen + k == CHANNEL_BUFSIZE &&
+		    !ws_room(w, CHANNEL_BUFSIZE))
+			break;
+		if (w->line == NULL &&
+		    (w->line = pool_get(CHANNEL_BUFSIZE)) == NULL)
+			return (-1);
+		memcpy(w->line + w->linelen, s + take, k);
+		w->linelen += k;
+		take += k;
+		if (nl != NULL) {
+			/* The end of the line held. */
+			len = w->linelen;
+			if (len > 0 && w->line[len - 1] == '\r')
+				len--;
+			if (!ws_room(w, len)) {
+				w->linelen -= k;
+				take -= k;
+				break;
+			}
+			(void)ws_put_part(w, w->line, len, 1);
+			w->linelen = 0;
+			take++;
+		} else if (w->linelen == CHANNEL_BUFSIZE) {
+			/* A buffer of one line: a part of its message. */
+			q = ws_put_part(w, w->line, w->linelen, 0);
+			memmove(w->line, w->line + q, w->linelen - q);
+			w->linelen -= q;
+		}
+	}
+	if (w->linelen == 0 && w->line != NULL) {
+		pool_put(w->line, CHANNEL_BUFSIZE);
+		w->line = NULL;
+	}
 	return (take);
 }
 
@@ -1201,10 +1264,9 @@ ws_put_line(struct ws *w, const unsigned char *s, size_t n)
 static ssize_t
 ws_bad_record(struct ws *w, const char *why)
 {
-	char	 shown[sizeof(w->rhdr) * 4 + 1];
+	char	 shown[LOG_ESCAPED(sizeof(w->rhdr))];
 
-	shown[room_escape((const unsigned char *)w->rhdr, w->rhdrlen,
-	    (unsigned char *)shown)] = '\0';
+	log_escape(shown, sizeof(shown), w->rhdr, w->rhdrlen);
 	(void)snprintf(w->fwhy, sizeof(w->fwhy), "--ws-framed: %s: \"%s\"",
 	    why, shown);
 	w->ferr = EINVAL;
@@ -1339,7 +1401,7 @@ static int
 ws_share_ok(const struct ws *w)
 {
 	return (ws_shares(w) && !w->sd->ws.framed && w->wop == 0 &&
-	    w->ncarry == 0 && w->wutf8 == 0 && w->olen == 0 &&
+	    w->linelen == 0 && w->wutf8 == 0 && w->olen == 0 &&
 	    w->zout == NULL);
 }
 
@@ -1371,7 +1433,7 @@ ws_share_keep(const struct ws *w, const unsigned char *s, size_t n,
 {
 	unsigned char	*p;
 
-	if (w->wop != 0 || w->ncarry != 0 || w->wutf8 != 0 ||
+	if (w->wop != 0 || w->linelen != 0 || w->wutf8 != 0 ||
 	    w->zout != NULL || w->ooff != 0 || take == 0 || n > WS_IN_SIZE)
 		return;
 	ws_share.inlen = 0;
@@ -1408,7 +1470,7 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 {
 	struct ws		*w = ep->data;
 	const unsigned char	*s = p;
-	size_t			 take, k;
+	size_t			 take;
 	ssize_t			 r;
 	int			 want, share, hit = 0;
 
@@ -1463,10 +1525,9 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		(void)ws_queue(w, 1, WS_OP_BINARY, s, take);
 	} else {
 		/* The first line always fits: the buffer was emptied. */
-		for (take = 0; take < n; take += k) {
-			if ((k = ws_put_line(w, s + take, n - take)) == 0)
-				break;
-		}
+		if ((r = ws_put_text(w, s, n)) == -1)
+			return (-1);
+		take = r;
 	}
 	if (share && !hit)
 		ws_share_keep(w, s, n, take);
@@ -1482,19 +1543,13 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	return (take);
 }
 
-/*
- * The end of what is written: an open message ends (a character left cut
- * goes as a binary message of its own), then our close.
- */
+/* The end of what is written: an open message ends, before our close. */
 static void
 ws_end_message(struct ws *w)
 {
 	if (w->wop != 0)
 		(void)ws_queue(w, 1, WS_OP_CONT, NULL, 0);
-	if (w->ncarry > 0)
-		(void)ws_queue(w, 1, WS_OP_BINARY, w->carry, w->ncarry);
 	w->wop = 0;
-	w->ncarry = 0;
 	w->wutf8 = 0;
 }
 
@@ -1530,12 +1585,63 @@ ws_ep_pending(struct endpoint *ep)
 	return (r == -1 || (size_t)r <= w->inlen);
 }
 
-/* The end of what is written: end an open message, then close. */
+/*
+ * Nothing more is written to w (line_done): a line held (text mode) goes
+ * as a message of its own, ended by the end of the input; then, when the
+ * end of what is written was asked for (close_due), the open message
+ * ends and our close follows.  What has no room yet goes once the frames
+ * owed are flushed (ws_read_frames() calls again).
+ */
+static void
+ws_finish(struct ws *w)
+{
+	int	 want;
+
+	if (w->close_sent)
+		return;
+	if (w->linelen > 0) {
+		if (!ws_room(w, w->linelen))
+			goto flush;
+		(void)ws_put_part(w, w->line, w->linelen, 1);
+		w->linelen = 0;
+	}
+	if (w->line != NULL) {
+		pool_put(w->line, CHANNEL_BUFSIZE);
+		w->line = NULL;
+	}
+	if (w->close_due) {
+		ws_end_message(w);
+		ws_send_close(w, w->peer_code > 0 &&
+		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
+		    WS_CLOSE_NORMAL, "");
+	}
+flush:
+	(void)ws_flush(w, &want);
+	if (w->ooff < w->olen && w->ep->reader != NULL) {
+		w->ep->rwant = EV_READ | want;
+		ep_update(w->ep);
+	}
+}
+
+/*
+ * The channel writing to ep has ended, all it read taken: a line still
+ * held is whole now.
+ */
+static void
+ws_ep_ended(struct endpoint *ep)
+{
+	struct ws	*w = ep->data;
+
+	w->line_done = 1;
+	if (w->linelen > 0)
+		ws_finish(w);
+}
+
+/* The end of what is written: what is held, an open message, our close. */
 static void
 ws_ep_shutdown(struct endpoint *ep)
 {
 	struct ws	*w = ep->data;
-	int		 want;
 
 	if (w->close_sent)
 		return;
@@ -1545,15 +1651,9 @@ ws_ep_shutdown(struct endpoint *ep)
 		ws_error(w, EINVAL, "--ws-framed: the input ended inside a "
 		    "record");
 	}
-	ws_end_message(w);
-	ws_send_close(w, w->peer_code > 0 &&
-	    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
-	    WS_CLOSE_NORMAL, "");
-	(void)ws_flush(w, &want);
-	if (w->ooff < w->olen && ep->reader != NULL) {
-		ep->rwant = EV_READ | want;
-		ep_update(ep);
-	}
+	w->line_done = 1;
+	w->close_due = 1;
+	ws_finish(w);
 }
 
 /* The session is over: a close if none was sent, best effort. */
@@ -1565,7 +1665,7 @@ ws_ep_free(struct endpoint *ep)
 
 	if (!w->close_sent) {
 		w->wop = 0;
-		w->ncarry = 0;
+		w->linelen = 0;
 		ws_send_close(w, w->peer_code > 0 &&
 		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
 		    WS_CLOSE_NORMAL, "");
@@ -1579,6 +1679,7 @@ static const struct ep_ops ws_ops = {
 	.read = ws_ep_read,
 	.write = ws_ep_write,
 	.pending = ws_ep_pending,
+	.ended = ws_ep_ended,
 	.shutdown = ws_ep_shutdown,
 	.free = ws_ep_free,
 	.why = ws_ep_why,
@@ -1659,6 +1760,8 @@ ws_free(struct ws *w)
 		tls_free(w->tls);
 	}
 	wsh_env_free(w->cgi);
+	if (w->line != NULL)
+		pool_put(w->line, CHANNEL_BUFSIZE);
 	ws_zin_put(w->zin);
 	ws_zout_put(w->zout, ws_zbits(w));
 	if (ws_shares(w) && --ws_share_users == 0) {
@@ -1699,10 +1802,11 @@ ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
 
 /*
  * Make ep, the endpoint of w's socket, speak WebSocket; it owns w.  In
- * binary mode each write is one binary message and messages are read as
- * their bytes; otherwise each line is a text message and each message
- * read ends with a newline.  Our close frame is the end of the write
- * side: the socket itself stays open for the peer's.
+ * binary mode (asked for, or WS_PROTO_BINARY agreed with the peer) each
+ * write is one binary message and messages are read as their bytes;
+ * otherwise each line is a text message and each message read ends with
+ * a newline.  Our close frame is the end of the write side: the socket
+ * itself stays open for the peer's.
  */
 void
 ws_attach(struct endpoint *ep, struct ws *w, int binary)
@@ -1720,7 +1824,7 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 	if (ep->shut == EP_SHUT_SOCKET)
 		ep->shut = EP_SHUT_NONE;
 	w->ep = ep;
-	w->binary = binary;
+	w->binary = binary || w->bytes;
 	if (w->sd->ws.ping_ms > 0)
 		ev_timer_arm(&w->ping, w->sd->ws.ping_ms);
 }
@@ -1758,6 +1862,7 @@ ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);
 	ev_timer_disarm(&h->sniff);
+	ev_timer_disarm(&h->quiet);
 	if (w == NULL && h->tls != NULL) {
 		tls_free(h->tls);
 		h->tls = NULL;
@@ -1832,16 +1937,16 @@ ws_hs_plain(struct ws_hs *h)
 }
 
 /*
- * Sniffing: do the client's first bytes, whenever they come, start an
- * HTTP request?  No timer decides it: a browser may open a connection
- * long before it sends a request on it.  Over TCP the bytes are looked
- * at with MSG_PEEK; under TLS they are read into h->in, where the
- * request goes on, or which the plain client's endpoint gives first.
- * A client that ends its sending before any byte is a plain one that
- * only listens (a browser's spare connection, closed unused, looks the
- * same, and joins and leaves as one).  Returns 1 (a request, or
- * the read must say what happened), 0 after handing a plain client on,
- * -1 to wait for more (*want: the events).
+ * Sniffing: do the client's first bytes start an HTTP request?  They
+ * decide when they come within WS_SNIFF_QUIET_MS; a client silent that
+ * long is a plain one that listens first (ws_hs_quiet()).  Over TCP the
+ * bytes are looked at with MSG_PEEK; under TLS they are read into h->in,
+ * where the request goes on, or which the plain client's endpoint gives
+ * first.  A client that ends its sending before any byte is a plain one
+ * that only listens (a browser's spare connection, closed unused, looks
+ * the same, and joins and leaves as one).  Returns 1 (a request, or the
+ * read must say what happened), 0 after handing a plain client on, -1 to
+ * wait for more (*want: the events).
  */
 static int
 ws_hs_sniff(struct ws_hs *h, int *want)
@@ -1914,6 +2019,7 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	}
 	w->cgi = h->cgi;
 	h->cgi = NULL;
+	w->bytes = h->bytes;
 	w->pmd = h->pmd;
 	w->pmdp = h->pmdp;
 	if (ws_shares(w))
@@ -1947,7 +2053,8 @@ ws_hs_request(struct ws_hs *h)
 	const char	*why;
 	char		 proto[256] = "", offer[WS_EXT_MAX];
 	char		 ext[WS_EXT_MAX] = "";
-	unsigned char	 path[sizeof(r.pathbuf) * 4];
+	char		 path[LOG_ESCAPED(sizeof(r.pathbuf))];
+	char		 method[LOG_ESCAPED(sizeof(h->ans->method))];
 	ssize_t		 n;
 	int		 status;
 
@@ -1957,8 +2064,10 @@ ws_hs_request(struct ws_hs *h)
 	}
 	if (wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER) {
 		/* The client's bytes, escaped: no terminal obeys them. */
-		path[room_escape((const unsigned char *)h->ans->target,
-		    strlen(h->ans->target), path)] = '\0';
+		log_escape(path, sizeof(path), h->ans->target,
+		    strlen(h->ans->target));
+		log_escape(method, sizeof(method), h->ans->method,
+		    strlen(h->ans->method));
 		memcpy(h->out, h->ans->head, h->ans->headlen);
 		h->olen = h->ans->headlen;
 		if (h->ans->refusal) {
@@ -1973,7 +2082,7 @@ ws_hs_request(struct ws_hs *h)
 			}
 			return (0);
 		}
-		log_verbose(1, "HTTP %s %s: %d", h->ans->method, path,
+		log_verbose(1, "HTTP %s %s: %d", method, path,
 		    h->ans->status);
 		return (0);
 	}
@@ -1993,9 +2102,18 @@ ws_hs_request(struct ws_hs *h)
 	if (r.protocols != NULL && h->sd->ws.protocol != NULL)
 		ws_choose_protocol(r.protocols, h->sd->ws.protocol, proto,
 		    sizeof(proto));
+	/*
+	 * A client that moves bytes (a sockcat with --ws-binary, an address
+	 * pair's side) says so: it is served its messages as their bytes,
+	 * whatever this server's mode, unless it chose another of ours.
+	 * Records (--ws-framed) carry every message as its bytes already.
+	 */
+	if (*proto == '\0' && r.protocols != NULL && !h->sd->ws.framed &&
+	    ws_token(r.protocols, WS_PROTO_BINARY))
+		strlcpy(proto, WS_PROTO_BINARY, sizeof(proto));
+	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
 	/* The client's bytes, escaped: no terminal obeys them. */
-	path[room_escape((const unsigned char *)r.path, strlen(r.path),
-	    path)] = '\0';
+	log_escape(path, sizeof(path), r.path, strlen(r.path));
 	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
 	    *proto != '\0' ? ", subprotocol " : "", proto);
 	/* permessage-deflate, unless --ws-no-compress refuses it. */
@@ -2027,13 +2145,11 @@ static int
 ws_hs_answer(struct ws_hs *h)
 {
 	const char	*why;
-	char		 proto[256], raw[256], ext[WS_EXT_MAX];
-	unsigned char	 line[sizeof(raw) * 4];
+	char		 proto[256], ext[WS_EXT_MAX];
+	char		 line[LOG_ESCAPED(WS_EXT_MAX)];
 
 	/* The server's status line, escaped: no terminal obeys it. */
-	strlcpy(raw, h->in, sizeof(raw));
-	raw[strcspn(raw, "\r\n")] = '\0';
-	line[room_escape((unsigned char *)raw, strlen(raw), line)] = '\0';
+	log_escape(line, LOG_ESCAPED(255), h->in, strcspn(h->in, "\r\n"));
 	log_verbose(1, "WebSocket: %s", line);
 	if (ws_check_accept(h->in, h->key, h->protocols, proto,
 	    sizeof(proto), &why) == -1) {
@@ -2042,6 +2158,8 @@ ws_hs_answer(struct ws_hs *h)
 	}
 	if (*proto != '\0')
 		log_verbose(1, "WebSocket subprotocol: %s", proto);
+	/* The server moves bytes too: no lines either way. */
+	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
 	why = "bad Sec-WebSocket-Extensions";
 	switch (ws_header(h->in, "Sec-WebSocket-Extensions", ext,
 	    sizeof(ext))) {
@@ -2052,9 +2170,8 @@ ws_hs_answer(struct ws_hs *h)
 		if (ws_compresses(h->sd) &&
 		    ws_pmd_answer(ext, &h->pmdp, &why) == 0) {
 			h->pmd = 1;
-			line[room_escape((unsigned char *)ext, strlen(ext),
-			    line)] = '\0';
-			log_verbose(1, "WebSocket: %s", line);
+			log_verbose(1, "WebSocket: %s", log_escape(line,
+			    sizeof(line), ext, strlen(ext)));
 			break;
 		}
 		/* FALLTHROUGH */
@@ -2123,6 +2240,20 @@ ws_hs_sniff_cb(void *arg)
 }
 
 /*
+ * The client has been quiet for WS_SNIFF_QUIET_MS: what it sent by now
+ * still decides (it may have come in the same round); nothing at all
+ * makes it a plain client, which joins to listen.
+ */
+static void
+ws_hs_quiet(void *arg)
+{
+	struct ws_hs	*h = arg;
+
+	h->quieted = 1;
+	ws_hs_cb(h->fd, EV_READ, h);
+}
+
+/*
  * The upgrade's deadline, from when the client is known to speak HTTP:
  * -w, or WS_HS_TIMEOUT_MS.
  */
@@ -2151,6 +2282,11 @@ ws_hs_cb(int fd, int events, void *arg)
 		case -1:
 			partial = h->tls != NULL ? h->inlen > 0 :
 			    ws_hs_peeked(h);
+			/* Silent for the whole grace: it listens first. */
+			if (!partial && !h->spoke && h->quieted) {
+				ws_hs_plain(h);
+				return;
+			}
 			if (h->tls == NULL && partial) {
 				/*
 				 * Part of a method waits in the socket, which
@@ -2170,6 +2306,7 @@ ws_hs_cb(int fd, int events, void *arg)
 		}
 		h->sniffing = 0;
 		ev_timer_disarm(&h->sniff);
+		ev_timer_disarm(&h->quiet);
 		ws_hs_deadline(h);
 	}
 	for (;;) {
@@ -2277,6 +2414,7 @@ ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
 	ev_timer_init(&h->sniff, ws_hs_sniff_cb, h);
 	h->timeout_ms = timeout_ms != TIME_NONE ? timeout_ms :
 	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms : WS_HS_TIMEOUT_MS;
+	ev_timer_init(&h->quiet, ws_hs_quiet, h);
 	ws_hs_deadline(h);
 	return (h);
 }
@@ -2298,15 +2436,17 @@ ws_accept_start(const struct side *sd, int fd, struct tls *tls,
 		return (NULL);
 	ASYNC_START(h, "ws_accept_start");
 	/*
-	 * A room or a broker takes plain TCP clients too, and a client is
-	 * one until its first bytes say otherwise: its deadline starts when
-	 * they do, and until then only --idle-timeout bounds its silence.
+	 * A room or a broker takes plain TCP clients too, told apart by
+	 * their first bytes, or by a silence of WS_SNIFF_QUIET_MS: an HTTP
+	 * client's deadline starts when it speaks, and until then the
+	 * silence and --idle-timeout bound it.
 	 */
 	if (sd->ws.plain_too) {
 		h->sniffing = 1;
 		ev_timer_disarm(&h->timer);
 		if (sd->gate.idle_ms != TIME_NONE)
 			ev_timer_arm(&h->timer, sd->gate.idle_ms);
+		ev_timer_arm(&h->quiet, WS_SNIFF_QUIET_MS);
 	}
 	/*
 	 * The first read is from the loop: writable at once, and the TLS
@@ -2328,6 +2468,7 @@ ws_hs_cancel(struct ws_hs *h)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);
 	ev_timer_disarm(&h->sniff);
+	ev_timer_disarm(&h->quiet);
 	tls_free(h->tls);
 	ws_hs_free_answer(h);
 	wsh_env_free(h->cgi);
@@ -2478,6 +2619,19 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	r.key = h->key;
 	r.origin = sd->ws.origin;
 	r.protocols = h->protocols = sd->ws.protocol;
+	/*
+	 * A side that moves bytes offers WS_PROTO_BINARY: a sockcat server
+	 * in text mode then serves it bytes, not lines.
+	 */
+	if (sd->ws.binary && !sd->ws.framed) {
+		if (ws_offer_binary(sd->ws.protocol, h->offer,
+		    sizeof(h->offer)) == -1) {
+			ws_hs_cancel(h);
+			log_cause(cause, "WebSocket: --ws-protocol too long");
+			return (NULL);
+		}
+		r.protocols = h->protocols = h->offer;
+	}
 	r.extensions = !ws_compresses(sd) ? NULL : sd->ws.fresh ?
 	    WS_PMD_OFFER_FRESH : WS_PMD_OFFER;
 	r.headers = sd->ws.headers;

@@ -440,9 +440,7 @@ wsh_cgi_env(const char *head)
 		    sizeof(name)) == 0) {
 			wsh_cgi_value(hv, vlen, val, sizeof(val));
 			if (strcmp(name, "HTTP_HOST") == 0) {
-				strlcpy(raw, val, sizeof(raw));
-				raw[*raw == '[' ? strcspn(raw, "]") + 1 :
-				    strcspn(raw, ":")] = '\0';
+				(void)wsh_server_name(val, raw, sizeof(raw));
 				if (wsh_env_add(&env, &n, "SERVER_NAME",
 				    raw) == -1)
 					goto fail;

@@ -505,6 +505,9 @@ channel_settle(struct channel *ch)
 		ep_reset(ch->dst);
 		return;
 	}
+	if (ch->dst->ops != NULL && ch->dst->ops->ended != NULL &&
+	    ch->dst->wfd != -1)
+		ch->dst->ops->ended(ch->dst);
 	/*
 	 * The way back is over too, so the session ends now and closes dst:
 	 * its close says end-of-file (nothing unread waits in it, which
@@ -588,7 +591,9 @@ channel_read_failed(struct channel *ch, int error)
 /*
  * Copy what ch's buffer holds to its destination until done, it would
  * block, or the channel pauses.  With a line gap (-i) each write stops
- * after the first newline and a whole line written starts the pause.
+ * after the first newline and a whole line written starts the pause: a
+ * stream's lines sent as datagrams are one datagram each, as netcat
+ * sends them (a datagram read is never cut).
  */
 static void
 channel_push_copy(struct channel *ch)
@@ -597,14 +602,18 @@ channel_push_copy(struct channel *ch)
 	size_t		 len, i;
 	ssize_t		 n;
 	long long	 gap;
+	int		 cut;
 
 	while (!channel_spliced(ch) && ch->buf.len > 0 &&
 	    channel_wants_write(ch)) {
 		p = ch->buf.data + ch->buf.off;
 		len = ch->buf.len;
-		if (channel_line_gap(ch) > 0 && !ep_dgram(ch) &&
-		    (nl = memchr(p, '\n', len)) != NULL)
+		cut = 0;
+		if (channel_line_gap(ch) > 0 && !(ch->src->flags & EP_DGRAM) &&
+		    (nl = memchr(p, '\n', len)) != NULL) {
 			len = nl - p + 1;
+			cut = 1;
+		}
 		n = ep_write(ch->dst, p, len);
 		if (n == -1) {
 			if (errno == EINTR)
@@ -624,9 +633,10 @@ channel_push_copy(struct channel *ch)
 		buf_consume(&ch->buf, n);
 		/*
 		 * A datagram goes whole or not at all; a stream destination
-		 * (stdout) may take a message in several writes.
+		 * (stdout) may take a message in several writes.  A line cut
+		 * from a stream was one datagram: the next lines stay.
 		 */
-		if (ch->dst->flags & EP_DGRAM)
+		if ((ch->dst->flags & EP_DGRAM) && !cut)
 			ch->buf.len = 0;
 		if (gap > 0) {
 			channel_pause(ch, gap);

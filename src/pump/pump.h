@@ -73,6 +73,12 @@ struct ep_ops {
 	int	(*recvmmsg)(struct endpoint *, struct mmsghdr *, u_int);
 	/* Bytes already read from the kernel that no poll will announce. */
 	int	(*pending)(struct endpoint *);
+	/*
+	 * The channel writing to it has ended and all it read was taken,
+	 * shutdown or not: what the endpoint held back (a line not ended)
+	 * goes now.
+	 */
+	void	(*ended)(struct endpoint *);
 	/* Say goodbye before the declared shutdown (TLS close_notify). */
 	void	(*shutdown)(struct endpoint *);
 	/* Release data; called before the descriptors are closed. */

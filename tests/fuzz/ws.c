@@ -26,12 +26,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ws_frame	 f, g;
 	struct ws_req	 r;
 	unsigned char	 hdr[WS_HDR_MAX], *copy;
-	char		*text, reason[WS_CTRL_MAX * 4 + 1], proto[256];
+	char		*text, proto[256];
+	const uint8_t	*reason;
 	const char	*why;
 	char		 ext[WS_EXT_MAX];
 	struct ws_pmd	 p, q;
 	ssize_t		 n;
-	size_t		 h, cut, span, bound;
+	size_t		 h, cut, span, bound, reasonlen;
 	int		 server, code, answer, st1, st2, v1, v2, status, fresh;
 
 	for (server = 0; server < 2; server++) {
@@ -68,8 +69,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (span < size && ws_utf8(&st2, data, span + 1) == 0)
 		abort();
 
-	if (size <= WS_CTRL_MAX)
-		(void)ws_close_parse(data, size, &code, reason, &answer);
+	/* A reason given back lies within the frame, and is UTF-8. */
+	if (size <= WS_CTRL_MAX && ws_close_parse(data, size, &code, &reason,
+	    &reasonlen, &answer) == 0) {
+		st2 = 0;
+		if (reasonlen > 0 && (reason != data + 2 ||
+		    reasonlen != size - 2 ||
+		    ws_utf8(&st2, reason, reasonlen) != 0 || st2 != 0))
+			abort();
+	}
 
 	if ((copy = malloc(size + 1)) == NULL)
 		return (0);

@@ -1,11 +1,11 @@
 /*
  * Fuzz target: a WebSocket server's plain HTTP (src/codec/wshttp.c).  Any
  * bytes are sniffed, parsed as a request line and a header block, made a
- * file's path, a CGI variable and a --ws-framed record header without a
- * crash or a read past them; a path that is accepted never climbs out
- * and names no dot-file unless they were asked for, a CGI value holds
- * no control character, a record header that parses is written again
- * the same.
+ * file's path, a CGI variable (and SERVER_NAME, from a Host) and a
+ * --ws-framed record header without a crash or a read past them; a path
+ * that is accepted never climbs out and names no dot-file unless they
+ * were asked for, a CGI value holds no control character, a host fits
+ * where it goes, a record header that parses is written again the same.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -68,6 +68,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < n; i++)
 			if ((unsigned char)val[i] < 0x20 || val[i] == 0x7f)
 				abort();
+		/* A host name, however bracketed, fits where it goes. */
+		if (wsh_server_name(val, out, sizeof(out)) >= sizeof(out) ||
+		    strlen(out) >= sizeof(out) ||
+		    strncmp(out, val, strlen(out)) != 0)
+			abort();
 	}
 	if (wsh_frame_parse(copy, size, UINT64_MAX / 2, &kind, &len) == 0) {
 		n = wsh_frame_encode(again, sizeof(again), kind, len);
