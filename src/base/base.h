@@ -205,4 +205,13 @@ unsigned char	*buf_tail(struct buf *);
 void		 buf_commit(struct buf *, size_t);
 void		 buf_consume(struct buf *, size_t);
 
+/* dgramq.c */
+struct dgramq;
+int		 dgramq_add(struct dgramq **, const void *, size_t, size_t);
+int		 dgramq_first(const struct dgramq *, const unsigned char **,
+		    size_t *);
+void		 dgramq_drop(struct dgramq **);
+size_t		 dgramq_bytes(const struct dgramq *);
+void		 dgramq_free(struct dgramq **);
+
 #endif /* SC_BASE_H */

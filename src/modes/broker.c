@@ -340,7 +340,7 @@ client_start(struct broker *b, struct netconn *nc,
 	if (c->addr == NULL ||
 	    (s = session_new(client_check, client_finished, c)) == NULL ||
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,
-	    EP_LINGER, j->side->ws.binary)) == NULL) {
+	    EP_LINGER, j->side->ws.binary ? NC_BINARY : 0)) == NULL) {
 		session_free(s);
 		client_free(c);
 		return (-1);

@@ -34,6 +34,11 @@
 #define FWD_UDP_IDLE_MS		(60 * 1000)
 /* Datagrams taken from one socket per wake-up. */
 #define FWD_UDP_BATCH		64
+/*
+ * The most bytes of a datagram peer's kept while its target is opened, as
+ * a socket's receive buffer would keep them.
+ */
+#define FWD_EARLY_MAX		(4 * CHANNEL_BUFSIZE)
 /* The longest reason a target failed for. */
 #define FWD_WHY_MAX		(NI_MAXHOST + NI_MAXSERV + 512)
 
@@ -152,8 +157,8 @@ struct fconn {
 	int			 dgram;	/* the target is a datagram one */
 	int			 peer;	/* the client is a datagram peer */
 	struct net_peer		 from;	/* and its address */
-	unsigned char		*first;	/* the peer's first datagram */
-	size_t			 firstlen;
+	struct dgramq		*early;	/* the peer's datagrams, before
+					   its target is open */
 	struct ev_timer		 linger; /* its answers, after the end */
 	int			 lingered;
 };
@@ -498,7 +503,7 @@ fconn_destroy(struct fconn *fc)
 {
 	if (fc->peer)
 		TAILQ_REMOVE(&fc->f->fconns, fc, entry);
-	free(fc->first);
+	dgramq_free(&fc->early);
 	fconn_out_free(fc);
 	ev_timer_disarm(&fc->linger);
 	fconn_device_close(fc);
@@ -706,13 +711,12 @@ fconn_linger_cb(void *arg)
 
 /*
  * The target as an endpoint of s: its socket speaking the side's TLS or
- * WebSocket (binary messages, each read one message), or its device.
+ * WebSocket (binary messages; each a datagram when the client is a
+ * datagram peer), or its device.
  */
 static struct endpoint *
 fconn_target(struct fconn *fc, struct session *s)
 {
-	struct fconn_out	*out = fc->out;
-	const struct side	*sd = out->cur->sd;
 	struct endpoint		*ep;
 
 	if (fc->dev != NULL) {
@@ -720,9 +724,9 @@ fconn_target(struct fconn *fc, struct session *s)
 		fc->dev->dev_fd = -1;
 		return (ep);
 	}
-	fc->dgram = sd->sock.socktype == SOCK_DGRAM;
-	return (netconn_endpoint(out->tnc, s, "target", fc->dgram ?
-	    EP_SHUT_NONE : EP_SHUT_SOCKET, fc->dgram ? EP_DGRAM : 0, 1));
+	return (netconn_endpoint(fc->out->tnc, s, "target", fc->dgram ?
+	    EP_SHUT_NONE : EP_SHUT_SOCKET, fc->dgram ? EP_DGRAM : 0,
+	    NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
 }
 
 /*
@@ -734,8 +738,10 @@ fconn_relay(struct fconn *fc)
 {
 	const struct job	*j = fc->f->j;
 	unsigned char	 hdr[PROXYPROTO_MAX];
+	const unsigned char *dg;
 	const char	*errstr;
 	struct session	*s;
+	size_t		 dglen;
 	struct endpoint	*c, *t;
 	ssize_t		 n = 0;
 	int		 copy;
@@ -755,11 +761,13 @@ fconn_relay(struct fconn *fc)
 	/*
 	 * Each descriptor is the session's once it has an endpoint.  A
 	 * WebSocket client's is a bridge, as websockify is: bytes either
-	 * way, binary messages.
+	 * way, binary messages, each one datagram of a datagram target.
 	 */
+	fc->dgram = fc->dev == NULL &&
+	    fc->out->cur->sd->sock.socktype == SOCK_DGRAM;
 	if ((c = netconn_endpoint(fc->nc, s, "client", fc->peer ?
 	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ? EP_DGRAM : 0),
-	    1)) == NULL)
+	    NC_BINARY | (fc->dgram ? NC_MESSAGES : 0))) == NULL)
 		goto fail_session;
 	if ((t = fconn_target(fc, s)) == NULL)
 		goto fail_session;
@@ -781,10 +789,12 @@ fconn_relay(struct fconn *fc)
 	if (fc->dgram)
 		fc->up->bufsize = t->ops != NULL ? DTLS_MAXPAYLOAD :
 		    UDP_MAXPAYLOAD;
-	/* A peer's first datagram, which the listener read. */
-	if (fc->first != NULL &&
-	    channel_inject(fc->up, fc->first, fc->firstlen) == -1)
-		goto fail_session;
+	/* A peer's first datagrams, which the listener read, in order. */
+	while (dgramq_first(fc->early, &dg, &dglen)) {
+		if (channel_inject(fc->up, dg, dglen) == -1)
+			goto fail_session;
+		dgramq_drop(&fc->early);
+	}
 	if (j->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
 	    channel_tap(fc->down, fconn_tap_down, fc) == -1))
@@ -1390,8 +1400,9 @@ forward_udp_lookup(struct forward *f, resolve_cb *cb)
 }
 
 /*
- * A datagram that reached the listener from a peer whose connection is
- * relayed already (before its own socket was connected): passed on.
+ * A datagram that reached the listener from a peer it has given a socket
+ * of its own already (sent before that socket was connected): passed on,
+ * or kept until the peer's target is open.
  */
 static int
 forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
@@ -1399,13 +1410,19 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 {
 	struct forward	*f = arg;
 	struct fconn	*fc;
+	int		 r;
 
 	TAILQ_FOREACH(fc, &f->fconns, entry) {
 		if (!dgram_addr_equal(&fc->from.ss, fc->from.len, &peer->ss,
 		    peer->len))
 			continue;
-		if (fc->up != NULL && channel_inject(fc->up, dgram, n) == -1)
-			log_verbose(2, "datagram dropped: %s", strerror(errno));
+		if (fc->up != NULL)
+			r = channel_inject(fc->up, dgram, n);
+		else
+			r = dgramq_add(&fc->early, dgram, n, FWD_EARLY_MAX);
+		if (r == -1)
+			log_verbose(1, "forward: %s: a datagram dropped: %s",
+			    fc->label, strerror(errno));
 		return (1);
 	}
 	return (0);
@@ -1425,15 +1442,13 @@ forward_peer_start(void *arg, struct netconn *nc, const struct net_peer *peer,
 	struct fconn	*fc;
 
 	if ((fc = fconn_new(f, nc->fd, peer)) == NULL ||
-	    (fc->first = malloc(n > 0 ? n : 1)) == NULL) {
+	    dgramq_add(&fc->early, dgram, n, FWD_EARLY_MAX) == -1) {
 		if (fc != NULL)
 			fconn_destroy(fc);
 		log_warn("forward");
 		netconn_free(nc);
 		return (-1);
 	}
-	memcpy(fc->first, dgram, n);
-	fc->firstlen = n;
 	fc->peer = 1;
 	fc->from = *peer;
 	fc->nc = nc;

@@ -620,7 +620,8 @@ conn_net(struct conn *c, struct session *s)
 	/* A datagram socket has no end-of-file to send: nothing is said. */
 	return (netconn_endpoint(c->nc, s, "network",
 	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
-	    EP_NET | (dgram ? EP_DGRAM : 0), c->p->j->side->ws.binary));
+	    EP_NET | (dgram ? EP_DGRAM : 0),
+	    c->p->j->side->ws.binary ? NC_BINARY : 0));
 }
 
 /*

@@ -260,24 +260,27 @@ netconn_new(int fd)
 
 /*
  * Make the client's socket the endpoint name of session s, speaking TLS
- * or WebSocket as the client does (binary: WebSocket's messages are
- * binary).  The endpoint then owns the socket, TLS and WebSocket; nc
- * keeps the client's place in the count, and the mode keeps nc.  Returns
- * the endpoint, or NULL with errno, nc unchanged.
+ * or WebSocket as the client does, its messages as how says (NC_BINARY,
+ * NC_MESSAGES: each a datagram, the endpoint then EP_DGRAM).  The
+ * endpoint then owns the socket, TLS and WebSocket; nc keeps the
+ * client's place in the count, and the mode keeps nc.  Returns the
+ * endpoint, or NULL with errno, nc unchanged.
  */
 struct endpoint *
 netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
-    enum ep_shut shut, int flags, int binary)
+    enum ep_shut shut, int flags, int how)
 {
 	struct endpoint	*ep;
 
+	if (nc->ws != NULL && (how & NC_MESSAGES))
+		flags |= EP_DGRAM;
 	if ((ep = session_endpoint(s, name, nc->fd, nc->fd, shut,
 	    flags)) == NULL)
 		return (NULL);
 	if (nc->tls != NULL)
 		tls_attach(ep, nc->tls);
 	if (nc->ws != NULL)
-		ws_attach(ep, nc->ws, binary);
+		ws_attach(ep, nc->ws, (how & NC_BINARY) != 0);
 	nc->fd = -1;
 	nc->tls = NULL;
 	nc->ws = NULL;

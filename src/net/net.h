@@ -491,6 +491,14 @@ struct netconn {
 	struct ws		*ws;	/* --websocket, or NULL */
 	struct runtime		*run;	/* whose count it holds; NULL: none */
 };
+/*
+ * How netconn_endpoint() makes a WebSocket speak: its messages binary
+ * (else text, a line each), and each one datagram, as the other end of
+ * the session reads and writes them (EP_DGRAM).
+ */
+#define NC_BINARY	0x1
+#define NC_MESSAGES	0x2
+
 int		 netconn_admit(const struct side *, int,
 		    const struct net_peer *, struct netconn **);
 struct netconn	*netconn_new(int);

@@ -241,6 +241,7 @@ struct ws {
 	int			 server;
 	int			 binary; /* else a line is a message */
 	int			 bytes;	/* WS_PROTO_BINARY agreed: binary */
+	int			 msgs;	/* each message a datagram (EP_DGRAM) */
 	uint64_t		 max;	/* the longest message taken */
 	struct endpoint		*ep;
 
@@ -255,6 +256,10 @@ struct ws {
 	uint64_t		 msg_len;
 	int			 utf8;	/* ws_utf8()'s state */
 	int			 eol_due; /* a message ended: its newline */
+	int			 msg_done; /* msgs: a message ended */
+	int			 msg_skip; /* msgs: it is longer than a read */
+	unsigned char		*part;	/* msgs: the start of the one read */
+	size_t			 partlen;
 	unsigned char		 ctrl[WS_CTRL_MAX];
 	size_t			 ctrllen;
 	int			 in_closed; /* the peer's close, or an error */
@@ -835,7 +840,7 @@ ws_frame_start(struct ws *w)
 	}
 	w->msg_len += w->f.len;
 	/* --ws-framed: the frame's payload is a record of its own. */
-	if (w->sd->ws.framed) {
+	if (w->sd->ws.framed && !w->msgs) {
 		w->fhdrlen = wsh_frame_encode(w->fhdr, sizeof(w->fhdr),
 		    w->msg_op == WS_OP_TEXT ? (w->f.fin ? 'T' : 't') :
 		    (w->f.fin ? 'B' : 'b'), w->f.len);
@@ -867,7 +872,9 @@ ws_frame_end(struct ws *w)
 	}
 	w->msg_z = 0;
 	w->msg_op = 0;
-	if (!w->binary && !w->sd->ws.framed)
+	if (w->msgs)
+		w->msg_done = 1;
+	else if (!w->binary && !w->sd->ws.framed)
 		w->eol_due = 1;
 	return (1);
 }
@@ -979,6 +986,9 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	if (ws_in_get(w) == -1)
 		return (-1);
 	for (;;) {
+		/* A message is a datagram: one a read (ws_read_message()). */
+		if (w->msg_done)
+			return (got);
 		if (w->eol_due && got < n) {
 			out[got++] = '\n';
 			w->eol_due = 0;
@@ -1101,6 +1111,70 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 }
 
 /*
+ * The read of an endpoint whose messages are datagrams (EP_DGRAM): one
+ * whole message into p, n bytes at most, or -1 (EAGAIN) until all of it
+ * is there.  What came of it is held until the rest does.  A message
+ * longer than n is no datagram: it is read and dropped, and said with -v.
+ * Returns 0 for an empty message, and 0 with EP_DGRAM_FIN at the end.
+ */
+static ssize_t
+ws_read_message(struct endpoint *ep, unsigned char *p, size_t n)
+{
+	struct ws	*w = ep->data;
+	size_t		 got = 0;
+	ssize_t		 r;
+
+	if (w->partlen > 0) {
+		if (w->partlen <= n) {
+			memcpy(p, w->part, w->partlen);
+			got = w->partlen;
+		} else
+			w->msg_skip = 1;
+		free(w->part);
+		w->part = NULL;
+		w->partlen = 0;
+	}
+	for (;;) {
+		if (got == n) {
+			w->msg_skip = 1;
+			got = 0;
+		}
+		r = ws_read_frames(ep, p + got, n - got);
+		if (r > 0)
+			got += r;
+		if (w->msg_done) {
+			w->msg_done = 0;
+			if (!w->msg_skip)
+				return (got);
+			w->msg_skip = 0;
+			got = 0;
+			log_verbose(1, "WebSocket: a message longer than %zu "
+			    "bytes is no datagram: dropped", n);
+			continue;
+		}
+		if (r == 0) {
+			ep->flags |= EP_DGRAM_FIN;
+			return (0);
+		}
+		if (r == -1)
+			break;
+	}
+	/* The rest is to come: what came is held, unless it is dropped. */
+	if (got > 0 && !w->msg_skip && errno == EAGAIN) {
+		if ((w->part = malloc(got)) == NULL) {
+			log_warnx("WebSocket: a message dropped: %s",
+			    strerror(errno));
+			w->msg_skip = 1;
+		} else {
+			memcpy(w->part, p, got);
+			w->partlen = got;
+		}
+		errno = EAGAIN;
+	}
+	return (-1);
+}
+
+/*
  * The endpoint's read (ws_read_frames()), with the end of the session in
  * an error, when it was one, as -1 and its errno.  A write that met the
  * peer's reset ends the reads too, as the reset would over TCP: the socket
@@ -1117,7 +1191,7 @@ ws_ep_read(struct endpoint *ep, void *p, size_t n)
 		w->in_closed = 1;
 		w->eol_due = 0;
 	}
-	r = ws_read_frames(ep, p, n);
+	r = w->msgs ? ws_read_message(ep, p, n) : ws_read_frames(ep, p, n);
 	ws_in_put(w);
 	if (r == 0 && w->in_closed)
 		w->end_told = 1;
@@ -1514,7 +1588,14 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		return (-1);
 	}
 	share = ws_share_ok(w);
-	if (w->sd->ws.framed) {
+	if (w->msgs) {
+		/* A datagram is one message, whole: the buffer was emptied. */
+		take = n;
+		if (w->binary)
+			(void)ws_queue(w, 1, WS_OP_BINARY, s, n);
+		else
+			(void)ws_put_part(w, s, n, 1);
+	} else if (w->sd->ws.framed) {
 		if ((r = ws_put_records(w, s, n)) == -1)
 			return (-1);
 		take = r;
@@ -1762,6 +1843,7 @@ ws_free(struct ws *w)
 	wsh_env_free(w->cgi);
 	if (w->line != NULL)
 		pool_put(w->line, CHANNEL_BUFSIZE);
+	free(w->part);
 	ws_zin_put(w->zin);
 	ws_zout_put(w->zout, ws_zbits(w));
 	if (ws_shares(w) && --ws_share_users == 0) {
@@ -1825,6 +1907,7 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 		ep->shut = EP_SHUT_NONE;
 	w->ep = ep;
 	w->binary = binary || w->bytes;
+	w->msgs = (ep->flags & EP_DGRAM) != 0;
 	if (w->sd->ws.ping_ms > 0)
 		ev_timer_arm(&w->ping, w->sd->ws.ping_ms);
 }

@@ -17,13 +17,41 @@
 #include "pump.h"
 #include "pump-int.h"
 
+/* The most bytes injected datagrams may hold while they wait. */
+#define CH_HELD_MAX	(4 * CHANNEL_BUFSIZE)
+
+/*
+ * The buffer of ch is empty: move the first datagram held into it.
+ * Returns 1, or 0 when none waits.
+ */
+int
+channel_unhold(struct channel *ch)
+{
+	const unsigned char	*p;
+	size_t			 n;
+
+	DEBUG_CHECK(ch->buf.len == 0, "channel_unhold: the buffer holds a "
+	    "datagram already");
+	if (!dgramq_first(ch->held, &p, &n))
+		return (0);
+	if (ch->buf.data == NULL && buf_init(&ch->buf, ch->bufsize) == -1)
+		return (0);
+	memcpy(buf_tail(&ch->buf), p, n);
+	buf_commit(&ch->buf, n);
+	dgramq_drop(&ch->held);
+	return (1);
+}
+
 /*
  * Put the n bytes at p in ch's buffer as if they had been read from its
  * source: data a mode read before the channel existed, or read from
  * elsewhere on its behalf (a datagram listener hands a peer's datagram to
- * that peer's session).  The channel then copies, never splices.  Returns
- * 0, or -1 with errno: ENOBUFS when they do not fit, EPIPE when the
- * channel no longer reads, EBUSY when it already splices.
+ * that peer's session).  A datagram for a datagram destination (a UDP
+ * socket, a WebSocket's messages) that comes while the buffer holds one
+ * waits behind it, whole, up to CH_HELD_MAX bytes.  The channel then
+ * copies, never splices.  Returns 0, or -1 with errno: ENOBUFS when they
+ * do not fit, EPIPE when the channel no longer reads, EBUSY when it
+ * already splices.
  */
 int
 channel_inject(struct channel *ch, const void *p, size_t n)
@@ -36,14 +64,25 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 		errno = EBUSY;
 		return (-1);
 	}
-	if (ch->buf.data == NULL && buf_init(&ch->buf, ch->bufsize) == -1)
-		return (-1);
-	if (buf_space(&ch->buf) < n) {
-		errno = ENOBUFS;
-		return (-1);
+	if ((ch->dst->flags & EP_DGRAM) && (ch->buf.len > 0 ||
+	    ch->held != NULL)) {
+		if (n > ch->bufsize) {
+			errno = ENOBUFS;
+			return (-1);
+		}
+		if (dgramq_add(&ch->held, p, n, CH_HELD_MAX) == -1)
+			return (-1);
+	} else {
+		if (ch->buf.data == NULL &&
+		    buf_init(&ch->buf, ch->bufsize) == -1)
+			return (-1);
+		if (buf_space(&ch->buf) < n) {
+			errno = ENOBUFS;
+			return (-1);
+		}
+		memcpy(buf_tail(&ch->buf), p, n);
+		buf_commit(&ch->buf, n);
 	}
-	memcpy(buf_tail(&ch->buf), p, n);
-	buf_commit(&ch->buf, n);
 	/* One datagram from the network, read for this channel. */
 	if ((ch->src->flags & (EP_DGRAM | EP_NET)) == (EP_DGRAM | EP_NET))
 		pump_tally()->dgrams_received++;

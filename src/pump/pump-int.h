@@ -114,6 +114,9 @@ void		 channel_push_sendfile(struct channel *);
 void		 channel_push_pipe(struct channel *);
 int		 channel_pull_pipe(struct channel *, ssize_t *);
 
+/* inject.c */
+int		 channel_unhold(struct channel *);
+
 /* datagram.c */
 void		 channel_try_batch(struct channel *);
 void		 channel_push_batch(struct channel *);

@@ -90,7 +90,7 @@ channel_limit_reached(const struct channel *ch)
 size_t
 channel_pending(const struct channel *ch)
 {
-	return (ch->buf.len + ch->fast->piped +
+	return (ch->buf.len + ch->fast->piped + dgramq_bytes(ch->held) +
 	    (ch->batch != NULL ? ch->batch->bytes : 0));
 }
 
@@ -101,7 +101,7 @@ channel_pending(const struct channel *ch)
 static int
 channel_holds(const struct channel *ch)
 {
-	return (channel_pending(ch) > 0 ||
+	return (channel_pending(ch) > 0 || ch->held != NULL ||
 	    (ch->batch != NULL && !batch_empty(ch->batch)));
 }
 
@@ -119,12 +119,16 @@ channel_wants_read(struct channel *ch)
 		return (!ch->fast->blocked);
 	if (ch->fast->splicing)
 		return (ch->fast->pipe[0] == -1 || ch->fast->piped < ch->fast->pipesize);
-	/* A batch of datagrams is read when the last one is delivered. */
+	/*
+	 * A batch of datagrams is read when the last one is delivered, and
+	 * those injected before it (channel_inject()).
+	 */
 	if (ch->batch != NULL)
-		return (ch->buf.len == 0 && batch_empty(ch->batch));
+		return (ch->buf.len == 0 && ch->held == NULL &&
+		    batch_empty(ch->batch));
 	/* A datagram is read and written whole: one at a time. */
 	if (ep_dgram(ch))
-		return (ch->buf.len == 0);
+		return (ch->buf.len == 0 && ch->held == NULL);
 	/* No buffer: one is taken for the read, all of it room. */
 	if (ch->buf.data == NULL)
 		return (1);
@@ -322,6 +326,7 @@ channel_discard(struct channel *ch)
 {
 	ch->buf.len = 0;
 	buf_release(&ch->buf);
+	dgramq_free(&ch->held);
 	if (ch->batch != NULL) {
 		ch->batch->first = ch->batch->n;
 		ch->batch->bytes = 0;
@@ -374,6 +379,7 @@ ep_broken(struct endpoint *ep)
 	w->state = CH_FAILED;
 	w->buf.len = 0;
 	buf_release(&w->buf);
+	dgramq_free(&w->held);
 	channel_update(w);
 }
 
@@ -604,8 +610,8 @@ channel_push_copy(struct channel *ch)
 	long long	 gap;
 	int		 cut;
 
-	while (!channel_spliced(ch) && ch->buf.len > 0 &&
-	    channel_wants_write(ch)) {
+	while (!channel_spliced(ch) && (ch->buf.len > 0 ||
+	    channel_unhold(ch)) && channel_wants_write(ch)) {
 		p = ch->buf.data + ch->buf.off;
 		len = ch->buf.len;
 		cut = 0;

@@ -226,6 +226,12 @@ struct channel {
 	/* Pacing and the read limit; NULL without (channel_pace()). */
 	struct ch_pace		*pace;
 
+	/*
+	 * Datagrams injected while the buffer held one (channel_inject()),
+	 * each delivered whole in its turn; NULL when none wait.
+	 */
+	struct dgramq		*held;
+
 	struct session		*session;
 	TAILQ_ENTRY(channel)	 entry;
 };

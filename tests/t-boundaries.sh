@@ -1,0 +1,112 @@
+#!/bin/bash
+# A WebSocket message is a datagram too: where a pair or a --forward
+# target crosses between WebSocket and UDP, one message is one datagram,
+# both ways, whatever arrives together.  The peers are Python's sockets
+# and websockets (tests/msgpeer.py); each counts what it received one
+# message at a time.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require python3
+sc_require_websockets
+
+MSGPEER="${TESTS_DIR:-$(dirname "$0")}/msgpeer.py"
+
+# peer NAME args...: a msgpeer.py server in the background, its output
+# in NAME.out; its port in PPORT.
+peer() {
+	_n=$1
+	shift
+	bg t 90 python3 "$MSGPEER" "$@" >"$SC_TMP/$_n.out" 2>"$SC_TMP/$_n.err"
+	wait_for "$SC_TMP/$_n.out" '^PORT ' ||
+	    fail "no $_n: $(cat "$SC_TMP/$_n.err")"
+	PPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
+}
+
+# relay args...: sockcat -v with these arguments, its port in PORT (of
+# its "Listening on" or, for UDP, "Bound on" line).
+relay() {
+	bg t 90 "$SC" -v "$@" 2>"$SC_TMP/relay.err"
+	wait_for "$SC_TMP/relay.err" '^(Listening|Bound) on ' ||
+	    fail "no relay: $(<"$SC_TMP/relay.err")"
+	PORT=$(sed -n 's/^\(Listening\|Bound\) on .* \([0-9]*\)$/\2/p' \
+	    "$SC_TMP/relay.err" | head -n 1)
+}
+
+# sizes_at NAME WANT: the line of sizes peer NAME printed is WANT.
+sizes_at() {
+	wait_for "$SC_TMP/$1.out" '^[0-9]+( [0-9]+)*$' 30 ||
+	    fail "$1 did not get them all: $(cat "$SC_TMP/$1.out")"
+	assertEquals "one message, one datagram" "$2" \
+	    "$(grep -E '^[0-9]+( [0-9]+)*$' "$SC_TMP/$1.out")"
+}
+
+SIZES="10 20 30 40 50"
+ALL="sent 10000, back 10000, whole 10000"
+
+# Five binary messages through ws-l: to udp: are five datagrams.
+test_ws_to_udp_five_messages() {
+	peer sink udp-sink 5
+	relay ws-l:127.0.0.1:0 "udp:127.0.0.1:$PPORT"
+	t 40 python3 "$MSGPEER" ws-send "ws://127.0.0.1:$PORT/" $SIZES &
+	sizes_at sink "$SIZES"
+}
+
+# Five datagrams through udp-l: to ws:// are five messages.
+test_udp_to_ws_five_datagrams() {
+	peer sink ws-sink 5
+	relay udp-l:127.0.0.1:0 "ws://127.0.0.1:$PPORT/"
+	t 20 python3 "$MSGPEER" udp-send "$PORT" $SIZES
+	sizes_at sink "$SIZES"
+}
+
+# 10,000 messages of sizes from 1 to 1,200 bytes, fifty at a time,
+# through ws-l: to a UDP echo server and back: each one whole.
+test_ws_udp_bursts() {
+	peer echo udp-echo
+	relay ws-l:127.0.0.1:0 "udp:127.0.0.1:$PPORT"
+	got=$(t 120 python3 "$MSGPEER" ws-burst "ws://127.0.0.1:$PORT/" \
+	    10000 50)
+	assertEquals "every boundary kept" "$ALL" "$got"
+}
+
+# The same datagrams through udp-l: to a WebSocket echo server and back.
+test_udp_ws_bursts() {
+	peer echo ws-echo
+	relay udp-l:127.0.0.1:0 "ws://127.0.0.1:$PPORT/"
+	got=$(t 120 python3 "$MSGPEER" udp-burst "$PORT" 10000 50)
+	assertEquals "every boundary kept" "$ALL" "$got"
+}
+
+# --websocket --forward udp: the same, as the forwarder.
+test_websocket_forward_udp() {
+	peer sink udp-sink 5
+	relay -lk --websocket --forward "udp:127.0.0.1:$PPORT" 127.0.0.1 0
+	t 40 python3 "$MSGPEER" ws-send "ws://127.0.0.1:$PORT/" $SIZES &
+	sizes_at sink "$SIZES"
+	peer echo udp-echo
+	relay -lk --websocket --forward "udp:127.0.0.1:$PPORT" 127.0.0.1 0
+	got=$(t 120 python3 "$MSGPEER" ws-burst "ws://127.0.0.1:$PORT/" \
+	    10000 50)
+	assertEquals "every boundary kept" "$ALL" "$got"
+}
+
+# -u --forward ws://: a UDP listener's datagrams to a WebSocket target.
+test_udp_forward_websocket() {
+	peer echo ws-echo
+	relay -u -lk --forward "ws://127.0.0.1:$PPORT/" 127.0.0.1 0
+	got=$(t 120 python3 "$MSGPEER" udp-burst "$PORT" 10000 50)
+	assertEquals "every boundary kept" "$ALL" "$got"
+}
+
+# A message longer than a datagram can be is dropped whole, and said;
+# the next one goes on.
+test_message_longer_than_a_datagram() {
+	peer sink udp-sink 1
+	relay ws-l:127.0.0.1:0 "udp:127.0.0.1:$PPORT"
+	t 40 python3 "$MSGPEER" ws-send "ws://127.0.0.1:$PORT/" 70000 10 &
+	sizes_at sink "10"
+	assertTrue "said" "wait_for '$SC_TMP/relay.err' \
+	    'WebSocket: a message longer than 65507 bytes is no datagram: dropped'"
+}
+
+. shunit2
