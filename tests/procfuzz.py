@@ -11,7 +11,9 @@ for --ws-static's files, upgrades whose headers become CGI variables,
 DTLS ClientHellos of sockcat's own client sent again with their cookie),
 cut into pieces written one by one, with pauses, over several
 connections at once, ended by a close, a half-close or a reset.  So are
-the listening kinds of address pairs.  A --reconnect client is fuzzed
+the listening kinds of address pairs, and pairs whose other side is
+another kind (ws://, tls:, udp:), crossing between streams, datagrams and
+messages in one process.  A --reconnect client is fuzzed
 from the other side: the fuzzer is its server, and answers each of its
 connections (and WebSocket upgrades) with mutated sessions and ends
 them; a pty: link and a serial: line (a pseudo-terminal standing in) are
@@ -70,8 +72,9 @@ WS_KEY = b'dGhlIHNhbXBsZSBub25jZQ=='
 # fetches a file of --ws-static; "udp-echo" and "dtls-echo" a datagram
 # back; "reconnect" a line each way on the client's next connection
 # ("reconnect-ws" over a WebSocket); "link-echo" a line back through a
-# pseudo-terminal.  {echo} and {uecho} are the ports of local TCP and
-# UDP echo servers, {dir} the mode's own directory, {port} the port the
+# pseudo-terminal.  {echo}, {uecho}, {wsecho} and {tlsecho} are the ports
+# of local echo servers over TCP, UDP, WebSocket and TLS (the far sides of
+# address pairs), {dir} the mode's own directory, {port} the port the
 # fuzzer listens on (a client's server), {tty} the terminal of a
 # stand-in serial line.  A sixth element, when there is one, says more:
 # "addr": False, the arguments hold the address (an address pair, a
@@ -123,6 +126,14 @@ MODES = [
     ('pair-tls-l', ['tls-l:127.0.0.1:0', 'tcp:127.0.0.1:{echo}'],
      ['line', 'http', 'tls'], 'echo', 'tls', {'addr': False}),
     ('pair-ws-l', ['ws-l:127.0.0.1:0', 'tcp:127.0.0.1:{echo}'],
+     ['ws', 'http'], 'ws-echo', 'tcp', {'addr': False}),
+    ('pair-tcp-l-ws', ['tcp-l:127.0.0.1:0', 'ws://127.0.0.1:{wsecho}/'],
+     ['line', 'http', 'ws'], 'echo', 'tcp', {'addr': False}),
+    ('pair-tcp-l-tls', ['tcp-l:127.0.0.1:0', 'tls:127.0.0.1:{tlsecho}'],
+     ['line', 'http', 'tls'], 'echo', 'tcp', {'addr': False}),
+    ('pair-udp-l-ws', ['udp-l:127.0.0.1:0', 'ws://127.0.0.1:{wsecho}/'],
+     ['line', 'chat', 'room'], 'udp-echo', 'udp', {'addr': False}),
+    ('pair-ws-l-udp', ['ws-l:127.0.0.1:0', 'udp:127.0.0.1:{uecho}'],
      ['ws', 'http'], 'ws-echo', 'tcp', {'addr': False}),
     ('dtls', ['-u', '--ssl', '-lk', '-e', '/bin/cat'], ['dtls', 'line'],
      'dtls-echo', 'dtls'),
@@ -363,10 +374,14 @@ def ws_payloads(data):
 
 
 class EchoServer(threading.Thread):
-    """A local echo server: the target of --forward and the proxies."""
+    """A local echo server: the target of --forward and the proxies; with
+    a WebSocket upgrade first (kind "ws": each message back as a binary
+    one), or over TLS (an ssl.SSLContext as kind): the far sides of
+    address pairs."""
 
-    def __init__(self):
+    def __init__(self, kind='tcp'):
         super().__init__(daemon=True)
+        self.kind = kind
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(('127.0.0.1', 0))
@@ -379,11 +394,53 @@ class EchoServer(threading.Thread):
                 c, _ = self.sock.accept()
             except OSError:
                 return
-            threading.Thread(target=self.echo, args=(c,), daemon=True).start()
+            threading.Thread(target=self.serve, args=(c,),
+                             daemon=True).start()
+
+    def serve(self, c):
+        c.settimeout(30)
+        try:
+            if isinstance(self.kind, ssl.SSLContext):
+                c = self.kind.wrap_socket(c, server_side=True)
+            if self.kind == 'ws':
+                self.ws_echo(c)
+            else:
+                self.echo(c)
+        except (OSError, ssl.SSLError, ValueError):
+            c.close()
+
+    @staticmethod
+    def ws_echo(c):
+        """Answer the upgrade, then send each message's payload back."""
+        data = b''
+        while b'\r\n\r\n' not in data:
+            d = c.recv(4096)
+            if not d or len(data) > 16384:
+                c.close()
+                return
+            data += d
+        head, data = data.split(b'\r\n\r\n', 1)
+        c.sendall(b'HTTP/1.1 101 Switching Protocols\r\nUpgrade: '
+                  b'websocket\r\nConnection: Upgrade\r\n'
+                  b'Sec-WebSocket-Accept: ' + ws_accept(head) + b'\r\n\r\n')
+        try:
+            while True:
+                d = c.recv(65536)
+                if not d:
+                    break
+                data += d
+                used, payloads, closed = ws_take_frames(data)
+                data = data[used:]
+                for p in payloads:
+                    c.sendall(ws_server_frame(p, 2))
+                if closed:
+                    c.sendall(bytes([0x88, 0]))
+                    break
+        finally:
+            c.close()
 
     @staticmethod
     def echo(c):
-        c.settimeout(30)
         try:
             while True:
                 d = c.recv(65536)
@@ -394,6 +451,19 @@ class EchoServer(threading.Thread):
             pass
         finally:
             c.close()
+
+
+def tls_context(workdir):
+    """A server's TLS context, with a certificate of its own made by
+    openssl(1) for the run."""
+    cert = os.path.join(workdir, 'echo.pem')
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
+                    'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+                    '-subj', '/CN=localhost', '-keyout', cert, '-out', cert],
+                   check=True, capture_output=True)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert)
+    return ctx
 
 
 class UdpEchoServer(threading.Thread):
@@ -429,7 +499,39 @@ def ws_server_frame(payload, opcode=1):
     n = len(payload)
     if n < 126:
         return bytes([0x80 | opcode, n]) + payload
-    return bytes([0x80 | opcode, 126]) + struct.pack('>H', n) + payload
+    if n < 65536:
+        return bytes([0x80 | opcode, 126]) + struct.pack('>H', n) + payload
+    return bytes([0x80 | opcode, 127]) + struct.pack('>Q', n) + payload
+
+
+def ws_take_frames(data):
+    """The whole frames at the start of data, from a client: how many
+    bytes they take, their payloads (data frames), whether a close came."""
+    used, out, i = 0, [], 0
+    while i + 2 <= len(data):
+        op, n = data[i] & 0x0f, data[i + 1] & 0x7f
+        j = i + 2
+        if n == 126:
+            if j + 2 > len(data):
+                break
+            n = struct.unpack('>H', data[j:j + 2])[0]
+            j += 2
+        elif n == 127:
+            if j + 8 > len(data):
+                break
+            n = struct.unpack('>Q', data[j:j + 8])[0]
+            j += 8
+        mask = data[j:j + 4] if data[i + 1] & 0x80 else b'\0\0\0\0'
+        j += 4 if data[i + 1] & 0x80 else 0
+        if j + n > len(data):
+            break
+        p = bytes(c ^ mask[k % 4] for k, c in enumerate(data[j:j + n]))
+        i = used = j + n
+        if op == 8:
+            return used, out, True
+        if op < 8:
+            out.append(p)
+    return used, out, False
 
 
 def ws_client_payloads(data):
@@ -480,7 +582,7 @@ def dtls_with_cookie(ch, cookie):
 class Fuzzer:
     """One mode: its server, its fuzzing connections, its checks."""
 
-    def __init__(self, opts, mode, seed, corpus, echo, uecho, workdir):
+    def __init__(self, opts, mode, seed, corpus, echoes, workdir):
         self.name, self.rawargs, self.families, self.check, \
             self.transport = mode[:5]
         self.x = mode[5] if len(mode) > 5 else {}
@@ -488,8 +590,8 @@ class Fuzzer:
         self.opts = opts
         self.seed = seed
         self.corpus = corpus
-        self.echo = echo
-        self.uecho = uecho
+        self.echoes = echoes
+        self.echo = echoes['echo']
         self.dir = os.path.join(workdir, self.name)
         os.makedirs(self.dir, exist_ok=True)
         self.failure = None
@@ -527,9 +629,9 @@ class Fuzzer:
             self.master, self.slave = pty.openpty()
             os.set_blocking(self.master, False)
             tty_name = os.ttyname(self.slave)
-        self.args = [a.format(echo=self.echo.port, uecho=self.uecho.port,
-                              dir=self.dir, port=self.port, tty=tty_name)
-                     for a in self.rawargs]
+        ports = {k: v.port for k, v in self.echoes.items()}
+        self.args = [a.format(dir=self.dir, port=self.port, tty=tty_name,
+                              **ports) for a in self.rawargs]
 
     def log(self, msg):
         print('%s: %s' % (self.name, msg), flush=True)
@@ -1290,11 +1392,12 @@ def run(argv):
           '(again: procfuzz.py --seed %d --seconds %g --mode NAME '
           'SOCKCAT DIR)' % (opts.seed, opts.seconds, len(modes), opts.jobs,
                             opts.seed, opts.seconds), flush=True)
-    echo = EchoServer()
-    echo.start()
-    uecho = UdpEchoServer()
-    uecho.start()
     workdir = tempfile.mkdtemp(prefix='procfuzz.', dir=opts.reports)
+    echoes = {'echo': EchoServer(), 'uecho': UdpEchoServer(),
+              'wsecho': EchoServer('ws'),
+              'tlsecho': EchoServer(tls_context(workdir))}
+    for e in echoes.values():
+        e.start()
     tls = subprocess.run([opts.sockcat, '--version'], capture_output=True,
                          text=True).stdout
     results = {}
@@ -1308,7 +1411,7 @@ def run(argv):
                 'OpenSSL' not in tls:
             results[mode[0]] = 'SKIP'
             return
-        f = Fuzzer(opts, mode, seed, corpus, echo, uecho, workdir)
+        f = Fuzzer(opts, mode, seed, corpus, echoes, workdir)
         t0 = time.monotonic()
         ok = f.run()
         results[mode[0]] = 'PASS' if ok else 'FAIL'
