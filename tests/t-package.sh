@@ -61,6 +61,8 @@ mount -t overlay overlay \
 mount --rbind /dev "$W/root/dev"
 mount -t proc proc "$W/root/proc"
 mount -t tmpfs tmpfs "$W/root/tmp"
+# Whatever the host has at /out or /build stays on the host.
+rm -rf "$W/root/out" "$W/root/build"
 mkdir -p "$W/root/out" "$W/root/build/sockcat"
 mount --bind "$W/out" "$W/root/out"
 tar -C "$W/root/build/sockcat" -xf "$W/src.tar"

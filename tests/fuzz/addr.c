@@ -92,6 +92,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    atol(a->speed) > ADDR_SPEED_MAX))
 			abort();
 		break;
+	case ADDR_SOCKS4:
+	case ADDR_SOCKS4A:
+	case ADDR_SOCKS5:
+		if (a->proxy == NULL || *a->proxy == '\0' ||
+		    a->host == NULL || *a->host == '\0')
+			abort();
+		check_port(a->port, 1);
+		break;
 	case ADDR_STDIO:
 		break;
 	default:
