@@ -84,6 +84,11 @@ sc_tmp() {
 	elif [ -z "$SC_TMP" ]; then
 		SC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sockcat-test.XXXXXX")
 	fi
+	# Without it every "$SC_TMP/x" would be /x: stop the suite instead.
+	if [ -z "$SC_TMP" ] || [ ! -d "$SC_TMP" ]; then
+		echo "cannot make a directory in ${TMPDIR:-/tmp}" >&2
+		exit 99
+	fi
 }
 
 # The datagram peer every suite shares (tests/udppeer.py: its steps are
