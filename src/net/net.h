@@ -242,11 +242,15 @@ int		 net_protocol(const struct side *, const struct addrinfo *);
 int		 net_mptcp_missing(const struct side *,
 		    const struct addrinfo *, int);
 const char	*net_mptcp_why(int);
+void		 net_report_mptcp(const struct side *, int);
+
+/* vsock.c */
 struct sockaddr_vm;
 int		 vsock_addr(const char *, const char *, int,
 		    struct sockaddr_vm *, char **);
 const char	*vsock_why(int, const char *, const char *);
-void		 net_report_mptcp(const struct side *, int);
+int		 vsock_listen(const struct side *, const char *,
+		    const char *, char **);
 
 /* resolve.c */
 #define RESOLVE_THREADS		8	/* lookups running at once, and
