@@ -432,6 +432,14 @@ void		 redial_free(struct redial *);
 
 /* wsconn.c */
 struct ws;
+void		 ws_attach(struct endpoint *, struct ws *, int);
+void		 ws_free(struct ws *);
+void		 ws_close_now(struct ws *, int, const char *);
+char *const	*ws_cgi(const struct ws *);
+size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
+#define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
+
+/* wshs.c */
 struct ws_hs;
 /* An upgrade is over: the connection, or NULL and a message to free. */
 typedef void ws_done_cb(struct ws *, char *, void *);
@@ -441,13 +449,7 @@ void		 ws_hs_cancel(struct ws_hs *);
 struct ws_hs	*ws_connect_start(const struct side *, int, struct tls *,
 		    const char *, const char *, long long, ws_done_cb *,
 		    void *, char **);
-void		 ws_attach(struct endpoint *, struct ws *, int);
-void		 ws_free(struct ws *);
-void		 ws_close_now(struct ws *, int, const char *);
 void		 ws_say_full(const struct side *, int, const char *);
-char *const	*ws_cgi(const struct ws *);
-size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
-#define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
 
 /* wshttp.c */
 enum {
