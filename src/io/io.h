@@ -148,6 +148,10 @@ int		 tls_available(void);
 struct tls_ctx	*tls_ctx_new(const struct tls_conf *, int, char **);
 int		 tls_ctx_reload(struct tls_ctx *, char **);
 void		 tls_ctx_free(struct tls_ctx *);
+int		 tls_check_peer(const struct tls_conf *, struct tls *,
+		    char **);
+
+/* tlsconn.c */
 struct tls_hs	*tls_handshake_start(struct tls_ctx *, int, const char *,
 		    long long, tls_done_cb *, void *, char **);
 void		 tls_handshake_cancel(struct tls_hs *);
@@ -155,8 +159,6 @@ int		 tls_dtls_listen(struct tls_ctx *, int, struct net_peer *,
 		    struct tls **);
 struct tls_hs	*tls_dtls_accept_start(struct tls_ctx *, struct tls *, int,
 		    long long, tls_done_cb *, void *, char **);
-int		 tls_check_peer(const struct tls_conf *, struct tls *,
-		    char **);
 void		 tls_attach(struct endpoint *, struct tls *);
 ssize_t		 tls_read(struct tls *, void *, size_t, int *);
 ssize_t		 tls_write(struct tls *, const void *, size_t, int *);

@@ -242,11 +242,15 @@ int		 net_protocol(const struct side *, const struct addrinfo *);
 int		 net_mptcp_missing(const struct side *,
 		    const struct addrinfo *, int);
 const char	*net_mptcp_why(int);
+void		 net_report_mptcp(const struct side *, int);
+
+/* vsock.c */
 struct sockaddr_vm;
 int		 vsock_addr(const char *, const char *, int,
 		    struct sockaddr_vm *, char **);
 const char	*vsock_why(int, const char *, const char *);
-void		 net_report_mptcp(const struct side *, int);
+int		 vsock_listen(const struct side *, const char *,
+		    const char *, char **);
 
 /* resolve.c */
 #define RESOLVE_THREADS		8	/* lookups running at once, and
@@ -428,6 +432,14 @@ void		 redial_free(struct redial *);
 
 /* wsconn.c */
 struct ws;
+void		 ws_attach(struct endpoint *, struct ws *, int);
+void		 ws_free(struct ws *);
+void		 ws_close_now(struct ws *, int, const char *);
+char *const	*ws_cgi(const struct ws *);
+size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
+#define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
+
+/* wshs.c */
 struct ws_hs;
 /* An upgrade is over: the connection, or NULL and a message to free. */
 typedef void ws_done_cb(struct ws *, char *, void *);
@@ -437,13 +449,7 @@ void		 ws_hs_cancel(struct ws_hs *);
 struct ws_hs	*ws_connect_start(const struct side *, int, struct tls *,
 		    const char *, const char *, long long, ws_done_cb *,
 		    void *, char **);
-void		 ws_attach(struct endpoint *, struct ws *, int);
-void		 ws_free(struct ws *);
-void		 ws_close_now(struct ws *, int, const char *);
 void		 ws_say_full(const struct side *, int, const char *);
-char *const	*ws_cgi(const struct ws *);
-size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
-#define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
 
 /* wshttp.c */
 enum {

@@ -1,0 +1,592 @@
+/*
+ * TLS connections: a handshake driven by the event loop on a connected
+ * socket (and a DTLS server's stateless answer before it), and the
+ * endpoint operations that let the pump move data through SSL_read()
+ * and SSL_write().  Their contexts are src/io/tls.c's.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io.h"
+#include "tls-int.h"
+
+/* A whole handshake without -w gives up after this long. */
+#define TLS_HANDSHAKE_MS	(10 * 1000)
+
+/*
+ * How many times a DTLS server sends its flight again when the peer says
+ * nothing: then it gives the peer up, whatever -w allows (OpenSSL doubles
+ * the wait each time: the flight goes at 0, 1 and 3 s, and the peer is
+ * given up at 7 s).  A peer that sent its cookie back and went away costs
+ * no more, however long the handshake may take, and a lost flight still
+ * has two more chances.
+ */
+#define DTLS_SERVER_RESENDS	2
+
+/*
+ * The name the client expects and sends as SNI (servername, else host),
+ * checked when verify is set: never an address.
+ */
+static int
+tls_set_peer_name(SSL *ssl, const char *servername, int verify,
+    const char *host)
+{
+	struct in6_addr	 a;
+	const char	*name;
+
+	name = servername != NULL ? servername : host;
+	if (name == NULL)
+		return (0);
+	if (inet_pton(AF_INET, name, &a) == 1 ||
+	    inet_pton(AF_INET6, name, &a) == 1) {
+		if (verify && X509_VERIFY_PARAM_set1_ip_asc(
+		    SSL_get0_param(ssl), name) != 1)
+			return (-1);
+		return (0);
+	}
+	if (SSL_set_tlsext_host_name(ssl, name) != 1)
+		return (-1);
+	if (verify && SSL_set1_host(ssl, name) != 1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * DTLS: did the call that returned r fail only because it read an empty
+ * datagram?  The datagram BIO returns 0 for one, which OpenSSL takes for
+ * a failed read (SSL_ERROR_SYSCALL with no errno and nothing queued)
+ * although the connection is intact.  Anyone who knows the address pair
+ * can send one, and a record that is not valid is silently discarded
+ * (RFC 6347, 4.1.2.7): the datagram is gone, and the caller waits for
+ * the next one.  A real failure of the socket leaves its errno.
+ */
+static int
+dtls_empty_datagram(struct tls *t, int r)
+{
+	return (t->dgram && errno == 0 && ERR_peek_error() == 0 &&
+	    SSL_get_error(t->ssl, r) == SSL_ERROR_SYSCALL);
+}
+
+/*
+ * A handshake in progress.  It is a state machine driven by the event
+ * loop: the socket is watched for what OpenSSL needs next (a read or a
+ * write), never switched to blocking mode, and one timer bounds the whole
+ * handshake, however slowly the peer trickles its bytes.
+ */
+struct tls_hs {
+	const struct tls_conf	*conf;
+	struct tls		*t;
+	int			 fd;
+	int			 server;
+	struct ev_timer		 deadline;
+	struct ev_timer		 resend;   /* DTLS: a flight is lost */
+	int			 resends; /* DTLS: times it was sent again */
+	tls_done_cb		*done;
+	void			*arg;
+	const char		*starting; /* ASYNC_START() */
+};
+
+static void	tls_hs_step(struct tls_hs *);
+static void	tls_hs_deadline_cb(void *);
+
+/* End the handshake h: stop watching, free it and tell its owner. */
+static void
+tls_hs_end(struct tls_hs *h, struct tls *t, char *cause)
+{
+	tls_done_cb	*done = h->done;
+	void		*arg = h->arg;
+
+	ASYNC_CALLBACK(h, "tls_hs_end", done);
+	ev_timer_disarm(&h->deadline);
+	ev_timer_disarm(&h->resend);
+	ev_del(h->fd);
+	if (t == NULL)
+		tls_free(h->t);
+	free(h);
+	done(t, cause, arg);
+}
+
+static void
+tls_hs_io_cb(int fd, int events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	tls_hs_step(arg);
+}
+
+/*
+ * DTLS: no answer to the last flight in time.  It is sent again (OpenSSL
+ * doubles the wait each time), and the handshake goes on; a server that
+ * has sent it DTLS_SERVER_RESENDS times again gives the peer up.
+ */
+static void
+tls_hs_resend_cb(void *arg)
+{
+	struct tls_hs	*h = arg;
+
+	if (h->server && h->resends++ == DTLS_SERVER_RESENDS) {
+		tls_hs_deadline_cb(h);
+		return;
+	}
+	ERR_clear_error();
+	if (DTLSv1_handle_timeout(h->t->ssl) < 0) {
+		char	*cause = NULL;
+
+		log_cause(&cause, "TLS handshake failed: %s", tls_error());
+		tls_hs_end(h, NULL, cause);
+		return;
+	}
+	tls_hs_step(h);
+}
+
+/* DTLS: wake up when the flight in the air is due to be sent again. */
+static void
+tls_hs_arm_resend(struct tls_hs *h)
+{
+	struct timeval	 tv;
+	long long	 ms;
+
+	ev_timer_disarm(&h->resend);
+	if (!h->t->dgram || DTLSv1_get_timeout(h->t->ssl, &tv) <= 0)
+		return;
+	ms = (long long)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
+	ev_timer_arm(&h->resend, ms > 0 ? ms : 1);
+}
+
+static void
+tls_hs_deadline_cb(void *arg)
+{
+	struct tls_hs	*h = arg;
+	char		*cause = NULL;
+
+	log_cause(&cause, "TLS handshake failed: %s", strerror(ETIMEDOUT));
+	tls_hs_end(h, NULL, cause);
+}
+
+/* Take the handshake as far as the bytes at hand allow. */
+static void
+tls_hs_step(struct tls_hs *h)
+{
+	SSL	*ssl = h->t->ssl;
+	char	*cause = NULL;
+	long	 vr;
+	int	 r, e;
+
+	ERR_clear_error();
+	errno = 0;
+	r = h->server ? SSL_accept(ssl) : SSL_connect(ssl);
+	if (r == 1) {
+		/* What the peer is, with -v, and --ssl-pin. */
+		if (tls_check_peer(h->conf, h->t, &cause) == -1) {
+			tls_hs_end(h, NULL, cause);
+			return;
+		}
+		tls_hs_end(h, h->t, NULL);
+		return;
+	}
+	e = SSL_get_error(ssl, r);
+	/* An empty datagram is no answer: the next one may be. */
+	if (dtls_empty_datagram(h->t, r))
+		e = SSL_ERROR_WANT_READ;
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		if (ev_set(h->fd, e == SSL_ERROR_WANT_READ ? EV_READ :
+		    EV_WRITE, tls_hs_io_cb, h) == 0) {
+			tls_hs_arm_resend(h);
+			return;
+		}
+		log_cause(&cause, "TLS handshake failed: %s",
+		    strerror(errno));
+	} else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK)
+		log_cause(&cause, "TLS certificate verification failed: %s",
+		    X509_verify_cert_error_string(vr));
+	/*
+	 * The peer left mid-handshake: with SSL_OP_IGNORE_UNEXPECTED_EOF
+	 * its end-of-file is a clean close to OpenSSL, and no error is
+	 * queued to say so.
+	 */
+	else if (e == SSL_ERROR_ZERO_RETURN ||
+	    (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0))
+		log_cause(&cause, "TLS handshake failed: %s",
+		    errno != 0 ? strerror(errno) : "connection closed by peer");
+	else
+		log_cause(&cause, "TLS handshake failed: %s", tls_error());
+	tls_hs_end(h, NULL, cause);
+}
+
+/*
+ * DTLS runs on fd, a UDP socket connected to its peer: a datagram BIO
+ * for ssl, which says the peer is fixed.  Returns -1 on failure.
+ */
+static int
+dtls_set_fd(SSL *ssl, int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	BIO			*bio;
+
+	memset(&ss, 0, sizeof(ss));
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    (bio = BIO_new_dgram(fd, BIO_NOCLOSE)) == NULL)
+		return (-1);
+	BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, &ss);
+	/* The BIO it replaces, the listener's (tls_dtls_listen()), is freed. */
+	SSL_set_bio(ssl, bio, bio);
+	return (0);
+}
+
+/*
+ * Start a handshake on fd with a new connection of tc, as a server or as
+ * a client checking its servername (or host) when it verifies; or, with
+ * t, go on with the DTLS connection a listener took a ClientHello for.
+ */
+static struct tls_hs *
+tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	struct tls_hs	*h;
+	int		 hello = t != NULL, ok, server = tc->flags & TLS_SERVER;
+
+	*cause = NULL;
+	if ((h = calloc(1, sizeof(*h))) == NULL ||
+	    (t == NULL && (t = calloc(1, sizeof(*t))) == NULL)) {
+		free(h);
+		log_cause(cause, "TLS: %s", strerror(ENOMEM));
+		return (NULL);
+	}
+	h->t = t;
+	if (!hello) {
+		t->dgram = (tc->flags & TLS_DGRAM) != 0;
+		t->ssl = SSL_new(tc->ctx);
+	}
+	if (t->ssl == NULL)
+		ok = 0;
+	else if (t->dgram)
+		ok = dtls_set_fd(t->ssl, fd) == 0;
+	else
+		ok = SSL_set_fd(t->ssl, fd) == 1;
+	if (ok && !server && tc->session != NULL)
+		SSL_set_session(t->ssl, tc->session);
+	if (!ok || (!server && tls_set_peer_name(t->ssl,
+	    tc->conf->servername, tc->conf->verify, host) == -1)) {
+		log_cause(cause, "TLS: %s", tls_error());
+		tls_free(t);
+		free(h);
+		return (NULL);
+	}
+	/*
+	 * TLS writes whole records, so Nagle's algorithm has nothing to
+	 * gather; it only holds a small answer back behind the session
+	 * tickets until the peer's delayed acknowledgement, 40 ms a time.
+	 * So every TLS connection has TCP_NODELAY, whatever --nodelay says;
+	 * a socket that is not TCP (Unix-domain) refuses, which is fine.
+	 */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+	    sizeof(int));
+	h->conf = tc->conf;
+	h->fd = fd;
+	h->server = server;
+	h->done = done;
+	h->arg = arg;
+	ASYNC_START(h, "tls_handshake_start");
+	if (timeout_ms == TIME_NONE)
+		timeout_ms = TLS_HANDSHAKE_MS;
+	ev_timer_init(&h->deadline, tls_hs_deadline_cb, h);
+	ev_timer_init(&h->resend, tls_hs_resend_cb, h);
+	ev_timer_arm(&h->deadline, timeout_ms);
+	/*
+	 * A client speaks first, a server waits for the ClientHello; either
+	 * way the first step is the loop's, never this call's (a connected
+	 * socket is writable at once).  A step taken here could finish the
+	 * handshake, or fail it, and call done before the caller has the
+	 * handle: done frees the handshake, and may free the caller's own
+	 * object, which the caller then writes the handle into.  A DTLS
+	 * server that has the ClientHello already answers it at once.
+	 */
+	if (ev_set(fd, server && !hello ? EV_READ : EV_WRITE, tls_hs_io_cb,
+	    h) == -1) {
+		log_cause(cause, "TLS: %s", strerror(errno));
+		ev_timer_disarm(&h->deadline);
+		tls_free(t);
+		free(h);
+		return (NULL);
+	}
+	ASYNC_STARTED(h);
+	return (h);
+}
+
+/*
+ * Start the TLS handshake on the connected non-blocking socket fd, with
+ * a new connection of tc: as a server, or as a client of host.  The
+ * whole handshake may take timeout_ms (TIME_NONE: TLS_HANDSHAKE_MS).
+ * done is called once, from the loop (never before this returns), with
+ * the TLS state to attach to fd's endpoint, or with NULL and a message
+ * that it must free; fd stays open either way and its watcher is
+ * removed.  Returns the handshake, which tls_handshake_cancel()
+ * abandons, or NULL with *cause set when it cannot even start.
+ */
+struct tls_hs *
+tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	return (tls_hs_begin(tc, NULL, fd, host, timeout_ms, done, arg,
+	    cause));
+}
+
+/*
+ * A DTLS server's accept: read one datagram waiting on the bound UDP
+ * socket lfd and answer it statelessly (DTLSv1_listen()).  A ClientHello
+ * without a valid cookie is answered with a HelloVerifyRequest carrying
+ * one, and nothing is kept: a flood from spoofed addresses costs no
+ * memory.  Returns 1 when a ClientHello came back with its cookie: peer
+ * is its sender and *tp the connection, to be moved to a socket of the
+ * peer's own and taken on with tls_dtls_accept_start().  Returns 0 when
+ * the datagram was answered or dropped, -1 with errno when none is
+ * waiting (EAGAIN) or on failure.
+ */
+int
+tls_dtls_listen(struct tls_ctx *tc, int lfd, struct net_peer *peer,
+    struct tls **tp)
+{
+	struct tls	*t;
+	BIO		*bio;
+	char		 b;
+	int		 r;
+
+	*tp = NULL;
+	/* An earlier answer was refused: that ends nothing. */
+	while (recv(lfd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == -1) {
+		if (errno != ECONNREFUSED)
+			return (-1);
+	}
+	if (tc->listening == NULL) {
+		if ((tc->listening = SSL_new(tc->ctx)) == NULL)
+			goto nomem;
+		if ((bio = BIO_new_dgram(lfd, BIO_NOCLOSE)) == NULL) {
+			SSL_free(tc->listening);
+			tc->listening = NULL;
+			goto nomem;
+		}
+		SSL_set_bio(tc->listening, bio, bio);
+	}
+	memset(peer, 0, sizeof(*peer));
+	ERR_clear_error();
+	/* A BIO_ADDR is a union of the sockaddrs: a storage holds one. */
+	r = DTLSv1_listen(tc->listening, (BIO_ADDR *)&peer->ss);
+	if (r <= 0) {
+		/* Broken by what it read: the next one starts afresh. */
+		if (r < 0) {
+			log_verbose(2, "DTLS: %s", tls_error());
+			SSL_free(tc->listening);
+			tc->listening = NULL;
+		}
+		ERR_clear_error();
+		return (0);
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		goto nomem;
+	peer->len = peer->ss.ss_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	t->ssl = tc->listening;
+	t->dgram = 1;
+	tc->listening = NULL;
+	*tp = t;
+	return (1);
+
+nomem:
+	errno = ENOMEM;
+	return (-1);
+}
+
+/*
+ * tls_handshake_start() for a DTLS connection tls_dtls_listen() took a
+ * ClientHello for: on fd, the peer's own connected socket; t is the
+ * handshake's (freed if it cannot start).
+ */
+struct tls_hs *
+tls_dtls_accept_start(struct tls_ctx *tc, struct tls *t, int fd,
+    long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
+{
+	return (tls_hs_begin(tc, t, fd, NULL, timeout_ms, done, arg, cause));
+}
+
+/* Abandon a handshake in progress; its done callback is not called. */
+void
+tls_handshake_cancel(struct tls_hs *h)
+{
+	if (h == NULL)
+		return;
+	ev_timer_disarm(&h->deadline);
+	ev_timer_disarm(&h->resend);
+	ev_del(h->fd);
+	tls_free(h->t);
+	free(h);
+}
+
+/* Map an SSL_read/SSL_write failure onto errno and the events it needs. */
+static ssize_t
+tls_fail(struct tls *t, int r, int *want)
+{
+	switch (SSL_get_error(t->ssl, r)) {
+	case SSL_ERROR_ZERO_RETURN:
+		return (0);
+	case SSL_ERROR_WANT_READ:
+		*want = EV_READ;
+		errno = EAGAIN;
+		return (-1);
+	case SSL_ERROR_WANT_WRITE:
+		*want = EV_WRITE;
+		errno = EAGAIN;
+		return (-1);
+	case SSL_ERROR_SYSCALL:
+		if (errno == 0)
+			errno = EPIPE;
+		return (-1);
+	default:
+		errno = EPROTO;
+		return (-1);
+	}
+}
+
+/*
+ * Read up to n bytes of t's plaintext into p, without blocking.  Returns
+ * the count, 0 at the peer's close_notify, or -1 with errno (EAGAIN: try
+ * again when the socket is ready for *want, EV_READ or EV_WRITE).
+ */
+ssize_t
+tls_read(struct tls *t, void *p, size_t n, int *want)
+{
+	int	 r;
+
+	ERR_clear_error();
+	errno = 0;
+	*want = 0;
+	if ((r = SSL_read(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
+		return (r);
+	if (dtls_empty_datagram(t, r)) {
+		*want = EV_READ;
+		errno = EAGAIN;
+		return (-1);
+	}
+	return (tls_fail(t, r, want));
+}
+
+/*
+ * Write up to n bytes of p over t, without blocking.  Returns the count
+ * taken, or -1 with errno (EAGAIN: try again, with the same bytes, when
+ * the socket is ready for *want).
+ */
+ssize_t
+tls_write(struct tls *t, const void *p, size_t n, int *want)
+{
+	int	 r;
+
+	ERR_clear_error();
+	errno = 0;
+	*want = 0;
+	/* A DTLS record holds no more; the rest of a datagram is lost. */
+	if (t->dgram && n > DTLS_MAXPAYLOAD)
+		n = DTLS_MAXPAYLOAD;
+	if ((r = SSL_write(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
+		return (r);
+	if (tls_fail(t, r, want) == 0)
+		errno = EPIPE;
+	return (-1);
+}
+
+/* Send close_notify, best effort: the socket's own shutdown follows. */
+void
+tls_close_notify(struct tls *t)
+{
+	ERR_clear_error();
+	SSL_shutdown(t->ssl);
+}
+
+/* Does t hold decrypted bytes that no poll of its socket announces? */
+int
+tls_pending(struct tls *t)
+{
+	return (SSL_pending(t->ssl) > 0);
+}
+
+static ssize_t
+tls_ep_read(struct endpoint *ep, void *p, size_t n)
+{
+	ssize_t	 r;
+	int	 want = ep->rwant;
+
+	/* DTLS's close_notify is an end, where a datagram has none. */
+	r = tls_read(ep->data, p, n, &want);
+	ep->rwant = want;
+	if (r == 0)
+		ep->flags |= EP_DGRAM_FIN;
+	return (r);
+}
+
+static ssize_t
+tls_ep_write(struct endpoint *ep, const void *p, size_t n)
+{
+	ssize_t	 r;
+	int	 want = ep->wwant;
+
+	r = tls_write(ep->data, p, n, &want);
+	ep->wwant = want;
+	return (r);
+}
+
+static int
+tls_ep_pending(struct endpoint *ep)
+{
+	struct tls	*t = ep->data;
+
+	return (SSL_pending(t->ssl) > 0);
+}
+
+static void
+tls_ep_shutdown(struct endpoint *ep)
+{
+	tls_close_notify(ep->data);
+}
+
+static void
+tls_ep_free(struct endpoint *ep)
+{
+	tls_free(ep->data);
+	ep->data = NULL;
+}
+
+static const struct ep_ops tls_ops = {
+	.read = tls_ep_read,
+	.write = tls_ep_write,
+	.pending = tls_ep_pending,
+	.shutdown = tls_ep_shutdown,
+	.free = tls_ep_free,
+};
+
+/* Make ep, the endpoint of the socket t runs on, speak TLS; it owns t. */
+void
+tls_attach(struct endpoint *ep, struct tls *t)
+{
+	ep->ops = &tls_ops;
+	ep->data = t;
+}
+
+void
+tls_free(struct tls *t)
+{
+	if (t == NULL)
+		return;
+	SSL_free(t->ssl);
+	free(t);
+}

@@ -1,0 +1,141 @@
+/*
+ * VSOCK sockets (--vsock, vsock:CID:PORT): the addresses of a virtual
+ * machine and its host, a context ID (CID) and a port; a listener's
+ * socket; and why a VSOCK socket could not be had, in one line.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <linux/vm_sockets.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/*
+ * Fill svm with the VSOCK address of cid (a number, or "any", "local",
+ * "host", "hypervisor"; NULL: any) and port (0 with passive: any).
+ * Returns 0, or -1 with errno and *cause set.
+ */
+int
+vsock_addr(const char *cid, const char *port, int passive,
+    struct sockaddr_vm *svm, char **cause)
+{
+	static const struct {
+		const char	*name;
+		unsigned int	 cid;
+	} names[] = {
+		{ "any",	VMADDR_CID_ANY },
+		{ "hypervisor",	VMADDR_CID_HYPERVISOR },
+		{ "local",	VMADDR_CID_LOCAL },
+		{ "host",	VMADDR_CID_HOST },
+	};
+	const char	*errstr;
+	size_t		 i;
+
+	memset(svm, 0, sizeof(*svm));
+	svm->svm_family = AF_VSOCK;
+	svm->svm_cid = VMADDR_CID_ANY;
+	for (i = 0; cid != NULL && i < nitems(names); i++) {
+		if (strcasecmp(cid, names[i].name) == 0)
+			break;
+	}
+	if (cid != NULL && i < nitems(names))
+		svm->svm_cid = names[i].cid;
+	else if (cid != NULL) {
+		svm->svm_cid = strtonum(cid, 0, UINT32_MAX, &errstr);
+		if (errstr != NULL) {
+			log_cause(cause, "vsock: CID %s: %s (a number, or any, "
+			    "local, host, hypervisor)", cid, errstr);
+			errno = EINVAL;
+			return (-1);
+		}
+	}
+	svm->svm_port = strtonum(port, 0, UINT32_MAX - 1, &errstr);
+	if (errstr != NULL) {
+		log_cause(cause, "vsock: port %s: %s", port, errstr);
+		errno = EINVAL;
+		return (-1);
+	}
+	if (passive && svm->svm_port == 0)
+		svm->svm_port = VMADDR_PORT_ANY;
+	return (0);
+}
+
+/*
+ * Why a VSOCK socket could not be had or connected (error), in one line
+ * that names the likely cause: no VSOCK in the kernel, or no transport
+ * (vsock_loopback for CID 1, a VM's or a hypervisor's) to that CID.
+ */
+const char *
+vsock_why(int error, const char *cid, const char *port)
+{
+	static char	 msg[256];
+
+	switch (error) {
+	case EAFNOSUPPORT:
+	case EPROTONOSUPPORT:
+		snprintf(msg, sizeof(msg), "vsock: this kernel has no VSOCK "
+		    "support (%s)", strerror(error));
+		break;
+	case ENODEV:
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+		snprintf(msg, sizeof(msg), "vsock: no VSOCK transport reaches "
+		    "CID %s (%s)", cid != NULL ? cid : "any", strerror(error));
+		break;
+	case ETIMEDOUT:
+		/* CID 1 is this machine, through vsock_loopback alone. */
+		if (cid != NULL && (strcmp(cid, "1") == 0 ||
+		    strcasecmp(cid, "local") == 0)) {
+			snprintf(msg, sizeof(msg), "vsock: no VSOCK transport "
+			    "reaches CID %s (%s: is vsock_loopback loaded?)",
+			    cid, strerror(error));
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		snprintf(msg, sizeof(msg), "vsock: CID %s port %s: %s",
+		    cid != NULL ? cid : "any", port, strerror(error));
+		break;
+	}
+	return (msg);
+}
+
+/*
+ * --vsock -l: a VSOCK stream socket bound to cid (NULL: any) and port,
+ * listening, non-blocking.  Returns -1 with errno and *cause set.
+ */
+int
+vsock_listen(const struct side *sd, const char *cid, const char *port,
+    char **cause)
+{
+	struct sockaddr_vm	 svm;
+	int			 fd, error;
+
+	if (vsock_addr(cid, port, 1, &svm, cause) == -1)
+		return (-1);
+	if ((fd = socket(AF_VSOCK, sd->sock.socktype | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1) {
+		error = errno;
+		log_cause(cause, "%s", vsock_why(errno, cid, port));
+		errno = error;
+		return (-1);
+	}
+	if (bind(fd, (struct sockaddr *)&svm, sizeof(svm)) == -1 ||
+	    listen(fd, 128) == -1) {
+		error = errno;
+		log_cause(cause, "%s", vsock_why(errno, cid, port));
+		close(fd);
+		errno = error;
+		return (-1);
+	}
+	return (fd);
+}

@@ -1,0 +1,881 @@
+/*
+ * The WebSocket upgrade as a stage on the loop (a server's after its TLS
+ * handshake, a client's after its dial), which makes a connection of
+ * src/net/wsconn.c: the client's request and the server's answer, a
+ * request that is no upgrade answered as plain HTTP (src/net/wshttp.c
+ * decides what), a plain TCP client of a --broker or --room told apart
+ * by its first bytes, and the clients turned away while the server is
+ * full.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "ws-int.h"
+
+/* The upgrade's deadline when -w does not give one. */
+#define WS_HS_TIMEOUT_MS	10000
+
+/*
+ * A client turned away from a full --broker or --room that has said
+ * nothing for this long is given the plain TCP client's line.
+ */
+#define WS_SNIFF_MS		1000
+
+/* How soon a client that sent part of a method is looked at again. */
+#define WS_SNIFF_AGAIN_MS	50
+
+/*
+ * How long a client of a --broker or --room may say nothing before it is
+ * taken for a plain TCP member, greeted and given what others say: a
+ * browser sends its request at once on a connection it uses, and one
+ * that listens only (sockcat -d host port >log) must not wait for ever.
+ */
+#define WS_SNIFF_QUIET_MS	300
+
+/* An upgrade in progress, either side. */
+struct ws_hs {
+	const struct side	*sd;
+	int			 fd;
+	struct tls		*tls;
+	int			 server;
+	char			 in[WS_HEAD_MAX + 1];
+	size_t			 inlen;
+	char			 out[WS_HEAD_MAX];
+	size_t			 ooff;
+	size_t			 olen;
+	int			 watched;
+	char			*refused; /* a refusal is being sent: why */
+	int			 answered; /* the server's 101 is being sent */
+	int			 sniffing; /* plain TCP clients are welcome */
+	struct ev_timer		 sniff;	/* to look again at a method's start */
+	struct ev_timer		 quiet;	/* silent that long: a plain client */
+	int			 quieted; /* it has been */
+	int			 spoke;	/* it sent part of a method */
+	struct wsh_answer	*ans;	/* an answer that is no upgrade */
+	char			**cgi;	/* the request's CGI variables */
+	char			 key[WS_KEY_LEN + 1];
+	const char		*protocols; /* a client's offer */
+	char			 offer[256]; /* it, WS_PROTO_BINARY added */
+	int			 bytes;	/* WS_PROTO_BINARY agreed */
+	int			 pmd;	/* permessage-deflate agreed */
+	struct ws_pmd		 pmdp;
+	struct ev_timer		 timer;
+	long long		 timeout_ms; /* the deadline, from HTTP on */
+	ws_done_cb		*cb;
+	void			*arg;
+	const char		*starting; /* ASYNC_START() */
+};
+
+static void	ws_hs_cb(int, int, void *);
+static void	ws_hs_deadline(struct ws_hs *);
+
+/* The answer that is no upgrade, and its file, are done with. */
+static void
+ws_hs_free_answer(struct ws_hs *h)
+{
+	if (h->ans == NULL)
+		return;
+	if (h->ans->fd != -1)
+		close(h->ans->fd);
+	free(h->ans);
+	h->ans = NULL;
+}
+
+/*
+ * The upgrade is over, either way: tell the owner.  cause, when not NULL,
+ * passes to the callback, which frees it (net.h, ws_done_cb): it must not
+ * be h's own refusal, which goes with h.
+ */
+static void
+ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
+{
+	ws_done_cb	*cb = h->cb;
+	void		*arg = h->arg;
+
+	ASYNC_CALLBACK(h, "ws_hs_done", cb);
+	DEBUG_CHECK(cause == NULL || cause != h->refused,
+	    "ws_hs_done: the refusal would be freed twice");
+	if (h->watched)
+		ev_del(h->fd);
+	ev_timer_disarm(&h->timer);
+	ev_timer_disarm(&h->sniff);
+	ev_timer_disarm(&h->quiet);
+	if (w == NULL && h->tls != NULL) {
+		tls_free(h->tls);
+		h->tls = NULL;
+	}
+	ws_hs_free_answer(h);
+	wsh_env_free(h->cgi);
+	free(h->refused);
+	free(h);
+	cb(w, cause, arg);
+}
+
+static void
+ws_hs_fail(struct ws_hs *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+ws_hs_fail(struct ws_hs *h, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*cause;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cause, fmt, ap) == -1)
+		cause = NULL;
+	va_end(ap);
+	ws_hs_done(h, NULL, cause);
+}
+
+static void
+ws_hs_wait(struct ws_hs *h, int events)
+{
+	if (ev_set(h->fd, events, ws_hs_cb, h) == -1) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return;
+	}
+	h->watched = 1;
+}
+
+static void
+ws_hs_timeout(void *arg)
+{
+	struct ws_hs	*h = arg;
+
+	ws_hs_fail(h, "WebSocket upgrade timed out");
+}
+
+/* The client is no WebSocket client: the mode gets it as it is. */
+static void
+ws_hs_plain(struct ws_hs *h)
+{
+	struct ws	*w;
+
+	if ((w = ws_new(h->sd, h->fd, h->tls, 1)) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return;
+	}
+	w->plain = 1;
+	/* What was read to tell (under TLS) is the client's first data. */
+	if (h->inlen > 0) {
+		if (ws_in_get(w) == -1) {
+			w->tls = NULL;	/* still the stage's */
+			ws_free(w);
+			ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
+			return;
+		}
+		memcpy(w->in, h->in, h->inlen);
+		w->inlen = h->inlen;
+	}
+	h->tls = NULL;
+	log_verbose(2, "not a WebSocket client: plain TCP");
+	ws_hs_done(h, w, NULL);
+}
+
+/*
+ * Sniffing: do the client's first bytes start an HTTP request?  They
+ * decide when they come within WS_SNIFF_QUIET_MS; a client silent that
+ * long is a plain one that listens first (ws_hs_quiet()).  Over TCP the
+ * bytes are looked at with MSG_PEEK; under TLS they are read into h->in,
+ * where the request goes on, or which the plain client's endpoint gives
+ * first.  A client that ends its sending before any byte is a plain one
+ * that only listens (a browser's spare connection, closed unused, looks
+ * the same, and joins and leaves as one).  Returns 1 (a request, or the
+ * read must say what happened), 0 after handing a plain client on, -1 to
+ * wait for more (*want: the events).
+ */
+static int
+ws_hs_sniff(struct ws_hs *h, int *want)
+{
+	char	 b[WS_SNIFF_MAX];
+	ssize_t	 n;
+
+	*want = EV_READ;
+	if (h->tls != NULL) {
+		n = tls_read(h->tls, h->in + h->inlen, WS_SNIFF_MAX -
+		    h->inlen, want);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+			if (*want == 0)
+				*want = EV_READ;
+			return (-1);
+		}
+		if (n == 0 && h->inlen == 0) {
+			ws_hs_plain(h);
+			return (0);
+		}
+		if (n <= 0)
+			return (1);
+		h->inlen += n;
+		memcpy(b, h->in, h->inlen);
+		n = h->inlen;
+	} else {
+		n = recv(h->fd, b, sizeof(b), MSG_PEEK);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return (-1);
+		/* An end before any byte: a plain client that listens. */
+		if (n == 0) {
+			ws_hs_plain(h);
+			return (0);
+		}
+		if (n < 0)
+			return (1);	/* the read says what happened */
+	}
+	switch (wsh_sniff(b, n)) {
+	case 0:
+		ws_hs_plain(h);
+		return (0);
+	case 1:
+		return (1);
+	}
+	/* A method's start: more of it is to come. */
+	return (n == WS_SNIFF_MAX ? 1 : -1);
+}
+
+/* The whole answer is sent (server) or read and checked (client). */
+static void
+ws_hs_ready(struct ws_hs *h, size_t headlen)
+{
+	struct ws	*w;
+	size_t		 extra = h->inlen - headlen;
+
+	if ((w = ws_new(h->sd, h->fd, h->tls, h->server)) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return;
+	}
+	/* Frames that came with the upgrade are the first read. */
+	if (extra > 0) {
+		if (ws_in_get(w) == -1) {
+			w->tls = NULL;	/* still the stage's */
+			ws_free(w);
+			ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
+			return;
+		}
+		memcpy(w->in, h->in + headlen, extra);
+		w->inlen = extra;
+	}
+	w->cgi = h->cgi;
+	h->cgi = NULL;
+	w->bytes = h->bytes;
+	w->pmd = h->pmd;
+	w->pmdp = h->pmdp;
+	if (ws_shares(w))
+		ws_share_users++;
+	h->tls = NULL;
+	ws_hs_done(h, w, NULL);
+}
+
+/*
+ * The server read a whole request: its answer is set up.  Returns 0, or
+ * -1 once the upgrade has failed.
+ */
+static int
+ws_hs_request(struct ws_hs *h)
+{
+	struct ws_req	 r;
+	const char	*why;
+	char		 proto[256] = "", offer[WS_EXT_MAX];
+	char		 ext[WS_EXT_MAX] = "";
+	char		 path[LOG_ESCAPED(sizeof(r.pathbuf))];
+	char		 method[LOG_ESCAPED(sizeof(h->ans->method))];
+	ssize_t		 n;
+	int		 status;
+
+	if ((h->ans = calloc(1, sizeof(*h->ans))) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return (-1);
+	}
+	if (wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER) {
+		/* The client's bytes, escaped: no terminal obeys them. */
+		log_escape(path, sizeof(path), h->ans->target,
+		    strlen(h->ans->target));
+		log_escape(method, sizeof(method), h->ans->method,
+		    strlen(h->ans->method));
+		memcpy(h->out, h->ans->head, h->ans->headlen);
+		h->olen = h->ans->headlen;
+		if (h->ans->refusal) {
+			/* Said as every refused upgrade is. */
+			if (asprintf(&h->refused, "WebSocket upgrade refused: "
+			    "%s (%d)", h->ans->why, h->ans->status) == -1)
+				h->refused = NULL;
+			ws_hs_free_answer(h);
+			if (h->refused == NULL) {
+				ws_hs_fail(h, "WebSocket upgrade refused");
+				return (-1);
+			}
+			return (0);
+		}
+		log_verbose(1, "HTTP %s %s: %d", method, path,
+		    h->ans->status);
+		return (0);
+	}
+	ws_hs_free_answer(h);
+	if (ws_parse_request(h->in, &r, &status, &why) == -1) {
+		n = ws_encode_refusal(h->out, sizeof(h->out), status, why);
+		h->olen = n > 0 ? n : 0;
+		if (asprintf(&h->refused, "WebSocket upgrade refused: %s",
+		    why) == -1)
+			h->refused = NULL;
+		if (h->refused == NULL) {
+			ws_hs_fail(h, "WebSocket upgrade refused");
+			return (-1);
+		}
+		return (0);
+	}
+	if (r.protocols != NULL && h->sd->ws.protocol != NULL)
+		ws_choose_protocol(r.protocols, h->sd->ws.protocol, proto,
+		    sizeof(proto));
+	/*
+	 * A client that moves bytes (a sockcat with --ws-binary, an address
+	 * pair's side) says so: it is served its messages as their bytes,
+	 * whatever this server's mode, unless it chose another of ours.
+	 * Records (--ws-framed) carry every message as its bytes already.
+	 */
+	if (*proto == '\0' && r.protocols != NULL && !h->sd->ws.framed &&
+	    ws_token(r.protocols, WS_PROTO_BINARY))
+		strlcpy(proto, WS_PROTO_BINARY, sizeof(proto));
+	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
+	/* The client's bytes, escaped: no terminal obeys them. */
+	log_escape(path, sizeof(path), r.path, strlen(r.path));
+	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
+	    *proto != '\0' ? ", subprotocol " : "", proto);
+	/* permessage-deflate, unless --ws-no-compress refuses it. */
+	if (ws_compresses(h->sd) && ws_header(h->in,
+	    "Sec-WebSocket-Extensions", offer, sizeof(offer)) == 1 &&
+	    (h->pmd = ws_pmd_choose(offer, h->sd->ws.fresh, &h->pmdp, ext,
+	    sizeof(ext))))
+		log_verbose(1, "WebSocket: %s", ext);
+	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
+	    proto, ext)) == -1) {
+		ws_hs_fail(h, "WebSocket: answer too long");
+		return (-1);
+	}
+	/* A program run for the connection learns the request. */
+	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in)) == NULL) {
+		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+		return (-1);
+	}
+	h->olen = n;
+	h->answered = 1;
+	return (0);
+}
+
+/*
+ * The client read a whole answer: check it.  Returns 0, or -1 once the
+ * upgrade has failed.
+ */
+static int
+ws_hs_answer(struct ws_hs *h)
+{
+	const char	*why;
+	char		 proto[256], ext[WS_EXT_MAX];
+	char		 line[LOG_ESCAPED(WS_EXT_MAX)];
+
+	/* The server's status line, escaped: no terminal obeys it. */
+	log_escape(line, LOG_ESCAPED(255), h->in, strcspn(h->in, "\r\n"));
+	log_verbose(1, "WebSocket: %s", line);
+	if (ws_check_accept(h->in, h->key, h->protocols, proto,
+	    sizeof(proto), &why) == -1) {
+		ws_hs_fail(h, "WebSocket upgrade failed: %s (%s)", line, why);
+		return (-1);
+	}
+	if (*proto != '\0')
+		log_verbose(1, "WebSocket subprotocol: %s", proto);
+	/* The server moves bytes too: no lines either way. */
+	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
+	why = "bad Sec-WebSocket-Extensions";
+	switch (ws_header(h->in, "Sec-WebSocket-Extensions", ext,
+	    sizeof(ext))) {
+	case 0:
+		break;
+	case 1:
+		why = "an extension that was not offered";
+		if (ws_compresses(h->sd) &&
+		    ws_pmd_answer(ext, &h->pmdp, &why) == 0) {
+			h->pmd = 1;
+			log_verbose(1, "WebSocket: %s", log_escape(line,
+			    sizeof(line), ext, strlen(ext)));
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		ws_hs_fail(h, "WebSocket upgrade failed: %s (%s)", line, why);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The next piece of an answer's body (a file's or the room page's) in
+ * h->out.  Returns its length, 0 at its end (or a file's read error,
+ * which ends the answer short: the client sees it by its length).
+ */
+static size_t
+ws_hs_body(struct ws_hs *h)
+{
+	struct wsh_answer	*a = h->ans;
+	size_t			 k = sizeof(h->out);
+	ssize_t			 n;
+
+	if (a->left <= 0)
+		return (0);
+	if ((off_t)k > a->left)
+		k = a->left;
+	if (a->body != NULL) {
+		memcpy(h->out, a->body, k);
+		a->body += k;
+	} else {
+		do {
+			n = read(a->fd, h->out, k);
+		} while (n == -1 && errno == EINTR);
+		if (n <= 0) {
+			log_verbose(1, "HTTP: reading the file: %s",
+			    n == 0 ? "it got shorter" : strerror(errno));
+			a->left = 0;
+			return (0);
+		}
+		k = n;
+	}
+	a->left -= k;
+	h->ooff = 0;
+	h->olen = k;
+	/* A long answer to a slow reader: the deadline bounds a stall. */
+	ws_hs_deadline(h);
+	return (k);
+}
+
+/* Over TCP: does part of a method wait in the socket, unread? */
+static int
+ws_hs_peeked(struct ws_hs *h)
+{
+	char	 b;
+
+	return (recv(h->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1);
+}
+
+/* The sniff timer: look at the client's first bytes again. */
+static void
+ws_hs_sniff_cb(void *arg)
+{
+	struct ws_hs	*h = arg;
+
+	ws_hs_cb(h->fd, EV_READ, h);
+}
+
+/*
+ * The client has been quiet for WS_SNIFF_QUIET_MS: what it sent by now
+ * still decides (it may have come in the same round); nothing at all
+ * makes it a plain client, which joins to listen.
+ */
+static void
+ws_hs_quiet(void *arg)
+{
+	struct ws_hs	*h = arg;
+
+	h->quieted = 1;
+	ws_hs_cb(h->fd, EV_READ, h);
+}
+
+/*
+ * The upgrade's deadline, from when the client is known to speak HTTP:
+ * -w, or WS_HS_TIMEOUT_MS.
+ */
+static void
+ws_hs_deadline(struct ws_hs *h)
+{
+	ev_timer_arm(&h->timer, h->timeout_ms);
+}
+
+/* One step of the upgrade: write what is owed, then read. */
+static void
+ws_hs_cb(int fd, int events, void *arg)
+{
+	struct ws_hs	*h = arg;
+	char		*cause;
+	ssize_t		 n;
+	size_t		 headlen;
+	int		 want, partial;
+
+	(void)fd;
+	(void)events;
+	if (h->sniffing) {
+		switch (ws_hs_sniff(h, &want)) {
+		case 0:
+			return;
+		case -1:
+			partial = h->tls != NULL ? h->inlen > 0 :
+			    ws_hs_peeked(h);
+			/* Silent for the whole grace: it listens first. */
+			if (!partial && !h->spoke && h->quieted) {
+				ws_hs_plain(h);
+				return;
+			}
+			if (h->tls == NULL && partial) {
+				/*
+				 * Part of a method waits in the socket, which
+				 * stays readable: look again in a while.
+				 */
+				if (h->watched)
+					ev_del(h->fd);
+				h->watched = 0;
+				ev_timer_arm(&h->sniff, WS_SNIFF_AGAIN_MS);
+			} else
+				ws_hs_wait(h, want);
+			/* A request has begun: the upgrade's deadline runs. */
+			if (partial && !h->spoke)
+				ws_hs_deadline(h);
+			h->spoke |= partial;
+			return;
+		}
+		h->sniffing = 0;
+		ev_timer_disarm(&h->sniff);
+		ev_timer_disarm(&h->quiet);
+		ws_hs_deadline(h);
+	}
+	for (;;) {
+		while (h->ooff < h->olen) {
+			n = ws_lower_write(h->fd, h->tls, h->out + h->ooff,
+			    h->olen - h->ooff, &want);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1 && errno == EAGAIN) {
+				ws_hs_wait(h, want != 0 ? want : EV_WRITE);
+				return;
+			}
+			if (n <= 0) {
+				ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+				return;
+			}
+			h->ooff += n;
+		}
+		/* An answer's body: the next piece of it. */
+		if (h->ans == NULL || ws_hs_body(h) == 0)
+			break;
+	}
+	if (h->ans != NULL) {
+		/* Answered: the connection is over, and nothing failed. */
+		ws_hs_done(h, NULL, NULL);
+		return;
+	}
+	if (h->refused != NULL) {
+		/* The message is the callback's now. */
+		cause = h->refused;
+		h->refused = NULL;
+		ws_hs_done(h, NULL, cause);
+		return;
+	}
+	if (h->answered) {
+		ws_hs_ready(h, http_head_len((unsigned char *)h->in,
+		    h->inlen));
+		return;
+	}
+	for (;;) {
+		n = ws_lower_read(h->fd, h->tls, h->in + h->inlen,
+		    WS_HEAD_MAX - h->inlen, &want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			ws_hs_wait(h, want != 0 ? want : EV_READ);
+			return;
+		}
+		if (n == -1) {
+			ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+			return;
+		}
+		if (n == 0) {
+			ws_hs_fail(h, "WebSocket: connection closed during "
+			    "the upgrade");
+			return;
+		}
+		h->inlen += n;
+		if ((headlen = http_head_len((unsigned char *)h->in,
+		    h->inlen)) > 0)
+			break;
+		if (h->inlen == WS_HEAD_MAX) {
+			ws_hs_fail(h, "WebSocket: upgrade header too long");
+			return;
+		}
+	}
+	/* The header block as a string; what follows stays in in. */
+	h->in[h->inlen] = '\0';
+	if (h->server) {
+		char	 save = h->in[headlen];
+
+		h->in[headlen] = '\0';
+		if (ws_hs_request(h) == -1)
+			return;
+		h->in[headlen] = save;
+		ws_hs_cb(h->fd, EV_WRITE, h);
+		return;
+	}
+	{
+		char	 save = h->in[headlen];
+
+		h->in[headlen] = '\0';
+		if (ws_hs_answer(h) == -1)
+			return;
+		h->in[headlen] = save;
+	}
+	ws_hs_ready(h, headlen);
+}
+
+static struct ws_hs *
+ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
+    long long timeout_ms, ws_done_cb *cb, void *arg)
+{
+	struct ws_hs	*h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return (NULL);
+	h->sd = sd;
+	h->fd = fd;
+	h->tls = tls;
+	h->server = server;
+	h->cb = cb;
+	h->arg = arg;
+	ev_timer_init(&h->timer, ws_hs_timeout, h);
+	ev_timer_init(&h->sniff, ws_hs_sniff_cb, h);
+	h->timeout_ms = timeout_ms != TIME_NONE ? timeout_ms :
+	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms : WS_HS_TIMEOUT_MS;
+	ev_timer_init(&h->quiet, ws_hs_quiet, h);
+	ws_hs_deadline(h);
+	return (h);
+}
+
+/*
+ * Take a client's upgrade on fd (over tls when not NULL; the stage owns
+ * it) and answer it, on the loop: cb gets the connection, or NULL and a
+ * message to free (a bad request is answered with its HTTP status
+ * first).  Never calls cb before it returns.  Returns the stage, or NULL
+ * with errno (tls is still the caller's).
+ */
+struct ws_hs *
+ws_accept_start(const struct side *sd, int fd, struct tls *tls,
+    ws_done_cb *cb, void *arg)
+{
+	struct ws_hs	*h;
+
+	if ((h = ws_hs_new(sd, fd, tls, 1, TIME_NONE, cb, arg)) == NULL)
+		return (NULL);
+	ASYNC_START(h, "ws_accept_start");
+	/*
+	 * A room or a broker takes plain TCP clients too, told apart by
+	 * their first bytes, or by a silence of WS_SNIFF_QUIET_MS: an HTTP
+	 * client's deadline starts when it speaks, and until then the
+	 * silence and --idle-timeout bound it.
+	 */
+	if (sd->ws.plain_too) {
+		h->sniffing = 1;
+		ev_timer_disarm(&h->timer);
+		if (sd->gate.idle_ms != TIME_NONE)
+			ev_timer_arm(&h->timer, sd->gate.idle_ms);
+		ev_timer_arm(&h->quiet, WS_SNIFF_QUIET_MS);
+	}
+	/*
+	 * The first read is from the loop: writable at once, and the TLS
+	 * layer may hold the request already, which no read event would
+	 * announce.
+	 */
+	ws_hs_wait(h, EV_WRITE);
+	ASYNC_STARTED(h);
+	return (h);
+}
+
+/* Give an upgrade up: its callback is never called. */
+void
+ws_hs_cancel(struct ws_hs *h)
+{
+	if (h == NULL)
+		return;
+	if (h->watched)
+		ev_del(h->fd);
+	ev_timer_disarm(&h->timer);
+	ev_timer_disarm(&h->sniff);
+	ev_timer_disarm(&h->quiet);
+	tls_free(h->tls);
+	ws_hs_free_answer(h);
+	wsh_env_free(h->cgi);
+	free(h->refused);
+	free(h);
+}
+
+/*
+ * Clients turned away while the server is full, waiting to show whether
+ * they are WebSocket clients: at most this many at once.
+ */
+#define WS_FULL_MAX		256
+
+/* A client turned away (--max-conns), until it is answered. */
+struct ws_full {
+	int			 fd;
+	char			 line[LISTEN_FULL_MAX]; /* a plain one's */
+	struct ev_timer		 timer;
+};
+
+static int	ws_nfull;
+
+/*
+ * Answer a client turned away: a WebSocket client (websocket) with 503, a
+ * plain one with line, if the mode has one (not NULL, not empty); then a
+ * lingering close.
+ */
+static void
+ws_full_answer(int fd, int websocket, const char *line)
+{
+	char	 msg[512];
+	ssize_t	 n;
+
+	if (websocket) {
+		n = ws_encode_refusal(msg, sizeof(msg), HTTP_UNAVAILABLE,
+		    "the server is full; try again later");
+		if (n > 0)
+			(void)send(fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} else if (line != NULL && *line != '\0')
+		(void)send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
+	sock_linger(fd);
+}
+
+static void
+ws_full_done(struct ws_full *f, int websocket)
+{
+	ev_del(f->fd);
+	ev_timer_disarm(&f->timer);
+	ws_full_answer(f->fd, websocket, f->line);
+	ws_nfull--;
+	free(f);
+}
+
+/* The client said nothing for a second: a plain client. */
+static void
+ws_full_timeout(void *arg)
+{
+	ws_full_done(arg, 0);
+}
+
+/* The client spoke: is its first word a GET? */
+static void
+ws_full_cb(int fd, int events, void *arg)
+{
+	struct ws_full	*f = arg;
+	char		 b[4];
+	ssize_t		 n;
+
+	(void)events;
+	n = recv(fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0 && (size_t)n < sizeof(b) && memcmp(b, "GET ", n) == 0)
+		return;		/* More of it to come. */
+	ws_full_done(f, n == sizeof(b) && memcmp(b, "GET ", 4) == 0);
+}
+
+/*
+ * The server is full (--max-conns): turn the client on fd away, which
+ * takes fd.  A WebSocket client is answered "503 Service Unavailable",
+ * as a browser expects; in a --broker or --room, which take plain TCP
+ * clients too, a client is one if its first word is a GET, and a plain
+ * one is given the mode's line (NULL: none), as without --websocket.
+ */
+void
+ws_say_full(const struct side *sd, int fd, const char *line)
+{
+	struct ws_full	*f;
+
+	if (!sd->ws.plain_too) {
+		ws_full_answer(fd, 1, line);
+		return;
+	}
+	if (ws_nfull >= WS_FULL_MAX || (f = calloc(1, sizeof(*f))) == NULL) {
+		ws_full_answer(fd, 0, line);
+		return;
+	}
+	f->fd = fd;
+	if (line != NULL)
+		strlcpy(f->line, line, sizeof(f->line));
+	if (ev_set(fd, EV_READ, ws_full_cb, f) == -1) {
+		free(f);
+		ws_full_answer(fd, 0, line);
+		return;
+	}
+	ev_timer_init(&f->timer, ws_full_timeout, f);
+	ev_timer_arm(&f->timer, WS_SNIFF_MS);
+	ws_nfull++;
+}
+
+/*
+ * Start the upgrade of fd (over tls when not NULL, which the stage then
+ * owns) as a client of host and port, for the URL's path, on the loop:
+ * cb gets the connection, or NULL and a message to free, never before
+ * this returns.  Returns the stage (ws_hs_cancel() abandons it), or NULL
+ * with *cause (tls freed).
+ */
+struct ws_hs *
+ws_connect_start(const struct side *sd, int fd, struct tls *tls,
+    const char *host, const char *port, long long timeout_ms, ws_done_cb *cb,
+    void *arg, char **cause)
+{
+	struct ws_hs	*h;
+	struct ws_req	 r;
+	unsigned char	 nonce[16];
+	char		 hostport[HTTP_HOST_MAX + 16];
+	const char	*why;
+	ssize_t		 n;
+	int		 dflt;
+
+	*cause = NULL;
+	if ((h = ws_hs_new(sd, fd, tls, 0, timeout_ms, cb, arg)) == NULL) {
+		tls_free(tls);
+		log_cause(cause, "WebSocket: %s", strerror(errno));
+		return (NULL);
+	}
+	ASYNC_START(h, "ws_connect_start");
+	arc4random_buf(nonce, sizeof(nonce));
+	ws_make_key(nonce, h->key);
+	memset(&r, 0, sizeof(r));
+	dflt = strcmp(port, sd->tls.on ? "443" : "80") == 0;
+	(void)snprintf(hostport, sizeof(hostport), "%s%s%s%s%s",
+	    strchr(host, ':') != NULL ? "[" : "", host,
+	    strchr(host, ':') != NULL ? "]" : "", dflt ? "" : ":",
+	    dflt ? "" : port);
+	r.host = hostport;
+	r.path = sd->ws.path != NULL ? sd->ws.path : "/";
+	r.key = h->key;
+	r.origin = sd->ws.origin;
+	r.protocols = h->protocols = sd->ws.protocol;
+	/*
+	 * A side that moves bytes offers WS_PROTO_BINARY: a sockcat server
+	 * in text mode then serves it bytes, not lines.
+	 */
+	if (sd->ws.binary && !sd->ws.framed) {
+		if (ws_offer_binary(sd->ws.protocol, h->offer,
+		    sizeof(h->offer)) == -1) {
+			ws_hs_cancel(h);
+			log_cause(cause, "WebSocket: --ws-protocol too long");
+			return (NULL);
+		}
+		r.protocols = h->protocols = h->offer;
+	}
+	r.extensions = !ws_compresses(sd) ? NULL : sd->ws.fresh ?
+	    WS_PMD_OFFER_FRESH : WS_PMD_OFFER;
+	r.headers = sd->ws.headers;
+	r.nheaders = sd->ws.nheaders;
+	if ((n = ws_encode_request(h->out, sizeof(h->out), &r, &why)) == -1) {
+		ws_hs_cancel(h);
+		log_cause(cause, "WebSocket: %s", why);
+		return (NULL);
+	}
+	h->olen = n;
+	ws_hs_wait(h, EV_WRITE);
+	ASYNC_STARTED(h);
+	return (h);
+}

@@ -1,0 +1,535 @@
+/*
+ * Reading a WebSocket connection (src/net/wsconn.c): the payload of data
+ * frames as it comes (a frame need not be whole), pings answered, and an
+ * end at the peer's close frame or at the first protocol error, which is
+ * answered with its close code.  A close with a code that reports a
+ * failure, a protocol error, a connection that ends without a close frame
+ * and a write error end the read with an error (ws_ep_why() says which),
+ * so that the session ends as a broken TCP connection would, and a
+ * client's exit status says so.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+#include "ws-int.h"
+
+/* ws_frame_parse()'s flags for w. */
+static int
+ws_flags(const struct ws *w)
+{
+	return ((w->server ? WS_PARSE_SERVER : 0) |
+	    (w->pmd ? WS_PARSE_RSV1 : 0));
+}
+
+/*
+ * The peer broke the protocol: say why with -v, answer with code and stop
+ * reading.  Returns 0, the end of file the pump is given.
+ */
+ssize_t
+ws_fail(struct ws *w, int code, const char *why)
+{
+	int	 want;
+
+	log_verbose(1, "WebSocket: %s; closing with %d", why, code);
+	ws_error(w, EPROTO, "WebSocket: %s; closed with %d", why, code);
+	w->eol_due = 0;
+	ws_send_close(w, code, why);
+	w->in_closed = 1;
+	(void)ws_flush(w, &want);
+	return (0);
+}
+
+/*
+ * Read more raw bytes behind what is held.  Returns what read(2) would;
+ * *want as tls_read() sets it.
+ */
+static ssize_t
+ws_fill(struct ws *w, int *want)
+{
+	ssize_t	 n;
+
+	if (w->inoff > 0) {
+		memmove(w->in, w->in + w->inoff, w->inlen);
+		w->inoff = 0;
+	}
+	do {
+		n = ws_lower_read(w->fd, w->tls, w->in + w->inlen,
+		    WS_IN_SIZE - w->inlen, want);
+	} while (n == -1 && errno == EINTR);
+	if (n > 0)
+		w->inlen += n;
+	return (n);
+}
+
+/*
+ * A read of the layer underneath gave n (0 or -1): the end of file, or
+ * an error or "later" for the pump, with the events a later read needs.
+ */
+static ssize_t
+ws_read_end(struct ws *w, ssize_t n, int want)
+{
+	int	 fwant = 0;
+
+	if (n == 0) {
+		if (w->werr != 0)
+			ws_error(w, w->werr, "WebSocket: %s",
+			    strerror(w->werr));
+		else if (!w->in_closed) {
+			log_verbose(1, "WebSocket: connection closed without "
+			    "a close frame");
+			ws_error(w, ECONNRESET, "WebSocket: connection closed "
+			    "without a close frame");
+		}
+		w->in_closed = 1;
+		return (0);
+	}
+	if (errno == EAGAIN) {
+		if (w->ooff < w->olen && ws_flush(w, &fwant) == 0)
+			w->ep->rwant = (want != 0 ? want : EV_READ) | fwant;
+		else
+			w->ep->rwant = want;
+		errno = EAGAIN;
+	}
+	return (-1);
+}
+
+/* A whole control frame came: answer a ping, take in a close. */
+static ssize_t
+ws_control(struct ws *w)
+{
+	const unsigned char	*r;
+	char			 reason[LOG_ESCAPED(WS_CTRL_MAX)];
+	size_t			 rlen;
+	int			 code, answer, want;
+
+	switch (w->f.opcode) {
+	case WS_OP_PING:
+		/* No room means pongs are owed already: one will do. */
+		if (!w->close_sent &&
+		    ws_queue(w, 1, WS_OP_PONG, w->ctrl, w->ctrllen) == 0)
+			(void)ws_flush(w, &want);
+		return (1);
+	case WS_OP_PONG:
+		return (1);
+	}
+	if (ws_close_parse(w->ctrl, w->ctrllen, &code, &r, &rlen,
+	    &answer) == -1)
+		return (ws_fail(w, answer, "bad close frame"));
+	/* The peer's words, escaped: no terminal obeys them. */
+	log_escape(reason, sizeof(reason), r, rlen);
+	log_verbose(1, "WebSocket: the peer closed with %d%s%s", code,
+	    *reason != '\0' ? ": " : "", reason);
+	/*
+	 * A normal end, a peer going away, no code, or one of an
+	 * application's own: the session is over.  Any other code says
+	 * something failed (a protocol error, data it would not take, an
+	 * error of its own, a gateway whose target is down).
+	 */
+	if (code != WS_CLOSE_NORMAL && code != WS_CLOSE_GOING_AWAY &&
+	    code != WS_CLOSE_NO_STATUS && code < 3000)
+		ws_error(w, ECONNRESET, "WebSocket: the peer closed with "
+		    "%d%s%s", code, *reason != '\0' ? ": " : "", reason);
+	w->peer_code = code;
+	w->in_closed = 1;
+	/*
+	 * Answered when what we write ends (a program behind -e still
+	 * answers what came before the close), but within WS_CLOSE_GRACE_MS
+	 * (RFC 6455, 5.5.1: as soon as practical): a program that never
+	 * stops writing must not keep the peer waiting for ours.
+	 */
+	if (!w->close_sent)
+		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
+	return (0);
+}
+
+/*
+ * A frame's header was read: check it follows the frames before it.
+ * Returns 1, or 0 after answering a protocol error.
+ */
+static int
+ws_frame_start(struct ws *w)
+{
+	char	 why[128];
+
+	w->in_frame = 1;
+	w->left = w->f.len;
+	w->off = 0;
+	w->ctrllen = 0;
+	switch (w->f.opcode) {
+	case WS_OP_TEXT:
+	case WS_OP_BINARY:
+		if (w->msg_op != 0)
+			return (ws_fail(w, WS_CLOSE_PROTOCOL, "a new message "
+			    "inside a fragmented one"));
+		w->msg_op = w->f.opcode;
+		w->msg_len = 0;
+		w->utf8 = 0;
+		w->msg_z = w->f.rsv1;
+		w->zlen = 0;
+		w->ztail = 0;
+		w->zfull = 0;
+		break;
+	case WS_OP_CONT:
+		if (w->msg_op == 0)
+			return (ws_fail(w, WS_CLOSE_PROTOCOL,
+			    "a continuation frame outside a message"));
+		break;
+	default:
+		return (1);
+	}
+	w->zmasked = 0;
+	if (w->msg_z) {
+		/*
+		 * What it inflates to is counted as it comes (ws_inflate());
+		 * what it is compressed is held to the same bound.
+		 */
+		if (w->f.len > w->max - w->zlen) {
+			(void)snprintf(why, sizeof(why), "a message longer "
+			    "than %llu bytes", (unsigned long long)w->max);
+			return (ws_fail(w, WS_CLOSE_TOO_BIG, why));
+		}
+		w->zlen += w->f.len;
+		return (1);
+	}
+	if (w->f.len > w->max - w->msg_len) {
+		(void)snprintf(why, sizeof(why), "a message longer than %llu "
+		    "bytes", (unsigned long long)w->max);
+		return (ws_fail(w, WS_CLOSE_TOO_BIG, why));
+	}
+	w->msg_len += w->f.len;
+	/* --ws-framed: the frame's payload is a record of its own. */
+	if (w->sd->ws.framed && !w->msgs) {
+		w->fhdrlen = wsh_frame_encode(w->fhdr, sizeof(w->fhdr),
+		    w->msg_op == WS_OP_TEXT ? (w->f.fin ? 'T' : 't') :
+		    (w->f.fin ? 'B' : 'b'), w->f.len);
+		w->fhdroff = 0;
+	}
+	return (1);
+}
+
+/*
+ * A data frame's payload is all read.  Returns 1, or 0 after answering
+ * a protocol error.
+ */
+static int
+ws_frame_end(struct ws *w)
+{
+	w->in_frame = 0;
+	if (!w->f.fin)
+		return (1);
+	if (w->msg_op == WS_OP_TEXT && w->utf8 != 0)
+		return (ws_fail(w, WS_CLOSE_BAD_DATA, "a text message that "
+		    "is not UTF-8"));
+	/*
+	 * The peer's no_context_takeover: its next message starts afresh,
+	 * and until it comes no decompressor is held.
+	 */
+	if (w->msg_z && ws_zfresh_peer(w)) {
+		ws_zin_put(w->zin);
+		w->zin = NULL;
+	}
+	w->msg_z = 0;
+	w->msg_op = 0;
+	if (w->msgs)
+		w->msg_done = 1;
+	else if (!w->binary && !w->sd->ws.framed)
+		w->eol_due = 1;
+	return (1);
+}
+
+/*
+ * Payload of data frames, as much as is there, up to n bytes: the frames
+ * the bytes read hold, one after another, with a newline after each
+ * message in text mode, so that a stream of short messages costs a read
+ * and a write per buffer, not per message.  Control frames are taken in
+ * on the way.  Returns what read(2) would: 0 at the peer's close or after
+ * a protocol error (what came before it is returned first).
+ */
+static ssize_t
+ws_read_frames(struct endpoint *ep, void *p, size_t n)
+{
+	struct ws	*w = ep->data;
+	unsigned char	*out = p;
+	ssize_t		 r;
+	size_t		 k, got = 0;
+	int		 code, want = 0;
+	const char	*why;
+
+	ep->rwant = 0;
+	if (w->ooff < w->olen)
+		(void)ws_flush(w, &want);
+	/* A line held, or our close, waited for that room. */
+	if (w->line_done && w->ooff == w->olen && !w->close_sent &&
+	    (w->linelen > 0 || w->close_due))
+		ws_finish(w);
+	/* Given back by ws_ep_read() when the read leaves nothing in it. */
+	if (ws_in_get(w) == -1)
+		return (-1);
+	for (;;) {
+		/* A message is a datagram: one a read (ws_read_message()). */
+		if (w->msg_done)
+			return (got);
+		if (w->eol_due && got < n) {
+			out[got++] = '\n';
+			w->eol_due = 0;
+		}
+		/* A record's header before its payload (--ws-framed). */
+		while (w->fhdroff < w->fhdrlen && got < n)
+			out[got++] = w->fhdr[w->fhdroff++];
+		if (got == n || w->in_closed)
+			return (got);
+		if (w->in_frame && w->f.opcode < WS_OP_CLOSE && w->msg_z) {
+			if ((r = ws_inflate(w, out + got, n - got)) == -1)
+				return (got);
+			if (r > 0) {
+				if (w->msg_op == WS_OP_TEXT &&
+				    ws_utf8(&w->utf8, out + got, r) == -1) {
+					(void)ws_fail(w, WS_CLOSE_BAD_DATA,
+					    "a text message that is not UTF-8");
+					return (got);
+				}
+				got += r;
+				continue;
+			}
+			if (w->left == 0) {
+				/* Its tail, or what inflate() still holds. */
+				if ((w->f.fin && w->ztail <
+				    (int)sizeof(ws_z_tail)) || w->zfull)
+					continue;
+				if (!ws_frame_end(w))
+					return (got);
+				continue;
+			}
+			if (w->inlen > 0)
+				continue;
+			if (got > 0)
+				return (got);
+			if ((r = ws_fill(w, &want)) <= 0)
+				return (ws_read_end(w, r, want));
+			continue;
+		}
+		if (w->in_frame && w->f.opcode < WS_OP_CLOSE) {
+			if (w->left == 0) {
+				if (!ws_frame_end(w))
+					return (got);
+				continue;
+			}
+			k = w->left < n - got ? w->left : n - got;
+			if (w->inlen > 0) {
+				if (k > w->inlen)
+					k = w->inlen;
+				memcpy(out + got, w->in + w->inoff, k);
+				w->inoff += k;
+				w->inlen -= k;
+			} else if (got > 0)
+				return (got);
+			else {
+				/* A long frame: straight into the pump. */
+				do {
+					r = ws_lower_read(w->fd, w->tls, out, k,
+					    &want);
+				} while (r == -1 && errno == EINTR);
+				if (r <= 0)
+					return (ws_read_end(w, r, want));
+				k = r;
+			}
+			if (w->f.masked)
+				ws_mask(out + got, k, w->f.mask, w->off);
+			w->off += k;
+			w->left -= k;
+			if (w->msg_op == WS_OP_TEXT &&
+			    ws_utf8(&w->utf8, out + got, k) == -1) {
+				(void)ws_fail(w, WS_CLOSE_BAD_DATA,
+				    "a text message that is not UTF-8");
+				return (got);
+			}
+			got += k;
+			if (w->left == 0 && !ws_frame_end(w))
+				return (got);
+			continue;
+		}
+		if (w->in_frame) {
+			k = w->left < w->inlen ? w->left : w->inlen;
+			memcpy(w->ctrl + w->ctrllen, w->in + w->inoff, k);
+			w->ctrllen += k;
+			w->inoff += k;
+			w->inlen -= k;
+			w->left -= k;
+			if (w->left > 0) {
+				if (got > 0)
+					return (got);
+				if ((r = ws_fill(w, &want)) <= 0)
+					return (ws_read_end(w, r, want));
+				continue;
+			}
+			w->in_frame = 0;
+			if (w->f.masked)
+				ws_mask(w->ctrl, w->ctrllen, w->f.mask, 0);
+			if (ws_control(w) == 0)
+				return (got);
+			continue;
+		}
+		r = ws_frame_parse(w->in + w->inoff, w->inlen, ws_flags(w),
+		    &w->f, &code, &why);
+		if (r == -1) {
+			(void)ws_fail(w, code, why);
+			return (got);
+		}
+		if ((size_t)r > w->inlen) {
+			/* What is there goes first: no read that may wait. */
+			if (got > 0)
+				return (got);
+			if ((r = ws_fill(w, &want)) <= 0)
+				return (ws_read_end(w, r, want));
+			continue;
+		}
+		w->inoff += r;
+		w->inlen -= r;
+		if (!ws_frame_start(w))
+			return (got);
+	}
+}
+
+/*
+ * The read of an endpoint whose messages are datagrams (EP_DGRAM): one
+ * whole message into p, n bytes at most, or -1 (EAGAIN) until all of it
+ * is there.  What came of it is held until the rest does.  A message
+ * longer than n is no datagram: it is read and dropped, and said with -v.
+ * Returns 0 for an empty message, and 0 with EP_DGRAM_FIN at the end.
+ */
+static ssize_t
+ws_read_message(struct endpoint *ep, unsigned char *p, size_t n)
+{
+	struct ws	*w = ep->data;
+	size_t		 got = 0;
+	ssize_t		 r;
+
+	if (w->partlen > 0) {
+		if (w->partlen <= n) {
+			memcpy(p, w->part, w->partlen);
+			got = w->partlen;
+		} else
+			w->msg_skip = 1;
+		free(w->part);
+		w->part = NULL;
+		w->partlen = 0;
+	}
+	for (;;) {
+		if (got == n) {
+			w->msg_skip = 1;
+			got = 0;
+		}
+		r = ws_read_frames(ep, p + got, n - got);
+		if (r > 0)
+			got += r;
+		if (w->msg_done) {
+			w->msg_done = 0;
+			if (!w->msg_skip)
+				return (got);
+			w->msg_skip = 0;
+			got = 0;
+			log_verbose(1, "WebSocket: a message longer than %zu "
+			    "bytes is no datagram: dropped", n);
+			continue;
+		}
+		if (r == 0) {
+			ep->flags |= EP_DGRAM_FIN;
+			return (0);
+		}
+		if (r == -1)
+			break;
+	}
+	/* The rest is to come: what came is held, unless it is dropped. */
+	if (got > 0 && !w->msg_skip && errno == EAGAIN) {
+		if ((w->part = malloc(got)) == NULL) {
+			log_warnx("WebSocket: a message dropped: %s",
+			    strerror(errno));
+			w->msg_skip = 1;
+		} else {
+			memcpy(w->part, p, got);
+			w->partlen = got;
+		}
+		errno = EAGAIN;
+	}
+	return (-1);
+}
+
+/*
+ * The endpoint's read (ws_read_frames()), with the end of the session in
+ * an error, when it was one, as -1 and its errno.  A write that met the
+ * peer's reset ends the reads too, as the reset would over TCP: the socket
+ * reports it once, and the read after it would see a plain end of file.
+ */
+ssize_t
+ws_ep_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct ws	*w = ep->data;
+	ssize_t		 r;
+
+	if (w->werr != 0 && !w->in_closed) {
+		ws_error(w, w->werr, "WebSocket: %s", strerror(w->werr));
+		w->in_closed = 1;
+		w->eol_due = 0;
+	}
+	r = w->msgs ? ws_read_message(ep, p, n) : ws_read_frames(ep, p, n);
+	ws_in_put(w);
+	if (r == 0 && w->in_closed)
+		w->end_told = 1;
+	if (r == 0 && w->err != 0) {
+		errno = w->err;
+		return (-1);
+	}
+	return (r);
+}
+
+/* What an error of ep's read was, when it was the WebSocket's own. */
+const char *
+ws_ep_why(struct endpoint *ep, int error)
+{
+	struct ws	*w = ep->data;
+
+	if (w != NULL && w->ferr != 0 && error == w->ferr)
+		return (w->fwhy);
+	if (w == NULL || w->err == 0 || error != w->err)
+		return (NULL);
+	return (w->why);
+}
+
+/* Decoded bytes, or bytes the TLS layer holds, that no poll announces. */
+int
+ws_ep_pending(struct endpoint *ep)
+{
+	struct ws	*w = ep->data;
+	struct ws_frame	 f;
+	const char	*why;
+	int		 code;
+	ssize_t		 r;
+
+	if (w->eol_due || w->fhdroff < w->fhdrlen ||
+	    (w->tls != NULL && tls_pending(w->tls)))
+		return (1);
+	/*
+	 * A close that came in the same read as the data before it: the
+	 * socket has nothing more to announce, so the end is read now, or
+	 * the peer would wait for the answer to its close until it gave up.
+	 */
+	if (w->in_closed)
+		return (!w->end_told);
+	/* inflate() holds more, or the message's tail is still to give. */
+	if (w->in_frame && w->msg_z && (w->zfull || w->left == 0))
+		return (1);
+	if (w->inlen == 0)
+		return (0);
+	if (w->in_frame)
+		return (1);
+	r = ws_frame_parse(w->in + w->inoff, w->inlen, ws_flags(w), &f,
+	    &code, &why);
+	return (r == -1 || (size_t)r <= w->inlen);
+}

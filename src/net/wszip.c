@@ -1,0 +1,345 @@
+/*
+ * permessage-deflate (RFC 7692) for WebSocket connections
+ * (src/net/wsconn.c): zlib, loaded when first needed; the process's
+ * spare compressor and decompressor; a message's frames deflated as they
+ * are queued and inflated as they are read.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+#include "ws-int.h"
+
+/*
+ * zlib is loaded with dlopen(3) when a WebSocket first offers or takes
+ * permessage-deflate, as OpenSSL is when TLS is first asked for: linked,
+ * it cost every idle listener 84 KiB (bench/RESULTS.md, set M).  Each
+ * function used is called through a pointer of its own type; the names
+ * below stand for the pointers.  A static build, which cannot load it,
+ * links it (SC_ZLIB_LINKED).
+ */
+#ifndef SC_ZLIB_LINKED
+#define WS_LIBZ		"libz.so.1"
+
+#define WS_Z_FUNCTIONS \
+	F(deflateInit2_) \
+	F(deflate) \
+	F(deflateReset) \
+	F(deflateEnd) \
+	F(inflateInit2_) \
+	F(inflate) \
+	F(inflateReset) \
+	F(inflateEnd)
+
+#define F(name) static __typeof__(&name) ws_z_##name;
+WS_Z_FUNCTIONS
+#undef F
+
+/*
+ * Load zlib and find every function we call, once.  Returns -1 (and the
+ * WebSocket goes uncompressed, said with -v) if it cannot be.
+ */
+static int
+ws_z_load(void)
+{
+	static int	 state;		/* 1 loaded, -1 failed */
+	void		*lib;
+
+	if (state != 0)
+		return (state == 1 ? 0 : -1);
+	state = -1;
+	if ((lib = dlopen(WS_LIBZ, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		log_verbose(1, "WebSocket: no compression: %s", dlerror());
+		return (-1);
+	}
+#define F(name) \
+	if ((ws_z_##name = (__typeof__(ws_z_##name))dlsym(lib, \
+	    #name)) == NULL) { \
+		log_verbose(1, "WebSocket: no compression: %s has no %s", \
+		    WS_LIBZ, #name); \
+		return (-1); \
+	}
+	WS_Z_FUNCTIONS
+#undef F
+	state = 1;
+	return (0);
+}
+
+#define deflateInit2_	(*ws_z_deflateInit2_)
+#define deflate		(*ws_z_deflate)
+#define deflateReset	(*ws_z_deflateReset)
+#define deflateEnd	(*ws_z_deflateEnd)
+#define inflateInit2_	(*ws_z_inflateInit2_)
+#define inflate		(*ws_z_inflate)
+#define inflateReset	(*ws_z_inflateReset)
+#define inflateEnd	(*ws_z_inflateEnd)
+#else
+static int
+ws_z_load(void)
+{
+	return (0);
+}
+#endif
+
+/* What a message's compressed data lacks at its end (RFC 7692, 7.2.1). */
+const unsigned char ws_z_tail[4] = { 0x00, 0x00, 0xff, 0xff };
+
+/*
+ * The process's spare compressor (for windows of ws_zspare_bits) and
+ * decompressor.  A side that starts each message afresh (RFC 7692's
+ * no_context_takeover) needs zlib's state only while a message is being
+ * compressed or inflated: it takes the spare, or makes one, when a
+ * message starts, and gives it back, reset, when the message ends, so
+ * that an idle connection holds none (a compressor at window 15 is
+ * about 260 KiB, a decompressor 40 KiB) and a fan-out to many members
+ * goes through one.  A side that keeps its context keeps its state.
+ */
+static z_stream	*ws_zspare_out;
+static int	 ws_zspare_bits;
+static z_stream	*ws_zspare_in;
+
+/* A compressor for a window of 2^bits: the spare, or a new one. */
+static z_stream *
+ws_zout_get(int bits)
+{
+	z_stream	*z;
+
+	if (ws_zspare_out != NULL && ws_zspare_bits == bits) {
+		z = ws_zspare_out;
+		ws_zspare_out = NULL;
+		return (z);
+	}
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return (NULL);
+	if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -bits, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		return (NULL);
+	}
+	return (z);
+}
+
+/* Give back z (may be NULL), of ws_zout_get(bits): the spare, or ended. */
+void
+ws_zout_put(z_stream *z, int bits)
+{
+	if (z == NULL)
+		return;
+	if (ws_zspare_out == NULL && deflateReset(z) == Z_OK) {
+		ws_zspare_out = z;
+		ws_zspare_bits = bits;
+		return;
+	}
+	(void)deflateEnd(z);
+	free(z);
+}
+
+/* A decompressor, which takes any window: the spare, or a new one. */
+static z_stream *
+ws_zin_get(void)
+{
+	z_stream	*z;
+
+	if ((z = ws_zspare_in) != NULL) {
+		ws_zspare_in = NULL;
+		return (z);
+	}
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return (NULL);
+	if (inflateInit2(z, -15) != Z_OK) {
+		free(z);
+		return (NULL);
+	}
+	return (z);
+}
+
+/* Give back z (may be NULL), of ws_zin_get(): the spare, or ended. */
+void
+ws_zin_put(z_stream *z)
+{
+	if (z == NULL)
+		return;
+	if (ws_zspare_in == NULL && inflateReset(z) == Z_OK) {
+		ws_zspare_in = z;
+		return;
+	}
+	(void)inflateEnd(z);
+	free(z);
+}
+
+/* The window our side compresses with, as 2^bits. */
+int
+ws_zbits(const struct ws *w)
+{
+	int	 bits = w->server ? w->pmdp.server_bits : w->pmdp.client_bits;
+
+	return (bits > 0 ? bits : 15);
+}
+
+/* Does our side start each message afresh (its no_context_takeover)? */
+int
+ws_zfresh(const struct ws *w)
+{
+	return (w->server ? w->pmdp.server_no_takeover :
+	    w->pmdp.client_no_takeover);
+}
+
+/* Does the peer's side? */
+int
+ws_zfresh_peer(const struct ws *w)
+{
+	return (w->server ? w->pmdp.client_no_takeover :
+	    w->pmdp.server_no_takeover);
+}
+
+/*
+ * Deflate n1 bytes at p1, then n2 at p2, into dst (cap bytes, as
+ * WS_Z_BOUND() says) as the next frame of the message being sent:
+ * flushed to a byte boundary and, for its last frame, without the empty
+ * block's four bytes the peer adds back (RFC 7692, 7.2.1).  Our side's
+ * no_context_takeover starts each message afresh, and gives the
+ * compressor back at its end.  Returns the compressed length, or -1.
+ */
+ssize_t
+ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
+    const unsigned char *p1, size_t n1, const unsigned char *p2, size_t n2)
+{
+	z_stream	*z;
+	size_t		 n;
+	int		 ret;
+
+	if (w->zout == NULL && (w->zout = ws_zout_get(ws_zbits(w))) == NULL)
+		return (-1);
+	z = w->zout;
+	z->next_out = dst;
+	z->avail_out = cap;
+	if (n1 > 0) {
+		z->next_in = (Bytef *)(uintptr_t)p1;
+		z->avail_in = n1;
+		if (deflate(z, Z_NO_FLUSH) != Z_OK)
+			return (-1);
+	}
+	z->next_in = (Bytef *)(uintptr_t)p2;
+	z->avail_in = n2;
+	/* A flush right after a flush has nothing to add: Z_BUF_ERROR. */
+	ret = deflate(z, Z_SYNC_FLUSH);
+	if ((ret != Z_OK && ret != Z_BUF_ERROR) || z->avail_in != 0 ||
+	    z->avail_out == 0)
+		return (-1);
+	n = cap - z->avail_out;
+	if (fin) {
+		if (n >= sizeof(ws_z_tail) && memcmp(dst + n -
+		    sizeof(ws_z_tail), ws_z_tail, sizeof(ws_z_tail)) == 0)
+			n -= sizeof(ws_z_tail);
+		else {
+			/*
+			 * Nothing since the last frame's flush: the empty
+			 * block the peer completes must still begin here,
+			 * its header's byte, or the tail it adds would be
+			 * read as the start of one and the next message
+			 * with it.
+			 */
+			dst[n++] = 0x00;
+		}
+		if (ws_zfresh(w)) {
+			ws_zout_put(z, ws_zbits(w));
+			w->zout = NULL;
+		}
+	}
+	return (n);
+}
+
+/*
+ * Inflate what there is of the compressed message being read into dst
+ * (cap bytes): the payload of its frame held in in (unmasked on the way,
+ * once), then, after its last frame, the tail its sender left off.  What
+ * it gives is counted against the longest message, and never more than
+ * one byte past it is made: a small message that would inflate to
+ * gigabytes is closed with 1009 having cost one buffer.  Returns the
+ * bytes given, 0 when none came (more input is needed, or the frame is
+ * done with), -1 after answering bad data.
+ */
+ssize_t
+ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
+{
+	z_stream	*z;
+	size_t		 avail, used, made;
+	int		 ret, tail = 0;
+	char		 why[128];
+
+	if (w->zin == NULL && (w->zin = ws_zin_get()) == NULL) {
+		(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
+		return (-1);
+	}
+	z = w->zin;
+	if (cap > w->max - w->msg_len + 1)
+		cap = w->max - w->msg_len + 1;
+	avail = w->left < w->inlen ? w->left : w->inlen;
+	if (avail > 0) {
+		if (w->f.masked && avail > w->zmasked) {
+			ws_mask(w->in + w->inoff + w->zmasked,
+			    avail - w->zmasked, w->f.mask, w->off + w->zmasked);
+			w->zmasked = avail;
+		}
+		z->next_in = w->in + w->inoff;
+		z->avail_in = avail;
+	} else if (w->left == 0 && w->f.fin &&
+	    w->ztail < (int)sizeof(ws_z_tail)) {
+		z->next_in = (Bytef *)(uintptr_t)(ws_z_tail + w->ztail);
+		z->avail_in = avail = sizeof(ws_z_tail) - w->ztail;
+		tail = 1;
+	} else if (w->zfull) {
+		z->next_in = dst;
+		z->avail_in = 0;
+	} else
+		return (0);
+	z->next_out = dst;
+	z->avail_out = cap;
+	ret = inflate(z, Z_SYNC_FLUSH);
+	used = avail - z->avail_in;
+	if (tail)
+		w->ztail += used;
+	else {
+		w->inoff += used;
+		w->inlen -= used;
+		w->left -= used;
+		w->off += used;
+		w->zmasked -= used;
+	}
+	/* A final block: what follows starts a new stream. */
+	if (ret == Z_STREAM_END)
+		(void)inflateReset(z);
+	else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+		(void)ws_fail(w, WS_CLOSE_BAD_DATA, "bad compressed data");
+		return (-1);
+	}
+	made = cap - z->avail_out;
+	w->zfull = z->avail_out == 0;
+	if (made > w->max - w->msg_len) {
+		(void)snprintf(why, sizeof(why), "a message longer than %llu "
+		    "bytes", (unsigned long long)w->max);
+		(void)ws_fail(w, WS_CLOSE_TOO_BIG, why);
+		return (-1);
+	}
+	w->msg_len += made;
+	return (made);
+}
+
+/*
+ * Whether permessage-deflate may be offered or taken: not with
+ * --ws-no-compress, and not with --ws-framed, whose records give a
+ * message's length before its payload, a length a compressed message
+ * does not know until it has been inflated whole; nor without zlib,
+ * loaded here the first time.
+ */
+int
+ws_compresses(const struct side *sd)
+{
+	return (!sd->ws.no_compress && !sd->ws.framed && ws_z_load() == 0);
+}
