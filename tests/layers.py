@@ -30,6 +30,7 @@ LAYERS = ["base", "codec", "pump", "io", "net", "modes", "front"]
 MODULES = [
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
      "pump/datagram.c", "pump/inject.c"],
+    ["modes/forward.c", "modes/forward-conn.c", "modes/forward-udp.c"],
 ]
 
 
