@@ -1,9 +1,9 @@
 /*
  * Plain mode: one connection wired to stdin and stdout as netcat does (or
- * to a FIFO, --fifo), or to a program started for it (-e, -c); for the
- * client and for the listener.  With -k the listener serves stdio clients
- * one after another, and program clients all at once; a UDP listener with
- * a program gives each peer address a connection of its own.
+ * to a FIFO, --fifo), or to a program started for it (-e, -c:
+ * plain-exec.c); for the client and for the listener.  With -k the
+ * listener serves stdio clients one after another, and program clients
+ * all at once.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -22,8 +22,7 @@
 #include <unistd.h>
 
 #include "modes.h"
-
-struct plain;
+#include "plain-int.h"
 
 /* The most bytes --on-connect @FILE may send. */
 #define ON_CONNECT_MAX	65536
@@ -33,70 +32,6 @@ struct plain;
  * peer has ended what it sends, before the connection is let go.
  */
 #define RECONNECT_DRAIN_MS	1000
-
-/* One connection and what it is wired to. */
-struct conn {
-	struct plain		*p;
-	struct session		*s;	/* NULL once the data has stopped. */
-	struct channel		*tx;	/* local -> network */
-	struct channel		*rx;	/* network -> local */
-	struct child		*child;	/* -e, -c: its program */
-	struct netconn		*nc;	/* the socket, TLS or WebSocket until
-					   the session has them, and a
-					   server's place at the gate */
-	struct telnet		 telnet; /* -t: the answering parser's state */
-	struct net_peer		 peer;	/* The peer's address; len 0: none */
-	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
-	int			 idle_limit; /* the session's idle timer is
-					    --idle-timeout's, not -w's */
-	struct endpoint		*net;	/* --reconnect: the network's */
-	struct redial		*redial; /* --reconnect: made at the first
-					    loss, kept */
-	int			 away;	/* --reconnect: between a loss and
-					   the return */
-	struct ev_timer		 drain;	/* --reconnect: the wait for what
-					   waits to go after the peer's end */
-	int			 drained; /* that wait is over */
-	uint64_t		 greet_end; /* tx's bytes once --on-connect's
-					      text is delivered */
-	TAILQ_ENTRY(conn)	 entry;
-};
-
-/*
- * A program started for an admitted client before its TLS handshake
- * (plain_admitted()), until the handshake ends.
- */
-struct early {
-	int			 fd;	/* The client's socket. */
-	struct child		*child;
-	TAILQ_ENTRY(early)	 entry;
-};
-
-struct plain {
-	const struct job	*j;
-	struct exec_cmd		 cmd;	/* -e, -c */
-	int			 exec;	/* cmd is set */
-	TAILQ_HEAD(, conn)	 conns;
-	TAILQ_HEAD(, early)	 early;
-	int			 nconns;
-	struct listener		*l;	/* a stream listener, or NULL */
-	struct peers		*peers;	/* a datagram listener, or NULL */
-	const void		*dgram;	/* -u -l -e: a datagram just read */
-	size_t			 dgramlen; /* Its length while it is new. */
-	struct ev_timer		 quit;	/* -q: the delay before exiting */
-	long long		 quit_ms; /* -q's delay; TIME_NONE once
-					    --quit-after has fired */
-	int			 stopping; /* no more connections: exit */
-	int			 status; /* exit status */
-	const char		*port;	/* A client's port, or NULL (-U) */
-	const struct dial_how	*how;	/* and the way it is dialled */
-	char			*greet;	/* --on-connect's bytes */
-	size_t			 greetlen;
-	struct edit		 ed;	/* --readline: the line typed */
-	int			 rx_midline; /* --readline: the peer's last
-					       line shown is not finished */
-};
-
 
 /*
  * The end of a session whose data comes from a FIFO (--fifo, without -k):
@@ -150,7 +85,6 @@ conn_spilled(struct conn *c)
 
 static void	conn_back(int, const struct net_peer *, struct tls *,
 		    struct ws *, void *);
-static void	conn_set_idle(struct conn *);
 
 /* --reconnect: what waited had its moment: the connection is let go. */
 static void
@@ -360,22 +294,6 @@ plain_check(struct session *s)
 	return (0);
 }
 
-/*
- * The end of a session with a program.  Its output must all be delivered
- * (tx, which shuts the socket down for writing when done); then it is
- * over once the peer has finished sending too, or once the program has
- * exited, since nobody would read what the peer still sends.
- */
-static int
-plain_exec_check(struct session *s)
-{
-	struct conn	*c = s->arg;
-
-	if (!channel_ended(c->tx))
-		return (0);
-	return (channel_ended(c->rx) || c->child->exited);
-}
-
 /* The -q delay is over: exit. */
 static void
 plain_quit_cb(void *arg)
@@ -442,7 +360,7 @@ plain_report(struct conn *c)
  * Then serve the next client (-k), or exit, after the -q delay if there
  * is one (the connection is closed meanwhile, as with nc).
  */
-static void
+void
 conn_done(struct conn *c)
 {
 	struct plain	*p = c->p;
@@ -477,7 +395,7 @@ conn_done(struct conn *c)
 		ev_break();
 }
 
-static void
+void
 conn_finished(struct session *s)
 {
 	struct conn	*c = s->arg;
@@ -506,18 +424,6 @@ conn_finished(struct session *s)
 	c->tx = c->rx = NULL;
 	/* Its pipes are closed: a program still running sees end-of-file. */
 	if (c->child == NULL || c->child->exited)
-		conn_done(c);
-}
-
-static void
-conn_child_exited(struct child *child, void *arg)
-{
-	struct conn	*c = arg;
-
-	(void)child;
-	if (c->s != NULL)
-		session_check(c->s);
-	else
 		conn_done(c);
 }
 
@@ -560,7 +466,7 @@ conn_abort(struct conn *c)
  * the sending one tx (NULL with -d): pacing, the read limit, session logs
  * and telnet answers.
  */
-static int
+int
 conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 {
 	const struct job	*j = c->p->j;
@@ -592,7 +498,7 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
  * gate's, for each client (gate_session()).  Which one it is is kept: the
  * two end a connection differently.
  */
-static void
+void
 conn_set_idle(struct conn *c)
 {
 	const struct job	*j = c->p->j;
@@ -612,7 +518,7 @@ conn_set_idle(struct conn *c)
  * The connection's socket as an endpoint of s, over TLS or WebSocket when
  * the connection has it.  Returns NULL on failure.
  */
-static struct endpoint *
+struct endpoint *
 conn_net(struct conn *c, struct session *s)
 {
 	int		 dgram = c->p->j->side->sock.socktype == SOCK_DGRAM;
@@ -801,103 +707,13 @@ conn_start_stdio(struct conn *c)
 	return (session_start(s));
 }
 
-/* The program started early for the client on fd, taken off the list. */
-static struct child *
-plain_take_early(struct plain *p, int fd)
-{
-	struct early	*e;
-	struct child	*child;
-
-	TAILQ_FOREACH(e, &p->early, entry) {
-		if (e->fd == fd)
-			break;
-	}
-	if (e == NULL)
-		return (NULL);
-	TAILQ_REMOVE(&p->early, e, entry);
-	child = e->child;
-	free(e);
-	return (child);
-}
-
-/*
- * Start the program for the connection's socket and wire it to the
- * connection: what the peer sends is its stdin, and its stdout is sent,
- * the socket shut down for writing when it closes.  A program that cannot
- * be started is reported; returns -1.
- */
-static int
-conn_start_exec(struct conn *c, const struct net_peer *peer)
-{
-	struct plain	*p = c->p;
-	struct exec_conn ec;
-	struct session	*s;
-	struct endpoint	*prog, *net;
-	char		*cause;
-	int		 copy = p->j->flow->no_splice ? CH_COPY : 0;
-
-	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
-		exec_conn_socket(&ec, c->nc->fd, peer);
-		ec.cgi = ws_cgi(c->nc->ws);
-		if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
-			log_warnx("%s", cause != NULL ? cause : strerror(errno));
-			free(cause);
-			return (-1);
-		}
-	}
-	c->child->exited_cb = conn_child_exited;
-	c->child->arg = c;
-	if ((s = session_new(plain_exec_check, conn_finished, c)) == NULL)
-		goto fail;
-	c->s = s;
-	if ((net = conn_net(c, s)) == NULL)
-		goto fail;
-	if ((prog = exec_endpoint(s, c->child)) == NULL ||
-	    (c->rx = session_channel(s, "receive", net, prog,
-	    CH_SHUTDOWN | copy)) == NULL ||
-	    (c->tx = session_channel(s, "send", prog, net,
-	    CH_SHUTDOWN | copy)) == NULL)
-		goto fail;
-	if (p->j->flow->crlf)
-		c->tx->xform = crlf_xform;
-	/* Over DTLS each read of the program's is one record. */
-	if (p->j->side->sock.socktype == SOCK_DGRAM && p->j->side->tls.on)
-		c->tx->bufsize = DTLS_MAXPAYLOAD;
-	/*
-	 * A terminal takes its window size from what the peer sends, once
-	 * it has said, first, that it does.
-	 */
-	if (p->j->local->pty) {
-		c->rx->xform = pty_xform;
-		c->rx->xgrow = NAWS_LEN;
-		if (pty_hello(c->tx) == -1)
-			goto fail;
-	}
-	if (conn_tune(c, c->rx, c->tx) == -1)
-		goto fail;
-	/* A datagram listener's first datagram from this peer. */
-	if (p->dgramlen > 0 &&
-	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
-		goto fail;
-	conn_set_idle(c);
-	if (p->j->side->listen)
-		gate_session(&p->j->side->gate, s);
-	if (session_start(s) == -1)
-		goto fail;
-	return (0);
-
-fail:
-	log_warn("session");
-	return (-1);
-}
-
 /*
  * Start a connection on nc, a connected socket (over TLS or WebSocket
  * when nc has them), which the connection owns from now on.  Returns 0,
  * or -1 when it could not be started (nc is freed and the reason
  * reported).
  */
-static int
+int
 plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 {
 	struct conn	*c;
@@ -962,7 +778,7 @@ plain_greeting(struct plain *p)
 }
 
 /* Set up what every connection needs: the program, or the FIFO. */
-static __startup void
+__startup void
 plain_init(struct plain *p, const struct job *j)
 {
 	char	*cause;
@@ -985,7 +801,7 @@ plain_init(struct plain *p, const struct job *j)
 	plain_greeting(p);
 }
 
-static void
+void
 plain_free(struct plain *p)
 {
 	if (p->exec)
@@ -1119,42 +935,6 @@ plain_listen_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 }
 
 /*
- * An admitted client, before its TLS handshake: start its program now, as
- * without --ssl, so that the program's start overlaps the handshake, when
- * listen_early() allows it.  It is given nothing the client sends before
- * the handshake has succeeded, and what it writes waits until then; if
- * the handshake fails, it sees end-of-file, as it does when a client
- * without TLS leaves at once.  Should it not start here, it is started
- * (and the failure reported) once the handshake is over.
- */
-static void
-plain_admitted(void *arg, int fd, const struct net_peer *peer)
-{
-	struct plain	*p = arg;
-	struct exec_conn ec;
-	struct early	*e;
-
-	if (!p->exec || !listen_early(p->j->side))
-		return;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return;
-	exec_conn_socket(&ec, fd, peer);
-	if ((e->child = exec_spawn(&p->cmd, &ec, NULL)) == NULL) {
-		free(e);
-		return;
-	}
-	e->fd = fd;
-	TAILQ_INSERT_TAIL(&p->early, e, entry);
-}
-
-/* The client's handshake failed: its program sees end-of-file. */
-static void
-plain_abandon(void *arg, int fd)
-{
-	exec_release(plain_take_early(arg, fd));
-}
-
-/*
  * A client failed its handshake: -k waits for the next one.  One answered
  * over plain HTTP failed nothing: every server waits for the next.
  */
@@ -1225,79 +1005,6 @@ plain_serve(const struct job *j, int lfd)
 	plain_init(&p, j);
 	listener_run(j->side, lfd, p.exec && j->side->keep ? &plain_concurrent_ops :
 	    &plain_serial_ops, &p, &p.l);
-	plain_free(&p);
-	return (p.status);
-}
-
-/*
- * Hand a datagram from peer to the connection already serving that peer,
- * if there is one: one that reached the listener before the peer's own
- * socket was connected.  Returns 1 if there was one (the datagram is
- * dropped when its channel has no room, as datagrams are), else 0.
- */
-static int
-plain_dgram_route(void *arg, const struct net_peer *peer, const void *dgram,
-    size_t n)
-{
-	struct plain	*p = arg;
-	struct conn	*c;
-
-	TAILQ_FOREACH(c, &p->conns, entry) {
-		if (c->s == NULL || c->rx == NULL || !dgram_addr_equal(
-		    &c->peer.ss, c->peer.len, &peer->ss, peer->len))
-			continue;
-		if (channel_inject(c->rx, dgram, n) == -1)
-			log_verbose(2, "datagram dropped: %s", strerror(errno));
-		return (1);
-	}
-	return (0);
-}
-
-/*
- * A new peer of the listener, which runs a program per peer (-u -l with
- * -e or -c): its connection, whose program reads its first datagram
- * first.
- */
-static int
-plain_dgram_start(void *arg, struct netconn *nc, const struct net_peer *peer,
-    const void *dgram, size_t n)
-{
-	struct plain	*p = arg;
-	int		 rv;
-
-	p->dgram = dgram;
-	p->dgramlen = n;
-	rv = plain_start(p, nc, peer);
-	p->dgram = NULL;
-	p->dgramlen = 0;
-	if (rv == -1 && !p->j->side->keep) {
-		p->status = 1;
-		ev_break();
-	}
-	return (rv);
-}
-
-static const struct peer_ops plain_dgram_ops = {
-	.start = plain_dgram_start,
-	.route = plain_dgram_route,
-};
-
-/*
- * Serve the bound datagram socket lfd (UDP; Unix domain without -k) with
- * a program per peer (-e, -c): each peer address gets its own, many at
- * once with -k.  Returns the exit status.
- */
-int
-plain_serve_dgram(const struct job *j, int lfd)
-{
-	struct plain	 p;
-
-	plain_init(&p, j);
-	if ((p.peers = peers_new(j->side, lfd, &plain_dgram_ops, &p)) == NULL)
-		fatal("datagram listener");
-	if (ev_loop() == -1)
-		fatal("poll");
-	peers_free(p.peers);
 	plain_free(&p);
 	return (p.status);
 }
