@@ -31,7 +31,7 @@ MODULES = [
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
      "pump/datagram.c", "pump/inject.c"],
     ["modes/forward.c", "modes/forward-conn.c", "modes/forward-udp.c"],
-    ["modes/plain.c", "modes/plain-exec.c"],
+    ["modes/plain.c", "modes/plain-client.c", "modes/plain-exec.c"],
 ]
 
 

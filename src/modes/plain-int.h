@@ -1,9 +1,9 @@
 /*
  * What the files of plain mode share, and nothing else includes: the
- * connection and the mode's state, the core (plain.c) and the programs
- * (plain-exec.c).  They are one module, which may call itself round in
- * circles (tests/layers.py knows it); the rest of the program sees plain
- * mode through modes.h only.
+ * connection and the mode's state, the core (plain.c), the client
+ * (plain-client.c) and the programs (plain-exec.c).  They are one module,
+ * which may call itself round in circles (tests/layers.py knows it); the
+ * rest of the program sees plain mode through modes.h only.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -79,6 +79,12 @@ int		 plain_start(struct plain *, struct netconn *,
 		    const struct net_peer *);
 void		 plain_init(struct plain *, const struct job *);
 void		 plain_free(struct plain *);
+
+/* plain-client.c */
+void		 conn_spilled(struct conn *);
+void		 conn_drain_cb(void *);
+int		 conn_lost(struct conn *);
+int		 conn_readline(struct conn *, struct endpoint *);
 
 /* plain-exec.c */
 int		 conn_start_exec(struct conn *, const struct net_peer *);
