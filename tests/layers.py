@@ -31,6 +31,8 @@ MODULES = [
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
      "pump/datagram.c", "pump/inject.c"],
     ["net/wsconn.c", "net/wsread.c", "net/wszip.c"],
+    ["modes/forward.c", "modes/forward-conn.c", "modes/forward-udp.c"],
+    ["modes/plain.c", "modes/plain-client.c", "modes/plain-exec.c"],
 ]
 
 

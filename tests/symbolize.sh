@@ -5,7 +5,7 @@
 # is ever cut off by a test's teardown killing the process while it
 # looks up names; this puts the names in afterwards.  A frame
 # "#3 0x55d1c2a3 (/path/sockcat+0x11a5bf)" becomes
-# "#3 0x55d1c2a3 in fconn_finished src/modes/forward.c:322 (/path/sockcat+0x11a5bf)",
+# "#3 0x55d1c2a3 in fconn_finished src/modes/forward-conn.c:245 (/path/sockcat+0x11a5bf)",
 # with a line of its own for each function inlined there.  Uses
 # llvm-symbolizer, else addr2line; without either, prints the report as
 # it is.

@@ -93,7 +93,7 @@ test_zsh_knows_what_excludes_what() {
 	    "$SC_TMP/table")" "-l --listen"
 }
 
-# The conflict rows (src/front/cmdline.c) name options as their messages
+# The conflict rows (src/front/cmdline-check.c) name options as their messages
 # do, and each option's row says when it is in effect: the dump (and so
 # the completions) refuses a row naming no fact, an option whose row has
 # no field and no function of its own, or a misspelt name.  So removing

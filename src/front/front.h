@@ -107,8 +107,6 @@ struct cmdline {
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
 void		 cmdline_dump(void);
-void		 cmdline_dump_modes(void);
-void		 proxy_hops_free(struct proxy_conf *);
 __dead void	 usage(int);
 
 /* opttab.c */
@@ -191,6 +189,13 @@ int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
 void		 opt_hide_secret(char *, size_t);
 void		 opt_credentials(struct cmdline *, char *);
+
+/* cmdline-check.c */
+void		 check(struct cmdline *);
+int		 conflicts_valid(void);
+void		 excludes(const struct optdef *);
+void		 cmdline_dump_modes(void);
+void		 proxy_hops_free(struct proxy_conf *);
 
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);

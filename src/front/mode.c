@@ -108,7 +108,7 @@ is_client(const struct options *o)
  * The modes of sockcat's own (not netcat's) that run the whole command
  * line: each is selected by one fact (an option, or a condition of the
  * conflict table: "proxy-server"), takes no other mode and no near end
- * (others), and uses no option of unused.  cmdline.c refuses a command
+ * (others), and uses no option of unused.  cmdline-check.c refuses a command
  * line that names one of them with any of the rest, in one line, and the
  * completions learn from the same rows what excludes what.  netcat's own
  * modes keep netcat's ways: an option they do not use is ignored.
@@ -139,7 +139,7 @@ static const struct mode_rule mode_rules[] = {
 	  "--hex-dump " MODE_SERVER_UNUSED },
 };
 
-/* The rows above, for cmdline.c. */
+/* The rows above, for cmdline-check.c. */
 __startup const struct mode_rule *
 mode_rule_table(size_t *n)
 {

@@ -79,7 +79,7 @@ static int	on_gate(const struct options *, const struct optdef *);
  * Every option, in --help's order.  A row with a kind other than
  * OPTK_CUSTOM needs no code here: the parser stores its value.  A row
  * also says whether its option is in effect, for the conflict rows in
- * cmdline.c and the completions (opt_on()): a flag by its value in its
+ * cmdline-check.c and the completions (opt_on()): a flag by its value in its
  * field, any other row with a field by the field's differing from its
  * default (so a custom row names the field its function sets, where
  * there is one), and the rest by their own function, optdef.on.

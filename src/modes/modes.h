@@ -100,11 +100,15 @@ char		*forward_read_file(const char *, char ***, size_t **, size_t *,
 		    char **);
 
 /* plain.c */
-int		 plain_connect(const struct job *);
 int		 plain_listen(const struct job *);
 int		 plain_serve(const struct job *, int);
+
+/* plain-client.c */
+int		 plain_connect(const struct job *);
 int		 plain_relay(const struct job *, int,
 		    const struct dial_how *);
+
+/* plain-exec.c */
 int		 plain_serve_dgram(const struct job *, int);
 
 /* dgram.c */

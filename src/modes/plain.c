@@ -1,9 +1,9 @@
 /*
  * Plain mode: one connection wired to stdin and stdout as netcat does (or
- * to a FIFO, --fifo), or to a program started for it (-e, -c); for the
- * client and for the listener.  With -k the listener serves stdio clients
- * one after another, and program clients all at once; a UDP listener with
- * a program gives each peer address a connection of its own.
+ * to a FIFO, --fifo), or to a program started for it (-e, -c:
+ * plain-exec.c); for the client (plain-client.c) and for the listener.
+ * With -k the listener serves stdio clients one after another, and
+ * program clients all at once.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -22,81 +21,10 @@
 #include <unistd.h>
 
 #include "modes.h"
-
-struct plain;
+#include "plain-int.h"
 
 /* The most bytes --on-connect @FILE may send. */
 #define ON_CONNECT_MAX	65536
-
-/*
- * --reconnect: how long what waits to be sent may take to go once the
- * peer has ended what it sends, before the connection is let go.
- */
-#define RECONNECT_DRAIN_MS	1000
-
-/* One connection and what it is wired to. */
-struct conn {
-	struct plain		*p;
-	struct session		*s;	/* NULL once the data has stopped. */
-	struct channel		*tx;	/* local -> network */
-	struct channel		*rx;	/* network -> local */
-	struct child		*child;	/* -e, -c: its program */
-	struct netconn		*nc;	/* the socket, TLS or WebSocket until
-					   the session has them, and a
-					   server's place at the gate */
-	struct telnet		 telnet; /* -t: the answering parser's state */
-	struct net_peer		 peer;	/* The peer's address; len 0: none */
-	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
-	int			 idle_limit; /* the session's idle timer is
-					    --idle-timeout's, not -w's */
-	struct endpoint		*net;	/* --reconnect: the network's */
-	struct redial		*redial; /* --reconnect: made at the first
-					    loss, kept */
-	int			 away;	/* --reconnect: between a loss and
-					   the return */
-	struct ev_timer		 drain;	/* --reconnect: the wait for what
-					   waits to go after the peer's end */
-	int			 drained; /* that wait is over */
-	uint64_t		 greet_end; /* tx's bytes once --on-connect's
-					      text is delivered */
-	TAILQ_ENTRY(conn)	 entry;
-};
-
-/*
- * A program started for an admitted client before its TLS handshake
- * (plain_admitted()), until the handshake ends.
- */
-struct early {
-	int			 fd;	/* The client's socket. */
-	struct child		*child;
-	TAILQ_ENTRY(early)	 entry;
-};
-
-struct plain {
-	const struct job	*j;
-	struct exec_cmd		 cmd;	/* -e, -c */
-	int			 exec;	/* cmd is set */
-	TAILQ_HEAD(, conn)	 conns;
-	TAILQ_HEAD(, early)	 early;
-	int			 nconns;
-	struct listener		*l;	/* a stream listener, or NULL */
-	struct peers		*peers;	/* a datagram listener, or NULL */
-	const void		*dgram;	/* -u -l -e: a datagram just read */
-	size_t			 dgramlen; /* Its length while it is new. */
-	struct ev_timer		 quit;	/* -q: the delay before exiting */
-	long long		 quit_ms; /* -q's delay; TIME_NONE once
-					    --quit-after has fired */
-	int			 stopping; /* no more connections: exit */
-	int			 status; /* exit status */
-	const char		*port;	/* A client's port, or NULL (-U) */
-	const struct dial_how	*how;	/* and the way it is dialled */
-	char			*greet;	/* --on-connect's bytes */
-	size_t			 greetlen;
-	struct edit		 ed;	/* --readline: the line typed */
-	int			 rx_midline; /* --readline: the peer's last
-					       line shown is not finished */
-};
-
 
 /*
  * The end of a session whose data comes from a FIFO (--fifo, without -k):
@@ -121,166 +49,6 @@ plain_fifo_check(struct conn *c)
 	    !ev_timer_armed(&c->deadline))
 		ev_timer_arm(&c->deadline, ms);
 	return (0);
-}
-
-/* Where the client connects, for its messages: "HOST PORT" or "PATH". */
-static void
-conn_label(const struct conn *c, char *label, size_t len)
-{
-	const struct plain	*p = c->p;
-
-	(void)snprintf(label, len, "%s%s%s", p->j->side->host, p->port != NULL ?
-	    " " : "", p->port != NULL ? p->port : "");
-}
-
-/*
- * --reconnect: say what stdin gave while no connection could take it and
- * was dropped, if anything was.  Data lost makes the exit status 1.
- */
-static void
-conn_spilled(struct conn *c)
-{
-	if (c->tx == NULL || c->tx->spilled == 0)
-		return;
-	log_warnx("%llu bytes of stdin lost while disconnected (%zu at "
-	    "most wait)", (unsigned long long)c->tx->spilled, c->tx->bufsize);
-	c->tx->spilled = 0;
-	c->p->status = 1;
-}
-
-static void	conn_back(int, const struct net_peer *, struct tls *,
-		    struct ws *, void *);
-static void	conn_set_idle(struct conn *);
-
-/* --reconnect: what waited had its moment: the connection is let go. */
-static void
-conn_drain_cb(void *arg)
-{
-	struct conn	*c = arg;
-
-	c->drained = 1;
-	if (c->s != NULL)
-		session_check(c->s);
-}
-
-/*
- * --reconnect: has the connection ended, so that it is to be made again?
- * Returns 0 when not (the usual rules apply), 1 when it has, and the
- * session goes on without it (the network endpoint detached: stdin is
- * read, and waits, meanwhile), -1 when it has and cannot be made again.
- * It ends as usual once stdin has ended and all it gave was delivered
- * (not with -d, which only receives), or when stdout failed.
- */
-static int
-conn_lost(struct conn *c)
-{
-	struct plain	*p = c->p;
-	const struct job	*j = p->j;
-	struct channel	*tx = c->tx, *rx = c->rx;
-	const char	*why = "closed by the peer";
-	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
-
-	if (c->away)
-		return (1);
-	if (!(c->net->flags & EP_GONE) && !channel_ended(rx))
-		return (0);
-	if (rx->state == CH_FAILED ||
-	    (!j->flow->no_stdin && tx != NULL && tx->state == CH_DONE))
-		return (0);
-	/* What was read before the loss is shown first. */
-	if (!channel_ended(rx)) {
-		channel_end_source(rx);
-		if (!channel_ended(rx))
-			return (1);
-	}
-	/*
-	 * The peer ended what it sends, and may still read (a shutdown, a
-	 * WebSocket close within its grace): what waits has a moment to go.
-	 */
-	if (!(c->net->flags & EP_GONE) && tx != NULL &&
-	    channel_pending(tx) > 0 && !c->drained) {
-		if (!ev_timer_armed(&c->drain))
-			ev_timer_arm(&c->drain, RECONNECT_DRAIN_MS);
-		return (1);
-	}
-	ev_timer_disarm(&c->drain);
-	c->drained = 0;
-	/* --on-connect's text was this connection's: the next has its own. */
-	if (tx != NULL && tx->bytes < c->greet_end)
-		channel_unqueue(tx, c->greet_end - tx->bytes);
-	if (rx->error_op != NULL)
-		why = ep_strerror(c->net, rx->error);
-	else if (tx != NULL && tx->error_op != NULL &&
-	    strcmp(tx->error_op, "write") == 0)
-		why = ep_strerror(c->net, tx->error);
-	conn_label(c, label, sizeof(label));
-	if (log_verbosity() >= 1)
-		log_info("Connection to %s lost: %s", label, why);
-	if (c->redial == NULL && (c->redial = redial_new(j->side, j->side->host, p->port,
-	    p->how, conn_back, c)) == NULL) {
-		log_warn("reconnect");
-		p->status = 1;
-		return (-1);
-	}
-	ep_detach(c->net);
-	/* An idle timer (-w) is the connection's: none while there is none. */
-	session_set_idle(c->s, TIME_NONE);
-	c->away = 1;
-	redial_start(c->redial);
-	return (1);
-}
-
-/*
- * --reconnect: the connection is made again (fd, over t or w), or it
- * cannot be (fd -1: the attempts allowed have failed).  What --on-connect
- * says goes first, then what waited.
- */
-static void
-conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
-    void *arg)
-{
-	struct conn	*c = arg;
-	struct plain	*p = c->p;
-	const struct job	*j = p->j;
-	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
-	size_t		 unsent;
-
-	conn_label(c, label, sizeof(label));
-	if (fd == -1) {
-		unsent = c->tx != NULL && !j->flow->no_stdin ?
-		    channel_pending(c->tx) : 0;
-		if (unsent > 0)
-			log_warnx("gave up reconnecting to %s after %d "
-			    "attempts (%zu bytes of stdin unsent)", label,
-			    redial_tries(c->redial), unsent);
-		else
-			log_warnx("gave up reconnecting to %s after %d "
-			    "attempts", label, redial_tries(c->redial));
-		p->status = 1;
-		session_finish(c->s);
-		return;
-	}
-	if (log_verbosity() >= 1)
-		log_info("Reconnected to %s (attempt %d)", label,
-		    redial_tries(c->redial));
-	c->away = 0;
-	c->peer = *peer;
-	conn_spilled(c);
-	/* A WebSocket said its end in frames: the next one may not. */
-	c->net->shut = EP_SHUT_SOCKET;
-	if (t != NULL)
-		tls_attach(c->net, t);
-	if (w != NULL)
-		ws_attach(c->net, w, j->side->ws.binary);
-	if (p->greetlen > 0 && c->tx != NULL) {
-		if (channel_inject_first(c->tx, p->greet, p->greetlen) == -1)
-			log_warn("--on-connect");
-		else
-			c->greet_end = c->tx->bytes + p->greetlen;
-	}
-	conn_set_idle(c);
-	/* The session's policy runs: c may be gone on return. */
-	ep_attach(c->net, fd);
 }
 
 /*
@@ -360,22 +128,6 @@ plain_check(struct session *s)
 	return (0);
 }
 
-/*
- * The end of a session with a program.  Its output must all be delivered
- * (tx, which shuts the socket down for writing when done); then it is
- * over once the peer has finished sending too, or once the program has
- * exited, since nobody would read what the peer still sends.
- */
-static int
-plain_exec_check(struct session *s)
-{
-	struct conn	*c = s->arg;
-
-	if (!channel_ended(c->tx))
-		return (0);
-	return (channel_ended(c->rx) || c->child->exited);
-}
-
 /* The -q delay is over: exit. */
 static void
 plain_quit_cb(void *arg)
@@ -442,7 +194,7 @@ plain_report(struct conn *c)
  * Then serve the next client (-k), or exit, after the -q delay if there
  * is one (the connection is closed meanwhile, as with nc).
  */
-static void
+void
 conn_done(struct conn *c)
 {
 	struct plain	*p = c->p;
@@ -477,7 +229,7 @@ conn_done(struct conn *c)
 		ev_break();
 }
 
-static void
+void
 conn_finished(struct session *s)
 {
 	struct conn	*c = s->arg;
@@ -506,18 +258,6 @@ conn_finished(struct session *s)
 	c->tx = c->rx = NULL;
 	/* Its pipes are closed: a program still running sees end-of-file. */
 	if (c->child == NULL || c->child->exited)
-		conn_done(c);
-}
-
-static void
-conn_child_exited(struct child *child, void *arg)
-{
-	struct conn	*c = arg;
-
-	(void)child;
-	if (c->s != NULL)
-		session_check(c->s);
-	else
 		conn_done(c);
 }
 
@@ -560,7 +300,7 @@ conn_abort(struct conn *c)
  * the sending one tx (NULL with -d): pacing, the read limit, session logs
  * and telnet answers.
  */
-static int
+int
 conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 {
 	const struct job	*j = c->p->j;
@@ -592,7 +332,7 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
  * gate's, for each client (gate_session()).  Which one it is is kept: the
  * two end a connection differently.
  */
-static void
+void
 conn_set_idle(struct conn *c)
 {
 	const struct job	*j = c->p->j;
@@ -612,7 +352,7 @@ conn_set_idle(struct conn *c)
  * The connection's socket as an endpoint of s, over TLS or WebSocket when
  * the connection has it.  Returns NULL on failure.
  */
-static struct endpoint *
+struct endpoint *
 conn_net(struct conn *c, struct session *s)
 {
 	int		 dgram = c->p->j->side->sock.socktype == SOCK_DGRAM;
@@ -622,109 +362,6 @@ conn_net(struct conn *c, struct session *s)
 	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
 	    EP_NET | (dgram ? EP_DGRAM : 0),
 	    c->p->j->side->ws.binary ? NC_BINARY : 0));
-}
-
-/*
- * --readline: what the terminal gives is lines edited by src/io/edit.c,
- * in cbreak mode (restored at exit).
- */
-static ssize_t
-plain_edit_read(struct endpoint *ep, void *p, size_t n)
-{
-	struct plain	*pl = ep->data;
-
-	return (edit_read(&pl->ed, ep->rfd, p, n));
-}
-
-static const struct ep_ops plain_edit_ops = {
-	.read = plain_edit_read,
-};
-
-/* --readline: before a key is shown, the peer's half line is ended. */
-static void
-plain_edit_before(void *arg)
-{
-	struct plain	*p = arg;
-
-	if (!p->rx_midline)
-		return;
-	edit_echo(&p->ed, "\n", 1);
-	p->rx_midline = 0;
-	p->ed.redraw = 1;
-}
-
-/* --readline: after each key, the line again if it changed. */
-static void
-plain_edit_after(void *arg)
-{
-	struct plain	*p = arg;
-
-	if (p->ed.redraw)
-		edit_show(&p->ed);
-}
-
-/*
- * --readline, what the peer sends: the half-typed line shown is wiped
- * first (it comes back below, plain_edit_tap()).  The read left room.
- */
-static size_t
-plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
-{
-	struct conn	*c = ch->session->arg;
-	struct plain	*pl = c->p;
-
-	(void)space;
-	if (pl->ed.linelen == 0 || pl->rx_midline || n == 0)
-		return (n);
-	memmove(p + 4, p, n);
-	memcpy(p, "\r\033[K", 4);
-	return (n + 4);
-}
-
-/* --readline: once a line of the peer's is shown, the typed one again. */
-static void
-plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
-    void *arg)
-{
-	struct plain	*pl = arg;
-
-	(void)ch;
-	if (n == 0)
-		return;
-	pl->rx_midline = p[n - 1] != '\n';
-	if (!pl->rx_midline && pl->ed.linelen > 0)
-		edit_show(&pl->ed);
-}
-
-/*
- * --readline: the terminal on stdin edits what is typed; the keys echo
- * where the terminal shows (stdout, or else stderr), and what the peer
- * sends to a terminal on stdout keeps clear of the line being typed.
- */
-static int
-conn_readline(struct conn *c, struct endpoint *in)
-{
-	struct plain	*p = c->p;
-	int		 echo = -1;
-
-	if (isatty(STDOUT_FILENO))
-		echo = STDOUT_FILENO;
-	else if (isatty(STDERR_FILENO))
-		echo = STDERR_FILENO;
-	if (stdio_tty_raw() == -1)
-		return (-1);
-	if (p->ed.arg == NULL) {
-		edit_init(&p->ed, echo, 1, plain_edit_before,
-		    plain_edit_after, p);
-		p->ed.end_is_eof = 1;
-	}
-	in->ops = &plain_edit_ops;
-	in->data = p;
-	if (echo != STDOUT_FILENO)
-		return (0);
-	c->rx->xform = plain_edit_rx;
-	c->rx->xgrow = 2;
-	return (channel_tap(c->rx, plain_edit_tap, p));
 }
 
 /* Wire stdin (or the FIFO) and stdout to the connection's socket. */
@@ -801,103 +438,13 @@ conn_start_stdio(struct conn *c)
 	return (session_start(s));
 }
 
-/* The program started early for the client on fd, taken off the list. */
-static struct child *
-plain_take_early(struct plain *p, int fd)
-{
-	struct early	*e;
-	struct child	*child;
-
-	TAILQ_FOREACH(e, &p->early, entry) {
-		if (e->fd == fd)
-			break;
-	}
-	if (e == NULL)
-		return (NULL);
-	TAILQ_REMOVE(&p->early, e, entry);
-	child = e->child;
-	free(e);
-	return (child);
-}
-
-/*
- * Start the program for the connection's socket and wire it to the
- * connection: what the peer sends is its stdin, and its stdout is sent,
- * the socket shut down for writing when it closes.  A program that cannot
- * be started is reported; returns -1.
- */
-static int
-conn_start_exec(struct conn *c, const struct net_peer *peer)
-{
-	struct plain	*p = c->p;
-	struct exec_conn ec;
-	struct session	*s;
-	struct endpoint	*prog, *net;
-	char		*cause;
-	int		 copy = p->j->flow->no_splice ? CH_COPY : 0;
-
-	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
-		exec_conn_socket(&ec, c->nc->fd, peer);
-		ec.cgi = ws_cgi(c->nc->ws);
-		if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
-			log_warnx("%s", cause != NULL ? cause : strerror(errno));
-			free(cause);
-			return (-1);
-		}
-	}
-	c->child->exited_cb = conn_child_exited;
-	c->child->arg = c;
-	if ((s = session_new(plain_exec_check, conn_finished, c)) == NULL)
-		goto fail;
-	c->s = s;
-	if ((net = conn_net(c, s)) == NULL)
-		goto fail;
-	if ((prog = exec_endpoint(s, c->child)) == NULL ||
-	    (c->rx = session_channel(s, "receive", net, prog,
-	    CH_SHUTDOWN | copy)) == NULL ||
-	    (c->tx = session_channel(s, "send", prog, net,
-	    CH_SHUTDOWN | copy)) == NULL)
-		goto fail;
-	if (p->j->flow->crlf)
-		c->tx->xform = crlf_xform;
-	/* Over DTLS each read of the program's is one record. */
-	if (p->j->side->sock.socktype == SOCK_DGRAM && p->j->side->tls.on)
-		c->tx->bufsize = DTLS_MAXPAYLOAD;
-	/*
-	 * A terminal takes its window size from what the peer sends, once
-	 * it has said, first, that it does.
-	 */
-	if (p->j->local->pty) {
-		c->rx->xform = pty_xform;
-		c->rx->xgrow = NAWS_LEN;
-		if (pty_hello(c->tx) == -1)
-			goto fail;
-	}
-	if (conn_tune(c, c->rx, c->tx) == -1)
-		goto fail;
-	/* A datagram listener's first datagram from this peer. */
-	if (p->dgramlen > 0 &&
-	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
-		goto fail;
-	conn_set_idle(c);
-	if (p->j->side->listen)
-		gate_session(&p->j->side->gate, s);
-	if (session_start(s) == -1)
-		goto fail;
-	return (0);
-
-fail:
-	log_warn("session");
-	return (-1);
-}
-
 /*
  * Start a connection on nc, a connected socket (over TLS or WebSocket
  * when nc has them), which the connection owns from now on.  Returns 0,
  * or -1 when it could not be started (nc is freed and the reason
  * reported).
  */
-static int
+int
 plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 {
 	struct conn	*c;
@@ -962,7 +509,7 @@ plain_greeting(struct plain *p)
 }
 
 /* Set up what every connection needs: the program, or the FIFO. */
-static __startup void
+__startup void
 plain_init(struct plain *p, const struct job *j)
 {
 	char	*cause;
@@ -985,116 +532,13 @@ plain_init(struct plain *p, const struct job *j)
 	plain_greeting(p);
 }
 
-static void
+void
 plain_free(struct plain *p)
 {
 	if (p->exec)
 		exec_cmd_free(&p->cmd);
 	free(p->greet);
 	edit_free(&p->ed);
-}
-
-/* -F: hand the connected socket to whoever holds stdout, and exit. */
-static __dead void
-plain_pass_fd(int fd)
-{
-	ssize_t	 n;
-
-	if (isatty(STDOUT_FILENO))
-		fatalx("Cannot pass file descriptor to tty");
-	if ((n = net_send_fd(STDOUT_FILENO, fd)) == -1)
-		fatal("sendmsg");
-	if (n != 1)
-		fatalx("sendmsg: unexpected return value %zd", n);
-	exit(0);
-}
-
-/*
- * The client's connection to p->port is made, before its handshakes:
- * netcat's -v line, and -F hands the socket over.
- */
-static void
-plain_dialled(int fd, const struct net_peer *peer, void *arg)
-{
-	struct plain		*p = arg;
-	const struct side	*sd = p->j->side;
-
-	net_report_connect(sd, sd->host, p->port, peer);
-	if (p->j->flow->fdpass)
-		plain_pass_fd(fd);
-}
-
-/*
- * Connect to each port in turn and relay over it, as netcat does.
- * Returns the exit status: 0 if any connection was made and nothing went
- * wrong; with a program, its status.
- */
-int
-plain_connect(const struct job *j)
-{
-	const struct side	*sd = j->side;
-	struct plain		 p;
-	struct dial_how		 how = { .dialled = plain_dialled };
-	struct net_peer		 peer;
-	struct netconn		*nc;
-	char			*cause;
-	size_t			 i;
-	int			 connected = 0;
-
-	plain_init(&p, j);
-	how.dialled_arg = &p;
-	for (i = 0; i < sd->nports; i++) {
-		p.port = sd->ports[i];
-		if ((nc = open_wait(sd, sd->host, p.port, &how, &peer,
-		    &cause)) == NULL) {
-			if (cause != NULL)
-				fatalx("%s", cause);
-			/* nc's plain mode says it with -v only. */
-			if (sd->say_refused)
-				net_report_refused(sd, sd->host, p.port, errno);
-			continue;
-		}
-		connected = 1;
-		if (plain_start(&p, nc, &peer) == -1) {
-			if (!p.exec)
-				exit(1);
-			p.status = 1;
-			continue;
-		}
-		/* A connection may be over already, the loop ended. */
-		if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
-		    ev_loop() == -1)
-			fatal("poll");
-		if (p.stopping)
-			break;
-	}
-	plain_free(&p);
-	return (connected ? p.status : 1);
-}
-
-/*
- * Relay stdin and stdout over fd, a socket already connected (to a UDP or
- * Unix-domain peer, say), until the session ends; with --reconnect, a
- * stream socket that was dialled as how says (a Unix-domain path's), and
- * is dialled again.  Returns the exit status.
- */
-int
-plain_relay(const struct job *j, int fd, const struct dial_how *how)
-{
-	struct plain	 p;
-	struct netconn	*nc;
-
-	plain_init(&p, j);
-	p.how = how;
-	if ((nc = netconn_new(fd)) == NULL)
-		fatal("session");
-	if (plain_start(&p, nc, NULL) == -1)
-		p.status = 1;
-	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
-	    ev_loop() == -1)
-		fatal("poll");
-	plain_free(&p);
-	return (p.status);
 }
 
 /* An admitted connection is ready: serve it. */
@@ -1116,42 +560,6 @@ plain_listen_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 		return (-1);
 	}
 	return (0);
-}
-
-/*
- * An admitted client, before its TLS handshake: start its program now, as
- * without --ssl, so that the program's start overlaps the handshake, when
- * listen_early() allows it.  It is given nothing the client sends before
- * the handshake has succeeded, and what it writes waits until then; if
- * the handshake fails, it sees end-of-file, as it does when a client
- * without TLS leaves at once.  Should it not start here, it is started
- * (and the failure reported) once the handshake is over.
- */
-static void
-plain_admitted(void *arg, int fd, const struct net_peer *peer)
-{
-	struct plain	*p = arg;
-	struct exec_conn ec;
-	struct early	*e;
-
-	if (!p->exec || !listen_early(p->j->side))
-		return;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return;
-	exec_conn_socket(&ec, fd, peer);
-	if ((e->child = exec_spawn(&p->cmd, &ec, NULL)) == NULL) {
-		free(e);
-		return;
-	}
-	e->fd = fd;
-	TAILQ_INSERT_TAIL(&p->early, e, entry);
-}
-
-/* The client's handshake failed: its program sees end-of-file. */
-static void
-plain_abandon(void *arg, int fd)
-{
-	exec_release(plain_take_early(arg, fd));
 }
 
 /*
@@ -1225,79 +633,6 @@ plain_serve(const struct job *j, int lfd)
 	plain_init(&p, j);
 	listener_run(j->side, lfd, p.exec && j->side->keep ? &plain_concurrent_ops :
 	    &plain_serial_ops, &p, &p.l);
-	plain_free(&p);
-	return (p.status);
-}
-
-/*
- * Hand a datagram from peer to the connection already serving that peer,
- * if there is one: one that reached the listener before the peer's own
- * socket was connected.  Returns 1 if there was one (the datagram is
- * dropped when its channel has no room, as datagrams are), else 0.
- */
-static int
-plain_dgram_route(void *arg, const struct net_peer *peer, const void *dgram,
-    size_t n)
-{
-	struct plain	*p = arg;
-	struct conn	*c;
-
-	TAILQ_FOREACH(c, &p->conns, entry) {
-		if (c->s == NULL || c->rx == NULL || !dgram_addr_equal(
-		    &c->peer.ss, c->peer.len, &peer->ss, peer->len))
-			continue;
-		if (channel_inject(c->rx, dgram, n) == -1)
-			log_verbose(2, "datagram dropped: %s", strerror(errno));
-		return (1);
-	}
-	return (0);
-}
-
-/*
- * A new peer of the listener, which runs a program per peer (-u -l with
- * -e or -c): its connection, whose program reads its first datagram
- * first.
- */
-static int
-plain_dgram_start(void *arg, struct netconn *nc, const struct net_peer *peer,
-    const void *dgram, size_t n)
-{
-	struct plain	*p = arg;
-	int		 rv;
-
-	p->dgram = dgram;
-	p->dgramlen = n;
-	rv = plain_start(p, nc, peer);
-	p->dgram = NULL;
-	p->dgramlen = 0;
-	if (rv == -1 && !p->j->side->keep) {
-		p->status = 1;
-		ev_break();
-	}
-	return (rv);
-}
-
-static const struct peer_ops plain_dgram_ops = {
-	.start = plain_dgram_start,
-	.route = plain_dgram_route,
-};
-
-/*
- * Serve the bound datagram socket lfd (UDP; Unix domain without -k) with
- * a program per peer (-e, -c): each peer address gets its own, many at
- * once with -k.  Returns the exit status.
- */
-int
-plain_serve_dgram(const struct job *j, int lfd)
-{
-	struct plain	 p;
-
-	plain_init(&p, j);
-	if ((p.peers = peers_new(j->side, lfd, &plain_dgram_ops, &p)) == NULL)
-		fatal("datagram listener");
-	if (ev_loop() == -1)
-		fatal("poll");
-	peers_free(p.peers);
 	plain_free(&p);
 	return (p.status);
 }

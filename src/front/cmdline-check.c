@@ -1,0 +1,915 @@
+/*
+ * The conflicts between options, checked once after parsing, in netcat's
+ * order: the conflict table, whose rows name facts (an option in effect,
+ * or a condition), the steps between its rows that work out what the
+ * options mean together (the proxy chain, the --forward targets), and
+ * the modes' rules (mode.c), each refusing what its mode does not take.
+ * The completions learn from the same rows what excludes what.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <linux/vm_sockets.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+
+/* --proxy-auth's value, kept out of the command line. */
+#define PROXY_AUTH_ENV	"SOCKCAT_PROXY_AUTH"
+
+/* The row named name: a letter, or a long name; NULL if none. */
+static __startup const struct optdef *
+opt_named(const char *name)
+{
+	const struct optdef	*t;
+	size_t			 i, n;
+
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if ((name[1] == '\0' && t[i].letter == name[0]) ||
+		    (t[i].name != NULL && strcmp(t[i].name, name) == 0))
+			return (&t[i]);
+	}
+	return (NULL);
+}
+
+/* Print the names of d, as a shell writes them, after a space if sep. */
+static void
+print_names(const struct optdef *d, int sep)
+{
+	if (sep)
+		printf(" ");
+	if (d->letter != 0)
+		printf("-%c%s", d->letter, d->name != NULL ? " " : "");
+	if (d->name != NULL)
+		printf("--%s", d->name);
+}
+
+/* A quit timer also tells the peer about stdin's end (Debian). */
+static __startup void
+step_quit(struct cmdline *cl)
+{
+	const struct options	*o = cl->o;
+
+	/*
+	 * Not to a WebSocket server: its close frame is no half-close, the
+	 * peer stops sending too, so the replies the quit timer waits for
+	 * would be lost.  The close goes when the timer ends the session.
+	 */
+	if (o->flow.quit_ms != TIME_NONE && (o->side.ws.path == NULL || o->side.listen))
+		cl->o->flow.shut_net = 1;
+}
+
+/* The password of the proxy URL url, if it has one, hidden in place. */
+static void
+hide_url_password(char *url)
+{
+	char	*p, *at, *colon;
+
+	if ((p = strstr(url, "://")) == NULL)
+		return;
+	p += 3;
+	/* The credentials end at the last '@', as proxy_url_parse() reads. */
+	if ((at = strrchr(p, '@')) == NULL ||
+	    (colon = memchr(p, ':', at - p)) == NULL)
+		return;
+	opt_hide_secret(colon + 1, at - colon - 1);
+}
+
+/*
+ * SOCKCAT_PROXY_AUTH: --proxy-auth's value from the environment, which
+ * other users cannot read, for a client through one proxy (-x) or the
+ * proxy server, when the command line gives no credentials.  The
+ * variable is removed, whatever it says, so that no program sockcat
+ * starts sees it.
+ */
+static void
+proxy_auth_env(struct cmdline *cl)
+{
+	static char	*copy;
+	struct options	*o = cl->o;
+	char		*v;
+
+	if ((v = getenv(PROXY_AUTH_ENV)) == NULL)
+		return;
+	if ((copy = strdup(v)) == NULL)
+		fatal("strdup");
+	explicit_bzero(v, strlen(v));
+	if (unsetenv(PROXY_AUTH_ENV) == -1)
+		fatal("unsetenv");
+	if (*copy == '\0' || o->side.proxy.user != NULL ||
+	    (cl->nproxy != 1 && !(o->side.listen && cl->proxy_type))) {
+		explicit_bzero(copy, strlen(copy));
+		free(copy);
+		copy = NULL;
+		return;
+	}
+	opt_credentials(cl, copy);
+}
+
+/*
+ * One -x, the i-th: a URL names its type and credentials; an address is
+ * of -X's type, with -P or --proxy-auth's credentials when it is the only
+ * one.  The first hop is also proxy_host, as a single -x always was.
+ */
+static void
+proxy_hop(struct cmdline *cl, size_t i)
+{
+	struct options	*o = cl->o;
+	char		*cause;
+
+	const char	*arg = cl->proxy[i];
+
+	/* An address's errors are in nc's words, alone. */
+	if (proxy_hop_parse(&o->side.proxy.hops[i], o->side.proxy.proto,
+	    arg, &cause) == -1) {
+		if (!proxy_url_is(arg, strlen(arg)))
+			fatalx("%s", cause);
+		fatalx("proxy %zu (-x): %s", i + 1, cause);
+	}
+	hide_url_password((char *)arg);
+}
+
+/* Free what proxy_hop() made for each -x of the chain pc. */
+void
+proxy_hops_free(struct proxy_conf *pc)
+{
+	size_t	 i;
+
+	for (i = 0; i < pc->nhops; i++)
+		proxy_hop_free(&pc->hops[i]);
+	pc->nhops = 0;
+}
+
+/*
+ * -x: a client's proxy, or a chain of them; or, with -l --proxy-type, be
+ * the proxy.
+ */
+static __startup void
+step_proxy(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	size_t		 i;
+
+	proxy_auth_env(cl);
+	if (cl->nproxy > 0) {
+		if (o->side.sock.socktype == SOCK_DGRAM)
+			fatalx("no proxy support for UDP mode");
+		/* A forwarder's targets may be behind the proxy. */
+		if (o->side.listen && o->fwd.n == 0)
+			fatalx("no proxy support for listen");
+		if (o->side.sock.family == AF_UNIX)
+			fatalx("no proxy support for unix sockets");
+		if (o->side.sock.source != NULL)
+			fatalx("no proxy support for local source address");
+		if (o->side.sock.vsock)
+			fatalx("no proxy support for VSOCK");
+		/* -P and --proxy-auth are one proxy's credentials. */
+		if (cl->nproxy > 1 && o->side.proxy.user != NULL)
+			fatalx("-P and --proxy-auth name one proxy's "
+			    "credentials: with several -x, give each in its "
+			    "URL (socks5://user:pass@host:port)");
+		if (o->side.proxy.proto == PROXY_NONE)
+			o->side.proxy.proto = PROXY_SOCKS5;
+		for (i = 0; i < cl->nproxy; i++) {
+			proxy_hop(cl, i);
+			/* A server cannot stop to ask for a password. */
+			if (o->fwd.n > 0 && cl->nproxy > 1 &&
+			    o->side.proxy.hops[i].user != NULL &&
+			    o->side.proxy.hops[i].pass == NULL)
+				fatalx("--forward through a proxy needs its "
+				    "password: %s", o->side.proxy.hops[i].label);
+		}
+		o->side.proxy.nhops = cl->nproxy;
+		/* The first hop is what a single -x always set. */
+		o->side.proxy.proto = o->side.proxy.hops[0].proto;
+		o->side.proxy.host = o->side.proxy.hops[0].host;
+		o->side.proxy.port = o->side.proxy.hops[0].port;
+		if (o->side.proxy.hops[0].user != NULL) {
+			o->side.proxy.user = o->side.proxy.hops[0].user;
+			o->side.proxy.pass = o->side.proxy.hops[0].pass;
+			cl->auth_nopass = 0;
+		}
+	} else if (o->side.listen && cl->proxy_type) {
+		if (o->side.sock.socktype == SOCK_DGRAM)
+			fatalx("no proxy support for UDP mode");
+		if (o->side.proxy.proto != PROXY_SOCKS5 &&
+		    o->side.proxy.proto != PROXY_HTTP)
+			fatalx("a proxy server speaks socks5 or http");
+		o->proxy_serve = 1;
+	}
+}
+
+/*
+ * A --forward target given as an address must be of the family -4 or -6
+ * asks for, or every client would fail to reach it.  Through a proxy
+ * (-x) the family is the proxy's business.
+ */
+static void
+forward_check_family(const struct options *o, const char *arg,
+    const char *host)
+{
+	struct in6_addr	 a;
+
+	if (o->side.proxy.host != NULL)
+		return;
+	if (o->side.sock.family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
+		fatalx("--forward %s: an IPv4 address, with -6", arg);
+	if (o->side.sock.family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
+		fatalx("--forward %s: an IPv6 address, with -4", arg);
+}
+
+/*
+ * The forwarder's outbound settings: a client of the command line's
+ * (any family of address unless -4 or -6, the proxy of -x), with no
+ * source address of its own and the TLS of --forward-ssl.  Each target
+ * starts from them.
+ */
+static __startup void
+forward_peer(const struct options *o, struct side *peer)
+{
+	*peer = o->side;
+	peer->listen = 0;
+	peer->keep = 0;
+	peer->sock.source = NULL;
+	peer->sock.source_port = NULL;
+	peer->sock.listen_fd = -1;
+	peer->sock.reuseport = 0;
+	if (peer->sock.family == AF_UNIX)
+		peer->sock.family = AF_UNSPEC;
+	peer->tls = o->fwd.tls;
+	memset(&peer->ws, 0, sizeof(peer->ws));
+	peer->ws.max_message = o->side.ws.max_message;
+	peer->ws.ping_ms = o->side.ws.ping_ms;
+	/* Many connections: each WebSocket message compressed afresh. */
+	peer->ws.fresh = 1;
+}
+
+/* --vsock: the CID and the port are numbers (or the CID's names). */
+static __startup void
+step_vsock(struct cmdline *cl)
+{
+	struct options		*o = cl->o;
+	struct sockaddr_vm	 svm;
+	char			*cause = NULL;
+	size_t			 i;
+
+	if (!o->side.sock.vsock)
+		return;
+	if (!o->side.listen && o->side.host == NULL)
+		fatalx("--vsock: missing CID");
+	for (i = 0; i < o->side.nports; i++) {
+		if (vsock_addr(o->side.host, o->side.ports[i], o->side.listen, &svm,
+		    &cause) == -1)
+			fatalx("%s", cause);
+	}
+}
+
+/* --retry-interval's default. */
+static __startup void
+step_retry(struct cmdline *cl)
+{
+	if (cl->o->side.retry_ms == TIME_NONE)
+		cl->o->side.retry_ms = RETRY_DEFAULT_MS;
+}
+
+/*
+ * Each --forward target read, once, into a side of its own: a kind the
+ * forwarder dials or opens, and an address of the family asked for.
+ */
+static __startup void
+forward_sides(struct options *o)
+{
+	struct side	*sd;
+	char		*cause;
+	size_t		 i;
+
+	/* An address pair's target is read already. */
+	if (o->fwd.n == 0 || o->fwd.sides != NULL)
+		return;
+	forward_peer(o, &o->fwd.peer);
+	if ((o->fwd.sides = calloc(o->fwd.n, sizeof(*o->fwd.sides))) == NULL)
+		fatal("calloc");
+	for (i = 0; i < o->fwd.n; i++) {
+		sd = &o->fwd.sides[i];
+		if (forward_target(sd, &o->fwd, o->fwd.targets[i],
+		    &cause) == -1) {
+			if (o->fwd.lines != NULL && o->fwd.lines[i] != 0)
+				fatalx("%s, line %zu: %s: %s", o->fwd.file,
+				    o->fwd.lines[i], o->fwd.targets[i], cause);
+			fatalx("--forward %s: %s", o->fwd.targets[i], cause);
+		}
+		if (sd->kind == SIDE_SOCKET && sd->sock.family != AF_UNIX)
+			forward_check_family(o, o->fwd.targets[i], sd->host);
+	}
+}
+
+/*
+ * What the options mean together, once every conflict is out of the way;
+ * and --proxy-auth USER with no terminal to ask on: USER has an empty
+ * password, as ncat takes it.
+ */
+static __startup void
+step_last(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	char		*cause = NULL;
+
+	if (o->flow.no_shutdown)
+		o->flow.shut_net = 0;
+	/*
+	 * nc's plain client says a refusal with -v only; its own modes,
+	 * and the address pairs, do.
+	 */
+	o->side.say_refused = o->side.tls.on || o->side.ws.path != NULL || cl->proxy_own ||
+	    cl->pair;
+	if (o->flow.recv_only)
+		o->flow.no_stdin = 1;
+	/*
+	 * What the side's layers need to know of the mode: a datagram
+	 * listener's peers have sockets of their own with a program for
+	 * each, or DTLS; a broker and a room take plain TCP clients beside
+	 * WebSocket ones, and the room has a page; a program learns a
+	 * WebSocket request's variables.
+	 */
+	o->side.dgram_peers = o->side.tls.on ||
+	    (o->side.keep && o->local.exec != NULL);
+	o->side.ws.plain_too = o->broker || o->room;
+	o->side.ws.room_page = o->room;
+	o->side.ws.cgi = o->local.exec != NULL;
+	o->side.ws.fresh = o->broker || o->room || o->fwd.n > 0;
+	/* --ws-static: a directory that cannot be opened is said now. */
+	if (o->side.ws.static_dir != NULL &&
+	    (o->side.ws.static_fd = wsh_static_open(o->side.ws.static_dir, &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	if (o->side.sock.dccp)
+		o->side.sock.socktype = SOCK_DCCP;
+	log_init(o->verbose);
+	if (cl->auth_nopass && !o->side.listen && o->side.proxy.user != NULL &&
+	    o->side.proxy.pass == NULL && !isatty(STDIN_FILENO)) {
+		o->side.proxy.pass = "";
+		log_verbose(1, "--proxy-auth without a password and stdin "
+		    "is not a terminal: user \"%s\", empty password",
+		    o->side.proxy.user);
+	}
+	/* A single -x has -P's or --proxy-auth's credentials. */
+	if (o->side.proxy.nhops == 1) {
+		o->side.proxy.hops[0].user = o->side.proxy.user;
+		o->side.proxy.hops[0].pass = o->side.proxy.pass;
+	}
+	/* The targets start from every setting above. */
+	forward_sides(o);
+}
+
+/* No TLS here: not built in, or no library to load. */
+static __startup int
+cond_no_tls(const struct options *o)
+{
+	(void)o;
+	return (!tls_available());
+}
+
+/* More than one port to connect to or listen on. */
+static __startup int
+cond_several_ports(const struct options *o)
+{
+	return (o->side.nports > 1);
+}
+
+/* Standard input is no terminal. */
+static __startup int
+cond_no_tty(const struct options *o)
+{
+	(void)o;
+	return (!isatty(STDIN_FILENO));
+}
+
+/* -l --proxy-type: sockcat is the proxy (step_proxy() decides). */
+static __startup int
+cond_proxy_server(const struct options *o)
+{
+	return (o->proxy_serve);
+}
+
+/* A client through a proxy, once step_proxy() has read -x. */
+static __startup int
+cond_via_proxy(const struct options *o)
+{
+	return (o->side.proxy.host != NULL);
+}
+
+/* A proxy user, from -P, --proxy-auth, the environment or the URL. */
+static __startup int
+cond_proxy_user(const struct options *o)
+{
+	return (o->side.proxy.user != NULL);
+}
+
+/* The proxy user's password is known. */
+static __startup int
+cond_proxy_password(const struct options *o)
+{
+	return (o->side.proxy.pass != NULL);
+}
+
+/* A ws:// or wss:// URL where the host was. */
+static __startup int
+cond_ws_url(const struct options *o)
+{
+	return (o->side.ws.path != NULL);
+}
+
+/*
+ * What a conflict row may ask besides the options: a condition no one
+ * option is.  Its name has no leading '-', so it cannot be taken for an
+ * option.
+ */
+static const struct condition {
+	const char	*name;
+	int		(*holds)(const struct options *);
+} conditions[] = {
+	{ "no-tls", cond_no_tls },
+	{ "several-ports", cond_several_ports },
+	{ "no-tty", cond_no_tty },
+	{ "proxy-server", cond_proxy_server },
+	{ "via-proxy", cond_via_proxy },
+	{ "proxy-user", cond_proxy_user },
+	{ "proxy-password", cond_proxy_password },
+	{ "ws-url", cond_ws_url },
+};
+
+static void	step_modes(struct cmdline *);
+
+/*
+ * The checks after parsing, in netcat's order: a row refuses the command
+ * line with its message when every fact of all, one of any (if any) and
+ * none of none hold; a warning row only says it; a step row does what it
+ * names.  A fact is an option, as the option table says whether it is in
+ * effect (opt_on()), written as the messages write it ("-z", "--fifo"),
+ * or a condition of the table above; each list is space-separated.  The
+ * completions learn from the same rows which options exclude each other
+ * (excludes()), so a new conflict is this one row.
+ */
+static const struct conflict {
+	const char	*all, *any, *none;
+	const char	*msg;
+	int		 warn;
+	void		(*step)(struct cmdline *);
+} conflicts[] = {
+	{ .all = "-z -l", .msg = "cannot use -z and -l" },
+	{ .all = "-k", .none = "-l", .msg = "must use -l with -k" },
+	{ .all = "--listen-fd", .none = "-l",
+	  .msg = "must use -l with --listen-fd" },
+	{ .all = "--reuseport", .none = "-l",
+	  .msg = "must use -l with --reuseport" },
+	{ .all = "--reuseport", .any = "-U --listen-fd --vsock",
+	  .msg = "--reuseport is for TCP and UDP ports: it takes no -U, "
+	  "--listen-fd or --vsock" },
+	{ .all = "--mptcp", .any = "-U -u --vsock",
+	  .msg = "--mptcp is for TCP: it takes no -U, -u or --vsock" },
+	{ .all = "--vsock", .any = "-U -u",
+	  .msg = "cannot use --vsock with -U or -u" },
+	{ .all = "--send-only --recv-only",
+	  .msg = "cannot use --send-only and --recv-only" },
+	{ .step = step_quit },
+	{ .all = "-e -z", .msg = "cannot use -e and -z" },
+	{ .all = "-c -z", .msg = "cannot use -c and -z" },
+	/* Peers of a Unix datagram socket cannot have sockets of their own. */
+	{ .all = "-e -U -u -k", .msg = "cannot use -e and -k with -U -u" },
+	{ .all = "-c -U -u -k", .msg = "cannot use -c and -k with -U -u" },
+	{ .all = "-e --fifo", .msg = "cannot use -e and --fifo" },
+	{ .all = "-c --fifo", .msg = "cannot use -c and --fifo" },
+	{ .all = "--fifo -z", .msg = "cannot use --fifo and -z" },
+	{ .all = "--fifo -d", .msg = "cannot use --fifo and -d" },
+	{ .all = "--broker --room", .msg = "cannot use --broker and --room" },
+	{ .all = "--room -z", .msg = "cannot use -z and --room" },
+	{ .all = "--broker -z", .msg = "cannot use -z and --broker" },
+	{ .all = "--max-conns", .none = "-l",
+	  .msg = "must use -l with --max-conns" },
+	{ .any = "--allow --allowfile --deny --denyfile", .none = "-l",
+	  .msg = "must use -l with --allow and --deny" },
+	/* A Unix-domain client has no address for a rule to match. */
+	{ .all = "-U", .any = "--allow --allowfile --deny --denyfile",
+	  .msg = "cannot use --allow or --deny with -U" },
+	{ .all = "--write-timeout", .none = "--broker --room",
+	  .msg = "must use --broker or --room with --write-timeout" },
+	{ .step = step_proxy },
+	{ .all = "--round-robin", .none = "--forward",
+	  .msg = "must use --forward with --round-robin" },
+	{ .all = "--send-proxy", .none = "--forward",
+	  .msg = "must use --forward with --send-proxy" },
+	{ .all = "--forward-ssl", .none = "--forward",
+	  .msg = "must use --forward with --forward-ssl" },
+	{ .all = "--forward", .none = "-l",
+	  .msg = "must use -l with --forward" },
+	{ .all = "--forward -z", .msg = "cannot use -z and --forward" },
+	{ .step = step_modes },
+	{ .all = "--forward -U -u", .msg = "cannot use --forward with -U -u" },
+	{ .all = "--forward -u", .any = "--send-proxy --forward-ssl",
+	  .msg = "cannot use --send-proxy or --forward-ssl with -u" },
+	/* A server cannot stop to ask for a password. */
+	{ .all = "--forward via-proxy proxy-user", .none = "proxy-password",
+	  .msg = "--forward through a proxy needs --proxy-auth user:password" },
+	{ .all = "--forward --forward-ssl no-tls",
+	  .msg = "TLS support was not built in" },
+	{ .step = step_vsock },
+	{ .all = "--chat -z", .msg = "cannot use -z and --chat" },
+	{ .all = "--chat several-ports",
+	  .msg = "cannot chat on more than one port" },
+	{ .all = "--chat -d", .msg = "cannot use -d and --chat" },
+	{ .all = "--chat -U", .msg = "cannot use -U and --chat" },
+	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
+	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
+	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
+	{ .all = "--ssl -u", .any = "--forward --broker --room",
+	  .msg = "cannot use --ssl with -u and --forward, --broker or --room" },
+	/* Telnet answers are written to the socket, not over TLS. */
+	{ .all = "--ssl -t", .msg = "cannot use -t with --ssl" },
+	/* Said, not refused: the rest of the command line works. */
+	{ .all = "--ssl --ssl-trustfile", .none = "--ssl-verify", .warn = 1,
+	  .msg = "--ssl-trustfile has no effect without --ssl-verify" },
+	{ .all = "--keepalive -U", .msg = "cannot use --keepalive with -U" },
+	{ .all = "--keepalive -u", .msg = "cannot use --keepalive with -u" },
+	{ .all = "--nodelay -U", .msg = "cannot use --nodelay with -U" },
+	{ .all = "--nodelay -u", .msg = "cannot use --nodelay with -u" },
+	{ .any = "--mcast-if --mcast-loop", .none = "-u",
+	  .msg = "must use -u with --mcast-if and --mcast-loop" },
+	{ .all = "-U", .any = "--mcast-if --mcast-loop",
+	  .msg = "cannot use --mcast-if or --mcast-loop with -U" },
+	{ .all = "--retry-interval", .none = "--retry --reconnect",
+	  .msg = "must use --retry or --reconnect with --retry-interval" },
+	{ .all = "--retry -l", .msg = "cannot use --retry with -l" },
+	{ .all = "--reconnect -l", .msg = "cannot use --reconnect with -l" },
+	{ .all = "--reconnect",
+	  .any = "-u -z -e -c --fifo --chat -F several-ports",
+	  .msg = "--reconnect is for one stream wired to stdin and stdout: it "
+	  "takes no -u, -z, -e, -c, --fifo, --chat, -F or several ports" },
+	{ .all = "--on-connect", .any = "-l -u -z -e -c --fifo --chat -F",
+	  .msg = "--on-connect is for a client wired to stdin and stdout: it "
+	  "takes no -l, -u, -z, -e, -c, --fifo, --chat or -F" },
+	{ .step = step_retry },
+	{ .all = "--pty", .none = "-e -c",
+	  .msg = "must use -e or -c with --pty" },
+	{ .all = "--raw -l", .any = "-u --broker --room --forward proxy-server",
+	  .msg = "--raw -l serves one stream client at a time: it takes no "
+	  "-u, --broker, --room, --forward or proxy server" },
+	{ .all = "--raw", .any = "-z -e -c --fifo -d --chat -C",
+	  .msg = "--raw makes stdin a remote terminal: it takes no -e, -c, "
+	  "--fifo, -d, -C, -z or --chat" },
+	{ .all = "--raw no-tty",
+	  .msg = "cannot use --raw: standard input is not a terminal" },
+	{ .all = "--readline", .any = "-l -z -e -c --fifo -d --chat --raw",
+	  .msg = "--readline edits what a client sends: it takes no -l, -z, "
+	  "-e, -c, --fifo, -d, --chat or --raw" },
+	{ .all = "--readline no-tty",
+	  .msg = "cannot use --readline: standard input is not a terminal" },
+	{ .all = "--websocket", .none = "-l ws-url",
+	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
+	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
+	  "--ws-max-message --ws-insecure --ws-no-compress",
+	  .none = "--websocket",
+	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
+	  .msg = "must use --ws-static with --ws-static-dotfiles" },
+	{ .any = "--ws-static --ws-allow-origin --ws-path", .none = "-l",
+	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin "
+	  "and --ws-path" },
+	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-framed",
+	  .none = "--websocket",
+	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .all = "--ws-framed --ws-binary",
+	  .msg = "cannot use --ws-framed with --ws-binary" },
+	{ .all = "--websocket",
+	  .any = "-z -U -u --fifo proxy-server -t --chat",
+	  .msg = "--websocket takes no -u, -U, -z, -t, --fifo, --chat or "
+	  "proxy server" },
+	{ .step = step_last },
+};
+
+/*
+ * Copy the next word of the space-separated list *list into w, of size
+ * FACT_NAME_MAX, and move *list past it: 0 at the list's end (or with
+ * no list).  A longer word is cut, and so names no fact.
+ */
+#define FACT_NAME_MAX	32
+static __startup int
+next_fact(const char **list, char *w)
+{
+	size_t	 len, n;
+
+	if (*list == NULL)
+		return (0);
+	/*
+	 * Scanned and copied by hand, not with strspn(3), strcspn(3) and
+	 * snprintf(3): this runs at every start, and those calls map about
+	 * 200 KiB of libc's text (printf's machinery, the SSE4.2 string
+	 * functions) that an idle listener otherwise never touches.
+	 */
+	while (**list == ' ')
+		(*list)++;
+	for (len = 0; (*list)[len] != '\0' && (*list)[len] != ' '; len++)
+		continue;
+	if (len == 0)
+		return (0);
+	n = len < FACT_NAME_MAX ? len : FACT_NAME_MAX - 1;
+	memcpy(w, *list, n);
+	w[n] = '\0';
+	*list += len;
+	return (1);
+}
+
+/* The option row the fact w is ("-z", "--fifo"), or NULL. */
+static __startup const struct optdef *
+fact_option(const char *w)
+{
+	if (w[0] != '-')
+		return (NULL);
+	if (w[1] == '-')
+		return (w[2] != '\0' && w[3] != '\0' ? opt_named(w + 2) :
+		    NULL);
+	return (w[1] != '\0' && w[2] == '\0' ? opt_named(w + 1) : NULL);
+}
+
+/*
+ * Whether the fact w holds in o: 1 or 0, or -1 when w is no option
+ * whose row says when it is in effect, and no condition.
+ */
+static __startup int
+fact_holds(const struct options *o, const char *w)
+{
+	const struct optdef	*d;
+	size_t			 i;
+
+	if ((d = fact_option(w)) != NULL)
+		return (opt_on(o, d));
+	for (i = 0; i < nitems(conditions); i++) {
+		if (strcmp(conditions[i].name, w) == 0)
+			return (conditions[i].holds(o) != 0);
+	}
+	return (-1);
+}
+
+/*
+ * How many facts of list hold in o, stopping at the first that does not
+ * when all is set.  Exits on a name that is no fact: a fault of the
+ * table, which the tests see (conflicts_valid()).
+ */
+static __startup size_t
+facts_holding(const struct options *o, const char *list, int all)
+{
+	char	 w[FACT_NAME_MAX];
+	size_t	 n = 0;
+	int	 h;
+
+	while (next_fact(&list, w)) {
+		if ((h = fact_holds(o, w)) == -1)
+			fatalx("conflict table: %s is no fact", w);
+		if (h)
+			n++;
+		else if (all)
+			return (0);
+	}
+	return (n);
+}
+
+/* The number of facts in list. */
+static __startup size_t
+facts_count(const char *list)
+{
+	char	 w[FACT_NAME_MAX];
+	size_t	 n = 0;
+
+	while (next_fact(&list, w))
+		n++;
+	return (n);
+}
+
+/* A fact as messages name it: the proxy server is no option. */
+static __startup const char *
+fact_text(const char *w)
+{
+	return (strcmp(w, "proxy-server") == 0 ? "proxy server" : w);
+}
+
+/*
+ * Refuse, with what the mode of fact is (why), the facts of list that
+ * hold in o, if any: one line naming them all, status 1.
+ */
+static __startup void
+mode_refuse(const struct options *o, const char *fact, const char *why,
+    const char *list)
+{
+	char	 w[FACT_NAME_MAX], msg[512];
+	size_t	 n, i = 0;
+
+	if (list == NULL || (n = facts_holding(o, list, 0)) == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s %s: it takes no ",
+	    strcmp(fact, "proxy-server") == 0 ? "-l --proxy-type" : fact,
+	    why != NULL ? why : "is a mode of its own");
+	while (next_fact(&list, w)) {
+		if (fact_holds(o, w) != 1)
+			continue;
+		strlcat(msg, i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    sizeof(msg));
+		strlcat(msg, fact_text(w), sizeof(msg));
+		i++;
+	}
+	fatalx("%s", msg);
+}
+
+/*
+ * The modes of sockcat's own (mode.c's rules): one that is selected takes
+ * no other mode or near end, and no option it does not use.
+ */
+static __startup void
+step_modes(struct cmdline *cl)
+{
+	const struct mode_rule	*r;
+	size_t			 i, n;
+
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++) {
+		if (facts_holding(cl->o, r[i].fact, 1) == 0)
+			continue;
+		mode_refuse(cl->o, r[i].fact, NULL, r[i].others);
+		mode_refuse(cl->o, r[i].fact, r[i].why, r[i].unused);
+	}
+}
+
+/*
+ * Is every fact the conflict rows name an option whose row says when it
+ * is in effect, or a condition?  Says each one that is not; the table
+ * dump (and so the completions and tests/t-options.sh) refuses to go on
+ * without it, as debug builds do at every start.
+ */
+__startup int
+conflicts_valid(void)
+{
+	struct options		 o;
+	const struct mode_rule	*r;
+	const char		*lists[3], *l;
+	char			 w[FACT_NAME_MAX];
+	size_t			 i, j, n;
+	int			 ok = 1;
+
+	opt_defaults(&o);
+	for (i = 0; i < nitems(conflicts); i++) {
+		lists[0] = conflicts[i].all;
+		lists[1] = conflicts[i].any;
+		lists[2] = conflicts[i].none;
+		for (j = 0; j < nitems(lists); j++) {
+			for (l = lists[j]; next_fact(&l, w); ) {
+				if (fact_holds(&o, w) != -1)
+					continue;
+				log_warnx("conflict table: %s is no fact", w);
+				ok = 0;
+			}
+		}
+	}
+	/* The modes' rules name facts too. */
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++) {
+		lists[0] = r[i].fact;
+		lists[1] = r[i].others;
+		lists[2] = r[i].unused;
+		for (j = 0; j < nitems(lists); j++) {
+			for (l = lists[j]; next_fact(&l, w); ) {
+				if (fact_holds(&o, w) != -1)
+					continue;
+				log_warnx("mode table: %s is no fact", w);
+				ok = 0;
+			}
+		}
+	}
+	return (ok);
+}
+
+/*
+ * The option row of the i-th fact of list, or NULL where it is a
+ * condition or there is none.
+ */
+static const struct optdef *
+list_option(const char *list, size_t i)
+{
+	char	 w[FACT_NAME_MAX];
+
+	while (next_fact(&list, w)) {
+		if (i-- == 0)
+			return (fact_option(w));
+	}
+	return (NULL);
+}
+
+/*
+ * Of two options a and b that exclude each other, print the one that is
+ * not d when the other is, after a space if *sep.
+ */
+static void
+exclude_pair(const struct optdef *d, const struct optdef *a,
+    const struct optdef *b, int *sep)
+{
+	if (a == NULL || b == NULL || (a != d && b != d))
+		return;
+	print_names(a == d ? b : a, *sep);
+	*sep = 1;
+}
+
+/*
+ * Print the names of the options d excludes, for the completions: two
+ * flags that set the same field (-4, -6), and the conflict rows that
+ * refuse two options given together: two of all (-z and -l), or the one
+ * of all with any of any (--forward and any of -e, -c, ...).  A row
+ * with a condition in it, or with none, refuses only some of the
+ * command lines with both, so it excludes nothing.
+ */
+void
+excludes(const struct optdef *d)
+{
+	const struct optdef	*t, *a;
+	const struct conflict	*c;
+	const struct mode_rule	*r;
+	size_t			 i, j, n;
+	int			 sep = 0;
+
+	t = opt_table(&n);
+	for (i = 0; i < n; i++) {
+		if (&t[i] != d && d->kind == OPTK_FLAG &&
+		    t[i].kind == OPTK_FLAG && t[i].field == d->field &&
+		    t[i].value != d->value && t[i].group != OPTG_HIDDEN) {
+			print_names(&t[i], sep);
+			sep = 1;
+		}
+	}
+	for (i = 0; i < nitems(conflicts); i++) {
+		c = &conflicts[i];
+		if (c->step != NULL || c->warn || c->none != NULL)
+			continue;
+		if (c->any == NULL && facts_count(c->all) == 2)
+			exclude_pair(d, list_option(c->all, 0),
+			    list_option(c->all, 1), &sep);
+		if (c->any == NULL || facts_count(c->all) != 1 ||
+		    (a = list_option(c->all, 0)) == NULL)
+			continue;
+		for (j = 0; j < facts_count(c->any); j++)
+			exclude_pair(d, a, list_option(c->any, j), &sep);
+	}
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++) {
+		if ((a = list_option(r[i].fact, 0)) == NULL)
+			continue;
+		for (j = 0; j < facts_count(r[i].others); j++)
+			exclude_pair(d, a, list_option(r[i].others, j), &sep);
+		for (j = 0; j < facts_count(r[i].unused); j++)
+			exclude_pair(d, a, list_option(r[i].unused, j), &sep);
+	}
+}
+
+/*
+ * --dump-modes: each mode of sockcat's own, a line each: its fact, the
+ * modes and near ends it takes none of, the options it does not use.
+ */
+void
+cmdline_dump_modes(void)
+{
+	const struct mode_rule	*r;
+	size_t			 i, n;
+
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++)
+		printf("%s\t%s\t%s\n", r[i].fact, r[i].others, r[i].unused);
+}
+
+/* Go through the conflict table: exits at the first conflict. */
+__startup void
+check(struct cmdline *cl)
+{
+	const struct conflict	*c;
+	const struct options	*o = cl->o;
+	size_t			 i;
+
+	DEBUG_CHECK(conflicts_valid(), "the conflict table names no fact");
+	for (i = 0; i < nitems(conflicts); i++) {
+		c = &conflicts[i];
+		if (c->step != NULL) {
+			c->step(cl);
+			continue;
+		}
+		if (facts_holding(o, c->all, 1) != facts_count(c->all) ||
+		    facts_holding(o, c->none, 0) != 0 ||
+		    (c->any != NULL && facts_holding(o, c->any, 0) == 0))
+			continue;
+		if (!c->warn)
+			fatalx("%s", c->msg);
+		log_warnx("%s", c->msg);
+	}
+}

@@ -1,0 +1,683 @@
+/*
+ * A connection of the port forwarder, relayed to a target by the pump,
+ * both directions at once, each ending on its own.  A target is a side
+ * (src/net/side.c): the outbound stage picks one and opens it as its kind
+ * says (open.c: the dial, the side's proxies, TLS and WebSocket; or the
+ * device of a serial: or pty: target; or, for the second of two
+ * listeners, its first client), trying the next when one fails.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+#include "forward-int.h"
+
+/* Connecting to one target (and its TLS) may take this long without -w. */
+#define FWD_CONNECT_MS		(10 * 1000)
+/*
+ * A datagram target behind a stream client has no end of its own: the
+ * answers to what the client sent are awaited this long after its end.
+ */
+#define FWD_DGRAM_LINGER_MS	500
+
+static void	fconn_device_close(struct fconn *);
+
+/* The addresses of a connection's two ends, as text for messages. */
+void
+fwd_format(const struct net_peer *p, char *buf, size_t len)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	net_format((const struct sockaddr *)&p->ss, p->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	if (port[0] != '\0')
+		snprintf(buf, len, "%s %s", host, port);
+	else
+		snprintf(buf, len, "%s", host[0] != '\0' ? host : "unix");
+}
+
+/*
+ * The outbound stage is over: let go of what only it needed, closing what
+ * the pump has not taken.
+ */
+static void
+fconn_out_free(struct fconn *fc)
+{
+	struct fconn_out	*out = fc->out;
+
+	if (out == NULL)
+		return;
+	ev_timer_disarm(&out->deadline);
+	ev_timer_disarm(&out->kick);
+	open_cancel(out->op);
+	if (out->tnc != NULL && out->tnc->fd != -1)
+		ev_del(out->tnc->fd);
+	netconn_free(out->tnc);
+	/* Its listener may be the caller: it is freed with the list. */
+	if (out->cur != NULL && out->cur->l != NULL)
+		listener_close(out->cur->l);
+	if (out->cur != NULL && out->cur->lfd != -1) {
+		ev_del(out->cur->lfd);
+		close(out->cur->lfd);
+		out->cur->lfd = -1;
+	}
+	targets_drop(out->ts);
+	free(out);
+	fc->out = NULL;
+}
+
+/*
+ * Close and free what the connection holds; the client's netconn gives
+ * its place back.
+ */
+void
+fconn_destroy(struct fconn *fc)
+{
+	if (fc->peer)
+		TAILQ_REMOVE(&fc->f->fconns, fc, entry);
+	dgramq_free(&fc->early);
+	fconn_out_free(fc);
+	ev_timer_disarm(&fc->linger);
+	fconn_device_close(fc);
+	netconn_free(fc->nc);
+	free(fc->label);
+	free(fc);
+}
+
+/* The client's connection is over. */
+void
+fconn_free(struct fconn *fc)
+{
+	struct forward	*f = fc->f;
+
+	fconn_destroy(fc);
+	/* Without -k, one connection is all there is. */
+	if (!f->j->side->keep) {
+		if (f->l != NULL)
+			listener_close(f->l);
+		ev_break();
+	}
+}
+
+/*
+ * The connection is done with its device: its modes or its link go
+ * back, and the next client may have it.
+ */
+static void
+fconn_device_close(struct fconn *fc)
+{
+	struct fwd_target	*t = fc->dev;
+
+	if (t == NULL)
+		return;
+	if (t->dev_fd != -1)
+		close(t->dev_fd);
+	device_close(t->sd, t->dev_slave);
+	t->dev_fd = t->dev_slave = -1;
+	t->dev_user = NULL;
+	fc->dev = NULL;
+}
+
+/* Forget the attempt in progress, keeping the client. */
+static void
+fconn_abandon(struct fconn *fc)
+{
+	struct fconn_out	*out = fc->out;
+
+	ev_timer_disarm(&out->deadline);
+	ev_timer_disarm(&out->kick);
+	open_cancel(out->op);
+	out->op = NULL;
+	if (out->tnc != NULL && out->tnc->fd != -1)
+		ev_del(out->tnc->fd);
+	netconn_free(out->tnc);
+	out->tnc = NULL;
+	fconn_device_close(fc);
+}
+
+/* Will fconn_next() try another target, one not in its back-off? */
+static int
+fconn_more(const struct fconn *fc)
+{
+	const struct fwd_targets	*ts = fc->out->ts;
+	size_t				 i;
+
+	for (i = fc->out->tries; i < ts->n; i++)
+		if (ts->t[(fc->out->first + i) % ts->n].down_until <= ev_now())
+			return (1);
+	return (0);
+}
+
+/*
+ * The current target failed for the reason given: on to the next.  -v
+ * says so once: here when another target is tried, or else in the line
+ * that closes the client.
+ */
+static void
+fconn_failed(struct fconn *fc, const char *why)
+{
+	struct fconn_out	*out = fc->out;
+
+	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
+	if (fconn_more(fc))
+		log_verbose(1, "forward: %s: %s", fc->label, out->why);
+	/* A device in use, or not a terminal, is not down: it is tried. */
+	if (out->cur->sd->kind == SIDE_SOCKET)
+		target_down(out->cur);
+	fconn_abandon(fc);
+	fconn_next(fc);
+}
+
+static void
+fconn_deadline_cb(void *arg)
+{
+	fconn_failed(arg, strerror(ETIMEDOUT));
+}
+
+/* Relay taps for -o and --hex-dump, each line labelled. */
+static void
+fconn_tap_up(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+{
+	struct fconn	*fc = arg;
+
+	(void)ch;
+	dump_labelled(fc->f->j->run->dump, fc->label, 0, fc->up_off, p,
+	    n);
+	fc->up_off += n;
+}
+
+static void
+fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	struct fconn	*fc = arg;
+
+	(void)ch;
+	dump_labelled(fc->f->j->run->dump, fc->label, 1, fc->down_off, p,
+	    n);
+	fc->down_off += n;
+}
+
+/* Make close(2) send a reset rather than a FIN. */
+static void
+fwd_linger0(int fd)
+{
+	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
+static void
+fconn_finished(struct session *s)
+{
+	struct fconn	*fc = s->arg;
+	struct forward	*f = fc->f;
+	struct endpoint	*ep;
+	struct channel	*ch;
+	const char	*how = "closed";
+
+	/*
+	 * A connection that broke (a reset, most often) is passed on as
+	 * one: the other side must not take a cut stream for a whole one.
+	 */
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ch->state == CH_FAILED)
+			how = "reset";
+	}
+	if (s->timed_out)
+		how = "idle";
+	if (strcmp(how, "reset") == 0) {
+		TAILQ_FOREACH(ep, &s->endpoints, entry)
+			fwd_linger0(ep->rfd);
+		if (!f->j->side->keep)
+			f->status = 1;
+	}
+	if (f->j->stats || log_verbosity() >= 2)
+		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
+		    "down", fc->label, how, (unsigned long long)fc->up->bytes,
+		    (unsigned long long)fc->down->bytes);
+	else
+		log_verbose(1, "forward: %s: %s", fc->label, how);
+	session_free(s);
+	fconn_free(fc);
+}
+
+/*
+ * The end of a relayed connection: once every direction is done, or at
+ * once when one failed.  A datagram target has no end to be told of, nor
+ * one of its own: after the client's end, its answers are awaited
+ * FWD_DGRAM_LINGER_MS, as socat's -t does.  A device target's relay ends
+ * with the client's end, a datagram peer's with its target's.
+ */
+static int
+fconn_check(struct session *s)
+{
+	struct fconn	*fc = s->arg;
+
+	/* A datagram peer has no end: its stream target's end is the end. */
+	if (fc->peer && channel_ended(fc->down))
+		return (1);
+	/* Nor has a line: the client's end, once written, is the end. */
+	if (fc->dev != NULL && channel_ended(fc->up))
+		return (1);
+	if (!fc->dgram || session_relay_check(s))
+		return (session_relay_check(s));
+	if (!channel_ended(fc->up))
+		return (0);
+	if (fc->lingered)
+		return (1);
+	if (!ev_timer_armed(&fc->linger))
+		ev_timer_arm(&fc->linger, FWD_DGRAM_LINGER_MS);
+	return (0);
+}
+
+static void
+fconn_linger_cb(void *arg)
+{
+	struct fconn	*fc = arg;
+
+	fc->lingered = 1;
+	if (fc->up != NULL)
+		session_check(fc->up->session);
+}
+
+/*
+ * The target as an endpoint of s: its socket speaking the side's TLS or
+ * WebSocket (binary messages; each a datagram when the client is a
+ * datagram peer), or its device.
+ */
+static struct endpoint *
+fconn_target(struct fconn *fc, struct session *s)
+{
+	struct endpoint		*ep;
+
+	if (fc->dev != NULL) {
+		ep = device_endpoint(s, "target", fc->dev->dev_fd);
+		fc->dev->dev_fd = -1;
+		return (ep);
+	}
+	return (netconn_endpoint(fc->out->tnc, s, "target", fc->dgram ?
+	    EP_SHUT_NONE : EP_SHUT_SOCKET, fc->dgram ? EP_DGRAM : 0,
+	    NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
+}
+
+/*
+ * The target is open: say so, send the PROXY header if asked, and give
+ * both ends to the pump.
+ */
+void
+fconn_relay(struct fconn *fc)
+{
+	const struct job	*j = fc->f->j;
+	unsigned char	 hdr[PROXYPROTO_MAX];
+	const unsigned char *dg;
+	const char	*errstr;
+	struct session	*s;
+	size_t		 dglen;
+	struct endpoint	*c, *t;
+	ssize_t		 n = 0;
+	int		 copy;
+
+	if (fc->out->tnc != NULL)
+		ev_park(fc->out->tnc->fd);
+	target_up(fc->out->cur);
+	if (j->fwd->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
+	    j->fwd->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
+	    (struct sockaddr *)&fc->out->local.ss, &errstr)) == -1) {
+		log_warnx("forward: %s: PROXY header: %s", fc->label, errstr);
+		fconn_free(fc);
+		return;
+	}
+	if ((s = session_new(fconn_check, fconn_finished, fc)) == NULL)
+		goto fail;
+	/*
+	 * Each descriptor is the session's once it has an endpoint.  A
+	 * WebSocket client's is a bridge, as websockify is: bytes either
+	 * way, binary messages, each one datagram of a datagram target.
+	 */
+	fc->dgram = fc->dev == NULL &&
+	    fc->out->cur->sd->sock.socktype == SOCK_DGRAM;
+	if ((c = netconn_endpoint(fc->nc, s, "client", fc->peer ?
+	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ? EP_DGRAM : 0),
+	    NC_BINARY | (fc->dgram ? NC_MESSAGES : 0))) == NULL)
+		goto fail_session;
+	if ((t = fconn_target(fc, s)) == NULL)
+		goto fail_session;
+	/*
+	 * Both directions copy until one moves volume, and then splice: a
+	 * connection that trades a line or two costs no splice set-up.  A
+	 * plain client has most likely written as it connected: what it
+	 * sent is read at once, not after another round of the loop.  A
+	 * datagram or a device target is copied: each read from the client
+	 * is one datagram, and a line has no splice.
+	 */
+	copy = fc->dgram || fc->dev != NULL ? CH_COPY : CH_LAZY;
+	if ((fc->up = session_channel(s, "upstream", c, t,
+	    CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy |
+	    (c->ops == NULL ? CH_EAGER : 0))) == NULL ||
+	    (fc->down = session_channel(s, "downstream", t, c,
+	    CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy)) == NULL)
+		goto fail_session;
+	if (fc->dgram)
+		fc->up->bufsize = t->ops != NULL ? DTLS_MAXPAYLOAD :
+		    UDP_MAXPAYLOAD;
+	/* A peer's first datagrams, which the listener read, in order. */
+	while (dgramq_first(fc->early, &dg, &dglen)) {
+		if (channel_inject(fc->up, dg, dglen) == -1)
+			goto fail_session;
+		dgramq_drop(&fc->early);
+	}
+	if (j->run->dump != NULL &&
+	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
+	    channel_tap(fc->down, fconn_tap_down, fc) == -1))
+		goto fail_session;
+	/* A fresh connection takes a header of a few hundred bytes at once. */
+	if (n > 0 && ep_write(t, hdr, n) != n) {
+		log_warnx("forward: %s: PROXY header: %s", fc->label,
+		    strerror(errno));
+		goto fail_session;
+	}
+	log_verbose(1, "forward: %s: forwarded to %s", fc->label,
+	    fc->out->cur->name);
+	fc->state = FC_RELAYING;
+	fconn_out_free(fc);
+	if (j->side->timeout_ms != TIME_NONE)
+		session_set_idle(s, j->side->timeout_ms);
+	/* A datagram peer that says nothing for long is forgotten. */
+	if (fc->peer)
+		session_set_idle(s, upeer_idle_ms(fc->f));
+	gate_session(&j->side->gate, s);
+	if (session_start(s) == -1)
+		session_finish(s);
+	return;
+
+fail_session:
+	session_free(s);
+fail:
+	log_warn("forward: %s", fc->label);
+	fconn_free(fc);
+}
+
+/*
+ * The target is ready: relay, or, while the client is still in its
+ * handshake, wait for it (forward_start()).
+ */
+static void
+fconn_target_ready(struct fconn *fc)
+{
+	ev_timer_disarm(&fc->out->deadline);
+	if (fc->out->early_fd == -1) {
+		fconn_relay(fc);
+		return;
+	}
+	if (fc->out->tnc != NULL)
+		ev_park(fc->out->tnc->fd);
+	fc->state = FC_READY;
+}
+
+/*
+ * The target is open (tnc: its socket, TLS, WebSocket), or not, and
+ * then -v has said why or cause does.
+ */
+static void
+fconn_opened(struct netconn *tnc, const struct net_peer *peer, int error,
+    const char *cause, void *arg)
+{
+	struct fconn	*fc = arg;
+
+	(void)peer;
+	fc->out->op = NULL;
+	if (tnc == NULL) {
+		fconn_failed(fc, cause != NULL ? cause : strerror(error));
+		return;
+	}
+	fc->out->tnc = tnc;
+	fconn_target_ready(fc);
+}
+
+/*
+ * A device target, from the loop: opened for one client at a time (its
+ * lock, or its link, keeps other processes away too), and given back
+ * when the client is done.  A client that comes meanwhile is told, and
+ * so is the server's user.
+ */
+static void
+fconn_device_cb(void *arg)
+{
+	struct fconn		*fc = arg;
+	struct fwd_target	*t = fc->out->cur;
+	const char		*name;
+
+	if (t->dev_user != NULL) {
+		log_warnx("%s: in use by another client (one client at a "
+		    "time)", t->sd->text);
+		fconn_failed(fc, "in use by another client");
+		return;
+	}
+	if ((t->dev_fd = device_open(t->sd, &name, &t->dev_slave)) == -1) {
+		fconn_failed(fc, "cannot be opened");
+		return;
+	}
+	t->dev_user = fc;
+	fc->dev = t;
+	fconn_target_ready(fc);
+}
+
+/* A listening target's first client: the target, once. */
+static int
+fconn_accepted(void *arg, struct netconn *nc, const struct net_peer *peer)
+{
+	struct fconn		*fc = arg;
+	struct fwd_target	*t = fc->out->cur;
+
+	(void)peer;
+	listener_close(t->l);
+	fc->out->tnc = nc;
+	fconn_target_ready(fc);
+	return (0);
+}
+
+static const struct listen_ops fconn_accept_ops = {
+	.flags = LISTEN_SERIAL,
+	.start = fconn_accepted,
+};
+
+/*
+ * A udp-l: target's first datagram has come: its sender is the target's
+ * client, to which the socket is connected (the datagram stays queued,
+ * for the relay to read).
+ */
+static void
+fconn_peeked(int fd, int events, void *arg)
+{
+	struct fconn		*fc = arg;
+	struct fwd_target	*t = fc->out->cur;
+	struct net_peer		 peer;
+	char			 b;
+
+	(void)events;
+	peer.len = sizeof(peer.ss);
+	if (recvfrom(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT,
+	    (struct sockaddr *)&peer.ss, &peer.len) == -1)
+		return;
+	ev_del(fd);
+	t->lfd = -1;
+	if (connect(fd, (struct sockaddr *)&peer.ss, peer.len) == -1 ||
+	    (fc->out->tnc = netconn_new(fd)) == NULL) {
+		close(fd);
+		fconn_failed(fc, strerror(errno));
+		return;
+	}
+	net_report_accept(t->sd, &peer);
+	fconn_target_ready(fc);
+}
+
+/*
+ * A listening target (two listeners): listen on it now that the first
+ * side has its client, and take its first client (for UDP, the sender of
+ * its first datagram).
+ */
+static void
+fconn_accept(struct fconn *fc, struct fwd_target *t)
+{
+	char	*cause;
+	int	 fd;
+
+	if ((fd = listen_open(t->sd, t->sd->host, 0, &cause)) == -1) {
+		fconn_failed(fc, cause != NULL ? cause : strerror(errno));
+		free(cause);
+		return;
+	}
+	if (t->sd->sock.socktype == SOCK_DGRAM && !t->sd->tls.on) {
+		t->lfd = fd;
+		if (ev_set(fd, EV_READ, fconn_peeked, fc) == -1) {
+			close(fd);
+			fconn_failed(fc, strerror(errno));
+		}
+		return;
+	}
+	if ((t->l = listener_new(t->sd, fd, &fconn_accept_ops, fc)) == NULL) {
+		close(fd);
+		fconn_failed(fc, strerror(errno));
+	}
+}
+
+/*
+ * Try the next target in order (from the first this connection was
+ * given), skipping those in their back-off; with none left, close the
+ * client and say why.
+ */
+void
+fconn_next(struct fconn *fc)
+{
+	struct forward		*f = fc->f;
+	const struct job	*j = f->j;
+	struct fwd_targets	*ts = fc->out->ts;
+	struct fwd_target	*t;
+	struct dial_how		 how;
+	const struct side	*sd;
+
+	while (fc->out->tries < ts->n) {
+		t = &ts->t[(fc->out->first + fc->out->tries++) % ts->n];
+		if (t->down_until > ev_now()) {
+			if (fc->out->why[0] == '\0')
+				snprintf(fc->out->why, sizeof(fc->out->why),
+				    "%s: down, retried later", t->name);
+			continue;
+		}
+		fc->out->cur = t;
+		sd = t->sd;
+		fc->state = FC_CONNECTING;
+		/* A listening target waits for its client as long as it takes. */
+		if (sd->listen) {
+			fconn_accept(fc, t);
+			return;
+		}
+		ev_timer_arm(&fc->out->deadline, j->side->timeout_ms !=
+		    TIME_NONE ? j->side->timeout_ms : FWD_CONNECT_MS);
+		/* A device is lent from the loop, as a dial answers. */
+		if (sd->kind != SIDE_SOCKET) {
+			ev_timer_arm(&fc->out->kick, 0);
+			return;
+		}
+		/*
+		 * Looked up off the loop: a slow resolver stalls no one.  A
+		 * Unix path's connect is done or refused at once (a full
+		 * backlog says EAGAIN, a refusal), but even then the opening
+		 * answers from the loop: this runs inside the listener's
+		 * start function and fconn_next(), whose callers must not
+		 * see the connection relayed, or freed, under them.  The
+		 * socket comes parked: the pump watches it at once, in one
+		 * change to the kernel's set.
+		 */
+		memset(&how, 0, sizeof(how));
+		how.flags = DIAL_PARK | DIAL_ONCE;
+		if (sd->sock.family == AF_UNIX)
+			how.flags |= DIAL_UNIX;
+		if ((fc->out->op = open_start(sd, sd->host,
+		    sd->sock.family == AF_UNIX ? NULL : sd->ports[0], &how,
+		    fconn_opened, fc)) == NULL) {
+			fconn_failed(fc, strerror(errno));
+			return;
+		}
+		/* Each failure is said once, with the client's label. */
+		open_quiet(fc->out->op);
+		return;
+	}
+	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
+	    fc->out->why[0] != '\0' ? fc->out->why : "none");
+	if (!j->side->keep)
+		f->status = 1;
+	/*
+	 * A WebSocket client has had its 101 already: it is told that
+	 * there is nothing behind it, not given an empty session.
+	 */
+	ws_close_now(fc->nc != NULL ? fc->nc->ws : NULL, WS_CLOSE_INTERNAL,
+	    "no target accepted");
+	/* The client is closed when its handshake is over. */
+	if (fc->out->early_fd != -1) {
+		fc->state = FC_FAILED;
+		return;
+	}
+	fconn_free(fc);
+}
+
+/* A connection for the client on fd at peer, not started; NULL: ENOMEM. */
+struct fconn *
+fconn_new(struct forward *f, int fd, const struct net_peer *peer)
+{
+	struct fconn	*fc;
+	char		 who[NI_MAXHOST + NI_MAXSERV + 2];
+
+	fwd_format(peer, who, sizeof(who));
+	if ((fc = calloc(1, sizeof(*fc))) == NULL ||
+	    (fc->out = calloc(1, sizeof(*fc->out))) == NULL ||
+	    asprintf(&fc->label, "#%lu %s", ++f->serial, who) == -1) {
+		if (fc != NULL)
+			free(fc->out);
+		free(fc);
+		return (NULL);
+	}
+	fc->f = f;
+	fc->out->fc = fc;
+	fc->out->early_fd = -1;
+	fc->out->peer = *peer;
+	/* The address the client reached is for the PROXY header alone. */
+	fc->out->local.len = sizeof(fc->out->local.ss);
+	if (f->j->fwd->send_proxy == 0 || getsockname(fd,
+	    (struct sockaddr *)&fc->out->local.ss, &fc->out->local.len) == -1)
+		fc->out->local.len = 0;
+	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
+	ev_timer_init(&fc->out->kick, fconn_device_cb, fc);
+	ev_timer_init(&fc->linger, fconn_linger_cb, fc);
+	/* The outbound stage keeps the targets it starts with. */
+	fc->out->ts = f->ts;
+	f->ts->refs++;
+	fc->out->first = f->j->fwd->round_robin ? f->rr++ % f->ts->n : 0;
+	return (fc);
+}
+
+/* The connection dialled early for the client on fd, taken off the list. */
+struct fconn *
+fconn_take_early(struct forward *f, int fd)
+{
+	struct fconn_out	*out;
+
+	TAILQ_FOREACH(out, &f->early, entry) {
+		if (out->early_fd == fd) {
+			TAILQ_REMOVE(&f->early, out, entry);
+			out->early_fd = -1;
+			return (out->fc);
+		}
+	}
+	return (NULL);
+}

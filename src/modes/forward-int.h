@@ -1,0 +1,160 @@
+/*
+ * What the files of the port forwarder share, and nothing else includes:
+ * the forwarder itself (forward.c: its targets, --forward-file, their
+ * back-off, the listener), its connections (forward-conn.c) and its
+ * datagram peers (forward-udp.c).  They are one module, which may call
+ * itself round in circles (tests/layers.py knows it); the rest of the
+ * program sees the forwarder through modes.h only.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#ifndef SC_MODES_H
+#error "modes/forward-int.h comes after modes.h, in the forwarder's own files only"
+#endif
+
+#ifndef SC_FORWARD_INT_H
+#define SC_FORWARD_INT_H
+
+/* A target that failed is left alone this long, doubled each time. */
+#define FWD_BACKOFF_MS		1000
+#define FWD_BACKOFF_MAX_MS	(16 * 1000)
+/* The longest reason a target failed for. */
+#define FWD_WHY_MAX		(NI_MAXHOST + NI_MAXSERV + 512)
+
+struct fwd_target {
+	struct side	*sd;		/* what it is and how it is opened */
+	char		 name[NI_MAXHOST + NI_MAXSERV + 8]; /* for messages */
+	uint64_t	 down_until;	/* ev_now() before which it is skipped */
+	long long	 backoff_ms;	/* the next back-off; 0: it is up */
+	struct fconn	*dev_user;	/* the connection that has the device */
+	int		 dev_fd;	/* its descriptor, until relayed */
+	int		 dev_slave;	/* a pty:'s terminal side, or -1 */
+	struct listener	*l;		/* a listening target's, until its
+					   first client */
+	int		 lfd;		/* a udp-l: target's, until its
+					   first datagram */
+};
+
+/*
+ * The targets in force, and until its outbound stage is over, those a
+ * connection started with: a reload (SIGHUP) makes a new list while
+ * connections still dial the old one's targets.  Freed with the last
+ * reference (doc/design.md, "Reloading a forwarder").
+ */
+struct fwd_targets {
+	size_t			 refs;	/* the forwarder's while in force,
+					   and each outbound stage's */
+	size_t			 n;
+	struct side		*own;	/* the sides a reload read, freed with
+					   the list; the rest are the command
+					   line's */
+	size_t			 nown;
+	struct fwd_target	 t[];
+};
+
+struct upeer;
+
+struct forward {
+	const struct job	*j;
+	struct listener		*l;
+	struct fwd_targets	*ts;	/* in force */
+	size_t			 rr;	/* --round-robin: the next first */
+	unsigned long		 serial; /* connections so far */
+	int			 status; /* exit status without -k */
+
+	/* Datagrams: the bound socket, the target's addresses, the peers. */
+	int			 ufd;
+	struct peers		*pl;	/* or a peer's own socket for each */
+	TAILQ_HEAD(, fconn)	 fconns; /* and its connection */
+	struct resolve		*lookup;
+	struct addrinfo		*res;
+	TAILQ_HEAD(, upeer)	 peers;
+	int			 served; /* without -k: the one peer came */
+
+	/* Connections dialled while their client's handshake runs. */
+	TAILQ_HEAD(, fconn_out)	 early;
+};
+
+/* Where a connection's outbound stage stands. */
+enum fconn_state {
+	FC_CONNECTING,
+	FC_READY,	/* connected, the client still in its handshake */
+	FC_FAILED,	/* no target, the client still in its handshake */
+	FC_RELAYING,
+};
+
+/*
+ * What a connection needs only until it is relayed: given back then, so
+ * that an idle relayed connection costs little more than its session.
+ */
+struct fconn_out {
+	struct fconn		*fc;
+	struct net_peer		 peer;
+	struct net_peer		 local;	/* the address it connected to */
+	struct ev_timer		 deadline;
+	char			 why[FWD_WHY_MAX]; /* the last failure */
+
+	/* Targets of ts from first on, tries so far, the one being tried. */
+	struct fwd_targets	*ts;
+	u_int			 first;
+	u_int			 tries;
+	struct fwd_target	*cur;
+	struct opening		*op;	/* the target being opened */
+	struct netconn		*tnc;	/* the target, once open */
+	struct ev_timer		 kick;	/* a device target's, from the loop */
+
+	/*
+	 * Dialled early (forward_admitted()): the client's socket, still
+	 * the listener's until its handshake is over and fc->nc takes it.
+	 */
+	int			 early_fd;
+	TAILQ_ENTRY(fconn_out)	 entry;
+};
+
+struct fconn {
+	struct forward		*f;
+	char			*label;	/* "#1 HOST:PORT", for messages */
+	enum fconn_state	 state;
+	struct netconn		*nc;	/* the client: its socket, TLS and
+					   WebSocket until the pump has them,
+					   and its place at the gate */
+	struct fconn_out	*out;	/* NULL once relayed */
+
+	TAILQ_ENTRY(fconn)	 entry;	/* the forwarder's, for a peer */
+	uint64_t		 up_off; /* -o, --hex-dump offsets */
+	uint64_t		 down_off;
+	struct channel		*up, *down;
+	struct fwd_target	*dev;	/* the device it has, or NULL */
+	int			 dgram;	/* the target is a datagram one */
+	int			 peer;	/* the client is a datagram peer */
+	struct net_peer		 from;	/* and its address */
+	struct dgramq		*early;	/* the peer's datagrams, before
+					   its target is open */
+	struct ev_timer		 linger; /* its answers, after the end */
+	int			 lingered;
+};
+
+/* forward.c */
+void		 targets_drop(struct fwd_targets *);
+void		 target_down(struct fwd_target *);
+void		 target_up(struct fwd_target *);
+void		 forward_free(struct forward *);
+
+/* forward-conn.c */
+void		 fwd_format(const struct net_peer *, char *, size_t);
+void		 fconn_destroy(struct fconn *);
+void		 fconn_free(struct fconn *);
+void		 fconn_relay(struct fconn *);
+void		 fconn_next(struct fconn *);
+struct fconn	*fconn_new(struct forward *, int, const struct net_peer *);
+struct fconn	*fconn_take_early(struct forward *, int);
+
+/* forward-udp.c */
+void		 upeer_free(struct upeer *, const char *);
+long long	 upeer_idle_ms(const struct forward *);
+void		 forward_udp_resolved_cb(int, struct addrinfo *, void *);
+void		 forward_udp_relooked_cb(int, struct addrinfo *, void *);
+int		 forward_udp_lookup(struct forward *, resolve_cb *);
+int		 forward_udp(struct forward *, int);
+
+#endif /* SC_FORWARD_INT_H */

@@ -1,0 +1,391 @@
+/*
+ * Plain mode's client: each port dialled in turn, or a socket connected
+ * already, relayed with stdin and stdout (or a program); -F handing the
+ * socket over; --reconnect making a lost connection again; and
+ * --readline editing what is typed.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+#include "plain-int.h"
+
+/*
+ * --reconnect: how long what waits to be sent may take to go once the
+ * peer has ended what it sends, before the connection is let go.
+ */
+#define RECONNECT_DRAIN_MS	1000
+
+/* Where the client connects, for its messages: "HOST PORT" or "PATH". */
+static void
+conn_label(const struct conn *c, char *label, size_t len)
+{
+	const struct plain	*p = c->p;
+
+	(void)snprintf(label, len, "%s%s%s", p->j->side->host, p->port != NULL ?
+	    " " : "", p->port != NULL ? p->port : "");
+}
+
+/*
+ * --reconnect: say what stdin gave while no connection could take it and
+ * was dropped, if anything was.  Data lost makes the exit status 1.
+ */
+void
+conn_spilled(struct conn *c)
+{
+	if (c->tx == NULL || c->tx->spilled == 0)
+		return;
+	log_warnx("%llu bytes of stdin lost while disconnected (%zu at "
+	    "most wait)", (unsigned long long)c->tx->spilled, c->tx->bufsize);
+	c->tx->spilled = 0;
+	c->p->status = 1;
+}
+
+static void	conn_back(int, const struct net_peer *, struct tls *,
+		    struct ws *, void *);
+
+/* --reconnect: what waited had its moment: the connection is let go. */
+void
+conn_drain_cb(void *arg)
+{
+	struct conn	*c = arg;
+
+	c->drained = 1;
+	if (c->s != NULL)
+		session_check(c->s);
+}
+
+/*
+ * --reconnect: has the connection ended, so that it is to be made again?
+ * Returns 0 when not (the usual rules apply), 1 when it has, and the
+ * session goes on without it (the network endpoint detached: stdin is
+ * read, and waits, meanwhile), -1 when it has and cannot be made again.
+ * It ends as usual once stdin has ended and all it gave was delivered
+ * (not with -d, which only receives), or when stdout failed.
+ */
+int
+conn_lost(struct conn *c)
+{
+	struct plain	*p = c->p;
+	const struct job	*j = p->j;
+	struct channel	*tx = c->tx, *rx = c->rx;
+	const char	*why = "closed by the peer";
+	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
+
+	if (c->away)
+		return (1);
+	if (!(c->net->flags & EP_GONE) && !channel_ended(rx))
+		return (0);
+	if (rx->state == CH_FAILED ||
+	    (!j->flow->no_stdin && tx != NULL && tx->state == CH_DONE))
+		return (0);
+	/* What was read before the loss is shown first. */
+	if (!channel_ended(rx)) {
+		channel_end_source(rx);
+		if (!channel_ended(rx))
+			return (1);
+	}
+	/*
+	 * The peer ended what it sends, and may still read (a shutdown, a
+	 * WebSocket close within its grace): what waits has a moment to go.
+	 */
+	if (!(c->net->flags & EP_GONE) && tx != NULL &&
+	    channel_pending(tx) > 0 && !c->drained) {
+		if (!ev_timer_armed(&c->drain))
+			ev_timer_arm(&c->drain, RECONNECT_DRAIN_MS);
+		return (1);
+	}
+	ev_timer_disarm(&c->drain);
+	c->drained = 0;
+	/* --on-connect's text was this connection's: the next has its own. */
+	if (tx != NULL && tx->bytes < c->greet_end)
+		channel_unqueue(tx, c->greet_end - tx->bytes);
+	if (rx->error_op != NULL)
+		why = ep_strerror(c->net, rx->error);
+	else if (tx != NULL && tx->error_op != NULL &&
+	    strcmp(tx->error_op, "write") == 0)
+		why = ep_strerror(c->net, tx->error);
+	conn_label(c, label, sizeof(label));
+	if (log_verbosity() >= 1)
+		log_info("Connection to %s lost: %s", label, why);
+	if (c->redial == NULL && (c->redial = redial_new(j->side, j->side->host, p->port,
+	    p->how, conn_back, c)) == NULL) {
+		log_warn("reconnect");
+		p->status = 1;
+		return (-1);
+	}
+	ep_detach(c->net);
+	/* An idle timer (-w) is the connection's: none while there is none. */
+	session_set_idle(c->s, TIME_NONE);
+	c->away = 1;
+	redial_start(c->redial);
+	return (1);
+}
+
+/*
+ * --reconnect: the connection is made again (fd, over t or w), or it
+ * cannot be (fd -1: the attempts allowed have failed).  What --on-connect
+ * says goes first, then what waited.
+ */
+static void
+conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
+    void *arg)
+{
+	struct conn	*c = arg;
+	struct plain	*p = c->p;
+	const struct job	*j = p->j;
+	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
+	size_t		 unsent;
+
+	conn_label(c, label, sizeof(label));
+	if (fd == -1) {
+		unsent = c->tx != NULL && !j->flow->no_stdin ?
+		    channel_pending(c->tx) : 0;
+		if (unsent > 0)
+			log_warnx("gave up reconnecting to %s after %d "
+			    "attempts (%zu bytes of stdin unsent)", label,
+			    redial_tries(c->redial), unsent);
+		else
+			log_warnx("gave up reconnecting to %s after %d "
+			    "attempts", label, redial_tries(c->redial));
+		p->status = 1;
+		session_finish(c->s);
+		return;
+	}
+	if (log_verbosity() >= 1)
+		log_info("Reconnected to %s (attempt %d)", label,
+		    redial_tries(c->redial));
+	c->away = 0;
+	c->peer = *peer;
+	conn_spilled(c);
+	/* A WebSocket said its end in frames: the next one may not. */
+	c->net->shut = EP_SHUT_SOCKET;
+	if (t != NULL)
+		tls_attach(c->net, t);
+	if (w != NULL)
+		ws_attach(c->net, w, j->side->ws.binary);
+	if (p->greetlen > 0 && c->tx != NULL) {
+		if (channel_inject_first(c->tx, p->greet, p->greetlen) == -1)
+			log_warn("--on-connect");
+		else
+			c->greet_end = c->tx->bytes + p->greetlen;
+	}
+	conn_set_idle(c);
+	/* The session's policy runs: c may be gone on return. */
+	ep_attach(c->net, fd);
+}
+
+/*
+ * --readline: what the terminal gives is lines edited by src/io/edit.c,
+ * in cbreak mode (restored at exit).
+ */
+static ssize_t
+plain_edit_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct plain	*pl = ep->data;
+
+	return (edit_read(&pl->ed, ep->rfd, p, n));
+}
+
+static const struct ep_ops plain_edit_ops = {
+	.read = plain_edit_read,
+};
+
+/* --readline: before a key is shown, the peer's half line is ended. */
+static void
+plain_edit_before(void *arg)
+{
+	struct plain	*p = arg;
+
+	if (!p->rx_midline)
+		return;
+	edit_echo(&p->ed, "\n", 1);
+	p->rx_midline = 0;
+	p->ed.redraw = 1;
+}
+
+/* --readline: after each key, the line again if it changed. */
+static void
+plain_edit_after(void *arg)
+{
+	struct plain	*p = arg;
+
+	if (p->ed.redraw)
+		edit_show(&p->ed);
+}
+
+/*
+ * --readline, what the peer sends: the half-typed line shown is wiped
+ * first (it comes back below, plain_edit_tap()).  The read left room.
+ */
+static size_t
+plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct conn	*c = ch->session->arg;
+	struct plain	*pl = c->p;
+
+	(void)space;
+	if (pl->ed.linelen == 0 || pl->rx_midline || n == 0)
+		return (n);
+	memmove(p + 4, p, n);
+	memcpy(p, "\r\033[K", 4);
+	return (n + 4);
+}
+
+/* --readline: once a line of the peer's is shown, the typed one again. */
+static void
+plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	struct plain	*pl = arg;
+
+	(void)ch;
+	if (n == 0)
+		return;
+	pl->rx_midline = p[n - 1] != '\n';
+	if (!pl->rx_midline && pl->ed.linelen > 0)
+		edit_show(&pl->ed);
+}
+
+/*
+ * --readline: the terminal on stdin edits what is typed; the keys echo
+ * where the terminal shows (stdout, or else stderr), and what the peer
+ * sends to a terminal on stdout keeps clear of the line being typed.
+ */
+int
+conn_readline(struct conn *c, struct endpoint *in)
+{
+	struct plain	*p = c->p;
+	int		 echo = -1;
+
+	if (isatty(STDOUT_FILENO))
+		echo = STDOUT_FILENO;
+	else if (isatty(STDERR_FILENO))
+		echo = STDERR_FILENO;
+	if (stdio_tty_raw() == -1)
+		return (-1);
+	if (p->ed.arg == NULL) {
+		edit_init(&p->ed, echo, 1, plain_edit_before,
+		    plain_edit_after, p);
+		p->ed.end_is_eof = 1;
+	}
+	in->ops = &plain_edit_ops;
+	in->data = p;
+	if (echo != STDOUT_FILENO)
+		return (0);
+	c->rx->xform = plain_edit_rx;
+	c->rx->xgrow = 2;
+	return (channel_tap(c->rx, plain_edit_tap, p));
+}
+
+/* -F: hand the connected socket to whoever holds stdout, and exit. */
+static __dead void
+plain_pass_fd(int fd)
+{
+	ssize_t	 n;
+
+	if (isatty(STDOUT_FILENO))
+		fatalx("Cannot pass file descriptor to tty");
+	if ((n = net_send_fd(STDOUT_FILENO, fd)) == -1)
+		fatal("sendmsg");
+	if (n != 1)
+		fatalx("sendmsg: unexpected return value %zd", n);
+	exit(0);
+}
+
+/*
+ * The client's connection to p->port is made, before its handshakes:
+ * netcat's -v line, and -F hands the socket over.
+ */
+static void
+plain_dialled(int fd, const struct net_peer *peer, void *arg)
+{
+	struct plain		*p = arg;
+	const struct side	*sd = p->j->side;
+
+	net_report_connect(sd, sd->host, p->port, peer);
+	if (p->j->flow->fdpass)
+		plain_pass_fd(fd);
+}
+
+/*
+ * Connect to each port in turn and relay over it, as netcat does.
+ * Returns the exit status: 0 if any connection was made and nothing went
+ * wrong; with a program, its status.
+ */
+int
+plain_connect(const struct job *j)
+{
+	const struct side	*sd = j->side;
+	struct plain		 p;
+	struct dial_how		 how = { .dialled = plain_dialled };
+	struct net_peer		 peer;
+	struct netconn		*nc;
+	char			*cause;
+	size_t			 i;
+	int			 connected = 0;
+
+	plain_init(&p, j);
+	how.dialled_arg = &p;
+	for (i = 0; i < sd->nports; i++) {
+		p.port = sd->ports[i];
+		if ((nc = open_wait(sd, sd->host, p.port, &how, &peer,
+		    &cause)) == NULL) {
+			if (cause != NULL)
+				fatalx("%s", cause);
+			/* nc's plain mode says it with -v only. */
+			if (sd->say_refused)
+				net_report_refused(sd, sd->host, p.port, errno);
+			continue;
+		}
+		connected = 1;
+		if (plain_start(&p, nc, &peer) == -1) {
+			if (!p.exec)
+				exit(1);
+			p.status = 1;
+			continue;
+		}
+		/* A connection may be over already, the loop ended. */
+		if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
+		    ev_loop() == -1)
+			fatal("poll");
+		if (p.stopping)
+			break;
+	}
+	plain_free(&p);
+	return (connected ? p.status : 1);
+}
+
+/*
+ * Relay stdin and stdout over fd, a socket already connected (to a UDP or
+ * Unix-domain peer, say), until the session ends; with --reconnect, a
+ * stream socket that was dialled as how says (a Unix-domain path's), and
+ * is dialled again.  Returns the exit status.
+ */
+int
+plain_relay(const struct job *j, int fd, const struct dial_how *how)
+{
+	struct plain	 p;
+	struct netconn	*nc;
+
+	plain_init(&p, j);
+	p.how = how;
+	if ((nc = netconn_new(fd)) == NULL)
+		fatal("session");
+	if (plain_start(&p, nc, NULL) == -1)
+		p.status = 1;
+	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&
+	    ev_loop() == -1)
+		fatal("poll");
+	plain_free(&p);
+	return (p.status);
+}

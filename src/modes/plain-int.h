@@ -1,0 +1,94 @@
+/*
+ * What the files of plain mode share, and nothing else includes: the
+ * connection and the mode's state, the core (plain.c), the client
+ * (plain-client.c) and the programs (plain-exec.c).  They are one module,
+ * which may call itself round in circles (tests/layers.py knows it); the
+ * rest of the program sees plain mode through modes.h only.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#ifndef SC_MODES_H
+#error "modes/plain-int.h comes after modes.h, in plain mode's own files only"
+#endif
+
+#ifndef SC_PLAIN_INT_H
+#define SC_PLAIN_INT_H
+
+struct plain;
+
+/* One connection and what it is wired to. */
+struct conn {
+	struct plain		*p;
+	struct session		*s;	/* NULL once the data has stopped. */
+	struct channel		*tx;	/* local -> network */
+	struct channel		*rx;	/* network -> local */
+	struct child		*child;	/* -e, -c: its program */
+	struct netconn		*nc;	/* the socket, TLS or WebSocket until
+					   the session has them, and a
+					   server's place at the gate */
+	struct telnet		 telnet; /* -t: the answering parser's state */
+	struct net_peer		 peer;	/* The peer's address; len 0: none */
+	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
+	int			 idle_limit; /* the session's idle timer is
+					    --idle-timeout's, not -w's */
+	struct endpoint		*net;	/* --reconnect: the network's */
+	struct redial		*redial; /* --reconnect: made at the first
+					    loss, kept */
+	int			 away;	/* --reconnect: between a loss and
+					   the return */
+	struct ev_timer		 drain;	/* --reconnect: the wait for what
+					   waits to go after the peer's end */
+	int			 drained; /* that wait is over */
+	uint64_t		 greet_end; /* tx's bytes once --on-connect's
+					      text is delivered */
+	TAILQ_ENTRY(conn)	 entry;
+};
+
+struct plain {
+	const struct job	*j;
+	struct exec_cmd		 cmd;	/* -e, -c */
+	int			 exec;	/* cmd is set */
+	TAILQ_HEAD(, conn)	 conns;
+	TAILQ_HEAD(, early)	 early;
+	int			 nconns;
+	struct listener		*l;	/* a stream listener, or NULL */
+	struct peers		*peers;	/* a datagram listener, or NULL */
+	const void		*dgram;	/* -u -l -e: a datagram just read */
+	size_t			 dgramlen; /* Its length while it is new. */
+	struct ev_timer		 quit;	/* -q: the delay before exiting */
+	long long		 quit_ms; /* -q's delay; TIME_NONE once
+					    --quit-after has fired */
+	int			 stopping; /* no more connections: exit */
+	int			 status; /* exit status */
+	const char		*port;	/* A client's port, or NULL (-U) */
+	const struct dial_how	*how;	/* and the way it is dialled */
+	char			*greet;	/* --on-connect's bytes */
+	size_t			 greetlen;
+	struct edit		 ed;	/* --readline: the line typed */
+	int			 rx_midline; /* --readline: the peer's last
+					       line shown is not finished */
+};
+
+/* plain.c */
+void		 conn_done(struct conn *);
+void		 conn_finished(struct session *);
+int		 conn_tune(struct conn *, struct channel *, struct channel *);
+void		 conn_set_idle(struct conn *);
+struct endpoint	*conn_net(struct conn *, struct session *);
+int		 plain_start(struct plain *, struct netconn *,
+		    const struct net_peer *);
+void		 plain_init(struct plain *, const struct job *);
+void		 plain_free(struct plain *);
+
+/* plain-client.c */
+void		 conn_spilled(struct conn *);
+void		 conn_drain_cb(void *);
+int		 conn_lost(struct conn *);
+int		 conn_readline(struct conn *, struct endpoint *);
+
+/* plain-exec.c */
+int		 conn_start_exec(struct conn *, const struct net_peer *);
+void		 plain_admitted(void *, int, const struct net_peer *);
+void		 plain_abandon(void *, int);
+
+#endif /* SC_PLAIN_INT_H */
