@@ -190,6 +190,20 @@ test_server_64mib_both_ways() {
 	assertEquals "sha256 back" "$sent" "$(sed -n 's/^back //p' "$SC_TMP/p.out")"
 }
 
+# A compressed message inflates to megabytes from one packet: what the
+# socket will not announce again is read all the same, every byte of it
+# forwarded, not the first 4 MiB and then nothing until the next packet.
+test_server_forward_inflates_whole_message() {
+	server b -lk 127.0.0.1 0 -e /bin/cat || fail "no echo"
+	bport=$PORT
+	server s -lk --websocket --ws-binary --forward "127.0.0.1:$bport" \
+	    127.0.0.1 0 || fail "no bridge"
+	ws_peer p client zeros "$PORT" 16000000
+	ws_peer_wait
+	assertEquals "client got" "extensions permessage-deflate
+back 16000000" "$(<"$SC_TMP/p.out")"
+}
+
 test_server_forward_bridge() {
 	held_stdin o.fifo 8
 	SERVER_STDIN=$SC_TMP/o.fifo server o -N -l 127.0.0.1 0 8>&- ||

@@ -275,6 +275,19 @@ async def client(kind, port, arg):
             say("sent", hashlib.sha256(data).hexdigest())
             say("back", h.hexdigest())
             await ws.close()
+        elif kind == "zeros":
+            # One message of ARG zero bytes, which deflate makes a few
+            # kilobytes: as much must come back, however it is cut.
+            await ws.send(bytes(int(arg)))
+            n = 0
+            try:
+                while n < int(arg):
+                    n += len(await asyncio.wait_for(ws.recv(), 15))
+            except asyncio.TimeoutError:
+                pass
+            say("extensions", ",".join(e.name for e in ws.extensions))
+            say("back", n)
+            await ws.close()
         elif kind == "big":
             await ws.send(b"y" * int(arg))
             try:

@@ -71,9 +71,25 @@ static int			 ev_nalways;
 static int			*ev_parked;
 static int			 ev_nparked;
 
+/*
+ * Descriptors to report ready in the next round whatever the kernel says
+ * (ev_again()): a reader whose source holds data no poll announces and
+ * that stopped taking it to let the others run.  The generation taken
+ * with each tells a slot that changed since.
+ */
+struct ev_again {
+	int		 fd;
+	int		 events;
+	unsigned short	 gen;
+};
+static struct ev_again		*ev_agains;
+static int			 ev_nagains;
+static int			 ev_agains_size;
+
 static int	ev_backend_grow(int);
 static int	ev_backend_set(int);
 static int	ev_wait(int);
+static int	ev_wait_again(int);
 
 /*
  * Signals are turned into events with a pipe to ourselves: the handler
@@ -267,7 +283,7 @@ ev_wait(int timeout)
 		return (-1);
 	ev_unpark();
 	/* Something is ready already: look, but do not sleep. */
-	if (ev_nalways > 0)
+	if (ev_nalways > 0 || ev_nagains > 0)
 		timeout = 0;
 	if ((n = epoll_wait(ev_epfd, ev_epevs, ev_nfds, timeout)) == -1)
 		return (-1);
@@ -288,7 +304,74 @@ ev_wait(int timeout)
 		f->gen = ev_fds[fd].gen;
 		f->ready = ev_fds[fd].events;
 	}
+	return (ev_wait_again(n));
+}
+
+/*
+ * Add what ev_again() asked for to the n entries of ev_fired: to the
+ * descriptor's entry if it has one, else as an entry of its own (each
+ * descriptor once, so that they fit).  Returns the entries.
+ */
+static int
+ev_wait_again(int n)
+{
+	struct ev_again	*a;
+	int		 i, j;
+
+	for (i = 0; i < ev_nagains; i++) {
+		a = &ev_agains[i];
+		if (a->fd >= ev_nfds || ev_fds[a->fd].gen != a->gen ||
+		    (ev_fds[a->fd].events & a->events) == 0)
+			continue;
+		for (j = 0; j < n && ev_fired[j].fd != a->fd; j++)
+			;
+		if (j == n) {
+			ev_fired[n].fd = a->fd;
+			ev_fired[n].gen = a->gen;
+			ev_fired[n++].ready = 0;
+		}
+		ev_fired[j].ready |= a->events & ev_fds[a->fd].events;
+	}
+	ev_nagains = 0;
 	return (n);
+}
+
+/*
+ * Report fd ready for events in the next round, as if the kernel had:
+ * for a reader that left data its source holds (inflated, decrypted) to
+ * let the others run, and that no poll would announce.  The callback is
+ * not called if fd is no longer watched for them, or watched by another
+ * since.  Returns -1 with errno.
+ */
+int
+ev_again(int fd, int events)
+{
+	struct ev_again	*a;
+	int		 i, n;
+
+	if (fd < 0 || fd >= ev_nfds || (ev_fds[fd].events & events) == 0) {
+		errno = EBADF;
+		return (-1);
+	}
+	for (i = 0; i < ev_nagains; i++) {
+		a = &ev_agains[i];
+		if (a->fd == fd && a->gen == ev_fds[fd].gen) {
+			a->events |= events;
+			return (0);
+		}
+	}
+	if (ev_nagains == ev_agains_size) {
+		n = ev_agains_size ? ev_agains_size * 2 : 8;
+		if ((a = reallocarray(ev_agains, n, sizeof(*a))) == NULL)
+			return (-1);
+		ev_agains = a;
+		ev_agains_size = n;
+	}
+	a = &ev_agains[ev_nagains++];
+	a->fd = fd;
+	a->events = events;
+	a->gen = ev_fds[fd].gen;
+	return (0);
 }
 
 /*

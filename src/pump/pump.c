@@ -814,17 +814,24 @@ channel_pull(struct channel *ch)
 void
 channel_run(struct channel *ch, int readable)
 {
-	int	 rounds = 0;
+	int	 rounds = 0, again;
 
 	if (readable)
 		channel_pull(ch);
 	/* A direct splice has delivered already, if it could. */
 	if (!readable || !ch->fast->direct)
 		channel_push(ch);
-	while (channel_wants_read(ch) && ep_pending(ch->src) && rounds++ < 64) {
+	while (channel_wants_read(ch) && ep_pending(ch->src) &&
+	    rounds++ < CHANNEL_PENDING_ROUNDS) {
 		channel_pull(ch);
 		channel_push(ch);
 	}
+	/*
+	 * Still more, and the bound reached: the rest (a compressed message
+	 * inflates to megabytes, in one packet) is announced for the next
+	 * round, as no poll will announce it; the others run meanwhile.
+	 */
+	again = rounds > CHANNEL_PENDING_ROUNDS;
 	/*
 	 * Through a kernel pipe, a source that just gave data probably has
 	 * more: take it now, a few rounds, rather than after another wait.
@@ -842,6 +849,11 @@ channel_run(struct channel *ch, int readable)
 		channel_push(ch);
 	}
 	channel_update(ch);
+	if (again && channel_wants_read(ch) && ch->src->rfd != -1 &&
+	    ep_pending(ch->src) &&
+	    ev_again(ch->src->rfd, ep_read_events(ch->src)) == -1 &&
+	    errno == ENOMEM)
+		channel_fail(ch, "read", errno);
 }
 
 /*

@@ -159,6 +159,12 @@ enum ch_state {
 /* Batches a channel receives in a row while its socket fills them. */
 #define CHANNEL_BATCH_ROUNDS	8
 
+/*
+ * Reads a channel makes in a row of what its source holds and no poll
+ * announces; then the others run, and the rest is the next round's.
+ */
+#define CHANNEL_PENDING_ROUNDS	64
+
 /* How many observers a channel can have (-o, --hex-dump, -t). */
 #define CH_TAPS_MAX	4
 
