@@ -195,7 +195,10 @@ test_pty_null_modem() {
 	wait_until cmp -s "$SC_TMP/ba" "$SC_TMP/ba.got" ||
 	    fail "B to A: $(cmp "$SC_TMP/ba" "$SC_TMP/ba.got" 2>&1)"
 	assertEquals "one process" "" "$(processes "$nm")"
+	# Not a job of ours (its timeout is): stop() only signals it, so
+	# its exit, links removed, is waited for here.
 	stop "$nm"
+	wait_until gone "$nm" || fail "still running after SIGTERM"
 	assertFalse "links removed" "[ -L '$SC_TMP/ttyA' -o -L '$SC_TMP/ttyB' ]"
 }
 
