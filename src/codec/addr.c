@@ -85,6 +85,8 @@ static const struct {
 	{ "cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
 	{ "cert",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
 	{ "key",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
+					K(ADDR_TLS_L) },
 	{ "proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
 					K(ADDR_WS) | K(ADDR_WSS) },
 	{ "append",	AO_BOOL,	K(ADDR_FILE) },

@@ -255,11 +255,14 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* -x's chain is shared by the sides that take it: kept here. */
 	o->proxy = o->side.proxy;
 	for (i = 0; i < 2; i++) {
-		if (side_parse(&o->pair[i], &o->side, i < argc ? argv[i] :
-		    "-", &cause) == -1)
+		if (side_parse(&o->pair[i], &o->side, i < argc ?
+		    opt_hide_address_secret(argv[i]) : "-", &cause) == -1)
 			fatalx("%s: %s", i < argc ? argv[i] : "-", cause);
 	}
 	o->npair = 2;
+	/* --secret for addresses that speak no TLS would protect nothing. */
+	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
+		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
 	for (i = 0; i < 2; i++) {
 		if (o->pair[i].kind == SIDE_FILE)
 			pair_file(o, i);
