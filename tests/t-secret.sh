@@ -7,9 +7,13 @@
 # comes from the environment, a file or the terminal and is blanked from
 # ps; openssl's s_client and s_server, given --print-psk's key, are
 # either side; nothing of the data is on the wire in the clear; no
-# certificate and no other protocol is taken in the code's place.
+# certificate and no other protocol is taken in the code's place.  And
+# the modes: -lk with a program (none started for a wrong code), --chat
+# on a terminal (the code typed without echo), --broker and --room, and
+# --forward with the code on either side.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+. "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
 sc_require openssl python3
 sc_require_tls
 
@@ -18,8 +22,9 @@ sc_require_tls
 CODE=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK
 OTHER=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
 
-# The line each side says when the codes differ.
+# The line each side says when the codes differ, and a pattern for it.
 WRONG="sockcat: TLS handshake failed: the other side has another code (--secret)"
+WRONG_RE='^sockcat: TLS handshake failed: the other side has another code \(--secret\)$'
 
 # check_code SYMBOLS: the code of 26 symbols, with the check the manual
 # describes, as a second implementation computes it.
@@ -305,6 +310,147 @@ test_refused_where_it_cannot_work() {
 	expect_error "must use --secret with --print-psk" --print-psk
 	expect_error "--secret: neither address speaks TLS (tls:, tls-l:)" \
 	    --secret="$CODE" tcp-l:0 -
+}
+
+# --- The modes ----------------------------------------------------------
+
+# A listener with -k and a program: a right code is served, a wrong one
+# gets one line and starts no program, and the listener goes on.
+test_keep_open_with_a_program() {
+	server srv -lk --secret="$CODE" 127.0.0.1 0 \
+	    -c "echo start >>'$SC_TMP/prog.log'; echo hello; exec cat" ||
+	    fail "no server"
+	echo one | t 15 "$SC" -N --secret="$CODE" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c1.out" 2>"$SC_TMP/c1.err"
+	assertEquals "first: status $(<"$SC_TMP/c1.err")" 0 $?
+	assertEquals "first" "hello
+one" "$(<"$SC_TMP/c1.out")"
+	echo two | t 15 "$SC" -N --secret="$OTHER" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c2.out" 2>"$SC_TMP/c2.err"
+	assertEquals "wrong: status" 1 $?
+	assertEquals "wrong: one line" "$WRONG" "$(<"$SC_TMP/c2.err")"
+	assertEquals "wrong: nothing" "" "$(<"$SC_TMP/c2.out")"
+	wait_for "$SC_TMP/srv.err" "$WRONG_RE" || fail "server said nothing"
+	echo three | t 15 "$SC" -N --secret="$CODE" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c3.out" 2>"$SC_TMP/c3.err"
+	assertEquals "third" "hello
+three" "$(<"$SC_TMP/c3.out")"
+	assertEquals "no program for the wrong code" "start
+start" "$(<"$SC_TMP/prog.log")"
+	assertTrue "the listener goes on" "kill -0 $SERVER_PID"
+	stop "$SERVER_PID"
+}
+
+# --chat, the client on a terminal: a bare --secret asks for the code,
+# which is not echoed; the conversation goes both ways.  With another
+# code the terminal shows one line and the status is 1.
+test_chat_on_a_terminal() {
+	console srv 7
+	server srv --chat -l --secret="$CODE" 127.0.0.1 0 || fail "no server"
+	on_tty ch 'expect:Code \(--secret\): ' "send:$CODE\n" \
+	    'expect:connected to' 'send:hello there\n' \
+	    "fileexpect:$SC_TMP/srv.out:^hello there" 'expect:and back' \
+	    'send::q\n' exit:0 -- \
+	    "$SC" --chat --secret 127.0.0.1 "$PORT" &
+	_ch=$!
+	wait_for "$SC_TMP/srv.out" '^hello there$' || fail "not received"
+	say 7 'and back\n'
+	wait $_ch
+	assertEquals "steps: $(<"$SC_TMP/ch.err")" 0 $?
+	assertNotContains "the code is not echoed" "$(tty_text ch)" "$CODE"
+	stop "$SERVER_PID"
+	hush 7
+	# Another code: one line on the terminal, status 1; the listener
+	# turns the caller away and waits for the next, as for any failed
+	# handshake (an intruder cannot end the chat).
+	console srv2 7
+	server srv -l --chat --secret="$CODE" 127.0.0.1 0 || fail "no server"
+	on_tty cw "exit:1" -- "$SC" --chat --secret="$OTHER" 127.0.0.1 "$PORT"
+	assertEquals "steps: $(<"$SC_TMP/cw.err")" 0 $?
+	assertEquals "one line" "$WRONG" "$(tty_text cw | sed '/^$/d')"
+	assertTrue "turned away" "wait_for '$SC_TMP/srv.err' \
+	    'turned away: TLS handshake failed: the other side has another code'"
+	assertTrue "still waiting" "kill -0 $SERVER_PID"
+	stop "$SERVER_PID"
+}
+
+test_broker_members_share_the_code() {
+	server srv --broker --secret="$CODE" 127.0.0.1 0 </dev/null ||
+	    fail "no server"
+	client c1 7 -N --secret="$CODE" 127.0.0.1 "$PORT"
+	client c2 8 -N --secret="$CODE" 127.0.0.1 "$PORT"
+	wait_lines "$SC_TMP/srv.err" '^TLS peer knows the code' 2 ||
+	    fail "not both in"
+	say 7 'secret one\n'
+	assertTrue "relayed" "wait_for '$SC_TMP/c2.out' '^secret one$'"
+	# Another code: refused; it neither hears nor is heard.
+	client w 9 -N --secret="$OTHER" 127.0.0.1 "$PORT"
+	say 9 'intruder\n'
+	wait_for "$SC_TMP/w.err" "$WRONG_RE" || fail "not refused"
+	say 8 'secret two\n'
+	assertTrue "relayed" "wait_for '$SC_TMP/c1.out' '^secret two$'"
+	assertEquals "the intruder heard nothing" "" "$(<"$SC_TMP/w.out")"
+	assertFalse "nobody heard the intruder" \
+	    "grep -q intruder '$SC_TMP/c1.out' '$SC_TMP/c2.out'"
+}
+
+test_room_members_share_the_code() {
+	server srv --room --secret="$CODE" 127.0.0.1 0 </dev/null ||
+	    fail "no server"
+	client c1 7 -N --secret="$CODE" 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/c1.out" '^<announce> Welcome' || fail "no welcome"
+	client w 9 -N --secret="$OTHER" 127.0.0.1 "$PORT"
+	say 9 'intruder\n'
+	wait_for "$SC_TMP/w.err" "$WRONG_RE" || fail "not refused"
+	client c2 8 -N --secret="$CODE" 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/c2.out" '^<announce> Welcome' || fail "no welcome"
+	say 8 'hello room\n'
+	assertTrue "relayed" \
+	    "wait_for '$SC_TMP/c1.out' '^<user[0-9]*> hello room$'"
+	assertEquals "the intruder heard nothing" "" "$(<"$SC_TMP/w.out")"
+	assertFalse "nobody heard the intruder" \
+	    "grep -q intruder '$SC_TMP/c1.out' '$SC_TMP/c2.out' '$SC_TMP/srv.out'"
+}
+
+# --forward: the code on the listening side (clients with the code, a
+# plain target), and on the target's (tls:...,secret=).
+test_forward_with_the_code_on_either_side() {
+	echo "from target" >"$SC_TMP/tgt.in"
+	server tgt -l 127.0.0.1 0 || fail "no target"
+	server fw -lk --secret="$CODE" 127.0.0.1 0 \
+	    --forward "127.0.0.1:$PORT" || fail "no forwarder"
+	echo "from client" | t 15 "$SC" -N --secret="$CODE" 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	assertFileEquals "$SC_TMP/c.out" "from target"
+	assertFileEquals "$SC_TMP/tgt.out" "from client"
+	stop "$SERVER_PID"
+	# The target has the code, the forwarder's clients are plain.
+	echo "from target" >"$SC_TMP/tgt.in"
+	server tgt -l --secret="$OTHER" 127.0.0.1 0 || fail "no target"
+	server fw -lk 127.0.0.1 0 \
+	    --forward "tls:127.0.0.1:$PORT,secret=$OTHER" || fail "no forwarder"
+	args=$(tr '\0' ' ' </proc/"$(pgrep -P "$SERVER_PID" -x sockcat)"/cmdline)
+	assertNotContains "not in ps" "$args" "$OTHER"
+	echo "from client" | t 15 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	assertFileEquals "$SC_TMP/c.out" "from target"
+	assertFileEquals "$SC_TMP/tgt.out" "from client"
+	assertFalse "not in the log" "grep -qF -- '$OTHER' '$SC_TMP/fw.err'"
+	stop "$SERVER_PID"
+}
+
+# tls-l:...,secret= and tls:...,secret=: an address pair's own code.
+test_address_option() {
+	echo "from server" >"$SC_TMP/srv.in"
+	server srv "tls-l:127.0.0.1:0,secret=$CODE" - || fail "no server"
+	echo "from client" | t 15 "$SC" -N "tls:127.0.0.1:$PORT,secret=$CODE" \
+	    - >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	wait_exit "$SERVER_PID" 15
+	assertFileEquals "$SC_TMP/srv.out" "from client"
+	assertFileEquals "$SC_TMP/c.out" "from server"
 }
 
 sc_run_shunit2

@@ -185,6 +185,25 @@ addr_scheme(enum addr_kind k)
 	return ("?");
 }
 
+/*
+ * Overwrite, in place, the value of every secret= option of the address
+ * text s with '*', its length kept: what is shown of an address (ps(1),
+ * a message) keeps it from view, as a password is kept.
+ */
+void
+addr_hide_secret(char *s)
+{
+	char	*p = s;
+	size_t	 len;
+
+	while ((p = strstr(p, ",secret=")) != NULL) {
+		p += sizeof(",secret=") - 1;
+		len = strcspn(p, ",");
+		memset(p, '*', len);
+		p += len;
+	}
+}
+
 /* The value of a's option name: "1" for a flag; NULL if not given. */
 const char *
 addr_opt(const struct addr *a, const char *name)

@@ -823,19 +823,13 @@ opt_hide_secret(char *s, size_t len)
 char *
 opt_hide_address_secret(char *arg)
 {
-	char	*copy, *p;
-	size_t	 len;
+	char	*copy;
 
-	if ((p = strstr(arg, ",secret=")) == NULL)
+	if (strstr(arg, ",secret=") == NULL)
 		return (arg);
 	if ((copy = strdup(arg)) == NULL)
 		fatal("strdup");
-	for (; p != NULL; p = strstr(p, ",secret=")) {
-		p += sizeof(",secret=") - 1;
-		len = strcspn(p, ",");
-		opt_hide_secret(p, len);
-		p += len;
-	}
+	addr_hide_secret(arg);
 	return (copy);
 }
 

@@ -368,6 +368,8 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
+	/* Parsed: what is shown of the address keeps its code from view. */
+	addr_hide_secret(own->text);
 	sd->text = own->text;
 	sd->own = own;
 	sd->ports = &own->port;
