@@ -16,6 +16,7 @@
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
 sc_require openssl python3
 sc_require_tls
+: "${MANPAGE:=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1}"
 
 # Two drawn codes (their check computed apart from sockcat, below) and
 # the key the first makes, as RFC 5869's HKDF gives it.
@@ -158,6 +159,15 @@ test_listener_draws_a_code_and_shows_the_command() {
 	secret_server --secret 127.0.0.1 0
 	assertNotEquals "a new code" "$line" \
 	    "$(grep '^On the other side, run: ' "$SC_TMP/srv.err")"
+	stop "$SERVER_PID"
+	# A chat's other side chats (the manual's SECURITY example).
+	grep -qxF 'sockcat --chat -l --secret 5000' "$MANPAGE" ||
+	    fail "not in the manual"
+	grep -qxF 'sockcat --chat --secret=CODE host 5000' "$MANPAGE" ||
+	    fail "not in the manual"
+	console srv 7
+	server srv --chat -l --secret 0 || fail "no server"
+	assertTrue "the chat command" "grep -Eqx 'On the other side, run: sockcat --chat --secret=[0-9A-Z-]{34} [^ ]+ $PORT' '$SC_TMP/srv.err'"
 	stop "$SERVER_PID"
 }
 
@@ -451,6 +461,23 @@ test_address_option() {
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "from client"
 	assertFileEquals "$SC_TMP/c.out" "from server"
+}
+
+# The manual's shell done safely (SECURITY), as printed but for the
+# port: the code drawn, shown, and given.
+test_shell_example() {
+	grep -qxF 'sockcat -l --secret 2222 -e /bin/sh' "$MANPAGE" ||
+	    fail "not in the manual"
+	grep -qxF 'sockcat --secret=CODE host 2222' "$MANPAGE" ||
+	    fail "not in the manual"
+	server srv -l --secret 0 -e /bin/sh </dev/null || fail "no server"
+	code=$(sed -n 's/^On the other side, run: sockcat --secret=\([^ ]*\) .*/\1/p' \
+	    "$SC_TMP/srv.err")
+	echo 'echo "hi from $0"' | t 15 "$SC" -N --secret="$code" 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	assertEquals "the shell" "hi from /bin/sh" "$(<"$SC_TMP/c.out")"
+	stop "$SERVER_PID"
 }
 
 sc_run_shunit2
