@@ -480,4 +480,19 @@ test_shell_example() {
 	stop "$SERVER_PID"
 }
 
+# A Unix-domain listener draws a code too, and shows the command with -U.
+test_unix_listener_shows_its_path() {
+	echo "from server" >"$SC_TMP/srv.in"
+	server srv -lU --secret "$SC_TMP/s.sock" || fail "no server"
+	line=$(grep '^On the other side, run: ' "$SC_TMP/srv.err")
+	assertTrue "the command: $line" "[[ '$line' =~ ^On\ the\ other\ side,\ run:\ sockcat\ --secret=[0-9A-Z-]{34}\ -U\ $SC_TMP/s.sock$ ]]"
+	read -ra cmd <<<"${line#On the other side, run: sockcat }"
+	echo "from client" | t 15 "$SC" -N "${cmd[@]}" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	wait_exit "$SERVER_PID" 15
+	assertFileEquals "$SC_TMP/srv.out" "from client"
+	assertFileEquals "$SC_TMP/c.out" "from server"
+}
+
 sc_run_shunit2
