@@ -6,9 +6,11 @@
  * clients do, so that what is measured is the server.  Runs for COUNT
  * connections or SECONDS, whichever is first; prints the rate.  Every
  * answer is checked; the certificate is not (the servers use a
- * throw-away one).
+ * throw-away one).  Given a key in hex, the handshake is TLS 1.3 with it
+ * as an external PSK instead, as sockcat --secret makes one (the key is
+ * sockcat --secret=CODE --print-psk), with a fresh key exchange each time.
  *
- *	tlsrate PORT COUNT SECONDS
+ *	tlsrate PORT COUNT SECONDS [PSK]
  *
  * Build: cc -O2 -o tlsrate tlsrate.c -lssl -lcrypto
  */
@@ -31,6 +33,28 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+/* The PSK given, as bytes. */
+static unsigned char	 psk[64];
+static size_t		 psklen;
+
+/* The client offers the PSK, as a TLS 1.3 session of its own. */
+static int
+use_psk(SSL *ssl, const EVP_MD *md, const unsigned char **id, size_t *idlen,
+    SSL_SESSION **sess)
+{
+	static const unsigned char	 aes128gcm[] = { 0x13, 0x01 };
+
+	(void)md;
+	if ((*sess = SSL_SESSION_new()) == NULL ||
+	    !SSL_SESSION_set1_master_key(*sess, psk, psklen) ||
+	    !SSL_SESSION_set_cipher(*sess, SSL_CIPHER_find(ssl, aes128gcm)) ||
+	    !SSL_SESSION_set_protocol_version(*sess, TLS1_3_VERSION))
+		return (0);
+	*id = (const unsigned char *)"sockcat";
+	*idlen = 7;
+	return (1);
+}
+
 static double
 now(void)
 {
@@ -52,8 +76,15 @@ main(int argc, char **argv)
 	size_t			 got;
 	int			 i, count, s, n, one = 1;
 
-	if (argc != 4)
-		errx(1, "usage: tlsrate port count seconds");
+	if (argc != 4 && argc != 5)
+		errx(1, "usage: tlsrate port count seconds [psk]");
+	for (i = 0; argc == 5 && argv[4][2 * i] != '\0'; i++) {
+		if (i == sizeof(psk) ||
+		    sscanf(argv[4] + 2 * i, "%2hhx", &psk[i]) != 1)
+			errx(1, "psk: hex digits, at most %zu bytes",
+			    sizeof(psk));
+		psklen++;
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(atoi(argv[1]));
@@ -68,6 +99,10 @@ main(int argc, char **argv)
 	 */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (psklen > 0) {
+		SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+		SSL_CTX_set_psk_use_session_callback(ctx, use_psk);
+	}
 
 	start = now();
 	for (i = 0; i < count && now() - start < limit; i++) {

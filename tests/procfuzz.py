@@ -64,13 +64,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, 'procfuzz')
 WS_KEY = b'dGhlIHNhbXBsZSBub25jZQ=='
 
+# The code of the --secret modes: tests/procfuzz/tls-sockcat-secret.bin
+# is a session of sockcat's client with it, so that its ClientHello has
+# a binder that verifies before it is mutated.
+SECRET_CODE = '8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK'
+
 # The modes: name, arguments before the address, the corpus families fed
 # to it most, how a proper client is checked, and its transport.
 # "echo" checks that a line comes back, "out" that it reaches the
 # server's standard output; "socks5" and "connect" go through the proxy
 # to the echo server; "ws-" first upgrades the connection; "http-get"
 # fetches a file of --ws-static; "udp-echo" and "dtls-echo" a datagram
-# back; "reconnect" a line each way on the client's next connection
+# back; "secret-echo" a line back to sockcat's own --secret client (the
+# fuzzing connections speak no TLS of their own: Python's has no TLS 1.3
+# external PSK); "reconnect" a line each way on the client's next connection
 # ("reconnect-ws" over a WebSocket); "link-echo" a line back through a
 # pseudo-terminal.  {echo}, {uecho}, {wsecho} and {tlsecho} are the ports
 # of local echo servers over TCP, UDP, WebSocket and TLS (the far sides of
@@ -112,6 +119,11 @@ MODES = [
      ['socks5', 'tls'], 'socks5', 'tls'),
     ('ssl-ws-exec', ['-lk', '--ssl', '--websocket', '-e', '/bin/cat'],
      ['ws', 'tls'], 'ws-echo', 'tls'),
+    ('secret-exec', ['-lk', '--secret=' + SECRET_CODE, '-e', '/bin/cat'],
+     ['tls', 'line', 'http'], 'secret-echo', 'tcp'),
+    ('secret-forward', ['-lk', '--secret=' + SECRET_CODE, '--forward',
+                        '127.0.0.1:{echo}'], ['tls', 'line'], 'secret-echo',
+     'tcp'),
     ('udp', ['-u', '-lk'], ['line', 'chat', 'room'], 'out', 'udp'),
     ('ws-static', ['-lk', '--websocket', '--ws-static', '{dir}/www'],
      ['static', 'http', 'ws'], 'http-get', 'tcp'),
@@ -1088,6 +1100,15 @@ class Fuzzer:
                 return None
             finally:
                 s.close()
+        if self.check == 'secret-echo':
+            p = subprocess.run(
+                [self.opts.sockcat, '--secret=' + SECRET_CODE, '-N', '-q', '5',
+                 '-w', '15', '127.0.0.1', str(self.port)], input=line,
+                capture_output=True, timeout=30, env=self.env('client'))
+            if marker not in p.stdout:
+                return '--secret client got no echo (status %d: %r)' % (
+                    p.returncode, p.stderr[-200:])
+            return None
         if self.check == 'dtls-echo':
             p = subprocess.run(
                 [self.opts.sockcat, '-u', '--ssl', '-W', '1', '-w', '15',

@@ -44,6 +44,8 @@ sockcat -zv localhost 7999-8001 2>&1 | grep succeeded
 printf '"'"'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from sockcat\n'"'"' |
 printf '"'"'GET / HTTP/1.0\nHost: localhost\n\n'"'"' | sockcat -C localhost 8080
 sockcat -lk 5140 | grep --line-buffered ERROR >> errors.log  # a log sink
+sockcat -l --secret 9000 | tar xf -
+tar cf - dir | sockcat -N --secret=CODE host 9000
 tar cf - dir | sockcat -N host 9000     # send a directory ...
 sockcat -l 9000 | tar xf -              # ... and receive it
 mkfifo reply; sockcat -l -N 8080 < reply | sockcat -N host 80 > reply  # a relay
@@ -147,6 +149,28 @@ test_send_a_directory_readme() {
 test_send_a_directory_manual() {
 	send_dir 'sockcat -l 9000 | tar xf -' \
 	    'tar cf - dir | sockcat -N host 9000'
+}
+
+# The SECURITY section's: the listener draws the code and says the
+# command the other side runs; the client's CODE is that code.
+test_send_a_directory_with_the_code() {
+	ex_l='sockcat -l --secret 9000 | tar xf -'
+	ex_c='tar cf - dir | sockcat -N --secret=CODE host 9000'
+	in_docs "$ex_l"
+	in_docs "$ex_c"
+	mkdir -p "$SC_TMP/src/dir/sub" "$SC_TMP/dst"
+	echo one >"$SC_TMP/src/dir/a"
+	head -c 100000 /dev/urandom >"$SC_TMP/src/dir/sub/b"
+	listen srv 9000 "cd dst && $ex_l" || fail "no server"
+	code=$(sed -n 's/^On the other side, run: sockcat --secret=\([^ ]*\) .*/\1/p' \
+	    "$SC_TMP/srv.err")
+	assertNotNull "a code drawn: $(<"$SC_TMP/srv.err")" "$code"
+	connect 9000 "cd src && ${ex_c/CODE/$code}"
+	assertEquals "client status" 0 $?
+	wait_exit "$LPID" 20
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "the same tree" "" \
+	    "$(diff -r "$SC_TMP/src/dir" "$SC_TMP/dst/dir")"
 }
 
 test_send_a_directory_with_progress() {

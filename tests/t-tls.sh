@@ -41,6 +41,21 @@ TLS cipher: TLS_"
 	assertContains "$(<"$SC_TMP/srv.err")" "TLS peer sent no certificate"
 }
 
+# A Unix-domain socket: the client speaks TLS too (it once sent its
+# data in the clear, and the server's handshake failed on it).
+test_unix_domain_socket_both_ways() {
+	printf 'from server\n' >"$SC_TMP/srv.in"
+	server srv --ssl -lU "$SC_TMP/s.sock" || fail "no server"
+	echo "from client" | t 20 "$SC" -v -N --ssl -U "$SC_TMP/s.sock" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "from client"
+	assertFileEquals "$SC_TMP/c.out" "from server"
+	assertContains "$(<"$SC_TMP/c.err")" "TLS protocol: TLSv1.3"
+}
+
 test_sockcat_server_to_client() {
 	printf 'from server\n' >"$SC_TMP/srv.in"
 	server srv -N --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \

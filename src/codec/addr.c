@@ -85,6 +85,8 @@ static const struct {
 	{ "cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
 	{ "cert",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
 	{ "key",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
+					K(ADDR_TLS_L) },
 	{ "proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
 					K(ADDR_WS) | K(ADDR_WSS) },
 	{ "append",	AO_BOOL,	K(ADDR_FILE) },
@@ -181,6 +183,25 @@ addr_scheme(enum addr_kind k)
 			return (addr_kinds[i].scheme);
 	}
 	return ("?");
+}
+
+/*
+ * Overwrite, in place, the value of every secret= option of the address
+ * text s with '*', its length kept: what is shown of an address (ps(1),
+ * a message) keeps it from view, as a password is kept.
+ */
+void
+addr_hide_secret(char *s)
+{
+	char	*p = s;
+	size_t	 len;
+
+	while ((p = strstr(p, ",secret=")) != NULL) {
+		p += sizeof(",secret=") - 1;
+		len = strcspn(p, ",");
+		memset(p, '*', len);
+		p += len;
+	}
 }
 
 /* The value of a's option name: "1" for a flag; NULL if not given. */

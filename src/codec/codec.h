@@ -510,6 +510,15 @@ int		 room_name_reserved(const unsigned char *, size_t);
 enum room_cmd	 room_parse(const unsigned char *, size_t,
 		    const unsigned char **, size_t *);
 
+/* secret.c */
+#define SECRET_SYMBOLS		26	/* a drawn code's random symbols:
+					   130 bits, and two of check */
+#define SECRET_TEXT_MAX		40	/* a drawn code as shown, and NUL */
+#define SECRET_LOOKS_MIN	24	/* symbols that make text a code */
+#define SECRET_LOOKS_MAX	32
+void		 secret_draw(char *);
+int		 secret_parse(const char *, char *);
+
 /* addr.c */
 #define ADDR_MAX		4096	/* an address, as text */
 #define ADDR_OPTS_MAX		8	/* options of one address */
@@ -569,6 +578,7 @@ struct addr {
 int		 addr_is(const char *);
 int		 addr_looks(const char *);
 const char	*addr_scheme(enum addr_kind);
+void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);
 int		 addr_parse(const char *, struct addr *, const char **);
 #ifdef SC_DEBUG

@@ -528,6 +528,16 @@ static const struct conflict {
 	{ .all = "--chat -d", .msg = "cannot use -d and --chat" },
 	{ .all = "--chat -U", .msg = "cannot use -U and --chat" },
 	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
+	/* The code, found and checked: a slip is said before anything runs. */
+	{ .step = secret_find },
+	{ .all = "--secret",
+	  .any = "--ssl-cert --ssl-key --ssl-verify --ssl-pin --ssl-trustfile "
+	  "--ssl-ciphers",
+	  .msg = "--secret uses no certificate: cannot use it with "
+	  "--ssl-cert, --ssl-key, --ssl-verify, --ssl-pin, --ssl-trustfile "
+	  "or --ssl-ciphers" },
+	{ .all = "--secret -u", .msg = "--secret over UDP needs DTLS 1.3, "
+	  "which this OpenSSL does not have" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
 	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
 	{ .all = "--ssl -u", .any = "--forward --broker --room",

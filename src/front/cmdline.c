@@ -632,6 +632,9 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	free(longopts);
 	shortopts = NULL;
 	longopts = NULL;
+	/* --print-psk needs the code alone, no address. */
+	if (o->print_psk)
+		secret_print_psk(&cl);
 	/* The many-client servers listen. */
 	if (o->broker || o->room)
 		o->side.listen = 1;

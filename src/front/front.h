@@ -52,6 +52,7 @@ struct options {
 	int		 append_output;	/* --append-output */
 	struct runtime	*run;		/* what changes: not configuration */
 	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
+	int		 print_psk;	/* --print-psk */
 	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
 	int		 npair;
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
@@ -97,6 +98,7 @@ struct cmdline {
 	int		 listen_fd;	/* --listen-fd was given */
 	int		 proxy_own;	/* --proxy or a proxy URL: no nc -x */
 	int		 pair;		/* ADDRESS ADDRESS: sockcat's own form */
+	int		 secret_bare;	/* --secret without its code */
 	enum {
 		CL_RUN,
 		CL_HELP,		/* -h: the usage, then exit */
@@ -188,6 +190,7 @@ void		 opt_defaults(struct options *);
 int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
 void		 opt_hide_secret(char *, size_t);
+char		*opt_hide_address_secret(char *);
 void		 opt_credentials(struct cmdline *, char *);
 
 /* cmdline-check.c */
@@ -196,6 +199,10 @@ int		 conflicts_valid(void);
 void		 excludes(const struct optdef *);
 void		 cmdline_dump_modes(void);
 void		 proxy_hops_free(struct proxy_conf *);
+
+/* secret.c */
+void		 secret_find(struct cmdline *);
+__dead void	 secret_print_psk(struct cmdline *);
 
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);

@@ -122,6 +122,13 @@ main(int argc, char **argv)
 
 	status = mode_run(&o);
 	stats_end();
+	/*
+	 * The TLS context of the side served: the command line's, or a copy
+	 * of a pair's side made before it (which then has none).
+	 */
+	if (o.npair == 0 || (o.side.tls.ctx != o.pair[0].tls.ctx &&
+	    o.side.tls.ctx != o.pair[1].tls.ctx))
+		tls_ctx_free(o.side.tls.ctx);
 	/* An address pair's sides own what they point to. */
 	if (o.npair > 0) {
 		side_free(&o.pair[0]);

@@ -58,7 +58,7 @@ is_unix_server(const struct options *o)
 static __startup int
 is_unix_client(const struct options *o)
 {
-	return (o->side.sock.family == AF_UNIX);
+	return (o->side.sock.family == AF_UNIX && !o->side.tls.on);
 }
 
 static __startup int

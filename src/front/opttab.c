@@ -61,6 +61,9 @@ static void	opt_keepalive(struct cmdline *, const struct optdef *,
 static void	opt_reconnect(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
+static void	opt_secret(struct cmdline *, const struct optdef *, char *);
+static void	opt_secret_file(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_forward(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward_file(struct cmdline *, const struct optdef *,
 		    char *);
@@ -333,20 +336,24 @@ static const struct optdef optdefs[] = {
 	  .help = "TLS (every --ssl-* option implies it)" },
 	{ .name = "ssl-cert", .arg = "FILE", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.cert), .also = OPTA_SSL,
-	  .comp = OPTC_FILE,
+	  .comp = OPTC_FILE, .line = "PEM certificate and key (-l makes one)",
 	  .help = "PEM certificate (a listener makes one if none)" },
 	{ .name = "ssl-key", .arg = "FILE", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.key), .also = OPTA_SSL,
-	  .comp = OPTC_FILE, .help = "PEM private key of --ssl-cert" },
+	  .comp = OPTC_FILE, .joins = 1,
+	  .help = "PEM private key of --ssl-cert" },
 	{ .name = "ssl-verify", .group = OPTG_PROXY,
 	  .kind = OPTK_FLAG, FIELD(side.tls.verify), .also = OPTA_SSL,
+	  .line = "verify the peer (against FILE's CAs)",
 	  .help = "verify the peer's certificate and name" },
-	{ .name = "ssl-pin", .arg = "SHA256", .group = OPTG_PROXY,
-	  .set = opt_ssl_pin, .also = OPTA_SSL, .repeat = 1,
-	  .help = "accept only this certificate or key fingerprint" },
 	{ .name = "ssl-trustfile", .arg = "FILE", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.trustfile), .also = OPTA_SSL,
-	  .comp = OPTC_FILE, .help = "PEM certificates to trust" },
+	  .comp = OPTC_FILE, .joins = 1,
+	  .help = "PEM certificates to trust" },
+	{ .name = "ssl-pin", .arg = "SHA256", .group = OPTG_PROXY,
+	  .set = opt_ssl_pin, FIELD(side.tls.npins), .also = OPTA_SSL,
+	  .repeat = 1,
+	  .help = "accept only this certificate or key fingerprint" },
 	{ .name = "ssl-ciphers", .arg = "LIST", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.ciphers), .also = OPTA_SSL,
 	  .help = "OpenSSL cipher list" },
@@ -356,6 +363,17 @@ static const struct optdef optdefs[] = {
 	{ .name = "ssl-alpn", .arg = "LIST", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.alpn), .also = OPTA_SSL,
 	  .help = "ALPN protocols, comma-separated" },
+	{ .name = "secret", .arg = "CODE", .has_arg = optional_argument,
+	  .group = OPTG_PROXY, .set = opt_secret, FIELD(side.tls.secret),
+	  .also = OPTA_SSL, .line = "TLS 1.3 keyed by a code",
+	  .help = "TLS 1.3 keyed by a shared code, no certificate" },
+	{ .name = "secret-file", .arg = "FILE", .group = OPTG_PROXY,
+	  .set = opt_secret_file, FIELD(side.tls.secret), .also = OPTA_SSL,
+	  .comp = OPTC_FILE, .joins = 1,
+	  .help = "--secret's code, read from FILE" },
+	{ .name = "print-psk", .group = OPTG_PROXY, .kind = OPTK_FLAG,
+	  FIELD(print_psk),
+	  .help = "print the key --secret makes (openssl's -psk), exit" },
 	{ .name = "forward-ssl", .group = OPTG_PROXY,
 	  .kind = OPTK_FLAG, FIELD(fwd.tls.on),
 	  .help = "TLS to the --forward target (as do the next three)" },
@@ -798,6 +816,24 @@ opt_hide_secret(char *s, size_t len)
 }
 
 /*
+ * An address given on the command line (arg, argv's own memory) whose
+ * secret= option is blanked there, as --secret's code is: returns a copy
+ * to read it from, or arg itself when it has none.
+ */
+char *
+opt_hide_address_secret(char *arg)
+{
+	char	*copy;
+
+	if (strstr(arg, ",secret=") == NULL)
+		return (arg);
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	addr_hide_secret(arg);
+	return (copy);
+}
+
+/*
  * The proxy credentials are s, "user:pass" or "user" (the password then
  * asked for on the terminal), which is kept and cut in two in place.
  */
@@ -1036,6 +1072,58 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 	memcpy(o->side.tls.pins[o->side.tls.npins++], pin, sizeof(pin));
 }
 
+/*
+ * --secret[=CODE]: the code, copied and blanked in argv as a password is
+ * (opt_hide_secret()); without one, step_secret() finds it.  Until then
+ * the field holds "", which says the option is in effect.
+ */
+static void
+opt_secret(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	static char	*copy;
+
+	(void)d;
+	if (copy != NULL) {
+		explicit_bzero(copy, strlen(copy));
+		free(copy);
+		copy = NULL;
+	}
+	cl->secret_bare = arg == NULL;
+	if (arg == NULL) {
+		cl->o->side.tls.secret = "";
+		return;
+	}
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	opt_hide_secret(arg, strlen(arg));
+	cl->o->side.tls.secret = copy;
+}
+
+/* --secret-file: the code is the file's first line. */
+static void
+opt_secret_file(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	static char	*line;
+	size_t		 size = 0;
+	ssize_t		 n;
+	FILE		*f;
+
+	(void)d;
+	if ((f = fopen(arg, "r")) == NULL)
+		fatal("--secret-file %s", arg);
+	if (line != NULL)
+		explicit_bzero(line, strlen(line));
+	if ((n = getline(&line, &size, f)) == -1) {
+		if (ferror(f))
+			fatal("--secret-file %s", arg);
+		fatalx("--secret-file %s: the file is empty", arg);
+	}
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	cl->secret_bare = 0;
+	cl->o->side.tls.secret = line;
+}
+
 /* --forward: one more target, in order. */
 static void
 opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -1050,7 +1138,7 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (o->fwd.lines != NULL && (o->fwd.lines = recallocarray(o->fwd.lines,
 	    o->fwd.n, o->fwd.n + 1, sizeof(*o->fwd.lines))) == NULL)
 		fatal("recallocarray");
-	o->fwd.targets[o->fwd.n++] = arg;
+	o->fwd.targets[o->fwd.n++] = opt_hide_address_secret(arg);
 }
 
 /*

@@ -244,7 +244,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	struct options	*o = cl->o;
 	struct side	*a = &o->pair[0], *b = &o->pair[1], *t;
 	char		*cause;
-	int		 i;
+	int		 i, rc;
 
 	if (o->side.listen || o->side.sock.family == AF_UNIX ||
 	    o->side.sock.socktype == SOCK_DGRAM || o->side.sock.vsock ||
@@ -255,11 +255,18 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* -x's chain is shared by the sides that take it: kept here. */
 	o->proxy = o->side.proxy;
 	for (i = 0; i < 2; i++) {
-		if (side_parse(&o->pair[i], &o->side, i < argc ? argv[i] :
-		    "-", &cause) == -1)
+		rc = side_parse(&o->pair[i], &o->side, i < argc ? argv[i] :
+		    "-", &cause);
+		/* Read (the side has its copy): argv keeps no code for ps. */
+		if (i < argc)
+			addr_hide_secret(argv[i]);
+		if (rc == -1)
 			fatalx("%s: %s", i < argc ? argv[i] : "-", cause);
 	}
 	o->npair = 2;
+	/* --secret for addresses that speak no TLS would protect nothing. */
+	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
+		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
 	for (i = 0; i < 2; i++) {
 		if (o->pair[i].kind == SIDE_FILE)
 			pair_file(o, i);

@@ -75,6 +75,11 @@ struct tls_conf {
 	const char	*alpn;		/* --ssl-alpn: "h2,http/1.1" */
 	unsigned char	(*pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
 	size_t		 npins;
+	const char	*secret;	/* --secret: a drawn code's symbols,
+					   or a code of the user's; NULL */
+	int		 secret_own;	/* the user's: scrypt first */
+	const char	*secret_peer;	/* a code drawn here: the command the
+					   other side runs, less host, port */
 	struct tls_ctx	*ctx;		/* made from the rest at start-up */
 };
 
@@ -149,6 +154,11 @@ struct tls_ctx	*tls_ctx_new(const struct tls_conf *, int, char **);
 int		 tls_ctx_reload(struct tls_ctx *, char **);
 void		 tls_ctx_free(struct tls_ctx *);
 int		 tls_check_peer(const struct tls_conf *, struct tls *,
+		    char **);
+/* --secret: the TLS 1.3 key its code makes, and the name it is sent by. */
+#define TLS_PSK_LEN		32
+#define TLS_PSK_IDENTITY	"sockcat"
+int		 tls_secret_key(const struct tls_conf *, unsigned char *,
 		    char **);
 
 /* tlsconn.c */

@@ -49,6 +49,16 @@
 	F(EVP_PKEY_Q_keygen) \
 	F(EVP_PKEY_free) \
 	F(EVP_sha256) \
+	F(EVP_PBE_scrypt) \
+	F(SSL_CIPHER_find) \
+	F(SSL_CTX_set_ciphersuites) \
+	F(SSL_CTX_set_num_tickets) \
+	F(SSL_CTX_set_psk_find_session_callback) \
+	F(SSL_CTX_set_psk_use_session_callback) \
+	F(SSL_SESSION_new) \
+	F(SSL_SESSION_set1_master_key) \
+	F(SSL_SESSION_set_cipher) \
+	F(SSL_SESSION_set_protocol_version) \
 	F(SSL_CIPHER_get_name) \
 	F(SSL_CTX_check_private_key) \
 	F(SSL_CTX_ctrl) \
@@ -146,6 +156,16 @@ extern struct tls_functions	 tls_fn;
 #define EVP_PKEY_Q_keygen (tls_fn.p_EVP_PKEY_Q_keygen)
 #define EVP_PKEY_free (tls_fn.p_EVP_PKEY_free)
 #define EVP_sha256 (tls_fn.p_EVP_sha256)
+#define EVP_PBE_scrypt (tls_fn.p_EVP_PBE_scrypt)
+#define SSL_CIPHER_find (tls_fn.p_SSL_CIPHER_find)
+#define SSL_CTX_set_ciphersuites (tls_fn.p_SSL_CTX_set_ciphersuites)
+#define SSL_CTX_set_num_tickets (tls_fn.p_SSL_CTX_set_num_tickets)
+#define SSL_CTX_set_psk_find_session_callback (tls_fn.p_SSL_CTX_set_psk_find_session_callback)
+#define SSL_CTX_set_psk_use_session_callback (tls_fn.p_SSL_CTX_set_psk_use_session_callback)
+#define SSL_SESSION_new (tls_fn.p_SSL_SESSION_new)
+#define SSL_SESSION_set1_master_key (tls_fn.p_SSL_SESSION_set1_master_key)
+#define SSL_SESSION_set_cipher (tls_fn.p_SSL_SESSION_set_cipher)
+#define SSL_SESSION_set_protocol_version (tls_fn.p_SSL_SESSION_set_protocol_version)
 #define SSL_CIPHER_get_name (tls_fn.p_SSL_CIPHER_get_name)
 #define SSL_CTX_check_private_key (tls_fn.p_SSL_CTX_check_private_key)
 #define SSL_CTX_ctrl (tls_fn.p_SSL_CTX_ctrl)
@@ -233,6 +253,7 @@ struct tls_ctx {
 	unsigned char		 alpn[256];	/* --ssl-alpn, wire format */
 	size_t			 alpn_len;
 	SSL_SESSION		*session;	/* a client's last, to resume */
+	unsigned char		 psk[TLS_PSK_LEN]; /* --secret's key */
 };
 
 /* tls.c */

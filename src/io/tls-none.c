@@ -41,6 +41,16 @@ tls_ctx_free(struct tls_ctx *tc)
 	(void)tc;
 }
 
+int
+tls_secret_key(const struct tls_conf *conf, unsigned char *key,
+    char **cause)
+{
+	(void)conf;
+	(void)key;
+	log_cause(cause, "TLS support was not built in");
+	return (-1);
+}
+
 struct tls_hs *
 tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)

@@ -318,6 +318,173 @@ dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
 	return (0);
 }
 
+/*
+ * --secret's labels: fixed, so that any two sockcats given one code make
+ * one key, and a key made for something else never is this one.
+ */
+#define TLS_SECRET_SALT		"sockcat --secret v1"
+#define TLS_SECRET_INFO		"sockcat TLS 1.3 external PSK"
+/*
+ * A code of the user's own may be guessed offline from one ClientHello
+ * (its binder is a MAC under the key): each guess costs scrypt's 32 MiB
+ * and about a tenth of a second first.  A drawn code, 130 random bits,
+ * needs no such help.
+ */
+#define TLS_SCRYPT_N		(1 << 15)
+#define TLS_SCRYPT_R		8
+#define TLS_SCRYPT_P		1
+#define TLS_SCRYPT_MAXMEM	(64 * 1024 * 1024)
+/*
+ * The key is a session of SHA-256's: only the suites of that hash can
+ * use it, so no other is offered.
+ */
+#define TLS_SECRET_SUITES	"TLS_AES_128_GCM_SHA256:" \
+				"TLS_CHACHA20_POLY1305_SHA256"
+
+/*
+ * The TLS 1.3 key (TLS_PSK_LEN bytes) that c's --secret makes: HKDF (RFC
+ * 5869) with SHA-256 of the code, after scrypt for a code of the user's.
+ * Returns 0, or -1 with *cause set.
+ */
+int
+tls_secret_key(const struct tls_conf *c, unsigned char *key, char **cause)
+{
+	unsigned char		 ikm[TLS_PSK_LEN], prk[EVP_MAX_MD_SIZE];
+	unsigned char		 okm[EVP_MAX_MD_SIZE];
+	unsigned char		 info[sizeof(TLS_SECRET_INFO)];
+	const unsigned char	*in = (const unsigned char *)c->secret;
+	size_t			 inlen = strlen(c->secret);
+	unsigned int		 len, prklen;
+	int			 rv = -1;
+
+	*cause = NULL;
+	if (tls_load(cause) == -1)
+		return (-1);
+	if (c->secret_own) {
+		if (EVP_PBE_scrypt(c->secret, inlen,
+		    (const unsigned char *)TLS_SECRET_SALT,
+		    sizeof(TLS_SECRET_SALT) - 1, TLS_SCRYPT_N, TLS_SCRYPT_R,
+		    TLS_SCRYPT_P, TLS_SCRYPT_MAXMEM, ikm, sizeof(ikm)) != 1)
+			goto out;
+		in = ikm;
+		inlen = sizeof(ikm);
+	}
+	/* Extract, then expand's first block: the whole key. */
+	len = sizeof(prk);
+	if (HMAC(EVP_sha256(), TLS_SECRET_SALT, sizeof(TLS_SECRET_SALT) - 1,
+	    in, inlen, prk, &len) == NULL || len < TLS_PSK_LEN)
+		goto out;
+	memcpy(info, TLS_SECRET_INFO, sizeof(info) - 1);
+	info[sizeof(info) - 1] = 0x01;
+	prklen = len;
+	len = sizeof(okm);
+	if (HMAC(EVP_sha256(), prk, prklen, info, sizeof(info), okm,
+	    &len) == NULL || len < TLS_PSK_LEN)
+		goto out;
+	memcpy(key, okm, TLS_PSK_LEN);
+	rv = 0;
+out:
+	if (rv == -1)
+		log_cause(cause, "--secret: cannot make the key: %s",
+		    tls_error());
+	explicit_bzero(ikm, sizeof(ikm));
+	explicit_bzero(prk, sizeof(prk));
+	explicit_bzero(okm, sizeof(okm));
+	return (rv);
+}
+
+/*
+ * The session that stands for --secret's key on ssl: TLS 1.3, of the
+ * suite TLS_AES_128_GCM_SHA256 (whose hash the key is for), as RFC 8446
+ * has an external PSK.  Returns NULL if it cannot be made.
+ */
+static SSL_SESSION *
+tls_psk_session(SSL *ssl)
+{
+	static const unsigned char	 aes128gcm[] = { 0x13, 0x01 };
+	const SSL_CIPHER		*cipher;
+	struct tls_ctx			*tc;
+	SSL_SESSION			*sess;
+
+	if ((tc = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), 0)) == NULL ||
+	    (cipher = SSL_CIPHER_find(ssl, aes128gcm)) == NULL ||
+	    (sess = SSL_SESSION_new()) == NULL)
+		return (NULL);
+	if (SSL_SESSION_set1_master_key(sess, tc->psk, TLS_PSK_LEN) != 1 ||
+	    SSL_SESSION_set_cipher(sess, cipher) != 1 ||
+	    SSL_SESSION_set_protocol_version(sess, TLS1_3_VERSION) != 1) {
+		SSL_SESSION_free(sess);
+		return (NULL);
+	}
+	return (sess);
+}
+
+/* A client offers the key, under its one name. */
+static int
+tls_psk_use(SSL *ssl, const EVP_MD *md, const unsigned char **id,
+    size_t *idlen, SSL_SESSION **sess)
+{
+	(void)md;
+	if ((*sess = tls_psk_session(ssl)) == NULL)
+		return (0);
+	*id = (const unsigned char *)TLS_PSK_IDENTITY;
+	*idlen = sizeof(TLS_PSK_IDENTITY) - 1;
+	return (1);
+}
+
+/*
+ * A server has one key, whatever name the client gives it (the name is
+ * no secret; openssl s_client sends its own): a client without the key
+ * fails the binder's check, before any data.
+ */
+static int
+tls_psk_find(SSL *ssl, const unsigned char *id, size_t idlen,
+    SSL_SESSION **sess)
+{
+	(void)id;
+	(void)idlen;
+	return ((*sess = tls_psk_session(ssl)) != NULL);
+}
+
+/*
+ * With --secret, a client takes no certificate: a server that shows one
+ * has not used the code, and is refused before any data.
+ */
+static int
+tls_refuse_cert(int ok, X509_STORE_CTX *ctx)
+{
+	(void)ok;
+	(void)ctx;
+	return (0);
+}
+
+/*
+ * Set ctx up for --secret: TLS 1.3 alone, the key on both sides, no
+ * certificate, no tickets, and the key exchange of psk_dhe_ke only
+ * (OpenSSL's own unless SSL_OP_ALLOW_NO_DHE_KEX), so that the code alone
+ * never decrypts a recording.  Returns 0, or -1 with *cause set.
+ */
+static int
+tls_ctx_fill_secret(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
+{
+	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_num_tickets(ctx, 0);
+	if (SSL_CTX_set_ciphersuites(ctx, TLS_SECRET_SUITES) != 1) {
+		log_cause(cause, "TLS: %s", tls_error());
+		return (-1);
+	}
+	SSL_CTX_set_ex_data(ctx, 0, tc);
+	if (tc->flags & TLS_SERVER)
+		SSL_CTX_set_psk_find_session_callback(ctx, tls_psk_find);
+	else {
+		SSL_CTX_set_psk_use_session_callback(ctx, tls_psk_use);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, tls_refuse_cert);
+	}
+	return (0);
+}
+
 static int	tls_ctx_fill(struct tls_ctx *, SSL_CTX *, char **);
 
 /*
@@ -368,7 +535,7 @@ tls_ctx_make(struct tls_ctx *tc, char **cause)
 	 * kept is the one server's.  A server's cache and tickets are
 	 * OpenSSL's own, on by default.
 	 */
-	if (!server && !(tc->flags & TLS_DGRAM)) {
+	if (!server && !(tc->flags & TLS_DGRAM) && tc->conf->secret == NULL) {
 		SSL_CTX_set_ex_data(ctx, 0, tc);
 		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
 		    SSL_SESS_CACHE_NO_INTERNAL_STORE);
@@ -396,7 +563,15 @@ tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
 	}
 	tc->conf = conf;
 	tc->flags = flags;
-	if ((tc->ctx = tls_ctx_make(tc, cause)) == NULL) {
+	if (conf->secret != NULL && (flags & TLS_DGRAM)) {
+		log_cause(cause, "--secret over UDP needs DTLS 1.3, which "
+		    "this OpenSSL does not have");
+		free(tc);
+		return (NULL);
+	}
+	if ((conf->secret != NULL && tls_secret_key(conf, tc->psk,
+	    cause) == -1) || (tc->ctx = tls_ctx_make(tc, cause)) == NULL) {
+		explicit_bzero(tc->psk, sizeof(tc->psk));
 		free(tc);
 		return (NULL);
 	}
@@ -412,6 +587,7 @@ tls_ctx_free(struct tls_ctx *tc)
 	if (tc->session != NULL)
 		SSL_SESSION_free(tc->session);
 	SSL_CTX_free(tc->ctx);
+	explicit_bzero(tc->psk, sizeof(tc->psk));
 	free(tc);
 }
 
@@ -474,7 +650,10 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 		log_cause(cause, "invalid cipher list: %s", c->ciphers);
 		return (-1);
 	}
-	if (c->cert != NULL) {
+	if (c->secret != NULL) {
+		if (tls_ctx_fill_secret(tc, ctx, cause) == -1)
+			return (-1);
+	} else if (c->cert != NULL) {
 		/* Without --ssl-key, the key is in the certificate's file. */
 		key = c->key != NULL ? c->key : c->cert;
 		ERR_clear_error();
@@ -497,7 +676,7 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 		return (-1);
 	} else if (server && tls_self_signed(ctx, cause) == -1)
 		return (-1);
-	if (c->verify) {
+	if (c->verify && c->secret == NULL) {
 		if (c->trustfile != NULL) {
 			ERR_clear_error();
 			if (SSL_CTX_load_verify_locations(ctx,
@@ -590,7 +769,7 @@ tls_time(const ASN1_TIME *t, char *out, size_t len)
  * in a format scripts may rely on.
  */
 static void
-tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
+tls_describe(SSL *ssl, int secret, X509 *peer, const unsigned char *cert,
     const unsigned char *key)
 {
 	const unsigned char	*alpn;
@@ -605,7 +784,9 @@ tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
 		log_info("TLS server name (SNI): %s",
 		    log_escape(esc, sizeof(esc), sni, strlen(sni)));
 	log_info("TLS protocol: %s", SSL_get_version(ssl));
-	if (SSL_session_reused(ssl))
+	if (secret)
+		log_info("TLS peer knows the code (--secret)");
+	else if (SSL_session_reused(ssl))
 		log_info("TLS session resumed");
 	log_info("TLS cipher: %s", SSL_get_cipher_name(ssl));
 	if (peer != NULL) {
@@ -627,7 +808,7 @@ tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
 			tls_hex(key, TLS_PIN_LEN, hex);
 			log_info("TLS peer public key SHA-256: %s", hex);
 		}
-	} else
+	} else if (!secret)
 		log_info("TLS peer sent no certificate");
 	SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
 	if (alpn_len > 0)
@@ -638,9 +819,10 @@ tls_describe(SSL *ssl, X509 *peer, const unsigned char *cert,
 /*
  * After a handshake: describe the peer (-v) and check it against the
  * pins (--ssl-pin), its certificate's or its public key's SHA-256
- * fingerprint.  Kept apart from the handshake itself so that any way of
- * driving one ends with the same check.  Returns 0, or -1 with *cause set
- * when the peer is not one of those pinned.
+ * fingerprint, or that it used --secret's key.  Kept apart from the
+ * handshake itself so that any way of driving one ends with the same
+ * check.  Returns 0, or -1 with *cause set when the peer is not one of
+ * those pinned, or did not use the key.
  */
 int
 tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)
@@ -654,8 +836,19 @@ tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)
 	if ((peer = SSL_get1_peer_certificate(t->ssl)) != NULL &&
 	    tls_fingerprints(peer, cert, key) == 0)
 		known = 1;
+	/*
+	 * With --secret, the handshake used the key (TLS 1.3 says so as a
+	 * resumption) or it did not prove the code: never taken.
+	 */
+	if (c->secret != NULL && (peer != NULL ||
+	    !SSL_session_reused(t->ssl))) {
+		X509_free(peer);
+		log_cause(cause, "TLS peer did not use the code (--secret)");
+		return (-1);
+	}
 	if (log_verbosity() >= 1)
-		tls_describe(t->ssl, peer, known ? cert : NULL, key);
+		tls_describe(t->ssl, c->secret != NULL, peer,
+		    known ? cert : NULL, key);
 	if (c->npins > 0) {
 		for (i = 0; known && i < c->npins; i++) {
 			if (memcmp(c->pins[i], cert, TLS_PIN_LEN) == 0 ||

@@ -175,6 +175,28 @@ tls_hs_deadline_cb(void *arg)
 	tls_hs_end(h, NULL, cause);
 }
 
+/*
+ * Why a handshake with --secret failed, as the error OpenSSL queued says:
+ * the binder of the client's key did not verify (the server sees it,
+ * and tells the client with an illegal_parameter alert), so the two
+ * codes differ; or the peer did not offer the key at all.
+ */
+static void
+tls_secret_failed(char **cause)
+{
+	unsigned long	 err = ERR_peek_error();
+	int		 r = ERR_GET_REASON(err);
+
+	if (ERR_GET_LIB(err) == ERR_LIB_SSL &&
+	    (r == SSL_R_BINDER_DOES_NOT_VERIFY ||
+	    r == SSL_R_SSLV3_ALERT_ILLEGAL_PARAMETER))
+		log_cause(cause, "TLS handshake failed: the other side has "
+		    "another code (--secret)");
+	else
+		log_cause(cause, "TLS handshake failed: the other side did "
+		    "not use the code (--secret): %s", tls_error());
+}
+
 /* Take the handshake as far as the bytes at hand allow. */
 static void
 tls_hs_step(struct tls_hs *h)
@@ -208,7 +230,9 @@ tls_hs_step(struct tls_hs *h)
 		}
 		log_cause(&cause, "TLS handshake failed: %s",
 		    strerror(errno));
-	} else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK)
+	} else if (h->conf->secret != NULL && e == SSL_ERROR_SSL)
+		tls_secret_failed(&cause);
+	else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK)
 		log_cause(&cause, "TLS certificate verification failed: %s",
 		    X509_verify_cert_error_string(vr));
 	/*

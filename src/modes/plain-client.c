@@ -312,7 +312,9 @@ plain_dialled(int fd, const struct net_peer *peer, void *arg)
 	struct plain		*p = arg;
 	const struct side	*sd = p->j->side;
 
-	net_report_connect(sd, sd->host, p->port, peer);
+	/* A Unix-domain socket has no port, and -U's mode no such line. */
+	if (p->port != NULL)
+		net_report_connect(sd, sd->host, p->port, peer);
 	if (p->j->flow->fdpass)
 		plain_pass_fd(fd);
 }
@@ -331,13 +333,22 @@ plain_connect(const struct job *j)
 	struct net_peer		 peer;
 	struct netconn		*nc;
 	char			*cause;
-	size_t			 i;
+	size_t			 i, n = sd->nports;
 	int			 connected = 0;
 
 	plain_init(&p, j);
 	how.dialled_arg = &p;
-	for (i = 0; i < sd->nports; i++) {
-		p.port = sd->ports[i];
+	/*
+	 * A Unix-domain stream socket over TLS (-U --ssl, --secret): its
+	 * path is the host, and there is no port; -U's own mode speaks no
+	 * TLS.
+	 */
+	if (sd->sock.family == AF_UNIX) {
+		how.flags = DIAL_UNIX | DIAL_BACKLOG;
+		n = 1;
+	}
+	for (i = 0; i < n; i++) {
+		p.port = sd->nports > 0 ? sd->ports[i] : NULL;
 		if ((nc = open_wait(sd, sd->host, p.port, &how, &peer,
 		    &cause)) == NULL) {
 			if (cause != NULL)

@@ -341,8 +341,9 @@ listen_admit(const struct side *sd, const struct net_peer *peer,
  * Whether what a mode starts for a client (a program, a target dialled)
  * may start when the client is admitted, so that its start overlaps the
  * client's TLS handshake rather than following it: with --ssl, unless the
- * client must show a certificate (--ssl-verify, --ssl-pin), since then
- * nothing is started for a client that did not; and not with
+ * client must show a certificate (--ssl-verify, --ssl-pin) or the code
+ * (--secret), since then nothing is started for a client that did not;
+ * and not with
  * --websocket, whose upgrade may still be refused.  Not over DTLS: a
  * peer that sent its cookie back has proved its address, not that it
  * will go on.  Without --ssl there is no handshake to overlap.  The
@@ -352,7 +353,8 @@ int
 listen_early(const struct side *sd)
 {
 	return (sd->tls.on && !sd->tls.verify && sd->tls.npins == 0 &&
-	    !sd->ws.on && sd->sock.socktype != SOCK_DGRAM);
+	    sd->tls.secret == NULL && !sd->ws.on &&
+	    sd->sock.socktype != SOCK_DGRAM);
 }
 
 /*

@@ -723,7 +723,22 @@ net_listen_all(const struct side *sd, const char *port, char **cause)
 	return (net_listen_dual(sd, AF_INET, NULL, port, 0, cause));
 }
 
-/* Report the bound address of a listening socket, as netcat does. */
+/* This host's name, or "localhost" if it has none. */
+static const char *
+net_hostname(void)
+{
+	static char	 name[HOST_NAME_MAX + 1];
+
+	if (gethostname(name, sizeof(name)) == -1 || name[0] == '\0')
+		return ("localhost");
+	name[sizeof(name) - 1] = '\0';
+	return (name);
+}
+
+/*
+ * Report the bound address of a listening socket, as netcat does; and,
+ * for a code drawn here (--secret), what the other side runs.
+ */
 __startup void
 net_report_listen(const struct side *sd, int fd)
 {
@@ -731,9 +746,20 @@ net_report_listen(const struct side *sd, int fd)
 	socklen_t		 len = sizeof(ss);
 	char			 host[NI_MAXHOST], port[NI_MAXSERV];
 
-	if (log_verbosity() < 1)
+	if ((log_verbosity() < 1 && sd->tls.secret_peer == NULL) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return;
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+	net_format((struct sockaddr *)&ss, len, 1, host, sizeof(host),
+	    port, sizeof(port));
+	/*
+	 * A code drawn here: the other side's command, with this host's
+	 * name unless the listener has an address of its own.
+	 */
+	if (sd->tls.secret_peer != NULL)
+		log_info("On the other side, run: %s %s %s",
+		    sd->tls.secret_peer, sd->host != NULL ? sd->host :
+		    net_hostname(), port);
+	if (log_verbosity() < 1)
 		return;
 	net_format((struct sockaddr *)&ss, len, sd->sock.numeric, host, sizeof(host),
 	    port, sizeof(port));

@@ -28,6 +28,8 @@ struct side_own {
 	char		*ws_path;	/* a URL's path */
 	char		*ws_auth;	/* a URL's credentials, as a header */
 	int		 proxy;		/* the proxy's hop is the side's own */
+	char		 secret[SECRET_TEXT_MAX]; /* secret=, a drawn code's
+					   symbols */
 };
 
 /*
@@ -192,11 +194,31 @@ fail:
 /*
  * The options of a TLS address (a) over the command line's TLS settings
  * of sd.  wss:// verifies by default, as browsers do; verify=0 says not.
+ * secret= is --secret's code, of this side alone; a drawn code mistyped
+ * is said now, before any connection.  Returns 0, or -1 with *cause set.
  */
-static void
-side_tls_opts(struct side *sd, const struct addr *a)
+static int
+side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 {
+	struct side_own	*own = sd->own;
 	const char	*v;
+
+	if ((v = addr_opt(a, "secret")) != NULL) {
+		switch (secret_parse(v, own->secret)) {
+		case 0:
+			sd->tls.secret = own->secret;
+			sd->tls.secret_own = 0;
+			break;
+		case 1:
+			sd->tls.secret = v;
+			sd->tls.secret_own = 1;
+			break;
+		default:
+			log_cause(cause, "the code does not match: check it");
+			return (-1);
+		}
+		sd->tls.secret_peer = NULL;
+	}
 
 	if ((v = addr_opt(a, "sni")) != NULL)
 		sd->tls.servername = v;
@@ -211,6 +233,7 @@ side_tls_opts(struct side *sd, const struct addr *a)
 		if (a->kind == ADDR_WSS)
 			sd->ws.insecure = !sd->tls.verify;
 	}
+	return (0);
 }
 
 /*
@@ -345,6 +368,8 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
+	/* Parsed: what is shown of the address keeps its code from view. */
+	addr_hide_secret(own->text);
 	sd->text = own->text;
 	sd->own = own;
 	sd->ports = &own->port;
@@ -388,8 +413,10 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 			goto nomem;
 		sd->nports = 1;
 	}
-	if (sd->tls.on)
-		side_tls_opts(sd, a);
+	if (sd->tls.on && side_tls_opts(sd, a, cause) == -1) {
+		side_free(sd);
+		return (-1);
+	}
 	if (sd->proxy_kind != 0 && side_socks(sd, a, &why) == -1) {
 		log_cause(cause, "%s", why);
 		free(why);
@@ -446,6 +473,7 @@ side_free(struct side *sd)
 	free(own->ws_auth);
 	free(own->ws_host);
 	free(own->text);
+	explicit_bzero(own->secret, sizeof(own->secret));
 	free(own);
 	sd->own = NULL;
 }

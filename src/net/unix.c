@@ -312,6 +312,10 @@ unix_server(const struct side *sd, char **cause)
 		}
 		if (log_verbosity() > 0)
 			log_info("Listening on %s", sd->host);
+		/* A code drawn here: the other side's command. */
+		if (sd->tls.secret_peer != NULL)
+			log_info("On the other side, run: %s -U %s",
+			    sd->tls.secret_peer, sd->host);
 	}
 	if (net_set_nonblock(fd, 1) == -1) {
 		log_cause(cause, "fcntl: %s", strerror(errno));

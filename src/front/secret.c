@@ -1,0 +1,145 @@
+/*
+ * --secret's code, from wherever the command line says it is: the option
+ * itself, SOCKCAT_SECRET, --secret-file, the terminal; or drawn here, by
+ * a listener, and shown with the command the other side runs.  What the
+ * code becomes is src/io/tls.c's (tls_secret_key()).
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <readpassphrase.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "front.h"
+
+/* The variable a bare --secret reads the code from. */
+#define SECRET_ENV		"SOCKCAT_SECRET"
+
+/*
+ * A code of the user's own shorter than this is said to be weak: one
+ * recorded handshake lets anyone guess at it offline, at scrypt's pace.
+ */
+#define SECRET_OWN_WEAK		20
+
+/* The longest code the terminal is asked for. */
+#define SECRET_TYPED_MAX	256
+
+/* What the code is kept in, for as long as the program runs. */
+static char	 secret_norm[SECRET_TEXT_MAX];	/* a drawn code's symbols */
+static char	 secret_drawn[SECRET_TEXT_MAX];	/* one drawn here, shown */
+static char	 secret_typed[SECRET_TYPED_MAX];
+static char	*secret_env;
+static char	 secret_peer[sizeof(secret_drawn) + 32];
+
+/*
+ * SOCKCAT_SECRET, copied and removed, whatever it says and whether or not
+ * --secret reads it: no program sockcat starts sees it.
+ */
+static void
+secret_env_take(void)
+{
+	char	*v;
+
+	if (secret_env != NULL || (v = getenv(SECRET_ENV)) == NULL)
+		return;
+	if ((secret_env = strdup(v)) == NULL)
+		fatal("strdup");
+	explicit_bzero(v, strlen(v));
+	if (unsetenv(SECRET_ENV) == -1)
+		fatal("unsetenv");
+}
+
+/*
+ * Take text as the code of o's side: a drawn code, kept as its symbols,
+ * or one of the user's, said to be weak when it is short.  A drawn code
+ * with a slip in it exits now, before any connection.
+ */
+static void
+secret_take(struct options *o, const char *text)
+{
+	size_t	 len = strlen(text);
+
+	switch (secret_parse(text, secret_norm)) {
+	case 0:
+		o->side.tls.secret = secret_norm;
+		o->side.tls.secret_own = 0;
+		break;
+	case 1:
+		if (len == 0)
+			fatalx("--secret: the code is empty");
+		o->side.tls.secret = text;
+		o->side.tls.secret_own = 1;
+		if (len < SECRET_OWN_WEAK)
+			log_warnx("--secret: a code of your own of %zu "
+			    "characters can be guessed offline from a "
+			    "recorded handshake; a listener given a bare "
+			    "--secret draws a strong one", len);
+		break;
+	default:
+		fatalx("the code does not match: check it");
+	}
+}
+
+/*
+ * Find the code of a --secret given without one: SOCKCAT_SECRET; else a
+ * listener draws one, which it shows with the command the other side
+ * runs once it listens (net_report_listen()); else it is asked for on
+ * the terminal, without echo.  Then check it.  A step of check().
+ */
+void
+secret_find(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	const char	*text = o->side.tls.secret;
+
+	secret_env_take();
+	if (text == NULL)
+		return;
+	if (cl->secret_bare) {
+		if (secret_env != NULL && *secret_env != '\0')
+			text = secret_env;
+		else if (o->side.listen && !o->print_psk) {
+			secret_draw(secret_drawn);
+			text = secret_drawn;
+			snprintf(secret_peer, sizeof(secret_peer),
+			    "sockcat%s --secret=%s", o->chat ? " --chat" : "",
+			    secret_drawn);
+			o->side.tls.secret_peer = secret_peer;
+		} else if ((text = readpassphrase("Code (--secret): ",
+		    secret_typed, sizeof(secret_typed),
+		    RPP_REQUIRE_TTY)) == NULL)
+			fatalx("--secret: no code given and no terminal to ask "
+			    "for it on (--secret=CODE, SOCKCAT_SECRET or "
+			    "--secret-file)");
+	}
+	secret_take(o, text);
+}
+
+/*
+ * --print-psk: the key --secret's code makes, in hex on a line of its
+ * own, for openssl's -psk; then exit.
+ */
+__dead void
+secret_print_psk(struct cmdline *cl)
+{
+	unsigned char	 key[TLS_PSK_LEN];
+	char		*cause;
+	size_t		 i;
+
+	if (cl->o->side.tls.secret == NULL)
+		fatalx("must use --secret with --print-psk");
+	secret_find(cl);
+	if (tls_secret_key(&cl->o->side.tls, key, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	for (i = 0; i < sizeof(key); i++)
+		printf("%02x", key[i]);
+	printf("\n");
+	explicit_bzero(key, sizeof(key));
+	if (fflush(stdout) == EOF || ferror(stdout))
+		fatal("stdout");
+	exit(0);
+}

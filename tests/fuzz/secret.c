@@ -1,0 +1,62 @@
+/*
+ * Fuzz target: --secret's codes (src/codec/secret.c) and their hiding
+ * in an address (addr_hide_secret()).  Any text is a drawn code, a slip
+ * or a code of the user's, without a crash or a read past it; a drawn
+ * code comes back as its 28 symbols, which read again as themselves; a
+ * code drawn here always reads as one; and an address keeps its length
+ * and nothing of a secret= value once hidden.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/codec.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char	 symbols[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char	*copy, norm[SECRET_TEXT_MAX], again[SECRET_TEXT_MAX];
+	char	 drawn[SECRET_TEXT_MAX], *p, *v;
+	int	 rv;
+
+	/* An exact copy, so that the sanitizer sees any read past it. */
+	if ((copy = malloc(size + 1)) == NULL)
+		return (0);
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	memset(norm, 0, sizeof(norm));
+	rv = secret_parse(copy, norm);
+	if (rv < -1 || rv > 1)
+		abort();
+	if (rv == 0) {
+		if (strlen(norm) != SECRET_SYMBOLS + 2 ||
+		    strspn(norm, symbols) != SECRET_SYMBOLS + 2 ||
+		    secret_parse(norm, again) != 0 ||
+		    strcmp(norm, again) != 0)
+			abort();
+	}
+	secret_draw(drawn);
+	if (strlen(drawn) != (SECRET_SYMBOLS + 2) / 4 * 5 - 1 ||
+	    secret_parse(drawn, norm) != 0)
+		abort();
+	/* The text as an address: its length kept, no value left. */
+	size = strlen(copy);
+	addr_hide_secret(copy);
+	if (strlen(copy) != size)
+		abort();
+	for (p = copy; (p = strstr(p, ",secret=")) != NULL; p = v) {
+		v = p + sizeof(",secret=") - 1;
+		if (strspn(v, "*") != strcspn(v, ","))
+			abort();
+	}
+	free(copy);
+	return (0);
+}
