@@ -110,7 +110,9 @@ enum proxy_dns {
 struct edit {
 	char		*line;
 	size_t		 linelen;
+	size_t		 pos;		/* The cursor, a byte of line. */
 	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
+	int		 escarg;	/* and its number so far */
 	int		 eof;		/* ^D on an empty line */
 	int		 end_is_eof;	/* then edit_read() says 0 */
 	int		 redraw;	/* the line is to be shown again */
@@ -118,6 +120,10 @@ struct edit {
 	unsigned char	*done;
 	size_t		 donelen;	/* Lines finished, not yet read. */
 	int		 echo;		/* Where keys are echoed, or -1. */
+	size_t		 cols;		/* Its width; 0: unknown. */
+	int		 drawn;		/* The line is on the screen, */
+	size_t		 crow;		/* the cursor on this row of it, */
+	size_t		 endw;		/* and its end at this column. */
 	int		 history;	/* Up and Down bring lines back. */
 	char		*hist[EDIT_HISTORY];
 	size_t		 nhist;
@@ -132,6 +138,8 @@ void		 edit_init(struct edit *, int, int, void (*)(void *),
 void		 edit_free(struct edit *);
 void		 edit_echo(const struct edit *, const void *, size_t);
 void		 edit_show(struct edit *);
+void		 edit_hide(struct edit *);
+void		 edit_watch(struct edit *, int);
 void		 edit_keys(struct edit *, const unsigned char *, size_t);
 ssize_t		 edit_read(struct edit *, int, void *, size_t);
 

@@ -65,6 +65,7 @@ struct plain {
 	char			*greet;	/* --on-connect's bytes */
 	size_t			 greetlen;
 	struct edit		 ed;	/* --readline: the line typed */
+	struct channel		*edrx;	/* and what shows the peer */
 	int			 rx_midline; /* --readline: the peer's last
 					       line shown is not finished */
 };

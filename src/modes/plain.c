@@ -250,6 +250,10 @@ conn_finished(struct session *s)
 	c->redial = NULL;
 	ev_timer_disarm(&c->drain);
 	term_stop(c->tx);
+	if (c->p->edrx == c->rx) {
+		c->p->edrx = NULL;
+		edit_watch(&c->p->ed, 0);
+	}
 	/* --raw -lk: "~." leaves the listener too, not only this client. */
 	if (c->tx != NULL && term_escaped(c->tx))
 		c->p->stopping = 1;
