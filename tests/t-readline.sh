@@ -220,10 +220,103 @@ test_long_lines_sent_whole() {
 test_refusals() {
 	expect_error "cannot use --readline: standard input is not a terminal" \
 	    --readline 127.0.0.1 5000
-	expect_error "--readline edits what a client sends: it takes no -l, -z, -e, -c, --fifo, -d, --chat or --raw" \
+	expect_error "cannot use --readline: standard input is not a terminal" \
 	    --readline -l 5000
-	expect_error "--readline edits what a client sends: it takes no -l, -z, -e, -c, --fifo, -d, --chat or --raw" \
+	expect_error "--readline edits the lines typed for stdin's peer: it takes no -z, -e, -c, --fifo, -d or --raw" \
 	    --readline -d 127.0.0.1 5000
+	expect_error "must use --readline, --chat or --room with --readline-history" \
+	    --readline-history "$SC_TMP/h" 127.0.0.1 5000
+	expect_error "--broker is a mode of its own: it takes no --readline-history" \
+	    --broker -l --readline-history "$SC_TMP/h" 5000
+	expect_error "--forward relays bytes unchanged: it takes no --readline" \
+	    --forward 127.0.0.1:1 -l --readline 5000
+	# A history file that cannot be had: one line, before anything.
+	on_tty hd 'expect:sockcat: .*: Is a directory' exit:1 -- \
+	    "$SC" --readline --readline-history "$SC_TMP" 127.0.0.1 1
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/hd.err")" 0 "$st"
+}
+
+# The cursor moves in the line (Left, Right, Home, End in their several
+# spellings, ^A, ^E, ^B, ^F, ESC b, ESC f) over whole UTF-8 characters;
+# Delete, ^D, ^K, ^U and ^W edit around it.
+test_keys_move_and_edit() {
+	on_tty ke listen:tcp accept \
+	    'send:abc\x1b[D\x1b[DX\n' 'netexpect:^aXbc\n$' \
+	    'send:abc\x1b[H>\x1b[F<\n' 'netexpect:\n>abc<\n$' \
+	    'send:abc\x1bOH1\x1bOF2\x1b[1~3\x1b[4~4\n' \
+	    'netexpect:\n31abc24\n$' \
+	    'send:abcdef\x01\x1b[3~\x04\x05\x02\x02\x0b\n' \
+	    'netexpect:\ncd\n$' \
+	    'send:one two three\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x17X\n' \
+	    'netexpect:\none Xthree\n$' \
+	    'send:left right\x1bb\x15\n' 'netexpect:\nright\n$' \
+	    'send:ab cd\x01\x1bf!\x06\x06=\n' 'netexpect:\nab! c=d\n$' \
+	    'send:h\xc3\xa9llo\x1b[D\x1b[D\x1b[D\x1b[D\x1b[C\x7f\n' \
+	    'netexpect:\nhllo\n$' \
+	    'send:\x04' netclose exit:0 -- "$SC" --readline 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/ke.err")" 0 "$st"
+}
+
+# --readline-history FILE, as socat's history=: its lines come back with
+# Up, each line sent is added at once (^C leaves no time to save), a new
+# file is its owner's only, and a long one is cut to the last 100 lines.
+test_history_file() {
+	printf 'first\nsecond\n' >"$SC_TMP/hist"
+	on_tty hf listen:tcp accept 'send:\x1b[A\x1b[A\n' \
+	    'netexpect:^first\n$' 'send:new\n' 'netexpect:first\nnew\n$' \
+	    "fileexpect:$SC_TMP/hist:\\nnew\\n\$" 'signal:INT' exit:-2 -- \
+	    "$SC" --readline --readline-history "$SC_TMP/hist" 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/hf.err")" 0 "$st"
+	assertEquals "first
+second
+first
+new" "$(<"$SC_TMP/hist")"
+	# Made, its owner's only.
+	on_tty hn listen:tcp accept 'send:secret\n' 'netexpect:secret\n' \
+	    'send:\x04' netclose exit:0 -- "$SC" --readline \
+	    --readline-history "$SC_TMP/new" 127.0.0.1 @PORT@
+	assertEquals "steps: $(<"$SC_TMP/hn.err")" 0 "$?"
+	assertEquals "secret" "$(<"$SC_TMP/new")"
+	assertEquals 600 "$(stat -c %a "$SC_TMP/new")"
+	# Cut to what is kept.
+	seq 1 150 >"$SC_TMP/long"
+	on_tty hl listen:tcp accept 'send:\x1b[A\n' 'netexpect:^150\n$' \
+	    'send:\x04' netclose exit:0 -- "$SC" --readline \
+	    --readline-history "$SC_TMP/long" 127.0.0.1 @PORT@
+	assertEquals "steps: $(<"$SC_TMP/hl.err")" 0 "$?"
+	assertEquals "$(seq 51 150)" "$(<"$SC_TMP/long")"
+}
+
+# With -l the listener's terminal edits what it sends, the history and
+# the peer's lines kept clear of the line typed as for a client.
+test_with_listen() {
+	port=$(free_port)
+	on_tty li "connect:tcp:127.0.0.1:$port" 'send:hellp\x7fo\n' \
+	    'netexpect:^hello\n$' 'send:hal' 'expect:hal' \
+	    'netsend:from client\n' 'expect:from client\r\n\r\x1b\[Khal' \
+	    'send:\x15\x1b[A!\n' 'netexpect:hello\nhello!\n$' \
+	    netclose exit:0 -- "$SC" --readline -l 127.0.0.1 "$port"
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/li.err")" 0 "$st"
+}
+
+# --chat takes --readline (it edits on a terminal anyway) and a history
+# file; Up brings back its lines.
+test_chat_history() {
+	printf 'from before\n' >"$SC_TMP/hist"
+	on_tty ch listen:tcp accept 'send:\x1b[A\n' 'netexpect:^from before\n$' \
+	    'send:one\n' 'netexpect:one\n' 'send:\x1b[A\x1b[A\x1b[B\n' \
+	    'netexpect:before\none\none\n$' 'send::q\n' exit:0 -- \
+	    "$SC" --chat --readline --readline-history "$SC_TMP/hist" \
+	    127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/ch.err")" 0 "$st"
+	assertEquals "from before
+one
+:q" "$(<"$SC_TMP/hist")"
 }
 
 # The manual's example, its host and port the driver's.
@@ -297,6 +390,48 @@ test_readline_wraps_in_place_120x40() {
 	serve srv
 	HEAD="" PFX=""
 	wrapped 120x40 "$SC" --readline 127.0.0.1 "$PORT"
+}
+
+# listening PORT: is something listening on TCP port PORT of 127.0.0.1?
+listening() {
+	ss -ltnH "sport = :$1" | grep -q .
+}
+
+# room_operator WxH: a --room operator in a pane of that size types a
+# line of 5/3 of its width; a member's two lines are drawn above it,
+# whole, and the line stays below them, once, the cursor at its end;
+# Enter sends it to the member.
+room_operator() {
+	_w=${1%x*}
+	port=$(free_port)
+	pane "$1" "$SC --room -l 127.0.0.1 $port" || return 0
+	wait_until listening "$port" || fail "no room"
+	party m nc.openbsd 127.0.0.1 "$port"
+	wait_for "$SC_TMP/m.out" 'Welcome' || fail "not in the room"
+	wait_until screen_has "<user1>" || fail "not announced"
+	L=$(line $((_w * 5 / 3)))
+	tm send-keys -l "$L"
+	wait_until screen_has "${L:$_w}" || fail "not typed"
+	say m "hello there"
+	say m "second message"
+	wait_until screen_has "<user1> second message"
+	wait_until screen_has "${L:$_w}"
+	tm capture-pane -p -S - | grep . >"$SC_TMP/screen"
+	assertEquals "the member's lines above the line typed" \
+	    "$(printf '%s\n' "<user1> hello there" "<user1> second message" \
+	    "${L:0:$_w}" "${L:$_w}")" "$(tail -n 4 "$SC_TMP/screen")"
+	assertEquals "no stale copy" 1 "$(grep -c "^${L:0:20}" "$SC_TMP/screen")"
+	assertEquals "cursor" "$((${#L} - _w))" "$(tm display -p '#{cursor_x}')"
+	tm send-keys Enter
+	assertTrue "sent" "wait_for '$SC_TMP/m.out' '^<server> $L\$'"
+}
+
+test_room_operator_40x12() {
+	room_operator 40x12
+}
+
+test_room_operator_120x40() {
+	room_operator 120x40
 }
 
 test_chat_window_resized() {

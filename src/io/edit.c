@@ -1,13 +1,13 @@
 /*
  * A line typed on a terminal and edited before it is sent (--chat,
- * --readline): the terminal echoes nothing (cbreak, stdio_tty_raw()),
+ * --readline, a --room's operator): the terminal echoes nothing (cbreak, stdio_tty_raw()),
  * and the keys are applied here.  Printable
  * bytes (UTF-8 included) are put in at the cursor; Enter finishes the
  * line; Left, Right, Home, End, Delete, erase, ^A, ^E, ^B, ^F, ^K, ^U and
  * ^W edit it (ESC b and ESC f move by words); ^D on an empty line ends
  * the input; with a history, Up and Down bring back the lines sent
- * before (kept in memory only); other escape sequences and controls are
- * ignored.
+ * before (kept in a file too with edit_history_file(), as socat's
+ * history= does); other escape sequences and controls are ignored.
  *
  * A line wider than the terminal takes several rows: it is always
  * redrawn from its first row (which must start in the first column), as
@@ -21,8 +21,10 @@
 
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,7 @@ edit_init(struct edit *e, int echo, int history, void (*before)(void *),
 	e->before = before;
 	e->after = after;
 	e->arg = arg;
+	e->histfd = -1;
 }
 
 /* The size of done: a whole line, and a read of keys that end more. */
@@ -62,6 +65,9 @@ edit_free(struct edit *e)
 	size_t	 i;
 
 	edit_watch(e, 0);
+	if (e->histfd != -1)
+		close(e->histfd);
+	e->histfd = -1;
 	for (i = 0; i < e->nhist; i++)
 		free(e->hist[i]);
 	e->nhist = e->hpos = 0;
@@ -274,17 +280,20 @@ edit_set(struct edit *e, const char *text)
 	e->redraw = 1;
 }
 
-/* Keep line (len bytes), unless it is empty or the last one again. */
-static void
+/*
+ * Keep line (len bytes), unless it is empty or the last one again.
+ * Returns 1 if it was kept.
+ */
+static int
 edit_keep(struct edit *e, const char *line, size_t len)
 {
 	char	*s;
 
 	if (len == 0 || (e->nhist > 0 && strlen(e->hist[e->nhist - 1]) ==
 	    len && memcmp(e->hist[e->nhist - 1], line, len) == 0))
-		return;
+		return (0);
 	if ((s = strndup(line, len)) == NULL)
-		return;
+		return (0);
 	if (e->nhist == EDIT_HISTORY) {
 		free(e->hist[0]);
 		memmove(e->hist, e->hist + 1, (EDIT_HISTORY - 1) *
@@ -292,16 +301,34 @@ edit_keep(struct edit *e, const char *line, size_t len)
 		e->nhist--;
 	}
 	e->hist[e->nhist++] = s;
+	return (1);
 }
 
-/* Keep the line just finished in the history. */
+/*
+ * Keep the line just finished in the history, and at the end of its
+ * file, at once: ^C ends the program with no time to save anything.  A
+ * file that cannot be written to is said once, and left alone.
+ */
 static void
 edit_remember(struct edit *e)
 {
+	struct iovec	 iov[2];
+
 	free(e->draft);
 	e->draft = NULL;
-	if (e->history)
-		edit_keep(e, e->line, e->linelen);
+	if (e->history && edit_keep(e, e->line, e->linelen) &&
+	    e->histfd != -1) {
+		iov[0].iov_base = e->line;
+		iov[0].iov_len = e->linelen;
+		iov[1].iov_base = "\n";
+		iov[1].iov_len = 1;
+		if (writev(e->histfd, iov, 2) != (ssize_t)e->linelen + 1) {
+			edit_hide(e);
+			log_warn("history not saved");
+			close(e->histfd);
+			e->histfd = -1;
+		}
+	}
 	e->hpos = e->nhist;
 }
 
@@ -328,6 +355,62 @@ edit_history(struct edit *e, int dir)
 	e->hpos++;
 	edit_set(e, e->hpos < e->nhist ? e->hist[e->hpos] :
 	    (e->draft != NULL ? e->draft : ""));
+}
+
+/*
+ * Keep the history in the file path too (--readline-history): the lines
+ * it holds, one a line and the newest last, come back with Up, and each
+ * line sent is added at its end.  The file is made if need be, readable
+ * by its owner only (the lines may be secrets), and cut to its last
+ * EDIT_HISTORY lines.  Returns -1 with errno.
+ */
+int
+edit_history_file(struct edit *e, const char *path)
+{
+	FILE	*f;
+	char	*l = NULL;
+	size_t	 size = 0, lines = 0, i;
+	ssize_t	 n;
+	int	 fd, rfd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600)) == -1)
+		return (-1);
+	if ((rfd = dup(fd)) == -1 || (f = fdopen(rfd, "r")) == NULL) {
+		n = errno;
+		if (rfd != -1)
+			close(rfd);
+		close(fd);
+		errno = n;
+		return (-1);
+	}
+	while ((n = getline(&l, &size, f)) != -1) {
+		if (n > 0 && l[n - 1] == '\n')
+			n--;
+		if ((size_t)n < EDIT_LINE_MAX && memchr(l, '\0', n) == NULL)
+			edit_keep(e, l, n);
+		lines++;
+	}
+	free(l);
+	fclose(f);
+	/* Cut to what is kept: the file never grows without bound. */
+	if (lines > e->nhist) {
+		if (ftruncate(fd, 0) == -1)
+			goto fail;
+		for (i = 0; i < e->nhist; i++)
+			if (dprintf(fd, "%s\n", e->hist[i]) < 0)
+				goto fail;
+	}
+	e->history = 1;
+	e->hpos = e->nhist;
+	e->histfd = fd;
+	return (0);
+
+fail:
+	n = errno;
+	close(fd);
+	errno = n;
+	return (-1);
 }
 
 /* The typed line is finished: queue it, with its newline, to be sent. */

@@ -99,7 +99,7 @@ enum proxy_dns {
 #define EDIT_LINE_MAX		65536
 /* What is read from the terminal at once. */
 #define EDIT_KEYS_MAX		256
-/* The lines a history keeps, in memory only. */
+/* The lines a history keeps (and its file, --readline-history). */
 #define EDIT_HISTORY		100
 
 /*
@@ -129,6 +129,7 @@ struct edit {
 	size_t		 nhist;
 	size_t		 hpos;		/* The line shown; nhist: a new one. */
 	char		*draft;		/* The new line, while Up shows old. */
+	int		 histfd;	/* Its file, lines added at the end. */
 	void		(*before)(void *);
 	void		(*after)(void *);
 	void		*arg;
@@ -140,6 +141,7 @@ void		 edit_echo(const struct edit *, const void *, size_t);
 void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
 void		 edit_watch(struct edit *, int);
+int		 edit_history_file(struct edit *, const char *);
 void		 edit_keys(struct edit *, const unsigned char *, size_t);
 ssize_t		 edit_read(struct edit *, int, void *, size_t);
 

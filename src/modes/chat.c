@@ -431,8 +431,11 @@ chat_init(struct chat *c, const struct job *j)
 	c->tty = isatty(STDOUT_FILENO);
 	/* Typed on a terminal, shown on one: edit the line ourselves. */
 	c->edit = c->tty && isatty(STDIN_FILENO);
-	edit_init(&c->ed, STDOUT_FILENO, 0, chat_key_before, chat_key_after,
+	edit_init(&c->ed, STDOUT_FILENO, 1, chat_key_before, chat_key_after,
 	    c);
+	if (j->local->history != NULL && c->edit &&
+	    edit_history_file(&c->ed, j->local->history) == -1)
+		fatal("%s", j->local->history);
 	c->tty_err = c->tty && isatty(STDERR_FILENO);
 	if ((c->scratch = malloc(CHANNEL_BUFSIZE)) == NULL)
 		fatal("malloc");

@@ -265,31 +265,43 @@ plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
 }
 
 /*
- * --readline: the terminal on stdin edits what is typed; the keys echo
- * where the terminal shows (stdout, or else stderr), and what the peer
- * sends to a terminal on stdout keeps clear of the line being typed.
+ * --readline: the editor, before the first connection, so that its
+ * history outlives each one; the keys echo where the terminal shows
+ * (stdout, or else stderr).  A history file that cannot be had is said,
+ * and the program ends.
  */
-int
-conn_readline(struct conn *c, struct endpoint *in)
+void
+plain_readline_init(struct plain *p)
 {
-	struct plain	*p = c->p;
+	const char	*path = p->j->local->history;
 	int		 echo = -1;
 
 	if (isatty(STDOUT_FILENO))
 		echo = STDOUT_FILENO;
 	else if (isatty(STDERR_FILENO))
 		echo = STDERR_FILENO;
+	edit_init(&p->ed, echo, 1, plain_edit_before, plain_edit_after, p);
+	p->ed.end_is_eof = 1;
+	if (path != NULL && edit_history_file(&p->ed, path) == -1)
+		fatal("%s", path);
+}
+
+/*
+ * --readline: the terminal on stdin edits what is typed, and what the
+ * peer sends to a terminal on stdout keeps clear of the line being
+ * typed.
+ */
+int
+conn_readline(struct conn *c, struct endpoint *in)
+{
+	struct plain	*p = c->p;
+
 	if (stdio_tty_raw() == -1)
 		return (-1);
-	if (p->ed.arg == NULL) {
-		edit_init(&p->ed, echo, 1, plain_edit_before,
-		    plain_edit_after, p);
-		p->ed.end_is_eof = 1;
-	}
 	in->ops = &plain_edit_ops;
 	in->data = p;
 	edit_watch(&p->ed, 1);
-	if (echo != STDOUT_FILENO)
+	if (p->ed.echo != STDOUT_FILENO)
 		return (0);
 	p->edrx = c->rx;
 	c->rx->xform = plain_edit_rx;

@@ -533,6 +533,11 @@ plain_init(struct plain *p, const struct job *j)
 	}
 	if (j->local->fifo != NULL && fifo_open(j->local->fifo, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	/* --readline's editor; an idle one otherwise, which edit_free() takes. */
+	if (j->local->readline)
+		plain_readline_init(p);
+	else
+		edit_init(&p->ed, -1, 0, NULL, NULL, NULL);
 	plain_greeting(p);
 }
 
