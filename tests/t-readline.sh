@@ -406,7 +406,7 @@ room_operator() {
 	port=$(free_port)
 	pane "$1" "$SC --room -l 127.0.0.1 $port" || return 0
 	wait_until listening "$port" || fail "no room"
-	party m nc.openbsd 127.0.0.1 "$port"
+	party m "${NC_OPENBSD:-/bin/nc.openbsd}" 127.0.0.1 "$port"
 	wait_for "$SC_TMP/m.out" 'Welcome' || fail "not in the room"
 	wait_until screen_has "<user1>" || fail "not announced"
 	L=$(line $((_w * 5 / 3)))

@@ -183,7 +183,7 @@ void
 edit_show(struct edit *e)
 {
 	char	 seq[32];
-	size_t	 i, w, end, at, row, col;
+	size_t	 i, w, span, end, at, row, col;
 
 	e->redraw = 0;
 	if (e->drawn)
@@ -192,18 +192,22 @@ edit_show(struct edit *e)
 		edit_echo(e, "\r\033[K", 4);
 	if (e->linelen == 0)
 		return;
-	for (i = 0, w = 0; i < e->linelen; i++) {
-		if (e->line[i] == '\t') {
-			/* Spaces: a tab never moves past a row's end. */
-			do {
-				edit_echo(e, " ", 1);
+	/* The text between tabs in one piece; a tab as spaces. */
+	for (i = 0, w = 0, span = 0; i <= e->linelen; i++) {
+		if (i < e->linelen && e->line[i] != '\t') {
+			if ((e->line[i] & 0xc0) != 0x80)
 				w++;
-			} while (w % 8 != 0);
 			continue;
 		}
-		edit_echo(e, &e->line[i], 1);
-		if ((e->line[i] & 0xc0) != 0x80)
+		edit_echo(e, e->line + span, i - span);
+		span = i + 1;
+		if (i == e->linelen)
+			break;
+		/* Spaces: a tab never moves past a row's end. */
+		do {
+			edit_echo(e, " ", 1);
 			w++;
+		} while (w % 8 != 0);
 	}
 	if (e->cols > 0 && w % e->cols == 0)
 		edit_echo(e, "\r\n", 2);
