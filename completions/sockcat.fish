@@ -44,6 +44,7 @@ complete -c sockcat -s c -l sh-exec -x -a '(__fish_complete_command)' -d 'run CO
 complete -c sockcat -l pty -d 'run the program on a terminal of its own'
 complete -c sockcat -l raw -d 'raw terminal for a --pty peer (also -l); ~. leaves'
 complete -c sockcat -l readline -d 'edit the lines typed on a terminal; Up, Down: history'
+complete -c sockcat -l readline-history -r -d 'keep the lines typed in FILE (--readline, --chat, --room)'
 complete -c sockcat -l fifo -r -d 'send what is written to the FIFO PATH'
 complete -c sockcat -l chat -d 'talk with one person, :q leaves (ncat\'s: --room)'
 complete -c sockcat -l broker -d 'relay what each client sends to all the others'

@@ -570,9 +570,9 @@ test_terminal_line_editing() {
 	assertTrue "kill line" "wait_for '$SC_TMP/srv.out' '^clean$'"
 	tm send-keys "one two" C-w "2" Enter
 	assertTrue "erase word" "wait_for '$SC_TMP/srv.out' '^one 2$'"
-	tm send-keys "ab" Left Up "c" Enter
-	assertTrue "arrows ignored" "wait_for '$SC_TMP/srv.out' '^abc$'"
-	assertEquals "$(printf 'hello\nclean\none 2\nabc')" \
+	tm send-keys "ab" Left "c" Enter
+	assertTrue "arrows move" "wait_for '$SC_TMP/srv.out' '^acb$'"
+	assertEquals "$(printf 'hello\nclean\none 2\nacb')" \
 	    "$(<"$SC_TMP/srv.out")"
 	# ^D on an empty line leaves; the terminal gets its modes back.
 	tm send-keys C-d

@@ -3,11 +3,144 @@
 # ^W) and brings back the ones sent before with Up and Down; what the
 # peer sends while a line is half typed does not mix with it; ^D ends
 # what is typed; refused without a terminal and beside what it cannot go
-# with; the example of the manual.
+# with; the example of the manual.  In tmux panes of 40x12 and 120x40,
+# read as a person reads the screen: a line wider than the terminal is
+# redrawn in place (messages, Backspace, a new window size), with the
+# cursor where it is in the line.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
 sc_require python3
+TMUX_SOCK=sockcat-rl-$$
+
+tearDown() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	if [ "${__shunit_testSuccess:-0}" != 0 ] && [ -n "$SC_TMP" ]; then
+		for _f in "$SC_TMP"/*.err "$SC_TMP"/screen; do
+			[ -f "$_f" ] && sed "s|^|$(basename "$_f"): |" "$_f"
+		done
+	fi
+	sc_remove_tmp
+	endSkipping
+}
+
+# party NAME cmd...: run cmd in the background with stdin from the fifo
+# NAME.in, held open until the test ends; stdout NAME.out, stderr
+# NAME.err.
+party() {
+	_n=$1
+	shift
+	mkfifo "$SC_TMP/$_n.in"
+	timeout 90 sh -c 'exec sleep 90 >"$1"' sh "$SC_TMP/$_n.in" &
+	SC_PIDS="$SC_PIDS $!"
+	timeout -k 2 60 "$@" <"$SC_TMP/$_n.in" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err" &
+	SC_PIDS="$SC_PIDS $!"
+}
+
+# say NAME line: NAME sends a line.
+say() {
+	t 5 sh -c 'printf "%s\n" "$2" >"$1"' sh "$SC_TMP/$1.in" "$2" ||
+	    fail "$1 is not reading"
+}
+
+# serve NAME args...: a sockcat server on 127.0.0.1 port 0 fed by NAME's
+# fifo; sets PORT.
+serve() {
+	_n=$1
+	shift
+	party "$_n" "$SC" -v -n "$@" -l 127.0.0.1 0
+	wait_for "$SC_TMP/$_n.err" '^Listening on ' || fail "no server"
+	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' \
+	    "$SC_TMP/$_n.err")
+}
+
+tm() {
+	tmux -L "$TMUX_SOCK" -f /dev/null "$@"
+}
+
+# pane WxH cmd: run cmd in a tmux pane of W columns and H rows.
+pane() {
+	command -v tmux >/dev/null || { sc_skip "tmux not installed"; return 1; }
+	tm new-session -d -x "${1%x*}" -y "${1#*x}" "$2; sleep 60" ||
+	    fail "tmux"
+}
+
+# The rows of the pane that show something, its history included (where
+# a stale copy of a line would go when the screen is cleared), in the
+# file screen.
+screen_is() {
+	tm capture-pane -p -S - | grep . >"$SC_TMP/screen"
+	[ "$(<"$SC_TMP/screen")" = "$1" ]
+}
+screen_has() {
+	tm capture-pane -p >"$SC_TMP/screen"
+	grep -Fq -- "$1" "$SC_TMP/screen"
+}
+
+# assert_screen what rows...: the pane shows these rows and nothing
+# else (blank rows aside), soon.
+assert_screen() {
+	_what=$1
+	shift
+	wait_until screen_is "$(printf '%s\n' "$@")"
+	assertEquals "$_what" "$(printf '%s\n' "$@")" "$(<"$SC_TMP/screen")"
+}
+
+# assert_cursor what X Y: the pane's cursor is at column X of row Y, its
+# history's rows counted.
+assert_cursor() {
+	assertEquals "$1: cursor" "$2 $3" "$(tm display -p \
+	    '#{cursor_x} #{e|+:#{cursor_y},#{history_size}}')"
+}
+
+# line N: N letters, a to z and again.
+line() {
+	python3 -c 'import sys; n = int(sys.argv[1]); print("".join(chr(97 + i % 26) for i in range(n)))' "$1"
+}
+
+# wrapped SIZE cmd...: in a pane of SIZE (WxH), cmd talks to the server
+# srv, shows HEAD (if not empty) first and srv's lines after the prefix
+# PFX; a line of 5/3 of the
+# width is typed, two messages arrive, Backspace goes back past the
+# wrap point, a message arrives again: every time, the screen shows the
+# line once, in place, the cursor at its end.
+wrapped() {
+	_w=${1%x*}
+	_size=$1
+	shift
+	pane "$_size" "$*" || return 0
+	wait_for "$SC_TMP/srv.err" '^(connected to|Connection received)' ||
+	    fail "not connected"
+	_y=0
+	if [ -n "$HEAD" ]; then
+		wait_until screen_has "$HEAD" || fail "no start"
+		_y=1
+	fi
+	L=$(line $((_w * 5 / 3)))
+	tm send-keys -l "$L"
+	say srv "hello there"
+	say srv "second message"
+	assert_screen "a line on two rows" ${HEAD:+"$HEAD"} "${PFX}hello there" \
+	    "${PFX}second message" "${L:0:$_w}" "${L:$_w}"
+	assert_cursor "at the end" $((${#L} - _w)) $((_y + 3))
+	_bs=$((${#L} - _w + 3))
+	for _i in $(seq "$_bs"); do
+		tm send-keys BSpace
+	done
+	_l=${L:0:$((${#L} - _bs))}
+	assert_screen "Backspace past the wrap point" ${HEAD:+"$HEAD"} \
+	    "${PFX}hello there" "${PFX}second message" "$_l"
+	assert_cursor "at the end" "${#_l}" $((_y + 2))
+	tm send-keys -l "0123456789"
+	say srv "third"
+	_l=${_l}0123456789
+	assert_screen "once more" ${HEAD:+"$HEAD"} "${PFX}hello there" \
+	    "${PFX}second message" "${PFX}third" "${_l:0:$_w}" "${_l:$_w}"
+	assert_cursor "at the end" $((${#_l} - _w)) $((_y + 4))
+	tm send-keys Enter
+	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^${_l}\$'"
+}
 
 [ -n "${MANPAGE:-}" ] || MANPAGE=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1
 
@@ -87,10 +220,103 @@ test_long_lines_sent_whole() {
 test_refusals() {
 	expect_error "cannot use --readline: standard input is not a terminal" \
 	    --readline 127.0.0.1 5000
-	expect_error "--readline edits what a client sends: it takes no -l, -z, -e, -c, --fifo, -d, --chat or --raw" \
+	expect_error "cannot use --readline: standard input is not a terminal" \
 	    --readline -l 5000
-	expect_error "--readline edits what a client sends: it takes no -l, -z, -e, -c, --fifo, -d, --chat or --raw" \
+	expect_error "--readline edits the lines typed for stdin's peer: it takes no -z, -e, -c, --fifo, -d or --raw" \
 	    --readline -d 127.0.0.1 5000
+	expect_error "must use --readline, --chat or --room with --readline-history" \
+	    --readline-history "$SC_TMP/h" 127.0.0.1 5000
+	expect_error "--broker is a mode of its own: it takes no --readline-history" \
+	    --broker -l --readline-history "$SC_TMP/h" 5000
+	expect_error "--forward relays bytes unchanged: it takes no --readline" \
+	    --forward 127.0.0.1:1 -l --readline 5000
+	# A history file that cannot be had: one line, before anything.
+	on_tty hd 'expect:sockcat: .*: Is a directory' exit:1 -- \
+	    "$SC" --readline --readline-history "$SC_TMP" 127.0.0.1 1
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/hd.err")" 0 "$st"
+}
+
+# The cursor moves in the line (Left, Right, Home, End in their several
+# spellings, ^A, ^E, ^B, ^F, ESC b, ESC f) over whole UTF-8 characters;
+# Delete, ^D, ^K, ^U and ^W edit around it.
+test_keys_move_and_edit() {
+	on_tty ke listen:tcp accept \
+	    'send:abc\x1b[D\x1b[DX\n' 'netexpect:^aXbc\n$' \
+	    'send:abc\x1b[H>\x1b[F<\n' 'netexpect:\n>abc<\n$' \
+	    'send:abc\x1bOH1\x1bOF2\x1b[1~3\x1b[4~4\n' \
+	    'netexpect:\n31abc24\n$' \
+	    'send:abcdef\x01\x1b[3~\x04\x05\x02\x02\x0b\n' \
+	    'netexpect:\ncd\n$' \
+	    'send:one two three\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x17X\n' \
+	    'netexpect:\none Xthree\n$' \
+	    'send:left right\x1bb\x15\n' 'netexpect:\nright\n$' \
+	    'send:ab cd\x01\x1bf!\x06\x06=\n' 'netexpect:\nab! c=d\n$' \
+	    'send:h\xc3\xa9llo\x1b[D\x1b[D\x1b[D\x1b[D\x1b[C\x7f\n' \
+	    'netexpect:\nhllo\n$' \
+	    'send:\x04' netclose exit:0 -- "$SC" --readline 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/ke.err")" 0 "$st"
+}
+
+# --readline-history FILE, as socat's history=: its lines come back with
+# Up, each line sent is added at once (^C leaves no time to save), a new
+# file is its owner's only, and a long one is cut to the last 100 lines.
+test_history_file() {
+	printf 'first\nsecond\n' >"$SC_TMP/hist"
+	on_tty hf listen:tcp accept 'send:\x1b[A\x1b[A\n' \
+	    'netexpect:^first\n$' 'send:new\n' 'netexpect:first\nnew\n$' \
+	    "fileexpect:$SC_TMP/hist:\\nnew\\n\$" 'signal:INT' exit:-2 -- \
+	    "$SC" --readline --readline-history "$SC_TMP/hist" 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/hf.err")" 0 "$st"
+	assertEquals "first
+second
+first
+new" "$(<"$SC_TMP/hist")"
+	# Made, its owner's only.
+	on_tty hn listen:tcp accept 'send:secret\n' 'netexpect:secret\n' \
+	    'send:\x04' netclose exit:0 -- "$SC" --readline \
+	    --readline-history "$SC_TMP/new" 127.0.0.1 @PORT@
+	assertEquals "steps: $(<"$SC_TMP/hn.err")" 0 "$?"
+	assertEquals "secret" "$(<"$SC_TMP/new")"
+	assertEquals 600 "$(stat -c %a "$SC_TMP/new")"
+	# Cut to what is kept.
+	seq 1 150 >"$SC_TMP/long"
+	on_tty hl listen:tcp accept 'send:\x1b[A\n' 'netexpect:^150\n$' \
+	    'send:\x04' netclose exit:0 -- "$SC" --readline \
+	    --readline-history "$SC_TMP/long" 127.0.0.1 @PORT@
+	assertEquals "steps: $(<"$SC_TMP/hl.err")" 0 "$?"
+	assertEquals "$(seq 51 150)" "$(<"$SC_TMP/long")"
+}
+
+# With -l the listener's terminal edits what it sends, the history and
+# the peer's lines kept clear of the line typed as for a client.
+test_with_listen() {
+	port=$(free_port)
+	on_tty li "connect:tcp:127.0.0.1:$port" 'send:hellp\x7fo\n' \
+	    'netexpect:^hello\n$' 'send:hal' 'expect:hal' \
+	    'netsend:from client\n' 'expect:from client\r\n\r\x1b\[Khal' \
+	    'send:\x15\x1b[A!\n' 'netexpect:hello\nhello!\n$' \
+	    netclose exit:0 -- "$SC" --readline -l 127.0.0.1 "$port"
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/li.err")" 0 "$st"
+}
+
+# --chat takes --readline (it edits on a terminal anyway) and a history
+# file; Up brings back its lines.
+test_chat_history() {
+	printf 'from before\n' >"$SC_TMP/hist"
+	on_tty ch listen:tcp accept 'send:\x1b[A\n' 'netexpect:^from before\n$' \
+	    'send:one\n' 'netexpect:one\n' 'send:\x1b[A\x1b[A\x1b[B\n' \
+	    'netexpect:before\none\none\n$' 'send::q\n' exit:0 -- \
+	    "$SC" --chat --readline --readline-history "$SC_TMP/hist" \
+	    127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/ch.err")" 0 "$st"
+	assertEquals "from before
+one
+:q" "$(<"$SC_TMP/hist")"
 }
 
 # The manual's example, its host and port the driver's.
@@ -105,6 +331,119 @@ test_example() {
 	    'send:\x1b[A\n' 'netexpect:hi\nhi\n$' -- "${cmd[@]}"
 	st=$?
 	assertEquals "steps: $(<"$SC_TMP/ex.err")" 0 "$st"
+}
+
+# resized cmd...: in a pane of 120x40 cmd talks to srv as wrapped()
+# says (srv says "welcome" first when there is no HEAD); a line of 67 characters is typed, the window becomes 40x12 (the
+# line takes two rows), a message arrives, and it is 120x40 again.
+resized() {
+	pane 120x40 "$*" || return 0
+	wait_for "$SC_TMP/srv.err" '^(connected to|Connection received)' ||
+	    fail "not connected"
+	# Not on the top row: tmux keeps the cursor's row when it reflows,
+	# and what goes above the top is out of anyone's reach.
+	if [ -z "$HEAD" ]; then
+		HEAD=welcome
+		say srv "$HEAD"
+	fi
+	wait_until screen_has "$HEAD" || fail "no start"
+	_y=1
+	L=$(line 67)
+	tm send-keys -l "$L"
+	tm send-keys Left Left Left
+	assert_screen "one row" ${HEAD:+"$HEAD"} "$L"
+	assert_cursor "on the line" 64 "$_y"
+	tm resize-window -x 40 -y 12
+	assert_screen "two rows" ${HEAD:+"$HEAD"} "${L:0:40}" "${L:40}"
+	assert_cursor "on the line" 24 $((_y + 1))
+	say srv "hello there"
+	assert_screen "a message" ${HEAD:+"$HEAD"} "${PFX}hello there" \
+	    "${L:0:40}" "${L:40}"
+	assert_cursor "on the line" 24 $((_y + 2))
+	tm resize-window -x 120 -y 40
+	assert_screen "one row again" ${HEAD:+"$HEAD"} "${PFX}hello there" \
+	    "$L"
+	assert_cursor "on the line" 64 $((_y + 1))
+	tm send-keys X Enter
+	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^${L:0:64}X${L:64}\$'"
+}
+
+test_chat_wraps_in_place_40x12() {
+	serve srv --chat
+	HEAD="connected to 127.0.0.1 port $PORT" PFX="< "
+	wrapped 40x12 "$SC" --chat -n 127.0.0.1 "$PORT"
+}
+
+test_chat_wraps_in_place_120x40() {
+	serve srv --chat
+	HEAD="connected to 127.0.0.1 port $PORT" PFX="< "
+	wrapped 120x40 "$SC" --chat -n 127.0.0.1 "$PORT"
+}
+
+test_readline_wraps_in_place_40x12() {
+	serve srv
+	HEAD="" PFX=""
+	wrapped 40x12 "$SC" --readline 127.0.0.1 "$PORT"
+}
+
+test_readline_wraps_in_place_120x40() {
+	serve srv
+	HEAD="" PFX=""
+	wrapped 120x40 "$SC" --readline 127.0.0.1 "$PORT"
+}
+
+# listening PORT: is something listening on TCP port PORT of 127.0.0.1?
+listening() {
+	ss -ltnH "sport = :$1" | grep -q .
+}
+
+# room_operator WxH: a --room operator in a pane of that size types a
+# line of 5/3 of its width; a member's two lines are drawn above it,
+# whole, and the line stays below them, once, the cursor at its end;
+# Enter sends it to the member.
+room_operator() {
+	_w=${1%x*}
+	port=$(free_port)
+	pane "$1" "$SC --room -l 127.0.0.1 $port" || return 0
+	wait_until listening "$port" || fail "no room"
+	party m "${NC_OPENBSD:-/bin/nc.openbsd}" 127.0.0.1 "$port"
+	wait_for "$SC_TMP/m.out" 'Welcome' || fail "not in the room"
+	wait_until screen_has "<user1>" || fail "not announced"
+	L=$(line $((_w * 5 / 3)))
+	tm send-keys -l "$L"
+	wait_until screen_has "${L:$_w}" || fail "not typed"
+	say m "hello there"
+	say m "second message"
+	wait_until screen_has "<user1> second message"
+	wait_until screen_has "${L:$_w}"
+	tm capture-pane -p -S - | grep . >"$SC_TMP/screen"
+	assertEquals "the member's lines above the line typed" \
+	    "$(printf '%s\n' "<user1> hello there" "<user1> second message" \
+	    "${L:0:$_w}" "${L:$_w}")" "$(tail -n 4 "$SC_TMP/screen")"
+	assertEquals "no stale copy" 1 "$(grep -c "^${L:0:20}" "$SC_TMP/screen")"
+	assertEquals "cursor" "$((${#L} - _w))" "$(tm display -p '#{cursor_x}')"
+	tm send-keys Enter
+	assertTrue "sent" "wait_for '$SC_TMP/m.out' '^<server> $L\$'"
+}
+
+test_room_operator_40x12() {
+	room_operator 40x12
+}
+
+test_room_operator_120x40() {
+	room_operator 120x40
+}
+
+test_chat_window_resized() {
+	serve srv --chat
+	HEAD="connected to 127.0.0.1 port $PORT" PFX="< "
+	resized "$SC" --chat -n 127.0.0.1 "$PORT"
+}
+
+test_readline_window_resized() {
+	serve srv
+	HEAD="" PFX=""
+	resized "$SC" --readline 127.0.0.1 "$PORT"
 }
 
 sc_run_shunit2

@@ -1,6 +1,7 @@
 #!/bin/bash
-# --stats, -vv, --progress (in a pseudo-terminal and forced) and the
-# sockchat name.
+# --stats, -vv, --progress (in a pseudo-terminal and forced; in tmux
+# panes of 40x12 and 120x40, read as a person does: the fields that say
+# least dropped first, the line kept above an error) and the sockchat name.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -23,8 +24,45 @@ slow_server() {
 	PORT=$(sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$SC_TMP/srv.err")
 }
 
+TMUX_SOCK=sockcat-stats-$$
+tm() {
+	tmux -L "$TMUX_SOCK" -f /dev/null "$@"
+}
+
+# The rows of the tmux pane that show something, in the file screen.
+screen_has() {
+	tm capture-pane -p | grep . >"$SC_TMP/screen"
+	grep -Eq -- "$1" "$SC_TMP/screen"
+}
+
+# progress_pane WxH: in a tmux pane of W columns and H rows, a client
+# sends a 64 MiB file with --progress to the stalled server at PORT; the
+# pane stays once it is done, its status in the file status.
+progress_pane() {
+	command -v tmux >/dev/null || { sc_skip "tmux not installed"; return 1; }
+	truncate -s 64M "$SC_TMP/file"
+	tm new-session -d -x "${1%x*}" -y "${1#*x}" "timeout 20 '$SC' \
+	    --progress -N 127.0.0.1 $PORT <'$SC_TMP/file' >/dev/null; \
+	    echo \$? >'$SC_TMP/status'; sleep 60" || fail "tmux"
+}
+
+# progress_fits WxH rows: a pane of that size shows the live line as the
+# extended regex rows says, within its width.
+progress_fits() {
+	slow_server || fail "no server"
+	progress_pane "$1" || return 0
+	assertTrue "the line: $(cat "$SC_TMP/screen" 2>/dev/null)" \
+	    "wait_until screen_has '$2'"
+	assertTrue "one row" "[ $(wc -l <"$SC_TMP/screen") = 1 ]"
+	assertTrue "narrower than the pane" \
+	    "[ $(tail -n 1 "$SC_TMP/screen" | wc -L) -lt ${1%x*} ]"
+	touch "$SC_TMP/go"
+	assertTrue "done" "wait_for '$SC_TMP/status' '^0$'"
+}
+
 # Let a stalled server go before cleaning up, whatever the test did.
 tearDown() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
 	exec 7>&-
 	[ -n "$SC_TMP" ] && touch "$SC_TMP/go"
 	sc_remove_tmp
@@ -245,6 +283,50 @@ test_progress_without_size_has_no_percentage() {
 	assertEquals 0 "$WAIT_STATUS"
 	assertFalse "no percentage for a pipe" "grep -q '%' '$SC_TMP/p.err'"
 	assertFalse "no ETA for a pipe" "grep -q 'ETA' '$SC_TMP/p.err'"
+}
+
+# A narrow terminal loses "received 0 B" and the time so far (and the
+# count sent, when the rate takes more room), never the rate and the time
+# left; a wide one shows it all.
+test_progress_narrow_terminal_keeps_rate_and_eta() {
+	progress_fits 40x12 \
+	    '^(sent [0-9.]+ [KMG]?i?B \([0-9]+%\)  )?[0-9.]+ [KMG]?i?B/s  ETA [0-9]+:[0-9]{2}$'
+}
+
+test_progress_wide_terminal_shows_all() {
+	progress_fits 120x40 \
+	    '^sent [0-9.]+ [KMG]?i?B \([0-9]+%\)  received 0 B  [0-9.]+ [KMG]?i?B/s  0:[0-9]{2}  ETA [0-9]+:[0-9]{2}$'
+}
+
+# An error leaves the last live line on the screen, with what had moved,
+# and the message below it.
+test_progress_kept_on_an_error() {
+	command -v tmux >/dev/null || { sc_skip "tmux not installed"; return 0; }
+	# A server that takes nothing, then resets the connection.
+	bg python3 -c 'import os, socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+open(sys.argv[1] + "/port.tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + "/port.tmp", sys.argv[1] + "/port")
+c, _ = s.accept()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+while os.path.isdir(sys.argv[1]) and not os.path.exists(sys.argv[1] + "/go"):
+    time.sleep(0.05)
+c.close()' "$SC_TMP"
+	wait_for "$SC_TMP/port" '^[0-9]+$' || fail "no server"
+	PORT=$(<"$SC_TMP/port")
+	progress_pane 40x12 || return 0
+	assertTrue "drawn" "wait_until screen_has 'ETA'"
+	touch "$SC_TMP/go"
+	assertTrue "failed" "wait_for '$SC_TMP/status' '^1$'"
+	# The pane's command wrote the status after sockcat was done.
+	screen_has .
+	assertTrue "the line kept: $(<"$SC_TMP/screen")" \
+	    "grep -Eq '^sent [0-9.]+ [KMG]?i?B \([0-9]+%\) .*ETA' '$SC_TMP/screen'"
+	assertTrue "then the message: $(<"$SC_TMP/screen")" "sed -n '/ETA/,\$p' \
+	    '$SC_TMP/screen' | sed 1d | tr -d '\n' | grep -Eqx \
+	    'sockcat: (read from|write to) network: Connection reset by peer'"
 }
 
 test_progress_bad_value() {

@@ -62,7 +62,7 @@ void		 sig_set_by_sockcat(sigset_t *);
 
 /* log.c */
 void		 log_init(int);
-void		 log_set_clear(void (*)(void));
+void		 log_set_clear(void (*)(int));
 int		 log_verbosity(void);
 void		 log_info(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));

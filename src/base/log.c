@@ -13,7 +13,7 @@
 #include "base.h"
 
 static int	log_level;
-static void	(*log_clear)(void);	/* Erases a live status line. */
+static void	(*log_clear)(int);	/* Erases a live status line. */
 
 /* Set how many -v were given. */
 __startup void
@@ -30,16 +30,18 @@ log_verbosity(void)
 
 /*
  * Have fn erase whatever is drawn on stderr's current line (the
- * --progress line) before each message, so that none is written over it.
+ * --progress line) before each message, so that none is written over it;
+ * fn is told whether the message is a warning (or an error), for which
+ * what the line shows is worth keeping above it.
  */
 void
-log_set_clear(void (*fn)(void))
+log_set_clear(void (*fn)(int))
 {
 	log_clear = fn;
 }
 
 static void
-log_vprint(int prefix, const char *fmt, va_list ap, int error)
+log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 {
 	char	 msg[2048];
 	size_t	 len;
@@ -62,7 +64,7 @@ log_vprint(int prefix, const char *fmt, va_list ap, int error)
 	msg[len] = '\0';
 	/* Not over the --progress line. */
 	if (log_clear != NULL)
-		log_clear();
+		log_clear(warning);
 	fputs(msg, stderr);
 	fflush(stderr);
 }
@@ -74,7 +76,7 @@ log_info(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vprint(0, fmt, ap, 0);
+	log_vprint(0, 0, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -87,7 +89,7 @@ log_verbose(int level, const char *fmt, ...)
 	if (log_level < level)
 		return;
 	va_start(ap, fmt);
-	log_vprint(1, fmt, ap, 0);
+	log_vprint(1, 0, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -99,7 +101,7 @@ log_warn(const char *fmt, ...)
 	int	 error = errno;
 
 	va_start(ap, fmt);
-	log_vprint(1, fmt, ap, error);
+	log_vprint(1, 1, fmt, ap, error);
 	va_end(ap);
 	errno = error;
 }
@@ -129,7 +131,7 @@ log_warnx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vprint(1, fmt, ap, 0);
+	log_vprint(1, 1, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -140,7 +142,7 @@ fatalx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vprint(1, fmt, ap, 0);
+	log_vprint(1, 1, fmt, ap, 0);
 	va_end(ap);
 	exit(1);
 }
@@ -153,7 +155,7 @@ fatal(const char *fmt, ...)
 	int	 error = errno;
 
 	va_start(ap, fmt);
-	log_vprint(1, fmt, ap, error);
+	log_vprint(1, 1, fmt, ap, error);
 	va_end(ap);
 	exit(1);
 }

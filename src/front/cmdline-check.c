@@ -577,11 +577,14 @@ static const struct conflict {
 	  "--fifo, -d, -C, -z or --chat" },
 	{ .all = "--raw no-tty",
 	  .msg = "cannot use --raw: standard input is not a terminal" },
-	{ .all = "--readline", .any = "-l -z -e -c --fifo -d --chat --raw",
-	  .msg = "--readline edits what a client sends: it takes no -l, -z, "
-	  "-e, -c, --fifo, -d, --chat or --raw" },
+	{ .all = "--readline", .any = "-z -e -c --fifo -d --raw",
+	  .msg = "--readline edits the lines typed for stdin's peer: it takes "
+	  "no -z, -e, -c, --fifo, -d or --raw" },
 	{ .all = "--readline no-tty",
 	  .msg = "cannot use --readline: standard input is not a terminal" },
+	{ .all = "--readline-history", .none = "--readline --chat --room",
+	  .msg = "must use --readline, --chat or --room with "
+	  "--readline-history" },
 	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "

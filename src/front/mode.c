@@ -115,8 +115,10 @@ is_client(const struct options *o)
  */
 #define MODE_SERVER_UNUSED						\
 	"-t -i --delay -W -N --no-shutdown --quit-after --half-close "	\
-	"--pty --raw --readline --retry --retry-interval --reconnect "	\
+	"--pty --raw --retry --retry-interval --reconnect "		\
 	"--on-connect -F -r"
+/* What only edits lines typed to a person: a chat's, a room's. */
+#define MODE_NOT_TYPED_AT	"--readline --readline-history "
 static const struct mode_rule mode_rules[] = {
 	{ .fact = "--chat",
 	  .others = "-e -c --fifo --broker --room proxy-server --forward",
@@ -125,18 +127,20 @@ static const struct mode_rule mode_rules[] = {
 	  "--recv-only" },
 	{ .fact = "--forward",
 	  .others = "-e -c --fifo --broker --room --chat proxy-server",
-	  .unused = "-C -d --send-only --recv-only " MODE_SERVER_UNUSED,
+	  .unused = "-C -d --send-only --recv-only " MODE_NOT_TYPED_AT
+	  MODE_SERVER_UNUSED,
 	  .why = "relays bytes unchanged" },
 	{ .fact = "--room",
 	  .others = "-e -c --fifo --broker --chat --forward proxy-server",
 	  .unused = "-C --no-splice -o --hex-dump " MODE_SERVER_UNUSED },
 	{ .fact = "--broker",
 	  .others = "-e -c --fifo --room --chat --forward proxy-server",
-	  .unused = "-C --no-splice -o --hex-dump " MODE_SERVER_UNUSED },
+	  .unused = "-C --no-splice -o --hex-dump " MODE_NOT_TYPED_AT
+	  MODE_SERVER_UNUSED },
 	{ .fact = "proxy-server",
 	  .others = "-e -c --fifo --broker --room --chat --forward",
 	  .unused = "-C -d --send-only --recv-only --no-splice -o "
-	  "--hex-dump " MODE_SERVER_UNUSED },
+	  "--hex-dump " MODE_NOT_TYPED_AT MODE_SERVER_UNUSED },
 };
 
 /* The rows above, for cmdline-check.c. */

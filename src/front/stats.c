@@ -45,6 +45,7 @@ struct line {
 
 static void	stats_tick(void *);
 static void	stats_line(void);
+static void	stats_draw(void);
 
 static void
 line_add(struct line *l, const char *s)
@@ -128,6 +129,7 @@ line_add_clock(struct line *l, uint64_t secs)
  * too, received data and the line share the screen: see stats_out_ops.
  */
 static void	stats_clear(void);
+static void	stats_log_clear(int);
 static const struct ep_ops stats_out_ops;
 static void	stats_cleanup(int);
 
@@ -153,7 +155,7 @@ stats_init(const struct options *o)
 	}
 	if (st.stats || st.progress) {
 		cleanup_add(stats_cleanup);
-		log_set_clear(stats_clear);
+		log_set_clear(stats_log_clear);
 	}
 	/* stdout shares the terminal with the line: writes go round it. */
 	if (st.tty_out)
@@ -176,6 +178,23 @@ stats_clear(void)
 	if (!st.shown)
 		return;
 	write_quiet(STDERR_FILENO, erase, sizeof(erase) - 1);
+	st.shown = 0;
+}
+
+/*
+ * Before a message: a warning or an error keeps the live line, drawn once
+ * more with the figures at that moment and ended, above it (what had
+ * moved when it went wrong is worth reading); anything else erases it.
+ */
+static void
+stats_log_clear(int warning)
+{
+	if (!warning || !st.shown || st.ended) {
+		stats_clear();
+		return;
+	}
+	stats_draw();
+	write_quiet(STDERR_FILENO, "\n", 1);
 	st.shown = 0;
 }
 
@@ -210,18 +229,105 @@ stats_columns(void)
 	return (PROGRESS_COLUMNS);
 }
 
+/* The fields of the live line, in the order they are shown. */
+enum stats_field {
+	SF_SENT,		/* "sent 12.5 MiB (19%)" */
+	SF_RECEIVED,		/* "received 0 B" */
+	SF_RATE,		/* "8.2 MiB/s" */
+	SF_CLOCK,		/* "0:01", the time so far */
+	SF_ETA,			/* "ETA 0:06" */
+	SF_COUNT,
+};
+
+/*
+ * Draw the live line as things stand.  A terminal too narrow for it all
+ * loses the fields that say least first: a direction that moved nothing,
+ * the time so far, then the counts; the rate and the time left go last,
+ * and what is still too wide is cut ("\r" takes no column; the last column
+ * stays free, a wrapped line would stay on the screen).
+ */
+static void
+stats_draw(void)
+{
+	const struct pump_totals	*pt = pump_totals();
+	struct line			 f[SF_COUNT], l = { .len = 0 };
+	enum stats_field		 order[SF_COUNT];
+	uint64_t			 now = ev_now(), done = 0;
+	size_t				 i, n = 0, cols, width;
+	int				 shown[SF_COUNT];
+
+	memset(f, 0, sizeof(f));
+	line_add(&f[SF_SENT], "sent ");
+	line_add_size(&f[SF_SENT], pt->sent);
+	if (st.sized) {
+		done = stdio_in_bytes();
+		if (done > st.total)
+			done = st.total;
+		line_add(&f[SF_SENT], " (");
+		line_add_number(&f[SF_SENT], st.total == 0 ? 100 :
+		    done * 100 / st.total, 0);
+		line_add(&f[SF_SENT], "%)");
+	}
+	line_add(&f[SF_RECEIVED], "received ");
+	line_add_size(&f[SF_RECEIVED], pt->received);
+	line_add_size(&f[SF_RATE], (uint64_t)st.rate);
+	line_add(&f[SF_RATE], "/s");
+	line_add_clock(&f[SF_CLOCK], (now - pt->started) / 1000);
+	/* At the average pace so far: steadier than the last refresh. */
+	if (st.sized && done > 0) {
+		line_add(&f[SF_ETA], "ETA ");
+		line_add_clock(&f[SF_ETA], (uint64_t)((double)(st.total -
+		    done) * (double)(now - pt->started) / (double)done /
+		    1000));
+	}
+
+	/* What goes first when it does not all fit. */
+	if (pt->received == 0)
+		order[n++] = SF_RECEIVED;
+	if (pt->sent == 0)
+		order[n++] = SF_SENT;
+	order[n++] = SF_CLOCK;
+	if (pt->received != 0)
+		order[n++] = SF_RECEIVED;
+	if (pt->sent != 0)
+		order[n++] = SF_SENT;
+	cols = stats_columns() - 1;
+	width = 0;
+	for (i = 0; i < SF_COUNT; i++) {
+		shown[i] = f[i].len > 0;
+		if (shown[i])
+			width += f[i].len + (width > 0 ? 2 : 0);
+	}
+	for (i = 0; i < n && width > cols; i++) {
+		shown[order[i]] = 0;
+		width -= f[order[i]].len + 2;
+	}
+
+	line_add(&l, "\r");
+	for (i = 0; i < SF_COUNT; i++) {
+		if (!shown[i])
+			continue;
+		if (l.len > 1)
+			line_add(&l, "  ");
+		line_add(&l, f[i].buf);
+	}
+	if (l.len > cols + 1)
+		l.len = cols + 1;
+	l.buf[l.len] = '\0';
+	line_add(&l, "\033[K");
+	st.shown = 1;
+	write_quiet(STDERR_FILENO, l.buf, l.len);
+}
+
 /* Redraw the live line and come back in a moment. */
 static void
 stats_tick(void *arg)
 {
 	const struct pump_totals	*pt = pump_totals();
-	struct line			 l = { .len = 0 };
-	uint64_t			 now = ev_now(), bytes, done;
+	uint64_t			 now = ev_now(), bytes;
+	double				 inst;
 
 	(void)arg;
-	double				 inst;
-	size_t				 cols, len;
-
 	ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
 	if (pt->started == 0)
 		return;		/* Nothing is moving yet: still waiting. */
@@ -239,43 +345,7 @@ stats_tick(void *arg)
 	}
 	st.last_bytes = bytes;
 	st.last_time = now;
-
-	/* "sent 12.5 MiB (19%)  received 0 B  8.2 MiB/s  0:01  ETA 0:06" */
-	line_add(&l, "\rsent ");
-	line_add_size(&l, pt->sent);
-	done = 0;
-	if (st.sized) {
-		done = stdio_in_bytes();
-		if (done > st.total)
-			done = st.total;
-		line_add(&l, " (");
-		line_add_number(&l, st.total == 0 ? 100 :
-		    done * 100 / st.total, 0);
-		line_add(&l, "%)");
-	}
-	line_add(&l, "  received ");
-	line_add_size(&l, pt->received);
-	line_add(&l, "  ");
-	line_add_size(&l, (uint64_t)st.rate);
-	line_add(&l, "/s  ");
-	line_add_clock(&l, (now - pt->started) / 1000);
-	/* At the average pace so far: steadier than the last refresh. */
-	if (st.sized && done > 0) {
-		line_add(&l, "  ETA ");
-		line_add_clock(&l, (uint64_t)((double)(st.total - done) *
-		    (double)(now - pt->started) / (double)done / 1000));
-	}
-
-	/* Cut to the width of the terminal ("\r" takes no column). */
-	cols = stats_columns();
-	len = l.len;
-	if (len > cols)
-		len = cols;
-	l.len = len;
-	l.buf[l.len] = '\0';
-	line_add(&l, "\033[K");
-	st.shown = 1;
-	write_quiet(STDERR_FILENO, l.buf, l.len);
+	stats_draw();
 }
 
 /*

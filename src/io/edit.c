@@ -1,23 +1,40 @@
 /*
  * A line typed on a terminal and edited before it is sent (--chat,
- * --readline): the terminal echoes nothing (cbreak, stdio_tty_raw()), and
- * the keys are applied here.  Printable bytes (UTF-8 included) are added
- * and echoed; Enter finishes the line; erase, ^U and ^W edit it; ^D on an
- * empty line ends the input; with a history, Up and Down bring back the
- * lines sent before (kept in memory only); other escape sequences and
- * controls are ignored.  The owner reads finished lines with edit_read(),
- * as an endpoint's read.
+ * --readline, a --room's operator): the terminal echoes nothing (cbreak, stdio_tty_raw()),
+ * and the keys are applied here.  Printable
+ * bytes (UTF-8 included) are put in at the cursor; Enter finishes the
+ * line; Left, Right, Home, End, Delete, erase, ^A, ^E, ^B, ^F, ^K, ^U and
+ * ^W edit it (ESC b and ESC f move by words); ^D on an empty line ends
+ * the input; with a history, Up and Down bring back the lines sent
+ * before (kept in a file too with edit_history_file(), as socat's
+ * history= does); other escape sequences and controls are ignored.
+ *
+ * A line wider than the terminal takes several rows: it is always
+ * redrawn from its first row (which must start in the first column), as
+ * readline does, so that no stale row is left behind; edit_hide() takes
+ * it off the screen before the owner shows something else.  A character
+ * is taken to fill one column, a tab as many as reach the next multiple
+ * of eight.  The owner reads finished lines with edit_read(), as an
+ * endpoint's read.
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "io.h"
+
+/* The editor whose window size SIGWINCH updates. */
+static struct edit	*edit_winch_e;
 
 /*
  * Set e up: echo to the descriptor echo (-1: nowhere), keep a history of
@@ -35,6 +52,7 @@ edit_init(struct edit *e, int echo, int history, void (*before)(void *),
 	e->before = before;
 	e->after = after;
 	e->arg = arg;
+	e->histfd = -1;
 }
 
 /* The size of done: a whole line, and a read of keys that end more. */
@@ -46,6 +64,10 @@ edit_free(struct edit *e)
 {
 	size_t	 i;
 
+	edit_watch(e, 0);
+	if (e->histfd != -1)
+		close(e->histfd);
+	e->histfd = -1;
 	for (i = 0; i < e->nhist; i++)
 		free(e->hist[i]);
 	e->nhist = e->hpos = 0;
@@ -55,7 +77,7 @@ edit_free(struct edit *e)
 	free(e->done);
 	e->line = NULL;
 	e->done = NULL;
-	e->linelen = e->donelen = 0;
+	e->linelen = e->donelen = e->pos = 0;
 }
 
 /* Take the buffers, at the first key.  Returns -1 (e->error) if not. */
@@ -80,42 +102,202 @@ edit_echo(const struct edit *e, const void *p, size_t n)
 		write_quiet(e->echo, p, n);
 }
 
-/* Show the line being typed again, in place of what its line shows. */
+/* Learn the terminal's width (0, unknown: the line never wraps). */
+static void
+edit_measure(struct edit *e)
+{
+	struct winsize	 ws;
+
+	e->cols = 0;
+	if (e->echo != -1 && ioctl(e->echo, TIOCGWINSZ, &ws) == 0)
+		e->cols = ws.ws_col;
+}
+
+/* The columns the first n bytes of the line take. */
+static size_t
+edit_width(const struct edit *e, size_t n)
+{
+	size_t	 i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (e->line[i] == '\t')
+			w = (w / 8 + 1) * 8;
+		else if ((e->line[i] & 0xc0) != 0x80)
+			w++;
+	}
+	return (w);
+}
+
+/* The row of the line's rows that column w falls on. */
+static size_t
+edit_row(const struct edit *e, size_t w)
+{
+	return (e->cols > 0 ? w / e->cols : 0);
+}
+
+/* Move the terminal's cursor up n rows. */
+static void
+edit_up(const struct edit *e, size_t n)
+{
+	char	 seq[32];
+
+	if (n > 0)
+		edit_echo(e, seq, snprintf(seq, sizeof(seq), "\033[%zuA", n));
+}
+
+/*
+ * Take the line off the screen: every row of it is cleared, from its last
+ * to its first, and the cursor is left in the first column of the first.
+ * Row by row, not "clear to the end of the screen": tmux and others keep
+ * a whole screen so cleared in their history, where a person scrolling
+ * back would find stale copies of the line.  Nothing is written when
+ * nothing of it is shown.
+ */
+void
+edit_hide(struct edit *e)
+{
+	char	 seq[32];
+	size_t	 last;
+
+	if (!e->drawn)
+		return;
+	last = edit_row(e, e->endw);
+	if (last > e->crow)
+		edit_echo(e, seq, snprintf(seq, sizeof(seq), "\033[%zuB",
+		    last - e->crow));
+	for (; last > 0; last--)
+		edit_echo(e, "\r\033[K\033[A", 7);
+	edit_echo(e, "\r\033[K", 4);
+	e->drawn = 0;
+	e->crow = 0;
+}
+
+/*
+ * Show the line being typed again, from its first row, in place of what
+ * that row shows, and put the cursor where it is in the line.  A line
+ * that ends at the last column of a row has the cursor taken to the next
+ * row, so that where it stands never depends on the terminal's way of
+ * holding a wrap back.
+ */
 void
 edit_show(struct edit *e)
 {
+	char	 seq[32];
+	size_t	 i, w, span, end, at, row, col;
+
 	e->redraw = 0;
-	edit_echo(e, "\r\033[K", 4);
-	edit_echo(e, e->line, e->linelen);
+	if (e->drawn)
+		edit_hide(e);
+	else
+		edit_echo(e, "\r\033[K", 4);
+	if (e->linelen == 0)
+		return;
+	/* The text between tabs in one piece; a tab as spaces. */
+	for (i = 0, w = 0, span = 0; i <= e->linelen; i++) {
+		if (i < e->linelen && e->line[i] != '\t') {
+			if ((e->line[i] & 0xc0) != 0x80)
+				w++;
+			continue;
+		}
+		edit_echo(e, e->line + span, i - span);
+		span = i + 1;
+		if (i == e->linelen)
+			break;
+		/* Spaces: a tab never moves past a row's end. */
+		do {
+			edit_echo(e, " ", 1);
+			w++;
+		} while (w % 8 != 0);
+	}
+	if (e->cols > 0 && w % e->cols == 0)
+		edit_echo(e, "\r\n", 2);
+	e->endw = w;
+	/* From the line's end to the cursor's row and column. */
+	end = edit_row(e, w);
+	at = edit_width(e, e->pos);
+	row = edit_row(e, at);
+	col = e->cols > 0 ? at % e->cols : at;
+	if (row != end || col != (e->cols > 0 ? w % e->cols : w)) {
+		edit_up(e, end - row);
+		edit_echo(e, "\r", 1);
+		if (col > 0)
+			edit_echo(e, seq, snprintf(seq, sizeof(seq),
+			    "\033[%zuC", col));
+	}
+	e->crow = row;
+	e->drawn = 1;
+}
+
+/*
+ * SIGWINCH: the terminal has a new width.  A terminal that reflows its
+ * lines keeps the cursor on the same character, so the line's first row
+ * is found again with the new width, and the line is drawn anew.
+ */
+static void
+edit_winch(int sig, void *arg)
+{
+	struct edit	*e = arg;
+
+	(void)sig;
+	edit_measure(e);
+	if (e->drawn) {
+		e->crow = edit_row(e, edit_width(e, e->pos));
+		e->redraw = 1;
+	}
+	if (e->after != NULL)
+		e->after(e->arg);
+}
+
+/*
+ * Follow the terminal's width (on, at the start) or stop (off).  Only one
+ * editor at a time follows it.
+ */
+void
+edit_watch(struct edit *e, int on)
+{
+	if (!on) {
+		if (edit_winch_e == e) {
+			ev_signal(SIGWINCH, NULL, NULL);
+			edit_winch_e = NULL;
+		}
+		return;
+	}
+	edit_measure(e);
+	if (e->echo == -1 || edit_winch_e == e)
+		return;
+	if (ev_signal(SIGWINCH, edit_winch, e) == -1)
+		log_verbose(1, "SIGWINCH: %s", strerror(errno));
+	else
+		edit_winch_e = e;
 }
 
 /*
  * Put text in place of the line being typed (a line of the history, never
- * longer than a line's buffer); it is shown again.
+ * longer than a line's buffer), the cursor at its end; it is shown again.
  */
 static void
 edit_set(struct edit *e, const char *text)
 {
 	e->linelen = strlen(text);
 	memcpy(e->line, text, e->linelen);
+	e->pos = e->linelen;
 	e->redraw = 1;
 }
 
-/* Keep the line just finished, unless it is empty or the last one again. */
-static void
-edit_remember(struct edit *e)
+/*
+ * Keep line (len bytes), unless it is empty or the last one again.
+ * Returns 1 if it was kept.
+ */
+static int
+edit_keep(struct edit *e, const char *line, size_t len)
 {
 	char	*s;
 
-	free(e->draft);
-	e->draft = NULL;
-	e->hpos = e->nhist;
-	if (!e->history || e->linelen == 0 || (e->nhist > 0 &&
-	    strlen(e->hist[e->nhist - 1]) == e->linelen &&
-	    memcmp(e->hist[e->nhist - 1], e->line, e->linelen) == 0))
-		return;
-	if ((s = strndup(e->line, e->linelen)) == NULL)
-		return;
+	if (len == 0 || (e->nhist > 0 && strlen(e->hist[e->nhist - 1]) ==
+	    len && memcmp(e->hist[e->nhist - 1], line, len) == 0))
+		return (0);
+	if ((s = strndup(line, len)) == NULL)
+		return (0);
 	if (e->nhist == EDIT_HISTORY) {
 		free(e->hist[0]);
 		memmove(e->hist, e->hist + 1, (EDIT_HISTORY - 1) *
@@ -123,6 +305,34 @@ edit_remember(struct edit *e)
 		e->nhist--;
 	}
 	e->hist[e->nhist++] = s;
+	return (1);
+}
+
+/*
+ * Keep the line just finished in the history, and at the end of its
+ * file, at once: ^C ends the program with no time to save anything.  A
+ * file that cannot be written to is said once, and left alone.
+ */
+static void
+edit_remember(struct edit *e)
+{
+	struct iovec	 iov[2];
+
+	free(e->draft);
+	e->draft = NULL;
+	if (e->history && edit_keep(e, e->line, e->linelen) &&
+	    e->histfd != -1) {
+		iov[0].iov_base = e->line;
+		iov[0].iov_len = e->linelen;
+		iov[1].iov_base = "\n";
+		iov[1].iov_len = 1;
+		if (writev(e->histfd, iov, 2) != (ssize_t)e->linelen + 1) {
+			edit_hide(e);
+			log_warn("history not saved");
+			close(e->histfd);
+			e->histfd = -1;
+		}
+	}
 	e->hpos = e->nhist;
 }
 
@@ -151,6 +361,62 @@ edit_history(struct edit *e, int dir)
 	    (e->draft != NULL ? e->draft : ""));
 }
 
+/*
+ * Keep the history in the file path too (--readline-history): the lines
+ * it holds, one a line and the newest last, come back with Up, and each
+ * line sent is added at its end.  The file is made if need be, readable
+ * by its owner only (the lines may be secrets), and cut to its last
+ * EDIT_HISTORY lines.  Returns -1 with errno.
+ */
+int
+edit_history_file(struct edit *e, const char *path)
+{
+	FILE	*f;
+	char	*l = NULL;
+	size_t	 size = 0, lines = 0, i;
+	ssize_t	 n;
+	int	 fd, rfd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600)) == -1)
+		return (-1);
+	if ((rfd = dup(fd)) == -1 || (f = fdopen(rfd, "r")) == NULL) {
+		n = errno;
+		if (rfd != -1)
+			close(rfd);
+		close(fd);
+		errno = n;
+		return (-1);
+	}
+	while ((n = getline(&l, &size, f)) != -1) {
+		if (n > 0 && l[n - 1] == '\n')
+			n--;
+		if ((size_t)n < EDIT_LINE_MAX && memchr(l, '\0', n) == NULL)
+			edit_keep(e, l, n);
+		lines++;
+	}
+	free(l);
+	fclose(f);
+	/* Cut to what is kept: the file never grows without bound. */
+	if (lines > e->nhist) {
+		if (ftruncate(fd, 0) == -1)
+			goto fail;
+		for (i = 0; i < e->nhist; i++)
+			if (dprintf(fd, "%s\n", e->hist[i]) < 0)
+				goto fail;
+	}
+	e->history = 1;
+	e->hpos = e->nhist;
+	e->histfd = fd;
+	return (0);
+
+fail:
+	n = errno;
+	close(fd);
+	errno = n;
+	return (-1);
+}
+
 /* The typed line is finished: queue it, with its newline, to be sent. */
 static void
 edit_submit(struct edit *e)
@@ -159,20 +425,175 @@ edit_submit(struct edit *e)
 	memcpy(e->done + e->donelen, e->line, e->linelen);
 	e->donelen += e->linelen;
 	e->done[e->donelen++] = '\n';
-	e->linelen = 0;
+	e->linelen = e->pos = 0;
 }
 
 /*
  * The line fills its buffer: what is typed so far goes on its way, as
  * the start of the line and without a newline, and the rest of it is
- * typed on; the peer gets the line as it was typed.
+ * typed on; the peer gets the line as it was typed.  What is shown of
+ * it stays, and the rest is typed on the next row.
  */
 static void
 edit_piece(struct edit *e)
 {
 	memcpy(e->done + e->donelen, e->line, e->linelen);
 	e->donelen += e->linelen;
-	e->linelen = 0;
+	e->linelen = e->pos = 0;
+	if (e->drawn)
+		edit_echo(e, "\r\n", 2);
+	e->drawn = 0;
+	e->crow = 0;
+}
+
+/* Is the character that the line ends with whole (UTF-8)? */
+static int
+edit_char_whole(const struct edit *e)
+{
+	size_t		 i = e->linelen, need;
+	unsigned char	 lead;
+
+	while (i > 0 && e->linelen - i < 4 &&
+	    (e->line[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return (1);
+	lead = e->line[i - 1];
+	if (lead < 0xc0)
+		return (1);
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	return (e->linelen - (i - 1) >= need);
+}
+
+/* Put the typed byte b in at the cursor. */
+static void
+edit_insert(struct edit *e, unsigned char b)
+{
+	if (e->linelen == EDIT_LINE_MAX) {
+		/* Only at the end: the middle of a line is never sent. */
+		if (e->pos != e->linelen)
+			return;
+		edit_piece(e);
+	}
+	/*
+	 * A byte typed at the end of the line as shown is echoed alone;
+	 * anything else has the line drawn again.
+	 */
+	if (e->pos < e->linelen || b == '\t' || e->redraw ||
+	    (!e->drawn && e->linelen > 0)) {
+		memmove(e->line + e->pos + 1, e->line + e->pos,
+		    e->linelen - e->pos);
+		e->line[e->pos++] = b;
+		e->linelen++;
+		e->redraw = 1;
+		return;
+	}
+	if (e->linelen == 0)
+		e->endw = 0;
+	e->line[e->pos++] = b;
+	e->linelen++;
+	edit_echo(e, &b, 1);
+	e->drawn = 1;
+	if ((b & 0xc0) != 0x80)
+		e->endw++;
+	if (e->cols > 0 && edit_char_whole(e)) {
+		e->crow = edit_row(e, e->endw);
+		if (e->endw % e->cols == 0)
+			edit_echo(e, "\r\n", 2);
+	}
+}
+
+/* Where the character before the cursor starts. */
+static size_t
+edit_prev(const struct edit *e, size_t pos)
+{
+	while (pos > 0 && (e->line[pos - 1] & 0xc0) == 0x80)
+		pos--;
+	return (pos > 0 ? pos - 1 : 0);
+}
+
+/* Where the character after the cursor ends. */
+static size_t
+edit_next(const struct edit *e, size_t pos)
+{
+	if (pos < e->linelen)
+		pos++;
+	while (pos < e->linelen && (e->line[pos] & 0xc0) == 0x80)
+		pos++;
+	return (pos);
+}
+
+/* Where the word before (dir -1) or after (1) the cursor starts, ends. */
+static size_t
+edit_word(const struct edit *e, int dir)
+{
+	size_t	 pos = e->pos;
+
+	if (dir < 0) {
+		while (pos > 0 && e->line[pos - 1] == ' ')
+			pos--;
+		while (pos > 0 && e->line[pos - 1] != ' ')
+			pos--;
+	} else {
+		while (pos < e->linelen && e->line[pos] == ' ')
+			pos++;
+		while (pos < e->linelen && e->line[pos] != ' ')
+			pos++;
+	}
+	return (pos);
+}
+
+/* Take out the bytes from from to to; the cursor goes to from. */
+static void
+edit_cut(struct edit *e, size_t from, size_t to)
+{
+	memmove(e->line + from, e->line + to, e->linelen - to);
+	e->linelen -= to - from;
+	e->pos = from;
+	e->redraw = 1;
+}
+
+/* Move the cursor to pos. */
+static void
+edit_move(struct edit *e, size_t pos)
+{
+	if (pos != e->pos) {
+		e->pos = pos;
+		e->redraw = 1;
+	}
+}
+
+/* The end of an escape sequence: final byte f, parameter e->escarg. */
+static void
+edit_sequence(struct edit *e, unsigned char f)
+{
+	switch (f) {
+	case 'A':
+	case 'B':
+		edit_history(e, f == 'A' ? -1 : 1);
+		break;
+	case 'C':
+		edit_move(e, edit_next(e, e->pos));
+		break;
+	case 'D':
+		edit_move(e, edit_prev(e, e->pos));
+		break;
+	case 'H':
+		edit_move(e, 0);
+		break;
+	case 'F':
+		edit_move(e, e->linelen);
+		break;
+	case '~':
+		/* Home 1 and 7, Delete 3, End 4 and 8. */
+		if (e->escarg == 1 || e->escarg == 7)
+			edit_move(e, 0);
+		else if (e->escarg == 4 || e->escarg == 8)
+			edit_move(e, e->linelen);
+		else if (e->escarg == 3 && e->pos < e->linelen)
+			edit_cut(e, e->pos, edit_next(e, e->pos));
+		break;
+	}
 }
 
 /* Apply keys typed on the terminal to the line. */
@@ -186,13 +607,24 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 	for (i = 0; i < n && !e->eof; i++) {
 		if (e->esc == 1) {
 			e->esc = k[i] == '[' || k[i] == 'O' ? 2 : 0;
+			e->escarg = 0;
+			/* Meta-b, Meta-f: a word back, a word on. */
+			if (k[i] == 'b' || k[i] == 'f') {
+				edit_move(e, edit_word(e, k[i] == 'b' ?
+				    -1 : 1));
+				if (e->after != NULL)
+					e->after(e->arg);
+			}
 			continue;
 		}
 		if (e->esc == 2) {
+			if (k[i] >= '0' && k[i] <= '9' && e->escarg < 1000)
+				e->escarg = e->escarg * 10 + k[i] - '0';
+			else if (k[i] == ';')
+				e->escarg = 0;	/* Modifiers: ignored. */
 			if (k[i] >= 0x40 && k[i] <= 0x7e) {
 				e->esc = 0;
-				if (k[i] == 'A' || k[i] == 'B')
-					edit_history(e, k[i] == 'A' ? -1 : 1);
+				edit_sequence(e, k[i]);
 				if (e->after != NULL)
 					e->after(e->arg);
 			}
@@ -206,41 +638,56 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 			break;
 		case '\r':
 		case '\n':
+			/* The cursor to the line's end, then a new row. */
+			if (e->drawn && (e->redraw || e->pos != e->linelen)) {
+				e->pos = e->linelen;
+				edit_show(e);
+			}
 			edit_submit(e);
+			e->drawn = 0;
+			e->crow = 0;
+			e->redraw = 0;
 			edit_echo(e, "\r\n", 2);
 			break;
 		case 0x7f:
 		case '\b':
-			/* One character: a UTF-8 lead byte and what follows. */
-			while (e->linelen > 0 &&
-			    (e->line[e->linelen - 1] & 0xc0) == 0x80)
-				e->linelen--;
-			if (e->linelen > 0)
-				e->linelen--;
-			e->redraw = 1;
+			if (e->pos > 0)
+				edit_cut(e, edit_prev(e, e->pos), e->pos);
+			break;
+		case 0x01:	/* ^A */
+			edit_move(e, 0);
+			break;
+		case 0x05:	/* ^E */
+			edit_move(e, e->linelen);
+			break;
+		case 0x02:	/* ^B */
+			edit_move(e, edit_prev(e, e->pos));
+			break;
+		case 0x06:	/* ^F */
+			edit_move(e, edit_next(e, e->pos));
+			break;
+		case 0x0b:	/* ^K */
+			if (e->pos < e->linelen)
+				edit_cut(e, e->pos, e->linelen);
 			break;
 		case 0x15:	/* ^U */
-			e->linelen = 0;
-			e->redraw = 1;
+			if (e->pos > 0)
+				edit_cut(e, 0, e->pos);
 			break;
 		case 0x17:	/* ^W */
-			while (e->linelen > 0 && e->line[e->linelen - 1] == ' ')
-				e->linelen--;
-			while (e->linelen > 0 && e->line[e->linelen - 1] != ' ')
-				e->linelen--;
-			e->redraw = 1;
+			if (e->pos > 0)
+				edit_cut(e, edit_word(e, -1), e->pos);
 			break;
 		case 0x04:	/* ^D */
 			if (e->linelen == 0)
 				e->eof = 1;
+			else if (e->pos < e->linelen)
+				edit_cut(e, e->pos, edit_next(e, e->pos));
 			break;
 		default:
 			if (k[i] < 0x20 && k[i] != '\t')
 				break;
-			if (e->linelen == EDIT_LINE_MAX)
-				edit_piece(e);
-			e->line[e->linelen++] = k[i];
-			edit_echo(e, &k[i], 1);
+			edit_insert(e, k[i]);
 			break;
 		}
 		if (e->after != NULL)

@@ -104,7 +104,7 @@ enum proxy_dns {
 #define EDIT_LINE_MAX		65536
 /* What is read from the terminal at once. */
 #define EDIT_KEYS_MAX		256
-/* The lines a history keeps, in memory only. */
+/* The lines a history keeps (and its file, --readline-history). */
 #define EDIT_HISTORY		100
 
 /*
@@ -115,7 +115,9 @@ enum proxy_dns {
 struct edit {
 	char		*line;
 	size_t		 linelen;
+	size_t		 pos;		/* The cursor, a byte of line. */
 	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
+	int		 escarg;	/* and its number so far */
 	int		 eof;		/* ^D on an empty line */
 	int		 end_is_eof;	/* then edit_read() says 0 */
 	int		 redraw;	/* the line is to be shown again */
@@ -123,11 +125,16 @@ struct edit {
 	unsigned char	*done;
 	size_t		 donelen;	/* Lines finished, not yet read. */
 	int		 echo;		/* Where keys are echoed, or -1. */
+	size_t		 cols;		/* Its width; 0: unknown. */
+	int		 drawn;		/* The line is on the screen, */
+	size_t		 crow;		/* the cursor on this row of it, */
+	size_t		 endw;		/* and its end at this column. */
 	int		 history;	/* Up and Down bring lines back. */
 	char		*hist[EDIT_HISTORY];
 	size_t		 nhist;
 	size_t		 hpos;		/* The line shown; nhist: a new one. */
 	char		*draft;		/* The new line, while Up shows old. */
+	int		 histfd;	/* Its file, lines added at the end. */
 	void		(*before)(void *);
 	void		(*after)(void *);
 	void		*arg;
@@ -137,6 +144,9 @@ void		 edit_init(struct edit *, int, int, void (*)(void *),
 void		 edit_free(struct edit *);
 void		 edit_echo(const struct edit *, const void *, size_t);
 void		 edit_show(struct edit *);
+void		 edit_hide(struct edit *);
+void		 edit_watch(struct edit *, int);
+int		 edit_history_file(struct edit *, const char *);
 void		 edit_keys(struct edit *, const unsigned char *, size_t);
 ssize_t		 edit_read(struct edit *, int, void *, size_t);
 

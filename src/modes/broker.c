@@ -8,6 +8,9 @@
  * the bytes to the fan-out (--broker) or to the room's hooks, which frame
  * them into lines first (--room).  stdout is a member too; stdin is relayed the same way.
  *
+ * In a room, an operator who types on a terminal and reads on one has the
+ * line edited as --chat has it, and what the room says is drawn above it.
+ *
  * --send-only relays only the operator's stdin: what clients send is read
  * (so that their leaving is seen) and dropped.  --recv-only sends nothing
  * to the clients, stdin is not read, and stdout shows what they send.
@@ -442,6 +445,96 @@ console_out_finished(struct session *s)
 	session_free(s);
 }
 
+/* The operator's terminal: the lines typed, edited. */
+static ssize_t
+console_tty_read(struct endpoint *ep, void *p, size_t n)
+{
+	struct broker	*b = ep->data;
+
+	return (edit_read(&b->ed, ep->rfd, p, n));
+}
+
+static const struct ep_ops console_tty_in_ops = {
+	.read = console_tty_read,
+};
+
+/*
+ * What the room says, on the operator's terminal: the line being typed
+ * makes way, all its rows, and comes back below once the room's line is
+ * whole.  Written here, in order with the room's bytes, so nothing of
+ * the room's can come between.
+ */
+static ssize_t
+console_tty_write(struct endpoint *ep, const void *p, size_t n)
+{
+	struct broker	*b = ep->data;
+	ssize_t		 r;
+
+	edit_hide(&b->ed);
+	if ((r = write(ep->wfd, p, n)) > 0)
+		b->console_midline = ((const unsigned char *)p)[r - 1] != '\n';
+	if (!b->console_midline && (b->ed.linelen > 0 || b->ed.redraw))
+		edit_show(&b->ed);
+	return (r);
+}
+
+static const struct ep_ops console_tty_out_ops = {
+	.write = console_tty_write,
+};
+
+/* Before a key is shown: the room's half line keeps its own line. */
+static void
+console_key_before(void *arg)
+{
+	struct broker	*b = arg;
+
+	if (!b->console_midline)
+		return;
+	edit_echo(&b->ed, "\n", 1);
+	b->console_midline = 0;
+	b->ed.redraw = 1;
+}
+
+/*
+ * After each key, or a new window size: the line again, if it changed,
+ * unless the room's line shown is not finished (it comes back then).
+ */
+static void
+console_key_after(void *arg)
+{
+	struct broker	*b = arg;
+
+	if (b->ed.redraw && !b->console_midline)
+		edit_show(&b->ed);
+}
+
+/*
+ * A room's operator on a terminal (stdin and stdout): edit the lines
+ * typed, in cbreak mode (restored at exit), with a history, and keep
+ * what the room says clear of them.
+ */
+static void
+console_edit(struct broker *b, struct endpoint *in)
+{
+	const char	*path = b->j->local->history;
+
+	if (b->room == NULL || b->console == NULL ||
+	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
+	    stdio_tty_raw() == -1)
+		return;
+	edit_init(&b->ed, STDOUT_FILENO, 1, console_key_before,
+	    console_key_after, b);
+	b->ed.end_is_eof = 1;
+	if (path != NULL && edit_history_file(&b->ed, path) == -1)
+		fatal("%s", path);
+	b->editing = 1;
+	in->ops = &console_tty_in_ops;
+	in->data = b;
+	b->console->ops = &console_tty_out_ops;
+	b->console->data = b;
+	edit_watch(&b->ed, 1);
+}
+
 /* Wire stdout (a fan-out member) and stdin (relayed to the clients). */
 static void
 console_start(struct broker *b)
@@ -469,6 +562,7 @@ console_start(struct broker *b)
 		fatal("console");
 	relay->ops = &console_relay_ops;
 	relay->data = b;
+	console_edit(b, in);
 	if (fanout_feed(b->fo, relay) == -1 || session_start(s) == -1)
 		fatal("console");
 }

@@ -57,6 +57,14 @@ struct broker {
 	struct endpoint	*console;	/* stdout, NULL once it failed */
 	struct speaker	 server;	/* The operator, in a room. */
 	struct broker_part console_part; /* Its unfinished line. */
+	/*
+	 * A room's operator typing on a terminal, shown on one: the line
+	 * is edited here (src/io/edit.c) and what the room says is drawn
+	 * above it.
+	 */
+	int		 editing;
+	struct edit	 ed;
+	int		 console_midline; /* A line shown is not finished. */
 	unsigned int	 next_id;	/* Room ids are never reused. */
 	TAILQ_HEAD(, client) members;	/* The room's clients, in order. */
 };

@@ -152,6 +152,8 @@ chat_notice(struct chat *c, const char *fmt, ...)
 		c->view.midline = 0;
 		c->view.cont = 1;
 	}
+	if (c->edit)
+		edit_hide(&c->ed);
 	log_info("%s%s", c->tty_err ? "\r\033[K" : "", msg);
 	/* In the middle of a conversation, the typed line comes back. */
 	if (c->s != NULL && !c->s->over) {
@@ -244,7 +246,15 @@ chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 		return (chatproto_quit_scan(&c->view.qm, p, n, &c->view.quit));
 	/* Each byte grows to CHAT_GROW at most, and the pump left room. */
 	memcpy(c->scratch, p, n);
-	return (chatproto_rx(&c->view, c->scratch, n, p));
+	n = chatproto_rx(&c->view, c->scratch, n, p);
+	/*
+	 * The line being typed, all its rows, makes way first.  It is only
+	 * shown when nothing of the peer's waits to be written (chat_redraw()),
+	 * so the wipe goes straight to the terminal.
+	 */
+	if (n > 0 && c->edit)
+		edit_hide(&c->ed);
+	return (n);
 }
 
 /*
@@ -323,6 +333,7 @@ chat_finished(struct session *s)
 	case CHAT_END_NONE:
 		break;
 	}
+	edit_watch(&c->ed, 0);
 	session_free(s);
 	c->s = NULL;
 	c->tx = c->rx = NULL;
@@ -382,6 +393,7 @@ chat_start(struct chat *c)
 	if (c->edit) {
 		in->ops = &chat_tty_ops;
 		in->data = c;
+		edit_watch(&c->ed, 1);
 	}
 	if ((c->rx = session_channel(s, "receive", net, out, 0)) == NULL ||
 	    (c->tx = session_channel(s, "send", in, net, 0)) == NULL)
@@ -419,8 +431,11 @@ chat_init(struct chat *c, const struct job *j)
 	c->tty = isatty(STDOUT_FILENO);
 	/* Typed on a terminal, shown on one: edit the line ourselves. */
 	c->edit = c->tty && isatty(STDIN_FILENO);
-	edit_init(&c->ed, STDOUT_FILENO, 0, chat_key_before, chat_key_after,
+	edit_init(&c->ed, STDOUT_FILENO, 1, chat_key_before, chat_key_after,
 	    c);
+	if (j->local->history != NULL && c->edit &&
+	    edit_history_file(&c->ed, j->local->history) == -1)
+		fatal("%s", j->local->history);
 	c->tty_err = c->tty && isatty(STDERR_FILENO);
 	if ((c->scratch = malloc(CHANNEL_BUFSIZE)) == NULL)
 		fatal("malloc");

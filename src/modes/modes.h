@@ -49,6 +49,7 @@ struct local {
 	const char	*fifo;		/* --fifo: send what this FIFO gives */
 	int		 raw;		/* --raw: the local terminal raw */
 	int		 readline;	/* --readline: typed lines edited */
+	const char	*history;	/* --readline-history: their file */
 	const char	*device;	/* serial:, pty: with stdio */
 };
 

@@ -213,19 +213,25 @@ plain_edit_before(void *arg)
 	p->ed.redraw = 1;
 }
 
-/* --readline: after each key, the line again if it changed. */
+/*
+ * --readline: after each key, the line again if it changed, unless what
+ * the peer sent is still on its way to the screen (the line comes back
+ * after it, plain_edit_tap()).
+ */
 static void
 plain_edit_after(void *arg)
 {
 	struct plain	*p = arg;
 
-	if (p->ed.redraw)
+	if (p->ed.redraw && (p->edrx == NULL || channel_pending(p->edrx) == 0))
 		edit_show(&p->ed);
 }
 
 /*
- * --readline, what the peer sends: the half-typed line shown is wiped
- * first (it comes back below, plain_edit_tap()).  The read left room.
+ * --readline, what the peer sends: the half-typed line shown, all its
+ * rows, is wiped first (it comes back below, plain_edit_tap()).  It is
+ * only ever shown when nothing of the peer's waits to be written, so the
+ * wipe goes straight to the terminal.
  */
 static size_t
 plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -233,57 +239,72 @@ plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	struct conn	*c = ch->session->arg;
 	struct plain	*pl = c->p;
 
+	(void)p;
 	(void)space;
-	if (pl->ed.linelen == 0 || pl->rx_midline || n == 0)
-		return (n);
-	memmove(p + 4, p, n);
-	memcpy(p, "\r\033[K", 4);
-	return (n + 4);
+	if (n > 0 && !pl->rx_midline)
+		edit_hide(&pl->ed);
+	return (n);
 }
 
-/* --readline: once a line of the peer's is shown, the typed one again. */
+/*
+ * --readline: once a line of the peer's is shown, and nothing more of
+ * the peer's waits, the typed one again.
+ */
 static void
 plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
     void *arg)
 {
 	struct plain	*pl = arg;
 
-	(void)ch;
 	if (n == 0)
 		return;
 	pl->rx_midline = p[n - 1] != '\n';
-	if (!pl->rx_midline && pl->ed.linelen > 0)
+	if (!pl->rx_midline && pl->ed.linelen > 0 &&
+	    channel_pending(ch) == n)
 		edit_show(&pl->ed);
 }
 
 /*
- * --readline: the terminal on stdin edits what is typed; the keys echo
- * where the terminal shows (stdout, or else stderr), and what the peer
- * sends to a terminal on stdout keeps clear of the line being typed.
+ * --readline: the editor, before the first connection, so that its
+ * history outlives each one; the keys echo where the terminal shows
+ * (stdout, or else stderr).  A history file that cannot be had is said,
+ * and the program ends.
  */
-int
-conn_readline(struct conn *c, struct endpoint *in)
+void
+plain_readline_init(struct plain *p)
 {
-	struct plain	*p = c->p;
+	const char	*path = p->j->local->history;
 	int		 echo = -1;
 
 	if (isatty(STDOUT_FILENO))
 		echo = STDOUT_FILENO;
 	else if (isatty(STDERR_FILENO))
 		echo = STDERR_FILENO;
+	edit_init(&p->ed, echo, 1, plain_edit_before, plain_edit_after, p);
+	p->ed.end_is_eof = 1;
+	if (path != NULL && edit_history_file(&p->ed, path) == -1)
+		fatal("%s", path);
+}
+
+/*
+ * --readline: the terminal on stdin edits what is typed, and what the
+ * peer sends to a terminal on stdout keeps clear of the line being
+ * typed.
+ */
+int
+conn_readline(struct conn *c, struct endpoint *in)
+{
+	struct plain	*p = c->p;
+
 	if (stdio_tty_raw() == -1)
 		return (-1);
-	if (p->ed.arg == NULL) {
-		edit_init(&p->ed, echo, 1, plain_edit_before,
-		    plain_edit_after, p);
-		p->ed.end_is_eof = 1;
-	}
 	in->ops = &plain_edit_ops;
 	in->data = p;
-	if (echo != STDOUT_FILENO)
+	edit_watch(&p->ed, 1);
+	if (p->ed.echo != STDOUT_FILENO)
 		return (0);
+	p->edrx = c->rx;
 	c->rx->xform = plain_edit_rx;
-	c->rx->xgrow = 2;
 	return (channel_tap(c->rx, plain_edit_tap, p));
 }
 

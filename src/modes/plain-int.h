@@ -65,6 +65,7 @@ struct plain {
 	char			*greet;	/* --on-connect's bytes */
 	size_t			 greetlen;
 	struct edit		 ed;	/* --readline: the line typed */
+	struct channel		*edrx;	/* and what shows the peer */
 	int			 rx_midline; /* --readline: the peer's last
 					       line shown is not finished */
 };
@@ -85,6 +86,7 @@ void		 conn_spilled(struct conn *);
 void		 conn_drain_cb(void *);
 int		 conn_lost(struct conn *);
 int		 conn_readline(struct conn *, struct endpoint *);
+void		 plain_readline_init(struct plain *);
 
 /* plain-exec.c */
 int		 conn_start_exec(struct conn *, const struct net_peer *);

@@ -250,6 +250,10 @@ conn_finished(struct session *s)
 	c->redial = NULL;
 	ev_timer_disarm(&c->drain);
 	term_stop(c->tx);
+	if (c->p->edrx == c->rx) {
+		c->p->edrx = NULL;
+		edit_watch(&c->p->ed, 0);
+	}
 	/* --raw -lk: "~." leaves the listener too, not only this client. */
 	if (c->tx != NULL && term_escaped(c->tx))
 		c->p->stopping = 1;
@@ -529,6 +533,11 @@ plain_init(struct plain *p, const struct job *j)
 	}
 	if (j->local->fifo != NULL && fifo_open(j->local->fifo, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	/* --readline's editor; an idle one otherwise, which edit_free() takes. */
+	if (j->local->readline)
+		plain_readline_init(p);
+	else
+		edit_init(&p->ed, -1, 0, NULL, NULL, NULL);
 	plain_greeting(p);
 }
 
