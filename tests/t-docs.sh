@@ -243,17 +243,58 @@ test_quick_start_installs_only_what_each_step_needs() {
 	assertEquals "built with --tests" "-j$(nproc)" "$(<"$SC_TMP/make")"
 }
 
-# The README's two commands are those, and .ci/run runs both.
+# The README's quick start is the build and a chat between two
+# terminals, the address to call said; the tests' two commands are in
+# tests/README.md, and .ci/run runs the three.
 test_quick_start_commands() {
 	[ -f "$CI_DIR/run" ] || { sc_skip "no .ci/run"; return; }
 	readme=$(dirname "$MANPAGE")/../README.md
-	assertEquals "the README's commands" "sh .ci/setup && ./sockcat --chat
-sh .ci/setup --tests && sh .ci/test" \
+	assertEquals "the README's commands" "sh .ci/setup
+./sockcat --chat
+./sockcat --chat 127.0.0.1" \
 	    "$(sed -n '/^## Quick start/,/^## /p' "$readme" |
-	    awk '/^```/ { inb = !inb; next } inb')"
+	    awk '/^```/ { inb = !inb; n++; next } inb && n == 1' |
+	    sed 's/  *#.*//')"
+	assertContains "tests/README.md" "$(cat "$(dirname "$readme")/tests/README.md")" \
+	    "sh .ci/setup --tests && sh .ci/test"
 	assertEquals ".ci/run" "sh .ci/setup
 sh .ci/setup --tests
 sh .ci/test" "$(grep -o '^sh \.ci/[a-z]*\( --tests\)\{0,1\}' "$CI_DIR/run")"
+}
+
+# The README's first screen (60 lines) is for someone who wants to use
+# sockcat: what it does, how to build it without installing, a chat and
+# the address to call, the room and --readline; nothing of CI, the
+# sanitizers or the tests' internals, and no name that only exists
+# after "make install" used as a command.
+test_readme_first_screen_is_for_a_user() {
+	readme=$(dirname "$MANPAGE")/../README.md
+	head -n 60 "$readme" >"$SC_TMP/screen"
+	for w in '\.ci/test' 'sanitizer' 'coverage' 'valgrind' 'fuzz' \
+	    'minutes' '^sockchat' '`sockchat '; do
+		assertFalse "no $w on the first screen" \
+		    "grep -qiP '$w' '$SC_TMP/screen'"
+	done
+	assertFalse "no CI on the first screen" "grep -qw CI '$SC_TMP/screen'"
+	for w in 'sh .ci/setup' './sockcat --chat' '127.0.0.1' 'hostname -I' \
+	    '--readline' '--room --websocket' ':q' 'tests/README.md'; do
+		assertTrue "$w on the first screen" \
+		    "grep -qF -- '$w' '$SC_TMP/screen'"
+	done
+}
+
+# Debugging output (a valgrind log, a command's stderr) is never
+# committed, and git ignores it.
+test_no_debugging_output_in_the_tree() {
+	top=$(cd "$(dirname "$MANPAGE")/.." && pwd)
+	[ -e "$top/.git" ] && command -v git >/dev/null ||
+	    { sc_skip "not a git clone"; return; }
+	assertEquals "tracked" "" "$(git -C "$top" ls-files |
+	    grep -E '(^|/)(vg[^/]*|[^/]*[.](out|err))$')"
+	for f in vg.out vgc.err vg-2.out run.err; do
+		assertTrue "$f is ignored" \
+		    "git -C '$top' check-ignore -q --no-index '$f'"
+	done
 }
 
 test_every_option_is_in_the_zsh_completion() {
