@@ -54,6 +54,7 @@ struct options {
 	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
 	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
 	int		 npair;
+	int		 pair_ws;	/* one of them is ws://, wss:// or ws-l: */
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
 	struct proxy_conf proxy;	/* -x's chain: the sides' copies of
 					   it point into it */
@@ -188,6 +189,7 @@ void		 opt_defaults(struct options *);
 int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
 void		 opt_hide_secret(char *, size_t);
+void		 opt_hide_url_password(char *);
 void		 opt_credentials(struct cmdline *, char *);
 
 /* cmdline-check.c */
@@ -199,6 +201,7 @@ void		 proxy_hops_free(struct proxy_conf *);
 
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
+int		 pair_has_ws(int, char **);
 void		 pair_build(struct cmdline *, int, char **);
 
 #endif /* SC_FRONT_H */
