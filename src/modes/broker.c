@@ -205,8 +205,14 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 		broker_send_lines(b, c->net, &c->part, p, len);
 	else if (b->room == NULL)
 		broker_send(b, c->net, p, len);
-	else if (b->room->heard(c->sp, p, len))
+	else if (b->room->heard(c->sp, p, len)) {
+		/*
+		 * ":q": the member is let go for good, so that a client
+		 * waiting on its terminal ends too (sock_linger_reset()).
+		 */
 		c->quit = 1;
+		c->net->flags |= EP_HANGUP;
+	}
 	return (len);
 }
 

@@ -182,6 +182,9 @@ static const char room_help[] =
     "name (1 to 20 letters, digits, - or _); /me TEXT says what you do; "
     "/help shows this; :q leaves.  Other lines go to everyone.\n";
 
+/* What a member that typed ":q" is told last. */
+static const char room_bye[] = "<announce> You left the room.\n";
+
 /* What the sender of a line too long for the room is told. */
 static const char room_too_long[] =
     "<announce> Your line was longer than 4096 bytes: only its first 4096 "
@@ -206,6 +209,7 @@ room_line(const unsigned char *line, size_t len, void *arg)
 	}
 	switch (room_parse(line, len, &a, &alen)) {
 	case ROOM_QUIT:
+		room_tell(c, room_bye, sizeof(room_bye) - 1);
 		return (1);
 	case ROOM_WHO:
 		room_who(sp->b, c, 0);
