@@ -343,6 +343,8 @@ client_start(struct broker *b, struct netconn *nc,
 		c->addr = NULL;
 	/* A plain client's first bytes, read under TLS to tell what it is. */
 	held = ws_plain_held(nc->ws, first, sizeof(first));
+	/* A room's plain client beside WebSocket ones, until it speaks. */
+	c->hidden = b->room != NULL && j->side->ws.on && ws_plain(nc->ws);
 	if (c->addr == NULL ||
 	    (s = session_new(client_check, client_finished, c)) == NULL ||
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,

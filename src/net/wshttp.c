@@ -182,6 +182,18 @@ wsh_ok(struct wsh_answer *a, const char *type, off_t len)
 	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
 }
 
+/* An answer without a body (204): there is nothing, and that is no error. */
+static void
+wsh_no_content(struct wsh_answer *a)
+{
+	int	 n;
+
+	a->status = HTTP_NO_CONTENT;
+	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 204 No Content\r\n"
+	    "Cache-Control: max-age=86400\r\nConnection: close\r\n\r\n");
+	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
+}
+
 /*
  * The refusal of a file of --ws-static that could not be opened (errno):
  * a link out, a link at all or a way up is 403, anything else is absent.
@@ -341,6 +353,15 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
 			a->body = wsh_room_page;
 			a->left = sizeof(wsh_room_page) - 1;
 		}
+		return (WSH_ANSWER);
+	}
+	/*
+	 * A browser asks for an icon with every page: "none", not a
+	 * refusal.
+	 */
+	if (strncmp(l.target, "/favicon.ico", 12) == 0 &&
+	    strchr("?#", l.target[12]) != NULL) {
+		wsh_no_content(a);
 		return (WSH_ANSWER);
 	}
 	/* No page here: a GET that is no upgrade is the upgrade's 426. */
