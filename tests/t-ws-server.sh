@@ -189,6 +189,56 @@ test_room_page_in_chromium() {
 	exec 8>&-
 }
 
+# page_say TEXT: type TEXT on the room's page and send it.
+page_say() {
+	cdp eval "document.getElementById('line').value = '$1';
+	    document.getElementById('f').requestSubmit(); 'sent'" >/dev/null ||
+	    fail "cdp eval"
+}
+
+# page_lines: the page's log, a line each, own lines marked "ME ".
+page_lines() {
+	cdp eval "Array.from(document.getElementById('log').children).map(
+	    (d) => (d.className === 'me' ? 'ME ' : '') + d.textContent
+	    ).join('\\n')"
+}
+
+# Issue 55: the room's page shows the lines its user sends, under the
+# user's name (a /nick followed), told apart from the others' lines.
+test_room_page_shows_own_lines() {
+	browser || return
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	member tcp
+	echo /who >&8
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	cdp go "http://127.0.0.1:$PORT/" || fail "cdp go"
+	cdp wait "document.getElementById('log') !== null &&
+	    document.getElementById('log').textContent.includes('Present')" ||
+	    fail "the page did not join"
+	page_say 'my first line'
+	wait_for "$SC_TMP/tcp.out" '^<user[0-9]+> my first line$' ||
+	    fail "tcp got: $(<"$SC_TMP/tcp.out")"
+	page=$(sed -n 's/^\(<user[0-9]*>\) my first line$/\1/p' "$SC_TMP/tcp.out")
+	page_say '/nick alice'
+	wait_for "$SC_TMP/tcp.out" 'is now known as <alice>' ||
+	    fail "no nick: $(<"$SC_TMP/tcp.out")"
+	cdp wait "document.getElementById('log').textContent.includes(
+	    'is now known as <alice>')" || fail "the page saw no nick"
+	page_say 'my second line'
+	echo "a line from tcp" >&8
+	cdp wait "document.getElementById('log').textContent.includes(
+	    'a line from tcp')" || fail "the page got no tcp line"
+	cdp shot "$SC_TMP/own.png" && sc_keep "$SC_TMP/own.png" own-lines.png
+	page_lines >"$SC_TMP/page"
+	assertEquals "the page's own lines, marked" "ME $page my first line
+/nick alice
+ME <alice> my second line" "$(grep -E '^ME |^/nick' "$SC_TMP/page")"
+	assertEquals "the others' lines, not marked" "<user1> a line from tcp" \
+	    "$(grep 'a line from tcp' "$SC_TMP/page")"
+	cdp go about:blank
+	exec 8>&-
+}
+
 # Issue 55: a browser's visit makes no noise in the room.  Its icon is
 # answered (204), no refused request is said on the operator's terminal
 # without -v, and a plain connection that says nothing (Chromium's spare
