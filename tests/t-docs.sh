@@ -319,6 +319,77 @@ test_every_option_is_in_the_fish_completion() {
 	fi
 }
 
+# The completions in real shells, as a person meets them: a shell in a
+# tmux pane of its own (120x40), a line typed, Tab pressed, the screen
+# read.  shell_pane SHELL ARGS...: start it, its prompt "% " awaited.
+shell_pane() {
+	command -v tmux >/dev/null || { sc_skip "tmux not installed"; return 1; }
+	TMUX_SOCK=sc-docs-$$
+	mkdir -p "$SC_TMP/home" "$SC_TMP/bin"
+	ln -sf "$SC" "$SC_TMP/bin/sockcat"
+	# The shell under timeout: the tmux server ends with it, whatever
+	# the test does.
+	t 10 tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 120 -y 40 \
+	    -c "$SC_TMP/home" "env HOME=$SC_TMP/home PATH=$SC_TMP/bin:$PATH \
+	    ZDOTDIR=$SC_TMP/home timeout 60 $*" || return 1
+	# capture-pane leaves out trailing blanks: the prompt is "%".
+	wait_until pane_has '^%$' || { fail "no prompt: $(pane)"; return 1; }
+}
+
+# pane: what the pane shows; pane_has REGEX: a line of it matches.
+pane() {
+	tmux -L "$TMUX_SOCK" capture-pane -p 2>/dev/null
+}
+
+pane_has() {
+	pane | grep -Eq -- "$1"
+}
+
+pane_end() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	return 0
+}
+
+# zsh: Tab at an operand offers the address kinds, with no error
+# (_alternative gave "compadd -S ''" its own options: nine "bad option"
+# lines at every Tab), and --ws-static's argument is a directory.
+test_zsh_completion_in_a_terminal() {
+	command -v zsh >/dev/null || { sc_skip "zsh not installed"; return; }
+	mkdir -p "$SC_TMP/home"
+	printf '%s\n' "fpath=($(cd "$COMPLETIONS_DIR" && pwd) \$fpath)" \
+	    'autoload -Uz compinit && compinit -u -D' "PS1='%% '" \
+	    'unsetopt beep' >"$SC_TMP/home/.zshrc"
+	mkdir -p "$SC_TMP/home/www" && : >"$SC_TMP/home/wfile"
+	shell_pane zsh -i || return
+	tmux -L "$TMUX_SOCK" send-keys 'sockcat dtl' Tab
+	wait_until pane_has '^% sockcat dtls:$' ||
+	    fail "an address kind: $(pane)"
+	tmux -L "$TMUX_SOCK" send-keys C-u 'sockcat 127.0.0.1 ws' Tab
+	wait_until pane_has 'wss://' || fail "Tab at the port: $(pane)"
+	assertFalse "no error on the screen: $(pane)" \
+	    "pane_has 'bad option|_alternative'"
+	tmux -L "$TMUX_SOCK" send-keys C-u C-l 'sockcat --ws-static w' Tab
+	wait_until pane_has '^% sockcat --ws-static www/$' ||
+	    fail "--ws-static DIR: $(pane)"
+	pane_end
+}
+
+# bash: --ws-static's argument is a directory, not any file.
+test_bash_completion_in_a_terminal() {
+	[ -f "$BASH_COMPLETION_LIB" ] || { sc_skip "bash-completion not installed"; return; }
+	mkdir -p "$SC_TMP/home/www" && : >"$SC_TMP/home/wfile"
+	printf '%s\n' ". $BASH_COMPLETION_LIB" \
+	    ". $(cd "$COMPLETIONS_DIR" && pwd)/sockcat" \
+	    "PS1='% '" 'bind "set bell-style none"' >"$SC_TMP/home/.bashrc"
+	shell_pane bash --noprofile --rcfile "$SC_TMP/home/.bashrc" -i || return
+	tmux -L "$TMUX_SOCK" send-keys 'sockcat --ws-static w' Tab
+	wait_until pane_has '^% sockcat --ws-static www/$' ||
+	    fail "--ws-static DIR: $(pane)"
+	tmux -L "$TMUX_SOCK" send-keys C-u 'sockcat --ssl-cert w' Tab Tab
+	wait_until pane_has 'wfile' || fail "--ssl-cert FILE: $(pane)"
+	pane_end
+}
+
 # Load bash-completion and ours in a fresh bash, complete each line given
 # and print one result line per input line.
 bash_complete() {

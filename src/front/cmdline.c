@@ -247,6 +247,7 @@ cmdline_dump(void)
 	static const char *const comps[] = {
 		[OPTC_NONE] = "none", [OPTC_WORDS] = "words",
 		[OPTC_TOS] = "words", [OPTC_FILE] = "file",
+		[OPTC_DIR] = "dir",
 		[OPTC_HOST] = "host", [OPTC_COMMAND] = "command",
 		[OPTC_PORT] = "port", [OPTC_USER] = "user",
 	};

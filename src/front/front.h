@@ -138,6 +138,7 @@ enum opt_comp {
 	OPTC_WORDS,		/* optdef.words */
 	OPTC_TOS,		/* the -T keywords, parse_tos_name() */
 	OPTC_FILE,
+	OPTC_DIR,		/* a directory */
 	OPTC_HOST,
 	OPTC_COMMAND,
 	OPTC_PORT,

@@ -292,7 +292,7 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_FLAG, FIELD(side.ws.insecure),
 	  .help = "wss://: accept any certificate and name" },
 	{ .name = "ws-static", .arg = "DIR", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(side.ws.static_dir), .comp = OPTC_FILE,
+	  .kind = OPTK_STRING, FIELD(side.ws.static_dir), .comp = OPTC_DIR,
 	  .line = "serve DIR to GETs; dot-files too",
 	  .help = "with --websocket: serve plain GETs from DIR" },
 	{ .name = "ws-static-dotfiles", .group = OPTG_PROG,
