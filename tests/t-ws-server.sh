@@ -285,6 +285,34 @@ $page hi from the page" "$(sed 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/' \
 	exec 8>&-
 }
 
+# A browser's spare connection used late (a loaded machine), after the
+# room took it for a silent plain client: its HTTP request is no member's
+# line.  It is let go unseen, and nothing of it reaches the room.
+test_late_http_request_is_let_go() {
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	member tcp
+	echo /who >&8
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	t 20 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+got = b""
+while b"Welcome" not in got:
+    got += s.recv(4096)
+s.sendall(b"GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+while s.recv(4096):
+    pass
+print("let go")' "$PORT" >"$SC_TMP/late.out" 2>&1
+	assertEquals "the connection" "let go" "$(<"$SC_TMP/late.out")"
+	echo "after it" >&8
+	wait_for "$SC_TMP/s.out" '^<user1> after it$' || fail "the room"
+	assertEquals "the operator saw the member alone" "1" \
+	    "$(grep -c 'is connected as' "$SC_TMP/s.out")"
+	assertFalse "no request in the room" "grep -q 'GET\|Host:' \
+	    '$SC_TMP/s.out' '$SC_TMP/tcp.out'"
+	exec 8>&-
+}
+
 # A room asks Chromium to compress each message afresh, both ways
 # (Chromium offers to keep its context): the browser takes the answer,
 # and the same line twice each way arrives twice, each inflated on its

@@ -230,6 +230,22 @@ room_line(const unsigned char *line, size_t len, void *arg)
 	return (0);
 }
 
+/* Do the len bytes at p start with an HTTP request line, "GET / HTTP/1.1"? */
+static int
+room_http_request(const void *p, size_t len)
+{
+	struct wsh_line	 l;
+	char		 line[HTTP_LINE_MAX + 1];
+
+	if (wsh_sniff(p, len) != 1)
+		return (0);
+	if (len > HTTP_LINE_MAX)
+		len = HTTP_LINE_MAX;
+	memcpy(line, p, len);
+	line[len] = '\0';
+	return (wsh_request_line(line, &l) == 0);
+}
+
 /* c, greeted and not yet a member (room_join()), becomes one: all are told. */
 static void
 room_show(struct broker *b, struct client *c)
@@ -249,9 +265,20 @@ room_heard(struct speaker *sp, const void *p, size_t len)
 {
 	int	 quit;
 
-	/* A client that speaks is a member, whatever it says. */
-	if (sp->c != NULL && sp->c->hidden && len > 0)
+	/*
+	 * A client that speaks is a member, whatever it says; but a silent
+	 * one whose first words are an HTTP request line is a browser that
+	 * took its time to use its spare connection (a loaded machine): it
+	 * is let go unseen, and asks again on a new one.
+	 */
+	if (sp->c != NULL && sp->c->hidden && len > 0) {
+		if (room_http_request(p, len)) {
+			log_verbose(1, "%s: a late HTTP request, let go",
+			    sp->c->addr);
+			return (1);
+		}
 		room_show(sp->b, sp->c);
+	}
 
 	/*
 	 * The line being framed is held only while a line is incomplete:
