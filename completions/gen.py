@@ -40,7 +40,7 @@ def zsh_quote(s):
 
 
 ZSH_ACTIONS = {
-    "file": "_files", "host": "_hosts", "command": "_command_names -e",
+    "file": "_files", "dir": "_files -/", "host": "_hosts", "command": "_command_names -e",
     "port": "_ports", "user": "_users",
 }
 
@@ -91,16 +91,22 @@ ADDR_WORDS = ["tcp:", "udp:", "unix:", "tls:", "dtls:", "ws://", "wss://",
 
 
 def zsh(rs):
+    # _alternative takes no compadd options: its action starts with a
+    # space, which _arguments runs unchanged (otherwise it puts "-J group
+    # ..." after the first word, and _alternative says "bad option" for
+    # each).  The address kinds have a function of their own, given the
+    # options _alternative makes.
     out = ["#compdef sockcat sockchat",
            "# zsh completion for sockcat and sockchat.",
-           "# " + HEAD, "", "_arguments -s -S \\"]
+           "# " + HEAD, "",
+           "_sockcat_addresses() {",
+           "  compadd -S '' \"$@\" -- " + " ".join(ADDR_WORDS),
+           "}", "", "_arguments -s -S \\"]
     out += [zsh_row(r) + " \\" for r in rs]
-    out += ["  '1:host or address:_alternative \"hosts:host:_hosts\" "
-            "\"addresses:address:compadd -S \\\"\\\" " + " ".join(ADDR_WORDS) +
-            "\"' \\",
-            "  '*:port or address:_alternative \"ports:port:_ports\" "
-            "\"addresses:address:compadd -S \\\"\\\" " + " ".join(ADDR_WORDS) +
-            "\"'"]
+    out += ["  '1:host or address: _alternative \"hosts:host:_hosts\" "
+            "\"addresses:address:_sockcat_addresses\"' \\",
+            "  '*:port or address: _alternative \"ports:port:_ports\" "
+            "\"addresses:address:_sockcat_addresses\"'"]
     return "\n".join(out) + "\n"
 
 
@@ -109,6 +115,7 @@ def fish_quote(s):
 
 
 FISH_ACTIONS = {
+    "dir": "(__fish_complete_directories)",
     "host": "(__fish_print_hostnames)", "command": "(__fish_complete_command)",
     "user": "(__fish_complete_users)",
 }
@@ -144,6 +151,7 @@ def fish(rs):
 
 BASH_ACTIONS = [
     ("file", ["_filedir"]),
+    ("dir", ["_filedir -d"]),
     ("host", ['_known_hosts_real -- "$cur"']),
     ("command", ["compopt -o filenames",
                  'COMPREPLY=($(compgen -c -- "$cur"))']),

@@ -68,7 +68,7 @@ complete -c sockcat -l ws-protocol -x -d 'subprotocols offered, or accepted with
 complete -c sockcat -l ws-ping -x -d 'send a WebSocket ping every TIME'
 complete -c sockcat -l ws-max-message -x -d 'close (1009) on a longer message (16 MiB)'
 complete -c sockcat -l ws-insecure -d 'wss://: accept any certificate and name'
-complete -c sockcat -l ws-static -r -d 'with --websocket: serve plain GETs from DIR'
+complete -c sockcat -l ws-static -x -a '(__fish_complete_directories)' -d 'with --websocket: serve plain GETs from DIR'
 complete -c sockcat -l ws-static-dotfiles -d '--ws-static: serve names that begin with a dot too'
 complete -c sockcat -l ws-allow-origin -x -d 'refuse (403) upgrades from any other Origin'
 complete -c sockcat -l ws-path -x -d 'take upgrades only at PATH (404 elsewhere)'

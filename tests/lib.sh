@@ -653,6 +653,15 @@ sc_cleanup() {
 	SC_PIDS=""
 }
 
+# sc_keep FILE NAME: keep FILE (a browser's screenshot) beside the suites'
+# logs, as tests/shots/SUITE-NAME (SC_KEEP_DIR), which the log names:
+# what a person would have seen, to look at after the run.
+sc_keep() {
+	_kd=${SC_KEEP_DIR:-tests/shots}
+	mkdir -p "$_kd" 2>/dev/null && cp "$1" "$_kd/$(basename "$0" .sh)-$2" &&
+	    echo "# sockcat-kept: $_kd/$(basename "$0" .sh)-$2"
+}
+
 sc_remove_tmp() {
 	sc_cleanup
 	if [ -n "$SC_TMP" ]; then

@@ -243,17 +243,58 @@ test_quick_start_installs_only_what_each_step_needs() {
 	assertEquals "built with --tests" "-j$(nproc)" "$(<"$SC_TMP/make")"
 }
 
-# The README's two commands are those, and .ci/run runs both.
+# The README's quick start is the build and a chat between two
+# terminals, the address to call said; the tests' two commands are in
+# tests/README.md, and .ci/run runs the three.
 test_quick_start_commands() {
 	[ -f "$CI_DIR/run" ] || { sc_skip "no .ci/run"; return; }
 	readme=$(dirname "$MANPAGE")/../README.md
-	assertEquals "the README's commands" "sh .ci/setup && ./sockcat --chat
-sh .ci/setup --tests && sh .ci/test" \
+	assertEquals "the README's commands" "sh .ci/setup
+./sockcat --chat
+./sockcat --chat 127.0.0.1" \
 	    "$(sed -n '/^## Quick start/,/^## /p' "$readme" |
-	    awk '/^```/ { inb = !inb; next } inb')"
+	    awk '/^```/ { inb = !inb; n++; next } inb && n == 1' |
+	    sed 's/  *#.*//')"
+	assertContains "tests/README.md" "$(cat "$(dirname "$readme")/tests/README.md")" \
+	    "sh .ci/setup --tests && sh .ci/test"
 	assertEquals ".ci/run" "sh .ci/setup
 sh .ci/setup --tests
 sh .ci/test" "$(grep -o '^sh \.ci/[a-z]*\( --tests\)\{0,1\}' "$CI_DIR/run")"
+}
+
+# The README's first screen (60 lines) is for someone who wants to use
+# sockcat: what it does, how to build it without installing, a chat and
+# the address to call, the room and --readline; nothing of CI, the
+# sanitizers or the tests' internals, and no name that only exists
+# after "make install" used as a command.
+test_readme_first_screen_is_for_a_user() {
+	readme=$(dirname "$MANPAGE")/../README.md
+	head -n 60 "$readme" >"$SC_TMP/screen"
+	for w in '\.ci/test' 'sanitizer' 'coverage' 'valgrind' 'fuzz' \
+	    'minutes' '^sockchat' '`sockchat '; do
+		assertFalse "no $w on the first screen" \
+		    "grep -qiP '$w' '$SC_TMP/screen'"
+	done
+	assertFalse "no CI on the first screen" "grep -qw CI '$SC_TMP/screen'"
+	for w in 'sh .ci/setup' './sockcat --chat' '127.0.0.1' 'hostname -I' \
+	    '--readline' '--room --websocket' ':q' 'tests/README.md'; do
+		assertTrue "$w on the first screen" \
+		    "grep -qF -- '$w' '$SC_TMP/screen'"
+	done
+}
+
+# Debugging output (a valgrind log, a command's stderr) is never
+# committed, and git ignores it.
+test_no_debugging_output_in_the_tree() {
+	top=$(cd "$(dirname "$MANPAGE")/.." && pwd)
+	[ -e "$top/.git" ] && command -v git >/dev/null ||
+	    { sc_skip "not a git clone"; return; }
+	assertEquals "tracked" "" "$(git -C "$top" ls-files |
+	    grep -E '(^|/)(vg[^/]*|[^/]*[.](out|err))$')"
+	for f in vg.out vgc.err vg-2.out run.err; do
+		assertTrue "$f is ignored" \
+		    "git -C '$top' check-ignore -q --no-index '$f'"
+	done
 }
 
 test_every_option_is_in_the_zsh_completion() {
@@ -276,6 +317,77 @@ test_every_option_is_in_the_fish_completion() {
 	if command -v fish >/dev/null; then
 		assertTrue "fish -n" "fish -n '$f'"
 	fi
+}
+
+# The completions in real shells, as a person meets them: a shell in a
+# tmux pane of its own (120x40), a line typed, Tab pressed, the screen
+# read.  shell_pane SHELL ARGS...: start it, its prompt "% " awaited.
+shell_pane() {
+	command -v tmux >/dev/null || { sc_skip "tmux not installed"; return 1; }
+	TMUX_SOCK=sc-docs-$$
+	mkdir -p "$SC_TMP/home" "$SC_TMP/bin"
+	ln -sf "$SC" "$SC_TMP/bin/sockcat"
+	# The shell under timeout: the tmux server ends with it, whatever
+	# the test does.
+	t 10 tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 120 -y 40 \
+	    -c "$SC_TMP/home" "env HOME=$SC_TMP/home PATH=$SC_TMP/bin:$PATH \
+	    ZDOTDIR=$SC_TMP/home timeout 60 $*" || return 1
+	# capture-pane leaves out trailing blanks: the prompt is "%".
+	wait_until pane_has '^%$' || { fail "no prompt: $(pane)"; return 1; }
+}
+
+# pane: what the pane shows; pane_has REGEX: a line of it matches.
+pane() {
+	tmux -L "$TMUX_SOCK" capture-pane -p 2>/dev/null
+}
+
+pane_has() {
+	pane | grep -Eq -- "$1"
+}
+
+pane_end() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	return 0
+}
+
+# zsh: Tab at an operand offers the address kinds, with no error
+# (_alternative gave "compadd -S ''" its own options: nine "bad option"
+# lines at every Tab), and --ws-static's argument is a directory.
+test_zsh_completion_in_a_terminal() {
+	command -v zsh >/dev/null || { sc_skip "zsh not installed"; return; }
+	mkdir -p "$SC_TMP/home"
+	printf '%s\n' "fpath=($(cd "$COMPLETIONS_DIR" && pwd) \$fpath)" \
+	    'autoload -Uz compinit && compinit -u -D' "PS1='%% '" \
+	    'unsetopt beep' >"$SC_TMP/home/.zshrc"
+	mkdir -p "$SC_TMP/home/www" && : >"$SC_TMP/home/wfile"
+	shell_pane zsh -i || return
+	tmux -L "$TMUX_SOCK" send-keys 'sockcat dtl' Tab
+	wait_until pane_has '^% sockcat dtls:$' ||
+	    fail "an address kind: $(pane)"
+	tmux -L "$TMUX_SOCK" send-keys C-u 'sockcat 127.0.0.1 ws' Tab
+	wait_until pane_has 'wss://' || fail "Tab at the port: $(pane)"
+	assertFalse "no error on the screen: $(pane)" \
+	    "pane_has 'bad option|_alternative'"
+	tmux -L "$TMUX_SOCK" send-keys C-u C-l 'sockcat --ws-static w' Tab
+	wait_until pane_has '^% sockcat --ws-static www/$' ||
+	    fail "--ws-static DIR: $(pane)"
+	pane_end
+}
+
+# bash: --ws-static's argument is a directory, not any file.
+test_bash_completion_in_a_terminal() {
+	[ -f "$BASH_COMPLETION_LIB" ] || { sc_skip "bash-completion not installed"; return; }
+	mkdir -p "$SC_TMP/home/www" && : >"$SC_TMP/home/wfile"
+	printf '%s\n' ". $BASH_COMPLETION_LIB" \
+	    ". $(cd "$COMPLETIONS_DIR" && pwd)/sockcat" \
+	    "PS1='% '" 'bind "set bell-style none"' >"$SC_TMP/home/.bashrc"
+	shell_pane bash --noprofile --rcfile "$SC_TMP/home/.bashrc" -i || return
+	tmux -L "$TMUX_SOCK" send-keys 'sockcat --ws-static w' Tab
+	wait_until pane_has '^% sockcat --ws-static www/$' ||
+	    fail "--ws-static DIR: $(pane)"
+	tmux -L "$TMUX_SOCK" send-keys C-u 'sockcat --ssl-cert w' Tab Tab
+	wait_until pane_has 'wfile' || fail "--ssl-cert FILE: $(pane)"
+	pane_end
 }
 
 # Load bash-completion and ours in a fresh bash, complete each line given

@@ -55,7 +55,8 @@ sockcat -l 7001 --fifo f | grep --line-buffered pattern > f
 sockcat -lk 5140 | grep --line-buffered ERROR >> errors.log
 printf '"'"'HTTP/1.0 200 OK\er\en\er\enhello\en'"'"' | sockcat -N -l 8080
 sockcat -l -N 8080 < reply | sockcat -N host.example.com 80 > reply
-echo '"'"'{\(dqid\(dq:1}'"'"' | sockcat -q 1 ws://127.0.0.1:8080/api'
+echo '"'"'{\(dqid\(dq:1}'"'"' | sockcat -q 1 ws://127.0.0.1:8080/api
+echo status | sockcat -u -w 2 host.example.com 5000'
 SYNOPSIS='sockcat -l [address] port --proxy-type socks5|http
 .Dl sockcat Oo Fl lk Oc Oo Ar options Oc Fl e Ar program | Fl c Ar command ...
 .Dl sockcat -l Ar port Fl -fifo Ar f | Ar filter No > Ar f'
@@ -124,6 +125,41 @@ test_websocket_answer_waited_for() {
 	assertEquals 'answer to {"id":1}' "$out"
 	wait_exit "$LPID" 15
 	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+# A UDP server that answers each datagram half a second later; sets
+# UPORT.
+slow_udp_server() {
+	bg t 60 python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+while True:
+    d, a = s.recvfrom(65535)
+    time.sleep(0.5)
+    s.sendto(b"answer to " + d, a)' >"$SC_TMP/udp.port"
+	wait_for "$SC_TMP/udp.port" '^[0-9]+$' || fail "no UDP server"
+	UPORT=$(<"$SC_TMP/udp.port")
+}
+
+# The manual's way to see a UDP server's answer (-w) shows it; -q, as
+# Debian's nc.openbsd does, side by side, ends reading at stdin's end
+# and shows nothing, as the manual says.
+test_udp_answer_waited_for() {
+	ex='echo status | sockcat -u -w 2 host.example.com 5000'
+	in_docs "$ex"
+	slow_udp_server
+	PORT=$UPORT
+	out=$(connect 5000 "$ex")
+	assertEquals "-w: status" 0 $?
+	assertEquals "-w: the answer" "answer to status" "$out"
+	for nc in "$SC" ${NC_OPENBSD:-/bin/nc.openbsd}; do
+		[ -x "$nc" ] || continue
+		out=$(echo status | t 10 "$nc" -u -q 1 127.0.0.1 "$PORT" 2>&1)
+		assertEquals "$nc -q: status" 0 $?
+		assertEquals "$nc -q: nothing shown" "" "$out"
+	done
 }
 
 # send_dir SERVER CLIENT: a directory sent with tar through sockcat.

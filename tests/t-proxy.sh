@@ -299,8 +299,10 @@ test_scan_through_proxy() {
 }
 
 test_command_line_errors() {
-	expect_error "unsupported proxy protocol" -X 7 -x 127.0.0.1 127.0.0.1 80
-	expect_error "unsupported proxy protocol" --proxy-type gopher 127.0.0.1 80
+	expect_error "unsupported proxy protocol: 7 (use 4, 4a, 5 or connect)" \
+	    -X 7 -x 127.0.0.1 127.0.0.1 80
+	expect_error "unsupported proxy protocol: gopher (use 4, 4a, 5 or connect)" \
+	    --proxy-type gopher 127.0.0.1 80
 	expect_error "no proxy support for listen" -l -x 127.0.0.1 5000
 	expect_error "no proxy support for local source address" \
 	    -s 127.0.0.1 -x 127.0.0.1 127.0.0.1 80
@@ -311,7 +313,13 @@ test_command_line_errors() {
 test_command_line_errors_match_nc() {
 	NC=${NC_OPENBSD:-/bin/nc.openbsd}
 	[ -x "$NC" ] || { sc_skip "nc.openbsd not installed"; return; }
-	for args in "-X 7 -x 127.0.0.1 127.0.0.1 80" "-l -x 127.0.0.1 5000" \
+	# An unknown -X: nc's words, then the values it takes.
+	want=$(t 5 "$NC" -X 7 -x 127.0.0.1 127.0.0.1 80 2>&1 </dev/null |
+	    sed 's/^[a-z.]*: //')
+	assertEquals "-X 7" "$want: 7 (use 4, 4a, 5 or connect)" \
+	    "$(t 5 "$SC" -X 7 -x 127.0.0.1 127.0.0.1 80 2>&1 </dev/null |
+	    sed 's/^[a-z.]*: //')"
+	for args in "-l -x 127.0.0.1 5000" \
 	    "-s 127.0.0.1 -x 127.0.0.1 127.0.0.1 80" "-x [::1 127.0.0.1 80" \
 	    "-x [::1]x 127.0.0.1 80" "-X CONNECT -x 127.0.0.1:1 -v 127.0.0.1 80"; do
 		# shellcheck disable=SC2086

@@ -269,6 +269,20 @@ PASS x
 	    --on-connect "@$SC_TMP/none" 127.0.0.1 1
 }
 
+# The first dial fails: --reconnect has nothing to make again, and the
+# user, who may have meant it to wait for a server not up yet, is told
+# what the failure was and that --retry waits for the first.
+test_first_dial_fails_names_retry() {
+	port=$(free_port)
+	t 20 "$SC" --reconnect 127.0.0.1 "$port" </dev/null \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 1 $?
+	assertEquals "nothing out" "" "$(<"$SC_TMP/c.out")"
+	assertEquals "stderr" "sockcat: connect to 127.0.0.1 port $port (tcp) failed: Connection refused
+sockcat: --reconnect dials again only after a connection ends: --retry forever waits for the first" \
+	    "$(<"$SC_TMP/c.err")"
+}
+
 test_refusals() {
 	expect_error "cannot use --reconnect with -l" --reconnect -l 5000
 	expect_error "cannot use --reconnect with -l" --reconnect=3 -lk 5000

@@ -167,14 +167,16 @@ after eof
 }
 
 # A member of a room, typed at, with the driver a second member; ":q"
-# leaves the room, which closes, and ^D ends the command.  A room of its
+# leaves the room, which says goodbye and lets the member go for good:
+# the command ends by itself, as nothing more can be said.  A room of its
 # own for each command, so that both are <user1>.
 room_client() {
 	server "room-$1" --room 127.0.0.1 0 || fail "no room"
 	run "$1" 'expect:Welcome.*\r\n' "connect:tcp:127.0.0.1:$PORT" \
 	    'expect:is connected as <user2>' 'netexpect:Present' \
 	    "${TALK[@]}" netclose 'expect:<user2> is disconnected' \
-	    'send::q\n' 'send:\x04' exit:0 -- "$2" 127.0.0.1 "$PORT"
+	    'send::q\n' 'expect:You left the room\.\r\n' exit:0 -- \
+	    "$2" 127.0.0.1 "$PORT"
 	sed -i 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/' "$SC_TMP/$1.tty"
 }
 
@@ -187,7 +189,8 @@ typed one
 typed two
 <user2> sent two
 <announce> <user2> is disconnected.
-:q" "<announce> Welcome to the room, you are <user2>. \
+:q
+<announce> You left the room." "<announce> Welcome to the room, you are <user2>. \
 1 other user is connected; type :q to leave.
 <announce> Present: <user1>.
 <user1> typed one

@@ -195,6 +195,24 @@ TLS cipher: ECDHE-ECDSA-AES128-GCM-SHA256"
 	    "$(<"$SC_TMP/c.err")"
 }
 
+# A TLS client that reaches a plain port (an SSH or HTTP server answers
+# first, or answers the ClientHello with text) is told so, with the
+# peer's address, not OpenSSL's "wrong version number".
+test_plain_port_is_named() {
+	for banner in 'SSH-2.0-OpenSSH_9.2\r\n' 'HTTP/1.1 400 Bad Request\r\n\r\n'; do
+		printf "$banner" >"$SC_TMP/p.in"
+		server p -l 127.0.0.1 0 || fail "no server"
+		t 20 "$SC" --ssl 127.0.0.1 "$PORT" </dev/null \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "status" 1 $?
+		assertEquals "nothing out" "" "$(<"$SC_TMP/c.out")"
+		assertEquals "the message" "sockcat: TLS handshake failed: the peer at 127.0.0.1 port $PORT did not answer TLS: is it a plain port?" \
+		    "$(<"$SC_TMP/c.err")"
+		stop "$SERVER_PID"
+		rm -f "$SC_TMP/p.in"
+	done
+}
+
 test_bad_certificate_files() {
 	t 20 "$SC" --ssl-cert "$SC_TMP/none.pem" -l 127.0.0.1 0 </dev/null \
 	    2>"$SC_TMP/err"

@@ -58,6 +58,24 @@ test_unreachable_cid_is_one_line() {
 	fi
 }
 
+# A CID a transport reaches (here the host, CID 2) whose port has no
+# listener answers with a reset: the line says that nothing listens
+# there, not that a peer reset a connection.
+test_no_listener_is_named() {
+	t 20 "$SC" --vsock -w 10 2 4000 </dev/null >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "nothing out" "" "$(<"$SC_TMP/out")"
+	assertEquals "one line" 1 "$(wc -l <"$SC_TMP/err")"
+	if ! grep -q 'reset by peer\|refused' "$SC_TMP/err"; then
+		sc_skip "CID 2 does not answer here: $(<"$SC_TMP/err")"
+		return
+	fi
+	assertTrue "the cause: $(<"$SC_TMP/err")" "grep -qx \
+	    'sockcat: vsock: nothing listens on CID 2 port 4000 (.*)' \
+	    '$SC_TMP/err'"
+}
+
 test_command_line_mistakes() {
 	expect_error "vsock: CID abc: invalid (a number, or any, local, host, \
 hypervisor)" --vsock abc 5000

@@ -413,10 +413,14 @@ test_through_socks5_and_http_proxies() {
 test_command_line() {
 	expect_error "must use -l with --websocket (a client takes a ws:// URL)" \
 	    --websocket 127.0.0.1 80
-	expect_error "must use --websocket or a ws:// URL with --ws-* options" \
+	expect_error "must use --websocket, a ws:// URL or a ws:// address with --ws-* options" \
 	    --ws-binary 127.0.0.1 80
 	expect_error "--websocket takes no -u, -U, -z, -t, --fifo, --chat or proxy server" \
 	    -l -u --websocket 0
+	# A slash short: a URL meant, not a host name without a port.
+	expect_error "invalid URL: ws:/127.0.0.1:80/x: did you mean ws://127.0.0.1:80/x?" \
+	    ws:/127.0.0.1:80/x
+	expect_error "invalid URL: wss:host: did you mean wss://host?" wss:host
 }
 
 test_browser_joins_room() {

@@ -313,6 +313,22 @@ test_url_userinfo() {
 	    "sockcat: invalid URL: bad user information" "$(<"$SC_TMP/d.err")"
 }
 
+# An address pair's ws:// side with a password: the credentials go, and
+# the command line ps(1) shows keeps the rest of the URL, so that pgrep -f
+# finds it, with the password blanked.
+test_pair_url_password_hidden() {
+	ws_peer p serve capture
+	server pr tcp-l:127.0.0.1:0 "ws://us:s3cret@127.0.0.1:$WPORT/x" ||
+	    fail "no pair"
+	pid=$(pgrep -f "^$SC -v tcp-l:127.0.0.1:0 ws://us:\*\*\*\*\*\*@127.0.0.1:$WPORT/x\$")
+	assertNotNull "pgrep -f finds the URL: $(pgrep -af "^$SC -v tcp-l")" "$pid"
+	echo hi | t 20 "$SC" -N -q 3 127.0.0.1 "$PORT" >/dev/null 2>&1
+	ws_peer_wait
+	assertEquals "credentials" "header authorization Basic $(printf 'us:s3cret' | base64)" \
+	    "$(grep '^header authorization' "$SC_TMP/p.out")"
+	stop "$SERVER_PID"
+}
+
 # Escape sequences from a peer never reach the operator's terminal: a
 # request path in the server's -v line, a status line in the client's
 # error.
@@ -366,6 +382,14 @@ test_wss_verifies_by_default() {
 	    "wss://localhost:$PORT/" >"$SC_TMP/i.out" 2>"$SC_TMP/i.err"
 	assertEquals "--ws-insecure: status" 0 $?
 	assertEquals "--ws-insecure: echo" "insecure" "$(<"$SC_TMP/i.out")"
+	# An address pair's wss:// side takes --ws-insecure too.
+	server pr --ws-insecure tcp-l:127.0.0.1:0 "wss://localhost:$PORT/" ||
+	    fail "no pair: $(<"$SC_TMP/pr.err")"
+	echo "paired" | t 20 "$SC" -N -q 5 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/pr.out2" 2>"$SC_TMP/pr.err2"
+	assertEquals "pair --ws-insecure: echo" "paired" "$(<"$SC_TMP/pr.out2")"
+	stop "$SERVER_PID"
+	PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/s.err")
 	# --ssl with a host and port keeps ncat's way: no verification.
 	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | t 20 "$SC" -N -q 5 \
 	    --ssl 127.0.0.1 "$PORT" >"$SC_TMP/l.out" 2>"$SC_TMP/l.err"

@@ -175,9 +175,9 @@ test_room_page_in_chromium() {
 	cdp eval "document.getElementById('line').value = 'hi from the page';
 	    document.getElementById('f').requestSubmit(); 'sent'" >/dev/null ||
 	    fail "cdp eval"
-	# Not always <user2>: Chromium may open a spare connection and close
-	# it unused, a plain client that ended without a byte, which joins
-	# and leaves first (sockcat(1), --websocket).
+	# Not always <user2>: Chromium may open a spare connection, a plain
+	# client that says nothing, which takes an id and is never announced
+	# (sockcat(1), --websocket).
 	wait_for "$SC_TMP/tcp.out" '^<user[0-9]+> hi from the page$' ||
 	    fail "tcp got: $(<"$SC_TMP/tcp.out")"
 	echo "hi from tcp" >&8
@@ -186,6 +186,130 @@ test_room_page_in_chromium() {
 	    fail "the page got: $(cdp eval \
 	    "document.getElementById('log').textContent")"
 	cdp go about:blank
+	exec 8>&-
+}
+
+# page_say TEXT: type TEXT on the room's page and send it.
+page_say() {
+	cdp eval "document.getElementById('line').value = '$1';
+	    document.getElementById('f').requestSubmit(); 'sent'" >/dev/null ||
+	    fail "cdp eval"
+}
+
+# page_lines: the page's log, a line each, own lines marked "ME ".
+page_lines() {
+	cdp eval "Array.from(document.getElementById('log').children).map(
+	    (d) => (d.className === 'me' ? 'ME ' : '') + d.textContent
+	    ).join('\\n')"
+}
+
+# Issue 55: the room's page shows the lines its user sends, under the
+# user's name (a /nick followed), told apart from the others' lines.
+test_room_page_shows_own_lines() {
+	browser || return
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	member tcp
+	echo /who >&8
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	cdp go "http://127.0.0.1:$PORT/" || fail "cdp go"
+	cdp wait "document.getElementById('log') !== null &&
+	    document.getElementById('log').textContent.includes('Present')" ||
+	    fail "the page did not join"
+	page_say 'my first line'
+	wait_for "$SC_TMP/tcp.out" '^<user[0-9]+> my first line$' ||
+	    fail "tcp got: $(<"$SC_TMP/tcp.out")"
+	page=$(sed -n 's/^\(<user[0-9]*>\) my first line$/\1/p' "$SC_TMP/tcp.out")
+	page_say '/nick alice'
+	wait_for "$SC_TMP/tcp.out" 'is now known as <alice>' ||
+	    fail "no nick: $(<"$SC_TMP/tcp.out")"
+	cdp wait "document.getElementById('log').textContent.includes(
+	    'is now known as <alice>')" || fail "the page saw no nick"
+	page_say 'my second line'
+	echo "a line from tcp" >&8
+	cdp wait "document.getElementById('log').textContent.includes(
+	    'a line from tcp')" || fail "the page got no tcp line"
+	cdp shot "$SC_TMP/own.png" && sc_keep "$SC_TMP/own.png" own-lines.png
+	page_lines >"$SC_TMP/page"
+	assertEquals "the page's own lines, marked" "ME $page my first line
+/nick alice
+ME <alice> my second line" "$(grep -E '^ME |^/nick' "$SC_TMP/page")"
+	assertEquals "the others' lines, not marked" "<user1> a line from tcp" \
+	    "$(grep 'a line from tcp' "$SC_TMP/page")"
+	cdp go about:blank
+	exec 8>&-
+}
+
+# Issue 55: a browser's visit makes no noise in the room.  Its icon is
+# answered (204), no refused request is said on the operator's terminal
+# without -v, and a plain connection that says nothing (Chromium's spare
+# one, opened with the page and left unused) is no member: the room
+# announces the page and the terminal, nobody else, and /who agrees.
+test_browser_visit_is_quiet() {
+	browser || return
+	port=$(free_port) || fail "no port"
+	bg t 60 "$SC" --room --websocket 127.0.0.1 "$port" \
+	    </dev/null >"$SC_TMP/s.out" 2>"$SC_TMP/s.err"
+	PORT=$port
+	wait_until "$SC" -z 127.0.0.1 "$PORT" || fail "no room"
+	assertEquals "the icon" 204 "$(t 20 curl -s -o /dev/null \
+	    -w '%{http_code}' "http://127.0.0.1:$PORT/favicon.ico")"
+	member tcp
+	echo /who >&8
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	cdp go "http://127.0.0.1:$PORT/" || fail "cdp go"
+	cdp wait "document.getElementById('log') !== null &&
+	    document.getElementById('log').textContent.includes('Welcome')" ||
+	    fail "the page did not join"
+	cdp eval "document.getElementById('line').value = 'hi from the page';
+	    document.getElementById('f').requestSubmit(); 'sent'" >/dev/null ||
+	    fail "cdp eval"
+	wait_for "$SC_TMP/tcp.out" '^<user[0-9]+> hi from the page$' ||
+	    fail "tcp got: $(<"$SC_TMP/tcp.out")"
+	# The spare connection is plain once quiet for 300 ms: long past.
+	echo /who >&8
+	wait_lines "$SC_TMP/tcp.out" '^<announce> Present: ' 1 ||
+	    fail "no /who answer: $(<"$SC_TMP/tcp.out")"
+	cdp shot "$SC_TMP/visit.png" && sc_keep "$SC_TMP/visit.png" visit.png
+	page=$(grep 'hi from the page' "$SC_TMP/tcp.out" | cut -d' ' -f1)
+	me=$(sed -n 's/.*you are \(<user[0-9]*>\).*/\1/p' "$SC_TMP/tcp.out")
+	assertEquals "who is present" "<announce> Present: $me (you), $page." \
+	    "$(grep '^<announce> Present: ' "$SC_TMP/tcp.out" | tail -n 1)"
+	assertEquals "announced: the page alone" "1" \
+	    "$(grep -c 'is connected as' "$SC_TMP/tcp.out")"
+	assertEquals "the operator's terminal" "<announce> 127.0.0.1:PORT is connected as $me.
+<announce> 127.0.0.1:PORT is connected as $page.
+$page hi from the page" "$(sed 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/' \
+	    "$SC_TMP/s.out")"
+	assertEquals "nothing on stderr without -v" "" "$(<"$SC_TMP/s.err")"
+	cdp go about:blank
+	exec 8>&-
+}
+
+# A browser's spare connection used late (a loaded machine), after the
+# room took it for a silent plain client: its HTTP request is no member's
+# line.  It is let go unseen, and nothing of it reaches the room.
+test_late_http_request_is_let_go() {
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	member tcp
+	echo /who >&8
+	wait_for "$SC_TMP/tcp.out" 'Welcome' || fail "tcp not welcome"
+	t 20 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+got = b""
+while b"Welcome" not in got:
+    got += s.recv(4096)
+s.sendall(b"GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+while s.recv(4096):
+    pass
+print("let go")' "$PORT" >"$SC_TMP/late.out" 2>&1
+	assertEquals "the connection" "let go" "$(<"$SC_TMP/late.out")"
+	echo "after it" >&8
+	wait_for "$SC_TMP/s.out" '^<user1> after it$' || fail "the room"
+	assertEquals "the operator saw the member alone" "1" \
+	    "$(grep -c 'is connected as' "$SC_TMP/s.out")"
+	assertFalse "no request in the room" "grep -q 'GET\|Host:' \
+	    '$SC_TMP/s.out' '$SC_TMP/tcp.out'"
 	exec 8>&-
 }
 

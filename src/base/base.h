@@ -146,6 +146,7 @@ void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 
 /* linger.c */
 void		 sock_linger(int);
+void		 sock_linger_reset(int);
 
 /* parse.c */
 int		 parse_ports(const char *, int, int, char ***, size_t *,
@@ -159,6 +160,9 @@ const char	*parse_tos_name(size_t);
 /* event.c */
 #define EV_READ		0x1
 #define EV_WRITE	0x2
+#define EV_HUP		0x4	/* a hangup or an error alone: a socket
+				   neither read nor written, watched for
+				   its reset */
 
 typedef void ev_fd_cb(int, int, void *);
 typedef void ev_timer_cb(void *);

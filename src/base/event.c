@@ -67,7 +67,7 @@ static int			 ev_nalways;
  * listed has EV_KPARKED in its kernel field, so it is listed once.
  */
 #define EV_KPARKED	0x80
-#define EV_KMASK	(EV_READ | EV_WRITE)
+#define EV_KMASK	(EV_READ | EV_WRITE | EV_HUP)
 static int			*ev_parked;
 static int			 ev_nparked;
 
@@ -297,6 +297,9 @@ ev_wait(int timeout)
 			f->ready |= EV_READ;
 		if (ev->events & (EPOLLOUT|EPOLLHUP|EPOLLERR))
 			f->ready |= EV_WRITE;
+		/* epoll reports these whatever it was asked to watch. */
+		if (ev->events & (EPOLLHUP|EPOLLERR))
+			f->ready |= EV_HUP;
 	}
 	for (i = 0; i < ev_nalways; i++, n++) {
 		f = &ev_fired[n];

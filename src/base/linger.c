@@ -18,8 +18,11 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+
+#include <linux/sockios.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +32,14 @@
 
 /* How long a client has to end after it was let go. */
 #define LINGER_MS	2000
+
+/*
+ * A socket to be reset (sock_linger_reset()) is, once its peer has said
+ * nothing for LINGER_QUIET_MS and has everything it was sent; it looks
+ * every LINGER_RESET_POLL_MS.
+ */
+#define LINGER_QUIET_MS		1000
+#define LINGER_RESET_POLL_MS	50
 
 /* Sockets lingering at most at once. */
 #define LINGER_MAX	256
@@ -42,6 +53,8 @@
 
 struct linger_sock {
 	int			 fd;
+	int			 reset;	/* sock_linger_reset()'s */
+	int			 waited; /* ms, for a reset one */
 	struct ev_timer		 timer;
 	TAILQ_ENTRY(linger_sock) entry;
 };
@@ -87,26 +100,59 @@ linger_end(struct linger_sock *ls)
 static void
 linger_read(int fd, int events, void *arg)
 {
+	struct linger_sock	*ls = arg;
+
 	(void)events;
-	if (linger_drain(fd))
-		linger_end(arg);
+	if (linger_drain(fd)) {
+		linger_end(ls);
+		return;
+	}
+	/*
+	 * A peer that still sends is a program, not someone waiting at a
+	 * terminal: a reset would fail its writes.  It lingers as others do.
+	 */
+	if (ls->reset) {
+		ls->reset = 0;
+		ev_timer_arm(&ls->timer, LINGER_MS - ls->waited);
+	}
+}
+
+/* Close ls's socket with a reset (SO_LINGER 0) rather than an end. */
+static void
+linger_reset(struct linger_sock *ls)
+{
+	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
+
+	(void)setsockopt(ls->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	linger_end(ls);
 }
 
 static void
 linger_expired(void *arg)
 {
-	linger_end(arg);
+	struct linger_sock	*ls = arg;
+	int			 unacked;
+
+	if (!ls->reset) {
+		linger_end(ls);
+		return;
+	}
+	/*
+	 * Reset once the peer has acknowledged everything (its kernel has
+	 * it, so the reset loses nothing), or when its time is up.
+	 */
+	ls->waited += LINGER_RESET_POLL_MS;
+	if (ls->waited >= LINGER_MS || (ls->waited >= LINGER_QUIET_MS &&
+	    (ioctl(ls->fd, SIOCOUTQ, &unacked) == -1 || unacked == 0))) {
+		linger_reset(ls);
+		return;
+	}
+	ev_timer_arm(&ls->timer, LINGER_RESET_POLL_MS);
 }
 
-/*
- * Close socket fd, which the caller no longer watches, once its peer has
- * ended or LINGER_MS has passed, dropping what it still sends; the peer
- * sees end-of-file at once.  The socket is closed at once when it is not
- * a stream socket, when its peer has already ended, when LINGER_MAX
- * linger already, or when memory or the event loop fail.
- */
-void
-sock_linger(int fd)
+/* sock_linger() and sock_linger_reset(): reset says which. */
+static void
+linger_start(int fd, int reset)
 {
 	struct linger_sock	*ls;
 	socklen_t		 len = sizeof(int);
@@ -120,13 +166,42 @@ sock_linger(int fd)
 		return;
 	}
 	ls->fd = fd;
+	ls->reset = reset;
+	ls->waited = 0;
 	if (ev_set(fd, EV_READ, linger_read, ls) == -1) {
 		free(ls);
 		close(fd);
 		return;
 	}
 	ev_timer_init(&ls->timer, linger_expired, ls);
-	ev_timer_arm(&ls->timer, LINGER_MS);
+	ev_timer_arm(&ls->timer, reset ? LINGER_RESET_POLL_MS : LINGER_MS);
 	TAILQ_INSERT_TAIL(&lingering, ls, entry);
 	nlingering++;
+}
+
+/*
+ * Close socket fd, which the caller no longer watches, once its peer has
+ * ended or LINGER_MS has passed, dropping what it still sends; the peer
+ * sees end-of-file at once.  The socket is closed at once when it is not
+ * a stream socket, when its peer has already ended, when LINGER_MAX
+ * linger already, or when memory or the event loop fail.
+ */
+void
+sock_linger(int fd)
+{
+	linger_start(fd, 0);
+}
+
+/*
+ * As sock_linger(), for a peer let go for good (a room member that typed
+ * ":q"): a peer that has said nothing more for LINGER_QUIET_MS and has
+ * acknowledged everything it was sent is reset, so that a client that
+ * waits on its terminal after the end-of-file (nc, socat, sockcat) sees
+ * its connection gone and ends.  A peer that goes on sending lingers as
+ * with sock_linger(), never reset.
+ */
+void
+sock_linger_reset(int fd)
+{
+	linger_start(fd, 1);
 }

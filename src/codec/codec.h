@@ -117,6 +117,7 @@ ssize_t		 socks5_parse_request(const unsigned char *, size_t,
 enum http_status {
 	HTTP_SWITCHING = 101,
 	HTTP_OK = 200,
+	HTTP_NO_CONTENT = 204,
 	HTTP_BAD_REQUEST = 400,
 	HTTP_FORBIDDEN = 403,
 	HTTP_BAD_METHOD = 405,

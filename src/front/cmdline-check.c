@@ -331,7 +331,7 @@ step_last(struct cmdline *cl)
 	 * and the address pairs, do.
 	 */
 	o->side.say_refused = o->side.tls.on || o->side.ws.path != NULL || cl->proxy_own ||
-	    cl->pair;
+	    cl->pair || o->side.reconnect;
 	if (o->flow.recv_only)
 		o->flow.no_stdin = 1;
 	/*
@@ -428,6 +428,13 @@ cond_ws_url(const struct options *o)
 	return (o->side.ws.path != NULL);
 }
 
+/* An address pair with a WebSocket side, which takes the --ws-* options. */
+static __startup int
+cond_ws_pair(const struct options *o)
+{
+	return (o->pair_ws);
+}
+
 /*
  * What a conflict row may ask besides the options: a condition no one
  * option is.  Its name has no leading '-', so it cannot be taken for an
@@ -445,6 +452,7 @@ static const struct condition {
 	{ "proxy-user", cond_proxy_user },
 	{ "proxy-password", cond_proxy_password },
 	{ "ws-url", cond_ws_url },
+	{ "ws-pair", cond_ws_pair },
 };
 
 static void	step_modes(struct cmdline *);
@@ -589,8 +597,9 @@ static const struct conflict {
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
 	  "--ws-max-message --ws-insecure --ws-no-compress",
-	  .none = "--websocket",
-	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	  .none = "--websocket ws-pair",
+	  .msg = "must use --websocket, a ws:// URL or a ws:// address with "
+	  "--ws-* options" },
 	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
 	  .msg = "must use --ws-static with --ws-static-dotfiles" },
 	{ .any = "--ws-static --ws-allow-origin --ws-path", .none = "-l",

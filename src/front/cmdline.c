@@ -247,6 +247,7 @@ cmdline_dump(void)
 	static const char *const comps[] = {
 		[OPTC_NONE] = "none", [OPTC_WORDS] = "words",
 		[OPTC_TOS] = "words", [OPTC_FILE] = "file",
+		[OPTC_DIR] = "dir",
 		[OPTC_HOST] = "host", [OPTC_COMMAND] = "command",
 		[OPTC_PORT] = "port", [OPTC_USER] = "user",
 	};
@@ -397,7 +398,7 @@ static int
 ws_url(struct options *o, char *arg)
 {
 	static char	*host, *path, *auth;
-	char		*port, *cause, *at, *colon, *p;
+	char		*port, *cause;
 
 	if (side_ws_url(&o->side, arg, &host, &port, &path, &auth,
 	    &cause) == -1) {
@@ -411,10 +412,7 @@ ws_url(struct options *o, char *arg)
 		if (o->side.ws.headers == NULL)
 			fatal("reallocarray");
 		o->side.ws.headers[o->side.ws.nheaders++] = auth;
-		p = arg + strcspn(arg, ":") + 3;
-		if ((at = memrchr(p, '@', strcspn(p, "/?#"))) != NULL &&
-		    (colon = memchr(p, ':', at - p)) != NULL)
-			opt_hide_secret(colon + 1, at - colon - 1);
+		opt_hide_url_password(arg);
 	}
 	add_ports(o, &port, 1);
 	return (0);
@@ -641,6 +639,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	nops = argc - optind;
 	ops = argv + optind;
 	cl.pair = pair_is(o, nops, ops);
+	o->pair_ws = cl.pair && pair_has_ws(nops, ops);
 	passed(&cl);
 	if (!cl.pair && (!o->side.listen || o->side.sock.listen_fd == -1 ||
 	    nops > 0 || o->chat || o->side.sock.source_port != NULL))

@@ -55,6 +55,7 @@ struct options {
 	int		 print_psk;	/* --print-psk */
 	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
 	int		 npair;
+	int		 pair_ws;	/* one of them is ws://, wss:// or ws-l: */
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
 	struct proxy_conf proxy;	/* -x's chain: the sides' copies of
 					   it point into it */
@@ -139,6 +140,7 @@ enum opt_comp {
 	OPTC_WORDS,		/* optdef.words */
 	OPTC_TOS,		/* the -T keywords, parse_tos_name() */
 	OPTC_FILE,
+	OPTC_DIR,		/* a directory */
 	OPTC_HOST,
 	OPTC_COMMAND,
 	OPTC_PORT,
@@ -191,6 +193,7 @@ int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
 void		 opt_hide_secret(char *, size_t);
 char		*opt_hide_address_secret(char *);
+void		 opt_hide_url_password(char *);
 void		 opt_credentials(struct cmdline *, char *);
 
 /* cmdline-check.c */
@@ -206,6 +209,7 @@ __dead void	 secret_print_psk(struct cmdline *);
 
 /* pair.c */
 int		 pair_is(const struct options *, int, char **);
+int		 pair_has_ws(int, char **);
 void		 pair_build(struct cmdline *, int, char **);
 
 #endif /* SC_FRONT_H */

@@ -300,7 +300,7 @@ static const struct optdef optdefs[] = {
 	  .kind = OPTK_FLAG, FIELD(side.ws.insecure),
 	  .help = "wss://: accept any certificate and name" },
 	{ .name = "ws-static", .arg = "DIR", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(side.ws.static_dir), .comp = OPTC_FILE,
+	  .kind = OPTK_STRING, FIELD(side.ws.static_dir), .comp = OPTC_DIR,
 	  .line = "serve DIR to GETs; dot-files too",
 	  .help = "with --websocket: serve plain GETs from DIR" },
 	{ .name = "ws-static-dotfiles", .group = OPTG_PROG,
@@ -793,7 +793,8 @@ opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;
 	if ((cl->o->side.proxy.proto = proxy_parse_proto(arg)) == -1)
-		fatalx("unsupported proxy protocol");
+		fatalx("unsupported proxy protocol: %s (use 4, 4a, 5 or "
+		    "connect)", arg);
 	if (cl->by_long)
 		cl->proxy_type = 1;
 }
@@ -836,6 +837,26 @@ opt_hide_address_secret(char *arg)
 		fatal("strdup");
 	addr_hide_secret(arg);
 	return (copy);
+}
+
+/*
+ * Overwrite the password of url, a ws:// or wss:// URL of the command
+ * line ("ws://user:password@host/"), once it has been read, as
+ * opt_hide_secret() does; the rest stays as given, so that ps(1) shows
+ * it and pgrep -f finds it.  A URL without one is left alone.
+ */
+void
+opt_hide_url_password(char *url)
+{
+	char	*p, *at, *colon;
+
+	if (strncasecmp(url, "ws://", 5) != 0 &&
+	    strncasecmp(url, "wss://", 6) != 0)
+		return;
+	p = url + strcspn(url, ":") + 3;
+	if ((at = memrchr(p, '@', strcspn(p, "/?#"))) != NULL &&
+	    (colon = memchr(p, ':', at - p)) != NULL)
+		opt_hide_secret(colon + 1, at - colon - 1);
 }
 
 /*

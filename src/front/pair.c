@@ -234,6 +234,24 @@ pair_is(const struct options *o, int argc, char **argv)
 }
 
 /*
+ * Is one of the pair's argc addresses a WebSocket one, which the --ws-*
+ * options apply to?
+ */
+__startup int
+pair_has_ws(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 0; i < argc; i++) {
+		if (strncasecmp(argv[i], "ws://", 5) == 0 ||
+		    strncasecmp(argv[i], "wss://", 6) == 0 ||
+		    strncasecmp(argv[i], "ws-l:", 5) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
  * Read the address operands into the two sides of o->pair and give them
  * to the mode that joins them.  A bad address, or a pair that cannot be
  * joined, exits with one line.
@@ -262,6 +280,9 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			addr_hide_secret(argv[i]);
 		if (rc == -1)
 			fatalx("%s: %s", i < argc ? argv[i] : "-", cause);
+		/* Read: what ps(1) shows of it keeps no password. */
+		if (i < argc)
+			opt_hide_url_password(argv[i]);
 	}
 	o->npair = 2;
 	/* --secret for addresses that speak no TLS would protect nothing. */

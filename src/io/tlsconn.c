@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,49 @@ tls_secret_failed(char **cause)
 		    "not use the code (--secret): %s", tls_error());
 }
 
+/*
+ * Whether the error OpenSSL queued says that what came back was no TLS
+ * record at all ("wrong version number", "packet length too long", an
+ * HTTP answer): a plain port, a person's most likely mistake.
+ */
+static int
+tls_not_tls(void)
+{
+	unsigned long	 e = ERR_peek_last_error();
+
+	if (ERR_GET_LIB(e) != ERR_LIB_SSL)
+		return (0);
+	switch (ERR_GET_REASON(e)) {
+	case SSL_R_WRONG_VERSION_NUMBER:
+	case SSL_R_PACKET_LENGTH_TOO_LONG:
+	case SSL_R_HTTP_REQUEST:
+	case SSL_R_HTTPS_PROXY_REQUEST:
+	case SSL_R_UNKNOWN_PROTOCOL:
+	case SSL_R_RECORD_LENGTH_MISMATCH:
+		return (1);
+	}
+	return (0);
+}
+
+/* The message for a peer on fd that did not answer TLS, with its address. */
+static void
+tls_not_tls_cause(int fd, char **cause)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	char			 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1) {
+		log_cause(cause, "TLS handshake failed: the peer did not answer "
+		    "TLS: is it a plain port?");
+		return;
+	}
+	net_format((struct sockaddr *)&ss, len, 1, host, sizeof(host), port,
+	    sizeof(port));
+	log_cause(cause, "TLS handshake failed: the peer at %s port %s did not "
+	    "answer TLS: is it a plain port?", host, port);
+}
+
 /* Take the handshake as far as the bytes at hand allow. */
 static void
 tls_hs_step(struct tls_hs *h)
@@ -244,6 +288,8 @@ tls_hs_step(struct tls_hs *h)
 	    (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0))
 		log_cause(&cause, "TLS handshake failed: %s",
 		    errno != 0 ? strerror(errno) : "connection closed by peer");
+	else if (!h->server && !h->t->dgram && tls_not_tls())
+		tls_not_tls_cause(h->fd, &cause);
 	else
 		log_cause(&cause, "TLS handshake failed: %s", tls_error());
 	tls_hs_end(h, NULL, cause);

@@ -208,8 +208,14 @@ client_relay_write(struct endpoint *ep, const void *p, size_t len)
 		broker_send_lines(b, c->net, &c->part, p, len);
 	else if (b->room == NULL)
 		broker_send(b, c->net, p, len);
-	else if (b->room->heard(c->sp, p, len))
+	else if (b->room->heard(c->sp, p, len)) {
+		/*
+		 * ":q": the member is let go for good, so that a client
+		 * waiting on its terminal ends too (sock_linger_reset()).
+		 */
 		c->quit = 1;
+		c->net->flags |= EP_HANGUP;
+	}
 	return (len);
 }
 
@@ -340,6 +346,8 @@ client_start(struct broker *b, struct netconn *nc,
 		c->addr = NULL;
 	/* A plain client's first bytes, read under TLS to tell what it is. */
 	held = ws_plain_held(nc->ws, first, sizeof(first));
+	/* A room's plain client beside WebSocket ones, until it speaks. */
+	c->hidden = b->room != NULL && j->side->ws.on && ws_plain(nc->ws);
 	if (c->addr == NULL ||
 	    (s = session_new(client_check, client_finished, c)) == NULL ||
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,

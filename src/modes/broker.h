@@ -41,6 +41,10 @@ struct client {
 	struct channel	*rx;		/* net -> relay */
 	int		 quit;		/* ":q" was read */
 	int		 cut;		/* Cut off for not reading; told so. */
+	int		 hidden;	/* A room's silent plain client of
+					   --websocket: no member until it
+					   speaks (a browser's spare
+					   connection never does). */
 	char		*addr;		/* HOST:PORT, as long as it is:
 					   an idle client should cost little */
 	char		 name[ROOM_NAME_MAX + 3]; /* "<user3>" */

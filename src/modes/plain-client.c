@@ -377,6 +377,16 @@ plain_connect(const struct job *j)
 			/* nc's plain mode says it with -v only. */
 			if (sd->say_refused)
 				net_report_refused(sd, sd->host, p.port, errno);
+			/*
+			 * --reconnect makes a connection again once one was
+			 * made: someone who gave it for a server not up yet
+			 * is told what waits for the first.
+			 */
+			if (sd->reconnect && sd->retries == 0 &&
+			    i + 1 == sd->nports && !connected)
+				log_warnx("--reconnect dials again only after a "
+				    "connection ends: --retry forever waits "
+				    "for the first");
 			continue;
 		}
 		connected = 1;

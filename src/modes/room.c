@@ -182,6 +182,9 @@ static const char room_help[] =
     "name (1 to 20 letters, digits, - or _); /me TEXT says what you do; "
     "/help shows this; :q leaves.  Other lines go to everyone.\n";
 
+/* What a member that typed ":q" is told last. */
+static const char room_bye[] = "<announce> You left the room.\n";
+
 /* What the sender of a line too long for the room is told. */
 static const char room_too_long[] =
     "<announce> Your line was longer than 4096 bytes: only its first 4096 "
@@ -206,6 +209,7 @@ room_line(const unsigned char *line, size_t len, void *arg)
 	}
 	switch (room_parse(line, len, &a, &alen)) {
 	case ROOM_QUIT:
+		room_tell(c, room_bye, sizeof(room_bye) - 1);
 		return (1);
 	case ROOM_WHO:
 		room_who(sp->b, c, 0);
@@ -226,6 +230,32 @@ room_line(const unsigned char *line, size_t len, void *arg)
 	return (0);
 }
 
+/* Do the len bytes at p start with an HTTP request line, "GET / HTTP/1.1"? */
+static int
+room_http_request(const void *p, size_t len)
+{
+	struct wsh_line	 l;
+	char		 line[HTTP_LINE_MAX + 1];
+
+	if (wsh_sniff(p, len) != 1)
+		return (0);
+	if (len > HTTP_LINE_MAX)
+		len = HTTP_LINE_MAX;
+	memcpy(line, p, len);
+	line[len] = '\0';
+	return (wsh_request_line(line, &l) == 0);
+}
+
+/* c, greeted and not yet a member (room_join()), becomes one: all are told. */
+static void
+room_show(struct broker *b, struct client *c)
+{
+	c->hidden = 0;
+	TAILQ_INSERT_TAIL(&b->members, c, entry);
+	broker_announce(b, c->net, "%s is connected as %s.", c->addr,
+	    c->name);
+}
+
 /*
  * Frame what a speaker sent into lines and act on each; a line cut at
  * ROOM_LINE_MAX is said to its speaker (the operator: on stderr).
@@ -234,6 +264,21 @@ static int
 room_heard(struct speaker *sp, const void *p, size_t len)
 {
 	int	 quit;
+
+	/*
+	 * A client that speaks is a member, whatever it says; but a silent
+	 * one whose first words are an HTTP request line is a browser that
+	 * took its time to use its spare connection (a loaded machine): it
+	 * is let go unseen, and asks again on a new one.
+	 */
+	if (sp->c != NULL && sp->c->hidden && len > 0) {
+		if (room_http_request(p, len)) {
+			log_verbose(1, "%s: a late HTTP request, let go",
+			    sp->c->addr);
+			return (1);
+		}
+		room_show(sp->b, sp->c);
+	}
 
 	/*
 	 * The line being framed is held only while a line is incomplete:
@@ -279,8 +324,9 @@ room_flush_speaker(struct speaker *sp)
 static int
 room_join(struct broker *b, struct client *c)
 {
-	char	 msg[256];
-	int	 others, n;
+	struct client	*m;
+	char		 msg[256];
+	int		 others, n;
 
 	/* Lines are framed in a buffer taken only while one is incomplete. */
 	if (c == NULL)
@@ -293,17 +339,25 @@ room_join(struct broker *b, struct client *c)
 	c->sp->c = c;
 	c->sp->name = c->name;
 	c->sp->except = c->net;
-	/* Members other than the newcomer and the console. */
-	others = (int)fanout_count(b->fo) - 1 - (b->console != NULL);
+	/* The members, whom the newcomer is not yet. */
+	others = 0;
+	TAILQ_FOREACH(m, &b->members, entry)
+		others++;
 	n = snprintf(msg, sizeof(msg), "<announce> Welcome to the "
 	    "room, you are %s. %d other user%s connected; type :q to "
 	    "leave.\n", c->name, others, others == 1 ? " is" : "s are");
 	if (!b->j->flow->recv_only && fanout_send_to(c->net, msg, n) == -1)
 		return (-1);
 	room_who(b, c, 1);
-	TAILQ_INSERT_TAIL(&b->members, c, entry);
-	broker_announce(b, c->net, "%s is connected as %s.", c->addr,
-	    c->name);
+	/*
+	 * A plain client of a room that takes WebSocket ones too, that has
+	 * said nothing, may be no person: a browser opens a spare connection
+	 * and may never use it.  It listens, and becomes a member, told to
+	 * all, when it first speaks; one that leaves silent never was.
+	 */
+	if (c->hidden)
+		return (0);
+	room_show(b, c);
 	return (0);
 }
 
@@ -312,6 +366,8 @@ static void
 room_leave(struct broker *b, struct client *c)
 {
 	room_flush_speaker(c->sp);
+	if (c->hidden)
+		return;
 	TAILQ_REMOVE(&b->members, c, entry);
 	if (!c->cut)
 		broker_announce(b, c->net, "%s is disconnected.", c->name);
@@ -328,8 +384,9 @@ room_cut(struct broker *b, struct client *c)
 	    "you read nothing for %lld ms.\n", fanout_stall_ms(b->fo));
 	if (fanout_send_to(c->net, msg, n) == -1)
 		log_warn("relay");
-	broker_announce(b, c->net, "%s is disconnected: it stopped reading.",
-	    c->name);
+	if (!c->hidden)
+		broker_announce(b, c->net, "%s is disconnected: it stopped "
+		    "reading.", c->name);
 }
 
 static const struct broker_room room_hooks = {

@@ -104,6 +104,26 @@ proxy_hop_free(struct proxy_hop *h)
 }
 
 /*
+ * What follows the colon of url when it starts as a WebSocket URL but
+ * lacks a slash of "//" ("ws:/host", "wss:host"), or NULL.
+ */
+static const char *
+ws_url_slashes(const char *url)
+{
+	size_t	 n;
+
+	if (strncasecmp(url, "ws:", 3) == 0)
+		n = 3;
+	else if (strncasecmp(url, "wss:", 4) == 0)
+		n = 4;
+	else
+		return (NULL);
+	if (url[n] == '\0' || strncmp(url + n, "//", 2) == 0)
+		return (NULL);
+	return (url + n);
+}
+
+/*
  * A "ws://[user[:password]@]host[:port][/path]" or "wss://..." URL, for
  * the client side sd: its host, its port (80, 443 by default) in *port,
  * its path with its query in *path ("/" when none), its user information
@@ -118,8 +138,9 @@ int
 side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
     char **path, char **auth, char **cause)
 {
-	char	*h, *e, *at, *p, line[1024];
-	int	 secure;
+	const char	*rest;
+	char		*h, *e, *at, *p, line[1024];
+	int		 secure;
 
 	*cause = NULL;
 	*hostbuf = *path = *auth = NULL;
@@ -127,7 +148,13 @@ side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
 		secure = 0;
 	else if (strncasecmp(url, "wss://", 6) == 0)
 		secure = 1;
-	else
+	else if ((rest = ws_url_slashes(url)) != NULL) {
+		/* "ws:/host", "wss:host": a slash short, not a host name. */
+		log_cause(cause, "invalid URL: %s: did you mean %.*s//%s?",
+		    url, (int)(strchr(url, ':') + 1 - url), url,
+		    rest + strspn(rest, "/"));
+		return (-1);
+	} else
 		return (-1);
 	if ((*hostbuf = strdup(url + (secure ? 6 : 5))) == NULL)
 		goto nomem;

@@ -71,8 +71,9 @@ vsock_addr(const char *cid, const char *port, int passive,
 
 /*
  * Why a VSOCK socket could not be had or connected (error), in one line
- * that names the likely cause: no VSOCK in the kernel, or no transport
- * (vsock_loopback for CID 1, a VM's or a hypervisor's) to that CID.
+ * that names the likely cause: no VSOCK in the kernel, no transport
+ * (vsock_loopback for CID 1, a VM's or a hypervisor's) to that CID, or
+ * no listener on that port.
  */
 const char *
 vsock_why(int error, const char *cid, const char *port)
@@ -102,6 +103,17 @@ vsock_why(int error, const char *cid, const char *port)
 		}
 		/* FALLTHROUGH */
 	default:
+		/*
+		 * A transport reaches the CID, and its end answers a connect
+		 * to a port without a listener with a reset, as TCP answers
+		 * with a refusal.
+		 */
+		if (error == ECONNRESET || error == ECONNREFUSED) {
+			snprintf(msg, sizeof(msg), "vsock: nothing listens on "
+			    "CID %s port %s (%s)", cid != NULL ? cid : "any",
+			    port, strerror(error));
+			break;
+		}
 		snprintf(msg, sizeof(msg), "vsock: CID %s port %s: %s",
 		    cid != NULL ? cid : "any", port, strerror(error));
 		break;

@@ -919,6 +919,13 @@ ws_plain_held(const struct ws *w, unsigned char *p, size_t n)
 	return (w->inlen);
 }
 
+/* Is the client of w a plain TCP one, which speaks no WebSocket? */
+int
+ws_plain(const struct ws *w)
+{
+	return (w == NULL || w->plain);
+}
+
 /*
  * Make ep, the endpoint of w's socket, speak WebSocket; it owns w.  In
  * binary mode (asked for, or WS_PROTO_BINARY agreed with the peer) each

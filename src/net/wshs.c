@@ -55,6 +55,8 @@ struct ws_hs {
 	size_t			 olen;
 	int			 watched;
 	char			*refused; /* a refusal is being sent: why */
+	int			 no_upgrade; /* of a request that asked for no
+					   upgrade: said with -v only */
 	int			 answered; /* the server's 101 is being sent */
 	int			 sniffing; /* plain TCP clients are welcome */
 	struct ev_timer		 sniff;	/* to look again at a method's start */
@@ -295,6 +297,13 @@ ws_hs_request(struct ws_hs *h)
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return (-1);
 	}
+	/*
+	 * A request that asks for no upgrade (a browser's page, its icon)
+	 * and is refused is an HTTP answer like any other, said with -v:
+	 * an operator's terminal is no place for a browser's guesses.
+	 */
+	h->no_upgrade = ws_header(h->in, "Upgrade", proto, sizeof(proto)) != 1;
+	*proto = '\0';
 	if (wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER) {
 		/* The client's bytes, escaped: no terminal obeys them. */
 		log_escape(path, sizeof(path), h->ans->target,
@@ -564,6 +573,11 @@ ws_hs_cb(int fd, int events, void *arg)
 	}
 	if (h->ans != NULL) {
 		/* Answered: the connection is over, and nothing failed. */
+		ws_hs_done(h, NULL, NULL);
+		return;
+	}
+	if (h->refused != NULL && h->no_upgrade) {
+		log_verbose(1, "%s", h->refused);
 		ws_hs_done(h, NULL, NULL);
 		return;
 	}

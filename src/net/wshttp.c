@@ -36,15 +36,20 @@ static const char wsh_room_page[] =
 "<style>body{font:15px monospace;margin:0;display:flex;"
 "flex-direction:column;height:100vh}#log{flex:1;overflow-y:auto;"
 "margin:0;padding:8px;white-space:pre-wrap}form{display:flex}"
-"#line{flex:1;font:inherit;padding:6px}</style></head>\n"
+"#line{flex:1;font:inherit;padding:6px}"
+".me{color:#05a;font-weight:bold}.cmd{color:#777}</style></head>\n"
 "<body><pre id=\"log\"></pre>\n"
 "<form id=\"f\"><input id=\"line\" autocomplete=\"off\" autofocus>"
 "<button>Send</button></form>\n"
 "<script>\n"
 "const log = document.getElementById('log');\n"
 "const line = document.getElementById('line');\n"
-"function show(s) {\n"
-"  log.appendChild(document.createTextNode(s + '\\n'));\n"
+"let me = '<you>';\n"
+"function show(s, cls) {\n"
+"  const d = document.createElement('div');\n"
+"  d.textContent = s;\n"
+"  if (cls) d.className = cls;\n"
+"  log.appendChild(d);\n"
 "  log.scrollTop = log.scrollHeight;\n"
 "}\n"
 "const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' :\n"
@@ -52,13 +57,29 @@ static const char wsh_room_page[] =
 "ws.onopen = () => show('* connected');\n"
 "ws.onclose = () => show('* disconnected');\n"
 "ws.onmessage = (e) => {\n"
-"  if (typeof e.data === 'string')\n"
-"    e.data.split('\\n').forEach((l) => { if (l !== '') show(l); });\n"
+"  if (typeof e.data !== 'string')\n"
+"    return;\n"
+"  e.data.split('\\n').forEach((l) => {\n"
+"    if (l === '') return;\n"
+"    let m = l.match(/^<announce> Welcome to the room, you are (<[^>]*>)/);\n"
+"    if (m) me = m[1];\n"
+"    m = l.match(/^<announce> (<[^>]*>) is now known as (<[^>]*>)\\.$/);\n"
+"    if (m && m[1] === me) me = m[2];\n"
+"    show(l);\n"
+"  });\n"
 "};\n"
 "document.getElementById('f').onsubmit = (e) => {\n"
 "  e.preventDefault();\n"
-"  if (ws.readyState === 1 && line.value !== '')\n"
-"    ws.send(line.value);\n"
+"  const s = line.value;\n"
+"  if (ws.readyState === 1 && s !== '') {\n"
+"    ws.send(s);\n"
+"    if (s.startsWith('/me '))\n"
+"      show('* ' + me.slice(1, -1) + ' ' + s.slice(4), 'me');\n"
+"    else if (s[0] === '/' || s === ':q')\n"
+"      show(s, 'cmd');\n"
+"    else\n"
+"      show(me + ' ' + s, 'me');\n"
+"  }\n"
 "  line.value = '';\n"
 "};\n"
 "</script></body></html>\n";
@@ -179,6 +200,18 @@ wsh_ok(struct wsh_answer *a, const char *type, off_t len)
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "Cache-Control: no-cache\r\nConnection: close\r\n\r\n", type,
 	    (long long)len);
+	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
+}
+
+/* An answer without a body (204): there is nothing, and that is no error. */
+static void
+wsh_no_content(struct wsh_answer *a)
+{
+	int	 n;
+
+	a->status = HTTP_NO_CONTENT;
+	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 204 No Content\r\n"
+	    "Cache-Control: max-age=86400\r\nConnection: close\r\n\r\n");
 	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
 }
 
@@ -341,6 +374,15 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
 			a->body = wsh_room_page;
 			a->left = sizeof(wsh_room_page) - 1;
 		}
+		return (WSH_ANSWER);
+	}
+	/*
+	 * A browser asks for an icon with every page: "none", not a
+	 * refusal.
+	 */
+	if (strncmp(l.target, "/favicon.ico", 12) == 0 &&
+	    strchr("?#", l.target[12]) != NULL) {
+		wsh_no_content(a);
 		return (WSH_ANSWER);
 	}
 	/* No page here: a GET that is no upgrade is the upgrade's 426. */

@@ -58,6 +58,22 @@ ep_dgram(const struct channel *ch)
 	return ((ch->src->flags | ch->dst->flags) & EP_DGRAM);
 }
 
+/*
+ * Is ep a stream socket whose peer has ended its sending while ours goes
+ * on?  With nothing to write, it is watched for a reset alone (EV_HUP),
+ * as nc watches it, so that a peer gone for good (a room member's ":q")
+ * ends our sending too instead of waiting for the next line typed.
+ */
+static inline int
+ep_watch_hangup(const struct endpoint *ep)
+{
+	return (ep->rfd != -1 && ep->rfd == ep->wfd &&
+	    ep->shut == EP_SHUT_SOCKET && !(ep->flags & EP_DGRAM) &&
+	    ep->reader != NULL && ep->writer != NULL &&
+	    ep->reader->state == CH_DONE && !channel_ended(ep->writer) &&
+	    !ep->session->over);
+}
+
 static inline int
 ep_net_dgram(const struct endpoint *ep)
 {

@@ -247,6 +247,9 @@ ep_update(struct endpoint *ep)
 		wev = EV_WRITE;
 	if (ep->rfd != -1 && ep->rfd == ep->wfd)
 		rev = wev = rev | wev;
+	/* Nothing to read or write: a hangup, as nc watches for one. */
+	if (rev == 0 && ep_watch_hangup(ep))
+		rev = wev = EV_HUP;
 	if (ep->rfd != -1 && rev != ep->revents) {
 		ev_set(ep->rfd, rev, pump_fd_cb, ep);
 		ep->revents = rev;
@@ -876,6 +879,12 @@ pump_fd_cb(int fd, int events, void *arg)
 	struct session	*s = ep->session;
 	struct channel	*ch;
 
+	/* The peer, which had ended its sending, is gone (ep_update()). */
+	if (events == EV_HUP) {
+		ep_write_ended(ep);
+		session_check(s);
+		return;
+	}
 	if ((events & ep_read_events(ep)) && fd == ep->rfd &&
 	    (ch = ep->reader) != NULL)
 		channel_run(ch, 1);

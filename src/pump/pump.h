@@ -50,6 +50,9 @@ enum ep_shut {
 #define EP_GONE		0x40	/* With EP_REDIAL: the connection broke;
 				   nothing more is written to it. */
 #define EP_DETACHED	0x80	/* With EP_REDIAL: no connection now. */
+#define EP_HANGUP	0x100	/* With EP_LINGER: the peer is let go for
+				   good, and reset once it has what was
+				   sent (sock_linger_reset()). */
 
 struct endpoint;
 struct mmsghdr;

@@ -326,6 +326,9 @@ session_free(struct session *s)
 			if (ep->rfd <= STDERR_FILENO ||
 			    (ep->flags & EP_NOCLOSE))
 				;
+			else if ((ep->flags & (EP_LINGER | EP_HANGUP)) ==
+			    (EP_LINGER | EP_HANGUP) && ep->wfd == ep->rfd)
+				sock_linger_reset(ep->rfd);
 			else if ((ep->flags & EP_LINGER) &&
 			    ep->wfd == ep->rfd)
 				sock_linger(ep->rfd);
