@@ -829,11 +829,6 @@ channel_run(struct channel *ch, int readable)
 		channel_pull(ch);
 		channel_push(ch);
 	}
-	/*
-	 * Still more, and the bound reached: the rest (a compressed message
-	 * inflates to megabytes, in one packet) is announced for the next
-	 * round, as no poll will announce it; the others run meanwhile.
-	 */
 	again = rounds > CHANNEL_PENDING_ROUNDS;
 	/*
 	 * Through a kernel pipe, a source that just gave data probably has
@@ -852,8 +847,8 @@ channel_run(struct channel *ch, int readable)
 		channel_push(ch);
 	}
 	channel_update(ch);
-	if (again && channel_wants_read(ch) && ch->src->rfd != -1 &&
-	    ep_pending(ch->src) &&
+	/* Stopped at the bound with more, which no poll will announce. */
+	if (again && channel_wants_read(ch) && ep_pending(ch->src) &&
 	    ev_again(ch->src->rfd, ep_read_events(ch->src)) == -1 &&
 	    errno == ENOMEM)
 		channel_fail(ch, "read", errno);
