@@ -139,6 +139,20 @@ struct ws_conf {
 	int		 fresh;
 };
 
+/* A user of --auth (a password) or of --auth-file (a crypt(3) hash). */
+struct auth_user {
+	char		*name;
+	char		*pass;		/* --auth's password, or NULL */
+	char		*hash;		/* --auth-file's hash, or NULL */
+};
+
+/* Who an HTTP-speaking server lets in (src/net/auth.c). */
+struct auth_conf {
+	struct auth_user *users;	/* --auth, --auth-file */
+	size_t		 nusers;
+	const char	*token;		/* --auth-token */
+};
+
 /* What a side is: a socket, or one of the ends that are not. */
 enum side_kind {
 	SIDE_SOCKET,		/* TCP, UDP, Unix-domain, VSOCK, as sock says */
@@ -188,7 +202,41 @@ struct side {
 	struct proxy_conf proxy;
 	struct tls_conf	 tls;
 	struct ws_conf	 ws;
+	struct auth_conf auth;
 };
+
+/* auth.c */
+#define AUTH_REALM	"sockcat"	/* the realm every challenge names */
+
+/* What auth_check() made of a request's credentials. */
+enum auth_verdict {
+	AUTH_OK,		/* let in */
+	AUTH_MISSING,		/* none: answer with the challenge */
+	AUTH_WRONG,		/* wrong: the challenge again */
+	AUTH_STALE,		/* a right Digest answer to a spent nonce */
+	AUTH_LIMITED,		/* wrong too often of late: 429 */
+};
+
+/* A request's credentials, as auth_check() reads them. */
+struct auth_ask {
+	const char		*value;	/* (Proxy-)Authorization, or NULL */
+	const char		*token;	/* ?token= of the target, or NULL */
+	const char		*method;
+	const char		*uri;	/* the request target */
+	const char		*uri2;	/* another form of it, or NULL */
+	const struct sockaddr	*peer;	/* the client's address */
+	const char		*who;	/* and its label, for the log */
+};
+
+int		 auth_equal(const char *, const char *);
+int		 auth_on(const struct auth_conf *);
+int		 auth_add(struct auth_conf *, const char *, char **);
+int		 auth_file_read(struct auth_conf *, const char *, char **);
+enum auth_verdict auth_check(const struct auth_conf *,
+		    const struct auth_ask *, int *);
+int		 auth_challenge(const struct auth_conf *, int, int, char *,
+		    size_t);
+const char	*auth_query_token(const char *, char *, size_t);
 
 /* side.c */
 int		 side_parse(struct side *, const struct side *, const char *,
