@@ -563,9 +563,9 @@ auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry)
  * with a new nonce (stale=true when the client's answer was right but its
  * nonce spent: it may answer this one without asking anyone for the
  * password, RFC 7616, section 3.3); Basic when there are users; Bearer
- * with a token.  MD5 comes first although SHA-256 is stronger, because
- * ncat's proxy client gives up when the first Digest challenge is not
- * MD5; clients that know SHA-256 may pick it (RFC 7616, section 3.7).
+ * with a token.  The stronger SHA-256 comes first, and curl and browsers
+ * take the first they know (RFC 7616, section 3.7), but to a proxy's
+ * client MD5 does: ncat's gives up when the first is not MD5.
  * Returns 0, or -1 when buf is too small.
  */
 int
@@ -598,10 +598,11 @@ auth_challenge(const struct auth_conf *c, int proxy, int stale, char *buf,
 		pn->issued = 1;
 		n = snprintf(buf, size,
 		    "%s: Digest realm=\"%s\", qop=\"auth\", "
-		    "algorithm=MD5, nonce=\"%s\"%s\r\n"
+		    "algorithm=%s, nonce=\"%s\"%s\r\n"
 		    "%s: Digest realm=\"%s\", qop=\"auth\", "
-		    "algorithm=SHA-256, nonce=\"%s\"%s\r\n",
-		    h, AUTH_REALM, nonce, st, h, AUTH_REALM, nonce, st);
+		    "algorithm=%s, nonce=\"%s\"%s\r\n",
+		    h, AUTH_REALM, proxy ? "MD5" : "SHA-256", nonce, st,
+		    h, AUTH_REALM, proxy ? "SHA-256" : "MD5", nonce, st);
 		if (n < 0 || (size_t)n >= size)
 			return (-1);
 		used = n;

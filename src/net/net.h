@@ -508,7 +508,7 @@ enum {
 /* What a request that is no upgrade is answered. */
 struct wsh_answer {
 	int		 status;
-	char		 head[512];	/* the status line and headers */
+	char		 head[1024];	/* the status line and headers */
 	size_t		 headlen;
 	int		 head_only;	/* HEAD: no body */
 	int		 refusal;	/* an upgrade refused, not a page */
@@ -522,6 +522,9 @@ struct wsh_answer {
 
 int		 wsh_static_open(const char *, char **);
 int		 wsh_route(const struct side *, const char *,
+		    struct wsh_answer *);
+int		 wsh_auth(const struct side *, const char *,
+		    const struct sockaddr *, const char *,
 		    struct wsh_answer *);
 char		**wsh_cgi_env(const char *);
 void		 wsh_env_free(char **);
