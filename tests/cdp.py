@@ -8,11 +8,13 @@
 #	cdp.py DATADIR eval EXPR              print what EXPR gives
 #	cdp.py DATADIR wait EXPR [SECONDS]    until EXPR is true (status 1 if
 #	                                      it never is)
+#	cdp.py DATADIR shot FILE              save what the tab shows, as PNG
 #
 # DATADIR is the browser's --user-data-dir, where it writes the port it
 # listens on (DevToolsActivePort).
 
 import asyncio
+import base64
 import json
 import os
 import sys
@@ -83,6 +85,11 @@ async def main():
                     sys.exit(1)
                 n += 1
                 await asyncio.sleep(0.1)
+        elif cmd == "shot":
+            r = await call(ws, 1, "Page.captureScreenshot",
+                           {"format": "png"})
+            with open(sys.argv[3], "wb") as f:
+                f.write(base64.b64decode(r["data"]))
         else:
             sys.exit("cdp.py: unknown command " + cmd)
 

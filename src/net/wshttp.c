@@ -25,7 +25,8 @@
 
 /*
  * The page a room serves at "/" without --ws-static: a line to type and
- * the room's lines, over a WebSocket to the address the page came from.
+ * the room's lines, over a WebSocket to the address the page came from,
+ * with its query (where --auth-token's ?token= is).
  * Text goes in as text nodes, never as markup.
  */
 static const char wsh_room_page[] =
@@ -48,7 +49,7 @@ static const char wsh_room_page[] =
 "  log.scrollTop = log.scrollHeight;\n"
 "}\n"
 "const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' :\n"
-"  'ws://') + location.host + '/');\n"
+"  'ws://') + location.host + '/' + location.search);\n"
 "ws.onopen = () => show('* connected');\n"
 "ws.onclose = () => show('* disconnected');\n"
 "ws.onmessage = (e) => {\n"
