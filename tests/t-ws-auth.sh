@@ -2,7 +2,8 @@
 # Issue 56: a WebSocket server that asks who its clients are (--auth,
 # --auth-file, --auth-token).  curl with Basic, Digest and a bearer token
 # on --ws-static's files; Python's websockets upgrading with a header or
-# ?token=, a program started only for the right credentials; a room that
+# ?token=, a program started only for the right credentials; sockcat's
+# own client with a URL's credentials; a room that
 # lets nobody in without them; the room's page in a headless Chromium
 # behind --auth (a screenshot kept beside the suite's log); htpasswd's
 # bcrypt and SHA-2 crypt users; wrong answers limited per address (429);
@@ -159,11 +160,14 @@ WWW-Authenticate: Bearer realm=\"sockcat\"" \
 
 # Python's websockets upgrades with Basic, a bearer token or ?token=; a
 # client without them, or with wrong ones, gets 401, no upgrade, and the
-# program is never started.
+# program is never started; the program is not given the Authorization
+# header.
 test_upgrade_websockets() {
 	sc_tmp
 	server s -lk --websocket --auth alice:s3cret --auth-token tok-123 \
-	    -c "echo started >>'$SC_TMP/started'; cat" 127.0.0.1 0 ||
+	    -c "echo started >>'$SC_TMP/started';
+	    echo \"\${HTTP_AUTHORIZATION-none}\" >>'$SC_TMP/env'; cat" \
+	    127.0.0.1 0 ||
 	    fail "no server"
 	u="ws://127.0.0.1:$PORT/"
 	basic=$(printf 'alice:s3cret' | base64)
@@ -182,9 +186,32 @@ ping" "$(wsclient "$u" "Authorization: Bearer tok-123")"
 	assertEquals "?token=" "open
 ping" "$(wsclient "$u?token=tok-123")"
 	wait_lines "$SC_TMP/started" started 3 || fail "programs: $(<"$SC_TMP/started")"
+	# The password is not passed on to the program.
+	assertEquals "Authorization withheld" "none
+none
+none" "$(<"$SC_TMP/env")"
 	stop "$SERVER_PID"
 	assertEquals "refused" 4 \
 	    "$(grep -c 'WebSocket upgrade refused: authentication' "$SC_TMP/s.err")"
+}
+
+# sockcat's own client gives the credentials of its ws:// URL (Basic):
+# right ones get the program's line, wrong or none one line and status 1.
+test_sockcat_client() {
+	server s -lk --websocket --auth alice:s3cret -c 'echo hi' \
+	    127.0.0.1 0 || fail "no server"
+	t 10 "$SC" "ws://alice:s3cret@127.0.0.1:$PORT/" </dev/null \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "the program's line" "hi" "$(<"$SC_TMP/c.out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
+	for url in "ws://alice:bad@127.0.0.1:$PORT/" "ws://127.0.0.1:$PORT/"; do
+		t 10 "$SC" "$url" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "status of $url" 1 $?
+		assertEquals "stdout of $url" "" "$(<"$SC_TMP/c.out")"
+		assertEquals "stderr of $url" "sockcat: WebSocket upgrade failed: HTTP/1.1 401 Unauthorized (the server refused the upgrade)" \
+		    "$(<"$SC_TMP/c.err")"
+	done
 }
 
 # A room behind --auth: a client without the credentials is nobody in

@@ -526,7 +526,7 @@ int		 wsh_route(const struct side *, const char *,
 int		 wsh_auth(const struct side *, const char *,
 		    const struct sockaddr *, const char *,
 		    struct wsh_answer *);
-char		**wsh_cgi_env(const char *);
+char		**wsh_cgi_env(const char *, int);
 void		 wsh_env_free(char **);
 
 /* listen.c */

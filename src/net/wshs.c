@@ -397,7 +397,8 @@ ws_hs_request(struct ws_hs *h)
 		return (-1);
 	}
 	/* A program run for the connection learns the request. */
-	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in)) == NULL) {
+	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in,
+	    auth_on(&h->sd->auth))) == NULL) {
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return (-1);
 	}

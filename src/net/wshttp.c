@@ -471,10 +471,14 @@ wsh_env_free(char **env)
  * websocketd gives them: REQUEST_METHOD, REQUEST_URI, PATH_INFO,
  * QUERY_STRING, SERVER_PROTOCOL, SERVER_NAME, and each header as HTTP_*.
  * No value holds a control character.  The addresses and ports are the
- * program's own (exec.c).  Returns a NULL-terminated list, or NULL.
+ * program's own (exec.c).  With withhold (the server checked the
+ * credentials itself: --auth), the Authorization header is not passed
+ * on, as a web server keeps it from its CGI programs: a Basic password
+ * is no business of the program's.  Returns a NULL-terminated list, or
+ * NULL.
  */
 char **
-wsh_cgi_env(const char *head)
+wsh_cgi_env(const char *head, int withhold)
 {
 	struct wsh_line	 l;
 	char		**env = NULL;
@@ -511,7 +515,8 @@ wsh_cgi_env(const char *head)
 	while (*p != '\0' &&
 	    (q = wsh_next_header(p, &hn, &nlen, &hv, &vlen)) != p) {
 		if (nlen > 0 && wsh_cgi_name(hn, nlen, name,
-		    sizeof(name)) == 0) {
+		    sizeof(name)) == 0 && (!withhold ||
+		    strcmp(name, "HTTP_AUTHORIZATION") != 0)) {
 			wsh_cgi_value(hv, vlen, val, sizeof(val));
 			if (strcmp(name, "HTTP_HOST") == 0) {
 				(void)wsh_server_name(val, raw, sizeof(raw));
