@@ -192,7 +192,7 @@ none
 none" "$(<"$SC_TMP/env")"
 	stop "$SERVER_PID"
 	assertEquals "refused" 4 \
-	    "$(grep -c 'WebSocket upgrade refused: authentication' "$SC_TMP/s.err")"
+	    "$(grep -c '^sockcat: HTTP GET /?*[a-z=0-9-]*: 401$' "$SC_TMP/s.err")"
 }
 
 # sockcat's own client gives the credentials of its ws:// URL (Basic):
@@ -212,6 +212,21 @@ test_sockcat_client() {
 		assertEquals "stderr of $url" "sockcat: WebSocket upgrade failed: HTTP/1.1 401 Unauthorized (the server refused the upgrade)" \
 		    "$(<"$SC_TMP/c.err")"
 	done
+}
+
+# A server of one client (-l without -k) answers the challenge and goes
+# on waiting: the client that gives the credentials is its client.
+test_one_client() {
+	server s -l --websocket --auth alice:s3cret 127.0.0.1 0 ||
+	    fail "no server"
+	assertEquals "challenged" 401 "$(code "http://127.0.0.1:$PORT/")"
+	assertEquals "wrong" 401 "$(code -u alice:x "http://127.0.0.1:$PORT/")"
+	echo hello | t 10 "$SC" -N "ws://alice:s3cret@127.0.0.1:$PORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID" 10
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "what the server got" "hello" "$(<"$SC_TMP/s.out")"
 }
 
 # A room behind --auth: a client without the credentials is nobody in

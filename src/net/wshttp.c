@@ -373,7 +373,7 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
  * for (--auth, --auth-file, --auth-token), in its Authorization header or
  * as ?token= in its target?  Every request is asked, an upgrade or not,
  * before anything else is decided of it.  Returns 1, or 0 with the
- * refusal in a: 401 and the challenge, or 429 when the client has been
+ * answer in a: 401 and the challenge, or 429 when the client has been
  * wrong too often.  A request line that cannot be read passes, to be
  * refused (400) as every such request is.
  */
@@ -409,7 +409,13 @@ wsh_auth(const struct side *sd, const char *head,
 	strlcpy(a->method, l.method, sizeof(a->method));
 	strlcpy(a->target, l.target, sizeof(a->target));
 	a->head_only = strcmp(l.method, "HEAD") == 0;
-	a->refusal = 1;
+	/*
+	 * An answer, not a refused upgrade: a challenge is how HTTP
+	 * authentication starts (a browser, curl --digest ask first without
+	 * credentials), so a server of one client (-l without -k) goes on
+	 * waiting for the one that answers it, as after a page.
+	 */
+	a->refusal = 0;
 	if (v == AUTH_LIMITED) {
 		snprintf(extra, sizeof(extra), "Retry-After: %d\r\n", retry);
 		wsh_refuse_with(a, HTTP_TOO_MANY, "too many wrong answers",
