@@ -1,13 +1,15 @@
 #!/bin/bash
 # Issue 56: a WebSocket server that asks who its clients are (--auth,
 # --auth-file, --auth-token).  curl with Basic, Digest and a bearer token
-# on --ws-static's files; Python's websockets upgrading with a header or
-# ?token=, a program started only for the right credentials; sockcat's
-# own client with a URL's credentials; a room that
-# lets nobody in without them; the room's page in a headless Chromium
-# behind --auth (a screenshot kept beside the suite's log); htpasswd's
-# bcrypt and SHA-2 crypt users; wrong answers limited per address (429);
-# the password and token hidden from ps, the command line's refusals.
+# on --ws-static's files; Digest answers replayed (stale); Python's
+# websockets upgrading with a header or ?token=, a program started only
+# for the right credentials and not given them; sockcat's own client with
+# a URL's credentials; a server of one client that waits past a 401; a
+# room that lets nobody in without them; the room's page in a headless
+# Chromium behind --auth (a screenshot kept beside the suite's log);
+# htpasswd's bcrypt and SHA-2 crypt users; wrong answers limited per
+# address (429); the password and token hidden from ps, the command
+# line's refusals.
 
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 . "$TESTS_DIR/lib.sh"
@@ -156,6 +158,50 @@ WWW-Authenticate: Bearer realm=\"sockcat\"" \
 	    "$SC_TMP/s.err" || fail "not said: $(<"$SC_TMP/s.err")"
 	# The token never reaches the log.
 	assertFalse "token logged" "grep -q tok-123 '$SC_TMP/s.err'"
+}
+
+# A Digest answer is good once per nonce count: replayed, it gets 401
+# with stale=true (a client with the password answers the new nonce); a
+# higher count is taken; MD5 as well as SHA-256.
+test_digest_replay() {
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	server s -lk --websocket --ws-static "$SC_TMP/www" \
+	    --auth alice:s3cret 127.0.0.1 0 || fail "no server"
+	t 20 python3 -c '
+import hashlib, http.client, re, sys
+port = int(sys.argv[1])
+def get(auth=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/index.html", headers={"Authorization": auth} if auth else {})
+    r = c.getresponse()
+    r.read()
+    return r.status, r.getheaders()
+def answer(alg, nonce, nc):
+    h = (lambda s: hashlib.new(alg, s.encode()).hexdigest())
+    ha1 = h("alice:sockcat:s3cret")
+    ha2 = h("GET:/index.html")
+    resp = h("%s:%s:%08x:cn:auth:%s" % (ha1, nonce, nc, ha2))
+    return ("Digest username=\"alice\", realm=\"sockcat\", nonce=\"%s\", "
+            "uri=\"/index.html\", qop=auth, nc=%08x, cnonce=\"cn\", "
+            "response=\"%s\", algorithm=%s" % (nonce, nc, resp,
+            "SHA-256" if alg == "sha256" else "MD5"))
+for alg in ("sha256", "md5"):
+    st, hd = get()
+    ch = [v for k, v in hd if k == "WWW-Authenticate" and "nonce" in v]
+    nonce = re.search(r"nonce=\"([0-9a-f]+)\"", ch[0]).group(1)
+    a = answer(alg, nonce, 1)
+    st1, _ = get(a)
+    st2, hd2 = get(a)
+    st3, _ = get(answer(alg, nonce, 2))
+    stale = any("stale=true" in v for k, v in hd2 if k == "WWW-Authenticate")
+    print(alg, st, st1, st2, stale, st3)
+' "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "answers" "sha256 401 200 401 True 200
+md5 401 200 401 True 200" "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
 }
 
 # Python's websockets upgrades with Basic, a bearer token or ?token=; a
