@@ -180,6 +180,29 @@ auth_add(struct auth_conf *c, const char *s, char **cause)
 	return (0);
 }
 
+/* Forget c's users and token, their secrets overwritten first. */
+void
+auth_free(struct auth_conf *c)
+{
+	struct auth_user	*u;
+	size_t			 i;
+
+	for (i = 0; i < c->nusers; i++) {
+		u = &c->users[i];
+		if (u->pass != NULL)
+			explicit_bzero(u->pass, strlen(u->pass));
+		free(u->name);
+		free(u->pass);
+		free(u->hash);
+	}
+	free(c->users);
+	if (c->token != NULL) {
+		explicit_bzero((char *)c->token, strlen(c->token));
+		free((char *)c->token);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
 /* Is the crypt(3) hash h of a form htpasswd writes that we check? */
 static int
 auth_hash_known(const char *h)

@@ -232,6 +232,7 @@ int		 auth_equal(const char *, const char *);
 int		 auth_on(const struct auth_conf *);
 int		 auth_add(struct auth_conf *, const char *, char **);
 int		 auth_file_read(struct auth_conf *, const char *, char **);
+void		 auth_free(struct auth_conf *);
 enum auth_verdict auth_check(const struct auth_conf *,
 		    const struct auth_ask *, int *);
 int		 auth_challenge(const struct auth_conf *, int, int, char *,
