@@ -69,6 +69,11 @@ WS_KEY = b'dGhlIHNhbXBsZSBub25jZQ=='
 # a binder that verifies before it is mutated.
 SECRET_CODE = '8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK'
 
+# The credentials of the modes that ask for them (--auth fz:pw,
+# --auth-token fztok), as a proper client sends them.
+AUTH_BASIC = b'Authorization: Basic ' + base64.b64encode(b'fz:pw') + b'\r\n'
+AUTH_BEARER = b'Authorization: Bearer fztok\r\n'
+
 # The modes: name, arguments before the address, the corpus families fed
 # to it most, how a proper client is checked, and its transport.
 # "echo" checks that a line comes back, "out" that it reaches the
@@ -87,7 +92,10 @@ SECRET_CODE = '8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK'
 # "addr": False, the arguments hold the address (an address pair, a
 # client); "role": "client" (the fuzzer is its server) or "device" (the
 # fuzzer writes to its terminal); "upgrade": "cgi", the upgrade requests
-# are mutated too (their headers become CGI variables).
+# are mutated too (their headers become CGI variables); "auth": the
+# header line of the credentials a proper client gives (which it sends
+# from 127.0.0.2, an address of its own that the fuzzed sessions' wrong
+# answers do not get limited).
 MODES = [
     ('plain', ['-lk'], ['line', 'http', 'tls', 'proxy'], 'out', 'tcp'),
     ('exec', ['-lk', '-e', '/bin/cat'], ['line', 'http'], 'echo', 'tcp'),
@@ -129,6 +137,18 @@ MODES = [
      ['static', 'http', 'ws'], 'http-get', 'tcp'),
     ('ws-cgi', ['-lk', '--websocket', '-c', 'env; exec cat'],
      ['cgi', 'ws', 'http'], 'ws-echo', 'tcp', {'upgrade': 'cgi'}),
+    ('ws-auth-exec', ['-lk', '--websocket', '--auth', 'fz:pw',
+                      '--auth-token', 'fztok', '-e', '/bin/cat'],
+     ['auth', 'ws', 'http'], 'ws-echo', 'tcp', {'auth': AUTH_BASIC}),
+    ('ws-auth-static', ['-lk', '--websocket', '--ws-static', '{dir}/www',
+                        '--auth', 'fz:pw'],
+     ['auth', 'static', 'http'], 'http-get', 'tcp', {'auth': AUTH_BASIC}),
+    ('ws-auth-room', ['--room', '--websocket', '--auth-token', 'fztok'],
+     ['auth', 'ws'], 'ws-out', 'tcp', {'auth': AUTH_BEARER}),
+    ('http-proxy-auth', ['-lk', '--proxy-type', 'http', '--proxy-auth',
+                         'fz:pw'],
+     ['auth', 'connect', 'http'], 'connect', 'tcp',
+     {'auth': b'Proxy-' + AUTH_BASIC}),
     ('pair-tcp-l', ['tcp-l:127.0.0.1:0', 'tcp:127.0.0.1:{echo}'],
      ['line', 'http', 'proxy'], 'echo', 'tcp', {'addr': False}),
     ('pair-udp-l', ['udp-l:127.0.0.1:0', 'udp:127.0.0.1:{uecho}'],
@@ -203,7 +223,49 @@ def synth_corpus():
                   b'Sec-WebSocket-Protocol: a, b\r\n',
                   b'User-Agent: \xff\xfe\r\n'):
         cgi.append([ws_upgrade(b'/p%2fq%00?x', extra)])
-    return {'static': static, 'cgi': cgi}
+    auth = []
+    b64 = base64.b64encode
+    values = [b'Basic ', b'Basic', b'Basic ====', b'Basic =', b'Basic Zm96',
+              b'Basic ' + b64(b'fz:pw'), b'basic ' + b64(b'fz:pw'),
+              b'Basic ' + b64(b'fz:pw') + b'=', b'Basic ' + b64(b'fz\0:pw'),
+              b'Basic ' + b64(b'fz:pw\0x'), b'Basic ' + b64(b':'),
+              b'Basic ' + b64(b'\x1b[31m:x'), b'Basic ' + b64(b'a' * 300 +
+              b':' + b'b' * 300), b'Basic ' + b'A' * 9000, b'Basic Zm9*Og==',
+              b'Basic Z===', b'Basic ' + b64(b'fz:pw')[:-1],
+              b'Bearer ', b'Bearer fztok', b'Bearer fztok ', b'Bearer  fztok',
+              b'bearer fztok', b'Bearer ' + b'x' * 5000, b'Bearer \x00',
+              b'Negotiate abc', b'NTLM TlRMTVNTUAAB', b'Digest',
+              b'Digest ', b'Digest ,,,,', b'Digest a', b'Digest a=',
+              b'Digest username="fz', b'Digest username="\\"',
+              b'Digest username=fz, realm=sockcat, nonce=' + b'0' * 56 +
+              b', uri=/, response=' + b'0' * 64 + b', algorithm=SHA-256',
+              b'Digest username="fz", realm="sockcat", nonce="' +
+              b'f' * 16 + b'0' * 8 + b'a' * 32 + b'", uri="/", qop=auth, '
+              b'nc=00000001, cnonce="x", response="' + b'1' * 32 + b'"',
+              b'Digest username="fz", realm="sockcat", nonce="' +
+              b'g' * 56 + b'", uri="/", qop=auth, nc=zzzzzzzz, '
+              b'cnonce="x", response="x"',
+              b'Digest username="fz", realm="sockcat", nonce="' + b'0' * 55 +
+              b'", uri="/", qop=auth-int, nc=ffffffff, response="x"',
+              b'Digest username="fz", realm="other", nonce="x", uri="/x", '
+              b'algorithm=SHA-512-256, response="x"',
+              b'Digest ' + b'a="b", ' * 800,
+              b'Digest username="' + b'u' * 4000 + b'", realm="sockcat"']
+    for v in values:
+        auth.append([ws_upgrade(b'/', b'Host: 127.0.0.1\r\n'
+                                b'Authorization: ' + v + b'\r\n')])
+        auth.append([b'CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: x\r\n'
+                     b'Proxy-Authorization: ' + v + b'\r\n\r\n'])
+        auth.append([b'GET /a.txt HTTP/1.1\r\nHost: x\r\n'
+                     b'Authorization: ' + v + b'\r\n\r\n'])
+    for q in (b'/?token=', b'/?token=fztok', b'/?token=fztok&token=x',
+              b'/?a&token', b'/?token=' + b'x' * 5000, b'/#?token=fztok',
+              b'/?&&&token=fztok#', b'/?token=fz%74ok', b'/?token=fztok\x00',
+              b'/a.txt?token=fztok', b'/?' + b'token=' * 700):
+        auth.append([ws_upgrade(q)])
+    auth.append([ws_upgrade(b'/', b'Host: x\r\nAuthorization: Basic a\r\n'
+                            b'Authorization: Bearer fztok\r\n')])
+    return {'static': static, 'cgi': cgi, 'auth': auth}
 
 INTERESTING = [b'\x00', b'\xff', b'\x7f', b'\x80', b'\xff\xff',
                b'\x00\x00', b'\xff\xff\xff\xff', b'\x7f\xff\xff\xff',
@@ -621,7 +683,7 @@ class Fuzzer:
         """What the mode needs before it starts: files to serve, a
         listening socket (a client's server), a stand-in serial line."""
         tty_name = ''
-        if self.name == 'ws-static':
+        if self.name in ('ws-static', 'ws-auth-static'):
             www = os.path.join(self.dir, 'www')
             os.makedirs(os.path.join(www, 'sub'), exist_ok=True)
             for name, data in (('index.html', b'<p>procfuzz</p>\n'),
@@ -739,6 +801,12 @@ class Fuzzer:
             return s
         s = socket.socket()
         s.settimeout(5)
+        if 'auth' in self.x:
+            # From many addresses: wrong answers from one are soon
+            # refused unread (429), and the table of them is worked too.
+            s.bind(('127.%d.%d.%d' % (r.randrange(1, 255),
+                                      r.randrange(256),
+                                      r.randrange(1, 255)), 0))
         s.connect(('127.0.0.1', self.port))
         if self.transport == 'tls' and r.random() < 0.7:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -754,6 +822,12 @@ class Fuzzer:
             # Upgrade properly (mostly), then frames: from the corpus
             # (after its upgrade) or made up.
             up = ws_upgrade(r.choice([b'/', b'/x', b'/?a=b']))
+            if 'auth' in self.x and r.random() < 0.5:
+                # Past the credentials, or hostile ones (the corpus's).
+                up = ws_upgrade(r.choice([b'/', b'/x', b'/?a=b']),
+                                b'Host: 127.0.0.1\r\n' + self.x['auth'])
+                if r.random() < 0.4:
+                    up = b''.join(m.session(r.choice(self.corpus['auth'])))
             if self.x.get('upgrade') == 'cgi' and r.random() < 0.6:
                 up = b''.join(m.session(r.choice(self.corpus['cgi'])))
             elif r.random() < 0.15:
@@ -1134,7 +1208,10 @@ class Fuzzer:
         else:
             s = socket.socket()
             s.settimeout(15)
+            if 'auth' in self.x:
+                s.bind(('127.0.0.2', 0))
             s.connect(('127.0.0.1', self.port))
+        auth = self.x.get('auth', b'')
         if self.transport == 'tls':
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             ctx.check_hostname = False
@@ -1142,7 +1219,7 @@ class Fuzzer:
             s = ctx.wrap_socket(s)
         try:
             if self.check.startswith('ws-'):
-                s.sendall(ws_upgrade())
+                s.sendall(ws_upgrade(b'/', b'Host: 127.0.0.1\r\n' + auth))
                 head = b''
                 while b'\r\n\r\n' not in head:
                     d = s.recv(4096)
@@ -1167,8 +1244,8 @@ class Fuzzer:
                     return 'SOCKS5 request refused: %r' % rep
             elif self.check == 'connect':
                 s.sendall(b'CONNECT 127.0.0.1:%d HTTP/1.1\r\n'
-                          b'Host: 127.0.0.1:%d\r\n\r\n'
-                          % (self.echo.port, self.echo.port))
+                          b'Host: 127.0.0.1:%d\r\n%s\r\n'
+                          % (self.echo.port, self.echo.port, auth))
                 head = b''
                 while b'\r\n\r\n' not in head:
                     d = s.recv(1)
@@ -1185,9 +1262,16 @@ class Fuzzer:
             s.close()
 
     def http_get(self):
-        s = self.connect(random.Random(0))
+        if 'auth' in self.x:
+            s = socket.socket()
+            s.settimeout(5)
+            s.bind(('127.0.0.2', 0))
+            s.connect(('127.0.0.1', self.port))
+        else:
+            s = self.connect(random.Random(0))
         try:
-            s.sendall(b'GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+            s.sendall(b'GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n'
+                      % self.x.get('auth', b''))
             got = b''
             while True:
                 d = s.recv(65536)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The HTTP CONNECT proxy server (-l --proxy-type http) and the line ends
 # of its clients: CR LF or a bare LF (as ncat takes them), with the size
-# limit of a request's header kept either way.
+# limit of a request's header kept either way; wrong credentials limited
+# per address.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -89,6 +90,28 @@ test_bare_lf_wrong_credentials() {
 	assertEquals "407" "HTTP/1.1 407 Proxy Authentication Required" \
 	    "$(head -n 1 "$SC_TMP/c.out" | tr -d '\r')"
 	assertFalse "nothing relayed" "grep -q ping '$SC_TMP/dst.out'"
+}
+
+# Issue 56: the proxy's credentials are checked as a WebSocket server's
+# are (src/net/auth.c): after five wrong answers from an address, 429
+# with Retry-After, even for the right ones, until it has waited.
+test_wrong_credentials_limited() {
+	pserver --proxy-auth user:secret
+	dest
+	got=""
+	for i in 1 2 3 4 5 6 7; do
+		ask 'CONNECT 127.0.0.1:%s HTTP/1.1\nProxy-Authorization: Basic d3Jvbmc6d3Jvbmc=\n\n'
+		got="$got $(head -n 1 "$SC_TMP/c.out" | tr -d '\r' | cut -d' ' -f2)"
+	done
+	assertEquals "statuses" " 407 407 407 407 407 429 429" "$got"
+	ask 'CONNECT 127.0.0.1:%s HTTP/1.1\nProxy-Authorization: Basic dXNlcjpzZWNyZXQ=\n\n'
+	assertEquals "right, but limited" "HTTP/1.1 429 Too Many Requests" \
+	    "$(head -n 1 "$SC_TMP/c.out" | tr -d '\r')"
+	grep -q '^Retry-After: [0-9]' "$SC_TMP/c.out" ||
+	    fail "no Retry-After: $(<"$SC_TMP/c.out")"
+	assertFalse "nothing relayed" "grep -q ping '$SC_TMP/dst.out'"
+	grep -q 'auth: 127.0.0.1 [0-9]*: wrong Basic of wrong$' \
+	    "$SC_TMP/px.err" || fail "not said: $(<"$SC_TMP/px.err")"
 }
 
 test_bare_lf_bad_request() {

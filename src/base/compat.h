@@ -53,4 +53,23 @@
 #define cloexec_from(lo)	((void)0)
 #endif
 
+/*
+ * timingsafe_bcmp(3): OpenBSD's, which libbsd has from 0.11.8 on (Debian
+ * 12 ships 0.11.7).  Where it lacks, the same loop: its time depends on
+ * len only, never on where the bytes differ.
+ */
+#ifndef HAVE_TIMINGSAFE_BCMP
+#include <stddef.h>
+static inline int
+timingsafe_bcmp(const void *b1, const void *b2, size_t n)
+{
+	const volatile unsigned char	*p1 = b1, *p2 = b2;
+	int				 ret = 0;
+
+	for (; n > 0; n--)
+		ret |= *p1++ ^ *p2++;
+	return (ret != 0);
+}
+#endif
+
 #endif /* COMPAT_H */

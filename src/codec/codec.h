@@ -119,12 +119,14 @@ enum http_status {
 	HTTP_OK = 200,
 	HTTP_NO_CONTENT = 204,
 	HTTP_BAD_REQUEST = 400,
+	HTTP_UNAUTHORIZED = 401,
 	HTTP_FORBIDDEN = 403,
 	HTTP_BAD_METHOD = 405,
 	HTTP_AUTH_REQUIRED = 407,
 	HTTP_TIMEOUT = 408,
 	HTTP_URI_TOO_LONG = 414,
 	HTTP_UPGRADE_REQUIRED = 426,
+	HTTP_TOO_MANY = 429,
 	HTTP_TOO_LARGE = 431,
 	HTTP_BAD_GATEWAY = 502,
 	HTTP_UNAVAILABLE = 503,
@@ -220,6 +222,7 @@ struct http_chunked {
 
 void		 http_base64(const unsigned char *, size_t, char *);
 int		 http_basic(const char *, const char *, char *);
+ssize_t		 http_unbase64(const char *, unsigned char *, size_t);
 ssize_t		 http_encode_connect(char *, size_t, const char *,
 		    const char *, const char *, const char **);
 int		 http_reply_status(const char *);

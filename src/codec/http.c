@@ -51,6 +51,47 @@ http_base64(const unsigned char *in, size_t len, char *out)
 }
 
 /*
+ * Decode the standard base64 s (padded, no blanks) into out, of size
+ * outsz, NUL-terminated.  Returns the bytes decoded, or -1 when s is not
+ * base64 or does not fit.
+ */
+ssize_t
+http_unbase64(const char *s, unsigned char *out, size_t outsz)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char		*c;
+	uint32_t		 v = 0;
+	size_t			 len = strlen(s), i, n = 0, pad = 0;
+
+	if (len % 4 != 0)
+		return (-1);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '=' && i >= len - 2 &&
+		    (i == len - 1 || s[len - 1] == '=')) {
+			pad++;
+			v <<= 6;
+		} else if (s[i] == '\0' || pad > 0 ||
+		    (c = strchr(b64, s[i])) == NULL)
+			return (-1);
+		else
+			v = v << 6 | (uint32_t)(c - b64);
+		if (i % 4 != 3)
+			continue;
+		if (n + 3 - pad + 1 > outsz)
+			return (-1);
+		out[n++] = v >> 16;
+		if (pad < 2)
+			out[n++] = v >> 8;
+		if (pad < 1)
+			out[n++] = v;
+		v = 0;
+	}
+	out[n] = '\0';
+	return (n);
+}
+
+/*
  * The Basic credentials of user and pass, base64 in out (of size
  * HTTP_BASIC_MAX).  Returns 0, or -1 when they are too long.
  */

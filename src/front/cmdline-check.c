@@ -343,7 +343,9 @@ step_last(struct cmdline *cl)
 	 */
 	o->side.dgram_peers = o->side.tls.on ||
 	    (o->side.keep && o->local.exec != NULL);
-	o->side.ws.plain_too = o->broker || o->room;
+	/* A plain TCP member could not say who it is: with --auth, none. */
+	o->side.ws.plain_too = (o->broker || o->room) &&
+	    !auth_on(&o->side.auth);
 	o->side.ws.room_page = o->room;
 	o->side.ws.cgi = o->local.exec != NULL;
 	o->side.ws.fresh = o->broker || o->room || o->fwd.n > 0;
@@ -361,6 +363,13 @@ step_last(struct cmdline *cl)
 		    "is not a terminal: user \"%s\", empty password",
 		    o->side.proxy.user);
 	}
+	/*
+	 * Without TLS a Basic password or a token crosses the network as
+	 * it is; Digest, which browsers and curl --digest prefer, does not.
+	 */
+	if (auth_on(&o->side.auth) && !o->side.tls.on)
+		log_warnx("warning: --auth without --ssl: Basic passwords and "
+		    "tokens cross the network in the clear");
 	/* A single -x has -P's or --proxy-auth's credentials. */
 	if (o->side.proxy.nhops == 1) {
 		o->side.proxy.hops[0].user = o->side.proxy.user;
@@ -608,6 +617,12 @@ static const struct conflict {
 	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-framed",
 	  .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
+	{ .any = "--auth --auth-file --auth-token", .none = "-l",
+	  .msg = "must use -l --websocket with --auth, --auth-file and "
+	  "--auth-token (a proxy server takes --proxy-auth)" },
+	{ .any = "--auth --auth-file --auth-token", .none = "--websocket",
+	  .msg = "must use -l --websocket with --auth, --auth-file and "
+	  "--auth-token (a proxy server takes --proxy-auth)" },
 	{ .all = "--ws-framed --ws-binary",
 	  .msg = "cannot use --ws-framed with --ws-binary" },
 	{ .all = "--websocket",

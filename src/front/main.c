@@ -140,6 +140,7 @@ main(int argc, char **argv)
 		free(o.side.ws.path);
 	}
 	proxy_hops_free(o.npair > 0 ? &o.proxy : &o.side.proxy);
+	auth_free(&o.side.auth);
 	dump_close(run.dump);
 	free(o.side.sock.md5sig);
 	free(o.side.tls.pins);

@@ -52,6 +52,7 @@ static void	opt_proxy_auth(struct cmdline *, const struct optdef *,
 static void	opt_proxy_dns(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_gate(struct cmdline *, const struct optdef *, char *);
+static void	opt_auth(struct cmdline *, const struct optdef *, char *);
 static void	opt_progress(struct cmdline *, const struct optdef *, char *);
 static void	opt_retry(struct cmdline *, const struct optdef *, char *);
 static void	opt_retry_interval(struct cmdline *, const struct optdef *,
@@ -77,6 +78,7 @@ static void	opt_ws_header(struct cmdline *, const struct optdef *,
 		    char *);
 static int	on_exec(const struct options *, const struct optdef *);
 static int	on_gate(const struct options *, const struct optdef *);
+static int	on_auth(const struct options *, const struct optdef *);
 
 /*
  * Every option, in --help's order.  A row with a kind other than
@@ -282,9 +284,10 @@ static const struct optdef optdefs[] = {
 	  .help = "WebSocket binary messages, not a line each" },
 	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
 	  .set = opt_ws_header, FIELD(side.ws.nheaders), .repeat = 1,
+	  .line = "add request headers; its Origin",
 	  .help = "add \"Name: value\" to the upgrade request" },
 	{ .name = "ws-origin", .arg = "ORIGIN", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(side.ws.origin),
+	  .kind = OPTK_STRING, FIELD(side.ws.origin), .joins = 1,
 	  .help = "the upgrade request's Origin" },
 	{ .name = "ws-protocol", .arg = "LIST", .group = OPTG_PROG,
 	  .kind = OPTK_STRING, FIELD(side.ws.protocol),
@@ -308,10 +311,22 @@ static const struct optdef optdefs[] = {
 	  .help = "--ws-static: serve names that begin with a dot too" },
 	{ .name = "ws-allow-origin", .arg = "ORIGIN", .group = OPTG_PROG,
 	  .set = opt_ws_list, FIELD(side.ws.nallow_origins), .repeat = 1,
+	  .line = "refuse other Origins and paths",
 	  .help = "refuse (403) upgrades from any other Origin" },
 	{ .name = "ws-path", .arg = "PATH", .group = OPTG_PROG,
-	  .set = opt_ws_list, FIELD(side.ws.npaths), .repeat = 1,
+	  .set = opt_ws_list, FIELD(side.ws.npaths), .repeat = 1, .joins = 1,
 	  .help = "take upgrades only at PATH (404 elsewhere)" },
+	{ .name = "auth", .arg = "USER:PASSWORD", .group = OPTG_PROG,
+	  .set = opt_auth, .value = 0, .on = on_auth, .repeat = 1,
+	  .line = "ask who clients are",
+	  .help = "-l --websocket: let in only this user (401)" },
+	{ .name = "auth-file", .arg = "FILE", .group = OPTG_PROG,
+	  .set = opt_auth, .value = 1, .on = on_auth, .comp = OPTC_FILE,
+	  .repeat = 1, .joins = 1,
+	  .help = "--auth for htpasswd's bcrypt, $5$, $6$ users" },
+	{ .name = "auth-token", .arg = "TOKEN", .group = OPTG_PROG,
+	  .set = opt_auth, .value = 2, .on = on_auth,
+	  .help = "let in Authorization: Bearer TOKEN, or ?token=" },
 	{ .name = "ws-framed", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(side.ws.framed),
 	  .help = "messages as \"T len\" or \"B len\" lines and payload" },
@@ -666,6 +681,15 @@ on_gate(const struct options *o, const struct optdef *d)
 	return (!TAILQ_EMPTY(&o->side.gate.rules));
 }
 
+/* --auth and --auth-file: when there is a user; --auth-token: a token. */
+static __startup int
+on_auth(const struct options *o, const struct optdef *d)
+{
+	if (d->value == 2)
+		return (o->side.auth.token != NULL);
+	return (o->side.auth.nusers > 0);
+}
+
 /* -h, --help. */
 static void
 opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -939,6 +963,45 @@ opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
 		rc = gate_add_file(g, deny, arg, &cause);
 	else
 		rc = gate_add(g, deny, arg, &cause);
+	if (rc == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
+/*
+ * --auth user:password, --auth-file (value 1), --auth-token (value 2): a
+ * user, a file of them, or the token; exits on a bad one.  A password or
+ * token in argv is hidden from ps(1), as --proxy-auth's is.
+ */
+static void
+opt_auth(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct auth_conf	*c = &cl->o->side.auth;
+	char			*cause, *colon, *token;
+	int			 rc = 0;
+
+	switch (d->value) {
+	case 0:
+		rc = auth_add(c, arg, &cause);
+		if ((colon = strchr(arg, ':')) != NULL)
+			opt_hide_secret(colon + 1, strlen(colon + 1));
+		break;
+	case 1:
+		rc = auth_file_read(c, arg, &cause);
+		break;
+	default:
+		if (*arg == '\0' || strlen(arg) > HTTP_CRED_MAX ||
+		    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+		    "qrstuvwxyz0123456789-._~+/=") != strlen(arg))
+			fatalx("auth-token invalid: letters, digits and "
+			    "-._~+/= only, up to %d", HTTP_CRED_MAX);
+		/* A copy, kept to the end: the token in argv is hidden. */
+		if ((token = strdup(arg)) == NULL)
+			fatal("strdup");
+		free((char *)c->token);
+		c->token = token;
+		opt_hide_secret(arg, strlen(arg));
+		break;
+	}
 	if (rc == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }

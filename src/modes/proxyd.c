@@ -33,44 +33,13 @@
 #define HTTP_ESTABLISHED	"200 Connection established"
 #define HTTP_FULL		"503 Service Unavailable"
 
-/* The realm of the credentials the HTTP proxy asks for. */
-#define PROXYD_REALM		"sockcat"
-
-/*
- * A Digest nonce (one for each 407) is its issue time and serial number
- * in hex, then a MAC of both under a secret of the server's: it lasts
- * PROXYD_NONCE_LIFE seconds, and while it is one of the last
- * PROXYD_NONCES issued, its nonce count (nc) must grow with each use.
- */
-#define PROXYD_SECRET_BYTES	16
-#define PROXYD_NONCE_LIFE	300
-#define PROXYD_NONCES		256	/* nonces whose nc is kept */
-#define PROXYD_MAC_HEX		32	/* hex digits of the MAC kept */
-#define PROXYD_NONCE_LEN	(16 + 8 + PROXYD_MAC_HEX)
-
-/* The last nc seen of the nonce with that serial number. */
-struct proxyd_nonce {
-	uint32_t	 serial;
-	uint32_t	 nc;
-	int		 issued;
-};
-
 struct proxyd {
 	const struct job	*j;
 	struct listener	*l;
-	char		 basic[HTTP_BASIC_MAX]; /* Basic credentials, "" if none */
-	char		 secret[2 * PROXYD_SECRET_BYTES + 1]; /* nonces' MAC */
-	uint32_t	 serial;	/* the last nonce's */
-	struct proxyd_nonce nonces[PROXYD_NONCES]; /* by serial */
+	struct auth_conf auth;		/* --proxy-auth's user, or none */
+	struct auth_user user;
 	struct sockaddr_storage self;	/* the listener's address */
 	int		 v6only;	/* IPV6_V6ONLY on the listener */
-};
-
-/* Why a Digest answer was not taken. */
-enum digest_verdict {
-	DV_OK,
-	DV_WRONG,		/* not ours, or not the password */
-	DV_STALE,		/* right, but its nonce is spent or too old */
 };
 
 /* Where a client's conversation stands. */
@@ -105,6 +74,7 @@ struct pconn {
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 	struct net_peer	 from;		/* its address: its lookups' share */
 	int		 stale;		/* the 407 says stale=true */
+	int		 retry;		/* the 429's Retry-After */
 	char		*fwd;		/* a GET, HEAD or POST for the origin */
 	ssize_t		 fwdlen;
 	long long	 body;		/* its body's length (-1: chunked) */
@@ -129,25 +99,8 @@ struct pchunked {
 };
 
 static void	pconn_read_cb(int, int, void *);
-static int	proxyd_challenge(struct proxyd *, int, char *, size_t);
 static void	pconn_relay(struct pconn *);
 static int	pconn_is_self(struct pconn *, const struct addrinfo *);
-
-/*
- * Do the len bytes at a and b differ?  Takes the same time wherever they
- * differ, so that a client cannot guess a password byte by byte.
- */
-static int
-secret_differs(const void *a, const void *b, size_t len)
-{
-	const unsigned char	*p = a, *q = b;
-	unsigned char		 d = 0;
-	size_t			 i;
-
-	for (i = 0; i < len; i++)
-		d |= p[i] ^ q[i];
-	return (d != 0);
-}
 
 static int
 proxyd_http(const struct pconn *pc)
@@ -277,6 +230,8 @@ http_reason(int status)
 		return ("408 Request Timeout");
 	case HTTP_URI_TOO_LONG:
 		return ("414 URI Too Long");
+	case HTTP_TOO_MANY:
+		return ("429 Too Many Requests");
 	case HTTP_TOO_LARGE:
 		return ("431 Request Header Fields Too Large");
 	case HTTP_GATEWAY_TIMEOUT:
@@ -323,13 +278,22 @@ pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
     const char *why)
 {
 	char	 challenge[512];
+	size_t	 n;
 
 	log_verbose(1, "proxy: %s: %s", pc->peer, why);
 	if (proxyd_http(pc) && http_status == HTTP_AUTH_REQUIRED &&
-	    proxyd_challenge(pc->pd, pc->stale, challenge,
-	    sizeof(challenge)) == 0)
+	    auth_challenge(&pc->pd->auth, 1, pc->stale, challenge,
+	    sizeof(challenge)) == 0 && (n = strlen(challenge)) + 40 <
+	    sizeof(challenge)) {
+		/* The connection is closed after it, and the client told. */
+		snprintf(challenge + n, sizeof(challenge) - n,
+		    "Connection: close\r\nContent-Length: 0");
 		pconn_http_reply(pc, http_reason(http_status), challenge);
-	else if (proxyd_http(pc))
+	} else if (proxyd_http(pc) && http_status == HTTP_TOO_MANY) {
+		snprintf(challenge, sizeof(challenge), "Retry-After: %d\r\n"
+		    "Connection: close\r\nContent-Length: 0", pc->retry);
+		pconn_http_reply(pc, http_reason(http_status), challenge);
+	} else if (proxyd_http(pc))
 		pconn_http_reply(pc, http_reason(http_status),
 		    "Connection: close");
 	else if (socks_rep != -1)
@@ -398,8 +362,8 @@ pconn_auth(struct pconn *pc)
 		return (PR_MORE);
 	ok = up.ulen == strlen(j->side->proxy.user) &&
 	    up.plen == strlen(j->side->proxy.pass) &&
-	    !secret_differs(up.user, j->side->proxy.user, up.ulen) &&
-	    !secret_differs(up.pass, j->side->proxy.pass, up.plen);
+	    timingsafe_bcmp(up.user, j->side->proxy.user, up.ulen) == 0 &&
+	    timingsafe_bcmp(up.pass, j->side->proxy.pass, up.plen) == 0;
 	/* Status 0 is success; anything else a failure (RFC 1929). */
 	reply[1] = ok ? 0 : 1;
 	explicit_bzero(pc->in, n);
@@ -439,152 +403,28 @@ pconn_socks5_request(struct pconn *pc)
 	return (PR_CONNECT);
 }
 
-/* Are the secrets a and b, NUL-terminated, the same? */
-static int
-secret_equal(const char *a, const char *b)
-{
-	size_t	 len = strlen(b);
-
-	return (strlen(a) == len && !secret_differs(a, b, len));
-}
-
-/* The MAC of a nonce's time and serial (their hex, 24 digits) in mac. */
-static void
-proxyd_nonce_mac(const struct proxyd *pd, const char *ts,
-    char mac[DIGEST_HEX_MAX])
-{
-	char	 s[2 * PROXYD_SECRET_BYTES + 32];
-
-	snprintf(s, sizeof(s), "%s:%.24s", pd->secret, ts);
-	digest_hex(DIGEST_SHA256, s, mac);
-	explicit_bzero(s, sizeof(s));
-}
-
-/* Seconds on the monotonic clock: nonces live in this process only. */
-static uint64_t
-proxyd_seconds(void)
-{
-	return (ev_now() / 1000);
-}
-
 /*
- * The value of n hex digits at p, or -1 when they are not all hex
- * digits.
+ * Does the request r carry the credentials of --proxy-auth?  Returns
+ * src/net/auth.c's verdict; a Digest answer that is right but stale sets
+ * pc->stale, for the 407 to say, and one refused for too many wrong
+ * answers sets *retry.
  */
-static long long
-proxyd_hex(const char *p, size_t n)
+static enum auth_verdict
+pconn_http_auth(struct pconn *pc, struct http_request *r, int *retry)
 {
-	long long	 v = 0;
-	size_t		 i;
-	int		 c;
+	struct auth_ask		 a = {
+		.value = http_header(r->headers, "Proxy-Authorization"),
+		.method = r->method,
+		.uri = r->target,
+		.uri2 = r->forward ? r->path : NULL,
+		.peer = (const struct sockaddr *)&pc->from.ss,
+		.who = pc->peer,
+	};
+	enum auth_verdict	 v;
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)p[i];
-		if (c >= '0' && c <= '9')
-			v = v * 16 + c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + c - 'a' + 10;
-		else
-			return (-1);
-	}
+	v = auth_check(&pc->pd->auth, &a, retry);
+	pc->stale = v == AUTH_STALE;
 	return (v);
-}
-
-/*
- * The slot of the nonce n, one of ours: NULL when n is not one (or its
- * MAC is wrong).  *stale says it is ours but too old, or no longer
- * among the last PROXYD_NONCES.
- */
-static struct proxyd_nonce *
-proxyd_nonce_find(struct proxyd *pd, const char *n, int *stale)
-{
-	struct proxyd_nonce	*pn;
-	char			 mac[DIGEST_HEX_MAX];
-	long long		 t, serial;
-
-	*stale = 0;
-	if (strlen(n) != PROXYD_NONCE_LEN ||
-	    (t = proxyd_hex(n, 16)) == -1 ||
-	    (serial = proxyd_hex(n + 16, 8)) == -1)
-		return (NULL);
-	proxyd_nonce_mac(pd, n, mac);
-	if (secret_differs(mac, n + 24, PROXYD_MAC_HEX))
-		return (NULL);
-	pn = &pd->nonces[serial % PROXYD_NONCES];
-	if ((uint64_t)t + PROXYD_NONCE_LIFE < proxyd_seconds() ||
-	    !pn->issued || pn->serial != (uint32_t)serial)
-		*stale = 1;
-	return (pn);
-}
-
-/*
- * Digest credentials v (after "Digest ") for the request r: ours, with
- * our realm and one of our nonces, for this very request target, and the
- * right response: with qop=auth (RFC 7616), or without qop from a client
- * that speaks only RFC 2069.  A right answer is still refused as stale
- * when its nonce is too old or no longer known, or when its nonce count
- * is not more than the last one seen (a replay): a client that has the
- * password answers the next challenge, one that replays an answer has
- * nothing to answer it with.  Without qop there is no count: such a
- * nonce is used once.
- */
-static enum digest_verdict
-pconn_digest_ok(struct pconn *pc, char *v, const struct http_request *r)
-{
-	const struct job	*j = pc->pd->j;
-	struct proxyd_nonce	*pn;
-	struct http_digest	 d;
-	char			 want[DIGEST_HEX_MAX];
-	long long		 nc = 1;
-	int			 ok, stale;
-
-	if (http_digest_parse(v, &d) == -1 || d.alg == -1 ||
-	    d.username == NULL || d.uri == NULL || d.response == NULL ||
-	    (d.qop != NULL && strcasecmp(d.qop, "auth") != 0) ||
-	    d.realm == NULL || strcmp(d.realm, PROXYD_REALM) != 0 ||
-	    d.nonce == NULL ||
-	    (pn = proxyd_nonce_find(pc->pd, d.nonce, &stale)) == NULL ||
-	    (strcmp(d.uri, r->target) != 0 &&
-	    (!r->forward || strcmp(d.uri, r->path) != 0)))
-		return (DV_WRONG);
-	/* RFC 7616, section 3.4: nc is 8 hex digits. */
-	if (d.qop != NULL && (d.nc == NULL || strlen(d.nc) != 8 ||
-	    (nc = proxyd_hex(d.nc, 8)) == -1))
-		return (DV_WRONG);
-	if (http_digest_response(&d, j->side->proxy.user, j->side->proxy.pass, r->method,
-	    d.uri, want) == -1)
-		return (DV_WRONG);
-	/* Both compared whole, so the time says nothing about either. */
-	ok = secret_equal(d.username, j->side->proxy.user) &
-	    secret_equal(d.response, want);
-	explicit_bzero(want, sizeof(want));
-	if (!ok)
-		return (DV_WRONG);
-	if (stale || (uint32_t)nc <= pn->nc)
-		return (DV_STALE);
-	pn->nc = d.qop != NULL ? (uint32_t)nc : UINT32_MAX;
-	return (DV_OK);
-}
-
-/*
- * Does the request r carry the credentials of --proxy-auth?  A Digest
- * answer that is right but stale sets pc->stale, for the 407 to say.
- */
-static int
-pconn_http_auth_ok(struct pconn *pc, const struct http_request *r)
-{
-	enum digest_verdict	 dv;
-	char			*v;
-
-	if ((v = http_header(r->headers, "Proxy-Authorization")) == NULL)
-		return (0);
-	if (strncasecmp(v, "Basic ", 6) == 0)
-		return (secret_equal(v + 6, pc->pd->basic));
-	if (strncasecmp(v, "Digest ", 7) != 0)
-		return (0);
-	dv = pconn_digest_ok(pc, v + 7, r);
-	pc->stale = dv == DV_STALE;
-	return (dv == DV_OK);
 }
 
 /*
@@ -620,7 +460,13 @@ pconn_http_request(struct pconn *pc)
 		pconn_refuse(pc, -1, status, errstr);
 		return (PR_MORE);
 	}
-	if (pc->pd->basic[0] != '\0' && !pconn_http_auth_ok(pc, &r)) {
+	switch (pconn_http_auth(pc, &r, &pc->retry)) {
+	case AUTH_OK:
+		break;
+	case AUTH_LIMITED:
+		pconn_refuse(pc, -1, HTTP_TOO_MANY, "too many wrong answers");
+		return (PR_MORE);
+	default:
 		pconn_refuse(pc, -1, HTTP_AUTH_REQUIRED, pc->stale ?
 		    "stale or replayed Digest nonce" :
 		    "authentication failed");
@@ -1237,65 +1083,6 @@ static const struct listen_ops proxyd_ops = {
 	.full = proxyd_full,
 };
 
-/* The secret of the nonces' MACs: random, for this process only. */
-static void
-proxyd_secret(struct proxyd *pd)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 rnd[PROXYD_SECRET_BYTES];
-	size_t			 i;
-
-	arc4random_buf(rnd, sizeof(rnd));
-	for (i = 0; i < sizeof(rnd); i++) {
-		pd->secret[2 * i] = hex[rnd[i] >> 4];
-		pd->secret[2 * i + 1] = hex[rnd[i] & 0xf];
-	}
-	pd->secret[2 * i] = '\0';
-	explicit_bzero(rnd, sizeof(rnd));
-	pd->serial = arc4random();
-}
-
-/*
- * A 407's challenge, in buf: Digest with MD5, Digest with SHA-256, Basic,
- * with a new nonce (stale=true when the client's answer was right but
- * its nonce spent: it may answer this one without asking anyone for the
- * password, RFC 7616, section 3.3).  MD5 comes first although SHA-256 is
- * stronger, because ncat's client gives up when the first Digest
- * challenge is not MD5; clients that know SHA-256 may pick it (RFC 7616,
- * section 3.7).  The connection is closed after the 407, and the client
- * is told so.  Returns 0, or -1 when buf is too small.
- */
-static int
-proxyd_challenge(struct proxyd *pd, int stale, char *buf, size_t size)
-{
-	struct proxyd_nonce	*pn;
-	char			 nonce[PROXYD_NONCE_LEN + 1];
-	char			 mac[DIGEST_HEX_MAX];
-	const char		*st = stale ? ", stale=true" : "";
-	int			 n;
-
-	pd->serial++;
-	snprintf(nonce, sizeof(nonce), "%016llx%08x",
-	    (unsigned long long)proxyd_seconds(), (unsigned)pd->serial);
-	proxyd_nonce_mac(pd, nonce, mac);
-	memcpy(nonce + 24, mac, PROXYD_MAC_HEX);
-	nonce[PROXYD_NONCE_LEN] = '\0';
-	/* An older nonce in the same slot is forgotten: it is stale now. */
-	pn = &pd->nonces[pd->serial % PROXYD_NONCES];
-	pn->serial = pd->serial;
-	pn->nc = 0;
-	pn->issued = 1;
-	n = snprintf(buf, size,
-	    "Proxy-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
-	    "algorithm=MD5, nonce=\"%s\"%s\r\n"
-	    "Proxy-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
-	    "algorithm=SHA-256, nonce=\"%s\"%s\r\n"
-	    "Proxy-Authenticate: Basic realm=\"%s\"\r\n"
-	    "Connection: close\r\nContent-Length: 0",
-	    PROXYD_REALM, nonce, st, PROXYD_REALM, nonce, st, PROXYD_REALM);
-	return (n < 0 || (size_t)n >= size ? -1 : 0);
-}
-
 /*
  * Serve as a SOCKS5 or HTTP CONNECT proxy on the address and port of the
  * command line until killed.  A proxy open to anyone (neither --proxy-auth
@@ -1319,9 +1106,14 @@ proxyd_listen(const struct job *j)
 			    "user:password");
 		if (strlen(j->side->proxy.user) > SOCKS_NAME_MAX ||
 		    strlen(j->side->proxy.pass) > SOCKS_NAME_MAX ||
-		    http_basic(j->side->proxy.user, j->side->proxy.pass, pd.basic) == -1)
+		    strlen(j->side->proxy.user) > HTTP_CRED_MAX ||
+		    strlen(j->side->proxy.pass) > HTTP_CRED_MAX)
 			fatalx("Proxy username/password too long");
-		proxyd_secret(&pd);
+		/* The checks only read the user: no copy is needed. */
+		pd.user.name = (char *)j->side->proxy.user;
+		pd.user.pass = (char *)j->side->proxy.pass;
+		pd.auth.users = &pd.user;
+		pd.auth.nusers = 1;
 	}
 	open = j->side->proxy.user == NULL && j->side->gate.nallow == 0;
 	host = j->side->host;

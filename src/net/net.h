@@ -139,6 +139,20 @@ struct ws_conf {
 	int		 fresh;
 };
 
+/* A user of --auth (a password) or of --auth-file (a crypt(3) hash). */
+struct auth_user {
+	char		*name;
+	char		*pass;		/* --auth's password, or NULL */
+	char		*hash;		/* --auth-file's hash, or NULL */
+};
+
+/* Who an HTTP-speaking server lets in (src/net/auth.c). */
+struct auth_conf {
+	struct auth_user *users;	/* --auth, --auth-file */
+	size_t		 nusers;
+	const char	*token;		/* --auth-token */
+};
+
 /* What a side is: a socket, or one of the ends that are not. */
 enum side_kind {
 	SIDE_SOCKET,		/* TCP, UDP, Unix-domain, VSOCK, as sock says */
@@ -188,7 +202,42 @@ struct side {
 	struct proxy_conf proxy;
 	struct tls_conf	 tls;
 	struct ws_conf	 ws;
+	struct auth_conf auth;
 };
+
+/* auth.c */
+#define AUTH_REALM	"sockcat"	/* the realm every challenge names */
+
+/* What auth_check() made of a request's credentials. */
+enum auth_verdict {
+	AUTH_OK,		/* let in */
+	AUTH_MISSING,		/* none: answer with the challenge */
+	AUTH_WRONG,		/* wrong: the challenge again */
+	AUTH_STALE,		/* a right Digest answer to a spent nonce */
+	AUTH_LIMITED,		/* wrong too often of late: 429 */
+};
+
+/* A request's credentials, as auth_check() reads them. */
+struct auth_ask {
+	const char		*value;	/* (Proxy-)Authorization, or NULL */
+	const char		*token;	/* ?token= of the target, or NULL */
+	const char		*method;
+	const char		*uri;	/* the request target */
+	const char		*uri2;	/* another form of it, or NULL */
+	const struct sockaddr	*peer;	/* the client's address */
+	const char		*who;	/* and its label, for the log */
+};
+
+int		 auth_equal(const char *, const char *);
+int		 auth_on(const struct auth_conf *);
+int		 auth_add(struct auth_conf *, const char *, char **);
+int		 auth_file_read(struct auth_conf *, const char *, char **);
+void		 auth_free(struct auth_conf *);
+enum auth_verdict auth_check(const struct auth_conf *,
+		    const struct auth_ask *, int *);
+int		 auth_challenge(const struct auth_conf *, int, int, char *,
+		    size_t);
+const char	*auth_query_token(const char *, char *, size_t);
 
 /* side.c */
 int		 side_parse(struct side *, const struct side *, const char *,
@@ -461,7 +510,7 @@ enum {
 /* What a request that is no upgrade is answered. */
 struct wsh_answer {
 	int		 status;
-	char		 head[512];	/* the status line and headers */
+	char		 head[1024];	/* the status line and headers */
 	size_t		 headlen;
 	int		 head_only;	/* HEAD: no body */
 	int		 refusal;	/* an upgrade refused, not a page */
@@ -476,7 +525,10 @@ struct wsh_answer {
 int		 wsh_static_open(const char *, char **);
 int		 wsh_route(const struct side *, const char *,
 		    struct wsh_answer *);
-char		**wsh_cgi_env(const char *);
+int		 wsh_auth(const struct side *, const char *,
+		    const struct sockaddr *, const char *,
+		    struct wsh_answer *);
+char		**wsh_cgi_env(const char *, int);
 void		 wsh_env_free(char **);
 
 /* listen.c */

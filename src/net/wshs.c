@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,40 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 }
 
 /*
+ * How much of the request target t the log may show: with --auth-token,
+ * not its query, where ?token= may be.
+ */
+static size_t
+ws_hs_loggable(const struct ws_hs *h, const char *t)
+{
+	return (h->sd->auth.token != NULL ? strcspn(t, "?") : strlen(t));
+}
+
+/*
+ * Does the request carry the credentials the server asks for?  Returns
+ * 1, or 0 with the refusal in h->ans (src/net/wshttp.c, wsh_auth()).
+ */
+static int
+ws_hs_authorized(struct ws_hs *h)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	char			 host[NI_MAXHOST], port[NI_MAXSERV];
+	char			 who[NI_MAXHOST + NI_MAXSERV + 1];
+
+	if (!auth_on(&h->sd->auth))
+		return (1);
+	memset(&ss, 0, sizeof(ss));
+	if (getpeername(h->fd, (struct sockaddr *)&ss, &len) == -1)
+		len = 0;
+	net_format((const struct sockaddr *)&ss, len, 1, host, sizeof(host),
+	    port, sizeof(port));
+	snprintf(who, sizeof(who), "%s %s", host, port);
+	return (wsh_auth(h->sd, h->in, (const struct sockaddr *)&ss, who,
+	    h->ans));
+}
+
+/*
  * The server read a whole request: its answer is set up.  Returns 0, or
  * -1 once the upgrade has failed.
  */
@@ -304,10 +339,11 @@ ws_hs_request(struct ws_hs *h)
 	 */
 	h->no_upgrade = ws_header(h->in, "Upgrade", proto, sizeof(proto)) != 1;
 	*proto = '\0';
-	if (wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER) {
+	if (!ws_hs_authorized(h) ||
+	    wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER) {
 		/* The client's bytes, escaped: no terminal obeys them. */
 		log_escape(path, sizeof(path), h->ans->target,
-		    strlen(h->ans->target));
+		    ws_hs_loggable(h, h->ans->target));
 		log_escape(method, sizeof(method), h->ans->method,
 		    strlen(h->ans->method));
 		memcpy(h->out, h->ans->head, h->ans->headlen);
@@ -355,7 +391,7 @@ ws_hs_request(struct ws_hs *h)
 		strlcpy(proto, WS_PROTO_BINARY, sizeof(proto));
 	h->bytes = strcmp(proto, WS_PROTO_BINARY) == 0;
 	/* The client's bytes, escaped: no terminal obeys them. */
-	log_escape(path, sizeof(path), r.path, strlen(r.path));
+	log_escape(path, sizeof(path), r.path, ws_hs_loggable(h, r.path));
 	log_verbose(1, "WebSocket upgrade of %s%s%s", path,
 	    *proto != '\0' ? ", subprotocol " : "", proto);
 	/* permessage-deflate, unless --ws-no-compress refuses it. */
@@ -370,7 +406,8 @@ ws_hs_request(struct ws_hs *h)
 		return (-1);
 	}
 	/* A program run for the connection learns the request. */
-	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in)) == NULL) {
+	if (h->sd->ws.cgi && (h->cgi = wsh_cgi_env(h->in,
+	    auth_on(&h->sd->auth))) == NULL) {
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
 		return (-1);
 	}

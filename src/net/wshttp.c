@@ -25,7 +25,8 @@
 
 /*
  * The page a room serves at "/" without --ws-static: a line to type and
- * the room's lines, over a WebSocket to the address the page came from.
+ * the room's lines, over a WebSocket to the address the page came from,
+ * with its query (where --auth-token's ?token= is).
  * Text goes in as text nodes, never as markup.
  */
 static const char wsh_room_page[] =
@@ -53,7 +54,7 @@ static const char wsh_room_page[] =
 "  log.scrollTop = log.scrollHeight;\n"
 "}\n"
 "const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' :\n"
-"  'ws://') + location.host + '/');\n"
+"  'ws://') + location.host + '/' + location.search);\n"
 "ws.onopen = () => show('* connected');\n"
 "ws.onclose = () => show('* disconnected');\n"
 "ws.onmessage = (e) => {\n"
@@ -151,10 +152,12 @@ wsh_open_beneath(int dfd, const char *path, int flags)
 
 /*
  * Start an answer of status whose body is a line saying why (not sent to
- * a HEAD request, though its length is given).
+ * a HEAD request, though its length is given), with the header lines
+ * extra (each ending in CR LF) as well.
  */
 static void
-wsh_refuse(struct wsh_answer *a, int status, const char *why)
+wsh_refuse_with(struct wsh_answer *a, int status, const char *why,
+    const char *extra)
 {
 	const char	*text;
 	int		 n;
@@ -162,6 +165,9 @@ wsh_refuse(struct wsh_answer *a, int status, const char *why)
 	switch (status) {
 	case WSH_NOT_FOUND:
 		text = "Not Found";
+		break;
+	case HTTP_UNAUTHORIZED:
+		text = "Unauthorized";
 		break;
 	case HTTP_FORBIDDEN:
 		text = "Forbidden";
@@ -172,20 +178,30 @@ wsh_refuse(struct wsh_answer *a, int status, const char *why)
 	case HTTP_UPGRADE_REQUIRED:
 		text = "Upgrade Required";
 		break;
+	case HTTP_TOO_MANY:
+		text = "Too Many Requests";
+		break;
 	default:
 		text = "Bad Request";
 		break;
 	}
 	a->status = status;
 	a->why = why;
-	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 %d %s\r\n%s%s"
+	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 %d %s\r\n%s%s%s"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s%s",
 	    status, text, status == HTTP_BAD_METHOD ?
 	    "Allow: GET, HEAD\r\n" : "", status == HTTP_UPGRADE_REQUIRED ?
-	    "Sec-WebSocket-Version: 13\r\n" : "", strlen(why) + 1,
+	    "Sec-WebSocket-Version: 13\r\n" : "", extra, strlen(why) + 1,
 	    a->head_only ? "" : why, a->head_only ? "" : "\n");
 	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
+}
+
+/* Start an answer of status whose body is a line saying why. */
+static void
+wsh_refuse(struct wsh_answer *a, int status, const char *why)
+{
+	wsh_refuse_with(a, status, why, "");
 }
 
 /* The head of a 200 answer of len bytes of type. */
@@ -393,6 +409,70 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
 	return (WSH_ANSWER);
 }
 
+/*
+ * Does the request head (a NUL-terminated header block) of the client at
+ * peer (who: its label, for the log) carry the credentials that sd asks
+ * for (--auth, --auth-file, --auth-token), in its Authorization header or
+ * as ?token= in its target?  Every request is asked, an upgrade or not,
+ * before anything else is decided of it.  Returns 1, or 0 with the
+ * answer in a: 401 and the challenge, or 429 when the client has been
+ * wrong too often.  A request line that cannot be read passes, to be
+ * refused (400) as every such request is.
+ */
+int
+wsh_auth(const struct side *sd, const char *head,
+    const struct sockaddr *peer, const char *who, struct wsh_answer *a)
+{
+	struct wsh_line		 l;
+	struct auth_ask		 ask;
+	char			 value[HTTP_LINE_MAX * 4];
+	char			 token[HTTP_CRED_MAX + 1];
+	char			 extra[512];
+	enum auth_verdict	 v;
+	int			 retry;
+
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	if (!auth_on(&sd->auth) || wsh_request_line(head, &l) == -1)
+		return (1);
+	memset(&ask, 0, sizeof(ask));
+	if (ws_header(head, "Authorization", value, sizeof(value)) == 1)
+		ask.value = value;
+	ask.token = auth_query_token(l.target, token, sizeof(token));
+	ask.method = l.method;
+	ask.uri = l.target;
+	ask.peer = peer;
+	ask.who = who;
+	v = auth_check(&sd->auth, &ask, &retry);
+	explicit_bzero(value, sizeof(value));
+	explicit_bzero(token, sizeof(token));
+	if (v == AUTH_OK)
+		return (1);
+	strlcpy(a->method, l.method, sizeof(a->method));
+	strlcpy(a->target, l.target, sizeof(a->target));
+	a->head_only = strcmp(l.method, "HEAD") == 0;
+	/*
+	 * An answer, not a refused upgrade: a challenge is how HTTP
+	 * authentication starts (a browser, curl --digest ask first without
+	 * credentials), so a server of one client (-l without -k) goes on
+	 * waiting for the one that answers it, as after a page.
+	 */
+	a->refusal = 0;
+	if (v == AUTH_LIMITED) {
+		snprintf(extra, sizeof(extra), "Retry-After: %d\r\n", retry);
+		wsh_refuse_with(a, HTTP_TOO_MANY, "too many wrong answers",
+		    extra);
+		return (0);
+	}
+	if (auth_challenge(&sd->auth, 0, v == AUTH_STALE, extra,
+	    sizeof(extra)) == -1)
+		*extra = '\0';
+	wsh_refuse_with(a, HTTP_UNAUTHORIZED, v == AUTH_STALE ?
+	    "stale or replayed Digest nonce" : v == AUTH_MISSING ?
+	    "authentication required" : "authentication failed", extra);
+	return (0);
+}
+
 /* Add "name=value" to the list *env of *n, or fail (-1). */
 static int
 wsh_env_add(char ***env, size_t *n, const char *name, const char *value)
@@ -439,10 +519,14 @@ wsh_env_free(char **env)
  * websocketd gives them: REQUEST_METHOD, REQUEST_URI, PATH_INFO,
  * QUERY_STRING, SERVER_PROTOCOL, SERVER_NAME, and each header as HTTP_*.
  * No value holds a control character.  The addresses and ports are the
- * program's own (exec.c).  Returns a NULL-terminated list, or NULL.
+ * program's own (exec.c).  With withhold (the server checked the
+ * credentials itself: --auth), the Authorization header is not passed
+ * on, as a web server keeps it from its CGI programs: a Basic password
+ * is no business of the program's.  Returns a NULL-terminated list, or
+ * NULL.
  */
 char **
-wsh_cgi_env(const char *head)
+wsh_cgi_env(const char *head, int withhold)
 {
 	struct wsh_line	 l;
 	char		**env = NULL;
@@ -479,7 +563,8 @@ wsh_cgi_env(const char *head)
 	while (*p != '\0' &&
 	    (q = wsh_next_header(p, &hn, &nlen, &hv, &vlen)) != p) {
 		if (nlen > 0 && wsh_cgi_name(hn, nlen, name,
-		    sizeof(name)) == 0) {
+		    sizeof(name)) == 0 && (!withhold ||
+		    strcmp(name, "HTTP_AUTHORIZATION") != 0)) {
 			wsh_cgi_value(hv, vlen, val, sizeof(val));
 			if (strcmp(name, "HTTP_HOST") == 0) {
 				(void)wsh_server_name(val, raw, sizeof(raw));

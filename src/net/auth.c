@@ -1,0 +1,675 @@
+/*
+ * The credentials an HTTP-speaking server asks for, one implementation for
+ * all of them (the WebSocket server's upgrade, its files and room page,
+ * and the HTTP proxy server): Basic, Digest (RFC 7616) with nonces of our
+ * own, a bearer token, the users of --auth-file checked with crypt(3), the
+ * challenge that asks for them, and a limit on wrong answers per client
+ * address.  Every secret is compared in constant time.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <crypt.h>
+
+#include "net.h"
+
+/*
+ * A Digest nonce (one for each challenge) is its issue time and serial
+ * number in hex, then a MAC of both under a secret of the process: it
+ * lasts AUTH_NONCE_LIFE seconds, and while it is one of the last
+ * AUTH_NONCES issued, its nonce count (nc) must grow with each use.
+ */
+#define AUTH_SECRET_BYTES	16
+#define AUTH_NONCE_LIFE		300
+#define AUTH_NONCES		256	/* nonces whose nc is kept */
+#define AUTH_MAC_HEX		32	/* hex digits of the MAC kept */
+#define AUTH_NONCE_LEN		(16 + 8 + AUTH_MAC_HEX)
+
+/*
+ * Wrong answers are limited per client address by a bucket: a client may
+ * be wrong AUTH_BURST times in a row, then once every AUTH_REFILL_MS;
+ * beyond that its requests are refused (429) unread.  The addresses are
+ * kept in AUTH_SLOTS slots, the one used longest ago giving way.
+ */
+#define AUTH_SLOTS		64
+#define AUTH_BURST		5
+#define AUTH_REFILL_MS		2000
+
+/* The last nc seen of the nonce with that serial number. */
+struct auth_nonce {
+	uint32_t	 serial;
+	uint32_t	 nc;
+	int		 issued;
+};
+
+/* One client address's credit, in milliseconds of refill. */
+struct auth_slot {
+	unsigned char	 addr[16];	/* IPv6, or IPv4 mapped */
+	int		 used;
+	uint64_t	 last;		/* when credit was last reckoned */
+	uint64_t	 credit;
+};
+
+/*
+ * What the checks change as the program runs: one set for the process,
+ * which serves one set of credentials (a server's, or a proxy's).
+ */
+static struct {
+	int			 ready;
+	char			 secret[2 * AUTH_SECRET_BYTES + 1];
+	uint32_t		 serial;	/* the last nonce's */
+	struct auth_nonce	 nonces[AUTH_NONCES]; /* by serial */
+	struct auth_slot	 slots[AUTH_SLOTS];
+} auth_state;
+
+/* The random secret of the nonces' MACs, made when first needed. */
+static void
+auth_init(void)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 rnd[AUTH_SECRET_BYTES];
+	size_t			 i;
+
+	if (auth_state.ready)
+		return;
+	arc4random_buf(rnd, sizeof(rnd));
+	for (i = 0; i < sizeof(rnd); i++) {
+		auth_state.secret[2 * i] = hex[rnd[i] >> 4];
+		auth_state.secret[2 * i + 1] = hex[rnd[i] & 0xf];
+	}
+	auth_state.secret[2 * i] = '\0';
+	explicit_bzero(rnd, sizeof(rnd));
+	auth_state.serial = arc4random();
+	auth_state.ready = 1;
+}
+
+/*
+ * Are the strings a and b the same?  Their SHA-256 digests are compared
+ * with timingsafe_bcmp(3), so that the time taken says nothing of where
+ * they differ, nor of either's length.
+ */
+int
+auth_equal(const char *a, const char *b)
+{
+	char	 ha[DIGEST_HEX_MAX], hb[DIGEST_HEX_MAX];
+	int	 same;
+
+	digest_hex(DIGEST_SHA256, a, ha);
+	digest_hex(DIGEST_SHA256, b, hb);
+	same = timingsafe_bcmp(ha, hb, sizeof(ha)) == 0;
+	explicit_bzero(ha, sizeof(ha));
+	explicit_bzero(hb, sizeof(hb));
+	return (same);
+}
+
+/* Does c ask for anything? */
+int
+auth_on(const struct auth_conf *c)
+{
+	return (c->nusers > 0 || c->token != NULL);
+}
+
+/* Does c have a user with a password, whom Digest can check? */
+static int
+auth_digestible(const struct auth_conf *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nusers; i++) {
+		if (c->users[i].pass != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+/* Add a user, name and password or hash its own copies, or fail (-1). */
+static int
+auth_user_add(struct auth_conf *c, const char *name, size_t nlen,
+    const char *pass, const char *hash)
+{
+	struct auth_user	*u;
+
+	if ((u = reallocarray(c->users, c->nusers + 1,
+	    sizeof(*c->users))) == NULL)
+		return (-1);
+	c->users = u;
+	u = &c->users[c->nusers];
+	memset(u, 0, sizeof(*u));
+	if ((u->name = strndup(name, nlen)) == NULL ||
+	    (pass != NULL && (u->pass = strdup(pass)) == NULL) ||
+	    (hash != NULL && (u->hash = strdup(hash)) == NULL)) {
+		free(u->name);
+		free(u->pass);
+		return (-1);
+	}
+	c->nusers++;
+	return (0);
+}
+
+/*
+ * --auth: s is "user:password", a user of c.  Returns 0, or -1 with
+ * *cause.
+ */
+int
+auth_add(struct auth_conf *c, const char *s, char **cause)
+{
+	const char	*colon;
+
+	if ((colon = strchr(s, ':')) == NULL || colon == s) {
+		log_cause(cause, "auth invalid: %s (USER:PASSWORD)", s);
+		return (-1);
+	}
+	if ((size_t)(colon - s) > HTTP_CRED_MAX ||
+	    strlen(colon + 1) > HTTP_CRED_MAX) {
+		log_cause(cause, "auth invalid: user or password too long");
+		return (-1);
+	}
+	if (auth_user_add(c, s, colon - s, colon + 1, NULL) == -1) {
+		log_cause(cause, "auth: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/* Forget c's users and token, their secrets overwritten first. */
+void
+auth_free(struct auth_conf *c)
+{
+	struct auth_user	*u;
+	size_t			 i;
+
+	for (i = 0; i < c->nusers; i++) {
+		u = &c->users[i];
+		if (u->pass != NULL)
+			explicit_bzero(u->pass, strlen(u->pass));
+		free(u->name);
+		free(u->pass);
+		free(u->hash);
+	}
+	free(c->users);
+	if (c->token != NULL) {
+		explicit_bzero((char *)c->token, strlen(c->token));
+		free((char *)c->token);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+/* Is the crypt(3) hash h of a form htpasswd writes that we check? */
+static int
+auth_hash_known(const char *h)
+{
+	return (strncmp(h, "$2y$", 4) == 0 || strncmp(h, "$2b$", 4) == 0 ||
+	    strncmp(h, "$5$", 3) == 0 || strncmp(h, "$6$", 3) == 0);
+}
+
+/*
+ * --auth-file: the users of path, "user:hash" lines as htpasswd(1) writes
+ * them, the hash bcrypt ($2y$, htpasswd -B) or SHA-2 crypt ($5$, $6$);
+ * empty lines and lines starting with '#' are skipped.  Any other hash
+ * (MD5's $apr1$, SHA-1's {SHA}, crypt's DES, plain text) is refused, as
+ * too weak to keep.  Returns 0, or -1 with *cause.
+ */
+int
+auth_file_read(struct auth_conf *c, const char *path, char **cause)
+{
+	FILE		*f;
+	char		*line = NULL, *colon, *hash;
+	size_t		 size = 0, n = 0;
+	ssize_t		 len;
+	int		 rc = -1;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		log_cause(cause, "auth-file: %s: %s", path, strerror(errno));
+		return (-1);
+	}
+	while ((len = getline(&line, &size, f)) != -1) {
+		n++;
+		while (len > 0 && (line[len - 1] == '\n' ||
+		    line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0 || *line == '#')
+			continue;
+		if ((colon = strchr(line, ':')) == NULL || colon == line) {
+			log_cause(cause, "auth-file: %s, line %zu: not "
+			    "user:hash", path, n);
+			goto out;
+		}
+		hash = colon + 1;
+		if (!auth_hash_known(hash)) {
+			log_cause(cause, "auth-file: %s, line %zu: unsupported "
+			    "hash (use htpasswd -B, or a $5$ or $6$ crypt)",
+			    path, n);
+			goto out;
+		}
+		if ((size_t)(colon - line) > HTTP_CRED_MAX) {
+			log_cause(cause, "auth-file: %s, line %zu: user too "
+			    "long", path, n);
+			goto out;
+		}
+		if (auth_user_add(c, line, colon - line, NULL, hash) == -1) {
+			log_cause(cause, "auth-file: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		log_cause(cause, "auth-file: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (c->nusers == 0) {
+		log_cause(cause, "auth-file: %s: no users", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	fclose(f);
+	return (rc);
+}
+
+/* The MAC of a nonce's time and serial (their hex, 24 digits) in mac. */
+static void
+auth_nonce_mac(const char *ts, char mac[DIGEST_HEX_MAX])
+{
+	char	 s[2 * AUTH_SECRET_BYTES + 32];
+
+	snprintf(s, sizeof(s), "%s:%.24s", auth_state.secret, ts);
+	digest_hex(DIGEST_SHA256, s, mac);
+	explicit_bzero(s, sizeof(s));
+}
+
+/* Seconds on the monotonic clock: nonces live in this process only. */
+static uint64_t
+auth_seconds(void)
+{
+	return (ev_now() / 1000);
+}
+
+/*
+ * The value of n hex digits at p, or -1 when they are not all hex
+ * digits.
+ */
+static long long
+auth_hex(const char *p, size_t n)
+{
+	long long	 v = 0;
+	size_t		 i;
+	int		 c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)p[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + c - 'a' + 10;
+		else
+			return (-1);
+	}
+	return (v);
+}
+
+/*
+ * The slot of the nonce n, one of ours: NULL when n is not one (or its
+ * MAC is wrong).  *stale says it is ours but too old, or no longer
+ * among the last AUTH_NONCES.
+ */
+static struct auth_nonce *
+auth_nonce_find(const char *n, int *stale)
+{
+	struct auth_nonce	*pn;
+	char			 mac[DIGEST_HEX_MAX];
+	long long		 t, serial;
+
+	*stale = 0;
+	if (!auth_state.ready || strlen(n) != AUTH_NONCE_LEN ||
+	    (t = auth_hex(n, 16)) == -1 ||
+	    (serial = auth_hex(n + 16, 8)) == -1)
+		return (NULL);
+	auth_nonce_mac(n, mac);
+	if (timingsafe_bcmp(mac, n + 24, AUTH_MAC_HEX) != 0)
+		return (NULL);
+	pn = &auth_state.nonces[serial % AUTH_NONCES];
+	if ((uint64_t)t + AUTH_NONCE_LIFE < auth_seconds() ||
+	    !pn->issued || pn->serial != (uint32_t)serial)
+		*stale = 1;
+	return (pn);
+}
+
+/*
+ * Digest credentials v (after "Digest "; parsed in place) for a: ours,
+ * with our realm and one of our nonces, for this very request target,
+ * from a user with a password, and the right response: with qop=auth
+ * (RFC 7616), or without qop from a client that speaks only RFC 2069.  A
+ * right answer is still refused as stale when its nonce is too old or no
+ * longer known, or when its nonce count is not more than the last one
+ * seen (a replay): a client that has the password answers the next
+ * challenge, one that replays an answer has nothing to answer it with.
+ * Without qop there is no count: such a nonce is used once.  *user is
+ * the user the answer names, escaped, for the log.
+ */
+static enum auth_verdict
+auth_digest(const struct auth_conf *c, char *v, const struct auth_ask *a,
+    char *user, size_t usize)
+{
+	struct auth_nonce	*pn;
+	struct http_digest	 d;
+	const struct auth_user	*u = NULL;
+	char			 want[DIGEST_HEX_MAX];
+	long long		 nc = 1;
+	size_t			 i;
+	int			 ok = 0, stale;
+
+	if (http_digest_parse(v, &d) == -1 || d.alg == -1 ||
+	    d.username == NULL || d.uri == NULL || d.response == NULL ||
+	    (d.qop != NULL && strcasecmp(d.qop, "auth") != 0) ||
+	    d.realm == NULL || strcmp(d.realm, AUTH_REALM) != 0 ||
+	    d.nonce == NULL ||
+	    (pn = auth_nonce_find(d.nonce, &stale)) == NULL ||
+	    (strcmp(d.uri, a->uri) != 0 &&
+	    (a->uri2 == NULL || strcmp(d.uri, a->uri2) != 0)))
+		return (AUTH_WRONG);
+	log_escape(user, usize, d.username, strlen(d.username));
+	/* RFC 7616, section 3.4: nc is 8 hex digits. */
+	if (d.qop != NULL && (d.nc == NULL || strlen(d.nc) != 8 ||
+	    (nc = auth_hex(d.nc, 8)) == -1))
+		return (AUTH_WRONG);
+	/* Every user is looked at, so that the time names none. */
+	for (i = 0; i < c->nusers; i++) {
+		if (c->users[i].pass != NULL &&
+		    auth_equal(d.username, c->users[i].name) && u == NULL)
+			u = &c->users[i];
+	}
+	if (u != NULL && http_digest_response(&d, u->name, u->pass,
+	    a->method, d.uri, want) == 0) {
+		ok = auth_equal(d.response, want);
+		explicit_bzero(want, sizeof(want));
+	}
+	if (!ok)
+		return (AUTH_WRONG);
+	if (stale || (uint32_t)nc <= pn->nc)
+		return (AUTH_STALE);
+	pn->nc = d.qop != NULL ? (uint32_t)nc : UINT32_MAX;
+	return (AUTH_OK);
+}
+
+/* Is pass the password of u, or does it match u's hash? */
+static int
+auth_password(const struct auth_user *u, const char *pass)
+{
+	struct crypt_data	*cd;
+	const char		*h;
+	int			 ok;
+
+	if (u->hash == NULL)
+		return (auth_equal(pass, u->pass));
+	/* Large (32 KiB): not on the stack. */
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return (0);
+	h = crypt_r(pass, u->hash, cd);
+	ok = h != NULL && *h != '*' && auth_equal(h, u->hash);
+	explicit_bzero(cd, sizeof(*cd));
+	free(cd);
+	return (ok);
+}
+
+/*
+ * Basic credentials v (the base64 after "Basic ") of a user of c?  *user
+ * is the user they name, escaped, for the log.
+ */
+static enum auth_verdict
+auth_basic(const struct auth_conf *c, const char *v, char *user,
+    size_t usize)
+{
+	unsigned char		 cred[HTTP_BASIC_MAX];
+	const struct auth_user	*u = NULL;
+	char			*colon;
+	ssize_t			 n;
+	size_t			 i;
+	int			 ok;
+
+	if ((n = http_unbase64(v, cred, sizeof(cred))) == -1 ||
+	    memchr(cred, '\0', n) != NULL ||
+	    (colon = strchr((char *)cred, ':')) == NULL) {
+		explicit_bzero(cred, sizeof(cred));
+		return (AUTH_WRONG);
+	}
+	*colon = '\0';
+	log_escape(user, usize, cred, colon - (char *)cred);
+	for (i = 0; i < c->nusers; i++) {
+		if (auth_equal((char *)cred, c->users[i].name) && u == NULL)
+			u = &c->users[i];
+	}
+	/* An unknown user costs what a known one does. */
+	ok = auth_password(u != NULL ? u : &c->users[0], colon + 1) &&
+	    u != NULL;
+	explicit_bzero(cred, sizeof(cred));
+	return (ok ? AUTH_OK : AUTH_WRONG);
+}
+
+/* The 16 bytes that key a client address's slot, IPv4 mapped. */
+static void
+auth_addr_key(const struct sockaddr *sa, unsigned char key[16])
+{
+	const struct sockaddr_in	*sin;
+
+	memset(key, 0, 16);
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET6) {
+		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		return;
+	}
+	if (sa->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)sa;
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &sin->sin_addr, 4);
+	}
+}
+
+/*
+ * The slot of the client address sa, its credit brought up to now; a new
+ * one (the slot used longest ago) with a full credit.
+ */
+static struct auth_slot *
+auth_slot(const struct sockaddr *sa)
+{
+	struct auth_slot	*s, *old = &auth_state.slots[0];
+	unsigned char		 key[16];
+	uint64_t		 now = ev_now(), full;
+	size_t			 i;
+
+	full = (uint64_t)AUTH_BURST * AUTH_REFILL_MS;
+	auth_addr_key(sa, key);
+	for (i = 0; i < AUTH_SLOTS; i++) {
+		s = &auth_state.slots[i];
+		if (s->used && memcmp(s->addr, key, 16) == 0) {
+			s->credit += now - s->last;
+			if (s->credit > full)
+				s->credit = full;
+			s->last = now;
+			return (s);
+		}
+		if (!s->used || (old->used && s->last < old->last))
+			old = s;
+	}
+	memcpy(old->addr, key, 16);
+	old->used = 1;
+	old->last = now;
+	old->credit = full;
+	return (old);
+}
+
+/*
+ * The seconds a client at sa must wait before it may answer again, or 0
+ * when it may now.
+ */
+static int
+auth_wait(const struct sockaddr *sa)
+{
+	struct auth_slot	*s = auth_slot(sa);
+
+	if (s->credit >= AUTH_REFILL_MS)
+		return (0);
+	return ((AUTH_REFILL_MS - s->credit + 999) / 1000);
+}
+
+/*
+ * Is the request a, to a server asking for c, let in?  AUTH_MISSING: it
+ * carries no credentials (a first request, answered with the challenge);
+ * AUTH_WRONG: wrong ones (the client's address loses credit, and -v says
+ * so); AUTH_STALE: a right Digest answer to a spent nonce; AUTH_LIMITED:
+ * its address has been wrong too often of late (*retry: seconds to
+ * wait), and nothing it sent was looked at.
+ */
+enum auth_verdict
+auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry)
+{
+	char			 v[HTTP_LINE_MAX * 4], user[LOG_ESCAPED(64)];
+	const char		*how = "credentials";
+	enum auth_verdict	 r;
+
+	*retry = 0;
+	*user = '\0';
+	if (!auth_on(c))
+		return (AUTH_OK);
+	if (a->value == NULL && a->token == NULL)
+		return (AUTH_MISSING);
+	if ((*retry = auth_wait(a->peer)) > 0) {
+		log_verbose(1, "auth: %s: too many wrong answers: refused "
+		    "for %d s", a->who, *retry);
+		return (AUTH_LIMITED);
+	}
+	r = AUTH_WRONG;
+	if (a->value != NULL && strlcpy(v, a->value, sizeof(v)) < sizeof(v)) {
+		if (strncasecmp(v, "Basic ", 6) == 0 && c->nusers > 0) {
+			how = "Basic";
+			r = auth_basic(c, v + 6, user, sizeof(user));
+		} else if (strncasecmp(v, "Digest ", 7) == 0 &&
+		    auth_digestible(c)) {
+			how = "Digest";
+			r = auth_digest(c, v + 7, a, user, sizeof(user));
+		} else if (strncasecmp(v, "Bearer ", 7) == 0 &&
+		    c->token != NULL) {
+			how = "token";
+			r = auth_equal(v + 7, c->token) ? AUTH_OK : AUTH_WRONG;
+		}
+		explicit_bzero(v, sizeof(v));
+	} else if (a->value == NULL && c->token != NULL) {
+		how = "token";
+		r = auth_equal(a->token, c->token) ? AUTH_OK : AUTH_WRONG;
+	}
+	if (r == AUTH_OK) {
+		log_verbose(2, "auth: %s: %s%s%s accepted", a->who, how,
+		    *user != '\0' ? " of " : "", user);
+		return (r);
+	}
+	if (r == AUTH_WRONG) {
+		auth_slot(a->peer)->credit -= AUTH_REFILL_MS;
+		log_verbose(1, "auth: %s: wrong %s%s%s", a->who, how,
+		    *user != '\0' ? " of " : "", user);
+	}
+	return (r);
+}
+
+/*
+ * The challenge of a server asking for c, in buf: header lines (each
+ * ending in CR LF) of WWW-Authenticate, or of Proxy-Authenticate for a
+ * proxy.  Digest with MD5 and with SHA-256 when a user has a password,
+ * with a new nonce (stale=true when the client's answer was right but its
+ * nonce spent: it may answer this one without asking anyone for the
+ * password, RFC 7616, section 3.3); Basic when there are users; Bearer
+ * with a token.  The stronger SHA-256 comes first, and curl and browsers
+ * take the first they know (RFC 7616, section 3.7), but to a proxy's
+ * client MD5 does: ncat's gives up when the first is not MD5.
+ * Returns 0, or -1 when buf is too small.
+ */
+int
+auth_challenge(const struct auth_conf *c, int proxy, int stale, char *buf,
+    size_t size)
+{
+	struct auth_nonce	*pn;
+	const char		*h = proxy ? "Proxy-Authenticate" :
+				    "WWW-Authenticate";
+	const char		*st = stale ? ", stale=true" : "";
+	char			 nonce[AUTH_NONCE_LEN + 1];
+	char			 mac[DIGEST_HEX_MAX];
+	int			 n;
+	size_t			 used = 0;
+
+	*buf = '\0';
+	if (auth_digestible(c)) {
+		auth_init();
+		auth_state.serial++;
+		snprintf(nonce, sizeof(nonce), "%016llx%08x",
+		    (unsigned long long)auth_seconds(),
+		    (unsigned)auth_state.serial);
+		auth_nonce_mac(nonce, mac);
+		memcpy(nonce + 24, mac, AUTH_MAC_HEX);
+		nonce[AUTH_NONCE_LEN] = '\0';
+		/* An older nonce in the same slot is forgotten: stale now. */
+		pn = &auth_state.nonces[auth_state.serial % AUTH_NONCES];
+		pn->serial = auth_state.serial;
+		pn->nc = 0;
+		pn->issued = 1;
+		n = snprintf(buf, size,
+		    "%s: Digest realm=\"%s\", qop=\"auth\", "
+		    "algorithm=%s, nonce=\"%s\"%s\r\n"
+		    "%s: Digest realm=\"%s\", qop=\"auth\", "
+		    "algorithm=%s, nonce=\"%s\"%s\r\n",
+		    h, AUTH_REALM, proxy ? "MD5" : "SHA-256", nonce, st,
+		    h, AUTH_REALM, proxy ? "SHA-256" : "MD5", nonce, st);
+		if (n < 0 || (size_t)n >= size)
+			return (-1);
+		used = n;
+	}
+	if (c->nusers > 0) {
+		n = snprintf(buf + used, size - used,
+		    "%s: Basic realm=\"%s\"\r\n", h, AUTH_REALM);
+		if (n < 0 || (size_t)n >= size - used)
+			return (-1);
+		used += n;
+	}
+	if (c->token != NULL) {
+		n = snprintf(buf + used, size - used,
+		    "%s: Bearer realm=\"%s\"\r\n", h, AUTH_REALM);
+		if (n < 0 || (size_t)n >= size - used)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The value of the parameter token in the query of the request target t
+ * (up to '#'), in out of size outsz, or NULL when there is none (or it
+ * does not fit).  It is taken as it is: a token is made of characters
+ * that a URL needs not escape.
+ */
+const char *
+auth_query_token(const char *t, char *out, size_t outsz)
+{
+	const char	*q, *e;
+	size_t		 len;
+
+	if ((q = strchr(t, '?')) == NULL)
+		return (NULL);
+	e = q + strcspn(q, "#");
+	for (q++; q < e; q += len + (q + len < e)) {
+		len = strcspn(q, "&#");
+		if (len >= 6 && strncmp(q, "token=", 6) == 0) {
+			if (len - 6 >= outsz)
+				return (NULL);
+			memcpy(out, q + 6, len - 6);
+			out[len - 6] = '\0';
+			return (out);
+		}
+	}
+	return (NULL);
+}

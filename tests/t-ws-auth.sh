@@ -1,0 +1,447 @@
+#!/bin/bash
+# Issue 56: a WebSocket server that asks who its clients are (--auth,
+# --auth-file, --auth-token).  curl with Basic, Digest and a bearer token
+# on --ws-static's files; Digest answers replayed (stale); Python's
+# websockets upgrading with a header or ?token=, a program started only
+# for the right credentials and not given them; sockcat's own client with
+# a URL's credentials; a server of one client that waits past a 401; a
+# room that lets nobody in without them; the room's page in a headless
+# Chromium behind --auth (a screenshot kept beside the suite's log);
+# htpasswd's bcrypt and SHA-2 crypt users; wrong answers limited per
+# address (429); the password and token hidden from ps, the command
+# line's refusals.
+
+: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
+. "$TESTS_DIR/lib.sh"
+
+sc_require curl
+sc_require_websockets
+
+CDP="$TESTS_DIR/cdp.py"
+CHROMIUM=$(command -v chromium || command -v chromium-browser)
+BROWSER_DIR=""
+BROWSER_PID=""
+WARN="sockcat: warning: --auth without --ssl: Basic passwords and tokens cross the network in the clear"
+
+tearDown() {
+	exec 8>&-
+	sc_remove_tmp
+	endSkipping
+}
+
+oneTimeTearDown() {
+	[ -n "$BROWSER_PID" ] && stop "$BROWSER_PID"
+	[ -n "$BROWSER_DIR" ] && rm -rf "$BROWSER_DIR"
+	sc_remove_tmp
+	sc_report
+}
+
+# browser: a headless Chromium for the suite, driven through cdp.py.
+# Returns 1 (the test skips) when Chromium is not installed.
+browser() {
+	if [ -z "$CHROMIUM" ]; then
+		echo "chromium not installed: skipping" >&2
+		startSkipping
+		return 1
+	fi
+	[ -n "$BROWSER_PID" ] && return 0
+	BROWSER_DIR=$(mktemp -d)
+	timeout -k 2 300 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --remote-debugging-port=0 --user-data-dir="$BROWSER_DIR" \
+	    about:blank >"$BROWSER_DIR/out" 2>"$BROWSER_DIR/err" 8>&- &
+	BROWSER_PID=$!
+	wait_until -t 60 test -s "$BROWSER_DIR/DevToolsActivePort" ||
+	    fail "chromium did not start: $(<"$BROWSER_DIR/err")"
+}
+
+cdp() {
+	t 60 python3 "$CDP" "$BROWSER_DIR" "$@"
+}
+
+# wsclient URL [HEADER]: a websockets client of URL, with the header line
+# "Name: value" when given; sends "ping" and prints "open" and the first
+# message, or "status N" when the upgrade is refused.
+wsclient() {
+	t 20 python3 -c '
+import asyncio, sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets
+async def main():
+    h = []
+    if len(sys.argv) > 2:
+        n, v = sys.argv[2].split(": ", 1)
+        h.append((n, v))
+    try:
+        async with websockets.connect(sys.argv[1], extra_headers=h,
+                                      open_timeout=10) as ws:
+            print("open")
+            await ws.send("ping")
+            print(await asyncio.wait_for(ws.recv(), 10), end="")
+    except websockets.exceptions.InvalidStatusCode as e:
+        print("status", e.status_code)
+asyncio.run(main())
+' "$@"
+}
+
+# ws_member NAME URL BASIC: a websockets member of the room at URL with
+# Basic credentials BASIC, stdin held on fd 8 (each line a message), what
+# it receives in NAME.out.
+ws_member() {
+	held_stdin "$1.fifo" 8
+	bg_in "$SC_TMP/$1.fifo" t 60 python3 -c '
+import asyncio, sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets
+async def main():
+    async with websockets.connect(sys.argv[1], extra_headers=[
+            ("Authorization", "Basic " + sys.argv[2])]) as ws:
+        async def show():
+            async for m in ws:
+                print(m.rstrip("\n"), flush=True)
+        task = asyncio.ensure_future(show())
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            await ws.send(line.rstrip("\n"))
+        await asyncio.sleep(0.5)
+        task.cancel()
+asyncio.run(main())
+' "$2" "$3" >"$SC_TMP/$1.out" 2>"$SC_TMP/$1.err"
+}
+
+# code ARGS...: the status curl gets for ARGS.
+code() {
+	t 20 curl -s -o "$SC_TMP/body" -D "$SC_TMP/head" -w '%{http_code}' \
+	    "$@"
+}
+
+# curl with Basic, Digest and a bearer token on --ws-static's files:
+# right ones read the file, wrong or none get 401 and the challenge.
+test_curl_static() {
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	server s -lk --websocket --ws-static "$SC_TMP/www" \
+	    --auth alice:s3cret --auth-token tok-123 127.0.0.1 0 ||
+	    fail "no server"
+	u="http://127.0.0.1:$PORT/index.html"
+	assertEquals "no credentials" 401 "$(code "$u")"
+	assertEquals "the reason" "authentication required" \
+	    "$(<"$SC_TMP/body")"
+	assertEquals "the challenge" "WWW-Authenticate: Digest realm=\"sockcat\", qop=\"auth\", algorithm=SHA-256
+WWW-Authenticate: Digest realm=\"sockcat\", qop=\"auth\", algorithm=MD5
+WWW-Authenticate: Basic realm=\"sockcat\"
+WWW-Authenticate: Bearer realm=\"sockcat\"" \
+	    "$(grep -i '^WWW-Authenticate' "$SC_TMP/head" | tr -d '\r' |
+	    sed 's/, nonce="[0-9a-f]*"//')"
+	assertEquals "Basic" 200 "$(code -u alice:s3cret "$u")"
+	assertEquals "the file" "the page" "$(<"$SC_TMP/body")"
+	assertEquals "Digest" 200 "$(code --digest -u alice:s3cret "$u")"
+	assertEquals "the file by Digest" "the page" "$(<"$SC_TMP/body")"
+	assertEquals "bearer" 200 "$(code -H 'Authorization: Bearer tok-123' "$u")"
+	assertEquals "?token=" 200 "$(code "$u?token=tok-123")"
+	assertEquals "wrong Basic" 401 "$(code -u alice:wrong "$u")"
+	assertEquals "wrong Digest" 401 "$(code --digest -u alice:wrong "$u")"
+	assertEquals "wrong user" 401 "$(code -u bob:s3cret "$u")"
+	assertEquals "wrong token" 401 \
+	    "$(code -H 'Authorization: Bearer tok-124' "$u")"
+	assertEquals "HEAD" 401 "$(code -I "$u")"
+	stop "$SERVER_PID"
+	assertEquals "the warning" "$WARN" "$(head -n 1 "$SC_TMP/s.err")"
+	grep -q "auth: 127.0.0.1 [0-9]*: wrong Basic of alice$" \
+	    "$SC_TMP/s.err" || fail "not said: $(<"$SC_TMP/s.err")"
+	grep -q "auth: 127.0.0.1 [0-9]*: wrong Digest of alice$" \
+	    "$SC_TMP/s.err" || fail "not said: $(<"$SC_TMP/s.err")"
+	# The token never reaches the log.
+	assertFalse "token logged" "grep -q tok-123 '$SC_TMP/s.err'"
+}
+
+# A Digest answer is good once per nonce count: replayed, it gets 401
+# with stale=true (a client with the password answers the new nonce); a
+# higher count is taken; MD5 as well as SHA-256.
+test_digest_replay() {
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	server s -lk --websocket --ws-static "$SC_TMP/www" \
+	    --auth alice:s3cret 127.0.0.1 0 || fail "no server"
+	t 20 python3 -c '
+import hashlib, http.client, re, sys
+port = int(sys.argv[1])
+def get(auth=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/index.html", headers={"Authorization": auth} if auth else {})
+    r = c.getresponse()
+    r.read()
+    return r.status, r.getheaders()
+def answer(alg, nonce, nc):
+    h = (lambda s: hashlib.new(alg, s.encode()).hexdigest())
+    ha1 = h("alice:sockcat:s3cret")
+    ha2 = h("GET:/index.html")
+    resp = h("%s:%s:%08x:cn:auth:%s" % (ha1, nonce, nc, ha2))
+    return ("Digest username=\"alice\", realm=\"sockcat\", nonce=\"%s\", "
+            "uri=\"/index.html\", qop=auth, nc=%08x, cnonce=\"cn\", "
+            "response=\"%s\", algorithm=%s" % (nonce, nc, resp,
+            "SHA-256" if alg == "sha256" else "MD5"))
+for alg in ("sha256", "md5"):
+    st, hd = get()
+    ch = [v for k, v in hd if k == "WWW-Authenticate" and "nonce" in v]
+    nonce = re.search(r"nonce=\"([0-9a-f]+)\"", ch[0]).group(1)
+    a = answer(alg, nonce, 1)
+    st1, _ = get(a)
+    st2, hd2 = get(a)
+    st3, _ = get(answer(alg, nonce, 2))
+    stale = any("stale=true" in v for k, v in hd2 if k == "WWW-Authenticate")
+    print(alg, st, st1, st2, stale, st3)
+' "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "answers" "sha256 401 200 401 True 200
+md5 401 200 401 True 200" "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+}
+
+# Python's websockets upgrades with Basic, a bearer token or ?token=; a
+# client without them, or with wrong ones, gets 401, no upgrade, and the
+# program is never started; the program is not given the Authorization
+# header.
+test_upgrade_websockets() {
+	sc_tmp
+	server s -lk --websocket --auth alice:s3cret --auth-token tok-123 \
+	    -c "echo started >>'$SC_TMP/started';
+	    echo \"\${HTTP_AUTHORIZATION-none}\" >>'$SC_TMP/env'; cat" \
+	    127.0.0.1 0 ||
+	    fail "no server"
+	u="ws://127.0.0.1:$PORT/"
+	basic=$(printf 'alice:s3cret' | base64)
+	wrong=$(printf 'alice:s3creT' | base64)
+	assertEquals "none" "status 401" "$(wsclient "$u")"
+	assertEquals "wrong" "status 401" \
+	    "$(wsclient "$u" "Authorization: Basic $wrong")"
+	assertEquals "wrong token" "status 401" "$(wsclient "$u?token=x")"
+	assertEquals "wrong bearer" "status 401" \
+	    "$(wsclient "$u" "Authorization: Bearer tok-12")"
+	assertFalse "a program started" "[ -e '$SC_TMP/started' ]"
+	assertEquals "Basic" "open
+ping" "$(wsclient "$u" "Authorization: Basic $basic")"
+	assertEquals "bearer" "open
+ping" "$(wsclient "$u" "Authorization: Bearer tok-123")"
+	assertEquals "?token=" "open
+ping" "$(wsclient "$u?token=tok-123")"
+	wait_lines "$SC_TMP/started" started 3 || fail "programs: $(<"$SC_TMP/started")"
+	# The password is not passed on to the program.
+	assertEquals "Authorization withheld" "none
+none
+none" "$(<"$SC_TMP/env")"
+	stop "$SERVER_PID"
+	assertEquals "refused" 4 \
+	    "$(grep -c '^sockcat: HTTP GET /?*[a-z=0-9-]*: 401$' "$SC_TMP/s.err")"
+}
+
+# sockcat's own client gives the credentials of its ws:// URL (Basic):
+# right ones get the program's line, wrong or none one line and status 1.
+test_sockcat_client() {
+	server s -lk --websocket --auth alice:s3cret -c 'echo hi' \
+	    127.0.0.1 0 || fail "no server"
+	t 10 "$SC" "ws://alice:s3cret@127.0.0.1:$PORT/" </dev/null \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "the program's line" "hi" "$(<"$SC_TMP/c.out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
+	for url in "ws://alice:bad@127.0.0.1:$PORT/" "ws://127.0.0.1:$PORT/"; do
+		t 10 "$SC" "$url" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "status of $url" 1 $?
+		assertEquals "stdout of $url" "" "$(<"$SC_TMP/c.out")"
+		assertEquals "stderr of $url" "sockcat: WebSocket upgrade failed: HTTP/1.1 401 Unauthorized (the server refused the upgrade)" \
+		    "$(<"$SC_TMP/c.err")"
+	done
+}
+
+# A server of one client (-l without -k) answers the challenge and goes
+# on waiting: the client that gives the credentials is its client.
+test_one_client() {
+	server s -l --websocket --auth alice:s3cret 127.0.0.1 0 ||
+	    fail "no server"
+	assertEquals "challenged" 401 "$(code "http://127.0.0.1:$PORT/")"
+	assertEquals "wrong" 401 "$(code -u alice:x "http://127.0.0.1:$PORT/")"
+	echo hello | t 10 "$SC" -N "ws://alice:s3cret@127.0.0.1:$PORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID" 10
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "what the server got" "hello" "$(<"$SC_TMP/s.out")"
+}
+
+# A room behind --auth: a client without the credentials is nobody in
+# the room (no join said), a plain TCP client is no member either: it
+# could give no credentials.
+test_room() {
+	sc_tmp
+	server s --room --websocket --auth alice:s3cret 127.0.0.1 0 ||
+	    fail "no server"
+	u="ws://127.0.0.1:$PORT/"
+	basic=$(printf 'alice:s3cret' | base64)
+	ws_member a "$u" "$basic"
+	wait_for "$SC_TMP/a.out" 'Welcome' || fail "no welcome: $(<"$SC_TMP/a.err")"
+	assertEquals "wrong" "status 401" "$(wsclient "$u" \
+	    "Authorization: Basic $(printf 'alice:x' | base64)")"
+	assertEquals "none" "status 401" "$(wsclient "$u")"
+	echo hello | t 5 "$SC" -q 1 127.0.0.1 "$PORT" >"$SC_TMP/tcp.out" \
+	    2>"$SC_TMP/tcp.err"
+	# It waits for an HTTP request that never comes: no welcome.
+	assertEquals "a plain client" "" "$(<"$SC_TMP/tcp.out")"
+	echo /who >&8
+	wait_for "$SC_TMP/a.out" 'user1' || fail "no /who: $(<"$SC_TMP/a.out")"
+	exec 8>&-
+	wait_exit "$BG_PID"
+	assertFalse "someone else joined" \
+	    "grep -q 'user[2-9]' '$SC_TMP/a.out'"
+}
+
+# The room's page in Chromium behind --auth: with the credentials in the
+# URL it joins the room and sends a line; with wrong ones it shows the
+# 401 and joins nothing.  The screenshot of each stays beside the log.
+test_room_page_in_chromium() {
+	browser || return
+	server s --room --websocket --auth alice:s3cret --auth-token tok-123 \
+	    127.0.0.1 0 || fail "no server"
+	shots=$(pwd)
+	[ -d "$shots/tests" ] && shots=$shots/tests
+	ws_member a "ws://127.0.0.1:$PORT/" "$(printf 'alice:s3cret' | base64)"
+	wait_for "$SC_TMP/a.out" 'Welcome' || fail "no welcome: $(<"$SC_TMP/a.err")"
+	# Wrong credentials: Chromium answers the challenge with Digest, is
+	# refused, and shows no room.
+	cdp go "http://alice:wrong@127.0.0.1:$PORT/" || fail "cdp go"
+	wait_for "$SC_TMP/s.err" 'wrong Digest of alice$' ||
+	    fail "no wrong answer: $(<"$SC_TMP/s.err")"
+	cdp shot "$shots/t-ws-auth-wrong.png" || fail "no screenshot"
+	assertEquals "no room page" true \
+	    "$(cdp eval "document.getElementById('log') === null")"
+	cdp go "http://alice:s3cret@127.0.0.1:$PORT/" || fail "cdp go"
+	cdp wait "document.getElementById('log') !== null &&
+	    document.getElementById('log').textContent.includes('Welcome')" ||
+	    fail "the page did not join: $(<"$SC_TMP/s.err")"
+	cdp eval "document.getElementById('line').value = 'hi from the page';
+	    document.getElementById('f').requestSubmit(); 'sent'" >/dev/null ||
+	    fail "cdp eval"
+	wait_for "$SC_TMP/a.out" '^<user[0-9]+> hi from the page$' ||
+	    fail "the member got: $(<"$SC_TMP/a.out")"
+	echo "hi from python" >&8
+	cdp wait "document.getElementById('log').textContent.includes(
+	    'hi from python')" || fail "the page got nothing"
+	cdp shot "$shots/t-ws-auth-room.png" || fail "no screenshot"
+	assertTrue "a PNG" "[ -s '$shots/t-ws-auth-room.png' ]"
+	# The token in the page's URL: its WebSocket sends it on (another
+	# origin, where the browser has no credentials to send).
+	cdp go "http://localhost:$PORT/?token=tok-123" || fail "cdp go"
+	cdp wait "document.getElementById('log') !== null &&
+	    document.getElementById('log').textContent.includes('Welcome')" ||
+	    fail "the page did not join by token: $(<"$SC_TMP/s.err")"
+	cdp go about:blank
+	exec 8>&-
+	stop "$SERVER_PID"
+	# The page's own WebSocket went in with the browser's credentials.
+	assertEquals "members let in" 3 \
+	    "$(grep -c 'WebSocket upgrade of /$' "$SC_TMP/s.err")"
+	assertFalse "token logged" "grep -q tok-123 '$SC_TMP/s.err'"
+}
+
+# --auth-file: htpasswd's bcrypt ($2y$) and SHA-2 crypt ($5$, $6$) users
+# by Basic; Digest is not offered (a hash cannot answer it); any other
+# hash is refused in one line.
+test_auth_file() {
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	{
+		echo "# users"
+		python3 -c 'import crypt; print("ann:" + crypt.crypt("pw-a", "$2y$05$abcdefghijklmnopqrstuu"))' 2>/dev/null
+		echo "bob:$(openssl passwd -5 pw-b)"
+		echo "cy:$(openssl passwd -6 pw-c)"
+	} >"$SC_TMP/users"
+	grep -q '^ann:\$2y\$05\$' "$SC_TMP/users" || fail "no bcrypt hash"
+	server s -lk --websocket --ws-static "$SC_TMP/www" --ssl \
+	    --auth-file "$SC_TMP/users" 127.0.0.1 0 || fail "no server"
+	u="https://127.0.0.1:$PORT/index.html"
+	assertEquals "none" 401 "$(code -k "$u")"
+	assertEquals "Basic only" 'WWW-Authenticate: Basic realm="sockcat"' \
+	    "$(grep -i '^WWW-Authenticate' "$SC_TMP/head" | tr -d '\r')"
+	assertEquals "bcrypt" 200 "$(code -k -u ann:pw-a "$u")"
+	assertEquals "the file" "the page" "$(<"$SC_TMP/body")"
+	assertEquals "sha256" 200 "$(code -k -u bob:pw-b "$u")"
+	assertEquals "sha512" 200 "$(code -k -u cy:pw-c "$u")"
+	assertEquals "wrong bcrypt" 401 "$(code -k -u ann:pw-b "$u")"
+	assertEquals "wrong sha512" 401 "$(code -k -u cy:pw-a "$u")"
+	stop "$SERVER_PID"
+	assertFalse "warned over TLS" "grep -q warning '$SC_TMP/s.err'"
+	echo 'dee:$apr1$abcdefgh$0123456789abcdefghijkl' >>"$SC_TMP/users"
+	expect_error "auth-file: $SC_TMP/users, line 5: unsupported hash (use htpasswd -B, or a \$5\$ or \$6\$ crypt)" \
+	    -l --websocket --auth-file "$SC_TMP/users" 0
+	expect_error "auth-file: $SC_TMP/none: No such file or directory" \
+	    -l --websocket --auth-file "$SC_TMP/none" 0
+}
+
+# Wrong answers from an address are limited: after five, 429 with
+# Retry-After, whatever it sends; its credentials are not even looked at.
+# A request without any costs nothing.
+test_rate_limit() {
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	server s -lk --websocket --ws-static "$SC_TMP/www" \
+	    --auth alice:s3cret 127.0.0.1 0 || fail "no server"
+	u="http://127.0.0.1:$PORT/index.html"
+	for i in 1 2 3 4 5 6 7 8; do
+		assertEquals "none $i" 401 "$(code "$u")"
+	done
+	got=""
+	for i in 1 2 3 4 5 6; do
+		got="$got $(code -u "$(printf 'al\033ice'):x$i" "$u")"
+	done
+	# The sixth came within a second or two of the first: no credit yet.
+	assertEquals "wrong ones" " 401 401 401 401 401 429" "$got"
+	assertEquals "right, but limited" 429 "$(code -u alice:s3cret "$u")"
+	grep -q '^Retry-After: [12]' "$SC_TMP/head" ||
+	    fail "no Retry-After: $(<"$SC_TMP/head")"
+	assertEquals "429's reason" "too many wrong answers" "$(<"$SC_TMP/body")"
+	wait_until -t 10 eval "[ \"\$(code -u alice:s3cret '$u')\" = 200 ]" ||
+	    fail "never let in again"
+	stop "$SERVER_PID"
+	# The user's bytes are escaped in the log.
+	grep -q 'wrong Basic of al\\x1bice$' "$SC_TMP/s.err" ||
+	    fail "not escaped: $(<"$SC_TMP/s.err")"
+	grep -q 'too many wrong answers: refused for [12] s' "$SC_TMP/s.err" ||
+	    fail "the limit not said: $(<"$SC_TMP/s.err")"
+}
+
+# The password and the token are hidden from ps; the command line's
+# refusals.
+test_command_line() {
+	sc_tmp
+	server s -l --websocket --auth alice:s3cret --auth-token tok-123 \
+	    127.0.0.1 0 || fail "no server"
+	# The server's process is timeout(1)'s child.
+	pid=$(pgrep -P "$SERVER_PID")
+	args=$(tr '\0' ' ' </proc/"$pid"/cmdline)
+	case $args in
+	*"--auth alice:"*) ;;
+	*) fail "not sockcat's: $args" ;;
+	esac
+	case $args in
+	*s3cret* | *tok-123*) fail "in ps: $args" ;;
+	esac
+	stop "$SERVER_PID"
+	expect_error "must use -l --websocket with --auth, --auth-file and --auth-token (a proxy server takes --proxy-auth)" \
+	    --auth a:b -l 0
+	expect_error "must use -l --websocket with --auth, --auth-file and --auth-token (a proxy server takes --proxy-auth)" \
+	    --auth-token x ws://127.0.0.1:1/
+	expect_error "auth invalid: alice (USER:PASSWORD)" \
+	    -l --websocket --auth alice 0
+	expect_error "auth-token invalid: letters, digits and -._~+/= only, up to 255" \
+	    -l --websocket --auth-token 'a b' 0
+}
+
+sc_run_shunit2
