@@ -65,6 +65,7 @@ complete -c sockcat -l ws-header -x -d 'add "Name: value" to the upgrade request
 complete -c sockcat -l ws-origin -x -d 'the upgrade request\'s Origin'
 complete -c sockcat -l ws-protocol -x -d 'subprotocols offered, or accepted with -l'
 complete -c sockcat -l ws-ping -x -d 'send a WebSocket ping every TIME'
+complete -c sockcat -l ws-ping-timeout -x -d 'close (1011) a peer whose pong is TIME late; exit 1'
 complete -c sockcat -l ws-max-message -x -d 'close (1009) on a longer message (16 MiB)'
 complete -c sockcat -l ws-insecure -d 'wss://: accept any certificate and name'
 complete -c sockcat -l ws-static -r -d 'with --websocket: serve plain GETs from DIR'

@@ -88,6 +88,60 @@ test_client_fragments_ping_peer_close() {
 	    fail "no close line: $(<"$SC_TMP/c.err")"
 }
 
+# --ws-ping-timeout: a peer that answers pings keeps its session; one that
+# stops (SIGSTOP: its kernel still acknowledges, nothing answers) is
+# closed with 1011 and said, status 1, instead of waited for for ever;
+# and so is a server's client that answers no ping.
+test_client_ping_timeout() {
+	ws_peer p serve echo
+	client c --ws-ping 200ms --ws-ping-timeout 1 "ws://127.0.0.1:$WPORT/"
+	echo "hello" >&7
+	wait_for "$SC_TMP/c.out" '^hello$' || fail "no echo"
+	still_running "$CLIENT_PID" 2 || fail "a live peer timed out: \
+$(<"$SC_TMP/c.err")"
+	kill -s STOP -- "-$PEER_PID"
+	wait_exit "$CLIENT_PID"
+	kill -s CONT -- "-$PEER_PID"
+	assertEquals "client status" 1 "$WAIT_STATUS"
+	assertEquals "what it says" \
+	    "sockcat: read from network: WebSocket: no pong within 1s; closed \
+with 1011" \
+	    "$(<"$SC_TMP/c.err")"
+	exec 7>&-
+	ws_peer_wait
+
+	# Without --ws-ping, it pings every TIME itself.
+	ws_peer q serve echo
+	client d --ws-ping-timeout 500ms "ws://127.0.0.1:$WPORT/"
+	echo "hi" >&7
+	wait_for "$SC_TMP/d.out" '^hi$' || fail "no echo"
+	kill -s STOP -- "-$PEER_PID"
+	wait_exit "$CLIENT_PID"
+	kill -s CONT -- "-$PEER_PID"
+	assertEquals "alone: status" 1 "$WAIT_STATUS"
+	assertEquals "alone: what it says" \
+	    "sockcat: read from network: WebSocket: no pong within 500ms; \
+closed with 1011" \
+	    "$(<"$SC_TMP/d.err")"
+	exec 7>&-
+	ws_peer_wait
+
+	# A server: a client that answers no ping is closed, that session
+	# ends with status 1.
+	server s -l --websocket --ws-ping 300ms --ws-ping-timeout 1 \
+	    127.0.0.1 0 || fail "no server"
+	ws_peer r deaf "$PORT"
+	ws_peer_wait
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 1 "$WAIT_STATUS"
+	assertContains "$(<"$SC_TMP/s.err")" \
+	    "sockcat: read from network: WebSocket: no pong within 1s; closed \
+with 1011"
+	assertEquals "what the deaf client got" "HTTP/1.1 101 Switching Protocols
+ping
+close 1011 no pong within 1s" "$(uniq "$SC_TMP/r.out")"
+}
+
 test_client_64mib_each_way() {
 	head -c 67108864 /dev/urandom >"$SC_TMP/big"
 	want=$($SHA256 <"$SC_TMP/big" | cut -c1-64)

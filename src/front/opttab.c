@@ -283,7 +283,12 @@ static const struct optdef optdefs[] = {
 	  .help = "subprotocols offered, or accepted with -l" },
 	{ .name = "ws-ping", .arg = "TIME", .group = OPTG_PROG,
 	  .kind = OPTK_TIME, FIELD(side.ws.ping_ms), .lo = 0, .hi = INT_MAX,
-	  .what = "ws-ping", .help = "send a WebSocket ping every TIME" },
+	  .what = "ws-ping", .line = "ping; close if no pong in TIME",
+	  .help = "send a WebSocket ping every TIME" },
+	{ .name = "ws-ping-timeout", .arg = "TIME", .group = OPTG_PROG,
+	  .kind = OPTK_TIME, FIELD(side.ws.pong_ms), .lo = 0, .hi = INT_MAX,
+	  .what = "ws-ping-timeout", .joins = 1,
+	  .help = "close (1011) a peer whose pong is TIME late; exit 1" },
 	{ .name = "ws-max-message", .arg = "BYTES", .group = OPTG_PROG,
 	  .kind = OPTK_NUMBER, FIELD(side.ws.max_message), .lo = 1,
 	  .hi = LLONG_MAX / 2, .what = "ws-max-message",
@@ -507,6 +512,7 @@ opt_defaults(struct options *o)
 	o->side.retry_ms = TIME_NONE;
 	o->side.sock.listen_fd = -1;
 	o->side.ws.ping_ms = TIME_NONE;
+	o->side.ws.pong_ms = TIME_NONE;
 	gate_init(&o->side.gate);
 	o->progress = PROGRESS_NEVER;
 }

@@ -107,6 +107,7 @@ struct ws_conf {
 	char		**headers;	/* --ws-header lines */
 	size_t		 nheaders;
 	long long	 ping_ms;	/* --ws-ping, TIME_NONE: never */
+	long long	 pong_ms;	/* --ws-ping-timeout, TIME_NONE: none */
 	long long	 max_message;	/* --ws-max-message, 0: default */
 	int		 insecure;	/* --ws-insecure */
 	int		 framed;	/* --ws-framed: "T n"/"B n" records */

@@ -117,6 +117,7 @@ ws_control(struct ws *w)
 			(void)ws_flush(w, &want);
 		return (1);
 	case WS_OP_PONG:
+		ws_pong(w);
 		return (1);
 	}
 	if (ws_close_parse(w->ctrl, w->ctrllen, &code, &r, &rlen,
