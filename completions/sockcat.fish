@@ -67,6 +67,8 @@ complete -c sockcat -l ws-protocol -x -d 'subprotocols offered, or accepted with
 complete -c sockcat -l ws-ping -x -d 'send a WebSocket ping every TIME'
 complete -c sockcat -l ws-ping-timeout -x -d 'close (1011) a peer whose pong is TIME late; exit 1'
 complete -c sockcat -l ws-max-message -x -d 'close (1009) on a longer message (16 MiB)'
+complete -c sockcat -l ws-messages -x -d 'end the session after N messages read'
+complete -c sockcat -s 1 -d 'end after one message read (--ws-messages 1)'
 complete -c sockcat -l ws-insecure -d 'wss://: accept any certificate and name'
 complete -c sockcat -l ws-static -r -d 'with --websocket: serve plain GETs from DIR'
 complete -c sockcat -l ws-static-dotfiles -d '--ws-static: serve names that begin with a dot too'

@@ -142,6 +142,54 @@ ping
 close 1011 no pong within 1s" "$(uniq "$SC_TMP/r.out")"
 }
 
+# --ws-messages N and -1 (websocat's one-message mode): the session ends
+# after so many messages read, whatever stdin does; -W counts reads.
+test_message_count() {
+	ws_peer p serve echo
+	client c --ws-messages 2 "ws://127.0.0.1:$WPORT/"
+	printf 'one\ntwo\nthree\n' >&7
+	wait_exit "$CLIENT_PID"
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	assertEquals "two messages" "one
+two" "$(<"$SC_TMP/c.out")"
+	assertEquals "client stderr" "" "$(<"$SC_TMP/c.err")"
+	exec 7>&-
+	ws_peer_wait
+	assertEquals "the close" "closed 1000" \
+	    "$(grep '^closed' "$SC_TMP/p.out")"
+
+	# -1: a request, its answer, the end (stdin ends first here).
+	ws_peer q serve echo
+	echo "ask" | t 10 "$SC" -1 "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "-1: status" 0 $?
+	assertEquals "-1: the answer" "ask" "$(<"$SC_TMP/d.out")"
+	ws_peer_wait
+
+	# A server: one message from its client, then the end.
+	held_stdin s.fifo 8
+	SERVER_STDIN=$SC_TMP/s.fifo server s -l -1 --websocket 127.0.0.1 0 \
+	    8>&- || fail "no server"
+	ws_peer r client say "$PORT" "only this"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "server got" "only this" "$(<"$SC_TMP/s.out")"
+	ws_peer_wait
+	assertEquals "its client" "closed 1000" "$(<"$SC_TMP/r.out")"
+	exec 8>&-
+
+	t 5 "$SC" --ws-messages 0 ws://127.0.0.1:1/ >"$SC_TMP/e.out" \
+	    2>"$SC_TMP/e.err"
+	assertEquals "0: status" 1 $?
+	assertEquals "0: said" "sockcat: ws-messages too small: 0" \
+	    "$(<"$SC_TMP/e.err")"
+	t 5 "$SC" -1 127.0.0.1 1 >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+	assertEquals "-1 without WebSocket: status" 1 $?
+	assertEquals "-1 without WebSocket: said" \
+	    "sockcat: must use --websocket or a ws:// URL with --ws-* options" \
+	    "$(<"$SC_TMP/e.err")"
+}
+
 test_client_64mib_each_way() {
 	head -c 67108864 /dev/urandom >"$SC_TMP/big"
 	want=$($SHA256 <"$SC_TMP/big" | cut -c1-64)

@@ -251,6 +251,7 @@ forward_peer(const struct options *o, struct side *peer)
 	peer->ws.max_message = o->side.ws.max_message;
 	peer->ws.ping_ms = o->side.ws.ping_ms;
 	peer->ws.pong_ms = o->side.ws.pong_ms;
+	peer->ws.messages = o->side.ws.messages;
 	/* Many connections: each WebSocket message compressed afresh. */
 	peer->ws.fresh = 1;
 }
@@ -576,7 +577,7 @@ static const struct conflict {
 	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
-	  "--ws-ping-timeout --ws-max-message --ws-insecure --ws-no-compress",
+	  "--ws-ping-timeout --ws-max-message --ws-messages -1 --ws-insecure --ws-no-compress",
 	  .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
 	{ .all = "--ws-static-dotfiles", .none = "--ws-static",

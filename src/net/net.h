@@ -109,6 +109,8 @@ struct ws_conf {
 	long long	 ping_ms;	/* --ws-ping, TIME_NONE: never */
 	long long	 pong_ms;	/* --ws-ping-timeout, TIME_NONE: none */
 	long long	 max_message;	/* --ws-max-message, 0: default */
+	int		 messages;	/* --ws-messages (-1: 1): the reads
+					   end after so many; 0: never */
 	int		 insecure;	/* --ws-insecure */
 	int		 framed;	/* --ws-framed: "T n"/"B n" records */
 	int		 no_compress;	/* --ws-no-compress */

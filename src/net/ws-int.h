@@ -51,6 +51,7 @@ struct ws {
 	int			 utf8;	/* ws_utf8()'s state */
 	int			 eol_due; /* a message ended: its newline */
 	int			 msg_done; /* msgs: a message ended */
+	long long		 nmsgs;	/* messages read whole */
 	int			 msg_skip; /* msgs: it is longer than a read */
 	unsigned char		*part;	/* msgs: the start of the one read */
 	size_t			 partlen;
