@@ -62,6 +62,7 @@ complete -c sockcat -l send-proxy -x -a 'v1 v2' -d 'send the target a PROXY head
 complete -c sockcat -l websocket -d 'with -l: take WebSocket upgrades (ws://, wss://)'
 complete -c sockcat -l ws-binary -d 'WebSocket binary messages, not a line each'
 complete -c sockcat -l ws-header -x -d 'add "Name: value" to the upgrade request'
+complete -c sockcat -l ws-server-header -x -d 'with -l: add "Name: value" to the upgrade reply'
 complete -c sockcat -l ws-origin -x -d 'the upgrade request\'s Origin'
 complete -c sockcat -l ws-protocol -x -d 'subprotocols offered, or accepted with -l'
 complete -c sockcat -l ws-ping -x -d 'send a WebSocket ping every TIME'

@@ -269,6 +269,35 @@ closed 1000" "$(<"$SC_TMP/p.out")"
 	grep -q 'WebSocket upgrade of /room' "$SC_TMP/s.err" || fail "-v"
 }
 
+# --ws-server-header: lines of the 101 answer, as Python's websockets
+# reads them, in order, after the protocol's own; bad ones refused.
+test_server_reply_headers() {
+	server s -l --websocket --ws-server-header "X-Served-By: sockcat" \
+	    --ws-server-header "Set-Cookie: a=1; Path=/" 127.0.0.1 0 ||
+	    fail "no server"
+	ws_peer p client answer "$PORT"
+	ws_peer_wait
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "the answer's headers" "header upgrade websocket
+header connection Upgrade
+header x-served-by sockcat
+header set-cookie a=1; Path=/" "$(grep -v '^header sec-websocket' \
+	    "$SC_TMP/p.out")"
+	for bad in "no colon" ": no name" "$(printf 'X: a\r\nY: b')"; do
+		t 5 "$SC" -l --websocket --ws-server-header "$bad" 0 \
+		    >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+		assertEquals "$bad: status" 1 $?
+		assertEquals "$bad: said" 1 "$(grep -c \
+		    '^sockcat: ws-server-header invalid: [^ ]' "$SC_TMP/e.err")"
+	done
+	t 5 "$SC" --ws-server-header "X: y" ws://127.0.0.1:1/ \
+	    >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+	assertEquals "a client: status" 1 $?
+	assertContains "a client: said" "$(<"$SC_TMP/e.err")" \
+	    "must use -l --websocket with"
+}
+
 test_server_exec_fragments_ping_close() {
 	server s -l --websocket -e cat 127.0.0.1 0 || fail "no server"
 	ws_peer p client script "$PORT"

@@ -307,6 +307,11 @@ async def client(kind, port, arg):
                         break
             except websockets.ConnectionClosed as e:
                 say("closed", e.rcvd.code if e.rcvd else None)
+        elif kind == "answer":
+            # The headers of the server's 101 answer, then a close.
+            for name, value in ws.response_headers.raw_items():
+                say("header", name.lower(), value)
+            await ws.close()
         elif kind == "say":
             # ARG as one message, then every message until the close.
             await ws.send(arg)

@@ -351,7 +351,7 @@ ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
 int		 ws_parse_request(const char *, struct ws_req *, int *,
 		    const char **);
 ssize_t		 ws_encode_accept(char *, size_t, const char *,
-		    const char *, const char *);
+		    const char *, const char *, char *const *, size_t);
 ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);

@@ -582,10 +582,12 @@ static const struct conflict {
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
 	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
 	  .msg = "must use --ws-static with --ws-static-dotfiles" },
-	{ .any = "--ws-static --ws-allow-origin --ws-path", .none = "-l",
-	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin "
-	  "and --ws-path" },
-	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-framed",
+	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-server-header",
+	  .none = "-l",
+	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin, "
+	  "--ws-path and --ws-server-header" },
+	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-framed "
+	  "--ws-server-header",
 	  .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
 	{ .all = "--ws-framed --ws-binary",

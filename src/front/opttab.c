@@ -274,7 +274,12 @@ static const struct optdef optdefs[] = {
 	  .help = "WebSocket binary messages, not a line each" },
 	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
 	  .set = opt_ws_header, FIELD(side.ws.nheaders), .repeat = 1,
+	  .line = "request line; reply (-l)",
 	  .help = "add \"Name: value\" to the upgrade request" },
+	{ .name = "ws-server-header", .arg = "HEADER", .group = OPTG_PROG,
+	  .set = opt_ws_header, FIELD(side.ws.nserver_headers), .repeat = 1,
+	  .joins = 1, .value = 1,
+	  .help = "with -l: add \"Name: value\" to the upgrade reply" },
 	{ .name = "ws-origin", .arg = "ORIGIN", .group = OPTG_PROG,
 	  .kind = OPTK_STRING, FIELD(side.ws.origin),
 	  .line = "Origin; subprotocols (-l: taken)",
@@ -1144,18 +1149,33 @@ opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
 	(*list)[(*n)++] = arg;
 }
 
-/* --ws-header: one more line of the upgrade request. */
+/*
+ * --ws-header: one more line of the upgrade request; --ws-server-header
+ * (d->value 1): of the server's answer.
+ */
 static void
 opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
+	char		***list = &o->side.ws.headers;
+	size_t		*n = &o->side.ws.nheaders, i, total;
 
-	(void)d;
-	if (strchr(arg, ':') == NULL || strpbrk(arg, "\r\n") != NULL)
-		fatalx("ws-header invalid: %s (Name: value)", arg);
-	o->side.ws.headers = reallocarray(o->side.ws.headers, o->side.ws.nheaders + 1,
-	    sizeof(*o->side.ws.headers));
-	if (o->side.ws.headers == NULL)
+	if (d->value == 1) {
+		list = &o->side.ws.server_headers;
+		n = &o->side.ws.nserver_headers;
+	}
+	if (strchr(arg, ':') == NULL || *arg == ':' ||
+	    strpbrk(arg, "\r\n") != NULL)
+		fatalx("%s invalid: %s (Name: value)", d->name, arg);
+	/* Half the header block at most: the rest is the protocol's. */
+	total = strlen(arg) + 2;
+	for (i = 0; i < *n; i++)
+		total += strlen((*list)[i]) + 2;
+	if (total > WS_HEAD_MAX / 2)
+		fatalx("%s: the headers are longer than %d bytes", d->name,
+		    WS_HEAD_MAX / 2);
+	*list = reallocarray(*list, *n + 1, sizeof(**list));
+	if (*list == NULL)
 		fatal("reallocarray");
-	o->side.ws.headers[o->side.ws.nheaders++] = arg;
+	(*list)[(*n)++] = arg;
 }

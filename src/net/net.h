@@ -106,6 +106,8 @@ struct ws_conf {
 	const char	*protocol;	/* --ws-protocol: offered, accepted */
 	char		**headers;	/* --ws-header lines */
 	size_t		 nheaders;
+	char		**server_headers; /* --ws-server-header lines */
+	size_t		 nserver_headers;
 	long long	 ping_ms;	/* --ws-ping, TIME_NONE: never */
 	long long	 pong_ms;	/* --ws-ping-timeout, TIME_NONE: none */
 	long long	 max_message;	/* --ws-max-message, 0: default */

@@ -356,7 +356,8 @@ ws_hs_request(struct ws_hs *h)
 	    sizeof(ext))))
 		log_verbose(1, "WebSocket: %s", ext);
 	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
-	    proto, ext)) == -1) {
+	    proto, ext, h->sd->ws.server_headers,
+	    h->sd->ws.nserver_headers)) == -1) {
 		ws_hs_fail(h, "WebSocket: answer too long");
 		return (-1);
 	}
