@@ -571,6 +571,7 @@ int		 addr_looks(const char *);
 const char	*addr_scheme(enum addr_kind);
 const char	*addr_opt(const struct addr *, const char *);
 int		 addr_parse(const char *, struct addr *, const char **);
+int		 tls_version_parse(const char *);
 #ifdef SC_DEBUG
 unsigned long	 addr_parse_count(void);
 #endif

@@ -61,6 +61,8 @@ static void	opt_keepalive(struct cmdline *, const struct optdef *,
 static void	opt_reconnect(struct cmdline *, const struct optdef *,
 		    char *);
 static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
+static void	opt_ssl_version(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_forward(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward_file(struct cmdline *, const struct optdef *,
 		    char *);
@@ -368,13 +370,27 @@ static const struct optdef optdefs[] = {
 	  .comp = OPTC_FILE, .help = "PEM certificates to trust" },
 	{ .name = "ssl-ciphers", .arg = "LIST", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.ciphers), .also = OPTA_SSL,
+	  .line = "OpenSSL ciphers; TLS 1.0, 1.1 (warned)",
 	  .help = "OpenSSL cipher list" },
+	{ .name = "ssl-legacy", .group = OPTG_PROXY, .kind = OPTK_FLAG,
+	  FIELD(side.tls.legacy), .also = OPTA_SSL, .joins = 1,
+	  .help = "allow TLS 1.0 and 1.1, weak ciphers and keys (warned)" },
+	{ .name = "ssl-min-version", .arg = "VER", .group = OPTG_PROXY,
+	  .set = opt_ssl_version, FIELD(side.tls.min_version),
+	  .also = OPTA_SSL, .comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",
+	  .line = "TLS versions, 1.0 to 1.3",
+	  .help = "the oldest TLS version allowed (1.2)" },
+	{ .name = "ssl-max-version", .arg = "VER", .group = OPTG_PROXY,
+	  .set = opt_ssl_version, FIELD(side.tls.max_version),
+	  .also = OPTA_SSL, .comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",
+	  .joins = 1, .help = "the newest TLS version allowed (1.3)" },
 	{ .name = "ssl-servername", .arg = "NAME", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.servername), .also = OPTA_SSL,
-	  .comp = OPTC_HOST, .help = "server name to send (SNI) and check" },
+	  .comp = OPTC_HOST, .line = "SNI to send and check; ALPN",
+	  .help = "server name to send (SNI) and check" },
 	{ .name = "ssl-alpn", .arg = "LIST", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.alpn), .also = OPTA_SSL,
-	  .help = "ALPN protocols, comma-separated" },
+	  .joins = 1, .help = "ALPN protocols, comma-separated" },
 	{ .name = "forward-ssl", .group = OPTG_PROXY,
 	  .kind = OPTK_FLAG, FIELD(fwd.tls.on),
 	  .help = "TLS to the --forward target (as do the next three)" },
@@ -1020,6 +1036,21 @@ hex_digit(int c)
 	if (c >= 'A' && c <= 'F')
 		return (c - 'A' + 10);
 	return (-1);
+}
+
+/* --ssl-min-version, --ssl-max-version: "1.0" to "1.3". */
+static void
+opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct tls_conf	*c = &cl->o->side.tls;
+	int		 v;
+
+	if ((v = tls_version_parse(arg)) == -1)
+		fatalx("%s invalid: %s (1.0, 1.1, 1.2 or 1.3)", d->name, arg);
+	if (strcmp(d->name, "ssl-min-version") == 0)
+		c->min_version = v;
+	else
+		c->max_version = v;
 }
 
 /*

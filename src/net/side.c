@@ -206,6 +206,10 @@ side_tls_opts(struct side *sd, const struct addr *a)
 		sd->tls.cert = v;
 	if ((v = addr_opt(a, "key")) != NULL)
 		sd->tls.key = v;
+	if ((v = addr_opt(a, "min-version")) != NULL)
+		sd->tls.min_version = tls_version_parse(v);
+	if ((v = addr_opt(a, "max-version")) != NULL)
+		sd->tls.max_version = tls_version_parse(v);
 	if ((v = addr_opt(a, "verify")) != NULL) {
 		sd->tls.verify = strcmp(v, "1") == 0;
 		if (a->kind == ADDR_WSS)
