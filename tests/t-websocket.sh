@@ -190,6 +190,59 @@ two" "$(<"$SC_TMP/c.out")"
 	    "$(<"$SC_TMP/e.err")"
 }
 
+# WebSocket over Unix-domain sockets: the client's ws+unix:///PATH:/URL
+# (as node's ws and others spell it) to Python's websockets unix_serve,
+# and the server's --websocket -U to node's ws client with the same URL.
+test_unix_sockets() {
+	WSPEER_UNIX=$SC_TMP/py.sock ws_peer p serve echo
+	client c -v -N "ws+unix://$SC_TMP/py.sock:/some/path?q=1"
+	echo "over unix" >&7
+	wait_for "$SC_TMP/c.out" '^over unix$' ||
+	    fail "no echo: $(cat "$SC_TMP/c.err" "$SC_TMP/p.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	ws_peer_wait
+	assertEquals "the request" "path /some/path?q=1
+origin None
+x-test None
+subprotocol None
+closed 1000" "$(grep -v '^PORT' "$SC_TMP/p.out")"
+
+	# No path after the socket's: "/".
+	WSPEER_UNIX=$SC_TMP/py2.sock ws_peer q serve echo
+	echo "short" | t 10 "$SC" -q 5 "ws+unix:$SC_TMP/py2.sock" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "short form: status" 0 $?
+	assertEquals "short form: echo" "short" "$(<"$SC_TMP/d.out")"
+	ws_peer_wait
+	assertEquals "short form: path" "path /" "$(grep '^path' \
+	    "$SC_TMP/q.out")"
+
+	t 5 "$SC" "ws+unix://" </dev/null >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+	assertEquals "no path: status" 1 $?
+	assertEquals "no path: said" "sockcat: invalid URL: no socket path \
+(ws+unix:///path/to/socket:/path)" "$(<"$SC_TMP/e.err")"
+
+	export NODE_PATH=/usr/share/nodejs:/usr/lib/nodejs
+	if ! node -e 'require("ws")' 2>/dev/null; then
+		echo "node's ws not installed: skipping its part" >&2
+		startSkipping
+	fi
+	server s -l -U --websocket -e cat "$SC_TMP/sc.sock" ||
+	    fail "no server"
+	t 20 node "${TESTS_DIR:-$(dirname "$0")}/wsclient.js" \
+	    "ws+unix://$SC_TMP/sc.sock:/node?y=2" \
+	    "t:from node" r:1 close >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
+	assertEquals "node: status" 0 $?
+	assertEquals "node: events" "open
+text from node
+close 1000" "$(<"$SC_TMP/n.out")"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertContains "$(<"$SC_TMP/s.err")" "WebSocket upgrade of /node?y=2"
+}
+
 test_client_64mib_each_way() {
 	head -c 67108864 /dev/urandom >"$SC_TMP/big"
 	want=$($SHA256 <"$SC_TMP/big" | cut -c1-64)
@@ -532,7 +585,7 @@ test_command_line() {
 	    --websocket 127.0.0.1 80
 	expect_error "must use --websocket or a ws:// URL with --ws-* options" \
 	    --ws-binary 127.0.0.1 80
-	expect_error "--websocket takes no -u, -U, -z, -t, --fifo, --chat or proxy server" \
+	expect_error "--websocket takes no -u, -z, -t, --fifo, --chat or proxy server" \
 	    -l -u --websocket 0
 }
 

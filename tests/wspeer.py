@@ -4,7 +4,8 @@ send, raw frames over a socket.
 
   wspeer.py serve KIND [ARG]   a server on 127.0.0.1, port 0: prints
                                "PORT n", then serves one client (over
-                               TLS with WSPEER_CERT and WSPEER_KEY)
+                               TLS with WSPEER_CERT and WSPEER_KEY; on
+                               the Unix-domain socket WSPEER_UNIX)
   wspeer.py client KIND PORT [ARG]
                                a client of ws://127.0.0.1:PORT/
   wspeer.py raw CASE PORT      a hand-made client sending one bad frame
@@ -66,6 +67,14 @@ async def serve(kind, arg):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(os.environ["WSPEER_CERT"],
                             os.environ["WSPEER_KEY"])
+    if os.environ.get("WSPEER_UNIX"):
+        # On the Unix-domain socket WSPEER_UNIX: "PORT 0" says it is up.
+        async with websockets.unix_serve(handler, os.environ["WSPEER_UNIX"],
+                                         max_size=None):
+            say("PORT", 0)
+            await done
+            await asyncio.sleep(0.2)
+        return
     async with websockets.serve(handler, "127.0.0.1", 0, max_size=None,
                                 subprotocols=["chat", "superchat"],
                                 ssl=ctx) as srv:

@@ -593,8 +593,8 @@ static const struct conflict {
 	{ .all = "--ws-framed --ws-binary",
 	  .msg = "cannot use --ws-framed with --ws-binary" },
 	{ .all = "--websocket",
-	  .any = "-z -U -u --fifo proxy-server -t --chat",
-	  .msg = "--websocket takes no -u, -U, -z, -t, --fifo, --chat or "
+	  .any = "-z -u --fifo proxy-server -t --chat",
+	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
 	  "proxy server" },
 	{ .step = step_last },
 };

@@ -420,7 +420,9 @@ ws_url(struct options *o, char *arg)
 		    (colon = memchr(p, ':', at - p)) != NULL)
 			opt_hide_secret(colon + 1, at - colon - 1);
 	}
-	add_ports(o, &port, 1);
+	/* ws+unix: a socket's path, no port. */
+	if (port != NULL)
+		add_ports(o, &port, 1);
 	return (0);
 }
 
