@@ -411,6 +411,7 @@ enum proxy_proto {
 /* A proxy hop given as a URL (-x socks5://user:pass@host:port). */
 struct proxy_url {
 	int		 proto;		/* PROXY_* */
+	int		 tls;		/* https://: TLS to the proxy */
 	int		 has_user;
 	int		 has_pass;
 	char		 user[SOCKS_NAME_MAX + 1];

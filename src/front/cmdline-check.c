@@ -136,6 +136,16 @@ proxy_hop(struct cmdline *cl, size_t i)
 			fatalx("%s", cause);
 		fatalx("proxy %zu (-x): %s", i + 1, cause);
 	}
+	/*
+	 * TLS to a proxy is over its socket: the first hop's.  Ours to the
+	 * destination would be inside it, which no TLS of ours can be.
+	 */
+	if (o->side.proxy.hops[i].tls && i > 0)
+		fatalx("proxy %zu (-x): only the first proxy may be https://",
+		    i + 1);
+	if (o->side.proxy.hops[i].tls && o->side.tls.on)
+		fatalx("proxy %zu (-x): cannot use --ssl or wss:// through an "
+		    "https:// proxy (TLS inside TLS)", i + 1);
 	hide_url_password((char *)arg);
 }
 

@@ -50,6 +50,7 @@ struct proxy_hop {
 	const char	*pass;		/* NULL: asked for on the terminal */
 	const char	*label;		/* how messages name it */
 	int		 owned;		/* user and pass are allocated (a URL's) */
+	int		 tls;		/* https://: TLS to the proxy, verified */
 };
 
 /* A side's socket: its family, type and options. */
@@ -365,8 +366,8 @@ void		 proxy_client_clear(struct proxy_client *);
 
 /* dial.c */
 struct dial;
-typedef void dial_cb(int, const struct net_peer *, int, const char *,
-    void *);
+typedef void dial_cb(int, const struct net_peer *, struct tls *, int,
+    const char *, void *);
 typedef int dial_check_cb(const struct addrinfo *, void *);
 /* How a dial differs from a client's (dial_open()). */
 struct dial_how {

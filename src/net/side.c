@@ -51,6 +51,7 @@ proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg, char **cause)
 			return (-1);
 		}
 		h->proto = u.proto;
+		h->tls = u.tls;
 		if ((h->host = strdup(u.host)) == NULL ||
 		    (u.port[0] != '\0' && (h->port = strdup(u.port)) == NULL))
 			goto nomem;
@@ -71,7 +72,8 @@ proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg, char **cause)
 		goto nomem;
 	/* Messages name it as a URL without its password. */
 	snprintf(label, sizeof(label), strchr(h->host, ':') != NULL ?
-	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", proxy_url_scheme(h->proto),
+	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", h->tls ? "https" :
+	    proxy_url_scheme(h->proto),
 	    h->user != NULL ? h->user : "", h->user != NULL ? "@" : "",
 	    h->host, h->port);
 	if ((h->label = strdup(label)) == NULL)
