@@ -15,7 +15,7 @@ BASH_COMPLETION_LIB=/usr/share/bash-completion/bash_completion
 # share a line as "--allow ADDRESS, --allowfile FILE".
 help_options() {
 	"$SC" --help | sed -n \
-	    -e 's/^      \(--[a-z0-9-]*\)\( [^ ,]*\|\[=[A-Z]*\]\)\{0,1\}, \(--[a-z0-9-]*\).*/\1\n\3/p' \
+	    -e 's/^      \(--[a-z0-9-]*\)\( [^ ,]*\|\[=[A-Z]*\]\)\{0,1\}, \(--[a-z0-9-]*\|-[A-Za-z0-9]\)\([ [].*\)\{0,1\}$/\1\n\3/p' \
 	    -e 't' \
 	    -e 's/^  \(-[^-]\), \(--[a-z0-9-]*\).*/\1\n\2/p' \
 	    -e 's/^  \(-[A-Za-z0-9]\) .*/\1/p' \

@@ -114,9 +114,9 @@ excl() {
 # its names, both ways: the options that only a group of facts named
 # before (the --ws-* options, --allow and its kin, --mcast-if) too.
 test_conflicts_exclude_both_ways() {
-	assertEquals "--websocket" "-z --zero -U --unixsock -u --udp --fifo \
+	assertEquals "--websocket" "-z --zero -u --udp --fifo \
 -t --telnet --chat" "$(excl websocket | tr '\n' ' ' | sed 's/ $//')"
-	for o in zero unixsock udp fifo telnet chat; do
+	for o in zero udp fifo telnet chat; do
 		assertContains "--$o excludes --websocket" \
 		    "$(excl "$o")" "--websocket"
 	done

@@ -117,7 +117,7 @@ test_forward_through_a_chain() {
 
 test_bad_urls_and_mixed_credentials() {
 	expect_error "proxy 1 (-x): unknown proxy scheme (socks4, socks4a, \
-socks5, http)" -x ftp://h:21 host 1
+socks5, http, https)" -x ftp://h:21 host 1
 	expect_error "proxy 2 (-x): bad proxy port" -x h:1 -x socks5://h:x \
 	    host 1
 	expect_error "proxy 1 (-x): a proxy URL has no path" \

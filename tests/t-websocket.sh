@@ -88,6 +88,161 @@ test_client_fragments_ping_peer_close() {
 	    fail "no close line: $(<"$SC_TMP/c.err")"
 }
 
+# --ws-ping-timeout: a peer that answers pings keeps its session; one that
+# stops (SIGSTOP: its kernel still acknowledges, nothing answers) is
+# closed with 1011 and said, status 1, instead of waited for for ever;
+# and so is a server's client that answers no ping.
+test_client_ping_timeout() {
+	ws_peer p serve echo
+	client c --ws-ping 200ms --ws-ping-timeout 1 "ws://127.0.0.1:$WPORT/"
+	echo "hello" >&7
+	wait_for "$SC_TMP/c.out" '^hello$' || fail "no echo"
+	still_running "$CLIENT_PID" 2 || fail "a live peer timed out: \
+$(<"$SC_TMP/c.err")"
+	kill -s STOP -- "-$PEER_PID"
+	wait_exit "$CLIENT_PID"
+	kill -s CONT -- "-$PEER_PID"
+	assertEquals "client status" 1 "$WAIT_STATUS"
+	assertEquals "what it says" \
+	    "sockcat: read from network: WebSocket: no pong within 1s; closed \
+with 1011" \
+	    "$(<"$SC_TMP/c.err")"
+	exec 7>&-
+	ws_peer_wait
+
+	# Without --ws-ping, it pings every TIME itself.
+	ws_peer q serve echo
+	client d --ws-ping-timeout 500ms "ws://127.0.0.1:$WPORT/"
+	echo "hi" >&7
+	wait_for "$SC_TMP/d.out" '^hi$' || fail "no echo"
+	kill -s STOP -- "-$PEER_PID"
+	wait_exit "$CLIENT_PID"
+	kill -s CONT -- "-$PEER_PID"
+	assertEquals "alone: status" 1 "$WAIT_STATUS"
+	assertEquals "alone: what it says" \
+	    "sockcat: read from network: WebSocket: no pong within 500ms; \
+closed with 1011" \
+	    "$(<"$SC_TMP/d.err")"
+	exec 7>&-
+	ws_peer_wait
+
+	# A server: a client that answers no ping is closed, that session
+	# ends with status 1.
+	server s -l --websocket --ws-ping 300ms --ws-ping-timeout 1 \
+	    127.0.0.1 0 || fail "no server"
+	ws_peer r deaf "$PORT"
+	ws_peer_wait
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 1 "$WAIT_STATUS"
+	assertContains "$(<"$SC_TMP/s.err")" \
+	    "sockcat: read from network: WebSocket: no pong within 1s; closed \
+with 1011"
+	assertEquals "what the deaf client got" "HTTP/1.1 101 Switching Protocols
+ping
+close 1011 no pong within 1s" "$(uniq "$SC_TMP/r.out")"
+}
+
+# --ws-messages N and -1 (websocat's one-message mode): the session ends
+# after so many messages read, whatever stdin does; -W counts reads.
+test_message_count() {
+	ws_peer p serve echo
+	client c --ws-messages 2 "ws://127.0.0.1:$WPORT/"
+	printf 'one\ntwo\nthree\n' >&7
+	wait_exit "$CLIENT_PID"
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	assertEquals "two messages" "one
+two" "$(<"$SC_TMP/c.out")"
+	assertEquals "client stderr" "" "$(<"$SC_TMP/c.err")"
+	exec 7>&-
+	ws_peer_wait
+	assertEquals "the close" "closed 1000" \
+	    "$(grep '^closed' "$SC_TMP/p.out")"
+
+	# -1: a request, its answer, the end (stdin ends first here).
+	ws_peer q serve echo
+	echo "ask" | t 10 "$SC" -1 "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "-1: status" 0 $?
+	assertEquals "-1: the answer" "ask" "$(<"$SC_TMP/d.out")"
+	ws_peer_wait
+
+	# A server: one message from its client, then the end.
+	held_stdin s.fifo 8
+	SERVER_STDIN=$SC_TMP/s.fifo server s -l -1 --websocket 127.0.0.1 0 \
+	    8>&- || fail "no server"
+	ws_peer r client say "$PORT" "only this"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "server got" "only this" "$(<"$SC_TMP/s.out")"
+	ws_peer_wait
+	assertEquals "its client" "closed 1000" "$(<"$SC_TMP/r.out")"
+	exec 8>&-
+
+	t 5 "$SC" --ws-messages 0 ws://127.0.0.1:1/ >"$SC_TMP/e.out" \
+	    2>"$SC_TMP/e.err"
+	assertEquals "0: status" 1 $?
+	assertEquals "0: said" "sockcat: ws-messages too small: 0" \
+	    "$(<"$SC_TMP/e.err")"
+	t 5 "$SC" -1 127.0.0.1 1 >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+	assertEquals "-1 without WebSocket: status" 1 $?
+	assertEquals "-1 without WebSocket: said" \
+	    "sockcat: must use --websocket or a ws:// URL with --ws-* options" \
+	    "$(<"$SC_TMP/e.err")"
+}
+
+# WebSocket over Unix-domain sockets: the client's ws+unix:///PATH:/URL
+# (as node's ws and others spell it) to Python's websockets unix_serve,
+# and the server's --websocket -U to node's ws client with the same URL.
+test_unix_sockets() {
+	WSPEER_UNIX=$SC_TMP/py.sock ws_peer p serve echo
+	client c -v -N "ws+unix://$SC_TMP/py.sock:/some/path?q=1"
+	echo "over unix" >&7
+	wait_for "$SC_TMP/c.out" '^over unix$' ||
+	    fail "no echo: $(cat "$SC_TMP/c.err" "$SC_TMP/p.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "client status" 0 "$WAIT_STATUS"
+	ws_peer_wait
+	assertEquals "the request" "path /some/path?q=1
+origin None
+x-test None
+subprotocol None
+closed 1000" "$(grep -v '^PORT' "$SC_TMP/p.out")"
+
+	# No path after the socket's: "/".
+	WSPEER_UNIX=$SC_TMP/py2.sock ws_peer q serve echo
+	echo "short" | t 10 "$SC" -q 5 "ws+unix:$SC_TMP/py2.sock" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "short form: status" 0 $?
+	assertEquals "short form: echo" "short" "$(<"$SC_TMP/d.out")"
+	ws_peer_wait
+	assertEquals "short form: path" "path /" "$(grep '^path' \
+	    "$SC_TMP/q.out")"
+
+	t 5 "$SC" "ws+unix://" </dev/null >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+	assertEquals "no path: status" 1 $?
+	assertEquals "no path: said" "sockcat: invalid URL: no socket path \
+(ws+unix:///path/to/socket:/path)" "$(<"$SC_TMP/e.err")"
+
+	export NODE_PATH=/usr/share/nodejs:/usr/lib/nodejs
+	if ! node -e 'require("ws")' 2>/dev/null; then
+		echo "node's ws not installed: skipping its part" >&2
+		startSkipping
+	fi
+	server s -l -U --websocket -e cat "$SC_TMP/sc.sock" ||
+	    fail "no server"
+	t 20 node "${TESTS_DIR:-$(dirname "$0")}/wsclient.js" \
+	    "ws+unix://$SC_TMP/sc.sock:/node?y=2" \
+	    "t:from node" r:1 close >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
+	assertEquals "node: status" 0 $?
+	assertEquals "node: events" "open
+text from node
+close 1000" "$(<"$SC_TMP/n.out")"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertContains "$(<"$SC_TMP/s.err")" "WebSocket upgrade of /node?y=2"
+}
+
 test_client_64mib_each_way() {
 	head -c 67108864 /dev/urandom >"$SC_TMP/big"
 	want=$($SHA256 <"$SC_TMP/big" | cut -c1-64)
@@ -165,6 +320,35 @@ test_server_stdio_text() {
 	assertEquals "client got" "msg from stdin
 closed 1000" "$(<"$SC_TMP/p.out")"
 	grep -q 'WebSocket upgrade of /room' "$SC_TMP/s.err" || fail "-v"
+}
+
+# --ws-server-header: lines of the 101 answer, as Python's websockets
+# reads them, in order, after the protocol's own; bad ones refused.
+test_server_reply_headers() {
+	server s -l --websocket --ws-server-header "X-Served-By: sockcat" \
+	    --ws-server-header "Set-Cookie: a=1; Path=/" 127.0.0.1 0 ||
+	    fail "no server"
+	ws_peer p client answer "$PORT"
+	ws_peer_wait
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertEquals "the answer's headers" "header upgrade websocket
+header connection Upgrade
+header x-served-by sockcat
+header set-cookie a=1; Path=/" "$(grep -v '^header sec-websocket' \
+	    "$SC_TMP/p.out")"
+	for bad in "no colon" ": no name" "$(printf 'X: a\r\nY: b')"; do
+		t 5 "$SC" -l --websocket --ws-server-header "$bad" 0 \
+		    >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+		assertEquals "$bad: status" 1 $?
+		assertEquals "$bad: said" 1 "$(grep -c \
+		    '^sockcat: ws-server-header invalid: [^ ]' "$SC_TMP/e.err")"
+	done
+	t 5 "$SC" --ws-server-header "X: y" ws://127.0.0.1:1/ \
+	    >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
+	assertEquals "a client: status" 1 $?
+	assertContains "a client: said" "$(<"$SC_TMP/e.err")" \
+	    "must use -l --websocket with"
 }
 
 test_server_exec_fragments_ping_close() {
@@ -415,7 +599,7 @@ test_command_line() {
 	    --websocket 127.0.0.1 80
 	expect_error "must use --websocket, a ws:// URL or a ws:// address with --ws-* options" \
 	    --ws-binary 127.0.0.1 80
-	expect_error "--websocket takes no -u, -U, -z, -t, --fifo, --chat or proxy server" \
+	expect_error "--websocket takes no -u, -z, -t, --fifo, --chat or proxy server" \
 	    -l -u --websocket 0
 	# A slash short: a URL meant, not a host name without a port.
 	expect_error "invalid URL: ws:/127.0.0.1:80/x: did you mean ws://127.0.0.1:80/x?" \

@@ -723,7 +723,8 @@ test_framed_malformed() {
 }
 
 test_command_line() {
-	expect_error "must use -l --websocket with --ws-static, --ws-allow-origin and --ws-path" \
+	expect_error "must use -l --websocket with --ws-static, \
+--ws-allow-origin, --ws-path and --ws-server-header" \
 	    --ws-static . 127.0.0.1 80
 	expect_error "must use --websocket or a ws:// URL with --ws-* options" \
 	    -l --ws-path /x 0

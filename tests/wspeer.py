@@ -4,7 +4,8 @@ send, raw frames over a socket.
 
   wspeer.py serve KIND [ARG]   a server on 127.0.0.1, port 0: prints
                                "PORT n", then serves one client (over
-                               TLS with WSPEER_CERT and WSPEER_KEY)
+                               TLS with WSPEER_CERT and WSPEER_KEY; on
+                               the Unix-domain socket WSPEER_UNIX)
   wspeer.py client KIND PORT [ARG]
                                a client of ws://127.0.0.1:PORT/
   wspeer.py raw CASE PORT      a hand-made client sending one bad frame
@@ -14,6 +15,8 @@ send, raw frames over a socket.
                                bytes): prints the answer's status line
   wspeer.py reset PORT         a hand-made client that reads a message,
                                sends 200 KB and resets the connection
+  wspeer.py deaf PORT          a hand-made client that upgrades and then
+                               answers nothing: prints the frames it got
   wspeer.py crowd N PORT       N clients of a --broker's ws://127.0.0.1:PORT/,
                                with the compression websockets offers:
                                each says a line and reads the others'; then
@@ -64,6 +67,14 @@ async def serve(kind, arg):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(os.environ["WSPEER_CERT"],
                             os.environ["WSPEER_KEY"])
+    if os.environ.get("WSPEER_UNIX"):
+        # On the Unix-domain socket WSPEER_UNIX: "PORT 0" says it is up.
+        async with websockets.unix_serve(handler, os.environ["WSPEER_UNIX"],
+                                         max_size=None):
+            say("PORT", 0)
+            await done
+            await asyncio.sleep(0.2)
+        return
     async with websockets.serve(handler, "127.0.0.1", 0, max_size=None,
                                 subprotocols=["chat", "superchat"],
                                 ssl=ctx) as srv:
@@ -318,6 +329,11 @@ async def client(kind, port, arg):
                         break
             except websockets.ConnectionClosed as e:
                 say("closed", e.rcvd.code if e.rcvd else None)
+        elif kind == "answer":
+            # The headers of the server's 101 answer, then a close.
+            for name, value in ws.response_headers.raw_items():
+                say("header", name.lower(), value)
+            await ws.close()
         elif kind == "say":
             # ARG as one message, then every message until the close.
             await ws.send(arg)
@@ -455,6 +471,34 @@ async def crowd(n, port):
     await asyncio.gather(*(ws.close() for ws in members))
 
 
+def deaf(port):
+    """A client that upgrades and then reads nothing, answers no ping,
+    until the server closes: then prints what came, a line a frame."""
+    s = socket.create_connection(("127.0.0.1", int(port)), timeout=30)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+              b"Connection: Upgrade\r\n"
+              b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              b"Sec-WebSocket-Version: 13\r\n\r\n")
+    data = b""
+    while True:
+        b = s.recv(4096)
+        if not b:
+            break
+        data += b
+    head, _, rest = data.partition(b"\r\n\r\n")
+    say(head.split(b"\r\n")[0].decode("latin-1"))
+    i = 0
+    while i + 2 <= len(rest):
+        op, n = rest[i] & 0x0f, rest[i + 1] & 0x7f
+        p = rest[i + 2:i + 2 + n]
+        if op == 9:
+            say("ping")
+        elif op == 8:
+            say("close", int.from_bytes(p[:2], "big"),
+                p[2:].decode("utf-8", "replace"))
+        i += 2 + n
+
+
 def main():
     what = sys.argv[1]
     if what == "serve":
@@ -475,6 +519,8 @@ def main():
         upgrade(sys.argv[2], sys.argv[3])
     elif what == "reset":
         reset(sys.argv[2])
+    elif what == "deaf":
+        deaf(sys.argv[2])
     elif what == "crowd":
         asyncio.run(crowd(int(sys.argv[2]), sys.argv[3]))
 

@@ -72,6 +72,7 @@ enum addr_otype {
 	AO_TEXT,		/* any text but empty */
 	AO_HOSTPORT,		/* HOST:PORT, or a proxy's URL */
 	AO_PORT,		/* a port */
+	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 */
 };
 
 /* Each option, and the kinds it belongs to. */
@@ -87,6 +88,10 @@ static const struct {
 	{ "key",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
 	{ "secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
 					K(ADDR_TLS_L) },
+	{ "min-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
+					K(ADDR_TLS_L) },
+	{ "max-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
+					K(ADDR_TLS_L) },
 	{ "proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
 					K(ADDR_WS) | K(ADDR_WSS) },
 	{ "append",	AO_BOOL,	K(ADDR_FILE) },
@@ -94,6 +99,24 @@ static const struct {
 	{ "socksport",	AO_PORT,	K_SOCKS },
 };
 #define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
+
+/*
+ * A TLS version as an operator writes it, "1.0" to "1.3" (an address's
+ * min-version=, --ssl-min-version): returns it times ten, 10 to 13, or
+ * -1.
+ */
+int
+tls_version_parse(const char *s)
+{
+	static const char *const names[] = { "1.0", "1.1", "1.2", "1.3" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i]) == 0)
+			return (10 + (int)i);
+	}
+	return (-1);
+}
 
 #ifdef SC_DEBUG
 /* How many addresses addr_parse() read: a test counts them. */
@@ -427,6 +450,11 @@ addr_options(struct addr *a, char *s)
 				return (addr_fail(a, "option %s: %s", name,
 				    why));
 			}
+			break;
+		case AO_TLSVER:
+			if (value == NULL || tls_version_parse(value) == -1)
+				return (addr_fail(a, "option %s takes 1.0, "
+				    "1.1, 1.2 or 1.3", name));
 			break;
 		}
 		a->opts[a->nopts].name = name;

@@ -355,7 +355,7 @@ ssize_t		 ws_encode_request(char *, size_t, const struct ws_req *,
 int		 ws_parse_request(const char *, struct ws_req *, int *,
 		    const char **);
 ssize_t		 ws_encode_accept(char *, size_t, const char *,
-		    const char *, const char *);
+		    const char *, const char *, char *const *, size_t);
 ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);
@@ -415,6 +415,7 @@ enum proxy_proto {
 /* A proxy hop given as a URL (-x socks5://user:pass@host:port). */
 struct proxy_url {
 	int		 proto;		/* PROXY_* */
+	int		 tls;		/* https://: TLS to the proxy */
 	int		 has_user;
 	int		 has_pass;
 	char		 user[SOCKS_NAME_MAX + 1];
@@ -585,6 +586,7 @@ const char	*addr_scheme(enum addr_kind);
 void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);
 int		 addr_parse(const char *, struct addr *, const char **);
+int		 tls_version_parse(const char *);
 #ifdef SC_DEBUG
 unsigned long	 addr_parse_count(void);
 #endif

@@ -18,12 +18,14 @@
 static const struct {
 	const char	*name;
 	int		 proto;
+	int		 tls;		/* TLS to the proxy itself */
 } url_schemes[] = {
-	{ "socks4",	PROXY_SOCKS4 },
-	{ "socks4a",	PROXY_SOCKS4A },
-	{ "socks5",	PROXY_SOCKS5 },
-	{ "socks5h",	PROXY_SOCKS5 },
-	{ "http",	PROXY_HTTP },
+	{ "socks4",	PROXY_SOCKS4,	0 },
+	{ "socks4a",	PROXY_SOCKS4A,	0 },
+	{ "socks5",	PROXY_SOCKS5,	0 },
+	{ "socks5h",	PROXY_SOCKS5,	0 },
+	{ "http",	PROXY_HTTP,	0 },
+	{ "https",	PROXY_HTTP,	1 },
 };
 
 /* The scheme of protocol proto, as proxy_url_encode() writes it. */
@@ -91,8 +93,8 @@ url_decode(const char *s, size_t len, char *out, size_t outlen)
 
 /*
  * Parse the len bytes of s, scheme://[user[:password]@]host[:port][/],
- * into u: the scheme (socks4, socks4a, socks5, socks5h or http, in any
- * case) as a PROXY_* protocol, the credentials with %XX escapes decoded,
+ * into u: the scheme (socks4, socks4a, socks5, socks5h, http or https,
+ * in any case) as a PROXY_* protocol (https: HTTP, and u->tls), the credentials with %XX escapes decoded,
  * the host (an IPv6 address in brackets, given without them) and the
  * port (empty when absent: the protocol's own).  Returns 0, or -1 with
  * *errstr saying what is wrong.
@@ -114,12 +116,14 @@ proxy_url_parse(const char *s, size_t len, struct proxy_url *u,
 	u->proto = PROXY_NONE;
 	for (i = 0; i < sizeof(url_schemes) / sizeof(url_schemes[0]); i++) {
 		if (strlen(url_schemes[i].name) == n &&
-		    strncasecmp(s, url_schemes[i].name, n) == 0)
+		    strncasecmp(s, url_schemes[i].name, n) == 0) {
 			u->proto = url_schemes[i].proto;
+			u->tls = url_schemes[i].tls;
+		}
 	}
 	if (u->proto == PROXY_NONE) {
 		*errstr = "unknown proxy scheme (socks4, socks4a, socks5, "
-		    "http)";
+		    "http, https)";
 		return (-1);
 	}
 	p = s + n + 3;
@@ -229,7 +233,8 @@ proxy_url_encode(char *out, size_t outlen, const struct proxy_url *u,
 	char	 buf[PROXY_URL_MAX];
 	int	 n;
 
-	snprintf(buf, sizeof(buf), "%s://", proxy_url_scheme(u->proto));
+	snprintf(buf, sizeof(buf), "%s://", u->tls ? "https" :
+	    proxy_url_scheme(u->proto));
 	if (u->has_user) {
 		url_encode(buf, sizeof(buf), u->user);
 		if (u->has_pass && secret) {

@@ -681,28 +681,42 @@ ws_parse_request(const char *h, struct ws_req *r, int *status,
 
 /*
  * The server's 101 answer in out (of size outsz) for key, with the chosen
- * subprotocol when protocol is not empty and the extensions accepted
- * when ext is not empty.  Returns its length, or -1.
+ * subprotocol when protocol is not empty, the extensions accepted when
+ * ext is not empty, and the nheaders lines of headers ("Name: value",
+ * one line each, as the option parser made sure).  Returns its length,
+ * or -1.
  */
 ssize_t
 ws_encode_accept(char *out, size_t outsz, const char *key,
-    const char *protocol, const char *ext)
+    const char *protocol, const char *ext, char *const *headers,
+    size_t nheaders)
 {
 	char	 accept[WS_ACCEPT_LEN + 1];
+	size_t	 used, i;
 	int	 n;
 
 	if (ws_accept_key(key, accept) == -1)
 		return (-1);
 	n = snprintf(out, outsz, "HTTP/1.1 101 Switching Protocols\r\n"
 	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-	    "Sec-WebSocket-Accept: %s\r\n%s%s%s%s%s%s\r\n", accept,
+	    "Sec-WebSocket-Accept: %s\r\n%s%s%s%s%s%s", accept,
 	    *protocol != '\0' ? "Sec-WebSocket-Protocol: " : "", protocol,
 	    *protocol != '\0' ? "\r\n" : "",
 	    *ext != '\0' ? "Sec-WebSocket-Extensions: " : "", ext,
 	    *ext != '\0' ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= outsz)
 		return (-1);
-	return (n);
+	used = n;
+	for (i = 0; i < nheaders; i++) {
+		n = snprintf(out + used, outsz - used, "%s\r\n", headers[i]);
+		if (n < 0 || (size_t)n >= outsz - used)
+			return (-1);
+		used += n;
+	}
+	if (outsz - used < 3)
+		return (-1);
+	memcpy(out + used, "\r\n", 3);
+	return (used + 2);
 }
 
 /* A refusal with status and reason, and the version we speak on 426. */

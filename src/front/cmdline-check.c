@@ -136,6 +136,16 @@ proxy_hop(struct cmdline *cl, size_t i)
 			fatalx("%s", cause);
 		fatalx("proxy %zu (-x): %s", i + 1, cause);
 	}
+	/*
+	 * TLS to a proxy is over its socket: the first hop's.  Ours to the
+	 * destination would be inside it, which no TLS of ours can be.
+	 */
+	if (o->side.proxy.hops[i].tls && i > 0)
+		fatalx("proxy %zu (-x): only the first proxy may be https://",
+		    i + 1);
+	if (o->side.proxy.hops[i].tls && o->side.tls.on)
+		fatalx("proxy %zu (-x): cannot use --ssl or wss:// through an "
+		    "https:// proxy (TLS inside TLS)", i + 1);
 	hide_url_password((char *)arg);
 }
 
@@ -250,6 +260,8 @@ forward_peer(const struct options *o, struct side *peer)
 	memset(&peer->ws, 0, sizeof(peer->ws));
 	peer->ws.max_message = o->side.ws.max_message;
 	peer->ws.ping_ms = o->side.ws.ping_ms;
+	peer->ws.pong_ms = o->side.ws.pong_ms;
+	peer->ws.messages = o->side.ws.messages;
 	/* Many connections: each WebSocket message compressed afresh. */
 	peer->ws.fresh = 1;
 }
@@ -605,16 +617,19 @@ static const struct conflict {
 	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
-	  "--ws-max-message --ws-insecure --ws-no-compress",
+	  "--ws-ping-timeout --ws-max-message --ws-messages -1 --ws-insecure "
+	  "--ws-no-compress",
 	  .none = "--websocket ws-pair",
 	  .msg = "must use --websocket, a ws:// URL or a ws:// address with "
 	  "--ws-* options" },
 	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
 	  .msg = "must use --ws-static with --ws-static-dotfiles" },
-	{ .any = "--ws-static --ws-allow-origin --ws-path", .none = "-l",
-	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin "
-	  "and --ws-path" },
-	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-framed",
+	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-server-header",
+	  .none = "-l",
+	  .msg = "must use -l --websocket with --ws-static, --ws-allow-origin, "
+	  "--ws-path and --ws-server-header" },
+	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-framed "
+	  "--ws-server-header",
 	  .none = "--websocket",
 	  .msg = "must use --websocket or a ws:// URL with --ws-* options" },
 	{ .any = "--auth --auth-file --auth-token", .none = "-l",
@@ -626,8 +641,8 @@ static const struct conflict {
 	{ .all = "--ws-framed --ws-binary",
 	  .msg = "cannot use --ws-framed with --ws-binary" },
 	{ .all = "--websocket",
-	  .any = "-z -U -u --fifo proxy-server -t --chat",
-	  .msg = "--websocket takes no -u, -U, -z, -t, --fifo, --chat or "
+	  .any = "-z -u --fifo proxy-server -t --chat",
+	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
 	  "proxy server" },
 	{ .step = step_last },
 };

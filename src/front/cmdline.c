@@ -99,13 +99,17 @@ help_line(const struct optdef *d, const struct optdef *next)
 		help_name(d, name, sizeof(name));
 	else if (d->arg != NULL)
 		(void)snprintf(name, sizeof(name), "%s", d->arg);
-	if (next != NULL)
+	/* A letter alone joins as itself ("--ws-messages N, -1"). */
+	if (next != NULL && next->name != NULL)
 		help_name(next, joined, sizeof(joined));
+	else if (next != NULL)
+		(void)snprintf(joined, sizeof(joined), "%c", next->letter);
 	n = snprintf(left, sizeof(left), "  %c%c%s%s%s%s%s",
 	    d->letter != 0 ? '-' : ' ', d->letter != 0 ? d->letter : ' ',
 	    d->letter != 0 && d->name != NULL ? "," : (d->name != NULL ||
 	    d->arg != NULL ? " " : ""), d->name != NULL ? " --" : "",
-	    name, next != NULL ? ", --" : "", joined);
+	    name, next == NULL ? "" : next->name != NULL ? ", --" : ", -",
+	    joined);
 	if (n < HELP_COLUMN)
 		printf("%-*s%s\n", HELP_COLUMN, left, next != NULL &&
 		    d->line != NULL ? d->line : d->help);
@@ -414,7 +418,9 @@ ws_url(struct options *o, char *arg)
 		o->side.ws.headers[o->side.ws.nheaders++] = auth;
 		opt_hide_url_password(arg);
 	}
-	add_ports(o, &port, 1);
+	/* ws+unix: a socket's path, no port. */
+	if (port != NULL)
+		add_ports(o, &port, 1);
 	return (0);
 }
 

@@ -137,6 +137,7 @@ main(int argc, char **argv)
 		free_ports(o.side.ports, o.side.nports);
 		free(o.fwd.targets);
 		free(o.side.ws.headers);
+		free(o.side.ws.server_headers);
 		free(o.side.ws.path);
 	}
 	proxy_hops_free(o.npair > 0 ? &o.proxy : &o.side.proxy);

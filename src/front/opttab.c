@@ -65,6 +65,8 @@ static void	opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
 static void	opt_secret(struct cmdline *, const struct optdef *, char *);
 static void	opt_secret_file(struct cmdline *, const struct optdef *,
 		    char *);
+static void	opt_ssl_version(struct cmdline *, const struct optdef *,
+		    char *);
 static void	opt_forward(struct cmdline *, const struct optdef *, char *);
 static void	opt_forward_file(struct cmdline *, const struct optdef *,
 		    char *);
@@ -284,21 +286,39 @@ static const struct optdef optdefs[] = {
 	  .help = "WebSocket binary messages, not a line each" },
 	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
 	  .set = opt_ws_header, FIELD(side.ws.nheaders), .repeat = 1,
-	  .line = "add request headers; its Origin",
+	  .line = "request line; reply (-l)",
 	  .help = "add \"Name: value\" to the upgrade request" },
+	{ .name = "ws-server-header", .arg = "HEADER", .group = OPTG_PROG,
+	  .set = opt_ws_header, FIELD(side.ws.nserver_headers), .repeat = 1,
+	  .joins = 1, .value = 1,
+	  .help = "with -l: add \"Name: value\" to the upgrade reply" },
 	{ .name = "ws-origin", .arg = "ORIGIN", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(side.ws.origin), .joins = 1,
+	  .kind = OPTK_STRING, FIELD(side.ws.origin),
+	  .line = "Origin; subprotocols (-l: taken)",
 	  .help = "the upgrade request's Origin" },
 	{ .name = "ws-protocol", .arg = "LIST", .group = OPTG_PROG,
-	  .kind = OPTK_STRING, FIELD(side.ws.protocol),
+	  .kind = OPTK_STRING, FIELD(side.ws.protocol), .joins = 1,
 	  .help = "subprotocols offered, or accepted with -l" },
 	{ .name = "ws-ping", .arg = "TIME", .group = OPTG_PROG,
 	  .kind = OPTK_TIME, FIELD(side.ws.ping_ms), .lo = 0, .hi = INT_MAX,
-	  .what = "ws-ping", .help = "send a WebSocket ping every TIME" },
+	  .what = "ws-ping", .line = "ping; close if no pong in TIME",
+	  .help = "send a WebSocket ping every TIME" },
+	{ .name = "ws-ping-timeout", .arg = "TIME", .group = OPTG_PROG,
+	  .kind = OPTK_TIME, FIELD(side.ws.pong_ms), .lo = 0, .hi = INT_MAX,
+	  .what = "ws-ping-timeout", .joins = 1,
+	  .help = "close (1011) a peer whose pong is TIME late; exit 1" },
 	{ .name = "ws-max-message", .arg = "BYTES", .group = OPTG_PROG,
 	  .kind = OPTK_NUMBER, FIELD(side.ws.max_message), .lo = 1,
 	  .hi = LLONG_MAX / 2, .what = "ws-max-message",
 	  .help = "close (1009) on a longer message (16 MiB)" },
+	{ .name = "ws-messages", .arg = "N", .group = OPTG_PROG,
+	  .kind = OPTK_NUMBER, FIELD(side.ws.messages), .lo = 1,
+	  .hi = INT_MAX, .what = "ws-messages",
+	  .line = "end after N messages read; -1: one",
+	  .help = "end the session after N messages read" },
+	{ .letter = '1', .group = OPTG_PROG, .kind = OPTK_FLAG,
+	  FIELD(side.ws.messages), .value = 1, .joins = 1,
+	  .help = "end after one message read (--ws-messages 1)" },
 	{ .name = "ws-insecure", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(side.ws.insecure),
 	  .help = "wss://: accept any certificate and name" },
@@ -376,13 +396,27 @@ static const struct optdef optdefs[] = {
 	  .help = "accept only this certificate or key fingerprint" },
 	{ .name = "ssl-ciphers", .arg = "LIST", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.ciphers), .also = OPTA_SSL,
+	  .line = "OpenSSL ciphers; TLS 1.0, 1.1 (warned)",
 	  .help = "OpenSSL cipher list" },
+	{ .name = "ssl-legacy", .group = OPTG_PROXY, .kind = OPTK_FLAG,
+	  FIELD(side.tls.legacy), .also = OPTA_SSL, .joins = 1,
+	  .help = "allow TLS 1.0 and 1.1, weak ciphers and keys (warned)" },
+	{ .name = "ssl-min-version", .arg = "VER", .group = OPTG_PROXY,
+	  .set = opt_ssl_version, FIELD(side.tls.min_version),
+	  .also = OPTA_SSL, .comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",
+	  .line = "TLS versions, 1.0 to 1.3",
+	  .help = "the oldest TLS version allowed (1.2)" },
+	{ .name = "ssl-max-version", .arg = "VER", .group = OPTG_PROXY,
+	  .set = opt_ssl_version, FIELD(side.tls.max_version),
+	  .also = OPTA_SSL, .comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",
+	  .joins = 1, .help = "the newest TLS version allowed (1.3)" },
 	{ .name = "ssl-servername", .arg = "NAME", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.servername), .also = OPTA_SSL,
-	  .comp = OPTC_HOST, .help = "server name to send (SNI) and check" },
+	  .comp = OPTC_HOST, .line = "SNI to send and check; ALPN",
+	  .help = "server name to send (SNI) and check" },
 	{ .name = "ssl-alpn", .arg = "LIST", .group = OPTG_PROXY,
 	  .kind = OPTK_STRING, FIELD(side.tls.alpn), .also = OPTA_SSL,
-	  .help = "ALPN protocols, comma-separated" },
+	  .joins = 1, .help = "ALPN protocols, comma-separated" },
 	{ .name = "secret", .arg = "CODE", .has_arg = optional_argument,
 	  .group = OPTG_PROXY, .set = opt_secret, FIELD(side.tls.secret),
 	  .also = OPTA_SSL, .line = "TLS 1.3 keyed by a code",
@@ -545,6 +579,7 @@ opt_defaults(struct options *o)
 	o->side.retry_ms = TIME_NONE;
 	o->side.sock.listen_fd = -1;
 	o->side.ws.ping_ms = TIME_NONE;
+	o->side.ws.pong_ms = TIME_NONE;
 	gate_init(&o->side.gate);
 	o->progress = PROGRESS_NEVER;
 }
@@ -1127,6 +1162,21 @@ hex_digit(int c)
 	return (-1);
 }
 
+/* --ssl-min-version, --ssl-max-version: "1.0" to "1.3". */
+static void
+opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct tls_conf	*c = &cl->o->side.tls;
+	int		 v;
+
+	if ((v = tls_version_parse(arg)) == -1)
+		fatalx("%s invalid: %s (1.0, 1.1, 1.2 or 1.3)", d->name, arg);
+	if (strcmp(d->name, "ssl-min-version") == 0)
+		c->min_version = v;
+	else
+		c->max_version = v;
+}
+
 /*
  * --ssl-pin: a SHA-256 fingerprint in hex, 64 digits, with or without
  * colons between the bytes (as openssl x509 -fingerprint prints it).
@@ -1306,18 +1356,33 @@ opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
 	(*list)[(*n)++] = arg;
 }
 
-/* --ws-header: one more line of the upgrade request. */
+/*
+ * --ws-header: one more line of the upgrade request; --ws-server-header
+ * (d->value 1): of the server's answer.
+ */
 static void
 opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct options	*o = cl->o;
+	char		***list = &o->side.ws.headers;
+	size_t		*n = &o->side.ws.nheaders, i, total;
 
-	(void)d;
-	if (strchr(arg, ':') == NULL || strpbrk(arg, "\r\n") != NULL)
-		fatalx("ws-header invalid: %s (Name: value)", arg);
-	o->side.ws.headers = reallocarray(o->side.ws.headers, o->side.ws.nheaders + 1,
-	    sizeof(*o->side.ws.headers));
-	if (o->side.ws.headers == NULL)
+	if (d->value == 1) {
+		list = &o->side.ws.server_headers;
+		n = &o->side.ws.nserver_headers;
+	}
+	if (strchr(arg, ':') == NULL || *arg == ':' ||
+	    strpbrk(arg, "\r\n") != NULL)
+		fatalx("%s invalid: %s (Name: value)", d->name, arg);
+	/* Half the header block at most: the rest is the protocol's. */
+	total = strlen(arg) + 2;
+	for (i = 0; i < *n; i++)
+		total += strlen((*list)[i]) + 2;
+	if (total > WS_HEAD_MAX / 2)
+		fatalx("%s: the headers are longer than %d bytes", d->name,
+		    WS_HEAD_MAX / 2);
+	*list = reallocarray(*list, *n + 1, sizeof(**list));
+	if (*list == NULL)
 		fatal("reallocarray");
-	o->side.ws.headers[o->side.ws.nheaders++] = arg;
+	(*list)[(*n)++] = arg;
 }

@@ -63,6 +63,14 @@ struct runtime {
 					   far (SIGUSR1), or NULL */
 };
 
+/* TLS versions as tls_version_parse() gives them. */
+enum tls_version {
+	TLS_V10 = 10,
+	TLS_V11 = 11,
+	TLS_V12 = 12,
+	TLS_V13 = 13,
+};
+
 /* A side's TLS or DTLS: what src/io/tls.c reads of it. */
 struct tls_conf {
 	int		 on;		/* --ssl, or any --ssl-* option */
@@ -73,6 +81,11 @@ struct tls_conf {
 	const char	*ciphers;	/* --ssl-ciphers: OpenSSL cipher list */
 	const char	*servername;	/* --ssl-servername: SNI, checked name */
 	const char	*alpn;		/* --ssl-alpn: "h2,http/1.1" */
+	int		 min_version;	/* --ssl-min-version: TLS_V*, 0: the
+					   default (1.2; 1.0 with legacy) */
+	int		 max_version;	/* --ssl-max-version, 0: the newest */
+	int		 legacy;	/* --ssl-legacy: TLS 1.0, 1.1 and
+					   OpenSSL's security level 0 */
 	unsigned char	(*pins)[TLS_PIN_LEN]; /* --ssl-pin: SHA-256 */
 	size_t		 npins;
 	const char	*secret;	/* --secret: a drawn code's symbols,

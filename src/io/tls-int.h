@@ -72,6 +72,8 @@
 	F(SSL_CTX_set_cookie_generate_cb) \
 	F(SSL_CTX_set_cookie_verify_cb) \
 	F(SSL_CTX_set_default_verify_paths) \
+	F(SSL_CTX_set_keylog_callback) \
+	F(SSL_CTX_set_security_level) \
 	F(SSL_CTX_set_options) \
 	F(SSL_CTX_get_ex_data) \
 	F(SSL_CTX_set_ex_data) \
@@ -178,6 +180,8 @@ extern struct tls_functions	 tls_fn;
 #define SSL_CTX_set_client_CA_list (tls_fn.p_SSL_CTX_set_client_CA_list)
 #define SSL_CTX_set_cookie_generate_cb (tls_fn.p_SSL_CTX_set_cookie_generate_cb)
 #define SSL_CTX_set_cookie_verify_cb (tls_fn.p_SSL_CTX_set_cookie_verify_cb)
+#define SSL_CTX_set_keylog_callback (tls_fn.p_SSL_CTX_set_keylog_callback)
+#define SSL_CTX_set_security_level (tls_fn.p_SSL_CTX_set_security_level)
 #define SSL_CTX_set_default_verify_paths (tls_fn.p_SSL_CTX_set_default_verify_paths)
 #define SSL_CTX_set_options (tls_fn.p_SSL_CTX_set_options)
 #define SSL_CTX_get_ex_data (tls_fn.p_SSL_CTX_get_ex_data)

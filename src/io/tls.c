@@ -11,15 +11,18 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <netinet/in.h>
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "io.h"
 #include "tls-int.h"
@@ -619,15 +622,107 @@ tls_ctx_reload(struct tls_ctx *tc, char **cause)
 	return (1);
 }
 
+/* OpenSSL's number of a TLS version of ours (enum tls_version). */
+static int
+tls_proto(int v)
+{
+	switch (v) {
+	case TLS_V10:
+		return (TLS1_VERSION);
+	case TLS_V11:
+		return (TLS1_1_VERSION);
+	case TLS_V12:
+		return (TLS1_2_VERSION);
+	default:
+		return (TLS1_3_VERSION);
+	}
+}
+
+/*
+ * The versions a TLS context allows (--ssl-min-version,
+ * --ssl-max-version, --ssl-legacy).  TLS 1.0 and 1.1 are broken (RFC
+ * 8996): only --ssl-legacy allows them, for old devices, and with them
+ * the weak ciphers, keys and signatures they need (OpenSSL's security
+ * level 0), which is said once.  Returns 0, or -1 with *cause set.
+ */
+static int
+tls_ctx_versions(const struct tls_conf *c, SSL_CTX *ctx, char **cause)
+{
+	static int	 warned;
+	int		 min = c->min_version, max = c->max_version;
+
+	if (min == 0)
+		min = c->legacy ? TLS_V10 : TLS_V12;
+	if ((min < TLS_V12 || (max != 0 && max < TLS_V12)) && !c->legacy) {
+		log_cause(cause, "TLS 1.0 and 1.1 are broken: --ssl-legacy "
+		    "allows them");
+		return (-1);
+	}
+	if (max != 0 && max < min) {
+		log_cause(cause, "TLS: no version allowed: the minimum is "
+		    "above the maximum");
+		return (-1);
+	}
+	if (c->legacy) {
+		if (!warned++)
+			log_warnx("warning: --ssl-legacy: TLS 1.0 and 1.1, "
+			    "weak ciphers and weak keys are allowed");
+		SSL_CTX_set_security_level(ctx, 0);
+	}
+	if (SSL_CTX_set_min_proto_version(ctx, tls_proto(min)) != 1 ||
+	    (max != 0 &&
+	    SSL_CTX_set_max_proto_version(ctx, tls_proto(max)) != 1)) {
+		log_cause(cause, "TLS: %s", tls_error());
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * SSLKEYLOGFILE: each secret of a handshake, as NSS writes them, for a
+ * capture to be read (Wireshark).  The file is opened once, to append.
+ */
+static void
+tls_keylog(const SSL *ssl, const char *line)
+{
+	static int	 fd = -2;
+	const char	*path;
+	struct iovec	 iov[2];
+
+	(void)ssl;
+	if (fd == -2) {
+		path = getenv("SSLKEYLOGFILE");
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		    0600);
+		if (fd == -1)
+			log_warn("SSLKEYLOGFILE %s", path);
+	}
+	if (fd < 0)
+		return;
+	iov[0].iov_base = (void *)line;
+	iov[0].iov_len = strlen(line);
+	iov[1].iov_base = (void *)"\n";
+	iov[1].iov_len = 1;
+	/* A line lost is a session a capture cannot read, nothing more. */
+	if (writev(fd, iov, 2) == -1)
+		log_verbose(1, "SSLKEYLOGFILE: %s", strerror(errno));
+}
+
 /* Set ctx up as tc's settings ask.  Returns 0, or -1 with *cause set. */
 static int
 tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 {
 	const struct tls_conf	*c = tc->conf;
-	const char		*key;
+	const char		*key, *keylog;
 	int			 server = tc->flags & TLS_SERVER;
 
 	if (tc->flags & TLS_DGRAM) {
+		if (c->min_version != 0 || c->max_version != 0 ||
+		    c->legacy) {
+			log_cause(cause, "--ssl-min-version, --ssl-max-version "
+			    "and --ssl-legacy are for TLS, not DTLS (-u)");
+			return (-1);
+		}
 		SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
 		/* A peer proves its address before the server keeps state. */
 		if (server) {
@@ -639,12 +734,15 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 			SSL_CTX_set_options(ctx, SSL_OP_COOKIE_EXCHANGE);
 		}
 	} else {
-		SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+		if (tls_ctx_versions(c, ctx, cause) == -1)
+			return (-1);
 		SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 		    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	}
 	/* A peer that just closes is end-of-file, as netcat sees it. */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	if ((keylog = getenv("SSLKEYLOGFILE")) != NULL && *keylog != '\0')
+		SSL_CTX_set_keylog_callback(ctx, tls_keylog);
 	if (c->ciphers != NULL &&
 	    SSL_CTX_set_cipher_list(ctx, c->ciphers) != 1) {
 		log_cause(cause, "invalid cipher list: %s", c->ciphers);

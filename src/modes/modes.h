@@ -106,7 +106,7 @@ int		 plain_serve(const struct job *, int);
 
 /* plain-client.c */
 int		 plain_connect(const struct job *);
-int		 plain_relay(const struct job *, int,
+int		 plain_relay(const struct job *, struct netconn *,
 		    const struct dial_how *);
 
 /* plain-exec.c */

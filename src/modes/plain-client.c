@@ -408,21 +408,20 @@ plain_connect(const struct job *j)
 }
 
 /*
- * Relay stdin and stdout over fd, a socket already connected (to a UDP or
- * Unix-domain peer, say), until the session ends; with --reconnect, a
- * stream socket that was dialled as how says (a Unix-domain path's), and
- * is dialled again.  Returns the exit status.
+ * Relay stdin and stdout over nc, a connection already made (to a UDP or
+ * Unix-domain peer, say, WebSocket or not), which it takes, until the
+ * session ends; with --reconnect, a stream socket that was dialled as how
+ * says (a Unix-domain path's), and is dialled again.  Returns the exit
+ * status.
  */
 int
-plain_relay(const struct job *j, int fd, const struct dial_how *how)
+plain_relay(const struct job *j, struct netconn *nc,
+    const struct dial_how *how)
 {
 	struct plain	 p;
-	struct netconn	*nc;
 
 	plain_init(&p, j);
 	p.how = how;
-	if ((nc = netconn_new(fd)) == NULL)
-		fatal("session");
 	if (plain_start(&p, nc, NULL) == -1)
 		p.status = 1;
 	else if ((!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) &&

@@ -555,12 +555,15 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 
 /* The dial is over: connected to the destination, or not. */
 static void
-pconn_dialed_cb(int fd, const struct net_peer *peer, int error,
-    const char *cause, void *arg)
+pconn_dialed_cb(int fd, const struct net_peer *peer, struct tls *t,
+    int error, const char *cause, void *arg)
 {
 	struct pconn	*pc = arg;
 
 	(void)peer;
+	/* The proxy server dials directly (DIAL_SERVER): no proxy's TLS. */
+	DEBUG_CHECK(t == NULL, "pconn_dialed_cb: a proxy's TLS");
+	(void)t;
 	pc->dial = NULL;
 	if (fd == -1) {
 		pconn_unreachable(pc, error, cause);

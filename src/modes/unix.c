@@ -18,18 +18,19 @@
 /*
  * The -U socket of the command line, connected: a stream socket through
  * the dial, like every other connection (within -w, as --retry says, a
- * full backlog waited out as netcat's blocking connect waits); a datagram
- * socket, which must be bound first and whose connect only names the
- * peer, by unix_open().  Returns -1 with errno and *cause ("PATH: reason",
- * as netcat says) on failure.
+ * full backlog waited out as netcat's blocking connect waits), with its
+ * WebSocket upgrade (ws+unix:) unless bare; a datagram socket, which must
+ * be bound first and whose connect only names the peer, by unix_open().
+ * Returns the connection, or NULL with errno and *cause ("PATH: reason",
+ * as netcat says).
  */
 /* How a -U stream client is dialled. */
 static const struct dial_how	 unix_how = {
 	.flags = DIAL_UNIX | DIAL_BACKLOG,
 };
 
-static int
-unix_mode_open(const struct job *j, char **cause)
+static struct netconn *
+unix_mode_open(const struct job *j, int bare, char **cause)
 {
 	const struct side	*sd = j->side;
 	struct net_peer		 peer;
@@ -38,49 +39,56 @@ unix_mode_open(const struct job *j, char **cause)
 	char			*why;
 	int			 fd, error;
 
-	if (sd->sock.socktype != SOCK_STREAM)
-		return (unix_open(sd, cause));
+	if (sd->sock.socktype != SOCK_STREAM) {
+		if ((fd = unix_open(sd, cause)) == -1)
+			return (NULL);
+		if ((nc = netconn_new(fd)) == NULL) {
+			error = errno;
+			close(fd);
+			log_cause(cause, "%s", strerror(error));
+			errno = error;
+		}
+		return (nc);
+	}
 	*cause = NULL;
-	how.flags |= DIAL_BARE;
+	if (bare)
+		how.flags |= DIAL_BARE;
 	if ((nc = open_wait(sd, sd->host, NULL, &how, &peer, &why)) == NULL) {
 		error = errno;
 		log_cause(cause, "%s: %s", sd->host, why != NULL ? why :
 		    strerror(error));
 		free(why);
 		errno = error;
-		return (-1);
+		return (NULL);
 	}
-	fd = nc->fd;
-	nc->fd = -1;
-	netconn_free(nc);
-	return (fd);
+	return (nc);
 }
 
 /* -U: connect to the socket and relay stdin and stdout over it. */
 int
 unix_connect(const struct job *j)
 {
-	char	*cause;
-	int	 fd;
+	struct netconn	*nc;
+	char		*cause;
 
-	if ((fd = unix_mode_open(j, &cause)) == -1)
+	if ((nc = unix_mode_open(j, !j->side->ws.on, &cause)) == NULL)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	return (plain_relay(j, fd, &unix_how));
+	return (plain_relay(j, nc, &unix_how));
 }
 
 /* -U -z: does anything accept on the socket?  Returns the status. */
 int
 unix_scan(const struct job *j)
 {
-	char	*cause;
-	int	 fd;
+	struct netconn	*nc;
+	char		*cause;
 
-	if ((fd = unix_mode_open(j, &cause)) == -1) {
+	if ((nc = unix_mode_open(j, 1, &cause)) == NULL) {
 		log_warnx("%s", cause != NULL ? cause : strerror(errno));
 		free(cause);
 		return (1);
 	}
-	close(fd);
+	netconn_free(nc);
 	return (0);
 }
 

@@ -34,6 +34,7 @@ enum dial_stage {
 	DS_RESOLVE,		/* looking up what to connect to */
 	DS_CONNECT,		/* connecting to one of its addresses */
 	DS_RESOLVE_DEST,	/* the destination's address, behind a proxy */
+	DS_PROXY_TLS,		/* an https:// proxy's TLS handshake */
 	DS_NEGOTIATE,		/* speaking the proxy's protocol */
 };
 
@@ -77,7 +78,15 @@ struct dial {
 	const char		*starting; /* ASYNC_START() */
 	int			 quiet;	/* the caller reports failures */
 	struct sockaddr_storage	 client; /* how->peer, or AF_UNSPEC */
+	struct tls_hs		*tls_hs; /* an https:// proxy's handshake, */
+	struct tls		*tls;	/* and then its TLS: the connection's */
 };
+
+/*
+ * The TLS of an https:// proxy: verified against the system's authorities
+ * (SSL_CERT_FILE and SSL_CERT_DIR say others), as curl verifies one.
+ */
+static struct tls_conf	 dial_proxy_conf = { .on = 1, .verify = 1 };
 
 static void	dial_try(struct dial *);
 static void	dial_negotiate(struct dial *);
@@ -99,6 +108,7 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 	dial_cb		*cb = d->cb;
 	void		*arg = d->arg;
 	struct net_peer	 peer = d->peer;
+	struct tls	*t = NULL;
 
 	ASYNC_CALLBACK(d, "dial_finish", cb);
 	if (fd != -1 && !(d->flags & DIAL_UNIX))
@@ -110,8 +120,12 @@ dial_finish(struct dial *d, int fd, int error, const char *cause)
 			ev_del(fd);
 		d->fd = -1;
 	}
+	if (fd != -1) {
+		t = d->tls;
+		d->tls = NULL;
+	}
 	dial_cancel(d);
-	cb(fd, fd != -1 ? &peer : NULL, error, cause, arg);
+	cb(fd, fd != -1 ? &peer : NULL, t, error, cause, arg);
 }
 
 /* As dial_finish(), failing with a message made of a format. */
@@ -207,11 +221,55 @@ dial_deadline_cb(void *arg)
 	case DS_RESOLVE_DEST:
 		dial_fail(d, ETIMEDOUT, "proxy: %s", strerror(ETIMEDOUT));
 		break;
+	case DS_PROXY_TLS:
+		dial_fail(d, ETIMEDOUT, "proxy: TLS handshake: %s",
+		    strerror(ETIMEDOUT));
+		break;
 	case DS_NEGOTIATE:
 		proxy_client_broken(DIAL_PC(d), ETIMEDOUT, &cause);
 		dial_hop_fail(d, ETIMEDOUT, cause);
 		break;
 	}
+}
+
+/* The https:// proxy's handshake is over: on to its protocol. */
+static void
+dial_proxy_tls_done(struct tls *t, char *cause, void *arg)
+{
+	struct dial	*d = arg;
+	char		*why = NULL;
+
+	d->tls_hs = NULL;
+	if (t == NULL) {
+		log_cause(&why, "proxy: %s", cause);
+		free(cause);
+		dial_fail_cause(d, EPROTO, why);
+		return;
+	}
+	d->tls = t;
+	dial_negotiate(d);
+}
+
+/*
+ * Connected to an https:// proxy: TLS with it first, verified and named
+ * as its URL says.
+ */
+static void
+dial_proxy_tls(struct dial *d)
+{
+	static struct tls_ctx	*ctx;
+	char			*cause = NULL;
+
+	if (ctx == NULL &&
+	    (ctx = tls_ctx_new(&dial_proxy_conf, 0, &cause)) == NULL) {
+		dial_fail_cause(d, EPROTO, cause);
+		return;
+	}
+	d->stage = DS_PROXY_TLS;
+	if ((d->tls_hs = tls_handshake_start(ctx, d->fd,
+	    d->sd->proxy.hops[0].host, TIME_NONE, dial_proxy_tls_done, d,
+	    &cause)) == NULL)
+		dial_fail_cause(d, EPROTO, cause);
 }
 
 /* Connected to d->ai: done, or on to the proxy's part. */
@@ -228,7 +286,31 @@ dial_connected(struct dial *d)
 		dial_finish(d, d->fd, 0, NULL);
 		return;
 	}
+	if (d->sd->proxy.hops[0].tls && d->tls == NULL) {
+		dial_proxy_tls(d);
+		return;
+	}
 	dial_negotiate(d);
+}
+
+/* Write to the proxy: over its TLS, if it has one. */
+static ssize_t
+dial_write(struct dial *d, const void *p, size_t n, int *want)
+{
+	*want = EV_WRITE;
+	if (d->tls != NULL)
+		return (tls_write(d->tls, p, n, want));
+	return (write(d->fd, p, n));
+}
+
+/* Read from the proxy, as dial_write() writes. */
+static ssize_t
+dial_read(struct dial *d, void *p, size_t n, int *want)
+{
+	*want = EV_READ;
+	if (d->tls != NULL)
+		return (tls_read(d->tls, p, n, want));
+	return (read(d->fd, p, n));
 }
 
 /*
@@ -491,6 +573,8 @@ dial_dest_cb(int error, struct addrinfo *res, void *arg)
 static void
 dial_again(struct dial *d)
 {
+	tls_free(d->tls);
+	d->tls = NULL;
 	ev_del(d->fd);
 	close(d->fd);
 	d->fd = -1;
@@ -513,18 +597,18 @@ dial_io_cb(int fd, int events, void *arg)
 	char			*cause = NULL, host[LOG_ESCAPED(NI_MAXHOST)];
 	size_t			 want;
 	ssize_t			 n;
-	int			 r;
+	int			 r, ev;
 
 	(void)events;
 	for (;;) {
 		while (d->sent < pc->outlen) {
-			n = write(fd, pc->out + d->sent,
-			    pc->outlen - d->sent);
+			n = dial_write(d, pc->out + d->sent,
+			    pc->outlen - d->sent, &ev);
 			if (n == -1 && errno == EINTR)
 				continue;
 			if (n == -1 && (errno == EAGAIN ||
 			    errno == EWOULDBLOCK)) {
-				ev_set(fd, EV_WRITE, dial_io_cb, d);
+				ev_set(fd, ev, dial_io_cb, d);
 				return;
 			}
 			if (n == -1 && (errno == EPIPE ||
@@ -545,11 +629,12 @@ dial_io_cb(int fd, int events, void *arg)
 		want = proxy_client_want(pc);
 		if (want > sizeof(buf))
 			want = sizeof(buf);
-		n = read(fd, buf, want);
+		/* What TLS holds already is read before a wait. */
+		n = dial_read(d, buf, want, &ev);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			ev_set(fd, EV_READ, dial_io_cb, d);
+			ev_set(fd, ev, dial_io_cb, d);
 			return;
 		}
 		if ((n == 0 || (n == -1 && errno == ECONNRESET)) &&
@@ -728,9 +813,12 @@ dial_proxies(struct dial *d)
  * socket type, source (-s, -p) and socket options, directly or through
  * the proxy of -x (-X, -P, --proxy-auth), within timeout_ms for the whole
  * set-up (TIME_NONE or 0: none but the kernel's).  The outcome comes
- * later, from the loop, through cb(fd, peer, error, cause, arg): fd is a
- * connected non-blocking socket (the caller's to close) and peer the
- * address it is connected to (the proxy's, through one); or fd is -1,
+ * later, from the loop, through cb(fd, peer, tls, error, cause, arg): fd
+ * is a connected non-blocking socket (the caller's to close) and peer the
+ * address it is connected to (the proxy's, through one), and tls, when
+ * not NULL, the TLS of an https:// proxy that the connection goes
+ * through (the caller's to free and to read and write through); or fd is
+ * -1,
  * error an errno value and cause a message for the user, NULL when each
  * failed attempt was already reported with -v in netcat's words (a
  * connection refused, say).  cause and peer are valid only during the
@@ -872,6 +960,9 @@ dial_cancel(struct dial *d)
 	ev_timer_disarm(&d->deadline);
 	ev_timer_disarm(&d->kick);
 	resolve_cancel(d->lookup);
+	if (d->tls_hs != NULL)
+		tls_handshake_cancel(d->tls_hs);
+	tls_free(d->tls);
 	if (d->fd != -1) {
 		ev_del(d->fd);
 		close(d->fd);

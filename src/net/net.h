@@ -50,6 +50,7 @@ struct proxy_hop {
 	const char	*pass;		/* NULL: asked for on the terminal */
 	const char	*label;		/* how messages name it */
 	int		 owned;		/* user and pass are allocated (a URL's) */
+	int		 tls;		/* https://: TLS to the proxy, verified */
 };
 
 /* A side's socket: its family, type and options. */
@@ -106,8 +107,13 @@ struct ws_conf {
 	const char	*protocol;	/* --ws-protocol: offered, accepted */
 	char		**headers;	/* --ws-header lines */
 	size_t		 nheaders;
+	char		**server_headers; /* --ws-server-header lines */
+	size_t		 nserver_headers;
 	long long	 ping_ms;	/* --ws-ping, TIME_NONE: never */
+	long long	 pong_ms;	/* --ws-ping-timeout, TIME_NONE: none */
 	long long	 max_message;	/* --ws-max-message, 0: default */
+	int		 messages;	/* --ws-messages (-1: 1): the reads
+					   end after so many; 0: never */
 	int		 insecure;	/* --ws-insecure */
 	int		 framed;	/* --ws-framed: "T n"/"B n" records */
 	int		 no_compress;	/* --ws-no-compress */
@@ -409,8 +415,8 @@ void		 proxy_client_clear(struct proxy_client *);
 
 /* dial.c */
 struct dial;
-typedef void dial_cb(int, const struct net_peer *, int, const char *,
-    void *);
+typedef void dial_cb(int, const struct net_peer *, struct tls *, int,
+    const char *, void *);
 typedef int dial_check_cb(const struct addrinfo *, void *);
 /* How a dial differs from a client's (dial_open()). */
 struct dial_how {

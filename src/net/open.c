@@ -151,9 +151,13 @@ open_pause_cb(void *arg)
 	open_dial(arg);
 }
 
+/*
+ * Dialled (fd), through an https:// proxy's TLS when t is not NULL: the
+ * connection's own handshakes, if any, go through it.
+ */
 static void
-open_dialled_cb(int fd, const struct net_peer *peer, int error,
-    const char *cause, void *arg)
+open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
+    int error, const char *cause, void *arg)
 {
 	struct opening	*op = arg;
 	char		*why;
@@ -177,11 +181,18 @@ open_dialled_cb(int fd, const struct net_peer *peer, int error,
 	if (op->how.dialled != NULL)
 		op->how.dialled(fd, peer, op->how.dialled_arg);
 	if (op->how.flags & DIAL_BARE) {
-		open_done(op, NULL, NULL);
+		open_done(op, t, NULL);
 		return;
 	}
 	if (!op->sd->tls.on) {
-		open_ws(op, NULL);
+		open_ws(op, t);
+		return;
+	}
+	/* A TLS of ours is over a descriptor, never over another TLS. */
+	if (t != NULL) {
+		tls_free(t);
+		open_fail(op, EPROTO, strdup("TLS to the destination through "
+		    "an https:// proxy (TLS inside TLS) is not supported"));
 		return;
 	}
 	if ((op->tls_hs = tls_handshake_start(op->sd->tls.ctx, fd,

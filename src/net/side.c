@@ -53,6 +53,7 @@ proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg, char **cause)
 			return (-1);
 		}
 		h->proto = u.proto;
+		h->tls = u.tls;
 		if ((h->host = strdup(u.host)) == NULL ||
 		    (u.port[0] != '\0' && (h->port = strdup(u.port)) == NULL))
 			goto nomem;
@@ -73,7 +74,8 @@ proxy_hop_parse(struct proxy_hop *h, int proto, const char *arg, char **cause)
 		goto nomem;
 	/* Messages name it as a URL without its password. */
 	snprintf(label, sizeof(label), strchr(h->host, ':') != NULL ?
-	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", proxy_url_scheme(h->proto),
+	    "%s://%s%s[%s]:%s" : "%s://%s%s%s:%s", h->tls ? "https" :
+	    proxy_url_scheme(h->proto),
 	    h->user != NULL ? h->user : "", h->user != NULL ? "@" : "",
 	    h->host, h->port);
 	if ((h->label = strdup(label)) == NULL)
@@ -124,6 +126,50 @@ ws_url_slashes(const char *url)
 }
 
 /*
+ * The rest of a "ws+unix:" URL, as node's ws and others write it: a
+ * Unix-domain socket's path, then, after a ':', the request's path
+ * ("ws+unix:///run/app.sock:/chat?room=1", or "ws+unix:/run/app.sock").
+ * The socket is sd's host, *port NULL; the rest as side_ws_url() says.
+ */
+static int
+side_ws_unix_url(struct side *sd, const char *rest, char **hostbuf,
+    char **port, char **path, char **cause)
+{
+	char	*colon;
+
+	/* "//" and no host: the path starts after it, as in file:///. */
+	if (strncmp(rest, "//", 2) == 0)
+		rest += 2;
+	if (*rest == '\0' || *rest == ':') {
+		log_cause(cause, "invalid URL: no socket path (ws+unix:"
+		    "///path/to/socket:/path)");
+		return (-1);
+	}
+	if ((*hostbuf = strdup(rest)) == NULL)
+		goto nomem;
+	if ((colon = strchr(*hostbuf, ':')) != NULL)
+		*colon++ = '\0';
+	if (asprintf(path, "%s%.*s", colon == NULL || *colon != '/' ? "/" :
+	    "", colon == NULL ? 0 : (int)strcspn(colon, "#"),
+	    colon == NULL ? "" : colon) == -1) {
+		*path = NULL;
+		goto nomem;
+	}
+	*port = NULL;
+	sd->host = *hostbuf;
+	sd->sock.family = AF_UNIX;
+	sd->ws.on = 1;
+	sd->ws.path = *path;
+	return (0);
+
+nomem:
+	log_cause(cause, "%s", strerror(errno));
+	free(*hostbuf);
+	*hostbuf = NULL;
+	return (-1);
+}
+
+/*
  * A "ws://[user[:password]@]host[:port][/path]" or "wss://..." URL, for
  * the client side sd: its host, its port (80, 443 by default) in *port,
  * its path with its query in *path ("/" when none), its user information
@@ -131,8 +177,9 @@ ws_url_slashes(const char *url)
  * TLS, and its certificate and name are verified, as browsers and curl
  * do, unless sd's WebSocket is insecure or it pins a certificate.  The
  * host points into *hostbuf; *path, *auth and *hostbuf are the caller's
- * to free.  Returns 0, or -1 with *cause set (NULL when url is no
- * WebSocket URL at all).
+ * to free.  A "ws+unix:" URL is a Unix-domain socket's instead
+ * (side_ws_unix_url()).  Returns 0, or -1 with *cause set (NULL when url
+ * is no WebSocket URL at all).
  */
 int
 side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
@@ -144,6 +191,9 @@ side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
 
 	*cause = NULL;
 	*hostbuf = *path = *auth = NULL;
+	if (strncasecmp(url, "ws+unix:", 8) == 0)
+		return (side_ws_unix_url(sd, url + 8, hostbuf, port, path,
+		    cause));
 	if (strncasecmp(url, "ws://", 5) == 0)
 		secure = 0;
 	else if (strncasecmp(url, "wss://", 6) == 0)
@@ -255,6 +305,10 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->tls.cert = v;
 	if ((v = addr_opt(a, "key")) != NULL)
 		sd->tls.key = v;
+	if ((v = addr_opt(a, "min-version")) != NULL)
+		sd->tls.min_version = tls_version_parse(v);
+	if ((v = addr_opt(a, "max-version")) != NULL)
+		sd->tls.max_version = tls_version_parse(v);
 	if ((v = addr_opt(a, "verify")) != NULL) {
 		sd->tls.verify = strcmp(v, "1") == 0;
 		if (a->kind == ADDR_WSS)

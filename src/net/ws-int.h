@@ -51,6 +51,7 @@ struct ws {
 	int			 utf8;	/* ws_utf8()'s state */
 	int			 eol_due; /* a message ended: its newline */
 	int			 msg_done; /* msgs: a message ended */
+	long long		 nmsgs;	/* messages read whole */
 	int			 msg_skip; /* msgs: it is longer than a read */
 	unsigned char		*part;	/* msgs: the start of the one read */
 	size_t			 partlen;
@@ -75,6 +76,7 @@ struct ws {
 	int			 close_sent;
 	int			 plain;	/* not WebSocket: a TCP client */
 	struct ev_timer		 ping;	/* --ws-ping */
+	struct ev_timer		 pong;	/* --ws-ping-timeout: a pong due */
 	char			**cgi;	/* the request's CGI variables */
 
 	/* --ws-framed: a record's header read out, and one written in. */
@@ -117,6 +119,7 @@ int		 ws_queue(struct ws *, int, int, const unsigned char *,
 void		 ws_send_close(struct ws *, int, const char *);
 int		 ws_shares(const struct ws *);
 void		 ws_finish(struct ws *);
+void		 ws_pong(struct ws *);
 struct ws	*ws_new(const struct side *, int, struct tls *, int);
 
 /* wsread.c */

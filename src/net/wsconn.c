@@ -799,6 +799,20 @@ static const struct ep_ops ws_ops = {
 	.why = ws_ep_why,
 };
 
+/*
+ * How often w pings: every --ws-ping, or, with only --ws-ping-timeout,
+ * every timeout (the timeout needs pings to time).  0: never.
+ */
+static long long
+ws_ping_every(const struct ws *w)
+{
+	if (w->sd->ws.ping_ms > 0)
+		return (w->sd->ws.ping_ms);
+	if (w->sd->ws.pong_ms > 0)
+		return (w->sd->ws.pong_ms);
+	return (0);
+}
+
 /* --ws-ping: a ping now and then, whatever the traffic. */
 static void
 ws_ping_cb(void *arg)
@@ -822,7 +836,67 @@ ws_ping_cb(void *arg)
 			break;
 		}
 	}
-	ev_timer_arm(&w->ping, w->sd->ws.ping_ms);
+	/*
+	 * The oldest ping unanswered is the one timed: a pong answers
+	 * every ping before it, and a peer that answers late but answers
+	 * each is alive.
+	 */
+	if (w->sd->ws.pong_ms > 0 && !ev_timer_armed(&w->pong))
+		ev_timer_arm(&w->pong, w->sd->ws.pong_ms);
+	ev_timer_arm(&w->ping, ws_ping_every(w));
+}
+
+/* A pong came: the peer is alive, whichever ping it answers. */
+void
+ws_pong(struct ws *w)
+{
+	ev_timer_disarm(&w->pong);
+}
+
+/*
+ * --ws-ping-timeout: no pong came in time.  The peer, or the path to it,
+ * is gone without a word (a stopped server, a cut cable): the session
+ * ends as a failed read, with an unexpected condition (1011) told to the
+ * peer in case it is only slow.
+ */
+static void
+ws_pong_cb(void *arg)
+{
+	struct ws	*w = arg;
+	struct session	*s;
+	char		 why[64];
+	int		 want;
+
+	if (w->ep == NULL || w->in_closed)
+		return;
+	if (w->sd->ws.pong_ms % 1000 == 0)
+		(void)snprintf(why, sizeof(why), "no pong within %llds",
+		    w->sd->ws.pong_ms / 1000);
+	else
+		(void)snprintf(why, sizeof(why), "no pong within %lldms",
+		    w->sd->ws.pong_ms);
+	log_verbose(1, "WebSocket: %s; closing with %d", why,
+	    WS_CLOSE_INTERNAL);
+	ws_error(w, ETIMEDOUT, "WebSocket: %s; closed with %d", why,
+	    WS_CLOSE_INTERNAL);
+	w->eol_due = 0;
+	w->in_closed = 1;
+	if (!w->close_sent) {
+		w->wop = 0;
+		w->linelen = 0;
+		ws_send_close(w, WS_CLOSE_INTERNAL, why);
+	}
+	(void)ws_flush(w, &want);
+	s = w->ep->session;
+	/* The read reports the error, unless its destination is full. */
+	ep_readable(w->ep);
+	if (!w->end_told) {
+		log_warnx("WebSocket: %s; closed with %d", why,
+		    WS_CLOSE_INTERNAL);
+		ep_write_broken(w->ep);
+	}
+	ep_write_ended(w->ep);
+	session_check(s);
 }
 
 /*
@@ -843,6 +917,7 @@ ws_new(const struct side *sd, int fd, struct tls *tls, int server)
 	w->max = sd->ws.max_message > 0 ? (uint64_t)sd->ws.max_message :
 	    WS_MAX_MESSAGE;
 	ev_timer_init(&w->ping, ws_ping_cb, w);
+	ev_timer_init(&w->pong, ws_pong_cb, w);
 	ev_timer_init(&w->grace, ws_grace_cb, w);
 	return (w);
 }
@@ -872,6 +947,7 @@ ws_free(struct ws *w)
 	if (w == NULL)
 		return;
 	ev_timer_disarm(&w->ping);
+	ev_timer_disarm(&w->pong);
 	ev_timer_disarm(&w->grace);
 	if (w->tls != NULL) {
 		tls_close_notify(w->tls);
@@ -952,6 +1028,6 @@ ws_attach(struct endpoint *ep, struct ws *w, int binary)
 	w->ep = ep;
 	w->binary = binary || w->bytes;
 	w->msgs = (ep->flags & EP_DGRAM) != 0;
-	if (w->sd->ws.ping_ms > 0)
-		ev_timer_arm(&w->ping, w->sd->ws.ping_ms);
+	if (ws_ping_every(w) > 0)
+		ev_timer_arm(&w->ping, ws_ping_every(w));
 }

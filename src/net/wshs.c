@@ -401,7 +401,8 @@ ws_hs_request(struct ws_hs *h)
 	    sizeof(ext))))
 		log_verbose(1, "WebSocket: %s", ext);
 	if ((n = ws_encode_accept(h->out, sizeof(h->out), r.key,
-	    proto, ext)) == -1) {
+	    proto, ext, h->sd->ws.server_headers,
+	    h->sd->ws.nserver_headers)) == -1) {
 		ws_hs_fail(h, "WebSocket: answer too long");
 		return (-1);
 	}
@@ -893,7 +894,10 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	arc4random_buf(nonce, sizeof(nonce));
 	ws_make_key(nonce, h->key);
 	memset(&r, 0, sizeof(r));
-	dflt = strcmp(port, sd->tls.on ? "443" : "80") == 0;
+	/* A Unix-domain socket (no port) is this host's: "localhost". */
+	dflt = port == NULL || strcmp(port, sd->tls.on ? "443" : "80") == 0;
+	if (port == NULL)
+		host = "localhost";
 	(void)snprintf(hostport, sizeof(hostport), "%s%s%s%s%s",
 	    strchr(host, ':') != NULL ? "[" : "", host,
 	    strchr(host, ':') != NULL ? "]" : "", dflt ? "" : ":",

@@ -117,6 +117,7 @@ ws_control(struct ws *w)
 			(void)ws_flush(w, &want);
 		return (1);
 	case WS_OP_PONG:
+		ws_pong(w);
 		return (1);
 	}
 	if (ws_close_parse(w->ctrl, w->ctrllen, &code, &r, &rlen,
@@ -241,6 +242,15 @@ ws_frame_end(struct ws *w)
 		w->msg_done = 1;
 	else if (!w->binary && !w->sd->ws.framed)
 		w->eol_due = 1;
+	/*
+	 * --ws-messages: that was the last one taken.  The reads end there,
+	 * as at the peer's close, and the end of the session sends ours.
+	 */
+	if (w->sd->ws.messages > 0 && ++w->nmsgs >= w->sd->ws.messages) {
+		log_verbose(1, "WebSocket: %lld message%s read: the end",
+		    w->nmsgs, w->nmsgs == 1 ? "" : "s");
+		w->in_closed = 1;
+	}
 	return (1);
 }
 

@@ -41,7 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = proxy_url_encode(out, sizeof(out), &u, 1);
 	if (n > 0) {
 		if (proxy_url_parse(out, n, &again, &errstr) == -1 ||
-		    again.proto != u.proto || again.has_user != u.has_user ||
+		    again.proto != u.proto || again.tls != u.tls ||
+		    again.has_user != u.has_user ||
 		    again.has_pass != u.has_pass ||
 		    strcmp(again.user, u.user) != 0 ||
 		    strcmp(again.pass, u.pass) != 0 ||
