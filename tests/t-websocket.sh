@@ -186,7 +186,7 @@ two" "$(<"$SC_TMP/c.out")"
 	t 5 "$SC" -1 127.0.0.1 1 >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
 	assertEquals "-1 without WebSocket: status" 1 $?
 	assertEquals "-1 without WebSocket: said" \
-	    "sockcat: must use --websocket or a ws:// URL with --ws-* options" \
+	    "sockcat: must use --websocket, a ws:// URL or a ws:// address with --ws-* options" \
 	    "$(<"$SC_TMP/e.err")"
 }
 

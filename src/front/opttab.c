@@ -349,9 +349,10 @@ static const struct optdef optdefs[] = {
 	  .help = "let in Authorization: Bearer TOKEN, or ?token=" },
 	{ .name = "ws-framed", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(side.ws.framed),
+	  .line = "\"T len\"/\"B len\" records; no deflate",
 	  .help = "messages as \"T len\" or \"B len\" lines and payload" },
 	{ .name = "ws-no-compress", .group = OPTG_PROG,
-	  .kind = OPTK_FLAG, FIELD(side.ws.no_compress),
+	  .kind = OPTK_FLAG, FIELD(side.ws.no_compress), .joins = 1,
 	  .help = "neither offer nor accept permessage-deflate" },
 
 	/* Proxies and TLS. */
