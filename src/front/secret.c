@@ -90,7 +90,7 @@ secret_take(struct options *o, const char *text)
  * runs once it listens (net_report_listen()); else it is asked for on
  * the terminal, without echo.  Then check it.  A step of check().
  */
-void
+__startup void
 secret_find(struct cmdline *cl)
 {
 	struct options	*o = cl->o;

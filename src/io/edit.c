@@ -42,7 +42,7 @@ static struct edit	*edit_winch_e;
  * called before a key that shows something, after after each key (to
  * show the line again when e->redraw says so), both with arg.
  */
-void
+__startup void
 edit_init(struct edit *e, int echo, int history, void (*before)(void *),
     void (*after)(void *), void *arg)
 {

@@ -112,7 +112,7 @@ auth_equal(const char *a, const char *b)
 }
 
 /* Does c ask for anything? */
-int
+__startup int
 auth_on(const struct auth_conf *c)
 {
 	return (c->nusers > 0 || c->token != NULL);
