@@ -40,6 +40,7 @@ static struct ev_fd	*ev_fds;
 static int		 ev_nfds;	/* Size of ev_fds. */
 static int		 ev_maxfd = -1;	/* Highest descriptor in use. */
 static int		 ev_stop;
+static unsigned long	 ev_rounds;	/* Wait calls so far. */
 static TAILQ_HEAD(, ev_timer) ev_timers = TAILQ_HEAD_INITIALIZER(ev_timers);
 
 /* Filled by ev_wait(), grown with ev_fds. */
@@ -94,6 +95,17 @@ const char *
 ev_backend(void)
 {
 	return ("epoll");
+}
+
+/*
+ * The number of the loop's current round (of its wait calls so far): a
+ * watcher called in two rounds in a row knows its descriptor was ready
+ * at both waits.
+ */
+unsigned long
+ev_round(void)
+{
+	return (ev_rounds);
 }
 
 /* Milliseconds on the monotonic clock: never jumps with the wall clock. */
@@ -269,6 +281,7 @@ ev_wait(int timeout)
 	/* Something is ready already: look, but do not sleep. */
 	if (ev_nalways > 0)
 		timeout = 0;
+	ev_rounds++;
 	if ((n = epoll_wait(ev_epfd, ev_epevs, ev_nfds, timeout)) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
