@@ -179,6 +179,7 @@ uint64_t	 ev_now(void);
 int		 ev_set(int, int, ev_fd_cb *, void *);
 void		 ev_del(int);
 void		 ev_park(int);
+int		 ev_close(int);
 unsigned long	 ev_round(void);
 void		 ev_timer_init(struct ev_timer *, ev_timer_cb *, void *);
 void		 ev_timer_arm(struct ev_timer *, long long);

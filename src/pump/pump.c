@@ -230,6 +230,21 @@ ep_pending(struct endpoint *ep)
 	return (0);
 }
 
+/*
+ * Watch ep's descriptor fd for events, or stop.  A socket of the process's
+ * own (EP_OWN) that is let go of stays in the kernel's set until the next
+ * wait: most often it is closed before then (the end of one direction is
+ * the end of the session), and that takes it out at no cost.
+ */
+static void
+ep_watch(struct endpoint *ep, int fd, int events)
+{
+	if (events == 0 && (ep->flags & EP_OWN))
+		ev_park(fd);
+	else
+		ev_set(fd, events, pump_fd_cb, ep);
+}
+
 /* Register with the event loop what ep is waiting for, and nothing more. */
 void
 ep_update(struct endpoint *ep)
@@ -248,11 +263,11 @@ ep_update(struct endpoint *ep)
 	if (ep->rfd != -1 && ep->rfd == ep->wfd)
 		rev = wev = rev | wev;
 	if (ep->rfd != -1 && rev != ep->revents) {
-		ev_set(ep->rfd, rev, pump_fd_cb, ep);
+		ep_watch(ep, ep->rfd, rev);
 		ep->revents = rev;
 	}
 	if (ep->wfd != -1 && ep->wfd != ep->rfd && wev != ep->wevents) {
-		ev_set(ep->wfd, wev, pump_fd_cb, ep);
+		ep_watch(ep, ep->wfd, wev);
 		ep->wevents = wev;
 	}
 	if (ep->wfd == ep->rfd)

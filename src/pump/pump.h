@@ -50,6 +50,11 @@ enum ep_shut {
 #define EP_GONE		0x40	/* With EP_REDIAL: the connection broke;
 				   nothing more is written to it. */
 #define EP_DETACHED	0x80	/* With EP_REDIAL: no connection now. */
+#define EP_OWN		0x100	/* A socket no other process holds: a watch
+				   dropped is taken out of the loop's set
+				   at the next wait, not at once, and one
+				   closed is left for close(2) to take out
+				   (ev_park(), ev_close()). */
 
 struct endpoint;
 struct mmsghdr;

@@ -234,10 +234,18 @@ session_finish(struct session *s)
 	TAILQ_FOREACH(ch, &s->channels, entry)
 		channel_unpause(ch);
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
-		if (ep->rfd != -1)
-			ev_del(ep->rfd);
-		if (ep->wfd != -1)
-			ev_del(ep->wfd);
+		/* Its mode most often closes it at once (ep_watch()). */
+		if (ep->flags & EP_OWN) {
+			if (ep->rfd != -1)
+				ev_park(ep->rfd);
+			if (ep->wfd != -1)
+				ev_park(ep->wfd);
+		} else {
+			if (ep->rfd != -1)
+				ev_del(ep->rfd);
+			if (ep->wfd != -1)
+				ev_del(ep->wfd);
+		}
 		ep->revents = ep->wevents = 0;
 	}
 	if (s->finished != NULL)
@@ -322,15 +330,20 @@ session_free(struct session *s)
 		if (ep->ops != NULL && ep->ops->free != NULL)
 			ep->ops->free(ep);
 		if (ep->rfd != -1) {
-			ev_del(ep->rfd);
-			if (ep->rfd <= STDERR_FILENO ||
-			    (ep->flags & EP_NOCLOSE))
-				;
-			else if ((ep->flags & EP_LINGER) &&
-			    ep->wfd == ep->rfd)
-				sock_linger(ep->rfd);
-			else
-				close(ep->rfd);
+			if ((ep->flags & EP_OWN) && ep->rfd > STDERR_FILENO &&
+			    !(ep->flags & (EP_NOCLOSE | EP_LINGER)))
+				ev_close(ep->rfd);
+			else {
+				ev_del(ep->rfd);
+				if (ep->rfd <= STDERR_FILENO ||
+				    (ep->flags & EP_NOCLOSE))
+					;
+				else if ((ep->flags & EP_LINGER) &&
+				    ep->wfd == ep->rfd)
+					sock_linger(ep->rfd);
+				else
+					close(ep->rfd);
+			}
 		}
 		if (ep->wfd != -1 && ep->wfd != ep->rfd) {
 			ev_del(ep->wfd);
