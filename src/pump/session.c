@@ -68,7 +68,7 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	struct channel	*ch;
 
 	/* The fast path's state comes with the channel, freed with it. */
-	if ((ch = calloc(1, sizeof(*ch) + sizeof(*ch->fast))) == NULL)
+	if ((ch = calloc(1, sizeof(*ch) + sizeof(struct ch_fast))) == NULL)
 		return (NULL);
 	ch->name = name;
 	ch->src = src;
@@ -76,8 +76,7 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->flags = flags;
 	ch->state = CH_OPEN;
 	ch->bufsize = CHANNEL_BUFSIZE;
-	ch->fast = (struct ch_fast *)(ch + 1);
-	ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
+	channel_fast(ch)->pipe[0] = channel_fast(ch)->pipe[1] = -1;
 	ch->session = s;
 	src->reader = ch;
 	dst->writer = ch;
@@ -123,9 +122,9 @@ session_start(struct session *s)
 			    ch->name);
 		else if (!channel_spliced(ch) && ch->buf.data == NULL) {
 			channel_try_splice(ch);
-			log_verbose(3, "%s: %s", ch->name, ch->fast->sendfile ?
-			    "sendfile" : channel_spliced(ch) ? "splice" :
-			    "copy");
+			log_verbose(3, "%s: %s", ch->name,
+			    channel_fast(ch)->sendfile ? "sendfile" :
+			    channel_spliced(ch) ? "splice" : "copy");
 		}
 		/* A channel may be created already ended (-d). */
 		channel_settle(ch);
