@@ -3,7 +3,10 @@
  * each client sends (echo) or reads and drops it (sink), for any number of
  * clients at once, with one epoll(7) loop.  It does the least a backend
  * can, so that the forwarders in front of it, not it, set the pace.  It
- * listens on a port the kernel picks and writes that number to PORTFILE
+ * listens on a free port below the kernel's range for local ports, as a
+ * service does (so a connect to it cannot be given its port and meet
+ * itself, which a client may check for in that range), or, with none
+ * free, on one the kernel picks, and writes that number to PORTFILE
  * once it listens; with unix:PATH, on that Unix-domain socket instead
  * (PORTFILE then says 0); with udp, it echoes datagrams on a UDP port.
  *
@@ -190,6 +193,36 @@ udp_echo(int fd)
 	}
 }
 
+/*
+ * Bind fd to a free port of 127.0.0.1 below the range local ports come
+ * from (net.ipv4.ip_local_port_range), tried at random.  Returns 0, or -1
+ * with sin's port still 0.
+ */
+static int
+service_port(int fd, struct sockaddr_in *sin)
+{
+	FILE	*f;
+	int	 lo = 0, hi, i, p;
+
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) !=
+	    NULL) {
+		if (fscanf(f, "%d %d", &lo, &hi) != 2)
+			lo = 0;
+		fclose(f);
+	}
+	if (lo <= 10000)
+		return (-1);
+	srandom(getpid());
+	for (i = 0; i < 200; i++) {
+		p = 10000 + random() % (lo - 10000);
+		sin->sin_port = htons(p);
+		if (bind(fd, (struct sockaddr *)sin, sizeof(*sin)) == 0)
+			return (0);
+	}
+	sin->sin_port = 0;
+	return (-1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -233,8 +266,10 @@ main(int argc, char **argv)
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-		    (!udp && listen(lfd, 4096) == -1) ||
+		if (service_port(lfd, &sin) == -1 &&
+		    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+			err(1, "bind");
+		if ((!udp && listen(lfd, 4096) == -1) ||
 		    getsockname(lfd, (struct sockaddr *)&sin, &len) == -1)
 			err(1, "listen");
 	}

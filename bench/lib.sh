@@ -36,12 +36,16 @@ now() { _r=${EPOCHREALTIME/[.,]/}; echo $((_r / 1000)); }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : "-") }'; }
 
-# tree TOOL PID: "DESCRIPTORS RSS_KIB PROCESSES CPU_TICKS" of PID and all
-# its descendants, in one look at /proc however many thousand there are;
-# the CPU time includes the children they have reaped.
+# tree PID: "DESCRIPTORS RSS_KIB PROCESSES CPU_TICKS CPU_NS PIDS" of PID
+# and all its descendants, in one look at /proc however many thousand
+# there are; the CPU time includes the children they have reaped.
+# CPU_NS is the time on a processor in nanoseconds, from every thread's
+# schedstat, beside the ticks of the children reaped (those have no
+# schedstat left); PIDS, the processes, joined by commas.
 tree() {
 	python3 - "$1" <<'EOF'
 import os, sys
+tick = os.sysconf("SC_CLK_TCK")
 kids = {}
 for p in os.listdir("/proc"):
     if not p.isdigit():
@@ -52,7 +56,7 @@ for p in os.listdir("/proc"):
     except OSError:
         continue
     kids.setdefault(ppid, []).append(p)
-todo, fds, rss, n, cpu = [sys.argv[1]], 0, 0, 0, 0
+todo, fds, rss, n, cpu, ns, pids = [sys.argv[1]], 0, 0, 0, 0, 0, []
 while todo:
     p = todo.pop()
     todo += kids.get(p, [])
@@ -61,18 +65,63 @@ while todo:
         with open("/proc/%s/stat" % p) as f:
             st = f.read().rsplit(")", 1)[1].split()
         cpu += sum(int(x) for x in st[11:15])
+        reaped = sum(int(x) for x in st[13:15]) * 10**9 // tick
+        for t in os.listdir("/proc/%s/task" % p):
+            with open("/proc/%s/task/%s/schedstat" % (p, t)) as f:
+                reaped += int(f.read().split()[0])
+        ns += reaped
         with open("/proc/%s/status" % p) as f:
             for line in f:
                 if line.startswith("VmRSS:"):
                     rss += int(line.split()[1])
         n += 1
+        pids.append(p)
     except OSError:
         pass
-print(fds, rss, n, cpu)
+print(fds, rss, n, cpu, ns, ",".join(pids) or "-")
 EOF
 }
 
 cpu_ticks() { set -- $(tree "$1"); echo "${4:-0}"; }
+cpu_ns() { set -- $(tree "$1"); echo "${5:-0}"; }
+
+# syscalls PID COMMAND...: system calls a connection of PID and its
+# descendants (strace -c -f on each, so threads and processes forked
+# later count too) while COMMAND runs, which prints how many connections
+# it made, then "SYSCALLS_PER_CONN NAME:PER_CONN ..." (the five most
+# frequent), or "-" without strace.  strace slows what it traces: this is
+# a count, never a time.
+syscalls() {
+	_pid=$1
+	shift
+	command -v strace >/dev/null || { echo -; return; }
+	_ps=$(set -- $(tree "$_pid"); echo "${6:--}")
+	[ "$_ps" = - ] && { echo -; return; }
+	strace -c -f -o "$WORK/strace.out" $(echo "$_ps" | tr ',' '\n' |
+	    sed 's/^/-p /') 2>/dev/null &
+	_spid=$!
+	sleep 1	# attached
+	_n=$("$@")
+	sleep 0.3
+	kill -TERM "$_spid" 2>/dev/null
+	wait "$_spid" 2>/dev/null
+	awk -v n="$_n" '$NF == "total" { tot = $4 }
+	    $1 ~ /^[0-9.]+$/ && $NF != "total" { c[$NF] = $4 }
+	    END {
+		if (n + 0 <= 0 || tot == "") { print "-"; exit }
+		printf "%.2f", tot / n
+		for (i = 0; i < 5; i++) {
+			best = ""
+			for (s in c)
+				if (best == "" || c[s] + 0 > c[best] + 0)
+					best = s
+			if (best == "")
+				break
+			printf " %s:%.2f", best, c[best] / n
+			delete c[best]
+		}
+		printf "\n" }' "$WORK/strace.out"
+}
 TICK=$(getconf CLK_TCK)
 
 # backend NAME echo|sink [unix:PATH | udp]: an echod; its port in BPORT.

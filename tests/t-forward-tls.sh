@@ -92,6 +92,40 @@ test_both_ends_tls() {
 	    "$(sha256sum <"$SC_TMP/c.out")"
 }
 
+# A client that comes back resumes its TLS session (a TLS 1.3 ticket, on
+# by default): one round trip, no certificate sent again.
+test_terminating_forwarder_resumes_sessions() {
+	plain_echo
+	server fw -lk 127.0.0.1 0 --ssl-cert "$CERTS/srv.pem" \
+	    --ssl-key "$CERTS/srv.key" --forward "127.0.0.1:$BPORT" || return
+	t 30 python3 - "$PORT" "$CERTS/ca.pem" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err" <<'EOF'
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(sys.argv[2])
+sess = None
+for i in range(3):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost",
+                             session=sess) as s:
+            s.sendall(b"again\n")
+            got = b""
+            while not got.endswith(b"\n"):
+                b = s.recv(64)
+                if not b:
+                    break
+                got += b
+            # The tickets came before the echo: the session has them.
+            print(got.decode().strip(), s.session_reused)
+            sess = s.session
+EOF
+	assertEquals "client" 0 $?
+	assertEquals "a full handshake, then resumed ones" \
+	    "again False
+again True
+again True" "$(<"$SC_TMP/c.out")"
+}
+
 # --- When the target is dialled ---------------------------------------------
 #
 # A forwarder that terminates TLS dials the target as soon as it admits a

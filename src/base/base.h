@@ -184,6 +184,8 @@ int		 ev_set(int, int, ev_fd_cb *, void *);
 void		 ev_del(int);
 void		 ev_park(int);
 int		 ev_again(int, int);
+int		 ev_close(int);
+unsigned long	 ev_round(void);
 void		 ev_timer_init(struct ev_timer *, ev_timer_cb *, void *);
 void		 ev_timer_arm(struct ev_timer *, long long);
 void		 ev_timer_disarm(struct ev_timer *);

@@ -40,6 +40,7 @@ static struct ev_fd	*ev_fds;
 static int		 ev_nfds;	/* Size of ev_fds. */
 static int		 ev_maxfd = -1;	/* Highest descriptor in use. */
 static int		 ev_stop;
+static unsigned long	 ev_rounds;	/* Wait calls so far. */
 static TAILQ_HEAD(, ev_timer) ev_timers = TAILQ_HEAD_INITIALIZER(ev_timers);
 
 /* Filled by ev_wait(), grown with ev_fds. */
@@ -61,10 +62,12 @@ static int			*ev_always;
 static int			 ev_nalways;
 
 /*
- * Descriptors ev_park() let go of while the kernel still watches them:
- * taken out of the kernel's set before the next wait, unless watched again
- * meanwhile (then one change, not a removal and an addition).  A slot
- * listed has EV_KPARKED in its kernel field, so it is listed once.
+ * A descriptor ev_park() let go of stays in the kernel's set, unwatched,
+ * until a wait finds it ready: then it is listed here, and taken out of
+ * the set at the end of that round, unless watched again or closed
+ * (ev_close()) meanwhile.  One watched again costs one change, or none,
+ * instead of a removal and an addition; one closed first, none at all.
+ * A slot listed has EV_KPARKED in its kernel field, so it is listed once.
  */
 #define EV_KPARKED	0x80
 #define EV_KMASK	(EV_READ | EV_WRITE | EV_HUP)
@@ -110,6 +113,17 @@ const char *
 ev_backend(void)
 {
 	return ("epoll");
+}
+
+/*
+ * The number of the loop's current round (of its wait calls so far): a
+ * watcher called in two rounds in a row knows its descriptor was ready
+ * at both waits.
+ */
+unsigned long
+ev_round(void)
+{
+	return (ev_rounds);
 }
 
 /* Milliseconds on the monotonic clock: never jumps with the wall clock. */
@@ -245,7 +259,11 @@ ev_backend_set(int fd)
 	return (0);
 }
 
-/* Before a wait: what is parked and not watched again leaves the kernel. */
+/*
+ * At the end of a round: what a wait found ready while parked, and what
+ * was not watched again nor closed since, leaves the kernel's set, or it
+ * would be found ready at every wait.
+ */
 static void
 ev_unpark(void)
 {
@@ -259,7 +277,7 @@ ev_unpark(void)
 		if (e->events == 0 && (e->kernel & EV_KMASK) &&
 		    epoll_ctl(ev_epfd, EPOLL_CTL_DEL, fd, &ev) == -1)
 			DEBUG_CHECK(errno != EBADF, "a parked descriptor "
-			    "closed without ev_del()");
+			    "closed without ev_del() or ev_close()");
 		e->kernel = e->events != 0 ? e->kernel & EV_KMASK : 0;
 	}
 	ev_nparked = 0;
@@ -281,10 +299,10 @@ ev_wait(int timeout)
 		return (-1);
 	if (ev_nfds == 0 && ev_grow(0) == -1)
 		return (-1);
-	ev_unpark();
 	/* Something is ready already: look, but do not sleep. */
 	if (ev_nalways > 0 || ev_nagains > 0)
 		timeout = 0;
+	ev_rounds++;
 	if ((n = epoll_wait(ev_epfd, ev_epevs, ev_nfds, timeout)) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
@@ -292,6 +310,12 @@ ev_wait(int timeout)
 		f = &ev_fired[i];
 		f->fd = fd = ev->data.fd;
 		f->gen = ev_fds[fd].gen;
+		/* Parked and ready: out of the set after this round. */
+		if (ev_fds[fd].events == 0 &&
+		    !(ev_fds[fd].kernel & EV_KPARKED)) {
+			ev_parked[ev_nparked++] = fd;
+			ev_fds[fd].kernel |= EV_KPARKED;
+		}
 		f->ready = 0;
 		if (ev->events & (EPOLLIN|EPOLLRDHUP|EPOLLHUP|EPOLLERR))
 			f->ready |= EV_READ;
@@ -439,11 +463,12 @@ ev_del(int fd)
 
 /*
  * Stop watching fd, as ev_del() does, but leave it in the kernel's set
- * until the next wait: an owner that watches it again before then (a
- * socket just connected, handed to the pump) costs one change instead of
- * a removal and an addition.  fd must stay open until then, or be given
- * to ev_del() before it is closed: a descriptor closed while another
- * process holds the same socket would stay in the set.
+ * until a wait finds it ready (ev_unpark()): an owner that watches it
+ * again before then (a socket just connected, handed to the pump) costs
+ * one change instead of a removal and an addition, and one that closes
+ * it first with ev_close() costs none.  fd must then be given to
+ * ev_del() or ev_close() before it is closed: a descriptor closed while
+ * another process holds the same socket would stay in the set.
  */
 void
 ev_park(int fd)
@@ -459,16 +484,42 @@ ev_park(int fd)
 		ev_del(fd);
 		return;
 	}
-	if (!(e->kernel & EV_KPARKED)) {
-		ev_parked[ev_nparked++] = fd;
-		e->kernel |= EV_KPARKED;
-	}
 	e->events = 0;
 	e->cb = NULL;
 	e->arg = NULL;
 	e->gen++;
 	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
 		ev_maxfd--;
+}
+
+/*
+ * Stop watching fd and close it, without a change to the kernel's set:
+ * closing a descriptor takes it out of the set, with a removal pending
+ * from ev_park().  Only for a descriptor whose file no other process
+ * holds (a socket this process accepted or dialled, close-on-exec and
+ * never handed on): the set holds the file, not the number, and would
+ * keep a file another process still has open, under a number that may
+ * be reused, beyond any ev_del().  Returns close(2)'s result.
+ */
+int
+ev_close(int fd)
+{
+	struct ev_fd	*e;
+
+	if (fd >= 0 && fd < ev_nfds) {
+		e = &ev_fds[fd];
+		if (e->always)
+			ev_always_del(fd);
+		e->events = 0;
+		e->cb = NULL;
+		e->arg = NULL;
+		e->gen++;
+		/* A pending removal finds nothing to remove. */
+		e->kernel &= EV_KPARKED;
+		while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
+			ev_maxfd--;
+	}
+	return (close(fd));
 }
 
 __startup void
@@ -687,6 +738,7 @@ ev_loop(void)
 		}
 		if (!ev_stop)
 			ev_run_timers();
+		ev_unpark();
 	}
 	return (0);
 }

@@ -109,7 +109,7 @@ part_add(struct broker_part *pt, const unsigned char *p, size_t len)
 	unsigned char	*nb;
 	size_t		 size;
 
-	if (pt->len + len > pt->size) {
+	if ((size_t)pt->len + len > pt->size) {
 		size = pt->size == 0 ? 256 : pt->size;
 		while (size < pt->len + len)
 			size *= 2;
@@ -260,7 +260,6 @@ client_free(struct client *c)
 		free(c->sp);
 	}
 	part_free(&c->part);
-	free(c->addr);
 	netconn_free(c->nc);
 	free(c);
 }
@@ -330,26 +329,28 @@ client_start(struct broker *b, struct netconn *nc,
 	struct session	*s = NULL;
 	struct endpoint	*relay;
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
+	const char	*fmt;
 	unsigned char	 first[WS_SNIFF_MAX];
 	size_t		 held;
+	int		 n;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
+	/* The address in the same allocation: one fewer for each client. */
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	fmt = strchr(host, ':') != NULL ? "[%s]:%s" : "%s:%s";
+	if ((n = snprintf(NULL, 0, fmt, host, port)) < 0 ||
+	    (c = calloc(1, sizeof(*c) + n + 1)) == NULL) {
 		netconn_free(nc);
 		return (-1);
 	}
+	snprintf(c->addr, n + 1, fmt, host, port);
 	c->b = b;
 	c->nc = nc;
-	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
-	    sizeof(host), port, sizeof(port));
-	if (asprintf(&c->addr, strchr(host, ':') != NULL ? "[%s]:%s" :
-	    "%s:%s", host, port) == -1)
-		c->addr = NULL;
 	/* A plain client's first bytes, read under TLS to tell what it is. */
 	held = ws_plain_held(nc->ws, first, sizeof(first));
 	/* A room's plain client beside WebSocket ones, until it speaks. */
 	c->hidden = b->room != NULL && j->side->ws.on && ws_plain(nc->ws);
-	if (c->addr == NULL ||
-	    (s = session_new(client_check, client_finished, c)) == NULL ||
+	if ((s = session_new(client_check, client_finished, c)) == NULL ||
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,
 	    EP_LINGER, j->side->ws.binary ? NC_BINARY : 0)) == NULL) {
 		session_free(s);

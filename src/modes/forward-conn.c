@@ -306,7 +306,7 @@ fconn_target(struct fconn *fc, struct session *s)
 		return (ep);
 	}
 	return (netconn_endpoint(fc->out->tnc, s, "target", fc->dgram ?
-	    EP_SHUT_NONE : EP_SHUT_SOCKET, fc->dgram ? EP_DGRAM : 0,
+	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_OWN | (fc->dgram ? EP_DGRAM : 0),
 	    NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
 }
 
@@ -343,12 +343,15 @@ fconn_relay(struct fconn *fc)
 	 * Each descriptor is the session's once it has an endpoint.  A
 	 * WebSocket client's is a bridge, as websockify is: bytes either
 	 * way, binary messages, each one datagram of a datagram target.
+	 * The sockets are the forwarder's alone (EP_OWN): no child ever
+	 * has them, so closing one takes it out of the loop's set.  A
+	 * datagram peer's may be the listener's, shared.
 	 */
 	fc->dgram = fc->dev == NULL &&
 	    fc->out->cur->sd->sock.socktype == SOCK_DGRAM;
 	if ((c = netconn_endpoint(fc->nc, s, "client", fc->peer ?
-	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ? EP_DGRAM : 0),
-	    NC_BINARY | (fc->dgram ? NC_MESSAGES : 0))) == NULL)
+	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ? EP_DGRAM :
+	    EP_OWN), NC_BINARY | (fc->dgram ? NC_MESSAGES : 0))) == NULL)
 		goto fail_session;
 	if ((t = fconn_target(fc, s)) == NULL)
 		goto fail_session;

@@ -44,7 +44,7 @@ conn_spilled(struct conn *c)
 {
 	if (c->tx == NULL || c->tx->spilled == 0)
 		return;
-	log_warnx("%llu bytes of stdin lost while disconnected (%zu at "
+	log_warnx("%llu bytes of stdin lost while disconnected (%u at "
 	    "most wait)", (unsigned long long)c->tx->spilled, c->tx->bufsize);
 	c->tx->spilled = 0;
 	c->p->status = 1;

@@ -30,7 +30,10 @@
 
 #include "net.h"
 
-/* Connections accepted per wake-up, so a flood of connects cannot starve. */
+/*
+ * Connections accepted per wake-up at most, so a flood of connects cannot
+ * starve the connections open.
+ */
 #define LISTEN_BATCH		64
 
 /*
@@ -85,6 +88,9 @@ struct listener {
 	int			 starved; /* out of descriptors, and said so */
 	int			 dtls;	/* a bound UDP socket (-u --ssl) */
 	int			 early;	/* pending ones the mode was told of */
+	int			 want;	/* accepts to try at the next wake-up */
+	int			 full;	/* the last wake-up took all it tried */
+	unsigned long		 round;	/* the loop's round of that wake-up */
 	struct ev_timer		 backoff;
 	TAILQ_HEAD(, pending)	 pending;
 	const char		*starting; /* ASYNC_START() */
@@ -690,7 +696,26 @@ listener_accept_cb(int lfd, int events, void *arg)
 	int		 fd, i, batch;
 
 	(void)events;
-	batch = l->ops->flags & LISTEN_SERIAL ? 1 : LISTEN_BATCH;
+	/*
+	 * An accept that finds nothing is a system call paid for nothing,
+	 * one a connection when clients come one at a time.  So a wake-up
+	 * tries as many accepts as the backlog is likely to hold: one at
+	 * first, twice as many when the last wake-up took all it tried and
+	 * the socket is ready again at the very next round (a backlog that
+	 * outruns the loop), as many as were there when an accept came back
+	 * empty.  Clients left in the backlog make the socket ready at the
+	 * next round: none waits longer than a round.
+	 */
+	if (l->ops->flags & LISTEN_SERIAL)
+		l->want = 1;
+	else if (l->dtls)
+		l->want = LISTEN_BATCH;
+	else if (l->full && l->round + 1 == ev_round() &&
+	    l->want < LISTEN_BATCH)
+		l->want *= 2;
+	batch = l->want;
+	l->round = ev_round();
+	l->full = 1;
 	for (i = 0; i < batch && l->fd == lfd && !l->paused; i++) {
 		if (l->dtls) {
 			if ((fd = listener_dtls_accept(l, lfd, &peer,
@@ -713,8 +738,11 @@ listener_accept_cb(int lfd, int events, void *arg)
 					log_verbose(1, "accept: %s",
 					    strerror(errno));
 				l->starved = 1;
-			} else if (errno == EAGAIN || errno == EWOULDBLOCK)
+			} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				l->starved = 0;
+				l->full = 0;
+				l->want = i > 1 ? i : 1;
+			}
 			return;
 		}
 		switch (netconn_admit(l->sd, fd, &peer, &nc)) {
@@ -842,6 +870,7 @@ listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
 	l->ops = ops;
 	l->arg = arg;
 	l->dtls = sd->sock.socktype == SOCK_DGRAM;
+	l->want = 1;
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);

@@ -212,7 +212,7 @@ channel_pull_batch(struct channel *ch)
 	}
 	if (n == -1)
 		return (-1);
-	ch->fast->pulled = n;
+	channel_fast(ch)->pulled = n;
 	if (n == 0)
 		return (0);
 	session_touch(ch->session);

@@ -62,20 +62,20 @@ channel_pipe_take(struct channel *ch)
 
 	if (pipe_pooled > 0) {
 		pipe_pooled--;
-		ch->fast->pipe[0] = pipe_pool[pipe_pooled].fd[0];
-		ch->fast->pipe[1] = pipe_pool[pipe_pooled].fd[1];
-		ch->fast->pipesize = pipe_pool[pipe_pooled].size;
+		channel_fast(ch)->pipe[0] = pipe_pool[pipe_pooled].fd[0];
+		channel_fast(ch)->pipe[1] = pipe_pool[pipe_pooled].fd[1];
+		channel_fast(ch)->pipesize = pipe_pool[pipe_pooled].size;
 		return (0);
 	}
-	if (pipe2(ch->fast->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
-		ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
+	if (pipe2(channel_fast(ch)->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		channel_fast(ch)->pipe[0] = channel_fast(ch)->pipe[1] = -1;
 		return (-1);
 	}
 	/* A larger pipe means fewer system calls; the default is enough. */
-	fcntl(ch->fast->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
-	if ((size = fcntl(ch->fast->pipe[1], F_GETPIPE_SZ)) <= 0)
+	fcntl(channel_fast(ch)->pipe[1], F_SETPIPE_SZ, CHANNEL_PIPESIZE);
+	if ((size = fcntl(channel_fast(ch)->pipe[1], F_GETPIPE_SZ)) <= 0)
 		size = 64 * 1024;
-	ch->fast->pipesize = (size_t)size;
+	channel_fast(ch)->pipesize = (size_t)size;
 	return (0);
 }
 
@@ -87,19 +87,19 @@ channel_pipe_take(struct channel *ch)
 void
 channel_pipe_give(struct channel *ch)
 {
-	if (ch->fast->pipe[0] == -1)
+	if (channel_fast(ch)->pipe[0] == -1)
 		return;
-	if (ch->fast->piped == 0 && pipe_pooled < PUMP_PIPE_POOL) {
-		pipe_pool[pipe_pooled].fd[0] = ch->fast->pipe[0];
-		pipe_pool[pipe_pooled].fd[1] = ch->fast->pipe[1];
-		pipe_pool[pipe_pooled].size = ch->fast->pipesize;
+	if (channel_fast(ch)->piped == 0 && pipe_pooled < PUMP_PIPE_POOL) {
+		pipe_pool[pipe_pooled].fd[0] = channel_fast(ch)->pipe[0];
+		pipe_pool[pipe_pooled].fd[1] = channel_fast(ch)->pipe[1];
+		pipe_pool[pipe_pooled].size = channel_fast(ch)->pipesize;
 		pipe_pooled++;
 	} else {
-		close(ch->fast->pipe[0]);
-		close(ch->fast->pipe[1]);
+		close(channel_fast(ch)->pipe[0]);
+		close(channel_fast(ch)->pipe[1]);
 	}
-	ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
-	ch->fast->piped = 0;
+	channel_fast(ch)->pipe[0] = channel_fast(ch)->pipe[1] = -1;
+	channel_fast(ch)->piped = 0;
 }
 
 /*
@@ -111,7 +111,7 @@ channel_pipe_drained(struct channel *ch)
 {
 	int	 saved = errno;
 
-	if (ch->fast->pipe[0] != -1 && ch->fast->piped == 0)
+	if (channel_fast(ch)->pipe[0] != -1 && channel_fast(ch)->piped == 0)
 		channel_pipe_give(ch);
 	errno = saved;
 }
@@ -120,7 +120,9 @@ channel_pipe_drained(struct channel *ch)
 int
 channel_spliced(const struct channel *ch)
 {
-	return (ch->fast->splicing || ch->fast->sendfile || ch->fast->direct);
+	const struct ch_fast	*fp = channel_fast(ch);
+
+	return (fp->splicing || fp->sendfile || fp->direct);
 }
 
 /*
@@ -193,16 +195,16 @@ channel_try_splice(struct channel *ch)
 		return;
 	/* From a regular file, sendfile(2) needs no pipe at all. */
 	if (S_ISREG(st.st_mode)) {
-		ch->fast->sendfile = 1;
+		channel_fast(ch)->sendfile = 1;
 		return;
 	}
 	/* Nor does a pipe at either end: it is the kernel buffer. */
 	if (S_ISFIFO(st.st_mode) || S_ISFIFO(dst.st_mode)) {
-		ch->fast->direct = 1;
+		channel_fast(ch)->direct = 1;
 		return;
 	}
 	/* The pipe itself is taken when there is something to move. */
-	ch->fast->splicing = 1;
+	channel_fast(ch)->splicing = 1;
 }
 
 /*
@@ -213,23 +215,25 @@ channel_try_splice(struct channel *ch)
 static int
 channel_unsplice(struct channel *ch, const char *why)
 {
-	size_t	 want = ch->fast->piped > ch->bufsize ? ch->fast->piped : ch->bufsize;
-	ssize_t	 n;
+	struct ch_fast	*fp = channel_fast(ch);
+	size_t		 want;
+	ssize_t		 n;
 
+	want = fp->piped > ch->bufsize ? fp->piped : ch->bufsize;
 	log_verbose(3, "%s: %s, copying", ch->name, why);
-	ch->fast->sendfile = ch->fast->direct = ch->fast->splicing = 0;
+	fp->sendfile = fp->direct = fp->splicing = 0;
 	if (ch->buf.size < want) {
 		buf_free(&ch->buf);
 		if (buf_init(&ch->buf, want) == -1)
 			return (-1);
 	}
 	/* The pipe holds at most want bytes: they fit. */
-	while (ch->fast->piped > 0) {
-		n = read(ch->fast->pipe[0], buf_tail(&ch->buf), ch->fast->piped);
+	while (fp->piped > 0) {
+		n = read(fp->pipe[0], buf_tail(&ch->buf), fp->piped);
 		if (n <= 0)
 			return (-1);
 		buf_commit(&ch->buf, n);
-		ch->fast->piped -= n;
+		fp->piped -= n;
 	}
 	channel_pipe_give(ch);
 	return (0);
@@ -289,7 +293,7 @@ channel_splice_direct(struct channel *ch)
 	ssize_t	 n;
 	int	 avail, rounds;
 
-	ch->fast->blocked = 0;
+	channel_fast(ch)->blocked = 0;
 	/* A bounded number of rounds, so that other channels get a turn. */
 	for (rounds = 0; rounds < 16 && ch->state == CH_OPEN; rounds++) {
 		n = splice(ch->src->rfd, NULL, ch->dst->wfd, NULL,
@@ -318,7 +322,7 @@ channel_splice_direct(struct channel *ch)
 			avail = 0;
 			if (ioctl(ch->src->rfd, FIONREAD, &avail) == 0 &&
 			    avail > 0)
-				ch->fast->blocked = 1;
+				channel_fast(ch)->blocked = 1;
 			break;
 		}
 		if (splice_refused(errno) &&
@@ -344,7 +348,7 @@ channel_splice_direct(struct channel *ch)
 void
 channel_push_direct(struct channel *ch)
 {
-	if (ch->fast->blocked)
+	if (channel_fast(ch)->blocked)
 		channel_splice_direct(ch);
 }
 
@@ -358,7 +362,7 @@ channel_push_sendfile(struct channel *ch)
 	ssize_t	 n;
 	int	 error;
 
-	while (ch->fast->sendfile && channel_wants_write(ch)) {
+	while (channel_fast(ch)->sendfile && channel_wants_write(ch)) {
 		n = sendfile(ch->dst->wfd, ch->src->rfd, NULL,
 		    CHANNEL_SENDFILE_MAX);
 		if (n == -1) {
@@ -401,9 +405,9 @@ channel_push_pipe(struct channel *ch)
 {
 	ssize_t	 n;
 
-	while (ch->fast->pipe[0] != -1 && channel_wants_write(ch)) {
-		n = splice(ch->fast->pipe[0], NULL, ch->dst->wfd, NULL,
-		    ch->fast->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	while (channel_fast(ch)->pipe[0] != -1 && channel_wants_write(ch)) {
+		n = splice(channel_fast(ch)->pipe[0], NULL, ch->dst->wfd, NULL,
+		    channel_fast(ch)->piped, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -416,7 +420,7 @@ channel_push_pipe(struct channel *ch)
 			break;
 		}
 		channel_delivered(ch, n);
-		ch->fast->piped -= n;
+		channel_fast(ch)->piped -= n;
 	}
 	channel_pipe_drained(ch);
 }
@@ -432,15 +436,15 @@ channel_pull_pipe(struct channel *ch, ssize_t *np)
 {
 	ssize_t	 n;
 
-	if (ch->fast->pipe[0] == -1 && channel_pipe_take(ch) == -1 &&
+	if (channel_fast(ch)->pipe[0] == -1 && channel_pipe_take(ch) == -1 &&
 	    channel_unsplice(ch, "no pipe to splice through") == -1) {
 		channel_fail(ch, "read", errno);
 		return (-1);
 	}
-	if (!ch->fast->splicing)
+	if (!channel_fast(ch)->splicing)
 		return (0);
-	n = splice(ch->src->rfd, NULL, ch->fast->pipe[1], NULL,
-	    ch->fast->pipesize - ch->fast->piped,
+	n = splice(ch->src->rfd, NULL, channel_fast(ch)->pipe[1], NULL,
+	    channel_fast(ch)->pipesize - channel_fast(ch)->piped,
 	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	/* Nothing came: an idle channel holds no pipe. */
 	if (n <= 0)

@@ -25,20 +25,27 @@
  */
 struct ch_fast {
 	int			 pipe[2];
-	/* Flags as bytes: a channel is two of every connection's cost. */
-	char			 splicing;
-	char			 sendfile; /* src is a regular file: no
+	/* Flags as bits: a channel is two of every connection's cost. */
+	unsigned char		 splicing:1;
+	unsigned char		 sendfile:1; /* src is a regular file: no
 					      pipe, sendfile(2) to dst */
-	char			 direct; /* src or dst is a pipe: one
+	unsigned char		 direct:1; /* src or dst is a pipe: one
 					    splice(2) from src to dst */
-	char			 blocked; /* direct: dst is full */
-	char			 upgrade; /* CH_LAZY: a read filled the
+	unsigned char		 blocked:1; /* direct: dst is full */
+	unsigned char		 upgrade:1; /* CH_LAZY: a read filled the
 					    buffer; splice once drained */
 	u_int			 pipesize; /* At most CHANNEL_PIPESIZE. */
 	u_int			 piped;	/* Bytes in the pipe, <= pipesize. */
 	int			 pulled; /* Bytes (datagrams) the last read
 					    took in, <= pipesize. */
 };
+
+/* A channel's fast path state, which session_channel() puts after it. */
+static inline struct ch_fast *
+channel_fast(const struct channel *ch)
+{
+	return ((struct ch_fast *)(void *)(ch + 1));
+}
 
 /*
  * How many times larger than what was read an xform's output may be: reads

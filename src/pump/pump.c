@@ -90,7 +90,7 @@ channel_limit_reached(const struct channel *ch)
 size_t
 channel_pending(const struct channel *ch)
 {
-	return (ch->buf.len + ch->fast->piped + dgramq_bytes(ch->held) +
+	return (ch->buf.len + channel_fast(ch)->piped + dgramq_bytes(ch->held) +
 	    (ch->batch != NULL ? ch->batch->bytes : 0));
 }
 
@@ -113,12 +113,13 @@ channel_wants_read(struct channel *ch)
 	    (ch->flags & CH_HOLD))
 		return (0);
 	/* A regular file is always ready: sendfile reads it when dst is. */
-	if (ch->fast->sendfile)
+	if (channel_fast(ch)->sendfile)
 		return (0);
-	if (ch->fast->direct)
-		return (!ch->fast->blocked);
-	if (ch->fast->splicing)
-		return (ch->fast->pipe[0] == -1 || ch->fast->piped < ch->fast->pipesize);
+	if (channel_fast(ch)->direct)
+		return (!channel_fast(ch)->blocked);
+	if (channel_fast(ch)->splicing)
+		return (channel_fast(ch)->pipe[0] == -1 ||
+		    channel_fast(ch)->piped < channel_fast(ch)->pipesize);
 	/*
 	 * A batch of datagrams is read when the last one is delivered, and
 	 * those injected before it (channel_inject()).
@@ -198,10 +199,10 @@ channel_wants_write(const struct channel *ch)
 {
 	if (channel_dst_away(ch))
 		return (0);
-	if (ch->fast->sendfile)
+	if (channel_fast(ch)->sendfile)
 		return (ch->state == CH_OPEN && !ch->session->over);
-	if (ch->fast->direct)
-		return (ch->state == CH_OPEN && ch->fast->blocked &&
+	if (channel_fast(ch)->direct)
+		return (ch->state == CH_OPEN && channel_fast(ch)->blocked &&
 		    !ch->session->over);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
 	    !ch->session->over && channel_holds(ch) &&
@@ -250,12 +251,22 @@ ep_update(struct endpoint *ep)
 	/* Nothing to read or write: a hangup, as nc watches for one. */
 	if (rev == 0 && ep_watch_hangup(ep))
 		rev = wev = EV_HUP;
+	/*
+	 * A socket of the process's own (EP_OWN) let go of is parked: most
+	 * often it is closed (ev_close()) before a wait finds it ready.
+	 */
 	if (ep->rfd != -1 && rev != ep->revents) {
-		ev_set(ep->rfd, rev, pump_fd_cb, ep);
+		if (rev == 0 && (ep->flags & EP_OWN))
+			ev_park(ep->rfd);
+		else
+			ev_set(ep->rfd, rev, pump_fd_cb, ep);
 		ep->revents = rev;
 	}
 	if (ep->wfd != -1 && ep->wfd != ep->rfd && wev != ep->wevents) {
-		ev_set(ep->wfd, wev, pump_fd_cb, ep);
+		if (wev == 0 && (ep->flags & EP_OWN))
+			ev_park(ep->wfd);
+		else
+			ev_set(ep->wfd, wev, pump_fd_cb, ep);
 		ep->wevents = wev;
 	}
 	if (ep->wfd == ep->rfd)
@@ -334,9 +345,11 @@ channel_discard(struct channel *ch)
 		ch->batch->first = ch->batch->n;
 		ch->batch->bytes = 0;
 	}
-	ch->fast->sendfile = ch->fast->direct = ch->fast->splicing = 0;
+	channel_fast(ch)->sendfile = 0;
+	channel_fast(ch)->direct = 0;
+	channel_fast(ch)->splicing = 0;
 	channel_pipe_give(ch);
-	ch->fast->piped = 0;
+	channel_fast(ch)->piped = 0;
 }
 
 void
@@ -665,7 +678,7 @@ static void
 channel_push(struct channel *ch)
 {
 	/* A direct channel holds nothing: it writes when it reads. */
-	if (ch->fast->direct) {
+	if (channel_fast(ch)->direct) {
 		channel_push_direct(ch);
 		return;
 	}
@@ -676,8 +689,8 @@ channel_push(struct channel *ch)
 	 * A lazy channel that moves volume takes the fast path once what
 	 * it copied is delivered: nothing is left behind in the buffer.
 	 */
-	if (ch->fast->upgrade && ch->buf.len == 0) {
-		ch->fast->upgrade = 0;
+	if (channel_fast(ch)->upgrade && ch->buf.len == 0) {
+		channel_fast(ch)->upgrade = 0;
 		ch->flags &= ~CH_LAZY;
 		channel_try_splice(ch);
 		if (channel_spliced(ch))
@@ -724,17 +737,18 @@ channel_pull(struct channel *ch)
 	ssize_t	 n = -1;
 	int	 spilling = 0;
 
-	ch->fast->pulled = 0;
+	channel_fast(ch)->pulled = 0;
 	if (!channel_wants_read(ch))
 		return;
-	if (ch->fast->direct) {
+	if (channel_fast(ch)->direct) {
 		channel_splice_direct(ch);
 		return;
 	}
 	if (ch->batch != NULL) {
 		if (channel_pull_batch(ch) == 0)
 			return;
-	} else if (ch->fast->splicing && channel_pull_pipe(ch, &n) == -1)
+	} else if (channel_fast(ch)->splicing &&
+	    channel_pull_pipe(ch, &n) == -1)
 		return;
 	if (!channel_spliced(ch) && ch->batch == NULL) {
 		/* The buffer is taken now, for as long as it holds bytes. */
@@ -787,14 +801,14 @@ channel_pull(struct channel *ch)
 		ch->spilled += n;
 		return;
 	}
-	if (ch->fast->splicing) {
-		ch->fast->piped += n;
-		ch->fast->pulled = n;
+	if (channel_fast(ch)->splicing) {
+		channel_fast(ch)->piped += n;
+		channel_fast(ch)->pulled = n;
 		return;
 	}
 	/* A full buffer's worth: a stream that moves volume, spliced. */
 	if ((ch->flags & CH_LAZY) && (size_t)n == space)
-		ch->fast->upgrade = 1;
+		channel_fast(ch)->upgrade = 1;
 	if (ch->xform != NULL)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);
@@ -822,7 +836,7 @@ channel_run(struct channel *ch, int readable)
 	if (readable)
 		channel_pull(ch);
 	/* A direct splice has delivered already, if it could. */
-	if (!readable || !ch->fast->direct)
+	if (!readable || !channel_fast(ch)->direct)
 		channel_push(ch);
 	while (channel_wants_read(ch) && ep_pending(ch->src) &&
 	    rounds++ < CHANNEL_PENDING_ROUNDS) {
@@ -834,14 +848,15 @@ channel_run(struct channel *ch, int readable)
 	 * Through a kernel pipe, a source that just gave data probably has
 	 * more: take it now, a few rounds, rather than after another wait.
 	 */
-	for (rounds = 0; ch->fast->splicing && ch->fast->pulled > 0 &&
-	    rounds < CHANNEL_SPLICE_ROUNDS && channel_wants_read(ch); rounds++) {
+	for (rounds = 0; channel_fast(ch)->splicing &&
+	    channel_fast(ch)->pulled > 0 && rounds < CHANNEL_SPLICE_ROUNDS &&
+	    channel_wants_read(ch); rounds++) {
 		channel_pull(ch);
 		channel_push(ch);
 	}
 	/* So does a socket that just filled a batch. */
 	for (rounds = 0; ch->batch != NULL && ch->batch->full &&
-	    ch->fast->pulled > 0 && rounds < CHANNEL_BATCH_ROUNDS &&
+	    channel_fast(ch)->pulled > 0 && rounds < CHANNEL_BATCH_ROUNDS &&
 	    channel_wants_read(ch); rounds++) {
 		channel_pull(ch);
 		channel_push(ch);

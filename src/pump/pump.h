@@ -53,6 +53,11 @@ enum ep_shut {
 #define EP_HANGUP	0x100	/* With EP_LINGER: the peer is let go for
 				   good, and reset once it has what was
 				   sent (sock_linger_reset()). */
+#define EP_OWN		0x200	/* A socket no other process holds: a watch
+				   dropped is taken out of the loop's set
+				   at the next wait, not at once, and one
+				   closed is left for close(2) to take out
+				   (ev_park(), ev_close()). */
 
 struct endpoint;
 struct mmsghdr;
@@ -202,26 +207,29 @@ struct channel {
 	struct endpoint		*src;
 	struct endpoint		*dst;
 	struct buf		 buf;
+	/*
+	 * The 32-bit fields together: a broker holds one channel for each
+	 * of its ten thousand idle clients, and the fast path's state (the
+	 * pump's own: channel_fast()) comes after the channel, in the same
+	 * allocation, at no cost of a pointer.
+	 */
 	int			 flags;	/* CH_* */
 	enum ch_state		 state;
 	int			 error;	/* errno when CH_FAILED. */
 	u_int			 ntaps;	/* Observers in taps, below. */
+	u_int			 bufsize;
+	u_int			 xgrow;	/* Most bytes xform makes of one;
+					   0 means 2. */
 	const char		*error_op; /* "read" or "write" */
 	uint64_t		 bytes;	/* Delivered to dst. */
 	uint64_t		 spilled; /* Read while dst was detached, with
 					    no room to wait: dropped. */
-	size_t			 bufsize;
-
-	/* The fast path's state (splice(2), sendfile(2)): the pump's own. */
-	struct ch_fast		*fast;
 
 	/* Optional: rewrite what was read (-C); returns the new length. */
 	size_t			(*xform)(struct channel *, unsigned char *,
 				    size_t, size_t);
 	long long		 xstate;	/* xform's own: a state, or
 						   bytes left */
-	size_t			 xgrow;	/* Most bytes xform makes of one;
-					   0 means 2. */
 
 	struct ch_tap		*taps;	/* CH_TAPS_MAX, made by the first */
 

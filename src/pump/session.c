@@ -68,7 +68,7 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	struct channel	*ch;
 
 	/* The fast path's state comes with the channel, freed with it. */
-	if ((ch = calloc(1, sizeof(*ch) + sizeof(*ch->fast))) == NULL)
+	if ((ch = calloc(1, sizeof(*ch) + sizeof(struct ch_fast))) == NULL)
 		return (NULL);
 	ch->name = name;
 	ch->src = src;
@@ -76,8 +76,7 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->flags = flags;
 	ch->state = CH_OPEN;
 	ch->bufsize = CHANNEL_BUFSIZE;
-	ch->fast = (struct ch_fast *)(ch + 1);
-	ch->fast->pipe[0] = ch->fast->pipe[1] = -1;
+	channel_fast(ch)->pipe[0] = channel_fast(ch)->pipe[1] = -1;
 	ch->session = s;
 	src->reader = ch;
 	dst->writer = ch;
@@ -123,9 +122,9 @@ session_start(struct session *s)
 			    ch->name);
 		else if (!channel_spliced(ch) && ch->buf.data == NULL) {
 			channel_try_splice(ch);
-			log_verbose(3, "%s: %s", ch->name, ch->fast->sendfile ?
-			    "sendfile" : channel_spliced(ch) ? "splice" :
-			    "copy");
+			log_verbose(3, "%s: %s", ch->name,
+			    channel_fast(ch)->sendfile ? "sendfile" :
+			    channel_spliced(ch) ? "splice" : "copy");
 		}
 		/* A channel may be created already ended (-d). */
 		channel_settle(ch);
@@ -234,10 +233,18 @@ session_finish(struct session *s)
 	TAILQ_FOREACH(ch, &s->channels, entry)
 		channel_unpause(ch);
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
-		if (ep->rfd != -1)
-			ev_del(ep->rfd);
-		if (ep->wfd != -1)
-			ev_del(ep->wfd);
+		/* Its mode most often closes it at once (ep_watch()). */
+		if (ep->flags & EP_OWN) {
+			if (ep->rfd != -1)
+				ev_park(ep->rfd);
+			if (ep->wfd != -1)
+				ev_park(ep->wfd);
+		} else {
+			if (ep->rfd != -1)
+				ev_del(ep->rfd);
+			if (ep->wfd != -1)
+				ev_del(ep->wfd);
+		}
 		ep->revents = ep->wevents = 0;
 	}
 	if (s->finished != NULL)
@@ -322,18 +329,24 @@ session_free(struct session *s)
 		if (ep->ops != NULL && ep->ops->free != NULL)
 			ep->ops->free(ep);
 		if (ep->rfd != -1) {
-			ev_del(ep->rfd);
-			if (ep->rfd <= STDERR_FILENO ||
-			    (ep->flags & EP_NOCLOSE))
-				;
-			else if ((ep->flags & (EP_LINGER | EP_HANGUP)) ==
-			    (EP_LINGER | EP_HANGUP) && ep->wfd == ep->rfd)
-				sock_linger_reset(ep->rfd);
-			else if ((ep->flags & EP_LINGER) &&
-			    ep->wfd == ep->rfd)
-				sock_linger(ep->rfd);
-			else
-				close(ep->rfd);
+			if ((ep->flags & EP_OWN) && ep->rfd > STDERR_FILENO &&
+			    !(ep->flags & (EP_NOCLOSE | EP_LINGER)))
+				ev_close(ep->rfd);
+			else {
+				ev_del(ep->rfd);
+				if (ep->rfd <= STDERR_FILENO ||
+				    (ep->flags & EP_NOCLOSE))
+					;
+				else if ((ep->flags & (EP_LINGER |
+				    EP_HANGUP)) == (EP_LINGER | EP_HANGUP) &&
+				    ep->wfd == ep->rfd)
+					sock_linger_reset(ep->rfd);
+				else if ((ep->flags & EP_LINGER) &&
+				    ep->wfd == ep->rfd)
+					sock_linger(ep->rfd);
+				else
+					close(ep->rfd);
+			}
 		}
 		if (ep->wfd != -1 && ep->wfd != ep->rfd) {
 			ev_del(ep->wfd);
