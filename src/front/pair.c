@@ -158,11 +158,14 @@ pair_file(struct options *o, int i)
 	if (i == 0 && sd->append)
 		pair_refuse(o, "append is for the file written, the second "
 		    "address");
+	/* socat's OPEN: opens as its options say, file: as ">" would. */
 	if (i == 0)
 		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
 	else
-		fd = pair_open(sd->path, O_WRONLY | O_CREAT | O_CLOEXEC |
-		    (sd->append ? O_APPEND : O_TRUNC), 0666, &why);
+		fd = pair_open(sd->path, O_WRONLY | O_CLOEXEC |
+		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
+		    sd->oflags : O_CREAT | (sd->append ? 0 : O_TRUNC)),
+		    sd->perm != -1 ? sd->perm : 0666, &why);
 	if (fd == -1 && why != NULL)
 		fatalx("%s: %s", sd->text, why);
 	if (fd == -1)
@@ -171,6 +174,20 @@ pair_file(struct options *o, int i)
 		fatal("dup2");
 	close(fd);
 	sd->kind = SIDE_STDIO;
+}
+
+/*
+ * unlink-early: the path of a file, a Unix listener's socket (not an
+ * abstract one) or a pty's link is removed before it is opened, as socat
+ * does; the file or link not being there is no error.
+ */
+static __startup void
+pair_unlink_early(const struct side *sd)
+{
+	if (!sd->unlink_early || sd->path == NULL || sd->path[0] == '@')
+		return;
+	if (unlink(sd->path) == -1 && errno != ENOENT)
+		fatal("%s: unlink-early", sd->text);
 }
 
 /*
@@ -188,7 +205,7 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 	if (exec != NULL) {
 		o->local.exec = exec->path;
 		o->local.exec_shell = 1;
-		o->side.keep = o->side.listen;
+		o->side.keep = o->side.listen && !sd->once;
 	} else if (!o->side.ws.on)
 		o->flow.shut_net = 1;
 	o->side.say_refused = 1;
@@ -205,7 +222,7 @@ static __startup void
 pair_forward(struct options *o, const struct side *a, struct side *b)
 {
 	o->side = *a;
-	o->side.keep = a->listen && !b->listen;
+	o->side.keep = a->listen && !b->listen && !a->once;
 	o->side.say_refused = 1;
 	o->side.ws.fresh = 1;
 	/* Many connections: each WebSocket message compressed afresh. */
@@ -261,6 +278,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	o->npair = 2;
 	for (i = 0; i < 2; i++) {
+		pair_unlink_early(&o->pair[i]);
 		if (o->pair[i].kind == SIDE_FILE)
 			pair_file(o, i);
 		pair_device_check(&o->pair[i]);
