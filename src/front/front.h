@@ -59,6 +59,8 @@ struct options {
 					   it point into it */
 	int		 devmode;	/* the device mode: side is a device */
 	struct side	*devpeer;	/* and its other device, or NULL */
+	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
+	int		 socat_quit;	/* as socat without -t: its 0.5 s */
 };
 
 /* Port used by --chat when none is given. */
@@ -107,6 +109,10 @@ struct cmdline {
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
 void		 cmdline_dump(void);
+
+/* socat.c */
+int		 socat_cmdline(struct cmdline *, int, char **);
+
 __dead void	 usage(int);
 
 /* opttab.c */

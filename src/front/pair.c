@@ -191,6 +191,30 @@ pair_unlink_early(const struct side *sd)
 }
 
 /*
+ * As socat, "EXEC:CMD STDIO" (socat's tests and scripts run a program so)
+ * is the program itself on our standard input and output: it is run in
+ * our place, with /dev/null for the direction -u or -U leaves out.
+ */
+static __startup __dead void
+pair_exec_stdio(const struct options *o, const struct side *exec)
+{
+	int	 fd, to;
+
+	if (o->socat_dir != 0) {
+		/* Data flows from the program (-u, first) or into it. */
+		to = (o->socat_dir == 1) == (exec == &o->pair[0]) ?
+		    STDIN_FILENO : STDOUT_FILENO;
+		if ((fd = open("/dev/null", to == STDIN_FILENO ? O_RDONLY :
+		    O_WRONLY)) == -1 || dup2(fd, to) == -1)
+			fatal("/dev/null");
+		if (fd != to)
+			close(fd);
+	}
+	execl("/bin/sh", "sh", "-c", exec->path, (char *)NULL);
+	fatal("/bin/sh");
+}
+
+/*
  * The socket side sd with stdin and stdout (stdio) or a program (exec):
  * plain mode, as nc would run it.  A listener serves one client with
  * stdin and stdout, and every client at once with its own program.  An
@@ -293,9 +317,15 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
 		pair_refuse(o, "two programs cannot be joined");
+	if (o->side.socat && ((a->kind == SIDE_EXEC && b->kind ==
+	    SIDE_STDIO) || (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC)))
+		pair_exec_stdio(o, a->kind == SIDE_EXEC ? a : b);
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_STDIO)
 		pair_refuse(o, "a program on stdin and stdout is itself: run "
 		    "it without sockcat");
+	if (o->socat_dir != 0 && (b->kind != SIDE_STDIO || pair_device(a)))
+		pair_refuse(o, "-u and -U are for a socket or a file with "
+		    "stdio, not a program, a device or two sockets");
 	if (pair_device(a)) {
 		/* A device with stdio, a program or another device. */
 		o->side = *a;
@@ -311,6 +341,20 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_plain(o, a, b->kind == SIDE_EXEC ? b : NULL);
 	else
 		pair_forward(o, a, b);
+	/*
+	 * socat's -u sends from the first address to the second alone, -U
+	 * the other way: the socket is only read from, or only written to.
+	 */
+	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0]))
+		o->flow.recv_only = 1;
+	else if (o->socat_dir != 0)
+		o->flow.send_only = 1;
+	/*
+	 * socat waits half a second after stdin's EOF for the other side
+	 * (stdin not read at all with -u from a socket: no EOF to wait on).
+	 */
+	if (o->socat_quit && b->kind == SIDE_STDIO && !o->flow.recv_only)
+		o->flow.quit_ms = 500;
 	/* What the side's layers learn of the mode (step_last()). */
 	o->side.dgram_peers = o->side.tls.on ||
 	    (o->side.keep && o->local.exec != NULL);
