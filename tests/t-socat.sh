@@ -58,6 +58,7 @@ serve() {
 # clients, one after the other, each its bytes echoed whole.
 docker() {
 	bg t 60 "$REAL" UNIX-LISTEN:"$SC_TMP/echo.sock",fork EXEC:cat
+	_echo=$BG_PID
 	wait_until test -S "$SC_TMP/echo.sock" || fail "no echo server"
 	serve docker "$1" -d -d TCP-LISTEN:0,fork,reuseaddr \
 	    UNIX-CONNECT:"$SC_TMP/echo.sock"
@@ -68,7 +69,10 @@ docker() {
 		assertEquals "$1: client $_i echoed whole" "$SUM" \
 		    "$(sum_of "$SC_TMP/out.$_i")"
 	done
-	kill "$SERVE_PID" 2>/dev/null
+	# Both gone before the next run takes the same names.
+	kill "$SERVE_PID" "$_echo" 2>/dev/null
+	wait_exit "$SERVE_PID"
+	wait_exit "$_echo"
 	rm -f "$SC_TMP/echo.sock"
 }
 
@@ -126,6 +130,7 @@ sys.stdout.buffer.write(got)' "$PORT" "$SC_TMP/data" >"$SC_TMP/out.$_i"
 		    "$(sum_of "$SC_TMP/out.$_i")"
 	done
 	kill "$SERVE_PID" 2>/dev/null
+	wait_exit "$SERVE_PID"
 }
 
 test_recipe_tls() {
@@ -140,6 +145,7 @@ pty() {
 	rm -f "$SC_TMP/A" "$SC_TMP/B"
 	bg t 60 "$1" PTY,raw,echo=0,link="$SC_TMP/A" \
 	    PTY,raw,echo=0,link="$SC_TMP/B" 2>"$SC_TMP/pty.err"
+	_pty=$BG_PID
 	wait_until test -L "$SC_TMP/B" -a -L "$SC_TMP/A" ||
 	    fail "no links: $(<"$SC_TMP/pty.err")"
 	t 20 python3 - "$SC_TMP/A" "$SC_TMP/B" >"$SC_TMP/pty.out" <<'EOF'
@@ -156,7 +162,9 @@ sent = bytes(range(256)) * 4
 print(move(a, b, sent) == sent, move(b, a, b"back\r\n\x03\x04") == b"back\r\n\x03\x04")
 EOF
 	assertEquals "$1: both ways, raw" "True True" "$(<"$SC_TMP/pty.out")"
-	kill "$BG_PID" 2>/dev/null
+	# Gone before the next makes links of the same names.
+	kill "$_pty" 2>/dev/null
+	wait_exit "$_pty"
 }
 
 test_recipe_pty() {
@@ -192,6 +200,44 @@ test_grammar() {
 	    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
 }
 
+# crlf: LF becomes CRLF on the way to the socket (one before it or not),
+# every CR goes on the way from it: socat's rules, both socats alike.
+test_crlf() {
+	for _bin in "$REAL" "$OURS"; do
+		printf 'x\ny\r\n' >"$SC_TMP/in"
+		bg_in "$SC_TMP/in" t 20 "$_bin" -d -d TCP-LISTEN:0,crlf - \
+		    >"$SC_TMP/crlf.out" 2>"$SC_TMP/crlf.err"
+		_p=$BG_PID
+		wait_for "$SC_TMP/crlf.err" '[Ll]istening on ' ||
+		    fail "no listener"
+		PORT=$(sed -n 's/.*[Ll]istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
+		    "$SC_TMP/crlf.err" | head -n 1)
+		assertEquals "$_bin: to the socket" "$(printf 'x\r\ny\r\r\n' |
+		    od -An -c)" "$(printf 'a\r\nb\nc\r' | t 20 "$SC" -N \
+		    127.0.0.1 "$PORT" | od -An -c)"
+		wait_exit "$_p"
+		assertEquals "$_bin: from the socket" "$(printf 'a\nb\nc' |
+		    od -An -c)" "$(od -An -c <"$SC_TMP/crlf.out")"
+	done
+}
+
+# -t: after stdin's end, the other side is waited for that long, then
+# socat is done, both socats alike, before a server that never closes;
+# -t with a listener (whose stdin may end before its client comes) is
+# refused.
+test_linger() {
+	serve quiet "$REAL" -d -d TCP-LISTEN:0,reuseaddr,fork SYSTEM:'sleep 20'
+	for _bin in "$REAL" "$OURS"; do
+		echo hi | t 10 "$_bin" -t 0.2 - TCP:127.0.0.1:"$PORT"
+		assertEquals "$_bin: done after -t" 0 $?
+	done
+	kill "$SERVE_PID" 2>/dev/null
+	t 10 "$OURS" -t 1 TCP-LISTEN:0 - </dev/null 2>"$SC_TMP/e"
+	assertEquals "-t with a listener: status" 1 $?
+	assertContains "-t with a listener" "$(<"$SC_TMP/e")" \
+	    "-t is for a dialled socket with stdio"
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
@@ -217,7 +263,7 @@ test_every_socat_option() {
 	    o-append creat create o-creat trunc o-trunc excl o-excl mode perm
 	    unlink-early crtscts raw rawer cfmakeraw echo link socksport fork
 	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
-	    backlog nodelay keepalive so-keepalive connect-timeout pf
+	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only "
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \

@@ -264,6 +264,10 @@ static const struct {
 	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
 	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
 	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },
+	{ "crlf",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
+						K(ADDR_UNIX_L) },
+	{ "crnl",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
+						K(ADDR_UNIX_L) },
 	{ "reuseaddr",	"reuseaddr",	AO_BOOL,	K_LISTEN | K_IPDIAL },
 	{ "so-reuseaddr", "reuseaddr",	AO_BOOL,	K_LISTEN | K_IPDIAL },
 	{ "reuseport",	"reuseport",	AO_BOOL,	K_IPLISTEN },

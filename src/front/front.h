@@ -60,7 +60,7 @@ struct options {
 	int		 devmode;	/* the device mode: side is a device */
 	struct side	*devpeer;	/* and its other device, or NULL */
 	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
-	int		 socat_quit;	/* as socat without -t: its 0.5 s */
+	int		 socat_quit;	/* as socat, -t given */
 };
 
 /* Port used by --chat when none is given. */

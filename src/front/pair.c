@@ -200,6 +200,8 @@ pair_exec_stdio(const struct options *o, const struct side *exec)
 {
 	int	 fd, to;
 
+	if (o->socat_quit)
+		pair_refuse(o, "-t is for a dialled socket with stdio");
 	if (o->socat_dir != 0) {
 		/* Data flows from the program (-u, first) or into it. */
 		to = (o->socat_dir == 1) == (exec == &o->pair[0]) ?
@@ -326,6 +328,20 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	if (o->socat_dir != 0 && (b->kind != SIDE_STDIO || pair_device(a)))
 		pair_refuse(o, "-u and -U are for a socket or a file with "
 		    "stdio, not a program, a device or two sockets");
+	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
+	    SIDE_STDIO && b->kind != SIDE_EXEC)))
+		pair_refuse(o, "crlf is for a socket joined with stdio or a "
+		    "program");
+	/*
+	 * socat's -t, the wait after stdin's end, is -q's: for a dialled
+	 * socket with stdin and stdout alone.  A listener's stdin may end
+	 * before its client comes, and the client's bytes would be lost;
+	 * without -t, the far end's answer is waited for, as with -N.
+	 */
+	if (o->socat_quit && (b->kind != SIDE_STDIO || a->listen ||
+	    pair_device(a) || (o->socat_dir != 0 && (o->socat_dir == 1) ==
+	    (a == &o->pair[0]))))
+		pair_refuse(o, "-t is for a dialled socket with stdio");
 	if (pair_device(a)) {
 		/* A device with stdio, a program or another device. */
 		o->side = *a;
@@ -341,6 +357,9 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_plain(o, a, b->kind == SIDE_EXEC ? b : NULL);
 	else
 		pair_forward(o, a, b);
+	/* socat's crlf: LF becomes CRLF to the socket, CRs go from it. */
+	if (a->crlf)
+		o->flow.socat_crlf = 1;
 	/*
 	 * socat's -u sends from the first address to the second alone, -U
 	 * the other way: the socket is only read from, or only written to.
@@ -349,12 +368,6 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		o->flow.recv_only = 1;
 	else if (o->socat_dir != 0)
 		o->flow.send_only = 1;
-	/*
-	 * socat waits half a second after stdin's EOF for the other side
-	 * (stdin not read at all with -u from a socket: no EOF to wait on).
-	 */
-	if (o->socat_quit && b->kind == SIDE_STDIO && !o->flow.recv_only)
-		o->flow.quit_ms = 500;
 	/* What the side's layers learn of the mode (step_last()). */
 	o->side.dgram_peers = o->side.tls.on ||
 	    (o->side.keep && o->local.exec != NULL);

@@ -72,7 +72,7 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 	struct options	*o = cl->o;
 	const char	*arg;
 	size_t		 j;
-	int		 i, nd = 0, quit_given = 0;
+	int		 i, nd = 0;
 
 	log_socat_form();
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
@@ -109,7 +109,7 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 			else
 				arg += 2;
 			o->flow.quit_ms = socat_seconds("-t", arg);
-			quit_given = 1;
+			o->socat_quit = 1;
 			continue;
 		}
 		for (j = 0; j < nitems(socat_refused); j++) {
@@ -123,9 +123,6 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 	if (argc - i != 2)
 		fatalx("exactly 2 addresses required (there are %d); use "
 		    "option \"-h\" for help", argc - i);
-	/* socat waits half a second for the other side after an EOF. */
-	if (!quit_given)
-		o->socat_quit = 1;
 	o->verbose = nd >= 2 ? nd - 1 : 0;
 	o->side.socat = 1;
 	log_socat_form();

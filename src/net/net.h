@@ -168,6 +168,7 @@ struct side {
 					   as its options say; -1: file:'s */
 	int		 perm;		/* ,mode=: a created file's; -1: 0666 */
 	int		 unlink_early;	/* ,unlink-early: its path removed first */
+	int		 crlf;		/* ,crlf: LF and CRLF, as socat's */
 	int		 socat;		/* its address in socat's grammar (the
 					   command line's side: as socat) */
 	int		 once;		/* a socat listener without fork: one

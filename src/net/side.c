@@ -400,6 +400,7 @@ side_file_opts(struct side *sd, const struct addr *a, char **cause)
 	sd->perm = (v = addr_opt(a, "mode")) != NULL ?
 	    (int)strtol(v, NULL, 8) : -1;
 	sd->unlink_early = side_flag(a, "unlink-early");
+	sd->crlf = side_flag(a, "crlf");
 	return (0);
 }
 
