@@ -62,6 +62,7 @@ void		 sig_set_by_sockcat(sigset_t *);
 
 /* log.c */
 void		 log_socat_form(void);
+void		 log_socat_name(const char *);
 void		 log_init(int);
 void		 log_set_clear(void (*)(void));
 int		 log_verbosity(void);

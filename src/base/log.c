@@ -16,6 +16,7 @@
 static int	log_level;
 static void	(*log_clear)(void);	/* Erases a live status line. */
 static int	log_socat;		/* socat's form of a line */
+static const char *log_socat_prog = "socat"; /* its name there (-lp) */
 
 /*
  * Write each message in socat's form, "YYYY/MM/DD hh:mm:ss socat[PID] E
@@ -25,6 +26,13 @@ __startup void
 log_socat_form(void)
 {
 	log_socat = 1;
+}
+
+/* The name socat's form gives ("socat" unless socat's -lp says). */
+__startup void
+log_socat_name(const char *name)
+{
+	log_socat_prog = name;
 }
 
 /* Set how many -v were given. */
@@ -66,8 +74,8 @@ log_vprint(int prefix, const char *fmt, va_list ap, int error)
 		    (n = strftime(msg, sizeof(msg), "%Y/%m/%d %H:%M:%S ",
 		    &tm)) == 0)
 			n = 0;
-		n += snprintf(msg + n, sizeof(msg) - n, "socat[%ld] %c ",
-		    (long)getpid(), prefix ? 'E' : 'N');
+		n += snprintf(msg + n, sizeof(msg) - n, "%.64s[%ld] %c ",
+		    log_socat_prog, (long)getpid(), prefix ? 'E' : 'N');
 	} else if (prefix)
 		n = snprintf(msg, sizeof(msg), "%s: ", getprogname());
 	if (n >= 0 && (size_t)n < sizeof(msg))

@@ -76,11 +76,12 @@ enum addr_sform {
 	SF_COMMAND,		/* :COMMAND */
 	SF_PROXIED,		/* :PROXY:HOST:PORT */
 	SF_NONE,		/* nothing: options alone */
+	SF_ECHO,		/* nothing: what is written comes back */
 };
 
 /*
  * socat's names (socat -hhh's, aliases included), the kind each one is
- * and what it implies: its family, options it has unless given (socat
+ * (PIPE, socat's echo, runs cat) and what it implies: its family, options it has unless given (socat
  * verifies TLS peers unless told not to; CREATE creates and truncates).
  * socat's names for what sockcat has no kind for are in no row, and are
  * refused as unknown.
@@ -168,6 +169,9 @@ static const struct {
 	{ "exec",		ADDR_EXEC,	SF_COMMAND,	0, { NULL } },
 	{ "system",		ADDR_EXEC,	SF_COMMAND,	0, { NULL } },
 	{ "pty",		ADDR_PTY,	SF_NONE,	0, { NULL } },
+	{ "pipe",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
+	{ "echo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
+	{ "fifo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
 	{ "stdio",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
 	{ "-",			ADDR_STDIO,	SF_NONE,	0, { NULL } },
 	{ "stdin",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
@@ -357,6 +361,25 @@ addr_socat_row(const char *s)
 }
 
 /*
+ * Is s socat's stdin and stdout given as two ("-!!-", "stdin!!stdout"):
+ * the one stdio address it is?
+ */
+static int
+addr_dual_stdio(const char *s)
+{
+	const char	*bang;
+	size_t		 n;
+
+	if ((bang = strstr(s, "!!")) == NULL)
+		return (0);
+	n = bang - s;
+	return (((n == 1 && s[0] == '-') || (n == 5 && (strncasecmp(s,
+	    "stdin", 5) == 0 || strncasecmp(s, "stdio", 5) == 0))) &&
+	    (strcmp(bang + 2, "-") == 0 || strcasecmp(bang + 2, "stdout") == 0 ||
+	    strcasecmp(bang + 2, "stdio") == 0));
+}
+
+/*
  * Is s an address of a kind we know: "-", a scheme of the table
  * followed by ':' (in any case), or one of socat's names?  "host:80" and
  * "::1" are not.
@@ -366,7 +389,8 @@ addr_is(const char *s)
 {
 	size_t	 i, n;
 
-	if (strcmp(s, "-") == 0 || addr_socat_row(s) != -1)
+	if (strcmp(s, "-") == 0 || addr_socat_row(s) != -1 ||
+	    addr_dual_stdio(s))
 		return (1);
 	if ((n = addr_scheme_len(s)) == 0)
 		return (0);
@@ -383,7 +407,7 @@ __startup int
 addr_looks(const char *s)
 {
 	return (strcmp(s, "-") == 0 || addr_scheme_len(s) > 0 ||
-	    addr_socat_row(s) != -1);
+	    addr_socat_row(s) != -1 || addr_dual_stdio(s));
 }
 
 /* The scheme of kind k, as an address writes it ("tcp-l"). */
@@ -915,6 +939,13 @@ addr_socat_parse(struct addr *a, int r)
 			return (addr_fail(a, "%s takes no parameters",
 			    a->name));
 		break;
+	case SF_ECHO:
+		/* socat's echo, a pipe to itself: cat gives the same bytes. */
+		if (np != 1)
+			return (addr_fail(a, "%s:PATH, a named pipe, is not "
+			    "supported", a->name));
+		a->path = "cat";
+		break;
 	}
 	for (i = np; i < nf; i++) {
 		if (addr_option(a, field[i]) == -1)
@@ -1011,7 +1042,7 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 		return (addr_fail(a, "longer than %d bytes", ADDR_MAX));
 	memcpy(a->buf, s, len + 1);
 	a->name = "-";
-	if (strcmp(s, "-") == 0) {
+	if (strcmp(s, "-") == 0 || addr_dual_stdio(s)) {
 		a->kind = ADDR_STDIO;
 		*errstr = NULL;
 		return (0);

@@ -61,6 +61,7 @@ struct options {
 	struct side	*devpeer;	/* and its other device, or NULL */
 	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
 	int		 socat_quit;	/* as socat, -t given */
+	long long	 socat_quit_ms;	/* and its time */
 };
 
 /* Port used by --chat when none is given. */

@@ -200,8 +200,6 @@ pair_exec_stdio(const struct options *o, const struct side *exec)
 {
 	int	 fd, to;
 
-	if (o->socat_quit)
-		pair_refuse(o, "-t is for a dialled socket with stdio");
 	if (o->socat_dir != 0) {
 		/* Data flows from the program (-u, first) or into it. */
 		to = (o->socat_dir == 1) == (exec == &o->pair[0]) ?
@@ -333,15 +331,15 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "
 		    "program");
 	/*
-	 * socat's -t, the wait after stdin's end, is -q's: for a dialled
-	 * socket with stdin and stdout alone.  A listener's stdin may end
-	 * before its client comes, and the client's bytes would be lost;
-	 * without -t, the far end's answer is waited for, as with -N.
+	 * socat's -t, the wait after stdin's end, is -q's for a dialled
+	 * socket with stdin and stdout.  Elsewhere the far end's end is
+	 * waited for, as without it: a listener's stdin may end before its
+	 * client comes, and -q would lose the client's bytes.
 	 */
-	if (o->socat_quit && (b->kind != SIDE_STDIO || a->listen ||
-	    pair_device(a) || (o->socat_dir != 0 && (o->socat_dir == 1) ==
-	    (a == &o->pair[0]))))
-		pair_refuse(o, "-t is for a dialled socket with stdio");
+	if (o->socat_quit && b->kind == SIDE_STDIO && !a->listen &&
+	    !pair_device(a) && !(o->socat_dir != 0 && (o->socat_dir == 1) ==
+	    (a == &o->pair[0])))
+		o->flow.quit_ms = o->socat_quit_ms;
 	if (pair_device(a)) {
 		/* A device with stdio, a program or another device. */
 		o->side = *a;

@@ -24,7 +24,7 @@
  */
 static const char *const socat_refused[] = {
 	"-D", "-T", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g", "-b",
-	"-lf", "-ls", "-lu", "-lm", "-lp", "-lh", "-ly", "-lmlocal2",
+	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly", "-lmlocal2",
 };
 
 /* What "socat -h" says. */
@@ -39,6 +39,7 @@ static const char socat_usage[] =
 "      -U     one direction: from the second address to the first\n"
 "      -t <timeout>  seconds to wait for the other side after an EOF\n"
 "      -4     prefer IPv4; -6  prefer IPv6\n"
+"      -lp<name>  the name messages give (socat by default)\n"
 "   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
 "      UNIX-CONNECT, UNIX-LISTEN, UNIX-CLIENT, ABSTRACT-CONNECT,\n"
 "      ABSTRACT-LISTEN, OPENSSL, OPENSSL-LISTEN, OPENSSL-DTLS-CLIENT,\n"
@@ -76,7 +77,7 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 
 	log_socat_form();
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
-	    argv[i][1] != ','; i++) {
+	    argv[i][1] != ',' && argv[i][1] != '!'; i++) {
 		arg = argv[i];
 		if (strspn(arg + 1, "d") == strlen(arg + 1)) {
 			nd += strlen(arg + 1);
@@ -91,6 +92,11 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 			printf("sockcat %s, running socat's command line "
 			    "(that of socat 1.7.4)\n", PACKAGE_VERSION);
 			exit(0);
+		}
+		/* -lpNAME: the name its messages give, as socat's. */
+		if (strncmp(arg, "-lp", 3) == 0 && arg[3] != '\0') {
+			log_socat_name(arg + 3);
+			continue;
 		}
 		if (strcmp(arg, "-u") == 0 || strcmp(arg, "-U") == 0) {
 			o->socat_dir = arg[1] == 'u' ? 1 : -1;
@@ -108,7 +114,7 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 				arg = NULL;
 			else
 				arg += 2;
-			o->flow.quit_ms = socat_seconds("-t", arg);
+			o->socat_quit_ms = socat_seconds("-t", arg);
 			o->socat_quit = 1;
 			continue;
 		}
