@@ -193,6 +193,12 @@ test_grammar() {
 		    'SYSTEM:printf p\,q' -)"
 		assertEquals "$_bin: stdin to the program" "in" \
 		    "$(echo in | t 20 "$_bin" - EXEC:cat)"
+		assertEquals "$_bin: PIPE, an echo" "echo" \
+		    "$(echo echo | t 20 "$_bin" -t 0.1 - PIPE)"
+		assertEquals "$_bin: -!!-, stdio" "dual" \
+		    "$(echo dual | t 20 "$_bin" -t 0.1 '-!!-' PIPE)"
+		assertEquals "$_bin: stdin!!stdout, stdio" "dual2" \
+		    "$(echo dual2 | t 20 "$_bin" -t 0.1 'stdin!!stdout' echo)"
 	done
 	# As sockcat, socat's names are addresses too.
 	serve names "$SC" -v TCP-LISTEN:0 SYSTEM:'echo two'
