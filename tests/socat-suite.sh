@@ -46,7 +46,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/socat-suite.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 # The shim: socat's -V and -h for the probes, and test.sh's own sleep
 # (its psleep and usleep run "socat -T SECONDS pipe pipe"), a sleep;
-# sockcat under socat's name for everything else.
+# sockcat under socat's name (a link) for everything else, each process
+# bounded in time (SOCAT_SUITE_LIMIT seconds), as test.sh waits for some
+# without a limit of its own.
+mkdir "$work/bin" && ln -s "$sockcat" "$work/bin/socat" || exit 1
 cat >"$work/socat" <<EOF
 #!/bin/bash
 case "\$*" in
@@ -55,7 +58,7 @@ esac
 if [ \$# = 4 ] && [ "\$1" = -T ] && [ "\$3 \$4" = "pipe pipe" ]; then
 	exec sleep "\$2"
 fi
-exec -a socat "$sockcat" "\$@"
+exec timeout -k 2 ${SOCAT_SUITE_LIMIT:-30} "$work/bin/socat" "\$@"
 EOF
 chmod +x "$work/socat"
 
