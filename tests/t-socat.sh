@@ -199,6 +199,13 @@ test_grammar() {
 		    "$(echo dual | t 20 "$_bin" -t 0.1 '-!!-' PIPE)"
 		assertEquals "$_bin: stdin!!stdout, stdio" "dual2" \
 		    "$(echo dual2 | t 20 "$_bin" -t 0.1 'stdin!!stdout' echo)"
+		assertEquals "$_bin: stdin to stdout" "through" \
+		    "$(echo through | t 20 "$_bin" -u stdin stdout)"
+		echo "in a file" >"$SC_TMP/f"
+		assertEquals "$_bin: a file to stdout" "in a file" \
+		    "$(t 20 "$_bin" -u OPEN:"$SC_TMP/f" STDOUT)"
+		assertEquals "$_bin: a file to a program" "IN A FILE" \
+		    "$(t 20 "$_bin" -u OPEN:"$SC_TMP/f" SYSTEM:'tr a-z A-Z')"
 	done
 	# As sockcat, socat's names are addresses too.
 	serve names "$SC" -v TCP-LISTEN:0 SYSTEM:'echo two'

@@ -149,10 +149,12 @@ pair_file(struct options *o, int i)
 	const char	*why;
 	int		 fd;
 
-	if (other->kind == SIDE_FILE || other->kind == SIDE_STDIO)
+	/* As socat, they are: cat, or the program, run in our place. */
+	if ((other->kind == SIDE_FILE || other->kind == SIDE_STDIO) &&
+	    !o->side.socat)
 		pair_refuse(o, "a file with stdin and stdout, or another "
 		    "file, is the shell's: use cat");
-	if (other->kind == SIDE_EXEC)
+	if (other->kind == SIDE_EXEC && !o->side.socat)
 		pair_refuse(o, "a program with a file is the shell's "
 		    "redirection: run it without sockcat");
 	if (i == 0 && sd->append)
@@ -193,23 +195,12 @@ pair_unlink_early(const struct side *sd)
 /*
  * As socat, "EXEC:CMD STDIO" (socat's tests and scripts run a program so)
  * is the program itself on our standard input and output: it is run in
- * our place, with /dev/null for the direction -u or -U leaves out.
+ * our place.  With -u or -U too: socat's program inherits the direction
+ * not used, and gives the same bytes.
  */
 static __startup __dead void
-pair_exec_stdio(const struct options *o, const struct side *exec)
+pair_exec_stdio(const struct side *exec)
 {
-	int	 fd, to;
-
-	if (o->socat_dir != 0) {
-		/* Data flows from the program (-u, first) or into it. */
-		to = (o->socat_dir == 1) == (exec == &o->pair[0]) ?
-		    STDIN_FILENO : STDOUT_FILENO;
-		if ((fd = open("/dev/null", to == STDIN_FILENO ? O_RDONLY :
-		    O_WRONLY)) == -1 || dup2(fd, to) == -1)
-			fatal("/dev/null");
-		if (fd != to)
-			close(fd);
-	}
 	execl("/bin/sh", "sh", "-c", exec->path, (char *)NULL);
 	fatal("/bin/sh");
 }
@@ -307,6 +298,14 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			pair_file(o, i);
 		pair_device_check(&o->pair[i]);
 	}
+	/* As socat, stdio with stdio (a file made one above) is cat's. */
+	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO) {
+		if (!o->side.socat)
+			pair_refuse(o, "stdin and stdout with themselves is "
+			    "cat's");
+		execl("/bin/cat", "cat", (char *)NULL);
+		fatal("/bin/cat");
+	}
 	/* The socket or the device first, the near end second. */
 	if (a->kind == SIDE_STDIO || a->kind == SIDE_EXEC ||
 	    (pair_device(a) && pair_socket(b)) ||
@@ -319,13 +318,13 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_refuse(o, "two programs cannot be joined");
 	if (o->side.socat && ((a->kind == SIDE_EXEC && b->kind ==
 	    SIDE_STDIO) || (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC)))
-		pair_exec_stdio(o, a->kind == SIDE_EXEC ? a : b);
+		pair_exec_stdio(a->kind == SIDE_EXEC ? a : b);
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_STDIO)
 		pair_refuse(o, "a program on stdin and stdout is itself: run "
 		    "it without sockcat");
 	if (o->socat_dir != 0 && (b->kind != SIDE_STDIO || pair_device(a)))
-		pair_refuse(o, "-u and -U are for a socket or a file with "
-		    "stdio, not a program, a device or two sockets");
+		pair_refuse(o, "-u and -U are not supported between two "
+		    "sockets, a socket and a program, or with a device");
 	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
 	    SIDE_STDIO && b->kind != SIDE_EXEC)))
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "
