@@ -325,12 +325,12 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -x -v -T -lf -L; do
+	for _o in -x -v -T -T1 -lf -L; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"
 		assertContains "$_o named" "$(<"$SC_TMP/e")" \
-		    "option $_o is not supported"
+		    "option ${_o%1} is not supported"
 	done
 }
 

@@ -24,7 +24,7 @@
  */
 static const char *const socat_refused[] = {
 	"-D", "-T", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g", "-b",
-	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly", "-lmlocal2",
+	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly",
 };
 
 /* What "socat -h" says. */
@@ -118,10 +118,12 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 			o->socat_quit = 1;
 			continue;
 		}
+		/* Named as socat's, its value attached or not (-T1). */
 		for (j = 0; j < nitems(socat_refused); j++) {
-			if (strcmp(arg, socat_refused[j]) == 0)
+			if (strncmp(arg, socat_refused[j],
+			    strlen(socat_refused[j])) == 0)
 				fatalx("socat's option %s is not supported by "
-				    "sockcat", arg);
+				    "sockcat", socat_refused[j]);
 		}
 		fatalx("unknown option \"%s\"; use option \"-h\" for help",
 		    arg);
