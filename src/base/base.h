@@ -61,6 +61,8 @@ int		 sig_action(int, const struct sigaction *, struct sigaction *);
 void		 sig_set_by_sockcat(sigset_t *);
 
 /* log.c */
+void		 log_socat_form(void);
+void		 log_socat_name(const char *);
 void		 log_init(int);
 void		 log_set_clear(void (*)(int));
 int		 log_verbosity(void);

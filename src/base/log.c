@@ -8,12 +8,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base.h"
 
 static int	log_level;
 static void	(*log_clear)(int);	/* Erases a live status line. */
+static int	log_socat;		/* socat's form of a line */
+static const char *log_socat_prog = "socat"; /* its name there (-lp) */
+
+/*
+ * Write each message in socat's form, "YYYY/MM/DD hh:mm:ss socat[PID] E
+ * text" (N for a report), so that scripts that read socat's find theirs.
+ */
+__startup void
+log_socat_form(void)
+{
+	log_socat = 1;
+}
+
+/* The name socat's form gives ("socat" unless socat's -lp says). */
+__startup void
+log_socat_name(const char *name)
+{
+	log_socat_prog = name;
+}
 
 /* Set how many -v were given. */
 __startup void
@@ -43,12 +63,22 @@ log_set_clear(void (*fn)(int))
 static void
 log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 {
-	char	 msg[2048];
-	size_t	 len;
-	int	 n = 0;
+	char		 msg[2048];
+	struct tm	 tm;
+	time_t		 t;
+	size_t		 len;
+	int		 n = 0;
 
 	/* One write per line so that concurrent writers do not interleave. */
-	if (prefix)
+	if (log_socat) {
+		t = time(NULL);
+		if (localtime_r(&t, &tm) == NULL ||
+		    (n = strftime(msg, sizeof(msg), "%Y/%m/%d %H:%M:%S ",
+		    &tm)) == 0)
+			n = 0;
+		n += snprintf(msg + n, sizeof(msg) - n, "%.64s[%ld] %c ",
+		    log_socat_prog, (long)getpid(), prefix ? 'E' : 'N');
+	} else if (prefix)
 		n = snprintf(msg, sizeof(msg), "%s: ", getprogname());
 	if (n >= 0 && (size_t)n < sizeof(msg))
 		vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);

@@ -2,6 +2,10 @@
  * Addresses (tcp:HOST:PORT, unix-l:PATH, ws://HOST/PATH, exec:COMMAND,
  * serial:DEVICE,SPEED, ...): one grammar for every place that names an endpoint, parsed from
  * the bytes alone into a struct addr that owns every string it gives.
+ * socat's addresses (TCP-LISTEN:PORT,fork, EXEC:"cmd",pty, ...) are a
+ * second way to write the same kinds: its names map to ours in a table,
+ * its quoting is undone, and its options are rows of the one table of
+ * options, each stored under the name the side reads.
  * Pure functions, shared with the fuzz target; whether a service name
  * exists or a host resolves is for the caller to find out.
  */
@@ -62,9 +66,144 @@ static const struct {
 };
 #define ADDR_NKINDS	(sizeof(addr_kinds) / sizeof(addr_kinds[0]))
 
+/* What follows a socat address's name, between its colons. */
+enum addr_sform {
+	SF_HOSTPORT,		/* :HOST:PORT */
+	SF_PORT,		/* :PORT, a listener's (bind= its address) */
+	SF_PATH,		/* :PATH of a socket */
+	SF_ABSTRACT,		/* :NAME of an abstract socket */
+	SF_FILE,		/* :PATH of a file */
+	SF_COMMAND,		/* :COMMAND */
+	SF_PROXIED,		/* :PROXY:HOST:PORT */
+	SF_NONE,		/* nothing: options alone */
+	SF_ECHO,		/* nothing: what is written comes back */
+};
+
+/*
+ * socat's names (socat -hhh's, aliases included), the kind each one is
+ * (PIPE, socat's echo, runs cat) and what it implies: its family, options it has unless given (socat
+ * verifies TLS peers unless told not to; CREATE creates and truncates).
+ * socat's names for what sockcat has no kind for are in no row, and are
+ * refused as unknown.
+ */
+static const struct {
+	const char	*name;
+	enum addr_kind	 kind;
+	enum addr_sform	 form;
+	int		 family;
+	const char	*imply[4];	/* name, value, name, value */
+} addr_socat[] = {
+	{ "tcp",		ADDR_TCP,	SF_HOSTPORT,	0, { NULL } },
+	{ "tcp-connect",	ADDR_TCP,	SF_HOSTPORT,	0, { NULL } },
+	{ "inet",		ADDR_TCP,	SF_HOSTPORT,	0, { NULL } },
+	{ "tcp4",		ADDR_TCP,	SF_HOSTPORT,	4, { NULL } },
+	{ "tcp4-connect",	ADDR_TCP,	SF_HOSTPORT,	4, { NULL } },
+	{ "inet4",		ADDR_TCP,	SF_HOSTPORT,	4, { NULL } },
+	{ "tcp6",		ADDR_TCP,	SF_HOSTPORT,	6, { NULL } },
+	{ "tcp6-connect",	ADDR_TCP,	SF_HOSTPORT,	6, { NULL } },
+	{ "inet6",		ADDR_TCP,	SF_HOSTPORT,	6, { NULL } },
+	{ "tcp-listen",		ADDR_TCP_L,	SF_PORT,	0, { NULL } },
+	{ "tcp-l",		ADDR_TCP_L,	SF_PORT,	0, { NULL } },
+	{ "inet-listen",	ADDR_TCP_L,	SF_PORT,	0, { NULL } },
+	{ "inet-l",		ADDR_TCP_L,	SF_PORT,	0, { NULL } },
+	{ "tcp4-listen",	ADDR_TCP_L,	SF_PORT,	4, { NULL } },
+	{ "tcp4-l",		ADDR_TCP_L,	SF_PORT,	4, { NULL } },
+	{ "inet4-listen",	ADDR_TCP_L,	SF_PORT,	4, { NULL } },
+	{ "inet4-l",		ADDR_TCP_L,	SF_PORT,	4, { NULL } },
+	{ "tcp6-listen",	ADDR_TCP_L,	SF_PORT,	6, { NULL } },
+	{ "tcp6-l",		ADDR_TCP_L,	SF_PORT,	6, { NULL } },
+	{ "inet6-listen",	ADDR_TCP_L,	SF_PORT,	6, { NULL } },
+	{ "inet6-l",		ADDR_TCP_L,	SF_PORT,	6, { NULL } },
+	{ "udp",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
+	{ "udp-connect",	ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
+	{ "udp4",		ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
+	{ "udp4-connect",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
+	{ "udp6",		ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp6-connect",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-listen",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
+	{ "udp-l",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
+	{ "udp4-listen",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
+	{ "udp4-l",		ADDR_UDP_L,	SF_PORT,	4, { NULL } },
+	{ "udp6-listen",	ADDR_UDP_L,	SF_PORT,	6, { NULL } },
+	{ "udp6-l",		ADDR_UDP_L,	SF_PORT,	6, { NULL } },
+	{ "unix-connect",	ADDR_UNIX,	SF_PATH,	0, { NULL } },
+	{ "unix-client",	ADDR_UNIX,	SF_PATH,	0, { NULL } },
+	{ "unix",		ADDR_UNIX,	SF_PATH,	0, { NULL } },
+	{ "local",		ADDR_UNIX,	SF_PATH,	0, { NULL } },
+	{ "unix-listen",	ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
+	{ "unix-l",		ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
+	{ "abstract-connect",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
+	{ "abstract-client",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
+	{ "abstract",		ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
+	{ "abstract-listen",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
+	{ "openssl",		ADDR_TLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "openssl-connect",	ADDR_TLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "ssl",		ADDR_TLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "openssl-listen",	ADDR_TLS_L,	SF_PORT,	0,
+	    { "verify", "1" } },
+	{ "ssl-l",		ADDR_TLS_L,	SF_PORT,	0,
+	    { "verify", "1" } },
+	{ "openssl-dtls-client", ADDR_DTLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "openssl-dtls-connect", ADDR_DTLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "dtls",		ADDR_DTLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "dtls-c",		ADDR_DTLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "dtls-client",	ADDR_DTLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "dtls-connect",	ADDR_DTLS,	SF_HOSTPORT,	0,
+	    { "verify", "1" } },
+	{ "socks4",		ADDR_SOCKS4,	SF_PROXIED,	0, { NULL } },
+	{ "socks",		ADDR_SOCKS4,	SF_PROXIED,	0, { NULL } },
+	{ "socks4a",		ADDR_SOCKS4A,	SF_PROXIED,	0, { NULL } },
+	{ "socks5",		ADDR_SOCKS5,	SF_PROXIED,	0, { NULL } },
+	{ "proxy",		ADDR_TCP,	SF_PROXIED,	0,
+	    { "proxyport", "8080" } },
+	{ "proxy-connect",	ADDR_TCP,	SF_PROXIED,	0,
+	    { "proxyport", "8080" } },
+	{ "exec",		ADDR_EXEC,	SF_COMMAND,	0, { NULL } },
+	{ "system",		ADDR_EXEC,	SF_COMMAND,	0, { NULL } },
+	{ "pty",		ADDR_PTY,	SF_NONE,	0, { NULL } },
+	{ "pipe",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
+	{ "echo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
+	{ "fifo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
+	{ "stdio",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
+	{ "-",			ADDR_STDIO,	SF_NONE,	0, { NULL } },
+	{ "stdin",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
+	{ "stdout",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
+	{ "open",		ADDR_FILE,	SF_FILE,	0, { NULL } },
+	{ "file",		ADDR_FILE,	SF_FILE,	0, { NULL } },
+	{ "gopen",		ADDR_FILE,	SF_FILE,	0, { NULL } },
+	{ "create",		ADDR_FILE,	SF_FILE,	0,
+	    { "creat", "1", "trunc", "1" } },
+	{ "creat",		ADDR_FILE,	SF_FILE,	0,
+	    { "creat", "1", "trunc", "1" } },
+	{ "vsock-connect",	ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
+	{ "vsock",		ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
+};
+#define ADDR_NSOCAT	(sizeof(addr_socat) / sizeof(addr_socat[0]))
+
+/* Fields of a socat address: its name, parameters and options. */
+#define ADDR_FIELDS	(ADDR_OPTS_MAX + 8)
+
 #define K(k)		(1U << (k))
 #define K_TLS_DIAL	(K(ADDR_TLS) | K(ADDR_DTLS) | K(ADDR_WSS))
 #define K_SOCKS		(K(ADDR_SOCKS4) | K(ADDR_SOCKS4A) | K(ADDR_SOCKS5))
+#define K_IPLISTEN	(K(ADDR_TCP_L) | K(ADDR_UDP_L) | K(ADDR_TLS_L) | \
+			    K(ADDR_WS_L))
+#define K_LISTEN	(K_IPLISTEN | K(ADDR_UNIX_L))
+#define K_IPDIAL	(K(ADDR_TCP) | K(ADDR_UDP) | K(ADDR_TLS) | \
+			    K(ADDR_DTLS) | K(ADDR_WS) | K(ADDR_WSS) | K_SOCKS)
+#define K_IP		(K_IPDIAL | K_IPLISTEN)
+#define K_TCP		(K(ADDR_TCP) | K(ADDR_TLS) | K(ADDR_WS) | \
+			    K(ADDR_WSS) | K_SOCKS | K(ADDR_TCP_L) | \
+			    K(ADDR_TLS_L) | K(ADDR_WS_L))
+#define K_DIAL		(K_IPDIAL | K(ADDR_UNIX) | K(ADDR_VSOCK))
 
 /* What an option's value must be. */
 enum addr_otype {
@@ -73,30 +212,91 @@ enum addr_otype {
 	AO_HOSTPORT,		/* HOST:PORT, or a proxy's URL */
 	AO_PORT,		/* a port */
 	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 */
+	AO_NUMBER,		/* a count, 1 to 65535 */
+	AO_SECONDS,		/* seconds, [DIGITS][.DIGITS] */
+	AO_OCTAL,		/* permissions, 0 to 07777 */
+	AO_FAMILY,		/* ip4, ipv4, inet, ip6, ipv6, inet6: "4", "6" */
 };
 
-/* Each option, and the kinds it belongs to. */
+/*
+ * Each option, the name it is stored under (socat's names for ours, and
+ * its aliases), and the kinds it belongs to.  What a side does with each
+ * is side_parse()'s; an option of no row is refused, by its name and the
+ * address's, never ignored.
+ */
 static const struct {
 	const char	*name;
+	const char	*is;
 	enum addr_otype	 type;
 	unsigned int	 kinds;
 } addr_optdefs[] = {
-	{ "verify",	AO_BOOL,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "sni",	AO_TEXT,	K_TLS_DIAL },
-	{ "cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "cert",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "key",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
-					K(ADDR_TLS_L) },
-	{ "min-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
-					K(ADDR_TLS_L) },
-	{ "max-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
-					K(ADDR_TLS_L) },
-	{ "proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
-					K(ADDR_WS) | K(ADDR_WSS) },
-	{ "append",	AO_BOOL,	K(ADDR_FILE) },
-	{ "crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
-	{ "socksport",	AO_PORT,	K_SOCKS },
+	{ "verify",	"verify",	AO_BOOL,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "openssl-verify", "verify",	AO_BOOL,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "sni",	"sni",		AO_TEXT,	K_TLS_DIAL },
+	{ "snihost",	"sni",		AO_TEXT,	K_TLS_DIAL },
+	{ "openssl-snihost", "sni",	AO_TEXT,	K_TLS_DIAL },
+	{ "commonname",	"sni",		AO_TEXT,	K_TLS_DIAL },
+	{ "cn",		"sni",		AO_TEXT,	K_TLS_DIAL },
+	{ "openssl-commonname", "sni",	AO_TEXT,	K_TLS_DIAL },
+	{ "cafile",	"cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "openssl-cafile", "cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "cert",	"cert",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "certificate", "cert",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "openssl-certificate", "cert", AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "key",	"key",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "openssl-key", "key",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "secret",	"secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
+						K(ADDR_TLS_L) },
+	{ "min-version", "min-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
+						K(ADDR_TLS_L) },
+	{ "max-version", "max-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
+						K(ADDR_TLS_L) },
+	{ "proxy",	"proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
+						K(ADDR_WS) | K(ADDR_WSS) },
+	{ "proxyport",	"proxyport",	AO_PORT,	K(ADDR_TCP) },
+	{ "append",	"append",	AO_BOOL,	K(ADDR_FILE) },
+	{ "o-append",	"append",	AO_BOOL,	K(ADDR_FILE) },
+	{ "creat",	"creat",	AO_BOOL,	K(ADDR_FILE) },
+	{ "create",	"creat",	AO_BOOL,	K(ADDR_FILE) },
+	{ "o-creat",	"creat",	AO_BOOL,	K(ADDR_FILE) },
+	{ "trunc",	"trunc",	AO_BOOL,	K(ADDR_FILE) },
+	{ "o-trunc",	"trunc",	AO_BOOL,	K(ADDR_FILE) },
+	{ "excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
+	{ "o-excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
+	{ "mode",	"mode",		AO_OCTAL,	K(ADDR_FILE) },
+	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) },
+	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
+						K(ADDR_FILE) | K(ADDR_PTY) },
+	{ "crtscts",	"crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
+	{ "raw",	"raw",		AO_BOOL,	K(ADDR_PTY) },
+	{ "rawer",	"rawer",	AO_BOOL,	K(ADDR_PTY) },
+	{ "cfmakeraw",	"rawer",	AO_BOOL,	K(ADDR_PTY) },
+	{ "echo",	"echo",		AO_BOOL,	K(ADDR_PTY) },
+	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
+	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
+	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },
+	{ "crlf",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
+						K(ADDR_UNIX_L) },
+	{ "crnl",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
+						K(ADDR_UNIX_L) },
+	{ "reuseaddr",	"reuseaddr",	AO_BOOL,	K_LISTEN | K_IPDIAL },
+	{ "so-reuseaddr", "reuseaddr",	AO_BOOL,	K_LISTEN | K_IPDIAL },
+	{ "reuseport",	"reuseport",	AO_BOOL,	K_IPLISTEN },
+	{ "so-reuseport", "reuseport",	AO_BOOL,	K_IPLISTEN },
+	{ "bind",	"bind",		AO_TEXT,	K_IP },
+	{ "sourceport",	"sourceport",	AO_PORT,	K_IPDIAL },
+	{ "sp",		"sourceport",	AO_PORT,	K_IPDIAL },
+	{ "backlog",	"backlog",	AO_NUMBER,	K(ADDR_TCP_L) |
+						K(ADDR_TLS_L) | K(ADDR_WS_L) |
+						K(ADDR_UNIX_L) },
+	{ "nodelay",	"nodelay",	AO_BOOL,	K_TCP },
+	{ "keepalive",	"keepalive",	AO_BOOL,	K_TCP },
+	{ "so-keepalive", "keepalive",	AO_BOOL,	K_TCP },
+	{ "connect-timeout", "connect-timeout", AO_SECONDS, K_DIAL },
+	{ "pf",		"pf",		AO_FAMILY,	K_IP },
+	{ "protocol-family", "pf",	AO_FAMILY,	K_IP },
+	{ "ipv6only",	"ipv6only",	AO_BOOL,	K_IPLISTEN },
+	{ "ipv6-v6only", "ipv6only",	AO_BOOL,	K_IPLISTEN },
 };
 #define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
 
@@ -168,15 +368,54 @@ addr_scheme_len(const char *s)
 }
 
 /*
- * Is s an address of a kind we know: "-" or a scheme of the table
- * followed by ':' (in any case)?  "host:80" and "::1" are not.
+ * The row of addr_socat[] that s starts with, its name ended by ':', ','
+ * or the end (in any case), or -1.
+ */
+static int
+addr_socat_row(const char *s)
+{
+	size_t	 i, n;
+
+	n = strcspn(s, ":,");
+	for (i = 0; i < ADDR_NSOCAT; i++) {
+		if (strlen(addr_socat[i].name) == n &&
+		    strncasecmp(s, addr_socat[i].name, n) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+/*
+ * Is s socat's stdin and stdout given as two ("-!!-", "stdin!!stdout"):
+ * the one stdio address it is?
+ */
+static int
+addr_dual_stdio(const char *s)
+{
+	const char	*bang;
+	size_t		 n;
+
+	if ((bang = strstr(s, "!!")) == NULL)
+		return (0);
+	n = bang - s;
+	return (((n == 1 && s[0] == '-') || (n == 5 && (strncasecmp(s,
+	    "stdin", 5) == 0 || strncasecmp(s, "stdio", 5) == 0))) &&
+	    (strcmp(bang + 2, "-") == 0 || strcasecmp(bang + 2, "stdout") == 0 ||
+	    strcasecmp(bang + 2, "stdio") == 0));
+}
+
+/*
+ * Is s an address of a kind we know: "-", a scheme of the table
+ * followed by ':' (in any case), or one of socat's names?  "host:80" and
+ * "::1" are not.
  */
 int
 addr_is(const char *s)
 {
 	size_t	 i, n;
 
-	if (strcmp(s, "-") == 0)
+	if (strcmp(s, "-") == 0 || addr_socat_row(s) != -1 ||
+	    addr_dual_stdio(s))
 		return (1);
 	if ((n = addr_scheme_len(s)) == 0)
 		return (0);
@@ -192,7 +431,8 @@ addr_is(const char *s)
 __startup int
 addr_looks(const char *s)
 {
-	return (strcmp(s, "-") == 0 || addr_scheme_len(s) > 0);
+	return (strcmp(s, "-") == 0 || addr_scheme_len(s) > 0 ||
+	    addr_socat_row(s) != -1 || addr_dual_stdio(s));
 }
 
 /* The scheme of kind k, as an address writes it ("tcp-l"). */
@@ -383,83 +623,411 @@ addr_proxy(struct addr *a, char *s)
 }
 
 /*
- * The options after the address's first comma, "name[=value]" each,
- * checked against the kind's table.
+ * One option of a, "name[=value]" (name is written in place), checked
+ * against the kind's rows and stored under the name the side reads.
  */
 static int
-addr_options(struct addr *a, char *s)
+addr_option(struct addr *a, char *name)
 {
-	const char	*kind = addr_scheme(a->kind);
-	char		*name, *value, *h, *p;
+	const char	*is;
+	char		*value, *h, *p;
 	char		 copy[ADDR_MAX + 1], why[sizeof(a->why)];
 	size_t		 i, j;
 
-	while ((name = strsep(&s, ",")) != NULL) {
-		if (*name == '\0')
-			return (addr_fail(a, "an empty option"));
-		if ((value = strchr(name, '=')) != NULL)
-			*value++ = '\0';
-		for (i = 0; i < ADDR_NOPTDEFS; i++) {
-			if (strcmp(addr_optdefs[i].name, name) == 0)
-				break;
+	if (*name == '\0')
+		return (addr_fail(a, "an empty option"));
+	if ((value = strchr(name, '=')) != NULL)
+		*value++ = '\0';
+	for (i = 0; i < ADDR_NOPTDEFS; i++) {
+		if (strcasecmp(addr_optdefs[i].name, name) == 0)
+			break;
+	}
+	if (i == ADDR_NOPTDEFS || !(addr_optdefs[i].kinds & K(a->kind)))
+		return (addr_fail(a, "option %.32s does not belong to a %s: "
+		    "address", name, a->name));
+	is = addr_optdefs[i].is;
+	if (addr_opt(a, is) != NULL)
+		return (addr_fail(a, "option %s given twice", is));
+	if (a->nopts == ADDR_OPTS_MAX)
+		return (addr_fail(a, "more than %d options", ADDR_OPTS_MAX));
+	if (addr_optdefs[i].type != AO_BOOL && (value == NULL ||
+	    *value == '\0'))
+		return (addr_fail(a, "option %s needs a value", name));
+	switch (addr_optdefs[i].type) {
+	case AO_BOOL:
+		if (value == NULL)
+			value = (char *)"1";
+		else if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+			return (addr_fail(a, "option %s takes 0 or 1", name));
+		break;
+	case AO_TEXT:
+		break;
+	case AO_PORT:
+		if (addr_port(a, value, 1) == -1) {
+			memcpy(why, a->why, sizeof(why));
+			return (addr_fail(a, "option %s: %s", name, why));
 		}
-		if (i == ADDR_NOPTDEFS || !(addr_optdefs[i].kinds & K(a->kind)))
-			return (addr_fail(a, "option %.32s does not belong to "
-			    "a %s: address", name, kind));
-		if (addr_opt(a, name) != NULL)
-			return (addr_fail(a, "option %s given twice", name));
+		break;
+	case AO_NUMBER:
+		if (value[strspn(value, "0123456789")] != '\0' ||
+		    strlen(value) > 5 || atoi(value) < 1 || atoi(value) > 65535)
+			return (addr_fail(a, "option %s takes a number from 1 "
+			    "to 65535", name));
+		break;
+	case AO_SECONDS:
+		j = strspn(value, "0123456789");
+		if (value[j] == '.')
+			j += 1 + strspn(value + j + 1, "0123456789");
+		if (value[j] != '\0' || strcmp(value, ".") == 0 || j > 12)
+			return (addr_fail(a, "option %s takes seconds, as 1.5",
+			    name));
+		break;
+	case AO_OCTAL:
+		if (value[strspn(value, "01234567")] != '\0' ||
+		    strlen(value) > 5 || strtol(value, NULL, 8) > 07777)
+			return (addr_fail(a, "option %s takes an octal mode, "
+			    "as 0644", name));
+		break;
+	case AO_FAMILY:
+		if (strcasecmp(value, "ip4") == 0 ||
+		    strcasecmp(value, "ipv4") == 0 ||
+		    strcasecmp(value, "inet") == 0)
+			value = (char *)"4";
+		else if (strcasecmp(value, "ip6") == 0 ||
+		    strcasecmp(value, "ipv6") == 0 ||
+		    strcasecmp(value, "inet6") == 0)
+			value = (char *)"6";
+		else
+			return (addr_fail(a, "option %s takes ip4 or ip6",
+			    name));
+		break;
+	case AO_HOSTPORT:
+		/* A URL is the proxy's to read (its scheme, user). */
+		if (proxy_url_is(value, strlen(value)))
+			break;
+		/* Checked on a copy: the value stays whole. */
+		j = strlen(value);
+		memcpy(copy, value, j + 1);
+		if (addr_hostport(a, copy, 0, 1, &h, &p) == -1) {
+			memcpy(why, a->why, sizeof(why));
+			return (addr_fail(a, "option %s: %s", name, why));
+		}
+		break;
+	case AO_TLSVER:
+		if (tls_version_parse(value) == -1)
+			return (addr_fail(a, "option %s takes 1.0, 1.1, 1.2 "
+			    "or 1.3", name));
+		break;
+	}
+	a->opts[a->nopts].name = is;
+	a->opts[a->nopts].value = value;
+	a->nopts++;
+	return (0);
+}
+
+/* The options after the address's first comma, "name[=value]" each. */
+static int
+addr_options(struct addr *a, char *s)
+{
+	char	*name;
+
+	while ((name = strsep(&s, ",")) != NULL) {
+		if (addr_option(a, name) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A host as socat writes it, "[V6]" or a name or IPv4 address, in place:
+ * its brackets taken off.  Returns it, or NULL (said in a->why).
+ */
+static char *
+addr_socat_host(struct addr *a, char *h)
+{
+	size_t	 n = strlen(h);
+
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		h[n - 1] = '\0';
+		h++;
+		if (*h == '\0' || strpbrk(h, "[]") != NULL) {
+			addr_fail(a, "%s", addr_brackets);
+			return (NULL);
+		}
+		return (h);
+	}
+	if (strpbrk(h, "[]:") != NULL) {
+		addr_fail(a, "%s", addr_brackets);
+		return (NULL);
+	}
+	if (*h == '\0') {
+		addr_fail(a, "missing host");
+		return (NULL);
+	}
+	return (h);
+}
+
+/*
+ * What the options say of the address as a whole, in either grammar:
+ * bind= (a listener's address, or a dialled side's source and its
+ * port), sourceport=, pf=, socat's PROXY's proxyport=.
+ */
+static int
+addr_finish(struct addr *a)
+{
+	const char	*v;
+	char		*h, *p, *b = a->srcbuf;
+	size_t		 n;
+
+	if ((v = addr_opt(a, "pf")) != NULL) {
+		if (a->family != 0 && a->family != *v - '0')
+			return (addr_fail(a, "pf=ip%s and a %s: address", v,
+			    a->name));
+		a->family = *v - '0';
+	}
+	if ((v = addr_opt(a, "proxyport")) != NULL &&
+	    (a->proxy == NULL || a->kind != ADDR_TCP))
+		return (addr_fail(a, "option proxyport is a PROXY: address's"));
+	if ((v = addr_opt(a, "bind")) != NULL) {
+		if ((n = strlen(v)) > ADDR_SRC_MAX)
+			return (addr_fail(a, "option bind: too long"));
+		memcpy(b, v, n + 1);
+		p = NULL;
+		if (*b == '[') {
+			if ((h = strchr(b, ']')) == NULL)
+				return (addr_fail(a, "%s", addr_brackets));
+			if (h[1] == ':')
+				p = h + 2;
+			else if (h[1] != '\0')
+				return (addr_fail(a, "%s", addr_brackets));
+			h[1] = '\0';
+		} else if ((h = strchr(b, ':')) != NULL &&
+		    strchr(h + 1, ':') == NULL) {
+			*h = '\0';
+			p = h + 1;
+		}
+		if (*b == '[' && (b = addr_socat_host(a, b)) == NULL)
+			return (-1);
+		if (p != NULL && addr_port(a, p, 0) == -1)
+			return (-1);
+		if (a->listen) {
+			if (p != NULL)
+				return (addr_fail(a, "option bind of a "
+				    "listener is its address, not a port"));
+			if (a->host != NULL)
+				return (addr_fail(a, "a listener's address "
+				    "given twice (bind=)"));
+			a->host = *b != '\0' ? b : NULL;
+		} else {
+			a->src = *b != '\0' ? b : NULL;
+			a->srcport = p;
+		}
+	}
+	if ((v = addr_opt(a, "sourceport")) != NULL) {
+		if (a->srcport != NULL)
+			return (addr_fail(a, "a source port given twice "
+			    "(bind=, sourceport=)"));
+		a->srcport = v;
+	}
+	return (0);
+}
+
+/*
+ * socat's words in a->buf, in place: "..." and '...' quote (the quotes
+ * go), '\' takes the byte after it as it is, [ ] ( ) { } nest, and a
+ * ':' before the first ',' (parameters) or a ',' (options) ends a field
+ * outside them.  field[0] is the name, then *nparam - 1 parameters, then
+ * the options, *nfield in all.  A "!!" (socat's two addresses, one read
+ * and one written) is refused.
+ */
+static int
+addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
+{
+	char		*r = a->buf, *w = a->buf, quote = 0, nest[16];
+	size_t		 depth = 0, n = 0, np = 0;
+	int		 opts = 0;
+
+	field[n++] = w;
+	for (; *r != '\0'; r++) {
+		if (quote != 0) {
+			if (*r == quote) {
+				quote = 0;
+				continue;
+			}
+			if (*r == '\\' && quote == '"' && r[1] != '\0')
+				r++;
+			*w++ = *r;
+			continue;
+		}
+		switch (*r) {
+		case '"':
+		case '\'':
+			quote = *r;
+			continue;
+		case '\\':
+			if (r[1] == '\0')
+				return (addr_fail(a, "a '\\' at its end"));
+			*w++ = *++r;
+			continue;
+		case '[':
+		case '(':
+		case '{':
+			if (depth == sizeof(nest))
+				return (addr_fail(a, "brackets nested too "
+				    "deep"));
+			nest[depth++] = *r == '[' ? ']' : *r == '(' ? ')' : '}';
+			break;
+		case ']':
+		case ')':
+		case '}':
+			if (depth == 0 || nest[depth - 1] != *r)
+				return (addr_fail(a, "a '%c' without its "
+				    "opening", *r));
+			depth--;
+			break;
+		case '!':
+			if (r[1] == '!' && depth == 0)
+				return (addr_fail(a, "socat's two addresses in "
+				    "one (!!) are not supported"));
+			break;
+		case ':':
+		case ',':
+			if (depth > 0 || (*r == ':' && opts))
+				break;
+			if (n == ADDR_FIELDS)
+				return (addr_fail(a, "more than %d options",
+				    ADDR_OPTS_MAX));
+			if (*r == ',' && !opts) {
+				opts = 1;
+				np = n;
+			}
+			*w++ = '\0';
+			field[n++] = w;
+			continue;
+		}
+		*w++ = *r;
+	}
+	if (quote != 0)
+		return (addr_fail(a, "a %c without its end", quote));
+	if (depth > 0)
+		return (addr_fail(a, "a '%c' without its end",
+		    nest[depth - 1]));
+	*w = '\0';
+	*nparam = opts ? np : n;
+	*nfield = n;
+	return (0);
+}
+
+/*
+ * An address in socat's grammar (a->buf holds it), its name that of the
+ * row r of addr_socat[]: its parameters as that row's form has them,
+ * then its options.
+ */
+static int
+addr_socat_parse(struct addr *a, int r)
+{
+	char		*field[ADDR_FIELDS], *h;
+	const char	*const *im;
+	size_t		 np = 0, nf = 0, i, want;
+
+	if (addr_socat_lex(a, field, &np, &nf) == -1)
+		return (-1);
+	a->socat = 1;
+	a->kind = addr_socat[r].kind;
+	a->family = addr_socat[r].family;
+	a->listen = a->kind >= ADDR_TCP_L && a->kind <= ADDR_WS_L;
+	switch (addr_socat[r].form) {
+	case SF_HOSTPORT:
+	case SF_PROXIED:
+		want = addr_socat[r].form == SF_PROXIED ? 4 : 3;
+		if (np != want)
+			return (addr_fail(a, "%s takes %s:HOST:PORT", a->name,
+			    want == 4 ? "PROXY" : ""));
+		if (want == 4 && (a->proxy = addr_socat_host(a,
+		    field[1])) == NULL)
+			return (-1);
+		if ((a->host = addr_socat_host(a, field[want - 2])) == NULL ||
+		    addr_port(a, field[want - 1], 1) == -1)
+			return (-1);
+		a->port = field[want - 1];
+		break;
+	case SF_PORT:
+		if (np != 2)
+			return (addr_fail(a, "%s takes :PORT (bind= its "
+			    "address)", a->name));
+		if (addr_port(a, field[1], 0) == -1)
+			return (-1);
+		a->port = field[1];
+		break;
+	case SF_PATH:
+	case SF_ABSTRACT:
+	case SF_FILE:
+	case SF_COMMAND:
+		if (np < 2 || *field[1] == '\0')
+			return (addr_fail(a, "%s takes :%s", a->name,
+			    addr_socat[r].form == SF_COMMAND ? "COMMAND" :
+			    "PATH"));
+		/* Its colons are its own: the fields are joined again. */
+		for (i = 2; i < np; i++)
+			field[i][-1] = ':';
+		a->path = field[1];
+		if (addr_socat[r].form == SF_ABSTRACT) {
+			snprintf(a->hostbuf, sizeof(a->hostbuf), "@%s",
+			    field[1]);
+			a->path = a->hostbuf;
+		}
+		if (addr_socat[r].form == SF_PATH && strcmp(a->path, "@") == 0)
+			return (addr_fail(a, "missing socket pathname"));
+		if (addr_socat[r].form != SF_FILE && addr_socat[r].form !=
+		    SF_COMMAND && strlen(a->path) >=
+		    sizeof(((struct sockaddr_un *)0)->sun_path))
+			return (addr_fail(a, "socket pathname too long"));
+		break;
+	case SF_NONE:
+		if (np != 1)
+			return (addr_fail(a, "%s takes no parameters",
+			    a->name));
+		break;
+	case SF_ECHO:
+		/* socat's echo, a pipe to itself: cat gives the same bytes. */
+		if (np != 1)
+			return (addr_fail(a, "%s:PATH, a named pipe, is not "
+			    "supported", a->name));
+		a->path = "cat";
+		break;
+	}
+	for (i = np; i < nf; i++) {
+		if (addr_option(a, field[i]) == -1)
+			return (-1);
+	}
+	/* What the name implies, unless its options say otherwise. */
+	im = addr_socat[r].imply;
+	for (i = 0; i < 4 && im[i] != NULL; i += 2) {
+		if (addr_opt(a, im[i]) != NULL)
+			continue;
 		if (a->nopts == ADDR_OPTS_MAX)
 			return (addr_fail(a, "more than %d options",
 			    ADDR_OPTS_MAX));
-		switch (addr_optdefs[i].type) {
-		case AO_BOOL:
-			if (value == NULL)
-				value = (char *)"1";
-			else if (strcmp(value, "0") != 0 &&
-			    strcmp(value, "1") != 0)
-				return (addr_fail(a, "option %s takes 0 or 1",
-				    name));
-			break;
-		case AO_TEXT:
-			if (value == NULL || *value == '\0')
-				return (addr_fail(a, "option %s needs a value",
-				    name));
-			break;
-		case AO_PORT:
-			if (value == NULL || *value == '\0')
-				return (addr_fail(a, "option %s needs a value",
-				    name));
-			if (addr_port(a, value, 1) == -1) {
-				memcpy(why, a->why, sizeof(why));
-				return (addr_fail(a, "option %s: %s", name,
-				    why));
-			}
-			break;
-		case AO_HOSTPORT:
-			if (value == NULL || *value == '\0')
-				return (addr_fail(a, "option %s needs a value",
-				    name));
-			/* A URL is the proxy's to read (its scheme, user). */
-			if (proxy_url_is(value, strlen(value)))
-				break;
-			/* Checked on a copy: the value stays whole. */
-			j = strlen(value);
-			memcpy(copy, value, j + 1);
-			if (addr_hostport(a, copy, 0, 1, &h, &p) == -1) {
-				memcpy(why, a->why, sizeof(why));
-				return (addr_fail(a, "option %s: %s", name,
-				    why));
-			}
-			break;
-		case AO_TLSVER:
-			if (value == NULL || tls_version_parse(value) == -1)
-				return (addr_fail(a, "option %s takes 1.0, "
-				    "1.1, 1.2 or 1.3", name));
-			break;
-		}
-		a->opts[a->nopts].name = name;
-		a->opts[a->nopts].value = value;
+		a->opts[a->nopts].name = im[i];
+		a->opts[a->nopts].value = im[i + 1];
 		a->nopts++;
+	}
+	if (a->kind == ADDR_PTY && (a->path = addr_opt(a, "link")) == NULL)
+		return (addr_fail(a, "PTY without link=NAME: sockcat's pty "
+		    "is reached by its link"));
+	if (addr_finish(a) == -1)
+		return (-1);
+	if (addr_socat[r].form == SF_PROXIED && a->kind == ADDR_TCP) {
+		/* socat's PROXY: tcp: through its HTTP proxy. */
+		h = a->hostbuf;
+		snprintf(h, sizeof(a->hostbuf), strchr(a->proxy, ':') != NULL ?
+		    "[%s]:%s" : "%s:%s", a->proxy, addr_opt(a, "proxyport"));
+		if (addr_opt(a, "proxy") != NULL || a->nopts == ADDR_OPTS_MAX)
+			return (addr_fail(a, "option proxy given twice"));
+		a->opts[a->nopts].name = "proxy";
+		a->opts[a->nopts].value = h;
+		a->nopts++;
+		a->proxy = NULL;
 	}
 	return (0);
 }
@@ -489,18 +1057,29 @@ addr_speed(struct addr *a, char **comma)
 	return (0);
 }
 
+/* Has s a capital letter in its first n bytes? */
+static int
+addr_has_upper(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (isupper((unsigned char)s[i]))
+			return (1);
+	}
+	return (0);
+}
+
 /*
- * Parse the address s (NUL-terminated) into a, which owns a copy of it:
- * every string a gives points into a->buf, so a lives as long as they
- * are used and nothing is to be freed.  Returns 0, or -1 with *errstr
- * (in a->why) saying what is wrong, without the address itself, which
- * the caller names.
+ * Parse the address s into a, in sockcat's grammar, or in socat's when
+ * socat says so or the name is only socat's (see addr_parse()).
  */
-int
-addr_parse(const char *s, struct addr *a, const char **errstr)
+static int
+addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 {
 	char		*rest, *comma, *h, *p;
 	size_t		 i, n, len;
+	int		 r;
 
 	memset(a, 0, sizeof(*a));
 	*errstr = a->why;
@@ -511,24 +1090,47 @@ addr_parse(const char *s, struct addr *a, const char **errstr)
 	if (len > ADDR_MAX)
 		return (addr_fail(a, "longer than %d bytes", ADDR_MAX));
 	memcpy(a->buf, s, len + 1);
-	if (strcmp(s, "-") == 0) {
+	a->name = "-";
+	if (strcmp(s, "-") == 0 || addr_dual_stdio(s)) {
 		a->kind = ADDR_STDIO;
 		*errstr = NULL;
 		return (0);
 	}
-	if ((n = addr_scheme_len(a->buf)) == 0)
-		return (addr_fail(a, "no scheme (tcp:, unix:, ws://, "
-		    "tcp-l:, exec:, ... or -)"));
-	for (i = 0; i < ADDR_NKINDS; i++) {
+	r = addr_socat_row(a->buf);
+	n = addr_scheme_len(a->buf);
+	for (i = 0; n > 0 && i < ADDR_NKINDS; i++) {
 		if (strlen(addr_kinds[i].scheme) == n &&
 		    strncasecmp(a->buf, addr_kinds[i].scheme, n) == 0)
 			break;
 	}
+	/*
+	 * sockcat's names, in lower case, keep sockcat's grammar (exec:'s
+	 * command runs to the end, commas and all); socat's, and sockcat's
+	 * written with a capital as socat's manual writes them, socat's.
+	 */
+	if (r != -1 && (socat || n == 0 || i == ADDR_NKINDS ||
+	    addr_has_upper(a->buf, n))) {
+		/* Its name as written, for messages, in socat's case. */
+		n = strcspn(a->buf, ":,");
+		snprintf(a->namebuf, sizeof(a->namebuf), "%.*s", (int)n,
+		    a->buf);
+		for (i = 0; a->namebuf[i] != '\0'; i++)
+			a->namebuf[i] = toupper((unsigned char)a->namebuf[i]);
+		a->name = a->namebuf;
+		if (addr_socat_parse(a, r) == -1)
+			return (-1);
+		*errstr = NULL;
+		return (0);
+	}
+	if (n == 0)
+		return (addr_fail(a, "no scheme (tcp:, unix:, ws://, "
+		    "tcp-l:, exec:, ... or -)"));
 	if (i == ADDR_NKINDS)
 		return (addr_fail(a, "unknown scheme %.*s:", (int)(n > 16 ?
 		    16 : n), a->buf));
 	a->kind = addr_kinds[i].kind;
 	a->listen = addr_kinds[i].listen;
+	a->name = addr_kinds[i].scheme;
 	rest = a->buf + n + 1;
 
 	if (addr_kinds[i].form == AFORM_COMMAND) {
@@ -600,6 +1202,34 @@ addr_parse(const char *s, struct addr *a, const char **errstr)
 	}
 	if (comma != NULL && addr_options(a, comma) == -1)
 		return (-1);
+	if (addr_finish(a) == -1)
+		return (-1);
 	*errstr = NULL;
 	return (0);
+}
+
+/*
+ * Parse the address s (NUL-terminated) into a, which owns a copy of it:
+ * every string a gives points into a's buffers, so a lives as long as
+ * they are used and nothing is to be freed.  sockcat's names in lower
+ * case (tcp-l:, exec:, pty:, ...) are read in its grammar; a name socat
+ * has otherwise (TCP-LISTEN:, EXEC:, PTY,link=...) in socat's.  Returns 0, or -1 with *errstr
+ * (in a->why) saying what is wrong, without the address itself, which
+ * the caller names.
+ */
+int
+addr_parse(const char *s, struct addr *a, const char **errstr)
+{
+	return (addr_parse_how(s, a, 0, errstr));
+}
+
+/*
+ * addr_parse(), but every name socat has is read in socat's grammar, as
+ * socat reads it ("exec:cat,pty" runs cat on a terminal; sockcat's
+ * names that socat lacks, as ws://, are still sockcat's).
+ */
+int
+addr_parse_socat(const char *s, struct addr *a, const char **errstr)
+{
+	return (addr_parse_how(s, a, 1, errstr));
 }

@@ -526,8 +526,10 @@ int		 secret_parse(const char *, char *);
 
 /* addr.c */
 #define ADDR_MAX		4096	/* an address, as text */
-#define ADDR_OPTS_MAX		8	/* options of one address */
+#define ADDR_OPTS_MAX		24	/* options of one address */
 #define ADDR_SPEED_MAX		4000000	/* a serial line's, bits/s */
+#define ADDR_SRC_MAX		300	/* bind='s value */
+#define ADDR_NAME_MAX		32	/* an address's name (TCP-LISTEN) */
 
 /* The kinds of address: what each one opens. */
 enum addr_kind {
@@ -573,11 +575,18 @@ struct addr {
 	const char	*url;		/* ws://, wss://: the URL, no options */
 	const char	*proxy;		/* socks*:'s proxy host */
 	const char	*speed;		/* serial:'s, in bits/s; NULL: as is */
+	const char	*src;		/* a dialled side's bind=HOST, or NULL */
+	const char	*srcport;	/* its bind=:PORT or sourceport= */
+	int		 family;	/* 4 or 6: TCP4:, pf=ip6, ...; 0: any */
+	int		 socat;		/* written in socat's grammar */
+	const char	*name;		/* its name as written, for messages */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;
 	char		 why[160];	/* what addr_parse() found wrong */
 	char		 buf[ADDR_MAX + 1];
 	char		 hostbuf[ADDR_MAX + 1];
+	char		 srcbuf[ADDR_SRC_MAX + 1];
+	char		 namebuf[ADDR_NAME_MAX + 1];
 };
 
 int		 addr_is(const char *);
@@ -587,6 +596,7 @@ void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);
 int		 addr_parse(const char *, struct addr *, const char **);
 int		 tls_version_parse(const char *);
+int		 addr_parse_socat(const char *, struct addr *, const char **);
 #ifdef SC_DEBUG
 unsigned long	 addr_parse_count(void);
 #endif

@@ -603,6 +603,14 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	o->run = run;
 	o->side.run = run;
 
+	/* Invoked as "socat" (a link), it reads socat's command line. */
+	if (strcmp(getprogname(), "socat") == 0) {
+		nops = socat_cmdline(&cl, argc, argv);
+		check(&cl);
+		pair_build(&cl, argc - nops, argv + nops);
+		return;
+	}
+
 	/* Invoked by the name "sockchat" (a link), it is "sockcat --chat". */
 	if (strcmp(getprogname(), "sockchat") == 0)
 		o->chat = 1;

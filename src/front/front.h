@@ -61,6 +61,9 @@ struct options {
 					   it point into it */
 	int		 devmode;	/* the device mode: side is a device */
 	struct side	*devpeer;	/* and its other device, or NULL */
+	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
+	int		 socat_quit;	/* as socat, -t given */
+	long long	 socat_quit_ms;	/* and its time */
 };
 
 /* Port used by --chat when none is given. */
@@ -110,6 +113,10 @@ struct cmdline {
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
 void		 cmdline_dump(void);
+
+/* socat.c */
+int		 socat_cmdline(struct cmdline *, int, char **);
+
 __dead void	 usage(int);
 
 /* opttab.c */

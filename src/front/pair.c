@@ -149,20 +149,25 @@ pair_file(struct options *o, int i)
 	const char	*why;
 	int		 fd;
 
-	if (other->kind == SIDE_FILE || other->kind == SIDE_STDIO)
+	/* As socat, they are: cat, or the program, run in our place. */
+	if ((other->kind == SIDE_FILE || other->kind == SIDE_STDIO) &&
+	    !o->side.socat)
 		pair_refuse(o, "a file with stdin and stdout, or another "
 		    "file, is the shell's: use cat");
-	if (other->kind == SIDE_EXEC)
+	if (other->kind == SIDE_EXEC && !o->side.socat)
 		pair_refuse(o, "a program with a file is the shell's "
 		    "redirection: run it without sockcat");
 	if (i == 0 && sd->append)
 		pair_refuse(o, "append is for the file written, the second "
 		    "address");
+	/* socat's OPEN: opens as its options say, file: as ">" would. */
 	if (i == 0)
 		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
 	else
-		fd = pair_open(sd->path, O_WRONLY | O_CREAT | O_CLOEXEC |
-		    (sd->append ? O_APPEND : O_TRUNC), 0666, &why);
+		fd = pair_open(sd->path, O_WRONLY | O_CLOEXEC |
+		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
+		    sd->oflags : O_CREAT | (sd->append ? 0 : O_TRUNC)),
+		    sd->perm != -1 ? sd->perm : 0666, &why);
 	if (fd == -1 && why != NULL)
 		fatalx("%s: %s", sd->text, why);
 	if (fd == -1)
@@ -171,6 +176,33 @@ pair_file(struct options *o, int i)
 		fatal("dup2");
 	close(fd);
 	sd->kind = SIDE_STDIO;
+}
+
+/*
+ * unlink-early: the path of a file, a Unix listener's socket (not an
+ * abstract one) or a pty's link is removed before it is opened, as socat
+ * does; the file or link not being there is no error.
+ */
+static __startup void
+pair_unlink_early(const struct side *sd)
+{
+	if (!sd->unlink_early || sd->path == NULL || sd->path[0] == '@')
+		return;
+	if (unlink(sd->path) == -1 && errno != ENOENT)
+		fatal("%s: unlink-early", sd->text);
+}
+
+/*
+ * As socat, "EXEC:CMD STDIO" (socat's tests and scripts run a program so)
+ * is the program itself on our standard input and output: it is run in
+ * our place.  With -u or -U too: socat's program inherits the direction
+ * not used, and gives the same bytes.
+ */
+static __startup __dead void
+pair_exec_stdio(const struct side *exec)
+{
+	execl("/bin/sh", "sh", "-c", exec->path, (char *)NULL);
+	fatal("/bin/sh");
 }
 
 /*
@@ -188,7 +220,7 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 	if (exec != NULL) {
 		o->local.exec = exec->path;
 		o->local.exec_shell = 1;
-		o->side.keep = o->side.listen;
+		o->side.keep = o->side.listen && !sd->once;
 	} else if (!o->side.ws.on)
 		o->flow.shut_net = 1;
 	o->side.say_refused = 1;
@@ -205,7 +237,7 @@ static __startup void
 pair_forward(struct options *o, const struct side *a, struct side *b)
 {
 	o->side = *a;
-	o->side.keep = a->listen && !b->listen;
+	o->side.keep = a->listen && !b->listen && !a->once;
 	o->side.say_refused = 1;
 	o->side.ws.fresh = 1;
 	/* Many connections: each WebSocket message compressed afresh. */
@@ -289,9 +321,18 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
 	for (i = 0; i < 2; i++) {
+		pair_unlink_early(&o->pair[i]);
 		if (o->pair[i].kind == SIDE_FILE)
 			pair_file(o, i);
 		pair_device_check(&o->pair[i]);
+	}
+	/* As socat, stdio with stdio (a file made one above) is cat's. */
+	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO) {
+		if (!o->side.socat)
+			pair_refuse(o, "stdin and stdout with themselves is "
+			    "cat's");
+		execl("/bin/cat", "cat", (char *)NULL);
+		fatal("/bin/cat");
 	}
 	/* The socket or the device first, the near end second. */
 	if (a->kind == SIDE_STDIO || a->kind == SIDE_EXEC ||
@@ -303,9 +344,29 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
 		pair_refuse(o, "two programs cannot be joined");
+	if (o->side.socat && ((a->kind == SIDE_EXEC && b->kind ==
+	    SIDE_STDIO) || (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC)))
+		pair_exec_stdio(a->kind == SIDE_EXEC ? a : b);
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_STDIO)
 		pair_refuse(o, "a program on stdin and stdout is itself: run "
 		    "it without sockcat");
+	if (o->socat_dir != 0 && (b->kind != SIDE_STDIO || pair_device(a)))
+		pair_refuse(o, "-u and -U are not supported between two "
+		    "sockets, a socket and a program, or with a device");
+	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
+	    SIDE_STDIO && b->kind != SIDE_EXEC)))
+		pair_refuse(o, "crlf is for a socket joined with stdio or a "
+		    "program");
+	/*
+	 * socat's -t, the wait after stdin's end, is -q's for a dialled
+	 * socket with stdin and stdout.  Elsewhere the far end's end is
+	 * waited for, as without it: a listener's stdin may end before its
+	 * client comes, and -q would lose the client's bytes.
+	 */
+	if (o->socat_quit && b->kind == SIDE_STDIO && !a->listen &&
+	    !pair_device(a) && !(o->socat_dir != 0 && (o->socat_dir == 1) ==
+	    (a == &o->pair[0])))
+		o->flow.quit_ms = o->socat_quit_ms;
 	if (pair_device(a)) {
 		/* A device with stdio, a program or another device. */
 		o->side = *a;
@@ -321,6 +382,17 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_plain(o, a, b->kind == SIDE_EXEC ? b : NULL);
 	else
 		pair_forward(o, a, b);
+	/* socat's crlf: LF becomes CRLF to the socket, CRs go from it. */
+	if (a->crlf)
+		o->flow.socat_crlf = 1;
+	/*
+	 * socat's -u sends from the first address to the second alone, -U
+	 * the other way: the socket is only read from, or only written to.
+	 */
+	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0]))
+		o->flow.recv_only = 1;
+	else if (o->socat_dir != 0)
+		o->flow.send_only = 1;
 	/* What the side's layers learn of the mode (step_last()). */
 	o->side.dgram_peers = o->side.tls.on ||
 	    (o->side.keep && o->local.exec != NULL);

@@ -585,8 +585,9 @@ fconn_next(struct fconn *fc)
 			fconn_accept(fc, t);
 			return;
 		}
-		ev_timer_arm(&fc->out->deadline, j->side->timeout_ms !=
-		    TIME_NONE ? j->side->timeout_ms : FWD_CONNECT_MS);
+		ev_timer_arm(&fc->out->deadline, sd->connect_ms > 0 ?
+		    sd->connect_ms : j->side->timeout_ms != TIME_NONE ?
+		    j->side->timeout_ms : FWD_CONNECT_MS);
 		/* A device is lent from the loop, as a dial answers. */
 		if (sd->kind != SIDE_SOCKET) {
 			ev_timer_arm(&fc->out->kick, 0);

@@ -113,6 +113,10 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 		goto fail;
 	if (p->j->flow->crlf)
 		c->tx->xform = crlf_xform;
+	if (p->j->flow->socat_crlf) {
+		c->tx->xform = crlf_socat_out;
+		c->rx->xform = crlf_socat_in;
+	}
 	/* Over DTLS each read of the program's is one record. */
 	if (p->j->side->sock.socktype == SOCK_DGRAM && p->j->side->tls.on)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;

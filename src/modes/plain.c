@@ -401,6 +401,8 @@ conn_start_stdio(struct conn *c)
 	if ((c->rx = session_channel(s, "receive", net, out,
 	    (j->side->keep || j->side->reconnect ? 0 : CH_SHUTDOWN) | copy)) == NULL)
 		return (-1);
+	if (j->flow->socat_crlf)
+		c->rx->xform = crlf_socat_in;
 	if (in != NULL) {
 		if ((c->tx = session_channel(s, "send", in, net,
 		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
@@ -411,6 +413,8 @@ conn_start_stdio(struct conn *c)
 			    UDP_MAXPAYLOAD;
 		if (j->flow->crlf)
 			c->tx->xform = crlf_xform;
+		if (j->flow->socat_crlf)
+			c->tx->xform = crlf_socat_out;
 		if (j->local->raw && term_start(c->tx, c->rx) == -1)
 			return (-1);
 		if (j->local->readline && conn_readline(c, in) == -1)

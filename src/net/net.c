@@ -631,11 +631,20 @@ net_listen_dual(const struct side *sd, int family, const char *host,
 		/* Receivers of a group share its port: that is the point. */
 		mcast = ai->ai_socktype == SOCK_DGRAM &&
 		    net_is_multicast(ai->ai_addr);
-		if (mcast)
+		if (mcast || sd->sock.reuseaddr)
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 			    sizeof(on));
+		/* ipv6only= says; else --chat's dual, else the system's. */
+		if (ai->ai_family == AF_INET6 && sd->sock.v6only != 0 &&
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+		    sd->sock.v6only == 1 ? &on : &off, sizeof(on)) == -1) {
+			error = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
 		/* --chat listens on IPv4 and IPv6 with one socket. */
-		if (dual && ai->ai_family == AF_INET6 &&
+		if (dual && sd->sock.v6only == 0 && ai->ai_family == AF_INET6 &&
 		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
 		    sizeof(off)) == -1) {
 			error = errno;
@@ -655,7 +664,8 @@ net_listen_dual(const struct side *sd, int family, const char *host,
 		if (ai->ai_socktype == SOCK_DGRAM)
 			net_dgram_rcvbuf(sd, fd);
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-		    (ai->ai_socktype == SOCK_STREAM && listen(fd, 128) == -1)) {
+		    (ai->ai_socktype == SOCK_STREAM && listen(fd,
+		    sd->sock.backlog > 0 ? sd->sock.backlog : 128) == -1)) {
 			error = errno;
 			net_bind_label(host, ai->ai_addr, ai->ai_addrlen, label,
 			    sizeof(label));

@@ -75,6 +75,11 @@ struct sock_conf {
 	int		 keepcnt;	/* probes unanswered, 0: the system's */
 	int		 nodelay;	/* --nodelay: TCP_NODELAY */
 	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
+	int		 reuseaddr;	/* ,reuseaddr: SO_REUSEADDR on a UDP
+					   listener too (a TCP one has it) */
+	int		 backlog;	/* ,backlog=N: listen(2)'s; 0: 128 */
+	int		 v6only;	/* ,ipv6only=: 1 on, 2 off, 0: as the
+					   system has it */
 	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
 	int		 dccp;		/* -Z */
 	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
@@ -179,6 +184,17 @@ struct side {
 					   command line's own side */
 	const char	*path;		/* a file, device, link or command */
 	int		 append;	/* file:,append */
+	int		 oflags;	/* socat's OPEN:: O_CREAT, O_TRUNC, O_EXCL
+					   as its options say; -1: file:'s */
+	int		 perm;		/* ,mode=: a created file's; -1: 0666 */
+	int		 unlink_early;	/* ,unlink-early: its path removed first */
+	int		 crlf;		/* ,crlf: LF and CRLF, as socat's */
+	int		 socat;		/* its address in socat's grammar (the
+					   command line's side: as socat) */
+	int		 once;		/* a socat listener without fork: one
+					   client, then done */
+	long long	 connect_ms;	/* ,connect-timeout=: for the connection
+					   alone; 0: timeout_ms's */
 	int		 crtscts;	/* serial:,crtscts */
 	unsigned long	 speed;		/* serial:'s bits/s; 0: as it is */
 	int		 proxy_kind;	/* socks4:, socks4a:, socks5:: the

@@ -205,7 +205,8 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 static void
 open_dial(struct opening *op)
 {
-	long long	 ms = op->sd->timeout_ms;
+	long long	 ms = op->sd->connect_ms > 0 ? op->sd->connect_ms :
+			    op->sd->timeout_ms;
 
 	if (ms != TIME_NONE && ms > 0)
 		op->until = ev_now() + ms;
@@ -258,14 +259,17 @@ open_start(const struct side *sd, const char *host, const char *port,
 	ASYNC_START(op, "open_start");
 	ev_timer_init(&op->pause, open_pause_cb, op);
 	/* The dial answers from the loop, never from here. */
-	if ((op->dial = dial_open(sd, host, port, sd->timeout_ms, &op->how,
-	    open_dialled_cb, op)) == NULL) {
+	if ((op->dial = dial_open(sd, host, port, sd->connect_ms > 0 ?
+	    sd->connect_ms : sd->timeout_ms, &op->how, open_dialled_cb,
+	    op)) == NULL) {
 		free(op->host);
 		free(op->port);
 		free(op);
 		return (NULL);
 	}
-	if (sd->timeout_ms != TIME_NONE && sd->timeout_ms > 0)
+	if (sd->connect_ms > 0)
+		op->until = ev_now() + sd->connect_ms;
+	else if (sd->timeout_ms != TIME_NONE && sd->timeout_ms > 0)
 		op->until = ev_now() + sd->timeout_ms;
 	ASYNC_STARTED(op);
 	return (op);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +418,96 @@ side_kind(struct side *sd, const struct addr *a)
 	}
 }
 
+/* Is a's boolean option name given and 1? */
+static int
+side_flag(const struct addr *a, const char *name)
+{
+	const char	*v = addr_opt(a, name);
+
+	return (v != NULL && strcmp(v, "1") == 0);
+}
+
+/*
+ * A socket's options (socat's among them): the family (TCP4:, pf=), the
+ * source (bind=, sourceport=), a listener's (fork, backlog=, ipv6only=,
+ * reuseaddr, reuseport) and TCP's (nodelay, keepalive).  A socat
+ * listener serves one client unless it says fork, as socat's does.
+ */
+static int
+side_socket_opts(struct side *sd, const struct addr *a, char **cause)
+{
+	const char	*v;
+
+	if (a->family != 0)
+		sd->sock.family = a->family == 4 ? AF_INET : AF_INET6;
+	if (a->src != NULL)
+		sd->sock.source = a->src;
+	if (a->srcport != NULL)
+		sd->sock.source_port = a->srcport;
+	if ((v = addr_opt(a, "fork")) != NULL)
+		sd->once = strcmp(v, "0") == 0;
+	else
+		sd->once = a->socat && a->listen;
+	if (side_flag(a, "reuseaddr"))
+		sd->sock.reuseaddr = 1;
+	if ((v = addr_opt(a, "reuseport")) != NULL)
+		sd->sock.reuseport = strcmp(v, "1") == 0;
+	if ((v = addr_opt(a, "backlog")) != NULL)
+		sd->sock.backlog = atoi(v);
+	if ((v = addr_opt(a, "ipv6only")) != NULL)
+		sd->sock.v6only = strcmp(v, "1") == 0 ? 1 : 2;
+	if ((v = addr_opt(a, "nodelay")) != NULL)
+		sd->sock.nodelay = strcmp(v, "1") == 0;
+	if ((v = addr_opt(a, "keepalive")) != NULL)
+		sd->sock.keepalive = strcmp(v, "1") == 0;
+	if ((v = addr_opt(a, "connect-timeout")) != NULL) {
+		sd->connect_ms = (long long)(strtod(v, NULL) * 1000);
+		if (sd->connect_ms == 0)
+			sd->connect_ms = 1;
+	}
+	/* What sockcat's pty always is: raw, without an echo. */
+	if (((v = addr_opt(a, "raw")) != NULL && strcmp(v, "0") == 0) ||
+	    ((v = addr_opt(a, "rawer")) != NULL && strcmp(v, "0") == 0) ||
+	    side_flag(a, "echo")) {
+		log_cause(cause, "a pty is raw, without an echo: raw=0, "
+		    "rawer=0 and echo=1 are not supported");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A file's options: socat's OPEN: opens as its options say (creat,
+ * trunc, excl, append; mode= for one created), where sockcat's file:
+ * creates and truncates the file it writes.  unlink-early for a file, a
+ * Unix listener's socket or a pty's link.
+ */
+static int
+side_file_opts(struct side *sd, const struct addr *a, char **cause)
+{
+	const char	*v;
+
+	(void)cause;
+	if ((v = addr_opt(a, "append")) != NULL)
+		sd->append = strcmp(v, "1") == 0;
+	sd->oflags = -1;
+	if (a->kind == ADDR_FILE && a->socat)
+		sd->oflags = (side_flag(a, "creat") ? O_CREAT : 0) |
+		    (side_flag(a, "trunc") ? O_TRUNC : 0) |
+		    (side_flag(a, "excl") ? O_EXCL : 0);
+	else if (a->kind == ADDR_FILE && (addr_opt(a, "creat") != NULL ||
+	    addr_opt(a, "trunc") != NULL || addr_opt(a, "excl") != NULL))
+		sd->oflags = (!side_flag(a, "append") && (addr_opt(a,
+		    "trunc") == NULL || side_flag(a, "trunc")) ? O_TRUNC : 0) |
+		    (addr_opt(a, "creat") == NULL || side_flag(a, "creat") ?
+		    O_CREAT : 0) | (side_flag(a, "excl") ? O_EXCL : 0);
+	sd->perm = (v = addr_opt(a, "mode")) != NULL ?
+	    (int)strtol(v, NULL, 8) : -1;
+	sd->unlink_early = side_flag(a, "unlink-early");
+	sd->crlf = side_flag(a, "crlf");
+	return (0);
+}
+
 /*
  * Parse the address text into sd, a side that starts from dflt (the
  * command line's settings) and takes its address's options over them.
@@ -438,7 +529,8 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 		return (-1);
 	}
 	a = &own->a;
-	if (addr_parse(text, a, &errstr) == -1) {
+	if ((dflt->socat ? addr_parse_socat(text, a, &errstr) :
+	    addr_parse(text, a, &errstr)) == -1) {
 		log_cause(cause, "%s", errstr);
 		free(own);
 		return (-1);
@@ -522,8 +614,11 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 		sd->proxy.user = sd->proxy.hops[0].user;
 		sd->proxy.pass = sd->proxy.hops[0].pass;
 	}
-	if ((v = addr_opt(a, "append")) != NULL)
-		sd->append = strcmp(v, "1") == 0;
+	if (side_socket_opts(sd, a, cause) == -1 ||
+	    side_file_opts(sd, a, cause) == -1) {
+		side_free(sd);
+		return (-1);
+	}
 	if ((v = addr_opt(a, "crtscts")) != NULL)
 		sd->crtscts = strcmp(v, "1") == 0;
 	if (a->speed != NULL)

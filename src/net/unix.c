@@ -306,7 +306,8 @@ unix_server(const struct side *sd, char **cause)
 	if (log_verbosity() > 0)
 		log_info("Bound on %s", sd->host);
 	if (sd->sock.socktype == SOCK_STREAM) {
-		if (listen(fd, 128) == -1) {
+		if (listen(fd, sd->sock.backlog > 0 ? sd->sock.backlog :
+		    128) == -1) {
 			log_cause(cause, "listen: %s", strerror(errno));
 			goto fail;
 		}

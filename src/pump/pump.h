@@ -402,6 +402,10 @@ ssize_t		 batch_writev(struct batch *, int);
 int		 batch_sendmmsg(struct batch *, int);
 
 /* crlf.c */
+size_t		 crlf_socat_in(struct channel *, unsigned char *, size_t,
+		    size_t);
+size_t		 crlf_socat_out(struct channel *, unsigned char *, size_t,
+		    size_t);
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
 		    size_t);
 

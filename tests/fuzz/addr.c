@@ -1,8 +1,10 @@
 /*
- * Fuzz target: addresses (src/codec/addr.c).  Any bytes are parsed
- * without a crash or a read past them; an address that parses says
- * what its kind needs (a port in range, a path, a command), and one
- * that does not says why.
+ * Fuzz target: addresses (src/codec/addr.c), in sockcat's grammar and
+ * in socat's (quoting, brackets, "!!", EXEC:"..." with its own commas
+ * and colons, options and their aliases).  Any bytes are parsed without
+ * a crash or a read past them; an address that parses says what its
+ * kind needs (a port in range, a path, a command), and one that does not
+ * says why, on one line.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -27,29 +29,27 @@ check_port(const char *p, int lo)
 		abort();
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Parse copy one way (socat's grammar or not) and check what it says. */
+static void
+check(const char *copy, struct addr *a, int socat)
 {
-	struct addr	*a;
 	const char	*errstr;
-	char		*copy;
 	size_t		 i;
 
-	if ((copy = malloc(size + 1)) == NULL)
-		return (0);
-	memcpy(copy, data, size);
-	copy[size] = '\0';
-	if ((a = malloc(sizeof(*a))) == NULL) {
-		free(copy);
-		return (0);
-	}
-	if (addr_parse(copy, a, &errstr) == -1) {
+	if ((socat ? addr_parse_socat(copy, a, &errstr) :
+	    addr_parse(copy, a, &errstr)) == -1) {
 		if (errstr == NULL || *errstr == '\0' ||
 		    strchr(errstr, '\n') != NULL)
 			abort();
-		goto out;
+		return;
 	}
 	if (errstr != NULL || !addr_is(copy) || !addr_looks(copy))
+		abort();
+	if (a->family != 0 && a->family != 4 && a->family != 6)
+		abort();
+	if (a->srcport != NULL)
+		check_port(a->srcport, 0);
+	if (a->name == NULL || *a->name == '\0')
 		abort();
 	switch (a->kind) {
 	case ADDR_TCP:
@@ -112,7 +112,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    addr_opt(a, a->opts[i].name) != a->opts[i].value)
 			abort();
 	}
-out:
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct addr	*a;
+	char		*copy;
+
+	if ((copy = malloc(size + 1)) == NULL)
+		return (0);
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	if ((a = malloc(sizeof(*a))) == NULL) {
+		free(copy);
+		return (0);
+	}
+	check(copy, a, 0);
+	check(copy, a, 1);
 	free(a);
 	free(copy);
 	return (0);

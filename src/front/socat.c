@@ -1,0 +1,139 @@
+/*
+ * Invoked as "socat" (a link to sockcat, as busybox's are): socat's
+ * command line, "socat [OPTIONS] ADDRESS ADDRESS".  Its options are
+ * mapped onto ours, its addresses read in its grammar into the two sides
+ * of a pair (src/front/pair.c), and its messages written in its form.
+ * An option of socat's that sockcat does not carry out is refused, by
+ * its name, with status 1: a script that relies on it learns so at once.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "front.h"
+
+/*
+ * socat's options that sockcat refuses: -T's inactivity timer is not the
+ * one nc's -w has (which waits for stdin's end), and the others (the data
+ * dump, the log's destinations, locks, privileges) are not there.
+ */
+static const char *const socat_refused[] = {
+	"-D", "-T", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g", "-b",
+	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly",
+};
+
+/* What "socat -h" says. */
+static const char socat_usage[] =
+"socat's command line, run by sockcat (one process, no fork per client)\n"
+"usage: socat [options] <address> <address>\n"
+"   options:\n"
+"      -V     print version information and exit\n"
+"      -h     print this help text and exit\n"
+"      -d[d]  more diagnostics (socat's form: date, time, socat[pid])\n"
+"      -u     one direction: from the first address to the second\n"
+"      -U     one direction: from the second address to the first\n"
+"      -t <timeout>  seconds to wait for the other side after an EOF\n"
+"      -4     prefer IPv4; -6  prefer IPv6\n"
+"      -lp<name>  the name messages give (socat by default)\n"
+"   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
+"      UNIX-CONNECT, UNIX-LISTEN, UNIX-CLIENT, ABSTRACT-CONNECT,\n"
+"      ABSTRACT-LISTEN, OPENSSL, OPENSSL-LISTEN, OPENSSL-DTLS-CLIENT,\n"
+"      PROXY, SOCKS4, SOCKS4A, EXEC, SYSTEM, PTY, STDIO, STDIN, STDOUT,\n"
+"      -, OPEN, CREATE, GOPEN, FILE, VSOCK-CONNECT\n"
+"   sockcat's manual, SOCAT COMPATIBILITY, says what else differs.\n";
+
+/* Seconds, as socat's -t and -T take them ("0.5"), in milliseconds. */
+static __startup long long
+socat_seconds(const char *opt, const char *arg)
+{
+	char	*end;
+	double	 d;
+
+	if (arg == NULL)
+		fatalx("option %s needs a value", opt);
+	d = strtod(arg, &end);
+	if (end == arg || *end != '\0' || d < 0 || d > 1e9)
+		fatalx("option %s: not a number of seconds: %s", opt, arg);
+	return ((long long)(d * 1000));
+}
+
+/*
+ * Read socat's command line into cl's options and return the index in
+ * argv of its first address; socat's -h and -V answer and exit here.
+ * The addresses are the pair's, read in socat's grammar (side.socat).
+ */
+__startup int
+socat_cmdline(struct cmdline *cl, int argc, char **argv)
+{
+	struct options	*o = cl->o;
+	const char	*arg;
+	size_t		 j;
+	int		 i, nd = 0;
+
+	log_socat_form();
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
+	    argv[i][1] != ',' && argv[i][1] != '!'; i++) {
+		arg = argv[i];
+		if (strspn(arg + 1, "d") == strlen(arg + 1)) {
+			nd += strlen(arg + 1);
+			continue;
+		}
+		if (strcmp(arg, "-h") == 0 || strcmp(arg, "-hh") == 0 ||
+		    strcmp(arg, "-hhh") == 0 || strcmp(arg, "-?") == 0) {
+			fputs(socat_usage, stdout);
+			exit(0);
+		}
+		if (strcmp(arg, "-V") == 0) {
+			printf("sockcat %s, running socat's command line "
+			    "(that of socat 1.7.4)\n", PACKAGE_VERSION);
+			exit(0);
+		}
+		/* -lpNAME: the name its messages give, as socat's. */
+		if (strncmp(arg, "-lp", 3) == 0 && arg[3] != '\0') {
+			log_socat_name(arg + 3);
+			continue;
+		}
+		if (strcmp(arg, "-u") == 0 || strcmp(arg, "-U") == 0) {
+			o->socat_dir = arg[1] == 'u' ? 1 : -1;
+			continue;
+		}
+		if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0) {
+			o->side.sock.family = arg[1] == '4' ? AF_INET :
+			    AF_INET6;
+			continue;
+		}
+		if (strncmp(arg, "-t", 2) == 0) {
+			if (arg[2] == '\0' && i + 1 < argc)
+				arg = argv[++i];
+			else if (arg[2] == '\0')
+				arg = NULL;
+			else
+				arg += 2;
+			o->socat_quit_ms = socat_seconds("-t", arg);
+			o->socat_quit = 1;
+			continue;
+		}
+		/* Named as socat's, its value attached or not (-T1). */
+		for (j = 0; j < nitems(socat_refused); j++) {
+			if (strncmp(arg, socat_refused[j],
+			    strlen(socat_refused[j])) == 0)
+				fatalx("socat's option %s is not supported by "
+				    "sockcat", socat_refused[j]);
+		}
+		fatalx("unknown option \"%s\"; use option \"-h\" for help",
+		    arg);
+	}
+	if (argc - i != 2)
+		fatalx("exactly 2 addresses required (there are %d); use "
+		    "option \"-h\" for help", argc - i);
+	o->verbose = nd >= 2 ? nd - 1 : 0;
+	o->side.socat = 1;
+	log_socat_form();
+	cl->pair = 1;
+	return (i);
+}

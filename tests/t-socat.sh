@@ -1,0 +1,337 @@
+#!/bin/bash
+# sockcat speaks socat: invoked as "socat" (a link), it runs socat's
+# command line; its addresses (TCP-LISTEN:P,fork, UNIX-CONNECT:, OPEN:,
+# OPENSSL-LISTEN:, EXEC:, PTY,link=...) are read in socat's grammar as
+# operands of sockcat too.  socat's recipes run with both the real socat
+# and sockcat as socat, their bytes checked; every option name socat's
+# -hhh lists is either honoured or refused in one line, status 1.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+sc_require socat sha256sum python3
+sc_require_tls
+
+sc_certs
+
+# The real socat, and sockcat under socat's name.
+REAL=$(command -v socat)
+setUp() {
+	sc_tmp
+	# Never outside the test's own directory, never over a file.
+	case $SC_TMP in
+	/?*/sockcat-test.*) ;;
+	*) echo "no directory for the test: '$SC_TMP'" >&2; exit 1 ;;
+	esac
+	mkdir "$SC_TMP/bin" &&
+	    ln -s "$(cd "$(dirname "$SC")" && pwd)/$(basename "$SC")" \
+	    "$SC_TMP/bin/socat" || exit 1
+	OURS=$SC_TMP/bin/socat
+}
+
+# data N: N bytes of $SC_TMP/data, not all alike, their sum in SUM.
+data() {
+	head -c "$1" /dev/urandom >"$SC_TMP/data"
+	SUM=$(sha256sum <"$SC_TMP/data" | cut -d' ' -f1)
+}
+
+# sum_of FILE: its sha256.
+sum_of() {
+	sha256sum <"$1" | cut -d' ' -f1
+}
+
+# serve NAME SOCAT ARGS...: SOCAT -d -d ARGS in the background, its
+# stdout in $SC_TMP/NAME.out, its stderr in $SC_TMP/NAME.err, its listener's port (of socat's "listening
+# on AF=2 0.0.0.0:P" or sockcat's "Listening on 0.0.0.0 P") in PORT, its
+# process in SERVE_PID.
+serve() {
+	_sv=$1
+	shift
+	bg t 60 "$@" >"$SC_TMP/$_sv.out" 2>"$SC_TMP/$_sv.err"
+	SERVE_PID=$BG_PID
+	wait_for "$SC_TMP/$_sv.err" '[Ll]istening on ' ||
+	    fail "$_sv: no listener: $(<"$SC_TMP/$_sv.err")"
+	PORT=$(sed -n 's/.*[Ll]istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
+	    "$SC_TMP/$_sv.err" | head -n 1)
+}
+
+# docker SOCAT: socat's Docker recipe, TCP-LISTEN:P,fork,reuseaddr
+# UNIX-CONNECT:PATH, before a Unix echo server (the real socat's): two
+# clients, one after the other, each its bytes echoed whole.
+docker() {
+	bg t 60 "$REAL" UNIX-LISTEN:"$SC_TMP/echo.sock",fork EXEC:cat
+	_echo=$BG_PID
+	wait_until test -S "$SC_TMP/echo.sock" || fail "no echo server"
+	serve docker "$1" -d -d TCP-LISTEN:0,fork,reuseaddr \
+	    UNIX-CONNECT:"$SC_TMP/echo.sock"
+	data 200000
+	for _i in 1 2; do
+		t 20 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/data" \
+		    >"$SC_TMP/out.$_i"
+		assertEquals "$1: client $_i echoed whole" "$SUM" \
+		    "$(sum_of "$SC_TMP/out.$_i")"
+	done
+	# Both gone before the next run takes the same names.
+	kill "$SERVE_PID" "$_echo" 2>/dev/null
+	wait_exit "$SERVE_PID"
+	wait_exit "$_echo"
+	rm -f "$SC_TMP/echo.sock"
+}
+
+test_recipe_docker() {
+	docker "$REAL"
+	docker "$OURS"
+}
+
+# file SOCAT: socat -u TCP-LISTEN:P,reuseaddr OPEN:out,creat,trunc: one
+# client's bytes written to the file, whatever was longer there cut off,
+# and socat done after it.
+file() {
+	printf '%070000d' 0 >"$SC_TMP/out"
+	serve file "$1" -d -d -u TCP-LISTEN:0,reuseaddr \
+	    OPEN:"$SC_TMP/out",creat,trunc
+	data 50000
+	t 20 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/data" >/dev/null
+	wait_exit "$SERVE_PID"
+	assertEquals "$1: status" 0 "$WAIT_STATUS"
+	assertEquals "$1: the file is the bytes sent" "$SUM" \
+	    "$(sum_of "$SC_TMP/out")"
+}
+
+test_recipe_file() {
+	file "$REAL"
+	file "$OURS"
+}
+
+# tls SOCAT: socat OPENSSL-LISTEN:P,cert=s.pem,verify=0,fork EXEC:cat,
+# its certificate and key in one file; two clients (Python's ssl: TLS has
+# no half-close, so each reads back as many bytes as it sent), each
+# echoed whole.
+tls() {
+	cat "$CERTS/srv.pem" "$CERTS/srv.key" >"$SC_TMP/s.pem"
+	serve tls "$1" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/s.pem",verify=0,fork \
+	    EXEC:cat
+	data 100000
+	for _i in 1 2; do
+		t 20 python3 -c '
+import socket, ssl, sys
+data = open(sys.argv[2], "rb").read()
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
+s.sendall(data)
+got = b""
+while len(got) < len(data):
+    b = s.recv(65536)
+    if not b:
+        break
+    got += b
+sys.stdout.buffer.write(got)' "$PORT" "$SC_TMP/data" >"$SC_TMP/out.$_i"
+		assertEquals "$1: TLS client $_i echoed whole" "$SUM" \
+		    "$(sum_of "$SC_TMP/out.$_i")"
+	done
+	kill "$SERVE_PID" 2>/dev/null
+	wait_exit "$SERVE_PID"
+}
+
+test_recipe_tls() {
+	tls "$REAL"
+	tls "$OURS"
+}
+
+# pty SOCAT: socat PTY,raw,echo=0,link=A PTY,raw,echo=0,link=B, a null
+# modem: bytes written to one link come out of the other as they are,
+# both ways.
+pty() {
+	rm -f "$SC_TMP/A" "$SC_TMP/B"
+	bg t 60 "$1" PTY,raw,echo=0,link="$SC_TMP/A" \
+	    PTY,raw,echo=0,link="$SC_TMP/B" 2>"$SC_TMP/pty.err"
+	_pty=$BG_PID
+	wait_until test -L "$SC_TMP/B" -a -L "$SC_TMP/A" ||
+	    fail "no links: $(<"$SC_TMP/pty.err")"
+	t 20 python3 - "$SC_TMP/A" "$SC_TMP/B" >"$SC_TMP/pty.out" <<'EOF'
+import os, sys, time
+a = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+b = os.open(sys.argv[2], os.O_RDWR | os.O_NOCTTY)
+def move(src, dst, data):
+    os.write(src, data)
+    got = b""
+    while len(got) < len(data):
+        got += os.read(dst, 4096)
+    return got
+sent = bytes(range(256)) * 4
+print(move(a, b, sent) == sent, move(b, a, b"back\r\n\x03\x04") == b"back\r\n\x03\x04")
+EOF
+	assertEquals "$1: both ways, raw" "True True" "$(<"$SC_TMP/pty.out")"
+	# Gone before the next makes links of the same names.
+	kill "$_pty" 2>/dev/null
+	wait_exit "$_pty"
+}
+
+test_recipe_pty() {
+	pty "$REAL"
+	pty "$OURS"
+}
+
+# A socat listener without fork serves one client, then is done.
+test_no_fork_one_client() {
+	serve once "$OURS" -d -d TCP-LISTEN:0 SYSTEM:'echo one'
+	assertEquals "the one client" "one" \
+	    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$SERVE_PID"
+	assertEquals "done after it" 0 "$WAIT_STATUS"
+}
+
+# socat's quoting: "...", '...' and '\' undone, brackets kept whole;
+# EXEC:CMD STDIO is the program itself.  Both socats give the same bytes.
+test_grammar() {
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: double quotes" "x y,z:w" "$(t 20 "$_bin" -u \
+		    'EXEC:"printf \"x y,z:w\""' STDOUT)"
+		assertEquals "$_bin: single quotes" "a,b" "$(t 20 "$_bin" -u \
+		    "SYSTEM:'printf a,b'" -)"
+		assertEquals "$_bin: backslash" "p,q" "$(t 20 "$_bin" -u \
+		    'SYSTEM:printf p\,q' -)"
+		assertEquals "$_bin: stdin to the program" "in" \
+		    "$(echo in | t 20 "$_bin" - EXEC:cat)"
+		assertEquals "$_bin: PIPE, an echo" "echo" \
+		    "$(echo echo | t 20 "$_bin" -t 0.1 - PIPE)"
+		assertEquals "$_bin: -!!-, stdio" "dual" \
+		    "$(echo dual | t 20 "$_bin" -t 0.1 '-!!-' PIPE)"
+		assertEquals "$_bin: stdin!!stdout, stdio" "dual2" \
+		    "$(echo dual2 | t 20 "$_bin" -t 0.1 'stdin!!stdout' echo)"
+		assertEquals "$_bin: stdin to stdout" "through" \
+		    "$(echo through | t 20 "$_bin" -u stdin stdout)"
+		echo "in a file" >"$SC_TMP/f"
+		assertEquals "$_bin: a file to stdout" "in a file" \
+		    "$(t 20 "$_bin" -u OPEN:"$SC_TMP/f" STDOUT)"
+		assertEquals "$_bin: a file to a program" "IN A FILE" \
+		    "$(t 20 "$_bin" -u OPEN:"$SC_TMP/f" SYSTEM:'tr a-z A-Z')"
+	done
+	# As sockcat, socat's names are addresses too.
+	serve names "$SC" -v TCP-LISTEN:0 SYSTEM:'echo two'
+	assertEquals "sockcat with socat's names" "two" \
+	    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+}
+
+# crlf: LF becomes CRLF on the way to the socket (one before it or not),
+# every CR goes on the way from it: socat's rules, both socats alike.
+test_crlf() {
+	for _bin in "$REAL" "$OURS"; do
+		printf 'x\ny\r\n' >"$SC_TMP/in"
+		bg_in "$SC_TMP/in" t 20 "$_bin" -d -d TCP-LISTEN:0,crlf - \
+		    >"$SC_TMP/crlf.out" 2>"$SC_TMP/crlf.err"
+		_p=$BG_PID
+		wait_for "$SC_TMP/crlf.err" '[Ll]istening on ' ||
+		    fail "no listener"
+		PORT=$(sed -n 's/.*[Ll]istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
+		    "$SC_TMP/crlf.err" | head -n 1)
+		assertEquals "$_bin: to the socket" "$(printf 'x\r\ny\r\r\n' |
+		    od -An -c)" "$(printf 'a\r\nb\nc\r' | t 20 "$SC" -N \
+		    127.0.0.1 "$PORT" | od -An -c)"
+		wait_exit "$_p"
+		assertEquals "$_bin: from the socket" "$(printf 'a\nb\nc' |
+		    od -An -c)" "$(od -An -c <"$SC_TMP/crlf.out")"
+	done
+}
+
+# -t: after stdin's end, the other side is waited for that long, then
+# socat is done, both socats alike, before a server that never closes;
+# a listener's stdin may end before its client comes: its client's bytes
+# still arrive.
+test_linger() {
+	serve quiet "$REAL" -d -d TCP-LISTEN:0,reuseaddr,fork SYSTEM:'sleep 20'
+	for _bin in "$REAL" "$OURS"; do
+		echo hi | t 10 "$_bin" -t 0.2 - TCP:127.0.0.1:"$PORT"
+		assertEquals "$_bin: done after -t" 0 $?
+	done
+	kill "$SERVE_PID" 2>/dev/null
+	serve late "$OURS" -d -d -t 0.1 TCP-LISTEN:0 -
+	assertTrue "still serving after -t's time" "still_running $SERVE_PID 0.5"
+	echo late | t 10 "$SC" -N 127.0.0.1 "$PORT"
+	wait_exit "$SERVE_PID"
+	assertEquals "-t with a listener: its client's bytes" "late" \
+	    "$(sed -n '/^late$/p' "$SC_TMP/late.out" 2>/dev/null)"
+}
+
+# Bad addresses: one line each, status 1.
+test_refusals() {
+	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
+	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,raw' 'TCP-L:0,pf=ip6,pf=ip4' \
+	    'OPEN:x,bind=1.2.3.4' 'UDP-SENDTO:127.0.0.1:9'; do
+		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_a: status" 1 $?
+		assertEquals "$_a: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertEquals "$_a: nothing on stdout" "" "$(<"$SC_TMP/o")"
+	done
+	assertContains "!! named" "$(t 20 "$OURS" 'TCP-L:0!!STDOUT' - 2>&1)" \
+	    "(!!) are not supported"
+}
+
+# Every option socat -hhh lists, on a TCP-LISTEN: address: those of
+# sockcat's table are honoured (tested above and in t-addr), every other
+# is refused in one line naming it and the address, status 1, before any
+# socket is opened.
+test_every_socat_option() {
+	honoured=" verify openssl-verify sni snihost openssl-snihost commonname
+	    cn openssl-commonname cafile openssl-cafile cert certificate
+	    openssl-certificate key openssl-key proxy proxyport append
+	    o-append creat create o-creat trunc o-trunc excl o-excl mode perm
+	    unlink-early crtscts raw rawer cfmakeraw echo link socksport fork
+	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
+	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
+	    protocol-family ipv6only ipv6-v6only "
+	honoured=" $(echo $honoured) "
+	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
+	    >"$SC_TMP/names"
+	assertTrue "socat lists its options" \
+	    "[ $(wc -l <"$SC_TMP/names") -gt 300 ]"
+	: >"$SC_TMP/bad"
+	while read -r _n; do
+		case $honoured in *" $_n "*) continue ;; esac
+		t 10 "$OURS" "TCP-LISTEN:0,$_n=1" - </dev/null \
+		    >/dev/null 2>"$SC_TMP/e"
+		_st=$?
+		if [ "$_st" != 1 ] || [ "$(wc -l <"$SC_TMP/e")" != 1 ] ||
+		    ! grep -q "option $_n does not belong to a TCP-LISTEN: address" \
+		    "$SC_TMP/e"; then
+			echo "$_n $_st $(head -c 200 "$SC_TMP/e")" >>"$SC_TMP/bad"
+		fi
+	done <"$SC_TMP/names"
+	assertEquals "options neither honoured nor refused" "" \
+	    "$(head -n 20 "$SC_TMP/bad")"
+}
+
+# socat's messages: "YYYY/MM/DD hh:mm:ss socat[PID] E text", status 1,
+# from both socats; -V and -h answer on stdout with status 0; an unknown
+# option or a wrong count of addresses is refused with status 1.
+test_command_line() {
+	_re='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} socat\[[0-9]+\] E '
+	for _bin in "$REAL" "$OURS"; do
+		t 20 "$_bin" TCP:127.0.0.1:1 - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: refused connection: status" 1 $?
+		assertTrue "$_bin: socat's form: $(<"$SC_TMP/e")" \
+		    "grep -Eq '$_re' '$SC_TMP/e'"
+		t 20 "$_bin" -V >"$SC_TMP/o"
+		assertEquals "$_bin: -V" 0 $?
+		assertContains "$_bin: -V says socat" "$(<"$SC_TMP/o")" "socat"
+		t 20 "$_bin" -h >"$SC_TMP/o"
+		assertEquals "$_bin: -h" 0 $?
+		assertTrue "$_bin: -h says its usage" \
+		    "grep -qi '^usage' '$SC_TMP/o'"
+		t 20 "$_bin" -Q - - </dev/null 2>/dev/null
+		assertEquals "$_bin: unknown option" 1 $?
+		t 20 "$_bin" - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: one address" 1 $?
+		assertTrue "$_bin: one address, socat's words" \
+		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
+	done
+	for _o in -x -v -T -T1 -lf -L; do
+		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_o refused" 1 $?
+		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertContains "$_o named" "$(<"$SC_TMP/e")" \
+		    "option ${_o%1} is not supported"
+	done
+}
+
+sc_run_shunit2
