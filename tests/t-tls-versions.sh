@@ -100,13 +100,17 @@ test_address_options() {
 	assertNotEquals "tls-l:,max-version=1.2 to -tls1_3: status" 0 $?
 	wait_exit "$SERVER_PID"
 
-	for bad in "tls:h:1,min-version=1.4" "tls:h:1,max-version" \
-	    "wss://h:1/,min-version=tls1.2"; do
+	for bad in "tls:h:1,min-version=1.4" "wss://h:1/,min-version=tls1.2"; do
 		t 5 "$SC" - "$bad" </dev/null >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
 		assertEquals "$bad: status" 1 $?
 		assertContains "$bad: said" "$(<"$SC_TMP/e.err")" \
 		    "takes 1.0, 1.1, 1.2 or 1.3"
 	done
+	t 5 "$SC" - "tls:h:1,max-version" </dev/null >"$SC_TMP/e.out" \
+	    2>"$SC_TMP/e.err"
+	assertEquals "no version: status" 1 $?
+	assertContains "no version: said" "$(<"$SC_TMP/e.err")" \
+	    "option max-version needs a value"
 	t 5 "$SC" - "tcp:h:1,min-version=1.2" </dev/null >"$SC_TMP/e.out" \
 	    2>"$SC_TMP/e.err"
 	assertEquals "tcp: status" 1 $?

@@ -3,7 +3,8 @@
  * in its buffer as if its source had sent them (a datagram its listener
  * read for it, --on-connect's text ahead of the rest), and, for
  * --reconnect, a new connection put under an endpoint whose connection
- * ended, its channels and what they hold kept.
+ * ended, its channels and what they hold kept; and what watches the
+ * bytes a channel delivers (-o, --hex-dump, telnet's answers).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -16,6 +17,27 @@
 
 #include "pump.h"
 #include "pump-int.h"
+
+/*
+ * Add an observer of what ch delivers (session logs, telnet answers).
+ * Returns -1 with errno ENOSPC when the channel has CH_TAPS_MAX already.
+ */
+int
+channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
+{
+	if (ch->ntaps == CH_TAPS_MAX) {
+		errno = ENOSPC;
+		return (-1);
+	}
+	/* Most channels have none: the table is made for the first. */
+	if (ch->taps == NULL &&
+	    (ch->taps = calloc(CH_TAPS_MAX, sizeof(*ch->taps))) == NULL)
+		return (-1);
+	ch->taps[ch->ntaps].cb = cb;
+	ch->taps[ch->ntaps].arg = arg;
+	ch->ntaps++;
+	return (0);
+}
 
 /* The most bytes injected datagrams may hold while they wait. */
 #define CH_HELD_MAX	(4 * CHANNEL_BUFSIZE)

@@ -11,8 +11,8 @@
  * The rest of the pump is beside it: sessions made, started and freed
  * (session.c), the fast path of splice(2) and sendfile(2) (fastpath.c),
  * datagrams in batches (datagram.c), and bytes and connections put in
- * from outside the channels' reads (inject.c); pump-int.h is what they
- * share.
+ * from outside the channels' reads and the observers of what they
+ * deliver (inject.c); pump-int.h is what they share.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -55,27 +55,6 @@ int
 channel_ended(const struct channel *ch)
 {
 	return (ch->state == CH_DONE || ch->state == CH_FAILED);
-}
-
-/*
- * Add an observer of what ch delivers (session logs, telnet answers).
- * Returns -1 with errno ENOSPC when the channel has CH_TAPS_MAX already.
- */
-int
-channel_tap(struct channel *ch, ch_tap_cb *cb, void *arg)
-{
-	if (ch->ntaps == CH_TAPS_MAX) {
-		errno = ENOSPC;
-		return (-1);
-	}
-	/* Most channels have none: the table is made for the first. */
-	if (ch->taps == NULL &&
-	    (ch->taps = calloc(CH_TAPS_MAX, sizeof(*ch->taps))) == NULL)
-		return (-1);
-	ch->taps[ch->ntaps].cb = cb;
-	ch->taps[ch->ntaps].arg = arg;
-	ch->ntaps++;
-	return (0);
 }
 
 /* Has ch stopped reading because of its read limit (-W)? */
