@@ -341,6 +341,8 @@ test_pairs_refused() {
 	    exec:a exec:b
 	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat" \
 	    - exec:cat
+	expect_error "exec:cat -: a program on stdin and stdout is itself: run it without sockcat" \
+	    exec:cat -
 	expect_error "tcp-l:1 tcp:h:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
 	    -l tcp-l:1 tcp:h:1
 	expect_error "cannot read the certificate $SC_TMP/none: No such file or directory" \

@@ -347,7 +347,9 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	if (o->side.socat && ((a->kind == SIDE_EXEC && b->kind ==
 	    SIDE_STDIO) || (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC)))
 		pair_exec_stdio(a->kind == SIDE_EXEC ? a : b);
-	if (a->kind == SIDE_EXEC && b->kind == SIDE_STDIO)
+	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */
+	if ((a->kind == SIDE_EXEC && b->kind == SIDE_STDIO) ||
+	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))
 		pair_refuse(o, "a program on stdin and stdout is itself: run "
 		    "it without sockcat");
 	if (o->socat_dir != 0 && (b->kind != SIDE_STDIO || pair_device(a)))
