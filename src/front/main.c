@@ -122,6 +122,8 @@ main(int argc, char **argv)
 
 	status = mode_run(&o);
 	stats_end();
+	/* The side's TLS context is made by mode_run(), not by a parser. */
+	tls_ctx_free(o.side.tls.ctx);
 	/* An address pair's sides own what they point to. */
 	if (o.npair > 0) {
 		side_free(&o.pair[0]);
