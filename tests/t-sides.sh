@@ -310,6 +310,28 @@ test_socks5_address() {
 	    socks5:p:h:1,socksport=0 -
 }
 
+# socks4:PROXY:HOST:PORT and socks4a:, through a SOCKS4 proxy of
+# authproxy.py to socat's echo server: an IPv4 address asked for as it
+# is, a name passed on for the proxy to resolve (SOCKS4a).
+test_socks4_addresses() {
+	echo_tcp
+	for kind in socks4 socks4a; do
+		dest=127.0.0.1
+		[ $kind = socks4a ] && dest=localhost
+		rm -f "$SC_TMP/px.port"
+		: >"$SC_TMP/px.log"
+		bg t 20 $AUTHPROXY -b socks4 ok 127.0.0.1 "$SC_TMP/px.port" \
+		    "$SC_TMP/px.log"
+		wait_for "$SC_TMP/px.port" '^[0-9]+$' || fail "no proxy"
+		got=$(echo "through $kind" | t 20 "$SC" -N \
+		    "$kind:127.0.0.1:$dest:$EPORT,socksport=$(<"$SC_TMP/px.port")" \
+		    - 2>&1)
+		assertEquals "$kind: through the proxy" "through $kind" "$got"
+		assertEquals "$kind: what the proxy was asked" \
+		    "connect4 4 $dest $EPORT user=" "$(<"$SC_TMP/px.log")"
+	done
+}
+
 # A dialled WebSocket side of a relay (many connections) offers to
 # compress each message afresh both ways, so that a connection holds
 # zlib's state only while a message is on its way.
