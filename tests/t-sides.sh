@@ -218,6 +218,26 @@ print(got.decode().strip())
 	assertEquals "the program's answer on the link" "SHOUT" "$got"
 }
 
+# The program's end is the relay's: its status is sockcat's, also when
+# it closes its pipes some time before it exits; the link goes.
+test_pty_program_status() {
+	bg t 60 "$SC" "pty:$SC_TMP/ttyS" \
+	    "exec:read l; echo \"\$l\" >$SC_TMP/read; exec >&- <&-; sleep 1; exit 3" \
+	    2>"$SC_TMP/p.err"
+	pid=$BG_PID
+	wait_until test -L "$SC_TMP/ttyS" || fail "no link: $(<"$SC_TMP/p.err")"
+	printf 'shout\n' | t 20 python3 -c '
+import os, sys, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, sys.stdin.buffer.read())
+' "$SC_TMP/ttyS"
+	wait_exit "$pid"
+	assertEquals "the program's status: $(<"$SC_TMP/p.err")" 3 "$WAIT_STATUS"
+	assertEquals "what the program read" "shout" "$(<"$SC_TMP/read")"
+	assertFalse "the link gone" "[ -L '$SC_TMP/ttyS' ]"
+}
+
 # Each side its own TLS: the listener's certificate for openssl's
 # s_client, the dialled side verified against another authority (the
 # suite's) for socat's TLS echo.  Verified against the wrong one, the
