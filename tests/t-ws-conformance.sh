@@ -438,6 +438,24 @@ test_client_long_line_turns_binary() {
 	has p "message bin 1000 $b"
 }
 
+# A carriage return where a long line is cut goes with the next
+# fragment (the newline may follow it): the first is 64 KiB less one.
+test_client_long_line_cut_before_a_cr() {
+	rawsrv p
+	{
+		head -c 65535 /dev/zero | tr '\0' a
+		printf '\rbbbbbbbbbb\n'
+	} >"$SC_TMP/line"
+	t 30 "$SC" -N "ws://127.0.0.1:$WPORT/" <"$SC_TMP/line" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	peer_wait
+	assertEquals "the fragments" "text 65535
+cont 11" "$(grep -E '^(text|cont) ' "$SC_TMP/p.out" | cut -d' ' -f1,2)"
+	has p "message text 65546 $(head -c 65546 "$SC_TMP/line" | $SHA256 |
+	    cut -c1-16)"
+}
+
 test_client_fragments_with_control_frames_between() {
 	rawsrv a text/n:s:Hel ping:s:p1 cont/n:'s:lo ' pong:s:x cont:s:world \
 	    close:c:1000

@@ -108,6 +108,27 @@ say_until_heard() {
 	file_matches "$SC_TMP/quiet.out" 'said to all'
 }
 
+# A client whose sending ends before its first byte (sockcat -N with an
+# empty stdin, as a browser's spare connection closed unused) is a plain
+# member at once, not an HTTP client: it joins (a room greets it) and
+# leaves, and the server goes on.
+test_client_ending_first_is_plain() {
+	for mode in --room --broker; do
+		server s "$mode" --websocket -v 127.0.0.1 0 ||
+		    fail "no $mode"
+		t 30 "$SC" -N 127.0.0.1 "$PORT" </dev/null \
+		    >"$SC_TMP/ender.out" 2>"$SC_TMP/ender.err"
+		assertEquals "$mode: its status: $(<"$SC_TMP/ender.err")" 0 $?
+		wait_for "$SC_TMP/s.err" 'not a WebSocket client: plain TCP' ||
+		    fail "$mode: not taken: $(<"$SC_TMP/s.err")"
+		[ "$mode" = --room ] &&
+		    assertContains "$mode: greeted" "$(<"$SC_TMP/ender.out")" \
+		    "Welcome to the room"
+		still_running "$SERVER_PID" 0.1 || fail "$mode: the server ended"
+		stop "$SERVER_PID"
+	done
+}
+
 # A client that spoke first is a plain member whatever it says after, a
 # GET too.
 test_plain_members_decided_by_first_bytes() {
