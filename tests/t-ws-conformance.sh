@@ -426,16 +426,19 @@ test_client_long_line_turns_binary() {
 	{
 		head -c 150000 /dev/zero | tr '\0' a
 		head -c 1000 /dev/zero | tr '\0' '\377'
+		head -c 100000 /dev/zero | tr '\0' c
 		echo
 	} >"$SC_TMP/line"
 	t 30 "$SC" -N "ws://127.0.0.1:$WPORT/" <"$SC_TMP/line" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
 	peer_wait
-	a=$(head -c 150000 /dev/zero | tr '\0' a | $SHA256 | cut -c1-16)
-	b=$(head -c 1000 /dev/zero | tr '\0' '\377' | $SHA256 | cut -c1-16)
+	a=$(head -c 150000 "$SC_TMP/line" | $SHA256 | cut -c1-16)
+	b=$(tail -c +150001 "$SC_TMP/line" | head -c 101000 | $SHA256 |
+	    cut -c1-16)
 	has p "message text 150000 $a"
-	has p "message bin 1000 $b"
+	# Its fragments after the turn go on as binary.
+	has p "message bin 101000 $b"
 }
 
 # A carriage return where a long line is cut goes with the next
