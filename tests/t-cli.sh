@@ -153,6 +153,13 @@ test_conflicts() {
 	expect_error "cannot use -z and -l" -z -l 1
 }
 
+# A value an option cannot take.
+test_value_errors() {
+	expect_error "listen-fd invalid: x" -l --listen-fd x
+	expect_error "ws-header invalid: noheader (Name: value)" \
+	    --ws-header noheader ws://127.0.0.1:1/
+}
+
 test_time_errors() {
 	expect_error "timeout invalid: abc" -w abc localhost 1
 	expect_error "quit timer invalid: abc" -q abc localhost 1
