@@ -145,6 +145,21 @@ test_tcp_listener_to_ws_echo() {
 	stop "$SERVER_PID"
 }
 
+# A ws:// side with credentials and an IPv6 literal: the Host names the
+# address in brackets, the credentials go as Basic (the server's program
+# sees both through its CGI variables).
+test_tcp_listener_to_ws_ipv6_with_credentials() {
+	server ws -l --websocket \
+	    -c 'echo "$HTTP_HOST $HTTP_AUTHORIZATION"; exec cat' ::1 0 ||
+	    fail "no WebSocket server"
+	wport=$PORT
+	server fw tcp-l:127.0.0.1:0 "ws://us:pw@[::1]:$wport/" ||
+	    fail "no relay"
+	echo hi | t 20 "$SC" -q 2 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "what came back" "[::1]:$wport Basic dXM6cHc=
+hi" "$(<"$SC_TMP/c.out")"
+}
+
 test_unix_listener_to_tcp_echo() {
 	echo_tcp
 	server fw unix-l:"$SC_TMP/front.sock" tcp:127.0.0.1:"$EPORT" ||
