@@ -3,10 +3,12 @@
 # LISTEN_FDS, LISTEN_FDNAMES; the socket as descriptor 3), as
 # systemd-socket-activate does, but at once and on a port the kernel
 # picks, written to PORTFILE first:
-#   activate.py [-d] [-U] [--pid N | --no-env] [--name NAME] PORTFILE ADDR cmd...
-# -d: a datagram socket; -U: ADDR is a Unix-domain path; --pid N: say
-# LISTEN_PID is N (another process); --no-env: no variables at all (for
-# --listen-fd).
+#   activate.py [-d] [-U] [--unlistened] [--pid N | --no-env] [--name NAME]
+#       PORTFILE ADDR cmd...
+# -d: a datagram socket; -U: ADDR is a Unix-domain path (else an IPv4
+# address, or IPv6 with a colon); --unlistened: a stream socket bound but
+# not listening; --pid N: say LISTEN_PID is N (another process);
+# --no-env: no variables at all (for --listen-fd).
 
 import os
 import socket
@@ -15,7 +17,7 @@ import sys
 
 def main():
     args = sys.argv[1:]
-    dgram = unix = noenv = False
+    dgram = unix = noenv = unlistened = False
     pid = name = None
     while args and args[0].startswith("-"):
         opt = args.pop(0)
@@ -25,6 +27,8 @@ def main():
             unix = True
         elif opt == "--no-env":
             noenv = True
+        elif opt == "--unlistened":
+            unlistened = True
         elif opt == "--pid":
             pid = args.pop(0)
         elif opt == "--name":
@@ -38,10 +42,11 @@ def main():
         s.bind(addr)
         port = addr
     else:
-        s = socket.socket(socket.AF_INET, kind)
+        family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        s = socket.socket(family, kind)
         s.bind((addr, 0))
         port = str(s.getsockname()[1])
-    if not dgram:
+    if not dgram and not unlistened:
         s.listen(16)
     fd = s.detach()
     if fd != 3:

@@ -2,7 +2,8 @@
 """Line and branch coverage of src/, per file and in total.
 
     coverage.py [--gcov GCOV] [--gcov-tool GCOV_TOOL] [--profiles DIR]
-                [--min-lines PERCENT] BUILDDIR SRCDIR
+                [--min-lines PERCENT] [--min-branches PERCENT]
+                BUILDDIR SRCDIR
 
 reads the counts that a build configured with --enable-coverage left in
 BUILDDIR (the .gcno files the compiler wrote, the .gcda files the runs
@@ -14,8 +15,9 @@ them all to BUILDDIR's before gcov reads them; BUILDDIR's own files are
 left as they are, so the report can be made again.  A line
 is covered when it ran; a branch when it was taken.  A header's lines
 count once, however many files include it.  The last line is
-"coverage: lines L% (a/b), branches B% (c/d)"; with --min-lines, the
-status is 1 when lines are below PERCENT.
+"coverage: lines L% (a/b), branches B% (c/d)"; with --min-lines or
+--min-branches, the status is 1 when lines or branches are below their
+PERCENT.
 """
 
 import argparse
@@ -142,6 +144,7 @@ def main():
                     default=os.environ.get('GCOV_TOOL', 'gcov-tool'))
     ap.add_argument('--profiles')
     ap.add_argument('--min-lines', type=float)
+    ap.add_argument('--min-branches', type=float)
     ap.add_argument('builddir')
     ap.add_argument('srcdir')
     opts = ap.parse_args()
@@ -163,11 +166,12 @@ def main():
             readdir = merge_profiles(opts.gcov_tool, builddir, stems,
                                      opts.profiles, tmp)
         docs = gcov_json(opts.gcov, readdir, sorted(gcnos))
-    return report(docs, builddir, srcdir, opts.min_lines)
+    return report(docs, builddir, srcdir, opts.min_lines, opts.min_branches)
 
 
-def report(docs, builddir, srcdir, min_lines):
-    """Print the table and the totals of docs; 1 below min_lines."""
+def report(docs, builddir, srcdir, min_lines, min_branches):
+    """Print the table and the totals of docs; 1 below min_lines or
+    min_branches."""
     # lines[file][line] = count; branches[file][line] = [count, ...]
     lines, branches = {}, {}
     for doc in docs:
@@ -227,11 +231,14 @@ def report(docs, builddir, srcdir, min_lines):
               'while writing them: %s' % ', '.join(SKIPPED))
     print('coverage: lines %.1f%% (%d/%d), branches %.1f%% (%d/%d)'
           % (pct(th, tl), th, tl, pct(tt, tb), tt, tb))
-    if min_lines is not None and pct(th, tl) < min_lines:
-        print('coverage.py: lines %.1f%% is below %g%%'
-              % (pct(th, tl), min_lines), file=sys.stderr)
-        return 1
-    return 0
+    status = 0
+    for what, got, least in (('lines', pct(th, tl), min_lines),
+                             ('branches', pct(tt, tb), min_branches)):
+        if least is not None and got < least:
+            print('coverage.py: %s %.1f%% is below %g%%'
+                  % (what, got, least), file=sys.stderr)
+            status = 1
+    return status
 
 
 if __name__ == '__main__':

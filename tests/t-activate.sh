@@ -145,6 +145,30 @@ test_wrong_kind_of_socket_is_refused() {
 	assertEquals "message" \
 	    "sockcat: passed socket 3 is a Unix-domain socket: use -U" \
 	    "$(<"$SC_TMP/err")"
+	# Another family than -4, -6 or -U asks for; a socket that does
+	# not listen.
+	while IFS='|' read -r how addr opt want; do
+		$ACTIVATE $how "$SC_TMP/p" "$addr" "$SC" $opt -l </dev/null \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$addr $opt: status" 1 $?
+		assertEquals "$addr $opt" "sockcat: passed socket 3 $want" \
+		    "$(<"$SC_TMP/err")"
+	done <<-EOF
+	|127.0.0.1|-6|is an IPv4 socket, not an IPv6 one (-6)
+	|127.0.0.1|-U|is an IPv4 socket, not a Unix-domain one (-U)
+	|::1|-4|is an IPv6 socket, not an IPv4 one (-4)
+	--unlistened|127.0.0.1||is not listening
+	EOF
+}
+
+# A passed IPv6 socket serves, and -v names its address.
+test_ipv6_socket_serves() {
+	bg t 30 $ACTIVATE "$SC_TMP/p" ::1 "$SC" -v -l -N </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	wait_for "$SC_TMP/err" '^Listening on ::1 [0-9]+$' ||
+	    fail "not serving: $(<"$SC_TMP/err")"
+	echo "over v6" | t 10 "$SC" -N ::1 "$(<"$SC_TMP/p")"
+	wait_for "$SC_TMP/out" '^over v6$' || fail "nothing came"
 }
 
 test_listen_fd_names_the_socket() {

@@ -145,6 +145,21 @@ test_tcp_listener_to_ws_echo() {
 	stop "$SERVER_PID"
 }
 
+# A ws:// side with credentials and an IPv6 literal: the Host names the
+# address in brackets, the credentials go as Basic (the server's program
+# sees both through its CGI variables).
+test_tcp_listener_to_ws_ipv6_with_credentials() {
+	server ws -l --websocket \
+	    -c 'echo "$HTTP_HOST $HTTP_AUTHORIZATION"; exec cat' ::1 0 ||
+	    fail "no WebSocket server"
+	wport=$PORT
+	server fw tcp-l:127.0.0.1:0 "ws://us:pw@[::1]:$wport/" ||
+	    fail "no relay"
+	echo hi | t 20 "$SC" -q 2 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "what came back" "[::1]:$wport Basic dXM6cHc=
+hi" "$(<"$SC_TMP/c.out")"
+}
+
 test_unix_listener_to_tcp_echo() {
 	echo_tcp
 	server fw unix-l:"$SC_TMP/front.sock" tcp:127.0.0.1:"$EPORT" ||
@@ -333,6 +348,27 @@ test_bad_addresses_refused() {
 	expect_error "exec:: missing command" tcp-l:1 exec:
 	expect_error "tcp:h:1-5: a target has one port, not a range" \
 	    - tcp:h:1-5
+	expect_error "tcp:h:: missing port number" - tcp:h:
+	expect_error "tcp:[::1]]:80: an IPv6 address needs brackets: [addr]:port" \
+	    - 'tcp:[::1]]:80'
+	expect_error "ws://[]/: an IPv6 address needs brackets: [addr]:port" \
+	    - 'ws://[]/'
+	expect_error "ws://[a[b]/: an IPv6 address needs brackets: [addr]:port" \
+	    - 'ws://[a[b]/'
+	expect_error "ws:h/: a URL is ws://HOST[:PORT][/PATH]" - ws:h/
+	expect_error "socks5::h:1: missing proxy: PROXY:HOST:PORT" - socks5::h:1
+	expect_error "socks5:p: missing proxy: PROXY:HOST:PORT" - socks5:p
+	expect_error "tcp:h:1,,x: an empty option" - tcp:h:1,,x
+	expect_error "tls:h:1,sni=a,sni=b: option sni given twice" \
+	    - tls:h:1,sni=a,sni=b
+	expect_error "tcp:h:1,proxy=: option proxy needs a value" \
+	    - tcp:h:1,proxy=
+	expect_error "tcp:h:1,proxy=h: option proxy: missing port number" \
+	    - tcp:h:1,proxy=h
+	expect_error "tcp:h:1,proxy=[::1: option proxy: an IPv6 address needs brackets: [addr]:port" \
+	    - 'tcp:h:1,proxy=[::1'
+	long=unix:/$(printf 'x%.0s' $(seq 120))
+	expect_error "$long: socket pathname too long" - "$long"
 }
 
 # Pairs not supported yet, and addresses with the options they replace.

@@ -109,4 +109,15 @@ test_message_longer_than_a_datagram() {
 	    'WebSocket: a message longer than 65507 bytes is no datagram: dropped'"
 }
 
+# A message whose fragments come apart, with time between them, is one
+# datagram all the same: what came of it is held until the rest does.
+test_fragments_apart_one_datagram() {
+	peer sink udp-sink 1
+	relay ws-l:127.0.0.1:0 "udp:127.0.0.1:$PPORT"
+	t 40 python3 "${TESTS_DIR:-$(dirname "$0")}/wsconf.py" raw-client \
+	    "$PORT" bin/n:s:part1 sleep:0.5 cont:s:part2 sleep:0.5 \
+	    close:c:1000 >"$SC_TMP/raw.out" 2>&1
+	sizes_at sink "10"
+}
+
 . shunit2

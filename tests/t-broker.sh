@@ -47,6 +47,29 @@ test_stdin_at_eof_ends_nothing() {
 	wait_for "$SC_TMP/c2.out" '^still here$' || fail "relay after stdin EOF"
 }
 
+# A stdout that cannot be written is said once and left; the clients
+# go on relaying among themselves.
+test_stdout_failing_ends_nothing() {
+	timeout -k 2 60 "$SC" -v --broker 127.0.0.1 0 </dev/null >/dev/full \
+	    2>"$SC_TMP/srv.err" 5>&- 6>&- 7>&- 8>&- 9>&- &
+	SERVER_PID=$!
+	SC_PIDS="$SC_PIDS $SERVER_PID"
+	wait_for "$SC_TMP/srv.err" '^Listening on ' || fail "no server"
+	PORT=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
+	client c1 7
+	client c2 8
+	wait_clients srv 2 || fail "clients did not connect"
+	say 7 'first\n'
+	wait_for "$SC_TMP/c2.out" '^first$' || fail "c2 did not get it"
+	wait_for "$SC_TMP/srv.err" 'write to stdout' || fail "not said"
+	say 7 'second\n'
+	wait_for "$SC_TMP/c2.out" '^second$' || fail "c2 did not get more"
+	assertEquals "said once" \
+	    "sockcat: write to stdout: No space left on device" \
+	    "$(grep '^sockcat: ' "$SC_TMP/srv.err")"
+	still_running "$SERVER_PID" 0.1 || fail "the broker ended"
+}
+
 test_client_leaving_is_dropped_alone() {
 	server srv --broker -d 127.0.0.1 0 || fail "no server"
 	client c1 7

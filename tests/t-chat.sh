@@ -395,6 +395,24 @@ s.close()
 	    '$SC_TMP/srv.err'"
 }
 
+# A stdout that cannot be written, or a stdin that cannot be read, ends
+# the chat with one line and status 1.
+test_stdio_errors() {
+	server srv -l 127.0.0.1 0 -c 'echo hello; exec cat' || fail "no server"
+	t 10 "$SC" --chat 127.0.0.1 "$PORT" </dev/zero >/dev/full \
+	    2>"$SC_TMP/full.err"
+	assertEquals "stdout full: status" 1 $?
+	assertEquals "stdout full" "sockcat: write to stdout: No space left on device" \
+	    "$(grep '^sockcat: ' "$SC_TMP/full.err")"
+	stop "$SERVER_PID"
+	server srv -l 127.0.0.1 0 -c 'exec cat' || fail "no server"
+	t 10 "$SC" --chat 127.0.0.1 "$PORT" </ >"$SC_TMP/dir.out" \
+	    2>"$SC_TMP/dir.err"
+	assertEquals "stdin a directory: status" 1 $?
+	assertEquals "stdin a directory" "sockcat: read from stdin: Is a directory" \
+	    "$(grep '^sockcat: ' "$SC_TMP/dir.err")"
+}
+
 test_crlf() {
 	chat_server srv -l 127.0.0.1 0 || fail "no server"
 	printf 'a\nb\n:q\nnot sent\n' >"$SC_TMP/c.in"

@@ -93,6 +93,17 @@ test_lone_operand_named() {
 	expect_error "missing port number" localhost
 }
 
+# A WebSocket URL that is no URL: its host in brackets left open or
+# followed by something else than a port, no host at all, a port that
+# is no number.
+test_bad_websocket_urls() {
+	expect_error "invalid URL: ws://[::1/" 'ws://[::1/'
+	expect_error "invalid URL: wss://[::1]x/" 'wss://[::1]x/'
+	expect_error "invalid URL: no host" 'ws:///x'
+	expect_error "invalid URL: no host" 'ws://user@:80/'
+	expect_error "port number invalid: 80x" 'ws://h:80x/'
+}
+
 # An optional value is given after '=': the word after the option is an
 # operand, and when the operands are wrong, the message says why.
 test_optional_value_taken_after_equals() {
@@ -140,6 +151,13 @@ test_port_errors() {
 test_conflicts() {
 	expect_error "must use -l with -k" -k localhost 1
 	expect_error "cannot use -z and -l" -z -l 1
+}
+
+# A value an option cannot take.
+test_value_errors() {
+	expect_error "listen-fd invalid: x" -l --listen-fd x
+	expect_error "ws-header invalid: noheader (Name: value)" \
+	    --ws-header noheader ws://127.0.0.1:1/
 }
 
 test_time_errors() {

@@ -77,4 +77,38 @@ exec_endpoint 1" "$(ran io/exec exec_spawn exec_endpoint)"
 	assertTrue "the program reaped: $n" "[ '${n#* }' -ge 1 ] 2>/dev/null"
 }
 
+# The report's thresholds: lines and branches each fail it below their
+# least percentage, said in one line each, and pass it at or above.
+test_thresholds_fail_the_report() {
+	cat >"$SC_TMP/docs.py" <<'PYEOF'
+import os
+import sys
+sys.path.insert(0, sys.argv[1])
+import coverage
+# Four lines, three run; four branches, two taken: 75% and 50%.
+docs = [{"current_working_directory": sys.argv[2], "files": [{
+    "file": os.path.join("src", "x.c"), "lines": [
+        {"line_number": 1, "count": 1, "branches": [
+            {"count": 1}, {"count": 0}]},
+        {"line_number": 2, "count": 2, "branches": [
+            {"count": 3}, {"count": 0}]},
+        {"line_number": 3, "count": 1, "branches": []},
+        {"line_number": 4, "count": 0, "branches": []}]}]}]
+least = [None if a == "-" else float(a) for a in sys.argv[3:5]]
+sys.exit(coverage.report(docs, sys.argv[2], sys.argv[2], *least))
+PYEOF
+	for case in "75 50 0" "- 50 0" "76 - 1" "- 51 1" "80 60 1"; do
+		set -- $case
+		python3 "$SC_TMP/docs.py" "$TESTS_DIR" "$SC_TMP" "$1" "$2" \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "lines $1, branches $2: status" "$3" $?
+		assertEquals "lines $1, branches $2: figures" \
+		    "coverage: lines 75.0% (3/4), branches 50.0% (2/4)" \
+		    "$(tail -n 1 "$SC_TMP/out")"
+	done
+	assertEquals "each figure below its least said" \
+	    "coverage.py: lines 75.0% is below 80%
+coverage.py: branches 50.0% is below 60%" "$(<"$SC_TMP/err")"
+}
+
 sc_run_shunit2

@@ -256,6 +256,23 @@ test_errors() {
 	expect_error "cannot use -e and --fifo" -e /bin/cat --fifo x 127.0.0.1 1
 	expect_error "must use -l with --max-conns" --max-conns 2 127.0.0.1 1
 	expect_error "max-conns too small: 0" -l --max-conns 0 127.0.0.1 1
+	# A name found on PATH only as a file that cannot be executed.
+	mkdir "$SC_TMP/bin"
+	: >"$SC_TMP/bin/sc-not-executable"
+	PATH=$SC_TMP/bin:$PATH expect_error "exec sc-not-executable: Permission denied" \
+	    -l 127.0.0.1 0 -e sc-not-executable
+}
+
+# Without PATH, a name is looked for where the system's programs are.
+test_name_found_without_path() {
+	bg t 20 env -u PATH "$SC" -v -l -e cat 127.0.0.1 0 2>"$SC_TMP/srv.err"
+	srv=$BG_PID
+	wait_for "$SC_TMP/srv.err" '^Listening on ' || fail "no server"
+	port=$(sed -n 's/^Listening on .* //p' "$SC_TMP/srv.err")
+	assertEquals "cat answered" "via the default path" \
+	    "$(echo "via the default path" | t 10 "$SC" -N 127.0.0.1 "$port")"
+	wait_exit "$srv"
+	assertEquals "server status" 0 "$WAIT_STATUS"
 }
 
 test_program_gone_at_connection() {

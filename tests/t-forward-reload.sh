@@ -3,7 +3,8 @@
 # reads --allowfile, the TLS certificate and key, and --forward-file
 # again for the clients to come, while the connections already open
 # carry on byte for byte; a bad file is refused in one line and the old
-# one stays; SIGUSR1 prints the --stats line and the forwarder goes on.
+# one stays; a datagram forwarder's first target is looked up again;
+# SIGUSR1 prints the --stats line and the forwarder goes on.
 # The TLS clients are openssl s_client, which can bind another loopback
 # address (127.0.0.3) to be another client for the allow rules.
 
@@ -169,6 +170,43 @@ test_sighup_rules_certificate_targets() {
 	assertEquals "the target stays after it" "B" "$(greeting 127.0.0.3)"
 }
 
+# A datagram forwarder (-u) reads --forward-file again too: its first
+# target is looked up again and the peers that come from then on go to
+# it; a first target that is no udp: one is refused in one line, and
+# the addresses before it stay.
+test_sighup_datagram_forwarder() {
+	server ba -u -lk 127.0.0.1 0 || fail "no backend a"
+	pa=$PORT
+	server bb -u -lk 127.0.0.1 0 || fail "no backend b"
+	pb=$PORT
+	printf 'udp:127.0.0.1:%s\n' "$pa" >"$SC_TMP/targets"
+	server fw -u -lk 127.0.0.1 0 --forward-file "$SC_TMP/targets" ||
+	    return
+	FPORT=$PORT
+	fw=$(sockcat_of "$SERVER_PID")
+	assertTrue "to a" "wait_until dgram_to ba one"
+	printf 'udp:127.0.0.1:%s\n' "$pb" >"$SC_TMP/targets"
+	kill -HUP "$fw"
+	assertTrue "read again" \
+	    "wait_for '$SC_TMP/fw.err' '^sockcat: forward: 1 targets read again$'"
+	assertTrue "a new peer to b" "wait_until dgram_to bb two"
+	printf 'tcp:127.0.0.1:%s\n' "$pb" >"$SC_TMP/targets"
+	kill -HUP "$fw"
+	assertTrue "refused" "wait_for '$SC_TMP/fw.err' '^sockcat: SIGHUP: '"
+	assertEquals "the line" \
+	    "sockcat: SIGHUP: 127.0.0.1 $pb: datagrams go to a udp: target; the old addresses stay" \
+	    "$(grep '^sockcat: SIGHUP: ' "$SC_TMP/fw.err")"
+	assertTrue "b's address stays" "wait_until dgram_to bb three"
+	assertFalse "a got no more" "grep -q 'two\|three' '$SC_TMP/ba.out'"
+}
+
+# dgram_to NAME TEXT: a datagram TEXT from a new peer to the forwarder
+# on FPORT; has the backend NAME written it?
+dgram_to() {
+	t 10 $UDPPEER "$FPORT" send "$2" >/dev/null 2>&1
+	grep -qx "$2" "$SC_TMP/$1.out"
+}
+
 test_sigusr1_prints_figures_and_goes_on() {
 	backend A
 	printf '127.0.0.1:%s\n' "$BPORT" >"$SC_TMP/targets"
@@ -216,6 +254,17 @@ test_forward_file_refused_at_start() {
 	printf '127.0.0.1:80\n' >"$SC_TMP/one"
 	expect_error "--forward-file given twice: one file holds the targets" \
 	    -lk 0 --forward-file "$SC_TMP/one" --forward-file "$SC_TMP/one"
+	# What is no list of targets at all: a NUL byte, more than 1 MiB.
+	printf '127.0.0.1:80\n\0\n' >"$SC_TMP/nul"
+	expect_error "$SC_TMP/nul: a NUL byte: not a text file" -lk 0 \
+	    --forward-file "$SC_TMP/nul"
+	head -c 1100000 /dev/zero | tr '\0' '#' >"$SC_TMP/huge"
+	expect_error "$SC_TMP/huge: larger than 1 MiB: not a list of targets" \
+	    -lk 0 --forward-file "$SC_TMP/huge"
+	# Blanks around a target are no part of it.
+	printf ' 127.0.0.1:x \t\n' >"$SC_TMP/blanks"
+	expect_error "$SC_TMP/blanks, line 1: 127.0.0.1:x: port number invalid: x" \
+	    -lk 0 --forward-file "$SC_TMP/blanks"
 }
 
 # Without -k the forwarder serves one client: SIGHUP ends it, as it ends

@@ -188,6 +188,18 @@ test_no_target_closes_client_promptly() {
 	    "wait_for '$SC_TMP/fw.err' 'no target accepted: .*down, retried later' 10"
 	tries=$(grep -c ": 127.0.0.1 $dead: Connection refused" "$SC_TMP/fw.err")
 	assertTrue "not hammered: $tries tries for 6 clients" "[ $tries -lt 6 ]"
+	# Once its back-off is over it is tried again (a second failure in
+	# a row, which makes the next back-off longer).
+	assertTrue "tried again after its back-off" \
+	    "wait_until retried $dead $((tries + 1))"
+}
+
+# retried PORT N: one more client of the forwarder on PORT; have N of
+# them met the dead target's refusal?
+retried() {
+	echo x | t 10 "$SC" 127.0.0.1 "$PORT" >/dev/null 2>&1
+	[ "$(grep -c ": 127.0.0.1 $1: Connection refused" "$SC_TMP/fw.err")" \
+	    -ge "$2" ]
 }
 
 test_target_not_answering() {
@@ -267,6 +279,47 @@ test_proxy_header_v2() {
 	cport=$(sed -n 's/^Connection received on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
 	assertEquals "v2 TCP4 127.0.0.1 127.0.0.1 $cport $PORT
 payload" "$(<"$SC_TMP/be.got")"
+}
+
+# The header of every kind of client: IPv6 (TCP6 in either version), an
+# IPv4 client of an IPv6 socket (its mapped address written as IPv4),
+# and a Unix-domain client, which has no address to give (UNKNOWN in
+# version 1, the LOCAL command in version 2).
+test_proxy_header_families() {
+	for v in v1 v2; do
+		peer be6$v proxy-backend "$SC_TMP/be6$v.got"
+		server fw6$v -l ::1 0 --forward "127.0.0.1:$PPORT" --send-proxy $v ||
+		    return
+		echo payload | t 20 "$SC" -N ::1 "$PORT" >"$SC_TMP/c.out"
+		assertEquals "$v IPv6: answer" "ok" "$(<"$SC_TMP/c.out")"
+		cport=$(sed -n 's/^Connection received on .* \([0-9]*\)$/\1/p' \
+		    "$SC_TMP/fw6$v.err")
+		assertEquals "$v IPv6" "$v TCP6 ::1 ::1 $cport $PORT
+payload" "$(<"$SC_TMP/be6$v.got")"
+
+		peer bem$v proxy-backend "$SC_TMP/bem$v.got"
+		server fwm$v -l ::ffff:127.0.0.1 0 --forward "127.0.0.1:$PPORT" \
+		    --send-proxy $v || return
+		echo payload | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+		assertEquals "$v mapped: answer" "ok" "$(<"$SC_TMP/c.out")"
+		cport=$(sed -n 's/^Connection received on .* \([0-9]*\)$/\1/p' \
+		    "$SC_TMP/fwm$v.err")
+		assertEquals "$v mapped" "$v TCP4 127.0.0.1 127.0.0.1 $cport $PORT
+payload" "$(<"$SC_TMP/bem$v.got")"
+
+		peer beu$v proxy-backend "$SC_TMP/beu$v.got"
+		server fwu$v -l -U "$SC_TMP/fw$v.sock" \
+		    --forward "127.0.0.1:$PPORT" --send-proxy $v || return
+		echo payload | t 20 "$SC" -N -U "$SC_TMP/fw$v.sock" \
+		    >"$SC_TMP/c.out"
+		assertEquals "$v Unix: answer" "ok" "$(<"$SC_TMP/c.out")"
+		case $v in
+		v1) want="v1 UNKNOWN" ;;
+		v2) want="v2 LOCAL" ;;
+		esac
+		assertEquals "$v Unix" "$want
+payload" "$(<"$SC_TMP/beu$v.got")"
+	done
 }
 
 test_deny() {

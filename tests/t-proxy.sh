@@ -304,6 +304,10 @@ test_command_line_errors() {
 	expect_error "unsupported proxy protocol: gopher (use 4, 4a, 5 or connect)" \
 	    --proxy-type gopher 127.0.0.1 80
 	expect_error "no proxy support for listen" -l -x 127.0.0.1 5000
+	expect_error "no proxy support for UDP mode" -u -x 127.0.0.1:1 127.0.0.1 1
+	expect_error "no proxy support for unix sockets" -U -x 127.0.0.1:1 \
+	    "$SC_TMP/s"
+	expect_error "no proxy support for UDP mode" -u -l --proxy-type http 0
 	expect_error "no proxy support for local source address" \
 	    -s 127.0.0.1 -x 127.0.0.1 127.0.0.1 80
 	expect_error "missing closing bracket in proxy" -x '[::1' 127.0.0.1 80

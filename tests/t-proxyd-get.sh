@@ -487,6 +487,34 @@ test_chunked_body_refused_when_unsound() {
 	done
 }
 
+# An absolute URI the proxy cannot take is answered 400 and said with
+# -v: a query with no path, user information, a bracketed host left
+# open or followed by something else than a port, no host, a port that
+# is no number or too large, another scheme; a method of another kind
+# is 405, a Content-Length that is no number 400.
+test_bad_requests_answered() {
+	proxy -k
+	while IFS='|' read -r req want why; do
+		n=$(grep -c ": $why\$" "$SC_TMP/px.err")
+		ask "$req"
+		assertEquals "$req" "$want" "$(status)"
+		wait_lines "$SC_TMP/px.err" ": $why\$" $((n + 1)) ||
+		    fail "$req: not said: $(tail -n 1 "$SC_TMP/px.err")"
+	done <<-'EOF'
+	GET http://127.0.0.1?x HTTP/1.1\r\n\r\n|HTTP/1.1 400 Bad Request|no path before the query
+	GET http://u@127.0.0.1/ HTTP/1.1\r\n\r\n|HTTP/1.1 400 Bad Request|user information in URI
+	GET http://[::1/ HTTP/1.1\r\n\r\n|HTTP/1.1 400 Bad Request|bad host
+	GET http://[::1]x/ HTTP/1.1\r\n\r\n|HTTP/1.1 400 Bad Request|bad host
+	GET http:/// HTTP/1.1\r\n\r\n|HTTP/1.1 400 Bad Request|bad host
+	GET http://h:x/ HTTP/1.1\r\n\r\n|HTTP/1.1 400 Bad Request|bad port
+	GET http://h:99999/ HTTP/1.1\r\n\r\n|HTTP/1.1 400 Bad Request|bad port
+	GET ftp://127.0.0.1:9/ HTTP/1.1\r\n\r\n|HTTP/1.1 400 Bad Request|not an absolute http URI
+	PUT http://127.0.0.1:9/ HTTP/1.1\r\n\r\n|HTTP/1.1 405 Method Not Allowed|method not allowed
+	POST http://127.0.0.1:9/ HTTP/1.1\r\nContent-Length: 1x\r\n\r\n|HTTP/1.1 400 Bad Request|bad Content-Length
+	EOF
+	stop "$PX_PID"
+}
+
 # A CR is only part of a line end (RFC 9112, section 2.2): a bare one in
 # a header would end a line for some origins and not for the proxy.
 test_bare_cr_in_a_header_is_400() {

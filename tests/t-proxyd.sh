@@ -191,10 +191,16 @@ if mode == "socks5":
     print("emptyname", s5(b"\x05\x01\x00" + b"\x05\x01\x00\x03\x00\x00\x50"))
     print("nxdomain", s5(b"\x05\x01\x00" + b"\x05\x01\x00\x03\x0fno-such.invalid\x00\x50"))
     print("truncated", s5(b"\x05\x01\x00" + b"\x05\x01"))
+    print("reqversion", s5(b"\x05\x01\x00" + b"\x04\x01\x00\x01" + ip))
     print("empty", s5(b""))
     c1, r1 = tunnel_s5()
     c2, r2 = tunnel_s5()
     print("tunnel", r1[:8], r2[:8])
+elif mode == "socks5auth":
+    # Username and password (RFC 1929) of another version, or empty.
+    print("authversion", s5(b"\x05\x01\x02" + b"\x02\x01u\x01p"))
+    print("emptyuser", s5(b"\x05\x01\x02" + b"\x01\x00\x01p"))
+    sys.exit(0)
 elif mode == "http":
     print("get", http(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
     print("garbage", http(b"\x00\x01\x02 \xff\r\n\r\n"))
@@ -258,11 +264,27 @@ atyp 050005080001000000000000
 emptyname 050005040001000000000000
 nxdomain 050005040001000000000000
 truncated 0500
+reqversion 0500
 empty 
 tunnel 05000001 05000001
 echo two one
 EXP
 )" "$(<"$SC_TMP/probe.out")"
+	assertTrue "still serving" "kill -0 $PX_PID"
+}
+
+# Credentials of another version of the sub-negotiation are refused as
+# wrong ones are, and said with -v.
+test_server_socks5_hostile_auth() {
+	pserver --proxy-type socks5 --proxy-auth u:p
+	write_probe
+	t 20 python3 "$SC_TMP/probe.py" socks5auth "$PPORT" 0 \
+	    >"$SC_TMP/probe.out" 2>&1
+	assertEquals "$(<"$SC_TMP/probe.out")" 0 $?
+	assertEquals "authversion 05020101
+emptyuser 05020101" "$(<"$SC_TMP/probe.out")"
+	assertContains "said" "$(<"$SC_TMP/px.err")" \
+	    ": bad authentication version"
 	assertTrue "still serving" "kill -0 $PX_PID"
 }
 

@@ -2,9 +2,11 @@
 # Terminals as endpoints, driven as people use them: serial:DEVICE,SPEED
 # on a stand-in line (two pseudo-terminals joined by socat), its modes
 # seen with stty -F while open and put back after, on SIGTERM and when a
-# server's client leaves, a board answering what is typed; pty:LINK, a
-# program opening the link raw and talking to a TCP echo server through
-# it, the link gone at exit; --raw -l, the local terminal raw while a
+# server's client leaves, a board answering what is typed, the line
+# locked against a second sockcat; pty:LINK, a program opening the link
+# raw and talking to a TCP echo server through it, the link gone at
+# exit, a link as a --forward target made for each client, -C and -q
+# with stdio; --raw -l, the local terminal raw while a
 # client is connected and its own again after, on a normal end, a reset
 # and SIGTERM, and the reverse shell of a --pty client typed at; each
 # refusal one line with status 1.  The README's recipes run as printed,
@@ -69,13 +71,15 @@ speed_is() {
 	modes | grep -q "^speed $1 baud"
 }
 
-# A board on the line's far end: it answers each line it reads with
-# "board got: LINE", CR LF, as a board's firmware would.
+# A board on the line's far end (or on the terminal PATH): it answers
+# each line it reads with "board got: LINE", CR LF, as a board's
+# firmware would.
 board() {
 	bg t 60 python3 -c '
-import os, sys, tty
+import os, sys, termios, tty
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
-tty.setraw(fd)
+# Not TCSAFLUSH, the default: what came before it is for the board too.
+tty.setraw(fd, termios.TCSANOW)
 buf = b""
 while True:
     b = os.read(fd, 100)
@@ -85,7 +89,7 @@ while True:
     while b"\n" in buf:
         l, buf = buf.split(b"\n", 1)
         os.write(fd, b"board got: " + l.rstrip(b"\r") + b"\r\n")
-' "$SC_TMP/b" 2>/dev/null
+' "${1:-$SC_TMP/b}" 2>/dev/null
 }
 
 # The recipes are five, and each is in the manual as printed too.
@@ -216,6 +220,84 @@ client three" "$(<"$SC_TMP/b.out")"
 	stop "$SERVER_PID"
 }
 
+# A second sockcat on a line one has open is refused: the line is
+# locked, and the first goes on with it.
+test_line_locked_against_another_sockcat() {
+	line
+	board
+	held_stdin one.in 8
+	bg_in "$SC_TMP/one.in" t 60 "$SC" -v "serial:$SC_TMP/a" - \
+	    >"$SC_TMP/one.out" 2>"$SC_TMP/one.err"
+	one=$BG_PID
+	wait_for "$SC_TMP/one.err" '^sockcat: Serial line ' ||
+	    fail "not open: $(<"$SC_TMP/one.err")"
+	expect_error "serial:$SC_TMP/a: in use by another sockcat (one client at a time)" \
+	    "serial:$SC_TMP/a" -
+	printf 'still mine\n' >&8
+	wait_for "$SC_TMP/one.out" '^board got: still mine' ||
+	    fail "the first lost the line: $(<"$SC_TMP/one.out")"
+	exec 8>&-
+	wait_exit "$one"
+	assertEquals "the first's status" 0 "$WAIT_STATUS"
+}
+
+# A pty: link as a --forward target: made for each client (a board on it
+# answers), removed when the client leaves, made again for the next.
+test_pty_link_as_forward_target() {
+	server fw -lk 127.0.0.1 0 --forward "pty:$SC_TMP/v" || fail "no server"
+	for n in 1 2; do
+		held_stdin "c$n.in" 8
+		bg_in "$SC_TMP/c$n.in" t 30 "$SC" -N 127.0.0.1 "$PORT" \
+		    >"$SC_TMP/c$n.out" 2>"$SC_TMP/c$n.err"
+		cpid=$BG_PID
+		wait_until test -L "$SC_TMP/v" ||
+		    fail "client $n: no link: $(<"$SC_TMP/fw.err")"
+		board "$SC_TMP/v" 8>&-
+		printf 'hello %s\n' $n >&8
+		wait_for "$SC_TMP/c$n.out" "^board got: hello $n" ||
+		    fail "client $n: no answer: $(<"$SC_TMP/c$n.out")"
+		exec 8>&-
+		wait_exit "$cpid"
+		assertEquals "client $n: status" 0 "$WAIT_STATUS"
+		wait_until test ! -L "$SC_TMP/v" || fail "client $n: link left"
+	done
+	stop "$SERVER_PID"
+}
+
+# With stdin and stdout: -C sends a line's end as CR LF, and -q waits
+# that long after stdin's end for the answers, which a plain end would
+# not (a line has no end-of-file of its own).
+test_pty_link_crlf_and_quit_delay() {
+	held_stdin in 8
+	bg_in "$SC_TMP/in" t 30 "$SC" -C -q 2 "pty:$SC_TMP/w" - \
+	    >"$SC_TMP/w.out" 2>"$SC_TMP/w.err"
+	pid=$BG_PID
+	wait_until test -L "$SC_TMP/w" || fail "no link: $(<"$SC_TMP/w.err")"
+	bg t 30 python3 -c '
+import os, sys, termios, time, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd, termios.TCSANOW)
+got = b""
+while not got.endswith(b"\n"):
+    got += os.read(fd, 100)
+open(sys.argv[2], "wb").write(got)
+# The answer comes after the end of stdin, within -q.
+while os.path.exists(sys.argv[3]):
+    time.sleep(0.01)
+os.write(fd, b"late answer\r\n")
+' "$SC_TMP/w" "$SC_TMP/got" "$SC_TMP/in" 8>&-
+	printf 'hi\n' >&8
+	wait_until test -s "$SC_TMP/got" || fail "nothing on the link"
+	assertEquals "CR LF on the link" "$(printf 'hi\r\n' | od -An -c)" \
+	    "$(od -An -c <"$SC_TMP/got")"
+	exec 8>&-
+	rm -f "$SC_TMP/in"
+	wait_exit "$pid"
+	assertEquals "status: $(<"$SC_TMP/w.err")" 0 "$WAIT_STATUS"
+	assertEquals "the late answer" "$(printf 'late answer\r\n' | od -An -c)" \
+	    "$(od -An -c <"$SC_TMP/w.out")"
+}
+
 # A program opens the link, finds it raw and speaks through it to a TCP
 # echo server: every byte value comes back as sent, also after it closed
 # and opened it again.  SIGTERM removes the link.
@@ -318,6 +400,10 @@ test_refusals() {
 	expect_error "serial:/dev/null,9600,parity: option parity does not belong to a serial: address" \
 	    serial:/dev/null,9600,parity
 	expect_error "serial:: missing device name" serial: -
+	expect_error "serial:$SC_TMP/none: No such file or directory" \
+	    "serial:$SC_TMP/none" -
+	long=$SC_TMP/$(printf 'x%.0s' $(seq 300))
+	expect_error "pty:$long: File name too long" "pty:$long" -
 	expect_error "pty:: missing link name" pty:
 	expect_error "--forward serial:/dev/null,12345: speed 12345 is not one this system has" \
 	    -lk 2000 --forward serial:/dev/null,12345

@@ -221,6 +221,26 @@ print(got.decode().strip())
 	assertEquals "the program's answer on the link" "SHOUT" "$got"
 }
 
+# The program's end is the relay's: its status is sockcat's, also when
+# it closes its pipes some time before it exits; the link goes.
+test_pty_program_status() {
+	bg t 60 "$SC" "pty:$SC_TMP/ttyS" \
+	    "exec:read l; echo \"\$l\" >$SC_TMP/read; exec >&- <&-; sleep 1; exit 3" \
+	    2>"$SC_TMP/p.err"
+	pid=$BG_PID
+	wait_until test -L "$SC_TMP/ttyS" || fail "no link: $(<"$SC_TMP/p.err")"
+	printf 'shout\n' | t 20 python3 -c '
+import os, sys, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, sys.stdin.buffer.read())
+' "$SC_TMP/ttyS"
+	wait_exit "$pid"
+	assertEquals "the program's status: $(<"$SC_TMP/p.err")" 3 "$WAIT_STATUS"
+	assertEquals "what the program read" "shout" "$(<"$SC_TMP/read")"
+	assertFalse "the link gone" "[ -L '$SC_TMP/ttyS' ]"
+}
+
 # Each side its own TLS: the listener's certificate for openssl's
 # s_client, the dialled side verified against another authority (the
 # suite's) for socat's TLS echo.  Verified against the wrong one, the
@@ -311,6 +331,28 @@ test_socks5_address() {
 	    "socks4a:[::1:h:1" -
 	expect_error "socks5:p:h:1,socksport=0: option socksport: port number too small: 0" \
 	    socks5:p:h:1,socksport=0 -
+}
+
+# socks4:PROXY:HOST:PORT and socks4a:, through a SOCKS4 proxy of
+# authproxy.py to socat's echo server: an IPv4 address asked for as it
+# is, a name passed on for the proxy to resolve (SOCKS4a).
+test_socks4_addresses() {
+	echo_tcp
+	for kind in socks4 socks4a; do
+		dest=127.0.0.1
+		[ $kind = socks4a ] && dest=localhost
+		rm -f "$SC_TMP/px.port"
+		: >"$SC_TMP/px.log"
+		bg t 20 $AUTHPROXY -b socks4 ok 127.0.0.1 "$SC_TMP/px.port" \
+		    "$SC_TMP/px.log"
+		wait_for "$SC_TMP/px.port" '^[0-9]+$' || fail "no proxy"
+		got=$(echo "through $kind" | t 20 "$SC" -N \
+		    "$kind:127.0.0.1:$dest:$EPORT,socksport=$(<"$SC_TMP/px.port")" \
+		    - 2>&1)
+		assertEquals "$kind: through the proxy" "through $kind" "$got"
+		assertEquals "$kind: what the proxy was asked" \
+		    "connect4 4 $dest $EPORT user=" "$(<"$SC_TMP/px.log")"
+	done
 }
 
 # A dialled WebSocket side of a relay (many connections) offers to

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Socket options: -b -D -I -O -M -m -T reach setsockopt(2) with netcat's
-# values, for connecting and for listening sockets, IPv4 and IPv6.
+# values, for connecting and for listening sockets, IPv4 and IPv6; -S
+# with the key typed at its prompt.
 # strace shows the calls.  --reuseport lets listeners share a port.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -58,6 +59,23 @@ test_listen_options() {
 	has_call 'SO_REUSEADDR, \[1\]'
 	has_call 'SO_RCVBUF, \[4096\]'
 	has_call 'IP_TTL, \[5\]'
+}
+
+# -S: the key typed at the terminal's prompt signs every segment (TCP
+# MD5, RFC 2385), for any peer address: setsockopt(2) gets it, and a
+# listener that has no key drops the signed SYN, so that the connection
+# is never made, where one unsigned is.
+test_md5sig_key_from_the_terminal() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	on_tty md5 expect:'TCP MD5SIG password: ' send:'s3cret\n' \
+	    'expect:port [0-9]+ \(tcp\) timed out' exit:1 -- \
+	    strace -s 256 -f -e trace=setsockopt -o "$SC_TMP/trace" \
+	    "$SC" -S -z -w 2 127.0.0.1 "$PORT"
+	assertEquals "the steps: $(cat "$SC_TMP/md5.err")" 0 $?
+	has_call 'TCP_MD5SIG_EXT'
+	has_call 's3cret'
+	t 10 "$SC" -z -w 2 127.0.0.1 "$PORT" </dev/null
+	assertEquals "unsigned, it connects" 0 $?
 }
 
 # --reuseport: two listeners of one port, the kernel's choice between

@@ -150,6 +150,19 @@ test_scan_randomized() {
 	assertEquals 2 "$(grep -c succeeded "$SC_TMP/scan.err")"
 }
 
+# -i between the ports of a scan: three ports take two intervals at
+# least.
+test_scan_interval() {
+	server srv -k -l 127.0.0.1 0 || fail "no server"
+	start=$(now_ms)
+	t 10 "$SC" -zv -n -i 1 127.0.0.1 "$PORT" "$PORT" "$PORT" \
+	    2>"$SC_TMP/scan.err"
+	assertEquals 0 $?
+	assertEquals 3 "$(grep -c succeeded "$SC_TMP/scan.err")"
+	assertTrue "two intervals: $(($(now_ms) - start)) ms" \
+	    "[ $(($(now_ms) - start)) -ge 2000 ]"
+}
+
 test_scan_service_name() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"
 	# Service names resolve; the report names the service of the port.

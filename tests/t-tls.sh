@@ -222,6 +222,25 @@ test_bad_certificate_files() {
 	t 20 "$SC" --ssl-key "$CERTS/srv.key" -l 127.0.0.1 0 </dev/null \
 	    2>"$SC_TMP/err"
 	assertEquals "sockcat: --ssl-key needs --ssl-cert" "$(<"$SC_TMP/err")"
+	# A key of another certificate, a key file that holds no key.
+	t 20 "$SC" --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/cli.key" \
+	    -l 127.0.0.1 0 </dev/null 2>"$SC_TMP/err"
+	assertEquals "another's key: status" 1 $?
+	assertEquals "sockcat: the key $CERTS/cli.key does not match the certificate $CERTS/srv.pem" \
+	    "$(<"$SC_TMP/err")"
+	echo garbage >"$SC_TMP/bad.key"
+	t 20 "$SC" --ssl-cert "$CERTS/srv.pem" --ssl-key "$SC_TMP/bad.key" \
+	    -l 127.0.0.1 0 </dev/null 2>"$SC_TMP/err"
+	assertEquals "no key: status" 1 $?
+	assertEquals "sockcat: $SC_TMP/bad.key is not a PEM private key" \
+	    "$(<"$SC_TMP/err")"
+	# An ALPN list with an empty name, a server's and a client's.
+	for l in "-l 127.0.0.1 0" "127.0.0.1 1"; do
+		t 20 "$SC" --ssl-alpn 'h2,,x' $l </dev/null 2>"$SC_TMP/err"
+		assertEquals "ALPN, $l: status" 1 $?
+		assertEquals "ALPN, $l" "sockcat: invalid ALPN list: h2,,x" \
+		    "$(<"$SC_TMP/err")"
+	done
 }
 
 test_keep_listening_after_a_failed_handshake() {

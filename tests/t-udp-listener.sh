@@ -2,7 +2,8 @@
 # The plain UDP listener (-u -l, without a program) honours the options
 # the others do: -o logs the datagrams, --idle-timeout ends it when its
 # peer goes quiet, --send-only prints nothing.  Each is run beside ncat,
-# which has the same options, when ncat is installed.
+# which has the same options, when ncat is installed.  -q ends it that
+# long after stdin's end; --delay reads its datagrams one at a time.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
@@ -84,6 +85,31 @@ test_send_only() {
 		    "grep -q hello '$SC_TMP/$tool.out'"
 		exec 9>&-
 	done
+}
+
+# -q: stdin's end is not the listener's; what stdin gave goes to the
+# peer, and the listener exits that long after, status 0.
+test_quit_after_stdin() {
+	udp_server sockcat q -q 1
+	bg t 20 $UDPPEER "$PORT" send one recv >"$SC_TMP/p.out" 9>&-
+	wait_for "$SC_TMP/q.out" '^one$' 10 || fail "not printed"
+	echo bye >&9
+	exec 9>&-
+	wait_for "$SC_TMP/p.out" '^bye$' 10 || fail "the peer got nothing"
+	wait_exit "$SERVER_PID" 20 || fail "did not end after -q"
+	assertEquals "status: $(<"$SC_TMP/q.err")" 0 "$WAIT_STATUS"
+}
+
+# --delay: the datagrams are read one at a time, not in batches, each
+# written whole and in order.
+test_delay_reads_one_at_a_time() {
+	udp_server sockcat d --delay 20ms
+	peer "$PORT" send one send two send three >/dev/null
+	wait_lines "$SC_TMP/d.out" . 3 || fail "not all printed"
+	assertEquals "in order" "one
+two
+three" "$(<"$SC_TMP/d.out")"
+	exec 9>&-
 }
 
 # Another user cannot bind the listener's port, as it cannot bind the

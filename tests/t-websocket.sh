@@ -351,6 +351,18 @@ header set-cookie a=1; Path=/" "$(grep -v '^header sec-websocket' \
 	    "must use -l --websocket with"
 }
 
+# An IPv6 literal in a URL: in brackets, connected to, and named so in
+# the request's Host (the server echoes it through CGI's HTTP_HOST).
+test_ipv6_url() {
+	server s -l --websocket -c 'echo "$HTTP_HOST"; exec cat' ::1 0 ||
+	    fail "no server"
+	echo "over IPv6" | t 20 "$SC" -q 2 "ws://[::1]:$PORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	assertEquals "what came back" "[::1]:$PORT
+over IPv6" "$(<"$SC_TMP/c.out")"
+}
+
 test_server_exec_fragments_ping_close() {
 	server s -l --websocket -e cat 127.0.0.1 0 || fail "no server"
 	ws_peer p client script "$PORT"

@@ -7,9 +7,11 @@
 # raw-*): fragments with control frames between them, pings and pongs
 # with payloads, every close code, masking, reserved bits and opcodes,
 # UTF-8 cut between fragments, message sizes at each length encoding's
-# edge up to 16 MiB, the close under back-pressure, the extension's
-# negotiation, its context takeover (kept by a server of one client,
-# each message afresh in the modes of many) and a deflate bomb.
+# edge up to 16 MiB, fragments past --ws-max-message, the close under
+# back-pressure, the extension's negotiation, its context takeover (kept
+# by a server of one client, each message afresh in the modes of many),
+# a deflate bomb, --ws-ping, a server's --ws-protocol and a text line
+# that turns binary.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -355,6 +357,106 @@ test_server_close_under_back_pressure() {
 	assertEquals "status" 141 "$WAIT_STATUS"
 	grep -q "answering the peer's close" "$SC_TMP/p.err" ||
 	    fail "no -v line: $(<"$SC_TMP/p.err")"
+}
+
+# --ws-max-message bounds a message, not a frame: fragments each under
+# it whose sum is over it are closed with 1009 at the frame that passes
+# it, counted compressed as they come when they are (900 and 200 random
+# bytes deflate to more than they are: the two pass 1000 compressed
+# while the first inflates to less).
+test_server_fragments_past_the_limit() {
+	server s -l -k --websocket --ws-max-message 1000 -e cat 127.0.0.1 0 ||
+	    fail "no server"
+	raw a text/n:a:600 cont:a:600
+	has a "close 1009 a message longer than 1000 bytes"
+	raw b -z permessage-deflate bin/nz:r:900 \
+	    "cont/z:x:$(od -An -tx1 -N200 /dev/urandom | tr -d ' \n')"
+	has b "close 1009 a message longer than 1000 bytes"
+	# Under the limit, the same fragments are one message echoed.
+	raw c text/n:a:400 cont:a:400 wait close:c:1000
+	has c "message text 800 $(sha16 "$(printf 'a%.0s' $(seq 800))")"
+	stop "$SERVER_PID"
+}
+
+# --ws-protocol on a server: the first of the client's subprotocols that
+# the server has is chosen and said in the answer; none in common, none
+# is, and the upgrade still succeeds.
+test_server_chooses_a_subprotocol() {
+	server s -l -k --websocket --ws-protocol chat,superchat -e cat \
+	    127.0.0.1 0 || fail "no server"
+	raw a -p "v2.other, superchat, chat" text:s:hi wait close:c:1000
+	has a "status 101"
+	has a "protocol superchat"
+	has a "message text 2 $(sha16 hi)"
+	raw b -p "v2.other" text:s:hi wait close:c:1000
+	has b "status 101"
+	has b "protocol none"
+	has b "message text 2 $(sha16 hi)"
+	stop "$SERVER_PID"
+	grep -q 'WebSocket upgrade of /, subprotocol superchat$' \
+	    "$SC_TMP/s.err" || fail "no -v line: $(<"$SC_TMP/s.err")"
+}
+
+# --ws-ping: the client pings now and then whatever the traffic, the
+# payload "sockcat", and the session goes on past the pings' pongs.
+test_client_pings() {
+	rawsrv p
+	held_stdin c.in 7
+	bg_in "$SC_TMP/c.in" t 30 "$SC" -N --ws-ping 100ms \
+	    "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	pid=$BG_PID
+	wait_lines "$SC_TMP/p.out" '^ping 736f636b636174$' 3 ||
+	    fail "pings: $(<"$SC_TMP/p.out")"
+	echo "after the pings" >&7
+	wait_for "$SC_TMP/p.out" '^message text 15 ' || fail "no message"
+	exec 7>&-
+	wait_exit "$pid"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$WAIT_STATUS"
+	peer_wait
+	has p "message text 15 $(sha16 "after the pings")"
+	has p "close 1000 "
+}
+
+# Text mode: a line longer than 64 KiB goes in fragments of one text
+# message while it is UTF-8; a later fragment that is not ends the text
+# message at its last whole character and the line goes on as a binary
+# message (the manual, "Text mode").
+test_client_long_line_turns_binary() {
+	rawsrv p
+	{
+		head -c 150000 /dev/zero | tr '\0' a
+		head -c 1000 /dev/zero | tr '\0' '\377'
+		head -c 100000 /dev/zero | tr '\0' c
+		echo
+	} >"$SC_TMP/line"
+	t 30 "$SC" -N "ws://127.0.0.1:$WPORT/" <"$SC_TMP/line" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	peer_wait
+	a=$(head -c 150000 "$SC_TMP/line" | $SHA256 | cut -c1-16)
+	b=$(tail -c +150001 "$SC_TMP/line" | head -c 101000 | $SHA256 |
+	    cut -c1-16)
+	has p "message text 150000 $a"
+	# Its fragments after the turn go on as binary.
+	has p "message bin 101000 $b"
+}
+
+# A carriage return where a long line is cut goes with the next
+# fragment (the newline may follow it): the first is 64 KiB less one.
+test_client_long_line_cut_before_a_cr() {
+	rawsrv p
+	{
+		head -c 65535 /dev/zero | tr '\0' a
+		printf '\rbbbbbbbbbb\n'
+	} >"$SC_TMP/line"
+	t 30 "$SC" -N "ws://127.0.0.1:$WPORT/" <"$SC_TMP/line" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	peer_wait
+	assertEquals "the fragments" "text 65535
+cont 11" "$(grep -E '^(text|cont) ' "$SC_TMP/p.out" | cut -d' ' -f1,2)"
+	has p "message text 65546 $(head -c 65546 "$SC_TMP/line" | $SHA256 |
+	    cut -c1-16)"
 }
 
 test_client_fragments_with_control_frames_between() {

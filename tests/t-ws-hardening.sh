@@ -6,8 +6,9 @@
 # text-mode program, bytes that are not UTF-8 relayed to WebSocket
 # members, a bridge whose target is down, peers that close with an error,
 # wss:// verification, a URL that would inject headers or carries a
-# password, escape sequences from peers, a full server, and how many
-# writes a text stream takes.  The independent peers are curl and
+# password, escape sequences from peers, a full server, how many writes
+# a text stream takes, upgrades that stall or never end their header,
+# and requests too long to send.  The independent peers are curl and
 # Python's websockets (tests/wspeer.py).
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -254,7 +255,8 @@ msg partial" "$(<"$SC_TMP/b.out")"
 }
 
 # A WebSocket client turned away by --max-conns gets HTTP 503; a plain
-# client of the room still gets the room's line.
+# client of the room still gets the room's line, also one that says
+# nothing; a server of programs answers 503 alone.
 test_max_conns_503() {
 	server s --room --websocket --max-conns 1 127.0.0.1 0 ||
 	    fail "no server"
@@ -276,6 +278,26 @@ test_max_conns_503() {
 	    2>/dev/null
 	grep -q 'the server is full (1 connection)' "$SC_TMP/p.out" ||
 	    fail "plain: $(<"$SC_TMP/p.out")"
+	# A plain client that says nothing is told after a second of it.
+	held_stdin quiet.fifo 7
+	bg_in "$SC_TMP/quiet.fifo" t 20 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/q.out" 2>"$SC_TMP/q.err"
+	wait_for "$SC_TMP/q.out" 'the server is full \(1 connection\)' ||
+	    fail "silent: $(<"$SC_TMP/q.out")"
+	exec 7>&- 8>&-
+	# A --websocket server of one program at a time says 503 alone.
+	stop "$SERVER_PID"
+	server e -lk --websocket --max-conns 1 -e cat 127.0.0.1 0 ||
+	    fail "no server"
+	held_stdin ws.fifo 8
+	bg_in "$SC_TMP/ws.fifo" t 60 "$SC" -N "ws://127.0.0.1:$PORT/" \
+	    >"$SC_TMP/ws.out" 2>"$SC_TMP/ws.err"
+	echo "in" >&8
+	wait_for "$SC_TMP/ws.out" '^in$' || fail "first not served"
+	t 20 python3 "$WSPEER" upgrade "$PORT" / >"$SC_TMP/u2.out" \
+	    2>"$SC_TMP/u2.err"
+	assertEquals "the second WebSocket client" \
+	    "status HTTP/1.1 503 Service Unavailable" "$(<"$SC_TMP/u2.out")"
 	exec 8>&-
 }
 
@@ -439,6 +461,82 @@ close 1000" "$(cat "$SC_TMP/r.out" "$SC_TMP/r.err")"
 	done
 	assertEquals "the server got" "hi
 hi" "$(<"$SC_TMP/s.out")"
+}
+
+# A client that starts an upgrade and stalls is dropped at the deadline
+# (-w), said on the server, which serves the next client: a request line
+# alone to an echo server; a method cut short ("GE") to a broker, which
+# takes plain clients too and so looks at a client's first bytes again
+# until they tell.
+test_stalled_upgrade_times_out() {
+	for mode in "-e cat" --broker; do
+		case $mode in
+		--broker) first='GE' ;;
+		*) first='GET / HTTP/1.1\r\n' ;;
+		esac
+		server s -lk --websocket -w 1 $mode 127.0.0.1 0 ||
+		    fail "no server"
+		held_stdin c.in 8
+		bg_in "$SC_TMP/c.in" t 20 "$SC" 127.0.0.1 "$PORT" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		cpid=$BG_PID
+		printf "$first" >&8
+		# At -w's second, well before the default's ten.
+		wait_for "$SC_TMP/s.err" '^sockcat: WebSocket upgrade timed out$' 7 ||
+		    fail "$mode: not dropped: $(<"$SC_TMP/s.err")"
+		# The server has closed: the client's own end is its last.
+		exec 8>&-
+		wait_exit "$cpid" 10 || fail "$mode: the client still connected"
+		[ "$WAIT_STATUS" = 124 ] && fail "$mode: the client timed out"
+		assertEquals "$mode: the client got" "" "$(<"$SC_TMP/c.out")"
+		rm -f "$SC_TMP/c.in"
+		if [ "$mode" != --broker ]; then
+			echo "next" | t 20 "$SC" -q 2 "ws://127.0.0.1:$PORT/" \
+			    >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
+			assertEquals "the next client" next "$(<"$SC_TMP/n.out")"
+		fi
+		still_running "$SERVER_PID" 0.1 || fail "$mode: the server ended"
+		stop "$SERVER_PID"
+	done
+}
+
+# An upgrade whose header block passes 8 KiB without its end is refused
+# and said; the server serves the next client.
+test_upgrade_header_too_long() {
+	server s -lk --websocket -e cat 127.0.0.1 0 || fail "no server"
+	{
+		printf 'GET / HTTP/1.1\r\nX-Long: '
+		head -c 9000 /dev/zero | tr '\0' a
+	} | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "the client got" "" "$(<"$SC_TMP/c.out")"
+	wait_for "$SC_TMP/s.err" '^sockcat: WebSocket: upgrade header too long$' ||
+	    fail "not said: $(<"$SC_TMP/s.err")"
+	echo "next" | t 20 "$SC" -q 2 "ws://127.0.0.1:$PORT/" \
+	    >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
+	assertEquals "the next client" next "$(<"$SC_TMP/n.out")"
+	stop "$SERVER_PID"
+}
+
+# An upgrade request that would not fit (--ws-header, --ws-protocol) is
+# never sent in part: one line, status 1, nothing reaches the server.
+test_client_request_too_long() {
+	server s -lk 127.0.0.1 0 || fail "no server"
+	long=$(printf 'p%.0s' $(seq 300))
+	huge=$(printf 'h%.0s' $(seq 9000))
+	for args in "--ws-binary --ws-protocol $long" \
+	    "--ws-header X-Big:$huge" "--ws-protocol $huge"; do
+		t 20 "$SC" $args "ws://127.0.0.1:$PORT/" </dev/null \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "${args:0:30}: status" 1 $?
+		case $args in
+		--ws-binary*) want="sockcat: WebSocket: --ws-protocol too long" ;;
+		*) want="sockcat: WebSocket: upgrade request too long" ;;
+		esac
+		assertEquals "${args:0:30}" "$want" "$(<"$SC_TMP/c.err")"
+		assertEquals "${args:0:30}: stdout" "" "$(<"$SC_TMP/c.out")"
+	done
+	stop "$SERVER_PID"
+	assertEquals "the server got" "" "$(<"$SC_TMP/s.out")"
 }
 
 sc_run_shunit2

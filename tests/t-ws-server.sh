@@ -108,6 +108,27 @@ say_until_heard() {
 	file_matches "$SC_TMP/quiet.out" 'said to all'
 }
 
+# A client whose sending ends before its first byte (sockcat -N with an
+# empty stdin, as a browser's spare connection closed unused) is a plain
+# member at once, not an HTTP client: it joins (a room greets it) and
+# leaves, and the server goes on.
+test_client_ending_first_is_plain() {
+	for mode in --room --broker; do
+		server s "$mode" --websocket -v 127.0.0.1 0 ||
+		    fail "no $mode"
+		t 30 "$SC" -N 127.0.0.1 "$PORT" </dev/null \
+		    >"$SC_TMP/ender.out" 2>"$SC_TMP/ender.err"
+		assertEquals "$mode: its status: $(<"$SC_TMP/ender.err")" 0 $?
+		wait_for "$SC_TMP/s.err" 'not a WebSocket client: plain TCP' ||
+		    fail "$mode: not taken: $(<"$SC_TMP/s.err")"
+		[ "$mode" = --room ] &&
+		    assertContains "$mode: greeted" "$(<"$SC_TMP/ender.out")" \
+		    "Welcome to the room"
+		still_running "$SERVER_PID" 0.1 || fail "$mode: the server ended"
+		stop "$SERVER_PID"
+	done
+}
+
 # A client that spoke first is a plain member whatever it says after, a
 # GET too.
 test_plain_members_decided_by_first_bytes() {
@@ -710,8 +731,12 @@ closed 1000" "$(<"$SC_TMP/p.out")"
 
 test_framed_malformed() {
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
+	# A text part then a binary record in its message, a header line
+	# with no end in sight.
+	long="T $(printf '%0100d' 7)"
 	for bad in 'X 5\nhello' 'T five\nhello' 'T 5 \nhello' 'T -1\n' \
-	    'T 99999999999999999999\n' 'T 2\n\377\376' 'T 2\nab\n'; do
+	    'T 99999999999999999999\n' 'T 2\n\377\376' 'T 2\nab\n' \
+	    't 2\nabB 1\nc' "$long"; do
 		printf "$bad" | t 20 "$SC" --ws-framed -q 1 \
 		    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
 		assertEquals "$bad: status" 1 $?
@@ -720,6 +745,21 @@ test_framed_malformed() {
 		grep -q -- '--ws-framed: ' "$SC_TMP/err" ||
 		    fail "$bad: $(<"$SC_TMP/err")"
 	done
+	grep -q -- '--ws-framed: a header line too long: "T 0000' \
+	    "$SC_TMP/err" || fail "long header: $(<"$SC_TMP/err")"
+	printf 't 2\nabB 1\nc' | t 20 "$SC" --ws-framed -q 1 \
+	    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "a record of another kind" \
+	    'sockcat: write to network: --ws-framed: a record of another kind inside a message: "B 1"' \
+	    "$(<"$SC_TMP/err")"
+	# An input that ends inside a record: its part went, and the client
+	# says so when it closes (-N), status 1.
+	printf 'T 5\nhel' | t 20 "$SC" --ws-framed -N \
+	    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "ended inside a record: status" 1 $?
+	assertEquals "ended inside a record" \
+	    "sockcat: read from network: --ws-framed: the input ended inside a record" \
+	    "$(<"$SC_TMP/err")"
 }
 
 test_command_line() {

@@ -5,9 +5,11 @@ that break RFC 6455 or RFC 7692 on purpose), and Python's websockets
 library, an implementation nobody here wrote, for what a real peer
 does.
 
-  wsconf.py raw-client PORT [-z OFFER] FRAME...
+  wsconf.py raw-client PORT [-z OFFER] [-p PROTOCOLS] FRAME...
         upgrade as a client of ws://127.0.0.1:PORT/ (offering the
-        extension OFFER with -z), send the frames, then print every
+        extension OFFER with -z, the subprotocols PROTOCOLS with -p, and
+        then printing "protocol P", the one chosen, or "protocol none"),
+        send the frames, then print every
         frame that comes back until the close handshake or the end
         (cases separated by "--" are connections of their own, each
         report after a line "case N")
@@ -270,7 +272,7 @@ def read_head(s):
     return lines[0], hdrs, rest
 
 
-def raw_client(port, offer, frames):
+def raw_client(port, offer, protocols, frames):
     s = socket.create_connection(("127.0.0.1", int(port)), timeout=30)
     key = base64.b64encode(os.urandom(16)).decode()
     req = ("GET / HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nUpgrade: websocket\r\n"
@@ -278,11 +280,15 @@ def raw_client(port, offer, frames):
            "Sec-WebSocket-Version: 13\r\n" % (port, key))
     if offer:
         req += "Sec-WebSocket-Extensions: %s\r\n" % offer
+    if protocols:
+        req += "Sec-WebSocket-Protocol: %s\r\n" % protocols
     s.sendall((req + "\r\n").encode())
     status, hdrs, rest = read_head(s)
     say("status", status.split(" ")[1])
     ext = hdrs.get("sec-websocket-extensions")
     say("extensions", ext if ext else "none")
+    if protocols:
+        say("protocol", hdrs.get("sec-websocket-protocol", "none"))
     want = base64.b64encode(hashlib.sha1(key.encode() + GUID).digest())
     if hdrs.get("sec-websocket-accept", "").encode() != want:
         say("bad-accept")
@@ -451,10 +457,12 @@ def main():
     a = sys.argv[1:]
     if a[0] == "raw-client":
         port = a[1]
-        offer = None
+        offer = protocols = None
         rest = a[2:]
         if rest[:1] == ["-z"]:
             offer, rest = rest[1], rest[2:]
+        if rest[:1] == ["-p"]:
+            protocols, rest = rest[1], rest[2:]
         # Cases after "--" are connections of their own, one after another.
         cases = [[]]
         for f in rest:
@@ -465,7 +473,7 @@ def main():
         for i, frames in enumerate(cases):
             if len(cases) > 1:
                 say("case", i)
-            raw_client(port, offer, frames)
+            raw_client(port, offer, protocols, frames)
     elif a[0] == "raw-server":
         answer = None
         force = False

@@ -428,8 +428,6 @@ int		 url_decode(const char *, size_t, char *, size_t);
 int		 proxy_url_is(const char *, size_t);
 int		 proxy_url_parse(const char *, size_t, struct proxy_url *,
 		    const char **);
-int		 proxy_url_encode(char *, size_t, const struct proxy_url *,
-		    int);
 
 /* proxyproto.c */
 #define PROXYPROTO_V1		1	/* the text line */
@@ -439,18 +437,9 @@ int		 proxy_url_encode(char *, size_t, const struct proxy_url *,
 #define PP2_HEADER_LEN		16	/* signature, command, family, length */
 #define PROXYPROTO_MAX		(PP2_HEADER_LEN + 216) /* any header */
 
-/* A header as parsed: family AF_UNSPEC for UNKNOWN or LOCAL. */
-struct proxyproto_hdr {
-	int			 version;
-	int			 family;
-	struct sockaddr_storage	 src;
-	struct sockaddr_storage	 dst;
-};
 ssize_t		 proxyproto_encode(unsigned char *, size_t, int,
 		    const struct sockaddr *, const struct sockaddr *,
 		    const char **);
-ssize_t		 proxyproto_parse(const unsigned char *, size_t,
-		    struct proxyproto_hdr *, const char **);
 int		 proxyproto_version(const char *);
 
 /* chatproto.c */

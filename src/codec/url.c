@@ -8,7 +8,6 @@
 #include <sys/types.h>
 
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +27,7 @@ static const struct {
 	{ "https",	PROXY_HTTP,	1 },
 };
 
-/* The scheme of protocol proto, as proxy_url_encode() writes it. */
+/* The scheme of protocol proto, as a URL names it. */
 const char *
 proxy_url_scheme(int proto)
 {
@@ -203,51 +202,4 @@ proxy_url_parse(const char *s, size_t len, struct proxy_url *u,
 		return (-1);
 	}
 	return (0);
-}
-
-/* Append s with what a URL's credentials cannot hold as %XX. */
-static void
-url_encode(char *out, size_t outlen, const char *s)
-{
-	size_t	 n = strlen(out);
-
-	for (; *s != '\0' && n + 4 < outlen; s++) {
-		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
-			out[n++] = *s;
-		else
-			n += snprintf(out + n, outlen - n, "%%%02X",
-			    (unsigned char)*s);
-	}
-	out[n] = '\0';
-}
-
-/*
- * Write u back as a URL into out (size outlen), the password only with
- * secret (else it is left out, for a message).  Returns the length, or -1
- * if it does not fit.
- */
-int
-proxy_url_encode(char *out, size_t outlen, const struct proxy_url *u,
-    int secret)
-{
-	char	 buf[PROXY_URL_MAX];
-	int	 n;
-
-	snprintf(buf, sizeof(buf), "%s://", u->tls ? "https" :
-	    proxy_url_scheme(u->proto));
-	if (u->has_user) {
-		url_encode(buf, sizeof(buf), u->user);
-		if (u->has_pass && secret) {
-			strlcat(buf, ":", sizeof(buf));
-			url_encode(buf, sizeof(buf), u->pass);
-		}
-		strlcat(buf, "@", sizeof(buf));
-	}
-	n = snprintf(out, outlen, strchr(u->host, ':') != NULL ?
-	    "%s[%s]%s%s" : "%s%s%s%s", buf, u->host,
-	    u->port[0] != '\0' ? ":" : "", u->port);
-	explicit_bzero(buf, sizeof(buf));
-	if (n < 0 || (size_t)n >= outlen)
-		return (-1);
-	return (n);
 }

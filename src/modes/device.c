@@ -74,6 +74,8 @@ device_child_exited(struct child *child, void *arg)
 	(void)child;
 	if (d->s != NULL)
 		session_check(d->s);
+	else
+		ev_break();	/* the relay was over: its status is known now */
 }
 
 static void
@@ -87,7 +89,12 @@ device_finished(struct session *s)
 	term_stop(d->tx);
 	session_free(s);
 	d->s = NULL;
-	ev_break();
+	/*
+	 * A program's status is sockcat's: one that has not exited yet (its
+	 * output ended first) is waited for, its pipes closed now.
+	 */
+	if (d->child == NULL || d->child->exited)
+		ev_break();
 }
 
 /*

@@ -437,18 +437,6 @@ ep_write_ended(struct endpoint *ep)
 	channel_update(w);
 }
 
-/* Stop ch at once: nothing more is read, what is queued is dropped. */
-void
-channel_stop(struct channel *ch)
-{
-	if (channel_ended(ch))
-		return;
-	ch->state = CH_DONE;
-	channel_discard(ch);
-	channel_unpause(ch);
-	channel_update(ch);
-}
-
 /*
  * Hold ch (on) so that its source is not read, or let it read again (off):
  * for a mode that has nowhere to send data yet, such as a datagram

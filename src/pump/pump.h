@@ -297,7 +297,6 @@ int		 channel_ended(const struct channel *);
 int		 channel_pace(struct channel *, long long, long long,
 		    uint64_t);
 size_t		 channel_pending(const struct channel *);
-void		 channel_stop(struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
 void		 ep_readable(struct endpoint *);

@@ -1,19 +1,68 @@
 /*
  * Fuzz target: proxy URLs (src/codec/url.c).  Any bytes are parsed
  * without a crash or a read past them; a URL that parses is written
- * again and parses back to the same hop, and what it says is sane.
+ * again (by the encoder here: sockcat writes none) and parses back to
+ * the same hop, and what it says is sane.
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec/codec.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* Append s with what a URL's credentials cannot hold as %XX. */
+static void
+url_encode(char *out, size_t outlen, const char *s)
+{
+	size_t	 n = strlen(out);
+
+	for (; *s != '\0' && n + 4 < outlen; s++) {
+		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
+			out[n++] = *s;
+		else
+			n += snprintf(out + n, outlen - n, "%%%02X",
+			    (unsigned char)*s);
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Write u back as a URL into out (size outlen), the password only with
+ * secret (else it is left out, for a message).  Returns the length, or -1
+ * if it does not fit.
+ */
+static int
+proxy_url_encode(char *out, size_t outlen, const struct proxy_url *u,
+    int secret)
+{
+	char	 buf[PROXY_URL_MAX];
+	int	 n;
+
+	snprintf(buf, sizeof(buf), "%s://", proxy_url_scheme(u->proto));
+	if (u->has_user) {
+		url_encode(buf, sizeof(buf), u->user);
+		if (u->has_pass && secret) {
+			strlcat(buf, ":", sizeof(buf));
+			url_encode(buf, sizeof(buf), u->pass);
+		}
+		strlcat(buf, "@", sizeof(buf));
+	}
+	n = snprintf(out, outlen, strchr(u->host, ':') != NULL ?
+	    "%s[%s]%s%s" : "%s%s%s%s", buf, u->host,
+	    u->port[0] != '\0' ? ":" : "", u->port);
+	explicit_bzero(buf, sizeof(buf));
+	if (n < 0 || (size_t)n >= outlen)
+		return (-1);
+	return (n);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
