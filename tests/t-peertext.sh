@@ -23,6 +23,9 @@ CTRL=$'\e]0;TITLE\a\e[2J\rX'
 SHOWN='\x1b]0;TITLE\x07\x1b[2J\x0dX'
 CTRL_LINE=$'\e]0;TITLE\a\e[2J'
 SHOWN_LINE='\x1b]0;TITLE\x07\x1b[2J'
+# A label of 64 bytes: the resolver refuses such a name itself, so no
+# query leaves the machine for it.
+LONG=$(printf 'x%.0s' {1..64})
 
 sc_certs
 
@@ -121,16 +124,16 @@ EOF
 # failure to reach it.
 test_socks5_server_host() {
 	server px -vv -lk --proxy-type socks5 127.0.0.1 0 || fail "no proxy"
-	socks5_ask "$PORT" "${CTRL}.invalid" >"$SC_TMP/c.out"
+	socks5_ask "$PORT" "${CTRL}.$LONG.invalid" >"$SC_TMP/c.out"
 	assertEquals "refused" 4 "$(<"$SC_TMP/c.out")"
 	wait_for "$SC_TMP/px.err" 'connect to' || fail "nothing said"
-	clean "$SC_TMP/px.err" "connect to $SHOWN.invalid port 80"
+	clean "$SC_TMP/px.err" "connect to $SHOWN.$LONG.invalid port 80"
 }
 
 test_http_proxy_server_host() {
 	server px -vv -lk --proxy-type http 127.0.0.1 0 || fail "no proxy"
-	for req in "CONNECT ${CTRL_LINE}.invalid:80 HTTP/1.1" \
-	    "GET http://${CTRL_LINE}.invalid/${CTRL_LINE} HTTP/1.1"; do
+	for req in "CONNECT ${CTRL_LINE}.$LONG.invalid:80 HTTP/1.1" \
+	    "GET http://${CTRL_LINE}.$LONG.invalid/${CTRL_LINE} HTTP/1.1"; do
 		t 30 python3 - "$PORT" "$req" <<'EOF' >>"$SC_TMP/c.out"
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
@@ -140,7 +143,7 @@ EOF
 	done
 	assertEquals "refused" "HTTP/1.1 502 Bad Gateway
 HTTP/1.1 502 Bad Gateway" "$(<"$SC_TMP/c.out")"
-	clean "$SC_TMP/px.err" "connect to $SHOWN_LINE.invalid port 80"
+	clean "$SC_TMP/px.err" "connect to $SHOWN_LINE.$LONG.invalid port 80"
 }
 
 # ws_raw PORT HEAD [CLOSE_REASON]: send the request head HEAD (lines

@@ -189,7 +189,11 @@ if mode == "socks5":
     print("udp", s5(b"\x05\x01\x00" + b"\x05\x03\x00\x01" + ip))
     print("atyp", s5(b"\x05\x01\x00" + b"\x05\x01\x00\x09" + ip))
     print("emptyname", s5(b"\x05\x01\x00" + b"\x05\x01\x00\x03\x00\x00\x50"))
-    print("nxdomain", s5(b"\x05\x01\x00" + b"\x05\x01\x00\x03\x0fno-such.invalid\x00\x50"))
+    # A label of 64 bytes: the resolver refuses the name itself, with no
+    # query sent anywhere (".invalid" alone would go to the nameserver).
+    bad = b"x" * 64 + b".invalid"
+    print("nxdomain", s5(b"\x05\x01\x00" + b"\x05\x01\x00\x03" +
+                         bytes([len(bad)]) + bad + b"\x00\x50"))
     print("truncated", s5(b"\x05\x01\x00" + b"\x05\x01"))
     print("reqversion", s5(b"\x05\x01\x00" + b"\x04\x01\x00\x01" + ip))
     print("empty", s5(b""))
