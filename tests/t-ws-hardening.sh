@@ -348,6 +348,12 @@ test_pair_url_password_hidden() {
 	ws_peer_wait
 	assertEquals "credentials" "header authorization Basic $(printf 'us:s3cret' | base64)" \
 	    "$(grep '^header authorization' "$SC_TMP/p.out")"
+	# Nor does -v say it, where it names the target (the capture ends
+	# the upgrade: the target is named in the failure).
+	wait_for "$SC_TMP/pr.err" 'ws://us:' || fail "no -v line"
+	assertContains "$(<"$SC_TMP/pr.err")" \
+	    "ws://us:******@127.0.0.1:$WPORT/x"
+	assertNotContains "$(<"$SC_TMP/pr.err")" "s3cret"
 	stop "$SERVER_PID"
 }
 
@@ -530,6 +536,8 @@ test_client_request_too_long() {
 		assertEquals "${args:0:30}: status" 1 $?
 		case $args in
 		--ws-binary*) want="sockcat: WebSocket: --ws-protocol too long" ;;
+		# Headers too long for any request are refused at once.
+		--ws-header*) want="sockcat: ws-header: the headers are longer than 4096 bytes" ;;
 		*) want="sockcat: WebSocket: upgrade request too long" ;;
 		esac
 		assertEquals "${args:0:30}" "$want" "$(<"$SC_TMP/c.err")"

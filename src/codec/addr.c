@@ -455,15 +455,24 @@ addr_scheme(enum addr_kind k)
 
 /*
  * Overwrite, in place, the value of every secret= option of the address
- * text s with '*', its length kept: what is shown of an address (ps(1),
- * a message) keeps it from view, as a password is kept.
+ * text s, and the password of a URL in it ("ws://user:password@host/"),
+ * with '*', their length kept: what is shown of an address (ps(1), a
+ * message) keeps them from view.
  */
 void
 addr_hide_secret(char *s)
 {
-	char	*p = s;
+	char	*p = s, *at, *colon;
 	size_t	 len;
 
+	if ((p = strstr(s, "://")) != NULL) {
+		p += 3;
+		len = strcspn(p, "/?#,");
+		if ((at = memrchr(p, '@', len)) != NULL &&
+		    (colon = memchr(p, ':', at - p)) != NULL)
+			memset(colon + 1, '*', at - colon - 1);
+	}
+	p = s;
 	while ((p = strstr(p, ",secret=")) != NULL) {
 		p += sizeof(",secret=") - 1;
 		len = strcspn(p, ",");
