@@ -117,8 +117,7 @@ ws_zout_get(int bits)
 	}
 	if ((z = calloc(1, sizeof(*z))) == NULL)
 		return (NULL);
-	/* The fastest level: a stream must not wait for its compression. */
-	if (deflateInit2(z, Z_BEST_SPEED, Z_DEFLATED, -bits, 8,
+	if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -bits, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(z);
 		return (NULL);
