@@ -31,7 +31,7 @@ MODULES = [
     ["codec/addr.c", "codec/addr-socat.c"],
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
      "pump/datagram.c", "pump/inject.c"],
-    ["net/wsconn.c", "net/wsread.c", "net/wszip.c"],
+    ["net/wsconn.c", "net/wsread.c", "net/wszip.c", "net/wsping.c"],
     ["modes/forward.c", "modes/forward-conn.c", "modes/forward-udp.c"],
     ["modes/plain.c", "modes/plain-client.c", "modes/plain-exec.c"],
 ]

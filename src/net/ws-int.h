@@ -119,8 +119,14 @@ int		 ws_queue(struct ws *, int, int, const unsigned char *,
 void		 ws_send_close(struct ws *, int, const char *);
 int		 ws_shares(const struct ws *);
 void		 ws_finish(struct ws *);
-void		 ws_pong(struct ws *);
+void		 ws_broken(struct ws *);
 struct ws	*ws_new(const struct side *, int, struct tls *, int);
+
+/* wsping.c */
+long long	 ws_ping_every(const struct ws *);
+void		 ws_ping_cb(void *);
+void		 ws_pong(struct ws *);
+void		 ws_pong_cb(void *);
 
 /* wsread.c */
 ssize_t		 ws_fail(struct ws *, int, const char *);

@@ -3,8 +3,9 @@
  * operations that frame and unframe the bytes, so that the pump, the taps
  * and the fan-out see payload only.  The bytes of the protocol are
  * src/codec/ws.c's; the upgrade that makes a connection is
- * src/net/wshs.c's, what is read src/net/wsread.c's, and
- * permessage-deflate src/net/wszip.c's.  This file holds a connection's
+ * src/net/wshs.c's, what is read src/net/wsread.c's, the pings and
+ * their pongs src/net/wsping.c's, and permessage-deflate
+ * src/net/wszip.c's.  This file holds a connection's
  * buffers, the frames it owes the peer, what is written to it and its
  * end.
  *
@@ -494,7 +495,7 @@ ws_put_records(struct ws *w, const unsigned char *s, size_t n)
  * ends a TCP connection both ways (ep_write_broken()).  errno is the
  * write's error.
  */
-static void
+void
 ws_broken(struct ws *w)
 {
 	w->in_closed = 1;
@@ -798,106 +799,6 @@ static const struct ep_ops ws_ops = {
 	.free = ws_ep_free,
 	.why = ws_ep_why,
 };
-
-/*
- * How often w pings: every --ws-ping, or, with only --ws-ping-timeout,
- * every timeout (the timeout needs pings to time).  0: never.
- */
-static long long
-ws_ping_every(const struct ws *w)
-{
-	if (w->sd->ws.ping_ms > 0)
-		return (w->sd->ws.ping_ms);
-	if (w->sd->ws.pong_ms > 0)
-		return (w->sd->ws.pong_ms);
-	return (0);
-}
-
-/* --ws-ping: a ping now and then, whatever the traffic. */
-static void
-ws_ping_cb(void *arg)
-{
-	struct ws	*w = arg;
-	int		 want;
-
-	if (w->close_sent)
-		return;
-	if (ws_queue(w, 1, WS_OP_PING, (const unsigned char *)"sockcat",
-	    7) == 0) {
-		switch (ws_flush(w, &want)) {
-		case -1:
-			ws_broken(w);
-			break;
-		case 0:
-			if (w->ep->reader != NULL) {
-				w->ep->rwant = EV_READ | want;
-				ep_update(w->ep);
-			}
-			break;
-		}
-	}
-	/*
-	 * The oldest ping unanswered is the one timed: a pong answers
-	 * every ping before it, and a peer that answers late but answers
-	 * each is alive.
-	 */
-	if (w->sd->ws.pong_ms > 0 && !ev_timer_armed(&w->pong))
-		ev_timer_arm(&w->pong, w->sd->ws.pong_ms);
-	ev_timer_arm(&w->ping, ws_ping_every(w));
-}
-
-/* A pong came: the peer is alive, whichever ping it answers. */
-void
-ws_pong(struct ws *w)
-{
-	ev_timer_disarm(&w->pong);
-}
-
-/*
- * --ws-ping-timeout: no pong came in time.  The peer, or the path to it,
- * is gone without a word (a stopped server, a cut cable): the session
- * ends as a failed read, with an unexpected condition (1011) told to the
- * peer in case it is only slow.
- */
-static void
-ws_pong_cb(void *arg)
-{
-	struct ws	*w = arg;
-	struct session	*s;
-	char		 why[64];
-	int		 want;
-
-	if (w->ep == NULL || w->in_closed)
-		return;
-	if (w->sd->ws.pong_ms % 1000 == 0)
-		(void)snprintf(why, sizeof(why), "no pong within %llds",
-		    w->sd->ws.pong_ms / 1000);
-	else
-		(void)snprintf(why, sizeof(why), "no pong within %lldms",
-		    w->sd->ws.pong_ms);
-	log_verbose(1, "WebSocket: %s; closing with %d", why,
-	    WS_CLOSE_INTERNAL);
-	ws_error(w, ETIMEDOUT, "WebSocket: %s; closed with %d", why,
-	    WS_CLOSE_INTERNAL);
-	w->eol_due = 0;
-	w->in_closed = 1;
-	if (!w->close_sent) {
-		w->wop = 0;
-		w->linelen = 0;
-		ws_send_close(w, WS_CLOSE_INTERNAL, why);
-	}
-	(void)ws_flush(w, &want);
-	s = w->ep->session;
-	/* The read reports the error, unless its destination is full. */
-	ep_readable(w->ep);
-	if (!w->end_told) {
-		log_warnx("WebSocket: %s; closed with %d", why,
-		    WS_CLOSE_INTERNAL);
-		ep_write_broken(w->ep);
-	}
-	ep_write_ended(w->ep);
-	session_check(s);
-}
 
 /*
  * A connection on fd (over tls when not NULL), a server's when server is

@@ -1,0 +1,118 @@
+/*
+ * A WebSocket connection's pings (--ws-ping) and the wait for their pongs
+ * (--ws-ping-timeout): a peer that stops answering is closed with 1011
+ * and the session told why.  The rest of the connection is wsconn.c's;
+ * ws-int.h is what they share.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+#include "ws-int.h"
+
+/*
+ * How often w pings: every --ws-ping, or, with only --ws-ping-timeout,
+ * every timeout (the timeout needs pings to time).  0: never.
+ */
+long long
+ws_ping_every(const struct ws *w)
+{
+	if (w->sd->ws.ping_ms > 0)
+		return (w->sd->ws.ping_ms);
+	if (w->sd->ws.pong_ms > 0)
+		return (w->sd->ws.pong_ms);
+	return (0);
+}
+
+/* --ws-ping: a ping now and then, whatever the traffic. */
+void
+ws_ping_cb(void *arg)
+{
+	struct ws	*w = arg;
+	int		 want;
+
+	if (w->close_sent)
+		return;
+	if (ws_queue(w, 1, WS_OP_PING, (const unsigned char *)"sockcat",
+	    7) == 0) {
+		switch (ws_flush(w, &want)) {
+		case -1:
+			ws_broken(w);
+			break;
+		case 0:
+			if (w->ep->reader != NULL) {
+				w->ep->rwant = EV_READ | want;
+				ep_update(w->ep);
+			}
+			break;
+		}
+	}
+	/*
+	 * The oldest ping unanswered is the one timed: a pong answers
+	 * every ping before it, and a peer that answers late but answers
+	 * each is alive.
+	 */
+	if (w->sd->ws.pong_ms > 0 && !ev_timer_armed(&w->pong))
+		ev_timer_arm(&w->pong, w->sd->ws.pong_ms);
+	ev_timer_arm(&w->ping, ws_ping_every(w));
+}
+
+/* A pong came: the peer is alive, whichever ping it answers. */
+void
+ws_pong(struct ws *w)
+{
+	ev_timer_disarm(&w->pong);
+}
+
+/*
+ * --ws-ping-timeout: no pong came in time.  The peer, or the path to it,
+ * is gone without a word (a stopped server, a cut cable): the session
+ * ends as a failed read, with an unexpected condition (1011) told to the
+ * peer in case it is only slow.
+ */
+void
+ws_pong_cb(void *arg)
+{
+	struct ws	*w = arg;
+	struct session	*s;
+	char		 why[64];
+	int		 want;
+
+	if (w->ep == NULL || w->in_closed)
+		return;
+	if (w->sd->ws.pong_ms % 1000 == 0)
+		(void)snprintf(why, sizeof(why), "no pong within %llds",
+		    w->sd->ws.pong_ms / 1000);
+	else
+		(void)snprintf(why, sizeof(why), "no pong within %lldms",
+		    w->sd->ws.pong_ms);
+	log_verbose(1, "WebSocket: %s; closing with %d", why,
+	    WS_CLOSE_INTERNAL);
+	ws_error(w, ETIMEDOUT, "WebSocket: %s; closed with %d", why,
+	    WS_CLOSE_INTERNAL);
+	w->eol_due = 0;
+	w->in_closed = 1;
+	if (!w->close_sent) {
+		w->wop = 0;
+		w->linelen = 0;
+		ws_send_close(w, WS_CLOSE_INTERNAL, why);
+	}
+	(void)ws_flush(w, &want);
+	s = w->ep->session;
+	/* The read reports the error, unless its destination is full. */
+	ep_readable(w->ep);
+	if (!w->end_told) {
+		log_warnx("WebSocket: %s; closed with %d", why,
+		    WS_CLOSE_INTERNAL);
+		ep_write_broken(w->ep);
+	}
+	ep_write_ended(w->ep);
+	session_check(s);
+}
