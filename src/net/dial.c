@@ -314,35 +314,6 @@ dial_read(struct dial *d, void *p, size_t n, int *want)
 }
 
 /*
- * Can a connection to port (network order) be given that very port as
- * its own?  Only one in the range local ports are taken from
- * (net.ipv4.ip_local_port_range, which IPv6 shares), read once: a
- * server's port is most often below it, and then a connect to it cannot
- * meet itself.  A range that cannot be read is taken to be every port.
- */
-static int
-dial_port_ephemeral(in_port_t port)
-{
-	static int	 lo = -1, hi;
-	unsigned int	 p = ntohs(port);
-	FILE		*f;
-
-	if (lo == -1) {
-		lo = 0;
-		hi = 65535;
-		if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range",
-		    "re")) != NULL) {
-			if (fscanf(f, "%d %d", &lo, &hi) != 2) {
-				lo = 0;
-				hi = 65535;
-			}
-			fclose(f);
-		}
-	}
-	return ((int)p >= lo && (int)p <= hi);
-}
-
-/*
  * Is fd, just connected to ai, a TCP connection to itself?  With nothing
  * listening on a port of this host in the range local ports are taken
  * from, a connect that is given that very port as its own meets itself
@@ -375,16 +346,6 @@ dial_self(const struct side *sd, const struct addrinfo *ai, int fd)
 		return (0);
 	memcpy(&peer, ai->ai_addr, ai->ai_addrlen);
 	return (dgram_addr_equal(&me, mlen, &peer, ai->ai_addrlen));
-}
-
-/* Is fd, whose connect(2) said EINPROGRESS, connected all the same? */
-static int
-dial_over(int fd)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof(ss);
-
-	return (getpeername(fd, (struct sockaddr *)&ss, &len) == 0);
 }
 
 /*
@@ -1023,33 +984,4 @@ dial_clear(struct dial *d)
 	free(d->pcs);
 	d->pcs = NULL;
 	d->nhops = 0;
-}
-
-/*
- * --retry: after the tries-th try failed with error (and no message), is
- * another due?  Only a peer that is not there yet is waited for: a
- * refusal, a time-out, an unreachable host or network.  A failure with a
- * message (a name that does not resolve, a source that cannot be bound, a
- * proxy's refusal) is final.
- */
-int
-dial_retry_due(const struct side *sd, int tries, int error,
-    const char *cause)
-{
-	if (sd->retries == 0 || cause != NULL)
-		return (0);
-	switch (error) {
-	case ECONNREFUSED:
-	case ETIMEDOUT:
-	case EHOSTUNREACH:
-	case ENETUNREACH:
-	case EHOSTDOWN:
-	case ENETDOWN:
-	case ECONNRESET:
-	case ECONNABORTED:
-		break;
-	default:
-		return (0);
-	}
-	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
 }

@@ -1,4 +1,9 @@
-/* Address resolution, socket set-up and the -v reports about sockets. */
+/*
+ * Address resolution, socket set-up and the -v reports about sockets;
+ * and what the dial asks of a socket it made (dial.c): whether a port is
+ * one a connect could be given as its own, whether a connect in progress
+ * is over already.
+ */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
@@ -950,4 +955,44 @@ net_report_needs_name(const struct side *sd, const struct net_peer *peer)
 {
 	return (log_verbosity() >= 1 && !sd->sock.numeric &&
 	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
+}
+
+
+/*
+ * Can a connection to port (network order) be given that very port as
+ * its own?  Only one in the range local ports are taken from
+ * (net.ipv4.ip_local_port_range, which IPv6 shares), read once: a
+ * server's port is most often below it, and then a connect to it cannot
+ * meet itself.  A range that cannot be read is taken to be every port.
+ */
+int
+dial_port_ephemeral(unsigned short port)
+{
+	static int	 lo = -1, hi;
+	unsigned int	 p = ntohs(port);
+	FILE		*f;
+
+	if (lo == -1) {
+		lo = 0;
+		hi = 65535;
+		if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range",
+		    "re")) != NULL) {
+			if (fscanf(f, "%d %d", &lo, &hi) != 2) {
+				lo = 0;
+				hi = 65535;
+			}
+			fclose(f);
+		}
+	}
+	return ((int)p >= lo && (int)p <= hi);
+}
+
+/* Is fd, whose connect(2) said EINPROGRESS, connected all the same? */
+int
+dial_over(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	return (getpeername(fd, (struct sockaddr *)&ss, &len) == 0);
 }

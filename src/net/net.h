@@ -298,6 +298,8 @@ int		 net_set_options(const struct side *, int, int, char **);
 void		 net_dgram_rcvbuf(const struct side *, int);
 ssize_t		 net_send_fd(int, int);
 const char	*net_service(const char *, int);
+int		 dial_port_ephemeral(unsigned short);
+int		 dial_over(int);
 void		 net_report_refused(const struct side *, const char *,
 		    const char *, int);
 void		 net_report_connect(const struct side *, const char *,
@@ -461,9 +463,9 @@ struct dial	*dial_open(const struct side *, const char *,
 		    dial_cb *, void *);
 void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
-int		 dial_retry_due(const struct side *, int, int, const char *);
 
 /* open.c */
+int		 dial_retry_due(const struct side *, int, int, const char *);
 struct opening;
 struct netconn;
 /*

@@ -361,3 +361,32 @@ open_wait(const struct side *sd, const char *host, const char *port,
 	errno = w.error;
 	return (w.nc);
 }
+
+/*
+ * --retry: after the tries-th try failed with error (and no message), is
+ * another due?  Only a peer that is not there yet is waited for: a
+ * refusal, a time-out, an unreachable host or network.  A failure with a
+ * message (a name that does not resolve, a source that cannot be bound, a
+ * proxy's refusal) is final.
+ */
+int
+dial_retry_due(const struct side *sd, int tries, int error,
+    const char *cause)
+{
+	if (sd->retries == 0 || cause != NULL)
+		return (0);
+	switch (error) {
+	case ECONNREFUSED:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case ECONNRESET:
+	case ECONNABORTED:
+		break;
+	default:
+		return (0);
+	}
+	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
+}
