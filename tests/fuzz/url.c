@@ -18,13 +18,18 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-/* Append s with what a URL's credentials cannot hold as %XX. */
-static void
+/*
+ * Append s with what a URL's credentials cannot hold as %XX.  Returns -1
+ * when it does not fit: a credential cut short is another one.
+ */
+static int
 url_encode(char *out, size_t outlen, const char *s)
 {
 	size_t	 n = strlen(out);
 
-	for (; *s != '\0' && n + 4 < outlen; s++) {
+	for (; *s != '\0'; s++) {
+		if (n + 4 >= outlen)
+			return (-1);
 		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
 			out[n++] = *s;
 		else
@@ -32,6 +37,7 @@ url_encode(char *out, size_t outlen, const char *s)
 			    (unsigned char)*s);
 	}
 	out[n] = '\0';
+	return (0);
 }
 
 /*
@@ -46,12 +52,15 @@ proxy_url_encode(char *out, size_t outlen, const struct proxy_url *u,
 	char	 buf[PROXY_URL_MAX];
 	int	 n;
 
-	snprintf(buf, sizeof(buf), "%s://", proxy_url_scheme(u->proto));
+	snprintf(buf, sizeof(buf), "%s://", u->tls ? "https" :
+	    proxy_url_scheme(u->proto));
 	if (u->has_user) {
-		url_encode(buf, sizeof(buf), u->user);
+		if (url_encode(buf, sizeof(buf), u->user) == -1)
+			return (-1);
 		if (u->has_pass && secret) {
 			strlcat(buf, ":", sizeof(buf));
-			url_encode(buf, sizeof(buf), u->pass);
+			if (url_encode(buf, sizeof(buf), u->pass) == -1)
+				return (-1);
 		}
 		strlcat(buf, "@", sizeof(buf));
 	}
