@@ -204,6 +204,22 @@ md5 401 200 401 True 200" "$(<"$SC_TMP/out")"
 	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
 }
 
+# A nonce of a peer's making whose time is sixteen f's is not ours: 401,
+# and the server lives on (it overflowed a signed count, which the
+# sanitizer build of the process fuzzers died of).
+test_digest_forged_nonce() {
+	server s -lk --websocket -e /bin/cat --auth alice:s3cret 127.0.0.1 0 ||
+	    fail "no server"
+	nonce=$(printf 'f%.0s' {1..16})00000001$(printf '0%.0s' {1..32})
+	for n in "$nonce" "${nonce:0:55}g"; do
+		t 20 curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Digest username=\"alice\", realm=\"sockcat\", nonce=\"$n\", uri=\"/\", qop=auth, nc=ffffffff, cnonce=\"c\", response=\"00\", algorithm=SHA-256" \
+		    "http://127.0.0.1:$PORT/" >>"$SC_TMP/codes"
+	done
+	assertEquals "answers" "401
+401" "$(<"$SC_TMP/codes")"
+	assertTrue "still serving" "kill -0 $SERVER_PID"
+}
+
 # Python's websockets upgrades with Basic, a bearer token or ?token=; a
 # client without them, or with wrong ones, gets 401, no upgrade, and the
 # program is never started; the program is not given the Authorization

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,16 +295,19 @@ auth_seconds(void)
 }
 
 /*
- * The value of n hex digits at p, or -1 when they are not all hex
- * digits.
+ * The value of n (at most 16) hex digits at p, or -1 when they are not
+ * all hex digits or make more than a long long holds (none of ours does:
+ * a peer's sixteen f's must not overflow it).
  */
 static long long
 auth_hex(const char *p, size_t n)
 {
-	long long	 v = 0;
-	size_t		 i;
-	int		 c;
+	unsigned long long	 v = 0;
+	size_t			 i;
+	int			 c;
 
+	if (n > 16)
+		return (-1);
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)p[i];
 		if (c >= '0' && c <= '9')
@@ -313,7 +317,7 @@ auth_hex(const char *p, size_t n)
 		else
 			return (-1);
 	}
-	return (v);
+	return (v > LLONG_MAX ? -1 : (long long)v);
 }
 
 /*
