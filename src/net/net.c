@@ -957,7 +957,6 @@ net_report_needs_name(const struct side *sd, const struct net_peer *peer)
 	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }
 
-
 /*
  * Can a connection to port (network order) be given that very port as
  * its own?  Only one in the range local ports are taken from
