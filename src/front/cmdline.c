@@ -566,7 +566,7 @@ passed_operands(struct options *o)
 	if (activate_addr(o->side.sock.listen_fd, &host, &port) == -1)
 		fatalx("passed descriptor %d: %s", o->side.sock.listen_fd,
 		    errno == ENOTSOCK ? "not a socket" : strerror(errno));
-	o->side.host = host;
+	o->side.host = o->passed_host = host;
 	/* A path where a port was wanted: activate_use() refuses it. */
 	if (port == NULL && o->side.sock.family != AF_UNIX && o->side.nports == 0 &&
 	    (port = strdup("0")) == NULL)

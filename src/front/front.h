@@ -53,6 +53,7 @@ struct options {
 	struct runtime	*run;		/* what changes: not configuration */
 	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
 	int		 print_psk;	/* --print-psk */
+	char		*passed_host;	/* a passed socket's address, ours */
 	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
 	int		 npair;
 	int		 pair_ws;	/* one of them is ws://, wss:// or ws-l: */

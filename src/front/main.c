@@ -144,6 +144,7 @@ main(int argc, char **argv)
 	auth_free(&o.side.auth);
 	dump_close(run.dump);
 	free(o.side.sock.md5sig);
+	free(o.passed_host);
 	free(o.side.tls.pins);
 	free(o.fwd.text);
 	free(o.fwd.lines);
