@@ -28,6 +28,7 @@ LAYERS = ["base", "codec", "pump", "io", "net", "modes", "front"]
 # private header (pump/pump-int.h) and call each other round in circles
 # as one file's functions would; outside it, a module counts as one file.
 MODULES = [
+    ["front/opttab.c", "front/optset.c"],
     ["codec/addr.c", "codec/addr-socat.c"],
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
      "pump/datagram.c", "pump/inject.c"],

@@ -199,10 +199,55 @@ const struct optdef *opt_table(size_t *);
 void		 opt_defaults(struct options *);
 int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
+long long	 number(const char *, const char *, long long, long long);
+long long	 time_value(const char *, const char *, long long, long long);
+
+/* optset.c: the rows' own functions, and what blanks a secret in argv */
 void		 opt_hide_secret(char *, size_t);
 char		*opt_hide_address_secret(char *);
 void		 opt_hide_url_password(char *);
 void		 opt_credentials(struct cmdline *, char *);
+void		 opt_md5sig(struct cmdline *, const struct optdef *, char *);
+void		 opt_tos(struct cmdline *, const struct optdef *, char *);
+void		 opt_rtable(struct cmdline *, const struct optdef *, char *);
+void		 opt_proxy(struct cmdline *, const struct optdef *, char *);
+void		 opt_listen_fd(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_proxy_type(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_proxy_user(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_proxy_auth(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_proxy_dns(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_mcast_loop(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_gate(struct cmdline *, const struct optdef *, char *);
+void		 opt_auth(struct cmdline *, const struct optdef *, char *);
+void		 opt_progress(struct cmdline *, const struct optdef *, char *);
+void		 opt_retry(struct cmdline *, const struct optdef *, char *);
+void		 opt_reconnect(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_retry_interval(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_keepalive(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_ssl_version(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
+void		 opt_secret(struct cmdline *, const struct optdef *, char *);
+void		 opt_secret_file(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_forward(struct cmdline *, const struct optdef *, char *);
+void		 opt_forward_file(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_send_proxy(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_ws_list(struct cmdline *, const struct optdef *,
+		    char *);
+void		 opt_ws_header(struct cmdline *, const struct optdef *,
+		    char *);
 
 /* cmdline-check.c */
 void		 check(struct cmdline *);

@@ -1,0 +1,632 @@
+/*
+ * The options that need code of their own, each the function of its row
+ * in opttab.c's table: what their argument says, checked and stored,
+ * with netcat's words when it refuses one.  The credentials and codes
+ * they take are blanked in argv here once read.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <readpassphrase.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+
+/* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
+#define MD5SIG_KEY_MAX	80
+
+/*
+ * -S: read the TCP MD5 key from the terminal, as netcat does when it sees
+ * the option; without a terminal there is no key to read.
+ */
+void
+opt_md5sig(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		 key[MD5SIG_KEY_MAX + 1];
+
+	(void)d;
+	(void)arg;
+	if (readpassphrase("TCP MD5SIG password: ", key, sizeof(key),
+	    RPP_REQUIRE_TTY) == NULL)
+		fatalx("Unable to read TCP MD5SIG password");
+	free(o->side.sock.md5sig);
+	if ((o->side.sock.md5sig = strdup(key)) == NULL)
+		fatal("strdup");
+	explicit_bzero(key, sizeof(key));
+}
+
+/* -T: a keyword of parse_tos_name() or a number. */
+void
+opt_tos(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (parse_tos(arg, &cl->o->side.sock.tos) == -1)
+		fatalx("illegal tos value %s", arg);
+}
+
+/* -V: routing tables are an OpenBSD feature. */
+void
+opt_rtable(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)cl;
+	(void)d;
+	(void)arg;
+	fatalx("no alternate routing table support available");
+}
+
+/* -x: the proxy's address, parsed once the protocol is known. */
+void
+opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (cl->nproxy == PROXY_HOPS_MAX)
+		fatalx("too many proxies (at most %d)", PROXY_HOPS_MAX);
+	/* nc has -x alone, and no URL: the rest is sockcat's. */
+	if (cl->by_long || proxy_url_is(arg, strlen(arg)))
+		cl->proxy_own = 1;
+	cl->proxy[cl->nproxy++] = arg;
+}
+
+/* --listen-fd: a listening socket an inetd-like supervisor left open. */
+void
+opt_listen_fd(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	const char	*errstr;
+
+	(void)d;
+	cl->o->side.sock.listen_fd = strtonum(arg, 0, INT_MAX, &errstr);
+	if (errstr != NULL)
+		fatalx("listen-fd %s: %s", errstr, arg);
+	cl->listen_fd = 1;
+}
+
+/* -X, --proxy-type: only the long name makes a listener a proxy. */
+void
+opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if ((cl->o->side.proxy.proto = proxy_parse_proto(arg)) == -1)
+		fatalx("unsupported proxy protocol: %s (use 4, 4a, 5 or "
+		    "connect)", arg);
+	if (cl->by_long)
+		cl->proxy_type = 1;
+}
+
+/* -P: the proxy user, whose password is asked for. */
+void
+opt_proxy_user(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->side.proxy.user = arg;
+	cl->o->side.proxy.pass = NULL;
+	cl->auth_nopass = 0;
+}
+
+/*
+ * Overwrite the len bytes of a secret at s, a command-line argument, in
+ * place, once it has been copied: every user can read a command line
+ * (ps(1), /proc/PID/cmdline), and what the kernel shows is argv's own
+ * memory.  Its length stays, as curl leaves it.
+ */
+void
+opt_hide_secret(char *s, size_t len)
+{
+	memset(s, '*', len);
+}
+
+/*
+ * An address given on the command line (arg, argv's own memory) whose
+ * secret= option is blanked there, as --secret's code is: returns a copy
+ * to read it from, or arg itself when it has none.
+ */
+char *
+opt_hide_address_secret(char *arg)
+{
+	char	*copy;
+
+	if (strstr(arg, ",secret=") == NULL)
+		return (arg);
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	addr_hide_secret(arg);
+	return (copy);
+}
+
+/*
+ * Overwrite the password of url, a ws:// or wss:// URL of the command
+ * line ("ws://user:password@host/"), once it has been read, as
+ * opt_hide_secret() does; the rest stays as given, so that ps(1) shows
+ * it and pgrep -f finds it.  A URL without one is left alone.
+ */
+void
+opt_hide_url_password(char *url)
+{
+	char	*p, *at, *colon;
+
+	if (strncasecmp(url, "ws://", 5) != 0 &&
+	    strncasecmp(url, "wss://", 6) != 0)
+		return;
+	p = url + strcspn(url, ":") + 3;
+	if ((at = memrchr(p, '@', strcspn(p, "/?#"))) != NULL &&
+	    (colon = memchr(p, ':', at - p)) != NULL)
+		opt_hide_secret(colon + 1, at - colon - 1);
+}
+
+/*
+ * The proxy credentials are s, "user:pass" or "user" (the password then
+ * asked for on the terminal), which is kept and cut in two in place.
+ */
+void
+opt_credentials(struct cmdline *cl, char *s)
+{
+	char	*colon;
+
+	cl->o->side.proxy.user = s;
+	cl->o->side.proxy.pass = NULL;
+	cl->auth_nopass = 1;
+	if ((colon = strchr(s, ':')) == NULL)
+		return;
+	*colon = '\0';
+	cl->o->side.proxy.pass = colon + 1;
+	cl->auth_nopass = 0;
+}
+
+/*
+ * --proxy-auth user:pass; without a colon, the password is asked for on
+ * the terminal.
+ */
+void
+opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	static char	*copy;
+	char		*colon;
+
+	(void)d;
+	/* A copy, kept to the end: the password in argv is hidden. */
+	if (copy != NULL) {
+		explicit_bzero(copy, strlen(copy));
+		free(copy);
+	}
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	if ((colon = strchr(arg, ':')) != NULL)
+		opt_hide_secret(colon + 1, strlen(colon + 1));
+	opt_credentials(cl, copy);
+}
+
+/* --proxy-dns: local, remote, both or none. */
+void
+opt_proxy_dns(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if ((cl->o->side.proxy.dns = proxy_parse_dns(arg)) == -1)
+		fatalx("proxy DNS invalid: %s (local, remote, both or none)",
+		    arg);
+}
+
+/* --mcast-loop: on or off. */
+void
+opt_mcast_loop(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (strcmp(arg, "on") == 0)
+		cl->o->side.sock.mcast_loop = 1;
+	else if (strcmp(arg, "off") == 0)
+		cl->o->side.sock.mcast_loop = 0;
+	else
+		fatalx("multicast loop invalid: %s (on or off)", arg);
+}
+
+/*
+ * --allow, --deny (value bit 1) and their files (value bit 2): a rule,
+ * or a file of them; exits on a bad one.
+ */
+void
+opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct gate	*g = &cl->o->side.gate;
+	char		*cause;
+	int		 rc, deny = d->value & 1;
+
+	if (d->value & 2)
+		rc = gate_add_file(g, deny, arg, &cause);
+	else
+		rc = gate_add(g, deny, arg, &cause);
+	if (rc == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
+/*
+ * --auth user:password, --auth-file (value 1), --auth-token (value 2): a
+ * user, a file of them, or the token; exits on a bad one.  A password or
+ * token in argv is hidden from ps(1), as --proxy-auth's is.
+ */
+void
+opt_auth(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct auth_conf	*c = &cl->o->side.auth;
+	char			*cause, *colon, *token;
+	int			 rc = 0;
+
+	switch (d->value) {
+	case 0:
+		rc = auth_add(c, arg, &cause);
+		if ((colon = strchr(arg, ':')) != NULL)
+			opt_hide_secret(colon + 1, strlen(colon + 1));
+		break;
+	case 1:
+		rc = auth_file_read(c, arg, &cause);
+		break;
+	default:
+		if (*arg == '\0' || strlen(arg) > HTTP_CRED_MAX ||
+		    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+		    "qrstuvwxyz0123456789-._~+/=") != strlen(arg))
+			fatalx("auth-token invalid: letters, digits and "
+			    "-._~+/= only, up to %d", HTTP_CRED_MAX);
+		/* A copy, kept to the end: the token in argv is hidden. */
+		if ((token = strdup(arg)) == NULL)
+			fatal("strdup");
+		free((char *)c->token);
+		c->token = token;
+		opt_hide_secret(arg, strlen(arg));
+		break;
+	}
+	if (rc == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}
+
+/* --progress[=WHEN]: auto (the default), always or never. */
+void
+opt_progress(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (arg == NULL || strcmp(arg, "auto") == 0)
+		cl->o->progress = PROGRESS_AUTO;
+	else if (strcmp(arg, "always") == 0)
+		cl->o->progress = PROGRESS_ALWAYS;
+	else if (strcmp(arg, "never") == 0)
+		cl->o->progress = PROGRESS_NEVER;
+	else
+		fatalx("progress invalid: %s (auto, always or never)", arg);
+}
+
+/* --retry N or forever: how many tries after the first. */
+void
+opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (strcmp(arg, "forever") == 0)
+		cl->o->side.retries = RETRY_FOREVER;
+	else
+		cl->o->side.retries = number("retry count", arg, 0, INT_MAX);
+}
+
+/*
+ * --reconnect[=MAX]: dial again after a loss, up to MAX attempts each
+ * time (none: for ever).
+ */
+void
+opt_reconnect(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->side.reconnect = 1;
+	cl->o->side.reconnect_max = arg == NULL ? 0 :
+	    number("reconnect count", arg, 1, INT_MAX);
+}
+
+/*
+ * --retry-interval TIME, at least RETRY_MIN_MS: tries that follow each
+ * other without a pause would only spin the processor.
+ */
+void
+opt_retry_interval(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	long long	 ms;
+
+	(void)d;
+	if ((ms = time_value("retry interval", arg, 0, INT_MAX / 1000)) <
+	    RETRY_MIN_MS)
+		fatalx("retry interval too small: %s (at least %dms)", arg,
+		    RETRY_MIN_MS);
+	cl->o->side.retry_ms = ms;
+}
+
+/*
+ * A --keepalive time in whole seconds, rounded up: "0.2" is a second, not
+ * the system's value.  Zero is refused: TCP has no keepalive time of 0,
+ * and a probe every second is not what "0" says.
+ */
+static int
+keepalive_time(const char *what, const char *arg)
+{
+	long long	 ms;
+
+	if ((ms = time_value(what, arg, 0, 32767)) == 0)
+		fatalx("%s too small: %s", what, arg);
+	return ((ms + 999) / 1000);
+}
+
+/*
+ * --keepalive=IDLE[,INTERVAL[,COUNT]]: times in whole seconds (rounded
+ * up) as TCP takes them, a count of probes; an empty or missing field
+ * keeps the system's value.
+ */
+void
+opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		*copy, *field, *rest;
+	int		 i;
+
+	(void)d;
+	o->side.sock.keepalive = 1;
+	if (arg == NULL)
+		return;
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	rest = copy;
+	for (i = 0; (field = strsep(&rest, ",")) != NULL; i++) {
+		if (i > 2)
+			fatalx("keepalive invalid: %s (IDLE,INTERVAL,COUNT)",
+			    arg);
+		if (*field == '\0')
+			continue;
+		if (i == 0)
+			o->side.sock.keepidle = keepalive_time("keepalive idle time",
+			    field);
+		else if (i == 1)
+			o->side.sock.keepintvl = keepalive_time("keepalive interval",
+			    field);
+		else
+			o->side.sock.keepcnt = number("keepalive count", field, 1, 127);
+	}
+	free(copy);
+}
+
+/* The value of a hex digit, or -1. */
+static int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/* --ssl-min-version, --ssl-max-version: "1.0" to "1.3". */
+void
+opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct tls_conf	*c = &cl->o->side.tls;
+	int		 v;
+
+	if ((v = tls_version_parse(arg)) == -1)
+		fatalx("%s invalid: %s (1.0, 1.1, 1.2 or 1.3)", d->name, arg);
+	if (strcmp(d->name, "ssl-min-version") == 0)
+		c->min_version = v;
+	else
+		c->max_version = v;
+}
+
+/*
+ * --ssl-pin: a SHA-256 fingerprint in hex, 64 digits, with or without
+ * colons between the bytes (as openssl x509 -fingerprint prints it).
+ */
+void
+opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	unsigned char	 pin[TLS_PIN_LEN];
+	const char	*p = arg;
+	size_t		 n = 0;
+	int		 hi, lo;
+
+	(void)d;
+	while (*p != '\0' && n < sizeof(pin)) {
+		if (*p == ':' && n > 0) {
+			p++;
+			continue;
+		}
+		if ((hi = hex_digit(p[0])) == -1 || p[1] == '\0' ||
+		    (lo = hex_digit(p[1])) == -1)
+			break;
+		pin[n++] = hi << 4 | lo;
+		p += 2;
+	}
+	if (n != sizeof(pin) || *p != '\0')
+		fatalx("ssl-pin invalid: %s (64 hex digits of a SHA-256 "
+		    "fingerprint)", arg);
+	if ((o->side.tls.pins = reallocarray(o->side.tls.pins, o->side.tls.npins + 1,
+	    sizeof(*o->side.tls.pins))) == NULL)
+		fatal("reallocarray");
+	memcpy(o->side.tls.pins[o->side.tls.npins++], pin, sizeof(pin));
+}
+
+/*
+ * --secret[=CODE]: the code, copied and blanked in argv as a password is
+ * (opt_hide_secret()); without one, step_secret() finds it.  Until then
+ * the field holds "", which says the option is in effect.
+ */
+void
+opt_secret(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	static char	*copy;
+
+	(void)d;
+	if (copy != NULL) {
+		explicit_bzero(copy, strlen(copy));
+		free(copy);
+		copy = NULL;
+	}
+	cl->secret_bare = arg == NULL;
+	if (arg == NULL) {
+		cl->o->side.tls.secret = "";
+		return;
+	}
+	if ((copy = strdup(arg)) == NULL)
+		fatal("strdup");
+	opt_hide_secret(arg, strlen(arg));
+	cl->o->side.tls.secret = copy;
+}
+
+/* --secret-file: the code is the file's first line. */
+void
+opt_secret_file(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	static char	*line;
+	size_t		 size = 0;
+	ssize_t		 n;
+	FILE		*f;
+
+	(void)d;
+	if ((f = fopen(arg, "r")) == NULL)
+		fatal("--secret-file %s", arg);
+	if (line != NULL)
+		explicit_bzero(line, strlen(line));
+	if ((n = getline(&line, &size, f)) == -1) {
+		if (ferror(f))
+			fatal("--secret-file %s", arg);
+		fatalx("--secret-file %s: the file is empty", arg);
+	}
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	cl->secret_bare = 0;
+	cl->o->side.tls.secret = line;
+}
+
+/* --forward: one more target, in order. */
+void
+opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	(void)d;
+	o->fwd.targets = reallocarray(o->fwd.targets, o->fwd.n + 1,
+	    sizeof(*o->fwd.targets));
+	if (o->fwd.targets == NULL)
+		fatal("reallocarray");
+	if (o->fwd.lines != NULL && (o->fwd.lines = recallocarray(o->fwd.lines,
+	    o->fwd.n, o->fwd.n + 1, sizeof(*o->fwd.lines))) == NULL)
+		fatal("recallocarray");
+	o->fwd.targets[o->fwd.n++] = opt_hide_address_secret(arg);
+}
+
+/*
+ * --forward-file: the file's targets join the --forward ones where it
+ * stands on the command line; SIGHUP reads it again.
+ */
+void
+opt_forward_file(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		*cause, **targets;
+	size_t		*lines, n, i;
+
+	(void)d;
+	if (o->fwd.file != NULL)
+		fatalx("--forward-file given twice: one file holds the "
+		    "targets");
+	if ((o->fwd.text = forward_read_file(arg, &targets, &lines, &n,
+	    &cause)) == NULL)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	o->fwd.file = arg;
+	o->fwd.targets = reallocarray(o->fwd.targets, o->fwd.n + n,
+	    sizeof(*o->fwd.targets));
+	o->fwd.lines = recallocarray(o->fwd.lines, o->fwd.n, o->fwd.n + n,
+	    sizeof(*o->fwd.lines));
+	if (o->fwd.targets == NULL || o->fwd.lines == NULL)
+		fatal("reallocarray");
+	memcpy(o->fwd.targets + o->fwd.n, targets, n * sizeof(*targets));
+	for (i = 0; i < n; i++)
+		o->fwd.lines[o->fwd.n + i] = lines[i];
+	o->fwd.file_at = o->fwd.n;
+	o->fwd.n += n;
+	o->fwd.nfile = n;
+	free(targets);
+	free(lines);
+}
+
+/* --send-proxy: v1 or v2. */
+void
+opt_send_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if ((cl->o->fwd.send_proxy = proxyproto_version(arg)) == -1)
+		fatalx("send-proxy invalid: %s (v1 or v2)", arg);
+}
+
+/*
+ * --ws-allow-origin, --ws-path: one more of a list.  Neither may hold a
+ * control character, which no request line or header could match.
+ */
+void
+opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		***list;
+	size_t		*n;
+	const char	*p;
+
+	if (strcmp(d->name, "ws-path") == 0) {
+		list = &o->side.ws.paths;
+		n = &o->side.ws.npaths;
+		if (*arg != '/')
+			fatalx("ws-path invalid: %s (a path starts with /)",
+			    arg);
+	} else {
+		list = &o->side.ws.allow_origins;
+		n = &o->side.ws.nallow_origins;
+	}
+	for (p = arg; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			fatalx("%s invalid: %s", d->name, arg);
+	}
+	*list = reallocarray(*list, *n + 1, sizeof(**list));
+	if (*list == NULL)
+		fatal("reallocarray");
+	(*list)[(*n)++] = arg;
+}
+
+/*
+ * --ws-header: one more line of the upgrade request; --ws-server-header
+ * (d->value 1): of the server's answer.
+ */
+void
+opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		***list = &o->side.ws.headers;
+	size_t		*n = &o->side.ws.nheaders, i, total;
+
+	if (d->value == 1) {
+		list = &o->side.ws.server_headers;
+		n = &o->side.ws.nserver_headers;
+	}
+	if (strchr(arg, ':') == NULL || *arg == ':' ||
+	    strpbrk(arg, "\r\n") != NULL)
+		fatalx("%s invalid: %s (Name: value)", d->name, arg);
+	/* Half the header block at most: the rest is the protocol's. */
+	total = strlen(arg) + 2;
+	for (i = 0; i < *n; i++)
+		total += strlen((*list)[i]) + 2;
+	if (total > WS_HEAD_MAX / 2)
+		fatalx("%s: the headers are longer than %d bytes", d->name,
+		    WS_HEAD_MAX / 2);
+	*list = reallocarray(*list, *n + 1, sizeof(**list));
+	if (*list == NULL)
+		fatal("reallocarray");
+	(*list)[(*n)++] = arg;
+}
