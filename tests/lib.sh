@@ -939,6 +939,41 @@ sc_have_tls() {
 # The WebSocket peer (tests/wspeer.py: its commands are listed there).
 WSPEER="${TESTS_DIR:-$(dirname "$0")}/wspeer.py"
 
+# The suite's one headless Chromium, started by the first test that needs
+# it (a launch costs seconds) and driven through cdp.py; browser returns 1
+# (the test skips) when Chromium is not installed, browser_stop ends it
+# (from oneTimeTearDown).
+CHROMIUM=$(command -v chromium || command -v chromium-browser)
+CDP="${TESTS_DIR:-$(dirname "$0")}/cdp.py"
+BROWSER_DIR=""
+BROWSER_PID=""
+browser() {
+	if [ -z "$CHROMIUM" ]; then
+		echo "chromium not installed: skipping" >&2
+		startSkipping
+		return 1
+	fi
+	[ -n "$BROWSER_PID" ] && return 0
+	BROWSER_DIR=$(mktemp -d)
+	timeout -k 2 300 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --remote-debugging-port=0 --user-data-dir="$BROWSER_DIR" \
+	    about:blank >"$BROWSER_DIR/out" 2>"$BROWSER_DIR/err" 8>&- &
+	BROWSER_PID=$!
+	wait_until -t 60 test -s "$BROWSER_DIR/DevToolsActivePort" ||
+	    fail "chromium did not start: $(<"$BROWSER_DIR/err")"
+}
+cdp() {
+	t 60 python3 "$CDP" "$BROWSER_DIR" "$@"
+}
+browser_stop() {
+	[ -n "$BROWSER_PID" ] && stop "$BROWSER_PID"
+	[ -n "$BROWSER_DIR" ] && rm -rf "$BROWSER_DIR"
+	BROWSER_PID="" BROWSER_DIR=""
+}
+
+
 # ws_peer NAME args...: a wspeer.py in the background, output in
 # NAME.out, errors in NAME.err, its process in PEER_PID; for a server
 # ("serve ..."), its port in WPORT.  It does not hold the test's ends of

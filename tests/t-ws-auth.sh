@@ -17,10 +17,6 @@
 sc_require curl
 sc_require_websockets
 
-CDP="$TESTS_DIR/cdp.py"
-CHROMIUM=$(command -v chromium || command -v chromium-browser)
-BROWSER_DIR=""
-BROWSER_PID=""
 WARN="sockcat: warning: --auth without --ssl: Basic passwords and tokens cross the network in the clear"
 
 tearDown() {
@@ -30,34 +26,9 @@ tearDown() {
 }
 
 oneTimeTearDown() {
-	[ -n "$BROWSER_PID" ] && stop "$BROWSER_PID"
-	[ -n "$BROWSER_DIR" ] && rm -rf "$BROWSER_DIR"
+	browser_stop
 	sc_remove_tmp
 	sc_report
-}
-
-# browser: a headless Chromium for the suite, driven through cdp.py.
-# Returns 1 (the test skips) when Chromium is not installed.
-browser() {
-	if [ -z "$CHROMIUM" ]; then
-		echo "chromium not installed: skipping" >&2
-		startSkipping
-		return 1
-	fi
-	[ -n "$BROWSER_PID" ] && return 0
-	BROWSER_DIR=$(mktemp -d)
-	timeout -k 2 300 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-	    --disable-quic --no-first-run --disable-background-networking \
-	    --disable-component-update --disable-sync \
-	    --remote-debugging-port=0 --user-data-dir="$BROWSER_DIR" \
-	    about:blank >"$BROWSER_DIR/out" 2>"$BROWSER_DIR/err" 8>&- &
-	BROWSER_PID=$!
-	wait_until -t 60 test -s "$BROWSER_DIR/DevToolsActivePort" ||
-	    fail "chromium did not start: $(<"$BROWSER_DIR/err")"
-}
-
-cdp() {
-	t 60 python3 "$CDP" "$BROWSER_DIR" "$@"
 }
 
 # wsclient URL [HEADER]: a websockets client of URL, with the header line

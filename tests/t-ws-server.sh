@@ -22,10 +22,6 @@ import websockets' 2>/dev/null; then
 fi
 
 PEER="$TESTS_DIR/wspeer.py"
-CDP="$TESTS_DIR/cdp.py"
-CHROMIUM=$(command -v chromium || command -v chromium-browser)
-BROWSER_DIR=""
-BROWSER_PID=""
 
 tearDown() {
 	exec 7>&- 8>&-
@@ -34,37 +30,9 @@ tearDown() {
 }
 
 oneTimeTearDown() {
-	[ -n "$BROWSER_PID" ] && stop "$BROWSER_PID"
-	[ -n "$BROWSER_DIR" ] && rm -rf "$BROWSER_DIR"
+	browser_stop
 	sc_remove_tmp
 	sc_report
-}
-
-# browser: the suite's one headless Chromium (started by the first test
-# that needs it: a launch costs seconds), driven through cdp.py.  Returns
-# 1 (the test skips) when Chromium is not installed.
-browser() {
-	if [ -z "$CHROMIUM" ]; then
-		echo "chromium not installed: skipping" >&2
-		startSkipping
-		return 1
-	fi
-	[ -n "$BROWSER_PID" ] && return 0
-	BROWSER_DIR=$(mktemp -d)
-	SC_SERVER_LIFE_SAVE=$SC_SERVER_LIFE
-	timeout -k 2 300 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-	    --disable-quic --no-first-run --disable-background-networking \
-	    --disable-component-update --disable-sync \
-	    --remote-debugging-port=0 --user-data-dir="$BROWSER_DIR" \
-	    about:blank >"$BROWSER_DIR/out" 2>"$BROWSER_DIR/err" 8>&- &
-	BROWSER_PID=$!
-	wait_until -t 60 test -s "$BROWSER_DIR/DevToolsActivePort" ||
-	    fail "chromium did not start: $(<"$BROWSER_DIR/err")"
-}
-
-# cdp ARGS...: cdp.py against the suite's browser.
-cdp() {
-	t 60 python3 "$CDP" "$BROWSER_DIR" "$@"
 }
 
 # member NAME: a plain TCP member of the room or broker on PORT, stdin
