@@ -721,13 +721,17 @@ test_framed_malformed() {
 	    'sockcat: write to network: --ws-framed: a record of another kind inside a message: "B 1"' \
 	    "$(<"$SC_TMP/err")"
 	# An input that ends inside a record: its part went, and the client
-	# says so when it closes (-N), status 1.
-	printf 'T 5\nhel' | t 20 "$SC" --ws-framed -N \
-	    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "ended inside a record: status" 1 $?
-	assertEquals "ended inside a record" \
-	    "sockcat: read from network: --ws-framed: the input ended inside a record" \
-	    "$(<"$SC_TMP/err")"
+	# says so at once and exits 1, with -N, -q or neither (nothing else
+	# would end it), never 0 as if the message had gone whole.
+	for f in -N "-q 1" ""; do
+		# shellcheck disable=SC2086
+		printf 'T 5\nhel' | t 20 "$SC" --ws-framed $f \
+		    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "ended inside a record ($f): status" 1 $?
+		assertEquals "ended inside a record ($f)" \
+		    "sockcat: write to network: --ws-framed: the input ended inside a record" \
+		    "$(<"$SC_TMP/err")"
+	done
 }
 
 test_command_line() {

@@ -742,14 +742,22 @@ flush:
  * The channel writing to ep has ended, all it read taken: a line still
  * held is whole now.
  */
-static void
+static int
 ws_ep_ended(struct endpoint *ep)
 {
 	struct ws	*w = ep->data;
 
+	/* Input that ends inside a record lost part of a message. */
+	if (w->sd->ws.framed && (w->rkind != 0 || w->rhdrlen > 0)) {
+		(void)snprintf(w->fwhy, sizeof(w->fwhy), "--ws-framed: the "
+		    "input ended inside a record");
+		w->ferr = errno = EINVAL;
+		return (-1);
+	}
 	w->line_done = 1;
 	if (w->linelen > 0)
 		ws_finish(w);
+	return (0);
 }
 
 /* The end of what is written: what is held, an open message, our close. */
@@ -760,12 +768,6 @@ ws_ep_shutdown(struct endpoint *ep)
 
 	if (w->close_sent)
 		return;
-	/* Input that ends inside a record lost part of a message. */
-	if (w->sd->ws.framed && (w->rkind != 0 || w->rhdrlen > 0)) {
-		log_verbose(1, "--ws-framed: the input ended inside a record");
-		ws_error(w, EINVAL, "--ws-framed: the input ended inside a "
-		    "record");
-	}
 	w->line_done = 1;
 	w->close_due = 1;
 	ws_finish(w);

@@ -495,8 +495,17 @@ channel_settle(struct channel *ch)
 		return;
 	}
 	if (ch->dst->ops != NULL && ch->dst->ops->ended != NULL &&
-	    ch->dst->wfd != -1)
-		ch->dst->ops->ended(ch->dst);
+	    ch->dst->wfd != -1 && ch->dst->ops->ended(ch->dst) == -1) {
+		/*
+		 * What it held is lost: said as a write error, and its end
+		 * told to the peer even where -N was not given, so that the
+		 * session ends rather than wait for an answer to the part.
+		 */
+		channel_fail(ch, "write", errno);
+		ep_shutdown(ch->dst);
+		session_check(ch->session);
+		return;
+	}
 	/*
 	 * The way back is over too, so the session ends now and closes dst:
 	 * its close says end-of-file (nothing unread waits in it, which

@@ -84,9 +84,10 @@ struct ep_ops {
 	/*
 	 * The channel writing to it has ended and all it read was taken,
 	 * shutdown or not: what the endpoint held back (a line not ended)
-	 * goes now.
+	 * goes now.  Returns 0, or -1 with errno when what it held cannot
+	 * go (a record cut short): the channel fails as on a write error.
 	 */
-	void	(*ended)(struct endpoint *);
+	int	(*ended)(struct endpoint *);
 	/* Say goodbye before the declared shutdown (TLS close_notify). */
 	void	(*shutdown)(struct endpoint *);
 	/* Release data; called before the descriptors are closed. */
