@@ -118,6 +118,10 @@ WWW-Authenticate: Bearer realm=\"sockcat\"" \
 	assertEquals "wrong Basic" 401 "$(code -u alice:wrong "$u")"
 	assertEquals "wrong Digest" 401 "$(code --digest -u alice:wrong "$u")"
 	assertEquals "wrong user" 401 "$(code -u bob:s3cret "$u")"
+	# An unknown user is answered as a known one would be (the time
+	# names none), and still refused.
+	assertEquals "wrong Digest user" 401 \
+	    "$(code --digest -u bob:s3cret "$u")"
 	assertEquals "wrong token" 401 \
 	    "$(code -H 'Authorization: Bearer tok-124' "$u")"
 	assertEquals "HEAD" 401 "$(code -I "$u")"

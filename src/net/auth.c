@@ -365,7 +365,7 @@ auth_digest(const struct auth_conf *c, char *v, const struct auth_ask *a,
 {
 	struct auth_nonce	*pn;
 	struct http_digest	 d;
-	const struct auth_user	*u = NULL;
+	const struct auth_user	*u = NULL, *as = NULL;
 	char			 want[DIGEST_HEX_MAX];
 	long long		 nc = 1;
 	size_t			 i;
@@ -385,15 +385,22 @@ auth_digest(const struct auth_conf *c, char *v, const struct auth_ask *a,
 	if (d.qop != NULL && (d.nc == NULL || strlen(d.nc) != 8 ||
 	    (nc = auth_hex(d.nc, 8)) == -1))
 		return (AUTH_WRONG);
-	/* Every user is looked at, so that the time names none. */
+	/*
+	 * Every user is looked at, and an unknown one is answered as the
+	 * first user who can be (auth_digestible()), so that the time
+	 * names none.
+	 */
 	for (i = 0; i < c->nusers; i++) {
-		if (c->users[i].pass != NULL &&
-		    auth_equal(d.username, c->users[i].name) && u == NULL)
+		if (c->users[i].pass == NULL)
+			continue;
+		if (as == NULL)
+			as = &c->users[i];
+		if (auth_equal(d.username, c->users[i].name) && u == NULL)
 			u = &c->users[i];
 	}
-	if (u != NULL && http_digest_response(&d, u->name, u->pass,
-	    a->method, d.uri, want) == 0) {
-		ok = auth_equal(d.response, want);
+	if (as != NULL && http_digest_response(&d, (u != NULL ? u : as)->name,
+	    (u != NULL ? u : as)->pass, a->method, d.uri, want) == 0) {
+		ok = auth_equal(d.response, want) && u != NULL;
 		explicit_bzero(want, sizeof(want));
 	}
 	if (!ok)
