@@ -333,6 +333,26 @@ test_socks5_address() {
 	    socks5:p:h:1,socksport=0 -
 }
 
+# A port that is a name must be a service of its protocol: said at the
+# start, in netcat's words, not as a resolver's error at the first client
+# (a listener would wait for one first).
+test_pair_port_names_checked_at_start() {
+	expect_error "ws://127.0.0.1:x/: port number invalid: x" \
+	    tcp-l:127.0.0.1:0 ws://127.0.0.1:x/
+	expect_error "tcp:127.0.0.1:nosuch: port number invalid: nosuch" \
+	    tcp-l:127.0.0.1:0 tcp:127.0.0.1:nosuch
+	expect_error "udp:127.0.0.1:nosuch: port number invalid: nosuch" \
+	    udp-l:127.0.0.1:0 udp:127.0.0.1:nosuch
+	# A service is a port: the pair listens, and its first client is
+	# relayed to the service (echo, whose port 7 refuses here).
+	server s -v tcp-l:127.0.0.1:0 tcp:127.0.0.1:echo ||
+	    fail "a service refused"
+	echo hi | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+	assertTrue "dialled the service: $(<"$SC_TMP/s.err")" \
+	    "wait_for '$SC_TMP/s.err' \
+	    'no target accepted: 127.0.0.1 echo: Connection refused' 10"
+}
+
 # socks4:PROXY:HOST:PORT and socks4a:, through a SOCKS4 proxy of
 # authproxy.py to socat's echo server: an IPv4 address asked for as it
 # is, a name passed on for the proxy to resolve (SOCKS4a).

@@ -12,11 +12,13 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,26 @@ pair_device_check(const struct side *sd)
 		fatal("%s", sd->text);
 	if (!S_ISCHR(st.st_mode))
 		fatalx("%s: not a terminal", sd->text);
+}
+
+/*
+ * A side's ports that are names must be services of its protocol: said
+ * now, as netcat's operands are, not as a resolver's error at the first
+ * client.
+ */
+static __startup void
+pair_port_check(const struct side *sd)
+{
+	const char	*p;
+	size_t		 i;
+
+	for (i = 0; i < sd->nports; i++) {
+		p = sd->ports[i];
+		if (p[strspn(p, "0123456789")] != '\0' &&
+		    getservbyname(p, sd->sock.socktype == SOCK_DGRAM ? "udp" :
+		    "tcp") == NULL)
+			fatalx("%s: port number invalid: %s", sd->text, p);
+	}
 }
 
 /*
@@ -325,6 +347,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		if (o->pair[i].kind == SIDE_FILE)
 			pair_file(o, i);
 		pair_device_check(&o->pair[i]);
+		pair_port_check(&o->pair[i]);
 	}
 	/* As socat, stdio with stdio (a file made one above) is cat's. */
 	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO) {
