@@ -39,10 +39,13 @@ with open(sys.argv[3] + ".eof", "w") as f:
 test_broker_stalled_reader_cut_off_after_grace() {
 	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
 	# 6 s: the reader that does read, starved of the processor on a
-	# loaded machine, must not be taken for a stalled one.
-	SERVER_TIMEOUT=60 server srv --broker -d -O 65536 --write-timeout 6 \
+	# loaded machine, must not be taken for a stalled one.  The server
+	# and the reader live as long as the waits below may take together
+	# (a client's 20 s by default ended the reader first, once, on a
+	# loaded machine with the sanitized build).
+	SERVER_TIMEOUT=150 server srv --broker -d -O 65536 --write-timeout 6 \
 	    127.0.0.1 0 || fail "no server"
-	client reader 8 -d 127.0.0.1 "$PORT"
+	CLIENT_TIMEOUT=140 client reader 8 -d 127.0.0.1 "$PORT"
 	stalled_reader "$SC_TMP/never" "$SC_TMP/stalled.out"
 	wait_clients srv 2 20 || fail "clients did not connect"
 	head -c 8388608 /dev/urandom >"$SC_TMP/data"
