@@ -88,6 +88,18 @@ while IFS= read -r cmd; do
 	echo $? >/out/step$i.rc
 	readlink -f /bin/nc >/out/step$i.nc
 done </out/readme.cmds
+# socat is not taken from a socat installed (the host's, in this copy).
+readlink -f /usr/bin/socat >/out/socat.path
+update-alternatives --display socat >/out/socat-display.out 2>&1
+# make install-socat-link, in the tree the package was built in.
+make -s install DESTDIR=/tmp/dest >/out/dest.out 2>&1
+for i in 1 2; do
+	make -s install-socat-link DESTDIR=/tmp/dest >/out/link$i.out 2>&1
+	echo $? >/out/link$i.rc
+done
+readlink /tmp/dest/usr/bin/socat >/out/link.target
+make -s install-socat-link >/out/link3.out 2>&1
+echo $? >/out/link3.rc
 lintian ../sockcat_*_amd64.changes >/out/lintian.out 2>/out/lintian.err
 echo $? >/out/lintian.rc
 dpkg-deb -c ../sockcat_*_amd64.deb >/out/contents
@@ -110,6 +122,15 @@ echo $? >/out/purge.rc
 readlink -f /bin/nc >/out/nc.after
 update-alternatives --query nc >/out/alt.after 2>&1
 snapshot >/out/files.after
+# Where no socat is installed, the package makes socat its link; its
+# removal takes the link away.
+dpkg --remove socat >/out/nosocat.out 2>&1
+dpkg -i ../sockcat_*_amd64.deb >>/out/nosocat.out 2>&1
+readlink -f /usr/bin/socat >/out/nosocat.path
+socat -V >/out/nosocat.version 2>&1
+dpkg --purge sockcat >>/out/nosocat.out 2>&1
+[ -e /usr/bin/socat ] || [ -L /usr/bin/socat ]
+echo $? >/out/nosocat.gone
 EOF
 
 oneTimeSetUp() {
@@ -186,6 +207,28 @@ test_nc_is_sockcat_through_the_alternative() {
 	    fail "not chosen: $(<"$OUT/display.out")"
 	grep -q 'slave netcat.1.gz: /usr/share/man/man1/sockcat.1.gz' \
 	    "$OUT/display.out" || fail "no manual page for netcat"
+}
+
+test_socat_link_never_taken_from_socat() {
+	[ -x /usr/bin/socat ] || { sc_skip "socat not installed here"; return; }
+	assertEquals "socat stays socat" /usr/bin/socat \
+	    "$(<"$OUT/socat.path")"
+	grep -q '^/usr/bin/sockcat - priority 10$' "$OUT/socat-display.out" ||
+	    fail "no socat alternative: $(<"$OUT/socat-display.out")"
+	assertEquals "install-socat-link" 0 "$(<"$OUT/link1.rc")"
+	assertEquals "its link" sockcat "$(<"$OUT/link.target")"
+	assertEquals "twice: refused" 2 "$(<"$OUT/link2.rc")"
+	grep -q '^/tmp/dest/usr/bin/socat exists: not replaced$' \
+	    "$OUT/link2.out" || fail "twice: $(<"$OUT/link2.out")"
+	assertEquals "over socat: refused" 2 "$(<"$OUT/link3.rc")"
+	grep -q '^/usr/bin/socat exists: not replaced$' "$OUT/link3.out" ||
+	    fail "over socat: $(<"$OUT/link3.out")"
+	# Without socat, the package's link runs sockcat as socat.
+	assertEquals "socat is sockcat: $(<"$OUT/nosocat.out")" \
+	    /usr/bin/sockcat "$(<"$OUT/nosocat.path")"
+	grep -q "^sockcat .*running socat's command line" \
+	    "$OUT/nosocat.version" || fail "socat -V: $(<"$OUT/nosocat.version")"
+	assertEquals "purged: the link is gone" 1 "$(<"$OUT/nosocat.gone")"
 }
 
 test_man_nc_is_sockcats_manual() {
