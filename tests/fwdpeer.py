@@ -5,6 +5,15 @@
 #   fwdpeer.py stream-backend PORTFILE SIZE OUT   send SIZE random bytes and
 #   fwdpeer.py stream-client HOST PORT SIZE OUT   read to EOF at once; OUT
 #       gets "sent SHA256 received SHA256 BYTES"
+#   fwdpeer.py held-backend PORTFILE SEND RECV SECS OUT
+#   fwdpeer.py held-client HOST PORT SEND RECV SECS OUT
+#       send SEND random bytes and, having read nothing for SECS, read
+#       RECV bytes; no end-of-file until both are done; OUT as for
+#       stream-backend
+#   fwdpeer.py request-backend PORTFILE SIZE      read SIZE bytes, answer
+#       "SHA256 BYTES", read to EOF
+#   fwdpeer.py request-client HOST PORT SIZE OUT  send SIZE random bytes,
+#       read the answer; OUT gets "sent SHA256 answer SHA256 BYTES"
 #   fwdpeer.py echo PORTFILE                      echo every connection
 #   fwdpeer.py many HOST PORT N OUT               N clients at once, a line
 #                                                 each; OUT: lines echoed
@@ -59,6 +68,19 @@ def ready(portfile, port):
     os.rename(tmp, portfile)
 
 
+def send_random(sock, size, sent):
+    """Send size random bytes, adding them to the hash sent."""
+    left = size
+    chunk = os.urandom(1 << 16)
+    while left > 0:
+        # Vary the bytes cheaply: each chunk is rotated by its position.
+        n = min(left, len(chunk))
+        piece = chunk[left % 997:] + chunk[:left % 997]
+        sock.sendall(piece[:n])
+        sent.update(piece[:n])
+        left -= n
+
+
 def both_ways(sock, size, out):
     """Send size random bytes while reading to EOF; report both hashes."""
     sent = hashlib.sha256()
@@ -75,15 +97,7 @@ def both_ways(sock, size, out):
 
     th = threading.Thread(target=reader)
     th.start()
-    left = size
-    chunk = os.urandom(1 << 16)
-    while left > 0:
-        # Vary the bytes cheaply: each chunk is rotated by its position.
-        n = min(left, len(chunk))
-        piece = chunk[left % 997:] + chunk[:left % 997]
-        sock.sendall(piece[:n])
-        sent.update(piece[:n])
-        left -= n
+    send_random(sock, size, sent)
     sock.shutdown(socket.SHUT_WR)
     th.join()
     with open(out, "w") as f:
@@ -103,6 +117,84 @@ def stream_client(host, port, size, out):
     c = socket.create_connection((host, int(port)), timeout=60)
     c.settimeout(60)
     both_ways(c, int(size), out)
+    c.close()
+
+
+def held_both_ways(sock, size, want, secs, out):
+    """Send size random bytes, and read nothing for secs: a relay in
+    between stops reading with bytes left in its sockets.  Then read want
+    bytes, with no end-of-file before both ends are done: the relay must
+    take up what it left with nothing new arriving to wake it."""
+    sent = hashlib.sha256()
+    received = hashlib.sha256()
+    count = 0
+    th = threading.Thread(target=send_random, args=(sock, size, sent))
+    th.start()
+    time.sleep(secs)
+    while count < want:
+        b = sock.recv(min(1 << 16, want - count))
+        if not b:
+            break
+        received.update(b)
+        count += len(b)
+    th.join()
+    with open(out, "w") as f:
+        f.write("sent %s received %s %d\n" %
+                (sent.hexdigest(), received.hexdigest(), count))
+    sock.shutdown(socket.SHUT_WR)
+    while sock.recv(1 << 16):
+        pass
+
+
+def held_backend(portfile, size, want, secs, out):
+    s = listener(portfile)
+    ready(portfile, s.getsockname()[1])
+    c, _ = s.accept()
+    c.settimeout(60)
+    held_both_ways(c, int(size), int(want), float(secs), out)
+    c.close()
+
+
+def held_client(host, port, size, want, secs, out):
+    c = socket.create_connection((host, int(port)), timeout=60)
+    held_both_ways(c, int(size), int(want), float(secs), out)
+    c.close()
+
+
+def request_backend(portfile, size):
+    s = listener(portfile)
+    ready(portfile, s.getsockname()[1])
+    c, _ = s.accept()
+    c.settimeout(60)
+    size = int(size)
+    received = hashlib.sha256()
+    count = 0
+    while count < size:
+        b = c.recv(min(1 << 16, size - count))
+        if not b:
+            break
+        received.update(b)
+        count += len(b)
+    c.sendall(("%s %d\n" % (received.hexdigest(), count)).encode())
+    while c.recv(1 << 16):
+        pass
+    c.close()
+
+
+def request_client(host, port, size, out):
+    """A request that fills more than a read, answered once it is whole:
+    nothing but the request's own bytes says they are there to read."""
+    c = socket.create_connection((host, int(port)), timeout=60)
+    sent = hashlib.sha256()
+    send_random(c, int(size), sent)
+    answer = b""
+    while not answer.endswith(b"\n"):
+        b = c.recv(256)
+        if not b:
+            break
+        answer += b
+    with open(out, "w") as f:
+        f.write("sent %s answer %s" % (sent.hexdigest(), answer.decode()))
     c.close()
 
 
@@ -416,6 +508,10 @@ def udp_clients(host, port, out):
 ROLES = {
     "stream-backend": stream_backend,
     "stream-client": stream_client,
+    "held-backend": held_backend,
+    "held-client": held_client,
+    "request-backend": request_backend,
+    "request-client": request_client,
     "echo": echo,
     "many": many,
     "idle-clients": idle_clients,

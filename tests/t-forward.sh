@@ -106,6 +106,87 @@ test_copy_first_splice_for_volume() {
 	    "stream: splice"
 }
 
+# held NAME UP DOWN: UP bytes from the client, DOWN from the backend,
+# each end reading nothing for a second; checked intact at both ends.
+held() {
+	peer "be$1" held-backend "$3" "$2" 1 "$SC_TMP/be$1.sum"
+	server "fw$1" -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return 1
+	hub held-client 127.0.0.1 "$PORT" "$2" "$3" 1 "$SC_TMP/cl$1.sum"
+	assertTrue "$1: client" "wait_for '$SC_TMP/cl$1.sum' received 60"
+	assertTrue "$1: backend" "wait_for '$SC_TMP/be$1.sum' received 30"
+	read -r _ bsent _ brecv bn <"$SC_TMP/be$1.sum"
+	read -r _ csent _ crecv cn <"$SC_TMP/cl$1.sum"
+	assertEquals "$1: bytes to the backend" "$2" "$bn"
+	assertEquals "$1: bytes to the client" "$3" "$cn"
+	assertEquals "$1: client to backend intact" "$csent" "$brecv"
+	assertEquals "$1: backend to client intact" "$bsent" "$crecv"
+	wait_exit "$SERVER_PID" 10
+	assertEquals "$1: the forwarder exits, status 0" 0 "$WAIT_STATUS"
+}
+
+# 24 MiB one way, then the other, then both, to an end that reads
+# nothing for a second: the forwarder stops reading with bytes left in
+# its socket, then takes them up when the end reads, with nothing new
+# arriving to wake it (its sockets are watched edge-triggered).  No
+# end-of-file comes before.
+test_backpressure_taken_up() {
+	size=$((24 * 1024 * 1024))
+	held up "$size" 0 || return
+	held down 0 "$size" || return
+	held both "$size" "$size"
+}
+
+# A request of more than a read's worth (the 64 KiB buffer; then the
+# splice pipe), answered only once whole: nothing but its own bytes says
+# the rest is there, so the forwarder reads on until a read comes short
+# (its sockets are watched edge-triggered).
+test_request_longer_than_a_read() {
+	for size in 65537 100000 $((1024 * 1024 + 1)) $((3 * 1024 * 1024)); do
+		peer "be$size" request-backend "$size"
+		server "fw$size" -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" ||
+		    return
+		hub request-client 127.0.0.1 "$PORT" "$size" "$SC_TMP/cl$size"
+		assertTrue "$size: answered" \
+		    "wait_for '$SC_TMP/cl$size' answer 30"
+		read -r _ sent _ got n <"$SC_TMP/cl$size"
+		assertEquals "$size: all of it" "$size" "$n"
+		assertEquals "$size: intact" "$sent" "$got"
+		wait_exit "$SERVER_PID" 10
+		assertEquals "$size: the forwarder exits, status 0" 0 \
+		    "$WAIT_STATUS"
+	done
+}
+
+# A forwarded connection's two sockets are each added to the loop's set
+# once, edge-triggered, and never changed: neither the client's
+# end-of-file, after which it is watched for its hangup alone, nor the
+# end cost an epoll_ctl(2).  Counted by strace.
+test_sockets_added_once() {
+	command -v strace >/dev/null || { sc_skip "no strace"; return; }
+	peer be echo
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    bg timeout 60 strace -f -e trace=epoll_ctl -o "$SC_TMP/trace" \
+	    "$SC" -v -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" \
+	    </dev/null >/dev/null 2>"$SC_TMP/fw.err"
+	wait_for "$SC_TMP/fw.err" "^Listening on" || fail "no forwarder"
+	port=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
+	: >"$SC_TMP/c.out"
+	for i in 1 2 3 4 5; do
+		printf 'line %s\n' "$i" | t 10 "$SC" -N 127.0.0.1 "$port" \
+		    >>"$SC_TMP/c.out"
+	done
+	assertEquals "each line echoed" "$(printf 'line %s\n' 1 2 3 4 5)" \
+	    "$(<"$SC_TMP/c.out")"
+	stop "$BG_PID"
+	wait "$BG_PID" 2>/dev/null
+	# The listener and the signal pipe are added once, before.
+	calls=$(grep -c 'epoll_ctl(' "$SC_TMP/trace")
+	edge=$(grep -c 'EPOLL_CTL_ADD.*EPOLLET' "$SC_TMP/trace")
+	assertEquals "two sockets a connection, edge-triggered: $(cat \
+	    "$SC_TMP/trace")" 10 "$edge"
+	assertEquals "no other change a connection" 12 "$calls"
+}
+
 test_halfclose_client_first() {
 	peer be halfclose-backend client-first "$SC_TMP/be.got"
 	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return

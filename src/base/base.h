@@ -165,6 +165,8 @@ const char	*parse_tos_name(size_t);
 #define EV_HUP		0x4	/* a hangup or an error alone: a socket
 				   neither read nor written, watched for
 				   its reset */
+#define EV_EDGE		0x8	/* to ev_set(): a stream socket watched
+				   edge-triggered (ev_blocked()) */
 
 typedef void ev_fd_cb(int, int, void *);
 typedef void ev_timer_cb(void *);
@@ -186,6 +188,8 @@ int		 ev_set(int, int, ev_fd_cb *, void *);
 void		 ev_del(int);
 void		 ev_park(int);
 int		 ev_again(int, int);
+void		 ev_blocked(int, int);
+void		 ev_short_read(int);
 int		 ev_close(int);
 unsigned long	 ev_round(void);
 void		 ev_timer_init(struct ev_timer *, ev_timer_cb *, void *);

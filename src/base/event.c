@@ -23,8 +23,9 @@ struct ev_fd {
 	ev_fd_cb	*cb;
 	void		*arg;
 	unsigned char	 events;	/* EV_READ | EV_WRITE, 0 if unused */
-	unsigned char	 kernel;	/* epoll: events the kernel knows,
-					   and EV_KPARKED. */
+	unsigned char	 kernel;	/* epoll: events the kernel knows
+					   (EV_KEDGE: events it reported),
+					   and the EV_K flags. */
 	unsigned short	 gen;		/* Bumped whenever the slot changes. */
 	int		 always;	/* epoll: index in ev_always + 1. */
 };
@@ -75,6 +76,35 @@ static int			*ev_parked;
 static int			 ev_nparked;
 
 /*
+ * A stream socket whose owner asks for EV_EDGE is in the kernel's set
+ * once, for everything and edge-triggered (EPOLLET), from its first
+ * ev_set() on: a change of interest then costs no system call, and a
+ * socket that gave its end-of-file and is watched only for its hangup is
+ * not reported at every wait.  The kernel reports only what changed, so
+ * the slot remembers what it was told (EV_KEDGE, and the EV_KMASK bits of
+ * its kernel field) until the owner says a call would block (ev_blocked())
+ * or a read came short (ev_short_read()), and the loop calls the owner
+ * while it remembers an event the owner watches: in the round that found
+ * it, and then in every round without sleeping (the slot is hot, listed
+ * in ev_hot with EV_KHOT), as a level-triggered wait would report it.  An
+ * owner that does not say so costs a call that says EAGAIN, never a
+ * stall.  EV_KEOF: the peer's end, urgent data or an error was seen, and
+ * a short read then proves nothing (the end, or what follows the urgent
+ * mark, waits with no edge to come).  Writability is asked of the kernel
+ * from the first time the owner waits for it on (EV_KOUT), one change
+ * then: most sockets are written to without a wait, and one in the set
+ * for it is reported at each change of its state (its own shutdown).
+ */
+#define EV_KEOF		0x08
+#define EV_KHOT		0x10
+#define EV_KOUT		0x20
+#define EV_KEDGE	0x40
+#define EV_KLIST	(EV_KPARKED | EV_KHOT)	/* Kept through changes. */
+static int			*ev_hot;		/* Grown as needed: few are. */
+static int			 ev_nhot;
+static int			 ev_hot_size;
+
+/*
  * Descriptors to report ready in the next round whatever the kernel says
  * (ev_again()): a reader whose source holds data no poll announces and
  * that stopped taking it to let the others run.  The generation taken
@@ -90,7 +120,8 @@ static int			 ev_nagains;
 static int			 ev_agains_size;
 
 static int	ev_backend_grow(int);
-static int	ev_backend_set(int);
+static int	ev_backend_set(int, int);
+static int	ev_edge_hot(int);
 static int	ev_wait(int);
 static int	ev_wait_again(int);
 
@@ -201,16 +232,17 @@ ev_always_del(int fd)
 }
 
 /*
- * Tell the kernel what fd's slot now asks for.  Called on every change
- * only, so a steady set of watchers costs no system call.  Returns -1
+ * Tell the kernel what fd's slot now asks for, edge-triggered if edge.
+ * Called on every change only, so a steady set of watchers costs no
+ * system call, nor does any change to an edge-triggered one.  Returns -1
  * with errno.
  */
 static __startup int
-ev_backend_set(int fd)
+ev_backend_set(int fd, int edge)
 {
 	struct ev_fd		*e = &ev_fds[fd];
 	struct epoll_event	 ev = { .data.fd = fd };
-	int			 op;
+	int			 op, known, out = 0;
 
 	if (ev_epfd == -1 &&
 	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
@@ -220,21 +252,40 @@ ev_backend_set(int fd)
 			ev_always_del(fd);
 		return (0);
 	}
+	/* Is fd in the kernel's set? */
+	known = e->kernel & ((e->kernel & EV_KEDGE) ? EV_KEDGE : EV_KMASK);
 	if (e->events == 0) {
-		/* The descriptor may be closed already: that removed it. */
-		if (e->kernel & EV_KMASK)
-			epoll_ctl(ev_epfd, EPOLL_CTL_DEL, fd, &ev);
-		e->kernel &= EV_KPARKED;
+		/*
+		 * A level-triggered descriptor may be closed already: that
+		 * removed it.  An edge-triggered one is in the set while
+		 * unwatched, as a parked one is, and under the same rule.
+		 */
+		if (known && epoll_ctl(ev_epfd, EPOLL_CTL_DEL, fd, &ev) == -1)
+			DEBUG_CHECK(!(e->kernel & EV_KEDGE) ||
+			    (errno != EBADF && errno != ENOENT), "an "
+			    "edge-triggered descriptor closed without "
+			    "ev_del() or ev_close()");
+		e->kernel &= EV_KLIST;
 		return (0);
 	}
-	/* Parked with these very events: the kernel has them already. */
-	if ((e->kernel & EV_KMASK) == e->events)
-		return (0);
-	if (e->events & EV_READ)
-		ev.events |= EPOLLIN | EPOLLRDHUP;
-	if (e->events & EV_WRITE)
-		ev.events |= EPOLLOUT;
-	op = (e->kernel & EV_KMASK) != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	if (edge) {
+		/* In the set for all it needs: the kernel knows. */
+		out = (e->events & EV_WRITE) || (e->kernel & EV_KOUT);
+		if ((e->kernel & EV_KEDGE) && (!out || (e->kernel & EV_KOUT)))
+			return (0);
+		ev.events = EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLET |
+		    (out ? EPOLLOUT : 0);
+	} else {
+		/* Parked with these very events: the kernel has them. */
+		if (!(e->kernel & EV_KEDGE) &&
+		    (e->kernel & EV_KMASK) == e->events)
+			return (0);
+		if (e->events & EV_READ)
+			ev.events |= EPOLLIN | EPOLLRDHUP;
+		if (e->events & EV_WRITE)
+			ev.events |= EPOLLOUT;
+	}
+	op = known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 	if (epoll_ctl(ev_epfd, op, fd, &ev) == -1) {
 		/*
 		 * A descriptor closed and reopened without ev_del() is no
@@ -248,15 +299,76 @@ ev_backend_set(int fd)
 			/* Regular files and the like: always ready. */
 			ev_always[ev_nalways++] = fd;
 			e->always = ev_nalways;
-			e->kernel &= EV_KPARKED;
+			e->kernel &= EV_KLIST;
 			return (0);
 		} else
 			return (-1);
 		if (epoll_ctl(ev_epfd, op, fd, &ev) == -1)
 			return (-1);
 	}
-	e->kernel = e->events | (e->kernel & EV_KPARKED);
+	/* Edge-triggered: what is ready now the kernel reports as a change. */
+	if (edge && (e->kernel & EV_KEDGE))
+		e->kernel |= EV_KOUT;
+	else if (edge)
+		e->kernel = EV_KEDGE | (out ? EV_KOUT : 0) |
+		    (e->kernel & EV_KLIST);
+	else
+		e->kernel = e->events | (e->kernel & EV_KLIST);
 	return (0);
+}
+
+/*
+ * Call the owner of edge-triggered fd in the next round, without a wait,
+ * if it watches an event the slot remembers: as a level-triggered wait
+ * would report it.  Returns -1 with errno (ENOMEM).
+ */
+static int
+ev_edge_hot(int fd)
+{
+	struct ev_fd	*e = &ev_fds[fd];
+	int		*hot, n;
+
+	if ((e->kernel & (EV_KEDGE | EV_KHOT)) != EV_KEDGE ||
+	    (e->kernel & e->events & EV_KMASK) == 0)
+		return (0);
+	if (ev_nhot == ev_hot_size) {
+		n = ev_hot_size ? ev_hot_size * 2 : 16;
+		if ((hot = reallocarray(ev_hot, n, sizeof(*hot))) == NULL)
+			return (-1);
+		ev_hot = hot;
+		ev_hot_size = n;
+	}
+	ev_hot[ev_nhot++] = fd;
+	e->kernel |= EV_KHOT;
+	return (0);
+}
+
+/*
+ * A call on edge-triggered fd said EAGAIN for events (EV_READ, EV_WRITE):
+ * they are not ready until the kernel reports them again, which it will.
+ * Does nothing to a descriptor watched level-triggered, so the pump says
+ * it of every descriptor.
+ */
+void
+ev_blocked(int fd, int events)
+{
+	if (fd >= 0 && fd < ev_nfds && (ev_fds[fd].kernel & EV_KEDGE))
+		ev_fds[fd].kernel &= ~(events & (EV_READ | EV_WRITE));
+}
+
+/*
+ * A read from edge-triggered stream socket fd returned less than asked:
+ * its queue was empty, and what comes next is a change the kernel
+ * reports.  Not after the peer's end or urgent data (EV_KEOF): a read
+ * stops short of the urgent mark, and the end follows the last bytes
+ * with no change to come.  Does nothing to a level-triggered descriptor.
+ */
+void
+ev_short_read(int fd)
+{
+	if (fd >= 0 && fd < ev_nfds &&
+	    (ev_fds[fd].kernel & (EV_KEDGE | EV_KEOF)) == EV_KEDGE)
+		ev_fds[fd].kernel &= ~EV_READ;
 }
 
 /*
@@ -274,11 +386,17 @@ ev_unpark(void)
 	for (i = 0; i < ev_nparked; i++) {
 		fd = ev_parked[i];
 		e = &ev_fds[fd];
+		/* Watched edge-triggered since: it stays, as such ones do. */
+		if (e->kernel & EV_KEDGE) {
+			e->kernel &= ~EV_KPARKED;
+			continue;
+		}
 		if (e->events == 0 && (e->kernel & EV_KMASK) &&
 		    epoll_ctl(ev_epfd, EPOLL_CTL_DEL, fd, &ev) == -1)
 			DEBUG_CHECK(errno != EBADF, "a parked descriptor "
 			    "closed without ev_del() or ev_close()");
-		e->kernel = e->events != 0 ? e->kernel & EV_KMASK : 0;
+		e->kernel = (e->events != 0 ? e->kernel & EV_KMASK : 0) |
+		    (e->kernel & EV_KHOT);
 	}
 	ev_nparked = 0;
 }
@@ -292,7 +410,8 @@ ev_wait(int timeout)
 {
 	struct epoll_event	*ev;
 	struct ev_fired		*f;
-	int			 i, n, fd;
+	struct ev_fd		*e;
+	int			 i, n, fd, ready;
 
 	if (ev_epfd == -1 &&
 	    (ev_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
@@ -300,7 +419,7 @@ ev_wait(int timeout)
 	if (ev_nfds == 0 && ev_grow(0) == -1)
 		return (-1);
 	/* Something is ready already: look, but do not sleep. */
-	if (ev_nalways > 0 || ev_nagains > 0)
+	if (ev_nalways > 0 || ev_nagains > 0 || ev_nhot > 0)
 		timeout = 0;
 	ev_rounds++;
 	if ((n = epoll_wait(ev_epfd, ev_epevs, ev_nfds, timeout)) == -1)
@@ -309,21 +428,35 @@ ev_wait(int timeout)
 		ev = &ev_epevs[i];
 		f = &ev_fired[i];
 		f->fd = fd = ev->data.fd;
-		f->gen = ev_fds[fd].gen;
-		/* Parked and ready: out of the set after this round. */
-		if (ev_fds[fd].events == 0 &&
-		    !(ev_fds[fd].kernel & EV_KPARKED)) {
-			ev_parked[ev_nparked++] = fd;
-			ev_fds[fd].kernel |= EV_KPARKED;
-		}
-		f->ready = 0;
+		e = &ev_fds[fd];
+		f->gen = e->gen;
+		ready = 0;
 		if (ev->events & (EPOLLIN|EPOLLRDHUP|EPOLLHUP|EPOLLERR))
-			f->ready |= EV_READ;
+			ready |= EV_READ;
 		if (ev->events & (EPOLLOUT|EPOLLHUP|EPOLLERR))
-			f->ready |= EV_WRITE;
+			ready |= EV_WRITE;
 		/* epoll reports these whatever it was asked to watch. */
 		if (ev->events & (EPOLLHUP|EPOLLERR))
-			f->ready |= EV_HUP;
+			ready |= EV_HUP;
+		f->ready = ready;
+		/*
+		 * Edge-triggered: remembered, watched or not; a hot one is
+		 * called for this entry, not listed again below.
+		 */
+		if (e->kernel & EV_KEDGE) {
+			if (ev->events & EPOLLPRI)
+				f->ready = ready |= EV_READ;
+			e->kernel = (e->kernel | ready) & ~EV_KHOT;
+			if (ev->events &
+			    (EPOLLPRI|EPOLLRDHUP|EPOLLHUP|EPOLLERR))
+				e->kernel |= EV_KEOF;
+			continue;
+		}
+		/* Parked and ready: out of the set after this round. */
+		if (e->events == 0 && !(e->kernel & EV_KPARKED)) {
+			ev_parked[ev_nparked++] = fd;
+			e->kernel |= EV_KPARKED;
+		}
 	}
 	for (i = 0; i < ev_nalways; i++, n++) {
 		f = &ev_fired[n];
@@ -331,6 +464,25 @@ ev_wait(int timeout)
 		f->gen = ev_fds[fd].gen;
 		f->ready = ev_fds[fd].events;
 	}
+	/*
+	 * The hot the kernel did not list, called with what their slot
+	 * remembers then: each descriptor has one entry at most.
+	 */
+	for (i = 0; i < ev_nhot; i++) {
+		fd = ev_hot[i];
+		e = &ev_fds[fd];
+		if (!(e->kernel & EV_KHOT))
+			continue;
+		e->kernel &= ~EV_KHOT;
+		if (!(e->kernel & EV_KEDGE) ||
+		    (e->kernel & e->events & EV_KMASK) == 0)
+			continue;
+		f = &ev_fired[n++];
+		f->fd = fd;
+		f->gen = e->gen;
+		f->ready = 0;
+	}
+	ev_nhot = 0;
 	return (ev_wait_again(n));
 }
 
@@ -409,11 +561,13 @@ __startup int
 ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 {
 	struct ev_fd	*e;
+	int		 edge = (events & EV_EDGE) != 0;
 
 	if (fd < 0) {
 		errno = EBADF;
 		return (-1);
 	}
+	events &= ~EV_EDGE;
 	if (events == 0) {
 		ev_del(fd);
 		return (0);
@@ -421,13 +575,14 @@ ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 	if (ev_grow(fd) == -1)
 		return (-1);
 	e = &ev_fds[fd];
-	if (e->events == events && e->cb == cb && e->arg == arg)
+	if (e->events == events && e->cb == cb && e->arg == arg &&
+	    edge == ((e->kernel & EV_KEDGE) != 0))
 		return (0);
 	e->events = events;
 	e->cb = cb;
 	e->arg = arg;
 	e->gen++;
-	if (ev_backend_set(fd) == -1) {
+	if (ev_backend_set(fd, edge) == -1) {
 		e->events = 0;
 		e->cb = NULL;
 		e->arg = NULL;
@@ -435,7 +590,8 @@ ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
 	}
 	if (fd > ev_maxfd)
 		ev_maxfd = fd;
-	return (0);
+	/* What it was told of while unwatched is reported now. */
+	return (ev_edge_hot(fd));
 }
 
 /*
@@ -450,13 +606,13 @@ ev_del(int fd)
 	if (fd < 0 || fd >= ev_nfds)
 		return;
 	e = &ev_fds[fd];
-	if (e->events == 0 && (e->kernel & EV_KMASK) == 0)
+	if (e->events == 0 && (e->kernel & (EV_KMASK | EV_KEDGE)) == 0)
 		return;
 	e->events = 0;
 	e->cb = NULL;
 	e->arg = NULL;
 	e->gen++;
-	ev_backend_set(fd);
+	ev_backend_set(fd, 0);
 	while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
 		ev_maxfd--;
 }
@@ -480,7 +636,7 @@ ev_park(int fd)
 	e = &ev_fds[fd];
 	if (e->events == 0)
 		return;
-	if (e->always || (e->kernel & EV_KMASK) == 0) {
+	if (e->always || (e->kernel & (EV_KMASK | EV_KEDGE)) == 0) {
 		ev_del(fd);
 		return;
 	}
@@ -515,7 +671,7 @@ ev_close(int fd)
 		e->arg = NULL;
 		e->gen++;
 		/* A pending removal finds nothing to remove. */
-		e->kernel &= EV_KPARKED;
+		e->kernel &= EV_KLIST;
 		while (ev_maxfd >= 0 && ev_fds[ev_maxfd].events == 0)
 			ev_maxfd--;
 	}
@@ -692,7 +848,7 @@ ev_run_timers(void)
 
 /*
  * Run until ev_break() is called or nothing is left to wait for.
- * Returns 0, or -1 with errno if the wait call failed.
+ * Returns 0, or -1 with errno if the wait call failed or memory ran out.
  */
 __startup int
 ev_loop(void)
@@ -733,8 +889,16 @@ ev_loop(void)
 			 */
 			if (e->gen != ev_fired[i].gen || e->events == 0)
 				continue;
-			if ((ready = ev_fired[i].ready & e->events) != 0)
-				e->cb(fd, ready, e->arg);
+			ready = ev_fired[i].ready;
+			/* Edge-triggered: what the slot remembers now. */
+			if (e->kernel & EV_KEDGE)
+				ready |= e->kernel & EV_KMASK;
+			if ((ready &= e->events) == 0)
+				continue;
+			e->cb(fd, ready, e->arg);
+			/* Still ready for what it watches: the next round. */
+			if (ev_edge_hot(fd) == -1)
+				return (-1);
 		}
 		if (!ev_stop)
 			ev_run_timers();

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <netinet/in.h>
+
 #include <linux/vm_sockets.h>
 
 #include <errno.h>
@@ -61,6 +63,22 @@ net_format_unix(const struct sockaddr *sa, socklen_t len, char *out,
 	log_escape(out, outlen, raw, n);
 }
 
+/* Write n in decimal at p, NUL-terminated; returns the end. */
+static char *
+net_decimal(char *p, unsigned int n)
+{
+	char	 digits[10];
+	int	 i = 0;
+
+	do
+		digits[i++] = '0' + n % 10;
+	while ((n /= 10) != 0);
+	while (i > 0)
+		*p++ = digits[--i];
+	*p = '\0';
+	return (p);
+}
+
 /*
  * Write the host and port of sa as text.  With numeric, no name lookups;
  * otherwise the host is reverse resolved where possible.  The port is
@@ -71,8 +89,10 @@ void
 net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
     size_t hostlen, char *port, size_t portlen)
 {
-	char	 name[NI_MAXHOST];
-	int	 flags = NI_NUMERICSERV;
+	const struct sockaddr_in *sin = (const void *)sa;
+	const unsigned char	*a;
+	char			 name[NI_MAXHOST], *p;
+	int			 flags = NI_NUMERICSERV, i;
 
 	if (sa->sa_family == AF_UNIX) {
 		/* A path, or "@name" for an abstract one; no port. */
@@ -87,6 +107,24 @@ net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
 		    ((const struct sockaddr_vm *)sa)->svm_cid);
 		snprintf(port, portlen, "%u",
 		    ((const struct sockaddr_vm *)sa)->svm_port);
+		return;
+	}
+	/*
+	 * An IPv4 address as numbers, what a forwarder labels each of its
+	 * connections with, written here: getnameinfo(3) would go through
+	 * sprintf(3), a per-connection cost of its own.
+	 */
+	if (numeric && sa->sa_family == AF_INET &&
+	    len >= (socklen_t)sizeof(struct sockaddr_in) &&
+	    hostlen >= INET_ADDRSTRLEN && portlen >= sizeof("65535")) {
+		a = (const unsigned char *)&sin->sin_addr;
+		p = host;
+		for (i = 0; i < 4; i++) {
+			p = net_decimal(p, a[i]);
+			if (i < 3)
+				*p++ = '.';
+		}
+		net_decimal(port, ntohs(sin->sin_port));
 		return;
 	}
 	if (numeric)

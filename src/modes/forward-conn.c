@@ -39,10 +39,12 @@ fwd_format(const struct net_peer *p, char *buf, size_t len)
 
 	net_format((const struct sockaddr *)&p->ss, p->len, 1, host,
 	    sizeof(host), port, sizeof(port));
-	if (port[0] != '\0')
-		snprintf(buf, len, "%s %s", host, port);
-	else
-		snprintf(buf, len, "%s", host[0] != '\0' ? host : "unix");
+	/* Not snprintf(3), a cost of its own: every connection has one. */
+	strlcpy(buf, host[0] != '\0' || port[0] != '\0' ? host : "unix", len);
+	if (port[0] != '\0') {
+		strlcat(buf, " ", len);
+		strlcat(buf, port, len);
+	}
 }
 
 /*

@@ -282,6 +282,18 @@ ep_reads_pipe(const struct endpoint *ep)
 	return (fstat(ep->rfd, &st) == 0 && S_ISFIFO(st.st_mode));
 }
 
+/* Does ep's read descriptor hold nothing to read?  Keeps errno. */
+static int
+ep_empty(const struct endpoint *ep)
+{
+	int	 avail = 0, saved = errno;
+
+	if (ioctl(ep->rfd, FIONREAD, &avail) == -1)
+		avail = 1;
+	errno = saved;
+	return (avail == 0);
+}
+
 /*
  * Move what the source has straight to the destination (one end is a
  * pipe).  When splice(2) would block, the source's queue tells which end
@@ -321,8 +333,11 @@ channel_splice_direct(struct channel *ch)
 		if (errno == EAGAIN) {
 			avail = 0;
 			if (ioctl(ch->src->rfd, FIONREAD, &avail) == 0 &&
-			    avail > 0)
+			    avail > 0) {
 				channel_fast(ch)->blocked = 1;
+				ev_blocked(ch->dst->wfd, EV_WRITE);
+			} else
+				ev_blocked(ch->src->rfd, EV_READ);
 			break;
 		}
 		if (splice_refused(errno) &&
@@ -368,8 +383,10 @@ channel_push_sendfile(struct channel *ch)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (errno == EAGAIN) {
+				ev_blocked(ch->dst->wfd, EV_WRITE);
 				break;
+			}
 			/*
 			 * The destination's own error, which it reports only
 			 * once, is the copy path's write error.  Any other
@@ -411,8 +428,10 @@ channel_push_pipe(struct channel *ch)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (errno == EAGAIN) {
+				ev_blocked(ch->dst->wfd, EV_WRITE);
 				break;
+			}
 			if (splice_refused(errno) &&
 			    channel_unsplice(ch, SPLICE_REFUSED) == 0)
 				break;
@@ -446,6 +465,13 @@ channel_pull_pipe(struct channel *ch, ssize_t *np)
 	n = splice(ch->src->rfd, NULL, channel_fast(ch)->pipe[1], NULL,
 	    channel_fast(ch)->pipesize - channel_fast(ch)->piped,
 	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	/*
+	 * Would block: the source is empty, unless the pipe is full (its
+	 * slots, not its bytes), which only the source's queue tells.
+	 */
+	if (n == -1 && errno == EAGAIN && ep_edge(ch->src) &&
+	    (channel_fast(ch)->piped == 0 || ep_empty(ch->src)))
+		ev_blocked(ch->src->rfd, EV_READ);
 	/* Nothing came: an idle channel holds no pipe. */
 	if (n <= 0)
 		channel_pipe_drained(ch);

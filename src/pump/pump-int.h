@@ -128,6 +128,9 @@ void		 channel_unpause(struct channel *);
 int		 ep_pending(struct endpoint *);
 void		 session_touch(struct session *);
 
+/* session.c */
+int		 ep_edge(const struct endpoint *);
+
 /* fastpath.c */
 void		 channel_try_splice(struct channel *);
 void		 channel_pipe_give(struct channel *);

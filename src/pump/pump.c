@@ -238,7 +238,8 @@ ep_update(struct endpoint *ep)
 		if (rev == 0 && (ep->flags & EP_OWN))
 			ev_park(ep->rfd);
 		else
-			ev_set(ep->rfd, rev, pump_fd_cb, ep);
+			ev_set(ep->rfd, rev | (ep_edge(ep) ? EV_EDGE : 0),
+			    pump_fd_cb, ep);
 		ep->revents = rev;
 	}
 	if (ep->wfd != -1 && ep->wfd != ep->rfd && wev != ep->wevents) {
@@ -519,21 +520,36 @@ channel_settle(struct channel *ch)
 		ep_shutdown(ch->dst);
 }
 
+/*
+ * Read from ep as its kind does.  A plain descriptor tells the loop when
+ * it is empty, for a socket watched edge-triggered (ev_blocked()).
+ */
 static ssize_t
 ep_read(struct endpoint *ep, void *p, size_t n)
 {
+	ssize_t	 r;
+
 	if (ep->ops != NULL && ep->ops->read != NULL)
 		return (ep->ops->read(ep, p, n));
-	return (read(ep->rfd, p, n));
+	r = read(ep->rfd, p, n);
+	if (r == -1 && errno == EAGAIN)
+		ev_blocked(ep->rfd, EV_READ);
+	else if (r > 0 && (size_t)r < n && !(ep->flags & EP_DGRAM))
+		ev_short_read(ep->rfd);
+	return (r);
 }
 
 /* Write to ep as its kind does.  Returns what write(2) would. */
 ssize_t
 ep_write(struct endpoint *ep, const void *p, size_t n)
 {
+	ssize_t	 r;
+
 	if (ep->ops != NULL && ep->ops->write != NULL)
 		return (ep->ops->write(ep, p, n));
-	return (write(ep->wfd, p, n));
+	if ((r = write(ep->wfd, p, n)) == -1 && errno == EAGAIN)
+		ev_blocked(ep->wfd, EV_WRITE);
+	return (r);
 }
 
 void

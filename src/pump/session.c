@@ -60,6 +60,19 @@ session_endpoint(struct session *s, const char *name, int rfd, int wfd,
 	return (ep);
 }
 
+/*
+ * Is ep a plain stream socket of the process's own, which the loop
+ * watches edge-triggered (EV_EDGE)?  Its reads and writes say when they
+ * would block (ep_read(), ep_write(), the fast path), so a change of what
+ * the pump waits for costs no system call.
+ */
+int
+ep_edge(const struct endpoint *ep)
+{
+	return ((ep->flags & (EP_OWN | EP_DGRAM)) == EP_OWN &&
+	    ep->ops == NULL && ep->hook == NULL && ep->rfd == ep->wfd);
+}
+
 /* Add a channel moving bytes from src to dst. */
 struct channel *
 session_channel(struct session *s, const char *name, struct endpoint *src,
