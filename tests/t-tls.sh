@@ -104,6 +104,20 @@ test_server_with_openssl_s_client() {
 	assertFileEquals "$SC_TMP/srv2.out" "from s_client"
 }
 
+# A TLS 1.3 listener sends one session ticket after a full handshake,
+# not OpenSSL's two: a client keeps the newest, and the second would cost
+# both ends a session to make and read on every connection.
+test_listener_sends_one_ticket() {
+	server srv --ssl -l 127.0.0.1 0 -c 'echo hi' || fail "no server"
+	echo x | t 20 openssl s_client -msg -ign_eof \
+	    -connect "127.0.0.1:$PORT" >"$SC_TMP/c.out" 2>&1
+	assertEquals 0 $?
+	assertTrue "the answer came" "grep -qx hi '$SC_TMP/c.out'"
+	assertEquals "tickets" 1 "$(grep -c NewSessionTicket "$SC_TMP/c.out")"
+	wait_exit "$SERVER_PID"
+	assertEquals 0 "$WAIT_STATUS"
+}
+
 test_verification_fails_on_self_signed() {
 	s_server s -cert "$CERTS/self.pem" -key "$CERTS/self.key"
 	echo x | t 20 "$SC" --ssl-verify localhost "$SPORT" \
