@@ -497,11 +497,7 @@ channel_settle(struct channel *ch)
 	}
 	if (ch->dst->ops != NULL && ch->dst->ops->ended != NULL &&
 	    ch->dst->wfd != -1 && ch->dst->ops->ended(ch->dst) == -1) {
-		/*
-		 * What it held is lost: said as a write error, and its end
-		 * told to the peer even where -N was not given, so that the
-		 * session ends rather than wait for an answer to the part.
-		 */
+		/* Lost: a write error, its end told even without -N. */
 		channel_fail(ch, "write", errno);
 		ep_shutdown(ch->dst);
 		session_check(ch->session);
@@ -550,13 +546,6 @@ ep_write(struct endpoint *ep, const void *p, size_t n)
 	if ((r = write(ep->wfd, p, n)) == -1 && errno == EAGAIN)
 		ev_blocked(ep->wfd, EV_WRITE);
 	return (r);
-}
-
-void
-session_touch(struct session *s)
-{
-	if (s->idle_ms != TIME_NONE)
-		s->last_active = ev_now();
 }
 
 /* n bytes of ch reached its destination: count them, the session is alive. */

@@ -73,6 +73,14 @@ ep_edge(const struct endpoint *ep)
 	    ep->ops == NULL && ep->hook == NULL && ep->rfd == ep->wfd);
 }
 
+/* Something moved in s: its idle time starts again. */
+void
+session_touch(struct session *s)
+{
+	if (s->idle_ms != TIME_NONE)
+		s->last_active = ev_now();
+}
+
 /* Add a channel moving bytes from src to dst. */
 struct channel *
 session_channel(struct session *s, const char *name, struct endpoint *src,
