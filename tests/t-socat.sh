@@ -213,6 +213,100 @@ test_grammar() {
 	    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
 }
 
+# Two sides that are no sockets, socat's way, both socats alike: "R!!W"
+# (descriptors, named pipes, a file read past its end), PIPE:PATH, a
+# program on pipes or on a raw terminal, with its descriptors elsewhere
+# (fdin=, fdout=), its stderr in its output, a single way of it taken
+# from ours; EXEC:'s words as socat splits them (no shell).
+test_local_sides() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/p1" "$SC_TMP/p2" "$SC_TMP/f1"
+		assertEquals "$_n: 0!!1" "fds" \
+		    "$(echo fds | t 20 "$_bin" -t 0.1 '0!!1' PIPE)"
+		assertEquals "$_n: PIPE:PATH" "named" \
+		    "$(echo named | t 20 "$_bin" -t 0.1 - \
+		    PIPE:"$SC_TMP/p1",nonblock)"
+		assertFalse "$_n: PIPE:PATH made, then removed" \
+		    "[ -e '$SC_TMP/p1' ]"
+		assertEquals "$_n: PIPE:PATH twice" "twice" \
+		    "$(echo twice | t 20 "$_bin" -t 0.1 - \
+		    "PIPE:$SC_TMP/p2,nonblock!!PIPE:$SC_TMP/p2")"
+		assertEquals "$_n: a file, ignoreeof!!itself" "file" \
+		    "$(echo file | t 20 "$_bin" -t 0.3 - \
+		    "$SC_TMP/f1,ignoreeof!!$SC_TMP/f1")"
+		assertEquals "$_n: pipes" "pipes" \
+		    "$(echo pipes | t 20 "$_bin" -t 0.1 - EXEC:cat,pipes)"
+		assertEquals "$_n: pty, raw" "pty" \
+		    "$(echo pty | t 20 "$_bin" -t 0.3 - \
+		    EXEC:cat,pty,echo=0,opost=0,cfmakeraw)"
+		assertEquals "$_n: fdin, fdout" "fds8" \
+		    "$(echo fds8 | t 20 "$_bin" -t 0.1 - \
+		    'SYSTEM:cat>&9 <&8,pipes,fdin=8,fdout=9')"
+		assertEquals "$_n: system!!system" "ss" \
+		    "$(echo ss | t 20 "$_bin" -t 0.1 \
+		    'SYSTEM:cat>&6,fdout=6!!SYSTEM:cat<&7,fdin=7' PIPE)"
+		assertEquals "$_n: stderr" "err" "$(t 20 "$_bin" -u \
+		    'SYSTEM:echo err >&2,pipes,stderr' - 2>/dev/null)"
+		assertEquals "$_n: its stdin ours" "mine" \
+		    "$(echo mine | t 20 "$_bin" -t 0.1 'EXEC:cat,pipes!!-' -)"
+		assertEquals "$_n: words, no shell" "a|([x y])|b|" \
+		    "$(t 20 "$_bin" -u 'EXEC:printf "%s|" a ([x y]) b' -)"
+		assertEquals "$_n: nested brackets" "(,)[,]{,},([),])" \
+		    "$(t 20 "$_bin" -u 'EXEC:echo (,)[,]{,}","([),])' -)"
+	done
+}
+
+# socat's file options, both socats alike: readbytes, ftruncate, o-trunc
+# and GOPEN's append, escape, ignoreeof (a file read as it grows), umask,
+# setsid (ours, or the program's).
+test_file_options() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		printf '0123456789' >"$SC_TMP/in"
+		assertEquals "$_n: readbytes" "0123" \
+		    "$(t 20 "$_bin" -u OPEN:"$SC_TMP/in",readbytes=4 -)"
+		printf 'old text' >"$SC_TMP/o"
+		echo new | t 20 "$_bin" -u - OPEN:"$SC_TMP/o",append,ftruncate=0
+		assertEquals "$_n: ftruncate" "new" "$(<"$SC_TMP/o")"
+		printf 'old text' >"$SC_TMP/o"
+		echo new2 | t 20 "$_bin" -u - OPEN:"$SC_TMP/o",o-trunc
+		assertEquals "$_n: o-trunc" "new2" "$(<"$SC_TMP/o")"
+		echo one >"$SC_TMP/g"
+		echo two | t 20 "$_bin" -u - "$SC_TMP/g"
+		assertEquals "$_n: a path, appended to" "one two" \
+		    "$(echo $(<"$SC_TMP/g"))"
+		rm -f "$SC_TMP/u"
+		echo x | t 20 "$_bin" -u - GOPEN:"$SC_TMP/u",umask=0177
+		assertEquals "$_n: a path, made, umask" "600 x" \
+		    "$(stat -c %a "$SC_TMP/u") $(<"$SC_TMP/u")"
+		assertEquals "$_n: escape" "before" \
+		    "$(printf 'before\n\033after\n' | t 20 "$_bin" -t 0.1 \
+		    -,escape=27 PIPE)"
+		: >"$SC_TMP/grow"
+		bg t 20 "$_bin" -u "$SC_TMP/grow",ignoreeof - >"$SC_TMP/gout"
+		_p=$BG_PID
+		echo grown >>"$SC_TMP/grow"
+		wait_for "$SC_TMP/gout" grown
+		kill "$_p"
+		wait_exit "$_p"
+		assertEquals "$_n: ignoreeof" "grown" "$(<"$SC_TMP/gout")"
+		# A session of its own: not the one of this shell.
+		_sid=$(ps -o sid= -p $$)
+		assertEquals "$_n: the program's setsid" "new" \
+		    "$(t 20 "$_bin" -u "SYSTEM:[ \$(ps -o sid= -p \$\$) != \
+		    $_sid ] && echo new,setsid" -)"
+		assertEquals "$_n: ours, setsid" "new" \
+		    "$(t 20 "$_bin" -U -,setsid "SYSTEM:[ \$(ps -o sid= -p \
+		    \$\$) != $_sid ] && echo new")"
+	done
+	# sockcat's own file: has none of them.
+	assertEquals "file:,ignoreeof" 1 "$(t 20 "$SC" -u - \
+	    file:"$SC_TMP/x",ignoreeof </dev/null 2>/dev/null; echo $?)"
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {
@@ -264,7 +358,7 @@ test_refusals() {
 		assertEquals "$_a: nothing on stdout" "" "$(<"$SC_TMP/o")"
 	done
 	assertContains "!! named" "$(t 20 "$OURS" 'TCP-L:0!!STDOUT' - 2>&1)" \
-	    "(!!) are not supported"
+	    "a listener in a dual (!!) address is not supported"
 }
 
 # Every option socat -hhh lists, on a TCP-LISTEN: address: those of
@@ -279,7 +373,9 @@ test_every_socat_option() {
 	    unlink-early crtscts raw rawer cfmakeraw echo link socksport fork
 	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
-	    protocol-family ipv6only ipv6-v6only "
+	    protocol-family ipv6only ipv6-v6only umask ftruncate readbytes
+	    bytes ignoreeof nonblock o-nonblock escape pipes pty stderr setsid
+	    sid nofork fdin fdout opost "
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

@@ -249,6 +249,102 @@ pair_forward(struct options *o, const struct side *a, struct side *b)
 }
 
 /*
+ * Is sd (or, for "R!!W", either half) a side the local relay joins: no
+ * socket and no device?
+ */
+static int
+pair_local(const struct side *sd)
+{
+	if (sd->wside != NULL && !pair_local(sd->wside))
+		return (0);
+	return (sd->kind == SIDE_STDIO || sd->kind == SIDE_EXEC ||
+	    sd->kind == SIDE_FILE || sd->kind == SIDE_FD);
+}
+
+/*
+ * The first of socat's options of sd that only the local relay carries
+ * out (a program's terminal, a file's ignoreeof, ...), or NULL.
+ */
+static const char *
+pair_local_opt(const struct side *sd)
+{
+	const struct side_local	*l = &sd->local;
+
+	if (sd->wside != NULL)
+		return ("!!");
+	if (sd->kind == SIDE_FD)
+		return ("FD");
+	if (l->fifo)
+		return ("PIPE:PATH");
+	if (l->ignoreeof)
+		return ("ignoreeof");
+	if (l->readbytes >= 0)
+		return ("readbytes");
+	if (l->ftruncate >= 0)
+		return ("ftruncate");
+	if (l->umask != -1)
+		return ("umask");
+	if (l->nonblock)
+		return ("nonblock");
+	if (l->escape != -1)
+		return ("escape");
+	if (l->pty)
+		return ("pty");
+	if (l->stderr_out)
+		return ("stderr");
+	if (l->setsid)
+		return ("setsid");
+	if (l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO)
+		return ("fdin, fdout");
+	return (NULL);
+}
+
+/*
+ * socat's two sides that are no sockets (stdio, files, descriptors,
+ * programs, "R!!W"): the local relay's (src/modes/local.c), unless a
+ * program with nofork is run in our place.  Returns 1 when it is theirs.
+ */
+static __startup int
+pair_local_mode(struct options *o)
+{
+	struct side	*a = &o->pair[0], *b = &o->pair[1], *t;
+	const char	*opt;
+	int		 i;
+
+	if (!o->side.socat || !pair_local(a) || !pair_local(b)) {
+		for (i = 0; i < 2; i++) {
+			if ((opt = pair_local_opt(&o->pair[i])) != NULL ||
+			    (o->pair[i].local.nofork && (opt = "nofork")))
+				fatalx("%s: %s is supported between two "
+				    "addresses that are no sockets or "
+				    "devices", o->pair[i].text, opt);
+		}
+		return (0);
+	}
+	if ((a->kind == SIDE_EXEC && a->local.nofork && b->kind ==
+	    SIDE_STDIO && b->wside == NULL) || (b->kind == SIDE_EXEC &&
+	    b->local.nofork && a->kind == SIDE_STDIO && a->wside == NULL)) {
+		t = a->kind == SIDE_EXEC ? a : b;
+		/* Its setsid is ours: it runs in our place. */
+		if (t->local.setsid && setsid() == -1)
+			fatal("%s: setsid", t->text);
+		t->local.setsid = 0;
+		if (pair_local_opt(t) != NULL)
+			fatalx("%s: nofork runs the program in our place, "
+			    "with nothing in between", t->text);
+		return (0);
+	}
+	o->localmode = 1;
+	/* socat's -t: how long the other way is waited for. */
+	o->flow.quit_ms = o->socat_quit ? o->socat_quit_ms : 500;
+	if (o->socat_dir == 1)
+		o->flow.send_only = 1;
+	else if (o->socat_dir == -1)
+		o->flow.recv_only = 1;
+	return (1);
+}
+
+/*
  * Are the operands an address pair: two, each an address ("-" or with a
  * scheme: netcat's "host port" never is, a port having none), not both
  * "-"; or one address of a kind we know other than a URL (which the
@@ -320,6 +416,11 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* --secret for addresses that speak no TLS would protect nothing. */
 	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
+	if (pair_local_mode(o)) {
+		for (i = 0; i < 2; i++)
+			pair_unlink_early(&o->pair[i]);
+		return;
+	}
 	for (i = 0; i < 2; i++) {
 		pair_unlink_early(&o->pair[i]);
 		if (o->pair[i].kind == SIDE_FILE)

@@ -207,6 +207,15 @@ struct exec_cmd {
 	const char	 *path;		/* What is executed (PATH lookup). */
 	char		**argv;
 	int		  pty;		/* --pty: on a terminal of its own */
+	int		  raw;		/* that terminal made raw (cfmakeraw) */
+	int		  echo;		/* its echo, output processing: 0 as */
+	int		  opost;	/* they are, 1 on, 2 off */
+	int		  fdin;		/* its descriptors read from and */
+	int		  fdout;	/* written to (0 and 1: socat's fdin=) */
+	int		  errout;	/* its stderr into its output too */
+	int		  setsid;	/* in a session of its own */
+	int		  keep_in;	/* its stdin ours, no pipe: it is not */
+	int		  keep_out;	/* written to; its stdout: not read */
 };
 
 /* What a child is told about its connection. */
@@ -235,6 +244,8 @@ struct child {
 };
 
 int		 exec_cmd_parse(struct exec_cmd *, const char *, int,
+		    char **);
+int		 exec_cmd_argv(struct exec_cmd *, const char *, char *const *,
 		    char **);
 void		 exec_cmd_free(struct exec_cmd *);
 int		 exec_cmd_check(const struct exec_cmd *, char **);

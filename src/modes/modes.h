@@ -92,6 +92,9 @@ struct job {
 	struct runtime		*run;
 };
 
+/* local.c */
+int		 local_relay(const struct job *);
+
 /* proxyd.c */
 int		 proxyd_listen(const struct job *);
 

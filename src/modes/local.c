@@ -1,0 +1,567 @@
+/*
+ * Two sides that are no sockets joined, as socat joins them ("socat -
+ * EXEC:cmd,pty", "socat 0!!1 PIPE", "socat -u OPEN:f,readbytes=9 -"):
+ * stdin and stdout, a descriptor (FD:N), a file or a named pipe (OPEN:,
+ * GOPEN:, CREATE:, PIPE:PATH; a Unix socket's path, connected), a program
+ * on pipes or a terminal of its own (EXEC:, SYSTEM:), each read from and
+ * written to, or, written "R!!W", read from R and written to W.  One
+ * process: each side is opened here and the pump moves the bytes, from
+ * the first side to the second and back (-u, -U: one way alone).
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+/* How often a side read with ignoreeof looks for more past its end. */
+#define LOCAL_POLL_MS	100
+
+/* What socat waits, without -t, for the other way after one has ended. */
+#define LOCAL_LINGER_MS	500
+
+#define LOCAL_CHILDREN	4
+
+/* The words of an EXEC: command, at most. */
+#define LOCAL_WORDS	256
+
+struct lrelay {
+	const struct job	*j;
+	struct session		*s;
+	struct channel		*ch[2];	/* first -> second, second -> first */
+	struct child		*child[LOCAL_CHILDREN];
+	size_t			 nchild;
+	struct ev_timer		 quit;	/* -t: the other way, after one */
+	const char		*made[2]; /* named pipes made: removed */
+	size_t			 nmade;
+	int			 status;
+};
+
+/* A file read with ignoreeof or readbytes: its reader's state. */
+struct lfile {
+	int		 fd;		/* the file; rfd is a timer with
+					   ignoreeof */
+	int		 ignoreeof;
+	long long	 left;		/* readbytes: what may still be read;
+					   -1: all */
+	int		 escape;	/* the byte that is an end, or -1 */
+};
+
+/*
+ * Read the file; with ignoreeof, its end is no end: the timer that is
+ * the endpoint's descriptor wakes the pump a moment later to look again,
+ * as tail -f does.
+ */
+static ssize_t
+lfile_read(struct endpoint *ep, void *p, size_t len)
+{
+	struct lfile		*lf = ep->data;
+	struct itimerspec	 its;
+	uint64_t		 ticks;
+	ssize_t			 n;
+	char			*esc;
+
+	if (lf->left == 0)
+		return (0);
+	if (lf->left > 0 && (long long)len > lf->left)
+		len = (size_t)lf->left;
+	if ((n = read(lf->fd, p, len)) > 0) {
+		/* escape=: the bytes before it, then the end. */
+		if (lf->escape != -1 && (esc = memchr(p, lf->escape,
+		    n)) != NULL) {
+			lf->left = 0;
+			return (esc - (char *)p);
+		}
+		if (lf->left > 0)
+			lf->left -= n;
+		return (n);
+	}
+	if (n == -1 || !lf->ignoreeof)
+		return (n);
+	/* Nothing more yet: look again in a moment. */
+	if (read(ep->rfd, &ticks, sizeof(ticks)) == -1 && errno != EAGAIN)
+		return (-1);
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = LOCAL_POLL_MS * 1000000L;
+	if (timerfd_settime(ep->rfd, 0, &its, NULL) == -1)
+		return (-1);
+	errno = EAGAIN;
+	return (-1);
+}
+
+static void
+lfile_free(struct endpoint *ep)
+{
+	struct lfile	*lf = ep->data;
+
+	if (lf->fd != ep->rfd)
+		close(lf->fd);
+	free(lf);
+	ep->data = NULL;
+}
+
+static const struct ep_ops lfile_ops = {
+	.read = lfile_read,
+	.free = lfile_free,
+};
+
+/*
+ * The endpoint of s that reads fd (given to it) as sd says: as it is,
+ * or with ignoreeof or readbytes.  NULL with errno.
+ */
+static struct endpoint *
+local_reader(struct session *s, const struct side *sd, int fd)
+{
+	struct endpoint		*ep;
+	struct lfile		*lf;
+	struct itimerspec	 its;
+	int			 rfd = fd;
+
+	if (!sd->local.ignoreeof && sd->local.readbytes < 0 &&
+	    sd->local.escape == -1) {
+		if ((ep = session_endpoint(s, sd->text, fd, -1, EP_SHUT_NONE,
+		    0)) == NULL)
+			close(fd);
+		return (ep);
+	}
+	if ((lf = calloc(1, sizeof(*lf))) == NULL) {
+		close(fd);
+		return (NULL);
+	}
+	lf->fd = fd;
+	lf->ignoreeof = sd->local.ignoreeof;
+	lf->left = sd->local.readbytes;
+	lf->escape = sd->local.escape;
+	if (lf->ignoreeof) {
+		/* Ready at once: the first read is not put off. */
+		memset(&its, 0, sizeof(its));
+		its.it_value.tv_nsec = 1;
+		if ((rfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
+		    TFD_CLOEXEC)) == -1 ||
+		    timerfd_settime(rfd, 0, &its, NULL) == -1) {
+			if (rfd != -1)
+				close(rfd);
+			close(fd);
+			free(lf);
+			return (NULL);
+		}
+	}
+	if ((ep = session_endpoint(s, sd->text, rfd, -1, EP_SHUT_NONE,
+	    0)) == NULL) {
+		if (rfd != fd)
+			close(rfd);
+		close(fd);
+		free(lf);
+		return (NULL);
+	}
+	ep->ops = &lfile_ops;
+	ep->data = lf;
+	return (ep);
+}
+
+/* Is fd a socket (its end a shutdown, not a close)? */
+static int
+local_is_socket(int fd)
+{
+	struct stat	 st;
+
+	return (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode));
+}
+
+/*
+ * Connect to the Unix socket at path (GOPEN: of a socket): a stream, a
+ * sequenced-packet or a datagram one, whichever it is.  Returns the
+ * descriptor, or -1 with errno.
+ */
+static int
+local_unix(const char *path)
+{
+	static const int	 types[] = { SOCK_STREAM, SOCK_SEQPACKET,
+	    SOCK_DGRAM };
+	struct sockaddr_un	 sun;
+	size_t			 i;
+	int			 fd, error = EPROTOTYPE;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	for (i = 0; i < nitems(types); i++) {
+		if ((fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0)) == -1)
+			return (-1);
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			return (fd);
+		error = errno;
+		close(fd);
+		if (error != EPROTOTYPE)
+			break;
+	}
+	errno = error;
+	return (-1);
+}
+
+/*
+ * Open the file, named pipe or socket of sd for reading (rd), writing
+ * (wr) or both, as its options say; *made says whether a named pipe was
+ * made for it.  Returns the descriptor, or -1 with errno.
+ */
+static int
+local_file(const struct side *sd, int rd, int wr, int *made)
+{
+	const struct side_local	*l = &sd->local;
+	struct stat		 st;
+	mode_t			 old = 0;
+	int			 fd, flags, error;
+
+	flags = (rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY) | O_CLOEXEC |
+	    (l->gopen ? (stat(sd->path, &st) == -1 ? O_CREAT : wr ? O_APPEND :
+	    0) : 0) |
+	    (sd->append ? O_APPEND : 0) | (sd->oflags > 0 ? sd->oflags : 0) |
+	    (l->nonblock ? O_NONBLOCK : 0);
+	if (l->umask != -1)
+		old = umask(l->umask);
+	*made = 0;
+	if (l->fifo) {
+		if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == 0)
+			*made = 1;
+		else if (errno != EEXIST) {
+			error = errno;
+			if (l->umask != -1)
+				umask(old);
+			errno = error;
+			return (-1);
+		}
+	}
+	/* A named pipe is not waited on for its other end. */
+	if (stat(sd->path, &st) == 0 && S_ISFIFO(st.st_mode))
+		flags |= O_NONBLOCK;
+	if (stat(sd->path, &st) == 0 && S_ISSOCK(st.st_mode))
+		fd = local_unix(sd->path);
+	else
+		fd = open(sd->path, flags, sd->perm != -1 ? sd->perm : 0666);
+	error = errno;
+	if (l->umask != -1)
+		umask(old);
+	if (fd != -1 && l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) ==
+	    -1) {
+		error = errno;
+		close(fd);
+		fd = -1;
+	}
+	errno = error;
+	return (fd);
+}
+
+/* Make fd blocking again. */
+static void
+local_blocking(int fd)
+{
+	int	 flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK))
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+}
+
+static void
+local_child_exited(struct child *c, void *arg)
+{
+	struct lrelay	*r = arg;
+
+	(void)c;
+	if (r->s != NULL)
+		session_check(r->s);
+}
+
+/*
+ * Start the program of sd, on pipes or a terminal, read from (rd) and
+ * written to (wr): a way not used is its own, ours inherited, as socat's
+ * is.  Returns its endpoint, or NULL, said in *cause.
+ */
+static struct endpoint *
+local_exec(struct lrelay *r, const struct side *sd, int rd, int wr,
+    char **cause)
+{
+	const struct side_local	*l = &sd->local;
+	struct exec_cmd		 cmd;
+	struct exec_conn	 ec;
+	struct child		*c;
+	struct endpoint		*ep;
+	char			 words[ADDR_MAX + 1], *argv[LOCAL_WORDS];
+
+	if (r->nchild == LOCAL_CHILDREN) {
+		log_cause(cause, "too many programs");
+		return (NULL);
+	}
+	if (l->argv) {
+		/* EXEC:'s words, as socat splits them. */
+		if (strlcpy(words, sd->path, sizeof(words)) >= sizeof(words) ||
+		    addr_socat_words(words, argv, nitems(argv)) < 1) {
+			log_cause(cause, "%s: not a command socat would run",
+			    sd->path);
+			return (NULL);
+		}
+		if (exec_cmd_argv(&cmd, sd->path, argv, cause) == -1)
+			return (NULL);
+	} else if (exec_cmd_parse(&cmd, sd->path, 1, cause) == -1)
+		return (NULL);
+	cmd.pty = l->pty;
+	cmd.raw = l->rawer == 1;
+	cmd.echo = l->echo == -1 ? 0 : l->echo ? 1 : 2;
+	cmd.opost = l->opost == -1 ? 0 : l->opost ? 1 : 2;
+	cmd.fdin = l->fdin;
+	cmd.fdout = l->fdout;
+	cmd.errout = l->stderr_out;
+	cmd.setsid = l->setsid;
+	cmd.keep_in = !wr;
+	cmd.keep_out = !rd;
+	/*
+	 * Ours that it takes is its own now: blocking, as a program
+	 * expects (stdio_init() made it not).
+	 */
+	if (cmd.keep_in)
+		local_blocking(STDIN_FILENO);
+	if (cmd.keep_out)
+		local_blocking(STDOUT_FILENO);
+	memset(&ec, 0, sizeof(ec));
+	ec.type = SOCK_STREAM;
+	if (exec_cmd_check(&cmd, cause) == -1 ||
+	    (c = exec_spawn(&cmd, &ec, cause)) == NULL) {
+		exec_cmd_free(&cmd);
+		return (NULL);
+	}
+	exec_cmd_free(&cmd);
+	c->exited_cb = local_child_exited;
+	c->arg = r;
+	r->child[r->nchild++] = c;
+	if ((ep = exec_endpoint(r->s, c)) == NULL)
+		log_cause(cause, "%s", strerror(errno));
+	return (ep);
+}
+
+/*
+ * Open side sd of r (its first half, for "R!!W"): *in the endpoint it is
+ * read from (when rd), *out the one it is written to (when wr); the same
+ * one for a program.  Returns 0, or -1 with *cause set.
+ */
+static int
+local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
+    struct endpoint **in, struct endpoint **out, char **cause)
+{
+	int		 fd, wfd, flags, made;
+
+	*in = *out = NULL;
+	/* socat's main process, setsid: ours. */
+	if (sd->kind != SIDE_EXEC && sd->local.setsid && setsid() == -1)
+		goto fail;
+	switch (sd->kind) {
+	case SIDE_STDIO:
+		/* Read as its options say: a reader of our own. */
+		if (rd && (sd->local.ignoreeof || sd->local.readbytes >= 0 ||
+		    sd->local.escape != -1)) {
+			if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) ==
+			    -1 || (*in = local_reader(r->s, sd, fd)) == NULL)
+				goto fail;
+		} else if (rd)
+			*in = stdio_in(r->s, 0);
+		if (wr)
+			*out = stdio_out(r->s);
+		if ((rd && *in == NULL) || (wr && *out == NULL))
+			goto fail;
+		return (0);
+	case SIDE_EXEC:
+		if (sd->local.nofork) {
+			log_cause(cause, "nofork is for a program joined with "
+			    "stdin and stdout or a connection");
+			return (-1);
+		}
+		if ((*in = local_exec(r, sd, rd, wr, cause)) == NULL)
+			return (-1);
+		*out = *in;
+		if (!rd)
+			*in = NULL;
+		if (!wr)
+			*out = NULL;
+		return (0);
+	case SIDE_FD:
+		if ((flags = fcntl(sd->local.fd, F_GETFL)) == -1 ||
+		    (fd = fcntl(sd->local.fd, F_DUPFD_CLOEXEC, 3)) == -1)
+			goto fail;
+		(void)fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+		break;
+	case SIDE_FILE:
+		if ((fd = local_file(sd, rd, wr, &made)) == -1)
+			goto fail;
+		/* A named pipe made for the relay goes with it, as socat's. */
+		if (made && r->nmade < nitems(r->made))
+			r->made[r->nmade++] = sd->path;
+		break;
+	default:
+		log_cause(cause, "not a file, descriptor or program");
+		return (-1);
+	}
+	/* Its own descriptor each way: each closed as its way ends. */
+	wfd = -1;
+	if (rd && wr && (wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
+		close(fd);
+		goto fail;
+	}
+	if (!rd)
+		wfd = fd;
+	if (rd && (*in = local_reader(r->s, sd, fd)) == NULL) {
+		if (wfd != -1)
+			close(wfd);
+		goto fail;
+	}
+	if (wr && (*out = session_endpoint(r->s, sd->text, -1, wfd,
+	    local_is_socket(wfd) ? EP_SHUT_SOCKET : EP_SHUT_CLOSE, 0)) ==
+	    NULL) {
+		close(wfd);
+		goto fail;
+	}
+	return (0);
+
+fail:
+	log_cause(cause, "%s", strerror(errno));
+	return (-1);
+}
+
+/*
+ * Open side sd of r, read from (rd) into *in and written to (wr) from
+ * *out; "R!!W" read from R and written to W, R opened first, as socat
+ * does.  Returns 0, or -1 with *cause set.
+ */
+static int
+local_open(struct lrelay *r, const struct side *sd, int rd, int wr,
+    struct endpoint **in, struct endpoint **out, char **cause)
+{
+	struct endpoint	*unused;
+
+	if (sd->wside == NULL)
+		return (local_open_one(r, sd, rd, wr, in, out, cause));
+	*in = *out = NULL;
+	if (rd && local_open_one(r, sd, 1, 0, in, &unused, cause) == -1)
+		return (-1);
+	if (wr && local_open_one(r, sd->wside, 0, 1, &unused, out,
+	    cause) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Over when both ways have ended, or, once one has, when -t's time (half
+ * a second without it, as socat's) has passed: what the other side still
+ * had to say is said by then.
+ */
+static int
+local_check(struct session *s)
+{
+	struct lrelay	*r = s->arg;
+	int		 ended = 0, ways = 0, i;
+
+	for (i = 0; i < 2; i++) {
+		if (r->ch[i] == NULL)
+			continue;
+		ways++;
+		if (channel_ended(r->ch[i]))
+			ended++;
+	}
+	if (ended == ways)
+		return (1);
+	if (ended > 0 && !ev_timer_armed(&r->quit))
+		ev_timer_arm(&r->quit, r->j->flow->quit_ms);
+	return (0);
+}
+
+static void
+local_quit_cb(void *arg)
+{
+	struct lrelay	*r = arg;
+
+	if (r->s != NULL)
+		session_finish(r->s);
+}
+
+static void
+local_finished(struct session *s)
+{
+	struct lrelay	*r = s->arg;
+
+	if (session_report(s) != 0)
+		r->status = 1;
+	ev_timer_disarm(&r->quit);
+	session_free(s);
+	r->s = NULL;
+	ev_break();
+}
+
+/*
+ * Join the job's two sides (side, the first address, and peer) that are
+ * no sockets, both ways or, with -u or -U (flow's send_only: the first
+ * to the second alone; recv_only: back alone), one.  Returns the exit
+ * status: 1 when a side cannot be opened or data was lost.
+ */
+int
+local_relay(const struct job *j)
+{
+	struct lrelay	 r = { .j = j };
+	struct endpoint	*in[2], *out[2];
+	const struct side *sd[2] = { j->side, j->peer }, *w;
+	char		*cause = NULL;
+	int		 way[2], i;
+	size_t		 k;
+
+	/* way[0]: from the first side to the second; way[1]: back. */
+	way[0] = !j->flow->recv_only;
+	way[1] = !j->flow->send_only;
+	ev_timer_init(&r.quit, local_quit_cb, &r);
+	if ((r.s = session_new(local_check, local_finished, &r)) == NULL)
+		fatal("local");
+	for (i = 0; i < 2; i++) {
+		if (local_open(&r, sd[i], way[i], way[1 - i], &in[i], &out[i],
+		    &cause) == -1) {
+			log_warnx("%s: %s", sd[i]->text, cause);
+			free(cause);
+			session_free(r.s);
+			for (k = 0; k < r.nchild; k++)
+				exec_release(r.child[k]);
+			for (k = 0; k < r.nmade; k++)
+				(void)unlink(r.made[k]);
+			return (1);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		/*
+		 * An end is passed on, but to a program's terminal, which it
+		 * would hang up: its answer is awaited as long as -t says.
+		 */
+		w = sd[1 - i]->wside != NULL ? sd[1 - i]->wside : sd[1 - i];
+		if (way[i] && (r.ch[i] = session_channel(r.s, i == 0 ?
+		    "first to second" : "second to first", in[i], out[1 - i],
+		    (w->kind == SIDE_EXEC && w->local.pty ? 0 : CH_SHUTDOWN) |
+		    CH_COPY)) == NULL)
+			fatal("local");
+	}
+	if (session_start(r.s) == -1)
+		fatal("local");
+	if (r.s != NULL && ev_loop() == -1)
+		fatal("poll");
+	for (k = 0; k < r.nchild; k++)
+		exec_release(r.child[k]);
+	for (k = 0; k < r.nmade; k++)
+		(void)unlink(r.made[k]);
+	return (r.status);
+}
