@@ -307,6 +307,67 @@ test_file_options() {
 	    file:"$SC_TMP/x",ignoreeof </dev/null 2>/dev/null; echo $?)"
 }
 
+# socat's file-system options, both socats alike: perm=, user= and
+# umask= of the entry made, unlink-close; a named pipe made and waited on
+# is removed when a signal ends the wait; empty options are passed over.
+test_entry_options() {
+	_user=$(awk -F: '$3 != 0 { n = $1 } END { print n }' /etc/passwd)
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP"/e.*
+		t 20 "$_bin" -U CREATE:"$SC_TMP/e.c",,unlink-close=0,umask=177 \
+		    FILE:/dev/null
+		assertEquals "$_n: CREATE, umask" "600" \
+		    "$(stat -c %a "$SC_TMP/e.c")"
+		bg t 20 "$_bin" -u PIPE:"$SC_TMP/e.p",perm=0640,unlink-close=0, \
+		    FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -p "$SC_TMP/e.p"
+		assertEquals "$_n: PIPE, perm" "640" \
+		    "$(stat -c %a "$SC_TMP/e.p")"
+		kill "$_p"
+		wait_exit "$_p"
+		bg t 20 "$_bin" -u PIPE:"$SC_TMP/e.q" FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -p "$SC_TMP/e.q"
+		kill "$_p"
+		wait_exit "$_p"
+		assertFalse "$_n: PIPE removed" "[ -e '$SC_TMP/e.q' ]"
+		echo x | t 20 "$_bin" -u - OPEN:"$SC_TMP/e.u",creat,user="$_user"
+		assertEquals "$_n: OPEN, user" "$_user" \
+		    "$(stat -c %U "$SC_TMP/e.u")"
+		echo x | t 20 "$_bin" -u - OPEN:"$SC_TMP/e.x",creat,unlink-close
+		assertFalse "$_n: unlink-close" "[ -e '$SC_TMP/e.x' ]"
+	done
+}
+
+# nofork: the program runs in socat's place, a file its stdin (-u) or
+# stdout (-U), the other ours; a terminal opened by its path (GOPEN) made
+# raw, before a PTY,opost=0: both socats alike.
+test_nofork_and_tty() {
+	printf 'from a file\n' >"$SC_TMP/in"
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		assertEquals "$_n: nofork, -u" "from a file" \
+		    "$(t 20 "$_bin" -u "$SC_TMP/in" EXEC:cat,nofork)"
+		rm -f "$SC_TMP/out"
+		t 20 "$_bin" -U "$SC_TMP/out" 'EXEC:echo "a  b",nofork'
+		assertEquals "$_n: nofork, -U" "a b" "$(<"$SC_TMP/out")"
+		assertEquals "$_n: nofork, setsid" "up" \
+		    "$(echo up | t 20 "$_bin" - SYSTEM:cat,nofork,setsid)"
+		bg t 20 "$_bin" PTY,echo=0,opost=0,link="$SC_TMP/tty" PIPE
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty"
+		assertEquals "$_n: a terminal by its path, raw" "tty" \
+		    "$( (echo tty; sleep 0.5) | t 20 "$_bin" - \
+		    "$SC_TMP/tty",cfmakeraw)"
+		kill "$_p"
+		wait_exit "$_p"
+	done
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {
@@ -375,7 +436,7 @@ test_every_socat_option() {
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only umask ftruncate readbytes
 	    bytes ignoreeof nonblock o-nonblock escape pipes pty stderr setsid
-	    sid nofork fdin fdout opost "
+	    sid nofork fdin fdout opost user owner unlink-close "
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

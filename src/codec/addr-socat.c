@@ -504,6 +504,9 @@ addr_socat_parse(struct addr *a, int r)
 		break;
 	}
 	for (i = np; i < nf; i++) {
+		/* socat passes over an empty one (",,", a ',' at the end). */
+		if (*field[i] == '\0')
+			continue;
 		if (addr_option(a, field[i]) == -1)
 			return (-1);
 	}

@@ -146,6 +146,9 @@ static const struct {
 	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
 						K(ADDR_FILE) | K(ADDR_PTY) },
 	{ "umask",	"umask",	AO_OCTAL,	K(ADDR_FILE) },
+	{ "user",	"user",		AO_TEXT,	K(ADDR_FILE) },
+	{ "owner",	"user",		AO_TEXT,	K(ADDR_FILE) },
+	{ "unlink-close", "unlink-close", AO_BOOL,	K(ADDR_FILE) },
 	{ "ftruncate",	"ftruncate",	AO_SIZE,	K(ADDR_FILE) },
 	{ "readbytes",	"readbytes",	AO_SIZE,	K(ADDR_FILE) |
 						K(ADDR_FD) | K(ADDR_STDIO) },
@@ -169,16 +172,17 @@ static const struct {
 	{ "nofork",	"nofork",	AO_BOOL,	K(ADDR_EXEC) },
 	{ "fdin",	"fdin",		AO_NUMBER,	K(ADDR_EXEC) },
 	{ "fdout",	"fdout",	AO_NUMBER,	K(ADDR_EXEC) },
-	{ "opost",	"opost",	AO_BOOL,	K(ADDR_EXEC) },
+	{ "opost",	"opost",	AO_BOOL,	K(ADDR_EXEC) |
+						K(ADDR_PTY) | K(ADDR_FILE) },
 	{ "crtscts",	"crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
 	{ "raw",	"raw",		AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) },
+						K(ADDR_EXEC) | K(ADDR_FILE) },
 	{ "rawer",	"rawer",	AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) },
+						K(ADDR_EXEC) | K(ADDR_FILE) },
 	{ "cfmakeraw",	"rawer",	AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) },
+						K(ADDR_EXEC) | K(ADDR_FILE) },
 	{ "echo",	"echo",		AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) },
+						K(ADDR_EXEC) | K(ADDR_FILE) },
 	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
 	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
 	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },

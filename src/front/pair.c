@@ -193,19 +193,6 @@ pair_unlink_early(const struct side *sd)
 }
 
 /*
- * As socat, "EXEC:CMD STDIO" (socat's tests and scripts run a program so)
- * is the program itself on our standard input and output: it is run in
- * our place.  With -u or -U too: socat's program inherits the direction
- * not used, and gives the same bytes.
- */
-static __startup __dead void
-pair_exec_stdio(const struct side *exec)
-{
-	execl("/bin/sh", "sh", "-c", exec->path, (char *)NULL);
-	fatal("/bin/sh");
-}
-
-/*
  * The socket side sd with stdin and stdout (stdio) or a program (exec):
  * plain mode, as nc would run it.  A listener serves one client with
  * stdin and stdout, and every client at once with its own program.  An
@@ -286,10 +273,16 @@ pair_local_opt(const struct side *sd)
 		return ("umask");
 	if (l->nonblock)
 		return ("nonblock");
+	if (l->user != NULL)
+		return ("user");
+	if (l->unlink_close != -1)
+		return ("unlink-close");
 	if (l->escape != -1)
 		return ("escape");
 	if (l->pty)
 		return ("pty");
+	if (l->rawer != -1 || l->echo != -1 || l->opost != -1)
+		return ("raw, echo, opost");
 	if (l->stderr_out)
 		return ("stderr");
 	if (l->setsid)
@@ -301,13 +294,13 @@ pair_local_opt(const struct side *sd)
 
 /*
  * socat's two sides that are no sockets (stdio, files, descriptors,
- * programs, "R!!W"): the local relay's (src/modes/local.c), unless a
- * program with nofork is run in our place.  Returns 1 when it is theirs.
+ * programs, "R!!W"): the local relay's (src/modes/local.c), but stdio
+ * with itself.  Returns 1 when it is theirs.
  */
 static __startup int
 pair_local_mode(struct options *o)
 {
-	struct side	*a = &o->pair[0], *b = &o->pair[1], *t;
+	struct side	*a = &o->pair[0], *b = &o->pair[1];
 	const char	*opt;
 	int		 i;
 
@@ -321,19 +314,11 @@ pair_local_mode(struct options *o)
 		}
 		return (0);
 	}
-	if ((a->kind == SIDE_EXEC && a->local.nofork && b->kind ==
-	    SIDE_STDIO && b->wside == NULL) || (b->kind == SIDE_EXEC &&
-	    b->local.nofork && a->kind == SIDE_STDIO && a->wside == NULL)) {
-		t = a->kind == SIDE_EXEC ? a : b;
-		/* Its setsid is ours: it runs in our place. */
-		if (t->local.setsid && setsid() == -1)
-			fatal("%s: setsid", t->text);
-		t->local.setsid = 0;
-		if (pair_local_opt(t) != NULL)
-			fatalx("%s: nofork runs the program in our place, "
-			    "with nothing in between", t->text);
+	/* stdio with itself: cat's, below. */
+	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO &&
+	    a->wside == NULL && b->wside == NULL && pair_local_opt(a) ==
+	    NULL && pair_local_opt(b) == NULL)
 		return (0);
-	}
 	o->localmode = 1;
 	/* socat's -t: how long the other way is waited for. */
 	o->flow.quit_ms = o->socat_quit ? o->socat_quit_ms : 500;
@@ -445,9 +430,6 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
 		pair_refuse(o, "two programs cannot be joined");
-	if (o->side.socat && ((a->kind == SIDE_EXEC && b->kind ==
-	    SIDE_STDIO) || (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC)))
-		pair_exec_stdio(a->kind == SIDE_EXEC ? a : b);
 	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */
 	if ((a->kind == SIDE_EXEC && b->kind == SIDE_STDIO) ||
 	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))

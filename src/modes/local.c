@@ -18,9 +18,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "modes.h"
@@ -43,10 +46,42 @@ struct lrelay {
 	struct child		*child[LOCAL_CHILDREN];
 	size_t			 nchild;
 	struct ev_timer		 quit;	/* -t: the other way, after one */
-	const char		*made[2]; /* named pipes made: removed */
-	size_t			 nmade;
 	int			 status;
 };
+
+/*
+ * The paths removed at the end (unlink-close, a named pipe made), also
+ * when a signal ends us (from its handler: a fixed table).
+ */
+static const char	*local_unlink[4];
+static volatile int	 local_nunlink;
+
+static void
+local_cleanup(int sig)
+{
+	int	 i;
+
+	(void)sig;
+	for (i = 0; i < local_nunlink; i++)
+		(void)unlink(local_unlink[i]);
+	local_nunlink = 0;
+}
+
+/* path is removed when the relay ends, or a signal ends us. */
+static void
+local_unlink_at_end(const char *path)
+{
+	static int	 added;
+
+	if (local_nunlink == (int)nitems(local_unlink))
+		return;
+	if (!added) {
+		cleanup_add(local_cleanup);
+		added = 1;
+	}
+	local_unlink[local_nunlink] = path;
+	local_nunlink++;
+}
 
 /* A file read with ignoreeof or readbytes: its reader's state. */
 struct lfile {
@@ -170,6 +205,51 @@ local_reader(struct session *s, const struct side *sd, int fd)
 	return (ep);
 }
 
+/*
+ * user=: fd's owner, a name or a number.  Returns -1 with errno (EINVAL
+ * for a user the system does not know).
+ */
+static int
+local_chown(int fd, const char *user)
+{
+	struct passwd	*pw;
+	const char	*errstr;
+	uid_t		 uid;
+
+	if ((pw = getpwnam(user)) != NULL)
+		uid = pw->pw_uid;
+	else {
+		uid = (uid_t)strtonum(user, 0, UINT_MAX - 1, &errstr);
+		if (errstr != NULL) {
+			errno = EINVAL;
+			return (-1);
+		}
+	}
+	return (fchown(fd, uid, (gid_t)-1));
+}
+
+/*
+ * A terminal opened by its path: its modes as l says (raw, echo,
+ * opost).  Returns -1 with errno (ENOTTY: not a terminal).
+ */
+static int
+local_tty_modes(int fd, const struct side_local *l)
+{
+	struct termios	 t;
+
+	if (l->rawer == -1 && l->echo == -1 && l->opost == -1)
+		return (0);
+	if (tcgetattr(fd, &t) == -1)
+		return (-1);
+	if (l->rawer == 1)
+		cfmakeraw(&t);
+	if (l->echo != -1)
+		t.c_lflag = l->echo ? t.c_lflag | ECHO : t.c_lflag & ~ECHO;
+	if (l->opost != -1)
+		t.c_oflag = l->opost ? t.c_oflag | OPOST : t.c_oflag & ~OPOST;
+	return (tcsetattr(fd, TCSANOW, &t));
+}
+
 /* Is fd a socket (its end a shutdown, not a close)? */
 static int
 local_is_socket(int fd)
@@ -236,8 +316,15 @@ local_file(const struct side *sd, int rd, int wr, int *made)
 		old = umask(l->umask);
 	*made = 0;
 	if (l->fifo) {
-		if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == 0)
+		if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == 0) {
 			*made = 1;
+			/*
+			 * Made for the relay, it goes with it, as socat's,
+			 * also if a signal ends us while it waits.
+			 */
+			if (l->unlink_close != 0)
+				local_unlink_at_end(sd->path);
+		}
 		else if (errno != EEXIST) {
 			error = errno;
 			if (l->umask != -1)
@@ -246,9 +333,6 @@ local_file(const struct side *sd, int rd, int wr, int *made)
 			return (-1);
 		}
 	}
-	/* A named pipe is not waited on for its other end. */
-	if (stat(sd->path, &st) == 0 && S_ISFIFO(st.st_mode))
-		flags |= O_NONBLOCK;
 	if (stat(sd->path, &st) == 0 && S_ISSOCK(st.st_mode))
 		fd = local_unix(sd->path);
 	else
@@ -256,6 +340,24 @@ local_file(const struct side *sd, int rd, int wr, int *made)
 	error = errno;
 	if (l->umask != -1)
 		umask(old);
+	/*
+	 * A named pipe opened one way waits there for its other end, as
+	 * socat's does (nonblock says not); then it is the pump's, which
+	 * does not wait.
+	 */
+	if (fd != -1 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1)
+		error = errno;
+	if (fd != -1 && local_tty_modes(fd, l) == -1) {
+		error = errno;
+		close(fd);
+		fd = -1;
+	}
+	if (fd != -1 && l->user != NULL && local_chown(fd, l->user) == -1) {
+		error = errno;
+		close(fd);
+		fd = -1;
+	}
 	if (fd != -1 && l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) ==
 	    -1) {
 		error = errno;
@@ -384,8 +486,8 @@ local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
 		return (0);
 	case SIDE_EXEC:
 		if (sd->local.nofork) {
-			log_cause(cause, "nofork is for a program joined with "
-			    "stdin and stdout or a connection");
+			log_cause(cause, "nofork in a dual (!!) address is not "
+			    "supported");
 			return (-1);
 		}
 		if ((*in = local_exec(r, sd, rd, wr, cause)) == NULL)
@@ -405,9 +507,9 @@ local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
 	case SIDE_FILE:
 		if ((fd = local_file(sd, rd, wr, &made)) == -1)
 			goto fail;
-		/* A named pipe made for the relay goes with it, as socat's. */
-		if (made && r->nmade < nitems(r->made))
-			r->made[r->nmade++] = sd->path;
+		/* unlink-close: any file goes at the end. */
+		if (sd->local.unlink_close == 1 && !made)
+			local_unlink_at_end(sd->path);
 		break;
 	default:
 		log_cause(cause, "not a file, descriptor or program");
@@ -459,6 +561,73 @@ local_open(struct lrelay *r, const struct side *sd, int rd, int wr,
 	    cause) == -1)
 		return (-1);
 	return (0);
+}
+
+/* Has the program of sd options that nofork leaves no room for? */
+static int
+local_opt_nofork(const struct side *sd)
+{
+	const struct side_local	*l = &sd->local;
+
+	return (l->pty || l->stderr_out || l->fdin != STDIN_FILENO ||
+	    l->fdout != STDOUT_FILENO || l->rawer != -1 || l->echo != -1 ||
+	    l->opost != -1);
+}
+
+/*
+ * socat's nofork: the program of side i runs in our place, the other
+ * side (opened here) its stdin and stdout for the ways used (way[0]:
+ * from the first side to the second), ours the others.  Returns only
+ * on failure, with *cause set.
+ */
+static void
+local_nofork(const struct side *const *sd, int i, const int *way,
+    char **cause)
+{
+	const struct side	*ex = sd[i], *o = sd[1 - i];
+	struct exec_cmd		 cmd;
+	char			 words[ADDR_MAX + 1], *argv[LOCAL_WORDS];
+	int			 rd = way[1 - i], wr = way[i], fd = -1, made;
+
+	if (o->wside != NULL || o->kind == SIDE_EXEC ||
+	    local_opt_nofork(ex)) {
+		log_cause(cause, "nofork: the program is run in our place, "
+		    "with a file, descriptor or stdio, and no other of its "
+		    "options");
+		return;
+	}
+	if (o->kind == SIDE_FD)
+		fd = o->local.fd;
+	else if (o->kind == SIDE_FILE &&
+	    (fd = local_file(o, rd, wr, &made)) == -1) {
+		log_cause(cause, "%s: %s", o->text, strerror(errno));
+		return;
+	}
+	/* What the program reads, and where it writes. */
+	if ((fd != -1 && ((rd && dup2(fd, STDIN_FILENO) == -1) ||
+	    (wr && dup2(fd, STDOUT_FILENO) == -1))) || (ex->local.setsid &&
+	    setsid() == -1)) {
+		log_cause(cause, "%s: %s", ex->text, strerror(errno));
+		return;
+	}
+	local_blocking(STDIN_FILENO);
+	local_blocking(STDOUT_FILENO);
+	if (ex->local.argv) {
+		if (strlcpy(words, ex->path, sizeof(words)) >= sizeof(words) ||
+		    addr_socat_words(words, argv, nitems(argv)) < 1) {
+			log_cause(cause, "%s: not a command socat would run",
+			    ex->path);
+			return;
+		}
+		execvp(argv[0], argv);
+		log_cause(cause, "exec %s: %s", argv[0], strerror(errno));
+		return;
+	}
+	if (exec_cmd_parse(&cmd, ex->path, 1, cause) == -1)
+		return;
+	execv(cmd.path, cmd.argv);
+	log_cause(cause, "exec %s: %s", cmd.path, strerror(errno));
+	exec_cmd_free(&cmd);
 }
 
 /*
@@ -531,6 +700,14 @@ local_relay(const struct job *j)
 	if ((r.s = session_new(local_check, local_finished, &r)) == NULL)
 		fatal("local");
 	for (i = 0; i < 2; i++) {
+		if (sd[i]->kind != SIDE_EXEC || !sd[i]->local.nofork)
+			continue;
+		local_nofork(sd, i, way, &cause);
+		log_warnx("%s: %s", sd[i]->text, cause);
+		free(cause);
+		return (1);
+	}
+	for (i = 0; i < 2; i++) {
 		if (local_open(&r, sd[i], way[i], way[1 - i], &in[i], &out[i],
 		    &cause) == -1) {
 			log_warnx("%s: %s", sd[i]->text, cause);
@@ -538,8 +715,7 @@ local_relay(const struct job *j)
 			session_free(r.s);
 			for (k = 0; k < r.nchild; k++)
 				exec_release(r.child[k]);
-			for (k = 0; k < r.nmade; k++)
-				(void)unlink(r.made[k]);
+			local_cleanup(0);
 			return (1);
 		}
 	}
@@ -561,7 +737,6 @@ local_relay(const struct job *j)
 		fatal("poll");
 	for (k = 0; k < r.nchild; k++)
 		exec_release(r.child[k]);
-	for (k = 0; k < r.nmade; k++)
-		(void)unlink(r.made[k]);
+	local_cleanup(0);
 	return (r.status);
 }

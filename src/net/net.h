@@ -190,6 +190,9 @@ struct side_local {
 	long long	 readbytes;	/* read this many bytes at most; -1 */
 	long long	 ftruncate;	/* the file cut to this size; -1 */
 	int		 umask;		/* umask= while it is made; -1 */
+	const char	*user;		/* user=: its owner, or NULL */
+	int		 unlink_close;	/* removed at the end: 1, 0; -1:
+					   a named pipe made, only */
 	int		 pty;		/* a program's: on a terminal */
 	int		 rawer;		/* and that terminal raw (-1: as
 					   it is), echo and opost set */

@@ -522,7 +522,8 @@ static int
 side_local_opts(struct side *sd, const struct addr *a, char **cause)
 {
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
-	    "ftruncate", "umask", "nonblock", "escape", "setsid" };
+	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
+	    "unlink-close", "raw", "rawer", "echo", "opost" };
 	struct side_local	*l = &sd->local;
 	const char		*v;
 	size_t			 i;
@@ -558,16 +559,27 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 		l->ftruncate = strtoll(v, NULL, 10);
 	if ((v = addr_opt(a, "umask")) != NULL)
 		l->umask = (int)strtol(v, NULL, 8);
+	l->user = addr_opt(a, "user");
+	l->unlink_close = (v = addr_opt(a, "unlink-close")) != NULL ?
+	    strcmp(v, "1") == 0 : -1;
+	/* A terminal's modes: a program's, or a terminal opened by path. */
+	if (a->kind == ADDR_EXEC || a->kind == ADDR_FILE) {
+		if ((v = addr_opt(a, "rawer")) != NULL ||
+		    (v = addr_opt(a, "raw")) != NULL)
+			l->rawer = strcmp(v, "1") == 0;
+		if ((v = addr_opt(a, "echo")) != NULL)
+			l->echo = strcmp(v, "1") == 0;
+		if ((v = addr_opt(a, "opost")) != NULL)
+			l->opost = strcmp(v, "1") == 0;
+	}
+	/* sockcat's pty: always raw, opost=1 would not be. */
+	if (a->kind == ADDR_PTY && side_flag(a, "opost")) {
+		log_cause(cause, "a pty is raw: opost=1 is not supported");
+		return (-1);
+	}
 	if (a->kind != ADDR_EXEC)
 		return (0);
 	l->pty = side_flag(a, "pty");
-	if ((v = addr_opt(a, "rawer")) != NULL ||
-	    (v = addr_opt(a, "raw")) != NULL)
-		l->rawer = strcmp(v, "1") == 0;
-	if ((v = addr_opt(a, "echo")) != NULL)
-		l->echo = strcmp(v, "1") == 0;
-	if ((v = addr_opt(a, "opost")) != NULL)
-		l->opost = strcmp(v, "1") == 0;
 	if (!l->pty && (l->rawer != -1 || l->echo != -1 || l->opost != -1)) {
 		log_cause(cause, "raw, rawer, echo and opost are a terminal's: "
 		    "the program's needs pty");
