@@ -339,6 +339,26 @@ test_entry_options() {
 		    "$(stat -c %U "$SC_TMP/e.u")"
 		echo x | t 20 "$_bin" -u - OPEN:"$SC_TMP/e.x",creat,unlink-close
 		assertFalse "$_n: unlink-close" "[ -e '$SC_TMP/e.x' ]"
+		# A named pipe's owner is set before it waits for a writer.
+		bg t 20 "$_bin" -u PIPE:"$SC_TMP/e.w",user="$_user" \
+		    FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -p "$SC_TMP/e.w"
+		wait_until test "$(stat -c %U "$SC_TMP/e.w")" = "$_user"
+		assertEquals "$_n: PIPE, user" "$_user" \
+		    "$(stat -c %U "$SC_TMP/e.w")"
+		kill "$_p"
+		wait_exit "$_p"
+		# A pty's terminal, named by its link, takes perm= and user=.
+		bg t 20 "$_bin" PTY,link="$SC_TMP/e.t",perm=0604,user="$_user" \
+		    FILE:/dev/null,ignoreeof
+		_p=$BG_PID
+		wait_until test -c "$SC_TMP/e.t"
+		wait_until test "$(stat -L -c %U "$SC_TMP/e.t")" = "$_user"
+		assertEquals "$_n: PTY, perm, user" "604 $_user" \
+		    "$(stat -L -c '%a %U' "$SC_TMP/e.t")"
+		kill "$_p"
+		wait_exit "$_p"
 	done
 }
 
@@ -357,6 +377,10 @@ test_nofork_and_tty() {
 		assertEquals "$_n: nofork, -U" "a b" "$(<"$SC_TMP/out")"
 		assertEquals "$_n: nofork, setsid" "up" \
 		    "$(echo up | t 20 "$_bin" - SYSTEM:cat,nofork,setsid)"
+		serve nofork "$_bin" -d -d TCP4-LISTEN:0 EXEC:cat,nofork
+		assertEquals "$_n: nofork, a connection" "conn" \
+		    "$(echo conn | t 20 "$SC" -q 5 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
 		bg t 20 "$_bin" PTY,echo=0,opost=0,link="$SC_TMP/tty" PIPE
 		_p=$BG_PID
 		wait_until test -e "$SC_TMP/tty"

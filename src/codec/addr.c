@@ -141,13 +141,17 @@ static const struct {
 	{ "o-trunc",	"trunc",	AO_BOOL,	K(ADDR_FILE) },
 	{ "excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
 	{ "o-excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
-	{ "mode",	"mode",		AO_OCTAL,	K(ADDR_FILE) },
-	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) },
+	{ "mode",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
+						K(ADDR_PTY) },
+	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
+						K(ADDR_PTY) },
 	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
 						K(ADDR_FILE) | K(ADDR_PTY) },
 	{ "umask",	"umask",	AO_OCTAL,	K(ADDR_FILE) },
-	{ "user",	"user",		AO_TEXT,	K(ADDR_FILE) },
-	{ "owner",	"user",		AO_TEXT,	K(ADDR_FILE) },
+	{ "user",	"user",		AO_TEXT,	K(ADDR_FILE) |
+						K(ADDR_PTY) },
+	{ "owner",	"user",		AO_TEXT,	K(ADDR_FILE) |
+						K(ADDR_PTY) },
 	{ "unlink-close", "unlink-close", AO_BOOL,	K(ADDR_FILE) },
 	{ "ftruncate",	"ftruncate",	AO_SIZE,	K(ADDR_FILE) },
 	{ "readbytes",	"readbytes",	AO_SIZE,	K(ADDR_FILE) |

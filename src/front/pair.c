@@ -208,6 +208,7 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 		o->local.exec = exec->path;
 		o->local.exec_shell = 1;
 		o->side.keep = o->side.listen && !sd->once;
+		o->local.exec_nofork = exec->local.nofork;
 	} else if (!o->side.ws.on)
 		o->flow.shut_net = 1;
 	o->side.say_refused = 1;
@@ -245,7 +246,8 @@ pair_local(const struct side *sd)
 	if (sd->wside != NULL && !pair_local(sd->wside))
 		return (0);
 	return (sd->kind == SIDE_STDIO || sd->kind == SIDE_EXEC ||
-	    sd->kind == SIDE_FILE || sd->kind == SIDE_FD);
+	    sd->kind == SIDE_FILE || sd->kind == SIDE_FD ||
+	    sd->kind == SIDE_PTY);
 }
 
 /*
@@ -259,6 +261,8 @@ pair_local_opt(const struct side *sd)
 
 	if (sd->wside != NULL)
 		return ("!!");
+	if (sd->kind == SIDE_PTY && sd->perm != -1)
+		return ("perm");
 	if (sd->kind == SIDE_FD)
 		return ("FD");
 	if (l->fifo)
@@ -306,14 +310,33 @@ pair_local_mode(struct options *o)
 
 	if (!o->side.socat || !pair_local(a) || !pair_local(b)) {
 		for (i = 0; i < 2; i++) {
-			if ((opt = pair_local_opt(&o->pair[i])) != NULL ||
-			    (o->pair[i].local.nofork && (opt = "nofork")))
+			/*
+			 * nofork with a connection: one client, no TLS or
+			 * WebSocket between, the program's (plain mode).
+			 */
+			if (o->pair[i].local.nofork && (o->pair[1 - i].kind !=
+			    SIDE_SOCKET || (o->pair[1 - i].listen &&
+			    !o->pair[1 - i].once) || o->pair[1 - i].tls.on ||
+			    o->pair[1 - i].ws.on))
+				fatalx("%s: nofork is supported with stdio, a "
+				    "file, a descriptor, or one connection "
+				    "without TLS", o->pair[i].text);
+			if ((opt = pair_local_opt(&o->pair[i])) != NULL)
 				fatalx("%s: %s is supported between two "
 				    "addresses that are no sockets or "
 				    "devices", o->pair[i].text, opt);
 		}
 		return (0);
 	}
+	/*
+	 * A pty with stdio, a program or another pty, none with socat's
+	 * local options: the device mode's, below.
+	 */
+	if ((a->kind == SIDE_PTY || b->kind == SIDE_PTY) && a->wside == NULL &&
+	    b->wside == NULL && pair_local_opt(a) == NULL &&
+	    pair_local_opt(b) == NULL && a->kind != SIDE_FILE &&
+	    b->kind != SIDE_FILE && a->kind != SIDE_FD && b->kind != SIDE_FD)
+		return (0);
 	/* stdio with itself: cat's, below. */
 	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO &&
 	    a->wside == NULL && b->wside == NULL && pair_local_opt(a) ==

@@ -42,6 +42,9 @@
 struct lrelay {
 	const struct job	*j;
 	struct session		*s;
+	const struct side	*pty[2]; /* ptys opened, given back at the */
+	int			 pty_slave[2]; /* end with their terminals */
+	size_t			 npty;
 	struct channel		*ch[2];	/* first -> second, second -> first */
 	struct child		*child[LOCAL_CHILDREN];
 	size_t			 nchild;
@@ -206,11 +209,11 @@ local_reader(struct session *s, const struct side *sd, int fd)
 }
 
 /*
- * user=: fd's owner, a name or a number.  Returns -1 with errno (EINVAL
- * for a user the system does not know).
+ * user=: the owner of fd (or, -1, of path), a name or a number.  Returns
+ * -1 with errno (EINVAL for a user the system does not know).
  */
 static int
-local_chown(int fd, const char *user)
+local_chown(int fd, const char *path, const char *user)
 {
 	struct passwd	*pw;
 	const char	*errstr;
@@ -225,6 +228,8 @@ local_chown(int fd, const char *user)
 			return (-1);
 		}
 	}
+	if (fd == -1)
+		return (chown(path, uid, (gid_t)-1));
 	return (fchown(fd, uid, (gid_t)-1));
 }
 
@@ -318,6 +323,16 @@ local_file(const struct side *sd, int rd, int wr, int *made)
 	if (l->fifo) {
 		if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == 0) {
 			*made = 1;
+			/* Its owner before any wait for its other end. */
+			if (l->user != NULL && local_chown(-1, sd->path,
+			    l->user) == -1) {
+				error = errno;
+				(void)unlink(sd->path);
+				if (l->umask != -1)
+					umask(old);
+				errno = error;
+				return (-1);
+			}
 			/*
 			 * Made for the relay, it goes with it, as socat's,
 			 * also if a signal ends us while it waits.
@@ -353,7 +368,8 @@ local_file(const struct side *sd, int rd, int wr, int *made)
 		close(fd);
 		fd = -1;
 	}
-	if (fd != -1 && l->user != NULL && local_chown(fd, l->user) == -1) {
+	if (fd != -1 && l->user != NULL && !*made &&
+	    local_chown(fd, NULL, l->user) == -1) {
 		error = errno;
 		close(fd);
 		fd = -1;
@@ -463,7 +479,8 @@ static int
 local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
     struct endpoint **in, struct endpoint **out, char **cause)
 {
-	int		 fd, wfd, flags, made;
+	const char	*name;
+	int		 fd, wfd, flags, made, slave;
 
 	*in = *out = NULL;
 	/* socat's main process, setsid: ours. */
@@ -504,6 +521,33 @@ local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
 			goto fail;
 		(void)fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 		break;
+	case SIDE_PTY:
+		if (r->npty == nitems(r->pty)) {
+			log_cause(cause, "too many ptys");
+			return (-1);
+		}
+		if ((fd = device_open(sd, &name, &slave)) == -1) {
+			log_cause(cause, "cannot be opened");
+			return (-1);
+		}
+		r->pty[r->npty] = sd;
+		r->pty_slave[r->npty++] = slave;
+		/* perm=, user=: its terminal's, which its link names. */
+		if ((sd->perm != -1 && fchmod(slave, sd->perm) == -1) ||
+		    (sd->local.user != NULL && local_chown(slave, NULL,
+		    sd->local.user) == -1)) {
+			close(fd);
+			goto fail;
+		}
+		/* The device's endpoint: its hang-up is an end. */
+		if ((*in = device_endpoint(r->s, name, fd)) == NULL)
+			goto fail;
+		*out = *in;
+		if (!rd)
+			*in = NULL;
+		if (!wr)
+			*out = NULL;
+		return (0);
 	case SIDE_FILE:
 		if ((fd = local_file(sd, rd, wr, &made)) == -1)
 			goto fail;
@@ -716,6 +760,8 @@ local_relay(const struct job *j)
 			for (k = 0; k < r.nchild; k++)
 				exec_release(r.child[k]);
 			local_cleanup(0);
+			for (k = 0; k < r.npty; k++)
+				device_close(r.pty[k], r.pty_slave[k]);
 			return (1);
 		}
 	}
@@ -738,5 +784,7 @@ local_relay(const struct job *j)
 	for (k = 0; k < r.nchild; k++)
 		exec_release(r.child[k]);
 	local_cleanup(0);
+	for (k = 0; k < r.npty; k++)
+		device_close(r.pty[k], r.pty_slave[k]);
 	return (r.status);
 }
