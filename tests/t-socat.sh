@@ -349,6 +349,26 @@ test_entry_options() {
 		    "$(stat -c %U "$SC_TMP/e.w")"
 		kill "$_p"
 		wait_exit "$_p"
+		# A Unix listener's socket file: umask=, perm=, user=, and
+		# kept after it with unlink-close=0.
+		_o=umask=0177,user="$_user",unlink-close=0
+		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.s,$_o" FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -S "$SC_TMP/e.s"
+		wait_until test "$(stat -c %U "$SC_TMP/e.s")" = "$_user"
+		assertEquals "$_n: UNIX-LISTEN, umask, user" "600 $_user" \
+		    "$(stat -c '%a %U' "$SC_TMP/e.s")"
+		kill "$_p"
+		wait_exit "$_p"
+		assertTrue "$_n: unlink-close=0" "[ -S '$SC_TMP/e.s' ]"
+		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.r",perm=0604 FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -S "$SC_TMP/e.r"
+		wait_until test "$(stat -c %a "$SC_TMP/e.r")" = 604
+		assertEquals "$_n: UNIX-LISTEN, perm" "604" \
+		    "$(stat -c %a "$SC_TMP/e.r")"
+		kill "$_p"
+		wait_exit "$_p"
 		# A pty's terminal, named by its link, takes perm= and user=.
 		bg t 20 "$_bin" PTY,link="$SC_TMP/e.t",perm=0604,user="$_user" \
 		    FILE:/dev/null,ignoreeof

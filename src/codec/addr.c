@@ -142,17 +142,19 @@ static const struct {
 	{ "excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
 	{ "o-excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
 	{ "mode",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
-						K(ADDR_PTY) },
+						K(ADDR_PTY) | K(ADDR_UNIX_L) },
 	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
-						K(ADDR_PTY) },
+						K(ADDR_PTY) | K(ADDR_UNIX_L) },
 	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
 						K(ADDR_FILE) | K(ADDR_PTY) },
-	{ "umask",	"umask",	AO_OCTAL,	K(ADDR_FILE) },
+	{ "umask",	"umask",	AO_OCTAL,	K(ADDR_FILE) |
+						K(ADDR_UNIX_L) },
 	{ "user",	"user",		AO_TEXT,	K(ADDR_FILE) |
-						K(ADDR_PTY) },
+						K(ADDR_PTY) | K(ADDR_UNIX_L) },
 	{ "owner",	"user",		AO_TEXT,	K(ADDR_FILE) |
-						K(ADDR_PTY) },
-	{ "unlink-close", "unlink-close", AO_BOOL,	K(ADDR_FILE) },
+						K(ADDR_PTY) | K(ADDR_UNIX_L) },
+	{ "unlink-close", "unlink-close", AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_UNIX_L) },
 	{ "ftruncate",	"ftruncate",	AO_SIZE,	K(ADDR_FILE) },
 	{ "readbytes",	"readbytes",	AO_SIZE,	K(ADDR_FILE) |
 						K(ADDR_FD) | K(ADDR_STDIO) },

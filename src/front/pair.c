@@ -273,6 +273,9 @@ pair_local_opt(const struct side *sd)
 		return ("readbytes");
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
+	/* A Unix listener's socket file takes them (unix_server()). */
+	if (sd->kind == SIDE_SOCKET)
+		return (NULL);
 	if (l->umask != -1)
 		return ("umask");
 	if (l->nonblock)

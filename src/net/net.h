@@ -300,6 +300,7 @@ const char	*auth_query_token(const char *, char *, size_t);
 int		 side_parse(struct side *, const struct side *, const char *,
 		    char **);
 void		 side_free(struct side *);
+void		 side_local_defaults(struct side *);
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);
 int		 proxy_hop_parse(struct proxy_hop *, int, const char *,

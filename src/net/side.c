@@ -514,6 +514,25 @@ side_file_opts(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
+ * sd without socat's options of a file or a program (no umask=,
+ * unlink-close, ...): the command line's side, or before an address's
+ * are read.
+ */
+void
+side_local_defaults(struct side *sd)
+{
+	struct side_local	*l = &sd->local;
+
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->readbytes = l->ftruncate = -1;
+	l->umask = l->rawer = l->echo = l->opost = l->escape = -1;
+	l->unlink_close = -1;
+	l->fdin = STDIN_FILENO;
+	l->fdout = STDOUT_FILENO;
+}
+
+/*
  * socat's options of a file, a descriptor or a program (struct
  * side_local), read where two sides that are not sockets are joined;
  * sockcat's own file: has none of them.
@@ -528,12 +547,7 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	const char		*v;
 	size_t			 i;
 
-	memset(l, 0, sizeof(*l));
-	l->fd = -1;
-	l->readbytes = l->ftruncate = -1;
-	l->umask = l->rawer = l->echo = l->opost = l->escape = -1;
-	l->fdin = STDIN_FILENO;
-	l->fdout = STDOUT_FILENO;
+	side_local_defaults(sd);
 	for (i = 0; !a->socat && i < sizeof(socat_only) /
 	    sizeof(socat_only[0]); i++) {
 		if (addr_opt(a, socat_only[i]) != NULL) {
