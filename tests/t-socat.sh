@@ -293,6 +293,19 @@ test_file_options() {
 		kill "$_p"
 		wait_exit "$_p"
 		assertEquals "$_n: ignoreeof" "grown" "$(<"$SC_TMP/gout")"
+		# The same to a connection.
+		: >"$SC_TMP/grow2"
+		serve tail "$_bin" -d -d -u "$SC_TMP/grow2",ignoreeof \
+		    TCP-LISTEN:0
+		bg t 20 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/gout2"
+		_c=$BG_PID
+		echo grown2 >>"$SC_TMP/grow2"
+		wait_for "$SC_TMP/gout2" grown2
+		kill "$_c" "$SERVE_PID"
+		wait_exit "$_c"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_n: ignoreeof to a connection" "grown2" \
+		    "$(<"$SC_TMP/gout2")"
 		# A session of its own: not the one of this shell.
 		_sid=$(ps -o sid= -p $$)
 		assertEquals "$_n: the program's setsid" "new" \
@@ -361,7 +374,8 @@ test_entry_options() {
 		kill "$_p"
 		wait_exit "$_p"
 		assertTrue "$_n: unlink-close=0" "[ -S '$SC_TMP/e.s' ]"
-		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.r",perm=0604 FILE:/dev/null
+		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.r",perm=0604 \
+		    FILE:/dev/null,ignoreeof
 		_p=$BG_PID
 		wait_until test -S "$SC_TMP/e.r"
 		wait_until test "$(stat -c %a "$SC_TMP/e.r")" = 604

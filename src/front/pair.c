@@ -163,6 +163,11 @@ pair_file(struct options *o, int i)
 	/* socat's OPEN: opens as its options say, file: as ">" would. */
 	if (i == 0)
 		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
+	else if (sd->local.as_stdin)
+		/* Read too, as its options say: stdin as well. */
+		fd = pair_open(sd->path, O_RDWR | O_CLOEXEC |
+		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
+		    sd->oflags : 0), sd->perm != -1 ? sd->perm : 0666, &why);
 	else
 		fd = pair_open(sd->path, O_WRONLY | O_CLOEXEC |
 		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
@@ -172,7 +177,8 @@ pair_file(struct options *o, int i)
 		fatalx("%s: %s", sd->text, why);
 	if (fd == -1)
 		fatal("%s", sd->text);
-	if (dup2(fd, i == 0 ? STDIN_FILENO : STDOUT_FILENO) == -1)
+	if (dup2(fd, i == 0 ? STDIN_FILENO : STDOUT_FILENO) == -1 ||
+	    (i == 1 && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
 		fatal("dup2");
 	close(fd);
 	sd->kind = SIDE_STDIO;
@@ -300,6 +306,32 @@ pair_local_opt(const struct side *sd)
 }
 
 /*
+ * A file or stdio with socat's read options (ignoreeof, readbytes,
+ * escape) joined with a socket: stdin, as plain mode has it, read so
+ * (stdio_set_in_opts()); a file written too (the second address) is
+ * opened both ways then, as socat's (pair_file()).
+ */
+static __startup void
+pair_read_opts(struct side *sd, const struct side *other)
+{
+	struct side_local	*l = &sd->local;
+	struct read_opts	 ro;
+
+	if (other->kind != SIDE_SOCKET || sd->wside != NULL || l->fifo ||
+	    (sd->kind != SIDE_FILE && sd->kind != SIDE_STDIO) ||
+	    (!l->ignoreeof && l->readbytes < 0 && l->escape == -1))
+		return;
+	ro.ignoreeof = l->ignoreeof;
+	ro.readbytes = l->readbytes;
+	ro.escape = l->escape;
+	stdio_set_in_opts(&ro);
+	l->as_stdin = 1;
+	l->ignoreeof = 0;
+	l->readbytes = -1;
+	l->escape = -1;
+}
+
+/*
  * socat's two sides that are no sockets (stdio, files, descriptors,
  * programs, "R!!W"): the local relay's (src/modes/local.c), but stdio
  * with itself.  Returns 1 when it is theirs.
@@ -312,6 +344,8 @@ pair_local_mode(struct options *o)
 	int		 i;
 
 	if (!o->side.socat || !pair_local(a) || !pair_local(b)) {
+		for (i = 0; i < 2; i++)
+			pair_read_opts(&o->pair[i], &o->pair[1 - i]);
 		for (i = 0; i < 2; i++) {
 			/*
 			 * nofork with a connection: one client, no TLS or

@@ -313,6 +313,15 @@ int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
 void		 stdio_tty_pause(int);
 void		 stdio_tty_unset(void);
+/* socat's read options of a descriptor (reader_endpoint()). */
+struct read_opts {
+	int		 ignoreeof;	/* its end waited past, as tail -f */
+	long long	 readbytes;	/* at most this many; -1: all */
+	int		 escape;	/* this byte is an end; -1: none */
+};
+struct endpoint	*reader_endpoint(struct session *, const char *, int,
+		    const struct read_opts *);
+void		 stdio_set_in_opts(const struct read_opts *);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 void		 stdio_set_out_ops(const struct ep_ops *);

@@ -13,7 +13,6 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -27,9 +26,6 @@
 #include <unistd.h>
 
 #include "modes.h"
-
-/* How often a side read with ignoreeof looks for more past its end. */
-#define LOCAL_POLL_MS	100
 
 /* What socat waits, without -t, for the other way after one has ended. */
 #define LOCAL_LINGER_MS	500
@@ -86,126 +82,20 @@ local_unlink_at_end(const char *path)
 	local_nunlink++;
 }
 
-/* A file read with ignoreeof or readbytes: its reader's state. */
-struct lfile {
-	int		 fd;		/* the file; rfd is a timer with
-					   ignoreeof */
-	int		 ignoreeof;
-	long long	 left;		/* readbytes: what may still be read;
-					   -1: all */
-	int		 escape;	/* the byte that is an end, or -1 */
-};
-
-/*
- * Read the file; with ignoreeof, its end is no end: the timer that is
- * the endpoint's descriptor wakes the pump a moment later to look again,
- * as tail -f does.
- */
-static ssize_t
-lfile_read(struct endpoint *ep, void *p, size_t len)
-{
-	struct lfile		*lf = ep->data;
-	struct itimerspec	 its;
-	uint64_t		 ticks;
-	ssize_t			 n;
-	char			*esc;
-
-	if (lf->left == 0)
-		return (0);
-	if (lf->left > 0 && (long long)len > lf->left)
-		len = (size_t)lf->left;
-	if ((n = read(lf->fd, p, len)) > 0) {
-		/* escape=: the bytes before it, then the end. */
-		if (lf->escape != -1 && (esc = memchr(p, lf->escape,
-		    n)) != NULL) {
-			lf->left = 0;
-			return (esc - (char *)p);
-		}
-		if (lf->left > 0)
-			lf->left -= n;
-		return (n);
-	}
-	if (n == -1 || !lf->ignoreeof)
-		return (n);
-	/* Nothing more yet: look again in a moment. */
-	if (read(ep->rfd, &ticks, sizeof(ticks)) == -1 && errno != EAGAIN)
-		return (-1);
-	memset(&its, 0, sizeof(its));
-	its.it_value.tv_nsec = LOCAL_POLL_MS * 1000000L;
-	if (timerfd_settime(ep->rfd, 0, &its, NULL) == -1)
-		return (-1);
-	errno = EAGAIN;
-	return (-1);
-}
-
-static void
-lfile_free(struct endpoint *ep)
-{
-	struct lfile	*lf = ep->data;
-
-	if (lf->fd != ep->rfd)
-		close(lf->fd);
-	free(lf);
-	ep->data = NULL;
-}
-
-static const struct ep_ops lfile_ops = {
-	.read = lfile_read,
-	.free = lfile_free,
-};
-
 /*
  * The endpoint of s that reads fd (given to it) as sd says: as it is,
- * or with ignoreeof or readbytes.  NULL with errno.
+ * or with ignoreeof, readbytes or escape (reader_endpoint()).  NULL
+ * with errno.
  */
 static struct endpoint *
 local_reader(struct session *s, const struct side *sd, int fd)
 {
-	struct endpoint		*ep;
-	struct lfile		*lf;
-	struct itimerspec	 its;
-	int			 rfd = fd;
+	struct read_opts	 ro;
 
-	if (!sd->local.ignoreeof && sd->local.readbytes < 0 &&
-	    sd->local.escape == -1) {
-		if ((ep = session_endpoint(s, sd->text, fd, -1, EP_SHUT_NONE,
-		    0)) == NULL)
-			close(fd);
-		return (ep);
-	}
-	if ((lf = calloc(1, sizeof(*lf))) == NULL) {
-		close(fd);
-		return (NULL);
-	}
-	lf->fd = fd;
-	lf->ignoreeof = sd->local.ignoreeof;
-	lf->left = sd->local.readbytes;
-	lf->escape = sd->local.escape;
-	if (lf->ignoreeof) {
-		/* Ready at once: the first read is not put off. */
-		memset(&its, 0, sizeof(its));
-		its.it_value.tv_nsec = 1;
-		if ((rfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
-		    TFD_CLOEXEC)) == -1 ||
-		    timerfd_settime(rfd, 0, &its, NULL) == -1) {
-			if (rfd != -1)
-				close(rfd);
-			close(fd);
-			free(lf);
-			return (NULL);
-		}
-	}
-	if ((ep = session_endpoint(s, sd->text, rfd, -1, EP_SHUT_NONE,
-	    0)) == NULL) {
-		if (rfd != fd)
-			close(rfd);
-		close(fd);
-		free(lf);
-		return (NULL);
-	}
-	ep->ops = &lfile_ops;
-	ep->data = lf;
-	return (ep);
+	ro.ignoreeof = sd->local.ignoreeof;
+	ro.readbytes = sd->local.readbytes;
+	ro.escape = sd->local.escape;
+	return (reader_endpoint(s, sd->text, fd, &ro));
 }
 
 /*

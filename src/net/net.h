@@ -187,6 +187,7 @@ struct side_local {
 	int		 argv;		/* EXEC: its words, no shell */
 	int		 ignoreeof;	/* an end of file read is waited past */
 	int		 escape;	/* this byte read is an end; -1 */
+	int		 as_stdin;	/* with a socket: stdin, read so */
 	long long	 readbytes;	/* read this many bytes at most; -1 */
 	long long	 ftruncate;	/* the file cut to this size; -1 */
 	int		 umask;		/* umask= while it is made; -1 */
