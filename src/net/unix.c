@@ -293,13 +293,21 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 	const char		*errstr;
 	mode_t			 old = 0;
 	uid_t			 uid;
-	int			 rc, error;
+	int			 rc, error, mask;
 
-	if (l->umask != -1)
-		old = umask(l->umask);
+	/*
+	 * perm=: made so (a umask of its complement), so that no one finds
+	 * it with other modes before the chmod(2) below.
+	 */
+	if (sd->perm != -1)
+		mask = ~sd->perm & 0777;
+	else
+		mask = l->umask;
+	if (mask != -1)
+		old = umask(mask);
 	rc = unix_bind(fd, sd->sock.socktype, sd->host, cause);
 	error = errno;
-	if (l->umask != -1)
+	if (mask != -1)
 		umask(old);
 	errno = error;
 	if (rc == -1 || sd->host[0] == '@')
