@@ -256,6 +256,12 @@ test_local_sides() {
 		assertEquals "$_n: nested brackets" "(,)[,]{,},([),])" \
 		    "$(t 20 "$_bin" -u 'EXEC:echo (,)[,]{,}","([),])' -)"
 	done
+	# PIPE is a pipe of ours, no program: 1 MB through it whole.
+	data 1000000
+	assertEquals "PIPE, 1 MB" "$SUM" "$(t 20 "$OURS" -d -d -d - PIPE \
+	    <"$SC_TMP/data" 2>"$SC_TMP/pipe.err" | sha256sum | cut -d' ' -f1)"
+	assertNotContains "PIPE, no program" "$(<"$SC_TMP/pipe.err")" \
+	    "program"
 }
 
 # socat's file options, both socats alike: readbytes, ftruncate, o-trunc

@@ -478,6 +478,13 @@ addr_socat_parse(struct addr *a, int r)
 		/* socat's echo, a pipe to itself: cat gives the same bytes. */
 		if (np == 1) {
 			a->path = "cat";
+			/* Where no socket is joined: a pipe of ours. */
+			if (a->nopts == ADDR_OPTS_MAX)
+				return (addr_fail(a, "more than %d options",
+				    ADDR_OPTS_MAX));
+			a->opts[a->nopts].name = "loop";
+			a->opts[a->nopts].value = "1";
+			a->nopts++;
 			break;
 		}
 		/* PIPE:PATH: a named pipe, made unless it is there. */

@@ -361,6 +361,47 @@ local_exec(struct lrelay *r, const struct side *sd, int rd, int wr,
 }
 
 /*
+ * socat's PIPE (its echo) as r's side: a pipe, *out its end written to
+ * (when wr), *in its end read from (when rd).  Returns 0, or -1 with
+ * *cause set.
+ */
+static int
+local_loop(struct lrelay *r, int rd, int wr, struct endpoint **in,
+    struct endpoint **out, char **cause)
+{
+	int	 p[2];
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
+		log_cause(cause, "pipe: %s", strerror(errno));
+		return (-1);
+	}
+	/* A way not used: its end goes now. */
+	if (!rd) {
+		close(p[0]);
+		p[0] = -1;
+	}
+	if (!wr) {
+		close(p[1]);
+		p[1] = -1;
+	}
+	if (p[0] != -1 && (*in = session_endpoint(r->s, "PIPE", p[0], -1,
+	    EP_SHUT_NONE, 0)) == NULL) {
+		close(p[0]);
+		if (p[1] != -1)
+			close(p[1]);
+		log_cause(cause, "%s", strerror(ENOMEM));
+		return (-1);
+	}
+	if (p[1] != -1 && (*out = session_endpoint(r->s, "PIPE", -1, p[1],
+	    EP_SHUT_CLOSE, 0)) == NULL) {
+		close(p[1]);
+		log_cause(cause, "%s", strerror(ENOMEM));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Open side sd of r (its first half, for "R!!W"): *in the endpoint it is
  * read from (when rd), *out the one it is written to (when wr); the same
  * one for a program.  Returns 0, or -1 with *cause set.
@@ -392,6 +433,9 @@ local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
 			goto fail;
 		return (0);
 	case SIDE_EXEC:
+		/* socat's PIPE: what is written comes back, a pipe's. */
+		if (sd->local.loop)
+			return (local_loop(r, rd, wr, in, out, cause));
 		if (sd->local.nofork) {
 			log_cause(cause, "nofork in a dual (!!) address is not "
 			    "supported");

@@ -185,6 +185,7 @@ struct side_local {
 	int		 nonblock;	/* opened with O_NONBLOCK */
 	int		 gopen;		/* GOPEN: created, or appended to */
 	int		 argv;		/* EXEC: its words, no shell */
+	int		 loop;		/* PIPE, socat's echo: a pipe */
 	int		 ignoreeof;	/* an end of file read is waited past */
 	int		 escape;	/* this byte read is an end; -1 */
 	int		 as_stdin;	/* with a socket: stdin, read so */

@@ -566,6 +566,7 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	l->nonblock = side_flag(a, "nonblock");
 	l->gopen = side_flag(a, "gopen");
 	l->argv = side_flag(a, "argv");
+	l->loop = side_flag(a, "loop");
 	l->ignoreeof = side_flag(a, "ignoreeof");
 	if ((v = addr_opt(a, "readbytes")) != NULL)
 		l->readbytes = strtoll(v, NULL, 10);
