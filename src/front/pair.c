@@ -380,7 +380,10 @@ pair_local_mode(struct options *o)
 	    NULL && pair_local_opt(b) == NULL)
 		return (0);
 	o->localmode = 1;
-	/* socat's -t: how long the other way is waited for. */
+	/*
+	 * socat's -t: how long the other way is waited for once one has
+	 * ended; half a second without it, as socat's.
+	 */
 	o->flow.quit_ms = o->socat_quit ? o->socat_quit_ms : 500;
 	if (o->socat_dir == 1)
 		o->flow.send_only = 1;

@@ -27,9 +27,7 @@
 
 #include "modes.h"
 
-/* What socat waits, without -t, for the other way after one has ended. */
-#define LOCAL_LINGER_MS	500
-
+/* Programs of one relay, at most: one a side, or two of "R!!W" each. */
 #define LOCAL_CHILDREN	4
 
 /* The words of an EXEC: command, at most. */
