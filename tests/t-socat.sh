@@ -321,6 +321,27 @@ test_file_options() {
 		    "$(t 20 "$_bin" -U -,setsid "SYSTEM:[ \$(ps -o sid= -p \
 		    \$\$) != $_sid ] && echo new")"
 	done
+	# o-noatime: a file read (by its path, or as stdin) keeps its
+	# access time, which a read would move (it is older than its
+	# modification); fs-noatime: its inode's flag, both socats alike.
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		echo old >"$SC_TMP/at"
+		touch -a -d 2000-01-01 "$SC_TMP/at"
+		t 20 "$_bin" -u OPEN:"$SC_TMP/at",o-noatime - >"$SC_TMP/at.1"
+		t 20 "$_bin" -u -,o-noatime - <"$SC_TMP/at" >"$SC_TMP/at.2"
+		assertEquals "$_n: o-noatime" "946684800 old old" \
+		    "$(stat -c %X "$SC_TMP/at") $(echo $(cat "$SC_TMP/at.1" \
+		    "$SC_TMP/at.2"))"
+		rm -f "$SC_TMP/fa"
+		t 20 "$_bin" -u /dev/null CREATE:"$SC_TMP/fa",fs-noatime \
+		    2>/dev/null
+		echo "$? $(lsattr "$SC_TMP/fa" 2>/dev/null | cut -c1-22)" \
+		    >"$SC_TMP/fa.$_n"
+	done
+	assertEquals "fs-noatime, as socat" "$(<"$SC_TMP/fa.real")" \
+	    "$(<"$SC_TMP/fa.ours")"
 	# sockcat's own file: has none of them.
 	assertEquals "file:,ignoreeof" 1 "$(t 20 "$SC" -u - \
 	    file:"$SC_TMP/x",ignoreeof </dev/null 2>/dev/null; echo $?)"
@@ -500,7 +521,8 @@ test_every_socat_option() {
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only umask ftruncate readbytes
 	    bytes ignoreeof nonblock o-nonblock escape pipes pty stderr setsid
-	    sid nofork fdin fdout opost user owner unlink-close "
+	    sid nofork fdin fdout opost user owner unlink-close o-noatime
+	    noatime fs-noatime ext2-noatime ext3-noatime "
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

@@ -164,6 +164,13 @@ static const struct {
 						K(ADDR_FD) | K(ADDR_STDIO) },
 	{ "escape",	"escape",	AO_BYTE,	K(ADDR_FILE) |
 						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "o-noatime",	"noatime",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "noatime",	"noatime",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "fs-noatime",	"fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
+	{ "ext2-noatime", "fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
+	{ "ext3-noatime", "fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
 	{ "nonblock",	"nonblock",	AO_BOOL,	K(ADDR_FILE) },
 	{ "o-nonblock",	"nonblock",	AO_BOOL,	K(ADDR_FILE) },
 	{ "pipes",	"pipes",	AO_BOOL,	K(ADDR_EXEC) },

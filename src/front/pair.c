@@ -286,6 +286,10 @@ pair_local_opt(const struct side *sd)
 		return ("umask");
 	if (l->nonblock)
 		return ("nonblock");
+	if (l->noatime)
+		return ("o-noatime");
+	if (l->fs_noatime)
+		return ("fs-noatime");
 	if (l->user != NULL)
 		return ("user");
 	if (l->unlink_close != -1)

@@ -11,9 +11,12 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+
+#include <linux/fs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -143,6 +146,32 @@ local_tty_modes(int fd, const struct side_local *l)
 	return (tcsetattr(fd, TCSANOW, &t));
 }
 
+/*
+ * fs-noatime: the file's inode keeps no access times (chattr +A).
+ * Returns -1 with errno.
+ */
+static int
+local_fs_noatime(int fd)
+{
+	int	 flags;
+
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == -1)
+		return (-1);
+	flags |= FS_NOATIME_FL;
+	return (ioctl(fd, FS_IOC_SETFLAGS, &flags));
+}
+
+/* o-noatime of a descriptor we were given: reads leave its atime. */
+static int
+local_noatime(int fd)
+{
+	int	 flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1)
+		return (-1);
+	return (fcntl(fd, F_SETFL, flags | O_NOATIME));
+}
+
 /* Is fd a socket (its end a shutdown, not a close)? */
 static int
 local_is_socket(int fd)
@@ -204,7 +233,7 @@ local_file(const struct side *sd, int rd, int wr, int *made)
 	    (l->gopen ? (stat(sd->path, &st) == -1 ? O_CREAT : wr ? O_APPEND :
 	    0) : 0) |
 	    (sd->append ? O_APPEND : 0) | (sd->oflags > 0 ? sd->oflags : 0) |
-	    (l->nonblock ? O_NONBLOCK : 0);
+	    (l->nonblock ? O_NONBLOCK : 0) | (l->noatime ? O_NOATIME : 0);
 	if (l->umask != -1)
 		old = umask(l->umask);
 	*made = 0;
@@ -251,6 +280,11 @@ local_file(const struct side *sd, int rd, int wr, int *made)
 	if (fd != -1 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
 	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1)
 		error = errno;
+	if (fd != -1 && l->fs_noatime && local_fs_noatime(fd) == -1) {
+		error = errno;
+		close(fd);
+		fd = -1;
+	}
 	if (fd != -1 && local_tty_modes(fd, l) == -1) {
 		error = errno;
 		close(fd);
@@ -414,6 +448,11 @@ local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
 	*in = *out = NULL;
 	/* socat's main process, setsid: ours. */
 	if (sd->kind != SIDE_EXEC && sd->local.setsid && setsid() == -1)
+		goto fail;
+	/* o-noatime of stdin or a descriptor: set on it. */
+	if (sd->local.noatime && rd && (sd->kind == SIDE_STDIO ||
+	    sd->kind == SIDE_FD) && local_noatime(sd->kind == SIDE_STDIO ?
+	    STDIN_FILENO : sd->local.fd) == -1)
 		goto fail;
 	switch (sd->kind) {
 	case SIDE_STDIO:

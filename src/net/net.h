@@ -183,6 +183,8 @@ struct side_local {
 	int		 fd;		/* FD:N's descriptor; -1 */
 	int		 fifo;		/* PIPE:PATH: a named pipe, made */
 	int		 nonblock;	/* opened with O_NONBLOCK */
+	int		 noatime;	/* read with O_NOATIME */
+	int		 fs_noatime;	/* its inode's noatime flag set */
 	int		 gopen;		/* GOPEN: created, or appended to */
 	int		 argv;		/* EXEC: its words, no shell */
 	int		 loop;		/* PIPE, socat's echo: a pipe */

@@ -542,7 +542,8 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 {
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
-	    "unlink-close", "raw", "rawer", "echo", "opost" };
+	    "unlink-close", "raw", "rawer", "echo", "opost", "noatime",
+	    "fs-noatime" };
 	struct side_local	*l = &sd->local;
 	const char		*v;
 	size_t			 i;
@@ -564,6 +565,8 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	l->setsid = side_flag(a, "setsid");
 	l->fifo = side_flag(a, "fifo");
 	l->nonblock = side_flag(a, "nonblock");
+	l->noatime = side_flag(a, "noatime");
+	l->fs_noatime = side_flag(a, "fs-noatime");
 	l->gopen = side_flag(a, "gopen");
 	l->argv = side_flag(a, "argv");
 	l->loop = side_flag(a, "loop");
