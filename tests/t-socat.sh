@@ -213,6 +213,246 @@ test_grammar() {
 	    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
 }
 
+# Two sides that are no sockets, socat's way, both socats alike: "R!!W"
+# (descriptors, named pipes, a file read past its end), PIPE:PATH, a
+# program on pipes or on a raw terminal, with its descriptors elsewhere
+# (fdin=, fdout=), its stderr in its output, a single way of it taken
+# from ours; EXEC:'s words as socat splits them (no shell).
+test_local_sides() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/p1" "$SC_TMP/p2" "$SC_TMP/f1"
+		assertEquals "$_n: 0!!1" "fds" \
+		    "$(echo fds | t 20 "$_bin" -t 0.1 '0!!1' PIPE)"
+		assertEquals "$_n: PIPE:PATH" "named" \
+		    "$(echo named | t 20 "$_bin" -t 0.1 - \
+		    PIPE:"$SC_TMP/p1",nonblock)"
+		assertFalse "$_n: PIPE:PATH made, then removed" \
+		    "[ -e '$SC_TMP/p1' ]"
+		assertEquals "$_n: PIPE:PATH twice" "twice" \
+		    "$(echo twice | t 20 "$_bin" -t 0.1 - \
+		    "PIPE:$SC_TMP/p2,nonblock!!PIPE:$SC_TMP/p2")"
+		assertEquals "$_n: a file, ignoreeof!!itself" "file" \
+		    "$(echo file | t 20 "$_bin" -t 0.3 - \
+		    "$SC_TMP/f1,ignoreeof!!$SC_TMP/f1")"
+		assertEquals "$_n: pipes" "pipes" \
+		    "$(echo pipes | t 20 "$_bin" -t 0.1 - EXEC:cat,pipes)"
+		assertEquals "$_n: pty, raw" "pty" \
+		    "$(echo pty | t 20 "$_bin" -t 0.3 - \
+		    EXEC:cat,pty,echo=0,opost=0,cfmakeraw)"
+		assertEquals "$_n: fdin, fdout" "fds8" \
+		    "$(echo fds8 | t 20 "$_bin" -t 0.1 - \
+		    'SYSTEM:cat>&9 <&8,pipes,fdin=8,fdout=9')"
+		assertEquals "$_n: system!!system" "ss" \
+		    "$(echo ss | t 20 "$_bin" -t 0.1 \
+		    'SYSTEM:cat>&6,fdout=6!!SYSTEM:cat<&7,fdin=7' PIPE)"
+		assertEquals "$_n: stderr" "err" "$(t 20 "$_bin" -u \
+		    'SYSTEM:echo err >&2,pipes,stderr' - 2>/dev/null)"
+		assertEquals "$_n: its stdin ours" "mine" \
+		    "$(echo mine | t 20 "$_bin" -t 0.1 'EXEC:cat,pipes!!-' -)"
+		assertEquals "$_n: words, no shell" "a|([x y])|b|" \
+		    "$(t 20 "$_bin" -u 'EXEC:printf "%s|" a ([x y]) b' -)"
+		assertEquals "$_n: nested brackets" "(,)[,]{,},([),])" \
+		    "$(t 20 "$_bin" -u 'EXEC:echo (,)[,]{,}","([),])' -)"
+	done
+	# PIPE is a pipe of ours, no program: 1 MB through it whole.
+	data 1000000
+	assertEquals "PIPE, 1 MB" "$SUM" "$(t 20 "$OURS" -d -d -d - PIPE \
+	    <"$SC_TMP/data" 2>"$SC_TMP/pipe.err" | sha256sum | cut -d' ' -f1)"
+	assertNotContains "PIPE, no program" "$(<"$SC_TMP/pipe.err")" \
+	    "program"
+}
+
+# socat's file options, both socats alike: readbytes, ftruncate, o-trunc
+# and GOPEN's append, escape, ignoreeof (a file read as it grows), umask,
+# setsid (ours, or the program's).
+test_file_options() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		printf '0123456789' >"$SC_TMP/in"
+		assertEquals "$_n: readbytes" "0123" \
+		    "$(t 20 "$_bin" -u OPEN:"$SC_TMP/in",readbytes=4 -)"
+		printf 'old text' >"$SC_TMP/o"
+		echo new | t 20 "$_bin" -u - OPEN:"$SC_TMP/o",append,ftruncate=0
+		assertEquals "$_n: ftruncate" "new" "$(<"$SC_TMP/o")"
+		printf 'old text' >"$SC_TMP/o"
+		echo new2 | t 20 "$_bin" -u - OPEN:"$SC_TMP/o",o-trunc
+		assertEquals "$_n: o-trunc" "new2" "$(<"$SC_TMP/o")"
+		echo one >"$SC_TMP/g"
+		echo two | t 20 "$_bin" -u - "$SC_TMP/g"
+		assertEquals "$_n: a path, appended to" "one two" \
+		    "$(echo $(<"$SC_TMP/g"))"
+		rm -f "$SC_TMP/u"
+		echo x | t 20 "$_bin" -u - GOPEN:"$SC_TMP/u",umask=0177
+		assertEquals "$_n: a path, made, umask" "600 x" \
+		    "$(stat -c %a "$SC_TMP/u") $(<"$SC_TMP/u")"
+		assertEquals "$_n: escape" "before" \
+		    "$(printf 'before\n\033after\n' | t 20 "$_bin" -t 0.1 \
+		    -,escape=27 PIPE)"
+		: >"$SC_TMP/grow"
+		bg t 20 "$_bin" -u "$SC_TMP/grow",ignoreeof - >"$SC_TMP/gout"
+		_p=$BG_PID
+		echo grown >>"$SC_TMP/grow"
+		wait_for "$SC_TMP/gout" grown
+		kill "$_p"
+		wait_exit "$_p"
+		assertEquals "$_n: ignoreeof" "grown" "$(<"$SC_TMP/gout")"
+		# The same to a connection.
+		: >"$SC_TMP/grow2"
+		serve tail "$_bin" -d -d -u "$SC_TMP/grow2",ignoreeof \
+		    TCP-LISTEN:0
+		bg t 20 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/gout2"
+		_c=$BG_PID
+		echo grown2 >>"$SC_TMP/grow2"
+		wait_for "$SC_TMP/gout2" grown2
+		kill "$_c" "$SERVE_PID"
+		wait_exit "$_c"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_n: ignoreeof to a connection" "grown2" \
+		    "$(<"$SC_TMP/gout2")"
+		# A session of its own: not the one of this shell.
+		_sid=$(ps -o sid= -p $$)
+		assertEquals "$_n: the program's setsid" "new" \
+		    "$(t 20 "$_bin" -u "SYSTEM:[ \$(ps -o sid= -p \$\$) != \
+		    $_sid ] && echo new,setsid" -)"
+		assertEquals "$_n: ours, setsid" "new" \
+		    "$(t 20 "$_bin" -U -,setsid "SYSTEM:[ \$(ps -o sid= -p \
+		    \$\$) != $_sid ] && echo new")"
+	done
+	# o-noatime: a file read (by its path, or as stdin) keeps its
+	# access time, which a read would move (it is older than its
+	# modification); fs-noatime: its inode's flag, both socats alike.
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		echo old >"$SC_TMP/at"
+		touch -a -d 2000-01-01 "$SC_TMP/at"
+		t 20 "$_bin" -u OPEN:"$SC_TMP/at",o-noatime - >"$SC_TMP/at.1"
+		t 20 "$_bin" -u -,o-noatime - <"$SC_TMP/at" >"$SC_TMP/at.2"
+		assertEquals "$_n: o-noatime" "946684800 old old" \
+		    "$(stat -c %X "$SC_TMP/at") $(echo $(cat "$SC_TMP/at.1" \
+		    "$SC_TMP/at.2"))"
+		rm -f "$SC_TMP/fa"
+		t 20 "$_bin" -u /dev/null CREATE:"$SC_TMP/fa",fs-noatime \
+		    2>/dev/null
+		echo "$? $(lsattr "$SC_TMP/fa" 2>/dev/null | cut -c1-22)" \
+		    >"$SC_TMP/fa.$_n"
+	done
+	assertEquals "fs-noatime, as socat" "$(<"$SC_TMP/fa.real")" \
+	    "$(<"$SC_TMP/fa.ours")"
+	# sockcat's own file: has none of them.
+	assertEquals "file:,ignoreeof" 1 "$(t 20 "$SC" -u - \
+	    file:"$SC_TMP/x",ignoreeof </dev/null 2>/dev/null; echo $?)"
+}
+
+# socat's file-system options, both socats alike: perm=, user= and
+# umask= of the entry made, unlink-close; a named pipe made and waited on
+# is removed when a signal ends the wait; empty options are passed over.
+test_entry_options() {
+	_user=$(awk -F: '$3 != 0 { n = $1 } END { print n }' /etc/passwd)
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP"/e.*
+		t 20 "$_bin" -U CREATE:"$SC_TMP/e.c",,unlink-close=0,umask=177 \
+		    FILE:/dev/null
+		assertEquals "$_n: CREATE, umask" "600" \
+		    "$(stat -c %a "$SC_TMP/e.c")"
+		bg t 20 "$_bin" -u PIPE:"$SC_TMP/e.p",perm=0640,unlink-close=0, \
+		    FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -p "$SC_TMP/e.p"
+		assertEquals "$_n: PIPE, perm" "640" \
+		    "$(stat -c %a "$SC_TMP/e.p")"
+		kill "$_p"
+		wait_exit "$_p"
+		bg t 20 "$_bin" -u PIPE:"$SC_TMP/e.q" FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -p "$SC_TMP/e.q"
+		kill "$_p"
+		wait_exit "$_p"
+		assertFalse "$_n: PIPE removed" "[ -e '$SC_TMP/e.q' ]"
+		echo x | t 20 "$_bin" -u - OPEN:"$SC_TMP/e.u",creat,user="$_user"
+		assertEquals "$_n: OPEN, user" "$_user" \
+		    "$(stat -c %U "$SC_TMP/e.u")"
+		echo x | t 20 "$_bin" -u - OPEN:"$SC_TMP/e.x",creat,unlink-close
+		assertFalse "$_n: unlink-close" "[ -e '$SC_TMP/e.x' ]"
+		# A named pipe's owner is set before it waits for a writer.
+		bg t 20 "$_bin" -u PIPE:"$SC_TMP/e.w",user="$_user" \
+		    FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -p "$SC_TMP/e.w"
+		wait_until test "$(stat -c %U "$SC_TMP/e.w")" = "$_user"
+		assertEquals "$_n: PIPE, user" "$_user" \
+		    "$(stat -c %U "$SC_TMP/e.w")"
+		kill "$_p"
+		wait_exit "$_p"
+		# A Unix listener's socket file: umask=, perm=, user=, and
+		# kept after it with unlink-close=0.
+		_o=umask=0177,user="$_user",unlink-close=0
+		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.s,$_o" FILE:/dev/null
+		_p=$BG_PID
+		wait_until test -S "$SC_TMP/e.s"
+		wait_until test "$(stat -c %U "$SC_TMP/e.s")" = "$_user"
+		assertEquals "$_n: UNIX-LISTEN, umask, user" "600 $_user" \
+		    "$(stat -c '%a %U' "$SC_TMP/e.s")"
+		kill "$_p"
+		wait_exit "$_p"
+		assertTrue "$_n: unlink-close=0" "[ -S '$SC_TMP/e.s' ]"
+		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.r",perm=0604 \
+		    FILE:/dev/null,ignoreeof
+		_p=$BG_PID
+		wait_until test -S "$SC_TMP/e.r"
+		wait_until test "$(stat -c %a "$SC_TMP/e.r")" = 604
+		assertEquals "$_n: UNIX-LISTEN, perm" "604" \
+		    "$(stat -c %a "$SC_TMP/e.r")"
+		kill "$_p"
+		wait_exit "$_p"
+		# A pty's terminal, named by its link, takes perm= and user=.
+		bg t 20 "$_bin" PTY,link="$SC_TMP/e.t",perm=0604,user="$_user" \
+		    FILE:/dev/null,ignoreeof
+		_p=$BG_PID
+		wait_until test -c "$SC_TMP/e.t"
+		wait_until test "$(stat -L -c %U "$SC_TMP/e.t")" = "$_user"
+		assertEquals "$_n: PTY, perm, user" "604 $_user" \
+		    "$(stat -L -c '%a %U' "$SC_TMP/e.t")"
+		kill "$_p"
+		wait_exit "$_p"
+	done
+}
+
+# nofork: the program runs in socat's place, a file its stdin (-u) or
+# stdout (-U), the other ours; a terminal opened by its path (GOPEN) made
+# raw, before a PTY,opost=0: both socats alike.
+test_nofork_and_tty() {
+	printf 'from a file\n' >"$SC_TMP/in"
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		assertEquals "$_n: nofork, -u" "from a file" \
+		    "$(t 20 "$_bin" -u "$SC_TMP/in" EXEC:cat,nofork)"
+		rm -f "$SC_TMP/out"
+		t 20 "$_bin" -U "$SC_TMP/out" 'EXEC:echo "a  b",nofork'
+		assertEquals "$_n: nofork, -U" "a b" "$(<"$SC_TMP/out")"
+		assertEquals "$_n: nofork, setsid" "up" \
+		    "$(echo up | t 20 "$_bin" - SYSTEM:cat,nofork,setsid)"
+		serve nofork "$_bin" -d -d TCP4-LISTEN:0 EXEC:cat,nofork
+		assertEquals "$_n: nofork, a connection" "conn" \
+		    "$(echo conn | t 20 "$SC" -q 5 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		bg t 20 "$_bin" PTY,echo=0,opost=0,link="$SC_TMP/tty" PIPE
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty"
+		assertEquals "$_n: a terminal by its path, raw" "tty" \
+		    "$( (echo tty; sleep 0.5) | t 20 "$_bin" - \
+		    "$SC_TMP/tty",cfmakeraw)"
+		kill "$_p"
+		wait_exit "$_p"
+	done
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {
@@ -264,7 +504,7 @@ test_refusals() {
 		assertEquals "$_a: nothing on stdout" "" "$(<"$SC_TMP/o")"
 	done
 	assertContains "!! named" "$(t 20 "$OURS" 'TCP-L:0!!STDOUT' - 2>&1)" \
-	    "(!!) are not supported"
+	    "a listener in a dual (!!) address is not supported"
 }
 
 # Every option socat -hhh lists, on a TCP-LISTEN: address: those of
@@ -279,7 +519,10 @@ test_every_socat_option() {
 	    unlink-early crtscts raw rawer cfmakeraw echo link socksport fork
 	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
-	    protocol-family ipv6only ipv6-v6only "
+	    protocol-family ipv6only ipv6-v6only umask ftruncate readbytes
+	    bytes ignoreeof nonblock o-nonblock escape pipes pty stderr setsid
+	    sid nofork fdin fdout opost user owner unlink-close o-noatime
+	    noatime fs-noatime ext2-noatime ext3-noatime "
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

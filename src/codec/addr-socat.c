@@ -29,7 +29,9 @@ enum addr_sform {
 	SF_COMMAND,		/* :COMMAND */
 	SF_PROXIED,		/* :PROXY:HOST:PORT */
 	SF_NONE,		/* nothing: options alone */
-	SF_ECHO,		/* nothing: what is written comes back */
+	SF_ECHO,		/* nothing: what is written comes back; or
+				   :PATH, a named pipe */
+	SF_FD,			/* :N, a descriptor */
 };
 
 /*
@@ -119,19 +121,22 @@ static const struct {
 	    { "proxyport", "8080" } },
 	{ "proxy-connect",	ADDR_TCP,	SF_PROXIED,	0,
 	    { "proxyport", "8080" } },
-	{ "exec",		ADDR_EXEC,	SF_COMMAND,	0, { NULL } },
+	{ "exec",		ADDR_EXEC,	SF_COMMAND,	0,
+	    { "argv", "1" } },
 	{ "system",		ADDR_EXEC,	SF_COMMAND,	0, { NULL } },
 	{ "pty",		ADDR_PTY,	SF_NONE,	0, { NULL } },
 	{ "pipe",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
 	{ "echo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
 	{ "fifo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
+	{ "fd",			ADDR_FD,	SF_FD,		0, { NULL } },
 	{ "stdio",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
 	{ "-",			ADDR_STDIO,	SF_NONE,	0, { NULL } },
 	{ "stdin",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
 	{ "stdout",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
 	{ "open",		ADDR_FILE,	SF_FILE,	0, { NULL } },
 	{ "file",		ADDR_FILE,	SF_FILE,	0, { NULL } },
-	{ "gopen",		ADDR_FILE,	SF_FILE,	0, { NULL } },
+	{ "gopen",		ADDR_FILE,	SF_FILE,	0,
+	    { "gopen", "1" } },
 	{ "create",		ADDR_FILE,	SF_FILE,	0,
 	    { "creat", "1", "trunc", "1" } },
 	{ "creat",		ADDR_FILE,	SF_FILE,	0,
@@ -187,6 +192,138 @@ addr_dual_stdio(const char *s)
 }
 
 /*
+ * socat's brackets: ( [ { open, each nested until its own closer, which
+ * ends it; another closer inside is a byte like any, as socat reads it.
+ * c is the byte, nest[*depth] the closers awaited (of size max).  Returns
+ * -1 when nested deeper than max.
+ */
+static int
+addr_socat_nest(char c, char *nest, size_t *depth, size_t max)
+{
+	switch (c) {
+	case '[':
+	case '(':
+	case '{':
+		if (*depth == max)
+			return (-1);
+		nest[(*depth)++] = c == '[' ? ']' : c == '(' ? ')' : '}';
+		break;
+	case ']':
+	case ')':
+	case '}':
+		if (*depth > 0 && nest[*depth - 1] == c)
+			(*depth)--;
+		break;
+	}
+	return (0);
+}
+
+/*
+ * Where s, in socat's grammar, has its "!!" (socat's dual address: the
+ * one before it read from, the one after it written to), outside quotes
+ * and brackets; -1 when it has none.  The halves are addresses each.
+ */
+int
+addr_socat_dual(const char *s)
+{
+	size_t	 i, depth = 0;
+	char	 quote = 0, nest[16];
+
+	/* "-!!-" and its kin: stdio, one address. */
+	if (addr_dual_stdio(s))
+		return (-1);
+	for (i = 0; s[i] != '\0'; i++) {
+		if (quote != 0) {
+			if (s[i] == quote)
+				quote = 0;
+			else if (s[i] == '\\' && quote == '"' &&
+			    s[i + 1] != '\0')
+				i++;
+			continue;
+		}
+		switch (s[i]) {
+		case '"':
+		case '\'':
+			quote = s[i];
+			break;
+		case '\\':
+			if (s[i + 1] != '\0')
+				i++;
+			break;
+		case '!':
+			if (s[i + 1] == '!' && depth == 0)
+				return ((int)i);
+			break;
+		default:
+			if (addr_socat_nest(s[i], nest, &depth,
+			    sizeof(nest)) == -1)
+				return (-1);
+			break;
+		}
+	}
+	return (-1);
+}
+
+/*
+ * socat's EXEC: command, split into its words in place, as socat splits
+ * it (its program run with no shell): blanks part them, "...", '...'
+ * and '\' quote, an empty quoted word is a word.  Up to max - 1 words go
+ * into argv, a NULL after them; returns how many, or -1 when there are
+ * more, or a quote is not closed.
+ */
+int
+addr_socat_words(char *s, char **argv, size_t max)
+{
+	char	*r = s, *w = s, quote = 0, nest[16];
+	size_t	 n = 0, depth = 0;
+	int	 in = 0, end;
+
+	for (;; r++) {
+		if (quote != 0) {
+			if (*r == '\0')
+				return (-1);
+			if (*r == quote)
+				quote = 0;
+			else {
+				if (*r == '\\' && quote == '"' && r[1] != '\0')
+					r++;
+				*w++ = *r;
+			}
+			continue;
+		}
+		if (*r == '\0' || (depth == 0 && (*r == ' ' || *r == '\t'))) {
+			/* Ended in place: w may be r. */
+			end = *r == '\0';
+			if (in) {
+				*w++ = '\0';
+				in = 0;
+			}
+			if (end)
+				break;
+			continue;
+		}
+		if (!in) {
+			if (n + 1 >= max)
+				return (-1);
+			argv[n++] = w;
+			in = 1;
+		}
+		if (*r == '"' || *r == '\'')
+			quote = *r;
+		else if (*r == '\\' && r[1] != '\0')
+			*w++ = *++r;
+		else {
+			if (addr_socat_nest(*r, nest, &depth,
+			    sizeof(nest)) == -1)
+				return (-1);
+			*w++ = *r;
+		}
+	}
+	argv[n] = NULL;
+	return ((int)n);
+}
+
+/*
  * socat's words in a->buf, in place: "..." and '...' quote (the quotes
  * go), '\' takes the byte after it as it is, [ ] ( ) { } nest, and a
  * ':' before the first ',' (parameters) or a ',' (options) ends a field
@@ -226,18 +363,13 @@ addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
 		case '[':
 		case '(':
 		case '{':
-			if (depth == sizeof(nest))
-				return (addr_fail(a, "brackets nested too "
-				    "deep"));
-			nest[depth++] = *r == '[' ? ']' : *r == '(' ? ')' : '}';
-			break;
 		case ']':
 		case ')':
 		case '}':
-			if (depth == 0 || nest[depth - 1] != *r)
-				return (addr_fail(a, "a '%c' without its "
-				    "opening", *r));
-			depth--;
+			if (addr_socat_nest(*r, nest, &depth,
+			    sizeof(nest)) == -1)
+				return (addr_fail(a, "brackets nested too "
+				    "deep"));
 			break;
 		case '!':
 			if (r[1] == '!' && depth == 0)
@@ -344,13 +476,44 @@ addr_socat_parse(struct addr *a, int r)
 		break;
 	case SF_ECHO:
 		/* socat's echo, a pipe to itself: cat gives the same bytes. */
-		if (np != 1)
-			return (addr_fail(a, "%s:PATH, a named pipe, is not "
-			    "supported", a->name));
-		a->path = "cat";
+		if (np == 1) {
+			a->path = "cat";
+			/* Where no socket is joined: a pipe of ours. */
+			if (a->nopts == ADDR_OPTS_MAX)
+				return (addr_fail(a, "more than %d options",
+				    ADDR_OPTS_MAX));
+			a->opts[a->nopts].name = "loop";
+			a->opts[a->nopts].value = "1";
+			a->nopts++;
+			break;
+		}
+		/* PIPE:PATH: a named pipe, made unless it is there. */
+		for (i = 2; i < np; i++)
+			field[i][-1] = ':';
+		if (*field[1] == '\0')
+			return (addr_fail(a, "%s takes :PATH", a->name));
+		a->kind = ADDR_FILE;
+		a->path = field[1];
+		if (a->nopts == ADDR_OPTS_MAX)
+			return (addr_fail(a, "more than %d options",
+			    ADDR_OPTS_MAX));
+		a->opts[a->nopts].name = "fifo";
+		a->opts[a->nopts].value = "1";
+		a->nopts++;
+		break;
+	case SF_FD:
+		if (np != 2 || field[1][0] == '\0' ||
+		    field[1][strspn(field[1], "0123456789")] != '\0' ||
+		    strlen(field[1]) > 9)
+			return (addr_fail(a, "%s takes :N, a descriptor's "
+			    "number", a->name));
+		a->path = field[1];
 		break;
 	}
 	for (i = np; i < nf; i++) {
+		/* socat passes over an empty one (",,", a ',' at the end). */
+		if (*field[i] == '\0')
+			continue;
 		if (addr_option(a, field[i]) == -1)
 			return (-1);
 	}

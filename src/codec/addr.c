@@ -92,6 +92,8 @@ enum addr_otype {
 	AO_SECONDS,		/* seconds, [DIGITS][.DIGITS] */
 	AO_OCTAL,		/* permissions, 0 to 07777 */
 	AO_FAMILY,		/* ip4, ipv4, inet, ip6, ipv6, inet6: "4", "6" */
+	AO_SIZE,		/* a count of bytes, 0 up */
+	AO_BYTE,		/* a byte's value, 0 to 255, as 27 or 0x1b */
 };
 
 /*
@@ -139,15 +141,61 @@ static const struct {
 	{ "o-trunc",	"trunc",	AO_BOOL,	K(ADDR_FILE) },
 	{ "excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
 	{ "o-excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
-	{ "mode",	"mode",		AO_OCTAL,	K(ADDR_FILE) },
-	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) },
+	{ "mode",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
+						K(ADDR_PTY) | K(ADDR_UNIX_L) },
+	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
+						K(ADDR_PTY) | K(ADDR_UNIX_L) },
 	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
 						K(ADDR_FILE) | K(ADDR_PTY) },
+	{ "umask",	"umask",	AO_OCTAL,	K(ADDR_FILE) |
+						K(ADDR_UNIX_L) },
+	{ "user",	"user",		AO_TEXT,	K(ADDR_FILE) |
+						K(ADDR_PTY) | K(ADDR_UNIX_L) },
+	{ "owner",	"user",		AO_TEXT,	K(ADDR_FILE) |
+						K(ADDR_PTY) | K(ADDR_UNIX_L) },
+	{ "unlink-close", "unlink-close", AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_UNIX_L) },
+	{ "ftruncate",	"ftruncate",	AO_SIZE,	K(ADDR_FILE) },
+	{ "readbytes",	"readbytes",	AO_SIZE,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "bytes",	"readbytes",	AO_SIZE,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "ignoreeof",	"ignoreeof",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "escape",	"escape",	AO_BYTE,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "o-noatime",	"noatime",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "noatime",	"noatime",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "fs-noatime",	"fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
+	{ "ext2-noatime", "fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
+	{ "ext3-noatime", "fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
+	{ "nonblock",	"nonblock",	AO_BOOL,	K(ADDR_FILE) },
+	{ "o-nonblock",	"nonblock",	AO_BOOL,	K(ADDR_FILE) },
+	{ "pipes",	"pipes",	AO_BOOL,	K(ADDR_EXEC) },
+	{ "pty",	"pty",		AO_BOOL,	K(ADDR_EXEC) },
+	{ "stderr",	"stderr",	AO_BOOL,	K(ADDR_EXEC) },
+	{ "setsid",	"setsid",	AO_BOOL,	K(ADDR_EXEC) |
+						K(ADDR_STDIO) | K(ADDR_FD) |
+						K(ADDR_FILE) },
+	{ "sid",	"setsid",	AO_BOOL,	K(ADDR_EXEC) |
+						K(ADDR_STDIO) | K(ADDR_FD) |
+						K(ADDR_FILE) },
+	{ "nofork",	"nofork",	AO_BOOL,	K(ADDR_EXEC) },
+	{ "fdin",	"fdin",		AO_NUMBER,	K(ADDR_EXEC) },
+	{ "fdout",	"fdout",	AO_NUMBER,	K(ADDR_EXEC) },
+	{ "opost",	"opost",	AO_BOOL,	K(ADDR_EXEC) |
+						K(ADDR_PTY) | K(ADDR_FILE) },
 	{ "crtscts",	"crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
-	{ "raw",	"raw",		AO_BOOL,	K(ADDR_PTY) },
-	{ "rawer",	"rawer",	AO_BOOL,	K(ADDR_PTY) },
-	{ "cfmakeraw",	"rawer",	AO_BOOL,	K(ADDR_PTY) },
-	{ "echo",	"echo",		AO_BOOL,	K(ADDR_PTY) },
+	{ "raw",	"raw",		AO_BOOL,	K(ADDR_PTY) |
+						K(ADDR_EXEC) | K(ADDR_FILE) },
+	{ "rawer",	"rawer",	AO_BOOL,	K(ADDR_PTY) |
+						K(ADDR_EXEC) | K(ADDR_FILE) },
+	{ "cfmakeraw",	"rawer",	AO_BOOL,	K(ADDR_PTY) |
+						K(ADDR_EXEC) | K(ADDR_FILE) },
+	{ "echo",	"echo",		AO_BOOL,	K(ADDR_PTY) |
+						K(ADDR_EXEC) | K(ADDR_FILE) },
 	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
 	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
 	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },
@@ -228,6 +276,29 @@ addr_fail(struct addr *a, const char *fmt, ...)
 			*p = '?';
 	}
 	return (-1);
+}
+
+/*
+ * socat's addresses without a name: a number is a descriptor (FD:N), a
+ * word with a '/' a path (GOPEN:PATH).  a->buf gets the name written.
+ */
+static int
+addr_socat_bare(struct addr *a)
+{
+	size_t	 n = strcspn(a->buf, ","), len = strlen(a->buf);
+	const char *name;
+
+	if (n > 0 && strspn(a->buf, "0123456789") == n)
+		name = "FD:";
+	else if (memchr(a->buf, '/', n) != NULL)
+		name = "GOPEN:";
+	else
+		return (0);
+	if (len + strlen(name) > ADDR_MAX)
+		return (addr_fail(a, "longer than %d bytes", ADDR_MAX));
+	memmove(a->buf + strlen(name), a->buf, len + 1);
+	memcpy(a->buf, name, strlen(name));
+	return (0);
 }
 
 /* The length of s's scheme, if it starts with one and a ':'; else 0. */
@@ -478,9 +549,10 @@ int
 addr_option(struct addr *a, char *name)
 {
 	const char	*is;
-	char		*value, *h, *p;
+	char		*value, *h, *p, *e;
 	char		 copy[ADDR_MAX + 1], why[sizeof(a->why)];
 	size_t		 i, j;
+	long		 l;
 
 	if (*name == '\0')
 		return (addr_fail(a, "an empty option"));
@@ -529,6 +601,18 @@ addr_option(struct addr *a, char *name)
 		if (value[j] != '\0' || strcmp(value, ".") == 0 || j > 12)
 			return (addr_fail(a, "option %s takes seconds, as 1.5",
 			    name));
+		break;
+	case AO_BYTE:
+		l = strtol(value, &e, 0);
+		if (*e != '\0' || l < 0 || l > 255)
+			return (addr_fail(a, "option %s takes a byte's value, "
+			    "as 27 or 0x1b", name));
+		break;
+	case AO_SIZE:
+		if (value[strspn(value, "0123456789")] != '\0' ||
+		    strlen(value) > 15)
+			return (addr_fail(a, "option %s takes a number of "
+			    "bytes", name));
 		break;
 	case AO_OCTAL:
 		if (value[strspn(value, "01234567")] != '\0' ||
@@ -745,6 +829,10 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 		return (0);
 	}
 	r = addr_socat_row(a->buf);
+	if (socat && r == -1 && addr_socat_bare(a) == -1)
+		return (-1);
+	if (socat && r == -1)
+		r = addr_socat_row(a->buf);
 	n = addr_scheme_len(a->buf);
 	for (i = 0; n > 0 && i < ADDR_NKINDS; i++) {
 		if (strlen(addr_kinds[i].scheme) == n &&

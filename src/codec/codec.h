@@ -543,6 +543,7 @@ enum addr_kind {
 	ADDR_SOCKS4,		/* socks4:PROXY:HOST:PORT, through SOCKS4 */
 	ADDR_SOCKS4A,		/* socks4a:PROXY:HOST:PORT */
 	ADDR_SOCKS5,		/* socks5:PROXY:HOST:PORT */
+	ADDR_FD,		/* socat's FD:N, a descriptor inherited */
 };
 
 /* One ",name[=value]" of an address; a flag's value is "1". */
@@ -586,6 +587,8 @@ const char	*addr_opt(const struct addr *, const char *);
 int		 addr_parse(const char *, struct addr *, const char **);
 int		 tls_version_parse(const char *);
 int		 addr_parse_socat(const char *, struct addr *, const char **);
+int		 addr_socat_dual(const char *);
+int		 addr_socat_words(char *, char **, size_t);
 #ifdef SC_DEBUG
 unsigned long	 addr_parse_count(void);
 #endif

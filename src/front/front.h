@@ -61,6 +61,7 @@ struct options {
 	struct proxy_conf proxy;	/* -x's chain: the sides' copies of
 					   it point into it */
 	int		 devmode;	/* the device mode: side is a device */
+	int		 localmode;	/* socat's two sides, no sockets */
 	struct side	*devpeer;	/* and its other device, or NULL */
 	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
 	int		 socat_quit;	/* as socat, -t given */

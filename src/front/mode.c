@@ -26,6 +26,12 @@ is_device(const struct options *o)
 }
 
 static __startup int
+is_local(const struct options *o)
+{
+	return (o->localmode);
+}
+
+static __startup int
 is_chat_server(const struct options *o)
 {
 	return (o->chat && o->side.listen);
@@ -158,6 +164,7 @@ static const struct mode {
 	int		(*run)(const struct job *);
 } modes[] = {
 	{ "device",		is_device,		device_relay },
+	{ "local",		is_local,		local_relay },
 	{ "chat listener",	is_chat_server,		chat_listen },
 	{ "chat",		is_chat_client,		chat_connect },
 	{ "forward",		is_forward,		forward_listen },
@@ -231,5 +238,9 @@ mode_run(struct options *o)
 	}
 	if (o->devmode)
 		j.peer = o->devpeer;
+	if (o->localmode) {
+		j.side = &o->pair[0];
+		j.peer = &o->pair[1];
+	}
 	return (modes[i].run(&j));
 }

@@ -536,6 +536,8 @@ opt_defaults(struct options *o)
 	o->stall_ms = TIME_NONE;
 	o->side.retry_ms = TIME_NONE;
 	o->side.sock.listen_fd = -1;
+	side_local_defaults(&o->side);
+	o->side.perm = o->side.oflags = -1;
 	o->side.ws.ping_ms = TIME_NONE;
 	o->side.ws.pong_ms = TIME_NONE;
 	gate_init(&o->side.gate);

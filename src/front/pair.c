@@ -185,6 +185,11 @@ pair_file(struct options *o, int i)
 	/* socat's OPEN: opens as its options say, file: as ">" would. */
 	if (i == 0)
 		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
+	else if (sd->local.as_stdin)
+		/* Read too, as its options say: stdin as well. */
+		fd = pair_open(sd->path, O_RDWR | O_CLOEXEC |
+		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
+		    sd->oflags : 0), sd->perm != -1 ? sd->perm : 0666, &why);
 	else
 		fd = pair_open(sd->path, O_WRONLY | O_CLOEXEC |
 		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
@@ -194,7 +199,8 @@ pair_file(struct options *o, int i)
 		fatalx("%s: %s", sd->text, why);
 	if (fd == -1)
 		fatal("%s", sd->text);
-	if (dup2(fd, i == 0 ? STDIN_FILENO : STDOUT_FILENO) == -1)
+	if (dup2(fd, i == 0 ? STDIN_FILENO : STDOUT_FILENO) == -1 ||
+	    (i == 1 && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
 		fatal("dup2");
 	close(fd);
 	sd->kind = SIDE_STDIO;
@@ -215,19 +221,6 @@ pair_unlink_early(const struct side *sd)
 }
 
 /*
- * As socat, "EXEC:CMD STDIO" (socat's tests and scripts run a program so)
- * is the program itself on our standard input and output: it is run in
- * our place.  With -u or -U too: socat's program inherits the direction
- * not used, and gives the same bytes.
- */
-static __startup __dead void
-pair_exec_stdio(const struct side *exec)
-{
-	execl("/bin/sh", "sh", "-c", exec->path, (char *)NULL);
-	fatal("/bin/sh");
-}
-
-/*
  * The socket side sd with stdin and stdout (stdio) or a program (exec):
  * plain mode, as nc would run it.  A listener serves one client with
  * stdin and stdout, and every client at once with its own program.  An
@@ -243,6 +236,7 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 		o->local.exec = exec->path;
 		o->local.exec_shell = 1;
 		o->side.keep = o->side.listen && !sd->once;
+		o->local.exec_nofork = exec->local.nofork;
 	} else if (!o->side.ws.on)
 		o->flow.shut_net = 1;
 	o->side.say_refused = 1;
@@ -268,6 +262,160 @@ pair_forward(struct options *o, const struct side *a, struct side *b)
 	o->pairfwd.sides = (struct side *)b;
 	o->pairfwd.targets = (char **)&b->text;
 	o->pairfwd.peer = *b;
+}
+
+/*
+ * Is sd (or, for "R!!W", either half) a side the local relay joins: no
+ * socket and no device?
+ */
+static int
+pair_local(const struct side *sd)
+{
+	if (sd->wside != NULL && !pair_local(sd->wside))
+		return (0);
+	return (sd->kind == SIDE_STDIO || sd->kind == SIDE_EXEC ||
+	    sd->kind == SIDE_FILE || sd->kind == SIDE_FD ||
+	    sd->kind == SIDE_PTY);
+}
+
+/*
+ * The first of socat's options of sd that only the local relay carries
+ * out (a program's terminal, a file's ignoreeof, ...), or NULL.
+ */
+static const char *
+pair_local_opt(const struct side *sd)
+{
+	const struct side_local	*l = &sd->local;
+
+	if (sd->wside != NULL)
+		return ("!!");
+	if (sd->kind == SIDE_PTY && sd->perm != -1)
+		return ("perm");
+	if (sd->kind == SIDE_FD)
+		return ("FD");
+	if (l->fifo)
+		return ("PIPE:PATH");
+	if (l->ignoreeof)
+		return ("ignoreeof");
+	if (l->readbytes >= 0)
+		return ("readbytes");
+	if (l->ftruncate >= 0)
+		return ("ftruncate");
+	/* A Unix listener's socket file takes them (unix_server()). */
+	if (sd->kind == SIDE_SOCKET)
+		return (NULL);
+	if (l->umask != -1)
+		return ("umask");
+	if (l->nonblock)
+		return ("nonblock");
+	if (l->noatime)
+		return ("o-noatime");
+	if (l->fs_noatime)
+		return ("fs-noatime");
+	if (l->user != NULL)
+		return ("user");
+	if (l->unlink_close != -1)
+		return ("unlink-close");
+	if (l->escape != -1)
+		return ("escape");
+	if (l->pty)
+		return ("pty");
+	if (l->rawer != -1 || l->echo != -1 || l->opost != -1)
+		return ("raw, echo, opost");
+	if (l->stderr_out)
+		return ("stderr");
+	if (l->setsid)
+		return ("setsid");
+	if (l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO)
+		return ("fdin, fdout");
+	return (NULL);
+}
+
+/*
+ * A file or stdio with socat's read options (ignoreeof, readbytes,
+ * escape) joined with a socket: stdin, as plain mode has it, read so
+ * (stdio_set_in_opts()); a file written too (the second address) is
+ * opened both ways then, as socat's (pair_file()).
+ */
+static __startup void
+pair_read_opts(struct side *sd, const struct side *other)
+{
+	struct side_local	*l = &sd->local;
+	struct read_opts	 ro;
+
+	if (other->kind != SIDE_SOCKET || sd->wside != NULL || l->fifo ||
+	    (sd->kind != SIDE_FILE && sd->kind != SIDE_STDIO) ||
+	    (!l->ignoreeof && l->readbytes < 0 && l->escape == -1))
+		return;
+	ro.ignoreeof = l->ignoreeof;
+	ro.readbytes = l->readbytes;
+	ro.escape = l->escape;
+	stdio_set_in_opts(&ro);
+	l->as_stdin = 1;
+	l->ignoreeof = 0;
+	l->readbytes = -1;
+	l->escape = -1;
+}
+
+/*
+ * socat's two sides that are no sockets (stdio, files, descriptors,
+ * programs, "R!!W"): the local relay's (src/modes/local.c), but stdio
+ * with itself.  Returns 1 when it is theirs.
+ */
+static __startup int
+pair_local_mode(struct options *o)
+{
+	struct side	*a = &o->pair[0], *b = &o->pair[1];
+	const char	*opt;
+	int		 i;
+
+	if (!o->side.socat || !pair_local(a) || !pair_local(b)) {
+		for (i = 0; i < 2; i++)
+			pair_read_opts(&o->pair[i], &o->pair[1 - i]);
+		for (i = 0; i < 2; i++) {
+			/*
+			 * nofork with a connection: one client, no TLS or
+			 * WebSocket between, the program's (plain mode).
+			 */
+			if (o->pair[i].local.nofork && (o->pair[1 - i].kind !=
+			    SIDE_SOCKET || (o->pair[1 - i].listen &&
+			    !o->pair[1 - i].once) || o->pair[1 - i].tls.on ||
+			    o->pair[1 - i].ws.on))
+				fatalx("%s: nofork is supported with stdio, a "
+				    "file, a descriptor, or one connection "
+				    "without TLS", o->pair[i].text);
+			if ((opt = pair_local_opt(&o->pair[i])) != NULL)
+				fatalx("%s: %s is supported between two "
+				    "addresses that are no sockets or "
+				    "devices", o->pair[i].text, opt);
+		}
+		return (0);
+	}
+	/*
+	 * A pty with stdio, a program or another pty, none with socat's
+	 * local options: the device mode's, below.
+	 */
+	if ((a->kind == SIDE_PTY || b->kind == SIDE_PTY) && a->wside == NULL &&
+	    b->wside == NULL && pair_local_opt(a) == NULL &&
+	    pair_local_opt(b) == NULL && a->kind != SIDE_FILE &&
+	    b->kind != SIDE_FILE && a->kind != SIDE_FD && b->kind != SIDE_FD)
+		return (0);
+	/* stdio with itself: cat's, below. */
+	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO &&
+	    a->wside == NULL && b->wside == NULL && pair_local_opt(a) ==
+	    NULL && pair_local_opt(b) == NULL)
+		return (0);
+	o->localmode = 1;
+	/*
+	 * socat's -t: how long the other way is waited for once one has
+	 * ended; half a second without it, as socat's.
+	 */
+	o->flow.quit_ms = o->socat_quit ? o->socat_quit_ms : 500;
+	if (o->socat_dir == 1)
+		o->flow.send_only = 1;
+	else if (o->socat_dir == -1)
+		o->flow.recv_only = 1;
+	return (1);
 }
 
 /*
@@ -342,6 +490,11 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* --secret for addresses that speak no TLS would protect nothing. */
 	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
+	if (pair_local_mode(o)) {
+		for (i = 0; i < 2; i++)
+			pair_unlink_early(&o->pair[i]);
+		return;
+	}
 	for (i = 0; i < 2; i++) {
 		pair_unlink_early(&o->pair[i]);
 		if (o->pair[i].kind == SIDE_FILE)
@@ -367,9 +520,6 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
 		pair_refuse(o, "two programs cannot be joined");
-	if (o->side.socat && ((a->kind == SIDE_EXEC && b->kind ==
-	    SIDE_STDIO) || (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC)))
-		pair_exec_stdio(a->kind == SIDE_EXEC ? a : b);
 	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */
 	if ((a->kind == SIDE_EXEC && b->kind == SIDE_STDIO) ||
 	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))

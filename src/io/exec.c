@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,6 +67,8 @@ exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
 
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->text = text;
+	cmd->fdin = STDIN_FILENO;
+	cmd->fdout = STDOUT_FILENO;
 	if (shell) {
 		if ((cmd->argv = calloc(4, sizeof(*cmd->argv))) == NULL)
 			goto nomem;
@@ -103,6 +106,38 @@ nomem:
 	exec_cmd_free(cmd);
 	log_cause(cause, "%s", strerror(ENOMEM));
 	errno = ENOMEM;
+	return (-1);
+}
+
+/*
+ * cmd as argv (its words, NULL after them; argv[0] the program, looked
+ * for on PATH) gives it, text what messages call it: as exec_cmd_parse()
+ * makes it of a line.  Returns 0, or -1 with *cause set.
+ */
+int
+exec_cmd_argv(struct exec_cmd *cmd, const char *text, char *const *argv,
+    char **cause)
+{
+	size_t	 n;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->text = text;
+	cmd->fdin = STDIN_FILENO;
+	cmd->fdout = STDOUT_FILENO;
+	for (n = 0; argv[n] != NULL; n++)
+		;
+	if ((cmd->argv = calloc(n + 1, sizeof(*cmd->argv))) == NULL)
+		goto nomem;
+	for (n = 0; argv[n] != NULL; n++) {
+		if ((cmd->argv[n] = strdup(argv[n])) == NULL)
+			goto nomem;
+	}
+	cmd->path = cmd->argv[0];
+	return (0);
+
+nomem:
+	exec_cmd_free(cmd);
+	log_cause(cause, "%s", strerror(errno));
 	return (-1);
 }
 
@@ -532,6 +567,12 @@ struct exec_how {
 	const char	*tty;	/* its terminal, else in and out */
 	int		 in;
 	int		 out;
+	int		 fdin;	/* where in and out go in the child */
+	int		 fdout;
+	int		 errout; /* out is its stderr too */
+	int		 keep_in; /* on tty: its stdin, stdout are ours */
+	int		 keep_out;
+	int		 setsid; /* a session of its own */
 	sigset_t	 reset;	/* set back to their default */
 	int		 err;	/* a pipe for an exec failure's errno, or -1 */
 	volatile int	 shared; /* the child wrote this: memory is shared */
@@ -578,6 +619,29 @@ exec_child_dup(int from, int to)
 }
 
 /*
+ * The child's pipes at their places (0 and 1, or fdin and fdout), out as
+ * its stderr too with errout.  Each first moved above both places, so
+ * that putting one cannot close the other.  System calls only.
+ */
+static int
+exec_child_fds(struct exec_how *how)
+{
+	int	 low = (how->fdin > how->fdout ? how->fdin : how->fdout) + 1;
+	int	 in = how->in, out = how->out;
+
+	if (how->fdin != STDIN_FILENO || how->fdout != STDOUT_FILENO) {
+		if ((in = fcntl(in, F_DUPFD_CLOEXEC, low)) == -1 ||
+		    (out = fcntl(out, F_DUPFD_CLOEXEC, low)) == -1)
+			return (-1);
+	}
+	if (exec_child_dup(in, how->fdin) == -1 ||
+	    exec_child_dup(out, how->fdout) == -1 ||
+	    (how->errout && exec_child_dup(out, STDERR_FILENO) == -1))
+		return (-1);
+	return (0);
+}
+
+/*
  * The child of exec_start(), sharing our memory until its exec: system
  * calls only.  Every signal is blocked (the parent did it) until those
  * whose disposition we set are back at their default, so that none of
@@ -607,20 +671,23 @@ exec_child(struct exec_how *how)
 		 */
 		if (setsid() == -1 ||
 		    (fd = open(how->tty, O_RDWR)) == -1 ||
-		    exec_child_dup(fd, STDIN_FILENO) == -1 ||
-		    exec_child_dup(fd, STDOUT_FILENO) == -1 ||
+		    (!how->keep_in && exec_child_dup(fd, STDIN_FILENO) == -1) ||
+		    (!how->keep_out &&
+		    exec_child_dup(fd, STDOUT_FILENO) == -1) ||
 		    exec_child_dup(fd, STDERR_FILENO) == -1)
 			goto fail;
-	} else if (exec_child_dup(how->in, STDIN_FILENO) == -1 ||
-	    exec_child_dup(how->out, STDOUT_FILENO) == -1)
+	} else if (how->setsid && setsid() == -1)
 		goto fail;
 	/*
 	 * Also what sockcat inherited without close-on-exec, and the
 	 * terminal's first descriptor: marked so rather than closed, which
 	 * would close how->err too.  A kernel without the flag (before 5.11)
-	 * leaves them; ours are marked.
+	 * leaves them; ours are marked.  The pipes are given after, as they
+	 * may go to descriptors above 2 (socat's fdin=, fdout=).
 	 */
 	cloexec_from(STDERR_FILENO + 1);
+	if (how->tty == NULL && exec_child_fds(how) == -1)
+		goto fail;
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	if (strchr(how->path, '/') != NULL)
@@ -696,6 +763,30 @@ exec_start(struct exec_how *how, sigset_t *old)
 }
 
 /*
+ * The modes cmd asks for of its terminal (tty, its slave side): raw,
+ * echo, output processing.  Returns -1 with errno.
+ */
+static int
+exec_pty_modes(const struct exec_cmd *cmd, int tty)
+{
+	struct termios	 t;
+
+	if (!cmd->raw && cmd->echo == 0 && cmd->opost == 0)
+		return (0);
+	if (tcgetattr(tty, &t) == -1)
+		return (-1);
+	if (cmd->raw)
+		cfmakeraw(&t);
+	if (cmd->echo != 0)
+		t.c_lflag = cmd->echo == 1 ? t.c_lflag | ECHO :
+		    t.c_lflag & ~ECHO;
+	if (cmd->opost != 0)
+		t.c_oflag = cmd->opost == 1 ? t.c_oflag | OPOST :
+		    t.c_oflag & ~OPOST;
+	return (tcsetattr(tty, TCSANOW, &t));
+}
+
+/*
  * Start cmd with pipes for its stdin and stdout and sockcat's stderr, only
  * descriptors 0, 1 and 2 open, SIGPIPE at its default and no signal
  * blocked, and ec described in its environment.  The child is reaped from
@@ -736,11 +827,13 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	c->pty = c->pty_slave = -1;
 	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */
 	if (cmd->pty) {
-		if (pty_open(&pt) == -1) {
+		if (pty_open(&pt) == -1 ||
+		    exec_pty_modes(cmd, pt.slave) == -1) {
 			error = errno;
 			goto fail;
 		}
-	} else if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1) {
+	} else if ((!cmd->keep_in && pipe2(in, O_CLOEXEC) == -1) ||
+	    (!cmd->keep_out && pipe2(out, O_CLOEXEC) == -1)) {
 		error = errno;
 		goto fail;
 	}
@@ -751,12 +844,18 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		how.search = EXEC_DEFPATH;
 	how.argv = cmd->argv;
 	how.envp = env;
-	if (cmd->pty)
+	if (cmd->pty) {
 		how.tty = pt.path;
-	else {
-		how.in = in[0];
-		how.out = out[1];
+		how.keep_in = cmd->keep_in;
+		how.keep_out = cmd->keep_out;
+	} else {
+		how.in = cmd->keep_in ? STDIN_FILENO : in[0];
+		how.out = cmd->keep_out ? STDOUT_FILENO : out[1];
+		how.fdin = cmd->fdin;
+		how.fdout = cmd->fdout;
+		how.errout = cmd->errout;
 	}
+	how.setsid = cmd->setsid;
 	cleanup_spawning();
 	error = (pid = exec_start(&how, &mask)) == -1 ? errno : 0;
 	if (error == 0) {
@@ -783,13 +882,15 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		    pt.path, cmd->text);
 		return (c);
 	}
-	close(in[0]);
-	close(out[1]);
+	if (in[0] != -1)
+		close(in[0]);
+	if (out[1] != -1)
+		close(out[1]);
 	c->in = in[1];
 	c->out = out[0];
 	/* New pipes: no status flag to keep, one call each. */
-	if (fcntl(c->in, F_SETFL, O_NONBLOCK) == -1 ||
-	    fcntl(c->out, F_SETFL, O_NONBLOCK) == -1) {
+	if ((c->in != -1 && fcntl(c->in, F_SETFL, O_NONBLOCK) == -1) ||
+	    (c->out != -1 && fcntl(c->out, F_SETFL, O_NONBLOCK) == -1)) {
 		/* Unlikely; the child sees end-of-file and is reaped. */
 		error = errno;
 		close(c->in);

@@ -207,6 +207,15 @@ struct exec_cmd {
 	const char	 *path;		/* What is executed (PATH lookup). */
 	char		**argv;
 	int		  pty;		/* --pty: on a terminal of its own */
+	int		  raw;		/* that terminal made raw (cfmakeraw) */
+	int		  echo;		/* its echo, output processing: 0 as */
+	int		  opost;	/* they are, 1 on, 2 off */
+	int		  fdin;		/* its descriptors read from and */
+	int		  fdout;	/* written to (0 and 1: socat's fdin=) */
+	int		  errout;	/* its stderr into its output too */
+	int		  setsid;	/* in a session of its own */
+	int		  keep_in;	/* its stdin ours, no pipe: it is not */
+	int		  keep_out;	/* written to; its stdout: not read */
 };
 
 /* What a child is told about its connection. */
@@ -235,6 +244,8 @@ struct child {
 };
 
 int		 exec_cmd_parse(struct exec_cmd *, const char *, int,
+		    char **);
+int		 exec_cmd_argv(struct exec_cmd *, const char *, char *const *,
 		    char **);
 void		 exec_cmd_free(struct exec_cmd *);
 int		 exec_cmd_check(const struct exec_cmd *, char **);
@@ -302,6 +313,15 @@ int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
 void		 stdio_tty_pause(int);
 void		 stdio_tty_unset(void);
+/* socat's read options of a descriptor (reader_endpoint()). */
+struct read_opts {
+	int		 ignoreeof;	/* its end waited past, as tail -f */
+	long long	 readbytes;	/* at most this many; -1: all */
+	int		 escape;	/* this byte is an end; -1: none */
+};
+struct endpoint	*reader_endpoint(struct session *, const char *, int,
+		    const struct read_opts *);
+void		 stdio_set_in_opts(const struct read_opts *);
 struct endpoint	*stdio_in(struct session *, int);
 struct endpoint	*stdio_out(struct session *);
 void		 stdio_set_out_ops(const struct ep_ops *);

@@ -1,13 +1,21 @@
-/* The stdio endpoints: standard input and output as the pump sees them. */
+/*
+ * The stdio endpoints: standard input and output as the pump sees them;
+ * and a descriptor read with socat's options (ignoreeof, readbytes,
+ * escape), stdin among them.
+ */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <paths.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -167,6 +175,148 @@ stdio_init(void)
 	cleanup_add(stdio_cleanup);
 }
 
+/* How often a reader with ignoreeof looks for more past the end. */
+#define READER_POLL_MS	100
+
+/* A descriptor read with socat's read options: its reader's state. */
+struct reader {
+	int		 fd;		/* what is read; the endpoint's rfd is
+					   a timer with ignoreeof */
+	int		 ignoreeof;
+	long long	 left;		/* readbytes: what may still be read;
+					   -1: all */
+	int		 escape;	/* the byte that is an end, or -1 */
+};
+
+/* stdin's read options (stdio_set_in_opts()), or none. */
+static struct read_opts	 stdin_opts = { 0, -1, -1 };
+
+/*
+ * Read the descriptor; with ignoreeof, its end (or, a pipe's, nothing
+ * yet) is no end: the timer that is the endpoint's descriptor wakes the
+ * pump a moment later to look again, as tail -f does, where a regular
+ * file, which epoll would call always ready, would have it spin.
+ */
+static ssize_t
+reader_read(struct endpoint *ep, void *p, size_t len)
+{
+	struct reader		*rd = ep->data;
+	struct itimerspec	 its;
+	uint64_t		 ticks;
+	ssize_t			 n;
+	char			*esc;
+
+	if (rd->left == 0)
+		return (0);
+	if (rd->left > 0 && (long long)len > rd->left)
+		len = (size_t)rd->left;
+	if ((n = read(rd->fd, p, len)) > 0) {
+		/* escape=: the bytes before it, then the end. */
+		if (rd->escape != -1 && (esc = memchr(p, rd->escape,
+		    n)) != NULL) {
+			rd->left = 0;
+			return (esc - (char *)p);
+		}
+		if (rd->left > 0)
+			rd->left -= n;
+		return (n);
+	}
+	if (!rd->ignoreeof || (n == -1 && errno != EAGAIN))
+		return (n);
+	/* Nothing more yet: look again in a moment. */
+	if (read(ep->rfd, &ticks, sizeof(ticks)) == -1 && errno != EAGAIN)
+		return (-1);
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = READER_POLL_MS * 1000000L;
+	if (timerfd_settime(ep->rfd, 0, &its, NULL) == -1)
+		return (-1);
+	errno = EAGAIN;
+	return (-1);
+}
+
+static void
+reader_free(struct endpoint *ep)
+{
+	struct reader	*rd = ep->data;
+
+	if (rd->fd != ep->rfd)
+		close(rd->fd);
+	free(rd);
+	ep->data = NULL;
+}
+
+static const struct ep_ops reader_ops = {
+	.read = reader_read,
+	.free = reader_free,
+};
+
+/*
+ * An endpoint of s named name that reads fd (the session's from now on,
+ * also on failure) as ro says: with ignoreeof its end is waited past,
+ * with readbytes (not -1) that many bytes are read at most, with escape
+ * (not -1) that byte is an end.  Returns NULL with errno.
+ */
+struct endpoint *
+reader_endpoint(struct session *s, const char *name, int fd,
+    const struct read_opts *ro)
+{
+	struct endpoint		*ep;
+	struct reader		*rd;
+	struct itimerspec	 its;
+	int			 rfd = fd;
+
+	if (!ro->ignoreeof && ro->readbytes < 0 && ro->escape == -1) {
+		if ((ep = session_endpoint(s, name, fd, -1, EP_SHUT_NONE,
+		    0)) == NULL)
+			close(fd);
+		return (ep);
+	}
+	if ((rd = calloc(1, sizeof(*rd))) == NULL) {
+		close(fd);
+		return (NULL);
+	}
+	rd->fd = fd;
+	rd->ignoreeof = ro->ignoreeof;
+	rd->left = ro->readbytes;
+	rd->escape = ro->escape;
+	if (rd->ignoreeof) {
+		/* Ready at once: the first read is not put off. */
+		memset(&its, 0, sizeof(its));
+		its.it_value.tv_nsec = 1;
+		if ((rfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
+		    TFD_CLOEXEC)) == -1 ||
+		    timerfd_settime(rfd, 0, &its, NULL) == -1) {
+			if (rfd != -1)
+				close(rfd);
+			close(fd);
+			free(rd);
+			return (NULL);
+		}
+	}
+	if ((ep = session_endpoint(s, name, rfd, -1, EP_SHUT_NONE,
+	    0)) == NULL) {
+		if (rfd != fd)
+			close(rfd);
+		close(fd);
+		free(rd);
+		return (NULL);
+	}
+	ep->ops = &reader_ops;
+	ep->data = rd;
+	return (ep);
+}
+
+/*
+ * stdin is read as ro says (reader_endpoint()) by every stdio_in() from
+ * now on: socat's ignoreeof, readbytes or escape of the file or stdio
+ * that is stdin.
+ */
+void
+stdio_set_in_opts(const struct read_opts *ro)
+{
+	stdin_opts = *ro;
+}
+
 /*
  * Add stdin as an endpoint of s (NULL with -d).  Once stdin has ended it
  * stays ended for later sessions (-k): their channel starts drained.
@@ -176,11 +326,18 @@ stdio_in(struct session *s, int no_stdin)
 {
 	struct endpoint	*ep;
 
-	int		 type, flags = EP_NOCLOSE;
+	int		 type, flags = EP_NOCLOSE, fd;
 	socklen_t	 len = sizeof(type);
 
 	if (no_stdin)
 		return (NULL);
+	/* Read as socat's options say: a descriptor of its own. */
+	if (stdin_opts.ignoreeof || stdin_opts.readbytes >= 0 ||
+	    stdin_opts.escape != -1) {
+		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
+			return (NULL);
+		return (reader_endpoint(s, "stdin", fd, &stdin_opts));
+	}
 	/*
 	 * A datagram socket given as stdin (inherited, say) keeps its
 	 * boundaries: it is read in batches, an empty datagram is not

@@ -47,6 +47,8 @@ struct flow {
 struct local {
 	const char	*exec;		/* -e or -c: the program to run */
 	int		 exec_shell;	/* -c: exec is a /bin/sh command */
+	int		 exec_nofork;	/* socat's nofork: run in our place,
+					   the one connection its stdio */
 	int		 pty;		/* --pty: programs on a terminal */
 	const char	*fifo;		/* --fifo: send what this FIFO gives */
 	int		 raw;		/* --raw: the local terminal raw */
@@ -91,6 +93,9 @@ struct job {
 	int			 room;	/* --room, over the broker */
 	struct runtime		*run;
 };
+
+/* local.c */
+int		 local_relay(const struct job *);
 
 /* proxyd.c */
 int		 proxyd_listen(const struct job *);

@@ -89,6 +89,18 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	char		*cause;
 	int		 copy = p->j->flow->no_splice ? CH_COPY : 0;
 
+	/* socat's nofork: the connection is the program's, in our place. */
+	if (p->j->local->exec_nofork) {
+		if (dup2(c->nc->fd, STDIN_FILENO) == -1 ||
+		    dup2(c->nc->fd, STDOUT_FILENO) == -1 ||
+		    net_set_nonblock(STDIN_FILENO, 0) == -1)
+			log_warn("%s", p->cmd.text);
+		else {
+			execv(p->cmd.path, p->cmd.argv);
+			log_warn("exec %s", p->cmd.path);
+		}
+		return (-1);
+	}
 	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
 		exec_conn_socket(&ec, c->nc->fd, peer);
 		ec.cgi = ws_cgi(c->nc->ws);
@@ -164,7 +176,8 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct exec_conn ec;
 	struct early	*e;
 
-	if (!p->exec || !listen_early(p->j->side))
+	if (!p->exec || p->j->local->exec_nofork ||
+	    !listen_early(p->j->side))
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;

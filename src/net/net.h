@@ -172,6 +172,41 @@ enum side_kind {
 	SIDE_FILE,		/* file:: path */
 	SIDE_SERIAL,		/* serial:: the line at path */
 	SIDE_PTY,		/* pty:: a pseudo-terminal, path its link */
+	SIDE_FD,		/* socat's FD:N: the descriptor fd */
+};
+
+/*
+ * socat's options of a side that is no socket (a file, a descriptor, a
+ * program), honoured where two such sides are joined (src/modes/local.c).
+ */
+struct side_local {
+	int		 fd;		/* FD:N's descriptor; -1 */
+	int		 fifo;		/* PIPE:PATH: a named pipe, made */
+	int		 nonblock;	/* opened with O_NONBLOCK */
+	int		 noatime;	/* read with O_NOATIME */
+	int		 fs_noatime;	/* its inode's noatime flag set */
+	int		 gopen;		/* GOPEN: created, or appended to */
+	int		 argv;		/* EXEC: its words, no shell */
+	int		 loop;		/* PIPE, socat's echo: a pipe */
+	int		 ignoreeof;	/* an end of file read is waited past */
+	int		 escape;	/* this byte read is an end; -1 */
+	int		 as_stdin;	/* with a socket: stdin, read so */
+	long long	 readbytes;	/* read this many bytes at most; -1 */
+	long long	 ftruncate;	/* the file cut to this size; -1 */
+	int		 umask;		/* umask= while it is made; -1 */
+	const char	*user;		/* user=: its owner, or NULL */
+	int		 unlink_close;	/* removed at the end: 1, 0; -1:
+					   a named pipe made, only */
+	int		 pty;		/* a program's: on a terminal */
+	int		 rawer;		/* and that terminal raw (-1: as
+					   it is), echo and opost set */
+	int		 echo;
+	int		 opost;
+	int		 stderr_out;	/* its stderr into its output */
+	int		 setsid;	/* in a session of its own */
+	int		 nofork;	/* run in our place */
+	int		 fdin;		/* its descriptor read from (0) */
+	int		 fdout;		/* and written to (1) */
 };
 
 /*
@@ -189,6 +224,10 @@ struct side {
 	int		 perm;		/* ,mode=: a created file's; -1: 0666 */
 	int		 unlink_early;	/* ,unlink-early: its path removed first */
 	int		 crlf;		/* ,crlf: LF and CRLF, as socat's */
+	struct side	*wside;		/* socat's "R!!W": the side written
+					   to, this one read from; NULL */
+	struct side_local local;	/* a file's, a descriptor's or a
+					   program's socat options */
 	int		 socat;		/* its address in socat's grammar (the
 					   command line's side: as socat) */
 	int		 once;		/* a socat listener without fork: one
@@ -265,6 +304,7 @@ const char	*auth_query_token(const char *, char *, size_t);
 int		 side_parse(struct side *, const struct side *, const char *,
 		    char **);
 void		 side_free(struct side *);
+void		 side_local_defaults(struct side *);
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);
 int		 proxy_hop_parse(struct proxy_hop *, int, const char *,

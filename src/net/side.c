@@ -29,6 +29,7 @@ struct side_own {
 	char		*ws_path;	/* a URL's path */
 	char		*ws_auth;	/* a URL's credentials, as a header */
 	int		 proxy;		/* the proxy's hop is the side's own */
+	struct side	*wside;		/* "R!!W": the side written to */
 	char		 secret[SECRET_TEXT_MAX]; /* secret=, a drawn code's
 					   symbols */
 };
@@ -404,6 +405,9 @@ side_kind(struct side *sd, const struct addr *a)
 	case ADDR_PTY:
 		sd->kind = SIDE_PTY;
 		break;
+	case ADDR_FD:
+		sd->kind = SIDE_FD;
+		break;
 	case ADDR_SOCKS4:
 		sd->proxy_kind = PROXY_SOCKS4;
 		break;
@@ -466,9 +470,10 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 			sd->connect_ms = 1;
 	}
 	/* What sockcat's pty always is: raw, without an echo. */
-	if (((v = addr_opt(a, "raw")) != NULL && strcmp(v, "0") == 0) ||
+	if (a->kind == ADDR_PTY && (((v = addr_opt(a, "raw")) != NULL &&
+	    strcmp(v, "0") == 0) ||
 	    ((v = addr_opt(a, "rawer")) != NULL && strcmp(v, "0") == 0) ||
-	    side_flag(a, "echo")) {
+	    side_flag(a, "echo"))) {
 		log_cause(cause, "a pty is raw, without an echo: raw=0, "
 		    "rawer=0 and echo=1 are not supported");
 		return (-1);
@@ -509,6 +514,164 @@ side_file_opts(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
+ * sd without socat's options of a file or a program (no umask=,
+ * unlink-close, ...): the command line's side, or before an address's
+ * are read.
+ */
+void
+side_local_defaults(struct side *sd)
+{
+	struct side_local	*l = &sd->local;
+
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->readbytes = l->ftruncate = -1;
+	l->umask = l->rawer = l->echo = l->opost = l->escape = -1;
+	l->unlink_close = -1;
+	l->fdin = STDIN_FILENO;
+	l->fdout = STDOUT_FILENO;
+}
+
+/*
+ * socat's options of a file, a descriptor or a program (struct
+ * side_local), read where two sides that are not sockets are joined;
+ * sockcat's own file: has none of them.
+ */
+static int
+side_local_opts(struct side *sd, const struct addr *a, char **cause)
+{
+	static const char *const socat_only[] = { "ignoreeof", "readbytes",
+	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
+	    "unlink-close", "raw", "rawer", "echo", "opost", "noatime",
+	    "fs-noatime" };
+	struct side_local	*l = &sd->local;
+	const char		*v;
+	size_t			 i;
+
+	side_local_defaults(sd);
+	for (i = 0; !a->socat && i < sizeof(socat_only) /
+	    sizeof(socat_only[0]); i++) {
+		if (addr_opt(a, socat_only[i]) != NULL) {
+			log_cause(cause, "option %s is socat's: write the "
+			    "address as socat does (OPEN:PATH,%s)",
+			    socat_only[i], socat_only[i]);
+			return (-1);
+		}
+	}
+	if (a->kind == ADDR_FD)
+		l->fd = atoi(a->path);
+	l->escape = (v = addr_opt(a, "escape")) != NULL ?
+	    (int)strtol(v, NULL, 0) : -1;
+	l->setsid = side_flag(a, "setsid");
+	l->fifo = side_flag(a, "fifo");
+	l->nonblock = side_flag(a, "nonblock");
+	l->noatime = side_flag(a, "noatime");
+	l->fs_noatime = side_flag(a, "fs-noatime");
+	l->gopen = side_flag(a, "gopen");
+	l->argv = side_flag(a, "argv");
+	l->loop = side_flag(a, "loop");
+	l->ignoreeof = side_flag(a, "ignoreeof");
+	if ((v = addr_opt(a, "readbytes")) != NULL)
+		l->readbytes = strtoll(v, NULL, 10);
+	if ((v = addr_opt(a, "ftruncate")) != NULL)
+		l->ftruncate = strtoll(v, NULL, 10);
+	if ((v = addr_opt(a, "umask")) != NULL)
+		l->umask = (int)strtol(v, NULL, 8);
+	l->user = addr_opt(a, "user");
+	l->unlink_close = (v = addr_opt(a, "unlink-close")) != NULL ?
+	    strcmp(v, "1") == 0 : -1;
+	/* A terminal's modes: a program's, or a terminal opened by path. */
+	if (a->kind == ADDR_EXEC || a->kind == ADDR_FILE) {
+		if ((v = addr_opt(a, "rawer")) != NULL ||
+		    (v = addr_opt(a, "raw")) != NULL)
+			l->rawer = strcmp(v, "1") == 0;
+		if ((v = addr_opt(a, "echo")) != NULL)
+			l->echo = strcmp(v, "1") == 0;
+		if ((v = addr_opt(a, "opost")) != NULL)
+			l->opost = strcmp(v, "1") == 0;
+	}
+	/* sockcat's pty: always raw, opost=1 would not be. */
+	if (a->kind == ADDR_PTY && side_flag(a, "opost")) {
+		log_cause(cause, "a pty is raw: opost=1 is not supported");
+		return (-1);
+	}
+	if (a->kind != ADDR_EXEC)
+		return (0);
+	l->pty = side_flag(a, "pty");
+	if (!l->pty && (l->rawer != -1 || l->echo != -1 || l->opost != -1)) {
+		log_cause(cause, "raw, rawer, echo and opost are a terminal's: "
+		    "the program's needs pty");
+		return (-1);
+	}
+	if (l->pty && side_flag(a, "pipes")) {
+		log_cause(cause, "pipes or pty, not both");
+		return (-1);
+	}
+	l->stderr_out = side_flag(a, "stderr");
+	l->nofork = side_flag(a, "nofork");
+	if ((v = addr_opt(a, "fdin")) != NULL)
+		l->fdin = atoi(v);
+	if ((v = addr_opt(a, "fdout")) != NULL)
+		l->fdout = atoi(v);
+	if (l->pty && (l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO)) {
+		log_cause(cause, "fdin and fdout are for pipes, not a pty");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * socat's "R!!W" (dual) address text into sd: R read from, W, its
+ * wside, written to.  Returns 0, or -1 with *cause set.
+ */
+static int
+side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
+    int bang, char **cause)
+{
+	struct side_own	*own;
+	struct side	*w;
+	char		*r;
+
+	if ((r = strndup(text, bang)) == NULL ||
+	    (w = calloc(1, sizeof(*w))) == NULL) {
+		free(r);
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	if (side_parse(sd, dflt, r, cause) == -1) {
+		free(r);
+		free(w);
+		return (-1);
+	}
+	free(r);
+	if (side_parse(w, dflt, text + bang + 2, cause) == -1) {
+		free(w);
+		side_free(sd);
+		return (-1);
+	}
+	own = sd->own;
+	own->wside = w;
+	sd->wside = w;
+	if (sd->listen || w->listen || sd->wside->wside != NULL) {
+		log_cause(cause, "a listener in a dual (!!) address is not "
+		    "supported");
+		side_free(sd);
+		return (-1);
+	}
+	/* Messages name the whole of it. */
+	free(own->text);
+	if ((own->text = strdup(text)) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		own->text = NULL;
+		side_free(sd);
+		return (-1);
+	}
+	addr_hide_secret(own->text);
+	sd->text = own->text;
+	return (0);
+}
+
+/*
  * Parse the address text into sd, a side that starts from dflt (the
  * command line's settings) and takes its address's options over them.
  * What sd points to is its own until side_free().  Returns 0, or -1 with
@@ -522,8 +685,11 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	struct addr	*a;
 	const char	*errstr, *v;
 	char		*why, *port;
+	int		 bang;
 
 	*cause = NULL;
+	if (dflt->socat && (bang = addr_socat_dual(text)) != -1)
+		return (side_parse_dual(sd, dflt, text, bang, cause));
 	if ((own = calloc(1, sizeof(*own))) == NULL) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
@@ -615,7 +781,8 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 		sd->proxy.pass = sd->proxy.hops[0].pass;
 	}
 	if (side_socket_opts(sd, a, cause) == -1 ||
-	    side_file_opts(sd, a, cause) == -1) {
+	    side_file_opts(sd, a, cause) == -1 ||
+	    side_local_opts(sd, a, cause) == -1) {
 		side_free(sd);
 		return (-1);
 	}
@@ -641,6 +808,11 @@ side_free(struct side *sd)
 		return;
 	if (own->proxy)
 		proxy_hop_free(&sd->proxy.hops[0]);
+	if (own->wside != NULL) {
+		side_free(own->wside);
+		free(own->wside);
+	}
+	sd->wside = NULL;
 	tls_ctx_free(sd->tls.ctx);
 	free(own->port);
 	free(own->ws_path);

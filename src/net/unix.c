@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +280,67 @@ fail:
 }
 
 /*
+ * Bind fd to sd's path as unix_bind() does, the socket file made as
+ * socat's options say: under umask=, then given perm= and user=, and
+ * kept at exit with unlink-close=0.  Returns -1 with errno and *cause
+ * set.
+ */
+static int
+unix_bind_entry(const struct side *sd, int fd, char **cause)
+{
+	const struct side_local	*l = &sd->local;
+	struct passwd		*pw;
+	const char		*errstr;
+	mode_t			 old = 0;
+	uid_t			 uid;
+	int			 rc, error, mask;
+
+	/*
+	 * perm=: made so (a umask of its complement), so that no one finds
+	 * it with other modes before the chmod(2) below.
+	 */
+	if (sd->perm != -1)
+		mask = ~sd->perm & 0777;
+	else
+		mask = l->umask;
+	if (mask != -1)
+		old = umask(mask);
+	rc = unix_bind(fd, sd->sock.socktype, sd->host, cause);
+	error = errno;
+	if (mask != -1)
+		umask(old);
+	errno = error;
+	if (rc == -1 || sd->host[0] == '@')
+		return (rc);
+	if (sd->perm != -1 && chmod(sd->host, sd->perm) == -1) {
+		log_cause(cause, "perm: %s (%s)", strerror(errno), sd->host);
+		return (-1);
+	}
+	if (l->user != NULL) {
+		if ((pw = getpwnam(l->user)) != NULL)
+			uid = pw->pw_uid;
+		else {
+			uid = (uid_t)strtonum(l->user, 0, UINT_MAX - 1,
+			    &errstr);
+			if (errstr != NULL) {
+				log_cause(cause, "user %s: unknown", l->user);
+				errno = EINVAL;
+				return (-1);
+			}
+		}
+		if (chown(sd->host, uid, (gid_t)-1) == -1) {
+			log_cause(cause, "user: %s (%s)", strerror(errno),
+			    sd->host);
+			return (-1);
+		}
+	}
+	/* unlink-close=0: the file stays after us. */
+	if (l->unlink_close == 0)
+		unix_owned[0] = '\0';
+	return (0);
+}
+
+/*
  * Returns the -U socket of the command line, bound and, for a stream
  * socket, listening, non-blocking, reported with -v as netcat does; the
  * socket file goes when we exit.  Returns -1 with errno and *cause set on
@@ -301,7 +363,7 @@ unix_server(const struct side *sd, char **cause)
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (unix_bind(fd, sd->sock.socktype, sd->host, cause) == -1)
+	if (unix_bind_entry(sd, fd, cause) == -1)
 		goto fail;
 	if (log_verbosity() > 0)
 		log_info("Bound on %s", sd->host);

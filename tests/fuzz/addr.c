@@ -43,7 +43,10 @@ check(const char *copy, struct addr *a, int socat)
 			abort();
 		return;
 	}
-	if (errstr != NULL || !addr_is(copy) || !addr_looks(copy))
+	/* socat's bare ones, a number or a path, have no name to know. */
+	if (errstr != NULL || ((!addr_is(copy) || !addr_looks(copy)) &&
+	    !(socat && (strcmp(a->name, "FD") == 0 ||
+	    strcmp(a->name, "GOPEN") == 0))))
 		abort();
 	if (a->family != 0 && a->family != 4 && a->family != 6)
 		abort();
@@ -102,6 +105,11 @@ check(const char *copy, struct addr *a, int socat)
 		break;
 	case ADDR_STDIO:
 		break;
+	case ADDR_FD:
+		if (a->path == NULL || *a->path == '\0' ||
+		    a->path[strspn(a->path, "0123456789")] != '\0')
+			abort();
+		break;
 	default:
 		abort();
 	}
@@ -112,6 +120,39 @@ check(const char *copy, struct addr *a, int socat)
 		    addr_opt(a, a->opts[i].name) != a->opts[i].value)
 			abort();
 	}
+}
+
+/*
+ * socat's "R!!W" split where addr_socat_dual() says, each half parsed;
+ * and the words of an EXEC: command: each within the bytes, NULL after.
+ */
+static void
+check_dual_words(const char *copy, struct addr *a)
+{
+	char	*w, *argv[16];
+	int	 bang, n, i;
+	size_t	 len = strlen(copy);
+
+	if ((bang = addr_socat_dual(copy)) != -1) {
+		if ((size_t)bang + 2 > len || copy[bang] != '!' ||
+		    copy[bang + 1] != '!' || (w = strdup(copy)) == NULL)
+			abort();
+		w[bang] = '\0';
+		check(w, a, 1);
+		check(w + bang + 2, a, 1);
+		free(w);
+	}
+	if ((w = strdup(copy)) == NULL)
+		return;
+	if ((n = addr_socat_words(w, argv, 16)) >= 0) {
+		if (n > 15 || argv[n] != NULL)
+			abort();
+		for (i = 0; i < n; i++) {
+			if (argv[i] < w || argv[i] + strlen(argv[i]) > w + len)
+				abort();
+		}
+	}
+	free(w);
 }
 
 int
@@ -130,6 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check(copy, a, 0);
 	check(copy, a, 1);
+	check_dual_words(copy, a);
 	free(a);
 	free(copy);
 	return (0);
