@@ -253,6 +253,31 @@ test_linger() {
 	    "$(sed -n '/^late$/p' "$SC_TMP/late.out" 2>/dev/null)"
 }
 
+# -T: a relay that moves nothing either way for that long ends, status
+# 0, both socats alike: bytes that keep coming keep it; a pause longer
+# than -T's time ends it, and what comes after the pause is not echoed.
+test_inactivity() {
+	for _bin in "$REAL" "$OURS"; do
+		serve idle "$_bin" -d -d -T 1 TCP-LISTEN:0,reuseaddr PIPE
+		assertEquals "$_bin: bytes that keep coming" "$(seq 5)" \
+		    "$(for _i in 1 2 3 4 5; do echo "$_i"; sleep 0.3; done |
+		    t 20 "$SC" 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: done after the client" 0 "$WAIT_STATUS"
+		serve idle "$_bin" -d -d -T 1 TCP-LISTEN:0,reuseaddr PIPE
+		assertEquals "$_bin: a pause" "before" \
+		    "$( (echo before; sleep 4; echo after) |
+		    t 20 "$SC" 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the timer's end" 0 "$WAIT_STATUS"
+		t 20 "$_bin" -T 0.5 - TCP:127.0.0.1:1 </dev/null 2>/dev/null
+		assertEquals "$_bin: no connection: an error" 1 $?
+	done
+	t 20 "$OURS" -T 1 EXEC:cat - </dev/null 2>"$SC_TMP/e"
+	assertEquals "-T with a program run in our place" 1 $?
+	assertEquals "-T with a program: one line" 1 "$(wc -l <"$SC_TMP/e")"
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
@@ -325,7 +350,7 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -x -v -T -T1 -lf -L; do
+	for _o in -x -v -lf -L; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"

@@ -199,8 +199,11 @@ pair_unlink_early(const struct side *sd)
  * not used, and gives the same bytes.
  */
 static __startup __dead void
-pair_exec_stdio(const struct side *exec)
+pair_exec_stdio(const struct options *o, const struct side *exec)
 {
+	if (o->flow.idle_ms != TIME_NONE)
+		pair_refuse(o, "-T times a relay, and a program on stdin and "
+		    "stdout is run in sockcat's place");
 	execl("/bin/sh", "sh", "-c", exec->path, (char *)NULL);
 	fatal("/bin/sh");
 }
@@ -331,6 +334,9 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		if (!o->side.socat)
 			pair_refuse(o, "stdin and stdout with themselves is "
 			    "cat's");
+		if (o->flow.idle_ms != TIME_NONE)
+			pair_refuse(o, "-T times a relay, and stdin and "
+			    "stdout with themselves are cat's");
 		execl("/bin/cat", "cat", (char *)NULL);
 		fatal("/bin/cat");
 	}
@@ -346,7 +352,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_refuse(o, "two programs cannot be joined");
 	if (o->side.socat && ((a->kind == SIDE_EXEC && b->kind ==
 	    SIDE_STDIO) || (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC)))
-		pair_exec_stdio(a->kind == SIDE_EXEC ? a : b);
+		pair_exec_stdio(o, a->kind == SIDE_EXEC ? a : b);
 	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */
 	if ((a->kind == SIDE_EXEC && b->kind == SIDE_STDIO) ||
 	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))

@@ -18,12 +18,11 @@
 #include "front.h"
 
 /*
- * socat's options that sockcat refuses: -T's inactivity timer is not the
- * one nc's -w has (which waits for stdin's end), and the others (the data
- * dump, the log's destinations, locks, privileges) are not there.
+ * socat's options that sockcat refuses: the data dump, the log's
+ * destinations, locks and privileges are not there.
  */
 static const char *const socat_refused[] = {
-	"-D", "-T", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g", "-b",
+	"-D", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g", "-b",
 	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly",
 };
 
@@ -38,6 +37,7 @@ static const char socat_usage[] =
 "      -u     one direction: from the first address to the second\n"
 "      -U     one direction: from the second address to the first\n"
 "      -t <timeout>  seconds to wait for the other side after an EOF\n"
+"      -T <timeout>  seconds without data either way that end it\n"
 "      -4     prefer IPv4; -6  prefer IPv6\n"
 "      -lp<name>  the name messages give (socat by default)\n"
 "   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
@@ -72,6 +72,7 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 {
 	struct options	*o = cl->o;
 	const char	*arg;
+	char		 opt[3] = "-?";
 	size_t		 j;
 	int		 i, nd = 0;
 
@@ -107,15 +108,23 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 			    AF_INET6;
 			continue;
 		}
-		if (strncmp(arg, "-t", 2) == 0) {
+		if (strncmp(arg, "-t", 2) == 0 || strncmp(arg, "-T", 2) == 0) {
+			opt[1] = arg[1];
 			if (arg[2] == '\0' && i + 1 < argc)
 				arg = argv[++i];
 			else if (arg[2] == '\0')
 				arg = NULL;
 			else
 				arg += 2;
-			o->socat_quit_ms = socat_seconds("-t", arg);
-			o->socat_quit = 1;
+			if (opt[1] == 't') {
+				o->socat_quit_ms = socat_seconds(opt, arg);
+				o->socat_quit = 1;
+				continue;
+			}
+			/* -T: the pump's idle timer; 0 is socat's "none". */
+			o->flow.idle_ms = socat_seconds(opt, arg);
+			if (o->flow.idle_ms == 0)
+				o->flow.idle_ms = TIME_NONE;
 			continue;
 		}
 		/* Named as socat's, its value attached or not (-T1). */

@@ -233,6 +233,9 @@ device_relay(const struct job *j)
 	if (d.stdio && d.tx != NULL && j->local->raw &&
 	    term_start_line(d.tx) == -1)
 		fatal("--raw");
+	/* socat's -T: nothing either way for so long ends the relay. */
+	if (j->flow->idle_ms != TIME_NONE)
+		session_set_idle(d.s, j->flow->idle_ms);
 	if (session_start(d.s) == -1)
 		fatal("device");
 	if (d.s != NULL && ev_loop() == -1)

@@ -384,6 +384,9 @@ dgram_serve(const struct job *j, int fd)
 		fatal("session");
 	if (j->side->timeout_ms != TIME_NONE)
 		session_set_idle(s, j->side->timeout_ms);
+	/* socat's -T (its command line has no -w). */
+	if (j->flow->idle_ms != TIME_NONE)
+		session_set_idle(s, j->flow->idle_ms);
 	if (session_start(s) == -1)
 		fatal("session");
 	if (!s->over && ev_loop() == -1)

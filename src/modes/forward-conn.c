@@ -395,6 +395,9 @@ fconn_relay(struct fconn *fc)
 	fconn_out_free(fc);
 	if (j->side->timeout_ms != TIME_NONE)
 		session_set_idle(s, j->side->timeout_ms);
+	/* socat's -T (its command line has no -w). */
+	if (j->flow->idle_ms != TIME_NONE)
+		session_set_idle(s, j->flow->idle_ms);
 	/* A datagram peer that says nothing for long is forgotten. */
 	if (fc->peer)
 		session_set_idle(s, upeer_idle_ms(fc->f));
