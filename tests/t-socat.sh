@@ -278,6 +278,31 @@ test_inactivity() {
 	assertEquals "-T with a program: one line" 1 "$(wc -l <"$SC_TMP/e")"
 }
 
+# A program's environment: socat's SOCAT_PEERADDR, SOCAT_SOCKPORT, ...
+# (IPv6 in socat's long form); with -u the program is only written to,
+# its stdout socat's own.  Both socats alike.
+test_program_environment() {
+	_vars='$SOCAT_SOCKADDR $SOCAT_PEERADDR $SOCAT_SOCKPORT'
+	for _bin in "$REAL" "$OURS"; do
+		serve env "$_bin" -d -d -u TCP6-LISTEN:0 \
+		    SYSTEM:"echo \"$_vars\"; cat"
+		echo sent | t 20 "$SC" -N ::1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: its variables, then its input" \
+		    "$(printf '%s %s %s\nsent' \
+		    '[0000:0000:0000:0000:0000:0000:0000:0001]' \
+		    '[0000:0000:0000:0000:0000:0000:0000:0001]' "$PORT")" \
+		    "$(cat "$SC_TMP/env.out")"
+		serve env4 "$_bin" -d -d TCP4-LISTEN:0 \
+		    SYSTEM:'echo "$SOCAT_PEERADDR $SOCAT_PEERPORT"'
+		_got=$(t 20 "$SC" 127.0.0.1 "$PORT" </dev/null)
+		assertTrue "$_bin: the peer's address and port: $_got" \
+		    "echo '$_got' | grep -Eq '^127\.0\.0\.1 [0-9]+\$'"
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \

@@ -358,9 +358,10 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))
 		pair_refuse(o, "a program on stdin and stdout is itself: run "
 		    "it without sockcat");
-	if (o->socat_dir != 0 && (b->kind != SIDE_STDIO || pair_device(a)))
+	if (o->socat_dir != 0 && ((b->kind != SIDE_STDIO &&
+	    b->kind != SIDE_EXEC) || pair_device(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
-		    "sockets, a socket and a program, or with a device");
+		    "sockets, or with a device");
 	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
 	    SIDE_STDIO && b->kind != SIDE_EXEC)))
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "

@@ -207,7 +207,11 @@ struct exec_cmd {
 	const char	 *path;		/* What is executed (PATH lookup). */
 	char		**argv;
 	int		  pty;		/* --pty: on a terminal of its own */
+	int		  inherit;	/* EXEC_KEEP_*: its stdin or stdout is
+					   ours, not a pipe (socat's -u, -U) */
 };
+#define EXEC_KEEP_IN	0x1
+#define EXEC_KEEP_OUT	0x2
 
 /* What a child is told about its connection. */
 struct exec_conn {
@@ -215,6 +219,8 @@ struct exec_conn {
 	struct net_peer	 local;		/* len 0 when unknown */
 	struct net_peer	 remote;
 	char *const	*cgi;		/* a WebSocket request's variables */
+	int		 socat;		/* socat's names too (SOCAT_PEERADDR,
+					   ...): a side in socat's grammar */
 };
 
 /* A running program; reaped by the event loop when it exits. */

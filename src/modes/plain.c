@@ -542,6 +542,16 @@ plain_init(struct plain *p, const struct job *j)
 		    &cause) == -1 || exec_cmd_check(&p->cmd, &cause) == -1)
 			fatalx("%s", cause != NULL ? cause : strerror(errno));
 		p->cmd.pty = j->local->pty;
+		/*
+		 * socat's -u and -U: the program's other way is ours, as a
+		 * socat's program inherits it (its stdout when only read
+		 * from the socket, its stdin when only sent to it).
+		 */
+		if (j->side->socat && !j->local->pty && j->flow->recv_only)
+			p->cmd.inherit = EXEC_KEEP_OUT;
+		else if (j->side->socat && !j->local->pty &&
+		    j->flow->send_only)
+			p->cmd.inherit = EXEC_KEEP_IN;
 		p->exec = 1;
 	}
 	if (j->local->fifo != NULL && fifo_open(j->local->fifo, &cause) == -1)
