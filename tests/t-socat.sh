@@ -303,6 +303,25 @@ test_program_environment() {
 	done
 }
 
+# A TLS peer's certificate, told to a program in socat's variables:
+# subject and issuer in OpenSSL's one-line form, and the subject's fields
+# by name.  Both socats alike.
+test_program_tls_environment() {
+	cat "$CERTS/srv.pem" "$CERTS/srv.key" >"$SC_TMP/s.pem"
+	serve tls "$REAL" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/s.pem",verify=0,fork \
+	    SYSTEM:'sleep 0.5'
+	_v='$SOCAT_OPENSSL_X509_SUBJECT / $SOCAT_OPENSSL_X509_ISSUER'
+	_v="$_v / \$SOCAT_OPENSSL_X509_COMMONNAME"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: the peer's certificate" \
+		    "CN = localhost / CN = Test CA / localhost" \
+		    "$(SOCAT_OPENSSL_X509_COMMONNAME=stale t 20 "$_bin" -u \
+		    OPENSSL:127.0.0.1:"$PORT",verify=0 SYSTEM:"echo $_v")"
+	done
+	kill "$SERVE_PID" 2>/dev/null
+	wait_exit "$SERVE_PID"
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \

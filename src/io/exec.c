@@ -334,6 +334,26 @@ exec_cgi_ours(const char *e, char *const *cgi)
 	return (0);
 }
 
+/*
+ * For a side in socat's grammar: is the inherited entry e one that only
+ * a TLS peer's certificate may give (SOCAT_OPENSSL_*), as socat removes
+ * them, or one of ec's extra?
+ */
+static int
+exec_socat_ours(const char *e, const struct exec_conn *ec)
+{
+	size_t	 i, n;
+
+	if (ec->socat && strncmp(e, "SOCAT_OPENSSL_", 14) == 0)
+		return (1);
+	for (i = 0; ec->extra != NULL && ec->extra[i] != NULL; i++) {
+		n = strcspn(ec->extra[i], "=");
+		if (strncmp(e, ec->extra[i], n + 1) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /* Free an environment from exec_environ(). */
 static void
 exec_environ_free(char **env, size_t first)
@@ -395,7 +415,7 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
 	const char	*values[EXEC_NNAMES];
 	char		**env;
-	size_t		 n = 0, ncgi = 0, i, j, k;
+	size_t		 n = 0, ncgi = 0, nextra = 0, i, j, k;
 
 	exec_format(&ec->remote, raddr, sizeof(raddr), rport, sizeof(rport));
 	exec_format(&ec->local, laddr, sizeof(laddr), lport, sizeof(lport));
@@ -409,12 +429,15 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 		n++;
 	while (ec->cgi != NULL && ec->cgi[ncgi] != NULL)
 		ncgi++;
+	while (ec->extra != NULL && ec->extra[nextra] != NULL)
+		nextra++;
 	if ((env = calloc(n + EXEC_NVARS + ncgi + EXEC_NCGI_ADDR + EXEC_NSOCAT +
-	    1, sizeof(*env))) == NULL)
+	    nextra + 1, sizeof(*env))) == NULL)
 		return (NULL);
 	for (i = 0, k = 0; i < n; i++) {
 		if (!exec_ours(environ[i]) &&
-		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)))
+		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)) &&
+		    !exec_socat_ours(environ[i], ec))
 			env[k++] = environ[i];
 	}
 	*first = k;
@@ -448,6 +471,11 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 	}
 	if (ec->socat && exec_environ_socat(ec, env, &k) == -1)
 		goto fail;
+	for (i = 0; i < nextra; i++) {
+		if ((env[k] = strdup(ec->extra[i])) == NULL)
+			goto fail;
+		k++;
+	}
 	env[k] = NULL;
 	return (env);
 

@@ -86,14 +86,24 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	struct exec_conn ec;
 	struct session	*s;
 	struct endpoint	*prog, *net;
-	char		*cause;
+	char		*cause, **tlsenv = NULL;
 	int		 copy = p->j->flow->no_splice ? CH_COPY : 0;
 
 	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
 		exec_conn_socket(&ec, c->nc->fd, peer);
 		ec.cgi = ws_cgi(c->nc->ws);
 		ec.socat = p->j->side->socat;
-		if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
+		/* socat's program learns its TLS peer's certificate. */
+		if (ec.socat && c->nc->tls != NULL &&
+		    (tlsenv = tls_peer_env(c->nc->tls, "SOCAT_OPENSSL_X509_")) ==
+		    NULL) {
+			log_warn("exec");
+			return (-1);
+		}
+		ec.extra = tlsenv;
+		c->child = exec_spawn(&p->cmd, &ec, &cause);
+		tls_env_free(tlsenv);
+		if (c->child == NULL) {
 			log_warnx("%s", cause != NULL ? cause : strerror(errno));
 			free(cause);
 			return (-1);
@@ -172,7 +182,9 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct exec_conn ec;
 	struct early	*e;
 
-	if (!p->exec || !listen_early(p->j->side))
+	/* socat's program is told its TLS peer: started after the handshake. */
+	if (!p->exec || !listen_early(p->j->side) || (p->j->side->socat &&
+	    p->j->side->tls.on))
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
