@@ -278,6 +278,35 @@ test_inactivity() {
 	assertEquals "-T with a program: one line" 1 "$(wc -l <"$SC_TMP/e")"
 }
 
+# -b: no read moves more than so many bytes (a datagram longer is cut
+# there, as socat cuts it); too big a size is refused in socat's words;
+# where a program runs in sockcat's place there is no relay to size: one
+# line, status 1.  Both socats alike.
+test_block_size() {
+	for _bin in "$REAL" "$OURS"; do
+		bg t 20 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+d, a = s.recvfrom(100)
+s.sendto(b"0123456789\n", a)' >"$SC_TMP/udp.port"
+		wait_for "$SC_TMP/udp.port" '^[0-9]' || fail "no UDP server"
+		assertEquals "$_bin: a datagram cut at -b's size" "0123" \
+		    "$( (echo go; sleep 1) | t 20 "$_bin" -b 4 - \
+		    UDP:127.0.0.1:"$(cat "$SC_TMP/udp.port")")"
+		wait_exit "$BG_PID"
+		t 20 "$_bin" -b 99999999999999999999999 - - </dev/null \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: too big: status" 1 $?
+		assertContains "$_bin: too big: socat's words" "$(<"$SC_TMP/e")" \
+		    "buffer size option (-b) to big"
+	done
+	t 20 "$OURS" -b 10 EXEC:cat - </dev/null 2>"$SC_TMP/e"
+	assertEquals "-b with a program run in our place" 1 $?
+	assertEquals "-b with a program: one line" 1 "$(wc -l <"$SC_TMP/e")"
+}
+
 # A program's environment: socat's SOCAT_PEERADDR, SOCAT_SOCKPORT, ...
 # (IPv6 in socat's long form); with -u the program is only written to,
 # its stdout socat's own.  Both socats alike.

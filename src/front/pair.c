@@ -31,6 +31,21 @@ pair_refuse(const struct options *o, const char *why)
 	fatalx("%s %s: %s", o->pair[0].text, o->pair[1].text, why);
 }
 
+/*
+ * socat's -T and -b are the relay's (its idle timer, its reads): where
+ * another program runs in sockcat's place, for the reason why, refused.
+ */
+static __startup void
+pair_no_relay(const struct options *o, const char *why)
+{
+	if (o->flow.idle_ms != TIME_NONE)
+		fatalx("%s %s: -T is not supported here: %s", o->pair[0].text,
+		    o->pair[1].text, why);
+	if (o->flow.block != 0)
+		fatalx("%s %s: -b is not supported here: %s", o->pair[0].text,
+		    o->pair[1].text, why);
+}
+
 /* Is sd a terminal device (serial:, pty:)? */
 static int
 pair_device(const struct side *sd)
@@ -201,9 +216,8 @@ pair_unlink_early(const struct side *sd)
 static __startup __dead void
 pair_exec_stdio(const struct options *o, const struct side *exec)
 {
-	if (o->flow.idle_ms != TIME_NONE)
-		pair_refuse(o, "-T times a relay, and a program on stdin and "
-		    "stdout is run in sockcat's place");
+	pair_no_relay(o, "a program on stdin and stdout is run in "
+	    "sockcat's place");
 	execl("/bin/sh", "sh", "-c", exec->path, (char *)NULL);
 	fatal("/bin/sh");
 }
@@ -334,9 +348,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		if (!o->side.socat)
 			pair_refuse(o, "stdin and stdout with themselves is "
 			    "cat's");
-		if (o->flow.idle_ms != TIME_NONE)
-			pair_refuse(o, "-T times a relay, and stdin and "
-			    "stdout with themselves are cat's");
+		pair_no_relay(o, "stdin and stdout with themselves are "
+		    "cat's");
 		execl("/bin/cat", "cat", (char *)NULL);
 		fatal("/bin/cat");
 	}

@@ -11,6 +11,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +24,12 @@
  * destinations, locks and privileges are not there.
  */
 static const char *const socat_refused[] = {
-	"-D", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g", "-b",
+	"-D", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g",
 	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly",
 };
+
+/* The most -b takes: the pump's buffer, doubled for CRLF, is an int. */
+#define SOCAT_BLOCK_MAX	(1 << 29)
 
 /* What "socat -h" says. */
 static const char socat_usage[] =
@@ -38,6 +43,7 @@ static const char socat_usage[] =
 "      -U     one direction: from the second address to the first\n"
 "      -t <timeout>  seconds to wait for the other side after an EOF\n"
 "      -T <timeout>  seconds without data either way that end it\n"
+"      -b <size>     the most bytes a read or write moves\n"
 "      -4     prefer IPv4; -6  prefer IPv6\n"
 "      -lp<name>  the name messages give (socat by default)\n"
 "   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
@@ -60,6 +66,35 @@ socat_seconds(const char *opt, const char *arg)
 	if (end == arg || *end != '\0' || d < 0 || d > 1e9)
 		fatalx("option %s: not a number of seconds: %s", opt, arg);
 	return ((long long)(d * 1000));
+}
+
+/*
+ * socat's -b: the most bytes a read moves, as socat's limit (half of
+ * SIZE_MAX, a CRLF rewrite doubling what is read) and its words, and
+ * ours, the pump's buffers being sized by an unsigned int.
+ */
+static __startup u_int
+socat_block(const char *arg)
+{
+	unsigned long long	 v;
+	char			*end;
+
+	if (arg == NULL)
+		fatalx("option -b requires an argument; use option \"-h\" "
+		    "for help");
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (end == arg || arg[0] == '-')
+		fatalx("option -b: missing numerical value: %s", arg);
+	if (*end != '\0')
+		fatalx("option -b: trailing garbage: %s", arg);
+	if (errno == ERANGE || v > (SIZE_MAX - 1) / 2)
+		fatalx("buffer size option (-b) to big - %s (max is %zu)",
+		    arg, (SIZE_MAX - 1) / 2);
+	if (v == 0 || v > SOCAT_BLOCK_MAX)
+		fatalx("option -b: from 1 to %d bytes with sockcat: %s",
+		    SOCAT_BLOCK_MAX, arg);
+	return ((u_int)v);
 }
 
 /*
@@ -106,6 +141,16 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 		if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0) {
 			o->side.sock.family = arg[1] == '4' ? AF_INET :
 			    AF_INET6;
+			continue;
+		}
+		if (strncmp(arg, "-b", 2) == 0) {
+			if (arg[2] == '\0' && i + 1 < argc)
+				arg = argv[++i];
+			else if (arg[2] == '\0')
+				arg = NULL;
+			else
+				arg += 2;
+			o->flow.block = socat_block(arg);
 			continue;
 		}
 		if (strncmp(arg, "-t", 2) == 0 || strncmp(arg, "-T", 2) == 0) {

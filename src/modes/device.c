@@ -236,6 +236,12 @@ device_relay(const struct job *j)
 	/* socat's -T: nothing either way for so long ends the relay. */
 	if (j->flow->idle_ms != TIME_NONE)
 		session_set_idle(d.s, j->flow->idle_ms);
+	/* socat's -b. */
+	if (j->flow->block != 0) {
+		channel_block(d.rx, j->flow->block);
+		if (d.tx != NULL)
+			channel_block(d.tx, j->flow->block);
+	}
 	if (session_start(d.s) == -1)
 		fatal("device");
 	if (d.s != NULL && ev_loop() == -1)

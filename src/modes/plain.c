@@ -319,6 +319,11 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 	    (tx != NULL && channel_pace(tx, j->flow->interval_ms, j->flow->delay_ms,
 	    0) == -1))
 		return (-1);
+	if (j->flow->block != 0) {
+		channel_block(rx, j->flow->block);
+		if (tx != NULL)
+			channel_block(tx, j->flow->block);
+	}
 	if (j->run->dump != NULL) {
 		if (channel_tap(rx, dump_received, j->run->dump) == -1)
 			return (-1);

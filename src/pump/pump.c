@@ -152,6 +152,19 @@ channel_pace(struct channel *ch, long long line_gap_ms,
 	return (0);
 }
 
+/*
+ * Read at most n bytes at a time, and so write at most that (socat's -b):
+ * ch copies through a buffer of its own size, room made for what its
+ * rewrite (set before) may grow, and never splices.  Before the session
+ * starts.
+ */
+void
+channel_block(struct channel *ch, u_int n)
+{
+	ch->bufsize = n * channel_xgrow(ch);
+	ch->flags = (ch->flags | CH_COPY) & ~CH_LAZY;
+}
+
 /* Is ch in its pause after a line or chunk (-i, --delay)? */
 static int
 channel_paused(const struct channel *ch)

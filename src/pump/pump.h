@@ -296,6 +296,7 @@ void		 ep_write_ended(struct endpoint *);
 int		 channel_ended(const struct channel *);
 int		 channel_pace(struct channel *, long long, long long,
 		    uint64_t);
+void		 channel_block(struct channel *, u_int);
 size_t		 channel_pending(const struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
