@@ -307,6 +307,34 @@ s.sendto(b"0123456789\n", a)' >"$SC_TMP/udp.port"
 	assertEquals "-b with a program: one line" 1 "$(wc -l <"$SC_TMP/e")"
 }
 
+# socat's dumps: -x (hexadecimal) and -v (text, its escapes) on stderr,
+# each block with its direction and length; -r and -R append each way's
+# bytes to a file.  Both socats alike, but for the blocks' time.
+test_data_dumps() {
+	_hex='> length=3 from=0 to=2
+ 68 69 0a
+< length=5 from=0 to=4
+ 62 61 63 6b 0a'
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/ltor" "$SC_TMP/rtol"
+		serve dump "$_bin" -d -d -x -r "$SC_TMP/ltor" -R "$SC_TMP/rtol" \
+		    TCP-LISTEN:0 SYSTEM:'read x; echo back'
+		assertEquals "$_bin: the answer" "back" \
+		    "$(echo hi | t 20 "$SC" 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: -x" "$_hex" "$(grep -E '^[<>] |^ [0-9a-f]{2}' \
+		    "$SC_TMP/dump.err" | sed 's/^\([<>]\) .*  length/\1 length/')"
+		assertEquals "$_bin: -r" "hi" "$(cat "$SC_TMP/ltor")"
+		assertEquals "$_bin: -R" "back" "$(cat "$SC_TMP/rtol")"
+		serve text "$_bin" -d -d -v TCP-LISTEN:0 SYSTEM:'cat >/dev/null'
+		printf 'a\tb\\\r\001\n' | t 20 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: -v" "$(printf '> length=7 from=0 to=6\na\tb\\\\\\r.')" \
+		    "$(grep -vE '^[0-9]{4}/' "$SC_TMP/text.err" |
+		    sed 's/^\([<>]\) .*  length/\1 length/')"
+	done
+}
+
 # A program's environment: socat's SOCAT_PEERADDR, SOCAT_SOCKPORT, ...
 # (IPv6 in socat's long form); with -u the program is only written to,
 # its stdout socat's own.  Both socats alike.
@@ -423,7 +451,7 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -x -v -lf -L; do
+	for _o in -lf -L; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"

@@ -65,6 +65,11 @@ struct options {
 	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
 	int		 socat_quit;	/* as socat, -t given */
 	long long	 socat_quit_ms;	/* and its time */
+	int		 socat_dump;	/* -v, -x: DUMP_SOCAT_* */
+	const char	*socat_ltor;	/* -r: what goes first to second */
+	const char	*socat_rtol;	/* -R: what goes second to first */
+	int		 socat_rx_ltor;	/* what the modes receive goes first to
+					   second */
 };
 
 /* Port used by --chat when none is given. */

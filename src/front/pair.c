@@ -44,6 +44,10 @@ pair_no_relay(const struct options *o, const char *why)
 	if (o->flow.block != 0)
 		fatalx("%s %s: -b is not supported here: %s", o->pair[0].text,
 		    o->pair[1].text, why);
+	if (o->socat_dump != 0 || o->socat_ltor != NULL ||
+	    o->socat_rtol != NULL)
+		fatalx("%s %s: -v, -x, -r and -R are not supported here: %s",
+		    o->pair[0].text, o->pair[1].text, why);
 }
 
 /* Is sd a terminal device (serial:, pty:)? */
@@ -363,6 +367,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
 		pair_refuse(o, "two programs cannot be joined");
+	/* What the modes receive is from a: from the first address or not. */
+	o->socat_rx_ltor = a == &o->pair[0];
 	if (o->side.socat && ((a->kind == SIDE_EXEC && b->kind ==
 	    SIDE_STDIO) || (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC)))
 		pair_exec_stdio(o, a->kind == SIDE_EXEC ? a : b);

@@ -24,7 +24,7 @@
  * destinations, locks and privileges are not there.
  */
 static const char *const socat_refused[] = {
-	"-D", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g",
+	"-D", "-s", "-S", "-L", "-W", "-g",
 	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly",
 };
 
@@ -44,6 +44,9 @@ static const char socat_usage[] =
 "      -t <timeout>  seconds to wait for the other side after an EOF\n"
 "      -T <timeout>  seconds without data either way that end it\n"
 "      -b <size>     the most bytes a read or write moves\n"
+"      -v     the data as text on stderr; -x  in hexadecimal\n"
+"      -r <file>  append what goes from the first address to the second\n"
+"      -R <file>  append what goes from the second address to the first\n"
 "      -4     prefer IPv4; -6  prefer IPv6\n"
 "      -lp<name>  the name messages give (socat by default)\n"
 "   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
@@ -141,6 +144,27 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 		if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0) {
 			o->side.sock.family = arg[1] == '4' ? AF_INET :
 			    AF_INET6;
+			continue;
+		}
+		/* The data dumps: to stderr (-v, -x), each way's (-r, -R). */
+		if (strcmp(arg, "-v") == 0 || strcmp(arg, "-x") == 0) {
+			o->socat_dump |= arg[1] == 'v' ? DUMP_SOCAT_TEXT :
+			    DUMP_SOCAT_HEX;
+			continue;
+		}
+		if (strncmp(arg, "-r", 2) == 0 || strncmp(arg, "-R", 2) == 0) {
+			opt[1] = arg[1];
+			if (arg[2] == '\0' && i + 1 < argc)
+				arg = argv[++i];
+			else if (arg[2] == '\0')
+				fatalx("option %s requires an argument; use "
+				    "option \"-h\" for help", opt);
+			else
+				arg += 2;
+			if (opt[1] == 'r')
+				o->socat_ltor = arg;
+			else
+				o->socat_rtol = arg;
 			continue;
 		}
 		if (strncmp(arg, "-b", 2) == 0) {

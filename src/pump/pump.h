@@ -422,6 +422,10 @@ void		 telnet_tap(struct channel *, const unsigned char *, size_t,
 
 /* dump.c */
 struct dump	*dump_open(const char *, const char *, int, char **);
+#define DUMP_SOCAT_TEXT	0x1	/* socat's -v */
+#define DUMP_SOCAT_HEX	0x2	/* socat's -x */
+int		 dump_socat(struct dump *, int, const char *, const char *,
+		    int, char **);
 void		 dump_close(struct dump *);
 size_t		 dump_hex_line(char *, size_t, int, uint64_t,
 		    const unsigned char *, size_t);
