@@ -335,6 +335,32 @@ test_data_dumps() {
 	done
 }
 
+# Where messages go: -lf appends them to a file (-lu: the time to the
+# microsecond, -lh: the host's name), -ly to syslog: nothing on stderr
+# either way; -ls back to stderr.  Both socats alike.
+test_log_destinations() {
+	_re='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} '
+	_re="${_re}sockhost socat\\[[0-9]+\\] E "
+	for _bin in "$REAL" "$OURS"; do
+		echo "before" >"$SC_TMP/log"
+		HOSTNAME=sockhost t 20 "$_bin" -lf "$SC_TMP/log" -lu -lh \
+		    TCP:127.0.0.1:1 - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: -lf: status" 1 $?
+		assertEquals "$_bin: -lf: nothing on stderr" "" "$(<"$SC_TMP/e")"
+		assertEquals "$_bin: -lf: appended" "before" \
+		    "$(head -n 1 "$SC_TMP/log")"
+		assertTrue "$_bin: -lu -lh: $(tail -n 1 "$SC_TMP/log")" \
+		    "tail -n 1 '$SC_TMP/log' | grep -Eq '$_re'"
+		t 20 "$_bin" -lylocal7 TCP:127.0.0.1:1 - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: -ly: status" 1 $?
+		assertEquals "$_bin: -ly: nothing on stderr" "" "$(<"$SC_TMP/e")"
+		t 20 "$_bin" -lf "$SC_TMP/log" -ls TCP:127.0.0.1:1 - </dev/null \
+		    2>"$SC_TMP/e"
+		assertContains "$_bin: -ls: stderr again" "$(<"$SC_TMP/e")" \
+		    "Connection refused"
+	done
+}
+
 # A program's environment: socat's SOCAT_PEERADDR, SOCAT_SOCKPORT, ...
 # (IPv6 in socat's long form); with -u the program is only written to,
 # its stdout socat's own.  Both socats alike.
@@ -451,7 +477,7 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -lf -L; do
+	for _o in -lm -L; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"

@@ -12,20 +12,24 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <unistd.h>
 
 #include "front.h"
 
 /*
- * socat's options that sockcat refuses: the data dump, the log's
- * destinations, locks and privileges are not there.
+ * socat's options that sockcat refuses: file descriptors' analysis,
+ * locks, privileges, and the mixed log (stderr, then syslog) are not
+ * there.
  */
 static const char *const socat_refused[] = {
-	"-D", "-s", "-S", "-L", "-W", "-g",
-	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly",
+	"-D", "-s", "-S", "-L", "-W", "-g", "-lm",
 };
 
 /* The most -b takes: the pump's buffer, doubled for CRLF, is an int. */
@@ -49,6 +53,9 @@ static const char socat_usage[] =
 "      -R <file>  append what goes from the second address to the first\n"
 "      -4     prefer IPv4; -6  prefer IPv6\n"
 "      -lp<name>  the name messages give (socat by default)\n"
+"      -lf <file> messages appended to file; -ls  to stderr (the default)\n"
+"      -ly[facility]  messages to syslog (daemon by default)\n"
+"      -lu    the time to the microsecond; -lh  the host's name too\n"
 "   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
 "      UNIX-CONNECT, UNIX-LISTEN, UNIX-CLIENT, ABSTRACT-CONNECT,\n"
 "      ABSTRACT-LISTEN, OPENSSL, OPENSSL-LISTEN, OPENSSL-DTLS-CLIENT,\n"
@@ -100,6 +107,73 @@ socat_block(const char *arg)
 	return ((u_int)v);
 }
 
+/* socat's syslog facilities (-ly). */
+static const struct {
+	const char	*name;
+	int		 facility;
+} socat_facilities[] = {
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+	{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
+	{ "kern", LOG_KERN }, { "local0", LOG_LOCAL0 },
+	{ "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
+	{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
+	{ "local7", LOG_LOCAL7 }, { "lpr", LOG_LPR }, { "mail", LOG_MAIL },
+	{ "news", LOG_NEWS }, { "security", LOG_AUTH },
+	{ "syslog", LOG_SYSLOG }, { "user", LOG_USER }, { "uucp", LOG_UUCP },
+};
+
+/*
+ * socat's -lf FILE (appended to), -ls (stderr) and -ly[FACILITY] (syslog,
+ * the daemon's by default): where messages go from now on.
+ */
+static __startup void
+socat_log_dest(const char *opt, const char *arg)
+{
+	size_t	 i;
+	int	 fd;
+
+	if (opt[2] == 's') {
+		(void)log_socat_dest(-1, -1);
+		return;
+	}
+	if (opt[2] == 'y') {
+		for (i = 0; arg[0] != '\0' && i < nitems(socat_facilities); i++)
+			if (strcasecmp(arg, socat_facilities[i].name) == 0)
+				break;
+		if (i == nitems(socat_facilities))
+			fatalx("unknown syslog facility \"%s\"", arg);
+		(void)log_socat_dest(-1, arg[0] == '\0' ? LOG_DAEMON :
+		    socat_facilities[i].facility);
+		return;
+	}
+	if (arg[0] == '\0')
+		fatalx("option -lf requires an argument; use option \"-h\" "
+		    "for help");
+	if ((fd = open(arg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666)) == -1)
+		fatal("cannot open log file \"%s\"", arg);
+	/* Not 0, 1 or 2, which the sides may take as stdio. */
+	if (fd <= STDERR_FILENO)
+		fatalx("cannot open log file \"%s\": stdio is closed", arg);
+	if (log_socat_dest(fd, -1) == -1)
+		fatal("cannot open log file \"%s\"", arg);
+}
+
+/* socat's -lh: the host's name, as socat takes it. */
+static __startup const char *
+socat_host(void)
+{
+	static char	 name[256];
+	const char	*env;
+
+	if ((env = getenv("HOSTNAME")) != NULL)
+		return (env);
+	if (gethostname(name, sizeof(name) - 1) == -1)
+		fatal("gethostname");
+	return (name);
+}
+
 /*
  * Read socat's command line into cl's options and return the index in
  * argv of its first address; socat's -h and -V answer and exit here.
@@ -135,6 +209,18 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 		/* -lpNAME: the name its messages give, as socat's. */
 		if (strncmp(arg, "-lp", 3) == 0 && arg[3] != '\0') {
 			log_socat_name(arg + 3);
+			continue;
+		}
+		/* Where messages go, and what their lines show. */
+		if (strncmp(arg, "-lf", 3) == 0 || strcmp(arg, "-ls") == 0 ||
+		    strncmp(arg, "-ly", 3) == 0) {
+			socat_log_dest(arg, arg[3] == '\0' && arg[2] == 'f' &&
+			    i + 1 < argc ? argv[++i] : arg + 3);
+			continue;
+		}
+		if (strcmp(arg, "-lu") == 0 || strcmp(arg, "-lh") == 0) {
+			log_socat_detail(arg[2] == 'u', arg[2] == 'h' ?
+			    socat_host() : NULL);
 			continue;
 		}
 		if (strcmp(arg, "-u") == 0 || strcmp(arg, "-U") == 0) {
