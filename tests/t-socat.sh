@@ -361,6 +361,34 @@ test_log_destinations() {
 	done
 }
 
+# -L: a lock file, made with the process's id, removed at the end; held,
+# the second is refused; -W waits for it.  Both socats alike.
+test_lock_files() {
+	for _bin in "$REAL" "$OURS"; do
+		_l=$SC_TMP/lock
+		serve hold "$_bin" -d -d -L "$_l" TCP-LISTEN:0 SYSTEM:'echo x'
+		assertTrue "$_bin: the lock's process id" \
+		    "grep -Eqx '[0-9]+' '$_l'"
+		t 20 "$_bin" -L "$_l" TCP:127.0.0.1:1 - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: held: status" 1 $?
+		assertContains "$_bin: held: said" "$(<"$SC_TMP/e")" \
+		    "could not obtain lock"
+		bg t 20 "$_bin" -d -d -W "$_l" TCP:127.0.0.1:"$PORT" - \
+		    </dev/null 2>"$SC_TMP/w.err"
+		_w=$BG_PID
+		wait_for "$SC_TMP/w.err" 'waiting for lock' ||
+		    fail "$_bin: -W does not wait"
+		assertTrue "$_bin: -W waits" "still_running $_w 1"
+		assertEquals "$_bin: the holder's client" "x" \
+		    "$(t 20 "$SC" 127.0.0.1 "$PORT" </dev/null)"
+		wait_exit "$SERVE_PID"
+		wait_exit "$_w"
+		assertEquals "$_bin: -W, then its own connection refused" 1 \
+		    "$WAIT_STATUS"
+		assertFalse "$_bin: removed at the end" "[ -e '$_l' ]"
+	done
+}
+
 # A program's environment: socat's SOCAT_PEERADDR, SOCAT_SOCKPORT, ...
 # (IPv6 in socat's long form); with -u the program is only written to,
 # its stdout socat's own.  Both socats alike.
@@ -477,7 +505,7 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -lm -L; do
+	for _o in -lm -D; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"

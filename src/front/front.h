@@ -70,6 +70,7 @@ struct options {
 	const char	*socat_rtol;	/* -R: what goes second to first */
 	int		 socat_rx_ltor;	/* what the modes receive goes first to
 					   second */
+	int		 socat_locked;	/* -L, -W: a lock file, removed at exit */
 };
 
 /* Port used by --chat when none is given. */

@@ -32,8 +32,9 @@ pair_refuse(const struct options *o, const char *why)
 }
 
 /*
- * socat's -T and -b are the relay's (its idle timer, its reads): where
- * another program runs in sockcat's place, for the reason why, refused.
+ * socat's -T, -b, the dumps and the lock are the relay's (its idle timer,
+ * its reads, its taps, its end): where another program runs in sockcat's
+ * place, for the reason why, refused.
  */
 static __startup void
 pair_no_relay(const struct options *o, const char *why)
@@ -47,6 +48,10 @@ pair_no_relay(const struct options *o, const char *why)
 	if (o->socat_dump != 0 || o->socat_ltor != NULL ||
 	    o->socat_rtol != NULL)
 		fatalx("%s %s: -v, -x, -r and -R are not supported here: %s",
+		    o->pair[0].text, o->pair[1].text, why);
+	/* Its removal at the end would not be ours. */
+	if (o->socat_locked)
+		fatalx("%s %s: -L and -W are not supported here: %s",
 		    o->pair[0].text, o->pair[1].text, why);
 }
 

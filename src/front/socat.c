@@ -10,9 +10,11 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +31,11 @@
  * there.
  */
 static const char *const socat_refused[] = {
-	"-D", "-s", "-S", "-L", "-W", "-g", "-lm",
+	"-D", "-s", "-S", "-g", "-lm",
 };
+
+/* -L, -W: the lock file taken, removed at the end. */
+static const char	*socat_lockfile;
 
 /* The most -b takes: the pump's buffer, doubled for CRLF, is an int. */
 #define SOCAT_BLOCK_MAX	(1 << 29)
@@ -56,6 +61,8 @@ static const char socat_usage[] =
 "      -lf <file> messages appended to file; -ls  to stderr (the default)\n"
 "      -ly[facility]  messages to syslog (daemon by default)\n"
 "      -lu    the time to the microsecond; -lh  the host's name too\n"
+"      -L <lockfile>  exit if it exists, else make it (removed at the end)\n"
+"      -W <lockfile>  wait until it does not exist, then make it\n"
 "   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
 "      UNIX-CONNECT, UNIX-LISTEN, UNIX-CLIENT, ABSTRACT-CONNECT,\n"
 "      ABSTRACT-LISTEN, OPENSSL, OPENSSL-LISTEN, OPENSSL-DTLS-CLIENT,\n"
@@ -174,6 +181,73 @@ socat_host(void)
 	return (name);
 }
 
+/* Remove the lock file: at exit, or from a fatal signal's handler. */
+static void
+socat_unlock(int sig)
+{
+	(void)sig;
+	if (socat_lockfile != NULL)
+		unlink(socat_lockfile);
+}
+
+/*
+ * Take the lock file path as socat does: the process's id written to a
+ * file of its own, then linked under path, which fails if path is there
+ * (whatever it is: lstat's test, then link's, which no two take).
+ * Returns 0 when taken, 1 when another holds it, or -1 with errno.
+ */
+static __startup int
+socat_lock_try(const char *path)
+{
+	struct stat	 st;
+	char		 tmp[PATH_MAX], pid[24];
+	int		 fd, n, rc = 0;
+
+	if (lstat(path, &st) == 0)
+		return (1);
+	if (errno != ENOENT)
+		return (-1);
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if ((fd = mkstemp(tmp)) == -1)
+		return (-1);
+	n = snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	if (write(fd, pid, n) != n)
+		rc = -1;
+	close(fd);
+	if (rc == 0 && link(tmp, path) == -1)
+		rc = errno == EEXIST ? 1 : -1;
+	n = errno;
+	unlink(tmp);
+	errno = n;
+	return (rc);
+}
+
+/*
+ * socat's -L (wait: 0) and -W (1): take the lock file path before any
+ * address is opened, or say it is held, status 1; -W looks again each
+ * second until it is free.  It is removed when sockcat ends.
+ */
+static __startup void
+socat_lock(const char *path, int wait)
+{
+	int	 rc, said = 0;
+
+	while ((rc = socat_lock_try(path)) == 1 && wait) {
+		if (!said++)
+			log_verbose(1, "waiting for lock \"%s\"", path);
+		sleep(1);
+	}
+	if (rc == -1)
+		fatal("lock \"%s\"", path);
+	if (rc == 1)
+		fatalx("could not obtain lock \"%s\"", path);
+	socat_lockfile = path;
+	cleanup_add(socat_unlock);
+}
+
 /*
  * Read socat's command line into cl's options and return the index in
  * argv of its first address; socat's -h and -V answer and exit here.
@@ -185,8 +259,9 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 	struct options	*o = cl->o;
 	const char	*arg;
 	char		 opt[3] = "-?";
+	const char	*lock = NULL;
 	size_t		 j;
-	int		 i, nd = 0;
+	int		 i, nd = 0, lock_wait = 0;
 
 	log_socat_form();
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
@@ -253,6 +328,20 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 				o->socat_rtol = arg;
 			continue;
 		}
+		if (strncmp(arg, "-L", 2) == 0 || strncmp(arg, "-W", 2) == 0) {
+			if (lock != NULL)
+				fatalx("only one -L and -W option allowed");
+			lock_wait = arg[1] == 'W';
+			opt[1] = arg[1];
+			if (arg[2] == '\0' && i + 1 < argc)
+				lock = argv[++i];
+			else if (arg[2] == '\0')
+				fatalx("option %s requires an argument; use "
+				    "option \"-h\" for help", opt);
+			else
+				lock = arg + 2;
+			continue;
+		}
 		if (strncmp(arg, "-b", 2) == 0) {
 			if (arg[2] == '\0' && i + 1 < argc)
 				arg = argv[++i];
@@ -296,6 +385,12 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 		fatalx("exactly 2 addresses required (there are %d); use "
 		    "option \"-h\" for help", argc - i);
 	o->verbose = nd >= 2 ? nd - 1 : 0;
+	if (lock != NULL) {
+		/* Its notice is -d -d's, as socat's. */
+		log_init(o->verbose);
+		socat_lock(lock, lock_wait);
+		o->socat_locked = 1;
+	}
 	o->side.socat = 1;
 	log_socat_form();
 	cl->pair = 1;
