@@ -445,6 +445,12 @@ test_refusals() {
 	done
 	assertContains "!! named" "$(t 20 "$OURS" 'TCP-L:0!!STDOUT' - 2>&1)" \
 	    "(!!) are not supported"
+	# An unbalanced quote: socat's words.
+	for _bin in "$REAL" "$OURS"; do
+		assertContains "$_bin: a quote without its end" \
+		    "$(t 20 "$_bin" -u 'OPEN:ab"cd' - 2>&1 </dev/null)" \
+		    "unexpected end of address"
+	done
 }
 
 # Every option socat -hhh lists, on a TCP-LISTEN: address: those of
