@@ -389,6 +389,25 @@ test_lock_files() {
 	done
 }
 
+# SOCAT_DEFAULT_LISTEN_IP=6: a listener naming no family listens on
+# IPv6 (and IPv4's clients too); without it, on IPv4 alone.  Both socats
+# alike.
+test_default_listen_ip() {
+	for _bin in "$REAL" "$OURS"; do
+		SOCAT_DEFAULT_LISTEN_IP=6 serve six "$_bin" -d -d \
+		    TCP-LISTEN:0,reuseaddr PIPE
+		assertEquals "$_bin: over IPv6" "six" \
+		    "$(echo six | t 20 "$SC" -N ::1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		serve four "$_bin" -d -d TCP-LISTEN:0,reuseaddr PIPE
+		echo four | t 20 "$SC" -N ::1 "$PORT" 2>/dev/null
+		assertEquals "$_bin: without it, not over IPv6" 1 $?
+		assertEquals "$_bin: over IPv4" "four" \
+		    "$(echo four | t 20 "$SC" -N 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # A program's environment: socat's SOCAT_PEERADDR, SOCAT_SOCKPORT, ...
 # (IPv6 in socat's long form); with -u the program is only written to,
 # its stdout socat's own.  Both socats alike.

@@ -55,6 +55,23 @@ pair_no_relay(const struct options *o, const char *why)
 		    o->pair[0].text, o->pair[1].text, why);
 }
 
+/*
+ * socat's SOCAT_DEFAULT_LISTEN_IP, "4" or "6": the family of an IP
+ * listener whose address, options and command line name none (socat's
+ * own default is IPv4).
+ */
+static __startup void
+pair_listen_family(struct side *sd)
+{
+	const char	*ip = getenv("SOCAT_DEFAULT_LISTEN_IP");
+
+	if (ip == NULL || (ip[0] != '4' && ip[0] != '6') ||
+	    sd->kind != SIDE_SOCKET || !sd->listen || sd->sock.vsock ||
+	    sd->sock.family != AF_UNSPEC)
+		return;
+	sd->sock.family = ip[0] == '6' ? AF_INET6 : AF_INET;
+}
+
 /* Is sd a terminal device (serial:, pty:)? */
 static int
 pair_device(const struct side *sd)
@@ -343,6 +360,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			opt_hide_url_password(argv[i]);
 	}
 	o->npair = 2;
+	for (i = 0; i < 2 && o->side.socat; i++)
+		pair_listen_family(&o->pair[i]);
 	/* --secret for addresses that speak no TLS would protect nothing. */
 	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
