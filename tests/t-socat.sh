@@ -430,6 +430,9 @@ test_program_environment() {
 		assertTrue "$_bin: the peer's address and port: $_got" \
 		    "echo '$_got' | grep -Eq '^127\.0\.0\.1 [0-9]+\$'"
 		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: SOCAT_PID and SOCAT_PPID without a socket" \
+		    "pid ppid" "$(SOCAT_PID= SOCAT_PPID= t 20 "$_bin" -u \
+		    SYSTEM:'echo ${SOCAT_PID:+pid} ${SOCAT_PPID:+ppid}' -)"
 	done
 }
 

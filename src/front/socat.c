@@ -258,7 +258,7 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 {
 	struct options	*o = cl->o;
 	const char	*arg;
-	char		 opt[3] = "-?";
+	char		 opt[3] = "-?", pid[24];
 	const char	*lock = NULL;
 	size_t		 j;
 	int		 i, nd = 0, lock_wait = 0;
@@ -393,6 +393,14 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 	}
 	o->side.socat = 1;
 	log_socat_form();
+	/*
+	 * socat's own process id, in the environment every program it runs
+	 * inherits (those of sockets have theirs again, exec.c).
+	 */
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	if (setenv("SOCAT_PID", pid, 1) == -1 ||
+	    setenv("SOCAT_PPID", pid, 1) == -1)
+		fatal("setenv");
 	cl->pair = 1;
 	return (i);
 }
