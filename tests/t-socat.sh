@@ -430,6 +430,21 @@ test_program_environment() {
 		assertTrue "$_bin: the peer's address and port: $_got" \
 		    "echo '$_got' | grep -Eq '^127\.0\.0\.1 [0-9]+\$'"
 		wait_exit "$SERVE_PID"
+		# -U: the program's stdin is socat's; what the peer sends,
+		# no one's.
+		echo in >"$SC_TMP/in"
+		bg_in "$SC_TMP/in" t 20 "$_bin" -d -d -U TCP-LISTEN:0 \
+		    SYSTEM:'cat; echo done' 2>"$SC_TMP/u.err"
+		_u=$BG_PID
+		wait_for "$SC_TMP/u.err" '[Ll]istening on ' ||
+		    fail "$_bin: -U: no listener"
+		PORT=$(sed -n 's/.*[Ll]istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
+		    "$SC_TMP/u.err" | head -n 1)
+		assertEquals "$_bin: -U: the program's stdin is ours" \
+		    "$(printf 'in\ndone')" \
+		    "$(echo ignored | t 20 "$SC" 127.0.0.1 "$PORT")"
+		wait_exit "$_u"
+		assertEquals "$_bin: -U: status" 0 "$WAIT_STATUS"
 		assertEquals "$_bin: SOCAT_PID and SOCAT_PPID without a socket" \
 		    "pid ppid" "$(SOCAT_PID= SOCAT_PPID= t 20 "$_bin" -u \
 		    SYSTEM:'echo ${SOCAT_PID:+pid} ${SOCAT_PPID:+ppid}' -)"
