@@ -493,6 +493,232 @@ test_linger() {
 	    "$(sed -n '/^late$/p' "$SC_TMP/late.out" 2>/dev/null)"
 }
 
+# -T: a relay that moves nothing either way for that long ends, status
+# 0, both socats alike: bytes that keep coming keep it; a pause longer
+# than -T's time ends it, and what comes after the pause is not echoed.
+test_inactivity() {
+	for _bin in "$REAL" "$OURS"; do
+		serve idle "$_bin" -d -d -T 1 TCP-LISTEN:0,reuseaddr PIPE
+		assertEquals "$_bin: bytes that keep coming" "$(seq 5)" \
+		    "$(for _i in 1 2 3 4 5; do echo "$_i"; sleep 0.3; done |
+		    t 20 "$SC" 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: done after the client" 0 "$WAIT_STATUS"
+		serve idle "$_bin" -d -d -T 1 TCP-LISTEN:0,reuseaddr PIPE
+		assertEquals "$_bin: a pause" "before" \
+		    "$( (echo before; sleep 4; echo after) |
+		    t 20 "$SC" 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the timer's end" 0 "$WAIT_STATUS"
+		t 20 "$_bin" -T 0.5 - TCP:127.0.0.1:1 </dev/null 2>/dev/null
+		assertEquals "$_bin: no connection: an error" 1 $?
+	done
+	# Two sides that are no sockets (the local relay) have it too: a
+	# quiet program is left after the second, status 0.
+	for _bin in "$REAL" "$OURS"; do
+		(echo before; sleep 5) | t 4 "$_bin" -T 1 - \
+		    SYSTEM:'cat; sleep 9' >"$SC_TMP/o"
+		assertEquals "$_bin: -T between stdio and a program: status" \
+		    0 $?
+		assertEquals "$_bin: -T between stdio and a program" "before" \
+		    "$(<"$SC_TMP/o")"
+	done
+}
+
+# -b: no read moves more than so many bytes (a datagram longer is cut
+# there, as socat cuts it); too big a size is refused in socat's words;
+# where a program runs in sockcat's place there is no relay to size: one
+# line, status 1.  Both socats alike.
+test_block_size() {
+	for _bin in "$REAL" "$OURS"; do
+		bg t 20 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+d, a = s.recvfrom(100)
+s.sendto(b"0123456789\n", a)' >"$SC_TMP/udp.port"
+		wait_for "$SC_TMP/udp.port" '^[0-9]' || fail "no UDP server"
+		assertEquals "$_bin: a datagram cut at -b's size" "0123" \
+		    "$( (echo go; sleep 1) | t 20 "$_bin" -b 4 - \
+		    UDP:127.0.0.1:"$(cat "$SC_TMP/udp.port")")"
+		wait_exit "$BG_PID"
+		t 20 "$_bin" -b 99999999999999999999999 - - </dev/null \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: too big: status" 1 $?
+		assertContains "$_bin: too big: socat's words" "$(<"$SC_TMP/e")" \
+		    "buffer size option (-b) to big"
+	done
+	# Between stdio and a program (the local relay), as between sockets.
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: -b between stdio and a program" \
+		    "$(seq 1000)" "$(seq 1000 | t 20 "$_bin" -b 10 - EXEC:cat)"
+	done
+}
+
+# socat's dumps: -x (hexadecimal) and -v (text, its escapes) on stderr,
+# each block with its direction and length; -r and -R append each way's
+# bytes to a file.  Both socats alike, but for the blocks' time.
+test_data_dumps() {
+	_hex='> length=3 from=0 to=2
+ 68 69 0a
+< length=5 from=0 to=4
+ 62 61 63 6b 0a'
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/ltor" "$SC_TMP/rtol"
+		serve dump "$_bin" -d -d -x -r "$SC_TMP/ltor" -R "$SC_TMP/rtol" \
+		    TCP-LISTEN:0 SYSTEM:'read x; echo back'
+		assertEquals "$_bin: the answer" "back" \
+		    "$(echo hi | t 20 "$SC" 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: -x" "$_hex" "$(grep -E '^[<>] |^ [0-9a-f]{2}' \
+		    "$SC_TMP/dump.err" | sed 's/^\([<>]\) .*  length/\1 length/')"
+		assertEquals "$_bin: -r" "hi" "$(cat "$SC_TMP/ltor")"
+		assertEquals "$_bin: -R" "back" "$(cat "$SC_TMP/rtol")"
+		serve text "$_bin" -d -d -v TCP-LISTEN:0 SYSTEM:'cat >/dev/null'
+		printf 'a\tb\\\r\001\n' | t 20 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: -v" "$(printf '> length=7 from=0 to=6\na\tb\\\\\\r.')" \
+		    "$(grep -vE '^[0-9]{4}/' "$SC_TMP/text.err" |
+		    sed 's/^\([<>]\) .*  length/\1 length/')"
+	done
+}
+
+# Where messages go: -lf appends them to a file (-lu: the time to the
+# microsecond, -lh: the host's name), -ly to syslog: nothing on stderr
+# either way; -ls back to stderr.  Both socats alike.
+test_log_destinations() {
+	_re='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} '
+	_re="${_re}sockhost socat\\[[0-9]+\\] E "
+	for _bin in "$REAL" "$OURS"; do
+		echo "before" >"$SC_TMP/log"
+		HOSTNAME=sockhost t 20 "$_bin" -lf "$SC_TMP/log" -lu -lh \
+		    TCP:127.0.0.1:1 - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: -lf: status" 1 $?
+		assertEquals "$_bin: -lf: nothing on stderr" "" "$(<"$SC_TMP/e")"
+		assertEquals "$_bin: -lf: appended" "before" \
+		    "$(head -n 1 "$SC_TMP/log")"
+		assertTrue "$_bin: -lu -lh: $(tail -n 1 "$SC_TMP/log")" \
+		    "tail -n 1 '$SC_TMP/log' | grep -Eq '$_re'"
+		t 20 "$_bin" -lylocal7 TCP:127.0.0.1:1 - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: -ly: status" 1 $?
+		assertEquals "$_bin: -ly: nothing on stderr" "" "$(<"$SC_TMP/e")"
+		t 20 "$_bin" -lf "$SC_TMP/log" -ls TCP:127.0.0.1:1 - </dev/null \
+		    2>"$SC_TMP/e"
+		assertContains "$_bin: -ls: stderr again" "$(<"$SC_TMP/e")" \
+		    "Connection refused"
+	done
+}
+
+# -L: a lock file, made with the process's id, removed at the end; held,
+# the second is refused; -W waits for it.  Both socats alike.
+test_lock_files() {
+	for _bin in "$REAL" "$OURS"; do
+		_l=$SC_TMP/lock
+		serve hold "$_bin" -d -d -L "$_l" TCP-LISTEN:0 SYSTEM:'echo x'
+		assertTrue "$_bin: the lock's process id" \
+		    "grep -Eqx '[0-9]+' '$_l'"
+		t 20 "$_bin" -L "$_l" TCP:127.0.0.1:1 - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: held: status" 1 $?
+		assertContains "$_bin: held: said" "$(<"$SC_TMP/e")" \
+		    "could not obtain lock"
+		bg t 20 "$_bin" -d -d -W "$_l" TCP:127.0.0.1:"$PORT" - \
+		    </dev/null 2>"$SC_TMP/w.err"
+		_w=$BG_PID
+		wait_for "$SC_TMP/w.err" 'waiting for lock' ||
+		    fail "$_bin: -W does not wait"
+		assertTrue "$_bin: -W waits" "still_running $_w 1"
+		assertEquals "$_bin: the holder's client" "x" \
+		    "$(t 20 "$SC" 127.0.0.1 "$PORT" </dev/null)"
+		wait_exit "$SERVE_PID"
+		wait_exit "$_w"
+		assertEquals "$_bin: -W, then its own connection refused" 1 \
+		    "$WAIT_STATUS"
+		assertFalse "$_bin: removed at the end" "[ -e '$_l' ]"
+	done
+}
+
+# SOCAT_DEFAULT_LISTEN_IP=6: a listener naming no family listens on
+# IPv6 (and IPv4's clients too); without it, on IPv4 alone.  Both socats
+# alike.
+test_default_listen_ip() {
+	for _bin in "$REAL" "$OURS"; do
+		SOCAT_DEFAULT_LISTEN_IP=6 serve six "$_bin" -d -d \
+		    TCP-LISTEN:0,reuseaddr PIPE
+		assertEquals "$_bin: over IPv6" "six" \
+		    "$(echo six | t 20 "$SC" -N ::1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		serve four "$_bin" -d -d TCP-LISTEN:0,reuseaddr PIPE
+		echo four | t 20 "$SC" -N ::1 "$PORT" 2>/dev/null
+		assertEquals "$_bin: without it, not over IPv6" 1 $?
+		assertEquals "$_bin: over IPv4" "four" \
+		    "$(echo four | t 20 "$SC" -N 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+	done
+}
+
+# A program's environment: socat's SOCAT_PEERADDR, SOCAT_SOCKPORT, ...
+# (IPv6 in socat's long form); with -u the program is only written to,
+# its stdout socat's own.  Both socats alike.
+test_program_environment() {
+	_vars='$SOCAT_SOCKADDR $SOCAT_PEERADDR $SOCAT_SOCKPORT'
+	for _bin in "$REAL" "$OURS"; do
+		serve env "$_bin" -d -d -u TCP6-LISTEN:0 \
+		    SYSTEM:"echo \"$_vars\"; cat"
+		echo sent | t 20 "$SC" -N ::1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: its variables, then its input" \
+		    "$(printf '%s %s %s\nsent' \
+		    '[0000:0000:0000:0000:0000:0000:0000:0001]' \
+		    '[0000:0000:0000:0000:0000:0000:0000:0001]' "$PORT")" \
+		    "$(cat "$SC_TMP/env.out")"
+		serve env4 "$_bin" -d -d TCP4-LISTEN:0 \
+		    SYSTEM:'echo "$SOCAT_PEERADDR $SOCAT_PEERPORT"'
+		_got=$(t 20 "$SC" 127.0.0.1 "$PORT" </dev/null)
+		assertTrue "$_bin: the peer's address and port: $_got" \
+		    "echo '$_got' | grep -Eq '^127\.0\.0\.1 [0-9]+\$'"
+		wait_exit "$SERVE_PID"
+		# -U: the program's stdin is socat's; what the peer sends,
+		# no one's.
+		echo in >"$SC_TMP/in"
+		bg_in "$SC_TMP/in" t 20 "$_bin" -d -d -U TCP-LISTEN:0 \
+		    SYSTEM:'cat; echo done' 2>"$SC_TMP/u.err"
+		_u=$BG_PID
+		wait_for "$SC_TMP/u.err" '[Ll]istening on ' ||
+		    fail "$_bin: -U: no listener"
+		PORT=$(sed -n 's/.*[Ll]istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
+		    "$SC_TMP/u.err" | head -n 1)
+		assertEquals "$_bin: -U: the program's stdin is ours" \
+		    "$(printf 'in\ndone')" \
+		    "$(echo ignored | t 20 "$SC" 127.0.0.1 "$PORT")"
+		wait_exit "$_u"
+		assertEquals "$_bin: -U: status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: SOCAT_PID and SOCAT_PPID without a socket" \
+		    "pid ppid" "$(SOCAT_PID= SOCAT_PPID= t 20 "$_bin" -u \
+		    SYSTEM:'echo ${SOCAT_PID:+pid} ${SOCAT_PPID:+ppid}' -)"
+	done
+}
+
+# A TLS peer's certificate, told to a program in socat's variables:
+# subject and issuer in OpenSSL's one-line form, and the subject's fields
+# by name.  Both socats alike.
+test_program_tls_environment() {
+	cat "$CERTS/srv.pem" "$CERTS/srv.key" >"$SC_TMP/s.pem"
+	serve tls "$REAL" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/s.pem",verify=0,fork \
+	    SYSTEM:'sleep 0.5'
+	_v='$SOCAT_OPENSSL_X509_SUBJECT / $SOCAT_OPENSSL_X509_ISSUER'
+	_v="$_v / \$SOCAT_OPENSSL_X509_COMMONNAME"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: the peer's certificate" \
+		    "CN = localhost / CN = Test CA / localhost" \
+		    "$(SOCAT_OPENSSL_X509_COMMONNAME=stale t 20 "$_bin" -u \
+		    OPENSSL:127.0.0.1:"$PORT",verify=0 SYSTEM:"echo $_v")"
+	done
+	kill "$SERVE_PID" 2>/dev/null
+	wait_exit "$SERVE_PID"
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
@@ -505,6 +731,12 @@ test_refusals() {
 	done
 	assertContains "!! named" "$(t 20 "$OURS" 'TCP-L:0!!STDOUT' - 2>&1)" \
 	    "a listener in a dual (!!) address is not supported"
+	# An unbalanced quote: socat's words.
+	for _bin in "$REAL" "$OURS"; do
+		assertContains "$_bin: a quote without its end" \
+		    "$(t 20 "$_bin" -u 'OPEN:ab"cd' - 2>&1 </dev/null)" \
+		    "unexpected end of address"
+	done
 }
 
 # Every option socat -hhh lists, on a TCP-LISTEN: address: those of
@@ -568,7 +800,7 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -x -v -T -T1 -lf -L; do
+	for _o in -lm -D; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"

@@ -63,6 +63,8 @@ void		 sig_set_by_sockcat(sigset_t *);
 /* log.c */
 void		 log_socat_form(void);
 void		 log_socat_name(const char *);
+int		 log_socat_dest(int, int);
+void		 log_socat_detail(int, const char *);
 void		 log_init(int);
 void		 log_set_clear(void (*)(int));
 int		 log_verbosity(void);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +18,10 @@ static int	log_level;
 static void	(*log_clear)(int);	/* Erases a live status line. */
 static int	log_socat;		/* socat's form of a line */
 static const char *log_socat_prog = "socat"; /* its name there (-lp) */
+static FILE	*log_socat_out;		/* -lf's file; NULL: stderr */
+static int	log_socat_sys;		/* -ly: to syslog instead */
+static int	log_socat_usec;		/* -lu: the time's microseconds */
+static const char *log_socat_host;	/* -lh: the host's name, or NULL */
 
 /*
  * Write each message in socat's form, "YYYY/MM/DD hh:mm:ss socat[PID] E
@@ -33,6 +38,38 @@ __startup void
 log_socat_name(const char *name)
 {
 	log_socat_prog = name;
+}
+
+/*
+ * Where socat's form goes and what it shows (socat's -lf, -ls, -ly, -lu,
+ * -lh): fd, a file opened for appending, or -1 for stderr; to syslog
+ * with facility (-1: not); the time to the microsecond; host, a name
+ * shown before the program's, or NULL.  fd is the log's from now on.
+ * Returns -1 with errno if fd cannot be a stream.
+ */
+__startup int
+log_socat_dest(int fd, int facility)
+{
+	FILE	*out = NULL;
+
+	if (fd != -1 && (out = fdopen(fd, "a")) == NULL)
+		return (-1);
+	if (log_socat_out != NULL)
+		fclose(log_socat_out);
+	log_socat_out = out;
+	log_socat_sys = facility != -1;
+	if (log_socat_sys)
+		openlog(log_socat_prog, LOG_PID, facility);
+	return (0);
+}
+
+__startup void
+log_socat_detail(int usec, const char *host)
+{
+	if (usec)
+		log_socat_usec = 1;
+	if (host != NULL)
+		log_socat_host = host;
 }
 
 /* Set how many -v were given. */
@@ -64,19 +101,27 @@ static void
 log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 {
 	char		 msg[2048];
+	struct timespec	 ts;
 	struct tm	 tm;
-	time_t		 t;
 	size_t		 len;
 	int		 n = 0;
 
 	/* One write per line so that concurrent writers do not interleave. */
-	if (log_socat) {
-		t = time(NULL);
-		if (localtime_r(&t, &tm) == NULL ||
-		    (n = strftime(msg, sizeof(msg), "%Y/%m/%d %H:%M:%S ",
+	if (log_socat && log_socat_sys)
+		n = snprintf(msg, sizeof(msg), "%c ", prefix ? 'E' : 'N');
+	else if (log_socat) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (localtime_r(&ts.tv_sec, &tm) == NULL ||
+		    (n = strftime(msg, sizeof(msg), "%Y/%m/%d %H:%M:%S",
 		    &tm)) == 0)
 			n = 0;
-		n += snprintf(msg + n, sizeof(msg) - n, "%.64s[%ld] %c ",
+		if (log_socat_usec)
+			n += snprintf(msg + n, sizeof(msg) - n, ".%06ld",
+			    ts.tv_nsec / 1000);
+		if (log_socat_host != NULL)
+			n += snprintf(msg + n, sizeof(msg) - n, " %.64s",
+			    log_socat_host);
+		n += snprintf(msg + n, sizeof(msg) - n, " %.64s[%ld] %c ",
 		    log_socat_prog, (long)getpid(), prefix ? 'E' : 'N');
 	} else if (prefix)
 		n = snprintf(msg, sizeof(msg), "%s: ", getprogname());
@@ -95,8 +140,12 @@ log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 	/* Not over the --progress line. */
 	if (log_clear != NULL)
 		log_clear(warning);
-	fputs(msg, stderr);
-	fflush(stderr);
+	if (log_socat_sys) {
+		syslog(prefix ? LOG_ERR : LOG_NOTICE, "%s", msg);
+		return;
+	}
+	fputs(msg, log_socat_out != NULL ? log_socat_out : stderr);
+	fflush(log_socat_out != NULL ? log_socat_out : stderr);
 }
 
 /* A report without the program name, as netcat's "Listening on ...". */

@@ -393,11 +393,13 @@ addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
 		}
 		*w++ = *r;
 	}
+	/* socat's words, which scripts and socat's own tests look for. */
 	if (quote != 0)
-		return (addr_fail(a, "a %c without its end", quote));
+		return (addr_fail(a, "unexpected end of address: a %c without "
+		    "its end", quote));
 	if (depth > 0)
-		return (addr_fail(a, "a '%c' without its end",
-		    nest[depth - 1]));
+		return (addr_fail(a, "unexpected end of address: a '%c' "
+		    "without its end", nest[depth - 1]));
 	*w = '\0';
 	*nparam = opts ? np : n;
 	*nfield = n;

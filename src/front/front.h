@@ -66,6 +66,12 @@ struct options {
 	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
 	int		 socat_quit;	/* as socat, -t given */
 	long long	 socat_quit_ms;	/* and its time */
+	int		 socat_dump;	/* -v, -x: DUMP_SOCAT_* */
+	const char	*socat_ltor;	/* -r: what goes first to second */
+	const char	*socat_rtol;	/* -R: what goes second to first */
+	int		 socat_rx_ltor;	/* what the modes receive goes first to
+					   second */
+	int		 socat_locked;	/* -L, -W: a lock file, removed at exit */
 };
 
 /* Port used by --chat when none is given. */

@@ -116,8 +116,13 @@ main(int argc, char **argv)
 	stats_init(&o);
 	run.report = stats_report;
 	/* After stdio_init(): a log must never take the number 0, 1 or 2. */
-	if ((o.output != NULL || o.hex_dump != NULL) && (run.dump =
+	if ((o.output != NULL || o.hex_dump != NULL || o.socat_dump != 0 ||
+	    o.socat_ltor != NULL || o.socat_rtol != NULL) && (run.dump =
 	    dump_open(o.output, o.hex_dump, o.append_output, &cause)) == NULL)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	/* socat's -v, -x, -r, -R. */
+	if (run.dump != NULL && dump_socat(run.dump, o.socat_dump,
+	    o.socat_ltor, o.socat_rtol, o.socat_rx_ltor, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 
 	status = mode_run(&o);

@@ -33,6 +33,47 @@ pair_refuse(const struct options *o, const char *why)
 	fatalx("%s %s: %s", o->pair[0].text, o->pair[1].text, why);
 }
 
+/*
+ * socat's -T, -b, the dumps and the lock are the relay's (its idle timer,
+ * its reads, its taps, its end): where another program runs in sockcat's
+ * place, for the reason why, refused.
+ */
+static __startup void
+pair_no_relay(const struct options *o, const char *why)
+{
+	if (o->flow.idle_ms != TIME_NONE)
+		fatalx("%s %s: -T is not supported here: %s", o->pair[0].text,
+		    o->pair[1].text, why);
+	if (o->flow.block != 0)
+		fatalx("%s %s: -b is not supported here: %s", o->pair[0].text,
+		    o->pair[1].text, why);
+	if (o->socat_dump != 0 || o->socat_ltor != NULL ||
+	    o->socat_rtol != NULL)
+		fatalx("%s %s: -v, -x, -r and -R are not supported here: %s",
+		    o->pair[0].text, o->pair[1].text, why);
+	/* Its removal at the end would not be ours. */
+	if (o->socat_locked)
+		fatalx("%s %s: -L and -W are not supported here: %s",
+		    o->pair[0].text, o->pair[1].text, why);
+}
+
+/*
+ * socat's SOCAT_DEFAULT_LISTEN_IP, "4" or "6": the family of an IP
+ * listener whose address, options and command line name none (socat's
+ * own default is IPv4).
+ */
+static __startup void
+pair_listen_family(struct side *sd)
+{
+	const char	*ip = getenv("SOCAT_DEFAULT_LISTEN_IP");
+
+	if (ip == NULL || (ip[0] != '4' && ip[0] != '6') ||
+	    sd->kind != SIDE_SOCKET || !sd->listen || sd->sock.vsock ||
+	    sd->sock.family != AF_UNSPEC)
+		return;
+	sd->sock.family = ip[0] == '6' ? AF_INET6 : AF_INET;
+}
+
 /* Is sd a terminal device (serial:, pty:)? */
 static int
 pair_device(const struct side *sd)
@@ -487,6 +528,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			opt_hide_url_password(argv[i]);
 	}
 	o->npair = 2;
+	for (i = 0; i < 2 && o->side.socat; i++)
+		pair_listen_family(&o->pair[i]);
 	/* --secret for addresses that speak no TLS would protect nothing. */
 	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
@@ -507,6 +550,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		if (!o->side.socat)
 			pair_refuse(o, "stdin and stdout with themselves is "
 			    "cat's");
+		pair_no_relay(o, "stdin and stdout with themselves are "
+		    "cat's");
 		execl("/bin/cat", "cat", (char *)NULL);
 		fatal("/bin/cat");
 	}
@@ -520,14 +565,17 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
 		pair_refuse(o, "two programs cannot be joined");
+	/* What the modes receive is from a: from the first address or not. */
+	o->socat_rx_ltor = a == &o->pair[0];
 	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */
 	if ((a->kind == SIDE_EXEC && b->kind == SIDE_STDIO) ||
 	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))
 		pair_refuse(o, "a program on stdin and stdout is itself: run "
 		    "it without sockcat");
-	if (o->socat_dir != 0 && (b->kind != SIDE_STDIO || pair_device(a)))
+	if (o->socat_dir != 0 && ((b->kind != SIDE_STDIO &&
+	    b->kind != SIDE_EXEC) || pair_device(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
-		    "sockets, a socket and a program, or with a device");
+		    "sockets, or with a device");
 	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
 	    SIDE_STDIO && b->kind != SIDE_EXEC)))
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "

@@ -10,22 +10,35 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <unistd.h>
 
 #include "front.h"
 
 /*
- * socat's options that sockcat refuses: -T's inactivity timer is not the
- * one nc's -w has (which waits for stdin's end), and the others (the data
- * dump, the log's destinations, locks, privileges) are not there.
+ * socat's options that sockcat refuses: file descriptors' analysis,
+ * locks, privileges, and the mixed log (stderr, then syslog) are not
+ * there.
  */
 static const char *const socat_refused[] = {
-	"-D", "-T", "-v", "-x", "-r", "-R", "-s", "-S", "-L", "-W", "-g", "-b",
-	"-lf", "-ls", "-lu", "-lm", "-lh", "-ly",
+	"-D", "-s", "-S", "-g", "-lm",
 };
+
+/* -L, -W: the lock file taken, removed at the end. */
+static const char	*socat_lockfile;
+
+/* The most -b takes: the pump's buffer, doubled for CRLF, is an int. */
+#define SOCAT_BLOCK_MAX	(1 << 29)
 
 /* What "socat -h" says. */
 static const char socat_usage[] =
@@ -38,8 +51,18 @@ static const char socat_usage[] =
 "      -u     one direction: from the first address to the second\n"
 "      -U     one direction: from the second address to the first\n"
 "      -t <timeout>  seconds to wait for the other side after an EOF\n"
+"      -T <timeout>  seconds without data either way that end it\n"
+"      -b <size>     the most bytes a read or write moves\n"
+"      -v     the data as text on stderr; -x  in hexadecimal\n"
+"      -r <file>  append what goes from the first address to the second\n"
+"      -R <file>  append what goes from the second address to the first\n"
 "      -4     prefer IPv4; -6  prefer IPv6\n"
 "      -lp<name>  the name messages give (socat by default)\n"
+"      -lf <file> messages appended to file; -ls  to stderr (the default)\n"
+"      -ly[facility]  messages to syslog (daemon by default)\n"
+"      -lu    the time to the microsecond; -lh  the host's name too\n"
+"      -L <lockfile>  exit if it exists, else make it (removed at the end)\n"
+"      -W <lockfile>  wait until it does not exist, then make it\n"
 "   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
 "      UNIX-CONNECT, UNIX-LISTEN, UNIX-CLIENT, ABSTRACT-CONNECT,\n"
 "      ABSTRACT-LISTEN, OPENSSL, OPENSSL-LISTEN, OPENSSL-DTLS-CLIENT,\n"
@@ -63,6 +86,169 @@ socat_seconds(const char *opt, const char *arg)
 }
 
 /*
+ * socat's -b: the most bytes a read moves, as socat's limit (half of
+ * SIZE_MAX, a CRLF rewrite doubling what is read) and its words, and
+ * ours, the pump's buffers being sized by an unsigned int.
+ */
+static __startup u_int
+socat_block(const char *arg)
+{
+	unsigned long long	 v;
+	char			*end;
+
+	if (arg == NULL)
+		fatalx("option -b requires an argument; use option \"-h\" "
+		    "for help");
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (end == arg || arg[0] == '-')
+		fatalx("option -b: missing numerical value: %s", arg);
+	if (*end != '\0')
+		fatalx("option -b: trailing garbage: %s", arg);
+	if (errno == ERANGE || v > (SIZE_MAX - 1) / 2)
+		fatalx("buffer size option (-b) to big - %s (max is %zu)",
+		    arg, (SIZE_MAX - 1) / 2);
+	if (v == 0 || v > SOCAT_BLOCK_MAX)
+		fatalx("option -b: from 1 to %d bytes with sockcat: %s",
+		    SOCAT_BLOCK_MAX, arg);
+	return ((u_int)v);
+}
+
+/* socat's syslog facilities (-ly). */
+static const struct {
+	const char	*name;
+	int		 facility;
+} socat_facilities[] = {
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+	{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
+	{ "kern", LOG_KERN }, { "local0", LOG_LOCAL0 },
+	{ "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
+	{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
+	{ "local7", LOG_LOCAL7 }, { "lpr", LOG_LPR }, { "mail", LOG_MAIL },
+	{ "news", LOG_NEWS }, { "security", LOG_AUTH },
+	{ "syslog", LOG_SYSLOG }, { "user", LOG_USER }, { "uucp", LOG_UUCP },
+};
+
+/*
+ * socat's -lf FILE (appended to), -ls (stderr) and -ly[FACILITY] (syslog,
+ * the daemon's by default): where messages go from now on.
+ */
+static __startup void
+socat_log_dest(const char *opt, const char *arg)
+{
+	size_t	 i;
+	int	 fd;
+
+	if (opt[2] == 's') {
+		(void)log_socat_dest(-1, -1);
+		return;
+	}
+	if (opt[2] == 'y') {
+		for (i = 0; arg[0] != '\0' && i < nitems(socat_facilities); i++)
+			if (strcasecmp(arg, socat_facilities[i].name) == 0)
+				break;
+		if (i == nitems(socat_facilities))
+			fatalx("unknown syslog facility \"%s\"", arg);
+		(void)log_socat_dest(-1, arg[0] == '\0' ? LOG_DAEMON :
+		    socat_facilities[i].facility);
+		return;
+	}
+	if (arg[0] == '\0')
+		fatalx("option -lf requires an argument; use option \"-h\" "
+		    "for help");
+	if ((fd = open(arg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666)) == -1)
+		fatal("cannot open log file \"%s\"", arg);
+	/* Not 0, 1 or 2, which the sides may take as stdio. */
+	if (fd <= STDERR_FILENO)
+		fatalx("cannot open log file \"%s\": stdio is closed", arg);
+	if (log_socat_dest(fd, -1) == -1)
+		fatal("cannot open log file \"%s\"", arg);
+}
+
+/* socat's -lh: the host's name, as socat takes it. */
+static __startup const char *
+socat_host(void)
+{
+	static char	 name[256];
+	const char	*env;
+
+	if ((env = getenv("HOSTNAME")) != NULL)
+		return (env);
+	if (gethostname(name, sizeof(name) - 1) == -1)
+		fatal("gethostname");
+	return (name);
+}
+
+/* Remove the lock file: at exit, or from a fatal signal's handler. */
+static void
+socat_unlock(int sig)
+{
+	(void)sig;
+	if (socat_lockfile != NULL)
+		unlink(socat_lockfile);
+}
+
+/*
+ * Take the lock file path as socat does: the process's id written to a
+ * file of its own, then linked under path, which fails if path is there
+ * (whatever it is: lstat's test, then link's, which no two take).
+ * Returns 0 when taken, 1 when another holds it, or -1 with errno.
+ */
+static __startup int
+socat_lock_try(const char *path)
+{
+	struct stat	 st;
+	char		 tmp[PATH_MAX], pid[24];
+	int		 fd, n, rc = 0;
+
+	if (lstat(path, &st) == 0)
+		return (1);
+	if (errno != ENOENT)
+		return (-1);
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if ((fd = mkstemp(tmp)) == -1)
+		return (-1);
+	n = snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	if (write(fd, pid, n) != n)
+		rc = -1;
+	close(fd);
+	if (rc == 0 && link(tmp, path) == -1)
+		rc = errno == EEXIST ? 1 : -1;
+	n = errno;
+	unlink(tmp);
+	errno = n;
+	return (rc);
+}
+
+/*
+ * socat's -L (wait: 0) and -W (1): take the lock file path before any
+ * address is opened, or say it is held, status 1; -W looks again each
+ * second until it is free.  It is removed when sockcat ends.
+ */
+static __startup void
+socat_lock(const char *path, int wait)
+{
+	int	 rc, said = 0;
+
+	while ((rc = socat_lock_try(path)) == 1 && wait) {
+		if (!said++)
+			log_verbose(1, "waiting for lock \"%s\"", path);
+		sleep(1);
+	}
+	if (rc == -1)
+		fatal("lock \"%s\"", path);
+	if (rc == 1)
+		fatalx("could not obtain lock \"%s\"", path);
+	socat_lockfile = path;
+	cleanup_add(socat_unlock);
+}
+
+/*
  * Read socat's command line into cl's options and return the index in
  * argv of its first address; socat's -h and -V answer and exit here.
  * The addresses are the pair's, read in socat's grammar (side.socat).
@@ -72,8 +258,10 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 {
 	struct options	*o = cl->o;
 	const char	*arg;
+	char		 opt[3] = "-?", pid[24];
+	const char	*lock = NULL;
 	size_t		 j;
-	int		 i, nd = 0;
+	int		 i, nd = 0, lock_wait = 0;
 
 	log_socat_form();
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
@@ -98,6 +286,18 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 			log_socat_name(arg + 3);
 			continue;
 		}
+		/* Where messages go, and what their lines show. */
+		if (strncmp(arg, "-lf", 3) == 0 || strcmp(arg, "-ls") == 0 ||
+		    strncmp(arg, "-ly", 3) == 0) {
+			socat_log_dest(arg, arg[3] == '\0' && arg[2] == 'f' &&
+			    i + 1 < argc ? argv[++i] : arg + 3);
+			continue;
+		}
+		if (strcmp(arg, "-lu") == 0 || strcmp(arg, "-lh") == 0) {
+			log_socat_detail(arg[2] == 'u', arg[2] == 'h' ?
+			    socat_host() : NULL);
+			continue;
+		}
 		if (strcmp(arg, "-u") == 0 || strcmp(arg, "-U") == 0) {
 			o->socat_dir = arg[1] == 'u' ? 1 : -1;
 			continue;
@@ -107,15 +307,68 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 			    AF_INET6;
 			continue;
 		}
-		if (strncmp(arg, "-t", 2) == 0) {
+		/* The data dumps: to stderr (-v, -x), each way's (-r, -R). */
+		if (strcmp(arg, "-v") == 0 || strcmp(arg, "-x") == 0) {
+			o->socat_dump |= arg[1] == 'v' ? DUMP_SOCAT_TEXT :
+			    DUMP_SOCAT_HEX;
+			continue;
+		}
+		if (strncmp(arg, "-r", 2) == 0 || strncmp(arg, "-R", 2) == 0) {
+			opt[1] = arg[1];
+			if (arg[2] == '\0' && i + 1 < argc)
+				arg = argv[++i];
+			else if (arg[2] == '\0')
+				fatalx("option %s requires an argument; use "
+				    "option \"-h\" for help", opt);
+			else
+				arg += 2;
+			if (opt[1] == 'r')
+				o->socat_ltor = arg;
+			else
+				o->socat_rtol = arg;
+			continue;
+		}
+		if (strncmp(arg, "-L", 2) == 0 || strncmp(arg, "-W", 2) == 0) {
+			if (lock != NULL)
+				fatalx("only one -L and -W option allowed");
+			lock_wait = arg[1] == 'W';
+			opt[1] = arg[1];
+			if (arg[2] == '\0' && i + 1 < argc)
+				lock = argv[++i];
+			else if (arg[2] == '\0')
+				fatalx("option %s requires an argument; use "
+				    "option \"-h\" for help", opt);
+			else
+				lock = arg + 2;
+			continue;
+		}
+		if (strncmp(arg, "-b", 2) == 0) {
 			if (arg[2] == '\0' && i + 1 < argc)
 				arg = argv[++i];
 			else if (arg[2] == '\0')
 				arg = NULL;
 			else
 				arg += 2;
-			o->socat_quit_ms = socat_seconds("-t", arg);
-			o->socat_quit = 1;
+			o->flow.block = socat_block(arg);
+			continue;
+		}
+		if (strncmp(arg, "-t", 2) == 0 || strncmp(arg, "-T", 2) == 0) {
+			opt[1] = arg[1];
+			if (arg[2] == '\0' && i + 1 < argc)
+				arg = argv[++i];
+			else if (arg[2] == '\0')
+				arg = NULL;
+			else
+				arg += 2;
+			if (opt[1] == 't') {
+				o->socat_quit_ms = socat_seconds(opt, arg);
+				o->socat_quit = 1;
+				continue;
+			}
+			/* -T: the pump's idle timer; 0 is socat's "none". */
+			o->flow.idle_ms = socat_seconds(opt, arg);
+			if (o->flow.idle_ms == 0)
+				o->flow.idle_ms = TIME_NONE;
 			continue;
 		}
 		/* Named as socat's, its value attached or not (-T1). */
@@ -132,8 +385,22 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 		fatalx("exactly 2 addresses required (there are %d); use "
 		    "option \"-h\" for help", argc - i);
 	o->verbose = nd >= 2 ? nd - 1 : 0;
+	if (lock != NULL) {
+		/* Its notice is -d -d's, as socat's. */
+		log_init(o->verbose);
+		socat_lock(lock, lock_wait);
+		o->socat_locked = 1;
+	}
 	o->side.socat = 1;
 	log_socat_form();
+	/*
+	 * socat's own process id, in the environment every program it runs
+	 * inherits (those of sockets have theirs again, exec.c).
+	 */
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	if (setenv("SOCAT_PID", pid, 1) == -1 ||
+	    setenv("SOCAT_PPID", pid, 1) == -1)
+		fatal("setenv");
 	cl->pair = 1;
 	return (i);
 }

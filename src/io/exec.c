@@ -11,6 +11,9 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -48,6 +51,13 @@ static const char *const exec_names[] = {
 #define EXEC_NNAMES	(sizeof(exec_names) / sizeof(exec_names[0]))
 #define EXEC_NVARS	(EXEC_NPREFIXES * EXEC_NNAMES)
 #define EXEC_NCGI_ADDR	3	/* REMOTE_ADDR, REMOTE_PORT, SERVER_PORT */
+
+/* socat's, for a side in socat's grammar (exec_conn's socat). */
+static const char *const exec_socat_names[] = {
+	"SOCAT_PEERADDR", "SOCAT_PEERPORT", "SOCAT_SOCKADDR", "SOCAT_SOCKPORT",
+	"SOCAT_PID", "SOCAT_PPID"
+};
+#define EXEC_NSOCAT	(sizeof(exec_socat_names) / sizeof(exec_socat_names[0]))
 
 /* Children not yet reaped, whether or not anyone still cares about them. */
 static TAILQ_HEAD(, child) exec_children =
@@ -274,6 +284,31 @@ exec_format(const struct net_peer *np, char *host, size_t hostlen,
 	    hostlen, port, portlen);
 }
 
+/*
+ * A socket address as socat gives it to programs: IPv4 dotted, IPv6 in
+ * brackets with every group's four digits ("[0000:...:0001]"), a Unix
+ * socket's path; its port apart.  Empty if unknown.
+ */
+static void
+exec_socat_format(const struct net_peer *np, char *host, size_t hostlen,
+    char *port, size_t portlen)
+{
+	const struct sockaddr_in6	*sin6;
+	const uint8_t			*b;
+
+	if (np->len == 0 || np->ss.ss_family != AF_INET6) {
+		exec_format(np, host, hostlen, port, portlen);
+		return;
+	}
+	sin6 = (const struct sockaddr_in6 *)&np->ss;
+	b = sin6->sin6_addr.s6_addr;
+	snprintf(host, hostlen, "[%02x%02x:%02x%02x:%02x%02x:%02x%02x:"
+	    "%02x%02x:%02x%02x:%02x%02x:%02x%02x]", b[0], b[1], b[2], b[3],
+	    b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+	    b[14], b[15]);
+	snprintf(port, portlen, "%u", ntohs(sin6->sin6_port));
+}
+
 static const char *
 exec_proto(const struct exec_conn *ec)
 {
@@ -288,6 +323,11 @@ exec_ours(const char *e)
 {
 	size_t	 i, j, n;
 
+	for (i = 0; i < EXEC_NSOCAT; i++) {
+		n = strlen(exec_socat_names[i]);
+		if (strncmp(e, exec_socat_names[i], n) == 0 && e[n] == '=')
+			return (1);
+	}
 	for (i = 0; i < EXEC_NPREFIXES; i++) {
 		n = strlen(exec_prefixes[i]);
 		if (strncmp(e, exec_prefixes[i], n) != 0)
@@ -329,6 +369,26 @@ exec_cgi_ours(const char *e, char *const *cgi)
 	return (0);
 }
 
+/*
+ * For a side in socat's grammar: is the inherited entry e one that only
+ * a TLS peer's certificate may give (SOCAT_OPENSSL_*), as socat removes
+ * them, or one of ec's extra?
+ */
+static int
+exec_socat_ours(const char *e, const struct exec_conn *ec)
+{
+	size_t	 i, n;
+
+	if (ec->socat && strncmp(e, "SOCAT_OPENSSL_", 14) == 0)
+		return (1);
+	for (i = 0; ec->extra != NULL && ec->extra[i] != NULL; i++) {
+		n = strcspn(ec->extra[i], "=");
+		if (strncmp(e, ec->extra[i], n + 1) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /* Free an environment from exec_environ(). */
 static void
 exec_environ_free(char **env, size_t first)
@@ -340,6 +400,41 @@ exec_environ_free(char **env, size_t first)
 	for (i = first; env[i] != NULL; i++)
 		free(env[i]);
 	free(env);
+}
+
+/*
+ * socat's variables of the connection ec, from env[*k] on: the addresses
+ * and ports of both ends (the ports of those that have one), and the
+ * process's id as socat's and its parent's, this one process being both.
+ * Returns -1 if out of memory.
+ */
+static int
+exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
+{
+	char		 addr[2][NI_MAXHOST], port[2][NI_MAXSERV];
+	const char	*values[EXEC_NSOCAT];
+	char		 pid[24];
+	size_t		 i;
+
+	exec_socat_format(&ec->remote, addr[0], sizeof(addr[0]), port[0],
+	    sizeof(port[0]));
+	exec_socat_format(&ec->local, addr[1], sizeof(addr[1]), port[1],
+	    sizeof(port[1]));
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	values[0] = addr[0];
+	values[1] = port[0];
+	values[2] = addr[1];
+	values[3] = port[1];
+	values[4] = values[5] = pid;
+	for (i = 0; i < EXEC_NSOCAT; i++) {
+		if (values[i][0] == '\0')
+			continue;
+		if (asprintf(&env[*k], "%s=%s", exec_socat_names[i],
+		    values[i]) == -1)
+			return (-1);
+		(*k)++;
+	}
+	return (0);
 }
 
 /*
@@ -355,7 +450,7 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
 	const char	*values[EXEC_NNAMES];
 	char		**env;
-	size_t		 n = 0, ncgi = 0, i, j, k;
+	size_t		 n = 0, ncgi = 0, nextra = 0, i, j, k;
 
 	exec_format(&ec->remote, raddr, sizeof(raddr), rport, sizeof(rport));
 	exec_format(&ec->local, laddr, sizeof(laddr), lport, sizeof(lport));
@@ -369,12 +464,15 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 		n++;
 	while (ec->cgi != NULL && ec->cgi[ncgi] != NULL)
 		ncgi++;
-	if ((env = calloc(n + EXEC_NVARS + ncgi + EXEC_NCGI_ADDR + 1,
-	    sizeof(*env))) == NULL)
+	while (ec->extra != NULL && ec->extra[nextra] != NULL)
+		nextra++;
+	if ((env = calloc(n + EXEC_NVARS + ncgi + EXEC_NCGI_ADDR + EXEC_NSOCAT +
+	    nextra + 1, sizeof(*env))) == NULL)
 		return (NULL);
 	for (i = 0, k = 0; i < n; i++) {
 		if (!exec_ours(environ[i]) &&
-		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)))
+		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)) &&
+		    !exec_socat_ours(environ[i], ec))
 			env[k++] = environ[i];
 	}
 	*first = k;
@@ -405,6 +503,13 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 				goto fail;
 			k++;
 		}
+	}
+	if (ec->socat && exec_environ_socat(ec, env, &k) == -1)
+		goto fail;
+	for (i = 0; i < nextra; i++) {
+		if ((env[k] = strdup(ec->extra[i])) == NULL)
+			goto fail;
+		k++;
 	}
 	env[k] = NULL;
 	return (env);
@@ -893,8 +998,6 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	    (c->out != -1 && fcntl(c->out, F_SETFL, O_NONBLOCK) == -1)) {
 		/* Unlikely; the child sees end-of-file and is reaped. */
 		error = errno;
-		close(c->in);
-		close(c->out);
 		exec_release(c);
 		log_cause(cause, "fcntl: %s", strerror(error));
 		errno = error;

@@ -198,6 +198,8 @@ ssize_t		 tls_write(struct tls *, const void *, size_t, int *);
 void		 tls_close_notify(struct tls *);
 int		 tls_pending(struct tls *);
 void		 tls_free(struct tls *);
+char		**tls_peer_env(struct tls *, const char *);
+void		 tls_env_free(char **);
 
 /* exec.c */
 
@@ -224,6 +226,10 @@ struct exec_conn {
 	struct net_peer	 local;		/* len 0 when unknown */
 	struct net_peer	 remote;
 	char *const	*cgi;		/* a WebSocket request's variables */
+	int		 socat;		/* socat's names too (SOCAT_PEERADDR,
+					   ...): a side in socat's grammar */
+	char *const	*extra;		/* more "NAME=value", or NULL (a TLS
+					   peer's, tls_peer_env()) */
 };
 
 /* A running program; reaped by the event loop when it exits. */

@@ -28,9 +28,14 @@
  */
 #define TLS_FUNCTIONS \
 	F(ASN1_INTEGER_set) \
+	F(ASN1_STRING_get0_data) \
+	F(ASN1_STRING_length) \
 	F(ASN1_TIME_to_tm) \
 	F(BIO_ctrl) \
+	F(BIO_free) \
+	F(BIO_new) \
 	F(BIO_new_dgram) \
+	F(BIO_s_mem) \
 	F(CRYPTO_memcmp) \
 	F(CRYPTO_free) \
 	F(DTLS_client_method) \
@@ -113,8 +118,15 @@
 	F(SSL_write) \
 	F(TLS_client_method) \
 	F(TLS_server_method) \
+	F(OBJ_nid2ln) \
+	F(OBJ_obj2nid) \
+	F(X509_NAME_ENTRY_get_data) \
+	F(X509_NAME_ENTRY_get_object) \
 	F(X509_NAME_add_entry_by_txt) \
+	F(X509_NAME_entry_count) \
+	F(X509_NAME_get_entry) \
 	F(X509_NAME_oneline) \
+	F(X509_NAME_print_ex) \
 	F(X509_VERIFY_PARAM_set1_ip_asc) \
 	F(X509_free) \
 	F(X509_get_serialNumber) \
@@ -137,9 +149,14 @@ struct tls_functions {
 extern struct tls_functions	 tls_fn;
 
 #define ASN1_INTEGER_set (tls_fn.p_ASN1_INTEGER_set)
+#define ASN1_STRING_get0_data (tls_fn.p_ASN1_STRING_get0_data)
+#define ASN1_STRING_length (tls_fn.p_ASN1_STRING_length)
 #define ASN1_TIME_to_tm (tls_fn.p_ASN1_TIME_to_tm)
 #define BIO_ctrl (tls_fn.p_BIO_ctrl)
+#define BIO_free (tls_fn.p_BIO_free)
+#define BIO_new (tls_fn.p_BIO_new)
 #define BIO_new_dgram (tls_fn.p_BIO_new_dgram)
+#define BIO_s_mem (tls_fn.p_BIO_s_mem)
 #define CRYPTO_memcmp (tls_fn.p_CRYPTO_memcmp)
 #define CRYPTO_free (tls_fn.p_CRYPTO_free)
 #define DTLS_client_method (tls_fn.p_DTLS_client_method)
@@ -224,6 +241,13 @@ extern struct tls_functions	 tls_fn;
 #define TLS_server_method (tls_fn.p_TLS_server_method)
 #define X509_NAME_add_entry_by_txt (tls_fn.p_X509_NAME_add_entry_by_txt)
 #define X509_NAME_oneline (tls_fn.p_X509_NAME_oneline)
+#define X509_NAME_print_ex (tls_fn.p_X509_NAME_print_ex)
+#define X509_NAME_ENTRY_get_data (tls_fn.p_X509_NAME_ENTRY_get_data)
+#define X509_NAME_ENTRY_get_object (tls_fn.p_X509_NAME_ENTRY_get_object)
+#define X509_NAME_entry_count (tls_fn.p_X509_NAME_entry_count)
+#define X509_NAME_get_entry (tls_fn.p_X509_NAME_get_entry)
+#define OBJ_nid2ln (tls_fn.p_OBJ_nid2ln)
+#define OBJ_obj2nid (tls_fn.p_OBJ_obj2nid)
 #define X509_VERIFY_PARAM_set1_ip_asc (tls_fn.p_X509_VERIFY_PARAM_set1_ip_asc)
 #define X509_free (tls_fn.p_X509_free)
 #define X509_get_serialNumber (tls_fn.p_X509_get_serialNumber)

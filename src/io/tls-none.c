@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <stdlib.h>
 
 #include "io.h"
 
@@ -117,6 +118,20 @@ void
 tls_free(struct tls *t)
 {
 	(void)t;
+}
+
+char **
+tls_peer_env(struct tls *t, const char *prefix)
+{
+	(void)t;
+	(void)prefix;
+	return (calloc(1, sizeof(char *)));
+}
+
+void
+tls_env_free(char **env)
+{
+	free(env);
 }
 
 ssize_t

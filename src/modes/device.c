@@ -233,6 +233,20 @@ device_relay(const struct job *j)
 	if (d.stdio && d.tx != NULL && j->local->raw &&
 	    term_start_line(d.tx) == -1)
 		fatal("--raw");
+	/* socat's -T: nothing either way for so long ends the relay. */
+	if (j->flow->idle_ms != TIME_NONE)
+		session_set_idle(d.s, j->flow->idle_ms);
+	/* socat's -v, -x, -r, -R, as -o and --hex-dump. */
+	if (j->run->dump != NULL && (channel_tap(d.rx, dump_received,
+	    j->run->dump) == -1 || (d.tx != NULL && channel_tap(d.tx,
+	    dump_sent, j->run->dump) == -1)))
+		fatal("device");
+	/* socat's -b. */
+	if (j->flow->block != 0) {
+		channel_block(d.rx, j->flow->block);
+		if (d.tx != NULL)
+			channel_block(d.tx, j->flow->block);
+	}
 	if (session_start(d.s) == -1)
 		fatal("device");
 	if (d.s != NULL && ev_loop() == -1)

@@ -384,6 +384,14 @@ dgram_serve(const struct job *j, int fd)
 		fatal("session");
 	if (j->side->timeout_ms != TIME_NONE)
 		session_set_idle(s, j->side->timeout_ms);
+	/* socat's -T (its command line has no -w), and -b. */
+	if (j->flow->idle_ms != TIME_NONE)
+		session_set_idle(s, j->flow->idle_ms);
+	if (j->flow->block != 0) {
+		channel_block(ds.rx, j->flow->block);
+		if (ds.tx != NULL)
+			channel_block(ds.tx, j->flow->block);
+	}
 	if (session_start(s) == -1)
 		fatal("session");
 	if (!s->over && ev_loop() == -1)

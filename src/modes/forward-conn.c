@@ -397,6 +397,13 @@ fconn_relay(struct fconn *fc)
 	fconn_out_free(fc);
 	if (j->side->timeout_ms != TIME_NONE)
 		session_set_idle(s, j->side->timeout_ms);
+	/* socat's -T (its command line has no -w), and -b. */
+	if (j->flow->idle_ms != TIME_NONE)
+		session_set_idle(s, j->flow->idle_ms);
+	if (j->flow->block != 0) {
+		channel_block(fc->up, j->flow->block);
+		channel_block(fc->down, j->flow->block);
+	}
 	/* A datagram peer that says nothing for long is forgotten. */
 	if (fc->peer)
 		session_set_idle(s, upeer_idle_ms(fc->f));

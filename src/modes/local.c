@@ -378,6 +378,8 @@ local_exec(struct lrelay *r, const struct side *sd, int rd, int wr,
 		local_blocking(STDOUT_FILENO);
 	memset(&ec, 0, sizeof(ec));
 	ec.type = SOCK_STREAM;
+	/* No connection: of socat's variables, its process ids. */
+	ec.socat = sd->socat;
 	if (exec_cmd_check(&cmd, cause) == -1 ||
 	    (c = exec_spawn(&cmd, &ec, cause)) == NULL) {
 		exec_cmd_free(&cmd);
@@ -746,6 +748,18 @@ local_relay(const struct job *j)
 		    "first to second" : "second to first", in[i], out[1 - i],
 		    (w->kind == SIDE_EXEC && w->local.pty ? 0 : CH_SHUTDOWN) |
 		    CH_COPY)) == NULL)
+			fatal("local");
+	}
+	/* socat's -T, -b and data dumps, as every relay has them. */
+	if (j->flow->idle_ms != TIME_NONE)
+		session_set_idle(r.s, j->flow->idle_ms);
+	for (i = 0; i < 2; i++) {
+		if (r.ch[i] == NULL)
+			continue;
+		if (j->flow->block != 0)
+			channel_block(r.ch[i], j->flow->block);
+		if (j->run->dump != NULL && channel_tap(r.ch[i], i == 0 ?
+		    dump_sent : dump_received, j->run->dump) == -1)
 			fatal("local");
 	}
 	if (session_start(r.s) == -1)

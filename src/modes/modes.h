@@ -39,6 +39,11 @@ struct flow {
 	int		 no_splice;	/* --no-splice: always copy */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
+	u_int		 block;		/* socat's -b: bytes a read moves at
+					   most; 0: the pump's own */
+	long long	 idle_ms;	/* socat's -T: a session with no byte
+					   moved for so long ends, quietly;
+					   TIME_NONE: never */
 	const char	*on_connect;	/* --on-connect TEXT or @FILE */
 	int		 fdpass;	/* -F */
 };

@@ -37,7 +37,7 @@ plain_exec_check(struct session *s)
 {
 	struct conn	*c = s->arg;
 
-	if (!channel_ended(c->tx))
+	if (c->tx != NULL && !channel_ended(c->tx))
 		return (0);
 	return (channel_ended(c->rx) || c->child->exited);
 }
@@ -86,7 +86,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	struct exec_conn ec;
 	struct session	*s;
 	struct endpoint	*prog, *net;
-	char		*cause;
+	char		*cause, **tlsenv = NULL;
 	int		 copy = p->j->flow->no_splice ? CH_COPY : 0;
 
 	/* socat's nofork: the connection is the program's, in our place. */
@@ -104,7 +104,18 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
 		exec_conn_socket(&ec, c->nc->fd, peer);
 		ec.cgi = ws_cgi(c->nc->ws);
-		if ((c->child = exec_spawn(&p->cmd, &ec, &cause)) == NULL) {
+		ec.socat = p->j->side->socat;
+		/* socat's program learns its TLS peer's certificate. */
+		if (ec.socat && c->nc->tls != NULL &&
+		    (tlsenv = tls_peer_env(c->nc->tls, "SOCAT_OPENSSL_X509_")) ==
+		    NULL) {
+			log_warn("exec");
+			return (-1);
+		}
+		ec.extra = tlsenv;
+		c->child = exec_spawn(&p->cmd, &ec, &cause);
+		tls_env_free(tlsenv);
+		if (c->child == NULL) {
 			log_warnx("%s", cause != NULL ? cause : strerror(errno));
 			free(cause);
 			return (-1);
@@ -117,20 +128,27 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	c->s = s;
 	if ((net = conn_net(c, s)) == NULL)
 		goto fail;
+	/*
+	 * socat's -u: the program is only written to, its stdout ours; -U:
+	 * only read, what the peer sends is not for it (discarded).
+	 */
 	if ((prog = exec_endpoint(s, c->child)) == NULL ||
-	    (c->rx = session_channel(s, "receive", net, prog,
+	    (c->rx = session_channel(s, "receive", net,
+	    p->cmd.keep_in ? stdio_discard(s) : prog,
 	    CH_SHUTDOWN | copy)) == NULL ||
+	    (!p->cmd.keep_out &&
 	    (c->tx = session_channel(s, "send", prog, net,
-	    CH_SHUTDOWN | copy)) == NULL)
+	    CH_SHUTDOWN | copy)) == NULL))
 		goto fail;
-	if (p->j->flow->crlf)
+	if (p->j->flow->crlf && c->tx != NULL)
 		c->tx->xform = crlf_xform;
-	if (p->j->flow->socat_crlf) {
+	if (p->j->flow->socat_crlf && c->tx != NULL)
 		c->tx->xform = crlf_socat_out;
+	if (p->j->flow->socat_crlf)
 		c->rx->xform = crlf_socat_in;
-	}
 	/* Over DTLS each read of the program's is one record. */
-	if (p->j->side->sock.socktype == SOCK_DGRAM && p->j->side->tls.on)
+	if (p->j->side->sock.socktype == SOCK_DGRAM && p->j->side->tls.on &&
+	    c->tx != NULL)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;
 	/*
 	 * A terminal takes its window size from what the peer sends, once
@@ -176,12 +194,15 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct exec_conn ec;
 	struct early	*e;
 
+	/* socat's program is told its TLS peer: started after the handshake. */
 	if (!p->exec || p->j->local->exec_nofork ||
-	    !listen_early(p->j->side))
+	    !listen_early(p->j->side) || (p->j->side->socat &&
+	    p->j->side->tls.on))
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
 	exec_conn_socket(&ec, fd, peer);
+	ec.socat = p->j->side->socat;
 	if ((e->child = exec_spawn(&p->cmd, &ec, NULL)) == NULL) {
 		free(e);
 		return;

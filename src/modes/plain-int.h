@@ -31,6 +31,8 @@ struct conn {
 	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
 	int			 idle_limit; /* the session's idle timer is
 					    --idle-timeout's, not -w's */
+	int			 idle_quiet; /* socat's -T ended its program:
+					    its status is not ours */
 	struct endpoint		*net;	/* --reconnect: the network's */
 	struct redial		*redial; /* --reconnect: made at the first
 					    loss, kept */

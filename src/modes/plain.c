@@ -202,7 +202,7 @@ conn_done(struct conn *c)
 
 	if (c->child != NULL) {
 		status = exec_status(c->child);
-		if (status != 0 && !p->j->side->keep)
+		if (status != 0 && !p->j->side->keep && !c->idle_quiet)
 			p->status = status;
 		exec_release(c->child);
 	}
@@ -242,9 +242,15 @@ conn_finished(struct session *s)
 		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
 		c->p->status = 1;
 	}
-	/* An idle connection (-w) does not wait for an idle program. */
-	if (s->timed_out && c->child != NULL && !c->child->exited)
+	/*
+	 * An idle connection (-w) does not wait for an idle program.  After
+	 * socat's -T, as socat, the end is no failure: the program's status
+	 * (SIGTERM's) is not sockcat's.
+	 */
+	if (s->timed_out && c->child != NULL && !c->child->exited) {
 		exec_terminate(c->child);
+		c->idle_quiet = c->p->j->flow->idle_ms != TIME_NONE;
+	}
 	conn_spilled(c);
 	redial_free(c->redial);
 	c->redial = NULL;
@@ -313,6 +319,11 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
 	    (tx != NULL && channel_pace(tx, j->flow->interval_ms, j->flow->delay_ms,
 	    0) == -1))
 		return (-1);
+	if (j->flow->block != 0) {
+		channel_block(rx, j->flow->block);
+		if (tx != NULL)
+			channel_block(tx, j->flow->block);
+	}
 	if (j->run->dump != NULL) {
 		if (channel_tap(rx, dump_received, j->run->dump) == -1)
 			return (-1);
@@ -334,7 +345,8 @@ conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
  * (ncat's: no data either way for that long), whichever is shorter, and
  * --idle-timeout when they are the same.  With -l, --idle-timeout is the
  * gate's, for each client (gate_session()).  Which one it is is kept: the
- * two end a connection differently.
+ * two end a connection differently.  socat's -T, the only one socat's
+ * command line has, ends it as -w does, quietly.
  */
 void
 conn_set_idle(struct conn *c)
@@ -343,6 +355,8 @@ conn_set_idle(struct conn *c)
 	long long		 ms = j->side->timeout_ms, idle = j->side->gate.idle_ms;
 
 	c->idle_limit = 0;
+	if (j->flow->idle_ms != TIME_NONE)
+		ms = j->flow->idle_ms;
 	if (!j->side->listen && idle != TIME_NONE && (ms == TIME_NONE ||
 	    idle <= ms)) {
 		ms = idle;
@@ -533,6 +547,16 @@ plain_init(struct plain *p, const struct job *j)
 		    &cause) == -1 || exec_cmd_check(&p->cmd, &cause) == -1)
 			fatalx("%s", cause != NULL ? cause : strerror(errno));
 		p->cmd.pty = j->local->pty;
+		/*
+		 * socat's -u and -U: the program's other way is ours, as a
+		 * socat's program inherits it (its stdout when only read
+		 * from the socket, its stdin when only sent to it).
+		 */
+		if (j->side->socat && !j->local->pty && j->flow->recv_only)
+			p->cmd.keep_out = 1;
+		else if (j->side->socat && !j->local->pty &&
+		    j->flow->send_only)
+			p->cmd.keep_in = 1;
 		p->exec = 1;
 	}
 	if (j->local->fifo != NULL && fifo_open(j->local->fifo, &cause) == -1)

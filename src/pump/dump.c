@@ -7,11 +7,13 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pump.h"
@@ -29,6 +31,12 @@ struct dump {
 	const char	*hex_path;
 	uint64_t	 received;	/* Offsets: bytes logged so far. */
 	uint64_t	 sent;
+	/* socat's dumps (dump_socat()): its two ways, not ours. */
+	int		 socat;		/* DUMP_SOCAT_* */
+	int		 received_ltor;	/* received: first address to second */
+	int		 way_fd[2];	/* -r, -R: each way's bytes, or -1 */
+	const char	*way_path[2];
+	uint64_t	 way_off[2];	/* each way's bytes so far */
 };
 
 static int
@@ -72,7 +80,7 @@ dump_open(const char *raw_path, const char *hex_path, int append,
 		log_cause(cause, "session log: %s", strerror(errno));
 		return (NULL);
 	}
-	d->raw_fd = d->hex_fd = -1;
+	d->raw_fd = d->hex_fd = d->way_fd[0] = d->way_fd[1] = -1;
 	d->raw_path = raw_path;
 	d->hex_path = hex_path;
 	/* Before anything is truncated: both names for one file. */
@@ -121,7 +129,177 @@ dump_close(struct dump *d)
 		close(d->raw_fd);
 	if (d->hex_fd != -1)
 		close(d->hex_fd);
+	if (d->way_fd[0] != -1)
+		close(d->way_fd[0]);
+	if (d->way_fd[1] != -1)
+		close(d->way_fd[1]);
 	free(d);
+}
+
+/*
+ * socat's dumps on d: how (DUMP_SOCAT_TEXT, _HEX: -v, -x) to stderr,
+ * and each way's bytes as they are appended to a file (ltor_path: -r,
+ * rtol_path: -R; either NULL).  received_ltor says that what the modes
+ * call received goes from socat's first address to its second.  Returns
+ * -1 with errno and *cause on failure.
+ */
+int
+dump_socat(struct dump *d, int how, const char *ltor_path,
+    const char *rtol_path, int received_ltor, char **cause)
+{
+	const char	*path[2] = { ltor_path, rtol_path };
+	int		 i;
+
+	d->socat = how;
+	d->received_ltor = received_ltor;
+	for (i = 0; i < 2; i++) {
+		if (path[i] == NULL)
+			continue;
+		d->way_path[i] = path[i];
+		if ((d->way_fd[i] = open(path[i], O_WRONLY | O_CREAT |
+		    O_APPEND | O_CLOEXEC, 0664)) == -1) {
+			log_cause(cause, "option -%c \"%s\": %s", "rR"[i],
+			    path[i], strerror(errno));
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static void	dump_write(int *, const char *, const void *, size_t);
+
+/*
+ * Write p to stderr, where socat's -v and -x go; a failure there is not
+ * said (the messages would go there too).
+ */
+static void
+dump_err(const void *p, size_t n)
+{
+	const char	*c = p;
+	ssize_t		 w;
+
+	while (n > 0) {
+		if ((w = write(STDERR_FILENO, c, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		c += w;
+		n -= w;
+	}
+}
+
+/*
+ * socat's block header: "> 2026/11/24 23:59:10.000347862  length=6
+ * from=0 to=5", its fraction the microseconds in nine digits, as socat
+ * 1.7.4 writes them.
+ */
+static size_t
+dump_socat_header(char *out, size_t len, int rtol, uint64_t off, size_t n)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 when[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
+	return (snprintf(out, len, "%c %s.%09ld  length=%zu from=%llu "
+	    "to=%llu\n", rtol ? '<' : '>', when, ts.tv_nsec / 1000, n,
+	    (unsigned long long)off, (unsigned long long)(off + n - 1)));
+}
+
+/* socat's -v: the bytes as text, its escapes for the others. */
+static void
+dump_socat_text(const unsigned char *p, size_t n)
+{
+	char	 out[1024];
+	size_t	 i, len = 0;
+	int	 c;
+
+	for (i = 0; i < n; i++) {
+		if (len > sizeof(out) - 4) {
+			dump_err(out, len);
+			len = 0;
+		}
+		switch ((c = p[i])) {
+		case '\a': out[len++] = '\\'; out[len++] = 'a'; break;
+		case '\b': out[len++] = '\\'; out[len++] = 'b'; break;
+		case '\v': out[len++] = '\\'; out[len++] = 'v'; break;
+		case '\f': out[len++] = '\\'; out[len++] = 'f'; break;
+		case '\r': out[len++] = '\\'; out[len++] = 'r'; break;
+		case '\\': out[len++] = '\\'; out[len++] = '\\'; break;
+		case '\t':
+		case '\n':
+			out[len++] = c;
+			break;
+		default:
+			out[len++] = isprint(c) ? c : '.';
+			break;
+		}
+	}
+	dump_err(out, len);
+}
+
+/*
+ * socat's -x: with -v, lines of at most 16 bytes (a line ends after a
+ * newline too), hex then text, and "--" after the block; alone, every
+ * byte in hex on one line.
+ */
+static void
+dump_socat_hex(const unsigned char *p, size_t n, int text)
+{
+	char	 out[128];
+	size_t	 i, j, k, len;
+
+	if (!text) {
+		for (i = 0; i < n; i += j) {
+			for (j = 0, len = 0; j < 32 && i + j < n; j++)
+				len += snprintf(out + len, sizeof(out) - len,
+				    " %02x", p[i + j]);
+			dump_err(out, len);
+		}
+		dump_err("\n", 1);
+		return;
+	}
+	for (i = 0; i < n; i += j) {
+		len = 0;
+		for (j = 0; j < 16 && i + j < n; ) {
+			len += snprintf(out + len, sizeof(out) - len, " %02x",
+			    p[i + j]);
+			if (p[i + j++] == '\n')
+				break;
+		}
+		for (k = j; k < 16; k++)
+			len += snprintf(out + len, sizeof(out) - len, "   ");
+		out[len++] = ' ';
+		out[len++] = ' ';
+		for (k = 0; k < j; k++)
+			out[len++] = p[i + k] == '\n' || !isprint(p[i + k]) ?
+			    '.' : p[i + k];
+		out[len++] = '\n';
+		dump_err(out, len);
+	}
+	dump_err("--\n", 3);
+}
+
+/* One chunk of socat's way rtol (0: first address to second) in its dumps. */
+static void
+dump_socat_chunk(struct dump *d, int rtol, const unsigned char *p, size_t n)
+{
+	char	 hdr[128];
+
+	if (d->way_fd[rtol] != -1)
+		dump_write(&d->way_fd[rtol], d->way_path[rtol], p, n);
+	if (d->socat & (DUMP_SOCAT_TEXT | DUMP_SOCAT_HEX)) {
+		dump_err(hdr, dump_socat_header(hdr,
+		    sizeof(hdr), rtol, d->way_off[rtol], n));
+		if (d->socat & DUMP_SOCAT_HEX)
+			dump_socat_hex(p, n, d->socat & DUMP_SOCAT_TEXT);
+		else
+			dump_socat_text(p, n);
+	}
+	d->way_off[rtol] += n;
 }
 
 /*
@@ -196,6 +374,9 @@ dump_chunk(struct dump *d, int dir, const unsigned char *p, size_t n)
 	uint64_t	*off = dir == DUMP_SENT ? &d->sent : &d->received;
 	size_t		 i, len, chunk;
 
+	if (d->socat != 0 || d->way_fd[0] != -1 || d->way_fd[1] != -1)
+		dump_socat_chunk(d, (dir == DUMP_RECEIVED) != d->received_ltor,
+		    p, n);
 	if (d->raw_fd != -1)
 		dump_write(&d->raw_fd, d->raw_path, p, n);
 	for (i = 0; i < n && d->hex_fd != -1; i += chunk) {
@@ -237,6 +418,8 @@ dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,
 	char		 line[256];
 	size_t		 i, len, chunk, llen;
 
+	if (d->socat != 0 || d->way_fd[0] != -1 || d->way_fd[1] != -1)
+		dump_socat_chunk(d, (!sent) != d->received_ltor, p, n);
 	if (d->raw_fd != -1)
 		dump_write(&d->raw_fd, d->raw_path, p, n);
 	llen = strlen(label);

@@ -297,6 +297,7 @@ void		 ep_write_ended(struct endpoint *);
 int		 channel_ended(const struct channel *);
 int		 channel_pace(struct channel *, long long, long long,
 		    uint64_t);
+void		 channel_block(struct channel *, u_int);
 size_t		 channel_pending(const struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
 void		 ep_update(struct endpoint *);
@@ -422,6 +423,10 @@ void		 telnet_tap(struct channel *, const unsigned char *, size_t,
 
 /* dump.c */
 struct dump	*dump_open(const char *, const char *, int, char **);
+#define DUMP_SOCAT_TEXT	0x1	/* socat's -v */
+#define DUMP_SOCAT_HEX	0x2	/* socat's -x */
+int		 dump_socat(struct dump *, int, const char *, const char *,
+		    int, char **);
 void		 dump_close(struct dump *);
 size_t		 dump_hex_line(char *, size_t, int, uint64_t,
 		    const unsigned char *, size_t);

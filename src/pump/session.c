@@ -73,6 +73,19 @@ ep_edge(const struct endpoint *ep)
 	    ep->ops == NULL && ep->hook == NULL && ep->rfd == ep->wfd);
 }
 
+/*
+ * Read at most n bytes at a time, and so write at most that (socat's -b):
+ * ch copies through a buffer of its own size, room made for what its
+ * rewrite (set before) may grow, and never splices.  Before the session
+ * starts.
+ */
+void
+channel_block(struct channel *ch, u_int n)
+{
+	ch->bufsize = n * channel_xgrow(ch);
+	ch->flags = (ch->flags | CH_COPY) & ~CH_LAZY;
+}
+
 /* Something moved in s: its idle time starts again. */
 void
 session_touch(struct session *s)
