@@ -44,7 +44,8 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/socat-suite.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
-# The shim: socat's -V and -h for the probes, and test.sh's own sleep
+# The shim: socat's -V and -h (and -???, test.sh's testoptions spelling
+# of -hhh) for the probes, and test.sh's own sleep
 # (its psleep and usleep run "socat -T SECONDS pipe pipe"), a sleep;
 # sockcat under socat's name (a link) for everything else, each process
 # bounded in time (SOCAT_SUITE_LIMIT seconds), as test.sh waits for some
@@ -53,7 +54,7 @@ mkdir "$work/bin" && ln -s "$sockcat" "$work/bin/socat" || exit 1
 cat >"$work/socat" <<EOF
 #!/bin/bash
 case "\$*" in
--V|-h|-hh|-hhh) exec "$real" "\$@" ;;
+-V|-h|-hh|-hhh|-\\?|-\\?\\?|-\\?\\?\\?) exec "$real" "\$@" ;;
 esac
 if [ \$# = 4 ] && [ "\$1" = -T ] && [ "\$3 \$4" = "pipe pipe" ]; then
 	exec sleep "\$2"
