@@ -263,6 +263,67 @@ test_udp_answers_after_stdin_end() {
 	done
 }
 
+# A listener's filters: range= lets in the addresses it names (ADDR/BITS
+# or ADDR:MASK), sourceport= the one port, lowport the ports below 1024;
+# a client turned away reads nothing, and its socat's status is 0; an
+# empty option ("fork,") is passed over.  Both socats alike.
+test_listener_filters() {
+	_sp=$(free_port)
+	for _bin in "$REAL" "$OURS"; do
+		for _r in range=127.1.0.1/32 range=127.1.0.0:255.255.0.0; do
+			serve range "$_bin" -d -d \
+			    TCP4-LISTEN:0,reuseaddr,fork,$_r, PIPE
+			assertEquals "$_bin $_r: turned away" "" "$(echo a |
+			    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
+			assertEquals "$_bin $_r: status" 0 $?
+			assertEquals "$_bin $_r: let in" "b" "$(echo b |
+			    t 10 "$_bin" - TCP4:127.1.0.1:"$PORT",bind=127.1.0.1)"
+			kill "$SERVE_PID"
+			wait_exit "$SERVE_PID"
+		done
+		serve sp "$_bin" -d -d TCP4-LISTEN:0,reuseaddr,fork,sp="$_sp" PIPE
+		assertEquals "$_bin sp: turned away" "" "$(echo c |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
+		assertEquals "$_bin sp: let in" "d" "$(echo d |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",sp="$_sp",reuseaddr)"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+		serve low "$_bin" -d -d TCP4-LISTEN:0,reuseaddr,fork,lowport PIPE
+		assertEquals "$_bin lowport: turned away" "" "$(echo e |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
+		assertEquals "$_bin lowport: let in" "f" "$(echo f |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",sp=1000,reuseaddr)"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+	done
+	t 10 "$OURS" TCP4-LISTEN:0,range=1.2.3.4:255.0.255.0 - </dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "a mask not a prefix's: status" 1 $?
+	assertContains "a mask not a prefix's: said" "$(<"$SC_TMP/e")" \
+	    "option range takes ADDR/BITS or ADDR:MASK"
+}
+
+# A listener's retry=: its port still taken is tried again, interval=
+# apart, until it is free; without, the listener fails at once.
+test_listener_retry() {
+	serve first "$REAL" -d -d TCP4-LISTEN:0,reuseaddr -
+	t 10 "$OURS" TCP4-LISTEN:"$PORT",reuseaddr - </dev/null 2>"$SC_TMP/e"
+	assertEquals "without retry: status" 1 $?
+	assertContains "without retry: said" "$(<"$SC_TMP/e")" \
+	    "Address already in use"
+	bg t 30 "$OURS" -d -d TCP4-LISTEN:"$PORT",reuseaddr,retry=100,interval=0.1 \
+	    SYSTEM:'echo second' >/dev/null 2>"$SC_TMP/second.err"
+	_second=$BG_PID
+	assertTrue "retrying meanwhile" "still_running $_second 0.5"
+	kill "$SERVE_PID"
+	wait_exit "$SERVE_PID"
+	wait_for "$SC_TMP/second.err" 'Listening on ' ||
+	    fail "no listener after the port came free"
+	assertEquals "then served" "second" \
+	    "$(t 10 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$_second"
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
@@ -289,7 +350,8 @@ test_every_socat_option() {
 	    unlink-early crtscts raw rawer cfmakeraw echo link socksport fork
 	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
-	    protocol-family ipv6only ipv6-v6only "
+	    protocol-family ipv6only ipv6-v6only retry interval forever
+	    range lowport "
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

@@ -89,6 +89,7 @@ enum addr_otype {
 	AO_PORT,		/* a port */
 	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 */
 	AO_NUMBER,		/* a count, 1 to 65535 */
+	AO_COUNT,		/* a count, 0 to 65535 */
 	AO_SECONDS,		/* seconds, [DIGITS][.DIGITS] */
 	AO_OCTAL,		/* permissions, 0 to 07777 */
 	AO_FAMILY,		/* ip4, ipv4, inet, ip6, ipv6, inet6: "4", "6" */
@@ -160,8 +161,10 @@ static const struct {
 	{ "reuseport",	"reuseport",	AO_BOOL,	K_IPLISTEN },
 	{ "so-reuseport", "reuseport",	AO_BOOL,	K_IPLISTEN },
 	{ "bind",	"bind",		AO_TEXT,	K_IP },
-	{ "sourceport",	"sourceport",	AO_PORT,	K_IPDIAL },
-	{ "sp",		"sourceport",	AO_PORT,	K_IPDIAL },
+	{ "sourceport",	"sourceport",	AO_PORT,	K_IP },
+	{ "sp",		"sourceport",	AO_PORT,	K_IP },
+	{ "lowport",	"lowport",	AO_BOOL,	K_IPLISTEN },
+	{ "range",	"range",	AO_TEXT,	K_IPLISTEN },
 	{ "backlog",	"backlog",	AO_NUMBER,	K(ADDR_TCP_L) |
 						K(ADDR_TLS_L) | K(ADDR_WS_L) |
 						K(ADDR_UNIX_L) },
@@ -169,6 +172,9 @@ static const struct {
 	{ "keepalive",	"keepalive",	AO_BOOL,	K_TCP },
 	{ "so-keepalive", "keepalive",	AO_BOOL,	K_TCP },
 	{ "connect-timeout", "connect-timeout", AO_SECONDS, K_DIAL },
+	{ "retry",	"retry",	AO_COUNT,	K_DIAL | K_LISTEN },
+	{ "interval",	"interval",	AO_SECONDS,	K_DIAL | K_LISTEN },
+	{ "forever",	"forever",	AO_BOOL,	K_DIAL | K_LISTEN },
 	{ "pf",		"pf",		AO_FAMILY,	K_IP },
 	{ "protocol-family", "pf",	AO_FAMILY,	K_IP },
 	{ "ipv6only",	"ipv6only",	AO_BOOL,	K_IPLISTEN },
@@ -517,10 +523,13 @@ addr_option(struct addr *a, char *name)
 		}
 		break;
 	case AO_NUMBER:
+	case AO_COUNT:
 		if (value[strspn(value, "0123456789")] != '\0' ||
-		    strlen(value) > 5 || atoi(value) < 1 || atoi(value) > 65535)
-			return (addr_fail(a, "option %s takes a number from 1 "
-			    "to 65535", name));
+		    strlen(value) > 5 || atoi(value) > 65535 ||
+		    atoi(value) < (addr_optdefs[i].type == AO_COUNT ? 0 : 1))
+			return (addr_fail(a, "option %s takes a number from %d "
+			    "to 65535", name, addr_optdefs[i].type == AO_COUNT ?
+			    0 : 1));
 		break;
 	case AO_SECONDS:
 		j = strspn(value, "0123456789");
@@ -671,7 +680,8 @@ addr_finish(struct addr *a)
 			a->srcport = p;
 		}
 	}
-	if ((v = addr_opt(a, "sourceport")) != NULL) {
+	/* A listener's sourceport= is the port its clients come from. */
+	if ((v = addr_opt(a, "sourceport")) != NULL && !a->listen) {
 		if (a->srcport != NULL)
 			return (addr_fail(a, "a source port given twice "
 			    "(bind=, sourceport=)"));

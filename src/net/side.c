@@ -12,6 +12,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@ struct side_own {
 	char		*ws_path;	/* a URL's path */
 	char		*ws_auth;	/* a URL's credentials, as a header */
 	int		 proxy;		/* the proxy's hop is the side's own */
+	int		 gate;		/* the gate's rules are the side's own */
 	char		 secret[SECRET_TEXT_MAX]; /* secret=, a drawn code's
 					   symbols */
 };
@@ -428,6 +431,123 @@ side_flag(const struct addr *a, const char *name)
 }
 
 /*
+ * socat's range= of a listener, ADDR/BITS or ADDR:MASK (an IPv6 one in
+ * brackets), as the gate's ADDR/BITS in buf.  A mask must be a prefix's.
+ */
+static int
+side_range(const char *v, char *buf, size_t size, char **cause)
+{
+	char		 addr[64], *host, *rest, sep;
+	unsigned char	 m[16];
+	size_t		 n, i;
+	int		 bits = 0, family;
+
+	if ((n = strlen(v)) >= sizeof(addr))
+		goto bad;
+	memcpy(addr, v, n + 1);
+	host = addr;
+	if (*host == '[') {
+		if ((rest = strchr(++host, ']')) == NULL)
+			goto bad;
+		*rest++ = '\0';
+	} else
+		rest = host + strcspn(host, "/:");
+	sep = *rest;
+	if (sep != '/' && sep != ':')
+		goto bad;
+	*rest++ = '\0';
+	if (sep == '/') {
+		snprintf(buf, size, "%s/%s", host, rest);
+		return (0);
+	}
+	/* ADDR:MASK: the mask's length, its bits all at its start. */
+	n = strlen(rest);
+	if (n >= 2 && rest[0] == '[' && rest[n - 1] == ']') {
+		rest[n - 1] = '\0';
+		rest++;
+	}
+	family = strchr(rest, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(family, rest, m) != 1)
+		goto bad;
+	n = family == AF_INET ? 32 : 128;
+	for (i = 0; i < n && (m[i / 8] & (0x80 >> (i % 8))); i++)
+		bits++;
+	for (; i < n; i++) {
+		if (m[i / 8] & (0x80 >> (i % 8)))
+			goto bad;
+	}
+	snprintf(buf, size, "%s/%d", host, bits);
+	return (0);
+
+bad:
+	log_cause(cause, "option range takes ADDR/BITS or ADDR:MASK (a "
+	    "prefix's), not %.64s", v);
+	return (-1);
+}
+
+/*
+ * socat's listener filters, its clients let in by the gate: range= (their
+ * addresses), sourceport= (their one port) and lowport (ports below 1024).
+ * The rules are the side's own, never added to the command line's.
+ */
+static int
+side_filters(struct side *sd, const struct addr *a, char **cause)
+{
+	struct side_own	*own = sd->own;
+	const char	*v;
+	char		 spec[128];
+
+	if ((v = addr_opt(a, "range")) != NULL) {
+		if (!TAILQ_EMPTY(&sd->gate.rules)) {
+			log_cause(cause, "option range with --allow or --deny: "
+			    "give one of them");
+			return (-1);
+		}
+		if (side_range(v, spec, sizeof(spec), cause) == -1)
+			return (-1);
+		/* The command line's gate is copied: its head is not ours. */
+		TAILQ_INIT(&sd->gate.rules);
+		sd->gate.srcs = NULL;
+		sd->gate.nsrcs = sd->gate.nfiles = 0;
+		own->gate = 1;
+		if (gate_add(&sd->gate, 0, spec, cause) == -1)
+			return (-1);
+	}
+	if (a->listen && (v = addr_opt(a, "sourceport")) != NULL) {
+		if (v[strspn(v, "0123456789")] != '\0') {
+			log_cause(cause, "option sourceport of a listener "
+			    "takes a number");
+			return (-1);
+		}
+		sd->gate.peer_port = atoi(v);
+	}
+	if (side_flag(a, "lowport"))
+		sd->gate.low_port = 1;
+	return (0);
+}
+
+/*
+ * socat's retry=N (tries after the first), forever and interval=SECONDS:
+ * a dialled side's --retry and --retry-interval, a listener's tries to
+ * bind its port.
+ */
+static void
+side_retry(struct side *sd, const struct addr *a)
+{
+	const char	*v;
+
+	if ((v = addr_opt(a, "retry")) != NULL)
+		sd->retries = atoi(v);
+	if (side_flag(a, "forever"))
+		sd->retries = RETRY_FOREVER;
+	if ((v = addr_opt(a, "interval")) != NULL) {
+		sd->retry_ms = (long long)(strtod(v, NULL) * 1000);
+		if (sd->retry_ms < RETRY_MIN_MS)
+			sd->retry_ms = RETRY_MIN_MS;
+	}
+}
+
+/*
  * A socket's options (socat's among them): the family (TCP4:, pf=), the
  * source (bind=, sourceport=), a listener's (fork, backlog=, ipv6only=,
  * reuseaddr, reuseport) and TCP's (nodelay, keepalive).  A socat
@@ -460,6 +580,9 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->sock.nodelay = strcmp(v, "1") == 0;
 	if ((v = addr_opt(a, "keepalive")) != NULL)
 		sd->sock.keepalive = strcmp(v, "1") == 0;
+	side_retry(sd, a);
+	if (side_filters(sd, a, cause) == -1)
+		return (-1);
 	if ((v = addr_opt(a, "connect-timeout")) != NULL) {
 		sd->connect_ms = (long long)(strtod(v, NULL) * 1000);
 		if (sd->connect_ms == 0)
@@ -641,6 +764,8 @@ side_free(struct side *sd)
 		return;
 	if (own->proxy)
 		proxy_hop_free(&sd->proxy.hops[0]);
+	if (own->gate)
+		gate_clear(&sd->gate);
 	tls_ctx_free(sd->tls.ctx);
 	free(own->port);
 	free(own->ws_path);
