@@ -324,11 +324,58 @@ test_listener_retry() {
 	wait_exit "$_second"
 }
 
+# socat's datagram names: *-SENDTO: a datagram client (a Unix one's
+# bind= its own socket, where the answers come), *-RECVFROM: a listener
+# answering each peer, *-RECV: one only read (-u), every peer's datagrams
+# merged; ABSTRACT-*: the same at an abstract name.  Both socats alike.
+test_datagram_names() {
+	for _bin in "$REAL" "$OURS"; do
+		# socat says port 0 as it was given: a free one is given.
+		_p=$(free_port udp)
+		bg t 20 "$_bin" -d -d UDP4-RECVFROM:"$_p",bind=127.0.0.1 PIPE \
+		    2>"$SC_TMP/rf.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/rf.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no UDP4-RECVFROM"
+		assertEquals "$_bin: UDP4-SENDTO to UDP4-RECVFROM" "u" \
+		    "$(echo u | t 10 "$_bin" -t 0.5 - UDP4-SENDTO:127.0.0.1:"$_p")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		_srvsock=$SC_TMP/s.sock
+		_clisock=$SC_TMP/c.sock
+		bg t 20 "$_bin" UNIX-RECVFROM:"$_srvsock" PIPE
+		_srv=$BG_PID
+		wait_until test -S "$_srvsock" || fail "$_bin: no UNIX-RECVFROM"
+		assertEquals "$_bin: UNIX-SENDTO,bind= to UNIX-RECVFROM" "x" \
+		    "$(echo x | t 10 "$_bin" -t 0.5 - UNIX-SENDTO:"$_srvsock",bind="$_clisock")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		rm -f "$_srvsock" "$_clisock" "$SC_TMP/recv.out"
+		bg t 20 "$_bin" -u ABSTRACT-RECV:"sockcat-t$$" \
+		    OPEN:"$SC_TMP/recv.out",creat,append
+		_srv=$BG_PID
+		wait_until grep -q "@sockcat-t$$" /proc/net/unix ||
+		    fail "$_bin: no ABSTRACT-RECV"
+		echo one | t 10 "$_bin" -u - ABSTRACT-SENDTO:"sockcat-t$$"
+		echo two | t 10 "$_bin" -u - ABSTRACT-SENDTO:"sockcat-t$$"
+		wait_until file_matches "$SC_TMP/recv.out" '^two$' ||
+		    fail "$_bin: ABSTRACT-RECV heard one sender"
+		assertEquals "$_bin: ABSTRACT-RECV, every sender" "one two" \
+		    "$(echo $(<"$SC_TMP/recv.out"))"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	t 10 "$OURS" UDP4-RECV:0 - </dev/null 2>"$SC_TMP/e"
+	assertEquals "RECV both ways: status" 1 $?
+	assertContains "RECV both ways: said" "$(<"$SC_TMP/e")" \
+	    "it only receives: give it with -u"
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
 	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,raw' 'TCP-L:0,pf=ip6,pf=ip4' \
-	    'OPEN:x,bind=1.2.3.4' 'UDP-SENDTO:127.0.0.1:9'; do
+	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,bind=y'; do
 		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_a: status" 1 $?
 		assertEquals "$_a: one line" 1 "$(wc -l <"$SC_TMP/e")"

@@ -32,6 +32,11 @@ enum addr_sform {
 	SF_ECHO,		/* nothing: what is written comes back */
 };
 
+/* What a socat name says beside its kind. */
+#define AS_DGRAM	0x1	/* a Unix datagram socket */
+#define AS_ANYPEER	0x2	/* a datagram listener of every peer */
+#define AS_RECV		0x4	/* only read */
+
 /*
  * socat's names (socat -hhh's, aliases included), the kind each one is
  * (PIPE, socat's echo, runs cat) and what it implies: its family, options it has unless given (socat
@@ -73,6 +78,15 @@ static const struct {
 	{ "udp4-connect",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
 	{ "udp6",		ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
 	{ "udp6-connect",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-sendto",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
+	{ "udp4-sendto",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
+	{ "udp6-sendto",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-recvfrom",	ADDR_UDP_L,	SF_PORT,	0, { NULL } },
+	{ "udp4-recvfrom",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
+	{ "udp6-recvfrom",	ADDR_UDP_L,	SF_PORT,	6, { NULL } },
+	{ "udp-recv",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
+	{ "udp4-recv",		ADDR_UDP_L,	SF_PORT,	4, { NULL } },
+	{ "udp6-recv",		ADDR_UDP_L,	SF_PORT,	6, { NULL } },
 	{ "udp-listen",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
 	{ "udp-l",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
 	{ "udp4-listen",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
@@ -89,6 +103,12 @@ static const struct {
 	{ "abstract-client",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
 	{ "abstract",		ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
 	{ "abstract-listen",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
+	{ "unix-sendto",	ADDR_UNIX,	SF_PATH,	0, { NULL } },
+	{ "unix-recvfrom",	ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
+	{ "unix-recv",		ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
+	{ "abstract-sendto",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
+	{ "abstract-recvfrom",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
+	{ "abstract-recv",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
 	{ "openssl",		ADDR_TLS,	SF_HOSTPORT,	0,
 	    { "verify", "1" } },
 	{ "openssl-connect",	ADDR_TLS,	SF_HOSTPORT,	0,
@@ -140,6 +160,39 @@ static const struct {
 	{ "vsock",		ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
 };
 #define ADDR_NSOCAT	(sizeof(addr_socat) / sizeof(addr_socat[0]))
+
+/* The names of addr_socat[] that say more than their kind. */
+static const struct {
+	const char	*name;
+	int		 flags;		/* AS_* */
+} addr_socat_flags[] = {
+	{ "udp-recvfrom",	AS_ANYPEER },
+	{ "udp4-recvfrom",	AS_ANYPEER },
+	{ "udp6-recvfrom",	AS_ANYPEER },
+	{ "udp-recv",		AS_ANYPEER | AS_RECV },
+	{ "udp4-recv",		AS_ANYPEER | AS_RECV },
+	{ "udp6-recv",		AS_ANYPEER | AS_RECV },
+	{ "unix-sendto",	AS_DGRAM },
+	{ "unix-recvfrom",	AS_DGRAM | AS_ANYPEER },
+	{ "unix-recv",		AS_DGRAM | AS_ANYPEER | AS_RECV },
+	{ "abstract-sendto",	AS_DGRAM },
+	{ "abstract-recvfrom",	AS_DGRAM | AS_ANYPEER },
+	{ "abstract-recv",	AS_DGRAM | AS_ANYPEER | AS_RECV },
+};
+
+/* What the name of row r says beside its kind: its AS_* flags. */
+static int
+addr_socat_flags_of(int r)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(addr_socat_flags) /
+	    sizeof(addr_socat_flags[0]); i++) {
+		if (strcmp(addr_socat_flags[i].name, addr_socat[r].name) == 0)
+			return (addr_socat_flags[i].flags);
+	}
+	return (0);
+}
 
 /* Fields of a socat address: its name, parameters and options. */
 #define ADDR_FIELDS	(ADDR_OPTS_MAX + 8)
@@ -283,12 +336,17 @@ addr_socat_parse(struct addr *a, int r)
 	char		*field[ADDR_FIELDS], *h;
 	const char	*const *im;
 	size_t		 np = 0, nf = 0, i, want;
+	int		 flags;
 
 	if (addr_socat_lex(a, field, &np, &nf) == -1)
 		return (-1);
 	a->socat = 1;
 	a->kind = addr_socat[r].kind;
 	a->family = addr_socat[r].family;
+	flags = addr_socat_flags_of(r);
+	a->dgram = (flags & AS_DGRAM) != 0;
+	a->anypeer = (flags & AS_ANYPEER) != 0;
+	a->recv_only = (flags & AS_RECV) != 0;
 	a->listen = a->kind >= ADDR_TCP_L && a->kind <= ADDR_WS_L;
 	switch (addr_socat[r].form) {
 	case SF_HOSTPORT:

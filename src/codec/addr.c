@@ -160,7 +160,7 @@ static const struct {
 	{ "so-reuseaddr", "reuseaddr",	AO_BOOL,	K_LISTEN | K_IPDIAL },
 	{ "reuseport",	"reuseport",	AO_BOOL,	K_IPLISTEN },
 	{ "so-reuseport", "reuseport",	AO_BOOL,	K_IPLISTEN },
-	{ "bind",	"bind",		AO_TEXT,	K_IP },
+	{ "bind",	"bind",		AO_TEXT,	K_IP | K(ADDR_UNIX) },
 	{ "sourceport",	"sourceport",	AO_PORT,	K_IP },
 	{ "sp",		"sourceport",	AO_PORT,	K_IP },
 	{ "lowport",	"lowport",	AO_BOOL,	K_IPLISTEN },
@@ -645,7 +645,16 @@ addr_finish(struct addr *a)
 	if ((v = addr_opt(a, "proxyport")) != NULL &&
 	    (a->proxy == NULL || a->kind != ADDR_TCP))
 		return (addr_fail(a, "option proxyport is a PROXY: address's"));
-	if ((v = addr_opt(a, "bind")) != NULL) {
+	if ((v = addr_opt(a, "bind")) != NULL && a->kind == ADDR_UNIX) {
+		/* A Unix datagram client's own socket, its answers' path. */
+		if (!a->dgram)
+			return (addr_fail(a, "option bind does not belong to "
+			    "a %s: address", a->name));
+		if (strlen(v) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return (addr_fail(a, "option bind: socket pathname too "
+			    "long"));
+		a->src = v;
+	} else if (v != NULL) {
 		if ((n = strlen(v)) > ADDR_SRC_MAX)
 			return (addr_fail(a, "option bind: too long"));
 		memcpy(b, v, n + 1);

@@ -568,6 +568,11 @@ struct addr {
 	const char	*srcport;	/* its bind=:PORT or sourceport= */
 	int		 family;	/* 4 or 6: TCP4:, pf=ip6, ...; 0: any */
 	int		 socat;		/* written in socat's grammar */
+	int		 dgram;		/* a Unix datagram socket (socat's
+					   UNIX-SENDTO:, UNIX-RECVFROM:) */
+	int		 anypeer;	/* a datagram listener of every peer
+					   (socat's *-RECVFROM:, *-RECV:) */
+	int		 recv_only;	/* only read (socat's *-RECV:) */
 	const char	*name;		/* its name as written, for messages */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;

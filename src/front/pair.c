@@ -320,6 +320,13 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* --secret for addresses that speak no TLS would protect nothing. */
 	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
+	/* socat's *-RECV: is only read: the direction must say so. */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].recv_only && o->socat_dir != (i == 0 ? 1 : -1))
+			fatalx("%s: it only receives: give it with -u as the "
+			    "first address, or -U as the second",
+			    o->pair[i].text);
+	}
 	for (i = 0; i < 2; i++) {
 		pair_unlink_early(&o->pair[i]);
 		if (o->pair[i].kind == SIDE_FILE)

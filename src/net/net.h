@@ -193,6 +193,8 @@ struct side {
 					   command line's side: as socat) */
 	int		 once;		/* a socat listener without fork: one
 					   client, then done */
+	int		 recv_only;	/* socat's *-RECV:: read, never
+					   written */
 	long long	 connect_ms;	/* ,connect-timeout=: for the connection
 					   alone; 0: timeout_ms's */
 	int		 crtscts;	/* serial:,crtscts */

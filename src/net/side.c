@@ -362,13 +362,18 @@ side_kind(struct side *sd, const struct addr *a)
 
 	sd->kind = SIDE_SOCKET;
 	sd->listen = a->listen;
-	sd->keep = 0;
 	sd->tls.on = 0;
 	sd->ws.on = 0;
 	sd->sock.vsock = 0;
 	sd->sock.socktype = SOCK_STREAM;
 	sd->sock.family = ip ? sd->sock.family : AF_UNSPEC;
 	sd->proxy_kind = 0;
+	/*
+	 * socat's *-RECVFROM: and *-RECV: hear every peer, as -k's datagram
+	 * listener does (a program's pair says again: fork's).
+	 */
+	sd->keep = a->anypeer;
+	sd->recv_only = a->recv_only;
 	switch (a->kind) {
 	case ADDR_UDP:
 	case ADDR_UDP_L:
@@ -385,6 +390,8 @@ side_kind(struct side *sd, const struct addr *a)
 	case ADDR_UNIX:
 	case ADDR_UNIX_L:
 		sd->sock.family = AF_UNIX;
+		if (a->dgram)
+			sd->sock.socktype = SOCK_DGRAM;
 		break;
 	case ADDR_VSOCK:
 		sd->sock.vsock = 1;
