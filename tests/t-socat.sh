@@ -371,6 +371,18 @@ test_datagram_names() {
 	    "it only receives: give it with -u"
 }
 
+# A TCP client that names its own address and port as those it dials
+# meets itself (a simultaneous open) and reads its own bytes: asked for
+# so, with bind= and sp=, as socat's TCPSELF does.  Both socats alike.
+test_tcp_self_connection() {
+	for _bin in "$REAL" "$OURS"; do
+		_p=$(free_port)
+		assertEquals "$_bin: its own bytes" "self" "$(echo self |
+		    t 10 "$_bin" -t 0.5 - \
+		    TCP:127.0.0.1:"$_p",sp="$_p",bind=127.0.0.1,reuseaddr)"
+	done
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
