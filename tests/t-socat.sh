@@ -383,6 +383,48 @@ test_tcp_self_connection() {
 	done
 }
 
+# hexport PORT: a port as socat's socket address data writes it.
+hexport() {
+	printf 'x%04x' "$1"
+}
+
+# socat's generic SOCKET-*: a TCP or UDP socket of IPv4 or IPv6, its
+# address (and bind=) given as data, is TCP:, TCP-LISTEN:, UDP-SENDTO:,
+# UDP-RECVFROM:, UDP-RECV:; any other is refused.  Both socats alike.
+test_generic_socket() {
+	for _bin in "$REAL" "$OURS"; do
+		_p=$(free_port)
+		_d=$(hexport "$_p")x7f000001x0000000000000000
+		bg t 20 "$_bin" -d -d SOCKET-LISTEN:2:6:"$_d",reuseaddr \
+		    PIPE 2>"$SC_TMP/l.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/l.err" '[Ll]istening on ' ||
+		    fail "$_bin: no SOCKET-LISTEN"
+		assertEquals "$_bin: SOCKET-CONNECT to SOCKET-LISTEN" "tcp" \
+		    "$(echo tcp | t 10 "$_bin" -t 0.5 - \
+		    SOCKET-CONNECT:2:6:"$_d")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		_p=$(free_port udp)
+		_d=$(hexport "$_p")x7f000001x0000000000000000
+		_b=x0000x7f000001x0000000000000000
+		bg t 20 "$_bin" -d -d SOCKET-RECVFROM:2:2:17:"$_d" PIPE \
+		    2>"$SC_TMP/rf.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/rf.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no SOCKET-RECVFROM"
+		assertEquals "$_bin: SOCKET-SENDTO to SOCKET-RECVFROM" "udp" \
+		    "$(echo udp | t 10 "$_bin" -t 0.5 - \
+		    SOCKET-SENDTO:2:2:17:"$_d",bind="$_b")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	t 10 "$OURS" SOCKET-CONNECT:1:0:x00 - </dev/null 2>"$SC_TMP/e"
+	assertEquals "a Unix one: status" 1 $?
+	assertContains "a Unix one: said" "$(<"$SC_TMP/e")" \
+	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10) are supported"
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \

@@ -9,7 +9,10 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/un.h>
+
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <stdio.h>
@@ -30,6 +33,8 @@ enum addr_sform {
 	SF_PROXIED,		/* :PROXY:HOST:PORT */
 	SF_NONE,		/* nothing: options alone */
 	SF_ECHO,		/* nothing: what is written comes back */
+	SF_SOCKET,		/* :DOMAIN:PROTOCOL:ADDRESS, generic */
+	SF_SOCKET_DGRAM,	/* :DOMAIN:TYPE:PROTOCOL:ADDRESS */
 };
 
 /* What a socat name says beside its kind. */
@@ -156,6 +161,11 @@ static const struct {
 	    { "creat", "1", "trunc", "1" } },
 	{ "creat",		ADDR_FILE,	SF_FILE,	0,
 	    { "creat", "1", "trunc", "1" } },
+	{ "socket-connect",	ADDR_TCP,	SF_SOCKET,	0, { NULL } },
+	{ "socket-listen",	ADDR_TCP_L,	SF_SOCKET,	0, { NULL } },
+	{ "socket-sendto",	ADDR_UDP,	SF_SOCKET_DGRAM, 0, { NULL } },
+	{ "socket-recvfrom",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
+	{ "socket-recv",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
 	{ "vsock-connect",	ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
 	{ "vsock",		ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
 };
@@ -178,6 +188,8 @@ static const struct {
 	{ "abstract-sendto",	AS_DGRAM },
 	{ "abstract-recvfrom",	AS_DGRAM | AS_ANYPEER },
 	{ "abstract-recv",	AS_DGRAM | AS_ANYPEER | AS_RECV },
+	{ "socket-recvfrom",	AS_ANYPEER },
+	{ "socket-recv",	AS_ANYPEER | AS_RECV },
 };
 
 /* What the name of row r says beside its kind: its AS_* flags. */
@@ -325,6 +337,134 @@ addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
 	return (0);
 }
 
+/* The value of the hex digit c, or -1. */
+static int
+addr_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * socat's generic socket address data for family (4 or 6), "x" and hex
+ * digits ("x1f90x7f000001x0000000000000000": a sockaddr_in's port,
+ * address and zeros, its family left out): written at *out as the text
+ * HOST:PORT ("[V6]:PORT", ":PORT" for any address) or, with mask, the
+ * address alone, *out moved past it.  Returns -1 when it is not that.
+ */
+static int
+addr_socat_data(const char *s, int family, int mask, char **out,
+    const char *end)
+{
+	unsigned char	 b[32];
+	char		 host[64];
+	size_t		 n = 0, need = family == 4 ? 6 : 22;
+	int		 any, hi, lo, w;
+
+	while (*s != '\0') {
+		if (*s == 'x' || *s == 'X') {
+			s++;
+			continue;
+		}
+		if (n == sizeof(b) || (hi = addr_hexval(s[0])) == -1 ||
+		    (lo = addr_hexval(s[1])) == -1)
+			return (-1);
+		b[n++] = hi << 4 | lo;
+		s += 2;
+	}
+	if (n < need)
+		return (-1);
+	if (inet_ntop(family == 4 ? AF_INET : AF_INET6, b + (family == 4 ?
+	    2 : 6), host, sizeof(host)) == NULL)
+		return (-1);
+	any = strcmp(host, family == 4 ? "0.0.0.0" : "::") == 0;
+	if (mask)
+		w = snprintf(*out, end - *out, "%s", host);
+	else
+		w = snprintf(*out, end - *out, family == 6 && !any ?
+		    "[%s]:%u" : "%s:%u", any ? "" : host, b[0] << 8 | b[1]);
+	if (w < 0 || w >= end - *out)
+		return (-1);
+	*out += w + 1;
+	return (0);
+}
+
+/*
+ * socat's SOCKET-*: (the generic socket, its domain, type and protocol
+ * as numbers, its address as data) when it is a TCP or UDP socket over
+ * IPv4 or IPv6: the same as TCP:, TCP-LISTEN:, UDP-SENDTO:, ... with the
+ * address, and bind= and range= of its options, written as those have
+ * them (in a->hostbuf).  Anything else is refused.
+ */
+static int
+addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
+{
+	const char	*v, *sep, *end = a->hostbuf + sizeof(a->hostbuf);
+	char		*out = a->hostbuf, *colon, *p;
+	char		 tmp[ADDR_MAX + 1];
+	size_t		 i;
+	int		 domain, type, proto;
+
+	if (np != (dgram ? 5U : 4U))
+		return (addr_fail(a, "%s takes :DOMAIN:%sPROTOCOL:ADDRESS",
+		    a->name, dgram ? "TYPE:" : ""));
+	domain = atoi(field[1]);
+	type = dgram ? atoi(field[2]) : 1;
+	proto = atoi(field[dgram ? 3 : 2]);
+	if ((domain != 2 && domain != 10) || type != (dgram ? 2 : 1) ||
+	    (proto != 0 && proto != (dgram ? 17 : 6)))
+		return (addr_fail(a, "%s: only TCP and UDP sockets of IPv4 "
+		    "(2) or IPv6 (10) are supported", a->name));
+	a->family = domain == 2 ? 4 : 6;
+	if (addr_socat_data(field[np - 1], a->family, 0, &out, end) == -1)
+		return (addr_fail(a, "%s: an address of %s data (x and hex "
+		    "digits) expected", a->name, domain == 2 ? "sockaddr_in" :
+		    "sockaddr_in6"));
+	p = a->hostbuf;
+	colon = strrchr(p, ':');
+	*colon = '\0';
+	a->port = colon + 1;
+	if (*p == '[') {
+		p++;
+		p[strlen(p) - 1] = '\0';
+	}
+	a->host = *p != '\0' ? p : NULL;
+	if (!a->listen && a->host == NULL)
+		return (addr_fail(a, "%s: no address to send to", a->name));
+	/* Its options' bind= and range= in the same data, as text. */
+	for (i = 0; i < a->nopts; i++) {
+		v = a->opts[i].value;
+		if (strcmp(a->opts[i].name, "bind") == 0) {
+			a->opts[i].value = out;
+			if (addr_socat_data(v, a->family, 0, &out, end) == -1)
+				return (addr_fail(a, "option bind: an address "
+				    "of data expected"));
+		} else if (strcmp(a->opts[i].name, "range") == 0) {
+			if ((sep = strchr(v, ':')) == NULL ||
+			    (size_t)(sep - v) >= sizeof(tmp))
+				return (addr_fail(a, "option range: ADDR:MASK "
+				    "of data expected"));
+			memcpy(tmp, v, sep - v);
+			tmp[sep - v] = '\0';
+			a->opts[i].value = out;
+			if (addr_socat_data(tmp, a->family, 1, &out, end) == -1)
+				return (addr_fail(a, "option range: ADDR:MASK "
+				    "of data expected"));
+			out[-1] = ':';
+			if (addr_socat_data(sep + 1, a->family, 1, &out,
+			    end) == -1)
+				return (addr_fail(a, "option range: ADDR:MASK "
+				    "of data expected"));
+		}
+	}
+	return (0);
+}
+
 /*
  * An address in socat's grammar (a->buf holds it), its name that of the
  * row r of addr_socat[]: its parameters as that row's form has them,
@@ -407,12 +547,20 @@ addr_socat_parse(struct addr *a, int r)
 			    "supported", a->name));
 		a->path = "cat";
 		break;
+	case SF_SOCKET:
+	case SF_SOCKET_DGRAM:
+		/* Read with its options, below. */
+		break;
 	}
 	for (i = np; i < nf; i++) {
 		/* socat passes over an empty option ("PORT,fork,"). */
 		if (*field[i] != '\0' && addr_option(a, field[i]) == -1)
 			return (-1);
 	}
+	if ((addr_socat[r].form == SF_SOCKET || addr_socat[r].form ==
+	    SF_SOCKET_DGRAM) && addr_socat_generic(a, field, np,
+	    addr_socat[r].form == SF_SOCKET_DGRAM) == -1)
+		return (-1);
 	/* What the name implies, unless its options say otherwise. */
 	im = addr_socat[r].imply;
 	for (i = 0; i < 4 && im[i] != NULL; i += 2) {
