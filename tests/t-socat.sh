@@ -425,6 +425,32 @@ test_generic_socket() {
 	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10) are supported"
 }
 
+# ip-add-membership=GROUP:INTERFACE: a UDP listener joins the group,
+# and hears what is sent to it (in a network namespace of the test's
+# own, its loopback the one interface); ABSTRACT-SENDTO:'s bind= is an
+# abstract name too, itself here.  Both socats alike.
+test_multicast_and_abstract_bind() {
+	sc_have_netns || { sc_skip "no network namespace"; return; }
+	for _bin in "$REAL" "$OURS"; do
+		# Sent again until heard: the group is joined meanwhile.
+		_got=$(sc_netns 30 sh -c '
+		    "$1" -u UDP4-RECV:41800,ip-add-membership=224.255.255.254:127.0.0.1 \
+			OPEN:"$2",creat,append &
+		    for i in $(seq 100); do
+			echo m | "$1" -u - UDP4-SENDTO:224.255.255.254:41800,bind=127.0.0.1
+			[ -s "$2" ] && break
+			sleep 0.1
+		    done
+		    kill $!
+		    head -n 1 "$2"' sh "$_bin" "$SC_TMP/m.$$")
+		assertEquals "$_bin: the group heard" "m" "$_got"
+		rm -f "$SC_TMP/m.$$"
+		assertEquals "$_bin: ABSTRACT-SENDTO to itself" "ab" \
+		    "$(echo ab | t 10 "$_bin" -t 0.5 - \
+		    ABSTRACT-SENDTO:"sockcat-ab$$",bind="sockcat-ab$$")"
+	done
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \

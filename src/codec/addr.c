@@ -177,6 +177,8 @@ static const struct {
 	{ "forever",	"forever",	AO_BOOL,	K_DIAL | K_LISTEN },
 	{ "pf",		"pf",		AO_FAMILY,	K_IP },
 	{ "protocol-family", "pf",	AO_FAMILY,	K_IP },
+	{ "ip-add-membership", "membership", AO_TEXT,	K(ADDR_UDP_L) },
+	{ "ipv6-join-group", "membership", AO_TEXT,	K(ADDR_UDP_L) },
 	{ "ipv6only",	"ipv6only",	AO_BOOL,	K_IPLISTEN },
 	{ "ipv6-v6only", "ipv6only",	AO_BOOL,	K_IPLISTEN },
 };
@@ -650,10 +652,13 @@ addr_finish(struct addr *a)
 		if (!a->dgram)
 			return (addr_fail(a, "option bind does not belong to "
 			    "a %s: address", a->name));
-		if (strlen(v) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		if (strlen(v) + 1 >= sizeof(((struct sockaddr_un *)0)->sun_path))
 			return (addr_fail(a, "option bind: socket pathname too "
 			    "long"));
-		a->src = v;
+		/* An abstract socket's is an abstract name too. */
+		snprintf(b, ADDR_SRC_MAX + 1, "%s%s", a->path != NULL &&
+		    a->path[0] == '@' ? "@" : "", v);
+		a->src = b;
 	} else if (v != NULL) {
 		if ((n = strlen(v)) > ADDR_SRC_MAX)
 			return (addr_fail(a, "option bind: too long"));

@@ -32,6 +32,9 @@ struct side_own {
 	char		*ws_auth;	/* a URL's credentials, as a header */
 	int		 proxy;		/* the proxy's hop is the side's own */
 	int		 gate;		/* the gate's rules are the side's own */
+	char		 group[128];	/* ip-add-membership='s group, then its
+					   interface */
+	char		 scoped[256];	/* an IPv6 group%interface */
 	char		 secret[SECRET_TEXT_MAX]; /* secret=, a drawn code's
 					   symbols */
 };
@@ -534,6 +537,56 @@ side_filters(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
+ * socat's ip-add-membership=GROUP:INTERFACE (an address or a name) and
+ * ipv6-join-group=[GROUP]:INTERFACE of a UDP listener: it listens on the
+ * group, which it joins (net_join_group()) on that interface, as
+ * --mcast-if names one.
+ */
+static int
+side_membership(struct side *sd, const struct addr *a, char **cause)
+{
+	struct side_own	*own = sd->own;
+	const char	*v;
+	char		*g = own->group, *ifc;
+
+	if ((v = addr_opt(a, "membership")) == NULL)
+		return (0);
+	if (a->host != NULL) {
+		log_cause(cause, "a listener's address given twice (bind=, "
+		    "ip-add-membership=)");
+		return (-1);
+	}
+	if (strlcpy(g, v, sizeof(own->group)) >= sizeof(own->group))
+		goto bad;
+	if (*g == '[') {
+		if ((ifc = strchr(++g, ']')) == NULL || ifc[1] != ':')
+			goto bad;
+		*ifc = '\0';
+		ifc += 2;
+	} else {
+		if ((ifc = strchr(g, ':')) == NULL)
+			goto bad;
+		*ifc++ = '\0';
+	}
+	if (*g == '\0' || *ifc == '\0' || strchr(ifc, ':') != NULL)
+		goto bad;
+	sd->host = g;
+	sd->sock.mcast_if = ifc;
+	/* An IPv6 group of a link's scope (ff02::) is bound on that link. */
+	if (strchr(g, ':') != NULL && strchr(g, '%') == NULL &&
+	    strchr(ifc, '.') == NULL) {
+		snprintf(own->scoped, sizeof(own->scoped), "%s%%%s", g, ifc);
+		sd->host = own->scoped;
+	}
+	return (0);
+
+bad:
+	log_cause(cause, "option ip-add-membership takes GROUP:INTERFACE "
+	    "([GROUP]:INTERFACE for IPv6), not %.64s", v);
+	return (-1);
+}
+
+/*
  * socat's retry=N (tries after the first), forever and interval=SECONDS:
  * a dialled side's --retry and --retry-interval, a listener's tries to
  * bind its port.
@@ -588,7 +641,8 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 	if ((v = addr_opt(a, "keepalive")) != NULL)
 		sd->sock.keepalive = strcmp(v, "1") == 0;
 	side_retry(sd, a);
-	if (side_filters(sd, a, cause) == -1)
+	if (side_filters(sd, a, cause) == -1 ||
+	    side_membership(sd, a, cause) == -1)
 		return (-1);
 	if ((v = addr_opt(a, "connect-timeout")) != NULL) {
 		sd->connect_ms = (long long)(strtod(v, NULL) * 1000);
