@@ -451,6 +451,25 @@ test_multicast_and_abstract_bind() {
 	done
 }
 
+# setsockopt=LEVEL:NAME:VALUE, a dialled socket's option (TCP_MAXSEG
+# here, 6:2), and setsockopt-listen=, a listener's (SO_REUSEADDR, 1:2):
+# set, or the side fails when the system refuses it.  Both socats alike.
+test_setsockopt() {
+	for _bin in "$REAL" "$OURS"; do
+		serve so "$_bin" -d -d TCP4-LISTEN:0,setsockopt-listen=1:2:1,fork \
+		    PIPE
+		assertEquals "$_bin: a segment size set" "ok" "$(echo ok |
+		    t 10 "$_bin" -t 0.5 - TCP:127.0.0.1:"$PORT",setsockopt=6:2:512)"
+		echo no | t 10 "$_bin" -t 0.5 - \
+		    TCP:127.0.0.1:"$PORT",setsockopt=6:2:1 >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: a segment size refused: status" 1 $?
+		assertEquals "$_bin: a segment size refused: nothing read" "" \
+		    "$(<"$SC_TMP/o")"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
@@ -478,7 +497,7 @@ test_every_socat_option() {
 	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only retry interval forever
-	    range lowport "
+	    range lowport setsockopt-listen sockopt-listen "
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

@@ -78,6 +78,9 @@ struct sock_conf {
 	int		 reuseaddr;	/* ,reuseaddr: SO_REUSEADDR on a UDP
 					   listener too (a TCP one has it) */
 	int		 backlog;	/* ,backlog=N: listen(2)'s; 0: 128 */
+	int		 sockopt[3];	/* socat's setsockopt=LEVEL:NAME:VALUE
+					   (a listener's setsockopt-listen=) */
+	int		 sockopt_on;	/* sockopt is given */
 	int		 v6only;	/* ,ipv6only=: 1 on, 2 off, 0: as the
 					   system has it */
 	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */

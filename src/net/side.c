@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,6 +588,37 @@ bad:
 }
 
 /*
+ * socat's setsockopt=LEVEL:NAME:VALUE (a dialled socket's, before it
+ * connects) and setsockopt-listen= (a listener's, before it binds),
+ * numbers each (0x for hex): an int value.  Data values are refused.
+ */
+static int
+side_sockopt(struct side *sd, const struct addr *a, char **cause)
+{
+	const char	*v, *p;
+	char		*end;
+	long		 n;
+	int		 i;
+
+	if ((v = addr_opt(a, "setsockopt")) == NULL)
+		return (0);
+	for (i = 0, p = v; i < 3; i++) {
+		errno = 0;
+		n = strtol(p, &end, 0);
+		if (end == p || errno != 0 || n < INT_MIN || n > INT_MAX ||
+		    *end != (i < 2 ? ':' : '\0')) {
+			log_cause(cause, "option setsockopt takes LEVEL:NAME:"
+			    "VALUE, three numbers, not %.64s", v);
+			return (-1);
+		}
+		sd->sock.sockopt[i] = (int)n;
+		p = end + 1;
+	}
+	sd->sock.sockopt_on = 1;
+	return (0);
+}
+
+/*
  * socat's retry=N (tries after the first), forever and interval=SECONDS:
  * a dialled side's --retry and --retry-interval, a listener's tries to
  * bind its port.
@@ -642,7 +674,8 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->sock.keepalive = strcmp(v, "1") == 0;
 	side_retry(sd, a);
 	if (side_filters(sd, a, cause) == -1 ||
-	    side_membership(sd, a, cause) == -1)
+	    side_membership(sd, a, cause) == -1 ||
+	    side_sockopt(sd, a, cause) == -1)
 		return (-1);
 	if ((v = addr_opt(a, "connect-timeout")) != NULL) {
 		sd->connect_ms = (long long)(strtod(v, NULL) * 1000);
