@@ -470,6 +470,51 @@ test_setsockopt() {
 	done
 }
 
+# dg_send BIN PORT SRC: a datagram "d" from 127.0.0.1:SRC to PORT with
+# UDP4-DATAGRAM:; true once $SC_TMP/dg.out has something.
+dg_send() {
+	echo d | t 5 "$1" -u - \
+	    UDP4-DATAGRAM:127.0.0.1:"$2",bind=127.0.0.1:"$3",reuseaddr
+	[ -s "$SC_TMP/dg.out" ]
+}
+
+# UDP-DATAGRAM: sends to its address and hears every peer, whatever its
+# port (socat's UDP_DATAGRAM_PEERPORT), bound where bind= says; with
+# broadcast, the answers to a broadcast.  Both socats alike.
+test_udp_datagram() {
+	for _bin in "$REAL" "$OURS"; do
+		_p1=$(free_port udp)
+		_p2=$(free_port udp)
+		_p3=$(free_port udp)
+		rm -f "$SC_TMP/dg.out"
+		bg t 20 "$_bin" -u \
+		    UDP4-DATAGRAM:127.0.0.1:"$_p2",bind=127.0.0.1:"$_p1" \
+		    OPEN:"$SC_TMP/dg.out",creat,append
+		_srv=$BG_PID
+		wait_until dg_send "$_bin" "$_p1" "$_p3" ||
+		    fail "$_bin: a peer of another port not heard"
+		assertEquals "$_bin: heard" "d" "$(head -n 1 "$SC_TMP/dg.out")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		_p=$(free_port udp)
+		bg t 20 "$_bin" -d -d UDP4-RECVFROM:"$_p",broadcast,fork PIPE \
+		    2>"$SC_TMP/b.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/b.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no UDP4-RECVFROM"
+		assertEquals "$_bin: the broadcast answered" "b" "$(echo b |
+		    t 10 "$_bin" -t 0.5 - \
+		    UDP4-DATAGRAM:127.255.255.255:"$_p",broadcast)"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	t 10 "$OURS" UDP4-DATAGRAM:127.0.0.1:9 SYSTEM:cat </dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "with a program: status" 1 $?
+	assertContains "with a program: said" "$(<"$SC_TMP/e")" \
+	    "is joined with standard input and output or a file alone"
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \

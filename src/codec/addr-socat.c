@@ -41,6 +41,7 @@ enum addr_sform {
 #define AS_DGRAM	0x1	/* a Unix datagram socket */
 #define AS_ANYPEER	0x2	/* a datagram listener of every peer */
 #define AS_RECV		0x4	/* only read */
+#define AS_DATAGRAM	0x8	/* sent to its address, every peer heard */
 
 /*
  * socat's names (socat -hhh's, aliases included), the kind each one is
@@ -86,6 +87,9 @@ static const struct {
 	{ "udp-sendto",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
 	{ "udp4-sendto",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
 	{ "udp6-sendto",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-datagram",	ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
+	{ "udp4-datagram",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
+	{ "udp6-datagram",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
 	{ "udp-recvfrom",	ADDR_UDP_L,	SF_PORT,	0, { NULL } },
 	{ "udp4-recvfrom",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
 	{ "udp6-recvfrom",	ADDR_UDP_L,	SF_PORT,	6, { NULL } },
@@ -166,6 +170,7 @@ static const struct {
 	{ "socket-sendto",	ADDR_UDP,	SF_SOCKET_DGRAM, 0, { NULL } },
 	{ "socket-recvfrom",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
 	{ "socket-recv",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
+	{ "socket-datagram",	ADDR_UDP,	SF_SOCKET_DGRAM, 0, { NULL } },
 	{ "vsock-connect",	ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
 	{ "vsock",		ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
 };
@@ -190,6 +195,10 @@ static const struct {
 	{ "abstract-recv",	AS_DGRAM | AS_ANYPEER | AS_RECV },
 	{ "socket-recvfrom",	AS_ANYPEER },
 	{ "socket-recv",	AS_ANYPEER | AS_RECV },
+	{ "udp-datagram",	AS_DATAGRAM },
+	{ "udp4-datagram",	AS_DATAGRAM },
+	{ "udp6-datagram",	AS_DATAGRAM },
+	{ "socket-datagram",	AS_DATAGRAM },
 };
 
 /* What the name of row r says beside its kind: its AS_* flags. */
@@ -487,6 +496,7 @@ addr_socat_parse(struct addr *a, int r)
 	a->dgram = (flags & AS_DGRAM) != 0;
 	a->anypeer = (flags & AS_ANYPEER) != 0;
 	a->recv_only = (flags & AS_RECV) != 0;
+	a->datagram = (flags & AS_DATAGRAM) != 0;
 	a->listen = a->kind >= ADDR_TCP_L && a->kind <= ADDR_WS_L;
 	switch (addr_socat[r].form) {
 	case SF_HOSTPORT:

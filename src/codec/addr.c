@@ -177,6 +177,8 @@ static const struct {
 	{ "forever",	"forever",	AO_BOOL,	K_DIAL | K_LISTEN },
 	{ "pf",		"pf",		AO_FAMILY,	K_IP },
 	{ "protocol-family", "pf",	AO_FAMILY,	K_IP },
+	{ "broadcast",	"broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
+	{ "so-broadcast", "broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
 	{ "setsockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },
 	{ "sockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },
 	{ "setsockopt-int", "setsockopt", AO_TEXT,	K_IPDIAL },

@@ -573,6 +573,8 @@ struct addr {
 	int		 anypeer;	/* a datagram listener of every peer
 					   (socat's *-RECVFROM:, *-RECV:) */
 	int		 recv_only;	/* only read (socat's *-RECV:) */
+	int		 datagram;	/* sent to host:port, heard from every
+					   peer (socat's UDP-DATAGRAM:) */
 	const char	*name;		/* its name as written, for messages */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;

@@ -322,6 +322,10 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
 	/* socat's *-RECV: is only read: the direction must say so. */
 	for (i = 0; i < 2; i++) {
+		if (o->pair[i].dgram_to != NULL && o->pair[1 - i].kind !=
+		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE)
+			pair_refuse(o, "UDP-DATAGRAM: is joined with standard "
+			    "input and output or a file alone");
 		if (o->pair[i].recv_only && o->socat_dir != (i == 0 ? 1 : -1))
 			fatalx("%s: it only receives: give it with -u as the "
 			    "first address, or -U as the second",
@@ -381,9 +385,10 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	 * socat reads its answers for -t's time (half a second unless said),
 	 * where -q would stop reading at once; --quit-after's wait is that.
 	 */
-	if (o->side.socat && b->kind == SIDE_STDIO && !a->listen &&
-	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_DGRAM &&
-	    o->flow.deadline_ms == TIME_NONE)
+	if (o->side.socat && b->kind == SIDE_STDIO && (!a->listen ||
+	    a->dgram_to != NULL) && a->kind == SIDE_SOCKET &&
+	    a->sock.socktype == SOCK_DGRAM && o->flow.deadline_ms == TIME_NONE &&
+	    !(o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])))
 		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
 		    SOCAT_QUIT_MS;
 	if (pair_device(a)) {

@@ -198,6 +198,10 @@ struct side {
 					   client, then done */
 	int		 recv_only;	/* socat's *-RECV:: read, never
 					   written */
+	const char	*dgram_to;	/* socat's UDP-DATAGRAM:: a datagram
+					   listener (bound to bind=) sending
+					   to this host, or NULL */
+	const char	*dgram_to_port;	/* and port */
 	long long	 connect_ms;	/* ,connect-timeout=: for the connection
 					   alone; 0: timeout_ms's */
 	int		 crtscts;	/* serial:,crtscts */

@@ -652,10 +652,12 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 
 	if (a->family != 0)
 		sd->sock.family = a->family == 4 ? AF_INET : AF_INET6;
-	if (a->src != NULL)
+	if (a->src != NULL && !a->datagram)
 		sd->sock.source = a->src;
-	if (a->srcport != NULL)
+	if (a->srcport != NULL && !a->datagram)
 		sd->sock.source_port = a->srcport;
+	if (side_flag(a, "broadcast"))
+		sd->sock.broadcast = 1;
 	if ((v = addr_opt(a, "fork")) != NULL)
 		sd->once = strcmp(v, "0") == 0;
 	else
@@ -770,6 +772,20 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	sd->sock.listen_fd = -1;
 	side_kind(sd, a);
 	port = (char *)a->port;
+	/*
+	 * socat's UDP-DATAGRAM: a datagram listener, bound where bind= says
+	 * (any port unless it says), every peer heard, its address the one
+	 * sent to.
+	 */
+	sd->dgram_to = sd->dgram_to_port = NULL;
+	if (a->datagram) {
+		sd->listen = 1;
+		sd->keep = 1;
+		sd->dgram_to = a->host;
+		sd->dgram_to_port = a->port;
+		sd->host = a->src;
+		port = (char *)(a->srcport != NULL ? a->srcport : "0");
+	}
 	switch (a->kind) {
 	case ADDR_UNIX:
 	case ADDR_UNIX_L:
