@@ -515,6 +515,29 @@ test_udp_datagram() {
 	    "is joined with standard input and output or a file alone"
 }
 
+# unlink-close=0: the socket file a Unix listener binds stays after it
+# is done; unlink-close=1 (sockcat's way, and socat's for a listener):
+# it goes, as a sender's bind= file does here.  Both socats alike.
+test_unlink_close() {
+	for _bin in "$REAL" "$OURS"; do
+		_ks=$SC_TMP/keep.sock
+		_cs=$SC_TMP/cli.sock
+		rm -f "$_ks" "$_cs" "$SC_TMP/o"
+		bg t 20 "$_bin" -u UNIX-RECV:"$_ks",unlink-close=0 \
+		    OPEN:"$SC_TMP/o",creat,append
+		_srv=$BG_PID
+		wait_until test -S "$_ks" || fail "$_bin: no UNIX-RECV"
+		echo x | t 10 "$_bin" -u - \
+		    UNIX-SENDTO:"$_ks",bind="$_cs",unlink-close=1
+		wait_until file_matches "$SC_TMP/o" '^x$' ||
+		    fail "$_bin: nothing received"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		assertTrue "$_bin: the listener's file stays" "test -S '$_ks'"
+		assertFalse "$_bin: the sender's goes" "test -e '$_cs'"
+	done
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \

@@ -144,6 +144,8 @@ static const struct {
 	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) },
 	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
 						K(ADDR_FILE) | K(ADDR_PTY) },
+	{ "unlink-close", "unlink-close", AO_BOOL,	K(ADDR_UNIX_L) |
+						K(ADDR_UNIX) },
 	{ "crtscts",	"crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
 	{ "raw",	"raw",		AO_BOOL,	K(ADDR_PTY) },
 	{ "rawer",	"rawer",	AO_BOOL,	K(ADDR_PTY) },

@@ -81,6 +81,8 @@ struct sock_conf {
 	int		 sockopt[3];	/* socat's setsockopt=LEVEL:NAME:VALUE
 					   (a listener's setsockopt-listen=) */
 	int		 sockopt_on;	/* sockopt is given */
+	int		 unix_keep;	/* socat's unlink-close=0: the socket
+					   file it binds stays at exit */
 	int		 v6only;	/* ,ipv6only=: 1 on, 2 off, 0: as the
 					   system has it */
 	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */

@@ -658,6 +658,9 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->sock.source_port = a->srcport;
 	if (side_flag(a, "broadcast"))
 		sd->sock.broadcast = 1;
+	/* A socket file bound goes at exit, unless unlink-close=0. */
+	if ((v = addr_opt(a, "unlink-close")) != NULL)
+		sd->sock.unix_keep = strcmp(v, "0") == 0;
 	if ((v = addr_opt(a, "fork")) != NULL)
 		sd->once = strcmp(v, "0") == 0;
 	else

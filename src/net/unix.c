@@ -140,11 +140,12 @@ unix_alive(int type, const char *name, const struct sockaddr_un *sun,
  * Bind fd, a Unix-domain socket of the given type, to name.  A socket file
  * of the user's own left by a process that has gone is replaced; a live
  * socket, another user's, or anything that is not a socket is left
- * alone.  The file is removed at exit.
+ * alone.  The file is removed at exit, unless keep says (socat's
+ * unlink-close=0).
  * Returns -1 with errno and *cause set (netcat's wording) on failure.
  */
 static int
-unix_bind(int fd, int type, const char *name, char **cause)
+unix_bind(int fd, int type, const char *name, int keep, char **cause)
 {
 	struct sockaddr_un	 sun;
 	struct stat		 st;
@@ -186,7 +187,7 @@ unix_bind(int fd, int type, const char *name, char **cause)
 		log_cause(cause, "%s (%s)", strerror(errno), name);
 		return (-1);
 	}
-	if (name[0] != '@' && lstat(name, &st) == 0) {
+	if (!keep && name[0] != '@' && lstat(name, &st) == 0) {
 		strlcpy(unix_owned, name, sizeof(unix_owned));
 		unix_owned_dev = st.st_dev;
 		unix_owned_ino = st.st_ino;
@@ -226,7 +227,7 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
-	return (unix_bind(fd, SOCK_DGRAM, name, cause));
+	return (unix_bind(fd, SOCK_DGRAM, name, 0, cause));
 }
 
 /*
@@ -252,7 +253,8 @@ unix_open(const struct side *sd, char **cause)
 	if (sd->sock.socktype == SOCK_DGRAM) {
 		if (sd->sock.source != NULL) {
 			strlcpy(local, sd->sock.source, sizeof(local));
-			if (unix_bind(fd, SOCK_DGRAM, local, cause) == -1)
+			if (unix_bind(fd, SOCK_DGRAM, local, sd->sock.unix_keep,
+			    cause) == -1)
 				goto fail;
 		} else if (unix_bind_temp(fd, local, sizeof(local),
 		    cause) == -1)
@@ -301,7 +303,8 @@ unix_server(const struct side *sd, char **cause)
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (unix_bind(fd, sd->sock.socktype, sd->host, cause) == -1)
+	if (unix_bind(fd, sd->sock.socktype, sd->host, sd->sock.unix_keep,
+	    cause) == -1)
 		goto fail;
 	if (log_verbosity() > 0)
 		log_info("Bound on %s", sd->host);
