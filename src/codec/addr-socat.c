@@ -445,6 +445,8 @@ addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
 	a->host = *p != '\0' ? p : NULL;
 	if (!a->listen && a->host == NULL)
 		return (addr_fail(a, "%s: no address to send to", a->name));
+	if (addr_port(a, a->port, a->listen ? 0 : 1) == -1)
+		return (-1);
 	/* Its options' bind= and range= in the same data, as text. */
 	for (i = 0; i < a->nopts; i++) {
 		v = a->opts[i].value;
