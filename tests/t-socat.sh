@@ -515,6 +515,32 @@ test_udp_datagram() {
 	    "is joined with standard input and output or a file alone"
 }
 
+# socat's UNIX: (UNIX-CLIENT:) is a client of a datagram socket when its
+# path is one, its bind= the path of its own; of a stream one otherwise.
+# Both socats alike.
+test_unix_client_of_either() {
+	for _bin in "$REAL" "$OURS"; do
+		_ds=$SC_TMP/d.sock
+		_cs=$SC_TMP/c.sock
+		rm -f "$_ds" "$_cs"
+		bg t 20 "$_bin" UNIX-RECVFROM:"$_ds" PIPE
+		_srv=$BG_PID
+		wait_until test -S "$_ds" || fail "$_bin: no UNIX-RECVFROM"
+		assertEquals "$_bin: a datagram socket" "dg" "$(echo dg |
+		    t 10 "$_bin" -t 0.5 - UNIX-CLIENT:"$_ds",bind="$_cs")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		rm -f "$_ds" "$_cs"
+		bg t 20 "$_bin" UNIX-LISTEN:"$_ds" PIPE
+		_srv=$BG_PID
+		wait_until test -S "$_ds" || fail "$_bin: no UNIX-LISTEN"
+		assertEquals "$_bin: a stream socket" "st" "$(echo st |
+		    t 10 "$_bin" -t 0.5 - UNIX:"$_ds")"
+		wait_exit "$_srv"
+		rm -f "$_ds"
+	done
+}
+
 # unlink-close=0: the socket file a Unix listener binds stays after it
 # is done; unlink-close=1 (sockcat's way, and socat's for a listener):
 # it goes, as a sender's bind= file does here.  Both socats alike.

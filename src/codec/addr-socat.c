@@ -42,6 +42,7 @@ enum addr_sform {
 #define AS_ANYPEER	0x2	/* a datagram listener of every peer */
 #define AS_RECV		0x4	/* only read */
 #define AS_DATAGRAM	0x8	/* sent to its address, every peer heard */
+#define AS_EITHER	0x10	/* a Unix client of either type of socket */
 
 /*
  * socat's names (socat -hhh's, aliases included), the kind each one is
@@ -181,6 +182,9 @@ static const struct {
 	const char	*name;
 	int		 flags;		/* AS_* */
 } addr_socat_flags[] = {
+	{ "unix-client",	AS_EITHER },
+	{ "unix",		AS_EITHER },
+	{ "local",		AS_EITHER },
 	{ "udp-recvfrom",	AS_ANYPEER },
 	{ "udp4-recvfrom",	AS_ANYPEER },
 	{ "udp6-recvfrom",	AS_ANYPEER },
@@ -499,6 +503,7 @@ addr_socat_parse(struct addr *a, int r)
 	a->anypeer = (flags & AS_ANYPEER) != 0;
 	a->recv_only = (flags & AS_RECV) != 0;
 	a->datagram = (flags & AS_DATAGRAM) != 0;
+	a->either = (flags & AS_EITHER) != 0;
 	a->listen = a->kind >= ADDR_TCP_L && a->kind <= ADDR_WS_L;
 	switch (addr_socat[r].form) {
 	case SF_HOSTPORT:

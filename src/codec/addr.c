@@ -659,7 +659,7 @@ addr_finish(struct addr *a)
 		return (addr_fail(a, "option proxyport is a PROXY: address's"));
 	if ((v = addr_opt(a, "bind")) != NULL && a->kind == ADDR_UNIX) {
 		/* A Unix datagram client's own socket, its answers' path. */
-		if (!a->dgram)
+		if (!a->dgram && !a->either)
 			return (addr_fail(a, "option bind does not belong to "
 			    "a %s: address", a->name));
 		if (strlen(v) + 1 >= sizeof(((struct sockaddr_un *)0)->sun_path))

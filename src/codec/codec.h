@@ -575,6 +575,8 @@ struct addr {
 	int		 recv_only;	/* only read (socat's *-RECV:) */
 	int		 datagram;	/* sent to host:port, heard from every
 					   peer (socat's UDP-DATAGRAM:) */
+	int		 either;	/* a Unix client of a stream or a
+					   datagram socket (socat's UNIX:) */
 	const char	*name;		/* its name as written, for messages */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;

@@ -320,6 +320,20 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* --secret for addresses that speak no TLS would protect nothing. */
 	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
+	/*
+	 * socat's UNIX: is a client of a datagram socket when the path is
+	 * one, as socat finds when its stream connect fails; its bind= is
+	 * a datagram client's.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (!o->pair[i].unix_either)
+			continue;
+		if (unix_peer_type(o->pair[i].host) == SOCK_DGRAM)
+			o->pair[i].sock.socktype = SOCK_DGRAM;
+		else if (o->pair[i].sock.source != NULL)
+			fatalx("%s: option bind of a client of a stream "
+			    "socket is not supported", o->pair[i].text);
+	}
 	/* socat's *-RECV: is only read: the direction must say so. */
 	for (i = 0; i < 2; i++) {
 		if (o->pair[i].dgram_to != NULL && o->pair[1 - i].kind !=

@@ -204,6 +204,9 @@ struct side {
 					   listener (bound to bind=) sending
 					   to this host, or NULL */
 	const char	*dgram_to_port;	/* and port */
+	int		 unix_either;	/* socat's UNIX:: a client of a stream
+					   or a datagram socket, whichever
+					   the path is (unix_peer_type()) */
 	long long	 connect_ms;	/* ,connect-timeout=: for the connection
 					   alone; 0: timeout_ms's */
 	int		 crtscts;	/* serial:,crtscts */
@@ -696,5 +699,6 @@ struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
 int		 unix_open(const struct side *, char **);
 int		 unix_server(const struct side *, char **);
+int		 unix_peer_type(const char *);
 
 #endif /* SC_NET_H */

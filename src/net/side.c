@@ -378,6 +378,7 @@ side_kind(struct side *sd, const struct addr *a)
 	 */
 	sd->keep = a->anypeer;
 	sd->recv_only = a->recv_only;
+	sd->unix_either = a->either;
 	switch (a->kind) {
 	case ADDR_UDP:
 	case ADDR_UDP_L:

@@ -231,6 +231,36 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 }
 
 /*
+ * The type of the socket bound at path (a file, or "@name"), as the
+ * kernel lists it in /proc/net/unix: SOCK_STREAM, SOCK_DGRAM, or 0 when
+ * it is not there (or the list cannot be read).
+ */
+__startup int
+unix_peer_type(const char *path)
+{
+	FILE	*f;
+	char	 line[PATH_MAX + 128], *p;
+	size_t	 n;
+	unsigned int type;
+	int	 found = 0;
+
+	if ((f = fopen("/proc/net/unix", "re")) == NULL)
+		return (0);
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		n = strcspn(line, "\n");
+		line[n] = '\0';
+		/* Num RefCount Protocol Flags Type St Inode Path */
+		if (sscanf(line, "%*s %*s %*s %*s %x", &type) != 1 ||
+		    (p = strrchr(line, ' ')) == NULL || strcmp(p + 1, path) != 0)
+			continue;
+		if (type == SOCK_STREAM || type == SOCK_DGRAM)
+			found = (int)type;
+	}
+	fclose(f);
+	return (found);
+}
+
+/*
  * Returns a non-blocking Unix-domain socket of the command line's type
  * connected to the side's host: a datagram socket, whose connect only names the
  * peer (a stream client is the dial's, see mode.c).  It is first bound
