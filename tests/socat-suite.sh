@@ -44,8 +44,8 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/socat-suite.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
-# The shim: socat's -V and -h (and -?, its other name, which test.sh's
-# testoptions asks) for the probes, and test.sh's own sleep
+# The shim: socat's -V and -h (and -?, -?? and -???, test.sh's
+# testoptions spellings of them) for the probes, and test.sh's own sleep
 # (its psleep and usleep run "socat -T SECONDS pipe pipe"), a sleep;
 # sockcat under socat's name (a link) for everything else, each process
 # bounded in time (SOCAT_SUITE_LIMIT seconds), as test.sh waits for some

@@ -493,6 +493,317 @@ test_linger() {
 	    "$(sed -n '/^late$/p' "$SC_TMP/late.out" 2>/dev/null)"
 }
 
+# A dialled UDP socket reads no end-of-file: after stdin's end, the
+# answers are read for -t's time, then socat is done; both socats alike.
+test_udp_answers_after_stdin_end() {
+	serve echo "$REAL" -d -d UDP4-LISTEN:0,fork PIPE
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: the answer" "hello" \
+		    "$(echo hello | t 10 "$_bin" -t 0.5 - UDP4:127.0.0.1:"$PORT")"
+	done
+}
+
+# A listener's filters: range= lets in the addresses it names (ADDR/BITS
+# or ADDR:MASK), sourceport= the one port, lowport the ports below 1024;
+# a client turned away reads nothing, and its socat's status is 0; an
+# empty option ("fork,") is passed over.  Both socats alike.
+test_listener_filters() {
+	_sp=$(free_port)
+	for _bin in "$REAL" "$OURS"; do
+		for _r in range=127.1.0.1/32 range=127.1.0.0:255.255.0.0; do
+			serve range "$_bin" -d -d \
+			    TCP4-LISTEN:0,reuseaddr,fork,$_r, PIPE
+			assertEquals "$_bin $_r: turned away" "" "$(echo a |
+			    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
+			assertEquals "$_bin $_r: status" 0 $?
+			assertEquals "$_bin $_r: let in" "b" "$(echo b |
+			    t 10 "$_bin" - TCP4:127.1.0.1:"$PORT",bind=127.1.0.1)"
+			kill "$SERVE_PID"
+			wait_exit "$SERVE_PID"
+		done
+		serve sp "$_bin" -d -d TCP4-LISTEN:0,reuseaddr,fork,sp="$_sp" PIPE
+		assertEquals "$_bin sp: turned away" "" "$(echo c |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
+		assertEquals "$_bin sp: let in" "d" "$(echo d |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",sp="$_sp",reuseaddr)"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+		serve low "$_bin" -d -d TCP4-LISTEN:0,reuseaddr,fork,lowport PIPE
+		assertEquals "$_bin lowport: turned away" "" "$(echo e |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
+		assertEquals "$_bin lowport: let in" "f" "$(echo f |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",sp=1000,reuseaddr)"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+	done
+	t 10 "$OURS" TCP4-LISTEN:0,range=1.2.3.4:255.0.255.0 - </dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "a mask not a prefix's: status" 1 $?
+	assertContains "a mask not a prefix's: said" "$(<"$SC_TMP/e")" \
+	    "option range takes ADDR/BITS or ADDR:MASK"
+}
+
+# A listener's retry=: its port still taken is tried again, interval=
+# apart, until it is free; without, the listener fails at once.
+test_listener_retry() {
+	serve first "$REAL" -d -d TCP4-LISTEN:0,reuseaddr -
+	t 10 "$OURS" TCP4-LISTEN:"$PORT",reuseaddr - </dev/null 2>"$SC_TMP/e"
+	assertEquals "without retry: status" 1 $?
+	assertContains "without retry: said" "$(<"$SC_TMP/e")" \
+	    "Address already in use"
+	bg t 30 "$OURS" -d -d TCP4-LISTEN:"$PORT",reuseaddr,retry=100,interval=0.1 \
+	    SYSTEM:'echo second' >/dev/null 2>"$SC_TMP/second.err"
+	_second=$BG_PID
+	assertTrue "retrying meanwhile" "still_running $_second 0.5"
+	kill "$SERVE_PID"
+	wait_exit "$SERVE_PID"
+	wait_for "$SC_TMP/second.err" 'Listening on ' ||
+	    fail "no listener after the port came free"
+	assertEquals "then served" "second" \
+	    "$(t 10 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$_second"
+}
+
+# socat's datagram names: *-SENDTO: a datagram client (a Unix one's
+# bind= its own socket, where the answers come), *-RECVFROM: a listener
+# answering each peer, *-RECV: one only read (-u), every peer's datagrams
+# merged; ABSTRACT-*: the same at an abstract name.  Both socats alike.
+test_datagram_names() {
+	for _bin in "$REAL" "$OURS"; do
+		# socat says port 0 as it was given: a free one is given.
+		_p=$(free_port udp)
+		bg t 20 "$_bin" -d -d UDP4-RECVFROM:"$_p",bind=127.0.0.1 PIPE \
+		    2>"$SC_TMP/rf.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/rf.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no UDP4-RECVFROM"
+		assertEquals "$_bin: UDP4-SENDTO to UDP4-RECVFROM" "u" \
+		    "$(echo u | t 10 "$_bin" -t 0.5 - UDP4-SENDTO:127.0.0.1:"$_p")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		_srvsock=$SC_TMP/s.sock
+		_clisock=$SC_TMP/c.sock
+		bg t 20 "$_bin" UNIX-RECVFROM:"$_srvsock" PIPE
+		_srv=$BG_PID
+		wait_until test -S "$_srvsock" || fail "$_bin: no UNIX-RECVFROM"
+		assertEquals "$_bin: UNIX-SENDTO,bind= to UNIX-RECVFROM" "x" \
+		    "$(echo x | t 10 "$_bin" -t 0.5 - UNIX-SENDTO:"$_srvsock",bind="$_clisock")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		rm -f "$_srvsock" "$_clisock" "$SC_TMP/recv.out"
+		bg t 20 "$_bin" -u ABSTRACT-RECV:"sockcat-t$$" \
+		    OPEN:"$SC_TMP/recv.out",creat,append
+		_srv=$BG_PID
+		wait_until grep -q "@sockcat-t$$" /proc/net/unix ||
+		    fail "$_bin: no ABSTRACT-RECV"
+		echo one | t 10 "$_bin" -u - ABSTRACT-SENDTO:"sockcat-t$$"
+		echo two | t 10 "$_bin" -u - ABSTRACT-SENDTO:"sockcat-t$$"
+		wait_until file_matches "$SC_TMP/recv.out" '^two$' ||
+		    fail "$_bin: ABSTRACT-RECV heard one sender"
+		assertEquals "$_bin: ABSTRACT-RECV, every sender" "one two" \
+		    "$(echo $(<"$SC_TMP/recv.out"))"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	t 10 "$OURS" UDP4-RECV:0 - </dev/null 2>"$SC_TMP/e"
+	assertEquals "RECV both ways: status" 1 $?
+	assertContains "RECV both ways: said" "$(<"$SC_TMP/e")" \
+	    "it only receives: give it with -u"
+}
+
+# A TCP client that names its own address and port as those it dials
+# meets itself (a simultaneous open) and reads its own bytes: asked for
+# so, with bind= and sp=, as socat's TCPSELF does.  Both socats alike.
+test_tcp_self_connection() {
+	for _bin in "$REAL" "$OURS"; do
+		_p=$(free_port)
+		assertEquals "$_bin: its own bytes" "self" "$(echo self |
+		    t 10 "$_bin" -t 0.5 - \
+		    TCP:127.0.0.1:"$_p",sp="$_p",bind=127.0.0.1,reuseaddr)"
+	done
+}
+
+# hexport PORT: a port as socat's socket address data writes it.
+hexport() {
+	printf 'x%04x' "$1"
+}
+
+# socat's generic SOCKET-*: a TCP or UDP socket of IPv4 or IPv6, its
+# address (and bind=) given as data, is TCP:, TCP-LISTEN:, UDP-SENDTO:,
+# UDP-RECVFROM:, UDP-RECV:; any other is refused.  Both socats alike.
+test_generic_socket() {
+	for _bin in "$REAL" "$OURS"; do
+		_p=$(free_port)
+		_d=$(hexport "$_p")x7f000001x0000000000000000
+		bg t 20 "$_bin" -d -d SOCKET-LISTEN:2:6:"$_d",reuseaddr \
+		    PIPE 2>"$SC_TMP/l.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/l.err" '[Ll]istening on ' ||
+		    fail "$_bin: no SOCKET-LISTEN"
+		assertEquals "$_bin: SOCKET-CONNECT to SOCKET-LISTEN" "tcp" \
+		    "$(echo tcp | t 10 "$_bin" -t 0.5 - \
+		    SOCKET-CONNECT:2:6:"$_d")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		_p=$(free_port udp)
+		_d=$(hexport "$_p")x7f000001x0000000000000000
+		_b=x0000x7f000001x0000000000000000
+		bg t 20 "$_bin" -d -d SOCKET-RECVFROM:2:2:17:"$_d" PIPE \
+		    2>"$SC_TMP/rf.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/rf.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no SOCKET-RECVFROM"
+		assertEquals "$_bin: SOCKET-SENDTO to SOCKET-RECVFROM" "udp" \
+		    "$(echo udp | t 10 "$_bin" -t 0.5 - \
+		    SOCKET-SENDTO:2:2:17:"$_d",bind="$_b")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	t 10 "$OURS" SOCKET-CONNECT:1:0:x00 - </dev/null 2>"$SC_TMP/e"
+	assertEquals "a Unix one: status" 1 $?
+	assertContains "a Unix one: said" "$(<"$SC_TMP/e")" \
+	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10) are supported"
+}
+
+# ip-add-membership=GROUP:INTERFACE: a UDP listener joins the group,
+# and hears what is sent to it (in a network namespace of the test's
+# own, its loopback the one interface); ABSTRACT-SENDTO:'s bind= is an
+# abstract name too, itself here.  Both socats alike.
+test_multicast_and_abstract_bind() {
+	sc_have_netns || { sc_skip "no network namespace"; return; }
+	for _bin in "$REAL" "$OURS"; do
+		# Sent again until heard: the group is joined meanwhile.
+		_got=$(sc_netns 30 sh -c '
+		    "$1" -u UDP4-RECV:41800,ip-add-membership=224.255.255.254:127.0.0.1 \
+			OPEN:"$2",creat,append &
+		    for i in $(seq 100); do
+			echo m | "$1" -u - UDP4-SENDTO:224.255.255.254:41800,bind=127.0.0.1
+			[ -s "$2" ] && break
+			sleep 0.1
+		    done
+		    kill $!
+		    head -n 1 "$2"' sh "$_bin" "$SC_TMP/m.$$")
+		assertEquals "$_bin: the group heard" "m" "$_got"
+		rm -f "$SC_TMP/m.$$"
+		assertEquals "$_bin: ABSTRACT-SENDTO to itself" "ab" \
+		    "$(echo ab | t 10 "$_bin" -t 0.5 - \
+		    ABSTRACT-SENDTO:"sockcat-ab$$",bind="sockcat-ab$$")"
+	done
+}
+
+# setsockopt=LEVEL:NAME:VALUE, a dialled socket's option (TCP_MAXSEG
+# here, 6:2), and setsockopt-listen=, a listener's (SO_REUSEADDR, 1:2):
+# set, or the side fails when the system refuses it.  Both socats alike.
+test_setsockopt() {
+	for _bin in "$REAL" "$OURS"; do
+		serve so "$_bin" -d -d TCP4-LISTEN:0,setsockopt-listen=1:2:1,fork \
+		    PIPE
+		assertEquals "$_bin: a segment size set" "ok" "$(echo ok |
+		    t 10 "$_bin" -t 0.5 - TCP:127.0.0.1:"$PORT",setsockopt=6:2:512)"
+		echo no | t 10 "$_bin" -t 0.5 - \
+		    TCP:127.0.0.1:"$PORT",setsockopt=6:2:1 >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: a segment size refused: status" 1 $?
+		assertEquals "$_bin: a segment size refused: nothing read" "" \
+		    "$(<"$SC_TMP/o")"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+	done
+}
+
+# dg_send BIN PORT SRC: a datagram "d" from 127.0.0.1:SRC to PORT with
+# UDP4-DATAGRAM:; true once $SC_TMP/dg.out has something.
+dg_send() {
+	echo d | t 5 "$1" -u - \
+	    UDP4-DATAGRAM:127.0.0.1:"$2",bind=127.0.0.1:"$3",reuseaddr
+	[ -s "$SC_TMP/dg.out" ]
+}
+
+# UDP-DATAGRAM: sends to its address and hears every peer, whatever its
+# port (socat's UDP_DATAGRAM_PEERPORT), bound where bind= says; with
+# broadcast, the answers to a broadcast.  Both socats alike.
+test_udp_datagram() {
+	for _bin in "$REAL" "$OURS"; do
+		_p1=$(free_port udp)
+		_p2=$(free_port udp)
+		_p3=$(free_port udp)
+		rm -f "$SC_TMP/dg.out"
+		bg t 20 "$_bin" -u \
+		    UDP4-DATAGRAM:127.0.0.1:"$_p2",bind=127.0.0.1:"$_p1" \
+		    OPEN:"$SC_TMP/dg.out",creat,append
+		_srv=$BG_PID
+		wait_until dg_send "$_bin" "$_p1" "$_p3" ||
+		    fail "$_bin: a peer of another port not heard"
+		assertEquals "$_bin: heard" "d" "$(head -n 1 "$SC_TMP/dg.out")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		_p=$(free_port udp)
+		bg t 20 "$_bin" -d -d UDP4-RECVFROM:"$_p",broadcast,fork PIPE \
+		    2>"$SC_TMP/b.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/b.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no UDP4-RECVFROM"
+		assertEquals "$_bin: the broadcast answered" "b" "$(echo b |
+		    t 10 "$_bin" -t 0.5 - \
+		    UDP4-DATAGRAM:127.255.255.255:"$_p",broadcast)"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	t 10 "$OURS" UDP4-DATAGRAM:127.0.0.1:9 SYSTEM:cat </dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "with a program: status" 1 $?
+	assertContains "with a program: said" "$(<"$SC_TMP/e")" \
+	    "is joined with standard input and output or a file alone"
+}
+
+# socat's UNIX: (UNIX-CLIENT:) is a client of a datagram socket when its
+# path is one, its bind= the path of its own; of a stream one otherwise.
+# Both socats alike.
+test_unix_client_of_either() {
+	for _bin in "$REAL" "$OURS"; do
+		_ds=$SC_TMP/d.sock
+		_cs=$SC_TMP/c.sock
+		rm -f "$_ds" "$_cs"
+		bg t 20 "$_bin" UNIX-RECVFROM:"$_ds" PIPE
+		_srv=$BG_PID
+		wait_until test -S "$_ds" || fail "$_bin: no UNIX-RECVFROM"
+		assertEquals "$_bin: a datagram socket" "dg" "$(echo dg |
+		    t 10 "$_bin" -t 0.5 - UNIX-CLIENT:"$_ds",bind="$_cs")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		rm -f "$_ds" "$_cs"
+		bg t 20 "$_bin" UNIX-LISTEN:"$_ds" PIPE
+		_srv=$BG_PID
+		wait_until test -S "$_ds" || fail "$_bin: no UNIX-LISTEN"
+		assertEquals "$_bin: a stream socket" "st" "$(echo st |
+		    t 10 "$_bin" -t 0.5 - UNIX:"$_ds")"
+		wait_exit "$_srv"
+		rm -f "$_ds"
+	done
+}
+
+# unlink-close=0: the socket file a Unix listener binds stays after it
+# is done; unlink-close=1 (sockcat's way, and socat's for a listener):
+# it goes, as a sender's bind= file does here.  Both socats alike.
+test_unlink_close() {
+	for _bin in "$REAL" "$OURS"; do
+		_ks=$SC_TMP/keep.sock
+		_cs=$SC_TMP/cli.sock
+		rm -f "$_ks" "$_cs" "$SC_TMP/o"
+		bg t 20 "$_bin" -u UNIX-RECV:"$_ks",unlink-close=0 \
+		    OPEN:"$SC_TMP/o",creat,append
+		_srv=$BG_PID
+		wait_until test -S "$_ks" || fail "$_bin: no UNIX-RECV"
+		echo x | t 10 "$_bin" -u - \
+		    UNIX-SENDTO:"$_ks",bind="$_cs",unlink-close=1
+		wait_until file_matches "$SC_TMP/o" '^x$' ||
+		    fail "$_bin: nothing received"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+		assertTrue "$_bin: the listener's file stays" "test -S '$_ks'"
+		assertFalse "$_bin: the sender's goes" "test -e '$_cs'"
+	done
+}
+
 # -T: a relay that moves nothing either way for that long ends, status
 # 0, both socats alike: bytes that keep coming keep it; a pause longer
 # than -T's time ends it, and what comes after the pause is not echoed.
@@ -723,7 +1034,7 @@ test_program_tls_environment() {
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
 	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,raw' 'TCP-L:0,pf=ip6,pf=ip4' \
-	    'OPEN:x,bind=1.2.3.4' 'UDP-SENDTO:127.0.0.1:9'; do
+	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,bind=y'; do
 		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_a: status" 1 $?
 		assertEquals "$_a: one line" 1 "$(wc -l <"$SC_TMP/e")"
@@ -754,7 +1065,8 @@ test_every_socat_option() {
 	    protocol-family ipv6only ipv6-v6only umask ftruncate readbytes
 	    bytes ignoreeof nonblock o-nonblock escape pipes pty stderr setsid
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
-	    noatime fs-noatime ext2-noatime ext3-noatime "
+	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
+	    range lowport setsockopt-listen sockopt-listen "
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

@@ -9,7 +9,10 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/un.h>
+
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <stdio.h>
@@ -32,7 +35,16 @@ enum addr_sform {
 	SF_ECHO,		/* nothing: what is written comes back; or
 				   :PATH, a named pipe */
 	SF_FD,			/* :N, a descriptor */
+	SF_SOCKET,		/* :DOMAIN:PROTOCOL:ADDRESS, generic */
+	SF_SOCKET_DGRAM,	/* :DOMAIN:TYPE:PROTOCOL:ADDRESS */
 };
+
+/* What a socat name says beside its kind. */
+#define AS_DGRAM	0x1	/* a Unix datagram socket */
+#define AS_ANYPEER	0x2	/* a datagram listener of every peer */
+#define AS_RECV		0x4	/* only read */
+#define AS_DATAGRAM	0x8	/* sent to its address, every peer heard */
+#define AS_EITHER	0x10	/* a Unix client of either type of socket */
 
 /*
  * socat's names (socat -hhh's, aliases included), the kind each one is
@@ -75,6 +87,18 @@ static const struct {
 	{ "udp4-connect",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
 	{ "udp6",		ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
 	{ "udp6-connect",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-sendto",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
+	{ "udp4-sendto",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
+	{ "udp6-sendto",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-datagram",	ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
+	{ "udp4-datagram",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
+	{ "udp6-datagram",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-recvfrom",	ADDR_UDP_L,	SF_PORT,	0, { NULL } },
+	{ "udp4-recvfrom",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
+	{ "udp6-recvfrom",	ADDR_UDP_L,	SF_PORT,	6, { NULL } },
+	{ "udp-recv",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
+	{ "udp4-recv",		ADDR_UDP_L,	SF_PORT,	4, { NULL } },
+	{ "udp6-recv",		ADDR_UDP_L,	SF_PORT,	6, { NULL } },
 	{ "udp-listen",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
 	{ "udp-l",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
 	{ "udp4-listen",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
@@ -91,6 +115,12 @@ static const struct {
 	{ "abstract-client",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
 	{ "abstract",		ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
 	{ "abstract-listen",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
+	{ "unix-sendto",	ADDR_UNIX,	SF_PATH,	0, { NULL } },
+	{ "unix-recvfrom",	ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
+	{ "unix-recv",		ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
+	{ "abstract-sendto",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
+	{ "abstract-recvfrom",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
+	{ "abstract-recv",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
 	{ "openssl",		ADDR_TLS,	SF_HOSTPORT,	0,
 	    { "verify", "1" } },
 	{ "openssl-connect",	ADDR_TLS,	SF_HOSTPORT,	0,
@@ -141,10 +171,58 @@ static const struct {
 	    { "creat", "1", "trunc", "1" } },
 	{ "creat",		ADDR_FILE,	SF_FILE,	0,
 	    { "creat", "1", "trunc", "1" } },
+	{ "socket-connect",	ADDR_TCP,	SF_SOCKET,	0, { NULL } },
+	{ "socket-listen",	ADDR_TCP_L,	SF_SOCKET,	0, { NULL } },
+	{ "socket-sendto",	ADDR_UDP,	SF_SOCKET_DGRAM, 0, { NULL } },
+	{ "socket-recvfrom",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
+	{ "socket-recv",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
+	{ "socket-datagram",	ADDR_UDP,	SF_SOCKET_DGRAM, 0, { NULL } },
 	{ "vsock-connect",	ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
 	{ "vsock",		ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
 };
 #define ADDR_NSOCAT	(sizeof(addr_socat) / sizeof(addr_socat[0]))
+
+/* The names of addr_socat[] that say more than their kind. */
+static const struct {
+	const char	*name;
+	int		 flags;		/* AS_* */
+} addr_socat_flags[] = {
+	{ "unix-client",	AS_EITHER },
+	{ "unix",		AS_EITHER },
+	{ "local",		AS_EITHER },
+	{ "udp-recvfrom",	AS_ANYPEER },
+	{ "udp4-recvfrom",	AS_ANYPEER },
+	{ "udp6-recvfrom",	AS_ANYPEER },
+	{ "udp-recv",		AS_ANYPEER | AS_RECV },
+	{ "udp4-recv",		AS_ANYPEER | AS_RECV },
+	{ "udp6-recv",		AS_ANYPEER | AS_RECV },
+	{ "unix-sendto",	AS_DGRAM },
+	{ "unix-recvfrom",	AS_DGRAM | AS_ANYPEER },
+	{ "unix-recv",		AS_DGRAM | AS_ANYPEER | AS_RECV },
+	{ "abstract-sendto",	AS_DGRAM },
+	{ "abstract-recvfrom",	AS_DGRAM | AS_ANYPEER },
+	{ "abstract-recv",	AS_DGRAM | AS_ANYPEER | AS_RECV },
+	{ "socket-recvfrom",	AS_ANYPEER },
+	{ "socket-recv",	AS_ANYPEER | AS_RECV },
+	{ "udp-datagram",	AS_DATAGRAM },
+	{ "udp4-datagram",	AS_DATAGRAM },
+	{ "udp6-datagram",	AS_DATAGRAM },
+	{ "socket-datagram",	AS_DATAGRAM },
+};
+
+/* What the name of row r says beside its kind: its AS_* flags. */
+static int
+addr_socat_flags_of(int r)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(addr_socat_flags) /
+	    sizeof(addr_socat_flags[0]); i++) {
+		if (strcmp(addr_socat_flags[i].name, addr_socat[r].name) == 0)
+			return (addr_socat_flags[i].flags);
+	}
+	return (0);
+}
 
 /* Fields of a socat address: its name, parameters and options. */
 #define ADDR_FIELDS	(ADDR_OPTS_MAX + 8)
@@ -406,6 +484,136 @@ addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
 	return (0);
 }
 
+/* The value of the hex digit c, or -1. */
+static int
+addr_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * socat's generic socket address data for family (4 or 6), "x" and hex
+ * digits ("x1f90x7f000001x0000000000000000": a sockaddr_in's port,
+ * address and zeros, its family left out): written at *out as the text
+ * HOST:PORT ("[V6]:PORT", ":PORT" for any address) or, with mask, the
+ * address alone, *out moved past it.  Returns -1 when it is not that.
+ */
+static int
+addr_socat_data(const char *s, int family, int mask, char **out,
+    const char *end)
+{
+	unsigned char	 b[32];
+	char		 host[64];
+	size_t		 n = 0, need = family == 4 ? 6 : 22;
+	int		 any, hi, lo, w;
+
+	while (*s != '\0') {
+		if (*s == 'x' || *s == 'X') {
+			s++;
+			continue;
+		}
+		if (n == sizeof(b) || (hi = addr_hexval(s[0])) == -1 ||
+		    (lo = addr_hexval(s[1])) == -1)
+			return (-1);
+		b[n++] = hi << 4 | lo;
+		s += 2;
+	}
+	if (n < need)
+		return (-1);
+	if (inet_ntop(family == 4 ? AF_INET : AF_INET6, b + (family == 4 ?
+	    2 : 6), host, sizeof(host)) == NULL)
+		return (-1);
+	any = strcmp(host, family == 4 ? "0.0.0.0" : "::") == 0;
+	if (mask)
+		w = snprintf(*out, end - *out, "%s", host);
+	else
+		w = snprintf(*out, end - *out, family == 6 && !any ?
+		    "[%s]:%u" : "%s:%u", any ? "" : host, b[0] << 8 | b[1]);
+	if (w < 0 || w >= end - *out)
+		return (-1);
+	*out += w + 1;
+	return (0);
+}
+
+/*
+ * socat's SOCKET-*: (the generic socket, its domain, type and protocol
+ * as numbers, its address as data) when it is a TCP or UDP socket over
+ * IPv4 or IPv6: the same as TCP:, TCP-LISTEN:, UDP-SENDTO:, ... with the
+ * address, and bind= and range= of its options, written as those have
+ * them (in a->hostbuf).  Anything else is refused.
+ */
+static int
+addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
+{
+	const char	*v, *sep, *end = a->hostbuf + sizeof(a->hostbuf);
+	char		*out = a->hostbuf, *colon, *p;
+	char		 tmp[ADDR_MAX + 1];
+	size_t		 i;
+	int		 domain, type, proto;
+
+	if (np != (dgram ? 5U : 4U))
+		return (addr_fail(a, "%s takes :DOMAIN:%sPROTOCOL:ADDRESS",
+		    a->name, dgram ? "TYPE:" : ""));
+	domain = atoi(field[1]);
+	type = dgram ? atoi(field[2]) : 1;
+	proto = atoi(field[dgram ? 3 : 2]);
+	if ((domain != 2 && domain != 10) || type != (dgram ? 2 : 1) ||
+	    (proto != 0 && proto != (dgram ? 17 : 6)))
+		return (addr_fail(a, "%s: only TCP and UDP sockets of IPv4 "
+		    "(2) or IPv6 (10) are supported", a->name));
+	a->family = domain == 2 ? 4 : 6;
+	if (addr_socat_data(field[np - 1], a->family, 0, &out, end) == -1)
+		return (addr_fail(a, "%s: an address of %s data (x and hex "
+		    "digits) expected", a->name, domain == 2 ? "sockaddr_in" :
+		    "sockaddr_in6"));
+	p = a->hostbuf;
+	colon = strrchr(p, ':');
+	*colon = '\0';
+	a->port = colon + 1;
+	if (*p == '[') {
+		p++;
+		p[strlen(p) - 1] = '\0';
+	}
+	a->host = *p != '\0' ? p : NULL;
+	if (!a->listen && a->host == NULL)
+		return (addr_fail(a, "%s: no address to send to", a->name));
+	if (addr_port(a, a->port, a->listen ? 0 : 1) == -1)
+		return (-1);
+	/* Its options' bind= and range= in the same data, as text. */
+	for (i = 0; i < a->nopts; i++) {
+		v = a->opts[i].value;
+		if (strcmp(a->opts[i].name, "bind") == 0) {
+			a->opts[i].value = out;
+			if (addr_socat_data(v, a->family, 0, &out, end) == -1)
+				return (addr_fail(a, "option bind: an address "
+				    "of data expected"));
+		} else if (strcmp(a->opts[i].name, "range") == 0) {
+			if ((sep = strchr(v, ':')) == NULL ||
+			    (size_t)(sep - v) >= sizeof(tmp))
+				return (addr_fail(a, "option range: ADDR:MASK "
+				    "of data expected"));
+			memcpy(tmp, v, sep - v);
+			tmp[sep - v] = '\0';
+			a->opts[i].value = out;
+			if (addr_socat_data(tmp, a->family, 1, &out, end) == -1)
+				return (addr_fail(a, "option range: ADDR:MASK "
+				    "of data expected"));
+			out[-1] = ':';
+			if (addr_socat_data(sep + 1, a->family, 1, &out,
+			    end) == -1)
+				return (addr_fail(a, "option range: ADDR:MASK "
+				    "of data expected"));
+		}
+	}
+	return (0);
+}
+
 /*
  * An address in socat's grammar (a->buf holds it), its name that of the
  * row r of addr_socat[]: its parameters as that row's form has them,
@@ -417,12 +625,19 @@ addr_socat_parse(struct addr *a, int r)
 	char		*field[ADDR_FIELDS], *h;
 	const char	*const *im;
 	size_t		 np = 0, nf = 0, i, want;
+	int		 flags;
 
 	if (addr_socat_lex(a, field, &np, &nf) == -1)
 		return (-1);
 	a->socat = 1;
 	a->kind = addr_socat[r].kind;
 	a->family = addr_socat[r].family;
+	flags = addr_socat_flags_of(r);
+	a->dgram = (flags & AS_DGRAM) != 0;
+	a->anypeer = (flags & AS_ANYPEER) != 0;
+	a->recv_only = (flags & AS_RECV) != 0;
+	a->datagram = (flags & AS_DATAGRAM) != 0;
+	a->either = (flags & AS_EITHER) != 0;
 	a->listen = a->kind >= ADDR_TCP_L && a->kind <= ADDR_WS_L;
 	switch (addr_socat[r].form) {
 	case SF_HOSTPORT:
@@ -511,6 +726,10 @@ addr_socat_parse(struct addr *a, int r)
 			    "number", a->name));
 		a->path = field[1];
 		break;
+	case SF_SOCKET:
+	case SF_SOCKET_DGRAM:
+		/* Read with its options, below. */
+		break;
 	}
 	for (i = np; i < nf; i++) {
 		/* socat passes over an empty one (",,", a ',' at the end). */
@@ -519,6 +738,10 @@ addr_socat_parse(struct addr *a, int r)
 		if (addr_option(a, field[i]) == -1)
 			return (-1);
 	}
+	if ((addr_socat[r].form == SF_SOCKET || addr_socat[r].form ==
+	    SF_SOCKET_DGRAM) && addr_socat_generic(a, field, np,
+	    addr_socat[r].form == SF_SOCKET_DGRAM) == -1)
+		return (-1);
 	/* What the name implies, unless its options say otherwise. */
 	im = addr_socat[r].imply;
 	for (i = 0; i < 4 && im[i] != NULL; i += 2) {

@@ -89,6 +89,7 @@ enum addr_otype {
 	AO_PORT,		/* a port */
 	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 */
 	AO_NUMBER,		/* a count, 1 to 65535 */
+	AO_COUNT,		/* a count, 0 to 65535 */
 	AO_SECONDS,		/* seconds, [DIGITS][.DIGITS] */
 	AO_OCTAL,		/* permissions, 0 to 07777 */
 	AO_FAMILY,		/* ip4, ipv4, inet, ip6, ipv6, inet6: "4", "6" */
@@ -154,7 +155,7 @@ static const struct {
 	{ "owner",	"user",		AO_TEXT,	K(ADDR_FILE) |
 						K(ADDR_PTY) | K(ADDR_UNIX_L) },
 	{ "unlink-close", "unlink-close", AO_BOOL,	K(ADDR_FILE) |
-						K(ADDR_UNIX_L) },
+						K(ADDR_UNIX_L) | K(ADDR_UNIX) },
 	{ "ftruncate",	"ftruncate",	AO_SIZE,	K(ADDR_FILE) },
 	{ "readbytes",	"readbytes",	AO_SIZE,	K(ADDR_FILE) |
 						K(ADDR_FD) | K(ADDR_STDIO) },
@@ -207,9 +208,11 @@ static const struct {
 	{ "so-reuseaddr", "reuseaddr",	AO_BOOL,	K_LISTEN | K_IPDIAL },
 	{ "reuseport",	"reuseport",	AO_BOOL,	K_IPLISTEN },
 	{ "so-reuseport", "reuseport",	AO_BOOL,	K_IPLISTEN },
-	{ "bind",	"bind",		AO_TEXT,	K_IP },
-	{ "sourceport",	"sourceport",	AO_PORT,	K_IPDIAL },
-	{ "sp",		"sourceport",	AO_PORT,	K_IPDIAL },
+	{ "bind",	"bind",		AO_TEXT,	K_IP | K(ADDR_UNIX) },
+	{ "sourceport",	"sourceport",	AO_PORT,	K_IP },
+	{ "sp",		"sourceport",	AO_PORT,	K_IP },
+	{ "lowport",	"lowport",	AO_BOOL,	K_IPLISTEN },
+	{ "range",	"range",	AO_TEXT,	K_IPLISTEN },
 	{ "backlog",	"backlog",	AO_NUMBER,	K(ADDR_TCP_L) |
 						K(ADDR_TLS_L) | K(ADDR_WS_L) |
 						K(ADDR_UNIX_L) },
@@ -217,8 +220,21 @@ static const struct {
 	{ "keepalive",	"keepalive",	AO_BOOL,	K_TCP },
 	{ "so-keepalive", "keepalive",	AO_BOOL,	K_TCP },
 	{ "connect-timeout", "connect-timeout", AO_SECONDS, K_DIAL },
+	{ "retry",	"retry",	AO_COUNT,	K_DIAL | K_LISTEN },
+	{ "interval",	"interval",	AO_SECONDS,	K_DIAL | K_LISTEN },
+	{ "forever",	"forever",	AO_BOOL,	K_DIAL | K_LISTEN },
 	{ "pf",		"pf",		AO_FAMILY,	K_IP },
 	{ "protocol-family", "pf",	AO_FAMILY,	K_IP },
+	{ "broadcast",	"broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
+	{ "so-broadcast", "broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
+	{ "setsockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },
+	{ "sockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },
+	{ "setsockopt-int", "setsockopt", AO_TEXT,	K_IPDIAL },
+	{ "sockopt-int", "setsockopt",	AO_TEXT,	K_IPDIAL },
+	{ "setsockopt-listen", "setsockopt", AO_TEXT,	K_IPLISTEN },
+	{ "sockopt-listen", "setsockopt", AO_TEXT,	K_IPLISTEN },
+	{ "ip-add-membership", "membership", AO_TEXT,	K(ADDR_UDP_L) },
+	{ "ipv6-join-group", "membership", AO_TEXT,	K(ADDR_UDP_L) },
 	{ "ipv6only",	"ipv6only",	AO_BOOL,	K_IPLISTEN },
 	{ "ipv6-v6only", "ipv6only",	AO_BOOL,	K_IPLISTEN },
 };
@@ -589,10 +605,13 @@ addr_option(struct addr *a, char *name)
 		}
 		break;
 	case AO_NUMBER:
+	case AO_COUNT:
 		if (value[strspn(value, "0123456789")] != '\0' ||
-		    strlen(value) > 5 || atoi(value) < 1 || atoi(value) > 65535)
-			return (addr_fail(a, "option %s takes a number from 1 "
-			    "to 65535", name));
+		    strlen(value) > 5 || atoi(value) > 65535 ||
+		    atoi(value) < (addr_optdefs[i].type == AO_COUNT ? 0 : 1))
+			return (addr_fail(a, "option %s takes a number from %d "
+			    "to 65535", name, addr_optdefs[i].type == AO_COUNT ?
+			    0 : 1));
 		break;
 	case AO_SECONDS:
 		j = strspn(value, "0123456789");
@@ -720,7 +739,19 @@ addr_finish(struct addr *a)
 	if ((v = addr_opt(a, "proxyport")) != NULL &&
 	    (a->proxy == NULL || a->kind != ADDR_TCP))
 		return (addr_fail(a, "option proxyport is a PROXY: address's"));
-	if ((v = addr_opt(a, "bind")) != NULL) {
+	if ((v = addr_opt(a, "bind")) != NULL && a->kind == ADDR_UNIX) {
+		/* A Unix datagram client's own socket, its answers' path. */
+		if (!a->dgram && !a->either)
+			return (addr_fail(a, "option bind does not belong to "
+			    "a %s: address", a->name));
+		if (strlen(v) + 1 >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return (addr_fail(a, "option bind: socket pathname too "
+			    "long"));
+		/* An abstract socket's is an abstract name too. */
+		snprintf(b, ADDR_SRC_MAX + 1, "%s%s", a->path != NULL &&
+		    a->path[0] == '@' ? "@" : "", v);
+		a->src = b;
+	} else if (v != NULL) {
 		if ((n = strlen(v)) > ADDR_SRC_MAX)
 			return (addr_fail(a, "option bind: too long"));
 		memcpy(b, v, n + 1);
@@ -755,7 +786,8 @@ addr_finish(struct addr *a)
 			a->srcport = p;
 		}
 	}
-	if ((v = addr_opt(a, "sourceport")) != NULL) {
+	/* A listener's sourceport= is the port its clients come from. */
+	if ((v = addr_opt(a, "sourceport")) != NULL && !a->listen) {
 		if (a->srcport != NULL)
 			return (addr_fail(a, "a source port given twice "
 			    "(bind=, sourceport=)"));

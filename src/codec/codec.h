@@ -569,6 +569,15 @@ struct addr {
 	const char	*srcport;	/* its bind=:PORT or sourceport= */
 	int		 family;	/* 4 or 6: TCP4:, pf=ip6, ...; 0: any */
 	int		 socat;		/* written in socat's grammar */
+	int		 dgram;		/* a Unix datagram socket (socat's
+					   UNIX-SENDTO:, UNIX-RECVFROM:) */
+	int		 anypeer;	/* a datagram listener of every peer
+					   (socat's *-RECVFROM:, *-RECV:) */
+	int		 recv_only;	/* only read (socat's *-RECV:) */
+	int		 datagram;	/* sent to host:port, heard from every
+					   peer (socat's UDP-DATAGRAM:) */
+	int		 either;	/* a Unix client of a stream or a
+					   datagram socket (socat's UNIX:) */
 	const char	*name;		/* its name as written, for messages */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;

@@ -74,6 +74,9 @@ struct options {
 	int		 socat_locked;	/* -L, -W: a lock file, removed at exit */
 };
 
+/* socat's -t when it is not given, in milliseconds. */
+#define SOCAT_QUIT_MS		500
+
 /* Port used by --chat when none is given. */
 #define CHAT_DEFAULT_PORT	"5000"
 

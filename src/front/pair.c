@@ -533,6 +533,31 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	/* --secret for addresses that speak no TLS would protect nothing. */
 	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
+	/*
+	 * socat's UNIX: is a client of a datagram socket when the path is
+	 * one, as socat finds when its stream connect fails; its bind= is
+	 * a datagram client's.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (!o->pair[i].unix_either)
+			continue;
+		if (unix_peer_type(o->pair[i].host) == SOCK_DGRAM)
+			o->pair[i].sock.socktype = SOCK_DGRAM;
+		else if (o->pair[i].sock.source != NULL)
+			fatalx("%s: option bind of a client of a stream "
+			    "socket is not supported", o->pair[i].text);
+	}
+	/* socat's *-RECV: is only read: the direction must say so. */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].dgram_to != NULL && o->pair[1 - i].kind !=
+		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE)
+			pair_refuse(o, "UDP-DATAGRAM: is joined with standard "
+			    "input and output or a file alone");
+		if (o->pair[i].recv_only && o->socat_dir != (i == 0 ? 1 : -1))
+			fatalx("%s: it only receives: give it with -u as the "
+			    "first address, or -U as the second",
+			    o->pair[i].text);
+	}
 	if (pair_local_mode(o)) {
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);
@@ -588,8 +613,19 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	 */
 	if (o->socat_quit && b->kind == SIDE_STDIO && !a->listen &&
 	    !pair_device(a) && !(o->socat_dir != 0 && (o->socat_dir == 1) ==
-	    (a == &o->pair[0])))
+	    (a == &o->pair[0])) && a->sock.socktype != SOCK_DGRAM)
 		o->flow.quit_ms = o->socat_quit_ms;
+	/*
+	 * A dialled datagram socket reads no end-of-file: after stdin's end
+	 * socat reads its answers for -t's time (half a second unless said),
+	 * where -q would stop reading at once; --quit-after's wait is that.
+	 */
+	if (o->side.socat && b->kind == SIDE_STDIO && (!a->listen ||
+	    a->dgram_to != NULL) && a->kind == SIDE_SOCKET &&
+	    a->sock.socktype == SOCK_DGRAM && o->flow.deadline_ms == TIME_NONE &&
+	    !(o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])))
+		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
+		    SOCAT_QUIT_MS;
 	if (pair_device(a)) {
 		/* A device with stdio, a program or another device. */
 		o->side = *a;

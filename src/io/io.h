@@ -41,6 +41,11 @@ struct gate {
 	TAILQ_HEAD(, gate_rule)	 rules;	/* --allow, --deny, in order */
 	int			 nallow; /* allow rules among them */
 	int			 max_conns; /* --max-conns, 0: no limit */
+	int			 peer_port; /* socat's sourceport= of a
+					     listener: the one port its
+					     clients come from; 0: any */
+	int			 low_port; /* socat's lowport: clients
+					     from ports below 1024 alone */
 	long long		 idle_ms; /* --idle-timeout: per client with
 					     -l; without, the connection's */
 	struct gate_src		*srcs;	/* what the rules came from, in

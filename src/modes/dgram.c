@@ -45,6 +45,8 @@ struct dgram_server {
 	int			 fd;
 	int			 locked;   /* connected to its first peer */
 	struct dgram_peer	*current;  /* where stdin goes, or NULL */
+	struct dgram_peer	*fixed;	   /* socat's UDP-DATAGRAM:'s address,
+					      where stdin always goes */
 	struct dgram_peer_list	 peers;
 	u_int			 npeers;
 	struct session		*s;
@@ -146,7 +148,8 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 		TAILQ_REMOVE(&ds->peers, peer, entry);
 		TAILQ_INSERT_HEAD(&ds->peers, peer, entry);
 		peer->heard = ev_now();
-		ds->current = peer;
+		if (ds->fixed == NULL)
+			ds->current = peer;
 		return (1);
 	}
 	memcpy(&np.ss, ss, len);
@@ -169,6 +172,8 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 	ds->npeers++;
 	if (peer->nc == NULL)
 		return (0);
+	if (ds->fixed != NULL)
+		return (1);
 	ds->current = peer;
 	if (!ds->j->side->keep) {
 		if (connect(ds->fd, (struct sockaddr *)ss, len) == -1)
@@ -259,7 +264,8 @@ static ssize_t
 dgram_write(struct endpoint *ep, const void *p, size_t n)
 {
 	struct dgram_server	*ds = ep->data;
-	struct dgram_peer	*peer = ds->current;
+	struct dgram_peer	*peer = ds->fixed != NULL ? ds->fixed :
+				    ds->current;
 	char			 host[NI_MAXHOST], port[NI_MAXSERV];
 	ssize_t			 r;
 
@@ -334,6 +340,35 @@ dgram_finished(struct session *s)
 }
 
 /*
+ * socat's UDP-DATAGRAM:'s address, resolved: where stdin always goes,
+ * whoever is heard.  Exits with one line when it does not resolve.
+ */
+static __startup struct dgram_peer *
+dgram_fixed(const struct side *sd, int fd)
+{
+	struct sockaddr_storage	 me;
+	socklen_t		 len = sizeof(me);
+	struct addrinfo		 hints, *res;
+	struct dgram_peer	*peer;
+	int			 error;
+
+	/* Of the family of the socket it is sent from. */
+	if (getsockname(fd, (struct sockaddr *)&me, &len) == -1)
+		fatal("getsockname");
+	net_hints(sd, me.ss_family, 0, sd->dgram_to, &hints);
+	if ((error = getaddrinfo(sd->dgram_to, sd->dgram_to_port, &hints,
+	    &res)) != 0)
+		fatalx("getaddrinfo for host \"%s\" port %s: %s",
+		    sd->dgram_to, sd->dgram_to_port, gai_strerror(error));
+	if ((peer = calloc(1, sizeof(*peer))) == NULL)
+		fatal("calloc");
+	memcpy(&peer->ss, res->ai_addr, res->ai_addrlen);
+	peer->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return (peer);
+}
+
+/*
  * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
  * peers to stdout, stdin to the peer heard last.  Without -k only the
  * first peer is served.  Stdin is not read until there is a peer to send
@@ -368,9 +403,11 @@ dgram_serve(const struct job *j, int fd)
 	net->data = &ds;
 	if ((ds.rx = session_channel(s, "receive", net, out, 0)) == NULL)
 		fatal("session");
+	if (j->side->dgram_to != NULL)
+		ds.fixed = dgram_fixed(j->side, fd);
 	if (in != NULL) {
 		if ((ds.tx = session_channel(s, "send", in, net,
-		    CH_HOLD)) == NULL)
+		    ds.fixed != NULL ? 0 : CH_HOLD)) == NULL)
 			fatal("session");
 		if (j->side->sock.family != AF_UNIX)
 			ds.tx->bufsize = UDP_MAXPAYLOAD;
@@ -400,6 +437,7 @@ dgram_serve(const struct job *j, int fd)
 	session_free(s);
 	while ((peer = TAILQ_FIRST(&ds.peers)) != NULL)
 		dgram_forget(&ds, peer);
+	free(ds.fixed);
 	return (ds.status);
 }
 

@@ -178,6 +178,17 @@ plain_report(struct conn *c)
 		if (j->side->listen && j->side->sock.socktype == SOCK_DGRAM &&
 		    ch->error == ECONNREFUSED)
 			continue;
+		/*
+		 * socat takes a connection reset under its reads for their
+		 * end, said as a warning (-d): a server that turns a client
+		 * away (range=, sourceport=) resets what it had not read.
+		 */
+		if (j->side->socat && ch == c->rx && ch->error == ECONNRESET &&
+		    strcmp(ch->error_op, "read") == 0) {
+			log_verbose(1, "read from %s: %s", ch->src->name,
+			    ep_strerror(ch->src, ch->error));
+			continue;
+		}
 		log_warnx("%s %s %s: %s", ch->error_op,
 		    strcmp(ch->error_op, "read") == 0 ? "from" : "to",
 		    strcmp(ch->error_op, "read") == 0 ? ch->src->name :

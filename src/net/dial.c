@@ -321,6 +321,7 @@ dial_read(struct dial *d, void *p, size_t n, int *want)
  * with --retry for a late listener can.  The caller takes it for the
  * refusal it stands for.  Only a port the socket could have been given
  * is looked at: one in the local port range, or any with a -p of its own.
+ * A socat address that gives its source address as well wants it.
  */
 static int
 dial_self(const struct side *sd, const struct addrinfo *ai, int fd)
@@ -341,6 +342,12 @@ dial_self(const struct side *sd, const struct addrinfo *ai, int fd)
 	    ((const struct sockaddr_in *)ai->ai_addr)->sin_port :
 	    ((const struct sockaddr_in6 *)ai->ai_addr)->sin6_port;
 	if (sd->sock.source_port == NULL && !dial_port_ephemeral(port))
+		return (0);
+	/*
+	 * A socat address that names its source, address and port both
+	 * (TCP:A:P,bind=A,sp=P), asks for the connection it meets.
+	 */
+	if (sd->socat && sd->sock.source != NULL)
 		return (0);
 	if (getsockname(fd, (struct sockaddr *)&me, &mlen) == -1)
 		return (0);

@@ -70,7 +70,7 @@ int
 gate_active(const struct gate *g)
 {
 	return (!TAILQ_EMPTY(&g->rules) || g->max_conns > 0 ||
-	    g->idle_ms != TIME_NONE);
+	    g->idle_ms != TIME_NONE || g->peer_port != 0 || g->low_port);
 }
 
 /*
@@ -404,8 +404,10 @@ gate_match(const struct gate_rule *r, int family, const unsigned char *addr)
 }
 
 /*
- * May a client at sa connect?  Deny rules win; when there are allow rules,
- * the client must match one.  An IPv4 client is also the IPv6 address
+ * May a client at sa connect?  Its port must be the one a socat listener's
+ * sourceport= names, or below 1024 with lowport.  Deny rules win; when
+ * there are allow rules, the client must match one.  An IPv4 client is
+ * also the IPv6 address
  * ::ffff:a.b.c.d, as an IPv6 socket sees it, and the other way round: a
  * rule written either way applies to it.
  */
@@ -416,8 +418,15 @@ gate_permits(const struct gate *g, const struct sockaddr *sa)
 	const struct sockaddr_in6	*sin6;
 	unsigned char			 v6[16];
 	const unsigned char		*v4 = NULL;
-	int				 allowed = 0, hit;
+	int				 allowed = 0, hit, port = -1;
 
+	if (sa->sa_family == AF_INET)
+		port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	else if (sa->sa_family == AF_INET6)
+		port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	if ((g->peer_port != 0 && port != g->peer_port) ||
+	    (g->low_port && (port < 0 || port >= IPPORT_RESERVED)))
+		return (0);
 	if (sa->sa_family == AF_INET) {
 		v4 = (const unsigned char *)
 		    &((const struct sockaddr_in *)sa)->sin_addr;

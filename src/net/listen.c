@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -806,24 +807,41 @@ listener_accept_cb(int lfd, int events, void *arg)
  * the -U socket (unix_server()), or host (NULL: as netcat binds, or with
  * LISTEN_ANY every address, IPv4 and IPv6 alike) and the command line's
  * port, reported with -v.  With LISTEN_MANY (a server of many clients at
- * once) the descriptor limit is raised first (gate_raise_nofile()).
+ * once) the descriptor limit is raised first (gate_raise_nofile()).  A
+ * port in use is tried again as a socat listener's retry= says.
  * Returns the socket, or -1 with errno and *cause set.
  */
 __startup int
 listen_open(const struct side *sd, const char *host, int flags,
     char **cause)
 {
-	int	 fd;
+	struct timespec	 ts;
+	int		 fd, tries;
 
 	*cause = NULL;
 	if (flags & LISTEN_MANY)
 		gate_raise_nofile(&sd->gate);
 	if (sd->sock.family == AF_UNIX)
 		return (unix_server(sd, cause));
-	if (host == NULL && (flags & LISTEN_ANY))
-		fd = net_listen_all(sd, sd->ports[0], cause);
-	else
-		fd = net_listen(sd, host, sd->ports[0], cause);
+	for (tries = 0;; tries++) {
+		if (host == NULL && (flags & LISTEN_ANY))
+			fd = net_listen_all(sd, sd->ports[0], cause);
+		else
+			fd = net_listen(sd, host, sd->ports[0], cause);
+		/*
+		 * socat's retry= and forever: a port still taken is tried
+		 * again after interval=; nothing else runs yet to wait for.
+		 */
+		if (fd != -1 || errno != EADDRINUSE || (sd->retries !=
+		    RETRY_FOREVER && tries >= sd->retries))
+			break;
+		free(*cause);
+		*cause = NULL;
+		ts.tv_sec = sd->retry_ms / 1000;
+		ts.tv_nsec = (sd->retry_ms % 1000) * 1000000;
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+	}
 	if (fd != -1)
 		net_report_listen(sd, fd);
 	return (fd);

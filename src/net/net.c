@@ -348,6 +348,9 @@ net_set_options(const struct side *sd, int fd, int af, char **cause)
 	if ((af == AF_INET || v6) && sd->sock.socktype == SOCK_DGRAM &&
 	    net_set_mcast(sd, fd, af, &what) == -1)
 		goto fail;
+	if (sd->sock.sockopt_on && net_sockopt(fd, sd->sock.sockopt[0],
+	    sd->sock.sockopt[1], sd->sock.sockopt[2], "setsockopt", &what) == -1)
+		goto fail;
 	return (0);
 
 fail:

@@ -78,6 +78,11 @@ struct sock_conf {
 	int		 reuseaddr;	/* ,reuseaddr: SO_REUSEADDR on a UDP
 					   listener too (a TCP one has it) */
 	int		 backlog;	/* ,backlog=N: listen(2)'s; 0: 128 */
+	int		 sockopt[3];	/* socat's setsockopt=LEVEL:NAME:VALUE
+					   (a listener's setsockopt-listen=) */
+	int		 sockopt_on;	/* sockopt is given */
+	int		 unix_keep;	/* socat's unlink-close=0: the socket
+					   file it binds stays at exit */
 	int		 v6only;	/* ,ipv6only=: 1 on, 2 off, 0: as the
 					   system has it */
 	int		 mptcp;		/* --mptcp: IPPROTO_MPTCP for TCP */
@@ -232,6 +237,15 @@ struct side {
 					   command line's side: as socat) */
 	int		 once;		/* a socat listener without fork: one
 					   client, then done */
+	int		 recv_only;	/* socat's *-RECV:: read, never
+					   written */
+	const char	*dgram_to;	/* socat's UDP-DATAGRAM:: a datagram
+					   listener (bound to bind=) sending
+					   to this host, or NULL */
+	const char	*dgram_to_port;	/* and port */
+	int		 unix_either;	/* socat's UNIX:: a client of a stream
+					   or a datagram socket, whichever
+					   the path is (unix_peer_type()) */
 	long long	 connect_ms;	/* ,connect-timeout=: for the connection
 					   alone; 0: timeout_ms's */
 	int		 crtscts;	/* serial:,crtscts */
@@ -725,5 +739,6 @@ struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
 int		 unix_open(const struct side *, char **);
 int		 unix_server(const struct side *, char **);
+int		 unix_peer_type(const char *);
 
 #endif /* SC_NET_H */

@@ -12,8 +12,11 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,10 @@ struct side_own {
 	char		*ws_auth;	/* a URL's credentials, as a header */
 	int		 proxy;		/* the proxy's hop is the side's own */
 	struct side	*wside;		/* "R!!W": the side written to */
+	int		 gate;		/* the gate's rules are the side's own */
+	char		 group[128];	/* ip-add-membership='s group, then its
+					   interface */
+	char		 scoped[256];	/* an IPv6 group%interface */
 	char		 secret[SECRET_TEXT_MAX]; /* secret=, a drawn code's
 					   symbols */
 };
@@ -360,13 +367,19 @@ side_kind(struct side *sd, const struct addr *a)
 
 	sd->kind = SIDE_SOCKET;
 	sd->listen = a->listen;
-	sd->keep = 0;
 	sd->tls.on = 0;
 	sd->ws.on = 0;
 	sd->sock.vsock = 0;
 	sd->sock.socktype = SOCK_STREAM;
 	sd->sock.family = ip ? sd->sock.family : AF_UNSPEC;
 	sd->proxy_kind = 0;
+	/*
+	 * socat's *-RECVFROM: and *-RECV: hear every peer, as -k's datagram
+	 * listener does (a program's pair says again: fork's).
+	 */
+	sd->keep = a->anypeer;
+	sd->recv_only = a->recv_only;
+	sd->unix_either = a->either;
 	switch (a->kind) {
 	case ADDR_UDP:
 	case ADDR_UDP_L:
@@ -383,6 +396,8 @@ side_kind(struct side *sd, const struct addr *a)
 	case ADDR_UNIX:
 	case ADDR_UNIX_L:
 		sd->sock.family = AF_UNIX;
+		if (a->dgram)
+			sd->sock.socktype = SOCK_DGRAM;
 		break;
 	case ADDR_VSOCK:
 		sd->sock.vsock = 1;
@@ -432,6 +447,204 @@ side_flag(const struct addr *a, const char *name)
 }
 
 /*
+ * socat's range= of a listener, ADDR/BITS or ADDR:MASK (an IPv6 one in
+ * brackets), as the gate's ADDR/BITS in buf.  A mask must be a prefix's.
+ */
+static int
+side_range(const char *v, char *buf, size_t size, char **cause)
+{
+	char		 addr[64], *host, *rest, sep;
+	unsigned char	 m[16];
+	size_t		 n, i;
+	int		 bits = 0, family;
+
+	if ((n = strlen(v)) >= sizeof(addr))
+		goto bad;
+	memcpy(addr, v, n + 1);
+	host = addr;
+	if (*host == '[') {
+		if ((rest = strchr(++host, ']')) == NULL)
+			goto bad;
+		*rest++ = '\0';
+	} else
+		rest = host + strcspn(host, "/:");
+	sep = *rest;
+	if (sep != '/' && sep != ':')
+		goto bad;
+	*rest++ = '\0';
+	if (sep == '/') {
+		snprintf(buf, size, "%s/%s", host, rest);
+		return (0);
+	}
+	/* ADDR:MASK: the mask's length, its bits all at its start. */
+	n = strlen(rest);
+	if (n >= 2 && rest[0] == '[' && rest[n - 1] == ']') {
+		rest[n - 1] = '\0';
+		rest++;
+	}
+	family = strchr(rest, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(family, rest, m) != 1)
+		goto bad;
+	n = family == AF_INET ? 32 : 128;
+	for (i = 0; i < n && (m[i / 8] & (0x80 >> (i % 8))); i++)
+		bits++;
+	for (; i < n; i++) {
+		if (m[i / 8] & (0x80 >> (i % 8)))
+			goto bad;
+	}
+	snprintf(buf, size, "%s/%d", host, bits);
+	return (0);
+
+bad:
+	log_cause(cause, "option range takes ADDR/BITS or ADDR:MASK (a "
+	    "prefix's), not %.64s", v);
+	return (-1);
+}
+
+/*
+ * socat's listener filters, its clients let in by the gate: range= (their
+ * addresses), sourceport= (their one port) and lowport (ports below 1024).
+ * The rules are the side's own, never added to the command line's.
+ */
+static int
+side_filters(struct side *sd, const struct addr *a, char **cause)
+{
+	struct side_own	*own = sd->own;
+	const char	*v;
+	char		 spec[128];
+
+	if ((v = addr_opt(a, "range")) != NULL) {
+		if (!TAILQ_EMPTY(&sd->gate.rules)) {
+			log_cause(cause, "option range with --allow or --deny: "
+			    "give one of them");
+			return (-1);
+		}
+		if (side_range(v, spec, sizeof(spec), cause) == -1)
+			return (-1);
+		/* The command line's gate is copied: its head is not ours. */
+		TAILQ_INIT(&sd->gate.rules);
+		sd->gate.srcs = NULL;
+		sd->gate.nsrcs = sd->gate.nfiles = 0;
+		own->gate = 1;
+		if (gate_add(&sd->gate, 0, spec, cause) == -1)
+			return (-1);
+	}
+	if (a->listen && (v = addr_opt(a, "sourceport")) != NULL) {
+		if (v[strspn(v, "0123456789")] != '\0') {
+			log_cause(cause, "option sourceport of a listener "
+			    "takes a number");
+			return (-1);
+		}
+		sd->gate.peer_port = atoi(v);
+	}
+	if (side_flag(a, "lowport"))
+		sd->gate.low_port = 1;
+	return (0);
+}
+
+/*
+ * socat's ip-add-membership=GROUP:INTERFACE (an address or a name) and
+ * ipv6-join-group=[GROUP]:INTERFACE of a UDP listener: it listens on the
+ * group, which it joins (net_join_group()) on that interface, as
+ * --mcast-if names one.
+ */
+static int
+side_membership(struct side *sd, const struct addr *a, char **cause)
+{
+	struct side_own	*own = sd->own;
+	const char	*v;
+	char		*g = own->group, *ifc;
+
+	if ((v = addr_opt(a, "membership")) == NULL)
+		return (0);
+	if (a->host != NULL) {
+		log_cause(cause, "a listener's address given twice (bind=, "
+		    "ip-add-membership=)");
+		return (-1);
+	}
+	if (strlcpy(g, v, sizeof(own->group)) >= sizeof(own->group))
+		goto bad;
+	if (*g == '[') {
+		if ((ifc = strchr(++g, ']')) == NULL || ifc[1] != ':')
+			goto bad;
+		*ifc = '\0';
+		ifc += 2;
+	} else {
+		if ((ifc = strchr(g, ':')) == NULL)
+			goto bad;
+		*ifc++ = '\0';
+	}
+	if (*g == '\0' || *ifc == '\0' || strchr(ifc, ':') != NULL)
+		goto bad;
+	sd->host = g;
+	sd->sock.mcast_if = ifc;
+	/* An IPv6 group of a link's scope (ff02::) is bound on that link. */
+	if (strchr(g, ':') != NULL && strchr(g, '%') == NULL &&
+	    strchr(ifc, '.') == NULL) {
+		snprintf(own->scoped, sizeof(own->scoped), "%s%%%s", g, ifc);
+		sd->host = own->scoped;
+	}
+	return (0);
+
+bad:
+	log_cause(cause, "option ip-add-membership takes GROUP:INTERFACE "
+	    "([GROUP]:INTERFACE for IPv6), not %.64s", v);
+	return (-1);
+}
+
+/*
+ * socat's setsockopt=LEVEL:NAME:VALUE (a dialled socket's, before it
+ * connects) and setsockopt-listen= (a listener's, before it binds),
+ * numbers each (0x for hex): an int value.  Data values are refused.
+ */
+static int
+side_sockopt(struct side *sd, const struct addr *a, char **cause)
+{
+	const char	*v, *p;
+	char		*end;
+	long		 n;
+	int		 i;
+
+	if ((v = addr_opt(a, "setsockopt")) == NULL)
+		return (0);
+	for (i = 0, p = v; i < 3; i++) {
+		errno = 0;
+		n = strtol(p, &end, 0);
+		if (end == p || errno != 0 || n < INT_MIN || n > INT_MAX ||
+		    *end != (i < 2 ? ':' : '\0')) {
+			log_cause(cause, "option setsockopt takes LEVEL:NAME:"
+			    "VALUE, three numbers, not %.64s", v);
+			return (-1);
+		}
+		sd->sock.sockopt[i] = (int)n;
+		p = end + 1;
+	}
+	sd->sock.sockopt_on = 1;
+	return (0);
+}
+
+/*
+ * socat's retry=N (tries after the first), forever and interval=SECONDS:
+ * a dialled side's --retry and --retry-interval, a listener's tries to
+ * bind its port.
+ */
+static void
+side_retry(struct side *sd, const struct addr *a)
+{
+	const char	*v;
+
+	if ((v = addr_opt(a, "retry")) != NULL)
+		sd->retries = atoi(v);
+	if (side_flag(a, "forever"))
+		sd->retries = RETRY_FOREVER;
+	if ((v = addr_opt(a, "interval")) != NULL) {
+		sd->retry_ms = (long long)(strtod(v, NULL) * 1000);
+		if (sd->retry_ms < RETRY_MIN_MS)
+			sd->retry_ms = RETRY_MIN_MS;
+	}
+}
+
+/*
  * A socket's options (socat's among them): the family (TCP4:, pf=), the
  * source (bind=, sourceport=), a listener's (fork, backlog=, ipv6only=,
  * reuseaddr, reuseport) and TCP's (nodelay, keepalive).  A socat
@@ -444,10 +657,15 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 
 	if (a->family != 0)
 		sd->sock.family = a->family == 4 ? AF_INET : AF_INET6;
-	if (a->src != NULL)
+	if (a->src != NULL && !a->datagram)
 		sd->sock.source = a->src;
-	if (a->srcport != NULL)
+	if (a->srcport != NULL && !a->datagram)
 		sd->sock.source_port = a->srcport;
+	if (side_flag(a, "broadcast"))
+		sd->sock.broadcast = 1;
+	/* A socket file bound goes at exit, unless unlink-close=0. */
+	if ((v = addr_opt(a, "unlink-close")) != NULL)
+		sd->sock.unix_keep = strcmp(v, "0") == 0;
 	if ((v = addr_opt(a, "fork")) != NULL)
 		sd->once = strcmp(v, "0") == 0;
 	else
@@ -464,6 +682,11 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->sock.nodelay = strcmp(v, "1") == 0;
 	if ((v = addr_opt(a, "keepalive")) != NULL)
 		sd->sock.keepalive = strcmp(v, "1") == 0;
+	side_retry(sd, a);
+	if (side_filters(sd, a, cause) == -1 ||
+	    side_membership(sd, a, cause) == -1 ||
+	    side_sockopt(sd, a, cause) == -1)
+		return (-1);
 	if ((v = addr_opt(a, "connect-timeout")) != NULL) {
 		sd->connect_ms = (long long)(strtod(v, NULL) * 1000);
 		if (sd->connect_ms == 0)
@@ -719,6 +942,20 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	sd->sock.listen_fd = -1;
 	side_kind(sd, a);
 	port = (char *)a->port;
+	/*
+	 * socat's UDP-DATAGRAM: a datagram listener, bound where bind= says
+	 * (any port unless it says), every peer heard, its address the one
+	 * sent to.
+	 */
+	sd->dgram_to = sd->dgram_to_port = NULL;
+	if (a->datagram) {
+		sd->listen = 1;
+		sd->keep = 1;
+		sd->dgram_to = a->host;
+		sd->dgram_to_port = a->port;
+		sd->host = a->src;
+		port = (char *)(a->srcport != NULL ? a->srcport : "0");
+	}
 	switch (a->kind) {
 	case ADDR_UNIX:
 	case ADDR_UNIX_L:
@@ -813,6 +1050,8 @@ side_free(struct side *sd)
 		free(own->wside);
 	}
 	sd->wside = NULL;
+	if (own->gate)
+		gate_clear(&sd->gate);
 	tls_ctx_free(sd->tls.ctx);
 	free(own->port);
 	free(own->ws_path);

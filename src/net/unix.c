@@ -141,11 +141,12 @@ unix_alive(int type, const char *name, const struct sockaddr_un *sun,
  * Bind fd, a Unix-domain socket of the given type, to name.  A socket file
  * of the user's own left by a process that has gone is replaced; a live
  * socket, another user's, or anything that is not a socket is left
- * alone.  The file is removed at exit.
+ * alone.  The file is removed at exit, unless keep says (socat's
+ * unlink-close=0).
  * Returns -1 with errno and *cause set (netcat's wording) on failure.
  */
 static int
-unix_bind(int fd, int type, const char *name, char **cause)
+unix_bind(int fd, int type, const char *name, int keep, char **cause)
 {
 	struct sockaddr_un	 sun;
 	struct stat		 st;
@@ -187,7 +188,7 @@ unix_bind(int fd, int type, const char *name, char **cause)
 		log_cause(cause, "%s (%s)", strerror(errno), name);
 		return (-1);
 	}
-	if (name[0] != '@' && lstat(name, &st) == 0) {
+	if (!keep && name[0] != '@' && lstat(name, &st) == 0) {
 		strlcpy(unix_owned, name, sizeof(unix_owned));
 		unix_owned_dev = st.st_dev;
 		unix_owned_ino = st.st_ino;
@@ -227,7 +228,37 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
-	return (unix_bind(fd, SOCK_DGRAM, name, cause));
+	return (unix_bind(fd, SOCK_DGRAM, name, 0, cause));
+}
+
+/*
+ * The type of the socket bound at path (a file, or "@name"), as the
+ * kernel lists it in /proc/net/unix: SOCK_STREAM, SOCK_DGRAM, or 0 when
+ * it is not there (or the list cannot be read).
+ */
+__startup int
+unix_peer_type(const char *path)
+{
+	FILE	*f;
+	char	 line[PATH_MAX + 128], *p;
+	size_t	 n;
+	unsigned int type;
+	int	 found = 0;
+
+	if ((f = fopen("/proc/net/unix", "re")) == NULL)
+		return (0);
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		n = strcspn(line, "\n");
+		line[n] = '\0';
+		/* Num RefCount Protocol Flags Type St Inode Path */
+		if (sscanf(line, "%*s %*s %*s %*s %x", &type) != 1 ||
+		    (p = strrchr(line, ' ')) == NULL || strcmp(p + 1, path) != 0)
+			continue;
+		if (type == SOCK_STREAM || type == SOCK_DGRAM)
+			found = (int)type;
+	}
+	fclose(f);
+	return (found);
 }
 
 /*
@@ -253,7 +284,8 @@ unix_open(const struct side *sd, char **cause)
 	if (sd->sock.socktype == SOCK_DGRAM) {
 		if (sd->sock.source != NULL) {
 			strlcpy(local, sd->sock.source, sizeof(local));
-			if (unix_bind(fd, SOCK_DGRAM, local, cause) == -1)
+			if (unix_bind(fd, SOCK_DGRAM, local, sd->sock.unix_keep,
+			    cause) == -1)
 				goto fail;
 		} else if (unix_bind_temp(fd, local, sizeof(local),
 		    cause) == -1)
@@ -305,7 +337,8 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 		mask = l->umask;
 	if (mask != -1)
 		old = umask(mask);
-	rc = unix_bind(fd, sd->sock.socktype, sd->host, cause);
+	rc = unix_bind(fd, sd->sock.socktype, sd->host, sd->sock.unix_keep ||
+	    l->unlink_close == 0, cause);
 	error = errno;
 	if (mask != -1)
 		umask(old);
@@ -334,9 +367,6 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 			return (-1);
 		}
 	}
-	/* unlink-close=0: the file stays after us. */
-	if (l->unlink_close == 0)
-		unix_owned[0] = '\0';
 	return (0);
 }
 
