@@ -821,6 +821,28 @@ test_unlink_early() {
 	assertTrue "the directory stays" "[ -d '$SC_TMP/dir' ]"
 }
 
+# file:'s own creat, trunc and excl (socat's names): a file that must be
+# new, or must be there, and one written over in place.
+test_file_open_options() {
+	server srv -lk -c 'echo sent' 127.0.0.1 0 || fail "no server"
+	echo 0123456789 >"$SC_TMP/f"
+	expect_error "file:$SC_TMP/f,excl: File exists" \
+	    tcp:127.0.0.1:"$PORT" file:"$SC_TMP/f",excl
+	assertEquals "not written" 0123456789 "$(<"$SC_TMP/f")"
+	expect_error "file:$SC_TMP/none,creat=0: No such file or directory" \
+	    tcp:127.0.0.1:"$PORT" file:"$SC_TMP/none",creat=0
+	assertFalse "not made" "[ -e '$SC_TMP/none' ]"
+	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/f",trunc=0 \
+	    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/err"
+	assertEquals "trunc=0: status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "written over in place" "sent
+56789" "$(<"$SC_TMP/f")"
+	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/new",excl \
+	    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/err"
+	assertEquals "excl, new: status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "excl, new: written" sent "$(<"$SC_TMP/new")"
+}
+
 # The README's relay recipes, one per line, as printed.
 recipes() {
 	awk '/^Two addresses make a relay/ { on = 1 } on && /^```/ { n++ }
