@@ -267,6 +267,31 @@ test_refusals() {
 	    "(!!) are not supported"
 }
 
+# socat's -4 and -6 hold an address to their family, -lpNAME names the
+# messages, and -hh and -? are -h.
+test_family_name_and_help_options() {
+	t 20 "$OURS" -4 'TCP:[::1]:9' - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "-4: status" 1 $?
+	assertContains "-4: why" "$(<"$SC_TMP/e")" \
+	    'E getaddrinfo for host "::1" port 9: Address family for hostname not supported'
+	t 20 "$OURS" -6 TCP:127.0.0.1:9 - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "-6: status" 1 $?
+	assertContains "-6: why" "$(<"$SC_TMP/e")" \
+	    'E getaddrinfo for host "127.0.0.1" port 9: Address family for hostname not supported'
+	t 20 "$OURS" -lpmyname NOSUCH:x - </dev/null >"$SC_TMP/o" \
+	    2>"$SC_TMP/e"
+	assertEquals "-lp: status" 1 $?
+	assertTrue "-lp: the name: $(<"$SC_TMP/e")" \
+	    "grep -Eq ' myname\[[0-9]+\] E NOSUCH:x: ' '$SC_TMP/e'"
+	t 5 "$OURS" -h >"$SC_TMP/h" 2>&1
+	assertContains "-h" "$(<"$SC_TMP/h")" "usage: socat [options]"
+	for _h in -hh -hhh '-?'; do
+		t 5 "$OURS" "$_h" >"$SC_TMP/o" 2>&1
+		assertEquals "$_h: status" 0 $?
+		assertEquals "$_h: -h's text" "$(<"$SC_TMP/h")" "$(<"$SC_TMP/o")"
+	done
+}
+
 # A pty that would not be raw, and -t's values that are no number of
 # seconds: one line each naming what is wrong, status 1, and no link
 # left behind.
