@@ -126,6 +126,20 @@ test_sockets_for_another_process_are_ignored() {
 	    $(<"$SC_TMP/p")' '$SC_TMP/srv.err'"
 }
 
+# A client dials as ever: a socket passed to it is not its to serve,
+# nor one of the wrong kind its to refuse.
+test_a_client_ignores_a_passed_socket() {
+	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	for kind in "" -d; do
+		printf 'hello\n' | t 10 $ACTIVATE $kind "$SC_TMP/p$kind" \
+		    127.0.0.1 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/out" \
+		    2>"$SC_TMP/err"
+		assertEquals "$kind status: $(<"$SC_TMP/err")" 0 $?
+		assertEquals "$kind echoed" hello "$(<"$SC_TMP/out")"
+		assertEquals "$kind nothing said" "" "$(<"$SC_TMP/err")"
+	done
+}
+
 test_wrong_kind_of_socket_is_refused() {
 	$ACTIVATE "$SC_TMP/p" 127.0.0.1 "$SC" -u -l </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"

@@ -785,6 +785,62 @@ test_file_links_and_sticky_dirs() {
 	assertEquals "through the user's link" sent "$(<"$SC_TMP/written2")"
 	assertEquals "a new file" sent "$(<"$SC_TMP/d/new")"
 	assertTrue "nothing removed" "[ -L '$SC_TMP/d/mine' ]"
+	# The user's own file there is written over, as ">" would.
+	echo "an older and longer line" >"$SC_TMP/d/own"
+	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/d/own" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "own file: status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "own file: written over" sent "$(<"$SC_TMP/d/own")"
+	# Another user's file is read (only writing it is refused).
+	t 10 "$SC" file:"$SC_TMP/d/file" tcp:127.0.0.1:"$PORT" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "nobody's file read: status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "nobody's file read: the reply" sent "$(<"$SC_TMP/out")"
+	# A file to read that is not there is said so.
+	expect_error "file:$SC_TMP/d/none: No such file or directory" \
+	    file:"$SC_TMP/d/none" tcp:127.0.0.1:"$PORT"
+}
+
+# unlink-early (socat's): the path is removed before it is opened, so a
+# link there is replaced by the file written, never followed; a path
+# that cannot be removed is said, before anything is dialled.
+test_unlink_early() {
+	echo victim >"$SC_TMP/victim"
+	ln -s "$SC_TMP/victim" "$SC_TMP/out"
+	mkdir "$SC_TMP/dir"
+	server srv -lk -c 'echo sent' 127.0.0.1 0 || fail "no server"
+	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/out",unlink-early \
+	    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/err"
+	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "the link's file" victim "$(<"$SC_TMP/victim")"
+	assertTrue "a file in the link's place" "[ -f '$SC_TMP/out' ] &&
+	    [ ! -L '$SC_TMP/out' ]"
+	assertEquals "written" sent "$(<"$SC_TMP/out")"
+	expect_error "file:$SC_TMP/dir,unlink-early: unlink-early: Is a directory" \
+	    tcp:127.0.0.1:"$PORT" file:"$SC_TMP/dir",unlink-early
+	assertTrue "the directory stays" "[ -d '$SC_TMP/dir' ]"
+}
+
+# file:'s own creat, trunc and excl (socat's names): a file that must be
+# new, or must be there, and one written over in place.
+test_file_open_options() {
+	server srv -lk -c 'echo sent' 127.0.0.1 0 || fail "no server"
+	echo 0123456789 >"$SC_TMP/f"
+	expect_error "file:$SC_TMP/f,excl: File exists" \
+	    tcp:127.0.0.1:"$PORT" file:"$SC_TMP/f",excl
+	assertEquals "not written" 0123456789 "$(<"$SC_TMP/f")"
+	expect_error "file:$SC_TMP/none,creat=0: No such file or directory" \
+	    tcp:127.0.0.1:"$PORT" file:"$SC_TMP/none",creat=0
+	assertFalse "not made" "[ -e '$SC_TMP/none' ]"
+	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/f",trunc=0 \
+	    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/err"
+	assertEquals "trunc=0: status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "written over in place" "sent
+56789" "$(<"$SC_TMP/f")"
+	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/new",excl \
+	    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/err"
+	assertEquals "excl, new: status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "excl, new: written" sent "$(<"$SC_TMP/new")"
 }
 
 # The README's relay recipes, one per line, as printed.

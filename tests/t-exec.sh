@@ -201,11 +201,14 @@ ${p}_REMOTE_PORT=$rport"
 	assertEquals "$want" "$(<"$SC_TMP/c.out")"
 }
 
+# Ours replace what was inherited; a user's variables that only begin
+# as ours do (another name, a longer one) are the user's, kept.
 test_environment_stale_values_replaced() {
-	SOCKCAT_LOCAL_ADDR=stale server srv -6 -l ::1 0 \
-	    -c 'echo "$SOCKCAT_LOCAL_ADDR $NCAT_PROTO"' || fail "no server"
+	SOCKCAT_LOCAL_ADDR=stale SOCKCAT_OTHER=kept NCAT_PROTOCOL=kept \
+	    server srv -6 -l ::1 0 -c 'echo "$SOCKCAT_LOCAL_ADDR $NCAT_PROTO" \
+	    "$SOCKCAT_OTHER $NCAT_PROTOCOL"' || fail "no server"
 	t 5 "$SC" -6 -d ::1 "$PORT" >"$SC_TMP/c.out"
-	assertFileEquals "$SC_TMP/c.out" "::1 TCP"
+	assertFileEquals "$SC_TMP/c.out" "::1 TCP kept kept"
 }
 
 test_exit_status_is_the_programs() {

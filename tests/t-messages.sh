@@ -2,9 +2,10 @@
 # What a user is told: a chat caller turned away because the server is
 # busy, the chat notices when stderr is not a terminal, --version's list
 # of what was built in, TLS certificate and key files that cannot be
-# used, --ssl-trustfile without --ssl-verify, "the server is full"
-# for one connection, a TLS client that leaves before its handshake, a
-# server out of descriptors, and a --forward target that refuses.
+# used, an OpenSSL that cannot be loaded, --ssl-trustfile without
+# --ssl-verify, "the server is full" for one connection, a TLS client
+# that leaves before its handshake, a server out of descriptors, and a
+# --forward target that refuses.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -130,6 +131,34 @@ test_tls_file_errors_say_what_and_why() {
 	tls_error "$D/k1.pem holds no PEM certificate" \
 	    --ssl-cert "$D/c1.pem" --ssl-key "$D/k1.pem" --ssl-verify \
 	    --ssl-trustfile "$D/k1.pem"
+}
+
+# OpenSSL is loaded when TLS is first asked for (src/io/tls.c): a
+# libssl that cannot be loaded, or one without a function sockcat calls,
+# is said in one line before anything is dialled.
+test_unusable_openssl_is_said() {
+	"$SC" --version | grep -q '^TLS: yes' ||
+	    { sc_skip "no TLS"; return; }
+	crypto=$(ldconfig -p 2>/dev/null |
+	    sed -n 's/^[[:space:]]*libcrypto\.so\.3 (.*) => //p' | head -n 1)
+	[ -f "$crypto" ] || { sc_skip "libcrypto.so.3 not found"; return; }
+	mkdir "$SC_TMP/lib"
+	: >"$SC_TMP/lib/libssl.so.3"
+	LD_LIBRARY_PATH=$SC_TMP/lib t 10 "$SC" --ssl 127.0.0.1 1 \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "not a library: status" 1 $?
+	assertEquals "not a library" \
+	    "sockcat: TLS: $SC_TMP/lib/libssl.so.3: file too short" \
+	    "$(<"$SC_TMP/err")"
+	# libcrypto in libssl's place has none of libssl's functions.
+	ln -sf "$crypto" "$SC_TMP/lib/libssl.so.3"
+	LD_LIBRARY_PATH=$SC_TMP/lib t 10 "$SC" --ssl 127.0.0.1 1 \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "a function missing: status" 1 $?
+	assertEquals "a function missing" \
+	    "sockcat: TLS: libssl.so.3 has no DTLS_client_method" \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "nothing written" "" "$(<"$SC_TMP/out")"
 }
 
 test_trustfile_without_verify_warns() {

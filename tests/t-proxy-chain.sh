@@ -127,6 +127,10 @@ several -x, give each in its URL (socks5://user:pass@host:port)" \
 	    --proxy-auth a:b -x h:1 -x h:2 host 1
 	expect_error "too many proxies (at most 8)" -x 1 -x 2 -x 3 -x 4 \
 	    -x 5 -x 6 -x 7 -x 8 -x 9 host 1
+	# A forwarder serves unattended: no hop may wait for a password.
+	expect_error "--forward through a proxy needs its password: \
+socks5://u@127.0.0.1:1" -l 127.0.0.1 0 --forward 127.0.0.1:9 \
+	    -x socks5://u@127.0.0.1:1 -x socks5://127.0.0.1:2
 }
 
 sc_run_shunit2

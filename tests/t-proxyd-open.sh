@@ -1,7 +1,8 @@
 #!/bin/bash
 # The proxy server is not an open proxy by default: with neither
 # --proxy-auth nor --allow it listens on loopback unless given an
-# address, and an open proxy on any other address warns on stderr.
+# address, and an open proxy on any other address warns on stderr, over
+# IPv4 and IPv6.
 # Only loopback traffic: the addresses are only listened on.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -64,6 +65,26 @@ test_explicit_loopback_is_quiet() {
 	listening -l 127.0.0.2 0 --proxy-type socks5
 	assertEquals "Listening on 127.0.0.2" "$LISTEN"
 	assert_no_warning
+}
+
+# The same over IPv6: ::1 by default with -6, and quietly there or on
+# an IPv4 loopback address in IPv6's form; the any address warns.
+test_ipv6_defaults_to_loopback() {
+	listening -6 -l 0 --proxy-type socks5
+	assertEquals "Listening on ::1" "$LISTEN"
+	assert_no_warning
+}
+
+test_ipv6_loopback_is_quiet() {
+	listening -l ::ffff:127.0.0.1 0 --proxy-type http
+	assertEquals "Listening on ::ffff:127.0.0.1" "$LISTEN"
+	assert_no_warning
+}
+
+test_ipv6_any_address_warns() {
+	listening -l :: 0 --proxy-type socks5
+	assertEquals "Listening on ::" "$LISTEN"
+	assert_warning
 }
 
 # Credentials or an allow list: every address, as before, and quietly.

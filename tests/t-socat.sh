@@ -1050,6 +1050,57 @@ test_refusals() {
 	done
 }
 
+# socat's -4 and -6 hold an address to their family, -lpNAME names the
+# messages, and -hh and -? are -h.
+test_family_name_and_help_options() {
+	t 20 "$OURS" -4 'TCP:[::1]:9' - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "-4: status" 1 $?
+	assertContains "-4: why" "$(<"$SC_TMP/e")" \
+	    'E getaddrinfo for host "::1" port 9: Address family for hostname not supported'
+	t 20 "$OURS" -6 TCP:127.0.0.1:9 - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "-6: status" 1 $?
+	assertContains "-6: why" "$(<"$SC_TMP/e")" \
+	    'E getaddrinfo for host "127.0.0.1" port 9: Address family for hostname not supported'
+	t 20 "$OURS" -lpmyname NOSUCH:x - </dev/null >"$SC_TMP/o" \
+	    2>"$SC_TMP/e"
+	assertEquals "-lp: status" 1 $?
+	assertTrue "-lp: the name: $(<"$SC_TMP/e")" \
+	    "grep -Eq ' myname\[[0-9]+\] E NOSUCH:x: ' '$SC_TMP/e'"
+	t 5 "$OURS" -h >"$SC_TMP/h" 2>&1
+	assertContains "-h" "$(<"$SC_TMP/h")" "usage: socat [options]"
+	for _h in -hh -hhh '-?'; do
+		t 5 "$OURS" "$_h" >"$SC_TMP/o" 2>&1
+		assertEquals "$_h: status" 0 $?
+		assertEquals "$_h: -h's text" "$(<"$SC_TMP/h")" "$(<"$SC_TMP/o")"
+	done
+}
+
+# A pty that would not be raw, and -t's values that are no number of
+# seconds: one line each naming what is wrong, status 1, and no link
+# left behind.
+test_pty_and_seconds_refusals() {
+	for _o in rawer=0 raw=0 echo=1; do
+		t 20 "$OURS" "PTY,link=$SC_TMP/link,$_o" - </dev/null \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_o: status" 1 $?
+		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertContains "$_o: why" "$(<"$SC_TMP/e")" \
+		    "E PTY,link=$SC_TMP/link,$_o: a pty is raw, without an echo: raw=0, rawer=0 and echo=1 are not supported"
+		assertFalse "$_o: no link" "[ -e '$SC_TMP/link' ]"
+	done
+	for _v in abc -1 1e12 1x; do
+		t 20 "$OURS" -t "$_v" - - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "-t $_v: status" 1 $?
+		assertContains "-t $_v: why" "$(<"$SC_TMP/e")" \
+		    "E option -t: not a number of seconds: $_v"
+		assertEquals "-t $_v: one line" 1 "$(wc -l <"$SC_TMP/e")"
+	done
+	t 20 "$OURS" -t </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "-t alone: status" 1 $?
+	assertContains "-t alone: why" "$(<"$SC_TMP/e")" \
+	    "E option -t needs a value"
+}
+
 # Every option socat -hhh lists, on a TCP-LISTEN: address: those of
 # sockcat's table are honoured (tested above and in t-addr), every other
 # is refused in one line naming it and the address, status 1, before any

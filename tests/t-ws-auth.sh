@@ -342,7 +342,8 @@ test_room_page_in_chromium() {
 
 # --auth-file: htpasswd's bcrypt ($2y$) and SHA-2 crypt ($5$, $6$) users
 # by Basic; Digest is not offered (a hash cannot answer it); any other
-# hash is refused in one line.
+# hash, a line that is no user and hash and a file without users are
+# refused in one line.
 test_auth_file() {
 	sc_tmp
 	mkdir "$SC_TMP/www"
@@ -373,6 +374,20 @@ test_auth_file() {
 	    -l --websocket --auth-file "$SC_TMP/users" 0
 	expect_error "auth-file: $SC_TMP/none: No such file or directory" \
 	    -l --websocket --auth-file "$SC_TMP/none" 0
+	# A line that is no user:hash, a user too long, a file of none.
+	for bad in "ann" ":$(openssl passwd -5 pw)" \
+	    "$(printf '%0300d' 0):$(openssl passwd -5 pw)"; do
+		printf '# users\r\n\n%s\n' "$bad" >"$SC_TMP/bad"
+		case $bad in
+		0*) why="user too long" ;;
+		*) why="not user:hash" ;;
+		esac
+		expect_error "auth-file: $SC_TMP/bad, line 3: $why" \
+		    -l --websocket --auth-file "$SC_TMP/bad" 0
+	done
+	printf '# nobody\n\n' >"$SC_TMP/bad"
+	expect_error "auth-file: $SC_TMP/bad: no users" \
+	    -l --websocket --auth-file "$SC_TMP/bad" 0
 }
 
 # Wrong answers from an address are limited: after five, 429 with

@@ -594,6 +594,22 @@ test_cgi_variables() {
 	    "$out"
 }
 
+# The server's own environment never speaks for a request: an inherited
+# HTTP_* the request did not send is gone, one it did send is the
+# request's, and the addresses are the connection's.
+test_cgi_variables_not_inherited() {
+	HTTP_X_TEST=inherited HTTP_X_GONE=inherited REMOTE_ADDR=192.0.2.1 \
+	    REMOTE_PORT=1 SERVER_PORT=2 QUERY_STRING=inherited \
+	    server s -lk --websocket -c 'printf "%s|%s|%s|%s|%s|%s\n" \
+	    "$HTTP_X_TEST" "${HTTP_X_GONE-unset}" "$REMOTE_ADDR" \
+	    "${REMOTE_PORT:+a port}" "$SERVER_PORT" "$QUERY_STRING"' \
+	    127.0.0.1 0 || fail "no server"
+	out=$(t 20 "$SC" -d --ws-header "X-Test: sent" \
+	    "ws://127.0.0.1:$PORT/x?q=1" 2>"$SC_TMP/c.err")
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	assertEquals "variables" "sent|unset|127.0.0.1|a port|$PORT|q=1" "$out"
+}
+
 # SERVER_NAME is the Host without its port, an IPv6 address in its
 # brackets; a Host that opens a bracket and never closes it, 4,096 bytes
 # and more, is taken whole (issue 52: its copy was written one byte past

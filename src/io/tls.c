@@ -27,11 +27,27 @@
 #include "io.h"
 #include "tls-int.h"
 
-/* The libraries tls_load() opens (tls-int.h says why). */
+/*
+ * The library tls_load() opens (tls-int.h says why).  A dlsym(3) on its
+ * handle also searches the libraries it depends on, so libcrypto's
+ * functions are found through it too.
+ */
 #define TLS_LIBSSL	"libssl.so.3"
-#define TLS_LIBCRYPTO	"libcrypto.so.3"
 
 struct tls_functions	 tls_fn;
+
+/*
+ * Every function of tls-int.h's list: its name, and where its pointer is
+ * in tls_fn, for tls_load() to fill in one loop.
+ */
+#define F(name)	{ #name, offsetof(struct tls_functions, p_##name) },
+static const struct {
+	const char	*name;
+	size_t		 offset;
+} tls_names[] = {
+	TLS_FUNCTIONS
+};
+#undef F
 
 /*
  * A DTLS server's cookie secret is replaced this often, and a cookie made
@@ -52,30 +68,33 @@ tls_available(void)
 
 /*
  * Load OpenSSL and find every function we call.  Returns -1 with *cause
- * set if the libraries or a function are missing.
+ * set if the library or a function is missing.
  */
 static int
 tls_load(char **cause)
 {
 	static int	 loaded;
-	void		*ssl, *crypto;
+	void		*ssl, *fn;
+	size_t		 i;
 
 	if (loaded)
 		return (0);
-	if ((crypto = dlopen(TLS_LIBCRYPTO, RTLD_NOW | RTLD_GLOBAL)) == NULL ||
-	    (ssl = dlopen(TLS_LIBSSL, RTLD_NOW | RTLD_GLOBAL)) == NULL) {
+	if ((ssl = dlopen(TLS_LIBSSL, RTLD_NOW | RTLD_GLOBAL)) == NULL) {
 		log_cause(cause, "TLS: %s", dlerror());
 		return (-1);
 	}
-#define F(name) \
-	if ((tls_fn.p_##name = (__typeof__(tls_fn.p_##name))dlsym(ssl, \
-	    #name)) == NULL && (tls_fn.p_##name = \
-	    (__typeof__(tls_fn.p_##name))dlsym(crypto, #name)) == NULL) { \
-		log_cause(cause, "TLS: %s has no %s", TLS_LIBSSL, #name); \
-		return (-1); \
+	for (i = 0; i < nitems(tls_names); i++) {
+		if ((fn = dlsym(ssl, tls_names[i].name)) == NULL) {
+			log_cause(cause, "TLS: %s has no %s", TLS_LIBSSL,
+			    tls_names[i].name);
+			return (-1);
+		}
+		/*
+		 * POSIX makes dlsym()'s pointer usable as a function's; it is
+		 * copied into the pointer of the function's own type.
+		 */
+		memcpy((char *)&tls_fn + tls_names[i].offset, &fn, sizeof(fn));
 	}
-	TLS_FUNCTIONS
-#undef F
 	loaded = 1;
 	return (0);
 }

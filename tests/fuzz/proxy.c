@@ -71,9 +71,8 @@ http_ok(const uint8_t *p, size_t n)
 		if (p[i] != '\r' && k < sizeof(line) - 1)
 			line[k++] = p[i];
 	}
-	line[k] = '\0';
-	if (strncmp(line, "HTTP/1.0 200", 12) != 0 &&
-	    strncmp(line, "HTTP/1.1 200", 12) != 0)
+	if (k < 12 || (memcmp(line, "HTTP/1.0 200", 12) != 0 &&
+	    memcmp(line, "HTTP/1.1 200", 12) != 0))
 		return (0);
 	if (n == 0 || p[n - 1] != '\n')
 		return (0);
