@@ -1336,20 +1336,28 @@ class Fuzzer:
                 tty.setraw(fd)
             while self.drain_fd(fd):
                 pass
-            os.set_blocking(fd, True)
-            os.write(fd, line)
+            # Written as the terminal takes it, and read meanwhile: what
+            # the fuzzing left in flight still comes back, and a write
+            # that waited for room while nothing was read would wait for
+            # ever (the echo's answers fill the way back, sockcat stops
+            # reading the terminal, and the line never goes).
             got = b''
             t = time.monotonic() + 15
             while time.monotonic() < t and marker not in got:
-                rl, _, _ = select.select([fd], [], [], 0.5)
+                rl, wl, _ = select.select([fd], [fd] if line else [], [],
+                                          0.5)
                 if rl:
-                    got += os.read(fd, 65536)
+                    got += self.drain_fd(fd)
+                if wl and line:
+                    try:
+                        line = line[os.write(fd, line):]
+                    except BlockingIOError:
+                        pass
             if marker not in got:
                 return 'nothing back through the terminal (got %r)' % \
                     got[-80:]
             return None
         finally:
-            os.set_blocking(fd, False)
             if fd != self.master:
                 os.close(fd)
 
