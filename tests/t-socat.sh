@@ -138,6 +138,17 @@ test_recipe_tls() {
 	tls "$OURS"
 }
 
+# An empty option (",,", a ',' at the end, as socat's test.sh writes
+# many) is none: both socats run the address.
+test_empty_options() {
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: empty options" "e" \
+		    "$(echo e | t 20 "$_bin" -t 0.1 - 'SYSTEM:cat,,')"
+		assertEquals "$_bin: a ',' at the end" "f" \
+		    "$(echo f | t 20 "$_bin" -t 0.1 - 'SYSTEM:cat,')"
+	done
+}
+
 # pty SOCAT: socat PTY,raw,echo=0,link=A PTY,raw,echo=0,link=B, a null
 # modem: bytes written to one link come out of the other as they are,
 # both ways.

@@ -351,7 +351,8 @@ addr_socat_parse(struct addr *a, int r)
 		break;
 	}
 	for (i = np; i < nf; i++) {
-		if (addr_option(a, field[i]) == -1)
+		/* socat passes over an empty option ("PORT,fork,"). */
+		if (*field[i] != '\0' && addr_option(a, field[i]) == -1)
 			return (-1);
 	}
 	/* What the name implies, unless its options say otherwise. */
