@@ -138,6 +138,26 @@ test_recipe_tls() {
 	tls "$OURS"
 }
 
+# SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
+# the proxy carries NAME as its user ID, from both socats.
+test_socks4_user() {
+	serve echo "$REAL" -d -d TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork \
+	    EXEC:cat
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/px.port"
+		: >"$SC_TMP/px.log"
+		bg t 20 $AUTHPROXY -b socks4 ok 127.0.0.1 "$SC_TMP/px.port" \
+		    "$SC_TMP/px.log"
+		wait_for "$SC_TMP/px.port" '^[0-9]+$' || fail "no proxy"
+		_a=SOCKS4:127.0.0.1:127.0.0.1:$PORT,socksuser=nobody
+		_a=$_a,socksport=$(<"$SC_TMP/px.port")
+		assertEquals "$_bin: through the proxy" "user" \
+		    "$(echo user | t 20 "$_bin" -t 0.5 - "$_a")"
+		assertEquals "$_bin: what the proxy was asked" \
+		    "connect4 4 127.0.0.1 $PORT user=nobody" "$(<"$SC_TMP/px.log")"
+	done
+}
+
 # An empty option (",,", a ',' at the end, as socat's test.sh writes
 # many) is none: both socats run the address.
 test_empty_options() {
@@ -291,6 +311,8 @@ test_every_socat_option() {
 	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only "
+	# TLS and proxies: socat's own names.
+	honoured="$honoured socksuser"
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

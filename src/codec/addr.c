@@ -150,6 +150,8 @@ static const struct {
 	{ "echo",	"echo",		AO_BOOL,	K(ADDR_PTY) },
 	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
 	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
+	{ "socksuser",	"socksuser",	AO_TEXT,	K(ADDR_SOCKS4) |
+						K(ADDR_SOCKS4A) },
 	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },
 	{ "crlf",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
 						K(ADDR_UNIX_L) },

@@ -321,13 +321,14 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 /*
  * A socks4:, socks4a: or socks5: address: a TCP side whose one proxy is
  * the address's own, at its socksport (1080 unless said), in place of the
- * command line's chain.  Returns 0, or -1 with *cause set.
+ * command line's chain; socksuser= is the user ID a SOCKS4 request
+ * carries.  Returns 0, or -1 with *cause set.
  */
 static int
 side_socks(struct side *sd, const struct addr *a, char **cause)
 {
 	struct side_own	*own = sd->own;
-	const char	*port;
+	const char	*port, *user;
 	char		 url[PROXY_URL_MAX];
 
 	if ((port = addr_opt(a, "socksport")) == NULL)
@@ -338,12 +339,21 @@ side_socks(struct side *sd, const struct addr *a, char **cause)
 	if (proxy_hop_parse(&sd->proxy.hops[0], sd->proxy_kind, url,
 	    cause) == -1)
 		return (-1);
+	if ((user = addr_opt(a, "socksuser")) != NULL) {
+		if ((sd->proxy.hops[0].user = strdup(user)) == NULL) {
+			proxy_hop_free(&sd->proxy.hops[0]);
+			log_cause(cause, "%s", strerror(ENOMEM));
+			return (-1);
+		}
+		sd->proxy.hops[0].owned = 1;
+	}
 	sd->proxy.nhops = 1;
 	own->proxy = 1;
 	sd->proxy.proto = sd->proxy.hops[0].proto;
 	sd->proxy.host = sd->proxy.hops[0].host;
 	sd->proxy.port = sd->proxy.hops[0].port;
-	sd->proxy.user = sd->proxy.pass = NULL;
+	sd->proxy.user = sd->proxy.hops[0].user;
+	sd->proxy.pass = NULL;
 	return (0);
 }
 
