@@ -138,6 +138,52 @@ test_recipe_tls() {
 	tls "$OURS"
 }
 
+# tls_probe SOCAT OPTIONS: a TLS listener of SOCAT with OPTIONS, and a
+# client (Python's ssl, TLS 1.2 at most when MAXV is 1.2) that prints
+# the version and cipher agreed, or "refused".
+tls_probe() {
+	serve probe "$1" -d -d OPENSSL-LISTEN:0,cert="$CERTS/srv.pem",$(
+	    )key="$CERTS/srv.key",verify=0,"$2" SYSTEM:'echo up'
+	t 20 python3 -c '
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+if sys.argv[2] == "1.2":
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+try:
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1",
+        int(sys.argv[1]))))
+    print(s.version(), s.cipher()[0], s.recv(100).decode().strip())
+except (ssl.SSLError, OSError):
+    print("refused")' "$PORT" "${MAXV:-}"
+	kill "$SERVE_PID" 2>/dev/null
+	wait_exit "$SERVE_PID"
+}
+
+# socat's cipher=, openssl-max-proto-version= and
+# openssl-min-proto-version= (TLS1.2, as socat writes versions), and
+# compress=none: what a client agrees with both socats' listeners.
+test_tls_cipher_versions() {
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: cipher, max version" \
+		    "TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256 up" \
+		    "$(tls_probe "$_bin" cipher=ECDHE-ECDSA-AES128-GCM-SHA256,$(
+		    )openssl-max-proto-version=TLS1.2)"
+		assertEquals "$_bin: min version 1.3, a 1.2 client" "refused" \
+		    "$(MAXV=1.2 tls_probe "$_bin" \
+		    openssl-min-proto-version=TLS1.3)"
+		assertEquals "$_bin: min version 1.2" \
+		    "TLSv1.2 ECDHE-ECDSA-CHACHA20-POLY1305 up" \
+		    "$(MAXV=1.2 tls_probe "$_bin" min-version=TLS1.2,$(
+		    )compress=none,ciphers=ECDHE-ECDSA-CHACHA20-POLY1305)"
+	done
+	t 20 "$OURS" OPENSSL-LISTEN:0,compress=zlib - </dev/null 2>"$SC_TMP/e"
+	assertEquals "compress=zlib: status" 1 $?
+	assertContains "compress=zlib: named" "$(<"$SC_TMP/e")" \
+	    "option compress takes none or auto"
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {
@@ -312,7 +358,9 @@ test_every_socat_option() {
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only "
 	# TLS and proxies: socat's own names.
-	honoured="$honoured socksuser"
+	honoured="$honoured socksuser cipher ciphers cipherlist
+	    openssl-cipherlist compress openssl-compress
+	    openssl-min-proto-version openssl-max-proto-version"
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \
 	    >"$SC_TMP/names"

@@ -87,7 +87,8 @@ enum addr_otype {
 	AO_TEXT,		/* any text but empty */
 	AO_HOSTPORT,		/* HOST:PORT, or a proxy's URL */
 	AO_PORT,		/* a port */
-	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 */
+	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 (TLS1.2 too) */
+	AO_COMPRESS,		/* socat's TLS compression: none or auto */
 	AO_NUMBER,		/* a count, 1 to 65535 */
 	AO_SECONDS,		/* seconds, [DIGITS][.DIGITS] */
 	AO_OCTAL,		/* permissions, 0 to 07777 */
@@ -125,8 +126,18 @@ static const struct {
 						K(ADDR_TLS_L) },
 	{ "min-version", "min-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
 						K(ADDR_TLS_L) },
+	{ "openssl-min-proto-version", "min-version", AO_TLSVER, K(ADDR_TLS) |
+						K(ADDR_WSS) | K(ADDR_TLS_L) },
 	{ "max-version", "max-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
 						K(ADDR_TLS_L) },
+	{ "openssl-max-proto-version", "max-version", AO_TLSVER, K(ADDR_TLS) |
+						K(ADDR_WSS) | K(ADDR_TLS_L) },
+	{ "cipher",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "ciphers",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "cipherlist",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "openssl-cipherlist", "ciphers", AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "compress",	"compress",	AO_COMPRESS,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "openssl-compress", "compress", AO_COMPRESS,	K_TLS_DIAL | K(ADDR_TLS_L) },
 	{ "proxy",	"proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
 						K(ADDR_WS) | K(ADDR_WSS) },
 	{ "proxyport",	"proxyport",	AO_PORT,	K(ADDR_TCP) },
@@ -564,9 +575,23 @@ addr_option(struct addr *a, char *name)
 		}
 		break;
 	case AO_TLSVER:
+		/* As socat writes them: TLS1 (1.0), TLS1.1, ... */
+		if (a->socat && strncasecmp(value, "tls", 3) == 0)
+			value = strcmp(value + 3, "1") == 0 ? (char *)"1.0" :
+			    value + 3;
 		if (tls_version_parse(value) == -1)
 			return (addr_fail(a, "option %s takes 1.0, 1.1, 1.2 "
 			    "or 1.3", name));
+		break;
+	case AO_COMPRESS:
+		/*
+		 * OpenSSL compresses nothing unless told to (CRIME): socat's
+		 * none is that, and so is its auto, the library's default.
+		 */
+		if (strcasecmp(value, "none") != 0 &&
+		    strcasecmp(value, "auto") != 0)
+			return (addr_fail(a, "option %s takes none or auto",
+			    name));
 		break;
 	}
 	a->opts[a->nopts].name = is;

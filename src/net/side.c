@@ -306,6 +306,8 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->tls.cert = v;
 	if ((v = addr_opt(a, "key")) != NULL)
 		sd->tls.key = v;
+	if ((v = addr_opt(a, "ciphers")) != NULL)
+		sd->tls.ciphers = v;
 	if ((v = addr_opt(a, "min-version")) != NULL)
 		sd->tls.min_version = tls_version_parse(v);
 	if ((v = addr_opt(a, "max-version")) != NULL)
