@@ -184,6 +184,36 @@ test_tls_cipher_versions() {
 	    "option compress takes none or auto"
 }
 
+# -U, from the second address to the first: a file second is read, and
+# a TLS listener sends it whole to a client that sends nothing and
+# ends its own direction at once (nc's -N with no stdin), and to
+# socat's -u client (which sends no close_notify), both socats alike.
+test_reverse_file_tls() {
+	seq 1000 >"$SC_TMP/in"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: -U, the file read" "$(<"$SC_TMP/in")" \
+		    "$(t 20 "$_bin" -U STDOUT OPEN:"$SC_TMP/in")"
+		serve rev "$_bin" -d -d -U OPENSSL-LISTEN:0,reuseaddr,$(
+		    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
+		    OPEN:"$SC_TMP/in"
+		t 20 "$SC" -N --ssl 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/out"
+		assertEquals "$_bin: -U: status" 0 $?
+		assertEquals "$_bin: -U: the file, whole" \
+		    "$(sum_of "$SC_TMP/in")" "$(sum_of "$SC_TMP/out")"
+		wait_exit "$SERVE_PID"
+		serve rev2 "$_bin" -d -d -U OPENSSL-LISTEN:0,reuseaddr,$(
+		    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
+		    OPEN:"$SC_TMP/in"
+		rm -f "$SC_TMP/out"
+		t 20 "$OURS" -u OPENSSL-CONNECT:localhost:"$PORT",$(
+		    )cafile="$CERTS/ca.pem" CREAT:"$SC_TMP/out"
+		assertEquals "$_bin: -U, -u: status" 0 $?
+		assertEquals "$_bin: -U, -u: the file, whole" \
+		    "$(sum_of "$SC_TMP/in")" "$(sum_of "$SC_TMP/out")"
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {
