@@ -234,6 +234,36 @@ test_socks4_user() {
 	done
 }
 
+# PROXY:PROXY:HOST:PORT,proxyport=P: the CONNECT names HOST as it is
+# written, for the proxy to look up; with resolve, its address, looked up
+# here; both socats alike.
+test_proxy_resolve() {
+	serve echo "$REAL" -d -d TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork \
+	    EXEC:cat
+	for _bin in "$REAL" "$OURS"; do
+		for _rs in "" ,resolve; do
+			rm -f "$SC_TMP/px.port"
+			: >"$SC_TMP/px.log"
+			bg t 20 $AUTHPROXY -b http ok 127.0.0.1 \
+			    "$SC_TMP/px.port" "$SC_TMP/px.log"
+			wait_for "$SC_TMP/px.port" '^[0-9]+$' || fail "no proxy"
+			_a=PROXY:127.0.0.1:localhost:$PORT,pf=ip4$_rs
+			_a=$_a,proxyport=$(<"$SC_TMP/px.port")
+			assertEquals "$_bin$_rs: through the proxy" "prx" \
+			    "$(echo prx | t 20 "$_bin" -t 0.5 - "$_a")"
+			_want=localhost:$PORT
+			[ -n "$_rs" ] && _want=127.0.0.1:$PORT
+			assertEquals "$_bin$_rs: what the proxy was asked" \
+			    "$_want" "$(sed -n 's/^hdr CONNECT \([^ ]*\) .*/\1/p' \
+			    "$SC_TMP/px.log")"
+		done
+	done
+	t 20 "$OURS" TCP:127.0.0.1:1,resolve - </dev/null 2>"$SC_TMP/e"
+	assertEquals "resolve without a proxy: status" 1 $?
+	assertContains "resolve without a proxy: named" "$(<"$SC_TMP/e")" \
+	    "option proxy-resolve is a PROXY: address's"
+}
+
 # An empty option (",,", a ',' at the end, as socat's test.sh writes
 # many) is none: both socats run the address.
 test_empty_options() {
@@ -388,8 +418,8 @@ test_every_socat_option() {
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only "
 	# TLS and proxies: socat's own names.
-	honoured="$honoured socksuser cipher ciphers cipherlist
-	    openssl-cipherlist compress openssl-compress
+	honoured="$honoured socksuser proxy-resolve resolve resolv cipher
+	    ciphers cipherlist openssl-cipherlist compress openssl-compress
 	    openssl-min-proto-version openssl-max-proto-version"
 	honoured=" $(echo $honoured) "
 	"$REAL" -hhh | sed -n '/^   opt:/,$p' | sed 1d | awk '{print $1}' \

@@ -141,6 +141,9 @@ static const struct {
 	{ "proxy",	"proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
 						K(ADDR_WS) | K(ADDR_WSS) },
 	{ "proxyport",	"proxyport",	AO_PORT,	K(ADDR_TCP) },
+	{ "proxy-resolve", "proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
+	{ "resolve",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
+	{ "resolv",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
 	{ "append",	"append",	AO_BOOL,	K(ADDR_FILE) },
 	{ "o-append",	"append",	AO_BOOL,	K(ADDR_FILE) },
 	{ "creat",	"creat",	AO_BOOL,	K(ADDR_FILE) },
@@ -663,6 +666,10 @@ addr_finish(struct addr *a)
 	if ((v = addr_opt(a, "proxyport")) != NULL &&
 	    (a->proxy == NULL || a->kind != ADDR_TCP))
 		return (addr_fail(a, "option proxyport is a PROXY: address's"));
+	if ((v = addr_opt(a, "proxy-resolve")) != NULL &&
+	    (a->proxy == NULL || a->kind != ADDR_TCP))
+		return (addr_fail(a, "option proxy-resolve is a PROXY: "
+		    "address's"));
 	if ((v = addr_opt(a, "bind")) != NULL) {
 		if ((n = strlen(v)) > ADDR_SRC_MAX)
 			return (addr_fail(a, "option bind: too long"));

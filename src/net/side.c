@@ -625,6 +625,10 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 		sd->proxy.port = sd->proxy.hops[0].port;
 		sd->proxy.user = sd->proxy.hops[0].user;
 		sd->proxy.pass = sd->proxy.hops[0].pass;
+		/* socat's proxy-resolve: the proxy is sent an address. */
+		if ((v = addr_opt(a, "proxy-resolve")) != NULL)
+			sd->proxy.dns = strcmp(v, "1") == 0 ?
+			    PROXY_DNS_LOCAL : PROXY_DNS_REMOTE;
 	}
 	if (side_socket_opts(sd, a, cause) == -1 ||
 	    side_file_opts(sd, a, cause) == -1) {
