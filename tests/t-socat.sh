@@ -264,6 +264,23 @@ test_proxy_resolve() {
 	    "option proxy-resolve is a PROXY: address's"
 }
 
+# A proxy's status line with more than one space after its version
+# ("HTTP/1.1   200 OK") is a 200 to socat's PROXY:, from both socats (nc's
+# -X connect takes one space alone, as netcat does).
+test_proxy_status_spaces() {
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/px.port"
+		bg t 20 $AUTHPROXY -b http status__200_OK 127.0.0.1 \
+		    "$SC_TMP/px.port" "$SC_TMP/px.log"
+		wait_for "$SC_TMP/px.port" '^[0-9]+$' || fail "no proxy"
+		t 20 "$_bin" -t 0.5 - PROXY:127.0.0.1:127.0.0.1:9,$(
+		    )proxyport="$(<"$SC_TMP/px.port")" </dev/null \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: accepted: $(<"$SC_TMP/e")" 0 "$_st"
+	done
+}
+
 # An empty option (",,", a ',' at the end, as socat's test.sh writes
 # many) is none: both socats run the address.
 test_empty_options() {
