@@ -407,6 +407,16 @@ test_linger() {
 	    "$(sed -n '/^late$/p' "$SC_TMP/late.out" 2>/dev/null)"
 }
 
+# A dialled UDP socket reads no end-of-file: after stdin's end, the
+# answers are read for -t's time, then socat is done; both socats alike.
+test_udp_answers_after_stdin_end() {
+	serve echo "$REAL" -d -d UDP4-LISTEN:0,fork PIPE
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: the answer" "hello" \
+		    "$(echo hello | t 10 "$_bin" -t 0.5 - UDP4:127.0.0.1:"$PORT")"
+	done
+}
+
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \

@@ -67,6 +67,9 @@ struct options {
 	long long	 socat_quit_ms;	/* and its time */
 };
 
+/* socat's -t when it is not given, in milliseconds. */
+#define SOCAT_QUIT_MS		500
+
 /* Port used by --chat when none is given. */
 #define CHAT_DEFAULT_PORT	"5000"
 

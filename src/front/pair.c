@@ -369,8 +369,18 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	 */
 	if (o->socat_quit && b->kind == SIDE_STDIO && !a->listen &&
 	    !pair_device(a) && !(o->socat_dir != 0 && (o->socat_dir == 1) ==
-	    (a == &o->pair[0])))
+	    (a == &o->pair[0])) && a->sock.socktype != SOCK_DGRAM)
 		o->flow.quit_ms = o->socat_quit_ms;
+	/*
+	 * A dialled datagram socket reads no end-of-file: after stdin's end
+	 * socat reads its answers for -t's time (half a second unless said),
+	 * where -q would stop reading at once; --quit-after's wait is that.
+	 */
+	if (o->side.socat && b->kind == SIDE_STDIO && !a->listen &&
+	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_DGRAM &&
+	    o->flow.deadline_ms == TIME_NONE)
+		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
+		    SOCAT_QUIT_MS;
 	if (pair_device(a)) {
 		/* A device with stdio, a program or another device. */
 		o->side = *a;
