@@ -214,6 +214,58 @@ test_reverse_file_tls() {
 	done
 }
 
+# OPENSSL-DTLS-SERVER:PORT (DTLS-L, OPENSSL-DTLS-LISTEN): a DTLS
+# server, each client's datagrams its own session: it echoes (PIPE) to
+# both socats' DTLS clients; and with both socats a file goes whole from
+# a client (-u) to the server, and from the server (-U) to a client.
+test_dtls_server() {
+	seq 300 >"$SC_TMP/in"
+	_p=$(free_port udp)
+	bg t 30 "$OURS" -d -d OPENSSL-DTLS-SERVER:"$_p",reuseaddr,$(
+	    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0,fork \
+	    PIPE 2>"$SC_TMP/d.err"
+	_pid=$BG_PID
+	wait_for "$SC_TMP/d.err" "Bound on .*$_p" || fail "no DTLS server"
+	for _c in "$REAL" "$OURS"; do
+		assertEquals "client $_c: echoed" "dtls" \
+		    "$(echo dtls | t 20 "$_c" -t 0.5 - $(
+		    )OPENSSL-DTLS-CLIENT:localhost:"$_p",cafile="$CERTS/ca.pem")"
+	done
+	kill "$_pid" 2>/dev/null
+	wait_exit "$_pid"
+	for _bin in "$REAL" "$OURS"; do
+		_p=$(free_port udp)
+		rm -f "$SC_TMP/out"
+		bg t 30 "$_bin" -d -d -u DTLS-L:"$_p",cert="$CERTS/srv.pem",$(
+		    )key="$CERTS/srv.key",verify=0 CREAT:"$SC_TMP/out" \
+		    2>"$SC_TMP/d.err"
+		_pid=$BG_PID
+		wait_for "$SC_TMP/d.err" "([Ll]istening|Bound) on .*$_p" ||
+		    fail "$_bin: no DTLS server"
+		t 20 "$OURS" -u OPEN:"$SC_TMP/in" $(
+		    )DTLS:localhost:"$_p",cafile="$CERTS/ca.pem"
+		assertEquals "$_bin: to the server: status" 0 $?
+		wait_exit "$_pid"
+		assertEquals "$_bin: to the server: whole" \
+		    "$(sum_of "$SC_TMP/in")" "$(sum_of "$SC_TMP/out")"
+		_p=$(free_port udp)
+		bg t 30 "$_bin" -d -d -U OPENSSL-DTLS-LISTEN:"$_p",$(
+		    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
+		    OPEN:"$SC_TMP/in" 2>"$SC_TMP/d.err"
+		_pid=$BG_PID
+		wait_for "$SC_TMP/d.err" "([Ll]istening|Bound) on .*$_p" ||
+		    fail "$_bin: no DTLS server"
+		rm -f "$SC_TMP/out"
+		t 20 "$OURS" -u DTLS:localhost:"$_p",cafile="$CERTS/ca.pem" \
+		    CREAT:"$SC_TMP/out"
+		assertEquals "$_bin: to the client: status" 0 $?
+		assertEquals "$_bin: to the client: whole" \
+		    "$(sum_of "$SC_TMP/in")" "$(sum_of "$SC_TMP/out")"
+		kill "$_pid" 2>/dev/null
+		wait_exit "$_pid"
+	done
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {

@@ -71,7 +71,8 @@ static const struct {
 #define K_TLS_DIAL	(K(ADDR_TLS) | K(ADDR_DTLS) | K(ADDR_WSS))
 #define K_SOCKS		(K(ADDR_SOCKS4) | K(ADDR_SOCKS4A) | K(ADDR_SOCKS5))
 #define K_IPLISTEN	(K(ADDR_TCP_L) | K(ADDR_UDP_L) | K(ADDR_TLS_L) | \
-			    K(ADDR_WS_L))
+			    K(ADDR_DTLS_L) | K(ADDR_WS_L))
+#define K_TLS_SERVE	(K(ADDR_TLS_L) | K(ADDR_DTLS_L))
 #define K_LISTEN	(K_IPLISTEN | K(ADDR_UNIX_L))
 #define K_IPDIAL	(K(ADDR_TCP) | K(ADDR_UDP) | K(ADDR_TLS) | \
 			    K(ADDR_DTLS) | K(ADDR_WS) | K(ADDR_WSS) | K_SOCKS)
@@ -107,21 +108,21 @@ static const struct {
 	enum addr_otype	 type;
 	unsigned int	 kinds;
 } addr_optdefs[] = {
-	{ "verify",	"verify",	AO_BOOL,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-verify", "verify",	AO_BOOL,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "verify",	"verify",	AO_BOOL,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-verify", "verify",	AO_BOOL,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "sni",	"sni",		AO_TEXT,	K_TLS_DIAL },
 	{ "snihost",	"sni",		AO_TEXT,	K_TLS_DIAL },
 	{ "openssl-snihost", "sni",	AO_TEXT,	K_TLS_DIAL },
 	{ "commonname",	"sni",		AO_TEXT,	K_TLS_DIAL },
 	{ "cn",		"sni",		AO_TEXT,	K_TLS_DIAL },
 	{ "openssl-commonname", "sni",	AO_TEXT,	K_TLS_DIAL },
-	{ "cafile",	"cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-cafile", "cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "cert",	"cert",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "certificate", "cert",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-certificate", "cert", AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "key",	"key",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-key", "key",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "cafile",	"cafile",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-cafile", "cafile",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "cert",	"cert",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "certificate", "cert",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-certificate", "cert", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "key",	"key",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-key", "key",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "secret",	"secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
 						K(ADDR_TLS_L) },
 	{ "min-version", "min-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
@@ -132,12 +133,12 @@ static const struct {
 						K(ADDR_TLS_L) },
 	{ "openssl-max-proto-version", "max-version", AO_TLSVER, K(ADDR_TLS) |
 						K(ADDR_WSS) | K(ADDR_TLS_L) },
-	{ "cipher",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "ciphers",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "cipherlist",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-cipherlist", "ciphers", AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "compress",	"compress",	AO_COMPRESS,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-compress", "compress", AO_COMPRESS,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "cipher",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "ciphers",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "cipherlist",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-cipherlist", "ciphers", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "compress",	"compress",	AO_COMPRESS,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-compress", "compress", AO_COMPRESS,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "proxy",	"proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
 						K(ADDR_WS) | K(ADDR_WSS) },
 	{ "proxyport",	"proxyport",	AO_PORT,	K(ADDR_TCP) },

@@ -384,6 +384,7 @@ side_kind(struct side *sd, const struct addr *a)
 		sd->sock.socktype = SOCK_DGRAM;
 		break;
 	case ADDR_DTLS:
+	case ADDR_DTLS_L:
 		sd->sock.socktype = SOCK_DGRAM;
 		sd->tls.on = 1;
 		break;
