@@ -266,6 +266,48 @@ test_dtls_server() {
 	done
 }
 
+# A TCP listener joined with a TLS one (the server of socat's "gender
+# changer"): the second listens once the first has its client, and its
+# TLS client and the TCP client are joined, both ways, both socats.
+test_two_listeners_tls() {
+	for _bin in "$REAL" "$OURS"; do
+		_p2=$(free_port)
+		serve gc "$_bin" -d -d TCP-LISTEN:0,bind=127.0.0.1 $(
+		    )OPENSSL-LISTEN:"$_p2",bind=127.0.0.1,$(
+		    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0
+		# The TCP client's stdin, a pipe held open here (fd 8, which
+		# bg_in closes in the client).
+		rm -f "$SC_TMP/tcp.in"
+		mkfifo "$SC_TMP/tcp.in"
+		exec 8<>"$SC_TMP/tcp.in"
+		bg_in "$SC_TMP/tcp.in" t 20 "$SC" 127.0.0.1 "$PORT" \
+		    >"$SC_TMP/tcp.out"
+		_tcp=$BG_PID
+		wait_for "$SC_TMP/gc.err" "[Ll]istening on .*$_p2" ||
+		    fail "$_bin: no second listener: $(<"$SC_TMP/gc.err")"
+		echo from-tcp >&8
+		assertEquals "$_bin: to the TLS client" "from-tcp" \
+		    "$(t 20 python3 -c '
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1",
+    int(sys.argv[1]))), server_hostname="localhost")
+s.sendall(b"from-tls\n")
+got = b""
+while not got.endswith(b"\n"):
+    b = s.recv(100)
+    if not b:
+        break
+    got += b
+sys.stdout.write(got.decode())' "$_p2" "$CERTS/ca.pem")"
+		wait_for "$SC_TMP/tcp.out" '^from-tls$' ||
+		    fail "$_bin: nothing to the TCP client"
+		exec 8>&-
+		wait_exit "$_tcp"
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {
