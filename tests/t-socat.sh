@@ -358,6 +358,39 @@ test_proxy_resolve() {
 	    "option proxy-resolve is a PROXY: address's"
 }
 
+# PROXY:...,proxyauth=USER:PASSWORD (or proxy-authorization-file=FILE,
+# its content that): the credentials the proxy asks for (its 407), from
+# both socats; a wrong password is an error, status 1.
+test_proxy_auth() {
+	bg t 60 $AUTHPROXY "$SC_TMP/pa.log" basic alice s3cret 1 \
+	    >"$SC_TMP/pa.port"
+	wait_for "$SC_TMP/pa.port" '^[0-9]+$' || fail "no proxy"
+	_a=PROXY:127.0.0.1:127.0.0.1:9,proxyport=$(<"$SC_TMP/pa.port")
+	printf 'alice:s3cret' >"$SC_TMP/cred"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: proxyauth" "tunnel open" \
+		    "$(t 20 "$_bin" -t 0.5 - "$_a",proxyauth=alice:s3cret \
+		    </dev/null)"
+		assertEquals "$_bin: proxy-authorization-file" "tunnel open" \
+		    "$(t 20 "$_bin" -t 0.5 - \
+		    "$_a",proxy-authorization-file="$SC_TMP/cred" </dev/null)"
+		t 20 "$_bin" -t 0.5 - "$_a",proxyauth=alice:wrong </dev/null \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: a wrong password: status" 1 $?
+		assertEquals "$_bin: a wrong password: nothing" "" \
+		    "$(<"$SC_TMP/o")"
+	done
+	# Its password is not shown (ps, messages), as a URL's is not.
+	t 20 "$OURS" - PROXY:127.0.0.1:127.0.0.1:9,proxyport=1,$(
+	    )proxyauth=alice:s3cret,nosuch </dev/null 2>"$SC_TMP/e"
+	assertEquals "a bad option: status" 1 $?
+	assertNotContains "the password hidden" "$(<"$SC_TMP/e")" s3cret
+	assertContains "the user shown" "$(<"$SC_TMP/e")" "alice:******"
+	t 20 "$OURS" - TCP:127.0.0.1:9,proxyauth=a:b </dev/null 2>"$SC_TMP/e"
+	assertContains "not a PROXY: address" "$(<"$SC_TMP/e")" \
+	    "option proxyauth is a PROXY: address's"
+}
+
 # A proxy's status line with more than one space after its version
 # ("HTTP/1.1   200 OK") is a 200 to socat's PROXY:, from both socats (nc's
 # -X connect takes one space alone, as netcat does).
@@ -539,7 +572,9 @@ test_every_socat_option() {
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only "
 	# TLS and proxies: socat's own names.
-	honoured="$honoured socksuser proxy-resolve resolve resolv cipher
+	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
+	    proxy-auth proxy-authorization proxyauthfile
+	    proxy-authorization-file cipher
 	    ciphers cipherlist openssl-cipherlist compress openssl-compress
 	    openssl-min-proto-version openssl-max-proto-version"
 	honoured=" $(echo $honoured) "

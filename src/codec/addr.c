@@ -145,6 +145,11 @@ static const struct {
 	{ "proxy-resolve", "proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
 	{ "resolve",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
 	{ "resolv",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
+	{ "proxyauth",	"proxyauth",	AO_TEXT,	K(ADDR_TCP) },
+	{ "proxy-auth",	"proxyauth",	AO_TEXT,	K(ADDR_TCP) },
+	{ "proxy-authorization", "proxyauth", AO_TEXT,	K(ADDR_TCP) },
+	{ "proxyauthfile", "proxyauthfile", AO_TEXT,	K(ADDR_TCP) },
+	{ "proxy-authorization-file", "proxyauthfile", AO_TEXT, K(ADDR_TCP) },
 	{ "append",	"append",	AO_BOOL,	K(ADDR_FILE) },
 	{ "o-append",	"append",	AO_BOOL,	K(ADDR_FILE) },
 	{ "creat",	"creat",	AO_BOOL,	K(ADDR_FILE) },
@@ -306,15 +311,17 @@ addr_scheme(enum addr_kind k)
 
 /*
  * Overwrite, in place, the value of every secret= option of the address
- * text s, and the password of a URL in it ("ws://user:password@host/"),
- * with '*', their length kept: what is shown of an address (ps(1), a
- * message) keeps them from view.
+ * text s, the password of a URL in it ("ws://user:password@host/") and
+ * that of socat's proxyauth=USER:PASSWORD, with '*', their length kept:
+ * what is shown of an address (ps(1), a message) keeps them from view.
  */
 void
 addr_hide_secret(char *s)
 {
+	static const char *const auth[] = { ",proxyauth=", ",proxy-auth=",
+	    ",proxy-authorization=" };
 	char	*p = s, *at, *colon;
-	size_t	 len;
+	size_t	 len, i;
 
 	if ((p = strstr(s, "://")) != NULL) {
 		p += 3;
@@ -329,6 +336,14 @@ addr_hide_secret(char *s)
 		len = strcspn(p, ",");
 		memset(p, '*', len);
 		p += len;
+	}
+	for (i = 0; i < sizeof(auth) / sizeof(auth[0]); i++) {
+		for (p = s; (p = strstr(p, auth[i])) != NULL; p += len) {
+			p += strlen(auth[i]);
+			len = strcspn(p, ",");
+			if ((colon = memchr(p, ':', len)) != NULL)
+				memset(colon + 1, '*', p + len - colon - 1);
+		}
 	}
 }
 
@@ -671,6 +686,15 @@ addr_finish(struct addr *a)
 	    (a->proxy == NULL || a->kind != ADDR_TCP))
 		return (addr_fail(a, "option proxy-resolve is a PROXY: "
 		    "address's"));
+	if ((addr_opt(a, "proxyauth") != NULL ||
+	    addr_opt(a, "proxyauthfile") != NULL) &&
+	    (a->proxy == NULL || a->kind != ADDR_TCP))
+		return (addr_fail(a, "option proxyauth is a PROXY: address's"));
+	if ((v = addr_opt(a, "proxyauth")) != NULL && strchr(v, ':') == NULL)
+		return (addr_fail(a, "option proxyauth takes USER:PASSWORD"));
+	if (v != NULL && addr_opt(a, "proxyauthfile") != NULL)
+		return (addr_fail(a, "options proxyauth and proxyauthfile: "
+		    "one of them"));
 	if ((v = addr_opt(a, "bind")) != NULL) {
 		if ((n = strlen(v)) > ADDR_SRC_MAX)
 			return (addr_fail(a, "option bind: too long"));

@@ -360,6 +360,54 @@ side_socks(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
+ * socat's proxyauth=USER:PASSWORD, or proxyauthfile=, a file whose first
+ * line is that: the credentials of a PROXY: address's proxy, for its 407
+ * (hop h, the side's own).  Returns 0, or -1 with *cause set.
+ */
+static int
+side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
+    char **cause)
+{
+	const char	*v, *path;
+	char		 buf[512], *colon;
+	FILE		*f;
+	int		 rv = -1;
+
+	if ((v = addr_opt(a, "proxyauth")) != NULL)
+		strlcpy(buf, v, sizeof(buf));
+	else if ((path = addr_opt(a, "proxyauthfile")) != NULL) {
+		if ((f = fopen(path, "re")) == NULL) {
+			log_cause(cause, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		if (fgets(buf, sizeof(buf), f) == NULL)
+			buf[0] = '\0';
+		fclose(f);
+		buf[strcspn(buf, "\r\n")] = '\0';
+	} else
+		return (0);
+	if ((colon = strchr(buf, ':')) == NULL) {
+		log_cause(cause, "proxyauth: not USER:PASSWORD");
+		goto out;
+	}
+	*colon = '\0';
+	if ((h->user = strdup(buf)) == NULL ||
+	    (h->pass = strdup(colon + 1)) == NULL) {
+		free((char *)h->user);
+		h->user = NULL;
+		log_cause(cause, "%s", strerror(errno));
+		goto out;
+	}
+	h->owned = 1;
+	sd->proxy.user = h->user;
+	sd->proxy.pass = h->pass;
+	rv = 0;
+out:
+	explicit_bzero(buf, sizeof(buf));
+	return (rv);
+}
+
+/*
  * What kind a makes sd: the socket it is (family, type), whether it
  * listens, speaks TLS or WebSocket.  The command line's -4 and -6 still
  * choose among IP addresses.
@@ -630,6 +678,12 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 		if ((v = addr_opt(a, "proxy-resolve")) != NULL)
 			sd->proxy.dns = strcmp(v, "1") == 0 ?
 			    PROXY_DNS_LOCAL : PROXY_DNS_REMOTE;
+		if (side_proxy_auth(sd, &sd->proxy.hops[0], a, &why) == -1) {
+			log_cause(cause, "%s", why);
+			free(why);
+			side_free(sd);
+			return (-1);
+		}
 	}
 	if (side_socket_opts(sd, a, cause) == -1 ||
 	    side_file_opts(sd, a, cause) == -1) {
