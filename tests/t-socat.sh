@@ -308,6 +308,34 @@ sys.stdout.write(got.decode())' "$_p2" "$CERTS/ca.pem")"
 	done
 }
 
+# capath=DIR: the authorities a TLS client trusts, a directory of them
+# by hash (openssl rehash): one that holds the server's is trusted, one
+# without it is not, by both socats; a directory that is not there is
+# refused at once.
+test_tls_capath() {
+	mkdir "$SC_TMP/ca" "$SC_TMP/none"
+	cp "$CERTS/ca.pem" "$SC_TMP/ca/"
+	openssl rehash "$SC_TMP/ca" "$SC_TMP/none" 2>/dev/null ||
+	    c_rehash "$SC_TMP/ca" >/dev/null
+	serve capath "$REAL" -d -d OPENSSL-LISTEN:0,reuseaddr,fork,$(
+	    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
+	    SYSTEM:'echo trusted'
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: its authority" "trusted" \
+		    "$(t 20 "$_bin" -u OPENSSL:localhost:"$PORT",$(
+		    )capath="$SC_TMP/ca" - </dev/null)"
+		t 20 "$_bin" -u OPENSSL:localhost:"$PORT",capath="$SC_TMP/none" \
+		    - </dev/null >"$SC_TMP/o" 2>/dev/null
+		assertEquals "$_bin: none: status" 1 $?
+		assertEquals "$_bin: none: nothing" "" "$(<"$SC_TMP/o")"
+	done
+	t 20 "$OURS" -u OPENSSL:localhost:"$PORT",capath="$SC_TMP/nosuch" \
+	    - </dev/null 2>"$SC_TMP/e"
+	assertEquals "no such directory: status" 1 $?
+	assertContains "no such directory: said" "$(<"$SC_TMP/e")" \
+	    "capath $SC_TMP/nosuch: No such file or directory"
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {
@@ -574,7 +602,7 @@ test_every_socat_option() {
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile
-	    proxy-authorization-file cipher
+	    proxy-authorization-file capath openssl-capath cipher
 	    ciphers cipherlist openssl-cipherlist compress openssl-compress
 	    openssl-min-proto-version openssl-max-proto-version"
 	honoured=" $(echo $honoured) "

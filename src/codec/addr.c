@@ -118,6 +118,8 @@ static const struct {
 	{ "openssl-commonname", "sni",	AO_TEXT,	K_TLS_DIAL },
 	{ "cafile",	"cafile",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "openssl-cafile", "cafile",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "capath",	"capath",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-capath", "capath",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "cert",	"cert",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "certificate", "cert",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "openssl-certificate", "cert", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },

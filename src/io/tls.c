@@ -786,7 +786,15 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 			if (server)
 				SSL_CTX_set_client_CA_list(ctx,
 				    SSL_load_client_CA_file(c->trustfile));
-		} else
+		}
+		if (c->capath != NULL) {
+			if (SSL_CTX_load_verify_locations(ctx, NULL,
+			    c->capath) != 1) {
+				log_cause(cause, "capath %s: %s", c->capath,
+				    tls_error());
+				return (-1);
+			}
+		} else if (c->trustfile == NULL)
 			SSL_CTX_set_default_verify_paths(ctx);
 		SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);

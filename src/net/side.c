@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "net.h"
 
@@ -302,6 +303,14 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->tls.servername = v;
 	if ((v = addr_opt(a, "cafile")) != NULL)
 		sd->tls.trustfile = v;
+	/* A directory that is not there would fail every peer, unsaid. */
+	if ((v = addr_opt(a, "capath")) != NULL) {
+		if (access(v, X_OK) == -1) {
+			log_cause(cause, "capath %s: %s", v, strerror(errno));
+			return (-1);
+		}
+		sd->tls.capath = v;
+	}
 	if ((v = addr_opt(a, "cert")) != NULL)
 		sd->tls.cert = v;
 	if ((v = addr_opt(a, "key")) != NULL)
