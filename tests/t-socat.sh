@@ -336,6 +336,30 @@ test_tls_capath() {
 	    "capath $SC_TMP/nosuch: No such file or directory"
 }
 
+# commonname= is the name a TLS client checks the server's certificate
+# for, and sends as SNI unless snihost= says another: both socats.
+test_tls_commonname_snihost() {
+	serve cn "$OURS" -d -d OPENSSL-LISTEN:0,reuseaddr,fork,$(
+	    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
+	    SYSTEM:'echo ok'
+	_a=OPENSSL:127.0.0.1:$PORT,cafile=$CERTS/ca.pem
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: commonname, snihost" "ok" \
+		    "$(t 20 "$_bin" -u "$_a",commonname=localhost,$(
+		    )snihost=sni-$$.example - </dev/null)"
+		assertTrue "$_bin: snihost sent" \
+		    "wait_for '$SC_TMP/cn.err' 'SNI\): sni-$$\.example$'"
+		assertEquals "$_bin: commonname alone" "ok" \
+		    "$(t 20 "$_bin" -u "$_a",commonname=localhost - </dev/null)"
+		t 20 "$_bin" -u "$_a",commonname=wrong.example - </dev/null \
+		    >"$SC_TMP/o" 2>/dev/null
+		assertEquals "$_bin: another name: status" 1 $?
+		assertEquals "$_bin: another name: nothing" "" "$(<"$SC_TMP/o")"
+	done
+	assertEquals "commonname alone, sent" 2 \
+	    "$(grep -c 'SNI): localhost$' "$SC_TMP/cn.err")"
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {

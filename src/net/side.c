@@ -301,6 +301,8 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 
 	if ((v = addr_opt(a, "sni")) != NULL)
 		sd->tls.servername = v;
+	if ((v = addr_opt(a, "commonname")) != NULL)
+		sd->tls.checkname = v;
 	if ((v = addr_opt(a, "cafile")) != NULL)
 		sd->tls.trustfile = v;
 	/* A directory that is not there would fail every peer, unsaid. */
