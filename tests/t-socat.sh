@@ -360,6 +360,29 @@ test_tls_commonname_snihost() {
 	    "$(grep -c 'SNI): localhost$' "$SC_TMP/cn.err")"
 }
 
+# Without cipher=, socat's TLS 1.2 ciphers are socat's list
+# (HIGH:-NULL:-PSK:-aNULL), which has the DHE-DSS ones a server with a
+# DSA key needs; both socats serve both socats' clients with one.
+test_tls_dsa_server() {
+	( cd "$SC_TMP" &&
+	    openssl genpkey -genparam -algorithm DSA \
+	    -pkeyopt dsa_paramgen_bits:2048 -out dsap.pem &&
+	    openssl req -x509 -newkey dsa:dsap.pem -nodes -keyout dsa.key \
+	    -subj /CN=localhost -days 2 -out dsa.crt ) >/dev/null 2>&1 ||
+	    fail "no DSA certificate"
+	for _bin in "$REAL" "$OURS"; do
+		serve dsa "$_bin" -d -d OPENSSL-LISTEN:0,reuseaddr,fork,$(
+		    )cert="$SC_TMP/dsa.crt",key="$SC_TMP/dsa.key",verify=0 PIPE
+		for _c in "$REAL" "$OURS"; do
+			assertEquals "$_bin, client $_c: echoed" "dsa" \
+			    "$(echo dsa | t 20 "$_c" -t 0.5 - $(
+			    )OPENSSL:127.0.0.1:"$PORT",verify=0)"
+		done
+		kill "$SERVE_PID" 2>/dev/null
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {

@@ -743,6 +743,13 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if ((keylog = getenv("SSLKEYLOGFILE")) != NULL && *keylog != '\0')
 		SSL_CTX_set_keylog_callback(ctx, tls_keylog);
+	/*
+	 * A cipher list may name DHE suites (socat's default does, the only
+	 * ones of a DSA key): a server's parameters are OpenSSL's, sized to
+	 * its key.
+	 */
+	if (server && c->ciphers != NULL)
+		SSL_CTX_set_dh_auto(ctx, 1);
 	if (c->ciphers != NULL &&
 	    SSL_CTX_set_cipher_list(ctx, c->ciphers) != 1) {
 		log_cause(cause, "invalid cipher list: %s", c->ciphers);

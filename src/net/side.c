@@ -270,6 +270,9 @@ fail:
 	return (-1);
 }
 
+/* socat's cipher list when cipher= gives none (TLS 1.2 and older). */
+#define SOCAT_CIPHERS	"HIGH:-NULL:-PSK:-aNULL"
+
 /*
  * The options of a TLS address (a) over the command line's TLS settings
  * of sd.  wss:// verifies by default, as browsers do; verify=0 says not.
@@ -319,6 +322,8 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->tls.key = v;
 	if ((v = addr_opt(a, "ciphers")) != NULL)
 		sd->tls.ciphers = v;
+	else if (a->socat && sd->tls.ciphers == NULL)
+		sd->tls.ciphers = SOCAT_CIPHERS;
 	if ((v = addr_opt(a, "min-version")) != NULL)
 		sd->tls.min_version = tls_version_parse(v);
 	if ((v = addr_opt(a, "max-version")) != NULL)
