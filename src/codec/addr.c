@@ -71,7 +71,8 @@ static const struct {
 #define K_TLS_DIAL	(K(ADDR_TLS) | K(ADDR_DTLS) | K(ADDR_WSS))
 #define K_SOCKS		(K(ADDR_SOCKS4) | K(ADDR_SOCKS4A) | K(ADDR_SOCKS5))
 #define K_IPLISTEN	(K(ADDR_TCP_L) | K(ADDR_UDP_L) | K(ADDR_TLS_L) | \
-			    K(ADDR_WS_L))
+			    K(ADDR_DTLS_L) | K(ADDR_WS_L))
+#define K_TLS_SERVE	(K(ADDR_TLS_L) | K(ADDR_DTLS_L))
 #define K_LISTEN	(K_IPLISTEN | K(ADDR_UNIX_L))
 #define K_IPDIAL	(K(ADDR_TCP) | K(ADDR_UDP) | K(ADDR_TLS) | \
 			    K(ADDR_DTLS) | K(ADDR_WS) | K(ADDR_WSS) | K_SOCKS)
@@ -87,7 +88,8 @@ enum addr_otype {
 	AO_TEXT,		/* any text but empty */
 	AO_HOSTPORT,		/* HOST:PORT, or a proxy's URL */
 	AO_PORT,		/* a port */
-	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 */
+	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 (TLS1.2 too) */
+	AO_COMPRESS,		/* socat's TLS compression: none or auto */
 	AO_NUMBER,		/* a count, 1 to 65535 */
 	AO_COUNT,		/* a count, 0 to 65535 */
 	AO_SECONDS,		/* seconds, [DIGITS][.DIGITS] */
@@ -109,30 +111,50 @@ static const struct {
 	enum addr_otype	 type;
 	unsigned int	 kinds;
 } addr_optdefs[] = {
-	{ "verify",	"verify",	AO_BOOL,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-verify", "verify",	AO_BOOL,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "verify",	"verify",	AO_BOOL,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-verify", "verify",	AO_BOOL,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "sni",	"sni",		AO_TEXT,	K_TLS_DIAL },
 	{ "snihost",	"sni",		AO_TEXT,	K_TLS_DIAL },
 	{ "openssl-snihost", "sni",	AO_TEXT,	K_TLS_DIAL },
-	{ "commonname",	"sni",		AO_TEXT,	K_TLS_DIAL },
-	{ "cn",		"sni",		AO_TEXT,	K_TLS_DIAL },
-	{ "openssl-commonname", "sni",	AO_TEXT,	K_TLS_DIAL },
-	{ "cafile",	"cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-cafile", "cafile",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "cert",	"cert",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "certificate", "cert",	AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-certificate", "cert", AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "key",	"key",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
-	{ "openssl-key", "key",		AO_TEXT,	K_TLS_DIAL | K(ADDR_TLS_L) },
+	{ "commonname",	"commonname",	AO_TEXT,	K_TLS_DIAL },
+	{ "cn",		"commonname",	AO_TEXT,	K_TLS_DIAL },
+	{ "openssl-commonname", "commonname", AO_TEXT,	K_TLS_DIAL },
+	{ "cafile",	"cafile",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-cafile", "cafile",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "capath",	"capath",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-capath", "capath",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "cert",	"cert",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "certificate", "cert",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-certificate", "cert", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "key",	"key",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-key", "key",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "secret",	"secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
 						K(ADDR_TLS_L) },
 	{ "min-version", "min-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
 						K(ADDR_TLS_L) },
+	{ "openssl-min-proto-version", "min-version", AO_TLSVER, K(ADDR_TLS) |
+						K(ADDR_WSS) | K(ADDR_TLS_L) },
 	{ "max-version", "max-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
 						K(ADDR_TLS_L) },
+	{ "openssl-max-proto-version", "max-version", AO_TLSVER, K(ADDR_TLS) |
+						K(ADDR_WSS) | K(ADDR_TLS_L) },
+	{ "cipher",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "ciphers",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "cipherlist",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-cipherlist", "ciphers", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "compress",	"compress",	AO_COMPRESS,	K_TLS_DIAL | K_TLS_SERVE },
+	{ "openssl-compress", "compress", AO_COMPRESS,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "proxy",	"proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
 						K(ADDR_WS) | K(ADDR_WSS) },
 	{ "proxyport",	"proxyport",	AO_PORT,	K(ADDR_TCP) },
+	{ "proxy-resolve", "proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
+	{ "resolve",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
+	{ "resolv",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
+	{ "proxyauth",	"proxyauth",	AO_TEXT,	K(ADDR_TCP) },
+	{ "proxy-auth",	"proxyauth",	AO_TEXT,	K(ADDR_TCP) },
+	{ "proxy-authorization", "proxyauth", AO_TEXT,	K(ADDR_TCP) },
+	{ "proxyauthfile", "proxyauthfile", AO_TEXT,	K(ADDR_TCP) },
+	{ "proxy-authorization-file", "proxyauthfile", AO_TEXT, K(ADDR_TCP) },
 	{ "append",	"append",	AO_BOOL,	K(ADDR_FILE) },
 	{ "o-append",	"append",	AO_BOOL,	K(ADDR_FILE) },
 	{ "creat",	"creat",	AO_BOOL,	K(ADDR_FILE) },
@@ -199,6 +221,8 @@ static const struct {
 						K(ADDR_EXEC) | K(ADDR_FILE) },
 	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
 	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
+	{ "socksuser",	"socksuser",	AO_TEXT,	K(ADDR_SOCKS4) |
+						K(ADDR_SOCKS4A) },
 	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },
 	{ "crlf",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
 						K(ADDR_UNIX_L) },
@@ -376,15 +400,17 @@ addr_scheme(enum addr_kind k)
 
 /*
  * Overwrite, in place, the value of every secret= option of the address
- * text s, and the password of a URL in it ("ws://user:password@host/"),
- * with '*', their length kept: what is shown of an address (ps(1), a
- * message) keeps them from view.
+ * text s, the password of a URL in it ("ws://user:password@host/") and
+ * that of socat's proxyauth=USER:PASSWORD, with '*', their length kept:
+ * what is shown of an address (ps(1), a message) keeps them from view.
  */
 void
 addr_hide_secret(char *s)
 {
+	static const char *const auth[] = { ",proxyauth=", ",proxy-auth=",
+	    ",proxy-authorization=" };
 	char	*p = s, *at, *colon;
-	size_t	 len;
+	size_t	 len, i;
 
 	if ((p = strstr(s, "://")) != NULL) {
 		p += 3;
@@ -399,6 +425,14 @@ addr_hide_secret(char *s)
 		len = strcspn(p, ",");
 		memset(p, '*', len);
 		p += len;
+	}
+	for (i = 0; i < sizeof(auth) / sizeof(auth[0]); i++) {
+		for (p = s; (p = strstr(p, auth[i])) != NULL; p += len) {
+			p += strlen(auth[i]);
+			len = strcspn(p, ",");
+			if ((colon = memchr(p, ':', len)) != NULL)
+				memset(colon + 1, '*', p + len - colon - 1);
+		}
 	}
 }
 
@@ -665,9 +699,23 @@ addr_option(struct addr *a, char *name)
 		}
 		break;
 	case AO_TLSVER:
+		/* As socat writes them: TLS1 (1.0), TLS1.1, ... */
+		if (a->socat && strncasecmp(value, "tls", 3) == 0)
+			value = strcmp(value + 3, "1") == 0 ? (char *)"1.0" :
+			    value + 3;
 		if (tls_version_parse(value) == -1)
 			return (addr_fail(a, "option %s takes 1.0, 1.1, 1.2 "
 			    "or 1.3", name));
+		break;
+	case AO_COMPRESS:
+		/*
+		 * OpenSSL compresses nothing unless told to (CRIME): socat's
+		 * none is that, and so is its auto, the library's default.
+		 */
+		if (strcasecmp(value, "none") != 0 &&
+		    strcasecmp(value, "auto") != 0)
+			return (addr_fail(a, "option %s takes none or auto",
+			    name));
 		break;
 	}
 	a->opts[a->nopts].name = is;
@@ -739,6 +787,19 @@ addr_finish(struct addr *a)
 	if ((v = addr_opt(a, "proxyport")) != NULL &&
 	    (a->proxy == NULL || a->kind != ADDR_TCP))
 		return (addr_fail(a, "option proxyport is a PROXY: address's"));
+	if ((v = addr_opt(a, "proxy-resolve")) != NULL &&
+	    (a->proxy == NULL || a->kind != ADDR_TCP))
+		return (addr_fail(a, "option proxy-resolve is a PROXY: "
+		    "address's"));
+	if ((addr_opt(a, "proxyauth") != NULL ||
+	    addr_opt(a, "proxyauthfile") != NULL) &&
+	    (a->proxy == NULL || a->kind != ADDR_TCP))
+		return (addr_fail(a, "option proxyauth is a PROXY: address's"));
+	if ((v = addr_opt(a, "proxyauth")) != NULL && strchr(v, ':') == NULL)
+		return (addr_fail(a, "option proxyauth takes USER:PASSWORD"));
+	if (v != NULL && addr_opt(a, "proxyauthfile") != NULL)
+		return (addr_fail(a, "options proxyauth and proxyauthfile: "
+		    "one of them"));
 	if ((v = addr_opt(a, "bind")) != NULL && a->kind == ADDR_UNIX) {
 		/* A Unix datagram client's own socket, its answers' path. */
 		if (!a->dgram && !a->either)

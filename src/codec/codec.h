@@ -535,6 +535,7 @@ enum addr_kind {
 	ADDR_UDP_L,		/* udp-l:[HOST:]PORT */
 	ADDR_UNIX_L,		/* unix-l:PATH */
 	ADDR_TLS_L,		/* tls-l:[HOST:]PORT */
+	ADDR_DTLS_L,		/* socat's OPENSSL-DTLS-SERVER:PORT */
 	ADDR_WS_L,		/* ws-l:[HOST:]PORT */
 	ADDR_EXEC,		/* exec:COMMAND, for /bin/sh -c */
 	ADDR_FILE,		/* file:PATH */

@@ -203,14 +203,15 @@ pair_open(const char *path, int flags, mode_t mode, const char **why)
  * read, as "<" would give it (its bytes sent, what comes back on standard
  * output), the second written, created or truncated as ">" would (or
  * appended to, with "append"), with what standard input gives sent the
- * other way.  It is then "-".
+ * other way; socat's -U, from the second address to the first, the
+ * other way round.  It is then "-".
  */
 static __startup void
 pair_file(struct options *o, int i)
 {
 	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i];
 	const char	*why;
-	int		 fd;
+	int		 fd, rd = o->socat_dir == -1 ? i == 1 : i == 0;
 
 	/* As socat, they are: cat, or the program, run in our place. */
 	if ((other->kind == SIDE_FILE || other->kind == SIDE_STDIO) &&
@@ -220,11 +221,12 @@ pair_file(struct options *o, int i)
 	if (other->kind == SIDE_EXEC && !o->side.socat)
 		pair_refuse(o, "a program with a file is the shell's "
 		    "redirection: run it without sockcat");
-	if (i == 0 && sd->append)
-		pair_refuse(o, "append is for the file written, the second "
-		    "address");
+	if (rd && sd->append)
+		pair_refuse(o, o->socat_dir == -1 ? "append is for the "
+		    "file written, the first address with -U" : "append is "
+		    "for the file written, the second address");
 	/* socat's OPEN: opens as its options say, file: as ">" would. */
-	if (i == 0)
+	if (rd)
 		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
 	else if (sd->local.as_stdin)
 		/* Read too, as its options say: stdin as well. */
@@ -240,8 +242,8 @@ pair_file(struct options *o, int i)
 		fatalx("%s: %s", sd->text, why);
 	if (fd == -1)
 		fatal("%s", sd->text);
-	if (dup2(fd, i == 0 ? STDIN_FILENO : STDOUT_FILENO) == -1 ||
-	    (i == 1 && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
+	if (dup2(fd, rd ? STDIN_FILENO : STDOUT_FILENO) == -1 ||
+	    (!rd && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
 		fatal("dup2");
 	close(fd);
 	sd->kind = SIDE_STDIO;
@@ -648,9 +650,16 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	 * socat's -u sends from the first address to the second alone, -U
 	 * the other way: the socket is only read from, or only written to.
 	 */
-	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0]))
+	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])) {
 		o->flow.recv_only = 1;
-	else if (o->socat_dir != 0)
+		/*
+		 * Nothing goes to a TLS socket read alone, and no close_notify
+		 * either, as socat sends none: a DTLS peer (or a TLS one that
+		 * takes it as the end) would stop sending.
+		 */
+		if (o->side.tls.on)
+			o->flow.shut_net = 0;
+	} else if (o->socat_dir != 0)
 		o->flow.send_only = 1;
 	/* What the side's layers learn of the mode (step_last()). */
 	o->side.dgram_peers = o->side.tls.on ||

@@ -83,8 +83,12 @@ struct tls_conf {
 	const char	*cert;		/* --ssl-cert: PEM certificate chain */
 	const char	*key;		/* --ssl-key: PEM private key */
 	const char	*trustfile;	/* --ssl-trustfile: PEM CAs */
+	const char	*capath;	/* socat's capath=: a directory of
+					   CAs by hash (openssl rehash) */
 	const char	*ciphers;	/* --ssl-ciphers: OpenSSL cipher list */
 	const char	*servername;	/* --ssl-servername: SNI, checked name */
+	const char	*checkname;	/* socat's commonname=: the checked
+					   name (SNI's unless servername) */
 	const char	*alpn;		/* --ssl-alpn: "h2,http/1.1" */
 	int		 min_version;	/* --ssl-min-version: TLS_V*, 0: the
 					   default (1.2; 1.0 with legacy) */

@@ -771,6 +771,13 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if ((keylog = getenv("SSLKEYLOGFILE")) != NULL && *keylog != '\0')
 		SSL_CTX_set_keylog_callback(ctx, tls_keylog);
+	/*
+	 * A cipher list may name DHE suites (socat's default does, the only
+	 * ones of a DSA key): a server's parameters are OpenSSL's, sized to
+	 * its key.
+	 */
+	if (server && c->ciphers != NULL)
+		SSL_CTX_set_dh_auto(ctx, 1);
 	if (c->ciphers != NULL &&
 	    SSL_CTX_set_cipher_list(ctx, c->ciphers) != 1) {
 		log_cause(cause, "invalid cipher list: %s", c->ciphers);
@@ -814,7 +821,15 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 			if (server)
 				SSL_CTX_set_client_CA_list(ctx,
 				    SSL_load_client_CA_file(c->trustfile));
-		} else
+		}
+		if (c->capath != NULL) {
+			if (SSL_CTX_load_verify_locations(ctx, NULL,
+			    c->capath) != 1) {
+				log_cause(cause, "capath %s: %s", c->capath,
+				    tls_error());
+				return (-1);
+			}
+		} else if (c->trustfile == NULL)
 			SSL_CTX_set_default_verify_paths(ctx);
 		SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);

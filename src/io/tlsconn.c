@@ -36,32 +36,39 @@
  */
 #define DTLS_SERVER_RESENDS	2
 
-/*
- * The name the client expects and sends as SNI (servername, else host),
- * checked when verify is set: never an address.
- */
+/* Is name an IPv4 or IPv6 address? */
 static int
-tls_set_peer_name(SSL *ssl, const char *servername, int verify,
-    const char *host)
+tls_name_is_addr(const char *name)
 {
 	struct in6_addr	 a;
-	const char	*name;
 
-	name = servername != NULL ? servername : host;
-	if (name == NULL)
-		return (0);
-	if (inet_pton(AF_INET, name, &a) == 1 ||
-	    inet_pton(AF_INET6, name, &a) == 1) {
-		if (verify && X509_VERIFY_PARAM_set1_ip_asc(
-		    SSL_get0_param(ssl), name) != 1)
-			return (-1);
-		return (0);
-	}
-	if (SSL_set_tlsext_host_name(ssl, name) != 1)
+	return (inet_pton(AF_INET, name, &a) == 1 ||
+	    inet_pton(AF_INET6, name, &a) == 1);
+}
+
+/*
+ * The name the client sends as SNI (servername, else checkname, else
+ * host: never an address) and the one it expects, checked when verify
+ * is set (checkname, socat's commonname=, else servername, else host).
+ */
+static int
+tls_set_peer_name(SSL *ssl, const struct tls_conf *c, const char *host)
+{
+	const char	*sni, *check;
+
+	sni = c->servername != NULL ? c->servername : c->checkname != NULL ?
+	    c->checkname : host;
+	check = c->checkname != NULL ? c->checkname : c->servername != NULL ?
+	    c->servername : host;
+	if (sni != NULL && !tls_name_is_addr(sni) &&
+	    SSL_set_tlsext_host_name(ssl, sni) != 1)
 		return (-1);
-	if (verify && SSL_set1_host(ssl, name) != 1)
-		return (-1);
-	return (0);
+	if (!c->verify || check == NULL)
+		return (0);
+	if (tls_name_is_addr(check))
+		return (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
+		    check) == 1 ? 0 : -1);
+	return (SSL_set1_host(ssl, check) == 1 ? 0 : -1);
 }
 
 /*
@@ -348,8 +355,8 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
 		ok = SSL_set_fd(t->ssl, fd) == 1;
 	if (ok && !server && tc->session != NULL)
 		SSL_set_session(t->ssl, tc->session);
-	if (!ok || (!server && tls_set_peer_name(t->ssl,
-	    tc->conf->servername, tc->conf->verify, host) == -1)) {
+	if (!ok || (!server && tls_set_peer_name(t->ssl, tc->conf,
+	    host) == -1)) {
 		log_cause(cause, "TLS: %s", tls_error());
 		tls_free(t);
 		free(h);

@@ -244,7 +244,8 @@ targets_set(struct fwd_targets *ts, size_t i, struct side *sd)
 
 /*
  * The TLS contexts of the targets of ts that speak TLS, each a client's
- * of its own settings.  Returns 0, or -1 with *cause set.
+ * of its own settings, or a server's for a listening target (socat's
+ * second listener).  Returns 0, or -1 with *cause set.
  */
 static int
 targets_tls(struct fwd_targets *ts, char **cause)
@@ -257,7 +258,8 @@ targets_tls(struct fwd_targets *ts, char **cause)
 		sd = ts->t[i].sd;
 		if (!sd->tls.on || sd->tls.ctx != NULL)
 			continue;
-		flags = sd->sock.socktype == SOCK_DGRAM ? TLS_DGRAM : 0;
+		flags = (sd->sock.socktype == SOCK_DGRAM ? TLS_DGRAM : 0) |
+		    (sd->listen ? TLS_SERVER : 0);
 		if ((sd->tls.ctx = tls_ctx_new(&sd->tls, flags, cause)) ==
 		    NULL)
 			return (-1);

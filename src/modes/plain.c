@@ -111,8 +111,12 @@ plain_check(struct session *s)
 		return (1);
 	if (j->flow->half_close)
 		return (0);
-	/* A WebSocket peer's close ends the session, as a client's does. */
-	if ((j->side->listen || j->side->ws.on) && channel_ended(rx) &&
+	/*
+	 * A WebSocket peer's close ends the session, as a client's does;
+	 * with --send-only (socat's -U) its end is not waited for either.
+	 */
+	if ((j->side->listen || j->side->ws.on) && !j->flow->send_only &&
+	    channel_ended(rx) &&
 	    (tx == NULL || channel_pending(tx) == 0))
 		return (1);
 	/*

@@ -802,6 +802,7 @@ dial_proxies(struct dial *d)
 			pc->port = d->port;
 		}
 		pc->user = h->user;
+		pc->socat = sd->socat;
 		pc->ask = dial_ask_password;
 		pc->arg = d;
 		if (h->pass != NULL) {

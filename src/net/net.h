@@ -448,6 +448,7 @@ struct proxy_client {
 	char		 pass[256];
 	int		 fixed;		/* pass came from --proxy-auth */
 	int		 tries;		/* passwords asked for so far */
+	int		 socat;		/* HTTP: a status line read as socat's */
 	/* Fill pass (prompt on the terminal); NULL: there is none. */
 	int		(*ask)(struct proxy_client *, char **);
 	void		*arg;

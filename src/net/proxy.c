@@ -482,6 +482,16 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 			http_reply_header(&pc->reply, line);
 		return (PROXY_MORE);
 	}
+	/*
+	 * socat's: the spaces after the version, however many, are one
+	 * ("HTTP/1.0   200 OK"), where netcat takes one alone.
+	 */
+	if (pc->socat && len > 9 && strncmp(line, "HTTP/1.", 7) == 0 &&
+	    line[8] == ' ') {
+		for (p = line + 9; *p == ' '; p++)
+			;
+		memmove(line + 9, p, strlen(p) + 1);
+	}
 	switch (pc->status = http_reply_status(line)) {
 	case HTTP_OK:
 		pc->state = PXS_HTTP_HEADERS;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "net.h"
 
@@ -277,6 +278,9 @@ fail:
 	return (-1);
 }
 
+/* socat's cipher list when cipher= gives none (TLS 1.2 and older). */
+#define SOCAT_CIPHERS	"HIGH:-NULL:-PSK:-aNULL"
+
 /*
  * The options of a TLS address (a) over the command line's TLS settings
  * of sd.  wss:// verifies by default, as browsers do; verify=0 says not.
@@ -308,12 +312,26 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 
 	if ((v = addr_opt(a, "sni")) != NULL)
 		sd->tls.servername = v;
+	if ((v = addr_opt(a, "commonname")) != NULL)
+		sd->tls.checkname = v;
 	if ((v = addr_opt(a, "cafile")) != NULL)
 		sd->tls.trustfile = v;
+	/* A directory that is not there would fail every peer, unsaid. */
+	if ((v = addr_opt(a, "capath")) != NULL) {
+		if (access(v, X_OK) == -1) {
+			log_cause(cause, "capath %s: %s", v, strerror(errno));
+			return (-1);
+		}
+		sd->tls.capath = v;
+	}
 	if ((v = addr_opt(a, "cert")) != NULL)
 		sd->tls.cert = v;
 	if ((v = addr_opt(a, "key")) != NULL)
 		sd->tls.key = v;
+	if ((v = addr_opt(a, "ciphers")) != NULL)
+		sd->tls.ciphers = v;
+	else if (a->socat && sd->tls.ciphers == NULL)
+		sd->tls.ciphers = SOCAT_CIPHERS;
 	if ((v = addr_opt(a, "min-version")) != NULL)
 		sd->tls.min_version = tls_version_parse(v);
 	if ((v = addr_opt(a, "max-version")) != NULL)
@@ -329,13 +347,14 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 /*
  * A socks4:, socks4a: or socks5: address: a TCP side whose one proxy is
  * the address's own, at its socksport (1080 unless said), in place of the
- * command line's chain.  Returns 0, or -1 with *cause set.
+ * command line's chain; socksuser= is the user ID a SOCKS4 request
+ * carries.  Returns 0, or -1 with *cause set.
  */
 static int
 side_socks(struct side *sd, const struct addr *a, char **cause)
 {
 	struct side_own	*own = sd->own;
-	const char	*port;
+	const char	*port, *user;
 	char		 url[PROXY_URL_MAX];
 
 	if ((port = addr_opt(a, "socksport")) == NULL)
@@ -346,13 +365,70 @@ side_socks(struct side *sd, const struct addr *a, char **cause)
 	if (proxy_hop_parse(&sd->proxy.hops[0], sd->proxy_kind, url,
 	    cause) == -1)
 		return (-1);
+	if ((user = addr_opt(a, "socksuser")) != NULL) {
+		if ((sd->proxy.hops[0].user = strdup(user)) == NULL) {
+			proxy_hop_free(&sd->proxy.hops[0]);
+			log_cause(cause, "%s", strerror(ENOMEM));
+			return (-1);
+		}
+		sd->proxy.hops[0].owned = 1;
+	}
 	sd->proxy.nhops = 1;
 	own->proxy = 1;
 	sd->proxy.proto = sd->proxy.hops[0].proto;
 	sd->proxy.host = sd->proxy.hops[0].host;
 	sd->proxy.port = sd->proxy.hops[0].port;
-	sd->proxy.user = sd->proxy.pass = NULL;
+	sd->proxy.user = sd->proxy.hops[0].user;
+	sd->proxy.pass = NULL;
 	return (0);
+}
+
+/*
+ * socat's proxyauth=USER:PASSWORD, or proxyauthfile=, a file whose first
+ * line is that: the credentials of a PROXY: address's proxy, for its 407
+ * (hop h, the side's own).  Returns 0, or -1 with *cause set.
+ */
+static int
+side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
+    char **cause)
+{
+	const char	*v, *path;
+	char		 buf[512], *colon;
+	FILE		*f;
+	int		 rv = -1;
+
+	if ((v = addr_opt(a, "proxyauth")) != NULL)
+		strlcpy(buf, v, sizeof(buf));
+	else if ((path = addr_opt(a, "proxyauthfile")) != NULL) {
+		if ((f = fopen(path, "re")) == NULL) {
+			log_cause(cause, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		if (fgets(buf, sizeof(buf), f) == NULL)
+			buf[0] = '\0';
+		fclose(f);
+		buf[strcspn(buf, "\r\n")] = '\0';
+	} else
+		return (0);
+	if ((colon = strchr(buf, ':')) == NULL) {
+		log_cause(cause, "proxyauth: not USER:PASSWORD");
+		goto out;
+	}
+	*colon = '\0';
+	if ((h->user = strdup(buf)) == NULL ||
+	    (h->pass = strdup(colon + 1)) == NULL) {
+		free((char *)h->user);
+		h->user = NULL;
+		log_cause(cause, "%s", strerror(errno));
+		goto out;
+	}
+	h->owned = 1;
+	sd->proxy.user = h->user;
+	sd->proxy.pass = h->pass;
+	rv = 0;
+out:
+	explicit_bzero(buf, sizeof(buf));
+	return (rv);
 }
 
 /*
@@ -386,6 +462,7 @@ side_kind(struct side *sd, const struct addr *a)
 		sd->sock.socktype = SOCK_DGRAM;
 		break;
 	case ADDR_DTLS:
+	case ADDR_DTLS_L:
 		sd->sock.socktype = SOCK_DGRAM;
 		sd->tls.on = 1;
 		break;
@@ -1016,6 +1093,16 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 		sd->proxy.port = sd->proxy.hops[0].port;
 		sd->proxy.user = sd->proxy.hops[0].user;
 		sd->proxy.pass = sd->proxy.hops[0].pass;
+		/* socat's proxy-resolve: the proxy is sent an address. */
+		if ((v = addr_opt(a, "proxy-resolve")) != NULL)
+			sd->proxy.dns = strcmp(v, "1") == 0 ?
+			    PROXY_DNS_LOCAL : PROXY_DNS_REMOTE;
+		if (side_proxy_auth(sd, &sd->proxy.hops[0], a, &why) == -1) {
+			log_cause(cause, "%s", why);
+			free(why);
+			side_free(sd);
+			return (-1);
+		}
 	}
 	if (side_socket_opts(sd, a, cause) == -1 ||
 	    side_file_opts(sd, a, cause) == -1 ||
