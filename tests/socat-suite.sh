@@ -64,9 +64,12 @@ EOF
 chmod +x "$work/socat"
 
 # run NAME SOCAT: test.sh with SOCAT, in a network namespace of its
-# own, its output in $work/NAME.out.
+# own and a copy of the source of its own (test.sh makes and removes its
+# certificates there: two runs must not share it), its output in
+# $work/NAME.out.
 run() {
-	(cd "$dir" && timeout 7200 unshare -n bash -c '
+	rm -rf "$work/src.$1" && cp -r "$dir" "$work/src.$1" || return 1
+	(cd "$work/src.$1" && timeout 7200 unshare -n bash -c '
 	    ip link set lo up
 	    SOCAT="$1" bash ./test.sh "${@:2}"' _ "$2" "${@:3}") \
 	    >"$work/$1.out" 2>"$work/$1.err" </dev/null
