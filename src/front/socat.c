@@ -64,10 +64,12 @@ static const char socat_usage[] =
 "      -L <lockfile>  exit if it exists, else make it (removed at the end)\n"
 "      -W <lockfile>  wait until it does not exist, then make it\n"
 "   addresses: TCP, TCP4, TCP6, TCP-LISTEN, UDP, UDP-LISTEN,\n"
-"      UNIX-CONNECT, UNIX-LISTEN, UNIX-CLIENT, ABSTRACT-CONNECT,\n"
-"      ABSTRACT-LISTEN, OPENSSL, OPENSSL-LISTEN, OPENSSL-DTLS-CLIENT,\n"
-"      PROXY, SOCKS4, SOCKS4A, EXEC, SYSTEM, PTY, STDIO, STDIN, STDOUT,\n"
-"      -, OPEN, CREATE, GOPEN, FILE, VSOCK-CONNECT\n"
+"      UDP-SENDTO, UDP-RECVFROM, UDP-RECV, UDP-DATAGRAM, UNIX-CONNECT,\n"
+"      UNIX-LISTEN, UNIX-CLIENT, UNIX-SENDTO, UNIX-RECVFROM, UNIX-RECV,\n"
+"      ABSTRACT-*, SOCKET-* (TCP and UDP), OPENSSL, OPENSSL-LISTEN,\n"
+"      OPENSSL-DTLS-CLIENT, OPENSSL-DTLS-SERVER, PROXY, SOCKS4, SOCKS4A,\n"
+"      EXEC, SYSTEM, PTY, STDIO, STDIN, STDOUT, -, FD, PIPE, OPEN,\n"
+"      CREATE, GOPEN, FILE, a path, R!!W, VSOCK-CONNECT\n"
 "   sockcat's manual, SOCAT COMPATIBILITY, says what else differs.\n";
 
 /* Seconds, as socat's -t and -T take them ("0.5"), in milliseconds. */
