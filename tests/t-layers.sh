@@ -78,4 +78,12 @@ test_pump_core_stays_under_900_lines() {
 	    "[ $n -lt 900 ]"
 }
 
+# A file is split along its seams when it grows past 1,000 lines: at most
+# three may be longer, each a whole that reads as one.
+test_at_most_three_files_over_1000_lines() {
+	long=$(wc -l "$TESTS_DIR"/../src/*/*.c | awk '$2 != "total" &&
+	    $1 > 1000 { n++; f = f " " $2 } END { print n + 0 f }')
+	assertTrue "files over 1,000 lines: $long" "[ ${long%% *} -le 3 ]"
+}
+
 sc_run_shunit2

@@ -266,6 +266,9 @@ void		 exec_cmd_free(struct exec_cmd *);
 int		 exec_cmd_check(const struct exec_cmd *, char **);
 void		 exec_conn_socket(struct exec_conn *, int,
 		    const struct net_peer *);
+/* execenv.c: a program's environment, over what we inherited. */
+char		**exec_environ(const struct exec_conn *, size_t *);
+void		 exec_environ_free(char **, size_t);
 struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
 		    char **);
 struct endpoint	*exec_endpoint(struct session *, struct child *);

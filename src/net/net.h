@@ -318,7 +318,12 @@ const char	*auth_query_token(const char *, char *, size_t);
 int		 side_parse(struct side *, const struct side *, const char *,
 		    char **);
 void		 side_free(struct side *);
+int		 side_flag(const struct addr *, const char *);
+/* sidelocal.c: the options of a side that is no socket. */
 void		 side_local_defaults(struct side *);
+int		 side_file_opts(struct side *, const struct addr *, char **);
+int		 side_local_opts(struct side *, const struct addr *, char **);
+/* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);
 int		 proxy_hop_parse(struct proxy_hop *, int, const char *,

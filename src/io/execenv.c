@@ -1,0 +1,324 @@
+/*
+ * What a program is told of its connection: its environment, sockcat's
+ * variables, ncat's, socat's and a WebSocket request's CGI ones, over
+ * what it inherits (exec.c starts it with them).
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+
+extern char **environ;
+
+/* The variables a child is given, under our names and under ncat's. */
+static const char *const exec_prefixes[] = { "SOCKCAT_", "NCAT_" };
+static const char *const exec_names[] = {
+	"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR", "LOCAL_PORT", "PROTO"
+};
+#define EXEC_NPREFIXES	(sizeof(exec_prefixes) / sizeof(exec_prefixes[0]))
+#define EXEC_NNAMES	(sizeof(exec_names) / sizeof(exec_names[0]))
+#define EXEC_NVARS	(EXEC_NPREFIXES * EXEC_NNAMES)
+#define EXEC_NCGI_ADDR	3	/* REMOTE_ADDR, REMOTE_PORT, SERVER_PORT */
+
+/* socat's, for a side in socat's grammar (exec_conn's socat). */
+static const char *const exec_socat_names[] = {
+	"SOCAT_PEERADDR", "SOCAT_PEERPORT", "SOCAT_SOCKADDR", "SOCAT_SOCKPORT",
+	"SOCAT_PID", "SOCAT_PPID"
+};
+#define EXEC_NSOCAT	(sizeof(exec_socat_names) / sizeof(exec_socat_names[0]))
+
+/*
+ * Describe the connection on socket fd for a child: the local address from
+ * the socket, the remote one from peer or, when peer is NULL, from the
+ * socket too.  Works for any socket type and family.
+ */
+void
+exec_conn_socket(struct exec_conn *ec, int fd, const struct net_peer *peer)
+{
+	socklen_t	 len = sizeof(ec->type);
+
+	memset(ec, 0, sizeof(*ec));
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &ec->type, &len) == -1)
+		ec->type = SOCK_STREAM;
+	ec->local.len = sizeof(ec->local.ss);
+	if (getsockname(fd, (struct sockaddr *)&ec->local.ss,
+	    &ec->local.len) == -1)
+		ec->local.len = 0;
+	if (peer != NULL)
+		ec->remote = *peer;
+	else {
+		ec->remote.len = sizeof(ec->remote.ss);
+		if (getpeername(fd, (struct sockaddr *)&ec->remote.ss,
+		    &ec->remote.len) == -1)
+			ec->remote.len = 0;
+	}
+}
+
+/* The address and port of a socket address as text; empty if unknown. */
+static void
+exec_format(const struct net_peer *np, char *host, size_t hostlen,
+    char *port, size_t portlen)
+{
+	const struct sockaddr_un	*sun;
+
+	host[0] = port[0] = '\0';
+	if (np->len == 0)
+		return;
+	if (np->ss.ss_family == AF_UNIX) {
+		sun = (const struct sockaddr_un *)&np->ss;
+		if (np->len > offsetof(struct sockaddr_un, sun_path))
+			strlcpy(host, sun->sun_path, hostlen);
+		return;
+	}
+	net_format((const struct sockaddr *)&np->ss, np->len, 1, host,
+	    hostlen, port, portlen);
+}
+
+/*
+ * A socket address as socat gives it to programs: IPv4 dotted, IPv6 in
+ * brackets with every group's four digits ("[0000:...:0001]"), a Unix
+ * socket's path; its port apart.  Empty if unknown.
+ */
+static void
+exec_socat_format(const struct net_peer *np, char *host, size_t hostlen,
+    char *port, size_t portlen)
+{
+	const struct sockaddr_in6	*sin6;
+	const uint8_t			*b;
+
+	if (np->len == 0 || np->ss.ss_family != AF_INET6) {
+		exec_format(np, host, hostlen, port, portlen);
+		return;
+	}
+	sin6 = (const struct sockaddr_in6 *)&np->ss;
+	b = sin6->sin6_addr.s6_addr;
+	snprintf(host, hostlen, "[%02x%02x:%02x%02x:%02x%02x:%02x%02x:"
+	    "%02x%02x:%02x%02x:%02x%02x:%02x%02x]", b[0], b[1], b[2], b[3],
+	    b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+	    b[14], b[15]);
+	snprintf(port, portlen, "%u", ntohs(sin6->sin6_port));
+}
+
+static const char *
+exec_proto(const struct exec_conn *ec)
+{
+	if (ec->local.len != 0 && ec->local.ss.ss_family == AF_UNIX)
+		return ("UNIX");
+	return (ec->type == SOCK_DGRAM ? "UDP" : "TCP");
+}
+
+/* Is the environment entry e one of the variables we set? */
+static int
+exec_ours(const char *e)
+{
+	size_t	 i, j, n;
+
+	for (i = 0; i < EXEC_NSOCAT; i++) {
+		n = strlen(exec_socat_names[i]);
+		if (strncmp(e, exec_socat_names[i], n) == 0 && e[n] == '=')
+			return (1);
+	}
+	for (i = 0; i < EXEC_NPREFIXES; i++) {
+		n = strlen(exec_prefixes[i]);
+		if (strncmp(e, exec_prefixes[i], n) != 0)
+			continue;
+		for (j = 0; j < EXEC_NNAMES; j++) {
+			if (strncmp(e + n, exec_names[j],
+			    strlen(exec_names[j])) == 0 &&
+			    e[n + strlen(exec_names[j])] == '=')
+				return (1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * With a WebSocket request's variables (cgi): is the inherited entry e
+ * one a request sets, or any HTTP_* (a header the request lacks must not
+ * seem to be there)?
+ */
+static int
+exec_cgi_ours(const char *e, char *const *cgi)
+{
+	static const char *const addr[] = {
+		"REMOTE_ADDR=", "REMOTE_PORT=", "SERVER_PORT="
+	};
+	size_t	 i, n;
+
+	if (strncmp(e, "HTTP_", 5) == 0)
+		return (1);
+	for (i = 0; i < sizeof(addr) / sizeof(addr[0]); i++) {
+		if (strncmp(e, addr[i], strlen(addr[i])) == 0)
+			return (1);
+	}
+	for (i = 0; cgi[i] != NULL; i++) {
+		n = strcspn(cgi[i], "=");
+		if (strncmp(e, cgi[i], n + 1) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * For a side in socat's grammar: is the inherited entry e one that only
+ * a TLS peer's certificate may give (SOCAT_OPENSSL_*), as socat removes
+ * them, or one of ec's extra?
+ */
+static int
+exec_socat_ours(const char *e, const struct exec_conn *ec)
+{
+	size_t	 i, n;
+
+	if (ec->socat && strncmp(e, "SOCAT_OPENSSL_", 14) == 0)
+		return (1);
+	for (i = 0; ec->extra != NULL && ec->extra[i] != NULL; i++) {
+		n = strcspn(ec->extra[i], "=");
+		if (strncmp(e, ec->extra[i], n + 1) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Free an environment from exec_environ(). */
+void
+exec_environ_free(char **env, size_t first)
+{
+	size_t	 i;
+
+	if (env == NULL)
+		return;
+	for (i = first; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
+
+/*
+ * socat's variables of the connection ec, from env[*k] on: the addresses
+ * and ports of both ends (the ports of those that have one), and the
+ * process's id as socat's and its parent's, this one process being both.
+ * Returns -1 if out of memory.
+ */
+static int
+exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
+{
+	char		 addr[2][NI_MAXHOST], port[2][NI_MAXSERV];
+	const char	*values[EXEC_NSOCAT];
+	char		 pid[24];
+	size_t		 i;
+
+	exec_socat_format(&ec->remote, addr[0], sizeof(addr[0]), port[0],
+	    sizeof(port[0]));
+	exec_socat_format(&ec->local, addr[1], sizeof(addr[1]), port[1],
+	    sizeof(port[1]));
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	values[0] = addr[0];
+	values[1] = port[0];
+	values[2] = addr[1];
+	values[3] = port[1];
+	values[4] = values[5] = pid;
+	for (i = 0; i < EXEC_NSOCAT; i++) {
+		if (values[i][0] == '\0')
+			continue;
+		if (asprintf(&env[*k], "%s=%s", exec_socat_names[i],
+		    values[i]) == -1)
+			return (-1);
+		(*k)++;
+	}
+	return (0);
+}
+
+/*
+ * The environment of a child: ours, without any stale copy of the
+ * connection variables, then the connection variables.  The strings after
+ * the inherited ones are allocated (*first is the index of the first);
+ * returns NULL on failure.
+ */
+char **
+exec_environ(const struct exec_conn *ec, size_t *first)
+{
+	char		 raddr[NI_MAXHOST], rport[NI_MAXSERV];
+	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
+	const char	*values[EXEC_NNAMES];
+	char		**env;
+	size_t		 n = 0, ncgi = 0, nextra = 0, i, j, k;
+
+	exec_format(&ec->remote, raddr, sizeof(raddr), rport, sizeof(rport));
+	exec_format(&ec->local, laddr, sizeof(laddr), lport, sizeof(lport));
+	values[0] = raddr;
+	values[1] = rport;
+	values[2] = laddr;
+	values[3] = lport;
+	values[4] = exec_proto(ec);
+
+	while (environ[n] != NULL)
+		n++;
+	while (ec->cgi != NULL && ec->cgi[ncgi] != NULL)
+		ncgi++;
+	while (ec->extra != NULL && ec->extra[nextra] != NULL)
+		nextra++;
+	if ((env = calloc(n + EXEC_NVARS + ncgi + EXEC_NCGI_ADDR + EXEC_NSOCAT +
+	    nextra + 1, sizeof(*env))) == NULL)
+		return (NULL);
+	for (i = 0, k = 0; i < n; i++) {
+		if (!exec_ours(environ[i]) &&
+		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)) &&
+		    !exec_socat_ours(environ[i], ec))
+			env[k++] = environ[i];
+	}
+	*first = k;
+	/*
+	 * A WebSocket request's CGI variables, as websocketd gives them:
+	 * the request's (net layer) and the addresses under CGI's names.
+	 */
+	for (i = 0; i < ncgi; i++) {
+		if ((env[k] = strdup(ec->cgi[i])) == NULL)
+			goto fail;
+		k++;
+	}
+	if (ec->cgi != NULL) {
+		if (asprintf(&env[k], "REMOTE_ADDR=%s", raddr) == -1)
+			goto fail;
+		k++;
+		if (asprintf(&env[k], "REMOTE_PORT=%s", rport) == -1)
+			goto fail;
+		k++;
+		if (asprintf(&env[k], "SERVER_PORT=%s", lport) == -1)
+			goto fail;
+		k++;
+	}
+	for (i = 0; i < EXEC_NPREFIXES; i++) {
+		for (j = 0; j < EXEC_NNAMES; j++) {
+			if (asprintf(&env[k], "%s%s=%s", exec_prefixes[i],
+			    exec_names[j], values[j]) == -1)
+				goto fail;
+			k++;
+		}
+	}
+	if (ec->socat && exec_environ_socat(ec, env, &k) == -1)
+		goto fail;
+	for (i = 0; i < nextra; i++) {
+		if ((env[k] = strdup(ec->extra[i])) == NULL)
+			goto fail;
+		k++;
+	}
+	env[k] = NULL;
+	return (env);
+
+fail:
+	env[k] = NULL;
+	exec_environ_free(env, *first);
+	return (NULL);
+}

@@ -1,0 +1,159 @@
+/*
+ * The options of a side that is no socket, in socat's grammar: a file's
+ * (how it is opened), and those of a file, a descriptor, a program or a
+ * terminal that the local relay carries out (src/modes/local.c).
+ * side.c reads the rest of an address.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+/*
+ * A file's options: socat's OPEN: opens as its options say (creat,
+ * trunc, excl, append; mode= for one created), where sockcat's file:
+ * creates and truncates the file it writes.  unlink-early for a file, a
+ * Unix listener's socket or a pty's link.
+ */
+int
+side_file_opts(struct side *sd, const struct addr *a, char **cause)
+{
+	const char	*v;
+
+	(void)cause;
+	if ((v = addr_opt(a, "append")) != NULL)
+		sd->append = strcmp(v, "1") == 0;
+	sd->oflags = -1;
+	if (a->kind == ADDR_FILE && a->socat)
+		sd->oflags = (side_flag(a, "creat") ? O_CREAT : 0) |
+		    (side_flag(a, "trunc") ? O_TRUNC : 0) |
+		    (side_flag(a, "excl") ? O_EXCL : 0);
+	else if (a->kind == ADDR_FILE && (addr_opt(a, "creat") != NULL ||
+	    addr_opt(a, "trunc") != NULL || addr_opt(a, "excl") != NULL))
+		sd->oflags = (!side_flag(a, "append") && (addr_opt(a,
+		    "trunc") == NULL || side_flag(a, "trunc")) ? O_TRUNC : 0) |
+		    (addr_opt(a, "creat") == NULL || side_flag(a, "creat") ?
+		    O_CREAT : 0) | (side_flag(a, "excl") ? O_EXCL : 0);
+	sd->perm = (v = addr_opt(a, "mode")) != NULL ?
+	    (int)strtol(v, NULL, 8) : -1;
+	sd->unlink_early = side_flag(a, "unlink-early");
+	sd->crlf = side_flag(a, "crlf");
+	return (0);
+}
+
+/*
+ * sd without socat's options of a file or a program (no umask=,
+ * unlink-close, ...): the command line's side, or before an address's
+ * are read.
+ */
+void
+side_local_defaults(struct side *sd)
+{
+	struct side_local	*l = &sd->local;
+
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->readbytes = l->ftruncate = -1;
+	l->umask = l->rawer = l->echo = l->opost = l->escape = -1;
+	l->unlink_close = -1;
+	l->fdin = STDIN_FILENO;
+	l->fdout = STDOUT_FILENO;
+}
+
+/*
+ * socat's options of a file, a descriptor or a program (struct
+ * side_local), read where two sides that are not sockets are joined;
+ * sockcat's own file: has none of them.
+ */
+int
+side_local_opts(struct side *sd, const struct addr *a, char **cause)
+{
+	static const char *const socat_only[] = { "ignoreeof", "readbytes",
+	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
+	    "unlink-close", "raw", "rawer", "echo", "opost", "noatime",
+	    "fs-noatime" };
+	struct side_local	*l = &sd->local;
+	const char		*v;
+	size_t			 i;
+
+	side_local_defaults(sd);
+	for (i = 0; !a->socat && i < sizeof(socat_only) /
+	    sizeof(socat_only[0]); i++) {
+		if (addr_opt(a, socat_only[i]) != NULL) {
+			log_cause(cause, "option %s is socat's: write the "
+			    "address as socat does (OPEN:PATH,%s)",
+			    socat_only[i], socat_only[i]);
+			return (-1);
+		}
+	}
+	if (a->kind == ADDR_FD)
+		l->fd = atoi(a->path);
+	l->escape = (v = addr_opt(a, "escape")) != NULL ?
+	    (int)strtol(v, NULL, 0) : -1;
+	l->setsid = side_flag(a, "setsid");
+	l->fifo = side_flag(a, "fifo");
+	l->nonblock = side_flag(a, "nonblock");
+	l->noatime = side_flag(a, "noatime");
+	l->fs_noatime = side_flag(a, "fs-noatime");
+	l->gopen = side_flag(a, "gopen");
+	l->argv = side_flag(a, "argv");
+	l->loop = side_flag(a, "loop");
+	l->ignoreeof = side_flag(a, "ignoreeof");
+	if ((v = addr_opt(a, "readbytes")) != NULL)
+		l->readbytes = strtoll(v, NULL, 10);
+	if ((v = addr_opt(a, "ftruncate")) != NULL)
+		l->ftruncate = strtoll(v, NULL, 10);
+	if ((v = addr_opt(a, "umask")) != NULL)
+		l->umask = (int)strtol(v, NULL, 8);
+	l->user = addr_opt(a, "user");
+	l->unlink_close = (v = addr_opt(a, "unlink-close")) != NULL ?
+	    strcmp(v, "1") == 0 : -1;
+	/* A terminal's modes: a program's, or a terminal opened by path. */
+	if (a->kind == ADDR_EXEC || a->kind == ADDR_FILE) {
+		if ((v = addr_opt(a, "rawer")) != NULL ||
+		    (v = addr_opt(a, "raw")) != NULL)
+			l->rawer = strcmp(v, "1") == 0;
+		if ((v = addr_opt(a, "echo")) != NULL)
+			l->echo = strcmp(v, "1") == 0;
+		if ((v = addr_opt(a, "opost")) != NULL)
+			l->opost = strcmp(v, "1") == 0;
+	}
+	/* sockcat's pty: always raw, opost=1 would not be. */
+	if (a->kind == ADDR_PTY && side_flag(a, "opost")) {
+		log_cause(cause, "a pty is raw: opost=1 is not supported");
+		return (-1);
+	}
+	if (a->kind != ADDR_EXEC)
+		return (0);
+	l->pty = side_flag(a, "pty");
+	if (!l->pty && (l->rawer != -1 || l->echo != -1 || l->opost != -1)) {
+		log_cause(cause, "raw, rawer, echo and opost are a terminal's: "
+		    "the program's needs pty");
+		return (-1);
+	}
+	if (l->pty && side_flag(a, "pipes")) {
+		log_cause(cause, "pipes or pty, not both");
+		return (-1);
+	}
+	l->stderr_out = side_flag(a, "stderr");
+	l->nofork = side_flag(a, "nofork");
+	if ((v = addr_opt(a, "fdin")) != NULL)
+		l->fdin = atoi(v);
+	if ((v = addr_opt(a, "fdout")) != NULL)
+		l->fdout = atoi(v);
+	if (l->pty && (l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO)) {
+		log_cause(cause, "fdin and fdout are for pipes, not a pty");
+		return (-1);
+	}
+	return (0);
+}
