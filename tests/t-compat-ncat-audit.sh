@@ -202,6 +202,8 @@ test_full_room_and_chat_say_so() {
 	server room --room --max-conns 2 127.0.0.1 0 || fail "no room"
 	bg_in "$SC_TMP/r1" t 20 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/r1.out"
 	bg_in "$SC_TMP/r2" t 20 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/r2.out"
+	# Both in: the two start at once, and either may be the first.
+	wait_for "$SC_TMP/r1.out" Welcome 15 || fail "no first"
 	wait_for "$SC_TMP/r2.out" Welcome 15 || fail "no second"
 	t 10 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/r3.out"
 	assertEquals \

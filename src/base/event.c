@@ -322,7 +322,7 @@ ev_backend_set(int fd, int edge)
  * if it watches an event the slot remembers: as a level-triggered wait
  * would report it.  Returns -1 with errno (ENOMEM).
  */
-static int
+static __startup int
 ev_edge_hot(int fd)
 {
 	struct ev_fd	*e = &ev_fds[fd];

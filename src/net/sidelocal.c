@@ -56,7 +56,7 @@ side_file_opts(struct side *sd, const struct addr *a, char **cause)
  * unlink-close, ...): the command line's side, or before an address's
  * are read.
  */
-void
+__startup void
 side_local_defaults(struct side *sd)
 {
 	struct side_local	*l = &sd->local;
