@@ -1534,4 +1534,286 @@ test_command_line() {
 	done
 }
 
+# socat_refused WHY ARGS...: sockcat as socat refuses ARGS: status 1,
+# nothing on stdout, one line on stderr, socat's form, saying WHY.
+socat_refused() {
+	_why=$1
+	shift
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    t 20 "$OURS" "$@" </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "$*: status" 1 $?
+	assertEquals "$*: nothing on stdout" "" "$(<"$SC_TMP/o")"
+	assertEquals "$*: one line" 1 "$(wc -l <"$SC_TMP/e")"
+	assertEquals "$*: why" "$_why" \
+	    "$(sed 's/^.* socat\[[0-9]*\] E //' "$SC_TMP/e")"
+}
+
+# socat's options with bad values, or values where the relay does not
+# run (cat does, or the program in our place): one line each, status 1;
+# in socat's words where socat has them.
+test_command_line_values() {
+	socat_refused 'option -b: missing numerical value: abc' -b abc - -
+	socat_refused 'option -b: missing numerical value: -1' -b-1 - -
+	socat_refused 'option -b: trailing garbage: 12x' -b 12x - -
+	socat_refused 'option -b: from 1 to 536870912 bytes with sockcat: 0' \
+	    -b 0 - -
+	socat_refused 'option -b: from 1 to 536870912 bytes with sockcat: 1073741824' \
+	    -b 1073741824 - -
+	socat_refused 'buffer size option (-b) to big - 99999999999999999999 (max is 9223372036854775807)' \
+	    -b 99999999999999999999 - -
+	socat_refused 'option -b requires an argument; use option "-h" for help' \
+	    -b
+	socat_refused 'option -r requires an argument; use option "-h" for help' \
+	    -r
+	socat_refused 'option -R requires an argument; use option "-h" for help' \
+	    -R
+	socat_refused 'option -L requires an argument; use option "-h" for help' \
+	    -L
+	socat_refused 'option -W requires an argument; use option "-h" for help' \
+	    -W
+	socat_refused 'option -T needs a value' -T
+	socat_refused 'option -T: not a number of seconds: 1s' -T1s - -
+	socat_refused 'unknown syslog facility "nosuch"' -lynosuch - -
+	socat_refused "cannot open log file \"$SC_TMP/no/log\": No such file or directory" \
+	    -lf "$SC_TMP/no/log" - -
+	socat_refused 'option -lf requires an argument; use option "-h" for help' \
+	    -lf
+	# socat's own words, both alike.
+	for _bin in "$REAL" "$OURS"; do
+		t 20 "$_bin" -L "$SC_TMP/l1" -W"$SC_TMP/l2" - - </dev/null \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: -L and -W: status" 1 $?
+		assertContains "$_bin: -L and -W" "$(<"$SC_TMP/e")" \
+		    "E only one -L and -W option allowed"
+		t 20 "$_bin" -lynosuch - - </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin: a facility: status" 1 $?
+		assertContains "$_bin: a facility" "$(<"$SC_TMP/e")" \
+		    'E unknown syslog facility "nosuch"'
+		assertFalse "$_bin: no lock made" "[ -e '$SC_TMP/l1' ]"
+	done
+	# cat runs for "- -": no relay for -T, -b, the dumps or a lock.
+	_cat="stdin and stdout with themselves are cat's"
+	socat_refused "- -: -T is not supported here: $_cat" -T 1 - -
+	socat_refused "- -: -b is not supported here: $_cat" -b 100 - -
+	socat_refused "- -: -v, -x, -r and -R are not supported here: $_cat" \
+	    -x - -
+	socat_refused "- -: -v, -x, -r and -R are not supported here: $_cat" \
+	    -r "$SC_TMP/dump" - -
+	socat_refused "- -: -v, -x, -r and -R are not supported here: $_cat" \
+	    -R"$SC_TMP/dump" - -
+	socat_refused "- -: -L and -W are not supported here: $_cat" \
+	    -L "$SC_TMP/lock" - -
+	assertFalse "the lock removed" "[ -e '$SC_TMP/lock' ]"
+	assertFalse "no dump made" "[ -e '$SC_TMP/dump' ]"
+	# -lu, -lh: a message's time to the microsecond, the host named.
+	t 20 "$OURS" -lu -lh NOSUCH:x - </dev/null 2>"$SC_TMP/e"
+	assertEquals "-lu -lh: status" 1 $?
+	assertTrue "-lu -lh: $(<"$SC_TMP/e")" "grep -Eq \
+	    '^[0-9/]{10} [0-9:]{8}\.[0-9]{6} $(hostname | cut -d. -f1) socat\[[0-9]+\] E NOSUCH:x' \
+	    '$SC_TMP/e'"
+	# -ls after -lf: stderr again.
+	t 20 "$OURS" -lf "$SC_TMP/log" -ls NOSUCH:x - </dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "-ls: status" 1 $?
+	assertContains "-ls: to stderr" "$(<"$SC_TMP/e")" "E NOSUCH:x"
+	assertEquals "-ls: none to the file" "" "$(cat "$SC_TMP/log" 2>/dev/null)"
+}
+
+# The local relay's refusals, and those of its options: one line each,
+# status 1, naming the address and why; no file left behind.
+test_local_refusals() {
+	echo hi >"$SC_TMP/f"
+	socat_refused "EXEC:$SC_TMP/no/prog: exec $SC_TMP/no/prog: No such file or directory" \
+	    EXEC:"$SC_TMP/no/prog" -
+	socat_refused "EXEC:$SC_TMP/no/prog: exec $SC_TMP/no/prog: No such file or directory" \
+	    -u EXEC:"$SC_TMP/no/prog" -
+	socat_refused "EXEC:$SC_TMP/no/prog: exec $SC_TMP/no/prog: No such file or directory" \
+	    -U - EXEC:"$SC_TMP/no/prog"
+	socat_refused 'EXEC:cat,raw: raw, rawer, echo and opost are a terminal'"'"'s: the program'"'"'s needs pty' \
+	    EXEC:cat,raw -
+	socat_refused 'EXEC:cat,pipes,pty: pipes or pty, not both' \
+	    EXEC:cat,pipes,pty -
+	socat_refused 'EXEC:cat,pty,fdin=3: fdin and fdout are for pipes, not a pty' \
+	    EXEC:cat,pty,fdin=3 -
+	socat_refused 'EXEC:cat,nofork!!-: nofork: the program is run in our place, with a file, descriptor or stdio, and no other of its options' \
+	    'EXEC:cat,nofork!!-' PIPE
+	socat_refused 'FD:99: Bad file descriptor' FD:99 -
+	socat_refused 'FD:99: Bad file descriptor' -U - FD:99
+	socat_refused 'FD:x: FD takes :N, a descriptor'"'"'s number' FD:x -
+	for _d in "" -u -U; do
+		socat_refused "OPEN:$SC_TMP/no/f: No such file or directory" \
+		    $_d OPEN:"$SC_TMP/no/f" PIPE
+	done
+	socat_refused "PIPE:$SC_TMP/no/p: No such file or directory" \
+	    PIPE:"$SC_TMP/no/p" -
+	socat_refused "OPEN:$SC_TMP/f,user=nosuch-user: Invalid argument" \
+	    -u OPEN:"$SC_TMP/f",user=nosuch-user -
+	socat_refused "PIPE:$SC_TMP/p,user=nosuch-user: Invalid argument" \
+	    -u PIPE:"$SC_TMP/p",user=nosuch-user -
+	assertFalse "no pipe left" "[ -e '$SC_TMP/p' ]"
+	socat_refused "OPEN:$SC_TMP/f,echo=0: Inappropriate ioctl for device" \
+	    -u OPEN:"$SC_TMP/f",echo=0 -
+	socat_refused "OPEN:/dev/null,ftruncate=0: Invalid argument" \
+	    -U OPEN:/dev/null,ftruncate=0 -
+	socat_refused "TCP:127.0.0.1:nosuch-svc: port number invalid: nosuch-svc" \
+	    TCP:127.0.0.1:nosuch-svc -
+	# The real socat refuses them too.
+	for _a in "OPEN:$SC_TMP/f,user=nosuch-user" \
+	    "OPEN:$SC_TMP/f,echo=0" "OPEN:$SC_TMP/no/f"; do
+		t 20 "$REAL" -u "$_a" - </dev/null >/dev/null 2>&1
+		assertEquals "real: $_a" 1 $?
+	done
+	assertEquals "the file untouched" "hi" "$(<"$SC_TMP/f")"
+	# sockcat's own grammar: the shell's redirections are refused.
+	expect_error "exec:cat file:$SC_TMP/f: a program with a file is the shell's redirection: run it without sockcat" \
+	    exec:cat file:"$SC_TMP/f"
+	expect_error "file:$SC_TMP/f -: a file with stdin and stdout, or another file, is the shell's: use cat" \
+	    file:"$SC_TMP/f" -
+	expect_error "exec:cat exec:cat: two programs cannot be joined" \
+	    exec:cat exec:cat
+	expect_error "- exec:cat: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
+	    -l - exec:cat
+	assertEquals "the file still untouched" "hi" "$(<"$SC_TMP/f")"
+}
+
+# The local relay's options read from stdin, a descriptor by its
+# number either way, a Unix socket opened by its path, a named pipe that
+# was there already, and a file unlink-close removes: both socats alike.
+test_local_relay_sides() {
+	bg t 60 "$REAL" UNIX-LISTEN:"$SC_TMP/u.sock",fork 'SYSTEM:echo unix'
+	_srv=$BG_PID
+	wait_until test -S "$SC_TMP/u.sock" || fail "no Unix server"
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		assertEquals "$_n: stdin, readbytes, to a program" "0123" \
+		    "$(printf 0123456789 | t 20 "$_bin" -u -,readbytes=4 \
+		    EXEC:cat)"
+		assertEquals "$_n: stdin, escape, through a program" "a" \
+		    "$(printf 'a\n\033b\n' | t 20 "$_bin" -,escape=27 \
+		    EXEC:cat)"
+		echo fd3 >"$SC_TMP/f"
+		assertEquals "$_n: FD, read" "fd3" \
+		    "$(t 20 "$_bin" -u FD:3 - 3<"$SC_TMP/f")"
+		rm -f "$SC_TMP/o"
+		echo fd4 | t 20 "$_bin" -U FD:4 - 4>"$SC_TMP/o"
+		assertEquals "$_n: FD, written (-U)" "fd4" "$(<"$SC_TMP/o")"
+		assertEquals "$_n: a Unix socket by its path, -u" "unix" \
+		    "$(t 20 "$_bin" -u GOPEN:"$SC_TMP/u.sock" - </dev/null)"
+		assertEquals "$_n: a Unix socket by its path" "unix" \
+		    "$(t 20 "$_bin" GOPEN:"$SC_TMP/u.sock" - </dev/null)"
+		echo gone >"$SC_TMP/g"
+		assertEquals "$_n: unlink-close, a file read" "gone" \
+		    "$(t 20 "$_bin" -u OPEN:"$SC_TMP/g",unlink-close -)"
+		assertFalse "$_n: unlink-close removed it" "[ -e '$SC_TMP/g' ]"
+		rm -f "$SC_TMP/uid"
+		echo uid | t 20 "$_bin" -u - OPEN:"$SC_TMP/uid",creat,user=0
+		assertEquals "$_n: user by its number" "0 uid" \
+		    "$(stat -c %u "$SC_TMP/uid") $(<"$SC_TMP/uid")"
+		rm -f "$SC_TMP/fifo"
+		mkfifo "$SC_TMP/fifo"
+		bg t 20 sh -c "echo fifo >'$SC_TMP/fifo'"
+		_w=$BG_PID
+		assertEquals "$_n: PIPE:PATH that was there" "fifo" \
+		    "$(t 20 "$_bin" -u PIPE:"$SC_TMP/fifo" -)"
+		wait_exit "$_w"
+		assertTrue "$_n: a pipe found is kept" "[ -p '$SC_TMP/fifo' ]"
+	done
+	stop "$_srv"
+}
+
+# socat's options that only the relay of two sides that are no sockets
+# carries out, given with a socket: one line each naming the option,
+# status 1, before anything is connected; and the pairs refused with a
+# socket (append read, -u between sockets, crlf, a receiver the wrong
+# way, unlink-early of a directory).
+test_local_options_with_a_socket() {
+	_no="is supported between two addresses that are no sockets or devices"
+	echo hi >"$SC_TMP/f"
+	_tcp=TCP:127.0.0.1:1
+	for _a in "FD:3|FD" "PIPE:$SC_TMP/p|PIPE:PATH" \
+	    "OPEN:$SC_TMP/f,ftruncate=0|ftruncate" \
+	    "OPEN:$SC_TMP/f,umask=022|umask" \
+	    "OPEN:$SC_TMP/f,nonblock|nonblock" \
+	    "OPEN:$SC_TMP/f,o-noatime|o-noatime" \
+	    "OPEN:$SC_TMP/f,fs-noatime|fs-noatime" \
+	    "OPEN:$SC_TMP/f,user=root|user" \
+	    "OPEN:$SC_TMP/f,unlink-close|unlink-close" \
+	    "EXEC:cat,pty,echo=0|pty" "EXEC:cat,stderr|stderr" \
+	    "EXEC:cat,setsid|setsid" "EXEC:cat,fdin=3|fdin, fdout" \
+	    "EXEC:cat,fdout=4|fdin, fdout" \
+	    "PTY,link=$SC_TMP/lk,perm=0600|perm"; do
+		socat_refused "${_a%|*}: ${_a#*|} $_no" "$_tcp" "${_a%|*}"
+	done
+	assertFalse "no pipe made" "[ -e '$SC_TMP/p' ]"
+	assertFalse "no pty link made" "[ -e '$SC_TMP/lk' ]"
+	assertEquals "the file untouched" "hi" "$(<"$SC_TMP/f")"
+	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, or one connection without TLS" \
+	    TCP-LISTEN:0,fork EXEC:cat,nofork
+	socat_refused "OPEN:$SC_TMP/f,append $_tcp: append is for the file written, the second address" \
+	    -u OPEN:"$SC_TMP/f",append "$_tcp"
+	socat_refused "$_tcp OPEN:$SC_TMP/f,append: append is for the file written, the first address with -U" \
+	    -U "$_tcp" OPEN:"$SC_TMP/f",append
+	socat_refused "$_tcp TCP:127.0.0.1:2: -u and -U are not supported between two sockets, or with a device" \
+	    -u "$_tcp" TCP:127.0.0.1:2
+	socat_refused "$_tcp,crlf TCP:127.0.0.1:2: crlf is for a socket joined with stdio or a program" \
+	    "$_tcp",crlf TCP:127.0.0.1:2
+	for _d in "" -U; do
+		socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
+		    $_d UDP-RECV:0 -
+	done
+	socat_refused "UDP-SENDTO:127.0.0.1:nosuch-svc: port number invalid: nosuch-svc" \
+	    UDP-SENDTO:127.0.0.1:nosuch-svc -
+	mkdir "$SC_TMP/dir"
+	socat_refused "OPEN:$SC_TMP/dir,unlink-early: unlink-early: Is a directory" \
+	    -u - OPEN:"$SC_TMP/dir",unlink-early
+	assertTrue "the directory kept" "[ -d '$SC_TMP/dir' ]"
+	expect_error "exec:cat -: a program on stdin and stdout is itself: run it without sockcat" \
+	    exec:cat -
+	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat" \
+	    - exec:cat
+}
+
+# The local relay's dumps (-r, -R, their values attached or not), a
+# lock (-L attached) removed at its end, -T 0 (no idle limit), messages
+# to syslog (-ly: none on stderr); a Unix datagram socket opened by its
+# path, and one nothing listens on: both socats alike.
+test_local_relay_dumps_lock_log() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/d1" "$SC_TMP/d2" "$SC_TMP/lk"
+		assertEquals "$_n: through a program" "HI" \
+		    "$(echo hi | t 20 "$_bin" -r "$SC_TMP/d1" -R"$SC_TMP/d2" \
+		    -L"$SC_TMP/lk" -T 0 - EXEC:'tr a-z A-Z')"
+		assertEquals "$_n: -r, -R" "hi HI" \
+		    "$(<"$SC_TMP/d1") $(<"$SC_TMP/d2")"
+		assertFalse "$_n: the lock removed" "[ -e '$SC_TMP/lk' ]"
+		t 20 "$_bin" -ly -u NOSUCH:x - </dev/null >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		assertEquals "$_n: -ly, refused" 1 $?
+		assertEquals "$_n: -ly, nothing on stderr" "" "$(<"$SC_TMP/e")"
+		assertEquals "$_n: -lylocal0" "ly" \
+		    "$(echo ly | t 20 "$_bin" -lylocal0 -u - EXEC:cat)"
+		rm -f "$SC_TMP/dg"
+		bg t 20 "$REAL" -u UNIX-RECV:"$SC_TMP/dg" - >"$SC_TMP/dg.out"
+		_p=$BG_PID
+		wait_until test -S "$SC_TMP/dg" || fail "no datagram socket"
+		echo dgram | t 20 "$_bin" -u - GOPEN:"$SC_TMP/dg"
+		assertEquals "$_n: GOPEN of a datagram socket: status" 0 $?
+		wait_for "$SC_TMP/dg.out" dgram
+		assertEquals "$_n: GOPEN of a datagram socket" "dgram" \
+		    "$(<"$SC_TMP/dg.out")"
+		stop "$_p"
+	done
+	python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$SC_TMP/dead"
+	t 20 "$REAL" -u - GOPEN:"$SC_TMP/dead" </dev/null 2>"$SC_TMP/e"
+	assertEquals "real: nothing listens: status" 1 $?
+	assertContains "real: nothing listens" "$(<"$SC_TMP/e")" \
+	    "Connection refused"
+	socat_refused "GOPEN:$SC_TMP/dead: Connection refused" \
+	    -u - GOPEN:"$SC_TMP/dead"
+}
+
 sc_run_shunit2
