@@ -1816,4 +1816,125 @@ socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$SC_TMP/dead"
 	    -u - GOPEN:"$SC_TMP/dead"
 }
 
+# Address options with values socat's grammar reads but sockcat cannot
+# use: one line each naming the option and what it takes, status 1.
+test_address_option_values() {
+	_l=TCP-LISTEN:0
+	socat_refused "$_l,sourceport=abc: option sourceport of a listener takes a number" \
+	    "$_l,sourceport=abc" -
+	for _r in 1.2.3.4:255.0.255.0 bogus; do
+		socat_refused "$_l,range=$_r: option range takes ADDR/BITS or ADDR:MASK (a prefix's), not $_r" \
+		    "$_l,range=$_r" -
+	done
+	for _g in 224.1.1.1 :lo 224.1.1.1:lo:x '[ff02::1]lo' '[]:lo'; do
+		socat_refused "UDP-RECV:0,ip-add-membership=$_g: option ip-add-membership takes GROUP:INTERFACE ([GROUP]:INTERFACE for IPv6), not $_g" \
+		    -u "UDP-RECV:0,ip-add-membership=$_g" -
+	done
+	socat_refused "UDP4-RECV:0,bind=127.0.0.1,ip-add-membership=224.1.1.1:lo: a listener's address given twice (bind=, ip-add-membership=)" \
+	    -u UDP4-RECV:0,bind=127.0.0.1,ip-add-membership=224.1.1.1:lo -
+	for _s in 1:2 1:2:x 1:2:99999999999 x:2:3 '1;2:3'; do
+		socat_refused "TCP:127.0.0.1:1,setsockopt=$_s: option setsockopt takes LEVEL:NAME:VALUE, three numbers, not $_s" \
+		    "TCP:127.0.0.1:1,setsockopt=$_s" -
+	done
+	_p=PROXY:127.0.0.1:h:80,proxyport=1
+	socat_refused "$_p,proxyauthfile=$SC_TMP/none: $SC_TMP/none: No such file or directory" \
+	    "$_p,proxyauthfile=$SC_TMP/none" -
+	printf 'nocolon\n' >"$SC_TMP/auth"
+	socat_refused "$_p,proxyauthfile=$SC_TMP/auth: proxyauth: not USER:PASSWORD" \
+	    "$_p,proxyauthfile=$SC_TMP/auth" -
+	: >"$SC_TMP/empty"
+	socat_refused "$_p,proxyauthfile=$SC_TMP/empty: proxyauth: not USER:PASSWORD" \
+	    "$_p,proxyauthfile=$SC_TMP/empty" -
+	socat_refused "$_p,proxyauth=nocolon: option proxyauth takes USER:PASSWORD" \
+	    "$_p,proxyauth=nocolon" -
+}
+
+# A file read into a connection, whole, or as readbytes= and escape= say
+# (read as stdin would be): both socats alike.
+test_file_read_to_a_connection() {
+	printf 'abcdef\033ghi' >"$SC_TMP/f"
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		for _o in ":abcdefghi" ",readbytes=3:abc" ",escape=27:abcdef"; do
+			rm -f "$SC_TMP/got"
+			serve srv "$REAL" -d -d -u TCP-LISTEN:0 \
+			    OPEN:"$SC_TMP/got",creat
+			t 20 "$_bin" -u OPEN:"$SC_TMP/f${_o%:*}" \
+			    TCP:127.0.0.1:"$PORT"
+			assertEquals "$_n: OPEN${_o%:*}: status" 0 $?
+			wait_exit "$SERVE_PID"
+			assertEquals "$_n: OPEN${_o%:*}" "${_o#*:}" \
+			    "$(tr -d '\033' <"$SC_TMP/got")"
+		done
+	done
+}
+
+# nofork with a descriptor or a file (a program that does not exist, a
+# shell's command, options it cannot take in our place), a dual address
+# whose half cannot be opened, stdin read as readbytes= says with -U,
+# and a descriptor's o-noatime.
+test_nofork_and_dual_sides() {
+	echo hi >"$SC_TMP/f"
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		assertEquals "$_n: nofork, a descriptor" "hi" \
+		    "$(t 20 "$_bin" -u FD:3 EXEC:cat,nofork 3<"$SC_TMP/f")"
+		assertEquals "$_n: nofork, a shell's command" "HI" \
+		    "$(t 20 "$_bin" -u "$SC_TMP/f" 'SYSTEM:tr a-z A-Z,nofork')"
+		t 20 "$_bin" -u "$SC_TMP/f" EXEC:"$SC_TMP/no/prog",nofork \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_n: nofork, no program: status" 1 $?
+		assertContains "$_n: nofork, no program" "$(<"$SC_TMP/e")" \
+		    "No such file or directory"
+		assertEquals "$_n: -U, stdin's readbytes" "01" \
+		    "$(printf 0123456 | t 20 "$_bin" -U 'SYSTEM:cat; echo' \
+		    -,readbytes=2)"
+		assertEquals "$_n: a descriptor's o-noatime" "hi" \
+		    "$(t 20 "$_bin" -u FD:3,o-noatime - 3<"$SC_TMP/f")"
+		for _a in "OPEN:$SC_TMP/no/x!!-" "-!!OPEN:$SC_TMP/no/x"; do
+			t 20 "$_bin" "$_a" - </dev/null >"$SC_TMP/o" \
+			    2>"$SC_TMP/e"
+			assertEquals "$_n: $_a: status" 1 $?
+			assertContains "$_n: $_a" "$(<"$SC_TMP/e")" \
+			    "No such file or directory"
+		done
+	done
+	socat_refused "EXEC:$SC_TMP/no/prog,nofork: exec $SC_TMP/no/prog: No such file or directory" \
+	    -u "$SC_TMP/f" EXEC:"$SC_TMP/no/prog",nofork
+	socat_refused "EXEC:cat,nofork,pty: nofork: the program is run in our place, with a file, descriptor or stdio, and no other of its options" \
+	    -u "$SC_TMP/f" EXEC:cat,nofork,pty
+	socat_refused "OPEN:$SC_TMP/no/x!!-: No such file or directory" \
+	    "OPEN:$SC_TMP/no/x!!-" -
+	socat_refused "-!!OPEN:$SC_TMP/no/x: No such file or directory" \
+	    "-!!OPEN:$SC_TMP/no/x" -
+}
+
+# A lock file where a file is in the way (both socats refuse it), and a
+# pty with -u, -U or a socket's crlf: one line each, status 1, no link.
+test_device_and_lock_refusals() {
+	echo hi >"$SC_TMP/f"
+	for _bin in "$REAL" "$OURS"; do
+		for _l in -L -W; do
+			t 20 "$_bin" "$_l" "$SC_TMP/f/lock" -u - PIPE </dev/null \
+			    >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_bin $_l: status" 1 $?
+			assertContains "$_bin $_l: why" "$(<"$SC_TMP/e")" \
+			    "$SC_TMP/f/lock"
+			assertContains "$_bin $_l: why" "$(<"$SC_TMP/e")" \
+			    ": Not a directory"
+		done
+	done
+	socat_refused "lock \"$SC_TMP/f/lock\": Not a directory" \
+	    -W"$SC_TMP/f/lock" -u - PIPE
+	_p="PTY,link=$SC_TMP/lk"
+	_no="-u and -U are not supported between two sockets, or with a device"
+	socat_refused "$_p TCP:127.0.0.1:1: $_no" -u "$_p" TCP:127.0.0.1:1
+	socat_refused "TCP:127.0.0.1:1 $_p: $_no" -U TCP:127.0.0.1:1 "$_p"
+	socat_refused "TCP:127.0.0.1:1,crlf $_p: crlf is for a socket joined with stdio or a program" \
+	    TCP:127.0.0.1:1,crlf "$_p"
+	assertFalse "no link" "[ -e '$SC_TMP/lk' ]"
+}
+
 sc_run_shunit2
