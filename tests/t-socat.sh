@@ -892,6 +892,16 @@ test_listener_filters() {
 		kill "$SERVE_PID"
 		wait_exit "$SERVE_PID"
 	done
+	# Without fork: the one client let in is served, and the end is a
+	# clean one (its rules were freed twice at exit once).
+	for _bin in "$REAL" "$OURS"; do
+		serve one "$_bin" -d -d \
+		    TCP4-LISTEN:0,reuseaddr,range=127.0.0.1/32 PIPE
+		assertEquals "$_bin: one client let in" "g" "$(echo g |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: its end" 0 "$WAIT_STATUS"
+	done
 	t 10 "$OURS" TCP4-LISTEN:0,range=1.2.3.4:255.0.255.0 - </dev/null \
 	    2>"$SC_TMP/e"
 	assertEquals "a mask not a prefix's: status" 1 $?

@@ -134,8 +134,18 @@ main(int argc, char **argv)
 	if (o.npair == 0 || (o.side.tls.ctx != o.pair[0].tls.ctx &&
 	    o.side.tls.ctx != o.pair[1].tls.ctx))
 		tls_ctx_free(o.side.tls.ctx);
-	/* An address pair's sides own what they point to. */
+	/*
+	 * An address pair's sides own what they point to; the side served
+	 * may be a copy of one, whose gate (socat's range=, ...) is then
+	 * that side's, not the command line's.
+	 */
 	if (o.npair > 0) {
+		if (!TAILQ_EMPTY(&o.side.gate.rules) &&
+		    (TAILQ_FIRST(&o.side.gate.rules) ==
+		    TAILQ_FIRST(&o.pair[0].gate.rules) ||
+		    TAILQ_FIRST(&o.side.gate.rules) ==
+		    TAILQ_FIRST(&o.pair[1].gate.rules)))
+			TAILQ_INIT(&o.side.gate.rules);
 		side_free(&o.pair[0]);
 		side_free(&o.pair[1]);
 	} else {
