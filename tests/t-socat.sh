@@ -142,8 +142,9 @@ test_recipe_tls() {
 # client (Python's ssl, TLS 1.2 at most when MAXV is 1.2) that prints
 # the version and cipher agreed, or "refused".
 tls_probe() {
+	# The program outlives the handshake (see test_tls_capath).
 	serve probe "$1" -d -d OPENSSL-LISTEN:0,cert="$CERTS/srv.pem",$(
-	    )key="$CERTS/srv.key",verify=0,"$2" SYSTEM:'echo up'
+	    )key="$CERTS/srv.key",verify=0,"$2" SYSTEM:'echo up; sleep 1'
 	t 20 python3 -c '
 import socket, ssl, sys
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -308,6 +309,18 @@ sys.stdout.write(got.decode())' "$_p2" "$CERTS/ca.pem")"
 	done
 }
 
+# -u with a socket first: only read, the socket is told nothing, not
+# even stdin's end, which socat does not read: a socat server that takes
+# its client's end for the end (its -t) still gives its late answer.
+test_read_alone_socket_told_nothing() {
+	serve late "$REAL" -d -d TCP-LISTEN:0,reuseaddr,fork \
+	    SYSTEM:'sleep 1; echo late'
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: the late answer" "late" \
+		    "$(t 20 "$_bin" -u TCP:127.0.0.1:"$PORT" - </dev/null)"
+	done
+}
+
 # capath=DIR: the authorities a TLS client trusts, a directory of them
 # by hash (openssl rehash): one that holds the server's is trusted, one
 # without it is not, by both socats; a directory that is not there is
@@ -317,9 +330,12 @@ test_tls_capath() {
 	cp "$CERTS/ca.pem" "$SC_TMP/ca/"
 	openssl rehash "$SC_TMP/ca" "$SC_TMP/none" 2>/dev/null ||
 	    c_rehash "$SC_TMP/ca" >/dev/null
+	# The program outlives the handshake: one that ends before socat
+	# 1.7.4's fork is told it is ready makes that socat end with status 1
+	# and send nothing ("child 0 has already died"), a client or not.
 	serve capath "$REAL" -d -d OPENSSL-LISTEN:0,reuseaddr,fork,$(
 	    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 \
-	    SYSTEM:'echo trusted'
+	    SYSTEM:'echo trusted; sleep 1'
 	for _bin in "$REAL" "$OURS"; do
 		assertEquals "$_bin: its authority" "trusted" \
 		    "$(t 20 "$_bin" -u OPENSSL:localhost:"$PORT",$(
@@ -901,6 +917,15 @@ test_listener_filters() {
 		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
 		wait_exit "$SERVE_PID"
 		assertEquals "$_bin: its end" 0 "$WAIT_STATUS"
+		# -s: a client turned away, the listener goes on to the next.
+		serve sloppy "$_bin" -d -d -s \
+		    TCP4-LISTEN:0,reuseaddr,sp="$_sp" PIPE
+		assertEquals "$_bin -s: turned away" "" "$(echo h |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT")"
+		assertEquals "$_bin -s: the next let in" "i" "$(echo i |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",sp="$_sp",reuseaddr)"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin -s: its end" 0 "$WAIT_STATUS"
 	done
 	t 10 "$OURS" TCP4-LISTEN:0,range=1.2.3.4:255.0.255.0 - </dev/null \
 	    2>"$SC_TMP/e"

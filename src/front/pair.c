@@ -653,12 +653,12 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])) {
 		o->flow.recv_only = 1;
 		/*
-		 * Nothing goes to a TLS socket read alone, and no close_notify
-		 * either, as socat sends none: a DTLS peer (or a TLS one that
-		 * takes it as the end) would stop sending.
+		 * Nothing goes to a socket read alone, not even the end of
+		 * stdin, which socat does not read: a peer that takes it as
+		 * the end (a socat server's -t, a DTLS or TLS one told by a
+		 * close_notify) would stop before its answer.
 		 */
-		if (o->side.tls.on)
-			o->flow.shut_net = 0;
+		o->flow.shut_net = 0;
 	} else if (o->socat_dir != 0)
 		o->flow.send_only = 1;
 	/* What the side's layers learn of the mode (step_last()). */

@@ -31,7 +31,7 @@
  * there.
  */
 static const char *const socat_refused[] = {
-	"-D", "-s", "-S", "-g", "-lm",
+	"-D", "-S", "-g", "-lm",
 };
 
 /* -L, -W: the lock file taken, removed at the end. */
@@ -50,6 +50,7 @@ static const char socat_usage[] =
 "      -d[d]  more diagnostics (socat's form: date, time, socat[pid])\n"
 "      -u     one direction: from the first address to the second\n"
 "      -U     one direction: from the second address to the first\n"
+"      -s     go on after a client's error (always so here)\n"
 "      -t <timeout>  seconds to wait for the other side after an EOF\n"
 "      -T <timeout>  seconds without data either way that end it\n"
 "      -b <size>     the most bytes a read or write moves\n"
@@ -304,6 +305,14 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 			o->socat_dir = arg[1] == 'u' ? 1 : -1;
 			continue;
 		}
+		/*
+		 * -s: go on after an error socat would end on.  Those of
+		 * ours that concern one client (turned away by range= or
+		 * sourceport=, its connection or program failed) end its
+		 * session alone, -s or not: a listener goes on.
+		 */
+		if (strcmp(arg, "-s") == 0)
+			continue;
 		if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0) {
 			o->side.sock.family = arg[1] == '4' ? AF_INET :
 			    AF_INET6;
