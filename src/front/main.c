@@ -140,12 +140,17 @@ main(int argc, char **argv)
 	 * that side's, not the command line's.
 	 */
 	if (o.npair > 0) {
-		if (!TAILQ_EMPTY(&o.side.gate.rules) &&
-		    (TAILQ_FIRST(&o.side.gate.rules) ==
-		    TAILQ_FIRST(&o.pair[0].gate.rules) ||
-		    TAILQ_FIRST(&o.side.gate.rules) ==
-		    TAILQ_FIRST(&o.pair[1].gate.rules)))
-			TAILQ_INIT(&o.side.gate.rules);
+		for (i = 0; i < 2; i++) {
+			if ((!TAILQ_EMPTY(&o.side.gate.rules) &&
+			    TAILQ_FIRST(&o.side.gate.rules) ==
+			    TAILQ_FIRST(&o.pair[i].gate.rules)) ||
+			    (o.side.gate.srcs != NULL &&
+			    o.side.gate.srcs == o.pair[i].gate.srcs)) {
+				TAILQ_INIT(&o.side.gate.rules);
+				o.side.gate.srcs = NULL;
+				o.side.gate.nsrcs = 0;
+			}
+		}
 		side_free(&o.pair[0]);
 		side_free(&o.pair[1]);
 	} else {
