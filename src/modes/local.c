@@ -722,6 +722,7 @@ local_relay(const struct job *j)
 		local_nofork(sd, i, way, &cause);
 		log_warnx("%s: %s", sd[i]->text, cause);
 		free(cause);
+		session_free(r.s);
 		return (1);
 	}
 	for (i = 0; i < 2; i++) {
