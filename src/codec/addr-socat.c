@@ -494,19 +494,6 @@ addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
 	return (0);
 }
 
-/* The value of the hex digit c, or -1. */
-static int
-addr_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /*
  * socat's generic socket address data for family (4 or 6), "x" and hex
  * digits ("x1f90x7f000001x0000000000000000": a sockaddr_in's port,
@@ -528,8 +515,8 @@ addr_socat_data(const char *s, int family, int mask, char **out,
 			s++;
 			continue;
 		}
-		if (n == sizeof(b) || (hi = addr_hexval(s[0])) == -1 ||
-		    (lo = addr_hexval(s[1])) == -1)
+		if (n == sizeof(b) || (hi = hex_value(s[0])) == -1 ||
+		    (lo = hex_value(s[1])) == -1)
 			return (-1);
 		b[n++] = hi << 4 | lo;
 		s += 2;

@@ -101,6 +101,7 @@ ssize_t		 socks5_parse_request(const unsigned char *, size_t,
 		    struct socks_request *, const char **);
 
 /* http.c */
+int		 hex_value(int);
 #define HTTP_LINE_MAX		1024	/* a line the proxy client sends or
 					   reads */
 #define HTTP_REPLY_HDRS_MAX	64	/* header lines of a proxy's reply */

@@ -638,16 +638,16 @@ http_chunked_init(struct http_chunked *c)
 	c->state = HC_SIZE;
 }
 
-/* The value of the hex digit ch, or -1. */
-static int
-http_hexval(unsigned char ch)
+/* The value of the hexadecimal digit c, or -1: every codec's. */
+int
+hex_value(int c)
 {
-	if (ch >= '0' && ch <= '9')
-		return (ch - '0');
-	if (ch >= 'a' && ch <= 'f')
-		return (ch - 'a' + 10);
-	if (ch >= 'A' && ch <= 'F')
-		return (ch - 'A' + 10);
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
 	return (-1);
 }
 
@@ -734,7 +734,7 @@ http_chunked_scan(struct http_chunked *c, const unsigned char *p, size_t n)
 		switch (c->state) {
 		case HC_SIZE:
 		case HC_SIZE_MORE:
-			if ((d = http_hexval(ch)) != -1) {
+			if ((d = hex_value(ch)) != -1) {
 				c->left = c->left * 16 + d;
 				if (c->left > HTTP_CHUNK_MAX) {
 					http_chunked_bad(c,

@@ -51,16 +51,6 @@ proxy_url_is(const char *s, size_t len)
 	return (i > 0 && len - i >= 3 && memcmp(s + i, "://", 3) == 0);
 }
 
-static int
-url_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
 
 /*
  * Copy len bytes of s into out (size outlen) with %XX decoded, and a NUL
@@ -76,8 +66,8 @@ url_decode(const char *s, size_t len, char *out, size_t outlen)
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c == '%') {
-			if (len - i < 3 || (hi = url_hex(s[i + 1])) == -1 ||
-			    (lo = url_hex(s[i + 2])) == -1)
+			if (len - i < 3 || (hi = hex_value(s[i + 1])) == -1 ||
+			    (lo = hex_value(s[i + 2])) == -1)
 				return (-1);
 			c = hi << 4 | lo;
 			i += 2;

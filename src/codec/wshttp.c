@@ -77,16 +77,6 @@ wsh_request_line(const char *h, struct wsh_line *r)
 	return (0);
 }
 
-static int
-wsh_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
 
 /*
  * The path of target (before any '?'), %XX decoded once, into out (of
@@ -101,8 +91,8 @@ wsh_decode_path(const char *target, char *out, size_t outsz)
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)target[i];
 		if (c == '%') {
-			if (len - i < 3 || (hi = wsh_hex(target[i + 1])) == -1 ||
-			    (lo = wsh_hex(target[i + 2])) == -1)
+			if (len - i < 3 || (hi = hex_value(target[i + 1])) == -1 ||
+			    (lo = hex_value(target[i + 2])) == -1)
 				return (-1);
 			c = hi << 4 | lo;
 			i += 2;

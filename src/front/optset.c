@@ -393,19 +393,6 @@ opt_keepalive(struct cmdline *cl, const struct optdef *d, char *arg)
 	free(copy);
 }
 
-/* The value of a hex digit, or -1. */
-static int
-hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /* --ssl-min-version, --ssl-max-version: "1.0" to "1.3". */
 void
 opt_ssl_version(struct cmdline *cl, const struct optdef *d, char *arg)
@@ -440,8 +427,8 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 			p++;
 			continue;
 		}
-		if ((hi = hex_digit(p[0])) == -1 || p[1] == '\0' ||
-		    (lo = hex_digit(p[1])) == -1)
+		if ((hi = hex_value(p[0])) == -1 || p[1] == '\0' ||
+		    (lo = hex_value(p[1])) == -1)
 			break;
 		pin[n++] = hi << 4 | lo;
 		p += 2;

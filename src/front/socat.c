@@ -73,6 +73,20 @@ static const char socat_usage[] =
 "      CREATE, GOPEN, FILE, a path, R!!W, VSOCK-CONNECT\n"
 "   sockcat's manual, SOCAT COMPATIBILITY, says what else differs.\n";
 
+/*
+ * The value of socat's option argv[*i] (-rFILE or -r FILE): attached, or
+ * the next word, which *i then passes; NULL when there is none.
+ */
+static __startup const char *
+socat_value(int argc, char **argv, int *i)
+{
+	if (argv[*i][2] != '\0')
+		return (argv[*i] + 2);
+	if (*i + 1 < argc)
+		return (argv[++*i]);
+	return (NULL);
+}
+
 /* Seconds, as socat's -t and -T take them ("0.5"), in milliseconds. */
 static __startup long long
 socat_seconds(const char *opt, const char *arg)
@@ -326,13 +340,9 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 		}
 		if (strncmp(arg, "-r", 2) == 0 || strncmp(arg, "-R", 2) == 0) {
 			opt[1] = arg[1];
-			if (arg[2] == '\0' && i + 1 < argc)
-				arg = argv[++i];
-			else if (arg[2] == '\0')
+			if ((arg = socat_value(argc, argv, &i)) == NULL)
 				fatalx("option %s requires an argument; use "
 				    "option \"-h\" for help", opt);
-			else
-				arg += 2;
 			if (opt[1] == 'r')
 				o->socat_ltor = arg;
 			else
@@ -344,33 +354,18 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 				fatalx("only one -L and -W option allowed");
 			lock_wait = arg[1] == 'W';
 			opt[1] = arg[1];
-			if (arg[2] == '\0' && i + 1 < argc)
-				lock = argv[++i];
-			else if (arg[2] == '\0')
+			if ((lock = socat_value(argc, argv, &i)) == NULL)
 				fatalx("option %s requires an argument; use "
 				    "option \"-h\" for help", opt);
-			else
-				lock = arg + 2;
 			continue;
 		}
 		if (strncmp(arg, "-b", 2) == 0) {
-			if (arg[2] == '\0' && i + 1 < argc)
-				arg = argv[++i];
-			else if (arg[2] == '\0')
-				arg = NULL;
-			else
-				arg += 2;
-			o->flow.block = socat_block(arg);
+			o->flow.block = socat_block(socat_value(argc, argv, &i));
 			continue;
 		}
 		if (strncmp(arg, "-t", 2) == 0 || strncmp(arg, "-T", 2) == 0) {
 			opt[1] = arg[1];
-			if (arg[2] == '\0' && i + 1 < argc)
-				arg = argv[++i];
-			else if (arg[2] == '\0')
-				arg = NULL;
-			else
-				arg += 2;
+			arg = socat_value(argc, argv, &i);
 			if (opt[1] == 't') {
 				o->socat_quit_ms = socat_seconds(opt, arg);
 				o->socat_quit = 1;
