@@ -29,7 +29,7 @@ LAYERS = ["base", "codec", "pump", "io", "net", "modes", "front"]
 # as one file's functions would; outside it, a module counts as one file.
 MODULES = [
     ["front/opttab.c", "front/optset.c"],
-    ["codec/addr.c", "codec/addr-socat.c"],
+    ["codec/addr.c", "codec/addr-socat.c", "codec/addr-opt.c"],
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
      "pump/datagram.c", "pump/inject.c"],
     ["net/wsconn.c", "net/wsread.c", "net/wszip.c", "net/wsping.c"],

@@ -68,13 +68,13 @@ test_static_check_catches_a_planted_call() {
 	assertContains "$out" ", 1 findings"
 	# The same through a format of %.*s, and the TLS server's old line.
 	cp "$TESTS_DIR/../src/modes/proxyd.c" "$f"
-	f=$SC_TMP/src/io/tls.c
+	f=$SC_TMP/src/io/tlsenv.c
 	line=$(grep -n 'log_info("TLS protocol: %s"' "$f" | cut -d: -f1)
 	sed -i "${line}i\\	log_info(\"TLS server name (SNI): %.*s\", 8, sni);" "$f"
 	out=$(t 60 python3 "$TESTS_DIR/peertext.py" "$SC_TMP/src" \
 	    "$TESTS_DIR/peertext.own" 2>&1)
 	assertEquals "%.*s: status: $out" 1 $?
-	assertContains "$out" "src/io/tls.c:$line: log_info() prints \"sni\" with %s"
+	assertContains "$out" "src/io/tlsenv.c:$line: log_info() prints \"sni\" with %s"
 	printf '*\tpc->host\t# planted\n' >>"$SC_TMP/own"
 	cat "$TESTS_DIR/peertext.own" "$SC_TMP/own" >"$SC_TMP/all.own"
 	out=$(t 60 python3 "$TESTS_DIR/peertext.py" "$TESTS_DIR/../src" \

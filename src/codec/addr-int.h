@@ -14,6 +14,9 @@ int	addr_fail(struct addr *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	addr_port(struct addr *, const char *, int);
 int	addr_option(struct addr *, char *);
+int	addr_options(struct addr *, char *);
+int	addr_hostport(struct addr *, char *, int, int, char **,
+	    char **);
 int	addr_finish(struct addr *);
 char	*addr_socat_host(struct addr *, char *);
 
