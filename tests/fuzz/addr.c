@@ -73,6 +73,7 @@ check(const char *copy, struct addr *a, int socat)
 	case ADDR_TCP_L:
 	case ADDR_UDP_L:
 	case ADDR_TLS_L:
+	case ADDR_DTLS_L:
 	case ADDR_WS_L:
 		if (a->host != NULL && *a->host == '\0')
 			abort();
