@@ -1197,6 +1197,34 @@ test_unlink_close() {
 	done
 }
 
+# A file joined with a socket, without -u or -U, is read and written,
+# both socats alike: the listener's /dev/null gives its client nothing
+# (not the standard input it was started with), and what a server says
+# to a client whose first address is /dev/null goes there, not to its
+# standard output.  A loop that starts one with its own input left there
+# read on.
+test_file_read_and_written() {
+	printf 'not for the client\n' >"$SC_TMP/stdin"
+	serve greet "$REAL" -d -d TCP-LISTEN:0,reuseaddr,fork \
+	    SYSTEM:'echo hello'
+	for _bin in "$REAL" "$OURS"; do
+		bg_in "$SC_TMP/stdin" t 20 "$_bin" -d -d \
+		    TCP-LISTEN:0,bind=127.0.0.1 /dev/null \
+		    2>"$SC_TMP/null.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/null.err" '[Ll]istening on ' ||
+		    fail "$_bin: no listener"
+		_p=$(sed -n 's/.*[Ll]istening on .*[ :]\([0-9][0-9]*\)$/\1/p' \
+		    "$SC_TMP/null.err" | head -n 1)
+		assertEquals "$_bin: the listener's /dev/null sends nothing" \
+		    "" "$(t 20 "$REAL" -u TCP:127.0.0.1:"$_p" - </dev/null)"
+		wait_exit "$_srv"
+		assertEquals "$_bin: what the server says goes to /dev/null" \
+		    "" "$(t 20 "$_bin" /dev/null TCP:127.0.0.1:"$PORT" \
+		    </dev/null)"
+	done
+}
+
 # -T: a relay that moves nothing either way for that long ends, status
 # 0, both socats alike: bytes that keep coming keep it; a pause longer
 # than -T's time ends it, and what comes after the pause is not echoed.

@@ -204,14 +204,25 @@ pair_open(const char *path, int flags, mode_t mode, const char **why)
  * output), the second written, created or truncated as ">" would (or
  * appended to, with "append"), with what standard input gives sent the
  * other way; socat's -U, from the second address to the first, the
- * other way round.  It is then "-".
+ * other way round.  In socat's command line without -u or -U, it is
+ * read and written, both, as socat's GOPEN and OPEN are: what comes
+ * back goes to the file, not to our stdout, and our stdin is not read.
+ * It is then "-".
  */
 static __startup void
 pair_file(struct options *o, int i)
 {
 	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i];
 	const char	*why;
-	int		 fd, rd = o->socat_dir == -1 ? i == 1 : i == 0;
+	int		 fd, rd, wr;
+
+	/* socat's is read and written, unless -u or -U says one way. */
+	if (o->side.socat && o->socat_dir == 0)
+		rd = wr = 1;
+	else {
+		rd = o->socat_dir == -1 ? i == 1 : i == 0;
+		wr = !rd;
+	}
 
 	/* As socat, they are: cat, or the program, run in our place. */
 	if ((other->kind == SIDE_FILE || other->kind == SIDE_STDIO) &&
@@ -221,12 +232,15 @@ pair_file(struct options *o, int i)
 	if (other->kind == SIDE_EXEC && !o->side.socat)
 		pair_refuse(o, "a program with a file is the shell's "
 		    "redirection: run it without sockcat");
-	if (rd && sd->append)
+	if (rd && !wr && sd->append)
 		pair_refuse(o, o->socat_dir == -1 ? "append is for the "
 		    "file written, the first address with -U" : "append is "
 		    "for the file written, the second address");
 	/* socat's OPEN: opens as its options say, file: as ">" would. */
-	if (rd)
+	if (rd && wr)
+		fd = pair_open(sd->path, side_file_flags(sd, 1, 1),
+		    sd->perm != -1 ? sd->perm : 0666, &why);
+	else if (rd)
 		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
 	else if (sd->local.as_stdin)
 		/* Read too, as its options say: stdin as well. */
@@ -242,7 +256,8 @@ pair_file(struct options *o, int i)
 		fatalx("%s: %s", sd->text, why);
 	if (fd == -1)
 		fatal("%s", sd->text);
-	if (dup2(fd, rd ? STDIN_FILENO : STDOUT_FILENO) == -1 ||
+	if ((rd && dup2(fd, STDIN_FILENO) == -1) ||
+	    (wr && dup2(fd, STDOUT_FILENO) == -1) ||
 	    (!rd && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
 		fatal("dup2");
 	close(fd);

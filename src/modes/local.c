@@ -229,11 +229,7 @@ local_file(const struct side *sd, int rd, int wr, int *made)
 	mode_t			 old = 0;
 	int			 fd, flags, error;
 
-	flags = (rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY) | O_CLOEXEC |
-	    (l->gopen ? (stat(sd->path, &st) == -1 ? O_CREAT : wr ? O_APPEND :
-	    0) : 0) |
-	    (sd->append ? O_APPEND : 0) | (sd->oflags > 0 ? sd->oflags : 0) |
-	    (l->nonblock ? O_NONBLOCK : 0) | (l->noatime ? O_NOATIME : 0);
+	flags = side_file_flags(sd, rd, wr);
 	if (l->umask != -1)
 		old = umask(l->umask);
 	*made = 0;

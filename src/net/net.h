@@ -322,6 +322,7 @@ int		 side_flag(const struct addr *, const char *);
 /* sidelocal.c: the options of a side that is no socket. */
 void		 side_local_defaults(struct side *);
 int		 side_file_opts(struct side *, const struct addr *, char **);
+int		 side_file_flags(const struct side *, int, int);
 int		 side_local_opts(struct side *, const struct addr *, char **);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,

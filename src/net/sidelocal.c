@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +50,25 @@ side_file_opts(struct side *sd, const struct addr *a, char **cause)
 	sd->unlink_early = side_flag(a, "unlink-early");
 	sd->crlf = side_flag(a, "crlf");
 	return (0);
+}
+
+/*
+ * The flags of open(2) for the file of sd read (rd), written (wr) or
+ * both, as socat opens it: GOPEN creates a file that is not there and
+ * appends to one that is; OPEN as its options say (creat, trunc, excl,
+ * append).
+ */
+int
+side_file_flags(const struct side *sd, int rd, int wr)
+{
+	const struct side_local	*l = &sd->local;
+	struct stat		 st;
+
+	return ((rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY) | O_CLOEXEC |
+	    (l->gopen ? (stat(sd->path, &st) == -1 ? O_CREAT : wr ? O_APPEND :
+	    0) : 0) |
+	    (sd->append ? O_APPEND : 0) | (sd->oflags > 0 ? sd->oflags : 0) |
+	    (l->nonblock ? O_NONBLOCK : 0) | (l->noatime ? O_NOATIME : 0));
 }
 
 /*
