@@ -55,6 +55,15 @@ fd_nonblocking() {
 sys.exit(0 if fcntl.fcntl(int(sys.argv[1]), fcntl.F_GETFL) & os.O_NONBLOCK else 1)' "$1"
 }
 
+# pid_fd_nonblocking PID FD: whether descriptor FD of process PID is
+# non-blocking (its own description's flags, from /proc).
+pid_fd_nonblocking() {
+	python3 -c 'import os, sys
+f = open("/proc/%s/fdinfo/%s" % (sys.argv[1], sys.argv[2])).read()
+sys.exit(0 if int(f.split("flags:")[1].split()[0], 8) & os.O_NONBLOCK else 1)' \
+	    "$1" "$2"
+}
+
 # Wait up to $2 seconds (default 5) until the bytes process $1 reads stop
 # growing for half a second: it has filled every buffer and is blocked.
 # Prints the final count.

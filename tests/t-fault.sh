@@ -182,7 +182,10 @@ test_small_limit_at_start() {
 # --- Signals -------------------------------------------------------------
 
 # sig_test SIG STATUS: sockcat listening with a pipe as stdin, killed by
-# SIG: it exits at once with STATUS and leaves the pipe blocking again.
+# SIG: it exits at once with STATUS.  Its stdin is non-blocking, in a
+# description of its own: the pipe the shell shares with it stays
+# blocking meanwhile, and after it, also when SIGKILL leaves it no time
+# to put anything back.
 sig_test() {
 	mkfifo "$SC_TMP/in"
 	exec 7<>"$SC_TMP/in"
@@ -190,17 +193,39 @@ sig_test() {
 	    "$SC" "$SC_TMP/l.err"
 	wait_for "$SC_TMP/l.err" '^Listening on' || fail "no listener"
 	pid=$(child_pid "$BG_PID")
-	assertTrue "stdin made non-blocking" "fd_nonblocking 7"
+	assertTrue "its stdin non-blocking" "pid_fd_nonblocking $pid 0"
+	assertFalse "the shell's blocking meanwhile" "fd_nonblocking 7"
 	kill "-$1" "$pid"
 	wait_exit "$BG_PID"
 	assertEquals "SIG$1 ends it" "$2" "$WAIT_STATUS"
-	assertFalse "stdin blocking again" "fd_nonblocking 7"
+	assertFalse "the shell's blocking after it" "fd_nonblocking 7"
 	exec 7>&-
 }
 
 test_sigterm() { sig_test TERM 143; }
 test_sigint() { sig_test INT 130; }
 test_sighup() { sig_test HUP 129; }
+test_sigkill() { sig_test KILL 137; }
+
+# A socket as stdin cannot be opened again: its flags are changed and
+# put back at the end.
+test_socket_stdin_restored() {
+	bg env E="$SC_TMP/py.err" sh -c 'exec timeout 10 python3 -c "
+import fcntl, os, socket, subprocess, sys, time
+a, b = socket.socketpair()
+p = subprocess.Popen(sys.argv[1:], stdin=a, stderr=open(os.environ[\"E\"], \"w\"))
+while \"Listening\" not in open(os.environ[\"E\"]).read():
+    time.sleep(0.02)
+print(\"during\", bool(fcntl.fcntl(a, fcntl.F_GETFL) & os.O_NONBLOCK), flush=True)
+p.terminate()
+p.wait()
+print(\"after\", bool(fcntl.fcntl(a, fcntl.F_GETFL) & os.O_NONBLOCK), flush=True)
+" "$1" -v -l 127.0.0.1 0 >"$2"' sh "$SC" "$SC_TMP/py.out"
+	wait_exit "$BG_PID"
+	assertEquals "non-blocking while it runs, blocking after" \
+	    "during True
+after False" "$(cat "$SC_TMP/py.out")"
+}
 
 test_sigint_mid_transfer() {
 	SERVER_STDIN=/dev/zero server srv -l 127.0.0.1 0 || fail "no server"

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <paths.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -138,17 +139,45 @@ stdio_tty_pause(int stop)
 }
 
 /*
+ * Give the pipe on fd a description of its own, opened again through
+ * /proc, in the same direction: O_NONBLOCK set on the one we were given
+ * would be set for every process that shares it (a shell whose loop
+ * reads its input from that pipe while we run in the background), and
+ * left set if we were killed.  Returns -1 where it cannot be (no /proc,
+ * a pipe that no one reads any more).
+ */
+static __startup int
+stdio_reopen(int fd, int flags)
+{
+	char	 path[32];
+	int	 nfd;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((nfd = open(path, (flags & O_ACCMODE) | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return (-1);
+	if (dup2(nfd, fd) == -1) {
+		close(nfd);
+		return (-1);
+	}
+	close(nfd);
+	return (0);
+}
+
+/*
  * Make sure 0, 1 and 2 are open, so that no socket takes their number, and
  * make stdin and stdout non-blocking where they are pipes or sockets: a
- * blocking write to a full pipe would stall every other direction.  Ttys
- * and files are left alone; a write to them does not wait for a reader.
- * Pipes are also enlarged, as far as the system allows.
+ * blocking write to a full pipe would stall every other direction.  A
+ * pipe is opened again for that (stdio_reopen()), so that its other
+ * users do not see the change.  Ttys and files are left alone; a write
+ * to them does not wait for a reader.  Pipes are also enlarged, as far
+ * as the system allows.
  */
 __startup void
 stdio_init(void)
 {
 	struct stat	 st;
-	int		 fd, null;
+	int		 fd, flags, null;
 
 	for (fd = 0; fd <= STDERR_FILENO; fd++) {
 		if (fcntl(fd, F_GETFD) != -1)
@@ -167,9 +196,12 @@ stdio_init(void)
 		/* A larger pipe means fewer wake-ups on both of its ends. */
 		if (S_ISFIFO(st.st_mode))
 			fcntl(fd, F_SETPIPE_SZ, CHANNEL_PIPESIZE);
-		if ((stdio_flags[fd] = fcntl(fd, F_GETFL)) == -1)
+		if ((flags = fcntl(fd, F_GETFL)) == -1)
 			continue;
-		if (fcntl(fd, F_SETFL, stdio_flags[fd] | O_NONBLOCK) == -1)
+		if (S_ISFIFO(st.st_mode) && stdio_reopen(fd, flags) == 0)
+			continue;
+		stdio_flags[fd] = flags;
+		if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
 			stdio_flags[fd] = -1;
 	}
 	cleanup_add(stdio_cleanup);
