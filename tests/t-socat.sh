@@ -1471,8 +1471,8 @@ test_refusals() {
 	done
 }
 
-# socat's -4 and -6 hold an address to their family, -lpNAME names the
-# messages, and -hh and -? are -h.
+# socat's -4 and -6 hold an address to their family, -lpNAME (or -lp
+# NAME) names the messages, and -hh and -? are -h.
 test_family_name_and_help_options() {
 	t 20 "$OURS" -4 'TCP:[::1]:9' - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 	assertEquals "-4: status" 1 $?
@@ -1487,6 +1487,18 @@ test_family_name_and_help_options() {
 	assertEquals "-lp: status" 1 $?
 	assertTrue "-lp: the name: $(<"$SC_TMP/e")" \
 	    "grep -Eq ' myname\[[0-9]+\] E NOSUCH:x: ' '$SC_TMP/e'"
+	# Its name may be the next word too, as socat's test.sh gives it.
+	for _bin in "$REAL" "$OURS"; do
+		t 20 "$_bin" -lp other NOSUCH:x - </dev/null >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin -lp NAME: status" 1 $?
+		assertTrue "$_bin -lp NAME: the name: $(<"$SC_TMP/e")" \
+		    "grep -Eq ' other\[[0-9]+\] E ' '$SC_TMP/e'"
+		t 20 "$_bin" -lp </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin -lp alone: status" 1 $?
+		assertContains "$_bin -lp alone: why" "$(<"$SC_TMP/e")" \
+		    'E option -lp requires an argument; use option "-h" for help'
+	done
 	t 5 "$OURS" -h >"$SC_TMP/h" 2>&1
 	assertContains "-h" "$(<"$SC_TMP/h")" "usage: socat [options]"
 	for _h in -hh -hhh '-?'; do

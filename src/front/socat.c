@@ -298,9 +298,15 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 			    "(that of socat 1.7.4)\n", PACKAGE_VERSION);
 			exit(0);
 		}
-		/* -lpNAME: the name its messages give, as socat's. */
-		if (strncmp(arg, "-lp", 3) == 0 && arg[3] != '\0') {
-			log_socat_name(arg + 3);
+		/*
+		 * -lpNAME or -lp NAME: the name its messages give, as
+		 * socat's.
+		 */
+		if (strncmp(arg, "-lp", 3) == 0) {
+			if (arg[3] == '\0' && i + 1 >= argc)
+				fatalx("option -lp requires an argument; use "
+				    "option \"-h\" for help");
+			log_socat_name(arg[3] != '\0' ? arg + 3 : argv[++i]);
 			continue;
 		}
 		/* Where messages go, and what their lines show. */
