@@ -1197,6 +1197,25 @@ test_unlink_close() {
 	done
 }
 
+# fdin= or fdout= of a program used one way, for the other: refused,
+# status 1, both socats alike, in socat's words.
+test_program_descriptor_of_unused_way() {
+	for _bin in "$REAL" "$OURS"; do
+		t 20 "$_bin" -u /dev/null EXEC:cat,fdout=1 </dev/null \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin fdout: status" 1 $?
+		assertContains "$_bin fdout: why" "$(<"$SC_TMP/e")" \
+		    "E $([ "$_bin" = "$REAL" ] && echo '_xioopen_foxec()' ||
+		    echo 'EXEC:cat,fdout=1'): option fdout is useless in write-only mode"
+		t 20 "$_bin" -u EXEC:'echo hi',fdin=3 - </dev/null \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin fdin: status" 1 $?
+		assertContains "$_bin fdin: why" "$(<"$SC_TMP/e")" \
+		    "option fdin is useless in read-only mode"
+		assertEquals "$_bin fdin: nothing run" "" "$(<"$SC_TMP/o")"
+	done
+}
+
 # A file joined with a socket, without -u or -U, is read and written,
 # both socats alike: the listener's /dev/null gives its client nothing
 # (not the standard input it was started with), and what a server says

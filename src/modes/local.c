@@ -342,6 +342,13 @@ local_exec(struct lrelay *r, const struct side *sd, int rd, int wr,
 		log_cause(cause, "too many programs");
 		return (NULL);
 	}
+	/* As socat: the descriptor of a way the program is not used on. */
+	if ((!rd && (l->fd_given & 2)) || (!wr && (l->fd_given & 1))) {
+		log_cause(cause, "option %s is useless in %s mode",
+		    !rd && (l->fd_given & 2) ? "fdout" : "fdin",
+		    !rd ? "write-only" : "read-only");
+		return (NULL);
+	}
 	if (l->argv) {
 		/* EXEC:'s words, as socat splits them. */
 		if (strlcpy(words, sd->path, sizeof(words)) >= sizeof(words) ||

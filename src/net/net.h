@@ -212,6 +212,7 @@ struct side_local {
 	int		 nofork;	/* run in our place */
 	int		 fdin;		/* its descriptor read from (0) */
 	int		 fdout;		/* and written to (1) */
+	int		 fd_given;	/* 1: fdin= given, 2: fdout= */
 };
 
 /*

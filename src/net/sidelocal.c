@@ -167,10 +167,14 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	}
 	l->stderr_out = side_flag(a, "stderr");
 	l->nofork = side_flag(a, "nofork");
-	if ((v = addr_opt(a, "fdin")) != NULL)
+	if ((v = addr_opt(a, "fdin")) != NULL) {
 		l->fdin = atoi(v);
-	if ((v = addr_opt(a, "fdout")) != NULL)
+		l->fd_given |= 1;
+	}
+	if ((v = addr_opt(a, "fdout")) != NULL) {
 		l->fdout = atoi(v);
+		l->fd_given |= 2;
+	}
 	if (l->pty && (l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO)) {
 		log_cause(cause, "fdin and fdout are for pipes, not a pty");
 		return (-1);
