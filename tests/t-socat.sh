@@ -1220,8 +1220,8 @@ test_program_descriptor_of_unused_way() {
 # both socats alike: the listener's /dev/null gives its client nothing
 # (not the standard input it was started with), and what a server says
 # to a client whose first address is /dev/null goes there, not to its
-# standard output.  A loop that starts one with its own input left there
-# read on.
+# standard output.  A file that GOPEN writes is made if it is not
+# there, appended to if it is.
 test_file_read_and_written() {
 	printf 'not for the client\n' >"$SC_TMP/stdin"
 	serve greet "$REAL" -d -d TCP-LISTEN:0,reuseaddr,fork \
@@ -1241,6 +1241,16 @@ test_file_read_and_written() {
 		assertEquals "$_bin: what the server says goes to /dev/null" \
 		    "" "$(t 20 "$_bin" /dev/null TCP:127.0.0.1:"$PORT" \
 		    </dev/null)"
+		# GOPEN written: made when not there, appended to after.
+		rm -f "$SC_TMP/got"
+		for _i in 1 2; do
+			t 20 "$_bin" -u TCP:127.0.0.1:"$PORT" \
+			    GOPEN:"$SC_TMP/got" </dev/null
+			assertEquals "$_bin: GOPEN, $_i: status" 0 $?
+		done
+		assertEquals "$_bin: GOPEN made, then appended to" \
+		    "hello
+hello" "$(cat "$SC_TMP/got")"
 	done
 }
 

@@ -236,10 +236,14 @@ pair_file(struct options *o, int i)
 		pair_refuse(o, o->socat_dir == -1 ? "append is for the "
 		    "file written, the first address with -U" : "append is "
 		    "for the file written, the second address");
-	/* socat's OPEN: opens as its options say, file: as ">" would. */
-	if (rd && wr)
-		fd = pair_open(sd->path, side_file_flags(sd, 1, 1),
-		    sd->perm != -1 ? sd->perm : 0666, &why);
+	/*
+	 * socat's GOPEN and OPEN: open as socat's do (GOPEN creates, OPEN
+	 * as its options say); file: as ">" would.
+	 */
+	if (o->side.socat)
+		fd = pair_open(sd->path, side_file_flags(sd, rd ||
+		    sd->local.as_stdin, wr), sd->perm != -1 ? sd->perm : 0666,
+		    &why);
 	else if (rd)
 		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
 	else if (sd->local.as_stdin)
