@@ -27,6 +27,20 @@ test_client_waits_for_a_late_listener() {
 	assertEquals "plain mode is silent" "" "$(<"$SC_TMP/err")"
 }
 
+# A Unix socket whose file is not made yet is waited for as a late
+# listener is (ENOENT, where TCP's is a refusal).
+test_unix_client_waits_for_its_socket() {
+	bg bash -c "sleep 1.5; exec timeout -k 2 30 '$SC' -lU '$SC_TMP/s' \
+	    </dev/null >'$SC_TMP/srv.out' 2>'$SC_TMP/srv.err'"
+	printf 'hello\n' >"$SC_TMP/in"
+	t 30 "$SC" -N --retry 100 --retry-interval 100ms -U "$SC_TMP/s" \
+	    <"$SC_TMP/in" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	wait_exit "$BG_PID" 15
+	assertEquals "the data arrived" "hello" "$(<"$SC_TMP/srv.out")"
+	assertEquals "silent" "" "$(<"$SC_TMP/err")"
+}
+
 # With nothing listening, a connect given the port it dials as its own
 # meets itself (TCP's simultaneous open) and would read its own words
 # back: a client retrying for a late listener on a port in the kernel's

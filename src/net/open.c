@@ -365,9 +365,10 @@ open_wait(const struct side *sd, const char *host, const char *port,
 /*
  * --retry: after the tries-th try failed with error (and no message), is
  * another due?  Only a peer that is not there yet is waited for: a
- * refusal, a time-out, an unreachable host or network.  A failure with a
- * message (a name that does not resolve, a source that cannot be bound, a
- * proxy's refusal) is final.
+ * refusal, a time-out, an unreachable host or network, a Unix socket
+ * whose file is not made yet (socat's retry= waits for it too).  A
+ * failure with a message (a name that does not resolve, a source that
+ * cannot be bound, a proxy's refusal) is final.
  */
 int
 dial_retry_due(const struct side *sd, int tries, int error,
@@ -384,6 +385,7 @@ dial_retry_due(const struct side *sd, int tries, int error,
 	case ENETDOWN:
 	case ECONNRESET:
 	case ECONNABORTED:
+	case ENOENT:
 		break;
 	default:
 		return (0);
