@@ -1197,6 +1197,35 @@ test_unlink_close() {
 	done
 }
 
+# A TLS client's address is matched, where the certificate does not
+# name it as an address, by a commonName that is the address as written
+# ("[::1]"), both socats alike: that one is trusted, a bare "::1" is not.
+test_tls_commonname_address() {
+	for _cn in '[::1]' '::1'; do
+		openssl req -x509 -newkey ec -pkeyopt \
+		    ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		    -subj "/CN=$_cn" -keyout "$SC_TMP/k.pem" \
+		    -out "$SC_TMP/c.pem" 2>/dev/null || fail "no certificate"
+		serve cn "$REAL" -d -d OPENSSL-LISTEN:0,pf=ip6,reuseaddr,fork,$(
+		    )verify=0,cert="$SC_TMP/c.pem",key="$SC_TMP/k.pem" PIPE
+		for _bin in "$REAL" "$OURS"; do
+			_got=$(echo hi | t 20 "$_bin" - \
+			    OPENSSL:[::1]:"$PORT",cafile="$SC_TMP/c.pem" \
+			    2>"$SC_TMP/e")
+			_rc=$?
+			if [ "$_cn" = '[::1]' ]; then
+				assertEquals "$_bin, $_cn: status" 0 "$_rc"
+				assertEquals "$_bin, $_cn: echoed" hi "$_got"
+			else
+				assertEquals "$_bin, $_cn: status" 1 "$_rc"
+				assertEquals "$_bin, $_cn: nothing" "" "$_got"
+			fi
+		done
+		kill "$SERVE_PID" 2>/dev/null
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # fdin= or fdout= of a program used one way, for the other: refused,
 # status 1, both socats alike, in socat's words.
 test_program_descriptor_of_unused_way() {

@@ -89,6 +89,9 @@ struct tls_conf {
 	const char	*servername;	/* --ssl-servername: SNI, checked name */
 	const char	*checkname;	/* socat's commonname=: the checked
 					   name (SNI's unless servername) */
+	int		 cn_addr;	/* socat's: an address is also
+					   matched by a commonName that is
+					   it as written ("[::1]") */
 	const char	*alpn;		/* --ssl-alpn: "h2,http/1.1" */
 	int		 min_version;	/* --ssl-min-version: TLS_V*, 0: the
 					   default (1.2; 1.0 with legacy) */

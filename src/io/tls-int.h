@@ -112,6 +112,17 @@
 	F(SSL_read) \
 	F(SSL_select_next_proto) \
 	F(SSL_set1_host) \
+	F(SSL_get_ex_data) \
+	F(SSL_set_ex_data) \
+	F(SSL_get_verify_mode) \
+	F(SSL_set_verify) \
+	F(SSL_get_ex_data_X509_STORE_CTX_idx) \
+	F(X509_STORE_CTX_get_error) \
+	F(X509_STORE_CTX_get_error_depth) \
+	F(X509_STORE_CTX_get_ex_data) \
+	F(X509_STORE_CTX_get_current_cert) \
+	F(X509_STORE_CTX_set_error) \
+	F(X509_NAME_get_text_by_NID) \
 	F(SSL_set_bio) \
 	F(SSL_set_fd) \
 	F(SSL_shutdown) \
@@ -233,6 +244,17 @@ extern struct tls_functions	 tls_fn;
 #define SSL_read (tls_fn.p_SSL_read)
 #define SSL_select_next_proto (tls_fn.p_SSL_select_next_proto)
 #define SSL_set1_host (tls_fn.p_SSL_set1_host)
+#define SSL_get_ex_data (tls_fn.p_SSL_get_ex_data)
+#define SSL_set_ex_data (tls_fn.p_SSL_set_ex_data)
+#define SSL_get_verify_mode (tls_fn.p_SSL_get_verify_mode)
+#define SSL_set_verify (tls_fn.p_SSL_set_verify)
+#define SSL_get_ex_data_X509_STORE_CTX_idx (tls_fn.p_SSL_get_ex_data_X509_STORE_CTX_idx)
+#define X509_STORE_CTX_get_error (tls_fn.p_X509_STORE_CTX_get_error)
+#define X509_STORE_CTX_get_error_depth (tls_fn.p_X509_STORE_CTX_get_error_depth)
+#define X509_STORE_CTX_get_ex_data (tls_fn.p_X509_STORE_CTX_get_ex_data)
+#define X509_STORE_CTX_get_current_cert (tls_fn.p_X509_STORE_CTX_get_current_cert)
+#define X509_STORE_CTX_set_error (tls_fn.p_X509_STORE_CTX_set_error)
+#define X509_NAME_get_text_by_NID (tls_fn.p_X509_NAME_get_text_by_NID)
 #define SSL_set_bio (tls_fn.p_SSL_set_bio)
 #define SSL_set_fd (tls_fn.p_SSL_set_fd)
 #define SSL_shutdown (tls_fn.p_SSL_shutdown)

@@ -47,6 +47,37 @@ tls_name_is_addr(const char *name)
 }
 
 /*
+ * socat's check of an address: where the certificate does not name it
+ * as an address (OpenSSL's check), its commonName may be the address as
+ * written, an IPv6 one in brackets ("[::1]"), as socat compares them.
+ * The peer's certificate is checked so only after its chain was.
+ */
+static int
+tls_verify_cn_addr(int ok, X509_STORE_CTX *x)
+{
+	SSL		*ssl;
+	X509		*cert;
+	const char	*addr;
+	char		 cn[INET6_ADDRSTRLEN + 3], bracketed[sizeof(cn)];
+
+	if (ok || X509_STORE_CTX_get_error(x) !=
+	    X509_V_ERR_IP_ADDRESS_MISMATCH ||
+	    X509_STORE_CTX_get_error_depth(x) != 0 ||
+	    (ssl = X509_STORE_CTX_get_ex_data(x,
+	    SSL_get_ex_data_X509_STORE_CTX_idx())) == NULL ||
+	    (addr = SSL_get_app_data(ssl)) == NULL ||
+	    (cert = X509_STORE_CTX_get_current_cert(x)) == NULL ||
+	    X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+	    NID_commonName, cn, sizeof(cn)) <= 0)
+		return (ok);
+	(void)snprintf(bracketed, sizeof(bracketed), "[%s]", addr);
+	if (strcmp(cn, strchr(addr, ':') != NULL ? bracketed : addr) != 0)
+		return (ok);
+	X509_STORE_CTX_set_error(x, X509_V_OK);
+	return (1);
+}
+
+/*
  * The name the client sends as SNI (servername, else checkname, else
  * host: never an address) and the one it expects, checked when verify
  * is set (checkname, socat's commonname=, else servername, else host).
@@ -65,9 +96,16 @@ tls_set_peer_name(SSL *ssl, const struct tls_conf *c, const char *host)
 		return (-1);
 	if (!c->verify || check == NULL)
 		return (0);
-	if (tls_name_is_addr(check))
+	if (tls_name_is_addr(check)) {
+		if (c->cn_addr) {
+			/* check is the conf's or the caller's: it outlives ssl. */
+			SSL_set_app_data(ssl, (char *)check);
+			SSL_set_verify(ssl, SSL_get_verify_mode(ssl),
+			    tls_verify_cn_addr);
+		}
 		return (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
 		    check) == 1 ? 0 : -1);
+	}
 	return (SSL_set1_host(ssl, check) == 1 ? 0 : -1);
 }
 

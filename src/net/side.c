@@ -96,6 +96,7 @@ side_tls_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->tls.ciphers = v;
 	else if (a->socat && sd->tls.ciphers == NULL)
 		sd->tls.ciphers = SOCAT_CIPHERS;
+	sd->tls.cn_addr = a->socat;
 	if ((v = addr_opt(a, "min-version")) != NULL)
 		sd->tls.min_version = tls_version_parse(v);
 	if ((v = addr_opt(a, "max-version")) != NULL)
