@@ -1226,6 +1226,26 @@ test_tls_commonname_address() {
 	done
 }
 
+# commonname= of a TLS listener: the name its client's certificate must
+# bear, both socats alike: the client named so is served, another not.
+test_tls_listener_commonname() {
+	for _bin in "$REAL" "$OURS"; do
+		for _cn in 'test client' onlyyou; do
+			serve cn "$_bin" -d -d OPENSSL-LISTEN:0,reuseaddr,$(
+			    )cert="$CERTS/srv.pem",key="$CERTS/srv.key",$(
+			    )cafile="$CERTS/ca.pem",commonname="$_cn" PIPE
+			_got=$(echo hi | t 20 "$REAL" - OPENSSL:localhost:$(
+			    )"$PORT",cafile="$CERTS/ca.pem",$(
+			    )cert="$CERTS/cli.pem",key="$CERTS/cli.key" \
+			    2>/dev/null)
+			[ "$_cn" = onlyyou ] && _want= || _want=hi
+			assertEquals "$_bin, $_cn" "$_want" "$_got"
+			kill "$SERVE_PID" 2>/dev/null
+			wait_exit "$SERVE_PID"
+		done
+	done
+}
+
 # fdin= or fdout= of a program used one way, for the other: refused,
 # status 1, both socats alike, in socat's words.
 test_program_descriptor_of_unused_way() {

@@ -393,6 +393,12 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
 		ok = SSL_set_fd(t->ssl, fd) == 1;
 	if (ok && !server && tc->session != NULL)
 		SSL_set_session(t->ssl, tc->session);
+	/*
+	 * socat's commonname= of a listener: the name a client's
+	 * certificate must bear.
+	 */
+	if (ok && server && tc->conf->verify && tc->conf->checkname != NULL)
+		ok = SSL_set1_host(t->ssl, tc->conf->checkname) == 1;
 	if (!ok || (!server && tls_set_peer_name(t->ssl, tc->conf,
 	    host) == -1)) {
 		log_cause(cause, "TLS: %s", tls_error());
