@@ -823,6 +823,22 @@ test_nofork_and_tty() {
 		kill "$_p"
 		wait_exit "$_p"
 	done
+	# nofork on a pty: its program a child, whose signal ends us with
+	# the signal's status, as socat's system() has it.
+	printf '#!/bin/sh\necho $PPID >"$1"\nexec sleep 30\n' \
+	    >"$SC_TMP/prog"
+	chmod +x "$SC_TMP/prog"
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/ppid"
+		bg t 20 "$_bin" PIPE SYSTEM:"exec\ $SC_TMP/prog\ $(
+		    )$SC_TMP/ppid",pty,setsid,nofork
+		_p=$BG_PID
+		wait_until test -s "$SC_TMP/ppid" || fail "$_bin: no program"
+		kill -TERM "$(<"$SC_TMP/ppid")"
+		wait_exit "$_p"
+		assertEquals "$_bin: nofork, pty: SIGTERM's status" 143 \
+		    "$WAIT_STATUS"
+	done
 }
 
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
@@ -2058,8 +2074,8 @@ test_nofork_and_dual_sides() {
 	done
 	socat_refused "EXEC:$SC_TMP/no/prog,nofork: exec $SC_TMP/no/prog: No such file or directory" \
 	    -u "$SC_TMP/f" EXEC:"$SC_TMP/no/prog",nofork
-	socat_refused "EXEC:cat,nofork,pty: nofork: the program is run in our place, with a file, descriptor or stdio, and no other of its options" \
-	    -u "$SC_TMP/f" EXEC:cat,nofork,pty
+	socat_refused "EXEC:cat,nofork,stderr: nofork: the program is run in our place, with a file, descriptor or stdio, and no other of its options" \
+	    -u "$SC_TMP/f" EXEC:cat,nofork,stderr
 	socat_refused "OPEN:$SC_TMP/no/x!!-: No such file or directory" \
 	    "OPEN:$SC_TMP/no/x!!-" -
 	socat_refused "-!!OPEN:$SC_TMP/no/x: No such file or directory" \

@@ -478,7 +478,8 @@ local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
 		/* socat's PIPE: what is written comes back, a pipe's. */
 		if (sd->local.loop)
 			return (local_loop(r, rd, wr, in, out, cause));
-		if (sd->local.nofork) {
+		/* nofork on a pty: run as every program is (local_relay()). */
+		if (sd->local.nofork && !sd->local.pty) {
 			log_cause(cause, "nofork in a dual (!!) address is not "
 			    "supported");
 			return (-1);
@@ -589,7 +590,7 @@ local_opt_nofork(const struct side *sd)
 {
 	const struct side_local	*l = &sd->local;
 
-	return (l->pty || l->stderr_out || l->fdin != STDIN_FILENO ||
+	return (l->stderr_out || l->fdin != STDIN_FILENO ||
 	    l->fdout != STDOUT_FILENO || l->rawer != -1 || l->echo != -1 ||
 	    l->opost != -1);
 }
@@ -720,7 +721,14 @@ local_relay(const struct job *j)
 	if ((r.s = session_new(local_check, local_finished, &r)) == NULL)
 		fatal("local");
 	for (i = 0; i < 2; i++) {
-		if (sd[i]->kind != SIDE_EXEC || !sd[i]->local.nofork)
+		/*
+		 * A program on a pty cannot have the other side as its
+		 * stdio: with nofork, socat's system() runs it as its
+		 * child, and so is it here, as every program is (nothing
+		 * between it and us).
+		 */
+		if (sd[i]->kind != SIDE_EXEC || !sd[i]->local.nofork ||
+		    sd[i]->local.pty)
 			continue;
 		local_nofork(sd, i, way, &cause);
 		log_warnx("%s: %s", sd[i]->text, cause);
