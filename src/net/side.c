@@ -577,7 +577,9 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 	own = sd->own;
 	own->wside = w;
 	sd->wside = w;
-	if (sd->listen || w->listen || sd->wside->wside != NULL) {
+	/* A receiver of every peer (UDP-RECV:) is read alone: R it may be. */
+	if ((sd->listen && !sd->recv_only) || w->listen ||
+	    sd->wside->wside != NULL) {
 		log_cause(cause, "a listener in a dual (!!) address is not "
 		    "supported");
 		side_free(sd);
