@@ -934,6 +934,33 @@ test_listener_filters() {
 	    "option range takes ADDR/BITS or ADDR:MASK"
 }
 
+# A dialled socket's lowport: bound at a port from 640 to 1023 before it
+# connects, which -d -d -d -d says in socat's "D bind(...)" line; a
+# listener's lowport lets it in.  Both socats alike.
+test_dialled_lowport() {
+	for _bin in "$REAL" "$OURS"; do
+		serve low "$_bin" -d -d TCP4-LISTEN:0,reuseaddr,fork,lowport PIPE
+		assertEquals "$_bin: let in" "a" "$(echo a | t 10 "$_bin" \
+		    -d -d -d -d - TCP4:127.0.0.1:"$PORT",lowport 2>"$SC_TMP/e")"
+		_lp=$(sed -n 's/.* D bind(.*:\([0-9][0-9]*\), .*/\1/p' \
+		    "$SC_TMP/e")
+		assertTrue "$_bin: bound below 1024: '$_lp'" \
+		    "[ '$_lp' -ge 640 ] && [ '$_lp' -le 1023 ]"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+		t 10 "$_bin" -d -d -d -d /dev/null \
+		    UDP6-SENDTO:[::1]:9,lowport 2>"$SC_TMP/e"
+		assertEquals "$_bin: UDP6-SENDTO status" 0 $?
+		assertContains "$_bin: UDP6-SENDTO bound" "$(<"$SC_TMP/e")" \
+		    " D bind("
+	done
+	t 10 "$OURS" /dev/null UDP4-SENDTO:127.0.0.1:9,lowport,sp=5 \
+	    2>"$SC_TMP/e"
+	assertEquals "with sourceport: status" 1 $?
+	assertContains "with sourceport: said" "$(<"$SC_TMP/e")" \
+	    "options lowport and sourceport: give one of them"
+}
+
 # dual_echo SOCAT P1 P2 OPTS: SOCAT's "UDP4-RECV:P1!!UDP4-SENDTO:P2"
 # client (OPTS its sender's options) sends "$_dmsg" and prints what comes
 # back to its receiver.
