@@ -950,6 +950,117 @@ test_listener_filters() {
 	    "option range takes ADDR/BITS or ADDR:MASK"
 }
 
+# A dialled socket's lowport: bound at a port from 640 to 1023 before it
+# connects, which -d -d -d -d says in socat's "D bind(...)" line; a
+# listener's lowport lets it in.  Both socats alike.
+test_dialled_lowport() {
+	for _bin in "$REAL" "$OURS"; do
+		serve low "$_bin" -d -d TCP4-LISTEN:0,reuseaddr,fork,lowport PIPE
+		assertEquals "$_bin: let in" "a" "$(echo a | t 10 "$_bin" \
+		    -d -d -d -d - TCP4:127.0.0.1:"$PORT",lowport 2>"$SC_TMP/e")"
+		_lp=$(sed -n 's/.* D bind(.*:\([0-9][0-9]*\), .*/\1/p' \
+		    "$SC_TMP/e")
+		assertTrue "$_bin: bound below 1024: '$_lp'" \
+		    "[ '$_lp' -ge 640 ] && [ '$_lp' -le 1023 ]"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+		t 10 "$_bin" -d -d -d -d /dev/null \
+		    UDP6-SENDTO:[::1]:9,lowport 2>"$SC_TMP/e"
+		assertEquals "$_bin: UDP6-SENDTO status" 0 $?
+		assertContains "$_bin: UDP6-SENDTO bound" "$(<"$SC_TMP/e")" \
+		    " D bind("
+	done
+	t 10 "$OURS" /dev/null UDP4-SENDTO:127.0.0.1:9,lowport,sp=5 \
+	    2>"$SC_TMP/e"
+	assertEquals "with sourceport: status" 1 $?
+	assertContains "with sourceport: said" "$(<"$SC_TMP/e")" \
+	    "options lowport and sourceport: give one of them"
+}
+
+# dual_echo SOCAT P1 P2 OPTS: SOCAT's "UDP4-RECV:P1!!UDP4-SENDTO:P2"
+# client (OPTS its sender's options) sends "$_dmsg" and prints what comes
+# back to its receiver.
+dual_echo() {
+	echo "$_dmsg" | t 10 "$1" -t 0.5 - \
+	    "UDP4-RECV:$3,bind=127.0.0.1!!UDP4-SENDTO:127.0.0.1:$2$4"
+}
+
+# A UDP*-RECV as the read half of "R!!W" (two sockets, the other a
+# UDP*-SENDTO): every peer's datagrams read, unless its range=,
+# sourceport= or lowport turns the sender away: that datagram is
+# dropped, and the next sender is still heard.  Both socats alike.
+test_udp_recv_dual_filters() {
+	_sp=$(free_port udp)
+	for _bin in "$REAL" "$OURS"; do
+		for _dflt in "" ",range=127.0.0.2/32" ",sp=$_sp" ",lowport"; do
+			_p1=$(free_port udp)
+			_p2=$(free_port udp)
+			serve_dual "$_bin" "$_p1" "$_p2" "$_dflt"
+			case $_dflt in
+			"")	_din=",bind=127.0.0.2" _dout= ;;
+			,range*) _din=",bind=127.0.0.2" _dout= ;;
+			,sp*)	_din=",sp=$_sp" _dout= ;;
+			*)	_din=",sp=1000" _dout= ;;
+			esac
+			if [ -n "$_dflt" ]; then
+				_dmsg=out
+				assertEquals "$_bin$_dflt: turned away" "" \
+				    "$(dual_echo "$_bin" "$_p1" "$_p2" "$_dout")"
+				assertEquals "$_bin$_dflt: status" 0 $?
+			fi
+			_dmsg=in
+			assertEquals "$_bin$_dflt: let in" "in" \
+			    "$(dual_echo "$_bin" "$_p1" "$_p2" "$_din")"
+			kill "$SERVE_PID"
+			wait_exit "$SERVE_PID"
+		done
+	done
+	assertContains "ours: said" "$(<"$SC_TMP/dual.err")" \
+	    "connection from 127.0.0.1 "
+	assertContains "ours: said" "$(<"$SC_TMP/dual.err")" " denied"
+	# IPv6 alike.
+	_p1=$(free_port udp)
+	_p2=$(free_port udp)
+	bg t 30 "$OURS" -d -d \
+	    "UDP6-RECV:$_p1,bind=[::1],sp=$_sp!!UDP6-SENDTO:[::1]:$_p2" PIPE \
+	    2>"$SC_TMP/dual6.err"
+	SERVE_PID=$BG_PID
+	wait_for "$SC_TMP/dual6.err" "Bound on " || fail "no UDP6-RECV"
+	assertEquals "IPv6: turned away" "" "$(echo a | t 10 "$OURS" -t 1 - \
+	    "UDP6-RECV:$_p2,bind=[::1]!!UDP6-SENDTO:[::1]:$_p1")"
+	assertEquals "IPv6: let in" "b" "$(echo b | t 10 "$OURS" -t 1 - \
+	    "UDP6-RECV:$_p2,bind=[::1]!!UDP6-SENDTO:[::1]:$_p1,sp=$_sp")"
+	kill "$SERVE_PID"
+	wait_exit "$SERVE_PID"
+	# The halves the relay opens: a receiver read, a sender written.
+	t 10 "$OURS" "UDP4-RECVFROM:0!!UDP4-SENDTO:127.0.0.1:9" - \
+	    </dev/null 2>"$SC_TMP/e"
+	assertEquals "RECVFROM!!: status" 1 $?
+	assertContains "RECVFROM!!: said" "$(<"$SC_TMP/e")" \
+	    "a listener in a dual (!!) address is not supported"
+	t 10 "$OURS" "UDP4-RECV:0!!UDP4-SENDTO:127.0.0.1:9" TCP:127.0.0.1:9 \
+	    </dev/null 2>"$SC_TMP/e"
+	assertEquals "with a socket: status" 1 $?
+	assertContains "with a socket: said" "$(<"$SC_TMP/e")" \
+	    "is supported between two addresses that are no sockets"
+	t 10 "$OURS" "UDP4-RECV:0,fork!!UDP4-SENDTO:127.0.0.1:9" - \
+	    </dev/null 2>"$SC_TMP/e"
+	assertEquals "fork: status" 1 $?
+	assertContains "fork: said" "$(<"$SC_TMP/e")" \
+	    "are a UDP-RECV read and a UDP-SENDTO written, without fork"
+}
+
+# serve_dual SOCAT P1 P2 OPTS: SOCAT's echo of "UDP4-RECV:P1,OPTS" to
+# "UDP4-SENDTO:P2" in the background, its stderr in $SC_TMP/dual.err.
+serve_dual() {
+	bg t 60 "$1" -d -d \
+	    "UDP4-RECV:$2,bind=127.0.0.1$4!!UDP4-SENDTO:127.0.0.1:$3" PIPE \
+	    2>"$SC_TMP/dual.err"
+	SERVE_PID=$BG_PID
+	wait_for "$SC_TMP/dual.err" '(data transfer loop|Bound on )' ||
+	    fail "$1: no UDP4-RECV: $(<"$SC_TMP/dual.err")"
+}
+
 # A listener's retry=: its port still taken is tried again, interval=
 # apart, until it is free; without, the listener fails at once.
 test_listener_retry() {

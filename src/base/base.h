@@ -72,6 +72,8 @@ void		 log_info(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_verbose(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+void		 log_debug(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 void		 log_warn(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_warnx(const char *, ...)

@@ -97,6 +97,10 @@ log_set_clear(void (*fn)(int))
 	log_clear = fn;
 }
 
+/*
+ * Write one line: prefix 0 a report (socat's N), 1 with the program name
+ * (socat's E), 2 a debugging detail so (socat's D).
+ */
 static void
 log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 {
@@ -108,7 +112,7 @@ log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 
 	/* One write per line so that concurrent writers do not interleave. */
 	if (log_socat && log_socat_sys)
-		n = snprintf(msg, sizeof(msg), "%c ", prefix ? 'E' : 'N');
+		n = snprintf(msg, sizeof(msg), "%c ", "NED"[prefix]);
 	else if (log_socat) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		if (localtime_r(&ts.tv_sec, &tm) == NULL ||
@@ -122,7 +126,7 @@ log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 			n += snprintf(msg + n, sizeof(msg) - n, " %.64s",
 			    log_socat_host);
 		n += snprintf(msg + n, sizeof(msg) - n, " %.64s[%ld] %c ",
-		    log_socat_prog, (long)getpid(), prefix ? 'E' : 'N');
+		    log_socat_prog, (long)getpid(), "NED"[prefix]);
 	} else if (prefix)
 		n = snprintf(msg, sizeof(msg), "%s: ", getprogname());
 	if (n >= 0 && (size_t)n < sizeof(msg))
@@ -141,7 +145,8 @@ log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 	if (log_clear != NULL)
 		log_clear(warning);
 	if (log_socat_sys) {
-		syslog(prefix ? LOG_ERR : LOG_NOTICE, "%s", msg);
+		syslog(prefix == 2 ? LOG_DEBUG : prefix ? LOG_ERR :
+		    LOG_NOTICE, "%s", msg);
 		return;
 	}
 	fputs(msg, log_socat_out != NULL ? log_socat_out : stderr);
@@ -169,6 +174,22 @@ log_verbose(int level, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	log_vprint(1, 0, fmt, ap, 0);
+	va_end(ap);
+}
+
+/*
+ * A debugging detail (a system call made), shown only at verbosity level
+ * or more: in socat's form its "D" line, which its -d -d -d -d shows.
+ */
+void
+log_debug(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_level < level)
+		return;
+	va_start(ap, fmt);
+	log_vprint(2, 0, fmt, ap, 0);
 	va_end(ap);
 }
 

@@ -185,7 +185,7 @@ static const struct {
 	{ "bind",	"bind",		AO_TEXT,	K_IP | K(ADDR_UNIX) },
 	{ "sourceport",	"sourceport",	AO_PORT,	K_IP },
 	{ "sp",		"sourceport",	AO_PORT,	K_IP },
-	{ "lowport",	"lowport",	AO_BOOL,	K_IPLISTEN },
+	{ "lowport",	"lowport",	AO_BOOL,	K_IP },
 	{ "range",	"range",	AO_TEXT,	K_IPLISTEN },
 	{ "backlog",	"backlog",	AO_NUMBER,	K(ADDR_TCP_L) |
 						K(ADDR_TLS_L) | K(ADDR_WS_L) |

@@ -327,17 +327,41 @@ pair_forward(struct options *o, const struct side *a, struct side *b)
 }
 
 /*
+ * Is sd, a half of "R!!W" (the read one when rd), a UDP socket the local
+ * relay opens: a receiver of every peer (UDP-RECV:) to read, a dialled
+ * one (UDP-SENDTO:) to write, as socat opens each on its own?  Not with
+ * fork or crlf, which the relay has no way to carry out.
+ */
+static int
+pair_dual_udp(const struct side *sd, int rd)
+{
+	return (sd->kind == SIDE_SOCKET && sd->sock.socktype == SOCK_DGRAM &&
+	    sd->sock.family != AF_UNIX && !sd->sock.vsock && !sd->tls.on &&
+	    sd->proxy.host == NULL && !sd->crlf && (rd ? sd->listen &&
+	    sd->recv_only && sd->once : !sd->listen));
+}
+
+/*
  * Is sd (or, for "R!!W", either half) a side the local relay joins: no
- * socket and no device?
+ * socket and no device, but a UDP socket in "R!!W" (pair_dual_udp())?
  */
 static int
 pair_local(const struct side *sd)
 {
-	if (sd->wside != NULL && !pair_local(sd->wside))
-		return (0);
-	return (sd->kind == SIDE_STDIO || sd->kind == SIDE_EXEC ||
-	    sd->kind == SIDE_FILE || sd->kind == SIDE_FD ||
-	    sd->kind == SIDE_PTY);
+	const struct side	*h;
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		h = i == 0 ? sd : sd->wside;
+		if (h == NULL || (sd->wside != NULL && pair_dual_udp(h,
+		    i == 0)))
+			continue;
+		if (h->kind != SIDE_STDIO && h->kind != SIDE_EXEC &&
+		    h->kind != SIDE_FILE && h->kind != SIDE_FD &&
+		    h->kind != SIDE_PTY)
+			return (0);
+	}
+	return (1);
 }
 
 /*
@@ -446,6 +470,12 @@ pair_local_mode(struct options *o)
 				fatalx("%s: nofork is supported with stdio, a "
 				    "file, a descriptor, or one connection "
 				    "without TLS", o->pair[i].text);
+			if (o->pair[i].wside != NULL &&
+			    !pair_local(&o->pair[i]))
+				fatalx("%s: the sockets of a dual (!!) address "
+				    "are a UDP-RECV read and a UDP-SENDTO "
+				    "written, without fork or crlf",
+				    o->pair[i].text);
 			if ((opt = pair_local_opt(&o->pair[i])) != NULL)
 				fatalx("%s: %s is supported between two "
 				    "addresses that are no sockets or "
@@ -574,7 +604,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE)
 			pair_refuse(o, "UDP-DATAGRAM: is joined with standard "
 			    "input and output or a file alone");
-		if (o->pair[i].recv_only && o->socat_dir != (i == 0 ? 1 : -1))
+		if (o->pair[i].recv_only && o->pair[i].wside == NULL &&
+		    o->socat_dir != (i == 0 ? 1 : -1))
 			fatalx("%s: it only receives: give it with -u as the "
 			    "first address, or -U as the second",
 			    o->pair[i].text);

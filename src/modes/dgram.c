@@ -211,9 +211,13 @@ dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	return (dgram_heard(ds, ss, len));
 }
 
-/* Receive one datagram, noting who sent it. */
+/*
+ * Receive one datagram that keep takes (its argument ep->data), noting
+ * who sent it.
+ */
 static ssize_t
-dgram_read(struct endpoint *ep, void *p, size_t size)
+dgram_recv_kept(struct endpoint *ep, void *p, size_t size,
+    int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
@@ -233,9 +237,32 @@ dgram_read(struct endpoint *ep, void *p, size_t size)
 				continue;
 			return (-1);
 		}
-		if (dgram_keep(ep->data, &ss, len))
+		if (keep(ep->data, &ss, len))
 			return (n);
 	}
+}
+
+/* Receive up to vlen datagrams at once, those keep takes, in order. */
+static int
+dgram_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen,
+    int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
+{
+	int	 n;
+
+	/* A refused earlier reply ends nothing (see dgram_recv_kept()). */
+	while ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) == -1 &&
+	    errno == ECONNREFUSED)
+		continue;
+	if (n <= 0)
+		return (n);
+	return (batch_filter(msgs, n, keep, ep->data));
+}
+
+/* Receive one datagram, noting who sent it. */
+static ssize_t
+dgram_read(struct endpoint *ep, void *p, size_t size)
+{
+	return (dgram_recv_kept(ep, p, size, dgram_keep));
 }
 
 /*
@@ -245,15 +272,70 @@ dgram_read(struct endpoint *ep, void *p, size_t size)
 static int
 dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
-	int	 n;
+	return (dgram_recvmmsg_kept(ep, msgs, vlen, dgram_keep));
+}
 
-	/* A refused earlier reply ends nothing (see dgram_read()). */
-	while ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) == -1 &&
-	    errno == ECONNREFUSED)
-		continue;
-	if (n <= 0)
-		return (n);
-	return (batch_filter(msgs, n, dgram_keep, ep->data));
+/*
+ * Should a datagram from ss (of length len) be read from a receiver of
+ * every peer, the side arg?  Only if its gate admits the sender (range=,
+ * sourceport=, lowport), as it would a listener's client: a refused one
+ * is said as a listener's is, and dropped.  Nobody is answered, so no
+ * place in the count is kept.
+ */
+static int
+dgram_recv_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct side	*sd = arg;
+	struct net_peer		 np;
+	struct netconn		*nc;
+	int			 v;
+
+	if (dgram_unnamed(ss, len))
+		return (1);
+	memcpy(&np.ss, ss, len);
+	np.len = len;
+	v = listen_admit(sd, &np, &nc);
+	netconn_free(nc);
+	return (v == GATE_ADMIT);
+}
+
+static ssize_t
+dgram_recv_read(struct endpoint *ep, void *p, size_t size)
+{
+	return (dgram_recv_kept(ep, p, size, dgram_recv_keep));
+}
+
+static int
+dgram_recv_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
+{
+	return (dgram_recvmmsg_kept(ep, msgs, vlen, dgram_recv_keep));
+}
+
+static const struct ep_ops dgram_recv_ops = {
+	.read = dgram_recv_read,
+	.recvmmsg = dgram_recv_recvmmsg,
+};
+
+/*
+ * socat's UDP-RECV: as the read half of "R!!W": the bound datagram socket
+ * fd of side sd as an endpoint of s named name, read alone, the
+ * datagrams of every sender sd's gate admits (dgram_recv_keep()).  The
+ * endpoint owns fd.  Returns it, or NULL with errno (fd closed).
+ */
+struct endpoint *
+dgram_recv_endpoint(struct session *s, const struct side *sd,
+    const char *name, int fd)
+{
+	struct endpoint	*ep;
+
+	if ((ep = session_endpoint(s, name, fd, -1, EP_SHUT_NONE,
+	    EP_NET | EP_DGRAM)) == NULL) {
+		close(fd);
+		return (NULL);
+	}
+	ep->ops = &dgram_recv_ops;
+	ep->data = (void *)sd;
+	return (ep);
 }
 
 /*

@@ -439,6 +439,51 @@ local_loop(struct lrelay *r, int rd, int wr, struct endpoint **in,
 }
 
 /*
+ * A UDP socket of "R!!W" as r's side (src/front/pair.c's
+ * pair_dual_udp()): R, a receiver of every peer (UDP-RECV:), bound and
+ * read into *in (when rd), or W, dialled (UDP-SENDTO:), written from
+ * *out (when wr).  Returns 0, or -1 with *cause set.
+ */
+static int
+local_socket(struct lrelay *r, const struct side *sd, int rd, int wr,
+    struct endpoint **in, struct endpoint **out, char **cause)
+{
+	struct net_peer	 peer;
+	struct netconn	*nc;
+	char		*why;
+	int		 fd;
+
+	if (rd) {
+		if ((fd = listen_open(sd, sd->host, 0, cause)) == -1) {
+			if (*cause == NULL)
+				log_cause(cause, "%s", strerror(errno));
+			return (-1);
+		}
+		if ((*in = dgram_recv_endpoint(r->s, sd, sd->text,
+		    fd)) == NULL) {
+			log_cause(cause, "%s", strerror(errno));
+			return (-1);
+		}
+	}
+	if (!wr)
+		return (0);
+	if ((nc = open_wait(sd, sd->host, sd->ports[0], &(struct dial_how){
+	    0 }, &peer, &why)) == NULL) {
+		log_cause(cause, "%s", why != NULL ? why : strerror(errno));
+		free(why);
+		return (-1);
+	}
+	*out = netconn_endpoint(nc, r->s, sd->text, EP_SHUT_NONE,
+	    EP_NET | EP_DGRAM, 0);
+	netconn_free(nc);
+	if (*out == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Open side sd of r (its first half, for "R!!W"): *in the endpoint it is
  * read from (when rd), *out the one it is written to (when wr); the same
  * one for a program.  Returns 0, or -1 with *cause set.
@@ -492,6 +537,8 @@ local_open_one(struct lrelay *r, const struct side *sd, int rd, int wr,
 		if (!wr)
 			*out = NULL;
 		return (0);
+	case SIDE_SOCKET:
+		return (local_socket(r, sd, rd, wr, in, out, cause));
 	case SIDE_FD:
 		if ((flags = fcntl(sd->local.fd, F_GETFL)) == -1 ||
 		    (fd = fcntl(sd->local.fd, F_DUPFD_CLOEXEC, 3)) == -1)

@@ -128,6 +128,8 @@ int		 plain_serve_dgram(const struct job *, int);
 int		 dgram_serve(const struct job *, int);
 int		 dgram_serve_socket(const struct job *, int);
 int		 dgram_listen(const struct job *);
+struct endpoint	*dgram_recv_endpoint(struct session *, const struct side *,
+		    const char *, int);
 
 /* unix.c (the -U modes) */
 int		 unix_connect(const struct job *);

@@ -536,7 +536,7 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
 	    type == SOCK_STREAM)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
+	if (net_bind_port(sd, fd, res->ai_addr, res->ai_addrlen) == -1) {
 		error = errno;
 		/* nc's words, then what could not be bound. */
 		net_bind_label(sd->sock.source, res->ai_addr, res->ai_addrlen,

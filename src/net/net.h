@@ -90,6 +90,8 @@ struct sock_conf {
 	int		 vsock;		/* --vsock: AF_VSOCK, host a CID */
 	const char	*source;	/* -s */
 	const char	*source_port;	/* -p */
+	int		 low_port;	/* socat's lowport of a dialled
+					   socket: bound below 1024 */
 	int		 listen_fd;	/* --listen-fd, or a socket passed the
 					   systemd way; -1: bind our own */
 	const char	*listen_fd_name; /* LISTEN_FDNAMES' name for it */
@@ -336,6 +338,10 @@ void		 proxy_hop_free(struct proxy_hop *);
 int		 activate_take(const char **, int *, char **);
 int		 activate_use(const struct side *, char **);
 int		 activate_addr(int, char **, char **);
+
+/* bind.c */
+int		 net_bind_port(const struct side *, int,
+		    const struct sockaddr *, socklen_t);
 
 /* net.c */
 struct addrinfo;

@@ -346,7 +346,8 @@ bad:
 /*
  * socat's listener filters, its clients let in by the gate: range= (their
  * addresses), sourceport= (their one port) and lowport (ports below 1024).
- * The rules are the side's own, never added to the command line's.
+ * The rules are the side's own, never added to the command line's.  A
+ * dialled socket's lowport is where it is bound instead.
  */
 static int
 side_filters(struct side *sd, const struct addr *a, char **cause)
@@ -379,8 +380,22 @@ side_filters(struct side *sd, const struct addr *a, char **cause)
 		}
 		sd->gate.peer_port = atoi(v);
 	}
-	if (side_flag(a, "lowport"))
+	if (side_flag(a, "lowport") && a->listen)
 		sd->gate.low_port = 1;
+	/*
+	 * A dialled socket's lowport: its source port, below 1024, is
+	 * searched for when it is bound (net_bind_port()), at port 0 until
+	 * then.
+	 */
+	if (side_flag(a, "lowport") && !a->listen) {
+		if (sd->sock.source_port != NULL) {
+			log_cause(cause, "options lowport and sourceport: "
+			    "give one of them");
+			return (-1);
+		}
+		sd->sock.low_port = 1;
+		sd->sock.source_port = "0";
+	}
 	return (0);
 }
 
@@ -578,7 +593,9 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 	own = sd->own;
 	own->wside = w;
 	sd->wside = w;
-	if (sd->listen || w->listen || sd->wside->wside != NULL) {
+	/* A receiver of every peer (UDP-RECV:) is read alone: R it may be. */
+	if ((sd->listen && !sd->recv_only) || w->listen ||
+	    sd->wside->wside != NULL) {
 		log_cause(cause, "a listener in a dual (!!) address is not "
 		    "supported");
 		side_free(sd);
