@@ -553,6 +553,122 @@ test_no_fork_one_client() {
 	assertEquals "done after it" 0 "$WAIT_STATUS"
 }
 
+# max-children=N: at most N clients served at once; the next waits in
+# the backlog (its connect succeeds) and is served once one has ended.
+# A file written by one client at a time (-U), programs two at a time:
+# what the waiting client sent comes after what the first sent last.
+# Without fork it is refused, as socat refuses it.  Both socats alike.
+test_max_children() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/mc"
+		serve mc "$_bin" -d -d -U FILE:"$SC_TMP/mc",creat,append \
+		    TCP4-LISTEN:0,reuseaddr,fork,max-children=1
+		raw_client "c1$_n" 8
+		echo one >&8
+		wait_for "$SC_TMP/mc" '^one$' ||
+		    fail "$_bin: the first client's line"
+		echo two >"$SC_TMP/two"
+		bg_in "$SC_TMP/two" t 20 "$SC" -v -N 127.0.0.1 "$PORT" \
+		    2>"$SC_TMP/c2.err"
+		_c2=$BG_PID
+		wait_for "$SC_TMP/c2.err" 'succeeded' ||
+		    fail "$_bin: the second client is not in the backlog"
+		echo three >&8
+		exec 8>&-
+		wait_exit "$RAW_PID"
+		wait_exit "$_c2"
+		assertEquals "$_bin: the second client, after the first" \
+		    "one three two" "$(echo $(<"$SC_TMP/mc"))"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+
+		rm -f "$SC_TMP/mc"
+		serve mc2 "$_bin" -d -d \
+		    TCP4-LISTEN:0,reuseaddr,fork,max-children=2 \
+		    SYSTEM:"cat >>$SC_TMP/mc"
+		raw_client "c1b$_n" 8
+		echo one >&8
+		wait_for "$SC_TMP/mc" '^one$' ||
+		    fail "$_bin: the first client's line"
+		raw_client "c2$_n" 7
+		echo two >&7
+		wait_for "$SC_TMP/mc" '^two$' ||
+		    fail "$_bin: the second client's line"
+		echo three >"$SC_TMP/three"
+		bg_in "$SC_TMP/three" t 20 "$SC" -v -N 127.0.0.1 "$PORT" \
+		    2>"$SC_TMP/c3.err"
+		_c3=$BG_PID
+		wait_for "$SC_TMP/c3.err" 'succeeded' ||
+		    fail "$_bin: the third client is not in the backlog"
+		echo four >&8
+		exec 8>&-
+		wait_for "$SC_TMP/mc" '^three$' ||
+		    fail "$_bin: the third client, once the first has ended"
+		assertEquals "$_bin: the third client, after the first" \
+		    "one two four three" "$(echo $(<"$SC_TMP/mc"))"
+		exec 7>&-
+		wait_exit "$_c3"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+
+		t 10 "$_bin" TCP4-LISTEN:0,max-children=1 - </dev/null \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: without fork: status" 1 $?
+		assertContains "$_bin: without fork: why" "$(<"$SC_TMP/e")" \
+		    "option max-children not allowed without option fork"
+	done
+	# Standard input and output serve one client at a time.
+	t 10 "$OURS" -U FILE:"$SC_TMP/mc" TCP4-LISTEN:0,fork,max-children=2 \
+	    </dev/null 2>"$SC_TMP/e"
+	assertEquals "max-children=2 with a file: status" 1 $?
+	assertEquals "max-children=2 with a file: one line" 1 \
+	    "$(wc -l <"$SC_TMP/e")"
+	assertContains "max-children=2 with a file: why" "$(<"$SC_TMP/e")" \
+	    "serve one client at a time"
+}
+
+# max-children with a UDP listener: its clients are its peers.  While one
+# is served, another's datagrams are dropped (socat's listener has no
+# socket for them then); once the first has been quiet for -T's time its
+# place is the next peer's.  Both socats alike.
+test_max_children_udp() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/mu"
+		bg t 60 "$_bin" -d -d -U -T 1 FILE:"$SC_TMP/mu",creat,append \
+		    UDP4-LISTEN:0,fork,max-children=1 2>"$SC_TMP/mu.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/mu.err" '([Ll]istening|Bound) on ' ||
+		    fail "$_bin: no listener: $(<"$SC_TMP/mu.err")"
+		PORT=$(sed -En \
+		    's/.*(istening|Bound) on .*[ :]([0-9]+)$/\2/p' \
+		    "$SC_TMP/mu.err" | head -n 1)
+		held_stdin "p1$_n.in" 8
+		bg_in "$SC_TMP/p1$_n.in" t 20 "$SC" -u -q 0 127.0.0.1 "$PORT"
+		_p1=$BG_PID
+		echo a >&8
+		wait_for "$SC_TMP/mu" '^a$' || fail "$_bin: the first peer"
+		echo b | t 10 "$SC" -u -q 0 127.0.0.1 "$PORT"
+		echo c >&8
+		wait_for "$SC_TMP/mu" '^c$' || fail "$_bin: the first peer again"
+		assertEquals "$_bin: the second peer's datagram dropped" "a c" \
+		    "$(echo $(<"$SC_TMP/mu"))"
+		exec 8>&-
+		wait_exit "$_p1"
+		# The first is quiet: after -T's time a peer is served.
+		assertTrue "$_bin: a peer once the first is quiet" \
+		    "wait_until sh -c 'echo d | timeout 10 $SC -u -q 0 \
+		    127.0.0.1 $PORT; grep -qx d $SC_TMP/mu'"
+		assertEquals "$_bin: served after the first" "a c d" \
+		    "$(echo $(sed '/^d$/q' "$SC_TMP/mu"))"
+		kill "$_srv"
+		wait_exit "$_srv"
+	done
+}
+
 # socat's quoting: "...", '...' and '\' undone, brackets kept whole;
 # EXEC:CMD STDIO is the program itself.  Both socats give the same bytes.
 test_grammar() {
@@ -1755,7 +1871,8 @@ test_every_socat_option() {
 	    bytes ignoreeof nonblock o-nonblock escape pipes pty stderr setsid
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
-	    range lowport setsockopt-listen sockopt-listen "
+	    range lowport setsockopt-listen sockopt-listen max-children
+	    maxchildren "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

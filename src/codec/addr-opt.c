@@ -174,6 +174,8 @@ static const struct {
 	{ "socksuser",	"socksuser",	AO_TEXT,	K(ADDR_SOCKS4) |
 						K(ADDR_SOCKS4A) },
 	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },
+	{ "max-children", "max-children", AO_NUMBER,	K_LISTEN },
+	{ "maxchildren", "max-children", AO_NUMBER,	K_LISTEN },
 	{ "crlf",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
 						K(ADDR_UNIX_L) },
 	{ "crnl",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |

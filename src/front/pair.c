@@ -299,8 +299,33 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 		o->local.exec_shell = 1;
 		o->side.keep = o->side.listen && !sd->once;
 		o->local.exec_nofork = exec->local.nofork;
-	} else if (!o->side.ws.on)
-		o->flow.shut_net = 1;
+	} else {
+		if (!o->side.ws.on)
+			o->flow.shut_net = 1;
+		/*
+		 * max-children: stdin and stdout serve one client at a time,
+		 * the next waiting in the backlog until this one has ended;
+		 * more at once they cannot serve.
+		 */
+		if (sd->listen && !sd->once && sd->gate.full_wait) {
+			if (sd->gate.max_conns > 1)
+				fatalx("%s: max-children=%d: standard input "
+				    "and output serve one client at a time: "
+				    "give max-children=1", sd->text,
+				    sd->gate.max_conns);
+			o->side.keep = 1;
+			/*
+			 * A datagram listener's clients are its peers, each
+			 * served until quiet for -T's time, as socat's child
+			 * for a peer is; its place is then another's.
+			 */
+			if (sd->sock.socktype == SOCK_DGRAM &&
+			    o->flow.idle_ms != TIME_NONE) {
+				o->side.gate.idle_ms = o->flow.idle_ms;
+				o->flow.idle_ms = TIME_NONE;
+			}
+		}
+	}
 	o->side.say_refused = 1;
 }
 

@@ -41,6 +41,9 @@ struct gate {
 	TAILQ_HEAD(, gate_rule)	 rules;	/* --allow, --deny, in order */
 	int			 nallow; /* allow rules among them */
 	int			 max_conns; /* --max-conns, 0: no limit */
+	int			 full_wait; /* socat's max-children: a stream
+					     client over max_conns waits in
+					     the backlog, not turned away */
 	int			 peer_port; /* socat's sourceport= of a
 					     listener: the one port its
 					     clients come from; 0: any */

@@ -86,6 +86,9 @@ struct listener {
 	void			*arg;
 	int			 watched;
 	int			 paused; /* the mode said: no more for now */
+	int			 waiting; /* full (socat's max-children):
+					     on listen_waiting until a
+					     place is given back */
 	int			 starved; /* out of descriptors, and said so */
 	int			 dtls;	/* a bound UDP socket (-u --ssl) */
 	int			 early;	/* pending ones the mode was told of */
@@ -94,8 +97,17 @@ struct listener {
 	unsigned long		 round;	/* the loop's round of that wake-up */
 	struct ev_timer		 backoff;
 	TAILQ_HEAD(, pending)	 pending;
+	TAILQ_ENTRY(listener)	 wait_entry; /* on listen_waiting */
 	const char		*starting; /* ASYNC_START() */
 };
+
+/*
+ * The listeners whose clients wait in the backlog while the server is
+ * full (a gate's full_wait), to be watched again when a place is given
+ * back (netconn_free()).
+ */
+static TAILQ_HEAD(, listener) listen_waiting =
+    TAILQ_HEAD_INITIALIZER(listen_waiting);
 
 static void	listener_accept_cb(int, int, void *);
 
@@ -105,7 +117,8 @@ listener_update(struct listener *l)
 {
 	int	 want;
 
-	want = l->fd != -1 && !l->paused && !ev_timer_armed(&l->backoff);
+	want = l->fd != -1 && !l->paused && !l->waiting &&
+	    !ev_timer_armed(&l->backoff);
 	if (want == l->watched)
 		return;
 	if (want && ev_set(l->fd, EV_READ, listener_accept_cb, l) == -1)
@@ -207,6 +220,48 @@ listen_name_cancel(struct listen_name *ln)
 	resolve_cancel(ln->rs);
 	ev_timer_disarm(&ln->deadline);
 	free(ln);
+}
+
+/*
+ * Is the server full for sd's listener, whose clients then wait in the
+ * backlog (the gate's full_wait) rather than being accepted and turned
+ * away?
+ */
+static int
+listener_full(const struct listener *l)
+{
+	const struct gate	*g = &l->sd->gate;
+
+	return (g->full_wait && g->max_conns > 0 &&
+	    l->sd->run->conns >= g->max_conns);
+}
+
+/* Accept nothing until a place is given back (listener_wake()). */
+static void
+listener_wait(struct listener *l)
+{
+	if (!l->waiting) {
+		l->waiting = 1;
+		TAILQ_INSERT_TAIL(&listen_waiting, l, wait_entry);
+	}
+	listener_update(l);
+}
+
+/*
+ * A place has been given back: the listeners that wait for one are
+ * watched again, and take the client waiting longest in their backlog
+ * (or wait again, if another took the place first).
+ */
+static void
+listener_wake(void)
+{
+	struct listener	*l;
+
+	while ((l = TAILQ_FIRST(&listen_waiting)) != NULL) {
+		TAILQ_REMOVE(&listen_waiting, l, wait_entry);
+		l->waiting = 0;
+		listener_update(l);
+	}
 }
 
 /*
@@ -313,6 +368,7 @@ netconn_free(struct netconn *nc)
 		DEBUG_CHECK(nc->run->conns == netconn_held, "netconn_free: "
 		    "the gate counts a place no netconn holds");
 		nc->run = NULL;
+		listener_wake();
 	}
 	free(nc);
 }
@@ -718,6 +774,11 @@ listener_accept_cb(int lfd, int events, void *arg)
 	l->round = ev_round();
 	l->full = 1;
 	for (i = 0; i < batch && l->fd == lfd && !l->paused; i++) {
+		/* Full: the clients wait in the backlog (max-children). */
+		if (listener_full(l)) {
+			listener_wait(l);
+			return;
+		}
 		if (l->dtls) {
 			if ((fd = listener_dtls_accept(l, lfd, &peer,
 			    &dtls)) == -1) {
@@ -933,6 +994,10 @@ listener_close(struct listener *l)
 	if (l->fd == -1)
 		return;
 	l->paused = 1;
+	if (l->waiting) {
+		TAILQ_REMOVE(&listen_waiting, l, wait_entry);
+		l->waiting = 0;
+	}
 	listener_update(l);
 	ev_timer_disarm(&l->backoff);
 	close(l->fd);

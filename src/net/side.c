@@ -503,9 +503,10 @@ side_retry(struct side *sd, const struct addr *a)
 
 /*
  * A socket's options (socat's among them): the family (TCP4:, pf=), the
- * source (bind=, sourceport=), a listener's (fork, backlog=, ipv6only=,
- * reuseaddr, reuseport) and TCP's (nodelay, keepalive).  A socat
- * listener serves one client unless it says fork, as socat's does.
+ * source (bind=, sourceport=), a listener's (fork, max-children=,
+ * backlog=, ipv6only=, reuseaddr, reuseport) and TCP's (nodelay,
+ * keepalive).  A socat listener serves one client unless it says fork,
+ * as socat's does.
  */
 static int
 side_socket_opts(struct side *sd, const struct addr *a, char **cause)
@@ -527,6 +528,20 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->once = strcmp(v, "0") == 0;
 	else
 		sd->once = a->socat && a->listen;
+	/*
+	 * max-children=N: at most N clients served at once; as socat's,
+	 * which accepts no more until a child has ended, the others wait
+	 * in the backlog (the gate's full_wait).
+	 */
+	if ((v = addr_opt(a, "max-children")) != NULL) {
+		if (sd->once) {
+			log_cause(cause, "option max-children not allowed "
+			    "without option fork");
+			return (-1);
+		}
+		sd->gate.max_conns = atoi(v);
+		sd->gate.full_wait = 1;
+	}
 	if (side_flag(a, "reuseaddr"))
 		sd->sock.reuseaddr = 1;
 	if ((v = addr_opt(a, "reuseport")) != NULL)
