@@ -553,6 +553,24 @@ test_no_fork_one_client() {
 	assertEquals "done after it" 0 "$WAIT_STATUS"
 }
 
+# -u and -U with a socket read alone: stdin is not read, but left for
+# the next reader (a shell's loop), as socat leaves it.  Both socats.
+test_one_way_leaves_stdin() {
+	echo left >"$SC_TMP/in"
+	for _bin in "$REAL" "$OURS"; do
+		serve hi "$REAL" -d -d TCP4-LISTEN:0,reuseaddr SYSTEM:'echo hi'
+		assertEquals "$_bin: -u: stdin left" "hi left" "$(echo $(
+		    { t 10 "$_bin" -u TCP4:127.0.0.1:"$PORT" STDOUT; cat; } \
+		    <"$SC_TMP/in"))"
+		wait_exit "$SERVE_PID"
+		serve hi "$REAL" -d -d TCP4-LISTEN:0,reuseaddr SYSTEM:'echo hi'
+		assertEquals "$_bin: -U: stdin left" "hi left" "$(echo $(
+		    { t 10 "$_bin" -U STDOUT TCP4:127.0.0.1:"$PORT"; cat; } \
+		    <"$SC_TMP/in"))"
+		wait_exit "$SERVE_PID"
+	done
+}
+
 # max-children=N: at most N clients served at once; the next waits in
 # the backlog (its connect succeeds) and is served once one has ended.
 # A file written by one client at a time (-U), programs two at a time:

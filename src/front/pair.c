@@ -731,9 +731,12 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		 * Nothing goes to a socket read alone, not even the end of
 		 * stdin, which socat does not read: a peer that takes it as
 		 * the end (a socat server's -t, a DTLS or TLS one told by a
-		 * close_notify) would stop before its answer.
+		 * close_notify) would stop before its answer.  Nor is stdin
+		 * read: it may be another's to read after us (a shell's
+		 * loop), as socat leaves it.
 		 */
 		o->flow.shut_net = 0;
+		o->flow.no_stdin = 1;
 	} else if (o->socat_dir != 0)
 		o->flow.send_only = 1;
 	/* What the side's layers learn of the mode (step_last()). */
