@@ -1174,6 +1174,54 @@ test_unix_client_of_either() {
 	done
 }
 
+# A stream Unix client's bind=: the name its peer sees (the listener's
+# program's SOCAT_PEERADDR), removed when it is done unless
+# unlink-close=0; unlink-early removes what is in its way first, without
+# which a file there is an error.  Both socats alike, but unlink-early.
+test_unix_connect_bind() {
+	for _bin in "$REAL" "$OURS"; do
+		_ls=$SC_TMP/l.sock
+		_cs=$SC_TMP/c.sock
+		rm -f "$_ls" "$_cs"
+		bg t 20 "$_bin" UNIX-LISTEN:"$_ls",fork \
+		    SYSTEM:'echo "$SOCAT_PEERADDR"'
+		_srv=$BG_PID
+		wait_until test -S "$_ls" || fail "$_bin: no UNIX-LISTEN"
+		assertEquals "$_bin: the peer's name" "$_cs" "$(t 10 "$_bin" \
+		    -u UNIX-CONNECT:"$_ls",bind="$_cs" - </dev/null)"
+		assertFalse "$_bin: its file gone" "test -e '$_cs'"
+		assertEquals "$_bin: unlink-close=0" "$_cs" "$(t 10 "$_bin" \
+		    -u UNIX-CONNECT:"$_ls",bind="$_cs",unlink-close=0 - \
+		    </dev/null)"
+		assertTrue "$_bin: unlink-close=0 keeps it" "test -S '$_cs'"
+		rm -f "$_cs"
+		echo stale >"$_cs"
+		t 10 "$_bin" -u UNIX-CONNECT:"$_ls",bind="$_cs" - </dev/null \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: a file in the way: status" 1 $?
+		assertEquals "$_bin: a file in the way: nothing" "" \
+		    "$(<"$SC_TMP/o")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	# unlink-early, as socat's manual has it (socat 1.7.4.4 says "not
+	# implemented"): the file in the way goes first.
+	bg t 20 "$OURS" UNIX-LISTEN:"$_ls",fork SYSTEM:'echo "$SOCAT_PEERADDR"'
+	_srv=$BG_PID
+	wait_until test -S "$_ls" || fail "no UNIX-LISTEN"
+	assertEquals "unlink-early" "$_cs" "$(t 10 "$OURS" -u \
+	    UNIX-CONNECT:"$_ls",bind="$_cs",unlink-early - </dev/null)"
+	assertFalse "unlink-early: its file gone" "test -e '$_cs'"
+	kill "$_srv" 2>/dev/null
+	wait_exit "$_srv"
+	# socat's unlink-early of a client is its bind='s.
+	t 10 "$OURS" UNIX-CONNECT:"$SC_TMP/x",unlink-early - </dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "unlink-early without bind: status" 1 $?
+	assertContains "unlink-early without bind: said" "$(<"$SC_TMP/e")" \
+	    "option unlink-early of a UNIX-CONNECT: address is for its bind="
+}
+
 # unlink-close=0: the socket file a Unix listener binds stays after it
 # is done; unlink-close=1 (sockcat's way, and socat's for a listener):
 # it goes, as a sender's bind= file does here.  Both socats alike.
@@ -1455,7 +1503,7 @@ test_program_tls_environment() {
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
 	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,raw' 'TCP-L:0,pf=ip6,pf=ip4' \
-	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,bind=y'; do
+	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,unlink-early'; do
 		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_a: status" 1 $?
 		assertEquals "$_a: one line" 1 "$(wc -l <"$SC_TMP/e")"

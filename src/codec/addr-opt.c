@@ -119,7 +119,8 @@ static const struct {
 	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
 						K(ADDR_PTY) | K(ADDR_UNIX_L) },
 	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
-						K(ADDR_FILE) | K(ADDR_PTY) },
+						K(ADDR_UNIX) | K(ADDR_FILE) |
+						K(ADDR_PTY) },
 	{ "umask",	"umask",	AO_OCTAL,	K(ADDR_FILE) |
 						K(ADDR_UNIX_L) },
 	{ "user",	"user",		AO_TEXT,	K(ADDR_FILE) |

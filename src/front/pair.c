@@ -265,16 +265,22 @@ pair_file(struct options *o, int i)
 }
 
 /*
- * unlink-early: the path of a file, a Unix listener's socket (not an
- * abstract one) or a pty's link is removed before it is opened, as socat
- * does; the file or link not being there is no error.
+ * unlink-early: the path of a file, a Unix listener's socket or a Unix
+ * client's bind= (not an abstract one) or a pty's link is removed before
+ * it is opened, as socat does; the file or link not being there is no
+ * error.
  */
 static __startup void
 pair_unlink_early(const struct side *sd)
 {
-	if (!sd->unlink_early || sd->path == NULL || sd->path[0] == '@')
+	const char	*path = sd->path;
+
+	/* A Unix client's is its bind='s: it connects to the other. */
+	if (sd->sock.family == AF_UNIX && !sd->listen)
+		path = sd->sock.source;
+	if (!sd->unlink_early || path == NULL || path[0] == '@')
 		return;
-	if (unlink(sd->path) == -1 && errno != ENOENT)
+	if (unlink(path) == -1 && errno != ENOENT)
 		fatal("%s: unlink-early", sd->text);
 }
 
@@ -552,17 +558,12 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
 	/*
 	 * socat's UNIX: is a client of a datagram socket when the path is
-	 * one, as socat finds when its stream connect fails; its bind= is
-	 * a datagram client's.
+	 * one, as socat finds when its stream connect fails.
 	 */
 	for (i = 0; i < 2; i++) {
-		if (!o->pair[i].unix_either)
-			continue;
-		if (unix_peer_type(o->pair[i].host) == SOCK_DGRAM)
+		if (o->pair[i].unix_either &&
+		    unix_peer_type(o->pair[i].host) == SOCK_DGRAM)
 			o->pair[i].sock.socktype = SOCK_DGRAM;
-		else if (o->pair[i].sock.source != NULL)
-			fatalx("%s: option bind of a client of a stream "
-			    "socket is not supported", o->pair[i].text);
 	}
 	/* socat's *-RECV: is only read: the direction must say so. */
 	for (i = 0; i < 2; i++) {

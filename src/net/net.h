@@ -745,6 +745,7 @@ int		 udp_probe(int, long long);
 struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
 int		 unix_open(const struct side *, char **);
+int		 unix_bind_source(const struct side *, int, char **);
 int		 unix_server(const struct side *, char **);
 int		 unix_peer_type(const char *);
 
