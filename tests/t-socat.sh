@@ -1222,6 +1222,29 @@ test_unix_connect_bind() {
 	    "option unlink-early of a UNIX-CONNECT: address is for its bind="
 }
 
+# GOPEN written alone (-u, from a socket): created when it is not there,
+# appended to when it is.  Both socats alike.
+test_gopen_written_alone() {
+	for _bin in "$REAL" "$OURS"; do
+		_ls=$SC_TMP/g.sock
+		rm -f "$_ls" "$SC_TMP/new"
+		printf 'old\n' >"$SC_TMP/old"
+		for _gf in new old; do
+			bg t 20 "$_bin" -u UNIX-LISTEN:"$_ls" \
+			    GOPEN:"$SC_TMP/$_gf"
+			_srv=$BG_PID
+			wait_until test -S "$_ls" || fail "$_bin: no listener"
+			echo "to $_gf" | t 10 "$_bin" -u - UNIX-CONNECT:"$_ls"
+			wait_exit "$_srv"
+			assertEquals "$_bin: the listener's end" 0 \
+			    "$WAIT_STATUS"
+		done
+		assertEquals "$_bin: created" "to new" "$(<"$SC_TMP/new")"
+		assertEquals "$_bin: appended to" "old
+to old" "$(<"$SC_TMP/old")"
+	done
+}
+
 # unlink-close=0: the socket file a Unix listener binds stays after it
 # is done; unlink-close=1 (sockcat's way, and socat's for a listener):
 # it goes, as a sender's bind= file does here.  Both socats alike.

@@ -247,6 +247,10 @@ pair_file(struct options *o, int i)
 		fd = pair_open(sd->path, O_RDWR | O_CLOEXEC |
 		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
 		    sd->oflags : 0), sd->perm != -1 ? sd->perm : 0666, &why);
+	else if (sd->local.gopen)
+		/* socat's GOPEN: created if missing, else appended to. */
+		fd = pair_open(sd->path, side_file_flags(sd, 0, 1),
+		    sd->perm != -1 ? sd->perm : 0666, &why);
 	else
 		fd = pair_open(sd->path, O_WRONLY | O_CLOEXEC |
 		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
