@@ -934,6 +934,28 @@ test_listener_filters() {
 	    "option range takes ADDR/BITS or ADDR:MASK"
 }
 
+# range= of a name (socat's FDLEAK test's range=localhost:MASK): the
+# name's address, in the mask's family, is the one let in.  Both socats
+# alike; a name that does not resolve is refused in one line.
+test_listener_range_name() {
+	for _bin in "$REAL" "$OURS"; do
+		serve range "$_bin" -d -d \
+		    TCP4-LISTEN:0,reuseaddr,fork,range=localhost:255.255.255.255 \
+		    PIPE
+		assertEquals "$_bin: turned away" "" "$(echo a |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",bind=127.1.0.1)"
+		assertEquals "$_bin: let in" "b" "$(echo b |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",bind=127.0.0.1)"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+	done
+	t 10 "$OURS" TCP4-LISTEN:0,range=nosuch.invalid:255.0.0.0 - \
+	    </dev/null 2>"$SC_TMP/e"
+	assertEquals "a name unknown: status" 1 $?
+	assertContains "a name unknown: said" "$(<"$SC_TMP/e")" \
+	    "option range: cannot resolve nosuch.invalid"
+}
+
 # A listener's retry=: its port still taken is tried again, interval=
 # apart, until it is free; without, the listener fails at once.
 test_listener_retry() {
