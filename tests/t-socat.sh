@@ -825,6 +825,78 @@ test_nofork_and_tty() {
 	done
 }
 
+# speeds_of TTY: its input and output speeds, as termios codes.
+speeds_of() {
+	t 10 python3 -c 'import os, sys, termios
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+a = termios.tcgetattr(fd)
+print(a[4], a[5])' "$1"
+}
+
+# ispeed= and ospeed=: a terminal's speeds, socat's termios code (14 is
+# B19200, 13 B9600 on Linux), of a PTY, a program's pty and a terminal
+# opened by its path; both socats alike.  Not a whole number: socat's
+# words.  Ours takes bits per second too (19200).
+test_terminal_speeds() {
+	for _bin in "$REAL" "$OURS"; do
+		for _o in ispeed=14 ospeed=13; do
+			rm -f "$SC_TMP/tty"
+			bg t 20 "$_bin" PTY,link="$SC_TMP/tty",$_o PIPE
+			_p=$BG_PID
+			wait_until test -e "$SC_TMP/tty" || fail "$_bin: no pty"
+			assertEquals "$_bin: PTY,$_o" "${_o#*=} ${_o#*=}" \
+			    "$(speeds_of "$SC_TMP/tty")"
+			kill "$_p"
+			wait_exit "$_p"
+		done
+		assertEquals "$_bin: a program's pty" 9600 "$(t 10 "$_bin" - \
+		    SYSTEM:'stty speed <&1',pty,ospeed=13 </dev/null |
+		    tr -d '\r')"
+		rm -f "$SC_TMP/tty"
+		bg t 20 "$REAL" PTY,link="$SC_TMP/tty" PIPE
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty" || fail "no pty"
+		bg t 20 "$_bin" -u GOPEN:"$SC_TMP/tty",ospeed=12 /dev/null
+		_g=$BG_PID
+		wait_until eval '[ "$(speeds_of "$SC_TMP/tty")" = "12 12" ]' ||
+		    fail "$_bin: a terminal by its path: $(speeds_of \
+		    "$SC_TMP/tty")"
+		kill "$_g" "$_p"
+		wait_exit "$_g"
+		wait_exit "$_p"
+		for _v in b19200 19200B; do
+			t 10 "$_bin" - PTY,ispeed=$_v </dev/null >"$SC_TMP/o" \
+			    2>"$SC_TMP/e"
+			assertEquals "$_bin: ispeed=$_v: status" 1 $?
+			assertEquals "$_bin: ispeed=$_v: nothing" "" \
+			    "$(<"$SC_TMP/o")"
+		done
+		assertContains "$_bin: b19200 said" \
+		    "$(t 10 "$_bin" - PTY,ispeed=b19200 </dev/null 2>&1)" \
+		    "missing numerical value of option"
+		assertContains "$_bin: 19200B said" \
+		    "$(t 10 "$_bin" - PTY,ispeed=19200B </dev/null 2>&1)" \
+		    "trailing garbage in numerical arg of option"
+	done
+	rm -f "$SC_TMP/tty"
+	bg t 20 "$OURS" PTY,link="$SC_TMP/tty",ospeed=9600 PIPE
+	_p=$BG_PID
+	wait_until test -e "$SC_TMP/tty" || fail "no pty"
+	assertEquals "bits per second" "13 13" "$(speeds_of "$SC_TMP/tty")"
+	kill "$_p"
+	wait_exit "$_p"
+	for _a in "PTY,link=$SC_TMP/tty,ispeed=19201 -|option ispeed: 19201 is no terminal's speed" \
+	    "EXEC:cat,ospeed=13 -|opost, ispeed and ospeed are a terminal's: the program's needs pty" \
+	    "OPEN:$SC_TMP/f,ospeed=13 TCP:127.0.0.1:1|ispeed, ospeed is supported between two addresses that are no sockets"; do
+		# shellcheck disable=SC2086
+		t 10 "$OURS" ${_a%|*} </dev/null >/dev/null 2>"$SC_TMP/e"
+		assertEquals "${_a%|*}: status" 1 $?
+		assertEquals "${_a%|*}: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertContains "${_a%|*}: said" "$(<"$SC_TMP/e")" "${_a#*|}"
+	done
+	assertFalse "no pty link made" "[ -e '$SC_TMP/tty' ]"
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {
@@ -1624,7 +1696,8 @@ test_every_socat_option() {
 	    cn openssl-commonname cafile openssl-cafile cert certificate
 	    openssl-certificate key openssl-key proxy proxyport append
 	    o-append creat create o-creat trunc o-trunc excl o-excl mode perm
-	    unlink-early crtscts raw rawer cfmakeraw echo link socksport fork
+	    unlink-early crtscts raw rawer cfmakeraw echo ispeed ospeed link
+	    socksport fork
 	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only umask ftruncate readbytes
@@ -1787,7 +1860,7 @@ test_local_refusals() {
 	    -u EXEC:"$SC_TMP/no/prog" -
 	socat_refused "EXEC:$SC_TMP/no/prog: exec $SC_TMP/no/prog: No such file or directory" \
 	    -U - EXEC:"$SC_TMP/no/prog"
-	socat_refused 'EXEC:cat,raw: raw, rawer, echo and opost are a terminal'"'"'s: the program'"'"'s needs pty' \
+	socat_refused 'EXEC:cat,raw: raw, rawer, echo, opost, ispeed and ospeed are a terminal'"'"'s: the program'"'"'s needs pty' \
 	    EXEC:cat,raw -
 	socat_refused 'EXEC:cat,pipes,pty: pipes or pty, not both' \
 	    EXEC:cat,pipes,pty -

@@ -390,6 +390,9 @@ pair_local_opt(const struct side *sd)
 		return ("pty");
 	if (l->rawer != -1 || l->echo != -1 || l->opost != -1)
 		return ("raw, echo, opost");
+	/* A pty's are set where it is made (ptylink_open()). */
+	if (sd->kind != SIDE_PTY && (l->ispeed != -1 || l->ospeed != -1))
+		return ("ispeed, ospeed");
 	if (l->stderr_out)
 		return ("stderr");
 	if (l->setsid)

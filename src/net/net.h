@@ -207,6 +207,8 @@ struct side_local {
 					   it is), echo and opost set */
 	int		 echo;
 	int		 opost;
+	long		 ispeed;	/* ispeed=, ospeed=: a terminal's */
+	long		 ospeed;	/* (device_is_speed()); -1 */
 	int		 stderr_out;	/* its stderr into its output */
 	int		 setsid;	/* in a session of its own */
 	int		 nofork;	/* run in our place */
