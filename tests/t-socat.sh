@@ -1028,6 +1028,59 @@ test_listener_range_name() {
 	    "option range: cannot resolve nosuch.invalid"
 }
 
+# fork of a connecting address: connected again interval= after each
+# connection while those before go on (their programs still running),
+# each with its own program or its own connection to the second
+# address; when a try fails, no more, and the status is 1.  Both socats
+# alike, the servers the real socat's.
+test_dial_fork() {
+	serve got "$REAL" -d -d -u TCP4-LISTEN:0,reuseaddr,fork \
+	    OPEN:"$SC_TMP/got",creat,append
+	_got=$SERVE_PID
+	_pg=$PORT
+	serve conn "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork \
+	    SYSTEM:'echo conn; sleep 30'
+	_conn=$SERVE_PID
+	_pc=$PORT
+	for _bin in "$REAL" "$OURS"; do
+		: >"$SC_TMP/got"
+		bg t 30 "$_bin" TCP4:127.0.0.1:"$_pg",fork,interval=0.2 \
+		    SYSTEM:'echo prog; sleep 30' 2>/dev/null
+		_c=$BG_PID
+		wait_lines "$SC_TMP/got" '^prog$' 3 ||
+		    fail "$_bin: with a program: $(<"$SC_TMP/got")"
+		kill "$_c"
+		wait_exit "$_c"
+		: >"$SC_TMP/got"
+		bg t 30 "$_bin" TCP4:127.0.0.1:"$_pc",fork,interval=0.2 \
+		    TCP4:127.0.0.1:"$_pg"
+		_c=$BG_PID
+		wait_lines "$SC_TMP/got" '^conn$' 3 ||
+		    fail "$_bin: with a connection: $(<"$SC_TMP/got")"
+		kill "$_c"
+		wait_exit "$_c"
+		: >"$SC_TMP/got"
+		serve one "$REAL" -d -d TCP4-LISTEN:0,reuseaddr SYSTEM:'echo one'
+		t 20 "$_bin" TCP4:127.0.0.1:"$PORT",fork,interval=0.1 \
+		    SYSTEM:"cat >>'$SC_TMP/got'" 2>/dev/null
+		assertEquals "$_bin: the next refused: status" 1 $?
+		assertEquals "$_bin: the one served" "one" "$(<"$SC_TMP/got")"
+		wait_exit "$SERVE_PID"
+	done
+	kill "$_got" "$_conn"
+	wait_exit "$_got"
+	wait_exit "$_conn"
+	for _a in "TCP4:127.0.0.1:1,fork -" "UDP4:127.0.0.1:1,fork SYSTEM:cat" \
+	    "TCP4:127.0.0.1:1 TCP4:127.0.0.1:2,fork"; do
+		# shellcheck disable=SC2086
+		t 10 "$OURS" $_a </dev/null >/dev/null 2>"$SC_TMP/e"
+		assertEquals "$_a: status" 1 $?
+		assertEquals "$_a: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertContains "$_a: said" "$(<"$SC_TMP/e")" \
+		    "fork of a connecting address is supported on a stream socket"
+	done
+}
+
 # A listener's retry=: its port still taken is tried again, interval=
 # apart, until it is free; without, the listener fails at once.
 test_listener_retry() {

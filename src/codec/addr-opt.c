@@ -179,7 +179,7 @@ static const struct {
 	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
 	{ "socksuser",	"socksuser",	AO_TEXT,	K(ADDR_SOCKS4) |
 						K(ADDR_SOCKS4A) },
-	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },
+	{ "fork",	"fork",		AO_BOOL,	K_LISTEN | K_DIAL },
 	{ "crlf",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
 						K(ADDR_UNIX_L) },
 	{ "crnl",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |

@@ -615,6 +615,20 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
 		pair_refuse(o, "two programs cannot be joined");
+	/*
+	 * socat's fork of a dialled side: a program, or a target dialled,
+	 * for each connection; the side is the one the modes dial.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].dial_fork && (&o->pair[i] != a ||
+		    a->kind != SIDE_SOCKET || a->sock.socktype != SOCK_STREAM ||
+		    (b->kind != SIDE_EXEC && (b->kind != SIDE_SOCKET ||
+		    b->listen))))
+			fatalx("%s: fork of a connecting address is supported "
+			    "on a stream socket joined with a program, or "
+			    "with a connecting address given after it",
+			    o->pair[i].text);
+	}
 	/* What the modes receive is from a: from the first address or not. */
 	o->socat_rx_ltor = a == &o->pair[0];
 	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */

@@ -239,6 +239,9 @@ struct side {
 					   command line's side: as socat) */
 	int		 once;		/* a socat listener without fork: one
 					   client, then done */
+	int		 dial_fork;	/* socat's fork of a dialled side: dialled
+					   again, interval= after each connection,
+					   each with its own program */
 	int		 recv_only;	/* socat's *-RECV:: read, never
 					   written */
 	const char	*dgram_to;	/* socat's UDP-DATAGRAM:: a datagram

@@ -558,6 +558,8 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->once = strcmp(v, "0") == 0;
 	else
 		sd->once = a->socat && a->listen;
+	/* A dialled side's fork: its pair says where it is carried out. */
+	sd->dial_fork = !a->listen && side_flag(a, "fork");
 	if (side_flag(a, "reuseaddr"))
 		sd->sock.reuseaddr = 1;
 	if ((v = addr_opt(a, "reuseport")) != NULL)
