@@ -975,6 +975,78 @@ test_nofork_and_tty() {
 	done
 }
 
+# speeds_of TTY: its input and output speeds, as termios codes.
+speeds_of() {
+	t 10 python3 -c 'import os, sys, termios
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+a = termios.tcgetattr(fd)
+print(a[4], a[5])' "$1"
+}
+
+# ispeed= and ospeed=: a terminal's speeds, socat's termios code (14 is
+# B19200, 13 B9600 on Linux), of a PTY, a program's pty and a terminal
+# opened by its path; both socats alike.  Not a whole number: socat's
+# words.  Ours takes bits per second too (19200).
+test_terminal_speeds() {
+	for _bin in "$REAL" "$OURS"; do
+		for _o in ispeed=14 ospeed=13; do
+			rm -f "$SC_TMP/tty"
+			bg t 20 "$_bin" PTY,link="$SC_TMP/tty",$_o PIPE
+			_p=$BG_PID
+			wait_until test -e "$SC_TMP/tty" || fail "$_bin: no pty"
+			assertEquals "$_bin: PTY,$_o" "${_o#*=} ${_o#*=}" \
+			    "$(speeds_of "$SC_TMP/tty")"
+			kill "$_p"
+			wait_exit "$_p"
+		done
+		assertEquals "$_bin: a program's pty" 9600 "$(t 10 "$_bin" - \
+		    SYSTEM:'stty speed <&1',pty,ospeed=13 </dev/null |
+		    tr -d '\r')"
+		rm -f "$SC_TMP/tty"
+		bg t 20 "$REAL" PTY,link="$SC_TMP/tty" PIPE
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty" || fail "no pty"
+		bg t 20 "$_bin" -u GOPEN:"$SC_TMP/tty",ospeed=12 /dev/null
+		_g=$BG_PID
+		wait_until eval '[ "$(speeds_of "$SC_TMP/tty")" = "12 12" ]' ||
+		    fail "$_bin: a terminal by its path: $(speeds_of \
+		    "$SC_TMP/tty")"
+		kill "$_g" "$_p"
+		wait_exit "$_g"
+		wait_exit "$_p"
+		for _v in b19200 19200B; do
+			t 10 "$_bin" - PTY,ispeed=$_v </dev/null >"$SC_TMP/o" \
+			    2>"$SC_TMP/e"
+			assertEquals "$_bin: ispeed=$_v: status" 1 $?
+			assertEquals "$_bin: ispeed=$_v: nothing" "" \
+			    "$(<"$SC_TMP/o")"
+		done
+		assertContains "$_bin: b19200 said" \
+		    "$(t 10 "$_bin" - PTY,ispeed=b19200 </dev/null 2>&1)" \
+		    "missing numerical value of option"
+		assertContains "$_bin: 19200B said" \
+		    "$(t 10 "$_bin" - PTY,ispeed=19200B </dev/null 2>&1)" \
+		    "trailing garbage in numerical arg of option"
+	done
+	rm -f "$SC_TMP/tty"
+	bg t 20 "$OURS" PTY,link="$SC_TMP/tty",ospeed=9600 PIPE
+	_p=$BG_PID
+	wait_until test -e "$SC_TMP/tty" || fail "no pty"
+	assertEquals "bits per second" "13 13" "$(speeds_of "$SC_TMP/tty")"
+	kill "$_p"
+	wait_exit "$_p"
+	for _a in "PTY,link=$SC_TMP/tty,ispeed=19201 -|option ispeed: 19201 is no terminal's speed" \
+	    "EXEC:cat,ospeed=13 -|opost, ispeed and ospeed are a terminal's: the program's needs pty" \
+	    "OPEN:$SC_TMP/f,ospeed=13 TCP:127.0.0.1:1|ispeed, ospeed is supported between two addresses that are no sockets"; do
+		# shellcheck disable=SC2086
+		t 10 "$OURS" ${_a%|*} </dev/null >/dev/null 2>"$SC_TMP/e"
+		assertEquals "${_a%|*}: status" 1 $?
+		assertEquals "${_a%|*}: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertContains "${_a%|*}: said" "$(<"$SC_TMP/e")" "${_a#*|}"
+	done
+	assertFalse "no pty link made" "[ -e '$SC_TMP/tty' ]"
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {
@@ -1193,6 +1265,81 @@ serve_dual() {
 	SERVE_PID=$BG_PID
 	wait_for "$SC_TMP/dual.err" '(data transfer loop|Bound on )' ||
 	    fail "$1: no UDP4-RECV: $(<"$SC_TMP/dual.err")"
+}
+
+# range= of a name (socat's FDLEAK test's range=localhost:MASK): the
+# name's address, in the mask's family, is the one let in.  Both socats
+# alike; a name that does not resolve is refused in one line.
+test_listener_range_name() {
+	for _bin in "$REAL" "$OURS"; do
+		serve range "$_bin" -d -d \
+		    TCP4-LISTEN:0,reuseaddr,fork,range=localhost:255.255.255.255 \
+		    PIPE
+		assertEquals "$_bin: turned away" "" "$(echo a |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",bind=127.1.0.1)"
+		assertEquals "$_bin: let in" "b" "$(echo b |
+		    t 10 "$_bin" - TCP4:127.0.0.1:"$PORT",bind=127.0.0.1)"
+		kill "$SERVE_PID"
+		wait_exit "$SERVE_PID"
+	done
+	t 10 "$OURS" TCP4-LISTEN:0,range=nosuch.invalid:255.0.0.0 - \
+	    </dev/null 2>"$SC_TMP/e"
+	assertEquals "a name unknown: status" 1 $?
+	assertContains "a name unknown: said" "$(<"$SC_TMP/e")" \
+	    "option range: cannot resolve nosuch.invalid"
+}
+
+# fork of a connecting address: connected again interval= after each
+# connection while those before go on (their programs still running),
+# each with its own program or its own connection to the second
+# address; when a try fails, no more, and the status is 1.  Both socats
+# alike, the servers the real socat's.
+test_dial_fork() {
+	serve got "$REAL" -d -d -u TCP4-LISTEN:0,reuseaddr,fork \
+	    OPEN:"$SC_TMP/got",creat,append
+	_got=$SERVE_PID
+	_pg=$PORT
+	serve conn "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork \
+	    SYSTEM:'echo conn; sleep 30'
+	_conn=$SERVE_PID
+	_pc=$PORT
+	for _bin in "$REAL" "$OURS"; do
+		: >"$SC_TMP/got"
+		bg t 30 "$_bin" TCP4:127.0.0.1:"$_pg",fork,interval=0.2 \
+		    SYSTEM:'echo prog; sleep 30' 2>/dev/null
+		_c=$BG_PID
+		wait_lines "$SC_TMP/got" '^prog$' 3 ||
+		    fail "$_bin: with a program: $(<"$SC_TMP/got")"
+		kill "$_c"
+		wait_exit "$_c"
+		: >"$SC_TMP/got"
+		bg t 30 "$_bin" TCP4:127.0.0.1:"$_pc",fork,interval=0.2 \
+		    TCP4:127.0.0.1:"$_pg"
+		_c=$BG_PID
+		wait_lines "$SC_TMP/got" '^conn$' 3 ||
+		    fail "$_bin: with a connection: $(<"$SC_TMP/got")"
+		kill "$_c"
+		wait_exit "$_c"
+		: >"$SC_TMP/got"
+		serve one "$REAL" -d -d TCP4-LISTEN:0,reuseaddr SYSTEM:'echo one'
+		t 20 "$_bin" TCP4:127.0.0.1:"$PORT",fork,interval=0.1 \
+		    SYSTEM:"cat >>'$SC_TMP/got'" 2>/dev/null
+		assertEquals "$_bin: the next refused: status" 1 $?
+		assertEquals "$_bin: the one served" "one" "$(<"$SC_TMP/got")"
+		wait_exit "$SERVE_PID"
+	done
+	kill "$_got" "$_conn"
+	wait_exit "$_got"
+	wait_exit "$_conn"
+	for _a in "TCP4:127.0.0.1:1,fork -" "UDP4:127.0.0.1:1,fork SYSTEM:cat" \
+	    "TCP4:127.0.0.1:1 TCP4:127.0.0.1:2,fork"; do
+		# shellcheck disable=SC2086
+		t 10 "$OURS" $_a </dev/null >/dev/null 2>"$SC_TMP/e"
+		assertEquals "$_a: status" 1 $?
+		assertEquals "$_a: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertContains "$_a: said" "$(<"$SC_TMP/e")" \
+		    "fork of a connecting address is supported on a stream socket"
+	done
 }
 
 # A listener's retry=: its port still taken is tried again, interval=
@@ -1432,6 +1579,77 @@ test_unix_client_of_either() {
 		    t 10 "$_bin" -t 0.5 - UNIX:"$_ds")"
 		wait_exit "$_srv"
 		rm -f "$_ds"
+	done
+}
+
+# A stream Unix client's bind=: the name its peer sees (the listener's
+# program's SOCAT_PEERADDR), removed when it is done unless
+# unlink-close=0; unlink-early removes what is in its way first, without
+# which a file there is an error.  Both socats alike, but unlink-early.
+test_unix_connect_bind() {
+	for _bin in "$REAL" "$OURS"; do
+		_ls=$SC_TMP/l.sock
+		_cs=$SC_TMP/c.sock
+		rm -f "$_ls" "$_cs"
+		bg t 20 "$_bin" UNIX-LISTEN:"$_ls",fork \
+		    SYSTEM:'echo "$SOCAT_PEERADDR"'
+		_srv=$BG_PID
+		wait_until test -S "$_ls" || fail "$_bin: no UNIX-LISTEN"
+		assertEquals "$_bin: the peer's name" "$_cs" "$(t 10 "$_bin" \
+		    -u UNIX-CONNECT:"$_ls",bind="$_cs" - </dev/null)"
+		assertFalse "$_bin: its file gone" "test -e '$_cs'"
+		assertEquals "$_bin: unlink-close=0" "$_cs" "$(t 10 "$_bin" \
+		    -u UNIX-CONNECT:"$_ls",bind="$_cs",unlink-close=0 - \
+		    </dev/null)"
+		assertTrue "$_bin: unlink-close=0 keeps it" "test -S '$_cs'"
+		rm -f "$_cs"
+		echo stale >"$_cs"
+		t 10 "$_bin" -u UNIX-CONNECT:"$_ls",bind="$_cs" - </dev/null \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: a file in the way: status" 1 $?
+		assertEquals "$_bin: a file in the way: nothing" "" \
+		    "$(<"$SC_TMP/o")"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	# unlink-early, as socat's manual has it (socat 1.7.4.4 says "not
+	# implemented"): the file in the way goes first.
+	bg t 20 "$OURS" UNIX-LISTEN:"$_ls",fork SYSTEM:'echo "$SOCAT_PEERADDR"'
+	_srv=$BG_PID
+	wait_until test -S "$_ls" || fail "no UNIX-LISTEN"
+	assertEquals "unlink-early" "$_cs" "$(t 10 "$OURS" -u \
+	    UNIX-CONNECT:"$_ls",bind="$_cs",unlink-early - </dev/null)"
+	assertFalse "unlink-early: its file gone" "test -e '$_cs'"
+	kill "$_srv" 2>/dev/null
+	wait_exit "$_srv"
+	# socat's unlink-early of a client is its bind='s.
+	t 10 "$OURS" UNIX-CONNECT:"$SC_TMP/x",unlink-early - </dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "unlink-early without bind: status" 1 $?
+	assertContains "unlink-early without bind: said" "$(<"$SC_TMP/e")" \
+	    "option unlink-early of a UNIX-CONNECT: address is for its bind="
+}
+
+# GOPEN written alone (-u, from a socket): created when it is not there,
+# appended to when it is.  Both socats alike.
+test_gopen_written_alone() {
+	for _bin in "$REAL" "$OURS"; do
+		_ls=$SC_TMP/g.sock
+		rm -f "$_ls" "$SC_TMP/new"
+		printf 'old\n' >"$SC_TMP/old"
+		for _gf in new old; do
+			bg t 20 "$_bin" -u UNIX-LISTEN:"$_ls" \
+			    GOPEN:"$SC_TMP/$_gf"
+			_srv=$BG_PID
+			wait_until test -S "$_ls" || fail "$_bin: no listener"
+			echo "to $_gf" | t 10 "$_bin" -u - UNIX-CONNECT:"$_ls"
+			wait_exit "$_srv"
+			assertEquals "$_bin: the listener's end" 0 \
+			    "$WAIT_STATUS"
+		done
+		assertEquals "$_bin: created" "to new" "$(<"$SC_TMP/new")"
+		assertEquals "$_bin: appended to" "old
+to old" "$(<"$SC_TMP/old")"
 	done
 }
 
@@ -1794,7 +2012,7 @@ test_program_tls_environment() {
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
 	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,raw' 'TCP-L:0,pf=ip6,pf=ip4' \
-	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,bind=y'; do
+	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,unlink-early'; do
 		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_a: status" 1 $?
 		assertEquals "$_a: one line" 1 "$(wc -l <"$SC_TMP/e")"
@@ -1882,7 +2100,8 @@ test_every_socat_option() {
 	    cn openssl-commonname cafile openssl-cafile cert certificate
 	    openssl-certificate key openssl-key proxy proxyport append
 	    o-append creat create o-creat trunc o-trunc excl o-excl mode perm
-	    unlink-early crtscts raw rawer cfmakeraw echo link socksport fork
+	    unlink-early crtscts raw rawer cfmakeraw echo ispeed ospeed link
+	    socksport fork
 	    reuseaddr so-reuseaddr reuseport so-reuseport bind sourceport sp
 	    backlog nodelay keepalive so-keepalive connect-timeout pf crlf crnl
 	    protocol-family ipv6only ipv6-v6only umask ftruncate readbytes
@@ -2046,7 +2265,7 @@ test_local_refusals() {
 	    -u EXEC:"$SC_TMP/no/prog" -
 	socat_refused "EXEC:$SC_TMP/no/prog: exec $SC_TMP/no/prog: No such file or directory" \
 	    -U - EXEC:"$SC_TMP/no/prog"
-	socat_refused 'EXEC:cat,raw: raw, rawer, echo and opost are a terminal'"'"'s: the program'"'"'s needs pty' \
+	socat_refused 'EXEC:cat,raw: raw, rawer, echo, opost, ispeed and ospeed are a terminal'"'"'s: the program'"'"'s needs pty' \
 	    EXEC:cat,raw -
 	socat_refused 'EXEC:cat,pipes,pty: pipes or pty, not both' \
 	    EXEC:cat,pipes,pty -

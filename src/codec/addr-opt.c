@@ -47,6 +47,7 @@ enum addr_otype {
 	AO_FAMILY,		/* ip4, ipv4, inet, ip6, ipv6, inet6: "4", "6" */
 	AO_SIZE,		/* a count of bytes, 0 up */
 	AO_BYTE,		/* a byte's value, 0 to 255, as 27 or 0x1b */
+	AO_UINT,		/* a number as socat reads it: 19200, 0x0e */
 };
 
 /*
@@ -119,7 +120,8 @@ static const struct {
 	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
 						K(ADDR_PTY) | K(ADDR_UNIX_L) },
 	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
-						K(ADDR_FILE) | K(ADDR_PTY) },
+						K(ADDR_UNIX) | K(ADDR_FILE) |
+						K(ADDR_PTY) },
 	{ "umask",	"umask",	AO_OCTAL,	K(ADDR_FILE) |
 						K(ADDR_UNIX_L) },
 	{ "user",	"user",		AO_TEXT,	K(ADDR_FILE) |
@@ -169,11 +171,15 @@ static const struct {
 						K(ADDR_EXEC) | K(ADDR_FILE) },
 	{ "echo",	"echo",		AO_BOOL,	K(ADDR_PTY) |
 						K(ADDR_EXEC) | K(ADDR_FILE) },
+	{ "ispeed",	"ispeed",	AO_UINT,	K(ADDR_PTY) |
+						K(ADDR_EXEC) | K(ADDR_FILE) },
+	{ "ospeed",	"ospeed",	AO_UINT,	K(ADDR_PTY) |
+						K(ADDR_EXEC) | K(ADDR_FILE) },
 	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
 	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
 	{ "socksuser",	"socksuser",	AO_TEXT,	K(ADDR_SOCKS4) |
 						K(ADDR_SOCKS4A) },
-	{ "fork",	"fork",		AO_BOOL,	K_LISTEN },
+	{ "fork",	"fork",		AO_BOOL,	K_LISTEN | K_DIAL },
 	{ "max-children", "max-children", AO_NUMBER,	K_LISTEN },
 	{ "maxchildren", "max-children", AO_NUMBER,	K_LISTEN },
 	{ "crlf",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
@@ -263,6 +269,14 @@ addr_option(struct addr *a, char *name)
 		return (addr_fail(a, "option %s given twice", is));
 	if (a->nopts == ADDR_OPTS_MAX)
 		return (addr_fail(a, "more than %d options", ADDR_OPTS_MAX));
+	/* socat's words for a number that is not there, or not whole. */
+	if (addr_optdefs[i].type == AO_UINT && (value == NULL ||
+	    (strtoul(value, &e, 0), e == value)))
+		return (addr_fail(a, "missing numerical value of option %s",
+		    name));
+	if (addr_optdefs[i].type == AO_UINT && (*e != '\0' || *value == '-'))
+		return (addr_fail(a, "trailing garbage in numerical arg of "
+		    "option %s", name));
 	if (addr_optdefs[i].type != AO_BOOL && (value == NULL ||
 	    *value == '\0'))
 		return (addr_fail(a, "option %s needs a value", name));
@@ -274,6 +288,7 @@ addr_option(struct addr *a, char *name)
 			return (addr_fail(a, "option %s takes 0 or 1", name));
 		break;
 	case AO_TEXT:
+	case AO_UINT:
 		break;
 	case AO_PORT:
 		if (addr_port(a, value, 1) == -1) {

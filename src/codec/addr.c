@@ -439,11 +439,16 @@ addr_finish(struct addr *a)
 	if (v != NULL && addr_opt(a, "proxyauthfile") != NULL)
 		return (addr_fail(a, "options proxyauth and proxyauthfile: "
 		    "one of them"));
+	/* As socat, a Unix client's unlink-early is its bind='s. */
+	if (a->kind == ADDR_UNIX && addr_opt(a, "unlink-early") != NULL &&
+	    addr_opt(a, "bind") == NULL)
+		return (addr_fail(a, "option unlink-early of a %s: address "
+		    "is for its bind=: give one", a->name));
 	if ((v = addr_opt(a, "bind")) != NULL && a->kind == ADDR_UNIX) {
-		/* A Unix datagram client's own socket, its answers' path. */
-		if (!a->dgram && !a->either)
-			return (addr_fail(a, "option bind does not belong to "
-			    "a %s: address", a->name));
+		/*
+		 * A Unix client's own socket: a datagram client's answers'
+		 * path, the name a stream client's peer sees.
+		 */
 		if (strlen(v) + 1 >= sizeof(((struct sockaddr_un *)0)->sun_path))
 			return (addr_fail(a, "option bind: socket pathname too "
 			    "long"));

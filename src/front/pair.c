@@ -251,6 +251,10 @@ pair_file(struct options *o, int i)
 		fd = pair_open(sd->path, O_RDWR | O_CLOEXEC |
 		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
 		    sd->oflags : 0), sd->perm != -1 ? sd->perm : 0666, &why);
+	else if (sd->local.gopen)
+		/* socat's GOPEN: created if missing, else appended to. */
+		fd = pair_open(sd->path, side_file_flags(sd, 0, 1),
+		    sd->perm != -1 ? sd->perm : 0666, &why);
 	else
 		fd = pair_open(sd->path, O_WRONLY | O_CLOEXEC |
 		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
@@ -269,16 +273,22 @@ pair_file(struct options *o, int i)
 }
 
 /*
- * unlink-early: the path of a file, a Unix listener's socket (not an
- * abstract one) or a pty's link is removed before it is opened, as socat
- * does; the file or link not being there is no error.
+ * unlink-early: the path of a file, a Unix listener's socket or a Unix
+ * client's bind= (not an abstract one) or a pty's link is removed before
+ * it is opened, as socat does; the file or link not being there is no
+ * error.
  */
 static __startup void
 pair_unlink_early(const struct side *sd)
 {
-	if (!sd->unlink_early || sd->path == NULL || sd->path[0] == '@')
+	const char	*path = sd->path;
+
+	/* A Unix client's is its bind='s: it connects to the other. */
+	if (sd->sock.family == AF_UNIX && !sd->listen)
+		path = sd->sock.source;
+	if (!sd->unlink_early || path == NULL || path[0] == '@')
 		return;
-	if (unlink(sd->path) == -1 && errno != ENOENT)
+	if (unlink(path) == -1 && errno != ENOENT)
 		fatal("%s: unlink-early", sd->text);
 }
 
@@ -433,6 +443,9 @@ pair_local_opt(const struct side *sd)
 		return ("pty");
 	if (l->rawer != -1 || l->echo != -1 || l->opost != -1)
 		return ("raw, echo, opost");
+	/* A pty's are set where it is made (ptylink_open()). */
+	if (sd->kind != SIDE_PTY && (l->ispeed != -1 || l->ospeed != -1))
+		return ("ispeed, ospeed");
 	if (l->stderr_out)
 		return ("stderr");
 	if (l->setsid)
@@ -611,17 +624,12 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
 	/*
 	 * socat's UNIX: is a client of a datagram socket when the path is
-	 * one, as socat finds when its stream connect fails; its bind= is
-	 * a datagram client's.
+	 * one, as socat finds when its stream connect fails.
 	 */
 	for (i = 0; i < 2; i++) {
-		if (!o->pair[i].unix_either)
-			continue;
-		if (unix_peer_type(o->pair[i].host) == SOCK_DGRAM)
+		if (o->pair[i].unix_either &&
+		    unix_peer_type(o->pair[i].host) == SOCK_DGRAM)
 			o->pair[i].sock.socktype = SOCK_DGRAM;
-		else if (o->pair[i].sock.source != NULL)
-			fatalx("%s: option bind of a client of a stream "
-			    "socket is not supported", o->pair[i].text);
 	}
 	/* socat's *-RECV: is only read: the direction must say so. */
 	for (i = 0; i < 2; i++) {
@@ -667,6 +675,20 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
 		pair_refuse(o, "two programs cannot be joined");
+	/*
+	 * socat's fork of a dialled side: a program, or a target dialled,
+	 * for each connection; the side is the one the modes dial.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].dial_fork && (&o->pair[i] != a ||
+		    a->kind != SIDE_SOCKET || a->sock.socktype != SOCK_STREAM ||
+		    (b->kind != SIDE_EXEC && (b->kind != SIDE_SOCKET ||
+		    b->listen))))
+			fatalx("%s: fork of a connecting address is supported "
+			    "on a stream socket joined with a program, or "
+			    "with a connecting address given after it",
+			    o->pair[i].text);
+	}
 	/* What the modes receive is from a: from the first address or not. */
 	o->socat_rx_ltor = a == &o->pair[0];
 	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */

@@ -131,6 +131,56 @@ device_has_speed(unsigned long bps)
 }
 
 /*
+ * The termios speed of v, a terminal's ispeed= or ospeed= (socat's): bits
+ * per second (19200), or the code socat gives cfsetispeed(3) as it is
+ * (its ispeed=14 is B19200 on Linux); the two sets of numbers do not
+ * meet.  Returns -1 (errno EINVAL) when v is neither.
+ */
+static int
+device_speed_of(unsigned long v, speed_t *speed)
+{
+	size_t	 i;
+
+	if (device_speed(v, speed) == 0)
+		return (0);
+	for (i = 0; i < nitems(device_speeds); i++) {
+		if ((unsigned long)device_speeds[i].speed == v) {
+			*speed = device_speeds[i].speed;
+			return (0);
+		}
+	}
+	errno = EINVAL;
+	return (-1);
+}
+
+/* Is v a terminal's speed, as device_speed_of() reads it? */
+int
+device_is_speed(unsigned long v)
+{
+	speed_t	 speed;
+
+	return (device_speed_of(v, &speed) == 0);
+}
+
+/*
+ * Set the input and output speeds of t to ispeed and ospeed, each
+ * device_speed_of()'s number, or -1: as it is.  Returns -1 with errno.
+ */
+int
+device_set_speeds(struct termios *t, long ispeed, long ospeed)
+{
+	speed_t	 speed;
+
+	if (ispeed != -1 && (device_speed_of(ispeed, &speed) == -1 ||
+	    cfsetispeed(t, speed) == -1))
+		return (-1);
+	if (ospeed != -1 && (device_speed_of(ospeed, &speed) == -1 ||
+	    cfsetospeed(t, speed) == -1))
+		return (-1);
+	return (0);
+}
+
+/*
  * Give the line its own modes back; at exit after what we wrote has
  * gone out, unless the line may be held up by its flow control (then,
  * and on a fatal signal, at once).  Async-signal-safe.
@@ -347,7 +397,8 @@ ptylink_free(const char *path)
  * (to free).
  */
 int
-ptylink_open(const char *path, int *slave, const char **name, char **cause)
+ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
+    const char **name, char **cause)
 {
 	struct pty	 pt;
 	struct termios	 t;
@@ -383,7 +434,8 @@ ptylink_open(const char *path, int *slave, const char **name, char **cause)
 	cfmakeraw(&t);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
-	if (tcsetattr(pt.slave, TCSANOW, &t) == -1)
+	if (device_set_speeds(&t, ispeed, ospeed) == -1 ||
+	    tcsetattr(pt.slave, TCSANOW, &t) == -1)
 		goto fail_pty;
 	strlcpy(ptylinks[i].target, pt.path, sizeof(ptylinks[i].target));
 	strlcpy(ptylinks[i].path, path, sizeof(ptylinks[i].path));

@@ -569,14 +569,15 @@ exec_start(struct exec_how *how, sigset_t *old)
 
 /*
  * The modes cmd asks for of its terminal (tty, its slave side): raw,
- * echo, output processing.  Returns -1 with errno.
+ * echo, output processing, speeds.  Returns -1 with errno.
  */
 static int
 exec_pty_modes(const struct exec_cmd *cmd, int tty)
 {
 	struct termios	 t;
 
-	if (!cmd->raw && cmd->echo == 0 && cmd->opost == 0)
+	if (!cmd->raw && cmd->echo == 0 && cmd->opost == 0 &&
+	    cmd->ispeed == 0 && cmd->ospeed == 0)
 		return (0);
 	if (tcgetattr(tty, &t) == -1)
 		return (-1);
@@ -588,6 +589,9 @@ exec_pty_modes(const struct exec_cmd *cmd, int tty)
 	if (cmd->opost != 0)
 		t.c_oflag = cmd->opost == 1 ? t.c_oflag | OPOST :
 		    t.c_oflag & ~OPOST;
+	if (device_set_speeds(&t, cmd->ispeed != 0 ? cmd->ispeed : -1,
+	    cmd->ospeed != 0 ? cmd->ospeed : -1) == -1)
+		return (-1);
 	return (tcsetattr(tty, TCSANOW, &t));
 }
 

@@ -227,6 +227,8 @@ struct exec_cmd {
 	int		  raw;		/* that terminal made raw (cfmakeraw) */
 	int		  echo;		/* its echo, output processing: 0 as */
 	int		  opost;	/* they are, 1 on, 2 off */
+	long		  ispeed;	/* its speeds (device_is_speed()), */
+	long		  ospeed;	/* 0: as they are */
 	int		  fdin;		/* its descriptors read from and */
 	int		  fdout;	/* written to (0 and 1: socat's fdin=) */
 	int		  errout;	/* its stderr into its output too */
@@ -314,9 +316,13 @@ void		 naws_encode(unsigned char *, int, int);
 
 /* device.c */
 int		 device_has_speed(unsigned long);
+int		 device_is_speed(unsigned long);
+struct termios;
+int		 device_set_speeds(struct termios *, long, long);
 int		 serial_open(const char *, unsigned long, int, char **);
 void		 serial_release(const char *);
-int		 ptylink_open(const char *, int *, const char **, char **);
+int		 ptylink_open(const char *, long, long, int *, const char **,
+		    char **);
 void		 ptylink_release(const char *, int);
 struct endpoint	*device_endpoint(struct session *, const char *, int);
 

@@ -121,7 +121,8 @@ device_open(const struct side *sd, const char **name, int *slave)
 	} else {
 		*name = "terminal";
 		/* The terminal side stays open until exit (ptylink_open()). */
-		fd = ptylink_open(sd->path, slave, &tty, &cause);
+		fd = ptylink_open(sd->path, sd->local.ispeed,
+		    sd->local.ospeed, slave, &tty, &cause);
 		if (fd != -1)
 			log_verbose(1, "Terminal %s at %s", tty, sd->path);
 	}

@@ -86,6 +86,9 @@ fconn_destroy(struct fconn *fc)
 {
 	if (fc->peer)
 		TAILQ_REMOVE(&fc->f->fconns, fc, entry);
+	/* A dialled side's fork makes no other kind: each is counted. */
+	if (fc->f->ndialled > 0)
+		fc->f->ndialled--;
 	dgramq_free(&fc->early);
 	fconn_out_free(fc);
 	ev_timer_disarm(&fc->linger);

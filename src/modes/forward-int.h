@@ -61,6 +61,8 @@ struct forward {
 	size_t			 rr;	/* --round-robin: the next first */
 	unsigned long		 serial; /* connections so far */
 	int			 status; /* exit status without -k */
+	int			 ndialled; /* fork of a dialled side: its
+					      connections not over yet */
 
 	/* Datagrams: the bound socket, the target's addresses, the peers. */
 	int			 ufd;

@@ -546,41 +546,85 @@ forward_dialled(int fd, const struct net_peer *peer, void *arg)
 	    NULL, peer);
 }
 
+/* fork: the pause before the next connection is over. */
+static void
+forward_pause_cb(void *arg)
+{
+	(void)arg;
+	ev_break();
+}
+
 /*
  * Two dialled sides, or a dialled side and a device or a listener: the
  * first side opened, as a client is, then joined once with the target.
+ * With socat's fork the first side is dialled again interval= after each
+ * connection (a second unless said), joined with a target of its own,
+ * while those before go on, until a try fails (as retry= and forever
+ * say): then the status is 1, as socat's, once the last is over.
  */
 static int
 forward_connect(struct forward *f)
 {
 	const struct side	*sd = f->j->side;
 	struct dial_how		 how = { .dialled = forward_dialled };
+	struct ev_timer		 pause;
 	struct net_peer		 peer;
 	struct netconn		*nc;
 	struct fconn		*fc;
 	char			*cause;
+	int			 left = sd->retries;
 
 	how.dialled_arg = (void *)sd;
 	if (sd->sock.family == AF_UNIX)
 		how.flags |= DIAL_UNIX;
-	if ((nc = open_wait(sd, sd->host, sd->sock.family == AF_UNIX ? NULL :
-	    sd->ports[0], &how, &peer, &cause)) == NULL) {
-		if (cause != NULL)
-			log_warnx("%s", cause);
-		else
-			net_report_refused(sd, sd->host, sd->nports > 0 ?
-			    sd->ports[0] : "", errno);
-		free(cause);
-		return (1);
+	ev_timer_init(&pause, forward_pause_cb, NULL);
+	for (;;) {
+		nc = open_wait(sd, sd->host, sd->sock.family == AF_UNIX ?
+		    NULL : sd->ports[0], &how, &peer, &cause);
+		/*
+		 * fork: what the dial did not try again (a handshake that
+		 * failed) is tried again as retry= says, as socat's loop
+		 * does.
+		 */
+		if (nc == NULL && cause != NULL && sd->dial_fork &&
+		    (left == RETRY_FOREVER || left-- > 0)) {
+			log_verbose(1, "%s", cause);
+			free(cause);
+		} else if (nc == NULL) {
+			if (cause != NULL)
+				log_warnx("%s", cause);
+			else
+				net_report_refused(sd, sd->host, sd->nports >
+				    0 ? sd->ports[0] : "", errno);
+			free(cause);
+			f->status = 1;
+			break;
+		} else {
+			if ((fc = fconn_new(f, nc->fd, &peer)) == NULL) {
+				netconn_free(nc);
+				fatal("forward");
+			}
+			fc->nc = nc;
+			if (!sd->dial_fork) {
+				fconn_next(fc);
+				if (ev_loop() == -1)
+					fatal("poll");
+				return (f->status);
+			}
+			f->ndialled++;
+			fconn_next(fc);
+		}
+		ev_timer_arm(&pause, sd->retry_ms > 0 ? sd->retry_ms :
+		    RETRY_DEFAULT_MS);
+		while (ev_timer_armed(&pause)) {
+			if (ev_loop() == -1)
+				fatal("poll");
+		}
 	}
-	if ((fc = fconn_new(f, nc->fd, &peer)) == NULL) {
-		netconn_free(nc);
-		fatal("forward");
+	while (f->ndialled > 0) {
+		if (ev_loop() == -1)
+			fatal("poll");
 	}
-	fc->nc = nc;
-	fconn_next(fc);
-	if (ev_loop() == -1)
-		fatal("poll");
 	return (f->status);
 }
 

@@ -126,14 +126,15 @@ local_chown(int fd, const char *path, const char *user)
 
 /*
  * A terminal opened by its path: its modes as l says (raw, echo,
- * opost).  Returns -1 with errno (ENOTTY: not a terminal).
+ * opost, speeds).  Returns -1 with errno (ENOTTY: not a terminal).
  */
 static int
 local_tty_modes(int fd, const struct side_local *l)
 {
 	struct termios	 t;
 
-	if (l->rawer == -1 && l->echo == -1 && l->opost == -1)
+	if (l->rawer == -1 && l->echo == -1 && l->opost == -1 &&
+	    l->ispeed == -1 && l->ospeed == -1)
 		return (0);
 	if (tcgetattr(fd, &t) == -1)
 		return (-1);
@@ -143,6 +144,8 @@ local_tty_modes(int fd, const struct side_local *l)
 		t.c_lflag = l->echo ? t.c_lflag | ECHO : t.c_lflag & ~ECHO;
 	if (l->opost != -1)
 		t.c_oflag = l->opost ? t.c_oflag | OPOST : t.c_oflag & ~OPOST;
+	if (device_set_speeds(&t, l->ispeed, l->ospeed) == -1)
+		return (-1);
 	return (tcsetattr(fd, TCSANOW, &t));
 }
 
@@ -365,6 +368,8 @@ local_exec(struct lrelay *r, const struct side *sd, int rd, int wr,
 	cmd.raw = l->rawer == 1;
 	cmd.echo = l->echo == -1 ? 0 : l->echo ? 1 : 2;
 	cmd.opost = l->opost == -1 ? 0 : l->opost ? 1 : 2;
+	cmd.ispeed = l->ispeed != -1 ? l->ispeed : 0;
+	cmd.ospeed = l->ospeed != -1 ? l->ospeed : 0;
 	cmd.fdin = l->fdin;
 	cmd.fdout = l->fdout;
 	cmd.errout = l->stderr_out;

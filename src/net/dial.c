@@ -440,6 +440,12 @@ dial_try(struct dial *d)
 			dial_fail_cause(d, errno, cause);
 			return;
 		}
+		/* socat's UNIX-CONNECT:PATH,bind=NAME: the name its peer sees. */
+		if ((d->flags & DIAL_UNIX) && ai->ai_family == AF_UNIX &&
+		    unix_bind_source(d->sd, fd, &cause) == -1) {
+			dial_fail_cause(d, errno, cause);
+			return;
+		}
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
 			if (!dial_self(d->sd, ai, fd)) {
 				dial_connected(d);

@@ -209,6 +209,8 @@ struct side_local {
 					   it is), echo and opost set */
 	int		 echo;
 	int		 opost;
+	long		 ispeed;	/* ispeed=, ospeed=: a terminal's */
+	long		 ospeed;	/* (device_is_speed()); -1 */
 	int		 stderr_out;	/* its stderr into its output */
 	int		 setsid;	/* in a session of its own */
 	int		 nofork;	/* run in our place */
@@ -240,6 +242,9 @@ struct side {
 					   command line's side: as socat) */
 	int		 once;		/* a socat listener without fork: one
 					   client, then done */
+	int		 dial_fork;	/* socat's fork of a dialled side: dialled
+					   again, interval= after each connection,
+					   each with its own program */
 	int		 recv_only;	/* socat's *-RECV:: read, never
 					   written */
 	const char	*dgram_to;	/* socat's UDP-DATAGRAM:: a datagram
@@ -752,6 +757,7 @@ int		 udp_probe(int, long long);
 struct sockaddr_un;
 int		 unix_addr(const char *, struct sockaddr_un *, socklen_t *);
 int		 unix_open(const struct side *, char **);
+int		 unix_bind_source(const struct side *, int, char **);
 int		 unix_server(const struct side *, char **);
 int		 unix_peer_type(const char *);
 

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,13 +290,54 @@ side_flag(const struct addr *a, const char *name)
 }
 
 /*
+ * The address of host, a name of range= (socat's range=localhost:MASK),
+ * in family, as text in out: the gate takes a prefix of an address, not
+ * of a name.  An address is left as it is, for the gate to read (and to
+ * refuse, if ambiguous).  Returns -1 with *cause set.
+ */
+static int
+side_range_name(const char *host, int family, char *out, size_t outlen,
+    char **cause)
+{
+	struct addrinfo	 hints, *res;
+	struct in_addr	 in;
+	unsigned char	 a6[16];
+	int		 error;
+
+	if (inet_aton(host, &in) == 1 || inet_pton(AF_INET6, host, a6) == 1 ||
+	    *host == '\0') {
+		strlcpy(out, host, outlen);
+		return (0);
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((error = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+		log_cause(cause, "option range: cannot resolve %s: %s", host,
+		    gai_strerror(error));
+		return (-1);
+	}
+	error = getnameinfo(res->ai_addr, res->ai_addrlen, out, outlen, NULL,
+	    0, NI_NUMERICHOST);
+	freeaddrinfo(res);
+	if (error != 0) {
+		log_cause(cause, "option range: %s: %s", host,
+		    gai_strerror(error));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * socat's range= of a listener, ADDR/BITS or ADDR:MASK (an IPv6 one in
  * brackets), as the gate's ADDR/BITS in buf.  A mask must be a prefix's.
+ * ADDR may be a name, of the mask's family (IPv4 with BITS unless they
+ * are more than 32).
  */
 static int
 side_range(const char *v, char *buf, size_t size, char **cause)
 {
-	char		 addr[64], *host, *rest, sep;
+	char		 addr[64], *host, *rest, sep, num[INET6_ADDRSTRLEN];
 	unsigned char	 m[16];
 	size_t		 n, i;
 	int		 bits = 0, family;
@@ -315,7 +357,10 @@ side_range(const char *v, char *buf, size_t size, char **cause)
 		goto bad;
 	*rest++ = '\0';
 	if (sep == '/') {
-		snprintf(buf, size, "%s/%s", host, rest);
+		if (side_range_name(host, strtol(rest, NULL, 10) > 32 ?
+		    AF_INET6 : AF_INET, num, sizeof(num), cause) == -1)
+			return (-1);
+		snprintf(buf, size, "%s/%s", num, rest);
 		return (0);
 	}
 	/* ADDR:MASK: the mask's length, its bits all at its start. */
@@ -334,7 +379,9 @@ side_range(const char *v, char *buf, size_t size, char **cause)
 		if (m[i / 8] & (0x80 >> (i % 8)))
 			goto bad;
 	}
-	snprintf(buf, size, "%s/%d", host, bits);
+	if (side_range_name(host, family, num, sizeof(num), cause) == -1)
+		return (-1);
+	snprintf(buf, size, "%s/%d", num, bits);
 	return (0);
 
 bad:
@@ -542,6 +589,8 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 		sd->gate.max_conns = atoi(v);
 		sd->gate.full_wait = 1;
 	}
+	/* A dialled side's fork: its pair says where it is carried out. */
+	sd->dial_fork = !a->listen && side_flag(a, "fork");
 	if (side_flag(a, "reuseaddr"))
 		sd->sock.reuseaddr = 1;
 	if ((v = addr_opt(a, "reuseport")) != NULL)

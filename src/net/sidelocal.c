@@ -85,9 +85,33 @@ side_local_defaults(struct side *sd)
 	l->fd = -1;
 	l->readbytes = l->ftruncate = -1;
 	l->umask = l->rawer = l->echo = l->opost = l->escape = -1;
+	l->ispeed = l->ospeed = -1;
 	l->unlink_close = -1;
 	l->fdin = STDIN_FILENO;
 	l->fdout = STDOUT_FILENO;
+}
+
+/*
+ * A terminal's speed, socat's option name of a (ispeed=, ospeed=), into
+ * *speed: bits per second or socat's termios code (device_is_speed()),
+ * -1 without it.  Returns -1 with *cause set.
+ */
+static int
+side_local_speed(const struct addr *a, const char *name, long *speed,
+    char **cause)
+{
+	const char	*v;
+
+	if ((v = addr_opt(a, name)) == NULL)
+		return (0);
+	*speed = (long)strtoul(v, NULL, 0);
+	if (!device_is_speed(*speed)) {
+		log_cause(cause, "option %s: %s is no terminal's speed (bits "
+		    "per second, as 19200, or a termios code, as 14)", name,
+		    v);
+		return (-1);
+	}
+	return (0);
 }
 
 /*
@@ -101,7 +125,7 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
 	    "unlink-close", "raw", "rawer", "echo", "opost", "noatime",
-	    "fs-noatime" };
+	    "fs-noatime", "ispeed", "ospeed" };
 	struct side_local	*l = &sd->local;
 	const char		*v;
 	size_t			 i;
@@ -148,6 +172,9 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 		if ((v = addr_opt(a, "opost")) != NULL)
 			l->opost = strcmp(v, "1") == 0;
 	}
+	if (side_local_speed(a, "ispeed", &l->ispeed, cause) == -1 ||
+	    side_local_speed(a, "ospeed", &l->ospeed, cause) == -1)
+		return (-1);
 	/* sockcat's pty: always raw, opost=1 would not be. */
 	if (a->kind == ADDR_PTY && side_flag(a, "opost")) {
 		log_cause(cause, "a pty is raw: opost=1 is not supported");
@@ -156,9 +183,10 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	if (a->kind != ADDR_EXEC)
 		return (0);
 	l->pty = side_flag(a, "pty");
-	if (!l->pty && (l->rawer != -1 || l->echo != -1 || l->opost != -1)) {
-		log_cause(cause, "raw, rawer, echo and opost are a terminal's: "
-		    "the program's needs pty");
+	if (!l->pty && (l->rawer != -1 || l->echo != -1 || l->opost != -1 ||
+	    l->ispeed != -1 || l->ospeed != -1)) {
+		log_cause(cause, "raw, rawer, echo, opost, ispeed and ospeed "
+		    "are a terminal's: the program's needs pty");
 		return (-1);
 	}
 	if (l->pty && side_flag(a, "pipes")) {

@@ -24,31 +24,70 @@
 #define UNIX_RECV_NAME	"recv.sock"
 
 /*
- * What to remove at exit: the socket file this process bound (a listener's
- * or a datagram client's), and the private directory it may sit in.
+ * What to remove at exit: the socket files this process bound (a
+ * listener's, a stream client's bind= and a datagram client's: each side
+ * of a pair may have one), and the private directory one may sit in.
  */
-static char	unix_owned[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
-static dev_t	unix_owned_dev;
-static ino_t	unix_owned_ino;
+#define UNIX_OWNED_MAX	4
+static struct unix_owned {
+	char	path[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
+	dev_t	dev;
+	ino_t	ino;
+}		unix_owned[UNIX_OWNED_MAX];
 static char	unix_tmpdir[PATH_MAX];
 
 /*
- * Remove what this process created, and only that: the socket file goes
+ * Remove what this process created, and only that: a socket file goes
  * only if it is still the one bound here (same device and inode), not
  * one another process put there since.  Safe in a signal handler.
  */
 static void
 unix_cleanup(int sig)
 {
-	struct stat	 st;
+	struct unix_owned	*u;
+	struct stat		 st;
+	size_t			 i;
 
 	(void)sig;
-	if (unix_owned[0] != '\0' && lstat(unix_owned, &st) == 0 &&
-	    S_ISSOCK(st.st_mode) && st.st_dev == unix_owned_dev &&
-	    st.st_ino == unix_owned_ino)
-		unlink(unix_owned);
+	for (i = 0; i < UNIX_OWNED_MAX; i++) {
+		u = &unix_owned[i];
+		if (u->path[0] != '\0' && lstat(u->path, &st) == 0 &&
+		    S_ISSOCK(st.st_mode) && st.st_dev == u->dev &&
+		    st.st_ino == u->ino)
+			unlink(u->path);
+	}
 	if (unix_tmpdir[0] != '\0')
 		rmdir(unix_tmpdir);
+}
+
+/*
+ * Note the socket file name, just bound as st says, as this process's to
+ * remove at exit: in the slot it had (a client's bind= bound again for
+ * its next connection), or a free one.  With none free it stays: no more
+ * than the sides of a pair bind.
+ */
+static void
+unix_own(const char *name, const struct stat *st)
+{
+	struct unix_owned	*u = NULL;
+	size_t			 i;
+
+	for (i = 0; i < UNIX_OWNED_MAX; i++) {
+		if (strcmp(unix_owned[i].path, name) == 0) {
+			u = &unix_owned[i];
+			break;
+		}
+		if (u == NULL && unix_owned[i].path[0] == '\0')
+			u = &unix_owned[i];
+	}
+	if (u == NULL)
+		return;
+	/* A signal's clean-up meanwhile finds no name, not a wrong inode. */
+	u->path[0] = '\0';
+	u->dev = st->st_dev;
+	u->ino = st->st_ino;
+	strlcpy(u->path, name, sizeof(u->path));
+	cleanup_add(unix_cleanup);
 }
 
 /*
@@ -188,13 +227,25 @@ unix_bind(int fd, int type, const char *name, int keep, char **cause)
 		log_cause(cause, "%s (%s)", strerror(errno), name);
 		return (-1);
 	}
-	if (!keep && name[0] != '@' && lstat(name, &st) == 0) {
-		strlcpy(unix_owned, name, sizeof(unix_owned));
-		unix_owned_dev = st.st_dev;
-		unix_owned_ino = st.st_ino;
-		cleanup_add(unix_cleanup);
-	}
+	if (!keep && name[0] != '@' && lstat(name, &st) == 0)
+		unix_own(name, &st);
 	return (0);
+}
+
+/*
+ * Bind fd, a stream client's socket of sd, to its bind= (socat's
+ * UNIX-CONNECT:PATH,bind=NAME), as unix_bind() does: its peer sees that
+ * name, and the file goes at exit unless unlink-close=0 says.  Nothing
+ * to do without one.  Returns -1 with errno and *cause set.
+ */
+int
+unix_bind_source(const struct side *sd, int fd, char **cause)
+{
+	*cause = NULL;
+	if (sd->sock.source == NULL)
+		return (0);
+	return (unix_bind(fd, sd->sock.socktype, sd->sock.source,
+	    sd->sock.unix_keep, cause));
 }
 
 /*
