@@ -553,6 +553,28 @@ test_no_fork_one_client() {
 	assertEquals "done after it" 0 "$WAIT_STATUS"
 }
 
+# fork with standard output, or a file: every client is served, both
+# socats alike (sockcat's one at a time), not the first alone.
+test_fork_with_stdio_and_file() {
+	for _bin in "$REAL" "$OURS"; do
+		for _to in - OPEN:"$SC_TMP/log",creat,append; do
+			rm -f "$SC_TMP/log"
+			serve fork "$_bin" -d -d TCP-LISTEN:0,reuseaddr,fork "$_to"
+			for _w in one two; do
+				echo "$_w" | t 20 "$REAL" -u - TCP:127.0.0.1:"$PORT"
+				assertEquals "$_bin $_to: $_w: status" 0 $?
+			done
+			_into=$SC_TMP/fork.out
+			[ "$_to" = - ] || _into=$SC_TMP/log
+			wait_until file_matches "$_into" '^two$'
+			assertEquals "$_bin $_to: both clients" "one
+two" "$(cat "$_into")"
+			kill "$SERVE_PID" 2>/dev/null
+			wait_exit "$SERVE_PID"
+		done
+	done
+}
+
 # -u and -U with a socket read alone: stdin is not read, but left for
 # the next reader (a shell's loop), as socat leaves it.  Both socats.
 test_one_way_leaves_stdin() {

@@ -313,12 +313,12 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 		if (!o->side.ws.on)
 			o->flow.shut_net = 1;
 		/*
-		 * max-children: stdin and stdout serve one client at a time,
-		 * the next waiting in the backlog until this one has ended;
-		 * more at once they cannot serve.
+		 * fork: stdin and stdout (or a file) serve one client at a
+		 * time, the next waiting in the backlog until this one has
+		 * ended; more at once (max-children above 1) they cannot.
 		 */
-		if (sd->listen && !sd->once && sd->gate.full_wait) {
-			if (sd->gate.max_conns > 1)
+		if (sd->listen && !sd->once) {
+			if (sd->gate.full_wait && sd->gate.max_conns > 1)
 				fatalx("%s: max-children=%d: standard input "
 				    "and output serve one client at a time: "
 				    "give max-children=1", sd->text,
@@ -329,7 +329,8 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 			 * served until quiet for -T's time, as socat's child
 			 * for a peer is; its place is then another's.
 			 */
-			if (sd->sock.socktype == SOCK_DGRAM &&
+			if (sd->gate.full_wait &&
+			    sd->sock.socktype == SOCK_DGRAM &&
 			    o->flow.idle_ms != TIME_NONE) {
 				o->side.gate.idle_ms = o->flow.idle_ms;
 				o->flow.idle_ms = TIME_NONE;
