@@ -719,6 +719,48 @@ test_file_options() {
 	    file:"$SC_TMP/x",ignoreeof </dev/null 2>/dev/null; echo $?)"
 }
 
+# cool-write: a write to a reader gone (EPIPE) is a notice, not an
+# error, status 0 (without it: an error, status 1), to a file or to
+# stdout; both socats alike.  The named pipe's reader opens it (which
+# lets the writer's open through) and closes it at once, before the
+# bytes come.
+test_cool_write() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/cw"
+		mkfifo "$SC_TMP/cw"
+		for _o in ,cool-write ,coolwrite ""; do
+			{ t 20 sh -c ': <"$1"' _ "$SC_TMP/cw"; echo x; } |
+			    t 20 "$_bin" -d -d -u - OPEN:"$SC_TMP/cw$_o" \
+			    2>"$SC_TMP/cw.e"
+			_st=$?
+			if [ -n "$_o" ]; then
+				assertEquals "$_n: OPEN$_o: status" 0 "$_st"
+				assertNotContains "$_n: OPEN$_o: no error" \
+				    "$(<"$SC_TMP/cw.e")" " E "
+				assertContains "$_n: OPEN$_o: a notice" \
+				    "$(<"$SC_TMP/cw.e")" "N write"
+			else
+				assertEquals "$_n: OPEN: status" 1 "$_st"
+				assertContains "$_n: OPEN: an error" \
+				    "$(<"$SC_TMP/cw.e")" "Broken pipe"
+			fi
+		done
+		{ t 20 sh -c ': <"$1"' _ "$SC_TMP/cw"; echo x; } |
+		    t 20 "$_bin" -,cool-write PIPE >"$SC_TMP/cw" 2>"$SC_TMP/cw.e"
+		assertEquals "$_n: stdout, cool-write: status" 0 $?
+		assertEquals "$_n: stdout, cool-write: quiet" "" \
+		    "$(<"$SC_TMP/cw.e")"
+	done
+	# Between a socket and a side that is none: refused.
+	t 20 "$OURS" -,cool-write TCP:127.0.0.1:1 </dev/null >"$SC_TMP/o" \
+	    2>"$SC_TMP/e"
+	assertEquals "with a socket: status" 1 $?
+	assertContains "with a socket: why" "$(<"$SC_TMP/e")" \
+	    "E -,cool-write: cool-write is supported between two addresses that are no sockets or devices"
+}
+
 # socat's file-system options, both socats alike: perm=, user= and
 # umask= of the entry made, unlink-close; a named pipe made and waited on
 # is removed when a signal ends the wait; empty options are passed over.

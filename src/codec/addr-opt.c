@@ -135,6 +135,12 @@ static const struct {
 						K(ADDR_FD) | K(ADDR_STDIO) },
 	{ "ignoreeof",	"ignoreeof",	AO_BOOL,	K(ADDR_FILE) |
 						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "cool-write",	"cool-write",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) |
+						K(ADDR_EXEC) },
+	{ "coolwrite",	"cool-write",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) |
+						K(ADDR_EXEC) },
 	{ "escape",	"escape",	AO_BYTE,	K(ADDR_FILE) |
 						K(ADDR_FD) | K(ADDR_STDIO) },
 	{ "o-noatime",	"noatime",	AO_BOOL,	K(ADDR_FILE) |

@@ -359,6 +359,8 @@ pair_local_opt(const struct side *sd)
 		return ("readbytes");
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
+	if (l->cool_write)
+		return ("cool-write");
 	/* A Unix listener's socket file takes them (unix_server()). */
 	if (sd->kind == SIDE_SOCKET)
 		return (NULL);

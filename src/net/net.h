@@ -194,6 +194,8 @@ struct side_local {
 	int		 argv;		/* EXEC: its words, no shell */
 	int		 loop;		/* PIPE, socat's echo: a pipe */
 	int		 ignoreeof;	/* an end of file read is waited past */
+	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
+					   is a notice, not an error */
 	int		 escape;	/* this byte read is an end; -1 */
 	int		 as_stdin;	/* with a socket: stdin, read so */
 	long long	 readbytes;	/* read this many bytes at most; -1 */

@@ -58,6 +58,9 @@ enum ep_shut {
 				   at the next wait, not at once, and one
 				   closed is left for close(2) to take out
 				   (ev_park(), ev_close()). */
+#define EP_COOL		0x400	/* A write that fails with EPIPE or
+				   ECONNRESET is a notice, not an error
+				   (socat's cool-write): session_report(). */
 
 struct endpoint;
 struct mmsghdr;
