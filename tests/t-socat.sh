@@ -761,6 +761,26 @@ test_cool_write() {
 	    "E -,cool-write: cool-write is supported between two addresses that are no sockets or devices"
 }
 
+# -u to UDP-SENDTO: the socket is never read, so a refusal of what was
+# sent (nothing listens on the port) is not heard there: the sender goes
+# on, and ends with stdin, status 0, quiet.  Both socats alike.
+test_sendto_unread() {
+	_p=$(free_port udp)
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/in"
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" -u - \
+		    UDP4-SENDTO:127.0.0.1:"$_p" 2>"$SC_TMP/e"
+		_c=$BG_PID
+		echo a >&7
+		assertTrue "$_bin: goes on" "still_running $_c 1"
+		exec 7>&-
+		wait_exit "$_c"
+		assertEquals "$_bin: status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: quiet" "" "$(<"$SC_TMP/e")"
+	done
+}
+
 # socat's file-system options, both socats alike: perm=, user= and
 # umask= of the entry made, unlink-close; a named pipe made and waited on
 # is removed when a signal ends the wait; empty options are passed over.

@@ -425,10 +425,14 @@ conn_start_stdio(struct conn *c)
 		return (-1);
 	/*
 	 * A listener that keeps serving (-k) keeps stdout for the next
-	 * client; otherwise stdout is closed when the peer is done.
+	 * client; otherwise stdout is closed when the peer is done.  socat's
+	 * -u never reads a datagram socket: a refusal of what was sent is
+	 * not heard there (UDP-SENDTO: never), a later write's alone.
 	 */
 	if ((c->rx = session_channel(s, "receive", net, out,
-	    (j->side->keep || j->side->reconnect ? 0 : CH_SHUTDOWN) | copy)) == NULL)
+	    (j->side->keep || j->side->reconnect ? 0 : CH_SHUTDOWN) | copy |
+	    (dgram && j->side->socat && j->flow->send_only ? CH_HOLD : 0))) ==
+	    NULL)
 		return (-1);
 	if (j->flow->socat_crlf)
 		c->rx->xform = crlf_socat_in;
