@@ -781,6 +781,59 @@ test_sendto_unread() {
 	done
 }
 
+# shut-null: stdin's end is sent as an empty datagram; null-eof: an
+# empty datagram read is the end, what follows it is not read.  Without
+# null-eof an empty datagram is none.  Both socats alike; with -u
+# UDP-SENDTO: never hears that its datagram was refused.
+test_shut_null_eof() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		_p=$(free_port udp)
+		rm -f "$SC_TMP/sn.out"
+		bg t 20 "$_bin" -d -d -u UDP4-RECV:"$_p",null-eof \
+		    CREATE:"$SC_TMP/sn.out" 2>"$SC_TMP/sn.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/sn.err" '(starting data transfer|Bound on)' ||
+		    fail "$_n: no UDP4-RECV"
+		echo first | t 10 "$_bin" -u - \
+		    UDP4-SENDTO:127.0.0.1:"$_p",shut-null 2>"$SC_TMP/e"
+		assertEquals "$_n: shut-null: status" 0 $?
+		wait_exit "$_srv"
+		assertEquals "$_n: null-eof: ended" 0 "$WAIT_STATUS"
+		echo second | t 10 "$_bin" -u - \
+		    UDP4-SENDTO:127.0.0.1:"$_p",shut-null 2>"$SC_TMP/e"
+		assertEquals "$_n: to a port gone: status" 0 $?
+		assertEquals "$_n: to a port gone: quiet" "" "$(<"$SC_TMP/e")"
+		assertEquals "$_n: what came before the end" "first" \
+		    "$(<"$SC_TMP/sn.out")"
+		# Without null-eof, an empty datagram is passed over.
+		bg t 20 "$_bin" -d -d -u UDP4-RECV:"$_p" \
+		    CREATE:"$SC_TMP/sn.out" 2>"$SC_TMP/sn.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/sn.err" '(starting data transfer|Bound on)' ||
+		    fail "$_n: no UDP4-RECV"
+		echo third | t 10 "$_bin" -u - \
+		    UDP4-SENDTO:127.0.0.1:"$_p",shut-null 2>"$SC_TMP/e"
+		wait_for "$SC_TMP/sn.out" third
+		assertTrue "$_n: no null-eof: not the end" \
+		    "still_running $_srv 1"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	# With a socket, and on a stream: refused.
+	t 20 "$OURS" UDP4:127.0.0.1:9,null-eof TCP:127.0.0.1:1 </dev/null \
+	    >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "with a socket: status" 1 $?
+	assertContains "with a socket: why" "$(<"$SC_TMP/e")" \
+	    "shut-null and null-eof are for a datagram socket joined with stdio, a file or a program"
+	t 20 "$OURS" TCP:127.0.0.1:1,shut-null - </dev/null >"$SC_TMP/o" \
+	    2>"$SC_TMP/e"
+	assertEquals "on a stream: status" 1 $?
+	assertContains "on a stream: why" "$(<"$SC_TMP/e")" \
+	    "option shut-null does not belong to a TCP: address"
+}
+
 # socat's file-system options, both socats alike: perm=, user= and
 # umask= of the entry made, unlink-close; a named pipe made and waited on
 # is removed when a signal ends the wait; empty options are passed over.

@@ -620,6 +620,11 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	    b->kind != SIDE_EXEC) || pair_device(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
 		    "sockets, or with a device");
+	if ((a->shut_null || a->null_eof || b->shut_null || b->null_eof) &&
+	    (pair_device(a) || (b->kind != SIDE_STDIO && b->kind !=
+	    SIDE_EXEC)))
+		pair_refuse(o, "shut-null and null-eof are for a datagram "
+		    "socket joined with stdio, a file or a program");
 	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
 	    SIDE_STDIO && b->kind != SIDE_EXEC)))
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "

@@ -241,6 +241,8 @@ struct side {
 					   client, then done */
 	int		 recv_only;	/* socat's *-RECV:: read, never
 					   written */
+	int		 shut_null;	/* its end an empty datagram */
+	int		 null_eof;	/* an empty datagram its end */
 	const char	*dgram_to;	/* socat's UDP-DATAGRAM:: a datagram
 					   listener (bound to bind=) sending
 					   to this host, or NULL */
