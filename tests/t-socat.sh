@@ -875,6 +875,121 @@ test_file_options() {
 	    file:"$SC_TMP/x",ignoreeof </dev/null 2>/dev/null; echo $?)"
 }
 
+# cool-write: a write to a reader gone (EPIPE) is a notice, not an
+# error, status 0 (without it: an error, status 1), to a file or to
+# stdout; both socats alike.  The named pipe's reader opens it (which
+# lets the writer's open through) and closes it at once, before the
+# bytes come.
+test_cool_write() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/cw"
+		mkfifo "$SC_TMP/cw"
+		for _o in ,cool-write ,coolwrite ""; do
+			{ t 20 sh -c ': <"$1"' _ "$SC_TMP/cw"; echo x; } |
+			    t 20 "$_bin" -d -d -u - OPEN:"$SC_TMP/cw$_o" \
+			    2>"$SC_TMP/cw.e"
+			_st=$?
+			if [ -n "$_o" ]; then
+				assertEquals "$_n: OPEN$_o: status" 0 "$_st"
+				assertNotContains "$_n: OPEN$_o: no error" \
+				    "$(<"$SC_TMP/cw.e")" " E "
+				assertContains "$_n: OPEN$_o: a notice" \
+				    "$(<"$SC_TMP/cw.e")" "N write"
+			else
+				assertEquals "$_n: OPEN: status" 1 "$_st"
+				assertContains "$_n: OPEN: an error" \
+				    "$(<"$SC_TMP/cw.e")" "Broken pipe"
+			fi
+		done
+		{ t 20 sh -c ': <"$1"' _ "$SC_TMP/cw"; echo x; } |
+		    t 20 "$_bin" -,cool-write PIPE >"$SC_TMP/cw" 2>"$SC_TMP/cw.e"
+		assertEquals "$_n: stdout, cool-write: status" 0 $?
+		assertEquals "$_n: stdout, cool-write: quiet" "" \
+		    "$(<"$SC_TMP/cw.e")"
+	done
+	# Between a socket and a side that is none: refused.
+	t 20 "$OURS" -,cool-write TCP:127.0.0.1:1 </dev/null >"$SC_TMP/o" \
+	    2>"$SC_TMP/e"
+	assertEquals "with a socket: status" 1 $?
+	assertContains "with a socket: why" "$(<"$SC_TMP/e")" \
+	    "E -,cool-write: cool-write is supported between two addresses that are no sockets or devices"
+}
+
+# -u to UDP-SENDTO: the socket is never read, so a refusal of what was
+# sent (nothing listens on the port) is not heard there: the sender goes
+# on, and ends with stdin, status 0, quiet.  Both socats alike.
+test_sendto_unread() {
+	_p=$(free_port udp)
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/in"
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" -u - \
+		    UDP4-SENDTO:127.0.0.1:"$_p" 2>"$SC_TMP/e"
+		_c=$BG_PID
+		echo a >&7
+		assertTrue "$_bin: goes on" "still_running $_c 1"
+		exec 7>&-
+		wait_exit "$_c"
+		assertEquals "$_bin: status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: quiet" "" "$(<"$SC_TMP/e")"
+	done
+}
+
+# shut-null: stdin's end is sent as an empty datagram; null-eof: an
+# empty datagram read is the end, what follows it is not read.  Without
+# null-eof an empty datagram is none.  Both socats alike; with -u
+# UDP-SENDTO: never hears that its datagram was refused.
+test_shut_null_eof() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		_p=$(free_port udp)
+		rm -f "$SC_TMP/sn.out"
+		bg t 20 "$_bin" -d -d -u UDP4-RECV:"$_p",null-eof \
+		    CREATE:"$SC_TMP/sn.out" 2>"$SC_TMP/sn.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/sn.err" '(starting data transfer|Bound on)' ||
+		    fail "$_n: no UDP4-RECV"
+		echo first | t 10 "$_bin" -u - \
+		    UDP4-SENDTO:127.0.0.1:"$_p",shut-null 2>"$SC_TMP/e"
+		assertEquals "$_n: shut-null: status" 0 $?
+		wait_exit "$_srv"
+		assertEquals "$_n: null-eof: ended" 0 "$WAIT_STATUS"
+		echo second | t 10 "$_bin" -u - \
+		    UDP4-SENDTO:127.0.0.1:"$_p",shut-null 2>"$SC_TMP/e"
+		assertEquals "$_n: to a port gone: status" 0 $?
+		assertEquals "$_n: to a port gone: quiet" "" "$(<"$SC_TMP/e")"
+		assertEquals "$_n: what came before the end" "first" \
+		    "$(<"$SC_TMP/sn.out")"
+		# Without null-eof, an empty datagram is passed over.
+		bg t 20 "$_bin" -d -d -u UDP4-RECV:"$_p" \
+		    CREATE:"$SC_TMP/sn.out" 2>"$SC_TMP/sn.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/sn.err" '(starting data transfer|Bound on)' ||
+		    fail "$_n: no UDP4-RECV"
+		echo third | t 10 "$_bin" -u - \
+		    UDP4-SENDTO:127.0.0.1:"$_p",shut-null 2>"$SC_TMP/e"
+		wait_for "$SC_TMP/sn.out" third
+		assertTrue "$_n: no null-eof: not the end" \
+		    "still_running $_srv 1"
+		kill "$_srv" 2>/dev/null
+		wait_exit "$_srv"
+	done
+	# With a socket, and on a stream: refused.
+	t 20 "$OURS" UDP4:127.0.0.1:9,null-eof TCP:127.0.0.1:1 </dev/null \
+	    >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "with a socket: status" 1 $?
+	assertContains "with a socket: why" "$(<"$SC_TMP/e")" \
+	    "shut-null and null-eof are for a datagram socket joined with stdio, a file or a program"
+	t 20 "$OURS" TCP:127.0.0.1:1,shut-null - </dev/null >"$SC_TMP/o" \
+	    2>"$SC_TMP/e"
+	assertEquals "on a stream: status" 1 $?
+	assertContains "on a stream: why" "$(<"$SC_TMP/e")" \
+	    "option shut-null does not belong to a TCP: address"
+}
+
 # socat's file-system options, both socats alike: perm=, user= and
 # umask= of the entry made, unlink-close; a named pipe made and waited on
 # is removed when a signal ends the wait; empty options are passed over.

@@ -137,6 +137,12 @@ static const struct {
 						K(ADDR_FD) | K(ADDR_STDIO) },
 	{ "ignoreeof",	"ignoreeof",	AO_BOOL,	K(ADDR_FILE) |
 						K(ADDR_FD) | K(ADDR_STDIO) },
+	{ "cool-write",	"cool-write",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) |
+						K(ADDR_EXEC) },
+	{ "coolwrite",	"cool-write",	AO_BOOL,	K(ADDR_FILE) |
+						K(ADDR_FD) | K(ADDR_STDIO) |
+						K(ADDR_EXEC) },
 	{ "escape",	"escape",	AO_BYTE,	K(ADDR_FILE) |
 						K(ADDR_FD) | K(ADDR_STDIO) },
 	{ "o-noatime",	"noatime",	AO_BOOL,	K(ADDR_FILE) |
@@ -208,6 +214,8 @@ static const struct {
 	{ "pf",		"pf",		AO_FAMILY,	K_IP },
 	{ "protocol-family", "pf",	AO_FAMILY,	K_IP },
 	{ "broadcast",	"broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
+	{ "shut-null",	"shut-null",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
+	{ "null-eof",	"null-eof",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
 	{ "so-broadcast", "broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
 	{ "setsockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },
 	{ "sockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },

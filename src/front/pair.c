@@ -423,6 +423,8 @@ pair_local_opt(const struct side *sd)
 		return ("readbytes");
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
+	if (l->cool_write)
+		return ("cool-write");
 	/* A Unix listener's socket file takes them (unix_server()). */
 	if (sd->kind == SIDE_SOCKET)
 		return (NULL);
@@ -701,6 +703,11 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	    b->kind != SIDE_EXEC) || pair_device(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
 		    "sockets, or with a device");
+	if ((a->shut_null || a->null_eof || b->shut_null || b->null_eof) &&
+	    (pair_device(a) || (b->kind != SIDE_STDIO && b->kind !=
+	    SIDE_EXEC)))
+		pair_refuse(o, "shut-null and null-eof are for a datagram "
+		    "socket joined with stdio, a file or a program");
 	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
 	    SIDE_STDIO && b->kind != SIDE_EXEC)))
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "

@@ -475,8 +475,9 @@ dgram_serve(const struct job *j, int fd)
 	if ((s = session_new(dgram_check, dgram_finished, &ds)) == NULL)
 		fatal("session");
 	ds.s = s;
-	net = session_endpoint(s, "network", fd, fd, EP_SHUT_NONE,
-	    EP_NET | EP_DGRAM);
+	net = session_endpoint(s, "network", fd, fd, j->side->shut_null ?
+	    EP_SHUT_NULL : EP_SHUT_NONE, EP_NET | EP_DGRAM |
+	    (j->side->null_eof ? EP_NULL_EOF : 0));
 	out = j->flow->send_only ? stdio_discard(s) : stdio_out(s);
 	in = stdio_in(s, j->flow->no_stdin);
 	if (net == NULL || out == NULL || (in == NULL && !j->flow->no_stdin))

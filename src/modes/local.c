@@ -802,6 +802,12 @@ local_relay(const struct job *j)
 			return (1);
 		}
 	}
+	/* cool-write: a reader gone is a notice (session_report()). */
+	for (i = 0; i < 2; i++) {
+		w = sd[i]->wside != NULL ? sd[i]->wside : sd[i];
+		if (out[i] != NULL && w->local.cool_write)
+			out[i]->flags |= EP_COOL;
+	}
 	for (i = 0; i < 2; i++) {
 		/*
 		 * An end is passed on, but to a program's terminal, which it

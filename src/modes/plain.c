@@ -388,13 +388,18 @@ conn_set_idle(struct conn *c)
 struct endpoint *
 conn_net(struct conn *c, struct session *s)
 {
-	int		 dgram = c->p->j->side->sock.socktype == SOCK_DGRAM;
+	const struct side *sd = c->p->j->side;
+	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
 
-	/* A datagram socket has no end-of-file to send: nothing is said. */
+	/*
+	 * A datagram socket has no end-of-file to send: nothing is said,
+	 * unless an empty datagram says it (socat's shut-null, null-eof).
+	 */
 	return (netconn_endpoint(c->nc, s, "network",
-	    dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
-	    EP_NET | (dgram ? EP_DGRAM : 0),
-	    c->p->j->side->ws.binary ? NC_BINARY : 0));
+	    dgram ? (sd->shut_null ? EP_SHUT_NULL : EP_SHUT_NONE) :
+	    EP_SHUT_SOCKET, EP_NET | (dgram ? EP_DGRAM : 0) |
+	    (dgram && sd->null_eof ? EP_NULL_EOF : 0),
+	    sd->ws.binary ? NC_BINARY : 0));
 }
 
 /* Wire stdin (or the FIFO) and stdout to the connection's socket. */
@@ -425,10 +430,14 @@ conn_start_stdio(struct conn *c)
 		return (-1);
 	/*
 	 * A listener that keeps serving (-k) keeps stdout for the next
-	 * client; otherwise stdout is closed when the peer is done.
+	 * client; otherwise stdout is closed when the peer is done.  socat's
+	 * -u never reads a datagram socket: a refusal of what was sent is
+	 * not heard there (UDP-SENDTO: never), a later write's alone.
 	 */
 	if ((c->rx = session_channel(s, "receive", net, out,
-	    (j->side->keep || j->side->reconnect ? 0 : CH_SHUTDOWN) | copy)) == NULL)
+	    (j->side->keep || j->side->reconnect ? 0 : CH_SHUTDOWN) | copy |
+	    (dgram && j->side->socat && j->flow->send_only ? CH_HOLD : 0))) ==
+	    NULL)
 		return (-1);
 	if (j->flow->socat_crlf)
 		c->rx->xform = crlf_socat_in;

@@ -196,6 +196,8 @@ struct side_local {
 	int		 argv;		/* EXEC: its words, no shell */
 	int		 loop;		/* PIPE, socat's echo: a pipe */
 	int		 ignoreeof;	/* an end of file read is waited past */
+	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
+					   is a notice, not an error */
 	int		 escape;	/* this byte read is an end; -1 */
 	int		 as_stdin;	/* with a socket: stdin, read so */
 	long long	 readbytes;	/* read this many bytes at most; -1 */
@@ -247,6 +249,8 @@ struct side {
 					   each with its own program */
 	int		 recv_only;	/* socat's *-RECV:: read, never
 					   written */
+	int		 shut_null;	/* its end an empty datagram */
+	int		 null_eof;	/* an empty datagram its end */
 	const char	*dgram_to;	/* socat's UDP-DATAGRAM:: a datagram
 					   listener (bound to bind=) sending
 					   to this host, or NULL */

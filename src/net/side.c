@@ -221,6 +221,9 @@ side_kind(struct side *sd, const struct addr *a)
 	 */
 	sd->keep = a->anypeer;
 	sd->recv_only = a->recv_only;
+	/* socat's shut-null and null-eof: an empty datagram is the end. */
+	sd->shut_null = side_flag(a, "shut-null");
+	sd->null_eof = side_flag(a, "null-eof");
 	sd->unix_either = a->either;
 	switch (a->kind) {
 	case ADDR_UDP:

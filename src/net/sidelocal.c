@@ -125,7 +125,7 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
 	    "unlink-close", "raw", "rawer", "echo", "opost", "noatime",
-	    "fs-noatime", "ispeed", "ospeed" };
+	    "fs-noatime", "ispeed", "ospeed", "cool-write" };
 	struct side_local	*l = &sd->local;
 	const char		*v;
 	size_t			 i;
@@ -153,6 +153,7 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	l->argv = side_flag(a, "argv");
 	l->loop = side_flag(a, "loop");
 	l->ignoreeof = side_flag(a, "ignoreeof");
+	l->cool_write = side_flag(a, "cool-write");
 	if ((v = addr_opt(a, "readbytes")) != NULL)
 		l->readbytes = strtoll(v, NULL, 10);
 	if ((v = addr_opt(a, "ftruncate")) != NULL)

@@ -84,8 +84,9 @@ channel_each(void *arg, const unsigned char *p, size_t n)
 
 /*
  * Should ch read its datagrams in batches?  Yes from any datagram socket,
- * unless the endpoint reads in its own way and cannot batch, or pacing
- * counts single writes (--delay).  The kernel's drop counter is turned on
+ * unless the endpoint reads in its own way and cannot batch, pacing
+ * counts single writes (--delay), or an empty datagram is its end
+ * (EP_NULL_EOF): what follows that one is not read.  The kernel's drop counter is turned on
  * for network sockets.
  */
 void
@@ -96,7 +97,7 @@ channel_try_batch(struct channel *ch)
 	socklen_t	 len = sizeof(type);
 
 	if (!(src->flags & EP_DGRAM) || src->rfd == -1 || ch->batch != NULL ||
-	    (ch->flags & CH_NOBATCH))
+	    (ch->flags & CH_NOBATCH) || (src->flags & EP_NULL_EOF))
 		return;
 	if (src->ops != NULL && src->ops->read != NULL &&
 	    src->ops->recvmmsg == NULL)

@@ -299,6 +299,9 @@ ep_shutdown(struct endpoint *ep)
 		ep->wfd = -1;
 		ep->wevents = 0;
 		break;
+	case EP_SHUT_NULL:
+		(void)ep_write(ep, "", 0);
+		break;
 	case EP_SHUT_NONE:
 		break;
 	}
@@ -769,7 +772,7 @@ channel_pull(struct channel *ch)
 		if (ep_net_dgram(ch->src) && !(ch->src->flags & EP_DGRAM_FIN))
 			totals.dgrams_received++;
 		/* An empty datagram, not end-of-file, unless DTLS ended. */
-		if (n == 0 && !(ch->src->flags & EP_DGRAM_FIN))
+		if (n == 0 && !(ch->src->flags & (EP_DGRAM_FIN | EP_NULL_EOF)))
 			return;
 	}
 	if (n == 0) {

@@ -32,6 +32,7 @@ enum ep_shut {
 	EP_SHUT_SOCKET,		/* shutdown(fd, SHUT_WR): the peer sees EOF */
 	EP_SHUT_CLOSE,		/* close(fd): pipes, stdout, child stdin */
 	EP_SHUT_NONE,		/* nothing can be said (datagrams) */
+	EP_SHUT_NULL,		/* an empty datagram (socat's shut-null) */
 };
 
 #define EP_DGRAM	0x1	/* Reads and writes are whole messages; an
@@ -58,6 +59,12 @@ enum ep_shut {
 				   at the next wait, not at once, and one
 				   closed is left for close(2) to take out
 				   (ev_park(), ev_close()). */
+#define EP_COOL		0x400	/* A write that fails with EPIPE or
+				   ECONNRESET is a notice, not an error
+				   (socat's cool-write): session_report(). */
+#define EP_NULL_EOF	0x800	/* With EP_DGRAM: an empty datagram is an
+				   end (socat's null-eof); read one at a
+				   time. */
 
 struct endpoint;
 struct mmsghdr;

@@ -303,7 +303,8 @@ ep_strerror(struct endpoint *ep, int error)
  * Say what a session lost, if anything: one line per channel that had a
  * read or write error.  Returns 1 if there was any, else 0 (an exit
  * status).  A reader of stdout that has had enough ("| head") is none:
- * nc stops writing there, quietly.
+ * nc stops writing there, quietly.  Nor is a reader gone of an EP_COOL
+ * endpoint (socat's cool-write): a notice, with -v.
  */
 int
 session_report(struct session *s)
@@ -318,6 +319,13 @@ session_report(struct session *s)
 		if (!rd && ch->error == EPIPE &&
 		    ch->dst->wfd == STDOUT_FILENO)
 			continue;
+		if (!rd && (ch->dst->flags & EP_COOL) &&
+		    (ch->error == EPIPE || ch->error == ECONNRESET)) {
+			if (log_verbosity() > 0)
+				log_info("write to %s: %s", ch->dst->name,
+				    ep_strerror(ch->dst, ch->error));
+			continue;
+		}
 		log_warnx("%s %s %s: %s", ch->error_op, rd ? "from" : "to",
 		    rd ? ch->src->name : ch->dst->name,
 		    ep_strerror(rd ? ch->src : ch->dst, ch->error));
