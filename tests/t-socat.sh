@@ -940,7 +940,8 @@ test_sendto_unread() {
 # shut-null: stdin's end is sent as an empty datagram; null-eof: an
 # empty datagram read is the end, what follows it is not read.  Without
 # null-eof an empty datagram is none.  Both socats alike; with -u
-# UDP-SENDTO: never hears that its datagram was refused.
+# UDP-SENDTO: never hears that its datagram was refused.  On a stream,
+# shut-null is an empty write: the end is not said.
 test_shut_null_eof() {
 	for _bin in "$REAL" "$OURS"; do
 		_n=real
@@ -982,12 +983,22 @@ test_shut_null_eof() {
 	    >"$SC_TMP/o" 2>"$SC_TMP/e"
 	assertEquals "with a socket: status" 1 $?
 	assertContains "with a socket: why" "$(<"$SC_TMP/e")" \
-	    "shut-null and null-eof are for a datagram socket joined with stdio, a file or a program"
-	t 20 "$OURS" TCP:127.0.0.1:1,shut-null - </dev/null >"$SC_TMP/o" \
+	    "shut-null and null-eof are for a socket joined with stdio, a file or a program"
+	t 20 "$OURS" TCP:127.0.0.1:1,null-eof - </dev/null >"$SC_TMP/o" \
 	    2>"$SC_TMP/e"
-	assertEquals "on a stream: status" 1 $?
-	assertContains "on a stream: why" "$(<"$SC_TMP/e")" \
-	    "option shut-null does not belong to a TCP: address"
+	assertEquals "null-eof on a stream: status" 1 $?
+	assertContains "null-eof on a stream: why" "$(<"$SC_TMP/e")" \
+	    "option null-eof does not belong to a TCP: address"
+	# A stream's shut-null is an empty write: the server does not hear
+	# the end (its "bye" after it) before the client is gone.  Both.
+	serve bye "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork \
+	    SYSTEM:'cat; echo bye'
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: TCP, shut-null" "hi" \
+		    "$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT",shut-null)"
+		assertEquals "$_bin: TCP, the end said" "hi
+bye" "$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT")"
+	done
 }
 
 # socat's file-system options, both socats alike: perm=, user= and
@@ -2246,7 +2257,7 @@ test_every_socat_option() {
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
-	    maxchildren "
+	    maxchildren shut-null "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

@@ -214,7 +214,9 @@ static const struct {
 	{ "pf",		"pf",		AO_FAMILY,	K_IP },
 	{ "protocol-family", "pf",	AO_FAMILY,	K_IP },
 	{ "broadcast",	"broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
-	{ "shut-null",	"shut-null",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
+	{ "shut-null",	"shut-null",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) |
+						K(ADDR_TCP) | K(ADDR_TCP_L) |
+						K(ADDR_UNIX) | K(ADDR_UNIX_L) },
 	{ "null-eof",	"null-eof",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
 	{ "so-broadcast", "broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
 	{ "setsockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },

@@ -706,8 +706,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	if ((a->shut_null || a->null_eof || b->shut_null || b->null_eof) &&
 	    (pair_device(a) || (b->kind != SIDE_STDIO && b->kind !=
 	    SIDE_EXEC)))
-		pair_refuse(o, "shut-null and null-eof are for a datagram "
-		    "socket joined with stdio, a file or a program");
+		pair_refuse(o, "shut-null and null-eof are for a socket "
+		    "joined with stdio, a file or a program");
 	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
 	    SIDE_STDIO && b->kind != SIDE_EXEC)))
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "
