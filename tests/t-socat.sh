@@ -1401,7 +1401,16 @@ test_udp_recv_dual_filters() {
 	    </dev/null 2>"$SC_TMP/e"
 	assertEquals "fork: status" 1 $?
 	assertContains "fork: said" "$(<"$SC_TMP/e")" \
-	    "are a UDP-RECV read and a UDP-SENDTO written, without fork"
+	    "read and a dialled UDP socket written, without fork"
+	# Two dialled sockets, each the other's peer: what is written
+	# comes back, both socats alike (socat's DUALUDPSELF).
+	_a=$(free_port udp)
+	_b=$(free_port udp)
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: UDP!!UDP" "self" "$(echo self |
+		    t 10 "$_bin" - "UDP:127.0.0.1:$_b,sp=$_a!!$(
+		    )UDP:127.0.0.1:$_a,sp=$_b")"
+	done
 }
 
 # serve_dual SOCAT P1 P2 OPTS: SOCAT's echo of "UDP4-RECV:P1,OPTS" to

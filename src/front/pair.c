@@ -373,8 +373,8 @@ pair_dual_udp(const struct side *sd, int rd)
 {
 	return (sd->kind == SIDE_SOCKET && sd->sock.socktype == SOCK_DGRAM &&
 	    sd->sock.family != AF_UNIX && !sd->sock.vsock && !sd->tls.on &&
-	    sd->proxy.host == NULL && !sd->crlf && (rd ? sd->listen &&
-	    sd->recv_only && sd->once : !sd->listen));
+	    sd->proxy.host == NULL && !sd->crlf && (!sd->listen || (rd &&
+	    sd->recv_only && sd->once)));
 }
 
 /*
@@ -514,8 +514,9 @@ pair_local_mode(struct options *o)
 			if (o->pair[i].wside != NULL &&
 			    !pair_local(&o->pair[i]))
 				fatalx("%s: the sockets of a dual (!!) address "
-				    "are a UDP-RECV read and a UDP-SENDTO "
-				    "written, without fork or crlf",
+				    "are a UDP-RECV or a dialled UDP socket "
+				    "read and a dialled UDP socket written, "
+				    "without fork or crlf",
 				    o->pair[i].text);
 			if ((opt = pair_local_opt(&o->pair[i])) != NULL)
 				fatalx("%s: %s is supported between two "

@@ -446,8 +446,9 @@ local_loop(struct lrelay *r, int rd, int wr, struct endpoint **in,
 /*
  * A UDP socket of "R!!W" as r's side (src/front/pair.c's
  * pair_dual_udp()): R, a receiver of every peer (UDP-RECV:), bound and
- * read into *in (when rd), or W, dialled (UDP-SENDTO:), written from
- * *out (when wr).  Returns 0, or -1 with *cause set.
+ * read into *in (when rd), or dialled (UDP:) and read so; W, dialled
+ * (UDP-SENDTO:, UDP:), written from *out (when wr).  Returns 0, or -1
+ * with *cause set.
  */
 static int
 local_socket(struct lrelay *r, const struct side *sd, int rd, int wr,
@@ -455,10 +456,11 @@ local_socket(struct lrelay *r, const struct side *sd, int rd, int wr,
 {
 	struct net_peer	 peer;
 	struct netconn	*nc;
+	struct endpoint	*ep;
 	char		*why;
 	int		 fd;
 
-	if (rd) {
+	if (rd && sd->listen) {
 		if ((fd = listen_open(sd, sd->host, 0, cause)) == -1) {
 			if (*cause == NULL)
 				log_cause(cause, "%s", strerror(errno));
@@ -470,7 +472,7 @@ local_socket(struct lrelay *r, const struct side *sd, int rd, int wr,
 			return (-1);
 		}
 	}
-	if (!wr)
+	if (sd->listen)
 		return (0);
 	if ((nc = open_wait(sd, sd->host, sd->ports[0], &(struct dial_how){
 	    0 }, &peer, &why)) == NULL) {
@@ -478,10 +480,18 @@ local_socket(struct lrelay *r, const struct side *sd, int rd, int wr,
 		free(why);
 		return (-1);
 	}
-	*out = netconn_endpoint(nc, r->s, sd->text, EP_SHUT_NONE,
+	/*
+	 * Read (its datagrams come from its peer alone) or written, as its
+	 * half of "R!!W" is.
+	 */
+	ep = netconn_endpoint(nc, r->s, sd->text, EP_SHUT_NONE,
 	    EP_NET | EP_DGRAM, 0);
 	netconn_free(nc);
-	if (*out == NULL) {
+	if (rd)
+		*in = ep;
+	if (wr)
+		*out = ep;
+	if (ep == NULL) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
