@@ -187,8 +187,7 @@ test_small_limit_at_start() {
 # blocking meanwhile, and after it, also when SIGKILL leaves it no time
 # to put anything back.
 sig_test() {
-	mkfifo "$SC_TMP/in"
-	exec 7<>"$SC_TMP/in"
+	exec 7< <(exec sleep 30)
 	bg sh -c 'exec timeout 10 "$1" -v -l 127.0.0.1 0 <&7 2>"$2"' sh \
 	    "$SC" "$SC_TMP/l.err"
 	wait_for "$SC_TMP/l.err" '^Listening on' || fail "no listener"
@@ -206,6 +205,35 @@ test_sigterm() { sig_test TERM 143; }
 test_sigint() { sig_test INT 130; }
 test_sighup() { sig_test HUP 129; }
 test_sigkill() { sig_test KILL 137; }
+
+# A named pipe as stdin is not opened again (its writers' end would not
+# be told): its flags are changed, and put back at the end.
+test_named_pipe_stdin_restored() {
+	mkfifo "$SC_TMP/in"
+	exec 7<>"$SC_TMP/in"
+	bg sh -c 'exec timeout 10 "$1" -v -l 127.0.0.1 0 <&7 2>"$2"' sh \
+	    "$SC" "$SC_TMP/l.err"
+	wait_for "$SC_TMP/l.err" '^Listening on' || fail "no listener"
+	pid=$(child_pid "$BG_PID")
+	assertTrue "non-blocking while it runs" "fd_nonblocking 7"
+	kill -TERM "$pid"
+	wait_exit "$BG_PID"
+	assertFalse "blocking again after it" "fd_nonblocking 7"
+	exec 7>&-
+}
+
+# A named pipe whose writer is gone before sockcat starts still ends:
+# what it held is sent, then the end (-N).
+test_named_pipe_ended_before() {
+	mkfifo "$SC_TMP/in"
+	server srv -l 127.0.0.1 0 || fail "no server"
+	bg sh -c 'exec 3>"$1"; echo early >&3' sh "$SC_TMP/in"
+	t 10 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/in" \
+	    >/dev/null 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	wait_until file_matches "$SC_TMP/srv.out" '^early$' ||
+	    fail "not sent: $(<"$SC_TMP/srv.out")"
+}
 
 # A socket as stdin cannot be opened again: its flags are changed and
 # put back at the end.

@@ -8,7 +8,10 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/timerfd.h>
+
+#include <linux/magic.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -143,15 +146,21 @@ stdio_tty_pause(int stop)
  * /proc, in the same direction: O_NONBLOCK set on the one we were given
  * would be set for every process that shares it (a shell whose loop
  * reads its input from that pipe while we run in the background), and
- * left set if we were killed.  Returns -1 where it cannot be (no /proc,
- * a pipe that no one reads any more).
+ * left set if we were killed.  Only a pipe's (pipe(2)): a named pipe
+ * opened again without blocking, its writers gone already, would never
+ * report their end to epoll (Linux keeps a FIFO's hang-up from a reader
+ * that opened it with no writer until one comes).  Returns -1 where it
+ * cannot be (a named pipe, no /proc, a pipe that no one reads any more).
  */
 static __startup int
 stdio_reopen(int fd, int flags)
 {
-	char	 path[32];
-	int	 nfd;
+	struct statfs	 sfs;
+	char		 path[32];
+	int		 nfd;
 
+	if (fstatfs(fd, &sfs) == -1 || sfs.f_type != PIPEFS_MAGIC)
+		return (-1);
 	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if ((nfd = open(path, (flags & O_ACCMODE) | O_NONBLOCK |
 	    O_CLOEXEC)) == -1)
