@@ -397,9 +397,9 @@ conn_net(struct conn *c, struct session *s)
 	 * A stream socket's shut-null is an empty write, as socat's: no
 	 * end is said before the socket is closed.
 	 */
-	return (netconn_endpoint(c->nc, s, "network",
-	    dgram ? (sd->shut_null ? EP_SHUT_NULL : EP_SHUT_NONE) :
-	    sd->shut_null ? EP_SHUT_NULL : EP_SHUT_SOCKET, EP_NET | (dgram ? EP_DGRAM : 0) |
+	return (netconn_endpoint(c->nc, s, "network", sd->shut_null ?
+	    EP_SHUT_NULL : dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
+	    EP_NET | (dgram ? EP_DGRAM : 0) |
 	    (dgram && sd->null_eof ? EP_NULL_EOF : 0),
 	    sd->ws.binary ? NC_BINARY : 0));
 }

@@ -86,8 +86,8 @@ channel_each(void *arg, const unsigned char *p, size_t n)
  * Should ch read its datagrams in batches?  Yes from any datagram socket,
  * unless the endpoint reads in its own way and cannot batch, pacing
  * counts single writes (--delay), or an empty datagram is its end
- * (EP_NULL_EOF): what follows that one is not read.  The kernel's drop counter is turned on
- * for network sockets.
+ * (EP_NULL_EOF): what follows that one is not read.  The kernel's drop
+ * counter is turned on for network sockets.
  */
 void
 channel_try_batch(struct channel *ch)
