@@ -192,7 +192,11 @@ exec_socat_ours(const char *e, const struct exec_conn *ec)
 	return (0);
 }
 
-/* Free an environment from exec_environ(). */
+/*
+ * Free a list of "NAME=value" strings made for a program, those from
+ * first on its own: an environment from exec_environ(), or (first 0) a
+ * TLS peer's (tls_peer_env()) or a WebSocket request's CGI variables.
+ */
 void
 exec_environ_free(char **env, size_t first)
 {

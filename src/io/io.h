@@ -214,7 +214,6 @@ void		 tls_close_notify(struct tls *);
 int		 tls_pending(struct tls *);
 void		 tls_free(struct tls *);
 char		**tls_peer_env(struct tls *, const char *);
-void		 tls_env_free(char **);
 
 /* exec.c */
 

@@ -128,12 +128,6 @@ tls_peer_env(struct tls *t, const char *prefix)
 	return (calloc(1, sizeof(char *)));
 }
 
-void
-tls_env_free(char **env)
-{
-	free(env);
-}
-
 ssize_t
 tls_read(struct tls *t, void *p, size_t n, int *want)
 {

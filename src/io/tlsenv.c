@@ -81,7 +81,7 @@ tls_env_name(char ***env, size_t *n, const char *prefix, const char *which,
  * subject and issuer whole in OpenSSL's one-line form (PREFIXSUBJECT,
  * PREFIXISSUER), and each field of its subject under its long name in
  * capitals (PREFIXCOMMONNAME, ...).  A value is the peer's bytes up to
- * a NUL.  Returns a list of "NAME=value" ended by NULL (tls_env_free()),
+ * a NUL.  Returns a list of "NAME=value" ended by NULL (exec_environ_free()),
  * empty without a certificate, or NULL with errno.
  */
 char **
@@ -121,23 +121,10 @@ tls_peer_env(struct tls *t, const char *prefix)
 	}
 	X509_free(peer);
 	if (rc == -1) {
-		tls_env_free(env);
+		exec_environ_free(env, 0);
 		return (NULL);
 	}
 	return (env);
-}
-
-/* Free a list from tls_peer_env(). */
-void
-tls_env_free(char **env)
-{
-	size_t	 i;
-
-	if (env == NULL)
-		return;
-	for (i = 0; env[i] != NULL; i++)
-		free(env[i]);
-	free(env);
 }
 
 /* A fingerprint as openssl prints it: hex bytes, upper case, colons. */

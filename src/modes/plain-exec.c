@@ -114,7 +114,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 		}
 		ec.extra = tlsenv;
 		c->child = exec_spawn(&p->cmd, &ec, &cause);
-		tls_env_free(tlsenv);
+		exec_environ_free(tlsenv, 0);
 		if (c->child == NULL) {
 			log_warnx("%s", cause != NULL ? cause : strerror(errno));
 			free(cause);

@@ -630,7 +630,6 @@ int		 wsh_auth(const struct side *, const char *,
 		    const struct sockaddr *, const char *,
 		    struct wsh_answer *);
 char		**wsh_cgi_env(const char *, int);
-void		 wsh_env_free(char **);
 
 /* listen.c */
 

@@ -856,7 +856,7 @@ ws_free(struct ws *w)
 		tls_close_notify(w->tls);
 		tls_free(w->tls);
 	}
-	wsh_env_free(w->cgi);
+	exec_environ_free(w->cgi, 0);
 	if (w->line != NULL)
 		pool_put(w->line, CHANNEL_BUFSIZE);
 	free(w->part);

@@ -118,7 +118,7 @@ ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 		h->tls = NULL;
 	}
 	ws_hs_free_answer(h);
-	wsh_env_free(h->cgi);
+	exec_environ_free(h->cgi, 0);
 	free(h->refused);
 	free(h);
 	cb(w, cause, arg);
@@ -756,7 +756,7 @@ ws_hs_cancel(struct ws_hs *h)
 	ev_timer_disarm(&h->quiet);
 	tls_free(h->tls);
 	ws_hs_free_answer(h);
-	wsh_env_free(h->cgi);
+	exec_environ_free(h->cgi, 0);
 	free(h->refused);
 	free(h);
 }

@@ -501,19 +501,6 @@ wsh_env_has(char **env, const char *name)
 	return (0);
 }
 
-/* Free a list of wsh_cgi_env(). */
-void
-wsh_env_free(char **env)
-{
-	size_t	 i;
-
-	if (env == NULL)
-		return;
-	for (i = 0; env[i] != NULL; i++)
-		free(env[i]);
-	free(env);
-}
-
 /*
  * The CGI/1.1 variables of an upgrade request, the header block head, as
  * websocketd gives them: REQUEST_METHOD, REQUEST_URI, PATH_INFO,
@@ -583,6 +570,6 @@ wsh_cgi_env(const char *head, int withhold)
 	return (env);
 
 fail:
-	wsh_env_free(env);
+	exec_environ_free(env, 0);
 	return (NULL);
 }
