@@ -960,35 +960,6 @@ net_report_needs_name(const struct side *sd, const struct net_peer *peer)
 	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }
 
-/*
- * Can a connection to port (network order) be given that very port as
- * its own?  Only one in the range local ports are taken from
- * (net.ipv4.ip_local_port_range, which IPv6 shares), read once: a
- * server's port is most often below it, and then a connect to it cannot
- * meet itself.  A range that cannot be read is taken to be every port.
- */
-int
-dial_port_ephemeral(unsigned short port)
-{
-	static int	 lo = -1, hi;
-	unsigned int	 p = ntohs(port);
-	FILE		*f;
-
-	if (lo == -1) {
-		lo = 0;
-		hi = 65535;
-		if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range",
-		    "re")) != NULL) {
-			if (fscanf(f, "%d %d", &lo, &hi) != 2) {
-				lo = 0;
-				hi = 65535;
-			}
-			fclose(f);
-		}
-	}
-	return ((int)p >= lo && (int)p <= hi);
-}
-
 /* Is fd, whose connect(2) said EINPROGRESS, connected all the same? */
 int
 dial_over(int fd)

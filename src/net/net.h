@@ -352,6 +352,10 @@ int		 activate_addr(int, char **, char **);
 int		 net_bind_port(const struct side *, int,
 		    const struct sockaddr *, socklen_t);
 
+/* dialself.c */
+struct addrinfo;
+int		 dial_self(const struct side *, const struct addrinfo *, int);
+
 /* net.c */
 struct addrinfo;
 void		 net_hints(const struct side *, int, int, const char *,
@@ -374,7 +378,6 @@ int		 net_set_options(const struct side *, int, int, char **);
 void		 net_dgram_rcvbuf(const struct side *, int);
 ssize_t		 net_send_fd(int, int);
 const char	*net_service(const char *, int);
-int		 dial_port_ephemeral(unsigned short);
 int		 dial_over(int);
 void		 net_report_refused(const struct side *, const char *,
 		    const char *, int);
@@ -630,6 +633,12 @@ int		 wsh_auth(const struct side *, const char *,
 		    const struct sockaddr *, const char *,
 		    struct wsh_answer *);
 char		**wsh_cgi_env(const char *, int);
+
+/* listenname.c */
+struct listen_name;
+struct listen_name *listen_name_start(const struct side *,
+		    const struct net_peer *, void (*)(void *), void *);
+void		 listen_name_cancel(struct listen_name *);
 
 /* listen.c */
 
