@@ -48,6 +48,28 @@ fwd_format(const struct net_peer *p, char *buf, size_t len)
 }
 
 /*
+ * The connection's name in messages, "#N HOST PORT": made when a message
+ * first needs it, not for every connection (most say nothing).  Without
+ * the memory for it, "#N" alone.
+ */
+const char *
+fconn_label(struct fconn *fc)
+{
+	static char	 bare[24];
+	char		 who[NI_MAXHOST + NI_MAXSERV + 2];
+
+	if (fc->label != NULL)
+		return (fc->label);
+	fwd_format(&fc->from, who, sizeof(who));
+	if (asprintf(&fc->label, "#%lu %s", fc->serial, who) == -1) {
+		fc->label = NULL;
+		(void)snprintf(bare, sizeof(bare), "#%lu", fc->serial);
+		return (bare);
+	}
+	return (fc->label);
+}
+
+/*
  * The outbound stage is over: let go of what only it needed, closing what
  * the pump has not taken.
  */
@@ -174,7 +196,7 @@ fconn_failed(struct fconn *fc, const char *why)
 
 	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
 	if (fconn_more(fc))
-		log_verbose(1, "forward: %s: %s", fc->label, out->why);
+		log_verbose(1, "forward: %s: %s", fconn_label(fc), out->why);
 	/* A device in use, or not a terminal, is not down: it is tried. */
 	if (out->cur->sd->kind == SIDE_SOCKET)
 		target_down(out->cur);
@@ -195,7 +217,7 @@ fconn_tap_up(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 	struct fconn	*fc = arg;
 
 	(void)ch;
-	dump_labelled(fc->f->j->run->dump, fc->label, 0, fc->up_off, p,
+	dump_labelled(fc->f->j->run->dump, fconn_label(fc), 0, fc->up_off, p,
 	    n);
 	fc->up_off += n;
 }
@@ -207,7 +229,7 @@ fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
 	struct fconn	*fc = arg;
 
 	(void)ch;
-	dump_labelled(fc->f->j->run->dump, fc->label, 1, fc->down_off, p,
+	dump_labelled(fc->f->j->run->dump, fconn_label(fc), 1, fc->down_off, p,
 	    n);
 	fc->down_off += n;
 }
@@ -248,10 +270,10 @@ fconn_finished(struct session *s)
 	}
 	if (f->j->stats || log_verbosity() >= 2)
 		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
-		    "down", fc->label, how, (unsigned long long)fc->up->bytes,
+		    "down", fconn_label(fc), how, (unsigned long long)fc->up->bytes,
 		    (unsigned long long)fc->down->bytes);
 	else
-		log_verbose(1, "forward: %s: %s", fc->label, how);
+		log_verbose(1, "forward: %s: %s", fconn_label(fc), how);
 	session_free(s);
 	fconn_free(fc);
 }
@@ -338,7 +360,7 @@ fconn_relay(struct fconn *fc)
 	if (j->fwd->send_proxy != 0 && (n = proxyproto_encode(hdr, sizeof(hdr),
 	    j->fwd->send_proxy, (struct sockaddr *)&fc->out->peer.ss,
 	    (struct sockaddr *)&fc->out->local.ss, &errstr)) == -1) {
-		log_warnx("forward: %s: PROXY header: %s", fc->label, errstr);
+		log_warnx("forward: %s: PROXY header: %s", fconn_label(fc), errstr);
 		fconn_free(fc);
 		return;
 	}
@@ -390,11 +412,11 @@ fconn_relay(struct fconn *fc)
 		goto fail_session;
 	/* A fresh connection takes a header of a few hundred bytes at once. */
 	if (n > 0 && ep_write(t, hdr, n) != n) {
-		log_warnx("forward: %s: PROXY header: %s", fc->label,
+		log_warnx("forward: %s: PROXY header: %s", fconn_label(fc),
 		    strerror(errno));
 		goto fail_session;
 	}
-	log_verbose(1, "forward: %s: forwarded to %s", fc->label,
+	log_verbose(1, "forward: %s: forwarded to %s", fconn_label(fc),
 	    fc->out->cur->name);
 	fc->state = FC_RELAYING;
 	fconn_out_free(fc);
@@ -418,7 +440,7 @@ fconn_relay(struct fconn *fc)
 fail_session:
 	session_free(s);
 fail:
-	log_warn("forward: %s", fc->label);
+	log_warn("forward: %s", fconn_label(fc));
 	fconn_free(fc);
 }
 
@@ -629,7 +651,7 @@ fconn_next(struct fconn *fc)
 		open_quiet(fc->out->op);
 		return;
 	}
-	log_verbose(1, "forward: %s: no target accepted: %s", fc->label,
+	log_verbose(1, "forward: %s: no target accepted: %s", fconn_label(fc),
 	    fc->out->why[0] != '\0' ? fc->out->why : "none");
 	if (!j->side->keep)
 		f->status = 1;
@@ -652,18 +674,15 @@ struct fconn *
 fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 {
 	struct fconn	*fc;
-	char		 who[NI_MAXHOST + NI_MAXSERV + 2];
 
-	fwd_format(peer, who, sizeof(who));
 	if ((fc = calloc(1, sizeof(*fc))) == NULL ||
-	    (fc->out = calloc(1, sizeof(*fc->out))) == NULL ||
-	    asprintf(&fc->label, "#%lu %s", ++f->serial, who) == -1) {
-		if (fc != NULL)
-			free(fc->out);
+	    (fc->out = calloc(1, sizeof(*fc->out))) == NULL) {
 		free(fc);
 		return (NULL);
 	}
 	fc->f = f;
+	fc->serial = ++f->serial;
+	fc->from = *peer;
 	fc->out->fc = fc;
 	fc->out->early_fd = -1;
 	fc->out->peer = *peer;

@@ -115,7 +115,9 @@ struct fconn_out {
 
 struct fconn {
 	struct forward		*f;
-	char			*label;	/* "#1 HOST:PORT", for messages */
+	unsigned long		 serial; /* its number, from 1 */
+	char			*label;	/* "#1 HOST PORT", or NULL until a
+					   message asks (fconn_label()) */
 	enum fconn_state	 state;
 	struct netconn		*nc;	/* the client: its socket, TLS and
 					   WebSocket until the pump has them,
@@ -129,7 +131,7 @@ struct fconn {
 	struct fwd_target	*dev;	/* the device it has, or NULL */
 	int			 dgram;	/* the target is a datagram one */
 	int			 peer;	/* the client is a datagram peer */
-	struct net_peer		 from;	/* and its address */
+	struct net_peer		 from;	/* the client's address */
 	struct dgramq		*early;	/* the peer's datagrams, before
 					   its target is open */
 	struct ev_timer		 linger; /* its answers, after the end */
@@ -144,6 +146,7 @@ void		 forward_free(struct forward *);
 
 /* forward-conn.c */
 void		 fwd_format(const struct net_peer *, char *, size_t);
+const char	*fconn_label(struct fconn *);
 void		 fconn_destroy(struct fconn *);
 void		 fconn_free(struct fconn *);
 void		 fconn_relay(struct fconn *);

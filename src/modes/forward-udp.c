@@ -262,7 +262,7 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 			r = dgramq_add(&fc->early, dgram, n, FWD_EARLY_MAX);
 		if (r == -1)
 			log_verbose(1, "forward: %s: a datagram dropped: %s",
-			    fc->label, strerror(errno));
+			    fconn_label(fc), strerror(errno));
 		return (1);
 	}
 	return (0);
@@ -290,7 +290,6 @@ forward_peer_start(void *arg, struct netconn *nc, const struct net_peer *peer,
 		return (-1);
 	}
 	fc->peer = 1;
-	fc->from = *peer;
 	fc->nc = nc;
 	TAILQ_INSERT_TAIL(&f->fconns, fc, entry);
 	fconn_next(fc);
