@@ -1183,9 +1183,10 @@ test_terminal_speeds() {
 	assertEquals "bits per second" "13 13" "$(speeds_of "$SC_TMP/tty")"
 	kill "$_p"
 	wait_exit "$_p"
+	: >"$SC_TMP/f"
 	for _a in "PTY,link=$SC_TMP/tty,ispeed=19201 -|option ispeed: 19201 is no terminal's speed" \
 	    "EXEC:cat,ospeed=13 -|opost, ispeed and ospeed are a terminal's: the program's needs pty" \
-	    "OPEN:$SC_TMP/f,ospeed=13 TCP:127.0.0.1:1|ispeed, ospeed is supported between two addresses that are no sockets"; do
+	    "OPEN:$SC_TMP/f,ospeed=13 TCP:127.0.0.1:1|ispeed and ospeed are a terminal's, and it is none"; do
 		# shellcheck disable=SC2086
 		t 10 "$OURS" ${_a%|*} </dev/null >/dev/null 2>"$SC_TMP/e"
 		assertEquals "${_a%|*}: status" 1 $?
@@ -1193,6 +1194,38 @@ test_terminal_speeds() {
 		assertContains "${_a%|*}: said" "$(<"$SC_TMP/e")" "${_a#*|}"
 	done
 	assertFalse "no pty link made" "[ -e '$SC_TMP/tty' ]"
+}
+
+# socat's most copied terminal line, FILE:`tty`,raw,echo=0 with a
+# connection: the terminal is raw while it lasts, the far end's bytes
+# reach it, and its own modes come back when the far end's close ends
+# the run half a second later (socat's -t; netcat would wait for the
+# terminal, which never ends), or when a signal ends it; STDIO,raw,echo=0
+# the same.  Both socats alike, on a terminal of their own.
+test_terminal_raw_then_back() {
+	for _bin in "$REAL" "$OURS"; do
+		for _a in "FILE:/dev/tty,raw,echo=0" "STDIO,raw,echo=0"; do
+			[ "$_bin" = "$REAL" ] && [ "${_a%%,*}" = STDIO ] &&
+			    continue
+			on_tty raw listen:tcp accept raw netsend:'far end\n' \
+			    expect:'far end' netclose exit:0 cooked -- \
+			    "$_bin" "$_a" TCP:127.0.0.1:@PORT@
+			assertEquals "$_bin $_a: the modes, then back" 0 $?
+			# socat exits 143 on SIGTERM; sockcat is ended by it.
+			_st=-15
+			[ "$_bin" = "$REAL" ] && _st=143
+			on_tty sig listen:tcp accept raw signal:TERM \
+			    exit:"$_st" cooked -- "$_bin" "$_a" \
+			    TCP:127.0.0.1:@PORT@
+			assertEquals "$_bin $_a: back after a signal" 0 $?
+		done
+	done
+	# Typed bytes go out as they are: no line editing, no echo.
+	on_tty typed listen:tcp accept raw send:'ab\x7fc\x03' \
+	    netexpect:'ab\x7fc\x03' netclose exit:0 cooked -- \
+	    "$OURS" FILE:/dev/tty,raw,echo=0 TCP:127.0.0.1:@PORT@
+	assertEquals "typed bytes untouched" 0 $?
+	assertNotContains "no echo" "$(tty_text typed)" "ab"
 }
 
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),

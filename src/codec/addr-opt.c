@@ -167,20 +167,27 @@ static const struct {
 	{ "fdin",	"fdin",		AO_NUMBER,	K(ADDR_EXEC) },
 	{ "fdout",	"fdout",	AO_NUMBER,	K(ADDR_EXEC) },
 	{ "opost",	"opost",	AO_BOOL,	K(ADDR_EXEC) |
-						K(ADDR_PTY) | K(ADDR_FILE) },
+						K(ADDR_PTY) | K(ADDR_FILE) |
+						K(ADDR_STDIO) },
 	{ "crtscts",	"crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
 	{ "raw",	"raw",		AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) },
+						K(ADDR_EXEC) | K(ADDR_FILE) |
+						K(ADDR_STDIO) },
 	{ "rawer",	"rawer",	AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) },
+						K(ADDR_EXEC) | K(ADDR_FILE) |
+						K(ADDR_STDIO) },
 	{ "cfmakeraw",	"rawer",	AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) },
+						K(ADDR_EXEC) | K(ADDR_FILE) |
+						K(ADDR_STDIO) },
 	{ "echo",	"echo",		AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) },
+						K(ADDR_EXEC) | K(ADDR_FILE) |
+						K(ADDR_STDIO) },
 	{ "ispeed",	"ispeed",	AO_UINT,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) },
+						K(ADDR_EXEC) | K(ADDR_FILE) |
+						K(ADDR_STDIO) },
 	{ "ospeed",	"ospeed",	AO_UINT,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) },
+						K(ADDR_EXEC) | K(ADDR_FILE) |
+						K(ADDR_STDIO) },
 	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
 	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
 	{ "socksuser",	"socksuser",	AO_TEXT,	K(ADDR_SOCKS4) |

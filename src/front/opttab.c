@@ -533,6 +533,7 @@ opt_defaults(struct options *o)
 	o->side.timeout_ms = TIME_NONE;
 	o->flow.quit_ms = TIME_NONE;
 	o->flow.deadline_ms = TIME_NONE;
+	o->flow.far_quit_ms = TIME_NONE;
 	o->flow.idle_ms = TIME_NONE;
 	o->stall_ms = TIME_NONE;
 	o->side.retry_ms = TIME_NONE;

@@ -197,6 +197,28 @@ pair_open(const char *path, int flags, mode_t mode, const char **why)
 	return (-1);
 }
 
+/* The terminal modes of sd could not be set (r -1): say why, and end. */
+static __startup void
+pair_tty_fail(const struct side *sd, int r)
+{
+	if (r == 0)
+		return;
+	if (errno == ENOTTY)
+		fatalx("%s: raw, echo, opost, ispeed and ospeed are a "
+		    "terminal's, and it is none", sd->text);
+	fatal("%s", sd->text);
+}
+
+/* socat's modes of sd for the terminal on stdin (STDIO,raw,echo=0). */
+static __startup void
+pair_tty_modes(const struct side *sd)
+{
+	const struct side_local	*l = &sd->local;
+
+	pair_tty_fail(sd, stdio_tty_modes(l->rawer, l->echo, l->opost,
+	    l->ispeed, l->ospeed));
+}
+
 /*
  * A file (the i-th address) in a pair is one direction of standard input
  * and output, as the shell's redirections make it: the first address is
@@ -268,6 +290,13 @@ pair_file(struct options *o, int i)
 	    (wr && dup2(fd, STDOUT_FILENO) == -1) ||
 	    (!rd && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
 		fatal("dup2");
+	/* FILE:`tty`,raw,echo=0: the terminal is stdin now, or stdout. */
+	if (rd || sd->local.as_stdin)
+		pair_tty_modes(sd);
+	else
+		pair_tty_fail(sd, tty_modes_set(fd, sd->local.rawer,
+		    sd->local.echo, sd->local.opost, sd->local.ispeed,
+		    sd->local.ospeed));
 	close(fd);
 	sd->kind = SIDE_STDIO;
 }
@@ -444,10 +473,16 @@ pair_local_opt(const struct side *sd)
 		return ("escape");
 	if (l->pty)
 		return ("pty");
-	if (l->rawer != -1 || l->echo != -1 || l->opost != -1)
+	/*
+	 * A terminal's modes: a pty's are set where it is made
+	 * (ptylink_open()), stdin's and a file's as they are opened
+	 * (pair_tty_modes(), pair_file()).
+	 */
+	if (sd->kind != SIDE_FILE && sd->kind != SIDE_STDIO &&
+	    (l->rawer != -1 || l->echo != -1 || l->opost != -1))
 		return ("raw, echo, opost");
-	/* A pty's are set where it is made (ptylink_open()). */
-	if (sd->kind != SIDE_PTY && (l->ispeed != -1 || l->ospeed != -1))
+	if (sd->kind != SIDE_PTY && sd->kind != SIDE_FILE &&
+	    sd->kind != SIDE_STDIO && (l->ispeed != -1 || l->ospeed != -1))
 		return ("ispeed, ospeed");
 	if (l->stderr_out)
 		return ("stderr");
@@ -647,6 +682,10 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			    "first address, or -U as the second",
 			    o->pair[i].text);
 	}
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].kind == SIDE_STDIO)
+			pair_tty_modes(&o->pair[i]);
+	}
 	if (pair_local_mode(o)) {
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);
@@ -723,6 +762,16 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	    !pair_device(a) && !(o->socat_dir != 0 && (o->socat_dir == 1) ==
 	    (a == &o->pair[0])) && a->sock.socktype != SOCK_DGRAM)
 		o->flow.quit_ms = o->socat_quit_ms;
+	/*
+	 * And the other way: once the dialled socket has ended, stdin (a
+	 * terminal never ends) is read for -t's time, half a second unless
+	 * said, then socat ends; netcat would wait for it.
+	 */
+	if (o->side.socat && o->socat_dir == 0 && b->kind == SIDE_STDIO &&
+	    !a->listen && a->kind == SIDE_SOCKET &&
+	    a->sock.socktype == SOCK_STREAM)
+		o->flow.far_quit_ms = o->socat_quit ? o->socat_quit_ms :
+		    SOCAT_QUIT_MS;
 	/*
 	 * A dialled datagram socket reads no end-of-file: after stdin's end
 	 * socat reads its answers for -t's time (half a second unless said),

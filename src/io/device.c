@@ -91,6 +91,16 @@ static struct {
 } serials[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
 
 /*
+ * The terminals given socat's modes (raw, echo, ...), while we run: a
+ * descriptor of our own (the session closes the one it reads) and their
+ * own modes, put back at exit.
+ */
+static struct {
+	int		 fd;		/* -1: none */
+	struct termios	 saved;
+} ttys[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
+
+/*
  * The links to our pseudo-terminals, while they are there: the link made
  * (its device and inode), held open so that its inode is not reused.
  */
@@ -195,6 +205,87 @@ serial_cleanup(int sig)
 			tcsetattr(serials[i].fd, sig == 0 && serials[i].drain ?
 			    TCSADRAIN : TCSANOW, &serials[i].saved);
 	}
+}
+
+/*
+ * Give the terminals of tty_modes_set() their own modes back: at exit
+ * once what we wrote has been shown, on a fatal signal at once.
+ * Async-signal-safe.
+ */
+static void
+tty_cleanup(int sig)
+{
+	size_t	 i;
+
+	for (i = 0; i < DEVICES_MAX; i++) {
+		if (ttys[i].fd != -1)
+			tcsetattr(ttys[i].fd, sig == 0 ? TCSADRAIN : TCSANOW,
+			    &ttys[i].saved);
+	}
+}
+
+/*
+ * socat's modes of a terminal, in t: rawer (cfmakeraw(3)), echo and
+ * opost on (1) or off (0), ispeed and ospeed as device_speed_of() reads
+ * them; -1 leaves one as it is.  Returns -1 with errno (EINVAL: a speed
+ * the system has not).
+ */
+int
+tty_modes(struct termios *t, int rawer, int echo, int opost, long ispeed,
+    long ospeed)
+{
+	if (rawer == 1)
+		cfmakeraw(t);
+	if (echo != -1)
+		t->c_lflag = echo ? t->c_lflag | ECHO : t->c_lflag & ~ECHO;
+	if (opost != -1)
+		t->c_oflag = opost ? t->c_oflag | OPOST : t->c_oflag & ~OPOST;
+	return (device_set_speeds(t, ispeed, ospeed));
+}
+
+/*
+ * The terminal on fd in socat's modes, as tty_modes() sets them.  Its
+ * own modes come back at exit and on a fatal signal, as socat puts them
+ * back: a shell's terminal left raw and silent would look dead.  Two
+ * terminals a process at most.  Returns -1 with errno (ENOTTY: fd is no
+ * terminal).
+ */
+int
+tty_modes_set(int fd, int rawer, int echo, int opost, long ispeed,
+    long ospeed)
+{
+	struct termios	 t;
+	size_t		 i;
+	int		 dup, error;
+
+	if (rawer == -1 && echo == -1 && opost == -1 && ispeed == -1 &&
+	    ospeed == -1)
+		return (0);
+	for (i = 0; i < DEVICES_MAX && ttys[i].fd != -1; i++)
+		;
+	if (i == DEVICES_MAX) {
+		errno = EBUSY;
+		return (-1);
+	}
+	if (tcgetattr(fd, &ttys[i].saved) == -1)
+		return (-1);
+	t = ttys[i].saved;
+	if (tty_modes(&t, rawer, echo, opost, ispeed, ospeed) == -1)
+		return (-1);
+	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+		return (-1);
+	ttys[i].fd = dup;
+	cleanup_add(tty_cleanup);
+	if (tcsetattr(fd, TCSANOW, &t) == -1) {
+		/* Some of the modes may have been set all the same. */
+		error = errno;
+		tcsetattr(dup, TCSANOW, &ttys[i].saved);
+		ttys[i].fd = -1;
+		close(dup);
+		errno = error;
+		return (-1);
+	}
+	return (0);
 }
 
 /*

@@ -318,6 +318,8 @@ int		 device_has_speed(unsigned long);
 int		 device_is_speed(unsigned long);
 struct termios;
 int		 device_set_speeds(struct termios *, long, long);
+int		 tty_modes(struct termios *, int, int, int, long, long);
+int		 tty_modes_set(int, int, int, int, long, long);
 int		 serial_open(const char *, unsigned long, int, char **);
 void		 serial_release(const char *);
 int		 ptylink_open(const char *, long, long, int *, const char **,
@@ -340,6 +342,7 @@ void		 stdio_init(void);
 void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
+int		 stdio_tty_modes(int, int, int, long, long);
 void		 stdio_tty_pause(int);
 void		 stdio_tty_unset(void);
 /* socat's read options of a descriptor (reader_endpoint()). */

@@ -114,6 +114,36 @@ stdio_tty_set(int raw)
 }
 
 /*
+ * socat's modes for the terminal on stdin (STDIO,raw,echo=0, or a
+ * terminal opened by its path and made stdin): rawer (cfmakeraw(3)),
+ * as tty_modes() sets them.  stdio_restore() puts its own
+ * modes back, also on a fatal signal.  Returns -1 with errno (ENOTTY:
+ * stdin is no terminal).
+ */
+__startup int
+stdio_tty_modes(int rawer, int echo, int opost, long ispeed, long ospeed)
+{
+	struct termios	 t;
+
+	if (stdio_termios_saved || (rawer == -1 && echo == -1 &&
+	    opost == -1 && ispeed == -1 && ospeed == -1))
+		return (0);
+	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
+		return (-1);
+	t = stdio_termios;
+	if (tty_modes(&t, rawer, echo, opost, ispeed, ospeed) == -1)
+		return (-1);
+	stdio_termios_ours = t;
+	stdio_termios_saved = 1;
+	cleanup_add(stdio_cleanup);
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
+		stdio_termios_saved = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Give the terminal on stdin its own modes back, for good: a --raw
  * listener's client has left, and the next one makes it raw again
  * (stdio_tty_makeraw()).  Nothing when they were never set.

@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "modes.h"
@@ -126,27 +125,14 @@ local_chown(int fd, const char *path, const char *user)
 
 /*
  * A terminal opened by its path: its modes as l says (raw, echo,
- * opost, speeds).  Returns -1 with errno (ENOTTY: not a terminal).
+ * opost, speeds), its own back at exit.  Returns -1 with errno (ENOTTY:
+ * not a terminal).
  */
 static int
 local_tty_modes(int fd, const struct side_local *l)
 {
-	struct termios	 t;
-
-	if (l->rawer == -1 && l->echo == -1 && l->opost == -1 &&
-	    l->ispeed == -1 && l->ospeed == -1)
-		return (0);
-	if (tcgetattr(fd, &t) == -1)
-		return (-1);
-	if (l->rawer == 1)
-		cfmakeraw(&t);
-	if (l->echo != -1)
-		t.c_lflag = l->echo ? t.c_lflag | ECHO : t.c_lflag & ~ECHO;
-	if (l->opost != -1)
-		t.c_oflag = l->opost ? t.c_oflag | OPOST : t.c_oflag & ~OPOST;
-	if (device_set_speeds(&t, l->ispeed, l->ospeed) == -1)
-		return (-1);
-	return (tcsetattr(fd, TCSANOW, &t));
+	return (tty_modes_set(fd, l->rawer, l->echo, l->opost, l->ispeed,
+	    l->ospeed));
 }
 
 /*

@@ -39,6 +39,9 @@ struct flow {
 	int		 no_splice;	/* --no-splice: always copy */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */
 	long long	 deadline_ms;	/* --quit-after: hard limit after EOF */
+	long long	 far_quit_ms;	/* socat's -t the other way: the wait
+					   for stdin after the far end's EOF;
+					   TIME_NONE: until it ends */
 	u_int		 block;		/* socat's -b: bytes a read moves at
 					   most; 0: the pump's own */
 	long long	 idle_ms;	/* socat's -T: a session with no byte

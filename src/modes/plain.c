@@ -103,6 +103,13 @@ plain_check(struct session *s)
 		ev_timer_arm(&c->deadline, c->p->quit_ms);
 	if (tx_ended && channel_ended(rx))
 		return (1);
+	/*
+	 * socat's -t: the far end has ended, and stdin (a terminal, which
+	 * never does) is read that long more, as socat reads it.
+	 */
+	if (!tx_ended && channel_ended(rx) && j->flow->far_quit_ms !=
+	    TIME_NONE && !ev_timer_armed(&c->deadline))
+		ev_timer_arm(&c->deadline, j->flow->far_quit_ms);
 	/* A datagram socket never reads end-of-file: an error ends it. */
 	if (j->side->sock.socktype == SOCK_DGRAM && s->failed)
 		return (1);

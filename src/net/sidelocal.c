@@ -163,8 +163,12 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	l->user = addr_opt(a, "user");
 	l->unlink_close = (v = addr_opt(a, "unlink-close")) != NULL ?
 	    strcmp(v, "1") == 0 : -1;
-	/* A terminal's modes: a program's, or a terminal opened by path. */
-	if (a->kind == ADDR_EXEC || a->kind == ADDR_FILE) {
+	/*
+	 * A terminal's modes: a program's, a terminal opened by path, or
+	 * the one on stdin.
+	 */
+	if (a->kind == ADDR_EXEC || a->kind == ADDR_FILE ||
+	    a->kind == ADDR_STDIO) {
 		if ((v = addr_opt(a, "rawer")) != NULL ||
 		    (v = addr_opt(a, "raw")) != NULL)
 			l->rawer = strcmp(v, "1") == 0;
