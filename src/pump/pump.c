@@ -8,11 +8,12 @@
  * is drained, the destination's write side is ended the way the endpoint
  * declared (shutdown, close, nothing), if the channel asks for it.  Each
  * channel is independent: one direction stalling never stalls another.
- * The rest of the pump is beside it: sessions made, started and freed
- * (session.c), the fast path of splice(2) and sendfile(2) (fastpath.c),
- * datagrams in batches (datagram.c), and bytes and connections put in
- * from outside the channels' reads and the observers of what they
- * deliver (inject.c); pump-int.h is what they share.
+ * The rest of the pump is beside it: sessions made, started and freed,
+ * and the totals they count (session.c), the fast path of splice(2) and
+ * sendfile(2) (fastpath.c), datagrams in batches (datagram.c), and bytes
+ * and connections put in from outside the channels' reads and the
+ * observers of what they deliver (inject.c); pump-int.h is what they
+ * share.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -34,22 +35,6 @@
 
 static void	pump_fd_cb(int, int, void *);
 static void	channel_pause_cb(void *);
-
-static struct pump_totals	totals;
-
-/* The bytes every session has moved to and from the network so far. */
-const struct pump_totals *
-pump_totals(void)
-{
-	return (&totals);
-}
-
-/* The same totals, for the pump's own files to count in. */
-struct pump_totals *
-pump_tally(void)
-{
-	return (&totals);
-}
 
 int
 channel_ended(const struct channel *ch)
@@ -558,9 +543,9 @@ channel_delivered(struct channel *ch, size_t n)
 	session_touch(ch->session);
 	ch->bytes += n;
 	if (ch->dst->flags & EP_NET)
-		totals.sent += n;
+		pump_tally()->sent += n;
 	if (ch->src->flags & EP_NET)
-		totals.received += n;
+		pump_tally()->received += n;
 }
 
 /*
@@ -630,7 +615,7 @@ channel_push_copy(struct channel *ch)
 		}
 		channel_delivered(ch, n);
 		if (ep_net_dgram(ch->dst))
-			totals.dgrams_sent++;
+			pump_tally()->dgrams_sent++;
 		for (i = 0; i < ch->ntaps; i++)
 			ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
 		gap = channel_write_gap(ch);
@@ -770,7 +755,7 @@ channel_pull(struct channel *ch)
 		return;
 	} else if (ch->src->flags & EP_DGRAM) {
 		if (ep_net_dgram(ch->src) && !(ch->src->flags & EP_DGRAM_FIN))
-			totals.dgrams_received++;
+			pump_tally()->dgrams_received++;
 		/* An empty datagram, not end-of-file, unless DTLS ended. */
 		if (n == 0 && !(ch->src->flags & (EP_DGRAM_FIN | EP_NULL_EOF)))
 			return;

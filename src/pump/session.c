@@ -1,6 +1,7 @@
 /*
  * The pump's sessions: the endpoints and channels of one connection,
- * made, started, watched for idleness, finished, reported on and freed.
+ * made, started, watched for idleness, finished, reported on and freed,
+ * and the totals of every session.
  *
  * A mode builds a session, gives it the policy that says when it is over
  * (check) and what to do then (finished), and starts it; from then on
@@ -19,6 +20,22 @@
 #include "pump-int.h"
 
 static void	session_idle_cb(void *);
+
+static struct pump_totals	totals;
+
+/* The bytes every session has moved to and from the network so far. */
+const struct pump_totals *
+pump_totals(void)
+{
+	return (&totals);
+}
+
+/* The same totals, for the pump's own files to count in. */
+struct pump_totals *
+pump_tally(void)
+{
+	return (&totals);
+}
 
 /* Make a session with its policy (check), its end (finished) and arg. */
 struct session *
@@ -139,15 +156,14 @@ session_check(struct session *s)
 int
 session_start(struct session *s)
 {
-	struct pump_totals	*totals = pump_tally();
-	struct channel		*ch;
-	struct endpoint		*ep;
+	struct channel	*ch;
+	struct endpoint	*ep;
 
-	if (totals->started == 0)
-		totals->started = ev_now();
+	if (totals.started == 0)
+		totals.started = ev_now();
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
 		if (ep_net_dgram(ep))
-			totals->dgrams = 1;
+			totals.dgrams = 1;
 	}
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		channel_try_batch(ch);
@@ -353,7 +369,7 @@ session_free(struct session *s)
 		if (ch->batch != NULL) {
 			pump_unwatch_drops(ch->batch);
 			if (ch->src->rfd != -1)
-				pump_tally()->dgrams_dropped += batch_drops_now(
+				totals.dgrams_dropped += batch_drops_now(
 				    ch->batch, ch->src->rfd);
 			batch_free(ch->batch);
 			free(ch->batch);
