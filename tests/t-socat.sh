@@ -937,6 +937,50 @@ test_sendto_unread() {
 	done
 }
 
+# UDP-SENDTO: both ways: a refusal of what was sent (nothing listens on
+# the port yet) is not heard either: the sender goes on, what it sends
+# once something listens arrives, and it ends with stdin, status 0,
+# quiet.  UDP: (a connected socket) hears the refusal: status 1.  Both
+# socats alike.
+test_sendto_refusals_unheard() {
+	for _bin in "$REAL" "$OURS"; do
+		_up=$(free_port udp)
+		rm -f "$SC_TMP/in" "$SC_TMP/got"
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" - UDP4-SENDTO:127.0.0.1:"$_up" \
+		    >/dev/null 2>"$SC_TMP/e"
+		_c=$BG_PID
+		echo refused >&7
+		assertTrue "$_bin: goes on" "still_running $_c 1"
+		bg t 20 "$REAL" -d -d -u UDP4-RECV:"$_up" CREATE:"$SC_TMP/got" \
+		    2>"$SC_TMP/r.err" 7>&-
+		_rcv=$BG_PID
+		wait_for "$SC_TMP/r.err" '(starting data transfer|Bound on)' ||
+		    fail "$_bin: no UDP4-RECV"
+		echo heard >&7
+		wait_for "$SC_TMP/got" heard
+		assertEquals "$_bin: sent once heard" heard "$(<"$SC_TMP/got")"
+		exec 7>&-
+		wait_exit "$_c"
+		assertEquals "$_bin: status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: quiet" "" "$(<"$SC_TMP/e")"
+		stop "$_rcv"
+		# A connected socket hears it.
+		rm -f "$SC_TMP/in"
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" - UDP4:127.0.0.1:"$_up" \
+		    >/dev/null 2>"$SC_TMP/e"
+		_c=$BG_PID
+		echo refused >&7
+		echo again >&7
+		wait_exit "$_c"
+		exec 7>&-
+		assertEquals "$_bin: UDP4: status" 1 "$WAIT_STATUS"
+		assertContains "$_bin: UDP4: why" "$(<"$SC_TMP/e")" \
+		    "Connection refused"
+	done
+}
+
 # shut-null: stdin's end is sent as an empty datagram; null-eof: an
 # empty datagram read is the end, what follows it is not read.  Without
 # null-eof an empty datagram is none.  Both socats alike; with -u

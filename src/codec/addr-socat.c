@@ -45,6 +45,8 @@ enum addr_sform {
 #define AS_RECV		0x4	/* only read */
 #define AS_DATAGRAM	0x8	/* sent to its address, every peer heard */
 #define AS_EITHER	0x10	/* a Unix client of either type of socket */
+#define AS_SENDTO	0x20	/* sent to its address, unconnected: no
+				   peer's refusal is heard */
 
 /*
  * socat's names (socat -hhh's, aliases included), the kind each one is
@@ -197,6 +199,9 @@ static const struct {
 	const char	*name;
 	int		 flags;		/* AS_* */
 } addr_socat_flags[] = {
+	{ "udp-sendto",		AS_SENDTO },
+	{ "udp4-sendto",	AS_SENDTO },
+	{ "udp6-sendto",	AS_SENDTO },
 	{ "unix-client",	AS_EITHER },
 	{ "unix",		AS_EITHER },
 	{ "local",		AS_EITHER },
@@ -635,6 +640,7 @@ addr_socat_parse(struct addr *a, int r)
 	a->recv_only = (flags & AS_RECV) != 0;
 	a->datagram = (flags & AS_DATAGRAM) != 0;
 	a->either = (flags & AS_EITHER) != 0;
+	a->sendto = (flags & AS_SENDTO) != 0;
 	a->listen = a->kind >= ADDR_TCP_L && a->kind <= ADDR_WS_L;
 	switch (addr_socat[r].form) {
 	case SF_HOSTPORT:

@@ -580,6 +580,8 @@ struct addr {
 					   peer (socat's UDP-DATAGRAM:) */
 	int		 either;	/* a Unix client of a stream or a
 					   datagram socket (socat's UNIX:) */
+	int		 sendto;	/* its peer's refusals unheard
+					   (socat's UDP-SENDTO:) */
 	const char	*name;		/* its name as written, for messages */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;

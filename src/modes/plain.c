@@ -407,7 +407,8 @@ conn_net(struct conn *c, struct session *s)
 	return (netconn_endpoint(c->nc, s, "network", sd->shut_null ?
 	    EP_SHUT_NULL : dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
 	    EP_NET | (dgram ? EP_DGRAM : 0) |
-	    (dgram && sd->null_eof ? EP_NULL_EOF : 0),
+	    (dgram && sd->null_eof ? EP_NULL_EOF : 0) |
+	    (dgram && sd->sendto ? EP_DEAF : 0),
 	    sd->ws.binary ? NC_BINARY : 0));
 }
 

@@ -249,6 +249,8 @@ struct side {
 					   each with its own program */
 	int		 recv_only;	/* socat's *-RECV:: read, never
 					   written */
+	int		 sendto;	/* socat's UDP-SENDTO:: its peer's
+					   refusals (ICMP) are not errors */
 	int		 shut_null;	/* its end an empty datagram */
 	int		 null_eof;	/* an empty datagram its end */
 	const char	*dgram_to;	/* socat's UDP-DATAGRAM:: a datagram

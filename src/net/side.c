@@ -221,6 +221,7 @@ side_kind(struct side *sd, const struct addr *a)
 	 */
 	sd->keep = a->anypeer;
 	sd->recv_only = a->recv_only;
+	sd->sendto = a->sendto;
 	/* socat's shut-null and null-eof: an empty datagram is the end. */
 	sd->shut_null = side_flag(a, "shut-null");
 	sd->null_eof = side_flag(a, "null-eof");

@@ -235,8 +235,13 @@ batch_recv(struct batch *b, struct endpoint *ep, u_int max, size_t want,
 	}
 	if (ep->ops != NULL && ep->ops->recvmmsg != NULL)
 		n = ep->ops->recvmmsg(ep, b->msgs, vlen);
-	else
+	else {
 		n = recvmmsg(ep->rfd, b->msgs, vlen, MSG_DONTWAIT, NULL);
+		/* EP_DEAF: the refusal is gone once reported. */
+		if (n == -1 && errno == ECONNREFUSED && (ep->flags & EP_DEAF))
+			n = recvmmsg(ep->rfd, b->msgs, vlen, MSG_DONTWAIT,
+			    NULL);
+	}
 	if (n == -1)
 		return (-1);
 	b->full = (u_int)n == b->cap;

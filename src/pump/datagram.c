@@ -135,9 +135,13 @@ channel_deliver_batch(struct channel *ch)
 	int		 k;
 
 	if (dst->flags & EP_DGRAM) {
-		if (dst->ops == NULL || dst->ops->write == NULL)
+		if (dst->ops == NULL || dst->ops->write == NULL) {
 			k = batch_sendmmsg(b, dst->wfd);
-		else if ((n = ep_write(dst, batch_data(b, b->first),
+			/* EP_DEAF: what reported a refusal was not sent. */
+			if (k == -1 && errno == ECONNREFUSED &&
+			    (dst->flags & EP_DEAF))
+				k = batch_sendmmsg(b, dst->wfd);
+		} else if ((n = ep_write(dst, batch_data(b, b->first),
 		    batch_len(b, b->first))) == -1)
 			k = -1;
 		else

@@ -516,6 +516,9 @@ ep_read(struct endpoint *ep, void *p, size_t n)
 	if (ep->ops != NULL && ep->ops->read != NULL)
 		return (ep->ops->read(ep, p, n));
 	r = read(ep->rfd, p, n);
+	/* Reported once, the refusal is gone: read what there is. */
+	if (r == -1 && errno == ECONNREFUSED && (ep->flags & EP_DEAF))
+		r = read(ep->rfd, p, n);
 	if (r == -1 && errno == EAGAIN)
 		ev_blocked(ep->rfd, EV_READ);
 	else if (r > 0 && (size_t)r < n && !(ep->flags & EP_DGRAM))
@@ -531,7 +534,11 @@ ep_write(struct endpoint *ep, const void *p, size_t n)
 
 	if (ep->ops != NULL && ep->ops->write != NULL)
 		return (ep->ops->write(ep, p, n));
-	if ((r = write(ep->wfd, p, n)) == -1 && errno == EAGAIN)
+	r = write(ep->wfd, p, n);
+	/* The write that reports a refusal has not sent: once more. */
+	if (r == -1 && errno == ECONNREFUSED && (ep->flags & EP_DEAF))
+		r = write(ep->wfd, p, n);
+	if (r == -1 && errno == EAGAIN)
 		ev_blocked(ep->wfd, EV_WRITE);
 	return (r);
 }

@@ -65,6 +65,10 @@ enum ep_shut {
 #define EP_NULL_EOF	0x800	/* With EP_DGRAM: an empty datagram is an
 				   end (socat's null-eof); read one at a
 				   time. */
+#define EP_DEAF		0x1000	/* With EP_DGRAM: a refusal the socket
+				   reports (a peer's ICMP) is passed over,
+				   as an unconnected socket never hears it
+				   (socat's UDP-SENDTO:). */
 
 struct endpoint;
 struct mmsghdr;
