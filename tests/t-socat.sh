@@ -1272,6 +1272,79 @@ test_terminal_raw_then_back() {
 	assertNotContains "no echo" "$(tty_text typed)" "ab"
 }
 
+# The other half of that line, the server of a shell on a terminal:
+# EXEC:'bash -li',pty,stderr,setsid,sigint,sane with a listener, met by
+# the terminal line from a terminal.  The shell is on a pty of its own,
+# its controlling one (job control on), the bytes pass both ways
+# untouched (no window-size hello: that is --pty's), a ^C typed ends
+# what runs there, and exit ends both.  Both socats alike.
+test_shell_on_a_pty_served() {
+	for _bin in "$REAL" "$OURS"; do
+		serve shsrv "$_bin" -d -d TCP-LISTEN:0,reuseaddr,fork \
+		    EXEC:'bash --norc --noprofile -i',pty,stderr,setsid,sigint,sane
+		# (^C typed before the job runs would be the shell's.)
+		on_tty shell raw send:'tty; echo "[$-]"\r' \
+		    expect:'/dev/pts/[0-9]+' expect:'\[[a-zA-Z]*m[a-zA-Z]*\]' \
+		    send:'echo X$((6*7))\r' expect:'X42' \
+		    send:"sh -c 'echo \$((5*5))R; sleep 30'\\r" expect:'25R' \
+		    send:'\x03' send:'echo $((3*7))Z\r' expect:'21Z' \
+		    send:'exit\r' exit:0 cooked -- \
+		    "$REAL" FILE:/dev/tty,raw,echo=0 TCP:127.0.0.1:"$PORT"
+		assertEquals "$_bin: the shell, typed at" 0 $?
+		assertNotContains "$_bin: no hello" "$(tty_text shell)" \
+		    "1073;naws"
+		stop "$SERVE_PID"
+	done
+}
+
+# A program's descriptors (fdin=, fdout=) with a connection: both socats
+# alike.
+test_program_descriptors_served() {
+	for _bin in "$REAL" "$OURS"; do
+		serve fds "$_bin" -d -d TCP-LISTEN:0 \
+		    SYSTEM:'tr a-z A-Z <\&3 >\&4',fdin=3,fdout=4
+		assertEquals "$_bin: fdin=3, fdout=4" HELLO \
+		    "$(echo hello | t 20 "$SC" -q 5 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+	done
+}
+
+# sigint (sighup, sigquit): the signal sent to socat goes to its
+# programs, which live on, and socat with them; without it, socat ends.
+# Both socats alike.
+test_signal_passed_to_the_program() {
+	printf '#!/bin/sh\ntrap "echo got INT" INT\necho ready\n%s\n' \
+	    'while :; do sleep 0.1; done' >"$SC_TMP/trapper"
+	chmod +x "$SC_TMP/trapper"
+	for _bin in "$REAL" "$OURS"; do
+		for _o in ,sigint ""; do
+			serve sig "$_bin" -d -d TCP-LISTEN:0 \
+			    EXEC:"$SC_TMP/trapper$_o"
+			rm -f "$SC_TMP/sig.in"
+			held_stdin sig.in 7
+			bg_in "$SC_TMP/sig.in" t 20 "$SC" 127.0.0.1 "$PORT" \
+			    >"$SC_TMP/sig.got"
+			_cl=$BG_PID
+			wait_for "$SC_TMP/sig.got" ready || fail "$_bin: no program"
+			_sv=$(pgrep -P "$SERVE_PID" | head -n 1)
+			kill -INT "$_sv"
+			if [ -n "$_o" ]; then
+				wait_for "$SC_TMP/sig.got" "got INT"
+				assertContains "$_bin$_o: the program's" \
+				    "$(<"$SC_TMP/sig.got")" "got INT"
+				assertTrue "$_bin$_o: socat lives on" \
+				    "still_running $SERVE_PID 0.3"
+			else
+				wait_exit "$SERVE_PID"
+				assertNotEquals "$_bin: ended by it" 0 \
+				    "$WAIT_STATUS"
+			fi
+			exec 7>&-
+			stop "$SERVE_PID" "$_cl"
+		done
+	done
+}
+
 # crlf: LF becomes CRLF on the way to the socket (one before it or not),
 # every CR goes on the way from it: socat's rules, both socats alike.
 test_crlf() {
@@ -2593,7 +2666,8 @@ test_local_relay_sides() {
 }
 
 # socat's options that only the relay of two sides that are no sockets
-# carries out, given with a socket: one line each naming the option,
+# carries out (a program's own are not among them: plain mode runs it
+# with them), given with a socket: one line each naming the option,
 # status 1, before anything is connected; and the pairs refused with a
 # socket (append read, -u between sockets, crlf, a receiver the wrong
 # way, unlink-early of a directory).
@@ -2609,9 +2683,6 @@ test_local_options_with_a_socket() {
 	    "OPEN:$SC_TMP/f,fs-noatime|fs-noatime" \
 	    "OPEN:$SC_TMP/f,user=root|user" \
 	    "OPEN:$SC_TMP/f,unlink-close|unlink-close" \
-	    "EXEC:cat,pty,echo=0|pty" "EXEC:cat,stderr|stderr" \
-	    "EXEC:cat,setsid|setsid" "EXEC:cat,fdin=3|fdin, fdout" \
-	    "EXEC:cat,fdout=4|fdin, fdout" \
 	    "PTY,link=$SC_TMP/lk,perm=0600|perm"; do
 		socat_refused "${_a%|*}: ${_a#*|} $_no" "$_tcp" "${_a%|*}"
 	done
@@ -2620,6 +2691,8 @@ test_local_options_with_a_socket() {
 	assertEquals "the file untouched" "hi" "$(<"$SC_TMP/f")"
 	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, or one connection without TLS" \
 	    TCP-LISTEN:0,fork EXEC:cat,nofork
+	socat_refused "EXEC:cat,nofork,pty: nofork is the program on the connection itself, not on a pty" \
+	    "$_tcp" EXEC:cat,nofork,pty
 	socat_refused "OPEN:$SC_TMP/f,append $_tcp: append is for the file written, the second address" \
 	    -u OPEN:"$SC_TMP/f",append "$_tcp"
 	socat_refused "$_tcp OPEN:$SC_TMP/f,append: append is for the file written, the first address with -U" \

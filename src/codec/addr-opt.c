@@ -164,6 +164,11 @@ static const struct {
 						K(ADDR_STDIO) | K(ADDR_FD) |
 						K(ADDR_FILE) },
 	{ "nofork",	"nofork",	AO_BOOL,	K(ADDR_EXEC) },
+	{ "ctty",	"ctty",		AO_BOOL,	K(ADDR_EXEC) },
+	{ "sane",	"sane",		AO_BOOL,	K(ADDR_EXEC) },
+	{ "sigint",	"sigint",	AO_BOOL,	K(ADDR_EXEC) },
+	{ "sighup",	"sighup",	AO_BOOL,	K(ADDR_EXEC) },
+	{ "sigquit",	"sigquit",	AO_BOOL,	K(ADDR_EXEC) },
 	{ "fdin",	"fdin",		AO_NUMBER,	K(ADDR_EXEC) },
 	{ "fdout",	"fdout",	AO_NUMBER,	K(ADDR_EXEC) },
 	{ "opost",	"opost",	AO_BOOL,	K(ADDR_EXEC) |

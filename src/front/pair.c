@@ -338,6 +338,7 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 		o->local.exec_shell = 1;
 		o->side.keep = o->side.listen && !sd->once;
 		o->local.exec_nofork = exec->local.nofork;
+		o->local.prog = exec;
 	} else {
 		if (!o->side.ws.on)
 			o->flow.shut_net = 1;
@@ -431,10 +432,12 @@ pair_local(const struct side *sd)
 
 /*
  * The first of socat's options of sd that only the local relay carries
- * out (a program's terminal, a file's ignoreeof, ...), or NULL.
+ * out (a program's terminal, a file's ignoreeof, ...), or NULL.  With
+ * prog, a program's own (its terminal and its modes, stderr, setsid,
+ * fdin=, fdout=) are not among them: plain mode runs it so too.
  */
 static const char *
-pair_local_opt(const struct side *sd)
+pair_local_opt(const struct side *sd, int prog)
 {
 	const struct side_local	*l = &sd->local;
 
@@ -471,6 +474,8 @@ pair_local_opt(const struct side *sd)
 		return ("unlink-close");
 	if (l->escape != -1)
 		return ("escape");
+	if (prog && sd->kind == SIDE_EXEC)
+		return (NULL);
 	if (l->pty)
 		return ("pty");
 	/*
@@ -553,7 +558,11 @@ pair_local_mode(struct options *o)
 				    "read and a dialled UDP socket written, "
 				    "without fork or crlf",
 				    o->pair[i].text);
-			if ((opt = pair_local_opt(&o->pair[i])) != NULL)
+			if (o->pair[i].local.nofork && o->pair[i].local.pty)
+				fatalx("%s: nofork is the program on the "
+				    "connection itself, not on a pty",
+				    o->pair[i].text);
+			if ((opt = pair_local_opt(&o->pair[i], 1)) != NULL)
 				fatalx("%s: %s is supported between two "
 				    "addresses that are no sockets or "
 				    "devices", o->pair[i].text, opt);
@@ -565,14 +574,14 @@ pair_local_mode(struct options *o)
 	 * local options: the device mode's, below.
 	 */
 	if ((a->kind == SIDE_PTY || b->kind == SIDE_PTY) && a->wside == NULL &&
-	    b->wside == NULL && pair_local_opt(a) == NULL &&
-	    pair_local_opt(b) == NULL && a->kind != SIDE_FILE &&
+	    b->wside == NULL && pair_local_opt(a, 0) == NULL &&
+	    pair_local_opt(b, 0) == NULL && a->kind != SIDE_FILE &&
 	    b->kind != SIDE_FILE && a->kind != SIDE_FD && b->kind != SIDE_FD)
 		return (0);
 	/* stdio with itself: cat's, below. */
 	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO &&
-	    a->wside == NULL && b->wside == NULL && pair_local_opt(a) ==
-	    NULL && pair_local_opt(b) == NULL)
+	    a->wside == NULL && b->wside == NULL && pair_local_opt(a, 0) ==
+	    NULL && pair_local_opt(b, 0) == NULL)
 		return (0);
 	o->localmode = 1;
 	/*

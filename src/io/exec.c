@@ -303,6 +303,28 @@ exec_reap_listed(void)
 	return (left);
 }
 
+static void
+exec_pass_cb(int sig, void *arg)
+{
+	struct child	*c;
+
+	(void)arg;
+	TAILQ_FOREACH(c, &exec_children, entry) {
+		if (c->pid > 0 && !c->exited)
+			kill(c->pid, sig);
+	}
+}
+
+/*
+ * socat's sigint, sighup, sigquit: sig, sent to sockcat, goes to every
+ * program running instead of ending sockcat.  Returns -1 with errno.
+ */
+int
+exec_pass_signal(int sig)
+{
+	return (ev_signal(sig, exec_pass_cb, NULL));
+}
+
 /*
  * Ask every program still running to end (SIGTERM) when the signal sig
  * ends sockcat, wait up to EXEC_KILL_GRACE_MS for them, and kill (SIGKILL)

@@ -281,6 +281,7 @@ struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
 struct endpoint	*exec_endpoint(struct session *, struct child *);
 void		 exec_release(struct child *);
 void		 exec_terminate(struct child *);
+int		 exec_pass_signal(int);
 int		 exec_status(const struct child *);
 
 /* pty.c */

@@ -325,7 +325,6 @@ local_exec(struct lrelay *r, const struct side *sd, int rd, int wr,
 	struct exec_conn	 ec;
 	struct child		*c;
 	struct endpoint		*ep;
-	char			 words[ADDR_MAX + 1], *argv[LOCAL_WORDS];
 
 	if (r->nchild == LOCAL_CHILDREN) {
 		log_cause(cause, "too many programs");
@@ -338,28 +337,13 @@ local_exec(struct lrelay *r, const struct side *sd, int rd, int wr,
 		    !rd ? "write-only" : "read-only");
 		return (NULL);
 	}
-	if (l->argv) {
-		/* EXEC:'s words, as socat splits them. */
-		if (strlcpy(words, sd->path, sizeof(words)) >= sizeof(words) ||
-		    addr_socat_words(words, argv, nitems(argv)) < 1) {
-			log_cause(cause, "%s: not a command socat would run",
-			    sd->path);
-			return (NULL);
-		}
-		if (exec_cmd_argv(&cmd, sd->path, argv, cause) == -1)
-			return (NULL);
-	} else if (exec_cmd_parse(&cmd, sd->path, 1, cause) == -1)
+	if (side_exec_cmd(sd, &cmd, cause) == -1)
 		return (NULL);
-	cmd.pty = l->pty;
-	cmd.raw = l->rawer == 1;
-	cmd.echo = l->echo == -1 ? 0 : l->echo ? 1 : 2;
-	cmd.opost = l->opost == -1 ? 0 : l->opost ? 1 : 2;
-	cmd.ispeed = l->ispeed != -1 ? l->ispeed : 0;
-	cmd.ospeed = l->ospeed != -1 ? l->ospeed : 0;
-	cmd.fdin = l->fdin;
-	cmd.fdout = l->fdout;
-	cmd.errout = l->stderr_out;
-	cmd.setsid = l->setsid;
+	if (side_exec_signals(l) == -1) {
+		log_cause(cause, "signal: %s", strerror(errno));
+		exec_cmd_free(&cmd);
+		return (NULL);
+	}
 	cmd.keep_in = !wr;
 	cmd.keep_out = !rd;
 	/*

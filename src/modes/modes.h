@@ -58,6 +58,9 @@ struct local {
 	int		 exec_nofork;	/* socat's nofork: run in our place,
 					   the one connection its stdio */
 	int		 pty;		/* --pty: programs on a terminal */
+	const struct side *prog;	/* socat's EXEC: or SYSTEM: joined
+					   with a socket: the program and its
+					   options (side_exec_cmd()); NULL */
 	const char	*fifo;		/* --fifo: send what this FIFO gives */
 	int		 raw;		/* --raw: the local terminal raw */
 	int		 readline;	/* --readline: typed lines edited */

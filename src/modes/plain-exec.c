@@ -96,7 +96,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 		    net_set_nonblock(STDIN_FILENO, 0) == -1)
 			log_warn("%s", p->cmd.text);
 		else {
-			execv(p->cmd.path, p->cmd.argv);
+			execvp(p->cmd.path, p->cmd.argv);
 			log_warn("exec %s", p->cmd.path);
 		}
 		return (-1);

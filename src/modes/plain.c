@@ -577,19 +577,25 @@ plain_init(struct plain *p, const struct job *j)
 	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
 	if (j->local->exec != NULL) {
-		if (exec_cmd_parse(&p->cmd, j->local->exec, j->local->exec_shell,
-		    &cause) == -1 || exec_cmd_check(&p->cmd, &cause) == -1)
+		/* socat's program: its words, its terminal, its signals. */
+		if ((j->local->prog != NULL ? side_exec_cmd(j->local->prog,
+		    &p->cmd, &cause) : exec_cmd_parse(&p->cmd, j->local->exec,
+		    j->local->exec_shell, &cause)) == -1 ||
+		    exec_cmd_check(&p->cmd, &cause) == -1)
 			fatalx("%s", cause != NULL ? cause : strerror(errno));
-		p->cmd.pty = j->local->pty;
+		if (j->local->prog != NULL &&
+		    side_exec_signals(&j->local->prog->local) == -1)
+			fatal("signal");
+		if (j->local->prog == NULL)
+			p->cmd.pty = j->local->pty;
 		/*
 		 * socat's -u and -U: the program's other way is ours, as a
 		 * socat's program inherits it (its stdout when only read
 		 * from the socket, its stdin when only sent to it).
 		 */
-		if (j->side->socat && !j->local->pty && j->flow->recv_only)
+		if (j->side->socat && !p->cmd.pty && j->flow->recv_only)
 			p->cmd.keep_out = 1;
-		else if (j->side->socat && !j->local->pty &&
-		    j->flow->send_only)
+		else if (j->side->socat && !p->cmd.pty && j->flow->send_only)
 			p->cmd.keep_in = 1;
 		p->exec = 1;
 	}

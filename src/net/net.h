@@ -215,6 +215,11 @@ struct side_local {
 	long		 ospeed;	/* (device_is_speed()); -1 */
 	int		 stderr_out;	/* its stderr into its output */
 	int		 setsid;	/* in a session of its own */
+	int		 sigpass;	/* sigint, sighup, sigquit: these
+					   (SIGPASS_*) go to the program */
+#define SIGPASS_INT	0x1
+#define SIGPASS_HUP	0x2
+#define SIGPASS_QUIT	0x4
 	int		 nofork;	/* run in our place */
 	int		 fdin;		/* its descriptor read from (0) */
 	int		 fdout;		/* and written to (1) */
@@ -338,6 +343,8 @@ void		 side_local_defaults(struct side *);
 int		 side_file_opts(struct side *, const struct addr *, char **);
 int		 side_file_flags(const struct side *, int, int);
 int		 side_local_opts(struct side *, const struct addr *, char **);
+int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
+int		 side_exec_signals(const struct side_local *);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);

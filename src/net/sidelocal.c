@@ -13,12 +13,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "net.h"
+
+/* The most words of a program socat splits (EXEC:). */
+#define SIDE_WORDS	256
 
 /*
  * A file's options: socat's OPEN: opens as its options say (creat,
@@ -188,12 +192,24 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	if (a->kind != ADDR_EXEC)
 		return (0);
 	l->pty = side_flag(a, "pty");
+	/*
+	 * ctty and sane: the terminal is the program's controlling one,
+	 * in the modes a new one has: what pty gives it anyway.
+	 */
 	if (!l->pty && (l->rawer != -1 || l->echo != -1 || l->opost != -1 ||
 	    l->ispeed != -1 || l->ospeed != -1)) {
 		log_cause(cause, "raw, rawer, echo, opost, ispeed and ospeed "
 		    "are a terminal's: the program's needs pty");
 		return (-1);
 	}
+	if (!l->pty && (side_flag(a, "ctty") || side_flag(a, "sane"))) {
+		log_cause(cause, "ctty and sane are a terminal's: the "
+		    "program's needs pty");
+		return (-1);
+	}
+	l->sigpass = (side_flag(a, "sigint") ? SIGPASS_INT : 0) |
+	    (side_flag(a, "sighup") ? SIGPASS_HUP : 0) |
+	    (side_flag(a, "sigquit") ? SIGPASS_QUIT : 0);
 	if (l->pty && side_flag(a, "pipes")) {
 		log_cause(cause, "pipes or pty, not both");
 		return (-1);
@@ -212,5 +228,55 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 		log_cause(cause, "fdin and fdout are for pipes, not a pty");
 		return (-1);
 	}
+	return (0);
+}
+
+/*
+ * The program of sd (socat's EXEC: or SYSTEM:) as exec_spawn() takes it:
+ * its words as socat splits them, or a shell's command, with its own
+ * options (its terminal and the terminal's modes, fdin=, fdout=, stderr,
+ * setsid), whatever it is joined with.  Returns -1 with *cause set.
+ */
+int
+side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
+{
+	const struct side_local	*l = &sd->local;
+	char			 words[ADDR_MAX + 1], *argv[SIDE_WORDS];
+
+	if (l->argv) {
+		if (strlcpy(words, sd->path, sizeof(words)) >= sizeof(words) ||
+		    addr_socat_words(words, argv, nitems(argv)) < 1) {
+			log_cause(cause, "%s: not a command socat would run",
+			    sd->path);
+			return (-1);
+		}
+		if (exec_cmd_argv(cmd, sd->path, argv, cause) == -1)
+			return (-1);
+	} else if (exec_cmd_parse(cmd, sd->path, 1, cause) == -1)
+		return (-1);
+	cmd->pty = l->pty;
+	cmd->raw = l->rawer == 1;
+	cmd->echo = l->echo == -1 ? 0 : l->echo ? 1 : 2;
+	cmd->opost = l->opost == -1 ? 0 : l->opost ? 1 : 2;
+	cmd->ispeed = l->ispeed != -1 ? l->ispeed : 0;
+	cmd->ospeed = l->ospeed != -1 ? l->ospeed : 0;
+	cmd->fdin = l->fdin;
+	cmd->fdout = l->fdout;
+	cmd->errout = l->stderr_out;
+	cmd->setsid = l->setsid;
+	return (0);
+}
+
+/*
+ * socat's sigint, sighup, sigquit of a program: those signals go to the
+ * programs.  Returns -1 with errno.
+ */
+int
+side_exec_signals(const struct side_local *l)
+{
+	if (((l->sigpass & SIGPASS_INT) && exec_pass_signal(SIGINT) == -1) ||
+	    ((l->sigpass & SIGPASS_HUP) && exec_pass_signal(SIGHUP) == -1) ||
+	    ((l->sigpass & SIGPASS_QUIT) && exec_pass_signal(SIGQUIT) == -1))
+		return (-1);
 	return (0);
 }
