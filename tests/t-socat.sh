@@ -1281,7 +1281,7 @@ test_terminal_raw_then_back() {
 test_shell_on_a_pty_served() {
 	for _bin in "$REAL" "$OURS"; do
 		serve shsrv "$_bin" -d -d TCP-LISTEN:0,reuseaddr,fork \
-		    EXEC:'bash --norc --noprofile -i',pty,stderr,setsid,sigint,sane
+		    EXEC:'bash -li',pty,stderr,setsid,sigint,sane
 		# (^C typed before the job runs would be the shell's.)
 		on_tty shell raw send:'tty; echo "[$-]"\r' \
 		    expect:'/dev/pts/[0-9]+' expect:'\[[a-zA-Z]*m[a-zA-Z]*\]' \
