@@ -41,6 +41,7 @@ length, then the bytes.
 
 import argparse
 import base64
+import collections
 import errno
 import glob
 import hashlib
@@ -461,6 +462,15 @@ class EchoServer(threading.Thread):
         self.sock.bind(('127.0.0.1', 0))
         self.sock.listen(128)
         self.port = self.sock.getsockname()[1]
+        # A datagram listener opens a connection here for each peer,
+        # and the fuzzer's peers are thousands: the oldest connections
+        # are ended to keep the threads (one each) few.  Thousands of
+        # them starved every mode of this process for minutes when the
+        # server under test exited and all woke at once.
+        self.lock = threading.Lock()
+        self.live = collections.OrderedDict()
+
+    MAX_CONNS = 64
 
     def run(self):
         while True:
@@ -468,19 +478,38 @@ class EchoServer(threading.Thread):
                 c, _ = self.sock.accept()
             except OSError:
                 return
+            with self.lock:
+                while len(self.live) >= self.MAX_CONNS:
+                    old, _ = self.live.popitem(last=False)
+                    try:
+                        # The plain socket's, under a TLS one too: its
+                        # thread's read ends, and it closes.
+                        socket.socket.shutdown(old, socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                self.live[c] = True
             threading.Thread(target=self.serve, args=(c,),
                              daemon=True).start()
 
     def serve(self, c):
         c.settimeout(30)
+        raw = c
         try:
             if isinstance(self.kind, ssl.SSLContext):
                 c = self.kind.wrap_socket(c, server_side=True)
+                with self.lock:
+                    if self.live.pop(raw, None):
+                        self.live[c] = True
             if self.kind == 'ws':
                 self.ws_echo(c)
             else:
                 self.echo(c)
         except (OSError, ssl.SSLError, ValueError):
+            pass
+        finally:
+            with self.lock:
+                self.live.pop(raw, None)
+                self.live.pop(c, None)
             c.close()
 
     @staticmethod
