@@ -1045,6 +1045,13 @@ bye" "$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT")"
 	done
 }
 
+# True when stat(1)'s words $1 give $3 of file $2: wait_until runs it
+# anew each time (a "$(stat ...)" among its arguments would run once).
+stat_is() {
+	# shellcheck disable=SC2086
+	[ "$(stat $1 "$2" 2>/dev/null)" = "$3" ]
+}
+
 # socat's file-system options, both socats alike: perm=, user= and
 # umask= of the entry made, unlink-close; a named pipe made and waited on
 # is removed when a signal ends the wait; empty options are passed over.
@@ -1082,7 +1089,7 @@ test_entry_options() {
 		    FILE:/dev/null
 		_p=$BG_PID
 		wait_until test -p "$SC_TMP/e.w"
-		wait_until test "$(stat -c %U "$SC_TMP/e.w")" = "$_user"
+		wait_until stat_is "-c %U" "$SC_TMP/e.w" "$_user"
 		assertEquals "$_n: PIPE, user" "$_user" \
 		    "$(stat -c %U "$SC_TMP/e.w")"
 		kill "$_p"
@@ -1093,7 +1100,7 @@ test_entry_options() {
 		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.s,$_o" FILE:/dev/null
 		_p=$BG_PID
 		wait_until test -S "$SC_TMP/e.s"
-		wait_until test "$(stat -c %U "$SC_TMP/e.s")" = "$_user"
+		wait_until stat_is "-c %U" "$SC_TMP/e.s" "$_user"
 		assertEquals "$_n: UNIX-LISTEN, umask, user" "600 $_user" \
 		    "$(stat -c '%a %U' "$SC_TMP/e.s")"
 		kill "$_p"
@@ -1103,7 +1110,7 @@ test_entry_options() {
 		    FILE:/dev/null,ignoreeof
 		_p=$BG_PID
 		wait_until test -S "$SC_TMP/e.r"
-		wait_until test "$(stat -c %a "$SC_TMP/e.r")" = 604
+		wait_until stat_is "-c %a" "$SC_TMP/e.r" 604
 		assertEquals "$_n: UNIX-LISTEN, perm" "604" \
 		    "$(stat -c %a "$SC_TMP/e.r")"
 		kill "$_p"
@@ -1113,7 +1120,7 @@ test_entry_options() {
 		    FILE:/dev/null,ignoreeof
 		_p=$BG_PID
 		wait_until test -c "$SC_TMP/e.t"
-		wait_until test "$(stat -L -c %U "$SC_TMP/e.t")" = "$_user"
+		wait_until stat_is "-L -c %U" "$SC_TMP/e.t" "$_user"
 		assertEquals "$_n: PTY, perm, user" "604 $_user" \
 		    "$(stat -L -c '%a %U' "$SC_TMP/e.t")"
 		kill "$_p"
