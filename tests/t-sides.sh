@@ -17,6 +17,17 @@ tcp_up() {
 	ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
 }
 
+# opened_by_others PID FILE...: is each FILE open in a process other
+# than PID (which holds them all)?
+opened_by_others() {
+	_obo_pid=$1
+	shift
+	for _obo_f in "$@"; do
+		fuser "$_obo_f" 2>/dev/null | tr -s ' ' '\n' |
+		    grep -qvxE "($_obo_pid)?" || return 1
+	done
+}
+
 # echo_tcp: socat's TCP echo server, a cat for each client (EPORT).
 echo_tcp() {
 	EPORT=$(free_port)
@@ -187,7 +198,8 @@ test_pty_null_modem() {
 	bg t 30 socat -u "OPEN:$SC_TMP/ttyA,rdonly,raw,echo=0" \
 	    "SYSTEM:head -c 4096 >$SC_TMP/ba.got"
 	# Both readers have their links open before a byte goes.
-	wait_until test -n "$(fuser "$SC_TMP/ttyA" "$SC_TMP/ttyB" 2>/dev/null)"
+	wait_until opened_by_others "$nm" "$SC_TMP/ttyA" "$SC_TMP/ttyB" ||
+	    fail "the readers did not open the links"
 	t 20 socat -u "$SC_TMP/ab" "OPEN:$SC_TMP/ttyA,wronly,raw,echo=0"
 	t 20 socat -u "$SC_TMP/ba" "OPEN:$SC_TMP/ttyB,wronly,raw,echo=0"
 	wait_until cmp -s "$SC_TMP/ab" "$SC_TMP/ab.got" ||
