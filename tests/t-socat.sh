@@ -1034,14 +1034,22 @@ test_shut_null_eof() {
 	assertContains "null-eof on a stream: why" "$(<"$SC_TMP/e")" \
 	    "option null-eof does not belong to a TCP: address"
 	# A stream's shut-null is an empty write: the server does not hear
-	# the end (its "bye" after it) before the client is gone.  Both.
+	# the end (its "bye" after it) before the client is gone, and the
+	# client does not wait for an end the server will not make: half a
+	# second, as after any end, then it goes.  Both.  With -t, the wait
+	# for the far end's end is that long at most, and no longer than
+	# the far end takes: -t 60 with a server that ends at once ends
+	# with it.
 	serve bye "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork \
 	    SYSTEM:'cat; echo bye'
 	for _bin in "$REAL" "$OURS"; do
-		assertEquals "$_bin: TCP, shut-null" "hi" \
-		    "$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT",shut-null)"
+		_o=$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT",shut-null)
+		assertEquals "$_bin: TCP, shut-null: status" 0 $?
+		assertEquals "$_bin: TCP, shut-null" "hi" "$_o"
+		_o=$(echo hi | t 20 "$_bin" -t 60 - TCP:127.0.0.1:"$PORT")
+		assertEquals "$_bin: TCP, -t: status" 0 $?
 		assertEquals "$_bin: TCP, the end said" "hi
-bye" "$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT")"
+bye" "$_o"
 	done
 }
 

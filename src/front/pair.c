@@ -762,15 +762,22 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "
 		    "program");
 	/*
-	 * socat's -t, the wait after stdin's end, is -q's for a dialled
-	 * socket with stdin and stdout.  Elsewhere the far end's end is
-	 * waited for, as without it: a listener's stdin may end before its
-	 * client comes, and -q would lose the client's bytes.
+	 * socat's -t, for a dialled socket with stdin and stdout: once
+	 * stdin has ended, the far end's end is waited for that long at
+	 * most (--quit-after's wait), and no longer than it takes.
+	 * Elsewhere the far end's end is waited for, as without it: a
+	 * listener's stdin may end before its client comes, and the wait
+	 * would lose the client's bytes.  Without -t the far end is waited
+	 * for as netcat does, except by a socket told the end by shut-null
+	 * (an empty write: on a stream, nothing), which never hears it:
+	 * that one gets socat's half second.
 	 */
-	if (o->socat_quit && b->kind == SIDE_STDIO && !a->listen &&
-	    !pair_device(a) && !(o->socat_dir != 0 && (o->socat_dir == 1) ==
-	    (a == &o->pair[0])) && a->sock.socktype != SOCK_DGRAM)
-		o->flow.quit_ms = o->socat_quit_ms;
+	if ((o->socat_quit || a->shut_null) && b->kind == SIDE_STDIO &&
+	    !a->listen && !pair_device(a) && !(o->socat_dir != 0 &&
+	    (o->socat_dir == 1) == (a == &o->pair[0])) &&
+	    a->sock.socktype != SOCK_DGRAM)
+		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
+		    SOCAT_QUIT_MS;
 	/*
 	 * And the other way: once the dialled socket has ended, stdin (a
 	 * terminal never ends) is read for -t's time, half a second unless
