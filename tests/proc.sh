@@ -12,6 +12,15 @@ has_child() {
 	[ -n "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ]
 }
 
+# The words process $1 runs, spaced; runs_words PID WORDS: does it run
+# those yet (a child runs its parent's until it has called exec)?
+words_of() {
+	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | sed 's/ $//'
+}
+runs_words() {
+	[ "$(words_of "$1")" = "$2" ]
+}
+
 # Open descriptors.
 fd_count() {
 	ls "/proc/$1/fd" 2>/dev/null | wc -l

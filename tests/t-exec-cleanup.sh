@@ -130,8 +130,8 @@ sig_children() {
 	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
 	client c1 7 127.0.0.1 "$PORT"
 	prog=$(child_pid "$pid") || fail "no program"
-	assertEquals "the program runs" "sleep 30" \
-	    "$(tr '\0' ' ' <"/proc/$prog/cmdline" | sed 's/ $//')"
+	wait_until runs_words "$prog" "sleep 30"
+	assertEquals "the program runs" "sleep 30" "$(words_of "$prog")"
 	kill "-$1" "$pid"
 	wait_exit "$SERVER_PID"
 	assertNotEquals "sockcat ends" timeout "$WAIT_STATUS"
