@@ -125,6 +125,11 @@ t() {
 	*) _t=$SC_TIMEOUT ;;
 	esac
 	timeout -k 2 "$_t" "$@"
+	_t=$?
+	if [ -n "${SC_TIMEOUT_LOG:-}" ] && [ $_t -eq 124 ]; then
+		echo "${_shunit_test_:-?}: $*" >>"$SC_TIMEOUT_LOG"
+	fi
+	return $_t
 }
 
 # How long a wait lasts at most, in seconds, unless told otherwise.  Waits
