@@ -1027,25 +1027,30 @@ test_shut_null_eof() {
 	    >"$SC_TMP/o" 2>"$SC_TMP/e"
 	assertEquals "with a socket: status" 1 $?
 	assertContains "with a socket: why" "$(<"$SC_TMP/e")" \
-	    "shut-null and null-eof are for a socket joined with stdio, a file or a program"
+	    "shut-null, shut-none and null-eof are for a socket joined with stdio, a file or a program"
 	t 20 "$OURS" TCP:127.0.0.1:1,null-eof - </dev/null >"$SC_TMP/o" \
 	    2>"$SC_TMP/e"
 	assertEquals "null-eof on a stream: status" 1 $?
 	assertContains "null-eof on a stream: why" "$(<"$SC_TMP/e")" \
 	    "option null-eof does not belong to a TCP: address"
-	# A stream's shut-null is an empty write: the server does not hear
-	# the end (its "bye" after it) before the client is gone, and the
-	# client does not wait for an end the server will not make: half a
-	# second, as after any end, then it goes.  Both.  With -t, the wait
-	# for the far end's end is that long at most, and no longer than
-	# the far end takes: -t 60 with a server that ends at once ends
-	# with it.
+	# A stream's shut-null is an empty write, and shut-none says
+	# nothing: the server does not hear the end (its "bye" after it)
+	# before the client is gone (shut-down, the default, says it), and
+	# the client does not wait for an end the server will not make:
+	# half a second, as after any end, then it goes.  Both.  With -t,
+	# the wait for the far end's end is that long at most, and no
+	# longer than the far end takes: -t 60 with a server that ends at
+	# once ends with it.
 	serve bye "$REAL" -d -d TCP4-LISTEN:0,reuseaddr,fork \
 	    SYSTEM:'cat; echo bye'
 	for _bin in "$REAL" "$OURS"; do
-		_o=$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT",shut-null)
-		assertEquals "$_bin: TCP, shut-null: status" 0 $?
-		assertEquals "$_bin: TCP, shut-null" "hi" "$_o"
+		for _s in shut-null shut-none; do
+			_o=$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT,$_s")
+			assertEquals "$_bin: TCP, $_s: status" 0 $?
+			assertEquals "$_bin: TCP, $_s" "hi" "$_o"
+		done
+		assertEquals "$_bin: TCP, shut-down" "hi
+bye" "$(echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT",shut-down)"
 		_o=$(echo hi | t 20 "$_bin" -t 60 - TCP:127.0.0.1:"$PORT")
 		assertEquals "$_bin: TCP, -t: status" 0 $?
 		assertEquals "$_bin: TCP, the end said" "hi
@@ -2431,7 +2436,7 @@ test_every_socat_option() {
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
-	    maxchildren shut-null "
+	    maxchildren shut-null shut-none shut-down "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

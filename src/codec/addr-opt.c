@@ -229,6 +229,12 @@ static const struct {
 	{ "shut-null",	"shut-null",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) |
 						K(ADDR_TCP) | K(ADDR_TCP_L) |
 						K(ADDR_UNIX) | K(ADDR_UNIX_L) },
+	{ "shut-none",	"shut-none",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) |
+						K(ADDR_TCP) | K(ADDR_TCP_L) |
+						K(ADDR_UNIX) | K(ADDR_UNIX_L) },
+	{ "shut-down",	"shut-down",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) |
+						K(ADDR_TCP) | K(ADDR_TCP_L) |
+						K(ADDR_UNIX) | K(ADDR_UNIX_L) },
 	{ "null-eof",	"null-eof",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
 	{ "so-broadcast", "broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
 	{ "setsockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },

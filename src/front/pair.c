@@ -752,11 +752,11 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	    b->kind != SIDE_EXEC) || pair_device(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
 		    "sockets, or with a device");
-	if ((a->shut_null || a->null_eof || b->shut_null || b->null_eof) &&
-	    (pair_device(a) || (b->kind != SIDE_STDIO && b->kind !=
-	    SIDE_EXEC)))
-		pair_refuse(o, "shut-null and null-eof are for a socket "
-		    "joined with stdio, a file or a program");
+	if ((a->shut_null || a->null_eof || a->shut_none || b->shut_null ||
+	    b->null_eof || b->shut_none) && (pair_device(a) ||
+	    (b->kind != SIDE_STDIO && b->kind != SIDE_EXEC)))
+		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
+		    "socket joined with stdio, a file or a program");
 	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
 	    SIDE_STDIO && b->kind != SIDE_EXEC)))
 		pair_refuse(o, "crlf is for a socket joined with stdio or a "
@@ -768,14 +768,14 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	 * Elsewhere the far end's end is waited for, as without it: a
 	 * listener's stdin may end before its client comes, and the wait
 	 * would lose the client's bytes.  Without -t the far end is waited
-	 * for as netcat does, except by a socket told the end by shut-null
-	 * (an empty write: on a stream, nothing), which never hears it:
-	 * that one gets socat's half second.
+	 * for as netcat does, except by a socket not told the end
+	 * (shut-none, or shut-null: an empty write, on a stream nothing),
+	 * which never hears it: that one gets socat's half second.
 	 */
-	if ((o->socat_quit || a->shut_null) && b->kind == SIDE_STDIO &&
-	    !a->listen && !pair_device(a) && !(o->socat_dir != 0 &&
-	    (o->socat_dir == 1) == (a == &o->pair[0])) &&
-	    a->sock.socktype != SOCK_DGRAM)
+	if ((o->socat_quit || a->shut_null || a->shut_none) &&
+	    b->kind == SIDE_STDIO && !a->listen && !pair_device(a) &&
+	    !(o->socat_dir != 0 && (o->socat_dir == 1) ==
+	    (a == &o->pair[0])) && a->sock.socktype != SOCK_DGRAM)
 		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
 		    SOCAT_QUIT_MS;
 	/*

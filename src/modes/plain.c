@@ -402,10 +402,11 @@ conn_net(struct conn *c, struct session *s)
 	 * A datagram socket has no end-of-file to send: nothing is said,
 	 * unless an empty datagram says it (socat's shut-null, null-eof).
 	 * A stream socket's shut-null is an empty write, as socat's: no
-	 * end is said before the socket is closed.
+	 * end is said before the socket is closed; nor with shut-none.
 	 */
 	return (netconn_endpoint(c->nc, s, "network", sd->shut_null ?
-	    EP_SHUT_NULL : dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET,
+	    EP_SHUT_NULL : dgram || sd->shut_none ? EP_SHUT_NONE :
+	    EP_SHUT_SOCKET,
 	    EP_NET | (dgram ? EP_DGRAM : 0) |
 	    (dgram && sd->null_eof ? EP_NULL_EOF : 0) |
 	    (dgram && sd->sendto ? EP_DEAF : 0),

@@ -257,6 +257,7 @@ struct side {
 	int		 sendto;	/* socat's UDP-SENDTO:: its peer's
 					   refusals (ICMP) are not errors */
 	int		 shut_null;	/* its end an empty datagram */
+	int		 shut_none;	/* its end not said (shut-none) */
 	int		 null_eof;	/* an empty datagram its end */
 	const char	*dgram_to;	/* socat's UDP-DATAGRAM:: a datagram
 					   listener (bound to bind=) sending

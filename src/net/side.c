@@ -222,8 +222,12 @@ side_kind(struct side *sd, const struct addr *a)
 	sd->keep = a->anypeer;
 	sd->recv_only = a->recv_only;
 	sd->sendto = a->sendto;
-	/* socat's shut-null and null-eof: an empty datagram is the end. */
+	/*
+	 * socat's shut-null and null-eof: an empty datagram is the end;
+	 * shut-none: the end is not said (shut-down, the default, says it).
+	 */
 	sd->shut_null = side_flag(a, "shut-null");
+	sd->shut_none = side_flag(a, "shut-none") && !sd->shut_null;
 	sd->null_eof = side_flag(a, "null-eof");
 	sd->unix_either = a->either;
 	switch (a->kind) {
