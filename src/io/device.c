@@ -83,22 +83,16 @@ static const struct {
 /* The devices a process may have: two, joined to each other. */
 #define DEVICES_MAX	2
 
-/* The serial lines, while ours: their descriptors and their own modes. */
+/*
+ * The terminals whose modes we changed, while we run (the serial lines,
+ * the terminals given socat's modes): a descriptor held to put their own
+ * modes back at exit, and those modes.
+ */
 static struct {
 	int		 fd;		/* -1: none */
 	int		 drain;		/* wait for its output at exit */
 	struct termios	 saved;
-} serials[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
-
-/*
- * The terminals given socat's modes (raw, echo, ...), while we run: a
- * descriptor of our own (the session closes the one it reads) and their
- * own modes, put back at exit.
- */
-static struct {
-	int		 fd;		/* -1: none */
-	struct termios	 saved;
-} ttys[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
+} terms[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
 
 /*
  * The links to our pseudo-terminals, while they are there: the link made
@@ -191,37 +185,55 @@ device_set_speeds(struct termios *t, long ispeed, long ospeed)
 }
 
 /*
- * Give the line its own modes back; at exit after what we wrote has
- * gone out, unless the line may be held up by its flow control (then,
+ * Give the terminals their own modes back; at exit after what we wrote
+ * has gone out, unless a line may be held up by its flow control (then,
  * and on a fatal signal, at once).  Async-signal-safe.
  */
 static void
-serial_cleanup(int sig)
+term_cleanup(int sig)
 {
 	size_t	 i;
 
 	for (i = 0; i < DEVICES_MAX; i++) {
-		if (serials[i].fd != -1)
-			tcsetattr(serials[i].fd, sig == 0 && serials[i].drain ?
-			    TCSADRAIN : TCSANOW, &serials[i].saved);
+		if (terms[i].fd != -1)
+			tcsetattr(terms[i].fd, sig == 0 && terms[i].drain ?
+			    TCSADRAIN : TCSANOW, &terms[i].saved);
 	}
 }
 
-/*
- * Give the terminals of tty_modes_set() their own modes back: at exit
- * once what we wrote has been shown, on a fatal signal at once.
- * Async-signal-safe.
- */
-static void
-tty_cleanup(int sig)
+/* A free place in terms[], or DEVICES_MAX. */
+static size_t
+term_slot(void)
 {
 	size_t	 i;
 
-	for (i = 0; i < DEVICES_MAX; i++) {
-		if (ttys[i].fd != -1)
-			tcsetattr(ttys[i].fd, sig == 0 ? TCSADRAIN : TCSANOW,
-			    &ttys[i].saved);
+	for (i = 0; i < DEVICES_MAX && terms[i].fd != -1; i++)
+		;
+	return (i);
+}
+
+/*
+ * Set t on the terminal fd, whose own modes are in terms[i].saved, and
+ * hold keep (fd or a copy of it) to put them back at exit.  Returns -1
+ * with errno, the terminal's modes put back.
+ */
+static int
+term_set(size_t i, int keep, int fd, const struct termios *t, int drain)
+{
+	int	 error;
+
+	terms[i].fd = keep;
+	terms[i].drain = drain;
+	cleanup_add(term_cleanup);
+	if (tcsetattr(fd, TCSANOW, t) == -1) {
+		/* Some of the modes may have been set all the same. */
+		error = errno;
+		tcsetattr(fd, TCSANOW, &terms[i].saved);
+		terms[i].fd = -1;
+		errno = error;
+		return (-1);
 	}
+	return (0);
 }
 
 /*
@@ -261,26 +273,20 @@ tty_modes_set(int fd, int rawer, int echo, int opost, long ispeed,
 	if (rawer == -1 && echo == -1 && opost == -1 && ispeed == -1 &&
 	    ospeed == -1)
 		return (0);
-	for (i = 0; i < DEVICES_MAX && ttys[i].fd != -1; i++)
-		;
-	if (i == DEVICES_MAX) {
+	if ((i = term_slot()) == DEVICES_MAX) {
 		errno = EBUSY;
 		return (-1);
 	}
-	if (tcgetattr(fd, &ttys[i].saved) == -1)
+	if (tcgetattr(fd, &terms[i].saved) == -1)
 		return (-1);
-	t = ttys[i].saved;
+	t = terms[i].saved;
 	if (tty_modes(&t, rawer, echo, opost, ispeed, ospeed) == -1)
 		return (-1);
+	/* Ours: the session closes fd.  At exit, once shown, not at once. */
 	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 		return (-1);
-	ttys[i].fd = dup;
-	cleanup_add(tty_cleanup);
-	if (tcsetattr(fd, TCSANOW, &t) == -1) {
-		/* Some of the modes may have been set all the same. */
+	if (term_set(i, dup, fd, &t, 1) == -1) {
 		error = errno;
-		tcsetattr(dup, TCSANOW, &ttys[i].saved);
-		ttys[i].fd = -1;
 		close(dup);
 		errno = error;
 		return (-1);
@@ -305,9 +311,7 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 	int		 fd, dup, error;
 
 	*cause = NULL;
-	for (i = 0; i < DEVICES_MAX && serials[i].fd != -1; i++)
-		;
-	if (i == DEVICES_MAX) {
+	if ((i = term_slot()) == DEVICES_MAX) {
 		if (asprintf(cause, "two serial lines a process at most") == -1)
 			*cause = NULL;
 		return (-1);
@@ -340,9 +344,9 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 			*cause = NULL;
 		return (-1);
 	}
-	if (tcgetattr(fd, &serials[i].saved) == -1)
+	if (tcgetattr(fd, &terms[i].saved) == -1)
 		goto fail;
-	t = serials[i].saved;
+	t = terms[i].saved;
 	cfmakeraw(&t);
 	t.c_cflag &= ~(CSIZE | PARENB | CSTOPB | CRTSCTS);
 	t.c_cflag |= CS8 | CLOCAL | CREAD | (crtscts ? CRTSCTS : 0);
@@ -358,14 +362,8 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 	 */
 	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 		goto fail;
-	serials[i].fd = fd;
-	serials[i].drain = !crtscts;
-	cleanup_add(serial_cleanup);
-	if (tcsetattr(fd, TCSANOW, &t) == -1) {
-		/* Some of the modes may have been set all the same. */
+	if (term_set(i, fd, fd, &t, !crtscts) == -1) {
 		error = errno;
-		tcsetattr(fd, TCSANOW, &serials[i].saved);
-		serials[i].fd = -1;
 		close(dup);
 		errno = error;
 		goto fail;
@@ -394,13 +392,13 @@ serial_release(const char *path)
 	if (stat(path, &st) == -1)
 		return;
 	for (i = 0; i < DEVICES_MAX; i++) {
-		if (serials[i].fd == -1 || fstat(serials[i].fd, &mine) == -1 ||
+		if (terms[i].fd == -1 || fstat(terms[i].fd, &mine) == -1 ||
 		    mine.st_rdev != st.st_rdev)
 			continue;
-		tcsetattr(serials[i].fd, serials[i].drain ? TCSADRAIN :
-		    TCSANOW, &serials[i].saved);
-		close(serials[i].fd);
-		serials[i].fd = -1;
+		tcsetattr(terms[i].fd, terms[i].drain ? TCSADRAIN :
+		    TCSANOW, &terms[i].saved);
+		close(terms[i].fd);
+		terms[i].fd = -1;
 	}
 }
 
