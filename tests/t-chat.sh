@@ -487,6 +487,11 @@ tm() {
 	tmux -L "$TMUX_SOCK" -f /dev/null "$@"
 }
 
+# What a pane's sockcat runs under: bounded, and killed if it will not
+# end (a sanitizer's exit that hangs with every signal blocked), in the
+# terminal's foreground.
+BOUND="timeout --foreground -k 2 60"
+
 # wait_screen regex: wait until the pane shows a line matching regex; the
 # screen is left in the file screen.
 wait_screen() {
@@ -517,7 +522,7 @@ screen_ends_with() {
 tty_client() {
 	have tmux || return 1
 	: >"$SC_TMP/pane.raw"
-	tm new-session -d -x 80 -y 12 "read go; $SC --chat -n $*; \
+	tm new-session -d -x 80 -y 12 "read go; $BOUND $SC --chat -n $*; \
 	    echo \$? >'$SC_TMP/pane.status'" || fail "tmux"
 	tm pipe-pane -o "cat >>'$SC_TMP/pane.raw'"
 	tm send-keys Enter
@@ -629,7 +634,7 @@ test_terminal_output_is_safe_whatever_the_input() {
 	chat_server srv -l 127.0.0.1 0 || fail "no server"
 	: >"$SC_TMP/pane.raw"
 	# stdin a pipe, stdout the terminal.
-	tm new-session -d -x 80 -y 12 "read go; sleep 8 | $SC --chat -n \
+	tm new-session -d -x 80 -y 12 "read go; sleep 8 | $BOUND $SC --chat -n \
 	    127.0.0.1 $PORT" || fail "tmux"
 	tm pipe-pane -o "cat >>'$SC_TMP/pane.raw'"
 	tm send-keys Enter

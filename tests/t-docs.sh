@@ -331,7 +331,7 @@ shell_pane() {
 	# the test does.
 	t 10 tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 120 -y 40 \
 	    -c "$SC_TMP/home" "env HOME=$SC_TMP/home PATH=$SC_TMP/bin:$PATH \
-	    ZDOTDIR=$SC_TMP/home timeout 60 $*" || return 1
+	    ZDOTDIR=$SC_TMP/home timeout -k 2 60 $*" || return 1
 	# capture-pane leaves out trailing blanks: the prompt is "%".
 	wait_until pane_has '^%$' || { fail "no prompt: $(pane)"; return 1; }
 }

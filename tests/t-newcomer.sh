@@ -46,7 +46,7 @@ term() {
 	fi
 	t 10 tmux -L "$TM" "${_new[@]}" -d -s "$1" -x "${_size%x*}" \
 	    -y "${_size#*x}" -c "$SC_TMP/clone" \
-	    "env PS1='$ ' ENV=/dev/null timeout 120 sh -i" || return 1
+	    "env PS1='$ ' ENV=/dev/null timeout -k 2 120 sh -i" || return 1
 	see "$1" '^\$$'
 	type_line "$1" "$3"
 }

@@ -62,7 +62,10 @@ tm() {
 # pane WxH cmd: run cmd in a tmux pane of W columns and H rows.
 pane() {
 	command -v tmux >/dev/null || { sc_skip "tmux not installed"; return 1; }
-	tm new-session -d -x "${1%x*}" -y "${1#*x}" "$2; sleep 60" ||
+	# Bounded, and killed if it will not end (a sanitizer's exit that
+	# hangs with every signal blocked); in the terminal's foreground.
+	tm new-session -d -x "${1%x*}" -y "${1#*x}" \
+	    "timeout --foreground -k 2 60 $2; sleep 60" ||
 	    fail "tmux"
 }
 

@@ -16,7 +16,7 @@ STATS_RE='^sockcat: sent [0-9]+ bytes( \([0-9.]+ [KMG]iB\))?, received [0-9]+ by
 # SERVER_PID.
 slow_server() {
 	rm -f "$SC_TMP/srv.err" "$SC_TMP/go"
-	bg sh -c "timeout 20 '$SC' -v -l 127.0.0.1 0 2>'$SC_TMP/srv.err' </dev/null |
+	bg sh -c "timeout -k 2 20 '$SC' -v -l 127.0.0.1 0 2>'$SC_TMP/srv.err' </dev/null |
 	    timeout 20 sh -c 'while [ -d \"\$1\" ] && [ ! -e \"\$1/go\" ]; do
 	    sleep 0.05; done; exec cat' sh '$SC_TMP' >/dev/null 2>&1"
 	SERVER_PID=$BG_PID
