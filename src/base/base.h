@@ -203,6 +203,18 @@ int		 ev_timer_armed(const struct ev_timer *);
 int		 ev_signal(int, ev_signal_cb *, void *);
 int		 ev_loop(void);
 void		 ev_break(void);
+int		 ev_ready(int);
+/*
+ * Debug builds: SC_EVENT_ORDER=reverse or seed:N changes the order in
+ * which what is ready in one round is handled (doc/design.md, "Events
+ * made to coincide"); ev_order_swap() says whether a caller with two
+ * things to do in a round does them the other way round this time.
+ */
+#ifdef SC_DEBUG
+int		 ev_order_swap(void);
+#else
+#define ev_order_swap()	0
+#endif
 
 /* buf.c */
 struct buf {

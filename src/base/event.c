@@ -4,8 +4,11 @@
 #include <sys/types.h>
 #include <sys/epoll.h>
 
+#include <poll.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +141,91 @@ static struct ev_sig		 ev_sigs[NSIG];
 static volatile sig_atomic_t	 ev_sig_pending[NSIG];
 static volatile sig_atomic_t	 ev_sig_any;	/* one of them is set */
 static int			 ev_sig_pipe[2] = { -1, -1 };
+
+#ifdef SC_DEBUG
+/*
+ * The event-order knob of debug builds (SC_EVENT_ORDER): "reverse" hands
+ * out what one round found ready last first, "seed:N" in an order drawn
+ * from N, the same for the same N.  It also turns round the pump's own
+ * choices of what to do first (ev_order_swap()) and the order of timers
+ * due at the same time, so that no rule of the program can lean on the
+ * order the kernel happens to list events in.
+ */
+enum { EV_ORDER_KERNEL, EV_ORDER_REVERSE, EV_ORDER_SEED };
+static int		 ev_order = -1;
+static uint64_t		 ev_order_state;
+
+/* Read SC_EVENT_ORDER once; a value it cannot read is said, and ignored. */
+static void
+ev_order_init(void)
+{
+	const char	*order = getenv("SC_EVENT_ORDER"), *errstr;
+	long long	 seed;
+
+	ev_order = EV_ORDER_KERNEL;
+	if (order == NULL || *order == '\0')
+		return;
+	if (strcmp(order, "reverse") == 0) {
+		ev_order = EV_ORDER_REVERSE;
+		return;
+	}
+	if (strncmp(order, "seed:", 5) == 0) {
+		seed = strtonum(order + 5, 0, LLONG_MAX, &errstr);
+		if (errstr == NULL) {
+			ev_order = EV_ORDER_SEED;
+			ev_order_state = (uint64_t)seed * 2654435761u + 1;
+			return;
+		}
+	}
+	log_warnx("SC_EVENT_ORDER=%s: not reverse or seed:N, ignored", order);
+}
+
+/* The next number of the seeded order (xorshift64). */
+static uint32_t
+ev_order_next(void)
+{
+	ev_order_state ^= ev_order_state << 13;
+	ev_order_state ^= ev_order_state >> 7;
+	ev_order_state ^= ev_order_state << 17;
+	return ((uint32_t)(ev_order_state >> 32));
+}
+
+int
+ev_order_swap(void)
+{
+	if (ev_order == -1)
+		ev_order_init();
+	if (ev_order == EV_ORDER_REVERSE)
+		return (1);
+	if (ev_order == EV_ORDER_SEED)
+		return (ev_order_next() & 1);
+	return (0);
+}
+
+/* Put the n entries of ev_fired in the knob's order. */
+static void
+ev_order_fired(int n)
+{
+	struct ev_fired	 t;
+	int		 i, j;
+
+	if (ev_order == -1)
+		ev_order_init();
+	for (i = 0; i < n / 2 && ev_order == EV_ORDER_REVERSE; i++) {
+		t = ev_fired[i];
+		ev_fired[i] = ev_fired[n - 1 - i];
+		ev_fired[n - 1 - i] = t;
+	}
+	for (i = n - 1; i > 0 && ev_order == EV_ORDER_SEED; i--) {
+		j = ev_order_next() % (u_int)(i + 1);
+		t = ev_fired[i];
+		ev_fired[i] = ev_fired[j];
+		ev_fired[j] = t;
+	}
+}
+#else
+#define ev_order_fired(n)	((void)(n))
+#endif
 
 /* The name of the wait call, for --version. */
 const char *
@@ -483,7 +571,9 @@ ev_wait(int timeout)
 		f->ready = 0;
 	}
 	ev_nhot = 0;
-	return (ev_wait_again(n));
+	n = ev_wait_again(n);
+	ev_order_fired(n);
+	return (n);
 }
 
 /*
@@ -698,8 +788,13 @@ ev_timer_arm(struct ev_timer *t, long long ms)
 	t->when = ev_now() + (uint64_t)ms;
 	if (t->when == 0)
 		t->when = 1;
+	/*
+	 * After those due at the same time, or, as the event-order knob
+	 * may say, before them.
+	 */
 	TAILQ_FOREACH(it, &ev_timers, entry) {
-		if (it->when > t->when) {
+		if (it->when > t->when || (it->when == t->when &&
+		    ev_order_swap())) {
 			TAILQ_INSERT_BEFORE(it, t, entry);
 			return;
 		}
@@ -825,6 +920,21 @@ ev_busy(void)
 	return (0);
 }
 
+/*
+ * Is fd readable now (data, its end or an error waiting)?  The kernel is
+ * asked without waiting: for a rule that must know what is ready at the
+ * moment it decides (the last round of a session), whatever order the
+ * round's events are handled in.
+ */
+int
+ev_ready(int fd)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+
+	return (poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0);
+}
+
 /* Ask ev_loop() to return after the current round. */
 void
 ev_break(void)
@@ -879,6 +989,9 @@ ev_loop(void)
 		 * resized, then typed into, sends the new size first).
 		 */
 		ev_signal_run();
+		/* The knob may run the timers due before the descriptors. */
+		if (ev_order_swap())
+			ev_run_timers();
 		for (i = 0; i < n && !ev_stop; i++) {
 			fd = ev_fired[i].fd;
 			e = &ev_fds[fd];
