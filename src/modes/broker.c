@@ -242,13 +242,16 @@ static const struct ep_ops console_relay_ops = {
 	.write = console_relay_write,
 };
 
-/* A client is over when it has stopped sending or typed ":q". */
+/*
+ * A client is over when it has stopped sending (its one way ended, the
+ * one rule's) or typed ":q", which lets it go at once.
+ */
 static int
-client_check(struct session *s)
+client_watch(struct session *s)
 {
 	struct client	*c = s->arg;
 
-	return (c->quit || channel_ended(c->rx));
+	return (c->quit ? SESSION_END : SESSION_RULE);
 }
 
 /* Free what c holds besides its session. */
@@ -350,7 +353,7 @@ client_start(struct broker *b, struct netconn *nc,
 	held = ws_plain_held(nc->ws, first, sizeof(first));
 	/* A room's plain client beside WebSocket ones, until it speaks. */
 	c->hidden = b->room != NULL && j->side->ws.on && ws_plain(nc->ws);
-	if ((s = session_new(client_check, client_finished, c)) == NULL ||
+	if ((s = session_new(client_watch, client_finished, c)) == NULL ||
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,
 	    EP_LINGER, j->side->ws.binary ? NC_BINARY : 0)) == NULL) {
 		session_free(s);
@@ -413,15 +416,6 @@ static const struct listen_ops broker_room_ops = {
 	.start = broker_start,
 	.full = broker_full,
 };
-
-/* stdin is done when it ends; the clients carry on. */
-static int
-console_in_check(struct session *s)
-{
-	struct channel	*ch = TAILQ_FIRST(&s->channels);
-
-	return (channel_ended(ch));
-}
 
 static void
 console_in_finished(struct session *s)
@@ -564,7 +558,8 @@ console_start(struct broker *b)
 		fatal("console");
 	if (b->j->flow->no_stdin)
 		return;
-	if ((s = session_new(console_in_check, console_in_finished, b)) ==
+	/* stdin is done when it ends (its one way); the clients carry on. */
+	if ((s = session_new(NULL, console_in_finished, b)) ==
 	    NULL || (in = stdio_in(s, 0)) == NULL ||
 	    (relay = session_endpoint(s, "relay", -1, -1, EP_SHUT_NONE, 0)) ==
 	    NULL || session_channel(s, "send", in, relay, 0) == NULL)

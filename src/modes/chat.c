@@ -261,34 +261,33 @@ chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
  * The conversation is over when the peer has left (its end of the
  * connection, a :q line, a broken connection), once what it said is
  * shown; or when our user has left (a :q line, end of input), once what
- * they said is sent.
+ * they said is sent: both ways end the session (CH_FINAL, chat_start()),
+ * by the one rule.  What is seen here, at each change before the rule
+ * runs, is which way ended first, for the notice; and a :q line, which
+ * ends its way.
  */
 static int
-chat_check(struct session *s)
+chat_watch(struct session *s)
 {
 	struct chat	*c = s->arg;
 	struct channel	*rx = c->rx, *tx = c->tx;
 
-	if (rx->state == CH_FAILED) {
-		c->end = CHAT_END_ERROR;
-		return (1);
-	}
-	if ((c->view.quit || rx->state != CH_OPEN) &&
-	    channel_pending(rx) == 0) {
-		c->end = c->busy ? CHAT_END_BUSY : CHAT_END_PEER;
-		return (1);
-	}
-	if (tx->state == CH_FAILED) {
-		c->end = CHAT_END_PEER;
-		return (1);
-	}
-	if ((c->local_quit || c->ed.eof || tx->state != CH_OPEN) &&
-	    tx->buf.len == 0 && c->ed.donelen == 0) {
-		c->end = CHAT_END_LOCAL;
-		return (1);
+	if (c->view.quit && rx->state == CH_OPEN)
+		channel_end_source(rx);
+	if (c->local_quit && tx->state == CH_OPEN)
+		channel_end_source(tx);
+	if (c->end == CHAT_END_NONE) {
+		if (rx->state == CH_FAILED)
+			c->end = CHAT_END_ERROR;
+		else if (rx->state == CH_DONE)
+			c->end = c->busy ? CHAT_END_BUSY : CHAT_END_PEER;
+		else if (tx->state == CH_FAILED)
+			c->end = CHAT_END_PEER;
+		else if (tx->state == CH_DONE)
+			c->end = CHAT_END_LOCAL;
 	}
 	chat_redraw(c);
-	return (0);
+	return (SESSION_RULE);
 }
 
 static void
@@ -364,7 +363,7 @@ chat_start(struct chat *c)
 	struct endpoint	*in, *out, *net;
 	int		 bound = c->nc->fd == c->lfd;
 
-	if ((s = session_new(chat_check, chat_finished, c)) == NULL)
+	if ((s = session_new(chat_watch, chat_finished, c)) == NULL)
 		return (-1);
 	c->s = s;
 	chatproto_reset(&c->view);
@@ -406,6 +405,8 @@ chat_start(struct chat *c)
 	c->rx->xgrow = (c->tty ? CHAT_GROW : 1) + (c->lfd == -1);
 	c->tx->xform = chat_tx_xform;
 	c->tx->xgrow = c->j->flow->crlf ? 2 : 1;
+	c->rx->flags |= CH_FINAL;
+	c->tx->flags |= CH_FINAL;
 	chat_notice(c, "connected to %s", c->peer);
 	/* A server's partner is a client like any other: --idle-timeout. */
 	if (c->lfd != -1)
@@ -433,6 +434,8 @@ chat_init(struct chat *c, const struct job *j)
 	c->edit = c->tty && isatty(STDIN_FILENO);
 	edit_init(&c->ed, STDOUT_FILENO, 1, chat_key_before, chat_key_after,
 	    c);
+	/* ^D on an empty line is the end of what the user says. */
+	c->ed.end_is_eof = 1;
 	if (j->local->history != NULL && c->edit &&
 	    edit_history_file(&c->ed, j->local->history) == -1)
 		fatal("%s", j->local->history);

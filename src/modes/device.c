@@ -24,46 +24,44 @@ struct device {
 	struct channel		*rx;	/* device -> near end */
 	struct child		*child;	/* a program's, or NULL */
 	int			 stdio;	/* the near end is stdin, stdout */
-	struct ev_timer		 quit;	/* -q: answers awaited after stdin */
-	int			 quitting; /* the -q delay is over */
 	int			 status;
 };
 
 /*
- * Over when the device has hung up and what it said is delivered, or
- * when stdin has ended and what it gave is written: a line has no
- * end-of-file to wait for.  With -q the answers are relayed that much
- * longer.  Without stdin (-d), until the device hangs up.  The end of a
- * program's output, once delivered, ends the relay; two devices, the end
- * of either.
+ * The relay's end, declared for the one rule (session.c): over when the
+ * device has hung up and what it said is delivered (nothing is sent to a
+ * line that hung up), or when the near end has ended and what it gave is
+ * written: a line has no end-of-file to wait for.  stdin's end first
+ * shows what the device has ready then, and with -q its answers are
+ * relayed that much longer.  Without stdin (-d), until the device hangs
+ * up.  The end of a program's output, once delivered, ends the relay;
+ * two devices, the end of either.
  */
 static int
-device_check(struct session *s)
+device_declare_end(struct device *d)
 {
-	struct device	*d = s->arg;
 	long long	 ms = d->j->flow->quit_ms;
 
-	/* --raw: "~." was typed. */
-	if (channel_ended(d->rx) || (d->tx != NULL && term_escaped(d->tx)))
-		return (1);
-	/* -d: until the device hangs up. */
-	if (d->tx == NULL || !channel_ended(d->tx))
+	d->rx->flags |= CH_FINAL_NOW;
+	if (d->tx == NULL)
 		return (0);
-	if (!d->stdio || ms <= 0 || d->quitting)
-		return (1);
-	if (!ev_timer_armed(&d->quit))
-		ev_timer_arm(&d->quit, ms);
+	if (!d->stdio)
+		d->tx->flags |= CH_FINAL_NOW;
+	else if (ms > 0)
+		return (channel_grace(d->tx, ms));
+	else
+		d->tx->flags |= CH_FINAL;
 	return (0);
 }
 
-static void
-device_quit_cb(void *arg)
+/* --raw: "~." was typed; leave now. */
+static int
+device_watch(struct session *s)
 {
-	struct device	*d = arg;
+	struct device	*d = s->arg;
 
-	d->quitting = 1;
-	if (d->s != NULL)
-		session_finish(d->s);
+	return (d->tx != NULL && term_escaped(d->tx) ? SESSION_END :
+	    SESSION_RULE);
 }
 
 static void
@@ -85,7 +83,6 @@ device_finished(struct session *s)
 
 	if (session_report(s) != 0)
 		d->status = 1;
-	ev_timer_disarm(&d->quit);
 	term_stop(d->tx);
 	session_free(s);
 	d->s = NULL;
@@ -215,8 +212,7 @@ device_relay(const struct job *j)
 
 	if ((fd = device_open(j->side, &name, &slave)) == -1)
 		return (1);
-	ev_timer_init(&d.quit, device_quit_cb, &d);
-	if ((d.s = session_new(device_check, device_finished, &d)) == NULL ||
+	if ((d.s = session_new(device_watch, device_finished, &d)) == NULL ||
 	    (dev = device_endpoint(d.s, name, fd)) == NULL)
 		fatal("device");
 	if (device_near(&d, &in, &out) == -1) {
@@ -248,7 +244,7 @@ device_relay(const struct job *j)
 		if (d.tx != NULL)
 			channel_block(d.tx, j->flow->block);
 	}
-	if (session_start(d.s) == -1)
+	if (device_declare_end(&d) == -1 || session_start(d.s) == -1)
 		fatal("device");
 	if (d.s != NULL && ev_loop() == -1)
 		fatal("poll");

@@ -52,9 +52,6 @@ struct dgram_server {
 	struct session		*s;
 	struct channel		*rx;	   /* network -> stdout */
 	struct channel		*tx;	   /* stdin -> network */
-	struct ev_timer		 quit;	   /* -q after stdin EOF */
-	struct ev_timer		 deadline; /* --quit-after */
-	int			 quitting;
 	int			 status;
 };
 
@@ -376,35 +373,27 @@ dgram_write(struct endpoint *ep, const void *p, size_t n)
 
 /*
  * A datagram listener has no end-of-file from its peers: it ends when
- * stdout or the socket fails, or at the -q time after stdin has ended.
+ * stdout or the socket fails, or at the -q (or --quit-after) time after
+ * stdin has ended; with a time of 0, once the datagrams ready then are
+ * written.  Declared for the one rule (session.c).
  */
 static int
-dgram_check(struct session *s)
+dgram_declare_end(struct dgram_server *ds)
 {
-	struct dgram_server	*ds = s->arg;
-	const struct job	*j = ds->j;
+	const struct flow	*f = ds->j->flow;
+	long long		 ms = f->quit_ms;
 
-	if (channel_ended(ds->rx))
-		return (1);
-	if ((ds->tx == NULL || channel_ended(ds->tx)) && !ds->quitting &&
-	    !j->flow->half_close) {
-		ds->quitting = 1;
-		if (j->flow->quit_ms == 0 || j->flow->deadline_ms == 0)
-			return (1);
-		if (j->flow->quit_ms != TIME_NONE)
-			ev_timer_arm(&ds->quit, j->flow->quit_ms);
-		if (j->flow->deadline_ms != TIME_NONE)
-			ev_timer_arm(&ds->deadline, j->flow->deadline_ms);
+	ds->rx->flags |= CH_FINAL_NOW;
+	if (f->half_close)
+		return (0);
+	if (f->quit_ms == 0 || f->deadline_ms == 0) {
+		ds->tx->flags |= CH_FINAL;
+		return (0);
 	}
-	return (0);
-}
-
-static void
-dgram_quit_cb(void *arg)
-{
-	struct dgram_server	*ds = arg;
-
-	session_finish(ds->s);
+	if (f->deadline_ms != TIME_NONE && (ms == TIME_NONE ||
+	    f->deadline_ms < ms))
+		ms = f->deadline_ms;
+	return (channel_grace(ds->tx, ms));
 }
 
 static void
@@ -412,8 +401,6 @@ dgram_finished(struct session *s)
 {
 	struct dgram_server	*ds = s->arg;
 
-	ev_timer_disarm(&ds->quit);
-	ev_timer_disarm(&ds->deadline);
 	if (s->timed_out)
 		log_verbose(1, "idle timeout expired");
 	if (session_report(s) != 0)
@@ -469,10 +456,7 @@ dgram_serve(const struct job *j, int fd)
 	ds.j = j;
 	ds.fd = fd;
 	TAILQ_INIT(&ds.peers);
-	ev_timer_init(&ds.quit, dgram_quit_cb, &ds);
-	ev_timer_init(&ds.deadline, dgram_quit_cb, &ds);
-
-	if ((s = session_new(dgram_check, dgram_finished, &ds)) == NULL)
+	if ((s = session_new(NULL, dgram_finished, &ds)) == NULL)
 		fatal("session");
 	ds.s = s;
 	net = session_endpoint(s, "network", fd, fd, j->side->shut_null ?
@@ -488,15 +472,19 @@ dgram_serve(const struct job *j, int fd)
 		fatal("session");
 	if (j->side->dgram_to != NULL)
 		ds.fixed = dgram_fixed(j->side, fd);
-	if (in != NULL) {
-		if ((ds.tx = session_channel(s, "send", in, net,
-		    ds.fixed != NULL ? 0 : CH_HOLD)) == NULL)
-			fatal("session");
-		if (j->side->sock.family != AF_UNIX)
-			ds.tx->bufsize = UDP_MAXPAYLOAD;
-		if (j->flow->crlf)
-			ds.tx->xform = crlf_xform;
-	}
+	/* Without stdin (-d), a way that has ended already. */
+	if (in == NULL && (in = session_endpoint(s, "stdin", -1, -1,
+	    EP_SHUT_NONE, 0)) == NULL)
+		fatal("session");
+	if ((ds.tx = session_channel(s, "send", in, net,
+	    ds.fixed != NULL ? 0 : CH_HOLD)) == NULL)
+		fatal("session");
+	if (in->rfd == -1)
+		ds.tx->state = CH_DRAINING;
+	if (j->side->sock.family != AF_UNIX)
+		ds.tx->bufsize = UDP_MAXPAYLOAD;
+	if (j->flow->crlf)
+		ds.tx->xform = crlf_xform;
 	/* -o, --hex-dump: what came in and what went out. */
 	if (j->run->dump != NULL && (channel_tap(ds.rx, dump_received,
 	    j->run->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx,
@@ -512,7 +500,7 @@ dgram_serve(const struct job *j, int fd)
 		if (ds.tx != NULL)
 			channel_block(ds.tx, j->flow->block);
 	}
-	if (session_start(s) == -1)
+	if (dgram_declare_end(&ds) == -1 || session_start(s) == -1)
 		fatal("session");
 	if (!s->over && ev_loop() == -1)
 		fatal("poll");

@@ -113,7 +113,6 @@ fconn_destroy(struct fconn *fc)
 		fc->f->ndialled--;
 	dgramq_free(&fc->early);
 	fconn_out_free(fc);
-	ev_timer_disarm(&fc->linger);
 	fconn_device_close(fc);
 	netconn_free(fc->nc);
 	free(fc->label);
@@ -279,42 +278,25 @@ fconn_finished(struct session *s)
 }
 
 /*
- * The end of a relayed connection: once every direction is done, or at
- * once when one failed.  A datagram target has no end to be told of, nor
- * one of its own: after the client's end, its answers are awaited
- * FWD_DGRAM_LINGER_MS, as socat's -t does.  A device target's relay ends
- * with the client's end, a datagram peer's with its target's.
+ * The end of a relayed connection, declared for the one rule (session.c):
+ * once every direction is done, or at once when one failed.  A datagram
+ * target has no end to be told of, nor one of its own: after the
+ * client's end, its answers are awaited FWD_DGRAM_LINGER_MS, as socat's
+ * -t does.  A device target's relay ends with the client's end, once
+ * written, and what the line had ready then; a datagram peer's with its
+ * target's.
  */
 static int
-fconn_check(struct session *s)
+fconn_declare_end(struct fconn *fc, struct session *s)
 {
-	struct fconn	*fc = s->arg;
-
-	/* A datagram peer has no end: its stream target's end is the end. */
-	if (fc->peer && channel_ended(fc->down))
-		return (1);
-	/* Nor has a line: the client's end, once written, is the end. */
-	if (fc->dev != NULL && channel_ended(fc->up))
-		return (1);
-	if (!fc->dgram || session_relay_check(s))
-		return (session_relay_check(s));
-	if (!channel_ended(fc->up))
-		return (0);
-	if (fc->lingered)
-		return (1);
-	if (!ev_timer_armed(&fc->linger))
-		ev_timer_arm(&fc->linger, FWD_DGRAM_LINGER_MS);
+	s->ends |= SS_FAILFAST;
+	if (fc->peer)
+		fc->down->flags |= CH_FINAL_NOW;
+	if (fc->dev != NULL)
+		fc->up->flags |= CH_FINAL;
+	else if (fc->dgram)
+		return (channel_grace(fc->up, FWD_DGRAM_LINGER_MS));
 	return (0);
-}
-
-static void
-fconn_linger_cb(void *arg)
-{
-	struct fconn	*fc = arg;
-
-	fc->lingered = 1;
-	if (fc->up != NULL)
-		session_check(fc->up->session);
 }
 
 /*
@@ -364,7 +346,7 @@ fconn_relay(struct fconn *fc)
 		fconn_free(fc);
 		return;
 	}
-	if ((s = session_new(fconn_check, fconn_finished, fc)) == NULL)
+	if ((s = session_new(NULL, fconn_finished, fc)) == NULL)
 		goto fail;
 	/*
 	 * Each descriptor is the session's once it has an endpoint.  A
@@ -406,6 +388,8 @@ fconn_relay(struct fconn *fc)
 			goto fail_session;
 		dgramq_drop(&fc->early);
 	}
+	if (fconn_declare_end(fc, s) == -1)
+		goto fail_session;
 	if (j->run->dump != NULL &&
 	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
 	    channel_tap(fc->down, fconn_tap_down, fc) == -1))
@@ -693,7 +677,6 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 		fc->out->local.len = 0;
 	ev_timer_init(&fc->out->deadline, fconn_deadline_cb, fc);
 	ev_timer_init(&fc->out->kick, fconn_device_cb, fc);
-	ev_timer_init(&fc->linger, fconn_linger_cb, fc);
 	/* The outbound stage keeps the targets it starts with. */
 	fc->out->ts = f->ts;
 	f->ts->refs++;

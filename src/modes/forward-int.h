@@ -134,8 +134,6 @@ struct fconn {
 	struct net_peer		 from;	/* the client's address */
 	struct dgramq		*early;	/* the peer's datagrams, before
 					   its target is open */
-	struct ev_timer		 linger; /* its answers, after the end */
-	int			 lingered;
 };
 
 /* forward.c */

@@ -44,7 +44,6 @@ struct lrelay {
 	struct channel		*ch[2];	/* first -> second, second -> first */
 	struct child		*child[LOCAL_CHILDREN];
 	size_t			 nchild;
-	struct ev_timer		 quit;	/* -t: the other way, after one */
 	int			 status;
 };
 
@@ -683,40 +682,6 @@ local_nofork(const struct side *const *sd, int i, const int *way,
 	exec_cmd_free(&cmd);
 }
 
-/*
- * Over when both ways have ended, or, once one has, when -t's time (half
- * a second without it, as socat's) has passed: what the other side still
- * had to say is said by then.
- */
-static int
-local_check(struct session *s)
-{
-	struct lrelay	*r = s->arg;
-	int		 ended = 0, ways = 0, i;
-
-	for (i = 0; i < 2; i++) {
-		if (r->ch[i] == NULL)
-			continue;
-		ways++;
-		if (channel_ended(r->ch[i]))
-			ended++;
-	}
-	if (ended == ways)
-		return (1);
-	if (ended > 0 && !ev_timer_armed(&r->quit))
-		ev_timer_arm(&r->quit, r->j->flow->quit_ms);
-	return (0);
-}
-
-static void
-local_quit_cb(void *arg)
-{
-	struct lrelay	*r = arg;
-
-	if (r->s != NULL)
-		session_finish(r->s);
-}
-
 static void
 local_finished(struct session *s)
 {
@@ -724,7 +689,6 @@ local_finished(struct session *s)
 
 	if (session_report(s) != 0)
 		r->status = 1;
-	ev_timer_disarm(&r->quit);
 	session_free(s);
 	r->s = NULL;
 	ev_break();
@@ -749,8 +713,7 @@ local_relay(const struct job *j)
 	/* way[0]: from the first side to the second; way[1]: back. */
 	way[0] = !j->flow->recv_only;
 	way[1] = !j->flow->send_only;
-	ev_timer_init(&r.quit, local_quit_cb, &r);
-	if ((r.s = session_new(local_check, local_finished, &r)) == NULL)
+	if ((r.s = session_new(NULL, local_finished, &r)) == NULL)
 		fatal("local");
 	for (i = 0; i < 2; i++) {
 		/*
@@ -810,6 +773,14 @@ local_relay(const struct job *j)
 			channel_block(r.ch[i], j->flow->block);
 		if (j->run->dump != NULL && channel_tap(r.ch[i], i == 0 ?
 		    dump_sent : dump_received, j->run->dump) == -1)
+			fatal("local");
+		/*
+		 * Over when both ways have ended, or, once one has, when
+		 * -t's time (half a second without it, as socat's) has
+		 * passed: what the other side still had to say is said by
+		 * then.
+		 */
+		if (channel_grace(r.ch[i], j->flow->quit_ms) == -1)
 			fatal("local");
 	}
 	if (session_start(r.s) == -1)

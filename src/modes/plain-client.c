@@ -180,7 +180,7 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 			c->greet_end = c->tx->bytes + p->greetlen;
 	}
 	conn_set_idle(c);
-	/* The session's policy runs: c may be gone on return. */
+	/* The session's rule runs: c may be gone on return. */
 	ep_attach(c->net, fd);
 }
 

@@ -27,19 +27,19 @@ struct early {
 };
 
 /*
- * The end of a session with a program.  Its output must all be delivered
- * (tx, which shuts the socket down for writing when done); then it is
- * over once the peer has finished sending too, or once the program has
- * exited, since nobody would read what the peer still sends.
+ * The end of a session with a program, for the one rule (session.c): both
+ * ways ended; or, once the program has exited, the end of its output (tx,
+ * which shuts the socket down for writing when delivered), since nobody
+ * will read what the peer still sends (its children may, until then).
+ * A program only written to (socat's -U) ends its way at its exit.
  */
-static int
-plain_exec_check(struct session *s)
+static void
+conn_program_gone(struct conn *c)
 {
-	struct conn	*c = s->arg;
-
-	if (c->tx != NULL && !channel_ended(c->tx))
-		return (0);
-	return (channel_ended(c->rx) || c->child->exited);
+	if (c->tx != NULL)
+		c->tx->flags |= CH_FINAL;
+	else if (c->rx != NULL)
+		ep_write_ended(c->rx->dst);
 }
 
 static void
@@ -48,9 +48,10 @@ conn_child_exited(struct child *child, void *arg)
 	struct conn	*c = arg;
 
 	(void)child;
-	if (c->s != NULL)
+	if (c->s != NULL) {
+		conn_program_gone(c);
 		session_check(c->s);
-	else
+	} else
 		conn_done(c);
 }
 
@@ -123,7 +124,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	}
 	c->child->exited_cb = conn_child_exited;
 	c->child->arg = c;
-	if ((s = session_new(plain_exec_check, conn_finished, c)) == NULL)
+	if ((s = session_new(NULL, conn_finished, c)) == NULL)
 		goto fail;
 	c->s = s;
 	if ((net = conn_net(c, s)) == NULL)
@@ -169,6 +170,9 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	conn_set_idle(c);
 	if (p->j->side->listen)
 		gate_session(&p->j->side->gate, s);
+	/* Started early, the program may have exited already. */
+	if (c->child->exited)
+		conn_program_gone(c);
 	if (session_start(s) == -1)
 		goto fail;
 	return (0);

@@ -28,7 +28,6 @@ struct conn {
 					   server's place at the gate */
 	struct telnet		 telnet; /* -t: the answering parser's state */
 	struct net_peer		 peer;	/* The peer's address; len 0: none */
-	struct ev_timer		 deadline; /* --quit-after, from stdin EOF */
 	int			 idle_limit; /* the session's idle timer is
 					    --idle-timeout's, not -w's */
 	int			 idle_quiet; /* socat's -T ended its program:

@@ -27,116 +27,105 @@
 #define ON_CONNECT_MAX	65536
 
 /*
- * The end of a session whose data comes from a FIFO (--fifo, without -k):
- * it ends when the FIFO does.  When the network has finished sending,
- * stdout is closed (so that the filter writing the FIFO sees its end of
- * input) and what the filter still writes is relayed until it closes the
- * FIFO; then the socket is shut down for writing.  -q and --quit-after
- * bound that wait, from the network's end-of-file.
+ * What ends a connection's session with stdin and stdout, in netcat's
+ * terms, declared on its channels for the one rule (session.c): it is
+ * over when both ways have finished; for a listener (or a WebSocket),
+ * once the client has finished sending, with what stdin had ready then
+ * sent first (so "sockcat -l > file" ends with its client); with a quit
+ * timer (-q) a listener, or a datagram socket, also stops once stdin is
+ * done (and a listener takes no more clients); --raw leaves at once when
+ * the remote end closes, as ssh does.  socat's -t and --quit-after give
+ * the far end that long once stdin is done, and --fifo's filter that
+ * long (-q, --quit-after) once the network is done.  --half-close waits
+ * for both ways whatever else is said.
  */
 static int
-plain_fifo_check(struct conn *c)
+conn_declare_end(struct conn *c)
 {
 	const struct job	*j = c->p->j;
-	long long	 ms = j->flow->deadline_ms;
+	const struct side	*sd = j->side;
+	struct channel	*tx = c->tx, *rx = c->rx;
+	long long	 ms;
+	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
 
-	if (channel_ended(c->tx))
-		return (1);
-	if (c->p->quit_ms != TIME_NONE && (ms == TIME_NONE ||
-	    c->p->quit_ms < ms))
-		ms = c->p->quit_ms;
-	if (channel_ended(c->rx) && ms != TIME_NONE &&
-	    !ev_timer_armed(&c->deadline))
-		ev_timer_arm(&c->deadline, ms);
+	/* A datagram socket never reads end-of-file: an error ends it. */
+	if (dgram)
+		c->s->ends |= SS_FAILFAST;
+	if (j->local->raw)
+		rx->flags |= CH_FINAL_NOW;
+	/*
+	 * --fifo (one client): over when the FIFO's writer is done; once
+	 * the network is, stdout is closed (the filter sees its end of
+	 * input) and the filter has -q's or --quit-after's time to finish.
+	 */
+	if (j->local->fifo != NULL && !sd->keep && tx != NULL) {
+		tx->flags |= CH_FINAL;
+		ms = j->flow->deadline_ms;
+		if (c->p->quit_ms != TIME_NONE && (ms == TIME_NONE ||
+		    c->p->quit_ms < ms))
+			ms = c->p->quit_ms;
+		return (channel_grace(rx, ms));
+	}
+	if (tx != NULL) {
+		/*
+		 * --quit-after, socat's -t: the far end's end is waited
+		 * for that long once stdin is done.  A WebSocket client's
+		 * -q too: stdin's end sends no close (the peer would stop
+		 * answering), so the answers have the quit timer's time.
+		 */
+		ms = j->flow->deadline_ms;
+		if (sd->ws.path != NULL && !sd->listen && c->p->quit_ms >= 0 &&
+		    (ms == TIME_NONE || c->p->quit_ms < ms))
+			ms = c->p->quit_ms;
+		if (channel_grace(tx, ms) == -1)
+			return (-1);
+		/* --send-only: what comes back does not matter. */
+		if (j->flow->send_only)
+			tx->flags |= CH_FINAL;
+	}
+	/*
+	 * socat's -t the other way: the far end has ended, and stdin (a
+	 * terminal, which never does) is read that long more.
+	 */
+	if (channel_grace(rx, j->flow->far_quit_ms) == -1)
+		return (-1);
+	if (j->flow->half_close)
+		return (0);
+	/* A client's end ends a listener's session (a WebSocket's close). */
+	if ((sd->listen || sd->ws.on) && !j->flow->send_only)
+		rx->flags |= CH_FINAL;
+	/* Debian's -q: a listener, or a datagram socket, stops with stdin. */
+	if ((sd->listen || dgram) && c->p->quit_ms != TIME_NONE && tx != NULL)
+		tx->flags |= CH_FINAL;
 	return (0);
 }
 
 /*
- * The end of a session, in netcat's terms.  It is over when both
- * directions have finished; or, for a listener, when the client has
- * finished sending and nothing of ours is waiting (so "sockcat -l > file"
- * ends with its client).  With a quit timer (-q) a listener, or a
- * datagram socket, also stops reading once stdin is done; a listener then
- * takes no more clients.
+ * What a connection's session with stdin and stdout does at each change
+ * before the rule runs: -W's limit ends stdin too; "~." (--raw) leaves at
+ * once; --reconnect holds the session while the connection is made
+ * again; stdin's end is remembered for the clients to come.
  */
 static int
-plain_check(struct session *s)
+plain_watch(struct session *s)
 {
 	struct conn	*c = s->arg;
 	const struct job	*j = c->p->j;
 	struct channel	*tx = c->tx, *rx = c->rx;
-	int		 tx_ended, lost;
+	int		 lost;
 
-	/* -W: the network has been read enough; stdin is done with too. */
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
-	/* --raw: "~." was typed; leave now, whatever is on the way. */
 	if (tx != NULL && term_escaped(tx))
-		return (1);
-	/* --reconnect: a connection that ended is made again. */
+		return (SESSION_END);
 	if (j->side->reconnect && (lost = conn_lost(c)) != 0)
-		return (lost == -1);
-	/*
-	 * --raw: the remote end has closed (its program exited), and all
-	 * it sent is shown: leave, as ssh does.  The terminal never ends
-	 * by itself, and what is typed now would go nowhere.
-	 */
-	if (j->local->raw && channel_ended(rx))
-		return (1);
-	if (j->local->fifo != NULL && !j->side->keep && tx != NULL)
-		return (plain_fifo_check(c));
-	tx_ended = tx == NULL || channel_ended(tx);
+		return (lost == -1 ? SESSION_END : SESSION_HOLD);
 	/* stdin ended (not a failed connection): later clients get none. */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
-	    tx->state == CH_DONE) && tx->error_op == NULL && j->local->fifo == NULL)
+	    tx->state == CH_DONE) && tx->error_op == NULL &&
+	    j->local->fifo == NULL)
 		stdio_set_in_ended();
-	if (tx_ended && j->flow->deadline_ms != TIME_NONE &&
-	    !ev_timer_armed(&c->deadline))
-		ev_timer_arm(&c->deadline, j->flow->deadline_ms);
-	/*
-	 * A WebSocket client's -q: stdin's end sends no close (the peer
-	 * would stop answering), so the wait for the answers is the quit
-	 * timer's, as --quit-after's is; the close goes when it ends.
-	 */
-	if (tx_ended && j->side->ws.path != NULL && !j->side->listen &&
-	    c->p->quit_ms >= 0 && !ev_timer_armed(&c->deadline))
-		ev_timer_arm(&c->deadline, c->p->quit_ms);
-	if (tx_ended && channel_ended(rx))
-		return (1);
-	/*
-	 * socat's -t: the far end has ended, and stdin (a terminal, which
-	 * never does) is read that long more, as socat reads it.
-	 */
-	if (!tx_ended && channel_ended(rx) && j->flow->far_quit_ms !=
-	    TIME_NONE && !ev_timer_armed(&c->deadline))
-		ev_timer_arm(&c->deadline, j->flow->far_quit_ms);
-	/* A datagram socket never reads end-of-file: an error ends it. */
-	if (j->side->sock.socktype == SOCK_DGRAM && s->failed)
-		return (1);
-	/* --send-only: what comes back does not matter; stdin's end does. */
-	if (j->flow->send_only && tx_ended)
-		return (1);
-	if (j->flow->half_close)
-		return (0);
-	/*
-	 * A WebSocket peer's close ends the session, as a client's does;
-	 * with --send-only (socat's -U) its end is not waited for either.
-	 */
-	if ((j->side->listen || j->side->ws.on) && !j->flow->send_only &&
-	    channel_ended(rx) &&
-	    (tx == NULL || channel_pending(tx) == 0))
-		return (1);
-	/*
-	 * Debian's -q: a listener, or a datagram socket (which never reads
-	 * end-of-file), stops reading once stdin is done.
-	 */
-	if ((j->side->listen || j->side->sock.socktype == SOCK_DGRAM) &&
-	    c->p->quit_ms != TIME_NONE && tx_ended &&
-	    channel_pending(rx) == 0) {
-		c->p->stopping = 1;
-		return (1);
-	}
-	return (0);
+	return (SESSION_RULE);
 }
 
 /* The -q delay is over: exit. */
@@ -145,18 +134,6 @@ plain_quit_cb(void *arg)
 {
 	(void)arg;
 	ev_break();
-}
-
-/* --quit-after: stdin ended that long ago; stop, whatever the peer does. */
-static void
-plain_deadline_cb(void *arg)
-{
-	struct conn	*c = arg;
-
-	c->p->stopping = 1;
-	c->p->quit_ms = TIME_NONE;
-	if (c->s != NULL)
-		session_finish(c->s);
 }
 
 /*
@@ -228,7 +205,6 @@ conn_done(struct conn *c)
 			p->status = status;
 		exec_release(c->child);
 	}
-	ev_timer_disarm(&c->deadline);
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
@@ -255,10 +231,23 @@ void
 conn_finished(struct session *s)
 {
 	struct conn	*c = s->arg;
+	const struct job	*j = c->p->j;
 
-	ev_timer_disarm(&c->deadline);
 	if (plain_report(c) != 0)
 		c->p->status = 1;
+	/*
+	 * The far end's time after stdin's end (--quit-after, socat's -t)
+	 * is over: stop, whatever the peer does, with no -q wait after.
+	 * A listener's -q once stdin is done: it takes no more clients.
+	 */
+	if (s->why == SE_GRACE) {
+		c->p->stopping = 1;
+		c->p->quit_ms = TIME_NONE;
+	} else if ((j->side->listen || j->side->sock.socktype == SOCK_DGRAM) &&
+	    c->p->quit_ms != TIME_NONE && c->tx != NULL &&
+	    c->tx->state == CH_DONE && j->local->fifo == NULL &&
+	    !j->flow->half_close)
+		c->p->stopping = 1;
 	/* ncat's --idle-timeout is a failure, where -w quits quietly. */
 	if (s->timed_out && c->idle_limit) {
 		log_warnx("idle timeout expired (%lld ms)", s->idle_ms);
@@ -301,7 +290,6 @@ conn_new(struct plain *p)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return (NULL);
 	c->p = p;
-	ev_timer_init(&c->deadline, plain_deadline_cb, c);
 	ev_timer_init(&c->drain, conn_drain_cb, c);
 	TAILQ_INSERT_TAIL(&p->conns, c, entry);
 	p->nconns++;
@@ -320,7 +308,6 @@ conn_abort(struct conn *c)
 	ev_timer_disarm(&c->drain);
 	if (c->child != NULL)
 		exec_release(c->child);
-	ev_timer_disarm(&c->deadline);
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
 	p->nconns--;
@@ -427,7 +414,7 @@ conn_start_stdio(struct conn *c)
 			    CH_COPY : 0;
 	int		 dgram = j->side->sock.socktype == SOCK_DGRAM;
 
-	if ((s = session_new(plain_check, conn_finished, c)) == NULL)
+	if ((s = session_new(plain_watch, conn_finished, c)) == NULL)
 		return (-1);
 	c->s = s;
 	if ((net = conn_net(c, s)) == NULL)
@@ -487,7 +474,7 @@ conn_start_stdio(struct conn *c)
 			return (-1);
 		c->greet_end = c->p->greetlen;
 	}
-	if (conn_tune(c, c->rx, c->tx) == -1)
+	if (conn_tune(c, c->rx, c->tx) == -1 || conn_declare_end(c) == -1)
 		return (-1);
 	conn_set_idle(c);
 	if (j->side->listen)

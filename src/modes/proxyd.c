@@ -685,18 +685,6 @@ pconn_read_cb(int fd, int events, void *arg)
 	pconn_parse(pc);
 }
 
-/*
- * A forwarded request is over once the origin's answer is delivered: the
- * origin closes it (Connection: close), whatever the client does.
- */
-static int
-proxyd_forward_check(struct session *s)
-{
-	struct channel	*down = TAILQ_NEXT(TAILQ_FIRST(&s->channels), entry);
-
-	return (session_relay_check(s) || channel_ended(down));
-}
-
 static void
 proxyd_finished(struct session *s)
 {
@@ -709,11 +697,11 @@ proxyd_finished(struct session *s)
 
 /* A chunked body that turned out broken ends the session. */
 static int
-proxyd_chunked_check(struct session *s)
+proxyd_chunked_watch(struct session *s)
 {
 	struct pchunked	*pk = s->arg;
 
-	return (proxyd_forward_check(s) || pk->ck.state == HC_BAD);
+	return (pk->ck.state == HC_BAD ? SESSION_END : SESSION_RULE);
 }
 
 static void
@@ -784,7 +772,7 @@ pconn_relay(struct pconn *pc)
 	const struct job	*j = pc->pd->j;
 	struct session	*s;
 	struct endpoint	*c, *t;
-	struct channel	*up;
+	struct channel	*up, *down;
 	struct pchunked	*pk = NULL;
 	struct prelay	*pr = NULL;
 	const char	*why;
@@ -831,11 +819,10 @@ pconn_relay(struct pconn *pc)
 	if (r == -1)
 		s = NULL;
 	else if (pk != NULL)
-		s = session_new(proxyd_chunked_check, proxyd_chunked_finished,
+		s = session_new(proxyd_chunked_watch, proxyd_chunked_finished,
 		    pk);
 	else if ((pr = calloc(1, sizeof(*pr))) != NULL)
-		s = session_new(pc->fwd != NULL ? proxyd_forward_check :
-		    session_relay_check, proxyd_finished, pr);
+		s = session_new(NULL, proxyd_finished, pr);
 	else
 		s = NULL;
 	if (s == NULL) {
@@ -856,8 +843,18 @@ pconn_relay(struct pconn *pc)
 		goto fail;
 	pc->tfd = -1;
 	if ((up = session_channel(s, "upstream", c, t, CH_SHUTDOWN)) == NULL ||
-	    session_channel(s, "downstream", t, c, CH_SHUTDOWN) == NULL)
+	    (down = session_channel(s, "downstream", t, c, CH_SHUTDOWN)) ==
+	    NULL)
 		goto fail;
+	/*
+	 * A relay between two peers: over once both ways are done, or at
+	 * once when one failed.  A forwarded request is over once the
+	 * origin's answer is delivered: the origin closes it (Connection:
+	 * close), whatever the client does.
+	 */
+	s->ends |= SS_FAILFAST;
+	if (pc->fwd != NULL)
+		down->flags |= CH_FINAL_NOW;
 	/*
 	 * A forwarded request goes first, rewritten; then what the client
 	 * sent after its request (a body, or the tunnel's first bytes).

@@ -3,8 +3,9 @@
  * in its buffer as if its source had sent them (a datagram its listener
  * read for it, --on-connect's text ahead of the rest), and, for
  * --reconnect, a new connection put under an endpoint whose connection
- * ended, its channels and what they hold kept; and what watches the
- * bytes a channel delivers (-o, --hex-dump, telnet's answers).
+ * ended, its channels and what they hold kept; a read a mode asks for
+ * that no poll would announce; and what watches the bytes a channel
+ * delivers (-o, --hex-dump, telnet's answers).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -226,7 +227,7 @@ ep_detach(struct endpoint *ep)
  * Give the detached endpoint ep the connected socket fd (its operations,
  * TLS or WebSocket, attached already) and start moving bytes over it:
  * what waited (first what channel_inject_first() put there) is sent.
- * The session's policy runs; the session may be over on return.
+ * The session's rule runs; the session may be over on return.
  */
 void
 ep_attach(struct endpoint *ep, int fd)
@@ -248,4 +249,17 @@ ep_attach(struct endpoint *ep, int fd)
 		channel_update(r);
 	}
 	session_check(s);
+}
+
+/*
+ * Read ep now, as if a poll had said it was readable: for an endpoint
+ * whose read operation knows of an end that no poll announces (the
+ * terminal of a program that has exited).  The session's rule is not
+ * run; the caller runs it.
+ */
+void
+ep_readable(struct endpoint *ep)
+{
+	if (ep->reader != NULL && ep->rfd != -1 && !ep->session->over)
+		channel_run(ep->reader, 1);
 }

@@ -115,6 +115,8 @@ channel_count_reads(struct channel *ch, uint64_t n)
 
 /* pump.c */
 struct pump_totals *pump_tally(void);
+int		 channel_holds(const struct channel *);
+struct ch_pace	*channel_pace_get(struct channel *);
 int		 channel_wants_write(const struct channel *);
 void		 channel_update(struct channel *);
 void		 channel_run(struct channel *, int);

@@ -62,7 +62,7 @@ channel_pending(const struct channel *ch)
  * Does ch hold anything to deliver?  More than channel_pending() says: an
  * empty datagram is something to send.
  */
-static int
+int
 channel_holds(const struct channel *ch)
 {
 	return (channel_pending(ch) > 0 || ch->held != NULL ||
@@ -74,7 +74,7 @@ static int
 channel_wants_read(struct channel *ch)
 {
 	if (ch->state != CH_OPEN || ch->session->over ||
-	    (ch->flags & CH_HOLD))
+	    (ch->flags & (CH_HOLD | CH_LAST)))
 		return (0);
 	/* A regular file is always ready: sendfile reads it when dst is. */
 	if (channel_fast(ch)->sendfile)
@@ -124,17 +124,30 @@ int
 channel_pace(struct channel *ch, long long line_gap_ms,
     long long write_gap_ms, uint64_t read_limit)
 {
-	if (ch->pace == NULL) {
-		if (line_gap_ms <= 0 && write_gap_ms <= 0 && read_limit == 0)
-			return (0);
-		if ((ch->pace = calloc(1, sizeof(*ch->pace))) == NULL)
-			return (-1);
-		ev_timer_init(&ch->pace->timer, channel_pause_cb, ch);
-	}
+	if (ch->pace == NULL && line_gap_ms <= 0 && write_gap_ms <= 0 &&
+	    read_limit == 0)
+		return (0);
+	if (channel_pace_get(ch) == NULL)
+		return (-1);
 	ch->pace->line_gap_ms = line_gap_ms;
 	ch->pace->write_gap_ms = write_gap_ms;
 	ch->pace->read_limit = read_limit;
 	return (0);
+}
+
+/*
+ * ch's pacing and the rest that few channels have, made the first time
+ * one is asked for.  Returns NULL with errno.
+ */
+struct ch_pace *
+channel_pace_get(struct channel *ch)
+{
+	if (ch->pace == NULL) {
+		if ((ch->pace = calloc(1, sizeof(*ch->pace))) == NULL)
+			return (NULL);
+		ev_timer_init(&ch->pace->timer, channel_pause_cb, ch);
+	}
+	return (ch->pace);
 }
 
 /* Is ch in its pause after a line or chunk (-i, --delay)? */
@@ -405,7 +418,7 @@ ep_write_broken(struct endpoint *ep)
  * The peer of ep said it takes nothing more (a WebSocket close frame):
  * the channel writing to ep ends, quietly, and drops what it holds, as
  * the peer would drop it.  Not an error: the peer ended the session.
- * Called from ep's write, the pump runs the session's policy after it;
+ * Called from ep's write, the pump runs the session's rule after it;
  * from elsewhere (a timer), the caller does (session_check()).
  */
 void
@@ -444,7 +457,7 @@ channel_hold(struct channel *ch, int on)
 /*
  * Let a held channel read again, and take at once what its source holds
  * already that no poll would announce (the rest of a TLS record).  The
- * session's policy runs then: the session may be finished, and freed by
+ * session's rule runs then: the session may be finished, and freed by
  * its mode, on return.
  */
 void
@@ -845,25 +858,13 @@ channel_run(struct channel *ch, int readable)
 		channel_fail(ch, "read", errno);
 }
 
-/*
- * Read ep now, as if a poll had said it was readable: for an endpoint
- * whose read operation knows of an end that no poll announces (the
- * terminal of a program that has exited).  The session's policy is not
- * run; the caller runs it.
- */
-void
-ep_readable(struct endpoint *ep)
-{
-	if (ep->reader != NULL && ep->rfd != -1 && !ep->session->over)
-		channel_run(ep->reader, 1);
-}
-
 static void
 pump_fd_cb(int fd, int events, void *arg)
 {
 	struct endpoint	*ep = arg;
 	struct session	*s = ep->session;
 	struct channel	*ch;
+	int		 swap;
 
 	/* The peer, which had ended its sending, is gone (ep_update()). */
 	if (events == EV_HUP) {
@@ -871,10 +872,15 @@ pump_fd_cb(int fd, int events, void *arg)
 		session_check(s);
 		return;
 	}
+	/* Read, then write; the event-order knob may say the other way. */
+	swap = ev_order_swap();
+	if (swap && (events & ep_write_events(ep)) && fd == ep->wfd &&
+	    (ch = ep->writer) != NULL && !s->over)
+		channel_run(ch, 0);
 	if ((events & ep_read_events(ep)) && fd == ep->rfd &&
 	    (ch = ep->reader) != NULL)
 		channel_run(ch, 1);
-	if ((events & ep_write_events(ep)) && fd == ep->wfd &&
+	if (!swap && (events & ep_write_events(ep)) && fd == ep->wfd &&
 	    (ch = ep->writer) != NULL && !s->over)
 		channel_run(ch, 0);
 	/* A fan-out member that cannot be written to is over. */

@@ -175,6 +175,24 @@ enum ch_state {
 #define CH_CLOSE	0x80	/* The session ends, closing dst, once both
 				   ways are done: dst's write side is not
 				   shut when the way back is done already. */
+/*
+ * What a channel's end means for its session (session.c's one rule, and
+ * doc/design.md, "The end of a session").  A channel with none of these
+ * ends the session only with the others, when every way has ended.
+ */
+#define CH_FINAL	0x100	/* Its end ends the session, once each other
+				   way has delivered what it holds and what
+				   its source had ready at that moment (the
+				   last round): a listener's client that has
+				   finished sending. */
+#define CH_FINAL_NOW	0x200	/* Its end ends the session at once, nothing
+				   more read or written: a line that hung
+				   up, a remote shell that exited (--raw). */
+#define CH_GRACE	0x400	/* Its end leaves the other ways its grace
+				   (channel_grace()) to end by themselves;
+				   then the session is over. */
+#define CH_LAST		0x800	/* The pump's: its last round is taken
+				   (CH_FINAL), its source read no more. */
 
 /* Batches a channel receives in a row while its socket fills them. */
 #define CHANNEL_BATCH_ROUNDS	8
@@ -209,6 +227,7 @@ struct ch_tap {
 struct ch_pace {
 	long long		 line_gap_ms;	/* 0: none */
 	long long		 write_gap_ms;	/* 0: none */
+	long long		 grace_ms;	/* CH_GRACE's */
 	uint64_t		 read_limit;	/* 0: none */
 	uint64_t		 reads;		/* Reads that returned data. */
 	struct ev_timer		 timer;
@@ -265,10 +284,37 @@ struct channel {
 	TAILQ_ENTRY(channel)	 entry;
 };
 
+/* Why a session ended: its why, for its mode's finished callback. */
+enum session_why {
+	SE_NONE,		/* It has not. */
+	SE_ALL,			/* Every way ended. */
+	SE_FAILED,		/* A way failed, with SS_FAILFAST. */
+	SE_FINAL,		/* A way whose end is the session's ended
+				   (CH_FINAL, CH_FINAL_NOW). */
+	SE_GRACE,		/* The grace after a way's end ran out. */
+	SE_IDLE,		/* Nothing moved for its idle time. */
+	SE_MODE,		/* Its mode ended it (session_finish()). */
+};
+
+/* What a mode's watch callback says of its session. */
+#define SESSION_RULE	0	/* The one rule decides. */
+#define SESSION_HOLD	1	/* Not over, whatever its channels say (a
+				   connection being made again). */
+#define SESSION_END	(-1)	/* Over now, for the mode's own reason (the
+				   user left: ~., :q); nothing is drained. */
+
+/* The session's rules beside its channels' (ends). */
+#define SS_FAILFAST	0x1	/* A failed way ends it at once: a relay
+				   between two connections. */
+
+struct session_clock;
+
 /*
  * A session is one set of endpoints and channels that live and die
- * together: a connection and what it is wired to.  Its mode decides when
- * it is over through the check callback, which runs after every change.
+ * together: a connection and what it is wired to.  When it is over is
+ * one rule, session.c's, read from what its mode declared of each
+ * channel (CH_FINAL, CH_FINAL_NOW, CH_GRACE) and of the session (ends,
+ * its idle time); the mode's watch callback sees every change first.
  */
 struct session {
 	TAILQ_HEAD(, endpoint)	 endpoints;
@@ -278,10 +324,14 @@ struct session {
 	char			 failed; /* a channel lost data */
 	char			 timed_out; /* ended by the idle timer */
 	char			 running; /* session_start() was called */
+	char			 ends;	/* SS_* */
+	char			 why;	/* enum session_why, once over */
+	char			 deciding; /* the rule runs: not again */
 	long long		 idle_ms; /* end after this long idle */
 	uint64_t		 last_active;
-	struct ev_timer		*idle;	/* Made only with an idle time. */
-	int			 (*check)(struct session *);
+	/* Made only for a session with an idle time or a grace. */
+	struct session_clock	*clock;
+	int			 (*watch)(struct session *);
 	void			 (*finished)(struct session *);
 	void			*arg;
 };
@@ -289,6 +339,7 @@ struct session {
 /* session.c */
 struct session	*session_new(int (*)(struct session *),
 		    void (*)(struct session *), void *);
+int		 channel_grace(struct channel *, long long);
 void		 session_free(struct session *);
 struct endpoint	*session_endpoint(struct session *, const char *, int, int,
 		    enum ep_shut, int);
@@ -298,7 +349,6 @@ int		 session_start(struct session *);
 void		 session_finish(struct session *);
 void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);
-int		 session_relay_check(struct session *);
 int		 session_report(struct session *);
 const char	*ep_strerror(struct endpoint *, int);
 

@@ -3,9 +3,10 @@
  * made, started, watched for idleness, finished, reported on and freed,
  * and the totals of every session.
  *
- * A mode builds a session, gives it the policy that says when it is over
- * (check) and what to do then (finished), and starts it; from then on
- * the pump's core moves its bytes and runs the policy after every change.
+ * A mode builds a session, declares what the end of each of its ways
+ * means, gives it what to do at each change (watch) and at its end
+ * (finished), and starts it; from then on the pump's core moves its bytes
+ * and runs the one rule of its end (session_rule()) after every change.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -19,9 +20,19 @@
 #include "pump.h"
 #include "pump-int.h"
 
-static void	session_idle_cb(void *);
+static void	session_clock_cb(void *);
 
 static struct pump_totals	totals;
+
+/*
+ * A session's own timer, made only for a session that has an idle time
+ * or whose ways have a grace (CH_GRACE): one timer for both, due at the
+ * earlier of the two.
+ */
+struct session_clock {
+	struct ev_timer		 timer;
+	uint64_t		 grace_at;	/* When the grace ends; 0: none */
+};
 
 /* The bytes every session has moved to and from the network so far. */
 const struct pump_totals *
@@ -37,9 +48,12 @@ pump_tally(void)
 	return (&totals);
 }
 
-/* Make a session with its policy (check), its end (finished) and arg. */
+/*
+ * Make a session: watch sees every change before the rule runs (NULL:
+ * nothing to see), finished is called once it is over, arg is theirs.
+ */
 struct session *
-session_new(int (*check)(struct session *),
+session_new(int (*watch)(struct session *),
     void (*finished)(struct session *), void *arg)
 {
 	struct session	*s;
@@ -48,7 +62,7 @@ session_new(int (*check)(struct session *),
 		return (NULL);
 	TAILQ_INIT(&s->endpoints);
 	TAILQ_INIT(&s->channels);
-	s->check = check;
+	s->watch = watch;
 	s->finished = finished;
 	s->arg = arg;
 	s->idle_ms = TIME_NONE;
@@ -136,21 +150,200 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 }
 
 /*
- * Run the session's policy; finish it if the mode says it is over.  The
- * pump runs it after every change it makes; a mode calls it when something
- * outside the pump changed what the policy looks at (a child exited).
+ * Give ch a grace: once it has ended, the session's other ways have
+ * grace_ms to end by themselves (socat's -t, -q after stdin's end), then
+ * the session is over.  TIME_NONE: none.  Before the session starts.
+ * Returns -1 with errno.
+ */
+int
+channel_grace(struct channel *ch, long long grace_ms)
+{
+	if (grace_ms == TIME_NONE)
+		return (0);
+	if (channel_pace_get(ch) == NULL)
+		return (-1);
+	ch->pace->grace_ms = grace_ms;
+	ch->flags |= CH_GRACE;
+	return (0);
+}
+
+/* s's clock, made the first time it needs one; NULL if it cannot be. */
+static struct session_clock *
+session_clock(struct session *s)
+{
+	if (s->clock == NULL) {
+		if ((s->clock = calloc(1, sizeof(*s->clock))) == NULL) {
+			log_warn("session timer");
+			return (NULL);
+		}
+		ev_timer_init(&s->clock->timer, session_clock_cb, s);
+	}
+	return (s->clock);
+}
+
+/* Set s's clock to the earlier of its idle time and its grace. */
+static void
+session_clock_set(struct session *s)
+{
+	struct session_clock	*k = s->clock;
+	uint64_t		 due = 0, now = ev_now();
+
+	if (k == NULL)
+		return;
+	if (s->idle_ms != TIME_NONE && s->running)
+		due = s->last_active + (uint64_t)s->idle_ms;
+	if (k->grace_at != 0 && (due == 0 || k->grace_at < due))
+		due = k->grace_at;
+	if (due == 0)
+		ev_timer_disarm(&k->timer);
+	else
+		ev_timer_arm(&k->timer, due > now ? (long long)(due - now) : 0);
+}
+
+/* ch has ended: its grace starts, unless an earlier one runs already. */
+static void
+session_grace_start(struct session *s, struct channel *ch)
+{
+	struct session_clock	*k;
+	uint64_t		 at = ev_now() + (uint64_t)ch->pace->grace_ms;
+
+	if ((k = session_clock(s)) == NULL)
+		return;
+	if (k->grace_at != 0 && k->grace_at <= at)
+		return;
+	k->grace_at = at;
+	session_clock_set(s);
+}
+
+/*
+ * Does ch's source have something ready now, data or its end, that a
+ * read would take without waiting?
+ */
+static int
+channel_source_ready(struct channel *ch)
+{
+	if (ep_pending(ch->src))
+		return (1);
+	return (ch->src->rfd != -1 && ev_ready(ch->src->rfd));
+}
+
+/*
+ * final, a way whose end is the session's (CH_FINAL), has ended: each
+ * other way takes its last round, once.  What its source has ready at
+ * this moment is read (a line standard input holds, its end) and will be
+ * delivered; then it reads no more, as netcat reads no more once its
+ * client has finished.  Whatever order the loop handled this round's
+ * events in, what was ready when the end was seen goes out.
+ */
+static void
+session_last_round(struct session *s, struct channel *final)
+{
+	struct channel	*ch;
+	int		 rounds;
+
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ch == final || (ch->flags & CH_LAST) || ch->state != CH_OPEN)
+			continue;
+		for (rounds = 0; ch->state == CH_OPEN &&
+		    rounds < CHANNEL_PENDING_ROUNDS &&
+		    channel_source_ready(ch); rounds++) {
+			channel_run(ch, 1);
+			/* Full: what it holds goes first; no more is read. */
+			if (channel_pending(ch) >= ch->bufsize / 2)
+				break;
+		}
+		ch->flags |= CH_LAST;
+		channel_update(ch);
+	}
+}
+
+/*
+ * The one rule that says when a session is over (doc/design.md, "The end
+ * of a session"); returns why (enum session_why), or SE_NONE while it
+ * goes on.  In this order:
+ *   - a way failed and the session says a failure ends it (SS_FAILFAST),
+ *     or a way whose end is the session's at once (CH_FINAL_NOW) ended:
+ *     over, what the others hold is dropped;
+ *   - a way whose end is the session's (CH_FINAL) ended: the others take
+ *     their last round (session_last_round()), and the session is over
+ *     once each has delivered what it holds (or ended);
+ *   - every way ended: over;
+ *   - a way with a grace (CH_GRACE) ended: the grace starts, and its end
+ *     ends the session (session_clock_cb()).
+ * A session with no channel never ends by this rule: its mode ends it.
+ */
+static int
+session_rule(struct session *s)
+{
+	struct channel	*ch, *final = NULL;
+	int		 all = 1, any = 0, settled = 1;
+
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		/* A read error fails a way too, though it delivers first. */
+		if ((s->ends & SS_FAILFAST) && (ch->state == CH_FAILED ||
+		    ch->error_op != NULL))
+			return (SE_FAILED);
+		if (!channel_ended(ch))
+			continue;
+		if (ch->flags & CH_FINAL_NOW)
+			return (SE_FINAL);
+		if ((ch->flags & CH_FINAL) && final == NULL)
+			final = ch;
+	}
+	if (final != NULL)
+		session_last_round(s, final);
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (!channel_ended(ch)) {
+			all = 0;
+			if (!(ch->flags & CH_LAST) || channel_holds(ch))
+				settled = 0;
+			continue;
+		}
+		any = 1;
+		if (ch->flags & CH_GRACE)
+			session_grace_start(s, ch);
+	}
+	if (any && all)
+		return (SE_ALL);
+	if (final != NULL && settled)
+		return (SE_FINAL);
+	return (SE_NONE);
+}
+
+/*
+ * Run the session's mode's watch, then the rule; finish the session if it
+ * is over.  The pump runs it after every change it makes; a mode calls it
+ * when something outside the pump changed what the rule looks at (a child
+ * exited).  Not again while it runs: the last round's reads change the
+ * channels, and the rule looks at them once they are done.
  */
 void
 session_check(struct session *s)
 {
-	if (s->over)
+	int	 why = SE_NONE;
+
+	if (s->over || s->deciding)
 		return;
-	if (s->check != NULL && s->check(s))
+	s->deciding = 1;
+	switch (s->watch != NULL ? s->watch(s) : SESSION_RULE) {
+	case SESSION_HOLD:
+		break;
+	case SESSION_END:
+		why = SE_MODE;
+		break;
+	default:
+		why = session_rule(s);
+		break;
+	}
+	s->deciding = 0;
+	if (why != SE_NONE) {
+		s->why = why;
 		session_finish(s);
+	}
 }
 
 /*
- * Choose how each channel moves bytes, start watching, and run the policy
+ * Choose how each channel moves bytes, start watching, and run the rule
  * once.  No buffer is taken yet: a channel takes one when it reads.
  */
 int
@@ -199,76 +392,66 @@ session_start(struct session *s)
 }
 
 /*
- * The policy of a relay between two peers (the proxy server, the
- * forwarder): over once every direction is done, or at once when one
- * failed.
- */
-int
-session_relay_check(struct session *s)
-{
-	struct channel	*ch;
-
-	TAILQ_FOREACH(ch, &s->channels, entry) {
-		if (ch->state == CH_FAILED)
-			return (1);
-		if (!channel_ended(ch))
-			return (0);
-	}
-	return (1);
-}
-
-static void	session_idle_stop(struct session *);
-
-/*
  * End the session after idle_ms without any data moving, counted from
  * session_start(), or from now when the session runs already; TIME_NONE:
- * never (a timer armed is stopped).
+ * never.
  */
 void
 session_set_idle(struct session *s, long long idle_ms)
 {
 	s->idle_ms = idle_ms;
-	if (idle_ms == TIME_NONE)
-		session_idle_stop(s);
-	if (!s->running || idle_ms == TIME_NONE)
+	if (!s->running || (idle_ms == TIME_NONE && s->clock == NULL))
 		return;
 	s->last_active = ev_now();
-	/* The timer is made for the sessions that have an idle time. */
-	if (s->idle == NULL) {
-		if ((s->idle = malloc(sizeof(*s->idle))) == NULL) {
-			log_warn("idle timer");
-			return;
-		}
-		ev_timer_init(s->idle, session_idle_cb, s);
-	}
-	ev_timer_arm(s->idle, s->idle_ms);
+	if (session_clock(s) != NULL)
+		session_clock_set(s);
 }
 
-/* Stop s's idle timer, if it has one. */
+/* s's clock is due: its grace has run out, or it has been idle. */
 static void
-session_idle_stop(struct session *s)
-{
-	if (s->idle != NULL)
-		ev_timer_disarm(s->idle);
-}
-
-static void
-session_idle_cb(void *arg)
+session_clock_cb(void *arg)
 {
 	struct session	*s = arg;
-	uint64_t	 due = s->last_active + (uint64_t)s->idle_ms;
+	uint64_t	 now = ev_now();
 
-	if (ev_now() < due) {
-		ev_timer_arm(s->idle, (long long)(due - ev_now()));
+	if (s->clock->grace_at != 0 && now >= s->clock->grace_at) {
+		s->why = SE_GRACE;
+		session_finish(s);
 		return;
 	}
-	s->timed_out = 1;
-	session_finish(s);
+	if (s->idle_ms != TIME_NONE &&
+	    now >= s->last_active + (uint64_t)s->idle_ms) {
+		s->timed_out = 1;
+		s->why = SE_IDLE;
+		session_finish(s);
+		return;
+	}
+	session_clock_set(s);
+}
+
+/*
+ * What a session ended by time (its grace, its idle time) still held was
+ * read and will not be delivered: each way that holds bytes fails, as a
+ * write that timed out, so that its mode reports the loss.  Data is never
+ * dropped without a word.
+ */
+static void
+session_lost(struct session *s)
+{
+	struct channel	*ch;
+
+	if (s->why != SE_GRACE && s->why != SE_IDLE)
+		return;
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ch->state != CH_FAILED && channel_holds(ch))
+			channel_fail(ch, "write", ETIMEDOUT);
+	}
 }
 
 /*
  * Mark the session over, stop watching its descriptors and tell its mode,
- * which may free it from the callback.
+ * which may free it from the callback.  Called by the one rule, the
+ * session's clock, or a mode ending it for a reason of its own.
  */
 void
 session_finish(struct session *s)
@@ -279,7 +462,11 @@ session_finish(struct session *s)
 	if (s->over)
 		return;
 	s->over = 1;
-	session_idle_stop(s);
+	if (s->why == SE_NONE)
+		s->why = SE_MODE;
+	session_lost(s);
+	if (s->clock != NULL)
+		ev_timer_disarm(&s->clock->timer);
 	TAILQ_FOREACH(ch, &s->channels, entry)
 		channel_unpause(ch);
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
@@ -359,8 +546,22 @@ session_free(struct session *s)
 
 	if (s == NULL)
 		return;
-	session_idle_stop(s);
-	free(s->idle);
+	/*
+	 * The rule of delivery (doc/design.md, "The end of a session"): a
+	 * session that ran is freed holding nothing read and undelivered,
+	 * unless that way failed (its loss is reported) or the session was
+	 * ended at once, on purpose (~., :q, a line that hung up, a relay
+	 * whose other way broke).
+	 */
+	TAILQ_FOREACH(ch, &s->channels, entry)
+		DEBUG_CHECK(!s->running || !s->over || ch->state == CH_FAILED ||
+		    !channel_holds(ch) || s->why == SE_MODE ||
+		    s->why == SE_FAILED || s->why == SE_FINAL,
+		    "a session freed holding bytes it neither delivered nor "
+		    "reported");
+	if (s->clock != NULL)
+		ev_timer_disarm(&s->clock->timer);
+	free(s->clock);
 	while ((ch = TAILQ_FIRST(&s->channels)) != NULL) {
 		TAILQ_REMOVE(&s->channels, ch, entry);
 		channel_unpause(ch);
