@@ -1,0 +1,620 @@
+#!/usr/bin/env python3
+"""Events made to coincide, for tests/t-coincide.sh: each scenario runs a
+mode of sockcat whose session ends, with a peer that writes and shuts
+down in one go, standard input ending with the network, or a program
+exiting as its peer closes; sockcat runs under the event-order knob of
+debug builds (SC_EVENT_ORDER: reverse, and seeds) and, when the preempt
+library is given, with a sleep after each accept4, connect and
+epoll_wait, so that what the peer did meanwhile is all ready in one round.
+Every byte one side wrote must reach the other, and sockcat must end with
+status 0; anything else is printed and the exit status is 1.
+
+    coincide.py SOCKCAT SCENARIO [--orders LIST] [--runs N] [--preload LIB]
+
+SCENARIO is one of the names in SCENARIOS, or "list"."""
+
+import argparse
+import os
+import re
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import base64
+import hashlib
+
+DEADLINE = 20.0
+
+# A stdin that stays open: the process never sees its end.
+HELD = object()
+
+
+class Failure(Exception):
+    pass
+
+
+def payload(n, seed):
+    """n bytes, different for each seed and run, lines of text."""
+    line = ("%d-abcdefghijklmnopqrstuvwxyz-%d\n" % (seed, n)).encode()
+    return (line * (n // len(line) + 1))[:n]
+
+
+class Run:
+    """One sockcat under the order and delays asked for."""
+
+    def __init__(self, sc, order, preload, tmp):
+        self.sc = sc
+        self.env = dict(os.environ, SC_EVENT_ORDER=order)
+        if preload:
+            self.env.update(LD_PRELOAD=preload,
+                            SC_DELAY_CALLS="accept4,connect,epoll_wait",
+                            SC_DELAY_US="15000", SC_DELAY_PCT="100",
+                            SC_DELAY_FIXED="1")
+        self.tmp = tmp
+        self.procs = []
+
+    def start(self, args, stdin=b"", name="sc", argv0=None, shell=None):
+        """Start sockcat (or shell, a command line) with stdin's bytes
+        written and closed at once (None: /dev/null; HELD: a pipe held
+        open until the end); its output to files."""
+        out = open(os.path.join(self.tmp, name + ".out"), "wb")
+        err = open(os.path.join(self.tmp, name + ".err"), "wb")
+        if shell is not None:
+            cmd = ["timeout", "-k", "2", str(DEADLINE), "sh", "-c", shell]
+        else:
+            cmd = ["timeout", "-k", "2", str(DEADLINE), argv0 or self.sc]
+            cmd += args
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None
+                             else subprocess.DEVNULL, stdout=out, stderr=err,
+                             env=self.env)
+        if stdin is not None and stdin is not HELD:
+            threading.Thread(target=self._feed, args=(p, stdin),
+                             daemon=True).start()
+        p.name = name
+        self.procs.append(p)
+        return p
+
+    @staticmethod
+    def _feed(p, data):
+        try:
+            p.stdin.write(data)
+            p.stdin.close()
+        except OSError:
+            pass
+
+    def port(self, name="sc"):
+        """The port of sockcat's -v line "Listening on ADDR PORT" (a
+        datagram socket's "Bound on")."""
+        path = os.path.join(self.tmp, name + ".err")
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end:
+            with open(path, "rb") as f:
+                m = re.search(rb"(?:Listening|Bound) on \S+ (\d+)\n",
+                              f.read())
+            if m:
+                return int(m.group(1))
+            time.sleep(0.01)
+        raise Failure("%s never said Listening on: %r" % (name, self.err(name)))
+
+    def out(self, name="sc"):
+        with open(os.path.join(self.tmp, name + ".out"), "rb") as f:
+            return f.read()
+
+    def err(self, name="sc"):
+        with open(os.path.join(self.tmp, name + ".err"), "rb") as f:
+            return f.read()
+
+    def wait(self, p, what):
+        try:
+            rc = p.wait(DEADLINE + 5)
+        except subprocess.TimeoutExpired:
+            self.kill(p)
+            raise Failure("%s did not end" % what)
+        if rc != 0:
+            raise Failure("%s: status %d: %r" % (what, rc, self.err(p.name)))
+
+    @staticmethod
+    def kill(p):
+        """End p, the timeout(1) around sockcat: SIGTERM, which timeout
+        passes on (SIGKILL would leave sockcat behind), then SIGKILL."""
+        if p.poll() is not None:
+            return
+        p.terminate()
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+    def stop(self):
+        for p in self.procs:
+            self.kill(p)
+            if p.stdin is not None and not p.stdin.closed:
+                p.stdin.close()
+
+
+def exchange(port, data, family=socket.AF_INET, host="127.0.0.1"):
+    """Connect, send data and shut down writing in one go, read to the
+    end; return what was read."""
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(DEADLINE)
+    s.connect((host, port))
+    threading.Thread(target=send_all_shut, args=(s, data), daemon=True).start()
+    got = read_all(s)
+    s.close()
+    return got
+
+
+def send_all_shut(s, data):
+    try:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
+def read_all(s):
+    got = []
+    while True:
+        b = s.recv(65536)
+        if not b:
+            return b"".join(got)
+        got.append(b)
+
+
+def expect(what, got, want):
+    if got != want:
+        raise Failure("%s: %d bytes, expected %d%s" % (
+            what, len(got), len(want),
+            (": %r" % got[:200]) if len(got) < 400 else ""))
+
+
+class Echo:
+    """A TCP echo server of our own, one thread a connection; or, with
+    reply, one that answers each client with reply and shuts down at
+    once, then reads what the client sends to its end (kept in got)."""
+
+    def __init__(self, reply=None):
+        self.ls = socket.socket()
+        self.ls.bind(("127.0.0.1", 0))
+        self.ls.listen(16)
+        self.port = self.ls.getsockname()[1]
+        self.reply = reply
+        self.got = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                c, _ = self.ls.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.one, args=(c,), daemon=True).start()
+
+    def one(self, c):
+        c.settimeout(DEADLINE)
+        try:
+            if self.reply is not None:
+                c.sendall(self.reply)
+                c.shutdown(socket.SHUT_WR)
+                self.got.append(read_all(c))
+            else:
+                while True:
+                    b = c.recv(65536)
+                    if not b:
+                        c.shutdown(socket.SHUT_WR)
+                        break
+                    c.sendall(b)
+        except OSError:
+            pass
+        c.close()
+
+
+# The scenarios: each raises Failure, or returns.
+
+def sc_listen_reverse_eof(r, seed, extra=()):
+    """OpenBSD's run-tcp-server-reverse-eof: echo greeting | nc -l, and a
+    client that sends its command and shuts down in one go."""
+    p = r.start(["-v", *extra, "-l", "127.0.0.1", "0"], b"greeting\n")
+    got = exchange(r.port(), b"command\n")
+    r.wait(p, "sockcat -l")
+    expect("client received", got, b"greeting\n")
+    expect("sockcat's stdout", r.out(), b"command\n")
+
+
+def sc_listen_reverse_eof_N(r, seed):
+    """The same with -N, which shuts the connection down after stdin."""
+    sc_listen_reverse_eof(r, seed, ("-N",))
+
+
+def sc_listen_bulk(r, seed):
+    """A listener with 200 KB on stdin, a client sending 200 KB and its
+    end at once: both ways whole."""
+    a, b = payload(200000, seed), payload(200001, seed + 1)
+    p = r.start(["-v", "-N", "-l", "127.0.0.1", "0"], a)
+    got = exchange(r.port(), b)
+    r.wait(p, "sockcat -l")
+    expect("client received", got, a)
+    expect("sockcat's stdout", r.out(), b)
+
+
+def sc_client(r, seed):
+    """A client whose stdin ends as the server answers and shuts down."""
+    req, rep = payload(100000, seed), payload(70000, seed + 1)
+    srv = Echo(reply=rep)
+    p = r.start(["-N", "127.0.0.1", str(srv.port)], req)
+    r.wait(p, "sockcat client")
+    expect("sockcat's stdout", r.out(), rep)
+    end = time.monotonic() + DEADLINE
+    while not srv.got and time.monotonic() < end:
+        time.sleep(0.01)
+    expect("server received", srv.got[0] if srv.got else b"", req)
+
+
+def sc_exec(r, seed):
+    """-lk -e: a program per client, each client sending and shutting
+    down at once, each program exiting as its peer closes."""
+    p = r.start(["-v", "-lk", "-e", "/bin/cat", "127.0.0.1", "0"], None)
+    port = r.port()
+    for i in range(3):
+        data = payload(30000 + i, seed + i)
+        expect("echo %d" % i, exchange(port, data), data)
+    r.kill(p)
+
+
+def sc_exec_shell(r, seed):
+    """-l -c: a program that answers at its input's end."""
+    p = r.start(["-v", "-l", "-c", "tr a-z A-Z", "127.0.0.1", "0"], None)
+    data = payload(20000, seed)
+    expect("tr's answer", exchange(r.port(), data), data.upper())
+    r.wait(p, "sockcat -l -c")
+
+
+def sc_fifo(r, seed):
+    """--fifo's filter: what the client sends, filtered, comes back."""
+    fifo = os.path.join(r.tmp, "f")
+    if os.path.exists(fifo):
+        os.unlink(fifo)
+    p = r.start(None, None, shell="'%s' -v -l 127.0.0.1 0 --fifo '%s' | "
+                "tr a-z A-Z > '%s'" % (r.sc, fifo, fifo))
+    data = payload(20000, seed)
+    expect("filtered", exchange(r.port(), data), data.upper())
+    r.wait(p, "sockcat --fifo")
+
+
+def sc_chat(r, seed):
+    """--chat: the caller says a line and leaves at once; the server
+    shows the line and says the caller left."""
+    p = r.start(["--chat", "-v", "-n", "-l", "127.0.0.1", "0"], HELD,
+                name="srv")
+    port = r.port("srv")
+    c = r.start(["--chat", "-n", "127.0.0.1", str(port)], b"hello there\n",
+                name="cli")
+    r.wait(c, "chat caller")
+    end = time.monotonic() + DEADLINE
+    while b"left" not in r.err("srv") and time.monotonic() < end:
+        time.sleep(0.01)
+    r.wait(p, "chat server")
+    if b"hello there" not in r.out("srv"):
+        raise Failure("the server did not show the line: %r" % r.out("srv"))
+
+
+def listener_peer(port, pattern):
+    """A client that waits for pattern, returns what it read."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+    got = b""
+    while pattern not in got:
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+    s.close()
+    return got
+
+
+def sc_broker(r, seed, room=False):
+    """--broker, --room: a member sends a line and leaves in one go; the
+    one listening hears it."""
+    p = r.start(["-v", "--room" if room else "--broker", "127.0.0.1", "0"],
+                None)
+    port = r.port()
+    # The listener is in before the speaker comes: its welcome read.
+    s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+    if room:
+        got = b""
+        while b"\n" not in got:
+            got += s.recv(4096)
+    else:
+        # The broker says nothing to a newcomer: its place is known
+        # from the server's -v line of the second connection.
+        end = time.monotonic() + DEADLINE
+        while r.err().count(b"Connection") < 1 and time.monotonic() < end:
+            time.sleep(0.01)
+    line = ("line of seed %d\n" % seed).encode()
+    exchange(port, line)
+    got = b""
+    while line.strip() not in got:
+        b = s.recv(4096)
+        if not b:
+            break
+        got += b
+    s.close()
+    r.kill(p)
+    if line.strip() not in got:
+        raise Failure("the member did not hear %r: %r" % (line, got))
+
+
+def sc_room(r, seed):
+    sc_broker(r, seed, room=True)
+
+
+def sc_forward(r, seed):
+    """--forward to an echo server: 100 KB and the end at once."""
+    srv = Echo()
+    p = r.start(["-v", "-lk", "127.0.0.1", "0", "--forward",
+                 "127.0.0.1:%d" % srv.port], None)
+    port = r.port()
+    for i in range(2):
+        data = payload(100000 + i, seed + i)
+        expect("forwarded echo %d" % i, exchange(port, data), data)
+    r.kill(p)
+
+
+def sc_pair(r, seed):
+    """An address pair, tcp-l: with tcp:, one client."""
+    srv = Echo()
+    p = r.start(["-v", "tcp-l:127.0.0.1:0", "tcp:127.0.0.1:%d" % srv.port],
+                None)
+    data = payload(100000, seed)
+    expect("paired echo", exchange(r.port(), data), data)
+    # sockcat's own tcp-l: serves client after client, as a forwarder.
+    r.kill(p)
+
+
+def sc_local(r, seed):
+    """socat's non-socket sides: stdio with a program, as socat."""
+    link = os.path.join(r.tmp, "socat")
+    if not os.path.exists(link):
+        os.symlink(os.path.abspath(r.sc), link)
+    data = payload(150000, seed)
+    p = r.start(["-", "EXEC:tr a-z A-Z"], data, argv0=link)
+    r.wait(p, "socat - EXEC:")
+    expect("the program's answer", r.out(), data.upper())
+
+
+def sc_udp_listen(r, seed):
+    """-u -l -q 0: a datagram in, stdin's line to its sender, then the end
+    as stdin's end comes."""
+    p = r.start(["-v", "-u", "-l", "-q", "0", "127.0.0.1", "0"],
+                b"reply\n")
+    port = r.port()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(DEADLINE)
+    s.sendto(b"ping\n", ("127.0.0.1", port))
+    got, _ = s.recvfrom(65536)
+    s.close()
+    r.wait(p, "sockcat -u -l")
+    expect("peer received", got, b"reply\n")
+    expect("sockcat's stdout", r.out(), b"ping\n")
+
+
+def sc_udp_client(r, seed):
+    """-u --quit-after: the answer of an echo peer arrives as stdin ends,
+    and is shown before the time after stdin's end is over."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.settimeout(DEADLINE)
+
+    def echo():
+        try:
+            d, a = s.recvfrom(65536)
+            s.sendto(d, a)
+        except OSError:
+            pass
+    threading.Thread(target=echo, daemon=True).start()
+    p = r.start(["-u", "--quit-after", "500ms", "127.0.0.1",
+                 str(s.getsockname()[1])], b"datagram\n")
+    r.wait(p, "sockcat -u")
+    s.close()
+    expect("sockcat's stdout", r.out(), b"datagram\n")
+
+
+def ws_frame(opcode, data):
+    """A masked client frame."""
+    mask = os.urandom(4)
+    n = len(data)
+    if n < 126:
+        head = bytes([0x80 | opcode, 0x80 | n])
+    elif n < 65536:
+        head = bytes([0x80 | opcode, 0x80 | 126]) + n.to_bytes(2, "big")
+    else:
+        head = bytes([0x80 | opcode, 0x80 | 127]) + n.to_bytes(8, "big")
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+
+
+def ws_messages(s, rest):
+    """Read the server's frames until its close: the messages' bytes."""
+    buf, msgs = rest, b""
+    while True:
+        while len(buf) < 2 or len(buf) < ws_need(buf):
+            b = s.recv(65536)
+            if not b:
+                return msgs, False
+            buf += b
+        need = ws_need(buf)
+        op, n, hl = buf[0] & 0x0f, ws_len(buf), need - ws_len(buf)
+        data, buf = buf[hl:need], buf[need:]
+        if op == 8:
+            return msgs, True
+        if op in (0, 1, 2):
+            msgs += data
+
+
+def ws_len(b):
+    n = b[1] & 0x7f
+    if n == 126:
+        return int.from_bytes(b[2:4], "big")
+    if n == 127:
+        return int.from_bytes(b[2:10], "big")
+    return n
+
+
+def ws_need(b):
+    n = b[1] & 0x7f
+    hl = 2 + (2 if n == 126 else 8 if n == 127 else 0)
+    if len(b) < hl:
+        return hl + 1
+    return hl + ws_len(b)
+
+
+def sc_ws_server(r, seed):
+    """-l --websocket: a client that sends its message and its close in
+    one go; what stdin held goes before the server's close."""
+    p = r.start(["-v", "-l", "--websocket", "127.0.0.1", "0"],
+                b"greeting\n")
+    port = r.port()
+    s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+               "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+               "Sec-WebSocket-Version: 13\r\n\r\n" % key).encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        b = s.recv(4096)
+        if not b:
+            raise Failure("no upgrade: %r" % head)
+        head += b
+    head, rest = head.split(b"\r\n\r\n", 1)
+    if b" 101 " not in head.split(b"\r\n")[0]:
+        raise Failure("no upgrade: %r" % head)
+    s.sendall(ws_frame(1, b"command") + ws_frame(8, b"\x03\xe8"))
+    msgs, closed = ws_messages(s, rest)
+    s.close()
+    r.wait(p, "sockcat -l --websocket")
+    # A line of text is one text message, without its newline, and a
+    # text message a line.
+    expect("client received", msgs, b"greeting")
+    expect("sockcat's stdout", r.out(), b"command\n")
+
+
+def ws_unmask(buf):
+    """A client's frames in buf: (messages' bytes, closed, rest)."""
+    msgs = b""
+    while len(buf) >= 2 and len(buf) >= ws_need(buf) + 4:
+        n = ws_len(buf)
+        hl = ws_need(buf) - n
+        mask = buf[hl:hl + 4]
+        data = bytes(b ^ mask[i % 4] for i, b in
+                     enumerate(buf[hl + 4:hl + 4 + n]))
+        op = buf[0] & 0x0f
+        buf = buf[hl + 4 + n:]
+        if op == 8:
+            return msgs, True, buf
+        if op in (0, 1, 2):
+            msgs += data
+    return msgs, False, buf
+
+
+def sc_ws_client(r, seed):
+    """A ws:// client whose stdin ends as the server answers and closes in
+    one go: the answer shown, what stdin held sent before the close."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    got = []
+
+    def serve():
+        c, _ = ls.accept()
+        c.settimeout(DEADLINE)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += c.recv(4096)
+        head, buf = head.split(b"\r\n\r\n", 1)
+        key = re.search(rb"(?i)sec-websocket-key: *(\S+)", head).group(1)
+        acc = base64.b64encode(hashlib.sha1(
+            key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+        c.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket"
+                  b"\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
+                  acc + b"\r\n\r\n" + bytes([0x81, 6]) + b"answer" +
+                  bytes([0x88, 2]) + b"\x03\xe8")
+        msgs = b""
+        while True:
+            m, closed, buf = ws_unmask(buf)
+            msgs += m
+            if closed:
+                break
+            b = c.recv(65536)
+            if not b:
+                break
+            buf += b
+        got.append(msgs)
+        c.close()
+    th = threading.Thread(target=serve, daemon=True)
+    th.start()
+    p = r.start(["ws://127.0.0.1:%d/" % ls.getsockname()[1]], b"hello\n")
+    r.wait(p, "sockcat ws://")
+    th.join(DEADLINE)
+    ls.close()
+    expect("sockcat's stdout", r.out(), b"answer\n")
+    expect("server received", got[0] if got else b"", b"hello")
+
+
+SCENARIOS = {
+    "listen-reverse-eof": sc_listen_reverse_eof,
+    "listen-reverse-eof-N": sc_listen_reverse_eof_N,
+    "listen-bulk": sc_listen_bulk,
+    "client": sc_client,
+    "exec": sc_exec,
+    "exec-shell": sc_exec_shell,
+    "fifo": sc_fifo,
+    "chat": sc_chat,
+    "broker": sc_broker,
+    "room": sc_room,
+    "forward": sc_forward,
+    "pair": sc_pair,
+    "local": sc_local,
+    "udp-listen": sc_udp_listen,
+    "udp-client": sc_udp_client,
+    "ws-server": sc_ws_server,
+    "ws-client": sc_ws_client,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sockcat")
+    ap.add_argument("scenario")
+    ap.add_argument("--orders", default="reverse," + ",".join(
+        "seed:%d" % i for i in range(1, 9)))
+    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--preload", default="")
+    a = ap.parse_args()
+    if a.scenario == "list":
+        print("\n".join(SCENARIOS))
+        return 0
+    fn = SCENARIOS[a.scenario]
+    bad = 0
+    n = 0
+    for order in a.orders.split(","):
+        for run in range(a.runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                r = Run(a.sockcat, order, a.preload, tmp)
+                seed = n * 7 + 3
+                n += 1
+                try:
+                    fn(r, seed)
+                except (Failure, OSError) as e:
+                    bad += 1
+                    print("%s: SC_EVENT_ORDER=%s run %d: %s" % (
+                        a.scenario, order, run, e))
+                finally:
+                    r.stop()
+    print("%s: %d of %d runs whole" % (a.scenario, n - bad, n))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
