@@ -222,6 +222,8 @@ side_kind(struct side *sd, const struct addr *a)
 	sd->keep = a->anypeer;
 	sd->recv_only = a->recv_only;
 	sd->sendto = a->sendto;
+	/* socat's *-RECVFROM: serves one datagram (per child, with fork). */
+	sd->dgram_once = a->anypeer && !a->recv_only;
 	/*
 	 * socat's shut-null and null-eof: an empty datagram is the end;
 	 * shut-none: the end is not said (shut-down, the default, says it).
