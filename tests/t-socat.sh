@@ -1737,6 +1737,32 @@ test_datagram_names() {
 	    "it only receives: give it with -u"
 }
 
+# Times under a millisecond are times: "-T 0.000002 pipe pipe", test.sh's
+# own sleep, and -T 0.0005 end at once, where a time rounded down to 0
+# was "no timer"; -t, interval= and connect-timeout= take them too.  Both
+# socats alike.
+test_times_under_a_millisecond() {
+	for _bin in "$REAL" "$OURS"; do
+		for _v in 0.000002 0.0005; do
+			t 10 "$_bin" -T "$_v" pipe pipe </dev/null \
+			    >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_bin -T $_v pipe pipe: status" 0 $?
+			assertEquals "$_bin -T $_v: nothing said" "" \
+			    "$(<"$SC_TMP/e")$(<"$SC_TMP/o")"
+		done
+		echo x | t 10 "$_bin" -t 0.0005 - EXEC:cat >/dev/null \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin -t 0.0005: status" 0 $?
+		assertEquals "$_bin -t 0.0005: nothing said" "" "$(<"$SC_TMP/e")"
+		t 10 "$_bin" -u /dev/null \
+		    TCP:127.0.0.1:1,connect-timeout=0.0005,retry=2,interval=0.0005 \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin interval=, connect-timeout=: status" 1 $?
+		assertContains "$_bin interval=, connect-timeout=: said" \
+		    "$(<"$SC_TMP/e")" "Connection refused"
+	done
+}
+
 # umask= of a file joined with a socket: the file is made under it, as
 # socat makes it (sockcat took it only between two sides that are no
 # sockets).  Both socats alike, and sockcat's own command line.
