@@ -1737,6 +1737,43 @@ test_datagram_names() {
 	    "it only receives: give it with -u"
 }
 
+# UDP4-RECVFROM: serves one datagram a program.  Without fork, PIPE (a
+# program of sockcat's) answers it and the process ends by itself, as
+# socat's child does (test.sh's UDP6DGRAM waits for such a server); with
+# fork, a program that answers at its input's end (tr) is given that end
+# after the datagram, each datagram its own program.  Both socats alike.
+test_recvfrom_one_datagram() {
+	for _bin in "$REAL" "$OURS"; do
+		_p=$(free_port udp)
+		bg t 30 "$_bin" -d -d -t 0.1 \
+		    UDP4-RECVFROM:"$_p",reuseaddr,bind=127.0.0.1 PIPE \
+		    2>"$SC_TMP/rf.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/rf.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no UDP4-RECVFROM"
+		assertEquals "$_bin: without fork, answered" "once" \
+		    "$(echo once | t 10 "$_bin" -t 0.5 - UDP4:127.0.0.1:"$_p")"
+		wait_exit "$_srv" 5
+		assertEquals "$_bin: without fork, ended by itself" 0 \
+		    "$WAIT_STATUS"
+		_p=$(free_port udp)
+		bg t 60 "$_bin" -d -d \
+		    UDP4-RECVFROM:"$_p",reuseaddr,bind=127.0.0.1,fork \
+		    EXEC:"tr a-z A-Z" 2>"$SC_TMP/rf.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/rf.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no UDP4-RECVFROM,fork"
+		for _w in udpx udpy; do
+			echo "$_w" | t 10 "$_bin" -t 2 - UDP4:127.0.0.1:"$_p" \
+			    >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_bin: fork, $_w: status" 0 $?
+			assertEquals "$_bin: fork, $_w: tr's answer" \
+			    "$(echo "$_w" | tr a-z A-Z)" "$(<"$SC_TMP/o")"
+		done
+		stop "$_srv"
+	done
+}
+
 # Times under a millisecond are times: "-T 0.000002 pipe pipe", test.sh's
 # own sleep, and -T 0.0005 end at once, where a time rounded down to 0
 # was "no timer"; -t, interval= and connect-timeout= take them too.  Both
