@@ -1800,6 +1800,42 @@ test_times_under_a_millisecond() {
 	done
 }
 
+# socat's names of what sockcat has no kind for are refused by their
+# name, whatever follows (TUN:10.0.0.1/24 and POSIXMQ-READ:/mq1 are no
+# paths), as socat and as sockcat; a name nobody has is named whole; and
+# socat's aliases of kinds sockcat has are those kinds (refused as they
+# are, for a bad address).  One line each, status 1, nothing made.
+test_socat_names_lacking() {
+	_no="is not supported by sockcat"
+	for _a in TUN:10.0.0.1/24,up POSIXMQ-READ:/mq1 readline \
+	    SCTP-LISTEN:80 IP4-SENDTO:127.0.0.1:255 INTERFACE:lo \
+	    VSOCK-LISTEN:1 SHELL:/bin/sh STDERR UDPLITE-RECVFROM:9 \
+	    SOCKS5-CONNECT:h:1080:t:80; do
+		_n=${_a%%[:,]*}
+		_n=${_n^^}
+		socat_refused "$_a: socat's address $_n $_no" -u "$_a" -
+		# sockcat's own word without a colon is a host.
+		case $_a in
+		*:*) expect_error "$_a: socat's address $_n $_no" "$_a" - ;;
+		esac
+	done
+	socat_refused "SEQPACKET-CONNECT:/x: unknown scheme SEQPACKET-CONNECT:" \
+	    -u SEQPACKET-CONNECT:/x -
+	expect_error "NOSUCHNAME-AT-ALL:/a/b: unknown scheme NOSUCHNAME-AT-ALL:" \
+	    NOSUCHNAME-AT-ALL:/a/b -
+	assertFalse "no file made" "ls '$SC_TMP' | grep -q '[A-Z]'"
+	for _a in UDP-SEND:UDP-SENDTO UDP4-SEND:UDP4-SENDTO \
+	    UDP6-SEND:UDP6-SENDTO UDP-DGRAM:UDP-DATAGRAM \
+	    UDP4-DGRAM:UDP4-DATAGRAM UDP6-DGRAM:UDP6-DATAGRAM \
+	    UNIX-SEND:UNIX-SENDTO; do
+		t 10 "$OURS" -u - "${_a#*:}:nosuch/:nosuch-svc" </dev/null \
+		    2>&1 | sed 's/^.* E //' >"$SC_TMP/canon"
+		sed -i "s/${_a#*:}/${_a%:*}/g" "$SC_TMP/canon"
+		socat_refused "$(<"$SC_TMP/canon")" -u - \
+		    "${_a%:*}:nosuch/:nosuch-svc"
+	done
+}
+
 # umask= of a file joined with a socket: the file is made under it, as
 # socat makes it (sockcat took it only between two sides that are no
 # sockets).  Both socats alike, and sockcat's own command line.
