@@ -45,21 +45,18 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/socat-suite.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 # The shim: socat's -V and -h (and -?, -?? and -???, test.sh's
-# testoptions spellings of them) for the probes, and test.sh's own sleep
-# (its psleep and usleep run "socat -T SECONDS pipe pipe"), a sleep;
-# sockcat under socat's name (a link) for everything else, each process
-# bounded in time (SOCAT_SUITE_LIMIT seconds), as test.sh waits for some
-# without a limit of its own.
+# testoptions spellings of them) for the probes; sockcat under socat's
+# name (a link) for everything else, as test.sh calls it: its sleeps
+# (psleep and usleep run "socat -T SECONDS pipe pipe") and its servers,
+# which it waits for, with no time limit of their own.  The whole run has
+# one (run()).
 mkdir "$work/bin" && ln -s "$sockcat" "$work/bin/socat" || exit 1
 cat >"$work/socat" <<EOF
 #!/bin/bash
 case "\$*" in
 -V|-h|-hh|-hhh|-\\?|-\\?\\?|-\\?\\?\\?) exec "$real" "\$@" ;;
 esac
-if [ \$# = 4 ] && [ "\$1" = -T ] && [ "\$3 \$4" = "pipe pipe" ]; then
-	exec sleep "\$2"
-fi
-exec timeout -k 2 ${SOCAT_SUITE_LIMIT:-30} "$work/bin/socat" "\$@"
+exec "$work/bin/socat" "\$@"
 EOF
 chmod +x "$work/socat"
 

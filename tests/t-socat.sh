@@ -1737,6 +1737,125 @@ test_datagram_names() {
 	    "it only receives: give it with -u"
 }
 
+# UDP4-RECVFROM: serves one datagram a program.  Without fork, PIPE (a
+# program of sockcat's) answers it and the process ends by itself, as
+# socat's child does (test.sh's UDP6DGRAM waits for such a server); with
+# fork, a program that answers at its input's end (tr) is given that end
+# after the datagram, each datagram its own program.  Both socats alike.
+test_recvfrom_one_datagram() {
+	for _bin in "$REAL" "$OURS"; do
+		_p=$(free_port udp)
+		bg t 30 "$_bin" -d -d -t 0.1 \
+		    UDP4-RECVFROM:"$_p",reuseaddr,bind=127.0.0.1 PIPE \
+		    2>"$SC_TMP/rf.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/rf.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no UDP4-RECVFROM"
+		assertEquals "$_bin: without fork, answered" "once" \
+		    "$(echo once | t 10 "$_bin" -t 0.5 - UDP4:127.0.0.1:"$_p")"
+		wait_exit "$_srv" 5
+		assertEquals "$_bin: without fork, ended by itself" 0 \
+		    "$WAIT_STATUS"
+		_p=$(free_port udp)
+		bg t 60 "$_bin" -d -d \
+		    UDP4-RECVFROM:"$_p",reuseaddr,bind=127.0.0.1,fork \
+		    EXEC:"tr a-z A-Z" 2>"$SC_TMP/rf.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/rf.err" '(receiving|Bound) on ' ||
+		    fail "$_bin: no UDP4-RECVFROM,fork"
+		for _w in udpx udpy; do
+			echo "$_w" | t 10 "$_bin" -t 2 - UDP4:127.0.0.1:"$_p" \
+			    >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_bin: fork, $_w: status" 0 $?
+			assertEquals "$_bin: fork, $_w: tr's answer" \
+			    "$(echo "$_w" | tr a-z A-Z)" "$(<"$SC_TMP/o")"
+		done
+		stop "$_srv"
+	done
+}
+
+# Times under a millisecond are times: "-T 0.000002 pipe pipe", test.sh's
+# own sleep, and -T 0.0005 end at once, where a time rounded down to 0
+# was "no timer"; -t, interval= and connect-timeout= take them too.  Both
+# socats alike.
+test_times_under_a_millisecond() {
+	for _bin in "$REAL" "$OURS"; do
+		for _v in 0.000002 0.0005; do
+			t 10 "$_bin" -T "$_v" pipe pipe </dev/null \
+			    >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_bin -T $_v pipe pipe: status" 0 $?
+			assertEquals "$_bin -T $_v: nothing said" "" \
+			    "$(<"$SC_TMP/e")$(<"$SC_TMP/o")"
+		done
+		echo x | t 10 "$_bin" -t 0.0005 - EXEC:cat >/dev/null \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin -t 0.0005: status" 0 $?
+		assertEquals "$_bin -t 0.0005: nothing said" "" "$(<"$SC_TMP/e")"
+		t 10 "$_bin" -u /dev/null \
+		    TCP:127.0.0.1:1,connect-timeout=0.0005,retry=2,interval=0.0005 \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin interval=, connect-timeout=: status" 1 $?
+		assertContains "$_bin interval=, connect-timeout=: said" \
+		    "$(<"$SC_TMP/e")" "Connection refused"
+	done
+}
+
+# socat's names of what sockcat has no kind for are refused by their
+# name, whatever follows (TUN:10.0.0.1/24 and POSIXMQ-READ:/mq1 are no
+# paths), as socat and as sockcat; a name nobody has is named whole; and
+# socat's aliases of kinds sockcat has are those kinds (refused as they
+# are, for a bad address).  One line each, status 1, nothing made.
+test_socat_names_lacking() {
+	_no="is not supported by sockcat"
+	for _a in TUN:10.0.0.1/24,up POSIXMQ-READ:/mq1 readline \
+	    SCTP-LISTEN:80 IP4-SENDTO:127.0.0.1:255 INTERFACE:lo \
+	    VSOCK-LISTEN:1 SHELL:/bin/sh STDERR UDPLITE-RECVFROM:9 \
+	    SOCKS5-CONNECT:h:1080:t:80; do
+		_n=${_a%%[:,]*}
+		_n=${_n^^}
+		socat_refused "$_a: socat's address $_n $_no" -u "$_a" -
+		# sockcat's own word without a colon is a host.
+		case $_a in
+		*:*) expect_error "$_a: socat's address $_n $_no" "$_a" - ;;
+		esac
+	done
+	socat_refused "SEQPACKET-CONNECT:/x: unknown scheme SEQPACKET-CONNECT:" \
+	    -u SEQPACKET-CONNECT:/x -
+	expect_error "NOSUCHNAME-AT-ALL:/a/b: unknown scheme NOSUCHNAME-AT-ALL:" \
+	    NOSUCHNAME-AT-ALL:/a/b -
+	assertFalse "no file made" "ls '$SC_TMP' | grep -q '[A-Z]'"
+	for _a in UDP-SEND:UDP-SENDTO UDP4-SEND:UDP4-SENDTO \
+	    UDP6-SEND:UDP6-SENDTO UDP-DGRAM:UDP-DATAGRAM \
+	    UDP4-DGRAM:UDP4-DATAGRAM UDP6-DGRAM:UDP6-DATAGRAM \
+	    UNIX-SEND:UNIX-SENDTO; do
+		t 10 "$OURS" -u - "${_a#*:}:nosuch/:nosuch-svc" </dev/null \
+		    2>&1 | sed 's/^.* E //' >"$SC_TMP/canon"
+		sed -i "s/${_a#*:}/${_a%:*}/g" "$SC_TMP/canon"
+		socat_refused "$(<"$SC_TMP/canon")" -u - \
+		    "${_a%:*}:nosuch/:nosuch-svc"
+	done
+}
+
+# umask= of a file joined with a socket: the file is made under it, as
+# socat makes it (sockcat took it only between two sides that are no
+# sockets).  Both socats alike, and sockcat's own command line.
+test_file_umask_with_a_socket() {
+	for _bin in "$REAL" "$OURS" "$SC"; do
+		rm -f "$SC_TMP/f"
+		_l="-d -d -u TCP-LISTEN:0,reuseaddr"
+		[ "$_bin" = "$SC" ] && _l="-v tcp-l:127.0.0.1:0"
+		# shellcheck disable=SC2086
+		serve umask sh -c 'umask 022; exec "$@"' _ "$_bin" $_l \
+		    OPEN:"$SC_TMP/f",creat,umask=077
+		echo hi | t 10 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: the bytes" hi "$(<"$SC_TMP/f")"
+		assertEquals "$_bin: made under umask=077" 600 \
+		    "$(stat -c %a "$SC_TMP/f")"
+	done
+}
+
 # A TCP client that names its own address and port as those it dials
 # meets itself (a simultaneous open) and reads its own bytes: asked for
 # so, with bind= and sp=, as socat's TCPSELF does.  Both socats alike.
@@ -2697,7 +2816,6 @@ test_local_options_with_a_socket() {
 	_tcp=TCP:127.0.0.1:1
 	for _a in "FD:3|FD" "PIPE:$SC_TMP/p|PIPE:PATH" \
 	    "OPEN:$SC_TMP/f,ftruncate=0|ftruncate" \
-	    "OPEN:$SC_TMP/f,umask=022|umask" \
 	    "OPEN:$SC_TMP/f,nonblock|nonblock" \
 	    "OPEN:$SC_TMP/f,o-noatime|o-noatime" \
 	    "OPEN:$SC_TMP/f,fs-noatime|fs-noatime" \

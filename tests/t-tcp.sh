@@ -1,7 +1,7 @@
 #!/bin/bash
 # TCP connect and listen: data both ways, -v reports, -k, scans, IPv6,
-# half-close, the timers (-w, -q), -C, -d, source address and port, and a
-# large byte-exact transfer.
+# half-close, the timers (-w, -q, and every time under a millisecond),
+# -C, -d, source address and port, and a large byte-exact transfer.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -247,6 +247,106 @@ test_quit_after_is_a_hard_deadline() {
 	assertEquals 0 $?
 	took=$(( $(now_ms) - start ))
 	assertTrue "ended in time ($took ms)" "[ $took -lt 3000 ]"
+}
+
+# Every option that takes a time, given a time under a millisecond
+# ("0.3ms", which was rounded down to 0: "none" to most of them): a time
+# of a millisecond, never none, each seen where it acts.  The options are
+# the rows of --dump-options whose argument is a time, so that a new one
+# must be walked here too.
+test_times_under_a_millisecond() {
+	for _c in strace python3; do
+		command -v "$_c" >/dev/null || { sc_skip "no $_c"; return; }
+	done
+	_v=0.3ms
+	"$SC" --dump-options | awk -F'\t' '$2 == "keepalive" ||
+	    $4 ~ /^(TIME|TIMEOUT|INTERVAL|SECONDS)$/ { print $2 }' |
+	    sort >"$SC_TMP/rows"
+	assertEquals "the options that take a time" "delay idle-timeout \
+interval keepalive quit quit-after retry-interval wait write-timeout \
+ws-ping ws-ping-timeout" "$(echo $(<"$SC_TMP/rows"))"
+	SERVER_TIMEOUT=60 server echo -lk -e /bin/cat 127.0.0.1 0 ||
+	    fail "no server"
+	_echo=$PORT
+	# -i: a pause after each line, so each line is a datagram of its own.
+	bg t 20 $UDPPEER --timeout 2 --serve "$SC_TMP/u.port" record \
+	    "$SC_TMP/u.rec"
+	wait_until test -s "$SC_TMP/u.port" || fail "no UDP peer"
+	printf 'a\nb\nc\n' | t 10 "$SC" -u -q 1 -i "$_v" 127.0.0.1 \
+	    "$(<"$SC_TMP/u.port")"
+	assertEquals "-i: status" 0 $?
+	wait_exit "$BG_PID"
+	assertEquals "-i: a datagram a line" "b'a\\n' b'b\\n' b'c\\n'" \
+	    "$(echo $(<"$SC_TMP/u.rec"))"
+	# --delay: a pause after each write, which only the copying path
+	# takes: no splice(2) or sendfile(2), as without --delay.
+	head -c 1000000 /dev/zero >"$SC_TMP/big"
+	t 30 strace -f -qq -e trace=splice,sendfile -o "$SC_TMP/trace" \
+	    "$SC" -N --delay "$_v" 127.0.0.1 "$_echo" <"$SC_TMP/big" \
+	    >"$SC_TMP/big.out"
+	assertEquals "--delay: status" 0 $?
+	assertEquals "--delay: echoed whole" 1000000 \
+	    "$(wc -c <"$SC_TMP/big.out")"
+	assertEquals "--delay: paced, not spliced" 0 \
+	    "$(grep -cE 'splice|sendfile' "$SC_TMP/trace")"
+	# -q, --quit-after, -w: a millisecond, as 0 would be: what was sent
+	# arrives, and the client ends at once.
+	for _o in -q --quit-after -w; do
+		echo "$_o" | t 10 "$SC" "$_o" "$_v" 127.0.0.1 "$_echo" \
+		    >/dev/null 2>"$SC_TMP/e"
+		assertNotEquals "$_o: ended" 124 $?
+		assertEquals "$_o: nothing said" "" "$(<"$SC_TMP/e")"
+	done
+	# --idle-timeout: said with its time.
+	(sleep 5; echo late) | t 10 "$SC" --idle-timeout "$_v" 127.0.0.1 \
+	    "$_echo" >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "--idle-timeout: status" 1 $?
+	assertEquals "--idle-timeout: said" \
+	    "sockcat: idle timeout expired (1 ms)" "$(<"$SC_TMP/e")"
+	# --keepalive: whole seconds, rounded up: 1, not "too small".
+	echo ka | t 10 "$SC" -N --keepalive="$_v,$_v" 127.0.0.1 "$_echo" \
+	    >"$SC_TMP/o" 2>"$SC_TMP/e"
+	assertEquals "--keepalive: status" 0 $?
+	assertEquals "--keepalive: echoed" "ka" "$(<"$SC_TMP/o")"
+	assertEquals "--keepalive: nothing said" "" "$(<"$SC_TMP/e")"
+	# --retry-interval: a millisecond, below its least, said so.
+	expect_error "retry interval too small: $_v (at least 10ms)" \
+	    --retry 1 --retry-interval "$_v" 127.0.0.1 "$_echo"
+	stop "$SERVER_PID"
+	# --write-timeout: a broker's stdout that takes nothing is stopped
+	# after a millisecond, not never.
+	bg t 30 sh -c '"$@" | sleep 30' _ "$SC" -v --broker -l \
+	    --write-timeout "$_v" 127.0.0.1 0 2>"$SC_TMP/b.err"
+	_b=$BG_PID
+	wait_for "$SC_TMP/b.err" '^Listening on ' || fail "no broker"
+	_p=$(sed -n 's/^Listening on .* //p' "$SC_TMP/b.err")
+	head -c 3000000 /dev/zero | t 20 "$SC" -N 127.0.0.1 "$_p"
+	assertEquals "--write-timeout: the client's bytes taken" 0 $?
+	assertTrue "--write-timeout: said: $(<"$SC_TMP/b.err")" \
+	    "wait_for '$SC_TMP/b.err' 'nothing written for 1 ms'"
+	stop "$_b"
+	# --ws-ping and --ws-ping-timeout, against a server that never
+	# answers a ping: pings every millisecond, and the end for want of
+	# a pong.
+	for _o in --ws-ping --ws-ping-timeout; do
+		bg t 30 python3 "${TESTS_DIR:-$(dirname "$0")}/wsconf.py" raw-server \
+		    >"$SC_TMP/w.out" 2>"$SC_TMP/w.err"
+		_w=$BG_PID
+		wait_for "$SC_TMP/w.out" '^PORT ' || fail "no WebSocket peer"
+		bg_in /dev/zero t 20 "$SC" "$_o" "$_v" \
+		    "ws://127.0.0.1:$(sed -n 's/^PORT //p' "$SC_TMP/w.out")/" \
+		    >/dev/null 2>"$SC_TMP/c.err"
+		_c=$BG_PID
+		assertTrue "$_o: pings" \
+		    "wait_for '$SC_TMP/w.out' '^ping '"
+		if [ "$_o" = --ws-ping-timeout ]; then
+			wait_exit "$_c"
+			assertEquals "$_o: status" 1 "$WAIT_STATUS"
+			assertContains "$_o: said" "$(<"$SC_TMP/c.err")" \
+			    "no pong within 1ms"
+		fi
+		stop "$_c" "$_w"
+	done
 }
 
 test_listener_quit_zero_ends_at_stdin_eof() {

@@ -160,6 +160,7 @@ int		 parse_ports(const char *, int, int, char ***, size_t *,
 void		 free_ports(char **, size_t);
 int		 parse_time(const char *, long long, long long, long long *,
 		    const char **);
+long long	 time_ms_up(double);
 int		 parse_tos(const char *, int *);
 const char	*parse_tos_name(size_t);
 

@@ -144,7 +144,8 @@ free_ports(char **list, size_t n)
 /*
  * Parse a time: a whole number of seconds as netcat takes it, or a number
  * with a unit suffix "ms", "s", "m" or "h" ("1.5s" too).  The result, in
- * milliseconds, must lie within [min_s, max_s] seconds.  Returns -1 with
+ * milliseconds (a fraction of one rounded up: time_ms_up()), must lie
+ * within [min_s, max_s] seconds.  Returns -1 with
  * *errstr set to "invalid", "too small" or "too large", as strtonum(3)
  * says it for the plain numbers netcat takes.
  */
@@ -190,9 +191,33 @@ parse_time(const char *s, long long min_s, long long max_s, long long *ms,
 		*errstr = "too large";
 		return (-1);
 	}
-	*ms = (long long)(v + 0.5);
+	*ms = time_ms_up(v);
 	*errstr = NULL;
 	return (0);
+}
+
+/*
+ * v milliseconds as a whole number of them, rounded up: a positive time,
+ * however short, is at least 1 ms, never 0, which the timers take for
+ * "none" (socat's -T) or "at once".  The product of a decimal fraction and
+ * its unit is off by the last bits of a double (1.1 s is
+ * 1100.0000000000002 ms): that error, less than the millionth of a
+ * millisecond taken off first, is not rounded up.
+ */
+long long
+time_ms_up(double v)
+{
+	double		 slack;
+	long long	 n;
+
+	if (!(v > 0))
+		return (0);
+	slack = v * 1e-12 < 1e-6 ? v * 1e-12 : 1e-6;
+	v -= slack;
+	n = (long long)v;
+	if ((double)n < v)
+		n++;
+	return (n);
 }
 
 /* DiffServ and precedence keywords accepted by -T, as netcat names them. */

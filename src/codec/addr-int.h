@@ -24,5 +24,7 @@ char	*addr_socat_host(struct addr *, char *);
 int	addr_socat_row(const char *);
 int	addr_dual_stdio(const char *);
 int	addr_socat_parse(struct addr *, int);
+size_t	addr_socat_name_len(const char *);
+int	addr_socat_lacking(const char *);
 
 #endif /* SC_ADDR_INT_H */

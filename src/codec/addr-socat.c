@@ -52,8 +52,8 @@ enum addr_sform {
  * socat's names (socat -hhh's, aliases included), the kind each one is
  * (PIPE, socat's echo, runs cat) and what it implies: its family, options it has unless given (socat
  * verifies TLS peers unless told not to; CREATE creates and truncates).
- * socat's names for what sockcat has no kind for are in no row, and are
- * refused as unknown.
+ * socat's names for what sockcat has no kind for are in no row: they are
+ * addr_socat_lacking()'s, refused by name.
  */
 static const struct {
 	const char	*name;
@@ -92,9 +92,15 @@ static const struct {
 	{ "udp-sendto",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
 	{ "udp4-sendto",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
 	{ "udp6-sendto",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-send",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
+	{ "udp4-send",		ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
+	{ "udp6-send",		ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
 	{ "udp-datagram",	ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
 	{ "udp4-datagram",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
 	{ "udp6-datagram",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
+	{ "udp-dgram",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
+	{ "udp4-dgram",		ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
+	{ "udp6-dgram",		ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
 	{ "udp-recvfrom",	ADDR_UDP_L,	SF_PORT,	0, { NULL } },
 	{ "udp4-recvfrom",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
 	{ "udp6-recvfrom",	ADDR_UDP_L,	SF_PORT,	6, { NULL } },
@@ -118,6 +124,7 @@ static const struct {
 	{ "abstract",		ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
 	{ "abstract-listen",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
 	{ "unix-sendto",	ADDR_UNIX,	SF_PATH,	0, { NULL } },
+	{ "unix-send",		ADDR_UNIX,	SF_PATH,	0, { NULL } },
 	{ "unix-recvfrom",	ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
 	{ "unix-recv",		ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
 	{ "abstract-sendto",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
@@ -202,6 +209,9 @@ static const struct {
 	{ "udp-sendto",		AS_SENDTO },
 	{ "udp4-sendto",	AS_SENDTO },
 	{ "udp6-sendto",	AS_SENDTO },
+	{ "udp-send",		AS_SENDTO },
+	{ "udp4-send",		AS_SENDTO },
+	{ "udp6-send",		AS_SENDTO },
 	{ "unix-client",	AS_EITHER },
 	{ "unix",		AS_EITHER },
 	{ "local",		AS_EITHER },
@@ -212,6 +222,7 @@ static const struct {
 	{ "udp4-recv",		AS_ANYPEER | AS_RECV },
 	{ "udp6-recv",		AS_ANYPEER | AS_RECV },
 	{ "unix-sendto",	AS_DGRAM },
+	{ "unix-send",		AS_DGRAM },
 	{ "unix-recvfrom",	AS_DGRAM | AS_ANYPEER },
 	{ "unix-recv",		AS_DGRAM | AS_ANYPEER | AS_RECV },
 	{ "abstract-sendto",	AS_DGRAM },
@@ -222,6 +233,9 @@ static const struct {
 	{ "udp-datagram",	AS_DATAGRAM },
 	{ "udp4-datagram",	AS_DATAGRAM },
 	{ "udp6-datagram",	AS_DATAGRAM },
+	{ "udp-dgram",		AS_DATAGRAM },
+	{ "udp4-dgram",		AS_DATAGRAM },
+	{ "udp6-dgram",		AS_DATAGRAM },
 	{ "socket-datagram",	AS_DATAGRAM },
 };
 
@@ -239,6 +253,70 @@ addr_socat_flags_of(int r)
 	return (0);
 }
 
+/*
+ * socat's names (socat 1.8's, which has all of 1.7's) of what sockcat has
+ * no kind for: refused by name, never read as a path or a descriptor.
+ */
+static const char *const addr_socat_lacks[] = {
+	"accept", "accept-fd", "datagram", "dccp", "dccp-connect", "dccp-l",
+	"dccp-listen", "dccp4", "dccp4-connect", "dccp4-l", "dccp4-listen",
+	"dccp6", "dccp6-connect", "dccp6-l", "dccp6-listen", "dgram", "if",
+	"interface", "ip", "ip-datagram", "ip-dgram", "ip-recv",
+	"ip-recvfrom", "ip-send", "ip-sendto", "ip4", "ip4-datagram",
+	"ip4-dgram", "ip4-recv", "ip4-recvfrom", "ip4-send", "ip4-sendto",
+	"ip6", "ip6-datagram", "ip6-dgram", "ip6-recv", "ip6-recvfrom",
+	"ip6-send", "ip6-sendto", "posixmq-bidirectional", "posixmq-read",
+	"posixmq-receive", "posixmq-recv", "posixmq-send", "readline", "sctp",
+	"sctp-connect", "sctp-l", "sctp-listen", "sctp4", "sctp4-connect",
+	"sctp4-l", "sctp4-listen", "sctp6", "sctp6-connect", "sctp6-l",
+	"sctp6-listen", "sendto", "shell", "socketpair", "socks5-bind",
+	"socks5-connect", "socks5-listen", "stderr", "tun", "udplite",
+	"udplite-connect", "udplite-datagram", "udplite-dgram", "udplite-l",
+	"udplite-listen", "udplite-recv", "udplite-recvfrom", "udplite-send",
+	"udplite-sendto", "udplite4", "udplite4-connect", "udplite4-datagram",
+	"udplite4-dgram", "udplite4-l", "udplite4-listen", "udplite4-recv",
+	"udplite4-recvfrom", "udplite4-send", "udplite4-sendto", "udplite6",
+	"udplite6-connect", "udplite6-datagram", "udplite6-dgram",
+	"udplite6-l", "udplite6-listen", "udplite6-recv", "udplite6-recvfrom",
+	"udplite6-send", "udplite6-sendto", "vsock-l", "vsock-listen",
+};
+
+/*
+ * The length of the name s starts with, as socat reads it: up to its
+ * first ':' or ',' (or the end).
+ */
+__startup size_t
+addr_socat_name_len(const char *s)
+{
+	size_t	 n;
+
+	/*
+	 * Not strcspn(3): its SSE 4.2 code is a page an idle listener
+	 * would map for this alone (t-footprint).
+	 */
+	for (n = 0; s[n] != '\0' && s[n] != ':' && s[n] != ','; n++)
+		;
+	return (n);
+}
+
+/*
+ * Is the name s starts with one of socat's for what sockcat has no kind
+ * for (TUN, POSIXMQ-READ, SCTP-LISTEN, ...)?
+ */
+__startup int
+addr_socat_lacking(const char *s)
+{
+	size_t	 i, n = addr_socat_name_len(s);
+
+	for (i = 0; i < sizeof(addr_socat_lacks) /
+	    sizeof(addr_socat_lacks[0]); i++) {
+		if (strlen(addr_socat_lacks[i]) == n &&
+		    strncasecmp(s, addr_socat_lacks[i], n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /* Fields of a socat address: its name, parameters and options. */
 #define ADDR_FIELDS	(ADDR_OPTS_MAX + 8)
 
@@ -249,14 +327,8 @@ addr_socat_flags_of(int r)
 __startup int
 addr_socat_row(const char *s)
 {
-	size_t	 i, n;
+	size_t	 i, n = addr_socat_name_len(s);
 
-	/*
-	 * Not strcspn(3): its SSE 4.2 code is a page an idle listener
-	 * would map for this alone (t-footprint).
-	 */
-	for (n = 0; s[n] != '\0' && s[n] != ':' && s[n] != ','; n++)
-		;
 	for (i = 0; i < ADDR_NSOCAT; i++) {
 		if (strlen(addr_socat[i].name) == n &&
 		    strncasecmp(s, addr_socat[i].name, n) == 0)

@@ -105,7 +105,9 @@ addr_fail(struct addr *a, const char *fmt, ...)
 
 /*
  * socat's addresses without a name: a number is a descriptor (FD:N), a
- * word with a '/' a path (GOPEN:PATH).  a->buf gets the name written.
+ * word with a '/' a path (GOPEN:PATH), as socat reads them: the '/' in
+ * what stands in the name's place, before any ':' ("TUN:10.0.0.1/24" is
+ * no path).  a->buf gets the name written.
  */
 static int
 addr_socat_bare(struct addr *a)
@@ -115,7 +117,7 @@ addr_socat_bare(struct addr *a)
 
 	if (n > 0 && strspn(a->buf, "0123456789") == n)
 		name = "FD:";
-	else if (memchr(a->buf, '/', n) != NULL)
+	else if (memchr(a->buf, '/', addr_socat_name_len(a->buf)) != NULL)
 		name = "GOPEN:";
 	else
 		return (0);
@@ -566,6 +568,16 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 		return (0);
 	}
 	r = addr_socat_row(a->buf);
+	/* socat's names of what sockcat lacks: said by name, as socat's. */
+	if (r == -1 && addr_socat_lacking(a->buf)) {
+		n = addr_socat_name_len(a->buf);
+		snprintf(a->namebuf, sizeof(a->namebuf), "%.*s", (int)n,
+		    a->buf);
+		for (i = 0; a->namebuf[i] != '\0'; i++)
+			a->namebuf[i] = toupper((unsigned char)a->namebuf[i]);
+		return (addr_fail(a, "socat's address %s is not supported "
+		    "by sockcat", a->namebuf));
+	}
 	if (socat && r == -1 && addr_socat_bare(a) == -1)
 		return (-1);
 	if (socat && r == -1)
@@ -599,8 +611,8 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 		return (addr_fail(a, "no scheme (tcp:, unix:, ws://, "
 		    "tcp-l:, exec:, ... or -)"));
 	if (i == ADDR_NKINDS)
-		return (addr_fail(a, "unknown scheme %.*s:", (int)(n > 16 ?
-		    16 : n), a->buf));
+		return (addr_fail(a, "unknown scheme %.*s:", (int)n,
+		    a->buf));
 	a->kind = addr_kinds[i].kind;
 	a->listen = addr_kinds[i].listen;
 	a->name = addr_kinds[i].scheme;

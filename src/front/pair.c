@@ -236,6 +236,7 @@ pair_file(struct options *o, int i)
 {
 	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i];
 	const char	*why;
+	mode_t		 old = 0;
 	int		 fd, rd, wr;
 
 	/* socat's is read and written, unless -u or -U says one way. */
@@ -260,8 +261,11 @@ pair_file(struct options *o, int i)
 		    "for the file written, the second address");
 	/*
 	 * socat's GOPEN and OPEN: open as socat's do (GOPEN creates, OPEN
-	 * as its options say); file: as ">" would.
+	 * as its options say), made under umask= if given; file: as ">"
+	 * would.
 	 */
+	if (sd->local.umask != -1)
+		old = umask(sd->local.umask);
 	if (o->side.socat)
 		fd = pair_open(sd->path, side_file_flags(sd, rd ||
 		    sd->local.as_stdin, wr), sd->perm != -1 ? sd->perm : 0666,
@@ -282,6 +286,8 @@ pair_file(struct options *o, int i)
 		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
 		    sd->oflags : O_CREAT | (sd->append ? 0 : O_TRUNC)),
 		    sd->perm != -1 ? sd->perm : 0666, &why);
+	if (sd->local.umask != -1)
+		umask(old);
 	if (fd == -1 && why != NULL)
 		fatalx("%s: %s", sd->text, why);
 	if (fd == -1)
@@ -457,11 +463,12 @@ pair_local_opt(const struct side *sd, int prog)
 		return ("ftruncate");
 	if (l->cool_write)
 		return ("cool-write");
-	/* A Unix listener's socket file takes them (unix_server()). */
+	/*
+	 * A Unix listener's socket file takes them (unix_server()), and a
+	 * file its umask= wherever it is opened (pair_file()).
+	 */
 	if (sd->kind == SIDE_SOCKET)
 		return (NULL);
-	if (l->umask != -1)
-		return ("umask");
 	if (l->nonblock)
 		return ("nonblock");
 	if (l->noatime)

@@ -87,7 +87,10 @@ socat_value(int argc, char **argv, int *i)
 	return (NULL);
 }
 
-/* Seconds, as socat's -t and -T take them ("0.5"), in milliseconds. */
+/*
+ * Seconds, as socat's -t and -T take them ("0.5"), in milliseconds, a
+ * fraction of one rounded up: test.sh sleeps with "-T 0.000002".
+ */
 static __startup long long
 socat_seconds(const char *opt, const char *arg)
 {
@@ -99,7 +102,7 @@ socat_seconds(const char *opt, const char *arg)
 	d = strtod(arg, &end);
 	if (end == arg || *end != '\0' || d < 0 || d > 1e9)
 		fatalx("option %s: not a number of seconds: %s", opt, arg);
-	return ((long long)(d * 1000));
+	return (time_ms_up(d * 1000));
 }
 
 /*

@@ -218,6 +218,24 @@ netconn_new(int fd)
 }
 
 /*
+ * The read of a datagram peer's socket whose one datagram the mode was
+ * given (nc->once): its end.  Shut down for reading, the socket is always
+ * readable, so the end is read at once; what else the peer sent is not.
+ */
+static ssize_t
+netconn_once_read(struct endpoint *ep, void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	ep->flags |= EP_DGRAM_FIN;
+	return (0);
+}
+
+static const struct ep_ops netconn_once_ops = {
+	.read = netconn_once_read,
+};
+
+/*
  * Make the client's socket the endpoint name of session s, speaking TLS
  * or WebSocket as the client does, its messages as how says (NC_BINARY,
  * NC_MESSAGES: each a datagram, the endpoint then EP_DGRAM).  The
@@ -240,6 +258,8 @@ netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
 		tls_attach(ep, nc->tls);
 	if (nc->ws != NULL)
 		ws_attach(ep, nc->ws, (how & NC_BINARY) != 0);
+	if (nc->once && nc->tls == NULL && nc->ws == NULL)
+		ep->ops = &netconn_once_ops;
 	nc->fd = -1;
 	nc->tls = NULL;
 	nc->ws = NULL;

@@ -256,6 +256,9 @@ struct side {
 					   written */
 	int		 sendto;	/* socat's UDP-SENDTO:: its peer's
 					   refusals (ICMP) are not errors */
+	int		 dgram_once;	/* socat's *-RECVFROM:: a peer's
+					   session is its one datagram, then
+					   its end (peers_take()) */
 	int		 shut_null;	/* its end an empty datagram */
 	int		 shut_none;	/* its end not said (shut-none) */
 	int		 null_eof;	/* an empty datagram its end */
@@ -668,6 +671,9 @@ struct netconn {
 	struct tls		*tls;	/* --ssl, or NULL */
 	struct ws		*ws;	/* --websocket, or NULL */
 	struct runtime		*run;	/* whose count it holds; NULL: none */
+	int			 once;	/* a datagram peer's socket whose one
+					   datagram the mode has: it reads its
+					   end (side's dgram_once) */
 };
 /*
  * How netconn_endpoint() makes a WebSocket speak: its messages binary

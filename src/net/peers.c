@@ -5,7 +5,9 @@
  * and connected to it (udp_peer_socket()), so that the kernel delivers
  * its later datagrams there; the mode is given that socket and the first
  * datagram, to be read first.  Without -k the listener's own socket is
- * connected to the first peer and serves it alone, as netcat does.
+ * connected to the first peer and serves it alone, as netcat does.  A
+ * socat *-RECVFROM: side gives each datagram a session of its own, which
+ * reads its end after it.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -62,7 +64,7 @@ peers_drain(struct peers *ps, int fd)
 			continue;
 		if (ps->sd->keep)
 			peers_take(ps, ps->lfd, &peer, n);
-		else
+		else if (!ps->sd->dgram_once)
 			ps->ops->route(ps->arg, &peer, ps->dgram, n);
 	}
 }
@@ -78,7 +80,9 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 	struct netconn	*nc;
 	int		 fd;
 
-	if (ps->ops->route(ps->arg, peer, ps->dgram, n))
+	/* socat's *-RECVFROM: each datagram a session of its own. */
+	if (!ps->sd->dgram_once && ps->ops->route(ps->arg, peer, ps->dgram,
+	    n))
 		return;
 	/* An unbound Unix socket (logger) cannot be answered. */
 	if (peer->len <= offsetof(struct sockaddr_un, sun_path) ||
@@ -107,6 +111,15 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 		ps->lfd = -1;
 	}
 	nc->fd = fd;
+	/*
+	 * socat's *-RECVFROM: the session is the one datagram, then its end
+	 * (netconn_endpoint()), which a program reading to its input's end
+	 * (tr, bc) waits for to answer.
+	 */
+	if (ps->sd->dgram_once) {
+		(void)shutdown(fd, SHUT_RD);
+		nc->once = 1;
+	}
 	if (ps->ops->start(ps->arg, nc, peer, ps->dgram, n) == -1)
 		return;
 	peers_drain(ps, fd);

@@ -222,6 +222,8 @@ side_kind(struct side *sd, const struct addr *a)
 	sd->keep = a->anypeer;
 	sd->recv_only = a->recv_only;
 	sd->sendto = a->sendto;
+	/* socat's *-RECVFROM: serves one datagram (per child, with fork). */
+	sd->dgram_once = a->anypeer && !a->recv_only;
 	/*
 	 * socat's shut-null and null-eof: an empty datagram is the end;
 	 * shut-none: the end is not said (shut-down, the default, says it).
@@ -550,7 +552,7 @@ side_retry(struct side *sd, const struct addr *a)
 	if (side_flag(a, "forever"))
 		sd->retries = RETRY_FOREVER;
 	if ((v = addr_opt(a, "interval")) != NULL) {
-		sd->retry_ms = (long long)(strtod(v, NULL) * 1000);
+		sd->retry_ms = time_ms_up(strtod(v, NULL) * 1000);
 		if (sd->retry_ms < RETRY_MIN_MS)
 			sd->retry_ms = RETRY_MIN_MS;
 	}
@@ -617,7 +619,7 @@ side_socket_opts(struct side *sd, const struct addr *a, char **cause)
 	    side_sockopt(sd, a, cause) == -1)
 		return (-1);
 	if ((v = addr_opt(a, "connect-timeout")) != NULL) {
-		sd->connect_ms = (long long)(strtod(v, NULL) * 1000);
+		sd->connect_ms = time_ms_up(strtod(v, NULL) * 1000);
 		if (sd->connect_ms == 0)
 			sd->connect_ms = 1;
 	}
