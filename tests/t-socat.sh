@@ -2733,7 +2733,7 @@ test_local_refusals() {
 	socat_refused "PIPE:$SC_TMP/p,user=nosuch-user: Invalid argument" \
 	    -u PIPE:"$SC_TMP/p",user=nosuch-user -
 	assertFalse "no pipe left" "[ -e '$SC_TMP/p' ]"
-	socat_refused "OPEN:$SC_TMP/f,echo=0: Inappropriate ioctl for device" \
+	socat_refused "OPEN:$SC_TMP/f,echo=0: echo is a terminal's option, and this is no terminal" \
 	    -u OPEN:"$SC_TMP/f",echo=0 -
 	socat_refused "OPEN:/dev/null,ftruncate=0: Invalid argument" \
 	    -U OPEN:/dev/null,ftruncate=0 -

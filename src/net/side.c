@@ -675,6 +675,13 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 		side_free(sd);
 		return (-1);
 	}
+	if ((sd->kind == SIDE_PTY || sd->kind == SIDE_SERIAL) &&
+	    (w->kind == SIDE_PTY || w->kind == SIDE_SERIAL)) {
+		log_cause(cause, "a dual (!!) address of two lines is not "
+		    "supported");
+		side_free(sd);
+		return (-1);
+	}
 	/* Messages name the whole of it. */
 	free(own->text);
 	if ((own->text = strdup(text)) == NULL) {

@@ -1,8 +1,8 @@
 /*
  * The options of a side that is no socket, in socat's grammar: a file's
  * (how it is opened), and those of a file, a descriptor, a program or a
- * terminal that the local relay carries out (src/modes/local.c).
- * side.c reads the rest of an address.
+ * terminal that its opener carries out (src/net/end.c).  side.c reads
+ * the rest of an address.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -119,6 +119,27 @@ side_local_speed(const struct addr *a, const char *name, long *speed,
 }
 
 /*
+ * How the text of a program's address is run: socat's EXEC: by its words
+ * as socat splits them, its SHELL: by $SHELL, its SYSTEM: by /bin/sh;
+ * sockcat's exec: by its words unless it needs a shell (what a shell
+ * would read differently from words split on blanks).
+ */
+static int
+side_exec_run(const struct addr *a)
+{
+	if (a->kind != ADDR_EXEC)
+		return (RUN_SHELL);
+	if (side_flag(a, "argv"))
+		return (RUN_SOCAT);
+	if (side_flag(a, "shell"))
+		return (RUN_ENV_SHELL);
+	if (a->socat || a->path == NULL ||
+	    a->path[strcspn(a->path, "|&;<>()$`\\\"'*?[]#~=%{}!\n")] != '\0')
+		return (RUN_SHELL);
+	return (RUN_WORDS);
+}
+
+/*
  * socat's options of a file, a descriptor or a program (struct
  * side_local), read where two sides that are not sockets are joined;
  * sockcat's own file: has none of them.
@@ -154,7 +175,7 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	l->noatime = side_flag(a, "noatime");
 	l->fs_noatime = side_flag(a, "fs-noatime");
 	l->gopen = side_flag(a, "gopen");
-	l->argv = side_flag(a, "argv");
+	l->run = side_exec_run(a);
 	l->loop = side_flag(a, "loop");
 	l->ignoreeof = side_flag(a, "ignoreeof");
 	l->cool_write = side_flag(a, "cool-write");
@@ -231,6 +252,27 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	return (0);
 }
 
+/* Does l set any of a terminal's modes (raw, echo, a speed, ...)? */
+int
+side_tty_opts(const struct side_local *l)
+{
+	return (l->rawer != -1 || l->echo != -1 || l->opost != -1 ||
+	    l->ispeed != -1 || l->ospeed != -1);
+}
+
+/* The name of the first terminal's option l sets, for a refusal. */
+const char *
+side_tty_opt_name(const struct side_local *l)
+{
+	if (l->rawer != -1)
+		return ("raw");
+	if (l->echo != -1)
+		return ("echo");
+	if (l->opost != -1)
+		return ("opost");
+	return (l->ispeed != -1 ? "ispeed" : "ospeed");
+}
+
 /*
  * The program of sd (socat's EXEC: or SYSTEM:) as exec_spawn() takes it:
  * its words as socat splits them, or a shell's command, with its own
@@ -243,7 +285,7 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	const struct side_local	*l = &sd->local;
 	char			 words[ADDR_MAX + 1], *argv[SIDE_WORDS];
 
-	if (l->argv) {
+	if (l->run == RUN_SOCAT) {
 		if (strlcpy(words, sd->path, sizeof(words)) >= sizeof(words) ||
 		    addr_socat_words(words, argv, nitems(argv)) < 1) {
 			log_cause(cause, "%s: not a command socat would run",
@@ -252,7 +294,16 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 		}
 		if (exec_cmd_argv(cmd, sd->path, argv, cause) == -1)
 			return (-1);
-	} else if (exec_cmd_parse(cmd, sd->path, 1, cause) == -1)
+	} else if (l->run == RUN_ENV_SHELL) {
+		argv[0] = getenv("SHELL") != NULL && *getenv("SHELL") != '\0' ?
+		    getenv("SHELL") : "/bin/sh";
+		argv[1] = "-c";
+		argv[2] = (char *)sd->path;
+		argv[3] = NULL;
+		if (exec_cmd_argv(cmd, sd->path, argv, cause) == -1)
+			return (-1);
+	} else if (exec_cmd_parse(cmd, sd->path, l->run == RUN_SHELL,
+	    cause) == -1)
 		return (-1);
 	cmd->pty = l->pty;
 	cmd->raw = l->rawer == 1;
