@@ -204,8 +204,8 @@ pair_tty_fail(const struct side *sd, int r)
 	if (r == 0)
 		return;
 	if (errno == ENOTTY)
-		fatalx("%s: raw, echo, opost, ispeed and ospeed are a "
-		    "terminal's, and it is none", sd->text);
+		fatalx("%s: %s is a terminal's option, and this is no "
+		    "terminal", sd->text, tty_want_name(&sd->local.tty));
 	fatal("%s", sd->text);
 }
 
@@ -215,8 +215,7 @@ pair_tty_modes(const struct side *sd)
 {
 	const struct side_local	*l = &sd->local;
 
-	pair_tty_fail(sd, stdio_tty_modes(l->rawer, l->echo, l->opost,
-	    l->ispeed, l->ospeed));
+	pair_tty_fail(sd, stdio_tty_modes(&l->tty));
 }
 
 /*
@@ -300,9 +299,7 @@ pair_file(struct options *o, int i)
 	if (rd || sd->local.as_stdin)
 		pair_tty_modes(sd);
 	else
-		pair_tty_fail(sd, tty_modes_set(fd, sd->local.rawer,
-		    sd->local.echo, sd->local.opost, sd->local.ispeed,
-		    sd->local.ospeed));
+		pair_tty_fail(sd, tty_modes_set(fd, &sd->local.tty));
 	close(fd);
 	sd->kind = SIDE_STDIO;
 }
@@ -483,17 +480,6 @@ pair_local_opt(const struct side *sd, int prog)
 		return (NULL);
 	if (l->pty)
 		return ("pty");
-	/*
-	 * A terminal's modes: a pty's are set where it is made
-	 * (ptylink_open()), stdin's and a file's as they are opened
-	 * (pair_tty_modes(), pair_file()).
-	 */
-	if (sd->kind != SIDE_FILE && sd->kind != SIDE_STDIO &&
-	    (l->rawer != -1 || l->echo != -1 || l->opost != -1))
-		return ("raw, echo, opost");
-	if (sd->kind != SIDE_PTY && sd->kind != SIDE_FILE &&
-	    sd->kind != SIDE_STDIO && (l->ispeed != -1 || l->ospeed != -1))
-		return ("ispeed, ospeed");
 	if (l->stderr_out)
 		return ("stderr");
 	if (l->setsid)
@@ -729,10 +715,6 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 	    (b->kind != SIDE_STDIO && b->kind != SIDE_EXEC)))
 		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
 		    "socket joined with stdio, a file or a program");
-	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
-	    SIDE_STDIO && b->kind != SIDE_EXEC)))
-		pair_refuse(o, "crlf is for a socket joined with stdio or a "
-		    "program");
 }
 
 /*
@@ -787,15 +769,12 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 
 /*
  * Which ways a socket a joined with stdio or a program carries: socat's
- * crlf, and its -u (from the first address to the second alone) and -U
- * (the other way): the socket is only read from, or only written to.
+ * -u (from the first address to the second alone) and -U (the other
+ * way): the socket is only read from, or only written to.
  */
 static __startup void
 pair_ways(struct options *o, const struct side *a)
 {
-	/* socat's crlf: LF becomes CRLF to the socket, CRs go from it. */
-	if (a->crlf)
-		o->flow.socat_crlf = 1;
 	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])) {
 		o->flow.recv_only = 1;
 		/*

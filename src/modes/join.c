@@ -222,6 +222,26 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 }
 
 /*
+ * socat's crlf of either end: what goes to it has CRLF for each line
+ * feed, what comes from it no CR.
+ */
+static void
+join_crlf(struct join *jn)
+{
+	int	 i, from, to;
+
+	for (i = 0; i < 2; i++) {
+		if (jn->way[i] == NULL)
+			continue;
+		from = jn->end[i].sd != NULL && jn->end[i].sd->crlf;
+		to = jn->end[1 - i].sd != NULL && jn->end[1 - i].sd->crlf;
+		if (from || to)
+			jn->way[i]->xform = from && to ? crlf_socat_both :
+			    from ? crlf_socat_in : crlf_socat_out;
+	}
+}
+
+/*
  * Join jn's two ends, opened: a way from the first to the second
  * (way[0]) and one back (way[1]), each as how says (its name, its flags;
  * none where how leaves it out or an end has no such way), and the
@@ -244,6 +264,7 @@ join_ways(struct join *jn, const struct join_how *how)
 		return (-1);
 	if (how->idle_ms != TIME_NONE)
 		session_set_idle(jn->s, how->idle_ms);
+	join_crlf(jn);
 	return (join_declare_end(jn, how));
 }
 
@@ -351,7 +372,7 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 
 	if (o->wside != NULL || o->kind == SIDE_EXEC || l->stderr_out ||
 	    l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO ||
-	    side_tty_opts(l))
+	    tty_want_any(&l->tty))
 		log_cause(&cause, "nofork: the program is run in our place, "
 		    "with a file, descriptor or stdio, and no other of its "
 		    "options");

@@ -24,8 +24,6 @@
 /* How data moves between the two sides: the pump's settings. */
 struct flow {
 	int		 crlf;		/* -C */
-	int		 socat_crlf;	/* socat's crlf: LF becomes CRLF to the
-					   network, its CRs go from it */
 	long long	 interval_ms;	/* -i: pause after each line sent */
 	long long	 delay_ms;	/* --delay: pause after each write */
 	long long	 recv_limit;	/* -W: reads from the network, 0: none */

@@ -348,12 +348,9 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 			goto fail;
 		c->greet_end = c->p->greetlen;
 	}
-	if (j->flow->socat_crlf)
-		c->rx->xform = crlf_socat_in;
-	if (c->tx != NULL && j->flow->crlf)
+	/* -C, unless socat's crlf rewrites that way (join_crlf()). */
+	if (c->tx != NULL && j->flow->crlf && c->tx->xform == NULL)
 		c->tx->xform = crlf_xform;
-	if (c->tx != NULL && j->flow->socat_crlf)
-		c->tx->xform = crlf_socat_out;
 	if (conn_telnet(c) == -1)
 		goto fail;
 	conn_set_idle(c);

@@ -326,16 +326,15 @@ end_tty(const struct side *sd, int fd, struct end *e, char **cause)
 {
 	const struct side_local	*l = &sd->local;
 
-	if (!side_tty_opts(l))
+	if (!tty_want_any(&l->tty))
 		return (0);
 	if (!isatty(fd)) {
 		log_cause(cause, "%s is a terminal's option, and this is no "
-		    "terminal", side_tty_opt_name(l));
+		    "terminal", tty_want_name(&l->tty));
 		return (-1);
 	}
 	e->is |= END_TTY;
-	if (tty_modes_set(fd, l->rawer, l->echo, l->opost, l->ispeed,
-	    l->ospeed) == -1) {
+	if (tty_modes_set(fd, &l->tty) == -1) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
@@ -372,12 +371,10 @@ end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
 		goto fail;
 	if (isatty(STDIN_FILENO))
 		e->is |= END_TTY;
-	if (side_tty_opts(&sd->local) && stdio_tty_modes(sd->local.rawer,
-	    sd->local.echo, sd->local.opost, sd->local.ispeed,
-	    sd->local.ospeed) == -1) {
+	if (stdio_tty_modes(&sd->local.tty) == -1) {
 		if (errno == ENOTTY)
 			log_cause(cause, "%s is a terminal's option, and stdin "
-			    "is no terminal", side_tty_opt_name(&sd->local));
+			    "is no terminal", tty_want_name(&sd->local.tty));
 		else
 			log_cause(cause, "%s", strerror(errno));
 		return (-1);
@@ -574,6 +571,12 @@ device_open(const struct side *sd, const char **name, int *slave,
 	if (sd->kind == SIDE_SERIAL) {
 		*name = "serial line";
 		fd = serial_open(sd->path, sd->speed, sd->crtscts, cause);
+		/* socat's modes over ours: its own come back at the end. */
+		if (fd != -1 && tty_modes_apply(fd, &sd->local.tty) == -1) {
+			log_cause(cause, "%s: %s", sd->path, strerror(errno));
+			close(fd);
+			return (-1);
+		}
 		snprintf(speed, sizeof(speed), "%lu", sd->speed);
 		if (fd != -1)
 			log_verbose(1, "Serial line %s raw, 8N1 at %s",
@@ -581,8 +584,8 @@ device_open(const struct side *sd, const char **name, int *slave,
 	} else {
 		*name = "terminal";
 		/* The terminal side stays open until exit (ptylink_open()). */
-		fd = ptylink_open(sd->path, sd->local.ispeed,
-		    sd->local.ospeed, slave, &tty, cause);
+		fd = ptylink_open(sd->path, sd->local.tty.ispeed,
+		    sd->local.tty.ospeed, slave, &tty, cause);
 		if (fd != -1)
 			log_verbose(1, "Terminal %s at %s", tty, sd->path);
 	}

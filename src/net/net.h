@@ -213,12 +213,8 @@ struct side_local {
 	int		 unlink_close;	/* removed at the end: 1, 0; -1:
 					   a named pipe made, only */
 	int		 pty;		/* a program's: on a terminal */
-	int		 rawer;		/* and that terminal raw (-1: as
-					   it is), echo and opost set */
-	int		 echo;
-	int		 opost;
-	long		 ispeed;	/* ispeed=, ospeed=: a terminal's */
-	long		 ospeed;	/* (device_is_speed()); -1 */
+	struct tty_want	 tty;		/* a terminal's modes: the side's, once
+					   opened, or its program's */
 	int		 stderr_out;	/* its stderr into its output */
 	int		 setsid;	/* in a session of its own */
 	int		 sigpass;	/* sigint, sighup, sigquit: these
@@ -399,11 +395,18 @@ void		 side_free(struct side *);
 int		 side_flag(const struct addr *, const char *);
 /* sidelocal.c: the options of a side that is no socket. */
 void		 side_local_defaults(struct side *);
-int		 side_file_opts(struct side *, const struct addr *, char **);
 int		 side_file_flags(const struct side *, int, int);
-int		 side_local_opts(struct side *, const struct addr *, char **);
-int		 side_tty_opts(const struct side_local *);
-const char	*side_tty_opt_name(const struct side_local *);
+int		 side_local_kind(struct side *, const struct addr *, char **);
+int		 side_local_check(const struct side *, const struct addr *,
+		    char **);
+int		 side_opt_speed(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_signal(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_fdin(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_fdout(struct side *, const struct addr *,
+		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
 int		 side_exec_signals(const struct side_local *);
 /* sideurl.c: a side's URL, a proxy hop. */
