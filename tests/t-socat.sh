@@ -399,6 +399,90 @@ test_tls_dsa_server() {
 	done
 }
 
+# socat 1.8's SOCKS5-CONNECT: (PROXY:PROXYPORT:HOST:PORT, or
+# PROXY:HOST:PORT with socksport=): the connection made through the
+# SOCKS5 proxy, which is asked for HOST and PORT; socat 1.7.4 has none.
+test_socks5_connect() {
+	serve echo "$REAL" -d -d TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork \
+	    EXEC:cat
+	for _form in inline option; do
+		rm -f "$SC_TMP/px.port"
+		: >"$SC_TMP/px.log"
+		bg t 20 $AUTHPROXY -b socks5 ok 127.0.0.1 "$SC_TMP/px.port" \
+		    "$SC_TMP/px.log"
+		wait_for "$SC_TMP/px.port" '^[0-9]+$' || fail "no proxy"
+		_px=$(<"$SC_TMP/px.port")
+		if [ $_form = inline ]; then
+			_a=SOCKS5-CONNECT:127.0.0.1:$_px:127.0.0.1:$PORT
+		else
+			_a=SOCKS5-CONNECT:127.0.0.1:127.0.0.1:$PORT,socksport=$_px
+		fi
+		assertEquals "$_form: through the proxy" "five" \
+		    "$(echo five | t 20 "$OURS" -t 0.5 - "$_a")"
+		assertContains "$_form: what the proxy was asked" \
+		    "$(<"$SC_TMP/px.log")" "connect 1 127.0.0.1 $PORT"
+	done
+	socat_refused "SOCKS5-CONNECT:127.0.0.1:1: SOCKS5-CONNECT takes PROXY[:PROXYPORT]:HOST:PORT" \
+	    - SOCKS5-CONNECT:127.0.0.1:1
+}
+
+# socat 1.8's SHELL:COMMAND: the command run by $SHELL -c (by /bin/sh
+# without one); SYSTEM: runs /bin/sh whatever $SHELL says.
+test_shell_address() {
+	printf '#!/bin/sh\necho "$0 $*" >"%s/args"\nexec /bin/sh "$@"\n' \
+	    "$SC_TMP" >"$SC_TMP/mysh"
+	chmod +x "$SC_TMP/mysh"
+	assertEquals "run" "a b" "$(SHELL=$SC_TMP/mysh t 10 "$OURS" - \
+	    SHELL:'echo a b' </dev/null)"
+	assertEquals "by \$SHELL -c" "$SC_TMP/mysh -c echo a b" \
+	    "$(<"$SC_TMP/args")"
+	rm -f "$SC_TMP/args"
+	assertEquals "SYSTEM: by /bin/sh" "a b" "$(SHELL=$SC_TMP/mysh t 10 \
+	    "$OURS" - SYSTEM:'echo a b' </dev/null)"
+	assertFalse "SYSTEM: not by \$SHELL" "[ -e '$SC_TMP/args' ]"
+	assertEquals "no \$SHELL: /bin/sh" "x" "$(unset SHELL; t 10 "$OURS" \
+	    - SHELL:'echo x' </dev/null)"
+}
+
+# socat 1.8's ACCEPT-FD:N: the listening socket N (passed as systemd's
+# inetd mode passes one) accepts one connection, or every one with fork;
+# N must be a listening socket.
+test_accept_fd() {
+	# pass.py COMMAND...: COMMAND with a listening socket as its
+	# descriptor 3; two clients, each what it was sent or "none".
+	cat >"$SC_TMP/pass.py" <<'PYEOF'
+import os, socket, subprocess, sys
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(5)
+addr = l.getsockname()
+if l.fileno() != 3:
+    os.dup2(l.fileno(), 3)
+p = subprocess.Popen(sys.argv[1:], pass_fds=[3])
+for i in range(2):
+    c = socket.create_connection(addr, timeout=3 + 7 * (i == 0))
+    try:
+        print(c.recv(100).decode().strip() or "none")
+    except socket.timeout:
+        print("none")
+    c.close()
+l.close()
+try:
+    p.wait(timeout=1)
+except subprocess.TimeoutExpired:
+    p.kill()
+    p.wait()
+print("status", p.returncode)
+PYEOF
+	assertEquals "without fork" "hi none status 0" "$(t 30 python3 \
+	    "$SC_TMP/pass.py" "$OURS" ACCEPT-FD:3 SYSTEM:'echo hi' | xargs)"
+	assertEquals "with fork" "hi hi status -9" "$(t 30 python3 \
+	    "$SC_TMP/pass.py" "$OURS" ACCEPT-FD:3,fork SYSTEM:'echo hi' |
+	    xargs)"
+	socat_refused "ACCEPT-FD:0: descriptor 0: not a socket" \
+	    ACCEPT-FD:0 - </dev/null
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {
@@ -1851,8 +1935,8 @@ test_socat_names_lacking() {
 	_no="is not supported by sockcat"
 	for _a in TUN:10.0.0.1/24,up POSIXMQ-READ:/mq1 readline \
 	    SCTP-LISTEN:80 IP4-SENDTO:127.0.0.1:255 INTERFACE:lo \
-	    VSOCK-LISTEN:1 SHELL:/bin/sh STDERR UDPLITE-RECVFROM:9 \
-	    SOCKS5-CONNECT:h:1080:t:80; do
+	    VSOCK-LISTEN:1 STDERR UDPLITE-RECVFROM:9 \
+	    SOCKS5-LISTEN:h:1080:t:80; do
 		_n=${_a%%[:,]*}
 		_n=${_n^^}
 		socat_refused "$_a: socat's address $_n $_no" -u "$_a" -

@@ -30,6 +30,7 @@ struct side_own {
 	struct addr	 a;		/* the address: the side's strings */
 	char		*text;		/* the address as given */
 	char		*port;		/* ports[0] */
+	char		*passed;	/* ACCEPT-FD:'s socket's address */
 	char		*ws_host;	/* a URL's host and port point in */
 	char		*ws_path;	/* a URL's path */
 	char		*ws_auth;	/* a URL's credentials, as a header */
@@ -801,14 +802,41 @@ side_opt_proxy(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
+ * socat's ACCEPT-FD:N: the listening socket N, passed to us, served as
+ * --listen-fd serves one (activate_use()), of its own family, at its own
+ * address.  Returns -1 with *cause set.
+ */
+static int
+side_accept_fd(struct side *sd, const struct addr *a, char **cause)
+{
+	struct side_own	*own = sd->own;
+	socklen_t	 len;
+	int		 fd = atoi(a->path), af;
+
+	len = sizeof(af);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &af, &len) == -1 ||
+	    activate_addr(fd, &own->passed, &own->port) == -1) {
+		log_cause(cause, "descriptor %d: %s", fd, errno == ENOTSOCK ?
+		    "not a socket" : strerror(errno));
+		return (-1);
+	}
+	sd->sock.listen_fd = fd;
+	sd->sock.family = af == AF_UNIX ? AF_UNIX : AF_UNSPEC;
+	sd->host = own->passed;
+	sd->nports = own->port != NULL;
+	return (0);
+}
+
+/*
  * What a socket's address says besides its options: its family (TCP4:,
- * pf=), its source (bind=, sourceport=); a socat listener serves one
- * client unless it says fork, as socat's does.
+ * pf=), its source (bind=, sourceport=), a socket passed (ACCEPT-FD:); a
+ * socat listener serves one client unless it says fork, as socat's does.
  */
 static int
 side_socket_kind(struct side *sd, const struct addr *a, char **cause)
 {
-	(void)cause;
+	if (side_flag(a, "accept-fd") && side_accept_fd(sd, a, cause) == -1)
+		return (-1);
 	if (a->family != 0)
 		sd->sock.family = a->family == 4 ? AF_INET : AF_INET6;
 	if (a->src != NULL && !a->datagram)
@@ -1023,6 +1051,7 @@ side_free(struct side *sd)
 		gate_clear(&sd->gate);
 	tls_ctx_free(sd->tls.ctx);
 	free(own->port);
+	free(own->passed);
 	free(own->ws_path);
 	if (own->ws_auth != NULL)
 		explicit_bzero(own->ws_auth, strlen(own->ws_auth));
