@@ -322,6 +322,36 @@ closed 1000" "$(<"$SC_TMP/p.out")"
 	grep -q 'WebSocket upgrade of /room' "$SC_TMP/s.err" || fail "-v"
 }
 
+# The same server written as an address pair, ws-l: with -, serves its
+# client as -l --websocket does: a line per message (a text one or a
+# binary one), a message per line.  It once wrote the messages' bytes
+# run together, "text-msgsecond".
+test_server_stdio_either_spelling() {
+	local how i=0
+
+	for how in "-l -N --websocket 127.0.0.1 0" "-N ws-l:127.0.0.1:0 -"; do
+		i=$((i + 1))
+		held_stdin s$i.fifo 8
+		# shellcheck disable=SC2086
+		SERVER_STDIN=$SC_TMP/s$i.fifo server s$i $how 8>&- ||
+		    fail "no server: $how"
+		ws_peer p$i client lines "$PORT" "text-msg|second|bin:raw bytes"
+		wait_lines "$SC_TMP/s$i.out" '.' 3 ||
+		    fail "$how: $(cat "$SC_TMP/s$i.out" "$SC_TMP/s$i.err")"
+		printf 'from stdin\nand more\n' >&8
+		exec 8>&-
+		ws_peer_wait
+		wait_exit "$SERVER_PID"
+		assertEquals "$how: status" 0 "$WAIT_STATUS"
+		assertEquals "$how: a line per message" "text-msg
+second
+raw bytes" "$(<"$SC_TMP/s$i.out")"
+		assertEquals "$how: a message per line" "msg from stdin
+msg and more
+closed 1000" "$(<"$SC_TMP/p$i.out")"
+	done
+}
+
 # --ws-server-header: lines of the 101 answer, as Python's websockets
 # reads them, in order, after the protocol's own; bad ones refused.
 test_server_reply_headers() {
