@@ -338,7 +338,15 @@ pair_unlink_early(const struct side *sd)
 static __startup void
 pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 {
+	int	 bytes = o->side.ws.binary;	/* --ws-binary */
+
 	o->side = *sd;
+	/*
+	 * A WebSocket server serves stdio or a program as -l --websocket
+	 * does (a line per message each way), not as a relay's bytes.
+	 */
+	if (sd->listen && sd->ws.on)
+		o->side.ws.binary = bytes;
 	if (exec != NULL) {
 		o->local.exec = exec->path;
 		o->local.exec_shell = 1;
