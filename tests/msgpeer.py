@@ -10,7 +10,8 @@ received one message or datagram at a time.
                                  client's first N messages, one line
   msgpeer.py ws-echo             a WebSocket server echoing each message
   msgpeer.py ws-send URL SIZE... a client sending binary messages of
-                                 these sizes, then waiting for its close
+                                 these sizes (a SIZE +MS waits MS ms
+                                 instead), then waiting for its close
   msgpeer.py udp-send PORT SIZE...
                                  datagrams of these sizes, to PORT
   msgpeer.py ws-burst URL COUNT BURST
@@ -34,6 +35,8 @@ sys.path.append("/usr/lib/python3/dist-packages")
 import websockets  # noqa: E402
 
 TIMEOUT = 30
+# Linux's SO_RCVBUFFORCE, which the socket module does not name.
+RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
 
 
 def say(*a):
@@ -49,6 +52,13 @@ def message(i):
 
 def udp_socket():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # Room for a burst of the largest datagrams: what the default
+    # buffer cannot hold the kernel drops, and the test would blame
+    # sockcat.  Root may go beyond net.core.rmem_max.
+    try:
+        s.setsockopt(socket.SOL_SOCKET, RCVBUFFORCE, 4 << 20)
+    except OSError:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     s.bind(("127.0.0.1", 0))
     s.settimeout(TIMEOUT)
     return s
@@ -103,6 +113,10 @@ async def ws_echo():
 async def ws_send(url, sizes):
     async with websockets.connect(url, max_size=None) as ws:
         for n in sizes:
+            if n.startswith("+"):
+                await asyncio.sleep(int(n[1:]) / 1000)
+                continue
+            n = int(n)
             await ws.send(bytes(n % 251 for _ in range(n)))
         try:
             await asyncio.wait_for(ws.wait_closed(), TIMEOUT)
@@ -168,7 +182,7 @@ def main():
     elif what == "ws-echo":
         asyncio.run(ws_echo())
     elif what == "ws-send":
-        asyncio.run(ws_send(args[0], [int(x) for x in args[1:]]))
+        asyncio.run(ws_send(args[0], args[1:]))
     elif what == "udp-send":
         udp_send(int(args[0]), [int(x) for x in args[1:]])
     elif what == "ws-burst":

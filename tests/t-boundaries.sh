@@ -109,6 +109,34 @@ test_message_longer_than_a_datagram() {
 	    'WebSocket: a message longer than 65507 bytes is no datagram: dropped'"
 }
 
+# Every message a datagram can hold (65507 bytes over UDP) is one, back
+# to back or 50 ms apart, compressed as websockets sends it: n bytes
+# inflated once said "longer than n" and dropped the largest.  Only the
+# longer ones are dropped, each said once.
+test_largest_messages_that_fit() {
+	peer sink udp-sink 7
+	relay ws-l:127.0.0.1:0 "udp:127.0.0.1:$PPORT"
+	t 40 python3 "$MSGPEER" ws-send "ws://127.0.0.1:$PORT/" \
+	    1 65490 65507 65507 65508 70000 +50 65490 +50 65507 +50 10 &
+	sizes_at sink "1 65490 65507 65507 65490 65507 10"
+	assertEquals "the two longer ones said" 2 \
+	    "$(grep -c 'WebSocket: a message longer than 65507 bytes is no datagram: dropped' \
+	    "$SC_TMP/relay.err")"
+}
+
+# A message of 65507 bytes whose last fragment is empty is whole when
+# that fragment comes: only a byte more would make it too long.
+test_full_message_empty_last_fragment() {
+	peer sink udp-sink 2
+	relay ws-l:127.0.0.1:0 "udp:127.0.0.1:$PPORT"
+	t 40 python3 "${TESTS_DIR:-$(dirname "$0")}/wsconf.py" raw-client \
+	    "$PORT" bin/n:a:65507 cont: bin:a:3 close:c:1000 \
+	    >"$SC_TMP/raw.out" 2>&1
+	sizes_at sink "65507 3"
+	assertNotContains "nothing dropped" "$(<"$SC_TMP/relay.err")" \
+	    "no datagram"
+}
+
 # A message whose fragments come apart, with time between them, is one
 # datagram all the same: what came of it is held until the rest does.
 test_fragments_apart_one_datagram() {

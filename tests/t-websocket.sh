@@ -142,6 +142,39 @@ ping
 close 1011 no pong within 1s" "$(uniq "$SC_TMP/r.out")"
 }
 
+# A session --ws-ping-timeout ends ends its program as -w's idle end
+# does (SIGTERM, then SIGKILL): a program that would run for ever is
+# gone, and a server without -k exits with the session's failure.  It
+# once waited for the program for ever.
+test_ping_timeout_ends_program() {
+	local k prog
+
+	for k in -l -lk; do
+		rm -f "$SC_TMP/prog.pid"
+		server s "$k" --websocket --ws-ping 300ms --ws-ping-timeout 1 \
+		    -c "echo \$\$ >'$SC_TMP/prog.pid'; exec sleep 1000" \
+		    127.0.0.1 0 || fail "no server"
+		ws_peer r deaf "$PORT"
+		wait_until test -s "$SC_TMP/prog.pid" || fail "$k: no program"
+		prog=$(<"$SC_TMP/prog.pid")
+		ws_peer_wait
+		assertEquals "$k: the client closed" "close 1011 no pong within 1s" \
+		    "$(grep '^close' "$SC_TMP/r.out")"
+		wait_until -t 10 gone "$prog"
+		assertTrue "$k: the program is gone" "gone $prog"
+		if [ "$k" = -l ]; then
+			wait_exit "$SERVER_PID" 10
+			assertEquals "$k: server status" 1 "$WAIT_STATUS"
+		else
+			assertTrue "$k: the server serves on" \
+			    "still_running $SERVER_PID 0.5"
+			stop "$SERVER_PID"
+		fi
+		assertContains "$k: said" "$(<"$SC_TMP/s.err")" \
+		    "sockcat: read from network: WebSocket: no pong within 1s; closed with 1011"
+	done
+}
+
 # --ws-messages N and -1 (websocat's one-message mode): the session ends
 # after so many messages read, whatever stdin does; -W counts reads.
 test_message_count() {
@@ -320,6 +353,36 @@ test_server_stdio_text() {
 	assertEquals "client got" "msg from stdin
 closed 1000" "$(<"$SC_TMP/p.out")"
 	grep -q 'WebSocket upgrade of /room' "$SC_TMP/s.err" || fail "-v"
+}
+
+# The same server written as an address pair, ws-l: with -, serves its
+# client as -l --websocket does: a line per message (a text one or a
+# binary one), a message per line.  It once wrote the messages' bytes
+# run together, "text-msgsecond".
+test_server_stdio_either_spelling() {
+	local how i=0
+
+	for how in "-l -N --websocket 127.0.0.1 0" "-N ws-l:127.0.0.1:0 -"; do
+		i=$((i + 1))
+		held_stdin s$i.fifo 8
+		# shellcheck disable=SC2086
+		SERVER_STDIN=$SC_TMP/s$i.fifo server s$i $how 8>&- ||
+		    fail "no server: $how"
+		ws_peer p$i client lines "$PORT" "text-msg|second|bin:raw bytes"
+		wait_lines "$SC_TMP/s$i.out" '.' 3 ||
+		    fail "$how: $(cat "$SC_TMP/s$i.out" "$SC_TMP/s$i.err")"
+		printf 'from stdin\nand more\n' >&8
+		exec 8>&-
+		ws_peer_wait
+		wait_exit "$SERVER_PID"
+		assertEquals "$how: status" 0 "$WAIT_STATUS"
+		assertEquals "$how: a line per message" "text-msg
+second
+raw bytes" "$(<"$SC_TMP/s$i.out")"
+		assertEquals "$how: a message per line" "msg from stdin
+msg and more
+closed 1000" "$(<"$SC_TMP/p$i.out")"
+	done
 }
 
 # --ws-server-header: lines of the 101 answer, as Python's websockets

@@ -1,14 +1,14 @@
 #!/bin/bash
 # A --websocket server a browser can use on its own: a client of a room or
 # a broker told from a plain TCP member by its first bytes, or by a short
-# silence (a listen-only member is greeted), the room's own page in a
-# headless Chromium shared with a TCP member, --ws-static's files (types,
-# lengths, HEAD, 405, every way of climbing out of the directory and
-# symbolic links refused, dot-files absent but with --ws-static-dotfiles,
-# sockets, FIFOs and devices absent and never opened), a page of
-# --ws-static echoed through -e, --ws-allow-origin and --ws-path, the CGI
-# variables of -c (SERVER_NAME from any Host), and --ws-framed both ways
-# against Python's websockets.
+# silence (a listen-only member is greeted, counted and announced), the
+# room's own page in a headless Chromium shared with a TCP member,
+# --ws-static's files (types, lengths, HEAD, 405, every way of climbing
+# out of the directory and symbolic links refused, dot-files absent but
+# with --ws-static-dotfiles, sockets, FIFOs and devices absent and never
+# opened), a page of --ws-static echoed through -e, --ws-allow-origin and
+# --ws-path, the CGI variables of -c (SERVER_NAME from any Host), and
+# --ws-framed both ways against Python's websockets.
 
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 . "$TESTS_DIR/lib.sh"
@@ -24,7 +24,7 @@ fi
 PEER="$TESTS_DIR/wspeer.py"
 
 tearDown() {
-	exec 7>&- 8>&-
+	exec 6>&- 7>&- 8>&-
 	sc_remove_tmp
 	endSkipping
 }
@@ -74,6 +74,62 @@ test_quiet_client_joins_to_listen() {
 say_until_heard() {
 	echo "said to all" >&8
 	file_matches "$SC_TMP/quiet.out" 'said to all'
+}
+
+# plain NAME FD: a plain member of the room on PORT that types nothing,
+# its stdin held on FD, output in NAME.out; waits for its welcome.
+plain() {
+	held_stdin "$1.fifo" "$2"
+	bg_in "$SC_TMP/$1.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/$1.out" 2>"$SC_TMP/$1.err"
+	wait_for "$SC_TMP/$1.out" 'Welcome' ||
+	    fail "$1 not greeted: $(<"$SC_TMP/s.err")"
+}
+
+# ports FILE: FILE with each 127.0.0.1:PORT as 127.0.0.1:P.
+ports() {
+	sed 's/127\.0\.0\.1:[0-9]*/127.0.0.1:P/' "$1"
+}
+
+# In a --websocket room a plain member that has typed nothing is a member
+# from its silence on: counted in the welcome of those after it, told of
+# them, announced to them and listed; a WebSocket member too, at once.
+# Such a member was once greeted but neither counted nor announced until
+# it typed ("0 other users are connected" while it was there).
+test_silent_members_counted() {
+	server s --room --websocket 127.0.0.1 0 || fail "no server"
+	plain a 6
+	plain b 7
+	ws_peer w client until "$PORT" "<user4>"
+	wait_for "$SC_TMP/b.out" 'as <user3>\.$' ||
+	    fail "the WebSocket member not announced: $(<"$SC_TMP/b.out")"
+	plain d 8
+	ws_peer_wait
+	wait_for "$SC_TMP/a.out" '<user3> is disconnected' ||
+	    fail "a: $(<"$SC_TMP/a.out")"
+	wait_for "$SC_TMP/b.out" 'as <user4>\.$' || fail "b: $(<"$SC_TMP/b.out")"
+	wait_for "$SC_TMP/d.out" 'Present' || fail "d: $(<"$SC_TMP/d.out")"
+	assertEquals "the first, told of each" "\
+<announce> Welcome to the room, you are <user1>. 0 other users are connected; type :q to leave.
+<announce> 127.0.0.1:P is connected as <user2>.
+<announce> 127.0.0.1:P is connected as <user3>.
+<announce> 127.0.0.1:P is connected as <user4>.
+<announce> <user3> is disconnected." "$(ports "$SC_TMP/a.out")"
+	assertEquals "the second, which counts the first" "\
+<announce> Welcome to the room, you are <user2>. 1 other user is connected; type :q to leave.
+<announce> Present: <user1>.
+<announce> 127.0.0.1:P is connected as <user3>.
+<announce> 127.0.0.1:P is connected as <user4>." \
+	    "$(ports "$SC_TMP/b.out" | grep -v '<user3> is disconnected')"
+	assertEquals "the WebSocket one, which counts both" "\
+msg <announce> Welcome to the room, you are <user3>. 2 other users are connected; type :q to leave.
+msg <announce> Present: <user1>, <user2>.
+msg <announce> 127.0.0.1:P is connected as <user4>." "$(ports "$SC_TMP/w.out")"
+	assertEquals "the last, which counts all three" "\
+<announce> Welcome to the room, you are <user4>. 3 other users are connected; type :q to leave.
+<announce> Present: <user1>, <user2>, <user3>." \
+	    "$(ports "$SC_TMP/d.out" | grep -v '<user3> is disconnected')"
+	exec 6>&- 7>&- 8>&-
 }
 
 # A client whose sending ends before its first byte (sockcat -N with an
@@ -165,8 +221,8 @@ test_room_page_in_chromium() {
 	    document.getElementById('f').requestSubmit(); 'sent'" >/dev/null ||
 	    fail "cdp eval"
 	# Not always <user2>: Chromium may open a spare connection, a plain
-	# client that says nothing, which takes an id and is never announced
-	# (sockcat(1), --websocket).
+	# client that says nothing, which is a member too (sockcat(1),
+	# --websocket).
 	wait_for "$SC_TMP/tcp.out" '^<user[0-9]+> hi from the page$' ||
 	    fail "tcp got: $(<"$SC_TMP/tcp.out")"
 	echo "hi from tcp" >&8
@@ -229,10 +285,10 @@ ME <alice> my second line" "$(grep -E '^ME |^/nick' "$SC_TMP/page")"
 }
 
 # Issue 55: a browser's visit makes no noise in the room.  Its icon is
-# answered (204), no refused request is said on the operator's terminal
-# without -v, and a plain connection that says nothing (Chromium's spare
-# one, opened with the page and left unused) is no member: the room
-# announces the page and the terminal, nobody else, and /who agrees.
+# answered (204) and no refused request is said on the operator's
+# terminal without -v.  A plain connection that says nothing (Chromium's
+# spare one, opened with the page and left unused, when it opens one) is
+# a silent member as a terminal's is: /who lists whom the room announced.
 test_browser_visit_is_quiet() {
 	browser || return
 	port=$(free_port) || fail "no port"
@@ -256,27 +312,36 @@ test_browser_visit_is_quiet() {
 	    fail "tcp got: $(<"$SC_TMP/tcp.out")"
 	# The spare connection is plain once quiet for 300 ms: long past.
 	echo /who >&8
-	wait_lines "$SC_TMP/tcp.out" '^<announce> Present: ' 1 ||
+	wait_lines "$SC_TMP/tcp.out" '^<announce> Present: .* \(you\)' 2 ||
 	    fail "no /who answer: $(<"$SC_TMP/tcp.out")"
 	cdp shot "$SC_TMP/visit.png" && sc_keep "$SC_TMP/visit.png" visit.png
 	page=$(grep 'hi from the page' "$SC_TMP/tcp.out" | cut -d' ' -f1)
 	me=$(sed -n 's/.*you are \(<user[0-9]*>\).*/\1/p' "$SC_TMP/tcp.out")
-	assertEquals "who is present" "<announce> Present: $me (you), $page." \
-	    "$(grep '^<announce> Present: ' "$SC_TMP/tcp.out" | tail -n 1)"
-	assertEquals "announced: the page alone" "1" \
-	    "$(grep -c 'is connected as' "$SC_TMP/tcp.out")"
-	assertEquals "the operator's terminal" "<announce> 127.0.0.1:PORT is connected as $me.
-<announce> 127.0.0.1:PORT is connected as $page.
-$page hi from the page" "$(sed 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/' \
-	    "$SC_TMP/s.out")"
+	# Those announced to the terminal before /who's answer and still
+	# there then, in order.
+	last=$(grep -n '^<announce> Present: .* (you)' "$SC_TMP/tcp.out" |
+	    tail -n 1 | cut -d: -f1)
+	head -n "$last" "$SC_TMP/tcp.out" >"$SC_TMP/before"
+	others=$(sed -n 's/^<announce> .* is connected as \(<user[0-9]*>\)\.$/\1/p' \
+	    "$SC_TMP/before" | while read -r u; do
+		grep -qF "$u is disconnected" "$SC_TMP/before" ||
+		    printf ', %s' "$u"
+	done)
+	assertContains "the page announced" "$others" "$page"
+	assertEquals "who is present" "<announce> Present: $me (you)$others." \
+	    "$(tail -n 1 "$SC_TMP/before")"
+	wait_for "$SC_TMP/s.out" 'hi from the page$' || fail "the operator"
+	assertEquals "the operator's terminal: announcements, the line" \
+	    "$page hi from the page" "$(grep -v '^<announce> ' "$SC_TMP/s.out")"
 	assertEquals "nothing on stderr without -v" "" "$(<"$SC_TMP/s.err")"
 	cdp go about:blank
 	exec 8>&-
 }
 
 # A browser's spare connection used late (a loaded machine), after the
-# room took it for a silent plain client: its HTTP request is no member's
-# line.  It is let go unseen, and nothing of it reaches the room.
+# room took it for a silent plain member: its HTTP request is no member's
+# line.  It is let go, leaves as a member, and nothing of it reaches the
+# room.
 test_late_http_request_is_let_go() {
 	server s --room --websocket 127.0.0.1 0 || fail "no server"
 	member tcp
@@ -295,8 +360,11 @@ print("let go")' "$PORT" >"$SC_TMP/late.out" 2>&1
 	assertEquals "the connection" "let go" "$(<"$SC_TMP/late.out")"
 	echo "after it" >&8
 	wait_for "$SC_TMP/s.out" '^<user1> after it$' || fail "the room"
-	assertEquals "the operator saw the member alone" "1" \
-	    "$(grep -c 'is connected as' "$SC_TMP/s.out")"
+	assertEquals "the operator saw it come and go" "\
+<announce> 127.0.0.1:P is connected as <user1>.
+<announce> 127.0.0.1:P is connected as <user2>.
+<announce> <user2> is disconnected.
+<user1> after it" "$(ports "$SC_TMP/s.out")"
 	assertFalse "no request in the room" "grep -q 'GET\|Host:' \
 	    '$SC_TMP/s.out' '$SC_TMP/tcp.out'"
 	exec 8>&-

@@ -226,11 +226,14 @@ async def client(kind, port, arg):
         uri = "wss://localhost:%s/room" % port
     async with websockets.connect(uri, max_size=None, ssl=ctx) as ws:
         if kind == "lines":
-            # Send ARG's lines, then print every message until the close
-            # (which may come before they are all sent).
+            # Send ARG's lines (one that starts "bin:" as a binary
+            # message of the rest), then print every message until the
+            # close (which may come before they are all sent).
             try:
                 for line in arg.split("|"):
-                    if line:
+                    if line.startswith("bin:"):
+                        await ws.send(line[4:].encode())
+                    elif line:
                         await ws.send(line)
                 async for m in ws:
                     say("msg", m if isinstance(m, str) else repr(m))

@@ -336,6 +336,13 @@ static __startup void
 pair_plain(struct options *o, struct side *sd, struct side *near)
 {
 	o->near = near;
+	/*
+	 * A WebSocket server serves stdio or a program as -l --websocket
+	 * does (a line per message each way, as --ws-binary says), not as
+	 * a relay's bytes.
+	 */
+	if (sd->listen && sd->ws.on)
+		sd->ws.binary = o->side.ws.binary;
 	if (near->kind == SIDE_EXEC)
 		sd->keep = sd->listen && !sd->once;
 	else {

@@ -352,7 +352,7 @@ client_start(struct broker *b, struct netconn *nc,
 	/* A plain client's first bytes, read under TLS to tell what it is. */
 	held = ws_plain_held(nc->ws, first, sizeof(first));
 	/* A room's plain client beside WebSocket ones, until it speaks. */
-	c->hidden = b->room != NULL && j->side->ws.on && ws_plain(nc->ws);
+	c->silent = b->room != NULL && j->side->ws.on && ws_plain(nc->ws);
 	if ((s = session_new(client_watch, client_finished, c)) == NULL ||
 	    (c->net = netconn_endpoint(nc, s, "network", EP_SHUT_SOCKET,
 	    EP_LINGER, j->side->ws.binary ? NC_BINARY : 0)) == NULL) {

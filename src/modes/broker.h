@@ -54,10 +54,10 @@ struct client {
 	char		 name[ROOM_NAME_MAX + 3]; /* "<user3>" */
 	unsigned char	 quit:1;	/* ":q" was read */
 	unsigned char	 cut:1;		/* Cut off for not reading; told so. */
-	unsigned char	 hidden:1;	/* A room's silent plain client of
-					   --websocket: no member until it
-					   speaks (a browser's spare
-					   connection never does). */
+	unsigned char	 silent:1;	/* A room's plain client of
+					   --websocket that has said nothing
+					   yet: a member, but maybe a
+					   browser's spare connection. */
 	char		 addr[];	/* HOST:PORT, as long as it is */
 };
 

@@ -180,13 +180,17 @@ conn_finished(struct session *s)
 		c->p->status = 1;
 	}
 	/*
-	 * An idle connection (-w) does not wait for an idle program.  After
-	 * socat's -T, as socat, the end is no failure: the program's status
-	 * (SIGTERM's) is not sockcat's.
+	 * An idle connection (-w), or one whose peer left its pings
+	 * unanswered, does not wait for an idle program.  After socat's -T,
+	 * as socat, the end is no failure, and after the pings the failure
+	 * is theirs: the program's status (SIGTERM's) is not sockcat's.
 	 */
-	if (s->timed_out && c->child != NULL && !c->child->exited) {
+	if ((s->timed_out || (c->rx != NULL &&
+	    ws_ep_error(c->rx->src) == ETIMEDOUT)) && c->child != NULL &&
+	    !c->child->exited) {
 		exec_terminate(c->child);
-		c->idle_quiet = c->p->j->flow->idle_ms != TIME_NONE;
+		c->idle_quiet = !s->timed_out ||
+		    c->p->j->flow->idle_ms != TIME_NONE;
 	}
 	conn_spilled(c);
 	redial_free(c->redial);

@@ -246,16 +246,6 @@ room_http_request(const void *p, size_t len)
 	return (wsh_request_line(line, &l) == 0);
 }
 
-/* c, greeted and not yet a member (room_join()), becomes one: all are told. */
-static void
-room_show(struct broker *b, struct client *c)
-{
-	c->hidden = 0;
-	TAILQ_INSERT_TAIL(&b->members, c, entry);
-	broker_announce(b, c->net, "%s is connected as %s.", c->addr,
-	    c->name);
-}
-
 /*
  * Frame what a speaker sent into lines and act on each; a line cut at
  * ROOM_LINE_MAX is said to its speaker (the operator: on stderr).
@@ -266,18 +256,18 @@ room_heard(struct speaker *sp, const void *p, size_t len)
 	int	 quit;
 
 	/*
-	 * A client that speaks is a member, whatever it says; but a silent
-	 * one whose first words are an HTTP request line is a browser that
-	 * took its time to use its spare connection (a loaded machine): it
-	 * is let go unseen, and asks again on a new one.
+	 * A plain member whose first words are an HTTP request line is a
+	 * browser that took its time to use its spare connection (a loaded
+	 * machine), after the silence made it a member: it is let go, and
+	 * leaves as a member does; the browser asks again on a new one.
 	 */
-	if (sp->c != NULL && sp->c->hidden && len > 0) {
+	if (sp->c != NULL && sp->c->silent && len > 0) {
+		sp->c->silent = 0;
 		if (room_http_request(p, len)) {
 			log_verbose(1, "%s: a late HTTP request, let go",
 			    sp->c->addr);
 			return (1);
 		}
-		room_show(sp->b, sp->c);
 	}
 
 	/*
@@ -350,14 +340,14 @@ room_join(struct broker *b, struct client *c)
 		return (-1);
 	room_who(b, c, 1);
 	/*
-	 * A plain client of a room that takes WebSocket ones too, that has
-	 * said nothing, may be no person: a browser opens a spare connection
-	 * and may never use it.  It listens, and becomes a member, told to
-	 * all, when it first speaks; one that leaves silent never was.
+	 * A member from now on, typed or not: a plain client that has said
+	 * nothing is a person at a terminal as much as one that has (the
+	 * listener told it apart by its silence), and the others are told
+	 * of it, and count it, at once.
 	 */
-	if (c->hidden)
-		return (0);
-	room_show(b, c);
+	TAILQ_INSERT_TAIL(&b->members, c, entry);
+	broker_announce(b, c->net, "%s is connected as %s.", c->addr,
+	    c->name);
 	return (0);
 }
 
@@ -366,8 +356,6 @@ static void
 room_leave(struct broker *b, struct client *c)
 {
 	room_flush_speaker(c->sp);
-	if (c->hidden)
-		return;
 	TAILQ_REMOVE(&b->members, c, entry);
 	if (!c->cut)
 		broker_announce(b, c->net, "%s is disconnected.", c->name);
@@ -384,9 +372,8 @@ room_cut(struct broker *b, struct client *c)
 	    "you read nothing for %lld ms.\n", fanout_stall_ms(b->fo));
 	if (fanout_send_to(c->net, msg, n) == -1)
 		log_warn("relay");
-	if (!c->hidden)
-		broker_announce(b, c->net, "%s is disconnected: it stopped "
-		    "reading.", c->name);
+	broker_announce(b, c->net, "%s is disconnected: it stopped "
+	    "reading.", c->name);
 }
 
 static const struct broker_room room_hooks = {

@@ -664,6 +664,7 @@ void		 ws_close_now(struct ws *, int, const char *);
 char *const	*ws_cgi(const struct ws *);
 size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
 int		 ws_plain(const struct ws *);
+int		 ws_ep_error(const struct endpoint *);
 #define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
 
 /* wshs.c */

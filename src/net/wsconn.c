@@ -906,6 +906,20 @@ ws_plain(const struct ws *w)
 }
 
 /*
+ * The error that ended the reads of ep, a WebSocket's endpoint (ETIMEDOUT:
+ * its pings went unanswered), or 0: none, or ep is no WebSocket's.  Known
+ * even when the read that would report it never came (its destination was
+ * full).
+ */
+int
+ws_ep_error(const struct endpoint *ep)
+{
+	const struct ws	*w = ep->data;
+
+	return (ep->ops == &ws_ops && w != NULL ? w->err : 0);
+}
+
+/*
  * Make ep, the endpoint of w's socket, speak WebSocket; it owns w.  In
  * binary mode (asked for, or WS_PROTO_BINARY agreed with the peer) each
  * write is one binary message and messages are read as their bytes;

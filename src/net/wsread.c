@@ -412,12 +412,16 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
  * whole message into p, n bytes at most, or -1 (EAGAIN) until all of it
  * is there.  What came of it is held until the rest does.  A message
  * longer than n is no datagram: it is read and dropped, and said with -v.
- * Returns 0 for an empty message, and 0 with EP_DGRAM_FIN at the end.
+ * One of exactly n bytes is whole: n bytes read say only that its end may
+ * be still to read (a compressed message's tail, an empty last fragment);
+ * a byte beyond them makes it too long.  Returns 0 for an empty message,
+ * and 0 with EP_DGRAM_FIN at the end.
  */
 static ssize_t
 ws_read_message(struct endpoint *ep, unsigned char *p, size_t n)
 {
 	struct ws	*w = ep->data;
+	unsigned char	 more;
 	size_t		 got = 0;
 	ssize_t		 r;
 
@@ -432,13 +436,16 @@ ws_read_message(struct endpoint *ep, unsigned char *p, size_t n)
 		w->partlen = 0;
 	}
 	for (;;) {
-		if (got == n) {
+		/* A message dropped goes through p, and is forgotten. */
+		if (got == n && w->msg_skip)
+			got = 0;
+		if (got < n) {
+			if ((r = ws_read_frames(ep, p + got, n - got)) > 0)
+				got += r;
+		} else if ((r = ws_read_frames(ep, &more, 1)) > 0) {
 			w->msg_skip = 1;
 			got = 0;
 		}
-		r = ws_read_frames(ep, p + got, n - got);
-		if (r > 0)
-			got += r;
 		if (w->msg_done) {
 			w->msg_done = 0;
 			if (!w->msg_skip)
