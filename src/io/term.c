@@ -28,12 +28,6 @@ enum {
 	TERM_ESCAPED,		/* "~." was typed: leave. */
 };
 
-/* Signals that end the process, besides SIGINT, SIGTERM and SIGHUP. */
-static const int term_fatal_signals[] = {
-	SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGUSR1, SIGSEGV,
-	SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGSYS,
-};
-
 /* The channel that sends what is typed, while its session lives. */
 static struct channel	*term_tx;
 /* Its peer may be told the window's size (not a device's line). */
@@ -42,18 +36,6 @@ static int		 term_sizes;
 static int		 term_asked;
 
 static int	term_begin(struct channel *, int);
-
-/*
- * Run the clean-up registry (the terminal is put back there), then die of
- * the signal as if it had not been caught.
- */
-static void
-term_fatal(int sig)
-{
-	cleanup_run(sig);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 /*
  * SIGTSTP (kill -TSTP; ^Z is a byte for the remote side in raw mode):
@@ -165,15 +147,12 @@ static int
 term_begin(struct channel *tx, int sizes)
 {
 	struct sigaction sa;
-	size_t		 i;
 
+	/* Every fatal signal puts the terminal back (cleanup_on_signals()). */
 	if (stdio_tty_makeraw() == -1)
 		return (-1);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = term_fatal;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < nitems(term_fatal_signals); i++)
-		sig_action(term_fatal_signals[i], &sa, NULL);
 	sa.sa_handler = term_tstp;
 	sig_action(SIGTSTP, &sa, NULL);
 	tx->xform = term_xform;
