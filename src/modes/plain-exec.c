@@ -88,6 +88,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	struct session	*s;
 	struct endpoint	*prog, *net;
 	char		*cause, **tlsenv = NULL;
+	size_t		 skip;
 	int		 copy = p->j->flow->no_splice ? CH_COPY : 0;
 
 	/* socat's nofork: the connection is the program's, in our place. */
@@ -153,19 +154,18 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;
 	/*
 	 * A terminal takes its window size from what the peer sends, once
-	 * it has said, first, that it does.
+	 * the side that dialled has said, first, that they speak of them.
 	 */
-	if (p->j->local->pty) {
-		c->rx->xform = pty_xform;
-		c->rx->xgrow = NAWS_LEN;
-		if (pty_hello(c->tx) == -1)
-			goto fail;
-	}
+	if (p->j->local->pty &&
+	    pty_exchange(c->rx, c->tx, !p->j->side->listen) == -1)
+		goto fail;
 	if (conn_tune(c, c->rx, c->tx) == -1)
 		goto fail;
 	/* A datagram listener's first datagram from this peer. */
-	if (p->dgramlen > 0 &&
-	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
+	skip = p->j->local->pty && p->dgramlen > 0 ?
+	    pty_first_datagram(c->rx, p->dgram, p->dgramlen) : 0;
+	if (p->dgramlen > skip && channel_inject(c->rx,
+	    (const char *)p->dgram + skip, p->dgramlen - skip) == -1)
 		goto fail;
 	conn_set_idle(c);
 	if (p->j->side->listen)

@@ -478,6 +478,12 @@ conn_start_stdio(struct conn *c)
 			return (-1);
 		c->greet_end = c->p->greetlen;
 	}
+	/* A --raw client's hello goes first of all: this connection's. */
+	if (j->local->raw && !j->side->listen && c->tx != NULL) {
+		if (term_hello(c->tx, c->rx) == -1)
+			return (-1);
+		c->greet_end += PTY_HELLO_LEN;
+	}
 	if (conn_tune(c, c->rx, c->tx) == -1 || conn_declare_end(c) == -1)
 		return (-1);
 	conn_set_idle(c);
