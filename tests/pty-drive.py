@@ -15,7 +15,9 @@
 # terminal is in raw mode), cooked (it is not), resize:ROWSxCOLS,
 # signal:NAME, fgsignal:NAME (to the terminal's foreground process group,
 # a job of a shell run with "set -m"), exit:STATUS (wait for the command
-# to exit; -N for a signal).
+# to exit; -N for a signal), modes:changed (wait until the terminal's
+# modes are no longer those it had before the command started, every
+# field of termios compared) and modes:same (they are those now).
 #
 # With tty, the command's other side is a network peer that the driver
 # plays itself, so that typed lines and network data can be interleaved
@@ -284,6 +286,7 @@ else:
     os.set_blocking(master, False)
     rows, cols = size(target)
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    initial = termios.tcgetattr(slave)
     stdin = stdout = slave
     port = None
     for step in steps:
@@ -346,6 +349,22 @@ for step in steps:
             if time.time() > end:
                 fail("terminal not %s" % kind)
             read_some(0.05)
+    elif kind == "modes" and arg == "changed":
+        end = time.time() + DEADLINE
+        while termios.tcgetattr(slave) == initial:
+            if time.time() > end:
+                fail("the terminal's modes were not changed")
+            read_some(0.05)
+    elif kind == "modes" and arg == "same":
+        now = termios.tcgetattr(slave)
+        names = ("iflag", "oflag", "cflag", "lflag", "ispeed", "ospeed")
+        diff = ["%s %#o, not %#o" % (n, b, a) for n, a, b in
+                zip(names, initial, now) if a != b]
+        diff += ["c_cc[%d] %r, not %r" % (i, b, a) for i, (a, b) in
+                 enumerate(zip(initial[6], now[6])) if a != b]
+        if diff:
+            fail("the terminal's modes are not those of the start: " +
+                 "; ".join(diff))
     elif kind == "resize":
         rows, cols = size(arg)
         fcntl.ioctl(slave, termios.TIOCSWINSZ,

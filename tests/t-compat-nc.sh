@@ -313,6 +313,106 @@ test_udp_scan() {
 	SERIAL=
 }
 
+# The scans compared in a namespace of their own, each "FLAGS PORTS...":
+# ranges and lists whose last port is open and whose last is closed.
+NS_SCANS=("-zuv 5001-5002" "-zuv 5002-5003" "-zuv 5001-5004"
+    "-zuv 5004-5005" "-zuv 5003 5002" "-zuv 5002 5003" "-zv 5001-5002"
+    "-zv 5002-5003" "-zv 5001-5004" "-zv 5004-5005" "-zv 5003 5002"
+    "-zv 5002 5003" "-z 5001-5002" "-z 5004-5005")
+# Without -v, nc.openbsd does not probe a UDP port, and calls every port
+# open; sockcat's -zu always probes (the manual says so): its status is
+# that of nc's -zuv.
+NS_PROBES=("5001-5002" "5002-5003" "5004-5005" "5003 5002")
+
+# ns_scans: each line read ("PROG FLAGS PORTS...", PROG nc or sc, FLAGS
+# one word) run with -w 1 in a network namespace the test makes,
+# where 5001 and 5003 are open (a TCP listener and a bound UDP socket
+# each, Python's) and 5002, 5004 and 5005 are not; the Nth line's
+# stdout, stderr and status in $SC_TMP/N.o, N.e and N.st.  Two lines at
+# a time (nc's and sockcat's, side by side).
+ns_scans() {
+	# The last run's sign that its peer was ready is no sign for this one.
+	rm -f "$SC_TMP/ready"
+	SC=$SC NC=$NC T=$SC_TMP sc_netns 120 bash -c '
+python3 -c "
+import socket, sys, time
+held = []
+for port in (5001, 5003):
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        s = socket.socket(socket.AF_INET, kind)
+        s.bind((\"127.0.0.1\", port))
+        if kind == socket.SOCK_STREAM:
+            s.listen(8)
+        held.append(s)
+open(sys.argv[1], \"w\").close()
+time.sleep(110)
+" "$T/ready" &
+peer=$!
+for _i in $(seq 600); do
+	[ -e "$T/ready" ] && break
+	sleep 0.05
+done
+[ -e "$T/ready" ] || exit 3
+i=0
+pids=
+while read -r p flags ports; do
+	i=$((i + 1))
+	[ "$p" = nc ] && prog=$NC || prog=$SC
+	# -w 1: nc.openbsd would wait three seconds on an open UDP port.
+	{
+		timeout 20 "$prog" -w 1 $flags 127.0.0.1 $ports </dev/null \
+		    >"$T/$i.o" 2>"$T/$i.e"
+		echo $? >"$T/$i.st"
+	} &
+	pids="$pids $!"
+	if [ $((i % 2)) -eq 0 ]; then
+		wait $pids
+		pids=
+	fi
+done
+# Not "wait" alone: that would wait for the peer too.
+[ -z "$pids" ] || wait $pids
+kill $peer
+exit 0
+'
+}
+
+# Scans over ranges and lists of ports, TCP and UDP, where which ports
+# are open is known (ns_scans): nc.openbsd and sockcat side by side print
+# the same -v lines, letter for letter, and exit the same: over TCP 0
+# when any port accepted, over UDP with the last port's status, 1 when
+# it was refused (sockcat said 0 for -zuv 5001-5002).
+test_scan_ranges_in_a_namespace() {
+	sc_have_netns || { sc_skip "unshare -n refused: no namespace"; return; }
+	for scan in "${NS_SCANS[@]}"; do
+		printf 'nc %s\nsc %s\n' "$scan" "$scan"
+	done | ns_scans
+	assertEquals "the namespace's script" 0 $?
+	i=0
+	for scan in "${NS_SCANS[@]}"; do
+		for prog in "$NC" "$SC"; do
+			i=$((i + 1))
+			printf 'status=%s\nstdout=%s\nstderr=%s\n' \
+			    "$(<"$SC_TMP/$i.st")" "$(<"$SC_TMP/$i.o")" \
+			    "$(normalise "$prog" <"$SC_TMP/$i.e")" >"$SC_TMP/r.$i"
+		done
+		assertEquals "$scan" "$(<"$SC_TMP/r.$((i - 1))")" \
+		    "$(<"$SC_TMP/r.$i")"
+	done
+	for ports in "${NS_PROBES[@]}"; do
+		printf 'nc -zuv %s\nsc -zu %s\n' "$ports" "$ports"
+	done | ns_scans
+	assertEquals "the namespace's script" 0 $?
+	i=0
+	for ports in "${NS_PROBES[@]}"; do
+		i=$((i + 2))
+		assertEquals "-zu $ports: the status of nc's -zuv" \
+		    "$(<"$SC_TMP/$((i - 1)).st")" "$(<"$SC_TMP/$i.st")"
+		assertEquals "-zu $ports: nothing said" "" \
+		    "$(cat "$SC_TMP/$i.o" "$SC_TMP/$i.e")"
+	done
+}
+
 # A UDP exchange: a listener (given the options) and a quiet client, of
 # one program; the statuses, the messages and what was received.
 udp_exchange() {

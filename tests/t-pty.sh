@@ -3,9 +3,10 @@
 # leader with a controlling terminal, interactive programs), end-of-file
 # from the network hanging it up, its exit ending the session once its
 # output is delivered, one terminal per connection with -lk, window sizes
-# from the stream, UDP peers.  --raw: the local terminal raw and put back
-# at exit, on fatal signals and while stopped, the "~." escape, the window
-# size sent.
+# from the stream once the client has said it sends them (a plain client
+# is sent only the program's output), UDP peers.  --raw: the local
+# terminal raw and put back at exit, on fatal signals and while stopped,
+# the "~." escape, the window size sent.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -17,16 +18,34 @@ pty_server() {
 	    fail "no server"
 }
 
-# What a --pty side sends first: it takes window sizes (a private OSC).
+# What the side that dialled says first when it takes part in window
+# sizes, and what a --pty server answers it with (a private OSC).
 PTY_HELLO=$'\e]1073;naws\a'
 
-# pty_text FILE: what a plain client of a --pty side got, the hello it
-# begins with taken off (checked there), without carriage returns.
+# pty_text FILE: what a plain client of a --pty server got, without
+# carriage returns; a server sends a client that said nothing no escape
+# of its own (checked there).
 pty_text() {
-	_pt=$(<"$1")
-	[ "${_pt:0:${#PTY_HELLO}}" = "$PTY_HELLO" ] ||
-	    fail "no hello first: $(printf '%s' "$_pt" | head -c 40 | od -c)"
-	printf '%s' "${_pt#"$PTY_HELLO"}" | tr -d '\r'
+	LC_ALL=C grep -q $'\e' "$1" &&
+	    fail "an escape sent: $(head -c 40 "$1" | od -c)"
+	tr -d '\r' <"$1"
+}
+
+# A plain client of a --pty server (nc.openbsd) gets what the program
+# wrote and nothing else: no byte the server made up.  The server once
+# began with its hello, unasked.
+test_plain_client_gets_only_the_program_output() {
+	command -v nc.openbsd >/dev/null 2>&1 ||
+	    { sc_skip "nc.openbsd not installed"; return; }
+	pty_server -c 'tty; stty size'
+	# -d: nc sends nothing, and ends with what the program wrote.
+	t 30 nc.openbsd -d 127.0.0.1 "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "nc's status" 0 $?
+	assertEquals "nc said" "" "$(<"$SC_TMP/err")"
+	assertEquals "every byte" "$(printf '/dev/pts/N\r\n24 80\r\n' | od -c)" \
+	    "$(sed 's|^/dev/pts/[0-9]*\r$|/dev/pts/N\r|' "$SC_TMP/out" | od -c)"
+	wait_exit "$SERVER_PID" 15
+	assertEquals "server status" 0 "$WAIT_STATUS"
 }
 
 test_program_gets_a_terminal() {
@@ -110,18 +129,35 @@ test_lk_gives_each_connection_a_terminal() {
 	assertTrue "server still up" "kill -0 $SERVER_PID"
 }
 
+# A client that says the hello first is answered with it, after what the
+# program wrote meanwhile, and its window sizes are taken.
 test_window_size_from_the_stream() {
 	pty_server -e /bin/sh
 	# Split in two, as TCP may deliver it; nothing of it reaches sh.
-	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" 'expect:[$#] ' splitnaws:30x100 \
+	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" 'send:\x1b]1073;naws\x07' \
+	    'expect:\x1b\]1073;naws\x07' 'expect:[$#] ' splitnaws:30x100 \
 	    'send:stty size\n' 'expect:\n30 100\r\n' 'send:exit 4\n' eof \
 	    >"$SC_TMP/out"
 	st=$?
 	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
 	assertEquals "no stray byte" 0 "$(LC_ALL=C grep -c $'\xff' \
 	    "$SC_TMP/out")"
+	assertEquals "one answer" 1 "$(LC_ALL=C grep -o $'\e' "$SC_TMP/out" |
+	    wc -l)"
 	wait_exit "$SERVER_PID" 15
 	assertEquals "the program's status" 4 "$WAIT_STATUS"
+}
+
+# A client that said no hello has every byte it sends typed, window size
+# or not: nothing is taken from a stream that did not ask.
+test_window_size_needs_the_hello() {
+	pty_server -c 'stty raw -echo; echo ready; head -c 9 | od -An -tu1;
+	    stty size'
+	t 30 $PTY_DRIVE net "127.0.0.1:$PORT" expect:ready naws:30x100 \
+	    'expect:255 250 +31 +0 +100 +0 +30 255 240' 'expect:24 80' eof \
+	    >"$SC_TMP/out"
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
 }
 
 test_udp_peer_gets_a_terminal() {
@@ -147,6 +183,52 @@ test_raw_client_is_a_remote_terminal() {
 	    >"$SC_TMP/out"
 	st=$?
 	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+	assertFalse "no hello shown, nor typed" "grep -q ']1073;' '$SC_TMP/out'"
+}
+
+# --reconnect: each connection is a new server's, which is said the
+# hello again and sized in its turn.
+test_raw_reconnect_says_hello_again() {
+	pty_server -k -e /bin/sh
+	t 40 $PTY_DRIVE tty 33x111 raw 'expect:[$#] ' 'send:stty size\r' \
+	    'expect:\n33 111\r\n[$#] ' 'send:exit\r' \
+	    'expect:exit\r\n(.*)[$#] ' resize:40x120 'send:stty size\r' \
+	    'expect:\n40 120\r\n[$#] ' 'send:\r~.' exit:0 cooked -- \
+	    "$SC" --raw --reconnect 127.0.0.1 "$PORT" >"$SC_TMP/out"
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+	assertFalse "no hello shown, nor typed" "grep -q ']1073;' '$SC_TMP/out'"
+}
+
+# The same over UDP: the hello is the peer's first datagram, which starts
+# its program, and the answer may come in one batch of datagrams with
+# the prompt.
+test_raw_udp_client_is_a_remote_terminal() {
+	SERVER_TIMEOUT=60 server srv -u -l --pty -e /bin/sh 127.0.0.1 0 ||
+	    fail "no server"
+	t 40 $PTY_DRIVE tty 33x111 raw 'expect:[$#] ' 'send:stty size\r' \
+	    'expect:\n33 111\r\n[$#] ' resize:40x120 'send:stty size\r' \
+	    'expect:\n40 120\r\n' 'send:\r~.' exit:0 cooked -- \
+	    "$SC" --raw -u 127.0.0.1 "$PORT" >"$SC_TMP/out"
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+	assertFalse "no hello shown, nor typed" "grep -q ']1073;' '$SC_TMP/out'"
+}
+
+# A --raw client says its hello first, to any server; a server that does
+# not answer it (a plain one) is sent nothing else but what is typed, at
+# the start or after a resize.
+test_raw_client_sends_a_plain_server_nothing_else() {
+	t 40 $PTY_DRIVE tty 33x111 listen:tcp "record:$SC_TMP/r" accept raw \
+	    'send:hello\r' 'netexpect:hello\r' resize:40x120 'send:bye\r' \
+	    'netexpect:bye\r' 'netsend:no answer\r\n' 'expect:no answer' \
+	    'send:~.' exit:0 cooked -- "$SC" --raw 127.0.0.1 @PORT@ \
+	    >"$SC_TMP/out"
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+	assertEquals "what the server read" \
+	    "$(printf '\033]1073;naws\007hello\rbye\r' | od -c)" \
+	    "$(od -c <"$SC_TMP/r.net")"
 }
 
 # The remote program exits: the client leaves too, status 0 and the

@@ -6,7 +6,9 @@
 # broker, of a --pty server, -C, a receiver whose user presses Enter
 # during a transfer, stdin a terminal and stdout a pipe, and the reverse.
 # Where nc.openbsd has the mode, it is run through the same steps and
-# must show and send the same.
+# must show and send the same.  Every way sockcat puts its terminal in
+# modes of its own, ended by each signal that ends it, leaves the
+# terminal's modes as they were.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -229,12 +231,10 @@ pty_client() {
 	    'send:typed two\n' 'expect:got typed two\r+\n' 'send:\x04' \
 	    exit:0 -- \
 	    "$2" 127.0.0.1 "$PORT"
-	# The --pty side's hello (it takes window sizes), which a terminal
-	# ignores, came once, wherever the typing had got to.
-	_hello=$'\e]1073;naws\a'
-	_shown=$(<"$SC_TMP/$1.tty")
-	assertContains "$1: the hello" "$_shown" "$_hello"
-	printf '%s\n' "${_shown/"$_hello"/}" >"$SC_TMP/$1.tty"
+	# A client that said nothing is sent nothing of the server's own:
+	# no hello, no escape at all.
+	assertFalse "$1: an escape shown" "LC_ALL=C grep -q $'\e' \
+	    '$SC_TMP/$1.tty'"
 }
 
 test_pty_server_client() {
@@ -345,6 +345,83 @@ sent two
 after eof" "piped one
 piped two
 "
+}
+
+# modes_case NAME: one way sockcat puts its terminal in modes of its own:
+# the driver's steps until the modes have changed, with the peer they
+# need, in STEPS, and the command in CMD.  $SC_TMP/bin/socat is sockcat
+# under socat's name, FP a free port.
+modes_case() {
+	case $1 in
+	raw)
+		STEPS=(listen:tcp accept)
+		CMD=("$SC" --raw 127.0.0.1 @PORT@) ;;
+	raw-listener)
+		STEPS=("connect:tcp:127.0.0.1:$FP")
+		CMD=("$SC" --raw -l 127.0.0.1 "$FP") ;;
+	readline)
+		STEPS=(listen:tcp accept)
+		CMD=("$SC" --readline 127.0.0.1 @PORT@) ;;
+	chat)
+		STEPS=(listen:tcp accept)
+		CMD=("$SC" --chat -n 127.0.0.1 @PORT@) ;;
+	room-operator)
+		STEPS=()
+		CMD=("$SC" --room -l 127.0.0.1 0) ;;
+	socat-stdio)
+		STEPS=(listen:tcp accept)
+		CMD=("$SC_TMP/bin/socat" STDIO,raw,echo=0 TCP:127.0.0.1:@PORT@) ;;
+	socat-file)
+		STEPS=(listen:tcp accept)
+		CMD=("$SC_TMP/bin/socat" FILE:/dev/tty,raw,echo=0
+		    TCP:127.0.0.1:@PORT@) ;;
+	serial)
+		STEPS=(listen:tcp accept)
+		CMD=("$SC" serial:/dev/tty tcp:127.0.0.1:@PORT@) ;;
+	esac
+	STEPS+=(modes:changed)
+}
+
+# Every way sockcat puts a terminal in modes of its own (--raw as a client
+# and as a listener; the line editor of --readline, --chat and a room's
+# operator; socat's STDIO,raw,echo=0 and a terminal opened with those
+# options; a serial: line, its own terminal here), each ended by each
+# signal that ends it: sockcat dies of that signal, and every field of
+# the terminal's modes is what it was before.  socat's STDIO,raw,echo=0
+# was left raw by SIGQUIT and SIGABRT.  (SIGPIPE is ignored: it never
+# ends sockcat.)
+test_modes_put_back_on_every_fatal_signal() {
+	mkdir "$SC_TMP/bin" &&
+	    ln -s "$(cd "$(dirname "$SC")" && pwd)/$(basename "$SC")" \
+	    "$SC_TMP/bin/socat" || fail "no link"
+	FP=$(free_port)
+	for mode in raw raw-listener readline chat room-operator socat-stdio \
+	    socat-file serial; do
+		modes_case "$mode"
+		for sig in HUP INT TERM QUIT ABRT ALRM USR1 USR2; do
+			# No core file of SIGQUIT's or SIGABRT's.
+			(ulimit -c 0 && exec timeout -k 2 60 $PTY_DRIVE tty \
+			    24x80 "${STEPS[@]}" "signal:$sig" \
+			    "exit:-$(kill -l "$sig")" modes:same -- "${CMD[@]}") \
+			    >"$SC_TMP/out" 2>"$SC_TMP/err"
+			st=$?
+			assertEquals "$mode, SIG$sig: $(<"$SC_TMP/err")" 0 "$st"
+		done
+	done
+}
+
+# A pty: link, made for a program, is gone when a signal ends sockcat.
+test_pty_link_removed_on_every_fatal_signal() {
+	for sig in HUP INT TERM QUIT ABRT ALRM USR1 USR2; do
+		(ulimit -c 0 && exec timeout -k 2 60 $PTY_DRIVE tty 24x80 \
+		    listen:tcp accept 'expect:Terminal /dev/pts/' \
+		    "signal:$sig" "exit:-$(kill -l "$sig")" -- "$SC" -v \
+		    "pty:$SC_TMP/link" tcp:127.0.0.1:@PORT@) \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		st=$?
+		assertEquals "SIG$sig: $(<"$SC_TMP/err")" 0 "$st"
+		assertFalse "SIG$sig: the link is gone" "[ -L '$SC_TMP/link' ]"
+	done
 }
 
 sc_run_shunit2

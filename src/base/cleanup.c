@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base.h"
@@ -126,6 +127,85 @@ cleanup_run(int sig)
 		__gcov_dump();
 	}
 #endif
+}
+
+/*
+ * The signals whose default action ends the process, SIGKILL and SIGSTOP
+ * aside (they cannot be caught); the real-time ones are added in
+ * cleanup_on_signals().
+ */
+static const int cleanup_fatal_sigs[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
+	SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+	SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF,
+#ifdef SIGIO
+	SIGIO,
+#endif
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+	SIGSYS,
+};
+
+/*
+ * The handler of a signal that ends the process: run the clean-up
+ * registry, then die of the signal as if it had not been caught, so that
+ * the status says which and a core is dumped where its default does.
+ * Returning re-delivers it at once: a fault's instruction faults again.
+ */
+void
+cleanup_signal(int sig)
+{
+	cleanup_run(sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Catch sig with cleanup_signal(), unless it is ignored or ours. */
+static __startup void
+cleanup_catch(int sig, const struct sigaction *sa)
+{
+	struct sigaction old;
+
+	if (sig_set_inited && sigismember(&sig_set_by_us, sig) == 1)
+		return;
+	if (sigaction(sig, NULL, &old) == -1 || old.sa_handler == SIG_IGN)
+		return;
+	sig_action(sig, sa, NULL);
+}
+
+/*
+ * From now on, every signal that would end the process runs the clean-up
+ * registry first (cleanup_signal()): called by whatever puts a terminal
+ * in modes of its own, which a signal must not leave behind (a shell's
+ * terminal left raw and silent looks dead).  A signal that is ignored
+ * (SIGPIPE; one a shell had ignored for a background job) or that
+ * sockcat has taken already (sig_action(): a reload, figures, a signal
+ * passed to a program) is left as it is; a handler of another's (a
+ * sanitizer's) is replaced, so that the process still dies of the
+ * signal.  Once is enough.
+ */
+__startup void
+cleanup_on_signals(void)
+{
+	static int	 done;
+	struct sigaction sa;
+	size_t		 i;
+	int		 sig;
+
+	if (done)
+		return;
+	done = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cleanup_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < nitems(cleanup_fatal_sigs); i++)
+		cleanup_catch(cleanup_fatal_sigs[i], &sa);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		cleanup_catch(sig, &sa);
 }
 
 /*

@@ -14,19 +14,6 @@
 
 #include "front.h"
 
-/*
- * A fatal signal must not leave stdin or stdout non-blocking for the
- * shell, nor a file or a program (-e, -c) of ours behind: run the clean-up
- * registry, then die of the same signal.
- */
-static void
-main_signal(int sig)
-{
-	cleanup_run(sig);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 #ifdef SC_DEBUG
 /*
  * Debug builds say at exit, when SC_ADDR_COUNT is set, how many addresses
@@ -108,7 +95,14 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
 	sig_action(SIGPIPE, &sa, NULL);
-	sa.sa_handler = main_signal;
+	/*
+	 * These must not leave stdin or stdout non-blocking for the shell,
+	 * nor a file or a program (-e, -c) of ours behind: the clean-up
+	 * registry runs, then we die of the signal.  A terminal put in modes
+	 * of ours has every other fatal signal caught so too
+	 * (cleanup_on_signals()).
+	 */
+	sa.sa_handler = cleanup_signal;
 	sig_action(SIGINT, &sa, NULL);
 	sig_action(SIGTERM, &sa, NULL);
 	sig_action(SIGHUP, &sa, NULL);

@@ -4,8 +4,9 @@
  * pseudo-terminal (pty:LINK) whose terminal side a symbolic link names
  * for a program that wants a serial port, the link removed at exit.
  * Two of each per process at most (two joined: a null modem): the
- * clean-up at exit and on a fatal signal knows them by heart, in a table
- * of fixed size that a signal handler can walk.
+ * clean-up at exit and on every signal that ends the process
+ * (cleanup_on_signals()) knows them by heart, in a table of fixed size
+ * that a signal handler can walk.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -225,6 +226,7 @@ term_set(size_t i, int keep, int fd, const struct termios *t, int drain)
 	terms[i].fd = keep;
 	terms[i].drain = drain;
 	cleanup_add(term_cleanup);
+	cleanup_on_signals();
 	if (tcsetattr(fd, TCSANOW, t) == -1) {
 		/* Some of the modes may have been set all the same. */
 		error = errno;
@@ -578,6 +580,7 @@ ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
 	strlcpy(ptylinks[i].target, pt.path, sizeof(ptylinks[i].target));
 	strlcpy(ptylinks[i].path, path, sizeof(ptylinks[i].path));
 	cleanup_add(ptylink_cleanup);
+	cleanup_on_signals();
 	/*
 	 * The link itself stays open (O_PATH), so that its inode number
 	 * cannot be given to a link put in its place: at exit the same

@@ -304,9 +304,11 @@ struct pty {
 /* A window-size announcement: IAC SB NAWS w w h h IAC SE. */
 #define NAWS_LEN	9
 /*
- * What a --pty side says first, before its program's output: that it
- * takes window sizes.  A --raw side sends them only to a peer that began
- * so, never to a plain shell.  A private OSC, which a terminal ignores.
+ * What the side that dialled says first when it is a --raw or a --pty
+ * side, and what a --pty server answers it with: that it takes part in
+ * window sizes (pty_exchange(), term_hello()).  A --raw side sends them
+ * only to a peer that said it, never to a plain shell.  A private OSC,
+ * which a terminal ignores.
  */
 #define PTY_HELLO	"\033]1073;naws\007"
 #define PTY_HELLO_LEN	(sizeof(PTY_HELLO) - 1)
@@ -318,7 +320,8 @@ int		 pty_open(struct pty *);
 struct endpoint	*pty_endpoint(struct session *, struct child *);
 void		 pty_exited(struct child *);
 void		 pty_release(struct child *);
-int		 pty_hello(struct channel *);
+int		 pty_exchange(struct channel *, struct channel *, int);
+size_t		 pty_first_datagram(struct channel *, const void *, size_t);
 size_t		 pty_xform(struct channel *, unsigned char *, size_t, size_t);
 size_t		 naws_decode(struct naws *, unsigned char *, size_t, size_t,
 		    int *, int *);
@@ -343,6 +346,7 @@ struct endpoint	*device_endpoint(struct session *, const char *, int);
 
 /* term.c */
 int		 term_start(struct channel *, struct channel *);
+int		 term_hello(struct channel *, struct channel *);
 int		 term_start_line(struct channel *);
 void		 term_stop(struct channel *);
 int		 term_escaped(const struct channel *);

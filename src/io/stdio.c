@@ -60,8 +60,8 @@ stdio_cleanup(int sig)
  * Let the program edit what is typed on the terminal on stdin: bytes come
  * one at a time and are not echoed; ^C still interrupts, ^Z is off (the
  * modes would not come back after fg).  stdio_restore() undoes it, also
- * on a fatal signal.  Returns -1 with errno if stdin is not a terminal or
- * cannot be changed.
+ * on every signal that ends the process (cleanup_on_signals()).  Returns
+ * -1 with errno if stdin is not a terminal or cannot be changed.
  */
 int
 stdio_tty_raw(void)
@@ -73,8 +73,8 @@ stdio_tty_raw(void)
  * --raw: the terminal on stdin passes every byte through untouched, as a
  * remote terminal needs: no echo, no line editing, no signals from keys,
  * no CR or LF translation either way.  stdio_restore() undoes it, also
- * on a fatal signal.  Returns -1 with errno (ENOTTY) if stdin is not a
- * terminal.
+ * on every signal that ends the process.  Returns -1 with errno (ENOTTY)
+ * if stdin is not a terminal.
  */
 int
 stdio_tty_makeraw(void)
@@ -106,6 +106,7 @@ stdio_tty_set(int raw)
 	t.c_cc[VTIME] = 0;
 	stdio_termios_ours = t;
 	stdio_termios_saved = 1;
+	cleanup_on_signals();
 	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
 		stdio_termios_saved = 0;
 		return (-1);
@@ -116,9 +117,9 @@ stdio_tty_set(int raw)
 /*
  * socat's modes for the terminal on stdin (STDIO,raw,echo=0, or a
  * terminal opened by its path and made stdin): rawer (cfmakeraw(3)),
- * as tty_modes() sets them.  stdio_restore() puts its own
- * modes back, also on a fatal signal.  Returns -1 with errno (ENOTTY:
- * stdin is no terminal).
+ * as tty_modes() sets them.  stdio_restore() puts its own modes back,
+ * also on every signal that ends the process.  Returns -1 with errno
+ * (ENOTTY: stdin is no terminal).
  */
 __startup int
 stdio_tty_modes(const struct tty_want *w)
@@ -135,6 +136,7 @@ stdio_tty_modes(const struct tty_want *w)
 	stdio_termios_ours = t;
 	stdio_termios_saved = 1;
 	cleanup_add(stdio_cleanup);
+	cleanup_on_signals();
 	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
 		stdio_termios_saved = 0;
 		return (-1);

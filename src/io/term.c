@@ -3,8 +3,9 @@
  * local terminal in raw mode while connected, put back when the
  * connection ends, at exit, on every fatal signal and while stopped
  * (SIGTSTP); the escape "~." after a newline to leave; the window size
- * sent, and again whenever it changes, to a --pty peer that said first
- * that it takes them (PTY_HELLO), and to nobody else: a plain shell
+ * sent, and again whenever it changes, to a --pty peer that said that it
+ * takes them (PTY_HELLO: a --pty client first, a --pty server in answer
+ * to a --raw client's own hello), and to nobody else: a plain shell
  * would read them as typed.
  */
 /* SPDX-License-Identifier: ISC */
@@ -28,12 +29,6 @@ enum {
 	TERM_ESCAPED,		/* "~." was typed: leave. */
 };
 
-/* Signals that end the process, besides SIGINT, SIGTERM and SIGHUP. */
-static const int term_fatal_signals[] = {
-	SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGUSR1, SIGSEGV,
-	SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGSYS,
-};
-
 /* The channel that sends what is typed, while its session lives. */
 static struct channel	*term_tx;
 /* Its peer may be told the window's size (not a device's line). */
@@ -42,18 +37,6 @@ static int		 term_sizes;
 static int		 term_asked;
 
 static int	term_begin(struct channel *, int);
-
-/*
- * Run the clean-up registry (the terminal is put back there), then die of
- * the signal as if it had not been caught.
- */
-static void
-term_fatal(int sig)
-{
-	cleanup_run(sig);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 /*
  * SIGTSTP (kill -TSTP; ^Z is a byte for the remote side in raw mode):
@@ -110,23 +93,16 @@ term_winch(int sig, void *arg)
 }
 
 /*
- * What the peer sends first (on the channel that shows it): a --pty side
- * begins with PTY_HELLO, which is taken out, and from then on it is sent
- * the window's size.  Anything else is passed on untouched, and the peer
- * is never sent one.  A hello cut by the end of a read is not one: it
- * reaches the terminal, which ignores it, and no size is sent.  Only the
- * first read is looked at.
+ * The peer has said PTY_HELLO (taken out of the n bytes at p, at q): it
+ * is sent the window's size from now on.  Returns the new length.
  */
 static size_t
-term_hello_xform(struct channel *ch, unsigned char *p, size_t n,
-    size_t space)
+term_hello_heard(struct channel *ch, unsigned char *p, unsigned char *q,
+    size_t n)
 {
-	(void)space;
 	ch->xform = NULL;
 	ch->xgrow = 0;
-	if (n < PTY_HELLO_LEN || memcmp(p, PTY_HELLO, PTY_HELLO_LEN) != 0)
-		return (n);
-	memmove(p, p + PTY_HELLO_LEN, n - PTY_HELLO_LEN);
+	memmove(q, q + PTY_HELLO_LEN, n - (q - p) - PTY_HELLO_LEN);
 	if (term_tx != NULL && term_sizes) {
 		term_asked = 1;
 		term_send_size(term_tx);
@@ -135,11 +111,54 @@ term_hello_xform(struct channel *ch, unsigned char *p, size_t n,
 }
 
 /*
+ * What a client sends first (on the channel that shows it), to a --raw
+ * listener: a --pty client begins with PTY_HELLO, which is taken out, and
+ * from then on it is sent the window's size.  Anything else is passed on
+ * untouched, and the client is never sent one.  A hello cut by the end
+ * of a read is not one: it reaches the terminal, which ignores it, and no
+ * size is sent.  Only the first read is looked at.
+ */
+static size_t
+term_hello_xform(struct channel *ch, unsigned char *p, size_t n,
+    size_t space)
+{
+	(void)space;
+	if (n < PTY_HELLO_LEN || memcmp(p, PTY_HELLO, PTY_HELLO_LEN) != 0) {
+		ch->xform = NULL;
+		ch->xgrow = 0;
+		return (n);
+	}
+	return (term_hello_heard(ch, p, p, n));
+}
+
+/*
+ * What a server sends to a --raw client that said its hello: a --pty
+ * server answers with its own once it has read ours, after what its
+ * program wrote meanwhile, so every read is looked at until the answer
+ * comes.  It is taken out, and from then on the server is sent the
+ * window's size.  A server that never answers is never sent one.  An
+ * answer cut by the end of a read is not seen: it reaches the terminal,
+ * which ignores it, and no size is sent.
+ */
+static size_t
+term_answer_xform(struct channel *ch, unsigned char *p, size_t n,
+    size_t space)
+{
+	unsigned char	*q;
+
+	(void)space;
+	if ((q = memmem(p, n, PTY_HELLO, PTY_HELLO_LEN)) == NULL)
+		return (n);
+	return (term_hello_heard(ch, p, q, n));
+}
+
+/*
  * Make the local terminal (stdin) a remote one for the channel tx, which
  * sends what is typed, and rx, which shows what comes: raw mode, put back
  * at exit, on any fatal signal and while stopped; the escape; the window
  * size, for a peer whose first bytes say it takes them, then and on
- * SIGWINCH.  Returns -1 with errno when stdin is not a terminal.
+ * SIGWINCH.  A client says hello first (term_hello()) and waits for the
+ * answer instead.  Returns -1 with errno when stdin is not a terminal.
  */
 int
 term_start(struct channel *tx, struct channel *rx)
@@ -147,6 +166,23 @@ term_start(struct channel *tx, struct channel *rx)
 	if (term_begin(tx, 1) == -1)
 		return (-1);
 	rx->xform = term_hello_xform;
+	rx->xgrow = 1;
+	return (0);
+}
+
+/*
+ * A --raw client, started with term_start(), on a new connection: it
+ * says PTY_HELLO on tx before anything tx holds (--on-connect's text
+ * too), and sends window sizes only once rx has brought the answer of a
+ * --pty server (term_answer_xform()).  Returns 0, or -1 with errno.
+ */
+int
+term_hello(struct channel *tx, struct channel *rx)
+{
+	if (channel_inject_first(tx, PTY_HELLO, PTY_HELLO_LEN) == -1)
+		return (-1);
+	term_asked = 0;
+	rx->xform = term_answer_xform;
 	rx->xgrow = 1;
 	return (0);
 }
@@ -165,15 +201,12 @@ static int
 term_begin(struct channel *tx, int sizes)
 {
 	struct sigaction sa;
-	size_t		 i;
 
+	/* Every fatal signal puts the terminal back (cleanup_on_signals()). */
 	if (stdio_tty_makeraw() == -1)
 		return (-1);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = term_fatal;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < nitems(term_fatal_signals); i++)
-		sig_action(term_fatal_signals[i], &sa, NULL);
 	sa.sa_handler = term_tstp;
 	sig_action(SIGTSTP, &sa, NULL);
 	tx->xform = term_xform;

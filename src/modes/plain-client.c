@@ -179,6 +179,14 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 		else
 			c->greet_end = c->tx->bytes + p->greetlen;
 	}
+	/* A --raw client says its hello again, first: a new server. */
+	if (j->local->raw && c->tx != NULL) {
+		if (term_hello(c->tx, c->rx) == -1)
+			log_warn("--raw");
+		else
+			c->greet_end = (c->greet_end > c->tx->bytes ?
+			    c->greet_end : c->tx->bytes) + PTY_HELLO_LEN;
+	}
 	conn_set_idle(c);
 	/* The session's rule runs: c may be gone on return. */
 	ep_attach(c->net, fd);

@@ -104,6 +104,7 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    .conn = &ec };
 	char		**tlsenv = NULL;
 	char		*cause = NULL;
+	size_t		 skip;
 	int		 copy = j->flow->no_splice ? CH_COPY : 0;
 	int		 flags[2] = { CH_SHUTDOWN | copy, CH_SHUTDOWN | copy };
 
@@ -138,18 +139,17 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    c->tx != NULL)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;
 	/*
-	 * --pty: the terminal takes its window size from what the peer
-	 * sends, once it has said, first, that it does.
+	 * A terminal takes its window size from what the peer sends, once
+	 * the side that dialled has said, first, that they speak of them.
 	 */
-	if (j->local->pty) {
-		c->rx->xform = pty_xform;
-		c->rx->xgrow = NAWS_LEN;
-		if (pty_hello(c->tx) == -1)
-			goto fail;
-	}
+	if (j->local->pty &&
+	    pty_exchange(c->rx, c->tx, !j->side->listen) == -1)
+		goto fail;
 	/* A datagram listener's first datagram from this peer. */
-	if (p->dgramlen > 0 &&
-	    channel_inject(c->rx, p->dgram, p->dgramlen) == -1)
+	skip = p->j->local->pty && p->dgramlen > 0 ?
+	    pty_first_datagram(c->rx, p->dgram, p->dgramlen) : 0;
+	if (p->dgramlen > skip && channel_inject(c->rx,
+	    (const char *)p->dgram + skip, p->dgramlen - skip) == -1)
 		goto fail;
 	/* Started early, the program may have exited already. */
 	if (c->child->exited) {

@@ -40,8 +40,9 @@ scan_pause(long long ms)
 }
 
 /*
- * Try each port once.  Returns the exit status: 0 if any port accepted,
- * 1 if none did.
+ * Try each port once.  Returns the exit status, as nc's: 0 if any port
+ * accepted, 1 if none did; over UDP, where each "connection" is made,
+ * that of the last port made, 1 when it was refused.
  */
 int
 scan_ports(const struct job *j)
@@ -72,6 +73,7 @@ scan_ports(const struct job *j)
 		if (sd->sock.socktype == SOCK_DGRAM &&
 		    udp_probe(fd, sd->timeout_ms) == -1) {
 			close(fd);
+			status = 1;
 			continue;
 		}
 		net_report_connect(sd, sd->host, sd->ports[i], &peer);

@@ -223,11 +223,10 @@ channel_pull_batch(struct channel *ch)
 	session_touch(ch->session);
 	if (ep_net_dgram(ch->src))
 		pump_tally()->dgrams_received += n;
-	if (ch->xform != NULL) {
-		for (i = 0; i < (u_int)n; i++)
-			batch_set_len(b, i, ch->xform(ch, batch_data(b, i),
-			    batch_len(b, i), b->slotsize));
-	}
+	/* An xform may take itself off (a hello seen): the rest pass. */
+	for (i = 0; i < (u_int)n && ch->xform != NULL; i++)
+		batch_set_len(b, i, ch->xform(ch, batch_data(b, i),
+		    batch_len(b, i), b->slotsize));
 	channel_count_reads(ch, n);
 	if (channel_limit_reached(ch))
 		ch->state = CH_DRAINING;
