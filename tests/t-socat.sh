@@ -399,6 +399,90 @@ test_tls_dsa_server() {
 	done
 }
 
+# socat 1.8's SOCKS5-CONNECT: (PROXY:PROXYPORT:HOST:PORT, or
+# PROXY:HOST:PORT with socksport=): the connection made through the
+# SOCKS5 proxy, which is asked for HOST and PORT; socat 1.7.4 has none.
+test_socks5_connect() {
+	serve echo "$REAL" -d -d TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork \
+	    EXEC:cat
+	for _form in inline option; do
+		rm -f "$SC_TMP/px.port"
+		: >"$SC_TMP/px.log"
+		bg t 20 $AUTHPROXY -b socks5 ok 127.0.0.1 "$SC_TMP/px.port" \
+		    "$SC_TMP/px.log"
+		wait_for "$SC_TMP/px.port" '^[0-9]+$' || fail "no proxy"
+		_px=$(<"$SC_TMP/px.port")
+		if [ $_form = inline ]; then
+			_a=SOCKS5-CONNECT:127.0.0.1:$_px:127.0.0.1:$PORT
+		else
+			_a=SOCKS5-CONNECT:127.0.0.1:127.0.0.1:$PORT,socksport=$_px
+		fi
+		assertEquals "$_form: through the proxy" "five" \
+		    "$(echo five | t 20 "$OURS" -t 0.5 - "$_a")"
+		assertContains "$_form: what the proxy was asked" \
+		    "$(<"$SC_TMP/px.log")" "connect 1 127.0.0.1 $PORT"
+	done
+	socat_refused "SOCKS5-CONNECT:127.0.0.1:1: SOCKS5-CONNECT takes PROXY[:PROXYPORT]:HOST:PORT" \
+	    - SOCKS5-CONNECT:127.0.0.1:1
+}
+
+# socat 1.8's SHELL:COMMAND: the command run by $SHELL -c (by /bin/sh
+# without one); SYSTEM: runs /bin/sh whatever $SHELL says.
+test_shell_address() {
+	printf '#!/bin/sh\necho "$0 $*" >"%s/args"\nexec /bin/sh "$@"\n' \
+	    "$SC_TMP" >"$SC_TMP/mysh"
+	chmod +x "$SC_TMP/mysh"
+	assertEquals "run" "a b" "$(SHELL=$SC_TMP/mysh t 10 "$OURS" - \
+	    SHELL:'echo a b' </dev/null)"
+	assertEquals "by \$SHELL -c" "$SC_TMP/mysh -c echo a b" \
+	    "$(<"$SC_TMP/args")"
+	rm -f "$SC_TMP/args"
+	assertEquals "SYSTEM: by /bin/sh" "a b" "$(SHELL=$SC_TMP/mysh t 10 \
+	    "$OURS" - SYSTEM:'echo a b' </dev/null)"
+	assertFalse "SYSTEM: not by \$SHELL" "[ -e '$SC_TMP/args' ]"
+	assertEquals "no \$SHELL: /bin/sh" "x" "$(unset SHELL; t 10 "$OURS" \
+	    - SHELL:'echo x' </dev/null)"
+}
+
+# socat 1.8's ACCEPT-FD:N: the listening socket N (passed as systemd's
+# inetd mode passes one) accepts one connection, or every one with fork;
+# N must be a listening socket.
+test_accept_fd() {
+	# pass.py COMMAND...: COMMAND with a listening socket as its
+	# descriptor 3; two clients, each what it was sent or "none".
+	cat >"$SC_TMP/pass.py" <<'PYEOF'
+import os, socket, subprocess, sys
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(5)
+addr = l.getsockname()
+if l.fileno() != 3:
+    os.dup2(l.fileno(), 3)
+p = subprocess.Popen(sys.argv[1:], pass_fds=[3])
+for i in range(2):
+    c = socket.create_connection(addr, timeout=3 + 7 * (i == 0))
+    try:
+        print(c.recv(100).decode().strip() or "none")
+    except socket.timeout:
+        print("none")
+    c.close()
+l.close()
+try:
+    p.wait(timeout=1)
+except subprocess.TimeoutExpired:
+    p.kill()
+    p.wait()
+print("status", p.returncode)
+PYEOF
+	assertEquals "without fork" "hi none status 0" "$(t 30 python3 \
+	    "$SC_TMP/pass.py" "$OURS" ACCEPT-FD:3 SYSTEM:'echo hi' | xargs)"
+	assertEquals "with fork" "hi hi status -9" "$(t 30 python3 \
+	    "$SC_TMP/pass.py" "$OURS" ACCEPT-FD:3,fork SYSTEM:'echo hi' |
+	    xargs)"
+	socat_refused "ACCEPT-FD:0: descriptor 0: not a socket" \
+	    ACCEPT-FD:0 - </dev/null
+}
+
 # SOCKS4:PROXY:HOST:PORT,socksport=P,socksuser=NAME: the request through
 # the proxy carries NAME as its user ID, from both socats.
 test_socks4_user() {
@@ -1199,6 +1283,48 @@ print(a[4], a[5])' "$1"
 # B19200, 13 B9600 on Linux), of a PTY, a program's pty and a terminal
 # opened by its path; both socats alike.  Not a whole number: socat's
 # words.  Ours takes bits per second too (19200).
+# socat's manual's serial console lines, with a pseudo-terminal standing
+# in for the serial line (tests/ttyline.py), beside the real socat: the
+# terminal options (bN, raw, echo=0, rawer) on a terminal opened by its
+# path (GOPEN), crnl on it, escape= on stdin.
+test_serial_console_lines() {
+	_line="python3 ${TESTS_DIR:-$(dirname "$0")}/ttyline.py"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: -u - TTY,b115200,raw,echo=0" \
+		    "line=b'hello\\nworld\\n' speed=4098 echo=0 icanon=0 opost=0 out=b'' status=0" \
+		    "$(t 30 $_line --input 'hello\nworld\n' -- "$_bin" -u - \
+		    TTY,b115200,raw,echo=0)"
+		assertEquals "$_bin: -,escape=0x0f TTY,rawer,crnl" \
+		    "line=b'abc\\r\\n' echo=0 icanon=0 opost=0 out=b'xyz\\n' status=0" \
+		    "$(t 30 $_line --input 'abc\n' --answer 'xyz\r\n' --escape \
+		    -- "$_bin" -,escape=0x0f TTY,rawer,crnl | sed 's/ speed=[0-9]*//')"
+	done
+	# A terminal's option on what is no terminal: one line, status 1.
+	: >"$SC_TMP/plain"
+	for _o in b115200 raw echo=0 icanon=0; do
+		t 10 "$OURS" -u - "$SC_TMP/plain,$_o" </dev/null >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		assertEquals "$_o: status" 1 $?
+		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertContains "$_o: said" "$(<"$SC_TMP/e")" \
+		    "E $SC_TMP/plain,$_o: ${_o%=*} is a terminal's option, and this is no terminal"
+	done
+	# crnl of a socket whose other side is another socket too: what
+	# comes from it loses its CRs, what goes to it has CR LF.
+	serve echo "$REAL" -d -d TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork \
+	    EXEC:cat
+	_echo=$PORT
+	for _bin in "$REAL" "$OURS"; do
+		serve fwd "$_bin" -d -d TCP-LISTEN:0,bind=127.0.0.1,crnl \
+		    TCP:127.0.0.1:"$_echo"
+		assertEquals "$_bin: crnl to a socket" \
+		    "$(printf 'a\r\nb\r\n' | od -An -c)" \
+		    "$(printf 'a\r\nb\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" |
+		    od -An -c)"
+		wait_exit "$SERVE_PID"
+	done
+}
+
 test_terminal_speeds() {
 	for _bin in "$REAL" "$OURS"; do
 		for _o in ispeed=14 ospeed=13; do
@@ -1249,8 +1375,8 @@ test_terminal_speeds() {
 	wait_exit "$_p"
 	: >"$SC_TMP/f"
 	for _a in "PTY,link=$SC_TMP/tty,ispeed=19201 -|option ispeed: 19201 is no terminal's speed" \
-	    "EXEC:cat,ospeed=13 -|opost, ispeed and ospeed are a terminal's: the program's needs pty" \
-	    "OPEN:$SC_TMP/f,ospeed=13 TCP:127.0.0.1:1|ispeed and ospeed are a terminal's, and it is none"; do
+	    "EXEC:cat,ospeed=13 -|ospeed is a terminal's: the program's needs pty" \
+	    "OPEN:$SC_TMP/f,ospeed=13 TCP:127.0.0.1:1|ospeed is a terminal's option, and this is no terminal"; do
 		# shellcheck disable=SC2086
 		t 10 "$OURS" ${_a%|*} </dev/null >/dev/null 2>"$SC_TMP/e"
 		assertEquals "${_a%|*}: status" 1 $?
@@ -1809,8 +1935,8 @@ test_socat_names_lacking() {
 	_no="is not supported by sockcat"
 	for _a in TUN:10.0.0.1/24,up POSIXMQ-READ:/mq1 readline \
 	    SCTP-LISTEN:80 IP4-SENDTO:127.0.0.1:255 INTERFACE:lo \
-	    VSOCK-LISTEN:1 SHELL:/bin/sh STDERR UDPLITE-RECVFROM:9 \
-	    SOCKS5-CONNECT:h:1080:t:80; do
+	    VSOCK-LISTEN:1 STDERR UDPLITE-RECVFROM:9 \
+	    SOCKS5-LISTEN:h:1080:t:80; do
 		_n=${_a%%[:,]*}
 		_n=${_n^^}
 		socat_refused "$_a: socat's address $_n $_no" -u "$_a" -
@@ -2521,7 +2647,7 @@ test_pty_and_seconds_refusals() {
 		assertEquals "$_o: status" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"
 		assertContains "$_o: why" "$(<"$SC_TMP/e")" \
-		    "E PTY,link=$SC_TMP/link,$_o: a pty is raw, without an echo: raw=0, rawer=0 and echo=1 are not supported"
+		    "E PTY,link=$SC_TMP/link,$_o: a pty is raw, without an echo: raw=0, echo=1, icanon=1 and opost=1 are not supported"
 		assertFalse "$_o: no link" "[ -e '$SC_TMP/link' ]"
 	done
 	for _v in abc -1 1e12 1x; do
@@ -2711,7 +2837,7 @@ test_local_refusals() {
 	    -u EXEC:"$SC_TMP/no/prog" -
 	socat_refused "EXEC:$SC_TMP/no/prog: exec $SC_TMP/no/prog: No such file or directory" \
 	    -U - EXEC:"$SC_TMP/no/prog"
-	socat_refused 'EXEC:cat,raw: raw, rawer, echo, opost, ispeed and ospeed are a terminal'"'"'s: the program'"'"'s needs pty' \
+	socat_refused 'EXEC:cat,raw: raw is a terminal'"'"'s: the program'"'"'s needs pty' \
 	    EXEC:cat,raw -
 	socat_refused 'EXEC:cat,pipes,pty: pipes or pty, not both' \
 	    EXEC:cat,pipes,pty -
@@ -2733,7 +2859,7 @@ test_local_refusals() {
 	socat_refused "PIPE:$SC_TMP/p,user=nosuch-user: Invalid argument" \
 	    -u PIPE:"$SC_TMP/p",user=nosuch-user -
 	assertFalse "no pipe left" "[ -e '$SC_TMP/p' ]"
-	socat_refused "OPEN:$SC_TMP/f,echo=0: Inappropriate ioctl for device" \
+	socat_refused "OPEN:$SC_TMP/f,echo=0: echo is a terminal's option, and this is no terminal" \
 	    -u OPEN:"$SC_TMP/f",echo=0 -
 	socat_refused "OPEN:/dev/null,ftruncate=0: Invalid argument" \
 	    -U OPEN:/dev/null,ftruncate=0 -
@@ -2837,8 +2963,6 @@ test_local_options_with_a_socket() {
 	    -U "$_tcp" OPEN:"$SC_TMP/f",append
 	socat_refused "$_tcp TCP:127.0.0.1:2: -u and -U are not supported between two sockets, or with a device" \
 	    -u "$_tcp" TCP:127.0.0.1:2
-	socat_refused "$_tcp,crlf TCP:127.0.0.1:2: crlf is for a socket joined with stdio or a program" \
-	    "$_tcp",crlf TCP:127.0.0.1:2
 	for _d in "" -U; do
 		socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
 		    $_d UDP-RECV:0 -
@@ -3013,8 +3137,6 @@ test_device_and_lock_refusals() {
 	_no="-u and -U are not supported between two sockets, or with a device"
 	socat_refused "$_p TCP:127.0.0.1:1: $_no" -u "$_p" TCP:127.0.0.1:1
 	socat_refused "TCP:127.0.0.1:1 $_p: $_no" -U TCP:127.0.0.1:1 "$_p"
-	socat_refused "TCP:127.0.0.1:1,crlf $_p: crlf is for a socket joined with stdio or a program" \
-	    TCP:127.0.0.1:1,crlf "$_p"
 	assertFalse "no link" "[ -e '$SC_TMP/lk' ]"
 }
 

@@ -17,44 +17,11 @@
 #include "codec.h"
 #include "addr-int.h"
 
-#define K(k)		(1U << (k))
-#define K_TLS_DIAL	(K(ADDR_TLS) | K(ADDR_DTLS) | K(ADDR_WSS))
-#define K_SOCKS		(K(ADDR_SOCKS4) | K(ADDR_SOCKS4A) | K(ADDR_SOCKS5))
-#define K_IPLISTEN	(K(ADDR_TCP_L) | K(ADDR_UDP_L) | K(ADDR_TLS_L) | \
-			    K(ADDR_DTLS_L) | K(ADDR_WS_L))
-#define K_TLS_SERVE	(K(ADDR_TLS_L) | K(ADDR_DTLS_L))
-#define K_LISTEN	(K_IPLISTEN | K(ADDR_UNIX_L))
-#define K_IPDIAL	(K(ADDR_TCP) | K(ADDR_UDP) | K(ADDR_TLS) | \
-			    K(ADDR_DTLS) | K(ADDR_WS) | K(ADDR_WSS) | K_SOCKS)
-#define K_IP		(K_IPDIAL | K_IPLISTEN)
-#define K_TCP		(K(ADDR_TCP) | K(ADDR_TLS) | K(ADDR_WS) | \
-			    K(ADDR_WSS) | K_SOCKS | K(ADDR_TCP_L) | \
-			    K(ADDR_TLS_L) | K(ADDR_WS_L))
-#define K_DIAL		(K_IPDIAL | K(ADDR_UNIX) | K(ADDR_VSOCK))
-
-/* What an option's value must be. */
-enum addr_otype {
-	AO_BOOL,		/* nothing (1), 0 or 1 */
-	AO_TEXT,		/* any text but empty */
-	AO_HOSTPORT,		/* HOST:PORT, or a proxy's URL */
-	AO_PORT,		/* a port */
-	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 (TLS1.2 too) */
-	AO_COMPRESS,		/* socat's TLS compression: none or auto */
-	AO_NUMBER,		/* a count, 1 to 65535 */
-	AO_COUNT,		/* a count, 0 to 65535 */
-	AO_SECONDS,		/* seconds, [DIGITS][.DIGITS] */
-	AO_OCTAL,		/* permissions, 0 to 07777 */
-	AO_FAMILY,		/* ip4, ipv4, inet, ip6, ipv6, inet6: "4", "6" */
-	AO_SIZE,		/* a count of bytes, 0 up */
-	AO_BYTE,		/* a byte's value, 0 to 255, as 27 or 0x1b */
-	AO_UINT,		/* a number as socat reads it: 19200, 0x0e */
-};
-
 /*
- * Each option, the name it is stored under (socat's names for ours, and
- * its aliases), and the kinds it belongs to.  What a side does with each
- * is side_parse()'s; an option of no row is refused, by its name and the
- * address's, never ignored.
+ * Each option (addr-opts.h): its name, the name it is stored under, what
+ * its value must be and the kinds of address that can be what it needs.
+ * What a side does with each is side.c's (the same rows); an option of no
+ * row is refused, by its name and the address's, never ignored.
  */
 static const struct {
 	const char	*name;
@@ -62,191 +29,9 @@ static const struct {
 	enum addr_otype	 type;
 	unsigned int	 kinds;
 } addr_optdefs[] = {
-	{ "verify",	"verify",	AO_BOOL,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "openssl-verify", "verify",	AO_BOOL,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "sni",	"sni",		AO_TEXT,	K_TLS_DIAL },
-	{ "snihost",	"sni",		AO_TEXT,	K_TLS_DIAL },
-	{ "openssl-snihost", "sni",	AO_TEXT,	K_TLS_DIAL },
-	{ "commonname",	"commonname",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "cn",		"commonname",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "openssl-commonname", "commonname", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "cafile",	"cafile",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "openssl-cafile", "cafile",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "capath",	"capath",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "openssl-capath", "capath",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "cert",	"cert",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "certificate", "cert",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "openssl-certificate", "cert", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "key",	"key",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "openssl-key", "key",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "secret",	"secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
-						K(ADDR_TLS_L) },
-	{ "min-version", "min-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
-						K(ADDR_TLS_L) },
-	{ "openssl-min-proto-version", "min-version", AO_TLSVER, K(ADDR_TLS) |
-						K(ADDR_WSS) | K(ADDR_TLS_L) },
-	{ "max-version", "max-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
-						K(ADDR_TLS_L) },
-	{ "openssl-max-proto-version", "max-version", AO_TLSVER, K(ADDR_TLS) |
-						K(ADDR_WSS) | K(ADDR_TLS_L) },
-	{ "cipher",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "ciphers",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "cipherlist",	"ciphers",	AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "openssl-cipherlist", "ciphers", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "compress",	"compress",	AO_COMPRESS,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "openssl-compress", "compress", AO_COMPRESS,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "proxy",	"proxy",	AO_HOSTPORT,	K(ADDR_TCP) | K(ADDR_TLS) |
-						K(ADDR_WS) | K(ADDR_WSS) },
-	{ "proxyport",	"proxyport",	AO_PORT,	K(ADDR_TCP) },
-	{ "proxy-resolve", "proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
-	{ "resolve",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
-	{ "resolv",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
-	{ "proxyauth",	"proxyauth",	AO_TEXT,	K(ADDR_TCP) },
-	{ "proxy-auth",	"proxyauth",	AO_TEXT,	K(ADDR_TCP) },
-	{ "proxy-authorization", "proxyauth", AO_TEXT,	K(ADDR_TCP) },
-	{ "proxyauthfile", "proxyauthfile", AO_TEXT,	K(ADDR_TCP) },
-	{ "proxy-authorization-file", "proxyauthfile", AO_TEXT, K(ADDR_TCP) },
-	{ "append",	"append",	AO_BOOL,	K(ADDR_FILE) },
-	{ "o-append",	"append",	AO_BOOL,	K(ADDR_FILE) },
-	{ "creat",	"creat",	AO_BOOL,	K(ADDR_FILE) },
-	{ "create",	"creat",	AO_BOOL,	K(ADDR_FILE) },
-	{ "o-creat",	"creat",	AO_BOOL,	K(ADDR_FILE) },
-	{ "trunc",	"trunc",	AO_BOOL,	K(ADDR_FILE) },
-	{ "o-trunc",	"trunc",	AO_BOOL,	K(ADDR_FILE) },
-	{ "excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
-	{ "o-excl",	"excl",		AO_BOOL,	K(ADDR_FILE) },
-	{ "mode",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
-						K(ADDR_PTY) | K(ADDR_UNIX_L) },
-	{ "perm",	"mode",		AO_OCTAL,	K(ADDR_FILE) |
-						K(ADDR_PTY) | K(ADDR_UNIX_L) },
-	{ "unlink-early", "unlink-early", AO_BOOL,	K(ADDR_UNIX_L) |
-						K(ADDR_UNIX) | K(ADDR_FILE) |
-						K(ADDR_PTY) },
-	{ "umask",	"umask",	AO_OCTAL,	K(ADDR_FILE) |
-						K(ADDR_UNIX_L) },
-	{ "user",	"user",		AO_TEXT,	K(ADDR_FILE) |
-						K(ADDR_PTY) | K(ADDR_UNIX_L) },
-	{ "owner",	"user",		AO_TEXT,	K(ADDR_FILE) |
-						K(ADDR_PTY) | K(ADDR_UNIX_L) },
-	{ "unlink-close", "unlink-close", AO_BOOL,	K(ADDR_FILE) |
-						K(ADDR_UNIX_L) | K(ADDR_UNIX) },
-	{ "ftruncate",	"ftruncate",	AO_SIZE,	K(ADDR_FILE) },
-	{ "readbytes",	"readbytes",	AO_SIZE,	K(ADDR_FILE) |
-						K(ADDR_FD) | K(ADDR_STDIO) },
-	{ "bytes",	"readbytes",	AO_SIZE,	K(ADDR_FILE) |
-						K(ADDR_FD) | K(ADDR_STDIO) },
-	{ "ignoreeof",	"ignoreeof",	AO_BOOL,	K(ADDR_FILE) |
-						K(ADDR_FD) | K(ADDR_STDIO) },
-	{ "cool-write",	"cool-write",	AO_BOOL,	K(ADDR_FILE) |
-						K(ADDR_FD) | K(ADDR_STDIO) |
-						K(ADDR_EXEC) },
-	{ "coolwrite",	"cool-write",	AO_BOOL,	K(ADDR_FILE) |
-						K(ADDR_FD) | K(ADDR_STDIO) |
-						K(ADDR_EXEC) },
-	{ "escape",	"escape",	AO_BYTE,	K(ADDR_FILE) |
-						K(ADDR_FD) | K(ADDR_STDIO) },
-	{ "o-noatime",	"noatime",	AO_BOOL,	K(ADDR_FILE) |
-						K(ADDR_FD) | K(ADDR_STDIO) },
-	{ "noatime",	"noatime",	AO_BOOL,	K(ADDR_FILE) |
-						K(ADDR_FD) | K(ADDR_STDIO) },
-	{ "fs-noatime",	"fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
-	{ "ext2-noatime", "fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
-	{ "ext3-noatime", "fs-noatime",	AO_BOOL,	K(ADDR_FILE) },
-	{ "nonblock",	"nonblock",	AO_BOOL,	K(ADDR_FILE) },
-	{ "o-nonblock",	"nonblock",	AO_BOOL,	K(ADDR_FILE) },
-	{ "pipes",	"pipes",	AO_BOOL,	K(ADDR_EXEC) },
-	{ "pty",	"pty",		AO_BOOL,	K(ADDR_EXEC) },
-	{ "stderr",	"stderr",	AO_BOOL,	K(ADDR_EXEC) },
-	{ "setsid",	"setsid",	AO_BOOL,	K(ADDR_EXEC) |
-						K(ADDR_STDIO) | K(ADDR_FD) |
-						K(ADDR_FILE) },
-	{ "sid",	"setsid",	AO_BOOL,	K(ADDR_EXEC) |
-						K(ADDR_STDIO) | K(ADDR_FD) |
-						K(ADDR_FILE) },
-	{ "nofork",	"nofork",	AO_BOOL,	K(ADDR_EXEC) },
-	{ "ctty",	"ctty",		AO_BOOL,	K(ADDR_EXEC) },
-	{ "sane",	"sane",		AO_BOOL,	K(ADDR_EXEC) },
-	{ "sigint",	"sigint",	AO_BOOL,	K(ADDR_EXEC) },
-	{ "sighup",	"sighup",	AO_BOOL,	K(ADDR_EXEC) },
-	{ "sigquit",	"sigquit",	AO_BOOL,	K(ADDR_EXEC) },
-	{ "fdin",	"fdin",		AO_NUMBER,	K(ADDR_EXEC) },
-	{ "fdout",	"fdout",	AO_NUMBER,	K(ADDR_EXEC) },
-	{ "opost",	"opost",	AO_BOOL,	K(ADDR_EXEC) |
-						K(ADDR_PTY) | K(ADDR_FILE) |
-						K(ADDR_STDIO) },
-	{ "crtscts",	"crtscts",	AO_BOOL,	K(ADDR_SERIAL) },
-	{ "raw",	"raw",		AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) |
-						K(ADDR_STDIO) },
-	{ "rawer",	"rawer",	AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) |
-						K(ADDR_STDIO) },
-	{ "cfmakeraw",	"rawer",	AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) |
-						K(ADDR_STDIO) },
-	{ "echo",	"echo",		AO_BOOL,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) |
-						K(ADDR_STDIO) },
-	{ "ispeed",	"ispeed",	AO_UINT,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) |
-						K(ADDR_STDIO) },
-	{ "ospeed",	"ospeed",	AO_UINT,	K(ADDR_PTY) |
-						K(ADDR_EXEC) | K(ADDR_FILE) |
-						K(ADDR_STDIO) },
-	{ "link",	"link",		AO_TEXT,	K(ADDR_PTY) },
-	{ "socksport",	"socksport",	AO_PORT,	K_SOCKS },
-	{ "socksuser",	"socksuser",	AO_TEXT,	K(ADDR_SOCKS4) |
-						K(ADDR_SOCKS4A) },
-	{ "fork",	"fork",		AO_BOOL,	K_LISTEN | K_DIAL },
-	{ "max-children", "max-children", AO_NUMBER,	K_LISTEN },
-	{ "maxchildren", "max-children", AO_NUMBER,	K_LISTEN },
-	{ "crlf",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
-						K(ADDR_UNIX_L) },
-	{ "crnl",	"crlf",		AO_BOOL,	K_IP | K(ADDR_UNIX) |
-						K(ADDR_UNIX_L) },
-	{ "reuseaddr",	"reuseaddr",	AO_BOOL,	K_LISTEN | K_IPDIAL },
-	{ "so-reuseaddr", "reuseaddr",	AO_BOOL,	K_LISTEN | K_IPDIAL },
-	{ "reuseport",	"reuseport",	AO_BOOL,	K_IPLISTEN },
-	{ "so-reuseport", "reuseport",	AO_BOOL,	K_IPLISTEN },
-	{ "bind",	"bind",		AO_TEXT,	K_IP | K(ADDR_UNIX) },
-	{ "sourceport",	"sourceport",	AO_PORT,	K_IP },
-	{ "sp",		"sourceport",	AO_PORT,	K_IP },
-	{ "lowport",	"lowport",	AO_BOOL,	K_IP },
-	{ "range",	"range",	AO_TEXT,	K_IPLISTEN },
-	{ "backlog",	"backlog",	AO_NUMBER,	K(ADDR_TCP_L) |
-						K(ADDR_TLS_L) | K(ADDR_WS_L) |
-						K(ADDR_UNIX_L) },
-	{ "nodelay",	"nodelay",	AO_BOOL,	K_TCP },
-	{ "keepalive",	"keepalive",	AO_BOOL,	K_TCP },
-	{ "so-keepalive", "keepalive",	AO_BOOL,	K_TCP },
-	{ "connect-timeout", "connect-timeout", AO_SECONDS, K_DIAL },
-	{ "retry",	"retry",	AO_COUNT,	K_DIAL | K_LISTEN },
-	{ "interval",	"interval",	AO_SECONDS,	K_DIAL | K_LISTEN },
-	{ "forever",	"forever",	AO_BOOL,	K_DIAL | K_LISTEN },
-	{ "pf",		"pf",		AO_FAMILY,	K_IP },
-	{ "protocol-family", "pf",	AO_FAMILY,	K_IP },
-	{ "broadcast",	"broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
-	{ "shut-null",	"shut-null",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) |
-						K(ADDR_TCP) | K(ADDR_TCP_L) |
-						K(ADDR_UNIX) | K(ADDR_UNIX_L) },
-	{ "shut-none",	"shut-none",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) |
-						K(ADDR_TCP) | K(ADDR_TCP_L) |
-						K(ADDR_UNIX) | K(ADDR_UNIX_L) },
-	{ "shut-down",	"shut-down",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) |
-						K(ADDR_TCP) | K(ADDR_TCP_L) |
-						K(ADDR_UNIX) | K(ADDR_UNIX_L) },
-	{ "null-eof",	"null-eof",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
-	{ "so-broadcast", "broadcast",	AO_BOOL,	K(ADDR_UDP) | K(ADDR_UDP_L) },
-	{ "setsockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },
-	{ "sockopt",	"setsockopt",	AO_TEXT,	K_IPDIAL },
-	{ "setsockopt-int", "setsockopt", AO_TEXT,	K_IPDIAL },
-	{ "sockopt-int", "setsockopt",	AO_TEXT,	K_IPDIAL },
-	{ "setsockopt-listen", "setsockopt", AO_TEXT,	K_IPLISTEN },
-	{ "sockopt-listen", "setsockopt", AO_TEXT,	K_IPLISTEN },
-	{ "ip-add-membership", "membership", AO_TEXT,	K(ADDR_UDP_L) },
-	{ "ipv6-join-group", "membership", AO_TEXT,	K(ADDR_UDP_L) },
-	{ "ipv6only",	"ipv6only",	AO_BOOL,	K_IPLISTEN },
-	{ "ipv6-v6only", "ipv6only",	AO_BOOL,	K_IPLISTEN },
+#define OPT(name, is, type, needs, set)	{ name, is, type, needs },
+#include "addr-opts.h"
+#undef OPT
 };
 #define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
 
@@ -275,7 +60,7 @@ tls_version_parse(const char *s)
 int
 addr_option(struct addr *a, char *name)
 {
-	const char	*is;
+	const char	*is, *row;
 	char		*value, *h, *p, *e;
 	char		 copy[ADDR_MAX + 1], why[sizeof(a->why)];
 	size_t		 i, j;
@@ -285,8 +70,16 @@ addr_option(struct addr *a, char *name)
 		return (addr_fail(a, "an empty option"));
 	if ((value = strchr(name, '=')) != NULL)
 		*value++ = '\0';
+	row = name;
+	/* socat's b115200, ...: a terminal's speed, in and out. */
+	if (tolower((unsigned char)name[0]) == 'b' && value == NULL &&
+	    name[1] != '\0' && name[1 + strspn(name + 1, "0123456789")] ==
+	    '\0') {
+		row = "bN";
+		value = name + 1;
+	}
 	for (i = 0; i < ADDR_NOPTDEFS; i++) {
-		if (strcasecmp(addr_optdefs[i].name, name) == 0)
+		if (strcasecmp(addr_optdefs[i].name, row) == 0)
 			break;
 	}
 	if (i == ADDR_NOPTDEFS || !(addr_optdefs[i].kinds & K(a->kind)))

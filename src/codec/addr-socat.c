@@ -37,6 +37,8 @@ enum addr_sform {
 	SF_FD,			/* :N, a descriptor */
 	SF_SOCKET,		/* :DOMAIN:PROTOCOL:ADDRESS, generic */
 	SF_SOCKET_DGRAM,	/* :DOMAIN:TYPE:PROTOCOL:ADDRESS */
+	SF_SOCKS5,		/* :PROXY[:PROXYPORT]:HOST:PORT */
+	SF_ACCEPT,		/* :N, a listening socket's descriptor */
 };
 
 /* What a socat name says beside its kind. */
@@ -166,6 +168,7 @@ static const struct {
 	{ "socks",		ADDR_SOCKS4,	SF_PROXIED,	0, { NULL } },
 	{ "socks4a",		ADDR_SOCKS4A,	SF_PROXIED,	0, { NULL } },
 	{ "socks5",		ADDR_SOCKS5,	SF_PROXIED,	0, { NULL } },
+	{ "socks5-connect",	ADDR_SOCKS5,	SF_SOCKS5,	0, { NULL } },
 	{ "proxy",		ADDR_TCP,	SF_PROXIED,	0,
 	    { "proxyport", "8080" } },
 	{ "proxy-connect",	ADDR_TCP,	SF_PROXIED,	0,
@@ -173,6 +176,8 @@ static const struct {
 	{ "exec",		ADDR_EXEC,	SF_COMMAND,	0,
 	    { "argv", "1" } },
 	{ "system",		ADDR_EXEC,	SF_COMMAND,	0, { NULL } },
+	{ "shell",		ADDR_EXEC,	SF_COMMAND,	0,
+	    { "shell", "1" } },
 	{ "pty",		ADDR_PTY,	SF_NONE,	0, { NULL } },
 	{ "pipe",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
 	{ "echo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
@@ -192,6 +197,8 @@ static const struct {
 	    { "creat", "1", "trunc", "1" } },
 	{ "socket-connect",	ADDR_TCP,	SF_SOCKET,	0, { NULL } },
 	{ "socket-listen",	ADDR_TCP_L,	SF_SOCKET,	0, { NULL } },
+	{ "accept-fd",		ADDR_TCP_L,	SF_ACCEPT,	0,
+	    { "accept-fd", "1" } },
 	{ "socket-sendto",	ADDR_UDP,	SF_SOCKET_DGRAM, 0, { NULL } },
 	{ "socket-recvfrom",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
 	{ "socket-recv",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
@@ -258,7 +265,7 @@ addr_socat_flags_of(int r)
  * no kind for: refused by name, never read as a path or a descriptor.
  */
 static const char *const addr_socat_lacks[] = {
-	"accept", "accept-fd", "datagram", "dccp", "dccp-connect", "dccp-l",
+	"accept", "datagram", "dccp", "dccp-connect", "dccp-l",
 	"dccp-listen", "dccp4", "dccp4-connect", "dccp4-l", "dccp4-listen",
 	"dccp6", "dccp6-connect", "dccp6-l", "dccp6-listen", "dgram", "if",
 	"interface", "ip", "ip-datagram", "ip-dgram", "ip-recv",
@@ -269,10 +276,10 @@ static const char *const addr_socat_lacks[] = {
 	"posixmq-receive", "posixmq-recv", "posixmq-send", "readline", "sctp",
 	"sctp-connect", "sctp-l", "sctp-listen", "sctp4", "sctp4-connect",
 	"sctp4-l", "sctp4-listen", "sctp6", "sctp6-connect", "sctp6-l",
-	"sctp6-listen", "sendto", "shell", "socketpair", "socks5-bind",
-	"socks5-connect", "socks5-listen", "stderr", "tun", "udplite",
-	"udplite-connect", "udplite-datagram", "udplite-dgram", "udplite-l",
-	"udplite-listen", "udplite-recv", "udplite-recvfrom", "udplite-send",
+	"sctp6-listen", "sendto", "socketpair", "socks5-bind",
+	"socks5-listen", "stderr", "tun", "udplite", "udplite-connect",
+	"udplite-datagram", "udplite-dgram", "udplite-l", "udplite-listen",
+	"udplite-recv", "udplite-recvfrom", "udplite-send",
 	"udplite-sendto", "udplite4", "udplite4-connect", "udplite4-datagram",
 	"udplite4-dgram", "udplite4-l", "udplite4-listen", "udplite4-recv",
 	"udplite4-recvfrom", "udplite4-send", "udplite4-sendto", "udplite6",
@@ -688,17 +695,133 @@ addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
 	return (0);
 }
 
+/* Give a the option name with value, as its socat name implies it. */
+static int
+addr_socat_imply(struct addr *a, const char *name, const char *value)
+{
+	if (a->nopts == ADDR_OPTS_MAX)
+		return (addr_fail(a, "more than %d options", ADDR_OPTS_MAX));
+	a->opts[a->nopts].name = name;
+	a->opts[a->nopts].value = value;
+	a->nopts++;
+	return (0);
+}
+
 /*
- * An address in socat's grammar (a->buf holds it), its name that of the
- * row r of addr_socat[]: its parameters as that row's form has them,
- * then its options.
+ * A socat address's np parameters (field[1] on: its HOST:PORT, PATH,
+ * COMMAND, ...) into a, as the form of its row r says.
+ */
+static int
+addr_socat_params(struct addr *a, int r, char **field, size_t np)
+{
+	enum addr_sform	 form = addr_socat[r].form;
+	size_t		 i, want;
+
+	switch (form) {
+	case SF_HOSTPORT:
+	case SF_PROXIED:
+	case SF_SOCKS5:
+		want = form == SF_HOSTPORT ? 3 : 4;
+		/* SOCKS5-CONNECT:PROXY:PROXYPORT:HOST:PORT, socksport='s. */
+		if (form == SF_SOCKS5 && np == 5) {
+			if (addr_port(a, field[2], 1) == -1 ||
+			    addr_socat_imply(a, "socksport", field[2]) == -1)
+				return (-1);
+			field[2] = field[1];
+			field++;
+			np--;
+		}
+		if (np != want)
+			return (addr_fail(a, "%s takes %s:HOST:PORT", a->name,
+			    form == SF_SOCKS5 ? "PROXY[:PROXYPORT]" :
+			    want == 4 ? "PROXY" : ""));
+		if (want == 4 && (a->proxy = addr_socat_host(a,
+		    field[1])) == NULL)
+			return (-1);
+		if ((a->host = addr_socat_host(a, field[want - 2])) == NULL ||
+		    addr_port(a, field[want - 1], 1) == -1)
+			return (-1);
+		a->port = field[want - 1];
+		return (0);
+	case SF_PORT:
+		if (np != 2)
+			return (addr_fail(a, "%s takes :PORT (bind= its "
+			    "address)", a->name));
+		if (addr_port(a, field[1], 0) == -1)
+			return (-1);
+		a->port = field[1];
+		return (0);
+	case SF_PATH:
+	case SF_ABSTRACT:
+	case SF_FILE:
+	case SF_COMMAND:
+		if (np < 2 || *field[1] == '\0')
+			return (addr_fail(a, "%s takes :%s", a->name,
+			    form == SF_COMMAND ? "COMMAND" : "PATH"));
+		/* Its colons are its own: the fields are joined again. */
+		for (i = 2; i < np; i++)
+			field[i][-1] = ':';
+		a->path = field[1];
+		if (form == SF_ABSTRACT) {
+			snprintf(a->hostbuf, sizeof(a->hostbuf), "@%s",
+			    field[1]);
+			a->path = a->hostbuf;
+		}
+		if (form == SF_PATH && strcmp(a->path, "@") == 0)
+			return (addr_fail(a, "missing socket pathname"));
+		if (form != SF_FILE && form != SF_COMMAND && strlen(a->path) >=
+		    sizeof(((struct sockaddr_un *)0)->sun_path))
+			return (addr_fail(a, "socket pathname too long"));
+		return (0);
+	case SF_NONE:
+		if (np != 1)
+			return (addr_fail(a, "%s takes no parameters",
+			    a->name));
+		return (0);
+	case SF_ECHO:
+		/*
+		 * socat's echo, a pipe to itself: cat gives the same bytes;
+		 * where no socket is joined, a pipe of ours.
+		 */
+		if (np == 1) {
+			a->path = "cat";
+			return (addr_socat_imply(a, "loop", "1"));
+		}
+		/* PIPE:PATH: a named pipe, made unless it is there. */
+		for (i = 2; i < np; i++)
+			field[i][-1] = ':';
+		if (*field[1] == '\0')
+			return (addr_fail(a, "%s takes :PATH", a->name));
+		a->kind = ADDR_FILE;
+		a->path = field[1];
+		return (addr_socat_imply(a, "fifo", "1"));
+	case SF_FD:
+	case SF_ACCEPT:
+		if (np != 2 || field[1][0] == '\0' ||
+		    field[1][strspn(field[1], "0123456789")] != '\0' ||
+		    strlen(field[1]) > 9)
+			return (addr_fail(a, "%s takes :N, a descriptor's "
+			    "number", a->name));
+		a->path = field[1];
+		return (0);
+	case SF_SOCKET:
+	case SF_SOCKET_DGRAM:
+		/* Read with its options (addr_socat_generic()). */
+		return (0);
+	}
+	return (0);
+}
+
+/*
+ * Read a socat address (its name is row r of addr_socat[]) into a: its
+ * parameters, its options, and what its name implies.
  */
 int
 addr_socat_parse(struct addr *a, int r)
 {
 	char		*field[ADDR_FIELDS], *h;
 	const char	*const *im;
-	size_t		 np = 0, nf = 0, i, want;
+	size_t		 np = 0, nf = 0, i;
 	int		 flags;
 
 	if (addr_socat_lex(a, field, &np, &nf) == -1)
@@ -714,98 +837,8 @@ addr_socat_parse(struct addr *a, int r)
 	a->either = (flags & AS_EITHER) != 0;
 	a->sendto = (flags & AS_SENDTO) != 0;
 	a->listen = a->kind >= ADDR_TCP_L && a->kind <= ADDR_WS_L;
-	switch (addr_socat[r].form) {
-	case SF_HOSTPORT:
-	case SF_PROXIED:
-		want = addr_socat[r].form == SF_PROXIED ? 4 : 3;
-		if (np != want)
-			return (addr_fail(a, "%s takes %s:HOST:PORT", a->name,
-			    want == 4 ? "PROXY" : ""));
-		if (want == 4 && (a->proxy = addr_socat_host(a,
-		    field[1])) == NULL)
-			return (-1);
-		if ((a->host = addr_socat_host(a, field[want - 2])) == NULL ||
-		    addr_port(a, field[want - 1], 1) == -1)
-			return (-1);
-		a->port = field[want - 1];
-		break;
-	case SF_PORT:
-		if (np != 2)
-			return (addr_fail(a, "%s takes :PORT (bind= its "
-			    "address)", a->name));
-		if (addr_port(a, field[1], 0) == -1)
-			return (-1);
-		a->port = field[1];
-		break;
-	case SF_PATH:
-	case SF_ABSTRACT:
-	case SF_FILE:
-	case SF_COMMAND:
-		if (np < 2 || *field[1] == '\0')
-			return (addr_fail(a, "%s takes :%s", a->name,
-			    addr_socat[r].form == SF_COMMAND ? "COMMAND" :
-			    "PATH"));
-		/* Its colons are its own: the fields are joined again. */
-		for (i = 2; i < np; i++)
-			field[i][-1] = ':';
-		a->path = field[1];
-		if (addr_socat[r].form == SF_ABSTRACT) {
-			snprintf(a->hostbuf, sizeof(a->hostbuf), "@%s",
-			    field[1]);
-			a->path = a->hostbuf;
-		}
-		if (addr_socat[r].form == SF_PATH && strcmp(a->path, "@") == 0)
-			return (addr_fail(a, "missing socket pathname"));
-		if (addr_socat[r].form != SF_FILE && addr_socat[r].form !=
-		    SF_COMMAND && strlen(a->path) >=
-		    sizeof(((struct sockaddr_un *)0)->sun_path))
-			return (addr_fail(a, "socket pathname too long"));
-		break;
-	case SF_NONE:
-		if (np != 1)
-			return (addr_fail(a, "%s takes no parameters",
-			    a->name));
-		break;
-	case SF_ECHO:
-		/* socat's echo, a pipe to itself: cat gives the same bytes. */
-		if (np == 1) {
-			a->path = "cat";
-			/* Where no socket is joined: a pipe of ours. */
-			if (a->nopts == ADDR_OPTS_MAX)
-				return (addr_fail(a, "more than %d options",
-				    ADDR_OPTS_MAX));
-			a->opts[a->nopts].name = "loop";
-			a->opts[a->nopts].value = "1";
-			a->nopts++;
-			break;
-		}
-		/* PIPE:PATH: a named pipe, made unless it is there. */
-		for (i = 2; i < np; i++)
-			field[i][-1] = ':';
-		if (*field[1] == '\0')
-			return (addr_fail(a, "%s takes :PATH", a->name));
-		a->kind = ADDR_FILE;
-		a->path = field[1];
-		if (a->nopts == ADDR_OPTS_MAX)
-			return (addr_fail(a, "more than %d options",
-			    ADDR_OPTS_MAX));
-		a->opts[a->nopts].name = "fifo";
-		a->opts[a->nopts].value = "1";
-		a->nopts++;
-		break;
-	case SF_FD:
-		if (np != 2 || field[1][0] == '\0' ||
-		    field[1][strspn(field[1], "0123456789")] != '\0' ||
-		    strlen(field[1]) > 9)
-			return (addr_fail(a, "%s takes :N, a descriptor's "
-			    "number", a->name));
-		a->path = field[1];
-		break;
-	case SF_SOCKET:
-	case SF_SOCKET_DGRAM:
-		/* Read with its options, below. */
-		break;
-	}
+	if (addr_socat_params(a, r, field, np) == -1)
+		return (-1);
 	for (i = np; i < nf; i++) {
 		/* socat passes over an empty one (",,", a ',' at the end). */
 		if (*field[i] == '\0')
@@ -820,14 +853,9 @@ addr_socat_parse(struct addr *a, int r)
 	/* What the name implies, unless its options say otherwise. */
 	im = addr_socat[r].imply;
 	for (i = 0; i < 4 && im[i] != NULL; i += 2) {
-		if (addr_opt(a, im[i]) != NULL)
-			continue;
-		if (a->nopts == ADDR_OPTS_MAX)
-			return (addr_fail(a, "more than %d options",
-			    ADDR_OPTS_MAX));
-		a->opts[a->nopts].name = im[i];
-		a->opts[a->nopts].value = im[i + 1];
-		a->nopts++;
+		if (addr_opt(a, im[i]) == NULL &&
+		    addr_socat_imply(a, im[i], im[i + 1]) == -1)
+			return (-1);
 	}
 	if (a->kind == ADDR_PTY && (a->path = addr_opt(a, "link")) == NULL)
 		return (addr_fail(a, "PTY without link=NAME: sockcat's pty "
@@ -839,11 +867,10 @@ addr_socat_parse(struct addr *a, int r)
 		h = a->hostbuf;
 		snprintf(h, sizeof(a->hostbuf), strchr(a->proxy, ':') != NULL ?
 		    "[%s]:%s" : "%s:%s", a->proxy, addr_opt(a, "proxyport"));
-		if (addr_opt(a, "proxy") != NULL || a->nopts == ADDR_OPTS_MAX)
+		if (addr_opt(a, "proxy") != NULL)
 			return (addr_fail(a, "option proxy given twice"));
-		a->opts[a->nopts].name = "proxy";
-		a->opts[a->nopts].value = h;
-		a->nopts++;
+		if (addr_socat_imply(a, "proxy", h) == -1)
+			return (-1);
 		a->proxy = NULL;
 	}
 	return (0);

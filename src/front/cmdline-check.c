@@ -326,6 +326,30 @@ forward_sides(struct options *o)
 }
 
 /*
+ * The near end of the command line's connection, as a side of its own:
+ * -e's program (its words), -c's (a shell's command), each on a terminal
+ * of its own with --pty; else stdin and stdout, --fifo's FIFO read in
+ * stdin's place.  An address pair gives its own (pair_build()).
+ */
+static __startup void
+step_near(struct options *o)
+{
+	struct side	*n = &o->near_own;
+
+	if (o->near != NULL)
+		return;
+	memset(n, 0, sizeof(*n));
+	side_local_defaults(n);
+	n->kind = o->local.exec != NULL ? SIDE_EXEC : SIDE_STDIO;
+	n->path = o->local.exec;
+	n->fifo = o->local.fifo;
+	n->text = n->path != NULL ? n->path : "-";
+	n->local.run = o->local.exec_shell ? RUN_SHELL : RUN_WORDS;
+	n->local.pty = o->local.pty;
+	o->near = n;
+}
+
+/*
  * What the options mean together, once every conflict is out of the way;
  * and --proxy-auth USER with no terminal to ask on: USER has an empty
  * password, as ncat takes it.
@@ -361,6 +385,7 @@ step_last(struct cmdline *cl)
 	o->side.ws.room_page = o->room;
 	o->side.ws.cgi = o->local.exec != NULL;
 	o->side.ws.fresh = o->broker || o->room || o->fwd.n > 0;
+	step_near(o);
 	/* --ws-static: a directory that cannot be opened is said now. */
 	if (o->side.ws.static_dir != NULL &&
 	    (o->side.ws.static_fd = wsh_static_open(o->side.ws.static_dir, &cause)) == -1)

@@ -602,6 +602,8 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	opt_defaults(o);
 	o->run = run;
 	o->side.run = run;
+	/* The command line's own side is served, unless a pair says. */
+	o->sd = &o->side;
 
 	/* Invoked as "socat" (a link), it reads socat's command line. */
 	if (strcmp(getprogname(), "socat") == 0) {

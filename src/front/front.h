@@ -34,7 +34,16 @@ enum {
  * below the part it reads.
  */
 struct options {
-	struct side	 side;		/* the connection of the command line */
+	struct side	 side;		/* the connection of the command line:
+					   every side's defaults */
+	struct side	 near_own;	/* its near end: stdin and stdout (or
+					   --fifo's), or -e's, -c's program */
+	struct side	*sd;		/* the side served: side, or one of
+					   pair */
+	struct side	*near;		/* its near end: near_own, or a pair's
+					   near side */
+	struct side	*peer;		/* the side joined with sd: a pair's
+					   other, or NULL */
 	struct flow	 flow;
 	struct local	 local;
 	struct fwd_conf	 fwd;
@@ -58,11 +67,8 @@ struct options {
 	int		 npair;
 	int		 pair_ws;	/* one of them is ws://, wss:// or ws-l: */
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
-	struct proxy_conf proxy;	/* -x's chain: the sides' copies of
-					   it point into it */
-	int		 devmode;	/* the device mode: side is a device */
-	int		 localmode;	/* socat's two sides, no sockets */
-	struct side	*devpeer;	/* and its other device, or NULL */
+	int		 joinmode;	/* sd and peer open at once, joined: a
+					   line, socat's sides no sockets */
 	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
 	int		 socat_quit;	/* as socat, -t given */
 	long long	 socat_quit_ms;	/* and its time */

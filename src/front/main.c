@@ -122,47 +122,27 @@ main(int argc, char **argv)
 	status = mode_run(&o);
 	stats_end();
 	/*
-	 * The TLS context of the side served: the command line's, or a copy
-	 * of a pair's side made before it (which then has none).
+	 * Each side frees what it owns: a pair's sides what their addresses
+	 * made, the command line's side what its options made, which the
+	 * pair's sides only point to.
 	 */
-	if (o.npair == 0 || (o.side.tls.ctx != o.pair[0].tls.ctx &&
-	    o.side.tls.ctx != o.pair[1].tls.ctx))
-		tls_ctx_free(o.side.tls.ctx);
-	/*
-	 * An address pair's sides own what they point to; the side served
-	 * may be a copy of one, whose gate (socat's range=, ...) is then
-	 * that side's, not the command line's.
-	 */
-	if (o.npair > 0) {
-		for (i = 0; i < 2; i++) {
-			if ((!TAILQ_EMPTY(&o.side.gate.rules) &&
-			    TAILQ_FIRST(&o.side.gate.rules) ==
-			    TAILQ_FIRST(&o.pair[i].gate.rules)) ||
-			    (o.side.gate.srcs != NULL &&
-			    o.side.gate.srcs == o.pair[i].gate.srcs)) {
-				TAILQ_INIT(&o.side.gate.rules);
-				o.side.gate.srcs = NULL;
-				o.side.gate.nsrcs = 0;
-			}
-		}
-		side_free(&o.pair[0]);
-		side_free(&o.pair[1]);
-	} else {
-		free_ports(o.side.ports, o.side.nports);
-		free(o.fwd.targets);
-		free(o.side.ws.headers);
-		free(o.side.ws.server_headers);
-		free(o.side.ws.path);
-	}
-	proxy_hops_free(o.npair > 0 ? &o.proxy : &o.side.proxy);
+	side_free(&o.pair[0]);
+	side_free(&o.pair[1]);
+	tls_ctx_free(o.side.tls.ctx);
+	free_ports(o.side.ports, o.side.nports);
+	free(o.side.ws.headers);
+	free(o.side.ws.server_headers);
+	free(o.side.ws.path);
+	proxy_hops_free(&o.side.proxy);
 	auth_free(&o.side.auth);
-	dump_close(run.dump);
 	free(o.side.sock.md5sig);
-	free(o.passed_host);
 	free(o.side.tls.pins);
+	dump_close(run.dump);
+	free(o.passed_host);
+	free(o.fwd.targets);
 	free(o.fwd.text);
 	free(o.fwd.lines);
-	if (o.fwd.sides != NULL && o.npair == 0) {
+	if (o.fwd.sides != NULL) {
 		for (i = 0; i < o.fwd.n; i++)
 			side_free(&o.fwd.sides[i]);
 		free(o.fwd.sides);

@@ -20,21 +20,15 @@
 #include "front.h"
 
 static __startup int
-is_device(const struct options *o)
+is_join(const struct options *o)
 {
-	return (o->devmode);
-}
-
-static __startup int
-is_local(const struct options *o)
-{
-	return (o->localmode);
+	return (o->joinmode);
 }
 
 static __startup int
 is_chat_server(const struct options *o)
 {
-	return (o->chat && o->side.listen);
+	return (o->chat && o->sd->listen);
 }
 
 static __startup int
@@ -52,19 +46,19 @@ is_forward(const struct options *o)
 static __startup int
 is_unix_scan(const struct options *o)
 {
-	return (o->side.sock.family == AF_UNIX && o->zero);
+	return (o->sd->sock.family == AF_UNIX && o->zero);
 }
 
 static __startup int
 is_unix_server(const struct options *o)
 {
-	return (o->side.sock.family == AF_UNIX && o->side.listen);
+	return (o->sd->sock.family == AF_UNIX && o->sd->listen);
 }
 
 static __startup int
 is_unix_client(const struct options *o)
 {
-	return (o->side.sock.family == AF_UNIX && !o->side.tls.on);
+	return (o->sd->sock.family == AF_UNIX && !o->sd->tls.on);
 }
 
 static __startup int
@@ -94,13 +88,13 @@ is_proxy_server(const struct options *o)
 static __startup int
 is_dgram_server(const struct options *o)
 {
-	return (o->side.listen && o->side.sock.socktype == SOCK_DGRAM);
+	return (o->sd->listen && o->sd->sock.socktype == SOCK_DGRAM);
 }
 
 static __startup int
 is_server(const struct options *o)
 {
-	return (o->side.listen);
+	return (o->sd->listen);
 }
 
 static int
@@ -163,8 +157,7 @@ static const struct mode {
 	int		(*is)(const struct options *);
 	int		(*run)(const struct job *);
 } modes[] = {
-	{ "device",		is_device,		device_relay },
-	{ "local",		is_local,		local_relay },
+	{ "join",		is_join,		join_run },
 	{ "chat listener",	is_chat_server,		chat_listen },
 	{ "chat",		is_chat_client,		chat_connect },
 	{ "forward",		is_forward,		forward_listen },
@@ -206,7 +199,8 @@ __startup int
 mode_run(struct options *o)
 {
 	struct job		 j = {
-		.side = &o->side,
+		.side = o->sd,
+		.near = o->near,
 		.flow = &o->flow,
 		.local = &o->local,
 		.fwd = &o->fwd,
@@ -229,18 +223,10 @@ mode_run(struct options *o)
 	if (o->verbose >= 2)
 		log_verbose(2, "mode: %s", modes[i].name);
 	if (!o->zero)
-		mode_tls(&o->side);
-	if (o->fwd.n > 0)
-		j.peer = &o->fwd.peer;
-	if (o->pairfwd.n > 0) {
+		mode_tls(o->sd);
+	if (o->pairfwd.n > 0)
 		j.fwd = &o->pairfwd;
-		j.peer = &o->pairfwd.peer;
-	}
-	if (o->devmode)
-		j.peer = o->devpeer;
-	if (o->localmode) {
-		j.side = &o->pair[0];
-		j.peer = &o->pair[1];
-	}
+	if (o->joinmode)
+		j.peer = o->peer;
 	return (modes[i].run(&j));
 }

@@ -204,8 +204,8 @@ pair_tty_fail(const struct side *sd, int r)
 	if (r == 0)
 		return;
 	if (errno == ENOTTY)
-		fatalx("%s: raw, echo, opost, ispeed and ospeed are a "
-		    "terminal's, and it is none", sd->text);
+		fatalx("%s: %s is a terminal's option, and this is no "
+		    "terminal", sd->text, tty_want_name(&sd->local.tty));
 	fatal("%s", sd->text);
 }
 
@@ -215,8 +215,7 @@ pair_tty_modes(const struct side *sd)
 {
 	const struct side_local	*l = &sd->local;
 
-	pair_tty_fail(sd, stdio_tty_modes(l->rawer, l->echo, l->opost,
-	    l->ispeed, l->ospeed));
+	pair_tty_fail(sd, stdio_tty_modes(&l->tty));
 }
 
 /*
@@ -300,9 +299,7 @@ pair_file(struct options *o, int i)
 	if (rd || sd->local.as_stdin)
 		pair_tty_modes(sd);
 	else
-		pair_tty_fail(sd, tty_modes_set(fd, sd->local.rawer,
-		    sd->local.echo, sd->local.opost, sd->local.ispeed,
-		    sd->local.ospeed));
+		pair_tty_fail(sd, tty_modes_set(fd, &sd->local.tty));
 	close(fd);
 	sd->kind = SIDE_STDIO;
 }
@@ -336,25 +333,20 @@ pair_unlink_early(const struct side *sd)
  * (the answers still on their way would be lost).
  */
 static __startup void
-pair_plain(struct options *o, const struct side *sd, const struct side *exec)
+pair_plain(struct options *o, struct side *sd, struct side *near)
 {
-	int	 bytes = o->side.ws.binary;	/* --ws-binary */
-
-	o->side = *sd;
+	o->near = near;
 	/*
 	 * A WebSocket server serves stdio or a program as -l --websocket
-	 * does (a line per message each way), not as a relay's bytes.
+	 * does (a line per message each way, as --ws-binary says), not as
+	 * a relay's bytes.
 	 */
 	if (sd->listen && sd->ws.on)
-		o->side.ws.binary = bytes;
-	if (exec != NULL) {
-		o->local.exec = exec->path;
-		o->local.exec_shell = 1;
-		o->side.keep = o->side.listen && !sd->once;
-		o->local.exec_nofork = exec->local.nofork;
-		o->local.prog = exec;
-	} else {
-		if (!o->side.ws.on)
+		sd->ws.binary = o->side.ws.binary;
+	if (near->kind == SIDE_EXEC)
+		sd->keep = sd->listen && !sd->once;
+	else {
+		if (!sd->ws.on)
 			o->flow.shut_net = 1;
 		/*
 		 * fork: stdin and stdout (or a file) serve one client at a
@@ -367,7 +359,7 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 				    "and output serve one client at a time: "
 				    "give max-children=1", sd->text,
 				    sd->gate.max_conns);
-			o->side.keep = 1;
+			sd->keep = 1;
 			/*
 			 * A datagram listener's clients are its peers, each
 			 * served until quiet for -T's time, as socat's child
@@ -376,12 +368,15 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
 			if (sd->gate.full_wait &&
 			    sd->sock.socktype == SOCK_DGRAM &&
 			    o->flow.idle_ms != TIME_NONE) {
-				o->side.gate.idle_ms = o->flow.idle_ms;
+				sd->gate.idle_ms = o->flow.idle_ms;
 				o->flow.idle_ms = TIME_NONE;
 			}
 		}
 	}
-	o->side.say_refused = 1;
+	sd->say_refused = 1;
+	/* What the side's layers learn of the mode (step_last()). */
+	sd->dgram_peers = sd->tls.on || (sd->keep && near->kind == SIDE_EXEC);
+	sd->ws.cgi = near->kind == SIDE_EXEC;
 }
 
 /*
@@ -392,18 +387,17 @@ pair_plain(struct options *o, const struct side *sd, const struct side *exec)
  * of a second listener.
  */
 static __startup void
-pair_forward(struct options *o, const struct side *a, struct side *b)
+pair_forward(struct options *o, struct side *a, struct side *b)
 {
-	o->side = *a;
-	o->side.keep = a->listen && !b->listen && !a->once;
-	o->side.say_refused = 1;
-	o->side.ws.fresh = 1;
+	a->keep = a->listen && !b->listen && !a->once;
+	a->say_refused = 1;
 	/* Many connections: each WebSocket message compressed afresh. */
+	a->ws.fresh = 1;
 	b->ws.fresh = 1;
+	a->dgram_peers = a->tls.on;
 	o->pairfwd.n = 1;
-	o->pairfwd.sides = (struct side *)b;
+	o->pairfwd.sides = b;
 	o->pairfwd.targets = (char **)&b->text;
-	o->pairfwd.peer = *b;
 }
 
 /*
@@ -493,17 +487,6 @@ pair_local_opt(const struct side *sd, int prog)
 		return (NULL);
 	if (l->pty)
 		return ("pty");
-	/*
-	 * A terminal's modes: a pty's are set where it is made
-	 * (ptylink_open()), stdin's and a file's as they are opened
-	 * (pair_tty_modes(), pair_file()).
-	 */
-	if (sd->kind != SIDE_FILE && sd->kind != SIDE_STDIO &&
-	    (l->rawer != -1 || l->echo != -1 || l->opost != -1))
-		return ("raw, echo, opost");
-	if (sd->kind != SIDE_PTY && sd->kind != SIDE_FILE &&
-	    sd->kind != SIDE_STDIO && (l->ispeed != -1 || l->ospeed != -1))
-		return ("ispeed, ospeed");
 	if (l->stderr_out)
 		return ("stderr");
 	if (l->setsid)
@@ -541,8 +524,8 @@ pair_read_opts(struct side *sd, const struct side *other)
 
 /*
  * socat's two sides that are no sockets (stdio, files, descriptors,
- * programs, "R!!W"): the local relay's (src/modes/local.c), but stdio
- * with itself.  Returns 1 when it is theirs.
+ * programs, "R!!W"), but stdio with itself: both opened at once, and
+ * joined (join_run()).  Returns 1 when they are.
  */
 static __startup int
 pair_local_mode(struct options *o)
@@ -584,21 +567,14 @@ pair_local_mode(struct options *o)
 		}
 		return (0);
 	}
-	/*
-	 * A pty with stdio, a program or another pty, none with socat's
-	 * local options: the device mode's, below.
-	 */
-	if ((a->kind == SIDE_PTY || b->kind == SIDE_PTY) && a->wside == NULL &&
-	    b->wside == NULL && pair_local_opt(a, 0) == NULL &&
-	    pair_local_opt(b, 0) == NULL && a->kind != SIDE_FILE &&
-	    b->kind != SIDE_FILE && a->kind != SIDE_FD && b->kind != SIDE_FD)
-		return (0);
 	/* stdio with itself: cat's, below. */
 	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO &&
 	    a->wside == NULL && b->wside == NULL && pair_local_opt(a, 0) ==
 	    NULL && pair_local_opt(b, 0) == NULL)
 		return (0);
-	o->localmode = 1;
+	o->joinmode = 1;
+	o->sd = a;
+	o->peer = b;
 	/*
 	 * socat's -t: how long the other way is waited for once one has
 	 * ended; half a second without it, as socat's.
@@ -647,17 +623,15 @@ pair_has_ws(int argc, char **argv)
 }
 
 /*
- * Read the address operands into the two sides of o->pair and give them
- * to the mode that joins them.  A bad address, or a pair that cannot be
- * joined, exits with one line.
+ * Read the address operands into the two sides of o->pair, each from the
+ * command line's settings, and check what each asks for alone.  A bad
+ * address exits with one line.
  */
-__startup void
-pair_build(struct cmdline *cl, int argc, char **argv)
+static __startup void
+pair_parse(struct options *o, int argc, char **argv)
 {
-	struct options	*o = cl->o;
-	struct side	*a = &o->pair[0], *b = &o->pair[1], *t;
-	char		*cause;
-	int		 i, rc;
+	char	*cause;
+	int	 i, rc;
 
 	if (o->side.listen || o->side.sock.family == AF_UNIX ||
 	    o->side.sock.socktype == SOCK_DGRAM || o->side.sock.vsock ||
@@ -665,8 +639,6 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		fatalx("%s %s: the addresses say what -l, -U, -u, --vsock, "
 		    "-e, -c and --forward would: not with them", argv[0],
 		    argc == 2 ? argv[1] : "-");
-	/* -x's chain is shared by the sides that take it: kept here. */
-	o->proxy = o->side.proxy;
 	for (i = 0; i < 2; i++) {
 		rc = side_parse(&o->pair[i], &o->side, i < argc ? argv[i] :
 		    "-", &cause);
@@ -680,22 +652,21 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			opt_hide_url_password(argv[i]);
 	}
 	o->npair = 2;
-	for (i = 0; i < 2 && o->side.socat; i++)
-		pair_listen_family(&o->pair[i]);
 	/* --secret for addresses that speak no TLS would protect nothing. */
-	if (o->side.tls.secret != NULL && !a->tls.on && !b->tls.on)
+	if (o->side.tls.secret != NULL && !o->pair[0].tls.on &&
+	    !o->pair[1].tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
-	/*
-	 * socat's UNIX: is a client of a datagram socket when the path is
-	 * one, as socat finds when its stream connect fails.
-	 */
 	for (i = 0; i < 2; i++) {
+		if (o->side.socat)
+			pair_listen_family(&o->pair[i]);
+		/*
+		 * socat's UNIX: is a client of a datagram socket when the
+		 * path is one, as socat finds when its stream connect fails.
+		 */
 		if (o->pair[i].unix_either &&
 		    unix_peer_type(o->pair[i].host) == SOCK_DGRAM)
 			o->pair[i].sock.socktype = SOCK_DGRAM;
-	}
-	/* socat's *-RECV: is only read: the direction must say so. */
-	for (i = 0; i < 2; i++) {
+		/* socat's *-RECV: is only read: the direction must say so. */
 		if (o->pair[i].dgram_to != NULL && o->pair[1 - i].kind !=
 		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE)
 			pair_refuse(o, "UDP-DATAGRAM: is joined with standard "
@@ -710,6 +681,141 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		if (o->pair[i].kind == SIDE_STDIO)
 			pair_tty_modes(&o->pair[i]);
 	}
+}
+
+/*
+ * What the pair of a socket (or a device) a and its other side b cannot
+ * be, in one line each.
+ */
+static __startup void
+pair_refusals(struct options *o, const struct side *a, const struct side *b)
+{
+	int	 i;
+
+	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
+		pair_refuse(o, "two programs cannot be joined");
+	/*
+	 * socat's fork of a dialled side: a program, or a target dialled,
+	 * for each connection; the side is the one the modes dial.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].dial_fork && (&o->pair[i] != a ||
+		    a->kind != SIDE_SOCKET || a->sock.socktype != SOCK_STREAM ||
+		    (b->kind != SIDE_EXEC && (b->kind != SIDE_SOCKET ||
+		    b->listen))))
+			fatalx("%s: fork of a connecting address is supported "
+			    "on a stream socket joined with a program, or "
+			    "with a connecting address given after it",
+			    o->pair[i].text);
+	}
+	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */
+	if ((a->kind == SIDE_EXEC && b->kind == SIDE_STDIO) ||
+	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))
+		pair_refuse(o, "a program on stdin and stdout is itself: run "
+		    "it without sockcat");
+	if (o->socat_dir != 0 && ((b->kind != SIDE_STDIO &&
+	    b->kind != SIDE_EXEC) || pair_device(a)))
+		pair_refuse(o, "-u and -U are not supported between two "
+		    "sockets, or with a device");
+	if ((a->shut_null || a->null_eof || a->shut_none || b->shut_null ||
+	    b->null_eof || b->shut_none) && (pair_device(a) ||
+	    (b->kind != SIDE_STDIO && b->kind != SIDE_EXEC)))
+		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
+		    "socket joined with stdio, a file or a program");
+}
+
+/*
+ * How long a socket a joined with b waits for the other way once one way
+ * has ended, as socat's -t says (netcat waits until it ends).
+ */
+static __startup void
+pair_times(struct options *o, const struct side *a, const struct side *b)
+{
+	/* The socket is only written to (-u or -U towards it). */
+	int	 wr_only = o->socat_dir != 0 &&
+		    (o->socat_dir == 1) == (a == &o->pair[0]);
+
+	/*
+	 * socat's -t, for a dialled socket with stdin and stdout: once
+	 * stdin has ended, the far end's end is waited for that long at
+	 * most (--quit-after's wait), and no longer than it takes.
+	 * Elsewhere the far end's end is waited for, as without it: a
+	 * listener's stdin may end before its client comes, and the wait
+	 * would lose the client's bytes.  Without -t the far end is waited
+	 * for as netcat does, except by a socket not told the end
+	 * (shut-none, or shut-null: an empty write, on a stream nothing),
+	 * which never hears it: that one gets socat's half second.
+	 */
+	if ((o->socat_quit || a->shut_null || a->shut_none) &&
+	    b->kind == SIDE_STDIO && !a->listen && !pair_device(a) &&
+	    !wr_only && a->sock.socktype != SOCK_DGRAM)
+		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
+		    SOCAT_QUIT_MS;
+	/*
+	 * And the other way: once the dialled socket has ended, stdin (a
+	 * terminal never ends) is read for -t's time, half a second unless
+	 * said, then socat ends; netcat would wait for it.
+	 */
+	if (o->side.socat && o->socat_dir == 0 && b->kind == SIDE_STDIO &&
+	    !a->listen && a->kind == SIDE_SOCKET &&
+	    a->sock.socktype == SOCK_STREAM)
+		o->flow.far_quit_ms = o->socat_quit ? o->socat_quit_ms :
+		    SOCAT_QUIT_MS;
+	/*
+	 * A dialled datagram socket reads no end-of-file: after stdin's end
+	 * socat reads its answers for -t's time (half a second unless said),
+	 * where -q would stop reading at once; --quit-after's wait is that.
+	 */
+	if (o->side.socat && b->kind == SIDE_STDIO && (!a->listen ||
+	    a->dgram_to != NULL) && a->kind == SIDE_SOCKET &&
+	    a->sock.socktype == SOCK_DGRAM && o->flow.deadline_ms == TIME_NONE &&
+	    !wr_only)
+		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
+		    SOCAT_QUIT_MS;
+}
+
+/*
+ * Which ways a socket a joined with stdio or a program carries: socat's
+ * -u (from the first address to the second alone) and -U (the other
+ * way): the socket is only read from, or only written to.
+ */
+static __startup void
+pair_ways(struct options *o, const struct side *a)
+{
+	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])) {
+		o->flow.recv_only = 1;
+		/*
+		 * Nothing goes to a socket read alone, not even the end of
+		 * stdin, which socat does not read: a peer that takes it as
+		 * the end (a socat server's -t, a DTLS or TLS one told by a
+		 * close_notify) would stop before its answer.  Nor is stdin
+		 * read: it may be another's to read after us (a shell's
+		 * loop), as socat leaves it.
+		 */
+		o->flow.shut_net = 0;
+		o->flow.no_stdin = 1;
+	} else if (o->socat_dir != 0)
+		o->flow.send_only = 1;
+}
+
+/*
+ * The address operands: two sides, each read once (pair_parse()), and
+ * the way they are joined.  Two that open at once (no socket but
+ * socat's UDP halves: files, programs, stdio, lines) are joined by the
+ * one relay in this process (join_run()); a socket (a listener, or the
+ * one dialled first) serves its other side, opened for each client: a
+ * program or stdio as netcat's plain mode joins them, a target or a
+ * line as the forwarder does.  A pair that cannot be joined exits with
+ * one line.
+ */
+__startup void
+pair_build(struct cmdline *cl, int argc, char **argv)
+{
+	struct options	*o = cl->o;
+	struct side	*a = &o->pair[0], *b = &o->pair[1], *t;
+	int		 i;
+
+	pair_parse(o, argc, argv);
 	if (pair_local_mode(o)) {
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);
@@ -740,118 +846,17 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		a = b;
 		b = t;
 	}
-	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
-		pair_refuse(o, "two programs cannot be joined");
-	/*
-	 * socat's fork of a dialled side: a program, or a target dialled,
-	 * for each connection; the side is the one the modes dial.
-	 */
-	for (i = 0; i < 2; i++) {
-		if (o->pair[i].dial_fork && (&o->pair[i] != a ||
-		    a->kind != SIDE_SOCKET || a->sock.socktype != SOCK_STREAM ||
-		    (b->kind != SIDE_EXEC && (b->kind != SIDE_SOCKET ||
-		    b->listen))))
-			fatalx("%s: fork of a connecting address is supported "
-			    "on a stream socket joined with a program, or "
-			    "with a connecting address given after it",
-			    o->pair[i].text);
-	}
+	pair_refusals(o, a, b);
+	pair_times(o, a, b);
 	/* What the modes receive is from a: from the first address or not. */
 	o->socat_rx_ltor = a == &o->pair[0];
-	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */
-	if ((a->kind == SIDE_EXEC && b->kind == SIDE_STDIO) ||
-	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))
-		pair_refuse(o, "a program on stdin and stdout is itself: run "
-		    "it without sockcat");
-	if (o->socat_dir != 0 && ((b->kind != SIDE_STDIO &&
-	    b->kind != SIDE_EXEC) || pair_device(a)))
-		pair_refuse(o, "-u and -U are not supported between two "
-		    "sockets, or with a device");
-	if ((a->shut_null || a->null_eof || a->shut_none || b->shut_null ||
-	    b->null_eof || b->shut_none) && (pair_device(a) ||
-	    (b->kind != SIDE_STDIO && b->kind != SIDE_EXEC)))
-		pair_refuse(o, "shut-null, shut-none and null-eof are for a "
-		    "socket joined with stdio, a file or a program");
-	if ((a->crlf || b->crlf) && (pair_device(a) || (b->kind !=
-	    SIDE_STDIO && b->kind != SIDE_EXEC)))
-		pair_refuse(o, "crlf is for a socket joined with stdio or a "
-		    "program");
-	/*
-	 * socat's -t, for a dialled socket with stdin and stdout: once
-	 * stdin has ended, the far end's end is waited for that long at
-	 * most (--quit-after's wait), and no longer than it takes.
-	 * Elsewhere the far end's end is waited for, as without it: a
-	 * listener's stdin may end before its client comes, and the wait
-	 * would lose the client's bytes.  Without -t the far end is waited
-	 * for as netcat does, except by a socket not told the end
-	 * (shut-none, or shut-null: an empty write, on a stream nothing),
-	 * which never hears it: that one gets socat's half second.
-	 */
-	if ((o->socat_quit || a->shut_null || a->shut_none) &&
-	    b->kind == SIDE_STDIO && !a->listen && !pair_device(a) &&
-	    !(o->socat_dir != 0 && (o->socat_dir == 1) ==
-	    (a == &o->pair[0])) && a->sock.socktype != SOCK_DGRAM)
-		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
-		    SOCAT_QUIT_MS;
-	/*
-	 * And the other way: once the dialled socket has ended, stdin (a
-	 * terminal never ends) is read for -t's time, half a second unless
-	 * said, then socat ends; netcat would wait for it.
-	 */
-	if (o->side.socat && o->socat_dir == 0 && b->kind == SIDE_STDIO &&
-	    !a->listen && a->kind == SIDE_SOCKET &&
-	    a->sock.socktype == SOCK_STREAM)
-		o->flow.far_quit_ms = o->socat_quit ? o->socat_quit_ms :
-		    SOCAT_QUIT_MS;
-	/*
-	 * A dialled datagram socket reads no end-of-file: after stdin's end
-	 * socat reads its answers for -t's time (half a second unless said),
-	 * where -q would stop reading at once; --quit-after's wait is that.
-	 */
-	if (o->side.socat && b->kind == SIDE_STDIO && (!a->listen ||
-	    a->dgram_to != NULL) && a->kind == SIDE_SOCKET &&
-	    a->sock.socktype == SOCK_DGRAM && o->flow.deadline_ms == TIME_NONE &&
-	    !(o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])))
-		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
-		    SOCAT_QUIT_MS;
-	if (pair_device(a)) {
-		/* A device with stdio, a program or another device. */
-		o->side = *a;
-		o->devmode = 1;
-		o->devpeer = pair_device(b) ? b : NULL;
-		if (b->kind == SIDE_EXEC) {
-			o->local.exec = b->path;
-			o->local.exec_shell = 1;
-		}
-		return;
-	}
-	if (b->kind == SIDE_STDIO || b->kind == SIDE_EXEC)
-		pair_plain(o, a, b->kind == SIDE_EXEC ? b : NULL);
-	else
+	o->sd = a;
+	o->peer = b;
+	if (pair_device(a))
+		o->joinmode = 1;
+	else if (b->kind == SIDE_STDIO || b->kind == SIDE_EXEC) {
+		pair_plain(o, a, b);
+		pair_ways(o, a);
+	} else
 		pair_forward(o, a, b);
-	/* socat's crlf: LF becomes CRLF to the socket, CRs go from it. */
-	if (a->crlf)
-		o->flow.socat_crlf = 1;
-	/*
-	 * socat's -u sends from the first address to the second alone, -U
-	 * the other way: the socket is only read from, or only written to.
-	 */
-	if (o->socat_dir != 0 && (o->socat_dir == 1) == (a == &o->pair[0])) {
-		o->flow.recv_only = 1;
-		/*
-		 * Nothing goes to a socket read alone, not even the end of
-		 * stdin, which socat does not read: a peer that takes it as
-		 * the end (a socat server's -t, a DTLS or TLS one told by a
-		 * close_notify) would stop before its answer.  Nor is stdin
-		 * read: it may be another's to read after us (a shell's
-		 * loop), as socat leaves it.
-		 */
-		o->flow.shut_net = 0;
-		o->flow.no_stdin = 1;
-	} else if (o->socat_dir != 0)
-		o->flow.send_only = 1;
-	/* What the side's layers learn of the mode (step_last()). */
-	o->side.dgram_peers = o->side.tls.on ||
-	    (o->side.keep && o->local.exec != NULL);
-	o->side.ws.cgi = o->local.exec != NULL;
 }

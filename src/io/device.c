@@ -238,23 +238,74 @@ term_set(size_t i, int keep, int fd, const struct termios *t, int drain)
 	return (0);
 }
 
+/* Does w change any of a terminal's modes? */
+int
+tty_want_any(const struct tty_want *w)
+{
+	return (w->raw != -1 || w->echo != -1 || w->icanon != -1 ||
+	    w->opost != -1 || w->ispeed != -1 || w->ospeed != -1);
+}
+
+/* The name of the first option w says, for a refusal. */
+const char *
+tty_want_name(const struct tty_want *w)
+{
+	static char	 b[24];
+
+	if (w->raw != -1)
+		return ("raw");
+	if (w->echo != -1)
+		return ("echo");
+	if (w->icanon != -1)
+		return ("icanon");
+	if (w->opost != -1)
+		return ("opost");
+	if (w->ispeed != -1 && w->ispeed == w->ospeed) {
+		(void)snprintf(b, sizeof(b), "b%ld", w->ispeed);
+		return (b);
+	}
+	return (w->ispeed != -1 ? "ispeed" : "ospeed");
+}
+
+/* Flag f of *field on (1) or off (0), or left (-1). */
+static void
+tty_flag(tcflag_t *field, tcflag_t f, int on)
+{
+	if (on != -1)
+		*field = on ? *field | f : *field & ~f;
+}
+
 /*
- * socat's modes of a terminal, in t: rawer (cfmakeraw(3)), echo and
- * opost on (1) or off (0), ispeed and ospeed as device_speed_of() reads
- * them; -1 leaves one as it is.  Returns -1 with errno (EINVAL: a speed
- * the system has not).
+ * socat's modes of a terminal, as w says, in t: raw (cfmakeraw(3)), echo,
+ * icanon and opost on (1) or off (0), the speeds as device_speed_of()
+ * reads them; -1 leaves one as it is.  Returns -1 with errno (EINVAL: a
+ * speed the system has not).
  */
 int
-tty_modes(struct termios *t, int rawer, int echo, int opost, long ispeed,
-    long ospeed)
+tty_modes(struct termios *t, const struct tty_want *w)
 {
-	if (rawer == 1)
+	if (w->raw == 1)
 		cfmakeraw(t);
-	if (echo != -1)
-		t->c_lflag = echo ? t->c_lflag | ECHO : t->c_lflag & ~ECHO;
-	if (opost != -1)
-		t->c_oflag = opost ? t->c_oflag | OPOST : t->c_oflag & ~OPOST;
-	return (device_set_speeds(t, ispeed, ospeed));
+	tty_flag(&t->c_lflag, ECHO, w->echo);
+	tty_flag(&t->c_lflag, ICANON, w->icanon);
+	tty_flag(&t->c_oflag, OPOST, w->opost);
+	return (device_set_speeds(t, w->ispeed, w->ospeed));
+}
+
+/*
+ * The terminal on fd in the modes w says now, its own not kept: the
+ * caller has kept them (serial_open()).  Returns -1 with errno.
+ */
+int
+tty_modes_apply(int fd, const struct tty_want *w)
+{
+	struct termios	 t;
+
+	if (!tty_want_any(w))
+		return (0);
+	if (tcgetattr(fd, &t) == -1 || tty_modes(&t, w) == -1)
+		return (-1);
+	return (tcsetattr(fd, TCSANOW, &t));
 }
 
 /*
@@ -265,15 +316,13 @@ tty_modes(struct termios *t, int rawer, int echo, int opost, long ispeed,
  * terminal).
  */
 int
-tty_modes_set(int fd, int rawer, int echo, int opost, long ispeed,
-    long ospeed)
+tty_modes_set(int fd, const struct tty_want *w)
 {
 	struct termios	 t;
 	size_t		 i;
 	int		 dup, error;
 
-	if (rawer == -1 && echo == -1 && opost == -1 && ispeed == -1 &&
-	    ospeed == -1)
+	if (!tty_want_any(w))
 		return (0);
 	if ((i = term_slot()) == DEVICES_MAX) {
 		errno = EBUSY;
@@ -282,7 +331,7 @@ tty_modes_set(int fd, int rawer, int echo, int opost, long ispeed,
 	if (tcgetattr(fd, &terms[i].saved) == -1)
 		return (-1);
 	t = terms[i].saved;
-	if (tty_modes(&t, rawer, echo, opost, ispeed, ospeed) == -1)
+	if (tty_modes(&t, w) == -1)
 		return (-1);
 	/* Ours: the session closes fd.  At exit, once shown, not at once. */
 	if ((dup = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)

@@ -59,6 +59,7 @@ exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
 	size_t	 n = 0;
 
 	memset(cmd, 0, sizeof(*cmd));
+	cmd->tty = TTY_AS_IS;
 	cmd->text = text;
 	cmd->fdin = STDIN_FILENO;
 	cmd->fdout = STDOUT_FILENO;
@@ -114,6 +115,7 @@ exec_cmd_argv(struct exec_cmd *cmd, const char *text, char *const *argv,
 	size_t	 n;
 
 	memset(cmd, 0, sizeof(*cmd));
+	cmd->tty = TTY_AS_IS;
 	cmd->text = text;
 	cmd->fdin = STDIN_FILENO;
 	cmd->fdout = STDOUT_FILENO;
@@ -598,21 +600,9 @@ exec_pty_modes(const struct exec_cmd *cmd, int tty)
 {
 	struct termios	 t;
 
-	if (!cmd->raw && cmd->echo == 0 && cmd->opost == 0 &&
-	    cmd->ispeed == 0 && cmd->ospeed == 0)
+	if (!tty_want_any(&cmd->tty))
 		return (0);
-	if (tcgetattr(tty, &t) == -1)
-		return (-1);
-	if (cmd->raw)
-		cfmakeraw(&t);
-	if (cmd->echo != 0)
-		t.c_lflag = cmd->echo == 1 ? t.c_lflag | ECHO :
-		    t.c_lflag & ~ECHO;
-	if (cmd->opost != 0)
-		t.c_oflag = cmd->opost == 1 ? t.c_oflag | OPOST :
-		    t.c_oflag & ~OPOST;
-	if (device_set_speeds(&t, cmd->ispeed != 0 ? cmd->ispeed : -1,
-	    cmd->ospeed != 0 ? cmd->ospeed : -1) == -1)
+	if (tcgetattr(tty, &t) == -1 || tty_modes(&t, &cmd->tty) == -1)
 		return (-1);
 	return (tcsetattr(tty, TCSANOW, &t));
 }

@@ -215,6 +215,20 @@ int		 tls_pending(struct tls *);
 void		 tls_free(struct tls *);
 char		**tls_peer_env(struct tls *, const char *);
 
+/*
+ * socat's modes of a terminal (raw, echo=, icanon=, opost=, its speeds):
+ * each -1 to leave it as it is (TTY_AS_IS).
+ */
+struct tty_want {
+	int		 raw;		/* 1: cfmakeraw(3) */
+	int		 echo;		/* ECHO on (1) or off (0) */
+	int		 icanon;	/* ICANON */
+	int		 opost;		/* OPOST */
+	long		 ispeed;	/* as device_is_speed() takes them */
+	long		 ospeed;
+};
+#define TTY_AS_IS	((struct tty_want){ -1, -1, -1, -1, -1, -1 })
+
 /* exec.c */
 
 /* A program to run for each connection, as -e or -c gave it. */
@@ -223,11 +237,7 @@ struct exec_cmd {
 	const char	 *path;		/* What is executed (PATH lookup). */
 	char		**argv;
 	int		  pty;		/* --pty: on a terminal of its own */
-	int		  raw;		/* that terminal made raw (cfmakeraw) */
-	int		  echo;		/* its echo, output processing: 0 as */
-	int		  opost;	/* they are, 1 on, 2 off */
-	long		  ispeed;	/* its speeds (device_is_speed()), */
-	long		  ospeed;	/* 0: as they are */
+	struct tty_want	  tty;		/* and that terminal's modes */
 	int		  fdin;		/* its descriptors read from and */
 	int		  fdout;	/* written to (0 and 1: socat's fdin=) */
 	int		  errout;	/* its stderr into its output too */
@@ -322,8 +332,11 @@ int		 device_has_speed(unsigned long);
 int		 device_is_speed(unsigned long);
 struct termios;
 int		 device_set_speeds(struct termios *, long, long);
-int		 tty_modes(struct termios *, int, int, int, long, long);
-int		 tty_modes_set(int, int, int, int, long, long);
+int		 tty_want_any(const struct tty_want *);
+const char	*tty_want_name(const struct tty_want *);
+int		 tty_modes(struct termios *, const struct tty_want *);
+int		 tty_modes_set(int, const struct tty_want *);
+int		 tty_modes_apply(int, const struct tty_want *);
 int		 serial_open(const char *, unsigned long, int, char **);
 void		 serial_release(const char *);
 int		 ptylink_open(const char *, long, long, int *, const char **,
@@ -347,7 +360,7 @@ void		 stdio_init(void);
 void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
-int		 stdio_tty_modes(int, int, int, long, long);
+int		 stdio_tty_modes(const struct tty_want *);
 void		 stdio_tty_pause(int);
 void		 stdio_tty_unset(void);
 /* socat's read options of a descriptor (reader_endpoint()). */

@@ -122,17 +122,16 @@ stdio_tty_set(int raw)
  * (ENOTTY: stdin is no terminal).
  */
 __startup int
-stdio_tty_modes(int rawer, int echo, int opost, long ispeed, long ospeed)
+stdio_tty_modes(const struct tty_want *w)
 {
 	struct termios	 t;
 
-	if (stdio_termios_saved || (rawer == -1 && echo == -1 &&
-	    opost == -1 && ispeed == -1 && ospeed == -1))
+	if (stdio_termios_saved || !tty_want_any(w))
 		return (0);
 	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
 		return (-1);
 	t = stdio_termios;
-	if (tty_modes(&t, rawer, echo, opost, ispeed, ospeed) == -1)
+	if (tty_modes(&t, w) == -1)
 		return (-1);
 	stdio_termios_ours = t;
 	stdio_termios_saved = 1;

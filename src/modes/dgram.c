@@ -65,14 +65,6 @@ static const struct ep_ops dgram_ops = {
 	.recvmmsg = dgram_recvmmsg,
 };
 
-/* A sender with no address (an unbound Unix socket) cannot be answered. */
-static int
-dgram_unnamed(const struct sockaddr_storage *ss, socklen_t len)
-{
-	return (len <= offsetof(struct sockaddr_un, sun_path) ||
-	    ss->ss_family == AF_UNSPEC);
-}
-
 /* Is the address ss of length len the peer's? */
 static int
 dgram_peer_is(const struct dgram_peer *peer,
@@ -208,53 +200,6 @@ dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	return (dgram_heard(ds, ss, len));
 }
 
-/*
- * Receive one datagram that keep takes (its argument ep->data), noting
- * who sent it.
- */
-static ssize_t
-dgram_recv_kept(struct endpoint *ep, void *p, size_t size,
-    int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len;
-	ssize_t			 n;
-
-	for (;;) {
-		len = sizeof(ss);
-		memset(&ss, 0, sizeof(ss));
-		n = recvfrom(ep->rfd, p, size, 0, (struct sockaddr *)&ss,
-		    &len);
-		if (n == -1) {
-			/*
-			 * An earlier reply was refused: that peer has gone,
-			 * which ends nothing for a listener.
-			 */
-			if (errno == ECONNREFUSED)
-				continue;
-			return (-1);
-		}
-		if (keep(ep->data, &ss, len))
-			return (n);
-	}
-}
-
-/* Receive up to vlen datagrams at once, those keep takes, in order. */
-static int
-dgram_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen,
-    int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
-{
-	int	 n;
-
-	/* A refused earlier reply ends nothing (see dgram_recv_kept()). */
-	while ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) == -1 &&
-	    errno == ECONNREFUSED)
-		continue;
-	if (n <= 0)
-		return (n);
-	return (batch_filter(msgs, n, keep, ep->data));
-}
-
 /* Receive one datagram, noting who sent it. */
 static ssize_t
 dgram_read(struct endpoint *ep, void *p, size_t size)
@@ -270,69 +215,6 @@ static int
 dgram_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
 	return (dgram_recvmmsg_kept(ep, msgs, vlen, dgram_keep));
-}
-
-/*
- * Should a datagram from ss (of length len) be read from a receiver of
- * every peer, the side arg?  Only if its gate admits the sender (range=,
- * sourceport=, lowport), as it would a listener's client: a refused one
- * is said as a listener's is, and dropped.  Nobody is answered, so no
- * place in the count is kept.
- */
-static int
-dgram_recv_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
-{
-	const struct side	*sd = arg;
-	struct net_peer		 np;
-	struct netconn		*nc;
-	int			 v;
-
-	if (dgram_unnamed(ss, len))
-		return (1);
-	memcpy(&np.ss, ss, len);
-	np.len = len;
-	v = listen_admit(sd, &np, &nc);
-	netconn_free(nc);
-	return (v == GATE_ADMIT);
-}
-
-static ssize_t
-dgram_recv_read(struct endpoint *ep, void *p, size_t size)
-{
-	return (dgram_recv_kept(ep, p, size, dgram_recv_keep));
-}
-
-static int
-dgram_recv_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
-{
-	return (dgram_recvmmsg_kept(ep, msgs, vlen, dgram_recv_keep));
-}
-
-static const struct ep_ops dgram_recv_ops = {
-	.read = dgram_recv_read,
-	.recvmmsg = dgram_recv_recvmmsg,
-};
-
-/*
- * socat's UDP-RECV: as the read half of "R!!W": the bound datagram socket
- * fd of side sd as an endpoint of s named name, read alone, the
- * datagrams of every sender sd's gate admits (dgram_recv_keep()).  The
- * endpoint owns fd.  Returns it, or NULL with errno (fd closed).
- */
-struct endpoint *
-dgram_recv_endpoint(struct session *s, const struct side *sd,
-    const char *name, int fd)
-{
-	struct endpoint	*ep;
-
-	if ((ep = session_endpoint(s, name, fd, -1, EP_SHUT_NONE,
-	    EP_NET | EP_DGRAM)) == NULL) {
-		close(fd);
-		return (NULL);
-	}
-	ep->ops = &dgram_recv_ops;
-	ep->data = (void *)sd;
-	return (ep);
 }
 
 /*
@@ -369,31 +251,6 @@ dgram_write(struct endpoint *ep, const void *p, size_t n)
 	log_verbose(1, "send to %s%s%s: %s", host, port[0] != '\0' ? " " : "",
 	    port, strerror(errno));
 	return (n);
-}
-
-/*
- * A datagram listener has no end-of-file from its peers: it ends when
- * stdout or the socket fails, or at the -q (or --quit-after) time after
- * stdin has ended; with a time of 0, once the datagrams ready then are
- * written.  Declared for the one rule (session.c).
- */
-static int
-dgram_declare_end(struct dgram_server *ds)
-{
-	const struct flow	*f = ds->j->flow;
-	long long		 ms = f->quit_ms;
-
-	ds->rx->flags |= CH_FINAL_NOW;
-	if (f->half_close)
-		return (0);
-	if (f->quit_ms == 0 || f->deadline_ms == 0) {
-		ds->tx->flags |= CH_FINAL;
-		return (0);
-	}
-	if (f->deadline_ms != TIME_NONE && (ms == TIME_NONE ||
-	    f->deadline_ms < ms))
-		ms = f->deadline_ms;
-	return (channel_grace(ds->tx, ms));
 }
 
 static void
@@ -439,73 +296,70 @@ dgram_fixed(const struct side *sd, int fd)
 
 /*
  * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
- * peers to stdout, stdin to the peer heard last.  Without -k only the
- * first peer is served.  Stdin is not read until there is a peer to send
- * it to.  (With a program, -e or -c, plain_serve_dgram() serves.)
- * Returns the exit status.
+ * peers to stdout, stdin to the peer heard last, joined as any two sides
+ * are (join.c: a datagram listener's rule, -o, -b, -i, -W).  Without -k
+ * only the first peer is served.  Stdin is not read until there is a
+ * peer to send it to.  (With a program, -e or -c, plain_serve_dgram()
+ * serves.)  Returns the exit status.
  */
 int
 dgram_serve(const struct job *j, int fd)
 {
+	const struct side	*sd = j->side;
 	struct dgram_server	 ds;
 	struct dgram_peer	*peer;
-	struct endpoint		*in, *out, *net;
-	struct session		*s;
+	struct join		 jn;
+	struct join_how		 how = { .flow = j->flow, .far = sd,
+	    .rule = JOIN_DGRAM_LISTENER, .name = { "receive", "send" },
+	    .sent = 1, .dump = j->run->dump, .discard = { j->flow->send_only },
+	    .idle_ms = j->flow->idle_ms != TIME_NONE ? j->flow->idle_ms :
+	    sd->timeout_ms };
+	struct end_how		 eh = { .rd = !j->flow->no_stdin,
+	    .wr = !j->flow->send_only };
+	struct endpoint		*net;
+	char			*cause;
 
 	memset(&ds, 0, sizeof(ds));
 	ds.j = j;
 	ds.fd = fd;
 	TAILQ_INIT(&ds.peers);
-	if ((s = session_new(NULL, dgram_finished, &ds)) == NULL)
+	if (sd->dgram_to != NULL)
+		ds.fixed = dgram_fixed(sd, fd);
+	if (join_new(&jn, NULL, dgram_finished, &ds) == -1)
 		fatal("session");
-	ds.s = s;
-	net = session_endpoint(s, "network", fd, fd, j->side->shut_null ?
-	    EP_SHUT_NULL : EP_SHUT_NONE, EP_NET | EP_DGRAM |
-	    (j->side->null_eof ? EP_NULL_EOF : 0));
-	out = j->flow->send_only ? stdio_discard(s) : stdio_out(s);
-	in = stdio_in(s, j->flow->no_stdin);
-	if (net == NULL || out == NULL || (in == NULL && !j->flow->no_stdin))
+	if ((net = session_endpoint(jn.s, "network", fd, fd, sd->shut_null ?
+	    EP_SHUT_NULL : EP_SHUT_NONE, EP_NET | EP_DGRAM | (sd->null_eof ?
+	    EP_NULL_EOF : 0))) == NULL)
 		fatal("session");
 	net->ops = &dgram_ops;
 	net->data = &ds;
-	if ((ds.rx = session_channel(s, "receive", net, out, 0)) == NULL)
-		fatal("session");
-	if (j->side->dgram_to != NULL)
-		ds.fixed = dgram_fixed(j->side, fd);
+	jn.end[0] = (struct end){ .rd = net, .wr = net, .sd = sd,
+	    .is = END_SOCKET | END_NET, .slave = -1 };
+	if (end_open(j->near, jn.s, &eh, &jn.end[1], &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/* Without stdin (-d), a way that has ended already. */
-	if (in == NULL && (in = session_endpoint(s, "stdin", -1, -1,
-	    EP_SHUT_NONE, 0)) == NULL)
+	if (jn.end[1].rd == NULL && (jn.end[1].rd = session_endpoint(jn.s,
+	    "stdin", -1, -1, EP_SHUT_NONE, 0)) == NULL)
 		fatal("session");
-	if ((ds.tx = session_channel(s, "send", in, net,
-	    ds.fixed != NULL ? 0 : CH_HOLD)) == NULL)
+	/* Stdin waits for a peer, but for UDP-DATAGRAM:'s fixed one. */
+	how.flags[1] = ds.fixed != NULL ? 0 : CH_HOLD;
+	if (join_ways(&jn, &how) == -1)
 		fatal("session");
-	if (in->rfd == -1)
+	ds.rx = jn.way[0];
+	ds.tx = jn.way[1];
+	if (jn.end[1].rd->rfd == -1)
 		ds.tx->state = CH_DRAINING;
-	if (j->side->sock.family != AF_UNIX)
+	if (sd->sock.family != AF_UNIX)
 		ds.tx->bufsize = UDP_MAXPAYLOAD;
 	if (j->flow->crlf)
 		ds.tx->xform = crlf_xform;
-	/* -o, --hex-dump: what came in and what went out. */
-	if (j->run->dump != NULL && (channel_tap(ds.rx, dump_received,
-	    j->run->dump) == -1 || (ds.tx != NULL && channel_tap(ds.tx,
-	    dump_sent, j->run->dump) == -1)))
+	ds.s = jn.s;
+	if (join_start(&jn) == -1)
 		fatal("session");
-	if (j->side->timeout_ms != TIME_NONE)
-		session_set_idle(s, j->side->timeout_ms);
-	/* socat's -T (its command line has no -w), and -b. */
-	if (j->flow->idle_ms != TIME_NONE)
-		session_set_idle(s, j->flow->idle_ms);
-	if (j->flow->block != 0) {
-		channel_block(ds.rx, j->flow->block);
-		if (ds.tx != NULL)
-			channel_block(ds.tx, j->flow->block);
-	}
-	if (dgram_declare_end(&ds) == -1 || session_start(s) == -1)
-		fatal("session");
-	if (!s->over && ev_loop() == -1)
+	if (!jn.s->over && ev_loop() == -1)
 		fatal("poll");
 
-	session_free(s);
+	session_free(jn.s);
 	while ((peer = TAILQ_FIRST(&ds.peers)) != NULL)
 		dgram_forget(&ds, peer);
 	free(ds.fixed);
@@ -521,7 +375,7 @@ dgram_serve_socket(const struct job *j, int fd)
 {
 	if (j->side->tls.on)
 		return (plain_serve(j, fd));
-	if (j->local->exec != NULL)
+	if (j->near->kind == SIDE_EXEC)
 		return (plain_serve_dgram(j, fd));
 	return (dgram_serve(j, fd));
 }

@@ -23,12 +23,6 @@
 
 /* Connecting to one target (and its TLS) may take this long without -w. */
 #define FWD_CONNECT_MS		(10 * 1000)
-/*
- * A datagram target behind a stream client has no end of its own: the
- * answers to what the client sent are awaited this long after its end.
- */
-#define FWD_DGRAM_LINGER_MS	500
-
 static void	fconn_device_close(struct fconn *);
 
 /* The addresses of a connection's two ends, as text for messages. */
@@ -278,50 +272,32 @@ fconn_finished(struct session *s)
 }
 
 /*
- * The end of a relayed connection, declared for the one rule (session.c):
- * once every direction is done, or at once when one failed.  A datagram
- * target has no end to be told of, nor one of its own: after the
- * client's end, its answers are awaited FWD_DGRAM_LINGER_MS, as socat's
- * -t does.  A device target's relay ends with the client's end, once
- * written, and what the line had ready then; a datagram peer's with its
- * target's.
+ * The target as e, the second end of jn: its socket speaking the side's
+ * TLS or WebSocket (binary messages; each a datagram when the client is
+ * a datagram peer), or its device.  Returns -1 with errno.
  */
 static int
-fconn_declare_end(struct fconn *fc, struct session *s)
+fconn_target(struct fconn *fc, struct join *jn, struct end *e)
 {
-	s->ends |= SS_FAILFAST;
-	if (fc->peer)
-		fc->down->flags |= CH_FINAL_NOW;
-	if (fc->dev != NULL)
-		fc->up->flags |= CH_FINAL;
-	else if (fc->dgram)
-		return (channel_grace(fc->up, FWD_DGRAM_LINGER_MS));
-	return (0);
-}
-
-/*
- * The target as an endpoint of s: its socket speaking the side's TLS or
- * WebSocket (binary messages; each a datagram when the client is a
- * datagram peer), or its device.
- */
-static struct endpoint *
-fconn_target(struct fconn *fc, struct session *s)
-{
-	struct endpoint		*ep;
+	const struct side	*sd = fc->out->cur->sd;
+	int			 fd;
 
 	if (fc->dev != NULL) {
-		ep = device_endpoint(s, "target", fc->dev->dev_fd);
+		fd = fc->dev->dev_fd;
 		fc->dev->dev_fd = -1;
-		return (ep);
+		return (end_device(e, sd, jn->s, "target", fd));
 	}
-	return (netconn_endpoint(fc->out->tnc, s, "target", fc->dgram ?
+	return (end_netconn(e, sd, fc->out->tnc, jn->s, "target", fc->dgram ?
 	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_OWN | (fc->dgram ? EP_DGRAM : 0),
 	    NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
 }
 
 /*
- * The target is open: say so, send the PROXY header if asked, and give
- * both ends to the pump.
+ * The target is open: say so, send the PROXY header if asked, and join
+ * the client with it.  What ends the relay is the join's rule for two
+ * connections (a failure at once, else both ways; a datagram target's
+ * answers awaited a while after the client's end, a datagram peer's
+ * relay over with its target's), or for a connection and a line.
  */
 void
 fconn_relay(struct fconn *fc)
@@ -330,9 +306,12 @@ fconn_relay(struct fconn *fc)
 	unsigned char	 hdr[PROXYPROTO_MAX];
 	const unsigned char *dg;
 	const char	*errstr;
-	struct session	*s;
 	size_t		 dglen;
-	struct endpoint	*c, *t;
+	struct join	 jn;
+	struct join_how	 how = { .flow = j->flow, .far = j->side,
+	    .name = { "upstream", "downstream" },
+	    .tap = { fconn_tap_up, fconn_tap_down }, .tap_arg = fc,
+	    .idle_ms = TIME_NONE };
 	ssize_t		 n = 0;
 	int		 copy;
 
@@ -346,7 +325,7 @@ fconn_relay(struct fconn *fc)
 		fconn_free(fc);
 		return;
 	}
-	if ((s = session_new(NULL, fconn_finished, fc)) == NULL)
+	if (join_new(&jn, NULL, fconn_finished, fc) == -1)
 		goto fail;
 	/*
 	 * Each descriptor is the session's once it has an endpoint.  A
@@ -358,11 +337,10 @@ fconn_relay(struct fconn *fc)
 	 */
 	fc->dgram = fc->dev == NULL &&
 	    fc->out->cur->sd->sock.socktype == SOCK_DGRAM;
-	if ((c = netconn_endpoint(fc->nc, s, "client", fc->peer ?
+	if (end_netconn(&jn.end[0], j->side, fc->nc, jn.s, "client", fc->peer ?
 	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ? EP_DGRAM :
-	    EP_OWN), NC_BINARY | (fc->dgram ? NC_MESSAGES : 0))) == NULL)
-		goto fail_session;
-	if ((t = fconn_target(fc, s)) == NULL)
+	    EP_OWN), NC_BINARY | (fc->dgram ? NC_MESSAGES : 0)) == -1 ||
+	    fconn_target(fc, &jn, &jn.end[1]) == -1)
 		goto fail_session;
 	/*
 	 * Both directions copy until one moves volume, and then splice: a
@@ -373,14 +351,19 @@ fconn_relay(struct fconn *fc)
 	 * is one datagram, and a line has no splice.
 	 */
 	copy = fc->dgram || fc->dev != NULL ? CH_COPY : CH_LAZY;
-	if ((fc->up = session_channel(s, "upstream", c, t,
-	    CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy |
-	    (c->ops == NULL ? CH_EAGER : 0))) == NULL ||
-	    (fc->down = session_channel(s, "downstream", t, c,
-	    CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy)) == NULL)
+	how.flags[0] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy |
+	    (jn.end[0].rd->ops == NULL ? CH_EAGER : 0);
+	how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy;
+	how.rule = fc->peer ? JOIN_NEAR_ENDS : fc->dgram ? JOIN_DGRAM_TARGET :
+	    JOIN_SIDES;
+	if (j->run->dump == NULL)
+		how.tap[0] = how.tap[1] = NULL;
+	if (join_ways(&jn, &how) == -1)
 		goto fail_session;
+	fc->up = jn.way[0];
+	fc->down = jn.way[1];
 	if (fc->dgram)
-		fc->up->bufsize = t->ops != NULL ? DTLS_MAXPAYLOAD :
+		fc->up->bufsize = jn.end[1].wr->ops != NULL ? DTLS_MAXPAYLOAD :
 		    UDP_MAXPAYLOAD;
 	/* A peer's first datagrams, which the listener read, in order. */
 	while (dgramq_first(fc->early, &dg, &dglen)) {
@@ -388,14 +371,8 @@ fconn_relay(struct fconn *fc)
 			goto fail_session;
 		dgramq_drop(&fc->early);
 	}
-	if (fconn_declare_end(fc, s) == -1)
-		goto fail_session;
-	if (j->run->dump != NULL &&
-	    (channel_tap(fc->up, fconn_tap_up, fc) == -1 ||
-	    channel_tap(fc->down, fconn_tap_down, fc) == -1))
-		goto fail_session;
 	/* A fresh connection takes a header of a few hundred bytes at once. */
-	if (n > 0 && ep_write(t, hdr, n) != n) {
+	if (n > 0 && ep_write(jn.end[1].wr, hdr, n) != n) {
 		log_warnx("forward: %s: PROXY header: %s", fconn_label(fc),
 		    strerror(errno));
 		goto fail_session;
@@ -405,24 +382,20 @@ fconn_relay(struct fconn *fc)
 	fc->state = FC_RELAYING;
 	fconn_out_free(fc);
 	if (j->side->timeout_ms != TIME_NONE)
-		session_set_idle(s, j->side->timeout_ms);
-	/* socat's -T (its command line has no -w), and -b. */
+		session_set_idle(jn.s, j->side->timeout_ms);
+	/* socat's -T (its command line has no -w). */
 	if (j->flow->idle_ms != TIME_NONE)
-		session_set_idle(s, j->flow->idle_ms);
-	if (j->flow->block != 0) {
-		channel_block(fc->up, j->flow->block);
-		channel_block(fc->down, j->flow->block);
-	}
+		session_set_idle(jn.s, j->flow->idle_ms);
 	/* A datagram peer that says nothing for long is forgotten. */
 	if (fc->peer)
-		session_set_idle(s, upeer_idle_ms(fc->f));
-	gate_session(&j->side->gate, s);
-	if (session_start(s) == -1)
-		session_finish(s);
+		session_set_idle(jn.s, upeer_idle_ms(fc->f));
+	gate_session(&j->side->gate, jn.s);
+	if (join_start(&jn) == -1)
+		session_finish(jn.s);
 	return;
 
 fail_session:
-	session_free(s);
+	session_free(jn.s);
 fail:
 	log_warn("forward: %s", fconn_label(fc));
 	fconn_free(fc);
@@ -477,6 +450,7 @@ fconn_device_cb(void *arg)
 	struct fconn		*fc = arg;
 	struct fwd_target	*t = fc->out->cur;
 	const char		*name;
+	char			*cause;
 
 	if (t->dev_user != NULL) {
 		log_warnx("%s: in use by another client (one client at a "
@@ -484,7 +458,10 @@ fconn_device_cb(void *arg)
 		fconn_failed(fc, "in use by another client");
 		return;
 	}
-	if ((t->dev_fd = device_open(t->sd, &name, &t->dev_slave)) == -1) {
+	if ((t->dev_fd = device_open(t->sd, &name, &t->dev_slave,
+	    &cause)) == -1) {
+		log_warnx("%s: %s", t->sd->text, cause);
+		free(cause);
 		fconn_failed(fc, "cannot be opened");
 		return;
 	}

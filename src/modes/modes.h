@@ -24,8 +24,6 @@
 /* How data moves between the two sides: the pump's settings. */
 struct flow {
 	int		 crlf;		/* -C */
-	int		 socat_crlf;	/* socat's crlf: LF becomes CRLF to the
-					   network, its CRs go from it */
 	long long	 interval_ms;	/* -i: pause after each line sent */
 	long long	 delay_ms;	/* --delay: pause after each write */
 	long long	 recv_limit;	/* -W: reads from the network, 0: none */
@@ -51,16 +49,14 @@ struct flow {
 	int		 fdpass;	/* -F */
 };
 
-/* The near end of a connection: stdin and stdout (or a FIFO), a program. */
+/*
+ * The command line's near end, as given (struct job's near is the side
+ * made of it), and how the terminal is used.
+ */
 struct local {
 	const char	*exec;		/* -e or -c: the program to run */
 	int		 exec_shell;	/* -c: exec is a /bin/sh command */
-	int		 exec_nofork;	/* socat's nofork: run in our place,
-					   the one connection its stdio */
 	int		 pty;		/* --pty: programs on a terminal */
-	const struct side *prog;	/* socat's EXEC: or SYSTEM: joined
-					   with a socket: the program and its
-					   options (side_exec_cmd()); NULL */
 	const char	*fifo;		/* --fifo: send what this FIFO gives */
 	int		 raw;		/* --raw: the local terminal raw */
 	int		 readline;	/* --readline: typed lines edited */
@@ -94,6 +90,8 @@ struct job {
 	struct side		*side;
 	struct side		*peer;	/* the other side: what the forwarder
 					   and the relay dial, or NULL */
+	const struct side	*near;	/* plain mode's near end: stdin and
+					   stdout (or --fifo's), a program */
 	const struct flow	*flow;
 	const struct local	*local;
 	const struct fwd_conf	*fwd;
@@ -105,8 +103,60 @@ struct job {
 	struct runtime		*run;
 };
 
-/* local.c */
-int		 local_relay(const struct job *);
+/* join.c */
+/* How long a datagram target's answers are awaited after its client's end. */
+#define JOIN_DGRAM_LINGER_MS	500
+
+/* What a joined session's rule needs to know besides its two sides. */
+enum join_rule {
+	JOIN_SIDES,		/* what the two sides are says it all */
+	JOIN_NEAR_ENDS,		/* the second side's end is the session's,
+				   once delivered: a datagram peer's relay
+				   to its target, a request forwarded to
+				   its origin */
+	JOIN_DGRAM_TARGET,	/* a relay to a datagram target */
+	JOIN_DGRAM_LISTENER,	/* a datagram listener's own socket with
+				   stdin and stdout */
+};
+
+/* How two sides are joined (join_ways()). */
+struct join_how {
+	const struct flow	*flow;
+	const struct side	*far;	/* the far side (a connection's), or
+					   NULL */
+	enum join_rule		 rule;
+	const char		*name[2]; /* each way's, for messages */
+	int			 flags[2]; /* each way's CH_* */
+	int			 skip[2]; /* no such way */
+	int			 discard[2]; /* its bytes read, dropped */
+	struct dump		*dump;	/* -o, socat's -v: each way tapped */
+	int			 sent;	/* the way dump_sent() taps */
+	ch_tap_cb		*tap[2]; /* or each way's own tap, with */
+	void			*tap_arg; /* this argument */
+	long long		 idle_ms; /* the session's, TIME_NONE */
+	long long		 quit_ms; /* -q as it stands (plain mode's) */
+	int			 fifo;	/* --fifo's, one client */
+	int			 raw;	/* --raw */
+};
+
+/*
+ * Two sides joined in a session: the far one (a connection, when there
+ * is one) end[0], the near one end[1]; way[0] from the first to the
+ * second, way[1] back.
+ */
+struct join {
+	struct session		*s;
+	struct end		 end[2];
+	struct channel		*way[2];
+};
+
+int		 join_new(struct join *, int (*)(struct session *),
+		    void (*)(struct session *), void *);
+int		 join_ways(struct join *, const struct join_how *);
+void		 join_program_gone(struct join *);
+int		 join_start(struct join *);
+void		 join_close(struct join *);
+int		 join_run(const struct job *);
 
 /* proxyd.c */
 int		 proxyd_listen(const struct job *);
@@ -134,8 +184,6 @@ int		 plain_serve_dgram(const struct job *, int);
 int		 dgram_serve(const struct job *, int);
 int		 dgram_serve_socket(const struct job *, int);
 int		 dgram_listen(const struct job *);
-struct endpoint	*dgram_recv_endpoint(struct session *, const struct side *,
-		    const char *, int);
 
 /* unix.c (the -U modes) */
 int		 unix_connect(const struct job *);
@@ -155,9 +203,5 @@ int		 chat_listen(const struct job *);
 /* scan.c */
 int		 scan_ports(const struct job *);
 
-/* device.c */
-int		 device_open(const struct side *, const char **, int *);
-void		 device_close(const struct side *, int);
-int		 device_relay(const struct job *);
 
 #endif /* SC_MODES_H */

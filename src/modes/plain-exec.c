@@ -27,21 +27,10 @@ struct early {
 };
 
 /*
- * The end of a session with a program, for the one rule (session.c): both
- * ways ended; or, once the program has exited, the end of its output (tx,
- * which shuts the socket down for writing when delivered), since nobody
- * will read what the peer still sends (its children may, until then).
- * A program only written to (socat's -U) ends its way at its exit.
+ * The program exited: its output's end ends the session now (the one
+ * rule, join_program_gone()), or, the session over, the connection is
+ * done with.
  */
-static void
-conn_program_gone(struct conn *c)
-{
-	if (c->tx != NULL)
-		c->tx->flags |= CH_FINAL;
-	else if (c->rx != NULL)
-		ep_write_ended(c->rx->dst);
-}
-
 static void
 conn_child_exited(struct child *child, void *arg)
 {
@@ -49,7 +38,10 @@ conn_child_exited(struct child *child, void *arg)
 
 	(void)child;
 	if (c->s != NULL) {
-		conn_program_gone(c);
+		if (c->tx != NULL)
+			c->tx->flags |= CH_FINAL;
+		else if (c->rx != NULL)
+			ep_write_ended(c->rx->dst);
 		session_check(c->s);
 	} else
 		conn_done(c);
@@ -75,6 +67,28 @@ plain_take_early(struct plain *p, int fd)
 }
 
 /*
+ * The connection c told to a program: its socket's addresses, a
+ * WebSocket request's variables and, for socat's, its TLS peer's
+ * certificate (*tlsenv, to be freed).  Returns -1 with errno.
+ */
+static int
+conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
+    struct exec_conn *ec, char ***tlsenv)
+{
+	exec_conn_socket(ec, fd, peer);
+	ec->socat = c->p->j->side->socat;
+	*tlsenv = NULL;
+	if (c->nc != NULL) {
+		ec->cgi = ws_cgi(c->nc->ws);
+		if (ec->socat && c->nc->tls != NULL && (*tlsenv =
+		    tls_peer_env(c->nc->tls, "SOCAT_OPENSSL_X509_")) == NULL)
+			return (-1);
+	}
+	ec->extra = *tlsenv;
+	return (0);
+}
+
+/*
  * Start the program for the connection's socket and wire it to the
  * connection: what the peer sends is its stdin, and its stdout is sent,
  * the socket shut down for writing when it closes.  A program that cannot
@@ -84,82 +98,52 @@ int
 conn_start_exec(struct conn *c, const struct net_peer *peer)
 {
 	struct plain	*p = c->p;
+	const struct job *j = p->j;
 	struct exec_conn ec;
-	struct session	*s;
-	struct endpoint	*prog, *net;
-	char		*cause, **tlsenv = NULL;
+	struct end_how	 eh = { .rd = p->prog_rd, .wr = p->prog_wr,
+	    .conn = &ec };
+	char		**tlsenv = NULL;
+	char		*cause = NULL;
 	size_t		 skip;
-	int		 copy = p->j->flow->no_splice ? CH_COPY : 0;
+	int		 copy = j->flow->no_splice ? CH_COPY : 0;
+	int		 flags[2] = { CH_SHUTDOWN | copy, CH_SHUTDOWN | copy };
 
 	/* socat's nofork: the connection is the program's, in our place. */
-	if (p->j->local->exec_nofork) {
-		if (dup2(c->nc->fd, STDIN_FILENO) == -1 ||
-		    dup2(c->nc->fd, STDOUT_FILENO) == -1 ||
-		    net_set_nonblock(STDIN_FILENO, 0) == -1)
-			log_warn("%s", p->cmd.text);
-		else {
-			execvp(p->cmd.path, p->cmd.argv);
-			log_warn("exec %s", p->cmd.path);
-		}
+	if (j->near->local.nofork) {
+		program_here(j->near, c->nc->fd, 1, 1, &cause);
+		log_warnx("%s", cause);
+		free(cause);
 		return (-1);
 	}
-	if ((c->child = plain_take_early(p, c->nc->fd)) == NULL) {
-		exec_conn_socket(&ec, c->nc->fd, peer);
-		ec.cgi = ws_cgi(c->nc->ws);
-		ec.socat = p->j->side->socat;
-		/* socat's program learns its TLS peer's certificate. */
-		if (ec.socat && c->nc->tls != NULL &&
-		    (tlsenv = tls_peer_env(c->nc->tls, "SOCAT_OPENSSL_X509_")) ==
-		    NULL) {
-			log_warn("exec");
-			return (-1);
-		}
-		ec.extra = tlsenv;
-		c->child = exec_spawn(&p->cmd, &ec, &cause);
-		exec_environ_free(tlsenv, 0);
-		if (c->child == NULL) {
-			log_warnx("%s", cause != NULL ? cause : strerror(errno));
-			free(cause);
-			return (-1);
-		}
+	eh.child = plain_take_early(p, c->nc->fd);
+	if (eh.child == NULL && conn_exec_env(c, c->nc->fd, peer, &ec,
+	    &tlsenv) == -1) {
+		log_warn("exec");
+		return (-1);
 	}
-	c->child->exited_cb = conn_child_exited;
-	c->child->arg = c;
-	if ((s = session_new(NULL, conn_finished, c)) == NULL)
-		goto fail;
-	c->s = s;
-	if ((net = conn_net(c, s)) == NULL)
-		goto fail;
 	/*
 	 * socat's -u: the program is only written to, its stdout ours; -U:
 	 * only read, what the peer sends is not for it (discarded).
 	 */
-	if ((prog = exec_endpoint(s, c->child)) == NULL ||
-	    (c->rx = session_channel(s, "receive", net,
-	    p->cmd.keep_in ? stdio_discard(s) : prog,
-	    CH_SHUTDOWN | copy)) == NULL ||
-	    (!p->cmd.keep_out &&
-	    (c->tx = session_channel(s, "send", prog, net,
-	    CH_SHUTDOWN | copy)) == NULL))
-		goto fail;
-	if (p->j->flow->crlf && c->tx != NULL)
-		c->tx->xform = crlf_xform;
-	if (p->j->flow->socat_crlf && c->tx != NULL)
-		c->tx->xform = crlf_socat_out;
-	if (p->j->flow->socat_crlf)
-		c->rx->xform = crlf_socat_in;
+	if (conn_join(c, NULL, &eh, flags, !p->prog_wr) == -1) {
+		if (eh.child == NULL)
+			exec_environ_free(tlsenv, 0);
+		return (-1);
+	}
+	if (eh.child == NULL)
+		exec_environ_free(tlsenv, 0);
+	c->child->exited_cb = conn_child_exited;
+	c->child->arg = c;
 	/* Over DTLS each read of the program's is one record. */
-	if (p->j->side->sock.socktype == SOCK_DGRAM && p->j->side->tls.on &&
+	if (j->side->sock.socktype == SOCK_DGRAM && j->side->tls.on &&
 	    c->tx != NULL)
 		c->tx->bufsize = DTLS_MAXPAYLOAD;
 	/*
 	 * A terminal takes its window size from what the peer sends, once
 	 * the side that dialled has said, first, that they speak of them.
 	 */
-	if (p->j->local->pty &&
-	    pty_exchange(c->rx, c->tx, !p->j->side->listen) == -1)
-		goto fail;
-	if (conn_tune(c, c->rx, c->tx) == -1)
+	if (j->local->pty &&
+	    pty_exchange(c->rx, c->tx, !j->side->listen) == -1)
 		goto fail;
 	/* A datagram listener's first datagram from this peer. */
 	skip = p->j->local->pty && p->dgramlen > 0 ?
@@ -167,13 +151,14 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	if (p->dgramlen > skip && channel_inject(c->rx,
 	    (const char *)p->dgram + skip, p->dgramlen - skip) == -1)
 		goto fail;
-	conn_set_idle(c);
-	if (p->j->side->listen)
-		gate_session(&p->j->side->gate, s);
 	/* Started early, the program may have exited already. */
-	if (c->child->exited)
-		conn_program_gone(c);
-	if (session_start(s) == -1)
+	if (c->child->exited) {
+		if (c->tx != NULL)
+			c->tx->flags |= CH_FINAL;
+		else
+			ep_write_ended(c->rx->dst);
+	}
+	if (session_start(c->s) == -1)
 		goto fail;
 	return (0);
 
@@ -199,7 +184,7 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct early	*e;
 
 	/* socat's program is told its TLS peer: started after the handshake. */
-	if (!p->exec || p->j->local->exec_nofork ||
+	if (!p->exec || p->j->near->local.nofork ||
 	    !listen_early(p->j->side) || (p->j->side->socat &&
 	    p->j->side->tls.on))
 		return;
@@ -207,7 +192,8 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 		return;
 	exec_conn_socket(&ec, fd, peer);
 	ec.socat = p->j->side->socat;
-	if ((e->child = exec_spawn(&p->cmd, &ec, NULL)) == NULL) {
+	if ((e->child = program_start(p->j->near, &ec, p->prog_rd, p->prog_wr,
+	    NULL)) == NULL) {
 		free(e);
 		return;
 	}

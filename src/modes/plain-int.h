@@ -47,8 +47,10 @@ struct conn {
 
 struct plain {
 	const struct job	*j;
-	struct exec_cmd		 cmd;	/* -e, -c */
-	int			 exec;	/* cmd is set */
+	int			 exec;	/* the near end is a program */
+	int			 prog_rd; /* the program is read (not socat's
+					    -u), written (not -U) */
+	int			 prog_wr;
 	TAILQ_HEAD(, conn)	 conns;
 	TAILQ_HEAD(, early)	 early;
 	int			 nconns;
@@ -74,9 +76,9 @@ struct plain {
 /* plain.c */
 void		 conn_done(struct conn *);
 void		 conn_finished(struct session *);
-int		 conn_tune(struct conn *, struct channel *, struct channel *);
 void		 conn_set_idle(struct conn *);
-struct endpoint	*conn_net(struct conn *, struct session *);
+int		 conn_join(struct conn *, int (*)(struct session *),
+		    const struct end_how *, const int *, int);
 int		 plain_start(struct plain *, struct netconn *,
 		    const struct net_peer *);
 void		 plain_init(struct plain *, const struct job *);

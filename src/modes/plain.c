@@ -27,80 +27,6 @@
 #define ON_CONNECT_MAX	65536
 
 /*
- * What ends a connection's session with stdin and stdout, in netcat's
- * terms, declared on its channels for the one rule (session.c): it is
- * over when both ways have finished; for a listener (or a WebSocket),
- * once the client has finished sending, with what stdin had ready then
- * sent first (so "sockcat -l > file" ends with its client); with a quit
- * timer (-q) a listener, or a datagram socket, also stops once stdin is
- * done (and a listener takes no more clients); --raw leaves at once when
- * the remote end closes, as ssh does.  socat's -t and --quit-after give
- * the far end that long once stdin is done, and --fifo's filter that
- * long (-q, --quit-after) once the network is done.  --half-close waits
- * for both ways whatever else is said.
- */
-static int
-conn_declare_end(struct conn *c)
-{
-	const struct job	*j = c->p->j;
-	const struct side	*sd = j->side;
-	struct channel	*tx = c->tx, *rx = c->rx;
-	long long	 ms;
-	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
-
-	/* A datagram socket never reads end-of-file: an error ends it. */
-	if (dgram)
-		c->s->ends |= SS_FAILFAST;
-	if (j->local->raw)
-		rx->flags |= CH_FINAL_NOW;
-	/*
-	 * --fifo (one client): over when the FIFO's writer is done; once
-	 * the network is, stdout is closed (the filter sees its end of
-	 * input) and the filter has -q's or --quit-after's time to finish.
-	 */
-	if (j->local->fifo != NULL && !sd->keep && tx != NULL) {
-		tx->flags |= CH_FINAL;
-		ms = j->flow->deadline_ms;
-		if (c->p->quit_ms != TIME_NONE && (ms == TIME_NONE ||
-		    c->p->quit_ms < ms))
-			ms = c->p->quit_ms;
-		return (channel_grace(rx, ms));
-	}
-	if (tx != NULL) {
-		/*
-		 * --quit-after, socat's -t: the far end's end is waited
-		 * for that long once stdin is done.  A WebSocket client's
-		 * -q too: stdin's end sends no close (the peer would stop
-		 * answering), so the answers have the quit timer's time.
-		 */
-		ms = j->flow->deadline_ms;
-		if (sd->ws.path != NULL && !sd->listen && c->p->quit_ms >= 0 &&
-		    (ms == TIME_NONE || c->p->quit_ms < ms))
-			ms = c->p->quit_ms;
-		if (channel_grace(tx, ms) == -1)
-			return (-1);
-		/* --send-only: what comes back does not matter. */
-		if (j->flow->send_only)
-			tx->flags |= CH_FINAL;
-	}
-	/*
-	 * socat's -t the other way: the far end has ended, and stdin (a
-	 * terminal, which never does) is read that long more.
-	 */
-	if (channel_grace(rx, j->flow->far_quit_ms) == -1)
-		return (-1);
-	if (j->flow->half_close)
-		return (0);
-	/* A client's end ends a listener's session (a WebSocket's close). */
-	if ((sd->listen || sd->ws.on) && !j->flow->send_only)
-		rx->flags |= CH_FINAL;
-	/* Debian's -q: a listener, or a datagram socket, stops with stdin. */
-	if ((sd->listen || dgram) && c->p->quit_ms != TIME_NONE && tx != NULL)
-		tx->flags |= CH_FINAL;
-	return (0);
-}
-
-/*
  * What a connection's session with stdin and stdout does at each change
  * before the rule runs: -W's limit ends stdin too; "~." (--raw) leaves at
  * once; --reconnect holds the session while the connection is made
@@ -123,7 +49,7 @@ plain_watch(struct session *s)
 	/* stdin ended (not a failed connection): later clients get none. */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
 	    tx->state == CH_DONE) && tx->error_op == NULL &&
-	    j->local->fifo == NULL)
+	    j->near->fifo == NULL)
 		stdio_set_in_ended();
 	return (SESSION_RULE);
 }
@@ -245,7 +171,7 @@ conn_finished(struct session *s)
 		c->p->quit_ms = TIME_NONE;
 	} else if ((j->side->listen || j->side->sock.socktype == SOCK_DGRAM) &&
 	    c->p->quit_ms != TIME_NONE && c->tx != NULL &&
-	    c->tx->state == CH_DONE && j->local->fifo == NULL &&
+	    c->tx->state == CH_DONE && j->near->fifo == NULL &&
 	    !j->flow->half_close)
 		c->p->stopping = 1;
 	/* ncat's --idle-timeout is a failure, where -w quits quietly. */
@@ -318,39 +244,17 @@ conn_abort(struct conn *c)
 	free(c);
 }
 
-/*
- * Apply the options that shape the flow to the receiving channel rx and
- * the sending one tx (NULL with -d): pacing, the read limit, session logs
- * and telnet answers.
- */
-int
-conn_tune(struct conn *c, struct channel *rx, struct channel *tx)
+/* -t: telnet's questions answered, what the peer sends watched. */
+static int
+conn_telnet(struct conn *c)
 {
 	const struct job	*j = c->p->j;
 
-	if (channel_pace(rx, 0, j->flow->delay_ms, j->flow->recv_limit) == -1 ||
-	    (tx != NULL && channel_pace(tx, j->flow->interval_ms, j->flow->delay_ms,
-	    0) == -1))
-		return (-1);
-	if (j->flow->block != 0) {
-		channel_block(rx, j->flow->block);
-		if (tx != NULL)
-			channel_block(tx, j->flow->block);
-	}
-	if (j->run->dump != NULL) {
-		if (channel_tap(rx, dump_received, j->run->dump) == -1)
-			return (-1);
-		if (tx != NULL &&
-		    channel_tap(tx, dump_sent, j->run->dump) == -1)
-			return (-1);
-	}
-	if (j->flow->telnet) {
-		memset(&c->telnet, 0, sizeof(c->telnet));
-		c->telnet.log = j->run->dump;
-		if (channel_tap(rx, telnet_tap, &c->telnet) == -1)
-			return (-1);
-	}
-	return (0);
+	if (!j->flow->telnet)
+		return (0);
+	memset(&c->telnet, 0, sizeof(c->telnet));
+	c->telnet.log = j->run->dump;
+	return (channel_tap(c->rx, telnet_tap, &c->telnet));
 }
 
 /*
@@ -380,28 +284,87 @@ conn_set_idle(struct conn *c)
 }
 
 /*
- * The connection's socket as an endpoint of s, over TLS or WebSocket when
- * the connection has it.  Returns NULL on failure.
+ * Join the connection (its socket, over TLS or WebSocket when it has
+ * them) with the near end (stdin and stdout, --fifo's, or a program: eh
+ * says which ways, and a program started early), in c's session made
+ * with watch: the way from the network "receive" (c->rx), the way to it
+ * "send" (c->tx), each with flags, what the network sends dropped when
+ * discard says.  Returns -1, said.
  */
-struct endpoint *
-conn_net(struct conn *c, struct session *s)
+int
+conn_join(struct conn *c, int (*watch)(struct session *),
+    const struct end_how *eh, const int *flags, int discard)
 {
-	const struct side *sd = c->p->j->side;
+	const struct job	*j = c->p->j;
+	const struct side	*sd = j->side;
+	struct join	 jn;
+	struct join_how	 how = { .flow = j->flow, .far = sd, .dump = j->run->dump,
+	    .name = { "receive", "send" }, .sent = 1, .idle_ms = TIME_NONE,
+	    .quit_ms = c->p->quit_ms, .raw = j->local->raw,
+	    .fifo = j->near->fifo != NULL && !sd->keep };
 	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
+	char		*cause = NULL;
 
+	how.flags[0] = flags[0];
+	how.flags[1] = flags[1];
+	how.discard[0] = discard;
+	if (join_new(&jn, watch, conn_finished, c) == -1)
+		goto fail;
+	c->s = jn.s;
 	/*
 	 * A datagram socket has no end-of-file to send: nothing is said,
 	 * unless an empty datagram says it (socat's shut-null, null-eof).
 	 * A stream socket's shut-null is an empty write, as socat's: no
 	 * end is said before the socket is closed; nor with shut-none.
 	 */
-	return (netconn_endpoint(c->nc, s, "network", sd->shut_null ?
+	if (end_netconn(&jn.end[0], sd, c->nc, jn.s, "network", sd->shut_null ?
 	    EP_SHUT_NULL : dgram || sd->shut_none ? EP_SHUT_NONE :
-	    EP_SHUT_SOCKET,
-	    EP_NET | (dgram ? EP_DGRAM : 0) |
+	    EP_SHUT_SOCKET, EP_NET | (dgram ? EP_DGRAM : 0) |
 	    (dgram && sd->null_eof ? EP_NULL_EOF : 0) |
 	    (dgram && sd->sendto ? EP_DEAF : 0),
-	    sd->ws.binary ? NC_BINARY : 0));
+	    sd->ws.binary ? NC_BINARY : 0) == -1)
+		goto fail;
+	c->net = jn.end[0].rd;
+	if (sd->reconnect)
+		c->net->flags |= EP_REDIAL;
+	if (end_open(j->near, jn.s, eh, &jn.end[1], &cause) == -1) {
+		c->child = jn.end[1].child;
+		log_warnx("%s", cause != NULL ? cause : strerror(errno));
+		free(cause);
+		return (-1);
+	}
+	c->child = jn.end[1].child;
+	/* -d: what --on-connect says is all there is to send. */
+	if (jn.end[1].rd == NULL && c->p->greetlen > 0 &&
+	    (jn.end[1].rd = session_endpoint(jn.s, "on-connect", -1, -1,
+	    EP_SHUT_NONE, 0)) == NULL)
+		goto fail;
+	if (join_ways(&jn, &how) == -1)
+		goto fail;
+	c->rx = jn.way[0];
+	c->tx = jn.way[1];
+	if (c->tx != NULL && jn.end[1].rd->rfd == -1)
+		c->tx->state = CH_DRAINING;
+	/* --on-connect: before anything else, --raw's window size too. */
+	if (c->p->greetlen > 0 && c->tx != NULL) {
+		if (channel_inject_first(c->tx, c->p->greet,
+		    c->p->greetlen) == -1)
+			goto fail;
+		c->greet_end = c->p->greetlen;
+	}
+	/* -C, unless socat's crlf rewrites that way (join_crlf()). */
+	if (c->tx != NULL && j->flow->crlf && c->tx->xform == NULL)
+		c->tx->xform = crlf_xform;
+	if (conn_telnet(c) == -1)
+		goto fail;
+	conn_set_idle(c);
+	if (sd->listen)
+		gate_session(&sd->gate, c->s);
+	return (0);
+
+fail:
+	log_warn("session");
+	return (-1);
 }
 
 /* Wire stdin (or the FIFO) and stdout to the connection's socket. */
@@ -409,87 +372,49 @@ static int
 conn_start_stdio(struct conn *c)
 {
 	const struct job	*j = c->p->j;
-	struct session	*s;
-	struct endpoint	*in, *out, *net, *none;
+	const struct side	*sd = j->side;
+	int		 fifo = j->near->fifo != NULL;
 	int		 shut_tx = j->flow->shut_net || j->flow->half_close ||
-			    (j->local->fifo != NULL && !j->side->keep && !j->flow->no_shutdown);
+			    (fifo && !sd->keep && !j->flow->no_shutdown);
 	/* A connection that may be replaced keeps what waits in buffers. */
-	int		 copy = j->flow->no_splice || j->side->reconnect || j->local->readline ?
-			    CH_COPY : 0;
-	int		 dgram = j->side->sock.socktype == SOCK_DGRAM;
-
-	if ((s = session_new(plain_watch, conn_finished, c)) == NULL)
-		return (-1);
-	c->s = s;
-	if ((net = conn_net(c, s)) == NULL)
-		return (-1);
-	if (j->side->reconnect)
-		net->flags |= EP_REDIAL;
-	c->net = net;
-	out = j->flow->send_only ? stdio_discard(s) : stdio_out(s);
-	in = j->local->fifo != NULL ? fifo_in(s) : stdio_in(s, j->flow->no_stdin);
-	if (out == NULL || (in == NULL && (!j->flow->no_stdin || j->local->fifo != NULL)))
-		return (-1);
+	int		 copy = j->flow->no_splice || sd->reconnect ||
+			    j->local->readline ? CH_COPY : 0;
+	int		 dgram = sd->sock.socktype == SOCK_DGRAM;
+	struct end_how	 eh = { .rd = !j->flow->no_stdin || fifo,
+	    .wr = !j->flow->send_only };
 	/*
 	 * A listener that keeps serving (-k) keeps stdout for the next
 	 * client; otherwise stdout is closed when the peer is done.  socat's
 	 * -u never reads a datagram socket: a refusal of what was sent is
 	 * not heard there (UDP-SENDTO: never), a later write's alone.
 	 */
-	if ((c->rx = session_channel(s, "receive", net, out,
-	    (j->side->keep || j->side->reconnect ? 0 : CH_SHUTDOWN) | copy |
-	    (dgram && j->side->socat && j->flow->send_only ? CH_HOLD : 0))) ==
-	    NULL)
+	int		 flags[2] = { (sd->keep || sd->reconnect ? 0 :
+			    CH_SHUTDOWN) | copy | (dgram && sd->socat &&
+			    j->flow->send_only ? CH_HOLD : 0),
+			    (shut_tx ? CH_SHUTDOWN : 0) | copy };
+
+	if (conn_join(c, plain_watch, &eh, flags, j->flow->send_only) == -1)
 		return (-1);
-	if (j->flow->socat_crlf)
-		c->rx->xform = crlf_socat_in;
-	if (in != NULL) {
-		if ((c->tx = session_channel(s, "send", in, net,
-		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
-			return (-1);
-		/* Each read is one datagram: no bigger than one can be. */
-		if (dgram && j->side->sock.family != AF_UNIX)
-			c->tx->bufsize = j->side->tls.on ? DTLS_MAXPAYLOAD :
-			    UDP_MAXPAYLOAD;
-		if (j->flow->crlf)
-			c->tx->xform = crlf_xform;
-		if (j->flow->socat_crlf)
-			c->tx->xform = crlf_socat_out;
-		if (j->local->raw && term_start(c->tx, c->rx) == -1)
-			return (-1);
-		if (j->local->readline && conn_readline(c, in) == -1)
-			return (-1);
-		if (j->local->fifo == NULL && stdio_in_ended())
-			c->tx->state = CH_DRAINING;
-	} else if (c->p->greetlen > 0) {
-		/* -d: what --on-connect says is all there is to send. */
-		if ((none = session_endpoint(s, "on-connect", -1, -1,
-		    EP_SHUT_NONE, 0)) == NULL ||
-		    (c->tx = session_channel(s, "send", none, net,
-		    (shut_tx ? CH_SHUTDOWN : 0) | copy)) == NULL)
-			return (-1);
-		c->tx->state = CH_DRAINING;
-	} else if (shut_tx && !dgram && !j->side->ws.on)
-		shutdown(net->wfd, SHUT_WR);
-	/* --on-connect: before anything else, --raw's window size too. */
-	if (c->p->greetlen > 0) {
-		if (channel_inject_first(c->tx, c->p->greet,
-		    c->p->greetlen) == -1)
-			return (-1);
-		c->greet_end = c->p->greetlen;
-	}
 	/* A --raw client's hello goes first of all: this connection's. */
-	if (j->local->raw && !j->side->listen && c->tx != NULL) {
+	if (j->local->raw && !sd->listen && c->tx != NULL) {
 		if (term_hello(c->tx, c->rx) == -1)
 			return (-1);
 		c->greet_end += PTY_HELLO_LEN;
 	}
-	if (conn_tune(c, c->rx, c->tx) == -1 || conn_declare_end(c) == -1)
-		return (-1);
-	conn_set_idle(c);
-	if (j->side->listen)
-		gate_session(&j->side->gate, s);
-	return (session_start(s));
+	if (c->tx != NULL && eh.rd) {
+		/* Each read is one datagram: no bigger than one can be. */
+		if (dgram && sd->sock.family != AF_UNIX)
+			c->tx->bufsize = sd->tls.on ? DTLS_MAXPAYLOAD :
+			    UDP_MAXPAYLOAD;
+		if (j->local->raw && term_start(c->tx, c->rx) == -1)
+			return (-1);
+		if (j->local->readline && conn_readline(c, c->tx->src) == -1)
+			return (-1);
+		if (!fifo && stdio_in_ended())
+			c->tx->state = CH_DRAINING;
+	} else if (c->tx == NULL && shut_tx && !dgram && !sd->ws.on)
+		shutdown(c->net->wfd, SHUT_WR);
+	return (session_start(c->s));
 }
 
 /*
@@ -566,7 +491,9 @@ plain_greeting(struct plain *p)
 __startup void
 plain_init(struct plain *p, const struct job *j)
 {
-	char	*cause;
+	const struct side	*near = j->near;
+	struct exec_cmd		 cmd;
+	char			*cause = NULL;
 
 	memset(p, 0, sizeof(*p));
 	p->j = j;
@@ -574,30 +501,26 @@ plain_init(struct plain *p, const struct job *j)
 	TAILQ_INIT(&p->conns);
 	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
-	if (j->local->exec != NULL) {
-		/* socat's program: its words, its terminal, its signals. */
-		if ((j->local->prog != NULL ? side_exec_cmd(j->local->prog,
-		    &p->cmd, &cause) : exec_cmd_parse(&p->cmd, j->local->exec,
-		    j->local->exec_shell, &cause)) == -1 ||
-		    exec_cmd_check(&p->cmd, &cause) == -1)
+	if (near->kind == SIDE_EXEC) {
+		/* A program that could not be started is said now. */
+		if (side_exec_cmd(near, &cmd, &cause) == -1 ||
+		    exec_cmd_check(&cmd, &cause) == -1)
 			fatalx("%s", cause != NULL ? cause : strerror(errno));
-		if (j->local->prog != NULL &&
-		    side_exec_signals(&j->local->prog->local) == -1)
+		exec_cmd_free(&cmd);
+		if (side_exec_signals(&near->local) == -1)
 			fatal("signal");
-		if (j->local->prog == NULL)
-			p->cmd.pty = j->local->pty;
 		/*
 		 * socat's -u and -U: the program's other way is ours, as a
 		 * socat's program inherits it (its stdout when only read
 		 * from the socket, its stdin when only sent to it).
 		 */
-		if (j->side->socat && !p->cmd.pty && j->flow->recv_only)
-			p->cmd.keep_out = 1;
-		else if (j->side->socat && !p->cmd.pty && j->flow->send_only)
-			p->cmd.keep_in = 1;
+		p->prog_rd = !(j->side->socat && !near->local.pty &&
+		    j->flow->recv_only);
+		p->prog_wr = !(j->side->socat && !near->local.pty &&
+		    j->flow->send_only && p->prog_rd);
 		p->exec = 1;
 	}
-	if (j->local->fifo != NULL && fifo_open(j->local->fifo, &cause) == -1)
+	if (near->fifo != NULL && fifo_open(near->fifo, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/* --readline's editor; an idle one otherwise, which edit_free() takes. */
 	if (j->local->readline)
@@ -610,8 +533,6 @@ plain_init(struct plain *p, const struct job *j)
 void
 plain_free(struct plain *p)
 {
-	if (p->exec)
-		exec_cmd_free(&p->cmd);
 	free(p->greet);
 	edit_free(&p->ed);
 }

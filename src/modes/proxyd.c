@@ -771,14 +771,18 @@ pconn_relay(struct pconn *pc)
 {
 	const struct job	*j = pc->pd->j;
 	struct session	*s;
-	struct endpoint	*c, *t;
-	struct channel	*up, *down;
+	struct join	 jn;
+	struct join_how	 how = { .flow = j->flow, .far = j->side,
+	    .name = { "upstream", "downstream" },
+	    .flags = { CH_SHUTDOWN, CH_SHUTDOWN }, .idle_ms = TIME_NONE };
+	struct netconn	*tnc;
+	struct channel	*up;
 	struct pchunked	*pk = NULL;
 	struct prelay	*pr = NULL;
 	const char	*why;
 	char		 host[LOG_ESCAPED(sizeof(pc->host))];
 	size_t		 k;
-	int		 r;
+	int		 r, rc;
 
 	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
 	    log_escape(host, sizeof(host), pc->host, strlen(pc->host)),
@@ -819,10 +823,10 @@ pconn_relay(struct pconn *pc)
 	if (r == -1)
 		s = NULL;
 	else if (pk != NULL)
-		s = session_new(proxyd_chunked_watch, proxyd_chunked_finished,
-		    pk);
+		s = join_new(&jn, proxyd_chunked_watch, proxyd_chunked_finished,
+		    pk) == 0 ? jn.s : NULL;
 	else if ((pr = calloc(1, sizeof(*pr))) != NULL)
-		s = session_new(NULL, proxyd_finished, pr);
+		s = join_new(&jn, NULL, proxyd_finished, pr) == 0 ? jn.s : NULL;
 	else
 		s = NULL;
 	if (s == NULL) {
@@ -834,27 +838,25 @@ pconn_relay(struct pconn *pc)
 	ev_timer_disarm(&pc->timer);
 	ev_del(pc->nc->fd);
 	ev_del(pc->tfd);
-	/* Each descriptor is the session's once it has an endpoint. */
-	if ((c = netconn_endpoint(pc->nc, s, "client", EP_SHUT_SOCKET, 0,
-	    0)) == NULL)
-		goto fail;
-	if ((t = session_endpoint(s, "destination", pc->tfd, pc->tfd,
-	    EP_SHUT_SOCKET, 0)) == NULL)
-		goto fail;
-	pc->tfd = -1;
-	if ((up = session_channel(s, "upstream", c, t, CH_SHUTDOWN)) == NULL ||
-	    (down = session_channel(s, "downstream", t, c, CH_SHUTDOWN)) ==
-	    NULL)
-		goto fail;
 	/*
-	 * A relay between two peers: over once both ways are done, or at
+	 * Each descriptor is the session's once it has an endpoint.  A
+	 * relay between two peers: over once both ways are done, or at
 	 * once when one failed.  A forwarded request is over once the
 	 * origin's answer is delivered: the origin closes it (Connection:
 	 * close), whatever the client does.
 	 */
-	s->ends |= SS_FAILFAST;
-	if (pc->fwd != NULL)
-		down->flags |= CH_FINAL_NOW;
+	if ((tnc = netconn_new(pc->tfd)) == NULL)
+		goto fail;
+	pc->tfd = -1;
+	how.rule = pc->fwd != NULL ? JOIN_NEAR_ENDS : JOIN_SIDES;
+	rc = end_netconn(&jn.end[0], j->side, pc->nc, s, "client",
+	    EP_SHUT_SOCKET, 0, 0) == -1 || end_netconn(&jn.end[1], j->side,
+	    tnc, s, "destination", EP_SHUT_SOCKET, 0, 0) == -1 ||
+	    join_ways(&jn, &how) == -1;
+	netconn_free(tnc);
+	if (rc)
+		goto fail;
+	up = jn.way[0];
 	/*
 	 * A forwarded request goes first, rewritten; then what the client
 	 * sent after its request (a body, or the tunnel's first bytes).
@@ -890,7 +892,7 @@ pconn_relay(struct pconn *pc)
 		pr->nc = pc->nc;
 	pc->nc = NULL;
 	pconn_free(pc);
-	if (session_start(s) == -1)
+	if (join_start(&jn) == -1)
 		session_finish(s);
 	return;
 

@@ -184,7 +184,7 @@ enum side_kind {
 
 /*
  * socat's options of a side that is no socket (a file, a descriptor, a
- * program), honoured where two such sides are joined (src/modes/local.c).
+ * program, a terminal), carried out by its opener (src/net/end.c).
  */
 struct side_local {
 	int		 fd;		/* FD:N's descriptor; -1 */
@@ -193,7 +193,13 @@ struct side_local {
 	int		 noatime;	/* read with O_NOATIME */
 	int		 fs_noatime;	/* its inode's noatime flag set */
 	int		 gopen;		/* GOPEN: created, or appended to */
-	int		 argv;		/* EXEC: its words, no shell */
+	int		 run;		/* how a program's text is run: RUN_* */
+#define RUN_SHELL	0		/* /bin/sh -c TEXT (-c, SYSTEM:) */
+#define RUN_WORDS	1		/* its words, split on blanks (-e, and
+					   exec: when no shell is needed) */
+#define RUN_SOCAT	2		/* its words as socat splits them
+					   (EXEC:) */
+#define RUN_ENV_SHELL	3		/* $SHELL -c TEXT (socat's SHELL:) */
 	int		 loop;		/* PIPE, socat's echo: a pipe */
 	int		 ignoreeof;	/* an end of file read is waited past */
 	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
@@ -207,12 +213,8 @@ struct side_local {
 	int		 unlink_close;	/* removed at the end: 1, 0; -1:
 					   a named pipe made, only */
 	int		 pty;		/* a program's: on a terminal */
-	int		 rawer;		/* and that terminal raw (-1: as
-					   it is), echo and opost set */
-	int		 echo;
-	int		 opost;
-	long		 ispeed;	/* ispeed=, ospeed=: a terminal's */
-	long		 ospeed;	/* (device_is_speed()); -1 */
+	struct tty_want	 tty;		/* a terminal's modes: the side's, once
+					   opened, or its program's */
 	int		 stderr_out;	/* its stderr into its output */
 	int		 setsid;	/* in a session of its own */
 	int		 sigpass;	/* sigint, sighup, sigquit: these
@@ -235,6 +237,7 @@ struct side {
 	const char	*text;		/* its address as given; NULL: the
 					   command line's own side */
 	const char	*path;		/* a file, device, link or command */
+	const char	*fifo;		/* --fifo: a FIFO read in stdin's place */
 	int		 append;	/* file:,append */
 	int		 oflags;	/* socat's OPEN:: O_CREAT, O_TRUNC, O_EXCL
 					   as its options say; -1: file:'s */
@@ -337,6 +340,54 @@ int		 auth_challenge(const struct auth_conf *, int, int, char *,
 		    size_t);
 const char	*auth_query_token(const char *, char *, size_t);
 
+/* end.c */
+/* What an opened side's descriptor is (struct end's is). */
+#define END_SOCKET	0x01	/* a socket: shutdown(2) ends its writing */
+#define END_NET		0x02	/* a connection to a peer */
+#define END_STDIO	0x04	/* our stdin and stdout */
+#define END_FILE	0x08	/* a regular file */
+#define END_PROGRAM	0x10	/* a program (a child) */
+#define END_LINE	0x20	/* a line that hangs up: serial:, pty: */
+#define END_TTY		0x40	/* a terminal */
+
+/*
+ * A side opened: the endpoints of a session it is read from and written
+ * to, what it is, and what it holds besides (end_close()).
+ */
+struct end {
+	struct endpoint		*rd;	/* read from; NULL: not */
+	struct endpoint		*wr;	/* written to; NULL: not */
+	struct child		*child;	/* a program's, its owner's */
+	const struct side	*sd;
+	int			 is;	/* END_* */
+	const struct side	*line;	/* a line to give back, or NULL */
+	int			 slave;	/* and a pty's terminal side; -1 */
+};
+
+/* How a side is opened. */
+struct end_how {
+	int			 rd;	/* to be read from */
+	int			 wr;	/* to be written to */
+	const struct exec_conn	*conn;	/* a program's connection, or NULL */
+	struct child		*child;	/* a program started already */
+};
+
+int		 end_open(const struct side *, struct session *,
+		    const struct end_how *, struct end *, char **);
+int		 end_open_file(const struct side *, int, int, int *);
+struct netconn;
+int		 end_netconn(struct end *, const struct side *,
+		    struct netconn *, struct session *, const char *,
+		    enum ep_shut, int, int);
+int		 end_device(struct end *, const struct side *,
+		    struct session *, const char *, int);
+void		 end_close(struct end *);
+struct child	*program_start(const struct side *, const struct exec_conn *,
+		    int, int, char **);
+void		 program_here(const struct side *, int, int, int, char **);
+int		 device_open(const struct side *, const char **, int *, char **);
+void		 device_close(const struct side *, int);
+
 /* side.c */
 int		 side_parse(struct side *, const struct side *, const char *,
 		    char **);
@@ -344,9 +395,18 @@ void		 side_free(struct side *);
 int		 side_flag(const struct addr *, const char *);
 /* sidelocal.c: the options of a side that is no socket. */
 void		 side_local_defaults(struct side *);
-int		 side_file_opts(struct side *, const struct addr *, char **);
 int		 side_file_flags(const struct side *, int, int);
-int		 side_local_opts(struct side *, const struct addr *, char **);
+int		 side_local_kind(struct side *, const struct addr *, char **);
+int		 side_local_check(const struct side *, const struct addr *,
+		    char **);
+int		 side_opt_speed(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_signal(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_fdin(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_fdout(struct side *, const struct addr *,
+		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
 int		 side_exec_signals(const struct side_local *);
 /* sideurl.c: a side's URL, a proxy hop. */
@@ -781,6 +841,13 @@ int		 udp_twin_socket(const struct side *, int);
 int		 udp_peer_socket(const struct side *, int,
 		    const struct net_peer *);
 int		 udp_probe(int, long long);
+int		 dgram_unnamed(const struct sockaddr_storage *, socklen_t);
+ssize_t		 dgram_recv_kept(struct endpoint *, void *, size_t,
+		    int (*)(void *, const struct sockaddr_storage *,
+		    socklen_t));
+int		 dgram_recvmmsg_kept(struct endpoint *, struct mmsghdr *,
+		    u_int, int (*)(void *, const struct sockaddr_storage *,
+		    socklen_t));
 
 /* unix.c */
 struct sockaddr_un;

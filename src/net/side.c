@@ -30,6 +30,7 @@ struct side_own {
 	struct addr	 a;		/* the address: the side's strings */
 	char		*text;		/* the address as given */
 	char		*port;		/* ports[0] */
+	char		*passed;	/* ACCEPT-FD:'s socket's address */
 	char		*ws_host;	/* a URL's host and port point in */
 	char		*ws_path;	/* a URL's path */
 	char		*ws_auth;	/* a URL's credentials, as a header */
@@ -46,67 +47,178 @@ struct side_own {
 /* socat's cipher list when cipher= gives none (TLS 1.2 and older). */
 #define SOCAT_CIPHERS	"HIGH:-NULL:-PSK:-aNULL"
 
+/* What an option does to a side, of a row of addr-opts.h. */
+enum side_how {
+	SH_NONE,		/* nothing here: read where it is used */
+	SH_FLAG,		/* an int, 0 or 1 */
+	SH_TEXT,		/* a const char *, the value */
+	SH_INT,			/* an int, in decimal */
+	SH_OCTAL,		/* an int, in octal */
+	SH_BYTE,		/* an int, 27 or 0x1b */
+	SH_SIZE,		/* a long long */
+	SH_MS,			/* seconds, as a long long of milliseconds
+				   (at least 1: a time given is one) */
+	SH_TLSVER,		/* an int, tls_version_parse()'s */
+	SH_FN,			/* the row's function does it */
+};
+
+/* A row's function: option is (its value v) of address a, into sd. */
+typedef int side_opt_fn(struct side *, const struct addr *, const char *,
+    const char *, char **);
+
+static side_opt_fn side_opt_verify, side_opt_capath, side_opt_secret,
+    side_opt_proxy, side_opt_unlink_close, side_opt_fork, side_opt_max_children,
+    side_opt_sourceport, side_opt_lowport, side_opt_range, side_opt_forever,
+    side_opt_interval, side_opt_shut_none, side_opt_sockopt,
+    side_opt_membership, side_opt_v6only;
+
 /*
- * The options of a TLS address (a) over the command line's TLS settings
- * of sd.  wss:// verifies by default, as browsers do; verify=0 says not.
- * secret= is --secret's code, of this side alone; a drawn code mistyped
- * is said now, before any connection.  Returns 0, or -1 with *cause set.
+ * Each option's row (addr-opts.h, which the codec reads too): the name
+ * it is stored under, and what it does to a side: a member set (where,
+ * how and its size, which debug builds check against how) or a function.
+ */
+static const struct side_opt {
+	const char	*is;
+	enum side_how	 how;
+	size_t		 off;
+	size_t		 size;
+	side_opt_fn	*fn;
+} side_opts[] = {
+#define F(m, how)	SH_##how, offsetof(struct side, m), \
+			    sizeof(((struct side *)NULL)->m), NULL
+#define S(fn)		SH_FN, 0, 0, fn
+#define R		SH_NONE, 0, 0, NULL
+#define A		SH_NONE, 0, 0, NULL
+#define OPT(name, is, type, needs, set)	{ is, set },
+#include "codec/addr-opts.h"
+#undef OPT
+#undef A
+#undef R
+#undef S
+#undef F
+};
+
+/* The milliseconds of SECONDS, at least min. */
+static long long
+side_ms(const char *v, long long min)
+{
+	long long	 ms = time_ms_up(strtod(v, NULL) * 1000);
+
+	return (ms < min ? min : ms);
+}
+
+/*
+ * Set what each option of a says in sd, row by row.  Returns 0, or -1
+ * with *cause set.
  */
 static int
-side_tls_opts(struct side *sd, const struct addr *a, char **cause)
+side_opts_apply(struct side *sd, const struct addr *a, char **cause)
+{
+	const struct side_opt	*o;
+	const char		*v;
+	char			*f;
+
+	for (o = side_opts; o < side_opts + nitems(side_opts); o++) {
+		if (o->how == SH_NONE || (v = addr_opt(a, o->is)) == NULL)
+			continue;
+		f = (char *)sd + o->off;
+#ifdef SC_DEBUG
+		if (o->how != SH_FN && o->size != (o->how == SH_TEXT ?
+		    sizeof(char *) : o->how == SH_SIZE || o->how == SH_MS ?
+		    sizeof(long long) : sizeof(int)))
+			fatalx("option %s: its member is no %d's", o->is,
+			    (int)o->how);
+#endif
+		switch (o->how) {
+		case SH_FLAG:
+			*(int *)f = strcmp(v, "1") == 0;
+			break;
+		case SH_TEXT:
+			*(const char **)f = v;
+			break;
+		case SH_INT:
+			*(int *)f = atoi(v);
+			break;
+		case SH_OCTAL:
+			*(int *)f = (int)strtol(v, NULL, 8);
+			break;
+		case SH_BYTE:
+			*(int *)f = (int)strtol(v, NULL, 0);
+			break;
+		case SH_SIZE:
+			*(long long *)f = strtoll(v, NULL, 10);
+			break;
+		case SH_MS:
+			*(long long *)f = side_ms(v, 1);
+			break;
+		case SH_TLSVER:
+			*(int *)f = tls_version_parse(v);
+			break;
+		case SH_FN:
+			if (o->fn(sd, a, o->is, v, cause) == -1)
+				return (-1);
+			break;
+		case SH_NONE:
+			break;
+		}
+	}
+	return (0);
+}
+
+/* verify=: of a wss:// address, its --ws-insecure too. */
+static int
+side_opt_verify(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)is;
+	(void)cause;
+	sd->tls.verify = strcmp(v, "1") == 0;
+	if (a->kind == ADDR_WSS)
+		sd->ws.insecure = !sd->tls.verify;
+	return (0);
+}
+
+/* capath=: a directory that is not there would fail every peer, unsaid. */
+static int
+side_opt_capath(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	if (access(v, X_OK) == -1) {
+		log_cause(cause, "capath %s: %s", v, strerror(errno));
+		return (-1);
+	}
+	sd->tls.capath = v;
+	return (0);
+}
+
+/*
+ * secret=: --secret's code, of this side alone; a drawn code mistyped is
+ * said now, before any connection.
+ */
+static int
+side_opt_secret(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
 {
 	struct side_own	*own = sd->own;
-	const char	*v;
 
-	if ((v = addr_opt(a, "secret")) != NULL) {
-		switch (secret_parse(v, own->secret)) {
-		case 0:
-			sd->tls.secret = own->secret;
-			sd->tls.secret_own = 0;
-			break;
-		case 1:
-			sd->tls.secret = v;
-			sd->tls.secret_own = 1;
-			break;
-		default:
-			log_cause(cause, "the code does not match: check it");
-			return (-1);
-		}
-		sd->tls.secret_peer = NULL;
+	(void)a;
+	(void)is;
+	switch (secret_parse(v, own->secret)) {
+	case 0:
+		sd->tls.secret = own->secret;
+		sd->tls.secret_own = 0;
+		break;
+	case 1:
+		sd->tls.secret = v;
+		sd->tls.secret_own = 1;
+		break;
+	default:
+		log_cause(cause, "the code does not match: check it");
+		return (-1);
 	}
-
-	if ((v = addr_opt(a, "sni")) != NULL)
-		sd->tls.servername = v;
-	if ((v = addr_opt(a, "commonname")) != NULL)
-		sd->tls.checkname = v;
-	if ((v = addr_opt(a, "cafile")) != NULL)
-		sd->tls.trustfile = v;
-	/* A directory that is not there would fail every peer, unsaid. */
-	if ((v = addr_opt(a, "capath")) != NULL) {
-		if (access(v, X_OK) == -1) {
-			log_cause(cause, "capath %s: %s", v, strerror(errno));
-			return (-1);
-		}
-		sd->tls.capath = v;
-	}
-	if ((v = addr_opt(a, "cert")) != NULL)
-		sd->tls.cert = v;
-	if ((v = addr_opt(a, "key")) != NULL)
-		sd->tls.key = v;
-	if ((v = addr_opt(a, "ciphers")) != NULL)
-		sd->tls.ciphers = v;
-	else if (a->socat && sd->tls.ciphers == NULL)
-		sd->tls.ciphers = SOCAT_CIPHERS;
-	sd->tls.cn_addr = a->socat;
-	if ((v = addr_opt(a, "min-version")) != NULL)
-		sd->tls.min_version = tls_version_parse(v);
-	if ((v = addr_opt(a, "max-version")) != NULL)
-		sd->tls.max_version = tls_version_parse(v);
-	if ((v = addr_opt(a, "verify")) != NULL) {
-		sd->tls.verify = strcmp(v, "1") == 0;
-		if (a->kind == ADDR_WSS)
-			sd->ws.insecure = !sd->tls.verify;
-	}
+	sd->tls.secret_peer = NULL;
 	return (0);
 }
 
@@ -225,12 +337,10 @@ side_kind(struct side *sd, const struct addr *a)
 	/* socat's *-RECVFROM: serves one datagram (per child, with fork). */
 	sd->dgram_once = a->anypeer && !a->recv_only;
 	/*
-	 * socat's shut-null and null-eof: an empty datagram is the end;
-	 * shut-none: the end is not said (shut-down, the default, says it).
+	 * socat's shut-null and null-eof (an empty datagram is the end) and
+	 * shut-none (the end is not said) are the address's to say.
 	 */
-	sd->shut_null = side_flag(a, "shut-null");
-	sd->shut_none = side_flag(a, "shut-none") && !sd->shut_null;
-	sd->null_eof = side_flag(a, "null-eof");
+	sd->shut_null = sd->shut_none = sd->null_eof = 0;
 	sd->unix_either = a->either;
 	switch (a->kind) {
 	case ADDR_UDP:
@@ -401,58 +511,77 @@ bad:
 }
 
 /*
- * socat's listener filters, its clients let in by the gate: range= (their
- * addresses), sourceport= (their one port) and lowport (ports below 1024).
- * The rules are the side's own, never added to the command line's.  A
- * dialled socket's lowport is where it is bound instead.
+ * socat's range= of a listener: its clients let in by the gate, their
+ * addresses in the prefix.  The rules are the side's own, never added to
+ * the command line's.
  */
 static int
-side_filters(struct side *sd, const struct addr *a, char **cause)
+side_opt_range(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
 {
 	struct side_own	*own = sd->own;
-	const char	*v;
 	char		 spec[128];
 
-	if ((v = addr_opt(a, "range")) != NULL) {
-		if (!TAILQ_EMPTY(&sd->gate.rules)) {
-			log_cause(cause, "option range with --allow or --deny: "
-			    "give one of them");
-			return (-1);
-		}
-		if (side_range(v, spec, sizeof(spec), cause) == -1)
-			return (-1);
-		/* The command line's gate is copied: its head is not ours. */
-		TAILQ_INIT(&sd->gate.rules);
-		sd->gate.srcs = NULL;
-		sd->gate.nsrcs = sd->gate.nfiles = 0;
-		own->gate = 1;
-		if (gate_add(&sd->gate, 0, spec, cause) == -1)
-			return (-1);
+	(void)a;
+	(void)is;
+	if (!TAILQ_EMPTY(&sd->gate.rules)) {
+		log_cause(cause, "option range with --allow or --deny: give one "
+		    "of them");
+		return (-1);
 	}
-	if (a->listen && (v = addr_opt(a, "sourceport")) != NULL) {
-		if (v[strspn(v, "0123456789")] != '\0') {
-			log_cause(cause, "option sourceport of a listener "
-			    "takes a number");
-			return (-1);
-		}
-		sd->gate.peer_port = atoi(v);
+	if (side_range(v, spec, sizeof(spec), cause) == -1)
+		return (-1);
+	/* The command line's gate is copied: its head is not ours. */
+	TAILQ_INIT(&sd->gate.rules);
+	sd->gate.srcs = NULL;
+	sd->gate.nsrcs = sd->gate.nfiles = 0;
+	own->gate = 1;
+	return (gate_add(&sd->gate, 0, spec, cause));
+}
+
+/*
+ * sourceport=: a listener's clients' one port (the gate's); a dialled
+ * socket's own, which the address's grammar took.
+ */
+static int
+side_opt_sourceport(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)is;
+	if (!a->listen)
+		return (0);
+	if (v[strspn(v, "0123456789")] != '\0') {
+		log_cause(cause, "option sourceport of a listener takes a "
+		    "number");
+		return (-1);
 	}
-	if (side_flag(a, "lowport") && a->listen)
+	sd->gate.peer_port = atoi(v);
+	return (0);
+}
+
+/*
+ * lowport: a listener's clients' ports below 1024 (the gate's); a dialled
+ * socket's source port, below 1024, searched for when it is bound
+ * (net_bind_port()), at port 0 until then.
+ */
+static int
+side_opt_lowport(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)is;
+	if (strcmp(v, "1") != 0)
+		return (0);
+	if (a->listen) {
 		sd->gate.low_port = 1;
-	/*
-	 * A dialled socket's lowport: its source port, below 1024, is
-	 * searched for when it is bound (net_bind_port()), at port 0 until
-	 * then.
-	 */
-	if (side_flag(a, "lowport") && !a->listen) {
-		if (sd->sock.source_port != NULL) {
-			log_cause(cause, "options lowport and sourceport: "
-			    "give one of them");
-			return (-1);
-		}
-		sd->sock.low_port = 1;
-		sd->sock.source_port = "0";
+		return (0);
 	}
+	if (sd->sock.source_port != NULL) {
+		log_cause(cause, "options lowport and sourceport: give one of "
+		    "them");
+		return (-1);
+	}
+	sd->sock.low_port = 1;
+	sd->sock.source_port = "0";
 	return (0);
 }
 
@@ -463,14 +592,13 @@ side_filters(struct side *sd, const struct addr *a, char **cause)
  * --mcast-if names one.
  */
 static int
-side_membership(struct side *sd, const struct addr *a, char **cause)
+side_opt_membership(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
 {
 	struct side_own	*own = sd->own;
-	const char	*v;
 	char		*g = own->group, *ifc;
 
-	if ((v = addr_opt(a, "membership")) == NULL)
-		return (0);
+	(void)is;
 	if (a->host != NULL) {
 		log_cause(cause, "a listener's address given twice (bind=, "
 		    "ip-add-membership=)");
@@ -512,15 +640,16 @@ bad:
  * numbers each (0x for hex): an int value.  Data values are refused.
  */
 static int
-side_sockopt(struct side *sd, const struct addr *a, char **cause)
+side_opt_sockopt(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
 {
-	const char	*v, *p;
+	const char	*p;
 	char		*end;
 	long		 n;
 	int		 i;
 
-	if ((v = addr_opt(a, "setsockopt")) == NULL)
-		return (0);
+	(void)a;
+	(void)is;
 	for (i = 0, p = v; i < 3; i++) {
 		errno = 0;
 		n = strtol(p, &end, 0);
@@ -538,100 +667,186 @@ side_sockopt(struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
- * socat's retry=N (tries after the first), forever and interval=SECONDS:
- * a dialled side's --retry and --retry-interval, a listener's tries to
- * bind its port.
+ * fork: a socat listener serves one client unless it says fork, as
+ * socat's does; a dialled side's fork, its pair says where it is carried
+ * out.
  */
-static void
-side_retry(struct side *sd, const struct addr *a)
+static int
+side_opt_fork(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
 {
-	const char	*v;
-
-	if ((v = addr_opt(a, "retry")) != NULL)
-		sd->retries = atoi(v);
-	if (side_flag(a, "forever"))
-		sd->retries = RETRY_FOREVER;
-	if ((v = addr_opt(a, "interval")) != NULL) {
-		sd->retry_ms = time_ms_up(strtod(v, NULL) * 1000);
-		if (sd->retry_ms < RETRY_MIN_MS)
-			sd->retry_ms = RETRY_MIN_MS;
-	}
+	(void)is;
+	(void)cause;
+	sd->once = strcmp(v, "0") == 0;
+	sd->dial_fork = !a->listen && !sd->once;
+	return (0);
 }
 
 /*
- * A socket's options (socat's among them): the family (TCP4:, pf=), the
- * source (bind=, sourceport=), a listener's (fork, max-children=,
- * backlog=, ipv6only=, reuseaddr, reuseport) and TCP's (nodelay,
- * keepalive).  A socat listener serves one client unless it says fork,
- * as socat's does.
+ * max-children=N: at most N clients served at once; as socat's, which
+ * accepts no more until a child has ended, the others wait in the
+ * backlog (the gate's full_wait).
  */
 static int
-side_socket_opts(struct side *sd, const struct addr *a, char **cause)
+side_opt_max_children(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
 {
-	const char	*v;
+	(void)a;
+	(void)is;
+	if (sd->once) {
+		log_cause(cause, "option max-children not allowed without "
+		    "option fork");
+		return (-1);
+	}
+	sd->gate.max_conns = atoi(v);
+	sd->gate.full_wait = 1;
+	return (0);
+}
 
+/* socat's forever: a dialled side's --retry forever. */
+static int
+side_opt_forever(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	(void)cause;
+	if (strcmp(v, "1") == 0)
+		sd->retries = RETRY_FOREVER;
+	return (0);
+}
+
+/* socat's interval=SECONDS: --retry-interval, RETRY_MIN_MS at least. */
+static int
+side_opt_interval(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	(void)cause;
+	sd->retry_ms = side_ms(v, RETRY_MIN_MS);
+	return (0);
+}
+
+/* shut-none: the end not said, but for shut-null's empty datagram. */
+static int
+side_opt_shut_none(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	(void)cause;
+	sd->shut_none = strcmp(v, "1") == 0 && !sd->shut_null;
+	return (0);
+}
+
+/* ipv6only=: 1 on, 2 off (0: as the system has it, when not given). */
+static int
+side_opt_v6only(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	(void)cause;
+	sd->sock.v6only = strcmp(v, "1") == 0 ? 1 : 2;
+	return (0);
+}
+
+/*
+ * unlink-close: a file, or a socket file bound, removed at the end (1) or
+ * kept (0).
+ */
+static int
+side_opt_unlink_close(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	(void)cause;
+	sd->sock.unix_keep = strcmp(v, "0") == 0;
+	sd->local.unlink_close = strcmp(v, "1") == 0;
+	return (0);
+}
+
+/*
+ * proxy=: the side's own HTTP proxy, in place of the command line's
+ * chain; socat's proxy-resolve (the proxy is sent an address) and its
+ * credentials (proxyauth=, proxyauthfile=).
+ */
+static int
+side_opt_proxy(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	struct side_own	*own = sd->own;
+	const char	*r;
+	char		*why;
+
+	(void)is;
+	if (proxy_hop_parse(&sd->proxy.hops[0], PROXY_HTTP, v, &why) == -1) {
+		sd->proxy.nhops = 0;
+		log_cause(cause, "proxy %s: %s", v, why);
+		free(why);
+		return (-1);
+	}
+	sd->proxy.nhops = 1;
+	own->proxy = 1;
+	sd->proxy.proto = sd->proxy.hops[0].proto;
+	sd->proxy.host = sd->proxy.hops[0].host;
+	sd->proxy.port = sd->proxy.hops[0].port;
+	sd->proxy.user = sd->proxy.hops[0].user;
+	sd->proxy.pass = sd->proxy.hops[0].pass;
+	if ((r = addr_opt(a, "proxy-resolve")) != NULL)
+		sd->proxy.dns = strcmp(r, "1") == 0 ? PROXY_DNS_LOCAL :
+		    PROXY_DNS_REMOTE;
+	return (side_proxy_auth(sd, &sd->proxy.hops[0], a, cause));
+}
+
+/*
+ * socat's ACCEPT-FD:N: the listening socket N, passed to us, served as
+ * --listen-fd serves one (activate_use()), of its own family, at its own
+ * address.  Returns -1 with *cause set.
+ */
+static int
+side_accept_fd(struct side *sd, const struct addr *a, char **cause)
+{
+	struct side_own	*own = sd->own;
+	socklen_t	 len;
+	int		 fd = atoi(a->path), af;
+
+	len = sizeof(af);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &af, &len) == -1 ||
+	    activate_addr(fd, &own->passed, &own->port) == -1) {
+		log_cause(cause, "descriptor %d: %s", fd, errno == ENOTSOCK ?
+		    "not a socket" : strerror(errno));
+		return (-1);
+	}
+	sd->sock.listen_fd = fd;
+	sd->sock.family = af == AF_UNIX ? AF_UNIX : AF_UNSPEC;
+	sd->host = own->passed;
+	sd->nports = own->port != NULL;
+	return (0);
+}
+
+/*
+ * What a socket's address says besides its options: its family (TCP4:,
+ * pf=), its source (bind=, sourceport=), a socket passed (ACCEPT-FD:); a
+ * socat listener serves one client unless it says fork, as socat's does.
+ */
+static int
+side_socket_kind(struct side *sd, const struct addr *a, char **cause)
+{
+	if (side_flag(a, "accept-fd") && side_accept_fd(sd, a, cause) == -1)
+		return (-1);
 	if (a->family != 0)
 		sd->sock.family = a->family == 4 ? AF_INET : AF_INET6;
 	if (a->src != NULL && !a->datagram)
 		sd->sock.source = a->src;
 	if (a->srcport != NULL && !a->datagram)
 		sd->sock.source_port = a->srcport;
-	if (side_flag(a, "broadcast"))
-		sd->sock.broadcast = 1;
-	/* A socket file bound goes at exit, unless unlink-close=0. */
-	if ((v = addr_opt(a, "unlink-close")) != NULL)
-		sd->sock.unix_keep = strcmp(v, "0") == 0;
-	if ((v = addr_opt(a, "fork")) != NULL)
-		sd->once = strcmp(v, "0") == 0;
-	else
-		sd->once = a->socat && a->listen;
-	/*
-	 * max-children=N: at most N clients served at once; as socat's,
-	 * which accepts no more until a child has ended, the others wait
-	 * in the backlog (the gate's full_wait).
-	 */
-	if ((v = addr_opt(a, "max-children")) != NULL) {
-		if (sd->once) {
-			log_cause(cause, "option max-children not allowed "
-			    "without option fork");
-			return (-1);
-		}
-		sd->gate.max_conns = atoi(v);
-		sd->gate.full_wait = 1;
-	}
-	/* A dialled side's fork: its pair says where it is carried out. */
-	sd->dial_fork = !a->listen && side_flag(a, "fork");
-	if (side_flag(a, "reuseaddr"))
-		sd->sock.reuseaddr = 1;
-	if ((v = addr_opt(a, "reuseport")) != NULL)
-		sd->sock.reuseport = strcmp(v, "1") == 0;
-	if ((v = addr_opt(a, "backlog")) != NULL)
-		sd->sock.backlog = atoi(v);
-	if ((v = addr_opt(a, "ipv6only")) != NULL)
-		sd->sock.v6only = strcmp(v, "1") == 0 ? 1 : 2;
-	if ((v = addr_opt(a, "nodelay")) != NULL)
-		sd->sock.nodelay = strcmp(v, "1") == 0;
-	if ((v = addr_opt(a, "keepalive")) != NULL)
-		sd->sock.keepalive = strcmp(v, "1") == 0;
-	side_retry(sd, a);
-	if (side_filters(sd, a, cause) == -1 ||
-	    side_membership(sd, a, cause) == -1 ||
-	    side_sockopt(sd, a, cause) == -1)
-		return (-1);
-	if ((v = addr_opt(a, "connect-timeout")) != NULL) {
-		sd->connect_ms = time_ms_up(strtod(v, NULL) * 1000);
-		if (sd->connect_ms == 0)
-			sd->connect_ms = 1;
-	}
-	/* What sockcat's pty always is: raw, without an echo. */
-	if (a->kind == ADDR_PTY && (((v = addr_opt(a, "raw")) != NULL &&
-	    strcmp(v, "0") == 0) ||
-	    ((v = addr_opt(a, "rawer")) != NULL && strcmp(v, "0") == 0) ||
-	    side_flag(a, "echo"))) {
-		log_cause(cause, "a pty is raw, without an echo: raw=0, "
-		    "rawer=0 and echo=1 are not supported");
-		return (-1);
-	}
+	sd->once = a->socat && a->listen;
+	sd->dial_fork = 0;
+	sd->perm = -1;
+	sd->unlink_early = sd->crlf = sd->append = 0;
 	return (0);
 }
 
@@ -675,6 +890,13 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 		side_free(sd);
 		return (-1);
 	}
+	if ((sd->kind == SIDE_PTY || sd->kind == SIDE_SERIAL) &&
+	    (w->kind == SIDE_PTY || w->kind == SIDE_SERIAL)) {
+		log_cause(cause, "a dual (!!) address of two lines is not "
+		    "supported");
+		side_free(sd);
+		return (-1);
+	}
 	/* Messages name the whole of it. */
 	free(own->text);
 	if ((own->text = strdup(text)) == NULL) {
@@ -700,7 +922,7 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 {
 	struct side_own	*own;
 	struct addr	*a;
-	const char	*errstr, *v;
+	const char	*errstr;
 	char		*why, *port;
 	int		 bang;
 
@@ -783,52 +1005,23 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 			goto nomem;
 		sd->nports = 1;
 	}
-	if (sd->tls.on && side_tls_opts(sd, a, cause) == -1) {
-		side_free(sd);
-		return (-1);
-	}
+	/* socat's TLS: its ciphers unless said, a name that is an address. */
+	if (sd->tls.on && a->socat && sd->tls.ciphers == NULL)
+		sd->tls.ciphers = SOCAT_CIPHERS;
+	sd->tls.cn_addr = a->socat;
 	if (sd->proxy_kind != 0 && side_socks(sd, a, &why) == -1) {
 		log_cause(cause, "%s", why);
 		free(why);
 		side_free(sd);
 		return (-1);
 	}
-	if ((v = addr_opt(a, "proxy")) != NULL) {
-		/* Its own proxy, in place of the command line's chain. */
-		if (proxy_hop_parse(&sd->proxy.hops[0], PROXY_HTTP, v,
-		    &why) == -1) {
-			sd->proxy.nhops = 0;
-			log_cause(cause, "proxy %s: %s", v, why);
-			free(why);
-			side_free(sd);
-			return (-1);
-		}
-		sd->proxy.nhops = 1;
-		own->proxy = 1;
-		sd->proxy.proto = sd->proxy.hops[0].proto;
-		sd->proxy.host = sd->proxy.hops[0].host;
-		sd->proxy.port = sd->proxy.hops[0].port;
-		sd->proxy.user = sd->proxy.hops[0].user;
-		sd->proxy.pass = sd->proxy.hops[0].pass;
-		/* socat's proxy-resolve: the proxy is sent an address. */
-		if ((v = addr_opt(a, "proxy-resolve")) != NULL)
-			sd->proxy.dns = strcmp(v, "1") == 0 ?
-			    PROXY_DNS_LOCAL : PROXY_DNS_REMOTE;
-		if (side_proxy_auth(sd, &sd->proxy.hops[0], a, &why) == -1) {
-			log_cause(cause, "%s", why);
-			free(why);
-			side_free(sd);
-			return (-1);
-		}
-	}
-	if (side_socket_opts(sd, a, cause) == -1 ||
-	    side_file_opts(sd, a, cause) == -1 ||
-	    side_local_opts(sd, a, cause) == -1) {
+	if (side_socket_kind(sd, a, cause) == -1 ||
+	    side_local_kind(sd, a, cause) == -1 ||
+	    side_opts_apply(sd, a, cause) == -1 ||
+	    side_local_check(sd, a, cause) == -1) {
 		side_free(sd);
 		return (-1);
 	}
-	if ((v = addr_opt(a, "crtscts")) != NULL)
-		sd->crtscts = strcmp(v, "1") == 0;
 	if (a->speed != NULL)
 		sd->speed = strtoul(a->speed, NULL, 10);
 	return (0);
@@ -858,6 +1051,7 @@ side_free(struct side *sd)
 		gate_clear(&sd->gate);
 	tls_ctx_free(sd->tls.ctx);
 	free(own->port);
+	free(own->passed);
 	free(own->ws_path);
 	if (own->ws_auth != NULL)
 		explicit_bzero(own->ws_auth, strlen(own->ws_auth));

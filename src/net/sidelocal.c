@@ -1,8 +1,8 @@
 /*
  * The options of a side that is no socket, in socat's grammar: a file's
  * (how it is opened), and those of a file, a descriptor, a program or a
- * terminal that the local relay carries out (src/modes/local.c).
- * side.c reads the rest of an address.
+ * terminal that its opener carries out (src/net/end.c).  side.c reads
+ * the rest of an address.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -23,38 +23,6 @@
 
 /* The most words of a program socat splits (EXEC:). */
 #define SIDE_WORDS	256
-
-/*
- * A file's options: socat's OPEN: opens as its options say (creat,
- * trunc, excl, append; mode= for one created), where sockcat's file:
- * creates and truncates the file it writes.  unlink-early for a file, a
- * Unix listener's socket or a pty's link.
- */
-int
-side_file_opts(struct side *sd, const struct addr *a, char **cause)
-{
-	const char	*v;
-
-	(void)cause;
-	if ((v = addr_opt(a, "append")) != NULL)
-		sd->append = strcmp(v, "1") == 0;
-	sd->oflags = -1;
-	if (a->kind == ADDR_FILE && a->socat)
-		sd->oflags = (side_flag(a, "creat") ? O_CREAT : 0) |
-		    (side_flag(a, "trunc") ? O_TRUNC : 0) |
-		    (side_flag(a, "excl") ? O_EXCL : 0);
-	else if (a->kind == ADDR_FILE && (addr_opt(a, "creat") != NULL ||
-	    addr_opt(a, "trunc") != NULL || addr_opt(a, "excl") != NULL))
-		sd->oflags = (!side_flag(a, "append") && (addr_opt(a,
-		    "trunc") == NULL || side_flag(a, "trunc")) ? O_TRUNC : 0) |
-		    (addr_opt(a, "creat") == NULL || side_flag(a, "creat") ?
-		    O_CREAT : 0) | (side_flag(a, "excl") ? O_EXCL : 0);
-	sd->perm = (v = addr_opt(a, "mode")) != NULL ?
-	    (int)strtol(v, NULL, 8) : -1;
-	sd->unlink_early = side_flag(a, "unlink-early");
-	sd->crlf = side_flag(a, "crlf");
-	return (0);
-}
 
 /*
  * The flags of open(2) for the file of sd read (rd), written (wr) or
@@ -88,55 +56,119 @@ side_local_defaults(struct side *sd)
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
 	l->readbytes = l->ftruncate = -1;
-	l->umask = l->rawer = l->echo = l->opost = l->escape = -1;
-	l->ispeed = l->ospeed = -1;
+	l->umask = l->escape = -1;
+	l->tty = TTY_AS_IS;
 	l->unlink_close = -1;
 	l->fdin = STDIN_FILENO;
 	l->fdout = STDOUT_FILENO;
 }
 
 /*
- * A terminal's speed, socat's option name of a (ispeed=, ospeed=), into
- * *speed: bits per second or socat's termios code (device_is_speed()),
- * -1 without it.  Returns -1 with *cause set.
+ * ispeed=, ospeed= or socat's bN (is "speed": both): a terminal's speeds,
+ * bits per second or socat's termios code (device_is_speed()).
  */
-static int
-side_local_speed(const struct addr *a, const char *name, long *speed,
-    char **cause)
+int
+side_opt_speed(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
 {
-	const char	*v;
+	long	 speed = (long)strtoul(v, NULL, 0);
 
-	if ((v = addr_opt(a, name)) == NULL)
-		return (0);
-	*speed = (long)strtoul(v, NULL, 0);
-	if (!device_is_speed(*speed)) {
-		log_cause(cause, "option %s: %s is no terminal's speed (bits "
-		    "per second, as 19200, or a termios code, as 14)", name,
-		    v);
+	(void)a;
+	if (!device_is_speed(speed)) {
+		log_cause(cause, "option %s%s: %s is no terminal's speed (bits "
+		    "per second, as 19200, or a termios code, as 14)",
+		    strcmp(is, "speed") == 0 ? "b" : is,
+		    strcmp(is, "speed") == 0 ? v : "", v);
 		return (-1);
 	}
+	if (strcmp(is, "ospeed") != 0)
+		sd->local.tty.ispeed = speed;
+	if (strcmp(is, "ispeed") != 0)
+		sd->local.tty.ospeed = speed;
+	return (0);
+}
+
+/* sigint, sighup, sigquit: those signals go to the program. */
+int
+side_opt_signal(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)cause;
+	if (strcmp(v, "1") == 0)
+		sd->local.sigpass |= strcmp(is, "sigint") == 0 ? SIGPASS_INT :
+		    strcmp(is, "sighup") == 0 ? SIGPASS_HUP : SIGPASS_QUIT;
+	return (0);
+}
+
+/* fdin=N: the program's descriptor read from, in stdin's place. */
+int
+side_opt_fdin(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	(void)cause;
+	sd->local.fdin = atoi(v);
+	sd->local.fd_given |= 1;
+	return (0);
+}
+
+/* fdout=N: and the one written to, in stdout's place. */
+int
+side_opt_fdout(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	(void)cause;
+	sd->local.fdout = atoi(v);
+	sd->local.fd_given |= 2;
 	return (0);
 }
 
 /*
- * socat's options of a file, a descriptor or a program (struct
- * side_local), read where two sides that are not sockets are joined;
- * sockcat's own file: has none of them.
+ * How the text of a program's address is run: socat's EXEC: by its words
+ * as socat splits them, its SHELL: by $SHELL, its SYSTEM: by /bin/sh;
+ * sockcat's exec: by its words unless it needs a shell (what a shell
+ * would read differently from words split on blanks).
+ */
+static int
+side_exec_run(const struct addr *a)
+{
+	if (a->kind != ADDR_EXEC)
+		return (RUN_SHELL);
+	if (side_flag(a, "argv"))
+		return (RUN_SOCAT);
+	if (side_flag(a, "shell"))
+		return (RUN_ENV_SHELL);
+	if (a->socat || a->path == NULL ||
+	    a->path[strcspn(a->path, "|&;<>()$`\\\"'*?[]#~=%{}!\n")] != '\0')
+		return (RUN_SHELL);
+	return (RUN_WORDS);
+}
+
+/*
+ * What an address that is no socket says besides its options: a
+ * descriptor's number, a file's flags as socat opens it (OPEN: as its
+ * options say, creat, trunc, excl, append; sockcat's file: creates and
+ * truncates the file it writes), and what socat's name implies (GOPEN, a
+ * named pipe, a pipe, how a program is run).  Options that are socat's
+ * alone are refused in sockcat's own grammar.  Returns -1 with *cause
+ * set.
  */
 int
-side_local_opts(struct side *sd, const struct addr *a, char **cause)
+side_local_kind(struct side *sd, const struct addr *a, char **cause)
 {
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
-	    "unlink-close", "raw", "rawer", "echo", "opost", "noatime",
-	    "fs-noatime", "ispeed", "ospeed", "cool-write" };
+	    "unlink-close", "rawer", "echo", "icanon", "opost", "noatime",
+	    "fs-noatime", "ispeed", "ospeed", "speed", "cool-write" };
 	struct side_local	*l = &sd->local;
-	const char		*v;
 	size_t			 i;
 
 	side_local_defaults(sd);
-	for (i = 0; !a->socat && i < sizeof(socat_only) /
-	    sizeof(socat_only[0]); i++) {
+	for (i = 0; !a->socat && i < nitems(socat_only); i++) {
 		if (addr_opt(a, socat_only[i]) != NULL) {
 			log_cause(cause, "option %s is socat's: write the "
 			    "address as socat does (OPEN:PATH,%s)",
@@ -146,60 +178,46 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 	}
 	if (a->kind == ADDR_FD)
 		l->fd = atoi(a->path);
-	l->escape = (v = addr_opt(a, "escape")) != NULL ?
-	    (int)strtol(v, NULL, 0) : -1;
-	l->setsid = side_flag(a, "setsid");
+	sd->oflags = -1;
+	if (a->kind == ADDR_FILE && a->socat)
+		sd->oflags = (side_flag(a, "creat") ? O_CREAT : 0) |
+		    (side_flag(a, "trunc") ? O_TRUNC : 0) |
+		    (side_flag(a, "excl") ? O_EXCL : 0);
+	else if (a->kind == ADDR_FILE && (addr_opt(a, "creat") != NULL ||
+	    addr_opt(a, "trunc") != NULL || addr_opt(a, "excl") != NULL))
+		sd->oflags = (!side_flag(a, "append") && (addr_opt(a,
+		    "trunc") == NULL || side_flag(a, "trunc")) ? O_TRUNC : 0) |
+		    (addr_opt(a, "creat") == NULL || side_flag(a, "creat") ?
+		    O_CREAT : 0) | (side_flag(a, "excl") ? O_EXCL : 0);
 	l->fifo = side_flag(a, "fifo");
-	l->nonblock = side_flag(a, "nonblock");
-	l->noatime = side_flag(a, "noatime");
-	l->fs_noatime = side_flag(a, "fs-noatime");
 	l->gopen = side_flag(a, "gopen");
-	l->argv = side_flag(a, "argv");
 	l->loop = side_flag(a, "loop");
-	l->ignoreeof = side_flag(a, "ignoreeof");
-	l->cool_write = side_flag(a, "cool-write");
-	if ((v = addr_opt(a, "readbytes")) != NULL)
-		l->readbytes = strtoll(v, NULL, 10);
-	if ((v = addr_opt(a, "ftruncate")) != NULL)
-		l->ftruncate = strtoll(v, NULL, 10);
-	if ((v = addr_opt(a, "umask")) != NULL)
-		l->umask = (int)strtol(v, NULL, 8);
-	l->user = addr_opt(a, "user");
-	l->unlink_close = (v = addr_opt(a, "unlink-close")) != NULL ?
-	    strcmp(v, "1") == 0 : -1;
-	/*
-	 * A terminal's modes: a program's, a terminal opened by path, or
-	 * the one on stdin.
-	 */
-	if (a->kind == ADDR_EXEC || a->kind == ADDR_FILE ||
-	    a->kind == ADDR_STDIO) {
-		if ((v = addr_opt(a, "rawer")) != NULL ||
-		    (v = addr_opt(a, "raw")) != NULL)
-			l->rawer = strcmp(v, "1") == 0;
-		if ((v = addr_opt(a, "echo")) != NULL)
-			l->echo = strcmp(v, "1") == 0;
-		if ((v = addr_opt(a, "opost")) != NULL)
-			l->opost = strcmp(v, "1") == 0;
-	}
-	if (side_local_speed(a, "ispeed", &l->ispeed, cause) == -1 ||
-	    side_local_speed(a, "ospeed", &l->ospeed, cause) == -1)
-		return (-1);
-	/* sockcat's pty: always raw, opost=1 would not be. */
-	if (a->kind == ADDR_PTY && side_flag(a, "opost")) {
-		log_cause(cause, "a pty is raw: opost=1 is not supported");
+	l->run = side_exec_run(a);
+	return (0);
+}
+
+/*
+ * What the options of a side that is no socket cannot be together, once
+ * read: sockcat's pty is raw and silent; a program's terminal modes need
+ * its terminal (pty), which has no fdin= or fdout=.  Returns -1 with
+ * *cause set.
+ */
+int
+side_local_check(const struct side *sd, const struct addr *a, char **cause)
+{
+	const struct side_local	*l = &sd->local;
+
+	if (a->kind == ADDR_PTY && (l->tty.raw == 0 || l->tty.echo == 1 ||
+	    l->tty.icanon == 1 || l->tty.opost == 1)) {
+		log_cause(cause, "a pty is raw, without an echo: raw=0, "
+		    "echo=1, icanon=1 and opost=1 are not supported");
 		return (-1);
 	}
 	if (a->kind != ADDR_EXEC)
 		return (0);
-	l->pty = side_flag(a, "pty");
-	/*
-	 * ctty and sane: the terminal is the program's controlling one,
-	 * in the modes a new one has: what pty gives it anyway.
-	 */
-	if (!l->pty && (l->rawer != -1 || l->echo != -1 || l->opost != -1 ||
-	    l->ispeed != -1 || l->ospeed != -1)) {
-		log_cause(cause, "raw, rawer, echo, opost, ispeed and ospeed "
-		    "are a terminal's: the program's needs pty");
+	if (!l->pty && tty_want_any(&l->tty)) {
+		log_cause(cause, "%s is a terminal's: the program's needs pty",
+		    tty_want_name(&l->tty));
 		return (-1);
 	}
 	if (!l->pty && (side_flag(a, "ctty") || side_flag(a, "sane"))) {
@@ -207,22 +225,9 @@ side_local_opts(struct side *sd, const struct addr *a, char **cause)
 		    "program's needs pty");
 		return (-1);
 	}
-	l->sigpass = (side_flag(a, "sigint") ? SIGPASS_INT : 0) |
-	    (side_flag(a, "sighup") ? SIGPASS_HUP : 0) |
-	    (side_flag(a, "sigquit") ? SIGPASS_QUIT : 0);
 	if (l->pty && side_flag(a, "pipes")) {
 		log_cause(cause, "pipes or pty, not both");
 		return (-1);
-	}
-	l->stderr_out = side_flag(a, "stderr");
-	l->nofork = side_flag(a, "nofork");
-	if ((v = addr_opt(a, "fdin")) != NULL) {
-		l->fdin = atoi(v);
-		l->fd_given |= 1;
-	}
-	if ((v = addr_opt(a, "fdout")) != NULL) {
-		l->fdout = atoi(v);
-		l->fd_given |= 2;
 	}
 	if (l->pty && (l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO)) {
 		log_cause(cause, "fdin and fdout are for pipes, not a pty");
@@ -243,7 +248,7 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	const struct side_local	*l = &sd->local;
 	char			 words[ADDR_MAX + 1], *argv[SIDE_WORDS];
 
-	if (l->argv) {
+	if (l->run == RUN_SOCAT) {
 		if (strlcpy(words, sd->path, sizeof(words)) >= sizeof(words) ||
 		    addr_socat_words(words, argv, nitems(argv)) < 1) {
 			log_cause(cause, "%s: not a command socat would run",
@@ -252,14 +257,19 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 		}
 		if (exec_cmd_argv(cmd, sd->path, argv, cause) == -1)
 			return (-1);
-	} else if (exec_cmd_parse(cmd, sd->path, 1, cause) == -1)
+	} else if (l->run == RUN_ENV_SHELL) {
+		argv[0] = getenv("SHELL") != NULL && *getenv("SHELL") != '\0' ?
+		    getenv("SHELL") : "/bin/sh";
+		argv[1] = "-c";
+		argv[2] = (char *)sd->path;
+		argv[3] = NULL;
+		if (exec_cmd_argv(cmd, sd->path, argv, cause) == -1)
+			return (-1);
+	} else if (exec_cmd_parse(cmd, sd->path, l->run == RUN_SHELL,
+	    cause) == -1)
 		return (-1);
 	cmd->pty = l->pty;
-	cmd->raw = l->rawer == 1;
-	cmd->echo = l->echo == -1 ? 0 : l->echo ? 1 : 2;
-	cmd->opost = l->opost == -1 ? 0 : l->opost ? 1 : 2;
-	cmd->ispeed = l->ispeed != -1 ? l->ispeed : 0;
-	cmd->ospeed = l->ospeed != -1 ? l->ospeed : 0;
+	cmd->tty = l->tty;
 	cmd->fdin = l->fdin;
 	cmd->fdout = l->fdout;
 	cmd->errout = l->stderr_out;

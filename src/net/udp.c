@@ -1,15 +1,19 @@
 /*
- * What the datagram modes share of UDP sockets: comparing senders, a
- * listener's peer getting a socket of its own, and the -zu probe.
+ * What the datagram modes share of datagram sockets: comparing senders,
+ * receiving those a rule keeps, a receiver of every peer (socat's
+ * UDP-RECV:), a listener's peer getting a socket of its own, and the -zu
+ * probe.
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -176,4 +180,59 @@ udp_probe(int fd, long long wait_ms)
 		return (-1);
 	}
 	return (0);
+}
+
+/* A sender with no address (an unbound Unix socket) cannot be answered. */
+int
+dgram_unnamed(const struct sockaddr_storage *ss, socklen_t len)
+{
+	return (len <= offsetof(struct sockaddr_un, sun_path) ||
+	    ss->ss_family == AF_UNSPEC);
+}
+
+/*
+ * Receive one datagram that keep takes (its argument ep->data), noting
+ * who sent it.
+ */
+ssize_t
+dgram_recv_kept(struct endpoint *ep, void *p, size_t size,
+    int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	ssize_t			 n;
+
+	for (;;) {
+		len = sizeof(ss);
+		memset(&ss, 0, sizeof(ss));
+		n = recvfrom(ep->rfd, p, size, 0, (struct sockaddr *)&ss,
+		    &len);
+		if (n == -1) {
+			/*
+			 * An earlier reply was refused: that peer has gone,
+			 * which ends nothing for a listener.
+			 */
+			if (errno == ECONNREFUSED)
+				continue;
+			return (-1);
+		}
+		if (keep(ep->data, &ss, len))
+			return (n);
+	}
+}
+
+/* Receive up to vlen datagrams at once, those keep takes, in order. */
+int
+dgram_recvmmsg_kept(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen,
+    int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
+{
+	int	 n;
+
+	/* A refused earlier reply ends nothing (see dgram_recv_kept()). */
+	while ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) == -1 &&
+	    errno == ECONNREFUSED)
+		continue;
+	if (n <= 0)
+		return (n);
+	return (batch_filter(msgs, n, keep, ep->data));
 }

@@ -1,0 +1,489 @@
+/*
+ * The one relay: two opened sides (struct end) joined in one session, a
+ * way in each direction the mode asks for, how data flows applied to
+ * both (-b, socat's dumps, pacing, -W), and what ends the session
+ * declared, once, from what the two sides are (join_declare_end()).
+ * Every mode that joins two sides makes its session here: plain mode's
+ * client and listener with stdin and stdout or a program, the forwarder,
+ * the datagram listener, a line, socat's pairs; join_run() joins two
+ * sides that open at once (socat's pairs of files, programs and stdio, a
+ * line with stdio, a program or another line).  A mode with a handler of
+ * its own (broker, room, chat, proxy server) makes its own sessions.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modes.h"
+
+/*
+ * Make jn's session: watch, finished and arg are the mode's (struct
+ * session).  Its ends are opened into jn->s, then joined (join_ways()).
+ * Returns -1 with errno.
+ */
+int
+join_new(struct join *jn, int (*watch)(struct session *),
+    void (*finished)(struct session *), void *arg)
+{
+	memset(jn, 0, sizeof(*jn));
+	jn->end[0].slave = jn->end[1].slave = -1;
+	if ((jn->s = session_new(watch, finished, arg)) == NULL)
+		return (-1);
+	return (0);
+}
+
+/*
+ * A connection (the far side, end[0]) with stdin and stdout, in netcat's
+ * terms: over when both ways have finished; for a listener (or a
+ * WebSocket), once the client has finished sending, with what stdin had
+ * ready then sent first (so "sockcat -l > file" ends with its client);
+ * with a quit timer (-q) a listener, or a datagram socket, also once
+ * stdin is done; --raw leaves at once when the remote end closes, as ssh
+ * does.  socat's -t and --quit-after give the far end that long once
+ * stdin is done, and --fifo's filter that long (-q, --quit-after) once
+ * the network is done; --fifo's own end is the session's.
+ * --half-close waits for both ways whatever else is said.
+ */
+static int
+join_declare_nc(struct join *jn, const struct join_how *how)
+{
+	const struct side	*sd = how->far;
+	const struct flow	*f = how->flow;
+	struct channel		*rx = jn->way[0], *tx = jn->way[1];
+	long long		 ms;
+	int			 dgram = sd->sock.socktype == SOCK_DGRAM;
+
+	/* A datagram socket never reads end-of-file: an error ends it. */
+	if (dgram)
+		jn->s->ends |= SS_FAILFAST;
+	if (how->raw)
+		rx->flags |= CH_FINAL_NOW;
+	if (how->fifo && tx != NULL) {
+		tx->flags |= CH_FINAL;
+		ms = f->deadline_ms;
+		if (how->quit_ms != TIME_NONE && (ms == TIME_NONE ||
+		    how->quit_ms < ms))
+			ms = how->quit_ms;
+		return (channel_grace(rx, ms));
+	}
+	if (tx != NULL) {
+		/*
+		 * A WebSocket client's -q: stdin's end sends no close (the
+		 * peer would stop answering), so the answers have the quit
+		 * timer's time.
+		 */
+		ms = f->deadline_ms;
+		if (sd->ws.path != NULL && !sd->listen && how->quit_ms >= 0 &&
+		    (ms == TIME_NONE || how->quit_ms < ms))
+			ms = how->quit_ms;
+		if (channel_grace(tx, ms) == -1)
+			return (-1);
+		/* --send-only: what comes back does not matter. */
+		if (f->send_only)
+			tx->flags |= CH_FINAL;
+	}
+	if (channel_grace(rx, f->far_quit_ms) == -1)
+		return (-1);
+	if (f->half_close)
+		return (0);
+	if ((sd->listen || sd->ws.on) && !f->send_only)
+		rx->flags |= CH_FINAL;
+	if ((sd->listen || dgram) && how->quit_ms != TIME_NONE && tx != NULL)
+		tx->flags |= CH_FINAL;
+	return (0);
+}
+
+/*
+ * A datagram listener's own socket with stdin and stdout: it has no
+ * end-of-file from its peers, so it ends when stdout or the socket
+ * fails, or at the -q (or --quit-after) time after stdin has ended; with
+ * a time of 0, once the datagrams ready then are written.
+ */
+static int
+join_declare_dgram(struct join *jn, const struct join_how *how)
+{
+	const struct flow	*f = how->flow;
+	long long		 ms = f->quit_ms;
+
+	jn->way[0]->flags |= CH_FINAL_NOW;
+	if (f->half_close)
+		return (0);
+	if (f->quit_ms == 0 || f->deadline_ms == 0) {
+		jn->way[1]->flags |= CH_FINAL;
+		return (0);
+	}
+	if (f->deadline_ms != TIME_NONE && (ms == TIME_NONE ||
+	    f->deadline_ms < ms))
+		ms = f->deadline_ms;
+	return (channel_grace(jn->way[1], ms));
+}
+
+/*
+ * The end of the session, from what its sides are, for the one rule
+ * (session.c, doc/design.md "The end of a session"):
+ *   - a line (serial:, pty:) that hangs up ends it at once; the other
+ *     side's end, once written, ends it too (with what the line had
+ *     ready then, for stdin; -q's time after it for its answers);
+ *   - two connections: a failure ends the relay at once, else both ways;
+ *     a datagram target's answers have JOIN_DGRAM_LINGER_MS after the
+ *     client's end, and a datagram peer's relay ends with its target's;
+ *   - two sides opened at once, no connection between (socat's): once
+ *     one way has ended, the other has -t's time (flow's quit_ms);
+ *   - a connection and a program: both ways, or the program's output
+ *     once it has exited (the mode says so: join_program_gone());
+ *   - a connection and stdin and stdout: netcat's (join_declare_nc()).
+ * Returns -1 with errno.
+ */
+static int
+join_declare_end(struct join *jn, const struct join_how *how)
+{
+	struct channel	*out = jn->way[0], *in = jn->way[1];
+	int		 far = jn->end[0].is, near = jn->end[1].is;
+
+	if ((far | near) & END_LINE) {
+		/* The way out of the line, and the way into it. */
+		if (!(far & END_LINE)) {
+			out = jn->way[1];
+			in = jn->way[0];
+			near = far;
+		}
+		if (out != NULL)
+			out->flags |= CH_FINAL_NOW;
+		/* A connection with a line: a failure ends it (--forward). */
+		if (near & END_NET)
+			jn->s->ends |= SS_FAILFAST;
+		if (in == NULL)
+			return (0);
+		if (!(near & (END_STDIO | END_NET)))
+			in->flags |= CH_FINAL_NOW;
+		else if ((near & END_STDIO) && how->flow->quit_ms > 0)
+			return (channel_grace(in, how->flow->quit_ms));
+		else
+			in->flags |= CH_FINAL;
+		return (0);
+	}
+	/* Two sides opened at once (join_run()): socat's. */
+	if (how->far == NULL)
+		return ((out == NULL || channel_grace(out,
+		    how->flow->quit_ms) == 0) && (in == NULL ||
+		    channel_grace(in, how->flow->quit_ms) == 0) ? 0 : -1);
+	if ((far & END_NET) && (near & END_NET)) {
+		jn->s->ends |= SS_FAILFAST;
+		if (how->rule == JOIN_NEAR_ENDS && in != NULL)
+			in->flags |= CH_FINAL_NOW;
+		if (how->rule == JOIN_DGRAM_TARGET && out != NULL)
+			return (channel_grace(out, JOIN_DGRAM_LINGER_MS));
+		return (0);
+	}
+	if (near & END_PROGRAM)
+		return (0);
+	if (how->rule == JOIN_DGRAM_LISTENER)
+		return (join_declare_dgram(jn, how));
+	return (join_declare_nc(jn, how));
+}
+
+/*
+ * A way from end src to end dst of jn named name, with flags, or none
+ * when either side has no such way.  Returns -1 with errno.
+ */
+static int
+join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
+    const struct join_how *how)
+{
+	const struct flow	*f = how->flow;
+	struct channel		*ch;
+
+	if (src == NULL || dst == NULL)
+		return (0);
+	if ((ch = session_channel(jn->s, how->name[i], src, dst,
+	    how->flags[i])) == NULL)
+		return (-1);
+	jn->way[i] = ch;
+	/*
+	 * Pacing: -i after each line sent, --delay after each write; -W,
+	 * the reads of what comes back.
+	 */
+	if (channel_pace(ch, i == how->sent ? f->interval_ms : 0, f->delay_ms,
+	    i == how->sent ? 0 : (uint64_t)f->recv_limit) == -1)
+		return (-1);
+	if (f->block != 0)
+		channel_block(ch, f->block);
+	if (how->tap[i] != NULL)
+		return (channel_tap(ch, how->tap[i], how->tap_arg));
+	if (how->dump != NULL && channel_tap(ch, i == how->sent ? dump_sent :
+	    dump_received, how->dump) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * socat's crlf of either end: what goes to it has CRLF for each line
+ * feed, what comes from it no CR.
+ */
+static void
+join_crlf(struct join *jn)
+{
+	int	 i, from, to;
+
+	for (i = 0; i < 2; i++) {
+		if (jn->way[i] == NULL)
+			continue;
+		from = jn->end[i].sd != NULL && jn->end[i].sd->crlf;
+		to = jn->end[1 - i].sd != NULL && jn->end[1 - i].sd->crlf;
+		if (from || to)
+			jn->way[i]->xform = from && to ? crlf_socat_both :
+			    from ? crlf_socat_in : crlf_socat_out;
+	}
+}
+
+/*
+ * Join jn's two ends, opened: a way from the first to the second
+ * (way[0]) and one back (way[1]), each as how says (its name, its flags;
+ * none where how leaves it out or an end has no such way), and the
+ * session's end declared.  The mode then adds what is its own and starts
+ * the session (join_start()).  Returns -1 with errno.
+ */
+int
+join_ways(struct join *jn, const struct join_how *how)
+{
+	struct endpoint	*near_out = jn->end[1].wr, *far_out = jn->end[0].wr;
+
+	/* What the mode reads and drops (socat's -U, --send-only). */
+	if (how->discard[0] && (near_out = stdio_discard(jn->s)) == NULL)
+		return (-1);
+	if (how->discard[1] && (far_out = stdio_discard(jn->s)) == NULL)
+		return (-1);
+	if ((!how->skip[0] && join_way(jn, 0, jn->end[0].rd, near_out,
+	    how) == -1) || (!how->skip[1] && join_way(jn, 1, jn->end[1].rd,
+	    far_out, how) == -1))
+		return (-1);
+	if (how->idle_ms != TIME_NONE)
+		session_set_idle(jn->s, how->idle_ms);
+	join_crlf(jn);
+	return (join_declare_end(jn, how));
+}
+
+/*
+ * The program of jn's near end has exited: its output's end ends the
+ * session now, since nobody will read what the far side still sends (its
+ * children may, until then); a program only written to (socat's -U) ends
+ * its way at once.
+ */
+void
+join_program_gone(struct join *jn)
+{
+	if (jn->way[1] != NULL)
+		jn->way[1]->flags |= CH_FINAL;
+	else if (jn->way[0] != NULL)
+		ep_write_ended(jn->way[0]->dst);
+}
+
+/* Start jn's session: its bytes move from now on.  -1 with errno. */
+int
+join_start(struct join *jn)
+{
+	if (jn->end[1].child != NULL && jn->end[1].child->exited)
+		join_program_gone(jn);
+	return (session_start(jn->s));
+}
+
+/* Give back what jn's ends hold besides their endpoints. */
+void
+join_close(struct join *jn)
+{
+	end_close(&jn->end[0]);
+	end_close(&jn->end[1]);
+}
+
+/* join_run()'s relay: its status, and what ends the loop. */
+struct join_run {
+	struct join	 jn;
+	int		 status;
+};
+
+/*
+ * A program of the relay exited: its output's end is the end of its way,
+ * as any side's (with -t's time for the other); a line's program, whose
+ * status is ours, is waited for once the relay is over.
+ */
+static void
+join_run_exited(struct child *c, void *arg)
+{
+	struct join_run	*r = arg;
+
+	(void)c;
+	if (r->jn.s != NULL)
+		session_check(r->jn.s);
+	else
+		ev_break();
+}
+
+static int
+join_run_watch(struct session *s)
+{
+	struct join_run	*r = s->arg;
+
+	/* --raw: "~." was typed; leave now. */
+	return (r->jn.way[1] != NULL && term_escaped(r->jn.way[1]) ?
+	    SESSION_END : SESSION_RULE);
+}
+
+static void
+join_run_finished(struct session *s)
+{
+	struct join_run	*r = s->arg;
+	int		 i, waiting = 0;
+
+	if (session_report(s) != 0)
+		r->status = 1;
+	term_stop(r->jn.way[1]);
+	session_free(s);
+	r->jn.s = NULL;
+	/*
+	 * A line's program's status is ours (its pipes are closed now):
+	 * one still running is waited for.
+	 */
+	for (i = 0; i < 2; i++) {
+		if ((r->jn.end[0].is & END_LINE) && r->jn.end[i].child != NULL &&
+		    !r->jn.end[i].child->exited)
+			waiting = 1;
+	}
+	if (!waiting)
+		ev_break();
+}
+
+/*
+ * socat's nofork: the program of side i runs in our place, the other
+ * side (a file, a descriptor, stdio: opened here) its stdin and stdout
+ * for the ways used (way[i]: from it).  Returns only on failure, said.
+ */
+static void
+join_nofork(const struct side *const *sides, int i, const int *skip)
+{
+	const struct side	*sd = sides[i], *o = sides[1 - i];
+	const struct side_local	*l = &sd->local;
+	char			*cause = NULL;
+	int			 rd = !skip[1 - i], wr = !skip[i], fd = -1, made;
+
+	if (o->wside != NULL || o->kind == SIDE_EXEC || l->stderr_out ||
+	    l->fdin != STDIN_FILENO || l->fdout != STDOUT_FILENO ||
+	    tty_want_any(&l->tty))
+		log_cause(&cause, "nofork: the program is run in our place, "
+		    "with a file, descriptor or stdio, and no other of its "
+		    "options");
+	else if (o->kind == SIDE_FD)
+		fd = o->local.fd;
+	else if (o->kind == SIDE_FILE &&
+	    (fd = end_open_file(o, rd, wr, &made)) == -1)
+		log_cause(&cause, "%s: %s", o->text, strerror(errno));
+	if (cause == NULL)
+		program_here(sd, fd, rd, wr, &cause);
+	log_warnx("%s: %s", sd->text, cause);
+	free(cause);
+}
+
+/*
+ * Join the job's two sides that open at once (no socket but socat's UDP
+ * halves of "R!!W", a line, a file, a program, stdin and stdout): both
+ * ways, or with -u or -U (flow's send_only: the first to the second
+ * alone; recv_only: back alone) one, until the session's end.  A line
+ * is the first side, its near end the second.  Returns the exit status:
+ * 1 when a side cannot be opened or data was lost; else a program's
+ * failure.
+ */
+int
+join_run(const struct job *j)
+{
+	struct join_run	 r = { .status = 0 };
+	const struct side *sd[2] = { j->side, j->peer }, *w;
+	struct end_how	 eh[2];
+	struct join_how	 how = { .flow = j->flow, .dump = j->run->dump,
+	    .name = { "first to second", "second to first" },
+	    .idle_ms = j->flow->idle_ms };
+	char		*cause = NULL;
+	int		 i;
+
+	/* A line's ways, as its relay has always named them. */
+	if (sd[0]->kind == SIDE_SERIAL || sd[0]->kind == SIDE_PTY) {
+		how.name[0] = "receive";
+		how.name[1] = "send";
+		how.sent = 1;
+	}
+	how.skip[1] = j->flow->send_only;
+	how.skip[0] = j->flow->recv_only;
+	for (i = 0; i < 2; i++) {
+		memset(&eh[i], 0, sizeof(eh[i]));
+		eh[i].rd = !how.skip[i];
+		eh[i].wr = !how.skip[1 - i];
+		/*
+		 * An end is passed on, but to a program's terminal, which it
+		 * would hang up, or a line's: its answer is awaited as long
+		 * as -t says.
+		 */
+		w = sd[i]->wside != NULL ? sd[i]->wside : sd[i];
+		how.flags[1 - i] = CH_COPY | ((w->kind == SIDE_EXEC &&
+		    w->local.pty) || w->kind == SIDE_SERIAL ||
+		    w->kind == SIDE_PTY ? 0 : CH_SHUTDOWN);
+	}
+	for (i = 0; i < 2; i++) {
+		if (sd[i]->kind == SIDE_EXEC && sd[i]->local.nofork &&
+		    !sd[i]->local.pty) {
+			join_nofork(sd, i, how.skip);
+			return (1);
+		}
+	}
+	/* -d: a line's near end not read. */
+	if (j->flow->no_stdin && sd[1]->kind == SIDE_STDIO)
+		eh[1].rd = 0;
+	if (join_new(&r.jn, join_run_watch, join_run_finished, &r) == -1)
+		fatal("join");
+	for (i = 0; i < 2; i++) {
+		if (end_open(sd[i], r.jn.s, &eh[i], &r.jn.end[i], &cause) ==
+		    -1) {
+			log_warnx("%s: %s", sd[i]->text, cause != NULL ?
+			    cause : strerror(errno));
+			free(cause);
+			r.status = 1;
+			goto out;
+		}
+		if (r.jn.end[i].child != NULL) {
+			r.jn.end[i].child->exited_cb = join_run_exited;
+			r.jn.end[i].child->arg = &r;
+		}
+		/* cool-write: a reader gone is a notice (session_report()). */
+		if (r.jn.end[i].wr != NULL && (sd[i]->wside != NULL ?
+		    sd[i]->wside : sd[i])->local.cool_write)
+			r.jn.end[i].wr->flags |= EP_COOL;
+	}
+	if (join_ways(&r.jn, &how) == -1)
+		fatal("join");
+	if (sd[1]->kind == SIDE_STDIO && r.jn.way[1] != NULL) {
+		if (j->flow->crlf)
+			r.jn.way[1]->xform = crlf_xform;
+		/* --raw: every key goes down the line; "~." leaves. */
+		if (j->local->raw && term_start_line(r.jn.way[1]) == -1)
+			fatal("--raw");
+	}
+	if (join_start(&r.jn) == -1)
+		fatal("join");
+	if (r.jn.s != NULL && ev_loop() == -1)
+		fatal("poll");
+out:
+	if (r.jn.s != NULL)
+		session_free(r.jn.s);
+	for (i = 0; i < 2; i++) {
+		if (r.jn.end[i].child == NULL)
+			continue;
+		if (r.status == 0 && (r.jn.end[0].is & END_LINE) &&
+		    r.jn.end[i].child->exited)
+			r.status = exec_status(r.jn.end[i].child);
+		exec_release(r.jn.end[i].child);
+	}
+	join_close(&r.jn);
+	return (r.status);
+}

@@ -1,0 +1,879 @@
+/*
+ * Opening a side that is no socket: one row per kind (what its opened
+ * descriptor is, its opener), each opener giving the endpoints of a
+ * session it is read from and written to (struct end): stdin and stdout
+ * (or --fifo's), a descriptor, a file or a named pipe, a program on pipes
+ * or a terminal of its own, a pseudo-terminal, a serial line, and
+ * socat's "R!!W" of two of them.  A socket is opened by open_start() or
+ * the listener; its connection becomes an end with end_netconn().  What
+ * an end holds besides its endpoints (a line's lock, a link, a program)
+ * is given back by end_close().  The names and the grammar of each kind
+ * are the codec's rows (src/codec/addr.c, addr-socat.c).
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <linux/fs.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+struct kind;
+typedef int end_open_fn(const struct side *, struct session *,
+    const struct end_how *, struct end *, char **);
+
+static end_open_fn	end_stdio, end_fd, end_file, end_program, end_line,
+			end_dgram;
+
+/*
+ * Each kind that is no socket: what its opened descriptor is (END_*) and
+ * its opener.  A socket's row has none: the dial or the listener opens it.
+ */
+static const struct kind {
+	enum side_kind	 kind;
+	int		 is;
+	end_open_fn	*open;
+} kinds[] = {
+	{ SIDE_SOCKET,	END_SOCKET | END_NET,	end_dgram },
+	{ SIDE_STDIO,	END_STDIO,		end_stdio },
+	{ SIDE_EXEC,	END_PROGRAM,		end_program },
+	{ SIDE_FILE,	END_FILE,		end_file },
+	{ SIDE_SERIAL,	END_LINE,		end_line },
+	{ SIDE_PTY,	END_LINE,		end_line },
+	{ SIDE_FD,	0,			end_fd },
+};
+
+/*
+ * The paths removed at the end (unlink-close, a named pipe made), also
+ * when a signal ends us (from its handler: a fixed table).
+ */
+static const char	*end_unlink[4];
+static volatile int	 end_nunlink;
+
+static void
+end_cleanup(int sig)
+{
+	int	 i;
+
+	(void)sig;
+	for (i = 0; i < end_nunlink; i++)
+		(void)unlink(end_unlink[i]);
+	end_nunlink = 0;
+}
+
+/* path is removed at exit, or when a signal ends us. */
+static void
+end_unlink_at_end(const char *path)
+{
+	static int	 added;
+
+	if (end_nunlink == (int)nitems(end_unlink))
+		return;
+	if (!added) {
+		cleanup_add(end_cleanup);
+		added = 1;
+	}
+	end_unlink[end_nunlink] = path;
+	end_nunlink++;
+}
+
+/*
+ * The endpoint of s that reads fd (given to it) as sd says: as it is, or
+ * with ignoreeof, readbytes or escape (reader_endpoint()).  NULL with
+ * errno.
+ */
+static struct endpoint *
+end_reader(struct session *s, const struct side *sd, int fd)
+{
+	struct read_opts	 ro;
+
+	ro.ignoreeof = sd->local.ignoreeof;
+	ro.readbytes = sd->local.readbytes;
+	ro.escape = sd->local.escape;
+	return (reader_endpoint(s, sd->text, fd, &ro));
+}
+
+/*
+ * user=: the owner of fd (or, -1, of path), a name or a number.  Returns
+ * -1 with errno (EINVAL for a user the system does not know).
+ */
+static int
+end_chown(int fd, const char *path, const char *user)
+{
+	struct passwd	*pw;
+	const char	*errstr;
+	uid_t		 uid;
+
+	if ((pw = getpwnam(user)) != NULL)
+		uid = pw->pw_uid;
+	else {
+		uid = (uid_t)strtonum(user, 0, UINT_MAX - 1, &errstr);
+		if (errstr != NULL) {
+			errno = EINVAL;
+			return (-1);
+		}
+	}
+	if (fd == -1)
+		return (chown(path, uid, (gid_t)-1));
+	return (fchown(fd, uid, (gid_t)-1));
+}
+
+/* A flag of fd's open file description (O_NONBLOCK, O_NOATIME) set. */
+static int
+end_fl_set(int fd, int flag)
+{
+	int	 flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1)
+		return (-1);
+	return (fcntl(fd, F_SETFL, flags | flag));
+}
+
+/* Make fd blocking again, as a program that takes it expects. */
+static void
+end_blocking(int fd)
+{
+	int	 flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK))
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+}
+
+/*
+ * Connect to the Unix socket at path (GOPEN: of a socket): a stream, a
+ * sequenced-packet or a datagram one, whichever it is.  Returns the
+ * descriptor, or -1 with errno.
+ */
+static int
+end_unix(const char *path)
+{
+	static const int	 types[] = { SOCK_STREAM, SOCK_SEQPACKET,
+	    SOCK_DGRAM };
+	struct sockaddr_un	 sun;
+	size_t			 i;
+	int			 fd, error = EPROTOTYPE;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	for (i = 0; i < nitems(types); i++) {
+		if ((fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0)) == -1)
+			return (-1);
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			return (fd);
+		error = errno;
+		close(fd);
+		if (error != EPROTOTYPE)
+			break;
+	}
+	errno = error;
+	return (-1);
+}
+
+/*
+ * Make sd's named pipe (PIPE:PATH), owned as user= says, removed at the
+ * end unless unlink-close=0; one there already is used.  Returns -1 with
+ * errno.
+ */
+static int
+end_mkfifo(const struct side *sd)
+{
+	const struct side_local	*l = &sd->local;
+	int			 error;
+
+	if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == -1)
+		return (errno == EEXIST ? 0 : -1);
+	/* Its owner before any wait for its other end. */
+	if (l->user != NULL && end_chown(-1, sd->path, l->user) == -1) {
+		error = errno;
+		(void)unlink(sd->path);
+		errno = error;
+		return (-1);
+	}
+	/* Made for us, it goes with us, as socat's, also on a signal. */
+	if (l->unlink_close != 0)
+		end_unlink_at_end(sd->path);
+	return (1);
+}
+
+/*
+ * What sd's options do to the file fd just opened (made: a named pipe
+ * made for it): fs-noatime, its owner (user=), its size (ftruncate=).
+ * Returns -1 with errno.
+ */
+static int
+end_file_opts(const struct side *sd, int fd, int made)
+{
+	const struct side_local	*l = &sd->local;
+	int			 flags;
+
+	if (l->fs_noatime && (ioctl(fd, FS_IOC_GETFLAGS, &flags) == -1 ||
+	    (flags |= FS_NOATIME_FL, ioctl(fd, FS_IOC_SETFLAGS, &flags)) ==
+	    -1))
+		return (-1);
+	if (l->user != NULL && !made && end_chown(fd, NULL, l->user) == -1)
+		return (-1);
+	if (l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Open the file, named pipe or socket of sd for reading (rd), writing
+ * (wr) or both, as its options say; *made says whether a named pipe was
+ * made for it.  Returns the descriptor, or -1 with errno.
+ */
+int
+end_open_file(const struct side *sd, int rd, int wr, int *made)
+{
+	const struct side_local	*l = &sd->local;
+	struct stat		 st;
+	mode_t			 old = 0;
+	int			 fd = -1, error = 0;
+
+	if (l->umask != -1)
+		old = umask(l->umask);
+	*made = 0;
+	if (l->fifo && (*made = end_mkfifo(sd)) == -1)
+		error = errno;
+	else if (stat(sd->path, &st) == 0 && S_ISSOCK(st.st_mode))
+		fd = end_unix(sd->path);
+	else
+		fd = open(sd->path, side_file_flags(sd, rd, wr),
+		    sd->perm != -1 ? sd->perm : 0666);
+	if (error == 0)
+		error = errno;
+	if (l->umask != -1)
+		umask(old);
+	/*
+	 * A named pipe opened one way waits there for its other end, as
+	 * socat's does (nonblock says not); then it is the pump's, which
+	 * does not wait.
+	 */
+	if (fd != -1 && ((fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    end_fl_set(fd, O_NONBLOCK) == -1) ||
+	    end_file_opts(sd, fd, *made) == -1)) {
+		error = errno;
+		close(fd);
+		fd = -1;
+	}
+	errno = error;
+	return (fd);
+}
+
+/*
+ * fd, opened for sd, as e's endpoints of s: read (rd) and written (wr),
+ * each way with a descriptor of its own, closed as its way ends.  fd is
+ * given to them.  Returns -1 with errno.
+ */
+static int
+end_fd_ways(const struct side *sd, struct session *s, int fd, int rd,
+    int wr, struct end *e)
+{
+	struct stat	 st;
+	int		 wfd = -1;
+
+	if (rd && wr && (wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
+		close(fd);
+		return (-1);
+	}
+	if (!rd)
+		wfd = fd;
+	if (rd && (e->rd = end_reader(s, sd, fd)) == NULL) {
+		if (wfd != -1)
+			close(wfd);
+		return (-1);
+	}
+	if (fstat(wfd != -1 ? wfd : fd, &st) == 0) {
+		e->is |= S_ISSOCK(st.st_mode) ? END_SOCKET :
+		    S_ISREG(st.st_mode) ? END_FILE : 0;
+		if (isatty(wfd != -1 ? wfd : fd))
+			e->is |= END_TTY;
+	}
+	if (wr && (e->wr = session_endpoint(s, sd->text, -1, wfd,
+	    (e->is & END_SOCKET) ? EP_SHUT_SOCKET : EP_SHUT_CLOSE, 0)) ==
+	    NULL) {
+		close(wfd);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A terminal's modes as sd's options say (b115200, raw, echo, ...), on fd
+ * of end e: refused, in words, when it is no terminal.  Its own are put
+ * back at exit.  Returns -1 with *cause set.
+ */
+static int
+end_tty(const struct side *sd, int fd, struct end *e, char **cause)
+{
+	const struct side_local	*l = &sd->local;
+
+	if (!tty_want_any(&l->tty))
+		return (0);
+	if (!isatty(fd)) {
+		log_cause(cause, "%s is a terminal's option, and this is no "
+		    "terminal", tty_want_name(&l->tty));
+		return (-1);
+	}
+	e->is |= END_TTY;
+	if (tty_modes_set(fd, &l->tty) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * stdin and stdout (or the FIFO of --fifo, read in stdin's place): stdin
+ * read as sd's options say, a terminal on it in the modes they say.
+ */
+static int
+end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
+    struct end *e, char **cause)
+{
+	struct read_opts	 ro;
+	int			 fd;
+
+	if (how->rd && sd->fifo != NULL)
+		e->rd = fifo_in(s);
+	else if (how->rd && (sd->local.ignoreeof || sd->local.readbytes >= 0 ||
+	    sd->local.escape != -1)) {
+		/* Read as its options say: a reader of our own. */
+		ro.ignoreeof = sd->local.ignoreeof;
+		ro.readbytes = sd->local.readbytes;
+		ro.escape = sd->local.escape;
+		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
+			goto fail;
+		e->rd = reader_endpoint(s, "stdin", fd, &ro);
+	} else if (how->rd)
+		e->rd = stdio_in(s, 0);
+	if (how->wr)
+		e->wr = stdio_out(s);
+	if ((how->rd && e->rd == NULL) || (how->wr && e->wr == NULL))
+		goto fail;
+	if (isatty(STDIN_FILENO))
+		e->is |= END_TTY;
+	if (stdio_tty_modes(&sd->local.tty) == -1) {
+		if (errno == ENOTTY)
+			log_cause(cause, "%s is a terminal's option, and stdin "
+			    "is no terminal", tty_want_name(&sd->local.tty));
+		else
+			log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+
+fail:
+	log_cause(cause, "%s", strerror(errno));
+	return (-1);
+}
+
+/* socat's FD:N: a descriptor inherited, each way a duplicate of it. */
+static int
+end_fd(const struct side *sd, struct session *s, const struct end_how *how,
+    struct end *e, char **cause)
+{
+	int	 fd;
+
+	if ((fd = fcntl(sd->local.fd, F_DUPFD_CLOEXEC, 3)) == -1 ||
+	    end_fl_set(fd, O_NONBLOCK) == -1 || end_tty(sd, fd, e, cause) ==
+	    -1) {
+		if (*cause == NULL)
+			log_cause(cause, "%s", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	if (end_fd_ways(sd, s, fd, how->rd, how->wr, e) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A file, a named pipe (made if PIPE:PATH says), or the Unix socket at
+ * its path: opened as its options say, a terminal in the modes they say;
+ * unlink-close removes it at the end.
+ */
+static int
+end_file(const struct side *sd, struct session *s, const struct end_how *how,
+    struct end *e, char **cause)
+{
+	int	 fd, made;
+
+	if ((fd = end_open_file(sd, how->rd, how->wr, &made)) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	if (end_tty(sd, fd, e, cause) == -1) {
+		close(fd);
+		return (-1);
+	}
+	if (sd->local.unlink_close == 1 && !made)
+		end_unlink_at_end(sd->path);
+	if (end_fd_ways(sd, s, fd, how->rd, how->wr, e) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Start sd's program (its command as side_exec_cmd() reads it), told of
+ * its connection by ec (NULL: none), read from (rd) and written to (wr):
+ * a way not used is its own, ours inherited, as socat's is.  The one
+ * place a program is started (exec_spawn()).  Returns the child, or NULL
+ * with *cause set (NULL for a failure exec_spawn() says itself).
+ */
+struct child *
+program_start(const struct side *sd, const struct exec_conn *ec, int rd,
+    int wr, char **cause)
+{
+	const struct side_local	*l = &sd->local;
+	struct exec_cmd		 cmd;
+	struct exec_conn	 none;
+	struct child		*c;
+
+	/* As socat: the descriptor of a way the program is not used on. */
+	if ((!rd && (l->fd_given & 2)) || (!wr && (l->fd_given & 1))) {
+		log_cause(cause, "option %s is useless in %s mode",
+		    !rd && (l->fd_given & 2) ? "fdout" : "fdin",
+		    !rd ? "write-only" : "read-only");
+		return (NULL);
+	}
+	if (side_exec_cmd(sd, &cmd, cause) == -1)
+		return (NULL);
+	cmd.keep_in = !wr;
+	cmd.keep_out = !rd;
+	/* Ours that it takes is its own now: blocking, as it expects. */
+	if (cmd.keep_in)
+		end_blocking(STDIN_FILENO);
+	if (cmd.keep_out)
+		end_blocking(STDOUT_FILENO);
+	if (ec == NULL) {
+		memset(&none, 0, sizeof(none));
+		none.type = SOCK_STREAM;
+		/* No connection: of socat's variables, its process ids. */
+		none.socat = sd->socat;
+		ec = &none;
+	}
+	c = NULL;
+	if (exec_cmd_check(&cmd, cause) == 0)
+		c = exec_spawn(&cmd, ec, cause);
+	exec_cmd_free(&cmd);
+	return (c);
+}
+
+/*
+ * socat's nofork: sd's program runs in our place, fd its stdin when rd
+ * and its stdout when wr (-1: ours as they are).  Returns only on
+ * failure, with *cause set.
+ */
+void
+program_here(const struct side *sd, int fd, int rd, int wr, char **cause)
+{
+	struct exec_cmd	 cmd;
+
+	if (side_exec_cmd(sd, &cmd, cause) == -1)
+		return;
+	if ((fd != -1 && ((rd && dup2(fd, STDIN_FILENO) == -1) ||
+	    (wr && dup2(fd, STDOUT_FILENO) == -1))) ||
+	    (sd->local.setsid && setsid() == -1)) {
+		log_cause(cause, "%s: %s", sd->text, strerror(errno));
+		exec_cmd_free(&cmd);
+		return;
+	}
+	end_blocking(STDIN_FILENO);
+	end_blocking(STDOUT_FILENO);
+	execvp(cmd.path, cmd.argv);
+	log_cause(cause, "exec %s: %s", cmd.path, strerror(errno));
+	exec_cmd_free(&cmd);
+}
+
+/*
+ * A program, on pipes or a terminal of its own (its child in e), told of
+ * its connection (how->conn); socat's PIPE, its echo, with no connection
+ * is a pipe.  how->child is one started already (program_start()), or
+ * NULL.
+ */
+static int
+end_program(const struct side *sd, struct session *s,
+    const struct end_how *how, struct end *e, char **cause)
+{
+	struct endpoint	*ep;
+	int		 p[2];
+
+	/* Joined with no connection, socat's echo is a pipe of ours. */
+	if (sd->local.loop && how->conn == NULL && how->child == NULL) {
+		if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)
+			goto fail;
+		e->rd = session_endpoint(s, "PIPE", p[0], -1, EP_SHUT_NONE, 0);
+		e->wr = session_endpoint(s, "PIPE", -1, p[1], EP_SHUT_CLOSE, 0);
+		if (e->rd == NULL || e->wr == NULL)
+			goto fail;
+		return (0);
+	}
+	if ((e->child = how->child) == NULL &&
+	    (e->child = program_start(sd, how->conn, how->rd, how->wr,
+	    cause)) == NULL) {
+		if (*cause == NULL)
+			log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	if (e->child->pty != -1)
+		e->is |= END_TTY;
+	if ((ep = exec_endpoint(s, e->child)) == NULL)
+		goto fail;
+	e->rd = how->rd ? ep : NULL;
+	e->wr = how->wr ? ep : NULL;
+	return (0);
+
+fail:
+	log_cause(cause, "%s", strerror(errno));
+	return (-1);
+}
+
+/*
+ * Open the line of sd (serial:, pty:) as its address says; returns its
+ * descriptor, *name (what it is) and *slave (a pseudo-terminal's
+ * terminal side, kept open meanwhile; -1 for a line), or -1 with *cause
+ * set.
+ */
+int
+device_open(const struct side *sd, const char **name, int *slave,
+    char **cause)
+{
+	const char	*tty;
+	char		 speed[32];
+	int		 fd;
+
+	*slave = -1;
+	*cause = NULL;
+	if (sd->kind == SIDE_SERIAL) {
+		*name = "serial line";
+		fd = serial_open(sd->path, sd->speed, sd->crtscts, cause);
+		/* socat's modes over ours: its own come back at the end. */
+		if (fd != -1 && tty_modes_apply(fd, &sd->local.tty) == -1) {
+			log_cause(cause, "%s: %s", sd->path, strerror(errno));
+			close(fd);
+			return (-1);
+		}
+		snprintf(speed, sizeof(speed), "%lu", sd->speed);
+		if (fd != -1)
+			log_verbose(1, "Serial line %s raw, 8N1 at %s",
+			    sd->path, sd->speed != 0 ? speed : "its own speed");
+	} else {
+		*name = "terminal";
+		/* The terminal side stays open until exit (ptylink_open()). */
+		fd = ptylink_open(sd->path, sd->local.tty.ispeed,
+		    sd->local.tty.ospeed, slave, &tty, cause);
+		if (fd != -1)
+			log_verbose(1, "Terminal %s at %s", tty, sd->path);
+	}
+	if (fd == -1 && *cause == NULL)
+		log_cause(cause, "%s", strerror(errno));
+	return (fd);
+}
+
+/*
+ * Give back the line of side sd that device_open() opened, its
+ * descriptor closed by its session: a serial line's modes and lock, a
+ * pseudo-terminal's link and terminal side (slave).
+ */
+void
+device_close(const struct side *sd, int slave)
+{
+	if (sd->kind == SIDE_SERIAL)
+		serial_release(sd->path);
+	else
+		ptylink_release(sd->path, slave);
+}
+
+/*
+ * A line's descriptor fd, opened (device_open()), as e's one endpoint of
+ * session s, both ways, named name: its hang-up is its end.  fd is given
+ * to the endpoint.  Returns -1 with errno (fd closed).
+ */
+int
+end_device(struct end *e, const struct side *sd, struct session *s,
+    const char *name, int fd)
+{
+	e->sd = sd;
+	e->is |= END_LINE | END_TTY;
+	if ((e->rd = e->wr = device_endpoint(s, name, fd)) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A line: a serial line or a pseudo-terminal made for it (its terminal
+ * side's owner and permissions as user= and perm= say), whose hang-up is
+ * its end.
+ */
+static int
+end_line(const struct side *sd, struct session *s, const struct end_how *how,
+    struct end *e, char **cause)
+{
+	const char	*name;
+	int		 fd;
+
+	if ((fd = device_open(sd, &name, &e->slave, cause)) == -1)
+		return (-1);
+	e->line = sd;
+	if ((sd->kind == SIDE_PTY && ((sd->perm != -1 && fchmod(e->slave,
+	    sd->perm) == -1) || (sd->local.user != NULL &&
+	    end_chown(e->slave, NULL, sd->local.user) == -1)))) {
+		log_cause(cause, "%s", strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if (end_device(e, sd, s, name, fd) == -1) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	if (!how->rd)
+		e->rd = NULL;
+	if (!how->wr)
+		e->wr = NULL;
+	return (0);
+}
+
+/*
+ * Should a datagram from ss (of length len) be read from a receiver of
+ * every peer, the side arg?  Only if its gate admits the sender (range=,
+ * sourceport=, lowport), as it would a listener's client: a refused one
+ * is said as a listener's is, and dropped.  Nobody is answered, so no
+ * place in the count is kept.
+ */
+static int
+end_recv_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct side	*sd = arg;
+	struct net_peer		 np;
+	struct netconn		*nc;
+	int			 v;
+
+	if (dgram_unnamed(ss, len))
+		return (1);
+	memcpy(&np.ss, ss, len);
+	np.len = len;
+	v = listen_admit(sd, &np, &nc);
+	netconn_free(nc);
+	return (v == GATE_ADMIT);
+}
+
+static ssize_t
+end_recv_read(struct endpoint *ep, void *p, size_t size)
+{
+	return (dgram_recv_kept(ep, p, size, end_recv_keep));
+}
+
+static int
+end_recv_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
+{
+	return (dgram_recvmmsg_kept(ep, msgs, vlen, end_recv_keep));
+}
+
+static const struct ep_ops end_recv_ops = {
+	.read = end_recv_read,
+	.recvmmsg = end_recv_recvmmsg,
+};
+
+/*
+ * socat's UDP-RECV: as the read half of "R!!W": the bound datagram socket
+ * fd of side sd as an endpoint of s named name, read alone, the
+ * datagrams of every sender sd's gate admits (end_recv_keep()).  The
+ * endpoint owns fd.  Returns it, or NULL with errno (fd closed).
+ */
+static struct endpoint *
+end_recv_endpoint(struct session *s, const struct side *sd,
+    const char *name, int fd)
+{
+	struct endpoint	*ep;
+
+	if ((ep = session_endpoint(s, name, fd, -1, EP_SHUT_NONE,
+	    EP_NET | EP_DGRAM)) == NULL) {
+		close(fd);
+		return (NULL);
+	}
+	ep->ops = &end_recv_ops;
+	ep->data = (void *)sd;
+	return (ep);
+}
+
+/*
+ * A UDP socket of "R!!W" (pair_dual_udp()): R, a receiver of every peer
+ * (UDP-RECV:), bound and read (when rd), or dialled (UDP:) and read so;
+ * W, dialled (UDP-SENDTO:, UDP:), written (when wr).  Dialled before the
+ * loop runs: nothing else waits meanwhile.
+ */
+static int
+end_dgram(const struct side *sd, struct session *s, const struct end_how *how,
+    struct end *e, char **cause)
+{
+	struct net_peer	 peer;
+	struct netconn	*nc;
+	struct endpoint	*ep;
+	char		*why;
+	int		 fd;
+
+	if (how->rd && sd->listen) {
+		if ((fd = listen_open(sd, sd->host, 0, cause)) == -1)
+			return (-1);
+		if ((e->rd = end_recv_endpoint(s, sd, sd->text, fd)) == NULL)
+			goto fail;
+	}
+	if (sd->listen)
+		return (0);
+	if ((nc = open_wait(sd, sd->host, sd->ports[0], &(struct dial_how){
+	    0 }, &peer, &why)) == NULL) {
+		log_cause(cause, "%s", why != NULL ? why : strerror(errno));
+		free(why);
+		return (-1);
+	}
+	ep = netconn_endpoint(nc, s, sd->text, EP_SHUT_NONE, EP_NET | EP_DGRAM,
+	    0);
+	netconn_free(nc);
+	if (ep == NULL)
+		goto fail;
+	e->rd = how->rd ? ep : NULL;
+	e->wr = how->wr ? ep : NULL;
+	return (0);
+
+fail:
+	log_cause(cause, "%s", strerror(errno));
+	return (-1);
+}
+
+/*
+ * Open side sd (a half of "R!!W", or a whole one) into e's endpoints of
+ * session s, as its kind's row says.  Returns -1 with *cause set.
+ */
+static int
+end_open_one(const struct side *sd, struct session *s,
+    const struct end_how *how, struct end *e, char **cause)
+{
+	const struct kind	*k;
+
+	for (k = kinds; k < kinds + nitems(kinds) && k->kind != sd->kind; k++)
+		;
+	if (k == kinds + nitems(kinds)) {
+		log_cause(cause, "not a side that opens");
+		return (-1);
+	}
+	e->is |= k->is;
+	/* socat's main process, setsid: ours. */
+	if (sd->kind != SIDE_EXEC && sd->local.setsid && setsid() == -1)
+		goto fail;
+	/* o-noatime of stdin or a descriptor: set on it. */
+	if (sd->local.noatime && how->rd && (sd->kind == SIDE_STDIO ||
+	    sd->kind == SIDE_FD) && end_fl_set(sd->kind == SIDE_STDIO ?
+	    STDIN_FILENO : sd->local.fd, O_NOATIME) == -1)
+		goto fail;
+	return (k->open(sd, s, how, e, cause));
+
+fail:
+	log_cause(cause, "%s", strerror(errno));
+	return (-1);
+}
+
+/*
+ * Open side sd into e: the endpoints of session s it is read from (when
+ * how->rd) and written to (how->wr), what its descriptor is, and what it
+ * holds besides them (end_close()).  socat's "R!!W" is read from R and
+ * written to W, R opened first, as socat does.  A socket's connection is
+ * end_netconn()'s.  Returns 0, or -1 with *cause set (e holds what was
+ * opened: end_close() it).
+ */
+int
+end_open(const struct side *sd, struct session *s, const struct end_how *how,
+    struct end *e, char **cause)
+{
+	struct end_how	 one = *how;
+	struct end	 w;
+
+	memset(e, 0, sizeof(*e));
+	e->sd = sd;
+	e->slave = -1;
+	*cause = NULL;
+	if (sd->wside == NULL)
+		return (end_open_one(sd, s, how, e, cause));
+	one.wr = 0;
+	if (how->rd && end_open_one(sd, s, &one, e, cause) == -1)
+		return (-1);
+	if (!how->wr)
+		return (0);
+	memset(&w, 0, sizeof(w));
+	w.slave = -1;
+	one.rd = 0;
+	one.wr = 1;
+	if (end_open_one(sd->wside, s, &one, &w, cause) == -1)
+		return (-1);
+	e->wr = w.wr;
+	e->is |= w.is;
+	if (e->child == NULL)
+		e->child = w.child;
+	/* Its line, if one half is one (not both: refused when read). */
+	if (e->line == NULL) {
+		e->line = w.line;
+		e->slave = w.slave;
+	}
+	return (0);
+}
+
+/*
+ * A connection (nc, over its TLS or WebSocket) as e's one endpoint of
+ * session s, both ways, named name, ended as shut says, with the
+ * endpoint's flags and netconn_endpoint()'s wsflags.  nc keeps its place
+ * at the gate (the caller frees it).  Returns -1 with errno.
+ */
+int
+end_netconn(struct end *e, const struct side *sd, struct netconn *nc,
+    struct session *s, const char *name, enum ep_shut shut, int flags,
+    int wsflags)
+{
+	memset(e, 0, sizeof(*e));
+	e->sd = sd;
+	e->slave = -1;
+	e->is = END_SOCKET | END_NET;
+	if ((e->rd = netconn_endpoint(nc, s, name, shut, flags, wsflags)) ==
+	    NULL)
+		return (-1);
+	e->wr = e->rd;
+	return (0);
+}
+
+/*
+ * Give back what e holds besides its endpoints (its session closes
+ * those): a line's modes, lock or link.  Its program is its owner's to
+ * wait for and release.
+ */
+void
+end_close(struct end *e)
+{
+	if (e->line != NULL)
+		device_close(e->line, e->slave);
+	e->line = NULL;
+	e->slave = -1;
+}
