@@ -1,8 +1,6 @@
 /*
  * Address resolution, socket set-up and the -v reports about sockets;
- * and what the dial asks of a socket it made (dial.c): whether a port is
- * one a connect could be given as its own, whether a connect in progress
- * is over already.
+ * and a connection read and written through its TLS, if it has one.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -960,12 +958,34 @@ net_report_needs_name(const struct side *sd, const struct net_peer *peer)
 	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }
 
-/* Is fd, whose connect(2) said EINPROGRESS, connected all the same? */
-int
-dial_over(int fd)
+/*
+ * Read from a connection: through its TLS when it has one, else from the
+ * socket fd, again after a signal.  Returns what read(2) would; *want is
+ * the events a later read needs as tls_read() says them (0: readable).
+ */
+ssize_t
+net_read(int fd, struct tls *tls, void *p, size_t n, int *want)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof(ss);
+	ssize_t	 r;
 
-	return (getpeername(fd, (struct sockaddr *)&ss, &len) == 0);
+	*want = 0;
+	if (tls != NULL)
+		return (tls_read(tls, p, n, want));
+	while ((r = read(fd, p, n)) == -1 && errno == EINTR)
+		;
+	return (r);
+}
+
+/* Write to it, as net_read() reads; a closed socket is no SIGPIPE. */
+ssize_t
+net_write(int fd, struct tls *tls, const void *p, size_t n, int *want)
+{
+	ssize_t	 r;
+
+	*want = 0;
+	if (tls != NULL)
+		return (tls_write(tls, p, n, want));
+	while ((r = send(fd, p, n, MSG_NOSIGNAL)) == -1 && errno == EINTR)
+		;
+	return (r);
 }

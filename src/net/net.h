@@ -451,7 +451,8 @@ int		 net_set_options(const struct side *, int, int, char **);
 void		 net_dgram_rcvbuf(const struct side *, int);
 ssize_t		 net_send_fd(int, int);
 const char	*net_service(const char *, int);
-int		 dial_over(int);
+ssize_t		 net_read(int, struct tls *, void *, size_t, int *);
+ssize_t		 net_write(int, struct tls *, const void *, size_t, int *);
 void		 net_report_refused(const struct side *, const char *,
 		    const char *, int);
 void		 net_report_connect(const struct side *, const char *,
@@ -609,8 +610,6 @@ struct dial_how {
 	   (resolve_start_for()). */
 	const struct sockaddr *peer;
 };
-struct dial	*dial_start(const struct side *, const char *,
-		    const char *, long long, dial_cb *, void *);
 struct dial	*dial_open(const struct side *, const char *,
 		    const char *, long long, const struct dial_how *,
 		    dial_cb *, void *);

@@ -46,7 +46,7 @@ struct opening {
 	const char		*starting; /* ASYNC_START() */
 };
 
-static void	open_dial(struct opening *);
+static void	open_pause_cb(void *);
 
 /* The time the stage starting now has left, of the one deadline. */
 static long long
@@ -70,11 +70,7 @@ open_end(struct opening *op, struct netconn *nc, int error, const char *cause)
 	struct net_peer	 peer = op->peer;
 
 	ASYNC_CALLBACK(op, "open_end", cb);
-	if (op->fd != -1)
-		close(op->fd);
-	free(op->host);
-	free(op->port);
-	free(op);
+	open_cancel(op);
 	cb(nc, nc != NULL ? &peer : NULL, error, cause, arg);
 }
 
@@ -145,12 +141,6 @@ open_tls_done(struct tls *t, char *cause, void *arg)
 	open_ws(op, t);
 }
 
-static void
-open_pause_cb(void *arg)
-{
-	open_dial(arg);
-}
-
 /*
  * Dialled (fd), through an https:// proxy's TLS when t is not NULL: the
  * connection's own handshakes, if any, go through it.
@@ -201,22 +191,34 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 		open_fail(op, EPROTO, why);
 }
 
-/* One try of the dial, under its part of the deadline (-w). */
-static void
-open_dial(struct opening *op)
+/*
+ * One try of the dial, under its part of the deadline (-w).  Returns -1
+ * with errno.
+ */
+static int
+open_try(struct opening *op)
 {
 	long long	 ms = op->sd->connect_ms > 0 ? op->sd->connect_ms :
 			    op->sd->timeout_ms;
 
 	if (ms != TIME_NONE && ms > 0)
 		op->until = ev_now() + ms;
+	/* The dial answers from the loop, never from here. */
 	if ((op->dial = dial_open(op->sd, op->host, op->port, ms, &op->how,
-	    open_dialled_cb, op)) == NULL) {
-		open_end(op, NULL, errno, strerror(errno));
-		return;
-	}
+	    open_dialled_cb, op)) == NULL)
+		return (-1);
 	if (op->quiet)
 		dial_quiet(op->dial);
+	return (0);
+}
+
+static void
+open_pause_cb(void *arg)
+{
+	struct opening	*op = arg;
+
+	if (open_try(op) == -1)
+		open_end(op, NULL, errno, strerror(errno));
 }
 
 /*
@@ -258,19 +260,12 @@ open_start(const struct side *sd, const char *host, const char *port,
 	}
 	ASYNC_START(op, "open_start");
 	ev_timer_init(&op->pause, open_pause_cb, op);
-	/* The dial answers from the loop, never from here. */
-	if ((op->dial = dial_open(sd, host, port, sd->connect_ms > 0 ?
-	    sd->connect_ms : sd->timeout_ms, &op->how, open_dialled_cb,
-	    op)) == NULL) {
+	if (open_try(op) == -1) {
 		free(op->host);
 		free(op->port);
 		free(op);
 		return (NULL);
 	}
-	if (sd->connect_ms > 0)
-		op->until = ev_now() + sd->connect_ms;
-	else if (sd->timeout_ms != TIME_NONE && sd->timeout_ms > 0)
-		op->until = ev_now() + sd->timeout_ms;
 	ASYNC_STARTED(op);
 	return (op);
 }

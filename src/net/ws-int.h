@@ -106,9 +106,6 @@ struct ws {
 
 /* wsconn.c */
 extern size_t	 ws_share_users;
-ssize_t		 ws_lower_read(int, struct tls *, void *, size_t, int *);
-ssize_t		 ws_lower_write(int, struct tls *, const void *, size_t,
-		    int *);
 int		 ws_in_get(struct ws *);
 void		 ws_in_put(struct ws *);
 int		 ws_flush(struct ws *, int *);

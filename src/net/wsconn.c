@@ -46,29 +46,6 @@
 #define WS_Z_BOUND(n)	((n) + ((n) >> 3) + ((n) >> 6) + 64)
 
 /*
- * Read from the layer under the WebSocket: its TLS when it has one, else
- * the socket.  Returns what read(2) would; *want as tls_read() sets it.
- */
-ssize_t
-ws_lower_read(int fd, struct tls *tls, void *p, size_t n, int *want)
-{
-	*want = 0;
-	if (tls != NULL)
-		return (tls_read(tls, p, n, want));
-	return (read(fd, p, n));
-}
-
-/* Write to it, as ws_lower_read() reads; a closed socket is no SIGPIPE. */
-ssize_t
-ws_lower_write(int fd, struct tls *tls, const void *p, size_t n, int *want)
-{
-	*want = 0;
-	if (tls != NULL)
-		return (tls_write(tls, p, n, want));
-	return (send(fd, p, n, MSG_NOSIGNAL));
-}
-
-/*
  * The buffers of raw bytes read and of frames owed are the pool's
  * (pool_get()), held only while bytes are in them, as a channel's are:
  * an idle connection holds neither, and a fan-out to many members goes
@@ -122,10 +99,8 @@ ws_flush(struct ws *w, int *want)
 
 	*want = 0;
 	while (w->ooff < w->olen) {
-		n = ws_lower_write(w->fd, w->tls, w->out + w->ooff,
+		n = net_write(w->fd, w->tls, w->out + w->ooff,
 		    w->olen - w->ooff, want);
-		if (n == -1 && errno == EINTR)
-			continue;
 		if (n == -1 && errno == EAGAIN) {
 			if (*want == 0)
 				*want = EV_WRITE;

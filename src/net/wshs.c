@@ -591,10 +591,8 @@ ws_hs_cb(int fd, int events, void *arg)
 	}
 	for (;;) {
 		while (h->ooff < h->olen) {
-			n = ws_lower_write(h->fd, h->tls, h->out + h->ooff,
+			n = net_write(h->fd, h->tls, h->out + h->ooff,
 			    h->olen - h->ooff, &want);
-			if (n == -1 && errno == EINTR)
-				continue;
 			if (n == -1 && errno == EAGAIN) {
 				ws_hs_wait(h, want != 0 ? want : EV_WRITE);
 				return;
@@ -632,10 +630,8 @@ ws_hs_cb(int fd, int events, void *arg)
 		return;
 	}
 	for (;;) {
-		n = ws_lower_read(h->fd, h->tls, h->in + h->inlen,
+		n = net_read(h->fd, h->tls, h->in + h->inlen,
 		    WS_HEAD_MAX - h->inlen, &want);
-		if (n == -1 && errno == EINTR)
-			continue;
 		if (n == -1 && errno == EAGAIN) {
 			ws_hs_wait(h, want != 0 ? want : EV_READ);
 			return;

@@ -59,10 +59,8 @@ ws_fill(struct ws *w, int *want)
 		memmove(w->in, w->in + w->inoff, w->inlen);
 		w->inoff = 0;
 	}
-	do {
-		n = ws_lower_read(w->fd, w->tls, w->in + w->inlen,
-		    WS_IN_SIZE - w->inlen, want);
-	} while (n == -1 && errno == EINTR);
+	n = net_read(w->fd, w->tls, w->in + w->inlen, WS_IN_SIZE - w->inlen,
+	    want);
 	if (n > 0)
 		w->inlen += n;
 	return (n);
@@ -342,10 +340,7 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 				return (got);
 			else {
 				/* A long frame: straight into the pump. */
-				do {
-					r = ws_lower_read(w->fd, w->tls, out, k,
-					    &want);
-				} while (r == -1 && errno == EINTR);
+				r = net_read(w->fd, w->tls, out, k, &want);
 				if (r <= 0)
 					return (ws_read_end(w, r, want));
 				k = r;
