@@ -187,11 +187,10 @@ netconn_admit(const struct side *sd, int fd, const struct net_peer *peer,
 	*ncp = NULL;
 	if ((v = gate_decide(&sd->gate, sd->run, peer)) != GATE_ADMIT)
 		return (v);
-	if ((nc = calloc(1, sizeof(*nc))) == NULL) {
+	if ((nc = netconn_new(fd)) == NULL) {
 		gate_release(sd->run);
 		return (-1);
 	}
-	nc->fd = fd;
 	nc->run = sd->run;
 	netconn_held++;
 	DEBUG_CHECK(sd->run->conns == netconn_held, "netconn_admit: the gate "
@@ -660,12 +659,64 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 	return (fd);
 }
 
+/*
+ * A client accepted on fd (over its DTLS connection dtls, or NULL): let in
+ * or refused by the gate, turned away by a busy mode, or on to its naming
+ * and handshake.
+ */
+static void
+listener_take(struct listener *l, int fd, const struct net_peer *peer,
+    struct tls *dtls)
+{
+	struct netconn	*nc;
+	char		 line[LISTEN_FULL_MAX];
+	int		 v, full;
+
+	if ((v = netconn_admit(l->sd, fd, peer, &nc)) != GATE_ADMIT) {
+		if (v == -1)
+			log_warn("accept");
+		full = v == GATE_FULL && l->ops->full != NULL;
+		/*
+		 * A WebSocket client is answered as HTTP (503), not with a
+		 * line it would take for a broken answer.
+		 */
+		if (v == GATE_FULL && l->sd->ws.on && !l->sd->tls.on) {
+			listen_full_line(l->sd, line, sizeof(line));
+			ws_say_full(l->sd, fd, full ? line : NULL);
+			return;
+		}
+		if (full)
+			l->ops->full(l->arg, fd);
+		tls_free(dtls);
+		/*
+		 * Told why, a stream client sees an end-of-file, not a reset
+		 * (sock_linger() closes a datagram socket at once).
+		 */
+		if (full)
+			sock_linger(fd);
+		else
+			close(fd);
+		return;
+	}
+	net_report_mptcp(l->sd, fd);
+	/* Turned away: busy() has closed the socket. */
+	if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, peer)) {
+		tls_free(dtls);
+		nc->fd = -1;
+		netconn_free(nc);
+		return;
+	}
+	/* One connection at a time: the next waits for this one. */
+	if (l->ops->flags & LISTEN_SERIAL)
+		listener_pause(l, 1);
+	listener_name(l, nc, peer, dtls);
+}
+
 static void
 listener_accept_cb(int lfd, int events, void *arg)
 {
 	struct listener	*l = arg;
 	struct net_peer	 peer;
-	struct netconn	*nc;
 	struct tls	*dtls = NULL;
 	int		 fd, i, batch;
 
@@ -696,15 +747,14 @@ listener_accept_cb(int lfd, int events, void *arg)
 			listener_wait(l);
 			return;
 		}
-		if (l->dtls) {
-			if ((fd = listener_dtls_accept(l, lfd, &peer,
-			    &dtls)) == -1) {
-				if (errno != EAGAIN && errno != EWOULDBLOCK &&
-				    errno != EINTR)
-					log_warn("recvfrom");
-				return;
-			}
-		} else if ((fd = net_accept_or_wait(lfd, &peer,
+		if (l->dtls && (fd = listener_dtls_accept(l, lfd, &peer,
+		    &dtls)) == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_warn("recvfrom");
+			return;
+		}
+		if (!l->dtls && (fd = net_accept_or_wait(lfd, &peer,
 		    &l->backoff)) == -1) {
 			/*
 			 * Out of descriptors is said once, not at every try:
@@ -724,58 +774,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			}
 			return;
 		}
-		switch (netconn_admit(l->sd, fd, &peer, &nc)) {
-		case -1:
-			log_warn("accept");
-			tls_free(dtls);
-			dtls = NULL;
-			close(fd);
-			continue;
-		case GATE_FULL:
-			/*
-			 * A WebSocket client is answered as HTTP (503), not
-			 * with a line it would take for a broken answer.
-			 */
-			if (l->sd->ws.on && !l->sd->tls.on) {
-				char	 line[LISTEN_FULL_MAX];
-
-				listen_full_line(l->sd, line, sizeof(line));
-				ws_say_full(l->sd, fd, l->ops->full != NULL ?
-				    line : NULL);
-				continue;
-			}
-			/*
-			 * Told why, a stream client sees an end-of-file, not
-			 * a reset (sock_linger() closes a datagram socket at
-			 * once).
-			 */
-			if (l->ops->full != NULL) {
-				l->ops->full(l->arg, fd);
-				tls_free(dtls);
-				dtls = NULL;
-				sock_linger(fd);
-				continue;
-			}
-			/* FALLTHROUGH */
-		case GATE_DENY:
-			tls_free(dtls);
-			dtls = NULL;
-			close(fd);
-			continue;
-		}
-		net_report_mptcp(l->sd, fd);
-		/* Turned away: busy() has closed the socket. */
-		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
-			tls_free(dtls);
-			dtls = NULL;
-			nc->fd = -1;
-			netconn_free(nc);
-			continue;
-		}
-		/* One connection at a time: the next waits for this one. */
-		if (l->ops->flags & LISTEN_SERIAL)
-			listener_pause(l, 1);
-		listener_name(l, nc, &peer, dtls);
+		listener_take(l, fd, &peer, dtls);
 		dtls = NULL;
 	}
 }

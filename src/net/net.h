@@ -445,7 +445,6 @@ int		 net_listen_all(const struct side *, const char *,
 #define NET_ACCEPT_BACKOFF_MS	100
 
 struct ev_timer;
-int		 net_accept(int, struct net_peer *);
 int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
 int		 net_set_options(const struct side *, int, int, char **);
 void		 net_dgram_rcvbuf(const struct side *, int);
