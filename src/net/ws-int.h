@@ -109,6 +109,7 @@ extern size_t	 ws_share_users;
 int		 ws_in_get(struct ws *);
 void		 ws_in_put(struct ws *);
 int		 ws_flush(struct ws *, int *);
+int		 ws_send(struct ws *);
 void		 ws_error(struct ws *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 int		 ws_queue(struct ws *, int, int, const unsigned char *,
@@ -139,8 +140,7 @@ int		 ws_zbits(const struct ws *);
 int		 ws_zfresh(const struct ws *);
 int		 ws_zfresh_peer(const struct ws *);
 ssize_t		 ws_deflate(struct ws *, int, unsigned char *, size_t,
-		    const unsigned char *, size_t, const unsigned char *,
-		    size_t);
+		    const unsigned char *, size_t);
 ssize_t		 ws_inflate(struct ws *, unsigned char *, size_t);
 int		 ws_compresses(const struct side *);
 

@@ -118,6 +118,25 @@ ws_flush(struct ws *w, int *want)
 }
 
 /*
+ * Send what is owed, as ws_flush(); what the socket does not take now
+ * goes when it does, which the reads wait for (ws_read_frames()).
+ * Returns -1 on a write's error (errno), else 0.
+ */
+int
+ws_send(struct ws *w)
+{
+	int	 want;
+
+	if (ws_flush(w, &want) == -1)
+		return (-1);
+	if (w->ooff < w->olen && w->ep->reader != NULL) {
+		w->ep->rwant = EV_READ | want;
+		ep_update(w->ep);
+	}
+	return (0);
+}
+
+/*
  * The session ends in an error: remember it (the first one) and what it
  * was, for the read that reports it (ws_ep_why()).
  */
@@ -141,12 +160,11 @@ ws_error(struct ws *w, int error, const char *fmt, ...)
  * Returns 0, or -1 when there is no room for it (a pong never takes the
  * room a close needs).
  */
-static int
-ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
-    size_t n1, const unsigned char *p2, size_t n2)
+int
+ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 {
 	unsigned char	 key[4], *dst;
-	size_t		 room, h, need, n = n1 + n2;
+	size_t		 room, h, need;
 	ssize_t		 zn;
 	int		 z = w->pmd && op < WS_OP_CLOSE;
 
@@ -170,8 +188,8 @@ ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
 	dst = w->out + w->olen;
 	if (z) {
 		/* Deflated behind the longest header, then moved up to it. */
-		if ((zn = ws_deflate(w, fin, dst + WS_HDR_MAX, need, p1, n1,
-		    p2, n2)) == -1)
+		if ((zn = ws_deflate(w, fin, dst + WS_HDR_MAX, need, p,
+		    n)) == -1)
 			return (-1);
 		n = zn;
 		h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
@@ -180,21 +198,13 @@ ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
 		memmove(dst + h, dst + WS_HDR_MAX, n);
 	} else {
 		h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
-		if (n1 > 0)
-			memcpy(dst + h, p1, n1);
-		if (n2 > 0)
-			memcpy(dst + h + n1, p2, n2);
+		if (n > 0)
+			memcpy(dst + h, p, n);
 	}
 	if (!w->server)
 		ws_mask(dst + h, n, key, 0);
 	w->olen += h + n;
 	return (0);
-}
-
-int
-ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
-{
-	return (ws_queue2(w, fin, op, p, n, NULL, 0));
 }
 
 /* Is there room for frames of n payload bytes in all, and a close? */
@@ -207,7 +217,11 @@ ws_room(const struct ws *w, size_t n)
 	    2 * WS_HDR_MAX + n + WS_OUT_CLOSE);
 }
 
-/* Queue our close frame, once: nothing may follow it. */
+/*
+ * Queue our close frame, once: nothing may follow it.  Code 0 answers the
+ * peer's close with its code, or 1000 when it gave none (or has not
+ * closed).
+ */
 void
 ws_send_close(struct ws *w, int code, const char *reason)
 {
@@ -216,6 +230,9 @@ ws_send_close(struct ws *w, int code, const char *reason)
 
 	if (w->close_sent)
 		return;
+	if (code == 0)
+		code = w->peer_code > 0 && w->peer_code != WS_CLOSE_NO_STATUS ?
+		    w->peer_code : WS_CLOSE_NORMAL;
 	n = ws_close_encode(p, code, reason);
 	(void)ws_queue(w, 1, WS_OP_CLOSE, p, n);
 	w->close_sent = 1;
@@ -237,8 +254,7 @@ ws_grace_cb(void *arg)
 		log_verbose(1, "WebSocket: answering the peer's close");
 		w->wop = 0;
 		w->linelen = 0;
-		ws_send_close(w, w->peer_code != WS_CLOSE_NO_STATUS ?
-		    w->peer_code : WS_CLOSE_NORMAL, "");
+		ws_send_close(w, 0, "");
 		w->answering = 1;
 	}
 	/*
@@ -594,37 +610,26 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = w->ferr;
 		return (-1);
 	}
-	if (w->close_sent && w->answering) {
-		/* The peer's close answered: flush, then take nothing more. */
-		switch (ws_flush(w, &want)) {
-		case -1:
-			ws_broken(w);
-			return (-1);
-		case 0:
-			ep->wwant = want;
-			break;
-		default:
-			ev_timer_disarm(&w->grace);
-			ep_write_ended(ep);
-			break;
-		}
-		errno = EAGAIN;
-		return (-1);
-	}
-	if (w->close_sent) {
+	if (w->close_sent && !w->answering) {
 		errno = EPIPE;
 		return (-1);
 	}
-	if (w->werr != 0) {
+	if ((!w->close_sent && w->werr != 0) || (r = ws_flush(w,
+	    &want)) == -1) {
 		ws_broken(w);
 		return (-1);
 	}
-	switch (ws_flush(w, &want)) {
-	case -1:
-		ws_broken(w);
-		return (-1);
-	case 0:
-		ep->wwant = want;
+	/*
+	 * What is owed goes first; once the peer's close is answered, by the
+	 * grace timer, nothing more is taken.
+	 */
+	if (r == 0 || w->close_sent) {
+		if (r == 0)
+			ep->wwant = want;
+		else {
+			ev_timer_disarm(&w->grace);
+			ep_write_ended(ep);
+		}
 		errno = EAGAIN;
 		return (-1);
 	}
@@ -653,14 +658,9 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	}
 	if (share && !hit)
 		ws_share_keep(w, s, n, take);
-	if (ws_flush(w, &want) == -1) {
+	if (ws_send(w) == -1) {
 		ws_broken(w);
 		return (-1);
-	}
-	/* What is still owed goes when the socket takes it (ws_ep_read). */
-	if (w->ooff < w->olen && ep->reader != NULL) {
-		ep->rwant = EV_READ | want;
-		ep_update(ep);
 	}
 	return (take);
 }
@@ -685,8 +685,6 @@ ws_end_message(struct ws *w)
 void
 ws_finish(struct ws *w)
 {
-	int	 want;
-
 	if (w->close_sent)
 		return;
 	if (w->linelen > 0) {
@@ -701,16 +699,10 @@ ws_finish(struct ws *w)
 	}
 	if (w->close_due) {
 		ws_end_message(w);
-		ws_send_close(w, w->peer_code > 0 &&
-		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
-		    WS_CLOSE_NORMAL, "");
+		ws_send_close(w, 0, "");
 	}
 flush:
-	(void)ws_flush(w, &want);
-	if (w->ooff < w->olen && w->ep->reader != NULL) {
-		w->ep->rwant = EV_READ | want;
-		ep_update(w->ep);
-	}
+	(void)ws_send(w);
 }
 
 /*
@@ -758,9 +750,7 @@ ws_ep_free(struct endpoint *ep)
 	if (!w->close_sent) {
 		w->wop = 0;
 		w->linelen = 0;
-		ws_send_close(w, w->peer_code > 0 &&
-		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
-		    WS_CLOSE_NORMAL, "");
+		ws_send_close(w, 0, "");
 	}
 	(void)ws_flush(w, &want);
 	ep->data = NULL;
