@@ -149,6 +149,7 @@ struct net_peer {
 	socklen_t		 len;
 };
 int		 net_set_nonblock(int, int);
+int		 net_close_err(int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
 

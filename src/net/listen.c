@@ -177,7 +177,7 @@ static int		 netconn_held;
  * GATE_DENY or GATE_FULL (fd is still the caller's), or -1 with errno
  * (out of memory: the place is given back, and fd is the caller's).
  */
-int
+static int
 netconn_admit(const struct side *sd, int fd, const struct net_peer *peer,
     struct netconn **ncp)
 {
@@ -336,6 +336,19 @@ listen_early(const struct side *sd)
 	    sd->sock.socktype != SOCK_DGRAM);
 }
 
+/* The line of listen_say_full(), in msg (of size LISTEN_FULL_MAX). */
+static void
+listen_full_line(const struct side *sd, char *msg, size_t size)
+{
+	int	 n;
+
+	n = snprintf(msg, size, "%s: the server is full (%d "
+	    "connection%s); try again later.\n", getprogname(),
+	    sd->gate.max_conns, sd->gate.max_conns == 1 ? "" : "s");
+	if (n < 0 || (size_t)n >= size)
+		*msg = '\0';
+}
+
 /*
  * The line a person is sent when the server is full (--chat, --room):
  * in a data mode nothing is said, since a line would corrupt the
@@ -352,19 +365,6 @@ listen_say_full(const struct side *sd, int fd)
 		return;
 	listen_full_line(sd, msg, sizeof(msg));
 	(void)send(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
-}
-
-/* The line of listen_say_full(), in msg (of size LISTEN_FULL_MAX). */
-void
-listen_full_line(const struct side *sd, char *msg, size_t size)
-{
-	int	 n;
-
-	n = snprintf(msg, size, "%s: the server is full (%d "
-	    "connection%s); try again later.\n", getprogname(),
-	    sd->gate.max_conns, sd->gate.max_conns == 1 ? "" : "s");
-	if (n < 0 || (size_t)n >= size)
-		*msg = '\0';
 }
 
 /*

@@ -75,14 +75,12 @@ net_set_md5sig(const struct side *sd, int fd, int af, const char **what)
 static __startup int
 net_set_reuseport(const struct side *sd, int fd, char **cause)
 {
-	int	 on = 1, error;
+	int	 on = 1;
 
 	if (!sd->sock.reuseport || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT,
 	    &on, sizeof(on)) == 0)
 		return (0);
-	error = errno;
-	log_cause(cause, "set SO_REUSEPORT: %s", strerror(error));
-	errno = error;
+	log_cause(cause, "set SO_REUSEPORT: %s", strerror(errno));
 	return (-1);
 }
 
@@ -241,12 +239,11 @@ net_join_group(const struct side *sd, int fd, const struct sockaddr *sa,
 		    sizeof(mreq));
 	}
 	if (error == -1) {
-		error = errno;
 		log_cause(cause, "cannot join group %s%s%s: %s", group,
 		    sd->sock.mcast_if != NULL ? " on " : "",
-		    sd->sock.mcast_if != NULL ? sd->sock.mcast_if : "", error == ENODEV ?
-		    "no route to the group (use --mcast-if)" : strerror(error));
-		errno = error;
+		    sd->sock.mcast_if != NULL ? sd->sock.mcast_if : "",
+		    errno == ENODEV ? "no route to the group (use --mcast-if)" :
+		    strerror(errno));
 		return (-1);
 	}
 	log_verbose(1, "Joined group %s%s%s", group,
@@ -331,7 +328,7 @@ net_set_options(const struct side *sd, int fd, int af, char **cause)
 	const struct net_opt	*o;
 	const char		*what;
 	int			 ip = af == AF_INET || af == AF_INET6;
-	int			 level, name, value, error;
+	int			 level, name, value;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -364,12 +361,10 @@ net_set_options(const struct side *sd, int fd, int af, char **cause)
 	return (0);
 
 fail:
-	error = errno;
 	if (what != NULL)
-		log_cause(cause, "%s: %s", what, strerror(error));
+		log_cause(cause, "%s: %s", what, strerror(errno));
 	else
-		log_cause(cause, "%s", strerror(error));
-	errno = error;
+		log_cause(cause, "%s", strerror(errno));
 	return (-1);
 }
 
@@ -417,7 +412,7 @@ net_send_fd(int sock, int fd)
 }
 
 /* The service name of port for the [tcp/NAME] report, or "*". */
-const char *
+static const char *
 net_service(const char *port, int udp)
 {
 	struct servent	*sv;
@@ -658,9 +653,7 @@ net_listen_ai(const struct side *sd, const struct addrinfo *ai,
 	return (fd);
 
 fail:
-	error = errno;
-	close(fd);
-	errno = error;
+	net_close_err(fd);
 	return (fatal ? -2 : -1);
 }
 
@@ -697,18 +690,13 @@ net_listen_dual(const struct side *sd, int family, const char *host,
 			error = errno;
 	}
 	freeaddrinfo(res);
+	if (fd >= 0)
+		return (net_set_nonblock(fd, 1) == 0 ? fd : net_close_err(fd));
 	/* nc's words, then the address and port that could not be had. */
 	if (fd == -1)
 		log_cause(cause, "%s%s", strerror(error), label);
-	if (fd < 0 || net_set_nonblock(fd, 1) == -1) {
-		if (fd >= 0) {
-			error = errno;
-			close(fd);
-		}
-		errno = error;
-		return (-1);
-	}
-	return (fd);
+	errno = error;
+	return (-1);
 }
 
 /* Bind as netcat does: an IPv6 socket keeps the system's IPv6-only rule. */

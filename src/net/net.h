@@ -409,6 +409,7 @@ int		 side_opt_fdout(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
 int		 side_exec_signals(const struct side_local *);
+int		 side_chown(int, const char *, const char *);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);
@@ -449,7 +450,6 @@ int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
 int		 net_set_options(const struct side *, int, int, char **);
 void		 net_dgram_rcvbuf(const struct side *, int);
 ssize_t		 net_send_fd(int, int);
-const char	*net_service(const char *, int);
 ssize_t		 net_read(int, struct tls *, void *, size_t, int *);
 ssize_t		 net_write(int, struct tls *, const void *, size_t, int *);
 void		 net_report_refused(const struct side *, const char *,
@@ -505,8 +505,7 @@ struct session;
 void		 gate_init(struct gate *);
 int		 gate_active(const struct gate *);
 void		 gate_clear(struct gate *);
-int		 gate_add(struct gate *, int, const char *, char **);
-int		 gate_add_file(struct gate *, int, const char *, char **);
+int		 gate_add(struct gate *, int, int, const char *, char **);
 int		 gate_permits(const struct gate *, const struct sockaddr *);
 int		 gate_reload(const struct gate *, struct runtime *, char **);
 void		 gate_forget(struct runtime *);
@@ -616,7 +615,6 @@ void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
 
 /* open.c */
-int		 dial_retry_due(const struct side *, int, int, const char *);
 struct opening;
 struct netconn;
 /*
@@ -742,8 +740,6 @@ struct netconn {
 #define NC_BINARY	0x1
 #define NC_MESSAGES	0x2
 
-int		 netconn_admit(const struct side *, int,
-		    const struct net_peer *, struct netconn **);
 struct netconn	*netconn_new(int);
 struct endpoint	*netconn_endpoint(struct netconn *, struct session *,
 		    const char *, enum ep_shut, int, int);
@@ -800,7 +796,6 @@ int		 listen_early(const struct side *);
 /* The longest line listen_say_full() sends. */
 #define LISTEN_FULL_MAX	128
 void		 listen_say_full(const struct side *, int);
-void		 listen_full_line(const struct side *, char *, size_t);
 int		 listen_open(const struct side *, const char *, int,
 		    char **);
 struct listener	*listener_new(const struct side *, int,

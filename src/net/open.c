@@ -142,6 +142,37 @@ open_tls_done(struct tls *t, char *cause, void *arg)
 }
 
 /*
+ * --retry: after the tries-th try failed with error (and no message), is
+ * another due?  Only a peer that is not there yet is waited for: a
+ * refusal, a time-out, an unreachable host or network, a Unix socket
+ * whose file is not made yet (socat's retry= waits for it too).  A
+ * failure with a message (a name that does not resolve, a source that
+ * cannot be bound, a proxy's refusal) is final.
+ */
+static int
+dial_retry_due(const struct side *sd, int tries, int error,
+    const char *cause)
+{
+	if (sd->retries == 0 || cause != NULL)
+		return (0);
+	switch (error) {
+	case ECONNREFUSED:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case ECONNRESET:
+	case ECONNABORTED:
+	case ENOENT:
+		break;
+	default:
+		return (0);
+	}
+	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
+}
+
+/*
  * Dialled (fd), through an https:// proxy's TLS when t is not NULL: the
  * connection's own handshakes, if any, go through it.
  */
@@ -355,35 +386,4 @@ open_wait(const struct side *sd, const char *host, const char *port,
 		*peer = w.peer;
 	errno = w.error;
 	return (w.nc);
-}
-
-/*
- * --retry: after the tries-th try failed with error (and no message), is
- * another due?  Only a peer that is not there yet is waited for: a
- * refusal, a time-out, an unreachable host or network, a Unix socket
- * whose file is not made yet (socat's retry= waits for it too).  A
- * failure with a message (a name that does not resolve, a source that
- * cannot be bound, a proxy's refusal) is final.
- */
-int
-dial_retry_due(const struct side *sd, int tries, int error,
-    const char *cause)
-{
-	if (sd->retries == 0 || cause != NULL)
-		return (0);
-	switch (error) {
-	case ECONNREFUSED:
-	case ETIMEDOUT:
-	case EHOSTUNREACH:
-	case ENETUNREACH:
-	case EHOSTDOWN:
-	case ENETDOWN:
-	case ECONNRESET:
-	case ECONNABORTED:
-	case ENOENT:
-		break;
-	default:
-		return (0);
-	}
-	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
 }

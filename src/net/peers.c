@@ -13,10 +13,8 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -85,8 +83,7 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 	    n))
 		return;
 	/* An unbound Unix socket (logger) cannot be answered. */
-	if (peer->len <= offsetof(struct sockaddr_un, sun_path) ||
-	    peer->ss.ss_family == AF_UNSPEC) {
+	if (dgram_unnamed(&peer->ss, peer->len)) {
 		log_verbose(1, "datagram from an unnamed socket ignored");
 		return;
 	}

@@ -536,7 +536,7 @@ side_opt_range(struct side *sd, const struct addr *a, const char *is,
 	sd->gate.srcs = NULL;
 	sd->gate.nsrcs = sd->gate.nfiles = 0;
 	own->gate = 1;
-	return (gate_add(&sd->gate, 0, spec, cause));
+	return (gate_add(&sd->gate, 0, 0, spec, cause));
 }
 
 /*
@@ -911,53 +911,16 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 }
 
 /*
- * Parse the address text into sd, a side that starts from dflt (the
- * command line's settings) and takes its address's options over them.
- * What sd points to is its own until side_free().  Returns 0, or -1 with
- * *cause set: what is wrong (the caller names the address).
+ * Where a's side sd is: its host and port as its kind says them (a
+ * Unix-domain path, a WebSocket URL's host and port).  Returns -1 with
+ * *cause set.
  */
-int
-side_parse(struct side *sd, const struct side *dflt, const char *text,
-    char **cause)
+static int
+side_where(struct side *sd, const struct addr *a, char **cause)
 {
-	struct side_own	*own;
-	struct addr	*a;
-	const char	*errstr;
-	char		*why, *port;
-	int		 bang;
+	struct side_own	*own = sd->own;
+	char		*port = (char *)a->port;
 
-	*cause = NULL;
-	if (dflt->socat && (bang = addr_socat_dual(text)) != -1)
-		return (side_parse_dual(sd, dflt, text, bang, cause));
-	if ((own = calloc(1, sizeof(*own))) == NULL) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	a = &own->a;
-	if ((dflt->socat ? addr_parse_socat(text, a, &errstr) :
-	    addr_parse(text, a, &errstr)) == -1) {
-		log_cause(cause, "%s", errstr);
-		free(own);
-		return (-1);
-	}
-	*sd = *dflt;
-	if ((own->text = strdup(text)) == NULL) {
-		free(own);
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	/* Parsed: what is shown of the address keeps its code from view. */
-	addr_hide_secret(own->text);
-	sd->text = own->text;
-	sd->own = own;
-	sd->ports = &own->port;
-	sd->nports = 0;
-	sd->host = a->host;
-	sd->path = a->path;
-	sd->tls.ctx = NULL;
-	sd->sock.listen_fd = -1;
-	side_kind(sd, a);
-	port = (char *)a->port;
 	/*
 	 * socat's UDP-DATAGRAM: a datagram listener, bound where bind= says
 	 * (any port unless it says), every peer heard, its address the one
@@ -981,53 +944,89 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	case ADDR_WS:
 	case ADDR_WSS:
 		if (side_ws_url(sd, a->url, &own->ws_host, &port, &own->ws_path,
-		    &own->ws_auth, &why) == -1) {
-			log_cause(cause, "%s", why);
-			free(why);
-			side_free(sd);
+		    &own->ws_auth, cause) == -1)
 			return (-1);
-		}
 		if (own->ws_auth != NULL) {
 			sd->ws.headers = &own->ws_auth;
 			sd->ws.nheaders = 1;
 		}
-		/* Bytes, each read one message: no lines to find. */
-		sd->ws.binary = 1;
-		break;
+		/* FALLTHROUGH */
 	case ADDR_WS_L:
+		/* Bytes, each read one message: no lines to find. */
 		sd->ws.binary = 1;
 		break;
 	default:
 		break;
 	}
-	if (port != NULL) {
-		if ((own->port = strdup(port)) == NULL)
-			goto nomem;
-		sd->nports = 1;
+	if (port != NULL && (own->port = strdup(port)) == NULL) {
+		log_cause(cause, "%s", strerror(ENOMEM));
+		return (-1);
 	}
+	sd->nports = port != NULL;
+	return (0);
+}
+
+/*
+ * Parse the address text into sd, a side that starts from dflt (the
+ * command line's settings) and takes its address's options over them.
+ * What sd points to is its own until side_free().  Returns 0, or -1 with
+ * *cause set: what is wrong (the caller names the address).
+ */
+int
+side_parse(struct side *sd, const struct side *dflt, const char *text,
+    char **cause)
+{
+	struct side_own	*own;
+	struct addr	*a;
+	const char	*errstr;
+	int		 bang;
+
+	*cause = NULL;
+	if (dflt->socat && (bang = addr_socat_dual(text)) != -1)
+		return (side_parse_dual(sd, dflt, text, bang, cause));
+	if ((own = calloc(1, sizeof(*own))) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	a = &own->a;
+	if ((dflt->socat ? addr_parse_socat(text, a, &errstr) :
+	    addr_parse(text, a, &errstr)) == -1) {
+		log_cause(cause, "%s", errstr);
+		free(own);
+		return (-1);
+	}
+	*sd = *dflt;
+	sd->own = own;
+	sd->tls.ctx = NULL;
+	if ((own->text = strdup(text)) == NULL) {
+		log_cause(cause, "%s", strerror(ENOMEM));
+		goto fail;
+	}
+	/* Parsed: what is shown of the address keeps its code from view. */
+	addr_hide_secret(own->text);
+	sd->text = own->text;
+	sd->ports = &own->port;
+	sd->host = a->host;
+	sd->path = a->path;
+	sd->sock.listen_fd = -1;
+	side_kind(sd, a);
+	if (side_where(sd, a, cause) == -1)
+		goto fail;
 	/* socat's TLS: its ciphers unless said, a name that is an address. */
 	if (sd->tls.on && a->socat && sd->tls.ciphers == NULL)
 		sd->tls.ciphers = SOCAT_CIPHERS;
 	sd->tls.cn_addr = a->socat;
-	if (sd->proxy_kind != 0 && side_socks(sd, a, &why) == -1) {
-		log_cause(cause, "%s", why);
-		free(why);
-		side_free(sd);
-		return (-1);
-	}
-	if (side_socket_kind(sd, a, cause) == -1 ||
+	if ((sd->proxy_kind != 0 && side_socks(sd, a, cause) == -1) ||
+	    side_socket_kind(sd, a, cause) == -1 ||
 	    side_local_kind(sd, a, cause) == -1 ||
 	    side_opts_apply(sd, a, cause) == -1 ||
-	    side_local_check(sd, a, cause) == -1) {
-		side_free(sd);
-		return (-1);
-	}
+	    side_local_check(sd, a, cause) == -1)
+		goto fail;
 	if (a->speed != NULL)
 		sd->speed = strtoul(a->speed, NULL, 10);
 	return (0);
 
-nomem:
-	log_cause(cause, "%s", strerror(ENOMEM));
+fail:
 	side_free(sd);
 	return (-1);
 }
