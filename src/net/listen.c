@@ -1,19 +1,10 @@
 /*
- * The one listener every stream server shares: accept (in batches, backing
- * off when out of descriptors), admission (the gate, before anything is
- * reported or relayed), naming (the client's name for the -v line, looked
- * up off the loop: listenname.c), the TLS handshake and the WebSocket
- * upgrade as stages driven by the loop, then the mode's start function
- * with a ready connection: a netconn, which holds the client's place at
- * the gate until the mode frees it (netconn_free(), the one way a place
- * is given back).
- *
- * listener -> admission -> naming -> handshake -> session
- *
- * Datagram servers have no accept: they call listen_admit() for each new
- * peer address, the same admission step.  Except over DTLS (-u --ssl),
- * where the cookie exchange is the accept and each peer then has a
- * socket of its own: that is a listener like the others.
+ * The one listener every stream server shares, its stages driven by the
+ * loop: accept, admission (the gate), naming (listenname.c), the TLS
+ * handshake and the WebSocket upgrade, then the mode's start function
+ * with a ready netconn (doc/design.md, "Connection set-up").  A datagram
+ * server admits each new peer with listen_admit(); over DTLS the cookie
+ * exchange is its accept, and it is a listener like the others.
  */
 /* SPDX-License-Identifier: ISC */
 

@@ -4,8 +4,8 @@
  * side starts from the command line's settings and its address's options
  * override them for that side alone; what its kind says (listening, TLS,
  * WebSocket, the socket's family and type) is the kind's, whatever the
- * command line says.  The WebSocket URL and a proxy's URL are read here
- * too, for the command line's own side as for an address's.
+ * command line says.  Its URLs are sideurl.c's, the options of a side
+ * that is no socket sidelocal.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -884,30 +884,25 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 	sd->wside = w;
 	/* A receiver of every peer (UDP-RECV:) is read alone: R it may be. */
 	if ((sd->listen && !sd->recv_only) || w->listen ||
-	    sd->wside->wside != NULL) {
+	    sd->wside->wside != NULL)
 		log_cause(cause, "a listener in a dual (!!) address is not "
 		    "supported");
-		side_free(sd);
-		return (-1);
-	}
-	if ((sd->kind == SIDE_PTY || sd->kind == SIDE_SERIAL) &&
-	    (w->kind == SIDE_PTY || w->kind == SIDE_SERIAL)) {
+	else if ((sd->kind == SIDE_PTY || sd->kind == SIDE_SERIAL) &&
+	    (w->kind == SIDE_PTY || w->kind == SIDE_SERIAL))
 		log_cause(cause, "a dual (!!) address of two lines is not "
 		    "supported");
-		side_free(sd);
-		return (-1);
-	}
-	/* Messages name the whole of it. */
-	free(own->text);
-	if ((own->text = strdup(text)) == NULL) {
+	else {
+		/* Messages name the whole of it. */
+		free(own->text);
+		if ((own->text = strdup(text)) != NULL) {
+			addr_hide_secret(own->text);
+			sd->text = own->text;
+			return (0);
+		}
 		log_cause(cause, "%s", strerror(errno));
-		own->text = NULL;
-		side_free(sd);
-		return (-1);
 	}
-	addr_hide_secret(own->text);
-	sd->text = own->text;
-	return (0);
+	side_free(sd);
+	return (-1);
 }
 
 /*

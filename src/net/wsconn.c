@@ -1,20 +1,11 @@
 /*
- * WebSocket connections: an endpoint with its own read and write
- * operations that frame and unframe the bytes, so that the pump, the taps
- * and the fan-out see payload only.  The bytes of the protocol are
- * src/codec/ws.c's; the upgrade that makes a connection is
- * src/net/wshs.c's, what is read src/net/wsread.c's, the pings and
- * their pongs src/net/wsping.c's, and permessage-deflate
- * src/net/wszip.c's.  This file holds a connection's
- * buffers, the frames it owes the peer, what is written to it and its
- * end.
- *
- * Writing takes a chunk (binary mode) or each of its lines (text mode, a
- * line held until its newline comes) as one message, as many at once as
- * the output buffer holds; a line that is not UTF-8 goes as a binary
- * message, since a text message must be UTF-8.
- * The close handshake is the pump's end of file: the peer's close ends
- * what is read, and the end of what is written sends ours.
+ * WebSocket connections (doc/design.md, "WebSocket"): an endpoint whose
+ * operations frame and unframe the bytes, so that the pump, the taps and
+ * the fan-out see payload only.  Here are a connection's buffers, the
+ * frames it owes the peer, what is written to it (a chunk, or each line,
+ * a message) and its end; the upgrade is wshs.c's, the reads wsread.c's,
+ * the pings wsping.c's, permessage-deflate wszip.c's and the protocol's
+ * bytes src/codec/ws.c's.
  */
 /* SPDX-License-Identifier: ISC */
 

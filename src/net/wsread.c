@@ -1,12 +1,9 @@
 /*
  * Reading a WebSocket connection (src/net/wsconn.c): the payload of data
- * frames as it comes (a frame need not be whole), pings answered, and an
- * end at the peer's close frame or at the first protocol error, which is
- * answered with its close code.  A close with a code that reports a
- * failure, a protocol error, a connection that ends without a close frame
- * and a write error end the read with an error (ws_ep_why() says which),
- * so that the session ends as a broken TCP connection would, and a
- * client's exit status says so.
+ * frames as it comes, pings answered, and an end at the peer's close or
+ * at the first protocol error, answered with its close code.  An end
+ * that reports a failure is the read's error (ws_ep_why() says which), so
+ * that the session ends as a broken TCP connection would.
  */
 /* SPDX-License-Identifier: ISC */
 
