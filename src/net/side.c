@@ -317,16 +317,54 @@ out:
 static void
 side_kind(struct side *sd, const struct addr *a)
 {
+	/* What each kind says, besides a socket of SOCK_STREAM. */
+	static const struct {
+		enum addr_kind	 addr;
+		enum side_kind	 kind;
+		int		 dgram;		/* SOCK_DGRAM */
+		int		 local;		/* AF_UNIX, a->dgram says which */
+		int		 tls;
+		int		 vsock;
+		int		 ws;
+		int		 proxy;		/* PROXY_*: its own proxy's */
+	} side_kinds[] = {
+		{ .addr = ADDR_UDP, .dgram = 1 },
+		{ .addr = ADDR_UDP_L, .dgram = 1 },
+		{ .addr = ADDR_DTLS, .dgram = 1, .tls = 1 },
+		{ .addr = ADDR_DTLS_L, .dgram = 1, .tls = 1 },
+		{ .addr = ADDR_TLS, .tls = 1 },
+		{ .addr = ADDR_TLS_L, .tls = 1 },
+		{ .addr = ADDR_UNIX, .local = 1 },
+		{ .addr = ADDR_UNIX_L, .local = 1 },
+		{ .addr = ADDR_VSOCK, .vsock = 1 },
+		{ .addr = ADDR_WS_L, .ws = 1 },
+		{ .addr = ADDR_STDIO, .kind = SIDE_STDIO },
+		{ .addr = ADDR_EXEC, .kind = SIDE_EXEC },
+		{ .addr = ADDR_FILE, .kind = SIDE_FILE },
+		{ .addr = ADDR_SERIAL, .kind = SIDE_SERIAL },
+		{ .addr = ADDR_PTY, .kind = SIDE_PTY },
+		{ .addr = ADDR_FD, .kind = SIDE_FD },
+		{ .addr = ADDR_SOCKS4, .proxy = PROXY_SOCKS4 },
+		{ .addr = ADDR_SOCKS4A, .proxy = PROXY_SOCKS4A },
+		{ .addr = ADDR_SOCKS5, .proxy = PROXY_SOCKS5 },
+	}, none = { .kind = SIDE_SOCKET }, *k;
 	int	 ip = sd->sock.family == AF_INET || sd->sock.family == AF_INET6;
 
-	sd->kind = SIDE_SOCKET;
+	for (k = side_kinds; k < side_kinds + nitems(side_kinds) &&
+	    k->addr != a->kind; k++)
+		;
+	if (k == side_kinds + nitems(side_kinds))
+		k = &none;
+	sd->kind = k->kind;
 	sd->listen = a->listen;
-	sd->tls.on = 0;
-	sd->ws.on = 0;
-	sd->sock.vsock = 0;
-	sd->sock.socktype = SOCK_STREAM;
-	sd->sock.family = ip ? sd->sock.family : AF_UNSPEC;
-	sd->proxy_kind = 0;
+	sd->tls.on = k->tls;
+	sd->ws.on = k->ws;
+	sd->sock.vsock = k->vsock;
+	sd->sock.socktype = k->dgram || (k->local && a->dgram) ? SOCK_DGRAM :
+	    SOCK_STREAM;
+	sd->sock.family = k->local ? AF_UNIX : ip ? sd->sock.family :
+	    AF_UNSPEC;
+	sd->proxy_kind = k->proxy;
 	/*
 	 * socat's *-RECVFROM: and *-RECV: hear every peer, as -k's datagram
 	 * listener does (a program's pair says again: fork's).
@@ -342,62 +380,6 @@ side_kind(struct side *sd, const struct addr *a)
 	 */
 	sd->shut_null = sd->shut_none = sd->null_eof = 0;
 	sd->unix_either = a->either;
-	switch (a->kind) {
-	case ADDR_UDP:
-	case ADDR_UDP_L:
-		sd->sock.socktype = SOCK_DGRAM;
-		break;
-	case ADDR_DTLS:
-	case ADDR_DTLS_L:
-		sd->sock.socktype = SOCK_DGRAM;
-		sd->tls.on = 1;
-		break;
-	case ADDR_TLS:
-	case ADDR_TLS_L:
-		sd->tls.on = 1;
-		break;
-	case ADDR_UNIX:
-	case ADDR_UNIX_L:
-		sd->sock.family = AF_UNIX;
-		if (a->dgram)
-			sd->sock.socktype = SOCK_DGRAM;
-		break;
-	case ADDR_VSOCK:
-		sd->sock.vsock = 1;
-		break;
-	case ADDR_WS_L:
-		sd->ws.on = 1;
-		break;
-	case ADDR_STDIO:
-		sd->kind = SIDE_STDIO;
-		break;
-	case ADDR_EXEC:
-		sd->kind = SIDE_EXEC;
-		break;
-	case ADDR_FILE:
-		sd->kind = SIDE_FILE;
-		break;
-	case ADDR_SERIAL:
-		sd->kind = SIDE_SERIAL;
-		break;
-	case ADDR_PTY:
-		sd->kind = SIDE_PTY;
-		break;
-	case ADDR_FD:
-		sd->kind = SIDE_FD;
-		break;
-	case ADDR_SOCKS4:
-		sd->proxy_kind = PROXY_SOCKS4;
-		break;
-	case ADDR_SOCKS4A:
-		sd->proxy_kind = PROXY_SOCKS4A;
-		break;
-	case ADDR_SOCKS5:
-		sd->proxy_kind = PROXY_SOCKS5;
-		break;
-	default:
-		break;
-	}
 }
 
 /* Is a's boolean option name given and 1? */
