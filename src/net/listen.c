@@ -358,18 +358,6 @@ listen_say_full(const struct side *sd, int fd)
 	(void)send(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-/*
- * Give a ready connection to the mode, which says what went wrong if it
- * cannot start it.
- */
-static void
-listener_start(struct listener *l, struct netconn *nc,
-    const struct net_peer *peer)
-{
-	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
-	(void)l->ops->start(l->arg, nc, peer);
-}
-
 static void
 pending_free(struct pending *pd)
 {
@@ -377,6 +365,22 @@ pending_free(struct pending *pd)
 		pd->l->early--;
 	TAILQ_REMOVE(&pd->l->pending, pd, entry);
 	free(pd);
+}
+
+/*
+ * A pending connection is ready: it is the mode's, which says what went
+ * wrong if it cannot start it.
+ */
+static void
+listener_ready(struct pending *pd)
+{
+	struct listener	*l = pd->l;
+	struct netconn	*nc = pd->nc;
+	struct net_peer	 peer = pd->peer;
+
+	pending_free(pd);
+	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
+	(void)l->ops->start(l->arg, nc, &peer);
 }
 
 /* Tell the mode that the connection it was told of will never start. */
@@ -387,7 +391,12 @@ listener_abandon(struct listener *l, struct pending *pd)
 		l->ops->abandon(l->arg, pd->nc->fd);
 }
 
-/* A handshake failed: that client's problem alone. */
+/*
+ * A handshake failed, for cause: that client's problem alone.  Or (cause
+ * NULL) the client was answered over plain HTTP (a file, a page) and
+ * nothing failed: a lingering close, so that what it may still send
+ * cannot make the kernel reset the answer away.
+ */
 static void
 listener_hs_failed(struct pending *pd, char *cause)
 {
@@ -395,11 +404,15 @@ listener_hs_failed(struct pending *pd, char *cause)
 	struct net_peer	 peer = pd->peer;
 
 	listener_abandon(l, pd);
+	if (cause == NULL) {
+		sock_linger(pd->nc->fd);
+		pd->nc->fd = -1;
+	}
 	netconn_free(pd->nc);
 	pending_free(pd);
 	if (l->ops->failed != NULL)
 		l->ops->failed(l->arg, &peer, cause);
-	else
+	else if (cause != NULL)
 		log_warnx("%s", cause);
 	free(cause);
 }
@@ -409,33 +422,14 @@ static void
 listener_ws_done(struct ws *ws, char *cause, void *arg)
 {
 	struct pending	*pd = arg;
-	struct listener	*l = pd->l;
-	struct netconn	*nc = pd->nc;
-	struct net_peer	 peer = pd->peer;
 
 	pd->whs = NULL;
-	if (ws == NULL && cause == NULL) {
-		/*
-		 * Answered over plain HTTP (a file, a page): nothing failed.
-		 * A lingering close, so that what the client may still send
-		 * cannot make the kernel reset the answer away.
-		 */
-		listener_abandon(l, pd);
-		sock_linger(nc->fd);
-		nc->fd = -1;
-		netconn_free(nc);
-		pending_free(pd);
-		if (l->ops->failed != NULL)
-			l->ops->failed(l->arg, &peer, NULL);
-		return;
-	}
 	if (ws == NULL) {
 		listener_hs_failed(pd, cause);
 		return;
 	}
-	nc->ws = ws;
-	pending_free(pd);
-	listener_start(l, nc, &peer);
+	pd->nc->ws = ws;
+	listener_ready(pd);
 }
 
 /*
@@ -461,64 +455,48 @@ static void
 listener_hs_done(struct tls *tls, char *cause, void *arg)
 {
 	struct pending	*pd = arg;
-	struct listener	*l = pd->l;
-	struct netconn	*nc = pd->nc;
-	struct net_peer	 peer;
 
 	pd->hs = NULL;
-	if (tls == NULL) {
+	if (tls == NULL)
 		listener_hs_failed(pd, cause);
-		return;
-	}
-	if (l->sd->ws.on) {
+	else if (pd->l->sd->ws.on)
 		listener_upgrade(pd, tls);
-		return;
+	else {
+		pd->nc->tls = tls;
+		listener_ready(pd);
 	}
-	nc->tls = tls;
-	peer = pd->peer;
-	pending_free(pd);
-	listener_start(l, nc, &peer);
 }
 
 /*
  * A named connection (its line printed): through its handshake, if there
- * is one (TLS, then the WebSocket upgrade), to the mode.  The handshake runs on the loop, so other clients
- * go on being served meanwhile.
+ * is one (TLS, then the WebSocket upgrade), to the mode.  The handshake
+ * runs on the loop, so other clients go on being served meanwhile.
  */
 static void
 listener_handshake(void *arg)
 {
-	struct pending	*pd = arg;
-	struct listener	*l = pd->l;
-	struct netconn	*nc = pd->nc;
-	struct net_peer	 peer;
-	struct tls	*dtls;
-	int		 fd = nc->fd;
-	char		*cause;
+	struct pending		*pd = arg;
+	const struct side	*sd = pd->l->sd;
+	struct tls		*dtls = pd->dtls;
+	char			*cause;
 
 	pd->ln = NULL;
-	if (!l->sd->tls.on && !l->sd->ws.on) {
-		peer = pd->peer;
-		pending_free(pd);
-		listener_start(l, nc, &peer);
-		return;
-	}
-	if (!l->sd->tls.on) {
+	if (!sd->tls.on && !sd->ws.on)
+		listener_ready(pd);
+	else if (!sd->tls.on)
 		listener_upgrade(pd, NULL);
-		return;
-	}
-	if (pd->dtls != NULL) {
-		dtls = pd->dtls;
+	else {
 		pd->dtls = NULL;
-		pd->hs = tls_dtls_accept_start(l->sd->tls.ctx, dtls, fd,
-		    l->sd->timeout_ms,
-		    listener_hs_done, pd, &cause);
-	} else
-		pd->hs = tls_handshake_start(l->sd->tls.ctx, fd, NULL,
-		    l->sd->timeout_ms,
-		    listener_hs_done, pd, &cause);
-	if (pd->hs == NULL)
-		listener_hs_done(NULL, cause, pd);
+		if (dtls != NULL)
+			pd->hs = tls_dtls_accept_start(sd->tls.ctx, dtls,
+			    pd->nc->fd, sd->timeout_ms, listener_hs_done, pd,
+			    &cause);
+		else
+			pd->hs = tls_handshake_start(sd->tls.ctx, pd->nc->fd,
+			    NULL, sd->timeout_ms, listener_hs_done, pd, &cause);
+		if (pd->hs == NULL)
+			listener_hs_done(NULL, cause, pd);
+	}
 }
 
 /*
