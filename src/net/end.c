@@ -254,27 +254,28 @@ end_open_file(const struct side *sd, int rd, int wr, int *made)
 }
 
 /*
- * fd, opened for sd, as e's endpoints of s: read (rd) and written (wr),
- * each way with a descriptor of its own, closed as its way ends.  fd is
- * given to them.  Returns -1 with errno.
+ * fd, opened for sd, as e's endpoints of s: read (how->rd) and written
+ * (how->wr), each way with a descriptor of its own, closed as its way
+ * ends.  fd is given to them.  Returns -1 with *cause set.
  */
 static int
-end_fd_ways(const struct side *sd, struct session *s, int fd, int rd,
-    int wr, struct end *e)
+end_fd_ways(const struct side *sd, struct session *s, int fd,
+    const struct end_how *how, struct end *e, char **cause)
 {
 	struct stat	 st;
 	int		 wfd = -1;
 
-	if (rd && wr && (wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
-		close(fd);
-		return (-1);
+	if (how->rd && how->wr &&
+	    (wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
+		net_close_err(fd);
+		goto fail;
 	}
-	if (!rd)
+	if (!how->rd)
 		wfd = fd;
-	if (rd && (e->rd = end_reader(s, sd, sd->text, fd)) == NULL) {
+	if (how->rd && (e->rd = end_reader(s, sd, sd->text, fd)) == NULL) {
 		if (wfd != -1)
-			close(wfd);
-		return (-1);
+			net_close_err(wfd);
+		goto fail;
 	}
 	if (fstat(wfd != -1 ? wfd : fd, &st) == 0) {
 		e->is |= S_ISSOCK(st.st_mode) ? END_SOCKET :
@@ -282,13 +283,17 @@ end_fd_ways(const struct side *sd, struct session *s, int fd, int rd,
 		if (isatty(wfd != -1 ? wfd : fd))
 			e->is |= END_TTY;
 	}
-	if (wr && (e->wr = session_endpoint(s, sd->text, -1, wfd,
+	if (how->wr && (e->wr = session_endpoint(s, sd->text, -1, wfd,
 	    (e->is & END_SOCKET) ? EP_SHUT_SOCKET : EP_SHUT_CLOSE, 0)) ==
 	    NULL) {
-		close(wfd);
-		return (-1);
+		net_close_err(wfd);
+		goto fail;
 	}
 	return (0);
+
+fail:
+	log_cause(cause, "%s", strerror(errno));
+	return (-1);
 }
 
 /*
@@ -373,11 +378,7 @@ end_fd(const struct side *sd, struct session *s, const struct end_how *how,
 			close(fd);
 		return (-1);
 	}
-	if (end_fd_ways(sd, s, fd, how->rd, how->wr, e) == -1) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	return (0);
+	return (end_fd_ways(sd, s, fd, how, e, cause));
 }
 
 /*
@@ -401,11 +402,7 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 	}
 	if (sd->local.unlink_close == 1 && !made)
 		end_unlink_at_end(sd->path);
-	if (end_fd_ways(sd, s, fd, how->rd, how->wr, e) == -1) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	return (0);
+	return (end_fd_ways(sd, s, fd, how, e, cause));
 }
 
 /*

@@ -137,8 +137,7 @@ extern const unsigned char ws_z_tail[4];
 void		 ws_zout_put(z_stream *, int);
 void		 ws_zin_put(z_stream *);
 int		 ws_zbits(const struct ws *);
-int		 ws_zfresh(const struct ws *);
-int		 ws_zfresh_peer(const struct ws *);
+int		 ws_zfresh(const struct ws *, int);
 ssize_t		 ws_deflate(struct ws *, int, unsigned char *, size_t,
 		    const unsigned char *, size_t);
 ssize_t		 ws_inflate(struct ws *, unsigned char *, size_t);

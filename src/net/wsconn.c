@@ -511,7 +511,7 @@ size_t		 ws_share_users;
 int
 ws_shares(const struct ws *w)
 {
-	return (w->server && w->pmd && ws_zfresh(w));
+	return (w->server && w->pmd && ws_zfresh(w, 0));
 }
 
 /*

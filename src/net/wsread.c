@@ -253,7 +253,7 @@ ws_frame_end(struct ws *w)
 	 * The peer's no_context_takeover: its next message starts afresh,
 	 * and until it comes no decompressor is held.
 	 */
-	if (w->msg_z && ws_zfresh_peer(w)) {
+	if (w->msg_z && ws_zfresh(w, 1)) {
 		ws_zin_put(w->zin);
 		w->zin = NULL;
 	}

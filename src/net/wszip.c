@@ -208,20 +208,15 @@ ws_zbits(const struct ws *w)
 	return (bits > 0 ? bits : 15);
 }
 
-/* Does our side start each message afresh (its no_context_takeover)? */
+/*
+ * Does our side (or the peer's, with peer) start each message afresh (its
+ * no_context_takeover)?
+ */
 int
-ws_zfresh(const struct ws *w)
+ws_zfresh(const struct ws *w, int peer)
 {
-	return (w->server ? w->pmdp.server_no_takeover :
+	return (w->server != peer ? w->pmdp.server_no_takeover :
 	    w->pmdp.client_no_takeover);
-}
-
-/* Does the peer's side? */
-int
-ws_zfresh_peer(const struct ws *w)
-{
-	return (w->server ? w->pmdp.client_no_takeover :
-	    w->pmdp.server_no_takeover);
 }
 
 /*
@@ -268,7 +263,7 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 			 */
 			dst[n++] = 0x00;
 		}
-		if (ws_zfresh(w)) {
+		if (ws_zfresh(w, 0)) {
 			ws_zout_put(z, ws_zbits(w));
 			w->zout = NULL;
 		}
