@@ -142,19 +142,10 @@ struct ws_conf {
 	int		 room_page;	/* "/" answers the room's page */
 	int		 cgi;		/* the request's variables are kept
 					   for a program (-e, -c) */
-	/*
-	 * A server's compressed messages start afresh both ways, asked of
-	 * every client whatever it offered: in the modes that hold many
-	 * clients at once (--broker, --room, --forward, a relay), where a
-	 * window kept for each way of each member (300 KiB of zlib's
-	 * state) would cost ten times the rest of the member.  Then a
-	 * member holds zlib's state only while a message is on its way
-	 * (ws_zout_get()), and a message sent to every member is
-	 * compressed once (ws_share_hit()).  A server of one client, or of
-	 * a program per client, keeps the context the client offers to
-	 * keep: its messages compress better.
-	 */
-	int		 fresh;
+	int		 fresh;	/* compressed messages start afresh both
+					   ways, for every client: a server of
+					   many at once (doc/design.md,
+					   "WebSocket") */
 };
 
 /* A user of --auth (a password) or of --auth-file (a crypt(3) hash). */
