@@ -8,8 +8,8 @@
 # room that lets nobody in without them; the room's page in a headless
 # Chromium behind --auth (a screenshot kept beside the suite's log);
 # htpasswd's bcrypt and SHA-2 crypt users; wrong answers limited per
-# address (429); the password and token hidden from ps, the command
-# line's refusals.
+# address (429); the password and token hidden from ps, a client's too,
+# the command line's refusals.
 
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 . "$TESTS_DIR/lib.sh"
@@ -440,6 +440,19 @@ test_command_line() {
 	*s3cret* | *tok-123*) fail "in ps: $args" ;;
 	esac
 	stop "$SERVER_PID"
+	# A client's credentials: a header that carries them (its name in
+	# any case), a URL's password and ?token=.
+	server s -l 127.0.0.1 0 || fail "no server"
+	bg t 20 "$SC" --ws-header 'authorization: Bearer tok-9' \
+	    --ws-header 'X-Seen: yes' \
+	    "ws://alice:pw-10@127.0.0.1:$PORT/p?a=1&token=tok-11#x" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	wait_for "$SC_TMP/s.err" '^Connection received on ' ||
+	    fail "the client did not come"
+	args=$(tr '\0' ' ' </proc/"$(pgrep -P "$BG_PID" | head -n 1)"/cmdline)
+	assertContains "blanked: $args" "$args" \
+	    "--ws-header authorization:************* --ws-header X-Seen: yes ws://alice:*****@127.0.0.1:$PORT/p?a=1&token=******#x"
+	sc_cleanup
 	expect_error "must use -l --websocket with --auth, --auth-file and --auth-token (a proxy server takes --proxy-auth)" \
 	    --auth a:b -l 0
 	expect_error "must use -l --websocket with --auth, --auth-file and --auth-token (a proxy server takes --proxy-auth)" \

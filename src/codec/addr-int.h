@@ -9,12 +9,20 @@
 #ifndef SC_ADDR_INT_H
 #define SC_ADDR_INT_H
 
+/* What of an option's value is a secret (addr_opt_hides()). */
+enum addr_hide {
+	ADDR_HIDE_NONE,
+	ADDR_HIDE_ALL,		/* the whole value: secret= */
+	ADDR_HIDE_PASSWORD,	/* after its first ':': proxyauth= */
+};
+
 /* addr.c */
 int	addr_fail(struct addr *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	addr_port(struct addr *, const char *, int);
 int	addr_option(struct addr *, char *);
 int	addr_options(struct addr *, char *);
+int	addr_opt_hides(const char *, size_t);
 int	addr_hostport(struct addr *, char *, int, int, char **,
 	    char **);
 int	addr_finish(struct addr *);

@@ -36,6 +36,8 @@
 enum addr_otype {
 	AO_BOOL,		/* nothing (1), 0 or 1 */
 	AO_TEXT,		/* any text but empty */
+	AO_SECRET,		/* AO_TEXT that is a secret: hidden whole */
+	AO_USERPASS,		/* USER:PASSWORD: the password hidden */
 	AO_HOSTPORT,		/* HOST:PORT, or a proxy's URL */
 	AO_PORT,		/* a port */
 	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 (TLS1.2 too) */
@@ -79,7 +81,7 @@ static const struct {
 	{ "openssl-certificate", "cert", AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "key",	"key",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
 	{ "openssl-key", "key",		AO_TEXT,	K_TLS_DIAL | K_TLS_SERVE },
-	{ "secret",	"secret",	AO_TEXT,	K(ADDR_TLS) | K(ADDR_DTLS) |
+	{ "secret",	"secret",	AO_SECRET,	K(ADDR_TLS) | K(ADDR_DTLS) |
 						K(ADDR_TLS_L) },
 	{ "min-version", "min-version", AO_TLSVER,	K(ADDR_TLS) | K(ADDR_WSS) |
 						K(ADDR_TLS_L) },
@@ -101,9 +103,9 @@ static const struct {
 	{ "proxy-resolve", "proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
 	{ "resolve",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
 	{ "resolv",	"proxy-resolve", AO_BOOL,	K(ADDR_TCP) },
-	{ "proxyauth",	"proxyauth",	AO_TEXT,	K(ADDR_TCP) },
-	{ "proxy-auth",	"proxyauth",	AO_TEXT,	K(ADDR_TCP) },
-	{ "proxy-authorization", "proxyauth", AO_TEXT,	K(ADDR_TCP) },
+	{ "proxyauth",	"proxyauth",	AO_USERPASS,	K(ADDR_TCP) },
+	{ "proxy-auth",	"proxyauth",	AO_USERPASS,	K(ADDR_TCP) },
+	{ "proxy-authorization", "proxyauth", AO_USERPASS, K(ADDR_TCP) },
 	{ "proxyauthfile", "proxyauthfile", AO_TEXT,	K(ADDR_TCP) },
 	{ "proxy-authorization-file", "proxyauthfile", AO_TEXT, K(ADDR_TCP) },
 	{ "append",	"append",	AO_BOOL,	K(ADDR_FILE) },
@@ -316,6 +318,8 @@ addr_option(struct addr *a, char *name)
 			return (addr_fail(a, "option %s takes 0 or 1", name));
 		break;
 	case AO_TEXT:
+	case AO_SECRET:
+	case AO_USERPASS:
 	case AO_UINT:
 		break;
 	case AO_PORT:
@@ -408,6 +412,29 @@ addr_option(struct addr *a, char *name)
 	a->opts[a->nopts].value = value;
 	a->nopts++;
 	return (0);
+}
+
+/*
+ * What of the value of the option name (its first len bytes, any case)
+ * is a secret, as its row's type says: ADDR_HIDE_ALL, ADDR_HIDE_PASSWORD
+ * (after the first ':'), or ADDR_HIDE_NONE, also for a name of no row.
+ */
+int
+addr_opt_hides(const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < ADDR_NOPTDEFS; i++) {
+		if (strlen(addr_optdefs[i].name) != len ||
+		    strncasecmp(addr_optdefs[i].name, name, len) != 0)
+			continue;
+		if (addr_optdefs[i].type == AO_SECRET)
+			return (ADDR_HIDE_ALL);
+		if (addr_optdefs[i].type == AO_USERPASS)
+			return (ADDR_HIDE_PASSWORD);
+		break;
+	}
+	return (ADDR_HIDE_NONE);
 }
 
 /* The options after the address's first comma, "name[=value]" each. */

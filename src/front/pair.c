@@ -667,9 +667,6 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 			addr_hide_secret(argv[i]);
 		if (rc == -1)
 			fatalx("%s: %s", i < argc ? argv[i] : "-", cause);
-		/* Read: what ps(1) shows of it keeps no password. */
-		if (i < argc)
-			opt_hide_url_password(argv[i]);
 	}
 	o->npair = 2;
 	for (i = 0; i < 2 && o->side.socat; i++)
