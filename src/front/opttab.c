@@ -223,7 +223,7 @@ static const struct optdef optdefs[] = {
 	  .what = "write timeout",
 	  .help = "drop a client that reads nothing for TIME (10s)" },
 	{ .name = "forward", .arg = "TARGET", .group = OPTG_PROG,
-	  .set = opt_forward, FIELD(fwd.n), .repeat = 1,
+	  .set = opt_forward, FIELD(fwd.n), .repeat = 1, .hide = OPTH_ADDRESS,
 	  .help = "with -l: relay to host:port, unix:, udp:, ws://" },
 	{ .name = "forward-file", .arg = "FILE", .group = OPTG_PROG,
 	  .set = opt_forward_file, FIELD(fwd.file), .comp = OPTC_FILE,
@@ -243,7 +243,7 @@ static const struct optdef optdefs[] = {
 	  .help = "WebSocket binary messages, not a line each" },
 	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
 	  .set = opt_ws_header, FIELD(side.ws.nheaders), .repeat = 1,
-	  .line = "request line; reply (-l)",
+	  .hide = OPTH_HEADER, .line = "request line; reply (-l)",
 	  .help = "add \"Name: value\" to the upgrade request" },
 	{ .name = "ws-server-header", .arg = "HEADER", .group = OPTG_PROG,
 	  .set = opt_ws_header, FIELD(side.ws.nserver_headers), .repeat = 1,
@@ -295,14 +295,14 @@ static const struct optdef optdefs[] = {
 	  .help = "take upgrades only at PATH (404 elsewhere)" },
 	{ .name = "auth", .arg = "USER:PASSWORD", .group = OPTG_PROG,
 	  .set = opt_auth, .value = 0, .on = on_auth, .repeat = 1,
-	  .line = "ask who clients are",
+	  .hide = OPTH_PASSWORD, .line = "ask who clients are",
 	  .help = "-l --websocket: let in only this user (401)" },
 	{ .name = "auth-file", .arg = "FILE", .group = OPTG_PROG,
 	  .set = opt_auth, .value = 1, .on = on_auth, .comp = OPTC_FILE,
 	  .repeat = 1, .joins = 1,
 	  .help = "--auth for htpasswd's bcrypt, $5$, $6$ users" },
 	{ .name = "auth-token", .arg = "TOKEN", .group = OPTG_PROG,
-	  .set = opt_auth, .value = 2, .on = on_auth,
+	  .set = opt_auth, .value = 2, .on = on_auth, .hide = OPTH_ALL,
 	  .help = "let in Authorization: Bearer TOKEN, or ?token=" },
 	{ .name = "ws-framed", .group = OPTG_PROG,
 	  .kind = OPTK_FLAG, FIELD(side.ws.framed),
@@ -315,7 +315,7 @@ static const struct optdef optdefs[] = {
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
 	  .group = OPTG_PROXY, .set = opt_proxy, .comp = OPTC_HOST,
-	  .repeat = 1,
+	  .repeat = 1, .hide = OPTH_ADDRESS,
 	  .help = "via this proxy; repeat: a chain; or a URL" },
 	{ .letter = 'X', .name = "proxy-type", .arg = "PROXY_PROTOCOL",
 	  .group = OPTG_PROXY, .set = opt_proxy_type, .comp = OPTC_WORDS,
@@ -325,7 +325,8 @@ static const struct optdef optdefs[] = {
 	  .set = opt_proxy_user, .comp = OPTC_USER,
 	  .help = "proxy user; the password is asked for" },
 	{ .name = "proxy-auth", .arg = "USER:PASSWORD", .group = OPTG_PROXY,
-	  .set = opt_proxy_auth, .help = "proxy credentials" },
+	  .set = opt_proxy_auth, .hide = OPTH_PASSWORD,
+	  .help = "proxy credentials" },
 	{ .name = "proxy-dns", .arg = "WHERE", .group = OPTG_PROXY,
 	  .set = opt_proxy_dns, .comp = OPTC_WORDS,
 	  .words = "local remote both none",
@@ -377,7 +378,7 @@ static const struct optdef optdefs[] = {
 	  .joins = 1, .help = "ALPN protocols, comma-separated" },
 	{ .name = "secret", .arg = "CODE", .has_arg = optional_argument,
 	  .group = OPTG_PROXY, .set = opt_secret, FIELD(side.tls.secret),
-	  .also = OPTA_SSL, .line = "TLS 1.3 keyed by a code",
+	  .also = OPTA_SSL, .hide = OPTH_ALL, .line = "TLS 1.3 keyed by a code",
 	  .help = "TLS 1.3 keyed by a shared code, no certificate" },
 	{ .name = "secret-file", .arg = "FILE", .group = OPTG_PROXY,
 	  .set = opt_secret_file, FIELD(side.tls.secret), .also = OPTA_SSL,
@@ -641,6 +642,10 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 		d->set(cl, d, arg);
 		break;
 	}
+	/* Read and copied: argv keeps no secret for ps(1) to show. */
+	DEBUG_CHECK(d->hide == OPTH_NONE || d->kind == OPTK_CUSTOM,
+	    "opt_apply: a row that hides its argument keeps argv's bytes");
+	opt_hide(d, arg);
 	if (d->also == OPTA_SSL)
 		o->side.tls.on = 1;
 	else if (d->also == OPTA_FWD_SSL)
