@@ -243,44 +243,72 @@ test_quick_start_installs_only_what_each_step_needs() {
 	assertEquals "built with --tests" "-j$(nproc)" "$(<"$SC_TMP/make")"
 }
 
-# The README's quick start is the build and a chat between two
-# terminals, the address to call said; the tests' two commands are in
-# tests/README.md, and .ci/run runs the three.
+# readme_blocks: the code blocks of the README's quick start, one line
+# each, comments taken off, a blank line between two blocks.
+readme_blocks() {
+	sed -n '/^## Quick start/,/^## /p' "$1" |
+	    awk '/^```/ { if (!inb && ++n == 2) print ""; inb = !inb; next }
+	    inb && n <= 2' | sed 's/  *#.*//'
+}
+
+# ci_commands: the commands .ci/run runs, one a line, without what it
+# does when one fails.
+ci_commands() {
+	grep '^sh \.ci/' "$1" | sed 's/ || {.*//'
+}
+
+# The README's quick start is the build, "make install" and a chat
+# between two terminals, then the tests' one command; .ci/run runs the
+# same two.
 test_quick_start_commands() {
 	[ -f "$CI_DIR/run" ] || { sc_skip "no .ci/run"; return; }
 	readme=$(dirname "$MANPAGE")/../README.md
-	assertEquals "the README's commands" "sh .ci/setup
-./sockcat --chat
-./sockcat --chat 127.0.0.1" \
-	    "$(sed -n '/^## Quick start/,/^## /p' "$readme" |
-	    awk '/^```/ { inb = !inb; n++; next } inb && n == 1' |
-	    sed 's/  *#.*//')"
+	assertEquals "the README's commands" "sh .ci/setup && make install
+sockcat --chat
+sockcat --chat 127.0.0.1
+
+sh .ci/setup --tests && sh .ci/test" "$(readme_blocks "$readme")"
 	assertContains "tests/README.md" "$(cat "$(dirname "$readme")/tests/README.md")" \
 	    "sh .ci/setup --tests && sh .ci/test"
-	assertEquals ".ci/run" "sh .ci/setup
+	assertEquals ".ci/run" "sh .ci/setup && make install
 sh .ci/setup --tests
-sh .ci/test" "$(grep -o '^sh \.ci/[a-z]*\( --tests\)\{0,1\}' "$CI_DIR/run")"
+sh .ci/test" "$(ci_commands "$CI_DIR/run")"
+}
+
+# The check itself fails as it should: a README whose quick start still
+# leaves sockcat as ./sockcat, and a .ci/run that skips the install.
+test_quick_start_check_finds_what_is_wrong() {
+	readme=$(dirname "$MANPAGE")/../README.md
+	sed 's/^sockcat --chat/.\/sockcat --chat/' "$readme" >"$SC_TMP/README"
+	assertNotEquals "./sockcat seen" "$(readme_blocks "$readme")" \
+	    "$(readme_blocks "$SC_TMP/README")"
+	sed 's/ && make install//' "$CI_DIR/run" >"$SC_TMP/run"
+	assertEquals "without the install" "sh .ci/setup
+sh .ci/setup --tests
+sh .ci/test" "$(ci_commands "$SC_TMP/run")"
 }
 
 # The README's first screen (60 lines) is for someone who wants to use
-# sockcat: what it does, how to build it without installing, a chat and
-# the address to call, the room and --readline; nothing of CI, the
-# sanitizers or the tests' internals, and no name that only exists
-# after "make install" used as a command.
+# sockcat: what it does, the two commands that set everything up (the
+# build with a chat, then the tests, how long they take), the room and
+# --readline, in plain words: no CI, sanitizers or the tests' internals.
 test_readme_first_screen_is_for_a_user() {
 	readme=$(dirname "$MANPAGE")/../README.md
 	head -n 60 "$readme" >"$SC_TMP/screen"
-	for w in '\.ci/test' 'sanitizer' 'coverage' 'valgrind' 'fuzz' \
-	    'minutes' '^sockchat' '`sockchat '; do
+	for w in 'sanitizer' 'coverage' 'valgrind' 'fuzz' '^sockchat' \
+	    '`sockchat '; do
 		assertFalse "no $w on the first screen" \
 		    "grep -qiP '$w' '$SC_TMP/screen'"
 	done
 	assertFalse "no CI on the first screen" "grep -qw CI '$SC_TMP/screen'"
-	for w in 'sh .ci/setup' './sockcat --chat' '127.0.0.1' 'hostname -I' \
+	for w in 'sh .ci/setup && make install' 'sockcat --chat' '127.0.0.1' \
+	    'hostname -I' 'sh .ci/setup --tests && sh .ci/test' 'minutes' \
 	    '--readline' '--room --websocket' ':q' 'tests/README.md'; do
 		assertTrue "$w on the first screen" \
 		    "grep -qF -- '$w' '$SC_TMP/screen'"
 	done
+	# The commands after the install find sockcat on the PATH.
+	assertFalse "no ./sockcat command" "grep -q '^\./sockcat' '$SC_TMP/screen'"
 }
 
 # Debugging output (a valgrind log, a command's stderr) is never
