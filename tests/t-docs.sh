@@ -11,10 +11,11 @@
 : "${CI_DIR:=$(dirname "$MANPAGE")/../.ci}"
 BASH_COMPLETION_LIB=/usr/share/bash-completion/bash_completion
 
-# The options of "sockcat --help", one per line: "-x" or "--long"; two
-# share a line as "--allow ADDRESS, --allowfile FILE".
+# The options of "sockcat --help" (or of a file of its lines), one per
+# line: "-x" or "--long"; two share a line as "--allow ADDRESS,
+# --allowfile FILE".
 help_options() {
-	"$SC" --help | sed -n \
+	if [ $# -eq 0 ]; then "$SC" --help; else cat "$1"; fi | sed -n \
 	    -e 's/^      \(--[a-z0-9-]*\)\( [^ ,]*\|\[=[A-Z]*\]\)\{0,1\}, \(--[a-z0-9-]*\|-[A-Za-z0-9]\)\([ [].*\)\{0,1\}$/\1\n\3/p' \
 	    -e 't' \
 	    -e 's/^  \(-[^-]\), \(--[a-z0-9-]*\).*/\1\n\2/p' \
@@ -89,6 +90,49 @@ test_help_is_short_grouped_and_same_as_h() {
 	assertTrue "fits two screens" "[ $(wc -l <"$SC_TMP/long") -le 136 ]"
 	wide=$(awk 'length > 79' "$SC_TMP/long" | wc -l)
 	assertEquals "lines wider than 79 columns" 0 "$wide"
+}
+
+# "sockcat --help TOPIC" for each topic: its page and summary first (as
+# --dump-topics gives them), then exactly the options of the table whose
+# topic it is, each on a line of its own, no line wider than 79 columns;
+# and --help's last line names every topic.
+test_help_for_each_topic() {
+	t 5 "$SC" --dump-topics >"$SC_TMP/topics"
+	assertEquals "dump status" 0 $?
+	t 5 "$SC" --dump-options >"$SC_TMP/table"
+	assertEquals "seven topics" 7 "$(wc -l <"$SC_TMP/topics")"
+	while IFS=$'\t' read -r name page section summary; do
+		t 5 "$SC" --help "$name" >"$SC_TMP/h.out" 2>"$SC_TMP/h.err"
+		assertEquals "$name: status" 0 $?
+		assertEquals "$name: stderr" "" "$(<"$SC_TMP/h.err")"
+		assertEquals "$name: first line" "$page($section): $summary" \
+		    "$(head -n 1 "$SC_TMP/h.out")"
+		assertEquals "$name: its options" "$(awk -F '\t' -v t="$name" \
+		    '$12 == t { if ($1 != "-") print "-" $1
+		    if ($2 != "-") print "--" $2 }' "$SC_TMP/table" | sort)" \
+		    "$(help_options "$SC_TMP/h.out" | sort)"
+		assertEquals "$name: wide lines" "" \
+		    "$(awk 'length > 79' "$SC_TMP/h.out")"
+		assertContains "--help's last line names $name" \
+		    " $("$SC" --help | tail -n 1) " " $name "
+	done <"$SC_TMP/topics"
+	# A guard for the loop: a topic with options, one without.
+	t 5 "$SC" -h websocket | grep -q -- '^      --ws-ping TIME ' ||
+	    fail "-h websocket lists --ws-ping"
+	t 5 "$SC" -h socat | grep -q '^  socat \[options\]' ||
+	    fail "-h socat gives its form"
+}
+
+# A topic that does not exist: one line that names the topics, status 1,
+# nothing on stdout.
+test_help_topic_that_does_not_exist() {
+	for word in nosuch websockets; do
+		t 5 "$SC" --help "$word" >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$word: status" 1 $?
+		assertEquals "$word: stdout" "" "$(<"$SC_TMP/out")"
+		assertEquals "$word: the one line" "sockcat: no help topic $word; the topics are core addresses servers websocket tls terminal socat" \
+		    "$(<"$SC_TMP/err")"
+	done
 }
 
 test_every_option_is_in_the_manual() {
@@ -344,6 +388,10 @@ test_every_option_is_in_the_fish_completion() {
 	    "grep -qx 'complete -c sockchat -w sockcat' '$COMPLETIONS_DIR/sockchat.fish'"
 	if command -v fish >/dev/null; then
 		assertTrue "fish -n" "fish -n '$f'"
+		# --help's topic, as fish completes the word after it.
+		assertEquals "fish: --help TOPIC" "websocket	topic" \
+		    "$(t 10 fish --no-config -c "source '$f'
+		    complete -C 'sockcat --help webs'")"
 	fi
 }
 
@@ -399,6 +447,10 @@ test_zsh_completion_in_a_terminal() {
 	tmux -L "$TMUX_SOCK" send-keys C-u C-l 'sockcat --ws-static w' Tab
 	wait_until pane_has '^% sockcat --ws-static www/$' ||
 	    fail "--ws-static DIR: $(pane)"
+	# --help's topic.
+	tmux -L "$TMUX_SOCK" send-keys C-u C-l 'sockcat --help webs' Tab
+	wait_until pane_has '^% sockcat --help websocket ?$' ||
+	    fail "--help TOPIC: $(pane)"
 	pane_end
 }
 
@@ -458,11 +510,14 @@ test_bash_completion_values() {
 	[ -f "$BASH_COMPLETION_LIB" ] || { sc_skip "bash-completion not installed"; return; }
 	bash_complete 'sockcat -X ' 'sockcat -X c' 'sockcat -T af4' \
 	    'sockcat --tos low' 'sockcat --progress=al' 'sockcat --sta' \
-	    'sockcat --no-' 'sockchat --keep' 'sockcat -w ' >"$SC_TMP/out"
+	    'sockcat --no-' 'sockchat --keep' 'sockcat -w ' \
+	    'sockcat --help ' 'sockcat -h te' >"$SC_TMP/out"
 	assertEquals "status" 0 $?
 	assertEquals "$(printf '%s\n' '4 4a 5 connect socks4 socks4a socks5 http' \
 	    'connect' 'af41 af42 af43' \
-	    'lowcost lowdelay' 'always' '--stats' '--no-stdin --no-shutdown --no-splice' '--keep-open --keepalive' '')" \
+	    'lowcost lowdelay' 'always' '--stats' '--no-stdin --no-shutdown --no-splice' '--keep-open --keepalive' '' \
+	    "$("$SC" --dump-topics | cut -f 1 | tr '\n' ' ' | sed 's/ $//')" \
+	    'terminal')" \
 	    "$(<"$SC_TMP/out")"
 	# "--progress always" would be a host: no WHEN without "=".
 	out=$(bash_complete 'sockcat --progress al')

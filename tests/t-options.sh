@@ -22,9 +22,15 @@ test_the_table_is_dumped() {
 	assertEquals "status" 0 "$DUMP_STATUS"
 	assertEquals "stderr" "" "$(<"$SC_TMP/table.err")"
 	assertTrue "at least 85 options" "[ $(wc -l <"$SC_TMP/table") -ge 85 ]"
-	# Eleven fields a row, no name twice, and not itself (it is hidden).
-	assertEquals "rows of eleven fields" "" \
-	    "$(awk -F '\t' 'NF != 11' "$SC_TMP/table")"
+	# Twelve fields a row, no name twice, and not itself (it is hidden).
+	assertEquals "rows of twelve fields" "" \
+	    "$(awk -F '\t' 'NF != 12' "$SC_TMP/table")"
+	# Each row's topic is one of --dump-topics'.
+	t 5 "$SC" --dump-topics | cut -f 1 >"$SC_TMP/topics"
+	assertEquals "topics" "core addresses servers websocket tls terminal socat" \
+	    "$(tr '\n' ' ' <"$SC_TMP/topics" | sed 's/ $//')"
+	assertEquals "rows whose topic is none" "" \
+	    "$(cut -f 12 "$SC_TMP/table" | grep -vxF -f "$SC_TMP/topics")"
 	# What a row excludes are options of the table.
 	assertEquals "excluded options that are not in the table" "" \
 	    "$(awk -F '\t' '{ if ($1 != "-") n["-" $1]; if ($2 != "-")
@@ -142,7 +148,8 @@ test_manual_has_every_option_with_its_argument() {
 test_every_completed_value_is_accepted() {
 	# Each value parses: what stops the command line is the conflict
 	# found after parsing, never the value.
-	awk -F '\t' '$7 != "" {
+	# (-h's words are no value: its topic is the next word, t-docs.sh.)
+	awk -F '\t' '$7 != "" && $3 != "none" {
 		opt = $2 != "-" ? "--" $2 : "-" $1
 		n = split($7, w, " ")
 		for (i = 1; i <= n; i++)
