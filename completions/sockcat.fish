@@ -18,7 +18,7 @@ complete -c sockcat -s i -l interval -x -d 'pause after each line sent, and betw
 complete -c sockcat -l retry -x -a 'forever' -d 'try connecting again while refused or unreachable'
 complete -c sockcat -l retry-interval -x -d 'pause between tries (default 1s)'
 complete -c sockcat -l reconnect -f -d 'dial again each time the connection ends, MAX times'
-complete -c sockcat -l on-connect -x -d 'send TEXT and a newline first (@FILE: the file)'
+complete -c sockcat -l on-connect -x -d 'send TEXT and a newline first, or FILE\'s bytes'
 complete -c sockcat -l listen-fd -x -d 'with -l: serve this inherited listening socket'
 complete -c sockcat -l mptcp -d 'Multipath TCP (falls back to TCP)'
 complete -c sockcat -l vsock -d 'VSOCK: the host is a CID (VM and host)'

@@ -16,7 +16,6 @@
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
 sc_require openssl python3
 sc_require_tls
-: "${MANPAGE:=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1}"
 
 # Two drawn codes (their check computed apart from sockcat, below) and
 # the key the first makes, as RFC 5869's HKDF gives it.
@@ -161,9 +160,9 @@ test_listener_draws_a_code_and_shows_the_command() {
 	    "$(grep '^On the other side, run: ' "$SC_TMP/srv.err")"
 	stop "$SERVER_PID"
 	# A chat's other side chats (the manual's SECURITY example).
-	grep -qxF 'sockcat --chat -l --secret 5000' "$MANPAGE" ||
+	in_manual -x 'sockcat --chat -l --secret 5000' ||
 	    fail "not in the manual"
-	grep -qxF 'sockcat --chat --secret=CODE host 5000' "$MANPAGE" ||
+	in_manual -x 'sockcat --chat --secret=CODE host 5000' ||
 	    fail "not in the manual"
 	console srv 7
 	server srv --chat -l --secret 0 || fail "no server"
@@ -466,9 +465,9 @@ test_address_option() {
 # The manual's shell done safely (SECURITY), as printed but for the
 # port: the code drawn, shown, and given.
 test_shell_example() {
-	grep -qxF 'sockcat -l --secret 2222 -e /bin/sh' "$MANPAGE" ||
+	in_manual -x 'sockcat -l --secret 2222 -e /bin/sh' ||
 	    fail "not in the manual"
-	grep -qxF 'sockcat --secret=CODE host 2222' "$MANPAGE" ||
+	in_manual -x 'sockcat --secret=CODE host 2222' ||
 	    fail "not in the manual"
 	server srv -l --secret 0 -e /bin/sh </dev/null || fail "no server"
 	code=$(sed -n 's/^On the other side, run: sockcat --secret=\([^ ]*\) .*/\1/p' \

@@ -105,9 +105,9 @@ static const struct optdef optdefs[] = {
 	  .group = OPTG_CONN, .set = opt_reconnect, FIELD(side.reconnect),
 	  .topic = OPTT_CORE,
 	  .help = "dial again each time the connection ends, MAX times" },
-	{ .name = "on-connect", .arg = "TEXT", .group = OPTG_CONN,
+	{ .name = "on-connect", .arg = "TEXT|@FILE", .group = OPTG_CONN,
 	  .topic = OPTT_CORE, .kind = OPTK_STRING, FIELD(flow.on_connect),
-	  .help = "send TEXT and a newline first (@FILE: the file)" },
+	  .help = "send TEXT and a newline first, or FILE's bytes" },
 	{ .name = "listen-fd", .arg = "FD", .group = OPTG_CONN,
 	  .topic = OPTT_CORE, .set = opt_listen_fd, FIELD(side.sock.listen_fd),
 	  .help = "with -l: serve this inherited listening socket" },
@@ -410,13 +410,13 @@ static const struct optdef optdefs[] = {
 	  .topic = OPTT_TLS,
 	  FIELD(side.tls.legacy), .also = OPTA_SSL, .joins = 1,
 	  .help = "allow TLS 1.0 and 1.1, weak ciphers and keys (warned)" },
-	{ .name = "ssl-min-version", .arg = "VER", .group = OPTG_PROXY,
+	{ .name = "ssl-min-version", .arg = "VERSION", .group = OPTG_PROXY,
 	  .topic = OPTT_TLS,
 	  .set = opt_ssl_version, FIELD(side.tls.min_version),
 	  .also = OPTA_SSL, .comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",
-	  .line = "TLS versions, 1.0 to 1.3",
+	  .line = "TLS 1.0 to 1.3",
 	  .help = "the oldest TLS version allowed (1.2)" },
-	{ .name = "ssl-max-version", .arg = "VER", .group = OPTG_PROXY,
+	{ .name = "ssl-max-version", .arg = "VERSION", .group = OPTG_PROXY,
 	  .topic = OPTT_TLS,
 	  .set = opt_ssl_version, FIELD(side.tls.max_version),
 	  .also = OPTA_SSL, .comp = OPTC_WORDS, .words = "1.0 1.1 1.2 1.3",
@@ -556,7 +556,7 @@ static const struct opttopic opttopics[] = {
 	[OPTT_CORE] = { .name = "core",
 	  .summary = "connect, listen and relay data over sockets" },
 	[OPTT_ADDRESSES] = { .name = "addresses",
-	  .summary = "address pairs: a relay between any two endpoints",
+	  .summary = "relays between any two addresses",
 	  .forms =
 "  sockcat [options] ADDRESS ADDRESS   relay between the two\n"
 "  sockcat [options] ADDRESS           relay it with stdin and stdout\n"
@@ -586,7 +586,7 @@ static const struct opttopic opttopics[] = {
 "  sockcat -lk --pty -e /bin/bash port   a shell with a real terminal ...\n"
 "  sockcat --raw host port               ... used from here; ~. leaves\n" },
 	[OPTT_SOCAT] = { .name = "socat",
-	  .summary = "sockcat run as socat: socat's command line",
+	  .summary = "socat's command line, read by sockcat run as socat",
 	  .forms =
 "  socat [options] ADDRESS ADDRESS   sockcat by the name socat (a link)\n" },
 };
