@@ -462,6 +462,30 @@ test_address_option() {
 	assertFileEquals "$SC_TMP/c.out" "from server"
 }
 
+# secret= in any case, in either grammar, on an address pair and a
+# --forward target, is blanked in the command line ps(1) shows, and the
+# code still works.
+test_address_option_blanked_from_ps() {
+	stars=$(printf '%*s' ${#CODE} '' | tr ' ' '*')
+	echo "from server" >"$SC_TMP/srv.in"
+	server srv "tls-l:127.0.0.1:0,SECRET=$CODE" - || fail "no server"
+	args=$(tr '\0' ' ' </proc/"$(pgrep -P "$SERVER_PID" | head -n 1)"/cmdline)
+	assertContains "blanked: $args" "$args" "tls-l:127.0.0.1:0,SECRET=$stars -"
+	echo "from client" | t 15 "$SC" -N "tls:127.0.0.1:$PORT,Secret=$CODE" \
+	    - >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	wait_exit "$SERVER_PID" 15
+	assertFileEquals "$SC_TMP/srv.out" "from client"
+	server fw -lk 127.0.0.1 0 --forward "TLS:127.0.0.1:1,SeCrEt=$OTHER" \
+	    --forward "OPENSSL:127.0.0.1:1,secret='$CODE'" ||
+	    fail "no forwarder"
+	args=$(tr '\0' ' ' </proc/"$(pgrep -P "$SERVER_PID" | head -n 1)"/cmdline)
+	assertNotContains "not in ps: $args" "$args" "$OTHER"
+	assertNotContains "not in ps: $args" "$args" "$CODE"
+	assertContains "blanked: $args" "$args" "--forward TLS:127.0.0.1:1,SeCrEt=$stars "
+	stop "$SERVER_PID"
+}
+
 # The manual's shell done safely (SECURITY), as printed but for the
 # port: the code drawn, shown, and given.
 test_shell_example() {

@@ -478,9 +478,10 @@ add_ports(struct options *o, char *const *argv, int argc)
  */
 /*
  * A client's "ws://[user[:password]@]host[:port][/path]" or "wss://..."
- * operand (side_ws_url()): its password, if it has one, is blanked in
- * place, as other passwords are, and the rest of it stays as given, so
- * that ps(1) shows it.  Returns 0, or -1 when arg is no such URL.
+ * operand (side_ws_url()): its password and a ?token= are blanked in
+ * place, as other secrets are (addr_hide_secret()), and the rest of it
+ * stays as given, so that ps(1) shows it.  Returns 0, or -1 when arg is
+ * no such URL.
  */
 static int
 ws_url(struct options *o, char *arg)
@@ -500,8 +501,9 @@ ws_url(struct options *o, char *arg)
 		if (o->side.ws.headers == NULL)
 			fatal("reallocarray");
 		o->side.ws.headers[o->side.ws.nheaders++] = auth;
-		opt_hide_url_password(arg);
 	}
+	/* Read: what ps(1) shows of it keeps no password, no ?token=. */
+	addr_hide_secret(arg);
 	/* ws+unix: a socket's path, no port. */
 	if (port != NULL)
 		add_ports(o, &port, 1);

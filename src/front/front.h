@@ -197,6 +197,21 @@ enum opt_comp {
 	OPTC_TOPIC,		/* -h: the topics, opt_topics() */
 };
 
+/*
+ * What of an option's argument is a secret, blanked in argv once the
+ * row's function has read it (opt_hide()): every user can read a
+ * command line.  A row that hides keeps a copy, never argv's own bytes.
+ */
+enum opt_hide {
+	OPTH_NONE,
+	OPTH_ALL,		/* the whole argument: a token, a code */
+	OPTH_PASSWORD,		/* after its first ':': USER:PASSWORD */
+	OPTH_ADDRESS,		/* an address's or a URL's secrets
+				   (addr_hide_secret()) */
+	OPTH_HEADER,		/* a header's value, when its name is one
+				   that carries credentials */
+};
+
 /* A flag another option also turns on. */
 enum opt_also {
 	OPTA_NONE,
@@ -232,6 +247,7 @@ struct optdef {
 	unsigned char	 topic;		/* enum opt_topic */
 	unsigned char	 kind;		/* enum opt_kind */
 	unsigned char	 also;		/* enum opt_also */
+	unsigned char	 hide;		/* enum opt_hide */
 	unsigned char	 comp;		/* enum opt_comp */
 	unsigned char	 repeat;	/* each time given adds one more */
 	unsigned char	 exits;		/* prints something and exits */
@@ -250,8 +266,7 @@ long long	 time_value(const char *, const char *, long long, long long);
 
 /* optset.c: the rows' own functions, and what blanks a secret in argv */
 void		 opt_hide_secret(char *, size_t);
-char		*opt_hide_address_secret(char *);
-void		 opt_hide_url_password(char *);
+void		 opt_hide(const struct optdef *, char *);
 void		 opt_credentials(struct cmdline *, char *);
 void		 opt_md5sig(struct cmdline *, const struct optdef *, char *);
 void		 opt_tos(struct cmdline *, const struct optdef *, char *);

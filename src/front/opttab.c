@@ -250,6 +250,7 @@ static const struct optdef optdefs[] = {
 	  .help = "drop a client that reads nothing for TIME (10s)" },
 	{ .name = "forward", .arg = "TARGET", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS, .set = opt_forward, FIELD(fwd.n), .repeat = 1,
+	  .hide = OPTH_ADDRESS,
 	  .help = "with -l: relay to host:port, unix:, udp:, ws://" },
 	{ .name = "forward-file", .arg = "FILE", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS,
@@ -272,7 +273,7 @@ static const struct optdef optdefs[] = {
 	{ .name = "ws-header", .arg = "HEADER", .group = OPTG_PROG,
 	  .topic = OPTT_WEBSOCKET,
 	  .set = opt_ws_header, FIELD(side.ws.nheaders), .repeat = 1,
-	  .line = "request line; reply (-l)",
+	  .hide = OPTH_HEADER, .line = "request line; reply (-l)",
 	  .help = "add \"Name: value\" to the upgrade request" },
 	{ .name = "ws-server-header", .arg = "HEADER", .group = OPTG_PROG,
 	  .topic = OPTT_WEBSOCKET,
@@ -336,7 +337,7 @@ static const struct optdef optdefs[] = {
 	{ .name = "auth", .arg = "USER:PASSWORD", .group = OPTG_PROG,
 	  .topic = OPTT_WEBSOCKET,
 	  .set = opt_auth, .value = 0, .on = on_auth, .repeat = 1,
-	  .line = "ask who clients are",
+	  .hide = OPTH_PASSWORD, .line = "ask who clients are",
 	  .help = "-l --websocket: let in only this user (401)" },
 	{ .name = "auth-file", .arg = "FILE", .group = OPTG_PROG,
 	  .topic = OPTT_WEBSOCKET,
@@ -345,6 +346,7 @@ static const struct optdef optdefs[] = {
 	  .help = "--auth for htpasswd's bcrypt, $5$, $6$ users" },
 	{ .name = "auth-token", .arg = "TOKEN", .group = OPTG_PROG,
 	  .topic = OPTT_WEBSOCKET, .set = opt_auth, .value = 2, .on = on_auth,
+	  .hide = OPTH_ALL,
 	  .help = "let in Authorization: Bearer TOKEN, or ?token=" },
 	{ .name = "ws-framed", .group = OPTG_PROG, .topic = OPTT_WEBSOCKET,
 	  .kind = OPTK_FLAG, FIELD(side.ws.framed),
@@ -358,7 +360,7 @@ static const struct optdef optdefs[] = {
 	/* Proxies and TLS. */
 	{ .letter = 'x', .name = "proxy", .arg = "PROXY_ADDRESS[:PORT]",
 	  .group = OPTG_PROXY, .set = opt_proxy, .comp = OPTC_HOST,
-	  .topic = OPTT_CORE, .repeat = 1,
+	  .topic = OPTT_CORE, .repeat = 1, .hide = OPTH_ADDRESS,
 	  .help = "via this proxy; repeat: a chain; or a URL" },
 	{ .letter = 'X', .name = "proxy-type", .arg = "PROXY_PROTOCOL",
 	  .group = OPTG_PROXY, .set = opt_proxy_type, .comp = OPTC_WORDS,
@@ -369,8 +371,8 @@ static const struct optdef optdefs[] = {
 	  .topic = OPTT_CORE, .set = opt_proxy_user, .comp = OPTC_USER,
 	  .help = "proxy user; the password is asked for" },
 	{ .name = "proxy-auth", .arg = "USER:PASSWORD", .group = OPTG_PROXY,
-	  .topic = OPTT_CORE,
-	  .set = opt_proxy_auth, .help = "proxy credentials" },
+	  .topic = OPTT_CORE, .set = opt_proxy_auth, .hide = OPTH_PASSWORD,
+	  .help = "proxy credentials" },
 	{ .name = "proxy-dns", .arg = "WHERE", .group = OPTG_PROXY,
 	  .topic = OPTT_CORE, .set = opt_proxy_dns, .comp = OPTC_WORDS,
 	  .words = "local remote both none",
@@ -432,8 +434,8 @@ static const struct optdef optdefs[] = {
 	  .joins = 1, .help = "ALPN protocols, comma-separated" },
 	{ .name = "secret", .arg = "CODE", .has_arg = optional_argument,
 	  .group = OPTG_PROXY, .set = opt_secret, FIELD(side.tls.secret),
-	  .topic = OPTT_TLS,
-	  .also = OPTA_SSL, .line = "TLS 1.3 keyed by a code",
+	  .topic = OPTT_TLS, .also = OPTA_SSL, .hide = OPTH_ALL,
+	  .line = "TLS 1.3 keyed by a code",
 	  .help = "TLS 1.3 keyed by a shared code, no certificate" },
 	{ .name = "secret-file", .arg = "FILE", .group = OPTG_PROXY,
 	  .topic = OPTT_TLS,
@@ -792,6 +794,10 @@ opt_apply(struct cmdline *cl, const struct optdef *d, char *arg)
 		d->set(cl, d, arg);
 		break;
 	}
+	/* Read and copied: argv keeps no secret for ps(1) to show. */
+	DEBUG_CHECK(d->hide == OPTH_NONE || d->kind == OPTK_CUSTOM,
+	    "opt_apply: a row that hides its argument keeps argv's bytes");
+	opt_hide(d, arg);
 	if (d->also == OPTA_SSL)
 		o->side.tls.on = 1;
 	else if (d->also == OPTA_FWD_SSL)
