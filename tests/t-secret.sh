@@ -159,7 +159,7 @@ test_listener_draws_a_code_and_shows_the_command() {
 	assertNotEquals "a new code" "$line" \
 	    "$(grep '^On the other side, run: ' "$SC_TMP/srv.err")"
 	stop "$SERVER_PID"
-	# A chat's other side chats (the manual's SECURITY example).
+	# A chat's other side chats (the SECURITY example of sockcat-tls(7)).
 	in_manual -x 'sockcat --chat -l --secret 5000' ||
 	    fail "not in the manual"
 	in_manual -x 'sockcat --chat --secret=CODE host 5000' ||
