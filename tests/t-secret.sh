@@ -16,7 +16,6 @@
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
 sc_require openssl python3
 sc_require_tls
-: "${MANPAGE:=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1}"
 
 # Two drawn codes (their check computed apart from sockcat, below) and
 # the key the first makes, as RFC 5869's HKDF gives it.
@@ -160,10 +159,10 @@ test_listener_draws_a_code_and_shows_the_command() {
 	assertNotEquals "a new code" "$line" \
 	    "$(grep '^On the other side, run: ' "$SC_TMP/srv.err")"
 	stop "$SERVER_PID"
-	# A chat's other side chats (the manual's SECURITY example).
-	grep -qxF 'sockcat --chat -l --secret 5000' "$MANPAGE" ||
+	# A chat's other side chats (the SECURITY example of sockcat-tls(7)).
+	in_manual -x 'sockcat --chat -l --secret 5000' ||
 	    fail "not in the manual"
-	grep -qxF 'sockcat --chat --secret=CODE host 5000' "$MANPAGE" ||
+	in_manual -x 'sockcat --chat --secret=CODE host 5000' ||
 	    fail "not in the manual"
 	console srv 7
 	server srv --chat -l --secret 0 || fail "no server"
@@ -490,9 +489,9 @@ test_address_option_blanked_from_ps() {
 # The manual's shell done safely (SECURITY), as printed but for the
 # port: the code drawn, shown, and given.
 test_shell_example() {
-	grep -qxF 'sockcat -l --secret 2222 -e /bin/sh' "$MANPAGE" ||
+	in_manual -x 'sockcat -l --secret 2222 -e /bin/sh' ||
 	    fail "not in the manual"
-	grep -qxF 'sockcat --secret=CODE host 2222' "$MANPAGE" ||
+	in_manual -x 'sockcat --secret=CODE host 2222' ||
 	    fail "not in the manual"
 	server srv -l --secret 0 -e /bin/sh </dev/null || fail "no server"
 	code=$(sed -n 's/^On the other side, run: sockcat --secret=\([^ ]*\) .*/\1/p' \
