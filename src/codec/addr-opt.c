@@ -109,6 +109,8 @@ addr_option(struct addr *a, char *name)
 			return (addr_fail(a, "option %s takes 0 or 1", name));
 		break;
 	case AO_TEXT:
+	case AO_SECRET:
+	case AO_USERPASS:
 	case AO_UINT:
 		break;
 	case AO_PORT:
@@ -201,6 +203,29 @@ addr_option(struct addr *a, char *name)
 	a->opts[a->nopts].value = value;
 	a->nopts++;
 	return (0);
+}
+
+/*
+ * What of the value of the option name (its first len bytes, any case)
+ * is a secret, as its row's type says: ADDR_HIDE_ALL, ADDR_HIDE_PASSWORD
+ * (after the first ':'), or ADDR_HIDE_NONE, also for a name of no row.
+ */
+int
+addr_opt_hides(const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < ADDR_NOPTDEFS; i++) {
+		if (strlen(addr_optdefs[i].name) != len ||
+		    strncasecmp(addr_optdefs[i].name, name, len) != 0)
+			continue;
+		if (addr_optdefs[i].type == AO_SECRET)
+			return (ADDR_HIDE_ALL);
+		if (addr_optdefs[i].type == AO_USERPASS)
+			return (ADDR_HIDE_PASSWORD);
+		break;
+	}
+	return (ADDR_HIDE_NONE);
 }
 
 /* The options after the address's first comma, "name[=value]" each. */
