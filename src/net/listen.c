@@ -716,15 +716,17 @@ listener_accept_cb(int lfd, int events, void *arg)
 			listener_wait(l);
 			return;
 		}
-		if (l->dtls && (fd = listener_dtls_accept(l, lfd, &peer,
-		    &dtls)) == -1) {
+		if (l->dtls)
+			fd = listener_dtls_accept(l, lfd, &peer, &dtls);
+		else
+			fd = net_accept_or_wait(lfd, &peer, &l->backoff);
+		if (fd == -1 && l->dtls) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR)
 				log_warn("recvfrom");
 			return;
 		}
-		if (!l->dtls && (fd = net_accept_or_wait(lfd, &peer,
-		    &l->backoff)) == -1) {
+		if (fd == -1) {
 			/*
 			 * Out of descriptors is said once, not at every try:
 			 * the episode lasts until every client waiting has
