@@ -94,7 +94,7 @@ const char	*log_escape(char *, size_t, const void *, size_t);
 
 /*
  * The rule of every asynchronous start function (tls_handshake_start(),
- * dial_start(), resolve_start(), ...): its callback is never called
+ * dial_open(), resolve_start(), ...): its callback is never called
  * before it returns, only later, from the loop.  The caller stores the
  * handle it gets back and goes on using its own object; a callback run
  * earlier would find the handle unset, or free what the caller still
@@ -149,6 +149,7 @@ struct net_peer {
 	socklen_t		 len;
 };
 int		 net_set_nonblock(int, int);
+int		 net_close_err(int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
 

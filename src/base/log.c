@@ -209,12 +209,13 @@ log_warn(const char *fmt, ...)
 /*
  * Format a message into *cause for a caller to print: how functions that
  * return -1 say why.  A NULL cause is ignored; so is running out of
- * memory (*cause is then NULL).
+ * memory (*cause is then NULL).  errno is kept, for the caller's return.
  */
 void
 log_cause(char **cause, const char *fmt, ...)
 {
 	va_list	 ap;
+	int	 error = errno;
 
 	if (cause == NULL)
 		return;
@@ -222,6 +223,7 @@ log_cause(char **cause, const char *fmt, ...)
 	if (vasprintf(cause, fmt, ap) == -1)
 		*cause = NULL;
 	va_end(ap);
+	errno = error;
 }
 
 /* "prog: message" */

@@ -1,6 +1,7 @@
 /*
  * What every layer needs of a descriptor or a socket address: its
- * non-blocking mode, and an address as text for messages and programs.
+ * non-blocking mode, its close on a failure, and an address as text for
+ * messages and programs.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -18,6 +19,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base.h"
 
@@ -31,6 +33,17 @@ net_set_nonblock(int fd, int on)
 		return (-1);
 	flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
 	return (fcntl(fd, F_SETFL, flags));
+}
+
+/* Close fd on a failure's way out, keeping its errno.  Returns -1. */
+int
+net_close_err(int fd)
+{
+	int	 error = errno;
+
+	close(fd);
+	errno = error;
+	return (-1);
 }
 
 /*

@@ -357,6 +357,7 @@ int		 ws_parse_request(const char *, struct ws_req *, int *,
 		    const char **);
 ssize_t		 ws_encode_accept(char *, size_t, const char *,
 		    const char *, const char *, char *const *, size_t);
+const char	*ws_status_text(int);
 ssize_t		 ws_encode_refusal(char *, size_t, int, const char *);
 int		 ws_check_accept(const char *, const char *, const char *,
 		    char *, size_t, const char **);

@@ -719,33 +719,39 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 	return (used + 2);
 }
 
+/* The reason phrase of a status a WebSocket server answers with. */
+const char *
+ws_status_text(int status)
+{
+	switch (status) {
+	case WSH_NOT_FOUND:
+		return ("Not Found");
+	case HTTP_UNAUTHORIZED:
+		return ("Unauthorized");
+	case HTTP_FORBIDDEN:
+		return ("Forbidden");
+	case HTTP_BAD_METHOD:
+		return ("Method Not Allowed");
+	case HTTP_UPGRADE_REQUIRED:
+		return ("Upgrade Required");
+	case HTTP_TOO_MANY:
+		return ("Too Many Requests");
+	case HTTP_UNAVAILABLE:
+		return ("Service Unavailable");
+	default:
+		return ("Bad Request");
+	}
+}
+
 /* A refusal with status and reason, and the version we speak on 426. */
 ssize_t
 ws_encode_refusal(char *out, size_t outsz, int status, const char *why)
 {
-	const char	*text;
-	int		 n;
+	int	 n;
 
-	switch (status) {
-	case HTTP_BAD_METHOD:
-		text = "Method Not Allowed";
-		break;
-	case HTTP_UPGRADE_REQUIRED:
-		text = "Upgrade Required";
-		break;
-	case HTTP_FORBIDDEN:
-		text = "Forbidden";
-		break;
-	case HTTP_UNAVAILABLE:
-		text = "Service Unavailable";
-		break;
-	default:
-		text = "Bad Request";
-		break;
-	}
 	n = snprintf(out, outsz, "HTTP/1.1 %d %s\r\n%s"
 	    "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n%s\n", status, text,
+	    "Connection: close\r\n\r\n%s\n", status, ws_status_text(status),
 	    status == HTTP_UPGRADE_REQUIRED ?
 	    "Sec-WebSocket-Version: 13\r\n" : "", strlen(why) + 1, why);
 	if (n < 0 || (size_t)n >= outsz)

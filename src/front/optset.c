@@ -269,13 +269,8 @@ opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct gate	*g = &cl->o->side.gate;
 	char		*cause;
-	int		 rc, deny = d->value & 1;
 
-	if (d->value & 2)
-		rc = gate_add_file(g, deny, arg, &cause);
-	else
-		rc = gate_add(g, deny, arg, &cause);
-	if (rc == -1)
+	if (gate_add(g, d->value & 1, (d->value & 2) != 0, arg, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 

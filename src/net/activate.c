@@ -87,38 +87,30 @@ activate_take(const char **name, int *count, char **cause)
 	return (ACTIVATE_FD_FIRST);
 }
 
-/* The kind of socket type is, in a message. */
+/* The kind of socket type, or (family) of family af, in a message. */
 static const char *
-activate_type_name(int type)
+activate_name(int family, int v)
 {
-	switch (type) {
-	case SOCK_STREAM:
-		return ("a stream");
-	case SOCK_DGRAM:
-		return ("a datagram");
-	case SOCK_SEQPACKET:
-		return ("a seqpacket");
-	default:
-		return ("an unusual");
-	}
-}
+	static const struct {
+		int		 family;
+		int		 v;
+		const char	*name;
+	} names[] = {
+		{ 0, SOCK_STREAM, "a stream" },
+		{ 0, SOCK_DGRAM, "a datagram" },
+		{ 0, SOCK_SEQPACKET, "a seqpacket" },
+		{ 1, AF_INET, "an IPv4" },
+		{ 1, AF_INET6, "an IPv6" },
+		{ 1, AF_UNIX, "a Unix-domain" },
+		{ 1, AF_VSOCK, "a VSOCK" },
+	};
+	size_t	 i;
 
-/* The family af, in a message. */
-static const char *
-activate_family_name(int af)
-{
-	switch (af) {
-	case AF_INET:
-		return ("an IPv4");
-	case AF_INET6:
-		return ("an IPv6");
-	case AF_UNIX:
-		return ("a Unix-domain");
-	case AF_VSOCK:
-		return ("a VSOCK");
-	default:
-		return ("an unusual");
+	for (i = 0; i < nitems(names); i++) {
+		if (names[i].family == family && names[i].v == v)
+			return (names[i].name);
 	}
+	return ("an unusual");
 }
 
 /* Does a socket of family af serve the family the options ask for? */
@@ -163,14 +155,14 @@ activate_use(const struct side *sd, char **cause)
 	}
 	if (type != sd->sock.socktype) {
 		log_cause(cause, "passed socket %d is %s socket: %s", fd,
-		    activate_type_name(type), type == SOCK_DGRAM ? "use -u" :
+		    activate_name(0, type), type == SOCK_DGRAM ? "use -u" :
 		    "without -u");
 		errno = EPROTOTYPE;
 		return (-1);
 	}
 	if (!activate_family_fits(sd, af)) {
 		log_cause(cause, "passed socket %d is %s socket%s", fd,
-		    activate_family_name(af), af == AF_UNIX ? ": use -U" :
+		    activate_name(1, af), af == AF_UNIX ? ": use -U" :
 		    af == AF_VSOCK ? ": use --vsock" : sd->sock.family == AF_UNIX ?
 		    ", not a Unix-domain one (-U)" : sd->sock.vsock ?
 		    ", not a VSOCK one (--vsock)" : sd->sock.family == AF_INET ?

@@ -145,33 +145,22 @@ dial_fail(struct dial *d, int error, const char *fmt, ...)
 	dial_finish(d, -1, error, msg);
 }
 
-/* As dial_finish(), failing with the message in cause (freed). */
+/*
+ * As dial_finish(), failing with the message in cause (freed): through a
+ * chain, what the hop being spoken to did names the hop.
+ */
 static void
 dial_fail_cause(struct dial *d, int error, char *cause)
 {
 	char	 msg[1024];
 
-	strlcpy(msg, cause != NULL ? cause : strerror(error), sizeof(msg));
-	free(cause);
-	dial_finish(d, -1, error, msg);
-}
-
-/*
- * As dial_fail_cause(), for what the hop being spoken to did: through a
- * chain, the message names the hop.
- */
-static void
-dial_hop_fail(struct dial *d, int error, char *cause)
-{
-	char	 msg[1024];
-
-	if (d->nhops < 2) {
-		dial_fail_cause(d, error, cause);
-		return;
-	}
-	snprintf(msg, sizeof(msg), "proxy %zu (%s): %s", d->hop + 1,
-	    d->sd->proxy.hops[d->hop].label, cause != NULL ? cause :
-	    strerror(error));
+	if (d->stage == DS_NEGOTIATE && d->nhops > 1)
+		snprintf(msg, sizeof(msg), "proxy %zu (%s): %s", d->hop + 1,
+		    d->sd->proxy.hops[d->hop].label, cause != NULL ? cause :
+		    strerror(error));
+	else
+		strlcpy(msg, cause != NULL ? cause : strerror(error),
+		    sizeof(msg));
 	free(cause);
 	dial_finish(d, -1, error, msg);
 }
@@ -227,7 +216,7 @@ dial_deadline_cb(void *arg)
 		break;
 	case DS_NEGOTIATE:
 		proxy_client_broken(DIAL_PC(d), ETIMEDOUT, &cause);
-		dial_hop_fail(d, ETIMEDOUT, cause);
+		dial_fail_cause(d, ETIMEDOUT, cause);
 		break;
 	}
 }
@@ -276,41 +265,18 @@ dial_proxy_tls(struct dial *d)
 static void
 dial_connected(struct dial *d)
 {
-	if (d->flags & DIAL_PARK)
-		ev_park(d->fd);
-	else
-		ev_del(d->fd);
 	memcpy(&d->peer.ss, d->ai->ai_addr, d->ai->ai_addrlen);
 	d->peer.len = d->ai->ai_addrlen;
 	if (!d->proxied) {
 		dial_finish(d, d->fd, 0, NULL);
 		return;
 	}
+	ev_del(d->fd);
 	if (d->sd->proxy.hops[0].tls && d->tls == NULL) {
 		dial_proxy_tls(d);
 		return;
 	}
 	dial_negotiate(d);
-}
-
-/* Write to the proxy: over its TLS, if it has one. */
-static ssize_t
-dial_write(struct dial *d, const void *p, size_t n, int *want)
-{
-	*want = EV_WRITE;
-	if (d->tls != NULL)
-		return (tls_write(d->tls, p, n, want));
-	return (write(d->fd, p, n));
-}
-
-/* Read from the proxy, as dial_write() writes. */
-static ssize_t
-dial_read(struct dial *d, void *p, size_t n, int *want)
-{
-	*want = EV_READ;
-	if (d->tls != NULL)
-		return (tls_read(d->tls, p, n, want));
-	return (read(d->fd, p, n));
 }
 
 /*
@@ -359,6 +325,16 @@ dial_kick_cb(void *arg)
 		return;
 	}
 	dial_try(d);
+}
+
+/* Is fd, whose connect(2) said EINPROGRESS, connected all the same? */
+static int
+dial_over(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	return (getpeername(fd, (struct sockaddr *)&ss, &len) == 0);
 }
 
 /* Start connecting to d->ai or the next address that takes a socket. */
@@ -571,13 +547,12 @@ dial_io_cb(int fd, int events, void *arg)
 	(void)events;
 	for (;;) {
 		while (d->sent < pc->outlen) {
-			n = dial_write(d, pc->out + d->sent,
+			n = net_write(fd, d->tls, pc->out + d->sent,
 			    pc->outlen - d->sent, &ev);
-			if (n == -1 && errno == EINTR)
-				continue;
 			if (n == -1 && (errno == EAGAIN ||
 			    errno == EWOULDBLOCK)) {
-				ev_set(fd, ev, dial_io_cb, d);
+				ev_set(fd, ev != 0 ? ev : EV_WRITE, dial_io_cb,
+				    d);
 				return;
 			}
 			if (n == -1 && (errno == EPIPE ||
@@ -590,7 +565,7 @@ dial_io_cb(int fd, int events, void *arg)
 				r = errno;
 				log_cause(&cause, "write failed (%zu/%zu): "
 				    "%s", d->sent, pc->outlen, strerror(r));
-				dial_hop_fail(d, r, cause);
+				dial_fail_cause(d, r, cause);
 				return;
 			}
 			d->sent += n;
@@ -599,11 +574,9 @@ dial_io_cb(int fd, int events, void *arg)
 		if (want > sizeof(buf))
 			want = sizeof(buf);
 		/* What TLS holds already is read before a wait. */
-		n = dial_read(d, buf, want, &ev);
-		if (n == -1 && errno == EINTR)
-			continue;
+		n = net_read(fd, d->tls, buf, want, &ev);
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			ev_set(fd, ev, dial_io_cb, d);
+			ev_set(fd, ev != 0 ? ev : EV_READ, dial_io_cb, d);
 			return;
 		}
 		if ((n == 0 || (n == -1 && errno == ECONNRESET)) &&
@@ -614,7 +587,7 @@ dial_io_cb(int fd, int events, void *arg)
 		if (n <= 0) {
 			r = n == 0 ? EPIPE : errno;
 			proxy_client_broken(pc, r, &cause);
-			dial_hop_fail(d, r, cause);
+			dial_fail_cause(d, r, cause);
 			return;
 		}
 		d->sent = 0;
@@ -640,7 +613,7 @@ dial_io_cb(int fd, int events, void *arg)
 			dial_again(d);
 			return;
 		default:
-			dial_hop_fail(d, EPROTO, cause);
+			dial_fail_cause(d, EPROTO, cause);
 			return;
 		}
 	}
@@ -680,7 +653,7 @@ dial_negotiate(struct dial *d)
 start:
 	d->stage = DS_NEGOTIATE;
 	if (proxy_client_start(DIAL_PC(d), &cause) == -1) {
-		dial_hop_fail(d, EINVAL, cause);
+		dial_fail_cause(d, EINVAL, cause);
 		return;
 	}
 	d->sent = 0;
@@ -778,31 +751,6 @@ dial_proxies(struct dial *d)
 	return (0);
 }
 
-/*
- * Open a connection to host and port as the options say: their family,
- * socket type, source (-s, -p) and socket options, directly or through
- * the proxy of -x (-X, -P, --proxy-auth), within timeout_ms for the whole
- * set-up (TIME_NONE or 0: none but the kernel's).  The outcome comes
- * later, from the loop, through cb(fd, peer, tls, error, cause, arg): fd
- * is a connected non-blocking socket (the caller's to close) and peer the
- * address it is connected to (the proxy's, through one), and tls, when
- * not NULL, the TLS of an https:// proxy that the connection goes
- * through (the caller's to free and to read and write through); or fd is
- * -1,
- * error an errno value and cause a message for the user, NULL when each
- * failed attempt was already reported with -v in netcat's words (a
- * connection refused, say).  cause and peer are valid only during the
- * call, which never comes before this returns.  o must outlive the
- * dial.  Returns a handle for dial_cancel(), valid until the callback is
- * called, or NULL with errno.
- */
-struct dial *
-dial_start(const struct side *sd, const char *host, const char *port,
-    long long timeout_ms, dial_cb *cb, void *arg)
-{
-	return (dial_open(sd, host, port, timeout_ms, NULL, cb, arg));
-}
-
 /* Keep the address of the client a server's dial is for (how->peer). */
 static void
 dial_set_peer(struct dial *d, const struct sockaddr *sa)
@@ -816,16 +764,27 @@ dial_set_peer(struct dial *d, const struct sockaddr *sa)
 }
 
 /*
- * As dial_start(), the way how says (NULL: a client's).  how->flags:
- * DIAL_SERVER for a server's outbound side (no proxy, no source, no
- * socket options, a numeric service, no -v line for a failed attempt,
- * and a lookup's failure as its bare reason); DIAL_UNIX when host is a
- * Unix-domain path (port NULL), connected with the options' socket type;
- * DIAL_BACKLOG with it waits while the listener's backlog is full.
- * how->check, if set, is asked about each address before it is tried:
- * an errno value instead of 0 ends the dial with that error and no cause.
- * how->peer, if set, is the client the lookup counts for: one client's
- * stalled names never hold up another's.
+ * Open a connection to host and port as the side sd says: its family,
+ * socket type, source (-s, -p) and socket options, directly or through
+ * its proxies (-x, -X, -P, --proxy-auth), within timeout_ms for the whole
+ * set-up (TIME_NONE or 0: none but the kernel's).  The outcome comes
+ * later, from the loop, through cb(fd, peer, tls, error, cause, arg): fd
+ * is a connected non-blocking socket (the caller's to close) and peer the
+ * address it is connected to (the proxy's, through one), and tls, when
+ * not NULL, the TLS of an https:// proxy that the connection goes
+ * through (the caller's to free and to read and write through); or fd is
+ * -1, error an errno value and cause a message for the user, NULL when
+ * each failed attempt was already reported with -v in netcat's words (a
+ * connection refused, say).  cause and peer are valid only during the
+ * call, which never comes before this returns.  sd must outlive the
+ * dial.
+ * how (NULL: a client's) says how the dial differs, as net.h's DIAL_*
+ * flags say; how->check, if set, is asked about each address before it
+ * is tried: an errno value instead of 0 ends the dial with that error
+ * and no cause.  how->peer, if set, is the client the lookup counts for:
+ * one client's stalled names never hold up another's.  Returns a handle
+ * for dial_cancel(), valid until the callback is called, or NULL with
+ * errno.
  */
 struct dial *
 dial_open(const struct side *sd, const char *host, const char *port,
@@ -863,22 +822,20 @@ dial_open(const struct side *sd, const char *host, const char *port,
 		d->uai.ai_socktype = sd->sock.socktype;
 		d->uai.ai_addr = (struct sockaddr *)&d->sun;
 		d->uai.ai_addrlen = len;
-		d->ai = &d->uai;
-		d->stage = DS_CONNECT;
-		ev_timer_arm(&d->kick, 0);
-		goto started;
-	}
-	/* A CID needs no lookup either; each failure says its cause. */
-	if (sd->sock.vsock && !(d->flags & DIAL_SERVER)) {
+	} else if (sd->sock.vsock && !(d->flags & DIAL_SERVER)) {
+		/* A CID needs no lookup either; each failure says its cause. */
 		if (vsock_addr(d->host, d->port, 0, &d->svm, NULL) == -1)
 			goto fail;
 		d->uai.ai_family = AF_VSOCK;
 		d->uai.ai_socktype = SOCK_STREAM;
 		d->uai.ai_addr = (struct sockaddr *)&d->svm;
 		d->uai.ai_addrlen = sizeof(d->svm);
+		d->quiet = 1;
+	}
+	if (d->uai.ai_family != AF_UNSPEC) {
+		/* One address: the first step is the loop's all the same. */
 		d->ai = &d->uai;
 		d->stage = DS_CONNECT;
-		d->quiet = 1;
 		ev_timer_arm(&d->kick, 0);
 		goto started;
 	}

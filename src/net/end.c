@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,44 +90,20 @@ end_unlink_at_end(const char *path)
 }
 
 /*
- * The endpoint of s that reads fd (given to it) as sd says: as it is, or
- * with ignoreeof, readbytes or escape (reader_endpoint()).  NULL with
- * errno.
+ * The endpoint of s named name that reads fd (given to it) as sd says: as
+ * it is, or with ignoreeof, readbytes or escape (reader_endpoint()).
+ * NULL with errno.
  */
 static struct endpoint *
-end_reader(struct session *s, const struct side *sd, int fd)
+end_reader(struct session *s, const struct side *sd, const char *name,
+    int fd)
 {
 	struct read_opts	 ro;
 
 	ro.ignoreeof = sd->local.ignoreeof;
 	ro.readbytes = sd->local.readbytes;
 	ro.escape = sd->local.escape;
-	return (reader_endpoint(s, sd->text, fd, &ro));
-}
-
-/*
- * user=: the owner of fd (or, -1, of path), a name or a number.  Returns
- * -1 with errno (EINVAL for a user the system does not know).
- */
-static int
-end_chown(int fd, const char *path, const char *user)
-{
-	struct passwd	*pw;
-	const char	*errstr;
-	uid_t		 uid;
-
-	if ((pw = getpwnam(user)) != NULL)
-		uid = pw->pw_uid;
-	else {
-		uid = (uid_t)strtonum(user, 0, UINT_MAX - 1, &errstr);
-		if (errstr != NULL) {
-			errno = EINVAL;
-			return (-1);
-		}
-	}
-	if (fd == -1)
-		return (chown(path, uid, (gid_t)-1));
-	return (fchown(fd, uid, (gid_t)-1));
+	return (reader_endpoint(s, name, fd, &ro));
 }
 
 /* A flag of fd's open file description (O_NONBLOCK, O_NOATIME) set. */
@@ -201,7 +176,7 @@ end_mkfifo(const struct side *sd)
 	if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == -1)
 		return (errno == EEXIST ? 0 : -1);
 	/* Its owner before any wait for its other end. */
-	if (l->user != NULL && end_chown(-1, sd->path, l->user) == -1) {
+	if (l->user != NULL && side_chown(-1, sd->path, l->user) == -1) {
 		error = errno;
 		(void)unlink(sd->path);
 		errno = error;
@@ -228,7 +203,7 @@ end_file_opts(const struct side *sd, int fd, int made)
 	    (flags |= FS_NOATIME_FL, ioctl(fd, FS_IOC_SETFLAGS, &flags)) ==
 	    -1))
 		return (-1);
-	if (l->user != NULL && !made && end_chown(fd, NULL, l->user) == -1)
+	if (l->user != NULL && !made && side_chown(fd, NULL, l->user) == -1)
 		return (-1);
 	if (l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) == -1)
 		return (-1);
@@ -279,27 +254,28 @@ end_open_file(const struct side *sd, int rd, int wr, int *made)
 }
 
 /*
- * fd, opened for sd, as e's endpoints of s: read (rd) and written (wr),
- * each way with a descriptor of its own, closed as its way ends.  fd is
- * given to them.  Returns -1 with errno.
+ * fd, opened for sd, as e's endpoints of s: read (how->rd) and written
+ * (how->wr), each way with a descriptor of its own, closed as its way
+ * ends.  fd is given to them.  Returns -1 with *cause set.
  */
 static int
-end_fd_ways(const struct side *sd, struct session *s, int fd, int rd,
-    int wr, struct end *e)
+end_fd_ways(const struct side *sd, struct session *s, int fd,
+    const struct end_how *how, struct end *e, char **cause)
 {
 	struct stat	 st;
 	int		 wfd = -1;
 
-	if (rd && wr && (wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
-		close(fd);
-		return (-1);
+	if (how->rd && how->wr &&
+	    (wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
+		net_close_err(fd);
+		goto fail;
 	}
-	if (!rd)
+	if (!how->rd)
 		wfd = fd;
-	if (rd && (e->rd = end_reader(s, sd, fd)) == NULL) {
+	if (how->rd && (e->rd = end_reader(s, sd, sd->text, fd)) == NULL) {
 		if (wfd != -1)
-			close(wfd);
-		return (-1);
+			net_close_err(wfd);
+		goto fail;
 	}
 	if (fstat(wfd != -1 ? wfd : fd, &st) == 0) {
 		e->is |= S_ISSOCK(st.st_mode) ? END_SOCKET :
@@ -307,13 +283,17 @@ end_fd_ways(const struct side *sd, struct session *s, int fd, int rd,
 		if (isatty(wfd != -1 ? wfd : fd))
 			e->is |= END_TTY;
 	}
-	if (wr && (e->wr = session_endpoint(s, sd->text, -1, wfd,
+	if (how->wr && (e->wr = session_endpoint(s, sd->text, -1, wfd,
 	    (e->is & END_SOCKET) ? EP_SHUT_SOCKET : EP_SHUT_CLOSE, 0)) ==
 	    NULL) {
-		close(wfd);
-		return (-1);
+		net_close_err(wfd);
+		goto fail;
 	}
 	return (0);
+
+fail:
+	log_cause(cause, "%s", strerror(errno));
+	return (-1);
 }
 
 /*
@@ -349,20 +329,16 @@ static int
 end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
     struct end *e, char **cause)
 {
-	struct read_opts	 ro;
-	int			 fd;
+	int	 fd;
 
 	if (how->rd && sd->fifo != NULL)
 		e->rd = fifo_in(s);
 	else if (how->rd && (sd->local.ignoreeof || sd->local.readbytes >= 0 ||
 	    sd->local.escape != -1)) {
 		/* Read as its options say: a reader of our own. */
-		ro.ignoreeof = sd->local.ignoreeof;
-		ro.readbytes = sd->local.readbytes;
-		ro.escape = sd->local.escape;
 		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
 			goto fail;
-		e->rd = reader_endpoint(s, "stdin", fd, &ro);
+		e->rd = end_reader(s, sd, "stdin", fd);
 	} else if (how->rd)
 		e->rd = stdio_in(s, 0);
 	if (how->wr)
@@ -402,11 +378,7 @@ end_fd(const struct side *sd, struct session *s, const struct end_how *how,
 			close(fd);
 		return (-1);
 	}
-	if (end_fd_ways(sd, s, fd, how->rd, how->wr, e) == -1) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	return (0);
+	return (end_fd_ways(sd, s, fd, how, e, cause));
 }
 
 /*
@@ -430,11 +402,7 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 	}
 	if (sd->local.unlink_close == 1 && !made)
 		end_unlink_at_end(sd->path);
-	if (end_fd_ways(sd, s, fd, how->rd, how->wr, e) == -1) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	return (0);
+	return (end_fd_ways(sd, s, fd, how, e, cause));
 }
 
 /*
@@ -643,7 +611,7 @@ end_line(const struct side *sd, struct session *s, const struct end_how *how,
 	e->line = sd;
 	if ((sd->kind == SIDE_PTY && ((sd->perm != -1 && fchmod(e->slave,
 	    sd->perm) == -1) || (sd->local.user != NULL &&
-	    end_chown(e->slave, NULL, sd->local.user) == -1)))) {
+	    side_chown(e->slave, NULL, sd->local.user) == -1)))) {
 		log_cause(cause, "%s", strerror(errno));
 		close(fd);
 		return (-1);

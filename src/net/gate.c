@@ -121,33 +121,28 @@ gate_note(struct gate *g, int deny, int file, const char *arg)
 static int	gate_add_spec(struct gate *, int, const char *, char **);
 static int	gate_read_file(struct gate *, int, const char *, char **);
 
-/*
- * Add an allow (or deny) rule: an address, a CIDR range ADDR/BITS (IPv4 or
- * IPv6) or a host name, which stands for every address it resolves to now.
- * Returns -1 with *cause set on failure.
- */
-int
-gate_add(struct gate *g, int deny, const char *spec, char **cause)
+/* A rule of spec, or (file) one for each entry of the file at spec. */
+static int
+gate_read(struct gate *g, int deny, int file, const char *spec,
+    char **cause)
 {
-	if (gate_add_spec(g, deny, spec, cause) == -1)
-		return (-1);
-	if (gate_note(g, deny, 0, spec) == -1) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	return (0);
+	if (file)
+		return (gate_read_file(g, deny, spec, cause));
+	return (gate_add_spec(g, deny, spec, cause));
 }
 
 /*
- * Add a rule for each entry of the file at path (gate_read_file()).
- * Returns -1 with *cause set on failure, naming the file and line.
+ * Add an allow (or deny) rule: an address, a CIDR range ADDR/BITS (IPv4 or
+ * IPv6) or a host name, which stands for every address it resolves to now;
+ * with file, a rule for each entry of the file at spec (gate_read_file()).
+ * Returns -1 with *cause set on failure, naming a file's line.
  */
 int
-gate_add_file(struct gate *g, int deny, const char *path, char **cause)
+gate_add(struct gate *g, int deny, int file, const char *spec, char **cause)
 {
-	if (gate_read_file(g, deny, path, cause) == -1)
+	if (gate_read(g, deny, file, spec, cause) == -1)
 		return (-1);
-	if (gate_note(g, deny, 1, path) == -1) {
+	if (gate_note(g, deny, file, spec) == -1) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
@@ -179,14 +174,9 @@ gate_reload(const struct gate *g, struct runtime *run, char **cause)
 		return (-1);
 	}
 	gate_init(ng);
-	for (i = 0; i < g->nsrcs && rc == 0; i++) {
-		if (g->srcs[i].file)
-			rc = gate_read_file(ng, g->srcs[i].deny,
-			    g->srcs[i].arg, cause);
-		else
-			rc = gate_add_spec(ng, g->srcs[i].deny,
-			    g->srcs[i].arg, cause);
-	}
+	for (i = 0; i < g->nsrcs && rc == 0; i++)
+		rc = gate_read(ng, g->srcs[i].deny, g->srcs[i].file,
+		    g->srcs[i].arg, cause);
 	if (rc == -1) {
 		gate_clear(ng);
 		free(ng);

@@ -1,19 +1,10 @@
 /*
- * The one listener every stream server shares: accept (in batches, backing
- * off when out of descriptors), admission (the gate, before anything is
- * reported or relayed), naming (the client's name for the -v line, looked
- * up off the loop: listenname.c), the TLS handshake and the WebSocket
- * upgrade as stages driven by the loop, then the mode's start function
- * with a ready connection: a netconn, which holds the client's place at
- * the gate until the mode frees it (netconn_free(), the one way a place
- * is given back).
- *
- * listener -> admission -> naming -> handshake -> session
- *
- * Datagram servers have no accept: they call listen_admit() for each new
- * peer address, the same admission step.  Except over DTLS (-u --ssl),
- * where the cookie exchange is the accept and each peer then has a
- * socket of its own: that is a listener like the others.
+ * The one listener every stream server shares, its stages driven by the
+ * loop: accept, admission (the gate), naming (listenname.c), the TLS
+ * handshake and the WebSocket upgrade, then the mode's start function
+ * with a ready netconn (doc/design.md, "Connection set-up").  A datagram
+ * server admits each new peer with listen_admit(); over DTLS the cookie
+ * exchange is its accept, and it is a listener like the others.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -177,7 +168,7 @@ static int		 netconn_held;
  * GATE_DENY or GATE_FULL (fd is still the caller's), or -1 with errno
  * (out of memory: the place is given back, and fd is the caller's).
  */
-int
+static int
 netconn_admit(const struct side *sd, int fd, const struct net_peer *peer,
     struct netconn **ncp)
 {
@@ -187,11 +178,10 @@ netconn_admit(const struct side *sd, int fd, const struct net_peer *peer,
 	*ncp = NULL;
 	if ((v = gate_decide(&sd->gate, sd->run, peer)) != GATE_ADMIT)
 		return (v);
-	if ((nc = calloc(1, sizeof(*nc))) == NULL) {
+	if ((nc = netconn_new(fd)) == NULL) {
 		gate_release(sd->run);
 		return (-1);
 	}
-	nc->fd = fd;
 	nc->run = sd->run;
 	netconn_held++;
 	DEBUG_CHECK(sd->run->conns == netconn_held, "netconn_admit: the gate "
@@ -337,6 +327,19 @@ listen_early(const struct side *sd)
 	    sd->sock.socktype != SOCK_DGRAM);
 }
 
+/* The line of listen_say_full(), in msg (of size LISTEN_FULL_MAX). */
+static void
+listen_full_line(const struct side *sd, char *msg, size_t size)
+{
+	int	 n;
+
+	n = snprintf(msg, size, "%s: the server is full (%d "
+	    "connection%s); try again later.\n", getprogname(),
+	    sd->gate.max_conns, sd->gate.max_conns == 1 ? "" : "s");
+	if (n < 0 || (size_t)n >= size)
+		*msg = '\0';
+}
+
 /*
  * The line a person is sent when the server is full (--chat, --room):
  * in a data mode nothing is said, since a line would corrupt the
@@ -355,31 +358,6 @@ listen_say_full(const struct side *sd, int fd)
 	(void)send(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-/* The line of listen_say_full(), in msg (of size LISTEN_FULL_MAX). */
-void
-listen_full_line(const struct side *sd, char *msg, size_t size)
-{
-	int	 n;
-
-	n = snprintf(msg, size, "%s: the server is full (%d "
-	    "connection%s); try again later.\n", getprogname(),
-	    sd->gate.max_conns, sd->gate.max_conns == 1 ? "" : "s");
-	if (n < 0 || (size_t)n >= size)
-		*msg = '\0';
-}
-
-/*
- * Give a ready connection to the mode, which says what went wrong if it
- * cannot start it.
- */
-static void
-listener_start(struct listener *l, struct netconn *nc,
-    const struct net_peer *peer)
-{
-	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
-	(void)l->ops->start(l->arg, nc, peer);
-}
-
 static void
 pending_free(struct pending *pd)
 {
@@ -387,6 +365,22 @@ pending_free(struct pending *pd)
 		pd->l->early--;
 	TAILQ_REMOVE(&pd->l->pending, pd, entry);
 	free(pd);
+}
+
+/*
+ * A pending connection is ready: it is the mode's, which says what went
+ * wrong if it cannot start it.
+ */
+static void
+listener_ready(struct pending *pd)
+{
+	struct listener	*l = pd->l;
+	struct netconn	*nc = pd->nc;
+	struct net_peer	 peer = pd->peer;
+
+	pending_free(pd);
+	ASYNC_CALLBACK(l, "listener_start", l->ops->start);
+	(void)l->ops->start(l->arg, nc, &peer);
 }
 
 /* Tell the mode that the connection it was told of will never start. */
@@ -397,7 +391,12 @@ listener_abandon(struct listener *l, struct pending *pd)
 		l->ops->abandon(l->arg, pd->nc->fd);
 }
 
-/* A handshake failed: that client's problem alone. */
+/*
+ * A handshake failed, for cause: that client's problem alone.  Or (cause
+ * NULL) the client was answered over plain HTTP (a file, a page) and
+ * nothing failed: a lingering close, so that what it may still send
+ * cannot make the kernel reset the answer away.
+ */
 static void
 listener_hs_failed(struct pending *pd, char *cause)
 {
@@ -405,11 +404,15 @@ listener_hs_failed(struct pending *pd, char *cause)
 	struct net_peer	 peer = pd->peer;
 
 	listener_abandon(l, pd);
+	if (cause == NULL) {
+		sock_linger(pd->nc->fd);
+		pd->nc->fd = -1;
+	}
 	netconn_free(pd->nc);
 	pending_free(pd);
 	if (l->ops->failed != NULL)
 		l->ops->failed(l->arg, &peer, cause);
-	else
+	else if (cause != NULL)
 		log_warnx("%s", cause);
 	free(cause);
 }
@@ -419,33 +422,14 @@ static void
 listener_ws_done(struct ws *ws, char *cause, void *arg)
 {
 	struct pending	*pd = arg;
-	struct listener	*l = pd->l;
-	struct netconn	*nc = pd->nc;
-	struct net_peer	 peer = pd->peer;
 
 	pd->whs = NULL;
-	if (ws == NULL && cause == NULL) {
-		/*
-		 * Answered over plain HTTP (a file, a page): nothing failed.
-		 * A lingering close, so that what the client may still send
-		 * cannot make the kernel reset the answer away.
-		 */
-		listener_abandon(l, pd);
-		sock_linger(nc->fd);
-		nc->fd = -1;
-		netconn_free(nc);
-		pending_free(pd);
-		if (l->ops->failed != NULL)
-			l->ops->failed(l->arg, &peer, NULL);
-		return;
-	}
 	if (ws == NULL) {
 		listener_hs_failed(pd, cause);
 		return;
 	}
-	nc->ws = ws;
-	pending_free(pd);
-	listener_start(l, nc, &peer);
+	pd->nc->ws = ws;
+	listener_ready(pd);
 }
 
 /*
@@ -471,64 +455,48 @@ static void
 listener_hs_done(struct tls *tls, char *cause, void *arg)
 {
 	struct pending	*pd = arg;
-	struct listener	*l = pd->l;
-	struct netconn	*nc = pd->nc;
-	struct net_peer	 peer;
 
 	pd->hs = NULL;
-	if (tls == NULL) {
+	if (tls == NULL)
 		listener_hs_failed(pd, cause);
-		return;
-	}
-	if (l->sd->ws.on) {
+	else if (pd->l->sd->ws.on)
 		listener_upgrade(pd, tls);
-		return;
+	else {
+		pd->nc->tls = tls;
+		listener_ready(pd);
 	}
-	nc->tls = tls;
-	peer = pd->peer;
-	pending_free(pd);
-	listener_start(l, nc, &peer);
 }
 
 /*
  * A named connection (its line printed): through its handshake, if there
- * is one (TLS, then the WebSocket upgrade), to the mode.  The handshake runs on the loop, so other clients
- * go on being served meanwhile.
+ * is one (TLS, then the WebSocket upgrade), to the mode.  The handshake
+ * runs on the loop, so other clients go on being served meanwhile.
  */
 static void
 listener_handshake(void *arg)
 {
-	struct pending	*pd = arg;
-	struct listener	*l = pd->l;
-	struct netconn	*nc = pd->nc;
-	struct net_peer	 peer;
-	struct tls	*dtls;
-	int		 fd = nc->fd;
-	char		*cause;
+	struct pending		*pd = arg;
+	const struct side	*sd = pd->l->sd;
+	struct tls		*dtls = pd->dtls;
+	char			*cause;
 
 	pd->ln = NULL;
-	if (!l->sd->tls.on && !l->sd->ws.on) {
-		peer = pd->peer;
-		pending_free(pd);
-		listener_start(l, nc, &peer);
-		return;
-	}
-	if (!l->sd->tls.on) {
+	if (!sd->tls.on && !sd->ws.on)
+		listener_ready(pd);
+	else if (!sd->tls.on)
 		listener_upgrade(pd, NULL);
-		return;
-	}
-	if (pd->dtls != NULL) {
-		dtls = pd->dtls;
+	else {
 		pd->dtls = NULL;
-		pd->hs = tls_dtls_accept_start(l->sd->tls.ctx, dtls, fd,
-		    l->sd->timeout_ms,
-		    listener_hs_done, pd, &cause);
-	} else
-		pd->hs = tls_handshake_start(l->sd->tls.ctx, fd, NULL,
-		    l->sd->timeout_ms,
-		    listener_hs_done, pd, &cause);
-	if (pd->hs == NULL)
-		listener_hs_done(NULL, cause, pd);
+		if (dtls != NULL)
+			pd->hs = tls_dtls_accept_start(sd->tls.ctx, dtls,
+			    pd->nc->fd, sd->timeout_ms, listener_hs_done, pd,
+			    &cause);
+		else
+			pd->hs = tls_handshake_start(sd->tls.ctx, pd->nc->fd,
+			    NULL, sd->timeout_ms, listener_hs_done, pd, &cause);
+		if (pd->hs == NULL)
+			listener_hs_done(NULL, cause, pd);
+	}
 }
 
 /*
@@ -660,12 +628,64 @@ listener_dtls_accept(struct listener *l, int lfd, struct net_peer *peer,
 	return (fd);
 }
 
+/*
+ * A client accepted on fd (over its DTLS connection dtls, or NULL): let in
+ * or refused by the gate, turned away by a busy mode, or on to its naming
+ * and handshake.
+ */
+static void
+listener_take(struct listener *l, int fd, const struct net_peer *peer,
+    struct tls *dtls)
+{
+	struct netconn	*nc;
+	char		 line[LISTEN_FULL_MAX];
+	int		 v, full;
+
+	if ((v = netconn_admit(l->sd, fd, peer, &nc)) != GATE_ADMIT) {
+		if (v == -1)
+			log_warn("accept");
+		full = v == GATE_FULL && l->ops->full != NULL;
+		/*
+		 * A WebSocket client is answered as HTTP (503), not with a
+		 * line it would take for a broken answer.
+		 */
+		if (v == GATE_FULL && l->sd->ws.on && !l->sd->tls.on) {
+			listen_full_line(l->sd, line, sizeof(line));
+			ws_say_full(l->sd, fd, full ? line : NULL);
+			return;
+		}
+		if (full)
+			l->ops->full(l->arg, fd);
+		tls_free(dtls);
+		/*
+		 * Told why, a stream client sees an end-of-file, not a reset
+		 * (sock_linger() closes a datagram socket at once).
+		 */
+		if (full)
+			sock_linger(fd);
+		else
+			close(fd);
+		return;
+	}
+	net_report_mptcp(l->sd, fd);
+	/* Turned away: busy() has closed the socket. */
+	if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, peer)) {
+		tls_free(dtls);
+		nc->fd = -1;
+		netconn_free(nc);
+		return;
+	}
+	/* One connection at a time: the next waits for this one. */
+	if (l->ops->flags & LISTEN_SERIAL)
+		listener_pause(l, 1);
+	listener_name(l, nc, peer, dtls);
+}
+
 static void
 listener_accept_cb(int lfd, int events, void *arg)
 {
 	struct listener	*l = arg;
 	struct net_peer	 peer;
-	struct netconn	*nc;
 	struct tls	*dtls = NULL;
 	int		 fd, i, batch;
 
@@ -696,16 +716,17 @@ listener_accept_cb(int lfd, int events, void *arg)
 			listener_wait(l);
 			return;
 		}
-		if (l->dtls) {
-			if ((fd = listener_dtls_accept(l, lfd, &peer,
-			    &dtls)) == -1) {
-				if (errno != EAGAIN && errno != EWOULDBLOCK &&
-				    errno != EINTR)
-					log_warn("recvfrom");
-				return;
-			}
-		} else if ((fd = net_accept_or_wait(lfd, &peer,
-		    &l->backoff)) == -1) {
+		if (l->dtls)
+			fd = listener_dtls_accept(l, lfd, &peer, &dtls);
+		else
+			fd = net_accept_or_wait(lfd, &peer, &l->backoff);
+		if (fd == -1 && l->dtls) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_warn("recvfrom");
+			return;
+		}
+		if (fd == -1) {
 			/*
 			 * Out of descriptors is said once, not at every try:
 			 * the episode lasts until every client waiting has
@@ -724,58 +745,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			}
 			return;
 		}
-		switch (netconn_admit(l->sd, fd, &peer, &nc)) {
-		case -1:
-			log_warn("accept");
-			tls_free(dtls);
-			dtls = NULL;
-			close(fd);
-			continue;
-		case GATE_FULL:
-			/*
-			 * A WebSocket client is answered as HTTP (503), not
-			 * with a line it would take for a broken answer.
-			 */
-			if (l->sd->ws.on && !l->sd->tls.on) {
-				char	 line[LISTEN_FULL_MAX];
-
-				listen_full_line(l->sd, line, sizeof(line));
-				ws_say_full(l->sd, fd, l->ops->full != NULL ?
-				    line : NULL);
-				continue;
-			}
-			/*
-			 * Told why, a stream client sees an end-of-file, not
-			 * a reset (sock_linger() closes a datagram socket at
-			 * once).
-			 */
-			if (l->ops->full != NULL) {
-				l->ops->full(l->arg, fd);
-				tls_free(dtls);
-				dtls = NULL;
-				sock_linger(fd);
-				continue;
-			}
-			/* FALLTHROUGH */
-		case GATE_DENY:
-			tls_free(dtls);
-			dtls = NULL;
-			close(fd);
-			continue;
-		}
-		net_report_mptcp(l->sd, fd);
-		/* Turned away: busy() has closed the socket. */
-		if (l->ops->busy != NULL && l->ops->busy(l->arg, fd, &peer)) {
-			tls_free(dtls);
-			dtls = NULL;
-			nc->fd = -1;
-			netconn_free(nc);
-			continue;
-		}
-		/* One connection at a time: the next waits for this one. */
-		if (l->ops->flags & LISTEN_SERIAL)
-			listener_pause(l, 1);
-		listener_name(l, nc, &peer, dtls);
+		listener_take(l, fd, &peer, dtls);
 		dtls = NULL;
 	}
 }

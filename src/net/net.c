@@ -1,8 +1,6 @@
 /*
  * Address resolution, socket set-up and the -v reports about sockets;
- * and what the dial asks of a socket it made (dial.c): whether a port is
- * one a connect could be given as its own, whether a connect in progress
- * is over already.
+ * and a connection read and written through its TLS, if it has one.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -47,12 +45,16 @@ net_proto_name(const struct side *sd)
  * -S: sign every segment with the side's key (-S), for peers of any address
  * of family af.  Returns -1 with errno.
  */
-static int
-net_set_md5sig(const struct side *sd, int fd, int af)
+static __startup int
+net_set_md5sig(const struct side *sd, int fd, int af, const char **what)
 {
 	struct tcp_md5sig	 sig;
-	size_t			 len = strlen(sd->sock.md5sig);
+	size_t			 len;
 
+	(void)what;
+	if (sd->sock.md5sig == NULL)
+		return (0);
+	len = strlen(sd->sock.md5sig);
 	memset(&sig, 0, sizeof(sig));
 	sig.tcpm_addr.ss_family = af;
 	sig.tcpm_flags = TCP_MD5SIG_FLAG_PREFIX;
@@ -65,18 +67,6 @@ net_set_md5sig(const struct side *sd, int fd, int af)
 	    sizeof(sig)));
 }
 
-/* setsockopt(2) for an int value; on failure *what names it as nc does. */
-static int
-net_sockopt(int fd, int level, int name, int value, const char *name_text,
-    const char **what)
-{
-	if (setsockopt(fd, level, name, &value, sizeof(value)) == -1) {
-		*what = name_text;
-		return (-1);
-	}
-	return (0);
-}
-
 /*
  * --reuseport on the listening socket fd: processes of the same user
  * share the port, and the kernel spreads clients and datagrams among
@@ -85,15 +75,12 @@ net_sockopt(int fd, int level, int name, int value, const char *name_text,
 static __startup int
 net_set_reuseport(const struct side *sd, int fd, char **cause)
 {
-	const char	*what = NULL;
-	int		 error;
+	int	 on = 1;
 
-	if (!sd->sock.reuseport || net_sockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1,
-	    "set SO_REUSEPORT", &what) == 0)
+	if (!sd->sock.reuseport || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT,
+	    &on, sizeof(on)) == 0)
 		return (0);
-	error = errno;
-	log_cause(cause, "%s: %s", what, strerror(error));
-	errno = error;
+	log_cause(cause, "set SO_REUSEPORT: %s", strerror(errno));
 	return (-1);
 }
 
@@ -115,34 +102,6 @@ net_dgram_rcvbuf(const struct side *sd, int fd)
 		    sizeof(size));
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == 0)
 		log_verbose(3, "receive buffer: %d bytes", size);
-}
-
-/*
- * --keepalive and --nodelay on a TCP socket fd: probes after the idle
- * time, every interval, given up after count unanswered (each 0: the
- * system's value); Nagle's algorithm off.  A listening socket passes
- * them on to the connections it accepts.
- */
-static int
-net_set_tcp(const struct side *sd, int fd, const char **what)
-{
-	if (sd->sock.keepalive && net_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1,
-	    "set keepalive", what) == -1)
-		return (-1);
-	if (sd->sock.keepalive && sd->sock.keepidle > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPIDLE, sd->sock.keepidle, "set keepalive idle time", what) == -1)
-		return (-1);
-	if (sd->sock.keepalive && sd->sock.keepintvl > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPINTVL, sd->sock.keepintvl, "set keepalive interval",
-	    what) == -1)
-		return (-1);
-	if (sd->sock.keepalive && sd->sock.keepcnt > 0 && net_sockopt(fd, IPPROTO_TCP,
-	    TCP_KEEPCNT, sd->sock.keepcnt, "set keepalive count", what) == -1)
-		return (-1);
-	if (sd->sock.nodelay && net_sockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1,
-	    "set TCP_NODELAY", what) == -1)
-		return (-1);
-	return (0);
 }
 
 /*
@@ -188,26 +147,15 @@ net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
 }
 
 /*
- * What a UDP socket fd of family af sends to a group: the hop limit (-M,
- * which also sets the unicast one), the interface (--mcast-if) and
- * whether our own host hears it (--mcast-loop).  Returns -1 with errno
- * and *what set.
+ * --mcast-if: the interface a UDP socket fd of family af sends to a group
+ * on.  Returns -1 with errno and *what set.
  */
-static int
-net_set_mcast(const struct side *sd, int fd, int af, const char **what)
+static __startup int
+net_set_mcast_if(const struct side *sd, int fd, int af, const char **what)
 {
 	struct ip_mreqn	 mreq;
-	int		 v6 = af == AF_INET6, index;
+	int		 index;
 
-	if (sd->sock.ttl != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
-	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, sd->sock.ttl,
-	    v6 ? "set IPv6 multicast hops" : "set IP multicast TTL",
-	    what) == -1)
-		return (-1);
-	if (sd->sock.mcast_loop != -1 && net_sockopt(fd, v6 ? IPPROTO_IPV6 :
-	    IPPROTO_IP, v6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP,
-	    sd->sock.mcast_loop, "set multicast loop", what) == -1)
-		return (-1);
 	if (sd->sock.mcast_if == NULL)
 		return (0);
 	memset(&mreq, 0, sizeof(mreq));
@@ -215,15 +163,22 @@ net_set_mcast(const struct side *sd, int fd, int af, const char **what)
 	    what) == -1)
 		return (-1);
 	mreq.imr_ifindex = index;
-	if (v6)
-		return (net_sockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, index,
-		    "set multicast interface", what));
-	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
-	    sizeof(mreq)) == -1) {
-		*what = "set multicast interface";
-		return (-1);
-	}
-	return (0);
+	*what = "set multicast interface";
+	if (af == AF_INET6)
+		return (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index,
+		    sizeof(index)));
+	return (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+	    sizeof(mreq)));
+}
+
+/* socat's setsockopt=LEVEL:NAME:VALUE.  Returns -1 with errno. */
+static __startup int
+net_set_sockopt(const struct side *sd, int fd, int af, const char **what)
+{
+	(void)af;
+	*what = "setsockopt";
+	return (sd->sock.sockopt_on ? setsockopt(fd, sd->sock.sockopt[0],
+	    sd->sock.sockopt[1], &sd->sock.sockopt[2], sizeof(int)) : 0);
 }
 
 /* Is sa a multicast group's address? */
@@ -284,12 +239,11 @@ net_join_group(const struct side *sd, int fd, const struct sockaddr *sa,
 		    sizeof(mreq));
 	}
 	if (error == -1) {
-		error = errno;
 		log_cause(cause, "cannot join group %s%s%s: %s", group,
 		    sd->sock.mcast_if != NULL ? " on " : "",
-		    sd->sock.mcast_if != NULL ? sd->sock.mcast_if : "", error == ENODEV ?
-		    "no route to the group (use --mcast-if)" : strerror(error));
-		errno = error;
+		    sd->sock.mcast_if != NULL ? sd->sock.mcast_if : "",
+		    errno == ENODEV ? "no route to the group (use --mcast-if)" :
+		    strerror(errno));
 		return (-1);
 	}
 	log_verbose(1, "Joined group %s%s%s", group,
@@ -298,68 +252,119 @@ net_join_group(const struct side *sd, int fd, const struct sockaddr *sa,
 	return (0);
 }
 
+/* Which sockets an option of net_opts is for. */
+#define NO_IP		0x1	/* IPv4 and IPv6 ones */
+#define NO_TCP		0x2	/* IPv4 and IPv6 stream ones */
+#define NO_UDP		0x4	/* IPv4 and IPv6 datagram ones */
+#define NO_KEEP		0x8	/* with --keepalive only */
+
 /*
- * Apply the socket options the command line asked for (-b -D -S -T -I -O
- * -M -m, --keepalive, --nodelay, --mcast-*) to fd of the given address
- * family.
- * Returns -1 with errno and *cause set to netcat's message ("set IP ToS:
- * Permission denied", or errno's text alone for -b, -D and -S).
+ * The socket options of a side (struct sock_conf), in the order netcat
+ * sets them: the member whose int value is set when it is min or more,
+ * the sockets it is for, its level and name (an IPPROTO_IP one is
+ * IPPROTO_IPV6's name6 on an IPv6 socket) and netcat's words for its
+ * failure (NULL: errno's text alone), what6 an IPv6 socket's; or the
+ * function that sets it.
+ */
+static const struct net_opt {
+	size_t		 off;
+	int		 min;
+	int		 flags;
+	int		 level;
+	int		 name;
+	int		 name6;
+	const char	*what;
+	const char	*what6;
+	int		(*set)(const struct side *, int, int, const char **);
+} net_opts[] = {
+#define NO(m, min, fl, lv, nm, nm6, w, w6) \
+	{ offsetof(struct sock_conf, m), min, fl, lv, nm, nm6, w, w6, NULL }
+#define NF(fl, fn)	{ 0, 0, fl, 0, 0, 0, NULL, NULL, fn }
+	NO(broadcast, 1, 0, SOL_SOCKET, SO_BROADCAST, 0, NULL, NULL),
+	NO(so_debug, 1, 0, SOL_SOCKET, SO_DEBUG, 0, NULL, NULL),
+	NF(0, net_set_md5sig),
+	NO(tos, 0, NO_IP, IPPROTO_IP, IP_TOS, IPV6_TCLASS, "set IP ToS",
+	    "set IPv6 traffic class"),
+	NO(rcvbuf, 1, 0, SOL_SOCKET, SO_RCVBUF, 0,
+	    "set TCP receive buffer size", NULL),
+	NO(sndbuf, 1, 0, SOL_SOCKET, SO_SNDBUF, 0, "set TCP send buffer size",
+	    NULL),
+	NO(ttl, 0, NO_IP, IPPROTO_IP, IP_TTL, IPV6_UNICAST_HOPS, "set IP TTL",
+	    "set IPv6 unicast hops"),
+	NO(minttl, 0, NO_IP, IPPROTO_IP, IP_MINTTL, IPV6_MINHOPCOUNT,
+	    "set IP min TTL", "set IPv6 min hop count"),
+	/* A listening socket passes these on to what it accepts. */
+	NO(keepalive, 1, NO_TCP, SOL_SOCKET, SO_KEEPALIVE, 0, "set keepalive",
+	    NULL),
+	NO(keepidle, 1, NO_TCP | NO_KEEP, IPPROTO_TCP, TCP_KEEPIDLE, 0,
+	    "set keepalive idle time", NULL),
+	NO(keepintvl, 1, NO_TCP | NO_KEEP, IPPROTO_TCP, TCP_KEEPINTVL, 0,
+	    "set keepalive interval", NULL),
+	NO(keepcnt, 1, NO_TCP | NO_KEEP, IPPROTO_TCP, TCP_KEEPCNT, 0,
+	    "set keepalive count", NULL),
+	NO(nodelay, 1, NO_TCP, IPPROTO_TCP, TCP_NODELAY, 0, "set TCP_NODELAY",
+	    NULL),
+	/* What is sent to a group: -M sets the hop limit of both. */
+	NO(ttl, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS,
+	    "set IP multicast TTL", "set IPv6 multicast hops"),
+	NO(mcast_loop, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_LOOP,
+	    IPV6_MULTICAST_LOOP, "set multicast loop", NULL),
+	NF(NO_UDP, net_set_mcast_if),
+	NF(0, net_set_sockopt),
+#undef NF
+#undef NO
+};
+
+/*
+ * Apply the socket options the side asks for (-b -D -S -T -I -O -M -m,
+ * --keepalive, --nodelay, --mcast-*, setsockopt=) to fd of the given
+ * address family.  Returns -1 with errno and *cause set to netcat's
+ * message ("set IP ToS: Permission denied", or errno's text alone for -b,
+ * -D and -S).
  */
 __startup int
 net_set_options(const struct side *sd, int fd, int af, char **cause)
 {
-	const char	*what = NULL;
-	int		 v6 = af == AF_INET6, error;
+	const struct net_opt	*o;
+	const char		*what;
+	int			 ip = af == AF_INET || af == AF_INET6;
+	int			 level, name, value;
 
 	if (cause != NULL)
 		*cause = NULL;
-	if (sd->sock.broadcast && net_sockopt(fd, SOL_SOCKET, SO_BROADCAST, 1,
-	    NULL, &what) == -1)
-		goto fail;
-	if (sd->sock.so_debug && net_sockopt(fd, SOL_SOCKET, SO_DEBUG, 1, NULL,
-	    &what) == -1)
-		goto fail;
-	if (sd->sock.md5sig != NULL && net_set_md5sig(sd, fd, af) == -1)
-		goto fail;
-	if (sd->sock.tos != -1 && (af == AF_INET || v6) && net_sockopt(fd,
-	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS,
-	    sd->sock.tos, v6 ? "set IPv6 traffic class" : "set IP ToS",
-	    &what) == -1)
-		goto fail;
-	if (sd->sock.rcvbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_RCVBUF,
-	    sd->sock.rcvbuf, "set TCP receive buffer size", &what) == -1)
-		goto fail;
-	if (sd->sock.sndbuf > 0 && net_sockopt(fd, SOL_SOCKET, SO_SNDBUF,
-	    sd->sock.sndbuf, "set TCP send buffer size", &what) == -1)
-		goto fail;
-	if (sd->sock.ttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
-	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL,
-	    sd->sock.ttl, v6 ? "set IPv6 unicast hops" : "set IP TTL",
-	    &what) == -1)
-		goto fail;
-	if (sd->sock.minttl != -1 && (af == AF_INET || v6) && net_sockopt(fd,
-	    v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MINHOPCOUNT : IP_MINTTL,
-	    sd->sock.minttl, v6 ? "set IPv6 min hop count" : "set IP min TTL",
-	    &what) == -1)
-		goto fail;
-	if ((af == AF_INET || v6) && sd->sock.socktype == SOCK_STREAM &&
-	    net_set_tcp(sd, fd, &what) == -1)
-		goto fail;
-	if ((af == AF_INET || v6) && sd->sock.socktype == SOCK_DGRAM &&
-	    net_set_mcast(sd, fd, af, &what) == -1)
-		goto fail;
-	if (sd->sock.sockopt_on && net_sockopt(fd, sd->sock.sockopt[0],
-	    sd->sock.sockopt[1], sd->sock.sockopt[2], "setsockopt", &what) == -1)
-		goto fail;
+	for (o = net_opts; o < net_opts + nitems(net_opts); o++) {
+		what = o->what;
+		if ((o->flags != 0 && !ip) || ((o->flags & NO_TCP) &&
+		    sd->sock.socktype != SOCK_STREAM) || ((o->flags & NO_UDP) &&
+		    sd->sock.socktype != SOCK_DGRAM) || ((o->flags & NO_KEEP) &&
+		    !sd->sock.keepalive))
+			continue;
+		if (o->set != NULL) {
+			if (o->set(sd, fd, af, &what) == -1)
+				goto fail;
+			continue;
+		}
+		if ((value = *(const int *)((const char *)&sd->sock +
+		    o->off)) < o->min)
+			continue;
+		level = o->level;
+		name = o->name;
+		if (af == AF_INET6 && level == IPPROTO_IP) {
+			level = IPPROTO_IPV6;
+			name = o->name6;
+			if (o->what6 != NULL)
+				what = o->what6;
+		}
+		if (setsockopt(fd, level, name, &value, sizeof(value)) == -1)
+			goto fail;
+	}
 	return (0);
 
 fail:
-	error = errno;
 	if (what != NULL)
-		log_cause(cause, "%s: %s", what, strerror(error));
+		log_cause(cause, "%s: %s", what, strerror(errno));
 	else
-		log_cause(cause, "%s", strerror(error));
-	errno = error;
+		log_cause(cause, "%s", strerror(errno));
 	return (-1);
 }
 
@@ -407,7 +412,7 @@ net_send_fd(int sock, int fd)
 }
 
 /* The service name of port for the [tcp/NAME] report, or "*". */
-const char *
+static const char *
 net_service(const char *port, int udp)
 {
 	struct servent	*sv;
@@ -592,11 +597,72 @@ net_report_refused(const struct side *sd, const char *host,
 }
 
 /*
+ * A socket for ai as sd says, bound and, a stream one, listening, its
+ * IPV6_V6ONLY v6only (-1: the system's).  Returns it; or -1 with errno
+ * when another address may do (label then says what could not be
+ * bound); or -2 with errno and *cause set, for what no other address
+ * escapes (no MPTCP, a socket option refused, a group not joined).
+ */
+static __startup int
+net_listen_ai(const struct side *sd, const struct addrinfo *ai,
+    const char *host, int v6only, char *label, size_t labelsize,
+    char **cause)
+{
+	int	 fd, on = 1, mcast, fatal = 0, error;
+
+	if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+	    net_protocol(sd, ai))) == -1) {
+		if (!net_mptcp_missing(sd, ai, errno))
+			return (-1);
+		error = errno;
+		log_cause(cause, "%s", net_mptcp_why(error));
+		errno = error;
+		return (-2);
+	}
+	/*
+	 * SO_REUSEADDR lets a TCP listener restart past TIME_WAIT; on a UDP
+	 * socket it would let two listeners share a port, unless asked for:
+	 * the receivers of a group share its port, that is the point.
+	 */
+	mcast = ai->ai_socktype == SOCK_DGRAM && net_is_multicast(ai->ai_addr);
+	if (ai->ai_socktype == SOCK_STREAM || mcast || sd->sock.reuseaddr)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ai->ai_family == AF_INET6 && v6only != -1 && setsockopt(fd,
+	    IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) == -1)
+		goto fail;
+	/* As with nc, a socket option refused is fatal. */
+	fatal = 1;
+	if (net_set_reuseport(sd, fd, cause) == -1 ||
+	    net_set_options(sd, fd, ai->ai_family, cause) == -1)
+		goto fail;
+	if (ai->ai_socktype == SOCK_DGRAM)
+		net_dgram_rcvbuf(sd, fd);
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    (ai->ai_socktype == SOCK_STREAM && listen(fd,
+	    sd->sock.backlog > 0 ? sd->sock.backlog : 128) == -1)) {
+		fatal = 0;
+		error = errno;
+		net_bind_label(host, ai->ai_addr, ai->ai_addrlen, label,
+		    labelsize);
+		errno = error;
+		goto fail;
+	}
+	/* A group that cannot be joined is fatal: nothing comes. */
+	if (mcast && net_join_group(sd, fd, ai->ai_addr, cause) == -1)
+		goto fail;
+	return (fd);
+
+fail:
+	net_close_err(fd);
+	return (fatal ? -2 : -1);
+}
+
+/*
  * Returns a socket of family (AF_UNSPEC: any) bound to host (NULL for
  * any) and port, listening if it is a stream socket.  The first address
  * that can be bound wins, as with netcat.  With dual, an IPv6 socket also
- * takes IPv4 (IPV6_V6ONLY off).  Returns -1 with errno and *cause set on
- * failure.
+ * takes IPv4 (IPV6_V6ONLY off) unless ipv6only= says.  Returns -1 with
+ * errno and *cause set on failure.
  */
 static __startup int
 net_listen_dual(const struct side *sd, int family, const char *host,
@@ -604,7 +670,7 @@ net_listen_dual(const struct side *sd, int family, const char *host,
 {
 	struct addrinfo	*res, *ai;
 	char		 label[NI_MAXHOST * 2 + 32];
-	int		 fd = -1, error = 0, on = 1, off = 0, mcast;
+	int		 fd = -1, error = 0, v6only;
 
 	/* Not "= \"\"": that zeroes all of it, a page of stack at start. */
 	label[0] = '\0';
@@ -617,94 +683,20 @@ net_listen_dual(const struct side *sd, int family, const char *host,
 		return (vsock_listen(sd, host, port, cause));
 	if (net_resolve(sd, family, host, port, 1, &res, cause) == -1)
 		return (-1);
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    net_protocol(sd, ai))) == -1) {
+	v6only = sd->sock.v6only != 0 ? sd->sock.v6only == 1 : dual ? 0 : -1;
+	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next) {
+		if ((fd = net_listen_ai(sd, ai, host, v6only, label,
+		    sizeof(label), cause)) < 0)
 			error = errno;
-			if (net_mptcp_missing(sd, ai, errno)) {
-				log_cause(cause, "%s", net_mptcp_why(errno));
-				freeaddrinfo(res);
-				errno = error;
-				return (-1);
-			}
-			continue;
-		}
-		/*
-		 * SO_REUSEADDR lets a TCP listener restart past TIME_WAIT;
-		 * on a UDP socket it would let two listeners share a port.
-		 */
-		if (ai->ai_socktype == SOCK_STREAM)
-			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-			    sizeof(on));
-		/* Receivers of a group share its port: that is the point. */
-		mcast = ai->ai_socktype == SOCK_DGRAM &&
-		    net_is_multicast(ai->ai_addr);
-		if (mcast || sd->sock.reuseaddr)
-			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-			    sizeof(on));
-		/* ipv6only= says; else --chat's dual, else the system's. */
-		if (ai->ai_family == AF_INET6 && sd->sock.v6only != 0 &&
-		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
-		    sd->sock.v6only == 1 ? &on : &off, sizeof(on)) == -1) {
-			error = errno;
-			close(fd);
-			fd = -1;
-			continue;
-		}
-		/* --chat listens on IPv4 and IPv6 with one socket. */
-		if (dual && sd->sock.v6only == 0 && ai->ai_family == AF_INET6 &&
-		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
-		    sizeof(off)) == -1) {
-			error = errno;
-			close(fd);
-			fd = -1;
-			continue;
-		}
-		/* As with nc, a socket option refused is fatal. */
-		if (net_set_reuseport(sd, fd, cause) == -1 ||
-		    net_set_options(sd, fd, ai->ai_family, cause) == -1) {
-			error = errno;
-			close(fd);
-			freeaddrinfo(res);
-			errno = error;
-			return (-1);
-		}
-		if (ai->ai_socktype == SOCK_DGRAM)
-			net_dgram_rcvbuf(sd, fd);
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-		    (ai->ai_socktype == SOCK_STREAM && listen(fd,
-		    sd->sock.backlog > 0 ? sd->sock.backlog : 128) == -1)) {
-			error = errno;
-			net_bind_label(host, ai->ai_addr, ai->ai_addrlen, label,
-			    sizeof(label));
-			close(fd);
-			fd = -1;
-			continue;
-		}
-		/* A group that cannot be joined is fatal: nothing comes. */
-		if (mcast && net_join_group(sd, fd, ai->ai_addr, cause) == -1) {
-			error = errno;
-			close(fd);
-			freeaddrinfo(res);
-			errno = error;
-			return (-1);
-		}
-		break;
 	}
 	freeaddrinfo(res);
+	if (fd >= 0)
+		return (net_set_nonblock(fd, 1) == 0 ? fd : net_close_err(fd));
 	/* nc's words, then the address and port that could not be had. */
-	if (fd == -1) {
+	if (fd == -1)
 		log_cause(cause, "%s%s", strerror(error), label);
-		errno = error;
-		return (-1);
-	}
-	if (net_set_nonblock(fd, 1) == -1) {
-		error = errno;
-		close(fd);
-		errno = error;
-		return (-1);
-	}
-	return (fd);
+	errno = error;
+	return (-1);
 }
 
 /* Bind as netcat does: an IPv6 socket keeps the system's IPv6-only rule. */
@@ -786,21 +778,6 @@ net_report_listen(const struct side *sd, int fd)
 }
 
 /*
- * Accept a connection on the non-blocking listening socket fd.  Returns the
- * new non-blocking socket, or -1 with errno (EAGAIN when none is waiting).
- */
-int
-net_accept(int fd, struct net_peer *peer)
-{
-	int	 s;
-
-	peer->len = sizeof(peer->ss);
-	s = accept4(fd, (struct sockaddr *)&peer->ss, &peer->len,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC);
-	return (s);
-}
-
-/*
  * Accept a connection on the listening socket lfd, which the event loop
  * watches.  Returns the new socket, or -1 with errno when there is none
  * to serve now: nothing is waiting, or the process is out of descriptors.
@@ -814,7 +791,9 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 {
 	int	 fd, error;
 
-	if ((fd = net_accept(lfd, peer)) != -1)
+	peer->len = sizeof(peer->ss);
+	if ((fd = accept4(lfd, (struct sockaddr *)&peer->ss, &peer->len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1)
 		return (fd);
 	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 	    errno == ENOMEM) {
@@ -960,12 +939,34 @@ net_report_needs_name(const struct side *sd, const struct net_peer *peer)
 	    (peer->ss.ss_family == AF_INET || peer->ss.ss_family == AF_INET6));
 }
 
-/* Is fd, whose connect(2) said EINPROGRESS, connected all the same? */
-int
-dial_over(int fd)
+/*
+ * Read from a connection: through its TLS when it has one, else from the
+ * socket fd, again after a signal.  Returns what read(2) would; *want is
+ * the events a later read needs as tls_read() says them (0: readable).
+ */
+ssize_t
+net_read(int fd, struct tls *tls, void *p, size_t n, int *want)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof(ss);
+	ssize_t	 r;
 
-	return (getpeername(fd, (struct sockaddr *)&ss, &len) == 0);
+	*want = 0;
+	if (tls != NULL)
+		return (tls_read(tls, p, n, want));
+	while ((r = read(fd, p, n)) == -1 && errno == EINTR)
+		;
+	return (r);
+}
+
+/* Write to it, as net_read() reads; a closed socket is no SIGPIPE. */
+ssize_t
+net_write(int fd, struct tls *tls, const void *p, size_t n, int *want)
+{
+	ssize_t	 r;
+
+	*want = 0;
+	if (tls != NULL)
+		return (tls_write(tls, p, n, want));
+	while ((r = send(fd, p, n, MSG_NOSIGNAL)) == -1 && errno == EINTR)
+		;
+	return (r);
 }

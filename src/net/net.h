@@ -142,19 +142,10 @@ struct ws_conf {
 	int		 room_page;	/* "/" answers the room's page */
 	int		 cgi;		/* the request's variables are kept
 					   for a program (-e, -c) */
-	/*
-	 * A server's compressed messages start afresh both ways, asked of
-	 * every client whatever it offered: in the modes that hold many
-	 * clients at once (--broker, --room, --forward, a relay), where a
-	 * window kept for each way of each member (300 KiB of zlib's
-	 * state) would cost ten times the rest of the member.  Then a
-	 * member holds zlib's state only while a message is on its way
-	 * (ws_zout_get()), and a message sent to every member is
-	 * compressed once (ws_share_hit()).  A server of one client, or of
-	 * a program per client, keeps the context the client offers to
-	 * keep: its messages compress better.
-	 */
-	int		 fresh;
+	int		 fresh;	/* compressed messages start afresh both
+					   ways, for every client: a server of
+					   many at once (doc/design.md,
+					   "WebSocket") */
 };
 
 /* A user of --auth (a password) or of --auth-file (a crypt(3) hash). */
@@ -434,6 +425,7 @@ int		 side_opt_fdout(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
 int		 side_exec_signals(const struct side_local *);
+int		 side_chown(int, const char *, const char *);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);
@@ -470,13 +462,12 @@ int		 net_listen_all(const struct side *, const char *,
 #define NET_ACCEPT_BACKOFF_MS	100
 
 struct ev_timer;
-int		 net_accept(int, struct net_peer *);
 int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
 int		 net_set_options(const struct side *, int, int, char **);
 void		 net_dgram_rcvbuf(const struct side *, int);
 ssize_t		 net_send_fd(int, int);
-const char	*net_service(const char *, int);
-int		 dial_over(int);
+ssize_t		 net_read(int, struct tls *, void *, size_t, int *);
+ssize_t		 net_write(int, struct tls *, const void *, size_t, int *);
 void		 net_report_refused(const struct side *, const char *,
 		    const char *, int);
 void		 net_report_connect(const struct side *, const char *,
@@ -530,8 +521,7 @@ struct session;
 void		 gate_init(struct gate *);
 int		 gate_active(const struct gate *);
 void		 gate_clear(struct gate *);
-int		 gate_add(struct gate *, int, const char *, char **);
-int		 gate_add_file(struct gate *, int, const char *, char **);
+int		 gate_add(struct gate *, int, int, const char *, char **);
 int		 gate_permits(const struct gate *, const struct sockaddr *);
 int		 gate_reload(const struct gate *, struct runtime *, char **);
 void		 gate_forget(struct runtime *);
@@ -634,8 +624,6 @@ struct dial_how {
 	   (resolve_start_for()). */
 	const struct sockaddr *peer;
 };
-struct dial	*dial_start(const struct side *, const char *,
-		    const char *, long long, dial_cb *, void *);
 struct dial	*dial_open(const struct side *, const char *,
 		    const char *, long long, const struct dial_how *,
 		    dial_cb *, void *);
@@ -643,7 +631,6 @@ void		 dial_quiet(struct dial *);
 void		 dial_cancel(struct dial *);
 
 /* open.c */
-int		 dial_retry_due(const struct side *, int, int, const char *);
 struct opening;
 struct netconn;
 /*
@@ -777,8 +764,6 @@ struct netconn {
 #define NC_BINARY	0x1
 #define NC_MESSAGES	0x2
 
-int		 netconn_admit(const struct side *, int,
-		    const struct net_peer *, struct netconn **);
 struct netconn	*netconn_new(int);
 struct endpoint	*netconn_endpoint(struct netconn *, struct session *,
 		    const char *, enum ep_shut, int, int);
@@ -835,7 +820,6 @@ int		 listen_early(const struct side *);
 /* The longest line listen_say_full() sends. */
 #define LISTEN_FULL_MAX	128
 void		 listen_say_full(const struct side *, int);
-void		 listen_full_line(const struct side *, char *, size_t);
 int		 listen_open(const struct side *, const char *, int,
 		    char **);
 struct listener	*listener_new(const struct side *, int,

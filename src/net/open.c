@@ -46,7 +46,7 @@ struct opening {
 	const char		*starting; /* ASYNC_START() */
 };
 
-static void	open_dial(struct opening *);
+static void	open_pause_cb(void *);
 
 /* The time the stage starting now has left, of the one deadline. */
 static long long
@@ -70,11 +70,7 @@ open_end(struct opening *op, struct netconn *nc, int error, const char *cause)
 	struct net_peer	 peer = op->peer;
 
 	ASYNC_CALLBACK(op, "open_end", cb);
-	if (op->fd != -1)
-		close(op->fd);
-	free(op->host);
-	free(op->port);
-	free(op);
+	open_cancel(op);
 	cb(nc, nc != NULL ? &peer : NULL, error, cause, arg);
 }
 
@@ -145,10 +141,35 @@ open_tls_done(struct tls *t, char *cause, void *arg)
 	open_ws(op, t);
 }
 
-static void
-open_pause_cb(void *arg)
+/*
+ * --retry: after the tries-th try failed with error (and no message), is
+ * another due?  Only a peer that is not there yet is waited for: a
+ * refusal, a time-out, an unreachable host or network, a Unix socket
+ * whose file is not made yet (socat's retry= waits for it too).  A
+ * failure with a message (a name that does not resolve, a source that
+ * cannot be bound, a proxy's refusal) is final.
+ */
+static int
+dial_retry_due(const struct side *sd, int tries, int error,
+    const char *cause)
 {
-	open_dial(arg);
+	if (sd->retries == 0 || cause != NULL)
+		return (0);
+	switch (error) {
+	case ECONNREFUSED:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case ECONNRESET:
+	case ECONNABORTED:
+	case ENOENT:
+		break;
+	default:
+		return (0);
+	}
+	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
 }
 
 /*
@@ -201,22 +222,34 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 		open_fail(op, EPROTO, why);
 }
 
-/* One try of the dial, under its part of the deadline (-w). */
-static void
-open_dial(struct opening *op)
+/*
+ * One try of the dial, under its part of the deadline (-w).  Returns -1
+ * with errno.
+ */
+static int
+open_try(struct opening *op)
 {
 	long long	 ms = op->sd->connect_ms > 0 ? op->sd->connect_ms :
 			    op->sd->timeout_ms;
 
 	if (ms != TIME_NONE && ms > 0)
 		op->until = ev_now() + ms;
+	/* The dial answers from the loop, never from here. */
 	if ((op->dial = dial_open(op->sd, op->host, op->port, ms, &op->how,
-	    open_dialled_cb, op)) == NULL) {
-		open_end(op, NULL, errno, strerror(errno));
-		return;
-	}
+	    open_dialled_cb, op)) == NULL)
+		return (-1);
 	if (op->quiet)
 		dial_quiet(op->dial);
+	return (0);
+}
+
+static void
+open_pause_cb(void *arg)
+{
+	struct opening	*op = arg;
+
+	if (open_try(op) == -1)
+		open_end(op, NULL, errno, strerror(errno));
 }
 
 /*
@@ -258,19 +291,12 @@ open_start(const struct side *sd, const char *host, const char *port,
 	}
 	ASYNC_START(op, "open_start");
 	ev_timer_init(&op->pause, open_pause_cb, op);
-	/* The dial answers from the loop, never from here. */
-	if ((op->dial = dial_open(sd, host, port, sd->connect_ms > 0 ?
-	    sd->connect_ms : sd->timeout_ms, &op->how, open_dialled_cb,
-	    op)) == NULL) {
+	if (open_try(op) == -1) {
 		free(op->host);
 		free(op->port);
 		free(op);
 		return (NULL);
 	}
-	if (sd->connect_ms > 0)
-		op->until = ev_now() + sd->connect_ms;
-	else if (sd->timeout_ms != TIME_NONE && sd->timeout_ms > 0)
-		op->until = ev_now() + sd->timeout_ms;
 	ASYNC_STARTED(op);
 	return (op);
 }
@@ -360,35 +386,4 @@ open_wait(const struct side *sd, const char *host, const char *port,
 		*peer = w.peer;
 	errno = w.error;
 	return (w.nc);
-}
-
-/*
- * --retry: after the tries-th try failed with error (and no message), is
- * another due?  Only a peer that is not there yet is waited for: a
- * refusal, a time-out, an unreachable host or network, a Unix socket
- * whose file is not made yet (socat's retry= waits for it too).  A
- * failure with a message (a name that does not resolve, a source that
- * cannot be bound, a proxy's refusal) is final.
- */
-int
-dial_retry_due(const struct side *sd, int tries, int error,
-    const char *cause)
-{
-	if (sd->retries == 0 || cause != NULL)
-		return (0);
-	switch (error) {
-	case ECONNREFUSED:
-	case ETIMEDOUT:
-	case EHOSTUNREACH:
-	case ENETUNREACH:
-	case EHOSTDOWN:
-	case ENETDOWN:
-	case ECONNRESET:
-	case ECONNABORTED:
-	case ENOENT:
-		break;
-	default:
-		return (0);
-	}
-	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
 }

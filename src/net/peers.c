@@ -1,22 +1,14 @@
 /*
- * The datagram form of accept: a bound datagram socket whose peers each
- * get a connection of their own.  A datagram from a new peer admits it
- * (the gate), and the peer gets a socket bound to the listener's address
- * and connected to it (udp_peer_socket()), so that the kernel delivers
- * its later datagrams there; the mode is given that socket and the first
- * datagram, to be read first.  Without -k the listener's own socket is
- * connected to the first peer and serves it alone, as netcat does.  A
- * socat *-RECVFROM: side gives each datagram a session of its own, which
- * reads its end after it.
+ * The datagram form of accept (doc/design.md, "Datagram peers"): a bound
+ * datagram socket whose new peers are admitted by the gate and each given
+ * a socket of its own, connected to it, with its first datagram.
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -85,8 +77,7 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 	    n))
 		return;
 	/* An unbound Unix socket (logger) cannot be answered. */
-	if (peer->len <= offsetof(struct sockaddr_un, sun_path) ||
-	    peer->ss.ss_family == AF_UNSPEC) {
+	if (dgram_unnamed(&peer->ss, peer->len)) {
 		log_verbose(1, "datagram from an unnamed socket ignored");
 		return;
 	}

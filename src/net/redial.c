@@ -1,11 +1,9 @@
 /*
  * A client's connection made again after it ended (--reconnect): a pause,
- * then the side opened again (open.c: the dial, TLS and the WebSocket
- * upgrade as the side asks), tried until one attempt gets through or MAX
- * have failed.  The
- * pause starts at --retry-interval and doubles after each failed attempt,
- * up to REDIAL_MAX_MS, each one drawn at random from its upper half so
- * that clients cut off together do not all come back together.
+ * then the side opened again (open.c), until one attempt gets through or
+ * MAX have failed.  The pause starts at --retry-interval and doubles after
+ * each failed attempt, up to REDIAL_MAX_MS, drawn at random from its upper
+ * half so that clients cut off together do not all come back together.
  */
 /* SPDX-License-Identifier: ISC */
 

@@ -1,28 +1,11 @@
 /*
- * Name resolution off the event loop: getaddrinfo(3) runs in a small pool
- * of threads, and each answer comes back as a callback from the loop, so
- * that a resolver that never answers stalls only the lookup that asked.
- *
- * Why threads of our own rather than glibc's getaddrinfo_a(3): the bound
- * on concurrent lookups is ours (getaddrinfo_a sizes its own pool); a
- * lookup still queued is withdrawn at once when its
- * client leaves, and one already running is simply forgotten, with no
- * race between a cancel and a notification; answers reach the loop
- * through one pipe, with no thread created per answer (SIGEV_THREAD
- * does that); and it needs no -lanl.
- *
- * A server's clients choose the names it looks up, so a lookup made for a
- * peer (resolve_start_for()) counts in that peer's share: at most
- * RESOLVE_PEER_THREADS of its lookups run at once and RESOLVE_PEER_MAX
- * exist, however many connections it opens, so that others still find a
- * worker when its names never resolve.  A lookup keeps its worker until
- * the C library gives up (seconds, with a resolver that never answers),
- * cancelled or not, so a few peers could still hold all RESOLVE_THREADS
- * between them: beyond those, a peer that holds none gets a worker of its
- * own, the pool growing up to RESOLVE_THREADS_MAX, so that four hosts (or
- * four IPv6 /64s) with two stalled lookups each delay no one else.  A
- * peer's name found in /etc/hosts is answered from there, as an address
- * is, with no worker at all.
+ * Name resolution off the event loop: getaddrinfo(3) and getnameinfo(3)
+ * in a small pool of threads of our own, each answer a callback from the
+ * loop, so that a resolver that never answers stalls only the lookup
+ * that asked.  A lookup made for a peer (resolve_start_for()) counts in
+ * that peer's share of the workers, and a peer's name in /etc/hosts, or
+ * an address, is answered with no worker at all.  Why not getaddrinfo_a(3),
+ * and how the shares are bounded: doc/design.md, "Name resolution".
  *
  * The workers touch nothing but the queue and the shares, under one mutex;
  * the loop side (start, cancel, deliver) runs in the main thread only.

@@ -4,8 +4,8 @@
  * side starts from the command line's settings and its address's options
  * override them for that side alone; what its kind says (listening, TLS,
  * WebSocket, the socket's family and type) is the kind's, whatever the
- * command line says.  The WebSocket URL and a proxy's URL are read here
- * too, for the command line's own side as for an address's.
+ * command line says.  Its URLs are sideurl.c's, the options of a side
+ * that is no socket sidelocal.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -317,16 +317,54 @@ out:
 static void
 side_kind(struct side *sd, const struct addr *a)
 {
+	/* What each kind says, besides a socket of SOCK_STREAM. */
+	static const struct {
+		enum addr_kind	 addr;
+		enum side_kind	 kind;
+		int		 dgram;		/* SOCK_DGRAM */
+		int		 local;		/* AF_UNIX, a->dgram says which */
+		int		 tls;
+		int		 vsock;
+		int		 ws;
+		int		 proxy;		/* PROXY_*: its own proxy's */
+	} side_kinds[] = {
+		{ .addr = ADDR_UDP, .dgram = 1 },
+		{ .addr = ADDR_UDP_L, .dgram = 1 },
+		{ .addr = ADDR_DTLS, .dgram = 1, .tls = 1 },
+		{ .addr = ADDR_DTLS_L, .dgram = 1, .tls = 1 },
+		{ .addr = ADDR_TLS, .tls = 1 },
+		{ .addr = ADDR_TLS_L, .tls = 1 },
+		{ .addr = ADDR_UNIX, .local = 1 },
+		{ .addr = ADDR_UNIX_L, .local = 1 },
+		{ .addr = ADDR_VSOCK, .vsock = 1 },
+		{ .addr = ADDR_WS_L, .ws = 1 },
+		{ .addr = ADDR_STDIO, .kind = SIDE_STDIO },
+		{ .addr = ADDR_EXEC, .kind = SIDE_EXEC },
+		{ .addr = ADDR_FILE, .kind = SIDE_FILE },
+		{ .addr = ADDR_SERIAL, .kind = SIDE_SERIAL },
+		{ .addr = ADDR_PTY, .kind = SIDE_PTY },
+		{ .addr = ADDR_FD, .kind = SIDE_FD },
+		{ .addr = ADDR_SOCKS4, .proxy = PROXY_SOCKS4 },
+		{ .addr = ADDR_SOCKS4A, .proxy = PROXY_SOCKS4A },
+		{ .addr = ADDR_SOCKS5, .proxy = PROXY_SOCKS5 },
+	}, none = { .kind = SIDE_SOCKET }, *k;
 	int	 ip = sd->sock.family == AF_INET || sd->sock.family == AF_INET6;
 
-	sd->kind = SIDE_SOCKET;
+	for (k = side_kinds; k < side_kinds + nitems(side_kinds) &&
+	    k->addr != a->kind; k++)
+		;
+	if (k == side_kinds + nitems(side_kinds))
+		k = &none;
+	sd->kind = k->kind;
 	sd->listen = a->listen;
-	sd->tls.on = 0;
-	sd->ws.on = 0;
-	sd->sock.vsock = 0;
-	sd->sock.socktype = SOCK_STREAM;
-	sd->sock.family = ip ? sd->sock.family : AF_UNSPEC;
-	sd->proxy_kind = 0;
+	sd->tls.on = k->tls;
+	sd->ws.on = k->ws;
+	sd->sock.vsock = k->vsock;
+	sd->sock.socktype = k->dgram || (k->local && a->dgram) ? SOCK_DGRAM :
+	    SOCK_STREAM;
+	sd->sock.family = k->local ? AF_UNIX : ip ? sd->sock.family :
+	    AF_UNSPEC;
+	sd->proxy_kind = k->proxy;
 	/*
 	 * socat's *-RECVFROM: and *-RECV: hear every peer, as -k's datagram
 	 * listener does (a program's pair says again: fork's).
@@ -342,62 +380,6 @@ side_kind(struct side *sd, const struct addr *a)
 	 */
 	sd->shut_null = sd->shut_none = sd->null_eof = 0;
 	sd->unix_either = a->either;
-	switch (a->kind) {
-	case ADDR_UDP:
-	case ADDR_UDP_L:
-		sd->sock.socktype = SOCK_DGRAM;
-		break;
-	case ADDR_DTLS:
-	case ADDR_DTLS_L:
-		sd->sock.socktype = SOCK_DGRAM;
-		sd->tls.on = 1;
-		break;
-	case ADDR_TLS:
-	case ADDR_TLS_L:
-		sd->tls.on = 1;
-		break;
-	case ADDR_UNIX:
-	case ADDR_UNIX_L:
-		sd->sock.family = AF_UNIX;
-		if (a->dgram)
-			sd->sock.socktype = SOCK_DGRAM;
-		break;
-	case ADDR_VSOCK:
-		sd->sock.vsock = 1;
-		break;
-	case ADDR_WS_L:
-		sd->ws.on = 1;
-		break;
-	case ADDR_STDIO:
-		sd->kind = SIDE_STDIO;
-		break;
-	case ADDR_EXEC:
-		sd->kind = SIDE_EXEC;
-		break;
-	case ADDR_FILE:
-		sd->kind = SIDE_FILE;
-		break;
-	case ADDR_SERIAL:
-		sd->kind = SIDE_SERIAL;
-		break;
-	case ADDR_PTY:
-		sd->kind = SIDE_PTY;
-		break;
-	case ADDR_FD:
-		sd->kind = SIDE_FD;
-		break;
-	case ADDR_SOCKS4:
-		sd->proxy_kind = PROXY_SOCKS4;
-		break;
-	case ADDR_SOCKS4A:
-		sd->proxy_kind = PROXY_SOCKS4A;
-		break;
-	case ADDR_SOCKS5:
-		sd->proxy_kind = PROXY_SOCKS5;
-		break;
-	default:
-		break;
-	}
 }
 
 /* Is a's boolean option name given and 1? */
@@ -536,7 +518,7 @@ side_opt_range(struct side *sd, const struct addr *a, const char *is,
 	sd->gate.srcs = NULL;
 	sd->gate.nsrcs = sd->gate.nfiles = 0;
 	own->gate = 1;
-	return (gate_add(&sd->gate, 0, spec, cause));
+	return (gate_add(&sd->gate, 0, 0, spec, cause));
 }
 
 /*
@@ -884,80 +866,38 @@ side_parse_dual(struct side *sd, const struct side *dflt, const char *text,
 	sd->wside = w;
 	/* A receiver of every peer (UDP-RECV:) is read alone: R it may be. */
 	if ((sd->listen && !sd->recv_only) || w->listen ||
-	    sd->wside->wside != NULL) {
+	    sd->wside->wside != NULL)
 		log_cause(cause, "a listener in a dual (!!) address is not "
 		    "supported");
-		side_free(sd);
-		return (-1);
-	}
-	if ((sd->kind == SIDE_PTY || sd->kind == SIDE_SERIAL) &&
-	    (w->kind == SIDE_PTY || w->kind == SIDE_SERIAL)) {
+	else if ((sd->kind == SIDE_PTY || sd->kind == SIDE_SERIAL) &&
+	    (w->kind == SIDE_PTY || w->kind == SIDE_SERIAL))
 		log_cause(cause, "a dual (!!) address of two lines is not "
 		    "supported");
-		side_free(sd);
-		return (-1);
-	}
-	/* Messages name the whole of it. */
-	free(own->text);
-	if ((own->text = strdup(text)) == NULL) {
+	else {
+		/* Messages name the whole of it. */
+		free(own->text);
+		if ((own->text = strdup(text)) != NULL) {
+			addr_hide_secret(own->text);
+			sd->text = own->text;
+			return (0);
+		}
 		log_cause(cause, "%s", strerror(errno));
-		own->text = NULL;
-		side_free(sd);
-		return (-1);
 	}
-	addr_hide_secret(own->text);
-	sd->text = own->text;
-	return (0);
+	side_free(sd);
+	return (-1);
 }
 
 /*
- * Parse the address text into sd, a side that starts from dflt (the
- * command line's settings) and takes its address's options over them.
- * What sd points to is its own until side_free().  Returns 0, or -1 with
- * *cause set: what is wrong (the caller names the address).
+ * Where a's side sd is: its host and port as its kind says them (a
+ * Unix-domain path, a WebSocket URL's host and port).  Returns -1 with
+ * *cause set.
  */
-int
-side_parse(struct side *sd, const struct side *dflt, const char *text,
-    char **cause)
+static int
+side_where(struct side *sd, const struct addr *a, char **cause)
 {
-	struct side_own	*own;
-	struct addr	*a;
-	const char	*errstr;
-	char		*why, *port;
-	int		 bang;
+	struct side_own	*own = sd->own;
+	char		*port = (char *)a->port;
 
-	*cause = NULL;
-	if (dflt->socat && (bang = addr_socat_dual(text)) != -1)
-		return (side_parse_dual(sd, dflt, text, bang, cause));
-	if ((own = calloc(1, sizeof(*own))) == NULL) {
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	a = &own->a;
-	if ((dflt->socat ? addr_parse_socat(text, a, &errstr) :
-	    addr_parse(text, a, &errstr)) == -1) {
-		log_cause(cause, "%s", errstr);
-		free(own);
-		return (-1);
-	}
-	*sd = *dflt;
-	if ((own->text = strdup(text)) == NULL) {
-		free(own);
-		log_cause(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	/* Parsed: what is shown of the address keeps its code from view. */
-	addr_hide_secret(own->text);
-	sd->text = own->text;
-	sd->own = own;
-	sd->ports = &own->port;
-	sd->nports = 0;
-	sd->host = a->host;
-	sd->path = a->path;
-	sd->tls.ctx = NULL;
-	sd->sock.listen_fd = -1;
-	side_kind(sd, a);
-	port = (char *)a->port;
 	/*
 	 * socat's UDP-DATAGRAM: a datagram listener, bound where bind= says
 	 * (any port unless it says), every peer heard, its address the one
@@ -981,53 +921,89 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	case ADDR_WS:
 	case ADDR_WSS:
 		if (side_ws_url(sd, a->url, &own->ws_host, &port, &own->ws_path,
-		    &own->ws_auth, &why) == -1) {
-			log_cause(cause, "%s", why);
-			free(why);
-			side_free(sd);
+		    &own->ws_auth, cause) == -1)
 			return (-1);
-		}
 		if (own->ws_auth != NULL) {
 			sd->ws.headers = &own->ws_auth;
 			sd->ws.nheaders = 1;
 		}
-		/* Bytes, each read one message: no lines to find. */
-		sd->ws.binary = 1;
-		break;
+		/* FALLTHROUGH */
 	case ADDR_WS_L:
+		/* Bytes, each read one message: no lines to find. */
 		sd->ws.binary = 1;
 		break;
 	default:
 		break;
 	}
-	if (port != NULL) {
-		if ((own->port = strdup(port)) == NULL)
-			goto nomem;
-		sd->nports = 1;
+	if (port != NULL && (own->port = strdup(port)) == NULL) {
+		log_cause(cause, "%s", strerror(ENOMEM));
+		return (-1);
 	}
+	sd->nports = port != NULL;
+	return (0);
+}
+
+/*
+ * Parse the address text into sd, a side that starts from dflt (the
+ * command line's settings) and takes its address's options over them.
+ * What sd points to is its own until side_free().  Returns 0, or -1 with
+ * *cause set: what is wrong (the caller names the address).
+ */
+int
+side_parse(struct side *sd, const struct side *dflt, const char *text,
+    char **cause)
+{
+	struct side_own	*own;
+	struct addr	*a;
+	const char	*errstr;
+	int		 bang;
+
+	*cause = NULL;
+	if (dflt->socat && (bang = addr_socat_dual(text)) != -1)
+		return (side_parse_dual(sd, dflt, text, bang, cause));
+	if ((own = calloc(1, sizeof(*own))) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	a = &own->a;
+	if ((dflt->socat ? addr_parse_socat(text, a, &errstr) :
+	    addr_parse(text, a, &errstr)) == -1) {
+		log_cause(cause, "%s", errstr);
+		free(own);
+		return (-1);
+	}
+	*sd = *dflt;
+	sd->own = own;
+	sd->tls.ctx = NULL;
+	if ((own->text = strdup(text)) == NULL) {
+		log_cause(cause, "%s", strerror(ENOMEM));
+		goto fail;
+	}
+	/* Parsed: what is shown of the address keeps its code from view. */
+	addr_hide_secret(own->text);
+	sd->text = own->text;
+	sd->ports = &own->port;
+	sd->host = a->host;
+	sd->path = a->path;
+	sd->sock.listen_fd = -1;
+	side_kind(sd, a);
+	if (side_where(sd, a, cause) == -1)
+		goto fail;
 	/* socat's TLS: its ciphers unless said, a name that is an address. */
 	if (sd->tls.on && a->socat && sd->tls.ciphers == NULL)
 		sd->tls.ciphers = SOCAT_CIPHERS;
 	sd->tls.cn_addr = a->socat;
-	if (sd->proxy_kind != 0 && side_socks(sd, a, &why) == -1) {
-		log_cause(cause, "%s", why);
-		free(why);
-		side_free(sd);
-		return (-1);
-	}
-	if (side_socket_kind(sd, a, cause) == -1 ||
+	if ((sd->proxy_kind != 0 && side_socks(sd, a, cause) == -1) ||
+	    side_socket_kind(sd, a, cause) == -1 ||
 	    side_local_kind(sd, a, cause) == -1 ||
 	    side_opts_apply(sd, a, cause) == -1 ||
-	    side_local_check(sd, a, cause) == -1) {
-		side_free(sd);
-		return (-1);
-	}
+	    side_local_check(sd, a, cause) == -1)
+		goto fail;
 	if (a->speed != NULL)
 		sd->speed = strtoul(a->speed, NULL, 10);
 	return (0);
 
-nomem:
-	log_cause(cause, "%s", strerror(ENOMEM));
+fail:
 	side_free(sd);
 	return (-1);
 }

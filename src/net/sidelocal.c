@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +235,31 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * user=: the owner of fd (or, -1, of path), a name or a number.  Returns
+ * -1 with errno (EINVAL for a user the system does not know).
+ */
+int
+side_chown(int fd, const char *path, const char *user)
+{
+	struct passwd	*pw;
+	const char	*errstr;
+	uid_t		 uid;
+
+	if ((pw = getpwnam(user)) != NULL)
+		uid = pw->pw_uid;
+	else {
+		uid = (uid_t)strtonum(user, 0, UINT_MAX - 1, &errstr);
+		if (errstr != NULL) {
+			errno = EINVAL;
+			return (-1);
+		}
+	}
+	if (fd == -1)
+		return (chown(path, uid, (gid_t)-1));
+	return (fchown(fd, uid, (gid_t)-1));
 }
 
 /*

@@ -67,7 +67,7 @@ udp_twin_socket(const struct side *sd, int lfd)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss), vlen;
-	int			 fd, on = 1, v6only, error;
+	int			 fd, on = 1, v6only;
 
 	if (getsockname(lfd, (struct sockaddr *)&ss, &len) == -1)
 		return (-1);
@@ -90,10 +90,7 @@ udp_twin_socket(const struct side *sd, int lfd)
 	return (fd);
 
 fail:
-	error = errno;
-	close(fd);
-	errno = error;
-	return (-1);
+	return (net_close_err(fd));
 }
 
 /*
@@ -105,16 +102,12 @@ fail:
 int
 udp_peer_socket(const struct side *sd, int lfd, const struct net_peer *peer)
 {
-	int	 fd, error;
+	int	 fd;
 
 	if ((fd = udp_twin_socket(sd, lfd)) == -1)
 		return (-1);
-	if (connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1) {
-		error = errno;
-		close(fd);
-		errno = error;
-		return (-1);
-	}
+	if (connect(fd, (const struct sockaddr *)&peer->ss, peer->len) == -1)
+		return (net_close_err(fd));
 	return (fd);
 }
 

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,30 +121,34 @@ unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len)
 }
 
 /*
- * Is a socket bound to path under that very name, as /proc/net/unix lists
- * them?  Only a yes is an answer: a socket bound under another spelling
- * of the name (relative, from another directory) is not listed so.
+ * The type of the socket bound at path (a file, or "@name"), as the
+ * kernel lists them in /proc/net/unix: a SOCK_* value, or 0 when none is
+ * listed under that name, nor (real) under the one realpath(3) gives it,
+ * or when the list cannot be read.  Only a type is an answer: a socket
+ * bound under another spelling of the name (relative, from another
+ * directory) is not listed so.
  */
 static int
-unix_listed(const char *path)
+unix_listed(const char *path, int real)
 {
-	FILE	*f;
-	char	*line = NULL, real[PATH_MAX];
-	size_t	 size = 0;
-	int	 off, found = 0;
+	FILE		*f;
+	char		*line = NULL, rp[PATH_MAX];
+	size_t		 size = 0;
+	unsigned int	 type;
+	int		 off, found = 0;
 
 	if ((f = fopen("/proc/net/unix", "re")) == NULL)
 		return (0);
-	if (realpath(path, real) == NULL)
-		strlcpy(real, path, sizeof(real));
+	if (!real || realpath(path, rp) == NULL)
+		strlcpy(rp, path, sizeof(rp));
 	while (!found && getline(&line, &size, f) != -1) {
 		line[strcspn(line, "\n")] = '\0';
-		/* The name is what follows the seventh field. */
+		/* Num RefCount Protocol Flags Type St Inode Path */
 		off = -1;
-		sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %n", &off);
-		if (off > 0 && (strcmp(line + off, path) == 0 ||
-		    strcmp(line + off, real) == 0))
-			found = 1;
+		if (sscanf(line, "%*s %*s %*s %*s %x %*s %*s %n", &type,
+		    &off) == 1 && off > 0 && (strcmp(line + off, path) == 0 ||
+		    strcmp(line + off, rp) == 0))
+			found = (int)type;
 	}
 	free(line);
 	fclose(f);
@@ -165,7 +168,7 @@ unix_alive(int type, const char *name, const struct sockaddr_un *sun,
 {
 	int	 fd, alive;
 
-	if (unix_listed(name))
+	if (unix_listed(name, 1) != 0)
 		return (1);
 	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
@@ -283,33 +286,15 @@ unix_bind_temp(int fd, char *name, size_t namelen, char **cause)
 }
 
 /*
- * The type of the socket bound at path (a file, or "@name"), as the
- * kernel lists it in /proc/net/unix: SOCK_STREAM, SOCK_DGRAM, or 0 when
- * it is not there (or the list cannot be read).
+ * The type of the socket bound at path, SOCK_STREAM or SOCK_DGRAM, or 0
+ * (unix_listed()).
  */
 __startup int
 unix_peer_type(const char *path)
 {
-	FILE	*f;
-	char	 line[PATH_MAX + 128], *p;
-	size_t	 n;
-	unsigned int type;
-	int	 found = 0;
+	int	 type = unix_listed(path, 0);
 
-	if ((f = fopen("/proc/net/unix", "re")) == NULL)
-		return (0);
-	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
-		n = strcspn(line, "\n");
-		line[n] = '\0';
-		/* Num RefCount Protocol Flags Type St Inode Path */
-		if (sscanf(line, "%*s %*s %*s %*s %x", &type) != 1 ||
-		    (p = strrchr(line, ' ')) == NULL || strcmp(p + 1, path) != 0)
-			continue;
-		if (type == SOCK_STREAM || type == SOCK_DGRAM)
-			found = (int)type;
-	}
-	fclose(f);
-	return (found);
+	return (type == SOCK_STREAM || type == SOCK_DGRAM ? type : 0);
 }
 
 /*
@@ -325,7 +310,7 @@ unix_open(const struct side *sd, char **cause)
 	struct sockaddr_un	 sun;
 	socklen_t		 len;
 	char			 local[PATH_MAX];
-	int			 fd, error;
+	int			 fd;
 
 	*cause = NULL;
 	if ((fd = socket(AF_UNIX, sd->sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
@@ -356,10 +341,7 @@ unix_open(const struct side *sd, char **cause)
 	return (fd);
 
 fail:
-	error = errno;
-	close(fd);
-	errno = error;
-	return (-1);
+	return (net_close_err(fd));
 }
 
 /*
@@ -372,10 +354,7 @@ static int
 unix_bind_entry(const struct side *sd, int fd, char **cause)
 {
 	const struct side_local	*l = &sd->local;
-	struct passwd		*pw;
-	const char		*errstr;
 	mode_t			 old = 0;
-	uid_t			 uid;
 	int			 rc, error, mask;
 
 	/*
@@ -400,23 +379,13 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 		log_cause(cause, "perm: %s (%s)", strerror(errno), sd->host);
 		return (-1);
 	}
-	if (l->user != NULL) {
-		if ((pw = getpwnam(l->user)) != NULL)
-			uid = pw->pw_uid;
-		else {
-			uid = (uid_t)strtonum(l->user, 0, UINT_MAX - 1,
-			    &errstr);
-			if (errstr != NULL) {
-				log_cause(cause, "user %s: unknown", l->user);
-				errno = EINVAL;
-				return (-1);
-			}
-		}
-		if (chown(sd->host, uid, (gid_t)-1) == -1) {
+	if (l->user != NULL && side_chown(-1, sd->host, l->user) == -1) {
+		if (errno == EINVAL)
+			log_cause(cause, "user %s: unknown", l->user);
+		else
 			log_cause(cause, "user: %s (%s)", strerror(errno),
 			    sd->host);
-			return (-1);
-		}
+		return (-1);
 	}
 	return (0);
 }
@@ -430,7 +399,7 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 int
 unix_server(const struct side *sd, char **cause)
 {
-	int	 fd, error;
+	int	 fd;
 
 	*cause = NULL;
 	/* A socket passed to us is served instead, and its file is kept. */
@@ -468,8 +437,5 @@ unix_server(const struct side *sd, char **cause)
 	return (fd);
 
 fail:
-	error = errno;
-	close(fd);
-	errno = error;
-	return (-1);
+	return (net_close_err(fd));
 }

@@ -130,24 +130,15 @@ vsock_listen(const struct side *sd, const char *cid, const char *port,
     char **cause)
 {
 	struct sockaddr_vm	 svm;
-	int			 fd, error;
+	int			 fd;
 
 	if (vsock_addr(cid, port, 1, &svm, cause) == -1)
 		return (-1);
 	if ((fd = socket(AF_VSOCK, sd->sock.socktype | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, 0)) == -1) {
-		error = errno;
+	    SOCK_NONBLOCK, 0)) == -1 || bind(fd, (struct sockaddr *)&svm,
+	    sizeof(svm)) == -1 || listen(fd, 128) == -1) {
 		log_cause(cause, "%s", vsock_why(errno, cid, port));
-		errno = error;
-		return (-1);
-	}
-	if (bind(fd, (struct sockaddr *)&svm, sizeof(svm)) == -1 ||
-	    listen(fd, 128) == -1) {
-		error = errno;
-		log_cause(cause, "%s", vsock_why(errno, cid, port));
-		close(fd);
-		errno = error;
-		return (-1);
+		return (fd == -1 ? -1 : net_close_err(fd));
 	}
 	return (fd);
 }

@@ -106,12 +106,10 @@ struct ws {
 
 /* wsconn.c */
 extern size_t	 ws_share_users;
-ssize_t		 ws_lower_read(int, struct tls *, void *, size_t, int *);
-ssize_t		 ws_lower_write(int, struct tls *, const void *, size_t,
-		    int *);
 int		 ws_in_get(struct ws *);
 void		 ws_in_put(struct ws *);
 int		 ws_flush(struct ws *, int *);
+int		 ws_send(struct ws *);
 void		 ws_error(struct ws *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 int		 ws_queue(struct ws *, int, int, const unsigned char *,
@@ -139,11 +137,9 @@ extern const unsigned char ws_z_tail[4];
 void		 ws_zout_put(z_stream *, int);
 void		 ws_zin_put(z_stream *);
 int		 ws_zbits(const struct ws *);
-int		 ws_zfresh(const struct ws *);
-int		 ws_zfresh_peer(const struct ws *);
+int		 ws_zfresh(const struct ws *, int);
 ssize_t		 ws_deflate(struct ws *, int, unsigned char *, size_t,
-		    const unsigned char *, size_t, const unsigned char *,
-		    size_t);
+		    const unsigned char *, size_t);
 ssize_t		 ws_inflate(struct ws *, unsigned char *, size_t);
 int		 ws_compresses(const struct side *);
 

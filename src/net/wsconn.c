@@ -1,20 +1,11 @@
 /*
- * WebSocket connections: an endpoint with its own read and write
- * operations that frame and unframe the bytes, so that the pump, the taps
- * and the fan-out see payload only.  The bytes of the protocol are
- * src/codec/ws.c's; the upgrade that makes a connection is
- * src/net/wshs.c's, what is read src/net/wsread.c's, the pings and
- * their pongs src/net/wsping.c's, and permessage-deflate
- * src/net/wszip.c's.  This file holds a connection's
- * buffers, the frames it owes the peer, what is written to it and its
- * end.
- *
- * Writing takes a chunk (binary mode) or each of its lines (text mode, a
- * line held until its newline comes) as one message, as many at once as
- * the output buffer holds; a line that is not UTF-8 goes as a binary
- * message, since a text message must be UTF-8.
- * The close handshake is the pump's end of file: the peer's close ends
- * what is read, and the end of what is written sends ours.
+ * WebSocket connections (doc/design.md, "WebSocket"): an endpoint whose
+ * operations frame and unframe the bytes, so that the pump, the taps and
+ * the fan-out see payload only.  Here are a connection's buffers, the
+ * frames it owes the peer, what is written to it (a chunk, or each line,
+ * a message) and its end; the upgrade is wshs.c's, the reads wsread.c's,
+ * the pings wsping.c's, permessage-deflate wszip.c's and the protocol's
+ * bytes src/codec/ws.c's.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -44,29 +35,6 @@
  * room for the flush's empty block).
  */
 #define WS_Z_BOUND(n)	((n) + ((n) >> 3) + ((n) >> 6) + 64)
-
-/*
- * Read from the layer under the WebSocket: its TLS when it has one, else
- * the socket.  Returns what read(2) would; *want as tls_read() sets it.
- */
-ssize_t
-ws_lower_read(int fd, struct tls *tls, void *p, size_t n, int *want)
-{
-	*want = 0;
-	if (tls != NULL)
-		return (tls_read(tls, p, n, want));
-	return (read(fd, p, n));
-}
-
-/* Write to it, as ws_lower_read() reads; a closed socket is no SIGPIPE. */
-ssize_t
-ws_lower_write(int fd, struct tls *tls, const void *p, size_t n, int *want)
-{
-	*want = 0;
-	if (tls != NULL)
-		return (tls_write(tls, p, n, want));
-	return (send(fd, p, n, MSG_NOSIGNAL));
-}
 
 /*
  * The buffers of raw bytes read and of frames owed are the pool's
@@ -122,10 +90,8 @@ ws_flush(struct ws *w, int *want)
 
 	*want = 0;
 	while (w->ooff < w->olen) {
-		n = ws_lower_write(w->fd, w->tls, w->out + w->ooff,
+		n = net_write(w->fd, w->tls, w->out + w->ooff,
 		    w->olen - w->ooff, want);
-		if (n == -1 && errno == EINTR)
-			continue;
 		if (n == -1 && errno == EAGAIN) {
 			if (*want == 0)
 				*want = EV_WRITE;
@@ -140,6 +106,25 @@ ws_flush(struct ws *w, int *want)
 	}
 	ws_out_put(w);
 	return (1);
+}
+
+/*
+ * Send what is owed, as ws_flush(); what the socket does not take now
+ * goes when it does, which the reads wait for (ws_read_frames()).
+ * Returns -1 on a write's error (errno), else 0.
+ */
+int
+ws_send(struct ws *w)
+{
+	int	 want;
+
+	if (ws_flush(w, &want) == -1)
+		return (-1);
+	if (w->ooff < w->olen && w->ep->reader != NULL) {
+		w->ep->rwant = EV_READ | want;
+		ep_update(w->ep);
+	}
+	return (0);
 }
 
 /*
@@ -166,12 +151,11 @@ ws_error(struct ws *w, int error, const char *fmt, ...)
  * Returns 0, or -1 when there is no room for it (a pong never takes the
  * room a close needs).
  */
-static int
-ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
-    size_t n1, const unsigned char *p2, size_t n2)
+int
+ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 {
 	unsigned char	 key[4], *dst;
-	size_t		 room, h, need, n = n1 + n2;
+	size_t		 room, h, need;
 	ssize_t		 zn;
 	int		 z = w->pmd && op < WS_OP_CLOSE;
 
@@ -195,8 +179,8 @@ ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
 	dst = w->out + w->olen;
 	if (z) {
 		/* Deflated behind the longest header, then moved up to it. */
-		if ((zn = ws_deflate(w, fin, dst + WS_HDR_MAX, need, p1, n1,
-		    p2, n2)) == -1)
+		if ((zn = ws_deflate(w, fin, dst + WS_HDR_MAX, need, p,
+		    n)) == -1)
 			return (-1);
 		n = zn;
 		h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
@@ -205,21 +189,13 @@ ws_queue2(struct ws *w, int fin, int op, const unsigned char *p1,
 		memmove(dst + h, dst + WS_HDR_MAX, n);
 	} else {
 		h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
-		if (n1 > 0)
-			memcpy(dst + h, p1, n1);
-		if (n2 > 0)
-			memcpy(dst + h + n1, p2, n2);
+		if (n > 0)
+			memcpy(dst + h, p, n);
 	}
 	if (!w->server)
 		ws_mask(dst + h, n, key, 0);
 	w->olen += h + n;
 	return (0);
-}
-
-int
-ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
-{
-	return (ws_queue2(w, fin, op, p, n, NULL, 0));
 }
 
 /* Is there room for frames of n payload bytes in all, and a close? */
@@ -232,7 +208,11 @@ ws_room(const struct ws *w, size_t n)
 	    2 * WS_HDR_MAX + n + WS_OUT_CLOSE);
 }
 
-/* Queue our close frame, once: nothing may follow it. */
+/*
+ * Queue our close frame, once: nothing may follow it.  Code 0 answers the
+ * peer's close with its code, or 1000 when it gave none (or has not
+ * closed).
+ */
 void
 ws_send_close(struct ws *w, int code, const char *reason)
 {
@@ -241,6 +221,9 @@ ws_send_close(struct ws *w, int code, const char *reason)
 
 	if (w->close_sent)
 		return;
+	if (code == 0)
+		code = w->peer_code > 0 && w->peer_code != WS_CLOSE_NO_STATUS ?
+		    w->peer_code : WS_CLOSE_NORMAL;
 	n = ws_close_encode(p, code, reason);
 	(void)ws_queue(w, 1, WS_OP_CLOSE, p, n);
 	w->close_sent = 1;
@@ -262,8 +245,7 @@ ws_grace_cb(void *arg)
 		log_verbose(1, "WebSocket: answering the peer's close");
 		w->wop = 0;
 		w->linelen = 0;
-		ws_send_close(w, w->peer_code != WS_CLOSE_NO_STATUS ?
-		    w->peer_code : WS_CLOSE_NORMAL, "");
+		ws_send_close(w, 0, "");
 		w->answering = 1;
 	}
 	/*
@@ -529,7 +511,7 @@ size_t		 ws_share_users;
 int
 ws_shares(const struct ws *w)
 {
-	return (w->server && w->pmd && ws_zfresh(w));
+	return (w->server && w->pmd && ws_zfresh(w, 0));
 }
 
 /*
@@ -619,37 +601,26 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		errno = w->ferr;
 		return (-1);
 	}
-	if (w->close_sent && w->answering) {
-		/* The peer's close answered: flush, then take nothing more. */
-		switch (ws_flush(w, &want)) {
-		case -1:
-			ws_broken(w);
-			return (-1);
-		case 0:
-			ep->wwant = want;
-			break;
-		default:
-			ev_timer_disarm(&w->grace);
-			ep_write_ended(ep);
-			break;
-		}
-		errno = EAGAIN;
-		return (-1);
-	}
-	if (w->close_sent) {
+	if (w->close_sent && !w->answering) {
 		errno = EPIPE;
 		return (-1);
 	}
-	if (w->werr != 0) {
+	if ((!w->close_sent && w->werr != 0) || (r = ws_flush(w,
+	    &want)) == -1) {
 		ws_broken(w);
 		return (-1);
 	}
-	switch (ws_flush(w, &want)) {
-	case -1:
-		ws_broken(w);
-		return (-1);
-	case 0:
-		ep->wwant = want;
+	/*
+	 * What is owed goes first; once the peer's close is answered, by the
+	 * grace timer, nothing more is taken.
+	 */
+	if (r == 0 || w->close_sent) {
+		if (r == 0)
+			ep->wwant = want;
+		else {
+			ev_timer_disarm(&w->grace);
+			ep_write_ended(ep);
+		}
 		errno = EAGAIN;
 		return (-1);
 	}
@@ -678,14 +649,9 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 	}
 	if (share && !hit)
 		ws_share_keep(w, s, n, take);
-	if (ws_flush(w, &want) == -1) {
+	if (ws_send(w) == -1) {
 		ws_broken(w);
 		return (-1);
-	}
-	/* What is still owed goes when the socket takes it (ws_ep_read). */
-	if (w->ooff < w->olen && ep->reader != NULL) {
-		ep->rwant = EV_READ | want;
-		ep_update(ep);
 	}
 	return (take);
 }
@@ -710,8 +676,6 @@ ws_end_message(struct ws *w)
 void
 ws_finish(struct ws *w)
 {
-	int	 want;
-
 	if (w->close_sent)
 		return;
 	if (w->linelen > 0) {
@@ -726,16 +690,10 @@ ws_finish(struct ws *w)
 	}
 	if (w->close_due) {
 		ws_end_message(w);
-		ws_send_close(w, w->peer_code > 0 &&
-		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
-		    WS_CLOSE_NORMAL, "");
+		ws_send_close(w, 0, "");
 	}
 flush:
-	(void)ws_flush(w, &want);
-	if (w->ooff < w->olen && w->ep->reader != NULL) {
-		w->ep->rwant = EV_READ | want;
-		ep_update(w->ep);
-	}
+	(void)ws_send(w);
 }
 
 /*
@@ -783,9 +741,7 @@ ws_ep_free(struct endpoint *ep)
 	if (!w->close_sent) {
 		w->wop = 0;
 		w->linelen = 0;
-		ws_send_close(w, w->peer_code > 0 &&
-		    w->peer_code != WS_CLOSE_NO_STATUS ? w->peer_code :
-		    WS_CLOSE_NORMAL, "");
+		ws_send_close(w, 0, "");
 	}
 	(void)ws_flush(w, &want);
 	ep->data = NULL;

@@ -112,20 +112,8 @@ ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 	ASYNC_CALLBACK(h, "ws_hs_done", cb);
 	DEBUG_CHECK(cause == NULL || cause != h->refused,
 	    "ws_hs_done: the refusal would be freed twice");
-	auth_cancel(h->authing);
-	if (h->watched)
-		ev_del(h->fd);
-	ev_timer_disarm(&h->timer);
-	ev_timer_disarm(&h->sniff);
-	ev_timer_disarm(&h->quiet);
-	if (w == NULL && h->tls != NULL) {
-		tls_free(h->tls);
-		h->tls = NULL;
-	}
-	ws_hs_free_answer(h);
-	exec_environ_free(h->cgi, 0);
-	free(h->refused);
-	free(h);
+	/* A connection made has taken the TLS: h->tls is NULL then. */
+	ws_hs_cancel(h);
 	cb(w, cause, arg);
 }
 
@@ -164,29 +152,44 @@ ws_hs_timeout(void *arg)
 	ws_hs_fail(h, "WebSocket upgrade timed out");
 }
 
-/* The client is no WebSocket client: the mode gets it as it is. */
+/*
+ * The connection the upgrade makes (a server's when server is set), the
+ * stage's TLS its own, its first read the n bytes at p that came with
+ * the upgrade.  Returns it, or NULL once the upgrade has failed.
+ */
+static struct ws *
+ws_hs_conn(struct ws_hs *h, int server, const char *p, size_t n)
+{
+	struct ws	*w;
+
+	if ((w = ws_new(h->sd, h->fd, h->tls, server)) == NULL ||
+	    (n > 0 && ws_in_get(w) == -1)) {
+		if (w != NULL) {
+			w->tls = NULL;	/* still the stage's */
+			ws_free(w);
+		}
+		ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
+		return (NULL);
+	}
+	if (n > 0)
+		memcpy(w->in, p, n);
+	w->inlen = n;
+	h->tls = NULL;
+	return (w);
+}
+
+/*
+ * The client is no WebSocket client: the mode gets it as it is, with what
+ * was read to tell (under TLS) as its first data.
+ */
 static void
 ws_hs_plain(struct ws_hs *h)
 {
 	struct ws	*w;
 
-	if ((w = ws_new(h->sd, h->fd, h->tls, 1)) == NULL) {
-		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
+	if ((w = ws_hs_conn(h, 1, h->in, h->inlen)) == NULL)
 		return;
-	}
 	w->plain = 1;
-	/* What was read to tell (under TLS) is the client's first data. */
-	if (h->inlen > 0) {
-		if (ws_in_get(w) == -1) {
-			w->tls = NULL;	/* still the stage's */
-			ws_free(w);
-			ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
-			return;
-		}
-		memcpy(w->in, h->in, h->inlen);
-		w->inlen = h->inlen;
-	}
-	h->tls = NULL;
 	log_verbose(2, "not a WebSocket client: plain TCP");
 	ws_hs_done(h, w, NULL);
 }
@@ -206,40 +209,36 @@ ws_hs_plain(struct ws_hs *h)
 static int
 ws_hs_sniff(struct ws_hs *h, int *want)
 {
-	char	 b[WS_SNIFF_MAX];
-	ssize_t	 n;
+	char		 b[WS_SNIFF_MAX];
+	const char	*p = b;
+	ssize_t		 n;
 
 	*want = EV_READ;
 	if (h->tls != NULL) {
 		n = tls_read(h->tls, h->in + h->inlen, WS_SNIFF_MAX -
 		    h->inlen, want);
-		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
-			if (*want == 0)
-				*want = EV_READ;
-			return (-1);
-		}
-		if (n == 0 && h->inlen == 0) {
-			ws_hs_plain(h);
-			return (0);
-		}
-		if (n <= 0)
+		if (n == 0 && h->inlen > 0)
 			return (1);
-		h->inlen += n;
-		memcpy(b, h->in, h->inlen);
-		n = h->inlen;
-	} else {
-		n = recv(h->fd, b, sizeof(b), MSG_PEEK);
-		if (n == -1 && (errno == EAGAIN || errno == EINTR))
-			return (-1);
-		/* An end before any byte: a plain client that listens. */
-		if (n == 0) {
-			ws_hs_plain(h);
-			return (0);
+		if (n > 0) {
+			h->inlen += n;
+			n = h->inlen;
 		}
-		if (n < 0)
-			return (1);	/* the read says what happened */
+		p = h->in;
+	} else
+		n = recv(h->fd, b, sizeof(b), MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		if (*want == 0)
+			*want = EV_READ;
+		return (-1);
 	}
-	switch (wsh_sniff(b, n)) {
+	/* An end before any byte: a plain client that listens. */
+	if (n == 0) {
+		ws_hs_plain(h);
+		return (0);
+	}
+	if (n < 0)
+		return (1);	/* the read says what happened */
+	switch (wsh_sniff(p, n)) {
 	case 0:
 		ws_hs_plain(h);
 		return (0);
@@ -255,23 +254,11 @@ static void
 ws_hs_ready(struct ws_hs *h, size_t headlen)
 {
 	struct ws	*w;
-	size_t		 extra = h->inlen - headlen;
 
-	if ((w = ws_new(h->sd, h->fd, h->tls, h->server)) == NULL) {
-		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
-		return;
-	}
 	/* Frames that came with the upgrade are the first read. */
-	if (extra > 0) {
-		if (ws_in_get(w) == -1) {
-			w->tls = NULL;	/* still the stage's */
-			ws_free(w);
-			ws_hs_fail(h, "WebSocket: %s", strerror(ENOMEM));
-			return;
-		}
-		memcpy(w->in, h->in + headlen, extra);
-		w->inlen = extra;
-	}
+	if ((w = ws_hs_conn(h, h->server, h->in + headlen, h->inlen -
+	    headlen)) == NULL)
+		return;
 	w->cgi = h->cgi;
 	h->cgi = NULL;
 	w->bytes = h->bytes;
@@ -279,7 +266,6 @@ ws_hs_ready(struct ws_hs *h, size_t headlen)
 	w->pmdp = h->pmdp;
 	if (ws_shares(w))
 		ws_share_users++;
-	h->tls = NULL;
 	ws_hs_done(h, w, NULL);
 }
 
@@ -606,110 +592,100 @@ ws_hs_deadline(struct ws_hs *h)
 	ev_timer_arm(&h->timer, h->timeout_ms);
 }
 
-/* One step of the upgrade: write what is owed, then read. */
-static void
-ws_hs_cb(int fd, int events, void *arg)
+/*
+ * Sniffing (ws_hs_sniff()): returns 1 when the client speaks HTTP, 0
+ * once it is handed on as a plain one, or waited for.
+ */
+static int
+ws_hs_sniffed(struct ws_hs *h)
 {
-	struct ws_hs	*h = arg;
-	char		*cause;
-	ssize_t		 n;
-	size_t		 headlen;
-	int		 want, partial;
+	int	 want, partial;
 
-	(void)fd;
-	(void)events;
-	if (h->sniffing) {
-		switch (ws_hs_sniff(h, &want)) {
-		case 0:
-			return;
-		case -1:
-			partial = h->tls != NULL ? h->inlen > 0 :
-			    ws_hs_peeked(h);
-			/* Silent for the whole grace: it listens first. */
-			if (!partial && !h->spoke && h->quieted) {
-				ws_hs_plain(h);
-				return;
-			}
-			if (h->tls == NULL && partial) {
-				/*
-				 * Part of a method waits in the socket, which
-				 * stays readable: look again in a while.
-				 */
-				if (h->watched)
-					ev_del(h->fd);
-				h->watched = 0;
-				ev_timer_arm(&h->sniff, WS_SNIFF_AGAIN_MS);
-			} else
-				ws_hs_wait(h, want);
-			/* A request has begun: the upgrade's deadline runs. */
-			if (partial && !h->spoke)
-				ws_hs_deadline(h);
-			h->spoke |= partial;
-			return;
+	switch (ws_hs_sniff(h, &want)) {
+	case 0:
+		return (0);
+	case -1:
+		partial = h->tls != NULL ? h->inlen > 0 : ws_hs_peeked(h);
+		/* Silent for the whole grace: it listens first. */
+		if (!partial && !h->spoke && h->quieted) {
+			ws_hs_plain(h);
+			return (0);
 		}
-		h->sniffing = 0;
-		ev_timer_disarm(&h->sniff);
-		ev_timer_disarm(&h->quiet);
-		ws_hs_deadline(h);
+		if (h->tls == NULL && partial) {
+			/*
+			 * Part of a method waits in the socket, which stays
+			 * readable: look again in a while.
+			 */
+			if (h->watched)
+				ev_del(h->fd);
+			h->watched = 0;
+			ev_timer_arm(&h->sniff, WS_SNIFF_AGAIN_MS);
+		} else
+			ws_hs_wait(h, want);
+		/* A request has begun: the upgrade's deadline runs. */
+		if (partial && !h->spoke)
+			ws_hs_deadline(h);
+		h->spoke |= partial;
+		return (0);
 	}
-	for (;;) {
+	h->sniffing = 0;
+	ev_timer_disarm(&h->sniff);
+	ev_timer_disarm(&h->quiet);
+	ws_hs_deadline(h);
+	return (1);
+}
+
+/*
+ * Send what is owed, an answer's body a piece at a time.  Returns 1 once
+ * all of it is gone, 0 when the socket is waited for or the upgrade has
+ * failed.
+ */
+static int
+ws_hs_send(struct ws_hs *h)
+{
+	ssize_t	 n;
+	int	 want;
+
+	do {
 		while (h->ooff < h->olen) {
-			n = ws_lower_write(h->fd, h->tls, h->out + h->ooff,
+			n = net_write(h->fd, h->tls, h->out + h->ooff,
 			    h->olen - h->ooff, &want);
-			if (n == -1 && errno == EINTR)
-				continue;
 			if (n == -1 && errno == EAGAIN) {
 				ws_hs_wait(h, want != 0 ? want : EV_WRITE);
-				return;
+				return (0);
 			}
 			if (n <= 0) {
 				ws_hs_fail(h, "WebSocket: %s", strerror(errno));
-				return;
+				return (0);
 			}
 			h->ooff += n;
 		}
-		/* An answer's body: the next piece of it. */
-		if (h->ans == NULL || ws_hs_body(h) == 0)
-			break;
-	}
-	if (h->ans != NULL) {
-		/* Answered: the connection is over, and nothing failed. */
-		ws_hs_done(h, NULL, NULL);
-		return;
-	}
-	if (h->refused != NULL && h->no_upgrade) {
-		log_verbose(1, "%s", h->refused);
-		ws_hs_done(h, NULL, NULL);
-		return;
-	}
-	if (h->refused != NULL) {
-		/* The message is the callback's now. */
-		cause = h->refused;
-		h->refused = NULL;
-		ws_hs_done(h, NULL, cause);
-		return;
-	}
-	if (h->answered) {
-		ws_hs_ready(h, http_head_len((unsigned char *)h->in,
-		    h->inlen));
-		return;
-	}
+	} while (h->ans != NULL && ws_hs_body(h) > 0);
+	return (1);
+}
+
+/*
+ * Read the request (a server) or the answer (a client) until its head is
+ * whole, and take it.
+ */
+static void
+ws_hs_read(struct ws_hs *h)
+{
+	ssize_t	 n;
+	size_t	 headlen;
+	int	 want, rc;
+	char	 save;
+
 	for (;;) {
-		n = ws_lower_read(h->fd, h->tls, h->in + h->inlen,
+		n = net_read(h->fd, h->tls, h->in + h->inlen,
 		    WS_HEAD_MAX - h->inlen, &want);
-		if (n == -1 && errno == EINTR)
-			continue;
 		if (n == -1 && errno == EAGAIN) {
 			ws_hs_wait(h, want != 0 ? want : EV_READ);
 			return;
 		}
-		if (n == -1) {
-			ws_hs_fail(h, "WebSocket: %s", strerror(errno));
-			return;
-		}
-		if (n == 0) {
-			ws_hs_fail(h, "WebSocket: connection closed during "
-			    "the upgrade");
+		if (n <= 0) {
+			ws_hs_fail(h, "WebSocket: %s", n == 0 ? "connection "
+			    "closed during the upgrade" : strerror(errno));
 			return;
 		}
 		h->inlen += n;
@@ -723,29 +699,45 @@ ws_hs_cb(int fd, int events, void *arg)
 	}
 	/* The header block as a string; what follows stays in in. */
 	h->in[h->inlen] = '\0';
-	if (h->server) {
-		char	 save = h->in[headlen];
-		int	 rc;
-
-		h->in[headlen] = '\0';
-		h->headlen = headlen;
-		if ((rc = ws_hs_request(h)) == -1)
-			return;
-		h->in[headlen] = save;
-		/* Its credentials being checked: ws_hs_authed() goes on. */
-		if (rc == 0)
-			ws_hs_cb(h->fd, EV_WRITE, h);
+	save = h->in[headlen];
+	h->in[headlen] = '\0';
+	h->headlen = headlen;
+	if ((rc = h->server ? ws_hs_request(h) : ws_hs_answer(h)) == -1)
 		return;
-	}
-	{
-		char	 save = h->in[headlen];
+	h->in[headlen] = save;
+	if (!h->server)
+		ws_hs_ready(h, headlen);
+	/* Its credentials being checked (1): ws_hs_authed() goes on. */
+	else if (rc == 0)
+		ws_hs_cb(h->fd, EV_WRITE, h);
+}
 
-		h->in[headlen] = '\0';
-		if (ws_hs_answer(h) == -1)
-			return;
-		h->in[headlen] = save;
-	}
-	ws_hs_ready(h, headlen);
+/* One step of the upgrade: write what is owed, then read. */
+static void
+ws_hs_cb(int fd, int events, void *arg)
+{
+	struct ws_hs	*h = arg;
+	char		*cause;
+
+	(void)fd;
+	(void)events;
+	if ((h->sniffing && !ws_hs_sniffed(h)) || !ws_hs_send(h))
+		return;
+	if (h->ans != NULL || (h->refused != NULL && h->no_upgrade)) {
+		/* Answered: the connection is over, and nothing failed. */
+		if (h->ans == NULL)
+			log_verbose(1, "%s", h->refused);
+		ws_hs_done(h, NULL, NULL);
+	} else if (h->refused != NULL) {
+		/* The message is the callback's now. */
+		cause = h->refused;
+		h->refused = NULL;
+		ws_hs_done(h, NULL, cause);
+	} else if (h->answered)
+		ws_hs_ready(h, http_head_len((unsigned char *)h->in,
+		    h->inlen));
+	else
+		ws_hs_read(h);
 }
 
 static struct ws_hs *

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,24 @@ wsh_open_beneath(int dfd, const char *path, int flags)
 	}
 }
 
+/* The head of an answer of status, as fmt says. */
+static void
+wsh_head(struct wsh_answer *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+wsh_head(struct wsh_answer *a, int status, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	a->status = status;
+	va_start(ap, fmt);
+	n = vsnprintf(a->head, sizeof(a->head), fmt, ap);
+	va_end(ap);
+	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
+}
+
 /*
  * Start an answer of status whose body is a line saying why (not sent to
  * a HEAD request, though its length is given), with the header lines
@@ -159,42 +178,14 @@ static void
 wsh_refuse_with(struct wsh_answer *a, int status, const char *why,
     const char *extra)
 {
-	const char	*text;
-	int		 n;
-
-	switch (status) {
-	case WSH_NOT_FOUND:
-		text = "Not Found";
-		break;
-	case HTTP_UNAUTHORIZED:
-		text = "Unauthorized";
-		break;
-	case HTTP_FORBIDDEN:
-		text = "Forbidden";
-		break;
-	case HTTP_BAD_METHOD:
-		text = "Method Not Allowed";
-		break;
-	case HTTP_UPGRADE_REQUIRED:
-		text = "Upgrade Required";
-		break;
-	case HTTP_TOO_MANY:
-		text = "Too Many Requests";
-		break;
-	default:
-		text = "Bad Request";
-		break;
-	}
-	a->status = status;
 	a->why = why;
-	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 %d %s\r\n%s%s%s"
+	wsh_head(a, status, "HTTP/1.1 %d %s\r\n%s%s%s"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s%s",
-	    status, text, status == HTTP_BAD_METHOD ?
+	    status, ws_status_text(status), status == HTTP_BAD_METHOD ?
 	    "Allow: GET, HEAD\r\n" : "", status == HTTP_UPGRADE_REQUIRED ?
 	    "Sec-WebSocket-Version: 13\r\n" : "", extra, strlen(why) + 1,
 	    a->head_only ? "" : why, a->head_only ? "" : "\n");
-	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
 }
 
 /* Start an answer of status whose body is a line saying why. */
@@ -208,27 +199,10 @@ wsh_refuse(struct wsh_answer *a, int status, const char *why)
 static void
 wsh_ok(struct wsh_answer *a, const char *type, off_t len)
 {
-	int	 n;
-
-	a->status = HTTP_OK;
-	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 200 OK\r\n"
-	    "Content-Type: %s\r\nContent-Length: %lld\r\n"
-	    "X-Content-Type-Options: nosniff\r\n"
+	wsh_head(a, HTTP_OK, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+	    "Content-Length: %lld\r\nX-Content-Type-Options: nosniff\r\n"
 	    "Cache-Control: no-cache\r\nConnection: close\r\n\r\n", type,
 	    (long long)len);
-	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
-}
-
-/* An answer without a body (204): there is nothing, and that is no error. */
-static void
-wsh_no_content(struct wsh_answer *a)
-{
-	int	 n;
-
-	a->status = HTTP_NO_CONTENT;
-	n = snprintf(a->head, sizeof(a->head), "HTTP/1.1 204 No Content\r\n"
-	    "Cache-Control: max-age=86400\r\nConnection: close\r\n\r\n");
-	a->headlen = n > 0 && (size_t)n < sizeof(a->head) ? n : 0;
 }
 
 /*
@@ -398,7 +372,9 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
 	 */
 	if (strncmp(l.target, "/favicon.ico", 12) == 0 &&
 	    strchr("?#", l.target[12]) != NULL) {
-		wsh_no_content(a);
+		wsh_head(a, HTTP_NO_CONTENT, "HTTP/1.1 204 No Content\r\n"
+		    "Cache-Control: max-age=86400\r\nConnection: close\r\n"
+		    "\r\n");
 		return (WSH_ANSWER);
 	}
 	/* No page here: a GET that is no upgrade is the upgrade's 426. */

@@ -36,24 +36,12 @@ void
 ws_ping_cb(void *arg)
 {
 	struct ws	*w = arg;
-	int		 want;
 
 	if (w->close_sent)
 		return;
 	if (ws_queue(w, 1, WS_OP_PING, (const unsigned char *)"sockcat",
-	    7) == 0) {
-		switch (ws_flush(w, &want)) {
-		case -1:
-			ws_broken(w);
-			break;
-		case 0:
-			if (w->ep->reader != NULL) {
-				w->ep->rwant = EV_READ | want;
-				ep_update(w->ep);
-			}
-			break;
-		}
-	}
+	    7) == 0 && ws_send(w) == -1)
+		ws_broken(w);
 	/*
 	 * The oldest ping unanswered is the one timed: a pong answers
 	 * every ping before it, and a peer that answers late but answers

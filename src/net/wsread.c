@@ -1,12 +1,9 @@
 /*
  * Reading a WebSocket connection (src/net/wsconn.c): the payload of data
- * frames as it comes (a frame need not be whole), pings answered, and an
- * end at the peer's close frame or at the first protocol error, which is
- * answered with its close code.  A close with a code that reports a
- * failure, a protocol error, a connection that ends without a close frame
- * and a write error end the read with an error (ws_ep_why() says which),
- * so that the session ends as a broken TCP connection would, and a
- * client's exit status says so.
+ * frames as it comes, pings answered, and an end at the peer's close or
+ * at the first protocol error, answered with its close code.  An end
+ * that reports a failure is the read's error (ws_ep_why() says which), so
+ * that the session ends as a broken TCP connection would.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -59,10 +56,8 @@ ws_fill(struct ws *w, int *want)
 		memmove(w->in, w->in + w->inoff, w->inlen);
 		w->inoff = 0;
 	}
-	do {
-		n = ws_lower_read(w->fd, w->tls, w->in + w->inlen,
-		    WS_IN_SIZE - w->inlen, want);
-	} while (n == -1 && errno == EINTR);
+	n = net_read(w->fd, w->tls, w->in + w->inlen, WS_IN_SIZE - w->inlen,
+	    want);
 	if (n > 0)
 		w->inlen += n;
 	return (n);
@@ -100,7 +95,11 @@ ws_read_end(struct ws *w, ssize_t n, int want)
 	return (-1);
 }
 
-/* A whole control frame came: answer a ping, take in a close. */
+/*
+ * A control frame's payload, as it comes; once whole, a ping is answered
+ * and a close taken in.  Returns -1 when more is to come, 1 when it was
+ * taken, 0 at the end of the reads.
+ */
 static ssize_t
 ws_control(struct ws *w)
 {
@@ -109,6 +108,16 @@ ws_control(struct ws *w)
 	size_t			 rlen;
 	int			 code, answer, want;
 
+	rlen = w->left < w->inlen ? w->left : w->inlen;
+	memcpy(w->ctrl + w->ctrllen, w->in + w->inoff, rlen);
+	w->ctrllen += rlen;
+	w->inoff += rlen;
+	w->inlen -= rlen;
+	if ((w->left -= rlen) > 0)
+		return (-1);
+	w->in_frame = 0;
+	if (w->f.masked)
+		ws_mask(w->ctrl, w->ctrllen, w->f.mask, 0);
 	switch (w->f.opcode) {
 	case WS_OP_PING:
 		/* No room means pongs are owed already: one will do. */
@@ -151,14 +160,26 @@ ws_control(struct ws *w)
 }
 
 /*
- * A frame's header was read: check it follows the frames before it.
- * Returns 1, or 0 after answering a protocol error.
+ * The next frame's header, when in holds it whole: checked, and that it
+ * follows the frames before it.  Returns 1, -1 when more is to come, or
+ * 0 after answering a protocol error.
  */
 static int
 ws_frame_start(struct ws *w)
 {
-	char	 why[128];
+	char		 why[128];
+	const char	*bad;
+	ssize_t		 r;
+	int		 code;
 
+	r = ws_frame_parse(w->in + w->inoff, w->inlen, ws_flags(w), &w->f,
+	    &code, &bad);
+	if (r == -1)
+		return (ws_fail(w, code, bad));
+	if ((size_t)r > w->inlen)
+		return (-1);
+	w->inoff += r;
+	w->inlen -= r;
 	w->in_frame = 1;
 	w->left = w->f.len;
 	w->off = 0;
@@ -232,7 +253,7 @@ ws_frame_end(struct ws *w)
 	 * The peer's no_context_takeover: its next message starts afresh,
 	 * and until it comes no decompressor is held.
 	 */
-	if (w->msg_z && ws_zfresh_peer(w)) {
+	if (w->msg_z && ws_zfresh(w, 1)) {
 		ws_zin_put(w->zin);
 		w->zin = NULL;
 	}
@@ -269,8 +290,7 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 	unsigned char	*out = p;
 	ssize_t		 r;
 	size_t		 k, got = 0;
-	int		 code, want = 0;
-	const char	*why;
+	int		 want = 0;
 
 	ep->rwant = 0;
 	if (w->ooff < w->olen)
@@ -295,42 +315,31 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 			out[got++] = w->fhdr[w->fhdroff++];
 		if (got == n || w->in_closed)
 			return (got);
-		if (w->in_frame && w->f.opcode < WS_OP_CLOSE && w->msg_z) {
+		k = 0;
+		if (!w->in_frame || w->f.opcode >= WS_OP_CLOSE) {
+			r = w->in_frame ? ws_control(w) : ws_frame_start(w);
+			if (r == 0)
+				return (got);
+			if (r == 1)
+				continue;
+		} else if (w->msg_z) {
 			if ((r = ws_inflate(w, out + got, n - got)) == -1)
 				return (got);
-			if (r > 0) {
-				if (w->msg_op == WS_OP_TEXT &&
-				    ws_utf8(&w->utf8, out + got, r) == -1) {
-					(void)ws_fail(w, WS_CLOSE_BAD_DATA,
-					    "a text message that is not UTF-8");
-					return (got);
-				}
-				got += r;
-				continue;
-			}
-			if (w->left == 0) {
-				/* Its tail, or what inflate() still holds. */
-				if ((w->f.fin && w->ztail <
-				    (int)sizeof(ws_z_tail)) || w->zfull)
-					continue;
-				if (!ws_frame_end(w))
+			/* Its tail, or what inflate() still holds, first. */
+			if ((k = r) == 0 && w->left == 0) {
+				if (!(w->f.fin && w->ztail <
+				    (int)sizeof(ws_z_tail)) && !w->zfull &&
+				    !ws_frame_end(w))
 					return (got);
 				continue;
 			}
-			if (w->inlen > 0)
+			if (k == 0 && w->inlen > 0)
 				continue;
-			if (got > 0)
+		} else if (w->left == 0) {
+			if (!ws_frame_end(w))
 				return (got);
-			if ((r = ws_fill(w, &want)) <= 0)
-				return (ws_read_end(w, r, want));
 			continue;
-		}
-		if (w->in_frame && w->f.opcode < WS_OP_CLOSE) {
-			if (w->left == 0) {
-				if (!ws_frame_end(w))
-					return (got);
-				continue;
-			}
+		} else if (w->inlen > 0 || got == 0) {
 			k = w->left < n - got ? w->left : n - got;
 			if (w->inlen > 0) {
 				if (k > w->inlen)
@@ -338,14 +347,9 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 				memcpy(out + got, w->in + w->inoff, k);
 				w->inoff += k;
 				w->inlen -= k;
-			} else if (got > 0)
-				return (got);
-			else {
+			} else {
 				/* A long frame: straight into the pump. */
-				do {
-					r = ws_lower_read(w->fd, w->tls, out, k,
-					    &want);
-				} while (r == -1 && errno == EINTR);
+				r = net_read(w->fd, w->tls, out, k, &want);
 				if (r <= 0)
 					return (ws_read_end(w, r, want));
 				k = r;
@@ -354,6 +358,8 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 				ws_mask(out + got, k, w->f.mask, w->off);
 			w->off += k;
 			w->left -= k;
+		}
+		if (k > 0) {
 			if (w->msg_op == WS_OP_TEXT &&
 			    ws_utf8(&w->utf8, out + got, k) == -1) {
 				(void)ws_fail(w, WS_CLOSE_BAD_DATA,
@@ -361,49 +367,15 @@ ws_read_frames(struct endpoint *ep, void *p, size_t n)
 				return (got);
 			}
 			got += k;
-			if (w->left == 0 && !ws_frame_end(w))
+			if (!w->msg_z && w->left == 0 && !ws_frame_end(w))
 				return (got);
 			continue;
 		}
-		if (w->in_frame) {
-			k = w->left < w->inlen ? w->left : w->inlen;
-			memcpy(w->ctrl + w->ctrllen, w->in + w->inoff, k);
-			w->ctrllen += k;
-			w->inoff += k;
-			w->inlen -= k;
-			w->left -= k;
-			if (w->left > 0) {
-				if (got > 0)
-					return (got);
-				if ((r = ws_fill(w, &want)) <= 0)
-					return (ws_read_end(w, r, want));
-				continue;
-			}
-			w->in_frame = 0;
-			if (w->f.masked)
-				ws_mask(w->ctrl, w->ctrllen, w->f.mask, 0);
-			if (ws_control(w) == 0)
-				return (got);
-			continue;
-		}
-		r = ws_frame_parse(w->in + w->inoff, w->inlen, ws_flags(w),
-		    &w->f, &code, &why);
-		if (r == -1) {
-			(void)ws_fail(w, code, why);
+		/* More raw bytes: what is there goes first, no read may wait. */
+		if (got > 0)
 			return (got);
-		}
-		if ((size_t)r > w->inlen) {
-			/* What is there goes first: no read that may wait. */
-			if (got > 0)
-				return (got);
-			if ((r = ws_fill(w, &want)) <= 0)
-				return (ws_read_end(w, r, want));
-			continue;
-		}
-		w->inoff += r;
-		w->inlen -= r;
-		if (!ws_frame_start(w))
-			return (got);
+		if ((r = ws_fill(w, &want)) <= 0)
+			return (ws_read_end(w, r, want));
 	}
 }
 

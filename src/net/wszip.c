@@ -208,36 +208,30 @@ ws_zbits(const struct ws *w)
 	return (bits > 0 ? bits : 15);
 }
 
-/* Does our side start each message afresh (its no_context_takeover)? */
+/*
+ * Does our side (or the peer's, with peer) start each message afresh (its
+ * no_context_takeover)?
+ */
 int
-ws_zfresh(const struct ws *w)
+ws_zfresh(const struct ws *w, int peer)
 {
-	return (w->server ? w->pmdp.server_no_takeover :
+	return (w->server != peer ? w->pmdp.server_no_takeover :
 	    w->pmdp.client_no_takeover);
 }
 
-/* Does the peer's side? */
-int
-ws_zfresh_peer(const struct ws *w)
-{
-	return (w->server ? w->pmdp.client_no_takeover :
-	    w->pmdp.server_no_takeover);
-}
-
 /*
- * Deflate n1 bytes at p1, then n2 at p2, into dst (cap bytes, as
- * WS_Z_BOUND() says) as the next frame of the message being sent:
- * flushed to a byte boundary and, for its last frame, without the empty
- * block's four bytes the peer adds back (RFC 7692, 7.2.1).  Our side's
- * no_context_takeover starts each message afresh, and gives the
- * compressor back at its end.  Returns the compressed length, or -1.
+ * Deflate n bytes at p into dst (cap bytes, as WS_Z_BOUND() says) as the
+ * next frame of the message being sent: flushed to a byte boundary and,
+ * for its last frame, without the empty block's four bytes the peer adds
+ * back (RFC 7692, 7.2.1).  Our side's no_context_takeover starts each
+ * message afresh, and gives the compressor back at its end.  Returns the
+ * compressed length, or -1.
  */
 ssize_t
 ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
-    const unsigned char *p1, size_t n1, const unsigned char *p2, size_t n2)
+    const unsigned char *p, size_t n)
 {
 	z_stream	*z;
-	size_t		 n;
 	int		 ret;
 
 	if (w->zout == NULL && (w->zout = ws_zout_get(ws_zbits(w))) == NULL)
@@ -245,14 +239,10 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 	z = w->zout;
 	z->next_out = dst;
 	z->avail_out = cap;
-	if (n1 > 0) {
-		z->next_in = (Bytef *)(uintptr_t)p1;
-		z->avail_in = n1;
-		if (deflate(z, Z_NO_FLUSH) != Z_OK)
-			return (-1);
-	}
-	z->next_in = (Bytef *)(uintptr_t)p2;
-	z->avail_in = n2;
+	z->next_in = (Bytef *)(uintptr_t)p;
+	z->avail_in = n;
+	if (n > 0 && deflate(z, Z_NO_FLUSH) != Z_OK)
+		return (-1);
 	/* A flush right after a flush has nothing to add: Z_BUF_ERROR. */
 	ret = deflate(z, Z_SYNC_FLUSH);
 	if ((ret != Z_OK && ret != Z_BUF_ERROR) || z->avail_in != 0 ||
@@ -273,7 +263,7 @@ ws_deflate(struct ws *w, int fin, unsigned char *dst, size_t cap,
 			 */
 			dst[n++] = 0x00;
 		}
-		if (ws_zfresh(w)) {
+		if (ws_zfresh(w, 0)) {
 			ws_zout_put(z, ws_zbits(w));
 			w->zout = NULL;
 		}

@@ -83,7 +83,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 
 	gate_init(&g);
-	if (gate_add(&g, deny, spec, &cause) == -1) {
+	if (gate_add(&g, deny, 0, spec, &cause) == -1) {
 		if (cause == NULL || strstr(cause, "invalid") == NULL)
 			abort();
 		free(cause);
