@@ -171,7 +171,7 @@ device_is_speed(unsigned long v)
  * Set the input and output speeds of t to ispeed and ospeed, each
  * device_speed_of()'s number, or -1: as it is.  Returns -1 with errno.
  */
-int
+static int
 device_set_speeds(struct termios *t, long ispeed, long ospeed)
 {
 	speed_t	 speed;

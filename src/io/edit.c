@@ -597,7 +597,7 @@ edit_sequence(struct edit *e, unsigned char f)
 }
 
 /* Apply keys typed on the terminal to the line. */
-void
+static void
 edit_keys(struct edit *e, const unsigned char *k, size_t n)
 {
 	size_t	 i;

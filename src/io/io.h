@@ -175,7 +175,6 @@ void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
 void		 edit_watch(struct edit *, int);
 int		 edit_history_file(struct edit *, const char *);
-void		 edit_keys(struct edit *, const unsigned char *, size_t);
 ssize_t		 edit_read(struct edit *, int, void *, size_t);
 
 /* tls.c */
@@ -322,16 +321,12 @@ void		 pty_exited(struct child *);
 void		 pty_release(struct child *);
 int		 pty_exchange(struct channel *, struct channel *, int);
 size_t		 pty_first_datagram(struct channel *, const void *, size_t);
-size_t		 pty_xform(struct channel *, unsigned char *, size_t, size_t);
-size_t		 naws_decode(struct naws *, unsigned char *, size_t, size_t,
-		    int *, int *);
 void		 naws_encode(unsigned char *, int, int);
 
 /* device.c */
 int		 device_has_speed(unsigned long);
 int		 device_is_speed(unsigned long);
 struct termios;
-int		 device_set_speeds(struct termios *, long, long);
 int		 tty_want_any(const struct tty_want *);
 const char	*tty_want_name(const struct tty_want *);
 int		 tty_modes(struct termios *, const struct tty_want *);
@@ -350,14 +345,12 @@ int		 term_hello(struct channel *, struct channel *);
 int		 term_start_line(struct channel *);
 void		 term_stop(struct channel *);
 int		 term_escaped(const struct channel *);
-size_t		 term_xform(struct channel *, unsigned char *, size_t, size_t);
 
 /* fifo.c */
 int		 fifo_open(const char *, char **);
 struct endpoint	*fifo_in(struct session *);
 /* stdio.c */
 void		 stdio_init(void);
-void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
 int		 stdio_tty_modes(const struct tty_want *);

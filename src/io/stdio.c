@@ -36,7 +36,7 @@ static int		stdio_termios_saved;
 static off_t		stdin_start = -1;	/* stdin's offset at the start. */
 
 /* Put the flags of stdin and stdout, and the terminal, back as they were. */
-void
+static void
 stdio_restore(void)
 {
 	int	 fd;

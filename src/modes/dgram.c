@@ -302,7 +302,7 @@ dgram_fixed(const struct side *sd, int fd)
  * peer to send it to.  (With a program, -e or -c, plain_serve_dgram()
  * serves.)  Returns the exit status.
  */
-int
+static int
 dgram_serve(const struct job *j, int fd)
 {
 	const struct side	*sd = j->side;

@@ -293,7 +293,7 @@ join_start(struct join *jn)
 }
 
 /* Give back what jn's ends hold besides their endpoints. */
-void
+static void
 join_close(struct join *jn)
 {
 	end_close(&jn->end[0]);

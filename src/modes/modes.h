@@ -155,7 +155,6 @@ int		 join_new(struct join *, int (*)(struct session *),
 int		 join_ways(struct join *, const struct join_how *);
 void		 join_program_gone(struct join *);
 int		 join_start(struct join *);
-void		 join_close(struct join *);
 int		 join_run(const struct job *);
 
 /* proxyd.c */
@@ -181,7 +180,6 @@ int		 plain_relay(const struct job *, struct netconn *,
 int		 plain_serve_dgram(const struct job *, int);
 
 /* dgram.c */
-int		 dgram_serve(const struct job *, int);
 int		 dgram_serve_socket(const struct job *, int);
 int		 dgram_listen(const struct job *);
 

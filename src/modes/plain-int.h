@@ -75,7 +75,6 @@ struct plain {
 
 /* plain.c */
 void		 conn_done(struct conn *);
-void		 conn_finished(struct session *);
 void		 conn_set_idle(struct conn *);
 int		 conn_join(struct conn *, int (*)(struct session *),
 		    const struct end_how *, const int *, int);

@@ -153,7 +153,7 @@ conn_done(struct conn *c)
 		ev_break();
 }
 
-void
+static void
 conn_finished(struct session *s)
 {
 	struct conn	*c = s->arg;

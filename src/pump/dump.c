@@ -308,7 +308,7 @@ dump_socat_chunk(struct dump *d, int rtol, const unsigned char *p, size_t n)
  * hexdump -C after a marker and a space:
  * "< 00000000  68 69 0a" + padding + "  |hi.|\n".  Returns its length.
  */
-size_t
+static size_t
 dump_hex_line(char *out, size_t outlen, int dir, uint64_t off,
     const unsigned char *p, size_t n)
 {

@@ -386,7 +386,6 @@ int		 fanout_send_to(struct endpoint *, const void *, size_t);
 void		 fanout_set_stalled(struct fanout *,
 		    void (*)(struct endpoint *, void *), void *);
 long long	 fanout_stall_ms(const struct fanout *);
-size_t		 fanout_count(const struct fanout *);
 int		 fanout_error(const struct endpoint *, size_t *);
 
 /* pump.c */
@@ -491,8 +490,6 @@ struct dump	*dump_open(const char *, const char *, int, char **);
 int		 dump_socat(struct dump *, int, const char *, const char *,
 		    int, char **);
 void		 dump_close(struct dump *);
-size_t		 dump_hex_line(char *, size_t, int, uint64_t,
-		    const unsigned char *, size_t);
 void		 dump_received(struct channel *, const unsigned char *,
 		    size_t, void *);
 void		 dump_sent(struct channel *, const unsigned char *, size_t,
