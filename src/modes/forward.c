@@ -4,7 +4,7 @@
  * both directions at once, each ending on its own.  Here are the targets,
  * each a side (src/net/side.c) read from --forward or --forward-file (and
  * read again on SIGHUP), the back-off of one that failed, and the
- * listener.  Datagrams (-u) are forward-udp.c's.
+ * listener, of streams or of datagram peers (-u).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -394,19 +394,14 @@ static const struct listen_ops forward_once_ops = {
 	.abandon = forward_abandon,
 };
 
-/* Free what forward_listen() set up, once the loop is over. */
-void
-forward_free(struct forward *f)
+/* Is t a udp: target, whose peers' datagrams stay datagrams? */
+static int
+target_udp(const struct fwd_target *t)
 {
-	while (!TAILQ_EMPTY(&f->peers))
-		upeer_free(TAILQ_FIRST(&f->peers), "end");
-	peers_free(f->pl);
-	f->pl = NULL;
-	resolve_cancel(f->lookup);
-	if (f->res != NULL)
-		freeaddrinfo(f->res);
-	targets_drop(f->ts);
-	f->ts = NULL;
+	const struct side	*sd = t->sd;
+
+	return (sd->kind == SIDE_SOCKET && sd->sock.socktype == SOCK_DGRAM &&
+	    sd->sock.family != AF_UNIX && !sd->tls.on);
 }
 
 /*
@@ -422,7 +417,6 @@ forward_reload_targets(struct forward *f, char **cause)
 	struct fwd_targets	*ts, *old = f->ts;
 	char			*text, **lines, *why;
 	size_t			*linenos, nlines, n, i, k, after;
-	int			 first;
 
 	if ((text = forward_read_file(j->fwd->file, &lines, &linenos, &nlines,
 	    cause)) == NULL)
@@ -468,19 +462,19 @@ forward_reload_targets(struct forward *f, char **cause)
 			break;
 		}
 	}
-	f->ts = ts;
-	targets_drop(old);
 	/*
-	 * Datagrams go to the first target: look it up again.  Before the
-	 * first lookup is over, the socket is not read yet: a new lookup
-	 * of the first kind takes its place.
+	 * The peers of a datagram forwarder whose service speaks datagrams
+	 * go on speaking them: its first target stays a udp: one.
 	 */
-	first = f->res == NULL;
-	if (j->side->sock.socktype == SOCK_DGRAM &&
-	    forward_udp_lookup(f, first ? forward_udp_resolved_cb :
-	    forward_udp_relooked_cb) == -1)
+	if (j->side->sock.socktype == SOCK_DGRAM && target_udp(&old->t[0]) &&
+	    !target_udp(&ts->t[0])) {
 		log_warnx("SIGHUP: %s: datagrams go to a udp: target; the "
 		    "old addresses stay", ts->t[0].name);
+		targets_drop(ts);
+		return (0);
+	}
+	f->ts = ts;
+	targets_drop(old);
 	return (0);
 }
 
@@ -644,8 +638,6 @@ forward_listen(const struct job *j)
 
 	memset(&f, 0, sizeof(f));
 	f.j = j;
-	f.ufd = -1;
-	TAILQ_INIT(&f.peers);
 	TAILQ_INIT(&f.early);
 	TAILQ_INIT(&f.fconns);
 	f.ts = targets_new(j->fwd->n);
@@ -655,7 +647,7 @@ forward_listen(const struct job *j)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	if (!j->side->listen) {
 		status = forward_connect(&f);
-		forward_free(&f);
+		targets_drop(f.ts);
 		return (status);
 	}
 	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
@@ -668,13 +660,17 @@ forward_listen(const struct job *j)
 	if (j->side->keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
 	    ev_signal(SIGUSR1, forward_sigusr1, &f) == -1))
 		fatal("signal");
-	if (j->side->sock.socktype == SOCK_DGRAM)
-		status = forward_udp(&f, fd);
-	else {
+	/* -u: each peer a connection of its own, as a stream client. */
+	if (j->side->sock.socktype == SOCK_DGRAM) {
+		if ((f.pl = peers_new(j->side, fd, &forward_peer_ops,
+		    &f)) == NULL)
+			fatal("forward");
+		if (ev_loop() == -1)
+			fatal("poll");
+		peers_free(f.pl);
+	} else
 		listener_run(j->side, fd, j->side->keep ? &forward_ops :
 		    &forward_once_ops, &f, &f.l);
-		forward_free(&f);
-		status = f.status;
-	}
-	return (status);
+	targets_drop(f.ts);
+	return (f.status);
 }
