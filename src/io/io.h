@@ -146,8 +146,9 @@ struct edit {
 	size_t		 pos;		/* The cursor, a byte of line. */
 	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
 	int		 escarg;	/* and its number so far */
-	int		 eof;		/* ^D on an empty line */
-	int		 end_is_eof;	/* then edit_read() says 0 */
+	int		 eof;		/* ^D on an empty line: the end */
+	int		 midline;	/* the owner's last line shown is not
+					   finished: a key starts a new one */
 	int		 redraw;	/* the line is to be shown again */
 	int		 error;		/* the buffers could not be had */
 	unsigned char	*done;
@@ -175,7 +176,7 @@ void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
 void		 edit_watch(struct edit *, int);
 int		 edit_history_file(struct edit *, const char *);
-ssize_t		 edit_read(struct edit *, int, void *, size_t);
+void		 edit_attach(struct edit *, struct endpoint *);
 
 /* tls.c */
 struct tls;

@@ -448,19 +448,6 @@ console_out_finished(struct session *s)
 	session_free(s);
 }
 
-/* The operator's terminal: the lines typed, edited. */
-static ssize_t
-console_tty_read(struct endpoint *ep, void *p, size_t n)
-{
-	struct broker	*b = ep->data;
-
-	return (edit_read(&b->ed, ep->rfd, p, n));
-}
-
-static const struct ep_ops console_tty_in_ops = {
-	.read = console_tty_read,
-};
-
 /*
  * What the room says, on the operator's terminal: the line being typed
  * makes way, all its rows, and comes back below once the room's line is
@@ -470,33 +457,20 @@ static const struct ep_ops console_tty_in_ops = {
 static ssize_t
 console_tty_write(struct endpoint *ep, const void *p, size_t n)
 {
-	struct broker	*b = ep->data;
+	struct edit	*e = ep->data;
 	ssize_t		 r;
 
-	edit_hide(&b->ed);
+	edit_hide(e);
 	if ((r = write(ep->wfd, p, n)) > 0)
-		b->console_midline = ((const unsigned char *)p)[r - 1] != '\n';
-	if (!b->console_midline && (b->ed.linelen > 0 || b->ed.redraw))
-		edit_show(&b->ed);
+		e->midline = ((const unsigned char *)p)[r - 1] != '\n';
+	if (!e->midline && (e->linelen > 0 || e->redraw))
+		edit_show(e);
 	return (r);
 }
 
 static const struct ep_ops console_tty_out_ops = {
 	.write = console_tty_write,
 };
-
-/* Before a key is shown: the room's half line keeps its own line. */
-static void
-console_key_before(void *arg)
-{
-	struct broker	*b = arg;
-
-	if (!b->console_midline)
-		return;
-	edit_echo(&b->ed, "\n", 1);
-	b->console_midline = 0;
-	b->ed.redraw = 1;
-}
 
 /*
  * After each key, or a new window size: the line again, if it changed,
@@ -505,10 +479,10 @@ console_key_before(void *arg)
 static void
 console_key_after(void *arg)
 {
-	struct broker	*b = arg;
+	struct edit	*e = arg;
 
-	if (b->ed.redraw && !b->console_midline)
-		edit_show(&b->ed);
+	if (e->redraw && !e->midline)
+		edit_show(e);
 }
 
 /*
@@ -525,16 +499,12 @@ console_edit(struct broker *b, struct endpoint *in)
 	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
 	    stdio_tty_raw() == -1)
 		return;
-	edit_init(&b->ed, STDOUT_FILENO, 1, console_key_before,
-	    console_key_after, b);
-	b->ed.end_is_eof = 1;
+	edit_init(&b->ed, STDOUT_FILENO, 1, NULL, console_key_after, &b->ed);
 	if (path != NULL && edit_history_file(&b->ed, path) == -1)
 		fatal("%s", path);
-	b->editing = 1;
-	in->ops = &console_tty_in_ops;
-	in->data = b;
+	edit_attach(&b->ed, in);
 	b->console->ops = &console_tty_out_ops;
-	b->console->data = b;
+	b->console->data = &b->ed;
 	edit_watch(&b->ed, 1);
 }
 

@@ -117,23 +117,6 @@ chat_key_before(void *arg)
 }
 
 /*
- * Read the terminal for the pump: the finished lines, or nothing yet
- * (EAGAIN).  The end of input is said by c->ed.eof, once the lines
- * before it are sent.
- */
-static ssize_t
-chat_tty_read(struct endpoint *ep, void *p, size_t n)
-{
-	struct chat	*c = ep->data;
-
-	return (edit_read(&c->ed, ep->rfd, p, n));
-}
-
-static const struct ep_ops chat_tty_ops = {
-	.read = chat_tty_read,
-};
-
-/*
  * Tell the user something happened, on stderr.  On a terminal the notice
  * gets a line of its own, after a peer's unfinished line or in place of
  * the line being typed, which is then shown again below it.
@@ -389,9 +372,9 @@ chat_start(struct chat *c)
 	/* Until now the terminal echoed what was typed; from now on, we do. */
 	if (c->edit && stdio_tty_raw() == -1)
 		c->edit = 0;
+	/* The end of input is ^D on an empty line, once the lines are sent. */
 	if (c->edit) {
-		in->ops = &chat_tty_ops;
-		in->data = c;
+		edit_attach(&c->ed, in);
 		edit_watch(&c->ed, 1);
 	}
 	if ((c->rx = session_channel(s, "receive", net, out, 0)) == NULL ||
@@ -434,8 +417,6 @@ chat_init(struct chat *c, const struct job *j)
 	c->edit = c->tty && isatty(STDIN_FILENO);
 	edit_init(&c->ed, STDOUT_FILENO, 1, chat_key_before, chat_key_after,
 	    c);
-	/* ^D on an empty line is the end of what the user says. */
-	c->ed.end_is_eof = 1;
 	if (j->local->history != NULL && c->edit &&
 	    edit_history_file(&c->ed, j->local->history) == -1)
 		fatal("%s", j->local->history);

@@ -69,8 +69,6 @@ struct plain {
 	size_t			 greetlen;
 	struct edit		 ed;	/* --readline: the line typed */
 	struct channel		*edrx;	/* and what shows the peer */
-	int			 rx_midline; /* --readline: the peer's last
-					       line shown is not finished */
 };
 
 /* plain.c */
