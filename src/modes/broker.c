@@ -399,7 +399,7 @@ broker_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	return (0);
 }
 
-/* A room tells a person why; a broker's clients speak other protocols. */
+/* A room's member is told the room is full. */
 static void
 broker_full(void *arg, int fd)
 {
@@ -408,14 +408,6 @@ broker_full(void *arg, int fd)
 	listen_say_full(b->j->side, fd);
 }
 
-static const struct listen_ops broker_ops = {
-	.start = broker_start,
-};
-
-static const struct listen_ops broker_room_ops = {
-	.start = broker_start,
-	.full = broker_full,
-};
 
 static void
 console_in_finished(struct session *s)
@@ -550,6 +542,7 @@ int
 broker_run(const struct job *j, const struct broker_room *room)
 {
 	struct broker	 b;
+	struct listen_ops ops = { .start = broker_start };
 	char		*cause;
 	int		 fd;
 
@@ -564,8 +557,10 @@ broker_run(const struct job *j, const struct broker_room *room)
 	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	console_start(&b);
-	listener_run(j->side, fd, room != NULL ? &broker_room_ops : &broker_ops, &b,
-	    &b.l);
+	/* A room tells a person why; a broker's clients speak other protocols. */
+	if (room != NULL)
+		ops.full = broker_full;
+	listener_run(j->side, fd, &ops, &b, &b.l);
 	return (0);
 }
 

@@ -386,14 +386,6 @@ static const struct listen_ops forward_ops = {
 	.abandon = forward_abandon,
 };
 
-/* Without -k, the listener takes one connection and stops. */
-static const struct listen_ops forward_once_ops = {
-	.flags = LISTEN_SERIAL,
-	.start = forward_start,
-	.admitted = forward_admitted,
-	.abandon = forward_abandon,
-};
-
 /* Is t a udp: target, whose peers' datagrams stay datagrams? */
 static int
 target_udp(const struct fwd_target *t)
@@ -540,81 +532,43 @@ forward_dialled(int fd, const struct net_peer *peer, void *arg)
 	    NULL, peer);
 }
 
-/* fork: the pause before the next connection is over. */
-static void
-forward_pause_cb(void *arg)
+/* The first side, dialled, is connected: its connection to a target. */
+static int
+forward_dialled_start(void *arg, struct netconn *nc,
+    const struct net_peer *peer)
 {
-	(void)arg;
-	ev_break();
+	struct forward	*f = arg;
+	struct fconn	*fc;
+
+	if ((fc = fconn_new(f, nc->fd, peer)) == NULL) {
+		netconn_free(nc);
+		fatal("forward");
+	}
+	fc->nc = nc;
+	f->ndialled++;
+	fconn_next(fc);
+	return (0);
 }
 
 /*
  * Two dialled sides, or a dialled side and a device or a listener: the
- * first side opened, as a client is, then joined once with the target.
- * With socat's fork the first side is dialled again interval= after each
- * connection (a second unless said), joined with a target of its own,
- * while those before go on, until a try fails (as retry= and forever
- * say): then the status is 1, as socat's, once the last is over.
+ * first side opened, as a client is, then joined with a target; with
+ * socat's fork, again and again (join_dial()), each connection with a
+ * target of its own, until a try fails: then the status is 1, as
+ * socat's, once the last is over.
  */
 static int
 forward_connect(struct forward *f)
 {
 	const struct side	*sd = f->j->side;
 	struct dial_how		 how = { .dialled = forward_dialled };
-	struct ev_timer		 pause;
-	struct net_peer		 peer;
-	struct netconn		*nc;
-	struct fconn		*fc;
-	char			*cause;
-	int			 left = sd->retries;
 
 	how.dialled_arg = (void *)sd;
 	if (sd->sock.family == AF_UNIX)
 		how.flags |= DIAL_UNIX;
-	ev_timer_init(&pause, forward_pause_cb, NULL);
-	for (;;) {
-		nc = open_wait(sd, sd->host, sd->sock.family == AF_UNIX ?
-		    NULL : sd->ports[0], &how, &peer, &cause);
-		/*
-		 * fork: what the dial did not try again (a handshake that
-		 * failed) is tried again as retry= says, as socat's loop
-		 * does.
-		 */
-		if (nc == NULL && cause != NULL && sd->dial_fork &&
-		    (left == RETRY_FOREVER || left-- > 0)) {
-			log_verbose(1, "%s", cause);
-			free(cause);
-		} else if (nc == NULL) {
-			if (cause != NULL)
-				log_warnx("%s", cause);
-			else
-				net_report_refused(sd, sd->host, sd->nports >
-				    0 ? sd->ports[0] : "", errno);
-			free(cause);
-			f->status = 1;
-			break;
-		} else {
-			if ((fc = fconn_new(f, nc->fd, &peer)) == NULL) {
-				netconn_free(nc);
-				fatal("forward");
-			}
-			fc->nc = nc;
-			if (!sd->dial_fork) {
-				fconn_next(fc);
-				if (ev_loop() == -1)
-					fatal("poll");
-				return (f->status);
-			}
-			f->ndialled++;
-			fconn_next(fc);
-		}
-		ev_timer_arm(&pause, sd->retry_ms > 0 ? sd->retry_ms :
-		    RETRY_DEFAULT_MS);
-		while (ev_timer_armed(&pause)) {
-			if (ev_loop() == -1)
-				fatal("poll");
-		}
-	}
+	if (join_dial(sd, sd->sock.family == AF_UNIX ? NULL : sd->ports[0],
+	    &how, forward_dialled_start, f, NULL) != 0)
+		f->status = 1;
 	while (f->ndialled > 0) {
 		if (ev_loop() == -1)
 			fatal("poll");
@@ -632,6 +586,7 @@ int
 forward_listen(const struct job *j)
 {
 	struct forward	 f;
+	struct listen_ops ops = forward_ops;
 	char		*cause;
 	size_t		 i;
 	int		 fd, status;
@@ -668,9 +623,11 @@ forward_listen(const struct job *j)
 		if (ev_loop() == -1)
 			fatal("poll");
 		peers_free(f.pl);
-	} else
-		listener_run(j->side, fd, j->side->keep ? &forward_ops :
-		    &forward_once_ops, &f, &f.l);
+	} else {
+		/* Without -k, the listener takes one connection and stops. */
+		ops.flags = j->side->keep ? 0 : LISTEN_SERIAL;
+		listener_run(j->side, fd, &ops, &f, &f.l);
+	}
 	targets_drop(f.ts);
 	return (f.status);
 }

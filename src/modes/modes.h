@@ -61,7 +61,6 @@ struct local {
 	int		 raw;		/* --raw: the local terminal raw */
 	int		 readline;	/* --readline: typed lines edited */
 	const char	*history;	/* --readline-history: their file */
-	const char	*device;	/* serial:, pty: with stdio */
 };
 
 /* The forwarder's targets (--forward). */
@@ -156,6 +155,9 @@ int		 join_ways(struct join *, const struct join_how *);
 void		 join_program_gone(struct join *);
 int		 join_start(struct join *);
 int		 join_run(const struct job *);
+int		 join_dial(const struct side *, const char *,
+		    const struct dial_how *, int (*)(void *, struct netconn *,
+		    const struct net_peer *), void *, const int *);
 
 /* proxyd.c */
 int		 proxyd_listen(const struct job *);

@@ -317,21 +317,21 @@ plain_dialled(int fd, const struct net_peer *peer, void *arg)
 		plain_pass_fd(fd);
 }
 
-/* fork: the pause before the next connection is over. */
-static void
-plain_fork_pause_cb(void *arg)
+/* fork: a connection made, served. */
+static int
+plain_fork_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
-	(void)arg;
-	ev_break();
+	struct plain	*p = arg;
+
+	if (plain_start(p, nc, peer) == -1)
+		p->status = 1;
+	return (0);
 }
 
 /*
  * socat's fork of a dialled side, in this process: each connection made
- * is its own program's, and interval= after it (a second unless said)
- * the next one is made while those before go on, as socat's children
- * would.  A try that fails is made again as retry= and forever say; when
- * they are spent no more are made, and the exit status is 1, as socat's
- * (once the last connection is over).
+ * is its own program's (join_dial()); the exit status is 1 once the
+ * tries are spent, as socat's, once the last connection is over.
  */
 static int
 plain_connect_fork(const struct job *j)
@@ -339,49 +339,17 @@ plain_connect_fork(const struct job *j)
 	const struct side	*sd = j->side;
 	struct plain		 p;
 	struct dial_how		 how = { .dialled = plain_dialled };
-	struct ev_timer		 pause;
-	struct net_peer		 peer;
-	struct netconn		*nc;
-	char			*cause;
-	int			 left = sd->retries;
 
 	plain_init(&p, j);
 	how.dialled_arg = &p;
-	ev_timer_init(&pause, plain_fork_pause_cb, NULL);
 	p.port = sd->nports > 0 ? sd->ports[0] : NULL;
 	if (sd->sock.family == AF_UNIX) {
 		how.flags = DIAL_UNIX | DIAL_BACKLOG;
 		p.port = NULL;
 	}
-	while (!p.stopping) {
-		nc = open_wait(sd, sd->host, p.port, &how, &peer, &cause);
-		/*
-		 * What the dial did not try again (a handshake that failed)
-		 * is tried again as retry= says, as socat's loop does.
-		 */
-		if (nc == NULL && cause != NULL && (left == RETRY_FOREVER ||
-		    left-- > 0)) {
-			log_verbose(1, "%s", cause);
-			free(cause);
-		} else if (nc == NULL) {
-			if (cause != NULL)
-				log_warnx("%s", cause);
-			else if (sd->say_refused)
-				net_report_refused(sd, sd->host, p.port != NULL ?
-				    p.port : "", errno);
-			free(cause);
-			p.status = 1;
-			break;
-		} else if (plain_start(&p, nc, &peer) == -1)
-			p.status = 1;
-		ev_timer_arm(&pause, sd->retry_ms > 0 ? sd->retry_ms :
-		    RETRY_DEFAULT_MS);
-		while (ev_timer_armed(&pause) && !p.stopping) {
-			if (ev_loop() == -1)
-				fatal("poll");
-		}
-		ev_timer_disarm(&pause);
-	}
+	if (join_dial(sd, p.port, &how, plain_fork_start, &p,
+	    &p.stopping) != 0)
+		p.status = 1;
 	while (!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) {
 		if (ev_loop() == -1)
 			fatal("poll");

@@ -583,17 +583,7 @@ plain_listen_failed(void *arg, const struct net_peer *peer,
 		listener_pause(p->l, 0);
 }
 
-/* stdio, or a program without -k: one connection at a time. */
-static const struct listen_ops plain_serial_ops = {
-	.flags = LISTEN_SERIAL,
-	.start = plain_listen_start,
-	.failed = plain_listen_failed,
-	.admitted = plain_admitted,
-	.abandon = plain_abandon,
-};
-
-/* A program for each client (-k -e, -k -c): many at once. */
-static const struct listen_ops plain_concurrent_ops = {
+static const struct listen_ops plain_ops = {
 	.start = plain_listen_start,
 	.failed = plain_listen_failed,
 	.admitted = plain_admitted,
@@ -625,10 +615,13 @@ __startup int
 plain_serve(const struct job *j, int lfd)
 {
 	struct plain	 p;
+	struct listen_ops ops = plain_ops;
 
 	plain_init(&p, j);
-	listener_run(j->side, lfd, p.exec && j->side->keep ? &plain_concurrent_ops :
-	    &plain_serial_ops, &p, &p.l);
+	/* A program for each client with -k, many at once; else one. */
+	if (!p.exec || !j->side->keep)
+		ops.flags = LISTEN_SERIAL;
+	listener_run(j->side, lfd, &ops, &p, &p.l);
 	plain_free(&p);
 	return (p.status);
 }
