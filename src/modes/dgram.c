@@ -50,7 +50,6 @@ struct dgram_server {
 	struct dgram_peer_list	 peers;
 	u_int			 npeers;
 	struct session		*s;
-	struct channel		*rx;	   /* network -> stdout */
 	struct channel		*tx;	   /* stdin -> network */
 	int			 status;
 };
@@ -345,7 +344,6 @@ dgram_serve(const struct job *j, int fd)
 	how.flags[1] = ds.fixed != NULL ? 0 : CH_HOLD;
 	if (join_ways(&jn, &how) == -1)
 		fatal("session");
-	ds.rx = jn.way[0];
 	ds.tx = jn.way[1];
 	if (jn.end[1].rd->rfd == -1)
 		ds.tx->state = CH_DRAINING;

@@ -354,30 +354,16 @@ channel_fail(struct channel *ch, const char *op, int error)
 /*
  * A connection whose read fails is gone both ways: whatever the other
  * direction holds, or is still to be given, can never reach it.  The
- * channel writing to it fails too, without an error of its own (the read
- * error is the one to report), so that the session can end instead of
- * waiting for input it could not deliver.  Not for datagrams: an error
- * there (an ICMP message) is about one datagram, not the socket.
+ * channel writing to it fails too (ep_write_ended()), without an error of
+ * its own (the read error is the one to report), so that the session can
+ * end instead of waiting for input it could not deliver.  Not for
+ * datagrams: an error there (an ICMP message) is about one datagram.
  */
 static void
 ep_broken(struct endpoint *ep)
 {
-	struct channel	*w = ep->writer;
-
-	if (w == NULL || ep->wfd == -1 || ep->wfd != ep->rfd ||
-	    (ep->flags & EP_DGRAM) || channel_ended(w))
-		return;
-	/* What waits is kept for the next connection. */
-	if (ep->flags & EP_REDIAL) {
-		ep->flags |= EP_GONE;
-		channel_update(w);
-		return;
-	}
-	w->state = CH_FAILED;
-	w->buf.len = 0;
-	buf_release(&w->buf);
-	dgramq_free(&w->held);
-	channel_update(w);
+	if (ep->wfd != -1 && ep->wfd == ep->rfd && !(ep->flags & EP_DGRAM))
+		ep_write_ended(ep);
 }
 
 /*
@@ -419,7 +405,8 @@ ep_write_broken(struct endpoint *ep)
  * the channel writing to ep ends, quietly, and drops what it holds, as
  * the peer would drop it.  Not an error: the peer ended the session.
  * Called from ep's write, the pump runs the session's rule after it;
- * from elsewhere (a timer), the caller does (session_check()).
+ * from elsewhere (a timer), the caller does (session_check()).  What
+ * waits for a connection that may be replaced is for the next one.
  */
 void
 ep_write_ended(struct endpoint *ep)
@@ -428,7 +415,6 @@ ep_write_ended(struct endpoint *ep)
 
 	if (w == NULL || channel_ended(w))
 		return;
-	/* What waits is for the next connection. */
 	if (ep->flags & EP_REDIAL) {
 		ep->flags |= EP_GONE;
 		channel_update(w);
