@@ -641,20 +641,16 @@ tls_ctx_reload(struct tls_ctx *tc, char **cause)
 	return (1);
 }
 
-/* OpenSSL's number of a TLS version of ours (enum tls_version). */
+/*
+ * OpenSSL's number of a TLS version of ours (enum tls_version): its
+ * numbers for 1.0 to 1.3 follow each other, as ours do.
+ */
 static int
 tls_proto(int v)
 {
-	switch (v) {
-	case TLS_V10:
-		return (TLS1_VERSION);
-	case TLS_V11:
-		return (TLS1_1_VERSION);
-	case TLS_V12:
-		return (TLS1_2_VERSION);
-	default:
-		return (TLS1_3_VERSION);
-	}
+	_Static_assert(TLS1_3_VERSION - TLS1_VERSION == TLS_V13 - TLS_V10,
+	    "OpenSSL's TLS versions follow each other");
+	return (TLS1_VERSION + v - TLS_V10);
 }
 
 /*

@@ -569,33 +569,20 @@ chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 }
 
 /*
- * Read a datagram from the partner over UDP.  Anyone else's is dropped
- * (said with -v) and the read is as if nothing had come.
+ * Read a datagram from the partner over UDP: anyone else's is dropped
+ * (said with -v).
  */
 static ssize_t
 chat_udp_read(struct endpoint *ep, void *p, size_t n)
 {
-	struct net_peer	 from;
-	ssize_t		 r;
-
-	from.len = sizeof(from.ss);
-	r = recvfrom(ep->rfd, p, n, 0, (struct sockaddr *)&from.ss,
-	    &from.len);
-	if (r == -1 || chat_udp_keep(ep->data, &from.ss, from.len))
-		return (r);
-	errno = EAGAIN;
-	return (-1);
+	return (dgram_recv_kept(ep, p, n, chat_udp_keep));
 }
 
 /* Receive datagrams from the partner over UDP, a batch at a time. */
 static int
 chat_udp_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
-	int	 n;
-
-	if ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) <= 0)
-		return (n);
-	return (batch_filter(msgs, n, chat_udp_keep, ep->data));
+	return (dgram_recvmmsg_kept(ep, msgs, vlen, chat_udp_keep));
 }
 
 /* Send a datagram to the partner over UDP. */

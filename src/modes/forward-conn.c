@@ -198,37 +198,16 @@ fconn_deadline_cb(void *arg)
 	fconn_failed(arg, strerror(ETIMEDOUT));
 }
 
-/* Relay taps for -o and --hex-dump, each line labelled. */
+/* The relay's tap for -o and --hex-dump, each line labelled. */
 static void
-fconn_tap_up(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+fconn_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
 	struct fconn	*fc = arg;
+	uint64_t	*off = ch == fc->up ? &fc->up_off : &fc->down_off;
 
-	(void)ch;
-	dump_labelled(fc->f->j->run->dump, fconn_label(fc), 0, fc->up_off, p,
-	    n);
-	fc->up_off += n;
-}
-
-static void
-fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
-    void *arg)
-{
-	struct fconn	*fc = arg;
-
-	(void)ch;
-	dump_labelled(fc->f->j->run->dump, fconn_label(fc), 1, fc->down_off, p,
-	    n);
-	fc->down_off += n;
-}
-
-/* Make close(2) send a reset rather than a FIN. */
-static void
-fwd_linger0(int fd)
-{
-	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
-
-	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	dump_labelled(fc->f->j->run->dump, fconn_label(fc), ch != fc->up, *off,
+	    p, n);
+	*off += n;
 }
 
 static void
@@ -252,7 +231,7 @@ fconn_finished(struct session *s)
 		how = "idle";
 	if (strcmp(how, "reset") == 0) {
 		TAILQ_FOREACH(ep, &s->endpoints, entry)
-			fwd_linger0(ep->rfd);
+			ep_reset(ep);
 		if (!f->j->side->keep)
 			f->status = 1;
 	}
@@ -306,7 +285,7 @@ fconn_relay(struct fconn *fc)
 	struct join	 jn;
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
-	    .tap = { fconn_tap_up, fconn_tap_down }, .tap_arg = fc,
+	    .tap = { fconn_tap, fconn_tap }, .tap_arg = fc,
 	    .idle_ms = TIME_NONE };
 	ssize_t		 n = 0;
 	int		 copy;

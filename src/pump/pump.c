@@ -306,7 +306,7 @@ ep_shutdown(struct endpoint *ep)
 }
 
 /* Make the close of ep's socket a reset (RST), not an end-of-file. */
-static void
+void
 ep_reset(struct endpoint *ep)
 {
 	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };

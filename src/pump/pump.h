@@ -355,6 +355,7 @@ const char	*ep_strerror(struct endpoint *, int);
 /* pump.c */
 void		 ep_write_broken(struct endpoint *);
 void		 ep_write_ended(struct endpoint *);
+void		 ep_reset(struct endpoint *);
 int		 channel_ended(const struct channel *);
 int		 channel_pace(struct channel *, long long, long long,
 		    uint64_t);
