@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -595,22 +594,6 @@ exec_start(struct exec_how *how, sigset_t *old)
 }
 
 /*
- * The modes cmd asks for of its terminal (tty, its slave side): raw,
- * echo, output processing, speeds.  Returns -1 with errno.
- */
-static int
-exec_pty_modes(const struct exec_cmd *cmd, int tty)
-{
-	struct termios	 t;
-
-	if (!tty_want_any(&cmd->tty))
-		return (0);
-	if (tcgetattr(tty, &t) == -1 || tty_modes(&t, &cmd->tty) == -1)
-		return (-1);
-	return (tcsetattr(tty, TCSANOW, &t));
-}
-
-/*
  * Reap children from the loop (SIGCHLD), once; no program outlives a
  * signal that ends sockcat.  Returns -1 with errno.
  */
@@ -699,7 +682,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	c->pty = c->pty_slave = -1;
 	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */
 	if (cmd->pty) {
-		if (pty_open(&pt) == -1 || exec_pty_modes(cmd, pt.slave) == -1)
+		if (pty_open(&pt) == -1 ||
+		    tty_modes_apply(pt.slave, &cmd->tty) == -1)
 			goto fail;
 		how.tty = pt.path;
 		how.keep_in = cmd->keep_in;

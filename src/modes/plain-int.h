@@ -53,7 +53,6 @@ struct plain {
 	int			 prog_wr;
 	TAILQ_HEAD(, conn)	 conns;
 	TAILQ_HEAD(, early)	 early;
-	int			 nconns;
 	struct listener		*l;	/* a stream listener, or NULL */
 	struct peers		*peers;	/* a datagram listener, or NULL */
 	const void		*dgram;	/* -u -l -e: a datagram just read */

@@ -133,7 +133,6 @@ conn_done(struct conn *c)
 	}
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
-	p->nconns--;
 	free(c);
 	if (p->j->side->keep && !p->stopping && (p->l != NULL ?
 	    listener_open(p->l) : peers_open(p->peers))) {
@@ -222,7 +221,6 @@ conn_new(struct plain *p)
 	c->p = p;
 	ev_timer_init(&c->drain, conn_drain_cb, c);
 	TAILQ_INSERT_TAIL(&p->conns, c, entry);
-	p->nconns++;
 	return (c);
 }
 
@@ -240,7 +238,6 @@ conn_abort(struct conn *c)
 		exec_release(c->child);
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
-	p->nconns--;
 	free(c);
 }
 
