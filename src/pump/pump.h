@@ -194,9 +194,6 @@ enum ch_state {
 #define CH_LAST		0x800	/* The pump's: its last round is taken
 				   (CH_FINAL), its source read no more. */
 
-/* Batches a channel receives in a row while its socket fills them. */
-#define CHANNEL_BATCH_ROUNDS	8
-
 /*
  * Reads a channel makes in a row of what its source holds and no poll
  * announces; then the others run, and the rest is the next round's.
