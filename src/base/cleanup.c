@@ -9,7 +9,6 @@
 #include <sys/types.h>
 
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 

@@ -14,7 +14,6 @@
 #include <paths.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "io.h"

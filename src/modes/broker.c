@@ -20,14 +20,11 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <netinet/in.h>
-
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "modes.h"
@@ -62,8 +59,6 @@
  * in pieces of this size, each a line (a message) of its own.
  */
 #define BROKER_LINE_MAX		(64 * 1024)
-
-
 
 /* A client's name in messages: its room name, or its address. */
 static const char *
@@ -407,7 +402,6 @@ broker_full(void *arg, int fd)
 
 	listen_say_full(b->j->side, fd);
 }
-
 
 static void
 console_in_finished(struct session *s)

@@ -26,7 +26,6 @@
  */
 #define CHAT_BUSY		"sockcat: busy, already chatting; try later\n"
 
-
 /* How a conversation ended. */
 enum chat_end {
 	CHAT_END_NONE,

@@ -12,9 +12,6 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <netdb.h>

@@ -27,10 +27,6 @@
 /* The largest --forward-file: a list of targets, not a data file. */
 #define FWD_FILE_MAX		(1024 * 1024)
 
-static void	targets_free(struct fwd_targets *);
-static void	forward_sighup(int, void *);
-static void	forward_sigusr1(int, void *);
-
 /*
  * Read the --forward target text into sd, a side that starts from the
  * forwarder's outbound settings (fwd->peer): an address of a kind that

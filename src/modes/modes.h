@@ -203,5 +203,4 @@ int		 chat_listen(const struct job *);
 /* scan.c */
 int		 scan_ports(const struct job *);
 
-
 #endif /* SC_MODES_H */

@@ -14,7 +14,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -96,7 +95,6 @@ struct pchunked {
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 };
 
-static void	pconn_read_cb(int, int, void *);
 static void	pconn_relay(struct pconn *);
 static int	pconn_is_self(struct pconn *, const struct addrinfo *);
 
