@@ -597,6 +597,22 @@ edit_sequence(struct edit *e, unsigned char f)
 	}
 }
 
+/*
+ * Before a key that shows something: the owner's half line is ended
+ * (e->midline), and the owner called.
+ */
+static void
+edit_before(struct edit *e)
+{
+	if (e->midline) {
+		edit_echo(e, "\n", 1);
+		e->midline = 0;
+		e->redraw = 1;
+	}
+	if (e->before != NULL)
+		e->before(e->arg);
+}
+
 /* Apply keys typed on the terminal to the line. */
 static void
 edit_keys(struct edit *e, const unsigned char *k, size_t n)
@@ -631,13 +647,8 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 			}
 			continue;
 		}
-		if (k[i] != 0x1b && e->midline) {
-			edit_echo(e, "\n", 1);
-			e->midline = 0;
-			e->redraw = 1;
-		}
-		if (k[i] != 0x1b && e->before != NULL)
-			e->before(e->arg);
+		if (k[i] != 0x1b)
+			edit_before(e);
 		switch (k[i]) {
 		case 0x1b:
 			e->esc = 1;
