@@ -246,25 +246,38 @@ fconn_finished(struct session *s)
 }
 
 /*
- * The target as e, the second end of jn: its socket speaking the side's
- * TLS or WebSocket (binary messages; each a datagram when the client is
- * a datagram peer), or its device.  Returns -1 with errno.
+ * The client as jn's first end, the target as its second: its socket
+ * speaking the side's TLS or WebSocket (binary messages; each a datagram
+ * when the client is a datagram peer), or its device.  Each descriptor
+ * is the session's once it has an endpoint.  A WebSocket client's is a
+ * bridge, as websockify is: bytes either way, binary messages, each one
+ * datagram of a datagram target.  The sockets are the forwarder's alone
+ * (EP_OWN): no child ever has them, so closing one takes it out of the
+ * loop's set.  A datagram peer's may be the listener's, shared.  Between
+ * two datagram sockets a refusal (ICMP) is of one datagram, and ends
+ * nothing (EP_DEAF).  Returns -1 with errno.
  */
 static int
-fconn_target(struct fconn *fc, struct join *jn, struct end *e)
+fconn_ends(struct fconn *fc, struct join *jn)
 {
 	const struct side	*sd = fc->out->cur->sd;
-	int			 fd;
+	int			 fd, deaf;
 
+	fc->dgram = fc->dev == NULL && sd->sock.socktype == SOCK_DGRAM;
+	deaf = fc->dgram && fc->peer ? EP_DEAF : 0;
+	if (end_netconn(&jn->end[0], fc->f->j->side, fc->nc, jn->s, "client",
+	    fc->peer ? EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ?
+	    EP_DGRAM : EP_OWN) | deaf, NC_BINARY | (fc->dgram ? NC_MESSAGES :
+	    0)) == -1)
+		return (-1);
 	if (fc->dev != NULL) {
 		fd = fc->dev->dev_fd;
 		fc->dev->dev_fd = -1;
-		return (end_device(e, sd, jn->s, "target", fd));
+		return (end_device(&jn->end[1], sd, jn->s, "target", fd));
 	}
-	return (end_netconn(e, sd, fc->out->tnc, jn->s, "target", fc->dgram ?
-	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_OWN | (fc->dgram ? EP_DGRAM : 0) |
-	    (fc->dgram && fc->peer ? EP_DEAF : 0), NC_BINARY | (fc->peer ?
-	    NC_MESSAGES : 0)));
+	return (end_netconn(&jn->end[1], sd, fc->out->tnc, jn->s, "target",
+	    fc->dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET, EP_OWN | (fc->dgram ?
+	    EP_DGRAM : 0) | deaf, NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
 }
 
 /*
@@ -286,7 +299,8 @@ fconn_relay(struct fconn *fc)
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
 	    .tap = { fconn_tap, fconn_tap }, .tap_arg = fc,
-	    .idle_ms = TIME_NONE };
+	    .idle_ms = j->flow->idle_ms != TIME_NONE ? j->flow->idle_ms :
+	    j->side->timeout_ms };
 	ssize_t		 n = 0;
 	int		 copy;
 
@@ -302,23 +316,7 @@ fconn_relay(struct fconn *fc)
 	}
 	if (join_new(&jn, NULL, fconn_finished, fc) == -1)
 		goto fail;
-	/*
-	 * Each descriptor is the session's once it has an endpoint.  A
-	 * WebSocket client's is a bridge, as websockify is: bytes either
-	 * way, binary messages, each one datagram of a datagram target.
-	 * The sockets are the forwarder's alone (EP_OWN): no child ever
-	 * has them, so closing one takes it out of the loop's set.  A
-	 * datagram peer's may be the listener's, shared.  Between two
-	 * datagram sockets a refusal (ICMP) is of one datagram, and ends
-	 * nothing (EP_DEAF).
-	 */
-	fc->dgram = fc->dev == NULL &&
-	    fc->out->cur->sd->sock.socktype == SOCK_DGRAM;
-	if (end_netconn(&jn.end[0], j->side, fc->nc, jn.s, "client", fc->peer ?
-	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ? EP_DGRAM :
-	    EP_OWN) | (fc->dgram && fc->peer ? EP_DEAF : 0), NC_BINARY |
-	    (fc->dgram ? NC_MESSAGES : 0)) == -1 ||
-	    fconn_target(fc, &jn, &jn.end[1]) == -1)
+	if (fconn_ends(fc, &jn) == -1)
 		goto fail_session;
 	/*
 	 * Both directions copy until one moves volume, and then splice: a
@@ -334,6 +332,13 @@ fconn_relay(struct fconn *fc)
 	how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy;
 	how.rule = fc->peer ? JOIN_NEAR_ENDS : fc->dgram ? JOIN_DGRAM_TARGET :
 	    JOIN_SIDES;
+	/*
+	 * Idle: -w, or socat's -T (its command line has no -w); a datagram
+	 * peer that says nothing for long is forgotten.
+	 */
+	if (fc->peer)
+		how.idle_ms = j->side->gate.idle_ms != TIME_NONE ?
+		    j->side->gate.idle_ms : FWD_UDP_IDLE_MS;
 	if (j->run->dump == NULL)
 		how.tap[0] = how.tap[1] = NULL;
 	if (join_ways(&jn, &how) == -1)
@@ -359,15 +364,6 @@ fconn_relay(struct fconn *fc)
 	    fc->out->cur->name);
 	fc->state = FC_RELAYING;
 	fconn_out_free(fc);
-	if (j->side->timeout_ms != TIME_NONE)
-		session_set_idle(jn.s, j->side->timeout_ms);
-	/* socat's -T (its command line has no -w). */
-	if (j->flow->idle_ms != TIME_NONE)
-		session_set_idle(jn.s, j->flow->idle_ms);
-	/* A datagram peer that says nothing for long is forgotten. */
-	if (fc->peer)
-		session_set_idle(jn.s, j->side->gate.idle_ms != TIME_NONE ?
-		    j->side->gate.idle_ms : FWD_UDP_IDLE_MS);
 	gate_session(&j->side->gate, jn.s);
 	if (join_start(&jn) == -1)
 		session_finish(jn.s);
