@@ -72,13 +72,6 @@ static void	chat_udp_first_cb(int, int, void *);
 
 static const struct ep_ops	chat_udp_ops;
 
-/* Write to the terminal; what cannot be shown is not worth an error. */
-static void
-chat_echo(const void *p, size_t n)
-{
-	write_quiet(STDOUT_FILENO, p, n);
-}
-
 /*
  * Show the line being typed again, on a line of its own, once what the
  * peer sent is all on the screen.
@@ -108,7 +101,7 @@ chat_key_before(void *arg)
 
 	if (!c->view.midline)
 		return;
-	chat_echo("\n", 1);
+	write_quiet(STDOUT_FILENO, "\n", 1);
 	c->view.midline = 0;
 	c->view.cont = 1;
 	c->view.redraw = 1;

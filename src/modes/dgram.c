@@ -61,16 +61,6 @@ static const struct ep_ops dgram_ops = {
 	.recvmmsg = dgram_recvmmsg,
 };
 
-/* Is the address ss of length len the peer's? */
-static int
-dgram_peer_is(const struct dgram_peer *peer,
-    const struct sockaddr_storage *ss, socklen_t len)
-{
-	if (peer == NULL)
-		return (0);
-	return (dgram_addr_equal(&peer->ss, peer->len, ss, len));
-}
-
 /* Forget a peer; an admitted one gives its place at the gate back. */
 static void
 dgram_forget(struct dgram_server *ds, struct dgram_peer *peer)
@@ -124,7 +114,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 
 	dgram_expire(ds);
 	TAILQ_FOREACH(peer, &ds->peers, entry) {
-		if (dgram_peer_is(peer, ss, len))
+		if (dgram_addr_equal(&peer->ss, peer->len, ss, len))
 			break;
 	}
 	if (peer != NULL) {
@@ -191,7 +181,8 @@ dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	if (dgram_unnamed(ss, len))
 		return (1);
 	/* Queued from someone else before the socket was locked. */
-	if (ds->locked && !dgram_peer_is(ds->current, ss, len))
+	if (ds->locked && (ds->current == NULL ||
+	    !dgram_addr_equal(&ds->current->ss, ds->current->len, ss, len)))
 		return (0);
 	return (dgram_heard(ds, ss, len));
 }
