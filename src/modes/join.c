@@ -269,18 +269,18 @@ join_ways(struct join *jn, const struct join_how *how)
 }
 
 /*
- * The program of jn's near end has exited: its output's end ends the
- * session now, since nobody will read what the far side still sends (its
- * children may, until then); a program only written to (socat's -U) ends
- * its way at once.
+ * The program of a near end has exited (from: the way from it, to: the
+ * way to it): its output's end ends the session now, since nobody will
+ * read what the far side still sends (its children may, until then); a
+ * program only written to (socat's -U) ends its way at once.
  */
 void
-join_program_gone(struct join *jn)
+join_program_gone(struct channel *to, struct channel *from)
 {
-	if (jn->way[1] != NULL)
-		jn->way[1]->flags |= CH_FINAL;
-	else if (jn->way[0] != NULL)
-		ep_write_ended(jn->way[0]->dst);
+	if (from != NULL)
+		from->flags |= CH_FINAL;
+	else if (to != NULL)
+		ep_write_ended(to->dst);
 }
 
 /* Start jn's session: its bytes move from now on.  -1 with errno. */
@@ -288,7 +288,7 @@ int
 join_start(struct join *jn)
 {
 	if (jn->end[1].child != NULL && jn->end[1].child->exited)
-		join_program_gone(jn);
+		join_program_gone(jn->way[0], jn->way[1]);
 	return (session_start(jn->s));
 }
 

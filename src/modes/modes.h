@@ -152,7 +152,7 @@ struct join {
 int		 join_new(struct join *, int (*)(struct session *),
 		    void (*)(struct session *), void *);
 int		 join_ways(struct join *, const struct join_how *);
-void		 join_program_gone(struct join *);
+void		 join_program_gone(struct channel *, struct channel *);
 int		 join_start(struct join *);
 int		 join_run(const struct job *);
 int		 join_dial(const struct side *, const char *,
