@@ -34,7 +34,7 @@ MODULES = [
      "pump/datagram.c", "pump/inject.c"],
     ["net/wsconn.c", "net/wsread.c", "net/wszip.c", "net/wsping.c"],
     ["net/side.c", "net/sidelocal.c", "net/sideurl.c"],
-    ["modes/forward.c", "modes/forward-conn.c", "modes/forward-udp.c"],
+    ["modes/forward.c", "modes/forward-conn.c"],
     ["modes/plain.c", "modes/plain-client.c", "modes/plain-exec.c"],
 ]
 

@@ -57,6 +57,22 @@ test_without_k_one_peer() {
 	assertEquals "exits when its one peer's session ends" 0 "$WAIT_STATUS"
 }
 
+# A datagram the target refuses (nothing is there yet: ICMP) is lost, as
+# datagrams are, and ends nothing: the peer's next one gets through, in
+# the same session, once the target is up.
+test_a_refusal_ends_nothing() {
+	bport=$(free_port)
+	server fw -u -lk 127.0.0.1 0 --forward "127.0.0.1:$bport" || return
+	bg t 40 $UDPPEER "$PORT" send one quiet until "$SC_TMP/b.port" \
+	    send two recv >"$SC_TMP/got"
+	assertTrue "refused" "wait_for '$SC_TMP/got' '^TIMEOUT$' 15"
+	bg t 30 $UDPPEER --serve "$SC_TMP/b.port" --bind "127.0.0.1:$bport" \
+	    echo 1
+	assertTrue "answered" "wait_for '$SC_TMP/got' '^two$' 20"
+	assertEquals "one session" 1 "$(grep -c 'forwarded to' "$SC_TMP/fw.err")"
+	assertNotContains "nothing reset" "$(<"$SC_TMP/fw.err")" ": reset"
+}
+
 # A stream target (here a Unix-domain one): each peer gets a connection
 # of its own, each datagram relayed as it came, and what comes back sent
 # to that peer.

@@ -56,7 +56,6 @@
 typedef void cleanup_fn(int);
 void		 cleanup_add(cleanup_fn *);
 void		 cleanup_spawning(void);
-void		 cleanup_run(int);
 void		 cleanup_signal(int);
 void		 cleanup_on_signals(void);
 int		 sig_action(int, const struct sigaction *, struct sigaction *);

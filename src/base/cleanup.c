@@ -9,7 +9,6 @@
 #include <sys/types.h>
 
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,6 +36,7 @@ static int		 sig_set_inited;
  * process.  cleanup_spawning() records it before the first child.
  */
 static void	cleanup_at_exit(void) __attribute__((__destructor__));
+static void	cleanup_run(int);
 
 #ifdef SC_COVERAGE
 /*
@@ -107,7 +107,7 @@ cleanup_add(cleanup_fn *fn)
  * Run what was registered, the latest first, as atexit(3) does.  A child
  * process (-e, before its exec) leaves its parent's things alone.
  */
-void
+static void
 cleanup_run(int sig)
 {
 	int	 i;

@@ -124,7 +124,6 @@ static int			 ev_agains_size;
 
 static int	ev_backend_grow(int);
 static int	ev_backend_set(int, int);
-static int	ev_edge_hot(int);
 static int	ev_wait(int);
 static int	ev_wait_again(int);
 

@@ -12,7 +12,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>

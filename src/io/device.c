@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -108,18 +107,25 @@ static struct {
 } ptylinks[DEVICES_MAX] = { { .fd = -1 }, { .fd = -1 } };
 
 /*
- * The termios speed of bps bits per second, or -1 (errno EINVAL) when
- * the system has none by that number.
+ * The termios speed of v bits per second; or, with codes, a terminal's
+ * ispeed= or ospeed= (socat's): bits per second (19200), or the code
+ * socat gives cfsetispeed(3) as it is (its ispeed=14 is B19200 on
+ * Linux); the two sets of numbers do not meet.  Returns -1 (errno
+ * EINVAL) when the system has no such speed.
  */
 static int
-device_speed(unsigned long bps, speed_t *speed)
+device_speed(unsigned long v, int codes, speed_t *speed)
 {
 	size_t	 i;
+	int	 pass;
 
-	for (i = 0; i < nitems(device_speeds); i++) {
-		if (device_speeds[i].bps == bps) {
-			*speed = device_speeds[i].speed;
-			return (0);
+	for (pass = 0; pass <= codes; pass++) {
+		for (i = 0; i < nitems(device_speeds); i++) {
+			if ((pass ? (unsigned long)device_speeds[i].speed :
+			    device_speeds[i].bps) == v) {
+				*speed = device_speeds[i].speed;
+				return (0);
+			}
 		}
 	}
 	errno = EINVAL;
@@ -132,54 +138,32 @@ device_has_speed(unsigned long bps)
 {
 	speed_t	 speed;
 
-	return (device_speed(bps, &speed) == 0);
+	return (device_speed(bps, 0, &speed) == 0);
 }
 
-/*
- * The termios speed of v, a terminal's ispeed= or ospeed= (socat's): bits
- * per second (19200), or the code socat gives cfsetispeed(3) as it is
- * (its ispeed=14 is B19200 on Linux); the two sets of numbers do not
- * meet.  Returns -1 (errno EINVAL) when v is neither.
- */
-static int
-device_speed_of(unsigned long v, speed_t *speed)
-{
-	size_t	 i;
-
-	if (device_speed(v, speed) == 0)
-		return (0);
-	for (i = 0; i < nitems(device_speeds); i++) {
-		if ((unsigned long)device_speeds[i].speed == v) {
-			*speed = device_speeds[i].speed;
-			return (0);
-		}
-	}
-	errno = EINVAL;
-	return (-1);
-}
-
-/* Is v a terminal's speed, as device_speed_of() reads it? */
+/* Is v a terminal's speed, as device_speed() reads it with codes? */
 int
 device_is_speed(unsigned long v)
 {
 	speed_t	 speed;
 
-	return (device_speed_of(v, &speed) == 0);
+	return (device_speed(v, 1, &speed) == 0);
 }
 
 /*
- * Set the input and output speeds of t to ispeed and ospeed, each
- * device_speed_of()'s number, or -1: as it is.  Returns -1 with errno.
+ * Set the input and output speeds of t to ispeed and ospeed, each a
+ * number device_speed() reads with codes, or -1: as it is.  Returns -1
+ * with errno.
  */
-int
+static int
 device_set_speeds(struct termios *t, long ispeed, long ospeed)
 {
 	speed_t	 speed;
 
-	if (ispeed != -1 && (device_speed_of(ispeed, &speed) == -1 ||
+	if (ispeed != -1 && (device_speed(ispeed, 1, &speed) == -1 ||
 	    cfsetispeed(t, speed) == -1))
 		return (-1);
-	if (ospeed != -1 && (device_speed_of(ospeed, &speed) == -1 ||
+	if (ospeed != -1 && (device_speed(ospeed, 1, &speed) == -1 ||
 	    cfsetospeed(t, speed) == -1))
 		return (-1);
 	return (0);
@@ -277,8 +261,8 @@ tty_flag(tcflag_t *field, tcflag_t f, int on)
 
 /*
  * socat's modes of a terminal, as w says, in t: raw (cfmakeraw(3)), echo,
- * icanon and opost on (1) or off (0), the speeds as device_speed_of()
- * reads them; -1 leaves one as it is.  Returns -1 with errno (EINVAL: a
+ * icanon and opost on (1) or off (0), the speeds as device_speed()
+ * reads them with codes; -1 leaves one as it is.  Returns -1 with errno (EINVAL: a
  * speed the system has not).
  */
 int
@@ -363,36 +347,29 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 
 	*cause = NULL;
 	if ((i = term_slot()) == DEVICES_MAX) {
-		if (asprintf(cause, "two serial lines a process at most") == -1)
-			*cause = NULL;
+		log_cause(cause, "two serial lines a process at most");
 		return (-1);
 	}
-	if (bps != 0 && device_speed(bps, &speed) == -1) {
-		if (asprintf(cause, "speed %lu is not one this system has",
-		    bps) == -1)
-			*cause = NULL;
+	if (bps != 0 && device_speed(bps, 0, &speed) == -1) {
+		log_cause(cause, "speed %lu is not one this system has", bps);
 		return (-1);
 	}
 	/* Non-blocking: a line with no carrier must not hold open() up. */
 	if ((fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) ==
 	    -1) {
-		if (asprintf(cause, "%s", strerror(errno)) == -1)
-			*cause = NULL;
+		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
 	if (!isatty(fd)) {
 		close(fd);
-		if (asprintf(cause, "not a terminal") == -1)
-			*cause = NULL;
+		log_cause(cause, "not a terminal");
 		return (-1);
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		error = errno;
 		close(fd);
-		if (asprintf(cause, "%s", error == EWOULDBLOCK ? "in use by "
-		    "another sockcat (one client at a time)" :
-		    strerror(error)) == -1)
-			*cause = NULL;
+		log_cause(cause, "%s", error == EWOULDBLOCK ? "in use by "
+		    "another sockcat (one client at a time)" : strerror(error));
 		return (-1);
 	}
 	if (tcgetattr(fd, &terms[i].saved) == -1)
@@ -424,8 +401,7 @@ serial_open(const char *path, unsigned long bps, int crtscts, char **cause)
 fail:
 	error = errno;
 	close(fd);
-	if (asprintf(cause, "%s", strerror(error)) == -1)
-		*cause = NULL;
+	log_cause(cause, "%s", strerror(error));
 	return (-1);
 }
 
@@ -550,8 +526,7 @@ ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
 	for (i = 0; i < DEVICES_MAX && ptylinks[i].path[0] != '\0'; i++)
 		;
 	if (i == DEVICES_MAX) {
-		if (asprintf(cause, "two pty: links a process at most") == -1)
-			*cause = NULL;
+		log_cause(cause, "two pty: links a process at most");
 		return (-1);
 	}
 	if (strlen(path) >= sizeof(ptylinks[i].path)) {
@@ -560,9 +535,8 @@ ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
 	}
 	if (ptylink_free(path) == -1) {
 		if (errno == EEXIST) {
-			if (asprintf(cause, "it exists and is not a link this "
-			    "sockcat made") == -1)
-				*cause = NULL;
+			log_cause(cause, "it exists and is not a link this "
+			    "sockcat made");
 			return (-1);
 		}
 		goto fail;
@@ -617,8 +591,7 @@ fail_pty:
 	close(pt.slave);
 	errno = error;
 fail:
-	if (asprintf(cause, "%s", strerror(errno)) == -1)
-		*cause = NULL;
+	log_cause(cause, "%s", strerror(errno));
 	return (-1);
 }
 

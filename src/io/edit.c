@@ -14,8 +14,8 @@
  * readline does, so that no stale row is left behind; edit_hide() takes
  * it off the screen before the owner shows something else.  A character
  * is taken to fill one column, a tab as many as reach the next multiple
- * of eight.  The owner reads finished lines with edit_read(), as an
- * endpoint's read.
+ * of eight.  The owner's endpoint reads the finished lines
+ * (edit_attach()).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -39,8 +39,9 @@ static struct edit	*edit_winch_e;
 /*
  * Set e up: echo to the descriptor echo (-1: nowhere), keep a history of
  * up to EDIT_HISTORY lines when history is set; before (when not NULL) is
- * called before a key that shows something, after after each key (to
- * show the line again when e->redraw says so), both with arg.
+ * called before a key that shows something (once the owner's half line
+ * is ended, e->midline), after after each key (to show the line again
+ * when e->redraw says so), both with arg.
  */
 __startup void
 edit_init(struct edit *e, int echo, int history, void (*before)(void *),
@@ -596,8 +597,24 @@ edit_sequence(struct edit *e, unsigned char f)
 	}
 }
 
+/*
+ * Before a key that shows something: the owner's half line is ended
+ * (e->midline), and the owner called.
+ */
+static void
+edit_before(struct edit *e)
+{
+	if (e->midline) {
+		edit_echo(e, "\n", 1);
+		e->midline = 0;
+		e->redraw = 1;
+	}
+	if (e->before != NULL)
+		e->before(e->arg);
+}
+
 /* Apply keys typed on the terminal to the line. */
-void
+static void
 edit_keys(struct edit *e, const unsigned char *k, size_t n)
 {
 	size_t	 i;
@@ -630,8 +647,8 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 			}
 			continue;
 		}
-		if (k[i] != 0x1b && e->before != NULL)
-			e->before(e->arg);
+		if (k[i] != 0x1b)
+			edit_before(e);
 		switch (k[i]) {
 		case 0x1b:
 			e->esc = 1;
@@ -696,13 +713,14 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 }
 
 /*
- * Read the terminal fd for the pump: the finished lines, or nothing yet
- * (EAGAIN); 0 once ^D has been typed on an empty line and every line
- * before it has been read.
+ * Read the terminal of ep, whose editor e is, for the pump: the finished
+ * lines, or nothing yet (EAGAIN); 0 once ^D has been typed on an empty
+ * line and every line before it has been read.
  */
-ssize_t
-edit_read(struct edit *e, int fd, void *p, size_t n)
+static ssize_t
+edit_read(struct endpoint *ep, void *p, size_t n)
 {
+	struct edit	*e = ep->data;
 	unsigned char	 keys[EDIT_KEYS_MAX];
 	ssize_t		 r;
 
@@ -712,9 +730,9 @@ edit_read(struct edit *e, int fd, void *p, size_t n)
 	 * the next key.
 	 */
 	if (e->donelen == 0) {
-		if (e->eof && e->end_is_eof)
+		if (e->eof)
 			return (0);
-		if ((r = read(fd, keys, sizeof(keys))) <= 0)
+		if ((r = read(ep->rfd, keys, sizeof(keys))) <= 0)
 			return (r);
 		edit_keys(e, keys, r);
 	}
@@ -724,7 +742,7 @@ edit_read(struct edit *e, int fd, void *p, size_t n)
 		return (-1);
 	}
 	if (e->donelen == 0) {
-		if (e->eof && e->end_is_eof)
+		if (e->eof)
 			return (0);
 		errno = EAGAIN;
 		return (-1);
@@ -735,4 +753,16 @@ edit_read(struct edit *e, int fd, void *p, size_t n)
 	memmove(e->done, e->done + n, e->donelen - n);
 	e->donelen -= n;
 	return (n);
+}
+
+static const struct ep_ops edit_ops = {
+	.read = edit_read,
+};
+
+/* The endpoint ep reads the terminal through e: what is typed, edited. */
+void
+edit_attach(struct edit *e, struct endpoint *ep)
+{
+	ep->ops = &edit_ops;
+	ep->data = e;
 }

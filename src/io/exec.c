@@ -6,29 +6,19 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netdb.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "io.h"
-
-extern char **environ;
 
 /* The shell that runs -c commands. */
 #define EXEC_SHELL	"/bin/sh"
@@ -47,6 +37,17 @@ static TAILQ_HEAD(, child) exec_children =
     TAILQ_HEAD_INITIALIZER(exec_children);
 static int	exec_reaping;	/* The SIGCHLD watcher is installed. */
 
+/* An empty cmd that messages call text. */
+static void
+exec_cmd_init(struct exec_cmd *cmd, const char *text)
+{
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->tty = TTY_AS_IS;
+	cmd->text = text;
+	cmd->fdin = STDIN_FILENO;
+	cmd->fdout = STDOUT_FILENO;
+}
+
 /*
  * Fill cmd from the text of -e (words split on blanks, no shell, found on
  * PATH) or -c (given to /bin/sh -c).  Returns -1 with errno and *cause.
@@ -58,11 +59,7 @@ exec_cmd_parse(struct exec_cmd *cmd, const char *text, int shell,
 	char	*copy, *word, *last;
 	size_t	 n = 0;
 
-	memset(cmd, 0, sizeof(*cmd));
-	cmd->tty = TTY_AS_IS;
-	cmd->text = text;
-	cmd->fdin = STDIN_FILENO;
-	cmd->fdout = STDOUT_FILENO;
+	exec_cmd_init(cmd, text);
 	if (shell) {
 		if ((cmd->argv = calloc(4, sizeof(*cmd->argv))) == NULL)
 			goto nomem;
@@ -114,11 +111,7 @@ exec_cmd_argv(struct exec_cmd *cmd, const char *text, char *const *argv,
 {
 	size_t	 n;
 
-	memset(cmd, 0, sizeof(*cmd));
-	cmd->tty = TTY_AS_IS;
-	cmd->text = text;
-	cmd->fdin = STDIN_FILENO;
-	cmd->fdout = STDOUT_FILENO;
+	exec_cmd_init(cmd, text);
 	for (n = 0; argv[n] != NULL; n++)
 		;
 	if ((cmd->argv = calloc(n + 1, sizeof(*cmd->argv))) == NULL)
@@ -592,19 +585,63 @@ exec_start(struct exec_how *how, sigset_t *old)
 }
 
 /*
- * The modes cmd asks for of its terminal (tty, its slave side): raw,
- * echo, output processing, speeds.  Returns -1 with errno.
+ * Reap children from the loop (SIGCHLD), once; no program outlives a
+ * signal that ends sockcat.  Returns -1 with errno.
  */
 static int
-exec_pty_modes(const struct exec_cmd *cmd, int tty)
+exec_reap_start(void)
 {
-	struct termios	 t;
-
-	if (!tty_want_any(&cmd->tty))
+	if (exec_reaping)
 		return (0);
-	if (tcgetattr(tty, &t) == -1 || tty_modes(&t, &cmd->tty) == -1)
+	if (ev_signal(SIGCHLD, exec_sigchld, NULL) == -1)
 		return (-1);
-	return (tcsetattr(tty, TCSANOW, &t));
+	exec_reaping = 1;
+	cleanup_add(exec_kill_children);
+	return (0);
+}
+
+/*
+ * The child c of cmd has started: it takes our ends of its pipes (in[1],
+ * out[0]) or its terminal pt, the others closed.  Returns -1 with errno
+ * and *cause set, c released (the child sees end-of-file and is reaped).
+ */
+static int
+exec_started(struct child *c, const struct exec_cmd *cmd, int *in, int *out,
+    struct pty *pt, char **cause)
+{
+	int	 error;
+
+	ev_timer_init(&c->kill, exec_kill_cb, c);
+	if (cmd->pty) {
+		/*
+		 * The terminal side stays open here until the program exits,
+		 * so that the master never reads EIO before the program has
+		 * opened it.
+		 */
+		c->in = c->out = -1;
+		c->pty = pt->master;
+		c->pty_slave = pt->slave;
+		log_verbose(2, "program pid %ld started on %s: %s",
+		    (long)c->pid, pt->path, cmd->text);
+		return (0);
+	}
+	if (in[0] != -1)
+		close(in[0]);
+	if (out[1] != -1)
+		close(out[1]);
+	c->in = in[1];
+	c->out = out[0];
+	/* New pipes: no status flag to keep, one call each. */
+	if ((c->in != -1 && fcntl(c->in, F_SETFL, O_NONBLOCK) == -1) ||
+	    (c->out != -1 && fcntl(c->out, F_SETFL, O_NONBLOCK) == -1)) {
+		error = errno;
+		exec_release(c);
+		log_cause(cause, "fcntl: %s", strerror(error));
+		errno = error;
+		return (-1);
+	}
+	log_verbose(2, "program pid %ld started: %s", (long)c->pid, cmd->text);
+	return (0);
 }
 
 /*
@@ -619,110 +656,56 @@ struct child *
 exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
     char **cause)
 {
-	struct exec_how			 how;
-	struct child			*c = NULL;
-	char				**env = NULL;
-	size_t				 first = 0;
-	struct pty			 pt = { .master = -1, .slave = -1 };
-	sigset_t			 mask;
-	int				 in[2] = { -1, -1 }, out[2] = { -1, -1 };
-	int				 error;
-	pid_t				 pid;
+	struct exec_how	 how = { .path = cmd->path, .argv = cmd->argv,
+	    .setsid = cmd->setsid };
+	struct child	*c = NULL;
+	char		**env = NULL;
+	size_t		 first = 0;
+	struct pty	 pt = { .master = -1, .slave = -1 };
+	sigset_t	 mask;
+	int		 in[2] = { -1, -1 }, out[2] = { -1, -1 }, error;
 
 	if (cause != NULL)
 		*cause = NULL;
-	if (!exec_reaping) {
-		if (ev_signal(SIGCHLD, exec_sigchld, NULL) == -1) {
-			error = errno;
-			goto fail;
-		}
-		exec_reaping = 1;
-		/* No program outlives a signal that ends sockcat. */
-		cleanup_add(exec_kill_children);
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (env = exec_environ(ec, &first)) == NULL) {
-		error = errno;
+	if (exec_reap_start() == -1 || (c = calloc(1, sizeof(*c))) == NULL ||
+	    (env = exec_environ(ec, &first)) == NULL)
 		goto fail;
-	}
 	c->pty = c->pty_slave = -1;
 	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */
 	if (cmd->pty) {
 		if (pty_open(&pt) == -1 ||
-		    exec_pty_modes(cmd, pt.slave) == -1) {
-			error = errno;
+		    tty_modes_apply(pt.slave, &cmd->tty) == -1)
 			goto fail;
-		}
-	} else if ((!cmd->keep_in && pipe2(in, O_CLOEXEC) == -1) ||
-	    (!cmd->keep_out && pipe2(out, O_CLOEXEC) == -1)) {
-		error = errno;
-		goto fail;
-	}
-
-	memset(&how, 0, sizeof(how));
-	how.path = cmd->path;
-	if ((how.search = getenv("PATH")) == NULL)
-		how.search = EXEC_DEFPATH;
-	how.argv = cmd->argv;
-	how.envp = env;
-	if (cmd->pty) {
 		how.tty = pt.path;
 		how.keep_in = cmd->keep_in;
 		how.keep_out = cmd->keep_out;
 	} else {
+		if ((!cmd->keep_in && pipe2(in, O_CLOEXEC) == -1) ||
+		    (!cmd->keep_out && pipe2(out, O_CLOEXEC) == -1))
+			goto fail;
 		how.in = cmd->keep_in ? STDIN_FILENO : in[0];
 		how.out = cmd->keep_out ? STDOUT_FILENO : out[1];
 		how.fdin = cmd->fdin;
 		how.fdout = cmd->fdout;
 		how.errout = cmd->errout;
 	}
-	how.setsid = cmd->setsid;
+	if ((how.search = getenv("PATH")) == NULL)
+		how.search = EXEC_DEFPATH;
+	how.envp = env;
 	cleanup_spawning();
-	error = (pid = exec_start(&how, &mask)) == -1 ? errno : 0;
-	if (error == 0) {
-		c->pid = pid;
+	error = (c->pid = exec_start(&how, &mask)) == -1 ? errno : 0;
+	if (error == 0)
 		TAILQ_INSERT_TAIL(&exec_children, c, entry);
-	}
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	exec_environ_free(env, first);
 	env = NULL;
-	if (error != 0)
-		goto fail;
-
-	ev_timer_init(&c->kill, exec_kill_cb, c);
-	if (cmd->pty) {
-		/*
-		 * The terminal side stays open here until the program exits,
-		 * so that the master never reads EIO before the program has
-		 * opened it.
-		 */
-		c->in = c->out = -1;
-		c->pty = pt.master;
-		c->pty_slave = pt.slave;
-		log_verbose(2, "program pid %ld started on %s: %s", (long)pid,
-		    pt.path, cmd->text);
-		return (c);
-	}
-	if (in[0] != -1)
-		close(in[0]);
-	if (out[1] != -1)
-		close(out[1]);
-	c->in = in[1];
-	c->out = out[0];
-	/* New pipes: no status flag to keep, one call each. */
-	if ((c->in != -1 && fcntl(c->in, F_SETFL, O_NONBLOCK) == -1) ||
-	    (c->out != -1 && fcntl(c->out, F_SETFL, O_NONBLOCK) == -1)) {
-		/* Unlikely; the child sees end-of-file and is reaped. */
-		error = errno;
-		exec_release(c);
-		log_cause(cause, "fcntl: %s", strerror(error));
-		errno = error;
-		return (NULL);
-	}
-	log_verbose(2, "program pid %ld started: %s", (long)pid, cmd->text);
-	return (c);
+	if (error == 0)
+		return (exec_started(c, cmd, in, out, &pt, cause) == 0 ? c :
+		    NULL);
+	errno = error;
 
 fail:
+	error = errno;
 	exec_close_pair(in);
 	exec_close_pair(out);
 	if (pt.master != -1) {

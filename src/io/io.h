@@ -146,8 +146,9 @@ struct edit {
 	size_t		 pos;		/* The cursor, a byte of line. */
 	int		 esc;		/* In an escape sequence: 1 ESC, 2 CSI */
 	int		 escarg;	/* and its number so far */
-	int		 eof;		/* ^D on an empty line */
-	int		 end_is_eof;	/* then edit_read() says 0 */
+	int		 eof;		/* ^D on an empty line: the end */
+	int		 midline;	/* the owner's last line shown is not
+					   finished: a key starts a new one */
 	int		 redraw;	/* the line is to be shown again */
 	int		 error;		/* the buffers could not be had */
 	unsigned char	*done;
@@ -175,8 +176,7 @@ void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
 void		 edit_watch(struct edit *, int);
 int		 edit_history_file(struct edit *, const char *);
-void		 edit_keys(struct edit *, const unsigned char *, size_t);
-ssize_t		 edit_read(struct edit *, int, void *, size_t);
+void		 edit_attach(struct edit *, struct endpoint *);
 
 /* tls.c */
 struct tls;
@@ -322,16 +322,12 @@ void		 pty_exited(struct child *);
 void		 pty_release(struct child *);
 int		 pty_exchange(struct channel *, struct channel *, int);
 size_t		 pty_first_datagram(struct channel *, const void *, size_t);
-size_t		 pty_xform(struct channel *, unsigned char *, size_t, size_t);
-size_t		 naws_decode(struct naws *, unsigned char *, size_t, size_t,
-		    int *, int *);
 void		 naws_encode(unsigned char *, int, int);
 
 /* device.c */
 int		 device_has_speed(unsigned long);
 int		 device_is_speed(unsigned long);
 struct termios;
-int		 device_set_speeds(struct termios *, long, long);
 int		 tty_want_any(const struct tty_want *);
 const char	*tty_want_name(const struct tty_want *);
 int		 tty_modes(struct termios *, const struct tty_want *);
@@ -350,14 +346,12 @@ int		 term_hello(struct channel *, struct channel *);
 int		 term_start_line(struct channel *);
 void		 term_stop(struct channel *);
 int		 term_escaped(const struct channel *);
-size_t		 term_xform(struct channel *, unsigned char *, size_t, size_t);
 
 /* fifo.c */
 int		 fifo_open(const char *, char **);
 struct endpoint	*fifo_in(struct session *);
 /* stdio.c */
 void		 stdio_init(void);
-void		 stdio_restore(void);
 int		 stdio_tty_raw(void);
 int		 stdio_tty_makeraw(void);
 int		 stdio_tty_modes(const struct tty_want *);

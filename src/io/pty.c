@@ -14,7 +14,6 @@
 #include <paths.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -189,100 +188,6 @@ pty_release(struct child *c)
 }
 
 /*
- * The window-size exchange of the terminal whose input rx writes, with
- * the peer that rx reads and tx (or NULL) writes to.  The side that
- * dialled speaks first, and a server never sends a client what it did
- * not ask for: as a client (dialled is 1) we say PTY_HELLO before
- * anything the program writes, and take window sizes from then on; as a
- * server we look at the client's first bytes, and only when they are
- * its hello (a --raw client's) do we take it out, answer it with ours
- * and take window sizes (pty_xform()).  A plain client is sent nothing
- * but what the program writes, and its bytes all reach the terminal.
- * Returns 0, or -1 with errno.
- */
-int
-pty_exchange(struct channel *rx, struct channel *tx, int dialled)
-{
-	struct pty_ep	*pe = rx->dst->data;
-
-	rx->xform = pty_xform;
-	rx->xgrow = NAWS_LEN;
-	pe->answer = tx;
-	if (!dialled)
-		return (0);
-	pe->hello = pe->looked = 1;
-	return (tx != NULL ? channel_inject(tx, PTY_HELLO, PTY_HELLO_LEN) : 0);
-}
-
-/*
- * Do the n bytes at p, a server's first from its client, begin with the
- * client's hello?  If so it is answered, window sizes are taken from now
- * on, and PTY_HELLO_LEN is returned: the bytes not to type.  A hello cut
- * by the end of a read is not one (the client writes it whole, first).
- */
-static size_t
-pty_take_hello(struct pty_ep *pe, const void *p, size_t n)
-{
-	pe->looked = 1;
-	if (n < PTY_HELLO_LEN || memcmp(p, PTY_HELLO, PTY_HELLO_LEN) != 0)
-		return (0);
-	pe->hello = 1;
-	if (pe->answer != NULL &&
-	    channel_inject(pe->answer, PTY_HELLO, PTY_HELLO_LEN) == -1)
-		log_verbose(1, "hello not answered: %s", strerror(errno));
-	log_verbose(2, "the client takes part in window sizes");
-	return (PTY_HELLO_LEN);
-}
-
-/*
- * A datagram server's first datagram from a peer, which reaches rx by
- * channel_inject(), not by a read: how many of its n bytes at p are the
- * peer's hello, taken as pty_xform() takes it from a first read.
- */
-size_t
-pty_first_datagram(struct channel *rx, const void *p, size_t n)
-{
-	struct pty_ep	*pe = rx->dst->data;
-
-	if (rx->xform != pty_xform || pe->looked || n == 0)
-		return (0);
-	return (pty_take_hello(pe, p, n));
-}
-
-/*
- * The network side of a terminal: a client's hello at the start, and,
- * once it is said, window sizes announced in the byte stream
- * (naws_decode()), are taken out; the sizes are given to the terminal,
- * whose program gets SIGWINCH.  Every other byte goes through.
- */
-size_t
-pty_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
-{
-	struct pty_ep	*pe = ch->dst->data;
-	struct winsize	 ws;
-	size_t		 skip;
-	int		 rows, cols;
-
-	if (!pe->looked && (skip = pty_take_hello(pe, p, n)) > 0) {
-		memmove(p, p + skip, n - skip);
-		n -= skip;
-	}
-	if (!pe->hello)
-		return (n);
-	n = naws_decode(&pe->naws, p, n, space, &rows, &cols);
-	if (rows != -1) {
-		memset(&ws, 0, sizeof(ws));
-		ws.ws_row = rows;
-		ws.ws_col = cols;
-		if (ioctl(ch->dst->wfd, TIOCSWINSZ, &ws) == -1)
-			log_verbose(1, "window size: %s", strerror(errno));
-		else
-			log_verbose(2, "window size %dx%d", cols, rows);
-	}
-	return (n);
-}
-
-/*
  * The window-size announcement: IAC SB NAWS, width and height as 16-bit
  * big-endian numbers, IAC SE (the form of RFC 1073, without doubling of
  * 255 bytes: always these 9 bytes).  Byte 255 never occurs in UTF-8 text,
@@ -311,7 +216,7 @@ naws_match(const unsigned char *q, size_t len)
  * length.  An announcement cut at the end of p is held in st until the
  * next call.  *rows and *cols are the last size announced, or -1.
  */
-size_t
+static size_t
 naws_decode(struct naws *st, unsigned char *p, size_t n, size_t space,
     int *rows, int *cols)
 {
@@ -343,6 +248,100 @@ naws_decode(struct naws *st, unsigned char *p, size_t n, size_t space,
 		p[o++] = p[i++];
 	}
 	return (o);
+}
+
+/*
+ * Do the n bytes at p, a server's first from its client, begin with the
+ * client's hello?  If so it is answered, window sizes are taken from now
+ * on, and PTY_HELLO_LEN is returned: the bytes not to type.  A hello cut
+ * by the end of a read is not one (the client writes it whole, first).
+ */
+static size_t
+pty_take_hello(struct pty_ep *pe, const void *p, size_t n)
+{
+	pe->looked = 1;
+	if (n < PTY_HELLO_LEN || memcmp(p, PTY_HELLO, PTY_HELLO_LEN) != 0)
+		return (0);
+	pe->hello = 1;
+	if (pe->answer != NULL &&
+	    channel_inject(pe->answer, PTY_HELLO, PTY_HELLO_LEN) == -1)
+		log_verbose(1, "hello not answered: %s", strerror(errno));
+	log_verbose(2, "the client takes part in window sizes");
+	return (PTY_HELLO_LEN);
+}
+
+/*
+ * The network side of a terminal: a client's hello at the start, and,
+ * once it is said, window sizes announced in the byte stream
+ * (naws_decode()), are taken out; the sizes are given to the terminal,
+ * whose program gets SIGWINCH.  Every other byte goes through.
+ */
+static size_t
+pty_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct pty_ep	*pe = ch->dst->data;
+	struct winsize	 ws;
+	size_t		 skip;
+	int		 rows, cols;
+
+	if (!pe->looked && (skip = pty_take_hello(pe, p, n)) > 0) {
+		memmove(p, p + skip, n - skip);
+		n -= skip;
+	}
+	if (!pe->hello)
+		return (n);
+	n = naws_decode(&pe->naws, p, n, space, &rows, &cols);
+	if (rows != -1) {
+		memset(&ws, 0, sizeof(ws));
+		ws.ws_row = rows;
+		ws.ws_col = cols;
+		if (ioctl(ch->dst->wfd, TIOCSWINSZ, &ws) == -1)
+			log_verbose(1, "window size: %s", strerror(errno));
+		else
+			log_verbose(2, "window size %dx%d", cols, rows);
+	}
+	return (n);
+}
+
+/*
+ * The window-size exchange of the terminal whose input rx writes, with
+ * the peer that rx reads and tx (or NULL) writes to.  The side that
+ * dialled speaks first, and a server never sends a client what it did
+ * not ask for: as a client (dialled is 1) we say PTY_HELLO before
+ * anything the program writes, and take window sizes from then on; as a
+ * server we look at the client's first bytes, and only when they are
+ * its hello (a --raw client's) do we take it out, answer it with ours
+ * and take window sizes (pty_xform()).  A plain client is sent nothing
+ * but what the program writes, and its bytes all reach the terminal.
+ * Returns 0, or -1 with errno.
+ */
+int
+pty_exchange(struct channel *rx, struct channel *tx, int dialled)
+{
+	struct pty_ep	*pe = rx->dst->data;
+
+	rx->xform = pty_xform;
+	rx->xgrow = NAWS_LEN;
+	pe->answer = tx;
+	if (!dialled)
+		return (0);
+	pe->hello = pe->looked = 1;
+	return (tx != NULL ? channel_inject(tx, PTY_HELLO, PTY_HELLO_LEN) : 0);
+}
+
+/*
+ * A datagram server's first datagram from a peer, which reaches rx by
+ * channel_inject(), not by a read: how many of its n bytes at p are the
+ * peer's hello, taken as pty_xform() takes it from a first read.
+ */
+size_t
+pty_first_datagram(struct channel *rx, const void *p, size_t n)
+{
+	struct pty_ep	*pe = rx->dst->data;
+
+	if (rx->xform != pty_xform || pe->looked || n == 0)
+		return (0);
+	return (pty_take_hello(pe, p, n));
 }
 
 /* Write the announcement of a rows x cols window to out (NAWS_LEN). */

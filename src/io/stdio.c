@@ -25,7 +25,7 @@
 
 #include "io.h"
 
-static int	stdio_tty_set(int);
+static int	stdio_tty_set(int, const struct tty_want *);
 
 static const struct ep_ops *stdio_out_ops; /* stdout writes, or NULL */
 static int		stdio_flags[2] = { -1, -1 };
@@ -36,7 +36,7 @@ static int		stdio_termios_saved;
 static off_t		stdin_start = -1;	/* stdin's offset at the start. */
 
 /* Put the flags of stdin and stdout, and the terminal, back as they were. */
-void
+static void
 stdio_restore(void)
 {
 	int	 fd;
@@ -66,7 +66,7 @@ stdio_cleanup(int sig)
 int
 stdio_tty_raw(void)
 {
-	return (stdio_tty_set(0));
+	return (stdio_tty_set(0, NULL));
 }
 
 /*
@@ -79,15 +79,16 @@ stdio_tty_raw(void)
 int
 stdio_tty_makeraw(void)
 {
-	return (stdio_tty_set(1));
+	return (stdio_tty_set(1, NULL));
 }
 
 /*
- * Save the modes of the terminal on stdin (once) and set them: cbreak
- * (stdio_tty_raw()) or, when raw, every byte untouched (stdio_tty_makeraw()).
+ * Save the modes of the terminal on stdin (once) and set them: socat's
+ * (w: as tty_modes() sets them), or else cbreak (stdio_tty_raw()) or,
+ * when raw, every byte untouched (stdio_tty_makeraw()).
  */
 static int
-stdio_tty_set(int raw)
+stdio_tty_set(int raw, const struct tty_want *w)
 {
 	struct termios	 t;
 
@@ -96,14 +97,20 @@ stdio_tty_set(int raw)
 	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
 		return (-1);
 	t = stdio_termios;
-	if (raw)
-		cfmakeraw(&t);
-	else {
-		t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
-		t.c_cc[VSUSP] = _POSIX_VDISABLE;
+	if (w != NULL) {
+		if (tty_modes(&t, w) == -1)
+			return (-1);
+		cleanup_add(stdio_cleanup);
+	} else {
+		if (raw)
+			cfmakeraw(&t);
+		else {
+			t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
+			t.c_cc[VSUSP] = _POSIX_VDISABLE;
+		}
+		t.c_cc[VMIN] = 1;
+		t.c_cc[VTIME] = 0;
 	}
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
 	stdio_termios_ours = t;
 	stdio_termios_saved = 1;
 	cleanup_on_signals();
@@ -124,24 +131,7 @@ stdio_tty_set(int raw)
 __startup int
 stdio_tty_modes(const struct tty_want *w)
 {
-	struct termios	 t;
-
-	if (stdio_termios_saved || !tty_want_any(w))
-		return (0);
-	if (tcgetattr(STDIN_FILENO, &stdio_termios) == -1)
-		return (-1);
-	t = stdio_termios;
-	if (tty_modes(&t, w) == -1)
-		return (-1);
-	stdio_termios_ours = t;
-	stdio_termios_saved = 1;
-	cleanup_add(stdio_cleanup);
-	cleanup_on_signals();
-	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == -1) {
-		stdio_termios_saved = 0;
-		return (-1);
-	}
-	return (0);
+	return (tty_want_any(w) ? stdio_tty_set(0, w) : 0);
 }
 
 /*

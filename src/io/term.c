@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -37,6 +36,7 @@ static int		 term_sizes;
 static int		 term_asked;
 
 static int	term_begin(struct channel *, int);
+static size_t	term_xform(struct channel *, unsigned char *, size_t, size_t);
 
 /*
  * SIGTSTP (kill -TSTP; ^Z is a byte for the remote side in raw mode):
@@ -252,7 +252,7 @@ term_escaped(const struct channel *tx)
  * the escape are sent; nothing after it is.  p has room for n + 1 bytes
  * (a "~" held back from the last read).  Returns the new length.
  */
-size_t
+static size_t
 term_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 {
 	size_t	 i, o = 0, add = ch->xstate == TERM_TILDE;

@@ -13,6 +13,9 @@
 
 #include "io.h"
 
+/* Stubs: what they are given does not matter. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
 __startup int
 tls_available(void)
 {
@@ -22,8 +25,6 @@ tls_available(void)
 struct tls_ctx *
 tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
 {
-	(void)conf;
-	(void)flags;
 	log_cause(cause, "TLS support was not built in");
 	return (NULL);
 }
@@ -31,7 +32,6 @@ tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
 int
 tls_ctx_reload(struct tls_ctx *tc, char **cause)
 {
-	(void)tc;
 	*cause = NULL;
 	return (0);
 }
@@ -39,15 +39,12 @@ tls_ctx_reload(struct tls_ctx *tc, char **cause)
 void
 tls_ctx_free(struct tls_ctx *tc)
 {
-	(void)tc;
 }
 
 int
 tls_secret_key(const struct tls_conf *conf, unsigned char *key,
     char **cause)
 {
-	(void)conf;
-	(void)key;
 	log_cause(cause, "TLS support was not built in");
 	return (-1);
 }
@@ -56,12 +53,6 @@ struct tls_hs *
 tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	(void)tc;
-	(void)fd;
-	(void)host;
-	(void)timeout_ms;
-	(void)done;
-	(void)arg;
 	log_cause(cause, "TLS support was not built in");
 	return (NULL);
 }
@@ -69,16 +60,12 @@ tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
 void
 tls_handshake_cancel(struct tls_hs *h)
 {
-	(void)h;
 }
 
 int
 tls_dtls_listen(struct tls_ctx *tc, int lfd, struct net_peer *peer,
     struct tls **tp)
 {
-	(void)tc;
-	(void)lfd;
-	(void)peer;
 	*tp = NULL;
 	errno = EPROTONOSUPPORT;
 	return (-1);
@@ -88,12 +75,6 @@ struct tls_hs *
 tls_dtls_accept_start(struct tls_ctx *tc, struct tls *t, int fd,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)
 {
-	(void)tc;
-	(void)t;
-	(void)fd;
-	(void)timeout_ms;
-	(void)done;
-	(void)arg;
 	log_cause(cause, "TLS support was not built in");
 	return (NULL);
 }
@@ -101,8 +82,6 @@ tls_dtls_accept_start(struct tls_ctx *tc, struct tls *t, int fd,
 int
 tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)
 {
-	(void)c;
-	(void)t;
 	log_cause(cause, "TLS support was not built in");
 	return (-1);
 }
@@ -110,30 +89,22 @@ tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)
 void
 tls_attach(struct endpoint *ep, struct tls *t)
 {
-	(void)ep;
-	(void)t;
 }
 
 void
 tls_free(struct tls *t)
 {
-	(void)t;
 }
 
 char **
 tls_peer_env(struct tls *t, const char *prefix)
 {
-	(void)t;
-	(void)prefix;
 	return (calloc(1, sizeof(char *)));
 }
 
 ssize_t
 tls_read(struct tls *t, void *p, size_t n, int *want)
 {
-	(void)t;
-	(void)p;
-	(void)n;
 	*want = 0;
 	errno = EPROTO;
 	return (-1);
@@ -142,9 +113,6 @@ tls_read(struct tls *t, void *p, size_t n, int *want)
 ssize_t
 tls_write(struct tls *t, const void *p, size_t n, int *want)
 {
-	(void)t;
-	(void)p;
-	(void)n;
 	*want = 0;
 	errno = EPROTO;
 	return (-1);
@@ -153,13 +121,11 @@ tls_write(struct tls *t, const void *p, size_t n, int *want)
 void
 tls_close_notify(struct tls *t)
 {
-	(void)t;
 }
 
 int
 tls_pending(struct tls *t)
 {
-	(void)t;
 	return (0);
 }
 

@@ -18,10 +18,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -641,20 +639,16 @@ tls_ctx_reload(struct tls_ctx *tc, char **cause)
 	return (1);
 }
 
-/* OpenSSL's number of a TLS version of ours (enum tls_version). */
+/*
+ * OpenSSL's number of a TLS version of ours (enum tls_version): its
+ * numbers for 1.0 to 1.3 follow each other, as ours do.
+ */
 static int
 tls_proto(int v)
 {
-	switch (v) {
-	case TLS_V10:
-		return (TLS1_VERSION);
-	case TLS_V11:
-		return (TLS1_1_VERSION);
-	case TLS_V12:
-		return (TLS1_2_VERSION);
-	default:
-		return (TLS1_3_VERSION);
-	}
+	_Static_assert(TLS1_3_VERSION - TLS1_VERSION == TLS_V13 - TLS_V10,
+	    "OpenSSL's TLS versions follow each other");
+	return (TLS1_VERSION + v - TLS_V10);
 }
 
 /*
@@ -727,32 +721,17 @@ tls_keylog(const SSL *ssl, const char *line)
 		log_verbose(1, "SSLKEYLOGFILE: %s", strerror(errno));
 }
 
-/* Set ctx up as tc's settings ask.  Returns 0, or -1 with *cause set. */
+/*
+ * The protocol of ctx: DTLS 1.2 and up, a DTLS server's cookies; or the
+ * TLS versions asked for.  Returns 0, or -1 with *cause set.
+ */
 static int
-tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
+tls_ctx_proto(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 {
 	const struct tls_conf	*c = tc->conf;
-	const char		*key, *keylog;
 	int			 server = tc->flags & TLS_SERVER;
 
-	if (tc->flags & TLS_DGRAM) {
-		if (c->min_version != 0 || c->max_version != 0 ||
-		    c->legacy) {
-			log_cause(cause, "--ssl-min-version, --ssl-max-version "
-			    "and --ssl-legacy are for TLS, not DTLS (-u)");
-			return (-1);
-		}
-		SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
-		/* A peer proves its address before the server keeps state. */
-		if (server) {
-			arc4random_buf(dtls_secret, sizeof(dtls_secret));
-			dtls_secret_at = ev_now();
-			SSL_CTX_set_cookie_generate_cb(ctx,
-			    dtls_cookie_generate);
-			SSL_CTX_set_cookie_verify_cb(ctx, dtls_cookie_verify);
-			SSL_CTX_set_options(ctx, SSL_OP_COOKIE_EXCHANGE);
-		}
-	} else {
+	if (!(tc->flags & TLS_DGRAM)) {
 		if (tls_ctx_versions(c, ctx, cause) == -1)
 			return (-1);
 		SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
@@ -766,7 +745,115 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 		 */
 		if (server)
 			SSL_CTX_set_num_tickets(ctx, 1);
+		return (0);
 	}
+	if (c->min_version != 0 || c->max_version != 0 || c->legacy) {
+		log_cause(cause, "--ssl-min-version, --ssl-max-version and "
+		    "--ssl-legacy are for TLS, not DTLS (-u)");
+		return (-1);
+	}
+	SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
+	/* A peer proves its address before the server keeps state. */
+	if (server) {
+		arc4random_buf(dtls_secret, sizeof(dtls_secret));
+		dtls_secret_at = ev_now();
+		SSL_CTX_set_cookie_generate_cb(ctx, dtls_cookie_generate);
+		SSL_CTX_set_cookie_verify_cb(ctx, dtls_cookie_verify);
+		SSL_CTX_set_options(ctx, SSL_OP_COOKIE_EXCHANGE);
+	}
+	return (0);
+}
+
+/*
+ * Who ctx says it is: --secret's key, the certificate and its key (in the
+ * certificate's file without --ssl-key), or a server's certificate made
+ * up.  Returns 0, or -1 with *cause set.
+ */
+static int
+tls_ctx_identity(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
+{
+	const struct tls_conf	*c = tc->conf;
+	const char		*key = c->key != NULL ? c->key : c->cert;
+
+	if (c->secret != NULL)
+		return (tls_ctx_fill_secret(tc, ctx, cause));
+	if (c->cert == NULL) {
+		if (c->key != NULL) {
+			log_cause(cause, "--ssl-key needs --ssl-cert");
+			return (-1);
+		}
+		return ((tc->flags & TLS_SERVER) ? tls_self_signed(ctx,
+		    cause) : 0);
+	}
+	ERR_clear_error();
+	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1) {
+		tls_file_error(TLS_FILE_CERT, c->cert, c->cert, cause);
+		return (-1);
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+		tls_file_error(TLS_FILE_KEY, key, c->cert, cause);
+		return (-1);
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		log_cause(cause, "the key %s does not match the certificate %s",
+		    key, c->cert);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Whom ctx trusts (--ssl-verify: the trust file, capath, or the system's
+ * CAs); a server with pins alone asks for any certificate, checked after
+ * the handshake.  Returns 0, or -1 with *cause set.
+ */
+static int
+tls_ctx_trust(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
+{
+	const struct tls_conf	*c = tc->conf;
+	int			 server = tc->flags & TLS_SERVER;
+
+	if (!c->verify || c->secret != NULL) {
+		if (!c->verify && c->npins > 0 && server)
+			SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+			    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_accept_any);
+		return (0);
+	}
+	if (c->trustfile != NULL) {
+		ERR_clear_error();
+		if (SSL_CTX_load_verify_locations(ctx, c->trustfile,
+		    NULL) != 1) {
+			tls_file_error(TLS_FILE_TRUST, c->trustfile, c->cert,
+			    cause);
+			return (-1);
+		}
+		if (server)
+			SSL_CTX_set_client_CA_list(ctx,
+			    SSL_load_client_CA_file(c->trustfile));
+	}
+	if (c->capath != NULL) {
+		if (SSL_CTX_load_verify_locations(ctx, NULL, c->capath) != 1) {
+			log_cause(cause, "capath %s: %s", c->capath,
+			    tls_error());
+			return (-1);
+		}
+	} else if (c->trustfile == NULL)
+		SSL_CTX_set_default_verify_paths(ctx);
+	SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
+	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);
+	return (0);
+}
+
+/* Set ctx up as tc's settings ask.  Returns 0, or -1 with *cause set. */
+static int
+tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
+{
+	const struct tls_conf	*c = tc->conf;
+	const char		*keylog;
+	int			 server = tc->flags & TLS_SERVER;
+
+	if (tls_ctx_proto(tc, ctx, cause) == -1)
+		return (-1);
 	/* A peer that just closes is end-of-file, as netcat sees it. */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if ((keylog = getenv("SSLKEYLOGFILE")) != NULL && *keylog != '\0')
@@ -783,71 +870,18 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 		log_cause(cause, "invalid cipher list: %s", c->ciphers);
 		return (-1);
 	}
-	if (c->secret != NULL) {
-		if (tls_ctx_fill_secret(tc, ctx, cause) == -1)
-			return (-1);
-	} else if (c->cert != NULL) {
-		/* Without --ssl-key, the key is in the certificate's file. */
-		key = c->key != NULL ? c->key : c->cert;
-		ERR_clear_error();
-		if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1) {
-			tls_file_error(TLS_FILE_CERT, c->cert, c->cert, cause);
-			return (-1);
-		}
-		if (SSL_CTX_use_PrivateKey_file(ctx, key,
-		    SSL_FILETYPE_PEM) != 1) {
-			tls_file_error(TLS_FILE_KEY, key, c->cert, cause);
-			return (-1);
-		}
-		if (SSL_CTX_check_private_key(ctx) != 1) {
-			log_cause(cause, "the key %s does not match the "
-			    "certificate %s", key, c->cert);
-			return (-1);
-		}
-	} else if (c->key != NULL) {
-		log_cause(cause, "--ssl-key needs --ssl-cert");
+	if (tls_ctx_identity(tc, ctx, cause) == -1 ||
+	    tls_ctx_trust(tc, ctx, cause) == -1)
 		return (-1);
-	} else if (server && tls_self_signed(ctx, cause) == -1)
+	if (c->alpn == NULL)
+		return (0);
+	if (tls_parse_alpn(tc, c->alpn, cause) == -1)
 		return (-1);
-	if (c->verify && c->secret == NULL) {
-		if (c->trustfile != NULL) {
-			ERR_clear_error();
-			if (SSL_CTX_load_verify_locations(ctx,
-			    c->trustfile, NULL) != 1) {
-				tls_file_error(TLS_FILE_TRUST, c->trustfile,
-				    c->cert, cause);
-				return (-1);
-			}
-			if (server)
-				SSL_CTX_set_client_CA_list(ctx,
-				    SSL_load_client_CA_file(c->trustfile));
-		}
-		if (c->capath != NULL) {
-			if (SSL_CTX_load_verify_locations(ctx, NULL,
-			    c->capath) != 1) {
-				log_cause(cause, "capath %s: %s", c->capath,
-				    tls_error());
-				return (-1);
-			}
-		} else if (c->trustfile == NULL)
-			SSL_CTX_set_default_verify_paths(ctx);
-		SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER |
-		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, NULL);
-	}
-	/* Pins alone: the peer's certificate is checked after the handshake. */
-	if (!c->verify && c->npins > 0 && server)
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
-		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_accept_any);
-	if (c->alpn != NULL) {
-		if (tls_parse_alpn(tc, c->alpn, cause) == -1)
-			return (-1);
-		if (server)
-			SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, tc);
-		else if (SSL_CTX_set_alpn_protos(ctx, tc->alpn,
-		    tc->alpn_len) != 0) {
-			log_cause(cause, "TLS: %s", tls_error());
-			return (-1);
-		}
+	if (server)
+		SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, tc);
+	else if (SSL_CTX_set_alpn_protos(ctx, tc->alpn, tc->alpn_len) != 0) {
+		log_cause(cause, "TLS: %s", tls_error());
+		return (-1);
 	}
 	return (0);
 }

@@ -155,12 +155,9 @@ tls_hs_end(struct tls_hs *h, struct tls *t, char *cause)
 	void		*arg = h->arg;
 
 	ASYNC_CALLBACK(h, "tls_hs_end", done);
-	ev_timer_disarm(&h->deadline);
-	ev_timer_disarm(&h->resend);
-	ev_del(h->fd);
-	if (t == NULL)
-		tls_free(h->t);
-	free(h);
+	if (t != NULL)
+		h->t = NULL;
+	tls_handshake_cancel(h);
 	done(t, cause, arg);
 }
 
@@ -402,9 +399,7 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
 	if (!ok || (!server && tls_set_peer_name(t->ssl, tc->conf,
 	    host) == -1)) {
 		log_cause(cause, "TLS: %s", tls_error());
-		tls_free(t);
-		free(h);
-		return (NULL);
+		goto fail;
 	}
 	/*
 	 * TLS writes whole records, so Nagle's algorithm has nothing to
@@ -425,7 +420,6 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
 		timeout_ms = TLS_HANDSHAKE_MS;
 	ev_timer_init(&h->deadline, tls_hs_deadline_cb, h);
 	ev_timer_init(&h->resend, tls_hs_resend_cb, h);
-	ev_timer_arm(&h->deadline, timeout_ms);
 	/*
 	 * A client speaks first, a server waits for the ClientHello; either
 	 * way the first step is the loop's, never this call's (a connected
@@ -438,13 +432,16 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
 	if (ev_set(fd, server && !hello ? EV_READ : EV_WRITE, tls_hs_io_cb,
 	    h) == -1) {
 		log_cause(cause, "TLS: %s", strerror(errno));
-		ev_timer_disarm(&h->deadline);
-		tls_free(t);
-		free(h);
-		return (NULL);
+		goto fail;
 	}
+	ev_timer_arm(&h->deadline, timeout_ms);
 	ASYNC_STARTED(h);
 	return (h);
+
+fail:
+	tls_free(t);
+	free(h);
+	return (NULL);
 }
 
 /*
@@ -669,9 +666,7 @@ tls_ep_write(struct endpoint *ep, const void *p, size_t n)
 static int
 tls_ep_pending(struct endpoint *ep)
 {
-	struct tls	*t = ep->data;
-
-	return (SSL_pending(t->ssl) > 0);
+	return (tls_pending(ep->data));
 }
 
 static void

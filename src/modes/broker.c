@@ -20,14 +20,11 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <netinet/in.h>
-
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "modes.h"
@@ -62,8 +59,6 @@
  * in pieces of this size, each a line (a message) of its own.
  */
 #define BROKER_LINE_MAX		(64 * 1024)
-
-
 
 /* A client's name in messages: its room name, or its address. */
 static const char *
@@ -399,7 +394,7 @@ broker_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	return (0);
 }
 
-/* A room tells a person why; a broker's clients speak other protocols. */
+/* A room's member is told the room is full. */
 static void
 broker_full(void *arg, int fd)
 {
@@ -407,15 +402,6 @@ broker_full(void *arg, int fd)
 
 	listen_say_full(b->j->side, fd);
 }
-
-static const struct listen_ops broker_ops = {
-	.start = broker_start,
-};
-
-static const struct listen_ops broker_room_ops = {
-	.start = broker_start,
-	.full = broker_full,
-};
 
 static void
 console_in_finished(struct session *s)
@@ -448,19 +434,6 @@ console_out_finished(struct session *s)
 	session_free(s);
 }
 
-/* The operator's terminal: the lines typed, edited. */
-static ssize_t
-console_tty_read(struct endpoint *ep, void *p, size_t n)
-{
-	struct broker	*b = ep->data;
-
-	return (edit_read(&b->ed, ep->rfd, p, n));
-}
-
-static const struct ep_ops console_tty_in_ops = {
-	.read = console_tty_read,
-};
-
 /*
  * What the room says, on the operator's terminal: the line being typed
  * makes way, all its rows, and comes back below once the room's line is
@@ -470,33 +443,20 @@ static const struct ep_ops console_tty_in_ops = {
 static ssize_t
 console_tty_write(struct endpoint *ep, const void *p, size_t n)
 {
-	struct broker	*b = ep->data;
+	struct edit	*e = ep->data;
 	ssize_t		 r;
 
-	edit_hide(&b->ed);
+	edit_hide(e);
 	if ((r = write(ep->wfd, p, n)) > 0)
-		b->console_midline = ((const unsigned char *)p)[r - 1] != '\n';
-	if (!b->console_midline && (b->ed.linelen > 0 || b->ed.redraw))
-		edit_show(&b->ed);
+		e->midline = ((const unsigned char *)p)[r - 1] != '\n';
+	if (!e->midline && (e->linelen > 0 || e->redraw))
+		edit_show(e);
 	return (r);
 }
 
 static const struct ep_ops console_tty_out_ops = {
 	.write = console_tty_write,
 };
-
-/* Before a key is shown: the room's half line keeps its own line. */
-static void
-console_key_before(void *arg)
-{
-	struct broker	*b = arg;
-
-	if (!b->console_midline)
-		return;
-	edit_echo(&b->ed, "\n", 1);
-	b->console_midline = 0;
-	b->ed.redraw = 1;
-}
 
 /*
  * After each key, or a new window size: the line again, if it changed,
@@ -505,10 +465,10 @@ console_key_before(void *arg)
 static void
 console_key_after(void *arg)
 {
-	struct broker	*b = arg;
+	struct edit	*e = arg;
 
-	if (b->ed.redraw && !b->console_midline)
-		edit_show(&b->ed);
+	if (e->redraw && !e->midline)
+		edit_show(e);
 }
 
 /*
@@ -525,16 +485,12 @@ console_edit(struct broker *b, struct endpoint *in)
 	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
 	    stdio_tty_raw() == -1)
 		return;
-	edit_init(&b->ed, STDOUT_FILENO, 1, console_key_before,
-	    console_key_after, b);
-	b->ed.end_is_eof = 1;
+	edit_init(&b->ed, STDOUT_FILENO, 1, NULL, console_key_after, &b->ed);
 	if (path != NULL && edit_history_file(&b->ed, path) == -1)
 		fatal("%s", path);
-	b->editing = 1;
-	in->ops = &console_tty_in_ops;
-	in->data = b;
+	edit_attach(&b->ed, in);
 	b->console->ops = &console_tty_out_ops;
-	b->console->data = b;
+	b->console->data = &b->ed;
 	edit_watch(&b->ed, 1);
 }
 
@@ -580,6 +536,7 @@ int
 broker_run(const struct job *j, const struct broker_room *room)
 {
 	struct broker	 b;
+	struct listen_ops ops = { .start = broker_start };
 	char		*cause;
 	int		 fd;
 
@@ -594,8 +551,10 @@ broker_run(const struct job *j, const struct broker_room *room)
 	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	console_start(&b);
-	listener_run(j->side, fd, room != NULL ? &broker_room_ops : &broker_ops, &b,
-	    &b.l);
+	/* A room tells a person why; a broker's clients speak other protocols. */
+	if (room != NULL)
+		ops.full = broker_full;
+	listener_run(j->side, fd, &ops, &b, &b.l);
 	return (0);
 }
 

@@ -74,9 +74,7 @@ struct broker {
 	 * is edited here (src/io/edit.c) and what the room says is drawn
 	 * above it.
 	 */
-	int		 editing;
 	struct edit	 ed;
-	int		 console_midline; /* A line shown is not finished. */
 	unsigned int	 next_id;	/* Room ids are never reused. */
 	TAILQ_HEAD(, client) members;	/* The room's clients, in order. */
 };

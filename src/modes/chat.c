@@ -26,7 +26,6 @@
  */
 #define CHAT_BUSY		"sockcat: busy, already chatting; try later\n"
 
-
 /* How a conversation ended. */
 enum chat_end {
 	CHAT_END_NONE,
@@ -73,13 +72,6 @@ static void	chat_udp_first_cb(int, int, void *);
 
 static const struct ep_ops	chat_udp_ops;
 
-/* Write to the terminal; what cannot be shown is not worth an error. */
-static void
-chat_echo(const void *p, size_t n)
-{
-	write_quiet(STDOUT_FILENO, p, n);
-}
-
 /*
  * Show the line being typed again, on a line of its own, once what the
  * peer sent is all on the screen.
@@ -109,29 +101,12 @@ chat_key_before(void *arg)
 
 	if (!c->view.midline)
 		return;
-	chat_echo("\n", 1);
+	write_quiet(STDOUT_FILENO, "\n", 1);
 	c->view.midline = 0;
 	c->view.cont = 1;
 	c->view.redraw = 1;
 	chat_redraw(c);
 }
-
-/*
- * Read the terminal for the pump: the finished lines, or nothing yet
- * (EAGAIN).  The end of input is said by c->ed.eof, once the lines
- * before it are sent.
- */
-static ssize_t
-chat_tty_read(struct endpoint *ep, void *p, size_t n)
-{
-	struct chat	*c = ep->data;
-
-	return (edit_read(&c->ed, ep->rfd, p, n));
-}
-
-static const struct ep_ops chat_tty_ops = {
-	.read = chat_tty_read,
-};
 
 /*
  * Tell the user something happened, on stderr.  On a terminal the notice
@@ -389,9 +364,9 @@ chat_start(struct chat *c)
 	/* Until now the terminal echoed what was typed; from now on, we do. */
 	if (c->edit && stdio_tty_raw() == -1)
 		c->edit = 0;
+	/* The end of input is ^D on an empty line, once the lines are sent. */
 	if (c->edit) {
-		in->ops = &chat_tty_ops;
-		in->data = c;
+		edit_attach(&c->ed, in);
 		edit_watch(&c->ed, 1);
 	}
 	if ((c->rx = session_channel(s, "receive", net, out, 0)) == NULL ||
@@ -434,8 +409,6 @@ chat_init(struct chat *c, const struct job *j)
 	c->edit = c->tty && isatty(STDIN_FILENO);
 	edit_init(&c->ed, STDOUT_FILENO, 1, chat_key_before, chat_key_after,
 	    c);
-	/* ^D on an empty line is the end of what the user says. */
-	c->ed.end_is_eof = 1;
 	if (j->local->history != NULL && c->edit &&
 	    edit_history_file(&c->ed, j->local->history) == -1)
 		fatal("%s", j->local->history);
@@ -588,33 +561,20 @@ chat_udp_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 }
 
 /*
- * Read a datagram from the partner over UDP.  Anyone else's is dropped
- * (said with -v) and the read is as if nothing had come.
+ * Read a datagram from the partner over UDP: anyone else's is dropped
+ * (said with -v).
  */
 static ssize_t
 chat_udp_read(struct endpoint *ep, void *p, size_t n)
 {
-	struct net_peer	 from;
-	ssize_t		 r;
-
-	from.len = sizeof(from.ss);
-	r = recvfrom(ep->rfd, p, n, 0, (struct sockaddr *)&from.ss,
-	    &from.len);
-	if (r == -1 || chat_udp_keep(ep->data, &from.ss, from.len))
-		return (r);
-	errno = EAGAIN;
-	return (-1);
+	return (dgram_recv_kept(ep, p, n, chat_udp_keep));
 }
 
 /* Receive datagrams from the partner over UDP, a batch at a time. */
 static int
 chat_udp_recvmmsg(struct endpoint *ep, struct mmsghdr *msgs, u_int vlen)
 {
-	int	 n;
-
-	if ((n = recvmmsg(ep->rfd, msgs, vlen, MSG_DONTWAIT, NULL)) <= 0)
-		return (n);
-	return (batch_filter(msgs, n, chat_udp_keep, ep->data));
+	return (dgram_recvmmsg_kept(ep, msgs, vlen, chat_udp_keep));
 }
 
 /* Send a datagram to the partner over UDP. */

@@ -12,9 +12,6 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <netdb.h>
@@ -50,7 +47,6 @@ struct dgram_server {
 	struct dgram_peer_list	 peers;
 	u_int			 npeers;
 	struct session		*s;
-	struct channel		*rx;	   /* network -> stdout */
 	struct channel		*tx;	   /* stdin -> network */
 	int			 status;
 };
@@ -64,16 +60,6 @@ static const struct ep_ops dgram_ops = {
 	.write = dgram_write,
 	.recvmmsg = dgram_recvmmsg,
 };
-
-/* Is the address ss of length len the peer's? */
-static int
-dgram_peer_is(const struct dgram_peer *peer,
-    const struct sockaddr_storage *ss, socklen_t len)
-{
-	if (peer == NULL)
-		return (0);
-	return (dgram_addr_equal(&peer->ss, peer->len, ss, len));
-}
 
 /* Forget a peer; an admitted one gives its place at the gate back. */
 static void
@@ -128,7 +114,7 @@ dgram_heard(struct dgram_server *ds, const struct sockaddr_storage *ss,
 
 	dgram_expire(ds);
 	TAILQ_FOREACH(peer, &ds->peers, entry) {
-		if (dgram_peer_is(peer, ss, len))
+		if (dgram_addr_equal(&peer->ss, peer->len, ss, len))
 			break;
 	}
 	if (peer != NULL) {
@@ -195,7 +181,8 @@ dgram_keep(void *arg, const struct sockaddr_storage *ss, socklen_t len)
 	if (dgram_unnamed(ss, len))
 		return (1);
 	/* Queued from someone else before the socket was locked. */
-	if (ds->locked && !dgram_peer_is(ds->current, ss, len))
+	if (ds->locked && (ds->current == NULL ||
+	    !dgram_addr_equal(&ds->current->ss, ds->current->len, ss, len)))
 		return (0);
 	return (dgram_heard(ds, ss, len));
 }
@@ -302,7 +289,7 @@ dgram_fixed(const struct side *sd, int fd)
  * peer to send it to.  (With a program, -e or -c, plain_serve_dgram()
  * serves.)  Returns the exit status.
  */
-int
+static int
 dgram_serve(const struct job *j, int fd)
 {
 	const struct side	*sd = j->side;
@@ -345,7 +332,6 @@ dgram_serve(const struct job *j, int fd)
 	how.flags[1] = ds.fixed != NULL ? 0 : CH_HOLD;
 	if (join_ways(&jn, &how) == -1)
 		fatal("session");
-	ds.rx = jn.way[0];
 	ds.tx = jn.way[1];
 	if (jn.end[1].rd->rfd == -1)
 		ds.tx->state = CH_DRAINING;

@@ -1,5 +1,6 @@
 /*
- * A connection of the port forwarder, relayed to a target by the pump,
+ * A connection of the port forwarder (a stream client's, or a datagram
+ * peer's with a socket of its own), relayed to a target by the pump,
  * both directions at once, each ending on its own.  A target is a side
  * (src/net/side.c): the outbound stage picks one and opens it as its kind
  * says (open.c: the dial, the side's proxies, TLS and WebSocket; or the
@@ -23,23 +24,14 @@
 
 /* Connecting to one target (and its TLS) may take this long without -w. */
 #define FWD_CONNECT_MS		(10 * 1000)
+/* A datagram peer quiet this long is forgotten, unless --idle-timeout. */
+#define FWD_UDP_IDLE_MS		(60 * 1000)
+/*
+ * The most bytes of a datagram peer's kept while its target is opened, as
+ * a socket's receive buffer would keep them.
+ */
+#define FWD_EARLY_MAX		(4 * CHANNEL_BUFSIZE)
 static void	fconn_device_close(struct fconn *);
-
-/* The addresses of a connection's two ends, as text for messages. */
-void
-fwd_format(const struct net_peer *p, char *buf, size_t len)
-{
-	char	 host[NI_MAXHOST], port[NI_MAXSERV];
-
-	net_format((const struct sockaddr *)&p->ss, p->len, 1, host,
-	    sizeof(host), port, sizeof(port));
-	/* Not snprintf(3), a cost of its own: every connection has one. */
-	strlcpy(buf, host[0] != '\0' || port[0] != '\0' ? host : "unix", len);
-	if (port[0] != '\0') {
-		strlcat(buf, " ", len);
-		strlcat(buf, port, len);
-	}
-}
 
 /*
  * The connection's name in messages, "#N HOST PORT": made when a message
@@ -50,12 +42,15 @@ const char *
 fconn_label(struct fconn *fc)
 {
 	static char	 bare[24];
-	char		 who[NI_MAXHOST + NI_MAXSERV + 2];
+	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
 	if (fc->label != NULL)
 		return (fc->label);
-	fwd_format(&fc->from, who, sizeof(who));
-	if (asprintf(&fc->label, "#%lu %s", fc->serial, who) == -1) {
+	net_format((const struct sockaddr *)&fc->from.ss, fc->from.len, 1,
+	    host, sizeof(host), port, sizeof(port));
+	if (asprintf(&fc->label, "#%lu %s%s%s", fc->serial, host[0] != '\0' ||
+	    port[0] != '\0' ? host : "unix", port[0] != '\0' ? " " : "",
+	    port) == -1) {
 		fc->label = NULL;
 		(void)snprintf(bare, sizeof(bare), "#%lu", fc->serial);
 		return (bare);
@@ -203,37 +198,16 @@ fconn_deadline_cb(void *arg)
 	fconn_failed(arg, strerror(ETIMEDOUT));
 }
 
-/* Relay taps for -o and --hex-dump, each line labelled. */
+/* The relay's tap for -o and --hex-dump, each line labelled. */
 static void
-fconn_tap_up(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+fconn_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
 	struct fconn	*fc = arg;
+	uint64_t	*off = ch == fc->up ? &fc->up_off : &fc->down_off;
 
-	(void)ch;
-	dump_labelled(fc->f->j->run->dump, fconn_label(fc), 0, fc->up_off, p,
-	    n);
-	fc->up_off += n;
-}
-
-static void
-fconn_tap_down(struct channel *ch, const unsigned char *p, size_t n,
-    void *arg)
-{
-	struct fconn	*fc = arg;
-
-	(void)ch;
-	dump_labelled(fc->f->j->run->dump, fconn_label(fc), 1, fc->down_off, p,
-	    n);
-	fc->down_off += n;
-}
-
-/* Make close(2) send a reset rather than a FIN. */
-static void
-fwd_linger0(int fd)
-{
-	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
-
-	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	dump_labelled(fc->f->j->run->dump, fconn_label(fc), ch != fc->up, *off,
+	    p, n);
+	*off += n;
 }
 
 static void
@@ -257,7 +231,7 @@ fconn_finished(struct session *s)
 		how = "idle";
 	if (strcmp(how, "reset") == 0) {
 		TAILQ_FOREACH(ep, &s->endpoints, entry)
-			fwd_linger0(ep->rfd);
+			ep_reset(ep);
 		if (!f->j->side->keep)
 			f->status = 1;
 	}
@@ -272,24 +246,38 @@ fconn_finished(struct session *s)
 }
 
 /*
- * The target as e, the second end of jn: its socket speaking the side's
- * TLS or WebSocket (binary messages; each a datagram when the client is
- * a datagram peer), or its device.  Returns -1 with errno.
+ * The client as jn's first end, the target as its second: its socket
+ * speaking the side's TLS or WebSocket (binary messages; each a datagram
+ * when the client is a datagram peer), or its device.  Each descriptor
+ * is the session's once it has an endpoint.  A WebSocket client's is a
+ * bridge, as websockify is: bytes either way, binary messages, each one
+ * datagram of a datagram target.  The sockets are the forwarder's alone
+ * (EP_OWN): no child ever has them, so closing one takes it out of the
+ * loop's set.  A datagram peer's may be the listener's, shared.  Between
+ * two datagram sockets a refusal (ICMP) is of one datagram, and ends
+ * nothing (EP_DEAF).  Returns -1 with errno.
  */
 static int
-fconn_target(struct fconn *fc, struct join *jn, struct end *e)
+fconn_ends(struct fconn *fc, struct join *jn)
 {
 	const struct side	*sd = fc->out->cur->sd;
-	int			 fd;
+	int			 fd, deaf;
 
+	fc->dgram = fc->dev == NULL && sd->sock.socktype == SOCK_DGRAM;
+	deaf = fc->dgram && fc->peer ? EP_DEAF : 0;
+	if (end_netconn(&jn->end[0], fc->f->j->side, fc->nc, jn->s, "client",
+	    fc->peer ? EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ?
+	    EP_DGRAM : EP_OWN) | deaf, NC_BINARY | (fc->dgram ? NC_MESSAGES :
+	    0)) == -1)
+		return (-1);
 	if (fc->dev != NULL) {
 		fd = fc->dev->dev_fd;
 		fc->dev->dev_fd = -1;
-		return (end_device(e, sd, jn->s, "target", fd));
+		return (end_device(&jn->end[1], sd, jn->s, "target", fd));
 	}
-	return (end_netconn(e, sd, fc->out->tnc, jn->s, "target", fc->dgram ?
-	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_OWN | (fc->dgram ? EP_DGRAM : 0),
-	    NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
+	return (end_netconn(&jn->end[1], sd, fc->out->tnc, jn->s, "target",
+	    fc->dgram ? EP_SHUT_NONE : EP_SHUT_SOCKET, EP_OWN | (fc->dgram ?
+	    EP_DGRAM : 0) | deaf, NC_BINARY | (fc->peer ? NC_MESSAGES : 0)));
 }
 
 /*
@@ -310,8 +298,9 @@ fconn_relay(struct fconn *fc)
 	struct join	 jn;
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
-	    .tap = { fconn_tap_up, fconn_tap_down }, .tap_arg = fc,
-	    .idle_ms = TIME_NONE };
+	    .tap = { fconn_tap, fconn_tap }, .tap_arg = fc,
+	    .idle_ms = j->flow->idle_ms != TIME_NONE ? j->flow->idle_ms :
+	    j->side->timeout_ms };
 	ssize_t		 n = 0;
 	int		 copy;
 
@@ -327,20 +316,7 @@ fconn_relay(struct fconn *fc)
 	}
 	if (join_new(&jn, NULL, fconn_finished, fc) == -1)
 		goto fail;
-	/*
-	 * Each descriptor is the session's once it has an endpoint.  A
-	 * WebSocket client's is a bridge, as websockify is: bytes either
-	 * way, binary messages, each one datagram of a datagram target.
-	 * The sockets are the forwarder's alone (EP_OWN): no child ever
-	 * has them, so closing one takes it out of the loop's set.  A
-	 * datagram peer's may be the listener's, shared.
-	 */
-	fc->dgram = fc->dev == NULL &&
-	    fc->out->cur->sd->sock.socktype == SOCK_DGRAM;
-	if (end_netconn(&jn.end[0], j->side, fc->nc, jn.s, "client", fc->peer ?
-	    EP_SHUT_NONE : EP_SHUT_SOCKET, EP_NET | (fc->peer ? EP_DGRAM :
-	    EP_OWN), NC_BINARY | (fc->dgram ? NC_MESSAGES : 0)) == -1 ||
-	    fconn_target(fc, &jn, &jn.end[1]) == -1)
+	if (fconn_ends(fc, &jn) == -1)
 		goto fail_session;
 	/*
 	 * Both directions copy until one moves volume, and then splice: a
@@ -356,6 +332,13 @@ fconn_relay(struct fconn *fc)
 	how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy;
 	how.rule = fc->peer ? JOIN_NEAR_ENDS : fc->dgram ? JOIN_DGRAM_TARGET :
 	    JOIN_SIDES;
+	/*
+	 * Idle: -w, or socat's -T (its command line has no -w); a datagram
+	 * peer that says nothing for long is forgotten.
+	 */
+	if (fc->peer)
+		how.idle_ms = j->side->gate.idle_ms != TIME_NONE ?
+		    j->side->gate.idle_ms : FWD_UDP_IDLE_MS;
 	if (j->run->dump == NULL)
 		how.tap[0] = how.tap[1] = NULL;
 	if (join_ways(&jn, &how) == -1)
@@ -381,14 +364,6 @@ fconn_relay(struct fconn *fc)
 	    fc->out->cur->name);
 	fc->state = FC_RELAYING;
 	fconn_out_free(fc);
-	if (j->side->timeout_ms != TIME_NONE)
-		session_set_idle(jn.s, j->side->timeout_ms);
-	/* socat's -T (its command line has no -w). */
-	if (j->flow->idle_ms != TIME_NONE)
-		session_set_idle(jn.s, j->flow->idle_ms);
-	/* A datagram peer that says nothing for long is forgotten. */
-	if (fc->peer)
-		session_set_idle(jn.s, upeer_idle_ms(fc->f));
 	gate_session(&j->side->gate, jn.s);
 	if (join_start(&jn) == -1)
 		session_finish(jn.s);
@@ -676,3 +651,65 @@ fconn_take_early(struct forward *f, int fd)
 	}
 	return (NULL);
 }
+
+/*
+ * A datagram that reached the listener from a peer it has given a socket
+ * of its own already (sent before that socket was connected): passed on,
+ * or kept until the peer's target is open.
+ */
+static int
+forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
+    size_t n)
+{
+	struct forward	*f = arg;
+	struct fconn	*fc;
+	int		 r;
+
+	TAILQ_FOREACH(fc, &f->fconns, entry) {
+		if (!dgram_addr_equal(&fc->from.ss, fc->from.len, &peer->ss,
+		    peer->len))
+			continue;
+		if (fc->up != NULL)
+			r = channel_inject(fc->up, dgram, n);
+		else
+			r = dgramq_add(&fc->early, dgram, n, FWD_EARLY_MAX);
+		if (r == -1)
+			log_verbose(1, "forward: %s: a datagram dropped: %s",
+			    fconn_label(fc), strerror(errno));
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * A new datagram peer, with a socket of its own (peers.c): a connection
+ * to a target, each of its datagrams relayed as it came (one datagram
+ * each to a datagram target), each read from the target one datagram
+ * back.
+ */
+static int
+forward_peer_start(void *arg, struct netconn *nc, const struct net_peer *peer,
+    const void *dgram, size_t n)
+{
+	struct forward	*f = arg;
+	struct fconn	*fc;
+
+	if ((fc = fconn_new(f, nc->fd, peer)) == NULL ||
+	    dgramq_add(&fc->early, dgram, n, FWD_EARLY_MAX) == -1) {
+		if (fc != NULL)
+			fconn_destroy(fc);
+		log_warn("forward");
+		netconn_free(nc);
+		return (-1);
+	}
+	fc->peer = 1;
+	fc->nc = nc;
+	TAILQ_INSERT_TAIL(&f->fconns, fc, entry);
+	fconn_next(fc);
+	return (0);
+}
+
+const struct peer_ops forward_peer_ops = {
+	.start = forward_peer_start,
+	.route = forward_peer_route,
+};

@@ -1,8 +1,8 @@
 /*
  * What the files of the port forwarder share, and nothing else includes:
  * the forwarder itself (forward.c: its targets, --forward-file, their
- * back-off, the listener), its connections (forward-conn.c) and its
- * datagram peers (forward-udp.c).  They are one module, which may call
+ * back-off, the listener) and its connections (forward-conn.c: a stream
+ * client's, a datagram peer's).  They are one module, which may call
  * itself round in circles (tests/layers.py knows it); the rest of the
  * program sees the forwarder through modes.h only.
  */
@@ -52,8 +52,6 @@ struct fwd_targets {
 	struct fwd_target	 t[];
 };
 
-struct upeer;
-
 struct forward {
 	const struct job	*j;
 	struct listener		*l;
@@ -64,14 +62,9 @@ struct forward {
 	int			 ndialled; /* fork of a dialled side: its
 					      connections not over yet */
 
-	/* Datagrams: the bound socket, the target's addresses, the peers. */
-	int			 ufd;
-	struct peers		*pl;	/* or a peer's own socket for each */
-	TAILQ_HEAD(, fconn)	 fconns; /* and its connection */
-	struct resolve		*lookup;
-	struct addrinfo		*res;
-	TAILQ_HEAD(, upeer)	 peers;
-	int			 served; /* without -k: the one peer came */
+	/* Datagrams: a peer's own socket for each, and its connection. */
+	struct peers		*pl;
+	TAILQ_HEAD(, fconn)	 fconns;
 
 	/* Connections dialled while their client's handshake runs. */
 	TAILQ_HEAD(, fconn_out)	 early;
@@ -140,10 +133,8 @@ struct fconn {
 void		 targets_drop(struct fwd_targets *);
 void		 target_down(struct fwd_target *);
 void		 target_up(struct fwd_target *);
-void		 forward_free(struct forward *);
 
 /* forward-conn.c */
-void		 fwd_format(const struct net_peer *, char *, size_t);
 const char	*fconn_label(struct fconn *);
 void		 fconn_destroy(struct fconn *);
 void		 fconn_free(struct fconn *);
@@ -151,13 +142,6 @@ void		 fconn_relay(struct fconn *);
 void		 fconn_next(struct fconn *);
 struct fconn	*fconn_new(struct forward *, int, const struct net_peer *);
 struct fconn	*fconn_take_early(struct forward *, int);
-
-/* forward-udp.c */
-void		 upeer_free(struct upeer *, const char *);
-long long	 upeer_idle_ms(const struct forward *);
-void		 forward_udp_resolved_cb(int, struct addrinfo *, void *);
-void		 forward_udp_relooked_cb(int, struct addrinfo *, void *);
-int		 forward_udp_lookup(struct forward *, resolve_cb *);
-int		 forward_udp(struct forward *, int);
+extern const struct peer_ops forward_peer_ops;
 
 #endif /* SC_FORWARD_INT_H */

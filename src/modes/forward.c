@@ -4,7 +4,7 @@
  * both directions at once, each ending on its own.  Here are the targets,
  * each a side (src/net/side.c) read from --forward or --forward-file (and
  * read again on SIGHUP), the back-off of one that failed, and the
- * listener.  Datagrams (-u) are forward-udp.c's.
+ * listener, of streams or of datagram peers (-u).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -26,10 +26,6 @@
 
 /* The largest --forward-file: a list of targets, not a data file. */
 #define FWD_FILE_MAX		(1024 * 1024)
-
-static void	targets_free(struct fwd_targets *);
-static void	forward_sighup(int, void *);
-static void	forward_sigusr1(int, void *);
 
 /*
  * Read the --forward target text into sd, a side that starts from the
@@ -386,27 +382,14 @@ static const struct listen_ops forward_ops = {
 	.abandon = forward_abandon,
 };
 
-/* Without -k, the listener takes one connection and stops. */
-static const struct listen_ops forward_once_ops = {
-	.flags = LISTEN_SERIAL,
-	.start = forward_start,
-	.admitted = forward_admitted,
-	.abandon = forward_abandon,
-};
-
-/* Free what forward_listen() set up, once the loop is over. */
-void
-forward_free(struct forward *f)
+/* Is t a udp: target, whose peers' datagrams stay datagrams? */
+static int
+target_udp(const struct fwd_target *t)
 {
-	while (!TAILQ_EMPTY(&f->peers))
-		upeer_free(TAILQ_FIRST(&f->peers), "end");
-	peers_free(f->pl);
-	f->pl = NULL;
-	resolve_cancel(f->lookup);
-	if (f->res != NULL)
-		freeaddrinfo(f->res);
-	targets_drop(f->ts);
-	f->ts = NULL;
+	const struct side	*sd = t->sd;
+
+	return (sd->kind == SIDE_SOCKET && sd->sock.socktype == SOCK_DGRAM &&
+	    sd->sock.family != AF_UNIX && !sd->tls.on);
 }
 
 /*
@@ -422,7 +405,6 @@ forward_reload_targets(struct forward *f, char **cause)
 	struct fwd_targets	*ts, *old = f->ts;
 	char			*text, **lines, *why;
 	size_t			*linenos, nlines, n, i, k, after;
-	int			 first;
 
 	if ((text = forward_read_file(j->fwd->file, &lines, &linenos, &nlines,
 	    cause)) == NULL)
@@ -468,19 +450,19 @@ forward_reload_targets(struct forward *f, char **cause)
 			break;
 		}
 	}
-	f->ts = ts;
-	targets_drop(old);
 	/*
-	 * Datagrams go to the first target: look it up again.  Before the
-	 * first lookup is over, the socket is not read yet: a new lookup
-	 * of the first kind takes its place.
+	 * The peers of a datagram forwarder whose service speaks datagrams
+	 * go on speaking them: its first target stays a udp: one.
 	 */
-	first = f->res == NULL;
-	if (j->side->sock.socktype == SOCK_DGRAM &&
-	    forward_udp_lookup(f, first ? forward_udp_resolved_cb :
-	    forward_udp_relooked_cb) == -1)
+	if (j->side->sock.socktype == SOCK_DGRAM && target_udp(&old->t[0]) &&
+	    !target_udp(&ts->t[0])) {
 		log_warnx("SIGHUP: %s: datagrams go to a udp: target; the "
 		    "old addresses stay", ts->t[0].name);
+		targets_drop(ts);
+		return (0);
+	}
+	f->ts = ts;
+	targets_drop(old);
 	return (0);
 }
 
@@ -546,81 +528,43 @@ forward_dialled(int fd, const struct net_peer *peer, void *arg)
 	    NULL, peer);
 }
 
-/* fork: the pause before the next connection is over. */
-static void
-forward_pause_cb(void *arg)
+/* The first side, dialled, is connected: its connection to a target. */
+static int
+forward_dialled_start(void *arg, struct netconn *nc,
+    const struct net_peer *peer)
 {
-	(void)arg;
-	ev_break();
+	struct forward	*f = arg;
+	struct fconn	*fc;
+
+	if ((fc = fconn_new(f, nc->fd, peer)) == NULL) {
+		netconn_free(nc);
+		fatal("forward");
+	}
+	fc->nc = nc;
+	f->ndialled++;
+	fconn_next(fc);
+	return (0);
 }
 
 /*
  * Two dialled sides, or a dialled side and a device or a listener: the
- * first side opened, as a client is, then joined once with the target.
- * With socat's fork the first side is dialled again interval= after each
- * connection (a second unless said), joined with a target of its own,
- * while those before go on, until a try fails (as retry= and forever
- * say): then the status is 1, as socat's, once the last is over.
+ * first side opened, as a client is, then joined with a target; with
+ * socat's fork, again and again (join_dial()), each connection with a
+ * target of its own, until a try fails: then the status is 1, as
+ * socat's, once the last is over.
  */
 static int
 forward_connect(struct forward *f)
 {
 	const struct side	*sd = f->j->side;
 	struct dial_how		 how = { .dialled = forward_dialled };
-	struct ev_timer		 pause;
-	struct net_peer		 peer;
-	struct netconn		*nc;
-	struct fconn		*fc;
-	char			*cause;
-	int			 left = sd->retries;
 
 	how.dialled_arg = (void *)sd;
 	if (sd->sock.family == AF_UNIX)
 		how.flags |= DIAL_UNIX;
-	ev_timer_init(&pause, forward_pause_cb, NULL);
-	for (;;) {
-		nc = open_wait(sd, sd->host, sd->sock.family == AF_UNIX ?
-		    NULL : sd->ports[0], &how, &peer, &cause);
-		/*
-		 * fork: what the dial did not try again (a handshake that
-		 * failed) is tried again as retry= says, as socat's loop
-		 * does.
-		 */
-		if (nc == NULL && cause != NULL && sd->dial_fork &&
-		    (left == RETRY_FOREVER || left-- > 0)) {
-			log_verbose(1, "%s", cause);
-			free(cause);
-		} else if (nc == NULL) {
-			if (cause != NULL)
-				log_warnx("%s", cause);
-			else
-				net_report_refused(sd, sd->host, sd->nports >
-				    0 ? sd->ports[0] : "", errno);
-			free(cause);
-			f->status = 1;
-			break;
-		} else {
-			if ((fc = fconn_new(f, nc->fd, &peer)) == NULL) {
-				netconn_free(nc);
-				fatal("forward");
-			}
-			fc->nc = nc;
-			if (!sd->dial_fork) {
-				fconn_next(fc);
-				if (ev_loop() == -1)
-					fatal("poll");
-				return (f->status);
-			}
-			f->ndialled++;
-			fconn_next(fc);
-		}
-		ev_timer_arm(&pause, sd->retry_ms > 0 ? sd->retry_ms :
-		    RETRY_DEFAULT_MS);
-		while (ev_timer_armed(&pause)) {
-			if (ev_loop() == -1)
-				fatal("poll");
-		}
-	}
+	if (join_dial(sd, sd->sock.family == AF_UNIX ? NULL : sd->ports[0],
+	    &how, forward_dialled_start, f, NULL) != 0)
+		f->status = 1;
 	while (f->ndialled > 0) {
 		if (ev_loop() == -1)
 			fatal("poll");
@@ -638,14 +582,13 @@ int
 forward_listen(const struct job *j)
 {
 	struct forward	 f;
+	struct listen_ops ops = forward_ops;
 	char		*cause;
 	size_t		 i;
 	int		 fd, status;
 
 	memset(&f, 0, sizeof(f));
 	f.j = j;
-	f.ufd = -1;
-	TAILQ_INIT(&f.peers);
 	TAILQ_INIT(&f.early);
 	TAILQ_INIT(&f.fconns);
 	f.ts = targets_new(j->fwd->n);
@@ -655,7 +598,7 @@ forward_listen(const struct job *j)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	if (!j->side->listen) {
 		status = forward_connect(&f);
-		forward_free(&f);
+		targets_drop(f.ts);
 		return (status);
 	}
 	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
@@ -668,13 +611,19 @@ forward_listen(const struct job *j)
 	if (j->side->keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
 	    ev_signal(SIGUSR1, forward_sigusr1, &f) == -1))
 		fatal("signal");
-	if (j->side->sock.socktype == SOCK_DGRAM)
-		status = forward_udp(&f, fd);
-	else {
-		listener_run(j->side, fd, j->side->keep ? &forward_ops :
-		    &forward_once_ops, &f, &f.l);
-		forward_free(&f);
-		status = f.status;
+	/* -u: each peer a connection of its own, as a stream client. */
+	if (j->side->sock.socktype == SOCK_DGRAM) {
+		if ((f.pl = peers_new(j->side, fd, &forward_peer_ops,
+		    &f)) == NULL)
+			fatal("forward");
+		if (ev_loop() == -1)
+			fatal("poll");
+		peers_free(f.pl);
+	} else {
+		/* Without -k, the listener takes one connection and stops. */
+		ops.flags = j->side->keep ? 0 : LISTEN_SERIAL;
+		listener_run(j->side, fd, &ops, &f, &f.l);
 	}
-	return (status);
+	targets_drop(f.ts);
+	return (f.status);
 }

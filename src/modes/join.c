@@ -269,18 +269,18 @@ join_ways(struct join *jn, const struct join_how *how)
 }
 
 /*
- * The program of jn's near end has exited: its output's end ends the
- * session now, since nobody will read what the far side still sends (its
- * children may, until then); a program only written to (socat's -U) ends
- * its way at once.
+ * The program of a near end has exited (from: the way from it, to: the
+ * way to it): its output's end ends the session now, since nobody will
+ * read what the far side still sends (its children may, until then); a
+ * program only written to (socat's -U) ends its way at once.
  */
 void
-join_program_gone(struct join *jn)
+join_program_gone(struct channel *to, struct channel *from)
 {
-	if (jn->way[1] != NULL)
-		jn->way[1]->flags |= CH_FINAL;
-	else if (jn->way[0] != NULL)
-		ep_write_ended(jn->way[0]->dst);
+	if (from != NULL)
+		from->flags |= CH_FINAL;
+	else if (to != NULL)
+		ep_write_ended(to->dst);
 }
 
 /* Start jn's session: its bytes move from now on.  -1 with errno. */
@@ -288,12 +288,12 @@ int
 join_start(struct join *jn)
 {
 	if (jn->end[1].child != NULL && jn->end[1].child->exited)
-		join_program_gone(jn);
+		join_program_gone(jn->way[0], jn->way[1]);
 	return (session_start(jn->s));
 }
 
 /* Give back what jn's ends hold besides their endpoints. */
-void
+static void
 join_close(struct join *jn)
 {
 	end_close(&jn->end[0]);
@@ -520,4 +520,62 @@ out:
 	}
 	join_close(&r.jn);
 	return (r.status);
+}
+
+/* fork: the pause before the next connection is over. */
+static void
+join_pause_cb(void *arg)
+{
+	(void)arg;
+	ev_break();
+}
+
+/*
+ * Dial the side sd (port as its path says, how as its mode does) and
+ * give the connection to start(arg, ...).  With socat's fork, interval=
+ * after each (a second unless said) the next is made while those before
+ * go on, as socat's children would, until *stop (when stop is not NULL)
+ * or a try fails: one the dial did not try again (a handshake) is made
+ * again as retry= and forever say, as socat's loop does.  Returns 1 when
+ * a try failed, said, or a start did; else 0.
+ */
+int
+join_dial(const struct side *sd, const char *port,
+    const struct dial_how *how, int (*start)(void *, struct netconn *,
+    const struct net_peer *), void *arg, const int *stop)
+{
+	struct ev_timer	 pause;
+	struct net_peer	 peer;
+	struct netconn	*nc;
+	char		*cause;
+	int		 left = sd->retries, status = 0;
+
+	ev_timer_init(&pause, join_pause_cb, NULL);
+	while (stop == NULL || !*stop) {
+		nc = open_wait(sd, sd->host, port, how, &peer, &cause);
+		if (nc == NULL && cause != NULL && sd->dial_fork &&
+		    (left == RETRY_FOREVER || left-- > 0)) {
+			log_verbose(1, "%s", cause);
+			free(cause);
+		} else if (nc == NULL) {
+			if (cause != NULL)
+				log_warnx("%s", cause);
+			else if (sd->say_refused)
+				net_report_refused(sd, sd->host, port != NULL ?
+				    port : "", errno);
+			free(cause);
+			return (1);
+		} else if (start(arg, nc, &peer) == -1)
+			status = 1;
+		if (!sd->dial_fork)
+			break;
+		ev_timer_arm(&pause, sd->retry_ms > 0 ? sd->retry_ms :
+		    RETRY_DEFAULT_MS);
+		while (ev_timer_armed(&pause) && (stop == NULL || !*stop)) {
+			if (ev_loop() == -1)
+				fatal("poll");
+		}
+		ev_timer_disarm(&pause);
+	}
+	return (status);
 }

@@ -61,7 +61,6 @@ struct local {
 	int		 raw;		/* --raw: the local terminal raw */
 	int		 readline;	/* --readline: typed lines edited */
 	const char	*history;	/* --readline-history: their file */
-	const char	*device;	/* serial:, pty: with stdio */
 };
 
 /* The forwarder's targets (--forward). */
@@ -153,10 +152,12 @@ struct join {
 int		 join_new(struct join *, int (*)(struct session *),
 		    void (*)(struct session *), void *);
 int		 join_ways(struct join *, const struct join_how *);
-void		 join_program_gone(struct join *);
+void		 join_program_gone(struct channel *, struct channel *);
 int		 join_start(struct join *);
-void		 join_close(struct join *);
 int		 join_run(const struct job *);
+int		 join_dial(const struct side *, const char *,
+		    const struct dial_how *, int (*)(void *, struct netconn *,
+		    const struct net_peer *), void *, const int *);
 
 /* proxyd.c */
 int		 proxyd_listen(const struct job *);
@@ -181,7 +182,6 @@ int		 plain_relay(const struct job *, struct netconn *,
 int		 plain_serve_dgram(const struct job *, int);
 
 /* dgram.c */
-int		 dgram_serve(const struct job *, int);
 int		 dgram_serve_socket(const struct job *, int);
 int		 dgram_listen(const struct job *);
 
@@ -202,6 +202,5 @@ int		 chat_listen(const struct job *);
 
 /* scan.c */
 int		 scan_ports(const struct job *);
-
 
 #endif /* SC_MODES_H */

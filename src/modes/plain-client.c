@@ -193,35 +193,6 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 }
 
 /*
- * --readline: what the terminal gives is lines edited by src/io/edit.c,
- * in cbreak mode (restored at exit).
- */
-static ssize_t
-plain_edit_read(struct endpoint *ep, void *p, size_t n)
-{
-	struct plain	*pl = ep->data;
-
-	return (edit_read(&pl->ed, ep->rfd, p, n));
-}
-
-static const struct ep_ops plain_edit_ops = {
-	.read = plain_edit_read,
-};
-
-/* --readline: before a key is shown, the peer's half line is ended. */
-static void
-plain_edit_before(void *arg)
-{
-	struct plain	*p = arg;
-
-	if (!p->rx_midline)
-		return;
-	edit_echo(&p->ed, "\n", 1);
-	p->rx_midline = 0;
-	p->ed.redraw = 1;
-}
-
-/*
  * --readline: after each key, the line again if it changed, unless what
  * the peer sent is still on its way to the screen (the line comes back
  * after it, plain_edit_tap()).
@@ -249,7 +220,7 @@ plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
 
 	(void)p;
 	(void)space;
-	if (n > 0 && !pl->rx_midline)
+	if (n > 0 && !pl->ed.midline)
 		edit_hide(&pl->ed);
 	return (n);
 }
@@ -266,8 +237,8 @@ plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
 
 	if (n == 0)
 		return;
-	pl->rx_midline = p[n - 1] != '\n';
-	if (!pl->rx_midline && pl->ed.linelen > 0 &&
+	pl->ed.midline = p[n - 1] != '\n';
+	if (!pl->ed.midline && pl->ed.linelen > 0 &&
 	    channel_pending(ch) == n)
 		edit_show(&pl->ed);
 }
@@ -288,16 +259,15 @@ plain_readline_init(struct plain *p)
 		echo = STDOUT_FILENO;
 	else if (isatty(STDERR_FILENO))
 		echo = STDERR_FILENO;
-	edit_init(&p->ed, echo, 1, plain_edit_before, plain_edit_after, p);
-	p->ed.end_is_eof = 1;
+	edit_init(&p->ed, echo, 1, NULL, plain_edit_after, p);
 	if (path != NULL && edit_history_file(&p->ed, path) == -1)
 		fatal("%s", path);
 }
 
 /*
- * --readline: the terminal on stdin edits what is typed, and what the
- * peer sends to a terminal on stdout keeps clear of the line being
- * typed.
+ * --readline: the terminal on stdin edits what is typed (src/io/edit.c,
+ * in cbreak mode, restored at exit), and what the peer sends to a
+ * terminal on stdout keeps clear of the line being typed.
  */
 int
 conn_readline(struct conn *c, struct endpoint *in)
@@ -306,8 +276,7 @@ conn_readline(struct conn *c, struct endpoint *in)
 
 	if (stdio_tty_raw() == -1)
 		return (-1);
-	in->ops = &plain_edit_ops;
-	in->data = p;
+	edit_attach(&p->ed, in);
 	edit_watch(&p->ed, 1);
 	if (p->ed.echo != STDOUT_FILENO)
 		return (0);
@@ -348,21 +317,21 @@ plain_dialled(int fd, const struct net_peer *peer, void *arg)
 		plain_pass_fd(fd);
 }
 
-/* fork: the pause before the next connection is over. */
-static void
-plain_fork_pause_cb(void *arg)
+/* fork: a connection made, served. */
+static int
+plain_fork_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 {
-	(void)arg;
-	ev_break();
+	struct plain	*p = arg;
+
+	if (plain_start(p, nc, peer) == -1)
+		p->status = 1;
+	return (0);
 }
 
 /*
  * socat's fork of a dialled side, in this process: each connection made
- * is its own program's, and interval= after it (a second unless said)
- * the next one is made while those before go on, as socat's children
- * would.  A try that fails is made again as retry= and forever say; when
- * they are spent no more are made, and the exit status is 1, as socat's
- * (once the last connection is over).
+ * is its own program's (join_dial()); the exit status is 1 once the
+ * tries are spent, as socat's, once the last connection is over.
  */
 static int
 plain_connect_fork(const struct job *j)
@@ -370,49 +339,17 @@ plain_connect_fork(const struct job *j)
 	const struct side	*sd = j->side;
 	struct plain		 p;
 	struct dial_how		 how = { .dialled = plain_dialled };
-	struct ev_timer		 pause;
-	struct net_peer		 peer;
-	struct netconn		*nc;
-	char			*cause;
-	int			 left = sd->retries;
 
 	plain_init(&p, j);
 	how.dialled_arg = &p;
-	ev_timer_init(&pause, plain_fork_pause_cb, NULL);
 	p.port = sd->nports > 0 ? sd->ports[0] : NULL;
 	if (sd->sock.family == AF_UNIX) {
 		how.flags = DIAL_UNIX | DIAL_BACKLOG;
 		p.port = NULL;
 	}
-	while (!p.stopping) {
-		nc = open_wait(sd, sd->host, p.port, &how, &peer, &cause);
-		/*
-		 * What the dial did not try again (a handshake that failed)
-		 * is tried again as retry= says, as socat's loop does.
-		 */
-		if (nc == NULL && cause != NULL && (left == RETRY_FOREVER ||
-		    left-- > 0)) {
-			log_verbose(1, "%s", cause);
-			free(cause);
-		} else if (nc == NULL) {
-			if (cause != NULL)
-				log_warnx("%s", cause);
-			else if (sd->say_refused)
-				net_report_refused(sd, sd->host, p.port != NULL ?
-				    p.port : "", errno);
-			free(cause);
-			p.status = 1;
-			break;
-		} else if (plain_start(&p, nc, &peer) == -1)
-			p.status = 1;
-		ev_timer_arm(&pause, sd->retry_ms > 0 ? sd->retry_ms :
-		    RETRY_DEFAULT_MS);
-		while (ev_timer_armed(&pause) && !p.stopping) {
-			if (ev_loop() == -1)
-				fatal("poll");
-		}
-		ev_timer_disarm(&pause);
-	}
+	if (join_dial(sd, p.port, &how, plain_fork_start, &p,
+	    &p.stopping) != 0)
+		p.status = 1;
 	while (!TAILQ_EMPTY(&p.conns) || ev_timer_armed(&p.quit)) {
 		if (ev_loop() == -1)
 			fatal("poll");

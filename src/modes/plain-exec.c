@@ -38,10 +38,7 @@ conn_child_exited(struct child *child, void *arg)
 
 	(void)child;
 	if (c->s != NULL) {
-		if (c->tx != NULL)
-			c->tx->flags |= CH_FINAL;
-		else if (c->rx != NULL)
-			ep_write_ended(c->rx->dst);
+		join_program_gone(c->rx, c->tx);
 		session_check(c->s);
 	} else
 		conn_done(c);
@@ -152,12 +149,8 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	    (const char *)p->dgram + skip, p->dgramlen - skip) == -1)
 		goto fail;
 	/* Started early, the program may have exited already. */
-	if (c->child->exited) {
-		if (c->tx != NULL)
-			c->tx->flags |= CH_FINAL;
-		else
-			ep_write_ended(c->rx->dst);
-	}
+	if (c->child->exited)
+		join_program_gone(c->rx, c->tx);
 	if (session_start(c->s) == -1)
 		goto fail;
 	return (0);

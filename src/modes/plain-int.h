@@ -53,7 +53,6 @@ struct plain {
 	int			 prog_wr;
 	TAILQ_HEAD(, conn)	 conns;
 	TAILQ_HEAD(, early)	 early;
-	int			 nconns;
 	struct listener		*l;	/* a stream listener, or NULL */
 	struct peers		*peers;	/* a datagram listener, or NULL */
 	const void		*dgram;	/* -u -l -e: a datagram just read */
@@ -69,13 +68,10 @@ struct plain {
 	size_t			 greetlen;
 	struct edit		 ed;	/* --readline: the line typed */
 	struct channel		*edrx;	/* and what shows the peer */
-	int			 rx_midline; /* --readline: the peer's last
-					       line shown is not finished */
 };
 
 /* plain.c */
 void		 conn_done(struct conn *);
-void		 conn_finished(struct session *);
 void		 conn_set_idle(struct conn *);
 int		 conn_join(struct conn *, int (*)(struct session *),
 		    const struct end_how *, const int *, int);

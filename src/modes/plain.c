@@ -9,12 +9,9 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +130,6 @@ conn_done(struct conn *c)
 	}
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
-	p->nconns--;
 	free(c);
 	if (p->j->side->keep && !p->stopping && (p->l != NULL ?
 	    listener_open(p->l) : peers_open(p->peers))) {
@@ -153,7 +149,7 @@ conn_done(struct conn *c)
 		ev_break();
 }
 
-void
+static void
 conn_finished(struct session *s)
 {
 	struct conn	*c = s->arg;
@@ -222,7 +218,6 @@ conn_new(struct plain *p)
 	c->p = p;
 	ev_timer_init(&c->drain, conn_drain_cb, c);
 	TAILQ_INSERT_TAIL(&p->conns, c, entry);
-	p->nconns++;
 	return (c);
 }
 
@@ -240,7 +235,6 @@ conn_abort(struct conn *c)
 		exec_release(c->child);
 	netconn_free(c->nc);
 	TAILQ_REMOVE(&p->conns, c, entry);
-	p->nconns--;
 	free(c);
 }
 
@@ -583,17 +577,7 @@ plain_listen_failed(void *arg, const struct net_peer *peer,
 		listener_pause(p->l, 0);
 }
 
-/* stdio, or a program without -k: one connection at a time. */
-static const struct listen_ops plain_serial_ops = {
-	.flags = LISTEN_SERIAL,
-	.start = plain_listen_start,
-	.failed = plain_listen_failed,
-	.admitted = plain_admitted,
-	.abandon = plain_abandon,
-};
-
-/* A program for each client (-k -e, -k -c): many at once. */
-static const struct listen_ops plain_concurrent_ops = {
+static const struct listen_ops plain_ops = {
 	.start = plain_listen_start,
 	.failed = plain_listen_failed,
 	.admitted = plain_admitted,
@@ -625,10 +609,13 @@ __startup int
 plain_serve(const struct job *j, int lfd)
 {
 	struct plain	 p;
+	struct listen_ops ops = plain_ops;
 
 	plain_init(&p, j);
-	listener_run(j->side, lfd, p.exec && j->side->keep ? &plain_concurrent_ops :
-	    &plain_serial_ops, &p, &p.l);
+	/* A program for each client with -k, many at once; else one. */
+	if (!p.exec || !j->side->keep)
+		ops.flags = LISTEN_SERIAL;
+	listener_run(j->side, lfd, &ops, &p, &p.l);
 	plain_free(&p);
 	return (p.status);
 }

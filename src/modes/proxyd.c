@@ -14,7 +14,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -80,25 +79,22 @@ struct pconn {
 	long long	 body;		/* its body's length (-1: chunked) */
 };
 
-/* A relayed client, as its session's argument: its place at the gate. */
+/*
+ * A relayed client, as its session's argument: its place at the gate;
+ * and for a forwarded request with a chunked body, that body read as the
+ * origin will read it, nothing after its end going on.
+ */
 struct prelay {
 	struct netconn	*nc;
+	struct pchunked	*pk;		/* NULL: no chunked body */
 };
 
-/*
- * A forwarded request with a chunked body, as its session's argument:
- * the body is read as the origin will read it, and nothing after its end
- * goes on.
- */
 struct pchunked {
-	struct netconn	*nc;		/* the client's place at the gate */
-	struct proxyd	*pd;
 	struct http_chunked ck;
 	int		 said;		/* the bytes dropped after it */
 	char		 peer[NI_MAXHOST + NI_MAXSERV + 1];
 };
 
-static void	pconn_read_cb(int, int, void *);
 static void	pconn_relay(struct pconn *);
 static int	pconn_is_self(struct pconn *, const struct addrinfo *);
 
@@ -217,28 +213,27 @@ pconn_socks5_reply(struct pconn *pc, int rep, int fd)
 static const char *
 http_reason(int status)
 {
-	switch (status) {
-	case HTTP_BAD_REQUEST:
-		return ("400 Bad Request");
-	case HTTP_FORBIDDEN:
-		return ("403 Forbidden");
-	case HTTP_BAD_METHOD:
-		return ("405 Method Not Allowed");
-	case HTTP_AUTH_REQUIRED:
-		return ("407 Proxy Authentication Required");
-	case HTTP_TIMEOUT:
-		return ("408 Request Timeout");
-	case HTTP_URI_TOO_LONG:
-		return ("414 URI Too Long");
-	case HTTP_TOO_MANY:
-		return ("429 Too Many Requests");
-	case HTTP_TOO_LARGE:
-		return ("431 Request Header Fields Too Large");
-	case HTTP_GATEWAY_TIMEOUT:
-		return ("504 Gateway Timeout");
-	default:
-		return ("502 Bad Gateway");
+	static const struct {
+		int		 status;
+		const char	*text;
+	} reasons[] = {
+		{ HTTP_BAD_REQUEST, "400 Bad Request" },
+		{ HTTP_FORBIDDEN, "403 Forbidden" },
+		{ HTTP_BAD_METHOD, "405 Method Not Allowed" },
+		{ HTTP_AUTH_REQUIRED, "407 Proxy Authentication Required" },
+		{ HTTP_TIMEOUT, "408 Request Timeout" },
+		{ HTTP_URI_TOO_LONG, "414 URI Too Long" },
+		{ HTTP_TOO_MANY, "429 Too Many Requests" },
+		{ HTTP_TOO_LARGE, "431 Request Header Fields Too Large" },
+		{ HTTP_GATEWAY_TIMEOUT, "504 Gateway Timeout" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < nitems(reasons); i++) {
+		if (reasons[i].status == status)
+			return (reasons[i].text);
 	}
+	return ("502 Bad Gateway");
 }
 
 static int
@@ -281,22 +276,23 @@ pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
 	size_t	 n;
 
 	log_verbose(1, "proxy: %s: %s", pc->peer, why);
-	if (proxyd_http(pc) && http_status == HTTP_AUTH_REQUIRED &&
-	    auth_challenge(&pc->pd->auth, 1, pc->stale, challenge,
-	    sizeof(challenge)) == 0 && (n = strlen(challenge)) + 40 <
-	    sizeof(challenge)) {
-		/* The connection is closed after it, and the client told. */
-		snprintf(challenge + n, sizeof(challenge) - n,
-		    "Connection: close\r\nContent-Length: 0");
+	/* The connection is closed after the reply, and the client told. */
+	if (proxyd_http(pc)) {
+		if (http_status == HTTP_AUTH_REQUIRED && auth_challenge(
+		    &pc->pd->auth, 1, pc->stale, challenge,
+		    sizeof(challenge)) == 0 && (n = strlen(challenge)) + 40 <
+		    sizeof(challenge))
+			snprintf(challenge + n, sizeof(challenge) - n,
+			    "Connection: close\r\nContent-Length: 0");
+		else if (http_status == HTTP_TOO_MANY)
+			snprintf(challenge, sizeof(challenge), "Retry-After: "
+			    "%d\r\nConnection: close\r\nContent-Length: 0",
+			    pc->retry);
+		else
+			strlcpy(challenge, "Connection: close",
+			    sizeof(challenge));
 		pconn_http_reply(pc, http_reason(http_status), challenge);
-	} else if (proxyd_http(pc) && http_status == HTTP_TOO_MANY) {
-		snprintf(challenge, sizeof(challenge), "Retry-After: %d\r\n"
-		    "Connection: close\r\nContent-Length: 0", pc->retry);
-		pconn_http_reply(pc, http_reason(http_status), challenge);
-	} else if (proxyd_http(pc))
-		pconn_http_reply(pc, http_reason(http_status),
-		    "Connection: close");
-	else if (socks_rep != -1)
+	} else if (socks_rep != -1)
 		pconn_socks5_reply(pc, socks_rep, -1);
 	pconn_drain(pc);
 	pconn_free(pc);
@@ -706,38 +702,33 @@ proxyd_finished(struct session *s)
 
 	session_free(s);
 	netconn_free(pr->nc);
+	free(pr->pk);
 	free(pr);
 }
 
 /* A chunked body that turned out broken ends the session. */
 static int
-proxyd_chunked_watch(struct session *s)
+proxyd_watch(struct session *s)
 {
-	struct pchunked	*pk = s->arg;
+	struct prelay	*pr = s->arg;
 
-	return (pk->ck.state == HC_BAD ? SESSION_END : SESSION_RULE);
-}
-
-static void
-proxyd_chunked_finished(struct session *s)
-{
-	struct pchunked	*pk = s->arg;
-
-	session_free(s);
-	netconn_free(pk->nc);
-	free(pk);
+	return (pr->pk != NULL && pr->pk->ck.state == HC_BAD ? SESSION_END :
+	    SESSION_RULE);
 }
 
 /*
- * Read the n bytes at p of a chunked body as the origin will: returns how
- * many are the body's, and says once, with -v, that the rest is dropped
- * or why the body is broken.
+ * The client's bytes after a forwarded request's chunked body are not the
+ * origin's: they are read and dropped, as after a Content-Length; -v
+ * says so once, or why the body is broken.
  */
 static size_t
-proxyd_chunked_scan(struct pchunked *pk, const unsigned char *p, size_t n)
+proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
+    size_t space)
 {
-	size_t	 k;
+	struct pchunked	*pk = ((struct prelay *)ch->session->arg)->pk;
+	size_t		 k;
 
+	(void)space;
 	k = http_chunked_scan(&pk->ck, p, n);
 	if (pk->ck.state == HC_BAD && !pk->said) {
 		log_verbose(1, "proxy: %s: %s", pk->peer, pk->ck.why);
@@ -751,21 +742,9 @@ proxyd_chunked_scan(struct pchunked *pk, const unsigned char *p, size_t n)
 }
 
 /*
- * The client's bytes after a forwarded request's chunked body are not the
- * origin's: they are read and dropped, as after a Content-Length.
- */
-static size_t
-proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
-    size_t space)
-{
-	(void)space;
-	return (proxyd_chunked_scan(ch->session->arg, p, n));
-}
-
-/*
  * The client's bytes after a forwarded request's body (xstate bytes still
  * to come) are not the origin's: they are read and dropped.  The origin's
- * answer ends the connection (proxyd_forward_check()).
+ * answer ends the connection (JOIN_NEAR_ENDS).
  */
 static size_t
 proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
@@ -779,106 +758,60 @@ proxyd_body_xform(struct channel *ch, unsigned char *p, size_t n,
 	return (n);
 }
 
-/* Connected: say so, and hand both sockets to the pump. */
-static void
-pconn_relay(struct pconn *pc)
+/*
+ * A forwarded request's chunked body is read as the origin will read it,
+ * from what has come with the request on: nothing goes to the origin
+ * when that is broken already (pc is refused).  Returns -1 when pc is
+ * gone.
+ */
+static int
+pconn_chunked(struct pconn *pc, struct prelay *pr)
 {
-	const struct job	*j = pc->pd->j;
-	struct session	*s;
-	struct join	 jn;
-	struct join_how	 how = { .flow = j->flow, .far = j->side,
-	    .name = { "upstream", "downstream" },
-	    .flags = { CH_SHUTDOWN, CH_SHUTDOWN }, .idle_ms = TIME_NONE };
-	struct netconn	*tnc;
-	struct channel	*up;
-	struct pchunked	*pk = NULL;
-	struct prelay	*pr = NULL;
-	const char	*why;
-	char		 host[LOG_ESCAPED(sizeof(pc->host))];
+	struct pchunked	*pk;
 	size_t		 k;
-	int		 r, rc;
 
-	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
-	    log_escape(host, sizeof(host), pc->host, strlen(pc->host)),
-	    pc->port);
-	/*
-	 * A chunked body is read as the origin will read it, from what has
-	 * come with the request on: nothing goes to the origin when that
-	 * is broken already.
-	 */
-	if (pc->fwd != NULL && pc->body == -1) {
-		if ((pk = calloc(1, sizeof(*pk))) == NULL) {
-			pconn_free(pc);
-			return;
-		}
-		pk->pd = pc->pd;
-		http_chunked_init(&pk->ck);
-		strlcpy(pk->peer, pc->peer, sizeof(pk->peer));
-		k = http_chunked_scan(&pk->ck, pc->in, pc->len);
-		if (pk->ck.state == HC_BAD) {
-			why = pk->ck.why;
-			free(pk);
-			pconn_refuse(pc, -1, HTTP_BAD_REQUEST, why);
-			return;
-		}
-		if (k < pc->len) {
-			log_verbose(1, "proxy: %s: %zu bytes after the "
-			    "request's body dropped", pc->peer, pc->len - k);
-			pk->said = 1;
-			pc->len = k;
-		}
-	}
-	if (pc->fwd != NULL)
-		r = 0;	/* The origin's own answer is the reply. */
-	else if (proxyd_http(pc))
-		r = pconn_http_reply(pc, HTTP_ESTABLISHED, NULL);
-	else
-		r = pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd);
-	if (r == -1)
-		s = NULL;
-	else if (pk != NULL)
-		s = join_new(&jn, proxyd_chunked_watch, proxyd_chunked_finished,
-		    pk) == 0 ? jn.s : NULL;
-	else if ((pr = calloc(1, sizeof(*pr))) != NULL)
-		s = join_new(&jn, NULL, proxyd_finished, pr) == 0 ? jn.s : NULL;
-	else
-		s = NULL;
-	if (s == NULL) {
-		free(pk);
-		free(pr);
+	if ((pk = pr->pk = calloc(1, sizeof(*pk))) == NULL) {
 		pconn_free(pc);
-		return;
+		return (-1);
 	}
-	ev_timer_disarm(&pc->timer);
-	ev_del(pc->nc->fd);
-	ev_del(pc->tfd);
-	/*
-	 * Each descriptor is the session's once it has an endpoint.  A
-	 * relay between two peers: over once both ways are done, or at
-	 * once when one failed.  A forwarded request is over once the
-	 * origin's answer is delivered: the origin closes it (Connection:
-	 * close), whatever the client does.
-	 */
-	if ((tnc = netconn_new(pc->tfd)) == NULL)
-		goto fail;
-	pc->tfd = -1;
-	how.rule = pc->fwd != NULL ? JOIN_NEAR_ENDS : JOIN_SIDES;
-	rc = end_netconn(&jn.end[0], j->side, pc->nc, s, "client",
-	    EP_SHUT_SOCKET, 0, 0) == -1 || end_netconn(&jn.end[1], j->side,
-	    tnc, s, "destination", EP_SHUT_SOCKET, 0, 0) == -1 ||
-	    join_ways(&jn, &how) == -1;
-	netconn_free(tnc);
-	if (rc)
-		goto fail;
-	up = jn.way[0];
-	/*
-	 * A forwarded request goes first, rewritten; then what the client
-	 * sent after its request (a body, or the tunnel's first bytes).
-	 */
+	http_chunked_init(&pk->ck);
+	strlcpy(pk->peer, pc->peer, sizeof(pk->peer));
+	k = http_chunked_scan(&pk->ck, pc->in, pc->len);
+	if (pk->ck.state == HC_BAD) {
+		pconn_refuse(pc, -1, HTTP_BAD_REQUEST, pk->ck.why);
+		return (-1);
+	}
+	if (k < pc->len) {
+		log_verbose(1, "proxy: %s: %zu bytes after the request's body "
+		    "dropped", pc->peer, pc->len - k);
+		pk->said = 1;
+		pc->len = k;
+	}
+	return (0);
+}
+
+/* Say the destination is connected; a forwarded request's origin does. */
+static int
+pconn_connected(struct pconn *pc)
+{
+	if (pc->fwd != NULL)
+		return (0);
+	if (proxyd_http(pc))
+		return (pconn_http_reply(pc, HTTP_ESTABLISHED, NULL));
+	return (pconn_socks5_reply(pc, SOCKS5_REP_OK, pc->tfd));
+}
+
+/*
+ * What goes up first: a forwarded request, rewritten, then what the
+ * client sent after its request (a body, or the tunnel's first bytes),
+ * a body no further than its end.  Returns -1 with errno.
+ */
+static int
+pconn_upstream(struct pconn *pc, struct prelay *pr, struct channel *up)
+{
 	if (pc->fwd != NULL &&
 	    channel_inject(up, pc->fwd, pc->fwdlen) == -1)
-		goto fail;
-	/* A body ends where its length says; the rest goes no further. */
+		return (-1);
 	if (pc->fwd != NULL && pc->body != -1) {
 		if ((long long)pc->len > pc->body) {
 			log_verbose(1, "proxy: %s: %lld bytes after the "
@@ -890,29 +823,76 @@ pconn_relay(struct pconn *pc)
 		up->xgrow = 1;
 		up->xstate = pc->body - pc->len;
 	}
-	if (pk != NULL) {
+	if (pr->pk != NULL) {
 		up->xform = proxyd_chunked_xform;
 		up->xgrow = 1;
 	}
-	if (pc->len > 0 && channel_inject(up, pc->in, pc->len) == -1)
+	return (pc->len > 0 ? channel_inject(up, pc->in, pc->len) : 0);
+}
+
+/*
+ * Connected: say so, and hand both sockets to the pump.  A relay between
+ * two peers is over once both ways are done, or at once when one failed.
+ * A forwarded request is over once the origin's answer is delivered: the
+ * origin closes it (Connection: close), whatever the client does.
+ */
+static void
+pconn_relay(struct pconn *pc)
+{
+	const struct job	*j = pc->pd->j;
+	struct join	 jn = { .s = NULL };
+	struct join_how	 how = { .flow = j->flow, .far = j->side,
+	    .name = { "upstream", "downstream" },
+	    .flags = { CH_SHUTDOWN, CH_SHUTDOWN }, .idle_ms = TIME_NONE,
+	    .rule = pc->fwd != NULL ? JOIN_NEAR_ENDS : JOIN_SIDES };
+	struct netconn	*tnc;
+	struct prelay	*pr;
+	char		 host[LOG_ESCAPED(sizeof(pc->host))];
+	int		 rc;
+
+	log_verbose(1, "proxy: %s: connected to %s port %s", pc->peer,
+	    log_escape(host, sizeof(host), pc->host, strlen(pc->host)),
+	    pc->port);
+	if ((pr = calloc(1, sizeof(*pr))) == NULL) {
+		pconn_free(pc);
+		return;
+	}
+	if (pc->fwd != NULL && pc->body == -1 && pconn_chunked(pc, pr) == -1) {
+		free(pr->pk);
+		free(pr);
+		return;
+	}
+	if (pconn_connected(pc) == -1 ||
+	    join_new(&jn, proxyd_watch, proxyd_finished, pr) == -1)
+		goto fail;
+	/* Each descriptor is the session's once it has an endpoint. */
+	ev_timer_disarm(&pc->timer);
+	ev_del(pc->nc->fd);
+	ev_del(pc->tfd);
+	if ((tnc = netconn_new(pc->tfd)) == NULL)
+		goto fail;
+	pc->tfd = -1;
+	rc = end_netconn(&jn.end[0], j->side, pc->nc, jn.s, "client",
+	    EP_SHUT_SOCKET, 0, 0) == -1 || end_netconn(&jn.end[1], j->side,
+	    tnc, jn.s, "destination", EP_SHUT_SOCKET, 0, 0) == -1 ||
+	    join_ways(&jn, &how) == -1;
+	netconn_free(tnc);
+	if (rc || pconn_upstream(pc, pr, jn.way[0]) == -1)
 		goto fail;
 	if (j->side->timeout_ms != TIME_NONE)
-		session_set_idle(s, j->side->timeout_ms);
-	gate_session(&j->side->gate, s);
+		session_set_idle(jn.s, j->side->timeout_ms);
+	gate_session(&j->side->gate, jn.s);
 	/* The session's argument holds the client's place now. */
-	if (pk != NULL)
-		pk->nc = pc->nc;
-	else
-		pr->nc = pc->nc;
+	pr->nc = pc->nc;
 	pc->nc = NULL;
 	pconn_free(pc);
 	if (join_start(&jn) == -1)
-		session_finish(s);
+		session_finish(jn.s);
 	return;
 
 fail:
-	session_free(s);
-	free(pk);
+	session_free(jn.s);
+	free(pr->pk);
 	free(pr);
 	pconn_free(pc);
 }
@@ -1075,25 +1055,22 @@ proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	return (0);
 }
 
-/* Is the listening socket fd bound to a loopback address? */
+/* Is sa a loopback address? */
 static int
-proxyd_loopback(int fd)
+proxyd_loopback(const struct sockaddr *sa)
 {
-	struct sockaddr_storage		 ss;
-	const struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	const struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
-	socklen_t			 len = sizeof(ss);
+	unsigned char	 a[16];
+	uint16_t	 port;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
-		return (0);
-	if (ss.ss_family == AF_INET)
-		return ((ntohl(sin->sin_addr.s_addr) >> 24) == IN_LOOPBACKNET);
-	if (ss.ss_family == AF_INET6)
-		return (IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) ||
-		    (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) &&
-		    sin6->sin6_addr.s6_addr[12] == IN_LOOPBACKNET));
+	switch (proxyd_addr(sa, a, &port)) {
+	case AF_INET:
+		return (a[0] == IN_LOOPBACKNET);
+	case AF_INET6:
+		return (memcmp(a, &in6addr_loopback, sizeof(a)) == 0);
+	}
 	return (0);
 }
+
 static const struct listen_ops proxyd_ops = {
 	.start = proxyd_start,
 	.full = proxyd_full,
@@ -1144,7 +1121,7 @@ proxyd_listen(const struct job *j)
 	if (pd.self.ss_family == AF_INET6 && getsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &pd.v6only, &len) == -1)
 		pd.v6only = 1;
-	if (open && !proxyd_loopback(fd))
+	if (open && !proxyd_loopback((struct sockaddr *)&pd.self))
 		log_warnx("warning: open proxy: anyone who can reach this "
 		    "address may relay through it; use --proxy-auth or "
 		    "--allow");

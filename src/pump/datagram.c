@@ -70,18 +70,6 @@ pump_unwatch_drops(struct batch *b)
 	}
 }
 
-/* A piece of a batch reached the destination: count it, show the taps. */
-static void
-channel_each(void *arg, const unsigned char *p, size_t n)
-{
-	struct channel	*ch = arg;
-	size_t		 i;
-
-	channel_delivered(ch, n);
-	for (i = 0; i < ch->ntaps; i++)
-		ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
-}
-
 /*
  * Should ch read its datagrams in batches?  Yes from any datagram socket,
  * unless the endpoint reads in its own way and cannot batch, pacing
@@ -150,12 +138,12 @@ channel_deliver_batch(struct channel *ch)
 			goto fail;
 		if (ep_net_dgram(dst))
 			pump_tally()->dgrams_sent += k;
-		batch_sent(b, k, channel_each, ch);
+		batch_sent(b, k, channel_delivered, ch);
 		return (k > 0);
 	}
 	if (dst->ops != NULL && dst->ops->write != NULL) {
 		/* Empty datagrams first: there is nothing to write for them. */
-		batch_consume(b, 0, channel_each, ch);
+		batch_consume(b, 0, channel_delivered, ch);
 		if (batch_empty(b))
 			return (0);
 		n = ep_write(dst, batch_data(b, b->first) + b->off,
@@ -164,7 +152,7 @@ channel_deliver_batch(struct channel *ch)
 		n = batch_writev(b, dst->wfd);
 	if (n == -1)
 		goto fail;
-	batch_consume(b, n, channel_each, ch);
+	batch_consume(b, n, channel_delivered, ch);
 	return (n > 0);
 
 fail:

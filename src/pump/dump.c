@@ -169,27 +169,6 @@ dump_socat(struct dump *d, int how, const char *ltor_path,
 static void	dump_write(int *, const char *, const void *, size_t);
 
 /*
- * Write p to stderr, where socat's -v and -x go; a failure there is not
- * said (the messages would go there too).
- */
-static void
-dump_err(const void *p, size_t n)
-{
-	const char	*c = p;
-	ssize_t		 w;
-
-	while (n > 0) {
-		if ((w = write(STDERR_FILENO, c, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		c += w;
-		n -= w;
-	}
-}
-
-/*
  * socat's block header: "> 2026/11/24 23:59:10.000347862  length=6
  * from=0 to=5", its fraction the microseconds in nine digits, as socat
  * 1.7.4 writes them.
@@ -219,7 +198,7 @@ dump_socat_text(const unsigned char *p, size_t n)
 
 	for (i = 0; i < n; i++) {
 		if (len > sizeof(out) - 4) {
-			dump_err(out, len);
+			write_quiet(STDERR_FILENO, out, len);
 			len = 0;
 		}
 		switch ((c = p[i])) {
@@ -238,7 +217,7 @@ dump_socat_text(const unsigned char *p, size_t n)
 			break;
 		}
 	}
-	dump_err(out, len);
+	write_quiet(STDERR_FILENO, out, len);
 }
 
 /*
@@ -257,9 +236,9 @@ dump_socat_hex(const unsigned char *p, size_t n, int text)
 			for (j = 0, len = 0; j < 32 && i + j < n; j++)
 				len += snprintf(out + len, sizeof(out) - len,
 				    " %02x", p[i + j]);
-			dump_err(out, len);
+			write_quiet(STDERR_FILENO, out, len);
 		}
-		dump_err("\n", 1);
+		write_quiet(STDERR_FILENO, "\n", 1);
 		return;
 	}
 	for (i = 0; i < n; i += j) {
@@ -278,9 +257,9 @@ dump_socat_hex(const unsigned char *p, size_t n, int text)
 			out[len++] = p[i + k] == '\n' || !isprint(p[i + k]) ?
 			    '.' : p[i + k];
 		out[len++] = '\n';
-		dump_err(out, len);
+		write_quiet(STDERR_FILENO, out, len);
 	}
-	dump_err("--\n", 3);
+	write_quiet(STDERR_FILENO, "--\n", 3);
 }
 
 /* One chunk of socat's way rtol (0: first address to second) in its dumps. */
@@ -292,7 +271,7 @@ dump_socat_chunk(struct dump *d, int rtol, const unsigned char *p, size_t n)
 	if (d->way_fd[rtol] != -1)
 		dump_write(&d->way_fd[rtol], d->way_path[rtol], p, n);
 	if (d->socat & (DUMP_SOCAT_TEXT | DUMP_SOCAT_HEX)) {
-		dump_err(hdr, dump_socat_header(hdr,
+		write_quiet(STDERR_FILENO, hdr, dump_socat_header(hdr,
 		    sizeof(hdr), rtol, d->way_off[rtol], n));
 		if (d->socat & DUMP_SOCAT_HEX)
 			dump_socat_hex(p, n, d->socat & DUMP_SOCAT_TEXT);
@@ -308,7 +287,7 @@ dump_socat_chunk(struct dump *d, int rtol, const unsigned char *p, size_t n)
  * hexdump -C after a marker and a space:
  * "< 00000000  68 69 0a" + padding + "  |hi.|\n".  Returns its length.
  */
-size_t
+static size_t
 dump_hex_line(char *out, size_t outlen, int dir, uint64_t off,
     const unsigned char *p, size_t n)
 {
@@ -370,21 +349,9 @@ dump_write(int *fd, const char *path, const void *p, size_t n)
 static void
 dump_chunk(struct dump *d, int dir, const unsigned char *p, size_t n)
 {
-	char		 line[128];
 	uint64_t	*off = dir == DUMP_SENT ? &d->sent : &d->received;
-	size_t		 i, len, chunk;
 
-	if (d->socat != 0 || d->way_fd[0] != -1 || d->way_fd[1] != -1)
-		dump_socat_chunk(d, (dir == DUMP_RECEIVED) != d->received_ltor,
-		    p, n);
-	if (d->raw_fd != -1)
-		dump_write(&d->raw_fd, d->raw_path, p, n);
-	for (i = 0; i < n && d->hex_fd != -1; i += chunk) {
-		chunk = n - i < DUMP_LINE_BYTES ? n - i : DUMP_LINE_BYTES;
-		len = dump_hex_line(line, sizeof(line), dir, *off + i, p + i,
-		    chunk);
-		dump_write(&d->hex_fd, d->hex_path, line, len);
-	}
+	dump_labelled(d, NULL, dir == DUMP_SENT, *off, p, n);
 	*off += n;
 }
 
@@ -406,10 +373,10 @@ dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 }
 
 /*
- * Log one chunk of the connection called label (a relay's many at once):
- * sent says the direction, off is where the chunk starts in that
- * connection's own count.  The raw log gets the bytes as they are; each
- * hex line begins with the label.
+ * Log one chunk of the connection called label (a relay's many at once;
+ * NULL: the one): sent says the direction, off is where the chunk starts
+ * in that connection's own count.  The raw log gets the bytes as they
+ * are; each hex line begins with the label.
  */
 void
 dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,
@@ -422,16 +389,17 @@ dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,
 		dump_socat_chunk(d, (!sent) != d->received_ltor, p, n);
 	if (d->raw_fd != -1)
 		dump_write(&d->raw_fd, d->raw_path, p, n);
-	llen = strlen(label);
+	llen = label != NULL ? strlen(label) : 0;
 	if (llen > sizeof(line) - 130)
 		llen = sizeof(line) - 130;
+	if (label != NULL) {
+		memcpy(line, label, llen);
+		line[llen++] = ' ';
+	}
 	for (i = 0; i < n && d->hex_fd != -1; i += chunk) {
 		chunk = n - i < DUMP_LINE_BYTES ? n - i : DUMP_LINE_BYTES;
-		memcpy(line, label, llen);
-		line[llen] = ' ';
-		len = llen + 1 + dump_hex_line(line + llen + 1,
-		    sizeof(line) - llen - 1, sent ? DUMP_SENT : DUMP_RECEIVED,
-		    off + i, p + i, chunk);
+		len = llen + dump_hex_line(line + llen, sizeof(line) - llen,
+		    sent ? DUMP_SENT : DUMP_RECEIVED, off + i, p + i, chunk);
 		dump_write(&d->hex_fd, d->hex_path, line, len);
 	}
 }

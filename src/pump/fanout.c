@@ -73,7 +73,6 @@ struct fanout {
 	TAILQ_HEAD(, feeder)	 feeders;
 	struct ev_timer		 reap;
 	struct ev_timer		 resume;
-	size_t			 count;
 	size_t			 nfull;	/* Members above their high mark. */
 	long long		 stall_ms; /* 0: never cut off a member */
 	/* A member is cut off for not reading: say so, queue last words. */
@@ -413,7 +412,6 @@ fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
 	ep->hook = &outq_hook;
 	ep->hookdata = q;
 	TAILQ_INSERT_TAIL(&fo->members, q, entry);
-	fo->count++;
 	return (0);
 }
 
@@ -466,7 +464,6 @@ outq_leave(struct endpoint *ep)
 	TAILQ_REMOVE(&fo->members, q, entry);
 	if (q->doomed)
 		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
-	fo->count--;
 	free(q);
 	ep->hook = NULL;
 	ep->hookdata = NULL;
@@ -642,13 +639,6 @@ long long
 fanout_stall_ms(const struct fanout *fo)
 {
 	return (fo->stall_ms);
-}
-
-/* How many members fo has. */
-size_t
-fanout_count(const struct fanout *fo)
-{
-	return (fo->count);
 }
 
 /*

@@ -318,7 +318,7 @@ channel_splice_direct(struct channel *ch)
 		 * exchange.
 		 */
 		if (n > 0) {
-			channel_delivered(ch, n);
+			channel_delivered(ch, NULL, n);
 			if (n < CHANNEL_PIPESIZE)
 				break;
 			continue;
@@ -409,7 +409,7 @@ channel_push_sendfile(struct channel *ch)
 			ch->state = CH_DRAINING;
 			break;
 		}
-		channel_delivered(ch, n);
+		channel_delivered(ch, NULL, n);
 	}
 }
 
@@ -438,7 +438,7 @@ channel_push_pipe(struct channel *ch)
 			channel_fail(ch, "write", errno);
 			break;
 		}
-		channel_delivered(ch, n);
+		channel_delivered(ch, NULL, n);
 		channel_fast(ch)->piped -= n;
 	}
 	channel_pipe_drained(ch);

@@ -121,7 +121,7 @@ int		 channel_wants_write(const struct channel *);
 void		 channel_update(struct channel *);
 void		 channel_run(struct channel *, int);
 void		 channel_settle(struct channel *);
-void		 channel_delivered(struct channel *, size_t);
+void		 channel_delivered(void *, const unsigned char *, size_t);
 void		 channel_fail(struct channel *, const char *, int);
 void		 channel_read_failed(struct channel *, int);
 void		 ep_read_ended(struct endpoint *);

@@ -30,8 +30,11 @@
 #include "pump.h"
 #include "pump-int.h"
 
-/* Rounds a spliced channel moves in a row while its source has more. */
-#define CHANNEL_SPLICE_ROUNDS	8
+/*
+ * Rounds a spliced channel moves in a row while its source has more, or
+ * batches a channel receives while its socket fills them.
+ */
+#define CHANNEL_MORE_ROUNDS	8
 
 static void	pump_fd_cb(int, int, void *);
 static void	channel_pause_cb(void *);
@@ -306,7 +309,7 @@ ep_shutdown(struct endpoint *ep)
 }
 
 /* Make the close of ep's socket a reset (RST), not an end-of-file. */
-static void
+void
 ep_reset(struct endpoint *ep)
 {
 	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
@@ -354,30 +357,16 @@ channel_fail(struct channel *ch, const char *op, int error)
 /*
  * A connection whose read fails is gone both ways: whatever the other
  * direction holds, or is still to be given, can never reach it.  The
- * channel writing to it fails too, without an error of its own (the read
- * error is the one to report), so that the session can end instead of
- * waiting for input it could not deliver.  Not for datagrams: an error
- * there (an ICMP message) is about one datagram, not the socket.
+ * channel writing to it fails too (ep_write_ended()), without an error of
+ * its own (the read error is the one to report), so that the session can
+ * end instead of waiting for input it could not deliver.  Not for
+ * datagrams: an error there (an ICMP message) is about one datagram.
  */
 static void
 ep_broken(struct endpoint *ep)
 {
-	struct channel	*w = ep->writer;
-
-	if (w == NULL || ep->wfd == -1 || ep->wfd != ep->rfd ||
-	    (ep->flags & EP_DGRAM) || channel_ended(w))
-		return;
-	/* What waits is kept for the next connection. */
-	if (ep->flags & EP_REDIAL) {
-		ep->flags |= EP_GONE;
-		channel_update(w);
-		return;
-	}
-	w->state = CH_FAILED;
-	w->buf.len = 0;
-	buf_release(&w->buf);
-	dgramq_free(&w->held);
-	channel_update(w);
+	if (ep->wfd != -1 && ep->wfd == ep->rfd && !(ep->flags & EP_DGRAM))
+		ep_write_ended(ep);
 }
 
 /*
@@ -419,7 +408,8 @@ ep_write_broken(struct endpoint *ep)
  * the channel writing to ep ends, quietly, and drops what it holds, as
  * the peer would drop it.  Not an error: the peer ended the session.
  * Called from ep's write, the pump runs the session's rule after it;
- * from elsewhere (a timer), the caller does (session_check()).
+ * from elsewhere (a timer), the caller does (session_check()).  What
+ * waits for a connection that may be replaced is for the next one.
  */
 void
 ep_write_ended(struct endpoint *ep)
@@ -428,7 +418,6 @@ ep_write_ended(struct endpoint *ep)
 
 	if (w == NULL || channel_ended(w))
 		return;
-	/* What waits is for the next connection. */
 	if (ep->flags & EP_REDIAL) {
 		ep->flags |= EP_GONE;
 		channel_update(w);
@@ -556,16 +545,25 @@ ep_write(struct endpoint *ep, const void *p, size_t n)
 	return (r);
 }
 
-/* n bytes of ch reached its destination: count them, the session is alive. */
+/*
+ * n bytes at p of ch (arg, as a batch calls back) reached its destination:
+ * count them, the session is alive, and its taps see them (p is NULL
+ * when they were spliced: a tapped channel never is).
+ */
 void
-channel_delivered(struct channel *ch, size_t n)
+channel_delivered(void *arg, const unsigned char *p, size_t n)
 {
+	struct channel	*ch = arg;
+	size_t		 i;
+
 	session_touch(ch->session);
 	ch->bytes += n;
 	if (ch->dst->flags & EP_NET)
 		pump_tally()->sent += n;
 	if (ch->src->flags & EP_NET)
 		pump_tally()->received += n;
+	for (i = 0; p != NULL && i < ch->ntaps; i++)
+		ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
 }
 
 /*
@@ -610,7 +608,7 @@ static void
 channel_push_copy(struct channel *ch)
 {
 	unsigned char	*p, *nl;
-	size_t		 len, i;
+	size_t		 len;
 	ssize_t		 n;
 	long long	 gap;
 	int		 cut;
@@ -633,11 +631,9 @@ channel_push_copy(struct channel *ch)
 				channel_fail(ch, "write", errno);
 			break;
 		}
-		channel_delivered(ch, n);
 		if (ep_net_dgram(ch->dst))
 			pump_tally()->dgrams_sent++;
-		for (i = 0; i < ch->ntaps; i++)
-			ch->taps[i].cb(ch, p, n, ch->taps[i].arg);
+		channel_delivered(ch, p, n);
 		gap = channel_write_gap(ch);
 		if (channel_line_gap(ch) > gap && n > 0 && p[n - 1] == '\n')
 			gap = channel_line_gap(ch);
@@ -835,18 +831,12 @@ channel_run(struct channel *ch, int readable)
 	again = rounds > CHANNEL_PENDING_ROUNDS;
 	/*
 	 * Through a kernel pipe, a source that just gave data probably has
-	 * more: take it now, a few rounds, rather than after another wait.
+	 * more, and so has a socket that just filled a batch: take it now, a
+	 * few rounds, rather than after another wait.
 	 */
-	for (rounds = 0; channel_fast(ch)->splicing &&
-	    channel_fast(ch)->pulled > 0 && rounds < CHANNEL_SPLICE_ROUNDS &&
-	    channel_wants_read(ch); rounds++) {
-		channel_pull(ch);
-		channel_push(ch);
-	}
-	/* So does a socket that just filled a batch. */
-	for (rounds = 0; ch->batch != NULL && ch->batch->full &&
-	    channel_fast(ch)->pulled > 0 && rounds < CHANNEL_BATCH_ROUNDS &&
-	    channel_wants_read(ch); rounds++) {
+	for (rounds = 0; (channel_fast(ch)->splicing || (ch->batch != NULL &&
+	    ch->batch->full)) && channel_fast(ch)->pulled > 0 &&
+	    rounds < CHANNEL_MORE_ROUNDS && channel_wants_read(ch); rounds++) {
 		channel_pull(ch);
 		channel_push(ch);
 	}

@@ -194,9 +194,6 @@ enum ch_state {
 #define CH_LAST		0x800	/* The pump's: its last round is taken
 				   (CH_FINAL), its source read no more. */
 
-/* Batches a channel receives in a row while its socket fills them. */
-#define CHANNEL_BATCH_ROUNDS	8
-
 /*
  * Reads a channel makes in a row of what its source holds and no poll
  * announces; then the others run, and the rest is the next round's.
@@ -355,6 +352,7 @@ const char	*ep_strerror(struct endpoint *, int);
 /* pump.c */
 void		 ep_write_broken(struct endpoint *);
 void		 ep_write_ended(struct endpoint *);
+void		 ep_reset(struct endpoint *);
 int		 channel_ended(const struct channel *);
 int		 channel_pace(struct channel *, long long, long long,
 		    uint64_t);
@@ -386,7 +384,6 @@ int		 fanout_send_to(struct endpoint *, const void *, size_t);
 void		 fanout_set_stalled(struct fanout *,
 		    void (*)(struct endpoint *, void *), void *);
 long long	 fanout_stall_ms(const struct fanout *);
-size_t		 fanout_count(const struct fanout *);
 int		 fanout_error(const struct endpoint *, size_t *);
 
 /* pump.c */
@@ -491,8 +488,6 @@ struct dump	*dump_open(const char *, const char *, int, char **);
 int		 dump_socat(struct dump *, int, const char *, const char *,
 		    int, char **);
 void		 dump_close(struct dump *);
-size_t		 dump_hex_line(char *, size_t, int, uint64_t,
-		    const unsigned char *, size_t);
 void		 dump_received(struct channel *, const unsigned char *,
 		    size_t, void *);
 void		 dump_sent(struct channel *, const unsigned char *, size_t,
