@@ -594,7 +594,6 @@ struct addr {
 
 int		 addr_is(const char *);
 int		 addr_looks(const char *);
-const char	*addr_scheme(enum addr_kind);
 void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);
 int		 addr_parse(const char *, struct addr *, const char **);
