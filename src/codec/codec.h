@@ -200,14 +200,10 @@ enum http_chunk_state {
 	HC_SIZE_MORE,		/* its next digits */
 	HC_SIZE_WS,		/* blanks after it */
 	HC_EXT,			/* a chunk extension */
-	HC_SIZE_CR,		/* the LF after the size line's CR */
 	HC_DATA,		/* chunk data */
 	HC_DATA_END,		/* the line end after it */
-	HC_DATA_CR,		/* the LF after its CR */
 	HC_TRAILER,		/* the start of a trailer line */
 	HC_TRAILER_LINE,	/* within a trailer line */
-	HC_TRAILER_CR,		/* the LF after a trailer line's CR */
-	HC_LAST_CR,		/* the LF after the last line's CR */
 	HC_DONE,		/* the body has ended */
 	HC_BAD,			/* the coding is broken: why says how */
 };
@@ -218,6 +214,7 @@ struct http_chunked {
 	uint64_t	 left;		/* the size read, then data to come */
 	size_t		 line;		/* bytes of the size line so far */
 	size_t		 trailer;	/* bytes of the trailer section */
+	int		 cr;		/* a CR came: its LF must follow */
 	const char	*why;		/* HC_BAD: what was wrong */
 };
 
@@ -238,7 +235,7 @@ ssize_t		 http_encode_reply(char *, size_t, const char *,
 ssize_t		 http_encode_forward(char *, size_t,
 		    const struct http_request *);
 int		 http_digest_parse(char *, struct http_digest *);
-int		 http_digest_qop_auth(const char *);
+int		 http_list_has(const char *, const char *);
 int		 http_digest_response(const struct http_digest *,
 		    const char *, const char *, const char *, const char *,
 		    char *);
