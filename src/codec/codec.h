@@ -219,7 +219,6 @@ struct http_chunked {
 };
 
 void		 http_base64(const unsigned char *, size_t, char *);
-int		 http_basic(const char *, const char *, char *);
 ssize_t		 http_unbase64(const char *, unsigned char *, size_t);
 ssize_t		 http_encode_connect(char *, size_t, const char *,
 		    const char *, const char *, const char **);
@@ -327,7 +326,6 @@ struct ws_req {
 	char		 originbuf[512];
 };
 
-int		 ws_accept_key(const char *, char *);
 void		 ws_make_key(const unsigned char *, char *);
 ssize_t		 ws_frame_parse(const unsigned char *, size_t, int,
 		    struct ws_frame *, int *, const char **);
@@ -338,7 +336,6 @@ void		 ws_mask(unsigned char *, size_t, const unsigned char *,
 int		 ws_utf8(int *, const unsigned char *, size_t);
 size_t		 ws_utf8_span(int *, const unsigned char *, size_t,
 		    size_t *);
-int		 ws_close_code_valid(int);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
 int		 ws_close_parse(const unsigned char *, size_t, int *,
 		    const unsigned char **, size_t *, int *);
@@ -391,12 +388,11 @@ size_t		 wsh_frame_encode(char *, size_t, int, uint64_t);
 enum {
 	DIGEST_MD5,
 	DIGEST_SHA256,
+	DIGEST_SHA1,
 };
 #define DIGEST_HEX_MAX		65	/* SHA-256 in hex, and its NUL */
 #define DIGEST_SHA1_LEN		20
-void		 digest_md5(const void *, size_t, unsigned char *);
-void		 digest_sha1(const void *, size_t, unsigned char *);
-void		 digest_sha256(const void *, size_t, unsigned char *);
+void		 digest(int, const void *, size_t, unsigned char *);
 void		 digest_hex(int, const char *, char *);
 
 /* url.c */

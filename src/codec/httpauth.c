@@ -91,7 +91,7 @@ http_unbase64(const char *s, unsigned char *out, size_t outsz)
  * The Basic credentials of user and pass, base64 in out (of size
  * HTTP_BASIC_MAX).  Returns 0, or -1 when they are too long.
  */
-int
+static int
 http_basic(const char *user, const char *pass, char *out)
 {
 	char	 cred[2 * HTTP_CRED_MAX + 2];

@@ -27,7 +27,7 @@
  * (WS_ACCEPT_LEN + 1 bytes).  Returns 0, or -1 when the key is too long
  * to be one.
  */
-int
+static int
 ws_accept_key(const char *key, char *out)
 {
 	char		 buf[128];
@@ -37,7 +37,7 @@ ws_accept_key(const char *key, char *out)
 	n = snprintf(buf, sizeof(buf), "%s%s", key, WS_GUID);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return (-1);
-	digest_sha1(buf, n, md);
+	digest(DIGEST_SHA1, buf, n, md);
 	http_base64(md, sizeof(md), out);
 	return (0);
 }
@@ -293,7 +293,7 @@ ws_utf8(int *state, const unsigned char *p, size_t n)
 }
 
 /* Is code one a peer may send in a close frame (RFC 6455, 7.4)? */
-int
+static int
 ws_close_code_valid(int code)
 {
 	if (code >= 3000 && code <= 4999)
@@ -540,73 +540,71 @@ bad:
 }
 
 /*
+ * Append the n lines of headers ("Name: value") to out (of size outsz,
+ * holding used bytes), each with its CR LF, then the empty line that
+ * ends the block.  Returns the new length, or -1 when it does not fit.
+ */
+static ssize_t
+ws_put_headers(char *out, size_t outsz, size_t used, char *const *headers,
+    size_t n)
+{
+	size_t	 i;
+	int	 m;
+
+	for (i = 0; i < n; i++) {
+		m = snprintf(out + used, outsz - used, "%s\r\n", headers[i]);
+		if (m < 0 || (size_t)m >= outsz - used)
+			return (-1);
+		used += m;
+	}
+	if (outsz - used < 3)
+		return (-1);
+	memcpy(out + used, "\r\n", 3);
+	return (used + 2);
+}
+
+/*
  * A client's upgrade request in out (of size outsz): GET path on host,
  * with key and, where not NULL, origin, the subprotocols offered and
  * extra header lines ("Name: value").  Returns its length, or -1 with
- * *errstr when it does not fit or a header has a line break.
+ * *errstr when a header has a line break or it does not fit.
  */
 ssize_t
 ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
     const char **errstr)
 {
-	size_t	 used, i;
+	size_t	 i;
 	ssize_t	 m;
 	int	 n;
 
-	if (outsz < 5)
-		goto toolong;
-	memcpy(out, "GET ", 5);
-	if ((m = ws_put_path(out, outsz, 4, r->path)) == -1)
-		goto toolong;
-	used = m;
-	n = snprintf(out + used, outsz - used, " HTTP/1.1\r\nHost: %s\r\n"
-	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-	    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n",
-	    r->host, r->key);
-	if (n < 0 || (size_t)n >= outsz - used)
-		goto toolong;
-	used += n;
-	if (r->origin != NULL) {
-		n = snprintf(out + used, outsz - used, "Origin: %s\r\n",
-		    r->origin);
-		if (n < 0 || (size_t)n >= outsz - used)
-			goto toolong;
-		used += n;
-	}
-	if (r->protocols != NULL) {
-		n = snprintf(out + used, outsz - used,
-		    "Sec-WebSocket-Protocol: %s\r\n", r->protocols);
-		if (n < 0 || (size_t)n >= outsz - used)
-			goto toolong;
-		used += n;
-	}
-	if (r->extensions != NULL) {
-		n = snprintf(out + used, outsz - used,
-		    "Sec-WebSocket-Extensions: %s\r\n", r->extensions);
-		if (n < 0 || (size_t)n >= outsz - used)
-			goto toolong;
-		used += n;
-	}
 	for (i = 0; i < r->nheaders; i++) {
 		if (strpbrk(r->headers[i], "\r\n") != NULL ||
 		    strchr(r->headers[i], ':') == NULL) {
 			*errstr = "a header must be one \"Name: value\" line";
 			return (-1);
 		}
-		n = snprintf(out + used, outsz - used, "%s\r\n",
-		    r->headers[i]);
-		if (n < 0 || (size_t)n >= outsz - used)
-			goto toolong;
-		used += n;
 	}
-	if (outsz - used < 3)
-		goto toolong;
-	memcpy(out + used, "\r\n", 3);
-	return (used + 2);
-
-toolong:
 	*errstr = "upgrade request too long";
-	return (-1);
+	if (outsz < 5)
+		return (-1);
+	memcpy(out, "GET ", 5);
+	if ((m = ws_put_path(out, outsz, 4, r->path)) == -1)
+		return (-1);
+	n = snprintf(out + m, outsz - m, " HTTP/1.1\r\nHost: %s\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
+	    "%s%s%s%s%s%s%s%s%s", r->host, r->key,
+	    r->origin != NULL ? "Origin: " : "",
+	    r->origin != NULL ? r->origin : "", r->origin != NULL ? "\r\n" : "",
+	    r->protocols != NULL ? "Sec-WebSocket-Protocol: " : "",
+	    r->protocols != NULL ? r->protocols : "",
+	    r->protocols != NULL ? "\r\n" : "",
+	    r->extensions != NULL ? "Sec-WebSocket-Extensions: " : "",
+	    r->extensions != NULL ? r->extensions : "",
+	    r->extensions != NULL ? "\r\n" : "");
+	if (n < 0 || (size_t)n >= outsz - m)
+		return (-1);
+	return (ws_put_headers(out, outsz, m + n, r->headers, r->nheaders));
 }
 
 /*
@@ -692,7 +690,6 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
     size_t nheaders)
 {
 	char	 accept[WS_ACCEPT_LEN + 1];
-	size_t	 used, i;
 	int	 n;
 
 	if (ws_accept_key(key, accept) == -1)
@@ -706,17 +703,7 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 	    *ext != '\0' ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= outsz)
 		return (-1);
-	used = n;
-	for (i = 0; i < nheaders; i++) {
-		n = snprintf(out + used, outsz - used, "%s\r\n", headers[i]);
-		if (n < 0 || (size_t)n >= outsz - used)
-			return (-1);
-		used += n;
-	}
-	if (outsz - used < 3)
-		return (-1);
-	memcpy(out + used, "\r\n", 3);
-	return (used + 2);
+	return (ws_put_headers(out, outsz, n, headers, nheaders));
 }
 
 /* A refusal with status and reason, and the version we speak on 426. */
