@@ -315,31 +315,56 @@ addr_dual_stdio(const char *s)
 	    strcasecmp(bang + 2, "stdio") == 0));
 }
 
+/* Where a text in socat's quoting stands (addr_scan_byte()). */
+struct addr_scan {
+	char		 quote;		/* the quote open, or 0 */
+	char		 nest[16];	/* the closers of the brackets open */
+	size_t		 depth;
+};
+#define SCAN_FREE	0x100	/* the byte is outside quotes and brackets */
+#define SCAN_QUOTE	(-1)	/* a quote of its own: no byte */
+#define SCAN_DEEP	(-2)	/* brackets nested too deep */
+
 /*
- * socat's brackets: ( [ { open, each nested until its own closer, which
- * ends it; another closer inside is a byte like any, as socat reads it.
- * c is the byte, nest[*depth] the closers awaited (of size max).  Returns
- * -1 when nested deeper than max.
+ * One byte of a text in socat's quoting at *r, *r moved past what it
+ * takes: "..." and '...' quote (in "..." a '\' takes the byte after it),
+ * a '\' takes the byte after it, ( [ { open a bracket nested until its
+ * own closer ends it (another closer inside is a byte like any, as socat
+ * reads it).  Returns the byte as it is meant, with SCAN_FREE when it is
+ * neither quoted, taken by a '\' nor in brackets (a separator there
+ * parts the text), or SCAN_QUOTE, SCAN_DEEP.
  */
 static int
-addr_socat_nest(char c, char *nest, size_t *depth, size_t max)
+addr_scan_byte(struct addr_scan *sc, const char **r)
 {
-	switch (c) {
-	case '[':
-	case '(':
-	case '{':
-		if (*depth == max)
-			return (-1);
-		nest[(*depth)++] = c == '[' ? ']' : c == '(' ? ')' : '}';
-		break;
-	case ']':
-	case ')':
-	case '}':
-		if (*depth > 0 && nest[*depth - 1] == c)
-			(*depth)--;
-		break;
+	static const char	 brackets[] = "[](){}";
+	const char		*close;
+	int			 c = (unsigned char)*(*r)++;
+
+	if (sc->quote != 0) {
+		if (c == sc->quote) {
+			sc->quote = 0;
+			return (SCAN_QUOTE);
+		}
+		if (c == '\\' && sc->quote == '"' && **r != '\0')
+			c = (unsigned char)*(*r)++;
+		return (c);
 	}
-	return (0);
+	if (c == '"' || c == '\'') {
+		sc->quote = c;
+		return (SCAN_QUOTE);
+	}
+	if (c == '\\' && **r != '\0')
+		return ((unsigned char)*(*r)++);
+	if ((close = strchr(brackets, c)) != NULL && c != '\0') {
+		if ((close - brackets) % 2 == 0) {
+			if (sc->depth == sizeof(sc->nest))
+				return (SCAN_DEEP);
+			sc->nest[sc->depth++] = close[1];
+		} else if (sc->depth > 0 && sc->nest[sc->depth - 1] == c)
+			sc->depth--;
+	}
+	return (sc->depth == 0 ? c | SCAN_FREE : c);
 }
 
 /*
@@ -350,40 +375,18 @@ addr_socat_nest(char c, char *nest, size_t *depth, size_t max)
 int
 addr_socat_dual(const char *s)
 {
-	size_t	 i, depth = 0;
-	char	 quote = 0, nest[16];
+	struct addr_scan	 sc = { .depth = 0 };
+	const char		*r = s;
+	int			 c;
 
 	/* "-!!-" and its kin: stdio, one address. */
 	if (addr_dual_stdio(s))
 		return (-1);
-	for (i = 0; s[i] != '\0'; i++) {
-		if (quote != 0) {
-			if (s[i] == quote)
-				quote = 0;
-			else if (s[i] == '\\' && quote == '"' &&
-			    s[i + 1] != '\0')
-				i++;
-			continue;
-		}
-		switch (s[i]) {
-		case '"':
-		case '\'':
-			quote = s[i];
-			break;
-		case '\\':
-			if (s[i + 1] != '\0')
-				i++;
-			break;
-		case '!':
-			if (s[i + 1] == '!' && depth == 0)
-				return ((int)i);
-			break;
-		default:
-			if (addr_socat_nest(s[i], nest, &depth,
-			    sizeof(nest)) == -1)
-				return (-1);
-			break;
-		}
+	while (*r != '\0') {
+		if ((c = addr_scan_byte(&sc, &r)) == SCAN_DEEP)
+			return (-1);
+		if (c == ('!' | SCAN_FREE) && *r == '!')
+			return ((int)(r - 1 - s));
 	}
 	return (-1);
 }
@@ -398,132 +401,84 @@ addr_socat_dual(const char *s)
 int
 addr_socat_words(char *s, char **argv, size_t max)
 {
-	char	*r = s, *w = s, quote = 0, nest[16];
-	size_t	 n = 0, depth = 0;
-	int	 in = 0, end;
+	struct addr_scan	 sc = { .depth = 0 };
+	const char		*r = s;
+	char			*w = s;
+	size_t			 n = 0;
+	int			 c, in = 0;
 
-	for (;; r++) {
-		if (quote != 0) {
-			if (*r == '\0')
-				return (-1);
-			if (*r == quote)
-				quote = 0;
-			else {
-				if (*r == '\\' && quote == '"' && r[1] != '\0')
-					r++;
-				*w++ = *r;
-			}
-			continue;
-		}
-		if (*r == '\0' || (depth == 0 && (*r == ' ' || *r == '\t'))) {
-			/* Ended in place: w may be r. */
-			end = *r == '\0';
-			if (in) {
+	/* Written where it was read, or before: w never passes r. */
+	while (*r != '\0') {
+		if ((c = addr_scan_byte(&sc, &r)) == SCAN_DEEP)
+			return (-1);
+		if (c == (' ' | SCAN_FREE) || c == ('\t' | SCAN_FREE)) {
+			if (in)
 				*w++ = '\0';
-				in = 0;
-			}
-			if (end)
-				break;
+			in = 0;
 			continue;
 		}
-		if (!in) {
-			if (n + 1 >= max)
-				return (-1);
+		if (!in && n + 1 >= max)
+			return (-1);
+		if (!in)
 			argv[n++] = w;
-			in = 1;
-		}
-		if (*r == '"' || *r == '\'')
-			quote = *r;
-		else if (*r == '\\' && r[1] != '\0')
-			*w++ = *++r;
-		else {
-			if (addr_socat_nest(*r, nest, &depth,
-			    sizeof(nest)) == -1)
-				return (-1);
-			*w++ = *r;
-		}
+		in = 1;
+		if (c != SCAN_QUOTE)
+			*w++ = c & 0xff;
 	}
+	if (sc.quote != 0)
+		return (-1);
+	if (in)
+		*w = '\0';
 	argv[n] = NULL;
 	return ((int)n);
 }
 
 /*
- * socat's words in a->buf, in place: "..." and '...' quote (the quotes
- * go), '\' takes the byte after it as it is, [ ] ( ) { } nest, and a
- * ':' before the first ',' (parameters) or a ',' (options) ends a field
- * outside them.  field[0] is the name, then *nparam - 1 parameters, then
- * the options, *nfield in all.  A "!!" (socat's two addresses, one read
- * and one written) is refused.
+ * socat's words in a->buf, in place, their quoting undone
+ * (addr_scan_byte()): a ':' before the first ',' (parameters) or a ','
+ * (options) ends a field outside quotes and brackets.  field[0] is the
+ * name, then *nparam - 1 parameters, then the options, *nfield in all.
+ * A "!!" (socat's two addresses, one read and one written) is refused.
  */
 static int
 addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
 {
-	char		*r = a->buf, *w = a->buf, quote = 0, nest[16];
-	size_t		 depth = 0, n = 0, np = 0;
-	int		 opts = 0;
+	struct addr_scan	 sc = { .depth = 0 };
+	const char		*r = a->buf;
+	char			*w = a->buf;
+	size_t			 n = 0, np = 0;
+	int			 c, opts = 0;
 
 	field[n++] = w;
-	for (; *r != '\0'; r++) {
-		if (quote != 0) {
-			if (*r == quote) {
-				quote = 0;
-				continue;
-			}
-			if (*r == '\\' && quote == '"' && r[1] != '\0')
-				r++;
-			*w++ = *r;
-			continue;
-		}
-		switch (*r) {
-		case '"':
-		case '\'':
-			quote = *r;
-			continue;
-		case '\\':
-			if (r[1] == '\0')
-				return (addr_fail(a, "a '\\' at its end"));
-			*w++ = *++r;
-			continue;
-		case '[':
-		case '(':
-		case '{':
-		case ']':
-		case ')':
-		case '}':
-			if (addr_socat_nest(*r, nest, &depth,
-			    sizeof(nest)) == -1)
-				return (addr_fail(a, "brackets nested too "
-				    "deep"));
-			break;
-		case '!':
-			if (r[1] == '!' && depth == 0)
-				return (addr_fail(a, "socat's two addresses in "
-				    "one (!!) are not supported"));
-			break;
-		case ':':
-		case ',':
-			if (depth > 0 || (*r == ':' && opts))
-				break;
+	while (*r != '\0') {
+		if (sc.quote == 0 && r[0] == '\\' && r[1] == '\0')
+			return (addr_fail(a, "a '\\' at its end"));
+		if ((c = addr_scan_byte(&sc, &r)) == SCAN_DEEP)
+			return (addr_fail(a, "brackets nested too deep"));
+		if (c == ('!' | SCAN_FREE) && *r == '!')
+			return (addr_fail(a, "socat's two addresses in one (!!) "
+			    "are not supported"));
+		if (c == (',' | SCAN_FREE) || (c == (':' | SCAN_FREE) &&
+		    !opts)) {
 			if (n == ADDR_FIELDS)
 				return (addr_fail(a, "more than %d options",
 				    ADDR_OPTS_MAX));
-			if (*r == ',' && !opts) {
+			if (c == (',' | SCAN_FREE) && !opts) {
 				opts = 1;
 				np = n;
 			}
 			*w++ = '\0';
 			field[n++] = w;
-			continue;
-		}
-		*w++ = *r;
+		} else if (c != SCAN_QUOTE)
+			*w++ = c & 0xff;
 	}
 	/* socat's words, which scripts and socat's own tests look for. */
-	if (quote != 0)
+	if (sc.quote != 0)
 		return (addr_fail(a, "unexpected end of address: a %c without "
-		    "its end", quote));
-	if (depth > 0)
+		    "its end", sc.quote));
+	if (sc.depth > 0)
 		return (addr_fail(a, "unexpected end of address: a '%c' "
-		    "without its end", nest[depth - 1]));
+		    "without its end", sc.nest[sc.depth - 1]));
 	*w = '\0';
 	*nparam = opts ? np : n;
 	*nfield = n;
