@@ -18,7 +18,7 @@
 #include "addr-int.h"
 
 /*
- * Each option (addr-opts.h): its name, the name it is stored under, what
+ * Each option (addr-opts.h): its names, the name it is stored under, what
  * its value must be and the kinds of address that can be what it needs.
  * What a side does with each is side.c's (the same rows); an option of no
  * row is refused, by its name and the address's, never ignored.
@@ -51,6 +51,20 @@ tls_version_parse(const char *s)
 			return (10 + (int)i);
 	}
 	return (-1);
+}
+
+/* Is name, in any case, one of the space-separated names of list? */
+static int
+addr_name_in(const char *list, const char *name)
+{
+	size_t	 n = strlen(name), w;
+
+	for (; *list != '\0'; list += w + (list[w] == ' ')) {
+		w = strcspn(list, " ");
+		if (w == n && strncasecmp(list, name, n) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /*
@@ -160,7 +174,7 @@ addr_option(struct addr *a, char *name)
 		value = name + 1;
 	}
 	for (i = 0; i < ADDR_NOPTDEFS; i++) {
-		if (strcasecmp(addr_optdefs[i].name, row) == 0)
+		if (addr_name_in(addr_optdefs[i].name, row))
 			break;
 	}
 	if (i == ADDR_NOPTDEFS || !(addr_optdefs[i].kinds & K(a->kind)))
