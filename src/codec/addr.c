@@ -317,14 +317,8 @@ addr_url(struct addr *a, const char *s)
 	memcpy(hb, s, n);
 	hb[n] = '\0';
 	a->port = a->kind == ADDR_WSS ? "443" : "80";
-	if (hb[0] == '[' && hb[n - 1] == ']') {
-		hb[n - 1] = '\0';
-		hb++;
-		if (*hb == '\0' || strpbrk(hb, "[]") != NULL)
-			return (addr_fail(a, "%s", addr_brackets));
-		a->host = hb;
-		return (0);
-	}
+	if (hb[0] == '[' && hb[n - 1] == ']')
+		return ((a->host = addr_socat_host(a, hb)) == NULL ? -1 : 0);
 	if (hb[0] != '[' && strpbrk(hb, ":]") == NULL) {
 		a->host = hb;
 		return (0);
@@ -402,9 +396,11 @@ addr_socat_host(struct addr *a, char *h)
 int
 addr_finish(struct addr *a)
 {
+	static const char *const proxy_opts[] = { "proxyport",
+	    "proxy-resolve", "proxyauth", "proxyauthfile" };
 	const char	*v;
 	char		*h, *p, *b = a->srcbuf;
-	size_t		 n;
+	size_t		 i, n;
 
 	if ((v = addr_opt(a, "pf")) != NULL) {
 		if (a->family != 0 && a->family != *v - '0')
@@ -412,17 +408,13 @@ addr_finish(struct addr *a)
 			    a->name));
 		a->family = *v - '0';
 	}
-	if ((v = addr_opt(a, "proxyport")) != NULL &&
-	    (a->proxy == NULL || a->kind != ADDR_TCP))
-		return (addr_fail(a, "option proxyport is a PROXY: address's"));
-	if ((v = addr_opt(a, "proxy-resolve")) != NULL &&
-	    (a->proxy == NULL || a->kind != ADDR_TCP))
-		return (addr_fail(a, "option proxy-resolve is a PROXY: "
-		    "address's"));
-	if ((addr_opt(a, "proxyauth") != NULL ||
-	    addr_opt(a, "proxyauthfile") != NULL) &&
-	    (a->proxy == NULL || a->kind != ADDR_TCP))
-		return (addr_fail(a, "option proxyauth is a PROXY: address's"));
+	for (i = 0; i < nitems(proxy_opts); i++) {
+		if (addr_opt(a, proxy_opts[i]) != NULL && (a->proxy == NULL ||
+		    a->kind != ADDR_TCP))
+			return (addr_fail(a, "option %s is a PROXY: address's",
+			    strcmp(proxy_opts[i], "proxyauthfile") == 0 ?
+			    "proxyauth" : proxy_opts[i]));
+	}
 	if ((v = addr_opt(a, "proxyauth")) != NULL && strchr(v, ':') == NULL)
 		return (addr_fail(a, "option proxyauth takes USER:PASSWORD"));
 	if (v != NULL && addr_opt(a, "proxyauthfile") != NULL)

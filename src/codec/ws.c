@@ -100,12 +100,9 @@ ws_frame_parse(const unsigned char *p, size_t n, int flags,
 		*errstr = "unknown opcode";
 		return (-1);
 	}
-	if (server && !f->masked) {
-		*errstr = "unmasked frame from a client";
-		return (-1);
-	}
-	if (!server && f->masked) {
-		*errstr = "masked frame from a server";
+	if (server != f->masked) {
+		*errstr = server ? "unmasked frame from a client" :
+		    "masked frame from a server";
 		return (-1);
 	}
 	if (len == 126)
@@ -542,23 +539,32 @@ bad:
 /*
  * Append the n lines of headers ("Name: value") to out (of size outsz,
  * holding used bytes), each with its CR LF, then the empty line that
- * ends the block.  Returns the new length, or -1 when it does not fit.
+ * ends the block.  Returns the new length, or -1 when it does not fit;
+ * with errstr, each line is checked first, and -1 is said there.
  */
 static ssize_t
 ws_put_headers(char *out, size_t outsz, size_t used, char *const *headers,
-    size_t n)
+    size_t n, const char **errstr)
 {
 	size_t	 i;
 	int	 m;
 
 	for (i = 0; i < n; i++) {
+		if (errstr != NULL && (strpbrk(headers[i], "\r\n") != NULL ||
+		    strchr(headers[i], ':') == NULL)) {
+			*errstr = "a header must be one \"Name: value\" line";
+			return (-1);
+		}
 		m = snprintf(out + used, outsz - used, "%s\r\n", headers[i]);
 		if (m < 0 || (size_t)m >= outsz - used)
-			return (-1);
+			break;
 		used += m;
 	}
-	if (outsz - used < 3)
+	if (i < n || outsz - used < 3) {
+		if (errstr != NULL)
+			*errstr = "upgrade request too long";
 		return (-1);
+	}
 	memcpy(out + used, "\r\n", 3);
 	return (used + 2);
 }
@@ -567,23 +573,15 @@ ws_put_headers(char *out, size_t outsz, size_t used, char *const *headers,
  * A client's upgrade request in out (of size outsz): GET path on host,
  * with key and, where not NULL, origin, the subprotocols offered and
  * extra header lines ("Name: value").  Returns its length, or -1 with
- * *errstr when a header has a line break or it does not fit.
+ * *errstr when it does not fit or a header has a line break.
  */
 ssize_t
 ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
     const char **errstr)
 {
-	size_t	 i;
 	ssize_t	 m;
 	int	 n;
 
-	for (i = 0; i < r->nheaders; i++) {
-		if (strpbrk(r->headers[i], "\r\n") != NULL ||
-		    strchr(r->headers[i], ':') == NULL) {
-			*errstr = "a header must be one \"Name: value\" line";
-			return (-1);
-		}
-	}
 	*errstr = "upgrade request too long";
 	if (outsz < 5)
 		return (-1);
@@ -604,7 +602,8 @@ ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
 	    r->extensions != NULL ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= outsz - m)
 		return (-1);
-	return (ws_put_headers(out, outsz, m + n, r->headers, r->nheaders));
+	return (ws_put_headers(out, outsz, m + n, r->headers, r->nheaders,
+	    errstr));
 }
 
 /*
@@ -703,32 +702,29 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 	    *ext != '\0' ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= outsz)
 		return (-1);
-	return (ws_put_headers(out, outsz, n, headers, nheaders));
+	return (ws_put_headers(out, outsz, n, headers, nheaders, NULL));
 }
 
 /* A refusal with status and reason, and the version we speak on 426. */
 ssize_t
 ws_encode_refusal(char *out, size_t outsz, int status, const char *why)
 {
-	const char	*text;
+	static const struct {
+		int		 status;
+		const char	*text;
+	} texts[] = {
+		{ HTTP_BAD_METHOD, "Method Not Allowed" },
+		{ HTTP_UPGRADE_REQUIRED, "Upgrade Required" },
+		{ HTTP_FORBIDDEN, "Forbidden" },
+		{ HTTP_UNAVAILABLE, "Service Unavailable" },
+	};
+	const char	*text = "Bad Request";
+	size_t		 i;
 	int		 n;
 
-	switch (status) {
-	case HTTP_BAD_METHOD:
-		text = "Method Not Allowed";
-		break;
-	case HTTP_UPGRADE_REQUIRED:
-		text = "Upgrade Required";
-		break;
-	case HTTP_FORBIDDEN:
-		text = "Forbidden";
-		break;
-	case HTTP_UNAVAILABLE:
-		text = "Service Unavailable";
-		break;
-	default:
-		text = "Bad Request";
-		break;
+	for (i = 0; i < nitems(texts); i++) {
+		if (texts[i].status == status)
+			text = texts[i].text;
 	}
 	n = snprintf(out, outsz, "HTTP/1.1 %d %s\r\n%s"
 	    "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
@@ -834,9 +830,12 @@ ws_pmd_bits(const char *v)
 static int
 ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
 {
+	static const char *const params[] = { "server_no_context_takeover",
+	    "client_no_context_takeover", "server_max_window_bits",
+	    "client_max_window_bits" };
 	char	 item[WS_EXT_MAX], *next, *q, *v;
-	size_t	 vl;
-	int	 seen = 0, bit, bits;
+	size_t	 vl, i;
+	int	 seen = 0, bits;
 
 	memset(p, 0, sizeof(*p));
 	if (len >= sizeof(item))
@@ -860,31 +859,22 @@ ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
 		}
 		q = ws_trim(q);
 		bits = v != NULL ? ws_pmd_bits(v) : 0;
-		if (strcasecmp(q, "server_no_context_takeover") == 0) {
-			bit = 1;
-			if (v != NULL)
-				return (-1);
+		for (i = 0; i < nitems(params) &&
+		    strcasecmp(q, params[i]) != 0; i++)
+			;
+		/* Each once; no takeover has a value, the server's window has. */
+		if (i == nitems(params) || (seen & 1 << i) || bits == -1 ||
+		    (i < 2 && v != NULL) || (i == 2 && v == NULL))
+			return (-1);
+		seen |= 1 << i;
+		if (i == 0)
 			p->server_no_takeover = 1;
-		} else if (strcasecmp(q, "client_no_context_takeover") == 0) {
-			bit = 2;
-			if (v != NULL)
-				return (-1);
+		else if (i == 1)
 			p->client_no_takeover = 1;
-		} else if (strcasecmp(q, "server_max_window_bits") == 0) {
-			bit = 4;
-			if (v == NULL || bits == -1)
-				return (-1);
+		else if (i == 2)
 			p->server_bits = bits;
-		} else if (strcasecmp(q, "client_max_window_bits") == 0) {
-			bit = 8;
-			if (bits == -1)
-				return (-1);
+		else
 			p->client_bits = v != NULL ? bits : -1;
-		} else
-			return (-1);
-		if (seen & bit)
-			return (-1);
-		seen |= bit;
 	}
 	return (1);
 }
