@@ -97,15 +97,9 @@ proxy_auth_env(struct cmdline *cl)
 {
 	static char	*copy;
 	struct options	*o = cl->o;
-	char		*v;
 
-	if ((v = getenv(PROXY_AUTH_ENV)) == NULL)
+	if ((copy = env_take(PROXY_AUTH_ENV)) == NULL)
 		return;
-	if ((copy = strdup(v)) == NULL)
-		fatal("strdup");
-	explicit_bzero(v, strlen(v));
-	if (unsetenv(PROXY_AUTH_ENV) == -1)
-		fatal("unsetenv");
 	if (*copy == '\0' || o->side.proxy.user != NULL ||
 	    (cl->nproxy != 1 && !(o->side.listen && cl->proxy_type))) {
 		explicit_bzero(copy, strlen(copy));
