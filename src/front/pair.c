@@ -6,8 +6,9 @@
  * and a device, the forwarder's (the listening side's clients, or the
  * first dialled side, joined with the other side opened for each); a
  * device with standard input and output, a program or another device,
- * the device mode's.  No side is written back as options to be read
- * again, and no second program runs a side.
+ * the relay's (join_run()), as socat's sides that are no sockets.  No
+ * side is written back as options to be read again, and no second
+ * program runs a side.
  */
 /* SPDX-License-Identifier: ISC */
 
