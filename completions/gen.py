@@ -6,7 +6,9 @@
 # "make completions" writes the three files with it; tests/t-options.sh
 # fails when a file differs from what the table makes.  The names, the
 # arguments, the value lists and the descriptions all come from the table
-# (src/front/opttab.c): the descriptions are the --help lines.
+# (src/front/opttab.c): the descriptions are the --help lines.  An option
+# that takes no argument but has words (-h, --help: the topics) is
+# completed with them in the word after it.
 
 import sys
 
@@ -20,13 +22,14 @@ def rows(f):
         if not line:
             continue
         (letter, name, has_arg, arg, group, comp, words, repeat, exits,
-         help_, excl) = line.split("\t")
+         help_, excl, topic) = line.split("\t")
         out.append({
             "short": None if letter == "-" else "-" + letter,
             "long": None if name == "-" else "--" + name,
             "has_arg": has_arg, "arg": None if arg == "-" else arg,
             "comp": comp, "words": words.split(), "repeat": repeat == "1",
             "exits": exits == "1", "help": help_, "excl": excl.split(),
+            "topic": topic,
         })
     return out
 
@@ -62,6 +65,9 @@ def zsh_row(r):
             action = ZSH_ACTIONS.get(r["comp"], "")
         colon = "::" if r["has_arg"] == "optional" else ":"
         desc += colon + msg + (":" + action if action else "")
+    elif r["words"]:
+        # A word after it, which may be left out: --help's topic.
+        desc += "::topic:(" + " ".join(r["words"]) + ")"
     # What zsh no longer offers once this is given: its other name and the
     # options it excludes (two flags of one field, the conflict table).
     if r["exits"]:
@@ -131,12 +137,18 @@ def fish_row(r):
         w.append("-r" if r["comp"] == "file" else "-x")
     elif r["has_arg"] == "optional":
         w.append("-f")
-    if r["comp"] == "words":
+    if r["comp"] == "words" and r["has_arg"] != "none":
         w.append("-a " + fish_quote(" ".join(r["words"])))
     elif r["comp"] in FISH_ACTIONS:
         w.append("-a " + fish_quote(FISH_ACTIONS[r["comp"]]))
     w.append("-d " + fish_quote(r["help"]))
-    return " ".join(w)
+    line = " ".join(w)
+    if r["has_arg"] == "none" and r["words"]:
+        # The word after it: --help's topic.
+        line += "\ncomplete -c sockcat -n " + fish_quote(
+            "__fish_prev_arg_in " + " ".join(names(r))) + " -f -a " + \
+            fish_quote(" ".join(r["words"])) + " -d topic"
+    return line
 
 
 def fish(rs):
@@ -224,6 +236,12 @@ def bash(rs):
     required = [r for r in rs if r["has_arg"] == "required"]
     for r in required:
         if r["comp"] == "words":
+            out += bash_case(names(r), [
+                "COMPREPLY=($(compgen -W '%s' -- \"$cur\"))" %
+                fill(r["words"], 38)])
+    for r in rs:
+        if r["has_arg"] == "none" and r["words"]:
+            # The word after it: --help's topic.
             out += bash_case(names(r), [
                 "COMPREPLY=($(compgen -W '%s' -- \"$cur\"))" %
                 fill(r["words"], 38)])

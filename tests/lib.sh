@@ -13,6 +13,8 @@
 : "${SC_SERVER_LIFE:=90}"
 SC_START_MS=$(( ${EPOCHREALTIME/[.,]/} / 1000 ))
 SC=$SOCKCAT
+# The manual: sockcat(1), and a page for each topic beside it.
+: "${MANPAGE:=$(cd "${TESTS_DIR:-$(dirname "$0")}/.." && pwd)/doc/sockcat.1}"
 
 # A suite starts with descriptors 0, 1 and 2 only: one left open by what
 # started it (a profiler, a parent's pipe) would reach every process and
@@ -53,6 +55,20 @@ if [ ! -f "$SHUNIT2" ]; then
 	echo "shunit2 not installed: skipping" >&2
 	exit 77
 fi
+
+# manual_pages: the manual's pages, sockcat(1) first, one a line.
+manual_pages() {
+	printf '%s\n' "$MANPAGE" "$(dirname "$MANPAGE")"/sockcat-*.7
+}
+
+# in_manual [-x] TEXT: TEXT is in a page of the manual, as printed there
+# (-x: a whole line).
+in_manual() {
+	_sc_x=""
+	[ "$1" = -x ] && { _sc_x=x; shift; }
+	# shellcheck disable=SC2046
+	grep -qF$_sc_x -- "$1" $(manual_pages)
+}
 
 # Skip the whole suite (exit 77 for automake) unless a command exists.
 sc_require() {

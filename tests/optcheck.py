@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 # The manual against the option table: every option of
-# "sockcat --dump-options" has its .It entry in the manual's option list,
-# under its short and its long name, with the table's argument name (the
-# first word of it, in lower case, as netcat's manual writes it); and the
-# list has no entry the table lacks.  Prints one line per problem.
+# "sockcat --dump-options" has exactly one .It entry in the manual's
+# option lists, under its short and its long name, with the table's
+# argument name (the first word of it, in lower case, as netcat's manual
+# writes it; a word of the table in lower case is a keyword, Cm), in the
+# page of its topic (TOPICS, "sockcat --dump-topics":
+# sockcat.1 or sockcat-TOPIC.7); and the lists have no entry the table
+# lacks.  Prints one line per problem.
 #
-#	sockcat --dump-options | optcheck.py doc/sockcat.1
+#	sockcat --dump-options | optcheck.py TOPICS doc/sockcat.1 doc/*.7
 
+import os
 import re
 import sys
 
 
 def option_items(path):
-    """The .It lines of the option list, without nested lists."""
+    """The .It lines of the page's option list, without nested lists."""
     items, on, depth = [], False, 0
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -46,29 +50,46 @@ def entries(item):
 def expected_arg(has_arg, arg):
     if has_arg == "none":
         return None
-    m = re.match(r"[A-Za-z0-9_]+", arg)
-    word = m.group(0).lower() if m else "?"
+    m = re.match(r"[A-Za-z0-9_@]+", arg)
+    word = m.group(0) if m else "?"
+    # A word in capitals is the argument's name; any other is itself.
+    word = "Cm " + word if re.search("[a-z]", word) else "Ar " + word.lower()
     if has_arg == "optional":
-        return "Ns Op = Ns Ar " + word
-    return "Ar " + word
+        return "Ns Op = Ns " + word
+    return word
 
 
 def main():
+    pages = {}
+    with open(sys.argv[1], encoding="utf-8") as f:
+        for line in f:
+            name, page, section, _ = line.rstrip("\n").split("\t")
+            pages[name] = "%s.%s" % (page, section)
     documented = {}
-    for item in option_items(sys.argv[1]):
-        for opt, rest in entries(item):
-            documented[opt] = rest
+    for path in sys.argv[2:]:
+        for item in option_items(path):
+            for opt, rest in entries(item):
+                documented.setdefault(opt, []).append(
+                    (os.path.basename(path), rest))
     problems, known = [], set()
     for line in sys.stdin:
         f = line.rstrip("\n").split("\t")
-        letter, name, has_arg, arg = f[0], f[1], f[2], f[3]
+        letter, name, has_arg, arg, topic = f[0], f[1], f[2], f[3], f[11]
         for opt in (["-" + letter] if letter != "-" else []) + \
                 (["--" + name] if name != "-" else []):
             known.add(opt)
             if opt not in documented:
                 problems.append("%s: no .It entry" % opt)
                 continue
-            want, rest = expected_arg(has_arg, arg), documented[opt]
+            if len(documented[opt]) > 1:
+                problems.append("%s: %d entries: %s" % (
+                    opt, len(documented[opt]),
+                    ", ".join(p for p, _ in documented[opt])))
+            page, rest = documented[opt][0]
+            if page != pages.get(topic):
+                problems.append("%s: in %s, not in %s, its topic's (%s)"
+                                % (opt, page, pages.get(topic), topic))
+            want = expected_arg(has_arg, arg)
             if want is None and rest.startswith(("Ar ", "Ns ")):
                 problems.append("%s: takes no argument, the manual "
                                 "gives it \"%s\"" % (opt, rest))

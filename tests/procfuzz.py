@@ -75,6 +75,10 @@ SECRET_CODE = '8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK'
 AUTH_BASIC = b'Authorization: Basic ' + base64.b64encode(b'fz:pw') + b'\r\n'
 AUTH_BEARER = b'Authorization: Bearer fztok\r\n'
 
+# fz:pw as htpasswd -B -C 4 writes it, for the --auth-file mode: its
+# answers are checked by bcrypt off the event loop.
+AUTH_FILE = b'fz:$2y$04$procfuzzprocfuzzprocfu5zHMLyhTqjkFA9O0okGNUz1Kk0Y4N12\n'
+
 # The modes: name, arguments before the address, the corpus families fed
 # to it most, how a proper client is checked, and its transport.
 # "echo" checks that a line comes back, "out" that it reaches the
@@ -146,6 +150,9 @@ MODES = [
      ['auth', 'static', 'http'], 'http-get', 'tcp', {'auth': AUTH_BASIC}),
     ('ws-auth-room', ['--room', '--websocket', '--auth-token', 'fztok'],
      ['auth', 'ws'], 'ws-out', 'tcp', {'auth': AUTH_BEARER}),
+    ('ws-auth-file-room', ['--room', '--websocket', '--auth-file',
+                           '{dir}/users'],
+     ['auth', 'ws'], 'ws-out', 'tcp', {'auth': AUTH_BASIC}),
     ('http-proxy-auth', ['-lk', '--proxy-type', 'http', '--proxy-auth',
                          'fz:pw'],
      ['auth', 'connect', 'http'], 'connect', 'tcp',
@@ -723,6 +730,9 @@ class Fuzzer:
                     f.write(data)
             if not os.path.lexists(os.path.join(www, 'out')):
                 os.symlink('/etc/hostname', os.path.join(www, 'out'))
+        if self.name == 'ws-auth-file-room':
+            with open(os.path.join(self.dir, 'users'), 'wb') as f:
+                f.write(AUTH_FILE)
         if self.role == 'client':
             self.lsock = socket.socket()
             self.lsock.bind(('127.0.0.1', 0))

@@ -18,7 +18,6 @@ sys.path.append("/usr/lib/python3/dist-packages")
 import websockets' 2>/dev/null || WS_OK=0
 
 README=$(cd "$(dirname "$0")/.." && pwd)/README.md
-MANPAGE=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1
 
 sc_certs
 
@@ -869,7 +868,7 @@ test_readme_recipes() {
 	while IFS= read -r r; do
 		case $r in
 		*verify=1*) ;;
-		*) grep -qF -- "$r" "$MANPAGE" || fail "not in the manual: $r" ;;
+		*) in_manual "$r" || fail "not in the manual: $r" ;;
 		esac
 	done <"$SC_TMP/recipes"
 	echo_unix

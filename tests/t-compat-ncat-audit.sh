@@ -227,8 +227,8 @@ test_full_room_and_chat_say_so() {
 # The --denyfile entry speaks of deny rules only (a sentence about UDP
 # probes once strayed there from -z).
 test_denyfile_manual_entry() {
-	: "${MANPAGE:=$(dirname "$0")/../doc/sockcat.1}"
-	sed -n '/^\.It Fl -denyfile/,/^\.It /p' "$MANPAGE" >"$SC_TMP/entry"
+	# shellcheck disable=SC2046
+	sed -n '/^\.It Fl -denyfile/,/^\.It /p' $(manual_pages) >"$SC_TMP/entry"
 	assertContains "the entry" "$(<"$SC_TMP/entry")" "-deny"
 	assertNotContains "no probes" "$(<"$SC_TMP/entry")" probe
 	assertNotContains "no -u" "$(<"$SC_TMP/entry")" "Fl u"

@@ -308,7 +308,6 @@ test_option_errors() {
 }
 
 test_documented_everywhere() {
-	man=${MANPAGE:-$(dirname "$SC")/doc/sockcat.1}
 	comp=${COMPLETION:-$(dirname "$SC")/completions/sockcat}
 	help=$("$SC" --help)
 	for opt in -o --output --hex-dump --append-output --send-only \
@@ -316,7 +315,7 @@ test_documented_everywhere() {
 	    --recv-limit --delay -S --md5sig -F --pass-fd -Z --dccp -V \
 	    --rtable; do
 		assertContains "--help has $opt" "$help" " $opt"
-		assertTrue "man page has $opt" "grep -q -- 'Fl ${opt#-}' '$man'"
+		assertTrue "man page has $opt" "grep -q -- 'Fl ${opt#-}' $(manual_pages | tr '\n' ' ')"
 	done
 	# t-docs.sh checks that every option is completed; here, that those
 	# taking a value are known to.

@@ -1,20 +1,23 @@
 #!/bin/bash
 # The documentation agrees with the program: every option of --help is in
-# the manual and in the bash, zsh and fish completions; the manual is
-# clean for mandoc; the bash completion, loaded in bash, completes options
-# and their values.  And tests/README.md indexes every suite and helper.
+# the manual and in the bash, zsh and fish completions, and in one topic,
+# which --help TOPIC lists; the manual's pages are what doc/man/gen.py
+# makes of their sources, each clean for mandoc, and all installed; the
+# bash completion, loaded in bash, completes options and their values.
+# And tests/README.md indexes every suite and helper.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-: "${MANPAGE:=$(dirname "$0")/../doc/sockcat.1}"
 : "${COMPLETIONS_DIR:=$(dirname "$0")/../completions}"
+MANGEN=$(dirname "$MANPAGE")/man/gen.py
 : "${CI_DIR:=$(dirname "$MANPAGE")/../.ci}"
 BASH_COMPLETION_LIB=/usr/share/bash-completion/bash_completion
 
-# The options of "sockcat --help", one per line: "-x" or "--long"; two
-# share a line as "--allow ADDRESS, --allowfile FILE".
+# The options of "sockcat --help" (or of a file of its lines), one per
+# line: "-x" or "--long"; two share a line as "--allow ADDRESS,
+# --allowfile FILE".
 help_options() {
-	"$SC" --help | sed -n \
+	if [ $# -eq 0 ]; then "$SC" --help; else cat "$1"; fi | sed -n \
 	    -e 's/^      \(--[a-z0-9-]*\)\( [^ ,]*\|\[=[A-Z]*\]\)\{0,1\}, \(--[a-z0-9-]*\|-[A-Za-z0-9]\)\([ [].*\)\{0,1\}$/\1\n\3/p' \
 	    -e 't' \
 	    -e 's/^  \(-[^-]\), \(--[a-z0-9-]*\).*/\1\n\2/p' \
@@ -91,42 +94,252 @@ test_help_is_short_grouped_and_same_as_h() {
 	assertEquals "lines wider than 79 columns" 0 "$wide"
 }
 
+# "sockcat --help TOPIC" for each topic: its page and summary first (as
+# --dump-topics gives them), then exactly the options of the table whose
+# topic it is, each on a line of its own, no line wider than 79 columns;
+# and --help's last line names every topic.
+test_help_for_each_topic() {
+	t 5 "$SC" --dump-topics >"$SC_TMP/topics"
+	assertEquals "dump status" 0 $?
+	t 5 "$SC" --dump-options >"$SC_TMP/table"
+	assertEquals "seven topics" 7 "$(wc -l <"$SC_TMP/topics")"
+	while IFS=$'\t' read -r name page section summary; do
+		t 5 "$SC" --help "$name" >"$SC_TMP/h.out" 2>"$SC_TMP/h.err"
+		assertEquals "$name: status" 0 $?
+		assertEquals "$name: stderr" "" "$(<"$SC_TMP/h.err")"
+		assertEquals "$name: first line" "$page($section): $summary" \
+		    "$(head -n 1 "$SC_TMP/h.out")"
+		assertEquals "$name: its options" "$(awk -F '\t' -v t="$name" \
+		    '$12 == t { if ($1 != "-") print "-" $1
+		    if ($2 != "-") print "--" $2 }' "$SC_TMP/table" | sort)" \
+		    "$(help_options "$SC_TMP/h.out" | sort)"
+		assertEquals "$name: wide lines" "" \
+		    "$(awk 'length > 79' "$SC_TMP/h.out")"
+		assertContains "--help's last line names $name" \
+		    " $("$SC" --help | tail -n 1) " " $name "
+	done <"$SC_TMP/topics"
+	# A guard for the loop: a topic with options, one without.
+	t 5 "$SC" -h websocket | grep -q -- '^      --ws-ping TIME ' ||
+	    fail "-h websocket lists --ws-ping"
+	t 5 "$SC" -h socat | grep -q '^  socat \[options\]' ||
+	    fail "-h socat gives its form"
+}
+
+# A topic that does not exist: one line that names the topics, status 1,
+# nothing on stdout.
+test_help_topic_that_does_not_exist() {
+	for word in nosuch websockets; do
+		t 5 "$SC" --help "$word" >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$word: status" 1 $?
+		assertEquals "$word: stdout" "" "$(<"$SC_TMP/out")"
+		assertEquals "$word: the one line" "sockcat: no help topic $word; the topics are core addresses servers websocket tls terminal socat" \
+		    "$(<"$SC_TMP/err")"
+	done
+}
+
+# topic_problems DIR: what is wrong with the topics of the options, as
+# DIR holds them: table (--dump-options), topics (--dump-topics), help
+# (--help) and help.TOPIC (--help TOPIC) for each topic.  One line each:
+# a row whose topic is none of the topics, an option of --help that no
+# topic lists, one that two list.
+topic_problems() {
+	cut -f 1 "$1/topics" >"$1/names"
+	cut -f 1,2,12 "$1/table" |
+	    awk -F '\t' '{ print ($2 != "-" ? "--" $2 : "-" $1) "\t" $3 }' |
+	    while IFS=$'\t' read -r opt topic; do
+		grep -qxF -- "$topic" "$1/names" ||
+		    echo "$opt: no such topic: $topic"
+	done
+	while read -r name; do
+		help_options "$1/help.$name"
+	done <"$1/names" | sort >"$1/listed"
+	help_options "$1/help" | sort -u >"$1/all"
+	comm -23 "$1/all" "$1/listed" | sed 's/$/: in no topic/'
+	uniq -d "$1/listed" | sed 's/$/: in two topics/'
+}
+
+# topic_files DIR: the table, the topics and the help texts in DIR.
+topic_files() {
+	mkdir -p "$1"
+	t 5 "$SC" --dump-options >"$1/table"
+	t 5 "$SC" --dump-topics >"$1/topics"
+	t 5 "$SC" --help >"$1/help"
+	cut -f 1 "$1/topics" | while read -r name; do
+		t 5 "$SC" --help "$name" >"$1/help.$name"
+	done
+}
+
+# Every option is in exactly one topic: its row names one of the topics,
+# and of the --help TOPIC listings exactly one has it.  The check finds
+# a row with a topic that is none, an option two topics list and one
+# that none does.
+test_every_option_is_in_exactly_one_topic() {
+	topic_files "$SC_TMP/tp"
+	assertEquals "topic problems" "" "$(topic_problems "$SC_TMP/tp")"
+	assertTrue "some options" "[ $(wc -l <"$SC_TMP/tp/listed") -gt 100 ]"
+	# Broken on purpose: --ws-ping's row names no topic there is, --stats
+	# is listed by "tls" too, --room by none.
+	sed -i 's/\tws-ping\t\(.*\)\twebsocket$/\tws-ping\t\1\twebsockets/' \
+	    "$SC_TMP/tp/table"
+	grep -- '^      --stats ' "$SC_TMP/tp/help.core" >>"$SC_TMP/tp/help.tls"
+	sed -i '/--room /d' "$SC_TMP/tp/help.servers"
+	assertEquals "a broken table found" "--ws-ping: no such topic: websockets
+--room: in no topic
+--stats: in two topics" "$(topic_problems "$SC_TMP/tp")"
+}
+
+# The pages are what doc/man/gen.py makes of doc/man/ and the option
+# table, as committed: a change to a source, a row or the changelog's
+# date without "make man" fails here.
+test_pages_are_made_from_their_sources() {
+	t 30 python3 "$MANGEN" --check --out "$(dirname "$MANPAGE")" "$SC" \
+	    >"$SC_TMP/out" 2>&1
+	assertEquals "status" 0 $?
+	assertEquals "the pages differ from what their sources make (make man)" \
+	    "" "$(head -n 40 "$SC_TMP/out")"
+	# And the check sees a page that differs: a copy of doc/ with one
+	# word changed in a source.
+	mkdir -p "$SC_TMP/doc"
+	cp -R "$(dirname "$MANGEN")" "$SC_TMP/doc/man"
+	for p in $(manual_pages); do
+		cp "$p" "$SC_TMP/doc/"
+	done
+	sed -i 's/^Use IPv4 addresses only\.$/Use IPv4 only./' \
+	    "$SC_TMP/doc/man/opt/ipv4.mdoc"
+	t 30 python3 "$SC_TMP/doc/man/gen.py" --check --changelog \
+	    "$(dirname "$MANGEN")/../../debian/changelog" "$SC" \
+	    >"$SC_TMP/out" 2>&1
+	assertEquals "status when stale" 1 $?
+	assertContains "the diff" "$(<"$SC_TMP/out")" "+Use IPv4 only."
+}
+
+# gen_broken WHAT: run doc/man/gen.py on a copy of doc/man/ broken by the
+# shell command WHAT (run in the copy); its status and one line.
+gen_broken() {
+	rm -rf "$SC_TMP/gen"
+	mkdir -p "$SC_TMP/gen/out"
+	cp -R "$(dirname "$MANGEN")" "$SC_TMP/gen/man"
+	t 5 "$SC" --dump-options >"$SC_TMP/gen/table"
+	t 5 "$SC" --dump-topics >"$SC_TMP/gen/topics"
+	(cd "$SC_TMP/gen" && eval "$1")
+	t 30 python3 "$SC_TMP/gen/man/gen.py" --out "$SC_TMP/gen/out" \
+	    --changelog "$(dirname "$MANGEN")/../../debian/changelog" \
+	    --table "$SC_TMP/gen/table" --topics "$SC_TMP/gen/topics" \
+	    >"$SC_TMP/gen/stdout" 2>"$SC_TMP/gen/stderr"
+	echo "$? $(cat "$SC_TMP/gen/stdout" "$SC_TMP/gen/stderr")" |
+	    sed "s|$SC_TMP/gen/||g"
+}
+
+# The generator refuses, in one line and status 1, what would make a
+# wrong manual: an option without its entry, an entry without its
+# option, an entry that writes its own .It, a page of section 7 whose
+# Nm would print its own name, a reference to a section of another page,
+# an option whose topic is none, a topic's text without its options.
+test_generator_refuses_what_is_wrong() {
+	assertEquals "sound" "0 " "$(gen_broken :)"
+	assertEquals "a missing entry" \
+	    "1 gen.py: man/opt/ws-ping.mdoc: missing: --ws-ping has no entry" \
+	    "$(gen_broken 'rm man/opt/ws-ping.mdoc')"
+	assertEquals "a stray entry" \
+	    "1 gen.py: man/opt/ws-pong.mdoc: no such option in the table" \
+	    "$(gen_broken 'echo Pong. >man/opt/ws-pong.mdoc')"
+	assertEquals "an entry's own .It" \
+	    "1 gen.py: man/opt/ws-ping.mdoc:1: .It: an entry is its text only (gen.py writes its .It line)" \
+	    "$(gen_broken 'sed -i "1i .It Fl -ws-ping" man/opt/ws-ping.mdoc')"
+	assertEquals "a bare Nm in section 7" \
+	    "1 gen.py: man/opt/ws-ping.mdoc:2: Nm without a name in a page of section 7: write .Nm sockcat" \
+	    "$(gen_broken 'sed -i "1a .Nm" man/opt/ws-ping.mdoc')"
+	assertEquals "a section of another page" \
+	    "1 gen.py: man/opt/ws-ping.mdoc:2: Sx EXIT STATUS: no such section in its page" \
+	    "$(gen_broken 'sed -i "1a .Sx EXIT STATUS" man/opt/ws-ping.mdoc')"
+	assertEquals "a page that is none" \
+	    "1 gen.py: man/tls.mdoc:3: Xr sockcat-ssl 7: no such page" \
+	    "$(gen_broken 'sed -i "2a .Xr sockcat-ssl 7" man/tls.mdoc')"
+	assertEquals "a topic that is none" \
+	    "1 gen.py: option --ws-ping: no topic websockets" \
+	    "$(gen_broken 'sed -i "s/\tws-ping\t\(.*\)\twebsocket\$/\tws-ping\t\1\twebsockets/" table')"
+	assertEquals "no @OPTIONS" \
+	    "1 gen.py: man/tls.mdoc: it has options but no @OPTIONS" \
+	    "$(gen_broken 'sed -i "/@OPTIONS/d" man/tls.mdoc')"
+}
+
 test_every_option_is_in_the_manual() {
+	# shellcheck disable=SC2046
+	cat $(manual_pages) >"$SC_TMP/manual"
 	assertEquals "options not in the manual" "" "$(options_without \
-	    '^\.It .*Fl -NAME( |$)' '^\.It (Fl .*, )?Fl NAME( |$)' "$MANPAGE")"
+	    '^\.It .*Fl -NAME( |$)' '^\.It (Fl .*, )?Fl NAME( |$)' \
+	    "$SC_TMP/manual")"
 }
 
 test_every_documented_option_exists() {
-	# The option list of the manual, not the COMPATIBILITY table.
+	# The option lists of the pages, not the COMPATIBILITY table.
 	# (Items of lists nested in an option's text are not options.)
-	documented=$(awk '/^The options are as follows:/ { on = 1; next }
-	    on && /^\.Bl/ { depth++ } on && /^\.El/ { if (--depth == 0) exit }
-	    on && depth == 1 && /^\.It / { sub(/^\.It /, ""); print }' \
-	    "$MANPAGE" | tr ',' '\n' |
-	    sed -n 's/^ *Fl \(-\{0,1\}[A-Za-z0-9][a-z0-9-]*\).*/-\1/p')
-	assertNotNull "found the option list" "$documented"
-	for opt in $documented; do
+	for page in $(manual_pages); do
+		awk '/^The options are as follows:/ { on = 1; next }
+		    on && /^\.Bl/ { depth++ }
+		    on && /^\.El/ { if (--depth == 0) exit }
+		    on && depth == 1 && /^\.It / { sub(/^\.It /, ""); print }' \
+		    "$page"
+	done | tr ',' '\n' |
+	    sed -n 's/^ *Fl \(-\{0,1\}[A-Za-z0-9][a-z0-9-]*\).*/-\1/p' \
+	    >"$SC_TMP/documented"
+	assertTrue "found the option lists" "[ $(wc -l <"$SC_TMP/documented") -gt 100 ]"
+	while read -r opt; do
 		is_option "$opt" || fail "$opt is documented but not in --help"
-	done
+	done <"$SC_TMP/documented"
 }
 
-test_manual_is_clean() {
+# lint PAGE: mandoc -Tlint's messages, STYLE and warnings included, but
+# those about the system's own manual database.  From the page's
+# directory, where mandoc finds the pages it refers to (sockcat-tls(7)).
+lint() {
+	(cd "$(dirname "$1")" && mandoc -Tlint "${1##*/}" 2>&1) |
+	    grep -v 'outdated mandoc.db'
+}
+
+# Every page, sockcat(1) and each topic's, renders clean for mandoc
+# -Tlint, warnings and STYLE messages included, and has its sections; a
+# page a topic has is there for each topic.  The check sees a broken
+# page.
+test_every_page_is_lint_clean() {
 	command -v mandoc >/dev/null || { sc_skip "mandoc not installed"; return; }
-	out=$(mandoc -Tlint -W warning "$MANPAGE" 2>&1)
-	assertEquals "mandoc -Tlint -W warning" "" "$out"
-	for sh in NAME SYNOPSIS DESCRIPTION MODES "END OF FILE" \
-	    "PROGRESS AND STATISTICS" "EXIT STATUS" EXAMPLES COMPATIBILITY \
-	    "SEE ALSO"; do
+	for page in $(manual_pages); do
+		assertEquals "mandoc -Tlint ${page##*/}" "" "$(lint "$page")"
+		for sh in NAME DESCRIPTION "SEE ALSO"; do
+			assertTrue "${page##*/}: section $sh" \
+			    "grep -qx '.Sh $sh' '$page'"
+		done
+	done
+	for sh in SYNOPSIS MODES "END OF FILE" "PROGRESS AND STATISTICS" \
+	    "EXIT STATUS" EXAMPLES COMPATIBILITY TOPICS; do
 		assertTrue "section $sh" "grep -qx '.Sh $sh' '$MANPAGE'"
 	done
+	assertEquals "a page for each topic" \
+	    "$("$SC" --dump-topics | cut -f 2,3 | tr '\t' . | sort)" \
+	    "$(manual_pages | sed 's|.*/||' | sort)"
+	sed 's/^\.Xr sockcat-tls 7 ,$/.Xr sockcat-tls ,/' \
+	    "$(dirname "$MANPAGE")/sockcat-servers.7" >"$SC_TMP/broken.7"
+	assertContains "a broken page" "$(lint "$SC_TMP/broken.7")" \
+	    "WARNING: missing section argument: Xr sockcat-tls"
 }
 
-# Every message of mandoc -Tlint, STYLE included, but those about the
-# system's own manual database.
-test_manual_is_lint_clean() {
-	command -v mandoc >/dev/null || { sc_skip "mandoc not installed"; return; }
-	out=$(mandoc -Tlint "$MANPAGE" 2>&1 | grep -v 'outdated mandoc.db')
-	assertEquals "mandoc -Tlint" "" "$out"
+# make install installs every page (dist_man_MANS), and the check sees
+# a page left out.
+test_every_page_is_installed() {
+	mk=$(dirname "$MANPAGE")/../Makefile.am
+	[ -f "$mk" ] || { sc_skip "no Makefile.am"; return; }
+	assertEquals "pages not in dist_man_MANS" "" \
+	    "$(pages_not_installed "$mk")"
+	sed 's| doc/sockcat-tls.7||' "$mk" >"$SC_TMP/Makefile.am"
+	assertEquals "one left out" "sockcat-tls.7" \
+	    "$(pages_not_installed "$SC_TMP/Makefile.am")"
+}
+
+# pages_not_installed MAKEFILE.AM: the pages its dist_man_MANS lacks.
+pages_not_installed() {
+	sed -n '/^dist_man_MANS =/,/[^\\]$/p' "$1" | tr -s ' \t\\' '\n\n\n' |
+	    sed -n 's|^doc/||p' | sort >"$SC_TMP/installed"
+	manual_pages | sed 's|.*/||' | sort | comm -23 - "$SC_TMP/installed"
 }
 
 # Every path of the tree that a source, a script or a document names
@@ -243,44 +456,72 @@ test_quick_start_installs_only_what_each_step_needs() {
 	assertEquals "built with --tests" "-j$(nproc)" "$(<"$SC_TMP/make")"
 }
 
-# The README's quick start is the build and a chat between two
-# terminals, the address to call said; the tests' two commands are in
-# tests/README.md, and .ci/run runs the three.
+# readme_blocks: the code blocks of the README's quick start, one line
+# each, comments taken off, a blank line between two blocks.
+readme_blocks() {
+	sed -n '/^## Quick start/,/^## /p' "$1" |
+	    awk '/^```/ { if (!inb && ++n == 2) print ""; inb = !inb; next }
+	    inb && n <= 2' | sed 's/  *#.*//'
+}
+
+# ci_commands: the commands .ci/run runs, one a line, without what it
+# does when one fails.
+ci_commands() {
+	grep '^sh \.ci/' "$1" | sed 's/ || {.*//'
+}
+
+# The README's quick start is the build, "make install" and a chat
+# between two terminals, then the tests' one command; .ci/run runs the
+# same two.
 test_quick_start_commands() {
 	[ -f "$CI_DIR/run" ] || { sc_skip "no .ci/run"; return; }
 	readme=$(dirname "$MANPAGE")/../README.md
-	assertEquals "the README's commands" "sh .ci/setup
-./sockcat --chat
-./sockcat --chat 127.0.0.1" \
-	    "$(sed -n '/^## Quick start/,/^## /p' "$readme" |
-	    awk '/^```/ { inb = !inb; n++; next } inb && n == 1' |
-	    sed 's/  *#.*//')"
+	assertEquals "the README's commands" "sh .ci/setup && make install
+sockcat --chat
+sockcat --chat 127.0.0.1
+
+sh .ci/setup --tests && sh .ci/test" "$(readme_blocks "$readme")"
 	assertContains "tests/README.md" "$(cat "$(dirname "$readme")/tests/README.md")" \
 	    "sh .ci/setup --tests && sh .ci/test"
-	assertEquals ".ci/run" "sh .ci/setup
+	assertEquals ".ci/run" "sh .ci/setup && make install
 sh .ci/setup --tests
-sh .ci/test" "$(grep -o '^sh \.ci/[a-z]*\( --tests\)\{0,1\}' "$CI_DIR/run")"
+sh .ci/test" "$(ci_commands "$CI_DIR/run")"
+}
+
+# The check itself fails as it should: a README whose quick start still
+# leaves sockcat as ./sockcat, and a .ci/run that skips the install.
+test_quick_start_check_finds_what_is_wrong() {
+	readme=$(dirname "$MANPAGE")/../README.md
+	sed 's/^sockcat --chat/.\/sockcat --chat/' "$readme" >"$SC_TMP/README"
+	assertNotEquals "./sockcat seen" "$(readme_blocks "$readme")" \
+	    "$(readme_blocks "$SC_TMP/README")"
+	sed 's/ && make install//' "$CI_DIR/run" >"$SC_TMP/run"
+	assertEquals "without the install" "sh .ci/setup
+sh .ci/setup --tests
+sh .ci/test" "$(ci_commands "$SC_TMP/run")"
 }
 
 # The README's first screen (60 lines) is for someone who wants to use
-# sockcat: what it does, how to build it without installing, a chat and
-# the address to call, the room and --readline; nothing of CI, the
-# sanitizers or the tests' internals, and no name that only exists
-# after "make install" used as a command.
+# sockcat: what it does, the two commands that set everything up (the
+# build with a chat, then the tests, how long they take), the room and
+# --readline, in plain words: no CI, sanitizers or the tests' internals.
 test_readme_first_screen_is_for_a_user() {
 	readme=$(dirname "$MANPAGE")/../README.md
 	head -n 60 "$readme" >"$SC_TMP/screen"
-	for w in '\.ci/test' 'sanitizer' 'coverage' 'valgrind' 'fuzz' \
-	    'minutes' '^sockchat' '`sockchat '; do
+	for w in 'sanitizer' 'coverage' 'valgrind' 'fuzz' '^sockchat' \
+	    '`sockchat '; do
 		assertFalse "no $w on the first screen" \
 		    "grep -qiP '$w' '$SC_TMP/screen'"
 	done
 	assertFalse "no CI on the first screen" "grep -qw CI '$SC_TMP/screen'"
-	for w in 'sh .ci/setup' './sockcat --chat' '127.0.0.1' 'hostname -I' \
+	for w in 'sh .ci/setup && make install' 'sockcat --chat' '127.0.0.1' \
+	    'hostname -I' 'sh .ci/setup --tests && sh .ci/test' 'minutes' \
 	    '--readline' '--room --websocket' ':q' 'tests/README.md'; do
 		assertTrue "$w on the first screen" \
 		    "grep -qF -- '$w' '$SC_TMP/screen'"
 	done
+	# The commands after the install find sockcat on the PATH.
+	assertFalse "no ./sockcat command" "grep -q '^\./sockcat' '$SC_TMP/screen'"
 }
 
 # Debugging output (a valgrind log, a command's stderr) is never
@@ -316,6 +557,10 @@ test_every_option_is_in_the_fish_completion() {
 	    "grep -qx 'complete -c sockchat -w sockcat' '$COMPLETIONS_DIR/sockchat.fish'"
 	if command -v fish >/dev/null; then
 		assertTrue "fish -n" "fish -n '$f'"
+		# --help's topic, as fish completes the word after it.
+		assertEquals "fish: --help TOPIC" "websocket	topic" \
+		    "$(t 10 fish --no-config -c "source '$f'
+		    complete -C 'sockcat --help webs'")"
 	fi
 }
 
@@ -371,6 +616,10 @@ test_zsh_completion_in_a_terminal() {
 	tmux -L "$TMUX_SOCK" send-keys C-u C-l 'sockcat --ws-static w' Tab
 	wait_until pane_has '^% sockcat --ws-static www/$' ||
 	    fail "--ws-static DIR: $(pane)"
+	# --help's topic.
+	tmux -L "$TMUX_SOCK" send-keys C-u C-l 'sockcat --help webs' Tab
+	wait_until pane_has '^% sockcat --help websocket ?$' ||
+	    fail "--help TOPIC: $(pane)"
 	pane_end
 }
 
@@ -430,11 +679,14 @@ test_bash_completion_values() {
 	[ -f "$BASH_COMPLETION_LIB" ] || { sc_skip "bash-completion not installed"; return; }
 	bash_complete 'sockcat -X ' 'sockcat -X c' 'sockcat -T af4' \
 	    'sockcat --tos low' 'sockcat --progress=al' 'sockcat --sta' \
-	    'sockcat --no-' 'sockchat --keep' 'sockcat -w ' >"$SC_TMP/out"
+	    'sockcat --no-' 'sockchat --keep' 'sockcat -w ' \
+	    'sockcat --help ' 'sockcat -h te' >"$SC_TMP/out"
 	assertEquals "status" 0 $?
 	assertEquals "$(printf '%s\n' '4 4a 5 connect socks4 socks4a socks5 http' \
 	    'connect' 'af41 af42 af43' \
-	    'lowcost lowdelay' 'always' '--stats' '--no-stdin --no-shutdown --no-splice' '--keep-open --keepalive' '')" \
+	    'lowcost lowdelay' 'always' '--stats' '--no-stdin --no-shutdown --no-splice' '--keep-open --keepalive' '' \
+	    "$("$SC" --dump-topics | cut -f 1 | tr '\n' ' ' | sed 's/ $//')" \
+	    'terminal')" \
 	    "$(<"$SC_TMP/out")"
 	# "--progress always" would be a host: no WHEN without "=".
 	out=$(bash_complete 'sockcat --progress al')

@@ -1,18 +1,17 @@
 #!/bin/bash
-# Every pipeline example of the README and the manual, run as printed with
-# local peers: the text is taken from the documents, then only its host
-# names and port numbers are changed.  A listener's port becomes 0 and -v
-# is added, so that the real port is read from its "Listening on" line;
-# a client's host becomes 127.0.0.1 and its port that one.  A pipeline
-# example added to either document without a test here fails
-# test_every_pipeline_example_is_run.
+# Every pipeline example of the README and the manual (all its pages),
+# run as printed with local peers: the text is taken from the documents,
+# then only its host names and port numbers are changed.  A listener's
+# port becomes 0 and -v is added, so that the real port is read from its
+# "Listening on" line; a client's host becomes 127.0.0.1 and its port
+# that one.  A pipeline example added to either document without a test
+# here fails test_every_pipeline_example_is_run.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require tar grep
 
 README=${README:-$(dirname "$MANPAGE")/../README.md}
 [ -f "$README" ] || README=$(cd "$(dirname "$0")/.." && pwd)/README.md
-[ -n "${MANPAGE:-}" ] || MANPAGE=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1
 
 setUp() {
 	sc_tmp
@@ -27,8 +26,9 @@ setUp() {
 doc_pipelines() {
 	{
 		awk '/^```/ { inb = !inb; next } inb' "$README"
+		# shellcheck disable=SC2046
 		awk '/^\.Bd -literal/ { inb = 1; next } /^\.Ed/ { inb = 0 }
-		    inb || /^\.Dl/' "$MANPAGE"
+		    inb || /^\.Dl/' $(manual_pages)
 	} | grep 'sockcat' | grep '|' | sed 's/^\$ //; s/^\.Dl //' |
 	    sort -u
 }
@@ -71,7 +71,7 @@ test_every_pipeline_example_is_run() {
 
 # in_docs TEXT: the example is printed as is in the README or the manual.
 in_docs() {
-	grep -qF -- "$1" "$README" || grep -qF -- "$1" "$MANPAGE" ||
+	grep -qF -- "$1" "$README" || in_manual "$1" ||
 	    fail "not in the documents: $1"
 }
 

@@ -5,7 +5,8 @@
 # start's chat in two terminals, a file sent with --progress, a room
 # joined from a browser and from a terminal, three typos each answered
 # with one clear line, and a fresh clone with nothing in it that is not
-# the project's.  The README's commands are run as printed: the suite
+# the project's.  The README's commands are run as printed, with sockcat
+# on the PATH as its quick start's "make install" leaves it: the suite
 # runs in a network namespace of its own, so that their fixed ports
 # (5000, 8080, 9000) are free.
 
@@ -20,9 +21,11 @@ TM=sc-newcomer-$$
 
 setUp() {
 	sc_tmp
-	# The clone's directory, where ./sockcat is the one under test.
-	mkdir -p "$SC_TMP/clone"
+	# The clone's directory, where ./sockcat is the one under test, and
+	# the directory "make install" puts it in, first on the PATH.
+	mkdir -p "$SC_TMP/clone" "$SC_TMP/bin"
 	ln -sf "$SC" "$SC_TMP/clone/sockcat"
+	ln -sf "$SC" "$SC_TMP/bin/sockcat"
 	printf 'set -g remain-on-exit on\nset -g history-limit 2000\n' \
 	    >"$SC_TMP/tmux.conf"
 }
@@ -46,7 +49,8 @@ term() {
 	fi
 	t 10 tmux -L "$TM" "${_new[@]}" -d -s "$1" -x "${_size%x*}" \
 	    -y "${_size#*x}" -c "$SC_TMP/clone" \
-	    "env PS1='$ ' ENV=/dev/null timeout -k 2 120 sh -i" || return 1
+	    "env PS1='$ ' ENV=/dev/null PATH='$SC_TMP/bin:$PATH' \
+	    timeout -k 2 120 sh -i" || return 1
 	see "$1" '^\$$'
 	type_line "$1" "$3"
 }
@@ -85,8 +89,8 @@ readme_command() {
 test_quick_start_chat_in_two_terminals() {
 	wait_cmd=$(readme_command 'one terminal waits for someone to talk to')
 	call_cmd=$(readme_command 'another one calls it')
-	assertEquals "./sockcat --chat" "$wait_cmd"
-	assertEquals "./sockcat --chat 127.0.0.1" "$call_cmd"
+	assertEquals "sockcat --chat" "$wait_cmd"
+	assertEquals "sockcat --chat 127.0.0.1" "$call_cmd"
 	term alice 40x12 "$wait_cmd"
 	see alice 'waiting for someone'
 	term bob 120x40 "$call_cmd"
@@ -108,14 +112,14 @@ test_quick_start_chat_in_two_terminals() {
 # is left clean at the end; the file arrives whole.
 test_file_sent_with_progress() {
 	head -c 30000000 /dev/urandom >"$SC_TMP/clone/disk.img"
-	term recv 120x40 './sockcat -l 9000 > received.img; echo status $?'
+	term recv 120x40 'sockcat -l 9000 > received.img; echo status $?'
 	wait_until sh -c "ss -ltn | grep -q ':9000 '" || fail "no receiver"
-	term send 120x40 './sockcat --progress -N 127.0.0.1 9000 < disk.img; echo status $?'
+	term send 120x40 'sockcat --progress -N 127.0.0.1 9000 < disk.img; echo status $?'
 	see send '^status 0$'
 	see recv '^status 0$'
 	assertTrue "the same file" "cmp -s '$SC_TMP/clone/disk.img' \
 	    '$SC_TMP/clone/received.img'"
-	assertEquals "the terminal, once done" "$ ./sockcat --progress -N 127.0.0.1 9000 < disk.img; echo status \$?
+	assertEquals "the terminal, once done" "$ sockcat --progress -N 127.0.0.1 9000 < disk.img; echo status \$?
 status 0
 \$" "$(screen send | grep -v '^$')"
 }
@@ -150,7 +154,7 @@ test_room_from_a_browser_and_a_terminal() {
 	browser || return
 	room_cmd=$(readme_command 'open http://127.0.0.1:8080/')
 	join_cmd=$(readme_command 'a terminal joins the same room')
-	assertEquals "./sockcat --room --websocket 8080" "$room_cmd"
+	assertEquals "sockcat --room --websocket 8080" "$room_cmd"
 	term room 120x40 "$room_cmd"
 	wait_until sh -c "ss -ltn | grep -q ':8080 '" || fail "no room"
 	term member 40x12 "$join_cmd"
@@ -211,7 +215,7 @@ test_three_typos() {
 
 # A fresh clone holds the project and nothing else: no debugging output
 # at its top, and its README's first screen is for someone who wants to
-# use sockcat.
+# use sockcat: the quick start and the tests' command, no CI jargon.
 test_fresh_clone() {
 	top=$(cd "$(dirname "$0")/.." && pwd)
 	[ -e "$top/.git" ] || { sc_skip "not a git clone"; return; }
@@ -220,10 +224,12 @@ test_fresh_clone() {
 	assertEquals "what is at the top" "" "$(cd "$SC_TMP/fresh" &&
 	    ls | grep -E '^vg|\.(out|err)$')"
 	head -n 60 "$SC_TMP/fresh/README.md" >"$SC_TMP/screen"
-	assertTrue "the quick start" "grep -q '^./sockcat --chat 127.0.0.1' \
+	assertTrue "the quick start" "grep -q '^sockcat --chat 127.0.0.1' \
+	    '$SC_TMP/screen'"
+	assertTrue "the tests" "grep -q '^sh .ci/setup --tests && sh .ci/test' \
 	    '$SC_TMP/screen'"
 	assertFalse "no CI on the first screen" "grep -qiE \
-	    'sanitizer|coverage|valgrind|\\.ci/test' '$SC_TMP/screen'"
+	    'sanitizer|coverage|valgrind' '$SC_TMP/screen'"
 }
 
 sc_run_shunit2

@@ -1,14 +1,14 @@
 #!/bin/bash
 # The option table (src/front/opttab.c) is the one place an option is written
 # down: the bash, zsh and fish completions are what completions/gen.py
-# makes of it, the manual has an entry for each option with the table's
-# argument name, every value a completion offers is one the parser takes,
-# and the table's descriptions are the same in --help and the completions.
+# makes of it, the manual has one entry for each option, in the page of
+# its topic, with the table's argument name, every value a completion
+# offers is one the parser takes, and the table's descriptions are the
+# same in --help and the completions.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
 sc_require python3
-: "${MANPAGE:=$(dirname "$0")/../doc/sockcat.1}"
 : "${COMPLETIONS_DIR:=$(dirname "$0")/../completions}"
 
 # Each test has the table in $SC_TMP/table.
@@ -22,9 +22,15 @@ test_the_table_is_dumped() {
 	assertEquals "status" 0 "$DUMP_STATUS"
 	assertEquals "stderr" "" "$(<"$SC_TMP/table.err")"
 	assertTrue "at least 85 options" "[ $(wc -l <"$SC_TMP/table") -ge 85 ]"
-	# Eleven fields a row, no name twice, and not itself (it is hidden).
-	assertEquals "rows of eleven fields" "" \
-	    "$(awk -F '\t' 'NF != 11' "$SC_TMP/table")"
+	# Twelve fields a row, no name twice, and not itself (it is hidden).
+	assertEquals "rows of twelve fields" "" \
+	    "$(awk -F '\t' 'NF != 12' "$SC_TMP/table")"
+	# Each row's topic is one of --dump-topics'.
+	t 5 "$SC" --dump-topics | cut -f 1 >"$SC_TMP/topics"
+	assertEquals "topics" "core addresses servers websocket tls terminal socat" \
+	    "$(tr '\n' ' ' <"$SC_TMP/topics" | sed 's/ $//')"
+	assertEquals "rows whose topic is none" "" \
+	    "$(cut -f 12 "$SC_TMP/table" | grep -vxF -f "$SC_TMP/topics")"
 	# What a row excludes are options of the table.
 	assertEquals "excluded options that are not in the table" "" \
 	    "$(awk -F '\t' '{ if ($1 != "-") n["-" $1]; if ($2 != "-")
@@ -132,17 +138,53 @@ test_conflicts_exclude_both_ways() {
 	assertEquals "--max-conns" "" "$(excl max-conns)"
 }
 
+# optcheck PAGE...: what optcheck.py finds wrong with the pages, against
+# the table.
+optcheck() {
+	t 5 "$SC" --dump-topics >"$SC_TMP/topics"
+	python3 "${TESTS_DIR:-$(dirname "$0")}/optcheck.py" "$SC_TMP/topics" \
+	    "$@" <"$SC_TMP/table" 2>&1
+}
+
 test_manual_has_every_option_with_its_argument() {
-	python3 "$TESTS_DIR/optcheck.py" "$MANPAGE" <"$SC_TMP/table" \
-	    >"$SC_TMP/out" 2>&1
+	# shellcheck disable=SC2046
+	optcheck $(manual_pages) >"$SC_TMP/out"
 	assertEquals "status" 0 $?
 	assertEquals "the manual and the table differ" "" "$(<"$SC_TMP/out")"
+	assertTrue "seven pages" "[ $(manual_pages | wc -l) -eq 7 ]"
+}
+
+# The check finds what is wrong: an entry in the wrong page, one twice,
+# one missing, one with another argument, one the table lacks.
+test_manual_check_finds_what_is_wrong() {
+	mkdir -p "$SC_TMP/doc"
+	for p in $(manual_pages); do
+		cp "$p" "$SC_TMP/doc/"
+	done
+	d=$SC_TMP/doc
+	# --stats moves to the TLS page, --ws-ping is there twice, --room goes,
+	# -w takes another argument, --bogus comes.
+	sed -i '/^\.It Fl -stats$/d' "$d/sockcat.1"
+	sed -i 's/^\.It Fl -ssl$/.It Fl -stats\n.It Fl -ssl/' "$d/sockcat-tls.7"
+	sed -i 's/^\.It Fl -ws-path Ar path$/.It Fl -ws-ping Ar time\n&/' \
+	    "$d/sockcat-websocket.7"
+	sed -i 's/^\.It Fl -room$/.It Fl -bogus/' "$d/sockcat-servers.7"
+	sed -i 's/^\.It Fl w Ar timeout , Fl -wait Ar timeout$/.It Fl w Ar secs , Fl -wait Ar secs/' \
+	    "$d/sockcat.1"
+	optcheck "$d/sockcat.1" "$d"/sockcat-*.7 | sort >"$SC_TMP/out"
+	assertEquals "problems" "--bogus: in the manual, not in the table
+--room: no .It entry
+--stats: in sockcat-tls.7, not in sockcat.1, its topic's (core)
+--wait: the manual has \"Ar secs\", not \"Ar timeout\"
+--ws-ping: 2 entries: sockcat-websocket.7, sockcat-websocket.7
+-w: the manual has \"Ar secs\", not \"Ar timeout\"" "$(<"$SC_TMP/out")"
 }
 
 test_every_completed_value_is_accepted() {
 	# Each value parses: what stops the command line is the conflict
 	# found after parsing, never the value.
-	awk -F '\t' '$7 != "" {
+	# (-h's words are no value: its topic is the next word, t-docs.sh.)
+	awk -F '\t' '$7 != "" && $3 != "none" {
 		opt = $2 != "-" ? "--" $2 : "-" $1
 		n = split($7, w, " ")
 		for (i = 1; i <= n; i++)
@@ -167,8 +209,9 @@ test_tos_keywords_are_what_the_parser_takes() {
 		assertFalse "$f offers va" \
 		    "grep -Eq '(^|[ (])va([ )]|\$)' '$COMPLETIONS_DIR/$f'"
 	done
-	assertTrue "the manual has lowcost" "grep -qx '.Cm lowcost ,' '$MANPAGE'"
-	assertFalse "the manual has va" "grep -q '^.Cm va\\b' '$MANPAGE'"
+	assertTrue "the manual has lowcost" "in_manual -x '.Cm lowcost ,'"
+	# shellcheck disable=SC2046
+	assertFalse "the manual has va" "grep -q '^.Cm va\\b' $(manual_pages | tr '\n' ' ')"
 }
 
 # describe OPT: its --help description, from the table.

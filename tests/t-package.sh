@@ -45,6 +45,12 @@ FILES='./usr/bin/sockcat
 ./usr/share/fish/vendor_completions.d/sockchat.fish
 ./usr/share/man/man1/sockcat.1.gz
 ./usr/share/man/man1/sockchat.1.gz -> sockcat.1.gz
+./usr/share/man/man7/sockcat-addresses.7.gz
+./usr/share/man/man7/sockcat-servers.7.gz
+./usr/share/man/man7/sockcat-socat.7.gz
+./usr/share/man/man7/sockcat-terminal.7.gz
+./usr/share/man/man7/sockcat-tls.7.gz
+./usr/share/man/man7/sockcat-websocket.7.gz
 ./usr/share/zsh/vendor-completions/_sockcat'
 
 # The throwaway root: the host's / under an overlay whose changes go to a
@@ -108,6 +114,10 @@ readlink -f "$(command -v nc)" >/out/nc.path
 nc -h >/out/nc-h.out 2>&1
 update-alternatives --display nc >/out/display.out 2>&1
 MANPAGER=cat MANWIDTH=80 man nc >/out/man.out 2>/out/man.err
+# Each topic's page, by the name --help TOPIC gives: its first line.
+sockcat --dump-topics | cut -f 2 | while read -r page; do
+	MANPAGER=cat MANWIDTH=80 man "$page" 2>&1 | head -n 1
+done >/out/man-topics.out
 # bash-completion loads a completion when its command is first completed.
 bash --norc --noprofile -c '. /usr/share/bash-completion/bash_completion
 	for c in sockcat sockchat; do
@@ -237,6 +247,9 @@ test_man_nc_is_sockcats_manual() {
 	assertEquals "first line" SOCKCAT "$(head -n 1 "$OUT/man.out" |
 	    awk '{ sub(/\(1\)/, "", $1); print $1 }')"
 	grep -q 'sockchat' "$OUT/man.out" || fail "no NAME section"
+	# And man finds the page of every topic, sockcat(1) and the six.
+	assertEquals "the topics' pages" 7 "$(grep -Ec \
+	    '^SOCKCAT(-[A-Z]+\(7\)|\(1\)) ' "$OUT/man-topics.out")"
 }
 
 test_bash_completions_load() {

@@ -414,6 +414,39 @@ test_password_hidden_from_ps() {
 	    "http://alice:******@127.0.0.1:"
 }
 
+# pair_args ADDRESS: what ps(1) shows of the command line of an address
+# pair that listens (tcp-l:) and would open ADDRESS for its client, in
+# ARGS_SEEN, read from /proc once it listens.
+pair_args() {
+	local pid
+
+	server pair tcp-l:127.0.0.1:0 "$1" || fail "no pair: $1"
+	pid=$(pgrep -P "$SERVER_PID" | head -n 1)
+	ARGS_SEEN=$(tr '\0' ' ' </proc/"$pid"/cmdline)
+	stop "$SERVER_PID"
+	wait_exit "$SERVER_PID"
+}
+
+# An address's passwords are hidden however they are written: an
+# option's name in any case, socat's spellings and quotes, and every
+# URL in it, not only the first (a ws:// URL's proxy=, its ?token=).
+test_address_passwords_hidden_from_ps() {
+	command -v pgrep >/dev/null || { sc_skip "pgrep not installed"; return; }
+	pair_args 'PROXY:127.0.0.1:192.0.2.1:80,proxyport=1,PROXYAUTH=alice:pw-1'
+	assertContains "$ARGS_SEEN" ",PROXYAUTH=alice:**** "
+	pair_args 'PROXY:127.0.0.1:192.0.2.1:80,proxyport=1,Proxy-Auth=alice:pw-2'
+	assertContains "$ARGS_SEEN" ",Proxy-Auth=alice:**** "
+	pair_args 'PROXY:127.0.0.1:192.0.2.1:80,proxyport=1,proxy-authorization="alice:pw,3"'
+	assertContains "socat's quotes" "$ARGS_SEEN" \
+	    ',proxy-authorization="alice:***** '
+	pair_args 'ws://127.0.0.1:1/,proxy=http://alice:pw-4@127.0.0.1:2'
+	assertContains "$ARGS_SEEN" "proxy=http://alice:****@127.0.0.1:2 "
+	pair_args 'ws://bob:pw-5@127.0.0.1:1/p?a=1&token=tok-6,proxy=socks5://alice:pw-7@127.0.0.1:2'
+	assertContains "every URL" "$ARGS_SEEN" "ws://bob:****@127.0.0.1:1/p?a=1&token=*****,proxy=socks5://alice:****@127.0.0.1:2 "
+	assertNotContains "$ARGS_SEEN" "pw-"
+	assertNotContains "$ARGS_SEEN" "tok-"
+}
+
 # SOCKCAT_PROXY_AUTH keeps the credentials out of the command line, as
 # --proxy-auth's value; the command line's own win.  No program sockcat
 # starts sees the variable.

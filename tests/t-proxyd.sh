@@ -88,6 +88,31 @@ test_server_socks5_auth() {
 	assertEquals "sockcat: authentication method negotiation failed" "$ERR"
 }
 
+# Wrong SOCKS5 passwords are limited as the HTTP servers' are: after five
+# from an address, its answers are refused unread (status 1, then
+# closed), the right one too, until it has waited.
+test_server_socks5_auth_limited() {
+	pserver --proxy-type socks5 --proxy-auth user:secret
+	t 60 python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+def auth(pw):
+    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+    c.sendall(b"\x05\x01\x02")
+    assert c.recv(2) == b"\x05\x02"
+    c.sendall(b"\x01\x04user" + bytes([len(pw)]) + pw)
+    r = c.recv(2)
+    c.close()
+    return str(r[1])
+print(" ".join(auth(b"wrong") for i in range(6)), auth(b"secret"))
+' "$PPORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	assertEquals "statuses" "1 1 1 1 1 1 1" "$(<"$SC_TMP/c.out")"
+	assertEquals "said" 2 "$(grep -c 'auth: 127.0.0.1 [0-9]*: too many wrong answers: refused for [0-9]* s$' "$SC_TMP/px.err")"
+	assertEquals "wrong ones said" 5 \
+	    "$(grep -c 'proxy: 127.0.0.1 [0-9]*: authentication failed$' "$SC_TMP/px.err")"
+}
+
 # SOCKCAT_PROXY_AUTH gives the server its credentials, out of sight of
 # ps: as --proxy-auth would.
 test_server_credentials_from_the_environment() {

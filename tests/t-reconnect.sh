@@ -13,7 +13,6 @@ sc_require python3
 
 README=${README:-$(dirname "${MANPAGE:-$0}")/../README.md}
 [ -f "$README" ] || README=$(cd "$(dirname "$0")/.." && pwd)/README.md
-[ -n "${MANPAGE:-}" ] || MANPAGE=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1
 
 # restart NAME PORT ARGS...: a sockcat server on PORT of 127.0.0.1 (0:
 # a free one, the first time) that sends "from NAME" (stdin NAME.in),
@@ -300,7 +299,7 @@ test_refusals() {
 # example TEXT FROM TO: the example TEXT, printed as is in the README or
 # the manual, with FROM (its host and port) made TO, in EX.
 example() {
-	grep -qF -- "$1" "$README" || grep -qF -- "$1" "$MANPAGE" ||
+	grep -qF -- "$1" "$README" || in_manual "$1" ||
 	    fail "not in the documents: $1"
 	EX=${1/"$2"/"$3"}
 }

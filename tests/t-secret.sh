@@ -16,7 +16,6 @@
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
 sc_require openssl python3
 sc_require_tls
-: "${MANPAGE:=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1}"
 
 # Two drawn codes (their check computed apart from sockcat, below) and
 # the key the first makes, as RFC 5869's HKDF gives it.
@@ -160,10 +159,10 @@ test_listener_draws_a_code_and_shows_the_command() {
 	assertNotEquals "a new code" "$line" \
 	    "$(grep '^On the other side, run: ' "$SC_TMP/srv.err")"
 	stop "$SERVER_PID"
-	# A chat's other side chats (the manual's SECURITY example).
-	grep -qxF 'sockcat --chat -l --secret 5000' "$MANPAGE" ||
+	# A chat's other side chats (the SECURITY example of sockcat-tls(7)).
+	in_manual -x 'sockcat --chat -l --secret 5000' ||
 	    fail "not in the manual"
-	grep -qxF 'sockcat --chat --secret=CODE host 5000' "$MANPAGE" ||
+	in_manual -x 'sockcat --chat --secret=CODE host 5000' ||
 	    fail "not in the manual"
 	console srv 7
 	server srv --chat -l --secret 0 || fail "no server"
@@ -463,12 +462,36 @@ test_address_option() {
 	assertFileEquals "$SC_TMP/c.out" "from server"
 }
 
+# secret= in any case, in either grammar, on an address pair and a
+# --forward target, is blanked in the command line ps(1) shows, and the
+# code still works.
+test_address_option_blanked_from_ps() {
+	stars=$(printf '%*s' ${#CODE} '' | tr ' ' '*')
+	echo "from server" >"$SC_TMP/srv.in"
+	server srv "tls-l:127.0.0.1:0,SECRET=$CODE" - || fail "no server"
+	args=$(tr '\0' ' ' </proc/"$(pgrep -P "$SERVER_PID" | head -n 1)"/cmdline)
+	assertContains "blanked: $args" "$args" "tls-l:127.0.0.1:0,SECRET=$stars -"
+	echo "from client" | t 15 "$SC" -N "tls:127.0.0.1:$PORT,Secret=$CODE" \
+	    - >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	wait_exit "$SERVER_PID" 15
+	assertFileEquals "$SC_TMP/srv.out" "from client"
+	server fw -lk 127.0.0.1 0 --forward "TLS:127.0.0.1:1,SeCrEt=$OTHER" \
+	    --forward "OPENSSL:127.0.0.1:1,secret='$CODE'" ||
+	    fail "no forwarder"
+	args=$(tr '\0' ' ' </proc/"$(pgrep -P "$SERVER_PID" | head -n 1)"/cmdline)
+	assertNotContains "not in ps: $args" "$args" "$OTHER"
+	assertNotContains "not in ps: $args" "$args" "$CODE"
+	assertContains "blanked: $args" "$args" "--forward TLS:127.0.0.1:1,SeCrEt=$stars "
+	stop "$SERVER_PID"
+}
+
 # The manual's shell done safely (SECURITY), as printed but for the
 # port: the code drawn, shown, and given.
 test_shell_example() {
-	grep -qxF 'sockcat -l --secret 2222 -e /bin/sh' "$MANPAGE" ||
+	in_manual -x 'sockcat -l --secret 2222 -e /bin/sh' ||
 	    fail "not in the manual"
-	grep -qxF 'sockcat --secret=CODE host 2222' "$MANPAGE" ||
+	in_manual -x 'sockcat --secret=CODE host 2222' ||
 	    fail "not in the manual"
 	server srv -l --secret 0 -e /bin/sh </dev/null || fail "no server"
 	code=$(sed -n 's/^On the other side, run: sockcat --secret=\([^ ]*\) .*/\1/p' \

@@ -16,7 +16,6 @@
 sc_require python3 socat stty ss
 
 README=$(cd "$(dirname "$0")/.." && pwd)/README.md
-MANPAGE=$(cd "$(dirname "$0")/.." && pwd)/doc/sockcat.1
 
 setUp() {
 	sc_tmp
@@ -97,7 +96,7 @@ test_recipes_in_the_manual() {
 	recipes >"$SC_TMP/recipes"
 	assertEquals "recipes" 5 "$(wc -l <"$SC_TMP/recipes")"
 	while IFS= read -r r; do
-		grep -qxF -- "$r" "$MANPAGE" || fail "not in the manual: $r"
+		in_manual -x "$r" || fail "not in the manual: $r"
 	done <"$SC_TMP/recipes"
 }
 

@@ -399,6 +399,26 @@ test_tls_dsa_server() {
 	done
 }
 
+# A program only written to (-u) writes to our stdout: what it writes
+# once its input has ended is there when socat exits (test.sh's
+# UNIEXECEOF); one that does not end is given a second, then ended
+# (SIGTERM), both socats alike.
+test_program_written_to_finishes() {
+	for _bin in "$REAL" "$OURS"; do
+		echo hello | t 10 "$_bin" -u - SYSTEM:'sleep 0.1; od -c' \
+		    >"$SC_TMP/o"
+		assertEquals "$_bin: its output there at the end" \
+		    "$(echo hello | od -c)" "$(<"$SC_TMP/o")"
+		_t0=$(date +%s)
+		echo x | t 20 "$_bin" -u - EXEC:'sleep 31.25'
+		assertEquals "$_bin: status" 0 $?
+		assertTrue "$_bin: a second, not the program's 31" \
+		    "[ $(($(date +%s) - _t0)) -lt 10 ]"
+		wait_until -t 10 eval '! pgrep -f "sleep 31[.]25" >/dev/null' ||
+		    fail "$_bin: the program is left running"
+	done
+}
+
 # socat 1.8's SOCKS5-CONNECT: (PROXY:PROXYPORT:HOST:PORT, or
 # PROXY:HOST:PORT with socksport=): the connection made through the
 # SOCKS5 proxy, which is asked for HOST and PORT; socat 1.7.4 has none.

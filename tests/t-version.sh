@@ -1,8 +1,9 @@
 #!/bin/bash
 # The version is written once, in configure.ac's AC_INIT; --version prints
 # it, debian/changelog's latest entry must be that version, and the
-# manual's date (.Dd) must be that entry's date: a release changes all
-# three together or this suite fails.
+# manual's date (.Dd, in every page: doc/man/gen.py writes it) must be
+# that entry's date: a release changes all three together or this suite
+# fails.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -39,8 +40,11 @@ test_manual_date_is_the_changelogs() {
 	when=$(changelog_date)
 	assertNotNull "a date in debian/changelog" "$when"
 	want=$(LC_ALL=C date -u -d "$when" '+%B %-d, %Y')
-	assertEquals "the manual's .Dd" "$want" \
-	    "$(sed -n 's/^\.Dd //p' "${MANPAGE:-$TOP/doc/sockcat.1}")"
+	for page in $(manual_pages); do
+		assertEquals "${page##*/}'s .Dd" "$want" \
+		    "$(sed -n 's/^\.Dd //p' "$page")"
+	done
+	assertTrue "the topics' pages too" "[ $(manual_pages | wc -l) -gt 1 ]"
 }
 
 sc_run_shunit2

@@ -7,9 +7,10 @@
 # a URL's credentials; a server of one client that waits past a 401; a
 # room that lets nobody in without them; the room's page in a headless
 # Chromium behind --auth (a screenshot kept beside the suite's log);
-# htpasswd's bcrypt and SHA-2 crypt users; wrong answers limited per
-# address (429); the password and token hidden from ps, the command
-# line's refusals.
+# htpasswd's bcrypt and SHA-2 crypt users, checked off the event loop;
+# wrong answers limited per address and IPv6 /64 (429), never forgotten
+# to make room, and for the whole server; the password and token hidden
+# from ps, a client's too, the command line's refusals.
 
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 . "$TESTS_DIR/lib.sh"
@@ -423,6 +424,181 @@ test_rate_limit() {
 	    fail "the limit not said: $(<"$SC_TMP/s.err")"
 }
 
+# guesses PORT PLAN...: wrong Basic answers to the server on PORT, one
+# request each, from the loopback addresses a step names: a step is ADDR:N
+# (N from ADDR) or FIRST-LAST (one from each of 127.0.0.FIRST to
+# 127.0.0.LAST).  Prints each step's statuses on a line, then the
+# milliseconds from the first request to the end of the last.
+guesses() {
+	t 60 python3 -c '
+import base64, http.client, sys, time
+port = int(sys.argv[1])
+def get(src, cred):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20,
+                                   source_address=(src, 0))
+    h = {"Authorization": "Basic " + base64.b64encode(cred.encode()).decode()}
+    c.request("GET", "/index.html", headers=h)
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return str(r.status)
+start = time.monotonic()
+for step in sys.argv[2:]:
+    if "-" in step:
+        a, b = step.split("-")
+        got = [get("127.0.0.%d" % i, "alice:x%d" % i)
+               for i in range(int(a), int(b) + 1)]
+    else:
+        src, n = step.split(":")
+        got = [get(src, "alice:x") for i in range(int(n))]
+    print(" ".join(got), flush=True)
+print(int((time.monotonic() - start) * 1000))
+' "$@"
+}
+
+# count WORD LINE: how many times WORD is in LINE.
+count() {
+	local n=0 w
+
+	for w in $2; do
+		[ "$w" = "$1" ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# A penalised address is never forgotten to make room for others: after
+# a hundred other addresses have each been wrong, it still gets no more
+# tries than two seconds each buy it.
+test_rate_limit_not_forgotten() {
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	server s -lkn --websocket --ws-static "$SC_TMP/www" \
+	    --auth alice:s3cret 127.0.0.1 0 || fail "no server"
+	guesses "$PORT" 127.0.0.1:6 2-101 127.0.0.1:5 \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	mapfile -t got <"$SC_TMP/out"
+	assertEquals "its five, then 429" "401 401 401 401 401 429" "${got[0]}"
+	# Each two seconds since its first wrong answer buy one more.
+	assertTrue "tries again: ${got[2]} in ${got[3]} ms" \
+	    "[ $(count 401 "${got[2]}") -le $((got[3] / 2000)) ]"
+	stop "$SERVER_PID"
+}
+
+# Many addresses together are held to the server's ceiling: 64 wrong
+# answers in a row, then one each quarter of a second; beyond, every
+# address is answered 429, though none of them was ever wrong before.
+test_rate_limit_server_ceiling() {
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	server s -lkn --websocket --ws-static "$SC_TMP/www" \
+	    --auth alice:s3cret 127.0.0.1 0 || fail "no server"
+	guesses "$PORT" 2-101 >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	mapfile -t got <"$SC_TMP/out"
+	wrong=$(count 401 "${got[0]}")
+	assertTrue "the ceiling: $wrong wrong answers in ${got[1]} ms" \
+	    "[ $wrong -le $((64 + got[1] / 250)) ]"
+	assertEquals "the others" $((100 - wrong)) "$(count 429 "${got[0]}")"
+	stop "$SERVER_PID"
+	grep -q 'auth: 127.0.0.[0-9]* [0-9]*: too many wrong answers to this server: refused for [0-9]* s$' \
+	    "$SC_TMP/s.err" || fail "the ceiling not said: $(<"$SC_TMP/s.err")"
+}
+
+# An IPv6 client is its /64: its addresses share one limit, and another
+# /64's are not held by it.  In a network namespace of its own, where
+# loopback has the addresses.
+test_rate_limit_ipv6_prefix() {
+	sc_have_netns || { sc_skip "no network namespace"; return; }
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	SC=$SC W=$SC_TMP/www sc_netns 60 bash -c '
+	for a in 2001:db8:1::1 2001:db8:1::2 2001:db8:1::3 2001:db8:1::4 \
+	    2001:db8:1::5 2001:db8:1::6 2001:db8:1::7 2001:db8:2::2; do
+		ip -6 addr add "$a/64" dev lo nodad || exit 1
+	done
+	timeout 50 "$SC" -v -lk --websocket --ws-static "$W" \
+	    --auth alice:s3cret 2001:db8:1::1 0 2>"$1/s.err" &
+	for i in $(seq 300); do
+		grep -q "^Listening on" "$1/s.err" && break
+		sleep 0.1
+	done
+	port=$(sed -n "s/^Listening on .* \([0-9]*\)$/\1/p" "$1/s.err")
+	python3 -c "
+import base64, http.client, sys
+def get(src):
+    c = http.client.HTTPConnection(\"2001:db8:1::1\", int(sys.argv[1]),
+                                   timeout=20, source_address=(src, 0))
+    c.request(\"GET\", \"/index.html\", headers={\"Authorization\":
+              \"Basic \" + base64.b64encode(b\"alice:x\").decode()})
+    r = c.getresponse()
+    r.read()
+    return str(r.status)
+print(\" \".join(get(\"2001:db8:1::%d\" % i) for i in range(2, 8)))
+print(get(\"2001:db8:2::2\"))
+" "$port"
+	kill %1
+	' sh "$SC_TMP" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "one /64, one limit; another /64 its own" \
+	    "401 401 401 401 401 429
+401" "$(<"$SC_TMP/out")"
+}
+
+# A password checked by bcrypt is checked off the event loop: while a
+# bcrypt of cost 13 runs for one client's answer, another client is
+# answered.  The server has read the first request (its socket's receive
+# queue is empty) before the second is sent; the second's answer comes
+# first.
+test_bcrypt_off_the_loop() {
+	sc_tmp
+	python3 -c 'import crypt; print("ann:" + crypt.crypt("pw-a", "$2y$13$abcdefghijklmnopqrstuu"))' \
+	    >"$SC_TMP/users" 2>/dev/null
+	grep -q '^ann:\$2y\$13\$' "$SC_TMP/users" ||
+	    { sc_skip "no bcrypt in Python's crypt"; return; }
+	server s --room --websocket --auth-file "$SC_TMP/users" \
+	    127.0.0.1 0 || fail "no server"
+	t 60 python3 -c '
+import base64, select, socket, sys
+port = int(sys.argv[1])
+def request(cred):
+    c = socket.create_connection(("127.0.0.1", port), timeout=30)
+    h = "GET / HTTP/1.1\r\nHost: x\r\n"
+    if cred:
+        h += "Authorization: Basic %s\r\n" % base64.b64encode(cred).decode()
+    c.sendall((h + "\r\n").encode())
+    return c
+def unread(peer):
+    # The server end of the connection from port peer: its receive queue.
+    for line in open("/proc/net/tcp").readlines()[1:]:
+        f = line.split()
+        if f[1].endswith(":%04X" % port) and f[2].endswith(":%04X" % peer):
+            return int(f[4].split(":")[1], 16)
+    return -1
+a = request(b"ann:wrong")
+while unread(a.getsockname()[1]) != 0:
+    select.select([], [], [], 0.005)
+b = request(None)
+order, left = [], {a: "A", b: "B"}
+while left:
+    for s in select.select(list(left), [], [], 30)[0]:
+        if s.recv(4096):
+            continue
+        order.append(left.pop(s))
+print(" ".join(order))
+' "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	assertEquals "the other first" "B A" "$(<"$SC_TMP/out")"
+	stop "$SERVER_PID"
+	grep -q 'auth: 127.0.0.1 [0-9]*: wrong Basic of ann$' "$SC_TMP/s.err" ||
+	    fail "not said: $(<"$SC_TMP/s.err")"
+}
+
 # The password and the token are hidden from ps; the command line's
 # refusals.
 test_command_line() {
@@ -440,6 +616,19 @@ test_command_line() {
 	*s3cret* | *tok-123*) fail "in ps: $args" ;;
 	esac
 	stop "$SERVER_PID"
+	# A client's credentials: a header that carries them (its name in
+	# any case), a URL's password and ?token=.
+	server s -l 127.0.0.1 0 || fail "no server"
+	bg t 20 "$SC" --ws-header 'authorization: Bearer tok-9' \
+	    --ws-header 'X-Seen: yes' \
+	    "ws://alice:pw-10@127.0.0.1:$PORT/p?a=1&token=tok-11#x" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	wait_for "$SC_TMP/s.err" '^Connection received on ' ||
+	    fail "the client did not come"
+	args=$(tr '\0' ' ' </proc/"$(pgrep -P "$BG_PID" | head -n 1)"/cmdline)
+	assertContains "blanked: $args" "$args" \
+	    "--ws-header authorization:************* --ws-header X-Seen: yes ws://alice:*****@127.0.0.1:$PORT/p?a=1&token=******#x"
+	sc_cleanup
 	expect_error "must use -l --websocket with --auth, --auth-file and --auth-token (a proxy server takes --proxy-auth)" \
 	    --auth a:b -l 0
 	expect_error "must use -l --websocket with --auth, --auth-file and --auth-token (a proxy server takes --proxy-auth)" \

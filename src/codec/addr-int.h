@@ -13,6 +13,8 @@
 enum addr_otype {
 	AO_BOOL,		/* nothing (1), 0 or 1 */
 	AO_TEXT,		/* any text but empty */
+	AO_SECRET,		/* AO_TEXT that is a secret: hidden whole */
+	AO_USERPASS,		/* USER:PASSWORD: the password hidden */
 	AO_HOSTPORT,		/* HOST:PORT, or a proxy's URL */
 	AO_PORT,		/* a port */
 	AO_TLSVER,		/* a TLS version, 1.0 to 1.3 (TLS1.2 too) */
@@ -72,12 +74,20 @@ enum addr_otype {
 /* What may be a terminal once opened. */
 #define N_TTY		(N_READ | N_PTY | N_SERIAL | N_PROGRAM)
 
+/* What of an option's value is a secret (addr_opt_hides()). */
+enum addr_hide {
+	ADDR_HIDE_NONE,
+	ADDR_HIDE_ALL,		/* the whole value: secret= */
+	ADDR_HIDE_PASSWORD,	/* after its first ':': proxyauth= */
+};
+
 /* addr.c */
 int	addr_fail(struct addr *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	addr_port(struct addr *, const char *, int);
 int	addr_option(struct addr *, char *);
 int	addr_options(struct addr *, char *);
+int	addr_opt_hides(const char *, size_t);
 int	addr_hostport(struct addr *, char *, int, int, char **,
 	    char **);
 int	addr_finish(struct addr *);

@@ -53,11 +53,11 @@ tls_version_parse(const char *s)
 	return (-1);
 }
 
-/* Is name, in any case, one of the space-separated names of list? */
+/* Is name (n bytes, any case) one of the space-separated names of list? */
 static int
-addr_name_in(const char *list, const char *name)
+addr_name_in(const char *list, const char *name, size_t n)
 {
-	size_t	 n = strlen(name), w;
+	size_t	 w;
 
 	for (; *list != '\0'; list += w + (list[w] == ' ')) {
 		w = strcspn(list, " ");
@@ -174,7 +174,7 @@ addr_option(struct addr *a, char *name)
 		value = name + 1;
 	}
 	for (i = 0; i < ADDR_NOPTDEFS; i++) {
-		if (addr_name_in(addr_optdefs[i].name, row))
+		if (addr_name_in(addr_optdefs[i].name, row, strlen(row)))
 			break;
 	}
 	if (i == ADDR_NOPTDEFS || !(addr_optdefs[i].kinds & K(a->kind)))
@@ -214,6 +214,28 @@ addr_option(struct addr *a, char *name)
 	a->opts[a->nopts].value = value;
 	a->nopts++;
 	return (0);
+}
+
+/*
+ * What of the value of the option name (its first len bytes, any case)
+ * is a secret, as its row's type says: ADDR_HIDE_ALL, ADDR_HIDE_PASSWORD
+ * (after the first ':'), or ADDR_HIDE_NONE, also for a name of no row.
+ */
+int
+addr_opt_hides(const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < ADDR_NOPTDEFS; i++) {
+		if (!addr_name_in(addr_optdefs[i].name, name, len))
+			continue;
+		if (addr_optdefs[i].type == AO_SECRET)
+			return (ADDR_HIDE_ALL);
+		if (addr_optdefs[i].type == AO_USERPASS)
+			return (ADDR_HIDE_PASSWORD);
+		break;
+	}
+	return (ADDR_HIDE_NONE);
 }
 
 /* The options after the address's first comma, "name[=value]" each. */

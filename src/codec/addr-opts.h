@@ -35,7 +35,7 @@ OPT("capath openssl-capath",
 OPT("cert certificate openssl-certificate",
 			"cert",		AO_TEXT,  N_TLS,	F(tls.cert, TEXT))
 OPT("key openssl-key",	"key",		AO_TEXT,  N_TLS,	F(tls.key, TEXT))
-OPT("secret",		"secret",	AO_TEXT,  N_PSK,	S(side_opt_secret))
+OPT("secret",		"secret",	AO_SECRET, N_PSK,	S(side_opt_secret))
 OPT("min-version openssl-min-proto-version",
 			"min-version",	AO_TLSVER, N_TLS_STREAM, F(tls.min_version, TLSVER))
 OPT("max-version openssl-max-proto-version",
@@ -51,7 +51,7 @@ OPT("proxyport",	"proxyport",	AO_PORT,  N_HTTP_PROXY,	R)
 OPT("proxy-resolve resolve resolv",
 			"proxy-resolve", AO_BOOL, N_HTTP_PROXY,	R)
 OPT("proxyauth proxy-auth proxy-authorization",
-			"proxyauth",	AO_TEXT,  N_HTTP_PROXY,	R)
+			"proxyauth",	AO_USERPASS, N_HTTP_PROXY, R)
 OPT("proxyauthfile proxy-authorization-file",
 			"proxyauthfile", AO_TEXT, N_HTTP_PROXY,	R)
 OPT("socksport",	"socksport",	AO_PORT,  N_SOCKS,	R)

@@ -173,41 +173,119 @@ addr_looks(const char *s)
 }
 
 /*
- * Overwrite, in place, the value of every secret= option of the address
- * text s, the password of a URL in it ("ws://user:password@host/") and
- * that of socat's proxyauth=USER:PASSWORD, with '*', their length kept:
- * what is shown of an address (ps(1), a message) keeps them from view.
+ * Where the option that starts at p ends: at the next ',' outside
+ * socat's quotes ("...", '...') and its '\\' escapes, or at the end.
+ */
+static const char *
+addr_option_end(const char *p)
+{
+	char	 quote = 0;
+
+	for (; *p != '\0'; p++) {
+		if (quote != 0) {
+			if (*p == quote)
+				quote = 0;
+			else if (*p == '\\' && quote == '"' && p[1] != '\0')
+				p++;
+		} else if (*p == '"' || *p == '\'')
+			quote = *p;
+		else if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == ',')
+			break;
+	}
+	return (p);
+}
+
+/*
+ * Blank in to (a copy of s, the same length) the value of each option of
+ * s whose row says it is a secret (addr_opt_hides(), its name in any
+ * case), the options split at every ',' (sockcat's grammar), or (quoted)
+ * as socat splits them: both ways are tried, so that a secret is hidden
+ * however the text is read.
+ */
+static void
+addr_hide_options(const char *s, char *to, int quoted)
+{
+	const char	*p, *end, *eq, *colon;
+	int		 how;
+
+	for (p = s;; p = end + 1) {
+		end = quoted ? addr_option_end(p) : p + strcspn(p, ",");
+		if ((eq = memchr(p, '=', end - p)) != NULL &&
+		    (how = addr_opt_hides(p, eq - p)) != ADDR_HIDE_NONE) {
+			colon = memchr(eq + 1, ':', end - eq - 1);
+			if (how == ADDR_HIDE_ALL)
+				memset(to + (eq + 1 - s), '*', end - eq - 1);
+			else if (colon != NULL)
+				memset(to + (colon + 1 - s), '*',
+				    end - colon - 1);
+		}
+		if (*end == '\0')
+			break;
+	}
+}
+
+/*
+ * Blank in to (a copy of s) the password of every URL in s,
+ * "scheme://user:password@host", from the first ':' to the last '@'
+ * before a '/', '?' or '#' (a password may hold a '@' or a ':', as the
+ * URL parsers read it), and the value of a token= in its query
+ * (src/net/auth.c reads it).
+ */
+static void
+addr_hide_urls(const char *s, char *to)
+{
+	const char	*p, *at, *colon, *q, *next;
+	size_t		 n;
+
+	for (p = strstr(s, "://"); p != NULL; p = next) {
+		p += 3;
+		next = strstr(p, "://");
+		n = strcspn(p, "/?#");
+		if ((at = memrchr(p, '@', n)) != NULL &&
+		    (colon = memchr(p, ':', at - p)) != NULL)
+			memset(to + (colon + 1 - s), '*', at - colon - 1);
+		/* The query: after a '?', before a '#' and the next URL. */
+		q = p + n + strcspn(p + n, "?#");
+		if (*q != '?' || (next != NULL && q > next))
+			continue;
+		for (q++; *q != '\0' && *q != '#' && *q != ','; q += n) {
+			n = strcspn(q, "&#,");
+			if (n > 6 && strncasecmp(q, "token=", 6) == 0)
+				memset(to + (q + 6 - s), '*', n - 6);
+			if (q[n] == '&')
+				n++;
+		}
+	}
+}
+
+/*
+ * Overwrite, in place, every secret of the text s with '*', their length
+ * kept: the value of every address option whose row says it is a secret,
+ * in any case (secret=, the password of proxyauth=), and the password and
+ * ?token= of every URL in it ("ws://user:password@host/", a
+ * proxy=http://user:password@host:port).  What is shown of an address
+ * (ps(1), a message) keeps them from view.  s may be any text: a command
+ * line's URL, an address in either grammar.  Each way of reading it reads
+ * the text as given, whatever another has blanked.
  */
 void
 addr_hide_secret(char *s)
 {
-	static const char *const auth[] = { ",proxyauth=", ",proxy-auth=",
-	    ",proxy-authorization=" };
-	char	*p = s, *at, *colon;
-	size_t	 len, i;
+	char	*orig;
+	size_t	 len = strlen(s);
 
-	if ((p = strstr(s, "://")) != NULL) {
-		p += 3;
-		len = strcspn(p, "/?#,");
-		if ((at = memrchr(p, '@', len)) != NULL &&
-		    (colon = memchr(p, ':', at - p)) != NULL)
-			memset(colon + 1, '*', at - colon - 1);
+	if ((orig = strdup(s)) == NULL) {
+		/* Nothing to read it from: all of it, not a secret less. */
+		memset(s, '*', len);
+		return;
 	}
-	p = s;
-	while ((p = strstr(p, ",secret=")) != NULL) {
-		p += sizeof(",secret=") - 1;
-		len = strcspn(p, ",");
-		memset(p, '*', len);
-		p += len;
-	}
-	for (i = 0; i < sizeof(auth) / sizeof(auth[0]); i++) {
-		for (p = s; (p = strstr(p, auth[i])) != NULL; p += len) {
-			p += strlen(auth[i]);
-			len = strcspn(p, ",");
-			if ((colon = memchr(p, ':', len)) != NULL)
-				memset(colon + 1, '*', p + len - colon - 1);
-		}
-	}
+	addr_hide_urls(orig, s);
+	addr_hide_options(orig, s, 0);
+	addr_hide_options(orig, s, 1);
+	explicit_bzero(orig, len);
+	free(orig);
 }
 
 /* The value of a's option name: "1" for a flag; NULL if not given. */

@@ -69,22 +69,6 @@ step_quit(struct cmdline *cl)
 		cl->o->flow.shut_net = 1;
 }
 
-/* The password of the proxy URL url, if it has one, hidden in place. */
-static void
-hide_url_password(char *url)
-{
-	char	*p, *at, *colon;
-
-	if ((p = strstr(url, "://")) == NULL)
-		return;
-	p += 3;
-	/* The credentials end at the last '@', as proxy_url_parse() reads. */
-	if ((at = strrchr(p, '@')) == NULL ||
-	    (colon = memchr(p, ':', at - p)) == NULL)
-		return;
-	opt_hide_secret(colon + 1, at - colon - 1);
-}
-
 /*
  * SOCKCAT_PROXY_AUTH: --proxy-auth's value from the environment, which
  * other users cannot read, for a client through one proxy (-x) or the
@@ -140,7 +124,6 @@ proxy_hop(struct cmdline *cl, size_t i)
 	if (o->side.proxy.hops[i].tls && o->side.tls.on)
 		fatalx("proxy %zu (-x): cannot use --ssl or wss:// through an "
 		    "https:// proxy (TLS inside TLS)", i + 1);
-	hide_url_password((char *)arg);
 }
 
 /* Free what proxy_hop() made for each -x of the chain pc. */

@@ -48,8 +48,7 @@ static const char help_end[] =
 "  %1$s -zv host 20-30           which ports are open?\n"
 "  %1$s --chat                   wait for a chat on port 5000 ...\n"
 "  %1$s --chat host              ... and call it from another machine\n"
-"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n"
-"  %1$s -lk 8080 --forward backend:80   a port forwarder\n";
+"  %1$s -lk 5000 -e /bin/cat     an echo server, one cat per client\n";
 
 /* The titles of the --help groups, by enum opt_group. */
 static const char *const help_groups[] = {
@@ -118,12 +117,16 @@ help_line(const struct optdef *d, const struct optdef *next)
 		    d->line : d->help);
 }
 
-/* The whole --help: netcat's usage, the forms, each group, examples. */
+/*
+ * The whole --help: netcat's usage, the forms, each group, examples, and
+ * last the topics, for --help TOPIC and the manual's pages.
+ */
 static void
 help(void)
 {
 	const struct optdef	*t;
-	size_t			 i, n;
+	const struct opttopic	*tp;
+	size_t			 i, n, ntp;
 	int			 g;
 
 	t = opt_table(&n);
@@ -138,6 +141,50 @@ help(void)
 		}
 	}
 	printf(help_end, getprogname());
+	tp = opt_topics(&ntp);
+	printf("Topics (-h TOPIC):");
+	for (i = OPTT_CORE; i < ntp; i++)
+		printf(" %s", tp[i].name);
+	printf("\n");
+}
+
+/*
+ * --help TOPIC: the topic's summary and its page, its forms, and each of
+ * its options on a line of its own, in --help's order.  A name that is
+ * no topic is one line and status 1.
+ */
+static __dead void
+help_topic(const char *name)
+{
+	const struct opttopic	*tp, *all;
+	const struct optdef	*t;
+	char			 page[64];
+	size_t			 i, n, ntp;
+	int			 g, section;
+
+	all = opt_topics(&ntp);
+	if ((tp = opt_topic_find(name)) == NULL) {
+		fprintf(stderr, "%s: no help topic %s; the topics are",
+		    getprogname(), name);
+		for (i = OPTT_CORE; i < ntp; i++)
+			fprintf(stderr, " %s", all[i].name);
+		fprintf(stderr, "\n");
+		exit(1);
+	}
+	opt_topic_page(tp - all, page, sizeof(page), &section);
+	printf("%s(%d): %s\n", page, section, tp->summary);
+	if (tp->forms != NULL)
+		printf("%s", tp->forms);
+	t = opt_table(&n);
+	for (i = 0, g = OPTG_HIDDEN; i < n; i++) {
+		if (t[i].topic != tp - all)
+			continue;
+		if (t[i].group != g)
+			printf("\n%s:\n", help_groups[t[i].group]);
+		g = t[i].group;
+		help_line(&t[i], NULL);
+	}
+	exit(0);
 }
 
 void
@@ -238,12 +285,14 @@ bad_option(const char *word)
 }
 
 /*
- * The table as tab-separated lines, for completions/gen.py and the
- * tests: letter, long name, none/required/optional, argument, group,
- * completion, its words, repeatable, exits, --help line, and the
- * options it excludes (excludes()).  Hidden rows are left out.  Exits
- * with status 1, printing nothing, when a conflict row names a fact that
- * is none: the completions would be made from a wrong table.
+ * The table as tab-separated lines, for completions/gen.py,
+ * doc/man/gen.py and the tests: letter, long name,
+ * none/required/optional, argument, group, completion, its words,
+ * repeatable, exits, --help line, the options it excludes (excludes())
+ * and its topic.  Hidden rows are left out.  Exits with status 1,
+ * printing nothing, when a conflict row names a fact that is none, or a
+ * row has no topic: the completions and the manual would be made from a
+ * wrong table.
  */
 void
 cmdline_dump(void)
@@ -254,15 +303,26 @@ cmdline_dump(void)
 		[OPTC_DIR] = "dir",
 		[OPTC_HOST] = "host", [OPTC_COMMAND] = "command",
 		[OPTC_PORT] = "port", [OPTC_USER] = "user",
+		[OPTC_TOPIC] = "words",
 	};
 	static const char *const args[] = { "none", "required", "optional" };
 	const struct optdef	*t;
+	const struct opttopic	*tp;
 	const char		*w;
-	size_t			 i, j, n;
+	size_t			 i, j, n, ntp;
 
 	if (!conflicts_valid())
 		exit(1);
 	t = opt_table(&n);
+	tp = opt_topics(&ntp);
+	for (i = 0; i < n; i++) {
+		if (t[i].group == OPTG_HIDDEN || (t[i].topic != OPTT_NONE &&
+		    t[i].topic < ntp))
+			continue;
+		if (t[i].name != NULL)
+			fatalx("option --%s has no topic", t[i].name);
+		fatalx("option -%c has no topic", t[i].letter);
+	}
 	for (i = 0; i < n; i++) {
 		if (t[i].group == OPTG_HIDDEN)
 			continue;
@@ -273,12 +333,36 @@ cmdline_dump(void)
 		if (t[i].comp == OPTC_TOS) {
 			for (j = 0; (w = parse_tos_name(j)) != NULL; j++)
 				printf("%s%s", j > 0 ? " " : "", w);
+		} else if (t[i].comp == OPTC_TOPIC) {
+			for (j = OPTT_CORE; j < ntp; j++)
+				printf("%s%s", j > OPTT_CORE ? " " : "",
+				    tp[j].name);
 		} else
 			printf("%s", t[i].words != NULL ? t[i].words : "");
 		printf("\t%d\t%d\t%s\t", t[i].repeat || t[i].kind ==
 		    OPTK_COUNT, t[i].exits, t[i].help);
 		excludes(&t[i]);
-		printf("\n");
+		printf("\t%s\n", tp[t[i].topic].name);
+	}
+}
+
+/*
+ * The topics as tab-separated lines, for doc/man/gen.py: the name, its
+ * manual page and section, and its summary.
+ */
+void
+cmdline_dump_topics(void)
+{
+	const struct opttopic	*tp;
+	char			 page[64];
+	size_t			 i, n;
+	int			 section;
+
+	tp = opt_topics(&n);
+	for (i = OPTT_CORE; i < n; i++) {
+		opt_topic_page(i, page, sizeof(page), &section);
+		printf("%s\t%s\t%d\t%s\n", tp[i].name, page, section,
+		    tp[i].summary);
 	}
 }
 
@@ -387,9 +471,10 @@ add_ports(struct options *o, char *const *argv, int argc)
 
 /*
  * A client's "ws://[user[:password]@]host[:port][/path]" or "wss://..."
- * operand (side_ws_url()): its password, if it has one, is blanked in
- * place, as other passwords are, and the rest of it stays as given, so
- * that ps(1) shows it.  Returns 0, or -1 when arg is no such URL.
+ * operand (side_ws_url()): its password and a ?token= are blanked in
+ * place, as other secrets are (addr_hide_secret()), and the rest of it
+ * stays as given, so that ps(1) shows it.  Returns 0, or -1 when arg is
+ * no such URL.
  */
 static int
 ws_url(struct options *o, char *arg)
@@ -409,8 +494,9 @@ ws_url(struct options *o, char *arg)
 		if (o->side.ws.headers == NULL)
 			fatal("reallocarray");
 		o->side.ws.headers[o->side.ws.nheaders++] = auth;
-		opt_hide_url_password(arg);
 	}
+	/* Read: what ps(1) shows of it keeps no password, no ?token=. */
+	addr_hide_secret(arg);
 	/* ws+unix: a socket's path, no port. */
 	if (port != NULL)
 		add_ports(o, &port, 1);
@@ -631,6 +717,10 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 			    "takes its value after '=': --%s=%s)", d->name,
 			    d->name, argv[optind]);
 		opt_apply(&cl, d, optarg);
+		/* "--help TOPIC": the word after it, if it is no option. */
+		if (cl.action == CL_HELP && optind < argc &&
+		    argv[optind][0] != '-')
+			help_topic(argv[optind]);
 		if (cl.action == CL_HELP)
 			usage(1);
 		if (cl.action == CL_DUMP) {
@@ -639,6 +729,10 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 		}
 		if (cl.action == CL_DUMP_MODES) {
 			cmdline_dump_modes();
+			exit(0);
+		}
+		if (cl.action == CL_DUMP_TOPICS) {
+			cmdline_dump_topics();
 			exit(0);
 		}
 	}

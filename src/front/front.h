@@ -125,11 +125,13 @@ struct cmdline {
 		CL_HELP,		/* -h: the usage, then exit */
 		CL_DUMP,		/* --dump-options: the table, exit */
 		CL_DUMP_MODES,		/* --dump-modes: the modes' rules */
+		CL_DUMP_TOPICS,		/* --dump-topics: the topics */
 	}		 action;	/* what the parser does next */
 };
 void		 cmdline_parse(struct options *, struct runtime *, int,
 		    char **);
 void		 cmdline_dump(void);
+void		 cmdline_dump_topics(void);
 
 /* socat.c */
 int		 socat_cmdline(struct cmdline *, int, char **);
@@ -158,6 +160,29 @@ enum opt_group {
 	OPTG_INFO,		/* Information */
 };
 
+/*
+ * The topic an option belongs to: the page of the manual that documents
+ * it and "sockcat --help TOPIC" (the rows of opt_topics()).  Every row
+ * a user sees has one; OPTT_NONE is only the hidden rows'.
+ */
+enum opt_topic {
+	OPTT_NONE,
+	OPTT_CORE,		/* nc's: sockcat(1) */
+	OPTT_ADDRESSES,		/* sockcat-addresses(7) */
+	OPTT_SERVERS,		/* sockcat-servers(7) */
+	OPTT_WEBSOCKET,		/* sockcat-websocket(7) */
+	OPTT_TLS,		/* sockcat-tls(7) */
+	OPTT_TERMINAL,		/* sockcat-terminal(7) */
+	OPTT_SOCAT,		/* sockcat-socat(7) */
+};
+
+/* A topic: its one word, its page's NAME line, --help TOPIC's forms. */
+struct opttopic {
+	const char	*name;		/* "websocket" */
+	const char	*summary;	/* one line, the page's .Nd */
+	const char	*forms;		/* lines before its options, or NULL */
+};
+
 /* What a shell offers for an option's argument. */
 enum opt_comp {
 	OPTC_NONE,		/* nothing: the user types it */
@@ -169,6 +194,22 @@ enum opt_comp {
 	OPTC_COMMAND,
 	OPTC_PORT,
 	OPTC_USER,
+	OPTC_TOPIC,		/* -h: the topics, opt_topics() */
+};
+
+/*
+ * What of an option's argument is a secret, blanked in argv once the
+ * row's function has read it (opt_hide()): every user can read a
+ * command line.  A row that hides keeps a copy, never argv's own bytes.
+ */
+enum opt_hide {
+	OPTH_NONE,
+	OPTH_ALL,		/* the whole argument: a token, a code */
+	OPTH_PASSWORD,		/* after its first ':': USER:PASSWORD */
+	OPTH_ADDRESS,		/* an address's or a URL's secrets
+				   (addr_hide_secret()) */
+	OPTH_HEADER,		/* a header's value, when its name is one
+				   that carries credentials */
 };
 
 /* A flag another option also turns on. */
@@ -206,8 +247,10 @@ struct optdef {
 	unsigned char	 letter;	/* short option, or 0 */
 	unsigned char	 has_arg;	/* optional_argument, else from arg */
 	unsigned char	 group;		/* enum opt_group */
+	unsigned char	 topic;		/* enum opt_topic */
 	unsigned char	 kind;		/* enum opt_kind */
 	unsigned char	 also;		/* enum opt_also */
+	unsigned char	 hide;		/* enum opt_hide */
 	unsigned char	 comp;		/* enum opt_comp */
 	unsigned char	 repeat;	/* each time given adds one more */
 	unsigned char	 exits;		/* prints something and exits */
@@ -215,6 +258,9 @@ struct optdef {
 					   row before, whose line says both */
 };
 const struct optdef *opt_table(size_t *);
+const struct opttopic *opt_topics(size_t *);
+const struct opttopic *opt_topic_find(const char *);
+void		 opt_topic_page(enum opt_topic, char *, size_t, int *);
 void		 opt_defaults(struct options *);
 int		 opt_on(const struct options *, const struct optdef *);
 void		 opt_apply(struct cmdline *, const struct optdef *, char *);
@@ -223,8 +269,7 @@ long long	 time_value(const char *, const char *, long long, long long);
 
 /* optset.c: the rows' own functions, and what blanks a secret in argv */
 void		 opt_hide_secret(char *, size_t);
-char		*opt_hide_address_secret(char *);
-void		 opt_hide_url_password(char *);
+void		 opt_hide(const struct optdef *, char *);
 void		 opt_credentials(struct cmdline *, char *);
 opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_proxy_type, opt_proxy_user, opt_proxy_auth, opt_proxy_dns,

@@ -24,6 +24,8 @@
 /* The longest TCP MD5 key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
 #define MD5SIG_KEY_MAX	80
 
+static char	*opt_keep(const char *);
+
 /*
  * -S: read the TCP MD5 key from the terminal, as netcat does when it sees
  * the option; without a terminal there is no key to read.
@@ -74,7 +76,8 @@ opt_proxy(struct cmdline *cl, const struct optdef *d, char *arg)
 	/* nc has -x alone, and no URL: the rest is sockcat's. */
 	if (cl->by_long || proxy_url_is(arg, strlen(arg)))
 		cl->proxy_own = 1;
-	cl->proxy[cl->nproxy++] = arg;
+	/* A copy: argv's keeps no password (opt_hide()). */
+	cl->proxy[cl->nproxy++] = opt_keep(arg);
 }
 
 /* --listen-fd: a listening socket an inetd-like supervisor left open. */
@@ -125,41 +128,74 @@ opt_hide_secret(char *s, size_t len)
 }
 
 /*
- * An address given on the command line (arg, argv's own memory) whose
- * secret= option is blanked there, as --secret's code is: returns a copy
- * to read it from, or arg itself when it has none.
+ * A copy of arg, kept to the end of the program, and reachable to the
+ * end so that no leak checker reports it: what a row that hides its
+ * argument keeps in place of argv's bytes, which opt_hide() blanks.
  */
-char *
-opt_hide_address_secret(char *arg)
+static char *
+opt_keep(const char *arg)
 {
-	char	*copy;
+	static char	**kept;
+	static size_t	  nkept;
+	char		**k;
 
-	if (strstr(arg, ",secret=") == NULL)
-		return (arg);
-	if ((copy = strdup(arg)) == NULL)
+	if ((k = reallocarray(kept, nkept + 1, sizeof(*kept))) == NULL)
+		fatal("reallocarray");
+	kept = k;
+	if ((kept[nkept] = strdup(arg)) == NULL)
 		fatal("strdup");
-	addr_hide_secret(arg);
-	return (copy);
+	return (kept[nkept++]);
 }
 
 /*
- * Overwrite the password of url, a ws:// or wss:// URL of the command
- * line ("ws://user:password@host/"), once it has been read, as
- * opt_hide_secret() does; the rest stays as given, so that ps(1) shows
- * it and pgrep -f finds it.  A URL without one is left alone.
+ * The names of the headers whose values are credentials, in any case:
+ * a --ws-header that gives one is blanked in argv.
  */
-void
-opt_hide_url_password(char *url)
-{
-	char	*p, *at, *colon;
+static const char *const opt_secret_headers[] = {
+	"Authorization", "Proxy-Authorization", "Cookie",
+};
 
-	if (strncasecmp(url, "ws://", 5) != 0 &&
-	    strncasecmp(url, "wss://", 6) != 0)
+/*
+ * Blank in arg, a command-line argument that the row d has read (and
+ * copied what it keeps of), what its row says is a secret (enum
+ * opt_hide), so that ps(1) shows the rest as given and pgrep -f finds
+ * it.
+ */
+__startup void
+opt_hide(const struct optdef *d, char *arg)
+{
+	char	*colon;
+	size_t	 i, n;
+
+	if (arg == NULL)
 		return;
-	p = url + strcspn(url, ":") + 3;
-	if ((at = memrchr(p, '@', strcspn(p, "/?#"))) != NULL &&
-	    (colon = memchr(p, ':', at - p)) != NULL)
-		opt_hide_secret(colon + 1, at - colon - 1);
+	switch (d->hide) {
+	case OPTH_ALL:
+		opt_hide_secret(arg, strlen(arg));
+		break;
+	case OPTH_PASSWORD:
+		if ((colon = strchr(arg, ':')) != NULL)
+			opt_hide_secret(colon + 1, strlen(colon + 1));
+		break;
+	case OPTH_ADDRESS:
+		addr_hide_secret(arg);
+		break;
+	case OPTH_HEADER:
+		if ((colon = strchr(arg, ':')) == NULL)
+			break;
+		/* The name as the header's reader takes it, blanks cut. */
+		for (n = colon - arg; n > 0 && (arg[n - 1] == ' ' ||
+		    arg[n - 1] == '\t'); n--)
+			;
+		for (i = 0; i < nitems(opt_secret_headers); i++) {
+			if (strlen(opt_secret_headers[i]) == n &&
+			    strncasecmp(arg, opt_secret_headers[i], n) == 0)
+				opt_hide_secret(colon + 1, strlen(colon + 1));
+		}
+		break;
+	default:
+		break;
+	}
 }
 
 /*
@@ -189,7 +225,6 @@ void
 opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	static char	*copy;
-	char		*colon;
 
 	(void)d;
 	/* A copy, kept to the end: the password in argv is hidden. */
@@ -199,8 +234,6 @@ opt_proxy_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 	}
 	if ((copy = strdup(arg)) == NULL)
 		fatal("strdup");
-	if ((colon = strchr(arg, ':')) != NULL)
-		opt_hide_secret(colon + 1, strlen(colon + 1));
 	opt_credentials(cl, copy);
 }
 
@@ -248,21 +281,19 @@ opt_gate(struct cmdline *cl, const struct optdef *d, char *arg)
 
 /*
  * --auth user:password, --auth-file (value 1), --auth-token (value 2): a
- * user, a file of them, or the token; exits on a bad one.  A password or
- * token in argv is hidden from ps(1), as --proxy-auth's is.
+ * user, a file of them, or the token; exits on a bad one.  Each is
+ * copied: the row blanks a password or token in argv (opt_hide()).
  */
 void
 opt_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	struct auth_conf	*c = &cl->o->side.auth;
-	char			*cause, *colon, *token;
+	char			*cause, *token;
 	int			 rc = 0;
 
 	switch (d->value) {
 	case 0:
 		rc = auth_add(c, arg, &cause);
-		if ((colon = strchr(arg, ':')) != NULL)
-			opt_hide_secret(colon + 1, strlen(colon + 1));
 		break;
 	case 1:
 		rc = auth_file_read(c, arg, &cause);
@@ -278,7 +309,6 @@ opt_auth(struct cmdline *cl, const struct optdef *d, char *arg)
 			fatal("strdup");
 		free((char *)c->token);
 		c->token = token;
-		opt_hide_secret(arg, strlen(arg));
 		break;
 	}
 	if (rc == -1)
@@ -443,8 +473,8 @@ opt_ssl_pin(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
- * --secret[=CODE]: the code, copied and blanked in argv as a password is
- * (opt_hide_secret()); without one, step_secret() finds it.  Until then
+ * --secret[=CODE]: the code, copied, which its row blanks in argv
+ * (opt_hide()); without one, secret_find() finds it.  Until then
  * the field holds "", which says the option is in effect.
  */
 void
@@ -465,7 +495,6 @@ opt_secret(struct cmdline *cl, const struct optdef *d, char *arg)
 	}
 	if ((copy = strdup(arg)) == NULL)
 		fatal("strdup");
-	opt_hide_secret(arg, strlen(arg));
 	cl->o->side.tls.secret = copy;
 }
 
@@ -508,7 +537,8 @@ opt_forward(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (o->fwd.lines != NULL && (o->fwd.lines = recallocarray(o->fwd.lines,
 	    o->fwd.n, o->fwd.n + 1, sizeof(*o->fwd.lines))) == NULL)
 		fatal("recallocarray");
-	o->fwd.targets[o->fwd.n++] = opt_hide_address_secret(arg);
+	/* A copy: argv's keeps no secret (opt_hide()). */
+	o->fwd.targets[o->fwd.n++] = opt_keep(arg);
 }
 
 /*
@@ -584,7 +614,8 @@ opt_ws_list(struct cmdline *cl, const struct optdef *d, char *arg)
 	*list = reallocarray(*list, *n + 1, sizeof(**list));
 	if (*list == NULL)
 		fatal("reallocarray");
-	(*list)[(*n)++] = arg;
+	/* A copy: argv's keeps no credentials (opt_hide()). */
+	(*list)[(*n)++] = opt_keep(arg);
 }
 
 /*
@@ -615,5 +646,6 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 	*list = reallocarray(*list, *n + 1, sizeof(**list));
 	if (*list == NULL)
 		fatal("reallocarray");
-	(*list)[(*n)++] = arg;
+	/* A copy: argv's keeps no credentials (opt_hide()). */
+	(*list)[(*n)++] = opt_keep(arg);
 }

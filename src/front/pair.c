@@ -624,9 +624,6 @@ pair_parse(struct options *o, int argc, char **argv)
 			addr_hide_secret(argv[i]);
 		if (rc == -1)
 			fatalx("%s: %s", i < argc ? argv[i] : "-", cause);
-		/* Read: what ps(1) shows of it keeps no password. */
-		if (i < argc)
-			opt_hide_url_password(argv[i]);
 	}
 	o->npair = 2;
 	/* --secret for addresses that speak no TLS would protect nothing. */

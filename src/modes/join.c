@@ -304,7 +304,41 @@ join_close(struct join *jn)
 struct join_run {
 	struct join	 jn;
 	int		 status;
+	struct ev_timer	 flush;	/* a program's time to finish */
 };
+
+/*
+ * How long a program still running once the session is over has to
+ * finish, as socat gives its child only written to, before SIGTERM.
+ */
+#define JOIN_PROGRAM_WAIT_MS	1000
+
+/* Is a program of r's still running? */
+static int
+join_run_running(const struct join_run *r)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		if (r->jn.end[i].child != NULL && !r->jn.end[i].child->exited)
+			return (1);
+	}
+	return (0);
+}
+
+/* The time a program had to finish is over: it is told to, and left. */
+static void
+join_run_flush_cb(void *arg)
+{
+	struct join_run	*r = arg;
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		if (r->jn.end[i].child != NULL && !r->jn.end[i].child->exited)
+			exec_terminate(r->jn.end[i].child);
+	}
+	ev_break();
+}
 
 /*
  * A program of the relay exited: its output's end is the end of its way,
@@ -319,7 +353,7 @@ join_run_exited(struct child *c, void *arg)
 	(void)c;
 	if (r->jn.s != NULL)
 		session_check(r->jn.s);
-	else
+	else if (!join_run_running(r))
 		ev_break();
 }
 
@@ -337,7 +371,6 @@ static void
 join_run_finished(struct session *s)
 {
 	struct join_run	*r = s->arg;
-	int		 i, waiting = 0;
 
 	if (session_report(s) != 0)
 		r->status = 1;
@@ -345,16 +378,15 @@ join_run_finished(struct session *s)
 	session_free(s);
 	r->jn.s = NULL;
 	/*
-	 * A line's program's status is ours (its pipes are closed now):
-	 * one still running is waited for.
+	 * A program still running (its pipes are closed now) is waited
+	 * for: a line's, whose status is ours, until it exits; another a
+	 * second at most, to write what it has left (a program only
+	 * written to writes to our stdout), then ended, as socat does.
 	 */
-	for (i = 0; i < 2; i++) {
-		if ((r->jn.end[0].is & END_LINE) && r->jn.end[i].child != NULL &&
-		    !r->jn.end[i].child->exited)
-			waiting = 1;
-	}
-	if (!waiting)
+	if (!join_run_running(r))
 		ev_break();
+	else if (!(r->jn.end[0].is & END_LINE))
+		ev_timer_arm(&r->flush, JOIN_PROGRAM_WAIT_MS);
 }
 
 /*
@@ -440,6 +472,7 @@ join_run(const struct job *j)
 	/* -d: a line's near end not read. */
 	if (j->flow->no_stdin && sd[1]->kind == SIDE_STDIO)
 		eh[1].rd = 0;
+	ev_timer_init(&r.flush, join_run_flush_cb, &r);
 	if (join_new(&r.jn, join_run_watch, join_run_finished, &r) == -1)
 		fatal("join");
 	for (i = 0; i < 2; i++) {
@@ -474,6 +507,7 @@ join_run(const struct job *j)
 	if (r.jn.s != NULL && ev_loop() == -1)
 		fatal("poll");
 out:
+	ev_timer_disarm(&r.flush);
 	if (r.jn.s != NULL)
 		session_free(r.jn.s);
 	for (i = 0; i < 2; i++) {

@@ -349,8 +349,9 @@ pconn_auth(struct pconn *pc)
 	unsigned char		 reply[2] = { SOCKS5_USERPASS_V1, 1 };
 	struct socks_userpass	 up;
 	const char		*errstr;
+	const struct sockaddr	*from = (const struct sockaddr *)&pc->from.ss;
 	ssize_t			 n;
-	int			 ok;
+	int			 ok, retry;
 
 	n = socks5_parse_userpass(pc->in, pc->len, &up, &errstr);
 	if (n == -1) {
@@ -360,10 +361,20 @@ pconn_auth(struct pconn *pc)
 	}
 	if ((size_t)n > pc->len)
 		return (PR_MORE);
+	/*
+	 * Wrong answers are limited as the HTTP servers' are (a failure,
+	 * its answer unread): RFC 1929 has no word for "later".
+	 */
+	if (auth_limit(from, pc->peer, &retry) == -1) {
+		explicit_bzero(pc->in, n);
+		pconn_reply(pc, reply, 2);
+		return (PR_CLOSE);
+	}
 	ok = up.ulen == strlen(j->side->proxy.user) &&
 	    up.plen == strlen(j->side->proxy.pass) &&
 	    timingsafe_bcmp(up.user, j->side->proxy.user, up.ulen) == 0 &&
 	    timingsafe_bcmp(up.pass, j->side->proxy.pass, up.plen) == 0;
+	auth_verdict(from, !ok);
 	/* Status 0 is success; anything else a failure (RFC 1929). */
 	reply[1] = ok ? 0 : 1;
 	explicit_bzero(pc->in, n);
@@ -420,9 +431,12 @@ pconn_http_auth(struct pconn *pc, struct http_request *r, int *retry)
 		.peer = (const struct sockaddr *)&pc->from.ss,
 		.who = pc->peer,
 	};
+	struct auth_job		*job;
 	enum auth_verdict	 v;
 
-	v = auth_check(&pc->pd->auth, &a, retry);
+	/* --proxy-auth's user has a password: nothing pends, no callback. */
+	v = auth_check(&pc->pd->auth, &a, retry, &job);
+	DEBUG_CHECK(v != AUTH_PENDING, "pconn_http_auth: a check pends");
 	pc->stale = v == AUTH_STALE;
 	return (v);
 }

@@ -2,9 +2,10 @@
  * The credentials an HTTP-speaking server asks for, one implementation for
  * all of them (the WebSocket server's upgrade, its files and room page,
  * and the HTTP proxy server): Basic, Digest (RFC 7616) with nonces of our
- * own, a bearer token, the users of --auth-file checked with crypt(3), the
- * challenge that asks for them, and a limit on wrong answers per client
- * address.  Every secret is compared in constant time.
+ * own, a bearer token, the users of --auth-file checked with crypt(3) off
+ * the loop, and the challenge that asks for them; the limits on wrong
+ * answers are src/net/authlimit.c's.  Every secret is compared in
+ * constant time.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -18,8 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <crypt.h>
 
 #include "net.h"
 
@@ -35,29 +34,11 @@
 #define AUTH_MAC_HEX		32	/* hex digits of the MAC kept */
 #define AUTH_NONCE_LEN		(16 + 8 + AUTH_MAC_HEX)
 
-/*
- * Wrong answers are limited per client address by a bucket: a client may
- * be wrong AUTH_BURST times in a row, then once every AUTH_REFILL_MS;
- * beyond that its requests are refused (429) unread.  The addresses are
- * kept in AUTH_SLOTS slots, the one used longest ago giving way.
- */
-#define AUTH_SLOTS		64
-#define AUTH_BURST		5
-#define AUTH_REFILL_MS		2000
-
-/* The last nc seen of the nonce with that serial number. */
+/* The last nonce count seen of the nonce with that serial number. */
 struct auth_nonce {
 	uint32_t	 serial;
 	uint32_t	 nc;
 	int		 issued;
-};
-
-/* One client address's credit, in milliseconds of refill. */
-struct auth_slot {
-	unsigned char	 addr[16];	/* IPv6, or IPv4 mapped */
-	int		 used;
-	uint64_t	 last;		/* when credit was last reckoned */
-	uint64_t	 credit;
 };
 
 /*
@@ -69,7 +50,6 @@ static struct {
 	char			 secret[2 * AUTH_SECRET_BYTES + 1];
 	uint32_t		 serial;	/* the last nonce's */
 	struct auth_nonce	 nonces[AUTH_NONCES]; /* by serial */
-	struct auth_slot	 slots[AUTH_SLOTS];
 } auth_state;
 
 /* The random secret of the nonces' MACs, made when first needed. */
@@ -411,40 +391,25 @@ auth_digest(const struct auth_conf *c, char *v, const struct auth_ask *a,
 	return (AUTH_OK);
 }
 
-/* Is pass the password of u, or does it match u's hash? */
-static int
-auth_password(const struct auth_user *u, const char *pass)
-{
-	struct crypt_data	*cd;
-	const char		*h;
-	int			 ok;
-
-	if (u->hash == NULL)
-		return (auth_equal(pass, u->pass));
-	/* Large (32 KiB): not on the stack. */
-	if ((cd = calloc(1, sizeof(*cd))) == NULL)
-		return (0);
-	h = crypt_r(pass, u->hash, cd);
-	ok = h != NULL && *h != '*' && auth_equal(h, u->hash);
-	explicit_bzero(cd, sizeof(*cd));
-	free(cd);
-	return (ok);
-}
-
 /*
- * Basic credentials v (the base64 after "Basic ") of a user of c?  *user
- * is the user they name, escaped, for the log.
+ * Basic credentials v (the base64 after "Basic ") of a user of c, from
+ * the client of slot s?  *user is the user they name, escaped, for the
+ * log.  A user of --auth-file (or an unknown user, answered as the first
+ * user is, so that the time names none) is checked by crypt(3) off the
+ * loop: AUTH_PENDING with *job, or AUTH_LIMITED with *retry
+ * (auth_crypt()).
  */
 static enum auth_verdict
 auth_basic(const struct auth_conf *c, const char *v, char *user,
-    size_t usize)
+    size_t usize, struct auth_slot *s, const struct auth_ask *a, int *retry,
+    struct auth_job **job)
 {
 	unsigned char		 cred[HTTP_BASIC_MAX];
-	const struct auth_user	*u = NULL;
+	const struct auth_user	*u = NULL, *as;
+	enum auth_verdict	 r;
 	char			*colon;
 	ssize_t			 n;
 	size_t			 i;
-	int			 ok;
 
 	if ((n = http_unbase64(v, cred, sizeof(cred))) == -1 ||
 	    memchr(cred, '\0', n) != NULL ||
@@ -459,110 +424,55 @@ auth_basic(const struct auth_conf *c, const char *v, char *user,
 			u = &c->users[i];
 	}
 	/* An unknown user costs what a known one does. */
-	ok = auth_password(u != NULL ? u : &c->users[0], colon + 1) &&
-	    u != NULL;
+	as = u != NULL ? u : &c->users[0];
+	if (as->hash != NULL)
+		r = auth_crypt(s, colon + 1, as->hash, u != NULL, user, a,
+		    retry, job);
+	else
+		r = auth_equal(colon + 1, as->pass) && u != NULL ? AUTH_OK :
+		    AUTH_WRONG;
 	explicit_bzero(cred, sizeof(cred));
-	return (ok ? AUTH_OK : AUTH_WRONG);
-}
-
-/* The 16 bytes that key a client address's slot, IPv4 mapped. */
-static void
-auth_addr_key(const struct sockaddr *sa, unsigned char key[16])
-{
-	const struct sockaddr_in	*sin;
-
-	memset(key, 0, 16);
-	if (sa == NULL)
-		return;
-	if (sa->sa_family == AF_INET6) {
-		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
-		return;
-	}
-	if (sa->sa_family == AF_INET) {
-		sin = (const struct sockaddr_in *)sa;
-		key[10] = key[11] = 0xff;
-		memcpy(key + 12, &sin->sin_addr, 4);
-	}
-}
-
-/*
- * The slot of the client address sa, its credit brought up to now; a new
- * one (the slot used longest ago) with a full credit.
- */
-static struct auth_slot *
-auth_slot(const struct sockaddr *sa)
-{
-	struct auth_slot	*s, *old = &auth_state.slots[0];
-	unsigned char		 key[16];
-	uint64_t		 now = ev_now(), full;
-	size_t			 i;
-
-	full = (uint64_t)AUTH_BURST * AUTH_REFILL_MS;
-	auth_addr_key(sa, key);
-	for (i = 0; i < AUTH_SLOTS; i++) {
-		s = &auth_state.slots[i];
-		if (s->used && memcmp(s->addr, key, 16) == 0) {
-			s->credit += now - s->last;
-			if (s->credit > full)
-				s->credit = full;
-			s->last = now;
-			return (s);
-		}
-		if (!s->used || (old->used && s->last < old->last))
-			old = s;
-	}
-	memcpy(old->addr, key, 16);
-	old->used = 1;
-	old->last = now;
-	old->credit = full;
-	return (old);
-}
-
-/*
- * The seconds a client at sa must wait before it may answer again, or 0
- * when it may now.
- */
-static int
-auth_wait(const struct sockaddr *sa)
-{
-	struct auth_slot	*s = auth_slot(sa);
-
-	if (s->credit >= AUTH_REFILL_MS)
-		return (0);
-	return ((AUTH_REFILL_MS - s->credit + 999) / 1000);
+	return (r);
 }
 
 /*
  * Is the request a, to a server asking for c, let in?  AUTH_MISSING: it
  * carries no credentials (a first request, answered with the challenge);
- * AUTH_WRONG: wrong ones (the client's address loses credit, and -v says
- * so); AUTH_STALE: a right Digest answer to a spent nonce; AUTH_LIMITED:
- * its address has been wrong too often of late (*retry: seconds to
- * wait), and nothing it sent was looked at.
+ * AUTH_WRONG: wrong ones (the client and the server lose credit, and -v
+ * says so); AUTH_STALE: a right Digest answer to a spent nonce;
+ * AUTH_LIMITED: the client or the server has been wrong too often of
+ * late, or the table of clients is full of those owed something
+ * (*retry: seconds to wait), and nothing it sent was checked;
+ * AUTH_PENDING: a password is being checked by crypt(3), and the verdict
+ * comes later, from the loop, never from within this call: a->cb(verdict,
+ * retry, a->arg), unless auth_cancel(*job) is called first.  A
+ * configuration with no --auth-file users never pends, and its asker may
+ * have no callback.
  */
 enum auth_verdict
-auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry)
+auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry,
+    struct auth_job **job)
 {
 	char			 v[HTTP_LINE_MAX * 4], user[LOG_ESCAPED(64)];
 	const char		*how = "credentials";
+	struct auth_slot	*s;
 	enum auth_verdict	 r;
 
 	*retry = 0;
+	*job = NULL;
 	*user = '\0';
 	if (!auth_on(c))
 		return (AUTH_OK);
 	if (a->value == NULL && a->token == NULL)
 		return (AUTH_MISSING);
-	if ((*retry = auth_wait(a->peer)) > 0) {
-		log_verbose(1, "auth: %s: too many wrong answers: refused "
-		    "for %d s", a->who, *retry);
+	if ((s = auth_admit(a->peer, a->who, retry)) == NULL)
 		return (AUTH_LIMITED);
-	}
 	r = AUTH_WRONG;
 	if (a->value != NULL && strlcpy(v, a->value, sizeof(v)) < sizeof(v)) {
 		if (strncasecmp(v, "Basic ", 6) == 0 && c->nusers > 0) {
 			how = "Basic";
-			r = auth_basic(c, v + 6, user, sizeof(user));
+			r = auth_basic(c, v + 6, user, sizeof(user), s, a,
+			    retry, job);
 		} else if (strncasecmp(v, "Digest ", 7) == 0 &&
 		    auth_digestible(c)) {
 			how = "Digest";
@@ -577,16 +487,9 @@ auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry)
 		how = "token";
 		r = auth_equal(a->token, c->token) ? AUTH_OK : AUTH_WRONG;
 	}
-	if (r == AUTH_OK) {
-		log_verbose(2, "auth: %s: %s%s%s accepted", a->who, how,
-		    *user != '\0' ? " of " : "", user);
-		return (r);
-	}
-	if (r == AUTH_WRONG) {
-		auth_slot(a->peer)->credit -= AUTH_REFILL_MS;
-		log_verbose(1, "auth: %s: wrong %s%s%s", a->who, how,
-		    *user != '\0' ? " of " : "", user);
-	}
+	/* A check by crypt(3) settles when it ends (src/net/authlimit.c). */
+	if (r != AUTH_PENDING && r != AUTH_LIMITED)
+		auth_settle(s, r, a->who, how, user);
 	return (r);
 }
 

@@ -316,7 +316,12 @@ enum auth_verdict {
 	AUTH_WRONG,		/* wrong: the challenge again */
 	AUTH_STALE,		/* a right Digest answer to a spent nonce */
 	AUTH_LIMITED,		/* wrong too often of late: 429 */
+	AUTH_PENDING,		/* being checked: the verdict comes later */
 };
+
+/* The verdict on a request that was AUTH_PENDING, and its retry. */
+typedef void auth_cb(enum auth_verdict, int, void *);
+struct auth_job;
 
 /* A request's credentials, as auth_check() reads them. */
 struct auth_ask {
@@ -327,6 +332,9 @@ struct auth_ask {
 	const char		*uri2;	/* another form of it, or NULL */
 	const struct sockaddr	*peer;	/* the client's address */
 	const char		*who;	/* and its label, for the log */
+	auth_cb			*cb;	/* for AUTH_PENDING's verdict; NULL
+					   where nothing can pend */
+	void			*arg;
 };
 
 int		 auth_equal(const char *, const char *);
@@ -335,7 +343,18 @@ int		 auth_add(struct auth_conf *, const char *, char **);
 int		 auth_file_read(struct auth_conf *, const char *, char **);
 void		 auth_free(struct auth_conf *);
 enum auth_verdict auth_check(const struct auth_conf *,
-		    const struct auth_ask *, int *);
+		    const struct auth_ask *, int *, struct auth_job **);
+/* authlimit.c */
+struct auth_slot;
+struct auth_slot *auth_admit(const struct sockaddr *, const char *, int *);
+void		 auth_settle(struct auth_slot *, enum auth_verdict,
+		    const char *, const char *, const char *);
+enum auth_verdict auth_crypt(struct auth_slot *, const char *, const char *,
+		    int, const char *, const struct auth_ask *, int *,
+		    struct auth_job **);
+void		 auth_cancel(struct auth_job *);
+int		 auth_limit(const struct sockaddr *, const char *, int *);
+void		 auth_verdict(const struct sockaddr *, int);
 int		 auth_challenge(const struct auth_conf *, int, int, char *,
 		    size_t);
 const char	*auth_query_token(const char *, char *, size_t);
@@ -387,6 +406,12 @@ struct child	*program_start(const struct side *, const struct exec_conn *,
 void		 program_here(const struct side *, int, int, int, char **);
 int		 device_open(const struct side *, const char **, int *, char **);
 void		 device_close(const struct side *, int);
+/* authcrypt.c */
+#define AUTHCRYPT_THREADS	2	/* crypt(3) checks running at once */
+#define AUTHCRYPT_STACK		(256 * 1024) /* each thread's stack */
+typedef void authcrypt_cb(int, void *);
+int		 authcrypt_start(const char *, const char *, authcrypt_cb *,
+		    void *);
 
 /* side.c */
 int		 side_parse(struct side *, const struct side *, const char *,
@@ -703,9 +728,17 @@ struct wsh_answer {
 int		 wsh_static_open(const char *, char **);
 int		 wsh_route(const struct side *, const char *,
 		    struct wsh_answer *);
+/* What wsh_auth() made of a request's credentials. */
+enum {
+	WSH_AUTH_REFUSED,	/* answered: 401 or 429 */
+	WSH_AUTH_OK,		/* let in */
+	WSH_AUTH_PENDING,	/* being checked: the verdict comes later */
+};
 int		 wsh_auth(const struct side *, const char *,
-		    const struct sockaddr *, const char *,
-		    struct wsh_answer *);
+		    const struct sockaddr *, const char *, auth_cb *, void *,
+		    struct auth_job **, struct wsh_answer *);
+int		 wsh_auth_answer(const struct side *, const char *,
+		    enum auth_verdict, int, struct wsh_answer *);
 char		**wsh_cgi_env(const char *, int);
 
 /* listenname.c */

@@ -65,6 +65,8 @@ struct ws_hs {
 	int			 quieted; /* it has been */
 	int			 spoke;	/* it sent part of a method */
 	struct wsh_answer	*ans;	/* an answer that is no upgrade */
+	struct auth_job		*authing; /* its credentials being checked */
+	size_t			 headlen; /* of the request, meanwhile */
 	char			**cgi;	/* the request's CGI variables */
 	char			 key[WS_KEY_LEN + 1];
 	const char		*protocols; /* a client's offer */
@@ -81,6 +83,8 @@ struct ws_hs {
 
 static void	ws_hs_cb(int, int, void *);
 static void	ws_hs_deadline(struct ws_hs *);
+static void	ws_hs_authed(enum auth_verdict, int, void *);
+static int	ws_hs_upgrade(struct ws_hs *);
 
 /* The answer that is no upgrade, and its file, are done with. */
 static void
@@ -108,6 +112,7 @@ ws_hs_done(struct ws_hs *h, struct ws *w, char *cause)
 	ASYNC_CALLBACK(h, "ws_hs_done", cb);
 	DEBUG_CHECK(cause == NULL || cause != h->refused,
 	    "ws_hs_done: the refusal would be freed twice");
+	auth_cancel(h->authing);
 	if (h->watched)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);
@@ -290,7 +295,9 @@ ws_hs_loggable(const struct ws_hs *h, const char *t)
 
 /*
  * Does the request carry the credentials the server asks for?  Returns
- * 1, or 0 with the refusal in h->ans (src/net/wshttp.c, wsh_auth()).
+ * WSH_AUTH_OK, WSH_AUTH_REFUSED with the refusal in h->ans, or
+ * WSH_AUTH_PENDING: ws_hs_authed() gets the verdict (src/net/wshttp.c,
+ * wsh_auth()).
  */
 static int
 ws_hs_authorized(struct ws_hs *h)
@@ -301,7 +308,7 @@ ws_hs_authorized(struct ws_hs *h)
 	char			 who[NI_MAXHOST + NI_MAXSERV + 1];
 
 	if (!auth_on(&h->sd->auth))
-		return (1);
+		return (WSH_AUTH_OK);
 	memset(&ss, 0, sizeof(ss));
 	if (getpeername(h->fd, (struct sockaddr *)&ss, &len) == -1)
 		len = 0;
@@ -309,24 +316,53 @@ ws_hs_authorized(struct ws_hs *h)
 	    port, sizeof(port));
 	snprintf(who, sizeof(who), "%s %s", host, port);
 	return (wsh_auth(h->sd, h->in, (const struct sockaddr *)&ss, who,
-	    h->ans));
+	    ws_hs_authed, h, &h->authing, h->ans));
 }
 
 /*
- * The server read a whole request: its answer is set up.  Returns 0, or
- * -1 once the upgrade has failed.
+ * The request is answered without an upgrade (h->ans: a page, a file, a
+ * refusal): its head is set up.  Returns 0, or -1 once the upgrade has
+ * failed.
+ */
+static int
+ws_hs_answered(struct ws_hs *h)
+{
+	char		 path[LOG_ESCAPED(sizeof(((struct ws_req *)0)->pathbuf))];
+	char		 method[LOG_ESCAPED(sizeof(h->ans->method))];
+
+	/* The client's bytes, escaped: no terminal obeys them. */
+	log_escape(path, sizeof(path), h->ans->target,
+	    ws_hs_loggable(h, h->ans->target));
+	log_escape(method, sizeof(method), h->ans->method,
+	    strlen(h->ans->method));
+	memcpy(h->out, h->ans->head, h->ans->headlen);
+	h->olen = h->ans->headlen;
+	if (h->ans->refusal) {
+		/* Said as every refused upgrade is. */
+		if (asprintf(&h->refused, "WebSocket upgrade refused: "
+		    "%s (%d)", h->ans->why, h->ans->status) == -1)
+			h->refused = NULL;
+		ws_hs_free_answer(h);
+		if (h->refused == NULL) {
+			ws_hs_fail(h, "WebSocket upgrade refused");
+			return (-1);
+		}
+		return (0);
+	}
+	log_verbose(1, "HTTP %s %s: %d", method, path, h->ans->status);
+	return (0);
+}
+
+/*
+ * The server read a whole request: its credentials are asked for.
+ * Returns 0 once its answer is set up, 1 while they are checked (nothing
+ * more is read until ws_hs_authed() sets it up), -1 once the upgrade has
+ * failed.
  */
 static int
 ws_hs_request(struct ws_hs *h)
 {
-	struct ws_req	 r;
-	const char	*why;
-	char		 proto[256] = "", offer[WS_EXT_MAX];
-	char		 ext[WS_EXT_MAX] = "";
-	char		 path[LOG_ESCAPED(sizeof(r.pathbuf))];
-	char		 method[LOG_ESCAPED(sizeof(h->ans->method))];
-	ssize_t		 n;
-	int		 status;
+	char		 proto[256];
 
 	if ((h->ans = calloc(1, sizeof(*h->ans))) == NULL) {
 		ws_hs_fail(h, "WebSocket: %s", strerror(errno));
@@ -338,32 +374,59 @@ ws_hs_request(struct ws_hs *h)
 	 * an operator's terminal is no place for a browser's guesses.
 	 */
 	h->no_upgrade = ws_header(h->in, "Upgrade", proto, sizeof(proto)) != 1;
-	*proto = '\0';
-	if (!ws_hs_authorized(h) ||
-	    wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER) {
-		/* The client's bytes, escaped: no terminal obeys them. */
-		log_escape(path, sizeof(path), h->ans->target,
-		    ws_hs_loggable(h, h->ans->target));
-		log_escape(method, sizeof(method), h->ans->method,
-		    strlen(h->ans->method));
-		memcpy(h->out, h->ans->head, h->ans->headlen);
-		h->olen = h->ans->headlen;
-		if (h->ans->refusal) {
-			/* Said as every refused upgrade is. */
-			if (asprintf(&h->refused, "WebSocket upgrade refused: "
-			    "%s (%d)", h->ans->why, h->ans->status) == -1)
-				h->refused = NULL;
-			ws_hs_free_answer(h);
-			if (h->refused == NULL) {
-				ws_hs_fail(h, "WebSocket upgrade refused");
-				return (-1);
-			}
-			return (0);
-		}
-		log_verbose(1, "HTTP %s %s: %d", method, path,
-		    h->ans->status);
-		return (0);
+	switch (ws_hs_authorized(h)) {
+	case WSH_AUTH_PENDING:
+		if (h->watched)
+			ev_del(h->fd);
+		h->watched = 0;
+		return (1);
+	case WSH_AUTH_REFUSED:
+		return (ws_hs_answered(h));
 	}
+	return (ws_hs_upgrade(h));
+}
+
+/*
+ * The verdict on the request's credentials, checked off the loop: its
+ * answer is set up and sent.
+ */
+static void
+ws_hs_authed(enum auth_verdict v, int retry, void *arg)
+{
+	struct ws_hs	*h = arg;
+	char		 save = h->in[h->headlen];
+	int		 rc;
+
+	h->authing = NULL;
+	h->in[h->headlen] = '\0';
+	if (wsh_auth_answer(h->sd, h->in, v, retry, h->ans) == WSH_AUTH_OK)
+		rc = ws_hs_upgrade(h);
+	else
+		rc = ws_hs_answered(h);
+	if (rc == -1)
+		return;
+	h->in[h->headlen] = save;
+	ws_hs_cb(h->fd, EV_WRITE, h);
+}
+
+/*
+ * The request's credentials are right (or none is asked for): its
+ * answer, a page or the upgrade, is set up.  Returns 0, or -1 once the
+ * upgrade has failed.
+ */
+static int
+ws_hs_upgrade(struct ws_hs *h)
+{
+	struct ws_req	 r;
+	const char	*why;
+	char		 proto[256] = "", offer[WS_EXT_MAX];
+	char		 ext[WS_EXT_MAX] = "";
+	char		 path[LOG_ESCAPED(sizeof(r.pathbuf))];
+	ssize_t		 n;
+	int		 status;
+
+	if (wsh_route(h->sd, h->in, h->ans) == WSH_ANSWER)
+		return (ws_hs_answered(h));
 	ws_hs_free_answer(h);
 	if (ws_parse_request(h->in, &r, &status, &why) == -1) {
 		n = ws_encode_refusal(h->out, sizeof(h->out), status, why);
@@ -662,12 +725,16 @@ ws_hs_cb(int fd, int events, void *arg)
 	h->in[h->inlen] = '\0';
 	if (h->server) {
 		char	 save = h->in[headlen];
+		int	 rc;
 
 		h->in[headlen] = '\0';
-		if (ws_hs_request(h) == -1)
+		h->headlen = headlen;
+		if ((rc = ws_hs_request(h)) == -1)
 			return;
 		h->in[headlen] = save;
-		ws_hs_cb(h->fd, EV_WRITE, h);
+		/* Its credentials being checked: ws_hs_authed() goes on. */
+		if (rc == 0)
+			ws_hs_cb(h->fd, EV_WRITE, h);
 		return;
 	}
 	{
@@ -749,6 +816,7 @@ ws_hs_cancel(struct ws_hs *h)
 {
 	if (h == NULL)
 		return;
+	auth_cancel(h->authing);
 	if (h->watched)
 		ev_del(h->fd);
 	ev_timer_disarm(&h->timer);

@@ -414,27 +414,31 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
  * peer (who: its label, for the log) carry the credentials that sd asks
  * for (--auth, --auth-file, --auth-token), in its Authorization header or
  * as ?token= in its target?  Every request is asked, an upgrade or not,
- * before anything else is decided of it.  Returns 1, or 0 with the
- * answer in a: 401 and the challenge, or 429 when the client has been
- * wrong too often.  A request line that cannot be read passes, to be
- * refused (400) as every such request is.
+ * before anything else is decided of it.  Returns WSH_AUTH_OK, or
+ * WSH_AUTH_REFUSED with the answer in a (wsh_auth_answer()), or
+ * WSH_AUTH_PENDING while a password is checked off the loop: cb(verdict,
+ * retry, arg) comes later, from the loop, unless auth_cancel(*job) is
+ * called first, and wsh_auth_answer() then says what the verdict is
+ * answered.  A request line that cannot be read passes, to be refused
+ * (400) as every such request is.
  */
 int
 wsh_auth(const struct side *sd, const char *head,
-    const struct sockaddr *peer, const char *who, struct wsh_answer *a)
+    const struct sockaddr *peer, const char *who, auth_cb *cb, void *arg,
+    struct auth_job **job, struct wsh_answer *a)
 {
 	struct wsh_line		 l;
 	struct auth_ask		 ask;
 	char			 value[HTTP_LINE_MAX * 4];
 	char			 token[HTTP_CRED_MAX + 1];
-	char			 extra[512];
 	enum auth_verdict	 v;
 	int			 retry;
 
+	*job = NULL;
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 	if (!auth_on(&sd->auth) || wsh_request_line(head, &l) == -1)
-		return (1);
+		return (WSH_AUTH_OK);
 	memset(&ask, 0, sizeof(ask));
 	if (ws_header(head, "Authorization", value, sizeof(value)) == 1)
 		ask.value = value;
@@ -443,11 +447,33 @@ wsh_auth(const struct side *sd, const char *head,
 	ask.uri = l.target;
 	ask.peer = peer;
 	ask.who = who;
-	v = auth_check(&sd->auth, &ask, &retry);
+	ask.cb = cb;
+	ask.arg = arg;
+	v = auth_check(&sd->auth, &ask, &retry, job);
 	explicit_bzero(value, sizeof(value));
 	explicit_bzero(token, sizeof(token));
-	if (v == AUTH_OK)
-		return (1);
+	if (v == AUTH_PENDING)
+		return (WSH_AUTH_PENDING);
+	return (wsh_auth_answer(sd, head, v, retry, a));
+}
+
+/*
+ * What the request head gets for the verdict v on its credentials (retry:
+ * AUTH_LIMITED's seconds): WSH_AUTH_OK, or WSH_AUTH_REFUSED with the
+ * answer in a: 401 and the challenge, or 429 when the client or the
+ * server has been wrong too often.
+ */
+int
+wsh_auth_answer(const struct side *sd, const char *head, enum auth_verdict v,
+    int retry, struct wsh_answer *a)
+{
+	struct wsh_line		 l;
+	char			 extra[512];
+
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	if (v == AUTH_OK || wsh_request_line(head, &l) == -1)
+		return (WSH_AUTH_OK);
 	strlcpy(a->method, l.method, sizeof(a->method));
 	strlcpy(a->target, l.target, sizeof(a->target));
 	a->head_only = strcmp(l.method, "HEAD") == 0;
@@ -462,7 +488,7 @@ wsh_auth(const struct side *sd, const char *head,
 		snprintf(extra, sizeof(extra), "Retry-After: %d\r\n", retry);
 		wsh_refuse_with(a, HTTP_TOO_MANY, "too many wrong answers",
 		    extra);
-		return (0);
+		return (WSH_AUTH_REFUSED);
 	}
 	if (auth_challenge(&sd->auth, 0, v == AUTH_STALE, extra,
 	    sizeof(extra)) == -1)
@@ -470,7 +496,7 @@ wsh_auth(const struct side *sd, const char *head,
 	wsh_refuse_with(a, HTTP_UNAUTHORIZED, v == AUTH_STALE ?
 	    "stale or replayed Digest nonce" : v == AUTH_MISSING ?
 	    "authentication required" : "authentication failed", extra);
-	return (0);
+	return (WSH_AUTH_REFUSED);
 }
 
 /* Add "name=value" to the list *env of *n, or fail (-1). */

@@ -4,7 +4,8 @@
  * or a code of the user's, without a crash or a read past it; a drawn
  * code comes back as its 28 symbols, which read again as themselves; a
  * code drawn here always reads as one; and an address keeps its length
- * and nothing of a secret= value once hidden.
+ * and nothing of a secret= value (its name in any case) or of a URL's
+ * password once hidden.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -23,8 +24,9 @@ static const char	 symbols[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char	*copy, norm[SECRET_TEXT_MAX], again[SECRET_TEXT_MAX];
-	char	 drawn[SECRET_TEXT_MAX], *p, *v;
+	char	*copy, *orig, norm[SECRET_TEXT_MAX], again[SECRET_TEXT_MAX];
+	char	 drawn[SECRET_TEXT_MAX], *p, *v, *at, *colon;
+	size_t	 i, n;
 	int	 rv;
 
 	/* An exact copy, so that the sanitizer sees any read past it. */
@@ -47,16 +49,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strlen(drawn) != (SECRET_SYMBOLS + 2) / 4 * 5 - 1 ||
 	    secret_parse(drawn, norm) != 0)
 		abort();
-	/* The text as an address: its length kept, no value left. */
+	/*
+	 * The text as an address: its length kept, no value left, where
+	 * the text before hiding has them.
+	 */
 	size = strlen(copy);
+	if ((orig = strdup(copy)) == NULL)
+		abort();
 	addr_hide_secret(copy);
 	if (strlen(copy) != size)
 		abort();
-	for (p = copy; (p = strstr(p, ",secret=")) != NULL; p = v) {
-		v = p + sizeof(",secret=") - 1;
-		if (strspn(v, "*") != strcspn(v, ","))
+	for (i = 0; i < size; i++) {
+		if (strncasecmp(orig + i, ",secret=", 8) != 0)
+			continue;
+		v = copy + i + 8;
+		if (strspn(v, "*") < strcspn(orig + i + 8, ","))
 			abort();
 	}
+	for (p = orig; (p = strstr(p, "://")) != NULL; p += 3) {
+		n = strcspn(p + 3, "/?#");
+		if ((at = memrchr(p + 3, '@', n)) == NULL ||
+		    (colon = memchr(p + 3, ':', at - p - 3)) == NULL)
+			continue;
+		if (strspn(copy + (colon + 1 - orig), "*") <
+		    (size_t)(at - colon - 1))
+			abort();
+	}
+	free(orig);
 	free(copy);
 	return (0);
 }

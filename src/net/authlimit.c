@@ -1,0 +1,493 @@
+/*
+ * The limits on wrong answers to a server that asks who its clients are
+ * (src/net/auth.c's checks, the SOCKS5 server's): per client and for the
+ * whole server, in a fixed table of clients that forgets none it holds a
+ * penalty against; and the Basic answers checked by crypt(3) off the
+ * loop (src/net/authcrypt.c), one at a time for each client, whose
+ * verdicts come back as callbacks from the loop.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <netdb.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+/*
+ * Wrong answers are limited per client, an IPv4 address or an IPv6
+ * address's /64 (whoever has one address there usually has them all),
+ * by a bucket: a client may be wrong AUTH_BURST times in a row, then
+ * once every AUTH_REFILL_MS; beyond that its requests are refused (429)
+ * unread.  All clients together may be wrong AUTH_ALL_BURST times in a
+ * row, then once every AUTH_ALL_REFILL_MS: beyond that every request
+ * that carries credentials is refused, so that many addresses together
+ * guess no faster.  The clients are kept in a fixed table of AUTH_SLOTS:
+ * one is forgotten only when it is owed nothing (its credit full, no
+ * answer of its being checked); while every slot holds one that is owed
+ * something, a new client is refused (429) rather than a penalty
+ * forgotten.
+ */
+#define AUTH_SLOTS		256	/* about 18 KiB */
+#define AUTH_BURST		5
+#define AUTH_REFILL_MS		2000
+#define AUTH_ALL_BURST		64
+#define AUTH_ALL_REFILL_MS	250
+
+/*
+ * A client's Basic answers checked by crypt(3) are checked one at a time,
+ * each knowing what the one before cost; at most this many wait behind
+ * the one being checked (a browser asks for a page's files at once).
+ */
+#define AUTH_WAITING_MAX	8
+
+/*
+ * The ceiling keeps the table from filling: a slot is owed something for
+ * at most AUTH_BURST * AUTH_REFILL_MS after a wrong answer or while an
+ * answer is checked, and the ceiling lets all clients together have no
+ * more than this many of those at once.
+ */
+_Static_assert(AUTH_SLOTS > AUTH_ALL_BURST +
+    AUTH_BURST * AUTH_REFILL_MS / AUTH_ALL_REFILL_MS,
+    "auth: the ceiling would let the table fill");
+
+/* A credit, in milliseconds of refill: a wrong answer costs one refill. */
+struct auth_bucket {
+	uint64_t	 last;		/* when it was last reckoned */
+	int64_t		 credit;	/* below 0: tries owed */
+	int		 busy;		/* answers being checked by crypt(3) */
+};
+
+/* Where a crypt(3) check stands. */
+enum auth_job_state {
+	AJ_WAITING,		/* behind its client's check being made */
+	AJ_CHECKING,		/* src/net/authcrypt.c's */
+	AJ_REFUSED,		/* its client's credit ran out meanwhile */
+};
+
+/* A Basic answer checked by crypt(3), from auth_check() to its callback. */
+struct auth_job {
+	struct auth_slot	*slot;	/* its client's: kept while it lives */
+	enum auth_job_state	 state;
+	char			*pass;	/* until its check starts */
+	char			*hash;
+	int			 known;	/* the user is one of ours */
+	int			 cancelled; /* the asker has gone */
+	int			 retry;	/* AJ_REFUSED's */
+	auth_cb			*cb;
+	void			*arg;
+	char			 who[NI_MAXHOST + NI_MAXSERV + 2];
+	char			 user[LOG_ESCAPED(64)];
+	const char		*starting; /* ASYNC_START() */
+	TAILQ_ENTRY(auth_job)	 entry;
+};
+
+TAILQ_HEAD(auth_job_list, auth_job);
+
+/* One client's credit. */
+struct auth_slot {
+	unsigned char		 key[16]; /* auth_key()'s */
+	int			 used;
+	struct auth_bucket	 b;
+	struct auth_job_list	 waiting; /* AJ_WAITING, in order */
+	int			 nwaiting;
+};
+
+/* What the limits change as the program runs: one set for the process. */
+static struct {
+	struct auth_slot	 slots[AUTH_SLOTS];
+	struct auth_bucket	 all;		/* every client's */
+	int			 all_ready;
+} auth_limits;
+
+/*
+ * The 16 bytes that key a client's slot: an IPv4 address (or one mapped
+ * in IPv6) as it is mapped, an IPv6 address's /64 and a 6 after it; any
+ * other address (a Unix-domain socket's) all zero: one client.
+ */
+static void
+auth_key(const struct sockaddr *sa, unsigned char key[16])
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	memset(key, 0, 16);
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			memcpy(key, &sin6->sin6_addr, 16);
+			return;
+		}
+		memcpy(key, &sin6->sin6_addr, 8);
+		key[8] = 6;
+		return;
+	}
+	if (sa->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)sa;
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &sin->sin_addr, 4);
+	}
+}
+
+/* Bring b's credit up to now: one millisecond a millisecond, up to full. */
+static void
+auth_refill(struct auth_bucket *b, int64_t full, uint64_t now)
+{
+	if (now > b->last)
+		b->credit += (int64_t)(now - b->last);
+	if (b->credit > full)
+		b->credit = full;
+	b->last = now;
+}
+
+/*
+ * The milliseconds until b may take one more wrong answer of cost, those
+ * being checked counted as wrong (busy: with them), or 0 when it may now.
+ */
+static int64_t
+auth_bucket_wait(const struct auth_bucket *b, int64_t cost, int busy)
+{
+	int64_t	 need = cost * (1 + (busy ? b->busy : 0));
+
+	return (b->credit >= need ? 0 : need - b->credit);
+}
+
+/* Every client's bucket, its credit brought up to now. */
+static struct auth_bucket *
+auth_all(uint64_t now)
+{
+	const int64_t	 full = (int64_t)AUTH_ALL_BURST * AUTH_ALL_REFILL_MS;
+
+	if (!auth_limits.all_ready) {
+		auth_limits.all.credit = full;
+		auth_limits.all.last = now;
+		auth_limits.all_ready = 1;
+	}
+	auth_refill(&auth_limits.all, full, now);
+	return (&auth_limits.all);
+}
+
+/*
+ * The slot of the client keyed key, its credit brought up to now; a new
+ * one, with a full credit, if it has none: a slot never used, or one
+ * whose client is owed nothing, which is forgotten.  NULL when every
+ * slot holds a client that is owed something: none is forgotten to make
+ * room, and *wait is the milliseconds until the first will be owed
+ * nothing (a guess: answers being checked may change it).
+ */
+static struct auth_slot *
+auth_slot(const unsigned char key[16], uint64_t now, int64_t *wait)
+{
+	const int64_t		 full = (int64_t)AUTH_BURST * AUTH_REFILL_MS;
+	struct auth_slot	*s, *spare = NULL;
+	int64_t			 soonest = AUTH_REFILL_MS;
+	size_t			 i;
+
+	for (i = 0; i < AUTH_SLOTS; i++) {
+		s = &auth_limits.slots[i];
+		if (!s->used) {
+			if (spare == NULL)
+				spare = s;
+			continue;
+		}
+		auth_refill(&s->b, full, now);
+		if (memcmp(s->key, key, 16) == 0)
+			return (s);
+		if (s->b.busy > 0 || s->nwaiting > 0)
+			continue;
+		if (s->b.credit == full) {
+			if (spare == NULL)
+				spare = s;
+		} else if (full - s->b.credit < soonest)
+			soonest = full - s->b.credit;
+	}
+	if (spare == NULL) {
+		*wait = soonest;
+		return (NULL);
+	}
+	memcpy(spare->key, key, 16);
+	spare->used = 1;
+	spare->b.last = now;
+	spare->b.credit = full;
+	spare->b.busy = 0;
+	TAILQ_INIT(&spare->waiting);
+	spare->nwaiting = 0;
+	return (spare);
+}
+
+/* *retry's seconds for a wait of ms, logged for who with why. */
+static int
+auth_refuse(const char *who, const char *why, int64_t ms, int *retry)
+{
+	*retry = ms <= 0 ? 1 : (int)((ms + 999) / 1000);
+	log_verbose(1, "auth: %s: %s: refused for %d s", who, why, *retry);
+	return (-1);
+}
+
+/*
+ * May the client of slot s (who: its label, for the log) be wrong once
+ * more now, and the server?  The server's checks by crypt(3) under way
+ * count as wrong; the client's own does not, as its next such check
+ * waits for it (auth_crypt()).  Returns 0, or -1 with *retry, the
+ * seconds to wait, and the refusal logged.
+ */
+static int
+auth_may(struct auth_slot *s, const char *who, int *retry)
+{
+	int64_t	 ms;
+
+	if ((ms = auth_bucket_wait(&s->b, AUTH_REFILL_MS, 0)) > 0)
+		return (auth_refuse(who, "too many wrong answers", ms,
+		    retry));
+	if ((ms = auth_bucket_wait(auth_all(ev_now()), AUTH_ALL_REFILL_MS,
+	    1)) > 0)
+		return (auth_refuse(who, "too many wrong answers to this "
+		    "server", ms, retry));
+	return (0);
+}
+
+/*
+ * The slot of the client at sa (who: its label), if it may answer now:
+ * not when the table is full of clients owed something, nor when it or
+ * the server has been wrong too often of late.  NULL with *retry, the
+ * seconds to wait, and the refusal logged.
+ */
+struct auth_slot *
+auth_admit(const struct sockaddr *sa, const char *who, int *retry)
+{
+	struct auth_slot	*s;
+	unsigned char		 key[16];
+	int64_t			 ms;
+
+	auth_key(sa, key);
+	if ((s = auth_slot(key, ev_now(), &ms)) == NULL) {
+		auth_refuse(who, "too many clients with wrong answers", ms,
+		    retry);
+		return (NULL);
+	}
+	return (auth_may(s, who, retry) == 0 ? s : NULL);
+}
+
+/*
+ * The verdict r on an answer of the client of slot s, who names with
+ * how and user: a wrong one costs it and the server a refill; both are
+ * said (-v, -vv).
+ */
+void
+auth_settle(struct auth_slot *s, enum auth_verdict r, const char *who,
+    const char *how, const char *user)
+{
+	if (r == AUTH_OK)
+		log_verbose(2, "auth: %s: %s%s%s accepted", who, how,
+		    *user != '\0' ? " of " : "", user);
+	if (r != AUTH_WRONG)
+		return;
+	s->b.credit -= AUTH_REFILL_MS;
+	auth_all(ev_now())->credit -= AUTH_ALL_REFILL_MS;
+	log_verbose(1, "auth: %s: wrong %s%s%s", who, how,
+	    *user != '\0' ? " of " : "", user);
+}
+
+static void	auth_job_done(int, void *);
+
+/* Forget job, its password overwritten first. */
+static void
+auth_job_free(struct auth_job *job)
+{
+	if (job->pass != NULL) {
+		explicit_bzero(job->pass, strlen(job->pass));
+		free(job->pass);
+	}
+	free(job->hash);
+	free(job);
+}
+
+/*
+ * Start job's check by crypt(3); until its answer, it counts against its
+ * client's credit and the server's.  Returns 0, or -1 with errno.
+ */
+static int
+auth_job_start(struct auth_job *job)
+{
+	job->state = AJ_CHECKING;
+	job->slot->b.busy++;
+	auth_limits.all.busy++;
+	if (authcrypt_start(job->pass, job->hash, auth_job_done, job) == -1) {
+		job->slot->b.busy--;
+		auth_limits.all.busy--;
+		return (-1);
+	}
+	/* The worker has its own copy. */
+	explicit_bzero(job->pass, strlen(job->pass));
+	free(job->pass);
+	job->pass = NULL;
+	return (0);
+}
+
+/* Tell the asker of job the verdict v, unless it has gone; forget job. */
+static void
+auth_job_finish(struct auth_job *job, enum auth_verdict v, int retry)
+{
+	if (!job->cancelled) {
+		ASYNC_CALLBACK(job, "auth_job_done", job->cb);
+		job->cb(v, retry, job->arg);
+	}
+	auth_job_free(job);
+}
+
+/*
+ * crypt(3)'s answer on job: the verdict counts whether or not its asker
+ * is still there (one that leaves at once pays for its guess all the
+ * same).  Then the client's next answer waiting is checked, if it may be
+ * now; those that may not are refused, after the asker is told.
+ */
+static void
+auth_job_done(int ok, void *arg)
+{
+	struct auth_job		*job = arg, *j;
+	struct auth_slot	*s = job->slot;
+	struct auth_job_list	 refused = TAILQ_HEAD_INITIALIZER(refused);
+	enum auth_verdict	 v = ok && job->known ? AUTH_OK : AUTH_WRONG;
+
+	DEBUG_CHECK(job->state == AJ_CHECKING && s->b.busy > 0,
+	    "auth_job_done: an answer to no check");
+	s->b.busy--;
+	auth_limits.all.busy--;
+	auth_settle(s, v, job->who, "Basic", job->user);
+	while ((j = TAILQ_FIRST(&s->waiting)) != NULL) {
+		TAILQ_REMOVE(&s->waiting, j, entry);
+		s->nwaiting--;
+		if (auth_may(s, j->who, &j->retry) == 0) {
+			if (auth_job_start(j) == 0)
+				break;
+			auth_refuse(j->who, "cannot check now", 0, &j->retry);
+		}
+		j->state = AJ_REFUSED;
+		TAILQ_INSERT_TAIL(&refused, j, entry);
+	}
+	/* A callback may cancel any of those: each is told in turn. */
+	auth_job_finish(job, v, 0);
+	while ((j = TAILQ_FIRST(&refused)) != NULL) {
+		TAILQ_REMOVE(&refused, j, entry);
+		auth_job_finish(j, AUTH_LIMITED, j->retry);
+	}
+}
+
+/*
+ * The asker of job has gone: its callback is never called.  A check
+ * still waiting is withdrawn (nothing of it was looked at); one being
+ * made ends all the same, and its verdict counts.
+ */
+void
+auth_cancel(struct auth_job *job)
+{
+	if (job == NULL)
+		return;
+	if (job->state == AJ_WAITING) {
+		TAILQ_REMOVE(&job->slot->waiting, job, entry);
+		job->slot->nwaiting--;
+		auth_job_free(job);
+		return;
+	}
+	job->cancelled = 1;
+}
+
+/*
+ * The password pass of a Basic answer, of the client of slot s (a->who:
+ * its label), checked against hash by crypt(3), off the loop: now, or
+ * after the client's answer being checked, if it has one.  known: the
+ * user the answer names (user, escaped) is one of ours.  Returns
+ * AUTH_PENDING with *jobp, the verdict to come to a->cb from the loop
+ * (auth_check()), or AUTH_LIMITED with *retry.
+ */
+enum auth_verdict
+auth_crypt(struct auth_slot *s, const char *pass, const char *hash,
+    int known, const char *user, const struct auth_ask *a, int *retry,
+    struct auth_job **jobp)
+{
+	struct auth_job	*job;
+
+	DEBUG_CHECK(a->cb != NULL,
+	    "auth_check: a crypt(3) check for an asker without a callback");
+	*jobp = NULL;
+	if ((job = calloc(1, sizeof(*job))) == NULL ||
+	    (job->pass = strdup(pass)) == NULL ||
+	    (job->hash = strdup(hash)) == NULL) {
+		if (job != NULL)
+			auth_job_free(job);
+		auth_refuse(a->who, "cannot check now", 0, retry);
+		return (AUTH_LIMITED);
+	}
+	job->known = known;
+	strlcpy(job->user, user, sizeof(job->user));
+	job->slot = s;
+	job->cb = a->cb;
+	job->arg = a->arg;
+	strlcpy(job->who, a->who, sizeof(job->who));
+	ASYNC_START(job, "auth_check");
+	if (s->b.busy > 0) {
+		if (s->nwaiting >= AUTH_WAITING_MAX) {
+			auth_refuse(a->who, "too many answers at once", 0,
+			    retry);
+			auth_job_free(job);
+			return (AUTH_LIMITED);
+		}
+		job->state = AJ_WAITING;
+		TAILQ_INSERT_TAIL(&s->waiting, job, entry);
+		s->nwaiting++;
+	} else if (auth_job_start(job) == -1) {
+		auth_refuse(a->who, "cannot check now", 0, retry);
+		auth_job_free(job);
+		return (AUTH_LIMITED);
+	}
+	ASYNC_STARTED(job);
+	*jobp = job;
+	return (AUTH_PENDING);
+}
+
+/*
+ * For a check made elsewhere (the SOCKS5 server's user and password):
+ * may the client at sa (who: its label, for the log) answer now?
+ * Returns 0, or -1 with *retry, the seconds to wait (and the refusal
+ * logged).  Its answer's verdict is then given to auth_verdict() before
+ * the loop runs again.
+ */
+int
+auth_limit(const struct sockaddr *sa, const char *who, int *retry)
+{
+	*retry = 0;
+	return (auth_admit(sa, who, retry) != NULL ? 0 : -1);
+}
+
+/*
+ * The verdict on the answer of the client at sa that auth_limit() let
+ * in: a wrong one costs it and the server what any wrong answer does.
+ */
+void
+auth_verdict(const struct sockaddr *sa, int wrong)
+{
+	struct auth_slot	*s;
+	unsigned char		 key[16];
+	int64_t			 ms;
+
+	if (!wrong)
+		return;
+	auth_key(sa, key);
+	s = auth_slot(key, ev_now(), &ms);
+	DEBUG_CHECK(s != NULL, "auth_verdict: a client auth_limit() let in "
+	    "has no slot");
+	if (s == NULL)
+		return;
+	s->b.credit -= AUTH_REFILL_MS;
+	auth_all(ev_now())->credit -= AUTH_ALL_REFILL_MS;
+}
+
