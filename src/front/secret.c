@@ -40,7 +40,7 @@ static char	 secret_peer[sizeof(secret_drawn) + 32];
  * removed, whatever it says: no program sockcat starts sees it (nor
  * SOCKCAT_SECRET whether or not --secret reads it).  NULL when unset.
  */
-char *
+__startup char *
 env_take(const char *name)
 {
 	char	*v, *copy;
