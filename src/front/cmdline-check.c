@@ -443,6 +443,7 @@ condition_holds(const struct options *o, enum condition c)
 		return (o->side.proxy.pass != NULL);
 	case C_WS_URL:
 		return (o->side.ws.path != NULL);
+	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
 	}
