@@ -18,7 +18,7 @@
 #include "addr-int.h"
 
 /*
- * Each option (addr-opts.h): its name, the name it is stored under, what
+ * Each option (addr-opts.h): its names, the name it is stored under, what
  * its value must be and the kinds of address that can be what it needs.
  * What a side does with each is side.c's (the same rows); an option of no
  * row is refused, by its name and the address's, never ignored.
@@ -53,6 +53,101 @@ tls_version_parse(const char *s)
 	return (-1);
 }
 
+/* Is name (n bytes, any case) one of the space-separated names of list? */
+static int
+addr_name_in(const char *list, const char *name, size_t n)
+{
+	size_t	 w;
+
+	for (; *list != '\0'; list += w + (list[w] == ' ')) {
+		w = strcspn(list, " ");
+		if (w == n && strncasecmp(list, name, n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * What is wrong with v as a value of type t, as "takes ..." says it (for
+ * "option NAME takes ..."), or NULL when it is one; a value written
+ * another way (a flag's "1", a family's "4", socat's TLS1.2) is put in
+ * *v as the side reads it.  A port and a host are addr_option()'s.
+ */
+static const char *
+addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
+{
+	char	*e, *s = *v;
+	size_t	 j;
+	long	 l;
+
+	switch (t) {
+	case AO_BOOL:
+		if (s == NULL)
+			*v = (char *)"1";
+		else if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+			return ("0 or 1");
+		return (NULL);
+	case AO_NUMBER:
+		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 5 ||
+		    atoi(s) > 65535 || atoi(s) < 1)
+			return ("a number from 1 to 65535");
+		return (NULL);
+	case AO_COUNT:
+		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 5 ||
+		    atoi(s) > 65535)
+			return ("a number from 0 to 65535");
+		return (NULL);
+	case AO_SECONDS:
+		j = strspn(s, "0123456789");
+		if (s[j] == '.')
+			j += 1 + strspn(s + j + 1, "0123456789");
+		if (s[j] != '\0' || strcmp(s, ".") == 0 || j > 12)
+			return ("seconds, as 1.5");
+		return (NULL);
+	case AO_BYTE:
+		l = strtol(s, &e, 0);
+		if (*e != '\0' || l < 0 || l > 255)
+			return ("a byte's value, as 27 or 0x1b");
+		return (NULL);
+	case AO_SIZE:
+		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 15)
+			return ("a number of bytes");
+		return (NULL);
+	case AO_OCTAL:
+		if (s[strspn(s, "01234567")] != '\0' || strlen(s) > 5 ||
+		    strtol(s, NULL, 8) > 07777)
+			return ("an octal mode, as 0644");
+		return (NULL);
+	case AO_FAMILY:
+		if (strcasecmp(s, "ip4") == 0 || strcasecmp(s, "ipv4") == 0 ||
+		    strcasecmp(s, "inet") == 0)
+			*v = (char *)"4";
+		else if (strcasecmp(s, "ip6") == 0 ||
+		    strcasecmp(s, "ipv6") == 0 || strcasecmp(s, "inet6") == 0)
+			*v = (char *)"6";
+		else
+			return ("ip4 or ip6");
+		return (NULL);
+	case AO_TLSVER:
+		/* As socat writes them: TLS1 (1.0), TLS1.1, ... */
+		if (a->socat && strncasecmp(s, "tls", 3) == 0)
+			*v = strcmp(s + 3, "1") == 0 ? (char *)"1.0" : s + 3;
+		if (tls_version_parse(*v) == -1)
+			return ("1.0, 1.1, 1.2 or 1.3");
+		return (NULL);
+	case AO_COMPRESS:
+		/*
+		 * OpenSSL compresses nothing unless told to (CRIME): socat's
+		 * none is that, and so is its auto, the library's default.
+		 */
+		if (strcasecmp(s, "none") != 0 && strcasecmp(s, "auto") != 0)
+			return ("none or auto");
+		return (NULL);
+	default:
+		return (NULL);
+	}
+}
+
 /*
  * One option of a, "name[=value]" (name is written in place), checked
  * against the kind's rows and stored under the name the side reads.
@@ -60,11 +155,11 @@ tls_version_parse(const char *s)
 int
 addr_option(struct addr *a, char *name)
 {
-	const char	*is, *row;
+	const char	*is, *row, *bad;
 	char		*value, *h, *p, *e;
 	char		 copy[ADDR_MAX + 1], why[sizeof(a->why)];
-	size_t		 i, j;
-	long		 l;
+	enum addr_otype	 t;
+	size_t		 i;
 
 	if (*name == '\0')
 		return (addr_fail(a, "an empty option"));
@@ -79,125 +174,41 @@ addr_option(struct addr *a, char *name)
 		value = name + 1;
 	}
 	for (i = 0; i < ADDR_NOPTDEFS; i++) {
-		if (strcasecmp(addr_optdefs[i].name, row) == 0)
+		if (addr_name_in(addr_optdefs[i].name, row, strlen(row)))
 			break;
 	}
 	if (i == ADDR_NOPTDEFS || !(addr_optdefs[i].kinds & K(a->kind)))
 		return (addr_fail(a, "option %.32s does not belong to a %s: "
 		    "address", name, a->name));
 	is = addr_optdefs[i].is;
+	t = addr_optdefs[i].type;
 	if (addr_opt(a, is) != NULL)
 		return (addr_fail(a, "option %s given twice", is));
 	if (a->nopts == ADDR_OPTS_MAX)
 		return (addr_fail(a, "more than %d options", ADDR_OPTS_MAX));
 	/* socat's words for a number that is not there, or not whole. */
-	if (addr_optdefs[i].type == AO_UINT && (value == NULL ||
+	if (t == AO_UINT && (value == NULL ||
 	    (strtoul(value, &e, 0), e == value)))
 		return (addr_fail(a, "missing numerical value of option %s",
 		    name));
-	if (addr_optdefs[i].type == AO_UINT && (*e != '\0' || *value == '-'))
+	if (t == AO_UINT && (*e != '\0' || *value == '-'))
 		return (addr_fail(a, "trailing garbage in numerical arg of "
 		    "option %s", name));
-	if (addr_optdefs[i].type != AO_BOOL && (value == NULL ||
-	    *value == '\0'))
+	if (t != AO_BOOL && (value == NULL || *value == '\0'))
 		return (addr_fail(a, "option %s needs a value", name));
-	switch (addr_optdefs[i].type) {
-	case AO_BOOL:
-		if (value == NULL)
-			value = (char *)"1";
-		else if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
-			return (addr_fail(a, "option %s takes 0 or 1", name));
-		break;
-	case AO_TEXT:
-	case AO_SECRET:
-	case AO_USERPASS:
-	case AO_UINT:
-		break;
-	case AO_PORT:
-		if (addr_port(a, value, 1) == -1) {
-			memcpy(why, a->why, sizeof(why));
-			return (addr_fail(a, "option %s: %s", name, why));
-		}
-		break;
-	case AO_NUMBER:
-	case AO_COUNT:
-		if (value[strspn(value, "0123456789")] != '\0' ||
-		    strlen(value) > 5 || atoi(value) > 65535 ||
-		    atoi(value) < (addr_optdefs[i].type == AO_COUNT ? 0 : 1))
-			return (addr_fail(a, "option %s takes a number from %d "
-			    "to 65535", name, addr_optdefs[i].type == AO_COUNT ?
-			    0 : 1));
-		break;
-	case AO_SECONDS:
-		j = strspn(value, "0123456789");
-		if (value[j] == '.')
-			j += 1 + strspn(value + j + 1, "0123456789");
-		if (value[j] != '\0' || strcmp(value, ".") == 0 || j > 12)
-			return (addr_fail(a, "option %s takes seconds, as 1.5",
-			    name));
-		break;
-	case AO_BYTE:
-		l = strtol(value, &e, 0);
-		if (*e != '\0' || l < 0 || l > 255)
-			return (addr_fail(a, "option %s takes a byte's value, "
-			    "as 27 or 0x1b", name));
-		break;
-	case AO_SIZE:
-		if (value[strspn(value, "0123456789")] != '\0' ||
-		    strlen(value) > 15)
-			return (addr_fail(a, "option %s takes a number of "
-			    "bytes", name));
-		break;
-	case AO_OCTAL:
-		if (value[strspn(value, "01234567")] != '\0' ||
-		    strlen(value) > 5 || strtol(value, NULL, 8) > 07777)
-			return (addr_fail(a, "option %s takes an octal mode, "
-			    "as 0644", name));
-		break;
-	case AO_FAMILY:
-		if (strcasecmp(value, "ip4") == 0 ||
-		    strcasecmp(value, "ipv4") == 0 ||
-		    strcasecmp(value, "inet") == 0)
-			value = (char *)"4";
-		else if (strcasecmp(value, "ip6") == 0 ||
-		    strcasecmp(value, "ipv6") == 0 ||
-		    strcasecmp(value, "inet6") == 0)
-			value = (char *)"6";
-		else
-			return (addr_fail(a, "option %s takes ip4 or ip6",
-			    name));
-		break;
-	case AO_HOSTPORT:
-		/* A URL is the proxy's to read (its scheme, user). */
-		if (proxy_url_is(value, strlen(value)))
-			break;
-		/* Checked on a copy: the value stays whole. */
-		j = strlen(value);
-		memcpy(copy, value, j + 1);
-		if (addr_hostport(a, copy, 0, 1, &h, &p) == -1) {
-			memcpy(why, a->why, sizeof(why));
-			return (addr_fail(a, "option %s: %s", name, why));
-		}
-		break;
-	case AO_TLSVER:
-		/* As socat writes them: TLS1 (1.0), TLS1.1, ... */
-		if (a->socat && strncasecmp(value, "tls", 3) == 0)
-			value = strcmp(value + 3, "1") == 0 ? (char *)"1.0" :
-			    value + 3;
-		if (tls_version_parse(value) == -1)
-			return (addr_fail(a, "option %s takes 1.0, 1.1, 1.2 "
-			    "or 1.3", name));
-		break;
-	case AO_COMPRESS:
-		/*
-		 * OpenSSL compresses nothing unless told to (CRIME): socat's
-		 * none is that, and so is its auto, the library's default.
-		 */
-		if (strcasecmp(value, "none") != 0 &&
-		    strcasecmp(value, "auto") != 0)
-			return (addr_fail(a, "option %s takes none or auto",
-			    name));
-		break;
+	if ((bad = addr_value_bad(a, t, &value)) != NULL)
+		return (addr_fail(a, "option %s takes %s", name, bad));
+	/*
+	 * A port, or HOST:PORT checked on a copy (the value stays whole);
+	 * a URL is the proxy's to read (its scheme, user).
+	 */
+	if (t == AO_HOSTPORT)
+		memcpy(copy, value, strlen(value) + 1);
+	if ((t == AO_PORT && addr_port(a, value, 1) == -1) ||
+	    (t == AO_HOSTPORT && !proxy_url_is(value, strlen(value)) &&
+	    addr_hostport(a, copy, 0, 1, &h, &p) == -1)) {
+		memcpy(why, a->why, sizeof(why));
+		return (addr_fail(a, "option %s: %s", name, why));
 	}
 	a->opts[a->nopts].name = is;
 	a->opts[a->nopts].value = value;
@@ -216,8 +227,7 @@ addr_opt_hides(const char *name, size_t len)
 	size_t	 i;
 
 	for (i = 0; i < ADDR_NOPTDEFS; i++) {
-		if (strlen(addr_optdefs[i].name) != len ||
-		    strncasecmp(addr_optdefs[i].name, name, len) != 0)
+		if (!addr_name_in(addr_optdefs[i].name, name, len))
 			continue;
 		if (addr_optdefs[i].type == AO_SECRET)
 			return (ADDR_HIDE_ALL);

@@ -6,101 +6,84 @@
  *
  *   OPT(NAME, IS, TYPE, NEEDS, SET)
  *
- * NAME is how it is written (any case); IS the name the side reads it by,
- * the same for its aliases (socat's names among them).  TYPE is what its
- * value must be (AO_*).  NEEDS is what the side must be for the option to
- * mean anything (the N_* of addr-int.h: a terminal, a socket, TCP, TLS, a
- * file, a program, ...): given to an address that cannot be that, it is
- * refused in one line; one that may be (a file that may be a terminal) is
- * checked when it is opened (end.c).  SET is what the option does to the
- * side: F(MEMBER, HOW), its value stored in that member of struct side as
- * HOW says (side.c); S(FUNCTION), given to that function of side.c; R,
- * read where it is used (the address's grammar, or another option's
- * function); A, an alias (its row by IS says).
+ * NAME is how it is written (any case), then its aliases (socat's names
+ * among them), space-separated; IS the name the side reads it by.  TYPE
+ * is what its value must be (AO_*).  NEEDS is what the side must be for
+ * the option to mean anything (the N_* of addr-int.h: a terminal, a
+ * socket, TCP, TLS, a file, a program, ...): given to an address that
+ * cannot be that, it is refused in one line; one that may be (a file that
+ * may be a terminal) is checked when it is opened (end.c).  SET is what
+ * the option does to the side: F(MEMBER, HOW), its value stored in that
+ * member of struct side as HOW says (side.c); S(FUNCTION), given to that
+ * function of side.c; R, read where it is used (the address's grammar, or
+ * another option's function); A, an alias whose NEEDS are its own (its
+ * row by IS says).
  */
 /* SPDX-License-Identifier: ISC */
 
 /* TLS */
-OPT("verify",		"verify",	AO_BOOL,  N_TLS,	S(side_opt_verify))
-OPT("openssl-verify",	"verify",	AO_BOOL,  N_TLS,	A)
-OPT("sni",		"sni",		AO_TEXT,  N_TLS_DIAL,	F(tls.servername, TEXT))
-OPT("snihost",		"sni",		AO_TEXT,  N_TLS_DIAL,	A)
-OPT("openssl-snihost",	"sni",		AO_TEXT,  N_TLS_DIAL,	A)
-OPT("commonname",	"commonname",	AO_TEXT,  N_TLS,	F(tls.checkname, TEXT))
-OPT("cn",		"commonname",	AO_TEXT,  N_TLS,	A)
-OPT("openssl-commonname", "commonname",	AO_TEXT,  N_TLS,	A)
-OPT("cafile",		"cafile",	AO_TEXT,  N_TLS,	F(tls.trustfile, TEXT))
-OPT("openssl-cafile",	"cafile",	AO_TEXT,  N_TLS,	A)
-OPT("capath",		"capath",	AO_TEXT,  N_TLS,	S(side_opt_capath))
-OPT("openssl-capath",	"capath",	AO_TEXT,  N_TLS,	A)
-OPT("cert",		"cert",		AO_TEXT,  N_TLS,	F(tls.cert, TEXT))
-OPT("certificate",	"cert",		AO_TEXT,  N_TLS,	A)
-OPT("openssl-certificate", "cert",	AO_TEXT,  N_TLS,	A)
-OPT("key",		"key",		AO_TEXT,  N_TLS,	F(tls.key, TEXT))
-OPT("openssl-key",	"key",		AO_TEXT,  N_TLS,	A)
+OPT("verify openssl-verify",
+			"verify",	AO_BOOL,  N_TLS,	S(side_opt_verify))
+OPT("sni snihost openssl-snihost",
+			"sni",		AO_TEXT,  N_TLS_DIAL,	F(tls.servername, TEXT))
+OPT("commonname cn openssl-commonname",
+			"commonname",	AO_TEXT,  N_TLS,	F(tls.checkname, TEXT))
+OPT("cafile openssl-cafile",
+			"cafile",	AO_TEXT,  N_TLS,	F(tls.trustfile, TEXT))
+OPT("capath openssl-capath",
+			"capath",	AO_TEXT,  N_TLS,	S(side_opt_capath))
+OPT("cert certificate openssl-certificate",
+			"cert",		AO_TEXT,  N_TLS,	F(tls.cert, TEXT))
+OPT("key openssl-key",	"key",		AO_TEXT,  N_TLS,	F(tls.key, TEXT))
 OPT("secret",		"secret",	AO_SECRET, N_PSK,	S(side_opt_secret))
-OPT("min-version",	"min-version",	AO_TLSVER, N_TLS_STREAM, F(tls.min_version, TLSVER))
-OPT("openssl-min-proto-version", "min-version", AO_TLSVER, N_TLS_STREAM, A)
-OPT("max-version",	"max-version",	AO_TLSVER, N_TLS_STREAM, F(tls.max_version, TLSVER))
-OPT("openssl-max-proto-version", "max-version", AO_TLSVER, N_TLS_STREAM, A)
-OPT("ciphers",		"ciphers",	AO_TEXT,  N_TLS,	F(tls.ciphers, TEXT))
-OPT("cipher",		"ciphers",	AO_TEXT,  N_TLS,	A)
-OPT("cipherlist",	"ciphers",	AO_TEXT,  N_TLS,	A)
-OPT("openssl-cipherlist", "ciphers",	AO_TEXT,  N_TLS,	A)
-OPT("compress",		"compress",	AO_COMPRESS, N_TLS,	R)
-OPT("openssl-compress",	"compress",	AO_COMPRESS, N_TLS,	A)
+OPT("min-version openssl-min-proto-version",
+			"min-version",	AO_TLSVER, N_TLS_STREAM, F(tls.min_version, TLSVER))
+OPT("max-version openssl-max-proto-version",
+			"max-version",	AO_TLSVER, N_TLS_STREAM, F(tls.max_version, TLSVER))
+OPT("ciphers cipher cipherlist openssl-cipherlist",
+			"ciphers",	AO_TEXT,  N_TLS,	F(tls.ciphers, TEXT))
+OPT("compress openssl-compress",
+			"compress",	AO_COMPRESS, N_TLS,	R)
 
 /* Proxies */
 OPT("proxy",		"proxy",	AO_HOSTPORT, N_PROXY,	S(side_opt_proxy))
 OPT("proxyport",	"proxyport",	AO_PORT,  N_HTTP_PROXY,	R)
-OPT("proxy-resolve",	"proxy-resolve", AO_BOOL, N_HTTP_PROXY,	R)
-OPT("resolve",		"proxy-resolve", AO_BOOL, N_HTTP_PROXY,	A)
-OPT("resolv",		"proxy-resolve", AO_BOOL, N_HTTP_PROXY,	A)
-OPT("proxyauth",	"proxyauth",	AO_USERPASS, N_HTTP_PROXY,	R)
-OPT("proxy-auth",	"proxyauth",	AO_USERPASS, N_HTTP_PROXY,	A)
-OPT("proxy-authorization", "proxyauth",	AO_USERPASS, N_HTTP_PROXY,	A)
-OPT("proxyauthfile",	"proxyauthfile", AO_TEXT, N_HTTP_PROXY,	R)
-OPT("proxy-authorization-file", "proxyauthfile", AO_TEXT, N_HTTP_PROXY, A)
+OPT("proxy-resolve resolve resolv",
+			"proxy-resolve", AO_BOOL, N_HTTP_PROXY,	R)
+OPT("proxyauth proxy-auth proxy-authorization",
+			"proxyauth",	AO_USERPASS, N_HTTP_PROXY, R)
+OPT("proxyauthfile proxy-authorization-file",
+			"proxyauthfile", AO_TEXT, N_HTTP_PROXY,	R)
 OPT("socksport",	"socksport",	AO_PORT,  N_SOCKS,	R)
 OPT("socksuser",	"socksuser",	AO_TEXT,  N_SOCKS4,	R)
 
 /* Files, and the names a side makes */
-OPT("append",		"append",	AO_BOOL,  N_FILE,	F(append, FLAG))
-OPT("o-append",		"append",	AO_BOOL,  N_FILE,	A)
-OPT("creat",		"creat",	AO_BOOL,  N_FILE,	R)
-OPT("create",		"creat",	AO_BOOL,  N_FILE,	A)
-OPT("o-creat",		"creat",	AO_BOOL,  N_FILE,	A)
-OPT("trunc",		"trunc",	AO_BOOL,  N_FILE,	R)
-OPT("o-trunc",		"trunc",	AO_BOOL,  N_FILE,	A)
-OPT("excl",		"excl",		AO_BOOL,  N_FILE,	R)
-OPT("o-excl",		"excl",		AO_BOOL,  N_FILE,	A)
+OPT("append o-append",	"append",	AO_BOOL,  N_FILE,	F(append, FLAG))
+OPT("creat create o-creat",
+			"creat",	AO_BOOL,  N_FILE,	R)
+OPT("trunc o-trunc",	"trunc",	AO_BOOL,  N_FILE,	R)
+OPT("excl o-excl",	"excl",		AO_BOOL,  N_FILE,	R)
 OPT("ftruncate",	"ftruncate",	AO_SIZE,  N_FILE,	F(local.ftruncate, SIZE))
-OPT("fs-noatime",	"fs-noatime",	AO_BOOL,  N_FILE,	F(local.fs_noatime, FLAG))
-OPT("ext2-noatime",	"fs-noatime",	AO_BOOL,  N_FILE,	A)
-OPT("ext3-noatime",	"fs-noatime",	AO_BOOL,  N_FILE,	A)
-OPT("nonblock",		"nonblock",	AO_BOOL,  N_FILE,	F(local.nonblock, FLAG))
-OPT("o-nonblock",	"nonblock",	AO_BOOL,  N_FILE,	A)
-OPT("mode",		"mode",		AO_OCTAL, N_PATH,	F(perm, OCTAL))
-OPT("perm",		"mode",		AO_OCTAL, N_PATH,	A)
+OPT("fs-noatime ext2-noatime ext3-noatime",
+			"fs-noatime",	AO_BOOL,  N_FILE,	F(local.fs_noatime, FLAG))
+OPT("nonblock o-nonblock",
+			"nonblock",	AO_BOOL,  N_FILE,	F(local.nonblock, FLAG))
+OPT("mode perm",	"mode",		AO_OCTAL, N_PATH,	F(perm, OCTAL))
 OPT("umask",		"umask",	AO_OCTAL, N_FILE | N_UNIX_LISTEN, F(local.umask, OCTAL))
-OPT("user",		"user",		AO_TEXT,  N_PATH,	F(local.user, TEXT))
-OPT("owner",		"user",		AO_TEXT,  N_PATH,	A)
+OPT("user owner",	"user",		AO_TEXT,  N_PATH,	F(local.user, TEXT))
 OPT("unlink-early",	"unlink-early",	AO_BOOL,  N_PATH | N_UNIX, F(unlink_early, FLAG))
 OPT("unlink-close",	"unlink-close",	AO_BOOL,  N_FILE | N_UNIX, S(side_opt_unlink_close))
 
 /* What is read and written, of any side that is no socket */
-OPT("readbytes",	"readbytes",	AO_SIZE,  N_READ,	F(local.readbytes, SIZE))
-OPT("bytes",		"readbytes",	AO_SIZE,  N_READ,	A)
+OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_READ,	F(local.readbytes, SIZE))
 OPT("ignoreeof",	"ignoreeof",	AO_BOOL,  N_READ,	F(local.ignoreeof, FLAG))
 OPT("escape",		"escape",	AO_BYTE,  N_READ,	F(local.escape, BYTE))
-OPT("o-noatime",	"noatime",	AO_BOOL,  N_READ,	F(local.noatime, FLAG))
-OPT("noatime",		"noatime",	AO_BOOL,  N_READ,	A)
-OPT("cool-write",	"cool-write",	AO_BOOL,  N_LOCAL,	F(local.cool_write, FLAG))
-OPT("coolwrite",	"cool-write",	AO_BOOL,  N_LOCAL,	A)
-OPT("crlf",		"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
-OPT("crnl",		"crlf",		AO_BOOL,  N_ANY,	A)
-OPT("setsid",		"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
-OPT("sid",		"setsid",	AO_BOOL,  N_READ | N_PROGRAM, A)
+OPT("o-noatime noatime",
+			"noatime",	AO_BOOL,  N_READ,	F(local.noatime, FLAG))
+OPT("cool-write coolwrite",
+			"cool-write",	AO_BOOL,  N_LOCAL,	F(local.cool_write, FLAG))
+OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
+OPT("setsid sid",	"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
 
 /* Programs */
 OPT("pipes",		"pipes",	AO_BOOL,  N_PROGRAM,	R)
@@ -116,54 +99,50 @@ OPT("fdin",		"fdin",		AO_NUMBER, N_PROGRAM,	S(side_opt_fdin))
 OPT("fdout",		"fdout",	AO_NUMBER, N_PROGRAM,	S(side_opt_fdout))
 
 /* Terminals: of any side that is one once opened */
-OPT("rawer",		"rawer",	AO_BOOL,  N_TTY,	F(local.tty.raw, FLAG))
-OPT("raw",		"rawer",	AO_BOOL,  N_TTY,	A)
-OPT("cfmakeraw",	"rawer",	AO_BOOL,  N_TTY,	A)
+OPT("rawer raw cfmakeraw",
+			"rawer",	AO_BOOL,  N_TTY,	F(local.tty.raw, FLAG))
 OPT("echo",		"echo",		AO_BOOL,  N_TTY,	F(local.tty.echo, FLAG))
 OPT("icanon",		"icanon",	AO_BOOL,  N_TTY,	F(local.tty.icanon, FLAG))
 OPT("opost",		"opost",	AO_BOOL,  N_TTY,	F(local.tty.opost, FLAG))
 OPT("ispeed",		"ispeed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("ospeed",		"ospeed",	AO_UINT,  N_TTY,	S(side_opt_speed))
-OPT("bN",			"speed",	AO_UINT,  N_TTY,	S(side_opt_speed))
+OPT("bN",		"speed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("crtscts",		"crtscts",	AO_BOOL,  N_SERIAL,	F(crtscts, FLAG))
 OPT("link",		"link",		AO_TEXT,  N_PTY,	R)
 
 /* Sockets */
 OPT("fork",		"fork",		AO_BOOL,  N_LISTEN | N_DIAL, S(side_opt_fork))
-OPT("max-children",	"max-children",	AO_NUMBER, N_LISTEN,	S(side_opt_max_children))
-OPT("maxchildren",	"max-children",	AO_NUMBER, N_LISTEN,	A)
-OPT("reuseaddr",	"reuseaddr",	AO_BOOL,  N_LISTEN | N_IP_DIAL, F(sock.reuseaddr, FLAG))
-OPT("so-reuseaddr",	"reuseaddr",	AO_BOOL,  N_LISTEN | N_IP_DIAL, A)
-OPT("reuseport",	"reuseport",	AO_BOOL,  N_IP_LISTEN,	F(sock.reuseport, FLAG))
-OPT("so-reuseport",	"reuseport",	AO_BOOL,  N_IP_LISTEN,	A)
+OPT("max-children maxchildren",
+			"max-children",	AO_NUMBER, N_LISTEN,	S(side_opt_max_children))
+OPT("reuseaddr so-reuseaddr",
+			"reuseaddr",	AO_BOOL,  N_LISTEN | N_IP_DIAL, F(sock.reuseaddr, FLAG))
+OPT("reuseport so-reuseport",
+			"reuseport",	AO_BOOL,  N_IP_LISTEN,	F(sock.reuseport, FLAG))
 OPT("bind",		"bind",		AO_TEXT,  N_IP | N_UNIX_DIAL, R)
-OPT("sourceport",	"sourceport",	AO_PORT,  N_IP,		S(side_opt_sourceport))
-OPT("sp",		"sourceport",	AO_PORT,  N_IP,		A)
+OPT("sourceport sp",	"sourceport",	AO_PORT,  N_IP,		S(side_opt_sourceport))
 OPT("lowport",		"lowport",	AO_BOOL,  N_IP,		S(side_opt_lowport))
 OPT("range",		"range",	AO_TEXT,  N_IP_LISTEN,	S(side_opt_range))
 OPT("backlog",		"backlog",	AO_NUMBER, N_STREAM_LISTEN, F(sock.backlog, INT))
 OPT("nodelay",		"nodelay",	AO_BOOL,  N_TCP,	F(sock.nodelay, FLAG))
-OPT("keepalive",	"keepalive",	AO_BOOL,  N_TCP,	F(sock.keepalive, FLAG))
-OPT("so-keepalive",	"keepalive",	AO_BOOL,  N_TCP,	A)
+OPT("keepalive so-keepalive",
+			"keepalive",	AO_BOOL,  N_TCP,	F(sock.keepalive, FLAG))
 OPT("connect-timeout",	"connect-timeout", AO_SECONDS, N_DIAL,	F(connect_ms, MS))
 OPT("retry",		"retry",	AO_COUNT, N_DIAL | N_LISTEN, F(retries, INT))
 OPT("forever",		"forever",	AO_BOOL,  N_DIAL | N_LISTEN, S(side_opt_forever))
 OPT("interval",		"interval",	AO_SECONDS, N_DIAL | N_LISTEN, S(side_opt_interval))
-OPT("pf",		"pf",		AO_FAMILY, N_IP,	R)
-OPT("protocol-family",	"pf",		AO_FAMILY, N_IP,	A)
-OPT("broadcast",	"broadcast",	AO_BOOL,  N_UDP,	F(sock.broadcast, FLAG))
-OPT("so-broadcast",	"broadcast",	AO_BOOL,  N_UDP,	A)
+OPT("pf protocol-family",
+			"pf",		AO_FAMILY, N_IP,	R)
+OPT("broadcast so-broadcast",
+			"broadcast",	AO_BOOL,  N_UDP,	F(sock.broadcast, FLAG))
 OPT("shut-null",	"shut-null",	AO_BOOL,  N_SHUT,	F(shut_null, FLAG))
 OPT("shut-none",	"shut-none",	AO_BOOL,  N_SHUT,	S(side_opt_shut_none))
 OPT("shut-down",	"shut-down",	AO_BOOL,  N_SHUT,	R)
 OPT("null-eof",		"null-eof",	AO_BOOL,  N_UDP,	F(null_eof, FLAG))
-OPT("setsockopt",	"setsockopt",	AO_TEXT,  N_IP_DIAL,	S(side_opt_sockopt))
-OPT("sockopt",		"setsockopt",	AO_TEXT,  N_IP_DIAL,	A)
-OPT("setsockopt-int",	"setsockopt",	AO_TEXT,  N_IP_DIAL,	A)
-OPT("sockopt-int",	"setsockopt",	AO_TEXT,  N_IP_DIAL,	A)
-OPT("setsockopt-listen", "setsockopt",	AO_TEXT,  N_IP_LISTEN,	A)
-OPT("sockopt-listen",	"setsockopt",	AO_TEXT,  N_IP_LISTEN,	A)
-OPT("ip-add-membership", "membership",	AO_TEXT,  N_UDP_LISTEN,	S(side_opt_membership))
-OPT("ipv6-join-group",	"membership",	AO_TEXT,  N_UDP_LISTEN,	A)
-OPT("ipv6only",		"ipv6only",	AO_BOOL,  N_IP_LISTEN,	S(side_opt_v6only))
-OPT("ipv6-v6only",	"ipv6only",	AO_BOOL,  N_IP_LISTEN,	A)
+OPT("setsockopt sockopt setsockopt-int sockopt-int",
+			"setsockopt",	AO_TEXT,  N_IP_DIAL,	S(side_opt_sockopt))
+OPT("setsockopt-listen sockopt-listen",
+			"setsockopt",	AO_TEXT,  N_IP_LISTEN,	A)
+OPT("ip-add-membership ipv6-join-group",
+			"membership",	AO_TEXT,  N_UDP_LISTEN,	S(side_opt_membership))
+OPT("ipv6only ipv6-v6only",
+			"ipv6only",	AO_BOOL,  N_IP_LISTEN,	S(side_opt_v6only))

@@ -49,216 +49,145 @@ enum addr_sform {
 #define AS_EITHER	0x10	/* a Unix client of either type of socket */
 #define AS_SENDTO	0x20	/* sent to its address, unconnected: no
 				   peer's refusal is heard */
+#define AS_46		0x40	/* also NAME4 and NAME6 ("tcp4-listen"): the
+				   family 4 or 6 */
+/* Options it has unless given: addr_socat_implied[]. */
+#define AS_VERIFY	0x100
+#define AS_PROXY	0x200
+#define AS_ARGV		0x400
+#define AS_SHELL	0x800
+#define AS_GOPEN	0x1000
+#define AS_CREAT	0x2000
+#define AS_ACCEPT	0x4000
 
 /*
  * socat's names (socat -hhh's, aliases included), the kind each one is
- * (PIPE, socat's echo, runs cat) and what it implies: its family, options it has unless given (socat
- * verifies TLS peers unless told not to; CREATE creates and truncates).
- * socat's names for what sockcat has no kind for are in no row: they are
+ * (PIPE, socat's echo, runs cat) and what it says beside it.  socat's
+ * names for what sockcat has no kind for are in no row: they are
  * addr_socat_lacking()'s, refused by name.
  */
 static const struct {
 	const char	*name;
 	enum addr_kind	 kind;
 	enum addr_sform	 form;
-	int		 family;
-	const char	*imply[4];	/* name, value, name, value */
+	int		 flags;		/* AS_* */
 } addr_socat[] = {
-	{ "tcp",		ADDR_TCP,	SF_HOSTPORT,	0, { NULL } },
-	{ "tcp-connect",	ADDR_TCP,	SF_HOSTPORT,	0, { NULL } },
-	{ "inet",		ADDR_TCP,	SF_HOSTPORT,	0, { NULL } },
-	{ "tcp4",		ADDR_TCP,	SF_HOSTPORT,	4, { NULL } },
-	{ "tcp4-connect",	ADDR_TCP,	SF_HOSTPORT,	4, { NULL } },
-	{ "inet4",		ADDR_TCP,	SF_HOSTPORT,	4, { NULL } },
-	{ "tcp6",		ADDR_TCP,	SF_HOSTPORT,	6, { NULL } },
-	{ "tcp6-connect",	ADDR_TCP,	SF_HOSTPORT,	6, { NULL } },
-	{ "inet6",		ADDR_TCP,	SF_HOSTPORT,	6, { NULL } },
-	{ "tcp-listen",		ADDR_TCP_L,	SF_PORT,	0, { NULL } },
-	{ "tcp-l",		ADDR_TCP_L,	SF_PORT,	0, { NULL } },
-	{ "inet-listen",	ADDR_TCP_L,	SF_PORT,	0, { NULL } },
-	{ "inet-l",		ADDR_TCP_L,	SF_PORT,	0, { NULL } },
-	{ "tcp4-listen",	ADDR_TCP_L,	SF_PORT,	4, { NULL } },
-	{ "tcp4-l",		ADDR_TCP_L,	SF_PORT,	4, { NULL } },
-	{ "inet4-listen",	ADDR_TCP_L,	SF_PORT,	4, { NULL } },
-	{ "inet4-l",		ADDR_TCP_L,	SF_PORT,	4, { NULL } },
-	{ "tcp6-listen",	ADDR_TCP_L,	SF_PORT,	6, { NULL } },
-	{ "tcp6-l",		ADDR_TCP_L,	SF_PORT,	6, { NULL } },
-	{ "inet6-listen",	ADDR_TCP_L,	SF_PORT,	6, { NULL } },
-	{ "inet6-l",		ADDR_TCP_L,	SF_PORT,	6, { NULL } },
-	{ "udp",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
-	{ "udp-connect",	ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
-	{ "udp4",		ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
-	{ "udp4-connect",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
-	{ "udp6",		ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
-	{ "udp6-connect",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
-	{ "udp-sendto",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
-	{ "udp4-sendto",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
-	{ "udp6-sendto",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
-	{ "udp-send",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
-	{ "udp4-send",		ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
-	{ "udp6-send",		ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
-	{ "udp-datagram",	ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
-	{ "udp4-datagram",	ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
-	{ "udp6-datagram",	ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
-	{ "udp-dgram",		ADDR_UDP,	SF_HOSTPORT,	0, { NULL } },
-	{ "udp4-dgram",		ADDR_UDP,	SF_HOSTPORT,	4, { NULL } },
-	{ "udp6-dgram",		ADDR_UDP,	SF_HOSTPORT,	6, { NULL } },
-	{ "udp-recvfrom",	ADDR_UDP_L,	SF_PORT,	0, { NULL } },
-	{ "udp4-recvfrom",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
-	{ "udp6-recvfrom",	ADDR_UDP_L,	SF_PORT,	6, { NULL } },
-	{ "udp-recv",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
-	{ "udp4-recv",		ADDR_UDP_L,	SF_PORT,	4, { NULL } },
-	{ "udp6-recv",		ADDR_UDP_L,	SF_PORT,	6, { NULL } },
-	{ "udp-listen",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
-	{ "udp-l",		ADDR_UDP_L,	SF_PORT,	0, { NULL } },
-	{ "udp4-listen",	ADDR_UDP_L,	SF_PORT,	4, { NULL } },
-	{ "udp4-l",		ADDR_UDP_L,	SF_PORT,	4, { NULL } },
-	{ "udp6-listen",	ADDR_UDP_L,	SF_PORT,	6, { NULL } },
-	{ "udp6-l",		ADDR_UDP_L,	SF_PORT,	6, { NULL } },
-	{ "unix-connect",	ADDR_UNIX,	SF_PATH,	0, { NULL } },
-	{ "unix-client",	ADDR_UNIX,	SF_PATH,	0, { NULL } },
-	{ "unix",		ADDR_UNIX,	SF_PATH,	0, { NULL } },
-	{ "local",		ADDR_UNIX,	SF_PATH,	0, { NULL } },
-	{ "unix-listen",	ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
-	{ "unix-l",		ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
-	{ "abstract-connect",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
-	{ "abstract-client",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
-	{ "abstract",		ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
-	{ "abstract-listen",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
-	{ "unix-sendto",	ADDR_UNIX,	SF_PATH,	0, { NULL } },
-	{ "unix-send",		ADDR_UNIX,	SF_PATH,	0, { NULL } },
-	{ "unix-recvfrom",	ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
-	{ "unix-recv",		ADDR_UNIX_L,	SF_PATH,	0, { NULL } },
-	{ "abstract-sendto",	ADDR_UNIX,	SF_ABSTRACT,	0, { NULL } },
-	{ "abstract-recvfrom",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
-	{ "abstract-recv",	ADDR_UNIX_L,	SF_ABSTRACT,	0, { NULL } },
-	{ "openssl",		ADDR_TLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "openssl-connect",	ADDR_TLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "ssl",		ADDR_TLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "openssl-listen",	ADDR_TLS_L,	SF_PORT,	0,
-	    { "verify", "1" } },
-	{ "ssl-l",		ADDR_TLS_L,	SF_PORT,	0,
-	    { "verify", "1" } },
-	{ "openssl-dtls-client", ADDR_DTLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "openssl-dtls-connect", ADDR_DTLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "dtls",		ADDR_DTLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "dtls-c",		ADDR_DTLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "dtls-client",	ADDR_DTLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "dtls-connect",	ADDR_DTLS,	SF_HOSTPORT,	0,
-	    { "verify", "1" } },
-	{ "openssl-dtls-server", ADDR_DTLS_L,	SF_PORT,	0,
-	    { "verify", "1" } },
-	{ "openssl-dtls-listen", ADDR_DTLS_L,	SF_PORT,	0,
-	    { "verify", "1" } },
-	{ "dtls-server",	ADDR_DTLS_L,	SF_PORT,	0,
-	    { "verify", "1" } },
-	{ "dtls-listen",	ADDR_DTLS_L,	SF_PORT,	0,
-	    { "verify", "1" } },
-	{ "dtls-l",		ADDR_DTLS_L,	SF_PORT,	0,
-	    { "verify", "1" } },
-	{ "socks4",		ADDR_SOCKS4,	SF_PROXIED,	0, { NULL } },
-	{ "socks",		ADDR_SOCKS4,	SF_PROXIED,	0, { NULL } },
-	{ "socks4a",		ADDR_SOCKS4A,	SF_PROXIED,	0, { NULL } },
-	{ "socks5",		ADDR_SOCKS5,	SF_PROXIED,	0, { NULL } },
-	{ "socks5-connect",	ADDR_SOCKS5,	SF_SOCKS5,	0, { NULL } },
-	{ "proxy",		ADDR_TCP,	SF_PROXIED,	0,
-	    { "proxyport", "8080" } },
-	{ "proxy-connect",	ADDR_TCP,	SF_PROXIED,	0,
-	    { "proxyport", "8080" } },
-	{ "exec",		ADDR_EXEC,	SF_COMMAND,	0,
-	    { "argv", "1" } },
-	{ "system",		ADDR_EXEC,	SF_COMMAND,	0, { NULL } },
-	{ "shell",		ADDR_EXEC,	SF_COMMAND,	0,
-	    { "shell", "1" } },
-	{ "pty",		ADDR_PTY,	SF_NONE,	0, { NULL } },
-	{ "pipe",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
-	{ "echo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
-	{ "fifo",		ADDR_EXEC,	SF_ECHO,	0, { NULL } },
-	{ "fd",			ADDR_FD,	SF_FD,		0, { NULL } },
-	{ "stdio",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
-	{ "-",			ADDR_STDIO,	SF_NONE,	0, { NULL } },
-	{ "stdin",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
-	{ "stdout",		ADDR_STDIO,	SF_NONE,	0, { NULL } },
-	{ "open",		ADDR_FILE,	SF_FILE,	0, { NULL } },
-	{ "file",		ADDR_FILE,	SF_FILE,	0, { NULL } },
-	{ "gopen",		ADDR_FILE,	SF_FILE,	0,
-	    { "gopen", "1" } },
-	{ "create",		ADDR_FILE,	SF_FILE,	0,
-	    { "creat", "1", "trunc", "1" } },
-	{ "creat",		ADDR_FILE,	SF_FILE,	0,
-	    { "creat", "1", "trunc", "1" } },
-	{ "socket-connect",	ADDR_TCP,	SF_SOCKET,	0, { NULL } },
-	{ "socket-listen",	ADDR_TCP_L,	SF_SOCKET,	0, { NULL } },
-	{ "accept-fd",		ADDR_TCP_L,	SF_ACCEPT,	0,
-	    { "accept-fd", "1" } },
-	{ "socket-sendto",	ADDR_UDP,	SF_SOCKET_DGRAM, 0, { NULL } },
-	{ "socket-recvfrom",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
-	{ "socket-recv",	ADDR_UDP_L,	SF_SOCKET_DGRAM, 0, { NULL } },
-	{ "socket-datagram",	ADDR_UDP,	SF_SOCKET_DGRAM, 0, { NULL } },
-	{ "vsock-connect",	ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
-	{ "vsock",		ADDR_VSOCK,	SF_HOSTPORT,	0, { NULL } },
+	{ "tcp",		ADDR_TCP,	SF_HOSTPORT,	AS_46 },
+	{ "tcp-connect",	ADDR_TCP,	SF_HOSTPORT,	AS_46 },
+	{ "inet",		ADDR_TCP,	SF_HOSTPORT,	AS_46 },
+	{ "tcp-listen",		ADDR_TCP_L,	SF_PORT,	AS_46 },
+	{ "tcp-l",		ADDR_TCP_L,	SF_PORT,	AS_46 },
+	{ "inet-listen",	ADDR_TCP_L,	SF_PORT,	AS_46 },
+	{ "inet-l",		ADDR_TCP_L,	SF_PORT,	AS_46 },
+	{ "udp",		ADDR_UDP,	SF_HOSTPORT,	AS_46 },
+	{ "udp-connect",	ADDR_UDP,	SF_HOSTPORT,	AS_46 },
+	{ "udp-sendto",		ADDR_UDP,	SF_HOSTPORT,
+	    AS_46 | AS_SENDTO },
+	{ "udp-send",		ADDR_UDP,	SF_HOSTPORT,
+	    AS_46 | AS_SENDTO },
+	{ "udp-datagram",	ADDR_UDP,	SF_HOSTPORT,
+	    AS_46 | AS_DATAGRAM },
+	{ "udp-dgram",		ADDR_UDP,	SF_HOSTPORT,
+	    AS_46 | AS_DATAGRAM },
+	{ "udp-recvfrom",	ADDR_UDP_L,	SF_PORT,
+	    AS_46 | AS_ANYPEER },
+	{ "udp-recv",		ADDR_UDP_L,	SF_PORT,
+	    AS_46 | AS_ANYPEER | AS_RECV },
+	{ "udp-listen",		ADDR_UDP_L,	SF_PORT,	AS_46 },
+	{ "udp-l",		ADDR_UDP_L,	SF_PORT,	AS_46 },
+	{ "unix-connect",	ADDR_UNIX,	SF_PATH,	0 },
+	{ "unix-client",	ADDR_UNIX,	SF_PATH,	AS_EITHER },
+	{ "unix",		ADDR_UNIX,	SF_PATH,	AS_EITHER },
+	{ "local",		ADDR_UNIX,	SF_PATH,	AS_EITHER },
+	{ "unix-listen",	ADDR_UNIX_L,	SF_PATH,	0 },
+	{ "unix-l",		ADDR_UNIX_L,	SF_PATH,	0 },
+	{ "abstract-connect",	ADDR_UNIX,	SF_ABSTRACT,	0 },
+	{ "abstract-client",	ADDR_UNIX,	SF_ABSTRACT,	0 },
+	{ "abstract",		ADDR_UNIX,	SF_ABSTRACT,	0 },
+	{ "abstract-listen",	ADDR_UNIX_L,	SF_ABSTRACT,	0 },
+	{ "unix-sendto",	ADDR_UNIX,	SF_PATH,	AS_DGRAM },
+	{ "unix-send",		ADDR_UNIX,	SF_PATH,	AS_DGRAM },
+	{ "unix-recvfrom",	ADDR_UNIX_L,	SF_PATH,
+	    AS_DGRAM | AS_ANYPEER },
+	{ "unix-recv",		ADDR_UNIX_L,	SF_PATH,
+	    AS_DGRAM | AS_ANYPEER | AS_RECV },
+	{ "abstract-sendto",	ADDR_UNIX,	SF_ABSTRACT,	AS_DGRAM },
+	{ "abstract-recvfrom",	ADDR_UNIX_L,	SF_ABSTRACT,
+	    AS_DGRAM | AS_ANYPEER },
+	{ "abstract-recv",	ADDR_UNIX_L,	SF_ABSTRACT,
+	    AS_DGRAM | AS_ANYPEER | AS_RECV },
+	{ "openssl",		ADDR_TLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "openssl-connect",	ADDR_TLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "ssl",		ADDR_TLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "openssl-listen",	ADDR_TLS_L,	SF_PORT,	AS_VERIFY },
+	{ "ssl-l",		ADDR_TLS_L,	SF_PORT,	AS_VERIFY },
+	{ "openssl-dtls-client", ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "openssl-dtls-connect", ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "dtls",		ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "dtls-c",		ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "dtls-client",	ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "dtls-connect",	ADDR_DTLS,	SF_HOSTPORT,	AS_VERIFY },
+	{ "openssl-dtls-server", ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
+	{ "openssl-dtls-listen", ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
+	{ "dtls-server",	ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
+	{ "dtls-listen",	ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
+	{ "dtls-l",		ADDR_DTLS_L,	SF_PORT,	AS_VERIFY },
+	{ "socks4",		ADDR_SOCKS4,	SF_PROXIED,	0 },
+	{ "socks",		ADDR_SOCKS4,	SF_PROXIED,	0 },
+	{ "socks4a",		ADDR_SOCKS4A,	SF_PROXIED,	0 },
+	{ "socks5",		ADDR_SOCKS5,	SF_PROXIED,	0 },
+	{ "socks5-connect",	ADDR_SOCKS5,	SF_SOCKS5,	0 },
+	{ "proxy",		ADDR_TCP,	SF_PROXIED,	AS_PROXY },
+	{ "proxy-connect",	ADDR_TCP,	SF_PROXIED,	AS_PROXY },
+	{ "exec",		ADDR_EXEC,	SF_COMMAND,	AS_ARGV },
+	{ "system",		ADDR_EXEC,	SF_COMMAND,	0 },
+	{ "shell",		ADDR_EXEC,	SF_COMMAND,	AS_SHELL },
+	{ "pty",		ADDR_PTY,	SF_NONE,	0 },
+	{ "pipe",		ADDR_EXEC,	SF_ECHO,	0 },
+	{ "echo",		ADDR_EXEC,	SF_ECHO,	0 },
+	{ "fifo",		ADDR_EXEC,	SF_ECHO,	0 },
+	{ "fd",			ADDR_FD,	SF_FD,		0 },
+	{ "stdio",		ADDR_STDIO,	SF_NONE,	0 },
+	{ "-",			ADDR_STDIO,	SF_NONE,	0 },
+	{ "stdin",		ADDR_STDIO,	SF_NONE,	0 },
+	{ "stdout",		ADDR_STDIO,	SF_NONE,	0 },
+	{ "open",		ADDR_FILE,	SF_FILE,	0 },
+	{ "file",		ADDR_FILE,	SF_FILE,	0 },
+	{ "gopen",		ADDR_FILE,	SF_FILE,	AS_GOPEN },
+	{ "create",		ADDR_FILE,	SF_FILE,	AS_CREAT },
+	{ "creat",		ADDR_FILE,	SF_FILE,	AS_CREAT },
+	{ "socket-connect",	ADDR_TCP,	SF_SOCKET,	0 },
+	{ "socket-listen",	ADDR_TCP_L,	SF_SOCKET,	0 },
+	{ "accept-fd",		ADDR_TCP_L,	SF_ACCEPT,	AS_ACCEPT },
+	{ "socket-sendto",	ADDR_UDP,	SF_SOCKET_DGRAM, 0 },
+	{ "socket-recvfrom",	ADDR_UDP_L,	SF_SOCKET_DGRAM, AS_ANYPEER },
+	{ "socket-recv",	ADDR_UDP_L,	SF_SOCKET_DGRAM,
+	    AS_ANYPEER | AS_RECV },
+	{ "socket-datagram",	ADDR_UDP,	SF_SOCKET_DGRAM, AS_DATAGRAM },
+	{ "vsock-connect",	ADDR_VSOCK,	SF_HOSTPORT,	0 },
+	{ "vsock",		ADDR_VSOCK,	SF_HOSTPORT,	0 },
 };
 #define ADDR_NSOCAT	(sizeof(addr_socat) / sizeof(addr_socat[0]))
 
-/* The names of addr_socat[] that say more than their kind. */
-static const struct {
+/*
+ * The options a socat name implies, unless they are given: socat verifies
+ * TLS peers unless told not to, CREATE creates and truncates, PROXY's
+ * port is 8080.
+ */
+static const struct addr_socat_implied {
+	int		 flag;		/* AS_* */
 	const char	*name;
-	int		 flags;		/* AS_* */
-} addr_socat_flags[] = {
-	{ "udp-sendto",		AS_SENDTO },
-	{ "udp4-sendto",	AS_SENDTO },
-	{ "udp6-sendto",	AS_SENDTO },
-	{ "udp-send",		AS_SENDTO },
-	{ "udp4-send",		AS_SENDTO },
-	{ "udp6-send",		AS_SENDTO },
-	{ "unix-client",	AS_EITHER },
-	{ "unix",		AS_EITHER },
-	{ "local",		AS_EITHER },
-	{ "udp-recvfrom",	AS_ANYPEER },
-	{ "udp4-recvfrom",	AS_ANYPEER },
-	{ "udp6-recvfrom",	AS_ANYPEER },
-	{ "udp-recv",		AS_ANYPEER | AS_RECV },
-	{ "udp4-recv",		AS_ANYPEER | AS_RECV },
-	{ "udp6-recv",		AS_ANYPEER | AS_RECV },
-	{ "unix-sendto",	AS_DGRAM },
-	{ "unix-send",		AS_DGRAM },
-	{ "unix-recvfrom",	AS_DGRAM | AS_ANYPEER },
-	{ "unix-recv",		AS_DGRAM | AS_ANYPEER | AS_RECV },
-	{ "abstract-sendto",	AS_DGRAM },
-	{ "abstract-recvfrom",	AS_DGRAM | AS_ANYPEER },
-	{ "abstract-recv",	AS_DGRAM | AS_ANYPEER | AS_RECV },
-	{ "socket-recvfrom",	AS_ANYPEER },
-	{ "socket-recv",	AS_ANYPEER | AS_RECV },
-	{ "udp-datagram",	AS_DATAGRAM },
-	{ "udp4-datagram",	AS_DATAGRAM },
-	{ "udp6-datagram",	AS_DATAGRAM },
-	{ "udp-dgram",		AS_DATAGRAM },
-	{ "udp4-dgram",		AS_DATAGRAM },
-	{ "udp6-dgram",		AS_DATAGRAM },
-	{ "socket-datagram",	AS_DATAGRAM },
+	const char	*value;
+} addr_socat_implied[] = {
+	{ AS_VERIFY,	"verify",	"1" },
+	{ AS_PROXY,	"proxyport",	"8080" },
+	{ AS_ARGV,	"argv",		"1" },
+	{ AS_SHELL,	"shell",	"1" },
+	{ AS_GOPEN,	"gopen",	"1" },
+	{ AS_CREAT,	"creat",	"1" },
+	{ AS_CREAT,	"trunc",	"1" },
+	{ AS_ACCEPT,	"accept-fd",	"1" },
 };
-
-/* What the name of row r says beside its kind: its AS_* flags. */
-static int
-addr_socat_flags_of(int r)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(addr_socat_flags) /
-	    sizeof(addr_socat_flags[0]); i++) {
-		if (strcmp(addr_socat_flags[i].name, addr_socat[r].name) == 0)
-			return (addr_socat_flags[i].flags);
-	}
-	return (0);
-}
 
 /*
  * socat's names (socat 1.8's, which has all of 1.7's) of what sockcat has
@@ -328,6 +257,30 @@ addr_socat_lacking(const char *s)
 #define ADDR_FIELDS	(ADDR_OPTS_MAX + 8)
 
 /*
+ * Is the name s starts with (n bytes) that of row r: its name, or with
+ * AS_46 its name with a 4 or 6 after its first word ("udp6-recv")?
+ * Returns 0 when it is not, 1 when it is the row's name as it is, else
+ * the family (4 or 6) it names.
+ */
+static __startup int
+addr_socat_is(size_t r, const char *s, size_t n)
+{
+	const char	*name = addr_socat[r].name;
+	size_t		 w, len = strlen(name);
+
+	if (len == n)
+		return (strncasecmp(s, name, n) == 0);
+	if (!(addr_socat[r].flags & AS_46) || len + 1 != n)
+		return (0);
+	for (w = 0; name[w] != '\0' && name[w] != '-'; w++)
+		;
+	if ((s[w] != '4' && s[w] != '6') || strncasecmp(s, name, w) != 0 ||
+	    strncasecmp(s + w + 1, name + w, len - w) != 0)
+		return (0);
+	return (s[w] - '0');
+}
+
+/*
  * The row of addr_socat[] that s starts with, its name ended by ':', ','
  * or the end (in any case), or -1.
  */
@@ -337,8 +290,7 @@ addr_socat_row(const char *s)
 	size_t	 i, n = addr_socat_name_len(s);
 
 	for (i = 0; i < ADDR_NSOCAT; i++) {
-		if (strlen(addr_socat[i].name) == n &&
-		    strncasecmp(s, addr_socat[i].name, n) == 0)
+		if (addr_socat_is(i, s, n) != 0)
 			return ((int)i);
 	}
 	return (-1);
@@ -363,31 +315,56 @@ addr_dual_stdio(const char *s)
 	    strcasecmp(bang + 2, "stdio") == 0));
 }
 
+/* Where a text in socat's quoting stands (addr_scan_byte()). */
+struct addr_scan {
+	char		 quote;		/* the quote open, or 0 */
+	char		 nest[16];	/* the closers of the brackets open */
+	size_t		 depth;
+};
+#define SCAN_FREE	0x100	/* the byte is outside quotes and brackets */
+#define SCAN_QUOTE	(-1)	/* a quote of its own: no byte */
+#define SCAN_DEEP	(-2)	/* brackets nested too deep */
+
 /*
- * socat's brackets: ( [ { open, each nested until its own closer, which
- * ends it; another closer inside is a byte like any, as socat reads it.
- * c is the byte, nest[*depth] the closers awaited (of size max).  Returns
- * -1 when nested deeper than max.
+ * One byte of a text in socat's quoting at *r, *r moved past what it
+ * takes: "..." and '...' quote (in "..." a '\' takes the byte after it),
+ * a '\' takes the byte after it, ( [ { open a bracket nested until its
+ * own closer ends it (another closer inside is a byte like any, as socat
+ * reads it).  Returns the byte as it is meant, with SCAN_FREE when it is
+ * neither quoted, taken by a '\' nor in brackets (a separator there
+ * parts the text), or SCAN_QUOTE, SCAN_DEEP.
  */
 static int
-addr_socat_nest(char c, char *nest, size_t *depth, size_t max)
+addr_scan_byte(struct addr_scan *sc, const char **r)
 {
-	switch (c) {
-	case '[':
-	case '(':
-	case '{':
-		if (*depth == max)
-			return (-1);
-		nest[(*depth)++] = c == '[' ? ']' : c == '(' ? ')' : '}';
-		break;
-	case ']':
-	case ')':
-	case '}':
-		if (*depth > 0 && nest[*depth - 1] == c)
-			(*depth)--;
-		break;
+	static const char	 brackets[] = "[](){}";
+	const char		*close;
+	int			 c = (unsigned char)*(*r)++;
+
+	if (sc->quote != 0) {
+		if (c == sc->quote) {
+			sc->quote = 0;
+			return (SCAN_QUOTE);
+		}
+		if (c == '\\' && sc->quote == '"' && **r != '\0')
+			c = (unsigned char)*(*r)++;
+		return (c);
 	}
-	return (0);
+	if (c == '"' || c == '\'') {
+		sc->quote = c;
+		return (SCAN_QUOTE);
+	}
+	if (c == '\\' && **r != '\0')
+		return ((unsigned char)*(*r)++);
+	if ((close = strchr(brackets, c)) != NULL && c != '\0') {
+		if ((close - brackets) % 2 == 0) {
+			if (sc->depth == sizeof(sc->nest))
+				return (SCAN_DEEP);
+			sc->nest[sc->depth++] = close[1];
+		} else if (sc->depth > 0 && sc->nest[sc->depth - 1] == c)
+			sc->depth--;
+	}
+	return (sc->depth == 0 ? c | SCAN_FREE : c);
 }
 
 /*
@@ -398,40 +375,18 @@ addr_socat_nest(char c, char *nest, size_t *depth, size_t max)
 int
 addr_socat_dual(const char *s)
 {
-	size_t	 i, depth = 0;
-	char	 quote = 0, nest[16];
+	struct addr_scan	 sc = { .depth = 0 };
+	const char		*r = s;
+	int			 c;
 
 	/* "-!!-" and its kin: stdio, one address. */
 	if (addr_dual_stdio(s))
 		return (-1);
-	for (i = 0; s[i] != '\0'; i++) {
-		if (quote != 0) {
-			if (s[i] == quote)
-				quote = 0;
-			else if (s[i] == '\\' && quote == '"' &&
-			    s[i + 1] != '\0')
-				i++;
-			continue;
-		}
-		switch (s[i]) {
-		case '"':
-		case '\'':
-			quote = s[i];
-			break;
-		case '\\':
-			if (s[i + 1] != '\0')
-				i++;
-			break;
-		case '!':
-			if (s[i + 1] == '!' && depth == 0)
-				return ((int)i);
-			break;
-		default:
-			if (addr_socat_nest(s[i], nest, &depth,
-			    sizeof(nest)) == -1)
-				return (-1);
-			break;
-		}
+	while (*r != '\0') {
+		if ((c = addr_scan_byte(&sc, &r)) == SCAN_DEEP)
+			return (-1);
+		if (c == ('!' | SCAN_FREE) && *r == '!')
+			return ((int)(r - 1 - s));
 	}
 	return (-1);
 }
@@ -446,132 +401,84 @@ addr_socat_dual(const char *s)
 int
 addr_socat_words(char *s, char **argv, size_t max)
 {
-	char	*r = s, *w = s, quote = 0, nest[16];
-	size_t	 n = 0, depth = 0;
-	int	 in = 0, end;
+	struct addr_scan	 sc = { .depth = 0 };
+	const char		*r = s;
+	char			*w = s;
+	size_t			 n = 0;
+	int			 c, in = 0;
 
-	for (;; r++) {
-		if (quote != 0) {
-			if (*r == '\0')
-				return (-1);
-			if (*r == quote)
-				quote = 0;
-			else {
-				if (*r == '\\' && quote == '"' && r[1] != '\0')
-					r++;
-				*w++ = *r;
-			}
-			continue;
-		}
-		if (*r == '\0' || (depth == 0 && (*r == ' ' || *r == '\t'))) {
-			/* Ended in place: w may be r. */
-			end = *r == '\0';
-			if (in) {
+	/* Written where it was read, or before: w never passes r. */
+	while (*r != '\0') {
+		if ((c = addr_scan_byte(&sc, &r)) == SCAN_DEEP)
+			return (-1);
+		if (c == (' ' | SCAN_FREE) || c == ('\t' | SCAN_FREE)) {
+			if (in)
 				*w++ = '\0';
-				in = 0;
-			}
-			if (end)
-				break;
+			in = 0;
 			continue;
 		}
-		if (!in) {
-			if (n + 1 >= max)
-				return (-1);
+		if (!in && n + 1 >= max)
+			return (-1);
+		if (!in)
 			argv[n++] = w;
-			in = 1;
-		}
-		if (*r == '"' || *r == '\'')
-			quote = *r;
-		else if (*r == '\\' && r[1] != '\0')
-			*w++ = *++r;
-		else {
-			if (addr_socat_nest(*r, nest, &depth,
-			    sizeof(nest)) == -1)
-				return (-1);
-			*w++ = *r;
-		}
+		in = 1;
+		if (c != SCAN_QUOTE)
+			*w++ = c & 0xff;
 	}
+	if (sc.quote != 0)
+		return (-1);
+	if (in)
+		*w = '\0';
 	argv[n] = NULL;
 	return ((int)n);
 }
 
 /*
- * socat's words in a->buf, in place: "..." and '...' quote (the quotes
- * go), '\' takes the byte after it as it is, [ ] ( ) { } nest, and a
- * ':' before the first ',' (parameters) or a ',' (options) ends a field
- * outside them.  field[0] is the name, then *nparam - 1 parameters, then
- * the options, *nfield in all.  A "!!" (socat's two addresses, one read
- * and one written) is refused.
+ * socat's words in a->buf, in place, their quoting undone
+ * (addr_scan_byte()): a ':' before the first ',' (parameters) or a ','
+ * (options) ends a field outside quotes and brackets.  field[0] is the
+ * name, then *nparam - 1 parameters, then the options, *nfield in all.
+ * A "!!" (socat's two addresses, one read and one written) is refused.
  */
 static int
 addr_socat_lex(struct addr *a, char **field, size_t *nparam, size_t *nfield)
 {
-	char		*r = a->buf, *w = a->buf, quote = 0, nest[16];
-	size_t		 depth = 0, n = 0, np = 0;
-	int		 opts = 0;
+	struct addr_scan	 sc = { .depth = 0 };
+	const char		*r = a->buf;
+	char			*w = a->buf;
+	size_t			 n = 0, np = 0;
+	int			 c, opts = 0;
 
 	field[n++] = w;
-	for (; *r != '\0'; r++) {
-		if (quote != 0) {
-			if (*r == quote) {
-				quote = 0;
-				continue;
-			}
-			if (*r == '\\' && quote == '"' && r[1] != '\0')
-				r++;
-			*w++ = *r;
-			continue;
-		}
-		switch (*r) {
-		case '"':
-		case '\'':
-			quote = *r;
-			continue;
-		case '\\':
-			if (r[1] == '\0')
-				return (addr_fail(a, "a '\\' at its end"));
-			*w++ = *++r;
-			continue;
-		case '[':
-		case '(':
-		case '{':
-		case ']':
-		case ')':
-		case '}':
-			if (addr_socat_nest(*r, nest, &depth,
-			    sizeof(nest)) == -1)
-				return (addr_fail(a, "brackets nested too "
-				    "deep"));
-			break;
-		case '!':
-			if (r[1] == '!' && depth == 0)
-				return (addr_fail(a, "socat's two addresses in "
-				    "one (!!) are not supported"));
-			break;
-		case ':':
-		case ',':
-			if (depth > 0 || (*r == ':' && opts))
-				break;
+	while (*r != '\0') {
+		if (sc.quote == 0 && r[0] == '\\' && r[1] == '\0')
+			return (addr_fail(a, "a '\\' at its end"));
+		if ((c = addr_scan_byte(&sc, &r)) == SCAN_DEEP)
+			return (addr_fail(a, "brackets nested too deep"));
+		if (c == ('!' | SCAN_FREE) && *r == '!')
+			return (addr_fail(a, "socat's two addresses in one (!!) "
+			    "are not supported"));
+		if (c == (',' | SCAN_FREE) || (c == (':' | SCAN_FREE) &&
+		    !opts)) {
 			if (n == ADDR_FIELDS)
 				return (addr_fail(a, "more than %d options",
 				    ADDR_OPTS_MAX));
-			if (*r == ',' && !opts) {
+			if (c == (',' | SCAN_FREE) && !opts) {
 				opts = 1;
 				np = n;
 			}
 			*w++ = '\0';
 			field[n++] = w;
-			continue;
-		}
-		*w++ = *r;
+		} else if (c != SCAN_QUOTE)
+			*w++ = c & 0xff;
 	}
 	/* socat's words, which scripts and socat's own tests look for. */
-	if (quote != 0)
+	if (sc.quote != 0)
 		return (addr_fail(a, "unexpected end of address: a %c without "
-		    "its end", quote));
-	if (depth > 0)
+		    "its end", sc.quote));
+	if (sc.depth > 0)
 		return (addr_fail(a, "unexpected end of address: a '%c' "
-		    "without its end", nest[depth - 1]));
+		    "without its end", sc.nest[sc.depth - 1]));
 	*w = '\0';
 	*nparam = opts ? np : n;
 	*nfield = n;
@@ -820,16 +727,18 @@ int
 addr_socat_parse(struct addr *a, int r)
 {
 	char		*field[ADDR_FIELDS], *h;
-	const char	*const *im;
+	const struct addr_socat_implied *im;
 	size_t		 np = 0, nf = 0, i;
 	int		 flags;
 
+	flags = addr_socat[r].flags;
+	a->family = addr_socat_is(r, a->buf, addr_socat_name_len(a->buf));
+	if (a->family == 1)
+		a->family = 0;
 	if (addr_socat_lex(a, field, &np, &nf) == -1)
 		return (-1);
 	a->socat = 1;
 	a->kind = addr_socat[r].kind;
-	a->family = addr_socat[r].family;
-	flags = addr_socat_flags_of(r);
 	a->dgram = (flags & AS_DGRAM) != 0;
 	a->anypeer = (flags & AS_ANYPEER) != 0;
 	a->recv_only = (flags & AS_RECV) != 0;
@@ -851,10 +760,10 @@ addr_socat_parse(struct addr *a, int r)
 	    addr_socat[r].form == SF_SOCKET_DGRAM) == -1)
 		return (-1);
 	/* What the name implies, unless its options say otherwise. */
-	im = addr_socat[r].imply;
-	for (i = 0; i < 4 && im[i] != NULL; i += 2) {
-		if (addr_opt(a, im[i]) == NULL &&
-		    addr_socat_imply(a, im[i], im[i + 1]) == -1)
+	for (i = 0; i < nitems(addr_socat_implied); i++) {
+		im = &addr_socat_implied[i];
+		if ((flags & im->flag) && addr_opt(a, im->name) == NULL &&
+		    addr_socat_imply(a, im->name, im->value) == -1)
 			return (-1);
 	}
 	if (a->kind == ADDR_PTY && (a->path = addr_opt(a, "link")) == NULL)

@@ -172,19 +172,6 @@ addr_looks(const char *s)
 	    addr_socat_row(s) != -1 || addr_dual_stdio(s));
 }
 
-/* The scheme of kind k, as an address writes it ("tcp-l"). */
-const char *
-addr_scheme(enum addr_kind k)
-{
-	size_t	 i;
-
-	for (i = 0; i < ADDR_NKINDS; i++) {
-		if (addr_kinds[i].kind == k)
-			return (addr_kinds[i].scheme);
-	}
-	return ("?");
-}
-
 /*
  * Where the option that starts at p ends: at the next ',' outside
  * socat's quotes ("...", '...') and its '\\' escapes, or at the end.
@@ -408,14 +395,8 @@ addr_url(struct addr *a, const char *s)
 	memcpy(hb, s, n);
 	hb[n] = '\0';
 	a->port = a->kind == ADDR_WSS ? "443" : "80";
-	if (hb[0] == '[' && hb[n - 1] == ']') {
-		hb[n - 1] = '\0';
-		hb++;
-		if (*hb == '\0' || strpbrk(hb, "[]") != NULL)
-			return (addr_fail(a, "%s", addr_brackets));
-		a->host = hb;
-		return (0);
-	}
+	if (hb[0] == '[' && hb[n - 1] == ']')
+		return ((a->host = addr_socat_host(a, hb)) == NULL ? -1 : 0);
 	if (hb[0] != '[' && strpbrk(hb, ":]") == NULL) {
 		a->host = hb;
 		return (0);
@@ -493,9 +474,11 @@ addr_socat_host(struct addr *a, char *h)
 int
 addr_finish(struct addr *a)
 {
+	static const char *const proxy_opts[] = { "proxyport",
+	    "proxy-resolve", "proxyauth", "proxyauthfile" };
 	const char	*v;
 	char		*h, *p, *b = a->srcbuf;
-	size_t		 n;
+	size_t		 i, n;
 
 	if ((v = addr_opt(a, "pf")) != NULL) {
 		if (a->family != 0 && a->family != *v - '0')
@@ -503,17 +486,13 @@ addr_finish(struct addr *a)
 			    a->name));
 		a->family = *v - '0';
 	}
-	if ((v = addr_opt(a, "proxyport")) != NULL &&
-	    (a->proxy == NULL || a->kind != ADDR_TCP))
-		return (addr_fail(a, "option proxyport is a PROXY: address's"));
-	if ((v = addr_opt(a, "proxy-resolve")) != NULL &&
-	    (a->proxy == NULL || a->kind != ADDR_TCP))
-		return (addr_fail(a, "option proxy-resolve is a PROXY: "
-		    "address's"));
-	if ((addr_opt(a, "proxyauth") != NULL ||
-	    addr_opt(a, "proxyauthfile") != NULL) &&
-	    (a->proxy == NULL || a->kind != ADDR_TCP))
-		return (addr_fail(a, "option proxyauth is a PROXY: address's"));
+	for (i = 0; i < nitems(proxy_opts); i++) {
+		if (addr_opt(a, proxy_opts[i]) != NULL && (a->proxy == NULL ||
+		    a->kind != ADDR_TCP))
+			return (addr_fail(a, "option %s is a PROXY: address's",
+			    strcmp(proxy_opts[i], "proxyauthfile") == 0 ?
+			    "proxyauth" : proxy_opts[i]));
+	}
 	if ((v = addr_opt(a, "proxyauth")) != NULL && strchr(v, ':') == NULL)
 		return (addr_fail(a, "option proxyauth takes USER:PASSWORD"));
 	if (v != NULL && addr_opt(a, "proxyauthfile") != NULL)
@@ -619,6 +598,89 @@ addr_has_upper(const char *s, size_t n)
 	return (0);
 }
 
+/* The first n bytes of a->buf, its name, in capitals in a->namebuf. */
+static void
+addr_upper_name(struct addr *a, size_t n)
+{
+	size_t	 i;
+
+	snprintf(a->namebuf, sizeof(a->namebuf), "%.*s", (int)n, a->buf);
+	for (i = 0; a->namebuf[i] != '\0'; i++)
+		a->namebuf[i] = toupper((unsigned char)a->namebuf[i]);
+}
+
+/*
+ * The rest of an address of sockcat's grammar in a->buf, whose scheme
+ * (n bytes) is row k of addr_kinds[]: what follows the scheme as its form
+ * says, then the options.
+ */
+static int
+addr_parse_ours(struct addr *a, size_t k, size_t n)
+{
+	enum addr_form	 form = addr_kinds[k].form;
+	char		*rest = a->buf + n + 1, *comma, *h, *p;
+
+	a->kind = addr_kinds[k].kind;
+	a->listen = addr_kinds[k].listen;
+	a->name = addr_kinds[k].scheme;
+	if (form == AFORM_COMMAND) {
+		if (*rest == '\0')
+			return (addr_fail(a, "missing command"));
+		a->path = rest;
+		return (0);
+	}
+	if (form == AFORM_URL && strncmp(rest, "//", 2) != 0)
+		return (addr_fail(a, "a URL is %s://HOST[:PORT][/PATH]",
+		    a->name));
+	if ((comma = strchr(rest, ',')) != NULL)
+		*comma++ = '\0';
+	switch (form) {
+	case AFORM_URL:
+		/* The scheme as the client reads it: lower case. */
+		for (n = 0; a->buf[n] != ':'; n++)
+			a->buf[n] = tolower((unsigned char)a->buf[n]);
+		a->url = a->buf;
+		if (addr_url(a, rest + 2) == -1)
+			return (-1);
+		break;
+	case AFORM_HOSTPORT:
+	case AFORM_OPTHOSTPORT:
+	case AFORM_PROXIED:
+		/* A proxy's host, then HOST:PORT as tcp: has them. */
+		if (form == AFORM_PROXIED && (rest = addr_proxy(a, rest)) ==
+		    NULL)
+			return (-1);
+		if (addr_hostport(a, rest, form == AFORM_OPTHOSTPORT,
+		    form == AFORM_OPTHOSTPORT ? 0 : 1, &h, &p) == -1)
+			return (-1);
+		a->host = h;
+		a->port = p;
+		break;
+	case AFORM_PATH:
+		if (*rest == '\0' || strcmp(rest, "@") == 0)
+			return (addr_fail(a, "missing socket pathname"));
+		if (strlen(rest) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return (addr_fail(a, "socket pathname too long"));
+		a->path = rest;
+		break;
+	case AFORM_FILE:
+	case AFORM_DEVICE:
+		if (*rest == '\0')
+			return (addr_fail(a, "missing %s name", a->kind ==
+			    ADDR_PTY ? "link" : form == AFORM_FILE ? "file" :
+			    "device"));
+		a->path = rest;
+		if (form == AFORM_DEVICE && addr_speed(a, &comma) == -1)
+			return (-1);
+		break;
+	default:
+		break;
+	}
+	if (comma != NULL && addr_options(a, comma) == -1)
+		return (-1);
+	return (addr_finish(a));
+}
+
 /*
  * Parse the address s into a, in sockcat's grammar, or in socat's when
  * socat says so or the name is only socat's (see addr_parse()).
@@ -626,7 +688,6 @@ addr_has_upper(const char *s, size_t n)
 static int
 addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 {
-	char		*rest, *comma, *h, *p;
 	size_t		 i, n, len;
 	int		 r;
 
@@ -648,11 +709,7 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 	r = addr_socat_row(a->buf);
 	/* socat's names of what sockcat lacks: said by name, as socat's. */
 	if (r == -1 && addr_socat_lacking(a->buf)) {
-		n = addr_socat_name_len(a->buf);
-		snprintf(a->namebuf, sizeof(a->namebuf), "%.*s", (int)n,
-		    a->buf);
-		for (i = 0; a->namebuf[i] != '\0'; i++)
-			a->namebuf[i] = toupper((unsigned char)a->namebuf[i]);
+		addr_upper_name(a, addr_socat_name_len(a->buf));
 		return (addr_fail(a, "socat's address %s is not supported "
 		    "by sockcat", a->namebuf));
 	}
@@ -674,98 +731,18 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 	if (r != -1 && (socat || n == 0 || i == ADDR_NKINDS ||
 	    addr_has_upper(a->buf, n))) {
 		/* Its name as written, for messages, in socat's case. */
-		n = strcspn(a->buf, ":,");
-		snprintf(a->namebuf, sizeof(a->namebuf), "%.*s", (int)n,
-		    a->buf);
-		for (i = 0; a->namebuf[i] != '\0'; i++)
-			a->namebuf[i] = toupper((unsigned char)a->namebuf[i]);
+		addr_upper_name(a, strcspn(a->buf, ":,"));
 		a->name = a->namebuf;
-		if (addr_socat_parse(a, r) == -1)
-			return (-1);
-		*errstr = NULL;
-		return (0);
-	}
-	if (n == 0)
+		r = addr_socat_parse(a, r);
+	} else if (n == 0)
 		return (addr_fail(a, "no scheme (tcp:, unix:, ws://, "
 		    "tcp-l:, exec:, ... or -)"));
-	if (i == ADDR_NKINDS)
+	else if (i == ADDR_NKINDS)
 		return (addr_fail(a, "unknown scheme %.*s:", (int)n,
 		    a->buf));
-	a->kind = addr_kinds[i].kind;
-	a->listen = addr_kinds[i].listen;
-	a->name = addr_kinds[i].scheme;
-	rest = a->buf + n + 1;
-
-	if (addr_kinds[i].form == AFORM_COMMAND) {
-		if (*rest == '\0')
-			return (addr_fail(a, "missing command"));
-		a->path = rest;
-		*errstr = NULL;
-		return (0);
-	}
-	if (addr_kinds[i].form == AFORM_URL) {
-		if (strncmp(rest, "//", 2) != 0)
-			return (addr_fail(a, "a URL is %s://HOST[:PORT][/PATH]",
-			    addr_kinds[i].scheme));
-		if ((comma = strchr(rest, ',')) != NULL)
-			*comma++ = '\0';
-		/* The scheme as the client reads it: lower case. */
-		for (n = 0; a->buf[n] != ':'; n++)
-			a->buf[n] = tolower((unsigned char)a->buf[n]);
-		a->url = a->buf;
-		if (addr_url(a, rest + 2) == -1)
-			return (-1);
-	} else {
-		if ((comma = strchr(rest, ',')) != NULL)
-			*comma++ = '\0';
-		switch (addr_kinds[i].form) {
-		case AFORM_HOSTPORT:
-		case AFORM_OPTHOSTPORT:
-			if (addr_hostport(a, rest,
-			    addr_kinds[i].form == AFORM_OPTHOSTPORT,
-			    addr_kinds[i].form == AFORM_OPTHOSTPORT ? 0 : 1,
-			    &h, &p) == -1)
-				return (-1);
-			a->host = h;
-			a->port = p;
-			break;
-		case AFORM_PROXIED:
-			/* The proxy's host, then HOST:PORT as tcp: has them. */
-			if ((h = addr_proxy(a, rest)) == NULL)
-				return (-1);
-			if (addr_hostport(a, h, 0, 1, &h, &p) == -1)
-				return (-1);
-			a->host = h;
-			a->port = p;
-			break;
-		case AFORM_PATH:
-			if (*rest == '\0' || strcmp(rest, "@") == 0)
-				return (addr_fail(a, "missing socket pathname"));
-			if (strlen(rest) >= sizeof(((struct sockaddr_un *)0)->
-			    sun_path))
-				return (addr_fail(a, "socket pathname too long"));
-			a->path = rest;
-			break;
-		case AFORM_FILE:
-			if (*rest == '\0')
-				return (addr_fail(a, a->kind == ADDR_PTY ?
-				    "missing link name" : "missing file name"));
-			a->path = rest;
-			break;
-		case AFORM_DEVICE:
-			if (*rest == '\0')
-				return (addr_fail(a, "missing device name"));
-			a->path = rest;
-			if (addr_speed(a, &comma) == -1)
-				return (-1);
-			break;
-		default:
-			break;
-		}
-	}
-	if (comma != NULL && addr_options(a, comma) == -1)
-		return (-1);
-	if (addr_finish(a) == -1)
+	else
+		r = addr_parse_ours(a, i, n);
+	if (r == -1)
 		return (-1);
 	*errstr = NULL;
 	return (0);

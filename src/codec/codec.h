@@ -200,14 +200,10 @@ enum http_chunk_state {
 	HC_SIZE_MORE,		/* its next digits */
 	HC_SIZE_WS,		/* blanks after it */
 	HC_EXT,			/* a chunk extension */
-	HC_SIZE_CR,		/* the LF after the size line's CR */
 	HC_DATA,		/* chunk data */
 	HC_DATA_END,		/* the line end after it */
-	HC_DATA_CR,		/* the LF after its CR */
 	HC_TRAILER,		/* the start of a trailer line */
 	HC_TRAILER_LINE,	/* within a trailer line */
-	HC_TRAILER_CR,		/* the LF after a trailer line's CR */
-	HC_LAST_CR,		/* the LF after the last line's CR */
 	HC_DONE,		/* the body has ended */
 	HC_BAD,			/* the coding is broken: why says how */
 };
@@ -218,11 +214,11 @@ struct http_chunked {
 	uint64_t	 left;		/* the size read, then data to come */
 	size_t		 line;		/* bytes of the size line so far */
 	size_t		 trailer;	/* bytes of the trailer section */
+	int		 cr;		/* a CR came: its LF must follow */
 	const char	*why;		/* HC_BAD: what was wrong */
 };
 
 void		 http_base64(const unsigned char *, size_t, char *);
-int		 http_basic(const char *, const char *, char *);
 ssize_t		 http_unbase64(const char *, unsigned char *, size_t);
 ssize_t		 http_encode_connect(char *, size_t, const char *,
 		    const char *, const char *, const char **);
@@ -238,7 +234,7 @@ ssize_t		 http_encode_reply(char *, size_t, const char *,
 ssize_t		 http_encode_forward(char *, size_t,
 		    const struct http_request *);
 int		 http_digest_parse(char *, struct http_digest *);
-int		 http_digest_qop_auth(const char *);
+int		 http_list_has(const char *, const char *);
 int		 http_digest_response(const struct http_digest *,
 		    const char *, const char *, const char *, const char *,
 		    char *);
@@ -330,7 +326,6 @@ struct ws_req {
 	char		 originbuf[512];
 };
 
-int		 ws_accept_key(const char *, char *);
 void		 ws_make_key(const unsigned char *, char *);
 ssize_t		 ws_frame_parse(const unsigned char *, size_t, int,
 		    struct ws_frame *, int *, const char **);
@@ -341,7 +336,6 @@ void		 ws_mask(unsigned char *, size_t, const unsigned char *,
 int		 ws_utf8(int *, const unsigned char *, size_t);
 size_t		 ws_utf8_span(int *, const unsigned char *, size_t,
 		    size_t *);
-int		 ws_close_code_valid(int);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
 int		 ws_close_parse(const unsigned char *, size_t, int *,
 		    const unsigned char **, size_t *, int *);
@@ -395,12 +389,11 @@ size_t		 wsh_frame_encode(char *, size_t, int, uint64_t);
 enum {
 	DIGEST_MD5,
 	DIGEST_SHA256,
+	DIGEST_SHA1,
 };
 #define DIGEST_HEX_MAX		65	/* SHA-256 in hex, and its NUL */
 #define DIGEST_SHA1_LEN		20
-void		 digest_md5(const void *, size_t, unsigned char *);
-void		 digest_sha1(const void *, size_t, unsigned char *);
-void		 digest_sha256(const void *, size_t, unsigned char *);
+void		 digest(int, const void *, size_t, unsigned char *);
 void		 digest_hex(int, const char *, char *);
 
 /* url.c */
@@ -595,7 +588,6 @@ struct addr {
 
 int		 addr_is(const char *);
 int		 addr_looks(const char *);
-const char	*addr_scheme(enum addr_kind);
 void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);
 int		 addr_parse(const char *, struct addr *, const char **);

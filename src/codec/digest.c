@@ -28,6 +28,17 @@ ror(uint32_t x, int n)
 	return ((x >> n) | (x << (32 - n)));
 }
 
+/* The 32-bit word at p, big-endian (the SHAs') or little-endian (MD5's). */
+static uint32_t
+word(const unsigned char *p, int big_endian)
+{
+	if (big_endian)
+		return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		    (uint32_t)p[2] << 8 | p[3]);
+	return ((uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[1] << 8 | p[0]);
+}
+
 /*
  * The message padded as the three hashes want it: a 0x80 byte, zeros, and
  * the length in bits in the last 8 bytes of a 64-byte block (little-endian
@@ -85,8 +96,7 @@ md5_block(uint32_t *h, const unsigned char *p)
 	int			 i, g;
 
 	for (i = 0; i < 16; i++)
-		m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-		    (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+		m[i] = word(p + 4 * i, 0);
 	a = h[0];
 	b = h[1];
 	c = h[2];
@@ -117,20 +127,6 @@ md5_block(uint32_t *h, const unsigned char *p)
 	h[3] += d;
 }
 
-/* The MD5 hash of len bytes at p, in out[16]. */
-void
-digest_md5(const void *p, size_t len, unsigned char *out)
-{
-	uint32_t	 h[4] = {
-		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-	};
-	int		 i;
-
-	digest_blocks(p, len, 0, md5_block, h);
-	for (i = 0; i < 16; i++)
-		out[i] = h[i / 4] >> (8 * (i % 4));
-}
-
 /* One 64-byte block of SHA-1 into the state h. */
 static void
 sha1_block(uint32_t *h, const unsigned char *p)
@@ -139,8 +135,7 @@ sha1_block(uint32_t *h, const unsigned char *p)
 	int		 i;
 
 	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+		w[i] = word(p + 4 * i, 1);
 	for (; i < 80; i++)
 		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
 	a = h[0];
@@ -176,20 +171,6 @@ sha1_block(uint32_t *h, const unsigned char *p)
 	h[4] += e;
 }
 
-/* The SHA-1 hash of len bytes at p, in out[DIGEST_SHA1_LEN]. */
-void
-digest_sha1(const void *p, size_t len, unsigned char *out)
-{
-	uint32_t	 h[5] = {
-		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0,
-	};
-	int		 i;
-
-	digest_blocks(p, len, 1, sha1_block, h);
-	for (i = 0; i < DIGEST_SHA1_LEN; i++)
-		out[i] = h[i / 4] >> (8 * (3 - i % 4));
-}
-
 static void
 sha256_block(uint32_t *h, const unsigned char *p)
 {
@@ -212,8 +193,7 @@ sha256_block(uint32_t *h, const unsigned char *p)
 	int			 i;
 
 	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+		w[i] = word(p + 4 * i, 1);
 	for (i = 16; i < 64; i++) {
 		s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
 		s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -233,19 +213,37 @@ sha256_block(uint32_t *h, const unsigned char *p)
 		h[i] += v[i];
 }
 
-/* The SHA-256 hash of len bytes at p, in out[32]. */
-void
-digest_sha256(const void *p, size_t len, unsigned char *out)
-{
-	uint32_t	 h[8] = {
+/* Each hash: its block, byte order, length and first state. */
+static const struct {
+	void		(*block)(uint32_t *, const unsigned char *);
+	int		 big_endian;
+	size_t		 len;
+	uint32_t	 h[8];
+} digests[] = {
+	[DIGEST_MD5] = { md5_block, 0, 16, {
+		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 } },
+	[DIGEST_SHA1] = { sha1_block, 1, DIGEST_SHA1_LEN, {
+		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 } },
+	[DIGEST_SHA256] = { sha256_block, 1, 32, {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-	};
-	int		 i;
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 } },
+};
 
-	digest_blocks(p, len, 1, sha256_block, h);
-	for (i = 0; i < 32; i++)
-		out[i] = h[i / 4] >> (8 * (3 - i % 4));
+/*
+ * The hash alg (DIGEST_*) of len bytes at p, in out: 16 bytes for MD5,
+ * DIGEST_SHA1_LEN for SHA-1, 32 for SHA-256.
+ */
+void
+digest(int alg, const void *p, size_t len, unsigned char *out)
+{
+	uint32_t	 h[8];
+	size_t		 i;
+	int		 be = digests[alg].big_endian;
+
+	memcpy(h, digests[alg].h, sizeof(h));
+	digest_blocks(p, len, be, digests[alg].block, h);
+	for (i = 0; i < digests[alg].len; i++)
+		out[i] = h[i / 4] >> (8 * (be ? 3 - i % 4 : i % 4));
 }
 
 /*
@@ -257,18 +255,12 @@ digest_hex(int alg, const char *s, char *out)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned char		 h[32];
-	size_t			 n, i;
+	size_t			 i;
 
-	if (alg == DIGEST_SHA256) {
-		digest_sha256(s, strlen(s), h);
-		n = 32;
-	} else {
-		digest_md5(s, strlen(s), h);
-		n = 16;
-	}
-	for (i = 0; i < n; i++) {
+	digest(alg, s, strlen(s), h);
+	for (i = 0; i < digests[alg].len; i++) {
 		out[2 * i] = hex[h[i] >> 4];
 		out[2 * i + 1] = hex[h[i] & 0xf];
 	}
-	out[2 * n] = '\0';
+	out[2 * i] = '\0';
 }

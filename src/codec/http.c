@@ -31,35 +31,25 @@ ssize_t
 http_encode_connect(char *buf, size_t size, const char *host,
     const char *port, const char *auth, const char **errstr)
 {
-	int	 n, m;
+	int	 n, m = 0;
 
-	if (strchr(host, ':') != NULL)
-		n = snprintf(buf, size, "CONNECT [%s]:%s HTTP/1.0\r\n", host,
-		    port);
-	else
-		n = snprintf(buf, size, "CONNECT %s:%s HTTP/1.0\r\n", host,
-		    port);
+	n = snprintf(buf, size, strchr(host, ':') != NULL ?
+	    "CONNECT [%s]:%s HTTP/1.0\r\n" : "CONNECT %s:%s HTTP/1.0\r\n",
+	    host, port);
 	if (n < 0 || (size_t)n >= size || n >= HTTP_LINE_MAX) {
 		*errstr = "hostname too long";
 		return (-1);
 	}
-	if (auth != NULL) {
-		m = snprintf(buf + n, size - n,
-		    "Proxy-Authorization: %s\r\n", auth);
-		if (m < 0 || (size_t)m >= size - n) {
-			explicit_bzero(buf, size);
-			*errstr = "Proxy auth response too long";
-			return (-1);
-		}
-		n += m;
-	}
-	if ((size_t)n + 2 >= size) {
+	if (auth != NULL)
+		m = snprintf(buf + n, size - n, "Proxy-Authorization: %s\r\n",
+		    auth);
+	if (m < 0 || (size_t)m >= size - n || (size_t)(n + m) + 2 >= size) {
 		explicit_bzero(buf, size);
 		*errstr = "Proxy auth response too long";
 		return (-1);
 	}
-	memcpy(buf + n, "\r\n", 3);
-	return (n + 2);
+	memcpy(buf + n + m, "\r\n", 3);
+	return (n + m + 2);
 }
 
 /*
@@ -394,15 +384,6 @@ http_parse_request(char *h, size_t hlen, struct http_request *r,
 	return (0);
 }
 
-/* Is the header line at p (up to its end) one of name's? */
-static int
-http_is_header(const char *p, const char *name)
-{
-	size_t	 len = strlen(name);
-
-	return (strncasecmp(p, name, len) == 0 && p[len] == ':');
-}
-
 /*
  * Is the header line at p named in a Connection line of headers, as one
  * for this hop only (RFC 9110, section 7.6.1)?  The framing of the body
@@ -417,8 +398,8 @@ http_connection_names(const char *headers, const char *p)
 
 	nlen = strcspn(p, ":\r\n");
 	if (p[nlen] != ':' || nlen == 0 ||
-	    http_is_header(p, "Content-Length") ||
-	    http_is_header(p, "Transfer-Encoding"))
+	    http_line_value(p, "Content-Length") != NULL ||
+	    http_line_value(p, "Transfer-Encoding") != NULL)
 		return (0);
 	for (h = headers; *h != '\0'; h = http_next_line(h)) {
 		if ((v = http_line_value(h, "Connection")) == NULL)
@@ -471,11 +452,11 @@ http_encode_forward(char *buf, size_t size, const struct http_request *r)
 			eol++;
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
-		if (len == 0 || http_is_header(p, "Host") ||
-		    http_is_header(p, "Proxy-Authorization") ||
-		    http_is_header(p, "Proxy-Connection") ||
-		    http_is_header(p, "Connection") ||
-		    http_is_header(p, "Keep-Alive") ||
+		if (len == 0 || http_line_value(p, "Host") != NULL ||
+		    http_line_value(p, "Proxy-Authorization") != NULL ||
+		    http_line_value(p, "Proxy-Connection") != NULL ||
+		    http_line_value(p, "Connection") != NULL ||
+		    http_line_value(p, "Keep-Alive") != NULL ||
 		    http_connection_names(r->headers, p))
 			continue;
 		if (n + len + 2 >= size)
@@ -559,22 +540,6 @@ http_line_value(const char *line, const char *name)
 	return (line + strspn(line, " \t"));
 }
 
-/* Does the comma-separated list v hold the token tok? */
-static int
-http_list_has(const char *v, const char *tok)
-{
-	size_t	 len, tlen = strlen(tok);
-
-	while (*v != '\0') {
-		v += strspn(v, " \t,");
-		len = strcspn(v, " \t,");
-		if (len == tlen && strncasecmp(v, tok, len) == 0)
-			return (1);
-		v += len;
-	}
-	return (0);
-}
-
 /*
  * Begin reading the reply whose status line is status: r is cleared,
  * ready for its header lines.
@@ -651,18 +616,18 @@ hex_value(int c)
 	return (-1);
 }
 
-/* Mark c broken, for the reason why. */
-static void
+/* Mark c broken, for the reason why: returns -1. */
+static int
 http_chunked_bad(struct http_chunked *c, const char *why)
 {
 	c->state = HC_BAD;
 	c->why = why;
+	return (-1);
 }
 
 /*
  * A control character other than a tab is no part of a chunk extension
- * or a trailer line; a CR only ends a line, with its LF (RFC 9112,
- * section 2.2).
+ * or a trailer line.
  */
 static int
 http_ctl(unsigned char ch)
@@ -671,14 +636,82 @@ http_ctl(unsigned char ch)
 }
 
 /*
- * The line end of the size line: a chunk's data follows, or the trailer
- * section after the last chunk (size 0).
+ * The line end of the line c is in: after the size line a chunk's data,
+ * or the trailer section after the last chunk (size 0); after a chunk's
+ * data the next size; an empty trailer line ends the body.
  */
 static void
-http_chunked_size_end(struct http_chunked *c)
+http_chunked_eol(struct http_chunked *c)
 {
-	c->state = c->left == 0 ? HC_TRAILER : HC_DATA;
+	if (c->state == HC_TRAILER)
+		c->state = HC_DONE;
+	else if (c->state == HC_TRAILER_LINE)
+		c->state = HC_TRAILER;
+	else if (c->state == HC_DATA_END)
+		c->state = HC_SIZE;
+	else
+		c->state = c->left == 0 ? HC_TRAILER : HC_DATA;
 	c->line = 0;
+}
+
+/*
+ * One byte of the lines of a chunked body (c in any state but HC_DATA):
+ * returns -1 when it breaks the coding (c->why says how).  A CR only
+ * ends a line, with its LF (RFC 9112, section 2.2).
+ */
+static int
+http_chunked_byte(struct http_chunked *c, unsigned char ch)
+{
+	int	 d;
+
+	if ((c->state == HC_TRAILER || c->state == HC_TRAILER_LINE) &&
+	    ++c->trailer > HTTP_TRAILER_MAX)
+		return (http_chunked_bad(c, "chunked trailer too long"));
+	if (!c->cr && c->state <= HC_EXT && ++c->line > HTTP_LINE_MAX)
+		return (http_chunked_bad(c, "chunk size line too long"));
+	if (c->cr && ch != '\n')
+		return (http_chunked_bad(c, "bare CR in chunked body"));
+	c->cr = ch == '\r' && c->state != HC_SIZE;
+	if (c->cr)
+		return (0);
+	if (ch == '\n' && c->state != HC_SIZE) {
+		http_chunked_eol(c);
+		return (0);
+	}
+	switch (c->state) {
+	case HC_SIZE:
+	case HC_SIZE_MORE:
+		if ((d = hex_value(ch)) != -1) {
+			c->left = c->left * 16 + d;
+			if (c->left > HTTP_CHUNK_MAX)
+				return (http_chunked_bad(c,
+				    "chunk size too large"));
+			c->state = HC_SIZE_MORE;
+			return (0);
+		}
+		if (c->state == HC_SIZE)
+			return (http_chunked_bad(c, "bad chunk size"));
+		/* FALLTHROUGH */
+	case HC_SIZE_WS:
+		if (ch != ' ' && ch != '\t' && ch != ';')
+			return (http_chunked_bad(c, "bad chunk size"));
+		c->state = ch == ';' ? HC_EXT : HC_SIZE_WS;
+		return (0);
+	case HC_EXT:
+		return (http_ctl(ch) ? http_chunked_bad(c,
+		    "bad chunk extension") : 0);
+	case HC_DATA_END:
+		return (http_chunked_bad(c, "chunk data longer than its size"));
+	case HC_TRAILER:
+		/* No line is folded. */
+		if (ch == ' ' || ch == '\t')
+			return (http_chunked_bad(c, "bad chunked trailer"));
+		c->state = HC_TRAILER_LINE;
+		/* FALLTHROUGH */
+	default:
+		return (http_ctl(ch) ? http_chunked_bad(c,
+		    "bad chunked trailer") : 0);
+	}
 }
 
 /*
@@ -697,138 +730,21 @@ size_t
 http_chunked_scan(struct http_chunked *c, const unsigned char *p, size_t n)
 {
 	size_t	 i = 0, m;
-	int	 d;
 
-	while (i < n) {
-		unsigned char	 ch = p[i];
-
-		switch (c->state) {
-		case HC_DONE:
-		case HC_BAD:
-			return (i);
-		case HC_DATA:
-			m = n - i;
-			if ((uint64_t)m > c->left)
-				m = c->left;
-			c->left -= m;
-			i += m;
-			if (c->left == 0)
-				c->state = HC_DATA_END;
-			continue;
-		default:
-			break;
-		}
-		/* Every other state reads one byte of a line. */
-		if ((c->state == HC_SIZE || c->state == HC_SIZE_MORE ||
-		    c->state == HC_SIZE_WS || c->state == HC_EXT) &&
-		    ++c->line > HTTP_LINE_MAX) {
-			http_chunked_bad(c, "chunk size line too long");
-			return (i);
-		}
-		if ((c->state == HC_TRAILER || c->state == HC_TRAILER_LINE ||
-		    c->state == HC_TRAILER_CR || c->state == HC_LAST_CR) &&
-		    ++c->trailer > HTTP_TRAILER_MAX) {
-			http_chunked_bad(c, "chunked trailer too long");
-			return (i);
-		}
-		switch (c->state) {
-		case HC_SIZE:
-		case HC_SIZE_MORE:
-			if ((d = hex_value(ch)) != -1) {
-				c->left = c->left * 16 + d;
-				if (c->left > HTTP_CHUNK_MAX) {
-					http_chunked_bad(c,
-					    "chunk size too large");
-					return (i);
-				}
-				c->state = HC_SIZE_MORE;
+	while (i < n && c->state != HC_DONE && c->state != HC_BAD) {
+		if (c->state != HC_DATA) {
+			if (http_chunked_byte(c, p[i]) == -1)
 				break;
-			}
-			if (c->state == HC_SIZE) {
-				http_chunked_bad(c, "bad chunk size");
-				return (i);
-			}
-			/* FALLTHROUGH */
-		case HC_SIZE_WS:
-			if (ch == ' ' || ch == '\t')
-				c->state = HC_SIZE_WS;
-			else if (ch == ';')
-				c->state = HC_EXT;
-			else if (ch == '\r')
-				c->state = HC_SIZE_CR;
-			else if (ch == '\n')
-				http_chunked_size_end(c);
-			else {
-				http_chunked_bad(c, "bad chunk size");
-				return (i);
-			}
-			break;
-		case HC_EXT:
-			if (ch == '\r')
-				c->state = HC_SIZE_CR;
-			else if (ch == '\n')
-				http_chunked_size_end(c);
-			else if (http_ctl(ch)) {
-				http_chunked_bad(c, "bad chunk extension");
-				return (i);
-			}
-			break;
-		case HC_SIZE_CR:
-		case HC_DATA_CR:
-		case HC_TRAILER_CR:
-		case HC_LAST_CR:
-			if (ch != '\n') {
-				http_chunked_bad(c, "bare CR in chunked body");
-				return (i);
-			}
-			if (c->state == HC_SIZE_CR)
-				http_chunked_size_end(c);
-			else if (c->state == HC_DATA_CR) {
-				c->state = HC_SIZE;
-				c->line = 0;
-			} else if (c->state == HC_TRAILER_CR)
-				c->state = HC_TRAILER;
-			else
-				c->state = HC_DONE;
-			break;
-		case HC_DATA_END:
-			if (ch == '\r')
-				c->state = HC_DATA_CR;
-			else if (ch == '\n') {
-				c->state = HC_SIZE;
-				c->line = 0;
-			} else {
-				http_chunked_bad(c, "chunk data longer than "
-				    "its size");
-				return (i);
-			}
-			break;
-		case HC_TRAILER:
-			/* An empty line ends the body; no line is folded. */
-			if (ch == '\r')
-				c->state = HC_LAST_CR;
-			else if (ch == '\n')
-				c->state = HC_DONE;
-			else if (ch == ' ' || ch == '\t' || http_ctl(ch)) {
-				http_chunked_bad(c, "bad chunked trailer");
-				return (i);
-			} else
-				c->state = HC_TRAILER_LINE;
-			break;
-		case HC_TRAILER_LINE:
-			if (ch == '\r')
-				c->state = HC_TRAILER_CR;
-			else if (ch == '\n')
-				c->state = HC_TRAILER;
-			else if (http_ctl(ch)) {
-				http_chunked_bad(c, "bad chunked trailer");
-				return (i);
-			}
-			break;
-		default:
-			break;
+			i++;
+			continue;
 		}
-		i++;
+		m = n - i;
+		if ((uint64_t)m > c->left)
+			m = c->left;
+		c->left -= m;
+		i += m;
+		if (c->left == 0)
+			c->state = HC_DATA_END;
 	}
 	return (i);
 }

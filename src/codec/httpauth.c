@@ -91,7 +91,7 @@ http_unbase64(const char *s, unsigned char *out, size_t outsz)
  * The Basic credentials of user and pass, base64 in out (of size
  * HTTP_BASIC_MAX).  Returns 0, or -1 when they are too long.
  */
-int
+static int
 http_basic(const char *user, const char *pass, char *out)
 {
 	char	 cred[2 * HTTP_CRED_MAX + 2];
@@ -177,19 +177,18 @@ http_digest_parse(char *v, struct http_digest *d)
 	return (0);
 }
 
-/* Does the comma-separated qop list offer "auth"? */
+/* Does the comma-separated list v hold the token tok? */
 int
-http_digest_qop_auth(const char *qop)
+http_list_has(const char *v, const char *tok)
 {
-	const char	*p = qop;
-	size_t		 len;
+	size_t	 len, tlen = strlen(tok);
 
-	while (p != NULL && *p != '\0') {
-		p += strspn(p, " \t,");
-		len = strcspn(p, " \t,");
-		if (len == 4 && strncasecmp(p, "auth", 4) == 0)
+	while (*v != '\0') {
+		v += strspn(v, " \t,");
+		len = strcspn(v, " \t,");
+		if (len == tlen && strncasecmp(v, tok, len) == 0)
 			return (1);
-		p += len;
+		v += len;
 	}
 	return (0);
 }
@@ -314,7 +313,7 @@ http_challenge_one(struct http_challenge *ch, const char *scheme,
 		 * nor a qop list without auth (auth-int alone).
 		 */
 		if (d.alg == -1 ||
-		    (d.qop != NULL && !http_digest_qop_auth(d.qop)))
+		    (d.qop != NULL && !http_list_has(d.qop, "auth")))
 			goto other;
 		c.has_opaque = d.opaque != NULL;
 		c.qop = d.qop != NULL;

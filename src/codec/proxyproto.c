@@ -72,6 +72,27 @@ pp_copy(const struct sockaddr *sa, struct sockaddr_storage *out, int unmap)
 		out->ss_family = sa->sa_family;
 }
 
+/*
+ * The address of ss, of AF_INET or AF_INET6: *addr its bytes and *port
+ * its port, in network order.  Returns the address's length.
+ */
+static size_t
+pp_addr(const struct sockaddr_storage *ss, const void **addr,
+    uint16_t *port)
+{
+	const struct sockaddr_in	*s4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6	*s6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET) {
+		*addr = &s4->sin_addr;
+		*port = s4->sin_port;
+		return (4);
+	}
+	*addr = &s6->sin6_addr;
+	*port = s6->sin6_port;
+	return (16);
+}
+
 /* Version 1: "PROXY TCP4 src dst sport dport\r\n", or "PROXY UNKNOWN". */
 static ssize_t
 pp1_encode(unsigned char *buf, size_t len, int family,
@@ -80,22 +101,14 @@ pp1_encode(unsigned char *buf, size_t len, int family,
 {
 	char		 sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
 	const void	*sp, *dp;
-	int		 n, sport, dport;
+	uint16_t	 sport, dport;
+	int		 n;
 
 	if (family == AF_UNSPEC)
 		n = snprintf((char *)buf, len, "PROXY UNKNOWN\r\n");
 	else {
-		if (family == AF_INET) {
-			sp = &((const struct sockaddr_in *)src)->sin_addr;
-			dp = &((const struct sockaddr_in *)dst)->sin_addr;
-			sport = ((const struct sockaddr_in *)src)->sin_port;
-			dport = ((const struct sockaddr_in *)dst)->sin_port;
-		} else {
-			sp = &((const struct sockaddr_in6 *)src)->sin6_addr;
-			dp = &((const struct sockaddr_in6 *)dst)->sin6_addr;
-			sport = ((const struct sockaddr_in6 *)src)->sin6_port;
-			dport = ((const struct sockaddr_in6 *)dst)->sin6_port;
-		}
+		pp_addr(src, &sp, &sport);
+		pp_addr(dst, &dp, &dport);
 		if (inet_ntop(family, sp, sa, sizeof(sa)) == NULL ||
 		    inet_ntop(family, dp, da, sizeof(da)) == NULL) {
 			*errstr = "bad address";
@@ -118,9 +131,9 @@ pp2_encode(unsigned char *buf, size_t len, int family,
     const struct sockaddr_storage *src, const struct sockaddr_storage *dst,
     const char **errstr)
 {
-	const struct sockaddr_in	*s4, *d4;
-	const struct sockaddr_in6	*s6, *d6;
-	size_t				 alen, off = PP2_HEADER_LEN;
+	const void	*sp, *dp;
+	uint16_t	 sport, dport;
+	size_t		 alen, n, off = PP2_HEADER_LEN;
 
 	alen = family == AF_INET ? PP2_LEN_INET : family == AF_INET6 ?
 	    PP2_LEN_INET6 : 0;
@@ -136,20 +149,13 @@ pp2_encode(unsigned char *buf, size_t len, int family,
 	    PP2_FAM_TCP6 : PP2_FAM_UNSPEC;
 	buf[14] = alen >> 8;
 	buf[15] = alen & 0xff;
-	if (family == AF_INET) {
-		s4 = (const struct sockaddr_in *)src;
-		d4 = (const struct sockaddr_in *)dst;
-		memcpy(buf + off, &s4->sin_addr, 4);
-		memcpy(buf + off + 4, &d4->sin_addr, 4);
-		memcpy(buf + off + 8, &s4->sin_port, 2);
-		memcpy(buf + off + 10, &d4->sin_port, 2);
-	} else if (family == AF_INET6) {
-		s6 = (const struct sockaddr_in6 *)src;
-		d6 = (const struct sockaddr_in6 *)dst;
-		memcpy(buf + off, &s6->sin6_addr, 16);
-		memcpy(buf + off + 16, &d6->sin6_addr, 16);
-		memcpy(buf + off + 32, &s6->sin6_port, 2);
-		memcpy(buf + off + 34, &d6->sin6_port, 2);
+	if (family != AF_UNSPEC) {
+		n = pp_addr(src, &sp, &sport);
+		pp_addr(dst, &dp, &dport);
+		memcpy(buf + off, sp, n);
+		memcpy(buf + off + n, dp, n);
+		memcpy(buf + off + 2 * n, &sport, 2);
+		memcpy(buf + off + 2 * n + 2, &dport, 2);
 	}
 	return (PP2_HEADER_LEN + alen);
 }

@@ -44,28 +44,19 @@ socks4_strerror(int e)
 const char *
 socks5_strerror(int e)
 {
-	switch (e) {
-	case SOCKS5_REP_OK:
-		return ("Succeeded");
-	case SOCKS5_REP_FAILURE:
-		return ("General SOCKS server failure");
-	case SOCKS5_REP_RULESET:
-		return ("Connection not allowed by ruleset");
-	case SOCKS5_REP_NETUNREACH:
-		return ("Network unreachable");
-	case SOCKS5_REP_HOSTUNREACH:
-		return ("Host unreachable");
-	case SOCKS5_REP_REFUSED:
-		return ("Connection refused");
-	case SOCKS5_REP_TTL:
-		return ("TTL expired");
-	case SOCKS5_REP_COMMAND:
-		return ("Command not supported");
-	case SOCKS5_REP_ATYP:
-		return ("Address type not supported");
-	default:
-		return ("Unknown error");
-	}
+	static const char *const why[] = {
+		[SOCKS5_REP_OK] = "Succeeded",
+		[SOCKS5_REP_FAILURE] = "General SOCKS server failure",
+		[SOCKS5_REP_RULESET] = "Connection not allowed by ruleset",
+		[SOCKS5_REP_NETUNREACH] = "Network unreachable",
+		[SOCKS5_REP_HOSTUNREACH] = "Host unreachable",
+		[SOCKS5_REP_REFUSED] = "Connection refused",
+		[SOCKS5_REP_TTL] = "TTL expired",
+		[SOCKS5_REP_COMMAND] = "Command not supported",
+		[SOCKS5_REP_ATYP] = "Address type not supported",
+	};
+
+	return (e >= 0 && (size_t)e < nitems(why) ? why[e] : "Unknown error");
 }
 
 /*
@@ -385,24 +376,13 @@ socks5_parse_request(const unsigned char *p, size_t len,
 		*errstr = "not SOCKS5";
 		return (-1);
 	}
-	switch (p[3]) {
-	case SOCKS5_ATYP_IPV4:
-		af = AF_INET;
-		alen = 4;
-		break;
-	case SOCKS5_ATYP_IPV6:
-		af = AF_INET6;
-		alen = 16;
-		break;
-	case SOCKS5_ATYP_DOMAIN:
-		af = AF_UNSPEC;
-		alen = 1 + p[4];
-		break;
-	default:
+	if (socks5_addr_len(p[3], p + 4, len - 4, &alen) == 0) {
 		r->rep = SOCKS5_REP_ATYP;
 		*errstr = "address type not supported";
 		return (-1);
 	}
+	af = p[3] == SOCKS5_ATYP_IPV4 ? AF_INET : p[3] == SOCKS5_ATYP_IPV6 ?
+	    AF_INET6 : AF_UNSPEC;
 	n = 4 + alen + 2;
 	if (len < n)
 		return (n);

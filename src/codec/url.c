@@ -81,18 +81,63 @@ url_decode(const char *s, size_t len, char *out, size_t outlen)
 }
 
 /*
+ * The host and port of a proxy URL, from host to end: an IPv6 address in
+ * brackets, given without them, and the port (empty when absent: the
+ * protocol's own), into u.  Returns NULL, or what is wrong.
+ */
+static const char *
+proxy_url_host(const char *host, const char *end, struct proxy_url *u)
+{
+	const char	*p, *hend;
+	size_t		 i, n;
+
+	if (host < end && *host == '[') {
+		if ((hend = memchr(host, ']', end - host)) == NULL)
+			return ("missing closing bracket in proxy");
+		p = hend + 1;
+		host++;
+	} else {
+		for (hend = host; hend < end && *hend != ':'; hend++)
+			;
+		p = hend;
+	}
+	n = hend - host;
+	if (n == 0 || n >= sizeof(u->host))
+		return (n == 0 ? "missing proxy host" : "proxy host too long");
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)host[i]) &&
+		    strchr("-._:%", host[i]) == NULL)
+			return ("bad character in proxy host");
+	}
+	memcpy(u->host, host, n);
+	u->host[n] = '\0';
+	if (p == end)
+		return (NULL);
+	if (*p != ':' || end - p < 2 || end - p > 6)
+		return ("bad proxy port");
+	for (i = 1; i < (size_t)(end - p); i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return ("bad proxy port");
+	}
+	memcpy(u->port, p + 1, end - p - 1);
+	if (atoi(u->port) < 1 || atoi(u->port) > 65535)
+		return ("bad proxy port");
+	return (NULL);
+}
+
+/*
  * Parse the len bytes of s, scheme://[user[:password]@]host[:port][/],
  * into u: the scheme (socks4, socks4a, socks5, socks5h, http or https,
- * in any case) as a PROXY_* protocol (https: HTTP, and u->tls), the credentials with %XX escapes decoded,
- * the host (an IPv6 address in brackets, given without them) and the
- * port (empty when absent: the protocol's own).  Returns 0, or -1 with
- * *errstr saying what is wrong.
+ * in any case) as a PROXY_* protocol (https: HTTP, and u->tls), the
+ * credentials with %XX escapes decoded, the host and the port
+ * (proxy_url_host()).  Returns 0, or -1 with *errstr saying what is
+ * wrong.
  */
 int
 proxy_url_parse(const char *s, size_t len, struct proxy_url *u,
     const char **errstr)
 {
-	const char	*p, *end = s + len, *at, *colon, *host, *hend;
+	const char	*p, *end = s + len, *at, *colon, *host;
 	size_t		 i, n;
 
 	memset(u, 0, sizeof(*u));
@@ -136,60 +181,15 @@ proxy_url_parse(const char *s, size_t len, struct proxy_url *u,
 		if (url_decode(p, (colon != NULL ? colon : at) - p, u->user,
 		    sizeof(u->user)) == -1 || (colon != NULL &&
 		    url_decode(colon + 1, at - colon - 1, u->pass,
-		    sizeof(u->pass)) == -1)) {
+		    sizeof(u->pass)) == -1))
 			*errstr = "bad proxy user or password";
-			return (-1);
-		}
-		if (u->user[0] == '\0') {
+		else if (u->user[0] == '\0')
 			*errstr = "empty proxy user";
-			return (-1);
-		}
 		u->has_user = 1;
 		u->has_pass = colon != NULL;
 		host = at + 1;
 	}
-	if (host < end && *host == '[') {
-		if ((hend = memchr(host, ']', end - host)) == NULL) {
-			*errstr = "missing closing bracket in proxy";
-			return (-1);
-		}
-		p = hend + 1;
-		host++;
-	} else {
-		for (hend = host; hend < end && *hend != ':'; hend++)
-			;
-		p = hend;
-	}
-	n = hend - host;
-	if (n == 0 || n >= sizeof(u->host)) {
-		*errstr = n == 0 ? "missing proxy host" : "proxy host too long";
-		return (-1);
-	}
-	for (i = 0; i < n; i++) {
-		if (!isalnum((unsigned char)host[i]) &&
-		    strchr("-._:%", host[i]) == NULL) {
-			*errstr = "bad character in proxy host";
-			return (-1);
-		}
-	}
-	memcpy(u->host, host, n);
-	u->host[n] = '\0';
-	if (p == end)
-		return (0);
-	if (*p != ':' || end - p < 2 || end - p > 6) {
-		*errstr = "bad proxy port";
-		return (-1);
-	}
-	for (i = 1; i < (size_t)(end - p); i++) {
-		if (!isdigit((unsigned char)p[i])) {
-			*errstr = "bad proxy port";
-			return (-1);
-		}
-	}
-	memcpy(u->port, p + 1, end - p - 1);
-	if (atoi(u->port) < 1 || atoi(u->port) > 65535) {
-		*errstr = "bad proxy port";
-		return (-1);
-	}
-	return (0);
+	if (*errstr == NULL)
+		*errstr = proxy_url_host(host, end, u);
+	return (*errstr != NULL ? -1 : 0);
 }

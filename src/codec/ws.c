@@ -27,7 +27,7 @@
  * (WS_ACCEPT_LEN + 1 bytes).  Returns 0, or -1 when the key is too long
  * to be one.
  */
-int
+static int
 ws_accept_key(const char *key, char *out)
 {
 	char		 buf[128];
@@ -37,7 +37,7 @@ ws_accept_key(const char *key, char *out)
 	n = snprintf(buf, sizeof(buf), "%s%s", key, WS_GUID);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return (-1);
-	digest_sha1(buf, n, md);
+	digest(DIGEST_SHA1, buf, n, md);
 	http_base64(md, sizeof(md), out);
 	return (0);
 }
@@ -100,12 +100,9 @@ ws_frame_parse(const unsigned char *p, size_t n, int flags,
 		*errstr = "unknown opcode";
 		return (-1);
 	}
-	if (server && !f->masked) {
-		*errstr = "unmasked frame from a client";
-		return (-1);
-	}
-	if (!server && f->masked) {
-		*errstr = "masked frame from a server";
+	if (server != f->masked) {
+		*errstr = server ? "unmasked frame from a client" :
+		    "masked frame from a server";
 		return (-1);
 	}
 	if (len == 126)
@@ -293,7 +290,7 @@ ws_utf8(int *state, const unsigned char *p, size_t n)
 }
 
 /* Is code one a peer may send in a close frame (RFC 6455, 7.4)? */
-int
+static int
 ws_close_code_valid(int code)
 {
 	if (code >= 3000 && code <= 4999)
@@ -540,6 +537,39 @@ bad:
 }
 
 /*
+ * Append the n lines of headers ("Name: value") to out (of size outsz,
+ * holding used bytes), each with its CR LF, then the empty line that
+ * ends the block.  Returns the new length, or -1 when it does not fit;
+ * with errstr, each line is checked first, and -1 is said there.
+ */
+static ssize_t
+ws_put_headers(char *out, size_t outsz, size_t used, char *const *headers,
+    size_t n, const char **errstr)
+{
+	size_t	 i;
+	int	 m;
+
+	for (i = 0; i < n; i++) {
+		if (errstr != NULL && (strpbrk(headers[i], "\r\n") != NULL ||
+		    strchr(headers[i], ':') == NULL)) {
+			*errstr = "a header must be one \"Name: value\" line";
+			return (-1);
+		}
+		m = snprintf(out + used, outsz - used, "%s\r\n", headers[i]);
+		if (m < 0 || (size_t)m >= outsz - used)
+			break;
+		used += m;
+	}
+	if (i < n || outsz - used < 3) {
+		if (errstr != NULL)
+			*errstr = "upgrade request too long";
+		return (-1);
+	}
+	memcpy(out + used, "\r\n", 3);
+	return (used + 2);
+}
+
+/*
  * A client's upgrade request in out (of size outsz): GET path on host,
  * with key and, where not NULL, origin, the subprotocols offered and
  * extra header lines ("Name: value").  Returns its length, or -1 with
@@ -549,64 +579,31 @@ ssize_t
 ws_encode_request(char *out, size_t outsz, const struct ws_req *r,
     const char **errstr)
 {
-	size_t	 used, i;
 	ssize_t	 m;
 	int	 n;
 
+	*errstr = "upgrade request too long";
 	if (outsz < 5)
-		goto toolong;
+		return (-1);
 	memcpy(out, "GET ", 5);
 	if ((m = ws_put_path(out, outsz, 4, r->path)) == -1)
-		goto toolong;
-	used = m;
-	n = snprintf(out + used, outsz - used, " HTTP/1.1\r\nHost: %s\r\n"
+		return (-1);
+	n = snprintf(out + m, outsz - m, " HTTP/1.1\r\nHost: %s\r\n"
 	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-	    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n",
-	    r->host, r->key);
-	if (n < 0 || (size_t)n >= outsz - used)
-		goto toolong;
-	used += n;
-	if (r->origin != NULL) {
-		n = snprintf(out + used, outsz - used, "Origin: %s\r\n",
-		    r->origin);
-		if (n < 0 || (size_t)n >= outsz - used)
-			goto toolong;
-		used += n;
-	}
-	if (r->protocols != NULL) {
-		n = snprintf(out + used, outsz - used,
-		    "Sec-WebSocket-Protocol: %s\r\n", r->protocols);
-		if (n < 0 || (size_t)n >= outsz - used)
-			goto toolong;
-		used += n;
-	}
-	if (r->extensions != NULL) {
-		n = snprintf(out + used, outsz - used,
-		    "Sec-WebSocket-Extensions: %s\r\n", r->extensions);
-		if (n < 0 || (size_t)n >= outsz - used)
-			goto toolong;
-		used += n;
-	}
-	for (i = 0; i < r->nheaders; i++) {
-		if (strpbrk(r->headers[i], "\r\n") != NULL ||
-		    strchr(r->headers[i], ':') == NULL) {
-			*errstr = "a header must be one \"Name: value\" line";
-			return (-1);
-		}
-		n = snprintf(out + used, outsz - used, "%s\r\n",
-		    r->headers[i]);
-		if (n < 0 || (size_t)n >= outsz - used)
-			goto toolong;
-		used += n;
-	}
-	if (outsz - used < 3)
-		goto toolong;
-	memcpy(out + used, "\r\n", 3);
-	return (used + 2);
-
-toolong:
-	*errstr = "upgrade request too long";
-	return (-1);
+	    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
+	    "%s%s%s%s%s%s%s%s%s", r->host, r->key,
+	    r->origin != NULL ? "Origin: " : "",
+	    r->origin != NULL ? r->origin : "", r->origin != NULL ? "\r\n" : "",
+	    r->protocols != NULL ? "Sec-WebSocket-Protocol: " : "",
+	    r->protocols != NULL ? r->protocols : "",
+	    r->protocols != NULL ? "\r\n" : "",
+	    r->extensions != NULL ? "Sec-WebSocket-Extensions: " : "",
+	    r->extensions != NULL ? r->extensions : "",
+	    r->extensions != NULL ? "\r\n" : "");
+	if (n < 0 || (size_t)n >= outsz - m)
+		return (-1);
+	return (ws_put_headers(out, outsz, m + n, r->headers, r->nheaders,
+	    errstr));
 }
 
 /*
@@ -692,7 +689,6 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
     size_t nheaders)
 {
 	char	 accept[WS_ACCEPT_LEN + 1];
-	size_t	 used, i;
 	int	 n;
 
 	if (ws_accept_key(key, accept) == -1)
@@ -706,17 +702,7 @@ ws_encode_accept(char *out, size_t outsz, const char *key,
 	    *ext != '\0' ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= outsz)
 		return (-1);
-	used = n;
-	for (i = 0; i < nheaders; i++) {
-		n = snprintf(out + used, outsz - used, "%s\r\n", headers[i]);
-		if (n < 0 || (size_t)n >= outsz - used)
-			return (-1);
-		used += n;
-	}
-	if (outsz - used < 3)
-		return (-1);
-	memcpy(out + used, "\r\n", 3);
-	return (used + 2);
+	return (ws_put_headers(out, outsz, n, headers, nheaders, NULL));
 }
 
 /* The reason phrase of a status a WebSocket server answers with. */
@@ -853,9 +839,12 @@ ws_pmd_bits(const char *v)
 static int
 ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
 {
+	static const char *const params[] = { "server_no_context_takeover",
+	    "client_no_context_takeover", "server_max_window_bits",
+	    "client_max_window_bits" };
 	char	 item[WS_EXT_MAX], *next, *q, *v;
-	size_t	 vl;
-	int	 seen = 0, bit, bits;
+	size_t	 vl, i;
+	int	 seen = 0, bits;
 
 	memset(p, 0, sizeof(*p));
 	if (len >= sizeof(item))
@@ -879,31 +868,22 @@ ws_pmd_parse(const char *s, size_t len, struct ws_pmd *p)
 		}
 		q = ws_trim(q);
 		bits = v != NULL ? ws_pmd_bits(v) : 0;
-		if (strcasecmp(q, "server_no_context_takeover") == 0) {
-			bit = 1;
-			if (v != NULL)
-				return (-1);
+		for (i = 0; i < nitems(params) &&
+		    strcasecmp(q, params[i]) != 0; i++)
+			;
+		/* Each once; no takeover has a value, the server's window has. */
+		if (i == nitems(params) || (seen & 1 << i) || bits == -1 ||
+		    (i < 2 && v != NULL) || (i == 2 && v == NULL))
+			return (-1);
+		seen |= 1 << i;
+		if (i == 0)
 			p->server_no_takeover = 1;
-		} else if (strcasecmp(q, "client_no_context_takeover") == 0) {
-			bit = 2;
-			if (v != NULL)
-				return (-1);
+		else if (i == 1)
 			p->client_no_takeover = 1;
-		} else if (strcasecmp(q, "server_max_window_bits") == 0) {
-			bit = 4;
-			if (v == NULL || bits == -1)
-				return (-1);
+		else if (i == 2)
 			p->server_bits = bits;
-		} else if (strcasecmp(q, "client_max_window_bits") == 0) {
-			bit = 8;
-			if (bits == -1)
-				return (-1);
+		else
 			p->client_bits = v != NULL ? bits : -1;
-		} else
-			return (-1);
-		if (seen & bit)
-			return (-1);
-		seen |= bit;
 	}
 	return (1);
 }

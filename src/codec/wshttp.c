@@ -77,7 +77,6 @@ wsh_request_line(const char *h, struct wsh_line *r)
 	return (0);
 }
 
-
 /*
  * The path of target (before any '?'), %XX decoded once, into out (of
  * size outsz).  Returns 0, or -1 on a bad escape, a NUL, or no room.
@@ -85,24 +84,7 @@ wsh_request_line(const char *h, struct wsh_line *r)
 int
 wsh_decode_path(const char *target, char *out, size_t outsz)
 {
-	size_t	 i, n = 0, len = strcspn(target, "?#");
-	int	 hi, lo, c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)target[i];
-		if (c == '%') {
-			if (len - i < 3 || (hi = hex_value(target[i + 1])) == -1 ||
-			    (lo = hex_value(target[i + 2])) == -1)
-				return (-1);
-			c = hi << 4 | lo;
-			i += 2;
-		}
-		if (c == '\0' || n + 1 >= outsz)
-			return (-1);
-		out[n++] = c;
-	}
-	out[n] = '\0';
-	return (0);
+	return (url_decode(target, strcspn(target, "?#"), out, outsz));
 }
 
 /*

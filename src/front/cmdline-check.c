@@ -81,15 +81,9 @@ proxy_auth_env(struct cmdline *cl)
 {
 	static char	*copy;
 	struct options	*o = cl->o;
-	char		*v;
 
-	if ((v = getenv(PROXY_AUTH_ENV)) == NULL)
+	if ((copy = env_take(PROXY_AUTH_ENV)) == NULL)
 		return;
-	if ((copy = strdup(v)) == NULL)
-		fatal("strdup");
-	explicit_bzero(v, strlen(v));
-	if (unsetenv(PROXY_AUTH_ENV) == -1)
-		fatal("unsetenv");
 	if (*copy == '\0' || o->side.proxy.user != NULL ||
 	    (cl->nproxy != 1 && !(o->side.listen && cl->proxy_type))) {
 		explicit_bzero(copy, strlen(copy));
@@ -399,90 +393,61 @@ step_last(struct cmdline *cl)
 	forward_sides(o);
 }
 
-/* No TLS here: not built in, or no library to load. */
-static __startup int
-cond_no_tls(const struct options *o)
-{
-	(void)o;
-	return (!tls_available());
-}
-
-/* More than one port to connect to or listen on. */
-static __startup int
-cond_several_ports(const struct options *o)
-{
-	return (o->side.nports > 1);
-}
-
-/* Standard input is no terminal. */
-static __startup int
-cond_no_tty(const struct options *o)
-{
-	(void)o;
-	return (!isatty(STDIN_FILENO));
-}
-
-/* -l --proxy-type: sockcat is the proxy (step_proxy() decides). */
-static __startup int
-cond_proxy_server(const struct options *o)
-{
-	return (o->proxy_serve);
-}
-
-/* A client through a proxy, once step_proxy() has read -x. */
-static __startup int
-cond_via_proxy(const struct options *o)
-{
-	return (o->side.proxy.host != NULL);
-}
-
-/* A proxy user, from -P, --proxy-auth, the environment or the URL. */
-static __startup int
-cond_proxy_user(const struct options *o)
-{
-	return (o->side.proxy.user != NULL);
-}
-
-/* The proxy user's password is known. */
-static __startup int
-cond_proxy_password(const struct options *o)
-{
-	return (o->side.proxy.pass != NULL);
-}
-
-/* A ws:// or wss:// URL where the host was. */
-static __startup int
-cond_ws_url(const struct options *o)
-{
-	return (o->side.ws.path != NULL);
-}
-
-/* An address pair with a WebSocket side, which takes the --ws-* options. */
-static __startup int
-cond_ws_pair(const struct options *o)
-{
-	return (o->pair_ws);
-}
-
 /*
  * What a conflict row may ask besides the options: a condition no one
  * option is.  Its name has no leading '-', so it cannot be taken for an
  * option.
  */
-static const struct condition {
-	const char	*name;
-	int		(*holds)(const struct options *);
-} conditions[] = {
-	{ "no-tls", cond_no_tls },
-	{ "several-ports", cond_several_ports },
-	{ "no-tty", cond_no_tty },
-	{ "proxy-server", cond_proxy_server },
-	{ "via-proxy", cond_via_proxy },
-	{ "proxy-user", cond_proxy_user },
-	{ "proxy-password", cond_proxy_password },
-	{ "ws-url", cond_ws_url },
-	{ "ws-pair", cond_ws_pair },
+enum condition {
+	C_NO_TLS,		/* TLS not built in, or no library to load */
+	C_SEVERAL_PORTS,	/* more than one port to dial or listen on */
+	C_NO_TTY,		/* standard input is no terminal */
+	C_PROXY_SERVER,		/* -l --proxy-type (step_proxy() decides) */
+	C_VIA_PROXY,		/* a client through a proxy (step_proxy()) */
+	C_PROXY_USER,		/* -P, --proxy-auth, the environment, a URL */
+	C_PROXY_PASSWORD,	/* the proxy user's password is known */
+	C_WS_URL,		/* a ws:// or wss:// URL where the host was */
+	C_WS_PAIR,		/* an address pair with a WebSocket side */
+	C_COUNT,
 };
+static const char *const conditions[C_COUNT] = {
+	[C_NO_TLS] = "no-tls",
+	[C_SEVERAL_PORTS] = "several-ports",
+	[C_NO_TTY] = "no-tty",
+	[C_PROXY_SERVER] = "proxy-server",
+	[C_VIA_PROXY] = "via-proxy",
+	[C_PROXY_USER] = "proxy-user",
+	[C_PROXY_PASSWORD] = "proxy-password",
+	[C_WS_URL] = "ws-url",
+	[C_WS_PAIR] = "ws-pair",
+};
+
+/* Does condition c hold in o? */
+static __startup int
+condition_holds(const struct options *o, enum condition c)
+{
+	switch (c) {
+	case C_NO_TLS:
+		return (!tls_available());
+	case C_SEVERAL_PORTS:
+		return (o->side.nports > 1);
+	case C_NO_TTY:
+		return (!isatty(STDIN_FILENO));
+	case C_PROXY_SERVER:
+		return (o->proxy_serve);
+	case C_VIA_PROXY:
+		return (o->side.proxy.host != NULL);
+	case C_PROXY_USER:
+		return (o->side.proxy.user != NULL);
+	case C_PROXY_PASSWORD:
+		return (o->side.proxy.pass != NULL);
+	case C_WS_URL:
+		return (o->side.ws.path != NULL);
+	case C_WS_PAIR:
+	default:
+		return (o->pair_ws);
+	}
+}
 
 static void	step_modes(struct cmdline *);
 
@@ -711,9 +676,9 @@ fact_holds(const struct options *o, const char *w)
 
 	if ((d = fact_option(w)) != NULL)
 		return (opt_on(o, d));
-	for (i = 0; i < nitems(conditions); i++) {
-		if (strcmp(conditions[i].name, w) == 0)
-			return (conditions[i].holds(o) != 0);
+	for (i = 0; i < C_COUNT; i++) {
+		if (strcmp(conditions[i], w) == 0)
+			return (condition_holds(o, i) != 0);
 	}
 	return (-1);
 }
@@ -807,50 +772,52 @@ step_modes(struct cmdline *cl)
 }
 
 /*
- * Is every fact the conflict rows name an option whose row says when it
- * is in effect, or a condition?  Says each one that is not; the table
- * dump (and so the completions and tests/t-options.sh) refuses to go on
- * without it, as debug builds do at every start.
+ * Say each name of the lists a, b and c (of a row of table) that is no
+ * fact of o.  Returns 0 when there is one.
+ */
+static __startup int
+lists_valid(const struct options *o, const char *table, const char *a,
+    const char *b, const char *c)
+{
+	const char	*lists[] = { a, b, c }, *l;
+	char		 w[FACT_NAME_MAX];
+	size_t		 j;
+	int		 ok = 1;
+
+	for (j = 0; j < nitems(lists); j++) {
+		for (l = lists[j]; next_fact(&l, w); ) {
+			if (fact_holds(o, w) != -1)
+				continue;
+			log_warnx("%s table: %s is no fact", table, w);
+			ok = 0;
+		}
+	}
+	return (ok);
+}
+
+/*
+ * Is every fact the conflict rows and the modes' rules name an option
+ * whose row says when it is in effect, or a condition?  Says each one
+ * that is not; the table dump (and so the completions and
+ * tests/t-options.sh) refuses to go on without it, as debug builds do at
+ * every start.
  */
 __startup int
 conflicts_valid(void)
 {
 	struct options		 o;
 	const struct mode_rule	*r;
-	const char		*lists[3], *l;
-	char			 w[FACT_NAME_MAX];
-	size_t			 i, j, n;
+	size_t			 i, n;
 	int			 ok = 1;
 
 	opt_defaults(&o);
-	for (i = 0; i < nitems(conflicts); i++) {
-		lists[0] = conflicts[i].all;
-		lists[1] = conflicts[i].any;
-		lists[2] = conflicts[i].none;
-		for (j = 0; j < nitems(lists); j++) {
-			for (l = lists[j]; next_fact(&l, w); ) {
-				if (fact_holds(&o, w) != -1)
-					continue;
-				log_warnx("conflict table: %s is no fact", w);
-				ok = 0;
-			}
-		}
-	}
-	/* The modes' rules name facts too. */
+	for (i = 0; i < nitems(conflicts); i++)
+		ok &= lists_valid(&o, "conflict", conflicts[i].all,
+		    conflicts[i].any, conflicts[i].none);
 	r = mode_rule_table(&n);
-	for (i = 0; i < n; i++) {
-		lists[0] = r[i].fact;
-		lists[1] = r[i].others;
-		lists[2] = r[i].unused;
-		for (j = 0; j < nitems(lists); j++) {
-			for (l = lists[j]; next_fact(&l, w); ) {
-				if (fact_holds(&o, w) != -1)
-					continue;
-				log_warnx("mode table: %s is no fact", w);
-				ok = 0;
-			}
-		}
-	}
+	for (i = 0; i < n; i++)
+		ok &= lists_valid(&o, "mode", r[i].fact, r[i].others,
+		    r[i].unused);
 	return (ok);
 }
 
@@ -884,6 +851,17 @@ exclude_pair(const struct optdef *d, const struct optdef *a,
 	*sep = 1;
 }
 
+/* Of a and each option of list, print the one that is not d (above). */
+static void
+exclude_list(const struct optdef *d, const struct optdef *a,
+    const char *list, int *sep)
+{
+	size_t	 j;
+
+	for (j = 0; j < facts_count(list); j++)
+		exclude_pair(d, a, list_option(list, j), sep);
+}
+
 /*
  * Print the names of the options d excludes, for the completions: two
  * flags that set the same field (-4, -6), and the conflict rows that
@@ -895,10 +873,10 @@ exclude_pair(const struct optdef *d, const struct optdef *a,
 void
 excludes(const struct optdef *d)
 {
-	const struct optdef	*t, *a;
+	const struct optdef	*t;
 	const struct conflict	*c;
 	const struct mode_rule	*r;
-	size_t			 i, j, n;
+	size_t			 i, n;
 	int			 sep = 0;
 
 	t = opt_table(&n);
@@ -917,20 +895,13 @@ excludes(const struct optdef *d)
 		if (c->any == NULL && facts_count(c->all) == 2)
 			exclude_pair(d, list_option(c->all, 0),
 			    list_option(c->all, 1), &sep);
-		if (c->any == NULL || facts_count(c->all) != 1 ||
-		    (a = list_option(c->all, 0)) == NULL)
-			continue;
-		for (j = 0; j < facts_count(c->any); j++)
-			exclude_pair(d, a, list_option(c->any, j), &sep);
+		if (c->any != NULL && facts_count(c->all) == 1)
+			exclude_list(d, list_option(c->all, 0), c->any, &sep);
 	}
 	r = mode_rule_table(&n);
 	for (i = 0; i < n; i++) {
-		if ((a = list_option(r[i].fact, 0)) == NULL)
-			continue;
-		for (j = 0; j < facts_count(r[i].others); j++)
-			exclude_pair(d, a, list_option(r[i].others, j), &sep);
-		for (j = 0; j < facts_count(r[i].unused); j++)
-			exclude_pair(d, a, list_option(r[i].unused, j), &sep);
+		exclude_list(d, list_option(r[i].fact, 0), r[i].others, &sep);
+		exclude_list(d, list_option(r[i].fact, 0), r[i].unused, &sep);
 	}
 }
 

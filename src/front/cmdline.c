@@ -419,10 +419,6 @@ opt_find(int ch)
 }
 
 /*
- * Port operands: each one a port, a service or a range.  Listening takes
- * exactly one port, and 0 there asks the kernel to pick one.
- */
-/*
  * Does word look like a value of d, an option whose value is optional:
  * one of its words, or numbers and units (--keepalive 60,10,5)?
  */
@@ -453,6 +449,10 @@ opt_value_like(const struct optdef *d, const char *word)
  */
 static char	 operand_hint[128];
 
+/*
+ * Port operands: each one a port, a service or a range.  Listening takes
+ * exactly one port, and 0 there asks the kernel to pick one.
+ */
 static __startup void
 add_ports(struct options *o, char *const *argv, int argc)
 {
@@ -469,13 +469,6 @@ add_ports(struct options *o, char *const *argv, int argc)
 		fatalx("cannot listen on more than one port: %s", argv[0]);
 }
 
-/*
- * Operands, in the forms netcat accepts: "-l -p port [-s addr]", "-l
- * port", "-l addr port", "host port [port ...]".  Listening with both an
- * address operand and -s or -p is ambiguous: usage.  A chat with no host
- * waits for one, on port 5000 unless told otherwise.  A client's one
- * operand may be a ws:// or wss:// URL.
- */
 /*
  * A client's "ws://[user[:password]@]host[:port][/path]" or "wss://..."
  * operand (side_ws_url()): its password and a ?token= are blanked in
@@ -536,6 +529,13 @@ operand_alone(const struct options *o, const char *arg)
 	fatalx("missing port number%s", operand_hint);
 }
 
+/*
+ * Operands, in the forms netcat accepts: "-l -p port [-s addr]", "-l
+ * port", "-l addr port", "host port [port ...]".  Listening with both an
+ * address operand and -s or -p is ambiguous: usage.  A chat with no host
+ * waits for one, on port 5000 unless told otherwise.  A client's one
+ * operand may be a ws:// or wss:// URL.
+ */
 static void
 operands(struct options *o, int argc, char **argv)
 {

@@ -219,6 +219,10 @@ enum opt_also {
 	OPTA_FWD_SSL,		/* every --forward-ssl-* option */
 };
 
+/* What a custom row does with its argument (optdef.set). */
+struct optdef;
+typedef void opt_set_fn(struct cmdline *, const struct optdef *, char *);
+
 /*
  * One option: a row of the table in opttab.c.  The pointers come first,
  * then the wide numbers, then the small ones, each as narrow as its
@@ -230,8 +234,7 @@ struct optdef {
 	const char	*arg;		/* argument's name, NULL: takes none */
 	const char	*help;		/* its --help line */
 	const char	*what;		/* its name in netcat's messages */
-	void		(*set)(struct cmdline *, const struct optdef *,
-			    char *);
+	opt_set_fn	*set;
 	const char	*words;		/* OPTC_WORDS, space-separated */
 	int		(*on)(const struct options *, const struct optdef *);
 					/* in effect, where no field says */
@@ -268,47 +271,13 @@ long long	 time_value(const char *, const char *, long long, long long);
 void		 opt_hide_secret(char *, size_t);
 void		 opt_hide(const struct optdef *, char *);
 void		 opt_credentials(struct cmdline *, char *);
-void		 opt_md5sig(struct cmdline *, const struct optdef *, char *);
-void		 opt_tos(struct cmdline *, const struct optdef *, char *);
-void		 opt_rtable(struct cmdline *, const struct optdef *, char *);
-void		 opt_proxy(struct cmdline *, const struct optdef *, char *);
-void		 opt_listen_fd(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_proxy_type(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_proxy_user(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_proxy_auth(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_proxy_dns(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_mcast_loop(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_gate(struct cmdline *, const struct optdef *, char *);
-void		 opt_auth(struct cmdline *, const struct optdef *, char *);
-void		 opt_progress(struct cmdline *, const struct optdef *, char *);
-void		 opt_retry(struct cmdline *, const struct optdef *, char *);
-void		 opt_reconnect(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_retry_interval(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_keepalive(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_ssl_version(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_ssl_pin(struct cmdline *, const struct optdef *, char *);
-void		 opt_secret(struct cmdline *, const struct optdef *, char *);
-void		 opt_secret_file(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_forward(struct cmdline *, const struct optdef *, char *);
-void		 opt_forward_file(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_send_proxy(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_ws_list(struct cmdline *, const struct optdef *,
-		    char *);
-void		 opt_ws_header(struct cmdline *, const struct optdef *,
-		    char *);
+opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
+		 opt_proxy_type, opt_proxy_user, opt_proxy_auth, opt_proxy_dns,
+		 opt_mcast_loop, opt_gate, opt_auth, opt_progress, opt_retry,
+		 opt_reconnect, opt_retry_interval, opt_keepalive,
+		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
+		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
+		 opt_ws_header;
 
 /* cmdline-check.c */
 void		 check(struct cmdline *);
@@ -318,6 +287,7 @@ void		 cmdline_dump_modes(void);
 void		 proxy_hops_free(struct proxy_conf *);
 
 /* secret.c */
+char		*env_take(const char *);
 void		 secret_find(struct cmdline *);
 __dead void	 secret_print_psk(struct cmdline *);
 

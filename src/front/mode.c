@@ -19,89 +19,33 @@
 
 #include "front.h"
 
-static __startup int
-is_join(const struct options *o)
-{
-	return (o->joinmode);
-}
+/* The facts of a command line that select a mode. */
+#define MF_JOIN		0x1	/* two sides that open at once, joined */
+#define MF_CHAT		0x2	/* --chat */
+#define MF_LISTEN	0x4	/* the side served listens */
+#define MF_FORWARD	0x8	/* --forward, or a pair's target */
+#define MF_UNIX		0x10	/* a Unix-domain socket */
+#define MF_NO_TLS	0x20	/* without TLS */
+#define MF_SCAN		0x40	/* -z */
+#define MF_ROOM		0x80	/* --room */
+#define MF_BROKER	0x100	/* --broker */
+#define MF_PROXY	0x200	/* -l --proxy-type: the proxy server */
+#define MF_DGRAM	0x400	/* a datagram socket */
 
+/* Which of the MF_* facts hold in o. */
 static __startup int
-is_chat_server(const struct options *o)
+mode_facts(const struct options *o)
 {
-	return (o->chat && o->sd->listen);
-}
+	const struct side	*sd = o->sd;
 
-static __startup int
-is_chat_client(const struct options *o)
-{
-	return (o->chat);
-}
-
-static __startup int
-is_forward(const struct options *o)
-{
-	return (o->fwd.n > 0 || o->pairfwd.n > 0);
-}
-
-static __startup int
-is_unix_scan(const struct options *o)
-{
-	return (o->sd->sock.family == AF_UNIX && o->zero);
-}
-
-static __startup int
-is_unix_server(const struct options *o)
-{
-	return (o->sd->sock.family == AF_UNIX && o->sd->listen);
-}
-
-static __startup int
-is_unix_client(const struct options *o)
-{
-	return (o->sd->sock.family == AF_UNIX && !o->sd->tls.on);
-}
-
-static __startup int
-is_scan(const struct options *o)
-{
-	return (o->zero);
-}
-
-static __startup int
-is_room(const struct options *o)
-{
-	return (o->room);
-}
-
-static __startup int
-is_broker(const struct options *o)
-{
-	return (o->broker);
-}
-
-static __startup int
-is_proxy_server(const struct options *o)
-{
-	return (o->proxy_serve);
-}
-
-static __startup int
-is_dgram_server(const struct options *o)
-{
-	return (o->sd->listen && o->sd->sock.socktype == SOCK_DGRAM);
-}
-
-static __startup int
-is_server(const struct options *o)
-{
-	return (o->sd->listen);
-}
-
-static int
-is_client(const struct options *o)
-{
-	(void)o;
-	return (1);
+	return ((o->joinmode ? MF_JOIN : 0) | (o->chat ? MF_CHAT : 0) |
+	    (sd->listen ? MF_LISTEN : 0) |
+	    (o->fwd.n > 0 || o->pairfwd.n > 0 ? MF_FORWARD : 0) |
+	    (sd->sock.family == AF_UNIX ? MF_UNIX : 0) |
+	    (!sd->tls.on ? MF_NO_TLS : 0) | (o->zero ? MF_SCAN : 0) |
+	    (o->room ? MF_ROOM : 0) | (o->broker ? MF_BROKER : 0) |
+	    (o->proxy_serve ? MF_PROXY : 0) |
+	    (sd->sock.socktype == SOCK_DGRAM ? MF_DGRAM : 0));
 }
 
 /*
@@ -151,26 +95,26 @@ mode_rule_table(size_t *n)
 	return (mode_rules);
 }
 
-/* The first row whose test holds is the mode. */
+/* The first row whose facts all hold is the mode. */
 static const struct mode {
 	const char	*name;
-	int		(*is)(const struct options *);
+	int		 facts;		/* MF_* */
 	int		(*run)(const struct job *);
 } modes[] = {
-	{ "join",		is_join,		join_run },
-	{ "chat listener",	is_chat_server,		chat_listen },
-	{ "chat",		is_chat_client,		chat_connect },
-	{ "forward",		is_forward,		forward_listen },
-	{ "unix scan",		is_unix_scan,		unix_scan },
-	{ "unix listener",	is_unix_server,		unix_listen },
-	{ "unix",		is_unix_client,		unix_connect },
-	{ "scan",		is_scan,		scan_ports },
-	{ "room",		is_room,		room_listen },
-	{ "broker",		is_broker,		broker_listen },
-	{ "proxy server",	is_proxy_server,	proxyd_listen },
-	{ "datagram listener",	is_dgram_server,	dgram_listen },
-	{ "listener",		is_server,		plain_listen },
-	{ "client",		is_client,		plain_connect },
+	{ "join",		MF_JOIN,		join_run },
+	{ "chat listener",	MF_CHAT | MF_LISTEN,	chat_listen },
+	{ "chat",		MF_CHAT,		chat_connect },
+	{ "forward",		MF_FORWARD,		forward_listen },
+	{ "unix scan",		MF_UNIX | MF_SCAN,	unix_scan },
+	{ "unix listener",	MF_UNIX | MF_LISTEN,	unix_listen },
+	{ "unix",		MF_UNIX | MF_NO_TLS,	unix_connect },
+	{ "scan",		MF_SCAN,		scan_ports },
+	{ "room",		MF_ROOM,		room_listen },
+	{ "broker",		MF_BROKER,		broker_listen },
+	{ "proxy server",	MF_PROXY,		proxyd_listen },
+	{ "datagram listener",	MF_LISTEN | MF_DGRAM,	dgram_listen },
+	{ "listener",		MF_LISTEN,		plain_listen },
+	{ "client",		0,			plain_connect },
 };
 
 /*
@@ -211,9 +155,10 @@ mode_run(struct options *o)
 		.run = o->run,
 	};
 	size_t	 i;
+	int	 facts = mode_facts(o);
 
 	for (i = 0; i < nitems(modes) - 1; i++) {
-		if (modes[i].is(o))
+		if ((modes[i].facts & facts) == modes[i].facts)
 			break;
 	}
 	/*

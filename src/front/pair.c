@@ -6,8 +6,9 @@
  * and a device, the forwarder's (the listening side's clients, or the
  * first dialled side, joined with the other side opened for each); a
  * device with standard input and output, a program or another device,
- * the device mode's.  No side is written back as options to be read
- * again, and no second program runs a side.
+ * the relay's (join_run()), as socat's sides that are no sockets.  No
+ * side is written back as options to be read again, and no second
+ * program runs a side.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -35,26 +36,27 @@ pair_refuse(const struct options *o, const char *why)
 
 /*
  * socat's -T, -b, the dumps and the lock are the relay's (its idle timer,
- * its reads, its taps, its end): where another program runs in sockcat's
- * place, for the reason why, refused.
+ * its reads, its taps, its end; the lock's removal at the end would not
+ * be ours): where another program runs in sockcat's place, for the
+ * reason why, refused.
  */
 static __startup void
 pair_no_relay(const struct options *o, const char *why)
 {
+	const char	*opt = NULL;
+
 	if (o->flow.idle_ms != TIME_NONE)
-		fatalx("%s %s: -T is not supported here: %s", o->pair[0].text,
-		    o->pair[1].text, why);
-	if (o->flow.block != 0)
-		fatalx("%s %s: -b is not supported here: %s", o->pair[0].text,
-		    o->pair[1].text, why);
-	if (o->socat_dump != 0 || o->socat_ltor != NULL ||
+		opt = "-T is";
+	else if (o->flow.block != 0)
+		opt = "-b is";
+	else if (o->socat_dump != 0 || o->socat_ltor != NULL ||
 	    o->socat_rtol != NULL)
-		fatalx("%s %s: -v, -x, -r and -R are not supported here: %s",
-		    o->pair[0].text, o->pair[1].text, why);
-	/* Its removal at the end would not be ours. */
-	if (o->socat_locked)
-		fatalx("%s %s: -L and -W are not supported here: %s",
-		    o->pair[0].text, o->pair[1].text, why);
+		opt = "-v, -x, -r and -R are";
+	else if (o->socat_locked)
+		opt = "-L and -W are";
+	if (opt != NULL)
+		fatalx("%s %s: %s not supported here: %s", o->pair[0].text,
+		    o->pair[1].text, opt, why);
 }
 
 /*
@@ -79,13 +81,6 @@ static int
 pair_device(const struct side *sd)
 {
 	return (sd->kind == SIDE_SERIAL || sd->kind == SIDE_PTY);
-}
-
-/* Is sd a socket, dialled or listening? */
-static int
-pair_socket(const struct side *sd)
-{
-	return (sd->kind == SIDE_SOCKET);
 }
 
 /*
@@ -209,15 +204,6 @@ pair_tty_fail(const struct side *sd, int r)
 	fatal("%s", sd->text);
 }
 
-/* socat's modes of sd for the terminal on stdin (STDIO,raw,echo=0). */
-static __startup void
-pair_tty_modes(const struct side *sd)
-{
-	const struct side_local	*l = &sd->local;
-
-	pair_tty_fail(sd, stdio_tty_modes(&l->tty));
-}
-
 /*
  * A file (the i-th address) in a pair is one direction of standard input
  * and output, as the shell's redirections make it: the first address is
@@ -236,7 +222,7 @@ pair_file(struct options *o, int i)
 	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i];
 	const char	*why;
 	mode_t		 old = 0;
-	int		 fd, rd, wr;
+	int		 fd, rd, wr, flags;
 
 	/* socat's is read and written, unless -u or -U says one way. */
 	if (o->side.socat && o->socat_dir == 0)
@@ -261,30 +247,23 @@ pair_file(struct options *o, int i)
 	/*
 	 * socat's GOPEN and OPEN: open as socat's do (GOPEN creates, OPEN
 	 * as its options say), made under umask= if given; file: as ">"
-	 * would.
+	 * would (or "<"), read too as its options say (stdin as well).
 	 */
+	if (o->side.socat)
+		flags = side_file_flags(sd, rd || sd->local.as_stdin, wr);
+	else if (rd)
+		flags = O_RDONLY | O_CLOEXEC;
+	else if (sd->local.gopen && !sd->local.as_stdin)
+		/* socat's GOPEN: created if missing, else appended to. */
+		flags = side_file_flags(sd, 0, 1);
+	else
+		flags = (sd->local.as_stdin ? O_RDWR : O_WRONLY) | O_CLOEXEC |
+		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
+		    sd->oflags : sd->local.as_stdin ? 0 : O_CREAT |
+		    (sd->append ? 0 : O_TRUNC));
 	if (sd->local.umask != -1)
 		old = umask(sd->local.umask);
-	if (o->side.socat)
-		fd = pair_open(sd->path, side_file_flags(sd, rd ||
-		    sd->local.as_stdin, wr), sd->perm != -1 ? sd->perm : 0666,
-		    &why);
-	else if (rd)
-		fd = pair_open(sd->path, O_RDONLY | O_CLOEXEC, 0, &why);
-	else if (sd->local.as_stdin)
-		/* Read too, as its options say: stdin as well. */
-		fd = pair_open(sd->path, O_RDWR | O_CLOEXEC |
-		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
-		    sd->oflags : 0), sd->perm != -1 ? sd->perm : 0666, &why);
-	else if (sd->local.gopen)
-		/* socat's GOPEN: created if missing, else appended to. */
-		fd = pair_open(sd->path, side_file_flags(sd, 0, 1),
-		    sd->perm != -1 ? sd->perm : 0666, &why);
-	else
-		fd = pair_open(sd->path, O_WRONLY | O_CLOEXEC |
-		    (sd->append ? O_APPEND : 0) | (sd->oflags != -1 ?
-		    sd->oflags : O_CREAT | (sd->append ? 0 : O_TRUNC)),
-		    sd->perm != -1 ? sd->perm : 0666, &why);
+	fd = pair_open(sd->path, flags, sd->perm != -1 ? sd->perm : 0666, &why);
 	if (sd->local.umask != -1)
 		umask(old);
 	if (fd == -1 && why != NULL)
@@ -296,10 +275,8 @@ pair_file(struct options *o, int i)
 	    (!rd && sd->local.as_stdin && dup2(fd, STDIN_FILENO) == -1))
 		fatal("dup2");
 	/* FILE:`tty`,raw,echo=0: the terminal is stdin now, or stdout. */
-	if (rd || sd->local.as_stdin)
-		pair_tty_modes(sd);
-	else
-		pair_tty_fail(sd, tty_modes_set(fd, &sd->local.tty));
+	pair_tty_fail(sd, rd || sd->local.as_stdin ?
+	    stdio_tty_modes(&sd->local.tty) : tty_modes_set(fd, &sd->local.tty));
 	close(fd);
 	sd->kind = SIDE_STDIO;
 }
@@ -675,8 +652,10 @@ pair_parse(struct options *o, int argc, char **argv)
 			    o->pair[i].text);
 	}
 	for (i = 0; i < 2; i++) {
+		/* socat's modes of the terminal on stdin (STDIO,raw,echo=0). */
 		if (o->pair[i].kind == SIDE_STDIO)
-			pair_tty_modes(&o->pair[i]);
+			pair_tty_fail(&o->pair[i],
+			    stdio_tty_modes(&o->pair[i].local.tty));
 	}
 }
 
@@ -837,8 +816,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	/* The socket or the device first, the near end second. */
 	if (a->kind == SIDE_STDIO || a->kind == SIDE_EXEC ||
-	    (pair_device(a) && pair_socket(b)) ||
-	    (!a->listen && b->listen && pair_socket(a))) {
+	    (pair_device(a) && b->kind == SIDE_SOCKET) ||
+	    (!a->listen && b->listen && a->kind == SIDE_SOCKET)) {
 		t = a;
 		a = b;
 		b = t;

@@ -36,21 +36,23 @@ static char	*secret_env;
 static char	 secret_peer[sizeof(secret_drawn) + 32];
 
 /*
- * SOCKCAT_SECRET, copied and removed, whatever it says and whether or not
- * --secret reads it: no program sockcat starts sees it.
+ * The value of the environment's variable name, copied, then blanked and
+ * removed, whatever it says: no program sockcat starts sees it (nor
+ * SOCKCAT_SECRET whether or not --secret reads it).  NULL when unset.
  */
-static void
-secret_env_take(void)
+__startup char *
+env_take(const char *name)
 {
-	char	*v;
+	char	*v, *copy;
 
-	if (secret_env != NULL || (v = getenv(SECRET_ENV)) == NULL)
-		return;
-	if ((secret_env = strdup(v)) == NULL)
+	if ((v = getenv(name)) == NULL)
+		return (NULL);
+	if ((copy = strdup(v)) == NULL)
 		fatal("strdup");
 	explicit_bzero(v, strlen(v));
-	if (unsetenv(SECRET_ENV) == -1)
+	if (unsetenv(name) == -1)
 		fatal("unsetenv");
+	return (copy);
 }
 
 /*
@@ -96,7 +98,8 @@ secret_find(struct cmdline *cl)
 	struct options	*o = cl->o;
 	const char	*text = o->side.tls.secret;
 
-	secret_env_take();
+	if (secret_env == NULL)
+		secret_env = env_take(SECRET_ENV);
 	if (text == NULL)
 		return;
 	if (cl->secret_bare) {

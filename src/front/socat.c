@@ -74,16 +74,20 @@ static const char socat_usage[] =
 "   sockcat's manual, SOCAT COMPATIBILITY, says what else differs.\n";
 
 /*
- * The value of socat's option argv[*i] (-rFILE or -r FILE): attached, or
- * the next word, which *i then passes; NULL when there is none.
+ * The value of socat's option argv[*i], whose name is n bytes (-rFILE or
+ * -r FILE): attached, or the next word, which *i then passes; NULL when
+ * there is none, or, with need, said in socat's words.
  */
 static __startup const char *
-socat_value(int argc, char **argv, int *i)
+socat_value(int argc, char **argv, int *i, size_t n, int need)
 {
-	if (argv[*i][2] != '\0')
-		return (argv[*i] + 2);
+	if (argv[*i][n] != '\0')
+		return (argv[*i] + n);
 	if (*i + 1 < argc)
 		return (argv[++*i]);
+	if (need)
+		fatalx("option %s requires an argument; use option \"-h\" "
+		    "for help", argv[*i]);
 	return (NULL);
 }
 
@@ -268,124 +272,84 @@ socat_lock(const char *path, int wait)
 	cleanup_add(socat_unlock);
 }
 
+/* What socat's command line says besides struct options. */
+struct socat_cl {
+	int		 nd;		/* -d, counted */
+	const char	*lock;		/* -L's or -W's lock file */
+	int		 lock_wait;	/* -W */
+};
+
 /*
- * Read socat's command line into cl's options and return the index in
- * argv of its first address; socat's -h and -V answer and exit here.
- * The addresses are the pair's, read in socat's grammar (side.socat).
+ * socat's option argv[*i] into cl's options (or sc), *i past its value;
+ * -h and -V answer and exit here.
  */
-__startup int
-socat_cmdline(struct cmdline *cl, int argc, char **argv)
+static __startup void
+socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
+    int *i)
 {
 	struct options	*o = cl->o;
-	const char	*arg;
-	char		 opt[3] = "-?", pid[24];
-	const char	*lock = NULL;
+	const char	*arg = argv[*i];
 	size_t		 j;
-	int		 i, nd = 0, lock_wait = 0;
 
-	log_socat_form();
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
-	    argv[i][1] != ',' && argv[i][1] != '!'; i++) {
-		arg = argv[i];
-		if (strspn(arg + 1, "d") == strlen(arg + 1)) {
-			nd += strlen(arg + 1);
-			continue;
-		}
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "-hh") == 0 ||
-		    strcmp(arg, "-hhh") == 0 || strcmp(arg, "-?") == 0) {
-			fputs(socat_usage, stdout);
-			exit(0);
-		}
-		if (strcmp(arg, "-V") == 0) {
-			printf("sockcat %s, running socat's command line "
-			    "(that of socat 1.7.4)\n", PACKAGE_VERSION);
-			exit(0);
-		}
-		/*
-		 * -lpNAME or -lp NAME: the name its messages give, as
-		 * socat's.
-		 */
-		if (strncmp(arg, "-lp", 3) == 0) {
-			if (arg[3] == '\0' && i + 1 >= argc)
-				fatalx("option -lp requires an argument; use "
-				    "option \"-h\" for help");
-			log_socat_name(arg[3] != '\0' ? arg + 3 : argv[++i]);
-			continue;
-		}
-		/* Where messages go, and what their lines show. */
-		if (strncmp(arg, "-lf", 3) == 0 || strcmp(arg, "-ls") == 0 ||
-		    strncmp(arg, "-ly", 3) == 0) {
-			socat_log_dest(arg, arg[3] == '\0' && arg[2] == 'f' &&
-			    i + 1 < argc ? argv[++i] : arg + 3);
-			continue;
-		}
-		if (strcmp(arg, "-lu") == 0 || strcmp(arg, "-lh") == 0) {
-			log_socat_detail(arg[2] == 'u', arg[2] == 'h' ?
-			    socat_host() : NULL);
-			continue;
-		}
-		if (strcmp(arg, "-u") == 0 || strcmp(arg, "-U") == 0) {
-			o->socat_dir = arg[1] == 'u' ? 1 : -1;
-			continue;
-		}
+	if (strspn(arg + 1, "d") == strlen(arg + 1))
+		sc->nd += strlen(arg + 1);
+	else if (strcmp(arg, "-h") == 0 || strcmp(arg, "-hh") == 0 ||
+	    strcmp(arg, "-hhh") == 0 || strcmp(arg, "-?") == 0) {
+		fputs(socat_usage, stdout);
+		exit(0);
+	} else if (strcmp(arg, "-V") == 0) {
+		printf("sockcat %s, running socat's command line (that of "
+		    "socat 1.7.4)\n", PACKAGE_VERSION);
+		exit(0);
+	} else if (strncmp(arg, "-lp", 3) == 0)
+		/* The name its messages give, as socat's. */
+		log_socat_name(socat_value(argc, argv, i, 3, 1));
+	else if (strncmp(arg, "-lf", 3) == 0 || strcmp(arg, "-ls") == 0 ||
+	    strncmp(arg, "-ly", 3) == 0)
+		/* Where messages go. */
+		socat_log_dest(arg, arg[3] == '\0' && arg[2] == 'f' &&
+		    *i + 1 < argc ? argv[++*i] : arg + 3);
+	else if (strcmp(arg, "-lu") == 0 || strcmp(arg, "-lh") == 0)
+		/* What their lines show. */
+		log_socat_detail(arg[2] == 'u', arg[2] == 'h' ? socat_host() :
+		    NULL);
+	else if (strcmp(arg, "-u") == 0 || strcmp(arg, "-U") == 0)
+		o->socat_dir = arg[1] == 'u' ? 1 : -1;
+	else if (strcmp(arg, "-s") == 0) {
 		/*
 		 * -s: go on after an error socat would end on.  Those of
 		 * ours that concern one client (turned away by range= or
 		 * sourceport=, its connection or program failed) end its
 		 * session alone, -s or not: a listener goes on.
 		 */
-		if (strcmp(arg, "-s") == 0)
-			continue;
-		if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0) {
-			o->side.sock.family = arg[1] == '4' ? AF_INET :
-			    AF_INET6;
-			continue;
-		}
-		/* The data dumps: to stderr (-v, -x), each way's (-r, -R). */
-		if (strcmp(arg, "-v") == 0 || strcmp(arg, "-x") == 0) {
-			o->socat_dump |= arg[1] == 'v' ? DUMP_SOCAT_TEXT :
-			    DUMP_SOCAT_HEX;
-			continue;
-		}
-		if (strncmp(arg, "-r", 2) == 0 || strncmp(arg, "-R", 2) == 0) {
-			opt[1] = arg[1];
-			if ((arg = socat_value(argc, argv, &i)) == NULL)
-				fatalx("option %s requires an argument; use "
-				    "option \"-h\" for help", opt);
-			if (opt[1] == 'r')
-				o->socat_ltor = arg;
-			else
-				o->socat_rtol = arg;
-			continue;
-		}
-		if (strncmp(arg, "-L", 2) == 0 || strncmp(arg, "-W", 2) == 0) {
-			if (lock != NULL)
-				fatalx("only one -L and -W option allowed");
-			lock_wait = arg[1] == 'W';
-			opt[1] = arg[1];
-			if ((lock = socat_value(argc, argv, &i)) == NULL)
-				fatalx("option %s requires an argument; use "
-				    "option \"-h\" for help", opt);
-			continue;
-		}
-		if (strncmp(arg, "-b", 2) == 0) {
-			o->flow.block = socat_block(socat_value(argc, argv, &i));
-			continue;
-		}
-		if (strncmp(arg, "-t", 2) == 0 || strncmp(arg, "-T", 2) == 0) {
-			opt[1] = arg[1];
-			arg = socat_value(argc, argv, &i);
-			if (opt[1] == 't') {
-				o->socat_quit_ms = socat_seconds(opt, arg);
-				o->socat_quit = 1;
-				continue;
-			}
-			/* -T: the pump's idle timer; 0 is socat's "none". */
-			o->flow.idle_ms = socat_seconds(opt, arg);
-			if (o->flow.idle_ms == 0)
-				o->flow.idle_ms = TIME_NONE;
-			continue;
-		}
+	} else if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0)
+		o->side.sock.family = arg[1] == '4' ? AF_INET : AF_INET6;
+	/* The data dumps: to stderr (-v, -x), each way's (-r, -R). */
+	else if (strcmp(arg, "-v") == 0 || strcmp(arg, "-x") == 0)
+		o->socat_dump |= arg[1] == 'v' ? DUMP_SOCAT_TEXT :
+		    DUMP_SOCAT_HEX;
+	else if (strncmp(arg, "-r", 2) == 0)
+		o->socat_ltor = socat_value(argc, argv, i, 2, 1);
+	else if (strncmp(arg, "-R", 2) == 0)
+		o->socat_rtol = socat_value(argc, argv, i, 2, 1);
+	else if (strncmp(arg, "-L", 2) == 0 || strncmp(arg, "-W", 2) == 0) {
+		if (sc->lock != NULL)
+			fatalx("only one -L and -W option allowed");
+		sc->lock_wait = arg[1] == 'W';
+		sc->lock = socat_value(argc, argv, i, 2, 1);
+	} else if (strncmp(arg, "-b", 2) == 0)
+		o->flow.block = socat_block(socat_value(argc, argv, i, 2, 0));
+	else if (strncmp(arg, "-t", 2) == 0) {
+		o->socat_quit_ms = socat_seconds("-t", socat_value(argc, argv,
+		    i, 2, 0));
+		o->socat_quit = 1;
+	} else if (strncmp(arg, "-T", 2) == 0) {
+		/* -T: the pump's idle timer; 0 is socat's "none". */
+		o->flow.idle_ms = socat_seconds("-T", socat_value(argc, argv,
+		    i, 2, 0));
+		if (o->flow.idle_ms == 0)
+			o->flow.idle_ms = TIME_NONE;
+	} else {
 		/* Named as socat's, its value attached or not (-T1). */
 		for (j = 0; j < nitems(socat_refused); j++) {
 			if (strncmp(arg, socat_refused[j],
@@ -396,14 +360,33 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 		fatalx("unknown option \"%s\"; use option \"-h\" for help",
 		    arg);
 	}
+}
+
+/*
+ * Read socat's command line into cl's options and return the index in
+ * argv of its first address.  The addresses are the pair's, read in
+ * socat's grammar (side.socat).
+ */
+__startup int
+socat_cmdline(struct cmdline *cl, int argc, char **argv)
+{
+	struct options	*o = cl->o;
+	struct socat_cl	 sc = { .nd = 0 };
+	char		 pid[24];
+	int		 i;
+
+	log_socat_form();
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
+	    argv[i][1] != ',' && argv[i][1] != '!'; i++)
+		socat_option(cl, &sc, argc, argv, &i);
 	if (argc - i != 2)
 		fatalx("exactly 2 addresses required (there are %d); use "
 		    "option \"-h\" for help", argc - i);
-	o->verbose = nd >= 2 ? nd - 1 : 0;
-	if (lock != NULL) {
+	o->verbose = sc.nd >= 2 ? sc.nd - 1 : 0;
+	if (sc.lock != NULL) {
 		/* Its notice is -d -d's, as socat's. */
 		log_init(o->verbose);
-		socat_lock(lock, lock_wait);
+		socat_lock(sc.lock, sc.lock_wait);
 		o->socat_locked = 1;
 	}
 	o->side.socat = 1;

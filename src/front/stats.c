@@ -131,7 +131,7 @@ line_add_clock(struct line *l, uint64_t secs)
 static void	stats_clear(void);
 static void	stats_log_clear(int);
 static const struct ep_ops stats_out_ops;
-static void	stats_cleanup(int);
+static void	stats_finish(int);
 
 __startup void
 stats_init(const struct options *o)
@@ -154,7 +154,7 @@ stats_init(const struct options *o)
 		ev_timer_arm(&st.timer, PROGRESS_INTERVAL_MS);
 	}
 	if (st.stats || st.progress) {
-		cleanup_add(stats_cleanup);
+		cleanup_add(stats_finish);
 		log_set_clear(stats_log_clear);
 	}
 	/* stdout shares the terminal with the line: writes go round it. */
@@ -349,20 +349,6 @@ stats_tick(void *arg)
 }
 
 /*
- * Print the --stats line: what was sent and received, for how long and
- * how fast; over datagram sockets, how many datagrams and how many the
- * kernel dropped for want of room.  Only write(2) and integer arithmetic: a signal handler may
- * call this.
- */
-static void
-stats_print(void)
-{
-	if (!st.stats || pump_totals()->started == 0)
-		return;
-	stats_line();
-}
-
-/*
  * The --stats line as it stands now: what was sent and received so far
  * (nothing before the first transfer, in no time).  Only write(2) and
  * integer arithmetic.
@@ -438,42 +424,28 @@ stats_report(void)
 }
 
 /*
- * The end: erase the live line and, with --stats, print the final line.
- * Runs once, also from exit().
+ * The end: erase the live line and, with --stats, print the final line
+ * (nothing before the first transfer).  Runs once: from main(), from
+ * exit() or at a fatal signal (sig), where only what is safe in a
+ * signal handler is done: write(2) and integer arithmetic.
  */
+static void
+stats_finish(int sig)
+{
+	if (st.ended)
+		return;
+	st.ended = 1;
+	if (st.progress && sig == 0)
+		ev_timer_disarm(&st.timer);
+	stats_clear();
+	if (sig == 0)
+		fflush(stderr);
+	if (st.stats && pump_totals()->started != 0)
+		stats_line();
+}
+
 void
 stats_end(void)
 {
-	if (st.ended)
-		return;
-	st.ended = 1;
-	if (st.progress)
-		ev_timer_disarm(&st.timer);
-	stats_clear();
-	fflush(stderr);
-	stats_print();
-}
-
-/*
- * A fatal signal: the same end as stats_end(), with nothing that is not
- * safe in a signal handler.
- */
-static void
-stats_signal(void)
-{
-	if (st.ended)
-		return;
-	st.ended = 1;
-	stats_clear();
-	stats_print();
-}
-
-/* The end at exit, or at a fatal signal. */
-static void
-stats_cleanup(int sig)
-{
-	if (sig != 0)
-		stats_signal();
-	else
-		stats_end();
+	stats_finish(0);
 }
