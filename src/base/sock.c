@@ -13,6 +13,7 @@
 
 #include <linux/vm_sockets.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <stddef.h>
