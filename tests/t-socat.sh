@@ -399,6 +399,26 @@ test_tls_dsa_server() {
 	done
 }
 
+# A file of socat's pair of sides that are no sockets is opened as every
+# file of sockcat's is: in a sticky directory writable by all (/tmp), not
+# through another user's link, nor another user's file written to.
+test_local_files_in_sticky_dirs() {
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	echo victim >"$SC_TMP/victim"
+	sticky_dir d
+	as_nobody sh -c "ln -s '$SC_TMP/victim' '$SC_TMP/d/link' &&
+	    echo nobody >'$SC_TMP/d/file'" || fail "nobody made nothing"
+	socat_refused "OPEN:$SC_TMP/d/link: a symbolic link of another user in a sticky directory, not followed" \
+	    -u - OPEN:"$SC_TMP/d/link"
+	socat_refused "OPEN:$SC_TMP/d/file,creat: a file of another user in a sticky directory, not written to" \
+	    -u - OPEN:"$SC_TMP/d/file",creat
+	assertEquals "the victim" victim "$(<"$SC_TMP/victim")"
+	assertEquals "nobody's file" nobody "$(<"$SC_TMP/d/file")"
+	# Read, it is the user's to read.
+	assertEquals "nobody's file read" nobody "$(t 10 "$OURS" -u \
+	    OPEN:"$SC_TMP/d/file" - </dev/null)"
+}
+
 # A program only written to (-u) writes to our stdout: what it writes
 # once its input has ended is there when socat exits (test.sh's
 # UNIEXECEOF); one that does not end is given a second, then ended

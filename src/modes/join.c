@@ -399,6 +399,7 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 {
 	const struct side	*sd = sides[i], *o = sides[1 - i];
 	const struct side_local	*l = &sd->local;
+	const char		*why;
 	char			*cause = NULL;
 	int			 rd = !skip[1 - i], wr = !skip[i], fd = -1, made;
 
@@ -411,8 +412,9 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 	else if (o->kind == SIDE_FD)
 		fd = o->local.fd;
 	else if (o->kind == SIDE_FILE &&
-	    (fd = end_open_file(o, rd, wr, &made)) == -1)
-		log_cause(&cause, "%s: %s", o->text, strerror(errno));
+	    (fd = end_open_file(o, rd, wr, &made, &why)) == -1)
+		log_cause(&cause, "%s: %s", o->text, why != NULL ? why :
+		    strerror(errno));
 	if (cause == NULL)
 		program_here(sd, fd, rd, wr, &cause);
 	log_warnx("%s: %s", sd->text, cause);

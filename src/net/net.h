@@ -384,7 +384,9 @@ struct end_how {
 
 int		 end_open(const struct side *, struct session *,
 		    const struct end_how *, struct end *, char **);
-int		 end_open_file(const struct side *, int, int, int *);
+int		 end_open_path(const char *, int, mode_t, const char **);
+int		 end_open_file(const struct side *, int, int, int *,
+		    const char **);
 struct netconn;
 int		 end_netconn(struct end *, const struct side *,
 		    struct netconn *, struct session *, const char *,
