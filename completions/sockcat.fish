@@ -72,6 +72,7 @@ complete -c sockcat -l ws-max-message -x -d 'close (1009) on a longer message (1
 complete -c sockcat -l ws-messages -x -d 'end the session after N messages read'
 complete -c sockcat -s 1 -d 'end after one message read (--ws-messages 1)'
 complete -c sockcat -l ws-insecure -d 'wss://: accept any certificate and name'
+complete -c sockcat -l insecure -d '--ws-insecure, as websocat and curl spell it'
 complete -c sockcat -l ws-static -x -a '(__fish_complete_directories)' -d 'with --websocket: serve plain GETs from DIR'
 complete -c sockcat -l ws-static-dotfiles -d '--ws-static: serve names that begin with a dot too'
 complete -c sockcat -l ws-allow-origin -x -d 'refuse (403) upgrades from any other Origin'

@@ -647,6 +647,43 @@ test_wss_verify_and_pin() {
 	assertEquals "wrong pin" 1 $?
 }
 
+# A self-signed wss:// server: the refusal names the ways out, in one
+# line; --insecure (websocat's and curl's spelling of --ws-insecure) is
+# one of them.
+test_wss_self_signed_names_the_way_out() {
+	sc_have_tls || startSkipping
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$SC_TMP/self.key" -out "$SC_TMP/self.pem" -days 2 \
+	    -subj /CN=localhost 2>/dev/null || fail "no certificate"
+	WSPEER_CERT=$SC_TMP/self.pem WSPEER_KEY=$SC_TMP/self.key \
+	    ws_peer p serve echo
+	echo refused | t 20 "$SC" "wss://localhost:$WPORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "refused: status" 1 $?
+	assertEquals "refused: stdout" "" "$(<"$SC_TMP/c.out")"
+	assertEquals "refused: stderr" "sockcat: TLS certificate verification \
+failed: self-signed certificate (--ws-insecure accepts any certificate, \
+--ssl-trustfile FILE trusts its CA)" "$(<"$SC_TMP/c.err")"
+	client d -N --insecure "wss://localhost:$WPORT/"
+	echo accepted >&7
+	wait_for "$SC_TMP/d.out" '^accepted$' || fail "--insecure: $(<"$SC_TMP/d.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "--insecure: status" 0 "$WAIT_STATUS"
+	assertEquals "--insecure: stderr" "" "$(<"$SC_TMP/d.err")"
+	ws_peer_wait
+	# Either spelling, trusting the issuer instead: no refusal.
+	WSPEER_CERT=$SC_TMP/self.pem WSPEER_KEY=$SC_TMP/self.key \
+	    ws_peer q serve echo
+	client e -N --ssl-trustfile "$SC_TMP/self.pem" "wss://localhost:$WPORT/"
+	echo trusted >&7
+	wait_for "$SC_TMP/e.out" '^trusted$' || fail "trusted: $(<"$SC_TMP/e.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "trusted: status" 0 "$WAIT_STATUS"
+	ws_peer_wait
+}
+
 test_through_socks5_and_http_proxies() {
 	ws_peer p serve echo
 	server x5 -l -k --proxy-type socks5 127.0.0.1 0 || fail "no socks"

@@ -591,7 +591,7 @@ static const struct conflict {
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
 	  "--ws-ping-timeout --ws-max-message --ws-messages -1 --ws-insecure "
-	  "--ws-no-compress",
+	  "--insecure --ws-no-compress",
 	  .none = "--websocket ws-pair",
 	  .msg = "must use --websocket, a ws:// URL or a ws:// address with "
 	  "--ws-* options" },
