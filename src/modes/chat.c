@@ -521,6 +521,9 @@ chat_accept_failed(void *arg, const struct net_peer *peer,
 	struct chat	*c = arg;
 	char		 label[sizeof(c->peer)];
 
+	/* Answered over plain HTTP, or a probe: nobody was turned away. */
+	if (cause == NULL)
+		return;
 	chat_label(c, peer, 1, label, sizeof(label));
 	chat_notice(c, "%s turned away: %s", label, cause);
 }
