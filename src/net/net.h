@@ -680,6 +680,8 @@ size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
 int		 ws_plain(const struct ws *);
 int		 ws_ep_error(const struct endpoint *);
 #define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
+/* How long a client's close, at the end of its input, waits for the peer's. */
+#define WS_CLOSE_WAIT_MS	5000
 
 /* wshs.c */
 struct ws_hs;
