@@ -170,7 +170,8 @@ chat_label(struct chat *c, const struct net_peer *peer, int stranger,
 
 /*
  * What the user types goes out as it is (with -C, its line feeds as CRLF),
- * up to a ":q" line.
+ * up to a ":q" line, which stays here over a connection (its end tells the
+ * partner) and goes over UDP, which has none.
  */
 static size_t
 chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -180,6 +181,8 @@ chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	if (c->local_quit)
 		return (0);
 	n = chatproto_quit_scan(&c->tx_qm, p, n, &c->local_quit);
+	if (c->local_quit && c->j->side->sock.socktype == SOCK_STREAM)
+		n -= chatproto_quit_len(p, n);
 	if (c->j->flow->crlf)
 		n = crlf_xform(ch, p, n, space);
 	return (n);
@@ -342,6 +345,7 @@ chat_start(struct chat *c)
 		return (-1);
 	c->s = s;
 	chatproto_reset(&c->view);
+	c->view.dgram = c->j->side->sock.socktype == SOCK_DGRAM;
 	c->local_quit = 0;
 	c->tx_qm = 0;
 	c->heard = c->busy = 0;
