@@ -48,6 +48,7 @@ complete -c sockcat -l readline-history -r -d 'keep typed lines in FILE (--chat,
 complete -c sockcat -l fifo -r -d 'send what is written to the FIFO PATH'
 complete -c sockcat -l chat -d 'talk with one person, :q leaves (ncat\'s: --room)'
 complete -c sockcat -l broker -d 'relay what each client sends to all the others'
+complete -c sockcat -l monitor -d '--broker: copy what clients send to stdout'
 complete -c sockcat -l room -d 'chat room: user ids, announcements, prefixes'
 complete -c sockcat -l max-conns -x -d 'serve at most N clients at once'
 complete -c sockcat -l allow -x -a '(__fish_print_hostnames)' -d 'accept only these clients (address, CIDR, name)'

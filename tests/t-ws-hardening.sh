@@ -241,7 +241,7 @@ test_room_text_stays_utf8() {
 # --broker --websocket: a member's unfinished line waits for its end; it
 # does not swallow another member's message.
 test_broker_unfinished_line() {
-	server s --broker --websocket 127.0.0.1 0 || fail "no server"
+	server s --broker --monitor --websocket 127.0.0.1 0 || fail "no server"
 	ws_peer b client until "$PORT" "ial"
 	bpid=$PEER_PID
 	wait_for "$SC_TMP/s.err" 'WebSocket upgrade of' || fail "no member"

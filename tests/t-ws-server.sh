@@ -156,7 +156,7 @@ test_client_ending_first_is_plain() {
 # A client that spoke first is a plain member whatever it says after, a
 # GET too.
 test_plain_members_decided_by_first_bytes() {
-	server s --broker --websocket 127.0.0.1 0 || fail "no server"
+	server s --broker --monitor --websocket 127.0.0.1 0 || fail "no server"
 	held_stdin talker.fifo 7
 	bg_in "$SC_TMP/talker.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/talker.out" 2>"$SC_TMP/talker.err"

@@ -595,6 +595,8 @@ static const struct conflict {
 	  .none = "--websocket ws-pair",
 	  .msg = "must use --websocket, a ws:// URL or a ws:// address with "
 	  "--ws-* options" },
+	{ .all = "--monitor", .none = "--broker --room",
+	  .msg = "must use --broker with --monitor" },
 	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
 	  .msg = "must use --ws-static with --ws-static-dotfiles" },
 	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-server-header",
