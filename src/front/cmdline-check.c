@@ -94,6 +94,33 @@ proxy_auth_env(struct cmdline *cl)
 	opt_credentials(cl, copy);
 }
 
+/* After nc's words about an -x that reads like ncat's (a file). */
+#define NCAT_X	"(ncat's -x FILE is --hex-dump FILE)"
+
+/*
+ * May -x's argument be ncat's -x FILE?  Not a URL, nor an address (with
+ * or without its port): a name, which no listener of nc's takes.
+ */
+static int
+proxy_may_be_file(const char *arg)
+{
+	char		 buf[INET6_ADDRSTRLEN + 8], *p;
+	struct in6_addr	 a;
+
+	if (proxy_url_is(arg, strlen(arg)))
+		return (0);
+	/* Longer than any address with its port. */
+	if (strlcpy(buf, arg[0] == '[' ? arg + 1 : arg, sizeof(buf)) >=
+	    sizeof(buf))
+		return (1);
+	/* "[v6]:port", "v4:port": the address before the port. */
+	if ((p = strchr(buf, ']')) != NULL ||
+	    ((p = strchr(buf, ':')) != NULL && strchr(p + 1, ':') == NULL))
+		*p = '\0';
+	return (inet_pton(AF_INET, buf, &a) != 1 &&
+	    inet_pton(AF_INET6, buf, &a) != 1);
+}
+
 /*
  * One -x, the i-th: a URL names its type and credentials; an address is
  * of -X's type, with -P or --proxy-auth's credentials when it is the only
@@ -151,7 +178,15 @@ step_proxy(struct cmdline *cl)
 	if (cl->nproxy > 0) {
 		if (o->side.sock.socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
-		/* A forwarder's targets may be behind the proxy. */
+		/*
+		 * A forwarder's targets may be behind the proxy.  ncat's -x
+		 * FILE (with -l, a server's hex dump) is said after nc's
+		 * words, unless the name is an address.
+		 */
+		if (o->side.listen && o->fwd.n == 0 &&
+		    proxy_may_be_file(cl->proxy[0]))
+			fatalx("no proxy support for listen (ncat's -x FILE is "
+			    "--hex-dump FILE)");
 		if (o->side.listen && o->fwd.n == 0)
 			fatalx("no proxy support for listen");
 		if (o->side.sock.family == AF_UNIX)
@@ -177,6 +212,9 @@ step_proxy(struct cmdline *cl)
 				    "password: %s", o->side.proxy.hops[i].label);
 		}
 		o->side.proxy.nhops = cl->nproxy;
+		/* An -x that does not resolve may be ncat's file. */
+		if (!proxy_url_is(cl->proxy[0], strlen(cl->proxy[0])))
+			o->side.proxy.name_way = " " NCAT_X;
 		/* The first hop is what a single -x always set. */
 		o->side.proxy.proto = o->side.proxy.hops[0].proto;
 		o->side.proxy.host = o->side.proxy.hops[0].host;
@@ -408,6 +446,8 @@ enum condition {
 	C_PROXY_PASSWORD,	/* the proxy user's password is known */
 	C_WS_URL,		/* a ws:// or wss:// URL where the host was */
 	C_WS_PAIR,		/* an address pair with a WebSocket side */
+	C_LOW_MINTTL,		/* -m below what a near host's packets
+				   carry (64): a count, as ncat's -m */
 	C_COUNT,
 };
 static const char *const conditions[C_COUNT] = {
@@ -420,6 +460,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_PROXY_PASSWORD] = "proxy-password",
 	[C_WS_URL] = "ws-url",
 	[C_WS_PAIR] = "ws-pair",
+	[C_LOW_MINTTL] = "low-minttl",
 };
 
 /* Does condition c hold in o? */
@@ -443,6 +484,8 @@ condition_holds(const struct options *o, enum condition c)
 		return (o->side.proxy.pass != NULL);
 	case C_WS_URL:
 		return (o->side.ws.path != NULL);
+	case C_LOW_MINTTL:
+		return (o->side.sock.minttl >= 0 && o->side.sock.minttl < 64);
 	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
@@ -619,6 +662,18 @@ static const struct conflict {
 	  .any = "-z -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
 	  "proxy server" },
+	/*
+	 * A letter that is nc's here and means another thing in ncat, on a
+	 * command line that reads like ncat's (doc/man/core.mdoc, "ncat's
+	 * letters"): nc's meaning is kept, and said once, after every
+	 * refusal.  -x with -l is said with nc's refusal (step_proxy()).
+	 */
+	{ .all = "-m low-minttl", .any = "-l -e -c", .warn = 1,
+	  .msg = "-m is nc's minimum TTL, not ncat's most clients at once: "
+	  "that is --max-conns" },
+	{ .all = "-i -l", .warn = 1,
+	  .msg = "-i is nc's interval between lines sent, not ncat's idle "
+	  "timeout: that is --idle-timeout" },
 	{ .step = step_last },
 };
 

@@ -66,6 +66,7 @@ struct chat {
 	int		 status;	/* Exit status. */
 	struct net_peer	 partner;	/* Over UDP: the only one heard. */
 	unsigned char	*scratch;	/* For rewriting what the peer sent. */
+	int		 told_room;	/* --room named, to an ncat user */
 };
 
 static void	chat_udp_first_cb(int, int, void *);
@@ -495,6 +496,11 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 	 */
 	sock_linger(fd);
 	chat_notice(c, "%s turned away: busy", label);
+	/* ncat's --chat is a room of many: ours is of two. */
+	if (!c->told_room) {
+		c->told_room = 1;
+		chat_notice(c, "ncat's --chat, for many at once, is --room");
+	}
 	return (1);
 }
 

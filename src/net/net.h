@@ -108,6 +108,9 @@ struct proxy_conf {
 	struct proxy_hop hops[PROXY_HOPS_MAX]; /* -x, in order: the first
 					   is host's */
 	size_t		 nhops;
+	const char	*name_way;	/* said after the first hop's name
+					   did not resolve, from its space:
+					   ncat's -x FILE (NULL: nothing) */
 };
 
 /* A side's WebSocket: the client's URL and the server's answers. */
