@@ -187,6 +187,42 @@ test_sockets_added_once() {
 	assertEquals "no other change a connection" 12 "$calls"
 }
 
+# lookups ARGS...: five clients through "sockcat -v ARGS" (a listener
+# whose target is the echo peer at PPORT) with getaddrinfo(3) counted by
+# tests/gaicount.so; prints the calls for that target, "HOST PORT" each.
+lookups() {
+	_lib=${SC_GAI_LIB:-$(dirname "$SC")/tests/gaicount.so}
+	_asan=$(ldd "$SC" 2>/dev/null | awk '/libasan/ { print $3 }')
+	rm -f "$SC_TMP/gai.log"
+	SC_GAI_LOG=$SC_TMP/gai.log LD_PRELOAD="${_asan:+$_asan }$_lib" \
+	    bg t 60 "$SC" -v "$@" </dev/null >/dev/null 2>"$SC_TMP/fw.err"
+	wait_for "$SC_TMP/fw.err" "^Listening on" || fail "no forwarder"
+	_port=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/fw.err")
+	: >"$SC_TMP/c.out"
+	for _i in 1 2 3 4 5; do
+		printf 'line %s\n' "$_i" | t 10 "$SC" -N 127.0.0.1 "$_port" \
+		    >>"$SC_TMP/c.out"
+	done
+	assertEquals "$*: each line echoed" \
+	    "$(printf 'line %s\n' 1 2 3 4 5)" "$(<"$SC_TMP/c.out")"
+	stop "$BG_PID"
+	grep -x "127.0.0.1 $PPORT" "$SC_TMP/gai.log" 2>/dev/null
+}
+
+# A target that is an address is looked up once, not for each client:
+# the forwarder and the pair of addresses it serves alike.
+test_address_target_looked_up_once() {
+	[ -f "${SC_GAI_LIB:-$(dirname "$SC")/tests/gaicount.so}" ] ||
+	    { sc_skip "no tests/gaicount.so (make check builds it)"; return; }
+	peer be echo
+	n=$(lookups -lk 127.0.0.1 0 --forward "127.0.0.1:$PPORT" | wc -l)
+	[ -s "$SC_TMP/gai.log" ] ||
+	    { sc_skip "getaddrinfo not counted (a static build?)"; return; }
+	assertEquals "--forward: five clients, one lookup" 1 "$n"
+	n=$(lookups tcp-l:127.0.0.1:0 "tcp:127.0.0.1:$PPORT" | wc -l)
+	assertEquals "tcp-l: to tcp:, five clients, one lookup" 1 "$n"
+}
+
 test_halfclose_client_first() {
 	peer be halfclose-backend client-first "$SC_TMP/be.got"
 	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return
