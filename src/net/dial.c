@@ -896,10 +896,12 @@ dial_cancel(struct dial *d)
 		return;
 	ev_timer_disarm(&d->deadline);
 	ev_timer_disarm(&d->kick);
-	resolve_cancel(d->lookup);
+	if (d->lookup != NULL)
+		resolve_cancel(d->lookup);
 	if (d->tls_hs != NULL)
 		tls_handshake_cancel(d->tls_hs);
-	tls_free(d->tls);
+	if (d->tls != NULL)
+		tls_free(d->tls);
 	if (d->fd != -1) {
 		ev_del(d->fd);
 		close(d->fd);
