@@ -58,20 +58,48 @@ getaddrinfo(const char *host, const char *port, const struct addrinfo *hints,
 	return (real(host, port, hints, res));
 }
 
+typedef int vasprintf_fn(char **, const char *, va_list);
+
+/*
+ * asprintf(3) is counted where it formats, in vasprintf(3): a sanitizer's
+ * runtime, first in LD_PRELOAD, takes asprintf(3) itself and calls the
+ * next vasprintf(3), which is this one.
+ */
+int
+vasprintf(char **strp, const char *fmt, va_list ap)
+{
+	static vasprintf_fn	*real;
+
+	if (real == NULL && (real = (vasprintf_fn *)dlsym(RTLD_NEXT,
+	    "vasprintf")) == NULL)
+		return (-1);
+	note("asprintf", fmt, NULL);
+	return (real(strp, fmt, ap));
+}
+
 int
 asprintf(char **strp, const char *fmt, ...)
 {
 	va_list	 ap;
 	int	 n;
 
-	note("asprintf", fmt, NULL);
 	va_start(ap, fmt);
 	n = vasprintf(strp, fmt, ap);
 	va_end(ap);
 	return (n);
 }
 
-/* asprintf(3) as _FORTIFY_SOURCE builds call it. */
+/* The same as _FORTIFY_SOURCE builds call them. */
+int	__asprintf_chk(char **, int, const char *, ...);
+int	__vasprintf_chk(char **, int, const char *, va_list);
+
+int
+__vasprintf_chk(char **strp, int flag, const char *fmt, va_list ap)
+{
+	(void)flag;
+	return (vasprintf(strp, fmt, ap));
+}
+
 int
 __asprintf_chk(char **strp, int flag, const char *fmt, ...)
 {
@@ -79,7 +107,6 @@ __asprintf_chk(char **strp, int flag, const char *fmt, ...)
 	int	 n;
 
 	(void)flag;
-	note("asprintf", fmt, NULL);
 	va_start(ap, fmt);
 	n = vasprintf(strp, fmt, ap);
 	va_end(ap);
