@@ -1640,6 +1640,50 @@ test_listener_filters() {
 	    "option range takes ADDR/BITS or ADDR:MASK"
 }
 
+# A listener's ipv6only: ipv6only=0 lets an IPv4 client in through the
+# IPv6 socket, ipv6only=1 does not.  A client's forever: it dials until
+# its server is there.  Both socats alike.
+test_ipv6only_and_forever() {
+	for _bin in "$REAL" "$OURS"; do
+		for _v in 0 1; do
+			serve v6 "$_bin" -d -d TCP6-LISTEN:0,ipv6only=$_v \
+			    SYSTEM:'echo six'
+			assertEquals "$_bin ipv6only=$_v: IPv6" "six" \
+			    "$(t 10 "$SC" -N ::1 "$PORT" </dev/null)"
+			wait_exit "$SERVE_PID"
+			serve v6 "$_bin" -d -d TCP6-LISTEN:0,ipv6only=$_v \
+			    SYSTEM:'echo four'
+			t 10 "$SC" -v -N 127.0.0.1 "$PORT" </dev/null \
+			    >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_bin ipv6only=$_v: IPv4: status" \
+			    "$_v" $?
+			if [ "$_v" = 0 ]; then
+				assertEquals "$_bin ipv6only=0: IPv4" "four" \
+				    "$(<"$SC_TMP/o")"
+				wait_exit "$SERVE_PID"
+			else
+				assertEquals "$_bin ipv6only=1: IPv4 refused" \
+				    "" "$(<"$SC_TMP/o")"
+				assertEquals "$_bin ipv6only=1: said" \
+				    "sockcat: connect to 127.0.0.1 port $PORT (tcp) failed: Connection refused" \
+				    "$(<"$SC_TMP/e")"
+				stop "$SERVE_PID"
+			fi
+		done
+		_p=$(free_port)
+		echo late >"$SC_TMP/late"
+		bg_in "$SC_TMP/late" t 30 "$_bin" -u - \
+		    TCP:127.0.0.1:"$_p",forever,interval=0.05
+		_c=$BG_PID
+		bg t 30 "$REAL" -u TCP-LISTEN:"$_p",bind=127.0.0.1,reuseaddr \
+		    OPEN:"$SC_TMP/got",creat,trunc
+		wait_exit "$_c"
+		assertEquals "$_bin forever: its end" 0 "$WAIT_STATUS"
+		wait_for "$SC_TMP/got" late
+		assertEquals "$_bin forever: the bytes" "late" "$(<"$SC_TMP/got")"
+	done
+}
+
 # A dialled socket's lowport: bound at a port from 640 to 1023 before it
 # connects, which -d -d -d -d says in socat's "D bind(...)" line; a
 # listener's lowport lets it in.  Both socats alike.
@@ -2482,6 +2526,18 @@ test_data_dumps() {
 		assertEquals "$_bin: -v" "$(printf '> length=7 from=0 to=6\na\tb\\\\\\r.')" \
 		    "$(grep -vE '^[0-9]{4}/' "$SC_TMP/text.err" |
 		    sed 's/^\([<>]\) .*  length/\1 length/')"
+		# -x with -v: each line's bytes in hex, then as text, up to
+		# sixteen and never past a newline; "--" after the block.
+		printf 'ab\ncd\001e\nfghijklmnopqrstuvwxyz\n' |
+		    t 20 "$_bin" -x -v - SYSTEM:'cat >/dev/null' 2>"$SC_TMP/xv"
+		assertEquals "$_bin: -x -v: status" 0 $?
+		assertEquals "$_bin: -x -v" "> length=30 from=0 to=29
+ 61 62 0a                                         ab.
+ 63 64 01 65 0a                                   cd.e.
+ 66 67 68 69 6a 6b 6c 6d 6e 6f 70 71 72 73 74 75  fghijklmnopqrstu
+ 76 77 78 79 7a 0a                                vwxyz.
+--" "$(grep -vE '^[0-9]{4}/' "$SC_TMP/xv" |
+		    sed 's/^\([<>]\) .*  length/\1 length/')"
 	done
 }
 
@@ -3067,14 +3123,20 @@ test_address_option_values() {
 	_l=TCP-LISTEN:0
 	socat_refused "$_l,sourceport=abc: option sourceport of a listener takes a number" \
 	    "$_l,sourceport=abc" -
-	for _r in 1.2.3.4:255.0.255.0 bogus; do
-		socat_refused "$_l,range=$_r: option range takes ADDR/BITS or ADDR:MASK (a prefix's), not $_r" \
+	_long=127.0.0.1/32$(printf '%070d' 0)
+	for _r in 1.2.3.4:255.0.255.0 bogus '[::1]:[ffff::x]' \
+	    '[::1]:[ffff::1]' "$_long"; do
+		socat_refused "$_l,range=$_r: option range takes ADDR/BITS or ADDR:MASK (a prefix's), not ${_r:0:64}" \
 		    "$_l,range=$_r" -
 	done
 	for _g in 224.1.1.1 :lo 224.1.1.1:lo:x '[ff02::1]lo' '[]:lo'; do
 		socat_refused "UDP-RECV:0,ip-add-membership=$_g: option ip-add-membership takes GROUP:INTERFACE ([GROUP]:INTERFACE for IPv6), not $_g" \
 		    -u "UDP-RECV:0,ip-add-membership=$_g" -
 	done
+	socat_refused "getaddrinfo: Name or service not known (ff02::1%nosuch0 port 0)" \
+	    -u "UDP6-RECV:0,ip-add-membership=[ff02::1]:nosuch0" -
+	socat_refused "PTY,link=$SC_TMP/a!!PTY,link=$SC_TMP/b: a dual (!!) address of two lines is not supported" \
+	    "PTY,link=$SC_TMP/a!!PTY,link=$SC_TMP/b" -
 	socat_refused "UDP4-RECV:0,bind=127.0.0.1,ip-add-membership=224.1.1.1:lo: a listener's address given twice (bind=, ip-add-membership=)" \
 	    -u UDP4-RECV:0,bind=127.0.0.1,ip-add-membership=224.1.1.1:lo -
 	for _s in 1:2 1:2:x 1:2:99999999999 x:2:3 '1;2:3'; do
