@@ -2118,6 +2118,22 @@ test_generic_socket() {
 	assertEquals "a Unix one: status" 1 $?
 	assertContains "a Unix one: said" "$(<"$SC_TMP/e")" \
 	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10) are supported"
+	# Fields missing, data that is not data, no address to dial, and
+	# bind= and range= whose data is not an address.
+	_d=x1234x7f000001x0000000000000000
+	_l=SOCKET-LISTEN:2:6:$_d
+	for _c in \
+	    "SOCKET-CONNECT:2:6|SOCKET-CONNECT takes :DOMAIN:PROTOCOL:ADDRESS" \
+	    "SOCKET-DATAGRAM:2:2:17|SOCKET-DATAGRAM takes :DOMAIN:TYPE:PROTOCOL:ADDRESS" \
+	    "SOCKET-CONNECT:2:6:xzz|SOCKET-CONNECT: an address of sockaddr_in data (x and hex digits) expected" \
+	    "SOCKET-CONNECT:10:6:xzz|SOCKET-CONNECT: an address of sockaddr_in6 data (x and hex digits) expected" \
+	    "SOCKET-CONNECT:2:6:x1234x00000000x0000000000000000|SOCKET-CONNECT: no address to send to" \
+	    "$_l,bind=xq|option bind: an address of data expected" \
+	    "$_l,range=x7f|option range: ADDR:MASK of data expected" \
+	    "$_l,range=xq:x00|option range: ADDR:MASK of data expected" \
+	    "$_l,range=x7f000001:xq|option range: ADDR:MASK of data expected"; do
+		socat_refused "${_c%%|*}: ${_c#*|}" "${_c%%|*}" -
+	done
 }
 
 # ip-add-membership=GROUP:INTERFACE: a UDP listener joins the group,
