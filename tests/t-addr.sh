@@ -338,6 +338,9 @@ test_bad_addresses_refused() {
 	expect_error "tcp:::1:80: an IPv6 address needs brackets: [addr]:port" \
 	    tcp:::1:80 -
 	expect_error "unix:: missing socket pathname" - unix:
+	_p=$SC_TMP/$(printf '%0120d' 0)
+	expect_error "unix:$SC_TMP/s,bind=$_p: option bind: socket pathname too long" \
+	    unix:"$SC_TMP/s",bind="$_p" -
 	expect_error "tcp:h:1,sni=x: option sni does not belong to a tcp: address" \
 	    tcp:h:1,sni=x -
 	expect_error "tls-l:1,verify=yes: option verify takes 0 or 1" \

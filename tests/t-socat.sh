@@ -1499,11 +1499,13 @@ test_program_descriptors_served() {
 # programs, which live on, and socat with them; without it, socat ends.
 # Both socats alike.
 test_signal_passed_to_the_program() {
-	printf '#!/bin/sh\ntrap "echo got INT" INT\necho ready\n%s\n' \
+	printf '#!/bin/sh\ntrap "echo got INT" INT\ntrap "echo got HUP" HUP\necho ready\n%s\n' \
 	    'while :; do sleep 0.1; done' >"$SC_TMP/trapper"
 	chmod +x "$SC_TMP/trapper"
 	for _bin in "$REAL" "$OURS"; do
-		for _o in ,sigint ""; do
+		for _o in ,sigint ,sighup ""; do
+			_sig=INT
+			[ "$_o" = ,sighup ] && _sig=HUP
 			serve sig "$_bin" -d -d TCP-LISTEN:0 \
 			    EXEC:"$SC_TMP/trapper$_o"
 			rm -f "$SC_TMP/sig.in"
@@ -1513,11 +1515,11 @@ test_signal_passed_to_the_program() {
 			_cl=$BG_PID
 			wait_for "$SC_TMP/sig.got" ready || fail "$_bin: no program"
 			_sv=$(pgrep -P "$SERVE_PID" | head -n 1)
-			kill -INT "$_sv"
+			kill -$_sig "$_sv"
 			if [ -n "$_o" ]; then
-				wait_for "$SC_TMP/sig.got" "got INT"
+				wait_for "$SC_TMP/sig.got" "got $_sig"
 				assertContains "$_bin$_o: the program's" \
-				    "$(<"$SC_TMP/sig.got")" "got INT"
+				    "$(<"$SC_TMP/sig.got")" "got $_sig"
 				assertTrue "$_bin$_o: socat lives on" \
 				    "still_running $SERVE_PID 0.3"
 			else
@@ -3165,6 +3167,15 @@ test_address_option_values() {
 	printf 'nocolon\n' >"$SC_TMP/auth"
 	socat_refused "$_p,proxyauthfile=$SC_TMP/auth: proxyauth: not USER:PASSWORD" \
 	    "$_p,proxyauthfile=$SC_TMP/auth" -
+	socat_refused "$_p,proxyauth=a:*,proxyauthfile=$SC_TMP/auth: options proxyauth and proxyauthfile: one of them" \
+	    "$_p,proxyauth=a:b,proxyauthfile=$SC_TMP/auth" -
+	# A value of the wrong kind, for each kind of value.
+	for _c in "PROXY:127.0.0.1:h:80,proxyport=99999|option proxyport: port number too large: 99999" \
+	    "TCP:127.0.0.1:1,retry=x|option retry takes a number from 0 to 65535" \
+	    "OPEN:$SC_TMP/f,escape=999|option escape takes a byte's value, as 27 or 0x1b" \
+	    "OPEN:$SC_TMP/f,readbytes=1x|option readbytes takes a number of bytes"; do
+		socat_refused "${_c%%|*}: ${_c#*|}" "${_c%%|*}" -
+	done
 	: >"$SC_TMP/empty"
 	socat_refused "$_p,proxyauthfile=$SC_TMP/empty: proxyauth: not USER:PASSWORD" \
 	    "$_p,proxyauthfile=$SC_TMP/empty" -
