@@ -1551,6 +1551,14 @@ test_crlf() {
 		wait_exit "$_p"
 		assertEquals "$_bin: from the socket" "$(printf 'a\nb\nc' |
 		    od -An -c)" "$(od -An -c <"$SC_TMP/crlf.out")"
+		# Both ends with crlf: their line ends alike, nothing
+		# changed, a CR alone included.
+		rm -f "$SC_TMP/both"
+		printf 'x\ny\r\nz\r\r\n' | t 20 "$_bin" -u STDIO,crlf \
+		    OPEN:"$SC_TMP/both",crlf,creat
+		assertEquals "$_bin: between two with crlf" \
+		    "$(printf 'x\ny\r\nz\r\r\n' | od -An -c)" \
+		    "$(od -An -c <"$SC_TMP/both")"
 	done
 }
 
