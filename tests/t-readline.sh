@@ -240,8 +240,8 @@ test_refusals() {
 }
 
 # The cursor moves in the line (Left, Right, Home, End in their several
-# spellings, ^A, ^E, ^B, ^F, ESC b, ESC f) over whole UTF-8 characters;
-# Delete, ^D, ^K, ^U and ^W edit around it.
+# spellings, with a modifier too, ^A, ^E, ^B, ^F, ESC b, ESC f) over whole
+# UTF-8 characters and a tab; Delete, ^D, ^K, ^U and ^W edit around it.
 test_keys_move_and_edit() {
 	on_tty ke listen:tcp accept \
 	    'send:abc\x1b[D\x1b[DX\n' 'netexpect:^aXbc\n$' \
@@ -256,6 +256,7 @@ test_keys_move_and_edit() {
 	    'send:ab cd\x01\x1bf!\x06\x06=\n' 'netexpect:\nab! c=d\n$' \
 	    'send:h\xc3\xa9llo\x1b[D\x1b[D\x1b[D\x1b[D\x1b[C\x7f\n' \
 	    'netexpect:\nhllo\n$' \
+	    'send:a\tb\x01\x1b[1;5C!\n' 'netexpect:\na!\tb\n$' \
 	    'send:\x04' netclose exit:0 -- "$SC" --readline 127.0.0.1 @PORT@
 	st=$?
 	assertEquals "steps: $(<"$SC_TMP/ke.err")" 0 "$st"
