@@ -41,6 +41,19 @@ test_stream_client_to_listener() {
 	assertFalse "socket file removed at exit" "[ -e '$sock' ]"
 }
 
+# -l -U -s PATH listens on PATH, as nc.openbsd's does: -s names the
+# socket of a listener given no operand.
+test_listener_path_given_by_s() {
+	sock=$SC_TMP/s.sock
+	unix_server srv -l -U -s "$sock" || fail "no server"
+	echo hello | t 5 "$SC" -N -U "$sock"
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "hello"
+	assertContains "$(<"$SC_TMP/srv.err")" "Listening on $sock"
+}
+
 test_stream_listener_to_client() {
 	sock=$SC_TMP/s.sock
 	printf 'from server\n' >"$SC_TMP/srv.in"
