@@ -41,8 +41,8 @@ test_stream_client_to_listener() {
 	assertFalse "socket file removed at exit" "[ -e '$sock' ]"
 }
 
-# -l -U -s PATH listens on PATH, as nc.openbsd's does: -s names the
-# socket of a listener given no operand.
+# -l -U -s PATH listens on PATH (a stream or datagram socket), as
+# nc.openbsd's does: -s names the socket of a listener given no operand.
 test_listener_path_given_by_s() {
 	sock=$SC_TMP/s.sock
 	unix_server srv -l -U -s "$sock" || fail "no server"
@@ -52,6 +52,10 @@ test_listener_path_given_by_s() {
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 	assertContains "$(<"$SC_TMP/srv.err")" "Listening on $sock"
+	# A datagram listener's too.
+	server dg -u -l -U -s "$SC_TMP/d.sock" || fail "no datagram server"
+	assertEquals "Bound on $SC_TMP/d.sock" "$(<"$SC_TMP/dg.err")"
+	stop "$SERVER_PID"
 }
 
 test_stream_listener_to_client() {
