@@ -557,6 +557,13 @@ test_forward_ws_target() {
 	stream_client "$PORT"
 	assertEquals "the bytes back over wss://" "$SUM" "$BACK"
 	stop "$SERVER_PID"
+	# verify=0: the server is not checked, no CA needed.
+	data 1000
+	server fw3 -lk 127.0.0.1 0 --forward \
+	    "wss://localhost:$WPORT/tls,verify=0" || fail "no forwarder"
+	stream_client "$PORT"
+	assertEquals "verify=0: the bytes back" "$SUM" "$BACK"
+	stop "$SERVER_PID"
 }
 
 # What has no meaning for a target, and what is no target, is refused.
