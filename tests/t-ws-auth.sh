@@ -635,6 +635,8 @@ test_command_line() {
 	    --auth-token x ws://127.0.0.1:1/
 	expect_error "auth invalid: alice (USER:PASSWORD)" \
 	    -l --websocket --auth alice 0
+	expect_error "auth invalid: user or password too long" \
+	    -l --websocket --auth "$(printf '%0256d' 0):pw" 0
 	expect_error "auth-token invalid: letters, digits and -._~+/= only, up to 255" \
 	    -l --websocket --auth-token 'a b' 0
 }
