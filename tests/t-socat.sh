@@ -2555,6 +2555,18 @@ test_data_dumps() {
 		assertEquals "$_bin: -v" "$(printf '> length=7 from=0 to=6\na\tb\\\\\\r.')" \
 		    "$(grep -vE '^[0-9]{4}/' "$SC_TMP/text.err" |
 		    sed 's/^\([<>]\) .*  length/\1 length/')"
+		# -v's escapes of C's, and a block longer than a line's
+		# buffer.
+		printf 'x\a\b\v\fy\n' | t 20 "$_bin" -v - SYSTEM:'cat >/dev/null' \
+		    2>"$SC_TMP/esc"
+		assertEquals "$_bin: -v's escapes" '> length=7 from=0 to=6
+x\a\b\v\fy' "$(grep -vE '^[0-9]{4}/' "$SC_TMP/esc" |
+		    sed 's/^\([<>]\) .*  length/\1 length/')"
+		head -c 3000 /dev/zero | tr '\0' '\a' |
+		    t 20 "$_bin" -v - SYSTEM:'cat >/dev/null' 2>"$SC_TMP/bells"
+		assertEquals "$_bin: -v of 3000 bells" \
+		    "$(printf '\\a%.0s' $(seq 3000))" \
+		    "$(grep -vE '^[<>] |^[0-9]{4}/' "$SC_TMP/bells" | tr -d '\n')"
 		# -x with -v: each line's bytes in hex, then as text, up to
 		# sixteen and never past a newline; "--" after the block.
 		printf 'ab\ncd\001e\nfghijklmnopqrstuvwxyz\n' |
