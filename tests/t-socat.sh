@@ -2700,7 +2700,7 @@ test_program_environment() {
 
 # A TLS peer's certificate, told to a program in socat's variables:
 # subject and issuer in OpenSSL's one-line form, and the subject's fields
-# by name.  Both socats alike.
+# by name (one given twice, both values).  Both socats alike.
 test_program_tls_environment() {
 	cat "$CERTS/srv.pem" "$CERTS/srv.key" >"$SC_TMP/s.pem"
 	serve tls "$REAL" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/s.pem",verify=0,fork \
@@ -2712,6 +2712,22 @@ test_program_tls_environment() {
 		    "CN = localhost / CN = Test CA / localhost" \
 		    "$(SOCAT_OPENSSL_X509_COMMONNAME=stale t 20 "$_bin" -u \
 		    OPENSSL:127.0.0.1:"$PORT",verify=0 SYSTEM:"echo $_v")"
+	done
+	kill "$SERVE_PID" 2>/dev/null
+	wait_exit "$SERVE_PID"
+	# A field the subject has twice: its values joined by " // ".
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$SC_TMP/mk.pem" -out "$SC_TMP/mc.pem" -days 1 \
+	    -subj "/CN=multi/OU=one/OU=two" 2>/dev/null ||
+	    fail "no certificate"
+	cat "$SC_TMP/mc.pem" "$SC_TMP/mk.pem" >"$SC_TMP/m.pem"
+	serve tls2 "$REAL" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/m.pem",verify=0,fork \
+	    SYSTEM:'sleep 0.5'
+	_v='$SOCAT_OPENSSL_X509_ORGANIZATIONALUNITNAME'
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: a field twice" "one // two" \
+		    "$(t 20 "$_bin" -u OPENSSL:127.0.0.1:"$PORT",verify=0 \
+		    SYSTEM:"echo $_v")"
 	done
 	kill "$SERVE_PID" 2>/dev/null
 	wait_exit "$SERVE_PID"
