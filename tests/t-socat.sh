@@ -3208,6 +3208,9 @@ test_address_option_values() {
 	    "$_p,proxyauthfile=$SC_TMP/auth" -
 	socat_refused "$_p,proxyauth=a:*,proxyauthfile=$SC_TMP/auth: options proxyauth and proxyauthfile: one of them" \
 	    "$_p,proxyauth=a:b,proxyauthfile=$SC_TMP/auth" -
+	# A Unix listener's socket file given to a user there is not.
+	socat_refused "user nosuch-user-x: unknown" \
+	    UNIX-LISTEN:"$SC_TMP/ul",user=nosuch-user-x -
 	# A value of the wrong kind, for each kind of value.
 	for _c in "PROXY:127.0.0.1:h:80,proxyport=99999|option proxyport: port number too large: 99999" \
 	    "TCP:127.0.0.1:1,retry=x|option retry takes a number from 0 to 65535" \

@@ -159,6 +159,22 @@ test_path_too_long() {
 	t 5 "$SC" -l -U "$long" </dev/null 2>"$SC_TMP/err"
 	assertEquals "listen" 1 $?
 	assertEquals "sockcat: File name too long ($long)" "$(<"$SC_TMP/err")"
+	# An abstract name, and a datagram client's own socket under a
+	# TMPDIR so long that its name cannot fit, or that is not there.
+	abs=@$(printf 'a%.0s' $(seq 120))
+	expect_error "$abs: File name too long" -U "$abs"
+	tmp=$SC_TMP/$(printf 't%.0s' $(seq 90))
+	mkdir "$tmp"
+	for c in "$tmp|File name too long \\($tmp/sockcat\\.[A-Za-z0-9]{6}/recv\\.sock\\)" \
+	    "$SC_TMP/none|$SC_TMP/none/sockcat\\.[A-Za-z0-9]{6}: No such file or directory"; do
+		TMPDIR=${c%%|*} t 5 "$SC" -u -U "$SC_TMP/d.sock" </dev/null \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "TMPDIR ${c%%|*}: status" 1 $?
+		assertEquals "TMPDIR ${c%%|*}: stdout" "" "$(<"$SC_TMP/out")"
+		assertTrue "TMPDIR ${c%%|*}: $(<"$SC_TMP/err")" \
+		    "grep -Exq 'sockcat: ${c#*|}' '$SC_TMP/err'"
+	done
+	assertEquals "nothing left" "" "$(ls "$tmp")"
 }
 
 test_connect_refused_and_missing() {
