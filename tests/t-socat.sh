@@ -3246,6 +3246,19 @@ test_file_read_to_a_connection() {
 	done
 }
 
+# stdin to stdout, read as readbytes= and escape= say, or with setsid:
+# relayed, not cat's.  Both socats alike.
+test_stdio_to_itself_with_options() {
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: readbytes=3" "abc" \
+		    "$(printf 'abcdef' | t 20 "$_bin" -u STDIN,readbytes=3 STDOUT)"
+		assertEquals "$_bin: escape=27" "abc" \
+		    "$(printf 'abc\033def' | t 20 "$_bin" -u STDIN,escape=27 STDOUT)"
+		assertEquals "$_bin: setsid" "abc" \
+		    "$(printf 'abc' | t 20 "$_bin" -u STDIN STDOUT,setsid)"
+	done
+}
+
 # nofork with a descriptor or a file (a program that does not exist, a
 # shell's command, options it cannot take in our place), a dual address
 # whose half cannot be opened, stdin read as readbytes= says with -U,
