@@ -326,6 +326,18 @@ test_abstract_name_and_ipv6() {
 	stop "$SERVER_PID"
 }
 
+# -d with an address pair: stdin is not read; what the client sends is
+# printed, and nothing goes back.
+test_pair_without_stdin() {
+	echo fromstdin >"$SC_TMP/d.in"
+	server d -d tcp-l:127.0.0.1:0 - || fail "no server"
+	assertEquals "nothing from stdin" "" \
+	    "$(echo fromclient | t 10 "$SC" -N 127.0.0.1 "$PORT")"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/d.out" "fromclient"
+}
+
 # A bad address: one line naming it and what is wrong, status 1.
 test_bad_addresses_refused() {
 	expect_error "foo:1: unknown scheme foo:" foo:1 tcp:h:1
