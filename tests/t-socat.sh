@@ -1368,6 +1368,35 @@ test_serial_console_lines() {
 	done
 }
 
+# A pseudo-terminal used one way (-u): read from, what is written to its
+# link comes out; written to, what is read from its link is what came in.
+# Both socats alike.
+test_pty_one_way() {
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/tty"
+		bg t 20 "$_bin" -u PTY,link="$SC_TMP/tty",rawer STDOUT \
+		    >"$SC_TMP/from"
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty" || fail "$_bin: no pty"
+		printf 'from the line\n' >"$SC_TMP/tty"
+		assertTrue "$_bin: read from" \
+		    "wait_for '$SC_TMP/from' '^from the line\$'"
+		kill "$_p"
+		wait_exit "$_p"
+		rm -f "$SC_TMP/tty" "$SC_TMP/in"
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" -u STDIN PTY,link="$SC_TMP/tty",rawer
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty" || fail "$_bin: no pty"
+		echo "to the line" >&7
+		assertEquals "$_bin: written to" "to the line" \
+		    "$(t 10 head -n 1 "$SC_TMP/tty")"
+		exec 7>&-
+		kill "$_p" 2>/dev/null
+		wait_exit "$_p"
+	done
+}
+
 test_terminal_speeds() {
 	for _bin in "$REAL" "$OURS"; do
 		for _o in ispeed=14 ospeed=13; do
