@@ -94,9 +94,6 @@ proxy_auth_env(struct cmdline *cl)
 	opt_credentials(cl, copy);
 }
 
-/* After nc's words about an -x that reads like ncat's (a file). */
-#define NCAT_X	"(ncat's -x FILE is --hex-dump FILE)"
-
 /*
  * May -x's argument be ncat's -x FILE?  Not a URL, nor an address (with
  * or without its port): a name, which no listener of nc's takes.
@@ -214,7 +211,8 @@ step_proxy(struct cmdline *cl)
 		o->side.proxy.nhops = cl->nproxy;
 		/* An -x that does not resolve may be ncat's file. */
 		if (!proxy_url_is(cl->proxy[0], strlen(cl->proxy[0])))
-			o->side.proxy.name_way = " " NCAT_X;
+			o->side.proxy.name_way = " (ncat's -x FILE is "
+			    "--hex-dump FILE)";
 		/* The first hop is what a single -x always set. */
 		o->side.proxy.proto = o->side.proxy.hops[0].proto;
 		o->side.proxy.host = o->side.proxy.hops[0].host;
@@ -662,12 +660,7 @@ static const struct conflict {
 	  .any = "-z -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
 	  "proxy server" },
-	/*
-	 * A letter that is nc's here and means another thing in ncat, on a
-	 * command line that reads like ncat's (doc/man/core.mdoc, "ncat's
-	 * letters"): nc's meaning is kept, and said once, after every
-	 * refusal.  -x with -l is said with nc's refusal (step_proxy()).
-	 */
+	/* nc's letters that are ncat's too, said after every refusal. */
 	{ .all = "-m low-minttl", .any = "-l -e -c", .warn = 1,
 	  .msg = "-m is nc's minimum TTL, not ncat's most clients at once: "
 	  "that is --max-conns" },
