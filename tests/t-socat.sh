@@ -668,6 +668,50 @@ test_recipe_pty() {
 	pty "$OURS"
 }
 
+# two_names: both PTY lines of pty_names's log are there.
+two_names() {
+	[ "$(grep -c ' PTY is ' "$SC_TMP/names.err")" = 2 ]
+}
+
+# pty_names SOCAT: the virtual serial pair without links, socat -d -d
+# PTY,raw,echo=0 PTY,raw,echo=0: its log names each pty ("PTY is
+# /dev/pts/N", in socat's form), by which both are opened, and bytes
+# written to one come out of the other as they are, both ways.
+pty_names() {
+	bg t 60 "$1" -d -d PTY,raw,echo=0 PTY,raw,echo=0 \
+	    2>"$SC_TMP/names.err"
+	_pty=$BG_PID
+	wait_until two_names || {
+		fail "$1: no two names: $(<"$SC_TMP/names.err")"
+		return
+	}
+	assertEquals "$1: two lines in socat's form" 2 "$(grep -Ec \
+	    '^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} socat\[[0-9]+\] [A-Z] PTY is /dev/pts/[0-9]+$' \
+	    "$SC_TMP/names.err")"
+	set -- "$1" $(sed -n 's/.* PTY is //p' "$SC_TMP/names.err")
+	t 20 python3 - "$2" "$3" >"$SC_TMP/names.out" <<'EOF'
+import os, sys
+a = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+b = os.open(sys.argv[2], os.O_RDWR | os.O_NOCTTY)
+def move(src, dst, data):
+    os.write(src, data)
+    got = b""
+    while len(got) < len(data):
+        got += os.read(dst, 4096)
+    return got
+sent = bytes(range(256)) * 4
+print(move(a, b, sent) == sent, move(b, a, b"back\r\n\x03\x04") == b"back\r\n\x03\x04")
+EOF
+	assertEquals "$1: both ways, raw" "True True" "$(<"$SC_TMP/names.out")"
+	kill "$_pty" 2>/dev/null
+	wait_exit "$_pty"
+}
+
+test_recipe_pty_names() {
+	pty_names "$REAL"
+	pty_names "$OURS"
+}
+
 # A socat listener without fork serves one client, then is done.
 test_no_fork_one_client() {
 	serve once "$OURS" -d -d TCP-LISTEN:0 SYSTEM:'echo one'
@@ -2623,7 +2667,7 @@ test_program_tls_environment() {
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
-	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,raw' 'TCP-L:0,pf=ip6,pf=ip4' \
+	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,echo=1' 'TCP-L:0,pf=ip6,pf=ip4' \
 	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,unlink-early'; do
 		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_a: status" 1 $?

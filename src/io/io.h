@@ -335,7 +335,7 @@ int		 tty_modes_set(int, const struct tty_want *);
 int		 tty_modes_apply(int, const struct tty_want *);
 int		 serial_open(const char *, unsigned long, int, char **);
 void		 serial_release(const char *);
-int		 ptylink_open(const char *, long, long, int *, const char **,
+int		 ptylink_open(const char *, long, long, int *, char *, size_t,
 		    char **);
 void		 ptylink_release(const char *, int);
 struct endpoint	*device_endpoint(struct session *, const char *, int);

@@ -601,8 +601,7 @@ int
 device_open(const struct side *sd, const char **name, int *slave,
     char **cause)
 {
-	const char	*tty;
-	char		 speed[32];
+	char		 speed[32], tty[64];
 	int		 fd;
 
 	*slave = -1;
@@ -624,8 +623,11 @@ device_open(const struct side *sd, const char **name, int *slave,
 		*name = "terminal";
 		/* The terminal side stays open until exit (ptylink_open()). */
 		fd = ptylink_open(sd->path, sd->local.tty.ispeed,
-		    sd->local.tty.ospeed, slave, &tty, cause);
-		if (fd != -1)
+		    sd->local.tty.ospeed, slave, tty, sizeof(tty), cause);
+		/* socat's PTY says its name, with a link or without. */
+		if (fd != -1 && sd->socat)
+			log_verbose(1, "PTY is %s", tty);
+		else if (fd != -1)
 			log_verbose(1, "Terminal %s at %s", tty, sd->path);
 	}
 	if (fd == -1 && *cause == NULL)
