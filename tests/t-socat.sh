@@ -685,8 +685,8 @@ pty_names() {
 		fail "$1: no two names: $(<"$SC_TMP/names.err")"
 		return
 	}
-	assertEquals "$1: two lines in socat's form" 2 "$(grep -Ec \
-	    '^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} socat\[[0-9]+\] [A-Z] PTY is /dev/pts/[0-9]+$' \
+	assertEquals "$1: two notices in socat's form" 2 "$(grep -Ec \
+	    '^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} socat\[[0-9]+\] N PTY is /dev/pts/[0-9]+$' \
 	    "$SC_TMP/names.err")"
 	set -- "$1" $(sed -n 's/.* PTY is //p' "$SC_TMP/names.err")
 	t 20 python3 - "$2" "$3" >"$SC_TMP/names.out" <<'EOF'
@@ -710,6 +710,78 @@ EOF
 test_recipe_pty_names() {
 	pty_names "$REAL"
 	pty_names "$OURS"
+}
+
+# letters FILE [REGEX]: the severities (socat's E, W, N, I, D) of the
+# lines of FILE in socat's form (that match REGEX), each once, sorted.
+letters() {
+	sed -n 's/^[0-9/]* [0-9:]* [^ ]*\[[0-9]*\] \([A-Z]\) //p' "$1" |
+	    grep -E "${2:-.}" >/dev/null || return
+	grep -E "${2:-.}" "$1" |
+	    sed -n 's/^[0-9/]* [0-9:]* [^ ]*\[[0-9]*\] \([A-Z]\) .*/\1/p' |
+	    sort -u | tr -d '\n'
+}
+
+# levels SOCAT: socat's levels of its messages, beside the real one's.
+# At -d -d what happens is a notice (N: listening, a client accepted, a
+# connection forwarded, a program started, its end), never an error (E),
+# which scripts look for; a connection refused is an error.  One -d shows
+# no notice, -d -d -d info (I) and no debugging (D).
+levels() {
+	serve lv "$1" -d -d TCP-LISTEN:0,reuseaddr SYSTEM:'echo one'
+	assertEquals "$1: served" one "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$SERVE_PID"
+	assertEquals "$1: -d -d, nothing failed: $(<"$SC_TMP/lv.err")" N \
+	    "$(letters "$SC_TMP/lv.err")"
+	assertEquals "$1: listening, a notice" N \
+	    "$(letters "$SC_TMP/lv.err" '[Ll]istening on')"
+	assertEquals "$1: a client accepted, a notice" N \
+	    "$(letters "$SC_TMP/lv.err" 'accepting connection|Connection received')"
+	# The relay of a listener with fork and a dialled side, then ended.
+	serve back "$REAL" -d -d TCP-LISTEN:0,reuseaddr,fork SYSTEM:'echo back'
+	_back=$SERVE_PID
+	_bp=$PORT
+	serve fw "$1" -d -d TCP-LISTEN:0,reuseaddr,fork TCP:127.0.0.1:"$_bp"
+	for _i in 1 2; do
+		assertEquals "$1: forwarded $_i" back \
+		    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	done
+	kill "$SERVE_PID" "$_back" 2>/dev/null
+	wait_exit "$SERVE_PID"
+	wait_exit "$_back"
+	assertNotContains "$1: forwarded, nothing failed" \
+	    "$(letters "$SC_TMP/fw.err")" E
+	assertContains "$1: forwarded, notices" \
+	    "$(letters "$SC_TMP/fw.err")" N
+	# A connection refused: an error.
+	t 20 "$1" -d -d - TCP:127.0.0.1:"$_bp" </dev/null 2>"$SC_TMP/rf.err"
+	assertEquals "$1: refused: status" 1 $?
+	assertContains "$1: refused, an error: $(<"$SC_TMP/rf.err")" \
+	    "$(letters "$SC_TMP/rf.err" 'Connection refused')" E
+	# One -d: no notice; three: info, and no debugging.
+	_p=$(free_port)
+	bg t 60 "$1" -d TCP-LISTEN:"$_p",reuseaddr SYSTEM:'echo one' \
+	    2>"$SC_TMP/d1.err"
+	_d1=$BG_PID
+	wait_until t 5 "$SC" -z 127.0.0.1 "$_p" || fail "$1: no listener"
+	wait_exit "$_d1"
+	assertEquals "$1: -d, no notice: $(<"$SC_TMP/d1.err")" "" \
+	    "$(letters "$SC_TMP/d1.err" '.')"
+	serve d3 "$1" -d -d -d TCP-LISTEN:0,reuseaddr SYSTEM:'echo one'
+	assertEquals "$1: -d -d -d: served" one \
+	    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$SERVE_PID"
+	assertContains "$1: -d -d -d: info: $(<"$SC_TMP/d3.err")" \
+	    "$(letters "$SC_TMP/d3.err")" I
+	assertNotContains "$1: -d -d -d: no debugging" \
+	    "$(letters "$SC_TMP/d3.err")" D
+	assertNotContains "$1: -d -d -d: nothing failed" \
+	    "$(letters "$SC_TMP/d3.err")" E
+}
+
+test_log_levels() {
+	levels "$REAL"
+	levels "$OURS"
 }
 
 # A socat listener without fork serves one client, then is done.

@@ -382,7 +382,9 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 	if (argc - i != 2)
 		fatalx("exactly 2 addresses required (there are %d); use "
 		    "option \"-h\" for help", argc - i);
+	/* socat's rule: -d shows warnings, -d -d notices, and so on. */
 	o->verbose = sc.nd >= 2 ? sc.nd - 1 : 0;
+	log_socat_debug(sc.nd);
 	if (sc.lock != NULL) {
 		/* Its notice is -d -d's, as socat's. */
 		log_init(o->verbose);

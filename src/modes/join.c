@@ -557,7 +557,7 @@ join_dial(const struct side *sd, const char *port,
 		nc = open_wait(sd, sd->host, port, how, &peer, &cause);
 		if (nc == NULL && cause != NULL && sd->dial_fork &&
 		    (left == RETRY_FOREVER || left-- > 0)) {
-			log_verbose(1, "%s", cause);
+			log_verbose_warn(1, "%s", cause);
 			free(cause);
 		} else if (nc == NULL) {
 			if (cause != NULL)

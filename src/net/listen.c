@@ -735,7 +735,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			if (ev_timer_armed(&l->backoff)) {
 				l->watched = 0;
 				if (!l->starved)
-					log_verbose(1, "accept: %s",
+					log_verbose_warn(1, "accept: %s",
 					    strerror(errno));
 				l->starved = 1;
 			} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
