@@ -784,6 +784,46 @@ test_log_levels() {
 	levels "$OURS"
 }
 
+# at_end PID FILE: process PID, or a child of it, has FILE open at its
+# end.
+at_end() {
+	for _p in "$1" $(pgrep -P "$1"); do
+		for _fd in /proc/"$_p"/fd/*; do
+			[ "$(readlink "$_fd" 2>/dev/null)" = "$2" ] || continue
+			[ "$(sed -n 's/^pos:[[:space:]]*//p' \
+			    "/proc/$_p/fdinfo/${_fd##*/}" 2>/dev/null)" = \
+			    "$(stat -c %s "$2")" ] && return 0
+		done
+	done
+	return 1
+}
+
+# seek= and seek-end=, socat's offsets of a file, beside the real socat:
+# written from an offset (in hexadecimal too), the last bytes read
+# (seek-end=-3), a file read from its end as it grows (socat's tail -f,
+# seek-end=0,ignoreeof: what was there is not read).
+test_seek() {
+	for _bin in "$REAL" "$OURS"; do
+		printf 'abcdefgh' >"$SC_TMP/f"
+		printf 'XY' | t 20 "$_bin" -u - FILE:"$SC_TMP/f",seek=0x3
+		assertEquals "$_bin: written at 3" abcXYfgh "$(<"$SC_TMP/f")"
+		assertEquals "$_bin: the last 3" fgh \
+		    "$(t 20 "$_bin" -u FILE:"$SC_TMP/f",seek-end=-3 -)"
+		printf 'old\n' >"$SC_TMP/grow"
+		bg t 60 "$_bin" -u "$SC_TMP/grow",seek-end=0,ignoreeof - \
+		    >"$SC_TMP/tail"
+		_tail=$BG_PID
+		wait_until at_end "$_tail" "$SC_TMP/grow" ||
+		    fail "$_bin: the file not open at its end"
+		echo new >>"$SC_TMP/grow"
+		wait_for "$SC_TMP/tail" new || fail "$_bin: nothing read"
+		assertEquals "$_bin: what was added only" new \
+		    "$(<"$SC_TMP/tail")"
+		kill "$_tail" 2>/dev/null
+		wait_exit "$_tail"
+	done
+}
+
 # A socat listener without fork serves one client, then is done.
 test_no_fork_one_client() {
 	serve once "$OURS" -d -d TCP-LISTEN:0 SYSTEM:'echo one'

@@ -64,6 +64,11 @@ OPT("creat create o-creat",
 OPT("trunc o-trunc",	"trunc",	AO_BOOL,  N_FILE,	R)
 OPT("excl o-excl",	"excl",		AO_BOOL,  N_FILE,	R)
 OPT("ftruncate",	"ftruncate",	AO_SIZE,  N_FILE,	F(local.ftruncate, SIZE))
+OPT("seek",		"seek",		AO_OFFSET, N_FILE,	F(local.seek, OFFSET))
+OPT("seek-end",		"seek-end",	AO_OFFSET, N_FILE,	F(local.seek_end, OFFSET))
+/* Files past 2 GiB: always so here (64-bit offsets). */
+OPT("largefile o-largefile",
+			"largefile",	AO_BOOL,  N_FILE,	R)
 OPT("fs-noatime ext2-noatime ext3-noatime",
 			"fs-noatime",	AO_BOOL,  N_FILE,	F(local.fs_noatime, FLAG))
 OPT("nonblock o-nonblock",

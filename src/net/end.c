@@ -207,6 +207,23 @@ end_file_opts(const struct side *sd, int fd, int made)
 		return (-1);
 	if (l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) == -1)
 		return (-1);
+	return (end_seek(sd, fd));
+}
+
+/*
+ * The file fd of sd at the offset its seek= or seek-end= says, as socat
+ * sets it (seek= first when both are given).  Returns -1 with errno.
+ */
+int
+end_seek(const struct side *sd, int fd)
+{
+	const struct side_local	*l = &sd->local;
+
+	if (l->seek != SIDE_NO_SEEK && lseek(fd, l->seek, SEEK_SET) == -1)
+		return (-1);
+	if (l->seek_end != SIDE_NO_SEEK &&
+	    lseek(fd, l->seek_end, SEEK_END) == -1)
+		return (-1);
 	return (0);
 }
 

@@ -199,6 +199,11 @@ struct side_local {
 	int		 as_stdin;	/* with a socket: stdin, read so */
 	long long	 readbytes;	/* read this many bytes at most; -1 */
 	long long	 ftruncate;	/* the file cut to this size; -1 */
+	long long	 seek;		/* read and written from this offset,
+					   or this many bytes from the end
+					   (seek_end); SIDE_NO_SEEK: none */
+	long long	 seek_end;
+#define SIDE_NO_SEEK	LLONG_MIN
 	int		 umask;		/* umask= while it is made; -1 */
 	const char	*user;		/* user=: its owner, or NULL */
 	int		 unlink_close;	/* removed at the end: 1, 0; -1:
@@ -385,6 +390,7 @@ struct end_how {
 int		 end_open(const struct side *, struct session *,
 		    const struct end_how *, struct end *, char **);
 int		 end_open_path(const char *, int, mode_t, const char **);
+int		 end_seek(const struct side *, int);
 int		 end_open_file(const struct side *, int, int, int *,
 		    const char **);
 struct netconn;
