@@ -824,6 +824,67 @@ test_seek() {
 	done
 }
 
+# chroot_sh DIR: a root at DIR with /bin/sh, and what it links, in it.
+chroot_sh() {
+	mkdir -p "$1/bin" && cp /bin/sh "$1/bin/sh" || return 1
+	for _l in $(ldd /bin/sh | grep -o '/[^ ]*'); do
+		mkdir -p "$1$(dirname "$_l")" && cp "$_l" "$1$_l" || return 1
+	done
+}
+
+# privs NAME SOCAT PROGRAM-OPTIONS [LISTENER-OPTIONS]: what SOCAT's
+# program (id and umask) says to a client, its options as given.
+privs() {
+	serve "$1" "$2" -d -d TCP-LISTEN:0,reuseaddr$4 \
+	    SYSTEM:'id -u; id -g; id -G; umask'"$3"
+	t 20 "$SC" -d 127.0.0.1 "$PORT" | tr '\n' ' '
+	wait_exit "$SERVE_PID"
+}
+
+# socat's su=, su-d=, setuid=, setgid= and chroot= of a program and a
+# listener, beside the real socat (as root): the program runs as the
+# user, group and groups they say, in its root; a listener's su= is what
+# its clients' programs run as.  -lmlocal2 says nothing on stderr once
+# the listener is bound.
+test_privileges() {
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	_nu=$(id -u nobody)
+	_ng=$(id -g nobody)
+	_gn=$(getent group "$_ng" | cut -d: -f1)
+	_um=$(umask)
+	chroot_sh "$SC_TMP/root" || fail "no root to chroot to"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: su=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,su=nobody)"
+		assertEquals "$_bin: su-d=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,su-d=nobody)"
+		assertEquals "$_bin: setuid=" "$_nu 0 0 $_um " \
+		    "$(privs pr "$_bin" ,setuid=nobody)"
+		assertEquals "$_bin: setgid=" "0 $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,setgid="$_gn")"
+		assertEquals "$_bin: a listener's su=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" "" ,su=nobody)"
+		rm -f "$SC_TMP/root/made"
+		serve ch "$_bin" -d -d TCP-LISTEN:0,reuseaddr \
+		    SYSTEM:'echo in >/made; read l </made; echo $l',$(
+		    )chroot="$SC_TMP/root"
+		assertEquals "$_bin: chroot=" in \
+		    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: made in its root" in \
+		    "$(cat "$SC_TMP/root/made")"
+		# -lm: stderr until the listener is bound, syslog after.
+		_p=$(free_port)
+		bg t 60 "$_bin" -d -d -lmlocal2 TCP4-LISTEN:"$_p",reuseaddr \
+		    SYSTEM:'echo x' 2>"$SC_TMP/lm.err"
+		_lm=$BG_PID
+		wait_until t 5 "$SC" -z 127.0.0.1 "$_p" || fail "no listener"
+		wait_exit "$_lm"
+		assertEquals "$_bin: -lm, nothing on stderr" "" \
+		    "$(<"$SC_TMP/lm.err")"
+	done
+}
+
 # A socat listener without fork serves one client, then is done.
 test_no_fork_one_client() {
 	serve once "$OURS" -d -d TCP-LISTEN:0 SYSTEM:'echo one'
@@ -2877,7 +2938,8 @@ test_every_socat_option() {
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
-	    maxchildren shut-null shut-none shut-down "
+	    maxchildren shut-null shut-none shut-down su substuser su-d
+	    substuser-delayed setuid setgid chroot "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile
@@ -2929,7 +2991,7 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -lm -D; do
+	for _o in -D; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"

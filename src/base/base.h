@@ -67,6 +67,8 @@ void		 log_socat_debug(int);
 void		 log_socat_name(const char *);
 int		 log_socat_dest(int, int);
 void		 log_socat_detail(int, const char *);
+void		 log_socat_mix(int);
+void		 log_socat_settled(void);
 void		 log_init(int);
 void		 log_set_clear(void (*)(int));
 int		 log_verbosity(void);

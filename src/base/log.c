@@ -21,6 +21,8 @@ static int	log_socat;		/* socat's form of a line */
 static const char *log_socat_prog = "socat"; /* its name there (-lp) */
 static FILE	*log_socat_out;		/* -lf's file; NULL: stderr */
 static int	log_socat_sys;		/* -ly: to syslog instead */
+static int	log_socat_mixed = -1;	/* -lm: syslog's facility once
+					   started; -1: not */
 static int	log_socat_usec;		/* -lu: the time's microseconds */
 static const char *log_socat_host;	/* -lh: the host's name, or NULL */
 
@@ -89,6 +91,30 @@ log_socat_dest(int fd, int facility)
 	if (log_socat_sys)
 		openlog(log_socat_prog, LOG_PID, facility);
 	return (0);
+}
+
+/*
+ * socat's -lm[FACILITY]: messages to stderr (or where they go) while
+ * sockcat starts, to syslog with facility once it has
+ * (log_socat_settled()).
+ */
+__startup void
+log_socat_mix(int facility)
+{
+	log_socat_mixed = facility;
+}
+
+/*
+ * sockcat has started: its listener is bound, or its relay runs.  -lm's
+ * messages go to syslog from now on.
+ */
+void
+log_socat_settled(void)
+{
+	if (log_socat_mixed == -1)
+		return;
+	(void)log_socat_dest(-1, log_socat_mixed);
+	log_socat_mixed = -1;
 }
 
 __startup void

@@ -103,6 +103,17 @@ OPT("sigquit",		"sigquit",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
 OPT("fdin",		"fdin",		AO_NUMBER, N_PROGRAM,	S(side_opt_fdin))
 OPT("fdout",		"fdout",	AO_NUMBER, N_PROGRAM,	S(side_opt_fdout))
 
+/*
+ * Who the process is and where: a listener's once its socket is bound
+ * (sidepriv.c), a program's before its exec
+ */
+OPT("su substuser",	"su",		AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.su, TEXT))
+OPT("su-d substuser-delayed",
+			"su-d",		AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.su_d, TEXT))
+OPT("setuid",		"setuid",	AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.setuid, TEXT))
+OPT("setgid",		"setgid",	AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.setgid, TEXT))
+OPT("chroot",		"chroot",	AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.chroot, TEXT))
+
 /* Terminals: of any side that is one once opened */
 OPT("rawer raw cfmakeraw",
 			"rawer",	AO_BOOL,  N_TTY,	F(local.tty.raw, FLAG))

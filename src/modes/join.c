@@ -289,6 +289,8 @@ join_start(struct join *jn)
 {
 	if (jn->end[1].child != NULL && jn->end[1].child->exited)
 		join_program_gone(jn->way[0], jn->way[1]);
+	/* Started: socat's -lm log goes to syslog. */
+	log_socat_settled();
 	return (session_start(jn->s));
 }
 

@@ -222,6 +222,13 @@ struct side_local {
 	int		 fdin;		/* its descriptor read from (0) */
 	int		 fdout;		/* and written to (1) */
 	int		 fd_given;	/* 1: fdin= given, 2: fdout= */
+	const char	*chroot;	/* chroot=: a listener's root once its
+					   socket is bound, a program's */
+	const char	*su;		/* su=: its user and groups, looked
+					   up after chroot= */
+	const char	*su_d;		/* su-d=: looked up before it */
+	const char	*setuid;	/* setuid=: its user alone */
+	const char	*setgid;	/* setgid=: its group */
 };
 
 /*
@@ -432,6 +439,11 @@ int		 side_opt_fdin(struct side *, const struct addr *,
 int		 side_opt_fdout(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
+/* sidepriv.c */
+int		 side_creds(const struct side_local *, struct exec_creds *,
+		    char **);
+int		 side_privs(const struct side_local *);
+int		 side_drop(const struct side *, char **);
 int		 side_exec_signals(const struct side_local *);
 int		 side_chown(int, const char *, const char *);
 /* sideurl.c: a side's URL, a proxy hop. */

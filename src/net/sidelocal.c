@@ -166,7 +166,7 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
 	    "unlink-close", "rawer", "echo", "icanon", "opost", "noatime",
 	    "fs-noatime", "ispeed", "ospeed", "speed", "cool-write", "seek",
-	    "seek-end" };
+	    "seek-end", "su", "su-d", "setuid", "setgid", "chroot" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
@@ -302,7 +302,9 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->fdout = l->fdout;
 	cmd->errout = l->stderr_out;
 	cmd->setsid = l->setsid;
-	return (0);
+	cmd->chroot = l->chroot;
+	/* Looked up here, before the child's chroot=: su= as su-d=. */
+	return (side_creds(l, &cmd->creds, cause));
 }
 
 /*
