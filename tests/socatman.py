@@ -22,6 +22,8 @@ whatever socat ran it.
 import gzip
 import os
 import pty
+import base64
+import ssl
 import re
 import select
 import socket
@@ -136,14 +138,16 @@ def wait_until(pred):
 
 
 def start(cmd, socat, subst, **kw):
-    """cmd with its replacements, socat its socat, run by sh."""
+    """cmd with its replacements, socat its socat, run by sh (in the
+    directory cwd when given)."""
     for a, b in subst:
         cmd = cmd.replace(a, str(b))
     cmd = re.sub(r'(^|[|;(]\s*)socat\b', lambda m: m.group(1) + socat, cmd)
     return subprocess.Popen(['sh', '-c', 'exec ' + cmd if
                              cmd.startswith(socat) else cmd],
                             stdin=kw.get('stdin', subprocess.DEVNULL),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=kw.get('cwd'))
 
 
 def finish(p, kill=False):
@@ -362,6 +366,144 @@ def run_http_echo(cmd, socat, d):
     return 'listening=%s reply=%r' % (ok, text)
 
 
+def certs(d):
+    """The example's files in d: server.crt, server.pem (its key too),
+    client.crt and client.pem, each self-signed, the server's for
+    localhost."""
+    for who, cn in (('server', 'localhost'), ('client', 'client')):
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec',
+                        '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                        '-keyout', who + '.key', '-out', who + '.crt',
+                        '-days', '2', '-subj', '/CN=' + cn, '-addext',
+                        'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+                       cwd=d, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=WAIT)
+        with open(os.path.join(d, who + '.pem'), 'w') as f:
+            for part in ('.key', '.crt'):
+                f.write(open(os.path.join(d, who + part)).read())
+
+
+def run_tls_client(cmd, socat, d):
+    certs(d)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.path.join(d, 'server.pem'))
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.load_verify_locations(os.path.join(d, 'client.crt'))
+
+    def h(c):
+        with ctx.wrap_socket(c, server_side=True) as t:
+            line = t.recv(4096)
+            t.sendall(b'got ' + line)
+            # Closed after the client's end, never with its bytes unread.
+            try:
+                while t.recv(4096):
+                    pass
+            except (OSError, ssl.SSLError):
+                pass
+            return dict(x[0] for x in t.getpeercert()['subject'])
+    port, got = serve(h)
+    p = start(cmd, socat, [('server:4443', 'localhost:%d' % port)],
+              stdin=subprocess.PIPE, cwd=d)
+    p.stdin.write(b'ping\n')
+    p.stdin.close()
+    p.stdin = None
+    out, err, st = finish(p)
+    return 'status=%s out=%r server-saw=%r' % (st, out, got)
+
+
+def run_tls_server(cmd, socat, d):
+    certs(d)
+    lp = free_port()
+    p = start(cmd, socat, [('OPENSSL-LISTEN:4443', 'OPENSSL-LISTEN:%d' % lp)],
+              cwd=d)
+    ok = wait_port(lp, p)
+
+    def talk(cert):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(os.path.join(d, 'server.crt'))
+        if cert:
+            ctx.load_cert_chain(os.path.join(d, 'client.pem'))
+        try:
+            with socket.create_connection(('127.0.0.1', lp), WAIT) as c:
+                c.settimeout(WAIT)
+                with ctx.wrap_socket(c, server_hostname='localhost') as t:
+                    t.sendall(b'ping\n')
+                    got = b''
+                    while not got.endswith(b'\n'):
+                        b = t.recv(4096)
+                        if not b:
+                            break
+                        got += b
+                    return got
+        except (OSError, ssl.SSLError):
+            return 'refused'
+    echoed = talk(True) if ok else None
+    without = talk(False) if ok else None
+    finish(p, kill=True)
+    return 'listening=%s echoed=%r without-a-certificate=%r' % (
+        ok, echoed, without)
+
+
+def run_proxy(cmd, socat, d):
+    tport, tgot = serve(lambda c: c.sendall(recv_all(c)) or 'echoed', n=8)
+    want = 'Basic ' + base64.b64encode(b'user:pass').decode()
+
+    def h(c):
+        req = b''
+        while b'\r\n\r\n' not in req:
+            b = c.recv(4096)
+            if not b:
+                return 'closed'
+            req += b
+        head, rest = req.split(b'\r\n\r\n', 1)
+        lines = head.decode(errors='replace').split('\r\n')
+        auth = [l.split(':', 1)[1].strip() for l in lines[1:]
+                if l.lower().startswith('proxy-authorization:')]
+        if auth != [want]:
+            c.sendall(b'HTTP/1.0 407 Proxy Authentication Required\r\n'
+                      b'Proxy-Authenticate: Basic realm="x"\r\n\r\n')
+            return 'asked'
+        target = lines[0].split()[1]
+        t = socket.create_connection(('127.0.0.1', int(target.rsplit(
+            ':', 1)[1])), WAIT)
+        c.sendall(b'HTTP/1.0 200 Connection established\r\n\r\n')
+        t.sendall(rest)
+
+        def back():
+            try:
+                while True:
+                    b = t.recv(65536)
+                    if not b:
+                        break
+                    c.sendall(b)
+                c.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+        th = threading.Thread(target=back, daemon=True)
+        th.start()
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            t.sendall(b)
+        t.shutdown(socket.SHUT_WR)
+        th.join(WAIT)
+        t.close()
+        return 'tunnel to the target'
+    pport, pgot = serve(h, n=8)
+    lp = free_port()
+    p = start(cmd, socat, [('TCP4-LISTEN:2022', 'TCP4-LISTEN:%d' % lp),
+                           ('PROXY:proxy:www.domain.org:22',
+                            'PROXY:127.0.0.1:127.0.0.1:%d' % tport),
+                           ('proxyport=3128', 'proxyport=%d' % pport)])
+    ok = wait_port(lp, p)
+    # That probe went through too: the target echoed nothing to it.
+    reply = client(lp, b'ping\n') if ok else None
+    finish(p, kill=True)
+    return 'listening=%s client-got=%r tunnelled=%s' % (
+        ok, reply, 'tunnel to the target' in pgot)
+
+
 # (regex of the command, class, why or function), first match wins.
 RULES = [
     (r'READLINE', 'differs', 'READLINE is no kind of sockcat\'s (its '
@@ -387,10 +529,9 @@ RULES = [
     (r'ip-pktinfo', 'differs', 'ancillary data (ip-pktinfo, ip-recverr, '
      '...) is not carried (tests/README.md)'),
     (r'M-SEARCH', 'host', 'devices answering SSDP on the network'),
-    (r'PROXY:proxy:', 'todo', 'an HTTP proxy asking for credentials: '
-     'runnable with a local one, not driven yet'),
-    (r'OPENSSL', 'todo', 'runnable with local certificates, not driven '
-     'yet'),
+    (r'PROXY:proxy:.*proxyauth=', 'run', run_proxy),
+    (r'^socat - OPENSSL:server:4443', 'run', run_tls_client),
+    (r'^socat OPENSSL-LISTEN:4443', 'run', run_tls_server),
     (r'^socat - TCP4:www\.domain\.org:80$', 'run', run_tcp_client),
     (r'^socat TCP4-LISTEN:www TCP4:', 'run', run_forwarder_once),
     (r'-lmlocal2 .*su=nobody,range=', 'run', run_forwarder_range),

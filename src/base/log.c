@@ -108,7 +108,7 @@ log_socat_mix(int facility)
  * sockcat has started: its listener is bound, or its relay runs.  -lm's
  * messages go to syslog from now on.
  */
-void
+__startup void
 log_socat_settled(void)
 {
 	if (log_socat_mixed == -1)

@@ -95,7 +95,7 @@ side_creds(const struct side_local *l, struct exec_creds *c, char **cause)
 }
 
 /* Does l ask for a user, a group or a root of its own? */
-int
+__startup int
 side_privs(const struct side_local *l)
 {
 	return (l->su != NULL || l->su_d != NULL || l->setuid != NULL ||
@@ -109,7 +109,7 @@ side_privs(const struct side_local *l)
  * chroot, su='s after it (in the new root's password file), as socat's.
  * Returns -1 with *cause set: the process may have changed in part.
  */
-int
+__startup int
 side_drop(const struct side *sd, char **cause)
 {
 	const struct side_local	*l = &sd->local;
