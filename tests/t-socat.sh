@@ -889,6 +889,28 @@ test_privileges() {
 	done
 }
 
+# setlk, socat's write lock on a file, beside the real socat: stdout's
+# of -u, a file's; a file another holds locked is refused, status 1.
+test_setlk() {
+	for _bin in "$REAL" "$OURS"; do
+		: >"$SC_TMP/lk"
+		t 20 "$_bin" -u /dev/null -,setlk >"$SC_TMP/lk" 2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: stdout locked: $(<"$SC_TMP/e")" 0 "$_st"
+		t 20 "$_bin" -u /dev/null OPEN:"$SC_TMP/lk",setlk 2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: a file locked: $(<"$SC_TMP/e")" 0 "$_st"
+		t 20 python3 -c '
+import fcntl, subprocess, sys
+f = open(sys.argv[1], "a")
+fcntl.lockf(f, fcntl.LOCK_EX)
+print(subprocess.run([sys.argv[2], "-u", "/dev/null",
+    "OPEN:" + sys.argv[1] + ",setlk"], stderr=subprocess.DEVNULL).returncode)
+' "$SC_TMP/lk" "$_bin" >"$SC_TMP/o"
+		assertEquals "$_bin: held by another" 1 "$(<"$SC_TMP/o")"
+	done
+}
+
 # A socat listener without fork serves one client, then is done.
 test_no_fork_one_client() {
 	serve once "$OURS" -d -d TCP-LISTEN:0 SYSTEM:'echo one'
@@ -2942,7 +2964,7 @@ test_every_socat_option() {
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
-	    maxchildren shut-null shut-none shut-down su substuser su-d
+	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
 	    substuser-delayed setuid setgid chroot "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth

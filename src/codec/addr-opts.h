@@ -82,6 +82,7 @@ OPT("unlink-close",	"unlink-close",	AO_BOOL,  N_FILE | N_UNIX, S(side_opt_unlink
 /* What is read and written, of any side that is no socket */
 OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_READ,	F(local.readbytes, SIZE))
 OPT("ignoreeof",	"ignoreeof",	AO_BOOL,  N_READ,	F(local.ignoreeof, FLAG))
+OPT("setlk",		"setlk",	AO_BOOL,  N_READ,	F(local.setlk, FLAG))
 OPT("escape",		"escape",	AO_BYTE,  N_READ,	F(local.escape, BYTE))
 OPT("o-noatime noatime",
 			"noatime",	AO_BOOL,  N_READ,	F(local.noatime, FLAG))

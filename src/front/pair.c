@@ -371,6 +371,8 @@ pair_local_opt(const struct side *sd, int prog)
 		return ("ignoreeof");
 	if (l->readbytes >= 0)
 		return ("readbytes");
+	if (l->setlk)
+		return ("setlk");
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
 	if (l->cool_write)

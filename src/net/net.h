@@ -193,6 +193,7 @@ struct side_local {
 #define RUN_ENV_SHELL	3		/* $SHELL -c TEXT (socat's SHELL:) */
 	int		 loop;		/* PIPE, socat's echo: a pipe */
 	int		 ignoreeof;	/* an end of file read is waited past */
+	int		 setlk;		/* a write lock taken on it (F_SETLK) */
 	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
 					   is a notice, not an error */
 	int		 escape;	/* this byte read is an end; -1 */

@@ -166,7 +166,7 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
 	    "unlink-close", "rawer", "echo", "icanon", "opost", "noatime",
 	    "fs-noatime", "ispeed", "ospeed", "speed", "cool-write", "seek",
-	    "seek-end", "su", "su-d", "setuid", "setgid", "chroot" };
+	    "seek-end", "su", "su-d", "setuid", "setgid", "chroot", "setlk" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
