@@ -192,6 +192,8 @@ def run_tcp_client(cmd, socat, d):
     p.stdin.close()
     p.stdin = None
     out, err, st = finish(p)
+    # The server's thread may say what it got after socat has ended.
+    wait_until(lambda: got)
     return 'status=%s out=%r server-got=%r' % (st, out, got)
 
 
@@ -203,6 +205,7 @@ def run_forwarder_once(cmd, socat, d):
     ok = wait_port(lp, p)
     # That probe was its one connection: no fork.
     out, err, st = finish(p)
+    wait_until(lambda: got)
     return 'listening=%s status=%s server=%r' % (ok, st, got)
 
 
@@ -408,6 +411,7 @@ def run_tls_client(cmd, socat, d):
     p.stdin.close()
     p.stdin = None
     out, err, st = finish(p)
+    wait_until(lambda: got)
     return 'status=%s out=%r server-saw=%r' % (st, out, got)
 
 
@@ -500,6 +504,7 @@ def run_proxy(cmd, socat, d):
     # That probe went through too: the target echoed nothing to it.
     reply = client(lp, b'ping\n') if ok else None
     finish(p, kill=True)
+    wait_until(lambda: 'tunnel to the target' in pgot)
     return 'listening=%s client-got=%r tunnelled=%s' % (
         ok, reply, 'tunnel to the target' in pgot)
 
