@@ -290,6 +290,8 @@ join_start(struct join *jn)
 {
 	if (jn->end[1].child != NULL && jn->end[1].child->exited)
 		join_program_gone(jn->way[0], jn->way[1]);
+	/* Started: socat's -lm log goes to syslog. */
+	log_socat_settled();
 	return (session_start(jn->s));
 }
 
@@ -558,7 +560,7 @@ join_dial(const struct side *sd, const char *port,
 		nc = open_wait(sd, sd->host, port, how, &peer, &cause);
 		if (nc == NULL && cause != NULL && sd->dial_fork &&
 		    (left == RETRY_FOREVER || left-- > 0)) {
-			log_verbose(1, "%s", cause);
+			log_verbose_warn(1, "%s", cause);
 			free(cause);
 		} else if (nc == NULL) {
 			if (cause != NULL)
