@@ -131,3 +131,42 @@ secret_parse(const char *text, char *norm)
 	explicit_bzero(v, sizeof(v));
 	return (rv);
 }
+
+/*
+ * At most how many bits a guesser must try to find text, a code of the
+ * user's own: its length times the bits of a character of the classes it
+ * uses (lower case, upper case, digits, anything else).  An upper bound,
+ * generous to words and patterns; a code it puts below a drawn code's
+ * strength is weak whatever else is true of it.
+ */
+int
+secret_bits(const char *text)
+{
+	const unsigned char	*p;
+	int			 lower = 0, upper = 0, digit = 0, other = 0;
+	static const int	 ladder[][2] = { { 95, 65 }, { 85, 64 },
+				    { 69, 61 }, { 62, 59 }, { 59, 58 },
+				    { 52, 57 }, { 43, 54 }, { 36, 51 },
+				    { 33, 50 }, { 26, 47 }, { 10, 33 } };
+	int			 pool, bits10;
+	size_t			 n = 0, i;
+
+	for (p = (const unsigned char *)text; *p != '\0'; p++, n++) {
+		if (islower(*p))
+			lower = 1;
+		else if (isupper(*p))
+			upper = 1;
+		else if (isdigit(*p))
+			digit = 1;
+		else
+			other = 1;
+	}
+	pool = lower * 26 + upper * 26 + digit * 10 + other * 33;
+	/* Tenths of a bit per character: log2 of the pool, rounded down. */
+	for (i = 0; i < nitems(ladder) && pool < ladder[i][0]; i++)
+		;
+	bits10 = i < nitems(ladder) ? ladder[i][1] : 0;
+	if (n > 4096)
+		n = 4096;
+	return ((int)(n * bits10 / 10));
+}

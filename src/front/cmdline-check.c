@@ -540,6 +540,22 @@ static const struct conflict {
 	  "or --ssl-ciphers" },
 	{ .all = "--secret -u", .msg = "--secret over UDP needs DTLS 1.3, "
 	  "which this OpenSSL does not have" },
+	{ .all = "--via", .none = "--secret",
+	  .msg = "--via meets the other side by --secret's code: must use "
+	  "--secret with --via" },
+	{ .all = "--via",
+	  .any = "-u -U -z -k --broker --room --forward proxy-server "
+	  "--reconnect --websocket ws-url --listen-fd --relay",
+	  .msg = "--via dials a relay for one stream: it takes no -u, -U, "
+	  "-z, -k, --broker, --room, --forward, --reconnect, --websocket, "
+	  "--listen-fd, --relay, proxy server or ws:// URL" },
+	{ .step = secret_via },
+	{ .all = "--relay",
+	  .any = "--ssl --secret --websocket -u -U --listen-fd",
+	  .msg = "--relay carries its clients' own TLS over TCP: it takes "
+	  "no --ssl, --secret, --websocket, -u, -U or --listen-fd" },
+	{ .all = "--relay-limit", .none = "--relay",
+	  .msg = "must use --relay with --relay-limit" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
 	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
 	{ .all = "--ssl -u", .any = "--forward --broker --room",
