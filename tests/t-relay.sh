@@ -357,6 +357,60 @@ two clients are already paired with this code" "$(<"$SC_TMP/c.err")"
 	wait_exit "$B"
 }
 
+# The relay's limits: one client waiting per address, a name kept two
+# seconds; a pair ended after 1 MiB, and another held to 1 MiB a second.
+test_limits() {
+	relay_up --relay-limit per-addr=1 --relay-limit wait=2s
+	side a ha -w 20 --via "$RELAY" --secret="$CODE"
+	A=$SIDE_PID
+	wait_for "$SC_TMP/relay.err" 'waits$' || fail "a does not wait"
+	nsx ha "$SC" -w 20 --via "$RELAY" --secret="$OTHER" </dev/null \
+	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	assertEquals "a second from ha: status" 1 $?
+	assertEquals "a second from ha: stderr" "sockcat: the relay $RELAY \
+refused: too many clients from this address are waiting" \
+	    "$(<"$SC_TMP/b.err")"
+	wait_exit "$A" 15
+	wait "$A"
+	assertEquals "a's status" 1 $?
+	assertEquals "a's stderr" "Waiting at $RELAY for the other side \
+(up to 20s)
+sockcat: the relay $RELAY refused: nobody came with this code in the \
+relay's time" "$(<"$SC_TMP/a.err")"
+	stop "$RELAY_PID"
+
+	head -c $((8 << 20)) /dev/urandom >"$SC_TMP/data"
+	relay_up --relay-limit bytes=1048576
+	bg_in "$SC_TMP/data" t 30 ip netns exec "${NS}ha" "$SC" -N -l \
+	    --via "$RELAY" --secret="$CODE" >/dev/null 2>"$SC_TMP/a.err"
+	A=$BG_PID
+	nsx hb "$SC" --via "$RELAY" --secret="$CODE" </dev/null \
+	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	got=$(stat -c %s "$SC_TMP/b.out")
+	assertTrue "the pair ended near 1 MiB: $got" \
+	    "[ $got -lt $((4 << 20)) ]"
+	wait_for "$SC_TMP/relay.err" 'moved its --relay-limit bytes' ||
+	    fail "the relay does not say why"
+	wait_exit "$A"
+	stop "$RELAY_PID"
+
+	head -c $((3 << 20)) /dev/urandom >"$SC_TMP/data"
+	relay_up --relay-limit rate=1048576
+	bg_in "$SC_TMP/data" t 30 ip netns exec "${NS}ha" "$SC" -N -l \
+	    --via "$RELAY" --secret="$CODE" >/dev/null 2>"$SC_TMP/a.err"
+	A=$BG_PID
+	wait_for "$SC_TMP/relay.err" 'waits$' || fail "a does not wait"
+	start=$EPOCHREALTIME
+	nsx hb "$SC" --via "$RELAY" --secret="$CODE" </dev/null \
+	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	ms=$(( (${EPOCHREALTIME/[.,]/} - ${start/[.,]/}) / 1000 ))
+	assertTrue "3 MiB whole" "cmp -s '$SC_TMP/data' '$SC_TMP/b.out'"
+	# A second's worth ahead, then 1 MiB a second: two seconds at least.
+	assertTrue "3 MiB at 1 MiB/s took $ms ms" "[ $ms -ge 1800 ]"
+	wait_exit "$A"
+}
+
 # A code of one's own as weak as a password is refused, in one line.
 test_weak_code_refused() {
 	relay_up

@@ -79,14 +79,14 @@ struct fwd_conf {
 	struct side	 peer;		/* what every target starts from */
 };
 
-/* --relay's limits. */
+/* --relay's limits (--relay-limit KEY=VALUE). */
 struct relay_conf {
-	long long	 wait_ms;	/* --relay-wait: a name waits so long */
-	int		 per_addr;	/* --relay-per-addr: names waiting from
-					   one address at once */
-	long long	 max_bytes;	/* --relay-max-bytes: a pair's, both
-					   ways; 0: no limit */
-	long long	 rate;		/* --relay-rate: a pair's bytes/s, both
+	long long	 wait_ms;	/* wait=: a name waits so long */
+	int		 per_addr;	/* per-addr=: names waiting from one
+					   address at once */
+	long long	 max_bytes;	/* bytes=: a pair's, both ways; 0: no
+					   limit */
+	long long	 rate;		/* rate=: a pair's bytes a second, both
 					   ways; 0: no limit */
 };
 

@@ -31,8 +31,6 @@
  * made himself there.
  */
 #define RELAY_BUCKETS		4096
-/* A pair's limits are looked at this often. */
-#define RELAY_TICK_MS		100
 
 struct relay;
 struct rpair;
@@ -72,7 +70,8 @@ struct rpair {
 	struct channel		*way[2];
 	struct ev_timer		 tick;	/* the limits */
 	uint64_t		 since;	/* ev_now() when paired */
-	int			 held;	/* over --relay-rate: held */
+	uint64_t		 moved;	/* both ways, with limits only */
+	int			 held;	/* past a limit: held */
 };
 
 struct relay {
@@ -204,40 +203,79 @@ rpair_finished(struct session *s)
 }
 
 /*
- * A pair's limits: --relay-max-bytes ends it, --relay-rate holds both
- * ways while it has moved more than the rate allows since it was paired
- * (a second's worth ahead).
+ * What the pair may have moved by now at --relay-limit's rate=: a
+ * second's worth, and the rate since it was paired.
+ */
+static uint64_t
+rpair_allowed(const struct rpair *p)
+{
+	uint64_t	 rate = p->r->j->relay->rate, ms;
+
+	ms = ev_now() - p->since;
+	return (rate * (ms / 1000 + 1) + rate * (ms % 1000) / 1000);
+}
+
+/* Hold both ways, or let them read again (plain sockets: nothing is
+   held in a source that a poll would not announce). */
+static void
+rpair_hold(struct rpair *p, int on)
+{
+	p->held = on;
+	channel_hold(p->way[0], on);
+	channel_hold(p->way[1], on);
+}
+
+/*
+ * The pair's limits, from its timer: past bytes= it ends; past rate= it
+ * stays held until the rate allows what it moved.
  */
 static void
 rpair_tick(void *arg)
 {
 	struct rpair		*p = arg;
 	const struct relay_conf	*rc = p->r->j->relay;
-	uint64_t		 moved, allowed, ms;
-	int			 hold;
+	uint64_t		 allowed;
 
-	moved = p->way[0]->bytes + p->way[1]->bytes;
-	if (rc->max_bytes > 0 && moved >= (uint64_t)rc->max_bytes) {
-		log_verbose(1, "relay: a pair moved its --relay-max-bytes");
+	if (rc->max_bytes > 0 && p->moved >= (uint64_t)rc->max_bytes) {
+		log_verbose(1, "relay: a pair moved its --relay-limit bytes");
 		session_finish(p->s);
 		return;
 	}
-	if (rc->rate > 0) {
-		ms = ev_now() - p->since;
-		allowed = (uint64_t)rc->rate * (ms / 1000 + 1) +
-		    (uint64_t)rc->rate * (ms % 1000) / 1000;
-		hold = moved > allowed;
-		if (hold != p->held) {
-			p->held = hold;
-			/*
-			 * Plain sockets: nothing is held in a source that
-			 * a poll would not announce (no channel_resume()).
-			 */
-			channel_hold(p->way[0], hold);
-			channel_hold(p->way[1], hold);
-		}
+	if (!p->held)
+		return;
+	if ((allowed = rpair_allowed(p)) >= p->moved) {
+		rpair_hold(p, 0);
+		return;
 	}
-	ev_timer_arm(&p->tick, RELAY_TICK_MS);
+	ev_timer_arm(&p->tick, (p->moved - allowed) * 1000 / rc->rate + 1);
+}
+
+/*
+ * Each chunk either way, once delivered (with limits only: a tap makes
+ * the pump copy rather than splice): counted against --relay-limit's
+ * bytes= and rate=; past either, both ways are held and the timer says
+ * what comes next.  A tap must not free the session: the timer ends it.
+ */
+static void
+rpair_tap(struct channel *ch, const unsigned char *buf, size_t n, void *arg)
+{
+	struct rpair		*p = arg;
+	const struct relay_conf	*rc = p->r->j->relay;
+	uint64_t		 allowed;
+
+	(void)ch;
+	(void)buf;
+	p->moved += n;
+	if (p->held)
+		return;
+	if (rc->max_bytes > 0 && p->moved >= (uint64_t)rc->max_bytes) {
+		rpair_hold(p, 1);
+		ev_timer_arm(&p->tick, 0);
+	} else if (rc->rate > 0 && (allowed = rpair_allowed(p)) < p->moved) {
+		rpair_hold(p, 1);
+		ev_timer_arm(&p->tick, (p->moved - allowed) * 1000 /
+		    rc->rate + 1);
+	}
 }
 
 /*
@@ -295,18 +333,23 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	    end_netconn(&jn.end[1], r->j->side, p->nc[1], jn.s, "second",
 	    EP_SHUT_SOCKET, EP_NET | EP_OWN, NC_BINARY) == -1)
 		goto fail_session;
-	/* Zero-copy once the bytes move: TLS's first records are copied. */
+	/*
+	 * Zero-copy once the bytes move (TLS's first records are copied),
+	 * unless the pair has limits, which count each chunk.
+	 */
 	how.flags[0] = how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE |
 	    CH_LAZY;
 	how.rule = JOIN_SIDES;
+	if (r->j->relay->max_bytes > 0 || r->j->relay->rate > 0) {
+		how.tap[0] = how.tap[1] = rpair_tap;
+		how.tap_arg = p;
+	}
 	if (join_ways(&jn, &how) == -1)
 		goto fail_session;
 	p->way[0] = jn.way[0];
 	p->way[1] = jn.way[1];
 	p->s = jn.s;
 	gate_session(&r->j->side->gate, jn.s);
-	if (r->j->relay->max_bytes > 0 || r->j->relay->rate > 0)
-		ev_timer_arm(&p->tick, RELAY_TICK_MS);
 	if (join_start(&jn) == -1)
 		session_finish(jn.s);
 	return;
@@ -323,7 +366,7 @@ drop:
 	rclient_free(second);
 }
 
-/* A waiting client's name has waited --relay-wait: nobody came. */
+/* A waiting client's name has waited its time (wait=): nobody came. */
 static void
 relay_expire_cb(void *arg)
 {
@@ -407,7 +450,7 @@ relay_arrive(struct rclient *rc, const unsigned char *name)
 	}
 	if (relay_waiting_from(r, &rc->peer) >= r->j->relay->per_addr) {
 		relay_refuse(rc, RDV_LIMIT, "too many waiting from its address "
-		    "(--relay-per-addr)");
+		    "(--relay-limit per-addr)");
 		return;
 	}
 	if ((rn = calloc(1, sizeof(*rn))) == NULL) {
