@@ -1,13 +1,15 @@
 #!/bin/bash
 # --relay and --via: two hosts, each behind a NAT of its own (nftables
 # masquerade, nothing inbound), that cannot reach each other, meet by a
-# code at a relay in a third network: a chat typed on two terminals, 64
-# MiB each way at once with the hashes checked, a --pty shell.  A capture
+# code at a relay in a third network: a chat typed on two terminals, a
+# code drawn and the command shown run as shown, 64 MiB each way at once
+# with the hashes checked, -c and -e, a --pty shell.  A capture
 # of everything the relay's host sends and receives holds none of the
 # plaintext; a wrong code never pairs (both sides say so within their
 # wait, status 1); a third client with a paired code is turned away; a
 # code of the user's own that the relay could guess is refused in one
-# line; 1,000 clients waiting cost the relay at most 2 MiB.
+# line; the relay's limits (--relay-limit) hold; 1,000 clients waiting
+# cost the relay at most 2 MiB.
 #
 # The networks are namespaces the suite makes (ip netns, veth pairs):
 #
@@ -306,6 +308,25 @@ test_pty_shell() {
 	wait_exit "$S"
 	wait "$S"
 	assertEquals "the shell's side" 0 $?
+}
+
+# A program (-c, and -e) on one host serves the other through the relay.
+test_programs() {
+	relay_up
+	side prog hb -l --via "$RELAY" --secret="$CODE" -c 'tr a-z A-Z'
+	P=$SIDE_PID
+	echo "shout this" | nsx ha "$SC" -N --via "$RELAY" --secret="$CODE" \
+	    >"$SC_TMP/a.out" 2>"$SC_TMP/a.err"
+	assertEquals "-c: status: $(cat "$SC_TMP/a.err")" 0 $?
+	assertEquals "-c: its answer" "SHOUT THIS" "$(<"$SC_TMP/a.out")"
+	wait_exit "$P"
+	side prog ha --via "$RELAY" --secret="$CODE" -e /bin/cat
+	P=$SIDE_PID
+	echo "echo this" | nsx hb "$SC" -N -l --via "$RELAY" \
+	    --secret="$CODE" >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	assertEquals "-e: status: $(cat "$SC_TMP/b.err")" 0 $?
+	assertEquals "-e: its answer" "echo this" "$(<"$SC_TMP/b.out")"
+	wait_exit "$P"
 }
 
 # Different codes never pair: each side waits its -w and says so.

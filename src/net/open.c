@@ -181,7 +181,7 @@ open_rdv_paired(struct opening *op, int first)
 		open_fail(op, EPROTO, why);
 }
 
-/* The relay's answer, read a byte at a time: never past it. */
+/* The relay's answers, read one at a time: never a byte past them. */
 static void
 open_rdv_read_cb(int fd, int events, void *arg)
 {
