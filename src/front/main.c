@@ -129,6 +129,7 @@ main(int argc, char **argv)
 	side_free(&o.pair[0]);
 	side_free(&o.pair[1]);
 	tls_ctx_free(o.side.tls.ctx);
+	tls_ctx_free(o.side.via.srv_ctx);
 	free_ports(o.side.ports, o.side.nports);
 	free(o.side.ws.headers);
 	free(o.side.ws.server_headers);

@@ -34,8 +34,9 @@ static char	 secret_drawn[SECRET_TEXT_MAX];	/* one drawn here, shown */
 static char	 secret_typed[SECRET_TYPED_MAX];
 static char	*secret_env;
 static char	 secret_peer[sizeof(secret_drawn) + 32 + 320];
-/* --via's relay, as messages say it: HOST:PORT. */
-static char	 secret_relay[300];
+/* --via's relay: its host, and as messages say it, HOST:PORT. */
+static char	 secret_relay_host[256];
+static char	 secret_relay[sizeof(secret_relay_host) + 40];
 
 /*
  * The value of the environment's variable name, copied, then blanked and
@@ -139,7 +140,7 @@ secret_via(struct cmdline *cl)
 {
 	struct options	*o = cl->o;
 	struct side	*sd = &o->side;
-	char		*copy, *host, *port = NULL, *p, *cause = NULL;
+	char		*host, *port = NULL, *p, *cause = NULL;
 	char		 err[256];
 	int		 bits;
 
@@ -150,9 +151,10 @@ secret_via(struct cmdline *cl)
 		fatalx("--via: a code of your own (about %d bits at most) could "
 		    "be guessed offline by the relay; give -l or --chat a bare "
 		    "--secret to draw one of %d bits", bits, SECRET_SYMBOLS * 5);
-	if ((copy = strdup(o->via)) == NULL)
-		fatal("strdup");
-	host = copy;
+	if (strlcpy(secret_relay_host, o->via, sizeof(secret_relay_host)) >=
+	    sizeof(secret_relay_host))
+		fatalx("--via: the relay's name is too long");
+	host = secret_relay_host;
 	if (*host == '[' && (p = strchr(host, ']')) != NULL) {
 		*p++ = '\0';
 		host++;
