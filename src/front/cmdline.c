@@ -757,8 +757,8 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	}
 	/* --via dials the relay it names, and nothing else. */
 	if (o->via != NULL && nops > 0)
-		usage_why("--via %s names the relay both sides dial: no host "
-		    "or port is given besides (%s)", o->via, ops[0]);
+		usage_why("--via %s names the relay both sides dial: it takes "
+		    "no host or port besides", o->via);
 	cl.pair = pair_is(o, nops, ops);
 	o->pair_ws = cl.pair && pair_has_ws(nops, ops);
 	passed(&cl);
