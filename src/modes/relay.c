@@ -27,8 +27,8 @@
 #define RELAY_REQUEST_MS	(10 * 1000)
 /*
  * The names, in buckets by their first bytes: a name is a MAC, as good
- * as random, and a stranger who fills one bucket finds only the names he
- * made himself there.
+ * as random, so names spread evenly; what a stranger may pile into one
+ * bucket is bounded by per-addr= for each address he has.
  */
 #define RELAY_BUCKETS		4096
 
