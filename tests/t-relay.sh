@@ -116,10 +116,11 @@ oneTimeTearDown() {
 	sc_report
 }
 
-# relay_up [ARGS...]: the relay on rl, port 7373, its -v lines in
-# relay.err; its process (timeout's) in RELAY_PID.
+# relay_up [ARGS...]: the relay on rl, port 7373, all that -vvvv says
+# in relay.err (which must hold no code); its process (timeout's) in
+# RELAY_PID.
 relay_up() {
-	bg t 120 ip netns exec "${NS}rl" "$SC" -vn --relay "$@" 7373 \
+	bg t 120 ip netns exec "${NS}rl" "$SC" -vvvvn --relay "$@" 7373 \
 	    2>"$SC_TMP/relay.err"
 	RELAY_PID=$BG_PID
 	wait_for "$SC_TMP/relay.err" '^Listening on ' ||
