@@ -1,8 +1,8 @@
 /*
- * The relay's rendezvous (--relay, --via): the request a client sends, a
- * name that the code makes and that says nothing of the key, and the
- * relay's short answers.  Pure functions over bytes, shared by the relay,
- * the client's dial stage and the fuzz target.
+ * The relay's rendezvous (--relay, --via): the request a client sends
+ * with the name its code makes (tls_secret_name(), which says nothing of
+ * the key), and the relay's short answers.  Pure functions over bytes,
+ * shared by the relay, the client's dial stage and the fuzz target.
  *
  * A request is RDV_REQ_LEN bytes: the magic "SCRV", the version, the
  * length of the name (RDV_NAME_LEN) and the name.  An answer is

@@ -28,15 +28,15 @@ enum {
 	PROGRESS_ALWAYS,
 };
 
+/* --relay's defaults, and --via's wait for the other side without -w. */
+#define RELAY_WAIT_MS		(10 * 60 * 1000)
+#define RELAY_PER_ADDR		16
+
 /*
  * What a command line asks for, filled once by cmdline.c, then read-only.
  * The modes are given its parts in a struct job (mode.c), each layer
  * below the part it reads.
  */
-/* --relay's defaults, and --via's wait for the other side without -w. */
-#define RELAY_WAIT_MS		(10 * 60 * 1000)
-#define RELAY_PER_ADDR		16
-
 struct options {
 	struct side	 side;		/* the connection of the command line:
 					   every side's defaults */

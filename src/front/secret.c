@@ -25,6 +25,11 @@
  */
 #define SECRET_OWN_WEAK		20
 
+/* tls_secret_name() fills a rendezvous name. */
+#if RDV_NAME_LEN != TLS_PSK_LEN
+#error "a rendezvous name is not of the length tls_secret_name() makes"
+#endif
+
 /* The longest code the terminal is asked for. */
 #define SECRET_TYPED_MAX	256
 
