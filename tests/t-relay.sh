@@ -433,6 +433,26 @@ relay's time" "$(<"$SC_TMP/a.err")"
 	wait_exit "$A"
 }
 
+# What the command line may not ask of --relay and --via: one line each.
+test_command_line() {
+	expect_error "--via meets the other side by --secret's code: must \
+use --secret with --via" --via "$RELAY"
+	expect_error "--via dials a relay for one stream: it takes no -u, -U, \
+-z, -k, --broker, --room, --forward, --reconnect, --websocket, \
+--listen-fd, --relay, proxy server or ws:// URL" -lk --via "$RELAY" \
+	    --secret="$CODE"
+	expect_error "--via: [::1]port is not HOST[:PORT]" \
+	    --via '[::1]port' --secret="$CODE"
+	expect_error "--relay carries its clients' own TLS over TCP: it takes \
+no --ssl, --secret, --websocket, -u, -U or --listen-fd" --relay --ssl
+	expect_error "must use --relay with --relay-limit" -l 1 \
+	    --relay-limit wait=1s
+	expect_error "--relay-limit: no limit is called speed (wait, \
+per-addr, bytes, rate)" --relay --relay-limit speed=1
+	expect_error "--relay-limit: x is not KEY=VALUE (wait=TIME, \
+per-addr=N, bytes=N, rate=N)" --relay --relay-limit x
+}
+
 # A code of one's own as weak as a password is refused, in one line.
 test_weak_code_refused() {
 	relay_up
