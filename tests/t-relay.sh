@@ -128,8 +128,8 @@ relay_up() {
 }
 
 # side NAME NS ARGS...: sockcat with ARGS in namespace NS, in the
-# background, bounded: stdout NAME.out, stderr NAME.err, PID in NAME_PID
-# (through SIDE_PID).
+# background, bounded: stdout NAME.out, stderr NAME.err, its process
+# (timeout's) in SIDE_PID.
 side() {
 	_n=$1
 	_s=$2
