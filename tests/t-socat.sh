@@ -1368,6 +1368,35 @@ test_serial_console_lines() {
 	done
 }
 
+# A pseudo-terminal used one way (-u): read from, what is written to its
+# link comes out; written to, what is read from its link is what came in.
+# Both socats alike.
+test_pty_one_way() {
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/tty"
+		bg t 20 "$_bin" -u PTY,link="$SC_TMP/tty",rawer STDOUT \
+		    >"$SC_TMP/from"
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty" || fail "$_bin: no pty"
+		printf 'from the line\n' >"$SC_TMP/tty"
+		assertTrue "$_bin: read from" \
+		    "wait_for '$SC_TMP/from' '^from the line\$'"
+		kill "$_p"
+		wait_exit "$_p"
+		rm -f "$SC_TMP/tty" "$SC_TMP/in"
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" -u STDIN PTY,link="$SC_TMP/tty",rawer
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty" || fail "$_bin: no pty"
+		echo "to the line" >&7
+		assertEquals "$_bin: written to" "to the line" \
+		    "$(t 10 head -n 1 "$SC_TMP/tty")"
+		exec 7>&-
+		kill "$_p" 2>/dev/null
+		wait_exit "$_p"
+	done
+}
+
 test_terminal_speeds() {
 	for _bin in "$REAL" "$OURS"; do
 		for _o in ispeed=14 ospeed=13; do
@@ -1479,7 +1508,7 @@ test_shell_on_a_pty_served() {
 		    send:'\x03' send:'echo $((3*7))Z\r' expect:'21Z' \
 		    send:'exit\r' exit:0 cooked -- \
 		    "$REAL" FILE:/dev/tty,raw,echo=0 TCP:127.0.0.1:"$PORT"
-		assertEquals "$_bin: the shell, typed at" 0 $?
+		assertEquals "$_bin: the shell, typed at: $(<"$SC_TMP/shell.err") $(tty_text shell | tail -c 300)" 0 $?
 		assertNotContains "$_bin: no hello" "$(tty_text shell)" \
 		    "1073;naws"
 		stop "$SERVE_PID"
@@ -1502,11 +1531,13 @@ test_program_descriptors_served() {
 # programs, which live on, and socat with them; without it, socat ends.
 # Both socats alike.
 test_signal_passed_to_the_program() {
-	printf '#!/bin/sh\ntrap "echo got INT" INT\necho ready\n%s\n' \
+	printf '#!/bin/sh\ntrap "echo got INT" INT\ntrap "echo got HUP" HUP\necho ready\n%s\n' \
 	    'while :; do sleep 0.1; done' >"$SC_TMP/trapper"
 	chmod +x "$SC_TMP/trapper"
 	for _bin in "$REAL" "$OURS"; do
-		for _o in ,sigint ""; do
+		for _o in ,sigint ,sighup ""; do
+			_sig=INT
+			[ "$_o" = ,sighup ] && _sig=HUP
 			serve sig "$_bin" -d -d TCP-LISTEN:0 \
 			    EXEC:"$SC_TMP/trapper$_o"
 			rm -f "$SC_TMP/sig.in"
@@ -1516,11 +1547,11 @@ test_signal_passed_to_the_program() {
 			_cl=$BG_PID
 			wait_for "$SC_TMP/sig.got" ready || fail "$_bin: no program"
 			_sv=$(pgrep -P "$SERVE_PID" | head -n 1)
-			kill -INT "$_sv"
+			kill -$_sig "$_sv"
 			if [ -n "$_o" ]; then
-				wait_for "$SC_TMP/sig.got" "got INT"
+				wait_for "$SC_TMP/sig.got" "got $_sig"
 				assertContains "$_bin$_o: the program's" \
-				    "$(<"$SC_TMP/sig.got")" "got INT"
+				    "$(<"$SC_TMP/sig.got")" "got $_sig"
 				assertTrue "$_bin$_o: socat lives on" \
 				    "still_running $SERVE_PID 0.3"
 			else
@@ -1552,6 +1583,14 @@ test_crlf() {
 		wait_exit "$_p"
 		assertEquals "$_bin: from the socket" "$(printf 'a\nb\nc' |
 		    od -An -c)" "$(od -An -c <"$SC_TMP/crlf.out")"
+		# Both ends with crlf: their line ends alike, nothing
+		# changed, a CR alone included.
+		rm -f "$SC_TMP/both"
+		printf 'x\ny\r\nz\r\r\n' | t 20 "$_bin" -u STDIO,crlf \
+		    OPEN:"$SC_TMP/both",crlf,creat
+		assertEquals "$_bin: between two with crlf" \
+		    "$(printf 'x\ny\r\nz\r\r\n' | od -An -c)" \
+		    "$(od -An -c <"$SC_TMP/both")"
 	done
 }
 
@@ -1641,6 +1680,53 @@ test_listener_filters() {
 	assertEquals "a mask not a prefix's: status" 1 $?
 	assertContains "a mask not a prefix's: said" "$(<"$SC_TMP/e")" \
 	    "option range takes ADDR/BITS or ADDR:MASK"
+}
+
+# A listener's ipv6only: ipv6only=0 lets an IPv4 client in through the
+# IPv6 socket, ipv6only=1 does not.  A client's forever: it dials until
+# its server is there.  Both socats alike.
+test_ipv6only_and_forever() {
+	_v6="0 1"
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' \
+	    2>/dev/null || _v6=""
+	for _bin in "$REAL" "$OURS"; do
+		for _v in $_v6; do
+			serve v6 "$_bin" -d -d TCP6-LISTEN:0,ipv6only=$_v \
+			    SYSTEM:'echo six'
+			assertEquals "$_bin ipv6only=$_v: IPv6" "six" \
+			    "$(t 10 "$SC" -N ::1 "$PORT" </dev/null)"
+			wait_exit "$SERVE_PID"
+			serve v6 "$_bin" -d -d TCP6-LISTEN:0,ipv6only=$_v \
+			    SYSTEM:'echo four'
+			t 10 "$SC" -v -N 127.0.0.1 "$PORT" </dev/null \
+			    >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_bin ipv6only=$_v: IPv4: status" \
+			    "$_v" $?
+			if [ "$_v" = 0 ]; then
+				assertEquals "$_bin ipv6only=0: IPv4" "four" \
+				    "$(<"$SC_TMP/o")"
+				wait_exit "$SERVE_PID"
+			else
+				assertEquals "$_bin ipv6only=1: IPv4 refused" \
+				    "" "$(<"$SC_TMP/o")"
+				assertEquals "$_bin ipv6only=1: said" \
+				    "sockcat: connect to 127.0.0.1 port $PORT (tcp) failed: Connection refused" \
+				    "$(<"$SC_TMP/e")"
+				stop "$SERVE_PID"
+			fi
+		done
+		_p=$(free_port)
+		echo late >"$SC_TMP/late"
+		bg_in "$SC_TMP/late" t 30 "$_bin" -u - \
+		    TCP:127.0.0.1:"$_p",forever,interval=0.05
+		_c=$BG_PID
+		bg t 30 "$REAL" -u TCP-LISTEN:"$_p",bind=127.0.0.1,reuseaddr \
+		    OPEN:"$SC_TMP/got",creat,trunc
+		wait_exit "$_c"
+		assertEquals "$_bin forever: its end" 0 "$WAIT_STATUS"
+		wait_for "$SC_TMP/got" late
+		assertEquals "$_bin forever: the bytes" "late" "$(<"$SC_TMP/got")"
+	done
 }
 
 # A dialled socket's lowport: bound at a port from 640 to 1023 before it
@@ -2077,6 +2163,22 @@ test_generic_socket() {
 	assertEquals "a Unix one: status" 1 $?
 	assertContains "a Unix one: said" "$(<"$SC_TMP/e")" \
 	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10) are supported"
+	# Fields missing, data that is not data, no address to dial, and
+	# bind= and range= whose data is not an address.
+	_d=x1234x7f000001x0000000000000000
+	_l=SOCKET-LISTEN:2:6:$_d
+	for _c in \
+	    "SOCKET-CONNECT:2:6|SOCKET-CONNECT takes :DOMAIN:PROTOCOL:ADDRESS" \
+	    "SOCKET-DATAGRAM:2:2:17|SOCKET-DATAGRAM takes :DOMAIN:TYPE:PROTOCOL:ADDRESS" \
+	    "SOCKET-CONNECT:2:6:xzz|SOCKET-CONNECT: an address of sockaddr_in data (x and hex digits) expected" \
+	    "SOCKET-CONNECT:10:6:xzz|SOCKET-CONNECT: an address of sockaddr_in6 data (x and hex digits) expected" \
+	    "SOCKET-CONNECT:2:6:x1234x00000000x0000000000000000|SOCKET-CONNECT: no address to send to" \
+	    "$_l,bind=xq|option bind: an address of data expected" \
+	    "$_l,range=x7f|option range: ADDR:MASK of data expected" \
+	    "$_l,range=xq:x00|option range: ADDR:MASK of data expected" \
+	    "$_l,range=x7f000001:xq|option range: ADDR:MASK of data expected"; do
+		socat_refused "${_c%%|*}: ${_c#*|}" "${_c%%|*}" -
+	done
 }
 
 # ip-add-membership=GROUP:INTERFACE: a UDP listener joins the group,
@@ -2485,6 +2587,30 @@ test_data_dumps() {
 		assertEquals "$_bin: -v" "$(printf '> length=7 from=0 to=6\na\tb\\\\\\r.')" \
 		    "$(grep -vE '^[0-9]{4}/' "$SC_TMP/text.err" |
 		    sed 's/^\([<>]\) .*  length/\1 length/')"
+		# -v's escapes of C's, and a block longer than a line's
+		# buffer.
+		printf 'x\a\b\v\fy\n' | t 20 "$_bin" -v - SYSTEM:'cat >/dev/null' \
+		    2>"$SC_TMP/esc"
+		assertEquals "$_bin: -v's escapes" '> length=7 from=0 to=6
+x\a\b\v\fy' "$(grep -vE '^[0-9]{4}/' "$SC_TMP/esc" |
+		    sed 's/^\([<>]\) .*  length/\1 length/')"
+		head -c 3000 /dev/zero | tr '\0' '\a' |
+		    t 20 "$_bin" -v - SYSTEM:'cat >/dev/null' 2>"$SC_TMP/bells"
+		assertEquals "$_bin: -v of 3000 bells" \
+		    "$(printf '\\a%.0s' $(seq 3000))" \
+		    "$(grep -vE '^[<>] |^[0-9]{4}/' "$SC_TMP/bells" | tr -d '\n')"
+		# -x with -v: each line's bytes in hex, then as text, up to
+		# sixteen and never past a newline; "--" after the block.
+		printf 'ab\ncd\001e\nfghijklmnopqrstuvwxyz\n' |
+		    t 20 "$_bin" -x -v - SYSTEM:'cat >/dev/null' 2>"$SC_TMP/xv"
+		assertEquals "$_bin: -x -v: status" 0 $?
+		assertEquals "$_bin: -x -v" "> length=30 from=0 to=29
+ 61 62 0a                                         ab.
+ 63 64 01 65 0a                                   cd.e.
+ 66 67 68 69 6a 6b 6c 6d 6e 6f 70 71 72 73 74 75  fghijklmnopqrstu
+ 76 77 78 79 7a 0a                                vwxyz.
+--" "$(grep -vE '^[0-9]{4}/' "$SC_TMP/xv" |
+		    sed 's/^\([<>]\) .*  length/\1 length/')"
 	done
 }
 
@@ -2606,7 +2732,7 @@ test_program_environment() {
 
 # A TLS peer's certificate, told to a program in socat's variables:
 # subject and issuer in OpenSSL's one-line form, and the subject's fields
-# by name.  Both socats alike.
+# by name (one given twice, both values).  Both socats alike.
 test_program_tls_environment() {
 	cat "$CERTS/srv.pem" "$CERTS/srv.key" >"$SC_TMP/s.pem"
 	serve tls "$REAL" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/s.pem",verify=0,fork \
@@ -2618,6 +2744,22 @@ test_program_tls_environment() {
 		    "CN = localhost / CN = Test CA / localhost" \
 		    "$(SOCAT_OPENSSL_X509_COMMONNAME=stale t 20 "$_bin" -u \
 		    OPENSSL:127.0.0.1:"$PORT",verify=0 SYSTEM:"echo $_v")"
+	done
+	kill "$SERVE_PID" 2>/dev/null
+	wait_exit "$SERVE_PID"
+	# A field the subject has twice: its values joined by " // ".
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$SC_TMP/mk.pem" -out "$SC_TMP/mc.pem" -days 1 \
+	    -subj "/CN=multi/OU=one/OU=two" 2>/dev/null ||
+	    fail "no certificate"
+	cat "$SC_TMP/mc.pem" "$SC_TMP/mk.pem" >"$SC_TMP/m.pem"
+	serve tls2 "$REAL" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/m.pem",verify=0,fork \
+	    SYSTEM:'sleep 0.5'
+	_v='$SOCAT_OPENSSL_X509_ORGANIZATIONALUNITNAME'
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: a field twice" "one // two" \
+		    "$(t 20 "$_bin" -u OPENSSL:127.0.0.1:"$PORT",verify=0 \
+		    SYSTEM:"echo $_v")"
 	done
 	kill "$SERVE_PID" 2>/dev/null
 	wait_exit "$SERVE_PID"
@@ -3070,14 +3212,20 @@ test_address_option_values() {
 	_l=TCP-LISTEN:0
 	socat_refused "$_l,sourceport=abc: option sourceport of a listener takes a number" \
 	    "$_l,sourceport=abc" -
-	for _r in 1.2.3.4:255.0.255.0 bogus; do
-		socat_refused "$_l,range=$_r: option range takes ADDR/BITS or ADDR:MASK (a prefix's), not $_r" \
+	_long=127.0.0.1/32$(printf '%070d' 0)
+	for _r in 1.2.3.4:255.0.255.0 bogus '[::1]:[ffff::x]' \
+	    '[::1]:[ffff::1]' "$_long"; do
+		socat_refused "$_l,range=$_r: option range takes ADDR/BITS or ADDR:MASK (a prefix's), not ${_r:0:64}" \
 		    "$_l,range=$_r" -
 	done
 	for _g in 224.1.1.1 :lo 224.1.1.1:lo:x '[ff02::1]lo' '[]:lo'; do
 		socat_refused "UDP-RECV:0,ip-add-membership=$_g: option ip-add-membership takes GROUP:INTERFACE ([GROUP]:INTERFACE for IPv6), not $_g" \
 		    -u "UDP-RECV:0,ip-add-membership=$_g" -
 	done
+	socat_refused "getaddrinfo: Name or service not known (ff02::1%nosuch0 port 0)" \
+	    -u "UDP6-RECV:0,ip-add-membership=[ff02::1]:nosuch0" -
+	socat_refused "PTY,link=$SC_TMP/a!!PTY,link=$SC_TMP/b: a dual (!!) address of two lines is not supported" \
+	    "PTY,link=$SC_TMP/a!!PTY,link=$SC_TMP/b" -
 	socat_refused "UDP4-RECV:0,bind=127.0.0.1,ip-add-membership=224.1.1.1:lo: a listener's address given twice (bind=, ip-add-membership=)" \
 	    -u UDP4-RECV:0,bind=127.0.0.1,ip-add-membership=224.1.1.1:lo -
 	for _s in 1:2 1:2:x 1:2:99999999999 x:2:3 '1;2:3'; do
@@ -3090,6 +3238,18 @@ test_address_option_values() {
 	printf 'nocolon\n' >"$SC_TMP/auth"
 	socat_refused "$_p,proxyauthfile=$SC_TMP/auth: proxyauth: not USER:PASSWORD" \
 	    "$_p,proxyauthfile=$SC_TMP/auth" -
+	socat_refused "$_p,proxyauth=a:*,proxyauthfile=$SC_TMP/auth: options proxyauth and proxyauthfile: one of them" \
+	    "$_p,proxyauth=a:b,proxyauthfile=$SC_TMP/auth" -
+	# A Unix listener's socket file given to a user there is not.
+	socat_refused "user nosuch-user-x: unknown" \
+	    UNIX-LISTEN:"$SC_TMP/ul",user=nosuch-user-x -
+	# A value of the wrong kind, for each kind of value.
+	for _c in "PROXY:127.0.0.1:h:80,proxyport=99999|option proxyport: port number too large: 99999" \
+	    "TCP:127.0.0.1:1,retry=x|option retry takes a number from 0 to 65535" \
+	    "OPEN:$SC_TMP/f,escape=999|option escape takes a byte's value, as 27 or 0x1b" \
+	    "OPEN:$SC_TMP/f,readbytes=1x|option readbytes takes a number of bytes"; do
+		socat_refused "${_c%%|*}: ${_c#*|}" "${_c%%|*}" -
+	done
 	: >"$SC_TMP/empty"
 	socat_refused "$_p,proxyauthfile=$SC_TMP/empty: proxyauth: not USER:PASSWORD" \
 	    "$_p,proxyauthfile=$SC_TMP/empty" -
@@ -3115,6 +3275,19 @@ test_file_read_to_a_connection() {
 			assertEquals "$_n: OPEN${_o%:*}" "${_o#*:}" \
 			    "$(tr -d '\033' <"$SC_TMP/got")"
 		done
+	done
+}
+
+# stdin to stdout, read as readbytes= and escape= say, or with setsid:
+# relayed, not cat's.  Both socats alike.
+test_stdio_to_itself_with_options() {
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: readbytes=3" "abc" \
+		    "$(printf 'abcdef' | t 20 "$_bin" -u STDIN,readbytes=3 STDOUT)"
+		assertEquals "$_bin: escape=27" "abc" \
+		    "$(printf 'abc\033def' | t 20 "$_bin" -u STDIN,escape=27 STDOUT)"
+		assertEquals "$_bin: setsid" "abc" \
+		    "$(printf 'abc' | t 20 "$_bin" -u STDIN STDOUT,setsid)"
 	done
 }
 

@@ -223,7 +223,8 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 
 /*
  * socat's crlf of either end: what goes to it has CRLF for each line
- * feed, what comes from it no CR.
+ * feed, what comes from it no CR.  Between two ends that both have it,
+ * the bytes go as they are, as socat's do: their line ends are alike.
  */
 static void
 join_crlf(struct join *jn)
@@ -235,9 +236,9 @@ join_crlf(struct join *jn)
 			continue;
 		from = jn->end[i].sd != NULL && jn->end[i].sd->crlf;
 		to = jn->end[1 - i].sd != NULL && jn->end[1 - i].sd->crlf;
-		if (from || to)
-			jn->way[i]->xform = from && to ? crlf_socat_both :
-			    from ? crlf_socat_in : crlf_socat_out;
+		if (from != to)
+			jn->way[i]->xform = from ? crlf_socat_in :
+			    crlf_socat_out;
 	}
 }
 

@@ -38,21 +38,21 @@ static end_open_fn	end_stdio, end_fd, end_file, end_program, end_line,
 			end_dgram;
 
 /*
- * Each kind that is no socket: what its opened descriptor is (END_*) and
- * its opener.  A socket's row has none: the dial or the listener opens it.
+ * Each kind, by its enum side_kind: what its opened descriptor is (END_*)
+ * and its opener.  A socket's opener is that of "R!!W"'s datagram
+ * halves: a stream's connection is the dial's or the listener's.
  */
 static const struct kind {
-	enum side_kind	 kind;
 	int		 is;
 	end_open_fn	*open;
 } kinds[] = {
-	{ SIDE_SOCKET,	END_SOCKET | END_NET,	end_dgram },
-	{ SIDE_STDIO,	END_STDIO,		end_stdio },
-	{ SIDE_EXEC,	END_PROGRAM,		end_program },
-	{ SIDE_FILE,	END_FILE,		end_file },
-	{ SIDE_SERIAL,	END_LINE,		end_line },
-	{ SIDE_PTY,	END_LINE,		end_line },
-	{ SIDE_FD,	0,			end_fd },
+	[SIDE_SOCKET] =	{ END_SOCKET | END_NET,	end_dgram },
+	[SIDE_STDIO] =	{ END_STDIO,		end_stdio },
+	[SIDE_EXEC] =	{ END_PROGRAM,		end_program },
+	[SIDE_FILE] =	{ END_FILE,		end_file },
+	[SIDE_SERIAL] =	{ END_LINE,		end_line },
+	[SIDE_PTY] =	{ END_LINE,		end_line },
+	[SIDE_FD] =	{ 0,			end_fd },
 };
 
 /*
@@ -813,14 +813,8 @@ static int
 end_open_one(const struct side *sd, struct session *s,
     const struct end_how *how, struct end *e, char **cause)
 {
-	const struct kind	*k;
+	const struct kind	*k = &kinds[sd->kind];
 
-	for (k = kinds; k < kinds + nitems(kinds) && k->kind != sd->kind; k++)
-		;
-	if (k == kinds + nitems(kinds)) {
-		log_cause(cause, "not a side that opens");
-		return (-1);
-	}
 	e->is |= k->is;
 	/* socat's main process, setsid: ours. */
 	if (sd->kind != SIDE_EXEC && sd->local.setsid && setsid() == -1)
