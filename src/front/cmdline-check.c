@@ -530,16 +530,6 @@ static const struct conflict {
 	{ .all = "--chat -d", .msg = "cannot use -d and --chat" },
 	{ .all = "--chat -U", .msg = "cannot use -U and --chat" },
 	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
-	/* The code, found and checked: a slip is said before anything runs. */
-	{ .step = secret_find },
-	{ .all = "--secret",
-	  .any = "--ssl-cert --ssl-key --ssl-verify --ssl-pin --ssl-trustfile "
-	  "--ssl-ciphers",
-	  .msg = "--secret uses no certificate: cannot use it with "
-	  "--ssl-cert, --ssl-key, --ssl-verify, --ssl-pin, --ssl-trustfile "
-	  "or --ssl-ciphers" },
-	{ .all = "--secret -u", .msg = "--secret over UDP needs DTLS 1.3, "
-	  "which this OpenSSL does not have" },
 	{ .all = "--via", .none = "--secret",
 	  .msg = "--via meets the other side by --secret's code: must use "
 	  "--secret with --via" },
@@ -549,7 +539,19 @@ static const struct conflict {
 	  .msg = "--via dials a relay for one stream: it takes no -u, -U, "
 	  "-z, -k, --broker, --room, --forward, --reconnect, --websocket, "
 	  "--listen-fd, --relay, proxy server or ws:// URL" },
-	{ .step = secret_via },
+	/*
+	 * The code, found and checked: a slip is said before anything runs;
+	 * with --via, the relay is what the side dials.
+	 */
+	{ .step = secret_find },
+	{ .all = "--secret",
+	  .any = "--ssl-cert --ssl-key --ssl-verify --ssl-pin --ssl-trustfile "
+	  "--ssl-ciphers",
+	  .msg = "--secret uses no certificate: cannot use it with "
+	  "--ssl-cert, --ssl-key, --ssl-verify, --ssl-pin, --ssl-trustfile "
+	  "or --ssl-ciphers" },
+	{ .all = "--secret -u", .msg = "--secret over UDP needs DTLS 1.3, "
+	  "which this OpenSSL does not have" },
 	{ .all = "--relay",
 	  .any = "--ssl --secret --websocket -u -U --listen-fd",
 	  .msg = "--relay carries its clients' own TLS over TCP: it takes "

@@ -296,7 +296,6 @@ void		 proxy_hops_free(struct proxy_conf *);
 /* secret.c */
 char		*env_take(const char *);
 void		 secret_find(struct cmdline *);
-void		 secret_via(struct cmdline *);
 __dead void	 secret_print_psk(struct cmdline *);
 
 /* pair.c */

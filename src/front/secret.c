@@ -43,6 +43,8 @@ static char	 secret_peer[sizeof(secret_drawn) + 32 + 320];
 static char	 secret_relay_host[256];
 static char	 secret_relay[sizeof(secret_relay_host) + 40];
 
+static void	 secret_via(struct cmdline *);
+
 /*
  * The value of the environment's variable name, copied, then blanked and
  * removed, whatever it says: no program sockcat starts sees it (nor
@@ -131,6 +133,8 @@ secret_find(struct cmdline *cl)
 			    "--secret-file)");
 	}
 	secret_take(o, text);
+	if (o->via != NULL)
+		secret_via(cl);
 }
 
 /*
@@ -138,9 +142,9 @@ secret_find(struct cmdline *cl)
  * an IPv6 address in brackets) instead of its peer, or instead of
  * listening, and presents the name its code makes.  A code of the user's
  * that a relay could guess offline is refused: the relay sees the name,
- * and a handshake.  A step of check(), after secret_find().
+ * and a handshake.  secret_find()'s last step, with --via.
  */
-__startup void
+static __startup void
 secret_via(struct cmdline *cl)
 {
 	struct options	*o = cl->o;
@@ -149,8 +153,6 @@ secret_via(struct cmdline *cl)
 	char		 err[256];
 	int		 bits;
 
-	if (o->via == NULL)
-		return;
 	if (sd->tls.secret_own && (bits = secret_bits(sd->tls.secret)) <
 	    SECRET_SYMBOLS * 5)
 		fatalx("--via: a code of your own (about %d bits at most) could "
