@@ -15,6 +15,7 @@ mode_args() {
 	--room) echo "--room 1" ;;
 	--broker) echo "--broker 1" ;;
 	proxy-server) echo "-l --proxy-type socks5 1" ;;
+	--relay) echo "--relay 1" ;;
 	*) return 1 ;;
 	esac
 }

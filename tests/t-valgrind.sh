@@ -1,6 +1,7 @@
 #!/bin/bash
 # Key scenarios under valgrind's memcheck: transfers both ways, -k with
-# several clients, a scan, -C, and the error paths.  Any memory error or
+# several clients, a relay and its --via clients, a scan, -C, and the
+# error paths.  Any memory error or
 # definite leak fails the test.  Skipped without valgrind, and for a
 # sanitizer build (the two cannot run together).
 
@@ -78,6 +79,33 @@ test_keep_open_clients_then_term() {
 	assertEquals "ended by SIGTERM" 143 "$WAIT_STATUS"
 	assertClean
 }
+
+# A relay and its --via clients (all under valgrind): a pair whose
+# limits count each chunk, one that leaves while it waits, then SIGTERM.
+test_relay_pair_then_term() {
+	sc_have_tls || { sc_skip "built without TLS"; return; }
+	code=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK
+	head -c 200000 /dev/urandom >"$SC_TMP/c.in"
+	server srv -n --relay --relay-limit rate=100000000 127.0.0.1 0 ||
+	    fail "no relay"
+	pid=$(child_pid "$SERVER_PID")
+	t 30 "$SC" -w 10 --via "127.0.0.1:$PORT" --secret="$OTHER_CODE" \
+	    </dev/null >/dev/null 2>&1 &
+	wait_for "$SC_TMP/srv.err" 'waits$'
+	kill -TERM $! 2>/dev/null
+	bg t 60 "$SC" -l -w 30 --via "127.0.0.1:$PORT" --secret="$code" \
+	    -e /bin/cat
+	t 60 "$SC" -N -w 30 --via "127.0.0.1:$PORT" --secret="$code" \
+	    <"$SC_TMP/c.in" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	assertTrue "echoed" "cmp -s '$SC_TMP/c.in' '$SC_TMP/c.out'"
+	wait_exit "$BG_PID"
+	kill -TERM "$pid"
+	wait_exit "$SERVER_PID"
+	assertEquals "ended by SIGTERM" 143 "$WAIT_STATUS"
+	assertClean
+}
+OTHER_CODE=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
 
 test_scan() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"

@@ -507,6 +507,33 @@ enum room_cmd	 room_parse(const unsigned char *, size_t,
 #define SECRET_LOOKS_MAX	32
 void		 secret_draw(char *);
 int		 secret_parse(const char *, char *);
+int		 secret_bits(const char *);
+
+/* rendez.c */
+#define RDV_MAGIC_LEN		4	/* "SCRV" */
+#define RDV_VERSION		1
+#define RDV_NAME_LEN		32	/* HMAC-SHA256 of the code's own label */
+#define RDV_HEAD_LEN		(RDV_MAGIC_LEN + 2) /* and version, length */
+#define RDV_REQ_LEN		(RDV_HEAD_LEN + RDV_NAME_LEN)
+#define RDV_REPLY_LEN		4	/* "SCR" and a letter */
+#define RDV_PORT		"7373"	/* a relay's port unless told */
+/* The relay's answers: the last byte of each. */
+enum rdv_reply {
+	RDV_WAIT = 'W',		/* first with this name: wait */
+	RDV_FIRST = 'S',	/* paired, first to come: TLS's server */
+	RDV_SECOND = 'C',	/* paired, second: TLS's client */
+	RDV_TAKEN = 'T',	/* two are paired with this name already */
+	RDV_LIMIT = 'L',	/* too many waiting from this address */
+	RDV_EXPIRED = 'E',	/* waited the relay's time, nobody came */
+	RDV_BAD = 'B',		/* no request */
+};
+ssize_t		 rdv_encode_request(unsigned char *, size_t,
+		    const unsigned char *);
+ssize_t		 rdv_parse_request(const unsigned char *, size_t,
+		    unsigned char *, const char **);
+void		 rdv_encode_reply(unsigned char *, enum rdv_reply);
+int		 rdv_parse_reply(const unsigned char *, size_t, const char **);
+const char	*rdv_reply_text(enum rdv_reply);
 
 /* addr.c */
 #define ADDR_MAX		4096	/* an address, as text */

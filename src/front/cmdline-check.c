@@ -530,7 +530,19 @@ static const struct conflict {
 	{ .all = "--chat -d", .msg = "cannot use -d and --chat" },
 	{ .all = "--chat -U", .msg = "cannot use -U and --chat" },
 	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
-	/* The code, found and checked: a slip is said before anything runs. */
+	{ .all = "--via", .none = "--secret",
+	  .msg = "--via meets the other side by --secret's code: must use "
+	  "--secret with --via" },
+	{ .all = "--via",
+	  .any = "-u -U -z -k --broker --room --forward proxy-server "
+	  "--reconnect --websocket ws-url --listen-fd --relay",
+	  .msg = "--via dials a relay for one stream: it takes no -u, -U, "
+	  "-z, -k, --broker, --room, --forward, --reconnect, --websocket, "
+	  "--listen-fd, --relay, proxy server or ws:// URL" },
+	/*
+	 * The code, found and checked: a slip is said before anything runs;
+	 * with --via, the relay is what the side dials.
+	 */
 	{ .step = secret_find },
 	{ .all = "--secret",
 	  .any = "--ssl-cert --ssl-key --ssl-verify --ssl-pin --ssl-trustfile "
@@ -540,6 +552,12 @@ static const struct conflict {
 	  "or --ssl-ciphers" },
 	{ .all = "--secret -u", .msg = "--secret over UDP needs DTLS 1.3, "
 	  "which this OpenSSL does not have" },
+	{ .all = "--relay",
+	  .any = "--ssl --secret --websocket -u -U --listen-fd",
+	  .msg = "--relay carries its clients' own TLS over TCP: it takes "
+	  "no --ssl, --secret, --websocket, -u, -U or --listen-fd" },
+	{ .all = "--relay-limit", .none = "--relay",
+	  .msg = "must use --relay with --relay-limit" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
 	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
 	{ .all = "--ssl -u", .any = "--forward --broker --room",

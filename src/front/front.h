@@ -28,6 +28,10 @@ enum {
 	PROGRESS_ALWAYS,
 };
 
+/* --relay's defaults, and --via's wait for the other side without -w. */
+#define RELAY_WAIT_MS		(10 * 60 * 1000)
+#define RELAY_PER_ADDR		16
+
 /*
  * What a command line asks for, filled once by cmdline.c, then read-only.
  * The modes are given its parts in a struct job (mode.c), each layer
@@ -62,6 +66,9 @@ struct options {
 	struct runtime	*run;		/* what changes: not configuration */
 	int		 proxy_serve;	/* -l --proxy-type: be the proxy */
 	int		 print_psk;	/* --print-psk */
+	int		 relay;		/* --relay: pair --via clients */
+	struct relay_conf relay_conf;	/* its limits */
+	const char	*via;		/* --via: the relay, HOST[:PORT] */
 	char		*passed_host;	/* a passed socket's address, ours */
 	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
 	int		 npair;
@@ -277,7 +284,7 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_reconnect, opt_retry_interval, opt_keepalive,
 		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
-		 opt_ws_header;
+		 opt_ws_header, opt_relay_limit;
 
 /* cmdline-check.c */
 void		 check(struct cmdline *);

@@ -133,6 +133,8 @@ main(int argc, char **argv)
 	}
 	if (o.side.tls.ctx != NULL)
 		tls_ctx_free(o.side.tls.ctx);
+	if (o.side.via.srv_ctx != NULL)
+		tls_ctx_free(o.side.via.srv_ctx);
 	free_ports(o.side.ports, o.side.nports);
 	free(o.side.ws.headers);
 	free(o.side.ws.server_headers);

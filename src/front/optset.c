@@ -644,3 +644,36 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 	/* A copy: argv's keeps no credentials (opt_hide()). */
 	(*list)[(*n)++] = opt_keep(arg);
 }
+
+/*
+ * --relay-limit KEY=VALUE, as often as there are limits to set: wait=TIME
+ * (how long a client waits for its peer), per-addr=N (clients waiting
+ * from one address at once), bytes=N and rate=N (a pair's, both ways
+ * together: in all, and a second).  Exits on anything else.
+ */
+void
+opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct relay_conf	*rc = &cl->o->relay_conf;
+	const char		*v;
+
+	(void)d;
+	if ((v = strchr(arg, '=')) == NULL || v[1] == '\0')
+		fatalx("--relay-limit: %s is not KEY=VALUE (wait=TIME, "
+		    "per-addr=N, bytes=N, rate=N)", arg);
+	v++;
+	if (strncmp(arg, "wait=", 5) == 0)
+		rc->wait_ms = time_value("relay-limit wait", v, 0, INT_MAX);
+	else if (strncmp(arg, "per-addr=", 9) == 0)
+		rc->per_addr = number("relay-limit per-addr", v, 1, INT_MAX);
+	else if (strncmp(arg, "bytes=", 6) == 0)
+		rc->max_bytes = number("relay-limit bytes", v, 1,
+		    LLONG_MAX / 2);
+	else if (strncmp(arg, "rate=", 5) == 0)
+		rc->rate = number("relay-limit rate", v, 1, LLONG_MAX / 2);
+	else
+		fatalx("--relay-limit: no limit is called %.*s (wait, "
+		    "per-addr, bytes, rate)", (int)(v - arg - 1), arg);
+	if (rc->wait_ms == 0)
+		fatalx("--relay-limit: wait=0 lets nobody wait");
+}

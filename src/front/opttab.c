@@ -210,14 +210,27 @@ static const struct optdef optdefs[] = {
 	  .help = "talk with one person, :q leaves (ncat's: --room)" },
 	{ .name = "broker", .group = OPTG_PROG, .topic = OPTT_SERVERS,
 	  .kind = OPTK_FLAG, FIELD(broker),
+	  .line = "each client's bytes to all; a chat room",
 	  .help = "relay what each client sends to all the others" },
 	{ .name = "room", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(room),
-	  .topic = OPTT_SERVERS,
+	  .topic = OPTT_SERVERS, .joins = 1,
 	  .help = "chat room: user ids, announcements, prefixes" },
+	{ .name = "relay", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(relay),
+	  .topic = OPTT_SERVERS, .line = "be a relay for --secret; meet at one",
+	  .help = "pair --via clients by their code, see nothing" },
+	{ .name = "via", .arg = "HOST[:PORT]", .group = OPTG_PROXY,
+	  .topic = OPTT_TLS, .kind = OPTK_STRING, FIELD(via),
+	  .comp = OPTC_HOST, .joins = 1,
+	  .help = "--secret: meet the other side at a --relay" },
 	{ .name = "max-conns", .arg = "N", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS,
 	  .kind = OPTK_NUMBER, FIELD(side.gate.max_conns), .lo = 1, .hi = INT_MAX,
-	  .what = "max-conns", .help = "serve at most N clients at once" },
+	  .what = "max-conns", .line = "N clients at once; relay limits",
+	  .help = "serve at most N clients at once" },
+	{ .name = "relay-limit", .arg = "KEY=VALUE", .group = OPTG_PROG,
+	  .topic = OPTT_SERVERS, .set = opt_relay_limit, FIELD(relay_conf),
+	  .repeat = 1, .joins = 1,
+	  .help = "--relay: wait=TIME per-addr=N bytes=N rate=N" },
 	{ .name = "allow", .arg = "ADDRESS", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS,
 	  .set = opt_gate, .value = 0, .on = on_gate, .comp = OPTC_HOST,
@@ -566,12 +579,13 @@ static const struct opttopic opttopics[] = {
 "  tcp-l:8080, unix:/run/app.sock, tls:host:443,verify=1, exec:COMMAND,\n"
 "  serial:/dev/ttyUSB0,115200, ws://host/path, - (stdin and stdout)\n" },
 	[OPTT_SERVERS] = { .name = "servers",
-	  .summary = "chat, broker, chat room, proxy server and port forwarder",
+	  .summary = "chat, broker, room, proxy server, port forwarder and relay",
 	  .forms =
 "  sockcat --chat [-l [address] port] | host [port]  talk with one person\n"
 "  sockcat --broker | --room [options] [address] port  many clients\n"
 "  sockcat -l --proxy-type socks5|http [options] [address] port  a proxy\n"
-"  sockcat -l [options] [address] port --forward host:port  a forwarder\n" },
+"  sockcat -l [options] [address] port --forward host:port  a forwarder\n"
+"  sockcat --relay [options] [address] [port]  a relay for --via (7373)\n" },
 	[OPTT_WEBSOCKET] = { .name = "websocket",
 	  .summary = "WebSocket clients and servers, pages and programs",
 	  .forms =
@@ -581,7 +595,8 @@ static const struct opttopic opttopics[] = {
 	  .summary = "TLS and DTLS, keyed by certificates or a shared code",
 	  .forms =
 "  sockcat --ssl [options] host port   TLS (DTLS with -u); -l: a server\n"
-"  sockcat -l --secret port            TLS keyed by a code it draws\n" },
+"  sockcat -l --secret port            TLS keyed by a code it draws\n"
+"  sockcat -l --secret --via relay     the same, both behind NAT\n" },
 	[OPTT_TERMINAL] = { .name = "terminal",
 	  .summary = "programs on a terminal, raw terminals and line editing",
 	  .forms =
@@ -697,6 +712,8 @@ opt_defaults(struct options *o)
 	o->side.ws.pong_ms = TIME_NONE;
 	gate_init(&o->side.gate);
 	o->progress = PROGRESS_NEVER;
+	o->relay_conf.wait_ms = RELAY_WAIT_MS;
+	o->relay_conf.per_addr = RELAY_PER_ADDR;
 }
 
 /* Does the row's field hold v, an int or a long long? */

@@ -198,6 +198,8 @@ int		 tls_check_peer(const struct tls_conf *, struct tls *,
 #define TLS_PSK_IDENTITY	"sockcat"
 int		 tls_secret_key(const struct tls_conf *, unsigned char *,
 		    char **);
+int		 tls_secret_name(const struct tls_conf *, unsigned char *,
+		    char **);
 
 /* tlsconn.c */
 struct tls_hs	*tls_handshake_start(struct tls_ctx *, int, const char *,

@@ -236,6 +236,19 @@ struct side_local {
  * A side: one end of what sockcat joins, as a connection is dialled or
  * listened on, with its own settings.
  */
+/*
+ * --via: the side meets its peer at a relay (--relay) by the name its
+ * code makes, and speaks TLS as the relay's pairing says.
+ */
+struct via_conf {
+	int		 on;
+	long long	 wait_ms;	/* how long the peer is waited for */
+	const char	*relay;		/* as given, for messages */
+	unsigned char	 name[RDV_NAME_LEN];
+	struct tls_ctx	*srv_ctx;	/* TLS's server's, should the relay
+					   make this side the first */
+};
+
 struct side {
 	enum side_kind	 kind;
 	const char	*text;		/* its address as given; NULL: the
@@ -308,6 +321,7 @@ struct side {
 	struct tls_conf	 tls;
 	struct ws_conf	 ws;
 	struct auth_conf auth;
+	struct via_conf	 via;
 };
 
 /* auth.c */
