@@ -105,6 +105,9 @@ complete -c sockcat -l forward-ssl -d 'TLS to the --forward target (as do the ne
 complete -c sockcat -l forward-ssl-verify -d 'verify the target\'s certificate and name'
 complete -c sockcat -l forward-ssl-trustfile -r -d 'PEM certificates to trust there'
 complete -c sockcat -l forward-ssl-servername -x -d 'SNI and name to check there'
+complete -c sockcat -l expect -x -d 'wait for what matches PATTERN (a script\'s step)'
+complete -c sockcat -l send -x -d 'then send TEXT (\\r\\n, \\1: printf\'s escapes, groups)'
+complete -c sockcat -l script -r -d 'the steps of FILE: expect, send, sleep, close, ...'
 complete -c sockcat -s o -l output -r -d 'log the data of both directions to FILE, raw'
 complete -c sockcat -l hex-dump -r -d 'log it to FILE as a hex dump (< received, > sent)'
 complete -c sockcat -l append-output -d 'append to the log files rather than truncate them'
@@ -125,5 +128,5 @@ complete -c sockcat -s v -l verbose -d 'report connections (twice: also --stats)
 complete -c sockcat -l stats -d 'show bytes and datagrams moved at the end'
 complete -c sockcat -l progress -f -a 'auto always never' -d 'live progress on stderr: auto, always, never'
 complete -c sockcat -s h -l help -d 'this help; -h TOPIC: a topic\'s options'
-complete -c sockcat -n '__fish_prev_arg_in -h --help' -f -a 'core addresses servers websocket tls terminal socat' -d topic
+complete -c sockcat -n '__fish_prev_arg_in -h --help' -f -a 'core addresses servers websocket tls terminal socat sessions' -d topic
 complete -c sockcat -l version -d 'the version'

@@ -599,4 +599,48 @@ int		 addr_socat_words(char *, char **, size_t);
 unsigned long	 addr_parse_count(void);
 #endif
 
+/* script.c */
+#include <regex.h>
+
+/* What a step of a script does (--expect, --send, --script). */
+enum script_op {
+	SCRIPT_EXPECT,		/* wait for what matches a pattern */
+	SCRIPT_SEND,		/* send a text, its escapes read */
+	SCRIPT_SLEEP,		/* wait so long, reading on */
+	SCRIPT_TIMEOUT,		/* the time each expect after it has */
+	SCRIPT_CLOSE,		/* end what we send (the peer reads its end) */
+	SCRIPT_INTERACT,	/* hand the session to stdin and stdout */
+};
+
+#define SCRIPT_STEPS_MAX	4096	/* steps of one script */
+#define SCRIPT_ARG_MAX		4096	/* a pattern or a text as written */
+#define SCRIPT_SEND_MAX		16384	/* a text sent, its groups put in */
+#define SCRIPT_FILE_MAX		(1024 * 1024) /* a --script file */
+#define SCRIPT_GROUPS		10	/* the match and \1 to \9 */
+#define SCRIPT_TIME_MAX		86400	/* a sleep or timeout, seconds */
+
+struct script_step {
+	enum script_op	 op;
+	char		*arg;		/* a pattern or a text, as written */
+	regex_t		*re;		/* an expect's pattern, compiled */
+	long long	 ms;		/* a sleep's or a timeout's */
+	size_t		 line;		/* its line in the file; 0: argv */
+};
+
+/* A script: its steps in order, and what was wrong when it was refused. */
+struct script {
+	struct script_step	*steps;
+	size_t			 n;
+	char			 why[192];
+};
+
+const char	*script_op_name(enum script_op);
+int		 script_add(struct script *, const char *, const char *,
+		    size_t);
+int		 script_parse(struct script *, const char *, size_t);
+ssize_t		 script_text(const char *, const char *, const regmatch_t *,
+		    unsigned char *, size_t, const char **);
+int		 script_time(const char *, long long *);
+void		 script_free(struct script *);
+
 #endif /* SC_CODEC_H */

@@ -617,6 +617,21 @@ static const struct conflict {
 	  .any = "-z -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
 	  "proxy server" },
+	{ .all = "--expect", .any = "-z -e -c --fifo -d --recv-only "
+	  "--raw --readline --chat",
+	  .msg = "--expect is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
+	{ .all = "--send", .any = "-z -e -c --fifo -d --recv-only --raw "
+	  "--readline --chat",
+	  .msg = "--send is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
+	{ .all = "--script", .any = "-z -e -c --fifo -d --recv-only "
+	  "--raw --readline --chat",
+	  .msg = "--script is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
 	{ .step = step_last },
 };
 

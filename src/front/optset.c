@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <readpassphrase.h>
@@ -643,4 +644,70 @@ opt_ws_header(struct cmdline *cl, const struct optdef *d, char *arg)
 		fatal("reallocarray");
 	/* A copy: argv's keeps no credentials (opt_hide()). */
 	(*list)[(*n)++] = opt_keep(arg);
+}
+
+/*
+ * --expect PATTERN and --send TEXT: a step each of the command line's
+ * script, in the order given; refused in one line as the step is read.
+ */
+static void
+opt_step(struct cmdline *cl, const char *word, const char *name,
+    const char *arg)
+{
+	struct options	*o = cl->o;
+
+	if (script_add(&o->script, word, arg, 0) == -1)
+		fatalx("%s: %s", name, o->script.why);
+	o->flow.script = &o->script;
+}
+
+void
+opt_expect(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->expects++;
+	opt_step(cl, "expect", "--expect", arg);
+}
+
+void
+opt_send(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->sends++;
+	opt_step(cl, "send", "--send", arg);
+}
+
+/*
+ * --script FILE: its steps, read now and added to the command line's;
+ * a file that cannot be read or is malformed is refused in one line,
+ * naming its line.
+ */
+void
+opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		*text;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	(void)d;
+	o->script_file = arg;
+	if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) == -1)
+		fatal("--script %s", arg);
+	if ((text = malloc(SCRIPT_FILE_MAX + 1)) == NULL)
+		fatal("--script");
+	while ((n = read(fd, text + len, SCRIPT_FILE_MAX + 1 - len)) > 0) {
+		len += n;
+		if (len > SCRIPT_FILE_MAX)
+			fatalx("--script %s: longer than %d bytes", arg,
+			    SCRIPT_FILE_MAX);
+	}
+	if (n == -1)
+		fatal("--script %s", arg);
+	close(fd);
+	if (script_parse(&o->script, text, len) == -1)
+		fatalx("%s: %s", arg, o->script.why);
+	free(text);
+	o->flow.script = &o->script;
 }

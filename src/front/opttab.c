@@ -459,6 +459,17 @@ static const struct optdef optdefs[] = {
 	  .group = OPTG_PROXY, .topic = OPTT_TLS, .kind = OPTK_STRING,
 	  FIELD(fwd.tls.servername), .also = OPTA_FWD_SSL,
 	  .help = "SNI and name to check there" },
+	{ .name = "expect", .arg = "PATTERN", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_expect, FIELD(expects),
+	  .line = "a script: wait for a match; send",
+	  .help = "wait for what matches PATTERN (a script's step)" },
+	{ .name = "send", .arg = "TEXT", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_send, FIELD(sends), .joins = 1,
+	  .help = "then send TEXT (\\r\\n, \\1: printf's escapes, groups)" },
+	{ .name = "script", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_script, FIELD(script_file),
+	  .comp = OPTC_FILE,
+	  .help = "the steps of FILE: expect, send, sleep, close, ..." },
 	{ .letter = 'o', .name = "output", .arg = "FILE", .group = OPTG_PROXY,
 	  .topic = OPTT_CORE,
 	  .kind = OPTK_STRING, FIELD(output), .comp = OPTC_FILE,
@@ -587,6 +598,11 @@ static const struct opttopic opttopics[] = {
 	  .forms =
 "  sockcat -lk --pty -e /bin/bash port   a shell with a real terminal ...\n"
 "  sockcat --raw host port               ... used from here; ~. leaves\n" },
+	[OPTT_SESSIONS] = { .name = "sessions",
+	  .summary = "sessions scripted with expect and send",
+	  .forms =
+"  sockcat --expect PATTERN --send TEXT ... host port   a dialogue\n"
+"  sockcat --script FILE [options] host port            its steps in FILE\n" },
 	[OPTT_SOCAT] = { .name = "socat",
 	  .summary = "socat's command line, read by sockcat run as socat",
 	  .forms =

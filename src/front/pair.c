@@ -768,4 +768,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_ways(o, a);
 	} else
 		pair_forward(o, a, b);
+	/* A script stands in for stdin: a socket's, with stdin and stdout. */
+	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
+		pair_refuse(o, "--expect, --send and --script are for a socket "
+		    "with stdin and stdout");
 }

@@ -46,6 +46,8 @@ struct flow {
 					   moved for so long ends, quietly;
 					   TIME_NONE: never */
 	const char	*on_connect;	/* --on-connect TEXT or @FILE */
+	const struct script *script;	/* --expect, --send, --script: the
+					   steps in stdin's place, or NULL */
 	int		 fdpass;	/* -F */
 };
 

@@ -42,6 +42,7 @@ struct conn {
 	int			 drained; /* that wait is over */
 	uint64_t		 greet_end; /* tx's bytes once --on-connect's
 					      text is delivered */
+	struct expect		*ex;	/* --expect, --script: its run */
 	TAILQ_ENTRY(conn)	 entry;
 };
 

@@ -37,16 +37,22 @@ plain_watch(struct session *s)
 	struct channel	*tx = c->tx, *rx = c->rx;
 	int		 lost;
 
+	/* The script failed (said): the session ends, its status 1. */
+	if (expect_watch(c->ex) == SESSION_END)
+		return (SESSION_END);
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
 	if (tx != NULL && term_escaped(tx))
 		return (SESSION_END);
 	if (j->side->reconnect && (lost = conn_lost(c)) != 0)
 		return (lost == -1 ? SESSION_END : SESSION_HOLD);
-	/* stdin ended (not a failed connection): later clients get none. */
+	/*
+	 * stdin ended (not a failed connection, nor a script's end): later
+	 * clients get none.
+	 */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
 	    tx->state == CH_DONE) && tx->error_op == NULL &&
-	    j->near->fifo == NULL)
+	    j->near->fifo == NULL && !expect_owns(c->ex))
 		stdio_set_in_ended();
 	return (SESSION_RULE);
 }
@@ -155,8 +161,10 @@ conn_finished(struct session *s)
 	struct conn	*c = s->arg;
 	const struct job	*j = c->p->j;
 
-	if (plain_report(c) != 0)
+	if (plain_report(c) != 0 || expect_failed(c->ex))
 		c->p->status = 1;
+	expect_free(c->ex);
+	c->ex = NULL;
 	/*
 	 * The far end's time after stdin's end (--quit-after, socat's -t)
 	 * is over: stop, whatever the peer does, with no -q wait after.
@@ -229,6 +237,7 @@ conn_abort(struct conn *c)
 
 	if (c->s != NULL)
 		session_free(c->s);
+	expect_free(c->ex);
 	redial_free(c->redial);
 	ev_timer_disarm(&c->drain);
 	if (c->child != NULL)
@@ -361,6 +370,34 @@ fail:
 	return (-1);
 }
 
+/*
+ * The script (--expect, --send, --script) in stdin's place: what comes
+ * is matched line by line with -C or from a peer that sends messages (a
+ * datagram, a WebSocket's text: a message a line), else as it comes;
+ * each expect has -w's time, or EXPECT_DEFAULT_MS.  Its first steps run
+ * now, before the session starts.  Returns -1 with errno.
+ */
+static int
+conn_script(struct conn *c)
+{
+	const struct job	*j = c->p->j;
+	const struct side	*sd = j->side;
+	int			 lines;
+
+	if (c->tx == NULL || c->rx == NULL) {
+		errno = EINVAL;
+		return (-1);
+	}
+	lines = j->flow->crlf || sd->sock.socktype == SOCK_DGRAM ||
+	    ((sd->ws.on || sd->ws.path != NULL) && !sd->ws.binary);
+	if ((c->ex = expect_attach(c->s, c->rx, c->tx, j->flow->script, lines,
+	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms :
+	    EXPECT_DEFAULT_MS)) == NULL)
+		return (-1);
+	expect_start(c->ex);
+	return (0);
+}
+
 /* Wire stdin (or the FIFO) and stdout to the connection's socket. */
 static int
 conn_start_stdio(struct conn *c)
@@ -404,10 +441,13 @@ conn_start_stdio(struct conn *c)
 			return (-1);
 		if (j->local->readline && conn_readline(c, c->tx->src) == -1)
 			return (-1);
-		if (!fifo && stdio_in_ended())
+		/* A script sends in stdin's place, ended or not. */
+		if (!fifo && stdio_in_ended() && j->flow->script == NULL)
 			c->tx->state = CH_DRAINING;
 	} else if (c->tx == NULL && shut_tx && !dgram && !sd->ws.on)
 		shutdown(c->net->wfd, SHUT_WR);
+	if (j->flow->script != NULL && conn_script(c) == -1)
+		return (-1);
 	return (session_start(c->s));
 }
 

@@ -481,6 +481,18 @@ size_t		 telnet_answer(struct telnet *, const unsigned char *, size_t,
 void		 telnet_tap(struct channel *, const unsigned char *, size_t,
 		    void *);
 
+/* expect.c */
+/* An expect's time without -w or a timeout step. */
+#define EXPECT_DEFAULT_MS	10000
+struct expect;
+struct expect	*expect_attach(struct session *, struct channel *,
+		    struct channel *, const struct script *, int, long long);
+void		 expect_start(struct expect *);
+int		 expect_watch(struct expect *);
+int		 expect_failed(const struct expect *);
+int		 expect_owns(const struct expect *);
+void		 expect_free(struct expect *);
+
 /* dump.c */
 struct dump	*dump_open(const char *, const char *, int, char **);
 #define DUMP_SOCAT_TEXT	0x1	/* socat's -v */

@@ -1,0 +1,277 @@
+#!/bin/bash
+# Sessions run by a script (--expect, --send, --script): an SMTP-like
+# dialogue against a server that answers, answers late, answers wrong
+# and never answers; a WebSocket service from Python's websockets; each
+# client of a -lk listener; a script file's steps, interact, and the
+# files and command lines refused; the manual's examples as printed.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+
+SCRIPTPEER="${TESTS_DIR:-$(dirname "$0")}/scriptpeer.py"
+
+# peer NAME ARGS...: scriptpeer.py in the background, its port in PPORT.
+peer() {
+	_n=$1
+	shift
+	bg t 30 python3 "$SCRIPTPEER" "$@" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err"
+	PEER_PID=$BG_PID
+	wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
+	PPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
+}
+
+# Can the suites' python3 import Python's websockets?
+have_websockets() {
+	"${SC_PYTHON:-python3}" -S -c 'import sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets' 2>/dev/null
+}
+
+SMTP=(--expect '^220' --send 'HELO me\r\n' --expect '^250'
+    --send 'QUIT\r\n' --expect '^221')
+
+test_dialogue() {
+	peer smtp smtp ok
+	t 20 "$SC" -w 5 "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "what the server said, as it said it" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello me\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "what the server read" "$(printf 'HELO me\r\nQUIT\r')" \
+	    "$(<"$SC_TMP/smtp.err")"
+}
+
+# The answer comes a second later: the expect waits for it (-w 5).
+test_server_answers_late() {
+	peer smtp smtp late
+	start=$(now_ms)
+	t 20 "$SC" -w 5 "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertTrue "it waited for the answer" "[ $(($(now_ms) - start)) -ge 1000 ]"
+	assertEquals "the dialogue" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello me\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+}
+
+test_server_answers_wrong() {
+	peer smtp smtp wrong
+	t 20 "$SC" -w 2 "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "the failure, in one line" \
+	    'sockcat: expected /^250/ within 2 s, got "550 relay denied"' \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "what came is on stdout" \
+	    "$(printf '220 mail.example.com ready\r\n550 relay denied\r')" \
+	    "$(<"$SC_TMP/out")"
+}
+
+# Nothing comes: -w's time, then the failure.  With -C each line is
+# matched whole, so the greeting's line was taken by the first expect.
+test_server_never_answers() {
+	peer smtp smtp never
+	start=$(now_ms)
+	t 20 "$SC" -C -w 1 "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	took=$(($(now_ms) - start))
+	assertTrue "-w's second ($took ms)" "[ $took -ge 1000 ] && [ $took -lt 8000 ]"
+	assertEquals "the failure" \
+	    'sockcat: expected /^250/ within 1 s, got nothing' \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "$(printf '220 mail.example.com ready\r')" \
+	    "$(<"$SC_TMP/out")"
+	# Without -C what came is matched as it came: the rest of the line.
+	peer smtp smtp never
+	t 20 "$SC" -w 500ms "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status, raw" 1 $?
+	assertEquals "the failure, raw" \
+	    'sockcat: expected /^250/ within 500 ms, got "... mail.example.com ready"' \
+	    "$(<"$SC_TMP/err")"
+}
+
+# The peer's end leaves the expect unmatched: at once, not after -w.
+test_peer_ends_before_the_match() {
+	peer smtp smtp ok
+	start=$(now_ms)
+	t 20 "$SC" -C -w 20 --expect '^220' --send 'QUIT\r\n' \
+	    --expect '^250' 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertTrue "at once" "[ $(($(now_ms) - start)) -lt 10000 ]"
+	assertEquals "the failure" \
+	    'sockcat: expected /^250/ within 20 s, got "221 bye" and the end' \
+	    "$(<"$SC_TMP/err")"
+}
+
+# A script file: comments, a timeout, a sleep, a group sent back, close.
+test_script_file() {
+	peer smtp smtp ok
+	cat >"$SC_TMP/smtp.chat" <<-'EOF'
+	# a dialogue
+	timeout 5s
+
+	expect ^220 ([a-z.]+)
+	send HELO \1\r\n
+	sleep 200ms
+	expect ^250 hello (.*)$
+	send QUIT\r\n
+	close
+	expect ^221
+	EOF
+	t 20 "$SC" -C --script "$SC_TMP/smtp.chat" 127.0.0.1 "$PPORT" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stdout" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello mail.example.com\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "the group went back" \
+	    "$(printf 'HELO mail.example.com\r\nQUIT\r')" "$(<"$SC_TMP/smtp.err")"
+}
+
+# interact: stdin has the connection once the script is done with it.
+test_interact() {
+	peer smtp smtp ok
+	printf 'expect ^220\nsend HELO me\\r\\n\nexpect ^250\ninteract\n' \
+	    >"$SC_TMP/s"
+	printf 'QUIT\r\n' >"$SC_TMP/in"
+	t 20 "$SC" -w 5 --script "$SC_TMP/s" 127.0.0.1 "$PPORT" \
+	    <"$SC_TMP/in" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stdout" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello me\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "what the server read" "$(printf 'HELO me\r\nQUIT\r')" \
+	    "$(<"$SC_TMP/smtp.err")"
+}
+
+# A WebSocket service: each message is a line, matched whole.
+test_websocket() {
+	have_websockets || { sc_skip "python3-websockets"; return; }
+	peer ws ws
+	t 20 "$SC" -w 5 --expect '^welcome$' --send 'ping 42\n' \
+	    --expect '^pong ([0-9]+)$' --send 'ping x\1\n' --expect '^pong x42$' \
+	    --send 'bye\n' --expect '^ciao$' "ws://127.0.0.1:$PPORT/" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stdout" "$(printf 'welcome\npong 42\npong x42\nciao')" \
+	    "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+}
+
+# -lk: each client gets the script afresh; a client that says the wrong
+# thing fails its session, and the listener goes on.
+test_each_client_of_a_listener() {
+	server srv -lk -C 127.0.0.1 0 --expect '^HELO (.*)' \
+	    --send '250 hello \1\r\n' --expect '^QUIT' --send '221 bye\r\n' ||
+	    return
+	for n in alice bob; do
+		t 10 python3 "$SCRIPTPEER" helo "$PORT" "$n" >"$SC_TMP/$n" \
+		    2>&1
+		assertEquals "$n: status" 0 $?
+		assertEquals "$n: answered" "$(printf '250 hello %s\n221 bye' $n)" \
+		    "$(<"$SC_TMP/$n")"
+	done
+	printf 'HELO carol\r\nNOOP\r\n' >"$SC_TMP/in"
+	t 10 "$SC" -w 2 127.0.0.1 "$PORT" <"$SC_TMP/in" >"$SC_TMP/carol" \
+	    2>&1
+	wait_for "$SC_TMP/srv.err" 'expected' ||
+	    fail "no failure said: $(<"$SC_TMP/srv.err")"
+	assertEquals "carol's failure" \
+	    'sockcat: expected /^QUIT/ within 10 s, got "NOOP" and the end' \
+	    "$(grep expected "$SC_TMP/srv.err")"
+	t 10 python3 "$SCRIPTPEER" helo "$PORT" dave >"$SC_TMP/dave" 2>&1
+	assertEquals "the next is served" "$(printf '250 hello dave\n221 bye')" \
+	    "$(<"$SC_TMP/dave")"
+	assertTrue "still listening" "still_running $SERVER_PID"
+}
+
+test_refused() {
+	printf 'expect ^220\nsend HELO\nexpct ^250\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 3: no such step \"expct\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'expect (\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: Unmatched ( or \\( \"(\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'send x\ninteract\nsend y\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 3: a step after interact: \"send\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'sleep soon\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: not a time: \"soon\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'close now\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: takes no argument: \"now\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'send\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: an argument is missing after \"send\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	expect_error "--script $SC_TMP/none: No such file or directory" \
+	    --script "$SC_TMP/none" 127.0.0.1 1
+	expect_error '--expect: Invalid preceding regular expression "*"' \
+	    --expect '*' 127.0.0.1 1
+	expect_error '--send: an escape printf(1) has not "\q"' \
+	    --send '\q' 127.0.0.1 1
+	expect_error "--expect is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	    --expect x -e /bin/cat 127.0.0.1 1
+	expect_error "--script is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	    --script /dev/null -d 127.0.0.1 1
+	expect_error "--broker is a mode of its own: it takes no --send" \
+	    --broker --send x -l 1
+}
+
+# sockcat-sessions(7)'s examples, as printed, against local peers.
+test_manual_examples() {
+	peer smtp smtp ok
+	cat >"$SC_TMP/smtp.chat" <<-'EOF'
+	expect ^220
+	send HELO me\r\n
+	expect ^250
+	send QUIT\r\n
+	expect ^221
+	EOF
+	while IFS= read -r l; do
+		# The manual writes a backslash as roff's \e.
+		in_manual -x "${l//\\/\\e}" || fail "not in the manual: $l"
+	done <"$SC_TMP/smtp.chat"
+	in_manual 'sockcat -C --script smtp.chat mail.example.com 25' ||
+	    fail "the first example is not in the manual"
+	(cd "$SC_TMP" && t 20 "$SC" -C --script smtp.chat 127.0.0.1 "$PPORT" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err")
+	assertEquals "first: status" 0 $?
+	assertEquals "first: stdout" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello me\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+
+	in_manual "sockcat -lk -C --expect '^HELO (.*)' --send '250 hello \\e1\\er\\en' 2525" ||
+	    fail "the second example is not in the manual"
+	server srv -lk -C --expect '^HELO (.*)' --send '250 hello \1\r\n' 0 ||
+	    return
+	printf 'HELO me\r\n' >"$SC_TMP/in"
+	t 10 "$SC" -N -w 5 127.0.0.1 "$PORT" <"$SC_TMP/in" >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "second: stdout" "$(printf '250 hello me\r')" \
+	    "$(<"$SC_TMP/out")"
+
+	in_manual "sockcat --expect '^welcome' --send 'ping\\en' --expect '^pong' \\e" ||
+	    fail "the third example is not in the manual"
+	have_websockets || { sc_skip "python3-websockets"; return; }
+	peer ws ws
+	t 20 "$SC" --expect '^welcome' --send 'ping\n' --expect '^pong' \
+	    "ws://127.0.0.1:$PPORT/" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "third: status" 0 $?
+	assertEquals "third: stdout" "$(printf 'welcome\npong')" \
+	    "$(<"$SC_TMP/out")"
+}
+
+sc_run_shunit2
