@@ -111,6 +111,7 @@ complete -c sockcat -l script -r -d 'the steps of FILE: expect, send, sleep, clo
 complete -c sockcat -s o -l output -r -d 'log the data of both directions to FILE, raw'
 complete -c sockcat -l hex-dump -r -d 'log it to FILE as a hex dump (< received, > sent)'
 complete -c sockcat -l append-output -d 'append to the log files rather than truncate them'
+complete -c sockcat -l timestamp -f -d 'the time before each line of stdout, -o, --hex-dump'
 complete -c sockcat -s b -l broadcast -d 'allow broadcast'
 complete -c sockcat -s D -l debug -d 'SO_DEBUG'
 complete -c sockcat -s I -l recv-buf -x -d 'socket receive buffer size (TCP, UDP)'

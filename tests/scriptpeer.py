@@ -1,4 +1,4 @@
-"""Peers for tests/t-script.sh: a mail server of a few words that answers
+"""Peers for tests/t-sessions.sh: a mail server of a few words that answers
 as told, a WebSocket service from Python's websockets, and a client of a
 scripted listener.
 
@@ -12,6 +12,10 @@ scripted listener.
                               prints "PORT n", says "welcome", answers
                               "ping[ X]" with "pong[ X]" and "bye" with
                               "ciao" and its close
+  scriptpeer.py talk          a server on 127.0.0.1, port 0: prints
+                              "PORT n", then says "one", and "two" half
+                              a second later, reads to its client's end
+                              (what it read to stderr) and closes
   scriptpeer.py helo PORT NAME
                               a client of 127.0.0.1:PORT: sends "HELO
                               NAME", prints the line it gets, sends
@@ -79,6 +83,24 @@ async def ws_serve():
         await done
 
 
+def talk():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    say("PORT", s.getsockname()[1])
+    c, _ = s.accept()
+    c.sendall(b"one\n")
+    time.sleep(0.5)
+    c.sendall(b"two\n")
+    while True:
+        b = c.recv(4096)
+        if not b:
+            break
+        sys.stderr.buffer.write(b)
+        sys.stderr.flush()
+    c.close()
+
+
 def helo(port, name):
     c = socket.create_connection(("127.0.0.1", int(port)))
     f = c.makefile("rb")
@@ -94,5 +116,7 @@ if __name__ == "__main__":
         smtp(sys.argv[2])
     elif sys.argv[1] == "ws":
         asyncio.run(ws_serve())
+    elif sys.argv[1] == "talk":
+        talk()
     elif sys.argv[1] == "helo":
         helo(sys.argv[2], sys.argv[3])

@@ -632,6 +632,11 @@ static const struct conflict {
 	  .msg = "--script is for one peer wired to stdin and stdout: it "
 	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
 	  "or --chat" },
+	{ .all = "--timestamp", .any = "-z -e -c --raw --chat",
+	  .msg = "--timestamp stamps what a peer sends to stdout and the logs: "
+	  "it takes no -z, -e, -c, --raw or --chat" },
+	{ .all = "--timestamp -u -l",
+	  .msg = "cannot use --timestamp with -u -l" },
 	{ .step = step_last },
 };
 

@@ -82,6 +82,8 @@ struct options {
 	int		 expects;	/* --expect, counted */
 	int		 sends;		/* --send, counted */
 	const char	*script_file;	/* --script */
+	int		 timestamp;	/* --timestamp */
+	struct stamp	 stamp;		/* and its format */
 };
 
 /* socat's -t when it is not given, in milliseconds. */
@@ -282,7 +284,8 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_reconnect, opt_retry_interval, opt_keepalive,
 		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
-		 opt_ws_header, opt_expect, opt_send, opt_script;
+		 opt_ws_header, opt_expect, opt_send, opt_script,
+		 opt_timestamp;
 
 /* cmdline-check.c */
 void		 check(struct cmdline *);

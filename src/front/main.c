@@ -118,6 +118,9 @@ main(int argc, char **argv)
 	if (run.dump != NULL && dump_socat(run.dump, o.socat_dump,
 	    o.socat_ltor, o.socat_rtol, o.socat_rx_ltor, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	/* --timestamp: the logs' lines too. */
+	if (run.dump != NULL && o.flow.stamp != NULL)
+		dump_stamp(run.dump, o.flow.stamp);
 
 	status = mode_run(&o);
 	stats_end();

@@ -60,7 +60,7 @@ mode_facts(const struct options *o)
 #define MODE_SERVER_UNUSED						\
 	"-t -i --delay -W -N --no-shutdown --quit-after --half-close "	\
 	"--pty --raw --retry --retry-interval --reconnect "		\
-	"--on-connect -F -r --expect --send --script"
+	"--on-connect -F -r --expect --send --script --timestamp"
 /* What only edits lines typed to a person: a chat's, a room's. */
 #define MODE_NOT_TYPED_AT	"--readline --readline-history "
 static const struct mode_rule mode_rules[] = {
@@ -68,7 +68,7 @@ static const struct mode_rule mode_rules[] = {
 	  .others = "-e -c --fifo --broker --room proxy-server --forward",
 	  .unused = "-t -W --delay --half-close --no-splice --pty "
 	  "--reconnect --on-connect -F -o --hex-dump --send-only "
-	  "--recv-only --expect --send --script" },
+	  "--recv-only --expect --send --script --timestamp" },
 	{ .fact = "--forward",
 	  .others = "-e -c --fifo --broker --room --chat proxy-server",
 	  .unused = "-C -d --send-only --recv-only " MODE_NOT_TYPED_AT

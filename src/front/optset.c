@@ -711,3 +711,20 @@ opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
 	free(text);
 	o->flow.script = &o->script;
 }
+
+/*
+ * --timestamp[=FORMAT]: iso (the default), relative, or a strftime(3)
+ * format.
+ */
+void
+opt_timestamp(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	(void)d;
+	if (stamp_parse(&o->stamp, arg) == -1)
+		fatalx("--timestamp: no such format: %s (iso, relative or a "
+		    "strftime(3) format)", arg);
+	o->timestamp = 1;
+	o->flow.stamp = &o->stamp;
+}

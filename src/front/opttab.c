@@ -480,7 +480,12 @@ static const struct optdef optdefs[] = {
 	  .help = "log it to FILE as a hex dump (< received, > sent)" },
 	{ .name = "append-output", .group = OPTG_PROXY, .topic = OPTT_CORE,
 	  .kind = OPTK_FLAG, FIELD(append_output),
+	  .line = "append to logs; stamp each line",
 	  .help = "append to the log files rather than truncate them" },
+	{ .name = "timestamp", .arg = "FORMAT", .has_arg = optional_argument,
+	  .group = OPTG_PROXY, .topic = OPTT_SESSIONS, .set = opt_timestamp,
+	  FIELD(timestamp), .joins = 1,
+	  .help = "the time before each line of stdout, -o, --hex-dump" },
 
 	/* Socket options. */
 	{ .letter = 'b', .name = "broadcast", .group = OPTG_SOCK,
@@ -599,7 +604,7 @@ static const struct opttopic opttopics[] = {
 "  sockcat -lk --pty -e /bin/bash port   a shell with a real terminal ...\n"
 "  sockcat --raw host port               ... used from here; ~. leaves\n" },
 	[OPTT_SESSIONS] = { .name = "sessions",
-	  .summary = "sessions scripted with expect and send",
+	  .summary = "sessions scripted with expect and send, and stamped",
 	  .forms =
 "  sockcat --expect PATTERN --send TEXT ... host port   a dialogue\n"
 "  sockcat --script FILE [options] host port            its steps in FILE\n" },

@@ -48,6 +48,8 @@ struct flow {
 	const char	*on_connect;	/* --on-connect TEXT or @FILE */
 	const struct script *script;	/* --expect, --send, --script: the
 					   steps in stdin's place, or NULL */
+	const struct stamp *stamp;	/* --timestamp: stdout's lines, or
+					   NULL */
 	int		 fdpass;	/* -F */
 };
 

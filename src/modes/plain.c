@@ -337,6 +337,10 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 		return (-1);
 	}
 	c->child = jn.end[1].child;
+	/* --timestamp: each line written to stdout after its time. */
+	if (j->flow->stamp != NULL && jn.end[1].wr != NULL && c->child == NULL &&
+	    stamp_endpoint(jn.end[1].wr, j->flow->stamp) == -1)
+		goto fail;
 	/* -d: what --on-connect says is all there is to send. */
 	if (jn.end[1].rd == NULL && c->p->greetlen > 0 &&
 	    (jn.end[1].rd = session_endpoint(jn.s, "on-connect", -1, -1,

@@ -113,6 +113,7 @@ static int
 expect_match(struct expect *ex, int final)
 {
 	const struct script_step *st = &ex->sc->steps[ex->step];
+	regmatch_t	 m[SCRIPT_GROUPS];
 	unsigned char	*nl;
 	size_t		 at, n, end;
 	int		 eflags = 0;
@@ -147,15 +148,16 @@ expect_match(struct expect *ex, int final)
 			return (0);
 		memcpy(ex->subject, ex->win + at, n);
 		ex->subject[n] = '\0';
-		ex->m[0].rm_so = 0;
-		ex->m[0].rm_eo = n;
-		if (regexec(st->re, ex->subject, SCRIPT_GROUPS, ex->m,
+		m[0].rm_so = 0;
+		m[0].rm_eo = n;
+		if (regexec(st->re, ex->subject, SCRIPT_GROUPS, m,
 		    eflags | (ex->midline && !ex->lines ? REG_NOTBOL : 0)) ==
 		    0) {
+			memcpy(ex->m, m, sizeof(ex->m));
 			ex->matched = 1;
 			/* What follows a raw match is a line's start, or not. */
 			if (!ex->lines) {
-				end = at + ex->m[0].rm_eo;
+				end = at + m[0].rm_eo;
 				ex->midline = end > 0 ? ex->win[end - 1] !=
 				    '\n' : ex->midline;
 			}

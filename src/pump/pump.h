@@ -325,6 +325,7 @@ struct session {
 	char			 why;	/* enum session_why, once over */
 	char			 deciding; /* the rule runs: not again */
 	long long		 idle_ms; /* end after this long idle */
+	uint64_t		 started; /* ev_now() at session_start() */
 	uint64_t		 last_active;
 	/* Made only for a session with an idle time or a grace. */
 	struct session_clock	*clock;
@@ -481,6 +482,22 @@ size_t		 telnet_answer(struct telnet *, const unsigned char *, size_t,
 void		 telnet_tap(struct channel *, const unsigned char *, size_t,
 		    void *);
 
+/* stamp.c */
+/* What --timestamp puts before a line. */
+enum stamp_kind {
+	STAMP_ISO,		/* the wall clock, ISO 8601, milliseconds */
+	STAMP_RELATIVE,		/* seconds since the session's start */
+	STAMP_STRFTIME,		/* the wall clock, as fmt says */
+};
+#define STAMP_MAX	64	/* a stamp and its space, its NUL */
+struct stamp {
+	enum stamp_kind	 kind;
+	const char	*fmt;
+};
+int		 stamp_parse(struct stamp *, const char *);
+size_t		 stamp_now(const struct stamp *, uint64_t, char *);
+int		 stamp_endpoint(struct endpoint *, const struct stamp *);
+
 /* expect.c */
 /* An expect's time without -w or a timeout step. */
 #define EXPECT_DEFAULT_MS	10000
@@ -500,6 +517,7 @@ struct dump	*dump_open(const char *, const char *, int, char **);
 int		 dump_socat(struct dump *, int, const char *, const char *,
 		    int, char **);
 void		 dump_close(struct dump *);
+void		 dump_stamp(struct dump *, const struct stamp *);
 void		 dump_received(struct channel *, const unsigned char *,
 		    size_t, void *);
 void		 dump_sent(struct channel *, const unsigned char *, size_t,

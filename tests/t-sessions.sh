@@ -1,9 +1,11 @@
 #!/bin/bash
-# Sessions run by a script (--expect, --send, --script): an SMTP-like
-# dialogue against a server that answers, answers late, answers wrong
-# and never answers; a WebSocket service from Python's websockets; each
-# client of a -lk listener; a script file's steps, interact, and the
-# files and command lines refused; the manual's examples as printed.
+# The sessions topic.  Sessions run by a script (--expect, --send,
+# --script): an SMTP-like dialogue against a server that answers, answers
+# late, answers wrong and never answers; a WebSocket service from
+# Python's websockets; each client of a -lk listener; a script file's
+# steps, interact, and the files and command lines refused.  The time
+# before each line (--timestamp) on stdout and in the logs.  The
+# manual's examples as printed.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -228,6 +230,72 @@ test_refused() {
 	    --script /dev/null -d 127.0.0.1 1
 	expect_error "--broker is a mode of its own: it takes no --send" \
 	    --broker --send x -l 1
+}
+
+# --timestamp=relative: each line after the seconds since the session's
+# start; -o and --hex-dump have them too, both ways; the wire has none.
+test_timestamp_relative() {
+	peer talk talk
+	printf 'hi\n' >"$SC_TMP/in"
+	t 20 "$SC" -N --timestamp=relative -o "$SC_TMP/raw" \
+	    --hex-dump "$SC_TMP/hex" 127.0.0.1 "$PPORT" <"$SC_TMP/in" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	assertTrue "the first line, at once: $(<"$SC_TMP/out")" \
+	    "grep -Eqx '0\.[0-9]{3} one' '$SC_TMP/out'"
+	two=$(sed -n 's/^\([0-9]*\)\.\([0-9]*\) two$/\1\2/p' "$SC_TMP/out")
+	assertTrue "the second, half a second later: $(<"$SC_TMP/out")" \
+	    "[ -n '$two' ] && [ $((10#$two)) -ge 450 ] && [ $((10#$two)) -lt 5000 ]"
+	assertEquals "two lines" 2 "$(wc -l <"$SC_TMP/out")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "the peer read no stamp" "hi" "$(<"$SC_TMP/talk.err")"
+	assertTrue "-o: what was sent, stamped" \
+	    "grep -Eqx '0\.[0-9]{3} hi' '$SC_TMP/raw'"
+	assertTrue "-o: what came, stamped" \
+	    "grep -Eqx '[0-9]+\.[0-9]{3} two' '$SC_TMP/raw'"
+	assertEquals "-o: three lines" 3 "$(wc -l <"$SC_TMP/raw")"
+	assertTrue "--hex-dump: each line stamped" \
+	    "grep -Eq '^0\.[0-9]{3} > 00000000  68 69 0a ' '$SC_TMP/hex'"
+	assertEquals "--hex-dump: no line without" "" \
+	    "$(grep -Ev '^[0-9]+\.[0-9]{3} [<>] ' "$SC_TMP/hex")"
+}
+
+# The wall clock, ISO 8601 with milliseconds and the offset from UTC;
+# a strftime(3) format; a WebSocket's messages, a line each.
+test_timestamp_wall_clock() {
+	peer talk talk
+	before=$(date +%s)
+	TZ=UTC t 20 "$SC" -N --timestamp 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	assertEquals "two lines, ISO 8601: $(<"$SC_TMP/out")" 2 \
+	    "$(grep -Ec '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\+00:00 (one|two)$' "$SC_TMP/out")"
+	when=$(date -u -d "$(head -n 1 "$SC_TMP/out" | cut -c1-19)" +%s)
+	assertTrue "the time of the run" \
+	    "[ $when -ge $((before - 1)) ] && [ $when -le $(($(date +%s) + 1)) ]"
+	peer talk talk
+	TZ=UTC t 20 "$SC" -N --timestamp='[%Y]' 127.0.0.1 "$PPORT" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "strftime" "$(printf '[%s] one\n[%s] two' \
+	    "$(date -u +%Y)" "$(date -u +%Y)")" "$(<"$SC_TMP/out")"
+	have_websockets || { sc_skip "python3-websockets"; return; }
+	peer ws ws
+	t 20 "$SC" --timestamp=relative --expect '^welcome$' --send 'ping\n' \
+	    --expect '^pong$' "ws://127.0.0.1:$PPORT/" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "websocket: status" 0 $?
+	assertEquals "websocket: a message a line: $(<"$SC_TMP/out")" 2 \
+	    "$(grep -Ec '^[0-9]+\.[0-9]{3} (welcome|pong)$' "$SC_TMP/out")"
+}
+
+test_timestamp_refused() {
+	expect_error "--timestamp: no such format: soon (iso, relative or a strftime(3) format)" \
+	    --timestamp=soon 127.0.0.1 1
+	expect_error "--timestamp stamps what a peer sends to stdout and the logs: it takes no -z, -e, -c, --raw or --chat" \
+	    --timestamp -e /bin/cat 127.0.0.1 1
+	expect_error "cannot use --timestamp with -u -l" --timestamp -u -l 1
 }
 
 # sockcat-sessions(7)'s examples, as printed, against local peers.
