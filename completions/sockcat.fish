@@ -107,6 +107,8 @@ complete -c sockcat -l forward-ssl-trustfile -r -d 'PEM certificates to trust th
 complete -c sockcat -l forward-ssl-servername -x -d 'SNI and name to check there'
 complete -c sockcat -l expect -x -d 'wait for what matches PATTERN (a script\'s step)'
 complete -c sockcat -l send -x -d 'then send TEXT (\\r\\n, \\1: printf\'s escapes, groups)'
+complete -c sockcat -l record -r -d 'record each session\'s traffic to FILE (%n: its number)'
+complete -c sockcat -l replay -r -d 'play a recording\'s side in stdin and stdout\'s place'
 complete -c sockcat -l script -r -d 'the steps of FILE: expect, send, sleep, close, ...'
 complete -c sockcat -s o -l output -r -d 'log the data of both directions to FILE, raw'
 complete -c sockcat -l hex-dump -r -d 'log it to FILE as a hex dump (< received, > sent)'

@@ -298,6 +298,139 @@ test_timestamp_refused() {
 	expect_error "cannot use --timestamp with -u -l" --timestamp -u -l 1
 }
 
+# A session with Python's web server recorded (its format checked), then
+# played back by a -lk listener to curl, twice, byte for byte.
+test_record_and_replay_web() {
+	command -v curl >/dev/null || { sc_skip "curl"; return; }
+	mkdir "$SC_TMP/www"
+	echo 'hello from a web server' >"$SC_TMP/www/index.html"
+	bg t 60 python3 -m http.server --bind 127.0.0.1 --directory \
+	    "$SC_TMP/www" 0 >"$SC_TMP/http.out" 2>&1
+	wait_for "$SC_TMP/http.out" 'port [0-9]+' || fail "no web server"
+	hp=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$SC_TMP/http.out" | head -n 1)
+	printf 'GET / HTTP/1.0\r\n\r\n' >"$SC_TMP/req"
+	t 20 "$SC" -N --record "$SC_TMP/web.rec" 127.0.0.1 "$hp" \
+	    <"$SC_TMP/req" >"$SC_TMP/direct" 2>"$SC_TMP/err"
+	assertEquals "recorded: status" 0 $?
+	assertEquals "recorded: stderr" "" "$(<"$SC_TMP/err")"
+	assertEquals "its first line" "sockcat-record 1" \
+	    "$(head -n 1 "$SC_TMP/web.rec")"
+	assertTrue "the request, the client's: $(cat "$SC_TMP/web.rec")" \
+	    "grep -Eqx '[0-9]+ client \"GET / HTTP/1.0\\\\r\\\\n\"' '$SC_TMP/web.rec'"
+	assertTrue "the page, the server's" \
+	    "grep -Eqx '[0-9]+ server \"hello from a web server\\\\n\"' '$SC_TMP/web.rec'"
+	server srv -lk 127.0.0.1 0 --replay "$SC_TMP/web.rec" || return
+	for n in 1 2; do
+		t 20 curl -s -0 --raw -D - "http://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/replayed" 2>&1
+		assertEquals "curl $n: status" 0 $?
+		assertTrue "curl $n: the same bytes" \
+		    "cmp '$SC_TMP/direct' '$SC_TMP/replayed'"
+	done
+}
+
+# A device's recording, edited by hand: a line, then two more 1.5 s
+# apart.  At speed=2 the whole takes half the time (within 10 %).
+test_replay_speed() {
+	printf '%s\n' 'sockcat-record 1' '# a device that counts' \
+	    '0 server "one\n"' '1500 server "two\n"' '3000 server "three\n"' \
+	    >"$SC_TMP/dev.rec"
+	for sp in 1 2; do
+		server dev$sp -lk 127.0.0.1 0 --replay "$SC_TMP/dev.rec,speed=$sp" ||
+		    return
+		start=$(now_ms)
+		t 20 "$SC" 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/out$sp" \
+		    2>"$SC_TMP/err"
+		assertEquals "speed $sp: status" 0 $?
+		eval "took$sp=$(($(now_ms) - start))"
+		assertEquals "speed $sp: the lines" "$(printf 'one\ntwo\nthree')" \
+		    "$(<"$SC_TMP/out$sp")"
+		stop "$SERVER_PID"
+	done
+	# shellcheck disable=SC2154
+	assertTrue "speed 1 took 3 s: $took1 ms" \
+	    "[ $took1 -ge 3000 ] && [ $took1 -lt 3300 ]"
+	# shellcheck disable=SC2154
+	diff=$((took2 * 2 - took1))
+	assertTrue "speed 2 took half of $took1 ms, within 10 %: $took2 ms" \
+	    "[ ${diff#-} -le $((took1 / 10)) ]"
+}
+
+# A client's dialogue recorded, then replayed as the client: to the same
+# server all is well; to one that answers otherwise, the first byte that
+# differs is named, with its line in the recording.
+test_replay_checks_a_changed_server() {
+	peer smtp smtp ok
+	t 20 "$SC" -w 5 "${SMTP[@]}" --record "$SC_TMP/smtp.rec" 127.0.0.1 \
+	    "$PPORT" </dev/null >/dev/null 2>"$SC_TMP/err"
+	assertEquals "recorded" 0 $?
+	assertEquals "the recording" "$(printf '%s\n' \
+	    '0 server "220 mail.example.com ready\r\n"' \
+	    '0 client "HELO me\r\n"' '0 server "250 hello me\r\n"' \
+	    '0 client "QUIT\r\n"' '0 server "221 bye\r\n"')" \
+	    "$(grep -v '^#' "$SC_TMP/smtp.rec" | sed 1d | sed 's/^[0-9]* /0 /')"
+	peer smtp smtp ok
+	t 20 "$SC" --replay "$SC_TMP/smtp.rec,side=client" 127.0.0.1 \
+	    "$PPORT" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "the same server: status" 0 $?
+	assertEquals "the same server: stderr" "" "$(<"$SC_TMP/err")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "what it heard" "$(printf 'HELO me\r\nQUIT\r')" \
+	    "$(<"$SC_TMP/smtp.err")"
+	peer smtp smtp wrong
+	t 20 "$SC" "replay:$SC_TMP/smtp.rec,side=client" "tcp:127.0.0.1:$PPORT" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "a changed server: status" 1 $?
+	assertEquals "where it differs" "sockcat: write to replay:$SC_TMP/smtp.rec,side=client: line 6, byte 1: the peer sent \"550 relay denied\\x0d\\x0a\" where the recording has \"250 hello me\\x0d\\x0a\"" \
+	    "$(<"$SC_TMP/err")"
+}
+
+# -lk: a file for each session, its number in its name.
+test_record_each_session() {
+	server srv -lk -C 127.0.0.1 0 --record "$SC_TMP/s-%n.rec" \
+	    --expect '^HELO (.*)' --send '250 hello \1\r\n' --expect '^QUIT' \
+	    --send '221 bye\r\n' || return
+	for n in alice bob; do
+		t 10 python3 "$SCRIPTPEER" helo "$PORT" "$n" >/dev/null 2>&1
+		assertEquals "$n: status" 0 $?
+	done
+	wait_until test -s "$SC_TMP/s-2.rec" || fail "no second recording"
+	assertTrue "the first, alice's" \
+	    "grep -q 'client \"HELO alice' '$SC_TMP/s-1.rec'"
+	assertTrue "the first, its answer, the server's" \
+	    "grep -q 'server \"250 hello alice' '$SC_TMP/s-1.rec'"
+	assertTrue "the second, bob's" \
+	    "grep -q 'client \"HELO bob' '$SC_TMP/s-2.rec'"
+	expect_error "--record x.rec: with -k, a file for each session: put %n (its number) in its name" \
+	    -lk --record x.rec 1
+}
+
+test_recording_refused() {
+	printf 'sockcat-record 1\n0 server "a"\n5 client no quotes\n' \
+	    >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 3: no quoted bytes" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	printf 'sockcat-record 1\n10 server "a"\n5 client "b"\n' \
+	    >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 3: a time before the line's above" \
+	    "replay:$SC_TMP/bad.rec" tcp-l:1
+	printf 'GET / HTTP/1.0\n' >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 1: not \"sockcat-record 1\": no recording" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	printf 'sockcat-record 1\n0 server "\\q"\n' >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 2: an escape that is none of \\\\ \\\" \\r \\n \\t \\xHH" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	printf 'sockcat-record 1\n' >"$SC_TMP/ok.rec"
+	expect_error "replay:$SC_TMP/ok.rec,side=both: side=both: client or server" \
+	    -l 1 --replay "$SC_TMP/ok.rec,side=both"
+	expect_error "replay:$SC_TMP/ok.rec,speed=0: speed=0: from 0.01 to 1000" \
+	    -l 1 --replay "$SC_TMP/ok.rec,speed=0"
+	expect_error "replay:$SC_TMP/ok.rec -: a recording is played to a socket" \
+	    "replay:$SC_TMP/ok.rec" -
+	expect_error "--replay plays a recording in stdin and stdout's place: it takes no -z, -e, -c, --fifo, -d, --send-only, --recv-only, --raw, --readline, --chat, --expect, --send or --script" \
+	    -l 1 --replay "$SC_TMP/ok.rec" -e /bin/cat
+}
+
 # sockcat-sessions(7)'s examples, as printed, against local peers.
 test_manual_examples() {
 	peer smtp smtp ok

@@ -540,6 +540,7 @@ enum addr_kind {
 	ADDR_SOCKS4A,		/* socks4a:PROXY:HOST:PORT */
 	ADDR_SOCKS5,		/* socks5:PROXY:HOST:PORT */
 	ADDR_FD,		/* socat's FD:N, a descriptor inherited */
+	ADDR_REPLAY,		/* replay:FILE, a recording played */
 };
 
 /* One ",name[=value]" of an address; a flag's value is "1". */
@@ -642,5 +643,43 @@ ssize_t		 script_text(const char *, const char *, const regmatch_t *,
 		    unsigned char *, size_t, const char **);
 int		 script_time(const char *, long long *);
 void		 script_free(struct script *);
+
+/* record.c */
+/*
+ * A recorded session (--record, replay:): "sockcat-record 1" on its first
+ * line, then a chunk a line: the milliseconds since the session began,
+ * who sent it (client, server), its bytes quoted.  sockcat-sessions(7).
+ */
+#define RECORD_MAGIC		"sockcat-record 1"
+#define RECORD_FILE_MAX		(64 * 1024 * 1024)
+#define RECORD_LINE_BYTES	64	/* a chunk's bytes a line, written */
+#define RECORD_LINE_MAX		(32 + 4 * RECORD_LINE_BYTES + 8)
+
+enum record_who {
+	RECORD_CLIENT,		/* what the client sent */
+	RECORD_SERVER,		/* what the server sent */
+};
+
+struct record_chunk {
+	uint64_t	 ms;		/* since the session began */
+	enum record_who	 who;
+	size_t		 off;		/* its bytes in record's data */
+	size_t		 len;
+	size_t		 line;		/* its line in the file */
+};
+
+struct record {
+	struct record_chunk	*c;
+	size_t			 n;
+	unsigned char		*data;	/* every chunk's bytes */
+	size_t			 len;
+	char			 why[160];
+};
+
+int		 record_parse(struct record *, const char *, size_t);
+void		 record_free(struct record *);
+size_t		 record_line(char *, uint64_t, enum record_who,
+		    const unsigned char *, size_t);
+const char	*record_who_name(enum record_who);
 
 #endif /* SC_CODEC_H */

@@ -84,6 +84,9 @@ struct options {
 	const char	*script_file;	/* --script */
 	int		 timestamp;	/* --timestamp */
 	struct stamp	 stamp;		/* and its format */
+	const char	*replay;	/* --replay FILE[,OPTIONS] */
+	char		*replay_text;	/* as an address: "replay:FILE..." */
+	struct side	 replay_side;	/* its side: the near end */
 };
 
 /* socat's -t when it is not given, in milliseconds. */
@@ -285,7 +288,9 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
 		 opt_ws_header, opt_expect, opt_send, opt_script,
-		 opt_timestamp;
+		 opt_timestamp, opt_record;
+void		 replay_setup(struct options *, struct side *,
+		    const struct side *);
 
 /* cmdline-check.c */
 void		 check(struct cmdline *);

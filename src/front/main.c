@@ -131,6 +131,9 @@ main(int argc, char **argv)
 	 */
 	side_free(&o.pair[0]);
 	side_free(&o.pair[1]);
+	side_free(&o.replay_side);
+	free(o.replay_text);
+	script_free(&o.script);
 	tls_ctx_free(o.side.tls.ctx);
 	free_ports(o.side.ports, o.side.nports);
 	free(o.side.ws.headers);

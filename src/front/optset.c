@@ -728,3 +728,49 @@ opt_timestamp(struct cmdline *cl, const struct optdef *d, char *arg)
 	o->timestamp = 1;
 	o->flow.stamp = &o->stamp;
 }
+
+/*
+ * --record FILE: each session's traffic in a file of its own; with -k
+ * (sessions one after another) FILE must say where its number goes.
+ */
+void
+opt_record(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (*arg == '\0')
+		fatalx("--record: no file");
+	cl->o->flow.record = arg;
+}
+
+/*
+ * A recording played (--replay, replay:) by rd, a side joined with the
+ * socket far: whose part it plays (side=, else the party far is: a
+ * listener's is the server's), at what speed; its file read once now,
+ * so that a wrong one is refused in one line before anything is served.
+ */
+void
+replay_setup(struct options *o, struct side *rd, const struct side *far)
+{
+	char	*cause = NULL, *end;
+
+	(void)o;
+	if (rd->replay_role == NULL)
+		rd->replay_plays = far->listen ? RECORD_SERVER : RECORD_CLIENT;
+	else if (strcmp(rd->replay_role, "client") == 0)
+		rd->replay_plays = RECORD_CLIENT;
+	else if (strcmp(rd->replay_role, "server") == 0)
+		rd->replay_plays = RECORD_SERVER;
+	else
+		fatalx("%s: side=%s: client or server", rd->text,
+		    rd->replay_role);
+	rd->replay_speed = 1;
+	if (rd->replay_speed_text != NULL) {
+		rd->replay_speed = strtod(rd->replay_speed_text, &end);
+		if (*end != '\0' || !(rd->replay_speed >= 0.01 &&
+		    rd->replay_speed <= 1000))
+			fatalx("%s: speed=%s: from 0.01 to 1000", rd->text,
+			    rd->replay_speed_text);
+	}
+	if (replay_check(rd, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+}

@@ -466,6 +466,15 @@ static const struct optdef optdefs[] = {
 	{ .name = "send", .arg = "TEXT", .group = OPTG_DATA,
 	  .topic = OPTT_SESSIONS, .set = opt_send, FIELD(sends), .joins = 1,
 	  .help = "then send TEXT (\\r\\n, \\1: printf's escapes, groups)" },
+	{ .name = "record", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_record, FIELD(flow.record),
+	  .comp = OPTC_FILE,
+	  .line = "record each session; play one back",
+	  .help = "record each session's traffic to FILE (%n: its number)" },
+	{ .name = "replay", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .kind = OPTK_STRING, FIELD(replay),
+	  .comp = OPTC_FILE, .joins = 1,
+	  .help = "play a recording's side in stdin and stdout's place" },
 	{ .name = "script", .arg = "FILE", .group = OPTG_DATA,
 	  .topic = OPTT_SESSIONS, .set = opt_script, FIELD(script_file),
 	  .comp = OPTC_FILE,
@@ -604,7 +613,7 @@ static const struct opttopic opttopics[] = {
 "  sockcat -lk --pty -e /bin/bash port   a shell with a real terminal ...\n"
 "  sockcat --raw host port               ... used from here; ~. leaves\n" },
 	[OPTT_SESSIONS] = { .name = "sessions",
-	  .summary = "sessions scripted with expect and send, and stamped",
+	  .summary = "sessions scripted, stamped, recorded and replayed",
 	  .forms =
 "  sockcat --expect PATTERN --send TEXT ... host port   a dialogue\n"
 "  sockcat --script FILE [options] host port            its steps in FILE\n" },

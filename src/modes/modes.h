@@ -50,6 +50,8 @@ struct flow {
 					   steps in stdin's place, or NULL */
 	const struct stamp *stamp;	/* --timestamp: stdout's lines, or
 					   NULL */
+	const char	*record;	/* --record: each session's file, "%n"
+					   its number; NULL */
 	int		 fdpass;	/* -F */
 };
 

@@ -52,7 +52,8 @@ plain_watch(struct session *s)
 	 */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
 	    tx->state == CH_DONE) && tx->error_op == NULL &&
-	    j->near->fifo == NULL && !expect_owns(c->ex))
+	    j->near->fifo == NULL && j->near->kind == SIDE_STDIO &&
+	    !expect_owns(c->ex))
 		stdio_set_in_ended();
 	return (SESSION_RULE);
 }
@@ -165,6 +166,8 @@ conn_finished(struct session *s)
 		c->p->status = 1;
 	expect_free(c->ex);
 	c->ex = NULL;
+	recorder_close(c->rec);
+	c->rec = NULL;
 	/*
 	 * The far end's time after stdin's end (--quit-after, socat's -t)
 	 * is over: stop, whatever the peer does, with no -q wait after.
@@ -238,6 +241,7 @@ conn_abort(struct conn *c)
 	if (c->s != NULL)
 		session_free(c->s);
 	expect_free(c->ex);
+	recorder_close(c->rec);
 	redial_free(c->redial);
 	ev_timer_disarm(&c->drain);
 	if (c->child != NULL)
@@ -364,6 +368,19 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 		c->tx->xform = crlf_xform;
 	if (conn_telnet(c) == -1)
 		goto fail;
+	/* --record: both ways, as delivered, in this session's file. */
+	if (j->flow->record != NULL) {
+		if ((c->rec = recorder_open(j->flow->record, ++c->p->nrec,
+		    sd->listen, NULL, &cause)) == NULL) {
+			log_warnx("%s", cause);
+			free(cause);
+			return (-1);
+		}
+		if ((c->rx != NULL && channel_tap(c->rx, recorder_received,
+		    c->rec) == -1) || (c->tx != NULL && channel_tap(c->tx,
+		    recorder_sent, c->rec) == -1))
+			goto fail;
+	}
 	conn_set_idle(c);
 	if (sd->listen)
 		gate_session(&sd->gate, c->s);
@@ -446,7 +463,8 @@ conn_start_stdio(struct conn *c)
 		if (j->local->readline && conn_readline(c, c->tx->src) == -1)
 			return (-1);
 		/* A script sends in stdin's place, ended or not. */
-		if (!fifo && stdio_in_ended() && j->flow->script == NULL)
+		if (!fifo && stdio_in_ended() && j->flow->script == NULL &&
+		    j->near->kind == SIDE_STDIO)
 			c->tx->state = CH_DRAINING;
 	} else if (c->tx == NULL && shut_tx && !dgram && !sd->ws.on)
 		shutdown(c->net->wfd, SHUT_WR);

@@ -498,6 +498,16 @@ int		 stamp_parse(struct stamp *, const char *);
 size_t		 stamp_now(const struct stamp *, uint64_t, char *);
 int		 stamp_endpoint(struct endpoint *, const struct stamp *);
 
+/* rec.c */
+struct recorder;
+struct recorder	*recorder_open(const char *, unsigned long, int, const char *,
+		    char **);
+void		 recorder_received(struct channel *, const unsigned char *,
+		    size_t, void *);
+void		 recorder_sent(struct channel *, const unsigned char *, size_t,
+		    void *);
+void		 recorder_close(struct recorder *);
+
 /* expect.c */
 /* An expect's time without -w or a timeout step. */
 #define EXPECT_DEFAULT_MS	10000
