@@ -13,9 +13,10 @@ scripted listener.
                               "ping[ X]" with "pong[ X]" and "bye" with
                               "ciao" and its close
   scriptpeer.py talk          a server on 127.0.0.1, port 0: prints
-                              "PORT n", then says "one", and "two" half
-                              a second later, reads to its client's end
-                              (what it read to stderr) and closes
+                              "PORT n", reads a line, then says "one",
+                              and "two" half a second later, reads to
+                              its client's end (what it read to stderr)
+                              and closes
   scriptpeer.py helo PORT NAME
                               a client of 127.0.0.1:PORT: sends "HELO
                               NAME", prints the line it gets, sends
@@ -89,6 +90,14 @@ def talk():
     s.listen(1)
     say("PORT", s.getsockname()[1])
     c, _ = s.accept()
+    # Its client's first line first: the client's session has begun.
+    got = b""
+    while not got.endswith(b"\n"):
+        b = c.recv(4096)
+        if not b:
+            break
+        got += b
+    sys.stderr.buffer.write(got)
     c.sendall(b"one\n")
     time.sleep(0.5)
     c.sendall(b"two\n")

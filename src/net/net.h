@@ -364,6 +364,7 @@ const char	*auth_query_token(const char *, char *, size_t);
 #define END_PROGRAM	0x10	/* a program (a child) */
 #define END_LINE	0x20	/* a line that hangs up: serial:, pty: */
 #define END_TTY		0x40	/* a terminal */
+#define END_REPLAY	0x80	/* a recording played: it ends when played */
 
 /*
  * A side opened: the endpoints of a session it is read from and written

@@ -353,7 +353,7 @@ replay_open(const struct side *sd, struct session *s,
 	ep->data = r;
 	e->rd = how->rd ? ep : NULL;
 	e->wr = how->wr ? ep : NULL;
-	e->is = END_FILE;
+	e->is = END_REPLAY;
 	r->anchor = ev_now();
 	if (r->out != -1)
 		ev_timer_arm(&r->timer, 0);
