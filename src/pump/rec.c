@@ -80,17 +80,18 @@ rec_name(const char *pattern, unsigned long n)
  * *cause set.
  */
 struct recorder *
-recorder_open(const char *pattern, unsigned long n, int server,
+recorder_open(const char *pattern, unsigned long nth, int server,
     const char *peer, char **cause)
 {
 	struct recorder	*r;
 	struct timespec	 ts;
 	struct tm	 tm;
 	char		 head[512], when[64];
+	size_t		 n;
 
 	*cause = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->path = rec_name(pattern, n)) == NULL) {
+	    (r->path = rec_name(pattern, nth)) == NULL) {
 		log_cause(cause, "--record: %s", strerror(errno));
 		free(r);
 		return (NULL);
@@ -106,10 +107,10 @@ recorder_open(const char *pattern, unsigned long n, int server,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
-	rec_write(r, head, snprintf(head, sizeof(head), "%s\n# started %s\n"
-	    "# we were the %s%s%s\n", RECORD_MAGIC, when,
-	    server ? "server" : "client", peer != NULL ? "; the peer: " : "",
-	    peer != NULL ? peer : ""));
+	n = snprintf(head, sizeof(head), "%s\n# started %s\n# we were the "
+	    "%s%s%s\n", RECORD_MAGIC, when, server ? "server" : "client",
+	    peer != NULL ? "; the peer: " : "", peer != NULL ? peer : "");
+	rec_write(r, head, n < sizeof(head) ? n : sizeof(head) - 1);
 	return (r);
 }
 
