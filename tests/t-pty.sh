@@ -173,10 +173,14 @@ x^Ay" "$(pty_text "$SC_TMP/c.out")"
 }
 
 # The second line is typed once the shell has prompted again: typed
-# earlier, the terminal echoes it before the prompt.
+# earlier, the terminal echoes it before the prompt.  The first, once
+# the server has the window's size (-v -v says it): a busy server's
+# shell can prompt before the server has read the client's hello, as a
+# program can start before its window is sized (it gets SIGWINCH).
 test_raw_client_is_a_remote_terminal() {
-	pty_server -e /bin/sh
-	t 40 $PTY_DRIVE tty 33x111 raw 'expect:[$#] ' 'send:stty size\r' \
+	pty_server -v -e /bin/sh
+	t 40 $PTY_DRIVE tty 33x111 raw 'expect:[$#] ' \
+	    "fileexpect:$SC_TMP/srv.err:window size 111x33" 'send:stty size\r' \
 	    'expect:\n33 111\r\n[$#] ' resize:40x120 'send:stty size\r' \
 	    'expect:\n40 120\r\n' 'send:tty\r' 'expect:/dev/pts/' \
 	    'send:\r~.' exit:0 cooked -- "$SC" --raw 127.0.0.1 "$PORT" \
@@ -189,10 +193,12 @@ test_raw_client_is_a_remote_terminal() {
 # --reconnect: each connection is a new server's, which is said the
 # hello again and sized in its turn.
 test_raw_reconnect_says_hello_again() {
-	pty_server -k -e /bin/sh
-	t 40 $PTY_DRIVE tty 33x111 raw 'expect:[$#] ' 'send:stty size\r' \
+	pty_server -v -k -e /bin/sh
+	t 40 $PTY_DRIVE tty 33x111 raw 'expect:[$#] ' \
+	    "fileexpect:$SC_TMP/srv.err:window size 111x33" 'send:stty size\r' \
 	    'expect:\n33 111\r\n[$#] ' 'send:exit\r' \
-	    'expect:exit\r\n(.*)[$#] ' resize:40x120 'send:stty size\r' \
+	    'expect:exit\r\n(.*)[$#] ' resize:40x120 \
+	    "fileexpect:$SC_TMP/srv.err:window size 120x40" 'send:stty size\r' \
 	    'expect:\n40 120\r\n[$#] ' 'send:\r~.' exit:0 cooked -- \
 	    "$SC" --raw --reconnect 127.0.0.1 "$PORT" >"$SC_TMP/out"
 	st=$?
@@ -213,6 +219,21 @@ test_raw_udp_client_is_a_remote_terminal() {
 	st=$?
 	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
 	assertFalse "no hello shown, nor typed" "grep -q ']1073;' '$SC_TMP/out'"
+}
+
+# A --pty server answers the hello after what its program wrote
+# meanwhile: the client finds the answer after a prompt, takes it out and
+# sends the window's size (IAC SB NAWS 111 33 IAC SE).
+test_raw_client_hears_an_answer_after_a_prompt() {
+	t 40 $PTY_DRIVE tty 33x111 listen:tcp accept raw \
+	    'netexpect:^\x1b\]1073;naws\x07$' 'netsend:$ ' 'expect:[$] ' \
+	    'netsend:\x1b]1073;naws\x07' \
+	    'netexpect:\x07\xff\xfa\x1f\x00\x6f\x00\x21\xff\xf0$' \
+	    'send:~.' exit:0 cooked -- "$SC" --raw 127.0.0.1 @PORT@ \
+	    >"$SC_TMP/out"
+	st=$?
+	assertEquals "drive: $(cat -v "$SC_TMP/out")" 0 "$st"
+	assertFalse "no answer shown" "grep -q ']1073;' '$SC_TMP/out'"
 }
 
 # A --raw client says its hello first, to any server; a server that does

@@ -422,7 +422,9 @@ test_local_files_in_sticky_dirs() {
 # A program only written to (-u) writes to our stdout: what it writes
 # once its input has ended is there when socat exits (test.sh's
 # UNIEXECEOF); one that does not end is given a second, then ended
-# (SIGTERM), both socats alike.
+# (SIGTERM), both socats alike.  socat's own status is 1 when it reaps
+# the program it ended before it exits ("E waitpid(): child ... exited
+# on signal 15"), 0 when not, as the machine's load has it: ours is 0.
 test_program_written_to_finishes() {
 	for _bin in "$REAL" "$OURS"; do
 		echo hello | t 10 "$_bin" -u - SYSTEM:'sleep 0.1; od -c' \
@@ -431,7 +433,8 @@ test_program_written_to_finishes() {
 		    "$(echo hello | od -c)" "$(<"$SC_TMP/o")"
 		_t0=$(date +%s)
 		echo x | t 20 "$_bin" -u - EXEC:'sleep 31.25'
-		assertEquals "$_bin: status" 0 $?
+		_st=$?
+		[ "$_bin" = "$OURS" ] && assertEquals "$_bin: status" 0 "$_st"
 		assertTrue "$_bin: a second, not the program's 31" \
 		    "[ $(($(date +%s) - _t0)) -lt 10 ]"
 		wait_until -t 10 eval '! pgrep -f "sleep 31[.]25" >/dev/null' ||

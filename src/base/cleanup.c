@@ -47,6 +47,8 @@ static void	cleanup_run(int);
  */
 void	__gcov_dump(void);
 static volatile sig_atomic_t cleanup_counted;
+/* The signal being died of while the counts are written. */
+static volatile sig_atomic_t cleanup_dying;
 #endif
 
 static void
@@ -120,11 +122,17 @@ cleanup_run(int sig)
 #ifdef SC_COVERAGE
 	/*
 	 * Not async-signal-safe, and only in builds that count coverage;
-	 * once, should a second signal come in the middle of it.
+	 * once, should a second signal come in the middle of it.  A signal
+	 * that came in the middle of malloc() can leave the writing
+	 * waiting on its lock for ever: an alarm bounds it (see
+	 * cleanup_signal()).
 	 */
 	if (sig != 0 && !cleanup_counted) {
 		cleanup_counted = 1;
+		cleanup_dying = sig;
+		alarm(2);
 		__gcov_dump();
+		alarm(0);
 	}
 #endif
 }
@@ -159,6 +167,19 @@ static const int cleanup_fatal_sigs[] = {
 void
 cleanup_signal(int sig)
 {
+#ifdef SC_COVERAGE
+	sigset_t	 set;
+
+	/* The counts' writing hung (cleanup_run()): die of the first. */
+	if (sig == SIGALRM && cleanup_dying != 0 && cleanup_dying != SIGALRM) {
+		sig = cleanup_dying;
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		signal(sig, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+	}
+#endif
 	cleanup_run(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);

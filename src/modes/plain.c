@@ -447,12 +447,6 @@ conn_start_stdio(struct conn *c)
 
 	if (conn_join(c, plain_watch, &eh, flags, j->flow->send_only) == -1)
 		return (-1);
-	/* A --raw client's hello goes first of all: this connection's. */
-	if (j->local->raw && !sd->listen && c->tx != NULL) {
-		if (term_hello(c->tx, c->rx) == -1)
-			return (-1);
-		c->greet_end += PTY_HELLO_LEN;
-	}
 	if (c->tx != NULL && eh.rd) {
 		/* Each read is one datagram: no bigger than one can be. */
 		if (dgram && sd->sock.family != AF_UNIX)
@@ -468,6 +462,16 @@ conn_start_stdio(struct conn *c)
 			c->tx->state = CH_DRAINING;
 	} else if (c->tx == NULL && shut_tx && !dgram && !sd->ws.on)
 		shutdown(c->net->wfd, SHUT_WR);
+	/*
+	 * A --raw client's hello goes first of all: this connection's.
+	 * After term_start(), whose look at a listener's first read it
+	 * replaces with a look at every read until the answer comes.
+	 */
+	if (j->local->raw && !sd->listen && c->tx != NULL) {
+		if (term_hello(c->tx, c->rx) == -1)
+			return (-1);
+		c->greet_end += PTY_HELLO_LEN;
+	}
 	if (j->flow->script != NULL && conn_script(c) == -1)
 		return (-1);
 	return (session_start(c->s));
