@@ -464,6 +464,14 @@ test_manual_examples() {
 	assertEquals "second: stdout" "$(printf '250 hello me\r')" \
 	    "$(<"$SC_TMP/out")"
 
+	in_manual 'sockcat -l --timestamp=relative 9000' ||
+	    fail "the timestamp example is not in the manual"
+	server ts -l --timestamp=relative 0 || return
+	printf 'one\n' | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+	wait_exit "$SERVER_PID" 10
+	assertTrue "stamped: $(<"$SC_TMP/ts.out")" \
+	    "grep -Eqx '[0-9]+\.[0-9]{3} one' '$SC_TMP/ts.out'"
+
 	in_manual "sockcat --expect '^welcome' --send 'ping\\en' --expect '^pong' \\e" ||
 	    fail "the third example is not in the manual"
 	have_websockets || { sc_skip "python3-websockets"; return; }

@@ -83,11 +83,11 @@ OPT("o-noatime noatime",
 OPT("cool-write coolwrite",
 			"cool-write",	AO_BOOL,  N_LOCAL,	F(local.cool_write, FLAG))
 OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
+OPT("setsid sid",	"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
 
 /* A recording played */
 OPT("speed",		"replay-speed",	AO_SECONDS, N_REPLAY,	F(replay_speed_text, TEXT))
 OPT("side",		"replay-side",	AO_TEXT,  N_REPLAY,	F(replay_role, TEXT))
-OPT("setsid sid",	"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
 
 /* Programs */
 OPT("pipes",		"pipes",	AO_BOOL,  N_PROGRAM,	R)

@@ -330,7 +330,7 @@ step_near(struct options *o)
 			fatalx("--replay %s: %s", o->replay, cause != NULL ?
 			    cause : strerror(errno));
 		o->flow.shut_net = 1;
-		replay_setup(o, &o->replay_side, &o->side);
+		replay_setup(&o->replay_side, &o->side);
 		o->near = &o->replay_side;
 		return;
 	}

@@ -289,8 +289,7 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
 		 opt_ws_header, opt_expect, opt_send, opt_script,
 		 opt_timestamp, opt_record;
-void		 replay_setup(struct options *, struct side *,
-		    const struct side *);
+void		 replay_setup(struct side *, const struct side *);
 
 /* cmdline-check.c */
 void		 check(struct cmdline *);

@@ -749,11 +749,10 @@ opt_record(struct cmdline *cl, const struct optdef *d, char *arg)
  * so that a wrong one is refused in one line before anything is served.
  */
 void
-replay_setup(struct options *o, struct side *rd, const struct side *far)
+replay_setup(struct side *rd, const struct side *far)
 {
 	char	*cause = NULL, *end;
 
-	(void)o;
 	if (rd->replay_role == NULL)
 		rd->replay_plays = far->listen ? RECORD_SERVER : RECORD_CLIENT;
 	else if (strcmp(rd->replay_role, "client") == 0)

@@ -616,7 +616,8 @@ static const struct opttopic opttopics[] = {
 	  .summary = "sessions scripted, stamped, recorded and replayed",
 	  .forms =
 "  sockcat --expect PATTERN --send TEXT ... host port   a dialogue\n"
-"  sockcat --script FILE [options] host port            its steps in FILE\n" },
+"  sockcat --script FILE [options] host port            its steps in FILE\n"
+"  sockcat -lk --replay FILE[,speed=N] port             a recording served\n" },
 	[OPTT_SOCAT] = { .name = "socat",
 	  .summary = "socat's command line, read by sockcat run as socat",
 	  .forms =

@@ -770,7 +770,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	o->peer = b;
 	/* A recording played: as stdin and stdout, its time its own. */
 	if (b->kind == SIDE_REPLAY)
-		replay_setup(o, b, a);
+		replay_setup(b, a);
 	if (pair_device(a))
 		o->joinmode = 1;
 	else if (b->kind == SIDE_STDIO || b->kind == SIDE_EXEC ||
