@@ -5,9 +5,11 @@
  * fixed number of connections, or until a time limit, whichever is first;
  * prints the rate.  Every answer is checked.
  *
- *	connrate PORT|unix:PATH|udp:PORT COUNT SECONDS
+ *	connrate PORT|unix:PATH|udp:PORT COUNT SECONDS [noeol]
  *
  * Over UDP each "connection" is a new socket, a new peer to the server.
+ * With noeol the echo may lack the line's newline: a WebSocket server
+ * (websocketd) sends each line of its program as a message without it.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -45,11 +47,16 @@ main(int argc, char **argv)
 	char			 buf[64];
 	double			 start, limit;
 	ssize_t			 n;
-	size_t			 got;
+	size_t			 got, want = sizeof(msg) - 1;
 	int			 i, count, s, type = SOCK_STREAM;
 
+	if (argc == 5 && strcmp(argv[4], "noeol") == 0) {
+		want--;
+		argc--;
+	}
 	if (argc != 4)
-		errx(1, "usage: connrate port|unix:PATH|udp:PORT count seconds");
+		errx(1, "usage: connrate port|unix:PATH|udp:PORT count seconds "
+		    "[noeol]");
 	memset(&ss, 0, sizeof(ss));
 	if (strncmp(argv[1], "unix:", 5) == 0) {
 		sun->sun_family = AF_UNIX;
@@ -76,11 +83,12 @@ main(int argc, char **argv)
 			err(1, "connect");
 		if (write(s, msg, sizeof(msg) - 1) != sizeof(msg) - 1)
 			err(1, "write");
-		for (got = 0; got < sizeof(msg) - 1; got += n) {
+		for (got = 0; got < want; got += n) {
 			if ((n = read(s, buf + got, sizeof(buf) - got)) <= 0)
 				break;
 		}
-		if (got != sizeof(msg) - 1 || memcmp(buf, msg, got) != 0)
+		if (got < want || got > sizeof(msg) - 1 ||
+		    memcmp(buf, msg, got) != 0)
 			errx(1, "connection %d: wrong echo (%zu bytes)", i, got);
 		close(s);
 	}

@@ -5,7 +5,8 @@
 # idle process maps a few pages of its code.  Checked on the build's own
 # objects: the functions an idle listener runs (valgrind's callgrind,
 # dumped as it first enters epoll_wait) are all marked, and the marked
-# functions lie side by side in the binary.  No timing and no memory
+# functions lie side by side in the binary; and a plain client runs
+# none of the code of what it does not use.  No timing and no memory
 # figure here: bench/run measures the resident size beside nc.openbsd.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -116,6 +117,69 @@ test_startup_code_is_together() {
 	    grep -Ev "$CRT" >"$SC_TMP/between"
 	assertEquals "functions between the start-up ones" "" \
 	    "$(tr '\n' ' ' <"$SC_TMP/between")"
+}
+
+# client_functions OUT: the functions of src/ (FILE:FUNCTION, a line
+# each, FILE under src/) that "echo hi | sockcat 127.0.0.1 PORT" runs
+# from its start to its exit, to a server that reads the line.
+client_functions() {
+	# A server that reads the line, then closes: the client ends.
+	bg t 60 python3 -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+c, _ = s.accept()
+got = b""
+while not got.endswith(b"\n"):
+    b = c.recv(100)
+    if not b:
+        break
+    got += b
+c.close()
+' "$SC_TMP/port"
+	wait_for "$SC_TMP/port" '^[0-9]+$' || return 1
+	PORT=$(<"$SC_TMP/port")
+	echo hi | timeout -k 2 60 valgrind -q --tool=callgrind \
+	    --callgrind-out-file="$SC_TMP/client.cg" "$SOCKCAT" 127.0.0.1 \
+	    "$PORT" >/dev/null 2>"$SC_TMP/vg.err" || return 1
+	# Each "fn=" line names a function that ran, in the file of the
+	# "fl=" before it; both are numbered, their names given once.
+	python3 - "$SC_TMP/client.cg" >"$1" <<'PY'
+import re, sys
+names, files, cur, ran = {}, {}, None, set()
+for line in open(sys.argv[1]):
+    m = re.match(r"^(c?fl|c?fi|c?fe|c?fn|c?ob)=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
+    if not m:
+        continue
+    key, num, name = m.groups()
+    table = names if key.endswith("fn") else files
+    if name:
+        table[(key.endswith("ob"), num)] = name
+    if key == "fl":
+        cur = files[(False, num)]
+    elif key == "fn" and cur and "/src/" in cur:
+        ran.add(cur.rsplit("/src/", 1)[1] + ":" + names[(False, num)])
+print("\n".join(sorted(ran)))
+PY
+}
+
+# A plain client runs what its command line asks for and no more: no
+# code of TLS, WebSocket, socat's grammar, the gate, the line editor,
+# datagram queues or dumps, to make or to free what was never made (a
+# debug build asks whether TLS was built in, to check its tables), and
+# at most 150 functions of its own in all.
+test_plain_client_runs_only_its_own_code() {
+	client_functions "$SC_TMP/client" || fail "no client: $(<"$SC_TMP/vg.err")"
+	n=$(grep -c . "$SC_TMP/client")
+	assertTrue "callgrind saw none of sockcat's functions" "[ $n -gt 20 ]"
+	assertEquals "functions of what the client never used" "" \
+	    "$(grep -E '^(io/tls|io/tlsconn|net/ws|net/auth\.c:auth_free|net/gate|codec/addr-socat|net/redial|net/peers|io/edit|base/dgramq|pump/dump|pump/datagram)' \
+	    "$SC_TMP/client" | grep -v ':tls_available$' | tr '\n' ' ')"
+	echo "the plain client ran $n functions of src/"
+	assertTrue "the plain client ran $n functions of src/, more than 150" \
+	    "[ $n -le 150 ]"
 }
 
 sc_run_shunit2

@@ -187,6 +187,91 @@ test_sockets_added_once() {
 	assertEquals "no other change a connection" 12 "$calls"
 }
 
+# counted PORT ARGS...: five clients, one after the other, through
+# "sockcat ARGS" (a listener on PORT whose target is the echo peer at
+# PPORT), with getaddrinfo(3) and asprintf(3) written down by
+# tests/callcount.so in $SC_TMP/calls.log, a line a call.
+counted() {
+	_port=$1
+	shift
+	_lib=${SC_CALL_LIB:-$(dirname "$SC")/tests/callcount.so}
+	_asan=$(ldd "$SC" 2>/dev/null | awk '/libasan/ { print $3 }')
+	rm -f "$SC_TMP/calls.log"
+	SC_CALL_LOG=$SC_TMP/calls.log LD_PRELOAD="${_asan:+$_asan }$_lib" \
+	    bg t 60 "$SC" "$@" </dev/null >/dev/null 2>"$SC_TMP/fw.err"
+	wait_until sh -c "ss -Hltn 'sport = :$_port' | grep -q ." ||
+	    fail "no forwarder: $(<"$SC_TMP/fw.err")"
+	: >"$SC_TMP/c.out"
+	for _i in 1 2 3 4 5; do
+		printf 'line %s\n' "$_i" | t 10 "$SC" -N 127.0.0.1 "$_port" \
+		    >>"$SC_TMP/c.out"
+	done
+	assertEquals "$*: each line echoed" \
+	    "$(printf 'line %s\n' 1 2 3 4 5)" "$(<"$SC_TMP/c.out")"
+	stop "$BG_PID"
+}
+
+# A target that is an address is looked up once, not for each client:
+# the forwarder and the pair of addresses it serves alike.
+test_address_target_looked_up_once() {
+	[ -f "${SC_CALL_LIB:-$(dirname "$SC")/tests/callcount.so}" ] ||
+	    { sc_skip "no tests/callcount.so (make check builds it)"; return; }
+	peer be echo
+	p=$(free_port)
+	counted "$p" -lk 127.0.0.1 "$p" --forward "127.0.0.1:$PPORT"
+	[ -s "$SC_TMP/calls.log" ] ||
+	    { sc_skip "getaddrinfo not counted (a static build?)"; return; }
+	assertEquals "--forward: five clients, one lookup" 1 \
+	    "$(grep -cx "getaddrinfo 127.0.0.1 $PPORT" "$SC_TMP/calls.log")"
+	p=$(free_port)
+	counted "$p" "tcp-l:127.0.0.1:$p" "tcp:127.0.0.1:$PPORT"
+	assertEquals "tcp-l: to tcp:, five clients, one lookup" 1 \
+	    "$(grep -cx "getaddrinfo 127.0.0.1 $PPORT" "$SC_TMP/calls.log")"
+}
+
+# A connection's label ("#N HOST PORT") is made for a message said, not
+# for every connection: five quiet clients make none, and with -v each
+# is named as before.
+test_label_made_only_when_said() {
+	[ -f "${SC_CALL_LIB:-$(dirname "$SC")/tests/callcount.so}" ] ||
+	    { sc_skip "no tests/callcount.so (make check builds it)"; return; }
+	peer be echo
+	p=$(free_port)
+	counted "$p" -lk 127.0.0.1 "$p" --forward "127.0.0.1:$PPORT"
+	[ -s "$SC_TMP/calls.log" ] ||
+	    { sc_skip "calls not counted (a static build?)"; return; }
+	assertEquals "quiet: no label made" 0 \
+	    "$(grep -c '^asprintf #%lu' "$SC_TMP/calls.log")"
+	p=$(free_port)
+	counted "$p" -v -lk 127.0.0.1 "$p" --forward "127.0.0.1:$PPORT"
+	assertEquals "-v: a label for each client" 5 \
+	    "$(grep -c '^asprintf #%lu' "$SC_TMP/calls.log")"
+	assertEquals "-v: each named" 5 "$(grep -cE \
+	    '^sockcat: forward: #[1-5] 127\.0\.0\.1 [0-9]+: forwarded to' \
+	    "$SC_TMP/fw.err")"
+}
+
+# A Unix-domain client bound to a path is named by it, IPv6 clients by
+# their address: the address kept for the label is no sockaddr_storage.
+test_label_of_unix_and_ipv6_clients() {
+	peer be echo
+	server fw -lk -U "$SC_TMP/fw.sock" --forward "127.0.0.1:$PPORT" ||
+	    return
+	assertEquals "unix client" "named" "$(echo named | t 20 socat - \
+	    UNIX-CONNECT:"$SC_TMP/fw.sock",bind="$SC_TMP/client-with-a-long-name.sock")"
+	wait_for "$SC_TMP/fw.err" 'forwarded to' ||
+	    fail "no label: $(<"$SC_TMP/fw.err")"
+	assertContains "named by its path" "$(<"$SC_TMP/fw.err")" \
+	    "forward: #1 $SC_TMP/client-with-a-long-name.sock: forwarded to"
+	stop "$SERVER_PID"
+	server fw6 -lk ::1 0 --forward "127.0.0.1:$PPORT" || return
+	assertEquals "IPv6 client" "six" "$(echo six | t 20 "$SC" -N ::1 "$PORT")"
+	wait_for "$SC_TMP/fw6.err" 'forwarded to' ||
+	    fail "no label: $(<"$SC_TMP/fw6.err")"
+	assertContains "named by its address" "$(<"$SC_TMP/fw6.err")" \
+	    "forward: #1 ::1 "
+}
+
 test_halfclose_client_first() {
 	peer be halfclose-backend client-first "$SC_TMP/be.got"
 	server fw -l 127.0.0.1 0 --forward "127.0.0.1:$PPORT" || return

@@ -162,6 +162,51 @@ test_no_pair_starts_a_process() {
 	assertEquals "two dialled sides: one process" "" "$(processes "$jpid")"
 }
 
+# parent_of LISTEN-ADDRESS PROGRAM-ADDRESS: the name of the parent of
+# the program a relay of the two runs for a client (a script that prints
+# its parent's name), as the client reads it.
+parent_of() {
+	relay "$1" "$2"
+	t 20 "$SC" -N 127.0.0.1 "$PORT" </dev/null
+	stop "$RELAY_PID"
+}
+
+# A program is started by its words, as socat's EXEC: starts it: the
+# program is sockcat's own child, with no shell between (dash would fork
+# it), for sockcat's exec: and socat's EXEC: alike, and with -e; SYSTEM:
+# and a text that needs a shell go through /bin/sh, as socat's do.
+test_program_is_the_direct_child() {
+	printf '#!/bin/sh\ncat "/proc/$PPID/comm"\n' >"$SC_TMP/who"
+	chmod +x "$SC_TMP/who"
+	assertEquals "exec:" "sockcat" "$(parent_of tcp-l:127.0.0.1:0 \
+	    "exec:$SC_TMP/who")"
+	assertEquals "exec: with arguments" "sockcat" "$(parent_of \
+	    tcp-l:127.0.0.1:0 "exec:$SC_TMP/who a b")"
+	assertEquals "socat's EXEC:" "sockcat" "$(parent_of \
+	    TCP-LISTEN:0,bind=127.0.0.1 "EXEC:$SC_TMP/who 'a b'")"
+	relay ws-l:127.0.0.1:0 "exec:$SC_TMP/who"
+	assertEquals "ws-l: exec:" "sockcat" "$(t 20 "$SC" -N \
+	    "ws://127.0.0.1:$PORT/" </dev/null)"
+	stop "$RELAY_PID"
+	bg t 60 "$SC" -v -l -e "$SC_TMP/who" 127.0.0.1 0 2>"$SC_TMP/e.err"
+	wait_for "$SC_TMP/e.err" '^Listening on ' || fail "no -e listener"
+	port=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/e.err")
+	assertEquals "-e" "sockcat" "$(t 20 "$SC" -N 127.0.0.1 "$port" \
+	    </dev/null)"
+	# The shell where one is asked for: its parent is the shell.
+	assertEquals "SYSTEM:" "sh" "$(parent_of TCP-LISTEN:0,bind=127.0.0.1 \
+	    "SYSTEM:$SC_TMP/who a")"
+	assertEquals "exec: with a pipe" "sh" "$(parent_of \
+	    tcp-l:127.0.0.1:0 "exec:$SC_TMP/who | cat")"
+	# The real socat runs EXEC:'s words itself too.
+	port=$(free_port)
+	bg t 60 socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr \
+	    EXEC:"$SC_TMP/who"
+	wait_until tcp_up "$port" || fail "no socat"
+	assertEquals "the real socat's EXEC:" "socat" "$(t 20 "$SC" -N \
+	    127.0.0.1 "$port" </dev/null)"
+}
+
 # A debug build counts what addr_parse() reads: each address once,
 # however many connections it serves.
 test_each_address_parsed_once() {

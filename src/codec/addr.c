@@ -169,6 +169,12 @@ addr_is(const char *s)
 __startup int
 addr_looks(const char *s)
 {
+	/*
+	 * Every name of ours and socat's begins with a letter: a host or a
+	 * port ("127.0.0.1", "80") is none, and no table is looked at.
+	 */
+	if (!isalpha((unsigned char)s[0]) && s[0] != '-')
+		return (0);
 	return (strcmp(s, "-") == 0 || addr_scheme_len(s) > 0 ||
 	    addr_socat_row(s) != -1 || addr_dual_stdio(s));
 }

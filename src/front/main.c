@@ -127,23 +127,32 @@ main(int argc, char **argv)
 	/*
 	 * Each side frees what it owns: a pair's sides what their addresses
 	 * made, the command line's side what its options made, which the
-	 * pair's sides only point to.
+	 * pair's sides only point to.  What the command line never asked
+	 * for was never made, and no code of its kind is run to free it.
 	 */
-	side_free(&o.pair[0]);
-	side_free(&o.pair[1]);
-	side_free(&o.replay_side);
+	for (i = 0; i < nitems(o.pair); i++) {
+		if (o.pair[i].own != NULL)
+			side_free(&o.pair[i]);
+	}
+	if (o.replay_side.own != NULL)
+		side_free(&o.replay_side);
 	free(o.replay_text);
-	script_free(&o.script);
-	tls_ctx_free(o.side.tls.ctx);
+	if (o.script.n > 0)
+		script_free(&o.script);
+	if (o.side.tls.ctx != NULL)
+		tls_ctx_free(o.side.tls.ctx);
 	free_ports(o.side.ports, o.side.nports);
 	free(o.side.ws.headers);
 	free(o.side.ws.server_headers);
 	free(o.side.ws.path);
-	proxy_hops_free(&o.side.proxy);
-	auth_free(&o.side.auth);
+	if (o.side.proxy.nhops > 0)
+		proxy_hops_free(&o.side.proxy);
+	if (o.side.auth.users != NULL || o.side.auth.token != NULL)
+		auth_free(&o.side.auth);
 	free(o.side.sock.md5sig);
 	free(o.side.tls.pins);
-	dump_close(run.dump);
+	if (run.dump != NULL)
+		dump_close(run.dump);
 	free(o.passed_host);
 	free(o.fwd.targets);
 	free(o.fwd.text);
@@ -153,7 +162,9 @@ main(int argc, char **argv)
 			side_free(&o.fwd.sides[i]);
 		free(o.fwd.sides);
 	}
-	gate_forget(&run);
-	gate_clear(&o.side.gate);
+	if (run.gate != NULL)
+		gate_forget(&run);
+	if (!TAILQ_EMPTY(&o.side.gate.rules) || o.side.gate.srcs != NULL)
+		gate_clear(&o.side.gate);
 	return (status);
 }

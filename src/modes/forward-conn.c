@@ -34,20 +34,20 @@
 static void	fconn_device_close(struct fconn *);
 
 /*
- * The connection's name in messages, "#N HOST PORT": made when a message
- * first needs it, not for every connection (most say nothing).  Without
- * the memory for it, "#N" alone.
+ * The connection's name in messages, "#N HOST PORT", HOST PORT the
+ * client's address sa: made when a message first needs it, not for
+ * every connection (most say nothing).  Without the memory for it, "#N"
+ * alone.
  */
-const char *
-fconn_label(struct fconn *fc)
+static const char *
+fconn_label_of(struct fconn *fc, const struct sockaddr *sa, socklen_t len)
 {
 	static char	 bare[24];
 	char		 host[NI_MAXHOST], port[NI_MAXSERV];
 
 	if (fc->label != NULL)
 		return (fc->label);
-	net_format((const struct sockaddr *)&fc->from.ss, fc->from.len, 1,
-	    host, sizeof(host), port, sizeof(port));
+	net_format(sa, len, 1, host, sizeof(host), port, sizeof(port));
 	if (asprintf(&fc->label, "#%lu %s%s%s", fc->serial, host[0] != '\0' ||
 	    port[0] != '\0' ? host : "unix", port[0] != '\0' ? " " : "",
 	    port) == -1) {
@@ -56,6 +56,12 @@ fconn_label(struct fconn *fc)
 		return (bare);
 	}
 	return (fc->label);
+}
+
+const char *
+fconn_label(struct fconn *fc)
+{
+	return (fconn_label_of(fc, &fc->from.sa, fc->fromlen));
 }
 
 /*
@@ -84,6 +90,7 @@ fconn_out_free(struct fconn *fc)
 		out->cur->lfd = -1;
 	}
 	targets_drop(out->ts);
+	dgramq_free(&out->dgrams);
 	free(out);
 	fc->out = NULL;
 }
@@ -100,10 +107,10 @@ fconn_destroy(struct fconn *fc)
 	/* A dialled side's fork makes no other kind: each is counted. */
 	if (fc->f->ndialled > 0)
 		fc->f->ndialled--;
-	dgramq_free(&fc->early);
 	fconn_out_free(fc);
 	fconn_device_close(fc);
 	netconn_free(fc->nc);
+	free(fc->off);
 	free(fc->label);
 	free(fc);
 }
@@ -183,7 +190,7 @@ fconn_failed(struct fconn *fc, const char *why)
 	struct fconn_out	*out = fc->out;
 
 	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
-	if (fconn_more(fc))
+	if (fconn_more(fc) && log_verbosity() >= 1)
 		log_verbose(1, "forward: %s: %s", fconn_label(fc), out->why);
 	/* A device in use, or not a terminal, is not down: it is tried. */
 	if (out->cur->sd->kind == SIDE_SOCKET)
@@ -203,7 +210,7 @@ static void
 fconn_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
 	struct fconn	*fc = arg;
-	uint64_t	*off = ch == fc->up ? &fc->up_off : &fc->down_off;
+	uint64_t	*off = &fc->off[ch != fc->up];
 
 	dump_labelled(fc->f->j->run->dump, fconn_label(fc), ch != fc->up, *off,
 	    p, n);
@@ -239,7 +246,7 @@ fconn_finished(struct session *s)
 		log_verbose(0, "forward: %s: %s, %llu bytes up, %llu bytes "
 		    "down", fconn_label(fc), how, (unsigned long long)fc->up->bytes,
 		    (unsigned long long)fc->down->bytes);
-	else
+	else if (log_verbosity() >= 1)
 		log_verbose(1, "forward: %s: %s", fconn_label(fc), how);
 	session_free(s);
 	fconn_free(fc);
@@ -341,6 +348,8 @@ fconn_relay(struct fconn *fc)
 		    j->side->gate.idle_ms : FWD_UDP_IDLE_MS;
 	if (j->run->dump == NULL)
 		how.tap[0] = how.tap[1] = NULL;
+	else if ((fc->off = calloc(2, sizeof(*fc->off))) == NULL)
+		goto fail_session;
 	if (join_ways(&jn, &how) == -1)
 		goto fail_session;
 	fc->up = jn.way[0];
@@ -349,10 +358,10 @@ fconn_relay(struct fconn *fc)
 		fc->up->bufsize = jn.end[1].wr->ops != NULL ? DTLS_MAXPAYLOAD :
 		    UDP_MAXPAYLOAD;
 	/* A peer's first datagrams, which the listener read, in order. */
-	while (dgramq_first(fc->early, &dg, &dglen)) {
+	while (dgramq_first(fc->out->dgrams, &dg, &dglen)) {
 		if (channel_inject(fc->up, dg, dglen) == -1)
 			goto fail_session;
-		dgramq_drop(&fc->early);
+		dgramq_drop(&fc->out->dgrams);
 	}
 	/* A fresh connection takes a header of a few hundred bytes at once. */
 	if (n > 0 && ep_write(jn.end[1].wr, hdr, n) != n) {
@@ -360,8 +369,10 @@ fconn_relay(struct fconn *fc)
 		    strerror(errno));
 		goto fail_session;
 	}
-	log_verbose(1, "forward: %s: forwarded to %s", fconn_label(fc),
-	    fc->out->cur->name);
+	/* The label is made only for a message that is said. */
+	if (log_verbosity() >= 1)
+		log_verbose(1, "forward: %s: forwarded to %s",
+		    fconn_label(fc), fc->out->cur->name);
 	fc->state = FC_RELAYING;
 	fconn_out_free(fc);
 	gate_session(&j->side->gate, jn.s);
@@ -587,8 +598,10 @@ fconn_next(struct fconn *fc)
 		open_quiet(fc->out->op);
 		return;
 	}
-	log_verbose(1, "forward: %s: no target accepted: %s", fconn_label(fc),
-	    fc->out->why[0] != '\0' ? fc->out->why : "none");
+	if (log_verbosity() >= 1)
+		log_verbose(1, "forward: %s: no target accepted: %s",
+		    fconn_label(fc), fc->out->why[0] != '\0' ? fc->out->why :
+		    "none");
 	if (!j->side->keep)
 		f->status = 1;
 	/*
@@ -618,7 +631,12 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	}
 	fc->f = f;
 	fc->serial = ++f->serial;
-	fc->from = *peer;
+	if (peer->len <= sizeof(fc->from)) {
+		memcpy(&fc->from, &peer->ss, peer->len);
+		fc->fromlen = peer->len;
+	} else
+		(void)fconn_label_of(fc, (const struct sockaddr *)&peer->ss,
+		    peer->len);
 	fc->out->fc = fc;
 	fc->out->early_fd = -1;
 	fc->out->peer = *peer;
@@ -666,13 +684,14 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 	int		 r;
 
 	TAILQ_FOREACH(fc, &f->fconns, entry) {
-		if (!dgram_addr_equal(&fc->from.ss, fc->from.len, &peer->ss,
-		    peer->len))
+		if (!dgram_addr_equal((const struct sockaddr_storage *)
+		    &fc->from, fc->fromlen, &peer->ss, peer->len))
 			continue;
 		if (fc->up != NULL)
 			r = channel_inject(fc->up, dgram, n);
 		else
-			r = dgramq_add(&fc->early, dgram, n, FWD_EARLY_MAX);
+			r = dgramq_add(&fc->out->dgrams, dgram, n,
+			    FWD_EARLY_MAX);
 		if (r == -1)
 			log_verbose(1, "forward: %s: a datagram dropped: %s",
 			    fconn_label(fc), strerror(errno));
@@ -695,7 +714,7 @@ forward_peer_start(void *arg, struct netconn *nc, const struct net_peer *peer,
 	struct fconn	*fc;
 
 	if ((fc = fconn_new(f, nc->fd, peer)) == NULL ||
-	    dgramq_add(&fc->early, dgram, n, FWD_EARLY_MAX) == -1) {
+	    dgramq_add(&fc->out->dgrams, dgram, n, FWD_EARLY_MAX) == -1) {
 		if (fc != NULL)
 			fconn_destroy(fc);
 		log_warn("forward");

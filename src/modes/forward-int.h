@@ -104,6 +104,8 @@ struct fconn_out {
 	 */
 	int			 early_fd;
 	TAILQ_ENTRY(fconn_out)	 entry;
+	struct dgramq		*dgrams; /* a peer's datagrams, before its
+					    target is open */
 };
 
 struct fconn {
@@ -118,15 +120,24 @@ struct fconn {
 	struct fconn_out	*out;	/* NULL once relayed */
 
 	TAILQ_ENTRY(fconn)	 entry;	/* the forwarder's, for a peer */
-	uint64_t		 up_off; /* -o, --hex-dump offsets */
-	uint64_t		 down_off;
+	uint64_t		*off;	/* -o, --hex-dump: each way's offset,
+					   up and down; NULL without */
 	struct channel		*up, *down;
 	struct fwd_target	*dev;	/* the device it has, or NULL */
-	int			 dgram;	/* the target is a datagram one */
-	int			 peer;	/* the client is a datagram peer */
-	struct net_peer		 from;	/* the client's address */
-	struct dgramq		*early;	/* the peer's datagrams, before
-					   its target is open */
+	unsigned int		 dgram:1; /* the target is a datagram one */
+	unsigned int		 peer:1; /* the client is a datagram peer */
+	socklen_t		 fromlen;
+	/*
+	 * The client's address, for its label and a peer's datagrams: an
+	 * IPv4 or IPv6 one, or a Unix client's unnamed address.  A longer
+	 * one (a Unix client's path) is in the label, made at once: every
+	 * idle connection holds this, so it is not a sockaddr_storage.
+	 */
+	union {
+		struct sockaddr		sa;
+		struct sockaddr_in	sin;
+		struct sockaddr_in6	sin6;
+	}			 from;
 };
 
 /* forward.c */

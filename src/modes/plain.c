@@ -42,7 +42,7 @@ plain_watch(struct session *s)
 		return (SESSION_END);
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
-	if (tx != NULL && term_escaped(tx))
+	if (j->local->raw && tx != NULL && term_escaped(tx))
 		return (SESSION_END);
 	if (j->side->reconnect && (lost = conn_lost(c)) != 0)
 		return (lost == -1 ? SESSION_END : SESSION_HOLD);
@@ -147,7 +147,8 @@ conn_done(struct conn *c)
 	}
 	if (p->l != NULL)
 		listener_close(p->l);
-	peers_close(p->peers);
+	if (p->peers != NULL)
+		peers_close(p->peers);
 	if (!TAILQ_EMPTY(&p->conns))
 		return;
 	if (p->quit_ms > 0)
@@ -192,24 +193,27 @@ conn_finished(struct session *s)
 	 * as socat, the end is no failure, and after the pings the failure
 	 * is theirs: the program's status (SIGTERM's) is not sockcat's.
 	 */
-	if ((s->timed_out || (c->rx != NULL &&
-	    ws_ep_error(c->rx->src) == ETIMEDOUT)) && c->child != NULL &&
-	    !c->child->exited) {
+	if (c->child != NULL && !c->child->exited && (s->timed_out ||
+	    (c->rx != NULL && ws_ep_error(c->rx->src) == ETIMEDOUT))) {
 		exec_terminate(c->child);
 		c->idle_quiet = !s->timed_out ||
 		    c->p->j->flow->idle_ms != TIME_NONE;
 	}
 	conn_spilled(c);
-	redial_free(c->redial);
-	c->redial = NULL;
+	if (c->redial != NULL) {
+		redial_free(c->redial);
+		c->redial = NULL;
+	}
 	ev_timer_disarm(&c->drain);
-	term_stop(c->tx);
+	/* Only --raw makes the terminal raw, and watches for "~.". */
+	if (j->local->raw)
+		term_stop(c->tx);
 	if (c->p->edrx == c->rx) {
 		c->p->edrx = NULL;
 		edit_watch(&c->p->ed, 0);
 	}
 	/* --raw -lk: "~." leaves the listener too, not only this client. */
-	if (c->tx != NULL && term_escaped(c->tx))
+	if (j->local->raw && c->tx != NULL && term_escaped(c->tx))
 		c->p->stopping = 1;
 	session_free(s);
 	c->s = NULL;
@@ -594,7 +598,9 @@ void
 plain_free(struct plain *p)
 {
 	free(p->greet);
-	edit_free(&p->ed);
+	/* The idle editor of a run without --readline holds nothing. */
+	if (p->j->local->readline)
+		edit_free(&p->ed);
 }
 
 /* An admitted connection is ready: serve it. */

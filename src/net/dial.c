@@ -52,6 +52,7 @@ struct dial {
 	enum dial_stage		 stage;
 	struct resolve		*lookup;
 	struct addrinfo		*res;
+	int			 kept;	/* res is resolve_kept()'s */
 	struct addrinfo		*ai;	/* the address being tried */
 	int			 fd;
 	int			 error;	/* errno of the last attempt */
@@ -847,6 +848,15 @@ dial_open(const struct side *sd, const char *host, const char *port,
 	net_hints(sd, sd->sock.family, 0, NULL, &hints);
 	if (d->flags & DIAL_SERVER)
 		hints.ai_flags |= AI_NUMERICSERV;
+	/* An address of our own choosing is looked up once, ever. */
+	if (d->client.ss_family == AF_UNSPEC &&
+	    (d->res = resolve_kept(d->chost, d->cport, &hints)) != NULL) {
+		d->kept = 1;
+		d->ai = d->res;
+		d->stage = DS_CONNECT;
+		ev_timer_arm(&d->kick, 0);
+		goto started;
+	}
 	if ((d->lookup = resolve_start_for(d->client.ss_family != AF_UNSPEC ?
 	    (struct sockaddr *)&d->client : NULL, d->chost, d->cport, &hints,
 	    dial_resolved_cb, d)) == NULL)
@@ -886,15 +896,17 @@ dial_cancel(struct dial *d)
 		return;
 	ev_timer_disarm(&d->deadline);
 	ev_timer_disarm(&d->kick);
-	resolve_cancel(d->lookup);
+	if (d->lookup != NULL)
+		resolve_cancel(d->lookup);
 	if (d->tls_hs != NULL)
 		tls_handshake_cancel(d->tls_hs);
-	tls_free(d->tls);
+	if (d->tls != NULL)
+		tls_free(d->tls);
 	if (d->fd != -1) {
 		ev_del(d->fd);
 		close(d->fd);
 	}
-	if (d->res != NULL)
+	if (d->res != NULL && !d->kept)
 		freeaddrinfo(d->res);
 	dial_clear(d);
 	free(d->host);

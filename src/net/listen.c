@@ -265,8 +265,10 @@ netconn_free(struct netconn *nc)
 {
 	if (nc == NULL)
 		return;
-	ws_free(nc->ws);
-	tls_free(nc->tls);
+	if (nc->ws != NULL)
+		ws_free(nc->ws);
+	if (nc->tls != NULL)
+		tls_free(nc->tls);
 	if (nc->fd != -1)
 		close(nc->fd);
 	if (nc->run != NULL) {

@@ -521,6 +521,8 @@ struct resolve;
 typedef void resolve_cb(int, struct addrinfo *, void *);
 struct resolve	*resolve_start(const char *, const char *,
 		    const struct addrinfo *, resolve_cb *, void *);
+struct addrinfo	*resolve_kept(const char *, const char *,
+		    const struct addrinfo *);
 struct resolve	*resolve_start_for(const struct sockaddr *, const char *,
 		    const char *, const struct addrinfo *, resolve_cb *,
 		    void *);

@@ -320,9 +320,13 @@ open_cancel(struct opening *op)
 	if (op == NULL)
 		return;
 	ev_timer_disarm(&op->pause);
-	dial_cancel(op->dial);
-	tls_handshake_cancel(op->tls_hs);
-	ws_hs_cancel(op->ws_hs);
+	/* Only the stages that were started are stopped. */
+	if (op->dial != NULL)
+		dial_cancel(op->dial);
+	if (op->tls_hs != NULL)
+		tls_handshake_cancel(op->tls_hs);
+	if (op->ws_hs != NULL)
+		ws_hs_cancel(op->ws_hs);
 	if (op->fd != -1)
 		close(op->fd);
 	free(op->host);

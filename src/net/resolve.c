@@ -544,6 +544,70 @@ resolve_start_for(const struct sockaddr *from, const char *host,
 }
 
 /*
+ * The answers for addresses (what AI_NUMERICHOST takes) that sockcat
+ * dials itself, kept until exit: a forwarder dials its target for every
+ * connection, and an address's answer never changes.  A few of them, so
+ * that a list of targets read again and again cannot make it grow.
+ */
+#define RESOLVE_KEPT	16
+
+static struct resolve_kept {
+	char		*host;
+	char		*port;	/* NULL: none */
+	int		 flags;	/* of the hints asked with */
+	int		 family;
+	int		 socktype;
+	int		 protocol;
+	struct addrinfo	*res;
+} resolve_kept_list[RESOLVE_KEPT];
+
+/*
+ * The addresses of host (an address, not a name) and port with hints,
+ * looked up once and kept until exit, not the caller's to free.  Returns
+ * NULL when host is a name, or the address is refused (resolve_start()
+ * then says why), or no place is left to keep one more.
+ */
+struct addrinfo *
+resolve_kept(const char *host, const char *port,
+    const struct addrinfo *hints)
+{
+	struct resolve_kept	*k;
+	struct addrinfo		 numeric;
+	size_t			 i;
+
+	for (i = 0; i < nitems(resolve_kept_list); i++) {
+		k = &resolve_kept_list[i];
+		if (k->host == NULL)
+			break;
+		if (strcmp(k->host, host) == 0 && (port == NULL ?
+		    k->port == NULL : k->port != NULL &&
+		    strcmp(k->port, port) == 0) && k->flags ==
+		    hints->ai_flags && k->family == hints->ai_family &&
+		    k->socktype == hints->ai_socktype &&
+		    k->protocol == hints->ai_protocol)
+			return (k->res);
+	}
+	if (i == nitems(resolve_kept_list))
+		return (NULL);
+	numeric = *hints;
+	numeric.ai_flags |= AI_NUMERICHOST;
+	if (getaddrinfo(host, port, &numeric, &k->res) != 0)
+		return (k->res = NULL);
+	if ((k->host = strdup(host)) == NULL ||
+	    (port != NULL && (k->port = strdup(port)) == NULL)) {
+		free(k->host);
+		k->host = NULL;
+		freeaddrinfo(k->res);
+		return (k->res = NULL);
+	}
+	k->flags = hints->ai_flags;
+	k->family = hints->ai_family;
+	k->socktype = hints->ai_socktype;
+	k->protocol = hints->ai_protocol;
+	return (k->res);
+}
+
+/*
  * Hand the lookup r, made for the peer at from (NULL: sockcat itself), to
  * the loop if it is answered already, to a worker otherwise.  Returns r,
  * or NULL with errno (r is freed).

@@ -57,7 +57,8 @@ channel_limit_reached(const struct channel *ch)
 size_t
 channel_pending(const struct channel *ch)
 {
-	return (ch->buf.len + channel_fast(ch)->piped + dgramq_bytes(ch->held) +
+	return (ch->buf.len + channel_fast(ch)->piped +
+	    (ch->held != NULL ? dgramq_bytes(ch->held) : 0) +
 	    (ch->batch != NULL ? ch->batch->bytes : 0));
 }
 
@@ -324,7 +325,8 @@ channel_discard(struct channel *ch)
 {
 	ch->buf.len = 0;
 	buf_release(&ch->buf);
-	dgramq_free(&ch->held);
+	if (ch->held != NULL)
+		dgramq_free(&ch->held);
 	if (ch->batch != NULL) {
 		ch->batch->first = ch->batch->n;
 		ch->batch->bytes = 0;
@@ -683,7 +685,8 @@ channel_push(struct channel *ch)
 	}
 	/* Drained: the buffer goes back, an idle channel holds none. */
 	buf_release(&ch->buf);
-	channel_push_batch(ch);
+	if (ch->batch != NULL)
+		channel_push_batch(ch);
 	channel_settle(ch);
 }
 

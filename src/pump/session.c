@@ -360,7 +360,9 @@ session_start(struct session *s)
 			totals.dgrams = 1;
 	}
 	TAILQ_FOREACH(ch, &s->channels, entry) {
-		channel_try_batch(ch);
+		/* Only datagrams are read in batches. */
+		if (ch->src->flags & EP_DGRAM)
+			channel_try_batch(ch);
 		if (ch->flags & CH_LAZY)
 			log_verbose(3, "%s: copy, splice if it moves more",
 			    ch->name);
