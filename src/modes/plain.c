@@ -38,7 +38,7 @@ plain_watch(struct session *s)
 	int		 lost;
 
 	/* The script failed (said): the session ends, its status 1. */
-	if (expect_watch(c->ex) == SESSION_END)
+	if (c->ex != NULL && expect_watch(c->ex) == SESSION_END)
 		return (SESSION_END);
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
@@ -53,7 +53,7 @@ plain_watch(struct session *s)
 	if (tx != NULL && (tx->state == CH_DRAINING ||
 	    tx->state == CH_DONE) && tx->error_op == NULL &&
 	    j->near->fifo == NULL && j->near->kind == SIDE_STDIO &&
-	    !expect_owns(c->ex))
+	    (c->ex == NULL || !expect_owns(c->ex)))
 		stdio_set_in_ended();
 	return (SESSION_RULE);
 }
@@ -163,12 +163,17 @@ conn_finished(struct session *s)
 	struct conn	*c = s->arg;
 	const struct job	*j = c->p->j;
 
-	if (plain_report(c) != 0 || expect_failed(c->ex))
+	if (plain_report(c) != 0 || (c->ex != NULL && expect_failed(c->ex)))
 		c->p->status = 1;
-	expect_free(c->ex);
-	c->ex = NULL;
-	recorder_close(c->rec);
-	c->rec = NULL;
+	/* What was made for a script or a recording, and only then. */
+	if (c->ex != NULL) {
+		expect_free(c->ex);
+		c->ex = NULL;
+	}
+	if (c->rec != NULL) {
+		recorder_close(c->rec);
+		c->rec = NULL;
+	}
 	/*
 	 * The far end's time after stdin's end (--quit-after, socat's -t)
 	 * is over: stop, whatever the peer does, with no -q wait after.
@@ -244,8 +249,10 @@ conn_abort(struct conn *c)
 
 	if (c->s != NULL)
 		session_free(c->s);
-	expect_free(c->ex);
-	recorder_close(c->rec);
+	if (c->ex != NULL)
+		expect_free(c->ex);
+	if (c->rec != NULL)
+		recorder_close(c->rec);
 	redial_free(c->redial);
 	ev_timer_disarm(&c->drain);
 	if (c->child != NULL)
