@@ -327,6 +327,15 @@ test_record_and_replay_web() {
 		assertTrue "curl $n: the same bytes" \
 		    "cmp '$SC_TMP/direct' '$SC_TMP/replayed'"
 	done
+	# The address pair: a listener that plays it to each client.
+	server pair "tcp-l:127.0.0.1:0" "replay:$SC_TMP/web.rec" || return
+	for n in 1 2; do
+		t 20 curl -s -0 --raw -D - "http://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/replayed" 2>&1
+		assertEquals "pair, curl $n: status" 0 $?
+		assertTrue "pair, curl $n: the same bytes" \
+		    "cmp '$SC_TMP/direct' '$SC_TMP/replayed'"
+	done
 }
 
 # A device's recording, edited by hand: a line, then two more 1.5 s

@@ -258,6 +258,9 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 	else {
 		if (!sd->ws.on)
 			o->flow.shut_net = 1;
+		/* A recording is played afresh to each client, in turn. */
+		if (near->kind == SIDE_REPLAY)
+			sd->keep = sd->listen && !sd->once;
 		/*
 		 * fork: stdin and stdout (or a file) serve one client at a
 		 * time, the next waiting in the backlog until this one has
