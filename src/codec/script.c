@@ -230,16 +230,18 @@ script_pattern_cost(const char *re)
 			hi = 2;
 			if (*p == '{') {
 				lo = strtoll(p + 1, &end, 10);
+				if (lo > 255)
+					return ("a repetition of more than 255");
 				hi = lo;
 				if (*end == ',') {
-					hi = end[1] >= '0' && end[1] <= '9' ?
-					    strtoll(end + 1, &end, 10) : 2;
-					if (*end != '}' && end[0] == ',')
-						end++;
+					end++;
+					/* {n,}: n copies, and one more looped. */
+					hi = *end >= '0' && *end <= '9' ?
+					    strtoll(end, &end, 10) : lo + 1;
 				}
 				if (*end != '}')
 					return ("a repetition not closed");
-				if (lo > 255 || hi > 255)
+				if (hi > 255)
 					return ("a repetition of more than 255");
 				p = end;
 			}
