@@ -326,6 +326,18 @@ test_abstract_name_and_ipv6() {
 	stop "$SERVER_PID"
 }
 
+# -d with an address pair: stdin is not read; what the client sends is
+# printed, and nothing goes back.
+test_pair_without_stdin() {
+	echo fromstdin >"$SC_TMP/d.in"
+	server d -d tcp-l:127.0.0.1:0 - || fail "no server"
+	assertEquals "nothing from stdin" "" \
+	    "$(echo fromclient | t 10 "$SC" -N 127.0.0.1 "$PORT")"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/d.out" "fromclient"
+}
+
 # A bad address: one line naming it and what is wrong, status 1.
 test_bad_addresses_refused() {
 	expect_error "foo:1: unknown scheme foo:" foo:1 tcp:h:1
@@ -338,6 +350,9 @@ test_bad_addresses_refused() {
 	expect_error "tcp:::1:80: an IPv6 address needs brackets: [addr]:port" \
 	    tcp:::1:80 -
 	expect_error "unix:: missing socket pathname" - unix:
+	_p=$SC_TMP/$(printf '%0120d' 0)
+	expect_error "unix:$SC_TMP/s,bind=$_p: option bind: socket pathname too long" \
+	    unix:"$SC_TMP/s",bind="$_p" -
 	expect_error "tcp:h:1,sni=x: option sni does not belong to a tcp: address" \
 	    tcp:h:1,sni=x -
 	expect_error "tls-l:1,verify=yes: option verify takes 0 or 1" \
@@ -553,6 +568,13 @@ test_forward_ws_target() {
 	data 100000
 	stream_client "$PORT"
 	assertEquals "the bytes back over wss://" "$SUM" "$BACK"
+	stop "$SERVER_PID"
+	# verify=0: the server is not checked, no CA needed.
+	data 1000
+	server fw3 -lk 127.0.0.1 0 --forward \
+	    "wss://localhost:$WPORT/tls,verify=0" || fail "no forwarder"
+	stream_client "$PORT"
+	assertEquals "verify=0: the bytes back" "$SUM" "$BACK"
 	stop "$SERVER_PID"
 }
 

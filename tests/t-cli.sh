@@ -146,6 +146,7 @@ test_port_errors() {
 	expect_error "port number too large: 70000" localhost 1-70000
 	expect_error "missing port number" localhost
 	expect_error "missing port number" -l
+	expect_error "cannot listen on more than one port: 1-3" -l 127.0.0.1 1-3
 }
 
 test_conflicts() {

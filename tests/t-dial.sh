@@ -48,6 +48,30 @@ test_whole_negotiation_bounded() {
 	    "[ $elapsed -ge 900 ] && [ $elapsed -lt 5000 ]"
 }
 
+# An HTTPS proxy that takes the connection and never answers its TLS
+# handshake is cut off at the deadline too, and the stage named.
+test_silent_tls_proxy_bounded() {
+	sc_have_tls || { sc_skip "built without TLS"; return; }
+	bg timeout 30 "$PY" -c '
+import socket, sys
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+open(sys.argv[1], "w").write("%d\n" % l.getsockname()[1])
+c, _ = l.accept()
+while c.recv(65536):
+    pass
+' "$SC_TMP/silent.port.tmp" 2>/dev/null
+	wait_for "$SC_TMP/silent.port.tmp" '^[0-9]+$' 20 ||
+	    fail "no silent proxy"
+	t 20 "$SC" -w 1 -x "https://127.0.0.1:$(<"$SC_TMP/silent.port.tmp")" \
+	    127.0.0.1 80 </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	assertEquals "said" "sockcat: proxy: TLS handshake: Connection timed out" \
+	    "$(<"$SC_TMP/err")"
+}
+
 test_slow_but_in_time() {
 	trickle 0.05
 	t 20 "$SC" -w 5 -x "127.0.0.1:$TPORT" 127.0.0.1 80 </dev/null \

@@ -152,6 +152,20 @@ test_sockcat_with_itself_program_per_peer() {
 	assertFileEquals "$SC_TMP/c.out" "echo me"
 }
 
+# The same over IPv6: a peer's cookie is made of its IPv6 address.
+test_sockcat_with_itself_over_ipv6() {
+	if ! python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' \
+	    2>/dev/null; then
+		sc_skip "no ::1"
+		return
+	fi
+	server srv -u -lk --ssl -e /bin/cat ::1 0 || fail "no server"
+	echo "echo me" | t 10 "$SC" -u --ssl -W 1 ::1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertFileEquals "$SC_TMP/c.out" "echo me"
+}
+
 test_twenty_peers_at_once() {
 	server srv -u -lk --ssl -e /bin/cat 127.0.0.1 0 || fail "no server"
 	_pids=""

@@ -48,15 +48,17 @@ $1"
 }
 
 # Two receivers on GROUP (sockcat, socat), a sender of three datagrams,
-# each sent once both had the one before.  $1: 4 or 6.
+# each sent once both had the one before.  $1: 4 or 6; $2: the --mcast-if
+# of sockcat's receiver (mc0 unless given).
 two_receivers() {
+	_if=${2:-mc0}
 	if [ "$1" = 4 ]; then
 		_g=239.7.7.7 _socat="UDP4-RECV:5007,reuseaddr,ip-add-membership=239.7.7.7:mc0"
 	else
 		_g=ff15::7:7 _socat="UDP6-RECV:5007,reuseaddr,ipv6-join-group=[ff15::7:7]:mc0"
 	fi
 	in_ns "
-timeout 40 \$SC -n -v -u --mcast-if mc0 -l $_g 5007 >\$T/sc.out 2>\$T/sc.err &
+timeout 40 \$SC -n -v -u --mcast-if $_if -l $_g 5007 >\$T/sc.out 2>\$T/sc.err &
 w 'grep -q \"Joined group\" \$T/sc.err' || exit 3
 timeout 40 socat -u '$_socat' - >\$T/socat.out 2>\$T/socat.err &
 w '[ \$(nbound 5007) -ge 2 ]' || exit 4
@@ -94,6 +96,17 @@ test_two_receivers_ipv6() {
 	    "$(paste -sd ' ' "$SC_TMP/socat.out")"
 	assertContains "$(<"$SC_TMP/sc.err")" \
 	    "sockcat: Joined group ff15::7:7 on mc0"
+}
+
+# --mcast-if names the interface by one of its IPv6 addresses too.
+test_interface_by_its_ipv6_address() {
+	which socat >/dev/null || { sc_skip "no socat"; return; }
+	two_receivers 6 fd77::1
+	assertEquals "status" 0 $?
+	assertEquals "sockcat got" "one two three" \
+	    "$(paste -sd ' ' "$SC_TMP/sc.out")"
+	assertContains "$(<"$SC_TMP/sc.err")" \
+	    "sockcat: Joined group ff15::7:7 on fd77::1"
 }
 
 # What a receiver sees: the TTL of each datagram, with IP_RECVTTL.

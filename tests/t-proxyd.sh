@@ -236,6 +236,7 @@ elif mode == "http":
     print("noport", http(b"CONNECT 127.0.0.1 HTTP/1.1\r\n\r\n"))
     print("badport", http(b"CONNECT 127.0.0.1:99999 HTTP/1.1\r\n\r\n"))
     print("bracket", http(b"CONNECT [::1:80 HTTP/1.1\r\n\r\n"))
+    print("longhost", http(b"CONNECT " + b"h" * 1025 + b":80 HTTP/1.1\r\n\r\n"))
     # Found by the proxyd fuzz target: blanks before the port were taken,
     # and a long run of them cut the port short.
     print("blankport", http(b"CONNECT 127.0.0.1:" + b"\t" * 40 +
@@ -330,6 +331,7 @@ garbage 'HTTP/1.1 400 Bad Request'
 noport 'HTTP/1.1 400 Bad Request'
 badport 'HTTP/1.1 400 Bad Request'
 bracket 'HTTP/1.1 400 Bad Request'
+longhost 'HTTP/1.1 400 Bad Request'
 blankport 'HTTP/1.1 400 Bad Request'
 version 'HTTP/1.1 400 Bad Request'
 huge 'HTTP/1.1 431 Request Header Fields Too Large'
@@ -380,8 +382,14 @@ test_server_command_line() {
 	expect_error "a proxy server speaks socks5 or http" -l 0 --proxy-type 4
 	expect_error "a proxy server needs --proxy-auth user:password" \
 	    -l 127.0.0.1 0 --proxy-type http --proxy-auth user
+	# Credentials longer than SOCKS5 and HTTP carry.
+	expect_error "Proxy username/password too long" -l 127.0.0.1 0 \
+	    --proxy-type socks5 --proxy-auth "$(printf '%0256d' 0):p"
 	# -X alone does not make a proxy, as with nc: a plain listener.
 	server plain -l 127.0.0.1 0 -X connect || fail "no listener"
+	# Its port taken: the proxy server cannot listen there.
+	expect_error "Address already in use (127.0.0.1 port $PORT)" \
+	    -l 127.0.0.1 "$PORT" --proxy-type http
 	echo plain | t 5 "$SC" -N 127.0.0.1 "$PORT"
 	wait_exit "$SERVER_PID"
 	assertFileEquals "$SC_TMP/plain.out" "plain"

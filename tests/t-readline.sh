@@ -145,7 +145,8 @@ wrapped() {
 	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^${_l}\$'"
 }
 
-
+# Lines typed and edited, recalled with Up and Down, a peer's line shown
+# above the half-typed one, a peer's prompt with no newline typed after.
 test_lines_edited_and_recalled() {
 	on_tty rl listen:tcp accept \
 	    'send:hellp\x7fo wurld\x17world\n' 'netexpect:^hello world\n$' \
@@ -156,6 +157,8 @@ test_lines_edited_and_recalled() {
 	    'send:par' 'expect:par' 'netsend:interrupt\n' \
 	    'expect:interrupt\r\n\r\x1b\[Kpar' 'send:tial\n' \
 	    'netexpect:!\npartial\n$' \
+	    'netsend:prompt> ' 'expect:prompt> ' 'send:x\n' \
+	    'netexpect:partial\nx\n$' \
 	    'send:\x04' 'netsend:after eof\n' 'expect:after eof\r\n' \
 	    netclose exit:0 -- "$SC" --readline 127.0.0.1 @PORT@
 	st=$?
@@ -165,6 +168,7 @@ second
 hello world
 !
 partial
+x
 ." "$(cat "$SC_TMP/rl.net"; echo .)"
 	# The half-typed line was wiped before the peer's line, shown after.
 	esc=$'\e'
@@ -240,8 +244,10 @@ test_refusals() {
 }
 
 # The cursor moves in the line (Left, Right, Home, End in their several
-# spellings, ^A, ^E, ^B, ^F, ESC b, ESC f) over whole UTF-8 characters;
-# Delete, ^D, ^K, ^U and ^W edit around it.
+# spellings, with a modifier too, ^A, ^E, ^B, ^F, ESC b, ESC f) over whole
+# UTF-8 characters and a tab; Delete, ^D, ^K, ^U and ^W edit around it,
+# and do nothing where there is nothing to edit, as other control keys and
+# escapes it does not know.
 test_keys_move_and_edit() {
 	on_tty ke listen:tcp accept \
 	    'send:abc\x1b[D\x1b[DX\n' 'netexpect:^aXbc\n$' \
@@ -256,6 +262,9 @@ test_keys_move_and_edit() {
 	    'send:ab cd\x01\x1bf!\x06\x06=\n' 'netexpect:\nab! c=d\n$' \
 	    'send:h\xc3\xa9llo\x1b[D\x1b[D\x1b[D\x1b[D\x1b[C\x7f\n' \
 	    'netexpect:\nhllo\n$' \
+	    'send:a\tb\x01\x1b[1;5C!\n' 'netexpect:\na!\tb\n$' \
+	    'send:ab\x0b\x01\x15\x17\x7f\x05\x04\x1b[3~\x07\x1b[Z\x1b[12345~c\n' \
+	    'netexpect:\nabc\n$' \
 	    'send:\x04' netclose exit:0 -- "$SC" --readline 127.0.0.1 @PORT@
 	st=$?
 	assertEquals "steps: $(<"$SC_TMP/ke.err")" 0 "$st"

@@ -266,6 +266,9 @@ PASS x
 	    "$(printf '@home\r\ndata\r\n.')" "$(cat "$SC_TMP/f2.out"; echo .)"
 	expect_error "--on-connect $SC_TMP/none: No such file or directory" \
 	    --on-connect "@$SC_TMP/none" 127.0.0.1 1
+	head -c 65537 /dev/zero >"$SC_TMP/big"
+	expect_error "--on-connect $SC_TMP/big: longer than 65536 bytes" \
+	    --on-connect "@$SC_TMP/big" 127.0.0.1 1
 }
 
 # The first dial fails: --reconnect has nothing to make again, and the

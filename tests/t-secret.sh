@@ -74,6 +74,11 @@ test_a_slip_is_said_before_any_connection() {
 	    --secret=8RF3-PGE0-SJNV-7XJW-Q426-XT29-RJJK 127.0.0.1 1
 	expect_error "the code does not match: check it" \
 	    --secret=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJK 127.0.0.1 1
+	# No code at all, given or in a file.
+	expect_error "--secret: the code is empty" --secret= 127.0.0.1 1
+	: >"$SC_TMP/empty"
+	expect_error "--secret-file $SC_TMP/empty: the file is empty" \
+	    --secret-file "$SC_TMP/empty" 127.0.0.1 1
 	# An address's code, blanked in the message as in ps.
 	expect_error "tls-l:0,secret=$(printf '%*s' ${#CODE} '' | tr ' ' '*'): the code does not match: check it" \
 	    tls-l:0,secret=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJ1 -

@@ -392,6 +392,9 @@ test_pty_link_trust() {
 
 test_refusals() {
 	expect_error "serial:/dev/null: not a terminal" serial:/dev/null -
+	# Not even a device: a file.
+	: >"$SC_TMP/plain"
+	expect_error "serial:$SC_TMP/plain: not a terminal" serial:"$SC_TMP/plain" -
 	expect_error "serial:/dev/null,12345: speed 12345 is not one this system has" \
 	    serial:/dev/null,12345 -
 	expect_error "serial:/dev/null,0: speed 0: not a number of bits per second from 1 to 4000000" \

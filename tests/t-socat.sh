@@ -671,6 +671,246 @@ test_recipe_pty() {
 	pty "$OURS"
 }
 
+# two_names: both PTY lines of pty_names's log are there.
+two_names() {
+	[ "$(grep -c ' PTY is ' "$SC_TMP/names.err")" = 2 ]
+}
+
+# pty_names SOCAT: the virtual serial pair without links, socat -d -d
+# PTY,raw,echo=0 PTY,raw,echo=0: its log names each pty ("PTY is
+# /dev/pts/N", in socat's form), by which both are opened, and bytes
+# written to one come out of the other as they are, both ways.
+pty_names() {
+	bg t 60 "$1" -d -d PTY,raw,echo=0 PTY,raw,echo=0 \
+	    2>"$SC_TMP/names.err"
+	_pty=$BG_PID
+	wait_until two_names || {
+		fail "$1: no two names: $(<"$SC_TMP/names.err")"
+		return
+	}
+	assertEquals "$1: two notices in socat's form" 2 "$(grep -Ec \
+	    '^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} socat\[[0-9]+\] N PTY is /dev/pts/[0-9]+$' \
+	    "$SC_TMP/names.err")"
+	set -- "$1" $(sed -n 's/.* PTY is //p' "$SC_TMP/names.err")
+	t 20 python3 - "$2" "$3" >"$SC_TMP/names.out" <<'EOF'
+import os, sys
+a = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+b = os.open(sys.argv[2], os.O_RDWR | os.O_NOCTTY)
+def move(src, dst, data):
+    os.write(src, data)
+    got = b""
+    while len(got) < len(data):
+        got += os.read(dst, 4096)
+    return got
+sent = bytes(range(256)) * 4
+print(move(a, b, sent) == sent, move(b, a, b"back\r\n\x03\x04") == b"back\r\n\x03\x04")
+EOF
+	assertEquals "$1: both ways, raw" "True True" "$(<"$SC_TMP/names.out")"
+	kill "$_pty" 2>/dev/null
+	wait_exit "$_pty"
+}
+
+test_recipe_pty_names() {
+	pty_names "$REAL"
+	pty_names "$OURS"
+}
+
+# letters FILE [REGEX]: the severities (socat's E, W, N, I, D) of the
+# lines of FILE in socat's form (that match REGEX), each once, sorted.
+letters() {
+	sed -n 's/^[0-9/]* [0-9:]* [^ ]*\[[0-9]*\] \([A-Z]\) //p' "$1" |
+	    grep -E "${2:-.}" >/dev/null || return
+	grep -E "${2:-.}" "$1" |
+	    sed -n 's/^[0-9/]* [0-9:]* [^ ]*\[[0-9]*\] \([A-Z]\) .*/\1/p' |
+	    sort -u | tr -d '\n'
+}
+
+# levels SOCAT: socat's levels of its messages, beside the real one's.
+# At -d -d what happens is a notice (N: listening, a client accepted, a
+# connection forwarded, a program started, its end), never an error (E),
+# which scripts look for; a connection refused is an error.  One -d shows
+# no notice, -d -d -d info (I) and no debugging (D).
+levels() {
+	serve lv "$1" -d -d TCP-LISTEN:0,reuseaddr SYSTEM:'echo one'
+	assertEquals "$1: served" one "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$SERVE_PID"
+	assertEquals "$1: -d -d, nothing failed: $(<"$SC_TMP/lv.err")" N \
+	    "$(letters "$SC_TMP/lv.err")"
+	assertEquals "$1: listening, a notice" N \
+	    "$(letters "$SC_TMP/lv.err" '[Ll]istening on')"
+	assertEquals "$1: a client accepted, a notice" N \
+	    "$(letters "$SC_TMP/lv.err" 'accepting connection|Connection received')"
+	# The relay of a listener with fork and a dialled side, then ended.
+	serve back "$REAL" -d -d TCP-LISTEN:0,reuseaddr,fork SYSTEM:'echo back'
+	_back=$SERVE_PID
+	_bp=$PORT
+	serve fw "$1" -d -d TCP-LISTEN:0,reuseaddr,fork TCP:127.0.0.1:"$_bp"
+	for _i in 1 2; do
+		assertEquals "$1: forwarded $_i" back \
+		    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	done
+	kill "$SERVE_PID" "$_back" 2>/dev/null
+	wait_exit "$SERVE_PID"
+	wait_exit "$_back"
+	assertNotContains "$1: forwarded, nothing failed" \
+	    "$(letters "$SC_TMP/fw.err")" E
+	assertContains "$1: forwarded, notices" \
+	    "$(letters "$SC_TMP/fw.err")" N
+	# A connection refused: an error.
+	t 20 "$1" -d -d - TCP:127.0.0.1:"$_bp" </dev/null 2>"$SC_TMP/rf.err"
+	assertEquals "$1: refused: status" 1 $?
+	assertContains "$1: refused, an error: $(<"$SC_TMP/rf.err")" \
+	    "$(letters "$SC_TMP/rf.err" 'Connection refused')" E
+	# One -d: no notice; three: info, and no debugging.
+	_p=$(free_port)
+	bg t 60 "$1" -d TCP-LISTEN:"$_p",reuseaddr SYSTEM:'echo one' \
+	    2>"$SC_TMP/d1.err"
+	_d1=$BG_PID
+	wait_until t 5 "$SC" -z 127.0.0.1 "$_p" || fail "$1: no listener"
+	wait_exit "$_d1"
+	# (The probe's reset may be a warning.)
+	assertNotContains "$1: -d, no notice: $(<"$SC_TMP/d1.err")" \
+	    "$(letters "$SC_TMP/d1.err")" N
+	serve d3 "$1" -d -d -d TCP-LISTEN:0,reuseaddr SYSTEM:'echo one'
+	assertEquals "$1: -d -d -d: served" one \
+	    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$SERVE_PID"
+	assertContains "$1: -d -d -d: info: $(<"$SC_TMP/d3.err")" \
+	    "$(letters "$SC_TMP/d3.err")" I
+	assertNotContains "$1: -d -d -d: no debugging" \
+	    "$(letters "$SC_TMP/d3.err")" D
+	assertNotContains "$1: -d -d -d: nothing failed" \
+	    "$(letters "$SC_TMP/d3.err")" E
+}
+
+test_log_levels() {
+	levels "$REAL"
+	levels "$OURS"
+}
+
+# at_end PID FILE: process PID, or a child of it, has FILE open at its
+# end.
+at_end() {
+	for _p in "$1" $(pgrep -P "$1"); do
+		for _fd in /proc/"$_p"/fd/*; do
+			[ "$(readlink "$_fd" 2>/dev/null)" = "$2" ] || continue
+			[ "$(sed -n 's/^pos:[[:space:]]*//p' \
+			    "/proc/$_p/fdinfo/${_fd##*/}" 2>/dev/null)" = \
+			    "$(stat -c %s "$2")" ] && return 0
+		done
+	done
+	return 1
+}
+
+# seek= and seek-end=, socat's offsets of a file, beside the real socat:
+# written from an offset (in hexadecimal too), the last bytes read
+# (seek-end=-3), a file read from its end as it grows (socat's tail -f,
+# seek-end=0,ignoreeof: what was there is not read).
+test_seek() {
+	for _bin in "$REAL" "$OURS"; do
+		printf 'abcdefgh' >"$SC_TMP/f"
+		printf 'XY' | t 20 "$_bin" -u - FILE:"$SC_TMP/f",seek=0x3
+		assertEquals "$_bin: written at 3" abcXYfgh "$(<"$SC_TMP/f")"
+		assertEquals "$_bin: the last 3" fgh \
+		    "$(t 20 "$_bin" -u FILE:"$SC_TMP/f",seek-end=-3 -)"
+		printf 'old\n' >"$SC_TMP/grow"
+		bg t 60 "$_bin" -u "$SC_TMP/grow",seek-end=0,ignoreeof - \
+		    >"$SC_TMP/tail"
+		_tail=$BG_PID
+		wait_until at_end "$_tail" "$SC_TMP/grow" ||
+		    fail "$_bin: the file not open at its end"
+		echo new >>"$SC_TMP/grow"
+		wait_for "$SC_TMP/tail" new || fail "$_bin: nothing read"
+		assertEquals "$_bin: what was added only" new \
+		    "$(<"$SC_TMP/tail")"
+		kill "$_tail" 2>/dev/null
+		wait_exit "$_tail"
+	done
+}
+
+# chroot_sh DIR: a root at DIR with /bin/sh, and what it links, in it.
+chroot_sh() {
+	mkdir -p "$1/bin" && cp /bin/sh "$1/bin/sh" || return 1
+	for _l in $(ldd /bin/sh | grep -o '/[^ ]*'); do
+		mkdir -p "$1$(dirname "$_l")" && cp "$_l" "$1$_l" || return 1
+	done
+}
+
+# privs NAME SOCAT PROGRAM-OPTIONS [LISTENER-OPTIONS]: what SOCAT's
+# program (id and umask) says to a client, its options as given.
+privs() {
+	serve "$1" "$2" -d -d TCP-LISTEN:0,reuseaddr$4 \
+	    SYSTEM:'id -u; id -g; id -G; umask'"$3"
+	t 20 "$SC" -d 127.0.0.1 "$PORT" | tr '\n' ' '
+	wait_exit "$SERVE_PID"
+}
+
+# socat's su=, su-d=, setuid=, setgid= and chroot= of a program and a
+# listener, beside the real socat (as root): the program runs as the
+# user, group and groups they say, in its root; a listener's su= is what
+# its clients' programs run as.  -lmlocal2 says nothing on stderr once
+# the listener is bound.
+test_privileges() {
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	_nu=$(id -u nobody)
+	_ng=$(id -g nobody)
+	_gn=$(getent group "$_ng" | cut -d: -f1)
+	_um=$(umask)
+	chroot_sh "$SC_TMP/root" || fail "no root to chroot to"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: su=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,su=nobody)"
+		assertEquals "$_bin: su-d=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,su-d=nobody)"
+		assertEquals "$_bin: setuid=" "$_nu 0 0 $_um " \
+		    "$(privs pr "$_bin" ,setuid=nobody)"
+		assertEquals "$_bin: setgid=" "0 $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,setgid="$_gn")"
+		assertEquals "$_bin: a listener's su=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" "" ,su=nobody)"
+		rm -f "$SC_TMP/root/made"
+		serve ch "$_bin" -d -d TCP-LISTEN:0,reuseaddr \
+		    SYSTEM:'echo in >/made; read l </made; echo $l',$(
+		    )chroot="$SC_TMP/root"
+		assertEquals "$_bin: chroot=" in \
+		    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: made in its root" in \
+		    "$(cat "$SC_TMP/root/made")"
+		# -lm: stderr until the listener is bound, syslog after.
+		_p=$(free_port)
+		bg t 60 "$_bin" -d -d -lmlocal2 TCP4-LISTEN:"$_p",reuseaddr \
+		    SYSTEM:'echo x' 2>"$SC_TMP/lm.err"
+		_lm=$BG_PID
+		wait_until t 5 "$SC" -z 127.0.0.1 "$_p" || fail "no listener"
+		wait_exit "$_lm"
+		assertEquals "$_bin: -lm, nothing on stderr" "" \
+		    "$(<"$SC_TMP/lm.err")"
+	done
+}
+
+# setlk, socat's write lock on a file, beside the real socat: stdout's
+# of -u, a file's; a file another holds locked is refused, status 1.
+test_setlk() {
+	for _bin in "$REAL" "$OURS"; do
+		: >"$SC_TMP/lk"
+		t 20 "$_bin" -u /dev/null -,setlk >"$SC_TMP/lk" 2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: stdout locked: $(<"$SC_TMP/e")" 0 "$_st"
+		t 20 "$_bin" -u /dev/null OPEN:"$SC_TMP/lk",setlk 2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: a file locked: $(<"$SC_TMP/e")" 0 "$_st"
+		t 20 python3 -c '
+import fcntl, subprocess, sys
+f = open(sys.argv[1], "a")
+fcntl.lockf(f, fcntl.LOCK_EX)
+print(subprocess.run([sys.argv[2], "-u", "/dev/null",
+    "OPEN:" + sys.argv[1] + ",setlk"], stderr=subprocess.DEVNULL).returncode)
+' "$SC_TMP/lk" "$_bin" >"$SC_TMP/o"
+		assertEquals "$_bin: held by another" 1 "$(<"$SC_TMP/o")"
+	done
+}
+
 # A socat listener without fork serves one client, then is done.
 test_no_fork_one_client() {
 	serve once "$OURS" -d -d TCP-LISTEN:0 SYSTEM:'echo one'
@@ -1368,6 +1608,35 @@ test_serial_console_lines() {
 	done
 }
 
+# A pseudo-terminal used one way (-u): read from, what is written to its
+# link comes out; written to, what is read from its link is what came in.
+# Both socats alike.
+test_pty_one_way() {
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/tty"
+		bg t 20 "$_bin" -u PTY,link="$SC_TMP/tty",rawer STDOUT \
+		    >"$SC_TMP/from"
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty" || fail "$_bin: no pty"
+		printf 'from the line\n' >"$SC_TMP/tty"
+		assertTrue "$_bin: read from" \
+		    "wait_for '$SC_TMP/from' '^from the line\$'"
+		kill "$_p"
+		wait_exit "$_p"
+		rm -f "$SC_TMP/tty" "$SC_TMP/in"
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" -u STDIN PTY,link="$SC_TMP/tty",rawer
+		_p=$BG_PID
+		wait_until test -e "$SC_TMP/tty" || fail "$_bin: no pty"
+		echo "to the line" >&7
+		assertEquals "$_bin: written to" "to the line" \
+		    "$(t 10 head -n 1 "$SC_TMP/tty")"
+		exec 7>&-
+		kill "$_p" 2>/dev/null
+		wait_exit "$_p"
+	done
+}
+
 test_terminal_speeds() {
 	for _bin in "$REAL" "$OURS"; do
 		for _o in ispeed=14 ospeed=13; do
@@ -1479,7 +1748,7 @@ test_shell_on_a_pty_served() {
 		    send:'\x03' send:'echo $((3*7))Z\r' expect:'21Z' \
 		    send:'exit\r' exit:0 cooked -- \
 		    "$REAL" FILE:/dev/tty,raw,echo=0 TCP:127.0.0.1:"$PORT"
-		assertEquals "$_bin: the shell, typed at" 0 $?
+		assertEquals "$_bin: the shell, typed at: $(<"$SC_TMP/shell.err") $(tty_text shell | tail -c 300)" 0 $?
 		assertNotContains "$_bin: no hello" "$(tty_text shell)" \
 		    "1073;naws"
 		stop "$SERVE_PID"
@@ -1502,11 +1771,13 @@ test_program_descriptors_served() {
 # programs, which live on, and socat with them; without it, socat ends.
 # Both socats alike.
 test_signal_passed_to_the_program() {
-	printf '#!/bin/sh\ntrap "echo got INT" INT\necho ready\n%s\n' \
+	printf '#!/bin/sh\ntrap "echo got INT" INT\ntrap "echo got HUP" HUP\necho ready\n%s\n' \
 	    'while :; do sleep 0.1; done' >"$SC_TMP/trapper"
 	chmod +x "$SC_TMP/trapper"
 	for _bin in "$REAL" "$OURS"; do
-		for _o in ,sigint ""; do
+		for _o in ,sigint ,sighup ""; do
+			_sig=INT
+			[ "$_o" = ,sighup ] && _sig=HUP
 			serve sig "$_bin" -d -d TCP-LISTEN:0 \
 			    EXEC:"$SC_TMP/trapper$_o"
 			rm -f "$SC_TMP/sig.in"
@@ -1516,11 +1787,11 @@ test_signal_passed_to_the_program() {
 			_cl=$BG_PID
 			wait_for "$SC_TMP/sig.got" ready || fail "$_bin: no program"
 			_sv=$(pgrep -P "$SERVE_PID" | head -n 1)
-			kill -INT "$_sv"
+			kill -$_sig "$_sv"
 			if [ -n "$_o" ]; then
-				wait_for "$SC_TMP/sig.got" "got INT"
+				wait_for "$SC_TMP/sig.got" "got $_sig"
 				assertContains "$_bin$_o: the program's" \
-				    "$(<"$SC_TMP/sig.got")" "got INT"
+				    "$(<"$SC_TMP/sig.got")" "got $_sig"
 				assertTrue "$_bin$_o: socat lives on" \
 				    "still_running $SERVE_PID 0.3"
 			else
@@ -1552,6 +1823,14 @@ test_crlf() {
 		wait_exit "$_p"
 		assertEquals "$_bin: from the socket" "$(printf 'a\nb\nc' |
 		    od -An -c)" "$(od -An -c <"$SC_TMP/crlf.out")"
+		# Both ends with crlf: their line ends alike, nothing
+		# changed, a CR alone included.
+		rm -f "$SC_TMP/both"
+		printf 'x\ny\r\nz\r\r\n' | t 20 "$_bin" -u STDIO,crlf \
+		    OPEN:"$SC_TMP/both",crlf,creat
+		assertEquals "$_bin: between two with crlf" \
+		    "$(printf 'x\ny\r\nz\r\r\n' | od -An -c)" \
+		    "$(od -An -c <"$SC_TMP/both")"
 	done
 }
 
@@ -1641,6 +1920,53 @@ test_listener_filters() {
 	assertEquals "a mask not a prefix's: status" 1 $?
 	assertContains "a mask not a prefix's: said" "$(<"$SC_TMP/e")" \
 	    "option range takes ADDR/BITS or ADDR:MASK"
+}
+
+# A listener's ipv6only: ipv6only=0 lets an IPv4 client in through the
+# IPv6 socket, ipv6only=1 does not.  A client's forever: it dials until
+# its server is there.  Both socats alike.
+test_ipv6only_and_forever() {
+	_v6="0 1"
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' \
+	    2>/dev/null || _v6=""
+	for _bin in "$REAL" "$OURS"; do
+		for _v in $_v6; do
+			serve v6 "$_bin" -d -d TCP6-LISTEN:0,ipv6only=$_v \
+			    SYSTEM:'echo six'
+			assertEquals "$_bin ipv6only=$_v: IPv6" "six" \
+			    "$(t 10 "$SC" -N ::1 "$PORT" </dev/null)"
+			wait_exit "$SERVE_PID"
+			serve v6 "$_bin" -d -d TCP6-LISTEN:0,ipv6only=$_v \
+			    SYSTEM:'echo four'
+			t 10 "$SC" -v -N 127.0.0.1 "$PORT" </dev/null \
+			    >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_bin ipv6only=$_v: IPv4: status" \
+			    "$_v" $?
+			if [ "$_v" = 0 ]; then
+				assertEquals "$_bin ipv6only=0: IPv4" "four" \
+				    "$(<"$SC_TMP/o")"
+				wait_exit "$SERVE_PID"
+			else
+				assertEquals "$_bin ipv6only=1: IPv4 refused" \
+				    "" "$(<"$SC_TMP/o")"
+				assertEquals "$_bin ipv6only=1: said" \
+				    "sockcat: connect to 127.0.0.1 port $PORT (tcp) failed: Connection refused" \
+				    "$(<"$SC_TMP/e")"
+				stop "$SERVE_PID"
+			fi
+		done
+		_p=$(free_port)
+		echo late >"$SC_TMP/late"
+		bg_in "$SC_TMP/late" t 30 "$_bin" -u - \
+		    TCP:127.0.0.1:"$_p",forever,interval=0.05
+		_c=$BG_PID
+		bg t 30 "$REAL" -u TCP-LISTEN:"$_p",bind=127.0.0.1,reuseaddr \
+		    OPEN:"$SC_TMP/got",creat,trunc
+		wait_exit "$_c"
+		assertEquals "$_bin forever: its end" 0 "$WAIT_STATUS"
+		wait_for "$SC_TMP/got" late
+		assertEquals "$_bin forever: the bytes" "late" "$(<"$SC_TMP/got")"
+	done
 }
 
 # A dialled socket's lowport: bound at a port from 640 to 1023 before it
@@ -2077,6 +2403,22 @@ test_generic_socket() {
 	assertEquals "a Unix one: status" 1 $?
 	assertContains "a Unix one: said" "$(<"$SC_TMP/e")" \
 	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10) are supported"
+	# Fields missing, data that is not data, no address to dial, and
+	# bind= and range= whose data is not an address.
+	_d=x1234x7f000001x0000000000000000
+	_l=SOCKET-LISTEN:2:6:$_d
+	for _c in \
+	    "SOCKET-CONNECT:2:6|SOCKET-CONNECT takes :DOMAIN:PROTOCOL:ADDRESS" \
+	    "SOCKET-DATAGRAM:2:2:17|SOCKET-DATAGRAM takes :DOMAIN:TYPE:PROTOCOL:ADDRESS" \
+	    "SOCKET-CONNECT:2:6:xzz|SOCKET-CONNECT: an address of sockaddr_in data (x and hex digits) expected" \
+	    "SOCKET-CONNECT:10:6:xzz|SOCKET-CONNECT: an address of sockaddr_in6 data (x and hex digits) expected" \
+	    "SOCKET-CONNECT:2:6:x1234x00000000x0000000000000000|SOCKET-CONNECT: no address to send to" \
+	    "$_l,bind=xq|option bind: an address of data expected" \
+	    "$_l,range=x7f|option range: ADDR:MASK of data expected" \
+	    "$_l,range=xq:x00|option range: ADDR:MASK of data expected" \
+	    "$_l,range=x7f000001:xq|option range: ADDR:MASK of data expected"; do
+		socat_refused "${_c%%|*}: ${_c#*|}" "${_c%%|*}" -
+	done
 }
 
 # ip-add-membership=GROUP:INTERFACE: a UDP listener joins the group,
@@ -2485,6 +2827,30 @@ test_data_dumps() {
 		assertEquals "$_bin: -v" "$(printf '> length=7 from=0 to=6\na\tb\\\\\\r.')" \
 		    "$(grep -vE '^[0-9]{4}/' "$SC_TMP/text.err" |
 		    sed 's/^\([<>]\) .*  length/\1 length/')"
+		# -v's escapes of C's, and a block longer than a line's
+		# buffer.
+		printf 'x\a\b\v\fy\n' | t 20 "$_bin" -v - SYSTEM:'cat >/dev/null' \
+		    2>"$SC_TMP/esc"
+		assertEquals "$_bin: -v's escapes" '> length=7 from=0 to=6
+x\a\b\v\fy' "$(grep -vE '^[0-9]{4}/' "$SC_TMP/esc" |
+		    sed 's/^\([<>]\) .*  length/\1 length/')"
+		head -c 3000 /dev/zero | tr '\0' '\a' |
+		    t 20 "$_bin" -v - SYSTEM:'cat >/dev/null' 2>"$SC_TMP/bells"
+		assertEquals "$_bin: -v of 3000 bells" \
+		    "$(printf '\\a%.0s' $(seq 3000))" \
+		    "$(grep -vE '^[<>] |^[0-9]{4}/' "$SC_TMP/bells" | tr -d '\n')"
+		# -x with -v: each line's bytes in hex, then as text, up to
+		# sixteen and never past a newline; "--" after the block.
+		printf 'ab\ncd\001e\nfghijklmnopqrstuvwxyz\n' |
+		    t 20 "$_bin" -x -v - SYSTEM:'cat >/dev/null' 2>"$SC_TMP/xv"
+		assertEquals "$_bin: -x -v: status" 0 $?
+		assertEquals "$_bin: -x -v" "> length=30 from=0 to=29
+ 61 62 0a                                         ab.
+ 63 64 01 65 0a                                   cd.e.
+ 66 67 68 69 6a 6b 6c 6d 6e 6f 70 71 72 73 74 75  fghijklmnopqrstu
+ 76 77 78 79 7a 0a                                vwxyz.
+--" "$(grep -vE '^[0-9]{4}/' "$SC_TMP/xv" |
+		    sed 's/^\([<>]\) .*  length/\1 length/')"
 	done
 }
 
@@ -2606,7 +2972,7 @@ test_program_environment() {
 
 # A TLS peer's certificate, told to a program in socat's variables:
 # subject and issuer in OpenSSL's one-line form, and the subject's fields
-# by name.  Both socats alike.
+# by name (one given twice, both values).  Both socats alike.
 test_program_tls_environment() {
 	cat "$CERTS/srv.pem" "$CERTS/srv.key" >"$SC_TMP/s.pem"
 	serve tls "$REAL" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/s.pem",verify=0,fork \
@@ -2621,12 +2987,28 @@ test_program_tls_environment() {
 	done
 	kill "$SERVE_PID" 2>/dev/null
 	wait_exit "$SERVE_PID"
+	# A field the subject has twice: its values joined by " // ".
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$SC_TMP/mk.pem" -out "$SC_TMP/mc.pem" -days 1 \
+	    -subj "/CN=multi/OU=one/OU=two" 2>/dev/null ||
+	    fail "no certificate"
+	cat "$SC_TMP/mc.pem" "$SC_TMP/mk.pem" >"$SC_TMP/m.pem"
+	serve tls2 "$REAL" -d -d OPENSSL-LISTEN:0,cert="$SC_TMP/m.pem",verify=0,fork \
+	    SYSTEM:'sleep 0.5'
+	_v='$SOCAT_OPENSSL_X509_ORGANIZATIONALUNITNAME'
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: a field twice" "one // two" \
+		    "$(t 20 "$_bin" -u OPENSSL:127.0.0.1:"$PORT",verify=0 \
+		    SYSTEM:"echo $_v")"
+	done
+	kill "$SERVE_PID" 2>/dev/null
+	wait_exit "$SERVE_PID"
 }
 
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
-	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,raw' 'TCP-L:0,pf=ip6,pf=ip4' \
+	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,echo=1' 'TCP-L:0,pf=ip6,pf=ip4' \
 	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,unlink-early'; do
 		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_a: status" 1 $?
@@ -2724,7 +3106,8 @@ test_every_socat_option() {
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
-	    maxchildren shut-null shut-none shut-down "
+	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
+	    substuser-delayed setuid setgid chroot "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile
@@ -2776,7 +3159,7 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -lm -D; do
+	for _o in -D; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"
@@ -3070,14 +3453,20 @@ test_address_option_values() {
 	_l=TCP-LISTEN:0
 	socat_refused "$_l,sourceport=abc: option sourceport of a listener takes a number" \
 	    "$_l,sourceport=abc" -
-	for _r in 1.2.3.4:255.0.255.0 bogus; do
-		socat_refused "$_l,range=$_r: option range takes ADDR/BITS or ADDR:MASK (a prefix's), not $_r" \
+	_long=127.0.0.1/32$(printf '%070d' 0)
+	for _r in 1.2.3.4:255.0.255.0 bogus '[::1]:[ffff::x]' \
+	    '[::1]:[ffff::1]' "$_long"; do
+		socat_refused "$_l,range=$_r: option range takes ADDR/BITS or ADDR:MASK (a prefix's), not ${_r:0:64}" \
 		    "$_l,range=$_r" -
 	done
 	for _g in 224.1.1.1 :lo 224.1.1.1:lo:x '[ff02::1]lo' '[]:lo'; do
 		socat_refused "UDP-RECV:0,ip-add-membership=$_g: option ip-add-membership takes GROUP:INTERFACE ([GROUP]:INTERFACE for IPv6), not $_g" \
 		    -u "UDP-RECV:0,ip-add-membership=$_g" -
 	done
+	socat_refused "getaddrinfo: Name or service not known (ff02::1%nosuch0 port 0)" \
+	    -u "UDP6-RECV:0,ip-add-membership=[ff02::1]:nosuch0" -
+	socat_refused "PTY,link=$SC_TMP/a!!PTY,link=$SC_TMP/b: a dual (!!) address of two lines is not supported" \
+	    "PTY,link=$SC_TMP/a!!PTY,link=$SC_TMP/b" -
 	socat_refused "UDP4-RECV:0,bind=127.0.0.1,ip-add-membership=224.1.1.1:lo: a listener's address given twice (bind=, ip-add-membership=)" \
 	    -u UDP4-RECV:0,bind=127.0.0.1,ip-add-membership=224.1.1.1:lo -
 	for _s in 1:2 1:2:x 1:2:99999999999 x:2:3 '1;2:3'; do
@@ -3090,6 +3479,18 @@ test_address_option_values() {
 	printf 'nocolon\n' >"$SC_TMP/auth"
 	socat_refused "$_p,proxyauthfile=$SC_TMP/auth: proxyauth: not USER:PASSWORD" \
 	    "$_p,proxyauthfile=$SC_TMP/auth" -
+	socat_refused "$_p,proxyauth=a:*,proxyauthfile=$SC_TMP/auth: options proxyauth and proxyauthfile: one of them" \
+	    "$_p,proxyauth=a:b,proxyauthfile=$SC_TMP/auth" -
+	# A Unix listener's socket file given to a user there is not.
+	socat_refused "user nosuch-user-x: unknown" \
+	    UNIX-LISTEN:"$SC_TMP/ul",user=nosuch-user-x -
+	# A value of the wrong kind, for each kind of value.
+	for _c in "PROXY:127.0.0.1:h:80,proxyport=99999|option proxyport: port number too large: 99999" \
+	    "TCP:127.0.0.1:1,retry=x|option retry takes a number from 0 to 65535" \
+	    "OPEN:$SC_TMP/f,escape=999|option escape takes a byte's value, as 27 or 0x1b" \
+	    "OPEN:$SC_TMP/f,readbytes=1x|option readbytes takes a number of bytes"; do
+		socat_refused "${_c%%|*}: ${_c#*|}" "${_c%%|*}" -
+	done
 	: >"$SC_TMP/empty"
 	socat_refused "$_p,proxyauthfile=$SC_TMP/empty: proxyauth: not USER:PASSWORD" \
 	    "$_p,proxyauthfile=$SC_TMP/empty" -
@@ -3115,6 +3516,19 @@ test_file_read_to_a_connection() {
 			assertEquals "$_n: OPEN${_o%:*}" "${_o#*:}" \
 			    "$(tr -d '\033' <"$SC_TMP/got")"
 		done
+	done
+}
+
+# stdin to stdout, read as readbytes= and escape= say, or with setsid:
+# relayed, not cat's.  Both socats alike.
+test_stdio_to_itself_with_options() {
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: readbytes=3" "abc" \
+		    "$(printf 'abcdef' | t 20 "$_bin" -u STDIN,readbytes=3 STDOUT)"
+		assertEquals "$_bin: escape=27" "abc" \
+		    "$(printf 'abc\033def' | t 20 "$_bin" -u STDIN,escape=27 STDOUT)"
+		assertEquals "$_bin: setsid" "abc" \
+		    "$(printf 'abc' | t 20 "$_bin" -u STDIN STDOUT,setsid)"
 	done
 }
 

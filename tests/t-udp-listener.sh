@@ -3,7 +3,8 @@
 # the others do: -o logs the datagrams, --idle-timeout ends it when its
 # peer goes quiet, --send-only prints nothing.  Each is run beside ncat,
 # which has the same options, when ncat is installed.  -q ends it that
-# long after stdin's end; --delay reads its datagrams one at a time.
+# long after stdin's end; --delay reads its datagrams one at a time; -C
+# ends the lines it sends with CRLF.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
@@ -85,6 +86,16 @@ test_send_only() {
 		    "grep -q hello '$SC_TMP/$tool.out'"
 		exec 9>&-
 	done
+}
+
+# -C: a line stdin gives goes to the peer ending in CRLF.
+test_crlf_to_the_peer() {
+	udp_server sockcat c -C
+	echo reply >&9
+	assertEquals "CR LF" "replyR" \
+	    "$(peer "$PORT" send hello recv | tr '\r' R)"
+	assertTrue "printed" "wait_for '$SC_TMP/c.out' '^hello$' 10"
+	exec 9>&-
 }
 
 # -q: stdin's end is not the listener's; what stdin gave goes to the

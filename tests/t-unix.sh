@@ -41,6 +41,23 @@ test_stream_client_to_listener() {
 	assertFalse "socket file removed at exit" "[ -e '$sock' ]"
 }
 
+# -l -U -s PATH listens on PATH (a stream or datagram socket), as
+# nc.openbsd's does: -s names the socket of a listener given no operand.
+test_listener_path_given_by_s() {
+	sock=$SC_TMP/s.sock
+	unix_server srv -l -U -s "$sock" || fail "no server"
+	echo hello | t 5 "$SC" -N -U "$sock"
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	assertFileEquals "$SC_TMP/srv.out" "hello"
+	assertContains "$(<"$SC_TMP/srv.err")" "Listening on $sock"
+	# A datagram listener's too.
+	server dg -u -l -U -s "$SC_TMP/d.sock" || fail "no datagram server"
+	assertEquals "Bound on $SC_TMP/d.sock" "$(<"$SC_TMP/dg.err")"
+	stop "$SERVER_PID"
+}
+
 test_stream_listener_to_client() {
 	sock=$SC_TMP/s.sock
 	printf 'from server\n' >"$SC_TMP/srv.in"
@@ -142,6 +159,22 @@ test_path_too_long() {
 	t 5 "$SC" -l -U "$long" </dev/null 2>"$SC_TMP/err"
 	assertEquals "listen" 1 $?
 	assertEquals "sockcat: File name too long ($long)" "$(<"$SC_TMP/err")"
+	# An abstract name, and a datagram client's own socket under a
+	# TMPDIR so long that its name cannot fit, or that is not there.
+	abs=@$(printf 'a%.0s' $(seq 120))
+	expect_error "$abs: File name too long" -U "$abs"
+	tmp=$SC_TMP/$(printf 't%.0s' $(seq 90))
+	mkdir "$tmp"
+	for c in "$tmp|File name too long \\($tmp/sockcat\\.[A-Za-z0-9]{6}/recv\\.sock\\)" \
+	    "$SC_TMP/none|$SC_TMP/none/sockcat\\.[A-Za-z0-9]{6}: No such file or directory"; do
+		TMPDIR=${c%%|*} t 5 "$SC" -u -U "$SC_TMP/d.sock" </dev/null \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "TMPDIR ${c%%|*}: status" 1 $?
+		assertEquals "TMPDIR ${c%%|*}: stdout" "" "$(<"$SC_TMP/out")"
+		assertTrue "TMPDIR ${c%%|*}: $(<"$SC_TMP/err")" \
+		    "grep -Exq 'sockcat: ${c#*|}' '$SC_TMP/err'"
+	done
+	assertEquals "nothing left" "" "$(ls "$tmp")"
 }
 
 test_connect_refused_and_missing() {

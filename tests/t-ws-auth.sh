@@ -180,6 +180,93 @@ md5 401 200 401 True 200" "$(<"$SC_TMP/out")"
 	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
 }
 
+# A Digest answer wanting a field, or with one wrong, gets 401: each sent
+# from an address of its own (127.0.0.N), so that no limit of wrong
+# answers is met; without qop (RFC 2069's form) the answer is good once.
+test_digest_malformed() {
+	sc_tmp
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	server s -lk --websocket --ws-static "$SC_TMP/www" \
+	    --auth alice:s3cret 127.0.0.1 0 || fail "no server"
+	t 30 python3 -c '
+import hashlib, http.client, re, sys
+port = int(sys.argv[1])
+src = [10]
+def get(auth=None, uri="/index.html"):
+    src[0] += 1
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                   source_address=("127.0.0.%d" % src[0], 0))
+    c.request("GET", uri, headers={"Authorization": auth} if auth else {})
+    r = c.getresponse()
+    r.read()
+    return r.status
+def nonce():
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/index.html")
+    r = c.getresponse()
+    r.read()
+    ch = [v for k, v in r.getheaders() if k == "WWW-Authenticate" and "nonce" in v]
+    return re.search(r"nonce=\"([0-9a-f]+)\"", ch[0]).group(1)
+h = lambda s: hashlib.sha256(s.encode()).hexdigest()
+def fields(n, qop=True, user="alice"):
+    ha1 = h(user + ":sockcat:s3cret")
+    ha2 = h("GET:/index.html")
+    f = {"username": "\"%s\"" % user, "realm": "\"sockcat\"",
+         "nonce": "\"%s\"" % n, "uri": "\"/index.html\"",
+         "algorithm": "SHA-256"}
+    if qop:
+        f.update(qop="auth", nc="00000001", cnonce="\"cn\"",
+                 response="\"%s\"" % h("%s:%s:00000001:cn:auth:%s" % (ha1, n, ha2)))
+    else:
+        f["response"] = "\"%s\"" % h("%s:%s:%s" % (ha1, n, ha2))
+    return f
+def header(f):
+    return "Digest " + ", ".join("%s=%s" % kv for kv in f.items())
+n = nonce()
+for name, change in (
+        ("no username", {"username": None}),
+        ("no uri", {"uri": None}),
+        ("no response", {"response": None}),
+        ("another qop", {"qop": "auth-int"}),
+        ("no realm", {"realm": None}),
+        ("another realm", {"realm": "\"elsewhere\""}),
+        ("no nonce", {"nonce": None}),
+        ("another uri", {"uri": "\"/other.html\""}),
+        ("no nc", {"nc": None}),
+        ("a short nc", {"nc": "0001"}),
+        ("an nc not hex", {"nc": "0000000g"}),
+        ("another algorithm", {"algorithm": "SHA-1"})):
+    f = fields(n)
+    for k, v in change.items():
+        if v is None:
+            del f[k]
+        else:
+            f[k] = v
+    print(name, get(header(f)))
+print("unknown user", get(header(fields(n, user="bob"))))
+n = nonce()
+f = fields(n, qop=False)
+print("no qop", get(header(f)), get(header(f)))
+' "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "answers" "no username 401
+no uri 401
+no response 401
+another qop 401
+no realm 401
+another realm 401
+no nonce 401
+another uri 401
+no nc 401
+a short nc 401
+an nc not hex 401
+another algorithm 401
+unknown user 401
+no qop 200 401" "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+}
+
 # A nonce of a peer's making whose time is sixteen f's is not ours: 401,
 # and the server lives on (it overflowed a signed count, which the
 # sanitizer build of the process fuzzers died of).
@@ -635,6 +722,8 @@ test_command_line() {
 	    --auth-token x ws://127.0.0.1:1/
 	expect_error "auth invalid: alice (USER:PASSWORD)" \
 	    -l --websocket --auth alice 0
+	expect_error "auth invalid: user or password too long" \
+	    -l --websocket --auth "$(printf '%0256d' 0):pw" 0
 	expect_error "auth-token invalid: letters, digits and -._~+/= only, up to 255" \
 	    -l --websocket --auth-token 'a b' 0
 }

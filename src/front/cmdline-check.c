@@ -392,7 +392,7 @@ step_last(struct cmdline *cl)
 	if (cl->auth_nopass && !o->side.listen && o->side.proxy.user != NULL &&
 	    o->side.proxy.pass == NULL && !isatty(STDIN_FILENO)) {
 		o->side.proxy.pass = "";
-		log_verbose(1, "--proxy-auth without a password and stdin "
+		log_verbose_warn(1, "--proxy-auth without a password and stdin "
 		    "is not a terminal: user \"%s\", empty password",
 		    o->side.proxy.user);
 	}

@@ -539,6 +539,8 @@ operand_alone(const struct options *o, const char *arg)
 static void
 operands(struct options *o, int argc, char **argv)
 {
+	char	*path[1];
+
 	if (argc == 1 && !o->side.listen && !o->chat && o->side.sock.family != AF_UNIX &&
 	    ws_url(o, argv[0]) == 0)
 		return;
@@ -564,7 +566,9 @@ operands(struct options *o, int argc, char **argv)
 		 */
 		if (o->side.listen && argc == 0 && o->side.sock.source != NULL &&
 		    o->side.sock.source_port == NULL) {
-			argv = (char **)&o->side.sock.source;
+			/* A copy: the member is cleared below. */
+			path[0] = (char *)o->side.sock.source;
+			argv = path;
 			argc = 1;
 			o->side.sock.source = NULL;
 		}

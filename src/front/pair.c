@@ -201,7 +201,7 @@ pair_file(struct options *o, int i)
 		umask(old);
 	if (fd == -1 && why != NULL)
 		fatalx("%s: %s", sd->text, why);
-	if (fd == -1)
+	if (fd == -1 || end_seek(sd, fd) == -1)
 		fatal("%s", sd->text);
 	if ((rd && dup2(fd, STDIN_FILENO) == -1) ||
 	    (wr && dup2(fd, STDOUT_FILENO) == -1) ||
@@ -374,6 +374,8 @@ pair_local_opt(const struct side *sd, int prog)
 		return ("ignoreeof");
 	if (l->readbytes >= 0)
 		return ("readbytes");
+	if (l->setlk)
+		return ("setlk");
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
 	if (l->cool_write)

@@ -718,7 +718,7 @@ tls_keylog(const SSL *ssl, const char *line)
 	iov[1].iov_len = 1;
 	/* A line lost is a session a capture cannot read, nothing more. */
 	if (writev(fd, iov, 2) == -1)
-		log_verbose(1, "SSLKEYLOGFILE: %s", strerror(errno));
+		log_verbose_warn(1, "SSLKEYLOGFILE: %s", strerror(errno));
 }
 
 /*

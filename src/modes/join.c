@@ -228,7 +228,8 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 
 /*
  * socat's crlf of either end: what goes to it has CRLF for each line
- * feed, what comes from it no CR.
+ * feed, what comes from it no CR.  Between two ends that both have it,
+ * the bytes go as they are, as socat's do: their line ends are alike.
  */
 static void
 join_crlf(struct join *jn)
@@ -240,9 +241,9 @@ join_crlf(struct join *jn)
 			continue;
 		from = jn->end[i].sd != NULL && jn->end[i].sd->crlf;
 		to = jn->end[1 - i].sd != NULL && jn->end[1 - i].sd->crlf;
-		if (from || to)
-			jn->way[i]->xform = from && to ? crlf_socat_both :
-			    from ? crlf_socat_in : crlf_socat_out;
+		if (from != to)
+			jn->way[i]->xform = from ? crlf_socat_in :
+			    crlf_socat_out;
 	}
 }
 
@@ -294,6 +295,8 @@ join_start(struct join *jn)
 {
 	if (jn->end[1].child != NULL && jn->end[1].child->exited)
 		join_program_gone(jn->way[0], jn->way[1]);
+	/* Started: socat's -lm log goes to syslog. */
+	log_socat_settled();
 	return (session_start(jn->s));
 }
 
@@ -562,7 +565,7 @@ join_dial(const struct side *sd, const char *port,
 		nc = open_wait(sd, sd->host, port, how, &peer, &cause);
 		if (nc == NULL && cause != NULL && sd->dial_fork &&
 		    (left == RETRY_FOREVER || left-- > 0)) {
-			log_verbose(1, "%s", cause);
+			log_verbose_warn(1, "%s", cause);
 			free(cause);
 		} else if (nc == NULL) {
 			if (cause != NULL)

@@ -103,7 +103,7 @@ plain_report(struct conn *c)
 		 */
 		if (j->side->socat && ch == c->rx && ch->error == ECONNRESET &&
 		    strcmp(ch->error_op, "read") == 0) {
-			log_verbose(1, "read from %s: %s", ch->src->name,
+			log_verbose_warn(1, "read from %s: %s", ch->src->name,
 			    ep_strerror(ch->src, ch->error));
 			continue;
 		}

@@ -194,12 +194,18 @@ struct side_local {
 #define RUN_ENV_SHELL	3		/* $SHELL -c TEXT (socat's SHELL:) */
 	int		 loop;		/* PIPE, socat's echo: a pipe */
 	int		 ignoreeof;	/* an end of file read is waited past */
+	int		 setlk;		/* a write lock taken on it (F_SETLK) */
 	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
 					   is a notice, not an error */
 	int		 escape;	/* this byte read is an end; -1 */
 	int		 as_stdin;	/* with a socket: stdin, read so */
 	long long	 readbytes;	/* read this many bytes at most; -1 */
 	long long	 ftruncate;	/* the file cut to this size; -1 */
+	long long	 seek;		/* read and written from this offset,
+					   or this many bytes from the end
+					   (seek_end); SIDE_NO_SEEK: none */
+	long long	 seek_end;
+#define SIDE_NO_SEEK	LLONG_MIN
 	int		 umask;		/* umask= while it is made; -1 */
 	const char	*user;		/* user=: its owner, or NULL */
 	int		 unlink_close;	/* removed at the end: 1, 0; -1:
@@ -218,6 +224,13 @@ struct side_local {
 	int		 fdin;		/* its descriptor read from (0) */
 	int		 fdout;		/* and written to (1) */
 	int		 fd_given;	/* 1: fdin= given, 2: fdout= */
+	const char	*chroot;	/* chroot=: a listener's root once its
+					   socket is bound, a program's */
+	const char	*su;		/* su=: its user and groups, looked
+					   up after chroot= */
+	const char	*su_d;		/* su-d=: looked up before it */
+	const char	*setuid;	/* setuid=: its user alone */
+	const char	*setgid;	/* setgid=: its group */
 };
 
 /*
@@ -391,6 +404,7 @@ struct end_how {
 int		 end_open(const struct side *, struct session *,
 		    const struct end_how *, struct end *, char **);
 int		 end_open_path(const char *, int, mode_t, const char **);
+int		 end_seek(const struct side *, int);
 int		 end_open_file(const struct side *, int, int, int *,
 		    const char **);
 struct netconn;
@@ -437,6 +451,11 @@ int		 side_opt_fdin(struct side *, const struct addr *,
 int		 side_opt_fdout(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
+/* sidepriv.c */
+int		 side_creds(const struct side_local *, struct exec_creds *,
+		    char **);
+int		 side_privs(const struct side_local *);
+int		 side_drop(const struct side *, char **);
 int		 side_exec_signals(const struct side_local *);
 int		 side_chown(int, const char *, const char *);
 /* sideurl.c: a side's URL, a proxy hop. */

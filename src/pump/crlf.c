@@ -82,10 +82,3 @@ crlf_socat_in(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	}
 	return (j);
 }
-
-/* socat's crlf of both ends of a way: its CRs out, then a CR per LF. */
-size_t
-crlf_socat_both(struct channel *ch, unsigned char *p, size_t n, size_t space)
-{
-	return (crlf_socat_out(ch, p, crlf_socat_in(ch, p, n, space), space));
-}

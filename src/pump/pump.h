@@ -464,8 +464,6 @@ int		 batch_sendmmsg(struct batch *, int);
 /* crlf.c */
 size_t		 crlf_socat_in(struct channel *, unsigned char *, size_t,
 		    size_t);
-size_t		 crlf_socat_both(struct channel *, unsigned char *, size_t,
-		    size_t);
 size_t		 crlf_socat_out(struct channel *, unsigned char *, size_t,
 		    size_t);
 size_t		 crlf_xform(struct channel *, unsigned char *, size_t,
