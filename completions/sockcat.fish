@@ -108,9 +108,15 @@ complete -c sockcat -l forward-ssl -d 'TLS to the --forward target (as do the ne
 complete -c sockcat -l forward-ssl-verify -d 'verify the target\'s certificate and name'
 complete -c sockcat -l forward-ssl-trustfile -r -d 'PEM certificates to trust there'
 complete -c sockcat -l forward-ssl-servername -x -d 'SNI and name to check there'
+complete -c sockcat -l expect -x -d 'wait for what matches PATTERN (a script\'s step)'
+complete -c sockcat -l send -x -d 'then send TEXT (\\r\\n, \\1: printf\'s escapes, groups)'
+complete -c sockcat -l record -r -d 'record each session\'s traffic to FILE (%n: its number)'
+complete -c sockcat -l replay -r -d 'play a recording\'s side in stdin and stdout\'s place'
+complete -c sockcat -l script -r -d 'the steps of FILE: expect, send, sleep, close, ...'
 complete -c sockcat -s o -l output -r -d 'log the data of both directions to FILE, raw'
 complete -c sockcat -l hex-dump -r -d 'log it to FILE as a hex dump (< received, > sent)'
 complete -c sockcat -l append-output -d 'append to the log files rather than truncate them'
+complete -c sockcat -l timestamp -f -d 'the time before each line of stdout, -o, --hex-dump'
 complete -c sockcat -s b -l broadcast -d 'allow broadcast'
 complete -c sockcat -s D -l debug -d 'SO_DEBUG'
 complete -c sockcat -s I -l recv-buf -x -d 'socket receive buffer size (TCP, UDP)'
@@ -128,5 +134,5 @@ complete -c sockcat -s v -l verbose -d 'report connections (twice: also --stats)
 complete -c sockcat -l stats -d 'show bytes and datagrams moved at the end'
 complete -c sockcat -l progress -f -a 'auto always never' -d 'live progress on stderr: auto, always, never'
 complete -c sockcat -s h -l help -d 'this help; -h TOPIC: a topic\'s options'
-complete -c sockcat -n '__fish_prev_arg_in -h --help' -f -a 'core addresses servers websocket tls terminal socat' -d topic
+complete -c sockcat -n '__fish_prev_arg_in -h --help' -f -a 'core addresses servers websocket tls terminal socat sessions' -d topic
 complete -c sockcat -l version -d 'the version'

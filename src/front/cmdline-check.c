@@ -312,9 +312,28 @@ static __startup void
 step_near(struct options *o)
 {
 	struct side	*n = &o->near_own;
+	char		*cause = NULL;
 
+	/* Sessions one after another: a file each. */
+	if (o->flow.record != NULL && o->side.keep &&
+	    strstr(o->flow.record, "%n") == NULL)
+		fatalx("--record %s: with -k, a file for each session: put %%n "
+		    "(its number) in its name", o->flow.record);
 	if (o->near != NULL)
 		return;
+	/* --replay: a side of its own, its options after commas. */
+	if (o->replay != NULL) {
+		if (asprintf(&o->replay_text, "replay:%s", o->replay) == -1)
+			fatal("--replay");
+		if (side_parse(&o->replay_side, &o->side, o->replay_text,
+		    &cause) == -1)
+			fatalx("--replay %s: %s", o->replay, cause != NULL ?
+			    cause : strerror(errno));
+		o->flow.shut_net = 1;
+		replay_setup(&o->replay_side, &o->side);
+		o->near = &o->replay_side;
+		return;
+	}
 	memset(n, 0, sizeof(*n));
 	side_local_defaults(n);
 	n->kind = o->local.exec != NULL ? SIDE_EXEC : SIDE_STDIO;
@@ -635,6 +654,38 @@ static const struct conflict {
 	  .any = "-z -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
 	  "proxy server" },
+	{ .all = "--expect", .any = "-z -e -c --fifo -d --recv-only "
+	  "--raw --readline --chat",
+	  .msg = "--expect is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
+	{ .all = "--send", .any = "-z -e -c --fifo -d --recv-only --raw "
+	  "--readline --chat",
+	  .msg = "--send is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
+	{ .all = "--script", .any = "-z -e -c --fifo -d --recv-only "
+	  "--raw --readline --chat",
+	  .msg = "--script is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
+	{ .all = "--replay", .any = "-z -e -c --fifo -d --send-only "
+	  "--recv-only --raw --readline --chat --expect --send --script",
+	  .msg = "--replay plays a recording in stdin and stdout's place: it "
+	  "takes no -z, -e, -c, --fifo, -d, --send-only, --recv-only, --raw, "
+	  "--readline, --chat, --expect, --send or --script" },
+	{ .all = "--record", .any = "-z --chat",
+	  .msg = "--record records a connection's sessions: it takes no -z "
+	  "or --chat" },
+	{ .all = "--replay -u -l",
+	  .msg = "cannot use --replay with -u -l" },
+	{ .all = "--record -u -l",
+	  .msg = "cannot use --record with -u -l" },
+	{ .all = "--timestamp", .any = "-z -e -c --raw --chat",
+	  .msg = "--timestamp stamps what a peer sends to stdout and the logs: "
+	  "it takes no -z, -e, -c, --raw or --chat" },
+	{ .all = "--timestamp -u -l",
+	  .msg = "cannot use --timestamp with -u -l" },
 	{ .step = step_last },
 };
 

@@ -472,6 +472,26 @@ static const struct optdef optdefs[] = {
 	  .group = OPTG_PROXY, .topic = OPTT_TLS, .kind = OPTK_STRING,
 	  FIELD(fwd.tls.servername), .also = OPTA_FWD_SSL,
 	  .help = "SNI and name to check there" },
+	{ .name = "expect", .arg = "PATTERN", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_expect, FIELD(expects),
+	  .line = "a script: wait for a match; send",
+	  .help = "wait for what matches PATTERN (a script's step)" },
+	{ .name = "send", .arg = "TEXT", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_send, FIELD(sends), .joins = 1,
+	  .help = "then send TEXT (\\r\\n, \\1: printf's escapes, groups)" },
+	{ .name = "record", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_record, FIELD(flow.record),
+	  .comp = OPTC_FILE,
+	  .line = "record each session; play one back",
+	  .help = "record each session's traffic to FILE (%n: its number)" },
+	{ .name = "replay", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .kind = OPTK_STRING, FIELD(replay),
+	  .comp = OPTC_FILE, .joins = 1,
+	  .help = "play a recording's side in stdin and stdout's place" },
+	{ .name = "script", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_script, FIELD(script_file),
+	  .comp = OPTC_FILE,
+	  .help = "the steps of FILE: expect, send, sleep, close, ..." },
 	{ .letter = 'o', .name = "output", .arg = "FILE", .group = OPTG_PROXY,
 	  .topic = OPTT_CORE,
 	  .kind = OPTK_STRING, FIELD(output), .comp = OPTC_FILE,
@@ -482,7 +502,12 @@ static const struct optdef optdefs[] = {
 	  .help = "log it to FILE as a hex dump (< received, > sent)" },
 	{ .name = "append-output", .group = OPTG_PROXY, .topic = OPTT_CORE,
 	  .kind = OPTK_FLAG, FIELD(append_output),
+	  .line = "append to logs; stamp each line",
 	  .help = "append to the log files rather than truncate them" },
+	{ .name = "timestamp", .arg = "FORMAT", .has_arg = optional_argument,
+	  .group = OPTG_PROXY, .topic = OPTT_SESSIONS, .set = opt_timestamp,
+	  FIELD(timestamp), .joins = 1,
+	  .help = "the time before each line of stdout, -o, --hex-dump" },
 
 	/* Socket options. */
 	{ .letter = 'b', .name = "broadcast", .group = OPTG_SOCK,
@@ -602,6 +627,12 @@ static const struct opttopic opttopics[] = {
 	  .forms =
 "  sockcat -lk --pty -e /bin/bash port   a shell with a real terminal ...\n"
 "  sockcat --raw host port               ... used from here; ~. leaves\n" },
+	[OPTT_SESSIONS] = { .name = "sessions",
+	  .summary = "sessions scripted, stamped, recorded and replayed",
+	  .forms =
+"  sockcat --expect PATTERN --send TEXT ... host port   a dialogue\n"
+"  sockcat --script FILE [options] host port            its steps in FILE\n"
+"  sockcat -lk --replay FILE[,speed=N] port             a recording served\n" },
 	[OPTT_SOCAT] = { .name = "socat",
 	  .summary = "socat's command line, read by sockcat run as socat",
 	  .forms =

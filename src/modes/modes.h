@@ -46,6 +46,12 @@ struct flow {
 					   moved for so long ends, quietly;
 					   TIME_NONE: never */
 	const char	*on_connect;	/* --on-connect TEXT or @FILE */
+	const struct script *script;	/* --expect, --send, --script: the
+					   steps in stdin's place, or NULL */
+	const struct stamp *stamp;	/* --timestamp: stdout's lines, or
+					   NULL */
+	const char	*record;	/* --record: each session's file, "%n"
+					   its number; NULL */
 	int		 fdpass;	/* -F */
 };
 
