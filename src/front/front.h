@@ -303,6 +303,13 @@ void		 check(struct cmdline *);
 int		 conflicts_valid(void);
 void		 excludes(const struct optdef *);
 void		 cmdline_dump_modes(void);
+
+/* cmdline-steps.c */
+void		 step_quit(struct cmdline *);
+void		 step_proxy(struct cmdline *);
+void		 step_vsock(struct cmdline *);
+void		 step_retry(struct cmdline *);
+void		 step_last(struct cmdline *);
 void		 proxy_hops_free(struct proxy_conf *);
 
 /* secret.c */
