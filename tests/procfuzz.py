@@ -67,8 +67,13 @@ WS_KEY = b'dGhlIHNhbXBsZSBub25jZQ=='
 
 # The code of the --secret modes: tests/procfuzz/tls-sockcat-secret.bin
 # is a session of sockcat's client with it, so that its ClientHello has
-# a binder that verifies before it is mutated.
+# a binder that verifies before it is mutated; relay-sockcat.bin is what
+# a --via client with it sends a relay: its request, then that
+# ClientHello.
 SECRET_CODE = '8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK'
+# The code of the relay's proper clients: another, so that a fuzzed
+# request left waiting under the corpus's name is never their peer.
+RELAY_CODE = '0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9'
 
 # The credentials of the modes that ask for them (--auth fz:pw,
 # --auth-token fztok), as a proper client sends them.
@@ -85,7 +90,10 @@ AUTH_FILE = b'fz:$2y$04$procfuzzprocfuzzprocfu5zHMLyhTqjkFA9O0okGNUz1Kk0Y4N12\n'
 # server's standard output; "socks5" and "connect" go through the proxy
 # to the echo server; "ws-" first upgrades the connection; "http-get"
 # fetches a file of --ws-static; "udp-echo" and "dtls-echo" a datagram
-# back; "secret-echo" a line back to sockcat's own --secret client (the
+# back; "relay-pair" a line back between two of sockcat's --via clients
+# that meet at the relay (with a code of their own: the corpus's
+# requests are under SECRET_CODE's name); "secret-echo" a line back to
+# sockcat's own --secret client (the
 # fuzzing connections speak no TLS of their own: Python's has no TLS 1.3
 # external PSK); "reconnect" a line each way on the client's next connection
 # ("reconnect-ws" over a WebSocket); "link-echo" a line back through a
@@ -139,6 +147,7 @@ MODES = [
     ('secret-forward', ['-lk', '--secret=' + SECRET_CODE, '--forward',
                         '127.0.0.1:{echo}'], ['tls', 'line'], 'secret-echo',
      'tcp'),
+    ('relay', ['--relay'], ['relay', 'tls', 'line'], 'relay-pair', 'tcp'),
     ('udp', ['-u', '-lk'], ['line', 'chat', 'room'], 'out', 'udp'),
     ('ws-static', ['-lk', '--websocket', '--ws-static', '{dir}/www'],
      ['static', 'http', 'ws'], 'http-get', 'tcp'),
@@ -1215,6 +1224,8 @@ class Fuzzer:
                 return None
             finally:
                 s.close()
+        if self.check == 'relay-pair':
+            return self.relay_pair(marker, line)
         if self.check == 'secret-echo':
             p = subprocess.run(
                 [self.opts.sockcat, '--secret=' + SECRET_CODE, '-N', '-q', '5',
@@ -1367,6 +1378,35 @@ class Fuzzer:
             return "the client's stdin did not come (got %r)" % got[-80:]
         finally:
             c.close()
+
+    def relay_pair(self, marker, line):
+        """Two --via clients of sockcat's meet at the relay: one echoes
+        with a program, the other sends a line and must have it back."""
+        via = '127.0.0.1:%d' % self.port
+        code = '--secret=' + RELAY_CODE
+        echo = subprocess.Popen(
+            [self.opts.sockcat, '-l', '--via', via, code, '-w', '15', '-e',
+             '/bin/cat'], stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=self.env('client'))
+        try:
+            p = subprocess.run(
+                [self.opts.sockcat, '--via', via, code, '-N', '-q', '5',
+                 '-w', '15'], input=line, capture_output=True, timeout=30,
+                env=self.env('client'))
+            try:
+                echo.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+        finally:
+            if echo.poll() is None:
+                echo.kill()
+                echo.wait()
+            echo.stderr.close()
+        if marker not in p.stdout:
+            return '--via clients got no echo (status %d: %r)' % (
+                p.returncode, p.stderr[-200:])
+        return None
 
     def link_echo(self, marker, line):
         """A line written to the terminal comes back through the echo

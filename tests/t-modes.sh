@@ -15,6 +15,7 @@ mode_args() {
 	--room) echo "--room 1" ;;
 	--broker) echo "--broker 1" ;;
 	proxy-server) echo "-l --proxy-type socks5 1" ;;
+	--relay) echo "--relay 1" ;;
 	*) return 1 ;;
 	esac
 }
@@ -53,6 +54,7 @@ fact_args() {
 			else if (a ~ /forever/) v = "3"
 			else if (a ~ /MAX|N$|LIMIT/) v = "3"
 			else if (a ~ /TEXT/) v = "hello"
+			else if (a ~ /FORMAT/) v = "iso"
 			else v = "x"
 		}
 		if ($3 == "optional" && v != "") print s "=" v

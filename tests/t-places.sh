@@ -2,8 +2,9 @@
 # A client's place at the gate (--max-conns 1) comes back however the
 # client leaves, in every stream server mode: a program's client, the
 # forwarder's, the broker's and the room's, the chat's partner, the proxy
-# server's, a client whose TLS handshake fails and one whose request is
-# no WebSocket upgrade.  Three clients one after another are each served
+# server's, the relay's (gone before, during or after its wait), a client
+# whose TLS handshake fails and one whose request is no WebSocket
+# upgrade.  Three clients one after another are each served
 # with one place: a place kept by a client that has gone would refuse
 # every later one.  The listener holds the place in the client's
 # netconn, and freeing it gives the place back (doc/design.md,
@@ -109,6 +110,28 @@ test_proxy_server() {
 	in_turn socks_echoes
 }
 
+# relay_echoes WORD: two --via clients meet at the relay on PORT, one
+# echoing (/bin/cat), after one that left before its request, one whose
+# request was no request and one that left while it waited.
+relay_echoes() {
+	talk "" >/dev/null
+	talk "not a request\\n" >/dev/null
+	[ "$(talk "SCRV"$'\x01'" a name of thirty-two characters.")" = SCRW ] ||
+	    return 1
+	t 20 "$SC" -l --via "127.0.0.1:$PORT" --secret="$RELAY_CODE" -w 10 \
+	    -e /bin/cat </dev/null >/dev/null 2>&1 &
+	[ "$(echo "$1" | t 20 "$SC" -N --via "127.0.0.1:$PORT" \
+	    --secret="$RELAY_CODE" -w 10 2>/dev/null)" = "$1" ]
+}
+RELAY_CODE=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK
+
+test_relay() {
+	sc_have_tls || { sc_skip "built without TLS"; return; }
+	# A pair holds two places.
+	server srv -n --max-conns 2 --relay 127.0.0.1 0 || fail "no relay"
+	in_turn relay_echoes
+}
+
 # junk_then_tls WORD: a client that speaks no TLS fails its handshake;
 # then a TLS client is served.
 junk_then_tls() {
@@ -160,6 +183,7 @@ test_mode_named() {
 	mode_said "proxy server" -l --proxy-type socks5
 	mode_said forward -lk --forward 127.0.0.1:9
 	mode_said "datagram listener" -u -l
+	mode_said relay --relay
 	server srv --broker --monitor 127.0.0.1 0 || fail "no server"
 	assertFalse "-v alone does not" "grep -q 'mode:' '$SC_TMP/srv.err'"
 	assertEquals "a scan too" "sockcat: mode: scan" \

@@ -671,6 +671,246 @@ test_recipe_pty() {
 	pty "$OURS"
 }
 
+# two_names: both PTY lines of pty_names's log are there.
+two_names() {
+	[ "$(grep -c ' PTY is ' "$SC_TMP/names.err")" = 2 ]
+}
+
+# pty_names SOCAT: the virtual serial pair without links, socat -d -d
+# PTY,raw,echo=0 PTY,raw,echo=0: its log names each pty ("PTY is
+# /dev/pts/N", in socat's form), by which both are opened, and bytes
+# written to one come out of the other as they are, both ways.
+pty_names() {
+	bg t 60 "$1" -d -d PTY,raw,echo=0 PTY,raw,echo=0 \
+	    2>"$SC_TMP/names.err"
+	_pty=$BG_PID
+	wait_until two_names || {
+		fail "$1: no two names: $(<"$SC_TMP/names.err")"
+		return
+	}
+	assertEquals "$1: two notices in socat's form" 2 "$(grep -Ec \
+	    '^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} socat\[[0-9]+\] N PTY is /dev/pts/[0-9]+$' \
+	    "$SC_TMP/names.err")"
+	set -- "$1" $(sed -n 's/.* PTY is //p' "$SC_TMP/names.err")
+	t 20 python3 - "$2" "$3" >"$SC_TMP/names.out" <<'EOF'
+import os, sys
+a = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+b = os.open(sys.argv[2], os.O_RDWR | os.O_NOCTTY)
+def move(src, dst, data):
+    os.write(src, data)
+    got = b""
+    while len(got) < len(data):
+        got += os.read(dst, 4096)
+    return got
+sent = bytes(range(256)) * 4
+print(move(a, b, sent) == sent, move(b, a, b"back\r\n\x03\x04") == b"back\r\n\x03\x04")
+EOF
+	assertEquals "$1: both ways, raw" "True True" "$(<"$SC_TMP/names.out")"
+	kill "$_pty" 2>/dev/null
+	wait_exit "$_pty"
+}
+
+test_recipe_pty_names() {
+	pty_names "$REAL"
+	pty_names "$OURS"
+}
+
+# letters FILE [REGEX]: the severities (socat's E, W, N, I, D) of the
+# lines of FILE in socat's form (that match REGEX), each once, sorted.
+letters() {
+	sed -n 's/^[0-9/]* [0-9:]* [^ ]*\[[0-9]*\] \([A-Z]\) //p' "$1" |
+	    grep -E "${2:-.}" >/dev/null || return
+	grep -E "${2:-.}" "$1" |
+	    sed -n 's/^[0-9/]* [0-9:]* [^ ]*\[[0-9]*\] \([A-Z]\) .*/\1/p' |
+	    sort -u | tr -d '\n'
+}
+
+# levels SOCAT: socat's levels of its messages, beside the real one's.
+# At -d -d what happens is a notice (N: listening, a client accepted, a
+# connection forwarded, a program started, its end), never an error (E),
+# which scripts look for; a connection refused is an error.  One -d shows
+# no notice, -d -d -d info (I) and no debugging (D).
+levels() {
+	serve lv "$1" -d -d TCP-LISTEN:0,reuseaddr SYSTEM:'echo one'
+	assertEquals "$1: served" one "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$SERVE_PID"
+	assertEquals "$1: -d -d, nothing failed: $(<"$SC_TMP/lv.err")" N \
+	    "$(letters "$SC_TMP/lv.err")"
+	assertEquals "$1: listening, a notice" N \
+	    "$(letters "$SC_TMP/lv.err" '[Ll]istening on')"
+	assertEquals "$1: a client accepted, a notice" N \
+	    "$(letters "$SC_TMP/lv.err" 'accepting connection|Connection received')"
+	# The relay of a listener with fork and a dialled side, then ended.
+	serve back "$REAL" -d -d TCP-LISTEN:0,reuseaddr,fork SYSTEM:'echo back'
+	_back=$SERVE_PID
+	_bp=$PORT
+	serve fw "$1" -d -d TCP-LISTEN:0,reuseaddr,fork TCP:127.0.0.1:"$_bp"
+	for _i in 1 2; do
+		assertEquals "$1: forwarded $_i" back \
+		    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	done
+	kill "$SERVE_PID" "$_back" 2>/dev/null
+	wait_exit "$SERVE_PID"
+	wait_exit "$_back"
+	assertNotContains "$1: forwarded, nothing failed" \
+	    "$(letters "$SC_TMP/fw.err")" E
+	assertContains "$1: forwarded, notices" \
+	    "$(letters "$SC_TMP/fw.err")" N
+	# A connection refused: an error.
+	t 20 "$1" -d -d - TCP:127.0.0.1:"$_bp" </dev/null 2>"$SC_TMP/rf.err"
+	assertEquals "$1: refused: status" 1 $?
+	assertContains "$1: refused, an error: $(<"$SC_TMP/rf.err")" \
+	    "$(letters "$SC_TMP/rf.err" 'Connection refused')" E
+	# One -d: no notice; three: info, and no debugging.
+	_p=$(free_port)
+	bg t 60 "$1" -d TCP-LISTEN:"$_p",reuseaddr SYSTEM:'echo one' \
+	    2>"$SC_TMP/d1.err"
+	_d1=$BG_PID
+	wait_until t 5 "$SC" -z 127.0.0.1 "$_p" || fail "$1: no listener"
+	wait_exit "$_d1"
+	# (The probe's reset may be a warning.)
+	assertNotContains "$1: -d, no notice: $(<"$SC_TMP/d1.err")" \
+	    "$(letters "$SC_TMP/d1.err")" N
+	serve d3 "$1" -d -d -d TCP-LISTEN:0,reuseaddr SYSTEM:'echo one'
+	assertEquals "$1: -d -d -d: served" one \
+	    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+	wait_exit "$SERVE_PID"
+	assertContains "$1: -d -d -d: info: $(<"$SC_TMP/d3.err")" \
+	    "$(letters "$SC_TMP/d3.err")" I
+	assertNotContains "$1: -d -d -d: no debugging" \
+	    "$(letters "$SC_TMP/d3.err")" D
+	assertNotContains "$1: -d -d -d: nothing failed" \
+	    "$(letters "$SC_TMP/d3.err")" E
+}
+
+test_log_levels() {
+	levels "$REAL"
+	levels "$OURS"
+}
+
+# at_end PID FILE: process PID, or a child of it, has FILE open at its
+# end.
+at_end() {
+	for _p in "$1" $(pgrep -P "$1"); do
+		for _fd in /proc/"$_p"/fd/*; do
+			[ "$(readlink "$_fd" 2>/dev/null)" = "$2" ] || continue
+			[ "$(sed -n 's/^pos:[[:space:]]*//p' \
+			    "/proc/$_p/fdinfo/${_fd##*/}" 2>/dev/null)" = \
+			    "$(stat -c %s "$2")" ] && return 0
+		done
+	done
+	return 1
+}
+
+# seek= and seek-end=, socat's offsets of a file, beside the real socat:
+# written from an offset (in hexadecimal too), the last bytes read
+# (seek-end=-3), a file read from its end as it grows (socat's tail -f,
+# seek-end=0,ignoreeof: what was there is not read).
+test_seek() {
+	for _bin in "$REAL" "$OURS"; do
+		printf 'abcdefgh' >"$SC_TMP/f"
+		printf 'XY' | t 20 "$_bin" -u - FILE:"$SC_TMP/f",seek=0x3
+		assertEquals "$_bin: written at 3" abcXYfgh "$(<"$SC_TMP/f")"
+		assertEquals "$_bin: the last 3" fgh \
+		    "$(t 20 "$_bin" -u FILE:"$SC_TMP/f",seek-end=-3 -)"
+		printf 'old\n' >"$SC_TMP/grow"
+		bg t 60 "$_bin" -u "$SC_TMP/grow",seek-end=0,ignoreeof - \
+		    >"$SC_TMP/tail"
+		_tail=$BG_PID
+		wait_until at_end "$_tail" "$SC_TMP/grow" ||
+		    fail "$_bin: the file not open at its end"
+		echo new >>"$SC_TMP/grow"
+		wait_for "$SC_TMP/tail" new || fail "$_bin: nothing read"
+		assertEquals "$_bin: what was added only" new \
+		    "$(<"$SC_TMP/tail")"
+		kill "$_tail" 2>/dev/null
+		wait_exit "$_tail"
+	done
+}
+
+# chroot_sh DIR: a root at DIR with /bin/sh, and what it links, in it.
+chroot_sh() {
+	mkdir -p "$1/bin" && cp /bin/sh "$1/bin/sh" || return 1
+	for _l in $(ldd /bin/sh | grep -o '/[^ ]*'); do
+		mkdir -p "$1$(dirname "$_l")" && cp "$_l" "$1$_l" || return 1
+	done
+}
+
+# privs NAME SOCAT PROGRAM-OPTIONS [LISTENER-OPTIONS]: what SOCAT's
+# program (id and umask) says to a client, its options as given.
+privs() {
+	serve "$1" "$2" -d -d TCP-LISTEN:0,reuseaddr$4 \
+	    SYSTEM:'id -u; id -g; id -G; umask'"$3"
+	t 20 "$SC" -d 127.0.0.1 "$PORT" | tr '\n' ' '
+	wait_exit "$SERVE_PID"
+}
+
+# socat's su=, su-d=, setuid=, setgid= and chroot= of a program and a
+# listener, beside the real socat (as root): the program runs as the
+# user, group and groups they say, in its root; a listener's su= is what
+# its clients' programs run as.  -lmlocal2 says nothing on stderr once
+# the listener is bound.
+test_privileges() {
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	_nu=$(id -u nobody)
+	_ng=$(id -g nobody)
+	_gn=$(getent group "$_ng" | cut -d: -f1)
+	_um=$(umask)
+	chroot_sh "$SC_TMP/root" || fail "no root to chroot to"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: su=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,su=nobody)"
+		assertEquals "$_bin: su-d=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,su-d=nobody)"
+		assertEquals "$_bin: setuid=" "$_nu 0 0 $_um " \
+		    "$(privs pr "$_bin" ,setuid=nobody)"
+		assertEquals "$_bin: setgid=" "0 $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" ,setgid="$_gn")"
+		assertEquals "$_bin: a listener's su=" "$_nu $_ng $_ng $_um " \
+		    "$(privs pr "$_bin" "" ,su=nobody)"
+		rm -f "$SC_TMP/root/made"
+		serve ch "$_bin" -d -d TCP-LISTEN:0,reuseaddr \
+		    SYSTEM:'echo in >/made; read l </made; echo $l',$(
+		    )chroot="$SC_TMP/root"
+		assertEquals "$_bin: chroot=" in \
+		    "$(t 20 "$SC" -d 127.0.0.1 "$PORT")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: made in its root" in \
+		    "$(cat "$SC_TMP/root/made")"
+		# -lm: stderr until the listener is bound, syslog after.
+		_p=$(free_port)
+		bg t 60 "$_bin" -d -d -lmlocal2 TCP4-LISTEN:"$_p",reuseaddr \
+		    SYSTEM:'echo x' 2>"$SC_TMP/lm.err"
+		_lm=$BG_PID
+		wait_until t 5 "$SC" -z 127.0.0.1 "$_p" || fail "no listener"
+		wait_exit "$_lm"
+		assertEquals "$_bin: -lm, nothing on stderr" "" \
+		    "$(<"$SC_TMP/lm.err")"
+	done
+}
+
+# setlk, socat's write lock on a file, beside the real socat: stdout's
+# of -u, a file's; a file another holds locked is refused, status 1.
+test_setlk() {
+	for _bin in "$REAL" "$OURS"; do
+		: >"$SC_TMP/lk"
+		t 20 "$_bin" -u /dev/null -,setlk >"$SC_TMP/lk" 2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: stdout locked: $(<"$SC_TMP/e")" 0 "$_st"
+		t 20 "$_bin" -u /dev/null OPEN:"$SC_TMP/lk",setlk 2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: a file locked: $(<"$SC_TMP/e")" 0 "$_st"
+		t 20 python3 -c '
+import fcntl, subprocess, sys
+f = open(sys.argv[1], "a")
+fcntl.lockf(f, fcntl.LOCK_EX)
+print(subprocess.run([sys.argv[2], "-u", "/dev/null",
+    "OPEN:" + sys.argv[1] + ",setlk"], stderr=subprocess.DEVNULL).returncode)
+' "$SC_TMP/lk" "$_bin" >"$SC_TMP/o"
+		assertEquals "$_bin: held by another" 1 "$(<"$SC_TMP/o")"
+	done
+}
+
 # A socat listener without fork serves one client, then is done.
 test_no_fork_one_client() {
 	serve once "$OURS" -d -d TCP-LISTEN:0 SYSTEM:'echo one'
@@ -1508,7 +1748,7 @@ test_shell_on_a_pty_served() {
 		    send:'\x03' send:'echo $((3*7))Z\r' expect:'21Z' \
 		    send:'exit\r' exit:0 cooked -- \
 		    "$REAL" FILE:/dev/tty,raw,echo=0 TCP:127.0.0.1:"$PORT"
-		assertEquals "$_bin: the shell, typed at" 0 $?
+		assertEquals "$_bin: the shell, typed at: $(<"$SC_TMP/shell.err") $(tty_text shell | tail -c 300)" 0 $?
 		assertNotContains "$_bin: no hello" "$(tty_text shell)" \
 		    "1073;naws"
 		stop "$SERVE_PID"
@@ -2768,7 +3008,7 @@ test_program_tls_environment() {
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
-	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,raw' 'TCP-L:0,pf=ip6,pf=ip4' \
+	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,echo=1' 'TCP-L:0,pf=ip6,pf=ip4' \
 	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,unlink-early'; do
 		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_a: status" 1 $?
@@ -2866,7 +3106,8 @@ test_every_socat_option() {
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
-	    maxchildren shut-null shut-none shut-down "
+	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
+	    substuser-delayed setuid setgid chroot "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile
@@ -2918,7 +3159,7 @@ test_command_line() {
 		assertTrue "$_bin: one address, socat's words" \
 		    "grep -Eq '$_re''exactly 2 addresses required' '$SC_TMP/e'"
 	done
-	for _o in -lm -D; do
+	for _o in -D; do
 		t 20 "$OURS" "$_o" - - </dev/null 2>"$SC_TMP/e"
 		assertEquals "$_o refused" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"

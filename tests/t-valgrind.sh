@@ -1,6 +1,7 @@
 #!/bin/bash
 # Key scenarios under valgrind's memcheck: transfers both ways, -k with
-# several clients, a scan, -C, and the error paths.  Any memory error or
+# several clients, a relay and its --via clients, a scan, -C, and the
+# error paths.  Any memory error or
 # definite leak fails the test.  Skipped without valgrind, and for a
 # sanitizer build (the two cannot run together).
 
@@ -79,6 +80,33 @@ test_keep_open_clients_then_term() {
 	assertClean
 }
 
+# A relay and its --via clients (all under valgrind): a pair whose
+# limits count each chunk, one that leaves while it waits, then SIGTERM.
+test_relay_pair_then_term() {
+	sc_have_tls || { sc_skip "built without TLS"; return; }
+	code=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK
+	head -c 200000 /dev/urandom >"$SC_TMP/c.in"
+	server srv -n --relay --relay-limit rate=100000000 127.0.0.1 0 ||
+	    fail "no relay"
+	pid=$(child_pid "$SERVER_PID")
+	t 30 "$SC" -w 10 --via "127.0.0.1:$PORT" --secret="$OTHER_CODE" \
+	    </dev/null >/dev/null 2>&1 &
+	wait_for "$SC_TMP/srv.err" 'waits$'
+	kill -TERM $! 2>/dev/null
+	bg t 60 "$SC" -l -w 30 --via "127.0.0.1:$PORT" --secret="$code" \
+	    -e /bin/cat
+	t 60 "$SC" -N -w 30 --via "127.0.0.1:$PORT" --secret="$code" \
+	    <"$SC_TMP/c.in" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	assertTrue "echoed" "cmp -s '$SC_TMP/c.in' '$SC_TMP/c.out'"
+	wait_exit "$BG_PID"
+	kill -TERM "$pid"
+	wait_exit "$SERVER_PID"
+	assertEquals "ended by SIGTERM" 143 "$WAIT_STATUS"
+	assertClean
+}
+OTHER_CODE=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
+
 test_scan() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"
 	t 20 "$SC" -zvn 127.0.0.1 "$PORT" "$((PORT + 1))" \
@@ -95,6 +123,27 @@ test_crlf_and_quit() {
 	wait_exit "$SERVER_PID"
 	assertEquals "$(printf 'a\r\nb\r\nc\r\n' | od -c)" \
 	    "$(od -c <"$SC_TMP/srv.out")"
+	assertClean
+}
+
+# A scripted listener that stamps and records each client, one whose
+# expect fails, then the recording replayed (sockcat-sessions(7)).
+test_script_record_replay() {
+	server srv -lk -C --timestamp --record "$SC_TMP/s-%n.rec" \
+	    --expect '^HELO (.*)' --send '250 \1\r\n' --expect '^QUIT' \
+	    127.0.0.1 0 || fail "no server"
+	printf 'HELO a\r\nQUIT\r\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/a"
+	assertEquals "client a" "$(printf '250 a\r')" "$(<"$SC_TMP/a")"
+	printf 'HELO b\r\nNOOP\r\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >/dev/null
+	wait_for "$SC_TMP/srv.err" 'expected /\^QUIT/' || fail "no failure"
+	stop "$SERVER_PID"
+	server rep -l 127.0.0.1 0 --replay "$SC_TMP/s-1.rec" || fail "no replay"
+	printf 'HELO a\r\nQUIT\r\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/r"
+	assertEquals "replayed" "$(printf '250 a\r')" "$(<"$SC_TMP/r")"
+	wait_exit "$SERVER_PID" 20
 	assertClean
 }
 

@@ -63,9 +63,12 @@ void		 sig_set_by_sockcat(sigset_t *);
 
 /* log.c */
 void		 log_socat_form(void);
+void		 log_socat_debug(int);
 void		 log_socat_name(const char *);
 int		 log_socat_dest(int, int);
 void		 log_socat_detail(int, const char *);
+void		 log_socat_mix(int);
+void		 log_socat_settled(void);
 void		 log_init(int);
 void		 log_set_clear(void (*)(int));
 int		 log_verbosity(void);
@@ -73,6 +76,10 @@ void		 log_info(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_verbose(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+void		 log_verbose_warn(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 log_warning(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
 void		 log_debug(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 log_warn(const char *, ...)

@@ -15,22 +15,52 @@
 #include "base.h"
 
 static int	log_level;
+static int	log_socat_d;		/* socat's -d, counted */
 static void	(*log_clear)(int);	/* Erases a live status line. */
 static int	log_socat;		/* socat's form of a line */
 static const char *log_socat_prog = "socat"; /* its name there (-lp) */
 static FILE	*log_socat_out;		/* -lf's file; NULL: stderr */
 static int	log_socat_sys;		/* -ly: to syslog instead */
+static int	log_socat_mixed = -1;	/* -lm: syslog's facility once
+					   started; -1: not */
 static int	log_socat_usec;		/* -lu: the time's microseconds */
 static const char *log_socat_host;	/* -lh: the host's name, or NULL */
 
 /*
- * Write each message in socat's form, "YYYY/MM/DD hh:mm:ss socat[PID] E
- * text" (N for a report), so that scripts that read socat's find theirs.
+ * socat's severities, the letter of its form of a line: E an error, W a
+ * warning, N a notice (what -d -d shows: listening, accepting, a
+ * program started, a pty's name), I info (-d -d -d), D debugging
+ * (-d -d -d -d).  Each message has its severity by the function that
+ * writes it (log_verbose()'s by its level), never by its text.
+ */
+enum log_sev {
+	LOG_SEV_ERROR,
+	LOG_SEV_WARNING,
+	LOG_SEV_NOTICE,
+	LOG_SEV_INFO,
+	LOG_SEV_DEBUG,
+};
+
+/*
+ * Write each message in socat's form, "YYYY/MM/DD hh:mm:ss socat[PID] N
+ * text" (its severity's letter), so that scripts that read socat's find
+ * theirs.
  */
 __startup void
 log_socat_form(void)
 {
 	log_socat = 1;
+}
+
+/*
+ * socat's -d, counted (nd): a warning is shown from one -d on, as
+ * socat's; notices, info and debugging go by log_init()'s level, which
+ * socat's command line makes nd - 1.
+ */
+__startup void
+log_socat_debug(int nd)
+{
+	log_socat_d = nd;
 }
 
 /* The name socat's form gives ("socat" unless socat's -lp says). */
@@ -61,6 +91,30 @@ log_socat_dest(int fd, int facility)
 	if (log_socat_sys)
 		openlog(log_socat_prog, LOG_PID, facility);
 	return (0);
+}
+
+/*
+ * socat's -lm[FACILITY]: messages to stderr (or where they go) while
+ * sockcat starts, to syslog with facility once it has
+ * (log_socat_settled()).
+ */
+__startup void
+log_socat_mix(int facility)
+{
+	log_socat_mixed = facility;
+}
+
+/*
+ * sockcat has started: its listener is bound, or its relay runs.  -lm's
+ * messages go to syslog from now on.
+ */
+__startup void
+log_socat_settled(void)
+{
+	if (log_socat_mixed == -1)
+		return;
+	(void)log_socat_dest(-1, log_socat_mixed);
+	log_socat_mixed = -1;
 }
 
 __startup void
@@ -98,12 +152,21 @@ log_set_clear(void (*fn)(int))
 }
 
 /*
- * Write one line: prefix 0 a report (socat's N), 1 with the program name
- * (socat's E), 2 a debugging detail so (socat's D).
+ * Write one line of severity sev (enum log_sev): in netcat's form after
+ * the program's name if named, in socat's with its letter; warning: one
+ * the --progress line is kept above.
  */
 static void
-log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
+log_vprint(enum log_sev sev, int named, int warning, const char *fmt,
+    va_list ap, int error)
 {
+	static const int syslog_pri[] = {
+		[LOG_SEV_ERROR] = LOG_ERR,
+		[LOG_SEV_WARNING] = LOG_WARNING,
+		[LOG_SEV_NOTICE] = LOG_NOTICE,
+		[LOG_SEV_INFO] = LOG_INFO,
+		[LOG_SEV_DEBUG] = LOG_DEBUG,
+	};
 	char		 msg[2048];
 	struct timespec	 ts;
 	struct tm	 tm;
@@ -112,7 +175,7 @@ log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 
 	/* One write per line so that concurrent writers do not interleave. */
 	if (log_socat && log_socat_sys)
-		n = snprintf(msg, sizeof(msg), "%c ", "NED"[prefix]);
+		n = snprintf(msg, sizeof(msg), "%c ", "EWNID"[sev]);
 	else if (log_socat) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		if (localtime_r(&ts.tv_sec, &tm) == NULL ||
@@ -126,8 +189,8 @@ log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 			n += snprintf(msg + n, sizeof(msg) - n, " %.64s",
 			    log_socat_host);
 		n += snprintf(msg + n, sizeof(msg) - n, " %.64s[%ld] %c ",
-		    log_socat_prog, (long)getpid(), "NED"[prefix]);
-	} else if (prefix)
+		    log_socat_prog, (long)getpid(), "EWNID"[sev]);
+	} else if (named)
 		n = snprintf(msg, sizeof(msg), "%s: ", getprogname());
 	if (n >= 0 && (size_t)n < sizeof(msg))
 		vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
@@ -145,26 +208,32 @@ log_vprint(int prefix, int warning, const char *fmt, va_list ap, int error)
 	if (log_clear != NULL)
 		log_clear(warning);
 	if (log_socat_sys) {
-		syslog(prefix == 2 ? LOG_DEBUG : prefix ? LOG_ERR :
-		    LOG_NOTICE, "%s", msg);
+		syslog(syslog_pri[sev], "%s", msg);
 		return;
 	}
 	fputs(msg, log_socat_out != NULL ? log_socat_out : stderr);
 	fflush(log_socat_out != NULL ? log_socat_out : stderr);
 }
 
-/* A report without the program name, as netcat's "Listening on ...". */
+/*
+ * A report without the program name, as netcat's "Listening on ...":
+ * socat's notice.
+ */
 void
 log_info(const char *fmt, ...)
 {
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vprint(0, 0, fmt, ap, 0);
+	log_vprint(LOG_SEV_NOTICE, 0, 0, fmt, ap, 0);
 	va_end(ap);
 }
 
-/* A warning with the program name, shown only at verbosity level or more. */
+/*
+ * A report with the program name, shown only at verbosity level or more:
+ * in socat's form what its -d levels show so, a notice at level 1 (-d
+ * -d), info at 2, debugging from 3 on.
+ */
 void
 log_verbose(int level, const char *fmt, ...)
 {
@@ -173,7 +242,43 @@ log_verbose(int level, const char *fmt, ...)
 	if (log_level < level)
 		return;
 	va_start(ap, fmt);
-	log_vprint(1, 0, fmt, ap, 0);
+	log_vprint(level <= 1 ? LOG_SEV_NOTICE : level == 2 ? LOG_SEV_INFO :
+	    LOG_SEV_DEBUG, 1, 0, fmt, ap, 0);
+	va_end(ap);
+}
+
+/*
+ * Something that failed but is not the end (a client's connection, a
+ * try of a dial, a datagram dropped), with the program name, shown only
+ * at verbosity level or more: in socat's form a warning, which one -d
+ * shows.
+ */
+void
+log_verbose_warn(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_socat ? log_socat_d < 1 : log_level < level)
+		return;
+	va_start(ap, fmt);
+	/* A report of -v's still: the --progress line is not kept for it. */
+	log_vprint(LOG_SEV_WARNING, 1, 0, fmt, ap, 0);
+	va_end(ap);
+}
+
+/*
+ * A warning with the program name: always shown as netcat's, in socat's
+ * form its W, which one -d shows.
+ */
+void
+log_warning(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_socat && log_socat_d < 1)
+		return;
+	va_start(ap, fmt);
+	log_vprint(LOG_SEV_WARNING, 1, 1, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -189,7 +294,7 @@ log_debug(int level, const char *fmt, ...)
 	if (log_level < level)
 		return;
 	va_start(ap, fmt);
-	log_vprint(2, 0, fmt, ap, 0);
+	log_vprint(LOG_SEV_DEBUG, 1, 0, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -201,7 +306,7 @@ log_warn(const char *fmt, ...)
 	int	 error = errno;
 
 	va_start(ap, fmt);
-	log_vprint(1, 1, fmt, ap, error);
+	log_vprint(LOG_SEV_ERROR, 1, 1, fmt, ap, error);
 	va_end(ap);
 	errno = error;
 }
@@ -233,7 +338,7 @@ log_warnx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vprint(1, 1, fmt, ap, 0);
+	log_vprint(LOG_SEV_ERROR, 1, 1, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -244,7 +349,7 @@ fatalx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vprint(1, 1, fmt, ap, 0);
+	log_vprint(LOG_SEV_ERROR, 1, 1, fmt, ap, 0);
 	va_end(ap);
 	exit(1);
 }
@@ -257,7 +362,7 @@ fatal(const char *fmt, ...)
 	int	 error = errno;
 
 	va_start(ap, fmt);
-	log_vprint(1, 1, fmt, ap, error);
+	log_vprint(LOG_SEV_ERROR, 1, 1, fmt, ap, error);
 	va_end(ap);
 	exit(1);
 }

@@ -27,6 +27,8 @@ enum addr_otype {
 	AO_SIZE,		/* a count of bytes, 0 up */
 	AO_BYTE,		/* a byte's value, 0 to 255, as 27 or 0x1b */
 	AO_UINT,		/* a number as socat reads it: 19200, 0x0e */
+	AO_OFFSET,		/* a file's offset, as socat reads it: 100,
+				   0x74420, -10 */
 };
 
 /*
@@ -65,6 +67,7 @@ enum addr_otype {
 #define N_PTY		K(ADDR_PTY)
 #define N_SERIAL	K(ADDR_SERIAL)
 #define N_PROGRAM	K(ADDR_EXEC)
+#define N_REPLAY	K(ADDR_REPLAY)
 /* A name it makes in the file system. */
 #define N_PATH		(N_FILE | N_PTY | N_UNIX_LISTEN)
 /* Read by a reader of ours. */

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,12 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 	case AO_SIZE:
 		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 15)
 			return ("a number of bytes");
+		return (NULL);
+	case AO_OFFSET:
+		errno = 0;
+		(void)strtoll(s, &e, 0);
+		if (*e != '\0' || e == s || errno == ERANGE)
+			return ("an offset in bytes, as 100, 0x74420 or -10");
 		return (NULL);
 	case AO_OCTAL:
 		if (s[strspn(s, "01234567")] != '\0' || strlen(s) > 5 ||

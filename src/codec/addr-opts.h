@@ -64,6 +64,11 @@ OPT("creat create o-creat",
 OPT("trunc o-trunc",	"trunc",	AO_BOOL,  N_FILE,	R)
 OPT("excl o-excl",	"excl",		AO_BOOL,  N_FILE,	R)
 OPT("ftruncate",	"ftruncate",	AO_SIZE,  N_FILE,	F(local.ftruncate, SIZE))
+OPT("seek",		"seek",		AO_OFFSET, N_FILE,	F(local.seek, OFFSET))
+OPT("seek-end",		"seek-end",	AO_OFFSET, N_FILE,	F(local.seek_end, OFFSET))
+/* Files past 2 GiB: always so here (64-bit offsets). */
+OPT("largefile o-largefile",
+			"largefile",	AO_BOOL,  N_FILE,	R)
 OPT("fs-noatime ext2-noatime ext3-noatime",
 			"fs-noatime",	AO_BOOL,  N_FILE,	F(local.fs_noatime, FLAG))
 OPT("nonblock o-nonblock",
@@ -77,6 +82,7 @@ OPT("unlink-close",	"unlink-close",	AO_BOOL,  N_FILE | N_UNIX, S(side_opt_unlink
 /* What is read and written, of any side that is no socket */
 OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_READ,	F(local.readbytes, SIZE))
 OPT("ignoreeof",	"ignoreeof",	AO_BOOL,  N_READ,	F(local.ignoreeof, FLAG))
+OPT("setlk",		"setlk",	AO_BOOL,  N_READ,	F(local.setlk, FLAG))
 OPT("escape",		"escape",	AO_BYTE,  N_READ,	F(local.escape, BYTE))
 OPT("o-noatime noatime",
 			"noatime",	AO_BOOL,  N_READ,	F(local.noatime, FLAG))
@@ -84,6 +90,10 @@ OPT("cool-write coolwrite",
 			"cool-write",	AO_BOOL,  N_LOCAL,	F(local.cool_write, FLAG))
 OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
 OPT("setsid sid",	"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
+
+/* A recording played */
+OPT("speed",		"replay-speed",	AO_SECONDS, N_REPLAY,	F(replay_speed_text, TEXT))
+OPT("side",		"replay-side",	AO_TEXT,  N_REPLAY,	F(replay_role, TEXT))
 
 /* Programs */
 OPT("pipes",		"pipes",	AO_BOOL,  N_PROGRAM,	R)
@@ -97,6 +107,17 @@ OPT("sighup",		"sighup",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
 OPT("sigquit",		"sigquit",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
 OPT("fdin",		"fdin",		AO_NUMBER, N_PROGRAM,	S(side_opt_fdin))
 OPT("fdout",		"fdout",	AO_NUMBER, N_PROGRAM,	S(side_opt_fdout))
+
+/*
+ * Who the process is and where: a listener's once its socket is bound
+ * (sidepriv.c), a program's before its exec
+ */
+OPT("su substuser",	"su",		AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.su, TEXT))
+OPT("su-d substuser-delayed",
+			"su-d",		AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.su_d, TEXT))
+OPT("setuid",		"setuid",	AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.setuid, TEXT))
+OPT("setgid",		"setgid",	AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.setgid, TEXT))
+OPT("chroot",		"chroot",	AO_TEXT,  N_LISTEN | N_PROGRAM, F(local.chroot, TEXT))
 
 /* Terminals: of any side that is one once opened */
 OPT("rawer raw cfmakeraw",

@@ -766,9 +766,9 @@ addr_socat_parse(struct addr *a, int r)
 		    addr_socat_imply(a, im->name, im->value) == -1)
 			return (-1);
 	}
-	if (a->kind == ADDR_PTY && (a->path = addr_opt(a, "link")) == NULL)
-		return (addr_fail(a, "PTY without link=NAME: sockcat's pty "
-		    "is reached by its link"));
+	/* A PTY is reached by its link, or without one by its name said. */
+	if (a->kind == ADDR_PTY)
+		a->path = addr_opt(a, "link");
 	if (addr_finish(a) == -1)
 		return (-1);
 	if (addr_socat[r].form == SF_PROXIED && a->kind == ADDR_TCP) {

@@ -131,3 +131,69 @@ secret_parse(const char *text, char *norm)
 	explicit_bzero(v, sizeof(v));
 	return (rv);
 }
+
+/* Tenths of a bit a character of a pool of n symbols is worth. */
+static int
+secret_pool_bits10(int n)
+{
+	static const int	 ladder[][2] = { { 95, 65 }, { 85, 64 },
+				    { 69, 61 }, { 62, 59 }, { 59, 58 },
+				    { 52, 57 }, { 43, 54 }, { 36, 51 },
+				    { 33, 50 }, { 26, 47 }, { 10, 33 } };
+	size_t			 i;
+
+	for (i = 0; i < nitems(ladder); i++) {
+		if (n >= ladder[i][0])
+			return (ladder[i][1]);
+	}
+	return (0);
+}
+
+/*
+ * About how many bits a guesser must try to find text, a code of the
+ * user's own, at most: each run of letters and digits is worth its length
+ * times the bits of a character of the classes it uses (lower case, upper
+ * case, digits), but a run that is a word (letters, in lower case or
+ * capitalised) no more than a pick from 65,536 words; a symbol other than
+ * a separator (space, '-', '_', '.', ',') is worth five bits, a
+ * separator none.  An estimate generous to patterns, strict with words:
+ * a code it puts below a drawn code's strength is weak whatever else is
+ * true of it.
+ */
+int
+secret_bits(const char *text)
+{
+	const unsigned char	*p, *q;
+	long			 bits10 = 0, run;
+	int			 lower, upper, digit, word;
+
+	for (p = (const unsigned char *)text; *p != '\0' &&
+	    bits10 < 100000; p = q) {
+		if (!isalnum(*p)) {
+			if (strchr(" -_.,", *p) == NULL)
+				bits10 += 50;
+			q = p + 1;
+			continue;
+		}
+		lower = upper = digit = 0;
+		word = isupper(*p) || islower(*p);
+		for (q = p; *q != '\0' && isalnum(*q); q++) {
+			if (islower(*q))
+				lower = 1;
+			else if (isupper(*q)) {
+				upper = 1;
+				if (q != p)
+					word = 0;
+			} else {
+				digit = 1;
+				word = 0;
+			}
+		}
+		run = (q - p) * secret_pool_bits10(lower * 26 + upper * 26 +
+		    digit * 10);
+		if (word && run > 160)
+			run = 160;
+		bits10 += run;
+	}
+	return ((int)(bits10 / 10));
+}

@@ -687,6 +687,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	 */
 	static struct option	*longopts;
 	static char		*shortopts;
+	static char		*relay_port[] = { RDV_PORT };
 	char			**ops;
 	int			 ch, nops;
 
@@ -749,15 +750,26 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	if (o->print_psk)
 		secret_print_psk(&cl);
 	/* The many-client servers listen. */
-	if (o->broker || o->room)
+	if (o->broker || o->room || o->relay)
 		o->side.listen = 1;
 	nops = argc - optind;
 	ops = argv + optind;
+	/* A relay's port is its own unless given. */
+	if (o->relay && nops == 0 && o->side.sock.source_port == NULL &&
+	    o->side.sock.listen_fd == -1) {
+		ops = relay_port;
+		nops = 1;
+	}
+	/* --via dials the relay it names, and nothing else. */
+	if (o->via != NULL && nops > 0)
+		usage_why("--via %s names the relay both sides dial: it takes "
+		    "no host or port besides", o->via);
 	cl.pair = pair_is(o, nops, ops);
 	o->pair_ws = cl.pair && pair_has_ws(nops, ops);
 	passed(&cl);
-	if (!cl.pair && (!o->side.listen || o->side.sock.listen_fd == -1 ||
-	    nops > 0 || o->chat || o->side.sock.source_port != NULL))
+	if (!cl.pair && o->via == NULL && (!o->side.listen ||
+	    o->side.sock.listen_fd == -1 || nops > 0 || o->chat ||
+	    o->side.sock.source_port != NULL))
 		operands(o, nops, ops);
 	if (!o->side.listen && !cl.listen_fd)
 		o->side.sock.listen_fd = -1;

@@ -31,6 +31,7 @@
 #define MF_BROKER	0x100	/* --broker */
 #define MF_PROXY	0x200	/* -l --proxy-type: the proxy server */
 #define MF_DGRAM	0x400	/* a datagram socket */
+#define MF_RELAY	0x800	/* --relay */
 
 /* Which of the MF_* facts hold in o. */
 static __startup int
@@ -44,7 +45,7 @@ mode_facts(const struct options *o)
 	    (sd->sock.family == AF_UNIX ? MF_UNIX : 0) |
 	    (!sd->tls.on ? MF_NO_TLS : 0) | (o->zero ? MF_SCAN : 0) |
 	    (o->room ? MF_ROOM : 0) | (o->broker ? MF_BROKER : 0) |
-	    (o->proxy_serve ? MF_PROXY : 0) |
+	    (o->proxy_serve ? MF_PROXY : 0) | (o->relay ? MF_RELAY : 0) |
 	    (sd->sock.socktype == SOCK_DGRAM ? MF_DGRAM : 0));
 }
 
@@ -60,7 +61,8 @@ mode_facts(const struct options *o)
 #define MODE_SERVER_UNUSED						\
 	"-t -i --delay -W -N --no-shutdown --quit-after --half-close "	\
 	"--pty --raw --retry --retry-interval --reconnect "		\
-	"--on-connect -F -r"
+	"--on-connect -F -r --expect --send --script --timestamp --record " \
+	"--replay"
 /* What only edits lines typed to a person: a chat's, a room's. */
 #define MODE_NOT_TYPED_AT	"--readline --readline-history "
 static const struct mode_rule mode_rules[] = {
@@ -68,7 +70,8 @@ static const struct mode_rule mode_rules[] = {
 	  .others = "-e -c --fifo --broker --room proxy-server --forward",
 	  .unused = "-t -W --delay --half-close --no-splice --pty "
 	  "--reconnect --on-connect -F -o --hex-dump --send-only "
-	  "--recv-only" },
+	  "--recv-only --expect --send --script --timestamp --record "
+	  "--replay" },
 	{ .fact = "--forward",
 	  .others = "-e -c --fifo --broker --room --chat proxy-server",
 	  .unused = "-C -d --send-only --recv-only " MODE_NOT_TYPED_AT
@@ -82,6 +85,12 @@ static const struct mode_rule mode_rules[] = {
 	  .others = "-e -c --fifo --room --chat --forward proxy-server",
 	  .unused = "-C --no-splice -o --hex-dump " MODE_NOT_TYPED_AT
 	  MODE_SERVER_UNUSED },
+	{ .fact = "--relay",
+	  .others = "-e -c --fifo --broker --room --chat --forward "
+	  "proxy-server",
+	  .unused = "-C -d --send-only --recv-only -o --hex-dump "
+	  MODE_NOT_TYPED_AT MODE_SERVER_UNUSED,
+	  .why = "pairs clients and sees nothing" },
 	{ .fact = "proxy-server",
 	  .others = "-e -c --fifo --broker --room --chat --forward",
 	  .unused = "-C -d --send-only --recv-only --no-splice -o "
@@ -103,6 +112,7 @@ static const struct mode {
 	int		(*run)(const struct job *);
 } modes[] = {
 	{ "join",		MF_JOIN,		join_run },
+	{ "relay",		MF_RELAY,		relay_listen },
 	{ "chat listener",	MF_CHAT | MF_LISTEN,	chat_listen },
 	{ "chat",		MF_CHAT,		chat_connect },
 	{ "forward",		MF_FORWARD,		forward_listen },
@@ -137,6 +147,10 @@ mode_tls(struct side *sd)
 		flags |= TLS_DGRAM;
 	if ((sd->tls.ctx = tls_ctx_new(&sd->tls, flags, &cause)) == NULL)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	/* --via: the relay's pairing says which of the two this side is. */
+	if (sd->via.on && (sd->via.srv_ctx = tls_ctx_new(&sd->tls,
+	    flags | TLS_SERVER, &cause)) == NULL)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 
 /* Run the mode the command line asks for.  Returns the exit status. */
@@ -153,6 +167,7 @@ mode_run(struct options *o)
 		.randomize = o->randomize,
 		.stats = o->stats,
 		.room = o->room,
+		.relay = &o->relay_conf,
 		.run = o->run,
 	};
 	size_t	 i;

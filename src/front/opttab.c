@@ -207,21 +207,34 @@ static const struct optdef optdefs[] = {
 	  .help = "send what is written to the FIFO PATH" },
 	{ .name = "chat", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(chat),
 	  .topic = OPTT_SERVERS,
+	  .line = "one person, :q leaves; a room (ncat's --chat)",
 	  .help = "talk with one person, :q leaves (ncat's: --room)" },
+	{ .name = "room", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(room),
+	  .topic = OPTT_SERVERS, .joins = 1,
+	  .help = "chat room: user ids, announcements, prefixes" },
 	{ .name = "broker", .group = OPTG_PROG, .topic = OPTT_SERVERS,
 	  .kind = OPTK_FLAG, FIELD(broker),
-	  .line = "relay among clients; and to stdout",
+	  .line = "each client's bytes to all; stdout too",
 	  .help = "relay what each client sends to all the others" },
 	{ .name = "monitor", .group = OPTG_PROG, .topic = OPTT_SERVERS,
 	  .kind = OPTK_FLAG, FIELD(flow.monitor), .joins = 1,
 	  .help = "--broker: copy what clients send to stdout" },
-	{ .name = "room", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(room),
-	  .topic = OPTT_SERVERS,
-	  .help = "chat room: user ids, announcements, prefixes" },
+	{ .name = "relay", .group = OPTG_PROG, .kind = OPTK_FLAG, FIELD(relay),
+	  .topic = OPTT_SERVERS, .line = "be a relay for --secret; meet at one",
+	  .help = "pair --via clients by their code, see nothing" },
+	{ .name = "via", .arg = "HOST[:PORT]", .group = OPTG_PROXY,
+	  .topic = OPTT_TLS, .kind = OPTK_STRING, FIELD(via),
+	  .comp = OPTC_HOST, .joins = 1,
+	  .help = "--secret: meet the other side at a --relay" },
 	{ .name = "max-conns", .arg = "N", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS,
 	  .kind = OPTK_NUMBER, FIELD(side.gate.max_conns), .lo = 1, .hi = INT_MAX,
-	  .what = "max-conns", .help = "serve at most N clients at once" },
+	  .what = "max-conns", .line = "N clients at once; relay limits",
+	  .help = "serve at most N clients at once" },
+	{ .name = "relay-limit", .arg = "KEY=VALUE", .group = OPTG_PROG,
+	  .topic = OPTT_SERVERS, .set = opt_relay_limit, FIELD(relay_conf),
+	  .repeat = 1, .joins = 1,
+	  .help = "--relay: wait=TIME per-addr=N bytes=N rate=N" },
 	{ .name = "allow", .arg = "ADDRESS", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS,
 	  .set = opt_gate, .value = 0, .on = on_gate, .comp = OPTC_HOST,
@@ -467,6 +480,26 @@ static const struct optdef optdefs[] = {
 	  .group = OPTG_PROXY, .topic = OPTT_TLS, .kind = OPTK_STRING,
 	  FIELD(fwd.tls.servername), .also = OPTA_FWD_SSL,
 	  .help = "SNI and name to check there" },
+	{ .name = "expect", .arg = "PATTERN", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_expect, FIELD(expects),
+	  .line = "a script: wait for a match; send",
+	  .help = "wait for what matches PATTERN (a script's step)" },
+	{ .name = "send", .arg = "TEXT", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_send, FIELD(sends), .joins = 1,
+	  .help = "then send TEXT (\\r\\n, \\1: printf's escapes, groups)" },
+	{ .name = "record", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_record, FIELD(flow.record),
+	  .comp = OPTC_FILE,
+	  .line = "record each session; play one back",
+	  .help = "record each session's traffic to FILE (%n: its number)" },
+	{ .name = "replay", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .kind = OPTK_STRING, FIELD(replay),
+	  .comp = OPTC_FILE, .joins = 1,
+	  .help = "play a recording's side in stdin and stdout's place" },
+	{ .name = "script", .arg = "FILE", .group = OPTG_DATA,
+	  .topic = OPTT_SESSIONS, .set = opt_script, FIELD(script_file),
+	  .comp = OPTC_FILE,
+	  .help = "the steps of FILE: expect, send, sleep, close, ..." },
 	{ .letter = 'o', .name = "output", .arg = "FILE", .group = OPTG_PROXY,
 	  .topic = OPTT_CORE,
 	  .kind = OPTK_STRING, FIELD(output), .comp = OPTC_FILE,
@@ -477,7 +510,12 @@ static const struct optdef optdefs[] = {
 	  .help = "log it to FILE as a hex dump (< received, > sent)" },
 	{ .name = "append-output", .group = OPTG_PROXY, .topic = OPTT_CORE,
 	  .kind = OPTK_FLAG, FIELD(append_output),
+	  .line = "append to logs; stamp each line",
 	  .help = "append to the log files rather than truncate them" },
+	{ .name = "timestamp", .arg = "FORMAT", .has_arg = optional_argument,
+	  .group = OPTG_PROXY, .topic = OPTT_SESSIONS, .set = opt_timestamp,
+	  FIELD(timestamp), .joins = 1,
+	  .help = "the time before each line of stdout, -o, --hex-dump" },
 
 	/* Socket options. */
 	{ .letter = 'b', .name = "broadcast", .group = OPTG_SOCK,
@@ -574,12 +612,13 @@ static const struct opttopic opttopics[] = {
 "  tcp-l:8080, unix:/run/app.sock, tls:host:443,verify=1, exec:COMMAND,\n"
 "  serial:/dev/ttyUSB0,115200, ws://host/path, - (stdin and stdout)\n" },
 	[OPTT_SERVERS] = { .name = "servers",
-	  .summary = "chat, broker, chat room, proxy server and port forwarder",
+	  .summary = "chat, broker, room, proxy server, port forwarder and relay",
 	  .forms =
 "  sockcat --chat [-l [address] port] | host [port]  talk with one person\n"
 "  sockcat --broker | --room [options] [address] port  many clients\n"
 "  sockcat -l --proxy-type socks5|http [options] [address] port  a proxy\n"
-"  sockcat -l [options] [address] port --forward host:port  a forwarder\n" },
+"  sockcat -l [options] [address] port --forward host:port  a forwarder\n"
+"  sockcat --relay [options] [address] [port]  a relay for --via (7373)\n" },
 	[OPTT_WEBSOCKET] = { .name = "websocket",
 	  .summary = "WebSocket clients and servers, pages and programs",
 	  .forms =
@@ -589,12 +628,19 @@ static const struct opttopic opttopics[] = {
 	  .summary = "TLS and DTLS, keyed by certificates or a shared code",
 	  .forms =
 "  sockcat --ssl [options] host port   TLS (DTLS with -u); -l: a server\n"
-"  sockcat -l --secret port            TLS keyed by a code it draws\n" },
+"  sockcat -l --secret port            TLS keyed by a code it draws\n"
+"  sockcat -l --secret --via relay     the same, both behind NAT\n" },
 	[OPTT_TERMINAL] = { .name = "terminal",
 	  .summary = "programs on a terminal, raw terminals and line editing",
 	  .forms =
 "  sockcat -lk --pty -e /bin/bash port   a shell with a real terminal ...\n"
 "  sockcat --raw host port               ... used from here; ~. leaves\n" },
+	[OPTT_SESSIONS] = { .name = "sessions",
+	  .summary = "sessions scripted, stamped, recorded and replayed",
+	  .forms =
+"  sockcat --expect PATTERN --send TEXT ... host port   a dialogue\n"
+"  sockcat --script FILE [options] host port            its steps in FILE\n"
+"  sockcat -lk --replay FILE[,speed=N] port             a recording served\n" },
 	[OPTT_SOCAT] = { .name = "socat",
 	  .summary = "socat's command line, read by sockcat run as socat",
 	  .forms =
@@ -705,6 +751,8 @@ opt_defaults(struct options *o)
 	o->side.ws.pong_ms = TIME_NONE;
 	gate_init(&o->side.gate);
 	o->progress = PROGRESS_NEVER;
+	o->relay_conf.wait_ms = RELAY_WAIT_MS;
+	o->relay_conf.per_addr = RELAY_PER_ADDR;
 }
 
 /* Does the row's field hold v, an int or a long long? */

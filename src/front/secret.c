@@ -25,6 +25,11 @@
  */
 #define SECRET_OWN_WEAK		20
 
+/* tls_secret_name() fills a rendezvous name. */
+#if RDV_NAME_LEN != TLS_PSK_LEN
+#error "a rendezvous name is not of the length tls_secret_name() makes"
+#endif
+
 /* The longest code the terminal is asked for. */
 #define SECRET_TYPED_MAX	256
 
@@ -33,7 +38,12 @@ static char	 secret_norm[SECRET_TEXT_MAX];	/* a drawn code's symbols */
 static char	 secret_drawn[SECRET_TEXT_MAX];	/* one drawn here, shown */
 static char	 secret_typed[SECRET_TYPED_MAX];
 static char	*secret_env;
-static char	 secret_peer[sizeof(secret_drawn) + 32];
+static char	 secret_peer[sizeof(secret_drawn) + 32 + 320];
+/* --via's relay: its host, and as messages say it, HOST:PORT. */
+static char	 secret_relay_host[256];
+static char	 secret_relay[sizeof(secret_relay_host) + 40];
+
+static void	 secret_via(struct cmdline *);
 
 /*
  * The value of the environment's variable name, copied, then blanked and
@@ -75,7 +85,8 @@ secret_take(struct options *o, const char *text)
 			fatalx("--secret: the code is empty");
 		o->side.tls.secret = text;
 		o->side.tls.secret_own = 1;
-		if (len < SECRET_OWN_WEAK)
+		/* With --via, secret_via() says it, and refuses it. */
+		if (len < SECRET_OWN_WEAK && o->via == NULL)
 			log_warnx("--secret: a code of your own of %zu "
 			    "characters can be guessed offline from a "
 			    "recorded handshake; a listener given a bare "
@@ -105,12 +116,14 @@ secret_find(struct cmdline *cl)
 	if (cl->secret_bare) {
 		if (secret_env != NULL && *secret_env != '\0')
 			text = secret_env;
-		else if (o->side.listen && !o->print_psk) {
+		else if ((o->side.listen || (o->via != NULL && o->chat)) &&
+		    !o->print_psk) {
 			secret_draw(secret_drawn);
 			text = secret_drawn;
 			snprintf(secret_peer, sizeof(secret_peer),
-			    "sockcat%s --secret=%s", o->chat ? " --chat" : "",
-			    secret_drawn);
+			    "sockcat%s%s%s --secret=%s", o->chat ? " --chat" :
+			    "", o->via != NULL ? " --via " : "",
+			    o->via != NULL ? o->via : "", secret_drawn);
 			o->side.tls.secret_peer = secret_peer;
 		} else if ((text = readpassphrase("Code (--secret): ",
 		    secret_typed, sizeof(secret_typed),
@@ -120,6 +133,68 @@ secret_find(struct cmdline *cl)
 			    "--secret-file)");
 	}
 	secret_take(o, text);
+	if (o->via != NULL)
+		secret_via(cl);
+}
+
+/*
+ * --via: the side dials the relay (HOST[:PORT], RDV_PORT unless given;
+ * an IPv6 address in brackets) instead of its peer, or instead of
+ * listening, and presents the name its code makes.  A code of the user's
+ * that a relay could guess offline is refused: the relay sees the name,
+ * and a handshake.  secret_find()'s last step, with --via.
+ */
+static __startup void
+secret_via(struct cmdline *cl)
+{
+	struct options	*o = cl->o;
+	struct side	*sd = &o->side;
+	char		*host, *port = NULL, *p, *cause = NULL;
+	char		 err[256];
+	int		 bits;
+
+	if (sd->tls.secret_own && (bits = secret_bits(sd->tls.secret)) <
+	    SECRET_SYMBOLS * 5)
+		fatalx("--via: a code of your own (about %d bits at most) could "
+		    "be guessed offline by the relay; give -l or --chat a bare "
+		    "--secret to draw one of %d bits", bits, SECRET_SYMBOLS * 5);
+	if (strlcpy(secret_relay_host, o->via, sizeof(secret_relay_host)) >=
+	    sizeof(secret_relay_host))
+		fatalx("--via: the relay's name is too long");
+	host = secret_relay_host;
+	if (*host == '[' && (p = strchr(host, ']')) != NULL) {
+		*p++ = '\0';
+		host++;
+		if (*p == ':')
+			port = p + 1;
+		else if (*p != '\0')
+			fatalx("--via: %s is not HOST[:PORT]", o->via);
+	} else if ((p = strchr(host, ':')) != NULL && strchr(p + 1, ':') ==
+	    NULL) {
+		*p = '\0';
+		port = p + 1;
+	}
+	if (*host == '\0' || (port != NULL && *port == '\0'))
+		fatalx("--via: %s is not HOST[:PORT]", o->via);
+	if (port == NULL)
+		port = RDV_PORT;
+	snprintf(secret_relay, sizeof(secret_relay), "%s%s%s:%s",
+	    strchr(host, ':') != NULL ? "[" : "", host,
+	    strchr(host, ':') != NULL ? "]" : "", port);
+	free_ports(sd->ports, sd->nports);
+	sd->ports = NULL;
+	sd->nports = 0;
+	if (parse_ports(port, 0, 1, &sd->ports, &sd->nports, err,
+	    sizeof(err)) == -1 || sd->nports != 1)
+		fatalx("--via: %s", sd->nports > 1 ? "one port" : err);
+	sd->host = host;
+	sd->listen = 0;
+	sd->via.on = 1;
+	sd->via.relay = secret_relay;
+	sd->via.wait_ms = sd->timeout_ms != TIME_NONE && sd->timeout_ms > 0 ?
+	    sd->timeout_ms : RELAY_WAIT_MS;
+	if (tls_secret_name(&sd->tls, sd->via.name, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 
 /*

@@ -31,7 +31,7 @@
  * there.
  */
 static const char *const socat_refused[] = {
-	"-D", "-S", "-g", "-lm",
+	"-D", "-S", "-g",
 };
 
 /* -L, -W: the lock file taken, removed at the end. */
@@ -61,6 +61,7 @@ static const char socat_usage[] =
 "      -lp<name>  the name messages give (socat by default)\n"
 "      -lf <file> messages appended to file; -ls  to stderr (the default)\n"
 "      -ly[facility]  messages to syslog (daemon by default)\n"
+"      -lm[facility]  to stderr while starting, then to syslog\n"
 "      -lu    the time to the microsecond; -lh  the host's name too\n"
 "      -L <lockfile>  exit if it exists, else make it (removed at the end)\n"
 "      -W <lockfile>  wait until it does not exist, then make it\n"
@@ -155,27 +156,32 @@ static const struct {
 };
 
 /*
- * socat's -lf FILE (appended to), -ls (stderr) and -ly[FACILITY] (syslog,
- * the daemon's by default): where messages go from now on.
+ * socat's -lf FILE (appended to), -ls (stderr), -ly[FACILITY] (syslog,
+ * the daemon's by default) and -lm[FACILITY] (stderr until started, then
+ * syslog): where messages go from now on.
  */
 static __startup void
 socat_log_dest(const char *opt, const char *arg)
 {
 	size_t	 i;
-	int	 fd;
+	int	 fd, fac;
 
 	if (opt[2] == 's') {
 		(void)log_socat_dest(-1, -1);
 		return;
 	}
-	if (opt[2] == 'y') {
+	if (opt[2] == 'y' || opt[2] == 'm') {
 		for (i = 0; arg[0] != '\0' && i < nitems(socat_facilities); i++)
 			if (strcasecmp(arg, socat_facilities[i].name) == 0)
 				break;
 		if (i == nitems(socat_facilities))
 			fatalx("unknown syslog facility \"%s\"", arg);
-		(void)log_socat_dest(-1, arg[0] == '\0' ? LOG_DAEMON :
-		    socat_facilities[i].facility);
+		fac = arg[0] == '\0' ? LOG_DAEMON :
+		    socat_facilities[i].facility;
+		if (opt[2] == 'm')
+			log_socat_mix(fac);
+		else
+			(void)log_socat_dest(-1, fac);
 		return;
 	}
 	if (arg[0] == '\0')
@@ -305,7 +311,7 @@ socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
 		/* The name its messages give, as socat's. */
 		log_socat_name(socat_value(argc, argv, i, 3, 1));
 	else if (strncmp(arg, "-lf", 3) == 0 || strcmp(arg, "-ls") == 0 ||
-	    strncmp(arg, "-ly", 3) == 0)
+	    strncmp(arg, "-ly", 3) == 0 || strncmp(arg, "-lm", 3) == 0)
 		/* Where messages go. */
 		socat_log_dest(arg, arg[3] == '\0' && arg[2] == 'f' &&
 		    *i + 1 < argc ? argv[++*i] : arg + 3);
@@ -382,7 +388,9 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 	if (argc - i != 2)
 		fatalx("exactly 2 addresses required (there are %d); use "
 		    "option \"-h\" for help", argc - i);
+	/* socat's rule: -d shows warnings, -d -d notices, and so on. */
 	o->verbose = sc.nd >= 2 ? sc.nd - 1 : 0;
+	log_socat_debug(sc.nd);
 	if (sc.lock != NULL) {
 		/* Its notice is -d -d's, as socat's. */
 		log_init(o->verbose);

@@ -100,7 +100,6 @@ static struct {
  */
 static struct {
 	char		 path[PATH_MAX]; /* "": none */
-	char		 target[64];
 	dev_t		 dev;
 	ino_t		 ino;
 	int		 fd;		/* O_PATH, -1: none */
@@ -461,15 +460,20 @@ ptylink_cleanup(int sig)
 }
 
 /*
- * Remove the link path to our pseudo-terminal and close its terminal
- * side (slave, which ptylink_open() gave), so that a program that has it
- * open reads end-of-file; the master is its session's to close.
+ * Remove the link path to our pseudo-terminal (NULL: it has none) and
+ * close its terminal side (slave, which ptylink_open() gave), so that a
+ * program that has it open reads end-of-file; the master is its
+ * session's to close.
  */
 void
 ptylink_release(const char *path, int slave)
 {
 	size_t	 i;
 
+	if (path == NULL) {
+		close(slave);
+		return;
+	}
 	for (i = 0; i < DEVICES_MAX; i++) {
 		if (strcmp(ptylinks[i].path, path) != 0)
 			continue;
@@ -505,24 +509,61 @@ ptylink_free(const char *path)
 }
 
 /*
+ * Make a new pseudo-terminal into pt, raw, at the speeds given (0: its
+ * own).  Returns -1 with errno (nothing left open).
+ */
+static int
+ptylink_make(struct pty *pt, long ispeed, long ospeed)
+{
+	struct termios	 t;
+	int		 error;
+
+	if (pty_open(pt) == -1)
+		return (-1);
+	if (tcgetattr(pt->slave, &t) == -1)
+		goto fail;
+	cfmakeraw(&t);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (device_set_speeds(&t, ispeed, ospeed) == -1 ||
+	    tcsetattr(pt->slave, TCSANOW, &t) == -1)
+		goto fail;
+	return (0);
+
+fail:
+	error = errno;
+	close(pt->master);
+	close(pt->slave);
+	errno = error;
+	return (-1);
+}
+
+/*
  * Make a new pseudo-terminal, raw, its terminal side named by a symbolic
- * link at path, removed at exit.  The terminal side stays open here too,
- * so that its modes last while programs open and close it, and the
- * master never reads end-of-file.  Returns the master, non-blocking, and
- * sets *slave and *name, the terminal's (/dev/pts/N); or -1 with *cause
- * (to free).
+ * link at path, removed at exit; with path NULL (socat's PTY without
+ * link=) by its own name alone, which the caller says.  The terminal
+ * side stays open here too, so that its modes last while programs open
+ * and close it, and the master never reads end-of-file.  Returns the
+ * master, non-blocking, and sets *slave and name (of namesz bytes), the
+ * terminal's (/dev/pts/N); or -1 with *cause (to free).
  */
 int
 ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
-    const char **name, char **cause)
+    char *name, size_t namesz, char **cause)
 {
 	struct pty	 pt;
-	struct termios	 t;
 	struct stat	 st;
 	size_t		 i;
 	int		 error;
 
 	*cause = NULL;
+	if (path == NULL) {
+		if (ptylink_make(&pt, ispeed, ospeed) == -1)
+			goto fail;
+		*slave = pt.slave;
+		strlcpy(name, pt.path, namesz);
+		return (pt.master);
+	}
 	for (i = 0; i < DEVICES_MAX && ptylinks[i].path[0] != '\0'; i++)
 		;
 	if (i == DEVICES_MAX) {
@@ -541,17 +582,8 @@ ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
 		}
 		goto fail;
 	}
-	if (pty_open(&pt) == -1)
+	if (ptylink_make(&pt, ispeed, ospeed) == -1)
 		goto fail;
-	if (tcgetattr(pt.slave, &t) == -1)
-		goto fail_pty;
-	cfmakeraw(&t);
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
-	if (device_set_speeds(&t, ispeed, ospeed) == -1 ||
-	    tcsetattr(pt.slave, TCSANOW, &t) == -1)
-		goto fail_pty;
-	strlcpy(ptylinks[i].target, pt.path, sizeof(ptylinks[i].target));
 	strlcpy(ptylinks[i].path, path, sizeof(ptylinks[i].path));
 	cleanup_add(ptylink_cleanup);
 	cleanup_on_signals();
@@ -582,7 +614,7 @@ ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
 	ptylinks[i].dev = st.st_dev;
 	ptylinks[i].ino = st.st_ino;
 	*slave = pt.slave;
-	*name = ptylinks[i].target;
+	strlcpy(name, pt.path, namesz);
 	return (pt.master);
 
 fail_pty:

@@ -267,7 +267,7 @@ edit_watch(struct edit *e, int on)
 	if (e->echo == -1 || edit_winch_e == e)
 		return;
 	if (ev_signal(SIGWINCH, edit_winch, e) == -1)
-		log_verbose(1, "SIGWINCH: %s", strerror(errno));
+		log_verbose_warn(1, "SIGWINCH: %s", strerror(errno));
 	else
 		edit_winch_e = e;
 }

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -46,6 +47,7 @@ exec_cmd_init(struct exec_cmd *cmd, const char *text)
 	cmd->text = text;
 	cmd->fdin = STDIN_FILENO;
 	cmd->fdout = STDOUT_FILENO;
+	cmd->creds = EXEC_CREDS_OURS;
 }
 
 /*
@@ -395,6 +397,8 @@ struct exec_how {
 	int		 keep_in; /* on tty: its stdin, stdout are ours */
 	int		 keep_out;
 	int		 setsid; /* a session of its own */
+	const char	*chroot; /* its root, or NULL */
+	const struct exec_creds *creds; /* who it runs as */
 	sigset_t	 reset;	/* set back to their default */
 	int		 err;	/* a pipe for an exec failure's errno, or -1 */
 	volatile int	 shared; /* the child wrote this: memory is shared */
@@ -464,6 +468,33 @@ exec_child_fds(struct exec_how *how)
 }
 
 /*
+ * The child's root and user, as socat sets them before its exec:
+ * the root first (chroot(2) needs the privileges given up after), then
+ * the groups, the group and the user.  Raw system calls: libc's wrappers
+ * of the last three would reach every thread of the parent, whose
+ * memory this child shares.
+ */
+static int
+exec_child_creds(const struct exec_how *how)
+{
+	const struct exec_creds	*c = how->creds;
+
+	if (how->chroot != NULL && (chroot(how->chroot) == -1 ||
+	    chdir("/") == -1))
+		return (-1);
+	if (c->ngroups != -1 &&
+	    syscall(SYS_setgroups, c->ngroups, c->groups) == -1)
+		return (-1);
+	if (c->gid != (gid_t)-1 &&
+	    syscall(SYS_setresgid, c->gid, c->gid, c->gid) == -1)
+		return (-1);
+	if (c->uid != (uid_t)-1 &&
+	    syscall(SYS_setresuid, c->uid, c->uid, c->uid) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
  * The child of exec_start(), sharing our memory until its exec: system
  * calls only.  Every signal is blocked (the parent did it) until those
  * whose disposition we set are back at their default, so that none of
@@ -509,6 +540,8 @@ exec_child(struct exec_how *how)
 	 */
 	cloexec_from(STDERR_FILENO + 1);
 	if (how->tty == NULL && exec_child_fds(how) == -1)
+		goto fail;
+	if (exec_child_creds(how) == -1)
 		goto fail;
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
@@ -657,7 +690,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
     char **cause)
 {
 	struct exec_how	 how = { .path = cmd->path, .argv = cmd->argv,
-	    .setsid = cmd->setsid };
+	    .setsid = cmd->setsid, .chroot = cmd->chroot,
+	    .creds = &cmd->creds };
 	struct child	*c = NULL;
 	char		**env = NULL;
 	size_t		 first = 0;

@@ -201,6 +201,8 @@ int		 tls_check_peer(const struct tls_conf *, struct tls *,
 #define TLS_PSK_IDENTITY	"sockcat"
 int		 tls_secret_key(const struct tls_conf *, unsigned char *,
 		    char **);
+int		 tls_secret_name(const struct tls_conf *, unsigned char *,
+		    char **);
 
 /* tlsconn.c */
 struct tls_hs	*tls_handshake_start(struct tls_ctx *, int, const char *,
@@ -234,6 +236,20 @@ struct tty_want {
 
 /* exec.c */
 
+/*
+ * Who a program runs as (socat's su=, su-d=, setuid=, setgid=): each
+ * -1 when it is ours; ngroups -1 when the groups are ours.
+ */
+#define EXEC_GROUPS_MAX	64
+struct exec_creds {
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 ngroups;
+	gid_t		 groups[EXEC_GROUPS_MAX];
+};
+#define EXEC_CREDS_OURS	((struct exec_creds){ .uid = (uid_t)-1, \
+			    .gid = (gid_t)-1, .ngroups = -1 })
+
 /* A program to run for each connection, as -e or -c gave it. */
 struct exec_cmd {
 	const char	 *text;		/* As given, for messages. */
@@ -247,6 +263,8 @@ struct exec_cmd {
 	int		  setsid;	/* in a session of its own */
 	int		  keep_in;	/* its stdin ours, no pipe: it is not */
 	int		  keep_out;	/* written to; its stdout: not read */
+	const char	 *chroot;	/* its root (socat's chroot=), or NULL */
+	struct exec_creds creds;	/* who it runs as */
 };
 
 /* What a child is told about its connection. */
@@ -338,7 +356,7 @@ int		 tty_modes_set(int, const struct tty_want *);
 int		 tty_modes_apply(int, const struct tty_want *);
 int		 serial_open(const char *, unsigned long, int, char **);
 void		 serial_release(const char *);
-int		 ptylink_open(const char *, long, long, int *, const char **,
+int		 ptylink_open(const char *, long, long, int *, char *, size_t,
 		    char **);
 void		 ptylink_release(const char *, int);
 struct endpoint	*device_endpoint(struct session *, const char *, int);

@@ -265,7 +265,7 @@ pty_take_hello(struct pty_ep *pe, const void *p, size_t n)
 	pe->hello = 1;
 	if (pe->answer != NULL &&
 	    channel_inject(pe->answer, PTY_HELLO, PTY_HELLO_LEN) == -1)
-		log_verbose(1, "hello not answered: %s", strerror(errno));
+		log_verbose_warn(1, "hello not answered: %s", strerror(errno));
 	log_verbose(2, "the client takes part in window sizes");
 	return (PTY_HELLO_LEN);
 }
@@ -296,7 +296,7 @@ pty_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 		ws.ws_row = rows;
 		ws.ws_col = cols;
 		if (ioctl(ch->dst->wfd, TIOCSWINSZ, &ws) == -1)
-			log_verbose(1, "window size: %s", strerror(errno));
+			log_verbose_warn(1, "window size: %s", strerror(errno));
 		else
 			log_verbose(2, "window size %dx%d", cols, rows);
 	}

@@ -216,7 +216,7 @@ term_begin(struct channel *tx, int sizes)
 	if (!(term_sizes = sizes))
 		return (0);
 	if (ev_signal(SIGWINCH, term_winch, NULL) == -1)
-		log_verbose(1, "SIGWINCH: %s", strerror(errno));
+		log_verbose_warn(1, "SIGWINCH: %s", strerror(errno));
 	return (0);
 }
 

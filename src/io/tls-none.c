@@ -49,6 +49,14 @@ tls_secret_key(const struct tls_conf *conf, unsigned char *key,
 	return (-1);
 }
 
+int
+tls_secret_name(const struct tls_conf *conf, unsigned char *name,
+    char **cause)
+{
+	log_cause(cause, "TLS support was not built in");
+	return (-1);
+}
+
 struct tls_hs *
 tls_handshake_start(struct tls_ctx *tc, int fd, const char *host,
     long long timeout_ms, tls_done_cb *done, void *arg, char **cause)

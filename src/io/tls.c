@@ -345,6 +345,13 @@ dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
 #define TLS_SECRET_SALT		"sockcat --secret v1"
 #define TLS_SECRET_INFO		"sockcat TLS 1.3 external PSK"
 /*
+ * The rendezvous name a relay pairs two clients by (--via): expanded
+ * from the same extract under a label of its own, so that the relay,
+ * which sees the name, learns nothing of the key (HMAC is a PRF: one
+ * output says nothing of another).
+ */
+#define TLS_RELAY_INFO		"sockcat relay rendezvous name"
+/*
  * A code of the user's own may be guessed offline from one ClientHello
  * (its binder is a MAC under the key): each guess costs scrypt's 32 MiB
  * and about a tenth of a second first.  A drawn code, 130 random bits,
@@ -362,22 +369,26 @@ dtls_cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int len)
 				"TLS_CHACHA20_POLY1305_SHA256"
 
 /*
- * The TLS 1.3 key (TLS_PSK_LEN bytes) that c's --secret makes: HKDF (RFC
- * 5869) with SHA-256 of the code, after scrypt for a code of the user's.
- * Returns 0, or -1 with *cause set.
+ * TLS_PSK_LEN bytes that c's --secret makes under the label info: HKDF
+ * (RFC 5869) with SHA-256 of the code, after scrypt for a code of the
+ * user's.  Returns 0, or -1 with *cause set.
  */
-int
-tls_secret_key(const struct tls_conf *c, unsigned char *key, char **cause)
+static int
+tls_secret_derive(const struct tls_conf *c, const char *label,
+    unsigned char *key, char **cause)
 {
 	unsigned char		 ikm[TLS_PSK_LEN], prk[EVP_MAX_MD_SIZE];
 	unsigned char		 okm[EVP_MAX_MD_SIZE];
-	unsigned char		 info[sizeof(TLS_SECRET_INFO)];
+	unsigned char		 info[64];
 	const unsigned char	*in = (const unsigned char *)c->secret;
 	size_t			 inlen = strlen(c->secret);
+	size_t			 labellen = strlen(label);
 	unsigned int		 len, prklen;
 	int			 rv = -1;
 
 	*cause = NULL;
+	if (labellen >= sizeof(info))
+		abort();
 	if (tls_load(cause) == -1)
 		return (-1);
 	if (c->secret_own) {
@@ -394,11 +405,11 @@ tls_secret_key(const struct tls_conf *c, unsigned char *key, char **cause)
 	if (HMAC(EVP_sha256(), TLS_SECRET_SALT, sizeof(TLS_SECRET_SALT) - 1,
 	    in, inlen, prk, &len) == NULL || len < TLS_PSK_LEN)
 		goto out;
-	memcpy(info, TLS_SECRET_INFO, sizeof(info) - 1);
-	info[sizeof(info) - 1] = 0x01;
+	memcpy(info, label, labellen);
+	info[labellen] = 0x01;
 	prklen = len;
 	len = sizeof(okm);
-	if (HMAC(EVP_sha256(), prk, prklen, info, sizeof(info), okm,
+	if (HMAC(EVP_sha256(), prk, prklen, info, labellen + 1, okm,
 	    &len) == NULL || len < TLS_PSK_LEN)
 		goto out;
 	memcpy(key, okm, TLS_PSK_LEN);
@@ -411,6 +422,27 @@ out:
 	explicit_bzero(prk, sizeof(prk));
 	explicit_bzero(okm, sizeof(okm));
 	return (rv);
+}
+
+/*
+ * The TLS 1.3 key (TLS_PSK_LEN bytes) that c's --secret makes.  Returns
+ * 0, or -1 with *cause set.
+ */
+int
+tls_secret_key(const struct tls_conf *c, unsigned char *key, char **cause)
+{
+	return (tls_secret_derive(c, TLS_SECRET_INFO, key, cause));
+}
+
+/*
+ * The name (TLS_PSK_LEN bytes) a relay pairs the two sides of c's
+ * --secret by: another label than the key's.  Returns 0, or -1 with
+ * *cause set.
+ */
+int
+tls_secret_name(const struct tls_conf *c, unsigned char *name, char **cause)
+{
+	return (tls_secret_derive(c, TLS_RELAY_INFO, name, cause));
 }
 
 /*
@@ -718,7 +750,7 @@ tls_keylog(const SSL *ssl, const char *line)
 	iov[1].iov_len = 1;
 	/* A line lost is a session a capture cannot read, nothing more. */
 	if (writev(fd, iov, 2) == -1)
-		log_verbose(1, "SSLKEYLOGFILE: %s", strerror(errno));
+		log_verbose_warn(1, "SSLKEYLOGFILE: %s", strerror(errno));
 }
 
 /*

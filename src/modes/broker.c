@@ -280,11 +280,11 @@ client_finished(struct session *s)
 	else if (c->cut)
 		;	/* Said when it was cut off. */
 	else if (qerror != 0)
-		log_verbose(1, "%s: write: %s", who, strerror(qerror));
+		log_verbose_warn(1, "%s: write: %s", who, strerror(qerror));
 	else if (s->timed_out)
 		log_verbose(1, "%s: idle timeout, disconnected", who);
 	else if (c->rx->error_op != NULL)
-		log_verbose(1, "%s: read: %s", who,
+		log_verbose_warn(1, "%s: read: %s", who,
 		    ep_strerror(c->net, c->rx->error));
 	/* A last line without its newline is still a line. */
 	if (c->part.len > 0 && !c->quit && !b->j->flow->send_only)

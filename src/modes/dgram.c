@@ -235,8 +235,8 @@ dgram_write(struct endpoint *ep, const void *p, size_t n)
 		return (-1);
 	net_format((struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
-	log_verbose(1, "send to %s%s%s: %s", host, port[0] != '\0' ? " " : "",
-	    port, strerror(errno));
+	log_verbose_warn(1, "send to %s%s%s: %s", host,
+	    port[0] != '\0' ? " " : "", port, strerror(errno));
 	return (n);
 }
 

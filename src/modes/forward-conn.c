@@ -191,7 +191,8 @@ fconn_failed(struct fconn *fc, const char *why)
 
 	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
 	if (fconn_more(fc) && log_verbosity() >= 1)
-		log_verbose(1, "forward: %s: %s", fconn_label(fc), out->why);
+		log_verbose_warn(1, "forward: %s: %s", fconn_label(fc),
+		    out->why);
 	/* A device in use, or not a terminal, is not down: it is tried. */
 	if (out->cur->sd->kind == SIDE_SOCKET)
 		target_down(out->cur);
@@ -599,7 +600,7 @@ fconn_next(struct fconn *fc)
 		return;
 	}
 	if (log_verbosity() >= 1)
-		log_verbose(1, "forward: %s: no target accepted: %s",
+		log_verbose_warn(1, "forward: %s: no target accepted: %s",
 		    fconn_label(fc), fc->out->why[0] != '\0' ? fc->out->why :
 		    "none");
 	if (!j->side->keep)
@@ -693,8 +694,8 @@ forward_peer_route(void *arg, const struct net_peer *peer, const void *dgram,
 			r = dgramq_add(&fc->out->dgrams, dgram, n,
 			    FWD_EARLY_MAX);
 		if (r == -1)
-			log_verbose(1, "forward: %s: a datagram dropped: %s",
-			    fconn_label(fc), strerror(errno));
+			log_verbose_warn(1, "forward: %s: a datagram "
+			    "dropped: %s", fconn_label(fc), strerror(errno));
 		return (1);
 	}
 	return (0);

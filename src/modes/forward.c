@@ -456,7 +456,7 @@ forward_reload_targets(struct forward *f, char **cause)
 	 */
 	if (j->side->sock.socktype == SOCK_DGRAM && target_udp(&old->t[0]) &&
 	    !target_udp(&ts->t[0])) {
-		log_warnx("SIGHUP: %s: datagrams go to a udp: target; the "
+		log_warning("SIGHUP: %s: datagrams go to a udp: target; the "
 		    "old addresses stay", ts->t[0].name);
 		targets_drop(ts);
 		return (0);
@@ -482,14 +482,14 @@ forward_sighup(int sig, void *arg)
 
 	(void)sig;
 	if ((r = gate_reload(&j->side->gate, j->run, &cause)) == -1)
-		log_warnx("SIGHUP: %s; the old rules stay",
+		log_warning("SIGHUP: %s; the old rules stay",
 		    cause != NULL ? cause : strerror(errno));
 	else if (r == 1)
 		log_verbose(1, "forward: allow and deny rules read again");
 	free(cause);
 	if (j->side->tls.on) {
 		if ((r = tls_ctx_reload(j->side->tls.ctx, &cause)) == -1)
-			log_warnx("SIGHUP: %s; the old certificate stays",
+			log_warning("SIGHUP: %s; the old certificate stays",
 			    cause != NULL ? cause : strerror(errno));
 		else if (r == 1)
 			log_verbose(1, "forward: certificate read again");
@@ -497,7 +497,7 @@ forward_sighup(int sig, void *arg)
 	}
 	if (j->fwd->file != NULL) {
 		if (forward_reload_targets(f, &cause) == -1)
-			log_warnx("SIGHUP: %s; the old targets stay",
+			log_warning("SIGHUP: %s; the old targets stay",
 			    cause != NULL ? cause : strerror(errno));
 		else
 			log_verbose(1, "forward: %zu targets read again",

@@ -145,7 +145,8 @@ join_declare_dgram(struct join *jn, const struct join_how *how)
  *   - two sides opened at once, no connection between (socat's): once
  *     one way has ended, the other has -t's time (flow's quit_ms);
  *   - a connection and a program: both ways, or the program's output
- *     once it has exited (the mode says so: join_program_gone());
+ *     once it has exited (the mode says so: join_program_gone()); and
+ *     a recording played, which ends when it is played: both ways;
  *   - a connection and stdin and stdout: netcat's (join_declare_nc()).
  * Returns -1 with errno.
  */
@@ -190,7 +191,11 @@ join_declare_end(struct join *jn, const struct join_how *how)
 			return (channel_grace(out, JOIN_DGRAM_LINGER_MS));
 		return (0);
 	}
-	if (near & END_PROGRAM)
+	/*
+	 * A program, or a recording played, which goes on to its end
+	 * whatever its peer has finished saying: both ways.
+	 */
+	if (near & (END_PROGRAM | END_REPLAY))
 		return (0);
 	if (how->rule == JOIN_DGRAM_LISTENER)
 		return (join_declare_dgram(jn, how));
@@ -300,6 +305,8 @@ join_start(struct join *jn)
 {
 	if (jn->end[1].child != NULL && jn->end[1].child->exited)
 		join_program_gone(jn->way[0], jn->way[1]);
+	/* Started: socat's -lm log goes to syslog. */
+	log_socat_settled();
 	return (session_start(jn->s));
 }
 
@@ -568,7 +575,7 @@ join_dial(const struct side *sd, const char *port,
 		nc = open_wait(sd, sd->host, port, how, &peer, &cause);
 		if (nc == NULL && cause != NULL && sd->dial_fork &&
 		    (left == RETRY_FOREVER || left-- > 0)) {
-			log_verbose(1, "%s", cause);
+			log_verbose_warn(1, "%s", cause);
 			free(cause);
 		} else if (nc == NULL) {
 			if (cause != NULL)

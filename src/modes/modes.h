@@ -48,6 +48,12 @@ struct flow {
 					   moved for so long ends, quietly;
 					   TIME_NONE: never */
 	const char	*on_connect;	/* --on-connect TEXT or @FILE */
+	const struct script *script;	/* --expect, --send, --script: the
+					   steps in stdin's place, or NULL */
+	const struct stamp *stamp;	/* --timestamp: stdout's lines, or
+					   NULL */
+	const char	*record;	/* --record: each session's file, "%n"
+					   its number; NULL */
 	int		 fdpass;	/* -F */
 };
 
@@ -81,6 +87,17 @@ struct fwd_conf {
 	struct side	 peer;		/* what every target starts from */
 };
 
+/* --relay's limits (--relay-limit KEY=VALUE). */
+struct relay_conf {
+	long long	 wait_ms;	/* wait=: a name waits so long */
+	int		 per_addr;	/* per-addr=: names waiting from one
+					   address at once */
+	long long	 max_bytes;	/* bytes=: a pair's, both ways; 0: no
+					   limit */
+	long long	 rate;		/* rate=: a pair's bytes a second, both
+					   ways; 0: no limit */
+};
+
 /*
  * What a mode runs, as the front layer makes it from the command line:
  * the side it dials or listens on, how data flows, its near end, and the
@@ -101,8 +118,12 @@ struct job {
 	int			 stats;	/* --stats, -vv: each connection's
 					   figures as it ends */
 	int			 room;	/* --room, over the broker */
+	const struct relay_conf	*relay;	/* --relay's limits */
 	struct runtime		*run;
 };
+
+/* relay.c */
+int		 relay_listen(const struct job *);
 
 /* join.c */
 /* How long a datagram target's answers are awaited after its client's end. */

@@ -404,9 +404,9 @@ plain_connect(const struct job *j)
 			 */
 			if (sd->reconnect && sd->retries == 0 &&
 			    i + 1 == sd->nports && !connected)
-				log_warnx("--reconnect dials again only after a "
-				    "connection ends: --retry forever waits "
-				    "for the first");
+				log_warning("--reconnect dials again only "
+				    "after a connection ends: --retry forever "
+				    "waits for the first");
 			continue;
 		}
 		connected = 1;

@@ -138,9 +138,11 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	/*
 	 * A terminal takes its window size from what the peer sends, once
 	 * the side that dialled has said, first, that they speak of them.
+	 * Through a relay (--via) both sides dialled: the program's answers
+	 * a --raw peer's hello, as a listener's does.
 	 */
-	if (j->local->pty &&
-	    pty_exchange(c->rx, c->tx, !j->side->listen) == -1)
+	if (j->local->pty && pty_exchange(c->rx, c->tx, !j->side->listen &&
+	    !j->side->via.on) == -1)
 		goto fail;
 	/* A datagram listener's first datagram from this peer. */
 	skip = p->j->local->pty && p->dgramlen > 0 ?

@@ -277,7 +277,7 @@ pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
 	char	 challenge[512];
 	size_t	 n;
 
-	log_verbose(1, "proxy: %s: %s", pc->peer, why);
+	log_verbose_warn(1, "proxy: %s: %s", pc->peer, why);
 	/* The connection is closed after the reply, and the client told. */
 	if (proxyd_http(pc)) {
 		if (http_status == HTTP_AUTH_REQUIRED && auth_challenge(
@@ -320,13 +320,13 @@ pconn_greeting(struct pconn *pc)
 	want = j->side->proxy.user != NULL ? SOCKS5_AUTH_USERPASS : SOCKS5_AUTH_NONE;
 	n = socks5_parse_methods(pc->in, pc->len, want, &offered, &errstr);
 	if (n == -1) {
-		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
+		log_verbose_warn(1, "proxy: %s: %s", pc->peer, errstr);
 		return (PR_CLOSE);
 	}
 	if ((size_t)n > pc->len)
 		return (PR_MORE);
 	if (!offered) {
-		log_verbose(1, "proxy: %s: no acceptable authentication "
+		log_verbose_warn(1, "proxy: %s: no acceptable authentication "
 		    "method", pc->peer);
 		pconn_reply(pc, reply, 2);
 		return (PR_CLOSE);
@@ -353,7 +353,7 @@ pconn_auth(struct pconn *pc)
 
 	n = socks5_parse_userpass(pc->in, pc->len, &up, &errstr);
 	if (n == -1) {
-		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
+		log_verbose_warn(1, "proxy: %s: %s", pc->peer, errstr);
 		pconn_reply(pc, reply, 2);
 		return (PR_CLOSE);
 	}
@@ -378,7 +378,7 @@ pconn_auth(struct pconn *pc)
 	explicit_bzero(pc->in, n);
 	if (pconn_reply(pc, reply, 2) == -1 || !ok) {
 		if (!ok)
-			log_verbose(1, "proxy: %s: authentication failed",
+			log_verbose_warn(1, "proxy: %s: authentication failed",
 			    pc->peer);
 		return (PR_CLOSE);
 	}
@@ -397,7 +397,7 @@ pconn_socks5_request(struct pconn *pc)
 
 	n = socks5_parse_request(pc->in, pc->len, &r, &errstr);
 	if (n == -1 && r.rep == -1) {
-		log_verbose(1, "proxy: %s: %s", pc->peer, errstr);
+		log_verbose_warn(1, "proxy: %s: %s", pc->peer, errstr);
 		return (PR_CLOSE);
 	}
 	if (n == -1) {
@@ -610,7 +610,7 @@ pconn_wait_cb(int fd, int events, void *arg)
 	(void)events;
 	n = pconn_recv_all(pc);
 	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
-		log_verbose(1, "proxy: %s: left during the lookup: %s",
+		log_verbose_warn(1, "proxy: %s: left during the lookup: %s",
 		    pc->peer, strerror(errno));
 		pconn_free(pc);
 		return;
@@ -730,11 +730,11 @@ proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
 	(void)space;
 	k = http_chunked_scan(&pk->ck, p, n);
 	if (pk->ck.state == HC_BAD && !pk->said) {
-		log_verbose(1, "proxy: %s: %s", pk->peer, pk->ck.why);
+		log_verbose_warn(1, "proxy: %s: %s", pk->peer, pk->ck.why);
 		pk->said = 1;
 	} else if (k < n && !pk->said) {
-		log_verbose(1, "proxy: %s: what follows the request's body "
-		    "dropped", pk->peer);
+		log_verbose_warn(1, "proxy: %s: what follows the request's "
+		    "body dropped", pk->peer);
 		pk->said = 1;
 	}
 	return (k);
@@ -781,8 +781,8 @@ pconn_chunked(struct pconn *pc, struct prelay *pr)
 		return (-1);
 	}
 	if (k < pc->len) {
-		log_verbose(1, "proxy: %s: %zu bytes after the request's body "
-		    "dropped", pc->peer, pc->len - k);
+		log_verbose_warn(1, "proxy: %s: %zu bytes after the request's "
+		    "body dropped", pc->peer, pc->len - k);
 		pk->said = 1;
 		pc->len = k;
 	}
@@ -813,7 +813,7 @@ pconn_upstream(struct pconn *pc, struct prelay *pr, struct channel *up)
 		return (-1);
 	if (pc->fwd != NULL && pc->body != -1) {
 		if ((long long)pc->len > pc->body) {
-			log_verbose(1, "proxy: %s: %lld bytes after the "
+			log_verbose_warn(1, "proxy: %s: %lld bytes after the "
 			    "request's body dropped", pc->peer,
 			    (long long)pc->len - pc->body);
 			pc->len = pc->body;
@@ -1121,7 +1121,7 @@ proxyd_listen(const struct job *j)
 	    IPV6_V6ONLY, &pd.v6only, &len) == -1)
 		pd.v6only = 1;
 	if (open && !proxyd_loopback((struct sockaddr *)&pd.self))
-		log_warnx("warning: open proxy: anyone who can reach this "
+		log_warning("warning: open proxy: anyone who can reach this "
 		    "address may relay through it; use --proxy-auth or "
 		    "--allow");
 	listener_run(j->side, fd, &proxyd_ops, &pd, &pd.l);

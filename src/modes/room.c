@@ -292,8 +292,8 @@ room_heard(struct speaker *sp, const void *p, size_t len)
 			room_tell(sp->c, room_too_long,
 			    sizeof(room_too_long) - 1);
 		else
-			log_warnx("stdin: a line longer than %d bytes was cut",
-			    ROOM_LINE_MAX);
+			log_warning("stdin: a line longer than %d bytes was "
+			    "cut", ROOM_LINE_MAX);
 	}
 	return (0);
 }

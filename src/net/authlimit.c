@@ -229,7 +229,7 @@ static int
 auth_refuse(const char *who, const char *why, int64_t ms, int *retry)
 {
 	*retry = ms <= 0 ? 1 : (int)((ms + 999) / 1000);
-	log_verbose(1, "auth: %s: %s: refused for %d s", who, why, *retry);
+	log_verbose_warn(1, "auth: %s: %s: refused for %d s", who, why, *retry);
 	return (-1);
 }
 
@@ -293,7 +293,7 @@ auth_settle(struct auth_slot *s, enum auth_verdict r, const char *who,
 		return;
 	s->b.credit -= AUTH_REFILL_MS;
 	auth_all(ev_now())->credit -= AUTH_ALL_REFILL_MS;
-	log_verbose(1, "auth: %s: wrong %s%s%s", who, how,
+	log_verbose_warn(1, "auth: %s: wrong %s%s%s", who, how,
 	    *user != '\0' ? " of " : "", user);
 }
 

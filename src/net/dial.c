@@ -182,12 +182,13 @@ dial_report_failure(struct dial *d, int timed_out)
 	    sizeof(label));
 	/* nc's words for a time-out, errno and all. */
 	if (timed_out)
-		log_verbose(1, "connect to %s port %s (%s) timed out: %s",
+		log_verbose_warn(1, "connect to %s port %s (%s) timed out: %s",
 		    label, d->cport, net_proto_name(d->sd),
 		    strerror(EINPROGRESS));
 	else
-		log_verbose(1, "connect to %s port %s (%s) failed: %s", label,
-		    d->cport, net_proto_name(d->sd), strerror(d->error));
+		log_verbose_warn(1, "connect to %s port %s (%s) failed: %s",
+		    label, d->cport, net_proto_name(d->sd),
+		    strerror(d->error));
 }
 
 /* The whole set-up took too long. */

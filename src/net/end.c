@@ -53,6 +53,7 @@ static const struct kind {
 	[SIDE_SERIAL] =	{ END_LINE,		end_line },
 	[SIDE_PTY] =	{ END_LINE,		end_line },
 	[SIDE_FD] =	{ 0,			end_fd },
+	[SIDE_REPLAY] =	{ END_REPLAY,		replay_open },
 };
 
 /*
@@ -189,6 +190,19 @@ end_mkfifo(const struct side *sd)
 }
 
 /*
+ * socat's setlk: a write lock on the whole file of fd, held while it is
+ * open; taken already by another, it fails (EAGAIN).  Returns -1 with
+ * errno.
+ */
+static int
+end_lock(int fd)
+{
+	struct flock	 fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	return (fcntl(fd, F_SETLK, &fl));
+}
+
+/*
  * What sd's options do to the file fd just opened (made: a named pipe
  * made for it): fs-noatime, its owner (user=), its size (ftruncate=).
  * Returns -1 with errno.
@@ -206,6 +220,25 @@ end_file_opts(const struct side *sd, int fd, int made)
 	if (l->user != NULL && !made && side_chown(fd, NULL, l->user) == -1)
 		return (-1);
 	if (l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) == -1)
+		return (-1);
+	if (l->setlk && end_lock(fd) == -1)
+		return (-1);
+	return (end_seek(sd, fd));
+}
+
+/*
+ * The file fd of sd at the offset its seek= or seek-end= says, as socat
+ * sets it (seek= first when both are given).  Returns -1 with errno.
+ */
+int
+end_seek(const struct side *sd, int fd)
+{
+	const struct side_local	*l = &sd->local;
+
+	if (l->seek != SIDE_NO_SEEK && lseek(fd, l->seek, SEEK_SET) == -1)
+		return (-1);
+	if (l->seek_end != SIDE_NO_SEEK &&
+	    lseek(fd, l->seek_end, SEEK_END) == -1)
 		return (-1);
 	return (0);
 }
@@ -601,8 +634,7 @@ int
 device_open(const struct side *sd, const char **name, int *slave,
     char **cause)
 {
-	const char	*tty;
-	char		 speed[32];
+	char		 speed[32], tty[64];
 	int		 fd;
 
 	*slave = -1;
@@ -624,8 +656,11 @@ device_open(const struct side *sd, const char **name, int *slave,
 		*name = "terminal";
 		/* The terminal side stays open until exit (ptylink_open()). */
 		fd = ptylink_open(sd->path, sd->local.tty.ispeed,
-		    sd->local.tty.ospeed, slave, &tty, cause);
-		if (fd != -1)
+		    sd->local.tty.ospeed, slave, tty, sizeof(tty), cause);
+		/* socat's PTY says its name, with a link or without. */
+		if (fd != -1 && sd->socat)
+			log_verbose(1, "PTY is %s", tty);
+		else if (fd != -1)
 			log_verbose(1, "Terminal %s at %s", tty, sd->path);
 	}
 	if (fd == -1 && *cause == NULL)
@@ -823,6 +858,11 @@ end_open_one(const struct side *sd, struct session *s,
 	if (sd->local.noatime && how->rd && (sd->kind == SIDE_STDIO ||
 	    sd->kind == SIDE_FD) && end_fl_set(sd->kind == SIDE_STDIO ?
 	    STDIN_FILENO : sd->local.fd, O_NOATIME) == -1)
+		goto fail;
+	/* setlk of stdio (the way written, as socat's) or a descriptor. */
+	if (sd->local.setlk && (sd->kind == SIDE_STDIO || sd->kind ==
+	    SIDE_FD) && end_lock(sd->kind == SIDE_FD ? sd->local.fd :
+	    how->wr ? STDOUT_FILENO : STDIN_FILENO) == -1)
 		goto fail;
 	return (k->open(sd, s, how, e, cause));
 

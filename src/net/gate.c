@@ -463,12 +463,12 @@ gate_decide(const struct gate *g, struct runtime *run,
 	    (const struct sockaddr *)&peer->ss);
 	gate_deciding = 0;
 	if (!permitted) {
-		log_verbose(1, "connection from %s %s denied", host, port);
+		log_verbose_warn(1, "connection from %s %s denied", host, port);
 		return (GATE_DENY);
 	}
 	if (g->max_conns > 0 && run->conns >= g->max_conns) {
-		log_verbose(1, "connection from %s %s refused: server full",
-		    host, port);
+		log_verbose_warn(1, "connection from %s %s refused: server "
+		    "full", host, port);
 		return (GATE_FULL);
 	}
 	run->conns++;
@@ -520,8 +520,9 @@ gate_raise_nofile(const struct gate *g)
 		return;
 	/* Only a limit that was asked for is worth a warning without -v. */
 	if (g->max_conns > 0 || log_verbosity() > 0)
-		log_warnx("descriptor limit is %llu (hard limit %llu): at most "
-		    "about %llu clients; raise it with ulimit -Hn to serve %llu",
+		log_warning("descriptor limit is %llu (hard limit %llu): at "
+		    "most about %llu clients; raise it with ulimit -Hn to "
+		    "serve %llu",
 		    (unsigned long long)rl.rlim_cur,
 		    (unsigned long long)rl.rlim_max,
 		    (unsigned long long)(rl.rlim_cur > GATE_FD_RESERVE ?

@@ -738,7 +738,7 @@ listener_accept_cb(int lfd, int events, void *arg)
 			if (ev_timer_armed(&l->backoff)) {
 				l->watched = 0;
 				if (!l->starved)
-					log_verbose(1, "accept: %s",
+					log_verbose_warn(1, "accept: %s",
 					    strerror(errno));
 				l->starved = 1;
 			} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -751,6 +751,24 @@ listener_accept_cb(int lfd, int events, void *arg)
 		listener_take(l, fd, &peer, dtls);
 		dtls = NULL;
 	}
+}
+
+/*
+ * The listening socket fd of sd (-1: none) once bound: what socat's su=,
+ * chroot=, ... give up, given up (side_drop()), and socat's -lm log gone
+ * to syslog.  Returns fd, or -1 with *cause set (fd closed).
+ */
+static __startup int
+listen_drop(const struct side *sd, int fd, char **cause)
+{
+	if (fd == -1)
+		return (-1);
+	if (side_drop(sd, cause) == -1) {
+		close(fd);
+		return (-1);
+	}
+	log_socat_settled();
+	return (fd);
 }
 
 /*
@@ -773,7 +791,7 @@ listen_open(const struct side *sd, const char *host, int flags,
 	if (flags & LISTEN_MANY)
 		gate_raise_nofile(&sd->gate);
 	if (sd->sock.family == AF_UNIX)
-		return (unix_server(sd, cause));
+		return (listen_drop(sd, unix_server(sd, cause), cause));
 	for (tries = 0;; tries++) {
 		if (host == NULL && (flags & LISTEN_ANY))
 			fd = net_listen_all(sd, sd->ports[0], cause);
@@ -793,9 +811,12 @@ listen_open(const struct side *sd, const char *host, int flags,
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			;
 	}
-	if (fd != -1)
+	/* socat's -lm: its listener says it listens to syslog. */
+	if (fd != -1) {
+		log_socat_settled();
 		net_report_listen(sd, fd);
-	return (fd);
+	}
+	return (listen_drop(sd, fd, cause));
 }
 
 /*

@@ -581,12 +581,14 @@ net_report_connect(const struct side *sd, const char *host,
  * Say that connecting to host and port failed (error) in netcat's words
  * -v uses, where -v has not: sockcat's own client modes report what nc's
  * plain mode leaves to -v.  Through a proxy, the proxy is what refused.
+ * socat's form says it always, an error, after -d's warning of each
+ * address tried.
  */
 void
 net_report_refused(const struct side *sd, const char *host,
     const char *port, int error)
 {
-	if (log_verbosity() >= 1)
+	if (log_verbosity() >= 1 && !sd->socat)
 		return;
 	if (sd->proxy.host != NULL && sd->proxy.nhops > 0)
 		log_warnx("connect to proxy %s failed: %s",

@@ -174,6 +174,7 @@ enum side_kind {
 	SIDE_SERIAL,		/* serial:: the line at path */
 	SIDE_PTY,		/* pty:: a pseudo-terminal, path its link */
 	SIDE_FD,		/* socat's FD:N: the descriptor fd */
+	SIDE_REPLAY,		/* replay:: a recording played, path its */
 };
 
 /*
@@ -196,12 +197,18 @@ struct side_local {
 #define RUN_ENV_SHELL	3		/* $SHELL -c TEXT (socat's SHELL:) */
 	int		 loop;		/* PIPE, socat's echo: a pipe */
 	int		 ignoreeof;	/* an end of file read is waited past */
+	int		 setlk;		/* a write lock taken on it (F_SETLK) */
 	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
 					   is a notice, not an error */
 	int		 escape;	/* this byte read is an end; -1 */
 	int		 as_stdin;	/* with a socket: stdin, read so */
 	long long	 readbytes;	/* read this many bytes at most; -1 */
 	long long	 ftruncate;	/* the file cut to this size; -1 */
+	long long	 seek;		/* read and written from this offset,
+					   or this many bytes from the end
+					   (seek_end); SIDE_NO_SEEK: none */
+	long long	 seek_end;
+#define SIDE_NO_SEEK	LLONG_MIN
 	int		 umask;		/* umask= while it is made; -1 */
 	const char	*user;		/* user=: its owner, or NULL */
 	int		 unlink_close;	/* removed at the end: 1, 0; -1:
@@ -220,12 +227,32 @@ struct side_local {
 	int		 fdin;		/* its descriptor read from (0) */
 	int		 fdout;		/* and written to (1) */
 	int		 fd_given;	/* 1: fdin= given, 2: fdout= */
+	const char	*chroot;	/* chroot=: a listener's root once its
+					   socket is bound, a program's */
+	const char	*su;		/* su=: its user and groups, looked
+					   up after chroot= */
+	const char	*su_d;		/* su-d=: looked up before it */
+	const char	*setuid;	/* setuid=: its user alone */
+	const char	*setgid;	/* setgid=: its group */
 };
 
 /*
  * A side: one end of what sockcat joins, as a connection is dialled or
  * listened on, with its own settings.
  */
+/*
+ * --via: the side meets its peer at a relay (--relay) by the name its
+ * code makes, and speaks TLS as the relay's pairing says.
+ */
+struct via_conf {
+	int		 on;
+	long long	 wait_ms;	/* how long the peer is waited for */
+	const char	*relay;		/* as given, for messages */
+	unsigned char	 name[RDV_NAME_LEN];
+	struct tls_ctx	*srv_ctx;	/* TLS's server's, should the relay
+					   make this side the first */
+};
+
 struct side {
 	enum side_kind	 kind;
 	const char	*text;		/* its address as given; NULL: the
@@ -238,6 +265,10 @@ struct side {
 	int		 perm;		/* ,mode=: a created file's; -1: 0666 */
 	int		 unlink_early;	/* ,unlink-early: its path removed first */
 	int		 crlf;		/* ,crlf: LF and CRLF, as socat's */
+	const char	*replay_role;	/* replay:,side=: client or server */
+	const char	*replay_speed_text; /* replay:,speed= */
+	double		 replay_speed;	/* and its value (the front's) */
+	int		 replay_plays;	/* RECORD_*: whose chunks it sends */
 	struct side	*wside;		/* socat's "R!!W": the side written
 					   to, this one read from; NULL */
 	struct side_local local;	/* a file's, a descriptor's or a
@@ -298,6 +329,7 @@ struct side {
 	struct tls_conf	 tls;
 	struct ws_conf	 ws;
 	struct auth_conf auth;
+	struct via_conf	 via;
 };
 
 /* auth.c */
@@ -362,6 +394,7 @@ const char	*auth_query_token(const char *, char *, size_t);
 #define END_PROGRAM	0x10	/* a program (a child) */
 #define END_LINE	0x20	/* a line that hangs up: serial:, pty: */
 #define END_TTY		0x40	/* a terminal */
+#define END_REPLAY	0x80	/* a recording played: it ends when played */
 
 /*
  * A side opened: the endpoints of a session it is read from and written
@@ -388,6 +421,7 @@ struct end_how {
 int		 end_open(const struct side *, struct session *,
 		    const struct end_how *, struct end *, char **);
 int		 end_open_path(const char *, int, mode_t, const char **);
+int		 end_seek(const struct side *, int);
 int		 end_open_file(const struct side *, int, int, int *,
 		    const char **);
 struct netconn;
@@ -397,6 +431,11 @@ int		 end_netconn(struct end *, const struct side *,
 int		 end_device(struct end *, const struct side *,
 		    struct session *, const char *, int);
 void		 end_close(struct end *);
+
+/* replay.c */
+int		 replay_check(const struct side *, char **);
+int		 replay_open(const struct side *, struct session *,
+		    const struct end_how *, struct end *, char **);
 struct child	*program_start(const struct side *, const struct exec_conn *,
 		    int, int, char **);
 void		 program_here(const struct side *, int, int, int, char **);
@@ -429,6 +468,11 @@ int		 side_opt_fdin(struct side *, const struct addr *,
 int		 side_opt_fdout(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
+/* sidepriv.c */
+int		 side_creds(const struct side_local *, struct exec_creds *,
+		    char **);
+int		 side_privs(const struct side_local *);
+int		 side_drop(const struct side *, char **);
 int		 side_exec_signals(const struct side_local *);
 int		 side_chown(int, const char *, const char *);
 /* sideurl.c: a side's URL, a proxy hop. */

@@ -2,7 +2,8 @@
  * Opening a dialled side: the dial (the name looked up, the connection
  * made, through the side's proxies: dial.c), tried again as --retry says,
  * then the TLS handshake and the WebSocket upgrade where the side asks for
- * them, one stage after the other on the loop, under one deadline.  Every
+ * them, one stage after the other on the loop, under one deadline; with
+ * --via, the rendezvous at a relay comes between the dial and TLS.  Every
  * mode that dials opens its side here: the client, the forwarder,
  * --reconnect and the relay.
  */
@@ -41,12 +42,19 @@ struct opening {
 	struct dial		*dial;
 	struct tls_hs		*tls_hs;
 	struct ws_hs		*ws_hs;
+	/* --via: the relay's answer being read, the wait for the peer. */
+	int			 rdv;	/* the fd is watched for it */
+	unsigned char		 rdv_in[RDV_REPLY_LEN];
+	size_t			 rdv_got;
+	int			 rdv_said; /* the wait was said */
+	struct ev_timer		 rdv_wait;
 	int			 fd;
 	struct net_peer		 peer;
 	const char		*starting; /* ASYNC_START() */
 };
 
 static void	open_pause_cb(void *);
+static void	open_rdv(struct opening *, struct tls *);
 
 /* The time the stage starting now has left, of the one deadline. */
 static long long
@@ -141,6 +149,139 @@ open_tls_done(struct tls *t, char *cause, void *arg)
 	open_ws(op, t);
 }
 
+/* The rendezvous is over: the watch on the relay's answers ends. */
+static void
+open_rdv_stop(struct opening *op)
+{
+	ev_timer_disarm(&op->rdv_wait);
+	if (op->rdv) {
+		ev_del(op->fd);
+		op->rdv = 0;
+	}
+}
+
+/*
+ * Paired: TLS with the peer, through the relay, as the relay's pairing
+ * says: the first to come is TLS's server, the second its client.  The
+ * handshake has the time the dial had, from now.
+ */
+static void
+open_rdv_paired(struct opening *op, int first)
+{
+	struct tls_ctx	*tc = first ? op->sd->via.srv_ctx : op->sd->tls.ctx;
+	char		*why;
+
+	open_rdv_stop(op);
+	log_verbose(1, "Paired at the relay %s: TLS as its %s",
+	    op->sd->via.relay, first ? "server" : "client");
+	op->until = ev_now() + (op->sd->timeout_ms != TIME_NONE &&
+	    op->sd->timeout_ms > 0 ? op->sd->timeout_ms : OPEN_HANDSHAKE_MS);
+	if ((op->tls_hs = tls_handshake_start(tc, op->fd, NULL, open_left(op),
+	    open_tls_done, op, &why)) == NULL)
+		open_fail(op, EPROTO, why);
+}
+
+/* The relay's answers, read one at a time: never a byte past them. */
+static void
+open_rdv_read_cb(int fd, int events, void *arg)
+{
+	struct opening	*op = arg;
+	const char	*why;
+	char		*cause = NULL;
+	ssize_t		 n;
+	int		 r;
+
+	(void)events;
+	n = recv(fd, op->rdv_in + op->rdv_got,
+	    sizeof(op->rdv_in) - op->rdv_got, MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		open_rdv_stop(op);
+		log_cause(&cause, "the relay %s closed the connection%s%s",
+		    op->sd->via.relay, n == -1 ? ": " : "",
+		    n == -1 ? strerror(errno) : "");
+		open_fail(op, n == -1 ? errno : ECONNRESET, cause);
+		return;
+	}
+	op->rdv_got += n;
+	if ((r = rdv_parse_reply(op->rdv_in, op->rdv_got, &why)) == 0)
+		return;
+	op->rdv_got = 0;
+	switch (r) {
+	case -1:
+		open_rdv_stop(op);
+		log_cause(&cause, "%s: %s", op->sd->via.relay, why);
+		open_fail(op, EPROTO, cause);
+		return;
+	case RDV_WAIT:
+		if (op->rdv_said)
+			return;
+		op->rdv_said = 1;
+		log_info("Waiting at %s for the other side (up to "
+		    "%llds)", op->sd->via.relay, op->sd->via.wait_ms / 1000);
+		if (op->sd->tls.secret_peer != NULL)
+			log_info("On the other side, run: %s",
+			    op->sd->tls.secret_peer);
+		return;
+	case RDV_FIRST:
+	case RDV_SECOND:
+		open_rdv_paired(op, r == RDV_FIRST);
+		return;
+	}
+	open_rdv_stop(op);
+	log_cause(&cause, "the relay %s refused: %s", op->sd->via.relay,
+	    rdv_reply_text(r));
+	open_fail(op, EPERM, cause);
+}
+
+/* Nobody came with this code in time: a wrong code never pairs. */
+static void
+open_rdv_wait_cb(void *arg)
+{
+	struct opening	*op = arg;
+	char		*cause = NULL;
+
+	open_rdv_stop(op);
+	log_cause(&cause, "nobody came to the relay %s with this code within "
+	    "%llds (is it the same code on both sides?)", op->sd->via.relay,
+	    op->sd->via.wait_ms / 1000);
+	open_fail(op, ETIMEDOUT, cause);
+}
+
+/*
+ * --via: dialled to the relay (fd), send the name the code makes and
+ * wait for the peer with the same name, as long as the side waits.
+ * Nothing but the request is sent before the relay pairs us, and nothing
+ * but its answers is read.
+ */
+static void
+open_rdv(struct opening *op, struct tls *t)
+{
+	unsigned char	 req[RDV_REQ_LEN];
+	ssize_t		 n;
+
+	if (t != NULL) {
+		tls_free(t);
+		open_fail(op, EPROTO, strdup("--via through an https:// proxy "
+		    "is not supported"));
+		return;
+	}
+	n = rdv_encode_request(req, sizeof(req), op->sd->via.name);
+	/* A fresh connection takes a few dozen bytes at once. */
+	if (n == -1 || send(op->fd, req, n, MSG_NOSIGNAL) != n) {
+		open_fail(op, errno, strdup("cannot send the rendezvous "
+		    "request to the relay"));
+		return;
+	}
+	if (ev_set(op->fd, EV_READ, open_rdv_read_cb, op) == -1) {
+		open_fail(op, errno, strdup(strerror(errno)));
+		return;
+	}
+	op->rdv = 1;
+	ev_timer_arm(&op->rdv_wait, op->sd->via.wait_ms);
+}
+
 /*
  * --retry: after the tries-th try failed with error (and no message), is
  * another due?  Only a peer that is not there yet is waited for: a
@@ -203,6 +344,10 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 		op->how.dialled(fd, peer, op->how.dialled_arg);
 	if (op->how.flags & DIAL_BARE) {
 		open_done(op, t, NULL);
+		return;
+	}
+	if (op->sd->via.on) {
+		open_rdv(op, t);
 		return;
 	}
 	if (!op->sd->tls.on) {
@@ -291,6 +436,7 @@ open_start(const struct side *sd, const char *host, const char *port,
 	}
 	ASYNC_START(op, "open_start");
 	ev_timer_init(&op->pause, open_pause_cb, op);
+	ev_timer_init(&op->rdv_wait, open_rdv_wait_cb, op);
 	if (open_try(op) == -1) {
 		free(op->host);
 		free(op->port);
@@ -321,6 +467,8 @@ open_cancel(struct opening *op)
 		return;
 	ev_timer_disarm(&op->pause);
 	/* Only the stages that were started are stopped. */
+	if (op->sd->via.on)
+		open_rdv_stop(op);
 	if (op->dial != NULL)
 		dial_cancel(op->dial);
 	if (op->tls_hs != NULL)

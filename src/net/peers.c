@@ -78,7 +78,7 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 		return;
 	/* An unbound Unix socket (logger) cannot be answered. */
 	if (dgram_unnamed(&peer->ss, peer->len)) {
-		log_verbose(1, "datagram from an unnamed socket ignored");
+		log_verbose_warn(1, "datagram from an unnamed socket ignored");
 		return;
 	}
 	/* Refused (--allow, --deny) or full (--max-conns): dropped. */

@@ -98,7 +98,7 @@ redial_failed(struct redial *r, const char *cause)
 	long long	 cap;
 
 	if (cause != NULL)
-		log_verbose(1, "%s", cause);
+		log_verbose_warn(1, "%s", cause);
 	if (r->sd->reconnect_max > 0 && r->tries >= r->sd->reconnect_max) {
 		r->cb(-1, NULL, NULL, NULL, r->arg);
 		return;
@@ -122,7 +122,7 @@ redial_opened(struct netconn *nc, const struct net_peer *peer, int error,
 	if (nc == NULL) {
 		/* A path's failure is said by nobody else. */
 		if (cause == NULL && (r->how.flags & DIAL_UNIX))
-			log_verbose(1, "%s: %s", r->host, strerror(error));
+			log_verbose_warn(1, "%s: %s", r->host, strerror(error));
 		redial_failed(r, cause);
 		return;
 	}

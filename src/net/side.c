@@ -56,6 +56,7 @@ enum side_how {
 	SH_OCTAL,		/* an int, in octal */
 	SH_BYTE,		/* an int, 27 or 0x1b */
 	SH_SIZE,		/* a long long */
+	SH_OFFSET,		/* a long long, as 100, 0x74420 or -10 */
 	SH_MS,			/* seconds, as a long long of milliseconds
 				   (at least 1: a time given is one) */
 	SH_TLSVER,		/* an int, tls_version_parse()'s */
@@ -124,7 +125,8 @@ side_opts_apply(struct side *sd, const struct addr *a, char **cause)
 		f = (char *)sd + o->off;
 #ifdef SC_DEBUG
 		if (o->how != SH_FN && o->size != (o->how == SH_TEXT ?
-		    sizeof(char *) : o->how == SH_SIZE || o->how == SH_MS ?
+		    sizeof(char *) : o->how == SH_SIZE || o->how == SH_MS ||
+		    o->how == SH_OFFSET ?
 		    sizeof(long long) : sizeof(int)))
 			fatalx("option %s: its member is no %d's", o->is,
 			    (int)o->how);
@@ -147,6 +149,9 @@ side_opts_apply(struct side *sd, const struct addr *a, char **cause)
 			break;
 		case SH_SIZE:
 			*(long long *)f = strtoll(v, NULL, 10);
+			break;
+		case SH_OFFSET:
+			*(long long *)f = strtoll(v, NULL, 0);
 			break;
 		case SH_MS:
 			*(long long *)f = side_ms(v, 1);
@@ -344,6 +349,7 @@ side_kind(struct side *sd, const struct addr *a)
 		{ .addr = ADDR_SERIAL, .kind = SIDE_SERIAL },
 		{ .addr = ADDR_PTY, .kind = SIDE_PTY },
 		{ .addr = ADDR_FD, .kind = SIDE_FD },
+		{ .addr = ADDR_REPLAY, .kind = SIDE_REPLAY },
 		{ .addr = ADDR_SOCKS4, .proxy = PROXY_SOCKS4 },
 		{ .addr = ADDR_SOCKS4A, .proxy = PROXY_SOCKS4A },
 		{ .addr = ADDR_SOCKS5, .proxy = PROXY_SOCKS5 },

@@ -57,6 +57,7 @@ side_local_defaults(struct side *sd)
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
 	l->readbytes = l->ftruncate = -1;
+	l->seek = l->seek_end = SIDE_NO_SEEK;
 	l->umask = l->escape = -1;
 	l->tty = TTY_AS_IS;
 	l->unlink_close = -1;
@@ -164,7 +165,8 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
 	    "unlink-close", "rawer", "echo", "icanon", "opost", "noatime",
-	    "fs-noatime", "ispeed", "ospeed", "speed", "cool-write" };
+	    "fs-noatime", "ispeed", "ospeed", "speed", "cool-write", "seek",
+	    "seek-end", "su", "su-d", "setuid", "setgid", "chroot", "setlk" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
@@ -300,7 +302,9 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->fdout = l->fdout;
 	cmd->errout = l->stderr_out;
 	cmd->setsid = l->setsid;
-	return (0);
+	cmd->chroot = l->chroot;
+	/* Looked up here, before the child's chroot=: su= as su-d=. */
+	return (side_creds(l, &cmd->creds, cause));
 }
 
 /*

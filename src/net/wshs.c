@@ -548,7 +548,7 @@ ws_hs_body(struct ws_hs *h)
 			n = read(a->fd, h->out, k);
 		} while (n == -1 && errno == EINTR);
 		if (n <= 0) {
-			log_verbose(1, "HTTP: reading the file: %s",
+			log_verbose_warn(1, "HTTP: reading the file: %s",
 			    n == 0 ? "it got shorter" : strerror(errno));
 			a->left = 0;
 			return (0);
@@ -743,7 +743,7 @@ ws_hs_cb(int fd, int events, void *arg)
 	if (h->ans != NULL || (h->refused != NULL && h->no_upgrade)) {
 		/* Answered: the connection is over, and nothing failed. */
 		if (h->ans == NULL)
-			log_verbose(1, "%s", h->refused);
+			log_verbose_warn(1, "%s", h->refused);
 		ws_hs_done(h, NULL, NULL);
 	} else if (h->refused != NULL) {
 		/* The message is the callback's now. */

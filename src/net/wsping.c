@@ -113,7 +113,7 @@ ws_pong_cb(void *arg)
 	else
 		(void)snprintf(why, sizeof(why), "no pong within %lldms",
 		    w->sd->ws.pong_ms);
-	log_verbose(1, "WebSocket: %s; closing with %d", why,
+	log_verbose_warn(1, "WebSocket: %s; closing with %d", why,
 	    WS_CLOSE_INTERNAL);
 	ws_error(w, ETIMEDOUT, "WebSocket: %s; closed with %d", why,
 	    WS_CLOSE_INTERNAL);

@@ -34,7 +34,7 @@ ws_fail(struct ws *w, int code, const char *why)
 {
 	int	 want;
 
-	log_verbose(1, "WebSocket: %s; closing with %d", why, code);
+	log_verbose_warn(1, "WebSocket: %s; closing with %d", why, code);
 	ws_error(w, EPROTO, "WebSocket: %s; closed with %d", why, code);
 	w->eol_due = 0;
 	ws_send_close(w, code, why);
@@ -77,8 +77,8 @@ ws_read_end(struct ws *w, ssize_t n, int want)
 			ws_error(w, w->werr, "WebSocket: %s",
 			    strerror(w->werr));
 		else if (!w->in_closed) {
-			log_verbose(1, "WebSocket: connection closed without "
-			    "a close frame");
+			log_verbose_warn(1, "WebSocket: connection closed "
+			    "without a close frame");
 			ws_error(w, ECONNRESET, "WebSocket: connection closed "
 			    "without a close frame");
 		}
@@ -424,8 +424,8 @@ ws_read_message(struct endpoint *ep, unsigned char *p, size_t n)
 				return (got);
 			w->msg_skip = 0;
 			got = 0;
-			log_verbose(1, "WebSocket: a message longer than %zu "
-			    "bytes is no datagram: dropped", n);
+			log_verbose_warn(1, "WebSocket: a message longer "
+			    "than %zu bytes is no datagram: dropped", n);
 			continue;
 		}
 		if (r == 0) {

@@ -56,13 +56,13 @@ ws_z_load(void)
 		return (state == 1 ? 0 : -1);
 	state = -1;
 	if ((lib = dlopen(WS_LIBZ, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		log_verbose(1, "WebSocket: no compression: %s", dlerror());
+		log_verbose_warn(1, "WebSocket: no compression: %s", dlerror());
 		return (-1);
 	}
 #define F(name) \
 	if ((ws_z_##name = (__typeof__(ws_z_##name))dlsym(lib, \
 	    #name)) == NULL) { \
-		log_verbose(1, "WebSocket: no compression: %s has no %s", \
+		log_verbose_warn(1, "WebSocket: no compression: %s has no %s", \
 		    WS_LIBZ, #name); \
 		return (-1); \
 	}

@@ -79,11 +79,15 @@ check(const char *copy, struct addr *a, int socat)
 			abort();
 		check_port(a->port, 0);
 		break;
+	case ADDR_PTY:
+		/* socat's PTY without link= is reached by its name alone. */
+		if (a->path == NULL && a->socat)
+			break;
+		/* FALLTHROUGH */
 	case ADDR_UNIX:
 	case ADDR_UNIX_L:
 	case ADDR_EXEC:
 	case ADDR_FILE:
-	case ADDR_PTY:
 		if (a->path == NULL || *a->path == '\0')
 			abort();
 		break;

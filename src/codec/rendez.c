@@ -1,0 +1,133 @@
+/*
+ * The relay's rendezvous (--relay, --via): the request a client sends
+ * with the name its code makes (tls_secret_name(), which says nothing of
+ * the key), and the relay's short answers.  Pure functions over bytes,
+ * shared by the relay, the client's dial stage and the fuzz target.
+ *
+ * A request is RDV_REQ_LEN bytes: the magic "SCRV", the version, the
+ * length of the name (RDV_NAME_LEN) and the name.  An answer is
+ * RDV_REPLY_LEN bytes: "SCR" and one letter (enum rdv_reply).  After the
+ * answer that pairs two clients, the connection is the other client's.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <string.h>
+
+#include "codec.h"
+
+static const unsigned char	 rdv_magic[RDV_MAGIC_LEN] = "SCRV";
+static const unsigned char	 rdv_reply_magic[RDV_REPLY_LEN - 1] = "SCR";
+
+/*
+ * Write the request for name (RDV_NAME_LEN bytes) into buf of len bytes.
+ * Returns its length, or -1 if buf is too small.
+ */
+ssize_t
+rdv_encode_request(unsigned char *buf, size_t len, const unsigned char *name)
+{
+	if (len < RDV_REQ_LEN)
+		return (-1);
+	memcpy(buf, rdv_magic, RDV_MAGIC_LEN);
+	buf[RDV_MAGIC_LEN] = RDV_VERSION;
+	buf[RDV_MAGIC_LEN + 1] = RDV_NAME_LEN;
+	memcpy(buf + RDV_HEAD_LEN, name, RDV_NAME_LEN);
+	return (RDV_REQ_LEN);
+}
+
+/*
+ * Read a request from the len bytes of buf.  Returns the length of the
+ * whole request as far as these bytes tell it: more than len means "read
+ * up to that many and ask again" (never past the request), RDV_REQ_LEN
+ * with name (RDV_NAME_LEN bytes) filled when it is whole, or -1 with *why
+ * for bytes that are no request (a wrong magic, version or length is
+ * refused at its first byte).
+ */
+ssize_t
+rdv_parse_request(const unsigned char *buf, size_t len, unsigned char *name,
+    const char **why)
+{
+	size_t	 i;
+
+	for (i = 0; i < len && i < RDV_MAGIC_LEN; i++) {
+		if (buf[i] != rdv_magic[i]) {
+			*why = "not a rendezvous request";
+			return (-1);
+		}
+	}
+	if (len > RDV_MAGIC_LEN && buf[RDV_MAGIC_LEN] != RDV_VERSION) {
+		*why = "unknown rendezvous version";
+		return (-1);
+	}
+	if (len > RDV_MAGIC_LEN + 1 && buf[RDV_MAGIC_LEN + 1] != RDV_NAME_LEN) {
+		*why = "wrong length of rendezvous name";
+		return (-1);
+	}
+	if (len < RDV_REQ_LEN)
+		return (RDV_REQ_LEN);
+	memcpy(name, buf + RDV_HEAD_LEN, RDV_NAME_LEN);
+	return (RDV_REQ_LEN);
+}
+
+/* Write the answer r into buf (RDV_REPLY_LEN bytes). */
+void
+rdv_encode_reply(unsigned char *buf, enum rdv_reply r)
+{
+	memcpy(buf, rdv_reply_magic, sizeof(rdv_reply_magic));
+	buf[RDV_REPLY_LEN - 1] = (unsigned char)r;
+}
+
+/*
+ * Read an answer from the len bytes of buf: RDV_REPLY_LEN bytes of which
+ * the last is a known letter.  Returns the answer, 0 if len is too short
+ * to tell, or -1 with *why for bytes that are no answer.
+ */
+int
+rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
+{
+	size_t	 i;
+
+	for (i = 0; i < len && i < sizeof(rdv_reply_magic); i++) {
+		if (buf[i] != rdv_reply_magic[i]) {
+			*why = "the relay's answer is no rendezvous answer";
+			return (-1);
+		}
+	}
+	if (len < RDV_REPLY_LEN)
+		return (0);
+	switch (buf[RDV_REPLY_LEN - 1]) {
+	case RDV_WAIT:
+	case RDV_FIRST:
+	case RDV_SECOND:
+	case RDV_TAKEN:
+	case RDV_LIMIT:
+	case RDV_EXPIRED:
+	case RDV_BAD:
+		return (buf[RDV_REPLY_LEN - 1]);
+	}
+	*why = "the relay's answer is unknown";
+	return (-1);
+}
+
+/* What a refusal means, for the one line a client says. */
+const char *
+rdv_reply_text(enum rdv_reply r)
+{
+	switch (r) {
+	case RDV_WAIT:
+		return ("waiting for the other side");
+	case RDV_FIRST:
+	case RDV_SECOND:
+		return ("paired");
+	case RDV_TAKEN:
+		return ("two clients are already paired with this code");
+	case RDV_LIMIT:
+		return ("too many clients from this address are waiting");
+	case RDV_EXPIRED:
+		return ("nobody came with this code in the relay's time");
+	case RDV_BAD:
+		return ("the relay did not understand the request");
+	}
+	return ("unknown answer");
+}

@@ -1,0 +1,563 @@
+/*
+ * The relay (--relay): pairs two clients that present the same
+ * rendezvous name (--via, src/codec/rendez.c) and joins their
+ * connections, as the forwarder joins a client with its target, seeing
+ * nothing of what passes but its size.  The name comes from the code
+ * under a label of its own, so the relay cannot make the key; the two
+ * clients' TLS runs end to end through it.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/queue.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modes.h"
+
+/* A client has this long to send its request. */
+#define RELAY_REQUEST_MS	(10 * 1000)
+/*
+ * The names, in buckets by their first bytes: a name is a MAC, as good
+ * as random, so names spread evenly; what a stranger may pile into one
+ * bucket is bounded by per-addr= for each address he has.
+ */
+#define RELAY_BUCKETS		4096
+
+struct relay;
+struct rpair;
+
+/* A client, from its admission to its pairing. */
+struct rclient {
+	struct relay		*r;
+	struct netconn		*nc;
+	struct net_peer		 peer;
+	struct ev_timer		 timer;	/* its request's deadline, then its
+					   name's */
+	struct rname		*rn;	/* waiting under this name */
+	TAILQ_ENTRY(rclient)	 entry;	/* the relay's waiting clients */
+	size_t			 got;
+	unsigned char		 req[RDV_REQ_LEN];
+};
+
+/*
+ * A name: one client waiting under it, or the pair made under it (a
+ * third client who comes with it is turned away).
+ */
+struct rname {
+	LIST_ENTRY(rname)	 entry;
+	unsigned char		 name[RDV_NAME_LEN];
+	struct rclient		*waiting;
+	struct rpair		*pair;
+};
+LIST_HEAD(rnames, rname);
+
+/* Two clients joined. */
+struct rpair {
+	struct relay		*r;
+	struct rname		*rn;
+	struct netconn		*nc[2];
+	struct net_peer		 peer[2];
+	struct session		*s;
+	struct channel		*way[2];
+	struct ev_timer		 tick;	/* the limits */
+	uint64_t		 since;	/* ev_now() when paired */
+	uint64_t		 moved;	/* both ways, with limits only */
+	int			 held;	/* past a limit: held */
+};
+
+struct relay {
+	const struct job	*j;
+	struct listener		*l;
+	struct rnames		 names[RELAY_BUCKETS];
+	TAILQ_HEAD(, rclient)	 waiting;
+};
+
+/* The bucket of name. */
+static struct rnames *
+rname_bucket(struct relay *r, const unsigned char *name)
+{
+	return (&r->names[(name[0] | name[1] << 8) % RELAY_BUCKETS]);
+}
+
+/* The record of name, or NULL. */
+static struct rname *
+rname_find(struct relay *r, const unsigned char *name)
+{
+	struct rname	*rn;
+
+	LIST_FOREACH(rn, rname_bucket(r, name), entry) {
+		if (memcmp(rn->name, name, RDV_NAME_LEN) == 0)
+			return (rn);
+	}
+	return (NULL);
+}
+
+/* Forget the name rn. */
+static void
+rname_free(struct rname *rn)
+{
+	LIST_REMOVE(rn, entry);
+	explicit_bzero(rn, sizeof(*rn));
+	free(rn);
+}
+
+/* A client's address and port, for messages: never its name. */
+static const char *
+relay_label(const struct net_peer *peer, char *buf, size_t len)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
+	    sizeof(host), port, sizeof(port));
+	snprintf(buf, len, "%s %s", host, port);
+	return (buf);
+}
+
+/* Forget a client that is not paired; its place at the gate comes back. */
+static void
+rclient_free(struct rclient *rc)
+{
+	struct relay	*r = rc->r;
+
+	ev_timer_disarm(&rc->timer);
+	if (rc->nc->fd != -1)
+		ev_del(rc->nc->fd);
+	if (rc->rn != NULL) {
+		TAILQ_REMOVE(&r->waiting, rc, entry);
+		rname_free(rc->rn);
+	}
+	netconn_free(rc->nc);
+	explicit_bzero(rc, sizeof(*rc));
+	free(rc);
+}
+
+/* Tell a client the answer r (a few bytes to a fresh socket: at once). */
+static int
+relay_answer(struct rclient *rc, enum rdv_reply r)
+{
+	unsigned char	 buf[RDV_REPLY_LEN];
+
+	rdv_encode_reply(buf, r);
+	return (send(rc->nc->fd, buf, sizeof(buf), MSG_NOSIGNAL) ==
+	    (ssize_t)sizeof(buf) ? 0 : -1);
+}
+
+/* Turn a client away with the answer r, said with -v by its address. */
+static void
+relay_refuse(struct rclient *rc, enum rdv_reply r, const char *why)
+{
+	char	 label[NI_MAXHOST + NI_MAXSERV + 2];
+
+	log_verbose(1, "relay: %s: refused: %s",
+	    relay_label(&rc->peer, label, sizeof(label)), why);
+	(void)relay_answer(rc, r);
+	rclient_free(rc);
+}
+
+static void
+rpair_free(struct rpair *p)
+{
+	ev_timer_disarm(&p->tick);
+	rname_free(p->rn);
+	netconn_free(p->nc[0]);
+	netconn_free(p->nc[1]);
+	free(p);
+}
+
+static void
+rpair_finished(struct session *s)
+{
+	struct rpair	*p = s->arg;
+	struct channel	*ch;
+	char		 a[NI_MAXHOST + NI_MAXSERV + 2];
+	char		 b[NI_MAXHOST + NI_MAXSERV + 2];
+	const char	*how = "closed";
+	struct endpoint	*ep;
+
+	TAILQ_FOREACH(ch, &s->channels, entry) {
+		if (ch->state == CH_FAILED)
+			how = "reset";
+	}
+	if (s->timed_out)
+		how = "idle";
+	/* A cut stream is passed on as one, never as a whole one. */
+	if (strcmp(how, "reset") == 0) {
+		TAILQ_FOREACH(ep, &s->endpoints, entry)
+			ep_reset(ep);
+	}
+	log_verbose(1, "relay: %s and %s: %s, %llu and %llu bytes", relay_label(
+	    &p->peer[0], a, sizeof(a)), relay_label(&p->peer[1], b, sizeof(b)),
+	    how, (unsigned long long)p->way[0]->bytes,
+	    (unsigned long long)p->way[1]->bytes);
+	session_free(s);
+	rpair_free(p);
+}
+
+/*
+ * What the pair may have moved by now at --relay-limit's rate=: a
+ * second's worth, and the rate since it was paired.
+ */
+static uint64_t
+rpair_allowed(const struct rpair *p)
+{
+	uint64_t	 rate = p->r->j->relay->rate, ms;
+
+	ms = ev_now() - p->since;
+	return (rate * (ms / 1000 + 1) + rate * (ms % 1000) / 1000);
+}
+
+/* Hold both ways, or let them read again (plain sockets: nothing is
+   held in a source that a poll would not announce). */
+static void
+rpair_hold(struct rpair *p, int on)
+{
+	p->held = on;
+	channel_hold(p->way[0], on);
+	channel_hold(p->way[1], on);
+}
+
+/*
+ * The pair's limits, from its timer: past bytes= it ends; past rate= it
+ * stays held until the rate allows what it moved.
+ */
+static void
+rpair_tick(void *arg)
+{
+	struct rpair		*p = arg;
+	const struct relay_conf	*rc = p->r->j->relay;
+	uint64_t		 allowed;
+
+	if (rc->max_bytes > 0 && p->moved >= (uint64_t)rc->max_bytes) {
+		log_verbose(1, "relay: a pair moved its --relay-limit bytes");
+		session_finish(p->s);
+		return;
+	}
+	if (!p->held)
+		return;
+	if ((allowed = rpair_allowed(p)) >= p->moved) {
+		rpair_hold(p, 0);
+		return;
+	}
+	ev_timer_arm(&p->tick, (p->moved - allowed) * 1000 / rc->rate + 1);
+}
+
+/*
+ * Each chunk either way, once delivered (with limits only: a tap makes
+ * the pump copy rather than splice): counted against --relay-limit's
+ * bytes= and rate=; past either, both ways are held and the timer says
+ * what comes next.  A tap must not free the session: the timer ends it.
+ */
+static void
+rpair_tap(struct channel *ch, const unsigned char *buf, size_t n, void *arg)
+{
+	struct rpair		*p = arg;
+	const struct relay_conf	*rc = p->r->j->relay;
+	uint64_t		 allowed;
+
+	(void)ch;
+	(void)buf;
+	p->moved += n;
+	if (p->held)
+		return;
+	if (rc->max_bytes > 0 && p->moved >= (uint64_t)rc->max_bytes) {
+		rpair_hold(p, 1);
+		ev_timer_arm(&p->tick, 0);
+	} else if (rc->rate > 0 && (allowed = rpair_allowed(p)) < p->moved) {
+		rpair_hold(p, 1);
+		ev_timer_arm(&p->tick, (p->moved - allowed) * 1000 /
+		    rc->rate + 1);
+	}
+}
+
+/*
+ * first waited, second came with the same name: tell each which it is
+ * and join them.  The first is TLS's server; the second, its client,
+ * speaks first, and its ClientHello goes straight through.
+ */
+static void
+relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
+{
+	struct relay		*r = first->r;
+	struct rpair		*p;
+	struct join		 jn;
+	struct join_how		 how = { .flow = r->j->flow, .far = r->j->side,
+	    .name = { "first", "second" }, .idle_ms = TIME_NONE };
+	char			 a[NI_MAXHOST + NI_MAXSERV + 2];
+	char			 b[NI_MAXHOST + NI_MAXSERV + 2];
+
+	TAILQ_REMOVE(&r->waiting, first, entry);
+	first->rn = NULL;
+	rn->waiting = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		log_warn("relay");
+		goto drop;
+	}
+	if (relay_answer(first, RDV_FIRST) == -1 ||
+	    relay_answer(second, RDV_SECOND) == -1) {
+		log_verbose(1, "relay: %s and %s: a client left as it was "
+		    "paired", relay_label(&first->peer, a, sizeof(a)),
+		    relay_label(&second->peer, b, sizeof(b)));
+		free(p);
+		goto drop;
+	}
+	p->r = r;
+	p->rn = rn;
+	rn->pair = p;
+	p->since = ev_now();
+	ev_timer_init(&p->tick, rpair_tick, p);
+	ev_timer_disarm(&first->timer);
+	ev_timer_disarm(&second->timer);
+	ev_del(first->nc->fd);
+	ev_del(second->nc->fd);
+	p->nc[0] = first->nc;
+	p->nc[1] = second->nc;
+	p->peer[0] = first->peer;
+	p->peer[1] = second->peer;
+	free(first);
+	free(second);
+	log_verbose(1, "relay: paired %s with %s", relay_label(&p->peer[0], a,
+	    sizeof(a)), relay_label(&p->peer[1], b, sizeof(b)));
+	if (join_new(&jn, NULL, rpair_finished, p) == -1)
+		goto fail;
+	if (end_netconn(&jn.end[0], r->j->side, p->nc[0], jn.s, "first",
+	    EP_SHUT_SOCKET, EP_NET | EP_OWN, NC_BINARY) == -1 ||
+	    end_netconn(&jn.end[1], r->j->side, p->nc[1], jn.s, "second",
+	    EP_SHUT_SOCKET, EP_NET | EP_OWN, NC_BINARY) == -1)
+		goto fail_session;
+	/*
+	 * Zero-copy once the bytes move (TLS's first records are copied),
+	 * unless the pair has limits, which count each chunk.
+	 */
+	how.flags[0] = how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE |
+	    CH_LAZY;
+	how.rule = JOIN_SIDES;
+	if (r->j->relay->max_bytes > 0 || r->j->relay->rate > 0) {
+		how.tap[0] = how.tap[1] = rpair_tap;
+		how.tap_arg = p;
+	}
+	if (join_ways(&jn, &how) == -1)
+		goto fail_session;
+	p->way[0] = jn.way[0];
+	p->way[1] = jn.way[1];
+	p->s = jn.s;
+	gate_session(&r->j->side->gate, jn.s);
+	if (join_start(&jn) == -1)
+		session_finish(jn.s);
+	return;
+
+fail_session:
+	session_free(jn.s);
+fail:
+	log_warn("relay");
+	rpair_free(p);
+	return;
+drop:
+	rname_free(rn);
+	rclient_free(first);
+	rclient_free(second);
+}
+
+/* A waiting client's name has waited its time (wait=): nobody came. */
+static void
+relay_expire_cb(void *arg)
+{
+	struct rclient	*rc = arg;
+
+	relay_refuse(rc, RDV_EXPIRED, "waited its time, nobody came");
+}
+
+/*
+ * A waiting client says nothing until it is paired: anything it sends,
+ * or its end, ends its wait.
+ */
+static void
+relay_waiter_cb(int fd, int events, void *arg)
+{
+	struct rclient	*rc = arg;
+	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
+
+	(void)fd;
+	(void)events;
+	log_verbose(1, "relay: %s: left before it was paired",
+	    relay_label(&rc->peer, label, sizeof(label)));
+	rclient_free(rc);
+}
+
+/* Are a and b the same host (the port aside)? */
+static int
+relay_same_host(const struct sockaddr *a, const struct sockaddr *b)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+
+	if (a->sa_family != b->sa_family)
+		return (0);
+	if (a->sa_family == AF_INET) {
+		a4 = (const struct sockaddr_in *)a;
+		b4 = (const struct sockaddr_in *)b;
+		return (a4->sin_addr.s_addr == b4->sin_addr.s_addr);
+	}
+	if (a->sa_family == AF_INET6) {
+		a6 = (const struct sockaddr_in6 *)a;
+		b6 = (const struct sockaddr_in6 *)b;
+		return (memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof(a6->sin6_addr)) == 0);
+	}
+	return (0);
+}
+
+/* The clients waiting from the address of peer (the port aside). */
+static int
+relay_waiting_from(const struct relay *r, const struct net_peer *peer)
+{
+	const struct rclient	*rc;
+	const struct sockaddr	*a = (const struct sockaddr *)&peer->ss;
+	int			 n = 0;
+
+	TAILQ_FOREACH(rc, &r->waiting, entry) {
+		if (relay_same_host((const struct sockaddr *)&rc->peer.ss, a))
+			n++;
+	}
+	return (n);
+}
+
+/* A client's whole request: pair it, let it wait, or turn it away. */
+static void
+relay_arrive(struct rclient *rc, const unsigned char *name)
+{
+	struct relay	*r = rc->r;
+	struct rname	*rn;
+	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
+
+	ev_timer_disarm(&rc->timer);
+	rn = rname_find(r, name);
+	if (rn != NULL && rn->pair != NULL) {
+		relay_refuse(rc, RDV_TAKEN, "its name is paired already");
+		return;
+	}
+	if (rn != NULL) {
+		relay_pair(rn, rn->waiting, rc);
+		return;
+	}
+	if (relay_waiting_from(r, &rc->peer) >= r->j->relay->per_addr) {
+		relay_refuse(rc, RDV_LIMIT, "too many waiting from its address "
+		    "(--relay-limit per-addr)");
+		return;
+	}
+	if ((rn = calloc(1, sizeof(*rn))) == NULL) {
+		log_warn("relay");
+		rclient_free(rc);
+		return;
+	}
+	memcpy(rn->name, name, RDV_NAME_LEN);
+	rn->waiting = rc;
+	rc->rn = rn;
+	LIST_INSERT_HEAD(rname_bucket(r, name), rn, entry);
+	TAILQ_INSERT_TAIL(&r->waiting, rc, entry);
+	if (relay_answer(rc, RDV_WAIT) == -1 ||
+	    ev_set(rc->nc->fd, EV_READ, relay_waiter_cb, rc) == -1) {
+		rclient_free(rc);
+		return;
+	}
+	ev_timer_init(&rc->timer, relay_expire_cb, rc);
+	ev_timer_arm(&rc->timer, r->j->relay->wait_ms);
+	log_verbose(1, "relay: %s waits",
+	    relay_label(&rc->peer, label, sizeof(label)));
+}
+
+/* A client's request, read up to its end and never past it. */
+static void
+relay_read_cb(int fd, int events, void *arg)
+{
+	struct rclient	*rc = arg;
+	unsigned char	 name[RDV_NAME_LEN];
+	const char	*why;
+	ssize_t		 n, want;
+
+	(void)events;
+	want = rdv_parse_request(rc->req, rc->got, name, &why);
+	if (want <= (ssize_t)rc->got)
+		abort();
+	n = recv(fd, rc->req + rc->got, want - rc->got, MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		rclient_free(rc);
+		return;
+	}
+	rc->got += n;
+	if ((want = rdv_parse_request(rc->req, rc->got, name, &why)) == -1) {
+		relay_refuse(rc, RDV_BAD, why);
+		return;
+	}
+	if (want > (ssize_t)rc->got)
+		return;
+	ev_del(fd);
+	relay_arrive(rc, name);
+	explicit_bzero(name, sizeof(name));
+}
+
+/* A client that sent no whole request in time. */
+static void
+relay_request_late_cb(void *arg)
+{
+	struct rclient	*rc = arg;
+
+	relay_refuse(rc, RDV_BAD, "no request in time");
+}
+
+/* A client admitted: read its request. */
+static int
+relay_start(void *arg, struct netconn *nc, const struct net_peer *peer)
+{
+	struct relay	*r = arg;
+	struct rclient	*rc;
+
+	if ((rc = calloc(1, sizeof(*rc))) == NULL) {
+		netconn_free(nc);
+		return (-1);
+	}
+	rc->r = r;
+	rc->nc = nc;
+	rc->peer = *peer;
+	ev_timer_init(&rc->timer, relay_request_late_cb, rc);
+	if (ev_set(nc->fd, EV_READ, relay_read_cb, rc) == -1) {
+		rclient_free(rc);
+		return (-1);
+	}
+	ev_timer_arm(&rc->timer, RELAY_REQUEST_MS);
+	return (0);
+}
+
+/* --relay: pair the clients that come with the same name. */
+int
+relay_listen(const struct job *j)
+{
+	static const struct listen_ops	ops = { .start = relay_start };
+	struct relay			*r;
+	char				*cause = NULL;
+	int				 fd;
+	size_t				 i;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		fatal("relay");
+	r->j = j;
+	for (i = 0; i < RELAY_BUCKETS; i++)
+		LIST_INIT(&r->names[i]);
+	TAILQ_INIT(&r->waiting);
+	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY |
+	    LISTEN_ANY, &cause)) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	listener_run(j->side, fd, &ops, r, &r->l);
+	free(r);
+	return (0);
+}
