@@ -263,6 +263,30 @@ test_forward_no_pipe() {
 	faulted "EMFILE"
 }
 
+# A forwarder with no descriptor for a client's target connection turns
+# that client away, saying why; its target is not down for that, and the
+# next client reaches it.
+test_forward_target_socket_emfile() {
+	server be -lk -n 127.0.0.1 0 || fail "no target"
+	BPORT=$PORT
+	# The first socket is the forwarder's listener.
+	export SC_FAULT=socket:2:EMFILE
+	fserver fw -lk -n 127.0.0.1 0 --forward "127.0.0.1:$BPORT" ||
+	    fail "no forwarder"
+	send_line one
+	assertEquals "first client's stdout" "" "$(<"$SC_TMP/c.out")"
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/be.out" . 1
+	assertFileEquals "$SC_TMP/be.out" "two"
+	assertEquals "the forwarder's words" \
+	    "sockcat: forward: #1 127.0.0.1 PORT: no target accepted: 127.0.0.1 $BPORT: socket: Too many open files" \
+	    "$(grep -v -e '^Listening on' -e '^Connection received' \
+	    -e '^sockcat: forward: #2 .*: \(forwarded to .*\|closed\)$' \
+	    "$SC_TMP/fw.err" | sed 's/127.0.0.1 [0-9]*: no/127.0.0.1 PORT: no/')"
+	faulted "socket 2 EMFILE"
+}
+
 # client FAULT: 3 MiB sent by a faulted client from stdin ($1: file or
 # pipe), with FAULT.
 client() {
