@@ -56,7 +56,9 @@ sockcat -lk 5140 | grep --line-buffered ERROR >> errors.log
 printf '"'"'HTTP/1.0 200 OK\er\en\er\enhello\en'"'"' | sockcat -N -l 8080
 sockcat -l -N 8080 < reply | sockcat -N host.example.com 80 > reply
 echo '"'"'{\(dqid\(dq:1}'"'"' | sockcat -q 1 ws://127.0.0.1:8080/api
-echo status | sockcat -u -w 2 host.example.com 5000'
+printf '"'"'hello\en'"'"' | sockcat ws://127.0.0.1:8080/echo
+echo status | sockcat -u -w 2 host.example.com 5000
+printf '"'"'GET / HTTP/1.0\er\en\er\en'"'"' | sockcat -N --record w.rec host 80'
 SYNOPSIS='sockcat -l [address] port --proxy-type socks5|http
 .Dl sockcat Oo Fl lk Oc Oo Ar options Oc Fl e Ar program | Fl c Ar command ...
 .Dl sockcat -l Ar port Fl -fifo Ar f | Ar filter No > Ar f'
@@ -125,6 +127,19 @@ test_websocket_answer_waited_for() {
 	assertEquals 'answer to {"id":1}' "$out"
 	wait_exit "$LPID" 15
 	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+# A WebSocket client whose input ends: its close follows, the echo comes
+# first, and it exits 0 at the server's close.
+test_websocket_stdin_end_closes() {
+	doc='printf '"'"'hello\en'"'"' | sockcat ws://127.0.0.1:8080/echo'
+	in_docs "$doc"
+	listen srv 8080 "sockcat -lk --websocket 8080 -e /bin/cat" ||
+	    fail "no server"
+	out=$(connect 8080 "$(unroff "$doc")")
+	assertEquals "client status" 0 $?
+	assertEquals "hello" "$out"
+	stop "$LPID"
 }
 
 # A UDP server that answers each datagram half a second later; sets
@@ -280,6 +295,32 @@ test_one_shot_web_server_and_client() {
 	assertEquals "the request, in CRLF" \
 	    "$(printf 'GET / HTTP/1.0\r\nHost: localhost\r\n\r')" \
 	    "$(<"$SC_TMP/request.txt")"
+}
+
+# sockcat-sessions(7): a session with a web server (Python's) recorded,
+# then played back by a listener to curl at twice its speed, byte for
+# byte.
+test_recorded_session_replayed() {
+	command -v curl >/dev/null || { sc_skip "curl"; return; }
+	rec=$(unroff 'printf '"'"'GET / HTTP/1.0\er\en\er\en'"'"' | sockcat -N --record w.rec host 80')
+	srv='sockcat -lk --replay w.rec,speed=2 8080'
+	in_docs 'printf '"'"'GET / HTTP/1.0\er\en\er\en'"'"' | sockcat -N --record w.rec host 80'
+	in_docs "$srv"
+	mkdir "$SC_TMP/www"
+	echo 'hello from a web server' >"$SC_TMP/www/index.html"
+	bg t 60 python3 -m http.server --bind 127.0.0.1 --directory \
+	    "$SC_TMP/www" 0 >"$SC_TMP/http.out" 2>&1
+	wait_for "$SC_TMP/http.out" 'port [0-9]+' || fail "no web server"
+	PORT=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$SC_TMP/http.out" |
+	    head -n 1)
+	connect 80 "$rec" >"$SC_TMP/direct"
+	assertEquals "recorded: status" 0 $?
+	assertTrue "the page came" "grep -q 'hello from a web server' '$SC_TMP/direct'"
+	listen srv 8080 "$srv" || fail "no replay"
+	t 20 curl -s -0 --raw -D - "http://127.0.0.1:$PORT/" \
+	    >"$SC_TMP/replayed"
+	assertEquals "curl's status" 0 $?
+	assertTrue "the same bytes" "cmp '$SC_TMP/direct' '$SC_TMP/replayed'"
 }
 
 # The manual's fixed page, fetched by the manual's and the README's client.

@@ -45,7 +45,9 @@ test_corpus_proxyd() { replay proxyd; }
 test_corpus_proxyproto() { replay proxyproto; }
 test_corpus_pump() { replay pump; }
 test_corpus_room() { replay room; }
+test_corpus_record() { replay record; }
 test_corpus_rendez() { replay rendez; }
+test_corpus_script() { replay script; }
 test_corpus_secret() { replay secret; }
 test_corpus_telnet() { replay telnet; }
 test_corpus_time() { replay time; }

@@ -54,6 +54,7 @@ fact_args() {
 			else if (a ~ /forever/) v = "3"
 			else if (a ~ /MAX|N$|LIMIT/) v = "3"
 			else if (a ~ /TEXT/) v = "hello"
+			else if (a ~ /FORMAT/) v = "iso"
 			else v = "x"
 		}
 		if ($3 == "optional" && v != "") print s "=" v

@@ -27,7 +27,7 @@ test_the_table_is_dumped() {
 	    "$(awk -F '\t' 'NF != 12' "$SC_TMP/table")"
 	# Each row's topic is one of --dump-topics'.
 	t 5 "$SC" --dump-topics | cut -f 1 >"$SC_TMP/topics"
-	assertEquals "topics" "core addresses servers websocket tls terminal socat" \
+	assertEquals "topics" "core addresses servers websocket tls terminal socat sessions" \
 	    "$(tr '\n' ' ' <"$SC_TMP/topics" | sed 's/ $//')"
 	assertEquals "rows whose topic is none" "" \
 	    "$(cut -f 12 "$SC_TMP/table" | grep -vxF -f "$SC_TMP/topics")"
@@ -151,7 +151,7 @@ test_manual_has_every_option_with_its_argument() {
 	optcheck $(manual_pages) >"$SC_TMP/out"
 	assertEquals "status" 0 $?
 	assertEquals "the manual and the table differ" "" "$(<"$SC_TMP/out")"
-	assertTrue "seven pages" "[ $(manual_pages | wc -l) -eq 7 ]"
+	assertTrue "eight pages" "[ $(manual_pages | wc -l) -eq 8 ]"
 }
 
 # The check finds what is wrong: an entry in the wrong page, one twice,

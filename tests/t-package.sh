@@ -47,6 +47,7 @@ FILES='./usr/bin/sockcat
 ./usr/share/man/man1/sockchat.1.gz -> sockcat.1.gz
 ./usr/share/man/man7/sockcat-addresses.7.gz
 ./usr/share/man/man7/sockcat-servers.7.gz
+./usr/share/man/man7/sockcat-sessions.7.gz
 ./usr/share/man/man7/sockcat-socat.7.gz
 ./usr/share/man/man7/sockcat-terminal.7.gz
 ./usr/share/man/man7/sockcat-tls.7.gz

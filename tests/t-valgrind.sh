@@ -126,6 +126,27 @@ test_crlf_and_quit() {
 	assertClean
 }
 
+# A scripted listener that stamps and records each client, one whose
+# expect fails, then the recording replayed (sockcat-sessions(7)).
+test_script_record_replay() {
+	server srv -lk -C --timestamp --record "$SC_TMP/s-%n.rec" \
+	    --expect '^HELO (.*)' --send '250 \1\r\n' --expect '^QUIT' \
+	    127.0.0.1 0 || fail "no server"
+	printf 'HELO a\r\nQUIT\r\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/a"
+	assertEquals "client a" "$(printf '250 a\r')" "$(<"$SC_TMP/a")"
+	printf 'HELO b\r\nNOOP\r\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >/dev/null
+	wait_for "$SC_TMP/srv.err" 'expected /\^QUIT/' || fail "no failure"
+	stop "$SERVER_PID"
+	server rep -l 127.0.0.1 0 --replay "$SC_TMP/s-1.rec" || fail "no replay"
+	printf 'HELO a\r\nQUIT\r\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/r"
+	assertEquals "replayed" "$(printf '250 a\r')" "$(<"$SC_TMP/r")"
+	wait_exit "$SERVER_PID" 20
+	assertClean
+}
+
 # Under valgrind vfork(2) is a fork(2): a program's start and its
 # failure are reported through the pipe every time.
 test_programs_started_and_refused() {

@@ -91,6 +91,10 @@ OPT("cool-write coolwrite",
 OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
 OPT("setsid sid",	"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
 
+/* A recording played */
+OPT("speed",		"replay-speed",	AO_SECONDS, N_REPLAY,	F(replay_speed_text, TEXT))
+OPT("side",		"replay-side",	AO_TEXT,  N_REPLAY,	F(replay_role, TEXT))
+
 /* Programs */
 OPT("pipes",		"pipes",	AO_BOOL,  N_PROGRAM,	R)
 OPT("pty",		"pty",		AO_BOOL,  N_PROGRAM,	F(local.pty, FLAG))

@@ -61,6 +61,7 @@ static const struct {
 	{ "-",		ADDR_STDIO,	AFORM_NONE,	0 },
 	{ "serial",	ADDR_SERIAL,	AFORM_DEVICE,	0 },
 	{ "pty",	ADDR_PTY,	AFORM_FILE,	0 },
+	{ "replay",	ADDR_REPLAY,	AFORM_FILE,	0 },
 	{ "socks4",	ADDR_SOCKS4,	AFORM_PROXIED,	0 },
 	{ "socks4a",	ADDR_SOCKS4A,	AFORM_PROXIED,	0 },
 	{ "socks5",	ADDR_SOCKS5,	AFORM_PROXIED,	0 },

@@ -456,8 +456,11 @@ struct chat_view {
 	int		 cont;		/* and was cut short on the screen */
 	int		 pending_cr;	/* a CR of its is held back */
 	int		 redraw;	/* show the typed line again */
+	int		 dgram;		/* each read is whole datagrams: a
+					   :q line is not shown */
 };
 void		 chatproto_reset(struct chat_view *);
+size_t		 chatproto_quit_len(const unsigned char *, size_t);
 size_t		 chatproto_quit_scan(int *, const unsigned char *, size_t,
 		    int *);
 size_t		 chatproto_rx(struct chat_view *, const unsigned char *,
@@ -567,6 +570,7 @@ enum addr_kind {
 	ADDR_SOCKS4A,		/* socks4a:PROXY:HOST:PORT */
 	ADDR_SOCKS5,		/* socks5:PROXY:HOST:PORT */
 	ADDR_FD,		/* socat's FD:N, a descriptor inherited */
+	ADDR_REPLAY,		/* replay:FILE, a recording played */
 };
 
 /* One ",name[=value]" of an address; a flag's value is "1". */
@@ -625,5 +629,87 @@ int		 addr_socat_words(char *, char **, size_t);
 #ifdef SC_DEBUG
 unsigned long	 addr_parse_count(void);
 #endif
+
+/* script.c */
+#include <regex.h>
+
+/* What a step of a script does (--expect, --send, --script). */
+enum script_op {
+	SCRIPT_EXPECT,		/* wait for what matches a pattern */
+	SCRIPT_SEND,		/* send a text, its escapes read */
+	SCRIPT_SLEEP,		/* wait so long, reading on */
+	SCRIPT_TIMEOUT,		/* the time each expect after it has */
+	SCRIPT_CLOSE,		/* end what we send (the peer reads its end) */
+	SCRIPT_INTERACT,	/* hand the session to stdin and stdout */
+};
+
+#define SCRIPT_STEPS_MAX	4096	/* steps of one script */
+#define SCRIPT_ARG_MAX		4096	/* a pattern or a text as written */
+#define SCRIPT_SEND_MAX		16384	/* a text sent, its groups put in */
+#define SCRIPT_FILE_MAX		(1024 * 1024) /* a --script file */
+#define SCRIPT_GROUPS		10	/* the match and \1 to \9 */
+#define SCRIPT_TIME_MAX		86400	/* a sleep or timeout, seconds */
+
+struct script_step {
+	enum script_op	 op;
+	char		*arg;		/* a pattern or a text, as written */
+	regex_t		*re;		/* an expect's pattern, compiled */
+	long long	 ms;		/* a sleep's or a timeout's */
+	size_t		 line;		/* its line in the file; 0: argv */
+};
+
+/* A script: its steps in order, and what was wrong when it was refused. */
+struct script {
+	struct script_step	*steps;
+	size_t			 n;
+	char			 why[192];
+};
+
+const char	*script_op_name(enum script_op);
+int		 script_add(struct script *, const char *, const char *,
+		    size_t);
+int		 script_parse(struct script *, const char *, size_t);
+ssize_t		 script_text(const char *, const char *, const regmatch_t *,
+		    unsigned char *, size_t, const char **);
+int		 script_time(const char *, long long *);
+void		 script_free(struct script *);
+
+/* record.c */
+/*
+ * A recorded session (--record, replay:): "sockcat-record 1" on its first
+ * line, then a chunk a line: the milliseconds since the session began,
+ * who sent it (client, server), its bytes quoted.  sockcat-sessions(7).
+ */
+#define RECORD_MAGIC		"sockcat-record 1"
+#define RECORD_FILE_MAX		(64 * 1024 * 1024)
+#define RECORD_LINE_BYTES	64	/* a chunk's bytes a line, written */
+#define RECORD_LINE_MAX		(32 + 4 * RECORD_LINE_BYTES + 8)
+
+enum record_who {
+	RECORD_CLIENT,		/* what the client sent */
+	RECORD_SERVER,		/* what the server sent */
+};
+
+struct record_chunk {
+	uint64_t	 ms;		/* since the session began */
+	enum record_who	 who;
+	size_t		 off;		/* its bytes in record's data */
+	size_t		 len;
+	size_t		 line;		/* its line in the file */
+};
+
+struct record {
+	struct record_chunk	*c;
+	size_t			 n;
+	unsigned char		*data;	/* every chunk's bytes */
+	size_t			 len;
+	char			 why[160];
+};
+
+int		 record_parse(struct record *, const char *, size_t);
+void		 record_free(struct record *);
+size_t		 record_line(char *, uint64_t, enum record_who,
+		    const unsigned char *, size_t);
+const char	*record_who_name(enum record_who);
 
 #endif /* SC_CODEC_H */

@@ -23,9 +23,6 @@
 
 #include "front.h"
 
-/* --proxy-auth's value, kept out of the command line. */
-#define PROXY_AUTH_ENV	"SOCKCAT_PROXY_AUTH"
-
 /* The row named name: a letter, or a long name; NULL if none. */
 static __startup const struct optdef *
 opt_named(const char *name)
@@ -54,344 +51,6 @@ print_names(const struct optdef *d, int sep)
 		printf("--%s", d->name);
 }
 
-/* A quit timer also tells the peer about stdin's end (Debian). */
-static __startup void
-step_quit(struct cmdline *cl)
-{
-	const struct options	*o = cl->o;
-
-	/*
-	 * Not to a WebSocket server: its close frame is no half-close, the
-	 * peer stops sending too, so the replies the quit timer waits for
-	 * would be lost.  The close goes when the timer ends the session.
-	 */
-	if (o->flow.quit_ms != TIME_NONE && (o->side.ws.path == NULL || o->side.listen))
-		cl->o->flow.shut_net = 1;
-}
-
-/*
- * SOCKCAT_PROXY_AUTH: --proxy-auth's value from the environment, which
- * other users cannot read, for a client through one proxy (-x) or the
- * proxy server, when the command line gives no credentials.  The
- * variable is removed, whatever it says, so that no program sockcat
- * starts sees it.
- */
-static void
-proxy_auth_env(struct cmdline *cl)
-{
-	static char	*copy;
-	struct options	*o = cl->o;
-
-	if ((copy = env_take(PROXY_AUTH_ENV)) == NULL)
-		return;
-	if (*copy == '\0' || o->side.proxy.user != NULL ||
-	    (cl->nproxy != 1 && !(o->side.listen && cl->proxy_type))) {
-		explicit_bzero(copy, strlen(copy));
-		free(copy);
-		copy = NULL;
-		return;
-	}
-	opt_credentials(cl, copy);
-}
-
-/*
- * One -x, the i-th: a URL names its type and credentials; an address is
- * of -X's type, with -P or --proxy-auth's credentials when it is the only
- * one.  The first hop is also proxy_host, as a single -x always was.
- */
-static void
-proxy_hop(struct cmdline *cl, size_t i)
-{
-	struct options	*o = cl->o;
-	char		*cause;
-
-	const char	*arg = cl->proxy[i];
-
-	/* An address's errors are in nc's words, alone. */
-	if (proxy_hop_parse(&o->side.proxy.hops[i], o->side.proxy.proto,
-	    arg, &cause) == -1) {
-		if (!proxy_url_is(arg, strlen(arg)))
-			fatalx("%s", cause);
-		fatalx("proxy %zu (-x): %s", i + 1, cause);
-	}
-	/*
-	 * TLS to a proxy is over its socket: the first hop's.  Ours to the
-	 * destination would be inside it, which no TLS of ours can be.
-	 */
-	if (o->side.proxy.hops[i].tls && i > 0)
-		fatalx("proxy %zu (-x): only the first proxy may be https://",
-		    i + 1);
-	if (o->side.proxy.hops[i].tls && o->side.tls.on)
-		fatalx("proxy %zu (-x): cannot use --ssl or wss:// through an "
-		    "https:// proxy (TLS inside TLS)", i + 1);
-}
-
-/* Free what proxy_hop() made for each -x of the chain pc. */
-void
-proxy_hops_free(struct proxy_conf *pc)
-{
-	size_t	 i;
-
-	for (i = 0; i < pc->nhops; i++)
-		proxy_hop_free(&pc->hops[i]);
-	pc->nhops = 0;
-}
-
-/*
- * -x: a client's proxy, or a chain of them; or, with -l --proxy-type, be
- * the proxy.
- */
-static __startup void
-step_proxy(struct cmdline *cl)
-{
-	struct options	*o = cl->o;
-	size_t		 i;
-
-	proxy_auth_env(cl);
-	if (cl->nproxy > 0) {
-		if (o->side.sock.socktype == SOCK_DGRAM)
-			fatalx("no proxy support for UDP mode");
-		/* A forwarder's targets may be behind the proxy. */
-		if (o->side.listen && o->fwd.n == 0)
-			fatalx("no proxy support for listen");
-		if (o->side.sock.family == AF_UNIX)
-			fatalx("no proxy support for unix sockets");
-		if (o->side.sock.source != NULL)
-			fatalx("no proxy support for local source address");
-		if (o->side.sock.vsock)
-			fatalx("no proxy support for VSOCK");
-		/* -P and --proxy-auth are one proxy's credentials. */
-		if (cl->nproxy > 1 && o->side.proxy.user != NULL)
-			fatalx("-P and --proxy-auth name one proxy's "
-			    "credentials: with several -x, give each in its "
-			    "URL (socks5://user:pass@host:port)");
-		if (o->side.proxy.proto == PROXY_NONE)
-			o->side.proxy.proto = PROXY_SOCKS5;
-		for (i = 0; i < cl->nproxy; i++) {
-			proxy_hop(cl, i);
-			/* A server cannot stop to ask for a password. */
-			if (o->fwd.n > 0 && cl->nproxy > 1 &&
-			    o->side.proxy.hops[i].user != NULL &&
-			    o->side.proxy.hops[i].pass == NULL)
-				fatalx("--forward through a proxy needs its "
-				    "password: %s", o->side.proxy.hops[i].label);
-		}
-		o->side.proxy.nhops = cl->nproxy;
-		/* The first hop is what a single -x always set. */
-		o->side.proxy.proto = o->side.proxy.hops[0].proto;
-		o->side.proxy.host = o->side.proxy.hops[0].host;
-		o->side.proxy.port = o->side.proxy.hops[0].port;
-		if (o->side.proxy.hops[0].user != NULL) {
-			o->side.proxy.user = o->side.proxy.hops[0].user;
-			o->side.proxy.pass = o->side.proxy.hops[0].pass;
-			cl->auth_nopass = 0;
-		}
-	} else if (o->side.listen && cl->proxy_type) {
-		if (o->side.sock.socktype == SOCK_DGRAM)
-			fatalx("no proxy support for UDP mode");
-		if (o->side.proxy.proto != PROXY_SOCKS5 &&
-		    o->side.proxy.proto != PROXY_HTTP)
-			fatalx("a proxy server speaks socks5 or http");
-		o->proxy_serve = 1;
-	}
-}
-
-/*
- * A --forward target given as an address must be of the family -4 or -6
- * asks for, or every client would fail to reach it.  Through a proxy
- * (-x) the family is the proxy's business.
- */
-static void
-forward_check_family(const struct options *o, const char *arg,
-    const char *host)
-{
-	struct in6_addr	 a;
-
-	if (o->side.proxy.host != NULL)
-		return;
-	if (o->side.sock.family == AF_INET6 && inet_pton(AF_INET, host, &a) == 1)
-		fatalx("--forward %s: an IPv4 address, with -6", arg);
-	if (o->side.sock.family == AF_INET && inet_pton(AF_INET6, host, &a) == 1)
-		fatalx("--forward %s: an IPv6 address, with -4", arg);
-}
-
-/*
- * The forwarder's outbound settings: a client of the command line's
- * (any family of address unless -4 or -6, the proxy of -x), with no
- * source address of its own and the TLS of --forward-ssl.  Each target
- * starts from them.
- */
-static __startup void
-forward_peer(const struct options *o, struct side *peer)
-{
-	*peer = o->side;
-	peer->listen = 0;
-	peer->keep = 0;
-	peer->sock.source = NULL;
-	peer->sock.source_port = NULL;
-	peer->sock.listen_fd = -1;
-	peer->sock.reuseport = 0;
-	if (peer->sock.family == AF_UNIX)
-		peer->sock.family = AF_UNSPEC;
-	peer->tls = o->fwd.tls;
-	memset(&peer->ws, 0, sizeof(peer->ws));
-	peer->ws.max_message = o->side.ws.max_message;
-	peer->ws.ping_ms = o->side.ws.ping_ms;
-	peer->ws.pong_ms = o->side.ws.pong_ms;
-	peer->ws.messages = o->side.ws.messages;
-	/* Many connections: each WebSocket message compressed afresh. */
-	peer->ws.fresh = 1;
-}
-
-/* --vsock: the CID and the port are numbers (or the CID's names). */
-static __startup void
-step_vsock(struct cmdline *cl)
-{
-	struct options		*o = cl->o;
-	struct sockaddr_vm	 svm;
-	char			*cause = NULL;
-	size_t			 i;
-
-	if (!o->side.sock.vsock)
-		return;
-	if (!o->side.listen && o->side.host == NULL)
-		fatalx("--vsock: missing CID");
-	for (i = 0; i < o->side.nports; i++) {
-		if (vsock_addr(o->side.host, o->side.ports[i], o->side.listen, &svm,
-		    &cause) == -1)
-			fatalx("%s", cause);
-	}
-}
-
-/* --retry-interval's default. */
-static __startup void
-step_retry(struct cmdline *cl)
-{
-	if (cl->o->side.retry_ms == TIME_NONE)
-		cl->o->side.retry_ms = RETRY_DEFAULT_MS;
-}
-
-/*
- * Each --forward target read, once, into a side of its own: a kind the
- * forwarder dials or opens, and an address of the family asked for.
- */
-static __startup void
-forward_sides(struct options *o)
-{
-	struct side	*sd;
-	char		*cause;
-	size_t		 i;
-
-	/* An address pair's target is read already. */
-	if (o->fwd.n == 0 || o->fwd.sides != NULL)
-		return;
-	forward_peer(o, &o->fwd.peer);
-	if ((o->fwd.sides = calloc(o->fwd.n, sizeof(*o->fwd.sides))) == NULL)
-		fatal("calloc");
-	for (i = 0; i < o->fwd.n; i++) {
-		sd = &o->fwd.sides[i];
-		if (forward_target(sd, &o->fwd, o->fwd.targets[i],
-		    &cause) == -1) {
-			if (o->fwd.lines != NULL && o->fwd.lines[i] != 0)
-				fatalx("%s, line %zu: %s: %s", o->fwd.file,
-				    o->fwd.lines[i], o->fwd.targets[i], cause);
-			fatalx("--forward %s: %s", o->fwd.targets[i], cause);
-		}
-		if (sd->kind == SIDE_SOCKET && sd->sock.family != AF_UNIX)
-			forward_check_family(o, o->fwd.targets[i], sd->host);
-	}
-}
-
-/*
- * The near end of the command line's connection, as a side of its own:
- * -e's program (its words), -c's (a shell's command), each on a terminal
- * of its own with --pty; else stdin and stdout, --fifo's FIFO read in
- * stdin's place.  An address pair gives its own (pair_build()).
- */
-static __startup void
-step_near(struct options *o)
-{
-	struct side	*n = &o->near_own;
-
-	if (o->near != NULL)
-		return;
-	memset(n, 0, sizeof(*n));
-	side_local_defaults(n);
-	n->kind = o->local.exec != NULL ? SIDE_EXEC : SIDE_STDIO;
-	n->path = o->local.exec;
-	n->fifo = o->local.fifo;
-	n->text = n->path != NULL ? n->path : "-";
-	n->local.run = o->local.exec_shell ? RUN_SHELL : RUN_WORDS;
-	n->local.pty = o->local.pty;
-	o->near = n;
-}
-
-/*
- * What the options mean together, once every conflict is out of the way;
- * and --proxy-auth USER with no terminal to ask on: USER has an empty
- * password, as ncat takes it.
- */
-static __startup void
-step_last(struct cmdline *cl)
-{
-	struct options	*o = cl->o;
-	char		*cause = NULL;
-
-	if (o->flow.no_shutdown)
-		o->flow.shut_net = 0;
-	/*
-	 * nc's plain client says a refusal with -v only; its own modes,
-	 * and the address pairs, do.
-	 */
-	o->side.say_refused = o->side.tls.on || o->side.ws.path != NULL || cl->proxy_own ||
-	    cl->pair || o->side.reconnect;
-	if (o->flow.recv_only)
-		o->flow.no_stdin = 1;
-	/*
-	 * What the side's layers need to know of the mode: a datagram
-	 * listener's peers have sockets of their own with a program for
-	 * each, or DTLS; a broker and a room take plain TCP clients beside
-	 * WebSocket ones, and the room has a page; a program learns a
-	 * WebSocket request's variables.
-	 */
-	o->side.dgram_peers = o->side.tls.on ||
-	    (o->side.keep && o->local.exec != NULL);
-	/* A plain TCP member could not say who it is: with --auth, none. */
-	o->side.ws.plain_too = (o->broker || o->room) &&
-	    !auth_on(&o->side.auth);
-	o->side.ws.room_page = o->room;
-	o->side.ws.cgi = o->local.exec != NULL;
-	o->side.ws.fresh = o->broker || o->room || o->fwd.n > 0;
-	step_near(o);
-	/* --ws-static: a directory that cannot be opened is said now. */
-	if (o->side.ws.static_dir != NULL &&
-	    (o->side.ws.static_fd = wsh_static_open(o->side.ws.static_dir, &cause)) == -1)
-		fatalx("%s", cause != NULL ? cause : strerror(errno));
-	if (o->side.sock.dccp)
-		o->side.sock.socktype = SOCK_DCCP;
-	log_init(o->verbose);
-	if (cl->auth_nopass && !o->side.listen && o->side.proxy.user != NULL &&
-	    o->side.proxy.pass == NULL && !isatty(STDIN_FILENO)) {
-		o->side.proxy.pass = "";
-		log_verbose_warn(1, "--proxy-auth without a password and stdin "
-		    "is not a terminal: user \"%s\", empty password",
-		    o->side.proxy.user);
-	}
-	/*
-	 * Without TLS a Basic password or a token crosses the network as
-	 * it is; Digest, which browsers and curl --digest prefer, does not.
-	 */
-	if (auth_on(&o->side.auth) && !o->side.tls.on)
-		log_warnx("warning: --auth without --ssl: Basic passwords and "
-		    "tokens cross the network in the clear");
-	/* A single -x has -P's or --proxy-auth's credentials. */
-	if (o->side.proxy.nhops == 1) {
-		o->side.proxy.hops[0].user = o->side.proxy.user;
-		o->side.proxy.hops[0].pass = o->side.proxy.pass;
-	}
-	/* The targets start from every setting above. */
-	forward_sides(o);
-}
 
 /*
  * What a conflict row may ask besides the options: a condition no one
@@ -408,6 +67,8 @@ enum condition {
 	C_PROXY_PASSWORD,	/* the proxy user's password is known */
 	C_WS_URL,		/* a ws:// or wss:// URL where the host was */
 	C_WS_PAIR,		/* an address pair with a WebSocket side */
+	C_LOW_MINTTL,		/* -m below what a near host's packets
+				   carry (64): a count, as ncat's -m */
 	C_COUNT,
 };
 static const char *const conditions[C_COUNT] = {
@@ -420,6 +81,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_PROXY_PASSWORD] = "proxy-password",
 	[C_WS_URL] = "ws-url",
 	[C_WS_PAIR] = "ws-pair",
+	[C_LOW_MINTTL] = "low-minttl",
 };
 
 /* Does condition c hold in o? */
@@ -443,6 +105,8 @@ condition_holds(const struct options *o, enum condition c)
 		return (o->side.proxy.pass != NULL);
 	case C_WS_URL:
 		return (o->side.ws.path != NULL);
+	case C_LOW_MINTTL:
+		return (o->side.sock.minttl >= 0 && o->side.sock.minttl < 64);
 	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
@@ -609,10 +273,12 @@ static const struct conflict {
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
 	  "--ws-ping-timeout --ws-max-message --ws-messages -1 --ws-insecure "
-	  "--ws-no-compress",
+	  "--insecure --ws-no-compress",
 	  .none = "--websocket ws-pair",
 	  .msg = "must use --websocket, a ws:// URL or a ws:// address with "
 	  "--ws-* options" },
+	{ .all = "--monitor", .none = "--broker --room",
+	  .msg = "must use --broker with --monitor" },
 	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
 	  .msg = "must use --ws-static with --ws-static-dotfiles" },
 	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-server-header",
@@ -635,6 +301,45 @@ static const struct conflict {
 	  .any = "-z -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
 	  "proxy server" },
+	{ .all = "--expect", .any = "-z -e -c --fifo -d --recv-only "
+	  "--raw --readline --chat",
+	  .msg = "--expect is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
+	{ .all = "--send", .any = "-z -e -c --fifo -d --recv-only --raw "
+	  "--readline --chat",
+	  .msg = "--send is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
+	{ .all = "--script", .any = "-z -e -c --fifo -d --recv-only "
+	  "--raw --readline --chat",
+	  .msg = "--script is for one peer wired to stdin and stdout: it "
+	  "takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline "
+	  "or --chat" },
+	{ .all = "--replay", .any = "-z -e -c --fifo -d --send-only "
+	  "--recv-only --raw --readline --chat --expect --send --script",
+	  .msg = "--replay plays a recording in stdin and stdout's place: it "
+	  "takes no -z, -e, -c, --fifo, -d, --send-only, --recv-only, --raw, "
+	  "--readline, --chat, --expect, --send or --script" },
+	{ .all = "--record", .any = "-z --chat",
+	  .msg = "--record records a connection's sessions: it takes no -z "
+	  "or --chat" },
+	{ .all = "--replay -u -l",
+	  .msg = "cannot use --replay with -u -l" },
+	{ .all = "--record -u -l",
+	  .msg = "cannot use --record with -u -l" },
+	{ .all = "--timestamp", .any = "-z -e -c --raw --chat",
+	  .msg = "--timestamp stamps what a peer sends to stdout and the logs: "
+	  "it takes no -z, -e, -c, --raw or --chat" },
+	{ .all = "--timestamp -u -l",
+	  .msg = "cannot use --timestamp with -u -l" },
+	/* nc's letters that are ncat's too, said after every refusal. */
+	{ .all = "-m low-minttl", .any = "-l -e -c", .warn = 1,
+	  .msg = "-m is nc's minimum TTL, not ncat's most clients at once: "
+	  "that is --max-conns" },
+	{ .all = "-i -l", .warn = 1,
+	  .msg = "-i is nc's interval between lines sent, not ncat's idle "
+	  "timeout: that is --idle-timeout" },
 	{ .step = step_last },
 };
 

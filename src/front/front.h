@@ -85,6 +85,15 @@ struct options {
 	int		 socat_rx_ltor;	/* what the modes receive goes first to
 					   second */
 	int		 socat_locked;	/* -L, -W: a lock file, removed at exit */
+	struct script	 script;	/* --expect, --send, --script's steps */
+	int		 expects;	/* --expect, counted */
+	int		 sends;		/* --send, counted */
+	const char	*script_file;	/* --script */
+	int		 timestamp;	/* --timestamp */
+	struct stamp	 stamp;		/* and its format */
+	const char	*replay;	/* --replay FILE[,OPTIONS] */
+	char		*replay_text;	/* as an address: "replay:FILE..." */
+	struct side	 replay_side;	/* its side: the near end */
 };
 
 /* socat's -t when it is not given, in milliseconds. */
@@ -181,6 +190,7 @@ enum opt_topic {
 	OPTT_TLS,		/* sockcat-tls(7) */
 	OPTT_TERMINAL,		/* sockcat-terminal(7) */
 	OPTT_SOCAT,		/* sockcat-socat(7) */
+	OPTT_SESSIONS,		/* sockcat-sessions(7) */
 };
 
 /* A topic: its one word, its page's NAME line, --help TOPIC's forms. */
@@ -284,13 +294,22 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_reconnect, opt_retry_interval, opt_keepalive,
 		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
-		 opt_ws_header, opt_relay_limit;
+		 opt_ws_header, opt_relay_limit, opt_expect, opt_send,
+		 opt_script, opt_timestamp, opt_record;
+void		 replay_setup(struct side *, const struct side *);
 
 /* cmdline-check.c */
 void		 check(struct cmdline *);
 int		 conflicts_valid(void);
 void		 excludes(const struct optdef *);
 void		 cmdline_dump_modes(void);
+
+/* cmdline-steps.c */
+void		 step_quit(struct cmdline *);
+void		 step_proxy(struct cmdline *);
+void		 step_vsock(struct cmdline *);
+void		 step_retry(struct cmdline *);
+void		 step_last(struct cmdline *);
 void		 proxy_hops_free(struct proxy_conf *);
 
 /* secret.c */

@@ -118,6 +118,9 @@ main(int argc, char **argv)
 	if (run.dump != NULL && dump_socat(run.dump, o.socat_dump,
 	    o.socat_ltor, o.socat_rtol, o.socat_rx_ltor, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	/* --timestamp: the logs' lines too. */
+	if (run.dump != NULL && o.flow.stamp != NULL)
+		dump_stamp(run.dump, o.flow.stamp);
 
 	status = mode_run(&o);
 	stats_end();
@@ -131,6 +134,11 @@ main(int argc, char **argv)
 		if (o.pair[i].own != NULL)
 			side_free(&o.pair[i]);
 	}
+	if (o.replay_side.own != NULL)
+		side_free(&o.replay_side);
+	free(o.replay_text);
+	if (o.script.n > 0)
+		script_free(&o.script);
 	if (o.side.tls.ctx != NULL)
 		tls_ctx_free(o.side.tls.ctx);
 	if (o.side.via.srv_ctx != NULL)

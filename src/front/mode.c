@@ -61,7 +61,8 @@ mode_facts(const struct options *o)
 #define MODE_SERVER_UNUSED						\
 	"-t -i --delay -W -N --no-shutdown --quit-after --half-close "	\
 	"--pty --raw --retry --retry-interval --reconnect "		\
-	"--on-connect -F -r"
+	"--on-connect -F -r --expect --send --script --timestamp --record " \
+	"--replay"
 /* What only edits lines typed to a person: a chat's, a room's. */
 #define MODE_NOT_TYPED_AT	"--readline --readline-history "
 static const struct mode_rule mode_rules[] = {
@@ -69,7 +70,8 @@ static const struct mode_rule mode_rules[] = {
 	  .others = "-e -c --fifo --broker --room proxy-server --forward",
 	  .unused = "-t -W --delay --half-close --no-splice --pty "
 	  "--reconnect --on-connect -F -o --hex-dump --send-only "
-	  "--recv-only" },
+	  "--recv-only --expect --send --script --timestamp --record "
+	  "--replay" },
 	{ .fact = "--forward",
 	  .others = "-e -c --fifo --broker --room --chat proxy-server",
 	  .unused = "-C -d --send-only --recv-only " MODE_NOT_TYPED_AT
@@ -77,7 +79,8 @@ static const struct mode_rule mode_rules[] = {
 	  .why = "relays bytes unchanged" },
 	{ .fact = "--room",
 	  .others = "-e -c --fifo --broker --chat --forward proxy-server",
-	  .unused = "-C --no-splice -o --hex-dump " MODE_SERVER_UNUSED },
+	  .unused = "-C --no-splice -o --hex-dump --monitor "
+	  MODE_SERVER_UNUSED },
 	{ .fact = "--broker",
 	  .others = "-e -c --fifo --room --chat --forward proxy-server",
 	  .unused = "-C --no-splice -o --hex-dump " MODE_NOT_TYPED_AT

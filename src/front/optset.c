@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <readpassphrase.h>
@@ -676,4 +677,132 @@ opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
 		    "per-addr, bytes, rate)", (int)(v - arg - 1), arg);
 	if (rc->wait_ms == 0)
 		fatalx("--relay-limit: wait=0 lets nobody wait");
+}
+
+/*
+ * --expect PATTERN and --send TEXT: a step each of the command line's
+ * script, in the order given; refused in one line as the step is read.
+ */
+static void
+opt_step(struct cmdline *cl, const char *word, const char *name,
+    const char *arg)
+{
+	struct options	*o = cl->o;
+
+	if (script_add(&o->script, word, arg, 0) == -1)
+		fatalx("%s: %s", name, o->script.why);
+	o->flow.script = &o->script;
+}
+
+void
+opt_expect(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->expects++;
+	opt_step(cl, "expect", "--expect", arg);
+}
+
+void
+opt_send(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	cl->o->sends++;
+	opt_step(cl, "send", "--send", arg);
+}
+
+/*
+ * --script FILE: its steps, read now and added to the command line's;
+ * a file that cannot be read or is malformed is refused in one line,
+ * naming its line.
+ */
+void
+opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+	char		*text;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	(void)d;
+	o->script_file = arg;
+	if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) == -1)
+		fatal("--script %s", arg);
+	if ((text = malloc(SCRIPT_FILE_MAX + 1)) == NULL)
+		fatal("--script");
+	while ((n = read(fd, text + len, SCRIPT_FILE_MAX + 1 - len)) > 0) {
+		len += n;
+		if (len > SCRIPT_FILE_MAX)
+			fatalx("--script %s: longer than %d bytes", arg,
+			    SCRIPT_FILE_MAX);
+	}
+	if (n == -1)
+		fatal("--script %s", arg);
+	close(fd);
+	if (script_parse(&o->script, text, len) == -1)
+		fatalx("%s: %s", arg, o->script.why);
+	free(text);
+	o->flow.script = &o->script;
+}
+
+/*
+ * --timestamp[=FORMAT]: iso (the default), relative, or a strftime(3)
+ * format.
+ */
+void
+opt_timestamp(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	struct options	*o = cl->o;
+
+	(void)d;
+	if (stamp_parse(&o->stamp, arg) == -1)
+		fatalx("--timestamp: no such format: %s (iso, relative or a "
+		    "strftime(3) format)", arg);
+	o->timestamp = 1;
+	o->flow.stamp = &o->stamp;
+}
+
+/*
+ * --record FILE: each session's traffic in a file of its own; with -k
+ * (sessions one after another) FILE must say where its number goes.
+ */
+void
+opt_record(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	if (*arg == '\0')
+		fatalx("--record: no file");
+	cl->o->flow.record = arg;
+}
+
+/*
+ * A recording played (--replay, replay:) by rd, a side joined with the
+ * socket far: whose part it plays (side=, else the party far is: a
+ * listener's is the server's), at what speed; its file read once now,
+ * so that a wrong one is refused in one line before anything is served.
+ */
+void
+replay_setup(struct side *rd, const struct side *far)
+{
+	char	*cause = NULL, *end;
+
+	if (rd->replay_role == NULL)
+		rd->replay_plays = far->listen ? RECORD_SERVER : RECORD_CLIENT;
+	else if (strcmp(rd->replay_role, "client") == 0)
+		rd->replay_plays = RECORD_CLIENT;
+	else if (strcmp(rd->replay_role, "server") == 0)
+		rd->replay_plays = RECORD_SERVER;
+	else
+		fatalx("%s: side=%s: client or server", rd->text,
+		    rd->replay_role);
+	rd->replay_speed = 1;
+	if (rd->replay_speed_text != NULL) {
+		rd->replay_speed = strtod(rd->replay_speed_text, &end);
+		if (*end != '\0' || !(rd->replay_speed >= 0.01 &&
+		    rd->replay_speed <= 1000))
+			fatalx("%s: speed=%s: from 0.01 to 1000", rd->text,
+			    rd->replay_speed_text);
+	}
+	if (replay_check(rd, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }

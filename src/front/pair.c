@@ -258,6 +258,9 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 	else {
 		if (!sd->ws.on)
 			o->flow.shut_net = 1;
+		/* A recording is played afresh to each client, in turn. */
+		if (near->kind == SIDE_REPLAY)
+			sd->keep = sd->listen && !sd->once;
 		/*
 		 * fork: stdin and stdout (or a file) serve one client at a
 		 * time, the next waiting in the backlog until this one has
@@ -727,6 +730,12 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	int		 i;
 
 	pair_parse(o, argc, argv);
+	/* A recording is played to a socket, as stdin and stdout would be. */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].kind == SIDE_REPLAY &&
+		    o->pair[1 - i].kind != SIDE_SOCKET)
+			pair_refuse(o, "a recording is played to a socket");
+	}
 	if (pair_local_mode(o)) {
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);
@@ -751,6 +760,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	}
 	/* The socket or the device first, the near end second. */
 	if (a->kind == SIDE_STDIO || a->kind == SIDE_EXEC ||
+	    a->kind == SIDE_REPLAY ||
 	    (pair_device(a) && b->kind == SIDE_SOCKET) ||
 	    (!a->listen && b->listen && a->kind == SIDE_SOCKET)) {
 		t = a;
@@ -763,11 +773,19 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 	o->socat_rx_ltor = a == &o->pair[0];
 	o->sd = a;
 	o->peer = b;
+	/* A recording played: as stdin and stdout, its time its own. */
+	if (b->kind == SIDE_REPLAY)
+		replay_setup(b, a);
 	if (pair_device(a))
 		o->joinmode = 1;
-	else if (b->kind == SIDE_STDIO || b->kind == SIDE_EXEC) {
+	else if (b->kind == SIDE_STDIO || b->kind == SIDE_EXEC ||
+	    b->kind == SIDE_REPLAY) {
 		pair_plain(o, a, b);
 		pair_ways(o, a);
 	} else
 		pair_forward(o, a, b);
+	/* A script stands in for stdin: a socket's, with stdin and stdout. */
+	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
+		pair_refuse(o, "--expect, --send and --script are for a socket "
+		    "with stdin and stdout");
 }

@@ -47,7 +47,10 @@ join_new(struct join *jn, int (*watch)(struct session *),
  * does.  socat's -t and --quit-after give the far end that long once
  * stdin is done, and --fifo's filter that long (-q, --quit-after) once
  * the network is done; --fifo's own end is the session's.
- * --half-close waits for both ways whatever else is said.
+ * --half-close waits for both ways whatever else is said.  A WebSocket
+ * has no half-close: a client's end of stdin is its close (unless -q or
+ * --ws-messages say when the answers are over), and the peer's close
+ * then has WS_CLOSE_WAIT_MS to come.
  */
 static int
 join_declare_nc(struct join *jn, const struct join_how *how)
@@ -81,6 +84,13 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 		if (sd->ws.path != NULL && !sd->listen && how->quit_ms >= 0 &&
 		    (ms == TIME_NONE || how->quit_ms < ms))
 			ms = how->quit_ms;
+		if (sd->ws.path != NULL && !sd->listen && !sd->reconnect &&
+		    how->quit_ms == TIME_NONE && sd->ws.messages == 0)
+			tx->flags |= CH_SHUTDOWN;
+		if (sd->ws.path != NULL && !sd->listen &&
+		    (tx->flags & CH_SHUTDOWN) && (ms == TIME_NONE ||
+		    WS_CLOSE_WAIT_MS < ms))
+			ms = WS_CLOSE_WAIT_MS;
 		if (channel_grace(tx, ms) == -1)
 			return (-1);
 		/* --send-only: what comes back does not matter. */
@@ -135,7 +145,8 @@ join_declare_dgram(struct join *jn, const struct join_how *how)
  *   - two sides opened at once, no connection between (socat's): once
  *     one way has ended, the other has -t's time (flow's quit_ms);
  *   - a connection and a program: both ways, or the program's output
- *     once it has exited (the mode says so: join_program_gone());
+ *     once it has exited (the mode says so: join_program_gone()); and
+ *     a recording played, which ends when it is played: both ways;
  *   - a connection and stdin and stdout: netcat's (join_declare_nc()).
  * Returns -1 with errno.
  */
@@ -180,7 +191,11 @@ join_declare_end(struct join *jn, const struct join_how *how)
 			return (channel_grace(out, JOIN_DGRAM_LINGER_MS));
 		return (0);
 	}
-	if (near & END_PROGRAM)
+	/*
+	 * A program, or a recording played, which goes on to its end
+	 * whatever its peer has finished saying: both ways.
+	 */
+	if (near & (END_PROGRAM | END_REPLAY))
 		return (0);
 	if (how->rule == JOIN_DGRAM_LISTENER)
 		return (join_declare_dgram(jn, how));

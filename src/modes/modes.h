@@ -30,6 +30,8 @@ struct flow {
 	int		 telnet;	/* -t */
 	int		 send_only;	/* --send-only */
 	int		 recv_only;	/* --recv-only */
+	int		 monitor;	/* --monitor: a broker's stdout gets
+					   what its clients send */
 	int		 no_shutdown;	/* --no-shutdown */
 	int		 shut_net;	/* -N: shutdown(2) the socket at EOF */
 	int		 no_stdin;	/* -d */
@@ -46,6 +48,12 @@ struct flow {
 					   moved for so long ends, quietly;
 					   TIME_NONE: never */
 	const char	*on_connect;	/* --on-connect TEXT or @FILE */
+	const struct script *script;	/* --expect, --send, --script: the
+					   steps in stdin's place, or NULL */
+	const struct stamp *stamp;	/* --timestamp: stdout's lines, or
+					   NULL */
+	const char	*record;	/* --record: each session's file, "%n"
+					   its number; NULL */
 	int		 fdpass;	/* -F */
 };
 

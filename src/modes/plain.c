@@ -37,16 +37,23 @@ plain_watch(struct session *s)
 	struct channel	*tx = c->tx, *rx = c->rx;
 	int		 lost;
 
+	/* The script failed (said): the session ends, its status 1. */
+	if (c->ex != NULL && expect_watch(c->ex) == SESSION_END)
+		return (SESSION_END);
 	if (channel_limit_reached(rx) && tx != NULL)
 		channel_end_source(tx);
 	if (j->local->raw && tx != NULL && term_escaped(tx))
 		return (SESSION_END);
 	if (j->side->reconnect && (lost = conn_lost(c)) != 0)
 		return (lost == -1 ? SESSION_END : SESSION_HOLD);
-	/* stdin ended (not a failed connection): later clients get none. */
+	/*
+	 * stdin ended (not a failed connection, nor a script's end): later
+	 * clients get none.
+	 */
 	if (tx != NULL && (tx->state == CH_DRAINING ||
 	    tx->state == CH_DONE) && tx->error_op == NULL &&
-	    j->near->fifo == NULL)
+	    j->near->fifo == NULL && j->near->kind == SIDE_STDIO &&
+	    (c->ex == NULL || !expect_owns(c->ex)))
 		stdio_set_in_ended();
 	return (SESSION_RULE);
 }
@@ -156,8 +163,17 @@ conn_finished(struct session *s)
 	struct conn	*c = s->arg;
 	const struct job	*j = c->p->j;
 
-	if (plain_report(c) != 0)
+	if (plain_report(c) != 0 || (c->ex != NULL && expect_failed(c->ex)))
 		c->p->status = 1;
+	/* What was made for a script or a recording, and only then. */
+	if (c->ex != NULL) {
+		expect_free(c->ex);
+		c->ex = NULL;
+	}
+	if (c->rec != NULL) {
+		recorder_close(c->rec);
+		c->rec = NULL;
+	}
 	/*
 	 * The far end's time after stdin's end (--quit-after, socat's -t)
 	 * is over: stop, whatever the peer does, with no -q wait after.
@@ -233,6 +249,10 @@ conn_abort(struct conn *c)
 
 	if (c->s != NULL)
 		session_free(c->s);
+	if (c->ex != NULL)
+		expect_free(c->ex);
+	if (c->rec != NULL)
+		recorder_close(c->rec);
 	redial_free(c->redial);
 	ev_timer_disarm(&c->drain);
 	if (c->child != NULL)
@@ -332,6 +352,10 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 		return (-1);
 	}
 	c->child = jn.end[1].child;
+	/* --timestamp: each line written to stdout after its time. */
+	if (j->flow->stamp != NULL && jn.end[1].wr != NULL && c->child == NULL &&
+	    stamp_endpoint(jn.end[1].wr, j->flow->stamp) == -1)
+		goto fail;
 	/* -d: what --on-connect says is all there is to send. */
 	if (jn.end[1].rd == NULL && c->p->greetlen > 0 &&
 	    (jn.end[1].rd = session_endpoint(jn.s, "on-connect", -1, -1,
@@ -355,6 +379,19 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 		c->tx->xform = crlf_xform;
 	if (conn_telnet(c) == -1)
 		goto fail;
+	/* --record: both ways, as delivered, in this session's file. */
+	if (j->flow->record != NULL) {
+		if ((c->rec = recorder_open(j->flow->record, ++c->p->nrec,
+		    sd->listen, NULL, &cause)) == NULL) {
+			log_warnx("%s", cause);
+			free(cause);
+			return (-1);
+		}
+		if ((c->rx != NULL && channel_tap(c->rx, recorder_received,
+		    c->rec) == -1) || (c->tx != NULL && channel_tap(c->tx,
+		    recorder_sent, c->rec) == -1))
+			goto fail;
+	}
 	conn_set_idle(c);
 	if (sd->listen)
 		gate_session(&sd->gate, c->s);
@@ -363,6 +400,34 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 fail:
 	log_warn("session");
 	return (-1);
+}
+
+/*
+ * The script (--expect, --send, --script) in stdin's place: what comes
+ * is matched line by line with -C or from a peer that sends messages (a
+ * datagram, a WebSocket's text: a message a line), else as it comes;
+ * each expect has -w's time, or EXPECT_DEFAULT_MS.  Its first steps run
+ * now, before the session starts.  Returns -1 with errno.
+ */
+static int
+conn_script(struct conn *c)
+{
+	const struct job	*j = c->p->j;
+	const struct side	*sd = j->side;
+	int			 lines;
+
+	if (c->tx == NULL || c->rx == NULL) {
+		errno = EINVAL;
+		return (-1);
+	}
+	lines = j->flow->crlf || sd->sock.socktype == SOCK_DGRAM ||
+	    ((sd->ws.on || sd->ws.path != NULL) && !sd->ws.binary);
+	if ((c->ex = expect_attach(c->s, c->rx, c->tx, j->flow->script, lines,
+	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms :
+	    EXPECT_DEFAULT_MS)) == NULL)
+		return (-1);
+	expect_start(c->ex);
+	return (0);
 }
 
 /* Wire stdin (or the FIFO) and stdout to the connection's socket. */
@@ -402,7 +467,9 @@ conn_start_stdio(struct conn *c)
 			return (-1);
 		if (j->local->readline && conn_readline(c, c->tx->src) == -1)
 			return (-1);
-		if (!fifo && stdio_in_ended())
+		/* A script sends in stdin's place, ended or not. */
+		if (!fifo && stdio_in_ended() && j->flow->script == NULL &&
+		    j->near->kind == SIDE_STDIO)
 			c->tx->state = CH_DRAINING;
 	} else if (c->tx == NULL && shut_tx && !dgram && !sd->ws.on)
 		shutdown(c->net->wfd, SHUT_WR);
@@ -416,6 +483,8 @@ conn_start_stdio(struct conn *c)
 			return (-1);
 		c->greet_end += PTY_HELLO_LEN;
 	}
+	if (j->flow->script != NULL && conn_script(c) == -1)
+		return (-1);
 	return (session_start(c->s));
 }
 

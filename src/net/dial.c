@@ -458,9 +458,11 @@ dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 	}
 	if (error != 0) {
 		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo for host \"%s\" port "
-		    "%s: %s", log_escape(host, sizeof(host), d->chost,
+		    "%s: %s%s", log_escape(host, sizeof(host), d->chost,
 		    strlen(d->chost)), d->cport, error == EAI_SYSTEM ?
-		    strerror(errno) : gai_strerror(error));
+		    strerror(errno) : gai_strerror(error),
+		    d->proxied && d->sd->proxy.name_way != NULL ?
+		    d->sd->proxy.name_way : "");
 		return;
 	}
 	d->res = d->ai = res;

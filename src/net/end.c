@@ -53,6 +53,7 @@ static const struct kind {
 	[SIDE_SERIAL] =	{ END_LINE,		end_line },
 	[SIDE_PTY] =	{ END_LINE,		end_line },
 	[SIDE_FD] =	{ 0,			end_fd },
+	[SIDE_REPLAY] =	{ END_REPLAY,		replay_open },
 };
 
 /*

@@ -108,6 +108,9 @@ struct proxy_conf {
 	struct proxy_hop hops[PROXY_HOPS_MAX]; /* -x, in order: the first
 					   is host's */
 	size_t		 nhops;
+	const char	*name_way;	/* said after the first hop's name
+					   did not resolve, from its space:
+					   ncat's -x FILE (NULL: nothing) */
 };
 
 /* A side's WebSocket: the client's URL and the server's answers. */
@@ -171,6 +174,7 @@ enum side_kind {
 	SIDE_SERIAL,		/* serial:: the line at path */
 	SIDE_PTY,		/* pty:: a pseudo-terminal, path its link */
 	SIDE_FD,		/* socat's FD:N: the descriptor fd */
+	SIDE_REPLAY,		/* replay:: a recording played, path its */
 };
 
 /*
@@ -261,6 +265,10 @@ struct side {
 	int		 perm;		/* ,mode=: a created file's; -1: 0666 */
 	int		 unlink_early;	/* ,unlink-early: its path removed first */
 	int		 crlf;		/* ,crlf: LF and CRLF, as socat's */
+	const char	*replay_role;	/* replay:,side=: client or server */
+	const char	*replay_speed_text; /* replay:,speed= */
+	double		 replay_speed;	/* and its value (the front's) */
+	int		 replay_plays;	/* RECORD_*: whose chunks it sends */
 	struct side	*wside;		/* socat's "R!!W": the side written
 					   to, this one read from; NULL */
 	struct side_local local;	/* a file's, a descriptor's or a
@@ -386,6 +394,7 @@ const char	*auth_query_token(const char *, char *, size_t);
 #define END_PROGRAM	0x10	/* a program (a child) */
 #define END_LINE	0x20	/* a line that hangs up: serial:, pty: */
 #define END_TTY		0x40	/* a terminal */
+#define END_REPLAY	0x80	/* a recording played: it ends when played */
 
 /*
  * A side opened: the endpoints of a session it is read from and written
@@ -422,6 +431,11 @@ int		 end_netconn(struct end *, const struct side *,
 int		 end_device(struct end *, const struct side *,
 		    struct session *, const char *, int);
 void		 end_close(struct end *);
+
+/* replay.c */
+int		 replay_check(const struct side *, char **);
+int		 replay_open(const struct side *, struct session *,
+		    const struct end_how *, struct end *, char **);
 struct child	*program_start(const struct side *, const struct exec_conn *,
 		    int, int, char **);
 void		 program_here(const struct side *, int, int, int, char **);
@@ -715,6 +729,8 @@ size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
 int		 ws_plain(const struct ws *);
 int		 ws_ep_error(const struct endpoint *);
 #define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
+/* How long a client's close, at the end of its input, waits for the peer's. */
+#define WS_CLOSE_WAIT_MS	5000
 
 /* wshs.c */
 struct ws_hs;

@@ -349,6 +349,7 @@ side_kind(struct side *sd, const struct addr *a)
 		{ .addr = ADDR_SERIAL, .kind = SIDE_SERIAL },
 		{ .addr = ADDR_PTY, .kind = SIDE_PTY },
 		{ .addr = ADDR_FD, .kind = SIDE_FD },
+		{ .addr = ADDR_REPLAY, .kind = SIDE_REPLAY },
 		{ .addr = ADDR_SOCKS4, .proxy = PROXY_SOCKS4 },
 		{ .addr = ADDR_SOCKS4A, .proxy = PROXY_SOCKS4A },
 		{ .addr = ADDR_SOCKS5, .proxy = PROXY_SOCKS5 },

@@ -37,6 +37,12 @@ struct dump {
 	int		 way_fd[2];	/* -r, -R: each way's bytes, or -1 */
 	const char	*way_path[2];
 	uint64_t	 way_off[2];	/* each way's bytes so far */
+	/* --timestamp: each line of either way, each hex line, stamped. */
+	const struct stamp *stamp;
+	int		 mid[2];	/* the raw log's received, sent: in a
+					   line */
+	uint64_t	 start;		/* the session's start, of the last
+					   chunk's channel */
 };
 
 static int
@@ -136,6 +142,13 @@ dump_close(struct dump *d)
 	free(d);
 }
 
+/* --timestamp: d's lines are stamped as st says. */
+void
+dump_stamp(struct dump *d, const struct stamp *st)
+{
+	d->stamp = st;
+}
+
 /*
  * socat's dumps on d: how (DUMP_SOCAT_TEXT, _HEX: -v, -x) to stderr,
  * and each way's bytes as they are appended to a file (ltor_path: -r,
@@ -167,6 +180,28 @@ dump_socat(struct dump *d, int how, const char *ltor_path,
 }
 
 static void	dump_write(int *, const char *, const void *, size_t);
+
+/* The raw log's n bytes at p of one way (sent), each line stamped. */
+static void
+dump_raw_stamped(struct dump *d, int sent, const unsigned char *p, size_t n)
+{
+	const unsigned char	*nl;
+	char			 s[STAMP_MAX];
+	size_t			 line;
+
+	while (n > 0 && d->raw_fd != -1) {
+		if (!d->mid[sent])
+			dump_write(&d->raw_fd, d->raw_path, s, stamp_now(d->stamp,
+			    d->start != 0 ? d->start : pump_totals()->started,
+			    s));
+		nl = memchr(p, '\n', n);
+		line = nl != NULL ? (size_t)(nl - p) + 1 : n;
+		dump_write(&d->raw_fd, d->raw_path, p, line);
+		d->mid[sent] = nl == NULL;
+		p += line;
+		n -= line;
+	}
+}
 
 /*
  * socat's block header: "> 2026/11/24 23:59:10.000347862  length=6
@@ -360,16 +395,20 @@ void
 dump_received(struct channel *ch, const unsigned char *p, size_t n,
     void *arg)
 {
-	(void)ch;
-	dump_chunk(arg, DUMP_RECEIVED, p, n);
+	struct dump	*d = arg;
+
+	d->start = ch->session->started;
+	dump_chunk(d, DUMP_RECEIVED, p, n);
 }
 
 /* Tap for the channel that sends to the network. */
 void
 dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
-	(void)ch;
-	dump_chunk(arg, DUMP_SENT, p, n);
+	struct dump	*d = arg;
+
+	d->start = ch->session->started;
+	dump_chunk(d, DUMP_SENT, p, n);
 }
 
 /*
@@ -382,20 +421,27 @@ void
 dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,
     const unsigned char *p, size_t n)
 {
-	char		 line[256];
-	size_t		 i, len, chunk, llen;
+	char		 line[256 + STAMP_MAX];
+	size_t		 i, len, chunk, llen, slen = 0;
 
 	if (d->socat != 0 || d->way_fd[0] != -1 || d->way_fd[1] != -1)
 		dump_socat_chunk(d, (!sent) != d->received_ltor, p, n);
-	if (d->raw_fd != -1)
+	if (d->raw_fd != -1 && d->stamp != NULL)
+		dump_raw_stamped(d, sent != 0, p, n);
+	else if (d->raw_fd != -1)
 		dump_write(&d->raw_fd, d->raw_path, p, n);
+	/* The stamp first, then the label: the time of each hex line. */
+	if (d->stamp != NULL && d->hex_fd != -1)
+		slen = stamp_now(d->stamp, d->start != 0 ? d->start :
+		    pump_totals()->started, line);
 	llen = label != NULL ? strlen(label) : 0;
-	if (llen > sizeof(line) - 130)
-		llen = sizeof(line) - 130;
+	if (llen > sizeof(line) - STAMP_MAX - 130)
+		llen = sizeof(line) - STAMP_MAX - 130;
 	if (label != NULL) {
-		memcpy(line, label, llen);
-		line[llen++] = ' ';
+		memcpy(line + slen, label, llen);
+		line[slen + llen++] = ' ';
 	}
+	llen += slen;
 	for (i = 0; i < n && d->hex_fd != -1; i += chunk) {
 		chunk = n - i < DUMP_LINE_BYTES ? n - i : DUMP_LINE_BYTES;
 		len = llen + dump_hex_line(line + llen, sizeof(line) - llen,

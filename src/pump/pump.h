@@ -325,6 +325,7 @@ struct session {
 	char			 why;	/* enum session_why, once over */
 	char			 deciding; /* the rule runs: not again */
 	long long		 idle_ms; /* end after this long idle */
+	uint64_t		 started; /* ev_now() at session_start() */
 	uint64_t		 last_active;
 	/* Made only for a session with an idle time or a grace. */
 	struct session_clock	*clock;
@@ -479,6 +480,44 @@ size_t		 telnet_answer(struct telnet *, const unsigned char *, size_t,
 void		 telnet_tap(struct channel *, const unsigned char *, size_t,
 		    void *);
 
+/* stamp.c */
+/* What --timestamp puts before a line. */
+enum stamp_kind {
+	STAMP_ISO,		/* the wall clock, ISO 8601, milliseconds */
+	STAMP_RELATIVE,		/* seconds since the session's start */
+	STAMP_STRFTIME,		/* the wall clock, as fmt says */
+};
+#define STAMP_MAX	64	/* a stamp and its space, its NUL */
+struct stamp {
+	enum stamp_kind	 kind;
+	const char	*fmt;
+};
+int		 stamp_parse(struct stamp *, const char *);
+size_t		 stamp_now(const struct stamp *, uint64_t, char *);
+int		 stamp_endpoint(struct endpoint *, const struct stamp *);
+
+/* rec.c */
+struct recorder;
+struct recorder	*recorder_open(const char *, unsigned long, int, const char *,
+		    char **);
+void		 recorder_received(struct channel *, const unsigned char *,
+		    size_t, void *);
+void		 recorder_sent(struct channel *, const unsigned char *, size_t,
+		    void *);
+void		 recorder_close(struct recorder *);
+
+/* expect.c */
+/* An expect's time without -w or a timeout step. */
+#define EXPECT_DEFAULT_MS	10000
+struct expect;
+struct expect	*expect_attach(struct session *, struct channel *,
+		    struct channel *, const struct script *, int, long long);
+void		 expect_start(struct expect *);
+int		 expect_watch(struct expect *);
+int		 expect_failed(const struct expect *);
+int		 expect_owns(const struct expect *);
+void		 expect_free(struct expect *);
+
 /* dump.c */
 struct dump	*dump_open(const char *, const char *, int, char **);
 #define DUMP_SOCAT_TEXT	0x1	/* socat's -v */
@@ -486,6 +525,7 @@ struct dump	*dump_open(const char *, const char *, int, char **);
 int		 dump_socat(struct dump *, int, const char *, const char *,
 		    int, char **);
 void		 dump_close(struct dump *);
+void		 dump_stamp(struct dump *, const struct stamp *);
 void		 dump_received(struct channel *, const unsigned char *,
 		    size_t, void *);
 void		 dump_sent(struct channel *, const unsigned char *, size_t,

@@ -354,6 +354,7 @@ session_start(struct session *s)
 
 	if (totals.started == 0)
 		totals.started = ev_now();
+	s->started = ev_now();
 	TAILQ_FOREACH(ep, &s->endpoints, entry) {
 		if (ep_net_dgram(ep))
 			totals.dgrams = 1;

@@ -1,0 +1,253 @@
+/*
+ * Recorded sessions (--record, replay:): a chunk's line made, and a file
+ * of them read, each line checked and a malformed one named.  Pure: the
+ * pump writes the lines (rec.c), the net layer plays them (replay.c).
+ *
+ *	file	= "sockcat-record 1" NL { line }
+ *	line	= [ chunk ] [ "#" text ] NL	(blank, or a comment)
+ *	chunk	= MS SP who SP quoted
+ *	MS	= digits			(since the session began)
+ *	who	= "client" | "server"		(who sent the bytes)
+ *	quoted	= '"' { byte | escape } '"'	(\\ \" \r \n \t \xHH)
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+
+static const char *const record_whos[] = {
+	[RECORD_CLIENT] = "client",
+	[RECORD_SERVER] = "server",
+};
+
+/* How a file writes who sent a chunk. */
+const char *
+record_who_name(enum record_who who)
+{
+	return (record_whos[who]);
+}
+
+/*
+ * The line of a chunk of n bytes at p (at most RECORD_LINE_BYTES), sent by
+ * who ms milliseconds into the session, into out (RECORD_LINE_MAX bytes),
+ * its newline too.  Returns its length.
+ */
+size_t
+record_line(char *out, uint64_t ms, enum record_who who,
+    const unsigned char *p, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 len, i;
+
+	len = snprintf(out, RECORD_LINE_MAX, "%llu %s \"",
+	    (unsigned long long)ms, record_whos[who]);
+	for (i = 0; i < n && i < RECORD_LINE_BYTES; i++) {
+		switch (p[i]) {
+		case '\\': case '"':
+			out[len++] = '\\';
+			out[len++] = p[i];
+			break;
+		case '\r':
+			out[len++] = '\\';
+			out[len++] = 'r';
+			break;
+		case '\n':
+			out[len++] = '\\';
+			out[len++] = 'n';
+			break;
+		case '\t':
+			out[len++] = '\\';
+			out[len++] = 't';
+			break;
+		default:
+			if (p[i] >= 0x20 && p[i] < 0x7f)
+				out[len++] = p[i];
+			else {
+				out[len++] = '\\';
+				out[len++] = 'x';
+				out[len++] = hex[p[i] >> 4];
+				out[len++] = hex[p[i] & 0xf];
+			}
+			break;
+		}
+	}
+	out[len++] = '"';
+	out[len++] = '\n';
+	return (len);
+}
+
+/* Say what is wrong with line; returns -1. */
+static int
+record_why(struct record *r, size_t line, const char *what)
+{
+	if (line > 0)
+		snprintf(r->why, sizeof(r->why), "line %zu: %s", line, what);
+	else
+		snprintf(r->why, sizeof(r->why), "%s", what);
+	errno = EINVAL;
+	return (-1);
+}
+
+static int
+record_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * Read one chunk's line p (n bytes, no newline) of line number line into
+ * r.  Returns -1 with r->why.
+ */
+static int
+record_chunk(struct record *r, const char *p, size_t n, size_t line)
+{
+	struct record_chunk	*c;
+	const char		*end = p + n;
+	unsigned long long	 ms = 0;
+	unsigned char		*d;
+	size_t			 w, digits = 0;
+	int			 who, h, l;
+
+	while (p < end && *p >= '0' && *p <= '9') {
+		if (ms > (UINT64_MAX - 9) / 10)
+			return (record_why(r, line, "a time too large"));
+		ms = ms * 10 + (*p++ - '0');
+		digits++;
+	}
+	if (digits == 0 || p == end || *p != ' ')
+		return (record_why(r, line, "no time (milliseconds) first"));
+	p++;
+	for (who = 0; who < 2; who++) {
+		w = strlen(record_whos[who]);
+		if ((size_t)(end - p) > w && memcmp(p, record_whos[who], w) ==
+		    0 && p[w] == ' ')
+			break;
+	}
+	if (who == 2)
+		return (record_why(r, line, "no \"client\" or \"server\" after "
+		    "the time"));
+	p += strlen(record_whos[who]) + 1;
+	if (r->n > 0 && ms < r->c[r->n - 1].ms)
+		return (record_why(r, line, "a time before the line's above"));
+	if (p == end || *p != '"')
+		return (record_why(r, line, "no quoted bytes"));
+	p++;
+	/* The bytes: fewer than the line's, unquoted. */
+	if ((d = realloc(r->data, r->len + n)) == NULL)
+		return (record_why(r, line, strerror(errno)));
+	r->data = d;
+	if ((c = reallocarray(r->c, r->n + 1, sizeof(*c))) == NULL)
+		return (record_why(r, line, strerror(errno)));
+	r->c = c;
+	c = &r->c[r->n];
+	c->ms = ms;
+	c->who = who;
+	c->off = r->len;
+	c->line = line;
+	for (;;) {
+		if (p == end)
+			return (record_why(r, line, "no closing quote"));
+		if (*p == '"')
+			break;
+		if (*p != '\\') {
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+				return (record_why(r, line, "a control byte not "
+				    "escaped"));
+			d[r->len++] = *p++;
+			continue;
+		}
+		if (++p == end)
+			return (record_why(r, line, "a \\ at the end"));
+		switch (*p++) {
+		case '\\': d[r->len++] = '\\'; break;
+		case '"': d[r->len++] = '"'; break;
+		case 'r': d[r->len++] = '\r'; break;
+		case 'n': d[r->len++] = '\n'; break;
+		case 't': d[r->len++] = '\t'; break;
+		case 'x':
+			if (end - p < 2 || (h = record_hex(p[0])) == -1 ||
+			    (l = record_hex(p[1])) == -1)
+				return (record_why(r, line, "\\x without two hex "
+				    "digits"));
+			d[r->len++] = h << 4 | l;
+			p += 2;
+			break;
+		default:
+			return (record_why(r, line, "an escape that is none of "
+			    "\\\\ \\\" \\r \\n \\t \\xHH"));
+		}
+	}
+	p++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < end && *p != '#')
+		return (record_why(r, line, "more after the closing quote"));
+	c->len = r->len - c->off;
+	if (c->len == 0)
+		return (record_why(r, line, "no bytes"));
+	r->n++;
+	return (0);
+}
+
+/*
+ * Read a recording's text (len bytes) into r, which it owns until
+ * record_free().  Returns -1 with r->why naming the first line that is
+ * wrong.
+ */
+int
+record_parse(struct record *r, const char *text, size_t len)
+{
+	const char	*p = text, *end = text + len, *nl, *q;
+	size_t		 line = 0, n;
+
+	memset(r, 0, sizeof(*r));
+	if (len > RECORD_FILE_MAX)
+		return (record_why(r, 0, "longer than a recording may be"));
+	while (p < end) {
+		line++;
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		n = nl - p;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (line == 1) {
+			if (n != strlen(RECORD_MAGIC) ||
+			    memcmp(p, RECORD_MAGIC, n) != 0)
+				return (record_why(r, 1, "not \""
+				    RECORD_MAGIC "\": no recording"));
+		} else {
+			for (q = p; q < p + n && (*q == ' ' || *q == '\t'); q++)
+				continue;
+			if (q < p + n && *q != '#' &&
+			    record_chunk(r, q, p + n - q, line) == -1)
+				return (-1);
+		}
+		p = nl + (nl < end);
+	}
+	if (line == 0)
+		return (record_why(r, 0, "empty: no recording"));
+	return (0);
+}
+
+/* Free what r holds. */
+void
+record_free(struct record *r)
+{
+	free(r->c);
+	free(r->data);
+	r->c = NULL;
+	r->data = NULL;
+	r->n = r->len = 0;
+}

@@ -1,0 +1,452 @@
+/*
+ * Scripts of a session (--expect, --send, --script): their steps read
+ * from the command line or a file, patterns compiled, a text's escapes
+ * and a match's groups made into the bytes sent.  Pure: the pump's
+ * expect.c runs them.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+
+/* The words of a script file, in enum script_op's order. */
+static const struct {
+	const char	*word;
+	int		 arg;		/* it takes one */
+} script_words[] = {
+	[SCRIPT_EXPECT] = { "expect", 1 },
+	[SCRIPT_SEND] = { "send", 1 },
+	[SCRIPT_SLEEP] = { "sleep", 1 },
+	[SCRIPT_TIMEOUT] = { "timeout", 1 },
+	[SCRIPT_CLOSE] = { "close", 0 },
+	[SCRIPT_INTERACT] = { "interact", 0 },
+};
+
+/* The word of op, as a file writes it. */
+const char *
+script_op_name(enum script_op op)
+{
+	return (script_words[op].word);
+}
+
+/* Say what is wrong with the step of line (0: the command line's). */
+static int
+script_why(struct script *sc, size_t line, const char *what, const char *arg)
+{
+	char	 shown[48];
+	size_t	 i, n = 0;
+
+	/* A peek at what was refused, its controls as '?'. */
+	for (i = 0; arg != NULL && arg[i] != '\0' && n < sizeof(shown) - 4;
+	    i++)
+		shown[n++] = isprint((unsigned char)arg[i]) ? arg[i] : '?';
+	if (arg != NULL && arg[i] != '\0') {
+		memcpy(shown + n, "...", 3);
+		n += 3;
+	}
+	shown[n] = '\0';
+	if (line > 0)
+		snprintf(sc->why, sizeof(sc->why), "line %zu: %s%s%s%s", line,
+		    what, arg != NULL ? " \"" : "", arg != NULL ? shown : "",
+		    arg != NULL ? "\"" : "");
+	else
+		snprintf(sc->why, sizeof(sc->why), "%s%s%s%s", what,
+		    arg != NULL ? " \"" : "", arg != NULL ? shown : "",
+		    arg != NULL ? "\"" : "");
+	errno = EINVAL;
+	return (-1);
+}
+
+/*
+ * A time of a sleep or a timeout: seconds, a fraction allowed ("1.5"),
+ * or with a unit, "ms", "s" or "m"; at most SCRIPT_TIME_MAX seconds.  A
+ * fraction of a millisecond counts as one.  Returns -1 when it is none.
+ */
+int
+script_time(const char *s, long long *ms)
+{
+	long long	 whole = 0, frac = 0, scale = 1000, div = 1;
+	int		 digits = 0;
+
+	while (isdigit((unsigned char)*s)) {
+		whole = whole * 10 + (*s++ - '0');
+		if (whole > SCRIPT_TIME_MAX * 1000LL)
+			return (-1);
+		digits++;
+	}
+	if (*s == '.') {
+		s++;
+		while (isdigit((unsigned char)*s)) {
+			if (div < 1000000) {
+				frac = frac * 10 + (*s - '0');
+				div *= 10;
+			}
+			s++;
+			digits++;
+		}
+	}
+	if (digits == 0)
+		return (-1);
+	if (strcmp(s, "ms") == 0)
+		scale = 1;
+	else if (strcmp(s, "m") == 0)
+		scale = 60000;
+	else if (*s != '\0' && strcmp(s, "s") != 0)
+		return (-1);
+	*ms = whole * scale + (frac * scale + div - 1) / div;
+	if (*ms > SCRIPT_TIME_MAX * 1000LL)
+		return (-1);
+	return (0);
+}
+
+/* The value of hex digit c, or -1. */
+static int
+script_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * The bytes a send's text stands for, into out (outlen bytes): the
+ * escapes of printf(1) (\\ \a \b \e \f \n \r \t \v, \0NNN in octal,
+ * \xHH), and \1 to \9, the groups of the last match (subject, the text
+ * matched; m, its SCRIPT_GROUPS matches; both NULL before any, when a
+ * group is empty).  Returns the length, or -1 with *why saying what is
+ * wrong with the text (an escape it does not know, a text too long).
+ */
+ssize_t
+script_text(const char *in, const char *subject, const regmatch_t *m,
+    unsigned char *out, size_t outlen, const char **why)
+{
+	size_t	 n = 0, glen;
+	int	 c, d, k, g;
+
+	while (*in != '\0') {
+		c = (unsigned char)*in++;
+		if (c == '\\') {
+			c = (unsigned char)*in++;
+			switch (c) {
+			case '\\': case '"': case '\'':
+				break;
+			case 'a': c = '\a'; break;
+			case 'b': c = '\b'; break;
+			case 'e': c = 033; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case 'v': c = '\v'; break;
+			case '0':
+				for (c = 0, k = 0; k < 3 && *in >= '0' &&
+				    *in <= '7'; k++)
+					c = c * 8 + (*in++ - '0');
+				c &= 0xff;
+				break;
+			case 'x':
+				if ((d = script_hex((unsigned char)*in)) == -1) {
+					*why = "\\x without a hex digit";
+					return (-1);
+				}
+				c = d;
+				in++;
+				if ((d = script_hex((unsigned char)*in)) != -1) {
+					c = c * 16 + d;
+					in++;
+				}
+				break;
+			case '1': case '2': case '3': case '4': case '5':
+			case '6': case '7': case '8': case '9':
+				g = c - '0';
+				if (m == NULL || m[g].rm_so == -1)
+					continue;
+				glen = m[g].rm_eo - m[g].rm_so;
+				if (glen > outlen - n) {
+					*why = "longer than a text may be";
+					return (-1);
+				}
+				memcpy(out + n, subject + m[g].rm_so, glen);
+				n += glen;
+				continue;
+			case '\0':
+				*why = "a \\ at the end";
+				return (-1);
+			default:
+				*why = "an escape printf(1) has not";
+				return (-1);
+			}
+		}
+		if (n == outlen) {
+			*why = "longer than a text may be";
+			return (-1);
+		}
+		out[n++] = c;
+	}
+	return (n);
+}
+
+/*
+ * The most a pattern may cost: its atoms, each group counted as often as
+ * a repetition after it may repeat it.  regcomp(3) makes a copy of an
+ * interval's atom for each count, so "(a{255}){255}" would take memory
+ * a peer's input should not decide; and adjacent repetitions ("a++"),
+ * which POSIX leaves undefined, make glibc's regcomp() take gigabytes.
+ */
+#define SCRIPT_PATTERN_COST	20000
+#define SCRIPT_NEST_MAX		32
+
+/*
+ * Is the extended regular expression re cheap enough to compile (above)?
+ * Returns NULL, or what is wrong.
+ */
+static const char *
+script_pattern_cost(const char *re)
+{
+	long long	 group[SCRIPT_NEST_MAX + 1], last = 0, lo, hi;
+	const char	*p = re;
+	char		*end;
+	int		 depth = 0, rep = 0;
+
+	group[0] = 0;
+	while (*p != '\0') {
+		if (*p == '*' || *p == '+' || *p == '?' || (*p == '{' &&
+		    (p[1] >= '0' && p[1] <= '9'))) {
+			if (rep)
+				return ("a repetition of a repetition");
+			hi = 2;
+			if (*p == '{') {
+				lo = strtoll(p + 1, &end, 10);
+				if (lo > 255)
+					return ("a repetition of more than 255");
+				hi = lo;
+				if (*end == ',') {
+					end++;
+					/* {n,}: n copies, and one more looped. */
+					hi = *end >= '0' && *end <= '9' ?
+					    strtoll(end, &end, 10) : lo + 1;
+				}
+				if (*end != '}')
+					return ("a repetition not closed");
+				if (hi > 255)
+					return ("a repetition of more than 255");
+				p = end;
+			}
+			if (hi < 1)
+				hi = 1;
+			group[depth] += last * (hi - 1);
+			last *= hi;
+			rep = 1;
+			p++;
+		} else {
+			rep = 0;
+			if (*p == '(') {
+				if (depth == SCRIPT_NEST_MAX)
+					return ("groups nested too deep");
+				group[++depth] = 0;
+				last = 0;
+				p++;
+				continue;
+			}
+			if (*p == ')' && depth > 0) {
+				last = group[depth--];
+				group[depth] += last;
+				p++;
+				continue;
+			}
+			if (*p == '[') {
+				/* A bracket expression is one atom. */
+				p++;
+				if (*p == '^')
+					p++;
+				if (*p == ']')
+					p++;
+				while (*p != '\0' && *p != ']') {
+					if (*p == '[' && (p[1] == ':' ||
+					    p[1] == '.' || p[1] == '=') &&
+					    (end = strstr(p + 2, p[1] == ':' ?
+					    ":]" : p[1] == '.' ? ".]" : "=]")) !=
+					    NULL)
+						p = end + 1;
+					p++;
+				}
+				if (*p == '\0')
+					break;
+			} else if (*p == '\\' && p[1] != '\0')
+				p++;
+			last = 1;
+			group[depth]++;
+			p++;
+		}
+		if (group[depth] > SCRIPT_PATTERN_COST ||
+		    last > SCRIPT_PATTERN_COST)
+			return ("a pattern that would take too much memory");
+	}
+	return (NULL);
+}
+
+/*
+ * Add a step to sc: word, one of a script file's ("expect", "send",
+ * ...), with its argument arg (NULL for a step that takes none), from
+ * line of a file (0: the command line).  A pattern is compiled (POSIX
+ * extended, lines as lines: REG_NEWLINE), a text checked, a time read.
+ * Returns -1 with sc->why saying what is wrong.
+ */
+int
+script_add(struct script *sc, const char *word, const char *arg, size_t line)
+{
+	struct script_step	*st, *steps;
+	unsigned char		*out;
+	const char		*why;
+	char			 err[96];
+	size_t			 op;
+	int			 rc;
+
+	for (op = 0; op < sizeof(script_words) / sizeof(script_words[0]);
+	    op++)
+		if (strcmp(word, script_words[op].word) == 0)
+			break;
+	if (op == sizeof(script_words) / sizeof(script_words[0]))
+		return (script_why(sc, line, "no such step", word));
+	if (script_words[op].arg && (arg == NULL || *arg == '\0'))
+		return (script_why(sc, line, "an argument is missing after",
+		    word));
+	if (!script_words[op].arg && arg != NULL && *arg != '\0')
+		return (script_why(sc, line, "takes no argument:", arg));
+	if (arg != NULL && strlen(arg) > SCRIPT_ARG_MAX)
+		return (script_why(sc, line, "longer than a step may be:",
+		    arg));
+	if (sc->n == SCRIPT_STEPS_MAX)
+		return (script_why(sc, line, "too many steps", NULL));
+	if (sc->n > 0 && sc->steps[sc->n - 1].op == SCRIPT_INTERACT)
+		return (script_why(sc, line, "a step after interact:", word));
+	if ((steps = reallocarray(sc->steps, sc->n + 1,
+	    sizeof(*steps))) == NULL)
+		return (script_why(sc, line, strerror(errno), NULL));
+	sc->steps = steps;
+	st = &sc->steps[sc->n];
+	memset(st, 0, sizeof(*st));
+	st->op = op;
+	st->line = line;
+	switch (st->op) {
+	case SCRIPT_EXPECT:
+		if ((why = script_pattern_cost(arg)) != NULL)
+			return (script_why(sc, line, why, arg));
+		if ((st->re = malloc(sizeof(*st->re))) == NULL)
+			return (script_why(sc, line, strerror(errno), NULL));
+		if ((rc = regcomp(st->re, arg, REG_EXTENDED | REG_NEWLINE)) !=
+		    0) {
+			regerror(rc, st->re, err, sizeof(err));
+			free(st->re);
+			st->re = NULL;
+			return (script_why(sc, line, err, arg));
+		}
+		break;
+	case SCRIPT_SEND:
+		if ((out = malloc(SCRIPT_SEND_MAX)) == NULL)
+			return (script_why(sc, line, strerror(errno), NULL));
+		rc = script_text(arg, NULL, NULL, out, SCRIPT_SEND_MAX,
+		    &why) == -1;
+		free(out);
+		if (rc)
+			return (script_why(sc, line, why, arg));
+		break;
+	case SCRIPT_SLEEP:
+	case SCRIPT_TIMEOUT:
+		if (script_time(arg, &st->ms) == -1)
+			return (script_why(sc, line, "not a time:", arg));
+		break;
+	default:
+		break;
+	}
+	if (arg != NULL && (st->arg = strdup(arg)) == NULL) {
+		if (st->re != NULL) {
+			regfree(st->re);
+			free(st->re);
+		}
+		return (script_why(sc, line, strerror(errno), NULL));
+	}
+	sc->n++;
+	return (0);
+}
+
+/*
+ * Read a script file's text (len bytes, not NUL-terminated) into sc: a
+ * step a line, its word then its argument, the rest of the line after
+ * the blanks that follow the word; blank lines and lines whose first
+ * non-blank is '#' are none; a CR before a line's LF is not its.
+ * Returns -1 with sc->why naming the line.
+ */
+int
+script_parse(struct script *sc, const char *text, size_t len)
+{
+	const char	*p = text, *end = text + len, *nl;
+	char		*buf, *word, *arg;
+	size_t		 line = 0, n;
+	int		 rc = 0;
+
+	if (len > SCRIPT_FILE_MAX)
+		return (script_why(sc, 0, "longer than a script may be", NULL));
+	if ((buf = malloc(SCRIPT_ARG_MAX + 64)) == NULL)
+		return (script_why(sc, 0, strerror(errno), NULL));
+	while (p < end && rc == 0) {
+		line++;
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		n = nl - p;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (memchr(p, '\0', n) != NULL)
+			rc = script_why(sc, line, "a NUL byte", NULL);
+		else if (n > SCRIPT_ARG_MAX + 32)
+			rc = script_why(sc, line, "longer than a step may be",
+			    NULL);
+		else {
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			word = buf + strspn(buf, " \t");
+			if (*word != '\0' && *word != '#') {
+				arg = word + strcspn(word, " \t");
+				if (*arg != '\0') {
+					*arg++ = '\0';
+					arg += strspn(arg, " \t");
+				}
+				rc = script_add(sc, word, arg, line);
+			}
+		}
+		p = nl + (nl < end);
+	}
+	free(buf);
+	return (rc);
+}
+
+/* Free sc's steps. */
+void
+script_free(struct script *sc)
+{
+	size_t	 i;
+
+	for (i = 0; i < sc->n; i++) {
+		if (sc->steps[i].re != NULL) {
+			regfree(sc->steps[i].re);
+			free(sc->steps[i].re);
+		}
+		free(sc->steps[i].arg);
+	}
+	free(sc->steps);
+	sc->steps = NULL;
+	sc->n = 0;
+}

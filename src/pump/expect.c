@@ -1,0 +1,450 @@
+/*
+ * A session run by a script (--expect, --send, --script): what the peer
+ * sends is matched as the way from it delivers it (a tap), what the
+ * script sends goes into the way to it in stdin's place (held meanwhile),
+ * and the steps are driven by the loop's timers, never a sleep.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pump.h"
+
+/*
+ * The most bytes kept of what came since the last match: a pattern is
+ * matched against the latest this many, the older dropped.
+ */
+#define EXPECT_WINDOW		65536
+
+/* How much of what came a failure quotes: its end. */
+#define EXPECT_QUOTE		120
+
+struct expect {
+	const struct script	*sc;
+	struct session		*s;
+	struct channel		*rx;	/* from the peer: matched */
+	struct channel		*tx;	/* to it: what the script sends */
+	size_t			 step;	/* the next to run */
+	int			 lines;	/* whole lines matched, one by one */
+	int			 running; /* expect_step() runs: not again */
+	int			 waiting; /* an expect's time runs */
+	int			 failed; /* said; the session is over */
+	int			 done;	/* the script has no step left */
+	int			 handed; /* stdin has the way back (interact) */
+	int			 shut;	/* tx's CH_SHUTDOWN, as the mode set it */
+	long long		 timeout_ms; /* each expect's */
+	long long		 idle_ms; /* the session's, given back at the end */
+	struct ev_timer		 timer;	/* an expect's time, a sleep */
+	unsigned char		*win;	/* what came since the last match */
+	size_t			 len;
+	size_t			 tested; /* lines: what was tried already */
+	int			 midline; /* win starts after a line's start */
+	char			*subject; /* the last match's text, for \1 */
+	regmatch_t		 m[SCRIPT_GROUPS];
+	int			 matched; /* m and subject hold a match */
+	unsigned char		*out;	/* a text waiting for room in tx */
+	size_t			 outlen;
+};
+
+static void	expect_step(struct expect *);
+
+/* A time as the failure says it: "10 s", "1.5 s", "250 ms". */
+static void
+expect_time(char *buf, size_t len, long long ms)
+{
+	if (ms < 1000)
+		snprintf(buf, len, "%lld ms", ms);
+	else if (ms % 1000 == 0)
+		snprintf(buf, len, "%lld s", ms / 1000);
+	else
+		snprintf(buf, len, "%.3g s", ms / 1000.0);
+}
+
+/*
+ * The current expect failed: say it in one line, with the last line of
+ * what came since the last match (its line end left out, its end when
+ * long), and end the session for the mode's reason (expect_watch()).
+ */
+static void
+expect_fail(struct expect *ex, int ended)
+{
+	const struct script_step *st = &ex->sc->steps[ex->step];
+	char		 t[32], q[LOG_ESCAPED(EXPECT_QUOTE) + 8];
+	size_t		 n = ex->len, from = 0;
+
+	while (n > 0 && (ex->win[n - 1] == '\n' || ex->win[n - 1] == '\r'))
+		n--;
+	for (from = n; from > 0 && ex->win[from - 1] != '\n'; from--)
+		continue;
+	if (n - from > EXPECT_QUOTE)
+		from = n - EXPECT_QUOTE;
+	expect_time(t, sizeof(t), ex->timeout_ms);
+	if (n == 0)
+		snprintf(q, sizeof(q), "nothing");
+	else {
+		q[0] = '"';
+		if (from > 0 ? ex->win[from - 1] != '\n' : ex->midline)
+			memcpy(q + 1, "...", 4);
+		else
+			q[1] = '\0';
+		log_escape(q + strlen(q), sizeof(q) - strlen(q) - 1,
+		    ex->win + from, n - from);
+		strlcat(q, "\"", sizeof(q));
+	}
+	log_warnx("expected /%s/ within %s, got %s%s", st->arg, t, q,
+	    ended ? " and the end" : "");
+	ex->failed = 1;
+	ev_timer_disarm(&ex->timer);
+}
+
+/*
+ * Try the current expect's pattern on what came: each whole line alone
+ * (lines), or all of it.  A match keeps its groups and drops what came up
+ * to its end (the line's end, for a line).  final: the peer has ended,
+ * so a line not ended is tried as one.  Returns 1 on a match.
+ */
+static int
+expect_match(struct expect *ex, int final)
+{
+	const struct script_step *st = &ex->sc->steps[ex->step];
+	regmatch_t	 m[SCRIPT_GROUPS];
+	unsigned char	*nl;
+	size_t		 at, n, end;
+	int		 eflags = 0;
+
+#ifdef REG_STARTEND
+	/* What came may hold NUL bytes: the match is over all of it. */
+	eflags = REG_STARTEND;
+#endif
+
+	for (;;) {
+		at = ex->lines ? ex->tested : 0;
+		if (at >= ex->len && !(at == 0 && !ex->lines))
+			return (0);
+		if (ex->lines) {
+			nl = memchr(ex->win + at, '\n', ex->len - at);
+			if (nl == NULL && !final)
+				return (0);
+			end = nl != NULL ? (size_t)(nl - ex->win) + 1 :
+			    ex->len;
+			n = end - at;
+			if (n > 0 && ex->win[at + n - 1] == '\n')
+				n--;
+			if (n > 0 && ex->win[at + n - 1] == '\r')
+				n--;
+		} else {
+			end = ex->len;
+			n = ex->len;
+		}
+		/* The subject, NUL-terminated, kept for the groups. */
+		free(ex->subject);
+		if ((ex->subject = malloc(n + 1)) == NULL)
+			return (0);
+		memcpy(ex->subject, ex->win + at, n);
+		ex->subject[n] = '\0';
+		m[0].rm_so = 0;
+		m[0].rm_eo = n;
+		if (regexec(st->re, ex->subject, SCRIPT_GROUPS, m,
+		    eflags | (ex->midline && !ex->lines ? REG_NOTBOL : 0)) ==
+		    0) {
+			memcpy(ex->m, m, sizeof(ex->m));
+			ex->matched = 1;
+			/* What follows a raw match is a line's start, or not. */
+			if (!ex->lines) {
+				end = at + m[0].rm_eo;
+				ex->midline = end > 0 ? ex->win[end - 1] !=
+				    '\n' : ex->midline;
+			}
+			memmove(ex->win, ex->win + end, ex->len - end);
+			ex->len -= end;
+			ex->tested = 0;
+			return (1);
+		}
+		ex->matched = 0;
+		if (!ex->lines || end == ex->len)
+			return (0);
+		ex->tested = end;
+	}
+}
+
+/* Keep the n bytes at p that came, the latest EXPECT_WINDOW at most. */
+static void
+expect_keep(struct expect *ex, const unsigned char *p, size_t n)
+{
+	size_t	 drop;
+
+	if (n >= EXPECT_WINDOW) {
+		p += n - EXPECT_WINDOW;
+		n = EXPECT_WINDOW;
+	}
+	if (ex->len + n > EXPECT_WINDOW) {
+		drop = ex->len + n - EXPECT_WINDOW;
+		ex->midline = ex->win[drop - 1] != '\n';
+		memmove(ex->win, ex->win + drop, ex->len - drop);
+		ex->len -= drop;
+		ex->tested = ex->tested > drop ? ex->tested - drop : 0;
+	}
+	memcpy(ex->win + ex->len, p, n);
+	ex->len += n;
+}
+
+/*
+ * The script is over: the session is stdin's again (interact), or what
+ * we send has ended as if stdin had; the session's idle time runs again.
+ */
+static void
+expect_done(struct expect *ex, int interact)
+{
+	ex->done = 1;
+	ev_timer_disarm(&ex->timer);
+	session_set_idle(ex->s, ex->idle_ms);
+	if (interact) {
+		ex->handed = 1;
+		if (!ex->shut)
+			ex->tx->flags &= ~CH_SHUTDOWN;
+		channel_hold(ex->tx, 0);
+	} else
+		channel_end_source(ex->tx);
+}
+
+/*
+ * Send the text waiting, as much as tx has room for: the rest waits
+ * for what it delivers (expect_sent()).  Returns 1 when all of it went
+ * into tx, 0 when some waits, -1 when tx no longer sends (said).
+ */
+static int
+expect_flush(struct expect *ex)
+{
+	size_t	 room;
+
+	while (ex->outlen > 0) {
+		room = ex->tx->bufsize - channel_pending(ex->tx);
+		if (room == 0)
+			return (0);
+		if (room > ex->outlen)
+			room = ex->outlen;
+		if (channel_inject(ex->tx, ex->out, room) == -1) {
+			if (errno == ENOBUFS)
+				return (0);
+			log_warnx("send: the way to %s is closed",
+			    ex->tx->dst->name);
+			ex->failed = 1;
+			return (-1);
+		}
+		memmove(ex->out, ex->out + room, ex->outlen - room);
+		ex->outlen -= room;
+	}
+	return (1);
+}
+
+/* Run the steps from the current one until one waits. */
+static void
+expect_step(struct expect *ex)
+{
+	const struct script_step *st;
+	const char	*why;
+	ssize_t		 n;
+
+	if (ex->running || ex->failed || ex->done)
+		return;
+	ex->running = 1;
+	while (!ex->failed && ex->step < ex->sc->n) {
+		if (ex->outlen > 0 && expect_flush(ex) != 1)
+			break;
+		if (ev_timer_armed(&ex->timer) && !ex->waiting)
+			break;	/* asleep */
+		st = &ex->sc->steps[ex->step];
+		if (st->op == SCRIPT_EXPECT) {
+			if (!expect_match(ex, channel_ended(ex->rx))) {
+				if (channel_ended(ex->rx))
+					expect_fail(ex, 1);
+				else if (!ex->waiting && ex->timeout_ms >= 0) {
+					ex->waiting = 1;
+					ev_timer_arm(&ex->timer,
+					    ex->timeout_ms);
+				}
+				break;
+			}
+			ex->waiting = 0;
+			ev_timer_disarm(&ex->timer);
+		} else if (st->op == SCRIPT_SEND) {
+			n = script_text(st->arg, ex->matched ? ex->subject :
+			    NULL, ex->matched ? ex->m : NULL, ex->out,
+			    SCRIPT_SEND_MAX, &why);
+			if (n == -1) {
+				log_warnx("send: %s", why);
+				ex->failed = 1;
+				break;
+			}
+			ex->outlen = n;
+		} else if (st->op == SCRIPT_SLEEP) {
+			ex->step++;
+			ev_timer_arm(&ex->timer, st->ms);
+			continue;
+		} else if (st->op == SCRIPT_TIMEOUT)
+			ex->timeout_ms = st->ms;
+		else if (st->op == SCRIPT_CLOSE) {
+			if (ex->outlen > 0 && expect_flush(ex) != 1)
+				break;
+			channel_end_source(ex->tx);
+		} else if (st->op == SCRIPT_INTERACT) {
+			ex->step++;
+			if (ex->outlen == 0 || expect_flush(ex) == 1)
+				expect_done(ex, 1);
+			break;
+		}
+		ex->step++;
+	}
+	if (!ex->failed && !ex->done && ex->step == ex->sc->n &&
+	    !ev_timer_armed(&ex->timer) && (ex->outlen == 0 ||
+	    expect_flush(ex) == 1))
+		expect_done(ex, ex->sc->n > 0 &&
+		    ex->sc->steps[ex->sc->n - 1].op == SCRIPT_INTERACT);
+	ex->running = 0;
+}
+
+/* What the peer sent reached its destination: match it. */
+static void
+expect_received(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	struct expect	*ex = arg;
+
+	if (ex->failed || ex->done)
+		return;
+	expect_keep(ex, p, n);
+	/* A message (a datagram, a WebSocket's) is a line of its own. */
+	if (ex->lines && (ch->src->flags & EP_DGRAM) && (ex->len == 0 ||
+	    ex->win[ex->len - 1] != '\n'))
+		expect_keep(ex, (const unsigned char *)"\n", 1);
+	expect_step(ex);
+}
+
+/* What the script sent was delivered: there may be room for the rest. */
+static void
+expect_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+{
+	struct expect	*ex = arg;
+
+	(void)ch;
+	(void)p;
+	(void)n;
+	if (ex->outlen > 0)
+		expect_step(ex);
+}
+
+/* An expect's time ran out, or a sleep is over. */
+static void
+expect_timer_cb(void *arg)
+{
+	struct expect	*ex = arg;
+
+	if (ex->waiting) {
+		expect_fail(ex, 0);
+		session_check(ex->s);
+		return;
+	}
+	expect_step(ex);
+	session_check(ex->s);
+}
+
+/*
+ * Run the script sc in session s, whose way rx comes from the peer and
+ * tx goes to it (its source, stdin, is held while the script runs and
+ * given back by an interact step).  lines: match whole lines (-C, a
+ * message's peer), else what came as it came.  timeout_ms: each expect's
+ * time until a timeout step says another (-1: none).  Before the session
+ * starts; its idle time (-w) waits for the script's end.  Returns NULL
+ * with errno.
+ */
+struct expect *
+expect_attach(struct session *s, struct channel *rx, struct channel *tx,
+    const struct script *sc, int lines, long long timeout_ms)
+{
+	struct expect	*ex;
+
+	if ((ex = calloc(1, sizeof(*ex))) == NULL)
+		return (NULL);
+	if ((ex->win = malloc(EXPECT_WINDOW)) == NULL ||
+	    (ex->out = malloc(SCRIPT_SEND_MAX)) == NULL ||
+	    channel_tap(rx, expect_received, ex) == -1 ||
+	    channel_tap(tx, expect_sent, ex) == -1) {
+		free(ex->win);
+		free(ex->out);
+		free(ex);
+		return (NULL);
+	}
+	ex->sc = sc;
+	ex->s = s;
+	ex->rx = rx;
+	ex->tx = tx;
+	ex->lines = lines;
+	ex->timeout_ms = timeout_ms;
+	ex->idle_ms = s->idle_ms;
+	ex->shut = (tx->flags & CH_SHUTDOWN) != 0;
+	ev_timer_init(&ex->timer, expect_timer_cb, ex);
+	session_set_idle(s, TIME_NONE);
+	/* What the script sends is said to end, and never spliced. */
+	tx->flags = (tx->flags | CH_SHUTDOWN | CH_COPY) & ~CH_LAZY;
+	channel_hold(tx, 1);
+	return (ex);
+}
+
+/* Run the script's first steps: once its session has started. */
+void
+expect_start(struct expect *ex)
+{
+	expect_step(ex);
+}
+
+/*
+ * For the mode's watch, at each change of the session: SESSION_END once
+ * the script has failed (said), the session being over for the mode's
+ * reason; else SESSION_RULE.  An expect the peer's end leaves unmatched
+ * fails here.  NULL: no script.
+ */
+int
+expect_watch(struct expect *ex)
+{
+	if (ex == NULL)
+		return (SESSION_RULE);
+	if (!ex->failed && !ex->done && channel_ended(ex->rx))
+		expect_step(ex);
+	return (ex->failed ? SESSION_END : SESSION_RULE);
+}
+
+/* Did the script fail?  Its mode's status is then 1.  NULL: no script. */
+int
+expect_failed(const struct expect *ex)
+{
+	return (ex != NULL && ex->failed);
+}
+
+/*
+ * Is the way to the peer still the script's (stdin not handed back by
+ * an interact step), so that its end is not stdin's?  NULL: no script.
+ */
+int
+expect_owns(const struct expect *ex)
+{
+	return (ex != NULL && !ex->handed);
+}
+
+/* Free ex: with its session, or before. */
+void
+expect_free(struct expect *ex)
+{
+	if (ex == NULL)
+		return;
+	ev_timer_disarm(&ex->timer);
+	free(ex->win);
+	free(ex->out);
+	free(ex->subject);
+	free(ex);
+}

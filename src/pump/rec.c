@@ -1,0 +1,167 @@
+/*
+ * --record: a session's traffic, both ways, written as it is delivered
+ * to a file of its own in the recording format (codec/record.c), each
+ * chunk with the time since the session began.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pump.h"
+
+struct recorder {
+	int		 fd;		/* -1 once a write failed */
+	char		*path;
+	int		 server;	/* we are the server */
+};
+
+/* Write all of p; after a failure, say it once and record no more. */
+static void
+rec_write(struct recorder *r, const void *p, size_t n)
+{
+	const char	*c = p;
+	ssize_t		 w;
+
+	while (n > 0 && r->fd != -1) {
+		if ((w = write(r->fd, c, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("%s", r->path);
+			close(r->fd);
+			r->fd = -1;
+			return;
+		}
+		c += w;
+		n -= w;
+	}
+}
+
+/*
+ * The name of the n-th session's recording: pattern with each "%n" the
+ * number, "%%" a '%'.  Returns it (the caller frees it), or NULL.
+ */
+static char *
+rec_name(const char *pattern, unsigned long n)
+{
+	char	*out, num[24];
+	size_t	 len = 0, cap, k;
+
+	k = snprintf(num, sizeof(num), "%lu", n);
+	cap = strlen(pattern) * (k + 1) + 1;
+	if ((out = malloc(cap)) == NULL)
+		return (NULL);
+	for (; *pattern != '\0'; pattern++) {
+		if (pattern[0] == '%' && pattern[1] == 'n') {
+			memcpy(out + len, num, k);
+			len += k;
+			pattern++;
+		} else if (pattern[0] == '%' && pattern[1] == '%') {
+			out[len++] = '%';
+			pattern++;
+		} else
+			out[len++] = *pattern;
+	}
+	out[len] = '\0';
+	return (out);
+}
+
+/*
+ * Start the recording of the n-th session (from 1) in the file pattern
+ * names (rec_name()), made anew: server says whether we are its server;
+ * peer is who the other is, for a comment.  Returns NULL with errno and
+ * *cause set.
+ */
+struct recorder *
+recorder_open(const char *pattern, unsigned long nth, int server,
+    const char *peer, char **cause)
+{
+	struct recorder	*r;
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 head[512], when[64];
+	size_t		 n;
+
+	*cause = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->path = rec_name(pattern, nth)) == NULL) {
+		log_cause(cause, "--record: %s", strerror(errno));
+		free(r);
+		return (NULL);
+	}
+	if ((r->fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666)) == -1) {
+		log_cause(cause, "%s: %s", r->path, strerror(errno));
+		free(r->path);
+		free(r);
+		return (NULL);
+	}
+	r->server = server;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	n = snprintf(head, sizeof(head), "%s\n# started %s\n# we were the "
+	    "%s%s%s\n", RECORD_MAGIC, when, server ? "server" : "client",
+	    peer != NULL ? "; the peer: " : "", peer != NULL ? peer : "");
+	rec_write(r, head, n < sizeof(head) ? n : sizeof(head) - 1);
+	return (r);
+}
+
+/* A chunk of who's, delivered now in ch's session: its lines. */
+static void
+rec_chunk(struct recorder *r, struct channel *ch, enum record_who who,
+    const unsigned char *p, size_t n)
+{
+	char		 line[RECORD_LINE_MAX];
+	const unsigned char *nl;
+	uint64_t	 ms = ev_now() - ch->session->started;
+	size_t		 k;
+
+	while (n > 0 && r->fd != -1) {
+		/* A line of the file for each line of the bytes, or less. */
+		k = n < RECORD_LINE_BYTES ? n : RECORD_LINE_BYTES;
+		if ((nl = memchr(p, '\n', k)) != NULL)
+			k = nl - p + 1;
+		rec_write(r, line, record_line(line, ms, who, p, k));
+		p += k;
+		n -= k;
+	}
+}
+
+/* Tap of the way from the peer. */
+void
+recorder_received(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	struct recorder	*r = arg;
+
+	rec_chunk(r, ch, r->server ? RECORD_CLIENT : RECORD_SERVER, p, n);
+}
+
+/* Tap of the way to the peer. */
+void
+recorder_sent(struct channel *ch, const unsigned char *p, size_t n,
+    void *arg)
+{
+	struct recorder	*r = arg;
+
+	rec_chunk(r, ch, r->server ? RECORD_SERVER : RECORD_CLIENT, p, n);
+}
+
+void
+recorder_close(struct recorder *r)
+{
+	if (r == NULL)
+		return;
+	if (r->fd != -1)
+		close(r->fd);
+	free(r->path);
+	free(r);
+}

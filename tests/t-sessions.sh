@@ -1,0 +1,495 @@
+#!/bin/bash
+# The sessions topic.  Sessions run by a script (--expect, --send,
+# --script): an SMTP-like dialogue against a server that answers, answers
+# late, answers wrong and never answers; a WebSocket service from
+# Python's websockets; each client of a -lk listener; a script file's
+# steps, interact, and the files and command lines refused.  The time
+# before each line (--timestamp) on stdout and in the logs.  The
+# manual's examples as printed.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3
+
+SCRIPTPEER="${TESTS_DIR:-$(dirname "$0")}/scriptpeer.py"
+
+# peer NAME ARGS...: scriptpeer.py in the background, its port in PPORT.
+peer() {
+	_n=$1
+	shift
+	bg t 30 python3 "$SCRIPTPEER" "$@" >"$SC_TMP/$_n.out" \
+	    2>"$SC_TMP/$_n.err"
+	PEER_PID=$BG_PID
+	wait_for "$SC_TMP/$_n.out" '^PORT ' || fail "peer $_n: no port"
+	PPORT=$(sed -n 's/^PORT //p' "$SC_TMP/$_n.out")
+}
+
+# Can the suites' python3 import Python's websockets?
+have_websockets() {
+	"${SC_PYTHON:-python3}" -S -c 'import sys
+sys.path.append("/usr/lib/python3/dist-packages")
+import websockets' 2>/dev/null
+}
+
+SMTP=(--expect '^220' --send 'HELO me\r\n' --expect '^250'
+    --send 'QUIT\r\n' --expect '^221')
+
+test_dialogue() {
+	peer smtp smtp ok
+	t 20 "$SC" -w 5 "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "what the server said, as it said it" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello me\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "what the server read" "$(printf 'HELO me\r\nQUIT\r')" \
+	    "$(<"$SC_TMP/smtp.err")"
+}
+
+# The answer comes a second later: the expect waits for it (-w 5).
+test_server_answers_late() {
+	peer smtp smtp late
+	start=$(now_ms)
+	t 20 "$SC" -w 5 "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertTrue "it waited for the answer" "[ $(($(now_ms) - start)) -ge 1000 ]"
+	assertEquals "the dialogue" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello me\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+}
+
+test_server_answers_wrong() {
+	peer smtp smtp wrong
+	t 20 "$SC" -w 2 "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "the failure, in one line" \
+	    'sockcat: expected /^250/ within 2 s, got "550 relay denied"' \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "what came is on stdout" \
+	    "$(printf '220 mail.example.com ready\r\n550 relay denied\r')" \
+	    "$(<"$SC_TMP/out")"
+}
+
+# Nothing comes: -w's time, then the failure.  With -C each line is
+# matched whole, so the greeting's line was taken by the first expect.
+test_server_never_answers() {
+	peer smtp smtp never
+	start=$(now_ms)
+	t 20 "$SC" -C -w 1 "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	took=$(($(now_ms) - start))
+	assertTrue "-w's second ($took ms)" "[ $took -ge 1000 ] && [ $took -lt 8000 ]"
+	assertEquals "the failure" \
+	    'sockcat: expected /^250/ within 1 s, got nothing' \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "$(printf '220 mail.example.com ready\r')" \
+	    "$(<"$SC_TMP/out")"
+	# Without -C what came is matched as it came: the rest of the line.
+	peer smtp smtp never
+	t 20 "$SC" -w 500ms "${SMTP[@]}" 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status, raw" 1 $?
+	assertEquals "the failure, raw" \
+	    'sockcat: expected /^250/ within 500 ms, got "... mail.example.com ready"' \
+	    "$(<"$SC_TMP/err")"
+}
+
+# The peer's end leaves the expect unmatched: at once, not after -w.
+test_peer_ends_before_the_match() {
+	peer smtp smtp ok
+	start=$(now_ms)
+	t 20 "$SC" -C -w 20 --expect '^220' --send 'QUIT\r\n' \
+	    --expect '^250' 127.0.0.1 "$PPORT" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertTrue "at once" "[ $(($(now_ms) - start)) -lt 10000 ]"
+	assertEquals "the failure" \
+	    'sockcat: expected /^250/ within 20 s, got "221 bye" and the end' \
+	    "$(<"$SC_TMP/err")"
+}
+
+# A script file: comments, a timeout, a sleep, a group sent back, close.
+test_script_file() {
+	peer smtp smtp ok
+	cat >"$SC_TMP/smtp.chat" <<-'EOF'
+	# a dialogue
+	timeout 5s
+
+	expect ^220 ([a-z.]+)
+	send HELO \1\r\n
+	sleep 200ms
+	expect ^250 hello (.*)$
+	send QUIT\r\n
+	close
+	expect ^221
+	EOF
+	t 20 "$SC" -C --script "$SC_TMP/smtp.chat" 127.0.0.1 "$PPORT" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stdout" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello mail.example.com\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "the group went back" \
+	    "$(printf 'HELO mail.example.com\r\nQUIT\r')" "$(<"$SC_TMP/smtp.err")"
+}
+
+# interact: stdin has the connection once the script is done with it.
+test_interact() {
+	peer smtp smtp ok
+	printf 'expect ^220\nsend HELO me\\r\\n\nexpect ^250\ninteract\n' \
+	    >"$SC_TMP/s"
+	printf 'QUIT\r\n' >"$SC_TMP/in"
+	t 20 "$SC" -w 5 --script "$SC_TMP/s" 127.0.0.1 "$PPORT" \
+	    <"$SC_TMP/in" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stdout" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello me\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "what the server read" "$(printf 'HELO me\r\nQUIT\r')" \
+	    "$(<"$SC_TMP/smtp.err")"
+}
+
+# A WebSocket service: each message is a line, matched whole.
+test_websocket() {
+	have_websockets || { sc_skip "python3-websockets"; return; }
+	peer ws ws
+	t 20 "$SC" -w 5 --expect '^welcome$' --send 'ping 42\n' \
+	    --expect '^pong ([0-9]+)$' --send 'ping x\1\n' --expect '^pong x42$' \
+	    --send 'bye\n' --expect '^ciao$' "ws://127.0.0.1:$PPORT/" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stdout" "$(printf 'welcome\npong 42\npong x42\nciao')" \
+	    "$(<"$SC_TMP/out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+}
+
+# -lk: each client gets the script afresh; a client that says the wrong
+# thing fails its session, and the listener goes on.
+test_each_client_of_a_listener() {
+	server srv -lk -C 127.0.0.1 0 --expect '^HELO (.*)' \
+	    --send '250 hello \1\r\n' --expect '^QUIT' --send '221 bye\r\n' ||
+	    return
+	for n in alice bob; do
+		t 10 python3 "$SCRIPTPEER" helo "$PORT" "$n" >"$SC_TMP/$n" \
+		    2>&1
+		assertEquals "$n: status" 0 $?
+		assertEquals "$n: answered" "$(printf '250 hello %s\n221 bye' $n)" \
+		    "$(<"$SC_TMP/$n")"
+	done
+	printf 'HELO carol\r\nNOOP\r\n' >"$SC_TMP/in"
+	t 10 "$SC" -w 2 127.0.0.1 "$PORT" <"$SC_TMP/in" >"$SC_TMP/carol" \
+	    2>&1
+	wait_for "$SC_TMP/srv.err" 'expected' ||
+	    fail "no failure said: $(<"$SC_TMP/srv.err")"
+	assertEquals "carol's failure" \
+	    'sockcat: expected /^QUIT/ within 10 s, got "NOOP" and the end' \
+	    "$(grep expected "$SC_TMP/srv.err")"
+	t 10 python3 "$SCRIPTPEER" helo "$PORT" dave >"$SC_TMP/dave" 2>&1
+	assertEquals "the next is served" "$(printf '250 hello dave\n221 bye')" \
+	    "$(<"$SC_TMP/dave")"
+	assertTrue "still listening" "still_running $SERVER_PID"
+}
+
+test_refused() {
+	printf 'expect ^220\nsend HELO\nexpct ^250\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 3: no such step \"expct\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'expect (\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: Unmatched ( or \\( \"(\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'send x\ninteract\nsend y\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 3: a step after interact: \"send\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'sleep soon\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: not a time: \"soon\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'close now\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: takes no argument: \"now\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	printf 'send\n' >"$SC_TMP/bad"
+	expect_error "$SC_TMP/bad: line 1: an argument is missing after \"send\"" \
+	    --script "$SC_TMP/bad" 127.0.0.1 1
+	expect_error "--script $SC_TMP/none: No such file or directory" \
+	    --script "$SC_TMP/none" 127.0.0.1 1
+	expect_error '--expect: Invalid preceding regular expression "*"' \
+	    --expect '*' 127.0.0.1 1
+	expect_error '--send: an escape printf(1) has not "\q"' \
+	    --send '\q' 127.0.0.1 1
+	expect_error "--expect is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	    --expect x -e /bin/cat 127.0.0.1 1
+	expect_error "--script is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	    --script /dev/null -d 127.0.0.1 1
+	expect_error "--broker is a mode of its own: it takes no --send" \
+	    --broker --send x -l 1
+}
+
+# --timestamp=relative: each line after the seconds since the session's
+# start; -o and --hex-dump have them too, both ways; the wire has none.
+test_timestamp_relative() {
+	peer talk talk
+	printf 'hi\n' >"$SC_TMP/in"
+	t 20 "$SC" -N --timestamp=relative -o "$SC_TMP/raw" \
+	    --hex-dump "$SC_TMP/hex" 127.0.0.1 "$PPORT" <"$SC_TMP/in" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	assertTrue "the first line: $(<"$SC_TMP/out")" \
+	    "grep -Eqx '[0-9]+\.[0-9]{3} one' '$SC_TMP/out'"
+	two=$(sed -n 's/^\([0-9]*\)\.\([0-9]*\) two$/\1\2/p' "$SC_TMP/out")
+	assertTrue "the second, half a second later: $(<"$SC_TMP/out")" \
+	    "[ -n '$two' ] && [ $((10#$two)) -ge 450 ] && [ $((10#$two)) -lt 5000 ]"
+	assertEquals "two lines" 2 "$(wc -l <"$SC_TMP/out")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "the peer read no stamp" "hi" "$(<"$SC_TMP/talk.err")"
+	assertTrue "-o: what was sent, stamped" \
+	    "grep -Eqx '[0-9]+\.[0-9]{3} hi' '$SC_TMP/raw'"
+	assertTrue "-o: what came, stamped" \
+	    "grep -Eqx '[0-9]+\.[0-9]{3} two' '$SC_TMP/raw'"
+	assertEquals "-o: three lines" 3 "$(wc -l <"$SC_TMP/raw")"
+	assertTrue "--hex-dump: each line stamped" \
+	    "grep -Eq '^[0-9]+\.[0-9]{3} > 00000000  68 69 0a ' '$SC_TMP/hex'"
+	assertEquals "--hex-dump: no line without" "" \
+	    "$(grep -Ev '^[0-9]+\.[0-9]{3} [<>] ' "$SC_TMP/hex")"
+}
+
+# The wall clock, ISO 8601 with milliseconds and the offset from UTC;
+# a strftime(3) format; a WebSocket's messages, a line each.
+test_timestamp_wall_clock() {
+	peer talk talk
+	before=$(date +%s)
+	echo hi | TZ=UTC t 20 "$SC" -N --timestamp 127.0.0.1 "$PPORT" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 0 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	assertEquals "two lines, ISO 8601: $(<"$SC_TMP/out")" 2 \
+	    "$(grep -Ec '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\+00:00 (one|two)$' "$SC_TMP/out")"
+	when=$(date -u -d "$(head -n 1 "$SC_TMP/out" | cut -c1-19)" +%s)
+	assertTrue "the time of the run" \
+	    "[ $when -ge $((before - 1)) ] && [ $when -le $(($(date +%s) + 1)) ]"
+	peer talk talk
+	echo hi | TZ=UTC t 20 "$SC" -N --timestamp='[%Y]' 127.0.0.1 "$PPORT" \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "strftime" "$(printf '[%s] one\n[%s] two' \
+	    "$(date -u +%Y)" "$(date -u +%Y)")" "$(<"$SC_TMP/out")"
+	have_websockets || { sc_skip "python3-websockets"; return; }
+	peer ws ws
+	t 20 "$SC" --timestamp=relative --expect '^welcome$' --send 'ping\n' \
+	    --expect '^pong$' "ws://127.0.0.1:$PPORT/" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "websocket: status" 0 $?
+	assertEquals "websocket: a message a line: $(<"$SC_TMP/out")" 2 \
+	    "$(grep -Ec '^[0-9]+\.[0-9]{3} (welcome|pong)$' "$SC_TMP/out")"
+}
+
+test_timestamp_refused() {
+	expect_error "--timestamp: no such format: soon (iso, relative or a strftime(3) format)" \
+	    --timestamp=soon 127.0.0.1 1
+	expect_error "--timestamp stamps what a peer sends to stdout and the logs: it takes no -z, -e, -c, --raw or --chat" \
+	    --timestamp -e /bin/cat 127.0.0.1 1
+	expect_error "cannot use --timestamp with -u -l" --timestamp -u -l 1
+}
+
+# A session with Python's web server recorded (its format checked), then
+# played back by a -lk listener to curl, twice, byte for byte.
+test_record_and_replay_web() {
+	command -v curl >/dev/null || { sc_skip "curl"; return; }
+	mkdir "$SC_TMP/www"
+	echo 'hello from a web server' >"$SC_TMP/www/index.html"
+	bg t 60 python3 -m http.server --bind 127.0.0.1 --directory \
+	    "$SC_TMP/www" 0 >"$SC_TMP/http.out" 2>&1
+	wait_for "$SC_TMP/http.out" 'port [0-9]+' || fail "no web server"
+	hp=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$SC_TMP/http.out" | head -n 1)
+	printf 'GET / HTTP/1.0\r\n\r\n' >"$SC_TMP/req"
+	t 20 "$SC" -N --record "$SC_TMP/web.rec" 127.0.0.1 "$hp" \
+	    <"$SC_TMP/req" >"$SC_TMP/direct" 2>"$SC_TMP/err"
+	assertEquals "recorded: status" 0 $?
+	assertEquals "recorded: stderr" "" "$(<"$SC_TMP/err")"
+	assertEquals "its first line" "sockcat-record 1" \
+	    "$(head -n 1 "$SC_TMP/web.rec")"
+	assertTrue "the request, the client's: $(cat "$SC_TMP/web.rec")" \
+	    "grep -Eqx '[0-9]+ client \"GET / HTTP/1.0\\\\r\\\\n\"' '$SC_TMP/web.rec'"
+	assertTrue "the page, the server's" \
+	    "grep -Eqx '[0-9]+ server \"hello from a web server\\\\n\"' '$SC_TMP/web.rec'"
+	server srv -lk 127.0.0.1 0 --replay "$SC_TMP/web.rec" || return
+	for n in 1 2; do
+		t 20 curl -s -0 --raw -D - "http://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/replayed" 2>&1
+		assertEquals "curl $n: status" 0 $?
+		assertTrue "curl $n: the same bytes" \
+		    "cmp '$SC_TMP/direct' '$SC_TMP/replayed'"
+	done
+	# The address pair: a listener that plays it to each client.
+	server pair "tcp-l:127.0.0.1:0" "replay:$SC_TMP/web.rec" || return
+	for n in 1 2; do
+		t 20 curl -s -0 --raw -D - "http://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/replayed" 2>&1
+		assertEquals "pair, curl $n: status" 0 $?
+		assertTrue "pair, curl $n: the same bytes" \
+		    "cmp '$SC_TMP/direct' '$SC_TMP/replayed'"
+	done
+}
+
+# A device's recording, edited by hand: a line, then two more 1.5 s
+# apart.  At speed=2 the whole takes half the time (within 10 %).
+test_replay_speed() {
+	printf '%s\n' 'sockcat-record 1' '# a device that counts' \
+	    '0 server "one\n"' '1500 server "two\n"' '3000 server "three\n"' \
+	    >"$SC_TMP/dev.rec"
+	for sp in 1 2; do
+		server dev$sp -lk 127.0.0.1 0 --replay "$SC_TMP/dev.rec,speed=$sp" ||
+		    return
+		start=$(now_ms)
+		t 20 "$SC" 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/out$sp" \
+		    2>"$SC_TMP/err"
+		assertEquals "speed $sp: status" 0 $?
+		eval "took$sp=$(($(now_ms) - start))"
+		assertEquals "speed $sp: the lines" "$(printf 'one\ntwo\nthree')" \
+		    "$(<"$SC_TMP/out$sp")"
+		stop "$SERVER_PID"
+	done
+	# shellcheck disable=SC2154
+	assertTrue "speed 1 took 3 s: $took1 ms" \
+	    "[ $took1 -ge 3000 ] && [ $took1 -lt 4000 ]"
+	# shellcheck disable=SC2154
+	diff=$((took2 * 2 - took1))
+	assertTrue "speed 2 took half of $took1 ms, within 10 %: $took2 ms" \
+	    "[ ${diff#-} -le $((took1 / 10)) ]"
+}
+
+# A client's dialogue recorded, then replayed as the client: to the same
+# server all is well; to one that answers otherwise, the first byte that
+# differs is named, with its line in the recording.
+test_replay_checks_a_changed_server() {
+	peer smtp smtp ok
+	t 20 "$SC" -w 5 "${SMTP[@]}" --record "$SC_TMP/smtp.rec" 127.0.0.1 \
+	    "$PPORT" </dev/null >/dev/null 2>"$SC_TMP/err"
+	assertEquals "recorded" 0 $?
+	assertEquals "the recording" "$(printf '%s\n' \
+	    '0 server "220 mail.example.com ready\r\n"' \
+	    '0 client "HELO me\r\n"' '0 server "250 hello me\r\n"' \
+	    '0 client "QUIT\r\n"' '0 server "221 bye\r\n"')" \
+	    "$(grep -v '^#' "$SC_TMP/smtp.rec" | sed 1d | sed 's/^[0-9]* /0 /')"
+	peer smtp smtp ok
+	t 20 "$SC" --replay "$SC_TMP/smtp.rec,side=client" 127.0.0.1 \
+	    "$PPORT" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "the same server: status" 0 $?
+	assertEquals "the same server: stderr" "" "$(<"$SC_TMP/err")"
+	wait_exit "$PEER_PID" 10
+	assertEquals "what it heard" "$(printf 'HELO me\r\nQUIT\r')" \
+	    "$(<"$SC_TMP/smtp.err")"
+	peer smtp smtp wrong
+	t 20 "$SC" "replay:$SC_TMP/smtp.rec,side=client" "tcp:127.0.0.1:$PPORT" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "a changed server: status" 1 $?
+	assertEquals "where it differs" "sockcat: write to replay:$SC_TMP/smtp.rec,side=client: line 6, byte 1: the peer sent \"550 relay denied\\x0d\\x0a\" where the recording has \"250 hello me\\x0d\\x0a\"" \
+	    "$(<"$SC_TMP/err")"
+}
+
+# -lk: a file for each session, its number in its name.
+test_record_each_session() {
+	server srv -lk -C 127.0.0.1 0 --record "$SC_TMP/s-%n.rec" \
+	    --expect '^HELO (.*)' --send '250 hello \1\r\n' --expect '^QUIT' \
+	    --send '221 bye\r\n' || return
+	for n in alice bob; do
+		t 10 python3 "$SCRIPTPEER" helo "$PORT" "$n" >/dev/null 2>&1
+		assertEquals "$n: status" 0 $?
+	done
+	wait_until test -s "$SC_TMP/s-2.rec" || fail "no second recording"
+	assertTrue "the first, alice's" \
+	    "grep -q 'client \"HELO alice' '$SC_TMP/s-1.rec'"
+	assertTrue "the first, its answer, the server's" \
+	    "grep -q 'server \"250 hello alice' '$SC_TMP/s-1.rec'"
+	assertTrue "the second, bob's" \
+	    "grep -q 'client \"HELO bob' '$SC_TMP/s-2.rec'"
+	expect_error "--record x.rec: with -k, a file for each session: put %n (its number) in its name" \
+	    -lk --record x.rec 1
+}
+
+test_recording_refused() {
+	printf 'sockcat-record 1\n0 server "a"\n5 client no quotes\n' \
+	    >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 3: no quoted bytes" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	printf 'sockcat-record 1\n10 server "a"\n5 client "b"\n' \
+	    >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 3: a time before the line's above" \
+	    "replay:$SC_TMP/bad.rec" tcp-l:1
+	printf 'GET / HTTP/1.0\n' >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 1: not \"sockcat-record 1\": no recording" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	printf 'sockcat-record 1\n0 server "\\q"\n' >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 2: an escape that is none of \\\\ \\\" \\r \\n \\t \\xHH" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	printf 'sockcat-record 1\n' >"$SC_TMP/ok.rec"
+	expect_error "replay:$SC_TMP/ok.rec,side=both: side=both: client or server" \
+	    -l 1 --replay "$SC_TMP/ok.rec,side=both"
+	expect_error "replay:$SC_TMP/ok.rec,speed=0: speed=0: from 0.01 to 1000" \
+	    -l 1 --replay "$SC_TMP/ok.rec,speed=0"
+	expect_error "replay:$SC_TMP/ok.rec -: a recording is played to a socket" \
+	    "replay:$SC_TMP/ok.rec" -
+	expect_error "--replay plays a recording in stdin and stdout's place: it takes no -z, -e, -c, --fifo, -d, --send-only, --recv-only, --raw, --readline, --chat, --expect, --send or --script" \
+	    -l 1 --replay "$SC_TMP/ok.rec" -e /bin/cat
+}
+
+# sockcat-sessions(7)'s examples, as printed, against local peers.
+test_manual_examples() {
+	peer smtp smtp ok
+	cat >"$SC_TMP/smtp.chat" <<-'EOF'
+	expect ^220
+	send HELO me\r\n
+	expect ^250
+	send QUIT\r\n
+	expect ^221
+	EOF
+	while IFS= read -r l; do
+		# The manual writes a backslash as roff's \e.
+		in_manual -x "${l//\\/\\e}" || fail "not in the manual: $l"
+	done <"$SC_TMP/smtp.chat"
+	in_manual 'sockcat -C --script smtp.chat mail.example.com 25' ||
+	    fail "the first example is not in the manual"
+	(cd "$SC_TMP" && t 20 "$SC" -C --script smtp.chat 127.0.0.1 "$PPORT" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err")
+	assertEquals "first: status" 0 $?
+	assertEquals "first: stdout" \
+	    "$(printf '220 mail.example.com ready\r\n250 hello me\r\n221 bye\r')" \
+	    "$(<"$SC_TMP/out")"
+
+	in_manual "sockcat -lk -C --expect '^HELO (.*)' --send '250 hello \\e1\\er\\en' 2525" ||
+	    fail "the second example is not in the manual"
+	server srv -lk -C --expect '^HELO (.*)' --send '250 hello \1\r\n' 0 ||
+	    return
+	printf 'HELO me\r\n' >"$SC_TMP/in"
+	t 10 "$SC" -N -w 5 127.0.0.1 "$PORT" <"$SC_TMP/in" >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "second: stdout" "$(printf '250 hello me\r')" \
+	    "$(<"$SC_TMP/out")"
+
+	in_manual 'sockcat -l --timestamp=relative 9000' ||
+	    fail "the timestamp example is not in the manual"
+	server ts -l --timestamp=relative 0 || return
+	printf 'one\n' | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+	wait_exit "$SERVER_PID" 10
+	assertTrue "stamped: $(<"$SC_TMP/ts.out")" \
+	    "grep -Eqx '[0-9]+\.[0-9]{3} one' '$SC_TMP/ts.out'"
+
+	in_manual "sockcat --expect '^welcome' --send 'ping\\en' --expect '^pong' \\e" ||
+	    fail "the third example is not in the manual"
+	have_websockets || { sc_skip "python3-websockets"; return; }
+	peer ws ws
+	t 20 "$SC" --expect '^welcome' --send 'ping\n' --expect '^pong' \
+	    "ws://127.0.0.1:$PPORT/" </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "third: status" 0 $?
+	assertEquals "third: stdout" "$(printf 'welcome\npong')" \
+	    "$(<"$SC_TMP/out")"
+}
+
+sc_run_shunit2
