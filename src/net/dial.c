@@ -365,6 +365,17 @@ dial_try(struct dial *d)
 				    net_mptcp_why(errno));
 				return;
 			}
+			/*
+			 * Out of descriptors or memory: the next address
+			 * would fare no better, and the user is told why,
+			 * -v or not, rather than left with a bare status.
+			 */
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				dial_fail(d, errno, "socket: %s",
+				    strerror(errno));
+				return;
+			}
 			continue;
 		}
 		d->fd = fd;
