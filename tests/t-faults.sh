@@ -380,6 +380,26 @@ test_listener_unwatched() {
 	faulted "epoll_ctl 1 ENOSPC"
 }
 
+# A connection the loop cannot watch (no room for another watch) is
+# said, in one line, and the -k listener serves the next client: its
+# bytes are never taken in silence.
+test_connection_unwatched() {
+	export SC_FAULT=epoll_ctl:3:ENOSPC
+	fserver s -lk -n 127.0.0.1 0 || fail "no server"
+	send_line one
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 1
+	assertFileEquals "$SC_TMP/s.out" "two"
+	wait_until grep -q 'No space left on device' "$SC_TMP/s.err"
+	assertEquals "said once" \
+	    "sockcat: read from network: No space left on device" \
+	    "$(grep -v -e '^Listening on' -e '^Connection received' \
+	    "$SC_TMP/s.err")"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "epoll_ctl 3 ENOSPC"
+}
+
 # A listener that cannot bind or listen: one line, status 1.
 test_listen_refused() {
 	for f in bind listen; do
