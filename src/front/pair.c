@@ -266,7 +266,7 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 		 * time, the next waiting in the backlog until this one has
 		 * ended; more at once (max-children above 1) they cannot.
 		 */
-		if (sd->socat && sd->listen && !sd->once) {
+		if ((sd->socat || sd->fork) && sd->listen && !sd->once) {
 			if (sd->gate.full_wait && sd->gate.max_conns > 1)
 				fatalx("%s: max-children=%d: standard input "
 				    "and output serve one client at a time: "

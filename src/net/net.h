@@ -277,6 +277,8 @@ struct side {
 					   command line's side: as socat) */
 	int		 once;		/* a socat listener without fork: one
 					   client, then done */
+	int		 fork;		/* fork given (not fork=0): a listener
+					   keeps serving, whatever its grammar */
 	int		 dial_fork;	/* socat's fork of a dialled side: dialled
 					   again, interval= after each connection,
 					   each with its own program */

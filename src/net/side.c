@@ -666,6 +666,7 @@ side_opt_fork(struct side *sd, const struct addr *a, const char *is,
 	(void)is;
 	(void)cause;
 	sd->once = strcmp(v, "0") == 0;
+	sd->fork = !sd->once;
 	sd->dial_fork = !a->listen && !sd->once;
 	return (0);
 }
