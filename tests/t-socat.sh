@@ -3597,4 +3597,32 @@ test_device_and_lock_refusals() {
 	assertFalse "no link" "[ -e '$SC_TMP/lk' ]"
 }
 
+# socat's notice of an address at its end-of-file, "socket N (fd M) is at
+# EOF" with -d -d, once each: a Unix listener with /dev/null (its second
+# address ends at once, its client later) and its client reading stdin.
+# Not with one -d (a notice).  Both socats alike.
+test_eof_notice() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/s"
+		serve srv "$_bin" -d -d UNIX-LISTEN:"$SC_TMP/s" /dev/null
+		echo hi | t 20 "$_bin" -d -d - UNIX-CONNECT:"$SC_TMP/s" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "$_n: client's status" 0 $?
+		wait_exit "$SERVE_PID"
+		assertEquals "$_n: server's status" 0 "$WAIT_STATUS"
+		for _f in srv c; do
+			for _s in 1 2; do
+				assertEquals "$_n: $_f: socket $_s" 1 "$(grep -c \
+				    " N socket $_s (fd [0-9]*) is at EOF\$" \
+				    "$SC_TMP/$_f.err")"
+			done
+		done
+		echo hi | t 20 "$_bin" -d -u - /dev/null 2>"$SC_TMP/e"
+		assertEquals "$_n: -d: status" 0 $?
+		assertEquals "$_n: -d: nothing said" "" "$(<"$SC_TMP/e")"
+	done
+}
+
 sc_run_shunit2

@@ -569,8 +569,10 @@ pair_parse(struct options *o, int argc, char **argv)
 	    !o->pair[1].tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
 	for (i = 0; i < 2; i++) {
-		if (o->side.socat)
+		if (o->side.socat) {
 			pair_listen_family(&o->pair[i]);
+			o->pair[i].socat_no = i + 1;
+		}
 		/*
 		 * socat's UNIX: is a client of a datagram socket when the
 		 * path is one, as socat finds when its stream connect fails.

@@ -272,6 +272,8 @@ struct side {
 					   program's socat options */
 	int		 socat;		/* its address in socat's grammar (the
 					   command line's side: as socat) */
+	int		 socat_no;	/* socat's number of its address, 1 or
+					   2, for its notices; 0: none */
 	int		 once;		/* a socat listener without fork: one
 					   client, then done */
 	int		 dial_fork;	/* socat's fork of a dialled side: dialled
