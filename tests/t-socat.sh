@@ -609,6 +609,34 @@ test_proxy_auth() {
 	    "option proxyauth is a PROXY: address's"
 }
 
+# socat's proxyauth= and proxyauthfile= go with the first request, in
+# the clear, as socat sends them (the file's bytes as they are, its
+# newline too): the request head alike from both socats.
+test_proxy_auth_at_once() {
+	printf 'user:s3cr3t\n' >"$SC_TMP/cred"
+	printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\n\\r\\n"\nexec cat >"%s"\n' \
+	    "$SC_TMP/head" >"$SC_TMP/proxy.sh"
+	chmod +x "$SC_TMP/proxy.sh"
+	for _o in proxyauth=alice:s3cret proxyauthfile="$SC_TMP/cred"; do
+		for _bin in "$REAL" "$OURS"; do
+			_n=real
+			[ "$_bin" = "$OURS" ] && _n=ours
+			rm -f "$SC_TMP/head"
+			serve srv "$REAL" -d -d TCP-LISTEN:0,bind=127.0.0.1 \
+			    EXEC:"$SC_TMP/proxy.sh"
+			t 20 "$_bin" /dev/null PROXY:127.0.0.1:127.0.0.1:9,$(
+			    )proxyport="$PORT","$_o" >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_n $_o: status: $(<"$SC_TMP/e")" 0 $?
+			wait_exit "$SERVE_PID"
+			cp "$SC_TMP/head" "$SC_TMP/head.$_n"
+		done
+		assertEquals "$_o: the request" "$(od -c <"$SC_TMP/head.real")" \
+		    "$(od -c <"$SC_TMP/head.ours")"
+	done
+	assertContains "the file's newline" "$(<"$SC_TMP/head.ours")" \
+	    "Proxy-authorization: Basic dXNlcjpzM2NyM3QK"
+}
+
 # A proxy's status line with more than one space after its version
 # ("HTTP/1.1   200 OK") is a 200 to socat's PROXY:, from both socats (nc's
 # -X connect takes one space alone, as netcat does).

@@ -742,6 +742,7 @@ dial_proxies(struct dial *d)
 		}
 		pc->user = h->user;
 		pc->socat = sd->socat;
+		pc->basic = h->basic;
 		pc->ask = dial_ask_password;
 		pc->arg = d;
 		if (h->pass != NULL) {

@@ -51,6 +51,8 @@ struct proxy_hop {
 	const char	*label;		/* how messages name it */
 	int		 owned;		/* user and pass are allocated (a URL's) */
 	int		 tls;		/* https://: TLS to the proxy, verified */
+	char		*basic;		/* socat's proxyauth= or proxyauthfile=:
+					   sent at once, as given (Basic) */
 };
 
 /* A side's socket: its family, type and options. */
@@ -612,6 +614,8 @@ struct proxy_client {
 	int		 fixed;		/* pass came from --proxy-auth */
 	int		 tries;		/* passwords asked for so far */
 	int		 socat;		/* HTTP: a status line read as socat's */
+	const char	*basic;		/* HTTP: Basic credentials sent with the
+					   first request, as they are; NULL */
 	/* Fill pass (prompt on the terminal); NULL: there is none. */
 	int		(*ask)(struct proxy_client *, char **);
 	void		*arg;

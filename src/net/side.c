@@ -47,6 +47,9 @@ struct side_own {
 /* socat's cipher list when cipher= gives none (TLS 1.2 and older). */
 #define SOCAT_CIPHERS	"HIGH:-NULL:-PSK:-aNULL"
 
+/* The longest proxyauth= (or proxyauthfile='s text) taken, in bytes. */
+#define SIDE_PROXY_AUTH_MAX	512
+
 /* What an option does to a side, of a row of addr-opts.h. */
 enum side_how {
 	SH_NONE,		/* nothing here: read where it is used */
@@ -268,31 +271,47 @@ side_socks(struct side *sd, const struct addr *a, char **cause)
 
 /*
  * socat's proxyauth=USER:PASSWORD, or proxyauthfile=, a file whose first
- * line is that: the credentials of a PROXY: address's proxy, for its 407
- * (hop h, the side's own).  Returns 0, or -1 with *cause set.
+ * line is that: the credentials of a PROXY: address's proxy (hop h, the
+ * side's own), sent with the first request as socat sends them (Basic,
+ * the file's bytes as they are, its newline too), and again for a 407.
+ * Returns 0, or -1 with *cause set.
  */
 static int
 side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
     char **cause)
 {
 	const char	*v, *path;
-	char		 buf[512], *colon;
+	char		 buf[SIDE_PROXY_AUTH_MAX + 1], *colon;
+	size_t		 n;
 	FILE		*f;
 	int		 rv = -1;
 
-	if ((v = addr_opt(a, "proxyauth")) != NULL)
-		strlcpy(buf, v, sizeof(buf));
-	else if ((path = addr_opt(a, "proxyauthfile")) != NULL) {
+	if ((v = addr_opt(a, "proxyauth")) != NULL) {
+		if (strlcpy(buf, v, sizeof(buf)) >= sizeof(buf)) {
+			log_cause(cause, "proxyauth: longer than %d bytes",
+			    SIDE_PROXY_AUTH_MAX);
+			goto out;
+		}
+	} else if ((path = addr_opt(a, "proxyauthfile")) != NULL) {
 		if ((f = fopen(path, "re")) == NULL) {
 			log_cause(cause, "%s: %s", path, strerror(errno));
 			return (-1);
 		}
-		if (fgets(buf, sizeof(buf), f) == NULL)
-			buf[0] = '\0';
+		n = fread(buf, 1, sizeof(buf), f);
 		fclose(f);
-		buf[strcspn(buf, "\r\n")] = '\0';
+		if (n == sizeof(buf)) {
+			log_cause(cause, "%s: longer than %d bytes", path,
+			    SIDE_PROXY_AUTH_MAX);
+			goto out;
+		}
+		buf[n] = '\0';
 	} else
 		return (0);
+	if ((h->basic = strdup(buf)) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		goto out;
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
 	if ((colon = strchr(buf, ':')) == NULL) {
 		log_cause(cause, "proxyauth: not USER:PASSWORD");
 		goto out;
@@ -310,6 +329,11 @@ side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
 	sd->proxy.pass = h->pass;
 	rv = 0;
 out:
+	if (rv == -1 && h->basic != NULL) {
+		explicit_bzero(h->basic, strlen(h->basic));
+		free(h->basic);
+		h->basic = NULL;
+	}
 	explicit_bzero(buf, sizeof(buf));
 	return (rv);
 }
