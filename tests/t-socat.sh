@@ -2254,10 +2254,24 @@ test_datagram_names() {
 		kill "$_srv" 2>/dev/null
 		wait_exit "$_srv"
 	done
-	t 10 "$OURS" UDP4-RECV:0 - </dev/null 2>"$SC_TMP/e"
-	assertEquals "RECV both ways: status" 1 $?
-	assertContains "RECV both ways: said" "$(<"$SC_TMP/e")" \
-	    "it only receives: give it with -u"
+	# Without -u stdin is read: its end is the end, at once; what it
+	# has to send is an error (the socket has no peer), as socat's.
+	for _bin in "$REAL" "$OURS"; do
+		t 10 "$_bin" -t 5 UDP4-RECV:0 - </dev/null >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: RECV, stdin ended: status" 0 $?
+		assertEquals "$_bin: RECV, stdin ended: said" "" \
+		    "$(cat "$SC_TMP/o" "$SC_TMP/e")"
+		echo x | t 10 "$_bin" UDP4-RECV:0 - >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: RECV, stdin sent: status" 1 $?
+		assertEquals "$_bin: RECV, stdin sent: said" 1 \
+		    "$(grep -c ' E ' "$SC_TMP/e")"
+	done
+	t 10 "$OURS" -d -d -t 5 UDP4-RECV:0 /dev/null 2>"$SC_TMP/e"
+	assertEquals "a file: status" 0 $?
+	echo x | t 10 "$OURS" UDP4-RECV:0 - 2>"$SC_TMP/e"
+	assertContains "stdin sent: why" "$(<"$SC_TMP/e")" \
+	    "write to network: Destination address required"
 }
 
 # UDP4-RECVFROM: serves one datagram a program.  Without fork, PIPE (a
@@ -3417,10 +3431,10 @@ test_local_options_with_a_socket() {
 	    -U "$_tcp" OPEN:"$SC_TMP/f",append
 	socat_refused "$_tcp TCP:127.0.0.1:2: -u and -U are not supported between two sockets, or with a device" \
 	    -u "$_tcp" TCP:127.0.0.1:2
-	for _d in "" -U; do
-		socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
-		    $_d UDP-RECV:0 -
-	done
+	socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
+	    -U UDP-RECV:0 -
+	socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
+	    UDP-RECV:0 PIPE
 	socat_refused "UDP-SENDTO:127.0.0.1:nosuch-svc: port number invalid: nosuch-svc" \
 	    UDP-SENDTO:127.0.0.1:nosuch-svc -
 	mkdir "$SC_TMP/dir"

@@ -585,8 +585,15 @@ pair_parse(struct options *o, int argc, char **argv)
 		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE)
 			pair_refuse(o, "UDP-DATAGRAM: is joined with standard "
 			    "input and output or a file alone");
+		/*
+		 * socat's *-RECV: with stdin and stdout or a file, and no
+		 * direction: the other side is read, and fails only if it
+		 * has something to send to it (dgram_write()).
+		 */
 		if (o->pair[i].recv_only && o->pair[i].wside == NULL &&
-		    o->socat_dir != (i == 0 ? 1 : -1))
+		    o->socat_dir != (i == 0 ? 1 : -1) && (o->socat_dir != 0 ||
+		    (o->pair[1 - i].kind != SIDE_STDIO &&
+		    o->pair[1 - i].kind != SIDE_FILE)))
 			fatalx("%s: it only receives: give it with -u as the "
 			    "first address, or -U as the second",
 			    o->pair[i].text);
@@ -688,6 +695,13 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	    !wr_only)
 		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
 		    SOCAT_QUIT_MS;
+	/*
+	 * A *-RECV: read, without -u: once stdin has ended, nothing is
+	 * waited for (socat ends at once, whatever -t says).
+	 */
+	if (o->side.socat && b->kind == SIDE_STDIO && a->recv_only &&
+	    o->socat_dir == 0)
+		o->flow.deadline_ms = 0;
 }
 
 /*

@@ -217,6 +217,11 @@ dgram_write(struct endpoint *ep, const void *p, size_t n)
 	char			 host[NI_MAXHOST], port[NI_MAXSERV];
 	ssize_t			 r;
 
+	/* socat's *-RECV: only receives; its socket has no peer to send to. */
+	if (ds->j->side->recv_only) {
+		errno = EDESTADDRREQ;
+		return (-1);
+	}
 	if (peer == NULL)
 		return (n);
 	if (ds->locked)
@@ -328,8 +333,11 @@ dgram_serve(const struct job *j, int fd)
 	if (jn.end[1].rd == NULL && (jn.end[1].rd = session_endpoint(jn.s,
 	    "stdin", -1, -1, EP_SHUT_NONE, 0)) == NULL)
 		fatal("session");
-	/* Stdin waits for a peer, but for UDP-DATAGRAM:'s fixed one. */
-	how.flags[1] = ds.fixed != NULL ? 0 : CH_HOLD;
+	/*
+	 * Stdin waits for a peer, but for UDP-DATAGRAM:'s fixed one, or a
+	 * *-RECV:'s none (what it reads is an error, its end the end).
+	 */
+	how.flags[1] = ds.fixed != NULL || sd->recv_only ? 0 : CH_HOLD;
 	if (join_ways(&jn, &how) == -1)
 		fatal("session");
 	ds.tx = jn.way[1];
