@@ -2412,9 +2412,24 @@ hexport() {
 
 # socat's generic SOCKET-*: a TCP or UDP socket of IPv4 or IPv6, its
 # address (and bind=) given as data, is TCP:, TCP-LISTEN:, UDP-SENDTO:,
-# UDP-RECVFROM:, UDP-RECV:; any other is refused.  Both socats alike.
+# UDP-RECVFROM:, UDP-RECV:; a Unix stream socket, its path a quoted
+# string (bind= too), UNIX-CONNECT: or UNIX-LISTEN:; any other is
+# refused.  Both socats alike.
 test_generic_socket() {
 	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/u.sock" "$SC_TMP/b.sock"
+		bg t 20 "$_bin" -d -d \
+		    SOCKET-LISTEN:1:0:'\"'"$SC_TMP/u.sock"'\\0\"' PIPE \
+		    2>"$SC_TMP/l.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/l.err" '[Ll]istening on ' ||
+		    fail "$_bin: no Unix SOCKET-LISTEN"
+		assertEquals "$_bin: a Unix SOCKET-CONNECT" "unix" \
+		    "$(echo unix | t 10 "$_bin" -t 0.5 - $(
+		    )SOCKET-CONNECT:1:0:'\"'"$SC_TMP/u.sock"'\\0\"'$(
+		    ),bind='\"'"$SC_TMP/b.sock"'\\0\"')"
+		wait_exit "$_srv"
+		assertEquals "$_bin: the listener's status" 0 "$WAIT_STATUS"
 		_p=$(free_port)
 		_d=$(hexport "$_p")x7f000001x0000000000000000
 		bg t 20 "$_bin" -d -d SOCKET-LISTEN:2:6:"$_d",reuseaddr \
@@ -2442,9 +2457,13 @@ test_generic_socket() {
 		wait_exit "$_srv"
 	done
 	t 10 "$OURS" SOCKET-CONNECT:1:0:x00 - </dev/null 2>"$SC_TMP/e"
-	assertEquals "a Unix one: status" 1 $?
-	assertContains "a Unix one: said" "$(<"$SC_TMP/e")" \
-	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10) are supported"
+	assertEquals "a Unix one as hex: status" 1 $?
+	assertContains "a Unix one as hex: said" "$(<"$SC_TMP/e")" \
+	    'SOCKET-CONNECT: an address of a quoted path ("PATH\0") expected'
+	t 10 "$OURS" SOCKET-CONNECT:1:5:'\"/x\\0\"' - </dev/null 2>"$SC_TMP/e"
+	assertEquals "a Unix seqpacket one: status" 1 $?
+	assertContains "a Unix seqpacket one: said" "$(<"$SC_TMP/e")" \
+	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10), and Unix (1) streams are supported"
 	# Fields missing, data that is not data, no address to dial, and
 	# bind= and range= whose data is not an address.
 	_d=x1234x7f000001x0000000000000000
