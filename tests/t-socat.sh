@@ -2567,11 +2567,47 @@ test_udp_datagram() {
 		kill "$_srv" 2>/dev/null
 		wait_exit "$_srv"
 	done
-	t 10 "$OURS" UDP4-DATAGRAM:127.0.0.1:9 SYSTEM:cat </dev/null \
+	t 10 "$OURS" UDP4-DATAGRAM:127.0.0.1:9 TCP:127.0.0.1:9 </dev/null \
 	    2>"$SC_TMP/e"
-	assertEquals "with a program: status" 1 $?
-	assertContains "with a program: said" "$(<"$SC_TMP/e")" \
-	    "is joined with standard input and output or a file alone"
+	assertEquals "with a socket: status" 1 $?
+	assertContains "with a socket: said" "$(<"$SC_TMP/e")" \
+	    "is joined with standard input and output, a file or a program alone"
+}
+
+# dg_ask BIN PORT SRC: "d" sent from 127.0.0.1:SRC to PORT with
+# UDP4-DATAGRAM:, the answer in $SC_TMP/dg.ans; true once there is one.
+dg_ask() {
+	echo d | t 5 "$1" -t 0.5 - \
+	    UDP4-DATAGRAM:127.0.0.1:"$2",bind=127.0.0.1:"$3",reuseaddr \
+	    >"$SC_TMP/dg.ans"
+	[ -s "$SC_TMP/dg.ans" ]
+}
+
+# UDP-DATAGRAM: with a program (socat's echo, PIPE, or one that answers
+# once and exits, which ends it): one program, what it writes sent to
+# the address.  Both socats alike.
+test_udp_datagram_program() {
+	printf '#!/bin/sh\nread x; echo "got $x"\n' >"$SC_TMP/once.sh"
+	chmod +x "$SC_TMP/once.sh"
+	for _bin in "$REAL" "$OURS"; do
+		for _prog in PIPE:d EXEC:"$SC_TMP/once.sh":"got d"; do
+			_p1=$(free_port udp)
+			_p2=$(free_port udp)
+			bg t 20 "$_bin" \
+			    UDP4-DATAGRAM:127.0.0.1:"$_p2",bind=127.0.0.1:"$_p1" \
+			    "${_prog%:*}"
+			_srv=$BG_PID
+			wait_until dg_ask "$_bin" "$_p1" "$_p2" ||
+			    fail "$_bin ${_prog%:*}: no answer"
+			assertEquals "$_bin ${_prog%:*}: the answer" \
+			    "${_prog##*:}" "$(<"$SC_TMP/dg.ans")"
+			[ "${_prog%%:*}" = PIPE ] && kill "$_srv" 2>/dev/null
+			wait_exit "$_srv"
+			[ "${_prog%%:*}" = PIPE ] ||
+			    assertEquals "$_bin: ended with its program" 0 \
+			    "$WAIT_STATUS"
+		done
+	done
 }
 
 # socat's UNIX: (UNIX-CLIENT:) is a client of a datagram socket when its

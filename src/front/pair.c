@@ -582,9 +582,10 @@ pair_parse(struct options *o, int argc, char **argv)
 			o->pair[i].sock.socktype = SOCK_DGRAM;
 		/* socat's *-RECV: is only read: the direction must say so. */
 		if (o->pair[i].dgram_to != NULL && o->pair[1 - i].kind !=
-		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE)
+		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE &&
+		    o->pair[1 - i].kind != SIDE_EXEC)
 			pair_refuse(o, "UDP-DATAGRAM: is joined with standard "
-			    "input and output or a file alone");
+			    "input and output, a file or a program alone");
 		/*
 		 * socat's *-RECV: with stdin and stdout or a file, and no
 		 * direction: the other side is read, and fails only if it
