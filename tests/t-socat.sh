@@ -3722,4 +3722,42 @@ test_eof_notice() {
 	done
 }
 
+# socat's so-type=5 of a Unix listener: a SOCK_SEQPACKET socket (a
+# seqpacket client's message echoed, PIPE); reached by a path (GOPEN),
+# whatever its type, and by UNIX-CONNECT:,so-type=5.  Both socats alike.
+test_unix_seqpacket() {
+	for _bin in "$REAL" "$OURS"; do
+		for _c in python GOPEN UNIX-CONNECT; do
+			rm -f "$SC_TMP/sq.sock"
+			bg t 20 "$_bin" -d -d \
+			    UNIX-LISTEN:"$SC_TMP/sq.sock",so-type=5 PIPE \
+			    2>"$SC_TMP/sq.err"
+			_srv=$BG_PID
+			wait_for "$SC_TMP/sq.err" '[Ll]istening on ' ||
+			    fail "$_bin: no listener"
+			case $_c in
+			python)
+				assertEquals "$_bin: a seqpacket client" "one" \
+				    "$(t 10 python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"one")
+print(s.recv(100).decode())' "$SC_TMP/sq.sock")" ;;
+			GOPEN)
+				assertEquals "$_bin: GOPEN" "hi" "$(echo hi |
+				    t 10 "$_bin" - "$SC_TMP/sq.sock")" ;;
+			*)
+				assertEquals "$_bin: UNIX-CONNECT" "hi" \
+				    "$(echo hi | t 10 "$_bin" - $(
+				    )UNIX-CONNECT:"$SC_TMP/sq.sock",so-type=5)" ;;
+			esac
+			wait_exit "$_srv"
+			assertEquals "$_bin $_c: the listener's status" 0 \
+			    "$WAIT_STATUS"
+		done
+	done
+	socat_refused "UNIX-LISTEN:$SC_TMP/x,so-type=2: so-type=2: a Unix stream socket's is 1 (a stream) or 5 (SOCK_SEQPACKET)" \
+	    UNIX-LISTEN:"$SC_TMP/x",so-type=2 PIPE
+}
+
 sc_run_shunit2

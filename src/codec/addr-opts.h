@@ -78,6 +78,8 @@ OPT("umask",		"umask",	AO_OCTAL, N_FILE | N_UNIX_LISTEN, F(local.umask, OCTAL))
 OPT("user owner",	"user",		AO_TEXT,  N_PATH,	F(local.user, TEXT))
 OPT("unlink-early",	"unlink-early",	AO_BOOL,  N_PATH | N_UNIX, F(unlink_early, FLAG))
 OPT("unlink-close",	"unlink-close",	AO_BOOL,  N_FILE | N_UNIX, S(side_opt_unlink_close))
+OPT("so-type socktype type",
+			"so-type",	AO_NUMBER, N_UNIX,	S(side_opt_socktype))
 
 /* What is read and written, of any side that is no socket */
 OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_READ,	F(local.readbytes, SIZE))

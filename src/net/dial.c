@@ -822,7 +822,8 @@ dial_open(const struct side *sd, const char *host, const char *port,
 		if (unix_addr(d->host, &d->sun, &len) == -1)
 			goto fail;
 		d->uai.ai_family = AF_UNIX;
-		d->uai.ai_socktype = sd->sock.socktype;
+		d->uai.ai_socktype = sd->sock.seqpacket ? SOCK_SEQPACKET :
+		    sd->sock.socktype;
 		d->uai.ai_addr = (struct sockaddr *)&d->sun;
 		d->uai.ai_addrlen = len;
 	} else if (sd->sock.vsock && !(d->flags & DIAL_SERVER)) {

@@ -60,6 +60,8 @@ struct sock_conf {
 	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
 					   AF_UNSPEC; AF_UNIX with -U */
 	int		 socktype;	/* SOCK_STREAM, or SOCK_DGRAM with -u */
+	int		 seqpacket;	/* socat's so-type=5: a Unix stream
+					   socket is a SOCK_SEQPACKET one */
 	int		 numeric;	/* -n: no DNS or service lookups */
 	int		 so_debug;	/* -D */
 	int		 broadcast;	/* -b */

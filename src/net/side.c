@@ -74,7 +74,7 @@ static side_opt_fn side_opt_verify, side_opt_capath, side_opt_secret,
     side_opt_proxy, side_opt_unlink_close, side_opt_fork, side_opt_max_children,
     side_opt_sourceport, side_opt_lowport, side_opt_range, side_opt_forever,
     side_opt_interval, side_opt_shut_none, side_opt_sockopt,
-    side_opt_membership, side_opt_v6only;
+    side_opt_membership, side_opt_v6only, side_opt_socktype;
 
 /*
  * Each option's row (addr-opts.h, which the codec reads too): the name
@@ -777,6 +777,28 @@ side_opt_unlink_close(struct side *sd, const struct addr *a, const char *is,
 	(void)cause;
 	sd->sock.unix_keep = strcmp(v, "0") == 0;
 	sd->local.unlink_close = strcmp(v, "1") == 0;
+	return (0);
+}
+
+/*
+ * socat's so-type= of a Unix stream socket: 1, a stream, or 5, a
+ * sequenced-packet one (SOCK_SEQPACKET), whose messages the pump reads
+ * and writes whole, as a stream's bytes: a stream everywhere but where
+ * the socket is made.
+ */
+static int
+side_opt_socktype(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	if (sd->sock.socktype != SOCK_STREAM || (strcmp(v, "1") != 0 &&
+	    strcmp(v, "5") != 0)) {
+		log_cause(cause, "so-type=%s: a Unix stream socket's is 1 (a "
+		    "stream) or 5 (SOCK_SEQPACKET)", v);
+		return (-1);
+	}
+	sd->sock.seqpacket = strcmp(v, "5") == 0;
 	return (0);
 }
 
