@@ -3204,7 +3204,8 @@ test_every_socat_option() {
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
 	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
-	    substuser-delayed setuid setgid chroot "
+	    substuser-delayed setuid setgid chroot accept-timeout
+	    listen-timeout "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile
@@ -3758,6 +3759,44 @@ print(s.recv(100).decode())' "$SC_TMP/sq.sock")" ;;
 	done
 	socat_refused "UNIX-LISTEN:$SC_TMP/x,so-type=2: so-type=2: a Unix stream socket's is 1 (a stream) or 5 (SOCK_SEQPACKET)" \
 	    UNIX-LISTEN:"$SC_TMP/x",so-type=2 PIPE
+}
+
+# socat's accept-timeout= (listen-timeout=): a listener that no client
+# reaches in its time stops, a warning said, status 0; with fork, a
+# session it has goes on to its end, then the run ends.  An OPENSSL-
+# LISTEN: takes it too.  Both socats alike.
+test_accept_timeout() {
+	for _bin in "$REAL" "$OURS"; do
+		t 10 "$_bin" -d TCP-LISTEN:0,accept-timeout=0.2 PIPE \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: no client: status" 0 $?
+		assertContains "$_bin: no client: said" "$(<"$SC_TMP/e")" \
+		    " W accept: Connection timed out"
+		rm -f "$SC_TMP/in"
+		serve srv "$_bin" -d -d \
+		    TCP-LISTEN:0,reuseaddr,fork,listen-timeout=0.5 PIPE
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" - TCP:127.0.0.1:"$PORT" \
+		    >"$SC_TMP/c.out"
+		_c=$BG_PID
+		echo a >&7
+		wait_for "$SC_TMP/srv.err" "accept: Connection timed out" ||
+		    fail "$_bin: the listener did not stop"
+		echo b >&7
+		exec 7>&-
+		wait_exit "$_c"
+		assertEquals "$_bin: the client's status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: the session went on" "a b" \
+		    "$(echo $(<"$SC_TMP/c.out"))"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the server's status" 0 "$WAIT_STATUS"
+		serve tls "$_bin" -d -d OPENSSL-LISTEN:0,reuseaddr,$(
+		    )accept-timeout=5,cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 PIPE
+		assertEquals "$_bin: OPENSSL-LISTEN" "tls" "$(echo tls |
+		    t 10 "$_bin" - OPENSSL:127.0.0.1:"$PORT",verify=0)"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the TLS server's status" 0 "$WAIT_STATUS"
+	done
 }
 
 sc_run_shunit2

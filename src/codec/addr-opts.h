@@ -150,6 +150,8 @@ OPT("nodelay",		"nodelay",	AO_BOOL,  N_TCP,	F(sock.nodelay, FLAG))
 OPT("keepalive so-keepalive",
 			"keepalive",	AO_BOOL,  N_TCP,	F(sock.keepalive, FLAG))
 OPT("connect-timeout",	"connect-timeout", AO_SECONDS, N_DIAL,	F(connect_ms, MS))
+OPT("accept-timeout listen-timeout",
+			"accept-timeout", AO_SECONDS, N_STREAM_LISTEN, F(accept_ms, MS))
 OPT("retry",		"retry",	AO_COUNT, N_DIAL | N_LISTEN, F(retries, INT))
 OPT("forever",		"forever",	AO_BOOL,  N_DIAL | N_LISTEN, S(side_opt_forever))
 OPT("interval",		"interval",	AO_SECONDS, N_DIAL | N_LISTEN, S(side_opt_interval))

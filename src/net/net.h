@@ -302,6 +302,9 @@ struct side {
 					   the path is (unix_peer_type()) */
 	long long	 connect_ms;	/* ,connect-timeout=: for the connection
 					   alone; 0: timeout_ms's */
+	long long	 accept_ms;	/* socat's accept-timeout=: a listener
+					   waits that long for each client,
+					   then stops; 0: for ever */
 	int		 crtscts;	/* serial:,crtscts */
 	unsigned long	 speed;		/* serial:'s bits/s; 0: as it is */
 	int		 proxy_kind;	/* socks4:, socks4a:, socks5:: the
