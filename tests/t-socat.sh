@@ -3799,4 +3799,19 @@ test_accept_timeout() {
 	done
 }
 
+# socat's end-close of a PTY (its end is its close already): taken, the
+# pty made and the run over with /dev/null's end, status 0.  Both socats
+# alike; elsewhere it is refused.
+test_pty_end_close() {
+	for _bin in "$REAL" "$OURS"; do
+		t 10 "$_bin" -d -d /dev/null PTY,end-close >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: status" 0 $?
+		assertContains "$_bin: the pty" "$(<"$SC_TMP/e")" \
+		    " N PTY is /dev/pts/"
+	done
+	socat_refused "TCP4:127.0.0.1:9,end-close: option end-close does not belong to a TCP4: address" \
+	    -U TCP4:127.0.0.1:9,end-close TCP4-LISTEN:0,fork
+}
+
 sc_run_shunit2

@@ -132,6 +132,8 @@ OPT("ospeed",		"ospeed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("bN",		"speed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("crtscts",		"crtscts",	AO_BOOL,  N_SERIAL,	F(crtscts, FLAG))
 OPT("link",		"link",		AO_TEXT,  N_PTY,	R)
+/* socat's end-close of a pty: its end is its close already. */
+OPT("end-close",	"end-close",	AO_BOOL,  N_PTY,	R)
 
 /* Sockets */
 OPT("fork",		"fork",		AO_BOOL,  N_LISTEN | N_DIAL, S(side_opt_fork))
