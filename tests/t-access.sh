@@ -124,7 +124,7 @@ test_allow_other_exec() {
 }
 
 test_deny_broker() {
-	check_tcp_rule "" --broker --deny 127.0.0.2
+	check_tcp_rule "" --broker --monitor --deny 127.0.0.2
 	assertTrue "wait_for '$SC_TMP/srv.out' '^hello$' 10"
 }
 
@@ -237,7 +237,7 @@ test_max_conns_exec() {
 }
 
 test_max_conns_broker() {
-	check_tcp_full relay --broker
+	check_tcp_full relay --broker --monitor
 }
 
 test_max_conns_room() {
@@ -293,7 +293,7 @@ test_idle_exec() {
 }
 
 test_idle_broker() {
-	check_tcp_idle --broker
+	check_tcp_idle --broker --monitor
 	assertTrue "kill -0 $SERVER_PID"
 }
 

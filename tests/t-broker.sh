@@ -1,13 +1,13 @@
 #!/bin/bash
-# --broker: every client's bytes go to all other clients and to stdout,
-# stdin goes to every client; a client that stops reading is cut off
+# --broker: every client's bytes go to all other clients (and with
+# --monitor to stdout), stdin goes to every client; a client that stops reading is cut off
 # without slowing the others; --max-conns, allow and deny rules.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
 
 test_relay_among_three_clients() {
-	server srv --broker -d 127.0.0.1 0 || fail "no server"
+	server srv --broker --monitor -d 127.0.0.1 0 || fail "no server"
 	client c1 7
 	client c2 8
 	client c3 9
@@ -26,9 +26,44 @@ test_relay_among_three_clients() {
 	    "$(printf 'from one\nfrom two')" "$(<"$SC_TMP/srv.out")"
 }
 
-test_stdin_goes_to_every_client() {
+# Issue 66: as ncat's broker, stdout gets nothing of what clients send
+# unless asked (--monitor); the relay and stdin's way are the same.
+test_stdout_only_when_asked() {
 	console srv 6
 	server srv --broker 127.0.0.1 0 || fail "no server"
+	client c1 7
+	client c2 8
+	wait_clients srv 2 || fail "clients did not connect"
+	say 7 'from one\n'
+	wait_for "$SC_TMP/c2.out" '^from one$' || fail "c2 did not get it"
+	say 6 'operator\n'
+	wait_for "$SC_TMP/c1.out" '^operator$' || fail "c1 did not get stdin"
+	say 8 'from two\n'
+	wait_for "$SC_TMP/c1.out" '^from two$' || fail "c1 did not get two"
+	assertEquals "stdout" "" "$(<"$SC_TMP/srv.out")"
+	assertEquals "stderr" "" "$(grep '^sockcat' "$SC_TMP/srv.err")"
+	# The real ncat's broker, the same clients: its stdout is empty too.
+	command -v ncat >/dev/null || return 0
+	port=$(free_port) || fail "no port"
+	bg t 30 ncat -v -l --broker 127.0.0.1 "$port" </dev/null \
+	    >"$SC_TMP/ncat.out" 2>"$SC_TMP/ncat.err"
+	npid=$BG_PID
+	wait_for "$SC_TMP/ncat.err" 'Listening on' || fail "no ncat"
+	PORT=$port
+	client n1 5
+	client n2 9
+	# ncat says each connection twice, the second time with its port.
+	wait_lines "$SC_TMP/ncat.err" 'Connection from .*:[0-9]+\.$' 2 ||
+	    fail "ncat: $(<"$SC_TMP/ncat.err")"
+	say 9 'to ncat\n'
+	wait_for "$SC_TMP/n1.out" '^to ncat$' || fail "ncat relayed nothing"
+	stop "$npid"
+	assertEquals "ncat's stdout" "" "$(<"$SC_TMP/ncat.out")"
+}
+
+test_stdin_goes_to_every_client() {
+	console srv 6
+	server srv --broker --monitor 127.0.0.1 0 || fail "no server"
 	client c1 7
 	client c2 8
 	wait_clients srv 2 || fail "clients did not connect"
@@ -50,7 +85,7 @@ test_stdin_at_eof_ends_nothing() {
 # A stdout that cannot be written is said once and left; the clients
 # go on relaying among themselves.
 test_stdout_failing_ends_nothing() {
-	timeout -k 2 60 "$SC" -v --broker 127.0.0.1 0 </dev/null >/dev/full \
+	timeout -k 2 60 "$SC" -v --broker --monitor 127.0.0.1 0 </dev/null >/dev/full \
 	    2>"$SC_TMP/srv.err" 5>&- 6>&- 7>&- 8>&- 9>&- &
 	SERVER_PID=$!
 	SC_PIDS="$SC_PIDS $SERVER_PID"
@@ -71,7 +106,7 @@ test_stdout_failing_ends_nothing() {
 }
 
 test_client_leaving_is_dropped_alone() {
-	server srv --broker -d 127.0.0.1 0 || fail "no server"
+	server srv --broker --monitor -d 127.0.0.1 0 || fail "no server"
 	client c1 7
 	c1=$CLIENT_PID
 	client c2 8
@@ -89,7 +124,7 @@ test_stalled_client_is_cut_off() {
 	command -v python3 >/dev/null || { sc_skip "no python3"; return; }
 	# -O keeps the kernel's share of a client's backlog small (128 KiB),
 	# so the queue fills; the others wait for the stalled one 1 s only.
-	server srv --broker -d -O 65536 --write-timeout 1 127.0.0.1 0 ||
+	server srv --broker --monitor -d -O 65536 --write-timeout 1 127.0.0.1 0 ||
 	    fail "no server"
 	# A client that never reads, with a small receive buffer.
 	bg timeout -k 2 20 python3 -c '
@@ -151,7 +186,7 @@ test_max_conns() {
 }
 
 test_deny_wins_over_allow() {
-	server srv --broker -d --allow 127.0.0.0/8 --deny 127.0.0.1 \
+	server srv --broker --monitor -d --allow 127.0.0.0/8 --deny 127.0.0.1 \
 	    127.0.0.1 0 || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "denied client closed" 0 $?
@@ -164,7 +199,7 @@ test_deny_wins_over_allow() {
 # client is idle, none is held and those used wait in the pool (-vvv adds
 # the counts to the statistics line).
 test_idle_clients_hold_no_buffer() {
-	server srv -vv --broker -d 127.0.0.1 0 || fail "no server"
+	server srv -vv --broker --monitor -d 127.0.0.1 0 || fail "no server"
 	client c1 7
 	client c2 8
 	wait_clients srv 2 || fail "clients did not connect"
@@ -183,6 +218,7 @@ test_idle_clients_hold_no_buffer() {
 
 test_command_line_errors() {
 	expect_error "cannot use --broker and --room" --broker --room 0
+	expect_error "must use --broker with --monitor" --monitor -l 0
 	expect_error "must use -l with --max-conns" --max-conns 2 127.0.0.1 1
 	expect_error "must use -l with --allow and --deny" \
 	    --allow 127.0.0.1 127.0.0.1 1

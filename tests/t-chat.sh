@@ -138,8 +138,9 @@ test_quit_from_client() {
 	assertTrue "server notice" "grep -Eq '^127\.0\.0\.1 port [0-9]+ left$' \
 	    '$SC_TMP/srv.err'"
 	assertEquals "you left 127.0.0.1 port $PORT" "$(tail -n 1 "$SC_TMP/a.err")"
-	# Not a terminal: the bytes as they came, :q included.
-	assertEquals "$(printf 'bye\n:q')" "$(<"$SC_TMP/srv.out")"
+	# Not a terminal: the bytes as they came; the :q line stayed with
+	# its typist (the connection's end says it).
+	assertEquals "bye" "$(<"$SC_TMP/srv.out")"
 }
 
 test_quit_from_server() {
@@ -421,7 +422,7 @@ test_crlf() {
 	assertEquals "client status" 0 $?
 	exited srv
 	assertEquals "server status" 0 "$WAIT_STATUS"
-	assertEquals "$(printf 'a\r\nb\r\n:q\r\n' | od -c)" \
+	assertEquals "$(printf 'a\r\nb\r\n' | od -c)" \
 	    "$(od -c <"$SC_TMP/srv.out")"
 	assertTrue "grep -Eq ' left$' '$SC_TMP/srv.err'"
 }
@@ -624,9 +625,31 @@ test_terminal_long_lines_sent_whole() {
 	    "$SC" --chat 127.0.0.1 @PORT@
 	st=$?
 	assertEquals "steps: $(<"$SC_TMP/ll.err")" 0 "$st"
-	printf '%s\n%s\n:q\n' "$L1" "$L2" >"$SC_TMP/want"
+	printf '%s\n%s\n' "$L1" "$L2" >"$SC_TMP/want"
 	cmp "$SC_TMP/want" "$SC_TMP/ll.net" ||
 	    fail "not whole: $(wc -lc <"$SC_TMP/ll.net")"
+}
+
+# Issue 66: the line that leaves is not sent: typed at a terminal, ":q"
+# stays with its typist, and the partner sees the connection end.  Over
+# UDP, which has no end to see, it goes, and a partner on a terminal
+# does not show it.
+test_terminal_quit_line_not_sent() {
+	sc_require python3
+	on_tty q listen:tcp accept 'send:bye\n' 'netexpect:^bye\n$' \
+	    'send::q\n' neteof exit:0 -- "$SC" --chat 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/q.err")" 0 "$st"
+	assertEquals "what the partner got" "bye" "$(<"$SC_TMP/q.net")"
+	assertContains "the typist's terminal" "$(tty_text q)" \
+	    "you left 127.0.0.1 port"
+	on_tty u listen:udp 'send:hi\n' 'netexpect:^hi\n$' \
+	    'netsend:back\n:q\n' 'expect:port [0-9]+ left' exit:0 -- \
+	    "$SC" -u --chat 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "udp steps: $(<"$SC_TMP/u.err")" 0 "$st"
+	assertContains "udp: the line shown" "$(tty_text u)" "< back"
+	assertNotContains "udp: not the :q" "$(tty_text u)" ":q"
 }
 
 test_terminal_output_is_safe_whatever_the_input() {

@@ -62,6 +62,24 @@ $(nc_usage)
 sockcat: try 'sockcat -h' for the options" "$ERR"
 }
 
+# -U alone: netcat's usage and nothing more, byte for byte what
+# nc.openbsd prints (sockcat run under nc's name).
+test_unix_alone_prints_the_usage_only() {
+	run -U
+	assertEquals 1 "$STATUS"
+	assertEquals "" "$OUT"
+	assertEquals "$(nc_usage)" "$ERR"
+	[ -x /bin/nc.openbsd ] || return 0
+	ln -s "$SC" "$SC_TMP/nc"
+	t 5 "$SC_TMP/nc" -U >"$SC_TMP/sc.out" 2>"$SC_TMP/sc.err"
+	assertEquals "sockcat's status" 1 $?
+	t 5 /bin/nc.openbsd -U >"$SC_TMP/nc.out" 2>"$SC_TMP/nc.err"
+	assertEquals "nc.openbsd's status" 1 $?
+	cmp "$SC_TMP/nc.err" "$SC_TMP/sc.err" ||
+	    fail "sockcat -U: $(cat -A "$SC_TMP/sc.err")"
+	assertEquals "" "$(<"$SC_TMP/sc.out")"
+}
+
 # A usage error says which operand or option is wrong.
 test_usage_says_why() {
 	usage_why "missing destination and port" --raw
@@ -77,7 +95,6 @@ test_usage_says_why() {
 	usage_why "-l takes one address and one port: 2 is one operand too many" \
 	    -l 127.0.0.1 1 2
 	usage_why "missing port number" -p 1 localhost
-	usage_why "missing socket pathname" -U
 	usage_why "cannot use -p with -U" -U -p 5 x
 	usage_why "--chat calls one host on one port: 3 is one operand too many" \
 	    --chat 1 2 3

@@ -259,4 +259,99 @@ test_proxy_auth_user_only_quiet() {
 	assertEquals "no message without -v" "" "$(<"$SC_TMP/err")"
 }
 
+# Issue 66: a letter that is nc's here and ncat's another thing keeps
+# nc's meaning, and a command line that reads like ncat's is told so
+# once, on stderr: -m below 64 with -l, -k, -e or -c (ncat's
+# --max-conns), -i with -l (ncat's --idle-timeout), -x with -l or an -x
+# that does not resolve (ncat's --hex-dump).
+M_HINT="sockcat: -m is nc's minimum TTL, not ncat's most clients at once: that is --max-conns"
+I_HINT="sockcat: -i is nc's interval between lines sent, not ncat's idle timeout: that is --idle-timeout"
+X_HINT="(ncat's -x FILE is --hex-dump FILE)"
+
+test_ncat_letters_said_once() {
+	# -m 1 -lk: nc's minimum TTL (every client gets in), said once for
+	# two clients.
+	server srv -lk -m 1 127.0.0.1 0 || fail "no server"
+	echo one | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null
+	echo two | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null
+	wait_for "$SC_TMP/srv.out" '^two$' || fail "the second client"
+	assertEquals "both served" "$(printf 'one\ntwo')" "$(<"$SC_TMP/srv.out")"
+	assertEquals "-m said once" "$M_HINT" "$(grep '^sockcat' "$SC_TMP/srv.err")"
+	stop "$SERVER_PID"
+	# -m 5 with -e, a client: said too.
+	server e -l 127.0.0.1 0 || fail "no server"
+	t 10 "$SC" -m 5 -e /bin/true 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "-m -e: status" 0 $?
+	assertEquals "-m -e" "$M_HINT" "$(<"$SC_TMP/c.err")"
+	stop "$SERVER_PID"
+	# -i 1 -l: nc's interval, said once.
+	server i -l -i 1 127.0.0.1 0 </dev/null || fail "no server"
+	assertEquals "-i -l" "$I_HINT" "$(grep '^sockcat' "$SC_TMP/i.err")"
+	stop "$SERVER_PID"
+	# -l -x FILE: nc's refusal, then ncat's name for it.
+	t 5 "$SC" -l -x dump.hex 8080 >"$SC_TMP/x.out" 2>"$SC_TMP/x.err"
+	assertEquals "-l -x: status" 1 $?
+	assertEquals "-l -x" "sockcat: no proxy support for listen $X_HINT" \
+	    "$(<"$SC_TMP/x.err")"
+	if [ -x /bin/nc.openbsd ]; then
+		t 5 /bin/nc.openbsd -l -x dump.hex 8080 2>"$SC_TMP/nc.err"
+		assertEquals "nc.openbsd's words first" \
+		    "$(sed 's/^nc.openbsd: //' "$SC_TMP/nc.err") $X_HINT" \
+		    "$(sed 's/^sockcat: //' "$SC_TMP/x.err")"
+	fi
+	# -x FILE, a client: the proxy's name does not resolve (in a network
+	# of the test's own, with no resolver to ask).
+	if sc_have_netns; then
+		sc_netns 10 "$SC" -x dump.hex 127.0.0.1 80 </dev/null \
+		    >"$SC_TMP/y.out" 2>"$SC_TMP/y.err"
+		assertEquals "-x: status" 1 $?
+		assertEquals "-x: one line" 1 "$(wc -l <"$SC_TMP/y.err")"
+		case $(<"$SC_TMP/y.err") in
+		"sockcat: getaddrinfo for host \"dump.hex\" port 1080: "*" $X_HINT")
+			;;
+		*)	fail "-x: $(<"$SC_TMP/y.err")" ;;
+		esac
+	fi
+}
+
+# The nc forms these letters have stay silent: -m with a client, or a
+# listener's minimum TTL of 64 or more (a near host's), -i with a client, -x a proxy
+# that answers.
+test_nc_letters_silent() {
+	server srv -lk -m 64 127.0.0.1 0 || fail "no server"
+	echo one | t 10 "$SC" -N -m 1 -i 1 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "client: status" 0 $?
+	assertEquals "client: stderr" "" "$(<"$SC_TMP/c.err")"
+	wait_for "$SC_TMP/srv.out" '^one$' || fail "not served"
+	assertEquals "server: stderr" "" "$(grep '^sockcat' "$SC_TMP/srv.err")"
+	stop "$SERVER_PID"
+	server p -l --proxy-type socks5 127.0.0.1 0 || fail "no proxy"
+	pport=$PORT
+	server d -l 127.0.0.1 0 || fail "no destination"
+	echo via | t 10 "$SC" -N -x "127.0.0.1:$pport" 127.0.0.1 "$PORT" \
+	    >/dev/null 2>"$SC_TMP/x.err"
+	assertEquals "-x: status" 0 $?
+	assertEquals "-x: stderr" "" "$(<"$SC_TMP/x.err")"
+}
+
+# -l --chat turns a second caller away, and its server is told once
+# that ncat's --chat, a room for many, is --room.
+test_chat_turn_away_names_room() {
+	console srv 6
+	server srv -l --chat 127.0.0.1 0 || fail "no server"
+	client a 7
+	wait_for "$SC_TMP/srv.err" '^connected to ' || fail "no partner"
+	t 10 "$SC" 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/b.out" 2>&1
+	t 10 "$SC" 127.0.0.1 "$PORT" </dev/null >"$SC_TMP/c.out" 2>&1
+	wait_lines "$SC_TMP/srv.err" 'turned away: busy$' 2 ||
+	    fail "not turned away: $(<"$SC_TMP/srv.err")"
+	assertEquals "said once, after the first" "1" \
+	    "$(grep -c "^ncat's --chat, for many at once, is --room$" \
+	    "$SC_TMP/srv.err")"
+	assertEquals "in order" "ncat's --chat, for many at once, is --room" \
+	    "$(grep -A1 -m1 'turned away' "$SC_TMP/srv.err" | tail -n 1)"
+}
+
 sc_run_shunit2

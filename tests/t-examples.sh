@@ -56,6 +56,7 @@ sockcat -lk 5140 | grep --line-buffered ERROR >> errors.log
 printf '"'"'HTTP/1.0 200 OK\er\en\er\enhello\en'"'"' | sockcat -N -l 8080
 sockcat -l -N 8080 < reply | sockcat -N host.example.com 80 > reply
 echo '"'"'{\(dqid\(dq:1}'"'"' | sockcat -q 1 ws://127.0.0.1:8080/api
+printf '"'"'hello\en'"'"' | sockcat ws://127.0.0.1:8080/echo
 echo status | sockcat -u -w 2 host.example.com 5000
 printf '"'"'GET / HTTP/1.0\er\en\er\en'"'"' | sockcat -N --record w.rec host 80'
 SYNOPSIS='sockcat -l [address] port --proxy-type socks5|http
@@ -126,6 +127,19 @@ test_websocket_answer_waited_for() {
 	assertEquals 'answer to {"id":1}' "$out"
 	wait_exit "$LPID" 15
 	assertEquals "server status" 0 "$WAIT_STATUS"
+}
+
+# A WebSocket client whose input ends: its close follows, the echo comes
+# first, and it exits 0 at the server's close.
+test_websocket_stdin_end_closes() {
+	doc='printf '"'"'hello\en'"'"' | sockcat ws://127.0.0.1:8080/echo'
+	in_docs "$doc"
+	listen srv 8080 "sockcat -lk --websocket 8080 -e /bin/cat" ||
+	    fail "no server"
+	out=$(connect 8080 "$(unroff "$doc")")
+	assertEquals "client status" 0 $?
+	assertEquals "hello" "$out"
+	stop "$LPID"
 }
 
 # A UDP server that answers each datagram half a second later; sets

@@ -61,7 +61,7 @@ test_echo_server() {
 }
 
 test_broker_three_receivers() {
-	server srv --broker -d 127.0.0.1 0 || fail "no server"
+	server srv --broker --monitor -d 127.0.0.1 0 || fail "no server"
 	for i in 1 2 3; do
 		bg timeout -k 2 "$SERVER_TIMEOUT" "$SC" -d 127.0.0.1 "$PORT" \
 		    >"$SC_TMP/r$i"

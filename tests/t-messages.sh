@@ -56,13 +56,16 @@ test_busy_refusal_is_one_line_for_nc() {
 }
 
 test_the_same_line_from_a_partner_is_shown() {
-	# Said within a conversation, the words are the partner's.
+	# Said within a conversation and followed by more, the words are
+	# the partner's.  (Its :q is not sent: that line alone, then the
+	# end, is the refusal's shape.)
 	busy_chat_server || fail "no conversation"
 	echo "sockcat: busy, already chatting; try later" >&7
+	echo "bye" >&7
 	echo ":q" >&7
 	wait_exit "$BG_PID" 20
 	assertEquals "shown" "sockcat: busy, already chatting; try later
-:q" "$(<"$SC_TMP/a.out")"
+bye" "$(<"$SC_TMP/a.out")"
 	assertEquals "the partner left: status" 0 "$WAIT_STATUS"
 	assertContains "$(<"$SC_TMP/a.err")" \
 	    "127.0.0.1 port $PORT left"

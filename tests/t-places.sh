@@ -75,7 +75,8 @@ test_forward() {
 }
 
 test_broker() {
-	server srv -n --max-conns 1 --broker 127.0.0.1 0 || fail "no server"
+	server srv -n --max-conns 1 --broker --monitor 127.0.0.1 0 ||
+	    fail "no server"
 	in_turn relayed
 }
 
@@ -183,7 +184,7 @@ test_mode_named() {
 	mode_said forward -lk --forward 127.0.0.1:9
 	mode_said "datagram listener" -u -l
 	mode_said relay --relay
-	server srv --broker 127.0.0.1 0 || fail "no server"
+	server srv --broker --monitor 127.0.0.1 0 || fail "no server"
 	assertFalse "-v alone does not" "grep -q 'mode:' '$SC_TMP/srv.err'"
 	assertEquals "a scan too" "sockcat: mode: scan" \
 	    "$(t 10 "$SC" -vv -z 127.0.0.1 "$PORT" 2>&1 | grep 'mode:')"

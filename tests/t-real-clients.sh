@@ -143,7 +143,7 @@ start_row() {
 	sink) server s -lk "${ROWARGS[@]}" 127.0.0.1 0 ;;
 	exec) server s -lk -e /bin/cat "${ROWARGS[@]}" 127.0.0.1 0 ;;
 	cmd) server s -lk -c "$RESPONDER" "${ROWARGS[@]}" 127.0.0.1 0 ;;
-	broker) server s --broker "${ROWARGS[@]}" 127.0.0.1 0 ;;
+	broker) server s --broker --monitor "${ROWARGS[@]}" 127.0.0.1 0 ;;
 	room) server s --room "${ROWARGS[@]}" 127.0.0.1 0 ;;
 	forward)
 		server e -lk -e /bin/cat 127.0.0.1 0 || fail "no echo server"

@@ -43,8 +43,8 @@ test_broker_stalled_reader_cut_off_after_grace() {
 	# and the reader live as long as the waits below may take together
 	# (a client's 20 s by default ended the reader first, once, on a
 	# loaded machine with the sanitized build).
-	SERVER_TIMEOUT=150 server srv --broker -d -O 65536 --write-timeout 6 \
-	    127.0.0.1 0 || fail "no server"
+	SERVER_TIMEOUT=150 server srv --broker --monitor -d -O 65536 \
+	    --write-timeout 6 127.0.0.1 0 || fail "no server"
 	CLIENT_TIMEOUT=140 client reader 8 -d 127.0.0.1 "$PORT"
 	stalled_reader "$SC_TMP/never" "$SC_TMP/stalled.out"
 	wait_clients srv 2 20 || fail "clients did not connect"

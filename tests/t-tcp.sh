@@ -317,7 +317,7 @@ ws-ping ws-ping-timeout" "$(echo $(<"$SC_TMP/rows"))"
 	stop "$SERVER_PID"
 	# --write-timeout: a broker's stdout that takes nothing is stopped
 	# after a millisecond, not never.
-	bg t 30 sh -c '"$@" | sleep 30' _ "$SC" -v --broker -l \
+	bg t 30 sh -c '"$@" | sleep 30' _ "$SC" -v --broker --monitor -l \
 	    --write-timeout "$_v" 127.0.0.1 0 2>"$SC_TMP/b.err"
 	_b=$BG_PID
 	wait_for "$SC_TMP/b.err" '^Listening on ' || fail "no broker"

@@ -20,7 +20,7 @@ wait_tls() {
 }
 
 test_broker_over_tls() {
-	server srv --broker --ssl -d 127.0.0.1 0 || fail "no server"
+	server srv --broker --monitor --ssl -d 127.0.0.1 0 || fail "no server"
 	client c1 7 -N --ssl 127.0.0.1 "$PORT"
 	client c2 8 -N --ssl 127.0.0.1 "$PORT"
 	wait_tls srv 2 || fail "no TLS clients"
@@ -64,7 +64,8 @@ test_room_over_tls_with_s_client() {
 }
 
 test_stalled_handshake_is_bounded() {
-	SERVER_TIMEOUT=40 server srv --broker --ssl -d -w 6 127.0.0.1 0 ||
+	SERVER_TIMEOUT=40 server srv --broker --monitor --ssl -d -w 6 \
+	    127.0.0.1 0 ||
 	    fail "no server"
 	# A client that connects and never says anything: its handshake
 	# waits for it on the loop, holding up nobody, and ends at -w.

@@ -50,9 +50,93 @@ test_client_text_headers_subprotocol() {
 	    fail "close code: $(<"$SC_TMP/p.out")"
 }
 
-# The end of stdin sends no close frame (a peer that gets one stops
-# answering): "echo x | sockcat -q 1 ws://..." gets an answer that comes
-# late, then closes (1000) when the quit timer ends; -N closes at once.
+# secs_since T0: the seconds since T0 ($EPOCHREALTIME), whole.
+secs_since() {
+	_now=${EPOCHREALTIME/./}
+	_t0=${1/./}
+	echo $(((_now - _t0) / 1000000))
+}
+
+# Issue 66: a WebSocket has no half-close, so the end of stdin is the
+# client's close, as websocat's: it goes after what was sent (and a
+# ping's pong, so that an echo read with the close still goes), what
+# comes is delivered until the server's close, and the client exits 0.
+test_client_stdin_end_closes() {
+	ws_peer p serve echo
+	t0=$EPOCHREALTIME
+	printf 'hello\nworld\n' | t 20 "$SC" "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "the answers" "hello
+world" "$(<"$SC_TMP/c.out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
+	assertTrue "ended with the server's close" "[ $(secs_since "$t0") -lt 4 ]"
+	ws_peer_wait
+	assertEquals "the peer" "closed 1000" "$(grep '^closed' "$SC_TMP/p.out")"
+	# Over TLS too, where the message, the ping and the close are read
+	# by the server in one go.
+	if sc_have_tls; then
+		mkdir -p "$SC_TMP/certs"
+		make_certs "$SC_TMP/certs" || fail "no certificates"
+		WSPEER_CERT=$SC_TMP/certs/srv.pem WSPEER_KEY=$SC_TMP/certs/srv.key \
+		    ws_peer q serve echo
+		printf 'hello\n' | t 20 "$SC" --ssl-trustfile \
+		    "$SC_TMP/certs/ca.pem" "wss://localhost:$WPORT/" \
+		    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+		assertEquals "wss: status" 0 $?
+		assertEquals "wss: the answer" "hello" "$(<"$SC_TMP/d.out")"
+		ws_peer_wait
+	fi
+}
+
+# A server that answers late: it has read our close with the message,
+# and a server that answers a close at once (websockets does) has no
+# later answer to give; the client ends with its close, status 0.
+# --ws-messages and -q still say when the answers are over: they get it.
+test_client_stdin_end_before_a_late_answer() {
+	ws_peer p serve slowecho 1
+	t0=$EPOCHREALTIME
+	echo "late" | t 20 "$SC" "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "no answer before the close" "" "$(<"$SC_TMP/c.out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
+	assertTrue "ended with the server's close" "[ $(secs_since "$t0") -lt 4 ]"
+	ws_peer_wait
+	ws_peer q serve slowecho 1
+	echo "late" | t 20 "$SC" -1 "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "-1: status" 0 $?
+	assertEquals "-1: the one answer" "late" "$(<"$SC_TMP/d.out")"
+	ws_peer_wait
+}
+
+# A server that never answers our close: the client waits for it 5 s
+# after the end of stdin, then closes the connection and exits 0, having
+# delivered what came; -v says so.
+test_client_close_unanswered() {
+	ws_peer p serve noclose 30
+	t0=$EPOCHREALTIME
+	printf 'hello\n' | t 20 "$SC" "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "status" 0 $?
+	assertEquals "what came" "hello" "$(<"$SC_TMP/c.out")"
+	assertEquals "stderr" "" "$(<"$SC_TMP/c.err")"
+	took=$(secs_since "$t0")
+	assertTrue "waited 5 s: $took" "[ $took -ge 5 ] && [ $took -lt 12 ]"
+	stop "$PEER_PID"
+	ws_peer q serve noclose 30
+	printf 'hello\n' | t 20 "$SC" -v "ws://127.0.0.1:$WPORT/" \
+	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "-v: status" 0 $?
+	assertEquals "-v: said" "sockcat: WebSocket: the peer did not answer \
+our close" "$(grep 'our close' "$SC_TMP/d.err")"
+	stop "$PEER_PID"
+}
+
+# -q waits for the answers after the end of stdin, then closes (1000):
+# "echo x | sockcat -q 1 ws://..." gets an answer that comes late; -N
+# closes at once.
 test_client_quit_timer_waits_for_answers() {
 	ws_peer p serve slowecho 0.3
 	echo "late" | t 20 "$SC" -q 2 "ws://127.0.0.1:$WPORT/" \
@@ -645,6 +729,43 @@ test_wss_verify_and_pin() {
 	t 20 "$SC" --ssl-pin "${pin%??}00" "wss://127.0.0.1:$PORT/" \
 	    </dev/null >"$SC_TMP/e.out" 2>"$SC_TMP/e.err"
 	assertEquals "wrong pin" 1 $?
+}
+
+# A self-signed wss:// server: the refusal names the ways out, in one
+# line; --insecure (websocat's and curl's spelling of --ws-insecure) is
+# one of them.
+test_wss_self_signed_names_the_way_out() {
+	sc_have_tls || startSkipping
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$SC_TMP/self.key" -out "$SC_TMP/self.pem" -days 2 \
+	    -subj /CN=localhost 2>/dev/null || fail "no certificate"
+	WSPEER_CERT=$SC_TMP/self.pem WSPEER_KEY=$SC_TMP/self.key \
+	    ws_peer p serve echo
+	echo refused | t 20 "$SC" "wss://localhost:$WPORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	assertEquals "refused: status" 1 $?
+	assertEquals "refused: stdout" "" "$(<"$SC_TMP/c.out")"
+	assertEquals "refused: stderr" "sockcat: TLS certificate verification \
+failed: self-signed certificate (--ws-insecure accepts any certificate, \
+--ssl-trustfile FILE trusts its CA)" "$(<"$SC_TMP/c.err")"
+	client d -N --insecure "wss://localhost:$WPORT/"
+	echo accepted >&7
+	wait_for "$SC_TMP/d.out" '^accepted$' || fail "--insecure: $(<"$SC_TMP/d.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "--insecure: status" 0 "$WAIT_STATUS"
+	assertEquals "--insecure: stderr" "" "$(<"$SC_TMP/d.err")"
+	ws_peer_wait
+	# Either spelling, trusting the issuer instead: no refusal.
+	WSPEER_CERT=$SC_TMP/self.pem WSPEER_KEY=$SC_TMP/self.key \
+	    ws_peer q serve echo
+	client e -N --ssl-trustfile "$SC_TMP/self.pem" "wss://localhost:$WPORT/"
+	echo trusted >&7
+	wait_for "$SC_TMP/e.out" '^trusted$' || fail "trusted: $(<"$SC_TMP/e.err")"
+	exec 7>&-
+	wait_exit "$CLIENT_PID"
+	assertEquals "trusted: status" 0 "$WAIT_STATUS"
+	ws_peer_wait
 }
 
 test_through_socks5_and_http_proxies() {

@@ -194,6 +194,8 @@ test_bridge_target_down() {
 	closed=$(free_port)
 	server s -lk --websocket --forward "127.0.0.1:$closed" 127.0.0.1 0 ||
 	    fail "no bridge"
+	# stdin's end is the client's close, behind what it sent: the bridge
+	# answers it once its target has refused, with 1011.
 	echo hi | t 20 "$SC" "ws://127.0.0.1:$PORT/" >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
 	assertEquals "status" 1 $?
@@ -234,7 +236,7 @@ test_room_text_stays_utf8() {
 # --broker --websocket: a member's unfinished line waits for its end; it
 # does not swallow another member's message.
 test_broker_unfinished_line() {
-	server s --broker --websocket 127.0.0.1 0 || fail "no server"
+	server s --broker --monitor --websocket 127.0.0.1 0 || fail "no server"
 	ws_peer b client until "$PORT" "ial"
 	bpid=$PEER_PID
 	wait_for "$SC_TMP/s.err" 'WebSocket upgrade of' || fail "no member"

@@ -156,7 +156,7 @@ test_client_ending_first_is_plain() {
 # A client that spoke first is a plain member whatever it says after, a
 # GET too.
 test_plain_members_decided_by_first_bytes() {
-	server s --broker --websocket 127.0.0.1 0 || fail "no server"
+	server s --broker --monitor --websocket 127.0.0.1 0 || fail "no server"
 	held_stdin talker.fifo 7
 	bg_in "$SC_TMP/talker.fifo" t 60 "$SC" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/talker.out" 2>"$SC_TMP/talker.err"
@@ -428,6 +428,88 @@ EOF
 	    "document.body.textContent") $(<"$SC_TMP/s.err")"
 	grep -q 'HTTP GET /: 200' "$SC_TMP/s.err" || fail "no -v line"
 	cdp go about:blank
+}
+
+# probe PORT: a port probe, then a client that sends half a request and
+# leaves, then one that connects and resets: none of them asked anything.
+probe() {
+	wait_until "$SC" -z 127.0.0.1 "$1" || fail "no server on $1"
+	printf 'GET / HTTP/1.1\r\nHost: x\r\n' |
+	    t 20 "$SC" -N 127.0.0.1 "$1" >/dev/null 2>&1
+	python3 -c 'import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()' "$1"
+}
+
+# Issue 66: a port probe, or a client that leaves before its request is
+# whole (a browser's speculative connection), is nobody: without -v a
+# --websocket server says nothing of it, and one that serves one client
+# (no -k) still serves the next; -v says it.
+test_probes_are_quiet() {
+	PORT=$(free_port) || fail "no port"
+	bg t 60 "$SC" -l --websocket 127.0.0.1 "$PORT" </dev/null \
+	    >"$SC_TMP/s.out" 2>"$SC_TMP/s.err"
+	spid=$BG_PID
+	probe "$PORT"
+	t 20 python3 "$PEER" raw textclose "$PORT" >"$SC_TMP/c.out" 2>&1
+	assertEquals "the client's answer" "status HTTP/1.1 101 Switching Protocols
+close 1000" "$(<"$SC_TMP/c.out")"
+	wait_exit "$spid"
+	assertEquals "one client served: status" 0 "$WAIT_STATUS"
+	assertEquals "its message" "hi" "$(<"$SC_TMP/s.out")"
+	assertEquals "nothing said without -v" "" "$(<"$SC_TMP/s.err")"
+	# A connection that never speaks is let go at the deadline, quietly.
+	PORT=$(free_port) || fail "no port"
+	bg t 60 "$SC" -lk -w 1 --websocket -e /bin/cat 127.0.0.1 "$PORT" \
+	    </dev/null >"$SC_TMP/w.out" 2>"$SC_TMP/w.err"
+	wpid=$BG_PID
+	wait_until "$SC" -z 127.0.0.1 "$PORT" || fail "no server"
+	t 20 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
+	assertEquals "the silent one let go" 0 $?
+	stop "$wpid"
+	assertEquals "nothing said of it" "" "$(<"$SC_TMP/w.err")"
+	mkdir "$SC_TMP/www"
+	echo page >"$SC_TMP/www/index.html"
+	server v -lk -v --websocket --ws-static "$SC_TMP/www" 127.0.0.1 0 ||
+	    fail "no server"
+	probe "$PORT"
+	assertEquals "a page" 200 "$(t 20 curl -s -o /dev/null \
+	    -w '%{http_code}' "http://127.0.0.1:$PORT/")"
+	wait_for "$SC_TMP/v.err" 'HTTP GET /: 200' || fail "no GET line"
+	assertEquals "-v: each said" "sockcat: WebSocket: connection closed \
+during the upgrade
+sockcat: WebSocket: connection closed during the upgrade
+sockcat: WebSocket: Connection reset by peer" \
+	    "$(grep 'WebSocket' "$SC_TMP/v.err")"
+}
+
+# A browser opening a page of --ws-static (its speculative connections
+# included) and its WebSocket: nothing on stderr without -v.
+test_browser_visit_to_static_is_quiet() {
+	browser || return
+	mkdir "$SC_TMP/www"
+	cat >"$SC_TMP/www/index.html" <<'EOF'
+<!DOCTYPE html><html><body><pre id="out"></pre><script>
+var ws = new WebSocket("ws://" + location.host + "/echo");
+ws.onopen = function () { ws.send("echo me"); };
+ws.onmessage = function (e) {
+	document.getElementById("out").textContent += "got " + e.data;
+	ws.close();
+};
+</script></body></html>
+EOF
+	PORT=$(free_port) || fail "no port"
+	bg t 60 "$SC" -lk --websocket --ws-static "$SC_TMP/www" -e /bin/cat \
+	    127.0.0.1 "$PORT" </dev/null >"$SC_TMP/s.out" 2>"$SC_TMP/s.err"
+	wait_until "$SC" -z 127.0.0.1 "$PORT" || fail "no server"
+	cdp go "http://127.0.0.1:$PORT/" || fail "cdp go"
+	cdp wait "document.getElementById('out') !== null &&
+	    document.getElementById('out').textContent === 'got echo me'" ||
+	    fail "the page got: $(cdp eval "document.body.textContent")"
+	cdp go "http://127.0.0.1:$PORT/again" >/dev/null
+	cdp go about:blank
+	assertEquals "nothing on stderr" "" "$(<"$SC_TMP/s.err")"
 }
 
 # get PATH [CURL OPTIONS...]: curl's status for PATH, as sent (no

@@ -99,6 +99,15 @@ async def serve_one(ws, kind, arg):
             await asyncio.sleep(float(arg))
             await ws.send(m)
         say("closed", ws.close_code)
+    elif kind == "noclose":
+        # Echoes the first message, then reads nothing more for ARG
+        # seconds: a close sent to it is never answered.
+        m = await ws.recv()
+        await ws.send(m)
+        ws.transport.pause_reading()
+        say("deaf")
+        await asyncio.sleep(float(arg))
+        ws.transport.abort()
     elif kind == "script":
         await ws.send("from server")
         say("got", await ws.recv())

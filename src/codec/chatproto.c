@@ -79,6 +79,18 @@ chatproto_quit_scan(int *st, const unsigned char *p, size_t n, int *quit)
 	return (n);
 }
 
+/*
+ * A ":q" line ended at p[end - 1]: how many of the end bytes at p are
+ * its own (fewer than the line when it began in an earlier read).
+ */
+size_t
+chatproto_quit_len(const unsigned char *p, size_t end)
+{
+	size_t	 len = end >= 2 && p[end - 2] == '\r' ? 4 : 3;
+
+	return (len < end ? len : end);
+}
+
 /* Append byte b of a peer's line to out, marked and made visible. */
 static size_t
 chatproto_show(struct chat_view *v, unsigned char *out, unsigned char b)
@@ -108,7 +120,10 @@ chatproto_show(struct chat_view *v, unsigned char *out, unsigned char b)
 
 /*
  * What the peer sent, n bytes at in, as a terminal shows it, in out (which
- * holds n * CHAT_GROW bytes and is not in), up to a ":q" line: each line
+ * holds n * CHAT_GROW bytes and is not in), up to a ":q" line, which is
+ * not shown when it came whole in a datagram (a partner over UDP sends it
+ * to leave; over a stream it could be cut, and pieces must show what the
+ * whole does): each line
  * gets a mark, once, however many pieces it comes in; a CRLF ends a line
  * like an LF; other control characters are shown as ^X.  Returns the
  * length of out.
@@ -122,6 +137,8 @@ chatproto_rx(struct chat_view *v, const unsigned char *in, size_t n,
 	if (v->quit)
 		return (0);
 	n = chatproto_quit_scan(&v->qm, in, n, &v->quit);
+	if (v->quit && v->dgram)
+		n -= chatproto_quit_len(in, n);
 	for (i = 0; i < n; i++) {
 		if (v->pending_cr) {
 			v->pending_cr = 0;

@@ -456,8 +456,11 @@ struct chat_view {
 	int		 cont;		/* and was cut short on the screen */
 	int		 pending_cr;	/* a CR of its is held back */
 	int		 redraw;	/* show the typed line again */
+	int		 dgram;		/* each read is whole datagrams: a
+					   :q line is not shown */
 };
 void		 chatproto_reset(struct chat_view *);
+size_t		 chatproto_quit_len(const unsigned char *, size_t);
 size_t		 chatproto_quit_scan(int *, const unsigned char *, size_t,
 		    int *);
 size_t		 chatproto_rx(struct chat_view *, const unsigned char *,

@@ -67,6 +67,8 @@ enum condition {
 	C_PROXY_PASSWORD,	/* the proxy user's password is known */
 	C_WS_URL,		/* a ws:// or wss:// URL where the host was */
 	C_WS_PAIR,		/* an address pair with a WebSocket side */
+	C_LOW_MINTTL,		/* -m below what a near host's packets
+				   carry (64): a count, as ncat's -m */
 	C_COUNT,
 };
 static const char *const conditions[C_COUNT] = {
@@ -79,6 +81,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_PROXY_PASSWORD] = "proxy-password",
 	[C_WS_URL] = "ws-url",
 	[C_WS_PAIR] = "ws-pair",
+	[C_LOW_MINTTL] = "low-minttl",
 };
 
 /* Does condition c hold in o? */
@@ -102,6 +105,8 @@ condition_holds(const struct options *o, enum condition c)
 		return (o->side.proxy.pass != NULL);
 	case C_WS_URL:
 		return (o->side.ws.path != NULL);
+	case C_LOW_MINTTL:
+		return (o->side.sock.minttl >= 0 && o->side.sock.minttl < 64);
 	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
@@ -268,10 +273,12 @@ static const struct conflict {
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
 	  "--ws-ping-timeout --ws-max-message --ws-messages -1 --ws-insecure "
-	  "--ws-no-compress",
+	  "--insecure --ws-no-compress",
 	  .none = "--websocket ws-pair",
 	  .msg = "must use --websocket, a ws:// URL or a ws:// address with "
 	  "--ws-* options" },
+	{ .all = "--monitor", .none = "--broker --room",
+	  .msg = "must use --broker with --monitor" },
 	{ .all = "--ws-static-dotfiles", .none = "--ws-static",
 	  .msg = "must use --ws-static with --ws-static-dotfiles" },
 	{ .any = "--ws-static --ws-allow-origin --ws-path --ws-server-header",
@@ -326,6 +333,13 @@ static const struct conflict {
 	  "it takes no -z, -e, -c, --raw or --chat" },
 	{ .all = "--timestamp -u -l",
 	  .msg = "cannot use --timestamp with -u -l" },
+	/* nc's letters that are ncat's too, said after every refusal. */
+	{ .all = "-m low-minttl", .any = "-l -e -c", .warn = 1,
+	  .msg = "-m is nc's minimum TTL, not ncat's most clients at once: "
+	  "that is --max-conns" },
+	{ .all = "-i -l", .warn = 1,
+	  .msg = "-i is nc's interval between lines sent, not ncat's idle "
+	  "timeout: that is --idle-timeout" },
 	{ .step = step_last },
 };
 

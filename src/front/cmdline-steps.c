@@ -67,6 +67,30 @@ proxy_auth_env(struct cmdline *cl)
 }
 
 /*
+ * May -x's argument be ncat's -x FILE?  Not a URL, nor an address (with
+ * or without its port): a name, which no listener of nc's takes.
+ */
+static int
+proxy_may_be_file(const char *arg)
+{
+	char		 buf[INET6_ADDRSTRLEN + 8], *p;
+	struct in6_addr	 a;
+
+	if (proxy_url_is(arg, strlen(arg)))
+		return (0);
+	/* Longer than any address with its port. */
+	if (strlcpy(buf, arg[0] == '[' ? arg + 1 : arg, sizeof(buf)) >=
+	    sizeof(buf))
+		return (1);
+	/* "[v6]:port", "v4:port": the address before the port. */
+	if ((p = strchr(buf, ']')) != NULL ||
+	    ((p = strchr(buf, ':')) != NULL && strchr(p + 1, ':') == NULL))
+		*p = '\0';
+	return (inet_pton(AF_INET, buf, &a) != 1 &&
+	    inet_pton(AF_INET6, buf, &a) != 1);
+}
+
+/*
  * One -x, the i-th: a URL names its type and credentials; an address is
  * of -X's type, with -P or --proxy-auth's credentials when it is the only
  * one.  The first hop is also proxy_host, as a single -x always was.
@@ -123,7 +147,15 @@ step_proxy(struct cmdline *cl)
 	if (cl->nproxy > 0) {
 		if (o->side.sock.socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
-		/* A forwarder's targets may be behind the proxy. */
+		/*
+		 * A forwarder's targets may be behind the proxy.  ncat's -x
+		 * FILE (with -l, a server's hex dump) is said after nc's
+		 * words, unless the name is an address.
+		 */
+		if (o->side.listen && o->fwd.n == 0 &&
+		    proxy_may_be_file(cl->proxy[0]))
+			fatalx("no proxy support for listen (ncat's -x FILE is "
+			    "--hex-dump FILE)");
 		if (o->side.listen && o->fwd.n == 0)
 			fatalx("no proxy support for listen");
 		if (o->side.sock.family == AF_UNIX)
@@ -149,6 +181,10 @@ step_proxy(struct cmdline *cl)
 				    "password: %s", o->side.proxy.hops[i].label);
 		}
 		o->side.proxy.nhops = cl->nproxy;
+		/* An -x that does not resolve may be ncat's file. */
+		if (!proxy_url_is(cl->proxy[0], strlen(cl->proxy[0])))
+			o->side.proxy.name_way = " (ncat's -x FILE is "
+			    "--hex-dump FILE)";
 		/* The first hop is what a single -x always set. */
 		o->side.proxy.proto = o->side.proxy.hops[0].proto;
 		o->side.proxy.host = o->side.proxy.hops[0].host;

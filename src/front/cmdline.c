@@ -574,8 +574,9 @@ operands(struct options *o, int argc, char **argv)
 		}
 		if (o->side.listen && argc == 0)
 			fatalx("missing socket pathname");
+		/* -U alone: netcat's usage alone, as netcat answers it. */
 		if (argc == 0)
-			usage_why("missing socket pathname");
+			usage(0);
 		if (o->side.sock.source_port != NULL)
 			usage_why("cannot use -p with -U");
 		if (o->side.sock.source != NULL &&

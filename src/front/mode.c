@@ -79,7 +79,8 @@ static const struct mode_rule mode_rules[] = {
 	  .why = "relays bytes unchanged" },
 	{ .fact = "--room",
 	  .others = "-e -c --fifo --broker --chat --forward proxy-server",
-	  .unused = "-C --no-splice -o --hex-dump " MODE_SERVER_UNUSED },
+	  .unused = "-C --no-splice -o --hex-dump --monitor "
+	  MODE_SERVER_UNUSED },
 	{ .fact = "--broker",
 	  .others = "-e -c --fifo --room --chat --forward proxy-server",
 	  .unused = "-C --no-splice -o --hex-dump " MODE_NOT_TYPED_AT

@@ -108,6 +108,9 @@ struct tls_conf {
 	int		 secret_own;	/* the user's: scrypt first */
 	const char	*secret_peer;	/* a code drawn here: the command the
 					   other side runs, less host, port */
+	const char	*verify_way;	/* said after a failed verification,
+					   from its space: how to accept the
+					   peer anyway (NULL: nothing) */
 	struct tls_ctx	*ctx;		/* made from the rest at start-up */
 };
 

@@ -319,8 +319,9 @@ tls_hs_step(struct tls_hs *h)
 	} else if (h->conf->secret != NULL && e == SSL_ERROR_SSL)
 		tls_secret_failed(&cause);
 	else if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK)
-		log_cause(&cause, "TLS certificate verification failed: %s",
-		    X509_verify_cert_error_string(vr));
+		log_cause(&cause, "TLS certificate verification failed: %s%s",
+		    X509_verify_cert_error_string(vr),
+		    h->conf->verify_way != NULL ? h->conf->verify_way : "");
 	/*
 	 * The peer left mid-handshake: with SSL_OP_IGNORE_UNEXPECTED_EOF
 	 * its end-of-file is a clean close to OpenSSL, and no error is

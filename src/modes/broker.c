@@ -11,6 +11,8 @@
  * In a room, an operator who types on a terminal and reads on one has the
  * line edited as --chat has it, and what the room says is drawn above it.
  *
+ * stdout gets what clients send only when asked (--monitor), as ncat's
+ * broker, or in a room (the operator's view) or with --recv-only.
  * --send-only relays only the operator's stdin: what clients send is read
  * (so that their leaving is seen) and dropped.  --recv-only sends nothing
  * to the clients, stdin is not read, and stdout shows what they send.
@@ -501,11 +503,14 @@ console_start(struct broker *b)
 	struct session	*s;
 	struct endpoint	*in, *relay;
 
-	if ((s = session_new(NULL, console_out_finished, b)) == NULL ||
+	/* stdout is a member when it is to show what clients send. */
+	if ((b->room != NULL || b->j->flow->monitor ||
+	    b->j->flow->recv_only) && ((s = session_new(NULL,
+	    console_out_finished, b)) == NULL ||
 	    (b->console = stdio_out(s)) == NULL ||
 	    fanout_join(b->fo, b->console, BROKER_CONSOLE_HIGH,
 	    BROKER_QUEUE_LIMIT) == -1 ||
-	    session_start(s) == -1)
+	    session_start(s) == -1))
 		fatal("console");
 	b->server.b = b;
 	b->server.name = "<server>";

@@ -66,6 +66,7 @@ struct chat {
 	int		 status;	/* Exit status. */
 	struct net_peer	 partner;	/* Over UDP: the only one heard. */
 	unsigned char	*scratch;	/* For rewriting what the peer sent. */
+	int		 told_room;	/* --room named, to an ncat user */
 };
 
 static void	chat_udp_first_cb(int, int, void *);
@@ -170,7 +171,8 @@ chat_label(struct chat *c, const struct net_peer *peer, int stranger,
 
 /*
  * What the user types goes out as it is (with -C, its line feeds as CRLF),
- * up to a ":q" line.
+ * up to a ":q" line, which stays here over a connection (its end tells the
+ * partner) and goes over UDP, which has none.
  */
 static size_t
 chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
@@ -180,6 +182,8 @@ chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 	if (c->local_quit)
 		return (0);
 	n = chatproto_quit_scan(&c->tx_qm, p, n, &c->local_quit);
+	if (c->local_quit && c->j->side->sock.socktype == SOCK_STREAM)
+		n -= chatproto_quit_len(p, n);
 	if (c->j->flow->crlf)
 		n = crlf_xform(ch, p, n, space);
 	return (n);
@@ -342,6 +346,7 @@ chat_start(struct chat *c)
 		return (-1);
 	c->s = s;
 	chatproto_reset(&c->view);
+	c->view.dgram = c->j->side->sock.socktype == SOCK_DGRAM;
 	c->local_quit = 0;
 	c->tx_qm = 0;
 	c->heard = c->busy = 0;
@@ -491,6 +496,11 @@ chat_busy(void *arg, int fd, const struct net_peer *peer)
 	 */
 	sock_linger(fd);
 	chat_notice(c, "%s turned away: busy", label);
+	/* ncat's --chat is a room of many: ours is of two. */
+	if (!c->told_room) {
+		c->told_room = 1;
+		chat_notice(c, "ncat's --chat, for many at once, is --room");
+	}
 	return (1);
 }
 
@@ -521,6 +531,9 @@ chat_accept_failed(void *arg, const struct net_peer *peer,
 	struct chat	*c = arg;
 	char		 label[sizeof(c->peer)];
 
+	/* Answered over plain HTTP, or a probe: nobody was turned away. */
+	if (cause == NULL)
+		return;
 	chat_label(c, peer, 1, label, sizeof(label));
 	chat_notice(c, "%s turned away: %s", label, cause);
 }

@@ -32,6 +32,7 @@
  */
 #define FWD_EARLY_MAX		(4 * CHANNEL_BUFSIZE)
 static void	fconn_device_close(struct fconn *);
+static void	fconn_failed_error(struct fconn *, const char *, int);
 
 /*
  * The connection's name in messages, "#N HOST PORT", HOST PORT the
@@ -187,6 +188,17 @@ fconn_more(const struct fconn *fc)
 static void
 fconn_failed(struct fconn *fc, const char *why)
 {
+	fconn_failed_error(fc, why, 0);
+}
+
+/*
+ * The same, for the error that failed it: one of this process's own
+ * (out of descriptors or memory) says nothing of the target, which is
+ * not put down for it, so that the next client still reaches it.
+ */
+static void
+fconn_failed_error(struct fconn *fc, const char *why, int error)
+{
 	struct fconn_out	*out = fc->out;
 
 	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
@@ -194,7 +206,8 @@ fconn_failed(struct fconn *fc, const char *why)
 		log_verbose_warn(1, "forward: %s: %s", fconn_label(fc),
 		    out->why);
 	/* A device in use, or not a terminal, is not down: it is tried. */
-	if (out->cur->sd->kind == SIDE_SOCKET)
+	if (out->cur->sd->kind == SIDE_SOCKET && error != EMFILE &&
+	    error != ENFILE && error != ENOBUFS && error != ENOMEM)
 		target_down(out->cur);
 	fconn_abandon(fc);
 	fconn_next(fc);
@@ -418,7 +431,8 @@ fconn_opened(struct netconn *tnc, const struct net_peer *peer, int error,
 	(void)peer;
 	fc->out->op = NULL;
 	if (tnc == NULL) {
-		fconn_failed(fc, cause != NULL ? cause : strerror(error));
+		fconn_failed_error(fc, cause != NULL ? cause : strerror(error),
+		    error);
 		return;
 	}
 	fc->out->tnc = tnc;

@@ -47,7 +47,10 @@ join_new(struct join *jn, int (*watch)(struct session *),
  * does.  socat's -t and --quit-after give the far end that long once
  * stdin is done, and --fifo's filter that long (-q, --quit-after) once
  * the network is done; --fifo's own end is the session's.
- * --half-close waits for both ways whatever else is said.
+ * --half-close waits for both ways whatever else is said.  A WebSocket
+ * has no half-close: a client's end of stdin is its close (unless -q or
+ * --ws-messages say when the answers are over), and the peer's close
+ * then has WS_CLOSE_WAIT_MS to come.
  */
 static int
 join_declare_nc(struct join *jn, const struct join_how *how)
@@ -81,6 +84,13 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 		if (sd->ws.path != NULL && !sd->listen && how->quit_ms >= 0 &&
 		    (ms == TIME_NONE || how->quit_ms < ms))
 			ms = how->quit_ms;
+		if (sd->ws.path != NULL && !sd->listen && !sd->reconnect &&
+		    how->quit_ms == TIME_NONE && sd->ws.messages == 0)
+			tx->flags |= CH_SHUTDOWN;
+		if (sd->ws.path != NULL && !sd->listen &&
+		    (tx->flags & CH_SHUTDOWN) && (ms == TIME_NONE ||
+		    WS_CLOSE_WAIT_MS < ms))
+			ms = WS_CLOSE_WAIT_MS;
 		if (channel_grace(tx, ms) == -1)
 			return (-1);
 		/* --send-only: what comes back does not matter. */

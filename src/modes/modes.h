@@ -30,6 +30,8 @@ struct flow {
 	int		 telnet;	/* -t */
 	int		 send_only;	/* --send-only */
 	int		 recv_only;	/* --recv-only */
+	int		 monitor;	/* --monitor: a broker's stdout gets
+					   what its clients send */
 	int		 no_shutdown;	/* --no-shutdown */
 	int		 shut_net;	/* -N: shutdown(2) the socket at EOF */
 	int		 no_stdin;	/* -d */

@@ -365,6 +365,17 @@ dial_try(struct dial *d)
 				    net_mptcp_why(errno));
 				return;
 			}
+			/*
+			 * Out of descriptors or memory: the next address
+			 * would fare no better, and the user is told why,
+			 * -v or not, rather than left with a bare status.
+			 */
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				dial_fail(d, errno, "socket: %s",
+				    strerror(errno));
+				return;
+			}
 			continue;
 		}
 		d->fd = fd;
@@ -447,9 +458,11 @@ dial_resolved_cb(int error, struct addrinfo *res, void *arg)
 	}
 	if (error != 0) {
 		dial_fail(d, EADDRNOTAVAIL, "getaddrinfo for host \"%s\" port "
-		    "%s: %s", log_escape(host, sizeof(host), d->chost,
+		    "%s: %s%s", log_escape(host, sizeof(host), d->chost,
 		    strlen(d->chost)), d->cport, error == EAI_SYSTEM ?
-		    strerror(errno) : gai_strerror(error));
+		    strerror(errno) : gai_strerror(error),
+		    d->proxied && d->sd->proxy.name_way != NULL ?
+		    d->sd->proxy.name_way : "");
 		return;
 	}
 	d->res = d->ai = res;

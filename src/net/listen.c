@@ -396,9 +396,10 @@ listener_abandon(struct listener *l, struct pending *pd)
 
 /*
  * A handshake failed, for cause: that client's problem alone.  Or (cause
- * NULL) the client was answered over plain HTTP (a file, a page) and
- * nothing failed: a lingering close, so that what it may still send
- * cannot make the kernel reset the answer away.
+ * NULL) the client was answered over plain HTTP (a file, a page), or left
+ * before it asked anything (a browser's speculative connection, a port
+ * probe), and nothing failed: a lingering close, so that what it may
+ * still send cannot make the kernel reset the answer away.
  */
 static void
 listener_hs_failed(struct pending *pd, char *cause)

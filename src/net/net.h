@@ -112,6 +112,9 @@ struct proxy_conf {
 	struct proxy_hop hops[PROXY_HOPS_MAX]; /* -x, in order: the first
 					   is host's */
 	size_t		 nhops;
+	const char	*name_way;	/* said after the first hop's name
+					   did not resolve, from its space:
+					   ncat's -x FILE (NULL: nothing) */
 };
 
 /* A side's WebSocket: the client's URL and the server's answers. */
@@ -737,6 +740,8 @@ size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
 int		 ws_plain(const struct ws *);
 int		 ws_ep_error(const struct endpoint *);
 #define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
+/* How long a client's close, at the end of its input, waits for the peer's. */
+#define WS_CLOSE_WAIT_MS	5000
 
 /* wshs.c */
 struct ws_hs;

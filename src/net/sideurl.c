@@ -244,6 +244,10 @@ side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
 		sd->tls.on = 1;
 		if (!sd->ws.insecure && sd->tls.npins == 0)
 			sd->tls.verify = 1;
+		/* What websocat's and curl's users look for: the way out. */
+		if (sd->tls.verify)
+			sd->tls.verify_way = " (--ws-insecure accepts any "
+			    "certificate, --ssl-trustfile FILE trusts its CA)";
 	}
 	return (0);
 

@@ -27,6 +27,9 @@
  */
 #define WS_CLOSE_GRACE_MS	1000
 
+/* The ping a client's close waits for (ws_close_ping()), told by this. */
+#define WS_CLOSE_PING		"sockcat: closing"
+
 /* A connection once upgraded: what it has read, and what it owes. */
 struct ws {
 	const struct side	*sd;
@@ -74,6 +77,7 @@ struct ws {
 	int			 line_done; /* no more comes: it ends there */
 	int			 close_due; /* our close follows the line */
 	int			 close_sent;
+	int			 close_ping; /* our close waits for its pong */
 	int			 plain;	/* not WebSocket: a TCP client */
 	struct ev_timer		 ping;	/* --ws-ping */
 	struct ev_timer		 pong;	/* --ws-ping-timeout: a pong due */
@@ -121,6 +125,7 @@ void		 ws_broken(struct ws *);
 struct ws	*ws_new(const struct side *, int, struct tls *, int);
 
 /* wsping.c */
+int		 ws_close_ping(struct ws *);
 long long	 ws_ping_every(const struct ws *);
 void		 ws_ping_cb(void *);
 void		 ws_pong(struct ws *);

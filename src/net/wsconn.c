@@ -718,15 +718,21 @@ ws_ep_ended(struct endpoint *ep)
 	return (0);
 }
 
-/* The end of what is written: what is held, an open message, our close. */
+/*
+ * The end of what is written: what is held, an open message, our close (a
+ * client's after a ping's pong: ws_close_ping()).
+ */
 static void
 ws_ep_shutdown(struct endpoint *ep)
 {
 	struct ws	*w = ep->data;
 
-	if (w->close_sent)
+	if (w->close_sent || w->close_ping)
 		return;
 	w->line_done = 1;
+	ws_finish(w);
+	if (ws_close_ping(w) == 0)
+		return;
 	w->close_due = 1;
 	ws_finish(w);
 }
@@ -738,6 +744,9 @@ ws_ep_free(struct endpoint *ep)
 	struct ws	*w = ep->data;
 	int		 want;
 
+	/* Our close, sent or waiting for its ping's pong, had no answer. */
+	if (!w->in_closed && (w->close_ping || w->close_sent))
+		log_verbose(1, "WebSocket: the peer did not answer our close");
 	if (!w->close_sent) {
 		w->wop = 0;
 		w->linelen = 0;

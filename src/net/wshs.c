@@ -4,8 +4,8 @@
  * src/net/wsconn.c: the client's request and the server's answer, a
  * request that is no upgrade answered as plain HTTP (src/net/wshttp.c
  * decides what), a plain TCP client of a --broker or --room told apart
- * by its first bytes, and the clients turned away while the server is
- * full.
+ * by its first bytes (the clients turned away while the server is full
+ * are src/net/wsfull.c's).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -25,12 +25,6 @@
 
 /* The upgrade's deadline when -w does not give one. */
 #define WS_HS_TIMEOUT_MS	10000
-
-/*
- * A client turned away from a full --broker or --room that has said
- * nothing for this long is given the plain TCP client's line.
- */
-#define WS_SNIFF_MS		1000
 
 /* How soon a client that sent part of a method is looked at again. */
 #define WS_SNIFF_AGAIN_MS	50
@@ -84,6 +78,7 @@ struct ws_hs {
 static void	ws_hs_cb(int, int, void *);
 static void	ws_hs_deadline(struct ws_hs *);
 static void	ws_hs_authed(enum auth_verdict, int, void *);
+static int	ws_hs_peeked(struct ws_hs *);
 static int	ws_hs_upgrade(struct ws_hs *);
 
 /* The answer that is no upgrade, and its file, are done with. */
@@ -134,6 +129,19 @@ ws_hs_fail(struct ws_hs *h, const char *fmt, ...)
 	ws_hs_done(h, NULL, cause);
 }
 
+/*
+ * A server's client left, or said nothing, before its request was whole:
+ * a browser's speculative connection or a port probe, not a failure.
+ * Said with -v only; the owner learns of it as of an answered request
+ * (no connection, no cause), and goes on listening.
+ */
+static void
+ws_hs_probe(struct ws_hs *h, const char *what)
+{
+	log_verbose(1, "WebSocket: %s", what);
+	ws_hs_done(h, NULL, NULL);
+}
+
 static void
 ws_hs_wait(struct ws_hs *h, int events)
 {
@@ -149,6 +157,11 @@ ws_hs_timeout(void *arg)
 {
 	struct ws_hs	*h = arg;
 
+	/* Not a byte read, nor one waiting to be (a sniffed method). */
+	if (h->server && h->inlen == 0 && !h->spoke && !ws_hs_peeked(h)) {
+		ws_hs_probe(h, "upgrade timed out");
+		return;
+	}
 	ws_hs_fail(h, "WebSocket upgrade timed out");
 }
 
@@ -683,11 +696,15 @@ ws_hs_read(struct ws_hs *h)
 			ws_hs_wait(h, want != 0 ? want : EV_READ);
 			return;
 		}
-		if (n <= 0) {
+		if (n == 0 && h->server)
+			ws_hs_probe(h, "connection closed during the upgrade");
+		else if (n == -1 && h->server && errno == ECONNRESET)
+			ws_hs_probe(h, strerror(errno));
+		else if (n <= 0)
 			ws_hs_fail(h, "WebSocket: %s", n == 0 ? "connection "
 			    "closed during the upgrade" : strerror(errno));
+		if (n <= 0)
 			return;
-		}
 		h->inlen += n;
 		if ((headlen = http_head_len((unsigned char *)h->in,
 		    h->inlen)) > 0)
@@ -819,109 +836,6 @@ ws_hs_cancel(struct ws_hs *h)
 	exec_environ_free(h->cgi, 0);
 	free(h->refused);
 	free(h);
-}
-
-/*
- * Clients turned away while the server is full, waiting to show whether
- * they are WebSocket clients: at most this many at once.
- */
-#define WS_FULL_MAX		256
-
-/* A client turned away (--max-conns), until it is answered. */
-struct ws_full {
-	int			 fd;
-	char			 line[LISTEN_FULL_MAX]; /* a plain one's */
-	struct ev_timer		 timer;
-};
-
-static int	ws_nfull;
-
-/*
- * Answer a client turned away: a WebSocket client (websocket) with 503, a
- * plain one with line, if the mode has one (not NULL, not empty); then a
- * lingering close.
- */
-static void
-ws_full_answer(int fd, int websocket, const char *line)
-{
-	char	 msg[512];
-	ssize_t	 n;
-
-	if (websocket) {
-		n = ws_encode_refusal(msg, sizeof(msg), HTTP_UNAVAILABLE,
-		    "the server is full; try again later");
-		if (n > 0)
-			(void)send(fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	} else if (line != NULL && *line != '\0')
-		(void)send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
-	sock_linger(fd);
-}
-
-static void
-ws_full_done(struct ws_full *f, int websocket)
-{
-	ev_del(f->fd);
-	ev_timer_disarm(&f->timer);
-	ws_full_answer(f->fd, websocket, f->line);
-	ws_nfull--;
-	free(f);
-}
-
-/* The client said nothing for a second: a plain client. */
-static void
-ws_full_timeout(void *arg)
-{
-	ws_full_done(arg, 0);
-}
-
-/* The client spoke: is its first word a GET? */
-static void
-ws_full_cb(int fd, int events, void *arg)
-{
-	struct ws_full	*f = arg;
-	char		 b[4];
-	ssize_t		 n;
-
-	(void)events;
-	n = recv(fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n > 0 && (size_t)n < sizeof(b) && memcmp(b, "GET ", n) == 0)
-		return;		/* More of it to come. */
-	ws_full_done(f, n == sizeof(b) && memcmp(b, "GET ", 4) == 0);
-}
-
-/*
- * The server is full (--max-conns): turn the client on fd away, which
- * takes fd.  A WebSocket client is answered "503 Service Unavailable",
- * as a browser expects; in a --broker or --room, which take plain TCP
- * clients too, a client is one if its first word is a GET, and a plain
- * one is given the mode's line (NULL: none), as without --websocket.
- */
-void
-ws_say_full(const struct side *sd, int fd, const char *line)
-{
-	struct ws_full	*f;
-
-	if (!sd->ws.plain_too) {
-		ws_full_answer(fd, 1, line);
-		return;
-	}
-	if (ws_nfull >= WS_FULL_MAX || (f = calloc(1, sizeof(*f))) == NULL) {
-		ws_full_answer(fd, 0, line);
-		return;
-	}
-	f->fd = fd;
-	if (line != NULL)
-		strlcpy(f->line, line, sizeof(f->line));
-	if (ev_set(fd, EV_READ, ws_full_cb, f) == -1) {
-		free(f);
-		ws_full_answer(fd, 0, line);
-		return;
-	}
-	ev_timer_init(&f->timer, ws_full_timeout, f);
-	ev_timer_arm(&f->timer, WS_SNIFF_MS);
-	ws_nfull++;
 }
 
 /*

@@ -52,11 +52,43 @@ ws_ping_cb(void *arg)
 	ev_timer_arm(&w->ping, ws_ping_every(w));
 }
 
-/* A pong came: the peer is alive, whichever ping it answers. */
+/*
+ * A client has written its last: a ping goes behind it, and our close
+ * once its pong has come (ws_pong()).  A peer answers a message when it
+ * reads it, and a ping after it: by the pong, what it says to what we
+ * sent is on its way, before it reads our close.  A library that answers
+ * a close at once, when it reads it in the same round as the last
+ * message (Python's websockets), would never send that answer.  Returns
+ * -1 when the close is to go now: we are the server, the peer has closed,
+ * a line is still held or there is no room.
+ */
+int
+ws_close_ping(struct ws *w)
+{
+	if (w->server || w->in_closed || w->close_sent || w->linelen > 0 ||
+	    ws_queue(w, 1, WS_OP_PING, (const unsigned char *)WS_CLOSE_PING,
+	    sizeof(WS_CLOSE_PING) - 1) == -1)
+		return (-1);
+	w->close_ping = 1;
+	if (ws_send(w) == -1)
+		ws_broken(w);
+	return (0);
+}
+
+/*
+ * A pong came: the peer is alive, whichever ping it answers.  The pong of
+ * ws_close_ping()'s ping lets our close go.
+ */
 void
 ws_pong(struct ws *w)
 {
 	ev_timer_disarm(&w->pong);
+	if (w->close_ping && w->ctrllen == sizeof(WS_CLOSE_PING) - 1 &&
+	    memcmp(w->ctrl, WS_CLOSE_PING, w->ctrllen) == 0) {
+		w->close_ping = 0;
+		w->close_due = 1;
+		ws_finish(w);
+	}
 }
 
 /*

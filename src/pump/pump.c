@@ -212,6 +212,31 @@ ep_pending(struct endpoint *ep)
 	return (0);
 }
 
+/*
+ * The loop could not watch ep's descriptors (no room for another watch,
+ * no memory): its channels fail, as a read or write of it would, so that
+ * the session ends and says why, once, rather than wait for ever with
+ * what it holds.
+ */
+static void
+ep_unwatched(struct endpoint *ep)
+{
+	struct channel	*r = ep->reader, *w = ep->writer;
+	int		 error = errno;
+
+	if (r != NULL && r->state != CH_FAILED)
+		channel_fail(r, "read", error);
+	if (w == NULL || w->state == CH_FAILED)
+		return;
+	if (r == NULL) {
+		channel_fail(w, "write", error);
+		return;
+	}
+	/* The read's error is the one said (as ep_write_ended() does). */
+	w->state = CH_FAILED;
+	channel_discard(w);
+}
+
 /* Register with the event loop what ep is waiting for, and nothing more. */
 void
 ep_update(struct endpoint *ep)
@@ -239,16 +264,20 @@ ep_update(struct endpoint *ep)
 	if (ep->rfd != -1 && rev != ep->revents) {
 		if (rev == 0 && (ep->flags & EP_OWN))
 			ev_park(ep->rfd);
-		else
-			ev_set(ep->rfd, rev | (ep_edge(ep) ? EV_EDGE : 0),
-			    pump_fd_cb, ep);
+		else if (ev_set(ep->rfd, rev | (ep_edge(ep) ? EV_EDGE : 0),
+		    pump_fd_cb, ep) == -1) {
+			ep_unwatched(ep);
+			return;
+		}
 		ep->revents = rev;
 	}
 	if (ep->wfd != -1 && ep->wfd != ep->rfd && wev != ep->wevents) {
 		if (wev == 0 && (ep->flags & EP_OWN))
 			ev_park(ep->wfd);
-		else
-			ev_set(ep->wfd, wev, pump_fd_cb, ep);
+		else if (ev_set(ep->wfd, wev, pump_fd_cb, ep) == -1) {
+			ep_unwatched(ep);
+			return;
+		}
 		ep->wevents = wev;
 	}
 	if (ep->wfd == ep->rfd)

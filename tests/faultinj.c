@@ -1,0 +1,318 @@
+/*
+ * System calls made to fail on demand, for tests/t-faults.sh: an
+ * LD_PRELOAD library that makes chosen calls of a few libc functions
+ * return -1 with a chosen errno instead of doing their work, so that the
+ * paths a busy or unusual system takes (out of descriptors, a splice the
+ * kernel refuses) run in a test.  Set in the environment:
+ *
+ *	SC_FAULT	comma-separated FUNC:WHEN:ERRNO, where FUNC is one of
+ *			accept4, socket, socketpair, pipe2, fork, vfork,
+ *			epoll_ctl, splice, sendfile, setsockopt, bind,
+ *			listen, connect; WHEN is N (the Nth call only,
+ *			counted from 1), N+ (every call from the Nth) or *
+ *			(every call); ERRNO a name (EMFILE) or a number.
+ *			Example: accept4:1:EMFILE,pipe2:*:ENFILE
+ *	SC_FAULT_LOG	a file to which each fault is appended as a line
+ *			"FUNC N ERRNO", so that a test can tell that the
+ *			fault it asked for happened
+ *
+ * Only the first process that loads the library is faulted: it takes
+ * SC_FAULT out of its environment when loaded, so the programs it runs
+ * call the real functions.  So LD_PRELOAD is given to the program under
+ * test itself (a script that sets it and execs the program), never to a
+ * wrapper such as timeout(1) that would take the faults for itself.  A call not faulted goes to the next
+ * definition (dlsym(RTLD_NEXT)), with one exception: vfork(2) cannot be
+ * wrapped (the child would return through the wrapper's frame, which the
+ * parent then returns through again), so an unfaulted vfork is a fork(2),
+ * as under valgrind.  Under a sanitizer its runtime comes first in
+ * LD_PRELOAD; it forwards to these wrappers the same way.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	F_ACCEPT4, F_SOCKET, F_SOCKETPAIR, F_PIPE2, F_FORK, F_VFORK,
+	F_EPOLL_CTL, F_SPLICE, F_SENDFILE, F_SETSOCKOPT, F_BIND, F_LISTEN,
+	F_CONNECT, F_MAX
+};
+
+static const char *const names[F_MAX] = {
+	"accept4", "socket", "socketpair", "pipe2", "fork", "vfork",
+	"epoll_ctl", "splice", "sendfile", "setsockopt", "bind", "listen",
+	"connect",
+};
+
+/* What is asked of one function: fail calls first..last with error. */
+struct fault {
+	unsigned long	 first;		/* 0: never */
+	unsigned long	 last;		/* 0: no end */
+	int		 error;
+	unsigned long	 calls;
+};
+
+static struct fault	 faults[F_MAX];
+static const char	*log_path;
+
+/* The errno named s (EMFILE or a number), or 0. */
+static int
+parse_errno(const char *s, size_t len)
+{
+	const char	*name;
+	char		*end;
+	long		 n;
+	int		 e;
+
+	n = strtol(s, &end, 10);
+	if (end == s + len && n > 0)
+		return ((int)n);
+	for (e = 1; e < 200; e++)
+		if ((name = strerrorname_np(e)) != NULL &&
+		    strlen(name) == len && strncmp(name, s, len) == 0)
+			return (e);
+	return (0);
+}
+
+/* One FUNC:WHEN:ERRNO of SC_FAULT, len bytes at s. */
+static void
+parse_one(const char *s, size_t len)
+{
+	const char	*c1, *c2, *end = s + len;
+	struct fault	*f;
+	char		*p;
+	int		 i;
+
+	if ((c1 = memchr(s, ':', len)) == NULL ||
+	    (c2 = memchr(c1 + 1, ':', end - c1 - 1)) == NULL)
+		goto bad;
+	for (i = 0; i < F_MAX; i++)
+		if (strlen(names[i]) == (size_t)(c1 - s) &&
+		    strncmp(names[i], s, c1 - s) == 0)
+			break;
+	if (i == F_MAX)
+		goto bad;
+	f = &faults[i];
+	if (c1[1] == '*') {
+		f->first = 1;
+		f->last = 0;
+	} else {
+		f->first = strtoul(c1 + 1, &p, 10);
+		f->last = *p == '+' ? 0 : f->first;
+		if (f->first == 0 || (p != c2 && !(*p == '+' && p + 1 == c2)))
+			goto bad;
+	}
+	if ((f->error = parse_errno(c2 + 1, end - c2 - 1)) == 0)
+		goto bad;
+	return;
+bad:
+	fprintf(stderr, "faultinj: bad SC_FAULT entry: %.*s\n", (int)len, s);
+	_exit(125);
+}
+
+/* Read SC_FAULT once, at load, and take it out of the environment. */
+__attribute__((constructor)) static void
+setup(void)
+{
+	const char	*s, *comma;
+
+	if ((s = getenv("SC_FAULT")) == NULL)
+		return;
+	for (; *s != '\0'; s = *comma == ',' ? comma + 1 : comma) {
+		comma = strchrnul(s, ',');
+		if (comma > s)
+			parse_one(s, comma - s);
+	}
+	log_path = getenv("SC_FAULT_LOG");
+	unsetenv("SC_FAULT");
+	unsetenv("SC_FAULT_LOG");
+}
+
+/* Should this call of function i fail?  Then errno is set. */
+static int
+fault(int i)
+{
+	struct fault	*f = &faults[i];
+	unsigned long	 n;
+	char		 line[64];
+	int		 fd, len;
+
+	if (f->first == 0)
+		return (0);
+	n = __atomic_add_fetch(&f->calls, 1, __ATOMIC_RELAXED);
+	if (n < f->first || (f->last != 0 && n > f->last))
+		return (0);
+	if (log_path != NULL &&
+	    (fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644)) != -1) {
+		len = snprintf(line, sizeof(line), "%s %lu %s\n", names[i], n,
+		    strerrorname_np(f->error));
+		if (len > 0 && write(fd, line, len) != len)
+			len = 0;	/* The log is a help, not the test. */
+		close(fd);
+	}
+	errno = f->error;
+	return (1);
+}
+
+/* The next definition of name, looked up once. */
+#define NEXT(var, name) do {						\
+	if ((var) == NULL)						\
+		*(void **)&(var) = dlsym(RTLD_NEXT, (name));		\
+} while (0)
+
+int
+accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	static int	(*next)(int, struct sockaddr *, socklen_t *, int);
+
+	if (fault(F_ACCEPT4))
+		return (-1);
+	NEXT(next, "accept4");
+	return (next(fd, sa, len, flags));
+}
+
+int
+socket(int domain, int type, int protocol)
+{
+	static int	(*next)(int, int, int);
+
+	if (fault(F_SOCKET))
+		return (-1);
+	NEXT(next, "socket");
+	return (next(domain, type, protocol));
+}
+
+int
+socketpair(int domain, int type, int protocol, int sv[2])
+{
+	static int	(*next)(int, int, int, int[2]);
+
+	if (fault(F_SOCKETPAIR))
+		return (-1);
+	NEXT(next, "socketpair");
+	return (next(domain, type, protocol, sv));
+}
+
+int
+pipe2(int fds[2], int flags)
+{
+	static int	(*next)(int[2], int);
+
+	if (fault(F_PIPE2))
+		return (-1);
+	NEXT(next, "pipe2");
+	return (next(fds, flags));
+}
+
+pid_t
+fork(void)
+{
+	static pid_t	(*next)(void);
+
+	if (fault(F_FORK))
+		return (-1);
+	NEXT(next, "fork");
+	return (next());
+}
+
+pid_t
+vfork(void)
+{
+	static pid_t	(*next)(void);
+
+	if (fault(F_VFORK))
+		return (-1);
+	NEXT(next, "fork");
+	return (next());
+}
+
+int
+epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	static int	(*next)(int, int, int, struct epoll_event *);
+
+	if (fault(F_EPOLL_CTL))
+		return (-1);
+	NEXT(next, "epoll_ctl");
+	return (next(epfd, op, fd, ev));
+}
+
+ssize_t
+splice(int in, loff_t *inoff, int out, loff_t *outoff, size_t len,
+    unsigned int flags)
+{
+	static ssize_t	(*next)(int, loff_t *, int, loff_t *, size_t,
+			    unsigned int);
+
+	if (fault(F_SPLICE))
+		return (-1);
+	NEXT(next, "splice");
+	return (next(in, inoff, out, outoff, len, flags));
+}
+
+ssize_t
+sendfile(int out, int in, off_t *off, size_t len)
+{
+	static ssize_t	(*next)(int, int, off_t *, size_t);
+
+	if (fault(F_SENDFILE))
+		return (-1);
+	NEXT(next, "sendfile");
+	return (next(out, in, off, len));
+}
+
+int
+setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	static int	(*next)(int, int, int, const void *, socklen_t);
+
+	if (fault(F_SETSOCKOPT))
+		return (-1);
+	NEXT(next, "setsockopt");
+	return (next(fd, level, name, val, len));
+}
+
+int
+bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	static int	(*next)(int, const struct sockaddr *, socklen_t);
+
+	if (fault(F_BIND))
+		return (-1);
+	NEXT(next, "bind");
+	return (next(fd, sa, len));
+}
+
+int
+listen(int fd, int backlog)
+{
+	static int	(*next)(int, int);
+
+	if (fault(F_LISTEN))
+		return (-1);
+	NEXT(next, "listen");
+	return (next(fd, backlog));
+}
+
+int
+connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	static int	(*next)(int, const struct sockaddr *, socklen_t);
+
+	if (fault(F_CONNECT))
+		return (-1);
+	NEXT(next, "connect");
+	return (next(fd, sa, len));
+}

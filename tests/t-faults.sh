@@ -1,0 +1,416 @@
+#!/bin/bash
+# System calls that fail, as a busy or unusual system makes them fail,
+# made to fail on demand by tests/faultinj.so (an LD_PRELOAD library:
+# SC_FAULT=FUNC:WHEN:ERRNO), and what sockcat does then: a listener out
+# of descriptors or memory at accept4 serves the client after its pause
+# (one that left before it was taken, without a word); a client
+# whose socket() fails says why; a program server (-lk -e) that cannot
+# make a program's pipes or start it turns that client away, leaks no
+# descriptor and serves the next; a splice(2) or sendfile(2) the kernel
+# refuses, or no pipe to splice through, falls back to copying with
+# every byte delivered; a refused socket option (each of them), bind,
+# listen or watch of the listener is one line and status 1.  Each fault
+# is checked to have happened (SC_FAULT_LOG), so that no test passes by
+# missing its fault.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require ldd sha256sum
+
+FAULT_LIB=${SC_FAULT_LIB:-$(dirname "$SC")/tests/faultinj.so}
+if [ ! -f "$FAULT_LIB" ]; then
+	echo "tests/faultinj.so not built: skipping" >&2
+	exit 77
+fi
+# A sanitizer's runtime must come first among the libraries.
+ASAN_LIB=$(ldd "$SC" 2>/dev/null | awk '/libasan/ { print $3 }')
+PRELOAD="${ASAN_LIB:+$ASAN_LIB }$FAULT_LIB"
+
+# Every test: FSC, a sockcat with the library (the same process: the
+# script execs it, so that timeout(1) does not take the faults), faulted
+# as SC_FAULT says, each fault written to $SC_TMP/faults.
+setUp() {
+	sc_tmp
+	FSC=$SC_TMP/faulted
+	printf '#!/bin/sh\nLD_PRELOAD="%s" exec "%s" "$@"\n' "$PRELOAD" "$SC" \
+	    >"$FSC"
+	chmod +x "$FSC"
+	export SC_FAULT_LOG=$SC_TMP/faults
+	unset SC_FAULT
+}
+
+# faulted LINE...: each LINE ("FUNC N ERRNO") is a fault that happened.
+faulted() {
+	for _f in "$@"; do
+		assertContains "fault $_f happened" \
+		    "$(cat "$SC_FAULT_LOG" 2>/dev/null)" "$_f"
+	done
+}
+
+# fserver NAME args...: server() with the faulted sockcat; FPID is
+# sockcat's own pid (server's is timeout's).
+fserver() {
+	SC=$FSC server "$@" || return 1
+	FPID=""
+	wait_until pgrep -P "$SERVER_PID" >/dev/null || return 1
+	FPID=$(pgrep -P "$SERVER_PID")
+}
+
+# send_line WORD: a client sends WORD to PORT and ends (-N); its stdout,
+# stderr and status in $SC_TMP/c.out, c.err, CSTATUS.
+send_line() {
+	echo "$1" | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	CSTATUS=$?
+}
+
+# fds PID: how many descriptors the process has open.
+fds() {
+	_n=0
+	for _fd in /proc/"$1"/fd/*; do
+		_n=$((_n + 1))
+	done
+	echo "$_n"
+}
+
+# fds_at_most PID N: the process has N descriptors open or fewer.
+fds_at_most() {
+	[ "$(fds "$1")" -le "$2" ]
+}
+
+# accept_fault ERRNO MESSAGE: a -k listener whose first accept4 fails
+# with ERRNO says MESSAGE (none: nothing) once, and serves the client
+# that waited in the backlog, and the next.
+accept_fault() {
+	export SC_FAULT=accept4:1:$1
+	fserver s -lk -n 127.0.0.1 0 || fail "no server"
+	send_line one
+	assertEquals "first client's status" 0 "$CSTATUS"
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 2
+	assertFileEquals "$SC_TMP/s.out" "one
+two"
+	assertEquals "said once" "$2" \
+	    "$(grep -v -e '^Listening on' -e '^Connection received' \
+	    "$SC_TMP/s.err" | sed 's/^sockcat: //')"
+	assertEquals "both clients received" 2 \
+	    "$(grep -c '^Connection received' "$SC_TMP/s.err")"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 $1"
+}
+
+# Out of descriptors, or of memory: the listener pauses, then goes on.
+test_accept_emfile() {
+	accept_fault EMFILE "accept: Too many open files"
+}
+
+test_accept_enfile() {
+	accept_fault ENFILE "accept: Too many open files in system"
+}
+
+test_accept_enobufs() {
+	accept_fault ENOBUFS "accept: No buffer space available"
+}
+
+test_accept_enomem() {
+	accept_fault ENOMEM "accept: Cannot allocate memory"
+}
+
+# A client that left before it was accepted: nothing to say.
+test_accept_econnaborted() {
+	accept_fault ECONNABORTED ""
+}
+
+# A client that cannot have a socket says why, -v or not, and ends with
+# status 1 (the next address would fare no better).
+test_client_socket_emfile() {
+	for v in "" -v; do
+		: >"$SC_FAULT_LOG"
+		SC_FAULT=socket:1:EMFILE t 10 "$FSC" $v 127.0.0.1 1 \
+		    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "status ($v)" 1 $?
+		assertEquals "stderr ($v)" "sockcat: socket: Too many open files" \
+		    "$(<"$SC_TMP/err")"
+		assertEquals "stdout ($v)" "" "$(<"$SC_TMP/out")"
+		faulted "socket 1 EMFILE"
+	done
+}
+
+# Neither is an address family the kernel lacks: the next address is
+# tried (here none: the refusal is what a client without -v says, nothing).
+test_client_socket_eafnosupport() {
+	SC_FAULT=socket:1:EAFNOSUPPORT t 10 "$FSC" 127.0.0.1 1 \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "stderr" "" "$(<"$SC_TMP/err")"
+	faulted "socket 1 EAFNOSUPPORT"
+}
+
+# exec_server FAULT: a -lk -e server whose second client meets FAULT; the
+# first, second and third client each send a word.  The second is turned
+# away with one line, no descriptor is left behind, the third is served.
+exec_server() {
+	export SC_FAULT=$1
+	fserver s -lk -n 127.0.0.1 0 -e /bin/cat || fail "no server"
+	send_line one
+	assertEquals "first echoed" one "$(<"$SC_TMP/c.out")"
+	# The first client's descriptors are closed before it sees the end.
+	_before=$(fds "$FPID")
+	send_line two
+	assertEquals "second turned away: nothing echoed" "" \
+	    "$(<"$SC_TMP/c.out")"
+	# Closed on it: its line unread, a reset when the line came first.
+	case $CSTATUS:$(<"$SC_TMP/c.err") in
+	0:|"1:sockcat: read from network: Connection reset by peer") ;;
+	*) fail "second client: $CSTATUS $(<"$SC_TMP/c.err")" ;;
+	esac
+	send_line three
+	assertEquals "third echoed" three "$(<"$SC_TMP/c.out")"
+	assertEquals "one line for the client turned away" 1 \
+	    "$(grep -c "^sockcat: exec /bin/cat: $2\$" "$SC_TMP/s.err")"
+	assertEquals "no other complaint" "" \
+	    "$(grep -v -e '^Listening on' -e '^Connection received' \
+	    -e "^sockcat: exec /bin/cat: $2\$" "$SC_TMP/s.err")"
+	wait_until fds_at_most "$FPID" "$_before" ||
+	    fail "descriptors left: $(ls -l /proc/"$FPID"/fd)"
+	still_running "$SERVER_PID" || fail "the server ended"
+}
+
+# The first pipe is the loop's for signals, made for the first program;
+# then each start makes three (the program's stdin, its stdout, and one
+# that says whether the exec worked, as every start does when vfork is a
+# fork): the second client's are the fifth, sixth and seventh.
+test_exec_pipe_stdin() {
+	exec_server pipe2:5:EMFILE "Too many open files"
+	faulted "pipe2 5 EMFILE"
+}
+
+test_exec_pipe_stdout() {
+	exec_server pipe2:6:ENFILE "Too many open files in system"
+	faulted "pipe2 6 ENFILE"
+}
+
+test_exec_pipe_status() {
+	exec_server pipe2:7:EMFILE "Too many open files"
+	faulted "pipe2 7 EMFILE"
+}
+
+# No process to be had (RLIMIT_NPROC): EAGAIN from vfork.
+test_exec_vfork() {
+	exec_server vfork:2:EAGAIN "Resource temporarily unavailable"
+	faulted "vfork 2 EAGAIN"
+}
+
+# make_data: 3 MiB of random bytes in $SC_TMP/data, its hash in SUM.
+make_data() {
+	head -c 3145728 /dev/urandom >"$SC_TMP/data"
+	SUM=$(sha256sum <"$SC_TMP/data")
+}
+
+# sink: a server that keeps what it receives in sink.out; SINK its port.
+sink() {
+	server sink -l 127.0.0.1 0 || fail "no sink"
+	SINK=$PORT
+	SINK_PID=$SERVER_PID
+}
+
+# assert_sunk: the sink got every byte and ended.
+assert_sunk() {
+	wait_exit "$SINK_PID"
+	assertEquals "sink's status" 0 "$WAIT_STATUS"
+	assertEquals "every byte delivered" "$SUM" \
+	    "$(sha256sum <"$SC_TMP/sink.out")"
+}
+
+# forward FAULT: 3 MiB through a forwarder whose FAULT happens.
+forward() {
+	make_data
+	sink
+	export SC_FAULT=$1
+	fserver fw -l 127.0.0.1 0 --forward "127.0.0.1:$SINK" ||
+	    fail "no forwarder"
+	unset SC_FAULT
+	t 20 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/data" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "client's status" 0 $?
+	assertEquals "client's stderr" "" "$(<"$SC_TMP/c.err")"
+	assert_sunk
+	wait_exit "$SERVER_PID"
+	assertEquals "forwarder's status" 0 "$WAIT_STATUS"
+	assertEquals "forwarder's stderr" "" \
+	    "$(grep -v -e '^Listening on' -e '^Connection received' \
+	    -e '^sockcat: forward: #1 .*: \(forwarded to .*\|closed\)$' \
+	    "$SC_TMP/fw.err")"
+}
+
+# The first splice into the pipe is refused: copying from the start.
+test_forward_splice_refused() {
+	forward splice:*:EINVAL
+	faulted "splice 1 EINVAL"
+}
+
+# The bytes are in the pipe when the splice out of it is refused: they
+# go on by copying, none lost.
+test_forward_splice_refused_midway() {
+	forward splice:2+:EINVAL
+	faulted "splice 2 EINVAL"
+}
+
+# No pipe to splice through (out of descriptors): copying.
+test_forward_no_pipe() {
+	forward pipe2:*:EMFILE
+	faulted "EMFILE"
+}
+
+# A forwarder with no descriptor for a client's target connection turns
+# that client away, saying why; its target is not down for that, and the
+# next client reaches it.
+test_forward_target_socket_emfile() {
+	server be -lk -n 127.0.0.1 0 || fail "no target"
+	BPORT=$PORT
+	# The first socket is the forwarder's listener.
+	export SC_FAULT=socket:2:EMFILE
+	fserver fw -lk -n 127.0.0.1 0 --forward "127.0.0.1:$BPORT" ||
+	    fail "no forwarder"
+	send_line one
+	assertEquals "first client's stdout" "" "$(<"$SC_TMP/c.out")"
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/be.out" . 1
+	assertFileEquals "$SC_TMP/be.out" "two"
+	assertEquals "the forwarder's words" \
+	    "sockcat: forward: #1 127.0.0.1 PORT: no target accepted: 127.0.0.1 $BPORT: socket: Too many open files" \
+	    "$(grep -v -e '^Listening on' -e '^Connection received' \
+	    -e '^sockcat: forward: #2 .*: \(forwarded to .*\|closed\)$' \
+	    "$SC_TMP/fw.err" | sed 's/127.0.0.1 [0-9]*: no/127.0.0.1 PORT: no/')"
+	faulted "socket 2 EMFILE"
+}
+
+# client FAULT: 3 MiB sent by a faulted client from stdin ($1: file or
+# pipe), with FAULT.
+client() {
+	make_data
+	sink
+	if [ "$1" = file ]; then
+		SC_FAULT=$2 t 20 "$FSC" -N 127.0.0.1 "$SINK" <"$SC_TMP/data" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	else
+		t 20 cat "$SC_TMP/data" | SC_FAULT=$2 t 20 "$FSC" -N \
+		    127.0.0.1 "$SINK" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	fi
+	assertEquals "client's status" 0 $?
+	assertEquals "client's stderr" "" "$(<"$SC_TMP/c.err")"
+	assert_sunk
+}
+
+# sendfile(2) from a file refused: copying from where it was.
+test_sendfile_refused() {
+	client file sendfile:*:EINVAL
+	faulted "sendfile 1 EINVAL"
+}
+
+test_sendfile_refused_midway() {
+	client file sendfile:2+:EINVAL
+	faulted "sendfile 2 EINVAL"
+}
+
+# splice(2) from a pipe refused: copying.
+test_splice_direct_refused() {
+	client pipe splice:*:EINVAL
+	faulted "splice 1 EINVAL"
+}
+
+test_splice_direct_refused_midway() {
+	client pipe splice:3+:EOPNOTSUPP
+	faulted "splice 3 EOPNOTSUPP"
+}
+
+# An option asked for that the kernel refuses is one line, status 1.
+test_setsockopt_refused() {
+	SC_FAULT=setsockopt:*:ENOPROTOOPT t 10 "$FSC" --keepalive \
+	    127.0.0.1 1 </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "stderr" "sockcat: set keepalive: Protocol not available" \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	faulted "setsockopt 1 ENOPROTOOPT"
+}
+
+# Each option that reaches setsockopt(2), refused (EPERM), in a client
+# and a listener: one line naming it (in nc's words: -b and -D name
+# nothing, as nc's do not), nothing on stdout, status 1.
+test_each_option_refused() {
+	while IFS=: read -r opt msg; do
+		for l in "" -l; do
+			[ -z "$l" ] && [ "$opt" = --reuseport ] && continue
+			: >"$SC_FAULT_LOG"
+			SC_FAULT=setsockopt:*:EPERM t 10 "$FSC" $l $opt \
+			    127.0.0.1 $([ -n "$l" ] && echo 0 || echo 1) \
+			    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+			assertEquals "status ($l $opt)" 1 $?
+			assertEquals "stderr ($l $opt)" \
+			    "sockcat: ${msg:+$msg: }Operation not permitted" \
+			    "$(<"$SC_TMP/err")"
+			assertEquals "stdout ($l $opt)" "" "$(<"$SC_TMP/out")"
+			faulted "setsockopt 1 EPERM"
+		done
+	done <<-EOF
+	--keepalive:set keepalive
+	--nodelay:set TCP_NODELAY
+	-T lowdelay:set IP ToS
+	-I 65536:set TCP receive buffer size
+	-O 65536:set TCP send buffer size
+	-M 5:set IP TTL
+	-b:
+	-D:
+	--reuseport:set SO_REUSEPORT
+	EOF
+}
+
+# A listener the loop cannot watch (no room for another watch): one
+# line, status 1.
+test_listener_unwatched() {
+	SC_FAULT=epoll_ctl:1:ENOSPC t 10 "$FSC" -l 127.0.0.1 0 \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "stderr" "sockcat: listener: No space left on device" \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	faulted "epoll_ctl 1 ENOSPC"
+}
+
+# A connection the loop cannot watch (no room for another watch) is
+# said, in one line, and the -k listener serves the next client: its
+# bytes are never taken in silence.
+test_connection_unwatched() {
+	export SC_FAULT=epoll_ctl:3:ENOSPC
+	fserver s -lk -n 127.0.0.1 0 || fail "no server"
+	send_line one
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 1
+	assertFileEquals "$SC_TMP/s.out" "two"
+	wait_until grep -q 'No space left on device' "$SC_TMP/s.err"
+	assertEquals "said once" \
+	    "sockcat: read from network: No space left on device" \
+	    "$(grep -v -e '^Listening on' -e '^Connection received' \
+	    "$SC_TMP/s.err")"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "epoll_ctl 3 ENOSPC"
+}
+
+# A listener that cannot bind or listen: one line, status 1.
+test_listen_refused() {
+	for f in bind listen; do
+		SC_FAULT=$f:1:EACCES t 10 "$FSC" -l 127.0.0.1 0 \
+		    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "status ($f)" 1 $?
+		assertEquals "stderr ($f)" \
+		    "sockcat: Permission denied (127.0.0.1)" "$(<"$SC_TMP/err")"
+		assertEquals "stdout ($f)" "" "$(<"$SC_TMP/out")"
+		faulted "$f 1 EACCES"
+	done
+}
+
+sc_run_shunit2
