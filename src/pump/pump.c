@@ -463,6 +463,10 @@ channel_settle(struct channel *ch)
 	if (channel_dst_away(ch))
 		return;
 	ch->state = CH_DONE;
+	/* socat's notice, once, of a source that ended (not one that broke). */
+	if ((ch->flags & (CH_SAY_EOF1 | CH_SAY_EOF2)) && ch->error_op == NULL)
+		log_verbose(1, "socket %d (fd %d) is at EOF",
+		    ch->flags & CH_SAY_EOF1 ? 1 : 2, ch->src->rfd);
 	/*
 	 * A source that broke (a reset) is passed on as one where the mode
 	 * asks: the destination must not take a cut stream for a whole one.
