@@ -194,11 +194,16 @@ test_bridge_target_down() {
 	closed=$(free_port)
 	server s -lk --websocket --forward "127.0.0.1:$closed" 127.0.0.1 0 ||
 	    fail "no bridge"
-	# stdin's end is the client's close, behind what it sent: the bridge
-	# answers it once its target has refused, with 1011.
-	echo hi | t 20 "$SC" "ws://127.0.0.1:$PORT/" >"$SC_TMP/c.out" \
-	    2>"$SC_TMP/c.err"
-	assertEquals "status" 1 $?
+	# stdin held: its end would be the client's close, which the bridge
+	# answers at once, before its target has refused.
+	held_stdin c.in 7
+	bg_in "$SC_TMP/c.in" t 20 "$SC" "ws://127.0.0.1:$PORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	cpid=$BG_PID
+	echo hi >&7
+	wait_exit "$cpid"
+	exec 7>&-
+	assertEquals "status" 1 "$WAIT_STATUS"
 	assertEquals "stderr" "sockcat: read from network: WebSocket: the peer closed with 1011: no target accepted" \
 	    "$(<"$SC_TMP/c.err")"
 	assertEquals "stdout" "" "$(<"$SC_TMP/c.out")"
