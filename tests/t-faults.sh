@@ -413,4 +413,65 @@ test_listen_refused() {
 	done
 }
 
+# refused FAULT STDERR ARGS...: a faulted sockcat with ARGS, whose FAULT
+# happens, says STDERR, writes nothing and ends with status 1.
+refused() {
+	_f=$1 _e=$2
+	shift 2
+	: >"$SC_FAULT_LOG"
+	SC_FAULT=$_f t 10 "$FSC" "$@" </dev/null >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "status ($_f $*)" 1 $?
+	assertEquals "stderr ($_f $*)" "$_e" "$(<"$SC_TMP/err")"
+	assertEquals "stdout ($_f $*)" "" "$(<"$SC_TMP/out")"
+	faulted "$(echo "$_f" | sed -e 's/:[*]:/:1:/' \
+	    -e 's/:\([0-9]*\)[+]*:/ \1 /')"
+}
+
+# A UDP listener or client without a socket, or a listener that cannot
+# bind: one line, status 1.
+test_udp_refused() {
+	refused socket:1:EMFILE "sockcat: Too many open files" \
+	    -u -l 127.0.0.1 0
+	refused bind:1:EACCES "sockcat: Permission denied (127.0.0.1)" \
+	    -u -l 127.0.0.1 0
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -u 127.0.0.1 9
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -v -u 127.0.0.1 9
+}
+
+# A UDP client whose connect(2) is refused says so with -v, as nc does
+# (without, nothing), and ends with status 1.
+test_udp_client_connect_refused() {
+	refused connect:1:ENETUNREACH \
+	    "sockcat: connect to 127.0.0.1 port 9 (udp) failed: Network is unreachable" \
+	    -v -u 127.0.0.1 9
+	refused connect:1:ENETUNREACH "" -u 127.0.0.1 9
+}
+
+# A Unix socket listener or client without its socket, bind, listen or
+# connect: one line naming what failed, status 1, no socket file left.
+test_unix_refused() {
+	_s=$SC_TMP/sock
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -U -l "$_s"
+	refused bind:1:EACCES "sockcat: Permission denied ($_s)" -U -l "$_s"
+	refused listen:1:EADDRINUSE "sockcat: listen: Address already in use" \
+	    -U -l "$_s"
+	assertFalse "no socket file left" "[ -e '$_s' ]"
+	refused socket:1:EMFILE "sockcat: $_s: socket: Too many open files" \
+	    -U "$_s"
+	refused connect:1:ECONNREFUSED "sockcat: $_s: Connection refused" \
+	    -U "$_s"
+}
+
+# An output file (-o) that cannot be opened: one line, status 1, before
+# any connection.
+test_output_file_refused() {
+	refused open:1:EACCES "sockcat: $SC_TMP/o: Permission denied" \
+	    -o "$SC_TMP/o" 127.0.0.1 1
+	assertFalse "no file made" "[ -e '$SC_TMP/o' ]"
+}
+
 sc_run_shunit2
