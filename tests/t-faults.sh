@@ -474,4 +474,34 @@ test_output_file_refused() {
 	assertFalse "no file made" "[ -e '$SC_TMP/o' ]"
 }
 
+# A FIFO (--fifo) that cannot be opened: one line, status 1, and the
+# FIFO sockcat made is removed; one that is gone each time it is looked
+# at (ENOENT) is made again a few times, then said.
+test_fifo_refused() {
+	refused open:1:EACCES "sockcat: $SC_TMP/f: Permission denied" \
+	    --fifo "$SC_TMP/f" 127.0.0.1 1
+	assertFalse "FIFO removed" "[ -e '$SC_TMP/f' ]"
+	refused open:*:ENOENT "sockcat: $SC_TMP/f: No such file or directory" \
+	    --fifo "$SC_TMP/f" 127.0.0.1 1
+	assertFalse "FIFO removed" "[ -e '$SC_TMP/f' ]"
+}
+
+# A FIFO gone once when it is opened is looked at again, what is written
+# to it is sent, and the FIFO sockcat made is removed at exit.
+test_fifo_gone_once() {
+	server s -l -n 127.0.0.1 0 || fail "no server"
+	SC_FAULT=open:1:ENOENT t 10 "$FSC" -N --fifo "$SC_TMP/f" 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err" &
+	_cpid=$!
+	wait_until test -p "$SC_TMP/f" || fail "no FIFO"
+	echo hello >"$SC_TMP/f"
+	wait "$_cpid"
+	assertEquals "client's status" 0 $?
+	assertEquals "client's stderr" "" "$(<"$SC_TMP/c.err")"
+	wait_exit "$SERVER_PID"
+	assertFileEquals "$SC_TMP/s.out" "hello"
+	assertFalse "FIFO removed at exit" "[ -e '$SC_TMP/f' ]"
+	faulted "open 1 ENOENT"
+}
+
 sc_run_shunit2
