@@ -504,4 +504,122 @@ test_fifo_gone_once() {
 	faulted "open 1 ENOENT"
 }
 
+# said: what the server s said beyond its connections, without "sockcat: ".
+said() {
+	grep -v -e '^Listening on' -e '^Connection received' "$SC_TMP/s.err" |
+	    sed 's/^sockcat: //'
+}
+
+# The broker out of descriptors at accept4 serves the waiting client
+# after its pause, and the next: both relayed (--monitor: to stdout).
+test_broker_accept_emfile() {
+	export SC_FAULT=accept4:1:EMFILE
+	fserver s --broker --monitor 127.0.0.1 0 || fail "no server"
+	send_line one
+	assertEquals "first client's status" 0 "$CSTATUS"
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 2
+	assertFileEquals "$SC_TMP/s.out" "one
+two"
+	assertEquals "said once" "accept: Too many open files" "$(said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 EMFILE"
+}
+
+# A member the broker cannot watch is said, in one line, and the next
+# client is served (the listener's watch is the second: the first is the
+# loop's own).
+test_broker_member_unwatched() {
+	export SC_FAULT=epoll_ctl:3:ENOSPC
+	fserver s --broker --monitor 127.0.0.1 0 || fail "no server"
+	send_line one
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 1
+	assertFileEquals "$SC_TMP/s.out" "two"
+	assertEquals "said once" \
+	    "127.0.0.1:PORT: read: No space left on device" \
+	    "$(said | sed 's/^127.0.0.1:[0-9]*:/127.0.0.1:PORT:/')"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "epoll_ctl 3 ENOSPC"
+}
+
+# The room too: out of descriptors at accept4, then both served.
+test_room_accept_emfile() {
+	export SC_FAULT=accept4:1:EMFILE
+	fserver s --room 127.0.0.1 0 || fail "no server"
+	send_line one
+	assertEquals "first client's status" 0 "$CSTATUS"
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_for "$SC_TMP/s.out" '^<user2> two$' || fail "two not said"
+	assertEquals "both members said their line" "<user1> one
+<user2> two" "$(grep '^<user' "$SC_TMP/s.out")"
+	assertEquals "said once" "accept: Too many open files" "$(said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 EMFILE"
+}
+
+# A member the room cannot watch is said, by its name, in one line; the
+# next joins and is heard.
+test_room_member_unwatched() {
+	export SC_FAULT=epoll_ctl:3:ENOSPC
+	fserver s --room 127.0.0.1 0 || fail "no server"
+	send_line one
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	assertContains "second welcomed" "$(<"$SC_TMP/c.out")" \
+	    "Welcome to the room, you are <user2>."
+	wait_for "$SC_TMP/s.out" '^<user2> two$' || fail "two not said"
+	assertEquals "only the second heard" "<user2> two" \
+	    "$(grep '^<user' "$SC_TMP/s.out")"
+	assertEquals "said once" "<user1>: read: No space left on device" \
+	    "$(said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "epoll_ctl 3 ENOSPC"
+}
+
+# A broker or room whose listener cannot be watched: one line, status 1.
+test_broker_listener_unwatched() {
+	for m in --broker --room; do
+		refused epoll_ctl:2:ENOSPC \
+		    "sockcat: listener: No space left on device" $m 127.0.0.1 0
+	done
+}
+
+# The chat server out of descriptors at accept4 talks with the caller
+# after its pause.
+test_chat_accept_emfile() {
+	held_stdin in 7
+	export SC_FAULT=accept4:1:EMFILE
+	SERVER_STDIN=$SC_TMP/in fserver s --chat -l 127.0.0.1 0 ||
+	    fail "no server"
+	send_line one
+	assertEquals "caller's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 1
+	assertFileEquals "$SC_TMP/s.out" "one"
+	assertEquals "said once" "accept: Too many open files" \
+	    "$(said | grep -v -e '^waiting for someone' -e '^connected to' \
+	    -e ' left$')"
+	exec 7>&-
+	faulted "accept4 1 EMFILE"
+}
+
+# A chat whose stdout cannot be watched says so, in one line, and ends
+# with status 1.
+test_chat_stdout_unwatched() {
+	held_stdin in 7
+	export SC_FAULT=epoll_ctl:2:ENOSPC
+	SERVER_STDIN=$SC_TMP/in fserver s --chat -l 127.0.0.1 0 ||
+	    fail "no server"
+	send_line one
+	wait_exit "$SERVER_PID"
+	assertEquals "status" 1 "$WAIT_STATUS"
+	assertEquals "said once" "write to stdout: No space left on device" \
+	    "$(said | grep -v -e '^waiting for someone' -e '^connected to')"
+	exec 7>&-
+	faulted "epoll_ctl 2 ENOSPC"
+}
+
 sc_run_shunit2
