@@ -622,4 +622,45 @@ test_chat_stdout_unwatched() {
 	faulted "epoll_ctl 2 ENOSPC"
 }
 
+# A WebSocket program server (--websocket -lk -e) whose pipes or vfork
+# fail for its second client: that client, which has had its 101, is
+# told so by a close with 1011 (not the 1000 of a normal end) and ends
+# with status 1; the server says it in one line, leaks no descriptor and
+# echoes the third.
+ws_exec_server() {
+	export SC_FAULT=$1
+	fserver s --websocket -lk -n 127.0.0.1 0 -e /bin/cat ||
+	    fail "no server"
+	for w in one two three; do
+		echo "$w" | t 10 "$SC" -N "ws://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/$w.out" 2>"$SC_TMP/$w.err"
+		eval "st_$w=\$?"
+		[ "$w" = one ] && _before=$(fds "$FPID")
+	done
+	assertEquals "first echoed" "0 one" "$st_one $(<"$SC_TMP/one.out")"
+	assertEquals "second turned away" \
+	    "1 sockcat: read from network: WebSocket: the peer closed with 1011: no program" \
+	    "$st_two $(<"$SC_TMP/two.out")$(<"$SC_TMP/two.err")"
+	assertEquals "third echoed" "0 three" \
+	    "$st_three $(<"$SC_TMP/three.out")"
+	assertEquals "one line for the client turned away" \
+	    "exec /bin/cat: $2" \
+	    "$(said | grep -v -e '^WebSocket upgrade of' -e '^WebSocket: perm' \
+	    -e '^WebSocket: the peer closed with 1000$' \
+	    -e '^WebSocket: the peer did not answer our close$')"
+	wait_until fds_at_most "$FPID" "$_before" ||
+	    fail "descriptors left: $(ls -l /proc/"$FPID"/fd)"
+	still_running "$SERVER_PID" || fail "the server ended"
+}
+
+test_ws_exec_pipe() {
+	ws_exec_server pipe2:6:EMFILE "Too many open files"
+	faulted "pipe2 6 EMFILE"
+}
+
+test_ws_exec_vfork() {
+	ws_exec_server vfork:2:EAGAIN "Resource temporarily unavailable"
+	faulted "vfork 2 EAGAIN"
+}
+
 sc_run_shunit2
