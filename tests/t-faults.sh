@@ -663,4 +663,77 @@ test_ws_exec_vfork() {
 	faulted "vfork 2 EAGAIN"
 }
 
+# tls_said: what the TLS server s said beyond its connections and -v's
+# words about TLS.
+tls_said() {
+	said | grep -v -e '^using a temporary self-signed certificate' \
+	    -e '^TLS protocol: ' -e '^TLS cipher: ' \
+	    -e '^TLS peer sent no certificate$'
+}
+
+# tls_send WORD: send_line over TLS.
+tls_send() {
+	echo "$1" | t 10 "$SC" -N --ssl 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	CSTATUS=$?
+}
+
+# A TLS listener out of descriptors at accept4 serves the waiting client
+# after its pause, and the next.
+test_tls_accept_emfile() {
+	export SC_FAULT=accept4:1:EMFILE
+	fserver s --ssl -lk 127.0.0.1 0 || fail "no server"
+	tls_send one
+	assertEquals "first client" "0 " "$CSTATUS $(<"$SC_TMP/c.err")"
+	tls_send two
+	assertEquals "second client" "0 " "$CSTATUS $(<"$SC_TMP/c.err")"
+	wait_lines "$SC_TMP/s.out" . 2
+	assertFileEquals "$SC_TMP/s.out" "one
+two"
+	assertEquals "said once" "accept: Too many open files" "$(tls_said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 EMFILE"
+}
+
+# A TLS client whose handshake the server cannot watch: the server says
+# so in one line, the client is told the handshake failed, and the next
+# client is served.
+test_tls_handshake_unwatched() {
+	export SC_FAULT=epoll_ctl:3:ENOSPC
+	fserver s --ssl -lk 127.0.0.1 0 || fail "no server"
+	tls_send one
+	# Closed on it: a reset when its bytes were there unread.
+	case $CSTATUS:$(<"$SC_TMP/c.err") in
+	"1:sockcat: TLS handshake failed: connection closed by peer") ;;
+	"1:sockcat: TLS handshake failed: Connection reset by peer") ;;
+	*) fail "first client: $CSTATUS $(<"$SC_TMP/c.err")" ;;
+	esac
+	tls_send two
+	assertEquals "second client" "0 " "$CSTATUS $(<"$SC_TMP/c.err")"
+	wait_lines "$SC_TMP/s.out" . 1
+	assertFileEquals "$SC_TMP/s.out" "two"
+	assertEquals "said once" "TLS: No space left on device" "$(tls_said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "epoll_ctl 3 ENOSPC"
+}
+
+# The WebSocket server out of descriptors at accept4 serves the waiting
+# client after its pause, and the next.
+test_ws_accept_emfile() {
+	export SC_FAULT=accept4:1:EMFILE
+	fserver s --websocket -lk -n 127.0.0.1 0 -e /bin/cat ||
+	    fail "no server"
+	for w in one two; do
+		echo "$w" | t 10 "$SC" -N "ws://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "$w echoed" "0 $w" "$? $(<"$SC_TMP/c.out")"
+		assertEquals "$w's stderr" "" "$(<"$SC_TMP/c.err")"
+	done
+	assertEquals "said once" "accept: Too many open files" \
+	    "$(said | grep -v -e '^WebSocket upgrade of' \
+	    -e '^WebSocket: perm' -e '^WebSocket: the peer closed with 1000$')"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 EMFILE"
+}
+
 sc_run_shunit2
