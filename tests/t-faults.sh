@@ -736,4 +736,46 @@ test_ws_accept_emfile() {
 	faulted "accept4 1 EMFILE"
 }
 
+# pty_send WORD [echo]: a client of the server on PORT sends WORD and,
+# with echo, waits for it to come back from the terminal before its
+# stdin ends (at once, a terminal's peer hangs up before the echo); its
+# stdout, stderr and status in $SC_TMP/c.out, c.err, CSTATUS.
+pty_send() {
+	rm -f "$SC_TMP/p.in"
+	held_stdin p.in 7
+	bg_in "$SC_TMP/p.in" t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	echo "$1" >&7
+	[ "$2" = echo ] && { wait_for "$SC_TMP/c.out" "$1" || fail "no $1"; }
+	exec 7>&-
+	wait_exit "$BG_PID"
+	CSTATUS=$WAIT_STATUS
+}
+
+# A program server on a terminal (--pty -lk -e) that gets no terminal
+# for its second client (posix_openpt: EAGAIN, none left) turns that
+# client away with one line, leaks nothing, and serves the third.
+test_pty_no_terminal() {
+	export SC_FAULT=posix_openpt:2:EAGAIN
+	fserver s --pty -lk -n 127.0.0.1 0 -e /bin/cat || fail "no server"
+	pty_send one echo
+	assertEquals "first client's status" 0 "$CSTATUS"
+	_before=$(fds "$FPID")
+	pty_send two
+	assertEquals "second turned away: nothing echoed" "" \
+	    "$(<"$SC_TMP/c.out")"
+	case $CSTATUS:$(<"$SC_TMP/c.err") in
+	0:|"1:sockcat: read from network: Connection reset by peer") ;;
+	*) fail "second client: $CSTATUS $(<"$SC_TMP/c.err")" ;;
+	esac
+	pty_send three echo
+	assertEquals "third client's status" 0 "$CSTATUS"
+	assertEquals "one line for the client turned away" \
+	    "exec /bin/cat: Resource temporarily unavailable" "$(said)"
+	wait_until fds_at_most "$FPID" "$_before" ||
+	    fail "descriptors left: $(ls -l /proc/"$FPID"/fd)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "posix_openpt 2 EAGAIN"
+}
+
 sc_run_shunit2
