@@ -15,7 +15,7 @@
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-sc_require ldd sha256sum
+sc_require ldd sha256sum python3
 
 FAULT_LIB=${SC_FAULT_LIB:-$(dirname "$SC")/tests/faultinj.so}
 if [ ! -f "$FAULT_LIB" ]; then
@@ -776,6 +776,51 @@ test_pty_no_terminal() {
 	    fail "descriptors left: $(ls -l /proc/"$FPID"/fd)"
 	still_running "$SERVER_PID" || fail "the server ended"
 	faulted "posix_openpt 2 EAGAIN"
+}
+
+# udp_forward FAULT: a UDP backend echoing (BPORT), and a UDP forwarder
+# to it (PORT) whose FAULT happens; peers one and two each send a
+# datagram from a socket of their own: one's is dropped, two gets its
+# echo.
+udp_forward() {
+	bg t 30 python3 "$(dirname "$0")/fwdpeer.py" udp-echo "$SC_TMP/be.port"
+	wait_for "$SC_TMP/be.port" '^[0-9]+$' 15 || fail "no UDP backend"
+	BPORT=$(<"$SC_TMP/be.port")
+	export SC_FAULT=$1
+	fserver fw -u -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" ||
+	    fail "no forwarder"
+	# One's datagram is dropped: no answer within a second.
+	t 15 $UDPPEER --timeout 1 "$PORT" raw one recv >"$SC_TMP/one.out" \
+	    2>/dev/null
+	assertEquals "one dropped" TIMEOUT "$(<"$SC_TMP/one.out")"
+	t 15 $UDPPEER "$PORT" raw two recv 2>/dev/null | cut -d: -f2- \
+	    >"$SC_TMP/two.out"
+	assertEquals "two echoed" two "$(<"$SC_TMP/two.out")"
+	still_running "$SERVER_PID" || fail "the forwarder ended"
+}
+
+# A UDP forwarder without a socket for a new peer says so (-v or not),
+# and the next peer is served.
+test_forward_udp_peer_socket() {
+	udp_forward socket:2:EMFILE
+	assertEquals "said once" "socket for a peer: Too many open files" \
+	    "$(grep -v -e '^Bound on' -e '^Connection received' \
+	    -e '^sockcat: forward: #1 .*: forwarded to .*$' \
+	    "$SC_TMP/fw.err" | sed 's/^sockcat: //')"
+	faulted "socket 2 EMFILE"
+}
+
+# A UDP forwarder without a socket towards the target for a peer says
+# why (-v), and the next peer is served.
+test_forward_udp_target_socket() {
+	udp_forward socket:3:EMFILE
+	assertEquals "said once" \
+	    "forward: #1 127.0.0.1 PORT: no target accepted: udp:127.0.0.1 $BPORT: socket: Too many open files" \
+	    "$(grep -v -e '^Bound on' -e '^Connection received' \
+	    -e '^sockcat: forward: #2 .*: forwarded to .*$' \
+	    "$SC_TMP/fw.err" | sed -e 's/^sockcat: //' \
+	    -e 's/127.0.0.1 [0-9]*: no/127.0.0.1 PORT: no/')"
+	faulted "socket 3 EMFILE"
 }
 
 sc_run_shunit2
