@@ -8,9 +8,13 @@
  *	SC_FAULT	comma-separated FUNC:WHEN:ERRNO, where FUNC is one of
  *			accept4, socket, socketpair, pipe2, fork, vfork,
  *			epoll_ctl, splice, sendfile, setsockopt, bind,
- *			listen, connect, open, openat, posix_openpt; WHEN is N (the Nth call only,
- *			counted from 1), N+ (every call from the Nth) or *
+ *			listen, connect, open, openat, posix_openpt; WHEN
+ *			is N (the Nth call only, counted from 1), N-M (the
+ *			Nth to the Mth), N+ (every call from the Nth) or *
  *			(every call); ERRNO a name (EMFILE) or a number.
+ *			open's calls are best bounded (N, N-M): a coverage
+ *			build's runtime writes its counts at exit with
+ *			open(2) too.
  *			Example: accept4:1:EMFILE,pipe2:*:ENFILE
  *	SC_FAULT_LOG	a file to which each fault is appended as a line
  *			"FUNC N ERRNO", so that a test can tell that the
@@ -112,6 +116,11 @@ parse_one(const char *s, size_t len)
 	} else {
 		f->first = strtoul(c1 + 1, &p, 10);
 		f->last = *p == '+' ? 0 : f->first;
+		if (*p == '-') {
+			f->last = strtoul(p + 1, &p, 10);
+			if (f->last < f->first || p != c2)
+				goto bad;
+		}
 		if (f->first == 0 || (p != c2 && !(*p == '+' && p + 1 == c2)))
 			goto bad;
 	}

@@ -425,7 +425,7 @@ refused() {
 	assertEquals "stderr ($_f $*)" "$_e" "$(<"$SC_TMP/err")"
 	assertEquals "stdout ($_f $*)" "" "$(<"$SC_TMP/out")"
 	faulted "$(echo "$_f" | sed -e 's/:[*]:/:1:/' \
-	    -e 's/:\([0-9]*\)[+]*:/ \1 /')"
+	    -e 's/:\([0-9]*\)[-+0-9]*:/ \1 /')"
 }
 
 # A UDP listener or client without a socket, or a listener that cannot
@@ -481,7 +481,9 @@ test_fifo_refused() {
 	refused open:1:EACCES "sockcat: $SC_TMP/f: Permission denied" \
 	    --fifo "$SC_TMP/f" 127.0.0.1 1
 	assertFalse "FIFO removed" "[ -e '$SC_TMP/f' ]"
-	refused open:*:ENOENT "sockcat: $SC_TMP/f: No such file or directory" \
+	# Made, then looked at four times (bounded: a coverage build's
+	# runtime opens its files at exit).
+	refused open:1-4:ENOENT "sockcat: $SC_TMP/f: No such file or directory" \
 	    --fifo "$SC_TMP/f" 127.0.0.1 1
 	assertFalse "FIFO removed" "[ -e '$SC_TMP/f' ]"
 }
