@@ -825,4 +825,51 @@ test_forward_udp_target_socket() {
 	faulted "socket 3 EMFILE"
 }
 
+# reconnect FAULT MAX: a server that says "from-server" to each client
+# and closes, and a faulted client (--reconnect=MAX) of it whose stdin is
+# held on fd 7, its output in r.out and r.err, its process RPID.
+reconnect() {
+	server be -lk -n 127.0.0.1 0 -c 'echo from-server' || fail "no server"
+	rm -f "$SC_TMP/r.in"
+	held_stdin r.in 7
+	SC_FAULT=$1 bg_in "$SC_TMP/r.in" t 20 "$FSC" -v --reconnect="$2" \
+	    --retry-interval 100ms 127.0.0.1 "$PORT" >"$SC_TMP/r.out" \
+	    2>"$SC_TMP/r.err"
+	RPID=$BG_PID
+}
+
+# A redial refused twice is said each time, and the third comes back.
+test_reconnect_refused_then_back() {
+	reconnect connect:2-3:ECONNREFUSED 3
+	wait_lines "$SC_TMP/r.out" '^from-server$' 2 ||
+	    fail "not back: $(<"$SC_TMP/r.err")"
+	exec 7>&-
+	wait_exit "$RPID"
+	assertEquals "status" 0 "$WAIT_STATUS"
+	assertEquals "what the client said" \
+	    "Connection to 127.0.0.1 PORT port [tcp/*] succeeded!
+Connection to 127.0.0.1 PORT lost: closed by the peer
+sockcat: connect to 127.0.0.1 port PORT (tcp) failed: Connection refused
+sockcat: connect to 127.0.0.1 port PORT (tcp) failed: Connection refused
+Reconnected to 127.0.0.1 PORT (attempt 3)" \
+	    "$(head -5 "$SC_TMP/r.err" | sed "s/ $PORT / PORT /")"
+	faulted "connect 2 ECONNREFUSED" "connect 3 ECONNREFUSED"
+}
+
+# Refused MAX times, the client gives up: one line, status 1.
+test_reconnect_gives_up() {
+	reconnect connect:2-9:ECONNREFUSED 3
+	wait_exit "$RPID"
+	exec 7>&-
+	assertEquals "status" 1 "$WAIT_STATUS"
+	assertEquals "what the server said, once" from-server \
+	    "$(<"$SC_TMP/r.out")"
+	assertEquals "the last line" \
+	    "sockcat: gave up reconnecting to 127.0.0.1 $PORT after 3 attempts" \
+	    "$(tail -1 "$SC_TMP/r.err")"
+	assertEquals "each refusal said" 3 \
+	    "$(grep -c 'failed: Connection refused$' "$SC_TMP/r.err")"
+	faulted "connect 4 ECONNREFUSED"
+}
+
 sc_run_shunit2
