@@ -9,9 +9,15 @@
 # descriptor and serves the next; a splice(2) or sendfile(2) the kernel
 # refuses, or no pipe to splice through, falls back to copying with
 # every byte delivered; a refused socket option (each of them), bind,
-# listen or watch of the listener is one line and status 1.  Each fault
-# is checked to have happened (SC_FAULT_LOG), so that no test passes by
-# missing its fault.
+# listen or watch of the listener is one line and status 1, for UDP,
+# Unix sockets, -o and --fifo too (a FIFO made is not left); the broker,
+# the room, the chat, TLS, WebSocket and --pty servers out of
+# descriptors, or unable to watch one client or start its program, say
+# it once and serve the next (a WebSocket client is closed with 1011);
+# a UDP forwarder drops the peer it has no socket for, said; and
+# --reconnect's refused redials are said, then it is back or gives up.
+# Each fault is checked to have happened (SC_FAULT_LOG), so that no test
+# passes by missing its fault.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
