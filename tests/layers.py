@@ -31,7 +31,7 @@ MODULES = [
     ["front/opttab.c", "front/optset.c"],
     ["codec/addr.c", "codec/addr-socat.c", "codec/addr-opt.c"],
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
-     "pump/datagram.c", "pump/inject.c"],
+     "pump/datagram.c", "pump/inject.c", "pump/pace.c"],
     ["net/wsconn.c", "net/wsread.c", "net/wszip.c", "net/wsping.c"],
     ["net/side.c", "net/sidelocal.c", "net/sideurl.c", "net/sidepriv.c"],
     ["modes/forward.c", "modes/forward-conn.c"],

@@ -199,6 +199,22 @@ test_each_client_of_a_listener() {
 	assertTrue "still listening" "still_running $SERVER_PID"
 }
 
+# The pair form: a listener with fork joined with stdio serves each
+# client in turn, each with the script afresh, as -lk does.
+test_each_client_of_a_fork_pair() {
+	server srv tcp-l:127.0.0.1:0,fork - --expect '^HELO (.*)' \
+	    --send '250 hello \1\r\n' --expect '^QUIT' --send '221 bye\r\n' ||
+	    return
+	for n in alice bob; do
+		t 10 python3 "$SCRIPTPEER" helo "$PORT" "$n" >"$SC_TMP/$n" \
+		    2>&1
+		assertEquals "$n: status" 0 $?
+		assertEquals "$n: answered" "$(printf '250 hello %s\n221 bye' $n)" \
+		    "$(<"$SC_TMP/$n")"
+	done
+	assertTrue "still listening" "still_running $SERVER_PID"
+}
+
 test_refused() {
 	printf 'expect ^220\nsend HELO\nexpct ^250\n' >"$SC_TMP/bad"
 	expect_error "$SC_TMP/bad: line 3: no such step \"expct\"" \

@@ -609,6 +609,34 @@ test_proxy_auth() {
 	    "option proxyauth is a PROXY: address's"
 }
 
+# socat's proxyauth= and proxyauthfile= go with the first request, in
+# the clear, as socat sends them (the file's bytes as they are, its
+# newline too): the request head alike from both socats.
+test_proxy_auth_at_once() {
+	printf 'user:s3cr3t\n' >"$SC_TMP/cred"
+	printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\n\\r\\n"\nexec cat >"%s"\n' \
+	    "$SC_TMP/head" >"$SC_TMP/proxy.sh"
+	chmod +x "$SC_TMP/proxy.sh"
+	for _o in proxyauth=alice:s3cret proxyauthfile="$SC_TMP/cred"; do
+		for _bin in "$REAL" "$OURS"; do
+			_n=real
+			[ "$_bin" = "$OURS" ] && _n=ours
+			rm -f "$SC_TMP/head"
+			serve srv "$REAL" -d -d TCP-LISTEN:0,bind=127.0.0.1 \
+			    EXEC:"$SC_TMP/proxy.sh"
+			t 20 "$_bin" /dev/null PROXY:127.0.0.1:127.0.0.1:9,$(
+			    )proxyport="$PORT","$_o" >"$SC_TMP/o" 2>"$SC_TMP/e"
+			assertEquals "$_n $_o: status: $(<"$SC_TMP/e")" 0 $?
+			wait_exit "$SERVE_PID"
+			cp "$SC_TMP/head" "$SC_TMP/head.$_n"
+		done
+		assertEquals "$_o: the request" "$(od -c <"$SC_TMP/head.real")" \
+		    "$(od -c <"$SC_TMP/head.ours")"
+	done
+	assertContains "the file's newline" "$(<"$SC_TMP/head.ours")" \
+	    "Proxy-authorization: Basic dXNlcjpzM2NyM3QK"
+}
+
 # A proxy's status line with more than one space after its version
 # ("HTTP/1.1   200 OK") is a 200 to socat's PROXY:, from both socats (nc's
 # -X connect takes one space alone, as netcat does).
@@ -2226,10 +2254,24 @@ test_datagram_names() {
 		kill "$_srv" 2>/dev/null
 		wait_exit "$_srv"
 	done
-	t 10 "$OURS" UDP4-RECV:0 - </dev/null 2>"$SC_TMP/e"
-	assertEquals "RECV both ways: status" 1 $?
-	assertContains "RECV both ways: said" "$(<"$SC_TMP/e")" \
-	    "it only receives: give it with -u"
+	# Without -u stdin is read: its end is the end, at once; what it
+	# has to send is an error (the socket has no peer), as socat's.
+	for _bin in "$REAL" "$OURS"; do
+		t 10 "$_bin" -t 5 UDP4-RECV:0 - </dev/null >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: RECV, stdin ended: status" 0 $?
+		assertEquals "$_bin: RECV, stdin ended: said" "" \
+		    "$(cat "$SC_TMP/o" "$SC_TMP/e")"
+		echo x | t 10 "$_bin" UDP4-RECV:0 - >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: RECV, stdin sent: status" 1 $?
+		assertEquals "$_bin: RECV, stdin sent: said" 1 \
+		    "$(grep -c ' E ' "$SC_TMP/e")"
+	done
+	t 10 "$OURS" -d -d -t 5 UDP4-RECV:0 /dev/null 2>"$SC_TMP/e"
+	assertEquals "a file: status" 0 $?
+	echo x | t 10 "$OURS" UDP4-RECV:0 - 2>"$SC_TMP/e"
+	assertContains "stdin sent: why" "$(<"$SC_TMP/e")" \
+	    "write to network: Destination address required"
 }
 
 # UDP4-RECVFROM: serves one datagram a program.  Without fork, PIPE (a
@@ -2370,9 +2412,24 @@ hexport() {
 
 # socat's generic SOCKET-*: a TCP or UDP socket of IPv4 or IPv6, its
 # address (and bind=) given as data, is TCP:, TCP-LISTEN:, UDP-SENDTO:,
-# UDP-RECVFROM:, UDP-RECV:; any other is refused.  Both socats alike.
+# UDP-RECVFROM:, UDP-RECV:; a Unix stream socket, its path a quoted
+# string (bind= too), UNIX-CONNECT: or UNIX-LISTEN:; any other is
+# refused.  Both socats alike.
 test_generic_socket() {
 	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/u.sock" "$SC_TMP/b.sock"
+		bg t 20 "$_bin" -d -d \
+		    SOCKET-LISTEN:1:0:'\"'"$SC_TMP/u.sock"'\\0\"' PIPE \
+		    2>"$SC_TMP/l.err"
+		_srv=$BG_PID
+		wait_for "$SC_TMP/l.err" '[Ll]istening on ' ||
+		    fail "$_bin: no Unix SOCKET-LISTEN"
+		assertEquals "$_bin: a Unix SOCKET-CONNECT" "unix" \
+		    "$(echo unix | t 10 "$_bin" -t 0.5 - $(
+		    )SOCKET-CONNECT:1:0:'\"'"$SC_TMP/u.sock"'\\0\"'$(
+		    ),bind='\"'"$SC_TMP/b.sock"'\\0\"')"
+		wait_exit "$_srv"
+		assertEquals "$_bin: the listener's status" 0 "$WAIT_STATUS"
 		_p=$(free_port)
 		_d=$(hexport "$_p")x7f000001x0000000000000000
 		bg t 20 "$_bin" -d -d SOCKET-LISTEN:2:6:"$_d",reuseaddr \
@@ -2400,9 +2457,13 @@ test_generic_socket() {
 		wait_exit "$_srv"
 	done
 	t 10 "$OURS" SOCKET-CONNECT:1:0:x00 - </dev/null 2>"$SC_TMP/e"
-	assertEquals "a Unix one: status" 1 $?
-	assertContains "a Unix one: said" "$(<"$SC_TMP/e")" \
-	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10) are supported"
+	assertEquals "a Unix one as hex: status" 1 $?
+	assertContains "a Unix one as hex: said" "$(<"$SC_TMP/e")" \
+	    'SOCKET-CONNECT: an address of a quoted path ("PATH\0") expected'
+	t 10 "$OURS" SOCKET-CONNECT:1:5:'\"/x\\0\"' - </dev/null 2>"$SC_TMP/e"
+	assertEquals "a Unix seqpacket one: status" 1 $?
+	assertContains "a Unix seqpacket one: said" "$(<"$SC_TMP/e")" \
+	    "only TCP and UDP sockets of IPv4 (2) or IPv6 (10), and Unix (1) streams are supported"
 	# Fields missing, data that is not data, no address to dial, and
 	# bind= and range= whose data is not an address.
 	_d=x1234x7f000001x0000000000000000
@@ -2506,11 +2567,47 @@ test_udp_datagram() {
 		kill "$_srv" 2>/dev/null
 		wait_exit "$_srv"
 	done
-	t 10 "$OURS" UDP4-DATAGRAM:127.0.0.1:9 SYSTEM:cat </dev/null \
+	t 10 "$OURS" UDP4-DATAGRAM:127.0.0.1:9 TCP:127.0.0.1:9 </dev/null \
 	    2>"$SC_TMP/e"
-	assertEquals "with a program: status" 1 $?
-	assertContains "with a program: said" "$(<"$SC_TMP/e")" \
-	    "is joined with standard input and output or a file alone"
+	assertEquals "with a socket: status" 1 $?
+	assertContains "with a socket: said" "$(<"$SC_TMP/e")" \
+	    "is joined with standard input and output, a file or a program alone"
+}
+
+# dg_ask BIN PORT SRC: "d" sent from 127.0.0.1:SRC to PORT with
+# UDP4-DATAGRAM:, the answer in $SC_TMP/dg.ans; true once there is one.
+dg_ask() {
+	echo d | t 5 "$1" -t 0.5 - \
+	    UDP4-DATAGRAM:127.0.0.1:"$2",bind=127.0.0.1:"$3",reuseaddr \
+	    >"$SC_TMP/dg.ans"
+	[ -s "$SC_TMP/dg.ans" ]
+}
+
+# UDP-DATAGRAM: with a program (socat's echo, PIPE, or one that answers
+# once and exits, which ends it): one program, what it writes sent to
+# the address.  Both socats alike.
+test_udp_datagram_program() {
+	printf '#!/bin/sh\nread x; echo "got $x"\n' >"$SC_TMP/once.sh"
+	chmod +x "$SC_TMP/once.sh"
+	for _bin in "$REAL" "$OURS"; do
+		for _prog in PIPE:d EXEC:"$SC_TMP/once.sh":"got d"; do
+			_p1=$(free_port udp)
+			_p2=$(free_port udp)
+			bg t 20 "$_bin" \
+			    UDP4-DATAGRAM:127.0.0.1:"$_p2",bind=127.0.0.1:"$_p1" \
+			    "${_prog%:*}"
+			_srv=$BG_PID
+			wait_until dg_ask "$_bin" "$_p1" "$_p2" ||
+			    fail "$_bin ${_prog%:*}: no answer"
+			assertEquals "$_bin ${_prog%:*}: the answer" \
+			    "${_prog##*:}" "$(<"$SC_TMP/dg.ans")"
+			[ "${_prog%%:*}" = PIPE ] && kill "$_srv" 2>/dev/null
+			wait_exit "$_srv"
+			[ "${_prog%%:*}" = PIPE ] ||
+			    assertEquals "$_bin: ended with its program" 0 \
+			    "$WAIT_STATUS"
+		done
+	done
 }
 
 # socat's UNIX: (UNIX-CLIENT:) is a client of a datagram socket when its
@@ -3107,7 +3204,8 @@ test_every_socat_option() {
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
 	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
-	    substuser-delayed setuid setgid chroot "
+	    substuser-delayed setuid setgid chroot accept-timeout
+	    listen-timeout "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile
@@ -3389,10 +3487,10 @@ test_local_options_with_a_socket() {
 	    -U "$_tcp" OPEN:"$SC_TMP/f",append
 	socat_refused "$_tcp TCP:127.0.0.1:2: -u and -U are not supported between two sockets, or with a device" \
 	    -u "$_tcp" TCP:127.0.0.1:2
-	for _d in "" -U; do
-		socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
-		    $_d UDP-RECV:0 -
-	done
+	socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
+	    -U UDP-RECV:0 -
+	socat_refused "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second" \
+	    UDP-RECV:0 PIPE
 	socat_refused "UDP-SENDTO:127.0.0.1:nosuch-svc: port number invalid: nosuch-svc" \
 	    UDP-SENDTO:127.0.0.1:nosuch-svc -
 	mkdir "$SC_TMP/dir"
@@ -3595,6 +3693,125 @@ test_device_and_lock_refusals() {
 	socat_refused "$_p TCP:127.0.0.1:1: $_no" -u "$_p" TCP:127.0.0.1:1
 	socat_refused "TCP:127.0.0.1:1 $_p: $_no" -U TCP:127.0.0.1:1 "$_p"
 	assertFalse "no link" "[ -e '$SC_TMP/lk' ]"
+}
+
+# socat's notice of an address at its end-of-file, "socket N (fd M) is at
+# EOF" with -d -d, once each: a Unix listener with /dev/null (its second
+# address ends at once, its client later) and its client reading stdin.
+# Not with one -d (a notice).  Both socats alike.
+test_eof_notice() {
+	for _bin in "$REAL" "$OURS"; do
+		_n=real
+		[ "$_bin" = "$OURS" ] && _n=ours
+		rm -f "$SC_TMP/s"
+		serve srv "$_bin" -d -d UNIX-LISTEN:"$SC_TMP/s" /dev/null
+		echo hi | t 20 "$_bin" -d -d - UNIX-CONNECT:"$SC_TMP/s" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "$_n: client's status" 0 $?
+		wait_exit "$SERVE_PID"
+		assertEquals "$_n: server's status" 0 "$WAIT_STATUS"
+		for _f in srv c; do
+			for _s in 1 2; do
+				assertEquals "$_n: $_f: socket $_s" 1 "$(grep -c \
+				    " N socket $_s (fd [0-9]*) is at EOF\$" \
+				    "$SC_TMP/$_f.err")"
+			done
+		done
+		echo hi | t 20 "$_bin" -d -u - /dev/null 2>"$SC_TMP/e"
+		assertEquals "$_n: -d: status" 0 $?
+		assertEquals "$_n: -d: nothing said" "" "$(<"$SC_TMP/e")"
+	done
+}
+
+# socat's so-type=5 of a Unix listener: a SOCK_SEQPACKET socket (a
+# seqpacket client's message echoed, PIPE); reached by a path (GOPEN),
+# whatever its type, and by UNIX-CONNECT:,so-type=5.  Both socats alike.
+test_unix_seqpacket() {
+	for _bin in "$REAL" "$OURS"; do
+		for _c in python GOPEN UNIX-CONNECT; do
+			rm -f "$SC_TMP/sq.sock"
+			bg t 20 "$_bin" -d -d \
+			    UNIX-LISTEN:"$SC_TMP/sq.sock",so-type=5 PIPE \
+			    2>"$SC_TMP/sq.err"
+			_srv=$BG_PID
+			wait_for "$SC_TMP/sq.err" '[Ll]istening on ' ||
+			    fail "$_bin: no listener"
+			case $_c in
+			python)
+				assertEquals "$_bin: a seqpacket client" "one" \
+				    "$(t 10 python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"one")
+print(s.recv(100).decode())' "$SC_TMP/sq.sock")" ;;
+			GOPEN)
+				assertEquals "$_bin: GOPEN" "hi" "$(echo hi |
+				    t 10 "$_bin" - "$SC_TMP/sq.sock")" ;;
+			*)
+				assertEquals "$_bin: UNIX-CONNECT" "hi" \
+				    "$(echo hi | t 10 "$_bin" - $(
+				    )UNIX-CONNECT:"$SC_TMP/sq.sock",so-type=5)" ;;
+			esac
+			wait_exit "$_srv"
+			assertEquals "$_bin $_c: the listener's status" 0 \
+			    "$WAIT_STATUS"
+		done
+	done
+	socat_refused "UNIX-LISTEN:$SC_TMP/x,so-type=2: so-type=2: a Unix stream socket's is 1 (a stream) or 5 (SOCK_SEQPACKET)" \
+	    UNIX-LISTEN:"$SC_TMP/x",so-type=2 PIPE
+}
+
+# socat's accept-timeout= (listen-timeout=): a listener that no client
+# reaches in its time stops, a warning said, status 0; with fork, a
+# session it has goes on to its end, then the run ends.  An OPENSSL-
+# LISTEN: takes it too.  Both socats alike.
+test_accept_timeout() {
+	for _bin in "$REAL" "$OURS"; do
+		t 10 "$_bin" -d TCP-LISTEN:0,accept-timeout=0.2 PIPE \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: no client: status" 0 $?
+		assertContains "$_bin: no client: said" "$(<"$SC_TMP/e")" \
+		    " W accept: Connection timed out"
+		rm -f "$SC_TMP/in"
+		serve srv "$_bin" -d -d \
+		    TCP-LISTEN:0,reuseaddr,fork,listen-timeout=0.5 PIPE
+		held_stdin in 7
+		bg_in "$SC_TMP/in" t 20 "$_bin" - TCP:127.0.0.1:"$PORT" \
+		    >"$SC_TMP/c.out"
+		_c=$BG_PID
+		echo a >&7
+		wait_for "$SC_TMP/srv.err" "accept: Connection timed out" ||
+		    fail "$_bin: the listener did not stop"
+		echo b >&7
+		exec 7>&-
+		wait_exit "$_c"
+		assertEquals "$_bin: the client's status" 0 "$WAIT_STATUS"
+		assertEquals "$_bin: the session went on" "a b" \
+		    "$(echo $(<"$SC_TMP/c.out"))"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the server's status" 0 "$WAIT_STATUS"
+		serve tls "$_bin" -d -d OPENSSL-LISTEN:0,reuseaddr,$(
+		    )accept-timeout=5,cert="$CERTS/srv.pem",key="$CERTS/srv.key",verify=0 PIPE
+		assertEquals "$_bin: OPENSSL-LISTEN" "tls" "$(echo tls |
+		    t 10 "$_bin" - OPENSSL:127.0.0.1:"$PORT",verify=0)"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the TLS server's status" 0 "$WAIT_STATUS"
+	done
+}
+
+# socat's end-close of a PTY (its end is its close already): taken, the
+# pty made and the run over with /dev/null's end, status 0.  Both socats
+# alike; elsewhere it is refused.
+test_pty_end_close() {
+	for _bin in "$REAL" "$OURS"; do
+		t 10 "$_bin" -d -d /dev/null PTY,end-close >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: status" 0 $?
+		assertContains "$_bin: the pty" "$(<"$SC_TMP/e")" \
+		    " N PTY is /dev/pts/"
+	done
+	socat_refused "TCP4:127.0.0.1:9,end-close: option end-close does not belong to a TCP4: address" \
+	    -U TCP4:127.0.0.1:9,end-close TCP4-LISTEN:0,fork
 }
 
 sc_run_shunit2

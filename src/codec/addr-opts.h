@@ -78,6 +78,8 @@ OPT("umask",		"umask",	AO_OCTAL, N_FILE | N_UNIX_LISTEN, F(local.umask, OCTAL))
 OPT("user owner",	"user",		AO_TEXT,  N_PATH,	F(local.user, TEXT))
 OPT("unlink-early",	"unlink-early",	AO_BOOL,  N_PATH | N_UNIX, F(unlink_early, FLAG))
 OPT("unlink-close",	"unlink-close",	AO_BOOL,  N_FILE | N_UNIX, S(side_opt_unlink_close))
+OPT("so-type socktype type",
+			"so-type",	AO_NUMBER, N_UNIX,	S(side_opt_socktype))
 
 /* What is read and written, of any side that is no socket */
 OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_READ,	F(local.readbytes, SIZE))
@@ -130,6 +132,8 @@ OPT("ospeed",		"ospeed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("bN",		"speed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("crtscts",		"crtscts",	AO_BOOL,  N_SERIAL,	F(crtscts, FLAG))
 OPT("link",		"link",		AO_TEXT,  N_PTY,	R)
+/* socat's end-close of a pty: its end is its close already. */
+OPT("end-close",	"end-close",	AO_BOOL,  N_PTY,	R)
 
 /* Sockets */
 OPT("fork",		"fork",		AO_BOOL,  N_LISTEN | N_DIAL, S(side_opt_fork))
@@ -148,6 +152,8 @@ OPT("nodelay",		"nodelay",	AO_BOOL,  N_TCP,	F(sock.nodelay, FLAG))
 OPT("keepalive so-keepalive",
 			"keepalive",	AO_BOOL,  N_TCP,	F(sock.keepalive, FLAG))
 OPT("connect-timeout",	"connect-timeout", AO_SECONDS, N_DIAL,	F(connect_ms, MS))
+OPT("accept-timeout listen-timeout",
+			"accept-timeout", AO_SECONDS, N_STREAM_LISTEN, F(accept_ms, MS))
 OPT("retry",		"retry",	AO_COUNT, N_DIAL | N_LISTEN, F(retries, INT))
 OPT("forever",		"forever",	AO_BOOL,  N_DIAL | N_LISTEN, S(side_opt_forever))
 OPT("interval",		"interval",	AO_SECONDS, N_DIAL | N_LISTEN, S(side_opt_interval))

@@ -530,11 +530,81 @@ addr_socat_data(const char *s, int family, int mask, char **out,
 }
 
 /*
+ * socat's generic socket address data of a Unix socket, a quoted string
+ * ("\"/tmp/s\\0\"", as socat's dalan reads it: a '\' takes the byte
+ * after it, "\0" a NUL): its path, up to a NUL, or an abstract name
+ * after a NUL at its start; written at *out as our path ("@NAME" for an
+ * abstract one), *out moved past it.  Returns -1 when it is not that.
+ */
+static int
+addr_socat_unix_data(const char *s, char **out, const char *end)
+{
+	char	*w = *out;
+	int	 c, abstract = 0, ended = 0;
+
+	if (*s++ != '"')
+		return (-1);
+	for (; *s != '"'; s++) {
+		if ((c = *s) == '\\' && s[1] != '\0')
+			c = *++s == '0' ? '\0' : *s;
+		if (*s == '\0')
+			return (-1);
+		if (ended)
+			continue;
+		if (c == '\0' && w == *out && !abstract)
+			abstract = 1;
+		else if (c == '\0') {
+			ended = 1;
+			continue;
+		}
+		if (w + 2 >= end)
+			return (-1);
+		*w++ = c == '\0' ? '@' : c;
+	}
+	if (s[1] != '\0' || w - *out <= abstract)
+		return (-1);
+	*w++ = '\0';
+	*out = w;
+	return (0);
+}
+
+/*
+ * socat's SOCKET-CONNECT: or SOCKET-LISTEN: of a Unix stream socket
+ * (domain 1, protocol 0, its address a quoted path): UNIX-CONNECT: or
+ * UNIX-LISTEN: of that path, bind= of its options one too.
+ */
+static int
+addr_socat_generic_unix(struct addr *a, const char *data)
+{
+	const char	*end = a->hostbuf + sizeof(a->hostbuf), *v;
+	char		*out = a->hostbuf;
+	size_t		 i;
+
+	a->path = out;
+	if (addr_socat_unix_data(data, &out, end) == -1)
+		return (addr_fail(a, "%s: an address of a quoted path "
+		    "(\"PATH\\0\") expected", a->name));
+	a->kind = a->listen ? ADDR_UNIX_L : ADDR_UNIX;
+	a->family = 0;
+	for (i = 0; i < a->nopts; i++) {
+		v = a->opts[i].value;
+		if (strcmp(a->opts[i].name, "bind") != 0)
+			continue;
+		a->opts[i].value = out;
+		if (addr_socat_unix_data(v, &out, end) == -1)
+			return (addr_fail(a, "option bind: a quoted path "
+			    "expected"));
+	}
+	return (0);
+}
+
+/*
  * socat's SOCKET-*: (the generic socket, its domain, type and protocol
  * as numbers, its address as data) when it is a TCP or UDP socket over
  * IPv4 or IPv6: the same as TCP:, TCP-LISTEN:, UDP-SENDTO:, ... with the
  * address, and bind= and range= of its options, written as those have
- * them (in a->hostbuf).  Anything else is refused.
+ * them (in a->hostbuf); or a Unix stream socket, UNIX-CONNECT: or
+ * UNIX-LISTEN:'s.  Anything else is refused.
  */
 static int
 addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
@@ -551,10 +621,13 @@ addr_socat_generic(struct addr *a, char **field, size_t np, int dgram)
 	domain = atoi(field[1]);
 	type = dgram ? atoi(field[2]) : 1;
 	proto = atoi(field[dgram ? 3 : 2]);
+	if (domain == 1 && !dgram && proto == 0)
+		return (addr_socat_generic_unix(a, field[np - 1]));
 	if ((domain != 2 && domain != 10) || type != (dgram ? 2 : 1) ||
 	    (proto != 0 && proto != (dgram ? 17 : 6)))
 		return (addr_fail(a, "%s: only TCP and UDP sockets of IPv4 "
-		    "(2) or IPv6 (10) are supported", a->name));
+		    "(2) or IPv6 (10), and Unix (1) streams are supported",
+		    a->name));
 	a->family = domain == 2 ? 4 : 6;
 	if (addr_socat_data(field[np - 1], a->family, 0, &out, end) == -1)
 		return (addr_fail(a, "%s: an address of %s data (x and hex "

@@ -266,7 +266,7 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 		 * time, the next waiting in the backlog until this one has
 		 * ended; more at once (max-children above 1) they cannot.
 		 */
-		if (sd->socat && sd->listen && !sd->once) {
+		if ((sd->socat || sd->fork) && sd->listen && !sd->once) {
 			if (sd->gate.full_wait && sd->gate.max_conns > 1)
 				fatalx("%s: max-children=%d: standard input "
 				    "and output serve one client at a time: "
@@ -569,8 +569,10 @@ pair_parse(struct options *o, int argc, char **argv)
 	    !o->pair[1].tls.on)
 		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
 	for (i = 0; i < 2; i++) {
-		if (o->side.socat)
+		if (o->side.socat) {
 			pair_listen_family(&o->pair[i]);
+			o->pair[i].socat_no = i + 1;
+		}
 		/*
 		 * socat's UNIX: is a client of a datagram socket when the
 		 * path is one, as socat finds when its stream connect fails.
@@ -580,11 +582,19 @@ pair_parse(struct options *o, int argc, char **argv)
 			o->pair[i].sock.socktype = SOCK_DGRAM;
 		/* socat's *-RECV: is only read: the direction must say so. */
 		if (o->pair[i].dgram_to != NULL && o->pair[1 - i].kind !=
-		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE)
+		    SIDE_STDIO && o->pair[1 - i].kind != SIDE_FILE &&
+		    o->pair[1 - i].kind != SIDE_EXEC)
 			pair_refuse(o, "UDP-DATAGRAM: is joined with standard "
-			    "input and output or a file alone");
+			    "input and output, a file or a program alone");
+		/*
+		 * socat's *-RECV: with stdin and stdout or a file, and no
+		 * direction: the other side is read, and fails only if it
+		 * has something to send to it (dgram_write()).
+		 */
 		if (o->pair[i].recv_only && o->pair[i].wside == NULL &&
-		    o->socat_dir != (i == 0 ? 1 : -1))
+		    o->socat_dir != (i == 0 ? 1 : -1) && (o->socat_dir != 0 ||
+		    (o->pair[1 - i].kind != SIDE_STDIO &&
+		    o->pair[1 - i].kind != SIDE_FILE)))
 			fatalx("%s: it only receives: give it with -u as the "
 			    "first address, or -U as the second",
 			    o->pair[i].text);
@@ -686,6 +696,13 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	    !wr_only)
 		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
 		    SOCAT_QUIT_MS;
+	/*
+	 * A *-RECV: read, without -u: once stdin has ended, nothing is
+	 * waited for (socat ends at once, whatever -t says).
+	 */
+	if (o->side.socat && b->kind == SIDE_STDIO && a->recv_only &&
+	    o->socat_dir == 0)
+		o->flow.deadline_ms = 0;
 }
 
 /*

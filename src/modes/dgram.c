@@ -48,6 +48,7 @@ struct dgram_server {
 	u_int			 npeers;
 	struct session		*s;
 	struct channel		*tx;	   /* stdin -> network */
+	struct channel		*rx;	   /* network -> stdout */
 	int			 status;
 };
 
@@ -217,6 +218,11 @@ dgram_write(struct endpoint *ep, const void *p, size_t n)
 	char			 host[NI_MAXHOST], port[NI_MAXSERV];
 	ssize_t			 r;
 
+	/* socat's *-RECV: only receives; its socket has no peer to send to. */
+	if (ds->j->side->recv_only) {
+		errno = EDESTADDRREQ;
+		return (-1);
+	}
 	if (peer == NULL)
 		return (n);
 	if (ds->locked)
@@ -281,6 +287,19 @@ dgram_fixed(const struct side *sd, int fd)
 	return (peer);
 }
 
+/* The program in stdio's place (UDP-DATAGRAM:'s) exited: its output ends. */
+static void
+dgram_program_exited(struct child *c, void *arg)
+{
+	struct dgram_server	*ds = arg;
+
+	(void)c;
+	if (ds->s == NULL)
+		return;
+	join_program_gone(ds->rx, ds->tx);
+	session_check(ds->s);
+}
+
 /*
  * Serve the bound datagram socket fd (UDP or Unix domain): datagrams from
  * peers to stdout, stdin to the peer heard last, joined as any two sides
@@ -324,15 +343,23 @@ dgram_serve(const struct job *j, int fd)
 	    .is = END_SOCKET | END_NET, .slave = -1 };
 	if (end_open(j->near, jn.s, &eh, &jn.end[1], &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	if (jn.end[1].child != NULL) {
+		jn.end[1].child->exited_cb = dgram_program_exited;
+		jn.end[1].child->arg = &ds;
+	}
 	/* Without stdin (-d), a way that has ended already. */
 	if (jn.end[1].rd == NULL && (jn.end[1].rd = session_endpoint(jn.s,
 	    "stdin", -1, -1, EP_SHUT_NONE, 0)) == NULL)
 		fatal("session");
-	/* Stdin waits for a peer, but for UDP-DATAGRAM:'s fixed one. */
-	how.flags[1] = ds.fixed != NULL ? 0 : CH_HOLD;
+	/*
+	 * Stdin waits for a peer, but for UDP-DATAGRAM:'s fixed one, or a
+	 * *-RECV:'s none (what it reads is an error, its end the end).
+	 */
+	how.flags[1] = ds.fixed != NULL || sd->recv_only ? 0 : CH_HOLD;
 	if (join_ways(&jn, &how) == -1)
 		fatal("session");
 	ds.tx = jn.way[1];
+	ds.rx = jn.way[0];
 	if (jn.end[1].rd->rfd == -1)
 		ds.tx->state = CH_DRAINING;
 	if (sd->sock.family != AF_UNIX)
@@ -346,6 +373,12 @@ dgram_serve(const struct job *j, int fd)
 		fatal("poll");
 
 	session_free(jn.s);
+	ds.s = NULL;
+	if (jn.end[1].child != NULL) {
+		if (!jn.end[1].child->exited)
+			exec_terminate(jn.end[1].child);
+		exec_release(jn.end[1].child);
+	}
 	while ((peer = TAILQ_FIRST(&ds.peers)) != NULL)
 		dgram_forget(&ds, peer);
 	free(ds.fixed);
@@ -361,7 +394,8 @@ dgram_serve_socket(const struct job *j, int fd)
 {
 	if (j->side->tls.on)
 		return (plain_serve(j, fd));
-	if (j->near->kind == SIDE_EXEC)
+	/* UDP-DATAGRAM:'s program is one, its output to the one address. */
+	if (j->near->kind == SIDE_EXEC && j->side->dgram_to == NULL)
 		return (plain_serve_dgram(j, fd));
 	return (dgram_serve(j, fd));
 }

@@ -211,12 +211,16 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
     const struct join_how *how)
 {
 	const struct flow	*f = how->flow;
+	const struct side	*sd;
 	struct channel		*ch;
 
 	if (src == NULL || dst == NULL)
 		return (0);
+	/* socat's notice of the end-of-file of its address read. */
+	sd = jn->end[i].sd;
 	if ((ch = session_channel(jn->s, how->name[i], src, dst,
-	    how->flags[i])) == NULL)
+	    how->flags[i] | (sd == NULL || sd->socat_no == 0 ? 0 :
+	    sd->socat_no == 1 ? CH_SAY_EOF1 : CH_SAY_EOF2))) == NULL)
 		return (-1);
 	jn->way[i] = ch;
 	/*

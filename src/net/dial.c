@@ -755,6 +755,7 @@ dial_proxies(struct dial *d)
 		}
 		pc->user = h->user;
 		pc->socat = sd->socat;
+		pc->basic = h->basic;
 		pc->ask = dial_ask_password;
 		pc->arg = d;
 		if (h->pass != NULL) {
@@ -834,7 +835,8 @@ dial_open(const struct side *sd, const char *host, const char *port,
 		if (unix_addr(d->host, &d->sun, &len) == -1)
 			goto fail;
 		d->uai.ai_family = AF_UNIX;
-		d->uai.ai_socktype = sd->sock.socktype;
+		d->uai.ai_socktype = sd->sock.seqpacket ? SOCK_SEQPACKET :
+		    sd->sock.socktype;
 		d->uai.ai_addr = (struct sockaddr *)&d->sun;
 		d->uai.ai_addrlen = len;
 	} else if (sd->sock.vsock && !(d->flags & DIAL_SERVER)) {

@@ -70,6 +70,7 @@ struct listener {
 	int			 full;	/* the last wake-up took all it tried */
 	unsigned long		 round;	/* the loop's round of that wake-up */
 	struct ev_timer		 backoff;
+	struct ev_timer		 idle;	/* socat's accept-timeout= */
 	TAILQ_HEAD(, pending)	 pending;
 	TAILQ_ENTRY(listener)	 wait_entry; /* on listen_waiting */
 	const char		*starting; /* ASYNC_START() */
@@ -684,6 +685,19 @@ listener_take(struct listener *l, int fd, const struct net_peer *peer,
 	listener_name(l, nc, peer, dtls);
 }
 
+/*
+ * socat's accept-timeout=: no client came in its time; the listener
+ * stops, as socat's does, and the sessions it has go on to their end.
+ */
+static void
+listener_idle_cb(void *arg)
+{
+	struct listener	*l = arg;
+
+	log_warning("accept: %s", strerror(ETIMEDOUT));
+	listener_close(l);
+}
+
 static void
 listener_accept_cb(int lfd, int events, void *arg)
 {
@@ -748,6 +762,9 @@ listener_accept_cb(int lfd, int events, void *arg)
 			}
 			return;
 		}
+		/* The wait for the next client starts again. */
+		if (ev_timer_armed(&l->idle))
+			ev_timer_arm(&l->idle, l->sd->accept_ms);
 		listener_take(l, fd, &peer, dtls);
 		dtls = NULL;
 	}
@@ -864,6 +881,7 @@ listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
 	ASYNC_START(l, "listener_new");
 	TAILQ_INIT(&l->pending);
 	ev_timer_init(&l->backoff, listener_backoff_cb, l);
+	ev_timer_init(&l->idle, listener_idle_cb, l);
 	/*
 	 * Peers' own sockets share the DTLS listener's port: SO_REUSEPORT,
 	 * which the kernel grants only to sockets of the same user.
@@ -878,6 +896,8 @@ listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
 	/* Thousands may connect at once: take the longest queue allowed. */
 	if (!l->dtls && !(ops->flags & LISTEN_SERIAL))
 		(void)listen(fd, SOMAXCONN);
+	if (sd->accept_ms > 0)
+		ev_timer_arm(&l->idle, sd->accept_ms);
 	/* Connections are accepted from the loop, never from here. */
 	listener_update(l);
 	ASYNC_STARTED(l);
@@ -911,6 +931,7 @@ listener_close(struct listener *l)
 	}
 	listener_update(l);
 	ev_timer_disarm(&l->backoff);
+	ev_timer_disarm(&l->idle);
 	close(l->fd);
 	l->fd = -1;
 }

@@ -51,6 +51,8 @@ struct proxy_hop {
 	const char	*label;		/* how messages name it */
 	int		 owned;		/* user and pass are allocated (a URL's) */
 	int		 tls;		/* https://: TLS to the proxy, verified */
+	char		*basic;		/* socat's proxyauth= or proxyauthfile=:
+					   sent at once, as given (Basic) */
 };
 
 /* A side's socket: its family, type and options. */
@@ -58,6 +60,8 @@ struct sock_conf {
 	int		 family;	/* -4, -6: AF_INET, AF_INET6, else
 					   AF_UNSPEC; AF_UNIX with -U */
 	int		 socktype;	/* SOCK_STREAM, or SOCK_DGRAM with -u */
+	int		 seqpacket;	/* socat's so-type=5: a Unix stream
+					   socket is a SOCK_SEQPACKET one */
 	int		 numeric;	/* -n: no DNS or service lookups */
 	int		 so_debug;	/* -D */
 	int		 broadcast;	/* -b */
@@ -275,8 +279,12 @@ struct side {
 					   program's socat options */
 	int		 socat;		/* its address in socat's grammar (the
 					   command line's side: as socat) */
+	int		 socat_no;	/* socat's number of its address, 1 or
+					   2, for its notices; 0: none */
 	int		 once;		/* a socat listener without fork: one
 					   client, then done */
+	int		 fork;		/* fork given (not fork=0): a listener
+					   keeps serving, whatever its grammar */
 	int		 dial_fork;	/* socat's fork of a dialled side: dialled
 					   again, interval= after each connection,
 					   each with its own program */
@@ -299,6 +307,9 @@ struct side {
 					   the path is (unix_peer_type()) */
 	long long	 connect_ms;	/* ,connect-timeout=: for the connection
 					   alone; 0: timeout_ms's */
+	long long	 accept_ms;	/* socat's accept-timeout=: a listener
+					   waits that long for each client,
+					   then stops; 0: for ever */
 	int		 crtscts;	/* serial:,crtscts */
 	unsigned long	 speed;		/* serial:'s bits/s; 0: as it is */
 	int		 proxy_kind;	/* socks4:, socks4a:, socks5:: the
@@ -613,6 +624,8 @@ struct proxy_client {
 	int		 fixed;		/* pass came from --proxy-auth */
 	int		 tries;		/* passwords asked for so far */
 	int		 socat;		/* HTTP: a status line read as socat's */
+	const char	*basic;		/* HTTP: Basic credentials sent with the
+					   first request, as they are; NULL */
 	/* Fill pass (prompt on the terminal); NULL: there is none. */
 	int		(*ask)(struct proxy_client *, char **);
 	void		*arg;

@@ -194,7 +194,9 @@ proxy_port(const struct proxy_client *pc)
  * The CONNECT request in out, then read the reply's status line.  The
  * first request carries no credentials, as netcat's and ncat's do: only
  * the proxy's challenge says whether the password may go in the clear
- * (Basic) or only as a digest.  Returns 0, or -1 with *cause.
+ * (Basic) or only as a digest; but socat's proxyauth= and proxyauthfile=
+ * (pc->basic), which socat sends at once, in the clear, as they are.
+ * Returns 0, or -1 with *cause.
  */
 static int
 proxy_http_request(struct proxy_client *pc, char **cause)
@@ -222,9 +224,20 @@ proxy_http_request(struct proxy_client *pc, char **cause)
 			return (-1);
 		}
 		pc->authed = 1;
+	} else if (pc->basic != NULL) {
+		/* "Basic " and the base64 of at most HTTP_LINE_MAX bytes. */
+		if (strlen(pc->basic) > HTTP_LINE_MAX) {
+			log_cause(cause, "Proxy username/password too long");
+			return (-1);
+		}
+		memcpy(auth, "Basic ", 6);
+		http_base64((const unsigned char *)pc->basic,
+		    strlen(pc->basic), auth + 6);
 	}
+	/* A 407 to socat's credentials is still answered, once. */
 	n = http_encode_connect((char *)pc->out, sizeof(pc->out), pc->host,
-	    pc->port, pc->authed ? auth : NULL, &errstr);
+	    pc->port, pc->authed || pc->basic != NULL ? auth : NULL,
+	    pc->socat, &errstr);
 	explicit_bzero(auth, sizeof(auth));
 	proxy_expect(pc, PXS_HTTP_STATUS, 1, 0);
 	return (proxy_queue(pc, n, errstr, cause));

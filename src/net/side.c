@@ -47,6 +47,9 @@ struct side_own {
 /* socat's cipher list when cipher= gives none (TLS 1.2 and older). */
 #define SOCAT_CIPHERS	"HIGH:-NULL:-PSK:-aNULL"
 
+/* The longest proxyauth= (or proxyauthfile='s text) taken, in bytes. */
+#define SIDE_PROXY_AUTH_MAX	512
+
 /* What an option does to a side, of a row of addr-opts.h. */
 enum side_how {
 	SH_NONE,		/* nothing here: read where it is used */
@@ -71,7 +74,7 @@ static side_opt_fn side_opt_verify, side_opt_capath, side_opt_secret,
     side_opt_proxy, side_opt_unlink_close, side_opt_fork, side_opt_max_children,
     side_opt_sourceport, side_opt_lowport, side_opt_range, side_opt_forever,
     side_opt_interval, side_opt_shut_none, side_opt_sockopt,
-    side_opt_membership, side_opt_v6only;
+    side_opt_membership, side_opt_v6only, side_opt_socktype;
 
 /*
  * Each option's row (addr-opts.h, which the codec reads too): the name
@@ -268,31 +271,47 @@ side_socks(struct side *sd, const struct addr *a, char **cause)
 
 /*
  * socat's proxyauth=USER:PASSWORD, or proxyauthfile=, a file whose first
- * line is that: the credentials of a PROXY: address's proxy, for its 407
- * (hop h, the side's own).  Returns 0, or -1 with *cause set.
+ * line is that: the credentials of a PROXY: address's proxy (hop h, the
+ * side's own), sent with the first request as socat sends them (Basic,
+ * the file's bytes as they are, its newline too), and again for a 407.
+ * Returns 0, or -1 with *cause set.
  */
 static int
 side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
     char **cause)
 {
 	const char	*v, *path;
-	char		 buf[512], *colon;
+	char		 buf[SIDE_PROXY_AUTH_MAX + 1], *colon;
+	size_t		 n;
 	FILE		*f;
 	int		 rv = -1;
 
-	if ((v = addr_opt(a, "proxyauth")) != NULL)
-		strlcpy(buf, v, sizeof(buf));
-	else if ((path = addr_opt(a, "proxyauthfile")) != NULL) {
+	if ((v = addr_opt(a, "proxyauth")) != NULL) {
+		if (strlcpy(buf, v, sizeof(buf)) >= sizeof(buf)) {
+			log_cause(cause, "proxyauth: longer than %d bytes",
+			    SIDE_PROXY_AUTH_MAX);
+			goto out;
+		}
+	} else if ((path = addr_opt(a, "proxyauthfile")) != NULL) {
 		if ((f = fopen(path, "re")) == NULL) {
 			log_cause(cause, "%s: %s", path, strerror(errno));
 			return (-1);
 		}
-		if (fgets(buf, sizeof(buf), f) == NULL)
-			buf[0] = '\0';
+		n = fread(buf, 1, sizeof(buf), f);
 		fclose(f);
-		buf[strcspn(buf, "\r\n")] = '\0';
+		if (n == sizeof(buf)) {
+			log_cause(cause, "%s: longer than %d bytes", path,
+			    SIDE_PROXY_AUTH_MAX);
+			goto out;
+		}
+		buf[n] = '\0';
 	} else
 		return (0);
+	if ((h->basic = strdup(buf)) == NULL) {
+		log_cause(cause, "%s", strerror(errno));
+		goto out;
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
 	if ((colon = strchr(buf, ':')) == NULL) {
 		log_cause(cause, "proxyauth: not USER:PASSWORD");
 		goto out;
@@ -310,6 +329,11 @@ side_proxy_auth(struct side *sd, struct proxy_hop *h, const struct addr *a,
 	sd->proxy.pass = h->pass;
 	rv = 0;
 out:
+	if (rv == -1 && h->basic != NULL) {
+		explicit_bzero(h->basic, strlen(h->basic));
+		free(h->basic);
+		h->basic = NULL;
+	}
 	explicit_bzero(buf, sizeof(buf));
 	return (rv);
 }
@@ -666,6 +690,7 @@ side_opt_fork(struct side *sd, const struct addr *a, const char *is,
 	(void)is;
 	(void)cause;
 	sd->once = strcmp(v, "0") == 0;
+	sd->fork = !sd->once;
 	sd->dial_fork = !a->listen && !sd->once;
 	return (0);
 }
@@ -753,6 +778,28 @@ side_opt_unlink_close(struct side *sd, const struct addr *a, const char *is,
 	(void)cause;
 	sd->sock.unix_keep = strcmp(v, "0") == 0;
 	sd->local.unlink_close = strcmp(v, "1") == 0;
+	return (0);
+}
+
+/*
+ * socat's so-type= of a Unix stream socket: 1, a stream, or 5, a
+ * sequenced-packet one (SOCK_SEQPACKET), whose messages the pump reads
+ * and writes whole, as a stream's bytes: a stream everywhere but where
+ * the socket is made.
+ */
+static int
+side_opt_socktype(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	if (sd->sock.socktype != SOCK_STREAM || (strcmp(v, "1") != 0 &&
+	    strcmp(v, "5") != 0)) {
+		log_cause(cause, "so-type=%s: a Unix stream socket's is 1 (a "
+		    "stream) or 5 (SOCK_SEQPACKET)", v);
+		return (-1);
+	}
+	sd->sock.seqpacket = strcmp(v, "5") == 0;
 	return (0);
 }
 

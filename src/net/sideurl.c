@@ -81,6 +81,10 @@ proxy_hop_free(struct proxy_hop *h)
 	free(h->host);
 	free(h->port);
 	free((char *)h->label);
+	if (h->basic != NULL) {
+		explicit_bzero(h->basic, strlen(h->basic));
+		free(h->basic);
+	}
 	if (h->owned) {
 		if (h->pass != NULL)
 			explicit_bzero((char *)h->pass, strlen(h->pass));

@@ -313,7 +313,8 @@ unix_open(const struct side *sd, char **cause)
 	int			 fd;
 
 	*cause = NULL;
-	if ((fd = socket(AF_UNIX, sd->sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, (sd->sock.seqpacket ? SOCK_SEQPACKET :
+	    sd->sock.socktype) | SOCK_CLOEXEC, 0)) == -1) {
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
@@ -409,7 +410,8 @@ unix_server(const struct side *sd, char **cause)
 			    "Listening" : "Bound", sd->host);
 		return (fd);
 	}
-	if ((fd = socket(AF_UNIX, sd->sock.socktype | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, (sd->sock.seqpacket ? SOCK_SEQPACKET :
+	    sd->sock.socktype) | SOCK_CLOEXEC, 0)) == -1) {
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}

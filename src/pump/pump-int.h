@@ -116,7 +116,6 @@ channel_count_reads(struct channel *ch, uint64_t n)
 /* pump.c */
 struct pump_totals *pump_tally(void);
 int		 channel_holds(const struct channel *);
-struct ch_pace	*channel_pace_get(struct channel *);
 int		 channel_wants_write(const struct channel *);
 void		 channel_update(struct channel *);
 void		 channel_run(struct channel *, int);
@@ -126,9 +125,13 @@ void		 channel_fail(struct channel *, const char *, int);
 void		 channel_read_failed(struct channel *, int);
 void		 ep_read_ended(struct endpoint *);
 void		 channel_discard(struct channel *);
-void		 channel_unpause(struct channel *);
+void		 channel_pause_cb(void *);
 int		 ep_pending(struct endpoint *);
 void		 session_touch(struct session *);
+
+/* pace.c */
+struct ch_pace	*channel_pace_get(struct channel *);
+void		 channel_unpause(struct channel *);
 
 /* session.c */
 int		 ep_edge(const struct endpoint *);

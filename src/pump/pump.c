@@ -10,7 +10,8 @@
  * channel is independent: one direction stalling never stalls another.
  * The rest of the pump is beside it: sessions made, started and freed,
  * and the totals they count (session.c), the fast path of splice(2) and
- * sendfile(2) (fastpath.c), datagrams in batches (datagram.c), and bytes
+ * sendfile(2) (fastpath.c), pacing and the read limit (pace.c),
+ * datagrams in batches (datagram.c), and bytes
  * and connections put in from outside the channels' reads and the
  * observers of what they deliver (inject.c); pump-int.h is what they
  * share.
@@ -37,7 +38,6 @@
 #define CHANNEL_MORE_ROUNDS	8
 
 static void	pump_fd_cb(int, int, void *);
-static void	channel_pause_cb(void *);
 
 int
 channel_ended(const struct channel *ch)
@@ -117,43 +117,6 @@ channel_dst_away(const struct channel *ch)
 	return ((ch->dst->flags & (EP_GONE | EP_DETACHED)) != 0);
 }
 
-/*
- * Pace ch: a pause of line_gap_ms after each line delivered (-i), of
- * write_gap_ms after each chunk (--delay), and its source treated as
- * ended after read_limit reads (-W); 0 (or less) is none.  Only a
- * channel given any of them holds the state.  Returns -1 with errno on
- * failure.
- */
-int
-channel_pace(struct channel *ch, long long line_gap_ms,
-    long long write_gap_ms, uint64_t read_limit)
-{
-	if (ch->pace == NULL && line_gap_ms <= 0 && write_gap_ms <= 0 &&
-	    read_limit == 0)
-		return (0);
-	if (channel_pace_get(ch) == NULL)
-		return (-1);
-	ch->pace->line_gap_ms = line_gap_ms;
-	ch->pace->write_gap_ms = write_gap_ms;
-	ch->pace->read_limit = read_limit;
-	return (0);
-}
-
-/*
- * ch's pacing and the rest that few channels have, made the first time
- * one is asked for.  Returns NULL with errno.
- */
-struct ch_pace *
-channel_pace_get(struct channel *ch)
-{
-	if (ch->pace == NULL) {
-		if ((ch->pace = calloc(1, sizeof(*ch->pace))) == NULL)
-			return (NULL);
-		ev_timer_init(&ch->pace->timer, channel_pause_cb, ch);
-	}
-	return (ch->pace);
-}
-
 /* Is ch in its pause after a line or chunk (-i, --delay)? */
 static int
 channel_paused(const struct channel *ch)
@@ -166,13 +129,6 @@ static void
 channel_pause(struct channel *ch, long long ms)
 {
 	ev_timer_arm(&ch->pace->timer, ms);
-}
-
-void
-channel_unpause(struct channel *ch)
-{
-	if (ch->pace != NULL)
-		ev_timer_disarm(&ch->pace->timer);
 }
 
 int
@@ -507,6 +463,10 @@ channel_settle(struct channel *ch)
 	if (channel_dst_away(ch))
 		return;
 	ch->state = CH_DONE;
+	/* socat's notice, once, of a source that ended (not one that broke). */
+	if ((ch->flags & (CH_SAY_EOF1 | CH_SAY_EOF2)) && ch->error_op == NULL)
+		log_verbose(1, "socket %d (fd %d) is at EOF",
+		    ch->flags & CH_SAY_EOF1 ? 1 : 2, ch->src->rfd);
 	/*
 	 * A source that broke (a reset) is passed on as one where the mode
 	 * asks: the destination must not take a cut stream for a whole one.
@@ -720,7 +680,7 @@ channel_push(struct channel *ch)
 }
 
 /* The pause after a line or chunk is over: deliver the next one. */
-static void
+void
 channel_pause_cb(void *arg)
 {
 	struct channel	*ch = arg;

@@ -193,6 +193,10 @@ enum ch_state {
 				   then the session is over. */
 #define CH_LAST		0x800	/* The pump's: its last round is taken
 				   (CH_FINAL), its source read no more. */
+#define CH_SAY_EOF1	0x1000	/* Its source's end-of-file is a notice,
+				   as socat says that of its first
+				   address ("socket 1 (fd N) is at EOF"); */
+#define CH_SAY_EOF2	0x2000	/* of its second. */
 
 /*
  * Reads a channel makes in a row of what its source holds and no poll

@@ -1,0 +1,57 @@
+/*
+ * A channel's pacing (-i, --delay) and read limit (-W), and the state few
+ * channels have, made the first time one asks for it; the pauses
+ * themselves are the pump's (pump.c).
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <stdlib.h>
+
+#include "pump.h"
+#include "pump-int.h"
+
+/*
+ * Pace ch: a pause of line_gap_ms after each line delivered (-i), of
+ * write_gap_ms after each chunk (--delay), and its source treated as
+ * ended after read_limit reads (-W); 0 (or less) is none.  Only a
+ * channel given any of them holds the state.  Returns -1 with errno on
+ * failure.
+ */
+int
+channel_pace(struct channel *ch, long long line_gap_ms,
+    long long write_gap_ms, uint64_t read_limit)
+{
+	if (ch->pace == NULL && line_gap_ms <= 0 && write_gap_ms <= 0 &&
+	    read_limit == 0)
+		return (0);
+	if (channel_pace_get(ch) == NULL)
+		return (-1);
+	ch->pace->line_gap_ms = line_gap_ms;
+	ch->pace->write_gap_ms = write_gap_ms;
+	ch->pace->read_limit = read_limit;
+	return (0);
+}
+
+/*
+ * ch's pacing and the rest that few channels have, made the first time
+ * one is asked for.  Returns NULL with errno.
+ */
+struct ch_pace *
+channel_pace_get(struct channel *ch)
+{
+	if (ch->pace == NULL) {
+		if ((ch->pace = calloc(1, sizeof(*ch->pace))) == NULL)
+			return (NULL);
+		ev_timer_init(&ch->pace->timer, channel_pause_cb, ch);
+	}
+	return (ch->pace);
+}
+
+void
+channel_unpause(struct channel *ch)
+{
+	if (ch->pace != NULL)
+		ev_timer_disarm(&ch->pace->timer);
+}
