@@ -878,4 +878,29 @@ test_reconnect_gives_up() {
 	faulted "connect 4 ECONNREFUSED"
 }
 
+# Unix datagram sockets (-uU) too: a listener or client without its
+# socket, bind or connect is one line and status 1; the client's own
+# receiving socket, in a directory of its own, is not left behind.
+test_unix_dgram_refused() {
+	_s=$SC_TMP/dsock
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -uU -l "$_s"
+	refused bind:1:EACCES "sockcat: Permission denied ($_s)" -uU -l "$_s"
+	assertFalse "no socket file left" "[ -e '$_s' ]"
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -uU "$_s"
+	refused connect:1:ECONNREFUSED "sockcat: $_s: Connection refused" \
+	    -uU "$_s"
+	: >"$SC_FAULT_LOG"
+	SC_FAULT=bind:1:EACCES TMPDIR=$SC_TMP t 10 "$FSC" -uU "$_s" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "client bind: status" 1 $?
+	assertEquals "client bind: stderr" \
+	    "sockcat: Permission denied ($SC_TMP/sockcat.XXXXXX/recv.sock)" \
+	    "$(sed 's|/sockcat\.[^/]*/|/sockcat.XXXXXX/|' "$SC_TMP/err")"
+	assertEquals "its directory removed" "" \
+	    "$(ls -d "$SC_TMP"/sockcat.* 2>/dev/null)"
+	faulted "bind 1 EACCES"
+}
+
 sc_run_shunit2
