@@ -640,6 +640,21 @@ ws_exec_server() {
 	fserver s --websocket -lk -n 127.0.0.1 0 -e /bin/cat ||
 	    fail "no server"
 	for w in one two three; do
+		if [ "$w" = two ]; then
+			# Its stdin held: a client whose own close (-N, at
+			# its stdin's end) went first would take the server's
+			# as the answer to it.
+			rm -f "$SC_TMP/w.in"
+			held_stdin w.in 7
+			bg_in "$SC_TMP/w.in" t 10 "$SC" -N \
+			    "ws://127.0.0.1:$PORT/" >"$SC_TMP/$w.out" \
+			    2>"$SC_TMP/$w.err"
+			echo "$w" >&7
+			wait_exit "$BG_PID"
+			st_two=$WAIT_STATUS
+			exec 7>&-
+			continue
+		fi
 		echo "$w" | t 10 "$SC" -N "ws://127.0.0.1:$PORT/" \
 		    >"$SC_TMP/$w.out" 2>"$SC_TMP/$w.err"
 		eval "st_$w=\$?"
