@@ -8,9 +8,13 @@
  *	SC_FAULT	comma-separated FUNC:WHEN:ERRNO, where FUNC is one of
  *			accept4, socket, socketpair, pipe2, fork, vfork,
  *			epoll_ctl, splice, sendfile, setsockopt, bind,
- *			listen, connect; WHEN is N (the Nth call only,
- *			counted from 1), N+ (every call from the Nth) or *
+ *			listen, connect, open, openat, posix_openpt; WHEN
+ *			is N (the Nth call only, counted from 1), N-M (the
+ *			Nth to the Mth), N+ (every call from the Nth) or *
  *			(every call); ERRNO a name (EMFILE) or a number.
+ *			open's calls are best bounded (N, N-M): a coverage
+ *			build's runtime writes its counts at exit with
+ *			open(2) too.
  *			Example: accept4:1:EMFILE,pipe2:*:ENFILE
  *	SC_FAULT_LOG	a file to which each fault is appended as a line
  *			"FUNC N ERRNO", so that a test can tell that the
@@ -34,10 +38,12 @@
 #include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +52,13 @@
 enum {
 	F_ACCEPT4, F_SOCKET, F_SOCKETPAIR, F_PIPE2, F_FORK, F_VFORK,
 	F_EPOLL_CTL, F_SPLICE, F_SENDFILE, F_SETSOCKOPT, F_BIND, F_LISTEN,
-	F_CONNECT, F_MAX
+	F_CONNECT, F_OPEN, F_OPENAT, F_POSIX_OPENPT, F_MAX
 };
 
 static const char *const names[F_MAX] = {
 	"accept4", "socket", "socketpair", "pipe2", "fork", "vfork",
 	"epoll_ctl", "splice", "sendfile", "setsockopt", "bind", "listen",
-	"connect",
+	"connect", "open", "openat", "posix_openpt",
 };
 
 /* What is asked of one function: fail calls first..last with error. */
@@ -110,6 +116,11 @@ parse_one(const char *s, size_t len)
 	} else {
 		f->first = strtoul(c1 + 1, &p, 10);
 		f->last = *p == '+' ? 0 : f->first;
+		if (*p == '-') {
+			f->last = strtoul(p + 1, &p, 10);
+			if (f->last < f->first || p != c2)
+				goto bad;
+		}
 		if (f->first == 0 || (p != c2 && !(*p == '+' && p + 1 == c2)))
 			goto bad;
 	}
@@ -153,9 +164,10 @@ fault(int i)
 	n = __atomic_add_fetch(&f->calls, 1, __ATOMIC_RELAXED);
 	if (n < f->first || (f->last != 0 && n > f->last))
 		return (0);
+	/* Not open(2), which may be the faulted one. */
 	if (log_path != NULL &&
-	    (fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0644)) != -1) {
+	    (fd = syscall(SYS_openat, AT_FDCWD, log_path,
+	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) != -1) {
 		len = snprintf(line, sizeof(line), "%s %lu %s\n", names[i], n,
 		    strerrorname_np(f->error));
 		if (len > 0 && write(fd, line, len) != len)
@@ -315,4 +327,53 @@ connect(int fd, const struct sockaddr *sa, socklen_t len)
 		return (-1);
 	NEXT(next, "connect");
 	return (next(fd, sa, len));
+}
+
+/* The mode argument of open(2) and openat(2), there when flags need it. */
+#define OPEN_MODE(flags, mode, last) do {				\
+	va_list	 ap;							\
+									\
+	(mode) = 0;							\
+	if ((flags) & (O_CREAT | O_TMPFILE)) {				\
+		va_start(ap, last);					\
+		(mode) = va_arg(ap, mode_t);				\
+		va_end(ap);						\
+	}								\
+} while (0)
+
+int
+open(const char *path, int flags, ...)
+{
+	static int	(*next)(const char *, int, ...);
+	mode_t		 mode;
+
+	OPEN_MODE(flags, mode, flags);
+	if (fault(F_OPEN))
+		return (-1);
+	NEXT(next, "open");
+	return (next(path, flags, mode));
+}
+
+int
+openat(int dirfd, const char *path, int flags, ...)
+{
+	static int	(*next)(int, const char *, int, ...);
+	mode_t		 mode;
+
+	OPEN_MODE(flags, mode, flags);
+	if (fault(F_OPENAT))
+		return (-1);
+	NEXT(next, "openat");
+	return (next(dirfd, path, flags, mode));
+}
+
+int
+posix_openpt(int flags)
+{
+	static int	(*next)(int);
+
+	if (fault(F_POSIX_OPENPT))
+		return (-1);
+	NEXT(next, "posix_openpt");
+	return (next(flags));
 }

@@ -9,13 +9,19 @@
 # descriptor and serves the next; a splice(2) or sendfile(2) the kernel
 # refuses, or no pipe to splice through, falls back to copying with
 # every byte delivered; a refused socket option (each of them), bind,
-# listen or watch of the listener is one line and status 1.  Each fault
-# is checked to have happened (SC_FAULT_LOG), so that no test passes by
-# missing its fault.
+# listen or watch of the listener is one line and status 1, for UDP,
+# Unix sockets, -o and --fifo too (a FIFO made is not left); the broker,
+# the room, the chat, TLS, WebSocket and --pty servers out of
+# descriptors, or unable to watch one client or start its program, say
+# it once and serve the next (a WebSocket client is closed with 1011);
+# a UDP forwarder drops the peer it has no socket for, said; and
+# --reconnect's refused redials are said, then it is back or gives up.
+# Each fault is checked to have happened (SC_FAULT_LOG), so that no test
+# passes by missing its fault.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-sc_require ldd sha256sum
+sc_require ldd sha256sum python3
 
 FAULT_LIB=${SC_FAULT_LIB:-$(dirname "$SC")/tests/faultinj.so}
 if [ ! -f "$FAULT_LIB" ]; then
@@ -411,6 +417,505 @@ test_listen_refused() {
 		assertEquals "stdout ($f)" "" "$(<"$SC_TMP/out")"
 		faulted "$f 1 EACCES"
 	done
+}
+
+# refused FAULT STDERR ARGS...: a faulted sockcat with ARGS, whose FAULT
+# happens, says STDERR, writes nothing and ends with status 1.
+refused() {
+	_f=$1 _e=$2
+	shift 2
+	: >"$SC_FAULT_LOG"
+	SC_FAULT=$_f t 10 "$FSC" "$@" </dev/null >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
+	assertEquals "status ($_f $*)" 1 $?
+	assertEquals "stderr ($_f $*)" "$_e" "$(<"$SC_TMP/err")"
+	assertEquals "stdout ($_f $*)" "" "$(<"$SC_TMP/out")"
+	faulted "$(echo "$_f" | sed -e 's/:[*]:/:1:/' \
+	    -e 's/:\([0-9]*\)[-+0-9]*:/ \1 /')"
+}
+
+# A UDP listener or client without a socket, or a listener that cannot
+# bind: one line, status 1.
+test_udp_refused() {
+	refused socket:1:EMFILE "sockcat: Too many open files" \
+	    -u -l 127.0.0.1 0
+	refused bind:1:EACCES "sockcat: Permission denied (127.0.0.1)" \
+	    -u -l 127.0.0.1 0
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -u 127.0.0.1 9
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -v -u 127.0.0.1 9
+}
+
+# A UDP client whose connect(2) is refused says so with -v, as nc does
+# (without, nothing), and ends with status 1.
+test_udp_client_connect_refused() {
+	refused connect:1:ENETUNREACH \
+	    "sockcat: connect to 127.0.0.1 port 9 (udp) failed: Network is unreachable" \
+	    -v -u 127.0.0.1 9
+	refused connect:1:ENETUNREACH "" -u 127.0.0.1 9
+}
+
+# A Unix socket listener or client without its socket, bind, listen or
+# connect: one line naming what failed, status 1, no socket file left.
+test_unix_refused() {
+	_s=$SC_TMP/sock
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -U -l "$_s"
+	refused bind:1:EACCES "sockcat: Permission denied ($_s)" -U -l "$_s"
+	refused listen:1:EADDRINUSE "sockcat: listen: Address already in use" \
+	    -U -l "$_s"
+	assertFalse "no socket file left" "[ -e '$_s' ]"
+	refused socket:1:EMFILE "sockcat: $_s: socket: Too many open files" \
+	    -U "$_s"
+	refused connect:1:ECONNREFUSED "sockcat: $_s: Connection refused" \
+	    -U "$_s"
+}
+
+# An output file (-o) that cannot be opened: one line, status 1, before
+# any connection.
+test_output_file_refused() {
+	refused open:1:EACCES "sockcat: $SC_TMP/o: Permission denied" \
+	    -o "$SC_TMP/o" 127.0.0.1 1
+	assertFalse "no file made" "[ -e '$SC_TMP/o' ]"
+}
+
+# A FIFO (--fifo) that cannot be opened: one line, status 1, and the
+# FIFO sockcat made is removed; one that is gone each time it is looked
+# at (ENOENT) is made again a few times, then said.
+test_fifo_refused() {
+	refused open:1:EACCES "sockcat: $SC_TMP/f: Permission denied" \
+	    --fifo "$SC_TMP/f" 127.0.0.1 1
+	assertFalse "FIFO removed" "[ -e '$SC_TMP/f' ]"
+	# Made, then looked at four times (bounded: a coverage build's
+	# runtime opens its files at exit).
+	refused open:1-4:ENOENT "sockcat: $SC_TMP/f: No such file or directory" \
+	    --fifo "$SC_TMP/f" 127.0.0.1 1
+	assertFalse "FIFO removed" "[ -e '$SC_TMP/f' ]"
+}
+
+# A FIFO gone once when it is opened is looked at again, what is written
+# to it is sent, and the FIFO sockcat made is removed at exit.
+test_fifo_gone_once() {
+	server s -l -n 127.0.0.1 0 || fail "no server"
+	SC_FAULT=open:1:ENOENT t 10 "$FSC" -N --fifo "$SC_TMP/f" 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err" &
+	_cpid=$!
+	wait_until test -p "$SC_TMP/f" || fail "no FIFO"
+	echo hello >"$SC_TMP/f"
+	wait "$_cpid"
+	assertEquals "client's status" 0 $?
+	assertEquals "client's stderr" "" "$(<"$SC_TMP/c.err")"
+	wait_exit "$SERVER_PID"
+	assertFileEquals "$SC_TMP/s.out" "hello"
+	assertFalse "FIFO removed at exit" "[ -e '$SC_TMP/f' ]"
+	faulted "open 1 ENOENT"
+}
+
+# said: what the server s said beyond its connections, without "sockcat: ".
+said() {
+	grep -v -e '^Listening on' -e '^Connection received' "$SC_TMP/s.err" |
+	    sed 's/^sockcat: //'
+}
+
+# The broker out of descriptors at accept4 serves the waiting client
+# after its pause, and the next: both relayed (--monitor: to stdout).
+test_broker_accept_emfile() {
+	export SC_FAULT=accept4:1:EMFILE
+	fserver s --broker --monitor 127.0.0.1 0 || fail "no server"
+	send_line one
+	assertEquals "first client's status" 0 "$CSTATUS"
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 2
+	assertFileEquals "$SC_TMP/s.out" "one
+two"
+	assertEquals "said once" "accept: Too many open files" "$(said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 EMFILE"
+}
+
+# A member the broker cannot watch is said, in one line, and the next
+# client is served (the listener's watch is the second: the first is the
+# loop's own).
+test_broker_member_unwatched() {
+	export SC_FAULT=epoll_ctl:3:ENOSPC
+	fserver s --broker --monitor 127.0.0.1 0 || fail "no server"
+	send_line one
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 1
+	assertFileEquals "$SC_TMP/s.out" "two"
+	assertEquals "said once" \
+	    "127.0.0.1:PORT: read: No space left on device" \
+	    "$(said | sed 's/^127.0.0.1:[0-9]*:/127.0.0.1:PORT:/')"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "epoll_ctl 3 ENOSPC"
+}
+
+# The room too: out of descriptors at accept4, then both served.
+test_room_accept_emfile() {
+	export SC_FAULT=accept4:1:EMFILE
+	fserver s --room 127.0.0.1 0 || fail "no server"
+	send_line one
+	assertEquals "first client's status" 0 "$CSTATUS"
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	wait_for "$SC_TMP/s.out" '^<user2> two$' || fail "two not said"
+	assertEquals "both members said their line" "<user1> one
+<user2> two" "$(grep '^<user' "$SC_TMP/s.out")"
+	assertEquals "said once" "accept: Too many open files" "$(said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 EMFILE"
+}
+
+# A member the room cannot watch is said, by its name, in one line; the
+# next joins and is heard.
+test_room_member_unwatched() {
+	export SC_FAULT=epoll_ctl:3:ENOSPC
+	fserver s --room 127.0.0.1 0 || fail "no server"
+	send_line one
+	send_line two
+	assertEquals "second client's status" 0 "$CSTATUS"
+	assertContains "second welcomed" "$(<"$SC_TMP/c.out")" \
+	    "Welcome to the room, you are <user2>."
+	wait_for "$SC_TMP/s.out" '^<user2> two$' || fail "two not said"
+	assertEquals "only the second heard" "<user2> two" \
+	    "$(grep '^<user' "$SC_TMP/s.out")"
+	assertEquals "said once" "<user1>: read: No space left on device" \
+	    "$(said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "epoll_ctl 3 ENOSPC"
+}
+
+# A broker or room whose listener cannot be watched: one line, status 1.
+test_broker_listener_unwatched() {
+	for m in --broker --room; do
+		refused epoll_ctl:2:ENOSPC \
+		    "sockcat: listener: No space left on device" $m 127.0.0.1 0
+	done
+}
+
+# The chat server out of descriptors at accept4 talks with the caller
+# after its pause.
+test_chat_accept_emfile() {
+	held_stdin in 7
+	export SC_FAULT=accept4:1:EMFILE
+	SERVER_STDIN=$SC_TMP/in fserver s --chat -l 127.0.0.1 0 ||
+	    fail "no server"
+	send_line one
+	assertEquals "caller's status" 0 "$CSTATUS"
+	wait_lines "$SC_TMP/s.out" . 1
+	assertFileEquals "$SC_TMP/s.out" "one"
+	assertEquals "said once" "accept: Too many open files" \
+	    "$(said | grep -v -e '^waiting for someone' -e '^connected to' \
+	    -e ' left$')"
+	exec 7>&-
+	faulted "accept4 1 EMFILE"
+}
+
+# A chat whose stdout cannot be watched says so, in one line, and ends
+# with status 1.
+test_chat_stdout_unwatched() {
+	held_stdin in 7
+	export SC_FAULT=epoll_ctl:2:ENOSPC
+	SERVER_STDIN=$SC_TMP/in fserver s --chat -l 127.0.0.1 0 ||
+	    fail "no server"
+	send_line one
+	wait_exit "$SERVER_PID"
+	assertEquals "status" 1 "$WAIT_STATUS"
+	assertEquals "said once" "write to stdout: No space left on device" \
+	    "$(said | grep -v -e '^waiting for someone' -e '^connected to')"
+	exec 7>&-
+	faulted "epoll_ctl 2 ENOSPC"
+}
+
+# A WebSocket program server (--websocket -lk -e) whose pipes or vfork
+# fail for its second client: that client, which has had its 101, is
+# told so by a close with 1011 (not the 1000 of a normal end) and ends
+# with status 1; the server says it in one line, leaks no descriptor and
+# echoes the third.
+ws_exec_server() {
+	export SC_FAULT=$1
+	fserver s --websocket -lk -n 127.0.0.1 0 -e /bin/cat ||
+	    fail "no server"
+	for w in one two three; do
+		if [ "$w" = two ]; then
+			# Its stdin held: a client whose own close (-N, at
+			# its stdin's end) went first would take the server's
+			# as the answer to it.
+			rm -f "$SC_TMP/w.in"
+			held_stdin w.in 7
+			bg_in "$SC_TMP/w.in" t 10 "$SC" -N \
+			    "ws://127.0.0.1:$PORT/" >"$SC_TMP/$w.out" \
+			    2>"$SC_TMP/$w.err"
+			echo "$w" >&7
+			wait_exit "$BG_PID"
+			st_two=$WAIT_STATUS
+			exec 7>&-
+			continue
+		fi
+		echo "$w" | t 10 "$SC" -N "ws://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/$w.out" 2>"$SC_TMP/$w.err"
+		eval "st_$w=\$?"
+		[ "$w" = one ] && _before=$(fds "$FPID")
+	done
+	assertEquals "first echoed" "0 one" "$st_one $(<"$SC_TMP/one.out")"
+	assertEquals "second turned away" \
+	    "1 sockcat: read from network: WebSocket: the peer closed with 1011: no program" \
+	    "$st_two $(<"$SC_TMP/two.out")$(<"$SC_TMP/two.err")"
+	assertEquals "third echoed" "0 three" \
+	    "$st_three $(<"$SC_TMP/three.out")"
+	assertEquals "one line for the client turned away" \
+	    "exec /bin/cat: $2" \
+	    "$(said | grep -v -e '^WebSocket upgrade of' -e '^WebSocket: perm' \
+	    -e '^WebSocket: the peer closed with 1000$' \
+	    -e '^WebSocket: the peer did not answer our close$')"
+	wait_until fds_at_most "$FPID" "$_before" ||
+	    fail "descriptors left: $(ls -l /proc/"$FPID"/fd)"
+	still_running "$SERVER_PID" || fail "the server ended"
+}
+
+test_ws_exec_pipe() {
+	ws_exec_server pipe2:6:EMFILE "Too many open files"
+	faulted "pipe2 6 EMFILE"
+}
+
+test_ws_exec_vfork() {
+	ws_exec_server vfork:2:EAGAIN "Resource temporarily unavailable"
+	faulted "vfork 2 EAGAIN"
+}
+
+# tls_said: what the TLS server s said beyond its connections and -v's
+# words about TLS.
+tls_said() {
+	said | grep -v -e '^using a temporary self-signed certificate' \
+	    -e '^TLS protocol: ' -e '^TLS cipher: ' \
+	    -e '^TLS peer sent no certificate$'
+}
+
+# tls_send WORD: send_line over TLS.
+tls_send() {
+	echo "$1" | t 10 "$SC" -N --ssl 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	CSTATUS=$?
+}
+
+# A TLS listener out of descriptors at accept4 serves the waiting client
+# after its pause, and the next.
+test_tls_accept_emfile() {
+	export SC_FAULT=accept4:1:EMFILE
+	fserver s --ssl -lk 127.0.0.1 0 || fail "no server"
+	tls_send one
+	assertEquals "first client" "0 " "$CSTATUS $(<"$SC_TMP/c.err")"
+	tls_send two
+	assertEquals "second client" "0 " "$CSTATUS $(<"$SC_TMP/c.err")"
+	wait_lines "$SC_TMP/s.out" . 2
+	assertFileEquals "$SC_TMP/s.out" "one
+two"
+	assertEquals "said once" "accept: Too many open files" "$(tls_said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 EMFILE"
+}
+
+# A TLS client whose handshake the server cannot watch: the server says
+# so in one line, the client is told the handshake failed, and the next
+# client is served.
+test_tls_handshake_unwatched() {
+	export SC_FAULT=epoll_ctl:3:ENOSPC
+	fserver s --ssl -lk 127.0.0.1 0 || fail "no server"
+	tls_send one
+	# Closed on it: a reset when its bytes were there unread.
+	case $CSTATUS:$(<"$SC_TMP/c.err") in
+	"1:sockcat: TLS handshake failed: connection closed by peer") ;;
+	"1:sockcat: TLS handshake failed: Connection reset by peer") ;;
+	*) fail "first client: $CSTATUS $(<"$SC_TMP/c.err")" ;;
+	esac
+	tls_send two
+	assertEquals "second client" "0 " "$CSTATUS $(<"$SC_TMP/c.err")"
+	wait_lines "$SC_TMP/s.out" . 1
+	assertFileEquals "$SC_TMP/s.out" "two"
+	assertEquals "said once" "TLS: No space left on device" "$(tls_said)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "epoll_ctl 3 ENOSPC"
+}
+
+# The WebSocket server out of descriptors at accept4 serves the waiting
+# client after its pause, and the next.
+test_ws_accept_emfile() {
+	export SC_FAULT=accept4:1:EMFILE
+	fserver s --websocket -lk -n 127.0.0.1 0 -e /bin/cat ||
+	    fail "no server"
+	for w in one two; do
+		echo "$w" | t 10 "$SC" -N "ws://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "$w echoed" "0 $w" "$? $(<"$SC_TMP/c.out")"
+		assertEquals "$w's stderr" "" "$(<"$SC_TMP/c.err")"
+	done
+	assertEquals "said once" "accept: Too many open files" \
+	    "$(said | grep -v -e '^WebSocket upgrade of' \
+	    -e '^WebSocket: perm' -e '^WebSocket: the peer closed with 1000$')"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "accept4 1 EMFILE"
+}
+
+# pty_send WORD [echo]: a client of the server on PORT sends WORD and,
+# with echo, waits for it to come back from the terminal before its
+# stdin ends (at once, a terminal's peer hangs up before the echo); its
+# stdout, stderr and status in $SC_TMP/c.out, c.err, CSTATUS.
+pty_send() {
+	rm -f "$SC_TMP/p.in"
+	held_stdin p.in 7
+	bg_in "$SC_TMP/p.in" t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	echo "$1" >&7
+	[ "$2" = echo ] && { wait_for "$SC_TMP/c.out" "$1" || fail "no $1"; }
+	exec 7>&-
+	wait_exit "$BG_PID"
+	CSTATUS=$WAIT_STATUS
+}
+
+# A program server on a terminal (--pty -lk -e) that gets no terminal
+# for its second client (posix_openpt: EAGAIN, none left) turns that
+# client away with one line, leaks nothing, and serves the third.
+test_pty_no_terminal() {
+	export SC_FAULT=posix_openpt:2:EAGAIN
+	fserver s --pty -lk -n 127.0.0.1 0 -e /bin/cat || fail "no server"
+	pty_send one echo
+	assertEquals "first client's status" 0 "$CSTATUS"
+	_before=$(fds "$FPID")
+	pty_send two
+	assertEquals "second turned away: nothing echoed" "" \
+	    "$(<"$SC_TMP/c.out")"
+	case $CSTATUS:$(<"$SC_TMP/c.err") in
+	0:|"1:sockcat: read from network: Connection reset by peer") ;;
+	*) fail "second client: $CSTATUS $(<"$SC_TMP/c.err")" ;;
+	esac
+	pty_send three echo
+	assertEquals "third client's status" 0 "$CSTATUS"
+	assertEquals "one line for the client turned away" \
+	    "exec /bin/cat: Resource temporarily unavailable" "$(said)"
+	wait_until fds_at_most "$FPID" "$_before" ||
+	    fail "descriptors left: $(ls -l /proc/"$FPID"/fd)"
+	still_running "$SERVER_PID" || fail "the server ended"
+	faulted "posix_openpt 2 EAGAIN"
+}
+
+# udp_forward FAULT: a UDP backend echoing (BPORT), and a UDP forwarder
+# to it (PORT) whose FAULT happens; peers one and two each send a
+# datagram from a socket of their own: one's is dropped, two gets its
+# echo.
+udp_forward() {
+	bg t 30 python3 "$(dirname "$0")/fwdpeer.py" udp-echo "$SC_TMP/be.port"
+	wait_for "$SC_TMP/be.port" '^[0-9]+$' 15 || fail "no UDP backend"
+	BPORT=$(<"$SC_TMP/be.port")
+	export SC_FAULT=$1
+	fserver fw -u -lk 127.0.0.1 0 --forward "127.0.0.1:$BPORT" ||
+	    fail "no forwarder"
+	# One's datagram is dropped: no answer within a second.
+	t 15 $UDPPEER --timeout 1 "$PORT" raw one recv >"$SC_TMP/one.out" \
+	    2>/dev/null
+	assertEquals "one dropped" TIMEOUT "$(<"$SC_TMP/one.out")"
+	t 15 $UDPPEER "$PORT" raw two recv 2>/dev/null | cut -d: -f2- \
+	    >"$SC_TMP/two.out"
+	assertEquals "two echoed" two "$(<"$SC_TMP/two.out")"
+	still_running "$SERVER_PID" || fail "the forwarder ended"
+}
+
+# A UDP forwarder without a socket for a new peer says so (-v or not),
+# and the next peer is served.
+test_forward_udp_peer_socket() {
+	udp_forward socket:2:EMFILE
+	assertEquals "said once" "socket for a peer: Too many open files" \
+	    "$(grep -v -e '^Bound on' -e '^Connection received' \
+	    -e '^sockcat: forward: #1 .*: forwarded to .*$' \
+	    "$SC_TMP/fw.err" | sed 's/^sockcat: //')"
+	faulted "socket 2 EMFILE"
+}
+
+# A UDP forwarder without a socket towards the target for a peer says
+# why (-v), and the next peer is served.
+test_forward_udp_target_socket() {
+	udp_forward socket:3:EMFILE
+	assertEquals "said once" \
+	    "forward: #1 127.0.0.1 PORT: no target accepted: udp:127.0.0.1 $BPORT: socket: Too many open files" \
+	    "$(grep -v -e '^Bound on' -e '^Connection received' \
+	    -e '^sockcat: forward: #2 .*: forwarded to .*$' \
+	    "$SC_TMP/fw.err" | sed -e 's/^sockcat: //' \
+	    -e 's/127.0.0.1 [0-9]*: no/127.0.0.1 PORT: no/')"
+	faulted "socket 3 EMFILE"
+}
+
+# reconnect FAULT MAX: a server that says "from-server" to each client
+# and closes, and a faulted client (--reconnect=MAX) of it whose stdin is
+# held on fd 7, its output in r.out and r.err, its process RPID.
+reconnect() {
+	server be -lk -n 127.0.0.1 0 -c 'echo from-server' || fail "no server"
+	rm -f "$SC_TMP/r.in"
+	held_stdin r.in 7
+	SC_FAULT=$1 bg_in "$SC_TMP/r.in" t 20 "$FSC" -v --reconnect="$2" \
+	    --retry-interval 100ms 127.0.0.1 "$PORT" >"$SC_TMP/r.out" \
+	    2>"$SC_TMP/r.err"
+	RPID=$BG_PID
+}
+
+# A redial refused twice is said each time, and the third comes back.
+test_reconnect_refused_then_back() {
+	reconnect connect:2-3:ECONNREFUSED 3
+	wait_lines "$SC_TMP/r.out" '^from-server$' 2 ||
+	    fail "not back: $(<"$SC_TMP/r.err")"
+	exec 7>&-
+	wait_exit "$RPID"
+	assertEquals "status" 0 "$WAIT_STATUS"
+	assertEquals "what the client said" \
+	    "Connection to 127.0.0.1 PORT port [tcp/*] succeeded!
+Connection to 127.0.0.1 PORT lost: closed by the peer
+sockcat: connect to 127.0.0.1 port PORT (tcp) failed: Connection refused
+sockcat: connect to 127.0.0.1 port PORT (tcp) failed: Connection refused
+Reconnected to 127.0.0.1 PORT (attempt 3)" \
+	    "$(head -5 "$SC_TMP/r.err" | sed "s/ $PORT / PORT /")"
+	faulted "connect 2 ECONNREFUSED" "connect 3 ECONNREFUSED"
+}
+
+# Refused MAX times, the client gives up: one line, status 1.
+test_reconnect_gives_up() {
+	reconnect connect:2-9:ECONNREFUSED 3
+	wait_exit "$RPID"
+	exec 7>&-
+	assertEquals "status" 1 "$WAIT_STATUS"
+	assertEquals "what the server said, once" from-server \
+	    "$(<"$SC_TMP/r.out")"
+	assertEquals "the last line" \
+	    "sockcat: gave up reconnecting to 127.0.0.1 $PORT after 3 attempts" \
+	    "$(tail -1 "$SC_TMP/r.err")"
+	assertEquals "each refusal said" 3 \
+	    "$(grep -c 'failed: Connection refused$' "$SC_TMP/r.err")"
+	faulted "connect 4 ECONNREFUSED"
+}
+
+# Unix datagram sockets (-uU) too: a listener or client without its
+# socket, bind or connect is one line and status 1; the client's own
+# receiving socket, in a directory of its own, is not left behind.
+test_unix_dgram_refused() {
+	_s=$SC_TMP/dsock
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -uU -l "$_s"
+	refused bind:1:EACCES "sockcat: Permission denied ($_s)" -uU -l "$_s"
+	assertFalse "no socket file left" "[ -e '$_s' ]"
+	refused socket:1:EMFILE "sockcat: socket: Too many open files" \
+	    -uU "$_s"
+	refused connect:1:ECONNREFUSED "sockcat: $_s: Connection refused" \
+	    -uU "$_s"
+	: >"$SC_FAULT_LOG"
+	SC_FAULT=bind:1:EACCES TMPDIR=$SC_TMP t 10 "$FSC" -uU "$_s" \
+	    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "client bind: status" 1 $?
+	assertEquals "client bind: stderr" \
+	    "sockcat: Permission denied ($SC_TMP/sockcat.XXXXXX/recv.sock)" \
+	    "$(sed 's|/sockcat\.[^/]*/|/sockcat.XXXXXX/|' "$SC_TMP/err")"
+	assertEquals "its directory removed" "" \
+	    "$(ls -d "$SC_TMP"/sockcat.* 2>/dev/null)"
+	faulted "bind 1 EACCES"
 }
 
 sc_run_shunit2

@@ -154,7 +154,9 @@ int
 fifo_open(const char *path, char **cause)
 {
 	struct stat	 st, st2;
-	int		 error, tries, made, follow;
+	dev_t		 mdev = 0;
+	ino_t		 mino = 0;
+	int		 error, tries, made, ours = 0, follow;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -173,6 +175,12 @@ fifo_open(const char *path, char **cause)
 		 * is opened, and a symbolic link is not followed.
 		 */
 		if (lstat(path, &st) == 0) {
+			/* Made here: ours to remove, whatever happens next. */
+			if (made) {
+				ours = 1;
+				mdev = st.st_dev;
+				mino = st.st_ino;
+			}
 			if (S_ISLNK(st.st_mode)) {
 				log_cause(cause, "%s: a symbolic link, not a "
 				    "FIFO", path);
@@ -207,6 +215,7 @@ fifo_open(const char *path, char **cause)
 	 */
 	fifo.dev = st2.st_dev;
 	fifo.ino = st2.st_ino;
+	made = ours && st2.st_dev == mdev && st2.st_ino == mino;
 	if (made || follow) {
 		fifo.created = 1;
 		cleanup_add(fifo_cleanup);
@@ -234,6 +243,12 @@ fail:
 	if (fifo.notify != -1)
 		close(fifo.notify);
 	fifo.fd = fifo.notify = -1;
+	/* A FIFO made on the way, though never opened, is not left. */
+	if (ours && !fifo.created) {
+		fifo.created = 1;
+		fifo.dev = mdev;
+		fifo.ino = mino;
+	}
 	fifo_cleanup(0);
 	errno = error;
 	return (-1);

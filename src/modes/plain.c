@@ -512,8 +512,19 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 		rv = conn_start_exec(c, peer);
 	else if ((rv = conn_start_stdio(c)) == -1)
 		log_warn("session");
-	if (rv == -1)
+	if (rv == -1) {
+		/*
+		 * A WebSocket client has had its 101 already: it is told
+		 * that nothing is behind it, not given a normal end.
+		 */
+		if (c->net != NULL)
+			ws_ep_close(c->net, WS_CLOSE_INTERNAL, p->exec ?
+			    "no program" : "no session");
+		else
+			ws_close_now(c->nc->ws, WS_CLOSE_INTERNAL, p->exec ?
+			    "no program" : "no session");
 		conn_abort(c);
+	}
 	return (rv);
 }
 

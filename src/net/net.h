@@ -737,6 +737,7 @@ struct ws;
 void		 ws_attach(struct endpoint *, struct ws *, int);
 void		 ws_free(struct ws *);
 void		 ws_close_now(struct ws *, int, const char *);
+void		 ws_ep_close(struct endpoint *, int, const char *);
 char *const	*ws_cgi(const struct ws *);
 size_t		 ws_plain_held(const struct ws *, unsigned char *, size_t);
 int		 ws_plain(const struct ws *);

@@ -885,6 +885,24 @@ ws_ep_error(const struct endpoint *ep)
 }
 
 /*
+ * Have ep, a WebSocket's endpoint whose session never ran (its program
+ * could not be started), close with code and reason when the session is
+ * freed (ws_ep_free()), instead of with 1000; nothing when ep is no
+ * WebSocket's.
+ */
+void
+ws_ep_close(struct endpoint *ep, int code, const char *reason)
+{
+	struct ws	*w = ep->data;
+
+	if (ep->ops != &ws_ops || w == NULL)
+		return;
+	DEBUG_CHECK(w->wop == 0 && w->linelen == 0,
+	    "ws_ep_close: the session has written");
+	ws_send_close(w, code, reason);
+}
+
+/*
  * Make ep, the endpoint of w's socket, speak WebSocket; it owns w.  In
  * binary mode (asked for, or WS_PROTO_BINARY agreed with the peer) each
  * write is one binary message and messages are read as their bytes;
