@@ -16,6 +16,9 @@
  *			build's runtime writes its counts at exit with
  *			open(2) too.
  *			Example: accept4:1:EMFILE,pipe2:*:ENFILE
+ *	SC_FAULT_PATH	open's and openat's calls counted only when their
+ *			path holds this text (a sanitizer's or the
+ *			resolver's own opens are not counted then)
  *	SC_FAULT_LOG	a file to which each fault is appended as a line
  *			"FUNC N ERRNO", so that a test can tell that the
  *			fault it asked for happened
@@ -71,6 +74,7 @@ struct fault {
 
 static struct fault	 faults[F_MAX];
 static const char	*log_path;
+static char		*fault_path;
 
 /* The errno named s (EMFILE or a number), or 0. */
 static int
@@ -146,6 +150,9 @@ setup(void)
 			parse_one(s, comma - s);
 	}
 	log_path = getenv("SC_FAULT_LOG");
+	if (getenv("SC_FAULT_PATH") != NULL)
+		fault_path = strdup(getenv("SC_FAULT_PATH"));
+	unsetenv("SC_FAULT_PATH");
 	unsetenv("SC_FAULT");
 	unsetenv("SC_FAULT_LOG");
 }
@@ -341,6 +348,14 @@ connect(int fd, const struct sockaddr *sa, socklen_t len)
 	}								\
 } while (0)
 
+/* Is path one whose opens are counted (SC_FAULT_PATH)? */
+static int
+path_asked(const char *path)
+{
+	return (fault_path == NULL || (path != NULL &&
+	    strstr(path, fault_path) != NULL));
+}
+
 int
 open(const char *path, int flags, ...)
 {
@@ -348,7 +363,7 @@ open(const char *path, int flags, ...)
 	mode_t		 mode;
 
 	OPEN_MODE(flags, mode, flags);
-	if (fault(F_OPEN))
+	if (path_asked(path) && fault(F_OPEN))
 		return (-1);
 	NEXT(next, "open");
 	return (next(path, flags, mode));
@@ -361,7 +376,7 @@ openat(int dirfd, const char *path, int flags, ...)
 	mode_t		 mode;
 
 	OPEN_MODE(flags, mode, flags);
-	if (fault(F_OPENAT))
+	if (path_asked(path) && fault(F_OPENAT))
 		return (-1);
 	NEXT(next, "openat");
 	return (next(dirfd, path, flags, mode));

@@ -42,7 +42,7 @@ setUp() {
 	    >"$FSC"
 	chmod +x "$FSC"
 	export SC_FAULT_LOG=$SC_TMP/faults
-	unset SC_FAULT
+	unset SC_FAULT SC_FAULT_PATH
 }
 
 # faulted LINE...: each LINE ("FUNC N ERRNO") is a fault that happened.
@@ -475,6 +475,7 @@ test_unix_refused() {
 # An output file (-o) that cannot be opened: one line, status 1, before
 # any connection.
 test_output_file_refused() {
+	export SC_FAULT_PATH=$SC_TMP/o
 	refused open:1:EACCES "sockcat: $SC_TMP/o: Permission denied" \
 	    -o "$SC_TMP/o" 127.0.0.1 1
 	assertFalse "no file made" "[ -e '$SC_TMP/o' ]"
@@ -484,6 +485,7 @@ test_output_file_refused() {
 # FIFO sockcat made is removed; one that is gone each time it is looked
 # at (ENOENT) is made again a few times, then said.
 test_fifo_refused() {
+	export SC_FAULT_PATH=$SC_TMP/f
 	refused open:1:EACCES "sockcat: $SC_TMP/f: Permission denied" \
 	    --fifo "$SC_TMP/f" 127.0.0.1 1
 	assertFalse "FIFO removed" "[ -e '$SC_TMP/f' ]"
@@ -498,7 +500,8 @@ test_fifo_refused() {
 # to it is sent, and the FIFO sockcat made is removed at exit.
 test_fifo_gone_once() {
 	server s -l -n 127.0.0.1 0 || fail "no server"
-	SC_FAULT=open:1:ENOENT t 10 "$FSC" -N --fifo "$SC_TMP/f" 127.0.0.1 \
+	SC_FAULT_PATH=$SC_TMP/f SC_FAULT=open:1:ENOENT t 10 "$FSC" -N \
+	    --fifo "$SC_TMP/f" 127.0.0.1 \
 	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err" &
 	_cpid=$!
 	wait_until test -p "$SC_TMP/f" || fail "no FIFO"
