@@ -33,7 +33,8 @@ MODULES = [
     ["pump/pump.c", "pump/session.c", "pump/fastpath.c",
      "pump/datagram.c", "pump/inject.c", "pump/pace.c"],
     ["net/wsconn.c", "net/wsread.c", "net/wszip.c", "net/wsping.c"],
-    ["net/side.c", "net/sidelocal.c", "net/sideurl.c", "net/sidepriv.c"],
+    ["net/side.c", "net/sidelocal.c", "net/sideurl.c", "net/sidepriv.c",
+     "net/sidesock.c"],
     ["modes/forward.c", "modes/forward-conn.c"],
     ["modes/plain.c", "modes/plain-client.c", "modes/plain-exec.c"],
 ]

@@ -479,6 +479,17 @@ int		 side_opt_fdin(struct side *, const struct addr *,
 int		 side_opt_fdout(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
+/* sidesock.c: socket options that take more than a member set. */
+int		 side_opt_range(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_sourceport(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_lowport(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_membership(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_sockopt(struct side *, const struct addr *,
+		    const char *, const char *, char **);
 /* sidepriv.c */
 int		 side_creds(const struct side_local *, struct exec_creds *,
 		    char **);

@@ -1,0 +1,29 @@
+/*
+ * What the files of a side's parsing (side.c, sidesock.c) share: the
+ * strings and buffers side_parse() allocates for a side.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#ifndef SIDE_INT_H
+#define SIDE_INT_H
+
+/* What side_parse() allocates for a side, freed by side_free(). */
+struct side_own {
+	struct addr	 a;		/* the address: the side's strings */
+	char		*text;		/* the address as given */
+	char		*port;		/* ports[0] */
+	char		*passed;	/* ACCEPT-FD:'s socket's address */
+	char		*ws_host;	/* a URL's host and port point in */
+	char		*ws_path;	/* a URL's path */
+	char		*ws_auth;	/* a URL's credentials, as a header */
+	int		 proxy;		/* the proxy's hop is the side's own */
+	struct side	*wside;		/* "R!!W": the side written to */
+	int		 gate;		/* the gate's rules are the side's own */
+	char		 group[128];	/* ip-add-membership='s group, then its
+					   interface */
+	char		 scoped[256];	/* an IPv6 group%interface */
+	char		 secret[SECRET_TEXT_MAX]; /* secret=, a drawn code's
+					   symbols */
+};
+
+#endif /* SIDE_INT_H */

@@ -1,0 +1,280 @@
+/*
+ * A side's socket options that take more than a member set: range= (the
+ * gate's prefix, a name looked up), sourceport= and lowport=, a
+ * multicast membership and socat's generic setsockopt-* options.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "side-int.h"
+
+/*
+ * The address of host, a name of range= (socat's range=localhost:MASK),
+ * in family, as text in out: the gate takes a prefix of an address, not
+ * of a name.  An address is left as it is, for the gate to read (and to
+ * refuse, if ambiguous).  Returns -1 with *cause set.
+ */
+static int
+side_range_name(const char *host, int family, char *out, size_t outlen,
+    char **cause)
+{
+	struct addrinfo	 hints, *res;
+	struct in_addr	 in;
+	unsigned char	 a6[16];
+	int		 error;
+
+	if (inet_aton(host, &in) == 1 || inet_pton(AF_INET6, host, a6) == 1 ||
+	    *host == '\0') {
+		strlcpy(out, host, outlen);
+		return (0);
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((error = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+		log_cause(cause, "option range: cannot resolve %s: %s", host,
+		    gai_strerror(error));
+		return (-1);
+	}
+	error = getnameinfo(res->ai_addr, res->ai_addrlen, out, outlen, NULL,
+	    0, NI_NUMERICHOST);
+	freeaddrinfo(res);
+	if (error != 0) {
+		log_cause(cause, "option range: %s: %s", host,
+		    gai_strerror(error));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * socat's range= of a listener, ADDR/BITS or ADDR:MASK (an IPv6 one in
+ * brackets), as the gate's ADDR/BITS in buf.  A mask must be a prefix's.
+ * ADDR may be a name, of the mask's family (IPv4 with BITS unless they
+ * are more than 32).
+ */
+static int
+side_range(const char *v, char *buf, size_t size, char **cause)
+{
+	char		 addr[64], *host, *rest, sep, num[INET6_ADDRSTRLEN];
+	unsigned char	 m[16];
+	size_t		 n, i;
+	int		 bits = 0, family;
+
+	if ((n = strlen(v)) >= sizeof(addr))
+		goto bad;
+	memcpy(addr, v, n + 1);
+	host = addr;
+	if (*host == '[') {
+		if ((rest = strchr(++host, ']')) == NULL)
+			goto bad;
+		*rest++ = '\0';
+	} else
+		rest = host + strcspn(host, "/:");
+	sep = *rest;
+	if (sep != '/' && sep != ':')
+		goto bad;
+	*rest++ = '\0';
+	if (sep == '/') {
+		if (side_range_name(host, strtol(rest, NULL, 10) > 32 ?
+		    AF_INET6 : AF_INET, num, sizeof(num), cause) == -1)
+			return (-1);
+		snprintf(buf, size, "%s/%s", num, rest);
+		return (0);
+	}
+	/* ADDR:MASK: the mask's length, its bits all at its start. */
+	n = strlen(rest);
+	if (n >= 2 && rest[0] == '[' && rest[n - 1] == ']') {
+		rest[n - 1] = '\0';
+		rest++;
+	}
+	family = strchr(rest, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(family, rest, m) != 1)
+		goto bad;
+	n = family == AF_INET ? 32 : 128;
+	for (i = 0; i < n && (m[i / 8] & (0x80 >> (i % 8))); i++)
+		bits++;
+	for (; i < n; i++) {
+		if (m[i / 8] & (0x80 >> (i % 8)))
+			goto bad;
+	}
+	if (side_range_name(host, family, num, sizeof(num), cause) == -1)
+		return (-1);
+	snprintf(buf, size, "%s/%d", num, bits);
+	return (0);
+
+bad:
+	log_cause(cause, "option range takes ADDR/BITS or ADDR:MASK (a "
+	    "prefix's), not %.64s", v);
+	return (-1);
+}
+
+/*
+ * socat's range= of a listener: its clients let in by the gate, their
+ * addresses in the prefix.  The rules are the side's own, never added to
+ * the command line's.
+ */
+int
+side_opt_range(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	struct side_own	*own = sd->own;
+	char		 spec[128];
+
+	(void)a;
+	(void)is;
+	if (!TAILQ_EMPTY(&sd->gate.rules)) {
+		log_cause(cause, "option range with --allow or --deny: give one "
+		    "of them");
+		return (-1);
+	}
+	if (side_range(v, spec, sizeof(spec), cause) == -1)
+		return (-1);
+	/* The command line's gate is copied: its head is not ours. */
+	TAILQ_INIT(&sd->gate.rules);
+	sd->gate.srcs = NULL;
+	sd->gate.nsrcs = sd->gate.nfiles = 0;
+	own->gate = 1;
+	return (gate_add(&sd->gate, 0, 0, spec, cause));
+}
+
+/*
+ * sourceport=: a listener's clients' one port (the gate's); a dialled
+ * socket's own, which the address's grammar took.
+ */
+int
+side_opt_sourceport(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)is;
+	if (!a->listen)
+		return (0);
+	if (v[strspn(v, "0123456789")] != '\0') {
+		log_cause(cause, "option sourceport of a listener takes a "
+		    "number");
+		return (-1);
+	}
+	sd->gate.peer_port = atoi(v);
+	return (0);
+}
+
+/*
+ * lowport: a listener's clients' ports below 1024 (the gate's); a dialled
+ * socket's source port, below 1024, searched for when it is bound
+ * (net_bind_port()), at port 0 until then.
+ */
+int
+side_opt_lowport(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)is;
+	if (strcmp(v, "1") != 0)
+		return (0);
+	if (a->listen) {
+		sd->gate.low_port = 1;
+		return (0);
+	}
+	if (sd->sock.source_port != NULL) {
+		log_cause(cause, "options lowport and sourceport: give one of "
+		    "them");
+		return (-1);
+	}
+	sd->sock.low_port = 1;
+	sd->sock.source_port = "0";
+	return (0);
+}
+
+/*
+ * socat's ip-add-membership=GROUP:INTERFACE (an address or a name) and
+ * ipv6-join-group=[GROUP]:INTERFACE of a UDP listener: it listens on the
+ * group, which it joins (net_join_group()) on that interface, as
+ * --mcast-if names one.
+ */
+int
+side_opt_membership(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	struct side_own	*own = sd->own;
+	char		*g = own->group, *ifc;
+
+	(void)is;
+	if (a->host != NULL) {
+		log_cause(cause, "a listener's address given twice (bind=, "
+		    "ip-add-membership=)");
+		return (-1);
+	}
+	if (strlcpy(g, v, sizeof(own->group)) >= sizeof(own->group))
+		goto bad;
+	if (*g == '[') {
+		if ((ifc = strchr(++g, ']')) == NULL || ifc[1] != ':')
+			goto bad;
+		*ifc = '\0';
+		ifc += 2;
+	} else {
+		if ((ifc = strchr(g, ':')) == NULL)
+			goto bad;
+		*ifc++ = '\0';
+	}
+	if (*g == '\0' || *ifc == '\0' || strchr(ifc, ':') != NULL)
+		goto bad;
+	sd->host = g;
+	sd->sock.mcast_if = ifc;
+	/* An IPv6 group of a link's scope (ff02::) is bound on that link. */
+	if (strchr(g, ':') != NULL && strchr(g, '%') == NULL &&
+	    strchr(ifc, '.') == NULL) {
+		snprintf(own->scoped, sizeof(own->scoped), "%s%%%s", g, ifc);
+		sd->host = own->scoped;
+	}
+	return (0);
+
+bad:
+	log_cause(cause, "option ip-add-membership takes GROUP:INTERFACE "
+	    "([GROUP]:INTERFACE for IPv6), not %.64s", v);
+	return (-1);
+}
+
+/*
+ * socat's setsockopt=LEVEL:NAME:VALUE (a dialled socket's, before it
+ * connects) and setsockopt-listen= (a listener's, before it binds),
+ * numbers each (0x for hex): an int value.  Data values are refused.
+ */
+int
+side_opt_sockopt(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	const char	*p;
+	char		*end;
+	long		 n;
+	int		 i;
+
+	(void)a;
+	(void)is;
+	for (i = 0, p = v; i < 3; i++) {
+		errno = 0;
+		n = strtol(p, &end, 0);
+		if (end == p || errno != 0 || n < INT_MIN || n > INT_MAX ||
+		    *end != (i < 2 ? ':' : '\0')) {
+			log_cause(cause, "option setsockopt takes LEVEL:NAME:"
+			    "VALUE, three numbers, not %.64s", v);
+			return (-1);
+		}
+		sd->sock.sockopt[i] = (int)n;
+		p = end + 1;
+	}
+	sd->sock.sockopt_on = 1;
+	return (0);
+}
