@@ -94,18 +94,6 @@ record_why(struct record *r, size_t line, const char *what)
 	return (-1);
 }
 
-static int
-record_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /*
  * Read one chunk's line p (n bytes, no newline) of line number line into
  * r.  Returns -1 with r->why.
@@ -177,8 +165,8 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 		case 'n': d[r->len++] = '\n'; break;
 		case 't': d[r->len++] = '\t'; break;
 		case 'x':
-			if (end - p < 2 || (h = record_hex(p[0])) == -1 ||
-			    (l = record_hex(p[1])) == -1)
+			if (end - p < 2 || (h = hex_value(p[0])) == -1 ||
+			    (l = hex_value(p[1])) == -1)
 				return (record_why(r, line, "\\x without two hex "
 				    "digits"));
 			d[r->len++] = h << 4 | l;

@@ -108,19 +108,6 @@ script_time(const char *s, long long *ms)
 	return (0);
 }
 
-/* The value of hex digit c, or -1. */
-static int
-script_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /*
  * The bytes a send's text stands for, into out (outlen bytes): the
  * escapes of printf(1) (\\ \a \b \e \f \n \r \t \v, \0NNN in octal,
@@ -158,13 +145,13 @@ script_text(const char *in, const char *subject, const regmatch_t *m,
 				c &= 0xff;
 				break;
 			case 'x':
-				if ((d = script_hex((unsigned char)*in)) == -1) {
+				if ((d = hex_value((unsigned char)*in)) == -1) {
 					*why = "\\x without a hex digit";
 					return (-1);
 				}
 				c = d;
 				in++;
-				if ((d = script_hex((unsigned char)*in)) != -1) {
+				if ((d = hex_value((unsigned char)*in)) != -1) {
 					c = c * 16 + d;
 					in++;
 				}
