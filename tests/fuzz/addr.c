@@ -77,6 +77,13 @@ check(const char *copy, struct addr *a, int socat)
 	case ADDR_WS_L:
 		if (a->host != NULL && *a->host == '\0')
 			abort();
+		/* socat's ACCEPT-FD:N, a listening socket inherited. */
+		if (a->socat && addr_opt(a, "accept-fd") != NULL) {
+			if (a->path == NULL || *a->path == '\0' ||
+			    a->path[strspn(a->path, "0123456789")] != '\0')
+				abort();
+			break;
+		}
 		check_port(a->port, 0);
 		break;
 	case ADDR_PTY:
@@ -88,6 +95,7 @@ check(const char *copy, struct addr *a, int socat)
 	case ADDR_UNIX_L:
 	case ADDR_EXEC:
 	case ADDR_FILE:
+	case ADDR_REPLAY:
 		if (a->path == NULL || *a->path == '\0')
 			abort();
 		break;
