@@ -133,6 +133,7 @@ void		 ws_pong_cb(void *);
 
 /* wsread.c */
 ssize_t		 ws_fail(struct ws *, int, const char *);
+ssize_t		 ws_fail_error(struct ws *, int, const char *, int);
 ssize_t		 ws_ep_read(struct endpoint *, void *, size_t);
 const char	*ws_ep_why(struct endpoint *, int);
 int		 ws_ep_pending(struct endpoint *);

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,7 +291,8 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 	char		 why[128];
 
 	if (w->zin == NULL && (w->zin = ws_zin_get()) == NULL) {
-		(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
+		(void)ws_fail_error(w, WS_CLOSE_INTERNAL, "out of memory",
+		    ENOMEM);
 		return (-1);
 	}
 	z = w->zin;
