@@ -443,8 +443,8 @@ use --secret with --via" --via "$RELAY"
 	    --secret="$CODE"
 	expect_error "--via: [::1]port is not HOST[:PORT]" \
 	    --via '[::1]port' --secret="$CODE"
-	expect_error "--relay carries its clients' own TLS over TCP: it takes \
-no --ssl, --secret, --websocket, -u, -U or --listen-fd" --relay --ssl
+	expect_error "--relay carries its clients' own TLS over TCP or \
+WebSocket: it takes no --ssl, --secret, -u, -U or --listen-fd" --relay --ssl
 	expect_error "must use --relay with --relay-limit" -l 1 \
 	    --relay-limit wait=1s
 	expect_error "--relay-limit: no limit is called speed (wait, \

@@ -217,9 +217,9 @@ static const struct conflict {
 	{ .all = "--secret -u", .msg = "--secret over UDP needs DTLS 1.3, "
 	  "which this OpenSSL does not have" },
 	{ .all = "--relay",
-	  .any = "--ssl --secret --websocket -u -U --listen-fd",
-	  .msg = "--relay carries its clients' own TLS over TCP: it takes "
-	  "no --ssl, --secret, --websocket, -u, -U or --listen-fd" },
+	  .any = "--ssl --secret -u -U --listen-fd",
+	  .msg = "--relay carries its clients' own TLS over TCP or "
+	  "WebSocket: it takes no --ssl, --secret, -u, -U or --listen-fd" },
 	{ .all = "--relay-limit", .none = "--relay",
 	  .msg = "must use --relay with --relay-limit" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */

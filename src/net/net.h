@@ -757,6 +757,14 @@ int		 ws_ep_error(const struct endpoint *);
 /* How long a client's close, at the end of its input, waits for the peer's. */
 #define WS_CLOSE_WAIT_MS	5000
 
+/* wspre.c */
+#define WS_PRE_SHED	0x1	/* ws_pre_shed(): given up */
+#define WS_PRE_BYTES	0x2	/* with the subprotocol "binary" agreed */
+ssize_t		 ws_pre_read(struct ws *, void *, size_t, const char **);
+int		 ws_pre_send(struct ws *, const void *, size_t);
+int		 ws_pre_shed(struct ws *);
+struct ws	*ws_pre_again(const struct side *, int, int);
+
 /* wshs.c */
 struct ws_hs;
 /* An upgrade is over: the connection, or NULL and a message to free. */
