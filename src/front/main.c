@@ -124,7 +124,8 @@ main(int argc, char **argv)
 
 	status = mode_run(&o);
 	/* --via ws://: what TLS wrote last still crosses the bridge. */
-	ws_bridge_drain();
+	if (o.side.via.ws)
+		ws_bridge_drain();
 	stats_end();
 	/*
 	 * Each side frees what it owns: a pair's sides what their addresses

@@ -52,6 +52,8 @@ struct opening {
 	struct ev_timer		 rdv_wait;
 	struct ws		*rdv_ws; /* --via ws://: the relay's WebSocket */
 	int			 bridged; /* fd is the bridge's inner socket */
+	int			 upgrade; /* a WebSocket, the side's or the
+					    relay's (--via ws://) */
 	int			 fd;
 	struct net_peer		 peer;
 	const char		*starting; /* ASYNC_START() */
@@ -136,8 +138,7 @@ open_ws(struct opening *op, struct tls *t)
 {
 	char	*cause;
 
-	/* Inside the bridge, the TLS with the peer is the last stage. */
-	if (!(op->sd->ws.on || op->sd->via.ws) || op->bridged) {
+	if (!op->upgrade) {
 		open_done(op, t, NULL);
 		return;
 	}
@@ -154,6 +155,11 @@ open_tls_done(struct tls *t, char *cause, void *arg)
 	op->tls_hs = NULL;
 	if (t == NULL) {
 		open_fail(op, EPROTO, cause);
+		return;
+	}
+	/* Inside the bridge, the TLS with the peer is the last stage. */
+	if (op->bridged) {
+		open_done(op, t, NULL);
 		return;
 	}
 	open_ws(op, t);
@@ -413,7 +419,9 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 	/* What is said of the connection, before its handshakes. */
 	if (op->how.dialled != NULL)
 		op->how.dialled(fd, peer, op->how.dialled_arg);
-	if (op->how.flags & DIAL_BARE) {
+	/* Nothing more to do: a bare dial, or a plain connection. */
+	if ((op->how.flags & DIAL_BARE) || (!op->sd->tls.on && !op->upgrade &&
+	    !op->sd->via.on)) {
 		open_done(op, t, NULL);
 		return;
 	}
@@ -421,24 +429,12 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 		open_rdv(op, t);
 		return;
 	}
-	/* --via ws://: the upgrade first (wss://: after the relay's TLS). */
-	if (op->sd->via.on && op->sd->via.ws_ctx == NULL) {
-		open_ws(op, t);
-		return;
-	}
-	if (op->sd->via.on) {
-		if (t != NULL) {
-			tls_free(t);
-			open_fail(op, EPROTO, strdup("--via wss:// through an "
-			    "https:// proxy is not supported"));
-			return;
-		}
-		if ((op->tls_hs = tls_handshake_start(op->sd->via.ws_ctx, fd,
-		    op->host, open_left(op), open_tls_done, op, &why)) == NULL)
-			open_fail(op, EPROTO, why);
-		return;
-	}
-	if (!op->sd->tls.on) {
+	/*
+	 * --via ws://: the upgrade first; wss://: after TLS to the relay
+	 * (via.ws_ctx); the TLS with the peer comes after the rendezvous.
+	 */
+	if (!op->sd->tls.on ||
+	    (op->sd->via.on && op->sd->via.ws_ctx == NULL)) {
 		open_ws(op, t);
 		return;
 	}
@@ -449,7 +445,8 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 		    "an https:// proxy (TLS inside TLS) is not supported"));
 		return;
 	}
-	if ((op->tls_hs = tls_handshake_start(op->sd->tls.ctx, fd,
+	if ((op->tls_hs = tls_handshake_start(op->sd->via.ws_ctx != NULL ?
+	    op->sd->via.ws_ctx : op->sd->tls.ctx, fd,
 	    op->port != NULL ? op->host : NULL, open_left(op), open_tls_done,
 	    op, &why)) == NULL)
 		open_fail(op, EPROTO, why);
@@ -511,6 +508,7 @@ open_start(const struct side *sd, const char *host, const char *port,
 		return (NULL);
 	op->sd = sd;
 	op->fd = -1;
+	op->upgrade = sd->ws.on || sd->via.ws;
 	op->cb = cb;
 	op->arg = arg;
 	if (how != NULL)
