@@ -1,11 +1,13 @@
 #!/bin/bash
 # --relay --websocket and --via ws:// (and wss://), on loopback: a relay
 # reached by WebSocket pairs two --via ws:// clients as one reached over
-# TCP does: a chat typed on two terminals, 4 MiB each way with the hashes
-# checked, a program served; a recording of everything that crosses
-# between the clients and the relay holds none of the plaintext; a wrong
-# code never pairs (both sides say so, status 1); a third client is
-# refused; a plain TCP --via client and a WebSocket one pair on the same
+# TCP does: a chat typed on two terminals, 4 MiB one way and 1 MiB the
+# other at once with the hashes checked, 3 MiB that arrive long after the
+# other side is done, a program served; a recording of everything that
+# crosses between the clients and the relay holds none of the plaintext;
+# a wrong code never pairs (both sides say so, status 1); a third client
+# is refused, and so is a second waiting from an address that may have
+# one; a plain TCP --via client and a WebSocket one pair on the same
 # port; Python's websockets (a client nobody here wrote) performs the
 # rendezvous and its bytes cross; a relay behind a TLS front is reached
 # with wss://; 1,000 WebSocket clients waiting cost the relay at most
@@ -248,6 +250,22 @@ two clients are already paired with this code" "$(<"$SC_TMP/c.err")"
 	exec 7>&-
 	wait_exit "$A"
 	wait_exit "$B"
+}
+
+# The relay's limit per address holds over WebSocket: one client waiting
+# from 127.0.0.1, a second from it turned away.
+test_per_address_limit() {
+	relay_up --relay-limit per-addr=1
+	side a -w 20 --via "$RELAY" --secret="$CODE"
+	A=$SIDE_PID
+	wait_for "$SC_TMP/relay.err" 'waits$' || fail "a does not wait"
+	t 10 "$SC" -w 5 --via "$RELAY" --secret="$OTHER" </dev/null \
+	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	assertEquals "a second from the address: status" 1 $?
+	assertEquals "a second from the address: stderr" "sockcat: the relay \
+$RELAY refused: too many clients from this address are waiting" \
+	    "$(<"$SC_TMP/b.err")"
+	stop "$A"
 }
 
 # One client over plain TCP and one over WebSocket, on the relay's one
