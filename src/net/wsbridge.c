@@ -69,7 +69,7 @@ int
 ws_bridge_start(struct ws *w, int fd, int *inner)
 {
 	struct ws_bridge	*b;
-	struct endpoint		*net, *sock;
+	struct endpoint		*net = NULL, *sock;
 	int			 sp[2] = { -1, -1 }, save;
 
 	if ((b = calloc(1, sizeof(*b))) == NULL)
@@ -102,7 +102,9 @@ fail_session:
 	save = errno;
 	session_free(b->s);
 	errno = save;
-	fd = -1;
+	/* What the session's endpoints held, it closed and freed. */
+	if (net != NULL)
+		fd = -1;
 fail:
 	save = errno;
 	if (w != NULL)
