@@ -96,9 +96,9 @@ test_mib_each_way() {
 	wait_for "$SC_TMP/relay.err" ': closed, [0-9]+ and [0-9]+ bytes$' ||
 	    fail "the relay does not say the pair's end"
 	log=$(<"$SC_TMP/relay.err")
+	LOCAL='::ffff:127\.0\.0\.1 [0-9]+'
 	assertTrue "the relay pairs the two: $log" "grep -Eq \
-'^sockcat: relay: paired ::ffff:127\.0\.0\.1 [0-9]+ with ::ffff:127\.0\.0\.1 [0-9]+$' \
-	    '$SC_TMP/relay.err'"
+	    '^sockcat: relay: paired $LOCAL with $LOCAL\$' '$SC_TMP/relay.err'"
 	# Each way: its MiB and TLS's records around them.
 	set -- $(sed -En 's/.*: closed, ([0-9]+) and ([0-9]+) bytes$/\1 \2/p' \
 	    "$SC_TMP/relay.err")
@@ -368,7 +368,7 @@ test_wss_behind_a_tls_front() {
 	wait_exit "$A"
 	assertEquals "a's status: $(cat "$SC_TMP/a.err")" 0 "$WAIT_STATUS"
 	assertEquals "a got b's line" "and back" "$(<"$SC_TMP/a.out")"
-	assertEquals "b got a's line: $(cat "$SC_TMP/b.err")" "through TLS" "$(<"$SC_TMP/b.out")"
+	assertEquals "b got a's line" "through TLS" "$(<"$SC_TMP/b.out")"
 	# A certificate the system does not trust is refused.
 	t 10 "$SC" -w 5 --via "$via" --secret="$CODE" </dev/null \
 	    >/dev/null 2>"$SC_TMP/c.err"

@@ -50,7 +50,7 @@ struct opening {
 	size_t			 rdv_got;
 	int			 rdv_said; /* the wait was said */
 	struct ev_timer		 rdv_wait;
-	struct ws		*rdv_ws; /* --via ws://: the relay's WebSocket */
+	struct ws		*rdv_ws; /* --via ws://: to the relay */
 	int			 bridged; /* fd is the bridge's inner socket */
 	int			 upgrade; /* a WebSocket, the side's or the
 					    relay's (--via ws://) */
