@@ -9,10 +9,10 @@
 # is refused, and so is a second waiting from an address that may have
 # one; a plain TCP --via client and a WebSocket one pair on the same
 # port; Python's websockets (a client nobody here wrote) performs the
-# rendezvous and its bytes cross; a relay behind a TLS front is reached
-# with wss://; 1,000 WebSocket clients waiting cost the relay at most
-# 2 MiB; the relay logs no code.  (t-relay.sh does the same over TCP in
-# network namespaces with NAT.)
+# rendezvous and its bytes cross; a relay behind a TLS front (a --ssl
+# forwarder, and HAProxy) is reached with wss://; 1,000 WebSocket
+# clients waiting cost the relay at most 2 MiB; the relay logs no code.
+# (t-relay.sh does the same over TCP in network namespaces with NAT.)
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3 sha256sum openssl
@@ -379,6 +379,77 @@ test_wss_behind_a_tls_front() {
 	    "$(<"$SC_TMP/c.err")" "(a wss:// relay's certificate must be one \
 the system trusts)"
 }
+
+# HAProxy in front of the relay, as a web server would be: it ends TLS
+# on a socket it is given (fd@3, listening on port 0) and passes /relay
+# on; two --via wss:// clients pair through both, and a path it does not
+# pass on is refused by it, not by the relay.
+test_behind_haproxy() {
+	if ! command -v haproxy >/dev/null 2>&1; then
+		echo "haproxy not installed: skipping" >&2
+		startSkipping
+		return
+	fi
+	relay_up
+	cat "$CERTS/srv.pem" "$CERTS/srv.key" >"$SC_TMP/srv-all.pem"
+	cat >"$SC_TMP/haproxy.cfg" <<EOF
+global
+	maxconn 100
+defaults
+	mode http
+	timeout connect 5s
+	timeout client 30s
+	timeout server 30s
+	timeout tunnel 60s
+frontend web
+	bind fd@3 ssl crt $SC_TMP/srv-all.pem
+	http-request deny unless { path_beg /relay }
+	default_backend relay
+backend relay
+	server relay 127.0.0.1:$PORT
+EOF
+	bg t 60 python3 -c "$HAPROXY" "$SC_TMP/haproxy.cfg" \
+	    "$SC_TMP/haproxy.port" >"$SC_TMP/haproxy.out" 2>&1
+	wait_for "$SC_TMP/haproxy.port" '^[0-9]+$' || fail "no haproxy"
+	via=wss://localhost:$(<"$SC_TMP/haproxy.port")/relay
+	echo "behind haproxy" >"$SC_TMP/a.in"
+	SSL_CERT_FILE=$CERTS/ca.pem bg_in "$SC_TMP/a.in" t 30 "$SC" -N -l \
+	    --via "$via" --secret="$CODE" >"$SC_TMP/a.out" 2>"$SC_TMP/a.err"
+	A=$BG_PID
+	wait_for "$SC_TMP/relay.err" 'waits$' ||
+	    fail "a does not wait: $(cat "$SC_TMP/a.err" "$SC_TMP/haproxy.out")"
+	echo "and in front" | SSL_CERT_FILE=$CERTS/ca.pem t 30 "$SC" -N \
+	    --via "$via" --secret="$CODE" >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$st"
+	wait_exit "$A"
+	assertEquals "a's status: $(cat "$SC_TMP/a.err")" 0 "$WAIT_STATUS"
+	assertEquals "a got b's line" "and in front" "$(<"$SC_TMP/a.out")"
+	assertEquals "b got a's line" "behind haproxy" "$(<"$SC_TMP/b.out")"
+	assertTrue "the relay upgraded /relay" \
+	    "grep -q '^sockcat: WebSocket upgrade of /relay$' '$SC_TMP/relay.err'"
+	SSL_CERT_FILE=$CERTS/ca.pem t 10 "$SC" -w 5 \
+	    --via "${via%/relay}/other" --secret="$CODE" </dev/null \
+	    >/dev/null 2>"$SC_TMP/c.err"
+	assertEquals "another path: status" 1 $?
+	assertEquals "another path: stderr" "sockcat: WebSocket upgrade \
+failed: HTTP/1.1 403 Forbidden (the server refused the upgrade)" \
+	    "$(<"$SC_TMP/c.err")"
+}
+
+# HAProxy with the configuration ARGV[1], given a socket listening on a
+# port of 127.0.0.1 the system chose as its descriptor 3; the port is
+# written to the file ARGV[2].
+HAPROXY='
+import os, socket, sys
+s = socket.create_server(("127.0.0.1", 0))
+with open(sys.argv[2] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.dup2(s.fileno(), 3)
+os.set_inheritable(3, True)
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+os.execvp("haproxy", ["haproxy", "-db", "-f", sys.argv[1]])
+'
 
 # What the command line may not ask of --via ws://: one line each.
 test_command_line() {
