@@ -457,6 +457,10 @@ test_command_line() {
 password" --via ws://u:p@127.0.0.1:1/ --secret="$CODE"
 	expect_error "--via: invalid URL: no host" --via ws:///x \
 	    --secret="$CODE"
+	expect_error "--via dials a relay for one stream: it takes no -u, -U, \
+-z, -k, --broker, --room, --forward, --reconnect, --websocket, \
+--listen-fd, --relay, proxy server or ws:// operand" -lk \
+	    --via ws://127.0.0.1:1/ --secret="$CODE"
 	expect_error "--relay carries its clients' own TLS over TCP or \
 WebSocket: it takes no --ssl, --secret, -u, -U or --listen-fd" --relay \
 	    --websocket --ssl

@@ -439,7 +439,7 @@ test_command_line() {
 use --secret with --via" --via "$RELAY"
 	expect_error "--via dials a relay for one stream: it takes no -u, -U, \
 -z, -k, --broker, --room, --forward, --reconnect, --websocket, \
---listen-fd, --relay, proxy server or ws:// URL" -lk --via "$RELAY" \
+--listen-fd, --relay, proxy server or ws:// operand" -lk --via "$RELAY" \
 	    --secret="$CODE"
 	expect_error "--via: [::1]port is not HOST[:PORT]" \
 	    --via '[::1]port' --secret="$CODE"

@@ -202,7 +202,7 @@ static const struct conflict {
 	  "--reconnect --websocket ws-url --listen-fd --relay",
 	  .msg = "--via dials a relay for one stream: it takes no -u, -U, "
 	  "-z, -k, --broker, --room, --forward, --reconnect, --websocket, "
-	  "--listen-fd, --relay, proxy server or ws:// URL" },
+	  "--listen-fd, --relay, proxy server or ws:// operand" },
 	/*
 	 * The code, found and checked: a slip is said before anything runs;
 	 * with --via, the relay is what the side dials.
