@@ -11,7 +11,8 @@
 # line; the relay's limits (--relay-limit) hold; 1,000 clients waiting
 # cost the relay at most 2 MiB.  And through a relay reached by
 # WebSocket (--relay --websocket, --via ws://): a chat on two terminals,
-# 16 MiB each way, and a capture that holds none of the plaintext.
+# 16 MiB each way, a capture that holds none of the plaintext, a --pty
+# shell.
 #
 # The networks are namespaces the suite makes (ip netns, veth pairs):
 #
@@ -374,6 +375,21 @@ test_pty_shell() {
 	wait_exit "$S"
 	wait "$S"
 	assertEquals "the shell's side" 0 $?
+}
+
+# The same shell through a relay reached by WebSocket.
+test_websocket_pty_shell() {
+	relay_up --websocket
+	ws=ws://$RELAY/
+	side shell hb -l --via "$ws" --secret="$CODE" --pty -e /bin/sh
+	S=$SIDE_PID
+	on_tty raw 'expect:# ' 'send:stty size; echo $((6 * 7))\r' \
+	    'expect:24 80' 'expect:42' 'send:exit\r' 'exit:0' -- \
+	    ip netns exec "${NS}ha" "$SC" --via "$ws" --secret="$CODE" --raw
+	st=$?
+	assertEquals "steps: $(cat "$SC_TMP/raw.err")" 0 "$st"
+	wait_exit "$S"
+	assertEquals "the shell's side" 0 "$WAIT_STATUS"
 }
 
 # A program (-c, and -e) on one host serves the other through the relay.
