@@ -96,6 +96,10 @@ struct ws {
 	struct ev_timer		 grace;	/* the peer's close waits for ours */
 	int			 answering; /* ours sent by it, being flushed */
 
+	/* Before a session (wspre.c): a frame's header, being read. */
+	unsigned char		 pre[WS_HDR_MAX];
+	size_t			 prelen;
+
 	/* permessage-deflate (RFC 7692), when it was agreed. */
 	int			 pmd;
 	struct ws_pmd		 pmdp;
