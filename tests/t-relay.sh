@@ -180,10 +180,12 @@ test_chat_on_two_terminals() {
 	    'send:hello from behind the other\r' 'expect:left' 'exit:0' -- \
 	    ip netns exec "${NS}hb" "$SC" --chat --via "$RELAY" \
 	    --secret="$CODE"
-	assertEquals "b's steps: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's steps: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	wait_exit "$A"
 	wait "$A"
-	assertEquals "a's steps: $(cat "$SC_TMP/a.drive")" 0 $?
+	_st=$?
+	assertEquals "a's steps: $(cat "$SC_TMP/a.drive")" 0 "$_st"
 	assertContains "a's terminal" "$(tty_text a)" \
 	    "< hello from behind the other"
 	assertContains "b's terminal" "$(tty_text b)" \
@@ -203,7 +205,8 @@ test_drawn_code() {
 --secret=([0-9A-Z]{4}-){6}[0-9A-Z]{4}$ ]]"
 	# shellcheck disable=SC2086
 	echo "a line" | nsx hb "$SC" -N $cmd >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
-	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	wait_exit "$A"
 	wait "$A"
 	assertEquals "a's status" 0 $?
@@ -234,10 +237,12 @@ test_64_mib_each_way() {
 	B=$BG_PID
 	wait_exit "$A" 100
 	wait "$A"
-	assertEquals "a's status: $(cat "$SC_TMP/a.err")" 0 $?
+	_st=$?
+	assertEquals "a's status: $(cat "$SC_TMP/a.err")" 0 "$_st"
 	wait_exit "$B" 100
 	wait "$B"
-	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	assertEquals "b got a's bytes" "$(sha256sum <"$SC_TMP/a.data")" \
 	    "$(sha256sum <"$SC_TMP/b.got")"
 	assertEquals "a got b's bytes" "$(sha256sum <"$SC_TMP/b.data")" \
@@ -271,7 +276,8 @@ test_capture_holds_no_plaintext() {
 	A=$SIDE_PID
 	nsx hb "$SC" -N --via "$RELAY" --secret="$CODE" <"$SC_TMP/text" \
 	    >/dev/null 2>"$SC_TMP/b.err"
-	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	wait_exit "$A"
 	assertTrue "a got the text" "cmp -s '$SC_TMP/text' '$SC_TMP/a.out'"
 	echo "sent in the clear" |
@@ -315,7 +321,8 @@ test_websocket_chat() {
 	on_tty b 'expect:connected to' 'expect:< hello over WebSocket' \
 	    'send:hello back\r' 'expect:left' 'exit:0' -- \
 	    ip netns exec "${NS}hb" "$SC" --chat --via "$ws" --secret="$CODE"
-	assertEquals "b's steps: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's steps: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	wait_exit "$A"
 	assertEquals "a's steps: $(cat "$SC_TMP/a.drive")" 0 "$WAIT_STATUS"
 	assertContains "a's terminal" "$(tty_text a)" "< hello back"
@@ -371,7 +378,8 @@ test_pty_shell() {
 	on_tty raw 'expect:# ' 'send:stty size; echo $((6 * 7))\r' \
 	    'expect:24 80' 'expect:42' 'send:exit\r' 'exit:0' -- \
 	    ip netns exec "${NS}ha" "$SC" --via "$RELAY" --secret="$CODE" --raw
-	assertEquals "steps: $(cat "$SC_TMP/raw.err")" 0 $?
+	_st=$?
+	assertEquals "steps: $(cat "$SC_TMP/raw.err")" 0 "$_st"
 	wait_exit "$S"
 	wait "$S"
 	assertEquals "the shell's side" 0 $?
@@ -399,14 +407,16 @@ test_programs() {
 	P=$SIDE_PID
 	echo "shout this" | nsx ha "$SC" -N --via "$RELAY" --secret="$CODE" \
 	    >"$SC_TMP/a.out" 2>"$SC_TMP/a.err"
-	assertEquals "-c: status: $(cat "$SC_TMP/a.err")" 0 $?
+	_st=$?
+	assertEquals "-c: status: $(cat "$SC_TMP/a.err")" 0 "$_st"
 	assertEquals "-c: its answer" "SHOUT THIS" "$(<"$SC_TMP/a.out")"
 	wait_exit "$P"
 	side prog ha --via "$RELAY" --secret="$CODE" -e /bin/cat
 	P=$SIDE_PID
 	echo "echo this" | nsx hb "$SC" -N -l --via "$RELAY" \
 	    --secret="$CODE" >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
-	assertEquals "-e: status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "-e: status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	assertEquals "-e: its answer" "echo this" "$(<"$SC_TMP/b.out")"
 	wait_exit "$P"
 }
@@ -506,7 +516,8 @@ relay's time" "$(<"$SC_TMP/a.err")"
 	start=$EPOCHREALTIME
 	nsx hb "$SC" --via "$RELAY" --secret="$CODE" </dev/null \
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
-	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	ms=$(( (${EPOCHREALTIME/[.,]/} - ${start/[.,]/}) / 1000 ))
 	assertTrue "3 MiB whole" "cmp -s '$SC_TMP/data' '$SC_TMP/b.out'"
 	# A second's worth ahead, then 1 MiB a second: two seconds at least.

@@ -626,7 +626,8 @@ test_proxy_auth_at_once() {
 			    EXEC:"$SC_TMP/proxy.sh"
 			t 20 "$_bin" /dev/null PROXY:127.0.0.1:127.0.0.1:9,$(
 			    )proxyport="$PORT","$_o" >"$SC_TMP/o" 2>"$SC_TMP/e"
-			assertEquals "$_n $_o: status: $(<"$SC_TMP/e")" 0 $?
+			_st=$?
+			assertEquals "$_n $_o: status: $(<"$SC_TMP/e")" 0 "$_st"
 			wait_exit "$SERVE_PID"
 			cp "$SC_TMP/head" "$SC_TMP/head.$_n"
 		done
@@ -1776,7 +1777,8 @@ test_shell_on_a_pty_served() {
 		    send:'\x03' send:'echo $((3*7))Z\r' expect:'21Z' \
 		    send:'exit\r' exit:0 cooked -- \
 		    "$REAL" FILE:/dev/tty,raw,echo=0 TCP:127.0.0.1:"$PORT"
-		assertEquals "$_bin: the shell, typed at: $(<"$SC_TMP/shell.err") $(tty_text shell | tail -c 300)" 0 $?
+		_st=$?
+		assertEquals "$_bin: the shell, typed at: $(<"$SC_TMP/shell.err") $(tty_text shell | tail -c 300)" 0 "$_st"
 		assertNotContains "$_bin: no hello" "$(tty_text shell)" \
 		    "1073;naws"
 		stop "$SERVE_PID"
