@@ -412,6 +412,18 @@ ep_write_ended(struct endpoint *ep)
 	}
 	w->state = CH_FAILED;
 	channel_discard(w);
+	/*
+	 * What its source has can go nowhere: a program writing it is told
+	 * as the socket itself would tell it (EPIPE), rather than left to
+	 * block on a pipe nobody reads, for ever, while the other way
+	 * waits for it to read.  A descriptor of its own only, not stdio.
+	 */
+	if (w->src->rfd != -1 && w->src->rfd != w->src->wfd &&
+	    w->src->ops == NULL && !(w->src->flags & EP_NOCLOSE)) {
+		ep_close_fd(w->src, w->src->rfd);
+		w->src->rfd = -1;
+		w->src->revents = 0;
+	}
 	channel_update(w);
 }
 
