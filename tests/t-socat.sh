@@ -3814,4 +3814,92 @@ test_pty_end_close() {
 	    -U TCP4:127.0.0.1:9,end-close TCP4-LISTEN:0,fork
 }
 
+# pty_wait SOCAT: socat's PTY,pty-wait-slave (with ptmx, or openpty)
+# UNIX-LISTEN: the pty is made first, its link there before the
+# listener, which is opened only once another process has opened the
+# pty's terminal side; what was written there then reaches the client,
+# its answer comes back, and the terminal side's close is the end: the
+# client reads its end, the server ends, status 0.
+pty_wait() {
+	rm -f "$SC_TMP/p" "$SC_TMP/s"
+	bg t 60 "$1" PTY,"$2",pty-wait-slave,pty-interval=0.1,link="$SC_TMP/p" \
+	    UNIX-LISTEN:"$SC_TMP/s"
+	_pw=$BG_PID
+	wait_until test -L "$SC_TMP/p" || fail "$1: no pty"
+	assertFalse "$1 $2: no listener yet" "test -e $SC_TMP/s"
+	assertFalse "$1 $2: nobody to connect to" \
+	    "t 10 $REAL -u /dev/null UNIX-CONNECT:$SC_TMP/s"
+	t 30 python3 - "$SC_TMP/p" "$SC_TMP/s" >"$SC_TMP/pw.out" <<'EOF2'
+import errno, os, socket, sys, time, tty
+link, path = sys.argv[1:]
+fd = os.open(link, os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, b"from the terminal\n")
+end = time.time() + 20
+c = None
+while c is None and time.time() < end:
+    try:
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(path)
+    except OSError as e:
+        if e.errno not in (errno.ENOENT, errno.ECONNREFUSED):
+            raise
+        c.close()
+        c = None
+        time.sleep(0.05)
+c.settimeout(20)
+got = b""
+while not got.endswith(b"\n"):
+    got += c.recv(100)
+c.sendall(b"from the client\n")
+back = b""
+while not back.endswith(b"\n"):
+    back += os.read(fd, 100)
+os.close(fd)
+print(got, back, c.recv(100))
+EOF2
+	assertEquals "$1 $2: both ways, then the end" \
+	    "b'from the terminal\n' b'from the client\n' b''" \
+	    "$(<"$SC_TMP/pw.out")"
+	wait_exit "$_pw"
+	assertEquals "$1 $2: status" 0 "$WAIT_STATUS"
+}
+
+# pty_wait_program SOCAT: PTY,pty-wait-slave with a program: the program
+# is started only once the pty's terminal side is open, and talks to it.
+pty_wait_program() {
+	rm -f "$SC_TMP/p" "$SC_TMP/mark"
+	bg t 60 "$1" PTY,pty-wait-slave,pty-interval=0.1,link="$SC_TMP/p" \
+	    SYSTEM:"echo started >$SC_TMP/mark; exec cat"
+	_pw=$BG_PID
+	wait_until test -L "$SC_TMP/p" || fail "$1: no pty"
+	assertFalse "$1: no program yet" "test -e $SC_TMP/mark"
+	t 30 python3 - "$SC_TMP/p" >"$SC_TMP/pw.out" <<'EOF2'
+import os, sys, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, b"ping\n")
+back = b""
+while not back.endswith(b"\n"):
+    back += os.read(fd, 100)
+os.close(fd)
+print(back)
+EOF2
+	assertEquals "$1: the program's answer" "b'ping\n'" "$(<"$SC_TMP/pw.out")"
+	assertEquals "$1: started then" started "$(cat "$SC_TMP/mark")"
+	wait_exit "$_pw"
+	assertEquals "$1: status" 0 "$WAIT_STATUS"
+}
+
+test_pty_wait_slave() {
+	for _bin in "$REAL" "$OURS"; do
+		pty_wait "$_bin" ptmx
+		pty_wait "$_bin" openpty
+		pty_wait_program "$_bin"
+	done
+	# One pty, made before the other side: not for each client.
+	socat_refused "PTY,pty-wait-slave: pty-wait-slave makes one pty, before the other side: not with fork" \
+	    PTY,pty-wait-slave TCP-LISTEN:0,fork
+}
+
 sc_run_shunit2

@@ -132,6 +132,18 @@ OPT("ospeed",		"ospeed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("bN",		"speed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("crtscts",		"crtscts",	AO_BOOL,  N_SERIAL,	F(crtscts, FLAG))
 OPT("link",		"link",		AO_TEXT,  N_PTY,	R)
+/*
+ * socat's pty-wait-slave: the pty made first, the other side opened once
+ * another process has opened its terminal side (device_open()), looked
+ * at every pty-interval=; its openpty and ptmx, how it is made: on this
+ * system both give the same, from /dev/ptmx.
+ */
+OPT("pty-wait-slave wait-slave waitslave",
+			"pty-wait-slave", AO_BOOL, N_PTY,	F(pty_wait, FLAG))
+OPT("pty-interval pty-intervall",
+			"pty-interval",	AO_SECONDS, N_PTY,	F(pty_interval_ms, MS))
+OPT("openpty",		"openpty",	AO_BOOL,  N_PTY,	R)
+OPT("ptmx",		"ptmx",		AO_BOOL,  N_PTY,	R)
 /* socat's end-close of a pty: its end is its close already. */
 OPT("end-close",	"end-close",	AO_BOOL,  N_PTY,	R)
 

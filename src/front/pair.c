@@ -801,6 +801,13 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_ways(o, a);
 	} else
 		pair_forward(o, a, b);
+	/*
+	 * pty-wait-slave: the pty made first, for the one connection made
+	 * once its terminal side is open (forward_pty_wait()).
+	 */
+	if (b->kind == SIDE_PTY && b->pty_wait && (a->keep || a->dial_fork))
+		fatalx("%s: pty-wait-slave makes one pty, before the other "
+		    "side: not with fork", b->text);
 	/* A script stands in for stdin: a socket's, with stdin and stdout. */
 	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
 		pair_refuse(o, "--expect, --send and --script are for a socket "

@@ -359,6 +359,7 @@ void		 serial_release(const char *);
 int		 ptylink_open(const char *, long, long, int *, char *, size_t,
 		    char **);
 void		 ptylink_release(const char *, int);
+int		 pty_wait_slave(int, long long);
 struct endpoint	*device_endpoint(struct session *, const char *, int);
 
 /* term.c */

@@ -628,7 +628,9 @@ fail:
  * Open the line of sd (serial:, pty:) as its address says; returns its
  * descriptor, *name (what it is) and *slave (a pseudo-terminal's
  * terminal side, kept open meanwhile; -1 for a line), or -1 with *cause
- * set.
+ * set.  With pty-wait-slave, the terminal side is not kept: the loop is
+ * run until another process has opened it (pty_wait_slave(), so not
+ * from one of its callbacks), and that process's close is the end.
  */
 int
 device_open(const struct side *sd, const char **name, int *slave,
@@ -662,6 +664,18 @@ device_open(const struct side *sd, const char **name, int *slave,
 			log_verbose(1, "PTY is %s", tty);
 		else if (fd != -1)
 			log_verbose(1, "Terminal %s at %s", tty, sd->path);
+		if (fd != -1 && sd->pty_wait) {
+			close(*slave);
+			*slave = -1;
+			log_verbose(1, "Waiting for %s to be opened", tty);
+			if (pty_wait_slave(fd, sd->pty_interval_ms > 0 ?
+			    sd->pty_interval_ms : PTY_INTERVAL_MS) == -1) {
+				log_cause(cause, "%s", strerror(errno));
+				ptylink_release(sd->path, -1);
+				close(fd);
+				return (-1);
+			}
+		}
 	}
 	if (fd == -1 && *cause == NULL)
 		log_cause(cause, "%s", strerror(errno));
