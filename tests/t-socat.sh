@@ -3902,4 +3902,51 @@ test_pty_wait_slave() {
 	    PTY,pty-wait-slave TCP-LISTEN:0,fork
 }
 
+# size_is FILE N: FILE has N bytes.
+size_is() {
+	[ "$(wc -c <"$1")" = "$2" ]
+}
+
+# socat's o-direct: socat's test O_DIRECT, a line written to a file and
+# read back past the page cache (the read half of "R!!W" with ignoreeof),
+# by both socats; then a file read with O_DIRECT (its descriptor's flags
+# say so) from an offset that is no whole block, whole, and followed as
+# it grows, each read in whole blocks.  A file written with it is
+# refused in one line.
+test_o_direct() {
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/f"
+		echo "a line, direct" | t 20 "$_bin" - \
+		    "$SC_TMP/f,o-direct,ignoreeof!!$SC_TMP/f" >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: status: $(<"$SC_TMP/e")" 0 $?
+		assertEquals "$_bin: read back" "a line, direct" "$(<"$SC_TMP/o")"
+	done
+	data 100000
+	bg t 60 "$OURS" -u "$SC_TMP/data,o-direct,seek=1000,ignoreeof" - \
+	    >"$SC_TMP/o"
+	_od=$BG_PID
+	wait_until size_is "$SC_TMP/o" 99000 ||
+	    fail "not read whole: $(wc -c <"$SC_TMP/o")"
+	assertEquals "from its offset" "$(tail -c +1001 "$SC_TMP/data" |
+	    sha256sum)" "$(sha256sum <"$SC_TMP/o")"
+	_pid=$(pgrep -P "$_od")
+	_flags=
+	for _fd in /proc/"$_pid"/fd/*; do
+		[ "$(readlink "$_fd")" = "$SC_TMP/data" ] &&
+		    _flags=$(sed -n 's/^flags:[[:space:]]*//p' \
+		    /proc/"$_pid"/fdinfo/"${_fd##*/}")
+	done
+	assertEquals "opened with O_DIRECT ($_flags)" 040000 \
+	    "$(printf '%06o' $((0$_flags & 040000)))"
+	printf 'more\n' >>"$SC_TMP/data"
+	wait_until size_is "$SC_TMP/o" 99005 ||
+	    fail "not followed: $(wc -c <"$SC_TMP/o")"
+	assertEquals "and what was added" more "$(tail -c 5 "$SC_TMP/o")"
+	kill "$_od" 2>/dev/null
+	wait_exit "$_od"
+	socat_refused "$SC_TMP/f,o-direct: o-direct is carried out on a file read alone (a file written with it would take whole blocks only)" \
+	    - "$SC_TMP/f,o-direct"
+}
+
 sc_run_shunit2

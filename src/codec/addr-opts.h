@@ -88,6 +88,9 @@ OPT("setlk",		"setlk",	AO_BOOL,  N_READ,	F(local.setlk, FLAG))
 OPT("escape",		"escape",	AO_BYTE,  N_READ,	F(local.escape, BYTE))
 OPT("o-noatime noatime",
 			"noatime",	AO_BOOL,  N_READ,	F(local.noatime, FLAG))
+/* A file read past the page cache, in whole blocks (reader_direct()). */
+OPT("o-direct direct o_direct",
+			"o-direct",	AO_BOOL,  N_FILE,	F(local.direct, FLAG))
 OPT("cool-write coolwrite",
 			"cool-write",	AO_BOOL,  N_LOCAL,	F(local.cool_write, FLAG))
 OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))

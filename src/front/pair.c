@@ -388,6 +388,8 @@ pair_local_opt(const struct side *sd, int prog)
 		return (NULL);
 	if (l->nonblock)
 		return ("nonblock");
+	if (l->direct)
+		return ("o-direct");
 	if (l->noatime)
 		return ("o-noatime");
 	if (l->fs_noatime)
@@ -430,6 +432,7 @@ pair_read_opts(struct side *sd, const struct side *other)
 	ro.ignoreeof = l->ignoreeof;
 	ro.readbytes = l->readbytes;
 	ro.escape = l->escape;
+	ro.direct = 0;
 	stdio_set_in_opts(&ro);
 	l->as_stdin = 1;
 	l->ignoreeof = 0;

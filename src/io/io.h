@@ -384,6 +384,8 @@ struct read_opts {
 	int		 ignoreeof;	/* its end waited past, as tail -f */
 	long long	 readbytes;	/* at most this many; -1: all */
 	int		 escape;	/* this byte is an end; -1: none */
+	int		 direct;	/* opened with O_DIRECT: read in
+					   whole blocks (o-direct) */
 };
 struct endpoint	*reader_endpoint(struct session *, const char *, int,
 		    const struct read_opts *);

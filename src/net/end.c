@@ -104,6 +104,7 @@ end_reader(struct session *s, const struct side *sd, const char *name,
 	ro.ignoreeof = sd->local.ignoreeof;
 	ro.readbytes = sd->local.readbytes;
 	ro.escape = sd->local.escape;
+	ro.direct = sd->local.direct;
 	return (reader_endpoint(s, name, fd, &ro));
 }
 
@@ -496,7 +497,19 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 	const char	*why;
 	int		 fd, made;
 
+	/*
+	 * o-direct: read in whole blocks (reader_direct()); what is written
+	 * comes in any length.
+	 */
+	if (sd->local.direct && how->wr) {
+		log_cause(cause, "o-direct is carried out on a file read alone "
+		    "(a file written with it would take whole blocks only)");
+		return (-1);
+	}
 	if ((fd = end_open_file(sd, how->rd, how->wr, &made, &why)) == -1) {
+		if (why == NULL && errno == EINVAL && sd->local.direct)
+			why = "o-direct: the file system refuses direct I/O "
+			    "(Invalid argument)";
 		log_cause(cause, "%s", why != NULL ? why : strerror(errno));
 		return (-1);
 	}

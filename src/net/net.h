@@ -190,6 +190,7 @@ struct side_local {
 	int		 fifo;		/* PIPE:PATH: a named pipe, made */
 	int		 nonblock;	/* opened with O_NONBLOCK */
 	int		 noatime;	/* read with O_NOATIME */
+	int		 direct;	/* read with O_DIRECT (o-direct) */
 	int		 fs_noatime;	/* its inode's noatime flag set */
 	int		 gopen;		/* GOPEN: created, or appended to */
 	int		 run;		/* how a program's text is run: RUN_* */
