@@ -553,8 +553,7 @@ RULES = [
     (r'OPEN:/tmp/in\.log,creat,append', 'run', run_collector),
     (r'bigfile,create,largefile', 'run', run_bigfile),
     (r'squid\.exe,seek=', 'run', run_patch),
-    (r'readbytes=1000', 'gap', 'readbytes= of a socket is refused (of a '
-     'file, a descriptor and stdio only)'),
+    (r'readbytes=1000', 'run', run_readbytes),
     (r'filan -i 0', 'gap', 'nofork of a listener of many clients is '
      'refused: sockcat runs no program in its own place per client'),
     (r'HTTP/1\.0 200 OK', 'run', run_http_echo),

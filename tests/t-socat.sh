@@ -3919,7 +3919,8 @@ test_o_direct() {
 		echo "a line, direct" | t 20 "$_bin" - \
 		    "$SC_TMP/f,o-direct,ignoreeof!!$SC_TMP/f" >"$SC_TMP/o" \
 		    2>"$SC_TMP/e"
-		assertEquals "$_bin: status: $(<"$SC_TMP/e")" 0 $?
+		_st=$?
+		assertEquals "$_bin: status: $(<"$SC_TMP/e")" 0 "$_st"
 		assertEquals "$_bin: read back" "a line, direct" "$(<"$SC_TMP/o")"
 	done
 	data 100000
@@ -3947,6 +3948,36 @@ test_o_direct() {
 	wait_exit "$_od"
 	socat_refused "$SC_TMP/f,o-direct: o-direct is carried out on a file read alone (a file written with it would take whole blocks only)" \
 	    - "$SC_TMP/f,o-direct"
+}
+
+# socat's readbytes of a socket (its manual's "socat - tcp:HOST:PORT,
+# readbytes=1000"): that many bytes of the connection are read, then
+# that way has ended; the other way goes on (what stdin gives reaches the
+# server whole).  And a listener's client so read.  Both socats alike.
+test_readbytes_socket() {
+	data 5000
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/got"
+		serve rb "$REAL" -d -d TCP-LISTEN:0,reuseaddr \
+		    SYSTEM:"cat $SC_TMP/data; cat >$SC_TMP/got"
+		printf 'from stdin' | t 20 "$_bin" - \
+		    TCP:127.0.0.1:"$PORT",readbytes=1000 >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: status: $(<"$SC_TMP/e")" 0 "$_st"
+		assertEquals "$_bin: 1000 bytes read" "$(head -c 1000 \
+		    "$SC_TMP/data" | sha256sum)" "$(sha256sum <"$SC_TMP/o")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the other way whole" "from stdin" \
+		    "$(cat "$SC_TMP/got")"
+		serve rl "$_bin" -d -d -u TCP-LISTEN:0,reuseaddr,readbytes=3 \
+		    STDOUT
+		printf 'abcdef' | t 20 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: a client's first 3" abc \
+		    "$(cat "$SC_TMP/rl.out")"
+		assertEquals "$_bin: the listener's status" 0 "$WAIT_STATUS"
+	done
 }
 
 sc_run_shunit2

@@ -82,7 +82,6 @@ OPT("so-type socktype type",
 			"so-type",	AO_NUMBER, N_UNIX,	S(side_opt_socktype))
 
 /* What is read and written, of any side that is no socket */
-OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_READ,	F(local.readbytes, SIZE))
 OPT("ignoreeof",	"ignoreeof",	AO_BOOL,  N_READ,	F(local.ignoreeof, FLAG))
 OPT("setlk",		"setlk",	AO_BOOL,  N_READ,	F(local.setlk, FLAG))
 OPT("escape",		"escape",	AO_BYTE,  N_READ,	F(local.escape, BYTE))
@@ -149,6 +148,12 @@ OPT("openpty",		"openpty",	AO_BOOL,  N_PTY,	R)
 OPT("ptmx",		"ptmx",		AO_BOOL,  N_PTY,	R)
 /* socat's end-close of a pty: its end is its close already. */
 OPT("end-close",	"end-close",	AO_BOOL,  N_PTY,	R)
+
+/*
+ * socat's readbytes, of any side: what is read from it ends after so many
+ * bytes (channel_read_bytes(), from join_way()).
+ */
+OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_ANY,	F(local.readbytes, SIZE))
 
 /* Sockets */
 OPT("fork",		"fork",		AO_BOOL,  N_LISTEN | N_DIAL, S(side_opt_fork))

@@ -372,8 +372,6 @@ pair_local_opt(const struct side *sd, int prog)
 		return ("PIPE:PATH");
 	if (l->ignoreeof)
 		return ("ignoreeof");
-	if (l->readbytes >= 0)
-		return ("readbytes");
 	if (l->setlk)
 		return ("setlk");
 	if (l->ftruncate >= 0)
@@ -414,10 +412,11 @@ pair_local_opt(const struct side *sd, int prog)
 }
 
 /*
- * A file or stdio with socat's read options (ignoreeof, readbytes,
- * escape) joined with a socket: stdin, as plain mode has it, read so
+ * A file or stdio with socat's read options (ignoreeof, escape) joined
+ * with a socket: stdin, as plain mode has it, read so
  * (stdio_set_in_opts()); a file written too (the second address) is
- * opened both ways then, as socat's (pair_file()).
+ * opened both ways then, as socat's (pair_file()).  Its readbytes stays
+ * the side's: its way's limit (join_way()).
  */
 static __startup void
 pair_read_opts(struct side *sd, const struct side *other)
@@ -427,16 +426,14 @@ pair_read_opts(struct side *sd, const struct side *other)
 
 	if (other->kind != SIDE_SOCKET || sd->wside != NULL || l->fifo ||
 	    (sd->kind != SIDE_FILE && sd->kind != SIDE_STDIO) ||
-	    (!l->ignoreeof && l->readbytes < 0 && l->escape == -1))
+	    (!l->ignoreeof && l->escape == -1))
 		return;
 	ro.ignoreeof = l->ignoreeof;
-	ro.readbytes = l->readbytes;
 	ro.escape = l->escape;
 	ro.direct = 0;
 	stdio_set_in_opts(&ro);
 	l->as_stdin = 1;
 	l->ignoreeof = 0;
-	l->readbytes = -1;
 	l->escape = -1;
 }
 
@@ -485,10 +482,11 @@ pair_local_mode(struct options *o)
 		}
 		return (0);
 	}
-	/* stdio with itself: cat's, below. */
+	/* stdio with itself: cat's, below, unless read as readbytes says. */
 	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO &&
 	    a->wside == NULL && b->wside == NULL && pair_local_opt(a, 0) ==
-	    NULL && pair_local_opt(b, 0) == NULL)
+	    NULL && pair_local_opt(b, 0) == NULL && a->local.readbytes < 0 &&
+	    b->local.readbytes < 0)
 		return (0);
 	o->joinmode = 1;
 	o->sd = a;

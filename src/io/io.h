@@ -382,7 +382,6 @@ void		 stdio_tty_unset(void);
 /* socat's read options of a descriptor (reader_endpoint()). */
 struct read_opts {
 	int		 ignoreeof;	/* its end waited past, as tail -f */
-	long long	 readbytes;	/* at most this many; -1: all */
 	int		 escape;	/* this byte is an end; -1: none */
 	int		 direct;	/* opened with O_DIRECT: read in
 					   whole blocks (o-direct) */

@@ -1,7 +1,7 @@
 /*
  * The stdio endpoints: standard input and output as the pump sees them;
- * and a descriptor read with socat's options (ignoreeof, readbytes,
- * escape), stdin among them.
+ * and a descriptor read with socat's options (ignoreeof, escape, a file's
+ * o-direct), stdin among them.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -245,8 +245,7 @@ struct reader {
 	int		 fd;		/* what is read; the endpoint's rfd is
 					   a timer with ignoreeof */
 	int		 ignoreeof;
-	long long	 left;		/* readbytes: what may still be read;
-					   -1: all */
+	int		 ended;		/* the escape byte was read */
 	int		 escape;	/* the byte that is an end, or -1 */
 	unsigned char	*dbuf;		/* o-direct: what is read, aligned */
 	size_t		 dalign;	/* its alignment, of offsets and
@@ -255,7 +254,7 @@ struct reader {
 };
 
 /* stdin's read options (stdio_set_in_opts()), or none. */
-static struct read_opts	 stdin_opts = { 0, -1, -1, 0 };
+static struct read_opts	 stdin_opts = { .escape = -1 };
 
 /*
  * Read a file opened with O_DIRECT, which takes whole blocks at offsets
@@ -330,20 +329,16 @@ reader_read(struct endpoint *ep, void *p, size_t len)
 	ssize_t			 n;
 	char			*esc;
 
-	if (rd->left == 0)
+	if (rd->ended)
 		return (0);
-	if (rd->left > 0 && (long long)len > rd->left)
-		len = (size_t)rd->left;
 	if ((n = rd->dbuf != NULL ? reader_direct(rd, p, len) :
 	    read(rd->fd, p, len)) > 0) {
 		/* escape=: the bytes before it, then the end. */
 		if (rd->escape != -1 && (esc = memchr(p, rd->escape,
 		    n)) != NULL) {
-			rd->left = 0;
+			rd->ended = 1;
 			return (esc - (char *)p);
 		}
-		if (rd->left > 0)
-			rd->left -= n;
 		return (n);
 	}
 	if (!rd->ignoreeof || (n == -1 && errno != EAGAIN))
@@ -379,8 +374,9 @@ static const struct ep_ops reader_ops = {
 /*
  * An endpoint of s named name that reads fd (the session's from now on,
  * also on failure) as ro says: with ignoreeof its end is waited past,
- * with readbytes (not -1) that many bytes are read at most, with escape
- * (not -1) that byte is an end.  Returns NULL with errno.
+ * with escape (not -1) that byte is an end, with direct it is read in
+ * whole blocks (reader_direct()).  socat's readbytes is the channel's
+ * (channel_read_bytes()).  Returns NULL with errno.
  */
 struct endpoint *
 reader_endpoint(struct session *s, const char *name, int fd,
@@ -391,8 +387,7 @@ reader_endpoint(struct session *s, const char *name, int fd,
 	struct itimerspec	 its;
 	int			 rfd = fd;
 
-	if (!ro->ignoreeof && ro->readbytes < 0 && ro->escape == -1 &&
-	    !ro->direct) {
+	if (!ro->ignoreeof && ro->escape == -1 && !ro->direct) {
 		if ((ep = session_endpoint(s, name, fd, -1, EP_SHUT_NONE,
 		    0)) == NULL)
 			close(fd);
@@ -404,7 +399,6 @@ reader_endpoint(struct session *s, const char *name, int fd,
 	}
 	rd->fd = fd;
 	rd->ignoreeof = ro->ignoreeof;
-	rd->left = ro->readbytes;
 	rd->escape = ro->escape;
 	if (ro->direct && reader_direct_init(rd) == -1) {
 		close(fd);
@@ -442,8 +436,8 @@ reader_endpoint(struct session *s, const char *name, int fd,
 
 /*
  * stdin is read as ro says (reader_endpoint()) by every stdio_in() from
- * now on: socat's ignoreeof, readbytes or escape of the file or stdio
- * that is stdin.
+ * now on: socat's ignoreeof or escape of the file or stdio that is
+ * stdin.
  */
 void
 stdio_set_in_opts(const struct read_opts *ro)
@@ -466,8 +460,7 @@ stdio_in(struct session *s, int no_stdin)
 	if (no_stdin)
 		return (NULL);
 	/* Read as socat's options say: a descriptor of its own. */
-	if (stdin_opts.ignoreeof || stdin_opts.readbytes >= 0 ||
-	    stdin_opts.escape != -1) {
+	if (stdin_opts.ignoreeof || stdin_opts.escape != -1) {
 		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
 			return (NULL);
 		return (reader_endpoint(s, "stdin", fd, &stdin_opts));

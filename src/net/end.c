@@ -92,7 +92,8 @@ end_unlink_at_end(const char *path)
 
 /*
  * The endpoint of s named name that reads fd (given to it) as sd says: as
- * it is, or with ignoreeof, readbytes or escape (reader_endpoint()).
+ * it is, or with ignoreeof, escape or o-direct (reader_endpoint()); its
+ * readbytes is its way's (join_way()).
  * NULL with errno.
  */
 static struct endpoint *
@@ -102,7 +103,6 @@ end_reader(struct session *s, const struct side *sd, const char *name,
 	struct read_opts	 ro;
 
 	ro.ignoreeof = sd->local.ignoreeof;
-	ro.readbytes = sd->local.readbytes;
 	ro.escape = sd->local.escape;
 	ro.direct = sd->local.direct;
 	return (reader_endpoint(s, name, fd, &ro));
@@ -437,8 +437,7 @@ end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
 
 	if (how->rd && sd->fifo != NULL)
 		e->rd = fifo_in(s);
-	else if (how->rd && (sd->local.ignoreeof || sd->local.readbytes >= 0 ||
-	    sd->local.escape != -1)) {
+	else if (how->rd && (sd->local.ignoreeof || sd->local.escape != -1)) {
 		/* Read as its options say: a reader of our own. */
 		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
 			goto fail;
