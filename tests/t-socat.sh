@@ -3980,4 +3980,27 @@ test_readbytes_socket() {
 	done
 }
 
+# socat's nofork with a forking listener (its manual's "TCP-L:7777,
+# reuseaddr,fork SYSTEM:'filan -i 0 -s >&2',nofork"): each client's
+# program has the connection itself as its stdin and stdout, no relay's
+# pipe between, and reads what the client sends; the listener goes on
+# to the next client.  Both socats alike.
+test_nofork_forking_listener() {
+	printf '#!/bin/sh\nstat -L -c %%F /dev/stdin /dev/stdout\nread -r l\necho "got $l"\n' \
+	    >"$SC_TMP/show"
+	chmod +x "$SC_TMP/show"
+	for _bin in "$REAL" "$OURS"; do
+		serve nf "$_bin" -d -d TCP-LISTEN:0,reuseaddr,fork \
+		    EXEC:"$SC_TMP/show",nofork
+		for _i in 1 2; do
+			assertEquals "$_bin: client $_i" "socket
+socket
+got line $_i" "$(printf 'line %s\n' "$_i" |
+			    t 20 "$SC" -N 127.0.0.1 "$PORT")"
+		done
+		kill "$SERVE_PID" 2>/dev/null
+		wait_exit "$SERVE_PID"
+	done
+}
+
 sc_run_shunit2

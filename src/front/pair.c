@@ -454,16 +454,19 @@ pair_local_mode(struct options *o)
 			pair_read_opts(&o->pair[i], &o->pair[1 - i]);
 		for (i = 0; i < 2; i++) {
 			/*
-			 * nofork with a connection: one client, no TLS or
-			 * WebSocket between, the program's (plain mode).
+			 * nofork with a connection: one client, or each of a
+			 * stream listener's, no TLS or WebSocket between, the
+			 * program's (plain mode).
 			 */
 			if (o->pair[i].local.nofork && (o->pair[1 - i].kind !=
 			    SIDE_SOCKET || (o->pair[1 - i].listen &&
-			    !o->pair[1 - i].once) || o->pair[1 - i].tls.on ||
-			    o->pair[1 - i].ws.on))
+			    !o->pair[1 - i].once &&
+			    o->pair[1 - i].sock.socktype != SOCK_STREAM) ||
+			    o->pair[1 - i].tls.on || o->pair[1 - i].ws.on))
 				fatalx("%s: nofork is supported with stdio, a "
-				    "file, a descriptor, or one connection "
-				    "without TLS", o->pair[i].text);
+				    "file, a descriptor, one connection or each "
+				    "of a stream listener's, without TLS",
+				    o->pair[i].text);
 			if (o->pair[i].wside != NULL &&
 			    !pair_local(&o->pair[i]))
 				fatalx("%s: the sockets of a dual (!!) address "

@@ -277,6 +277,10 @@ struct exec_conn {
 					   ...): a side in socat's grammar */
 	char *const	*extra;		/* more "NAME=value", or NULL (a TLS
 					   peer's, tls_peer_env()) */
+	int		 on_fd;		/* 1: its stdin and stdout are fd,
+					   the connection itself, no pipes
+					   (socat's nofork) */
+	int		 fd;
 };
 
 /* A running program; reaped by the event loop when it exits. */
