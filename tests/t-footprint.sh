@@ -104,6 +104,19 @@ test_idle_listener_maps_no_printf() {
 	    "$(grep -E 'printf|_sse42$|^__memcmp_' "$SC_TMP/libc" | tr '\n' ' ')"
 }
 
+# OpenSSL, zlib and libcrypt are loaded when first used (TLS, a
+# compressed WebSocket, --auth-file), not linked: each linked library
+# costs every run the pages its loading touches (libcrypt's were 96 KiB
+# of a 2 MiB "sockcat -h"; bench/RESULTS.md).
+test_links_no_library_loaded_when_used() {
+	objdump -p "$SOCKCAT" | awk '$1 == "NEEDED" { print $2 }' \
+	    >"$SC_TMP/needed"
+	assertTrue "libc is linked" "grep -q '^libc\\.so' '$SC_TMP/needed'"
+	assertEquals "linked, though loaded when first used" "" \
+	    "$(grep -E '^lib(ssl|crypto|z|crypt)\.so' "$SC_TMP/needed" |
+	    tr '\n' ' ')"
+}
+
 # The marked functions are one run of the text: no other function of
 # ours between the first and the last.
 test_startup_code_is_together() {

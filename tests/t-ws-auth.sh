@@ -478,6 +478,27 @@ test_auth_file() {
 	    -l --websocket --auth-file "$SC_TMP/bad" 0
 }
 
+# libcrypt is loaded when an --auth-file is read (src/net/authcrypt.c):
+# one that cannot be loaded, or has no crypt_r, is said in one line
+# before anything listens.
+test_auth_file_without_libcrypt() {
+	objdump -p "$SC" 2>/dev/null | grep -q 'NEEDED' ||
+	    { sc_skip "a static build links libcrypt"; return; }
+	sc_tmp
+	echo "bob:$(openssl passwd -5 pw-b)" >"$SC_TMP/users"
+	md=$(ldconfig -p 2>/dev/null |
+	    sed -n 's/^[[:space:]]*libmd\.so\.0 (.*) => //p' | head -n 1)
+	mkdir "$SC_TMP/lib"
+	: >"$SC_TMP/lib/libcrypt.so.1"
+	LD_LIBRARY_PATH=$SC_TMP/lib expect_error "auth-file: cannot check passwords: $SC_TMP/lib/libcrypt.so.1: file too short" \
+	    -l --websocket --auth-file "$SC_TMP/users" 127.0.0.1 0
+	[ -f "$md" ] || { sc_skip "libmd.so.0 not found"; return; }
+	# Another library in its place has no crypt_r.
+	ln -sf "$md" "$SC_TMP/lib/libcrypt.so.1"
+	LD_LIBRARY_PATH=$SC_TMP/lib expect_error "auth-file: cannot check passwords: libcrypt.so.1 has no crypt_r" \
+	    -l --websocket --auth-file "$SC_TMP/users" 127.0.0.1 0
+}
+
 # Wrong answers from an address are limited: after five, 429 with
 # Retry-After, whatever it sends; its credentials are not even looked at.
 # A request without any costs nothing.

@@ -88,7 +88,7 @@ term_winch(int sig, void *arg)
 {
 	(void)sig;
 	(void)arg;
-	if (term_tx != NULL && term_asked && !term_tx->session->over)
+	if (term_tx != NULL && term_asked && !term_tx->src->session->over)
 		term_send_size(term_tx);
 }
 

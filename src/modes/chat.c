@@ -177,7 +177,7 @@ chat_label(struct chat *c, const struct net_peer *peer, int stranger,
 static size_t
 chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 {
-	struct chat	*c = ch->session->arg;
+	struct chat	*c = ch->src->session->arg;
 
 	if (c->local_quit)
 		return (0);
@@ -196,7 +196,7 @@ chat_tx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 static size_t
 chat_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
 {
-	struct chat	*c = ch->session->arg;
+	struct chat	*c = ch->src->session->arg;
 
 	(void)space;
 	if (c->view.quit)

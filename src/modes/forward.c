@@ -358,7 +358,7 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 		return (-1);
 	}
 	fc->nc = nc;
-	switch (fc->state) {
+	switch ((enum fconn_state)fc->state) {
 	case FC_READY:
 		fconn_relay(fc);
 		break;

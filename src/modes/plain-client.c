@@ -215,7 +215,7 @@ plain_edit_after(void *arg)
 static size_t
 plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
 {
-	struct conn	*c = ch->session->arg;
+	struct conn	*c = ch->src->session->arg;
 	struct plain	*pl = c->p;
 
 	(void)p;

@@ -724,7 +724,7 @@ static size_t
 proxyd_chunked_xform(struct channel *ch, unsigned char *p, size_t n,
     size_t space)
 {
-	struct pchunked	*pk = ((struct prelay *)ch->session->arg)->pk;
+	struct pchunked	*pk = ((struct prelay *)ch->src->session->arg)->pk;
 	size_t		 k;
 
 	(void)space;

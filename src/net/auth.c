@@ -249,6 +249,8 @@ auth_file_read(struct auth_conf *c, const char *path, char **cause)
 		log_cause(cause, "auth-file: %s: no users", path);
 		goto out;
 	}
+	if (authcrypt_load(cause) == -1)
+		goto out;
 	rc = 0;
 out:
 	free(line);

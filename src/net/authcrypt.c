@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -60,6 +61,49 @@ static pthread_t		 authcrypt_tids[AUTHCRYPT_THREADS];
 static size_t			 authcrypt_live;
 
 static void	authcrypt_deliver_cb(int, int, void *);
+
+/*
+ * libcrypt is loaded with dlopen(3) when an --auth-file is read, as
+ * OpenSSL and zlib are when first used: linked, it cost every run 96 KiB
+ * of memory (bench/RESULTS.md).  A static build links it
+ * (SC_CRYPT_LINKED).
+ */
+#ifndef SC_CRYPT_LINKED
+#define AUTHCRYPT_LIB	"libcrypt.so.1"
+static __typeof__(&crypt_r)	 authcrypt_crypt_r;
+#define crypt_r		(*authcrypt_crypt_r)
+#endif
+
+/*
+ * Make crypt_r(3) callable, once, from the main thread, before a worker
+ * may call it.  Returns 0, or -1 with *cause (if cause is not NULL).
+ */
+int
+authcrypt_load(char **cause)
+{
+#ifndef SC_CRYPT_LINKED
+	void	*lib;
+
+	if (authcrypt_crypt_r != NULL)
+		return (0);
+	if ((lib = dlopen(AUTHCRYPT_LIB, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		if (cause != NULL)
+			log_cause(cause, "auth-file: cannot check passwords: "
+			    "%s", dlerror());
+		return (-1);
+	}
+	if ((authcrypt_crypt_r = (__typeof__(authcrypt_crypt_r))dlsym(lib,
+	    "crypt_r")) == NULL) {
+		if (cause != NULL)
+			log_cause(cause, "auth-file: cannot check passwords: "
+			    "%s has no crypt_r", AUTHCRYPT_LIB);
+		return (-1);
+	}
+#else
+	(void)cause;
+#endif
+	return (0);
+}
 
 /* Forget c, its password overwritten first. */
 static void
@@ -217,6 +261,11 @@ authcrypt_start(const char *pass, const char *hash, authcrypt_cb *cb,
 {
 	struct authcrypt	*c;
 
+	/* auth_file_read() loaded it, with a message if it could not. */
+	if (authcrypt_load(NULL) == -1) {
+		errno = ENOSYS;
+		return (-1);
+	}
 	if (authcrypt_pipe[0] == -1 && pipe2(authcrypt_pipe,
 	    O_CLOEXEC | O_NONBLOCK) == -1) {
 		authcrypt_pipe[0] = authcrypt_pipe[1] = -1;

@@ -463,6 +463,7 @@ void		 device_close(const struct side *, int);
 #define AUTHCRYPT_THREADS	2	/* crypt(3) checks running at once */
 #define AUTHCRYPT_STACK		(256 * 1024) /* each thread's stack */
 typedef void authcrypt_cb(int, void *);
+int		 authcrypt_load(char **);
 int		 authcrypt_start(const char *, const char *, authcrypt_cb *,
 		    void *);
 

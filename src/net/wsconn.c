@@ -258,7 +258,7 @@ ws_grace_cb(void *arg)
 	}
 	if (w->ep == NULL || w->ep->writer == NULL)
 		return;
-	s = w->ep->writer->session;
+	s = w->ep->writer->src->session;
 	ep_write_ended(w->ep);
 	session_check(s);
 }

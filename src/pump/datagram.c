@@ -209,7 +209,7 @@ channel_pull_batch(struct channel *ch)
 	channel_fast(ch)->pulled = n;
 	if (n == 0)
 		return (0);
-	session_touch(ch->session);
+	session_touch(ch->src->session);
 	if (ep_net_dgram(ch->src))
 		pump_tally()->dgrams_received += n;
 	/* An xform may take itself off (a hello seen): the rest pass. */

@@ -397,7 +397,7 @@ dump_received(struct channel *ch, const unsigned char *p, size_t n,
 {
 	struct dump	*d = arg;
 
-	d->start = ch->session->started;
+	d->start = ch->src->session->started;
 	dump_chunk(d, DUMP_RECEIVED, p, n);
 }
 
@@ -407,7 +407,7 @@ dump_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
 	struct dump	*d = arg;
 
-	d->start = ch->session->started;
+	d->start = ch->src->session->started;
 	dump_chunk(d, DUMP_SENT, p, n);
 }
 

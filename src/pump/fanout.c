@@ -18,6 +18,8 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +56,7 @@ struct outq {
 	struct ev_timer		*stall;	/* Only while it holds bytes. */
 	struct fanout		*fanout;
 	TAILQ_ENTRY(outq)	 doomed_entry;
+	const struct ep_hook	*hook;	/* &outq_hook: ep->hook points here */
 };
 
 /* A relay endpoint whose writer channel feeds a fan-out. */
@@ -61,6 +64,7 @@ struct feeder {
 	struct endpoint		*ep;
 	struct fanout		*fanout;
 	TAILQ_ENTRY(feeder)	 entry;
+	const struct ep_hook	*hook;	/* &feeder_hook: ep->hook points here */
 };
 
 /*
@@ -106,11 +110,20 @@ static const struct ep_hook feeder_hook = {
 	.leave = feeder_leave,
 };
 
+/*
+ * The structure whose member hook is ep's: type's, or NULL.  The hook
+ * is the member's address, so no pointer of the endpoint's goes to it.
+ */
+#define EP_HOOK_OWNER(ep, type, ops)					\
+	((ep)->hook != NULL && *(ep)->hook == &(ops) ?			\
+	(type *)(void *)((char *)(uintptr_t)(ep)->hook -		\
+	offsetof(type, hook)) : NULL)
+
 /* ep's queue, NULL when ep is no member. */
 static struct outq *
 ep_outq(const struct endpoint *ep)
 {
-	return (ep->hook == &outq_hook ? ep->hookdata : NULL);
+	return (EP_HOOK_OWNER(ep, struct outq, outq_hook));
 }
 
 static struct chunk *
@@ -409,8 +422,8 @@ fanout_join(struct fanout *fo, struct endpoint *ep, size_t high,
 	q->limit = limit;
 	q->ep = ep;
 	q->fanout = fo;
-	ep->hook = &outq_hook;
-	ep->hookdata = q;
+	q->hook = &outq_hook;
+	ep->hook = &q->hook;
 	TAILQ_INSERT_TAIL(&fo->members, q, entry);
 	return (0);
 }
@@ -428,8 +441,8 @@ fanout_feed(struct fanout *fo, struct endpoint *ep)
 		return (-1);
 	fd->ep = ep;
 	fd->fanout = fo;
-	ep->hook = &feeder_hook;
-	ep->hookdata = fd;
+	fd->hook = &feeder_hook;
+	ep->hook = &fd->hook;
 	TAILQ_INSERT_TAIL(&fo->feeders, fd, entry);
 	if (fo->nfull > 0 && ep->writer != NULL)
 		channel_hold(ep->writer, 1);
@@ -440,12 +453,11 @@ fanout_feed(struct fanout *fo, struct endpoint *ep)
 static void
 feeder_leave(struct endpoint *ep)
 {
-	struct feeder	*fd = ep->hookdata;
+	struct feeder	*fd = EP_HOOK_OWNER(ep, struct feeder, feeder_hook);
 
 	TAILQ_REMOVE(&fd->fanout->feeders, fd, entry);
 	free(fd);
 	ep->hook = NULL;
-	ep->hookdata = NULL;
 }
 
 /* A member is freed: its queue goes, and its place in the fan-out. */
@@ -466,7 +478,6 @@ outq_leave(struct endpoint *ep)
 		TAILQ_REMOVE(&fo->doomed, q, doomed_entry);
 	free(q);
 	ep->hook = NULL;
-	ep->hookdata = NULL;
 }
 
 /* End, after this round, the session of a member that failed. */

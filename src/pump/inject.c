@@ -109,7 +109,7 @@ channel_inject(struct channel *ch, const void *p, size_t n)
 	/* One datagram from the network, read for this channel. */
 	if ((ch->src->flags & (EP_DGRAM | EP_NET)) == (EP_DGRAM | EP_NET))
 		pump_tally()->dgrams_received++;
-	session_touch(ch->session);
+	session_touch(ch->src->session);
 	channel_update(ch);
 	return (0);
 }

@@ -77,7 +77,7 @@ channel_holds(const struct channel *ch)
 static int
 channel_wants_read(struct channel *ch)
 {
-	if (ch->state != CH_OPEN || ch->session->over ||
+	if (ch->state != CH_OPEN || ch->src->session->over ||
 	    (ch->flags & (CH_HOLD | CH_LAST)))
 		return (0);
 	/* A regular file is always ready: sendfile reads it when dst is. */
@@ -137,12 +137,12 @@ channel_wants_write(const struct channel *ch)
 	if (channel_dst_away(ch))
 		return (0);
 	if (channel_fast(ch)->sendfile)
-		return (ch->state == CH_OPEN && !ch->session->over);
+		return (ch->state == CH_OPEN && !ch->src->session->over);
 	if (channel_fast(ch)->direct)
 		return (ch->state == CH_OPEN && channel_fast(ch)->blocked &&
-		    !ch->session->over);
+		    !ch->src->session->over);
 	return ((ch->state == CH_OPEN || ch->state == CH_DRAINING) &&
-	    !ch->session->over && channel_holds(ch) &&
+	    !ch->src->session->over && channel_holds(ch) &&
 	    !channel_paused(ch));
 }
 
@@ -205,8 +205,8 @@ ep_update(struct endpoint *ep)
 	if (ep->writer != NULL && ep->wfd != -1 &&
 	    channel_wants_write(ep->writer))
 		wev = ep_write_events(ep);
-	if (ep->hook != NULL && ep->hook->pending != NULL && ep->wfd != -1 &&
-	    !ep->session->over && ep->hook->pending(ep))
+	if (ep->hook != NULL && (*ep->hook)->pending != NULL &&
+	    ep->wfd != -1 && !ep->session->over && (*ep->hook)->pending(ep))
 		wev = EV_WRITE;
 	if (ep->rfd != -1 && ep->rfd == ep->wfd)
 		rev = wev = rev | wev;
@@ -275,7 +275,7 @@ ep_shutdown(struct endpoint *ep)
 {
 	if (ep->ops != NULL && ep->ops->shutdown != NULL && ep->wfd != -1)
 		ep->ops->shutdown(ep);
-	switch (ep->shut) {
+	switch ((enum ep_shut)ep->shut) {
 	case EP_SHUT_SOCKET:
 		shutdown(ep->wfd, SHUT_WR);
 		break;
@@ -328,7 +328,7 @@ channel_fail(struct channel *ch, const char *op, int error)
 {
 	ch->error = error;
 	ch->error_op = op;
-	ch->session->failed = 1;
+	ch->src->session->failed = 1;
 	/*
 	 * A connection that may be replaced keeps what was not written
 	 * for the next one; the channel goes on (reading) as it was.
@@ -386,7 +386,7 @@ ep_write_broken(struct endpoint *ep)
 	}
 	r->state = CH_FAILED;
 	channel_discard(r);
-	r->session->failed = 1;
+	r->src->session->failed = 1;
 	channel_update(r);
 }
 
@@ -445,7 +445,7 @@ channel_resume(struct channel *ch)
 		return;
 	}
 	channel_run(ch, 0);
-	session_check(ch->session);
+	session_check(ch->src->session);
 }
 
 /*
@@ -481,7 +481,7 @@ channel_settle(struct channel *ch)
 		/* Lost: a write error, its end told even without -N. */
 		channel_fail(ch, "write", errno);
 		ep_shutdown(ch->dst);
-		session_check(ch->session);
+		session_check(ch->src->session);
 		return;
 	}
 	/*
@@ -547,7 +547,7 @@ channel_delivered(void *arg, const unsigned char *p, size_t n)
 	struct channel	*ch = arg;
 	size_t		 i;
 
-	session_touch(ch->session);
+	session_touch(ch->src->session);
 	ch->bytes += n;
 	if (ch->dst->flags & EP_NET)
 		pump_tally()->sent += n;
@@ -581,7 +581,7 @@ channel_read_failed(struct channel *ch, int error)
 {
 	ch->error = error;
 	ch->error_op = "read";
-	ch->session->failed = 1;
+	ch->src->session->failed = 1;
 	ep_broken(ch->src);
 	ch->state = CH_DRAINING;
 	if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
@@ -684,7 +684,7 @@ void
 channel_pause_cb(void *arg)
 {
 	struct channel	*ch = arg;
-	struct session	*s = ch->session;
+	struct session	*s = ch->src->session;
 
 	channel_push(ch);
 	channel_update(ch);
@@ -781,7 +781,7 @@ channel_pull(struct channel *ch)
 		ep_read_ended(ch->src);
 		return;
 	}
-	session_touch(ch->session);
+	session_touch(ch->src->session);
 	if (spilling) {
 		ch->spilled += n;
 		return;
@@ -878,8 +878,8 @@ pump_fd_cb(int fd, int events, void *arg)
 		channel_run(ch, 0);
 	/* A fan-out member that cannot be written to is over. */
 	if ((events & EV_WRITE) && fd == ep->wfd && ep->hook != NULL &&
-	    ep->hook->flush != NULL) {
-		if (ep->hook->flush(ep) == -1) {
+	    (*ep->hook)->flush != NULL) {
+		if ((*ep->hook)->flush(ep) == -1) {
 			session_finish(s);
 			return;
 		}

@@ -121,7 +121,7 @@ rec_chunk(struct recorder *r, struct channel *ch, enum record_who who,
 {
 	char		 line[RECORD_LINE_MAX];
 	const unsigned char *nl;
-	uint64_t	 ms = ev_now() - ch->session->started;
+	uint64_t	 ms = ev_now() - ch->src->session->started;
 	size_t		 k;
 
 	while (n > 0 && r->fd != -1) {

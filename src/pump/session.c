@@ -32,6 +32,8 @@ static struct pump_totals	totals;
 struct session_clock {
 	struct ev_timer		 timer;
 	uint64_t		 grace_at;	/* When the grace ends; 0: none */
+	uint64_t		 last_active;	/* With an idle time: when
+						   something last moved */
 };
 
 /* The bytes every session has moved to and from the network so far. */
@@ -121,8 +123,8 @@ channel_block(struct channel *ch, u_int n)
 void
 session_touch(struct session *s)
 {
-	if (s->idle_ms != TIME_NONE)
-		s->last_active = ev_now();
+	if (s->clock != NULL)
+		s->clock->last_active = ev_now();
 }
 
 /* Add a channel moving bytes from src to dst. */
@@ -142,7 +144,9 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
 	ch->state = CH_OPEN;
 	ch->bufsize = CHANNEL_BUFSIZE;
 	channel_fast(ch)->pipe[0] = channel_fast(ch)->pipe[1] = -1;
-	ch->session = s;
+	/* A channel's session is its source's: no pointer of its own. */
+	DEBUG_CHECK(src->session == s && dst->session == s,
+	    "session_channel: an endpoint of another session");
 	src->reader = ch;
 	dst->writer = ch;
 	TAILQ_INSERT_TAIL(&s->channels, ch, entry);
@@ -191,7 +195,7 @@ session_clock_set(struct session *s)
 	if (k == NULL)
 		return;
 	if (s->idle_ms != TIME_NONE && s->running)
-		due = s->last_active + (uint64_t)s->idle_ms;
+		due = k->last_active + (uint64_t)s->idle_ms;
 	if (k->grace_at != 0 && (due == 0 || k->grace_at < due))
 		due = k->grace_at;
 	if (due == 0)
@@ -405,9 +409,10 @@ session_set_idle(struct session *s, long long idle_ms)
 	s->idle_ms = idle_ms;
 	if (!s->running || (idle_ms == TIME_NONE && s->clock == NULL))
 		return;
-	s->last_active = ev_now();
-	if (session_clock(s) != NULL)
+	if (session_clock(s) != NULL) {
+		s->clock->last_active = ev_now();
 		session_clock_set(s);
+	}
 }
 
 /* s's clock is due: its grace has run out, or it has been idle. */
@@ -423,7 +428,7 @@ session_clock_cb(void *arg)
 		return;
 	}
 	if (s->idle_ms != TIME_NONE &&
-	    now >= s->last_active + (uint64_t)s->idle_ms) {
+	    now >= s->clock->last_active + (uint64_t)s->idle_ms) {
 		s->timed_out = 1;
 		s->why = SE_IDLE;
 		session_finish(s);
@@ -586,8 +591,8 @@ session_free(struct session *s)
 	}
 	while ((ep = TAILQ_FIRST(&s->endpoints)) != NULL) {
 		TAILQ_REMOVE(&s->endpoints, ep, entry);
-		if (ep->hook != NULL && ep->hook->leave != NULL)
-			ep->hook->leave(ep);
+		if (ep->hook != NULL && (*ep->hook)->leave != NULL)
+			(*ep->hook)->leave(ep);
 		if (ep->ops != NULL && ep->ops->free != NULL)
 			ep->ops->free(ep);
 		if (ep->rfd != -1) {
