@@ -3468,6 +3468,7 @@ test_local_options_with_a_socket() {
 	    "OPEN:$SC_TMP/f,ftruncate=0|ftruncate" \
 	    "OPEN:$SC_TMP/f,nonblock|nonblock" \
 	    "OPEN:$SC_TMP/f,o-noatime|o-noatime" \
+	    "OPEN:$SC_TMP/f,o-direct|o-direct" \
 	    "OPEN:$SC_TMP/f,fs-noatime|fs-noatime" \
 	    "OPEN:$SC_TMP/f,user=root|user" \
 	    "OPEN:$SC_TMP/f,unlink-close|unlink-close" \
@@ -3477,8 +3478,8 @@ test_local_options_with_a_socket() {
 	assertFalse "no pipe made" "[ -e '$SC_TMP/p' ]"
 	assertFalse "no pty link made" "[ -e '$SC_TMP/lk' ]"
 	assertEquals "the file untouched" "hi" "$(<"$SC_TMP/f")"
-	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, or one connection without TLS" \
-	    TCP-LISTEN:0,fork EXEC:cat,nofork
+	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, one connection or each of a stream listener's, without TLS" \
+	    UDP-LISTEN:0,fork EXEC:cat,nofork
 	socat_refused "EXEC:cat,nofork,pty: nofork is the program on the connection itself, not on a pty" \
 	    "$_tcp" EXEC:cat,nofork,pty
 	socat_refused "OPEN:$SC_TMP/f,append $_tcp: append is for the file written, the second address" \
