@@ -626,7 +626,8 @@ test_proxy_auth_at_once() {
 			    EXEC:"$SC_TMP/proxy.sh"
 			t 20 "$_bin" /dev/null PROXY:127.0.0.1:127.0.0.1:9,$(
 			    )proxyport="$PORT","$_o" >"$SC_TMP/o" 2>"$SC_TMP/e"
-			assertEquals "$_n $_o: status: $(<"$SC_TMP/e")" 0 $?
+			_st=$?
+			assertEquals "$_n $_o: status: $(<"$SC_TMP/e")" 0 "$_st"
 			wait_exit "$SERVE_PID"
 			cp "$SC_TMP/head" "$SC_TMP/head.$_n"
 		done
