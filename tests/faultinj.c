@@ -23,6 +23,14 @@
  *			"FUNC N ERRNO", so that a test can tell that the
  *			fault it asked for happened
  *
+ * Built with -DFAULT_ALLOC (tests/allocinj.so), FUNC may also be alloc:
+ * the calls of malloc, calloc, realloc, reallocarray, strdup, strndup,
+ * asprintf and vasprintf made by the program itself (not by a library
+ * it uses), counted together and failed with ENOMEM, for a test that
+ * makes each of a run's allocations fail in turn.  A separate library,
+ * so that the other tests' processes keep the C library's allocator
+ * untouched.
+ *
  * Only the first process that loads the library is faulted: it takes
  * SC_FAULT out of its environment when loaded, so the programs it runs
  * call the real functions.  So LD_PRELOAD is given to the program under
@@ -44,9 +52,11 @@
 #include <sys/syscall.h>
 
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,13 +65,13 @@
 enum {
 	F_ACCEPT4, F_SOCKET, F_SOCKETPAIR, F_PIPE2, F_FORK, F_VFORK,
 	F_EPOLL_CTL, F_SPLICE, F_SENDFILE, F_SETSOCKOPT, F_BIND, F_LISTEN,
-	F_CONNECT, F_OPEN, F_OPENAT, F_POSIX_OPENPT, F_MAX
+	F_CONNECT, F_OPEN, F_OPENAT, F_POSIX_OPENPT, F_ALLOC, F_MAX
 };
 
 static const char *const names[F_MAX] = {
 	"accept4", "socket", "socketpair", "pipe2", "fork", "vfork",
 	"epoll_ctl", "splice", "sendfile", "setsockopt", "bind", "listen",
-	"connect", "open", "openat", "posix_openpt",
+	"connect", "open", "openat", "posix_openpt", "alloc",
 };
 
 /* What is asked of one function: fail calls first..last with error. */
@@ -136,6 +146,10 @@ bad:
 	_exit(125);
 }
 
+#ifdef FAULT_ALLOC
+static void	alloc_setup(void);
+#endif
+
 /* Read SC_FAULT once, at load, and take it out of the environment. */
 __attribute__((constructor)) static void
 setup(void)
@@ -155,7 +169,29 @@ setup(void)
 	unsetenv("SC_FAULT_PATH");
 	unsetenv("SC_FAULT");
 	unsetenv("SC_FAULT_LOG");
+#ifdef FAULT_ALLOC
+	alloc_setup();
+#else
+	if (faults[F_ALLOC].first != 0) {
+		fprintf(stderr, "faultinj: alloc: use tests/allocinj.so\n");
+		_exit(125);
+	}
+#endif
 }
+
+#ifdef FAULT_ALLOC
+static uintptr_t	 prog_base;	/* the program's load address */
+static uintptr_t	 prog_lo, prog_hi; /* the program's text */
+static uintptr_t	 alloc_caller;	/* where the faulted call returns */
+
+/* "alloc N ERRNO 0xCALLER": where, as the program's offset. */
+static int
+alloc_where(char *line, size_t size, unsigned long n, const char *error)
+{
+	return (snprintf(line, size, "alloc %lu %s 0x%lx\n", n, error,
+	    (unsigned long)(alloc_caller - prog_base)));
+}
+#endif
 
 /* Should this call of function i fail?  Then errno is set. */
 static int
@@ -163,7 +199,7 @@ fault(int i)
 {
 	struct fault	*f = &faults[i];
 	unsigned long	 n;
-	char		 line[64];
+	char		 line[128];
 	int		 fd, len;
 
 	if (f->first == 0)
@@ -177,6 +213,12 @@ fault(int i)
 	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) != -1) {
 		len = snprintf(line, sizeof(line), "%s %lu %s\n", names[i], n,
 		    strerrorname_np(f->error));
+#ifdef FAULT_ALLOC
+		/* An allocation says where (addr2line -e sockcat). */
+		if (i == F_ALLOC && len > 0)
+			len = alloc_where(line, sizeof(line), n,
+			    strerrorname_np(f->error));
+#endif
 		if (len > 0 && write(fd, line, len) != len)
 			len = 0;	/* The log is a help, not the test. */
 		close(fd);
@@ -392,3 +434,185 @@ posix_openpt(int flags)
 	NEXT(next, "posix_openpt");
 	return (next(flags));
 }
+
+#ifdef FAULT_ALLOC
+/*
+ * The allocations of the program itself: a call is counted when it
+ * returns into the program's own text, [prog_lo, prog_hi).  The C
+ * library's allocator is reached by dlsym(RTLD_NEXT); what the lookup
+ * itself asks for, before it is known, comes from a small arena that is
+ * never given back (the lookup keeps what it asks for).
+ */
+static void		*(*next_malloc)(size_t);
+static void		*(*next_calloc)(size_t, size_t);
+static void		*(*next_realloc)(void *, size_t);
+static int		 (*next_vasprintf)(char **, const char *, va_list);
+static unsigned char	 arena[16384] __attribute__((aligned(16)));
+static size_t		 arena_used;
+static int		 resolving;
+
+static void *
+arena_take(size_t n)
+{
+	void	*p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (n > sizeof(arena) - arena_used)
+		return (NULL);
+	p = arena + arena_used;
+	arena_used += n;
+	return (p);
+}
+
+/* The first object dl_iterate_phdr() gives is the program. */
+static int
+prog_text(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	int	 i;
+
+	(void)size;
+	(void)arg;
+	prog_base = info->dlpi_addr;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		if (info->dlpi_phdr[i].p_type == PT_LOAD &&
+		    (info->dlpi_phdr[i].p_flags & PF_X)) {
+			prog_lo = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+			prog_hi = prog_lo + info->dlpi_phdr[i].p_memsz;
+		}
+	}
+	return (1);
+}
+
+static void
+alloc_resolve(void)
+{
+	if (next_malloc != NULL || resolving)
+		return;
+	resolving = 1;
+	*(void **)&next_calloc = dlsym(RTLD_NEXT, "calloc");
+	*(void **)&next_realloc = dlsym(RTLD_NEXT, "realloc");
+	*(void **)&next_vasprintf = dlsym(RTLD_NEXT, "vasprintf");
+	*(void **)&next_malloc = dlsym(RTLD_NEXT, "malloc");
+	resolving = 0;
+}
+
+static void
+alloc_setup(void)
+{
+	alloc_resolve();
+	if (faults[F_ALLOC].first != 0)
+		dl_iterate_phdr(prog_text, NULL);
+}
+
+/* Should this allocation, returning to caller, fail? */
+static int
+alloc_fault(const void *caller)
+{
+	if (faults[F_ALLOC].first == 0 || (uintptr_t)caller < prog_lo ||
+	    (uintptr_t)caller >= prog_hi)
+		return (0);
+	alloc_caller = (uintptr_t)caller;
+	return (fault(F_ALLOC));
+}
+
+void *
+malloc(size_t n)
+{
+	if (alloc_fault(__builtin_return_address(0)))
+		return (NULL);
+	alloc_resolve();
+	if (next_malloc == NULL)
+		return (arena_take(n));
+	return (next_malloc(n));
+}
+
+void *
+calloc(size_t n, size_t size)
+{
+	if (alloc_fault(__builtin_return_address(0)))
+		return (NULL);
+	alloc_resolve();
+	if (next_calloc == NULL) {
+		if (size != 0 && n > SIZE_MAX / size)
+			return (NULL);
+		return (arena_take(n * size));	/* zeroed: static */
+	}
+	return (next_calloc(n, size));
+}
+
+void *
+realloc(void *p, size_t n)
+{
+	if (alloc_fault(__builtin_return_address(0)))
+		return (NULL);
+	alloc_resolve();
+	return (next_realloc(p, n));
+}
+
+void *
+reallocarray(void *p, size_t n, size_t size)
+{
+	if (alloc_fault(__builtin_return_address(0)))
+		return (NULL);
+	if (size != 0 && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return (NULL);
+	}
+	alloc_resolve();
+	return (next_realloc(p, n * size));
+}
+
+char *
+strdup(const char *s)
+{
+	size_t	 n = strlen(s) + 1;
+	char	*p;
+
+	if (alloc_fault(__builtin_return_address(0)))
+		return (NULL);
+	alloc_resolve();
+	if ((p = next_malloc(n)) != NULL)
+		memcpy(p, s, n);
+	return (p);
+}
+
+char *
+strndup(const char *s, size_t max)
+{
+	size_t	 n = strnlen(s, max);
+	char	*p;
+
+	if (alloc_fault(__builtin_return_address(0)))
+		return (NULL);
+	alloc_resolve();
+	if ((p = next_malloc(n + 1)) != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return (p);
+}
+
+int
+vasprintf(char **ret, const char *fmt, va_list ap)
+{
+	if (alloc_fault(__builtin_return_address(0)))
+		return (-1);
+	alloc_resolve();
+	return (next_vasprintf(ret, fmt, ap));
+}
+
+int
+asprintf(char **ret, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (alloc_fault(__builtin_return_address(0)))
+		return (-1);
+	alloc_resolve();
+	va_start(ap, fmt);
+	n = next_vasprintf(ret, fmt, ap);
+	va_end(ap);
+	return (n);
+}
+#endif

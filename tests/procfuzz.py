@@ -105,7 +105,8 @@ AUTH_FILE = b'fz:$2y$04$procfuzzprocfuzzprocfu5zHMLyhTqjkFA9O0okGNUz1Kk0Y4N12\n'
 # "addr": False, the arguments hold the address (an address pair, a
 # client); "role": "client" (the fuzzer is its server) or "device" (the
 # fuzzer writes to its terminal); "upgrade": "cgi", the upgrade requests
-# are mutated too (their headers become CGI variables); "auth": the
+# are mutated too (their headers become CGI variables); "via": "ws",
+# the relay's --via clients come by WebSocket (ws://); "auth": the
 # header line of the credentials a proper client gives (which it sends
 # from 127.0.0.2, an address of its own that the fuzzed sessions' wrong
 # answers do not get limited).
@@ -148,6 +149,8 @@ MODES = [
                         '127.0.0.1:{echo}'], ['tls', 'line'], 'secret-echo',
      'tcp'),
     ('relay', ['--relay'], ['relay', 'tls', 'line'], 'relay-pair', 'tcp'),
+    ('ws-relay', ['--relay', '--websocket'], ['ws', 'relay', 'http'],
+     'relay-pair', 'tcp', {'via': 'ws'}),
     ('udp', ['-u', '-lk'], ['line', 'chat', 'room'], 'out', 'udp'),
     ('ws-static', ['-lk', '--websocket', '--ws-static', '{dir}/www'],
      ['static', 'http', 'ws'], 'http-get', 'tcp'),
@@ -1382,7 +1385,8 @@ class Fuzzer:
     def relay_pair(self, marker, line):
         """Two --via clients of sockcat's meet at the relay: one echoes
         with a program, the other sends a line and must have it back."""
-        via = '127.0.0.1:%d' % self.port
+        via = ('ws://127.0.0.1:%d/' if self.x.get('via') == 'ws' else
+               '127.0.0.1:%d') % self.port
         code = '--secret=' + RELAY_CODE
         echo = subprocess.Popen(
             [self.opts.sockcat, '-l', '--via', via, code, '-w', '15', '-e',

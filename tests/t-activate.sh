@@ -134,7 +134,8 @@ test_a_client_ignores_a_passed_socket() {
 		printf 'hello\n' | t 10 $ACTIVATE $kind "$SC_TMP/p$kind" \
 		    127.0.0.1 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/out" \
 		    2>"$SC_TMP/err"
-		assertEquals "$kind status: $(<"$SC_TMP/err")" 0 $?
+		_st=$?
+		assertEquals "$kind status: $(<"$SC_TMP/err")" 0 "$_st"
 		assertEquals "$kind echoed" hello "$(<"$SC_TMP/out")"
 		assertEquals "$kind nothing said" "" "$(<"$SC_TMP/err")"
 	done

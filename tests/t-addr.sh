@@ -782,7 +782,8 @@ test_file_links_and_sticky_dirs() {
 	server srv -lk -c 'echo sent' 127.0.0.1 0 || fail "no server"
 	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/mine" </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "own link: status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "own link: status: $(<"$SC_TMP/err")" 0 "$_st"
 	assertEquals "own link: written through" sent "$(<"$SC_TMP/written")"
 	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
 	sticky_dir d
@@ -801,7 +802,8 @@ test_file_links_and_sticky_dirs() {
 	for name in mine new; do
 		t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/d/$name" \
 		    </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
-		assertEquals "$name: status: $(<"$SC_TMP/err")" 0 $?
+		_st=$?
+		assertEquals "$name: status: $(<"$SC_TMP/err")" 0 "$_st"
 	done
 	assertEquals "through the user's link" sent "$(<"$SC_TMP/written2")"
 	assertEquals "a new file" sent "$(<"$SC_TMP/d/new")"
@@ -810,12 +812,14 @@ test_file_links_and_sticky_dirs() {
 	echo "an older and longer line" >"$SC_TMP/d/own"
 	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/d/own" </dev/null \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "own file: status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "own file: status: $(<"$SC_TMP/err")" 0 "$_st"
 	assertEquals "own file: written over" sent "$(<"$SC_TMP/d/own")"
 	# Another user's file is read (only writing it is refused).
 	t 10 "$SC" file:"$SC_TMP/d/file" tcp:127.0.0.1:"$PORT" \
 	    >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "nobody's file read: status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "nobody's file read: status: $(<"$SC_TMP/err")" 0 "$_st"
 	assertEquals "nobody's file read: the reply" sent "$(<"$SC_TMP/out")"
 	# A file to read that is not there is said so.
 	expect_error "file:$SC_TMP/d/none: No such file or directory" \
@@ -832,7 +836,8 @@ test_unlink_early() {
 	server srv -lk -c 'echo sent' 127.0.0.1 0 || fail "no server"
 	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/out",unlink-early \
 	    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/err"
-	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/err")" 0 "$_st"
 	assertEquals "the link's file" victim "$(<"$SC_TMP/victim")"
 	assertTrue "a file in the link's place" "[ -f '$SC_TMP/out' ] &&
 	    [ ! -L '$SC_TMP/out' ]"
@@ -855,12 +860,14 @@ test_file_open_options() {
 	assertFalse "not made" "[ -e '$SC_TMP/none' ]"
 	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/f",trunc=0 \
 	    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/err"
-	assertEquals "trunc=0: status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "trunc=0: status: $(<"$SC_TMP/err")" 0 "$_st"
 	assertEquals "written over in place" "sent
 56789" "$(<"$SC_TMP/f")"
 	t 10 "$SC" tcp:127.0.0.1:"$PORT" file:"$SC_TMP/new",excl \
 	    </dev/null >"$SC_TMP/o" 2>"$SC_TMP/err"
-	assertEquals "excl, new: status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "excl, new: status: $(<"$SC_TMP/err")" 0 "$_st"
 	assertEquals "excl, new: written" sent "$(<"$SC_TMP/new")"
 }
 

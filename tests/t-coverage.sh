@@ -66,7 +66,8 @@ test_server_ended_by_a_signal_counts() {
 	assertEquals "client's status" 0 "$?"
 	assertEquals "echoed" "ping" "$out"
 	wait_for "$SC_TMP/srv.err" '^sockcat: sent 5 bytes'
-	assertTrue "the session's end logged: $(<"$SC_TMP/srv.err")" $?
+	_st=$?
+	assertTrue "the session's end logged: $(<"$SC_TMP/srv.err")" "$_st"
 	stop "$SERVER_PID"
 	wait "$SERVER_PID"
 	assertEquals "server's status" 143 "$?"

@@ -23,7 +23,8 @@ replay() {
 	assertTrue "a corpus for $1" "[ $n -gt 0 ]"
 	t 120 "$REPLAY/$1-replay" "$CORPUS/$1" >"$SC_TMP/out" \
 	    2>"$SC_TMP/err"
-	assertEquals "$1: status ($(head -c 2000 "$SC_TMP/err"))" 0 $?
+	_st=$?
+	assertEquals "$1: status ($(head -c 2000 "$SC_TMP/err"))" 0 "$_st"
 	assertEquals "$1: every input" "$n inputs" "$(<"$SC_TMP/out")"
 }
 

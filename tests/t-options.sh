@@ -120,7 +120,7 @@ excl() {
 # its names, both ways: the options that only a group of facts named
 # before (the --ws-* options, --allow and its kin, --mcast-if) too.
 test_conflicts_exclude_both_ways() {
-	assertEquals "--websocket" "--via --relay -z --zero -u --udp --fifo \
+	assertEquals "--websocket" "--via -z --zero -u --udp --fifo \
 -t --telnet --chat" "$(excl websocket | tr '\n' ' ' | sed 's/ $//')"
 	for o in zero udp fifo telnet chat; do
 		assertContains "--$o excludes --websocket" \

@@ -2,11 +2,11 @@
 # A client's place at the gate (--max-conns 1) comes back however the
 # client leaves, in every stream server mode: a program's client, the
 # forwarder's, the broker's and the room's, the chat's partner, the proxy
-# server's, the relay's (gone before, during or after its wait), a client
-# whose TLS handshake fails and one whose request is no WebSocket
-# upgrade.  Three clients one after another are each served
-# with one place: a place kept by a client that has gone would refuse
-# every later one.  The listener holds the place in the client's
+# server's, the relay's over TCP or WebSocket (gone before, during or
+# after its wait), a client whose TLS handshake fails and one whose
+# request is no WebSocket upgrade.  Three clients one after another are
+# each served with one place: a place kept by a client that has gone
+# would refuse every later one.  The listener holds the place in the client's
 # netconn, and freeing it gives the place back (doc/design.md,
 # "Connection set-up").
 
@@ -130,6 +130,29 @@ test_relay() {
 	# A pair holds two places.
 	server srv -n --max-conns 2 --relay 127.0.0.1 0 || fail "no relay"
 	in_turn relay_echoes
+}
+
+# relay_ws_echoes WORD: two --via ws:// clients meet at the relay on PORT,
+# one echoing, after a plain TCP one that left before its request, an
+# HTTP request that is no upgrade, and a WebSocket client that left while
+# it waited (its connection given up meanwhile).
+relay_ws_echoes() {
+	talk "" >/dev/null
+	talk "GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n" >/dev/null
+	t 5 "$SC" -w 2 --via "ws://127.0.0.1:$PORT/" --secret="$OTHER_CODE" \
+	    </dev/null >/dev/null 2>&1
+	t 20 "$SC" -l --via "ws://127.0.0.1:$PORT/" --secret="$RELAY_CODE" \
+	    -w 10 -e /bin/cat </dev/null >/dev/null 2>&1 &
+	[ "$(echo "$1" | t 20 "$SC" -N --via "ws://127.0.0.1:$PORT/" \
+	    --secret="$RELAY_CODE" -w 10 2>/dev/null)" = "$1" ]
+}
+OTHER_CODE=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
+
+test_ws_relay() {
+	sc_have_tls || { sc_skip "built without TLS"; return; }
+	server srv -n --max-conns 2 --relay --websocket 127.0.0.1 0 ||
+	    fail "no relay"
+	in_turn relay_ws_echoes
 }
 
 # junk_then_tls WORD: a client that speaks no TLS fails its handshake;

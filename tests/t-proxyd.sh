@@ -106,7 +106,8 @@ def auth(pw):
     return str(r[1])
 print(" ".join(auth(b"wrong") for i in range(6)), auth(b"secret"))
 ' "$PPORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	assertEquals "statuses" "1 1 1 1 1 1 1" "$(<"$SC_TMP/c.out")"
 	assertEquals "said" 2 "$(grep -c 'auth: 127.0.0.1 [0-9]*: too many wrong answers: refused for [0-9]* s$' "$SC_TMP/px.err")"
 	assertEquals "wrong ones said" 5 \
@@ -310,7 +311,8 @@ test_server_socks5_hostile_auth() {
 	write_probe
 	t 20 python3 "$SC_TMP/probe.py" socks5auth "$PPORT" 0 \
 	    >"$SC_TMP/probe.out" 2>&1
-	assertEquals "$(<"$SC_TMP/probe.out")" 0 $?
+	_st=$?
+	assertEquals "$(<"$SC_TMP/probe.out")" 0 "$_st"
 	assertEquals "authversion 05020101
 emptyuser 05020101" "$(<"$SC_TMP/probe.out")"
 	assertContains "said" "$(<"$SC_TMP/px.err")" \

@@ -289,7 +289,8 @@ new" "$(<"$SC_TMP/hist")"
 	on_tty hn listen:tcp accept 'send:secret\n' 'netexpect:secret\n' \
 	    'send:\x04' netclose exit:0 -- "$SC" --readline \
 	    --readline-history "$SC_TMP/new" 127.0.0.1 @PORT@
-	assertEquals "steps: $(<"$SC_TMP/hn.err")" 0 "$?"
+	_st=$?
+	assertEquals "steps: $(<"$SC_TMP/hn.err")" 0 "$_st"
 	assertEquals "secret" "$(<"$SC_TMP/new")"
 	assertEquals 600 "$(stat -c %a "$SC_TMP/new")"
 	# Cut to what is kept.
@@ -297,7 +298,8 @@ new" "$(<"$SC_TMP/hist")"
 	on_tty hl listen:tcp accept 'send:\x1b[A\n' 'netexpect:^150\n$' \
 	    'send:\x04' netclose exit:0 -- "$SC" --readline \
 	    --readline-history "$SC_TMP/long" 127.0.0.1 @PORT@
-	assertEquals "steps: $(<"$SC_TMP/hl.err")" 0 "$?"
+	_st=$?
+	assertEquals "steps: $(<"$SC_TMP/hl.err")" 0 "$_st"
 	assertEquals "$(seq 51 150)" "$(<"$SC_TMP/long")"
 }
 

@@ -9,7 +9,10 @@
 # wait, status 1); a third client with a paired code is turned away; a
 # code of the user's own that the relay could guess is refused in one
 # line; the relay's limits (--relay-limit) hold; 1,000 clients waiting
-# cost the relay at most 2 MiB.
+# cost the relay at most 2 MiB.  And through a relay reached by
+# WebSocket (--relay --websocket, --via ws://): a chat on two terminals,
+# 16 MiB each way, a capture that holds none of the plaintext, a --pty
+# shell.
 #
 # The networks are namespaces the suite makes (ip netns, veth pairs):
 #
@@ -177,10 +180,12 @@ test_chat_on_two_terminals() {
 	    'send:hello from behind the other\r' 'expect:left' 'exit:0' -- \
 	    ip netns exec "${NS}hb" "$SC" --chat --via "$RELAY" \
 	    --secret="$CODE"
-	assertEquals "b's steps: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's steps: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	wait_exit "$A"
 	wait "$A"
-	assertEquals "a's steps: $(cat "$SC_TMP/a.drive")" 0 $?
+	_st=$?
+	assertEquals "a's steps: $(cat "$SC_TMP/a.drive")" 0 "$_st"
 	assertContains "a's terminal" "$(tty_text a)" \
 	    "< hello from behind the other"
 	assertContains "b's terminal" "$(tty_text b)" \
@@ -200,7 +205,8 @@ test_drawn_code() {
 --secret=([0-9A-Z]{4}-){6}[0-9A-Z]{4}$ ]]"
 	# shellcheck disable=SC2086
 	echo "a line" | nsx hb "$SC" -N $cmd >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
-	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	wait_exit "$A"
 	wait "$A"
 	assertEquals "a's status" 0 $?
@@ -231,10 +237,12 @@ test_64_mib_each_way() {
 	B=$BG_PID
 	wait_exit "$A" 100
 	wait "$A"
-	assertEquals "a's status: $(cat "$SC_TMP/a.err")" 0 $?
+	_st=$?
+	assertEquals "a's status: $(cat "$SC_TMP/a.err")" 0 "$_st"
 	wait_exit "$B" 100
 	wait "$B"
-	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	assertEquals "b got a's bytes" "$(sha256sum <"$SC_TMP/a.data")" \
 	    "$(sha256sum <"$SC_TMP/b.got")"
 	assertEquals "a got b's bytes" "$(sha256sum <"$SC_TMP/b.data")" \
@@ -268,7 +276,8 @@ test_capture_holds_no_plaintext() {
 	A=$SIDE_PID
 	nsx hb "$SC" -N --via "$RELAY" --secret="$CODE" <"$SC_TMP/text" \
 	    >/dev/null 2>"$SC_TMP/b.err"
-	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	wait_exit "$A"
 	assertTrue "a got the text" "cmp -s '$SC_TMP/text' '$SC_TMP/a.out'"
 	echo "sent in the clear" |
@@ -296,6 +305,70 @@ while True:
     out.write(s.recv(1 << 17))
 '
 
+# The relay reached by WebSocket (--relay --websocket, --via ws://),
+# from behind the NATs: a chat typed on two terminals.
+test_websocket_chat() {
+	relay_up --websocket
+	ws=ws://$RELAY/
+	bg t 60 $PTY_DRIVE tty 24x80 "record:$SC_TMP/a" \
+	    "expect:Waiting at $ws for the other side" \
+	    'expect:connected to' 'send:hello over WebSocket\r' \
+	    'expect:< hello back' 'send::q\r' 'exit:0' -- \
+	    ip netns exec "${NS}ha" "$SC" --chat --via "$ws" \
+	    --secret="$CODE" >"$SC_TMP/a.tty" 2>"$SC_TMP/a.drive"
+	A=$BG_PID
+	wait_for "$SC_TMP/relay.err" 'waits$' || fail "a does not wait"
+	on_tty b 'expect:connected to' 'expect:< hello over WebSocket' \
+	    'send:hello back\r' 'expect:left' 'exit:0' -- \
+	    ip netns exec "${NS}hb" "$SC" --chat --via "$ws" --secret="$CODE"
+	_st=$?
+	assertEquals "b's steps: $(cat "$SC_TMP/b.err")" 0 "$_st"
+	wait_exit "$A"
+	assertEquals "a's steps: $(cat "$SC_TMP/a.drive")" 0 "$WAIT_STATUS"
+	assertContains "a's terminal" "$(tty_text a)" "< hello back"
+	assertContains "b's terminal" "$(tty_text b)" "< hello over WebSocket"
+	assertNotContains "no code in the relay's log" \
+	    "$(<"$SC_TMP/relay.err")" "$CODE"
+}
+
+# 16 MiB each way at once through the relay reached by WebSocket, hashed
+# on both sides, while a capture of the relay's host holds none of a
+# text sent first.
+test_websocket_each_way_no_plaintext() {
+	for i in $(seq 2000); do
+		echo "the plaintext line $i, which only the two ends read"
+	done >"$SC_TMP/a.data"
+	head -c $((16 << 20)) /dev/urandom >>"$SC_TMP/a.data"
+	head -c $((16 << 20)) /dev/urandom >"$SC_TMP/b.data"
+	relay_up --websocket
+	ws=ws://$RELAY/
+	bg t 90 ip netns exec "${NS}rl" python3 -c "$SNIFF" "$SC_TMP/cap"
+	SNIFF_PID=$BG_PID
+	wait_for "$SC_TMP/cap.ready" . || fail "no capture"
+	bg_in "$SC_TMP/a.data" t 90 ip netns exec "${NS}ha" "$SC" -N -l \
+	    --via "$ws" --secret="$CODE" >"$SC_TMP/a.got" 2>"$SC_TMP/a.err"
+	A=$BG_PID
+	bg_in "$SC_TMP/b.data" t 90 ip netns exec "${NS}hb" "$SC" -N \
+	    --via "$ws" --secret="$CODE" >"$SC_TMP/b.got" 2>"$SC_TMP/b.err"
+	B=$BG_PID
+	wait_exit "$A" 100
+	assertEquals "a's status: $(cat "$SC_TMP/a.err")" 0 "$WAIT_STATUS"
+	wait_exit "$B" 100
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$WAIT_STATUS"
+	stop "$SNIFF_PID"
+	assertEquals "b got a's bytes" "$(sha256sum <"$SC_TMP/a.data")" \
+	    "$(sha256sum <"$SC_TMP/b.got")"
+	assertEquals "a got b's bytes" "$(sha256sum <"$SC_TMP/b.data")" \
+	    "$(sha256sum <"$SC_TMP/a.got")"
+	assertTrue "the relay pairs the NATs' addresses" \
+	    "grep -Eq '^sockcat: relay: paired $NAT [0-9]+ with $NAT [0-9]+$' \
+	    '$SC_TMP/relay.err'"
+	assertTrue "the capture saw the upgrades" \
+	    "grep -aq 'Upgrade: websocket' '$SC_TMP/cap'"
+	assertFalse "no plaintext in the capture" \
+	    "grep -aq 'plaintext line' '$SC_TMP/cap'"
+}
+
 # A shell on a terminal of its own on hb, typed at from a raw terminal
 # on ha; the window size reaches it.
 test_pty_shell() {
@@ -305,10 +378,26 @@ test_pty_shell() {
 	on_tty raw 'expect:# ' 'send:stty size; echo $((6 * 7))\r' \
 	    'expect:24 80' 'expect:42' 'send:exit\r' 'exit:0' -- \
 	    ip netns exec "${NS}ha" "$SC" --via "$RELAY" --secret="$CODE" --raw
-	assertEquals "steps: $(cat "$SC_TMP/raw.err")" 0 $?
+	_st=$?
+	assertEquals "steps: $(cat "$SC_TMP/raw.err")" 0 "$_st"
 	wait_exit "$S"
 	wait "$S"
 	assertEquals "the shell's side" 0 $?
+}
+
+# The same shell through a relay reached by WebSocket.
+test_websocket_pty_shell() {
+	relay_up --websocket
+	ws=ws://$RELAY/
+	side shell hb -l --via "$ws" --secret="$CODE" --pty -e /bin/sh
+	S=$SIDE_PID
+	on_tty raw 'expect:# ' 'send:stty size; echo $((6 * 7))\r' \
+	    'expect:24 80' 'expect:42' 'send:exit\r' 'exit:0' -- \
+	    ip netns exec "${NS}ha" "$SC" --via "$ws" --secret="$CODE" --raw
+	st=$?
+	assertEquals "steps: $(cat "$SC_TMP/raw.err")" 0 "$st"
+	wait_exit "$S"
+	assertEquals "the shell's side" 0 "$WAIT_STATUS"
 }
 
 # A program (-c, and -e) on one host serves the other through the relay.
@@ -318,14 +407,16 @@ test_programs() {
 	P=$SIDE_PID
 	echo "shout this" | nsx ha "$SC" -N --via "$RELAY" --secret="$CODE" \
 	    >"$SC_TMP/a.out" 2>"$SC_TMP/a.err"
-	assertEquals "-c: status: $(cat "$SC_TMP/a.err")" 0 $?
+	_st=$?
+	assertEquals "-c: status: $(cat "$SC_TMP/a.err")" 0 "$_st"
 	assertEquals "-c: its answer" "SHOUT THIS" "$(<"$SC_TMP/a.out")"
 	wait_exit "$P"
 	side prog ha --via "$RELAY" --secret="$CODE" -e /bin/cat
 	P=$SIDE_PID
 	echo "echo this" | nsx hb "$SC" -N -l --via "$RELAY" \
 	    --secret="$CODE" >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
-	assertEquals "-e: status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "-e: status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	assertEquals "-e: its answer" "echo this" "$(<"$SC_TMP/b.out")"
 	wait_exit "$P"
 }
@@ -425,7 +516,8 @@ relay's time" "$(<"$SC_TMP/a.err")"
 	start=$EPOCHREALTIME
 	nsx hb "$SC" --via "$RELAY" --secret="$CODE" </dev/null \
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
-	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 $?
+	_st=$?
+	assertEquals "b's status: $(cat "$SC_TMP/b.err")" 0 "$_st"
 	ms=$(( (${EPOCHREALTIME/[.,]/} - ${start/[.,]/}) / 1000 ))
 	assertTrue "3 MiB whole" "cmp -s '$SC_TMP/data' '$SC_TMP/b.out'"
 	# A second's worth ahead, then 1 MiB a second: two seconds at least.
@@ -439,12 +531,12 @@ test_command_line() {
 use --secret with --via" --via "$RELAY"
 	expect_error "--via dials a relay for one stream: it takes no -u, -U, \
 -z, -k, --broker, --room, --forward, --reconnect, --websocket, \
---listen-fd, --relay, proxy server or ws:// URL" -lk --via "$RELAY" \
+--listen-fd, --relay, proxy server or ws:// operand" -lk --via "$RELAY" \
 	    --secret="$CODE"
 	expect_error "--via: [::1]port is not HOST[:PORT]" \
 	    --via '[::1]port' --secret="$CODE"
-	expect_error "--relay carries its clients' own TLS over TCP: it takes \
-no --ssl, --secret, --websocket, -u, -U or --listen-fd" --relay --ssl
+	expect_error "--relay carries its clients' own TLS over TCP or \
+WebSocket: it takes no --ssl, --secret, -u, -U or --listen-fd" --relay --ssl
 	expect_error "must use --relay with --relay-limit" -l 1 \
 	    --relay-limit wait=1s
 	expect_error "--relay-limit: no limit is called speed (wait, \

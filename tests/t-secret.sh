@@ -155,7 +155,8 @@ test_listener_draws_a_code_and_shows_the_command() {
 	read -ra cmd <<<"${line#On the other side, run: sockcat }"
 	echo "from client" | t 15 "$SC" -N "${cmd[@]}" >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
-	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "from client"
 	assertFileEquals "$SC_TMP/c.out" "from server"
@@ -179,11 +180,13 @@ test_code_from_environment_file_and_no_terminal() {
 	secret_server --secret="$CODE" -k 127.0.0.1 0
 	echo "by env" | SOCKCAT_SECRET=$CODE t 15 "$SC" -N --secret \
 	    127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "env: status $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "env: status $(<"$SC_TMP/c.err")" 0 "$_st"
 	echo "$CODE" >"$SC_TMP/code"
 	echo "by file" | t 15 "$SC" -N --secret-file "$SC_TMP/code" \
 	    127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "file: status $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "file: status $(<"$SC_TMP/c.err")" 0 "$_st"
 	wait_lines "$SC_TMP/srv.out" '^by ' 2 || fail "not received"
 	assertEquals "both" "by env
 by file" "$(<"$SC_TMP/srv.out")"
@@ -336,7 +339,8 @@ test_keep_open_with_a_program() {
 	    fail "no server"
 	echo one | t 15 "$SC" -N --secret="$CODE" 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c1.out" 2>"$SC_TMP/c1.err"
-	assertEquals "first: status $(<"$SC_TMP/c1.err")" 0 $?
+	_st=$?
+	assertEquals "first: status $(<"$SC_TMP/c1.err")" 0 "$_st"
 	assertEquals "first" "hello
 one" "$(<"$SC_TMP/c1.out")"
 	echo two | t 15 "$SC" -N --secret="$OTHER" 127.0.0.1 "$PORT" \
@@ -370,7 +374,8 @@ test_chat_on_a_terminal() {
 	wait_for "$SC_TMP/srv.out" '^hello there$' || fail "not received"
 	say 7 'and back\n'
 	wait $_ch
-	assertEquals "steps: $(<"$SC_TMP/ch.err")" 0 $?
+	_st=$?
+	assertEquals "steps: $(<"$SC_TMP/ch.err")" 0 "$_st"
 	assertNotContains "the code is not echoed" "$(tty_text ch)" "$CODE"
 	stop "$SERVER_PID"
 	hush 7
@@ -380,7 +385,8 @@ test_chat_on_a_terminal() {
 	console srv2 7
 	server srv -l --chat --secret="$CODE" 127.0.0.1 0 || fail "no server"
 	on_tty cw "exit:1" -- "$SC" --chat --secret="$OTHER" 127.0.0.1 "$PORT"
-	assertEquals "steps: $(<"$SC_TMP/cw.err")" 0 $?
+	_st=$?
+	assertEquals "steps: $(<"$SC_TMP/cw.err")" 0 "$_st"
 	assertEquals "one line" "$WRONG" "$(tty_text cw | sed '/^$/d')"
 	assertTrue "turned away" "wait_for '$SC_TMP/srv.err' \
 	    'turned away: TLS handshake failed: the other side has another code'"
@@ -435,7 +441,8 @@ test_forward_with_the_code_on_either_side() {
 	    --forward "127.0.0.1:$PORT" || fail "no forwarder"
 	echo "from client" | t 15 "$SC" -N --secret="$CODE" 127.0.0.1 \
 	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	assertFileEquals "$SC_TMP/c.out" "from target"
 	assertFileEquals "$SC_TMP/tgt.out" "from client"
 	stop "$SERVER_PID"
@@ -448,7 +455,8 @@ test_forward_with_the_code_on_either_side() {
 	assertNotContains "not in ps" "$args" "$OTHER"
 	echo "from client" | t 15 "$SC" -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	assertFileEquals "$SC_TMP/c.out" "from target"
 	assertFileEquals "$SC_TMP/tgt.out" "from client"
 	assertFalse "not in the log" "grep -qF -- '$OTHER' '$SC_TMP/fw.err'"
@@ -461,7 +469,8 @@ test_address_option() {
 	server srv "tls-l:127.0.0.1:0,secret=$CODE" - || fail "no server"
 	echo "from client" | t 15 "$SC" -N "tls:127.0.0.1:$PORT,secret=$CODE" \
 	    - >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "from client"
 	assertFileEquals "$SC_TMP/c.out" "from server"
@@ -478,7 +487,8 @@ test_address_option_blanked_from_ps() {
 	assertContains "blanked: $args" "$args" "tls-l:127.0.0.1:0,SECRET=$stars -"
 	echo "from client" | t 15 "$SC" -N "tls:127.0.0.1:$PORT,Secret=$CODE" \
 	    - >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "from client"
 	server fw -lk 127.0.0.1 0 --forward "TLS:127.0.0.1:1,SeCrEt=$OTHER" \
@@ -503,7 +513,8 @@ test_shell_example() {
 	    "$SC_TMP/srv.err")
 	echo 'echo "hi from $0"' | t 15 "$SC" -N --secret="$code" 127.0.0.1 \
 	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	assertEquals "the shell" "hi from /bin/sh" "$(<"$SC_TMP/c.out")"
 	stop "$SERVER_PID"
 }
@@ -517,7 +528,8 @@ test_unix_listener_shows_its_path() {
 	read -ra cmd <<<"${line#On the other side, run: sockcat }"
 	echo "from client" | t 15 "$SC" -N "${cmd[@]}" >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
-	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	wait_exit "$SERVER_PID" 15
 	assertFileEquals "$SC_TMP/srv.out" "from client"
 	assertFileEquals "$SC_TMP/c.out" "from server"

@@ -438,7 +438,8 @@ drive() {
 	shift
 	t 60 $PTY_DRIVE tty "$_size" "record:$SC_TMP/r" "$@" \
 	    >"$SC_TMP/r.tty" 2>"$SC_TMP/r.err"
-	assertEquals "steps: $(<"$SC_TMP/r.err")" 0 $?
+	_st=$?
+	assertEquals "steps: $(<"$SC_TMP/r.err")" 0 "$_st"
 }
 
 # --raw -l on a terminal: cooked until a client comes, raw while it is

@@ -346,7 +346,8 @@ test_proxy_per_side() {
 	wait_until tcp_up "$b" || fail "no server b"
 	t 30 "$SC" "tcp:127.0.0.1:$a,proxy=http://127.0.0.1:$p1" \
 	    "tcp:127.0.0.1:$b,proxy=http://127.0.0.1:$p2" 2>"$SC_TMP/j.err"
-	assertEquals "status: $(<"$SC_TMP/j.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/j.err")" 0 "$_st"
 	wait_until test -s "$SC_TMP/b.got" || fail "nothing at b"
 	assertEquals "a's line at b" "from a" "$(<"$SC_TMP/b.got")"
 	assertTrue "a through proxy 1" \

@@ -1777,7 +1777,8 @@ test_shell_on_a_pty_served() {
 		    send:'\x03' send:'echo $((3*7))Z\r' expect:'21Z' \
 		    send:'exit\r' exit:0 cooked -- \
 		    "$REAL" FILE:/dev/tty,raw,echo=0 TCP:127.0.0.1:"$PORT"
-		assertEquals "$_bin: the shell, typed at: $(<"$SC_TMP/shell.err") $(tty_text shell | tail -c 300)" 0 $?
+		_st=$?
+		assertEquals "$_bin: the shell, typed at: $(<"$SC_TMP/shell.err") $(tty_text shell | tail -c 300)" 0 "$_st"
 		assertNotContains "$_bin: no hello" "$(tty_text shell)" \
 		    "1073;naws"
 		stop "$SERVE_PID"

@@ -64,14 +64,16 @@ test_listen_options() {
 # -S: the key typed at the terminal's prompt signs every segment (TCP
 # MD5, RFC 2385), for any peer address: setsockopt(2) gets it, and a
 # listener that has no key drops the signed SYN, so that the connection
-# is never made, where one unsigned is.
+# is never made (-v says it timed out, as nc does), where one unsigned
+# is.
 test_md5sig_key_from_the_terminal() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"
 	on_tty md5 expect:'TCP MD5SIG password: ' send:'s3cret\n' \
 	    'expect:port [0-9]+ \(tcp\) timed out' exit:1 -- \
 	    strace -s 256 -f -e trace=setsockopt -o "$SC_TMP/trace" \
-	    "$SC" -S -z -w 2 127.0.0.1 "$PORT"
-	assertEquals "the steps: $(cat "$SC_TMP/md5.err")" 0 $?
+	    "$SC" -v -S -z -w 2 127.0.0.1 "$PORT"
+	_st=$?
+	assertEquals "the steps: $(cat "$SC_TMP/md5.err")" 0 "$_st"
 	has_call 'TCP_MD5SIG_EXT'
 	has_call 's3cret'
 	t 10 "$SC" -z -w 2 127.0.0.1 "$PORT" </dev/null

@@ -200,7 +200,8 @@ test_source_port() {
 	server srv2 -l 127.0.0.1 0 || fail "no second server"
 	echo y | t 5 "$SC" -N -p "$src" -s 127.0.0.1 127.0.0.1 "$PORT" \
 	    2>"$SC_TMP/c.err"
-	assertEquals "again: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "again: $(<"$SC_TMP/c.err")" 0 "$_st"
 	wait_exit "$SERVER_PID"
 	assertEquals "again from $src" "Connection received on localhost $src" \
 	    "$(sed -n 2p "$SC_TMP/srv2.err")"

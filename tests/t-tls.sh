@@ -48,7 +48,8 @@ test_unix_domain_socket_both_ways() {
 	server srv --ssl -lU "$SC_TMP/s.sock" || fail "no server"
 	echo "from client" | t 20 "$SC" -v -N --ssl -U "$SC_TMP/s.sock" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "client status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	assertFileEquals "$SC_TMP/srv.out" "from client"

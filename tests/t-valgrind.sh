@@ -107,6 +107,32 @@ test_relay_pair_then_term() {
 }
 OTHER_CODE=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
 
+# The same through a relay reached by WebSocket (--via ws://): the
+# waiting client's connection given up and made again, the bridge of
+# each --via client, drained as it ends.
+test_ws_relay_pair_then_term() {
+	sc_have_tls || { sc_skip "built without TLS"; return; }
+	code=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK
+	head -c 200000 /dev/urandom >"$SC_TMP/c.in"
+	server srv -n --relay --websocket 127.0.0.1 0 || fail "no relay"
+	pid=$(child_pid "$SERVER_PID")
+	via=ws://127.0.0.1:$PORT/
+	t 30 "$SC" -w 10 --via "$via" --secret="$OTHER_CODE" \
+	    </dev/null >/dev/null 2>&1 &
+	wait_for "$SC_TMP/srv.err" 'waits$'
+	kill -TERM $! 2>/dev/null
+	bg t 60 "$SC" -l -w 30 --via "$via" --secret="$code" -e /bin/cat
+	t 60 "$SC" -N -w 30 --via "$via" --secret="$code" \
+	    <"$SC_TMP/c.in" >"$SC_TMP/c.out"
+	assertEquals "client status" 0 $?
+	assertTrue "echoed" "cmp -s '$SC_TMP/c.in' '$SC_TMP/c.out'"
+	wait_exit "$BG_PID"
+	kill -TERM "$pid"
+	wait_exit "$SERVER_PID"
+	assertEquals "ended by SIGTERM" 143 "$WAIT_STATUS"
+	assertClean
+}
+
 test_scan() {
 	server srv -k -l 127.0.0.1 0 || fail "no server"
 	t 20 "$SC" -zvn 127.0.0.1 "$PORT" "$((PORT + 1))" \

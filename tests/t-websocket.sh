@@ -505,7 +505,8 @@ test_ipv6_url() {
 	    fail "no server"
 	echo "over IPv6" | t 20 "$SC" -q 2 "ws://[::1]:$PORT/" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	assertEquals "what came back" "[::1]:$PORT
 over IPv6" "$(<"$SC_TMP/c.out")"
 }

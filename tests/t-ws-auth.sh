@@ -652,7 +652,8 @@ print(get(\"2001:db8:2::2\"))
 " "$port"
 	kill %1
 	' sh "$SC_TMP" >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/err")" 0 "$_st"
 	assertEquals "one /64, one limit; another /64 its own" \
 	    "401 401 401 401 401 429
 401" "$(<"$SC_TMP/out")"
@@ -700,7 +701,8 @@ while left:
         order.append(left.pop(s))
 print(" ".join(order))
 ' "$PORT" >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/err")" 0 "$_st"
 	assertEquals "the other first" "B A" "$(<"$SC_TMP/out")"
 	stop "$SERVER_PID"
 	grep -q 'auth: 127.0.0.1 [0-9]*: wrong Basic of ann$' "$SC_TMP/s.err" ||

@@ -431,7 +431,8 @@ test_client_long_line_turns_binary() {
 	} >"$SC_TMP/line"
 	t 30 "$SC" -N "ws://127.0.0.1:$WPORT/" <"$SC_TMP/line" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	peer_wait
 	a=$(head -c 150000 "$SC_TMP/line" | $SHA256 | cut -c1-16)
 	b=$(tail -c +150001 "$SC_TMP/line" | head -c 101000 | $SHA256 |
@@ -451,7 +452,8 @@ test_client_long_line_cut_before_a_cr() {
 	} >"$SC_TMP/line"
 	t 30 "$SC" -N "ws://127.0.0.1:$WPORT/" <"$SC_TMP/line" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	peer_wait
 	assertEquals "the fragments" "text 65535
 cont 11" "$(grep -E '^(text|cont) ' "$SC_TMP/p.out" | cut -d' ' -f1,2)"

@@ -142,7 +142,8 @@ test_client_ending_first_is_plain() {
 		    fail "no $mode"
 		t 30 "$SC" -N 127.0.0.1 "$PORT" </dev/null \
 		    >"$SC_TMP/ender.out" 2>"$SC_TMP/ender.err"
-		assertEquals "$mode: its status: $(<"$SC_TMP/ender.err")" 0 $?
+		_st=$?
+		assertEquals "$mode: its status: $(<"$SC_TMP/ender.err")" 0 "$_st"
 		wait_for "$SC_TMP/s.err" 'not a WebSocket client: plain TCP' ||
 		    fail "$mode: not taken: $(<"$SC_TMP/s.err")"
 		[ "$mode" = --room ] &&
@@ -725,7 +726,8 @@ test_cgi_variables() {
 	server s -lk --websocket -c 'echo "$QUERY_STRING"' 127.0.0.1 0 ||
 	    fail "no server"
 	out=$(t 20 "$SC" -d "ws://127.0.0.1:$PORT/x?a=1&b=2" 2>"$SC_TMP/c.err")
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	assertEquals "QUERY_STRING" "a=1&b=2" "$out"
 	stop "$SERVER_PID"
 
@@ -738,7 +740,8 @@ test_cgi_variables() {
 	    --ws-header "X-Test: a$(printf '\033')[31mb;\$(id)" \
 	    --ws-header "User-Agent: test agent" --ws-origin http://o.example \
 	    "ws://127.0.0.1:$PORT/p%41th%1b?q" 2>"$SC_TMP/c.err")
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	assertEquals "variables" \
 	    "/p%41th%1b?q|/pAth|a[31mb;\$(id)|test agent|127.0.0.1|$PORT|http://o.example" \
 	    "$out"
@@ -756,7 +759,8 @@ test_cgi_variables_not_inherited() {
 	    127.0.0.1 0 || fail "no server"
 	out=$(t 20 "$SC" -d --ws-header "X-Test: sent" \
 	    "ws://127.0.0.1:$PORT/x?q=1" 2>"$SC_TMP/c.err")
-	assertEquals "status: $(<"$SC_TMP/c.err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
 	assertEquals "variables" "sent|unset|127.0.0.1|a port|$PORT|q=1" "$out"
 }
 
@@ -792,7 +796,8 @@ if n == 126:
     n = int.from_bytes(rest[2:4], "big")
 print(rest[off:off + n].decode())
 EOF2
-		assertEquals "${host:0:20}: status: $(<"$SC_TMP/c.err")" 0 $?
+		_st=$?
+		assertEquals "${host:0:20}: status: $(<"$SC_TMP/c.err")" 0 "$_st"
 		case $host in
 		'[::1]:80') want='[::1]' ;;
 		'['*) want=$host ;;
@@ -843,7 +848,8 @@ test_framed_client() {
 	printf 'T 5\nhelloB 3\n\000\001\377T 0\n' >"$SC_TMP/in"
 	t 20 "$SC" --ws-framed -q 2 "ws://127.0.0.1:$wport/" \
 	    <"$SC_TMP/in" >"$SC_TMP/out" 2>"$SC_TMP/err"
-	assertEquals "status: $(<"$SC_TMP/err")" 0 $?
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/err")" 0 "$_st"
 	cmp -s "$SC_TMP/in" "$SC_TMP/out" ||
 	    fail "echoed: $(od -c "$SC_TMP/out")"
 }

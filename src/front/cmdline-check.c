@@ -202,7 +202,7 @@ static const struct conflict {
 	  "--reconnect --websocket ws-url --listen-fd --relay",
 	  .msg = "--via dials a relay for one stream: it takes no -u, -U, "
 	  "-z, -k, --broker, --room, --forward, --reconnect, --websocket, "
-	  "--listen-fd, --relay, proxy server or ws:// URL" },
+	  "--listen-fd, --relay, proxy server or ws:// operand" },
 	/*
 	 * The code, found and checked: a slip is said before anything runs;
 	 * with --via, the relay is what the side dials.
@@ -217,9 +217,9 @@ static const struct conflict {
 	{ .all = "--secret -u", .msg = "--secret over UDP needs DTLS 1.3, "
 	  "which this OpenSSL does not have" },
 	{ .all = "--relay",
-	  .any = "--ssl --secret --websocket -u -U --listen-fd",
-	  .msg = "--relay carries its clients' own TLS over TCP: it takes "
-	  "no --ssl, --secret, --websocket, -u, -U or --listen-fd" },
+	  .any = "--ssl --secret -u -U --listen-fd",
+	  .msg = "--relay carries its clients' own TLS over TCP or "
+	  "WebSocket: it takes no --ssl, --secret, -u, -U or --listen-fd" },
 	{ .all = "--relay-limit", .none = "--relay",
 	  .msg = "must use --relay with --relay-limit" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */

@@ -377,15 +377,18 @@ step_last(struct cmdline *cl)
 	/*
 	 * What the side's layers need to know of the mode: a datagram
 	 * listener's peers have sockets of their own with a program for
-	 * each, or DTLS; a broker and a room take plain TCP clients beside
-	 * WebSocket ones, and the room has a page; a program learns a
+	 * each, or DTLS; a broker, a room and a relay take plain TCP clients
+	 * beside WebSocket ones, and the room has a page; a program learns a
 	 * WebSocket request's variables.
 	 */
 	o->side.dgram_peers = o->side.tls.on ||
 	    (o->side.keep && o->local.exec != NULL);
 	/* A plain TCP member could not say who it is: with --auth, none. */
-	o->side.ws.plain_too = (o->broker || o->room) &&
+	o->side.ws.plain_too = (o->broker || o->room || o->relay) &&
 	    !auth_on(&o->side.auth);
+	/* A relay carries TLS's records, which do not compress. */
+	if (o->relay)
+		o->side.ws.no_compress = 1;
 	o->side.ws.room_page = o->room;
 	o->side.ws.cgi = o->local.exec != NULL;
 	o->side.ws.fresh = o->broker || o->room || o->fwd.n > 0;

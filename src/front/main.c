@@ -123,6 +123,9 @@ main(int argc, char **argv)
 		dump_stamp(run.dump, o.flow.stamp);
 
 	status = mode_run(&o);
+	/* --via ws://: what TLS wrote last still crosses the bridge. */
+	if (o.side.via.ws)
+		ws_bridge_drain();
 	stats_end();
 	/*
 	 * Each side frees what it owns: a pair's sides what their addresses
@@ -143,6 +146,8 @@ main(int argc, char **argv)
 		tls_ctx_free(o.side.tls.ctx);
 	if (o.side.via.srv_ctx != NULL)
 		tls_ctx_free(o.side.via.srv_ctx);
+	if (o.side.via.ws_ctx != NULL)
+		tls_ctx_free(o.side.via.ws_ctx);
 	free_ports(o.side.ports, o.side.nports);
 	free(o.side.ws.headers);
 	free(o.side.ws.server_headers);

@@ -128,6 +128,11 @@ static const struct mode {
 	{ "client",		0,			plain_connect },
 };
 
+/* What TLS with a wss:// relay is (--via): its certificate checked. */
+static struct tls_conf	 mode_relay_tls = { .on = 1, .verify = 1,
+	.verify_way = " (a wss:// relay's certificate must be one the "
+	"system trusts)" };
+
 /*
  * The TLS context of side sd, when it speaks TLS: a server's for a
  * listener, DTLS's over datagrams.  Exits with one line if it cannot be
@@ -150,6 +155,10 @@ mode_tls(struct side *sd)
 	/* --via: the relay's pairing says which of the two this side is. */
 	if (sd->via.on && (sd->via.srv_ctx = tls_ctx_new(&sd->tls,
 	    flags | TLS_SERVER, &cause)) == NULL)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	/* --via wss://: the relay's own TLS, its certificate checked. */
+	if (sd->via.wss && (sd->via.ws_ctx = tls_ctx_new(&mode_relay_tls, 0,
+	    &cause)) == NULL)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
 

@@ -225,7 +225,7 @@ static const struct optdef optdefs[] = {
 	{ .name = "via", .arg = "HOST[:PORT]", .group = OPTG_PROXY,
 	  .topic = OPTT_TLS, .kind = OPTK_STRING, FIELD(via),
 	  .comp = OPTC_HOST, .joins = 1,
-	  .help = "--secret: meet the other side at a --relay" },
+	  .help = "--secret: meet at a --relay, or its ws:// URL" },
 	{ .name = "max-conns", .arg = "N", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS,
 	  .kind = OPTK_NUMBER, FIELD(side.gate.max_conns), .lo = 1, .hi = INT_MAX,

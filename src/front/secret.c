@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "front.h"
 
@@ -42,6 +43,8 @@ static char	 secret_peer[sizeof(secret_drawn) + 32 + 320];
 /* --via's relay: its host, and as messages say it, HOST:PORT. */
 static char	 secret_relay_host[256];
 static char	 secret_relay[sizeof(secret_relay_host) + 40];
+static char	 secret_relay_port[32];
+static char	 secret_relay_path[1024];
 
 static void	 secret_via(struct cmdline *);
 
@@ -138,6 +141,51 @@ secret_find(struct cmdline *cl)
 }
 
 /*
+ * --via ws://HOST[:PORT][/PATH] or wss://: the relay behind a WebSocket
+ * upgrade (--relay --websocket, or a web server in front of it), reached
+ * over TLS with wss://, its certificate checked.  Sets sd's via (not
+ * its WebSocket: the mode is given TLS with the peer, no WebSocket) and
+ * the relay's host in secret_relay_host, *port.  Returns 0 when url is no
+ * such URL.
+ */
+static __startup int
+secret_via_url(struct side *sd, const char *url, char **port)
+{
+	struct side	 url_side;
+	char		*hostbuf, *path, *auth, *cause;
+
+	memset(&url_side, 0, sizeof(url_side));
+	if (strncasecmp(url, "ws://", 5) != 0 &&
+	    strncasecmp(url, "wss://", 6) != 0)
+		return (0);
+	if (side_ws_url(&url_side, url, &hostbuf, port, &path, &auth,
+	    &cause) == -1)
+		fatalx("--via: %s", cause != NULL ? cause : strerror(errno));
+	if (auth != NULL)
+		fatalx("--via: %s: a relay takes no user or password", url);
+	/* The port points into hostbuf, as the host does. */
+	if (strlcpy(secret_relay_host, url_side.host,
+	    sizeof(secret_relay_host)) >= sizeof(secret_relay_host) ||
+	    strlcpy(secret_relay_port, *port, sizeof(secret_relay_port)) >=
+	    sizeof(secret_relay_port))
+		fatalx("--via: the relay's name is too long");
+	*port = secret_relay_port;
+	free(hostbuf);
+	if (strlcpy(secret_relay_path, path, sizeof(secret_relay_path)) >=
+	    sizeof(secret_relay_path))
+		fatalx("--via: the relay's path is too long");
+	free(path);
+	/*
+	 * The side's own WebSocket is not on: what the mode is given is the
+	 * TLS with the peer, not a WebSocket.
+	 */
+	sd->via.ws = 1;
+	sd->via.ws_path = secret_relay_path;
+	sd->via.wss = url_side.tls.on;
+	return (1);
+}
+
+/*
  * --via: the side dials the relay (HOST[:PORT], RDV_PORT unless given;
  * an IPv6 address in brackets) instead of its peer, or instead of
  * listening, and presents the name its code makes.  A code of the user's
@@ -162,6 +210,11 @@ secret_via(struct cmdline *cl)
 	    sizeof(secret_relay_host))
 		fatalx("--via: the relay's name is too long");
 	host = secret_relay_host;
+	if (secret_via_url(sd, o->via, &port)) {
+		/* Messages name the relay by its URL. */
+		strlcpy(secret_relay, o->via, sizeof(secret_relay));
+		goto ports;
+	}
 	if (*host == '[' && (p = strchr(host, ']')) != NULL) {
 		*p++ = '\0';
 		host++;
@@ -181,6 +234,7 @@ secret_via(struct cmdline *cl)
 	snprintf(secret_relay, sizeof(secret_relay), "%s%s%s:%s",
 	    strchr(host, ':') != NULL ? "[" : "", host,
 	    strchr(host, ':') != NULL ? "]" : "", port);
+ports:
 	free_ports(sd->ports, sd->nports);
 	sd->ports = NULL;
 	sd->nports = 0;

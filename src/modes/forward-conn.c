@@ -116,6 +116,17 @@ fconn_destroy(struct fconn *fc)
 	free(fc);
 }
 
+/*
+ * A client not served, said: without -k it was the one client, and the
+ * status is 1, as it is when no target accepted it.
+ */
+void
+forward_unserved(struct forward *f)
+{
+	if (!f->j->side->keep)
+		f->status = 1;
+}
+
 /* The client's connection is over. */
 void
 fconn_free(struct fconn *fc)
@@ -191,6 +202,14 @@ fconn_failed(struct fconn *fc, const char *why)
 	fconn_failed_error(fc, why, 0);
 }
 
+/* Is error this process's own (out of memory or descriptors)? */
+static int
+fconn_own_error(int error)
+{
+	return (error == EMFILE || error == ENFILE || error == ENOBUFS ||
+	    error == ENOMEM);
+}
+
 /*
  * The same, for the error that failed it: one of this process's own
  * (out of descriptors or memory) says nothing of the target, which is
@@ -202,12 +221,12 @@ fconn_failed_error(struct fconn *fc, const char *why, int error)
 	struct fconn_out	*out = fc->out;
 
 	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
+	out->own_error = fconn_own_error(error);
 	if (fconn_more(fc) && log_verbosity() >= 1)
 		log_verbose_warn(1, "forward: %s: %s", fconn_label(fc),
 		    out->why);
 	/* A device in use, or not a terminal, is not down: it is tried. */
-	if (out->cur->sd->kind == SIDE_SOCKET && error != EMFILE &&
-	    error != ENFILE && error != ENOBUFS && error != ENOMEM)
+	if (out->cur->sd->kind == SIDE_SOCKET && !out->own_error)
 		target_down(out->cur);
 	fconn_abandon(fc);
 	fconn_next(fc);
@@ -247,6 +266,10 @@ fconn_finished(struct session *s)
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		if (ch->state == CH_FAILED)
 			how = "reset";
+		/* Ours, not a peer's doing: said without -v. */
+		if (ch->error_op != NULL && fconn_own_error(ch->error))
+			log_warnx("forward: %s: %s: %s", fconn_label(fc),
+			    ch->error_op, strerror(ch->error));
 	}
 	if (s->timed_out)
 		how = "idle";
@@ -381,7 +404,10 @@ fconn_relay(struct fconn *fc)
 	if (n > 0 && ep_write(jn.end[1].wr, hdr, n) != n) {
 		log_warnx("forward: %s: PROXY header: %s", fconn_label(fc),
 		    strerror(errno));
-		goto fail_session;
+		session_free(jn.s);
+		forward_unserved(fc->f);
+		fconn_free(fc);
+		return;
 	}
 	/* The label is made only for a message that is said. */
 	if (log_verbosity() >= 1)
@@ -398,6 +424,7 @@ fail_session:
 	session_free(jn.s);
 fail:
 	log_warn("forward: %s", fconn_label(fc));
+	forward_unserved(fc->f);
 	fconn_free(fc);
 }
 
@@ -514,7 +541,7 @@ fconn_peeked(int fd, int events, void *arg)
 	if (connect(fd, (struct sockaddr *)&peer.ss, peer.len) == -1 ||
 	    (fc->out->tnc = netconn_new(fd)) == NULL) {
 		close(fd);
-		fconn_failed(fc, strerror(errno));
+		fconn_failed_error(fc, strerror(errno), errno);
 		return;
 	}
 	net_report_accept(t->sd, &peer);
@@ -541,13 +568,13 @@ fconn_accept(struct fconn *fc, struct fwd_target *t)
 		t->lfd = fd;
 		if (ev_set(fd, EV_READ, fconn_peeked, fc) == -1) {
 			close(fd);
-			fconn_failed(fc, strerror(errno));
+			fconn_failed_error(fc, strerror(errno), errno);
 		}
 		return;
 	}
 	if ((t->l = listener_new(t->sd, fd, &fconn_accept_ops, fc)) == NULL) {
 		close(fd);
-		fconn_failed(fc, strerror(errno));
+		fconn_failed_error(fc, strerror(errno), errno);
 	}
 }
 
@@ -607,14 +634,21 @@ fconn_next(struct fconn *fc)
 		if ((fc->out->op = open_start(sd, sd->host,
 		    sd->sock.family == AF_UNIX ? NULL : sd->ports[0], &how,
 		    fconn_opened, fc)) == NULL) {
-			fconn_failed(fc, strerror(errno));
+			fconn_failed_error(fc, strerror(errno), errno);
 			return;
 		}
 		/* Each failure is said once, with the client's label. */
 		open_quiet(fc->out->op);
 		return;
 	}
-	if (log_verbosity() >= 1)
+	/*
+	 * Said with -v, or always when the last failure was this process's
+	 * own (out of memory or descriptors): no target is to blame.
+	 */
+	if (fc->out->own_error)
+		log_warnx("forward: %s: no target accepted: %s",
+		    fconn_label(fc), fc->out->why);
+	else if (log_verbosity() >= 1)
 		log_verbose_warn(1, "forward: %s: no target accepted: %s",
 		    fconn_label(fc), fc->out->why[0] != '\0' ? fc->out->why :
 		    "none");

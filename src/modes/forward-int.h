@@ -88,6 +88,8 @@ struct fconn_out {
 	struct net_peer		 local;	/* the address it connected to */
 	struct ev_timer		 deadline;
 	char			 why[FWD_WHY_MAX]; /* the last failure */
+	int			 own_error; /* it was ours: out of memory or
+					       descriptors */
 
 	/* Targets of ts from first on, tries so far, the one being tried. */
 	struct fwd_targets	*ts;
@@ -157,6 +159,7 @@ void		 fconn_relay(struct fconn *);
 void		 fconn_next(struct fconn *);
 struct fconn	*fconn_new(struct forward *, int, const struct net_peer *);
 struct fconn	*fconn_take_early(struct forward *, int);
+void		 forward_unserved(struct forward *);
 extern const struct peer_ops forward_peer_ops;
 
 #endif /* SC_FORWARD_INT_H */

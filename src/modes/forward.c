@@ -355,6 +355,12 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	    (fc = fconn_new(f, nc->fd, peer)) == NULL) {
 		log_warn("forward");
 		netconn_free(nc);
+		forward_unserved(f);
+		/* Without -k the one client is gone: so is the listener. */
+		if (!f->j->side->keep) {
+			listener_close(f->l);
+			ev_break();
+		}
 		return (-1);
 	}
 	fc->nc = nc;
@@ -376,8 +382,33 @@ forward_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	return (0);
 }
 
+/*
+ * A client failed its handshake (TLS, the WebSocket upgrade), said here:
+ * without -k it was the one client, and the status is 1.  One answered
+ * over plain HTTP (no cause) failed nothing: the next is taken.
+ */
+static void
+forward_failed(void *arg, const struct net_peer *peer, const char *cause)
+{
+	struct forward	*f = arg;
+
+	(void)peer;
+	if (cause != NULL)
+		log_warnx("%s", cause);
+	if (f->j->side->keep)
+		return;
+	if (cause == NULL) {
+		listener_pause(f->l, 0);
+		return;
+	}
+	forward_unserved(f);
+	listener_close(f->l);
+	ev_break();
+}
+
 static const struct listen_ops forward_ops = {
 	.start = forward_start,
+	.failed = forward_failed,
 	.admitted = forward_admitted,
 	.abandon = forward_abandon,
 };

@@ -430,7 +430,10 @@ conn_script(struct conn *c)
 	return (0);
 }
 
-/* Wire stdin (or the FIFO) and stdout to the connection's socket. */
+/*
+ * Wire stdin (or the FIFO) and stdout to the connection's socket.
+ * Returns 0, or -1, said.
+ */
 static int
 conn_start_stdio(struct conn *c)
 {
@@ -456,6 +459,7 @@ conn_start_stdio(struct conn *c)
 			    j->flow->send_only ? CH_HOLD : 0),
 			    (shut_tx ? CH_SHUTDOWN : 0) | copy };
 
+	/* Said by conn_join(); the rest, once, below. */
 	if (conn_join(c, plain_watch, &eh, flags, j->flow->send_only) == -1)
 		return (-1);
 	if (c->tx != NULL && eh.rd) {
@@ -464,9 +468,9 @@ conn_start_stdio(struct conn *c)
 			c->tx->bufsize = sd->tls.on ? DTLS_MAXPAYLOAD :
 			    UDP_MAXPAYLOAD;
 		if (j->local->raw && term_start(c->tx, c->rx) == -1)
-			return (-1);
+			goto fail;
 		if (j->local->readline && conn_readline(c, c->tx->src) == -1)
-			return (-1);
+			goto fail;
 		/* A script sends in stdin's place, ended or not. */
 		if (!fifo && stdio_in_ended() && j->flow->script == NULL &&
 		    j->near->kind == SIDE_STDIO)
@@ -480,12 +484,17 @@ conn_start_stdio(struct conn *c)
 	 */
 	if (j->local->raw && !sd->listen && c->tx != NULL) {
 		if (term_hello(c->tx, c->rx) == -1)
-			return (-1);
+			goto fail;
 		c->greet_end += PTY_HELLO_LEN;
 	}
-	if (j->flow->script != NULL && conn_script(c) == -1)
-		return (-1);
-	return (session_start(c->s));
+	if ((j->flow->script != NULL && conn_script(c) == -1) ||
+	    session_start(c->s) == -1)
+		goto fail;
+	return (0);
+
+fail:
+	log_warn("session");
+	return (-1);
 }
 
 /*
@@ -508,10 +517,11 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 	c->nc = nc;
 	if (peer != NULL)
 		c->peer = *peer;
+	/* Each says why it could not. */
 	if (p->exec)
 		rv = conn_start_exec(c, peer);
-	else if ((rv = conn_start_stdio(c)) == -1)
-		log_warn("session");
+	else
+		rv = conn_start_stdio(c);
 	if (rv == -1) {
 		/*
 		 * A WebSocket client has had its 101 already: it is told

@@ -74,6 +74,9 @@ struct pconn {
 	struct net_peer	 from;		/* its address: its lookups' share */
 	int		 stale;		/* the 407 says stale=true */
 	int		 retry;		/* the 429's Retry-After */
+	int		 ours;		/* the refusal is our failure (out of
+					   memory or descriptors): said
+					   without -v */
 	char		*fwd;		/* a GET, HEAD or POST for the origin */
 	ssize_t		 fwdlen;
 	long long	 body;		/* its body's length (-1: chunked) */
@@ -269,6 +272,14 @@ pconn_drain(struct pconn *pc)
 	}
 }
 
+/* Is error this process's own (out of memory or descriptors)? */
+static int
+proxyd_own_error(int error)
+{
+	return (error == EMFILE || error == ENFILE || error == ENOBUFS ||
+	    error == ENOMEM);
+}
+
 /* Refuse the request in the protocol's words, report it, and close. */
 static void
 pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
@@ -277,7 +288,10 @@ pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
 	char	 challenge[512];
 	size_t	 n;
 
-	log_verbose_warn(1, "proxy: %s: %s", pc->peer, why);
+	if (pc->ours)
+		log_warnx("proxy: %s: %s", pc->peer, why);
+	else
+		log_verbose_warn(1, "proxy: %s: %s", pc->peer, why);
 	/* The connection is closed after the reply, and the client told. */
 	if (proxyd_http(pc)) {
 		if (http_status == HTTP_AUTH_REQUIRED && auth_challenge(
@@ -558,6 +572,7 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 		break;
 	}
 	/* No answer is a timeout (504); a refusal a bad gateway (502). */
+	pc->ours = proxyd_own_error(error);
 	pconn_refuse(pc, rep, error == ETIMEDOUT ? HTTP_GATEWAY_TIMEOUT :
 	    HTTP_BAD_GATEWAY, strerror(error));
 }
@@ -662,6 +677,7 @@ pconn_parse(struct pconn *pc)
 	pc->state = PC_DIALING;
 	if ((pc->dial = dial_open(pc->pd->j->side, pc->host, pc->port, TIME_NONE,
 	    &how, pconn_dialed_cb, pc)) == NULL) {
+		pc->ours = proxyd_own_error(errno);
 		pconn_refuse(pc, SOCKS5_REP_FAILURE, HTTP_BAD_GATEWAY,
 		    strerror(errno));
 		return;
@@ -770,6 +786,7 @@ pconn_chunked(struct pconn *pc, struct prelay *pr)
 	size_t		 k;
 
 	if ((pk = pr->pk = calloc(1, sizeof(*pk))) == NULL) {
+		log_warn("proxy: %s", pc->peer);
 		pconn_free(pc);
 		return (-1);
 	}
@@ -853,6 +870,7 @@ pconn_relay(struct pconn *pc)
 	    log_escape(host, sizeof(host), pc->host, strlen(pc->host)),
 	    pc->port);
 	if ((pr = calloc(1, sizeof(*pr))) == NULL) {
+		log_warn("proxy: %s", pc->peer);
 		pconn_free(pc);
 		return;
 	}
@@ -890,6 +908,12 @@ pconn_relay(struct pconn *pc)
 	return;
 
 fail:
+	/* Ours is said; a client that left is -v's to say. */
+	if (proxyd_own_error(errno))
+		log_warn("proxy: %s", pc->peer);
+	else
+		log_verbose_warn(1, "proxy: %s: %s", pc->peer,
+		    strerror(errno));
 	session_free(jn.s);
 	free(pr->pk);
 	free(pr);
@@ -1029,6 +1053,7 @@ proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 
 	/* The proxy server takes no --websocket: the command line says so. */
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
+		log_warn("proxy");
 		netconn_free(nc);
 		return (-1);
 	}

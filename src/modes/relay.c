@@ -4,7 +4,9 @@
  * connections, as the forwarder joins a client with its target, seeing
  * nothing of what passes but its size.  The name comes from the code
  * under a label of its own, so the relay cannot make the key; the two
- * clients' TLS runs end to end through it.
+ * clients' TLS runs end to end through it.  With --websocket a client
+ * may come as a WebSocket (its request and the answers binary messages,
+ * what follows their payload) or, on the same port, as plain TCP.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -45,6 +47,8 @@ struct rclient {
 	struct rname		*rn;	/* waiting under this name */
 	TAILQ_ENTRY(rclient)	 entry;	/* the relay's waiting clients */
 	size_t			 got;
+	int			 shed;	/* its WebSocket given up while it
+					   waits: ws_pre_shed()'s flags */
 	unsigned char		 req[RDV_REQ_LEN];
 };
 
@@ -140,15 +144,66 @@ rclient_free(struct rclient *rc)
 	free(rc);
 }
 
+/*
+ * A waiting client's WebSocket is given up while it waits, where it can
+ * be (between messages, nothing held): the wait then costs a few bytes.
+ */
+static void
+relay_ws_shed(struct rclient *rc)
+{
+	int	 flags;
+
+	if (rc->nc->ws != NULL && (flags = ws_pre_shed(rc->nc->ws)) != -1) {
+		rc->nc->ws = NULL;
+		rc->shed = flags;
+	}
+}
+
+/* Its WebSocket made again, to be read or written.  -1 with errno. */
+static int
+relay_ws_again(struct rclient *rc)
+{
+	if (rc->shed == 0)
+		return (0);
+	if ((rc->nc->ws = ws_pre_again(rc->r->j->side, rc->nc->fd,
+	    rc->shed)) == NULL)
+		return (-1);
+	rc->shed = 0;
+	return (0);
+}
+
 /* Tell a client the answer r (a few bytes to a fresh socket: at once). */
 static int
 relay_answer(struct rclient *rc, enum rdv_reply r)
 {
 	unsigned char	 buf[RDV_REPLY_LEN];
 
+	if (relay_ws_again(rc) == -1)
+		return (-1);
 	rdv_encode_reply(buf, r);
+	if (rc->nc->ws != NULL)
+		return (ws_pre_send(rc->nc->ws, buf, sizeof(buf)));
 	return (send(rc->nc->fd, buf, sizeof(buf), MSG_NOSIGNAL) ==
 	    (ssize_t)sizeof(buf) ? 0 : -1);
+}
+
+/*
+ * Up to n bytes of what a client sent: of its socket, or of its
+ * WebSocket messages' payload, never past the frame in progress.
+ * Returns what recv(2) would; *why says what broke the protocol.
+ */
+static ssize_t
+relay_recv(struct rclient *rc, void *buf, size_t n, const char **why)
+{
+	ssize_t	 r;
+
+	*why = NULL;
+	if (rc->nc->ws != NULL)
+		return (ws_pre_read(rc->nc->ws, buf, n, why));
+	while ((r = recv(rc->nc->fd, buf, n, MSG_DONTWAIT)) == -1 &&
+	    errno == EINTR)
+		;
+	return (r);
 }
 
 /* Turn a client away with the answer r, said with -v by its address. */
@@ -384,9 +439,17 @@ relay_waiter_cb(int fd, int events, void *arg)
 {
 	struct rclient	*rc = arg;
 	char		 label[NI_MAXHOST + NI_MAXSERV + 2];
+	unsigned char	 b;
+	const char	*why;
 
 	(void)fd;
 	(void)events;
+	/* A WebSocket's ping (a keep-alive) is answered, and it waits on. */
+	if (relay_ws_again(rc) == 0 && rc->nc->ws != NULL &&
+	    relay_recv(rc, &b, 1, &why) == -1 && errno == EAGAIN) {
+		relay_ws_shed(rc);
+		return;
+	}
 	log_verbose(1, "relay: %s: left before it was paired",
 	    relay_label(&rc->peer, label, sizeof(label)));
 	rclient_free(rc);
@@ -470,6 +533,7 @@ relay_arrive(struct rclient *rc, const unsigned char *name)
 	}
 	ev_timer_init(&rc->timer, relay_expire_cb, rc);
 	ev_timer_arm(&rc->timer, r->j->relay->wait_ms);
+	relay_ws_shed(rc);
 	log_verbose(1, "relay: %s waits",
 	    relay_label(&rc->peer, label, sizeof(label)));
 }
@@ -484,23 +548,31 @@ relay_read_cb(int fd, int events, void *arg)
 	ssize_t		 n, want;
 
 	(void)events;
-	want = rdv_parse_request(rc->req, rc->got, name, &why);
-	if (want <= (ssize_t)rc->got)
-		abort();
-	n = recv(fd, rc->req + rc->got, want - rc->got, MSG_DONTWAIT);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		rclient_free(rc);
-		return;
+	/* A WebSocket's frame may have come whole: read till none is left. */
+	for (;;) {
+		want = rdv_parse_request(rc->req, rc->got, name, &why);
+		if (want <= (ssize_t)rc->got)
+			abort();
+		n = relay_recv(rc, rc->req + rc->got, want - rc->got, &why);
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n == -1 && errno == EPROTO) {
+			relay_refuse(rc, RDV_BAD, why);
+			return;
+		}
+		if (n <= 0) {
+			rclient_free(rc);
+			return;
+		}
+		rc->got += n;
+		if ((want = rdv_parse_request(rc->req, rc->got, name,
+		    &why)) == -1) {
+			relay_refuse(rc, RDV_BAD, why);
+			return;
+		}
+		if (want <= (ssize_t)rc->got)
+			break;
 	}
-	rc->got += n;
-	if ((want = rdv_parse_request(rc->req, rc->got, name, &why)) == -1) {
-		relay_refuse(rc, RDV_BAD, why);
-		return;
-	}
-	if (want > (ssize_t)rc->got)
-		return;
 	ev_del(fd);
 	relay_arrive(rc, name);
 	explicit_bzero(name, sizeof(name));
@@ -529,6 +601,11 @@ relay_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	rc->r = r;
 	rc->nc = nc;
 	rc->peer = *peer;
+	/* A plain TCP client of a WebSocket relay: its bytes are unread. */
+	if (nc->ws != NULL && ws_plain(nc->ws)) {
+		ws_free(nc->ws);
+		nc->ws = NULL;
+	}
 	ev_timer_init(&rc->timer, relay_request_late_cb, rc);
 	if (ev_set(nc->fd, EV_READ, relay_read_cb, rc) == -1) {
 		rclient_free(rc);

@@ -732,9 +732,10 @@ dial_proxies(struct dial *d)
 	unsigned char		 a4[4];
 	size_t			 i;
 
-	d->nhops = sd->proxy.nhops;
-	if ((d->pcs = calloc(d->nhops, sizeof(*d->pcs))) == NULL)
+	/* Counted once made: dial_clear() goes through what there is. */
+	if ((d->pcs = calloc(sd->proxy.nhops, sizeof(*d->pcs))) == NULL)
 		return (-1);
+	d->nhops = sd->proxy.nhops;
 	d->proxied = 1;
 	d->chost = sd->proxy.hops[0].host;
 	d->cport = sd->proxy.hops[0].port;

@@ -513,11 +513,25 @@ listener_name(struct listener *l, struct netconn *nc,
     const struct net_peer *peer, struct tls *dtls)
 {
 	struct pending	*pd;
+	char		 cause[128];
 
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
-		log_warn("accept");
+		/*
+		 * The client is not served: said as a failed handshake is,
+		 * by the mode (a listener of one client ends with 1), or
+		 * here, and a listener paused for it takes the next.
+		 */
+		(void)snprintf(cause, sizeof(cause), "accept: %s",
+		    strerror(errno));
 		tls_free(dtls);
 		netconn_free(nc);
+		if (l->ops->failed != NULL)
+			l->ops->failed(l->arg, peer, cause);
+		else {
+			log_warnx("%s", cause);
+			if (l->ops->flags & LISTEN_SERIAL)
+				listener_pause(l, 0);
+		}
 		return;
 	}
 	pd->l = l;

@@ -256,6 +256,11 @@ struct via_conf {
 	unsigned char	 name[RDV_NAME_LEN];
 	struct tls_ctx	*srv_ctx;	/* TLS's server's, should the relay
 					   make this side the first */
+	int		 ws;		/* a ws:// relay: an upgrade first */
+	const char	*ws_path;	/* to this path */
+	int		 wss;		/* a wss:// relay: TLS before it */
+	struct tls_ctx	*ws_ctx;	/* that TLS's, its certificate
+					   checked */
 };
 
 struct side {
@@ -764,6 +769,18 @@ int		 ws_ep_error(const struct endpoint *);
 #define WS_SNIFF_MAX		8	/* the bytes that tell HTTP from TCP */
 /* How long a client's close, at the end of its input, waits for the peer's. */
 #define WS_CLOSE_WAIT_MS	5000
+
+/* wsbridge.c */
+int		 ws_bridge_start(struct ws *, int, int *);
+void		 ws_bridge_drain(void);
+
+/* wspre.c */
+#define WS_PRE_SHED	0x1	/* ws_pre_shed(): given up */
+#define WS_PRE_BYTES	0x2	/* with the subprotocol "binary" agreed */
+ssize_t		 ws_pre_read(struct ws *, void *, size_t, const char **);
+int		 ws_pre_send(struct ws *, const void *, size_t);
+int		 ws_pre_shed(struct ws *);
+struct ws	*ws_pre_again(const struct side *, int, int);
 
 /* wshs.c */
 struct ws_hs;

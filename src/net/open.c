@@ -3,7 +3,9 @@
  * made, through the side's proxies: dial.c), tried again as --retry says,
  * then the TLS handshake and the WebSocket upgrade where the side asks for
  * them, one stage after the other on the loop, under one deadline; with
- * --via, the rendezvous at a relay comes between the dial and TLS.  Every
+ * --via, the rendezvous at a relay comes between the dial and TLS (with
+ * --via ws://, between the upgrade and TLS, which then runs inside the
+ * WebSocket through a bridge: wsbridge.c).  Every
  * mode that dials opens its side here: the client, the forwarder,
  * --reconnect and the relay.
  */
@@ -48,6 +50,10 @@ struct opening {
 	size_t			 rdv_got;
 	int			 rdv_said; /* the wait was said */
 	struct ev_timer		 rdv_wait;
+	struct ws		*rdv_ws; /* --via ws://: to the relay */
+	int			 bridged; /* fd is the bridge's inner socket */
+	int			 upgrade; /* a WebSocket, the side's or the
+					    relay's (--via ws://) */
 	int			 fd;
 	struct net_peer		 peer;
 	const char		*starting; /* ASYNC_START() */
@@ -55,6 +61,7 @@ struct opening {
 
 static void	open_pause_cb(void *);
 static void	open_rdv(struct opening *, struct tls *);
+static void	open_rdv_ws(struct opening *, struct ws *);
 
 /* The time the stage starting now has left, of the one deadline. */
 static long long
@@ -118,6 +125,10 @@ open_ws_done(struct ws *w, char *cause, void *arg)
 		open_fail(op, EPROTO, cause);
 		return;
 	}
+	if (op->sd->via.on) {
+		open_rdv_ws(op, w);
+		return;
+	}
 	open_done(op, NULL, w);
 }
 
@@ -127,7 +138,7 @@ open_ws(struct opening *op, struct tls *t)
 {
 	char	*cause;
 
-	if (!op->sd->ws.on) {
+	if (!op->upgrade) {
 		open_done(op, t, NULL);
 		return;
 	}
@@ -146,6 +157,11 @@ open_tls_done(struct tls *t, char *cause, void *arg)
 		open_fail(op, EPROTO, cause);
 		return;
 	}
+	/* Inside the bridge, the TLS with the peer is the last stage. */
+	if (op->bridged) {
+		open_done(op, t, NULL);
+		return;
+	}
 	open_ws(op, t);
 }
 
@@ -158,6 +174,10 @@ open_rdv_stop(struct opening *op)
 		ev_del(op->fd);
 		op->rdv = 0;
 	}
+	if (op->rdv_ws != NULL) {
+		ws_free(op->rdv_ws);
+		op->rdv_ws = NULL;
+	}
 }
 
 /*
@@ -169,9 +189,22 @@ static void
 open_rdv_paired(struct opening *op, int first)
 {
 	struct tls_ctx	*tc = first ? op->sd->via.srv_ctx : op->sd->tls.ctx;
+	struct ws	*w = op->rdv_ws;
 	char		*why;
+	int		 inner;
 
+	op->rdv_ws = NULL;
 	open_rdv_stop(op);
+	/* Over WebSocket, TLS runs over the inner socket of a bridge. */
+	if (w != NULL) {
+		if (ws_bridge_start(w, op->fd, &inner) == -1) {
+			op->fd = -1;
+			open_fail(op, errno, strdup(strerror(errno)));
+			return;
+		}
+		op->fd = inner;
+		op->bridged = 1;
+	}
 	log_verbose(1, "Paired at the relay %s: TLS as its %s",
 	    op->sd->via.relay, first ? "server" : "client");
 	op->until = ev_now() + (op->sd->timeout_ms != TIME_NONE &&
@@ -181,7 +214,30 @@ open_rdv_paired(struct opening *op, int first)
 		open_fail(op, EPROTO, why);
 }
 
-/* The relay's answers, read one at a time: never a byte past them. */
+/*
+ * Up to n bytes of the relay's answers: of the socket, or of its
+ * WebSocket messages' payload.  Returns what recv(2) would; *why says
+ * what broke the protocol.
+ */
+static ssize_t
+open_rdv_recv(struct opening *op, void *buf, size_t n, const char **why)
+{
+	ssize_t	 r;
+
+	*why = NULL;
+	if (op->rdv_ws != NULL)
+		return (ws_pre_read(op->rdv_ws, buf, n, why));
+	while ((r = recv(op->fd, buf, n, MSG_DONTWAIT)) == -1 &&
+	    errno == EINTR)
+		;
+	return (r);
+}
+
+/*
+ * The relay's answers, read one at a time: never a byte past them.  A
+ * TLS layer underneath (wss://) may hold what no poll announces: read
+ * till nothing is left.
+ */
 static void
 open_rdv_read_cb(int fd, int events, void *arg)
 {
@@ -191,48 +247,60 @@ open_rdv_read_cb(int fd, int events, void *arg)
 	ssize_t		 n;
 	int		 r;
 
+	(void)fd;
 	(void)events;
-	n = recv(fd, op->rdv_in + op->rdv_got,
-	    sizeof(op->rdv_in) - op->rdv_got, MSG_DONTWAIT);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		open_rdv_stop(op);
-		log_cause(&cause, "the relay %s closed the connection%s%s",
-		    op->sd->via.relay, n == -1 ? ": " : "",
-		    n == -1 ? strerror(errno) : "");
-		open_fail(op, n == -1 ? errno : ECONNRESET, cause);
-		return;
-	}
-	op->rdv_got += n;
-	if ((r = rdv_parse_reply(op->rdv_in, op->rdv_got, &why)) == 0)
-		return;
-	op->rdv_got = 0;
-	switch (r) {
-	case -1:
-		open_rdv_stop(op);
-		log_cause(&cause, "%s: %s", op->sd->via.relay, why);
-		open_fail(op, EPROTO, cause);
-		return;
-	case RDV_WAIT:
-		if (op->rdv_said)
+	for (;;) {
+		n = open_rdv_recv(op, op->rdv_in + op->rdv_got,
+		    sizeof(op->rdv_in) - op->rdv_got, &why);
+		if (n == -1 && errno == EAGAIN)
 			return;
-		op->rdv_said = 1;
-		log_info("Waiting at %s for the other side (up to "
-		    "%llds)", op->sd->via.relay, op->sd->via.wait_ms / 1000);
-		if (op->sd->tls.secret_peer != NULL)
-			log_info("On the other side, run: %s",
-			    op->sd->tls.secret_peer);
-		return;
-	case RDV_FIRST:
-	case RDV_SECOND:
-		open_rdv_paired(op, r == RDV_FIRST);
+		if (n == -1 && errno == EPROTO) {
+			open_rdv_stop(op);
+			log_cause(&cause, "the relay %s: WebSocket: %s",
+			    op->sd->via.relay, why);
+			open_fail(op, EPROTO, cause);
+			return;
+		}
+		if (n <= 0) {
+			open_rdv_stop(op);
+			log_cause(&cause, "the relay %s closed the connection"
+			    "%s%s", op->sd->via.relay, n == -1 ? ": " : "",
+			    n == -1 ? strerror(errno) : "");
+			open_fail(op, n == -1 ? errno : ECONNRESET, cause);
+			return;
+		}
+		op->rdv_got += n;
+		if ((r = rdv_parse_reply(op->rdv_in, op->rdv_got, &why)) == 0)
+			continue;
+		op->rdv_got = 0;
+		switch (r) {
+		case -1:
+			open_rdv_stop(op);
+			log_cause(&cause, "%s: %s", op->sd->via.relay, why);
+			open_fail(op, EPROTO, cause);
+			return;
+		case RDV_WAIT:
+			if (op->rdv_said)
+				continue;
+			op->rdv_said = 1;
+			log_info("Waiting at %s for the other side (up to "
+			    "%llds)", op->sd->via.relay,
+			    op->sd->via.wait_ms / 1000);
+			if (op->sd->tls.secret_peer != NULL)
+				log_info("On the other side, run: %s",
+				    op->sd->tls.secret_peer);
+			continue;
+		case RDV_FIRST:
+		case RDV_SECOND:
+			open_rdv_paired(op, r == RDV_FIRST);
+			return;
+		}
+		open_rdv_stop(op);
+		log_cause(&cause, "the relay %s refused: %s",
+		    op->sd->via.relay, rdv_reply_text(r));
+		open_fail(op, EPERM, cause);
 		return;
 	}
-	open_rdv_stop(op);
-	log_cause(&cause, "the relay %s refused: %s", op->sd->via.relay,
-	    rdv_reply_text(r));
-	open_fail(op, EPERM, cause);
 }
 
 /* Nobody came with this code in time: a wrong code never pairs. */
@@ -269,7 +337,8 @@ open_rdv(struct opening *op, struct tls *t)
 	}
 	n = rdv_encode_request(req, sizeof(req), op->sd->via.name);
 	/* A fresh connection takes a few dozen bytes at once. */
-	if (n == -1 || send(op->fd, req, n, MSG_NOSIGNAL) != n) {
+	if (n == -1 || (op->rdv_ws != NULL ? ws_pre_send(op->rdv_ws, req,
+	    n) == -1 : send(op->fd, req, n, MSG_NOSIGNAL) != n)) {
 		open_fail(op, errno, strdup("cannot send the rendezvous "
 		    "request to the relay"));
 		return;
@@ -280,6 +349,14 @@ open_rdv(struct opening *op, struct tls *t)
 	}
 	op->rdv = 1;
 	ev_timer_arm(&op->rdv_wait, op->sd->via.wait_ms);
+}
+
+/* --via ws://: upgraded (w), the rendezvous runs in its messages. */
+static void
+open_rdv_ws(struct opening *op, struct ws *w)
+{
+	op->rdv_ws = w;
+	open_rdv(op, NULL);
 }
 
 /*
@@ -342,15 +419,22 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 	/* What is said of the connection, before its handshakes. */
 	if (op->how.dialled != NULL)
 		op->how.dialled(fd, peer, op->how.dialled_arg);
-	if (op->how.flags & DIAL_BARE) {
+	/* Nothing more to do: a bare dial, or a plain connection. */
+	if ((op->how.flags & DIAL_BARE) || (!op->sd->tls.on && !op->upgrade &&
+	    !op->sd->via.on)) {
 		open_done(op, t, NULL);
 		return;
 	}
-	if (op->sd->via.on) {
+	if (op->sd->via.on && !op->sd->via.ws) {
 		open_rdv(op, t);
 		return;
 	}
-	if (!op->sd->tls.on) {
+	/*
+	 * --via ws://: the upgrade first; wss://: after TLS to the relay
+	 * (via.ws_ctx); the TLS with the peer comes after the rendezvous.
+	 */
+	if (!op->sd->tls.on ||
+	    (op->sd->via.on && op->sd->via.ws_ctx == NULL)) {
 		open_ws(op, t);
 		return;
 	}
@@ -361,7 +445,8 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 		    "an https:// proxy (TLS inside TLS) is not supported"));
 		return;
 	}
-	if ((op->tls_hs = tls_handshake_start(op->sd->tls.ctx, fd,
+	if ((op->tls_hs = tls_handshake_start(op->sd->via.ws_ctx != NULL ?
+	    op->sd->via.ws_ctx : op->sd->tls.ctx, fd,
 	    op->port != NULL ? op->host : NULL, open_left(op), open_tls_done,
 	    op, &why)) == NULL)
 		open_fail(op, EPROTO, why);
@@ -423,6 +508,7 @@ open_start(const struct side *sd, const char *host, const char *port,
 		return (NULL);
 	op->sd = sd;
 	op->fd = -1;
+	op->upgrade = sd->ws.on || sd->via.ws;
 	op->cb = cb;
 	op->arg = arg;
 	if (how != NULL)

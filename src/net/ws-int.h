@@ -96,6 +96,10 @@ struct ws {
 	struct ev_timer		 grace;	/* the peer's close waits for ours */
 	int			 answering; /* ours sent by it, being flushed */
 
+	/* Before a session (wspre.c): a frame's header, being read. */
+	unsigned char		 pre[WS_HDR_MAX];
+	size_t			 prelen;
+
 	/* permessage-deflate (RFC 7692), when it was agreed. */
 	int			 pmd;
 	struct ws_pmd		 pmdp;
@@ -133,6 +137,7 @@ void		 ws_pong_cb(void *);
 
 /* wsread.c */
 ssize_t		 ws_fail(struct ws *, int, const char *);
+ssize_t		 ws_fail_error(struct ws *, int, const char *, int);
 ssize_t		 ws_ep_read(struct endpoint *, void *, size_t);
 const char	*ws_ep_why(struct endpoint *, int);
 int		 ws_ep_pending(struct endpoint *);

@@ -160,8 +160,11 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 	int		 z = w->pmd && op < WS_OP_CLOSE;
 
 	need = z ? WS_Z_BOUND(n) : n;
-	if (ws_out_get(w) == -1)
+	/* Out of memory: the write that queued it fails (ws_ep_write()). */
+	if (ws_out_get(w) == -1) {
+		w->werr = ENOMEM;
 		return (-1);
+	}
 	if (w->ooff > 0 && w->ooff == w->olen)
 		w->ooff = w->olen = 0;
 	room = WS_OUT_SIZE - w->olen;
@@ -180,8 +183,10 @@ ws_queue(struct ws *w, int fin, int op, const unsigned char *p, size_t n)
 	if (z) {
 		/* Deflated behind the longest header, then moved up to it. */
 		if ((zn = ws_deflate(w, fin, dst + WS_HDR_MAX, need, p,
-		    n)) == -1)
+		    n)) == -1) {
+			w->werr = errno == ENOMEM ? ENOMEM : EIO;
 			return (-1);
+		}
 		n = zn;
 		h = ws_frame_encode(dst, fin, op, n, w->server ? NULL : key);
 		if (op != WS_OP_CONT)
@@ -646,6 +651,11 @@ ws_ep_write(struct endpoint *ep, const void *p, size_t n)
 		if ((r = ws_put_text(w, s, n)) == -1)
 			return (-1);
 		take = r;
+	}
+	/* A frame that could not be queued: the write fails, said. */
+	if (w->werr != 0) {
+		ws_broken(w);
+		return (-1);
 	}
 	if (share && !hit)
 		ws_share_keep(w, s, n, take);

@@ -877,7 +877,8 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	    strchr(host, ':') != NULL ? "]" : "", dflt ? "" : ":",
 	    dflt ? "" : port);
 	r.host = hostport;
-	r.path = sd->ws.path != NULL ? sd->ws.path : "/";
+	r.path = sd->ws.path != NULL ? sd->ws.path : sd->via.ws_path != NULL ?
+	    sd->via.ws_path : "/";
 	r.key = h->key;
 	r.origin = sd->ws.origin;
 	r.protocols = h->protocols = sd->ws.protocol;

@@ -32,10 +32,20 @@ ws_flags(const struct ws *w)
 ssize_t
 ws_fail(struct ws *w, int code, const char *why)
 {
+	log_verbose_warn(1, "WebSocket: %s; closing with %d", why, code);
+	return (ws_fail_error(w, code, why, EPROTO));
+}
+
+/*
+ * ws_fail() for a failure of ours, error (ENOMEM): the reads end with
+ * it, and whoever reads says it, as any read's error.
+ */
+ssize_t
+ws_fail_error(struct ws *w, int code, const char *why, int error)
+{
 	int	 want;
 
-	log_verbose_warn(1, "WebSocket: %s; closing with %d", why, code);
-	ws_error(w, EPROTO, "WebSocket: %s; closed with %d", why, code);
+	ws_error(w, error, "WebSocket: %s; closed with %d", why, code);
 	w->eol_due = 0;
 	ws_send_close(w, code, why);
 	w->in_closed = 1;

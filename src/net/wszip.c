@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,7 +291,8 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 	char		 why[128];
 
 	if (w->zin == NULL && (w->zin = ws_zin_get()) == NULL) {
-		(void)ws_fail(w, WS_CLOSE_INTERNAL, "out of memory");
+		(void)ws_fail_error(w, WS_CLOSE_INTERNAL, "out of memory",
+		    ENOMEM);
 		return (-1);
 	}
 	z = w->zin;
@@ -351,11 +353,13 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
  * Whether permessage-deflate may be offered or taken: not with
  * --ws-no-compress, and not with --ws-framed, whose records give a
  * message's length before its payload, a length a compressed message
- * does not know until it has been inflated whole; nor without zlib,
- * loaded here the first time.
+ * does not know until it has been inflated whole; nor to a relay
+ * (--via ws://), to which it carries TLS's records, which do not
+ * compress; nor without zlib, loaded here the first time.
  */
 int
 ws_compresses(const struct side *sd)
 {
-	return (!sd->ws.no_compress && !sd->ws.framed && ws_z_load() == 0);
+	return (!sd->ws.no_compress && !sd->ws.framed && !sd->via.ws &&
+	    ws_z_load() == 0);
 }

@@ -458,7 +458,7 @@ channel_pull_pipe(struct channel *ch, ssize_t *np)
 
 	if (channel_fast(ch)->pipe[0] == -1 && channel_pipe_take(ch) == -1 &&
 	    channel_unsplice(ch, "no pipe to splice through") == -1) {
-		channel_fail(ch, "read", errno);
+		channel_read_failed(ch, errno);
 		return (-1);
 	}
 	if (!channel_fast(ch)->splicing)
@@ -478,7 +478,7 @@ channel_pull_pipe(struct channel *ch, ssize_t *np)
 		channel_pipe_drained(ch);
 	if (n == -1 && splice_refused(errno) &&
 	    channel_unsplice(ch, SPLICE_REFUSED) == -1) {
-		channel_fail(ch, "read", errno);
+		channel_read_failed(ch, errno);
 		return (-1);
 	}
 	*np = n;

@@ -730,9 +730,13 @@ channel_pull(struct channel *ch)
 		return;
 	if (!channel_spliced(ch) && ch->batch == NULL) {
 		/* The buffer is taken now, for as long as it holds bytes. */
+		/*
+		 * None to be had: nothing more is read, as if the read had
+		 * failed, so that the session ends and says why.
+		 */
 		if (ch->buf.data == NULL &&
 		    buf_init(&ch->buf, ch->bufsize) == -1) {
-			channel_fail(ch, "read", errno);
+			channel_read_failed(ch, errno);
 			return;
 		}
 		space = buf_space(&ch->buf);

@@ -1,0 +1,237 @@
+/*
+ * A WebSocket connection's first bytes, before it joins a session: a
+ * relay's rendezvous (--relay --websocket, --via ws://) read from the
+ * payload of data frames a frame's header and payload at a time, never a
+ * byte past the frame in progress, and sent as one binary message.  What
+ * follows is the session's, read by wsread.c from a clean frame boundary.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+#include "ws-int.h"
+
+/* The longest message sent before a session: a rendezvous's request. */
+#define WS_PRE_MAX	64
+
+/*
+ * Up to n raw bytes: what the upgrade read ahead first (a client that did
+ * not wait for the 101), then the socket.  Returns what read(2) would.
+ */
+static ssize_t
+ws_pre_get(struct ws *w, void *buf, size_t n)
+{
+	int	 want;
+
+	if (w->in != NULL && w->inlen > 0) {
+		if (n > w->inlen)
+			n = w->inlen;
+		memcpy(buf, w->in + w->inoff, n);
+		w->inoff += n;
+		w->inlen -= n;
+		ws_in_put(w);
+		return (n);
+	}
+	return (net_read(w->fd, w->tls, buf, n, &want));
+}
+
+/*
+ * Send one frame of opcode with the n bytes of p (a client's masked), at
+ * once: a connection that has sent nothing yet has room for a few dozen
+ * bytes.  Returns -1 with errno.
+ */
+static int
+ws_pre_frame(struct ws *w, int opcode, const void *p, size_t n)
+{
+	unsigned char	 frame[WS_HDR_MAX + WS_CTRL_MAX], key[4];
+	size_t		 h;
+	ssize_t		 r;
+	int		 want;
+
+	if (n > WS_CTRL_MAX) {
+		errno = EMSGSIZE;
+		return (-1);
+	}
+	if (!w->server)
+		arc4random_buf(key, sizeof(key));
+	h = ws_frame_encode(frame, 1, opcode, n, w->server ? NULL : key);
+	memcpy(frame + h, p, n);
+	if (!w->server)
+		ws_mask(frame + h, n, key, 0);
+	if ((r = net_write(w->fd, w->tls, frame, h + n, &want)) == -1)
+		return (-1);
+	if ((size_t)r != h + n) {
+		errno = EAGAIN;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Send the n bytes of p to w's peer as one binary message, before w is
+ * attached to a session.  Returns -1 with errno.
+ */
+int
+ws_pre_send(struct ws *w, const void *p, size_t n)
+{
+	if (n > WS_PRE_MAX) {
+		errno = EMSGSIZE;
+		return (-1);
+	}
+	return (ws_pre_frame(w, WS_OP_BINARY, p, n));
+}
+
+/*
+ * A control frame's payload, read as it comes.  Returns 1 when it was
+ * taken whole (a ping answered), 0 at the peer's close or end, -1 with
+ * errno (EAGAIN: more is to come).
+ */
+static ssize_t
+ws_pre_control(struct ws *w)
+{
+	ssize_t	 got;
+
+	if (w->left > 0) {
+		if ((got = ws_pre_get(w, w->ctrl + w->ctrllen, w->left)) <= 0)
+			return (got);
+		w->ctrllen += got;
+		if ((w->left -= got) > 0) {
+			errno = EAGAIN;
+			return (-1);
+		}
+	}
+	w->in_frame = 0;
+	if (w->f.masked)
+		ws_mask(w->ctrl, w->ctrllen, w->f.mask, 0);
+	switch (w->f.opcode) {
+	case WS_OP_CLOSE:
+		w->in_closed = 1;
+		return (0);
+	case WS_OP_PING:
+		/* A keep-alive while it waits: answered, best effort. */
+		(void)ws_pre_frame(w, WS_OP_PONG, w->ctrl, w->ctrllen);
+		break;
+	}
+	return (1);
+}
+
+/*
+ * Read at most n bytes of the payload of w's data messages into buf,
+ * before w is attached to a session, reading the socket no further than
+ * the frame in progress; pings are answered on the way.  Returns the
+ * bytes read, 0 at the peer's close or end, or -1 with errno: EAGAIN
+ * when nothing more is there yet (call again when the socket is
+ * readable), EPROTO with *why at a breach of the protocol.
+ */
+ssize_t
+ws_pre_read(struct ws *w, void *buf, size_t n, const char **why)
+{
+	ssize_t	 r, got;
+	int	 code;
+
+	for (;;) {
+		if (w->in_closed)
+			return (0);
+		if (!w->in_frame) {
+			r = ws_frame_parse(w->pre, w->prelen, w->server ?
+			    WS_PARSE_SERVER : 0, &w->f, &code, why);
+			if (r == -1) {
+				errno = EPROTO;
+				return (-1);
+			}
+			if ((size_t)r > w->prelen) {
+				if ((got = ws_pre_get(w, w->pre + w->prelen,
+				    r - w->prelen)) <= 0)
+					return (got);
+				w->prelen += got;
+				continue;
+			}
+			w->prelen = 0;
+			w->in_frame = 1;
+			w->left = w->f.len;
+			w->off = 0;
+			w->ctrllen = 0;
+			if (w->f.opcode == WS_OP_CONT && w->msg_op == 0) {
+				*why = "continuation frame without a message";
+				errno = EPROTO;
+				return (-1);
+			}
+			if ((w->f.opcode == WS_OP_TEXT ||
+			    w->f.opcode == WS_OP_BINARY) && w->msg_op != 0) {
+				*why = "a message begun inside another";
+				errno = EPROTO;
+				return (-1);
+			}
+			if (w->f.opcode == WS_OP_TEXT ||
+			    w->f.opcode == WS_OP_BINARY)
+				w->msg_op = w->f.opcode;
+		}
+		if (w->f.opcode >= WS_OP_CLOSE) {
+			if ((r = ws_pre_control(w)) <= 0)
+				return (r);
+			continue;
+		}
+		if (w->left == 0) {
+			w->in_frame = 0;
+			if (w->f.fin)
+				w->msg_op = 0;
+			continue;
+		}
+		if ((got = ws_pre_get(w, buf, n < w->left ? n : w->left)) <= 0)
+			return (got);
+		if (w->f.masked)
+			ws_mask(buf, got, w->f.mask, w->off);
+		w->off += got;
+		w->left -= got;
+		if (w->left == 0) {
+			w->in_frame = 0;
+			if (w->f.fin)
+				w->msg_op = 0;
+		}
+		return (got);
+	}
+}
+
+/*
+ * Give a server's connection w up while its client waits, keeping only
+ * what makes it again (ws_pre_again()): a relay's client waiting to be
+ * paired then costs the relay a few bytes, not a connection's state.
+ * Only between messages, with nothing held, read or owed, no TLS and no
+ * compression.  Returns the flags to make it again with (w is freed), or
+ * -1 when it cannot be given up now (w is kept).
+ */
+int
+ws_pre_shed(struct ws *w)
+{
+	int	 flags = WS_PRE_SHED;
+
+	if (!w->server || w->ep != NULL || w->in_frame || w->prelen > 0 ||
+	    w->msg_op != 0 || w->in != NULL || w->out != NULL ||
+	    w->tls != NULL || w->pmd || w->cgi != NULL || w->plain ||
+	    w->in_closed || w->close_sent || ws_shares(w))
+		return (-1);
+	if (w->bytes)
+		flags |= WS_PRE_BYTES;
+	ws_free(w);
+	return (flags);
+}
+
+/*
+ * The server's connection on fd of side sd that ws_pre_shed() gave up
+ * with flags, made again.  Returns it, or NULL with errno.
+ */
+struct ws *
+ws_pre_again(const struct side *sd, int fd, int flags)
+{
+	struct ws	*w;
+
+	if ((w = ws_new(sd, fd, NULL, 1)) == NULL)
+		return (NULL);
+	w->bytes = (flags & WS_PRE_BYTES) != 0;
+	return (w);
+}

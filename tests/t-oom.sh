@@ -1,0 +1,399 @@
+#!/bin/bash
+# Out of memory at every step: each allocation of a run made to fail in
+# turn (tests/allocinj.so, SC_FAULT=alloc:N:ENOMEM: the Nth allocation
+# of sockcat's own code fails, one run for each N), in the modes people
+# run: a listener with a line to send, a program server (-e), socat's
+# pair with a program, the port forwarder, TLS and WebSocket servers, and
+# TLS, WebSocket and SOCKS5 clients.  For each N sockcat either does its
+# job as if nothing had happened (an allocation it can do without) or
+# says why in one line and ends with status 1; never a crash, a hang,
+# another status, a second line or a silent loss.  A sweep ends at the
+# first N the run does not reach, which must be a clean run: so every
+# allocation of the job is tried, and the sweep knows it has seen them.
+
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+sc_require python3 ss pgrep
+
+ALLOC_LIB=${SC_ALLOC_LIB:-$(dirname "$SC")/tests/allocinj.so}
+if [ ! -f "$ALLOC_LIB" ]; then
+	echo "tests/allocinj.so not built: skipping" >&2
+	exit 77
+fi
+# A sanitizer's allocator comes first: the library would see no call.
+if grep -aq __asan_init "$SC" 2>/dev/null; then
+	echo "sanitizer build: its allocator takes the calls: skipping" >&2
+	exit 77
+fi
+
+# The most allocations a sweep tries: a run that still reaches its Nth
+# then is a failure (a sweep must see the end of a run's allocations).
+: "${OOM_MAX:=400}"
+
+sc_certs
+
+setUp() {
+	sc_tmp
+	FSC=$SC_TMP/faulted
+	printf '#!/bin/sh\nLD_PRELOAD="%s" exec "%s" "$@"\n' "$ALLOC_LIB" \
+	    "$SC" >"$FSC"
+	chmod +x "$FSC"
+	export SC_FAULT_LOG=$SC_TMP/faults
+	unset SC_FAULT
+}
+
+# said ERRFILE: what ERRFILE says beyond what the clean run said (its
+# lines in $SC_TMP/normal, numbers made N: ports, addresses, counts), a
+# coverage build's "profiling:" lines aside; into $SC_TMP/said.
+said() {
+	sed -E 's/[0-9]+/N/g' "$1" | grep -v '^profiling:' |
+	    grep -vxF -f "$SC_TMP/normal" >"$SC_TMP/said"
+}
+
+# judge WHAT STATUS ERRFILE OK UNSERVED: the verdict on one run whose
+# Nth allocation failed.  Status 0 with the job done (OK 0) and at most
+# one line more than the clean run's, exactly one if a client was not
+# served (UNSERVED 1); or status 1 with one line more, its own.
+judge() {
+	_what=$1 _st=$2 _err=$3 _ok=$4 _unserved=${5:-0}
+	said "$_err"
+	_lines=$(wc -l <"$SC_TMP/said")
+	case $_st in
+	0)
+		[ "$_ok" -eq 0 ] ||
+		    fail "$_what: status 0, the job not done: $(cat "$_err")"
+		if [ "$_unserved" -eq 1 ]; then
+			[ "$_lines" -eq 1 ] ||
+			    fail "$_what: a client not served, $_lines lines said: $(cat "$_err")"
+		elif [ "$_lines" -gt 1 ]; then
+			fail "$_what: status 0, $_lines lines more: $(cat "$_err")"
+		fi
+		;;
+	1)
+		assertEquals "$_what: one line more: $(cat "$_err")" 1 "$_lines"
+		assertTrue "$_what: its own line: $(cat "$_err")" \
+		    "grep -q '^sockcat: ' '$SC_TMP/said'"
+		;;
+	*)
+		fail "$_what: status $_st: $(cat "$_err")"
+		;;
+	esac
+}
+
+# up_or_gone PID: has the server (timeout's child) bound its listening
+# socket, its port then in PORT, or ended?  Read from ss(8): servers
+# run without -v, whose notices are no part of what a user is told.
+up_or_gone() {
+	gone "$1" && return 0
+	if [ -n "${UNIX_PATH:-}" ]; then
+		[ -S "$UNIX_PATH" ] && PORT=unix
+		[ -n "$PORT" ]
+		return
+	fi
+	_spid=$(pgrep -P "$1") || return 1
+	PORT=$(ss -Hltnp 2>/dev/null | grep -F "pid=$_spid," |
+	    awk '{ n = split($4, a, ":"); print a[n]; exit }')
+	[ -n "$PORT" ]
+}
+
+# serve_once N CLIENT ARGS...: the faulted sockcat ARGS (its Nth
+# allocation failing), a server of one client, with CLIENT run against
+# it at $PORT once it listens; and, if that one was not served and the
+# server is still there, once more.  Sets OK (0: served), UNSERVED (1:
+# the first was not) and ST (the server's status).
+serve_once() {
+	_n=$1 _client=$2
+	shift 2
+	rm -f "$SC_FAULT_LOG" ${UNIX_PATH:+"$UNIX_PATH"}
+	SC_FAULT=alloc:$_n:ENOMEM timeout -k 2 10 "$FSC" "$@" \
+	    <"${SERVER_STDIN:-/dev/null}" >"$SC_TMP/s.out" \
+	    2>"$SC_TMP/s.err" &
+	_pid=$!
+	PORT=""
+	wait_until up_or_gone "$_pid" ||
+	    fail "N=$_n: neither listening nor gone"
+	OK=1 UNSERVED=0
+	if [ -n "$PORT" ]; then
+		"$_client"
+		OK=$?
+		if [ "$OK" -ne 0 ] && ! gone "$_pid"; then
+			UNSERVED=1
+			"$_client"
+			OK=$?
+		fi
+	fi
+	# A server of many clients (KEEPS) is stopped as a user stops it.
+	if [ -n "${KEEPS:-}" ] && ! gone "$_pid"; then
+		kill -TERM "$(pgrep -P "$_pid")" 2>/dev/null
+	fi
+	wait_exit "$_pid" 10
+	ST=$WAIT_STATUS
+}
+
+# sweep_server CLIENT ARGS...: serve_once for N = 1, 2, ..., each
+# judged, after a clean run that says what the server says anyway.
+sweep_server() {
+	serve_once 100000 "$@"
+	# Stopped by SIGTERM, a server of many clients ends as it does.
+	_ref=$ST
+	[ -n "${KEEPS:-}" ] || assertEquals "clean run: status: $(cat "$SC_TMP/s.err")" 0 "$ST"
+	assertEquals "clean run: the job" 0 "$OK"
+	assertFalse "clean run: a fault" "[ -s '$SC_FAULT_LOG' ]"
+	sed -E 's/[0-9]+/N/g' "$SC_TMP/s.err" >"$SC_TMP/normal"
+	_n=1
+	while [ "$_n" -le "$OOM_MAX" ]; do
+		serve_once "$_n" "$@"
+		if [ ! -s "$SC_FAULT_LOG" ]; then
+			SWEPT=$_n
+			return
+		fi
+		[ "$ST" = "$_ref" ] && ST=0
+		judge "N=$_n ($(cut -d' ' -f4 "$SC_FAULT_LOG"))" "$ST" \
+		    "$SC_TMP/s.err" "$OK" "$UNSERVED"
+		_n=$((_n + 1))
+	done
+	fail "more than $OOM_MAX allocations"
+}
+
+# sweep_client RUN: for N = 1, 2, ..., RUN (a function running "$FSC"
+# as a client, its status in CST, its stderr in $SC_TMP/c.err; status
+# of the function 0 when the job is done), against servers the test
+# started itself; after a clean run.
+sweep_client() {
+	_run=$1
+	SC_FAULT=alloc:100000:ENOMEM "$_run"
+	_ok=$?
+	assertEquals "clean run: status: $(cat "$SC_TMP/c.err")" 0 "$CST"
+	assertEquals "clean run: the job" 0 "$_ok"
+	sed -E 's/[0-9]+/N/g' "$SC_TMP/c.err" >"$SC_TMP/normal"
+	_n=1
+	while [ "$_n" -le "$OOM_MAX" ]; do
+		rm -f "$SC_FAULT_LOG"
+		SC_FAULT=alloc:$_n:ENOMEM "$_run"
+		_ok=$?
+		if [ ! -s "$SC_FAULT_LOG" ]; then
+			SWEPT=$_n
+			return
+		fi
+		judge "N=$_n ($(cut -d' ' -f4 "$SC_FAULT_LOG"))" "$CST" \
+		    "$SC_TMP/c.err" "$_ok"
+		_n=$((_n + 1))
+	done
+	fail "more than $OOM_MAX allocations"
+}
+
+# The clients: each sends "hello" and ends its side, and expects it back.
+echo_client() {
+	echo hello | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>/dev/null
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+tls_client() {
+	echo hello | t 10 "$SC" -N --ssl 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>/dev/null
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+ws_client() {
+	echo hello | t 10 "$SC" "ws://127.0.0.1:$PORT/" >"$SC_TMP/c.out" \
+	    2>/dev/null
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+unix_client() {
+	echo hello | t 10 "$SC" -N -U "$UNIX_PATH" >"$SC_TMP/c.out" \
+	    2>/dev/null
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+# Through the proxy server at PORT to the echo server at BACK.
+connect_client() {
+	echo hello | t 10 "$SC" -N -X connect -x "127.0.0.1:$PORT" \
+	    127.0.0.1 "$BACK" >"$SC_TMP/c.out" 2>/dev/null
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+socks_client() {
+	echo hello | t 10 "$SC" -N -X 5 -x "127.0.0.1:$PORT" \
+	    127.0.0.1 "$BACK" >"$SC_TMP/c.out" 2>/dev/null
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+# The plain listener's: its line comes back and ours reaches it.
+greet_client() {
+	echo hello | t 10 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>/dev/null
+	[ "$(cat "$SC_TMP/c.out")" = greeting ] &&
+	    wait_for "$SC_TMP/s.out" '^hello$' 5
+}
+
+test_plain_listener() {
+	echo greeting >"$SC_TMP/in"
+	SERVER_STDIN=$SC_TMP/in sweep_server greet_client -l 127.0.0.1 0
+	echo "# plain listener: $SWEPT runs"
+}
+
+test_program_server() {
+	sweep_server echo_client -l 127.0.0.1 0 -e /bin/cat
+	echo "# -e: $SWEPT runs"
+}
+
+test_socat_pair() {
+	sweep_server echo_client tcp-l:127.0.0.1:0,fork=0 exec:cat
+	echo "# tcp-l: exec:: $SWEPT runs"
+}
+
+test_forwarder() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	back=$PORT
+	sweep_server echo_client -l 127.0.0.1 0 --forward "127.0.0.1:$back"
+	echo "# --forward: $SWEPT runs"
+}
+
+test_tls_server() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	sweep_server tls_client -l --ssl-cert "$CERTS/srv.pem" \
+	    --ssl-key "$CERTS/srv.key" 127.0.0.1 0 -e /bin/cat
+	echo "# TLS server: $SWEPT runs"
+}
+
+test_websocket_server() {
+	sweep_server ws_client -l --websocket 127.0.0.1 0 -e /bin/cat
+	echo "# WebSocket server: $SWEPT runs"
+}
+
+test_unix_program_server() {
+	UNIX_PATH=$SC_TMP/sock sweep_server unix_client -l -U "$SC_TMP/sock" \
+	    -e /bin/cat
+	echo "# -U -e: $SWEPT runs"
+}
+
+test_tls_forwarder() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	back=$PORT
+	sweep_server tls_client -l --ssl-cert "$CERTS/srv.pem" \
+	    --ssl-key "$CERTS/srv.key" 127.0.0.1 0 --forward "127.0.0.1:$back"
+	echo "# TLS --forward: $SWEPT runs"
+}
+
+test_websocket_bridge() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	back=$PORT
+	sweep_server ws_client -l --websocket 127.0.0.1 0 \
+	    --forward "127.0.0.1:$back"
+	echo "# WebSocket to TCP: $SWEPT runs"
+}
+
+# Servers of many clients: each client not served is said, and the next
+# is; the server is stopped with SIGTERM.
+test_http_proxy_server() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	BACK=$PORT
+	KEEPS=1 sweep_server connect_client -l --proxy-type http 127.0.0.1 0
+	echo "# HTTP proxy server: $SWEPT runs"
+}
+
+test_socks5_server() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	BACK=$PORT
+	KEEPS=1 sweep_server socks_client -l --proxy-type socks5 127.0.0.1 0
+	echo "# SOCKS5 server: $SWEPT runs"
+}
+
+test_program_server_of_many() {
+	KEEPS=1 sweep_server echo_client -lk 127.0.0.1 0 -e /bin/cat
+	echo "# -lk -e: $SWEPT runs"
+}
+
+# The clients faulted, against servers of our own that stay up.
+tls_run() {
+	echo hello | "$FSC" -N --ssl 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+ws_run() {
+	echo hello | t 10 "$FSC" "ws://127.0.0.1:$PORT/" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+socks_run() {
+	echo hello | t 10 "$FSC" -N -X 5 -x "127.0.0.1:$PROXY" 127.0.0.1 \
+	    "$BACK" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+
+scan_run() {
+	t 10 "$FSC" -zv 127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	grep -q succeeded "$SC_TMP/c.err"
+}
+pair_run() {
+	echo hello | t 10 "$FSC" - "tcp:127.0.0.1:$PORT" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+connect_run() {
+	echo hello | t 10 "$FSC" -N -X connect -x "127.0.0.1:$PROXY" \
+	    127.0.0.1 "$BACK" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+record_run() {
+	rm -f "$SC_TMP/rec"
+	echo hello | t 10 "$FSC" -N --record "$SC_TMP/rec" 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ] && grep -q hello "$SC_TMP/rec"
+}
+
+test_scan_client() {
+	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	sweep_client scan_run
+	echo "# -zv: $SWEPT runs"
+}
+
+test_pair_client() {
+	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	sweep_client pair_run
+	echo "# - tcp:: $SWEPT runs"
+}
+
+test_http_connect_client() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	BACK=$PORT
+	server proxy -lk --proxy-type http 127.0.0.1 0 || fail "no proxy"
+	PROXY=$PORT
+	sweep_client connect_run
+	echo "# HTTP CONNECT client: $SWEPT runs"
+}
+
+test_record_client() {
+	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	sweep_client record_run
+	echo "# --record client: $SWEPT runs"
+}
+
+test_tls_client() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	server srv -lk --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    127.0.0.1 0 -e /bin/cat || fail "no server"
+	sweep_client tls_run
+	echo "# TLS client: $SWEPT runs"
+}
+
+test_websocket_client() {
+	server srv -lk --websocket 127.0.0.1 0 -e /bin/cat || fail "no server"
+	sweep_client ws_run
+	echo "# WebSocket client: $SWEPT runs"
+}
+
+test_socks5_client() {
+	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
+	BACK=$PORT
+	server proxy -lk --proxy-type socks5 127.0.0.1 0 || fail "no proxy"
+	PROXY=$PORT
+	sweep_client socks_run
+	echo "# SOCKS5 client: $SWEPT runs"
+}
+
+sc_run_shunit2
