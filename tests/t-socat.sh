@@ -3470,6 +3470,7 @@ test_local_options_with_a_socket() {
 	    "OPEN:$SC_TMP/f,ftruncate=0|ftruncate" \
 	    "OPEN:$SC_TMP/f,nonblock|nonblock" \
 	    "OPEN:$SC_TMP/f,o-noatime|o-noatime" \
+	    "OPEN:$SC_TMP/f,o-direct|o-direct" \
 	    "OPEN:$SC_TMP/f,fs-noatime|fs-noatime" \
 	    "OPEN:$SC_TMP/f,user=root|user" \
 	    "OPEN:$SC_TMP/f,unlink-close|unlink-close" \
@@ -3479,8 +3480,8 @@ test_local_options_with_a_socket() {
 	assertFalse "no pipe made" "[ -e '$SC_TMP/p' ]"
 	assertFalse "no pty link made" "[ -e '$SC_TMP/lk' ]"
 	assertEquals "the file untouched" "hi" "$(<"$SC_TMP/f")"
-	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, or one connection without TLS" \
-	    TCP-LISTEN:0,fork EXEC:cat,nofork
+	socat_refused "EXEC:cat,nofork: nofork is supported with stdio, a file, a descriptor, one connection or each of a stream listener's, without TLS" \
+	    UDP-LISTEN:0,fork EXEC:cat,nofork
 	socat_refused "EXEC:cat,nofork,pty: nofork is the program on the connection itself, not on a pty" \
 	    "$_tcp" EXEC:cat,nofork,pty
 	socat_refused "OPEN:$SC_TMP/f,append $_tcp: append is for the file written, the second address" \
@@ -3814,6 +3815,195 @@ test_pty_end_close() {
 	done
 	socat_refused "TCP4:127.0.0.1:9,end-close: option end-close does not belong to a TCP4: address" \
 	    -U TCP4:127.0.0.1:9,end-close TCP4-LISTEN:0,fork
+}
+
+# pty_wait SOCAT: socat's PTY,pty-wait-slave (with ptmx, or openpty)
+# UNIX-LISTEN: the pty is made first, its link there before the
+# listener, which is opened only once another process has opened the
+# pty's terminal side; what was written there then reaches the client,
+# its answer comes back, and the terminal side's close is the end: the
+# client reads its end, the server ends, status 0.
+pty_wait() {
+	rm -f "$SC_TMP/p" "$SC_TMP/s"
+	bg t 60 "$1" PTY,"$2",pty-wait-slave,pty-interval=0.1,link="$SC_TMP/p" \
+	    UNIX-LISTEN:"$SC_TMP/s"
+	_pw=$BG_PID
+	wait_until test -L "$SC_TMP/p" || fail "$1: no pty"
+	assertFalse "$1 $2: no listener yet" "test -e $SC_TMP/s"
+	assertFalse "$1 $2: nobody to connect to" \
+	    "t 10 $REAL -u /dev/null UNIX-CONNECT:$SC_TMP/s"
+	t 30 python3 - "$SC_TMP/p" "$SC_TMP/s" >"$SC_TMP/pw.out" <<'EOF2'
+import errno, os, socket, sys, time, tty
+link, path = sys.argv[1:]
+fd = os.open(link, os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, b"from the terminal\n")
+end = time.time() + 20
+c = None
+while c is None and time.time() < end:
+    try:
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(path)
+    except OSError as e:
+        if e.errno not in (errno.ENOENT, errno.ECONNREFUSED):
+            raise
+        c.close()
+        c = None
+        time.sleep(0.05)
+c.settimeout(20)
+got = b""
+while not got.endswith(b"\n"):
+    got += c.recv(100)
+c.sendall(b"from the client\n")
+back = b""
+while not back.endswith(b"\n"):
+    back += os.read(fd, 100)
+os.close(fd)
+print(got, back, c.recv(100))
+EOF2
+	assertEquals "$1 $2: both ways, then the end" \
+	    "b'from the terminal\n' b'from the client\n' b''" \
+	    "$(<"$SC_TMP/pw.out")"
+	wait_exit "$_pw"
+	assertEquals "$1 $2: status" 0 "$WAIT_STATUS"
+}
+
+# pty_wait_program SOCAT: PTY,pty-wait-slave with a program: the program
+# is started only once the pty's terminal side is open, and talks to it.
+pty_wait_program() {
+	rm -f "$SC_TMP/p" "$SC_TMP/mark"
+	bg t 60 "$1" PTY,pty-wait-slave,pty-interval=0.1,link="$SC_TMP/p" \
+	    SYSTEM:"echo started >$SC_TMP/mark; exec cat"
+	_pw=$BG_PID
+	wait_until test -L "$SC_TMP/p" || fail "$1: no pty"
+	assertFalse "$1: no program yet" "test -e $SC_TMP/mark"
+	t 30 python3 - "$SC_TMP/p" >"$SC_TMP/pw.out" <<'EOF2'
+import os, sys, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, b"ping\n")
+back = b""
+while not back.endswith(b"\n"):
+    back += os.read(fd, 100)
+os.close(fd)
+print(back)
+EOF2
+	assertEquals "$1: the program's answer" "b'ping\n'" "$(<"$SC_TMP/pw.out")"
+	assertEquals "$1: started then" started "$(cat "$SC_TMP/mark")"
+	wait_exit "$_pw"
+	assertEquals "$1: status" 0 "$WAIT_STATUS"
+}
+
+test_pty_wait_slave() {
+	for _bin in "$REAL" "$OURS"; do
+		pty_wait "$_bin" ptmx
+		pty_wait "$_bin" openpty
+		pty_wait_program "$_bin"
+	done
+	# One pty, made before the other side: not for each client.
+	socat_refused "PTY,pty-wait-slave: pty-wait-slave makes one pty, before the other side: not with fork" \
+	    PTY,pty-wait-slave TCP-LISTEN:0,fork
+}
+
+# size_is FILE N: FILE has N bytes.
+size_is() {
+	[ "$(wc -c <"$1")" = "$2" ]
+}
+
+# socat's o-direct: socat's test O_DIRECT, a line written to a file and
+# read back past the page cache (the read half of "R!!W" with ignoreeof),
+# by both socats; then a file read with O_DIRECT (its descriptor's flags
+# say so) from an offset that is no whole block, whole, and followed as
+# it grows, each read in whole blocks.  A file written with it is
+# refused in one line.
+test_o_direct() {
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/f"
+		echo "a line, direct" | t 20 "$_bin" - \
+		    "$SC_TMP/f,o-direct,ignoreeof!!$SC_TMP/f" >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: status: $(<"$SC_TMP/e")" 0 "$_st"
+		assertEquals "$_bin: read back" "a line, direct" "$(<"$SC_TMP/o")"
+	done
+	data 100000
+	bg t 60 "$OURS" -u "$SC_TMP/data,o-direct,seek=1000,ignoreeof" - \
+	    >"$SC_TMP/o"
+	_od=$BG_PID
+	wait_until size_is "$SC_TMP/o" 99000 ||
+	    fail "not read whole: $(wc -c <"$SC_TMP/o")"
+	assertEquals "from its offset" "$(tail -c +1001 "$SC_TMP/data" |
+	    sha256sum)" "$(sha256sum <"$SC_TMP/o")"
+	_pid=$(pgrep -P "$_od")
+	_flags=
+	for _fd in /proc/"$_pid"/fd/*; do
+		[ "$(readlink "$_fd")" = "$SC_TMP/data" ] &&
+		    _flags=$(sed -n 's/^flags:[[:space:]]*//p' \
+		    /proc/"$_pid"/fdinfo/"${_fd##*/}")
+	done
+	assertEquals "opened with O_DIRECT ($_flags)" 040000 \
+	    "$(printf '%06o' $((0$_flags & 040000)))"
+	printf 'more\n' >>"$SC_TMP/data"
+	wait_until size_is "$SC_TMP/o" 99005 ||
+	    fail "not followed: $(wc -c <"$SC_TMP/o")"
+	assertEquals "and what was added" more "$(tail -c 5 "$SC_TMP/o")"
+	kill "$_od" 2>/dev/null
+	wait_exit "$_od"
+	socat_refused "$SC_TMP/f,o-direct: o-direct is carried out on a file read alone (a file written with it would take whole blocks only)" \
+	    - "$SC_TMP/f,o-direct"
+}
+
+# socat's readbytes of a socket (its manual's "socat - tcp:HOST:PORT,
+# readbytes=1000"): that many bytes of the connection are read, then
+# that way has ended; the other way goes on (what stdin gives reaches the
+# server whole).  And a listener's client so read.  Both socats alike.
+test_readbytes_socket() {
+	data 5000
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/got"
+		serve rb "$REAL" -d -d TCP-LISTEN:0,reuseaddr \
+		    SYSTEM:"cat $SC_TMP/data; cat >$SC_TMP/got"
+		printf 'from stdin' | t 20 "$_bin" - \
+		    TCP:127.0.0.1:"$PORT",readbytes=1000 >"$SC_TMP/o" \
+		    2>"$SC_TMP/e"
+		_st=$?
+		assertEquals "$_bin: status: $(<"$SC_TMP/e")" 0 "$_st"
+		assertEquals "$_bin: 1000 bytes read" "$(head -c 1000 \
+		    "$SC_TMP/data" | sha256sum)" "$(sha256sum <"$SC_TMP/o")"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: the other way whole" "from stdin" \
+		    "$(cat "$SC_TMP/got")"
+		serve rl "$_bin" -d -d -u TCP-LISTEN:0,reuseaddr,readbytes=3 \
+		    STDOUT
+		printf 'abcdef' | t 20 "$SC" -N 127.0.0.1 "$PORT"
+		wait_exit "$SERVE_PID"
+		assertEquals "$_bin: a client's first 3" abc \
+		    "$(cat "$SC_TMP/rl.out")"
+		assertEquals "$_bin: the listener's status" 0 "$WAIT_STATUS"
+	done
+}
+
+# socat's nofork with a forking listener (its manual's "TCP-L:7777,
+# reuseaddr,fork SYSTEM:'filan -i 0 -s >&2',nofork"): each client's
+# program has the connection itself as its stdin and stdout, no relay's
+# pipe between, and reads what the client sends; the listener goes on
+# to the next client.  Both socats alike.
+test_nofork_forking_listener() {
+	printf '#!/bin/sh\nstat -L -c %%F /dev/stdin /dev/stdout\nread -r l\necho "got $l"\n' \
+	    >"$SC_TMP/show"
+	chmod +x "$SC_TMP/show"
+	for _bin in "$REAL" "$OURS"; do
+		serve nf "$_bin" -d -d TCP-LISTEN:0,reuseaddr,fork \
+		    EXEC:"$SC_TMP/show",nofork
+		for _i in 1 2; do
+			assertEquals "$_bin: client $_i" "socket
+socket
+got line $_i" "$(printf 'line %s\n' "$_i" |
+			    t 20 "$SC" -N 127.0.0.1 "$PORT")"
+		done
+		kill "$SERVE_PID" 2>/dev/null
+		wait_exit "$SERVE_PID"
+	done
 }
 
 sc_run_shunit2

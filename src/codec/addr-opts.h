@@ -82,12 +82,14 @@ OPT("so-type socktype type",
 			"so-type",	AO_NUMBER, N_UNIX,	S(side_opt_socktype))
 
 /* What is read and written, of any side that is no socket */
-OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_READ,	F(local.readbytes, SIZE))
 OPT("ignoreeof",	"ignoreeof",	AO_BOOL,  N_READ,	F(local.ignoreeof, FLAG))
 OPT("setlk",		"setlk",	AO_BOOL,  N_READ,	F(local.setlk, FLAG))
 OPT("escape",		"escape",	AO_BYTE,  N_READ,	F(local.escape, BYTE))
 OPT("o-noatime noatime",
 			"noatime",	AO_BOOL,  N_READ,	F(local.noatime, FLAG))
+/* A file read past the page cache, in whole blocks (reader_direct()). */
+OPT("o-direct direct o_direct",
+			"o-direct",	AO_BOOL,  N_FILE,	F(local.direct, FLAG))
 OPT("cool-write coolwrite",
 			"cool-write",	AO_BOOL,  N_LOCAL,	F(local.cool_write, FLAG))
 OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
@@ -132,8 +134,26 @@ OPT("ospeed",		"ospeed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("bN",		"speed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("crtscts",		"crtscts",	AO_BOOL,  N_SERIAL,	F(crtscts, FLAG))
 OPT("link",		"link",		AO_TEXT,  N_PTY,	R)
+/*
+ * socat's pty-wait-slave: the pty made first, the other side opened once
+ * another process has opened its terminal side (device_open()), looked
+ * at every pty-interval=; its openpty and ptmx, how it is made: on this
+ * system both give the same, from /dev/ptmx.
+ */
+OPT("pty-wait-slave wait-slave waitslave",
+			"pty-wait-slave", AO_BOOL, N_PTY,	F(pty_wait, FLAG))
+OPT("pty-interval pty-intervall",
+			"pty-interval",	AO_SECONDS, N_PTY,	F(pty_interval_ms, MS))
+OPT("openpty",		"openpty",	AO_BOOL,  N_PTY,	R)
+OPT("ptmx",		"ptmx",		AO_BOOL,  N_PTY,	R)
 /* socat's end-close of a pty: its end is its close already. */
 OPT("end-close",	"end-close",	AO_BOOL,  N_PTY,	R)
+
+/*
+ * socat's readbytes, of any side: what is read from it ends after so many
+ * bytes (channel_read_bytes(), from join_way()).
+ */
+OPT("readbytes bytes",	"readbytes",	AO_SIZE,  N_ANY,	F(local.readbytes, SIZE))
 
 /* Sockets */
 OPT("fork",		"fork",		AO_BOOL,  N_LISTEN | N_DIAL, S(side_opt_fork))

@@ -372,8 +372,6 @@ pair_local_opt(const struct side *sd, int prog)
 		return ("PIPE:PATH");
 	if (l->ignoreeof)
 		return ("ignoreeof");
-	if (l->readbytes >= 0)
-		return ("readbytes");
 	if (l->setlk)
 		return ("setlk");
 	if (l->ftruncate >= 0)
@@ -388,6 +386,8 @@ pair_local_opt(const struct side *sd, int prog)
 		return (NULL);
 	if (l->nonblock)
 		return ("nonblock");
+	if (l->direct)
+		return ("o-direct");
 	if (l->noatime)
 		return ("o-noatime");
 	if (l->fs_noatime)
@@ -412,10 +412,11 @@ pair_local_opt(const struct side *sd, int prog)
 }
 
 /*
- * A file or stdio with socat's read options (ignoreeof, readbytes,
- * escape) joined with a socket: stdin, as plain mode has it, read so
+ * A file or stdio with socat's read options (ignoreeof, escape) joined
+ * with a socket: stdin, as plain mode has it, read so
  * (stdio_set_in_opts()); a file written too (the second address) is
- * opened both ways then, as socat's (pair_file()).
+ * opened both ways then, as socat's (pair_file()).  Its readbytes stays
+ * the side's: its way's limit (join_way()).
  */
 static __startup void
 pair_read_opts(struct side *sd, const struct side *other)
@@ -425,15 +426,14 @@ pair_read_opts(struct side *sd, const struct side *other)
 
 	if (other->kind != SIDE_SOCKET || sd->wside != NULL || l->fifo ||
 	    (sd->kind != SIDE_FILE && sd->kind != SIDE_STDIO) ||
-	    (!l->ignoreeof && l->readbytes < 0 && l->escape == -1))
+	    (!l->ignoreeof && l->escape == -1))
 		return;
 	ro.ignoreeof = l->ignoreeof;
-	ro.readbytes = l->readbytes;
 	ro.escape = l->escape;
+	ro.direct = 0;
 	stdio_set_in_opts(&ro);
 	l->as_stdin = 1;
 	l->ignoreeof = 0;
-	l->readbytes = -1;
 	l->escape = -1;
 }
 
@@ -454,16 +454,19 @@ pair_local_mode(struct options *o)
 			pair_read_opts(&o->pair[i], &o->pair[1 - i]);
 		for (i = 0; i < 2; i++) {
 			/*
-			 * nofork with a connection: one client, no TLS or
-			 * WebSocket between, the program's (plain mode).
+			 * nofork with a connection: one client, or each of a
+			 * stream listener's, no TLS or WebSocket between, the
+			 * program's (plain mode).
 			 */
 			if (o->pair[i].local.nofork && (o->pair[1 - i].kind !=
 			    SIDE_SOCKET || (o->pair[1 - i].listen &&
-			    !o->pair[1 - i].once) || o->pair[1 - i].tls.on ||
-			    o->pair[1 - i].ws.on))
+			    !o->pair[1 - i].once &&
+			    o->pair[1 - i].sock.socktype != SOCK_STREAM) ||
+			    o->pair[1 - i].tls.on || o->pair[1 - i].ws.on))
 				fatalx("%s: nofork is supported with stdio, a "
-				    "file, a descriptor, or one connection "
-				    "without TLS", o->pair[i].text);
+				    "file, a descriptor, one connection or each "
+				    "of a stream listener's, without TLS",
+				    o->pair[i].text);
 			if (o->pair[i].wside != NULL &&
 			    !pair_local(&o->pair[i]))
 				fatalx("%s: the sockets of a dual (!!) address "
@@ -482,10 +485,11 @@ pair_local_mode(struct options *o)
 		}
 		return (0);
 	}
-	/* stdio with itself: cat's, below. */
+	/* stdio with itself: cat's, below, unless read as readbytes says. */
 	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO &&
 	    a->wside == NULL && b->wside == NULL && pair_local_opt(a, 0) ==
-	    NULL && pair_local_opt(b, 0) == NULL)
+	    NULL && pair_local_opt(b, 0) == NULL && a->local.readbytes < 0 &&
+	    b->local.readbytes < 0)
 		return (0);
 	o->joinmode = 1;
 	o->sd = a;
@@ -801,6 +805,13 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_ways(o, a);
 	} else
 		pair_forward(o, a, b);
+	/*
+	 * pty-wait-slave: the pty made first, for the one connection made
+	 * once its terminal side is open (forward_pty_wait()).
+	 */
+	if (b->kind == SIDE_PTY && b->pty_wait && (a->keep || a->dial_fork))
+		fatalx("%s: pty-wait-slave makes one pty, before the other "
+		    "side: not with fork", b->text);
 	/* A script stands in for stdin: a socket's, with stdin and stdout. */
 	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
 		pair_refuse(o, "--expect, --send and --script are for a socket "

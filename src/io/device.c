@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -461,25 +462,88 @@ ptylink_cleanup(int sig)
 
 /*
  * Remove the link path to our pseudo-terminal (NULL: it has none) and
- * close its terminal side (slave, which ptylink_open() gave), so that a
- * program that has it open reads end-of-file; the master is its
- * session's to close.
+ * close its terminal side (slave, which ptylink_open() gave; -1: none),
+ * so that a program that has it open reads end-of-file; the master is
+ * its session's to close.
  */
 void
 ptylink_release(const char *path, int slave)
 {
 	size_t	 i;
 
-	if (path == NULL) {
+	/* -1: none kept (pty-wait-slave's). */
+	if (slave != -1)
 		close(slave);
+	if (path == NULL)
+		return;
+	for (i = 0; i < DEVICES_MAX; i++) {
+		if (strcmp(ptylinks[i].path, path) == 0)
+			ptylink_unlink(i);
+	}
+}
+
+/* A wait for a pseudo-terminal's terminal side (pty_wait_slave()). */
+struct pty_wait {
+	struct ev_timer	 timer;
+	int		 master;
+	long long	 interval_ms;
+	int		 done;		/* 1: opened; -1: failed, error */
+	int		 error;
+};
+
+static void
+pty_wait_cb(void *arg)
+{
+	struct pty_wait	*w = arg;
+	struct pollfd	 pfd = { .fd = w->master, .events = 0 };
+
+	if (poll(&pfd, 1, 0) == -1) {
+		if (errno == EINTR) {
+			ev_timer_arm(&w->timer, 0);
+			return;
+		}
+		w->error = errno;
+		w->done = -1;
+	} else if ((pfd.revents & POLLNVAL) != 0) {
+		w->error = EBADF;
+		w->done = -1;
+	} else if ((pfd.revents & POLLHUP) == 0)
+		w->done = 1;
+	else {
+		ev_timer_arm(&w->timer, w->interval_ms);
 		return;
 	}
-	for (i = 0; i < DEVICES_MAX; i++) {
-		if (strcmp(ptylinks[i].path, path) != 0)
-			continue;
-		ptylink_unlink(i);
-		close(slave);
+	ev_break();
+}
+
+/*
+ * Wait, on the loop, until a process has opened the terminal side of the
+ * pseudo-terminal whose master is fd (ours closed): while nobody has it
+ * open, the master polls as hung up (POLLHUP), which is looked at every
+ * interval_ms, as socat's pty-wait-slave does.  Runs the loop itself:
+ * not from one of its callbacks.  Returns 0, or -1 with errno.
+ */
+int
+pty_wait_slave(int fd, long long interval_ms)
+{
+	struct pty_wait	 w = { .master = fd, .interval_ms = interval_ms };
+
+	ev_timer_init(&w.timer, pty_wait_cb, &w);
+	ev_timer_arm(&w.timer, 0);
+	while (w.done == 0) {
+		if (ev_loop() == -1) {
+			w.error = errno;
+			ev_timer_disarm(&w.timer);
+			errno = w.error;
+			return (-1);
+		}
 	}
+	ev_timer_disarm(&w.timer);
+	if (w.done == -1) {
+		errno = w.error;
+		return (-1);
+	}
+	return (0);
 }
 
 /*

@@ -678,9 +678,10 @@ exec_started(struct child *c, const struct exec_cmd *cmd, int *in, int *out,
 }
 
 /*
- * Start cmd with pipes for its stdin and stdout and sockcat's stderr, only
- * descriptors 0, 1 and 2 open, SIGPIPE at its default and no signal
- * blocked, and ec described in its environment.  The child is reaped from
+ * Start cmd with pipes for its stdin and stdout (or, ec->on_fd, ec->fd as
+ * both, made blocking) and sockcat's stderr, only descriptors 0, 1 and 2
+ * open, SIGPIPE at its default and no signal blocked, and ec described
+ * in its environment.  The child is reaped from
  * the event loop; exited_cb (set by the caller) is called then.  Returns
  * NULL with errno and *cause set on failure, also when the program cannot
  * be executed.
@@ -697,7 +698,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	size_t		 first = 0;
 	struct pty	 pt = { .master = -1, .slave = -1 };
 	sigset_t	 mask;
-	int		 in[2] = { -1, -1 }, out[2] = { -1, -1 }, error;
+	int		 in[2] = { -1, -1 }, out[2] = { -1, -1 }, error, flags;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -713,6 +714,15 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		how.tty = pt.path;
 		how.keep_in = cmd->keep_in;
 		how.keep_out = cmd->keep_out;
+	} else if (ec->on_fd) {
+		/* The connection is the program's: blocking, as it expects. */
+		if ((flags = fcntl(ec->fd, F_GETFL)) == -1 ||
+		    fcntl(ec->fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+			goto fail;
+		how.in = how.out = ec->fd;
+		how.fdin = cmd->fdin;
+		how.fdout = cmd->fdout;
+		how.errout = cmd->errout;
 	} else {
 		if ((!cmd->keep_in && pipe2(in, O_CLOEXEC) == -1) ||
 		    (!cmd->keep_out && pipe2(out, O_CLOEXEC) == -1))

@@ -277,6 +277,10 @@ struct exec_conn {
 					   ...): a side in socat's grammar */
 	char *const	*extra;		/* more "NAME=value", or NULL (a TLS
 					   peer's, tls_peer_env()) */
+	int		 on_fd;		/* 1: its stdin and stdout are fd,
+					   the connection itself, no pipes
+					   (socat's nofork) */
+	int		 fd;
 };
 
 /* A running program; reaped by the event loop when it exits. */
@@ -359,6 +363,7 @@ void		 serial_release(const char *);
 int		 ptylink_open(const char *, long, long, int *, char *, size_t,
 		    char **);
 void		 ptylink_release(const char *, int);
+int		 pty_wait_slave(int, long long);
 struct endpoint	*device_endpoint(struct session *, const char *, int);
 
 /* term.c */
@@ -381,8 +386,9 @@ void		 stdio_tty_unset(void);
 /* socat's read options of a descriptor (reader_endpoint()). */
 struct read_opts {
 	int		 ignoreeof;	/* its end waited past, as tail -f */
-	long long	 readbytes;	/* at most this many; -1: all */
 	int		 escape;	/* this byte is an end; -1: none */
+	int		 direct;	/* opened with O_DIRECT: read in
+					   whole blocks (o-direct) */
 };
 struct endpoint	*reader_endpoint(struct session *, const char *, int,
 		    const struct read_opts *);

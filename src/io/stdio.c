@@ -1,7 +1,7 @@
 /*
  * The stdio endpoints: standard input and output as the pump sees them;
- * and a descriptor read with socat's options (ignoreeof, readbytes,
- * escape), stdin among them.
+ * and a descriptor read with socat's options (ignoreeof, escape, a file's
+ * o-direct), stdin among them.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -245,13 +245,74 @@ struct reader {
 	int		 fd;		/* what is read; the endpoint's rfd is
 					   a timer with ignoreeof */
 	int		 ignoreeof;
-	long long	 left;		/* readbytes: what may still be read;
-					   -1: all */
+	int		 ended;		/* the escape byte was read */
 	int		 escape;	/* the byte that is an end, or -1 */
+	unsigned char	*dbuf;		/* o-direct: what is read, aligned */
+	size_t		 dalign;	/* its alignment, of offsets and
+					   lengths too: the file's block */
+	off_t		 dpos;		/* the next byte to give */
 };
 
 /* stdin's read options (stdio_set_in_opts()), or none. */
-static struct read_opts	 stdin_opts = { 0, -1, -1 };
+static struct read_opts	 stdin_opts = { .escape = -1 };
+
+/*
+ * Read a file opened with O_DIRECT, which takes whole blocks at offsets
+ * of whole blocks into memory aligned as they are: the blocks that hold
+ * the next byte (dpos) and up to len after it are read into the aligned
+ * buffer, at their own offset (pread(2)), and the bytes from dpos on
+ * given.  The block that was read in part is read again next time, so a
+ * file that grows (ignoreeof) is followed at its end.
+ */
+static ssize_t
+reader_direct(struct reader *rd, void *p, size_t len)
+{
+	off_t	 base = rd->dpos - rd->dpos % (off_t)rd->dalign;
+	size_t	 skip = (size_t)(rd->dpos - base), want;
+	ssize_t	 n;
+
+	want = skip + len;
+	want += (rd->dalign - want % rd->dalign) % rd->dalign;
+	if (want > CHANNEL_BUFSIZE)
+		want = CHANNEL_BUFSIZE;
+	if ((n = pread(rd->fd, rd->dbuf, want, base)) <= 0)
+		return (n);
+	if ((size_t)n <= skip)
+		return (0);
+	n -= skip;
+	if ((size_t)n > len)
+		n = len;
+	memcpy(p, rd->dbuf + skip, n);
+	rd->dpos += n;
+	return (n);
+}
+
+/*
+ * The reader rd of a file opened with O_DIRECT: its buffer, aligned to
+ * the file's block (its st_blksize, a whole number of the device's
+ * blocks), and where it is read from.  Returns -1 with errno.
+ */
+static int
+reader_direct_init(struct reader *rd)
+{
+	struct stat	 st;
+	int		 error;
+
+	if (fstat(rd->fd, &st) == -1)
+		return (-1);
+	rd->dalign = st.st_blksize;
+	if (rd->dalign < 512 || rd->dalign > CHANNEL_BUFSIZE ||
+	    (rd->dalign & (rd->dalign - 1)) != 0)
+		rd->dalign = 4096;
+	if ((rd->dpos = lseek(rd->fd, 0, SEEK_CUR)) == -1)
+		return (-1);
+	if ((error = posix_memalign((void **)&rd->dbuf, rd->dalign,
+	    CHANNEL_BUFSIZE)) != 0) {
+		errno = error;
+		return (-1);
+	}
+	return (0);
+}
 
 /*
  * Read the descriptor; with ignoreeof, its end (or, a pipe's, nothing
@@ -268,19 +329,16 @@ reader_read(struct endpoint *ep, void *p, size_t len)
 	ssize_t			 n;
 	char			*esc;
 
-	if (rd->left == 0)
+	if (rd->ended)
 		return (0);
-	if (rd->left > 0 && (long long)len > rd->left)
-		len = (size_t)rd->left;
-	if ((n = read(rd->fd, p, len)) > 0) {
+	if ((n = rd->dbuf != NULL ? reader_direct(rd, p, len) :
+	    read(rd->fd, p, len)) > 0) {
 		/* escape=: the bytes before it, then the end. */
 		if (rd->escape != -1 && (esc = memchr(p, rd->escape,
 		    n)) != NULL) {
-			rd->left = 0;
+			rd->ended = 1;
 			return (esc - (char *)p);
 		}
-		if (rd->left > 0)
-			rd->left -= n;
 		return (n);
 	}
 	if (!rd->ignoreeof || (n == -1 && errno != EAGAIN))
@@ -303,6 +361,7 @@ reader_free(struct endpoint *ep)
 
 	if (rd->fd != ep->rfd)
 		close(rd->fd);
+	free(rd->dbuf);
 	free(rd);
 	ep->data = NULL;
 }
@@ -315,8 +374,9 @@ static const struct ep_ops reader_ops = {
 /*
  * An endpoint of s named name that reads fd (the session's from now on,
  * also on failure) as ro says: with ignoreeof its end is waited past,
- * with readbytes (not -1) that many bytes are read at most, with escape
- * (not -1) that byte is an end.  Returns NULL with errno.
+ * with escape (not -1) that byte is an end, with direct it is read in
+ * whole blocks (reader_direct()).  socat's readbytes is the channel's
+ * (channel_read_bytes()).  Returns NULL with errno.
  */
 struct endpoint *
 reader_endpoint(struct session *s, const char *name, int fd,
@@ -327,7 +387,7 @@ reader_endpoint(struct session *s, const char *name, int fd,
 	struct itimerspec	 its;
 	int			 rfd = fd;
 
-	if (!ro->ignoreeof && ro->readbytes < 0 && ro->escape == -1) {
+	if (!ro->ignoreeof && ro->escape == -1 && !ro->direct) {
 		if ((ep = session_endpoint(s, name, fd, -1, EP_SHUT_NONE,
 		    0)) == NULL)
 			close(fd);
@@ -339,8 +399,12 @@ reader_endpoint(struct session *s, const char *name, int fd,
 	}
 	rd->fd = fd;
 	rd->ignoreeof = ro->ignoreeof;
-	rd->left = ro->readbytes;
 	rd->escape = ro->escape;
+	if (ro->direct && reader_direct_init(rd) == -1) {
+		close(fd);
+		free(rd);
+		return (NULL);
+	}
 	if (rd->ignoreeof) {
 		/* Ready at once: the first read is not put off. */
 		memset(&its, 0, sizeof(its));
@@ -351,6 +415,7 @@ reader_endpoint(struct session *s, const char *name, int fd,
 			if (rfd != -1)
 				close(rfd);
 			close(fd);
+			free(rd->dbuf);
 			free(rd);
 			return (NULL);
 		}
@@ -360,6 +425,7 @@ reader_endpoint(struct session *s, const char *name, int fd,
 		if (rfd != fd)
 			close(rfd);
 		close(fd);
+		free(rd->dbuf);
 		free(rd);
 		return (NULL);
 	}
@@ -370,8 +436,8 @@ reader_endpoint(struct session *s, const char *name, int fd,
 
 /*
  * stdin is read as ro says (reader_endpoint()) by every stdio_in() from
- * now on: socat's ignoreeof, readbytes or escape of the file or stdio
- * that is stdin.
+ * now on: socat's ignoreeof or escape of the file or stdio that is
+ * stdin.
  */
 void
 stdio_set_in_opts(const struct read_opts *ro)
@@ -394,8 +460,7 @@ stdio_in(struct session *s, int no_stdin)
 	if (no_stdin)
 		return (NULL);
 	/* Read as socat's options say: a descriptor of its own. */
-	if (stdin_opts.ignoreeof || stdin_opts.readbytes >= 0 ||
-	    stdin_opts.escape != -1) {
+	if (stdin_opts.ignoreeof || stdin_opts.escape != -1) {
 		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
 			return (NULL);
 		return (reader_endpoint(s, "stdin", fd, &stdin_opts));

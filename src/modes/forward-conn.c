@@ -486,8 +486,9 @@ fconn_device_cb(void *arg)
 		fconn_failed(fc, "in use by another client");
 		return;
 	}
-	if ((t->dev_fd = device_open(t->sd, &name, &t->dev_slave,
-	    &cause)) == -1) {
+	/* Made before the listener (pty-wait-slave), or now. */
+	if (t->dev_fd == -1 && (t->dev_fd = device_open(t->sd, &name,
+	    &t->dev_slave, &cause)) == -1) {
 		log_warnx("%s: %s", t->sd->text, cause);
 		free(cause);
 		fconn_failed(fc, "cannot be opened");

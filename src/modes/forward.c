@@ -604,6 +604,29 @@ forward_connect(struct forward *f)
 }
 
 /*
+ * socat's pty-wait-slave: a pty target is made first, and the side the
+ * forwarder serves opened (listened on, or dialled) only once another
+ * process has opened its terminal side; its one client is given it.
+ */
+static void
+forward_pty_wait(struct fwd_targets *ts)
+{
+	struct fwd_target	*t;
+	const char		*name;
+	char			*cause;
+	size_t			 i;
+
+	for (i = 0; i < ts->n; i++) {
+		t = &ts->t[i];
+		if (t->sd->kind != SIDE_PTY || !t->sd->pty_wait)
+			continue;
+		if ((t->dev_fd = device_open(t->sd, &name, &t->dev_slave,
+		    &cause)) == -1)
+			fatalx("%s: %s", t->sd->text, cause);
+	}
+}
+
+/*
  * Serve the listening socket of the command line (TCP, Unix-domain, or a
  * bound UDP socket with -u), relaying every client to the --forward
  * targets; or, for a side that is dialled, relay it.  Returns the exit
@@ -627,6 +650,7 @@ forward_listen(const struct job *j)
 		targets_set(f.ts, i, &j->fwd->sides[i]);
 	if (targets_tls(f.ts, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	forward_pty_wait(f.ts);
 	if (!j->side->listen) {
 		status = forward_connect(&f);
 		targets_drop(f.ts);

@@ -230,6 +230,10 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 	if (channel_pace(ch, i == how->sent ? f->interval_ms : 0, f->delay_ms,
 	    i == how->sent ? 0 : (uint64_t)f->recv_limit) == -1)
 		return (-1);
+	/* socat's readbytes of the end read: the rest is not read. */
+	if (sd != NULL && sd->local.readbytes >= 0 && channel_read_bytes(ch,
+	    (uint64_t)sd->local.readbytes) == -1)
+		return (-1);
 	if (f->block != 0)
 		channel_block(ch, f->block);
 	if (how->tap[i] != NULL)

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "modes.h"
 #include "plain-int.h"
@@ -86,6 +87,43 @@ conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
 }
 
 /*
+ * socat's nofork with a listener of many clients (fork): the client's
+ * program has the connection itself as its stdin and stdout, nothing of
+ * ours between, as socat's child that runs it in its own place; our copy
+ * is closed at once, so that the program's close is the client's end.
+ * The client keeps its place (max-children) until the program exits
+ * (conn_child_exited()).  Returns -1 when it cannot be started (said).
+ */
+static int
+conn_start_here(struct conn *c, const struct net_peer *peer)
+{
+	struct exec_conn ec;
+	char		**tlsenv = NULL;
+	char		*cause = NULL;
+
+	if (conn_exec_env(c, c->nc->fd, peer, &ec, &tlsenv) == -1) {
+		log_warn("exec");
+		return (-1);
+	}
+	ec.on_fd = 1;
+	ec.fd = c->nc->fd;
+	c->child = program_start(c->p->j->near, &ec, 1, 1, &cause);
+	exec_environ_free(tlsenv, 0);
+	if (c->child == NULL) {
+		if (cause != NULL)
+			log_warnx("%s", cause);
+		free(cause);
+		return (-1);
+	}
+	c->child->exited_cb = conn_child_exited;
+	c->child->arg = c;
+	ev_del(c->nc->fd);
+	close(c->nc->fd);
+	c->nc->fd = -1;
+	return (0);
+}
+
+/*
  * Start the program for the connection's socket and wire it to the
  * connection: what the peer sends is its stdin, and its stdout is sent,
  * the socket shut down for writing when it closes.  A program that cannot
@@ -105,6 +143,9 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	int		 copy = j->flow->no_splice ? CH_COPY : 0;
 	int		 flags[2] = { CH_SHUTDOWN | copy, CH_SHUTDOWN | copy };
 
+	/* socat's nofork of a listener of many clients: each its own. */
+	if (j->near->local.nofork && j->side->keep)
+		return (conn_start_here(c, peer));
 	/* socat's nofork: the connection is the program's, in our place. */
 	if (j->near->local.nofork) {
 		program_here(j->near, c->nc->fd, 1, 1, &cause);

@@ -92,7 +92,8 @@ end_unlink_at_end(const char *path)
 
 /*
  * The endpoint of s named name that reads fd (given to it) as sd says: as
- * it is, or with ignoreeof, readbytes or escape (reader_endpoint()).
+ * it is, or with ignoreeof, escape or o-direct (reader_endpoint()); its
+ * readbytes is its way's (join_way()).
  * NULL with errno.
  */
 static struct endpoint *
@@ -102,8 +103,8 @@ end_reader(struct session *s, const struct side *sd, const char *name,
 	struct read_opts	 ro;
 
 	ro.ignoreeof = sd->local.ignoreeof;
-	ro.readbytes = sd->local.readbytes;
 	ro.escape = sd->local.escape;
+	ro.direct = sd->local.direct;
 	return (reader_endpoint(s, name, fd, &ro));
 }
 
@@ -436,8 +437,7 @@ end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
 
 	if (how->rd && sd->fifo != NULL)
 		e->rd = fifo_in(s);
-	else if (how->rd && (sd->local.ignoreeof || sd->local.readbytes >= 0 ||
-	    sd->local.escape != -1)) {
+	else if (how->rd && (sd->local.ignoreeof || sd->local.escape != -1)) {
 		/* Read as its options say: a reader of our own. */
 		if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
 			goto fail;
@@ -496,7 +496,19 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 	const char	*why;
 	int		 fd, made;
 
+	/*
+	 * o-direct: read in whole blocks (reader_direct()); what is written
+	 * comes in any length.
+	 */
+	if (sd->local.direct && how->wr) {
+		log_cause(cause, "o-direct is carried out on a file read alone "
+		    "(a file written with it would take whole blocks only)");
+		return (-1);
+	}
 	if ((fd = end_open_file(sd, how->rd, how->wr, &made, &why)) == -1) {
+		if (why == NULL && errno == EINVAL && sd->local.direct)
+			why = "o-direct: the file system refuses direct I/O "
+			    "(Invalid argument)";
 		log_cause(cause, "%s", why != NULL ? why : strerror(errno));
 		return (-1);
 	}
@@ -628,7 +640,9 @@ fail:
  * Open the line of sd (serial:, pty:) as its address says; returns its
  * descriptor, *name (what it is) and *slave (a pseudo-terminal's
  * terminal side, kept open meanwhile; -1 for a line), or -1 with *cause
- * set.
+ * set.  With pty-wait-slave, the terminal side is not kept: the loop is
+ * run until another process has opened it (pty_wait_slave(), so not
+ * from one of its callbacks), and that process's close is the end.
  */
 int
 device_open(const struct side *sd, const char **name, int *slave,
@@ -662,6 +676,18 @@ device_open(const struct side *sd, const char **name, int *slave,
 			log_verbose(1, "PTY is %s", tty);
 		else if (fd != -1)
 			log_verbose(1, "Terminal %s at %s", tty, sd->path);
+		if (fd != -1 && sd->pty_wait) {
+			close(*slave);
+			*slave = -1;
+			log_verbose(1, "Waiting for %s to be opened", tty);
+			if (pty_wait_slave(fd, sd->pty_interval_ms > 0 ?
+			    sd->pty_interval_ms : PTY_INTERVAL_MS) == -1) {
+				log_cause(cause, "%s", strerror(errno));
+				ptylink_release(sd->path, -1);
+				close(fd);
+				return (-1);
+			}
+		}
 	}
 	if (fd == -1 && *cause == NULL)
 		log_cause(cause, "%s", strerror(errno));

@@ -190,6 +190,7 @@ struct side_local {
 	int		 fifo;		/* PIPE:PATH: a named pipe, made */
 	int		 nonblock;	/* opened with O_NONBLOCK */
 	int		 noatime;	/* read with O_NOATIME */
+	int		 direct;	/* read with O_DIRECT (o-direct) */
 	int		 fs_noatime;	/* its inode's noatime flag set */
 	int		 gopen;		/* GOPEN: created, or appended to */
 	int		 run;		/* how a program's text is run: RUN_* */
@@ -316,6 +317,12 @@ struct side {
 					   waits that long for each client,
 					   then stops; 0: for ever */
 	int		 crtscts;	/* serial:,crtscts */
+	int		 pty_wait;	/* pty:,pty-wait-slave: the other side
+					   opened once another process has
+					   opened its terminal side */
+	long long	 pty_interval_ms; /* how often that is looked at;
+					   0: PTY_INTERVAL_MS, socat's */
+#define PTY_INTERVAL_MS		1000
 	unsigned long	 speed;		/* serial:'s bits/s; 0: as it is */
 	int		 proxy_kind;	/* socks4:, socks4a:, socks5:: the
 					   PROXY_* of its own proxy, or 0 */

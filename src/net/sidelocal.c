@@ -41,7 +41,8 @@ side_file_flags(const struct side *sd, int rd, int wr)
 	    (l->gopen ? (stat(sd->path, &st) == -1 ? O_CREAT : wr ? O_APPEND :
 	    0) : 0) |
 	    (sd->append ? O_APPEND : 0) | (sd->oflags > 0 ? sd->oflags : 0) |
-	    (l->nonblock ? O_NONBLOCK : 0) | (l->noatime ? O_NOATIME : 0));
+	    (l->nonblock ? O_NONBLOCK : 0) | (l->noatime ? O_NOATIME : 0) |
+	    (l->direct ? O_DIRECT : 0));
 }
 
 /*

@@ -90,7 +90,8 @@ channel_try_batch(struct channel *ch)
 	if (src->ops != NULL && src->ops->read != NULL &&
 	    src->ops->recvmmsg == NULL)
 		return;
-	if (channel_line_gap(ch) > 0 || channel_write_gap(ch) > 0)
+	if (channel_line_gap(ch) > 0 || channel_write_gap(ch) > 0 ||
+	    channel_bytes_left(ch) >= 0)
 		return;
 	if (getsockopt(src->rfd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_DGRAM)

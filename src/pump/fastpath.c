@@ -188,7 +188,8 @@ channel_try_splice(struct channel *ch)
 		return;
 	/* Taps see every byte; pacing and read limits count them. */
 	if (ch->ntaps > 0 || channel_line_gap(ch) > 0 ||
-	    channel_write_gap(ch) > 0 || channel_read_limit(ch) > 0)
+	    channel_write_gap(ch) > 0 || channel_read_limit(ch) > 0 ||
+	    channel_bytes_left(ch) >= 0)
 		return;
 	if (fstat(ch->src->rfd, &st) == -1 || fstat(ch->dst->wfd, &dst) == -1 ||
 	    !fd_splices(ch->src->rfd, &st) || !fd_splices(ch->dst->wfd, &dst))

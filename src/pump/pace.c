@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <limits.h>
 #include <stdlib.h>
 
 #include "pump.h"
@@ -35,6 +36,21 @@ channel_pace(struct channel *ch, long long line_gap_ms,
 }
 
 /*
+ * socat's readbytes: ch reads n bytes of its source at most, then takes
+ * it as ended, as -W's last read (channel_pull()); read in the plain way
+ * (no splice, no batch of datagrams), so that no byte past them is
+ * taken.  Returns -1 with errno on failure.
+ */
+int
+channel_read_bytes(struct channel *ch, uint64_t n)
+{
+	if (channel_pace_get(ch) == NULL)
+		return (-1);
+	ch->pace->bytes_left = n > LLONG_MAX ? LLONG_MAX : (long long)n;
+	return (0);
+}
+
+/*
  * ch's pacing and the rest that few channels have, made the first time
  * one is asked for.  Returns NULL with errno.
  */
@@ -44,6 +60,7 @@ channel_pace_get(struct channel *ch)
 	if (ch->pace == NULL) {
 		if ((ch->pace = calloc(1, sizeof(*ch->pace))) == NULL)
 			return (NULL);
+		ch->pace->bytes_left = -1;
 		ev_timer_init(&ch->pace->timer, channel_pause_cb, ch);
 	}
 	return (ch->pace);

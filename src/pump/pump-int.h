@@ -105,6 +105,13 @@ channel_read_limit(const struct channel *ch)
 	return (ch->pace != NULL ? ch->pace->read_limit : 0);
 }
 
+/* How many bytes ch may still read (readbytes); -1: any. */
+static inline long long
+channel_bytes_left(const struct channel *ch)
+{
+	return (ch->pace != NULL ? ch->pace->bytes_left : -1);
+}
+
 /* Count n reads that returned data, for the read limit. */
 static inline void
 channel_count_reads(struct channel *ch, uint64_t n)

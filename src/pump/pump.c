@@ -722,7 +722,8 @@ static void
 channel_pull(struct channel *ch)
 {
 	unsigned char	 spill[16384];
-	size_t	 space = 0;
+	size_t	 space = 0, want;
+	long long left;
 	ssize_t	 n = -1;
 	int	 spilling = 0;
 
@@ -751,6 +752,9 @@ channel_pull(struct channel *ch)
 			return;
 		}
 		space = buf_space(&ch->buf);
+		/* readbytes: no byte past the last allowed. */
+		want = space / channel_xgrow(ch);
+		left = channel_bytes_left(ch);
 		/*
 		 * Full, and the connection it waits for is not there: what
 		 * is read now is dropped, and counted for the mode to say.
@@ -758,12 +762,16 @@ channel_pull(struct channel *ch)
 		if (space < channel_xgrow(ch) &&
 		    (ch->dst->flags & EP_DETACHED)) {
 			spilling = 1;
-			n = ep_read(ch->src, spill, sizeof(spill));
+			n = ep_read(ch->src, spill, left >= 0 &&
+			    (size_t)left < sizeof(spill) ? (size_t)left :
+			    sizeof(spill));
 		} else {
 			/* A transformation may grow what is read: room. */
-			n = ep_read(ch->src, buf_tail(&ch->buf),
-			    space / channel_xgrow(ch));
+			n = ep_read(ch->src, buf_tail(&ch->buf), left >= 0 &&
+			    (size_t)left < want ? (size_t)left : want);
 		}
+		if (n > 0 && left >= 0)
+			ch->pace->bytes_left -= n;
 		/* Nothing came: an idle channel holds no buffer. */
 		if (n <= 0) {
 			int	 saved = errno;
@@ -805,9 +813,12 @@ channel_pull(struct channel *ch)
 	if (ch->xform != NULL)
 		n = ch->xform(ch, buf_tail(&ch->buf), n, space);
 	buf_commit(&ch->buf, n);
-	/* -W: the last read allowed; the peer is told we read no more. */
+	/*
+	 * -W: the last read allowed, or readbytes' last byte; the peer is
+	 * told we read no more.
+	 */
 	channel_count_reads(ch, 1);
-	if (channel_limit_reached(ch)) {
+	if (channel_limit_reached(ch) || channel_bytes_left(ch) == 0) {
 		ch->state = CH_DRAINING;
 		if (ch->src->shut == EP_SHUT_SOCKET && ch->src->rfd != -1)
 			shutdown(ch->src->rfd, SHUT_RD);

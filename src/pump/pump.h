@@ -228,8 +228,9 @@ struct ch_tap {
 /*
  * Pacing: after delivering a line (-i) or any chunk (--delay) a channel
  * writes nothing until its timer fires.  -W: the source is treated as
- * ended after read_limit reads.  Made only for a channel that has any of
- * these, as most never do.
+ * ended after read_limit reads; socat's readbytes, after bytes_left
+ * bytes.  Made only for a channel that has any of these, as most never
+ * do.
  */
 struct ch_pace {
 	long long		 line_gap_ms;	/* 0: none */
@@ -237,6 +238,8 @@ struct ch_pace {
 	long long		 grace_ms;	/* CH_GRACE's */
 	uint64_t		 read_limit;	/* 0: none */
 	uint64_t		 reads;		/* Reads that returned data. */
+	long long		 bytes_left;	/* readbytes: what may still be
+						   read; -1: no limit */
 	struct ev_timer		 timer;
 };
 
@@ -371,6 +374,7 @@ void		 ep_reset(struct endpoint *);
 int		 channel_ended(const struct channel *);
 int		 channel_pace(struct channel *, long long, long long,
 		    uint64_t);
+int		 channel_read_bytes(struct channel *, uint64_t);
 void		 channel_block(struct channel *, u_int);
 size_t		 channel_pending(const struct channel *);
 ssize_t		 ep_write(struct endpoint *, const void *, size_t);
