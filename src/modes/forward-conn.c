@@ -668,6 +668,11 @@ fconn_next(struct fconn *fc)
 	fconn_free(fc);
 }
 
+/* The client's address is compared as a sockaddr_storage. */
+_Static_assert(offsetof(struct fconn, from) %
+    _Alignof(struct sockaddr_storage) == 0,
+    "struct fconn: from is not aligned as a sockaddr_storage");
+
 /* A connection for the client on fd at peer, not started; NULL: ENOMEM. */
 struct fconn *
 fconn_new(struct forward *f, int fd, const struct net_peer *peer)

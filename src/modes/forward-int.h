@@ -126,14 +126,6 @@ struct fconn {
 	struct channel		*up, *down;
 	struct fwd_target	*dev;	/* the device it has, or NULL */
 	/*
-	 * The small fields together: every idle connection holds an fconn,
-	 * 120 bytes, in malloc's chunk of 128.
-	 */
-	unsigned char		 state;	/* enum fconn_state */
-	unsigned char		 fromlen; /* of from, below */
-	unsigned char		 dgram:1; /* the target is a datagram one */
-	unsigned char		 peer:1; /* the client is a datagram peer */
-	/*
 	 * The client's address, for its label and a peer's datagrams: an
 	 * IPv4 or IPv6 one, or a Unix client's unnamed address.  A longer
 	 * one (a Unix client's path) is in the label, made at once: every
@@ -144,6 +136,15 @@ struct fconn {
 		struct sockaddr_in	sin;
 		struct sockaddr_in6	sin6;
 	}			 from;
+	/*
+	 * The small fields together, after from, which is read as a
+	 * sockaddr_storage and so stays on 8 bytes: every idle connection
+	 * holds an fconn, 120 bytes, in malloc's chunk of 128.
+	 */
+	unsigned char		 state;	/* enum fconn_state */
+	unsigned char		 fromlen; /* of from, above */
+	unsigned char		 dgram:1; /* the target is a datagram one */
+	unsigned char		 peer:1; /* the client is a datagram peer */
 };
 
 /* forward.c */
