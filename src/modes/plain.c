@@ -511,6 +511,9 @@ plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 
 	if ((c = conn_new(p)) == NULL) {
 		log_warn("session");
+		/* A program started for it early sees end-of-file. */
+		if (p->exec)
+			plain_abandon(p, nc->fd);
 		netconn_free(nc);
 		return (-1);
 	}

@@ -484,8 +484,11 @@ wsh_env_add(char ***env, size_t *n, const char *name, const char *value)
 	if ((e = reallocarray(*env, *n + 2, sizeof(**env))) == NULL)
 		return (-1);
 	*env = e;
-	if (asprintf(&e[*n], "%s=%s", name, value) == -1)
+	/* What a failed asprintf() leaves is no string: the end, still. */
+	if (asprintf(&e[*n], "%s=%s", name, value) == -1) {
+		e[*n] = NULL;
 		return (-1);
+	}
 	e[++*n] = NULL;
 	return (0);
 }
