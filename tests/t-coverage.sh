@@ -65,9 +65,9 @@ test_server_ended_by_a_signal_counts() {
 	out=$(echo ping | t 10 "$SC" -N 127.0.0.1 "$PORT" 2>"$SC_TMP/c.err")
 	assertEquals "client's status" 0 "$?"
 	assertEquals "echoed" "ping" "$out"
-	wait_for "$SC_TMP/srv.err" '^sockcat: sent 5 bytes'
+	wait_for "$SC_TMP/srv.err" '^sockcat: program pid [0-9]+ exited'
 	_st=$?
-	assertTrue "the session's end logged: $(<"$SC_TMP/srv.err")" "$_st"
+	assertTrue "the program's end logged: $(<"$SC_TMP/srv.err")" "$_st"
 	stop "$SERVER_PID"
 	wait "$SERVER_PID"
 	assertEquals "server's status" 143 "$?"

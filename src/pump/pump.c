@@ -412,15 +412,11 @@ ep_write_ended(struct endpoint *ep)
 	}
 	w->state = CH_FAILED;
 	channel_discard(w);
-	/*
-	 * What its source has can go nowhere: a program writing it is told
-	 * as the socket itself would tell it (EPIPE), rather than left to
-	 * block on a pipe nobody reads, for ever, while the other way
-	 * waits for it to read.  A descriptor of its own only, not stdio.
-	 */
+	/* Its source's bytes go nowhere: a program's pipe closed (EPIPE). */
 	if (w->src->rfd != -1 && w->src->rfd != w->src->wfd &&
 	    w->src->ops == NULL && !(w->src->flags & EP_NOCLOSE)) {
-		ep_close_fd(w->src, w->src->rfd);
+		ev_del(w->src->rfd);
+		close(w->src->rfd);
 		w->src->rfd = -1;
 		w->src->revents = 0;
 	}
@@ -742,10 +738,7 @@ channel_pull(struct channel *ch)
 		return;
 	if (!channel_spliced(ch) && ch->batch == NULL) {
 		/* The buffer is taken now, for as long as it holds bytes. */
-		/*
-		 * None to be had: nothing more is read, as if the read had
-		 * failed, so that the session ends and says why.
-		 */
+		/* None to be had: the read fails, said at the session's end. */
 		if (ch->buf.data == NULL &&
 		    buf_init(&ch->buf, ch->bufsize) == -1) {
 			channel_read_failed(ch, errno);

@@ -393,7 +393,8 @@ session_start(struct session *s)
 			channel_run(ch, 0);
 	}
 	s->running = 1;
-	session_set_idle(s, s->idle_ms);
+	if (s->idle_ms != TIME_NONE || s->clock != NULL)
+		session_set_idle(s, s->idle_ms);
 	session_check(s);
 	return (0);
 }
