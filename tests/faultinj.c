@@ -46,12 +46,15 @@
 
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <link.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -464,6 +467,73 @@ arena_take(size_t n)
 	return (p);
 }
 
+/*
+ * A coverage build's runtime (libgcov, linked into the program) writes
+ * its counts at exit and on a fatal signal, and does not survive an
+ * allocation that fails: its functions' spans, read
+ * from the program's symbol table (the local symbols of its objects,
+ * grouped under their file's name, and the global ones named for it),
+ * is never faulted.
+ */
+#define GCOV_SPANS	256
+static struct {
+	uintptr_t	 lo, hi;
+}			 gcov[GCOV_SPANS];
+static int		 ngcov;
+
+static void
+gcov_span(void)
+{
+	const Elf64_Ehdr	*eh;
+	const Elf64_Shdr	*sh, *symsh = NULL;
+	const Elf64_Sym		*sym;
+	const char		*str, *name;
+	struct stat		 st;
+	void			*map;
+	size_t			 i, n;
+	int			 fd, in_gcov = 0;
+
+	if ((fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if (fstat(fd, &st) == -1 || (map = mmap(NULL, st.st_size, PROT_READ,
+	    MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	eh = map;
+	sh = (const Elf64_Shdr *)((const char *)map + eh->e_shoff);
+	for (i = 0; i < eh->e_shnum; i++)
+		if (sh[i].sh_type == SHT_SYMTAB)
+			symsh = &sh[i];
+	if (symsh == NULL)
+		goto out;
+	sym = (const Elf64_Sym *)((const char *)map + symsh->sh_offset);
+	str = (const char *)map + sh[symsh->sh_link].sh_offset;
+	n = symsh->sh_size / sizeof(*sym);
+	for (i = 0; i < n; i++) {
+		name = str + sym[i].st_name;
+		if (ELF64_ST_TYPE(sym[i].st_info) == STT_FILE) {
+			in_gcov = strstr(name, "gcov") != NULL;
+			continue;
+		}
+		if (ELF64_ST_TYPE(sym[i].st_info) != STT_FUNC ||
+		    sym[i].st_value == 0)
+			continue;
+		if (ELF64_ST_BIND(sym[i].st_info) != STB_LOCAL)
+			in_gcov = 0;
+		if ((!in_gcov && strstr(name, "gcov") == NULL) ||
+		    ngcov == GCOV_SPANS)
+			continue;
+		/* Each function apart: a part may lie far (".cold"). */
+		gcov[ngcov].lo = prog_base + sym[i].st_value;
+		gcov[ngcov].hi = gcov[ngcov].lo + sym[i].st_size;
+		ngcov++;
+	}
+out:
+	munmap(map, st.st_size);
+}
+
 /* The first object dl_iterate_phdr() gives is the program. */
 static int
 prog_text(struct dl_phdr_info *info, size_t size, void *arg)
@@ -500,17 +570,25 @@ static void
 alloc_setup(void)
 {
 	alloc_resolve();
-	if (faults[F_ALLOC].first != 0)
+	if (faults[F_ALLOC].first != 0) {
 		dl_iterate_phdr(prog_text, NULL);
+		gcov_span();
+	}
 }
 
 /* Should this allocation, returning to caller, fail? */
 static int
 alloc_fault(const void *caller)
 {
+	int	 i;
+
 	if (faults[F_ALLOC].first == 0 || (uintptr_t)caller < prog_lo ||
 	    (uintptr_t)caller >= prog_hi)
 		return (0);
+	for (i = 0; i < ngcov; i++)
+		if ((uintptr_t)caller >= gcov[i].lo &&
+		    (uintptr_t)caller < gcov[i].hi)
+			return (0);
 	alloc_caller = (uintptr_t)caller;
 	return (fault(F_ALLOC));
 }
