@@ -107,7 +107,8 @@ expect_fail(struct expect *ex, int ended)
  * Try the current expect's pattern on what came: each whole line alone
  * (lines), or all of it.  A match keeps its groups and drops what came up
  * to its end (the line's end, for a line).  final: the peer has ended,
- * so a line not ended is tried as one.  Returns 1 on a match.
+ * so a line not ended is tried as one.  Returns 1 on a match, -1 with
+ * errno when out of memory.
  */
 static int
 expect_match(struct expect *ex, int final)
@@ -145,7 +146,7 @@ expect_match(struct expect *ex, int final)
 		/* The subject, NUL-terminated, kept for the groups. */
 		free(ex->subject);
 		if ((ex->subject = malloc(n + 1)) == NULL)
-			return (0);
+			return (-1);
 		memcpy(ex->subject, ex->win + at, n);
 		ex->subject[n] = '\0';
 		m[0].rm_so = 0;
@@ -250,6 +251,7 @@ expect_step(struct expect *ex)
 	const struct script_step *st;
 	const char	*why;
 	ssize_t		 n;
+	int		 r;
 
 	if (ex->running || ex->failed || ex->done)
 		return;
@@ -261,7 +263,13 @@ expect_step(struct expect *ex)
 			break;	/* asleep */
 		st = &ex->sc->steps[ex->step];
 		if (st->op == SCRIPT_EXPECT) {
-			if (!expect_match(ex, channel_ended(ex->rx))) {
+			if ((r = expect_match(ex, channel_ended(ex->rx))) ==
+			    -1) {
+				log_warn("expect");
+				ex->failed = 1;
+				break;
+			}
+			if (r == 0) {
 				if (channel_ended(ex->rx))
 					expect_fail(ex, 1);
 				else if (!ex->waiting && ex->timeout_ms >= 0) {
