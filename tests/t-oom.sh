@@ -2,9 +2,11 @@
 # Out of memory at every step: each allocation of a run made to fail in
 # turn (tests/allocinj.so, SC_FAULT=alloc:N:ENOMEM: the Nth allocation
 # of sockcat's own code fails, one run for each N), in the modes people
-# run: a listener with a line to send, a program server (-e), socat's
-# pair with a program, the port forwarder, TLS and WebSocket servers, and
-# TLS, WebSocket and SOCKS5 clients.  For each N sockcat either does its
+# run: servers (a listener with a line to send, -e, socat's pair and
+# socat's own TCP-LISTEN, the forwarder, TLS and WebSocket servers, a
+# Unix socket, the proxy servers, -lk -e, --ws-static, the broker) and
+# clients (-zv, - tcp:, HTTP CONNECT, --record, --hex-dump, a script,
+# TLS, WebSocket, SOCKS5).  For each N sockcat either does its
 # job as if nothing had happened (an allocation it can do without) or
 # says why in one line and ends with status 1; never a crash, a hang,
 # another status, a second line or a silent loss.  A sweep ends at the
@@ -41,6 +43,11 @@ setUp() {
 	printf '#!/bin/sh\n%sLD_PRELOAD="%s" exec "%s" "$@"\n' "$ASAN_PRE" \
 	    "$ALLOC_LIB" "$SC" >"$FSC"
 	chmod +x "$FSC"
+	# The same program called socat, through a link.
+	ln -s "$SC" "$SC_TMP/socat"
+	FSOCAT=$SC_TMP/faulted-socat
+	sed "s|exec \"$SC\"|exec \"$SC_TMP/socat\"|" "$FSC" >"$FSOCAT"
+	chmod +x "$FSOCAT"
 	export SC_FAULT_LOG=$SC_TMP/faults
 	unset SC_FAULT
 }
@@ -75,7 +82,7 @@ judge() {
 	1)
 		assertEquals "$_what: one line more: $(cat "$_err")" 1 "$_lines"
 		assertTrue "$_what: its own line: $(cat "$_err")" \
-		    "grep -q '^sockcat: ' '$SC_TMP/said'"
+		    "grep -Eq '${OWN_LINE:-^sockcat: }' '$SC_TMP/said'"
 		;;
 	*)
 		fail "$_what: status $_st: $(cat "$_err")"
@@ -108,7 +115,7 @@ serve_once() {
 	_n=$1 _client=$2
 	shift 2
 	rm -f "$SC_FAULT_LOG" ${UNIX_PATH:+"$UNIX_PATH"}
-	SC_FAULT=alloc:$_n:ENOMEM timeout -k 2 10 "$FSC" "$@" \
+	SC_FAULT=alloc:$_n:ENOMEM timeout -k 2 10 "${SERVER_BIN:-$FSC}" "$@" \
 	    <"${SERVER_STDIN:-/dev/null}" >"$SC_TMP/s.out" \
 	    2>"$SC_TMP/s.err" &
 	_pid=$!
@@ -205,6 +212,13 @@ ws_client() {
 	    2>/dev/null
 	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
+page_client() {
+	[ "$(t 10 curl -s "http://127.0.0.1:$PORT/index.html")" = "the page" ]
+}
+# A member of the broker: in and out, the broker told nothing back.
+member_client() {
+	echo hello | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+}
 unix_client() {
 	echo hello | t 10 "$SC" -N -U "$UNIX_PATH" >"$SC_TMP/c.out" \
 	    2>/dev/null
@@ -287,8 +301,35 @@ test_websocket_bridge() {
 	echo "# WebSocket to TCP: $SWEPT runs"
 }
 
+test_socat_listener() {
+	# socat's error line: "DATE TIME socat[PID] E why", digits as N.
+	OWN_LINE='^N/N/N N:N:N socat\[N\] E ' SERVER_BIN=$FSOCAT \
+	    sweep_server echo_client TCP-LISTEN:0,bind=127.0.0.1 EXEC:/bin/cat
+	echo "# socat's TCP-LISTEN EXEC: $SWEPT runs"
+}
+
 # Servers of many clients: each client not served is said, and the next
 # is; the server is stopped with SIGTERM.
+test_static_page_server() {
+	mkdir "$SC_TMP/www"
+	echo "the page" >"$SC_TMP/www/index.html"
+	KEEPS=1 sweep_server page_client -lk --websocket --ws-static \
+	    "$SC_TMP/www" 127.0.0.1 0
+	echo "# --ws-static: $SWEPT runs"
+}
+
+test_tls_server_of_many() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	KEEPS=1 sweep_server tls_client -lk --ssl-cert "$CERTS/srv.pem" \
+	    --ssl-key "$CERTS/srv.key" 127.0.0.1 0 -e /bin/cat
+	echo "# TLS -lk -e: $SWEPT runs"
+}
+
+test_broker() {
+	KEEPS=1 sweep_server member_client -l --broker 127.0.0.1 0
+	echo "# --broker: $SWEPT runs"
+}
+
 test_http_proxy_server() {
 	server back -lk -e /bin/cat 127.0.0.1 0 || fail "no backend"
 	BACK=$PORT
@@ -351,6 +392,47 @@ record_run() {
 	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	CST=$?
 	[ "$(cat "$SC_TMP/c.out")" = hello ] && grep -q hello "$SC_TMP/rec"
+}
+
+verify_run() {
+	echo hello | t 10 "$FSC" -N --ssl --ssl-verify --ssl-trustfile \
+	    "$CERTS/ca.pem" --ssl-servername localhost 127.0.0.1 "$PORT" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+dump_run() {
+	rm -f "$SC_TMP/hex"
+	echo hello | t 10 "$FSC" -N --hex-dump "$SC_TMP/hex" 127.0.0.1 \
+	    "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ] && [ -s "$SC_TMP/hex" ]
+}
+script_run() {
+	t 10 "$FSC" -C --send 'hello\r\n' --expect '^hello' 127.0.0.1 \
+	    "$PORT" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$CST" -eq 0 ]
+}
+
+test_verifying_tls_client() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	server srv -lk --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
+	    127.0.0.1 0 -e /bin/cat || fail "no server"
+	sweep_client verify_run
+	echo "# TLS client, verifying: $SWEPT runs"
+}
+
+test_hex_dump_client() {
+	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	sweep_client dump_run
+	echo "# --hex-dump client: $SWEPT runs"
+}
+
+test_script_client() {
+	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
+	sweep_client script_run
+	echo "# --send --expect client: $SWEPT runs"
 }
 
 test_scan_client() {
