@@ -202,14 +202,6 @@ fconn_failed(struct fconn *fc, const char *why)
 	fconn_failed_error(fc, why, 0);
 }
 
-/* Is error this process's own (out of memory or descriptors)? */
-static int
-fconn_own_error(int error)
-{
-	return (error == EMFILE || error == ENFILE || error == ENOBUFS ||
-	    error == ENOMEM);
-}
-
 /*
  * The same, for the error that failed it: one of this process's own
  * (out of descriptors or memory) says nothing of the target, which is
@@ -221,7 +213,7 @@ fconn_failed_error(struct fconn *fc, const char *why, int error)
 	struct fconn_out	*out = fc->out;
 
 	snprintf(out->why, sizeof(out->why), "%s: %s", out->cur->name, why);
-	out->own_error = fconn_own_error(error);
+	out->own_error = net_own_error(error);
 	if (fconn_more(fc) && log_verbosity() >= 1)
 		log_verbose_warn(1, "forward: %s: %s", fconn_label(fc),
 		    out->why);
@@ -267,7 +259,7 @@ fconn_finished(struct session *s)
 		if (ch->state == CH_FAILED)
 			how = "reset";
 		/* Ours, not a peer's doing: said without -v. */
-		if (ch->error_op != NULL && fconn_own_error(ch->error))
+		if (ch->error_op != NULL && net_own_error(ch->error))
 			log_warnx("forward: %s: %s: %s", fconn_label(fc),
 			    ch->error_op, strerror(ch->error));
 	}

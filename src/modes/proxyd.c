@@ -272,14 +272,6 @@ pconn_drain(struct pconn *pc)
 	}
 }
 
-/* Is error this process's own (out of memory or descriptors)? */
-static int
-proxyd_own_error(int error)
-{
-	return (error == EMFILE || error == ENFILE || error == ENOBUFS ||
-	    error == ENOMEM);
-}
-
 /* Refuse the request in the protocol's words, report it, and close. */
 static void
 pconn_refuse(struct pconn *pc, int socks_rep, int http_status,
@@ -572,7 +564,7 @@ pconn_unreachable(struct pconn *pc, int error, const char *cause)
 		break;
 	}
 	/* No answer is a timeout (504); a refusal a bad gateway (502). */
-	pc->ours = proxyd_own_error(error);
+	pc->ours = net_own_error(error);
 	pconn_refuse(pc, rep, error == ETIMEDOUT ? HTTP_GATEWAY_TIMEOUT :
 	    HTTP_BAD_GATEWAY, strerror(error));
 }
@@ -677,7 +669,7 @@ pconn_parse(struct pconn *pc)
 	pc->state = PC_DIALING;
 	if ((pc->dial = dial_open(pc->pd->j->side, pc->host, pc->port, TIME_NONE,
 	    &how, pconn_dialed_cb, pc)) == NULL) {
-		pc->ours = proxyd_own_error(errno);
+		pc->ours = net_own_error(errno);
 		pconn_refuse(pc, SOCKS5_REP_FAILURE, HTTP_BAD_GATEWAY,
 		    strerror(errno));
 		return;
@@ -909,7 +901,7 @@ pconn_relay(struct pconn *pc)
 
 fail:
 	/* Ours is said; a client that left is -v's to say. */
-	if (proxyd_own_error(errno))
+	if (net_own_error(errno))
 		log_warn("proxy: %s", pc->peer);
 	else
 		log_verbose_warn(1, "proxy: %s: %s", pc->peer,

@@ -370,8 +370,7 @@ dial_try(struct dial *d)
 			 * would fare no better, and the user is told why,
 			 * -v or not, rather than left with a bare status.
 			 */
-			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
+			if (net_own_error(errno)) {
 				dial_fail(d, errno, "socket: %s",
 				    strerror(errno));
 				return;

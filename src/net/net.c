@@ -30,6 +30,17 @@
 
 #include "net.h"
 
+/*
+ * Is error this process's own (out of memory or descriptors), not a
+ * peer's doing?  Servers say such failures without -v.
+ */
+int
+net_own_error(int error)
+{
+	return (error == EMFILE || error == ENFILE || error == ENOBUFS ||
+	    error == ENOMEM);
+}
+
 /* The protocol's name in netcat's messages: "tcp", "udp" or "dccp". */
 const char *
 net_proto_name(const struct side *sd)
@@ -797,8 +808,7 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 	if ((fd = accept4(lfd, (struct sockaddr *)&peer->ss, &peer->len,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1)
 		return (fd);
-	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-	    errno == ENOMEM) {
+	if (net_own_error(errno)) {
 		error = errno;
 		ev_del(lfd);
 		ev_timer_arm(backoff, NET_ACCEPT_BACKOFF_MS);

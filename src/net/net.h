@@ -536,6 +536,7 @@ void		 net_hints(const struct side *, int, int, const char *,
 		    struct addrinfo *);
 int		 net_bind_source(const struct side *, int, int, char **);
 const char	*net_proto_name(const struct side *);
+int		 net_own_error(int);
 void		 net_host_label(const char *, const struct sockaddr *,
 		    socklen_t, char *, size_t);
 int		 net_listen(const struct side *, const char *,
