@@ -4,7 +4,8 @@
 # of sockcat's own code fails, one run for each N), in the modes people
 # run: servers (a listener with a line to send, -e, socat's pair and
 # socat's own TCP-LISTEN, the forwarder, TLS and WebSocket servers, a
-# Unix socket, the proxy servers, -lk -e, --ws-static, the broker) and
+# Unix socket, the proxy servers, -lk -e, --ws-static, the broker, the
+# room) and
 # clients (-zv, - tcp:, HTTP CONNECT, --record, --hex-dump, a script,
 # TLS, WebSocket, SOCKS5).  For each N sockcat either does its
 # job as if nothing had happened (an allocation it can do without) or
@@ -325,6 +326,11 @@ test_tls_server_of_many() {
 	echo "# TLS -lk -e: $SWEPT runs"
 }
 
+test_room() {
+	KEEPS=1 sweep_server member_client -l --room 127.0.0.1 0
+	echo "# --room: $SWEPT runs"
+}
+
 test_broker() {
 	KEEPS=1 sweep_server member_client -l --broker 127.0.0.1 0
 	echo "# --broker: $SWEPT runs"
@@ -433,6 +439,20 @@ test_script_client() {
 	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
 	sweep_client script_run
 	echo "# --send --expect client: $SWEPT runs"
+}
+
+binary_run() {
+	echo hello | t 10 "$FSC" --ws-binary "ws://127.0.0.1:$PORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+
+test_websocket_binary_client() {
+	server srv -lk --websocket --ws-binary 127.0.0.1 0 -e /bin/cat ||
+	    fail "no server"
+	sweep_client binary_run
+	echo "# WebSocket binary client: $SWEPT runs"
 }
 
 test_scan_client() {
