@@ -241,6 +241,12 @@ rpair_finished(struct session *s)
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		if (ch->state == CH_FAILED)
 			how = "reset";
+		/* Ours, not a client's doing: said without -v. */
+		if (ch->error_op != NULL && net_own_error(ch->error))
+			log_warnx("relay: %s and %s: %s: %s",
+			    relay_label(&p->peer[0], a, sizeof(a)),
+			    relay_label(&p->peer[1], b, sizeof(b)),
+			    ch->error_op, strerror(ch->error));
 	}
 	if (s->timed_out)
 		how = "idle";
@@ -595,6 +601,7 @@ relay_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	struct rclient	*rc;
 
 	if ((rc = calloc(1, sizeof(*rc))) == NULL) {
+		log_warn("relay");
 		netconn_free(nc);
 		return (-1);
 	}
@@ -608,6 +615,7 @@ relay_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	}
 	ev_timer_init(&rc->timer, relay_request_late_cb, rc);
 	if (ev_set(nc->fd, EV_READ, relay_read_cb, rc) == -1) {
+		log_warn("relay");
 		rclient_free(rc);
 		return (-1);
 	}
