@@ -5,7 +5,7 @@
 # run: servers (a listener with a line to send, -e, socat's pair and
 # socat's own TCP-LISTEN, the forwarder, TLS and WebSocket servers, a
 # Unix socket, the proxy servers, -lk -e, --ws-static, the broker, the
-# room) and
+# room, the relay) and
 # clients (-zv, - tcp:, HTTP CONNECT, --record, --hex-dump, a script,
 # TLS, WebSocket, SOCKS5).  For each N sockcat either does its
 # job as if nothing had happened (an allocation it can do without) or
@@ -220,6 +220,19 @@ page_client() {
 member_client() {
 	echo hello | t 10 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
 }
+# Two --via clients meet at the relay by a code: a program on one side
+# answers the other.
+CODE=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK
+relay_client() {
+	bg t 10 "$SC" -w 3 -l --via "127.0.0.1:$PORT" --secret="$CODE" \
+	    -c 'tr a-z A-Z' </dev/null >/dev/null 2>&1
+	_rp=$BG_PID
+	_out=$(echo "shout this" | t 10 "$SC" -w 3 -N \
+	    --via "127.0.0.1:$PORT" --secret="$CODE" 2>/dev/null)
+	stop "$_rp"
+	wait "$_rp" 2>/dev/null
+	[ "$_out" = "SHOUT THIS" ]
+}
 unix_client() {
 	echo hello | t 10 "$SC" -N -U "$UNIX_PATH" >"$SC_TMP/c.out" \
 	    2>/dev/null
@@ -329,6 +342,12 @@ test_tls_server_of_many() {
 test_room() {
 	KEEPS=1 sweep_server member_client -l --room 127.0.0.1 0
 	echo "# --room: $SWEPT runs"
+}
+
+test_relay() {
+	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
+	KEEPS=1 sweep_server relay_client --relay -n 0
+	echo "# --relay: $SWEPT runs"
 }
 
 test_broker() {
