@@ -486,10 +486,9 @@ channel_settle(struct channel *ch)
 	}
 	if (ch->dst->ops != NULL && ch->dst->ops->ended != NULL &&
 	    ch->dst->wfd != -1 && ch->dst->ops->ended(ch->dst) == -1) {
-		/* Lost: a write error, its end told even without -N. */
+		/* Lost, told; the caller runs the rule (it may free ch). */
 		channel_fail(ch, "write", errno);
 		ep_shutdown(ch->dst);
-		session_check(ch->src->session);
 		return;
 	}
 	/*
