@@ -912,88 +912,12 @@ fail:
 	pconn_free(pc);
 }
 
-/*
- * The address of sa in a form to compare: an IPv4-mapped IPv6 address as
- * IPv4.  Returns its family (0 for neither), the address in a[16] and the
- * port in *port.
- */
-static int
-proxyd_addr(const struct sockaddr *sa, unsigned char *a, uint16_t *port)
-{
-	const struct sockaddr_in	*sin;
-	const struct sockaddr_in6	*sin6;
-
-	sin = (const struct sockaddr_in *)sa;
-	sin6 = (const struct sockaddr_in6 *)sa;
-	memset(a, 0, 16);
-	if (sa->sa_family == AF_INET) {
-		memcpy(a, &sin->sin_addr, 4);
-		*port = ntohs(sin->sin_port);
-		return (AF_INET);
-	}
-	if (sa->sa_family != AF_INET6)
-		return (0);
-	*port = ntohs(sin6->sin6_port);
-	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-		memcpy(a, sin6->sin6_addr.s6_addr + 12, 4);
-		return (AF_INET);
-	}
-	memcpy(a, &sin6->sin6_addr, 16);
-	return (AF_INET6);
-}
-
-/* Is the address sa (its port aside) one of this host's? */
-static int
-proxyd_addr_local(const struct sockaddr *sa, socklen_t len)
-{
-	struct sockaddr_storage	 ss;
-	int			 fd, local;
-
-	/* Only a local address can be bound. */
-	if (len > sizeof(ss) ||
-	    (fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return (0);
-	memcpy(&ss, sa, len);
-	if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = 0;
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
-	local = bind(fd, (struct sockaddr *)&ss, len) == 0;
-	close(fd);
-	return (local);
-}
-
-/*
- * Would connecting to ai reach this very proxy (RFC 9110, section 7.3.1:
- * a proxy must recognise its own names)?  Yes for the listener's port at
- * its own address or, for a listener on every address (0.0.0.0 or ::),
- * at any address of this host, the one the client came to among them.
- */
+/* Would connecting to ai reach this very proxy (net_is_self())? */
 static int
 pconn_is_self(struct pconn *pc, const struct addrinfo *ai)
 {
-	const struct proxyd	*pd = pc->pd;
-	unsigned char		 dst[16], a[16], any[16] = { 0 };
-	uint16_t		 dport, port;
-	int			 dfam, fam;
-
-	dfam = proxyd_addr(ai->ai_addr, dst, &dport);
-	fam = proxyd_addr((const struct sockaddr *)&pd->self, a, &port);
-	if (dfam == 0 || fam == 0 || dport != port)
-		return (0);
-	/* Connecting to 0.0.0.0 or :: reaches this host's loopback. */
-	if (memcmp(a, any, 16) != 0 && memcmp(dst, any, 16) == 0) {
-		if (dfam == AF_INET)
-			dst[0] = IN_LOOPBACKNET;
-		dst[dfam == AF_INET ? 3 : 15] = 1;
-	}
-	if (memcmp(a, any, 16) != 0)
-		return (dfam == fam && memcmp(dst, a, 16) == 0);
-	/* An IPv6 listener takes IPv4 too, unless it is IPv6 only. */
-	if (dfam != fam && (fam == AF_INET || pd->v6only))
-		return (0);
-	return (memcmp(dst, any, 16) == 0 ||
-	    proxyd_addr_local(ai->ai_addr, ai->ai_addrlen));
+	return (net_is_self(ai->ai_addr, ai->ai_addrlen,
+	    (const struct sockaddr *)&pc->pd->self, pc->pd->v6only));
 }
 
 /* Too slow to ask, or the destination too slow to answer. */
@@ -1071,22 +995,6 @@ proxyd_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	return (0);
 }
 
-/* Is sa a loopback address? */
-static int
-proxyd_loopback(const struct sockaddr *sa)
-{
-	unsigned char	 a[16];
-	uint16_t	 port;
-
-	switch (proxyd_addr(sa, a, &port)) {
-	case AF_INET:
-		return (a[0] == IN_LOOPBACKNET);
-	case AF_INET6:
-		return (memcmp(a, &in6addr_loopback, sizeof(a)) == 0);
-	}
-	return (0);
-}
-
 static const struct listen_ops proxyd_ops = {
 	.start = proxyd_start,
 	.full = proxyd_full,
@@ -1137,7 +1045,7 @@ proxyd_listen(const struct job *j)
 	if (pd.self.ss_family == AF_INET6 && getsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &pd.v6only, &len) == -1)
 		pd.v6only = 1;
-	if (open && !proxyd_loopback((struct sockaddr *)&pd.self))
+	if (open && !net_is_loopback((struct sockaddr *)&pd.self))
 		log_warning("warning: open proxy: anyone who can reach this "
 		    "address may relay through it; use --proxy-auth or "
 		    "--allow");

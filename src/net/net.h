@@ -537,6 +537,10 @@ void		 net_hints(const struct side *, int, int, const char *,
 int		 net_bind_source(const struct side *, int, int, char **);
 const char	*net_proto_name(const struct side *);
 int		 net_own_error(int);
+/* addrself.c */
+int		 net_is_self(const struct sockaddr *, socklen_t,
+		    const struct sockaddr *, int);
+int		 net_is_loopback(const struct sockaddr *);
 void		 net_host_label(const char *, const struct sockaddr *,
 		    socklen_t, char *, size_t);
 int		 net_listen(const struct side *, const char *,
