@@ -169,13 +169,14 @@ sweep_server() {
 	fail "more than $OOM_MAX allocations"
 }
 
-# sweep_client RUN: for N = 1, 2, ..., RUN (a function running "$FSC"
-# as a client, its status in CST, its stderr in $SC_TMP/c.err; status
-# of the function 0 when the job is done), against servers the test
-# started itself; after a clean run.
+# sweep_client RUN [ARGS...]: for N = 1, 2, ..., RUN ARGS (a function
+# running "$FSC" as a client, its status in CST, its stderr in
+# $SC_TMP/c.err; status of the function 0 when the job is done), against
+# servers the test started itself; after a clean run.
 sweep_client() {
 	_run=$1
-	SC_FAULT=alloc:100000:ENOMEM "$_run"
+	shift
+	SC_FAULT=alloc:100000:ENOMEM "$_run" "$@"
 	_ok=$?
 	assertEquals "clean run: status: $(cat "$SC_TMP/c.err")" 0 "$CST"
 	assertEquals "clean run: the job" 0 "$_ok"
@@ -183,7 +184,7 @@ sweep_client() {
 	_n=1
 	while [ "$_n" -le "$OOM_MAX" ]; do
 		rm -f "$SC_FAULT_LOG"
-		SC_FAULT=alloc:$_n:ENOMEM "$_run"
+		SC_FAULT=alloc:$_n:ENOMEM "$_run" "$@"
 		_ok=$?
 		if [ ! -s "$SC_FAULT_LOG" ]; then
 			SWEPT=$_n
@@ -387,41 +388,23 @@ test_program_server_of_many() {
 }
 
 # The clients faulted, against servers of our own that stay up.
-tls_run() {
-	echo hello | "$FSC" -N --ssl 127.0.0.1 "$PORT" >"$SC_TMP/c.out" \
-	    2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$(cat "$SC_TMP/c.out")" = hello ]
-}
-ws_run() {
-	echo hello | t 10 "$FSC" "ws://127.0.0.1:$PORT/" >"$SC_TMP/c.out" \
-	    2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$(cat "$SC_TMP/c.out")" = hello ]
-}
-socks_run() {
-	echo hello | t 10 "$FSC" -N -X 5 -x "127.0.0.1:$PROXY" 127.0.0.1 \
-	    "$BACK" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$(cat "$SC_TMP/c.out")" = hello ]
-}
 
+# run_echo ARGS...: a line through the faulted sockcat ARGS, and back.
+run_echo() {
+	echo hello | t 10 "$FSC" "$@" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$(cat "$SC_TMP/c.out")" = hello ]
+}
+# run_ok ARGS...: the faulted sockcat ARGS, stdin empty: its status.
+run_ok() {
+	t 10 "$FSC" "$@" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	CST=$?
+	[ "$CST" -eq 0 ]
+}
 scan_run() {
 	t 10 "$FSC" -zv 127.0.0.1 "$PORT" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	CST=$?
 	grep -q succeeded "$SC_TMP/c.err"
-}
-pair_run() {
-	echo hello | t 10 "$FSC" - "tcp:127.0.0.1:$PORT" >"$SC_TMP/c.out" \
-	    2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$(cat "$SC_TMP/c.out")" = hello ]
-}
-connect_run() {
-	echo hello | t 10 "$FSC" -N -X connect -x "127.0.0.1:$PROXY" \
-	    127.0.0.1 "$BACK" >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 record_run() {
 	rm -f "$SC_TMP/rec"
@@ -431,13 +414,6 @@ record_run() {
 	[ "$(cat "$SC_TMP/c.out")" = hello ] && grep -q hello "$SC_TMP/rec"
 }
 
-verify_run() {
-	echo hello | t 10 "$FSC" -N --ssl --ssl-verify --ssl-trustfile \
-	    "$CERTS/ca.pem" --ssl-servername localhost 127.0.0.1 "$PORT" \
-	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$(cat "$SC_TMP/c.out")" = hello ]
-}
 dump_run() {
 	rm -f "$SC_TMP/hex"
 	echo hello | t 10 "$FSC" -N --hex-dump "$SC_TMP/hex" 127.0.0.1 \
@@ -445,18 +421,13 @@ dump_run() {
 	CST=$?
 	[ "$(cat "$SC_TMP/c.out")" = hello ] && [ -s "$SC_TMP/hex" ]
 }
-script_run() {
-	t 10 "$FSC" -C --send 'hello\r\n' --expect '^hello' 127.0.0.1 \
-	    "$PORT" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$CST" -eq 0 ]
-}
 
 test_verifying_tls_client() {
 	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
 	server srv -lk --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
 	    127.0.0.1 0 -e /bin/cat || fail "no server"
-	sweep_client verify_run
+	sweep_client run_echo -N --ssl --ssl-verify --ssl-trustfile \
+	    "$CERTS/ca.pem" --ssl-servername localhost 127.0.0.1 "$PORT"
 	echo "# TLS client, verifying: $SWEPT runs"
 }
 
@@ -468,35 +439,16 @@ test_hex_dump_client() {
 
 test_script_client() {
 	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
-	sweep_client script_run
+	sweep_client run_ok -C --send 'hello\r\n' --expect '^hello' \
+	    127.0.0.1 "$PORT"
 	echo "# --send --expect client: $SWEPT runs"
-}
-
-binary_run() {
-	echo hello | t 10 "$FSC" --ws-binary "ws://127.0.0.1:$PORT/" \
-	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$(cat "$SC_TMP/c.out")" = hello ]
 }
 
 test_websocket_binary_client() {
 	server srv -lk --websocket --ws-binary 127.0.0.1 0 -e /bin/cat ||
 	    fail "no server"
-	sweep_client binary_run
+	sweep_client run_echo --ws-binary "ws://127.0.0.1:$PORT/"
 	echo "# WebSocket binary client: $SWEPT runs"
-}
-
-chat_file_run() {
-	t 10 "$FSC" -C --script "$SC_TMP/echo.chat" 127.0.0.1 "$PORT" \
-	    </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$CST" -eq 0 ]
-}
-replay_run() {
-	t 10 "$FSC" --replay "$SC_TMP/echo.rec,side=client" 127.0.0.1 \
-	    "$PORT" </dev/null >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
-	CST=$?
-	[ "$CST" -eq 0 ]
 }
 
 test_script_file_client() {
@@ -504,7 +456,8 @@ test_script_file_client() {
 	printf '%s\n' '# the echo' 'timeout 5s' 'send hello\r\n' \
 	    'expect ^(h)ello$' 'send \1i\r\n' 'expect ^hi$' 'close' \
 	    >"$SC_TMP/echo.chat"
-	sweep_client chat_file_run
+	sweep_client run_ok -C --script "$SC_TMP/echo.chat" 127.0.0.1 \
+	    "$PORT"
 	echo "# --script client: $SWEPT runs"
 }
 
@@ -514,7 +467,8 @@ test_replay_client() {
 	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
 	echo hello | t 10 "$SC" -N --record "$SC_TMP/echo.rec" 127.0.0.1 \
 	    "$PORT" >/dev/null || fail "no recording"
-	MAX_LINES=2 sweep_client replay_run
+	MAX_LINES=2 sweep_client run_ok --replay \
+	    "$SC_TMP/echo.rec,side=client" 127.0.0.1 "$PORT"
 	echo "# --replay client: $SWEPT runs"
 }
 
@@ -526,7 +480,7 @@ test_scan_client() {
 
 test_pair_client() {
 	server srv -lk -e /bin/cat 127.0.0.1 0 || fail "no server"
-	sweep_client pair_run
+	sweep_client run_echo - "tcp:127.0.0.1:$PORT"
 	echo "# - tcp:: $SWEPT runs"
 }
 
@@ -535,7 +489,8 @@ test_http_connect_client() {
 	BACK=$PORT
 	server proxy -lk --proxy-type http 127.0.0.1 0 || fail "no proxy"
 	PROXY=$PORT
-	sweep_client connect_run
+	sweep_client run_echo -N -X connect -x "127.0.0.1:$PROXY" \
+	    127.0.0.1 "$BACK"
 	echo "# HTTP CONNECT client: $SWEPT runs"
 }
 
@@ -549,13 +504,13 @@ test_tls_client() {
 	sc_have_tls || { sc_skip "sockcat built without TLS"; return; }
 	server srv -lk --ssl-cert "$CERTS/srv.pem" --ssl-key "$CERTS/srv.key" \
 	    127.0.0.1 0 -e /bin/cat || fail "no server"
-	sweep_client tls_run
+	sweep_client run_echo -N --ssl 127.0.0.1 "$PORT"
 	echo "# TLS client: $SWEPT runs"
 }
 
 test_websocket_client() {
 	server srv -lk --websocket 127.0.0.1 0 -e /bin/cat || fail "no server"
-	sweep_client ws_run
+	sweep_client run_echo "ws://127.0.0.1:$PORT/"
 	echo "# WebSocket client: $SWEPT runs"
 }
 
@@ -564,7 +519,8 @@ test_socks5_client() {
 	BACK=$PORT
 	server proxy -lk --proxy-type socks5 127.0.0.1 0 || fail "no proxy"
 	PROXY=$PORT
-	sweep_client socks_run
+	sweep_client run_echo -N -X 5 -x "127.0.0.1:$PROXY" 127.0.0.1 \
+	    "$BACK"
 	echo "# SOCKS5 client: $SWEPT runs"
 }
 
