@@ -5,8 +5,10 @@
 # idle process maps a few pages of its code.  Checked on the build's own
 # objects: the functions an idle listener runs (valgrind's callgrind,
 # dumped as it first enters epoll_wait) are all marked, and the marked
-# functions lie side by side in the binary; and a plain client runs
-# none of the code of what it does not use.  No timing and no memory
+# functions lie side by side in the binary; a one-shot run (-h, -z, -N)
+# runs only those and the __shortrun ones, which lie together at the
+# end of the text; and a plain client runs none of the code of what it
+# does not use.  No timing and no memory
 # figure here: bench/run measures the resident size beside nc.openbsd.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -129,6 +131,83 @@ test_startup_code_is_together() {
 		print name[i] }' "$SC_TMP/marked" "$SC_TMP/order" |
 	    grep -Ev "$CRT" >"$SC_TMP/between"
 	assertEquals "functions between the start-up ones" "" \
+	    "$(tr '\n' ' ' <"$SC_TMP/between")"
+}
+
+# The functions the objects put in .text.zshortrun (__shortrun).
+shortrun_functions() {
+	# shellcheck disable=SC2086
+	objdump -t $OBJS | awk '$3 == "F" && $4 == ".text.zshortrun" {
+		print $NF }' | sort -u
+}
+
+# A server on 127.0.0.1 that takes connections and reads each to its
+# end, for a run's whole life; its port into $PORT.
+reading_server() {
+	bg t 120 python3 -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+while True:
+    c, _ = s.accept()
+    while c.recv(4096):
+        pass
+    c.close()
+' "$SC_TMP/rport"
+	wait_for "$SC_TMP/rport" '^[0-9]+$' || return 1
+	PORT=$(<"$SC_TMP/rport")
+}
+
+# run_functions OUT ARGS...: the functions of sockcat's binary that
+# "echo hi | sockcat ARGS" runs from its start to its exit.
+run_functions() {
+	_out=$1
+	shift
+	echo hi | timeout -k 2 60 valgrind -q --tool=callgrind \
+	    --callgrind-out-file="$SC_TMP/run.cg" "$SOCKCAT" "$@" \
+	    >/dev/null 2>"$SC_TMP/vg.err" || return 1
+	callgrind_annotate --threshold=100 "$SC_TMP/run.cg" |
+	    grep -F "[$SOCKCAT]" |
+	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
+	    sort -u >"$_out"
+}
+
+# A one-shot run (-h, -z, -N, as bench/peers times them beside
+# nc.openbsd) runs only code marked __startup or __shortrun: the start's
+# cluster and the short run's, which the linker puts last in the text,
+# beside _fini that every exit runs.
+test_one_shot_runs_only_marked_code() {
+	reading_server || { fail "no server"; return; }
+	{ startup_functions; shortrun_functions; } | sort -u >"$SC_TMP/marked"
+	assertTrue "no function is marked __shortrun" \
+	    "[ -n \"\$(shortrun_functions)\" ]"
+	for _form in "-h" "-z 127.0.0.1 $PORT" "-N 127.0.0.1 $PORT"; do
+		# shellcheck disable=SC2086
+		run_functions "$SC_TMP/ran" $_form ||
+		    { fail "sockcat $_form: $(<"$SC_TMP/vg.err")"; continue; }
+		assertTrue "sockcat $_form: callgrind saw no main" \
+		    "grep -qx main $SC_TMP/ran"
+		assertEquals "run by sockcat $_form, neither __startup nor __shortrun" \
+		    "" "$(grep -Ev "$CRT|^_fini$" "$SC_TMP/ran" |
+		    grep -vxFf "$SC_TMP/marked" | tr '\n' ' ')"
+	done
+}
+
+# The __shortrun functions are one run of the text, and the last before
+# _fini: nothing of ours between them, nor after them.
+test_shortrun_code_is_last() {
+	shortrun_functions >"$SC_TMP/short"
+	nm -n "$SOCKCAT" | awk '$2 ~ /^[tT]$/ { print $3 }' >"$SC_TMP/order"
+	awk 'NR == FNR { m[$1] = 1; next }
+	    ($1 in m) { if (!first) first = FNR }
+	    { name[FNR] = $1; n = FNR }
+	    END { for (i = first; i <= n; i++) if (!(name[i] in m))
+		print name[i] }' "$SC_TMP/short" "$SC_TMP/order" |
+	    grep -Ev "$CRT|^_fini$" >"$SC_TMP/between"
+	assertTrue "no function is marked __shortrun" "[ -s $SC_TMP/short ]"
+	assertEquals "functions among or after the short run's" "" \
 	    "$(tr '\n' ' ' <"$SC_TMP/between")"
 }
 

@@ -148,6 +148,18 @@ const char	*log_escape(char *, size_t, const void *, size_t);
  */
 #define __startup	__attribute__((__section__(".text.startup")))
 
+/*
+ * What a short run goes through after that: a client from its start to
+ * its exit (-N, -z, -h, the plain client's session, the pump's moves and
+ * the exit's cleanup).  With the linker sorting input sections by name
+ * (configure.ac), .text.zshortrun comes after every other part of the
+ * text and just before _fini, which every exit runs: a one-shot sockcat
+ * maps the start's cluster and this one, not a window for each file its
+ * calls cross, and an idle listener maps none of it.  Checked by
+ * tests/t-footprint.sh.
+ */
+#define __shortrun	__attribute__((__section__(".text.zshortrun")))
+
 /* sock.c */
 /* A peer's address, as accept(2) and recvfrom(2) give it. */
 struct net_peer {

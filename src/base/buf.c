@@ -75,7 +75,7 @@ pool_get(size_t size)
  * Give back an area of size bytes from pool_get(): it is kept for the next
  * taker of that size, or freed when the pool has enough of them.
  */
-void
+__shortrun void
 pool_put(void *p, size_t size)
 {
 	struct pool_free	*f = p;
@@ -131,7 +131,7 @@ buf_init(struct buf *b, size_t size)
 }
 
 /* Give b's buffer back, whatever it holds: the caller has done with it. */
-void
+__shortrun void
 buf_free(struct buf *b)
 {
 	pool_put(b->data, b->size);
@@ -142,7 +142,7 @@ buf_free(struct buf *b)
  * Give b's buffer back if it holds nothing; one holding bytes is kept.
  * Returns 1 if b no longer has a buffer.
  */
-int
+__shortrun int
 buf_release(struct buf *b)
 {
 	if (b->data != NULL && b->len == 0)

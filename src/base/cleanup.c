@@ -51,7 +51,7 @@ static volatile sig_atomic_t cleanup_counted;
 static volatile sig_atomic_t cleanup_dying;
 #endif
 
-static void
+static __shortrun void
 cleanup_at_exit(void)
 {
 #ifdef SC_COVERAGE
@@ -109,7 +109,7 @@ cleanup_add(cleanup_fn *fn)
  * Run what was registered, the latest first, as atexit(3) does.  A child
  * process (-e, before its exec) leaves its parent's things alone.
  */
-static void
+static __shortrun void
 cleanup_run(int sig)
 {
 	int	 i;

@@ -155,7 +155,7 @@ static int		 ev_order = -1;
 static uint64_t		 ev_order_state;
 
 /* Read SC_EVENT_ORDER once; a value it cannot read is said, and ignored. */
-static void
+static __shortrun void
 ev_order_init(void)
 {
 	const char	*order = getenv("SC_EVENT_ORDER"), *errstr;
@@ -189,7 +189,7 @@ ev_order_next(void)
 	return ((uint32_t)(ev_order_state >> 32));
 }
 
-int
+__shortrun int
 ev_order_swap(void)
 {
 	if (ev_order == -1)
@@ -245,7 +245,7 @@ ev_round(void)
 }
 
 /* Milliseconds on the monotonic clock: never jumps with the wall clock. */
-uint64_t
+__shortrun uint64_t
 ev_now(void)
 {
 	struct timespec	ts;
@@ -687,7 +687,7 @@ ev_set(int fd, int events, ev_fd_cb *cb, void *arg)
  * Stop watching fd.  Safe to call on a descriptor that is not watched, and
  * to be called before the descriptor is closed.
  */
-void
+__shortrun void
 ev_del(int fd)
 {
 	struct ev_fd	*e;
@@ -776,7 +776,7 @@ ev_timer_init(struct ev_timer *t, ev_timer_cb *cb, void *arg)
 }
 
 /* Fire t once, ms milliseconds from now (re-arming moves it). */
-void
+__shortrun void
 ev_timer_arm(struct ev_timer *t, long long ms)
 {
 	struct ev_timer	*it;
@@ -801,7 +801,7 @@ ev_timer_arm(struct ev_timer *t, long long ms)
 	TAILQ_INSERT_TAIL(&ev_timers, t, entry);
 }
 
-void
+__shortrun void
 ev_timer_disarm(struct ev_timer *t)
 {
 	if (t->when == 0)
@@ -935,13 +935,13 @@ ev_ready(int fd)
 }
 
 /* Ask ev_loop() to return after the current round. */
-void
+__shortrun void
 ev_break(void)
 {
 	ev_stop = 1;
 }
 
-static void
+static __shortrun void
 ev_run_timers(void)
 {
 	struct ev_timer	*t;

@@ -234,7 +234,7 @@ log_info(const char *fmt, ...)
  * in socat's form what its -d levels show so, a notice at level 1 (-d
  * -d), info at 2, debugging from 3 on.
  */
-void
+__shortrun void
 log_verbose(int level, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -253,7 +253,7 @@ log_verbose(int level, const char *fmt, ...)
  * at verbosity level or more: in socat's form a warning, which one -d
  * shows.
  */
-void
+__shortrun void
 log_verbose_warn(int level, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -378,7 +378,7 @@ fatal(const char *fmt, ...)
  * (LOG_ESCAPED(n) holds it all), cut at a whole character or escape to
  * fit, NUL-terminated.  Returns out.
  */
-const char *
+__shortrun const char *
 log_escape(char *out, size_t outsz, const void *p, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";

@@ -130,7 +130,7 @@ parse_ports(const char *arg, int udp, int min, char ***list, size_t *n,
 	return (0);
 }
 
-void
+__shortrun void
 free_ports(char **list, size_t n)
 {
 	size_t	 i;

@@ -98,7 +98,7 @@ net_decimal(char *p, unsigned int n)
  * always a number, as netcat prints it.  The text is printable
  * (log_escape()), whoever chose the name.
  */
-void
+__shortrun void
 net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
     size_t hostlen, char *port, size_t portlen)
 {

@@ -73,7 +73,7 @@ opt_has_arg(const struct optdef *d)
 }
 
 /* An option as --help names it: "--listen", "--retry N|forever". */
-static void
+static __shortrun void
 help_name(const struct optdef *d, char *buf, size_t len)
 {
 	(void)snprintf(buf, len, "%s%s%s%s", d->name,
@@ -87,7 +87,7 @@ help_name(const struct optdef *d, char *buf, size_t len)
  * with the row that joins it (next, or NULL) after the first option:
  * "      --allow ADDRESS, --allowfile FILE  text".
  */
-static void
+static __shortrun void
 help_line(const struct optdef *d, const struct optdef *next)
 {
 	char	 left[160], name[64], joined[64];
@@ -187,7 +187,7 @@ help_topic(const char *name)
 	exit(0);
 }
 
-void
+__shortrun void
 usage(int full)
 {
 	if (full) {

@@ -656,7 +656,7 @@ opt_table(size_t *n)
 }
 
 /* The topics, by enum opt_topic (the first, OPTT_NONE, is empty). */
-const struct opttopic *
+__shortrun const struct opttopic *
 opt_topics(size_t *n)
 {
 	*n = sizeof(opttopics) / sizeof(opttopics[0]);
@@ -901,7 +901,7 @@ on_auth(const struct options *o, const struct optdef *d)
 }
 
 /* -h, --help. */
-static void
+static __shortrun void
 opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
 {
 	(void)d;

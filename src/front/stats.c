@@ -444,7 +444,7 @@ stats_finish(int sig)
 		stats_line();
 }
 
-void
+__shortrun void
 stats_end(void)
 {
 	stats_finish(0);

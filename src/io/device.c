@@ -223,7 +223,7 @@ term_set(size_t i, int keep, int fd, const struct termios *t, int drain)
 }
 
 /* Does w change any of a terminal's modes? */
-int
+__shortrun int
 tty_want_any(const struct tty_want *w)
 {
 	return (w->raw != -1 || w->echo != -1 || w->icanon != -1 ||

@@ -49,7 +49,7 @@ stdio_restore(void)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &stdio_termios);
 }
 
-static void
+static __shortrun void
 stdio_cleanup(int sig)
 {
 	(void)sig;
@@ -449,7 +449,7 @@ stdio_set_in_opts(const struct read_opts *ro)
  * Add stdin as an endpoint of s (NULL with -d).  Once stdin has ended it
  * stays ended for later sessions (-k): their channel starts drained.
  */
-struct endpoint *
+__shortrun struct endpoint *
 stdio_in(struct session *s, int no_stdin)
 {
 	struct endpoint	*ep;
@@ -518,7 +518,7 @@ stdio_in_size(uint64_t *size)
  * Add stdout as an endpoint of s; ending it closes stdout.  On a terminal
  * that the --progress line shares, writes go round the line.
  */
-struct endpoint *
+__shortrun struct endpoint *
 stdio_out(struct session *s)
 {
 	struct endpoint	*ep;
@@ -556,13 +556,13 @@ stdio_discard(struct session *s)
 }
 
 /* Has stdin reached end-of-file in an earlier session? */
-int
+__shortrun int
 stdio_in_ended(void)
 {
 	return (stdin_ended);
 }
 
-void
+__shortrun void
 stdio_set_in_ended(void)
 {
 	stdin_ended = 1;

@@ -26,7 +26,7 @@
  * session).  Its ends are opened into jn->s, then joined (join_ways()).
  * Returns -1 with errno.
  */
-int
+__shortrun int
 join_new(struct join *jn, int (*watch)(struct session *),
     void (*finished)(struct session *), void *arg)
 {
@@ -206,7 +206,7 @@ join_declare_end(struct join *jn, const struct join_how *how)
  * A way from end src to end dst of jn named name, with flags, or none
  * when either side has no such way.  Returns -1 with errno.
  */
-static int
+static __shortrun int
 join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
     const struct join_how *how)
 {
@@ -272,7 +272,7 @@ join_crlf(struct join *jn)
  * session's end declared.  The mode then adds what is its own and starts
  * the session (join_start()).  Returns -1 with errno.
  */
-int
+__shortrun int
 join_ways(struct join *jn, const struct join_how *how)
 {
 	struct endpoint	*near_out = jn->end[1].wr, *far_out = jn->end[0].wr;

@@ -39,7 +39,7 @@ conn_label(const struct conn *c, char *label, size_t len)
  * --reconnect: say what stdin gave while no connection could take it and
  * was dropped, if anything was.  Data lost makes the exit status 1.
  */
-void
+__shortrun void
 conn_spilled(struct conn *c)
 {
 	if (c->tx == NULL || c->tx->spilled == 0)
@@ -304,7 +304,7 @@ plain_pass_fd(int fd)
  * The client's connection to p->port is made, before its handshakes:
  * netcat's -v line, and -F hands the socket over.
  */
-static void
+static __shortrun void
 plain_dialled(int fd, const struct net_peer *peer, void *arg)
 {
 	struct plain		*p = arg;
@@ -363,7 +363,7 @@ plain_connect_fork(const struct job *j)
  * Returns the exit status: 0 if any connection was made and nothing went
  * wrong; with a program, its status.
  */
-int
+__shortrun int
 plain_connect(const struct job *j)
 {
 	const struct side	*sd = j->side;

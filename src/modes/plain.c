@@ -29,7 +29,7 @@
  * once; --reconnect holds the session while the connection is made
  * again; stdin's end is remembered for the clients to come.
  */
-static int
+static __shortrun int
 plain_watch(struct session *s)
 {
 	struct conn	*c = s->arg;
@@ -123,7 +123,7 @@ plain_report(struct conn *c)
  * Then serve the next client (-k), or exit, after the -q delay if there
  * is one (the connection is closed meanwhile, as with nc).
  */
-void
+__shortrun void
 conn_done(struct conn *c)
 {
 	struct plain	*p = c->p;
@@ -157,7 +157,7 @@ conn_done(struct conn *c)
 		ev_break();
 }
 
-static void
+static __shortrun void
 conn_finished(struct session *s)
 {
 	struct conn	*c = s->arg;
@@ -283,7 +283,7 @@ conn_telnet(struct conn *c)
  * two end a connection differently.  socat's -T, the only one socat's
  * command line has, ends it as -w does, quietly.
  */
-void
+__shortrun void
 conn_set_idle(struct conn *c)
 {
 	const struct job	*j = c->p->j;
@@ -309,7 +309,7 @@ conn_set_idle(struct conn *c)
  * "send" (c->tx), each with flags, what the network sends dropped when
  * discard says.  Returns -1, said.
  */
-int
+__shortrun int
 conn_join(struct conn *c, int (*watch)(struct session *),
     const struct end_how *eh, const int *flags, int discard)
 {
@@ -503,7 +503,7 @@ fail:
  * or -1 when it could not be started (nc is freed and the reason
  * reported).
  */
-int
+__shortrun int
 plain_start(struct plain *p, struct netconn *nc, const struct net_peer *peer)
 {
 	struct conn	*c;
@@ -625,7 +625,7 @@ plain_init(struct plain *p, const struct job *j)
 	plain_greeting(p);
 }
 
-void
+__shortrun void
 plain_free(struct plain *p)
 {
 	free(p->greet);

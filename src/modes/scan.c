@@ -44,7 +44,7 @@ scan_pause(long long ms)
  * accepted, 1 if none did; over UDP, where each "connection" is made,
  * that of the last port made, 1 when it was refused.
  */
-int
+__shortrun int
 scan_ports(const struct job *j)
 {
 	const struct side	*sd = j->side;

@@ -103,7 +103,7 @@ static void	dial_clear(struct dial *);
  * The end: hand fd (or -1, with error and cause) to the caller and free
  * d.  The callback may start another dial.
  */
-static void
+static __shortrun void
 dial_finish(struct dial *d, int fd, int error, const char *cause)
 {
 	dial_cb		*cb = d->cb;
@@ -167,7 +167,7 @@ dial_fail_cause(struct dial *d, int error, char *cause)
 }
 
 /* Say with -v that the address being tried failed, in netcat's words. */
-static void
+static __shortrun void
 dial_report_failure(struct dial *d, int timed_out)
 {
 	char	 label[NI_MAXHOST * 2 + 4];
@@ -264,7 +264,7 @@ dial_proxy_tls(struct dial *d)
 }
 
 /* Connected to d->ai: done, or on to the proxy's part. */
-static void
+static __shortrun void
 dial_connected(struct dial *d)
 {
 	memcpy(&d->peer.ss, d->ai->ai_addr, d->ai->ai_addrlen);
@@ -285,7 +285,7 @@ dial_connected(struct dial *d)
  * A non-blocking connect has ended, one way or the other: the one place
  * its outcome is read.
  */
-static void
+static __shortrun void
 dial_connect_cb(int fd, int events, void *arg)
 {
 	struct dial	*d = arg;
@@ -317,7 +317,7 @@ dial_connect_cb(int fd, int events, void *arg)
  * A Unix path needs no lookup: its first step is still the loop's.  So is
  * the outcome of a connect that was over as it returned.
  */
-static void
+static __shortrun void
 dial_kick_cb(void *arg)
 {
 	struct dial	*d = arg;
@@ -340,7 +340,7 @@ dial_over(int fd)
 }
 
 /* Start connecting to d->ai or the next address that takes a socket. */
-static void
+static __shortrun void
 dial_try(struct dial *d)
 {
 	struct addrinfo	*ai;
@@ -802,7 +802,7 @@ dial_set_peer(struct dial *d, const struct sockaddr *sa)
  * for dial_cancel(), valid until the callback is called, or NULL with
  * errno.
  */
-struct dial *
+__shortrun struct dial *
 dial_open(const struct side *sd, const char *host, const char *port,
     long long timeout_ms, const struct dial_how *how, dial_cb *cb,
     void *arg)
@@ -905,7 +905,7 @@ dial_quiet(struct dial *d)
 }
 
 /* Give up the dial d: its callback is never called. */
-void
+__shortrun void
 dial_cancel(struct dial *d)
 {
 	if (d == NULL)

@@ -56,7 +56,7 @@ dial_port_ephemeral(unsigned short port)
  * is looked at: one in the local port range, or any with a -p of its own.
  * A socat address that gives its source address as well wants it.
  */
-int
+__shortrun int
 dial_self(const struct side *sd, const struct addrinfo *ai, int fd)
 {
 	struct sockaddr_storage	 me, peer;

@@ -429,7 +429,7 @@ end_tty(const struct side *sd, int fd, struct end *e, char **cause)
  * stdin and stdout (or the FIFO of --fifo, read in stdin's place): stdin
  * read as sd's options say, a terminal on it in the modes they say.
  */
-static int
+static __shortrun int
 end_stdio(const struct side *sd, struct session *s, const struct end_how *how,
     struct end *e, char **cause)
 {
@@ -870,7 +870,7 @@ fail:
  * Open side sd (a half of "R!!W", or a whole one) into e's endpoints of
  * session s, as its kind's row says.  Returns -1 with *cause set.
  */
-static int
+static __shortrun int
 end_open_one(const struct side *sd, struct session *s,
     const struct end_how *how, struct end *e, char **cause)
 {
@@ -905,7 +905,7 @@ fail:
  * end_netconn()'s.  Returns 0, or -1 with *cause set (e holds what was
  * opened: end_close() it).
  */
-int
+__shortrun int
 end_open(const struct side *sd, struct session *s, const struct end_how *how,
     struct end *e, char **cause)
 {
@@ -947,7 +947,7 @@ end_open(const struct side *sd, struct session *s, const struct end_how *how,
  * endpoint's flags and netconn_endpoint()'s wsflags.  nc keeps its place
  * at the gate (the caller frees it).  Returns -1 with errno.
  */
-int
+__shortrun int
 end_netconn(struct end *e, const struct side *sd, struct netconn *nc,
     struct session *s, const char *name, enum ep_shut shut, int flags,
     int wsflags)

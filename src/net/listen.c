@@ -197,7 +197,7 @@ netconn_admit(const struct side *sd, int fd, const struct net_peer *peer,
  * serves both treats both alike.  Returns NULL with errno (fd is still
  * the caller's).
  */
-struct netconn *
+__shortrun struct netconn *
 netconn_new(int fd)
 {
 	struct netconn	*nc;
@@ -234,7 +234,7 @@ static const struct ep_ops netconn_once_ops = {
  * client's place in the count, and the mode keeps nc.  Returns the
  * endpoint, or NULL with errno, nc unchanged.
  */
-struct endpoint *
+__shortrun struct endpoint *
 netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
     enum ep_shut shut, int flags, int how)
 {
@@ -261,7 +261,7 @@ netconn_endpoint(struct netconn *nc, struct session *s, const char *name,
  * The client is done with: close what is still in nc and give its place
  * in the count back.  The one way a place is given back.
  */
-void
+__shortrun void
 netconn_free(struct netconn *nc)
 {
 	if (nc == NULL)

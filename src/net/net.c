@@ -42,7 +42,7 @@ net_own_error(int error)
 }
 
 /* The protocol's name in netcat's messages: "tcp", "udp" or "dccp". */
-const char *
+__shortrun const char *
 net_proto_name(const struct side *sd)
 {
 	if (sd->sock.socktype == SOCK_DCCP)
@@ -441,7 +441,7 @@ net_service(const char *port, int udp)
  * "HOST (ADDR)" when the name given is not the address it resolved to;
  * the name escaped (a proxy server's client chose it).
  */
-void
+__shortrun void
 net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
     char *out, size_t outlen)
 {
@@ -460,7 +460,7 @@ net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
  * The getaddrinfo() hints for the options: their family, socket type and
  * protocol, -n; with passive, for a socket to bind (to host, NULL: any).
  */
-void
+__shortrun void
 net_hints(const struct side *sd, int family, int passive, const char *host,
     struct addrinfo *hints)
 {
@@ -527,7 +527,7 @@ net_bind_label(const char *host, const struct sockaddr *sa, socklen_t len,
  * Bind fd, a socket of family af, to the -s address and -p port of the
  * command line, if any.  Returns -1 with errno and *cause set.
  */
-int
+__shortrun int
 net_bind_source(const struct side *sd, int fd, int af, char **cause)
 {
 	struct addrinfo	*res;
@@ -570,7 +570,7 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
  * Report a successful connection as netcat does with -v.  Through a proxy
  * the destination's address is unknown: the host is named as given.
  */
-void
+__shortrun void
 net_report_connect(const struct side *sd, const char *host,
     const char *port, const struct net_peer *peer)
 {
@@ -824,7 +824,7 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
  * (a Multipath TCP socket falls back to TCP when the peer does not speak
  * it), else the address's own.
  */
-int
+__shortrun int
 net_protocol(const struct side *sd, const struct addrinfo *ai)
 {
 	if (sd->sock.mptcp && ai->ai_socktype == SOCK_STREAM &&
@@ -874,7 +874,7 @@ net_mptcp_why(int error)
  * options out): TCP_IS_MPTCP, which an MPTCP socket answers 1 and a TCP
  * one, or one that fell back, 0.
  */
-void
+__shortrun void
 net_report_mptcp(const struct side *sd, int fd)
 {
 	socklen_t	 len = sizeof(int);

@@ -77,7 +77,7 @@ open_left(const struct opening *op)
  * failure, then free op.  The callback is called last: it may free
  * whatever holds op, or open another side.
  */
-static void
+static __shortrun void
 open_end(struct opening *op, struct netconn *nc, int error, const char *cause)
 {
 	open_cb		*cb = op->cb;
@@ -98,7 +98,7 @@ open_fail(struct opening *op, int error, char *cause)
 }
 
 /* Every stage is over: the connection is the owner's. */
-static void
+static __shortrun void
 open_done(struct opening *op, struct tls *t, struct ws *w)
 {
 	struct netconn	*nc;
@@ -394,7 +394,7 @@ dial_retry_due(const struct side *sd, int tries, int error,
  * Dialled (fd), through an https:// proxy's TLS when t is not NULL: the
  * connection's own handshakes, if any, go through it.
  */
-static void
+static __shortrun void
 open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
     int error, const char *cause, void *arg)
 {
@@ -456,7 +456,7 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
  * One try of the dial, under its part of the deadline (-w).  Returns -1
  * with errno.
  */
-static int
+static __shortrun int
 open_try(struct opening *op)
 {
 	long long	 ms = op->sd->connect_ms > 0 ? op->sd->connect_ms :
@@ -498,7 +498,7 @@ open_pause_cb(void *arg)
  * for open_cancel(), valid until the callback is called, or NULL with
  * errno.
  */
-struct opening *
+__shortrun struct opening *
 open_start(const struct side *sd, const char *host, const char *port,
     const struct dial_how *how, open_cb *cb, void *arg)
 {
@@ -546,7 +546,7 @@ open_quiet(struct opening *op)
 }
 
 /* Give up the opening op: its callback is never called. */
-void
+__shortrun void
 open_cancel(struct opening *op)
 {
 	if (op == NULL)
@@ -577,7 +577,7 @@ struct open_wait {
 	char		*cause;
 };
 
-static void
+static __shortrun void
 open_wait_cb(struct netconn *nc, const struct net_peer *peer, int error,
     const char *cause, void *arg)
 {
@@ -599,7 +599,7 @@ open_wait_cb(struct netconn *nc, const struct net_peer *peer, int error,
  * with *peer filled, or NULL with errno and *cause (NULL when -v has
  * said it all, as for a connection refused).
  */
-struct netconn *
+__shortrun struct netconn *
 open_wait(const struct side *sd, const char *host, const char *port,
     const struct dial_how *how, struct net_peer *peer, char **cause)
 {

@@ -567,7 +567,7 @@ static struct resolve_kept {
  * NULL when host is a name, or the address is refused (resolve_start()
  * then says why), or no place is left to keep one more.
  */
-struct addrinfo *
+__shortrun struct addrinfo *
 resolve_kept(const char *host, const char *port,
     const struct addrinfo *hints)
 {

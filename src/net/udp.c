@@ -26,7 +26,7 @@
  * Are the socket addresses a (of length alen) and b (blen) the same
  * sender: the same address and port for IP, the same bytes otherwise?
  */
-int
+__shortrun int
 dgram_addr_equal(const struct sockaddr_storage *a, socklen_t alen,
     const struct sockaddr_storage *b, socklen_t blen)
 {

@@ -84,7 +84,7 @@ channel_pipe_take(struct channel *ch)
  * else closed.  Bytes still in it are lost: the caller has given up on
  * them (the channel failed or stopped).
  */
-void
+__shortrun void
 channel_pipe_give(struct channel *ch)
 {
 	if (channel_fast(ch)->pipe[0] == -1)
@@ -117,7 +117,7 @@ channel_pipe_drained(struct channel *ch)
 }
 
 /* Does ch move bytes in the kernel (splice or sendfile)? */
-int
+__shortrun int
 channel_spliced(const struct channel *ch)
 {
 	const struct ch_fast	*fp = channel_fast(ch);
@@ -145,7 +145,7 @@ channel_spliced(const struct channel *ch)
  * written by write(2) alone and costs nothing where it matters
  * (/dev/null).
  */
-static int
+static __shortrun int
 fd_splices(int fd, const struct stat *st)
 {
 	int	 flags;
@@ -177,7 +177,7 @@ nonblocking:
  * the kernel may still say no, and then the channel falls back to
  * copying.
  */
-void
+__shortrun void
 channel_try_splice(struct channel *ch)
 {
 	struct stat	 st, dst;
@@ -300,7 +300,7 @@ ep_empty(const struct endpoint *ep)
  * pipe).  When splice(2) would block, the source's queue tells which end
  * is the cause: data waiting means the destination is full.
  */
-void
+__shortrun void
 channel_splice_direct(struct channel *ch)
 {
 	ssize_t	 n;
@@ -372,7 +372,7 @@ channel_push_direct(struct channel *ch)
  * Send what ch's source file holds to the destination with sendfile(2),
  * until the file ends or the destination would block.
  */
-void
+__shortrun void
 channel_push_sendfile(struct channel *ch)
 {
 	ssize_t	 n;
@@ -418,7 +418,7 @@ channel_push_sendfile(struct channel *ch)
  * Splice what ch's pipe holds to the destination, until it is drained
  * (and goes back to the pool) or the destination would block.
  */
-void
+__shortrun void
 channel_push_pipe(struct channel *ch)
 {
 	ssize_t	 n;
@@ -451,7 +451,7 @@ channel_push_pipe(struct channel *ch)
  * on with; a channel that left the fast path instead reads by copying,
  * and *np is untouched.  Returns -1 when the channel failed.
  */
-int
+__shortrun int
 channel_pull_pipe(struct channel *ch, ssize_t *np)
 {
 	ssize_t	 n;

@@ -20,7 +20,7 @@
  * channel given any of them holds the state.  Returns -1 with errno on
  * failure.
  */
-int
+__shortrun int
 channel_pace(struct channel *ch, long long line_gap_ms,
     long long write_gap_ms, uint64_t read_limit)
 {
@@ -66,7 +66,7 @@ channel_pace_get(struct channel *ch)
 	return (ch->pace);
 }
 
-void
+__shortrun void
 channel_unpause(struct channel *ch)
 {
 	if (ch->pace != NULL)

@@ -39,14 +39,14 @@
 
 static void	pump_fd_cb(int, int, void *);
 
-int
+__shortrun int
 channel_ended(const struct channel *ch)
 {
 	return (ch->state == CH_DONE || ch->state == CH_FAILED);
 }
 
 /* Has ch stopped reading because of its read limit (-W)? */
-int
+__shortrun int
 channel_limit_reached(const struct channel *ch)
 {
 	return (ch->pace != NULL && ch->pace->read_limit > 0 &&
@@ -66,7 +66,7 @@ channel_pending(const struct channel *ch)
  * Does ch hold anything to deliver?  More than channel_pending() says: an
  * empty datagram is something to send.
  */
-int
+__shortrun int
 channel_holds(const struct channel *ch)
 {
 	return (channel_pending(ch) > 0 || ch->held != NULL ||
@@ -74,7 +74,7 @@ channel_holds(const struct channel *ch)
 }
 
 /* Does ch want its source read now? */
-static int
+static __shortrun int
 channel_wants_read(struct channel *ch)
 {
 	if (ch->state != CH_OPEN || ch->src->session->over ||
@@ -131,7 +131,7 @@ channel_pause(struct channel *ch, long long ms)
 	ev_timer_arm(&ch->pace->timer, ms);
 }
 
-int
+__shortrun int
 channel_wants_write(const struct channel *ch)
 {
 	if (channel_dst_away(ch))
@@ -160,7 +160,7 @@ ep_write_events(const struct endpoint *ep)
 }
 
 /* Does ep hold data already taken from the kernel (a TLS record)? */
-int
+__shortrun int
 ep_pending(struct endpoint *ep)
 {
 	if (ep->ops != NULL && ep->ops->pending != NULL && ep->rfd != -1)
@@ -194,7 +194,7 @@ ep_unwatched(struct endpoint *ep)
 }
 
 /* Register with the event loop what ep is waiting for, and nothing more. */
-void
+__shortrun void
 ep_update(struct endpoint *ep)
 {
 	int	 rev = 0, wev = 0;
@@ -270,7 +270,7 @@ ep_close_fd(struct endpoint *ep, int fd)
 }
 
 /* End ep's write side as it declared; its peer sees end-of-file. */
-static void
+static __shortrun void
 ep_shutdown(struct endpoint *ep)
 {
 	if (ep->ops != NULL && ep->ops->shutdown != NULL && ep->wfd != -1)
@@ -305,7 +305,7 @@ ep_reset(struct endpoint *ep)
 }
 
 /* Drop whatever ch holds, in its buffer and in its pipe. */
-void
+__shortrun void
 channel_discard(struct channel *ch)
 {
 	ch->buf.len = 0;
@@ -461,7 +461,7 @@ channel_resume(struct channel *ch)
  * after the last line (-i) still runs first, as netcat sleeps before its
  * shutdown.
  */
-void
+__shortrun void
 channel_settle(struct channel *ch)
 {
 	if (ch->state != CH_DRAINING || channel_holds(ch) ||
@@ -548,7 +548,7 @@ ep_write(struct endpoint *ep, const void *p, size_t n)
  * count them, the session is alive, and its taps see them (p is NULL
  * when they were spliced: a tapped channel never is).
  */
-void
+__shortrun void
 channel_delivered(void *arg, const unsigned char *p, size_t n)
 {
 	struct channel	*ch = arg;
@@ -571,7 +571,7 @@ channel_delivered(void *arg, const unsigned char *p, size_t n)
  * it closed altogether refuses it (ENOTCONN); a forwarded connection
  * saves a system call each way.
  */
-void
+__shortrun void
 ep_read_ended(struct endpoint *ep)
 {
 	if (ep->shut == EP_SHUT_SOCKET && ep->rfd != -1 && ep->ops != NULL)
@@ -657,7 +657,7 @@ channel_push_copy(struct channel *ch)
  * held from its buffer at once, and what was injected goes before a
  * batch.
  */
-static void
+static __shortrun void
 channel_push(struct channel *ch)
 {
 	/* A direct channel holds nothing: it writes when it reads. */
@@ -713,7 +713,7 @@ channel_end_source(struct channel *ch)
 }
 
 /* Read once from ch's source. */
-static void
+static __shortrun void
 channel_pull(struct channel *ch)
 {
 	unsigned char	 spill[16384];
@@ -824,7 +824,7 @@ channel_pull(struct channel *ch)
  * as long as there is room.  The bound keeps one channel from starving
  * the others.
  */
-void
+__shortrun void
 channel_run(struct channel *ch, int readable)
 {
 	int	 rounds = 0, again;
@@ -859,7 +859,7 @@ channel_run(struct channel *ch, int readable)
 		channel_fail(ch, "read", errno);
 }
 
-static void
+static __shortrun void
 pump_fd_cb(int fd, int events, void *arg)
 {
 	struct endpoint	*ep = arg;

@@ -44,7 +44,7 @@ pump_totals(void)
 }
 
 /* The same totals, for the pump's own files to count in. */
-struct pump_totals *
+__shortrun struct pump_totals *
 pump_tally(void)
 {
 	return (&totals);
@@ -54,7 +54,7 @@ pump_tally(void)
  * Make a session: watch sees every change before the rule runs (NULL:
  * nothing to see), finished is called once it is over, arg is theirs.
  */
-struct session *
+__shortrun struct session *
 session_new(int (*watch)(struct session *),
     void (*finished)(struct session *), void *arg)
 {
@@ -75,7 +75,7 @@ session_new(int (*watch)(struct session *),
  * Add an endpoint reading from rfd and writing to wfd (either may be -1).
  * The session owns the descriptors unless EP_NOCLOSE is given.
  */
-struct endpoint *
+__shortrun struct endpoint *
 session_endpoint(struct session *s, const char *name, int rfd, int wfd,
     enum ep_shut shut, int flags)
 {
@@ -99,7 +99,7 @@ session_endpoint(struct session *s, const char *name, int rfd, int wfd,
  * would block (ep_read(), ep_write(), the fast path), so a change of what
  * the pump waits for costs no system call.
  */
-int
+__shortrun int
 ep_edge(const struct endpoint *ep)
 {
 	return ((ep->flags & (EP_OWN | EP_DGRAM)) == EP_OWN &&
@@ -120,7 +120,7 @@ channel_block(struct channel *ch, u_int n)
 }
 
 /* Something moved in s: its idle time starts again. */
-void
+__shortrun void
 session_touch(struct session *s)
 {
 	if (s->clock != NULL)
@@ -128,7 +128,7 @@ session_touch(struct session *s)
 }
 
 /* Add a channel moving bytes from src to dst. */
-struct channel *
+__shortrun struct channel *
 session_channel(struct session *s, const char *name, struct endpoint *src,
     struct endpoint *dst, int flags)
 {
@@ -159,7 +159,7 @@ session_channel(struct session *s, const char *name, struct endpoint *src,
  * the session is over.  TIME_NONE: none.  Before the session starts.
  * Returns -1 with errno.
  */
-int
+__shortrun int
 channel_grace(struct channel *ch, long long grace_ms)
 {
 	if (grace_ms == TIME_NONE)
@@ -321,7 +321,7 @@ session_rule(struct session *s)
  * exited).  Not again while it runs: the last round's reads change the
  * channels, and the rule looks at them once they are done.
  */
-void
+__shortrun void
 session_check(struct session *s)
 {
 	int	 why = SE_NONE;
@@ -350,7 +350,7 @@ session_check(struct session *s)
  * Choose how each channel moves bytes, start watching, and run the rule
  * once.  No buffer is taken yet: a channel takes one when it reads.
  */
-int
+__shortrun int
 session_start(struct session *s)
 {
 	struct channel	*ch;
@@ -462,7 +462,7 @@ session_lost(struct session *s)
  * which may free it from the callback.  Called by the one rule, the
  * session's clock, or a mode ending it for a reason of its own.
  */
-void
+__shortrun void
 session_finish(struct session *s)
 {
 	struct endpoint	*ep;
@@ -547,7 +547,7 @@ session_report(struct session *s)
 }
 
 /* Free the session, closing every descriptor its endpoints own. */
-void
+__shortrun void
 session_free(struct session *s)
 {
 	struct endpoint	*ep;
