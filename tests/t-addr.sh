@@ -569,7 +569,10 @@ test_forward_ws_target() {
 	stream_client "$PORT"
 	assertEquals "the bytes back over wss://" "$SUM" "$BACK"
 	stop "$SERVER_PID"
-	# verify=0: the server is not checked, no CA needed.
+	# verify=0: the server is not checked, no CA needed.  (A peer of
+	# its own: each serves one client and ends 0.2 s after it.)
+	stop "$WS_PID"
+	WSPEER_CERT=$CERTS/srv.pem WSPEER_KEY=$CERTS/srv.key ws_peer echo
 	data 1000
 	server fw3 -lk 127.0.0.1 0 --forward \
 	    "wss://localhost:$WPORT/tls,verify=0" || fail "no forwarder"
