@@ -42,6 +42,15 @@ startup_functions() {
 # the loader: not ours to place.
 CRT='^(_start|_init|frame_dummy|register_tm_clones|deregister_tm_clones|__do_global_dtors_aux|0x[0-9a-f]+|\(below main\))$'
 
+# cg_own_functions FILE: the functions of sockcat's binary that the
+# callgrind dump FILE saw, a name a line.
+cg_own_functions() {
+	callgrind_annotate --threshold=100 "$1" |
+	    grep -F "[$SOCKCAT]" |
+	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
+	    sort -u
+}
+
 # idle_functions OUT ARGS...: the functions of sockcat's own binary that
 # `sockcat ARGS` runs before it first waits, into OUT.
 idle_functions() {
@@ -61,10 +70,7 @@ idle_functions() {
 		cat "$SC_TMP/vg.err" >&2
 		return 1
 	fi
-	callgrind_annotate --threshold=100 "$SC_TMP/cg.out.1" |
-	    grep -F "[$SOCKCAT]" |
-	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
-	    sort -u >"$_out"
+	cg_own_functions "$SC_TMP/cg.out.1" >"$_out"
 }
 
 check_idle() {
@@ -168,10 +174,7 @@ run_functions() {
 	echo hi | timeout -k 2 60 valgrind -q --tool=callgrind \
 	    --callgrind-out-file="$SC_TMP/run.cg" "$SOCKCAT" "$@" \
 	    >/dev/null 2>"$SC_TMP/vg.err" || return 1
-	callgrind_annotate --threshold=100 "$SC_TMP/run.cg" |
-	    grep -F "[$SOCKCAT]" |
-	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
-	    sort -u >"$_out"
+	cg_own_functions "$SC_TMP/run.cg" >"$_out"
 }
 
 # A one-shot run (-h, -z, -N, as bench/peers times them beside
