@@ -112,6 +112,28 @@ test_idle_listener_maps_no_printf() {
 	    "$(grep -E 'printf|_sse42$|^__memcmp_' "$SC_TMP/libc" | tr '\n' ' ')"
 }
 
+# "sockcat -h" writes its help with write(2) from a buffer of its own,
+# and getopt's arguments are static: it reaches neither malloc, whose
+# heap and code were most of what -h took over nc.openbsd's memory, nor
+# printf's machinery, a window of libc's text nc.openbsd's -h never maps
+# (bench/RESULTS.md).
+test_help_reaches_no_malloc_nor_printf() {
+	echo | timeout -k 2 60 valgrind -q --tool=callgrind \
+	    --callgrind-out-file="$SC_TMP/help.cg" "$SOCKCAT" -h \
+	    >"$SC_TMP/help" 2>"$SC_TMP/vg.err" ||
+	    { fail "sockcat -h: $(<"$SC_TMP/vg.err")"; return; }
+	assertTrue "no help printed" "grep -q '^usage: ' $SC_TMP/help"
+	callgrind_annotate --threshold=100 "$SC_TMP/help.cg" |
+	    grep -F '/libc.so' |
+	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
+	    sort -u >"$SC_TMP/libc"
+	assertTrue "callgrind saw none of libc's functions" \
+	    "grep -q memset $SC_TMP/libc"
+	assertEquals "libc functions sockcat -h should not reach" "" \
+	    "$(grep -E 'printf|malloc|calloc|xsputn|doalloc' "$SC_TMP/libc" |
+	    tr '\n' ' ')"
+}
+
 # OpenSSL, zlib and libcrypt are loaded when first used (TLS, a
 # compressed WebSocket, --auth-file), not linked: each linked library
 # costs every run the pages its loading touches (libcrypt's were 96 KiB

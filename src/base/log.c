@@ -411,7 +411,7 @@ log_escape(char *out, size_t outsz, const void *p, size_t n)
  * closed.  A short write is resumed, EINTR retried; any other failure,
  * EAGAIN included, ends it.  Async-signal-safe, and errno is kept.
  */
-void
+__shortrun void
 write_quiet(int fd, const void *p, size_t n)
 {
 	const char	*s = p;

@@ -72,14 +72,91 @@ opt_has_arg(const struct optdef *d)
 	return (d->arg != NULL ? required_argument : no_argument);
 }
 
+/*
+ * --help's text, gathered here and written with write(2): a run that
+ * only prints its help reaches neither malloc nor printf's machinery
+ * (one invocation's memory, bench/peers).
+ */
+struct help_out {
+	char	 buf[2048];
+	size_t	 len;
+};
+
+static __shortrun void
+help_flush(struct help_out *h)
+{
+	write_quiet(STDOUT_FILENO, h->buf, h->len);
+	h->len = 0;
+}
+
+static __shortrun void
+help_put(struct help_out *h, const char *s, size_t n)
+{
+	size_t	 k;
+
+	while (n > 0) {
+		if (h->len == sizeof(h->buf))
+			help_flush(h);
+		k = sizeof(h->buf) - h->len;
+		if (k > n)
+			k = n;
+		memcpy(h->buf + h->len, s, k);
+		h->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static __shortrun void
+help_puts(struct help_out *h, const char *s)
+{
+	help_put(h, s, strlen(s));
+}
+
+/* A text of this file's, its "%s" and "%1$s" the name we run by. */
+static __shortrun void
+help_text(struct help_out *h, const char *text)
+{
+	const char	*p;
+
+	while ((p = strchr(text, '%')) != NULL) {
+		help_put(h, text, p - text);
+		if (strncmp(p, "%1$s", 4) == 0)
+			text = p + 4;
+		else
+			text = p + 2;	/* "%s" */
+		help_puts(h, getprogname());
+	}
+	help_puts(h, text);
+}
+
+/* s after the *len bytes of buf (size bytes), cut where it is full. */
+static __shortrun void
+help_cat(char *buf, size_t size, size_t *len, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n > size - 1 - *len)
+		n = size - 1 - *len;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
+}
+
 /* An option as --help names it: "--listen", "--retry N|forever". */
 static __shortrun void
-help_name(const struct optdef *d, char *buf, size_t len)
+help_name(const struct optdef *d, char *buf, size_t size)
 {
-	(void)snprintf(buf, len, "%s%s%s%s", d->name,
-	    d->arg == NULL ? "" : (opt_has_arg(d) == optional_argument ?
-	    "[=" : " "), d->arg != NULL ? d->arg : "",
-	    opt_has_arg(d) == optional_argument ? "]" : "");
+	size_t	 len = 0;
+	int	 optional = opt_has_arg(d) == optional_argument;
+
+	help_cat(buf, size, &len, d->name);
+	if (d->arg == NULL)
+		return;
+	help_cat(buf, size, &len, optional ? "[=" : " ");
+	help_cat(buf, size, &len, d->arg);
+	if (optional)
+		help_cat(buf, size, &len, "]");
 }
 
 /*
@@ -88,64 +165,83 @@ help_name(const struct optdef *d, char *buf, size_t len)
  * "      --allow ADDRESS, --allowfile FILE  text".
  */
 static __shortrun void
-help_line(const struct optdef *d, const struct optdef *next)
+help_line(struct help_out *h, const struct optdef *d,
+    const struct optdef *next)
 {
 	char	 left[160], name[64], joined[64];
-	int	 n;
+	char	 letter[] = "  -?";
+	size_t	 n = 0;
 
 	name[0] = joined[0] = '\0';
 	if (d->name != NULL)
 		help_name(d, name, sizeof(name));
 	else if (d->arg != NULL)
-		(void)snprintf(name, sizeof(name), "%s", d->arg);
+		help_cat(name, sizeof(name), &n, d->arg);
 	/* A letter alone joins as itself ("--ws-messages N, -1"). */
 	if (next != NULL && next->name != NULL)
 		help_name(next, joined, sizeof(joined));
-	else if (next != NULL)
-		(void)snprintf(joined, sizeof(joined), "%c", next->letter);
-	n = snprintf(left, sizeof(left), "  %c%c%s%s%s%s%s",
-	    d->letter != 0 ? '-' : ' ', d->letter != 0 ? d->letter : ' ',
-	    d->letter != 0 && d->name != NULL ? "," : (d->name != NULL ||
-	    d->arg != NULL ? " " : ""), d->name != NULL ? " --" : "",
-	    name, next == NULL ? "" : next->name != NULL ? ", --" : ", -",
-	    joined);
-	if (n < HELP_COLUMN)
-		printf("%-*s%s\n", HELP_COLUMN, left, next != NULL &&
-		    d->line != NULL ? d->line : d->help);
+	else if (next != NULL) {
+		joined[0] = next->letter;
+		joined[1] = '\0';
+	}
+	if (d->letter != 0)
+		letter[3] = d->letter;
 	else
-		printf("%s  %s\n", left, next != NULL && d->line != NULL ?
-		    d->line : d->help);
+		letter[2] = letter[3] = ' ';
+	n = 0;
+	help_cat(left, sizeof(left), &n, letter);
+	help_cat(left, sizeof(left), &n, d->letter != 0 && d->name != NULL ?
+	    "," : (d->name != NULL || d->arg != NULL ? " " : ""));
+	help_cat(left, sizeof(left), &n, d->name != NULL ? " --" : "");
+	help_cat(left, sizeof(left), &n, name);
+	help_cat(left, sizeof(left), &n, next == NULL ? "" :
+	    next->name != NULL ? ", --" : ", -");
+	help_cat(left, sizeof(left), &n, joined);
+	if (n < HELP_COLUMN) {
+		memset(left + n, ' ', HELP_COLUMN - n);
+		n = HELP_COLUMN;
+	} else
+		help_cat(left, sizeof(left), &n, "  ");
+	help_put(h, left, n);
+	help_puts(h, next != NULL && d->line != NULL ? d->line : d->help);
+	help_put(h, "\n", 1);
 }
 
 /*
  * The whole --help: netcat's usage, the forms, each group, examples, and
  * last the topics, for --help TOPIC and the manual's pages.
  */
-static void
+static __shortrun void
 help(void)
 {
+	struct help_out		 h = { .len = 0 };
 	const struct optdef	*t;
 	const struct opttopic	*tp;
 	size_t			 i, n, ntp;
 	int			 g;
 
 	t = opt_table(&n);
-	printf(usage_text, getprogname());
-	printf(help_forms, getprogname());
+	help_text(&h, usage_text);
+	help_text(&h, help_forms);
 	for (g = OPTG_CONN; g <= OPTG_INFO; g++) {
-		printf("\n%s:\n", help_groups[g]);
+		help_puts(&h, "\n");
+		help_puts(&h, help_groups[g]);
+		help_puts(&h, ":\n");
 		for (i = 0; i < n; i++) {
 			if (t[i].group == (enum opt_group)g && !t[i].joins)
-				help_line(&t[i], i + 1 < n && t[i + 1].joins ?
-				    &t[i + 1] : NULL);
+				help_line(&h, &t[i], i + 1 < n &&
+				    t[i + 1].joins ? &t[i + 1] : NULL);
 		}
 	}
-	printf(help_end, getprogname());
+	help_text(&h, help_end);
 	tp = opt_topics(&ntp);
-	printf("Topics (-h TOPIC):");
-	for (i = OPTT_CORE; i < ntp; i++)
-		printf(" %s", tp[i].name);
-	printf("\n");
+	help_puts(&h, "Topics (-h TOPIC):");
+	for (i = OPTT_CORE; i < ntp; i++) {
+		help_puts(&h, " ");
+		help_puts(&h, tp[i].name);
+	}
+	help_puts(&h, "\n");
+	help_flush(&h);
 }
 
 /*
@@ -156,9 +252,10 @@ help(void)
 static __dead void
 help_topic(const char *name)
 {
+	struct help_out		 h = { .len = 0 };
 	const struct opttopic	*tp, *all;
 	const struct optdef	*t;
-	char			 page[64];
+	char			 page[64], head[160];
 	size_t			 i, n, ntp;
 	int			 g, section;
 
@@ -172,18 +269,25 @@ help_topic(const char *name)
 		exit(1);
 	}
 	opt_topic_page(tp - all, page, sizeof(page), &section);
-	printf("%s(%d): %s\n", page, section, tp->summary);
+	(void)snprintf(head, sizeof(head), "%s(%d): ", page, section);
+	help_puts(&h, head);
+	help_puts(&h, tp->summary);
+	help_puts(&h, "\n");
 	if (tp->forms != NULL)
-		printf("%s", tp->forms);
+		help_puts(&h, tp->forms);
 	t = opt_table(&n);
 	for (i = 0, g = OPTG_HIDDEN; i < n; i++) {
 		if (t[i].topic != tp - all)
 			continue;
-		if (t[i].group != g)
-			printf("\n%s:\n", help_groups[t[i].group]);
+		if (t[i].group != g) {
+			help_puts(&h, "\n");
+			help_puts(&h, help_groups[t[i].group]);
+			help_puts(&h, ":\n");
+		}
 		g = t[i].group;
-		help_line(&t[i], NULL);
+		help_line(&h, &t[i], NULL);
 	}
+	help_flush(&h);
 	exit(0);
 }
 
@@ -367,21 +471,20 @@ cmdline_dump_topics(void)
 }
 
 /*
- * getopt_long's arguments from the table: the short options string and
- * the long options, each long one returning CHAR_MAX + 1 + its row.
+ * getopt_long's arguments from the table: the short options
+ * and the long ones, each long one returning CHAR_MAX + 1 + its row.
+ * Static, as the table is: nothing allocated, nothing to free on any way
+ * out of the parsing.
  */
 static void
-getopt_args(char **shortopts, struct option **longopts)
+getopt_args(const char **shortopts, const struct option **longopts)
 {
+	static char		 so[3 * OPT_ROWS_MAX + 1];
+	static struct option	 lo[OPT_ROWS_MAX + 1];
 	const struct optdef	*t;
-	struct option		*lo;
-	char			*so;
 	size_t			 i, n, ns = 0, nl = 0;
 
 	t = opt_table(&n);
-	if ((so = calloc(3 * n + 1, 1)) == NULL ||
-	    (lo = calloc(n + 1, sizeof(*lo))) == NULL)
-		fatal("calloc");
 	for (i = 0; i < n; i++) {
 		if (t[i].letter != 0) {
 			so[ns++] = t[i].letter;
@@ -681,12 +784,8 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 {
 	struct cmdline		 cl = { .o = o };
 	const struct optdef	*d;
-	/*
-	 * Static: an option refused inside the loop exits from there, and
-	 * what the two point to is still held then, not lost.
-	 */
-	static struct option	*longopts;
-	static char		*shortopts;
+	const struct option	*longopts;
+	const char		*shortopts;
 	static char		*relay_port[] = { RDV_PORT };
 	char			**ops;
 	int			 ch, nops;
@@ -742,10 +841,6 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 			exit(0);
 		}
 	}
-	free(shortopts);
-	free(longopts);
-	shortopts = NULL;
-	longopts = NULL;
 	/* --print-psk needs the code alone, no address. */
 	if (o->print_psk)
 		secret_print_psk(&cl);

@@ -274,6 +274,7 @@ struct optdef {
 	unsigned char	 joins;		/* --help shows it on the line of the
 					   row before, whose line says both */
 };
+#define OPT_ROWS_MAX	256	/* rows of the table, at most */
 const struct optdef *opt_table(size_t *);
 const struct opttopic *opt_topics(size_t *);
 const struct opttopic *opt_topic_find(const char *);

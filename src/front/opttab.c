@@ -647,6 +647,9 @@ static const struct opttopic opttopics[] = {
 "  socat [options] ADDRESS ADDRESS   sockcat by the name socat (a link)\n" },
 };
 
+_Static_assert(nitems(optdefs) <= OPT_ROWS_MAX,
+    "OPT_ROWS_MAX sizes getopt_long's arguments (cmdline.c)");
+
 /* The table and its length. */
 __startup const struct optdef *
 opt_table(size_t *n)

@@ -103,6 +103,11 @@ net_is_self(const struct sockaddr *dst, socklen_t len,
 int
 net_is_loopback(const struct sockaddr *sa)
 {
+	/*
+	 * Ours, not libc's in6addr_loopback: that one is copied into the
+	 * program by the loader at every start, a page of libc's read.
+	 */
+	static const struct in6_addr loopback6 = IN6ADDR_LOOPBACK_INIT;
 	unsigned char	 a[16];
 	uint16_t	 port;
 
@@ -110,7 +115,7 @@ net_is_loopback(const struct sockaddr *sa)
 	case AF_INET:
 		return (a[0] == IN_LOOPBACKNET);
 	case AF_INET6:
-		return (memcmp(a, &in6addr_loopback, sizeof(a)) == 0);
+		return (memcmp(a, &loopback6, sizeof(loopback6)) == 0);
 	}
 	return (0);
 }
