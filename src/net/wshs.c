@@ -810,11 +810,12 @@ ws_accept_start(const struct side *sd, int fd, struct tls *tls,
 		ev_timer_arm(&h->quiet, WS_SNIFF_QUIET_MS);
 	}
 	/*
-	 * The first read is from the loop: writable at once, and the TLS
-	 * layer may hold the request already, which no read event would
-	 * announce.
+	 * The first read is from the loop.  Over TLS, when the socket is
+	 * writable (at once): the TLS layer may hold the request already,
+	 * which no read event would announce.  A plain socket waits for the
+	 * request itself, not for a turn of the loop that finds none yet.
 	 */
-	ws_hs_wait(h, EV_WRITE);
+	ws_hs_wait(h, tls != NULL ? EV_WRITE : EV_READ);
 	ASYNC_STARTED(h);
 	return (h);
 }
