@@ -560,9 +560,12 @@ program_start(const struct side *sd, const struct exec_conn *ec, int rd,
 		none.socat = sd->socat;
 		ec = &none;
 	}
-	c = NULL;
-	if (exec_cmd_check(&cmd, cause) == 0)
-		c = exec_spawn(&cmd, ec, cause);
+	/*
+	 * No exec_cmd_check() first: the exec's own failure comes back
+	 * with the same words, and a server starting a program for each
+	 * client would look it up twice each time.
+	 */
+	c = exec_spawn(&cmd, ec, cause);
 	exec_cmd_free(&cmd);
 	return (c);
 }
