@@ -228,6 +228,38 @@ test_exit_status_is_the_programs() {
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 }
 
+# A listener's program is given the connection itself, as inetd gives
+# it, where nothing of sockcat's need stand between (plain_exec_direct());
+# any flag that acts on the bytes or the connection's end keeps the
+# relay, the program on pipes.
+test_program_given_the_connection_itself() {
+	server srv -lk 127.0.0.1 0 -c 'readlink /proc/self/fd/0 /proc/self/fd/1' ||
+	    fail "no server"
+	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	assertEquals "the connection itself, both ways" "socket socket" \
+	    "$(sed 's/:.*//' "$SC_TMP/c.out" | xargs)"
+	# And it still echoes byte for byte, its end the client's end.
+	server srv2 -l 127.0.0.1 0 -e /bin/cat || fail "no server"
+	head -c 300000 /dev/urandom >"$SC_TMP/blob"
+	t 10 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/blob" >"$SC_TMP/blob.out"
+	assertTrue "identical" "cmp -s $SC_TMP/blob $SC_TMP/blob.out"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
+	for _flags in "-C" "-t" "-w 5" "--hex-dump $SC_TMP/dump" "--stats" \
+	    "-i 10ms" "--idle-timeout 5" "-q 1" "--quit-after 5" "-W 9" \
+	    "--delay 1ms" "--record $SC_TMP/rec%n" "--half-close" \
+	    "--no-shutdown" "-N"; do
+		# shellcheck disable=SC2086
+		server srv3 -l $_flags 127.0.0.1 0 \
+		    -c 'readlink /proc/self/fd/0 /proc/self/fd/1' ||
+		    { fail "no server with $_flags"; continue; }
+		t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+		assertEquals "with $_flags, pipes" "pipe pipe" \
+		    "$(grep -ao 'pipe:' "$SC_TMP/c.out" | sed 's/:.*//' | xargs)"
+	done
+	rm -f "$SC_TMP/blob" "$SC_TMP/blob.out"
+}
+
 test_idle_timeout_ends_program() {
 	server srv -w 1 -l 127.0.0.1 0 -c 'exec sleep 30' || fail "no server"
 	# An idle client: it sends nothing and waits for the server.

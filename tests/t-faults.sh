@@ -153,12 +153,15 @@ test_client_socket_eafnosupport() {
 	faulted "socket 1 EAFNOSUPPORT"
 }
 
-# exec_server FAULT: a -lk -e server whose second client meets FAULT; the
-# first, second and third client each send a word.  The second is turned
-# away with one line, no descriptor is left behind, the third is served.
+# exec_server FAULT MESSAGE [FLAG...]: a -lk -e server whose second
+# client meets FAULT; the first, second and third client each send a
+# word.  The second is turned away with one line, no descriptor is left
+# behind, the third is served.
 exec_server() {
 	export SC_FAULT=$1
-	fserver s -lk -n 127.0.0.1 0 -e /bin/cat || fail "no server"
+	_msg=$2
+	shift 2
+	fserver s -lk -n "$@" 127.0.0.1 0 -e /bin/cat || fail "no server"
 	send_line one
 	assertEquals "first echoed" one "$(<"$SC_TMP/c.out")"
 	# The first client's descriptors are closed before it sees the end.
@@ -174,31 +177,33 @@ exec_server() {
 	send_line three
 	assertEquals "third echoed" three "$(<"$SC_TMP/c.out")"
 	assertEquals "one line for the client turned away" 1 \
-	    "$(grep -c "^sockcat: exec /bin/cat: $2\$" "$SC_TMP/s.err")"
+	    "$(grep -c "^sockcat: exec /bin/cat: $_msg\$" "$SC_TMP/s.err")"
 	assertEquals "no other complaint" "" \
 	    "$(grep -v -e '^Listening on' -e '^Connection received' \
-	    -e "^sockcat: exec /bin/cat: $2\$" "$SC_TMP/s.err")"
+	    -e "^sockcat: exec /bin/cat: $_msg\$" "$SC_TMP/s.err")"
 	wait_until fds_at_most "$FPID" "$_before" ||
 	    fail "descriptors left: $(ls -l /proc/"$FPID"/fd)"
 	still_running "$SERVER_PID" || fail "the server ended"
 }
 
-# The first pipe is the loop's for signals, made for the first program;
-# then each start makes three (the program's stdin, its stdout, and one
-# that says whether the exec worked, as every start does when vfork is a
+# A program on pipes, which a connection whose bytes sockcat counts
+# keeps (-W; without, the program is given the socket itself).  The
+# first pipe is the loop's for signals, made for the first program; then
+# each start makes three (the program's stdin, its stdout, and one that
+# says whether the exec worked, as every start does when vfork is a
 # fork): the second client's are the fifth, sixth and seventh.
 test_exec_pipe_stdin() {
-	exec_server pipe2:5:EMFILE "Too many open files"
+	exec_server pipe2:5:EMFILE "Too many open files" -W 1000
 	faulted "pipe2 5 EMFILE"
 }
 
 test_exec_pipe_stdout() {
-	exec_server pipe2:6:ENFILE "Too many open files in system"
+	exec_server pipe2:6:ENFILE "Too many open files in system" -W 1000
 	faulted "pipe2 6 ENFILE"
 }
 
 test_exec_pipe_status() {
-	exec_server pipe2:7:EMFILE "Too many open files"
+	exec_server pipe2:7:EMFILE "Too many open files" -W 1000
 	faulted "pipe2 7 EMFILE"
 }
 

@@ -87,9 +87,11 @@ conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
 }
 
 /*
- * socat's nofork with a listener of many clients (fork): the client's
- * program has the connection itself as its stdin and stdout, nothing of
- * ours between, as socat's child that runs it in its own place; our copy
+ * socat's nofork with a listener of many clients (fork), and a client
+ * whose connection needs nothing of ours (plain_exec_direct()): the
+ * client's program has the connection itself as its stdin and stdout,
+ * nothing of ours between, as socat's child that runs it in its own
+ * place, or inetd's; our copy
  * is closed at once, so that the program's close is the client's end.
  * The client keeps its place (max-children) until the program exits
  * (conn_child_exited()).  Returns -1 when it cannot be started (said).
@@ -124,6 +126,48 @@ conn_start_here(struct conn *c, const struct net_peer *peer)
 }
 
 /*
+ * May each client's program be given its connection itself, nothing of
+ * ours between, as inetd does (and ncat and netcat's -e without TLS)?
+ * Only where nothing the pump does to a connection is asked for: a
+ * stream listener, no TLS, WebSocket or relay, no time limit (-w,
+ * --idle-timeout, -q, --quit-after, socat's -T), nothing that counts,
+ * taps, paces or rewrites the bytes (-W, -i, --delay, -C, -t, --stats,
+ * -vv, --hex-dump, --record, --timestamp, --on-connect, a script), both
+ * ways used and no terminal; a command line in socat's grammar keeps
+ * socat's relay.  The program then starts at the fork-and-exec floor
+ * and the connection ends when the program (and what it left holding
+ * it) does, as under inetd.  A flag of the pump's that this list does
+ * not know must be added here (doc/design.md, "A program per client").
+ */
+int
+plain_exec_direct(const struct plain *p)
+{
+	const struct job	*j = p->j;
+	const struct side	*sd = j->side;
+	const struct flow	*f = j->flow;
+
+	if (!p->exec || !p->prog_rd || !p->prog_wr || !sd->listen ||
+	    sd->socat || sd->sock.socktype != SOCK_STREAM || sd->tls.on ||
+	    sd->ws.on || sd->via.on || sd->reconnect ||
+	    sd->timeout_ms != TIME_NONE || sd->gate.idle_ms != TIME_NONE)
+		return (0);
+	if (j->near->kind != SIDE_EXEC || j->near->local.pty ||
+	    j->near->local.nofork || j->near->fifo != NULL || j->local->pty ||
+	    j->local->raw || j->local->readline)
+		return (0);
+	if (f->crlf || f->interval_ms > 0 || f->delay_ms > 0 ||
+	    f->recv_limit > 0 || f->telnet || f->send_only || f->recv_only ||
+	    f->monitor || f->no_shutdown || f->shut_net || f->no_stdin ||
+	    f->half_close || f->quit_ms != TIME_NONE ||
+	    f->deadline_ms != TIME_NONE || f->far_quit_ms != TIME_NONE ||
+	    f->block > 0 || f->idle_ms != TIME_NONE || f->on_connect != NULL ||
+	    f->script != NULL || f->stamp != NULL || f->record != NULL ||
+	    f->fdpass)
+		return (0);
+	return (!j->stats && j->run->dump == NULL && p->greetlen == 0);
+}
+
+/*
  * Start the program for the connection's socket and wire it to the
  * connection: what the peer sends is its stdin, and its stdout is sent,
  * the socket shut down for writing when it closes.  A program that cannot
@@ -143,8 +187,12 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	int		 copy = j->flow->no_splice ? CH_COPY : 0;
 	int		 flags[2] = { CH_SHUTDOWN | copy, CH_SHUTDOWN | copy };
 
-	/* socat's nofork of a listener of many clients: each its own. */
-	if (j->near->local.nofork && j->side->keep)
+	/*
+	 * socat's nofork of a listener of many clients: each its own; and
+	 * a client whose connection needs nothing of ours between.
+	 */
+	if ((j->near->local.nofork && j->side->keep) ||
+	    (p->direct && c->nc->tls == NULL && c->nc->ws == NULL))
 		return (conn_start_here(c, peer));
 	/* socat's nofork: the connection is the program's, in our place. */
 	if (j->near->local.nofork) {

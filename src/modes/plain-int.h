@@ -53,6 +53,9 @@ struct plain {
 	int			 prog_rd; /* the program is read (not socat's
 					    -u), written (not -U) */
 	int			 prog_wr;
+	int			 direct;	/* a client's program is given
+					   the connection itself
+					   (plain_exec_direct()) */
 	TAILQ_HEAD(, conn)	 conns;
 	TAILQ_HEAD(, early)	 early;
 	struct listener		*l;	/* a stream listener, or NULL */
@@ -92,6 +95,7 @@ void		 plain_readline_init(struct plain *);
 
 /* plain-exec.c */
 int		 conn_start_exec(struct conn *, const struct net_peer *);
+int		 plain_exec_direct(const struct plain *);
 void		 plain_admitted(void *, int, const struct net_peer *);
 void		 plain_abandon(void *, int);
 
