@@ -260,6 +260,21 @@ test_program_given_the_connection_itself() {
 	rm -f "$SC_TMP/blob" "$SC_TMP/blob.out"
 }
 
+# A program given the connection that exits without reading what the
+# client still sends: the client has its words and a clean end, not a
+# reset that throws them away (a lingering close, as the relay's).
+test_program_given_the_connection_ends_without_reset() {
+	server srv -lk 127.0.0.1 0 -e '/bin/echo hi' || fail "no server"
+	head -c 1000000 /dev/zero >"$SC_TMP/zeros"
+	for _i in 1 2 3; do
+		t 10 "$SC" 127.0.0.1 "$PORT" <"$SC_TMP/zeros" \
+		    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+		assertEquals "client $_i: status, words, end" "0 hi " \
+		    "$? $(<"$SC_TMP/c.out") $(<"$SC_TMP/c.err")"
+	done
+	rm -f "$SC_TMP/zeros"
+}
+
 test_idle_timeout_ends_program() {
 	server srv -w 1 -l 127.0.0.1 0 -c 'exec sleep 30' || fail "no server"
 	# An idle client: it sends nothing and waits for the server.

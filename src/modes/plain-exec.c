@@ -41,8 +41,19 @@ conn_child_exited(struct child *child, void *arg)
 	if (c->s != NULL) {
 		join_program_gone(c->rx, c->tx);
 		session_check(c->s);
-	} else
-		conn_done(c);
+		return;
+	}
+	/*
+	 * A program given the connection (plain_exec_direct()) has ended:
+	 * the client is let go as the relay lets it go, its end-of-file
+	 * after what the program wrote, what it still sends read and
+	 * dropped, so that no reset throws away the program's last words.
+	 */
+	if (c->nc->fd != -1) {
+		sock_linger(c->nc->fd);
+		c->nc->fd = -1;
+	}
+	conn_done(c);
 }
 
 /* The program started early for the client on fd, taken off the list. */
@@ -91,13 +102,14 @@ conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
  * whose connection needs nothing of ours (plain_exec_direct()): the
  * client's program has the connection itself as its stdin and stdout,
  * nothing of ours between, as socat's child that runs it in its own
- * place, or inetd's; our copy
- * is closed at once, so that the program's close is the client's end.
- * The client keeps its place (max-children) until the program exits
- * (conn_child_exited()).  Returns -1 when it cannot be started (said).
+ * place, or inetd's.  socat's closes our copy at once, so that the
+ * program's close is the client's end; the other keeps it, unwatched,
+ * for the lingering close at the program's exit (conn_child_exited()).
+ * The client keeps its place (max-children) until the program exits.
+ * Returns -1 when it cannot be started (said).
  */
 static int
-conn_start_here(struct conn *c, const struct net_peer *peer)
+conn_start_here(struct conn *c, const struct net_peer *peer, int keep)
 {
 	struct exec_conn ec;
 	char		**tlsenv = NULL;
@@ -120,8 +132,10 @@ conn_start_here(struct conn *c, const struct net_peer *peer)
 	c->child->exited_cb = conn_child_exited;
 	c->child->arg = c;
 	ev_del(c->nc->fd);
-	close(c->nc->fd);
-	c->nc->fd = -1;
+	if (!keep) {
+		close(c->nc->fd);
+		c->nc->fd = -1;
+	}
 	return (0);
 }
 
@@ -134,10 +148,10 @@ conn_start_here(struct conn *c, const struct net_peer *peer)
  * taps, paces or rewrites the bytes (-W, -i, --delay, -C, -t, --stats,
  * -vv, --hex-dump, --record, --timestamp, --on-connect, a script), both
  * ways used and no terminal; a command line in socat's grammar keeps
- * socat's relay.  The program then starts at the fork-and-exec floor
- * and the connection ends when the program (and what it left holding
- * it) does, as under inetd.  A flag of the pump's that this list does
- * not know must be added here (doc/design.md, "A program per client").
+ * socat's relay.  The program then starts at the fork-and-exec floor,
+ * and the connection ends when it exits (a lingering close).  A flag of
+ * the pump's that this list does not know must be added here
+ * (doc/design.md, "A program per client").
  */
 int
 plain_exec_direct(const struct plain *p)
@@ -191,9 +205,10 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	 * socat's nofork of a listener of many clients: each its own; and
 	 * a client whose connection needs nothing of ours between.
 	 */
-	if ((j->near->local.nofork && j->side->keep) ||
-	    (p->direct && c->nc->tls == NULL && c->nc->ws == NULL))
-		return (conn_start_here(c, peer));
+	if (j->near->local.nofork && j->side->keep)
+		return (conn_start_here(c, peer, 0));
+	if (p->direct && c->nc->tls == NULL && c->nc->ws == NULL)
+		return (conn_start_here(c, peer, 1));
 	/* socat's nofork: the connection is the program's, in our place. */
 	if (j->near->local.nofork) {
 		program_here(j->near, c->nc->fd, 1, 1, &cause);
