@@ -160,7 +160,7 @@ plain_exec_direct(const struct plain *p)
 	const struct side	*sd = j->side;
 	const struct flow	*f = j->flow;
 
-	if (!p->exec || !p->prog_rd || !p->prog_wr || !sd->listen ||
+	if (!p->prog_rd || !p->prog_wr || !sd->listen ||
 	    sd->socat || sd->sock.socktype != SOCK_STREAM || sd->tls.on ||
 	    sd->ws.on || sd->via.on || sd->reconnect ||
 	    sd->timeout_ms != TIME_NONE || sd->gate.idle_ms != TIME_NONE)

@@ -623,7 +623,8 @@ plain_init(struct plain *p, const struct job *j)
 	else
 		edit_init(&p->ed, -1, 0, NULL, NULL, NULL);
 	plain_greeting(p);
-	p->direct = plain_exec_direct(p);
+	if (p->exec)
+		p->direct = plain_exec_direct(p);
 }
 
 __shortrun void
