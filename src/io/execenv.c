@@ -209,6 +209,26 @@ exec_environ_free(char **env, size_t first)
 }
 
 /*
+ * "PREFIXNAME=value", allocated: a variable of the connection's, made for
+ * every program a server starts, so without printf's machinery.  Returns
+ * NULL if out of memory.
+ */
+static char *
+exec_var(const char *prefix, const char *name, const char *value)
+{
+	size_t	 np = strlen(prefix), nn = strlen(name), nv = strlen(value);
+	char	*v;
+
+	if ((v = malloc(np + nn + nv + 2)) == NULL)
+		return (NULL);
+	memcpy(v, prefix, np);
+	memcpy(v + np, name, nn);
+	v[np + nn] = '=';
+	memcpy(v + np + nn + 1, value, nv + 1);
+	return (v);
+}
+
+/*
  * socat's variables of the connection ec, from env[*k] on: the addresses
  * and ports of both ends (the ports of those that have one), and the
  * process's id as socat's and its parent's, this one process being both.
@@ -235,8 +255,8 @@ exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 	for (i = 0; i < EXEC_NSOCAT; i++) {
 		if (values[i][0] == '\0')
 			continue;
-		if (asprintf(&env[*k], "%s=%s", exec_socat_names[i],
-		    values[i]) == -1)
+		if ((env[*k] = exec_var("", exec_socat_names[i],
+		    values[i])) == NULL)
 			return (-1);
 		(*k)++;
 	}
@@ -292,20 +312,20 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 		k++;
 	}
 	if (ec->cgi != NULL) {
-		if (asprintf(&env[k], "REMOTE_ADDR=%s", raddr) == -1)
+		if ((env[k] = exec_var("", "REMOTE_ADDR", raddr)) == NULL)
 			goto fail;
 		k++;
-		if (asprintf(&env[k], "REMOTE_PORT=%s", rport) == -1)
+		if ((env[k] = exec_var("", "REMOTE_PORT", rport)) == NULL)
 			goto fail;
 		k++;
-		if (asprintf(&env[k], "SERVER_PORT=%s", lport) == -1)
+		if ((env[k] = exec_var("", "SERVER_PORT", lport)) == NULL)
 			goto fail;
 		k++;
 	}
 	for (i = 0; i < EXEC_NPREFIXES; i++) {
 		for (j = 0; j < EXEC_NNAMES; j++) {
-			if (asprintf(&env[k], "%s%s=%s", exec_prefixes[i],
-			    exec_names[j], values[j]) == -1)
+			if ((env[k] = exec_var(exec_prefixes[i],
+			    exec_names[j], values[j])) == NULL)
 				goto fail;
 			k++;
 		}
