@@ -272,6 +272,14 @@ test_program_given_the_connection_ends_without_reset() {
 		assertEquals "client $_i: status, words, end" "0 hi " \
 		    "$? $(<"$SC_TMP/c.out") $(<"$SC_TMP/c.err")"
 	done
+	# And a listener of one client, which exits after it.
+	server srv2 -l 127.0.0.1 0 -e '/bin/echo hi' || fail "no server"
+	t 10 "$SC" 127.0.0.1 "$PORT" <"$SC_TMP/zeros" >"$SC_TMP/c.out" \
+	    2>"$SC_TMP/c.err"
+	assertEquals "one client: status, words, end" "0 hi " \
+	    "$? $(<"$SC_TMP/c.out") $(<"$SC_TMP/c.err")"
+	wait_exit "$SERVER_PID"
+	assertEquals "server status" 0 "$WAIT_STATUS"
 	rm -f "$SC_TMP/zeros"
 }
 

@@ -45,8 +45,14 @@ CRT='^(_start|_init|frame_dummy|register_tm_clones|deregister_tm_clones|__do_glo
 # cg_own_functions FILE: the functions of sockcat's binary that the
 # callgrind dump FILE saw, a name a line.
 cg_own_functions() {
+	cg_functions "$1" "[$SOCKCAT]"
+}
+
+# cg_functions DUMP WHERE: the functions in callgrind's DUMP whose
+# object's name holds WHERE ("/libc.so"), a name a line.
+cg_functions() {
 	callgrind_annotate --threshold=100 "$1" |
-	    grep -F "[$SOCKCAT]" |
+	    grep -F "$2" |
 	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
 	    sort -u
 }
@@ -102,10 +108,7 @@ test_idle_keep_listener_runs_only_startup_code() {
 test_idle_listener_maps_no_printf() {
 	idle_functions "$SC_TMP/ran" -l 127.0.0.1 0 ||
 	    { fail "callgrind: no dump"; return; }
-	callgrind_annotate --threshold=100 "$SC_TMP/cg.out.1" |
-	    grep -F '/libc.so' |
-	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
-	    sort -u >"$SC_TMP/libc"
+	cg_functions "$SC_TMP/cg.out.1" /libc.so >"$SC_TMP/libc"
 	assertTrue "callgrind saw none of libc's functions" \
 	    "grep -qx malloc $SC_TMP/libc"
 	assertEquals "libc functions an idle listener should not reach" "" \
@@ -123,10 +126,7 @@ test_help_reaches_no_malloc_nor_printf() {
 	    >"$SC_TMP/help" 2>"$SC_TMP/vg.err" ||
 	    { fail "sockcat -h: $(<"$SC_TMP/vg.err")"; return; }
 	assertTrue "no help printed" "grep -q '^usage: ' $SC_TMP/help"
-	callgrind_annotate --threshold=100 "$SC_TMP/help.cg" |
-	    grep -F '/libc.so' |
-	    sed -e 's/ \[[^]]*\]$//' -e 's/^.*%)  *//' -e 's/^.*://' |
-	    sort -u >"$SC_TMP/libc"
+	cg_functions "$SC_TMP/help.cg" /libc.so >"$SC_TMP/libc"
 	assertTrue "callgrind saw none of libc's functions" \
 	    "grep -q memset $SC_TMP/libc"
 	assertEquals "libc functions sockcat -h should not reach" "" \
