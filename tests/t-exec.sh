@@ -233,8 +233,8 @@ test_exit_status_is_the_programs() {
 # any flag that acts on the bytes or the connection's end keeps the
 # relay, the program on pipes.
 test_program_given_the_connection_itself() {
-	server srv -lk 127.0.0.1 0 -c 'readlink /proc/self/fd/0 /proc/self/fd/1' ||
-	    fail "no server"
+	_ends='readlink /proc/self/fd/0 /proc/self/fd/1'
+	server srv -lk 127.0.0.1 0 -c "$_ends" || fail "no server"
 	t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "the connection itself, both ways" "socket socket" \
 	    "$(sed 's/:.*//' "$SC_TMP/c.out" | xargs)"
@@ -250,12 +250,11 @@ test_program_given_the_connection_itself() {
 	    "--delay 1ms" "--record $SC_TMP/rec%n" "--half-close" \
 	    "--no-shutdown" "-N"; do
 		# shellcheck disable=SC2086
-		server srv3 -l $_flags 127.0.0.1 0 \
-		    -c 'readlink /proc/self/fd/0 /proc/self/fd/1' ||
+		server srv3 -l $_flags 127.0.0.1 0 -c "$_ends" ||
 		    { fail "no server with $_flags"; continue; }
 		t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 		assertEquals "with $_flags, pipes" "pipe pipe" \
-		    "$(grep -ao 'pipe:' "$SC_TMP/c.out" | sed 's/:.*//' | xargs)"
+		    "$(grep -ao 'pipe:' "$SC_TMP/c.out" | tr -d : | xargs)"
 	done
 	rm -f "$SC_TMP/blob" "$SC_TMP/blob.out"
 }

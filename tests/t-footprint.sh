@@ -237,7 +237,7 @@ test_shortrun_code_is_last() {
 	# And they start a 64 KiB window of their own (main.c).
 	_first=$(nm -n "$SOCKCAT" | awk 'NR == FNR { m[$1] = 1; next }
 	    $2 ~ /^[tT]$/ && ($3 in m) { print $1; exit }' "$SC_TMP/short" -)
-	assertEquals "the short run's first function ($_first) at a 64 KiB boundary" \
+	assertEquals "the short run's first, $_first, at a 64 KiB boundary" \
 	    0000 "$(printf %s "$_first" | tail -c 4)"
 }
 

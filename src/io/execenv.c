@@ -216,7 +216,8 @@ exec_environ_free(char **env, size_t first)
 static char *
 exec_var(const char *prefix, const char *name, const char *value)
 {
-	size_t	 np = strlen(prefix), nn = strlen(name), nv = strlen(value);
+	size_t	 np = strlen(prefix), nn = strlen(name);
+	size_t	 nv = strlen(value);
 	char	*v;
 
 	if ((v = malloc(np + nn + nv + 2)) == NULL)

@@ -53,9 +53,8 @@ struct plain {
 	int			 prog_rd; /* the program is read (not socat's
 					    -u), written (not -U) */
 	int			 prog_wr;
-	int			 direct;	/* a client's program is given
-					   the connection itself
-					   (plain_exec_direct()) */
+	int			 direct; /* a client's program is given the
+					    connection (plain_exec_direct()) */
 	TAILQ_HEAD(, conn)	 conns;
 	TAILQ_HEAD(, early)	 early;
 	struct listener		*l;	/* a stream listener, or NULL */
