@@ -934,8 +934,16 @@ end_open(const struct side *sd, struct session *s, const struct end_how *how,
 		return (-1);
 	e->wr = w.wr;
 	e->is |= w.is;
+	/*
+	 * e holds one program.  A second, the written half's, is let go
+	 * now, its pipes the session's: the exec layer frees it when it
+	 * is reaped (a pointer dropped here was a leak once it exited),
+	 * and ends it with sockcat.  One on a terminal keeps its place.
+	 */
 	if (e->child == NULL)
 		e->child = w.child;
+	else if (w.child != NULL && w.child->pty == -1)
+		exec_release(w.child);
 	/* Its line, if one half is one (not both: refused when read). */
 	if (e->line == NULL) {
 		e->line = w.line;
