@@ -209,23 +209,25 @@ exec_environ_free(char **env, size_t first)
 }
 
 /*
- * "PREFIXNAME=value", allocated: a variable of the connection's, made for
- * every program a server starts, so without printf's machinery.  Returns
- * NULL if out of memory.
+ * "PREFIXNAME=value", the value's first len bytes, allocated: a variable
+ * for a program's environment (the connection's, a TLS peer's, a
+ * WebSocket request's), made for every program a server starts, so
+ * without printf's machinery.  Returns NULL if out of memory.
  */
-static char *
-exec_var(const char *prefix, const char *name, const char *value)
+char *
+exec_env_var(const char *prefix, const char *name, const char *value,
+    size_t len)
 {
 	size_t	 np = strlen(prefix), nn = strlen(name);
-	size_t	 nv = strlen(value);
 	char	*v;
 
-	if ((v = malloc(np + nn + nv + 2)) == NULL)
+	if ((v = malloc(np + nn + len + 2)) == NULL)
 		return (NULL);
 	memcpy(v, prefix, np);
 	memcpy(v + np, name, nn);
 	v[np + nn] = '=';
-	memcpy(v + np + nn + 1, value, nv + 1);
+	memcpy(v + np + nn + 1, value, len);
+	v[np + nn + 1 + len] = '\0';
 	return (v);
 }
 
@@ -256,8 +258,8 @@ exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 	for (i = 0; i < EXEC_NSOCAT; i++) {
 		if (values[i][0] == '\0')
 			continue;
-		if ((env[*k] = exec_var("", exec_socat_names[i],
-		    values[i])) == NULL)
+		if ((env[*k] = exec_env_var("", exec_socat_names[i],
+		    values[i], strlen(values[i]))) == NULL)
 			return (-1);
 		(*k)++;
 	}
@@ -313,20 +315,24 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 		k++;
 	}
 	if (ec->cgi != NULL) {
-		if ((env[k] = exec_var("", "REMOTE_ADDR", raddr)) == NULL)
+		if ((env[k] = exec_env_var("", "REMOTE_ADDR", raddr,
+		    strlen(raddr))) == NULL)
 			goto fail;
 		k++;
-		if ((env[k] = exec_var("", "REMOTE_PORT", rport)) == NULL)
+		if ((env[k] = exec_env_var("", "REMOTE_PORT", rport,
+		    strlen(rport))) == NULL)
 			goto fail;
 		k++;
-		if ((env[k] = exec_var("", "SERVER_PORT", lport)) == NULL)
+		if ((env[k] = exec_env_var("", "SERVER_PORT", lport,
+		    strlen(lport))) == NULL)
 			goto fail;
 		k++;
 	}
 	for (i = 0; i < EXEC_NPREFIXES; i++) {
 		for (j = 0; j < EXEC_NNAMES; j++) {
-			if ((env[k] = exec_var(exec_prefixes[i],
-			    exec_names[j], values[j])) == NULL)
+			env[k] = exec_env_var(exec_prefixes[i], exec_names[j],
+			    values[j], strlen(values[j]));
+			if (env[k] == NULL)
 				goto fail;
 			k++;
 		}

@@ -311,6 +311,8 @@ void		 exec_conn_socket(struct exec_conn *, int,
 /* execenv.c: a program's environment, over what we inherited. */
 char		**exec_environ(const struct exec_conn *, size_t *);
 void		 exec_environ_free(char **, size_t);
+char		*exec_env_var(const char *, const char *, const char *,
+		    size_t);
 struct child	*exec_spawn(const struct exec_cmd *, const struct exec_conn *,
 		    char **);
 struct endpoint	*exec_endpoint(struct session *, struct child *);

@@ -48,7 +48,7 @@ tls_env_add(char ***env, size_t *n, const char *prefix, const char *name,
 	if ((v = reallocarray(*env, *n + 2, sizeof(*v))) == NULL)
 		return (-1);
 	*env = v;
-	if (asprintf(&v[*n], "%s%s=%.*s", prefix, name, (int)len, value) == -1)
+	if ((v[*n] = exec_env_var(prefix, name, value, len)) == NULL)
 		return (-1);
 	v[++*n] = NULL;
 	return (0);

@@ -484,11 +484,9 @@ wsh_env_add(char ***env, size_t *n, const char *name, const char *value)
 	if ((e = reallocarray(*env, *n + 2, sizeof(**env))) == NULL)
 		return (-1);
 	*env = e;
-	/* What a failed asprintf() leaves is no string: the end, still. */
-	if (asprintf(&e[*n], "%s=%s", name, value) == -1) {
-		e[*n] = NULL;
+	/* A failure leaves NULL there: the end, still. */
+	if ((e[*n] = exec_env_var("", name, value, strlen(value))) == NULL)
 		return (-1);
-	}
 	e[++*n] = NULL;
 	return (0);
 }
