@@ -169,9 +169,12 @@ shortrun_functions() {
 		print $NF }' | sort -u
 }
 
-# A server on 127.0.0.1 that takes connections and reads each to its
-# end, for a run's whole life; its port into $PORT.
+# reading_server [line]: a server on 127.0.0.1, its port into $PORT,
+# that takes connections and reads each to its end for a run's whole
+# life; with "line", one connection whose line it reads, then closes
+# (the client then ends).
 reading_server() {
+	rm -f "$SC_TMP/rport"
 	bg t 120 python3 -c '
 import socket, sys
 s = socket.socket()
@@ -180,10 +183,16 @@ s.listen(8)
 open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
 while True:
     c, _ = s.accept()
-    while c.recv(4096):
-        pass
+    got = b""
+    while True:
+        b = c.recv(4096)
+        got += b
+        if not b or (sys.argv[2] == "line" and got.endswith(b"\n")):
+            break
     c.close()
-' "$SC_TMP/rport"
+    if sys.argv[2] == "line":
+        break
+' "$SC_TMP/rport" "${1:-each}"
 	wait_for "$SC_TMP/rport" '^[0-9]+$' || return 1
 	PORT=$(<"$SC_TMP/rport")
 }
@@ -245,24 +254,7 @@ test_shortrun_code_is_last() {
 # each, FILE under src/) that "echo hi | sockcat 127.0.0.1 PORT" runs
 # from its start to its exit, to a server that reads the line.
 client_functions() {
-	# A server that reads the line, then closes: the client ends.
-	bg t 60 python3 -c '
-import socket, sys
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(1)
-open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
-c, _ = s.accept()
-got = b""
-while not got.endswith(b"\n"):
-    b = c.recv(100)
-    if not b:
-        break
-    got += b
-c.close()
-' "$SC_TMP/port"
-	wait_for "$SC_TMP/port" '^[0-9]+$' || return 1
-	PORT=$(<"$SC_TMP/port")
+	reading_server line || return 1
 	echo hi | timeout -k 2 60 valgrind -q --tool=callgrind \
 	    --callgrind-out-file="$SC_TMP/client.cg" "$SOCKCAT" 127.0.0.1 \
 	    "$PORT" >/dev/null 2>"$SC_TMP/vg.err" || return 1
