@@ -26,6 +26,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +61,8 @@ void		 cleanup_signal(int);
 void		 cleanup_on_signals(void);
 int		 sig_action(int, const struct sigaction *, struct sigaction *);
 void		 sig_set_by_sockcat(sigset_t *);
+int		 thread_start(pthread_t *, void *(*)(void *), size_t);
+void		 threads_join(const pthread_t *, int);
 
 /* log.c */
 void		 log_socat_form(void);

@@ -185,8 +185,7 @@ authcrypt_worker(void *arg)
 static void
 authcrypt_stop(int sig)
 {
-	struct timespec	 until;
-	int		 i, n;
+	int	 n;
 
 	if (sig != 0 || authcrypt_stopping)
 		return;
@@ -195,14 +194,7 @@ authcrypt_stop(int sig)
 	n = authcrypt_threads;
 	pthread_cond_broadcast(&authcrypt_cond);
 	pthread_mutex_unlock(&authcrypt_lock);
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += 100 * 1000 * 1000;
-	if (until.tv_nsec >= 1000 * 1000 * 1000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000 * 1000 * 1000;
-	}
-	for (i = 0; i < n; i++)
-		(void)pthread_timedjoin_np(authcrypt_tids[i], NULL, &until);
+	threads_join(authcrypt_tids, n);
 }
 
 /*
@@ -213,22 +205,10 @@ authcrypt_stop(int sig)
 static int
 authcrypt_spawn(void)
 {
-	pthread_attr_t	 attr;
 	pthread_t	 t;
-	sigset_t	 all, old;
-	int		 error;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, AUTHCRYPT_STACK);
-	error = pthread_create(&t, &attr, authcrypt_worker, NULL);
-	pthread_attr_destroy(&attr);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (error != 0) {
-		errno = error;
+	if (thread_start(&t, authcrypt_worker, AUTHCRYPT_STACK) == -1)
 		return (-1);
-	}
 	if (authcrypt_threads == 0)
 		cleanup_add(authcrypt_stop);
 	authcrypt_tids[authcrypt_threads++] = t;

@@ -310,8 +310,7 @@ resolve_worker(void *arg)
 static void
 resolve_stop(int sig)
 {
-	struct timespec	 until;
-	int		 i, n;
+	int	 n;
 
 	if (sig != 0 || resolve_stopping)
 		return;
@@ -320,14 +319,7 @@ resolve_stop(int sig)
 	n = resolve_threads;
 	pthread_cond_broadcast(&resolve_cond);
 	pthread_mutex_unlock(&resolve_lock);
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += 100 * 1000 * 1000;
-	if (until.tv_nsec >= 1000 * 1000 * 1000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000 * 1000 * 1000;
-	}
-	for (i = 0; i < n; i++)
-		(void)pthread_timedjoin_np(resolve_tids[i], NULL, &until);
+	threads_join(resolve_tids, n);
 }
 
 /*
@@ -337,23 +329,11 @@ resolve_stop(int sig)
 static int
 resolve_spawn(void)
 {
-	pthread_attr_t	 attr;
 	pthread_t	 t;
-	sigset_t	 all, old;
-	int		 error;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
 	/* getaddrinfo() needs little: keep the address space small. */
-	pthread_attr_setstacksize(&attr, RESOLVE_STACK);
-	error = pthread_create(&t, &attr, resolve_worker, NULL);
-	pthread_attr_destroy(&attr);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (error != 0) {
-		errno = error;
+	if (thread_start(&t, resolve_worker, RESOLVE_STACK) == -1)
 		return (-1);
-	}
 	if (resolve_threads == 0)
 		cleanup_add(resolve_stop);
 	resolve_tids[resolve_threads] = t;
