@@ -1777,13 +1777,18 @@ test_shell_on_a_pty_served() {
 	for _bin in "$REAL" "$OURS"; do
 		serve shsrv "$_bin" -d -d TCP-LISTEN:0,reuseaddr,fork \
 		    EXEC:'bash -li',pty,stderr,setsid,sigint,sane
-		# (^C typed before the job runs would be the shell's; what is
-		# typed before the ^C is taken is flushed with it; and bash
-		# takes the next line once its prompt is back.)
+		# (^C typed before the job runs would be the shell's; the job
+		# is one process from its first word to its sleep, and one
+		# that dies of SIGINT all along: dash, which catches it, would
+		# take a ^C between its echo and its fork of sleep for its
+		# own, wait for the sleep and let it run on; what is typed
+		# before the ^C is taken is flushed with it; and bash takes
+		# the next line once its prompt is back.)
 		on_tty shell raw send:'tty; echo "[$-]"\r' \
 		    expect:'/dev/pts/[0-9]+' expect:'\[[a-zA-Z]*m[a-zA-Z]*\]' \
 		    send:'echo X$((6*7))\r' expect:'X42' \
-		    send:"sh -c 'echo \$((5*5))R; sleep 30'\\r" expect:'25R' \
+		    send:"bash -c 'echo \$((5*5))R; exec sleep 30'\\r" \
+		    expect:'25R' \
 		    send:'\x03' expect:'\^C[\s\S]*[#$] ' \
 		    send:'echo $((3*7))Z\r' \
 		    expect:'21Z' \
