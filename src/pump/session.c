@@ -562,12 +562,16 @@ session_free(struct session *s)
 	 * ended at once, on purpose (~., :q, a line that hung up, a relay
 	 * whose other way broke).
 	 */
-	TAILQ_FOREACH(ch, &s->channels, entry)
+	TAILQ_FOREACH(ch, &s->channels, entry) {
 		DEBUG_CHECK(!s->running || !s->over || ch->state == CH_FAILED ||
 		    !channel_holds(ch) || s->why == SE_MODE ||
 		    s->why == SE_FAILED || s->why == SE_FINAL,
 		    "a session freed holding bytes it neither delivered nor "
 		    "reported");
+		/* Its mode frees it once the channel's run has returned. */
+		DEBUG_CHECK(!(ch->flags & CH_RUNNING),
+		    "a session freed while one of its channels runs");
+	}
 	if (s->clock != NULL)
 		ev_timer_disarm(&s->clock->timer);
 	free(s->clock);
