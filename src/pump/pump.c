@@ -829,9 +829,7 @@ channel_run(struct channel *ch, int readable)
 {
 	int	 rounds = 0, again;
 
-#ifdef SC_DEBUG
-	ch->flags |= CH_RUNNING;
-#endif
+	CH_MARK_RUNNING(ch, 1);
 	if (readable)
 		channel_pull(ch);
 	/* A direct splice has delivered already, if it could. */
@@ -860,9 +858,7 @@ channel_run(struct channel *ch, int readable)
 	    ev_again(ch->src->rfd, ep_read_events(ch->src)) == -1 &&
 	    errno == ENOMEM)
 		channel_fail(ch, "read", errno);
-#ifdef SC_DEBUG
-	ch->flags &= ~CH_RUNNING;
-#endif
+	CH_MARK_RUNNING(ch, 0);
 }
 
 static __shortrun void

@@ -206,6 +206,12 @@ enum ch_state {
 #define CH_RUNNING	0x4000	/* The pump's, debug builds: channel_run()
 				   is moving its bytes (session_free()
 				   checks that none is). */
+#ifdef SC_DEBUG
+#define CH_MARK_RUNNING(ch, on)	((ch)->flags = (on) ?		\
+	    (ch)->flags | CH_RUNNING : (ch)->flags & ~CH_RUNNING)
+#else
+#define CH_MARK_RUNNING(ch, on)	((void)0)
+#endif
 
 /*
  * Reads a channel makes in a row of what its source holds and no poll
