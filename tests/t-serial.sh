@@ -505,7 +505,8 @@ test_reverse_shell() {
 	# shellcheck disable=SC2046
 	t 60 $PTY_DRIVE tty 33x111 "record:$SC_TMP/r" cooked raw \
 	    'expect:[$#] ' 'send:stty size\r' 'expect:[\r\n]33 111\r\n' \
-	    "send:bash -c 'echo started; exec sleep 60'\r" 'expect:[\r\n]started\r\n' \
+	    "send:bash -c 'echo started; exec sleep 60'\r" \
+	    'expect:[\r\n]started\r\n' \
 	    'send:\x03' 'send:echo after $?\r' \
 	    'expect:[\r\n]after 130\r\n' resize:40x120 'send:stty size\r' \
 	    'expect:[\r\n]40 120\r\n' 'send:exit\r' exit:0 cooked -- \

@@ -1795,7 +1795,9 @@ test_shell_on_a_pty_served() {
 		    send:'exit\r' exit:0 cooked -- \
 		    "$REAL" FILE:/dev/tty,raw,echo=0 TCP:127.0.0.1:"$PORT"
 		_st=$?
-		assertEquals "$_bin: the shell, typed at: $(<"$SC_TMP/shell.err") $(tty_text shell | tail -c 600 | cat -v | tr '\n' '|')" 0 "$_st"
+		_seen="$(<"$SC_TMP/shell.err")"
+		_seen="$_seen $(tty_text shell | tail -c 600 | cat -v | tr '\n' '|')"
+		assertEquals "$_bin: the shell, typed at: $_seen" 0 "$_st"
 		assertNotContains "$_bin: no hello" "$(tty_text shell)" \
 		    "1073;naws"
 		stop "$SERVE_PID"

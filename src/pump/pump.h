@@ -203,9 +203,9 @@ enum ch_state {
 				   as socat says that of its first
 				   address ("socket 1 (fd N) is at EOF"); */
 #define CH_SAY_EOF2	0x2000	/* of its second. */
-#define CH_RUNNING	0x4000	/* The pump's, debug builds: channel_run()
-				   is moving its bytes (session_free()
-				   checks that none is). */
+#define CH_RUNNING	0x4000	/* The pump's, debug builds only:
+				   channel_run() is moving its bytes
+				   (session_free() checks that none is). */
 #ifdef SC_DEBUG
 #define CH_MARK_RUNNING(ch, on)	((ch)->flags = (on) ?		\
 	    (ch)->flags | CH_RUNNING : (ch)->flags & ~CH_RUNNING)
