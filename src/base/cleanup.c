@@ -2,7 +2,9 @@
  * The one exit clean-up registry: what a module must undo when the
  * process ends (restore the terminal, remove a file it made, end its
  * programs) is registered here, and run both at exit() and from the
- * handler of a fatal signal.
+ * handler of a fatal signal.  With it, the signals' dispositions that a
+ * child is given back, and the worker threads' start (taking no signal)
+ * and their join at exit.
  */
 /* SPDX-License-Identifier: ISC */
 
