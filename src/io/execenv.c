@@ -30,7 +30,11 @@ static const char *const exec_names[] = {
 #define EXEC_NPREFIXES	(sizeof(exec_prefixes) / sizeof(exec_prefixes[0]))
 #define EXEC_NNAMES	(sizeof(exec_names) / sizeof(exec_names[0]))
 #define EXEC_NVARS	(EXEC_NPREFIXES * EXEC_NNAMES)
-#define EXEC_NCGI_ADDR	3	/* REMOTE_ADDR, REMOTE_PORT, SERVER_PORT */
+/* A WebSocket request's addresses, under CGI's names (websocketd's). */
+static const char *const exec_cgi_names[] = {
+	"REMOTE_ADDR", "REMOTE_PORT", "SERVER_PORT"
+};
+#define EXEC_NCGI_ADDR	(sizeof(exec_cgi_names) / sizeof(exec_cgi_names[0]))
 
 /* socat's, for a side in socat's grammar (exec_conn's socat). */
 static const char *const exec_socat_names[] = {
@@ -152,15 +156,13 @@ exec_ours(const char *e)
 static int
 exec_cgi_ours(const char *e, char *const *cgi)
 {
-	static const char *const addr[] = {
-		"REMOTE_ADDR=", "REMOTE_PORT=", "SERVER_PORT="
-	};
 	size_t	 i, n;
 
 	if (strncmp(e, "HTTP_", 5) == 0)
 		return (1);
-	for (i = 0; i < sizeof(addr) / sizeof(addr[0]); i++) {
-		if (strncmp(e, addr[i], strlen(addr[i])) == 0)
+	for (i = 0; i < EXEC_NCGI_ADDR; i++) {
+		n = strlen(exec_cgi_names[i]);
+		if (strncmp(e, exec_cgi_names[i], n) == 0 && e[n] == '=')
 			return (1);
 	}
 	for (i = 0; cgi[i] != NULL; i++) {
@@ -278,6 +280,7 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 	char		 raddr[NI_MAXHOST], rport[NI_MAXSERV];
 	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
 	const char	*values[EXEC_NNAMES];
+	const char	*cgiv[EXEC_NCGI_ADDR] = { raddr, rport, lport };
 	char		**env;
 	size_t		 n = 0, ncgi = 0, nextra = 0, i, j, k;
 
@@ -314,17 +317,9 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 			goto fail;
 		k++;
 	}
-	if (ec->cgi != NULL) {
-		if ((env[k] = exec_env_var("", "REMOTE_ADDR", raddr,
-		    strlen(raddr))) == NULL)
-			goto fail;
-		k++;
-		if ((env[k] = exec_env_var("", "REMOTE_PORT", rport,
-		    strlen(rport))) == NULL)
-			goto fail;
-		k++;
-		if ((env[k] = exec_env_var("", "SERVER_PORT", lport,
-		    strlen(lport))) == NULL)
+	for (i = 0; ec->cgi != NULL && i < EXEC_NCGI_ADDR; i++) {
+		if ((env[k] = exec_env_var("", exec_cgi_names[i], cgiv[i],
+		    strlen(cgiv[i]))) == NULL)
 			goto fail;
 		k++;
 	}
