@@ -856,7 +856,8 @@ ev_signal_dispatch(int fd, int events, void *arg)
 
 	(void)events;
 	(void)arg;
-	while (read(fd, drain, sizeof(drain)) > 0)
+	/* Less than it could hold: the pipe is empty now. */
+	while (read(fd, drain, sizeof(drain)) == (ssize_t)sizeof(drain))
 		;
 	ev_signal_run();
 }

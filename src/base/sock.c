@@ -6,6 +6,7 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -14,7 +15,6 @@
 #include <linux/vm_sockets.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,16 +23,15 @@
 
 #include "base.h"
 
-/* Set or clear O_NONBLOCK on fd.  Returns -1 with errno on failure. */
+/*
+ * Set or clear O_NONBLOCK on fd, its other status flags as they are: one
+ * call, where fcntl(2) takes two (F_GETFL, F_SETFL).  Returns -1 with
+ * errno on failure.
+ */
 __startup int
 net_set_nonblock(int fd, int on)
 {
-	int	 flags;
-
-	if ((flags = fcntl(fd, F_GETFL)) == -1)
-		return (-1);
-	flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-	return (fcntl(fd, F_SETFL, flags));
+	return (ioctl(fd, FIONBIO, &on));
 }
 
 /* Close fd on a failure's way out, keeping its errno.  Returns -1. */

@@ -698,7 +698,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	size_t		 first = 0;
 	struct pty	 pt = { .master = -1, .slave = -1 };
 	sigset_t	 mask;
-	int		 in[2] = { -1, -1 }, out[2] = { -1, -1 }, error, flags;
+	int		 in[2] = { -1, -1 }, out[2] = { -1, -1 }, error;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -716,8 +716,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		how.keep_out = cmd->keep_out;
 	} else if (ec->on_fd) {
 		/* The connection is the program's: blocking, as it expects. */
-		if ((flags = fcntl(ec->fd, F_GETFL)) == -1 ||
-		    fcntl(ec->fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		if (net_set_nonblock(ec->fd, 0) == -1)
 			goto fail;
 		how.in = how.out = ec->fd;
 		how.fdin = cmd->fdin;

@@ -46,15 +46,19 @@ static const char *const exec_socat_names[] = {
 /*
  * Describe the connection on socket fd for a child: the local address from
  * the socket, the remote one from peer or, when peer is NULL, from the
- * socket too.  Works for any socket type and family.
+ * socket too; its type is type, or when that is 0 the socket's.  Works
+ * for any socket type and family.
  */
 void
-exec_conn_socket(struct exec_conn *ec, int fd, const struct net_peer *peer)
+exec_conn_socket(struct exec_conn *ec, int fd, int type,
+    const struct net_peer *peer)
 {
 	socklen_t	 len = sizeof(ec->type);
 
 	memset(ec, 0, sizeof(*ec));
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &ec->type, &len) == -1)
+	ec->type = type;
+	if (type == 0 &&
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &ec->type, &len) == -1)
 		ec->type = SOCK_STREAM;
 	ec->local.len = sizeof(ec->local.ss);
 	if (getsockname(fd, (struct sockaddr *)&ec->local.ss,

@@ -306,7 +306,7 @@ int		 exec_cmd_argv(struct exec_cmd *, const char *, char *const *,
 		    char **);
 void		 exec_cmd_free(struct exec_cmd *);
 int		 exec_cmd_check(const struct exec_cmd *, char **);
-void		 exec_conn_socket(struct exec_conn *, int,
+void		 exec_conn_socket(struct exec_conn *, int, int,
 		    const struct net_peer *);
 /* execenv.c: a program's environment, over what we inherited. */
 char		**exec_environ(const struct exec_conn *, size_t *);

@@ -84,7 +84,7 @@ static int
 conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
     struct exec_conn *ec, char ***tlsenv)
 {
-	exec_conn_socket(ec, fd, peer);
+	exec_conn_socket(ec, fd, c->p->j->side->sock.socktype, peer);
 	ec->socat = c->p->j->side->socat;
 	*tlsenv = NULL;
 	if (c->nc != NULL) {
@@ -289,7 +289,7 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
-	exec_conn_socket(&ec, fd, peer);
+	exec_conn_socket(&ec, fd, p->j->side->sock.socktype, peer);
 	ec.socat = p->j->side->socat;
 	if ((e->child = program_start(p->j->near, &ec, p->prog_rd, p->prog_wr,
 	    NULL)) == NULL) {
