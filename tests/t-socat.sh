@@ -2550,6 +2550,56 @@ test_setsockopt() {
 	done
 }
 
+# socat's socket options by name: sndbuf=, rcvbuf=, ttl=, tos=, the
+# keepalive's keepidle=, keepintvl=, keepcnt= on a TCP client, and
+# multicast-loop=, multicast-if= on a UDP sender, reach setsockopt(2)
+# with the values given, from both socats (strace shows the calls); a
+# buffer of no bytes is refused in one line.
+test_socket_options_by_name() {
+	command -v strace >/dev/null || { sc_skip "no strace"; return; }
+	serve so "$REAL" -d -d TCP4-LISTEN:0,fork PIPE
+	_tcp="sndbuf=16384,rcvbuf=8192,ttl=7,tos=0x10"
+	_tcp="$_tcp,keepalive,keepidle=30,keepintvl=5,keepcnt=4"
+	_udp="multicast-loop=0,multicast-if=127.0.0.1"
+	for _bin in "$REAL" "$OURS"; do
+		echo ok | traced_socat "$_bin" -t 0.5 - \
+		    TCP:127.0.0.1:"$PORT,$_tcp" >"$SC_TMP/o"
+		assertEquals "$_bin: TCP: status" 0 $?
+		assertEquals "$_bin: TCP: echoed" "ok" "$(<"$SC_TMP/o")"
+		for _c in 'SO_SNDBUF, \[16384\]' 'SO_RCVBUF, \[8192\]' \
+		    'IP_TTL, \[7\]' 'IP_TOS, \[16\]' 'SO_KEEPALIVE, \[1\]' \
+		    'TCP_KEEPIDLE, \[30\]' 'TCP_KEEPINTVL, \[5\]' \
+		    'TCP_KEEPCNT, \[4\]'; do
+			assertTrue "$_bin: $_c in $(<"$SC_TMP/tr")" \
+			    "grep -q -- '$_c' '$SC_TMP/tr'"
+		done
+		traced_socat "$_bin" -u - \
+		    UDP4-SENDTO:224.255.255.254:41800,"$_udp" </dev/null
+		assertEquals "$_bin: UDP: status" 0 $?
+		# An int for us, a char for socat: 0 either way.
+		_loop=on
+		if grep -q 'IP_MULTICAST_LOOP, \[0\]' "$SC_TMP/tr" ||
+		    grep -qF 'IP_MULTICAST_LOOP, "\0"' "$SC_TMP/tr"; then
+			_loop=off
+		fi
+		assertEquals "$_bin: the group's loop: $(<"$SC_TMP/tr")" \
+		    off "$_loop"
+		assertTrue "$_bin: the group's interface in $(<"$SC_TMP/tr")" \
+		    "grep -q -- 'IP_MULTICAST_IF, ' '$SC_TMP/tr'"
+	done
+	kill "$SERVE_PID"
+	wait_exit "$SERVE_PID"
+	socat_refused "TCP:127.0.0.1:1,sndbuf=0: option sndbuf takes a number of bytes from 1 to 2147483647" \
+	    "TCP:127.0.0.1:1,sndbuf=0" -
+}
+
+# traced_socat SOCAT ARGS...: SOCAT ARGS under strace, its setsockopt(2)
+# calls in $SC_TMP/tr (LeakSanitizer cannot run under ptrace).
+traced_socat() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    t 10 strace -f -e trace=setsockopt -o "$SC_TMP/tr" "$@"
+}
+
 # dg_send BIN PORT SRC: a datagram "d" from 127.0.0.1:SRC to PORT with
 # UDP4-DATAGRAM:; true once $SC_TMP/dg.out has something.
 dg_send() {
@@ -3226,6 +3276,10 @@ test_every_socat_option() {
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
+	    sndbuf so-sndbuf rcvbuf so-rcvbuf ttl ip-ttl ipttl tos ip-tos iptos
+	    keepidle tcp-keepidle keepintvl tcp-keepintvl keepcnt tcp-keepcnt
+	    multicast-loop ip-multicast-loop ipmulticastloop multicastloop
+	    multicast-if ip-multicast-if
 	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
 	    substuser-delayed setuid setgid chroot accept-timeout
 	    listen-timeout "

@@ -25,6 +25,7 @@ enum addr_otype {
 	AO_OCTAL,		/* permissions, 0 to 07777 */
 	AO_FAMILY,		/* ip4, ipv4, inet, ip6, ipv6, inet6: "4", "6" */
 	AO_SIZE,		/* a count of bytes, 0 up */
+	AO_BUFSIZE,		/* a socket buffer's bytes, 1 to INT_MAX */
 	AO_BYTE,		/* a byte's value, 0 to 255, as 27 or 0x1b */
 	AO_UINT,		/* a number as socat reads it: 19200, 0x0e */
 	AO_OFFSET,		/* a file's offset, as socat reads it: 100,

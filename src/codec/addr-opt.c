@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,11 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 	case AO_SIZE:
 		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 15)
 			return ("a number of bytes");
+		return (NULL);
+	case AO_BUFSIZE:
+		if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 10 ||
+		    strtoll(s, NULL, 10) > INT_MAX || strtoll(s, NULL, 10) < 1)
+			return ("a number of bytes from 1 to 2147483647");
 		return (NULL);
 	case AO_OFFSET:
 		errno = 0;

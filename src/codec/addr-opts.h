@@ -171,6 +171,16 @@ OPT("backlog",		"backlog",	AO_NUMBER, N_STREAM_LISTEN, F(sock.backlog, INT))
 OPT("nodelay",		"nodelay",	AO_BOOL,  N_TCP,	F(sock.nodelay, FLAG))
 OPT("keepalive so-keepalive",
 			"keepalive",	AO_BOOL,  N_TCP,	F(sock.keepalive, FLAG))
+OPT("keepidle tcp-keepidle",
+			"keepidle",	AO_NUMBER, N_TCP,	F(sock.keepidle, INT))
+OPT("keepintvl tcp-keepintvl",
+			"keepintvl",	AO_NUMBER, N_TCP,	F(sock.keepintvl, INT))
+OPT("keepcnt tcp-keepcnt",
+			"keepcnt",	AO_NUMBER, N_TCP,	F(sock.keepcnt, INT))
+OPT("sndbuf so-sndbuf",	"sndbuf",	AO_BUFSIZE, N_IP,	F(sock.sndbuf, INT))
+OPT("rcvbuf so-rcvbuf",	"rcvbuf",	AO_BUFSIZE, N_IP,	F(sock.rcvbuf, INT))
+OPT("ttl ip-ttl ipttl",	"ttl",		AO_BYTE,  N_IP,		F(sock.ttl, BYTE))
+OPT("tos ip-tos iptos",	"tos",		AO_BYTE,  N_IP,		F(sock.tos, BYTE))
 OPT("connect-timeout",	"connect-timeout", AO_SECONDS, N_DIAL,	F(connect_ms, MS))
 OPT("accept-timeout listen-timeout",
 			"accept-timeout", AO_SECONDS, N_STREAM_LISTEN, F(accept_ms, MS))
@@ -181,6 +191,10 @@ OPT("pf protocol-family",
 			"pf",		AO_FAMILY, N_IP,	R)
 OPT("broadcast so-broadcast",
 			"broadcast",	AO_BOOL,  N_UDP,	F(sock.broadcast, FLAG))
+OPT("multicast-loop ip-multicast-loop ipmulticastloop multicastloop",
+			"multicast-loop", AO_BOOL, N_UDP,	F(sock.mcast_loop, FLAG))
+OPT("multicast-if ip-multicast-if",
+			"multicast-if",	AO_TEXT,  N_UDP,	F(sock.mcast_if, TEXT))
 OPT("shut-null",	"shut-null",	AO_BOOL,  N_SHUT,	F(shut_null, FLAG))
 OPT("shut-none",	"shut-none",	AO_BOOL,  N_SHUT,	S(side_opt_shut_none))
 OPT("shut-down",	"shut-down",	AO_BOOL,  N_SHUT,	R)
