@@ -355,6 +355,13 @@ test_bad_addresses_refused() {
 	    unix:"$SC_TMP/s",bind="$_p" -
 	expect_error "tcp:h:1,sni=x: option sni does not belong to a tcp: address" \
 	    tcp:h:1,sni=x -
+	# socat's own options: its spelling of the address said, if any.
+	expect_error "tcp:h:1,readbytes=5: option readbytes is socat's: write the address as socat does, TCP:...,readbytes" \
+	    tcp:h:1,readbytes=5 -
+	expect_error "file:$SC_TMP/f,ignoreeof: option ignoreeof is socat's: write the address as socat does, FILE:...,ignoreeof" \
+	    - file:"$SC_TMP/f",ignoreeof
+	expect_error "ws://h/,readbytes=3: option readbytes is socat's, and socat has no ws: address" \
+	    ws://h/,readbytes=3 -
 	expect_error "tls-l:1,verify=yes: option verify takes 0 or 1" \
 	    tls-l:1,verify=yes tcp:h:1
 	expect_error "tls:h:1,sni: option sni needs a value" - tls:h:1,sni

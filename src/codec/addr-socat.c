@@ -296,6 +296,13 @@ addr_socat_row(const char *s)
 	return (-1);
 }
 
+/* Is name (a kind's, as sockcat writes it) one of socat's names too? */
+int
+addr_socat_named(const char *name)
+{
+	return (addr_socat_row(name) != -1);
+}
+
 /*
  * Is s socat's stdin and stdout given as two ("-!!-", "stdin!!stdout"):
  * the one stdio address it is?

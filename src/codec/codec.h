@@ -625,6 +625,7 @@ int		 addr_parse(const char *, struct addr *, const char **);
 int		 tls_version_parse(const char *);
 int		 addr_parse_socat(const char *, struct addr *, const char **);
 int		 addr_socat_dual(const char *);
+int		 addr_socat_named(const char *);
 int		 addr_socat_words(char *, char **, size_t);
 #ifdef SC_DEBUG
 unsigned long	 addr_parse_count(void);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -169,16 +170,26 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "fs-noatime", "ispeed", "ospeed", "speed", "cool-write", "seek",
 	    "seek-end", "su", "su-d", "setuid", "setgid", "chroot", "setlk" };
 	struct side_local	*l = &sd->local;
-	size_t			 i;
+	char			 name[ADDR_NAME_MAX + 1];
+	size_t			 i, j;
 
 	side_local_defaults(sd);
 	for (i = 0; !a->socat && i < nitems(socat_only); i++) {
-		if (addr_opt(a, socat_only[i]) != NULL) {
-			log_cause(cause, "option %s is socat's: write the "
-			    "address as socat does (OPEN:PATH,%s)",
-			    socat_only[i], socat_only[i]);
+		if (addr_opt(a, socat_only[i]) == NULL)
+			continue;
+		/* socat's spelling of the same address: its name in capitals. */
+		if (!addr_socat_named(a->name)) {
+			log_cause(cause, "option %s is socat's, and socat has "
+			    "no %s: address", socat_only[i], a->name);
 			return (-1);
 		}
+		strlcpy(name, a->name, sizeof(name));
+		for (j = 0; name[j] != '\0'; j++)
+			name[j] = toupper((unsigned char)name[j]);
+		log_cause(cause, "option %s is socat's: write the address as "
+		    "socat does, %s:...,%s", socat_only[i], name,
+		    socat_only[i]);
+		return (-1);
 	}
 	if (a->kind == ADDR_FD)
 		l->fd = atoi(a->path);
