@@ -2551,16 +2551,22 @@ test_setsockopt() {
 }
 
 # socat's socket options by name: sndbuf=, rcvbuf=, ttl=, tos=, the
-# keepalive's keepidle=, keepintvl=, keepcnt= on a TCP client, and
-# multicast-loop=, multicast-if= on a UDP sender, reach setsockopt(2)
-# with the values given, from both socats (strace shows the calls); a
-# buffer of no bytes is refused in one line.
+# keepalive's keepidle=, keepintvl=, keepcnt=, tcp-nodelay, mss=, cork,
+# quickack, syncnt=, window-clamp=, priority=, dontroute, freebind,
+# transparent, linger=0 and bindtodevice= on a TCP client, and
+# multicast-loop=, multicast-if=, multicast-ttl= on a UDP sender, reach
+# setsockopt(2) with the values given, from both socats (strace shows
+# the calls); a buffer of no bytes is refused in one line, and so is a
+# linger that would make the close wait.
 test_socket_options_by_name() {
 	command -v strace >/dev/null || { sc_skip "no strace"; return; }
 	serve so "$REAL" -d -d TCP4-LISTEN:0,fork PIPE
 	_tcp="sndbuf=16384,rcvbuf=8192,ttl=7,tos=0x10"
 	_tcp="$_tcp,keepalive,keepidle=30,keepintvl=5,keepcnt=4"
-	_udp="multicast-loop=0,multicast-if=127.0.0.1"
+	_tcp="$_tcp,tcp-nodelay,mss=1000,cork=1,quickack=1,syncnt=3"
+	_tcp="$_tcp,window-clamp=20000,priority=2,dontroute=1,freebind=1"
+	_tcp="$_tcp,transparent=1,linger=0,bindtodevice=lo"
+	_udp="multicast-loop=0,multicast-if=127.0.0.1,multicast-ttl=2"
 	for _bin in "$REAL" "$OURS"; do
 		echo ok | traced_socat "$_bin" -t 0.5 - \
 		    TCP:127.0.0.1:"$PORT,$_tcp" >"$SC_TMP/o"
@@ -2569,28 +2575,32 @@ test_socket_options_by_name() {
 		for _c in 'SO_SNDBUF, \[16384\]' 'SO_RCVBUF, \[8192\]' \
 		    'IP_TTL, \[7\]' 'IP_TOS, \[16\]' 'SO_KEEPALIVE, \[1\]' \
 		    'TCP_KEEPIDLE, \[30\]' 'TCP_KEEPINTVL, \[5\]' \
-		    'TCP_KEEPCNT, \[4\]'; do
+		    'TCP_KEEPCNT, \[4\]' 'TCP_NODELAY, \[1\]' \
+		    'TCP_MAXSEG, \[1000\]' 'TCP_CORK, \[1\]' \
+		    'TCP_QUICKACK, \[1\]' 'TCP_SYNCNT, \[3\]' \
+		    'TCP_WINDOW_CLAMP, \[20000\]' 'SO_PRIORITY, \[2\]' \
+		    'SO_DONTROUTE, \[1\]' 'IP_FREEBIND, \[1\]' \
+		    'IP_TRANSPARENT, ' 'l_onoff=1, l_linger=0' \
+		    'SO_BINDTODEVICE, "lo'; do
 			assertTrue "$_bin: $_c in $(<"$SC_TMP/tr")" \
 			    "grep -q -- '$_c' '$SC_TMP/tr'"
 		done
 		traced_socat "$_bin" -u - \
 		    UDP4-SENDTO:224.255.255.254:41800,"$_udp" </dev/null
 		assertEquals "$_bin: UDP: status" 0 $?
-		# An int for us, a char for socat: 0 either way.
-		_loop=on
-		if grep -q 'IP_MULTICAST_LOOP, \[0\]' "$SC_TMP/tr" ||
-		    grep -qF 'IP_MULTICAST_LOOP, "\0"' "$SC_TMP/tr"; then
-			_loop=off
-		fi
-		assertEquals "$_bin: the group's loop: $(<"$SC_TMP/tr")" \
-		    off "$_loop"
+		assertTrue "$_bin: the group's loop off in $(<"$SC_TMP/tr")" \
+		    "traced_value IP_MULTICAST_LOOP 0"
 		assertTrue "$_bin: the group's interface in $(<"$SC_TMP/tr")" \
 		    "grep -q -- 'IP_MULTICAST_IF, ' '$SC_TMP/tr'"
+		assertTrue "$_bin: the group's TTL in $(<"$SC_TMP/tr")" \
+		    "traced_value IP_MULTICAST_TTL 2"
 	done
 	kill "$SERVE_PID"
 	wait_exit "$SERVE_PID"
 	socat_refused "TCP:127.0.0.1:1,sndbuf=0: option sndbuf takes a number of bytes from 1 to 2147483647" \
 	    "TCP:127.0.0.1:1,sndbuf=0" -
+	socat_refused "TCP:127.0.0.1:1,linger=5: option linger takes 0 (a reset at the close), not 5: a close that waits would hold every other connection up" \
+	    "TCP:127.0.0.1:1,linger=5" -
 }
 
 # traced_socat SOCAT ARGS...: SOCAT ARGS under strace, its setsockopt(2)
@@ -2598,6 +2608,13 @@ test_socket_options_by_name() {
 traced_socat() {
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 	    t 10 strace -f -e trace=setsockopt -o "$SC_TMP/tr" "$@"
+}
+
+# traced_value NAME N: did $SC_TMP/tr set NAME to N, an int (as we set
+# it) or a byte (as socat sets some)?
+traced_value() {
+	grep -q -- "$1, \\[$2\\]" "$SC_TMP/tr" ||
+	    grep -qF -- "$1, \"\\$2\"" "$SC_TMP/tr"
 }
 
 # dg_send BIN PORT SRC: a datagram "d" from 127.0.0.1:SRC to PORT with
@@ -3279,7 +3296,13 @@ test_every_socat_option() {
 	    sndbuf so-sndbuf rcvbuf so-rcvbuf ttl ip-ttl ipttl tos ip-tos iptos
 	    keepidle tcp-keepidle keepintvl tcp-keepintvl keepcnt tcp-keepcnt
 	    multicast-loop ip-multicast-loop ipmulticastloop multicastloop
-	    multicast-if ip-multicast-if
+	    multicast-if ip-multicast-if multicast-ttl ip-multicast-ttl
+	    ipmulticastttl multicastttl tcp-nodelay mss maxseg tcp-maxseg
+	    cork tcp-cork quickack tcp-quickack defer-accept tcp-defer-accept
+	    syncnt tcp-syncnt window-clamp tcp-window-clamp priority
+	    so-priority dontroute so-dontroute freebind ip-freebind ipfreebind
+	    transparent ip-transparent linger so-linger bindtodevice
+	    so-bindtodevice if interface
 	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
 	    substuser-delayed setuid setgid chroot accept-timeout
 	    listen-timeout "

@@ -168,7 +168,30 @@ OPT("sourceport sp",	"sourceport",	AO_PORT,  N_IP,		S(side_opt_sourceport))
 OPT("lowport",		"lowport",	AO_BOOL,  N_IP,		S(side_opt_lowport))
 OPT("range",		"range",	AO_TEXT,  N_IP_LISTEN,	S(side_opt_range))
 OPT("backlog",		"backlog",	AO_NUMBER, N_STREAM_LISTEN, F(sock.backlog, INT))
-OPT("nodelay",		"nodelay",	AO_BOOL,  N_TCP,	F(sock.nodelay, FLAG))
+OPT("nodelay tcp-nodelay",
+			"nodelay",	AO_BOOL,  N_TCP,	F(sock.nodelay, FLAG))
+OPT("mss maxseg tcp-maxseg",
+			"mss",		AO_NUMBER, N_TCP,	F(sock.mss, INT))
+OPT("cork tcp-cork",	"cork",		AO_BOOL,  N_TCP,	F(sock.cork, FLAG))
+OPT("quickack tcp-quickack",
+			"quickack",	AO_BOOL,  N_TCP,	F(sock.quickack, FLAG))
+OPT("defer-accept tcp-defer-accept",
+			"defer-accept",	AO_NUMBER, N_TCP,	F(sock.defer_accept, INT))
+OPT("syncnt tcp-syncnt",
+			"syncnt",	AO_NUMBER, N_TCP,	F(sock.syncnt, INT))
+OPT("window-clamp tcp-window-clamp",
+			"window-clamp",	AO_BUFSIZE, N_TCP,	F(sock.window_clamp, INT))
+OPT("priority so-priority",
+			"priority",	AO_BYTE,  N_IP,		F(sock.priority, BYTE))
+OPT("dontroute so-dontroute",
+			"dontroute",	AO_BOOL,  N_IP,		F(sock.dontroute, FLAG))
+OPT("freebind ip-freebind ipfreebind",
+			"freebind",	AO_BOOL,  N_IP,		F(sock.freebind, FLAG))
+OPT("transparent ip-transparent",
+			"transparent",	AO_BOOL,  N_IP,		F(sock.transparent, FLAG))
+OPT("linger so-linger",	"linger",	AO_COUNT, N_IP,		S(side_opt_linger))
+OPT("bindtodevice so-bindtodevice if interface",
+			"bindtodevice",	AO_TEXT,  N_IP,		F(sock.device, TEXT))
 OPT("keepalive so-keepalive",
 			"keepalive",	AO_BOOL,  N_TCP,	F(sock.keepalive, FLAG))
 OPT("keepidle tcp-keepidle",
@@ -193,6 +216,8 @@ OPT("broadcast so-broadcast",
 			"broadcast",	AO_BOOL,  N_UDP,	F(sock.broadcast, FLAG))
 OPT("multicast-loop ip-multicast-loop ipmulticastloop multicastloop",
 			"multicast-loop", AO_BOOL, N_UDP,	F(sock.mcast_loop, FLAG))
+OPT("multicast-ttl ip-multicast-ttl ipmulticastttl multicastttl",
+			"multicast-ttl", AO_BYTE, N_UDP,	F(sock.mcast_ttl, BYTE))
 OPT("multicast-if ip-multicast-if",
 			"multicast-if",	AO_TEXT,  N_UDP,	F(sock.mcast_if, TEXT))
 OPT("shut-null",	"shut-null",	AO_BOOL,  N_SHUT,	F(shut_null, FLAG))

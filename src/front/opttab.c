@@ -740,6 +740,7 @@ opt_defaults(struct options *o)
 	o->side.sock.family = AF_UNSPEC;
 	o->side.sock.socktype = SOCK_STREAM;
 	o->side.sock.ttl = o->side.sock.minttl = o->side.sock.tos = o->side.sock.mcast_loop = -1;
+	o->side.sock.mcast_ttl = -1;
 	o->side.timeout_ms = TIME_NONE;
 	o->flow.quit_ms = TIME_NONE;
 	o->flow.deadline_ms = TIME_NONE;

@@ -182,6 +182,29 @@ net_set_mcast_if(const struct side *sd, int fd, int af, const char **what)
 	    sizeof(mreq)));
 }
 
+/* socat's linger=0: SO_LINGER, a reset at the close.  -1 with errno. */
+static __startup int
+net_set_linger(const struct side *sd, int fd, int af, const char **what)
+{
+	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
+
+	(void)af;
+	*what = "set linger";
+	return (sd->sock.reset_close ? setsockopt(fd, SOL_SOCKET, SO_LINGER,
+	    &l, sizeof(l)) : 0);
+}
+
+/* socat's bindtodevice=NAME.  Returns -1 with errno. */
+static __startup int
+net_set_device(const struct side *sd, int fd, int af, const char **what)
+{
+	(void)af;
+	*what = "bind to device";
+	return (sd->sock.device != NULL ? setsockopt(fd, SOL_SOCKET,
+	    SO_BINDTODEVICE, sd->sock.device, strlen(sd->sock.device) + 1) :
+	    0);
+}
+
 /* socat's setsockopt=LEVEL:NAME:VALUE.  Returns -1 with errno. */
 static __startup int
 net_set_sockopt(const struct side *sd, int fd, int af, const char **what)
@@ -275,7 +298,8 @@ net_join_group(const struct side *sd, int fd, const struct sockaddr *sa,
  * the sockets it is for, its level and name (an IPPROTO_IP one is
  * IPPROTO_IPV6's name6 on an IPv6 socket) and netcat's words for its
  * failure (NULL: errno's text alone), what6 an IPv6 socket's; or the
- * function that sets it.
+ * function that sets it, called only when the text member at off is set
+ * (NFT), or always (NF).
  */
 static const struct net_opt {
 	size_t		 off;
@@ -287,13 +311,16 @@ static const struct net_opt {
 	const char	*what;
 	const char	*what6;
 	int		(*set)(const struct side *, int, int, const char **);
+	int		 text;	/* set only when the text at off is given */
 } net_opts[] = {
 #define NO(m, min, fl, lv, nm, nm6, w, w6) \
-	{ offsetof(struct sock_conf, m), min, fl, lv, nm, nm6, w, w6, NULL }
-#define NF(fl, fn)	{ 0, 0, fl, 0, 0, 0, NULL, NULL, fn }
+	{ offsetof(struct sock_conf, m), min, fl, lv, nm, nm6, w, w6, NULL, 0 }
+#define NF(fl, fn)	{ 0, 0, fl, 0, 0, 0, NULL, NULL, fn, 0 }
+#define NFT(m, fl, fn) \
+	{ offsetof(struct sock_conf, m), 0, fl, 0, 0, 0, NULL, NULL, fn, 1 }
 	NO(broadcast, 1, 0, SOL_SOCKET, SO_BROADCAST, 0, NULL, NULL),
 	NO(so_debug, 1, 0, SOL_SOCKET, SO_DEBUG, 0, NULL, NULL),
-	NF(0, net_set_md5sig),
+	NFT(md5sig, 0, net_set_md5sig),
 	NO(tos, 0, NO_IP, IPPROTO_IP, IP_TOS, IPV6_TCLASS, "set IP ToS",
 	    "set IPv6 traffic class"),
 	NO(rcvbuf, 1, 0, SOL_SOCKET, SO_RCVBUF, 0,
@@ -315,13 +342,37 @@ static const struct net_opt {
 	    "set keepalive count", NULL),
 	NO(nodelay, 1, NO_TCP, IPPROTO_TCP, TCP_NODELAY, 0, "set TCP_NODELAY",
 	    NULL),
+	NO(mss, 1, NO_TCP, IPPROTO_TCP, TCP_MAXSEG, 0, "set TCP_MAXSEG", NULL),
+	NO(cork, 1, NO_TCP, IPPROTO_TCP, TCP_CORK, 0, "set TCP_CORK", NULL),
+	NO(quickack, 1, NO_TCP, IPPROTO_TCP, TCP_QUICKACK, 0,
+	    "set TCP_QUICKACK", NULL),
+	NO(defer_accept, 1, NO_TCP, IPPROTO_TCP, TCP_DEFER_ACCEPT, 0,
+	    "set TCP_DEFER_ACCEPT", NULL),
+	NO(syncnt, 1, NO_TCP, IPPROTO_TCP, TCP_SYNCNT, 0, "set TCP_SYNCNT",
+	    NULL),
+	NO(window_clamp, 1, NO_TCP, IPPROTO_TCP, TCP_WINDOW_CLAMP, 0,
+	    "set TCP_WINDOW_CLAMP", NULL),
+	NO(priority, 1, NO_IP, SOL_SOCKET, SO_PRIORITY, 0, "set priority",
+	    NULL),
+	NO(dontroute, 1, NO_IP, SOL_SOCKET, SO_DONTROUTE, 0, "set dontroute",
+	    NULL),
+	NO(freebind, 1, NO_IP, IPPROTO_IP, IP_FREEBIND, IPV6_FREEBIND,
+	    "set IP_FREEBIND", "set IPV6_FREEBIND"),
+	NO(transparent, 1, NO_IP, IPPROTO_IP, IP_TRANSPARENT,
+	    IPV6_TRANSPARENT, "set IP_TRANSPARENT", "set IPV6_TRANSPARENT"),
+	NF(NO_IP, net_set_linger),
+	NFT(device, NO_IP, net_set_device),
 	/* What is sent to a group: -M sets the hop limit of both. */
 	NO(ttl, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS,
 	    "set IP multicast TTL", "set IPv6 multicast hops"),
+	NO(mcast_ttl, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_TTL,
+	    IPV6_MULTICAST_HOPS, "set IP multicast TTL",
+	    "set IPv6 multicast hops"),
 	NO(mcast_loop, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_LOOP,
 	    IPV6_MULTICAST_LOOP, "set multicast loop", NULL),
-	NF(NO_UDP, net_set_mcast_if),
+	NFT(mcast_if, NO_UDP, net_set_mcast_if),
 	NF(0, net_set_sockopt),
+#undef NFT
 #undef NF
 #undef NO
 };
@@ -349,6 +400,9 @@ net_set_options(const struct side *sd, int fd, int af, char **cause)
 		    sd->sock.socktype != SOCK_STREAM) || ((o->flags & NO_UDP) &&
 		    sd->sock.socktype != SOCK_DGRAM) || ((o->flags & NO_KEEP) &&
 		    !sd->sock.keepalive))
+			continue;
+		if (o->text && *(const char *const *)((const char *)&sd->sock +
+		    o->off) == NULL)
 			continue;
 		if (o->set != NULL) {
 			if (o->set(sd, fd, af, &what) == -1)

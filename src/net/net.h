@@ -78,6 +78,20 @@ struct sock_conf {
 	int		 keepintvl;	/* seconds between probes, 0: system's */
 	int		 keepcnt;	/* probes unanswered, 0: the system's */
 	int		 nodelay;	/* --nodelay: TCP_NODELAY */
+	/* socat's options of the same kind; each 0 (-1) when unset. */
+	int		 mss;		/* mss=: TCP_MAXSEG */
+	int		 cork;		/* cork: TCP_CORK */
+	int		 quickack;	/* quickack: TCP_QUICKACK */
+	int		 defer_accept;	/* defer-accept=: TCP_DEFER_ACCEPT */
+	int		 syncnt;	/* syncnt=: TCP_SYNCNT */
+	int		 window_clamp;	/* window-clamp=: TCP_WINDOW_CLAMP */
+	int		 priority;	/* priority=: SO_PRIORITY */
+	int		 dontroute;	/* dontroute: SO_DONTROUTE */
+	int		 freebind;	/* freebind: IP_FREEBIND */
+	int		 transparent;	/* transparent: IP_TRANSPARENT */
+	int		 reset_close;	/* linger=0: SO_LINGER {1, 0}, a reset */
+	int		 mcast_ttl;	/* multicast-ttl=: after -M's (-1) */
+	const char	*device;	/* bindtodevice=: SO_BINDTODEVICE */
 	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
 	int		 reuseaddr;	/* ,reuseaddr: SO_REUSEADDR on a UDP
 					   listener too (a TCP one has it) */
@@ -502,6 +516,8 @@ int		 side_opt_lowport(struct side *, const struct addr *,
 int		 side_opt_membership(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 int		 side_opt_sockopt(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_linger(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 /* sidepriv.c */
 int		 side_creds(const struct side_local *, struct exec_creds *,

@@ -248,6 +248,27 @@ bad:
 }
 
 /*
+ * socat's linger=SECONDS: 0 only, a reset at the close.  A longer time
+ * makes close(2) wait for what is unsent, and every connection of the
+ * process shares the loop that would wait.
+ */
+int
+side_opt_linger(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)a;
+	(void)is;
+	if (strcmp(v, "0") != 0) {
+		log_cause(cause, "option linger takes 0 (a reset at the "
+		    "close), not %.16s: a close that waits would hold every "
+		    "other connection up", v);
+		return (-1);
+	}
+	sd->sock.reset_close = 1;
+	return (0);
+}
+
+/*
  * socat's setsockopt=LEVEL:NAME:VALUE (a dialled socket's, before it
  * connects) and setsockopt-listen= (a listener's, before it binds),
  * numbers each (0x for hex): an int value.  Data values are refused.
