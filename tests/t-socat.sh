@@ -1463,11 +1463,13 @@ stat_is() {
 	[ "$(stat $1 "$2" 2>/dev/null)" = "$3" ]
 }
 
-# socat's file-system options, both socats alike: perm=, user= and
-# umask= of the entry made, unlink-close; a named pipe made and waited on
-# is removed when a signal ends the wait; empty options are passed over.
+# socat's file-system options, both socats alike: perm=, user=, group=
+# and umask= of the entry made, unlink-close; a named pipe made and
+# waited on is removed when a signal ends the wait; empty options are
+# passed over.
 test_entry_options() {
 	_user=$(awk -F: '$3 != 0 { n = $1 } END { print n }' /etc/passwd)
+	_group=$(awk -F: '$3 != 0 { n = $1 } END { print n }' /etc/group)
 	for _bin in "$REAL" "$OURS"; do
 		_n=real
 		[ "$_bin" = "$OURS" ] && _n=ours
@@ -1490,9 +1492,10 @@ test_entry_options() {
 		kill "$_p"
 		wait_exit "$_p"
 		assertFalse "$_n: PIPE removed" "[ -e '$SC_TMP/e.q' ]"
-		echo x | t 20 "$_bin" -u - OPEN:"$SC_TMP/e.u",creat,user="$_user"
-		assertEquals "$_n: OPEN, user" "$_user" \
-		    "$(stat -c %U "$SC_TMP/e.u")"
+		echo x | t 20 "$_bin" -u - \
+		    OPEN:"$SC_TMP/e.u",creat,user="$_user",group="$_group"
+		assertEquals "$_n: OPEN, user, group" "$_user $_group" \
+		    "$(stat -c '%U %G' "$SC_TMP/e.u")"
 		echo x | t 20 "$_bin" -u - OPEN:"$SC_TMP/e.x",creat,unlink-close
 		assertFalse "$_n: unlink-close" "[ -e '$SC_TMP/e.x' ]"
 		# A named pipe's owner is set before it waits for a writer.
@@ -1507,13 +1510,13 @@ test_entry_options() {
 		wait_exit "$_p"
 		# A Unix listener's socket file: umask=, perm=, user=, and
 		# kept after it with unlink-close=0.
-		_o=umask=0177,user="$_user",unlink-close=0
+		_o=umask=0177,user="$_user",group="$_group",unlink-close=0
 		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/e.s,$_o" FILE:/dev/null
 		_p=$BG_PID
 		wait_until test -S "$SC_TMP/e.s"
 		wait_until stat_is "-c %U" "$SC_TMP/e.s" "$_user"
-		assertEquals "$_n: UNIX-LISTEN, umask, user" "600 $_user" \
-		    "$(stat -c '%a %U' "$SC_TMP/e.s")"
+		assertEquals "$_n: UNIX-LISTEN, umask, user, group" \
+		    "600 $_user $_group" "$(stat -c '%a %U %G' "$SC_TMP/e.s")"
 		kill "$_p"
 		wait_exit "$_p"
 		assertTrue "$_n: unlink-close=0" "[ -S '$SC_TMP/e.s' ]"
@@ -1526,14 +1529,15 @@ test_entry_options() {
 		    "$(stat -c %a "$SC_TMP/e.r")"
 		kill "$_p"
 		wait_exit "$_p"
-		# A pty's terminal, named by its link, takes perm= and user=.
-		bg t 20 "$_bin" PTY,link="$SC_TMP/e.t",perm=0604,user="$_user" \
+		# A pty's terminal, named by its link, takes perm=, user= and
+		# group=.
+		bg t 20 "$_bin" PTY,link="$SC_TMP/e.t",perm=0604,user="$_user",group="$_group" \
 		    FILE:/dev/null,ignoreeof
 		_p=$BG_PID
 		wait_until test -c "$SC_TMP/e.t"
 		wait_until stat_is "-L -c %U" "$SC_TMP/e.t" "$_user"
-		assertEquals "$_n: PTY, perm, user" "604 $_user" \
-		    "$(stat -L -c '%a %U' "$SC_TMP/e.t")"
+		assertEquals "$_n: PTY, perm, user, group" "604 $_user $_group" \
+		    "$(stat -L -c '%a %U %G' "$SC_TMP/e.t")"
 		kill "$_p"
 		wait_exit "$_p"
 	done
@@ -3308,7 +3312,7 @@ test_every_socat_option() {
 	    syncnt tcp-syncnt window-clamp tcp-window-clamp priority
 	    so-priority dontroute so-dontroute freebind ip-freebind ipfreebind
 	    transparent ip-transparent linger so-linger bindtodevice
-	    so-bindtodevice if interface
+	    so-bindtodevice if interface group
 	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
 	    substuser-delayed setuid setgid chroot accept-timeout
 	    listen-timeout "
@@ -3488,6 +3492,8 @@ test_local_refusals() {
 	    -u OPEN:"$SC_TMP/f",user=nosuch-user -
 	socat_refused "PIPE:$SC_TMP/p,user=nosuch-user: Invalid argument" \
 	    -u PIPE:"$SC_TMP/p",user=nosuch-user -
+	socat_refused "OPEN:$SC_TMP/f,group=nosuch-group: Invalid argument" \
+	    -u OPEN:"$SC_TMP/f",group=nosuch-group -
 	assertFalse "no pipe left" "[ -e '$SC_TMP/p' ]"
 	socat_refused "OPEN:$SC_TMP/f,echo=0: echo is a terminal's option, and this is no terminal" \
 	    -u OPEN:"$SC_TMP/f",echo=0 -

@@ -394,6 +394,8 @@ pair_local_opt(const struct side *sd, int prog)
 		return ("fs-noatime");
 	if (l->user != NULL)
 		return ("user");
+	if (l->group != NULL)
+		return ("group");
 	if (l->unlink_close != -1)
 		return ("unlink-close");
 	if (l->escape != -1)

@@ -230,6 +230,7 @@ struct side_local {
 #define SIDE_NO_SEEK	LLONG_MIN
 	int		 umask;		/* umask= while it is made; -1 */
 	const char	*user;		/* user=: its owner, or NULL */
+	const char	*group;		/* group=: its group, or NULL */
 	int		 unlink_close;	/* removed at the end: 1, 0; -1:
 					   a named pipe made, only */
 	int		 pty;		/* a program's: on a terminal */
@@ -525,7 +526,8 @@ int		 side_creds(const struct side_local *, struct exec_creds *,
 int		 side_privs(const struct side_local *);
 int		 side_drop(const struct side *, char **);
 int		 side_exec_signals(const struct side_local *);
-int		 side_chown(int, const char *, const char *);
+int		 side_chown(int, const char *, const struct side_local *,
+		    const char **);
 /* sideurl.c: a side's URL, a proxy hop. */
 int		 side_ws_url(struct side *, const char *, char **, char **,
 		    char **, char **, char **);

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -165,7 +166,7 @@ int
 side_local_kind(struct side *sd, const struct addr *a, char **cause)
 {
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
-	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
+	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user", "group",
 	    "unlink-close", "rawer", "echo", "icanon", "opost", "noatime",
 	    "fs-noatime", "ispeed", "ospeed", "speed", "cool-write", "seek",
 	    "seek-end", "su", "su-d", "setuid", "setgid", "chroot", "setlk" };
@@ -252,28 +253,44 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 }
 
 /*
- * user=: the owner of fd (or, -1, of path), a name or a number.  Returns
- * -1 with errno (EINVAL for a user the system does not know).
+ * user= and group=: the owner and group of fd (or, -1, of path), each a
+ * name or a number, as l says (one may be NULL: left as it is).  Returns
+ * -1 with errno (EINVAL for a user or group the system does not know,
+ * *unknown then its option's name when unknown is not NULL).
  */
 int
-side_chown(int fd, const char *path, const char *user)
+side_chown(int fd, const char *path, const struct side_local *l,
+    const char **unknown)
 {
 	struct passwd	*pw;
-	const char	*errstr;
-	uid_t		 uid;
+	struct group	*gr;
+	const char	*errstr = NULL;
+	uid_t		 uid = (uid_t)-1;
+	gid_t		 gid = (gid_t)-1;
 
-	if ((pw = getpwnam(user)) != NULL)
+	if (l->user != NULL && (pw = getpwnam(l->user)) != NULL)
 		uid = pw->pw_uid;
-	else {
-		uid = (uid_t)strtonum(user, 0, UINT_MAX - 1, &errstr);
-		if (errstr != NULL) {
-			errno = EINVAL;
-			return (-1);
-		}
+	else if (l->user != NULL)
+		uid = (uid_t)strtonum(l->user, 0, UINT_MAX - 1, &errstr);
+	if (errstr != NULL) {
+		if (unknown != NULL)
+			*unknown = "user";
+		errno = EINVAL;
+		return (-1);
+	}
+	if (l->group != NULL && (gr = getgrnam(l->group)) != NULL)
+		gid = gr->gr_gid;
+	else if (l->group != NULL)
+		gid = (gid_t)strtonum(l->group, 0, UINT_MAX - 1, &errstr);
+	if (errstr != NULL) {
+		if (unknown != NULL)
+			*unknown = "group";
+		errno = EINVAL;
+		return (-1);
 	}
 	if (fd == -1)
-		return (chown(path, uid, (gid_t)-1));
-	return (fchown(fd, uid, (gid_t)-1));
+		return (chown(path, uid, gid));
+	return (fchown(fd, uid, gid));
 }
 
 /*

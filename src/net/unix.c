@@ -355,6 +355,7 @@ static int
 unix_bind_entry(const struct side *sd, int fd, char **cause)
 {
 	const struct side_local	*l = &sd->local;
+	const char		*unknown = "user";
 	mode_t			 old = 0;
 	int			 rc, error, mask;
 
@@ -380,11 +381,14 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 		log_cause(cause, "perm: %s (%s)", strerror(errno), sd->host);
 		return (-1);
 	}
-	if (l->user != NULL && side_chown(-1, sd->host, l->user) == -1) {
-		if (errno == EINVAL)
+	if ((l->user != NULL || l->group != NULL) &&
+	    side_chown(-1, sd->host, l, &unknown) == -1) {
+		if (errno == EINVAL && strcmp(unknown, "user") == 0)
 			log_cause(cause, "user %s: unknown", l->user);
+		else if (errno == EINVAL)
+			log_cause(cause, "group %s: unknown", l->group);
 		else
-			log_cause(cause, "user: %s (%s)", strerror(errno),
+			log_cause(cause, "owner: %s (%s)", strerror(errno),
 			    sd->host);
 		return (-1);
 	}
