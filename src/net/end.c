@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,22 +174,31 @@ static int
 end_mkfifo(const struct side *sd)
 {
 	const struct side_local	*l = &sd->local;
-	int			 error;
+	sigset_t		 all, old;
+	int			 rc = 1, error = 0;
 
-	if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == -1)
-		return (errno == EEXIST ? 0 : -1);
-	/* Its owner before any wait for its other end. */
-	if ((l->user != NULL || l->group != NULL) &&
+	/*
+	 * No signal between its making and its place among what goes at
+	 * the end: one that ended us there would leave it behind.
+	 */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == -1) {
+		error = errno;
+		rc = error == EEXIST ? 0 : -1;
+	} else if ((l->user != NULL || l->group != NULL) &&
 	    side_chown(-1, sd->path, l, NULL) == -1) {
+		/* Its owner before any wait for its other end. */
 		error = errno;
 		(void)unlink(sd->path);
-		errno = error;
-		return (-1);
-	}
-	/* Made for us, it goes with us, as socat's, also on a signal. */
-	if (l->unlink_close != 0)
+		rc = -1;
+	} else if (l->unlink_close != 0) {
+		/* Made for us, it goes with us, as socat's, also on a signal. */
 		end_unlink_at_end(sd->path);
-	return (1);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = error;
+	return (rc);
 }
 
 /*
