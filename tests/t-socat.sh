@@ -1456,6 +1456,16 @@ bye" "$_o"
 	done
 }
 
+# fifo_waits PID: a child of PID (the timeout that runs a socat) waits
+# in open(2) for a named pipe's other end, its setting up done.
+fifo_waits() {
+	for _c in $(pgrep -P "$1"); do
+		[ "$(cat "/proc/$_c/wchan" 2>/dev/null)" = wait_for_partner ] &&
+		    return 0
+	done
+	return 1
+}
+
 # True when stat(1)'s words $1 give $3 of file $2: wait_until runs it
 # anew each time (a "$(stat ...)" among its arguments would run once).
 stat_is() {
@@ -1488,7 +1498,10 @@ test_entry_options() {
 		wait_exit "$_p"
 		bg t 20 "$_bin" -u PIPE:"$SC_TMP/e.q" FILE:/dev/null
 		_p=$BG_PID
-		wait_until test -p "$SC_TMP/e.q"
+		# Made, and waited on: past its making (a signal between the
+		# two could leave it, in socat).
+		wait_until fifo_waits "$_p" ||
+		    fail "$_n: no wait on the pipe: $(ps -o pid,wchan:32,cmd --ppid "$_p")"
 		kill "$_p"
 		wait_exit "$_p"
 		assertFalse "$_n: PIPE removed" "[ -e '$SC_TMP/e.q' ]"
@@ -1538,6 +1551,17 @@ test_entry_options() {
 		wait_until stat_is "-L -c %U" "$SC_TMP/e.t" "$_user"
 		assertEquals "$_n: PTY, perm, user, group" "604 $_user $_group" \
 		    "$(stat -L -c '%a %U %G' "$SC_TMP/e.t")"
+		kill "$_p"
+		wait_exit "$_p"
+		# And socat's late ones, which a pty's terminal is set by.
+		_o=perm-late=0640,user-late="$_user",group-late="$_group"
+		bg t 20 "$_bin" PTY,link="$SC_TMP/e.l,$_o" \
+		    FILE:/dev/null,ignoreeof
+		_p=$BG_PID
+		wait_until test -c "$SC_TMP/e.l"
+		wait_until stat_is "-L -c %U" "$SC_TMP/e.l" "$_user"
+		assertEquals "$_n: PTY, the late ones" "640 $_user $_group" \
+		    "$(stat -L -c '%a %U %G' "$SC_TMP/e.l")"
 		kill "$_p"
 		wait_exit "$_p"
 	done
@@ -3312,7 +3336,7 @@ test_every_socat_option() {
 	    syncnt tcp-syncnt window-clamp tcp-window-clamp priority
 	    so-priority dontroute so-dontroute freebind ip-freebind ipfreebind
 	    transparent ip-transparent linger so-linger bindtodevice
-	    so-bindtodevice if interface group
+	    so-bindtodevice if interface group perm-late user-late group-late
 	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
 	    substuser-delayed setuid setgid chroot accept-timeout
 	    listen-timeout "

@@ -77,6 +77,10 @@ OPT("mode perm",	"mode",		AO_OCTAL, N_PATH,	F(perm, OCTAL))
 OPT("umask",		"umask",	AO_OCTAL, N_FILE | N_UNIX_LISTEN, F(local.umask, OCTAL))
 OPT("user owner",	"user",		AO_TEXT,  N_PATH,	F(local.user, TEXT))
 OPT("group",		"group",	AO_TEXT,  N_PATH,	F(local.group, TEXT))
+/* A pty's terminal is set once it is open: socat's late ones are these. */
+OPT("perm-late",	"mode",		AO_OCTAL, N_PTY,	A)
+OPT("user-late",	"user",		AO_TEXT,  N_PTY,	A)
+OPT("group-late",	"group",	AO_TEXT,  N_PTY,	A)
 OPT("unlink-early",	"unlink-early",	AO_BOOL,  N_PATH | N_UNIX, F(unlink_early, FLAG))
 OPT("unlink-close",	"unlink-close",	AO_BOOL,  N_FILE | N_UNIX, S(side_opt_unlink_close))
 OPT("so-type socktype type",
