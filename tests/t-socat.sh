@@ -3327,6 +3327,9 @@ test_every_socat_option() {
 	    sid nofork fdin fdout opost user owner unlink-close o-noatime
 	    noatime fs-noatime ext2-noatime ext3-noatime retry interval forever
 	    range lowport setsockopt-listen sockopt-listen max-children
+	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
+	    substuser-delayed setuid setgid chroot accept-timeout
+	    listen-timeout
 	    sndbuf so-sndbuf rcvbuf so-rcvbuf ttl ip-ttl ipttl tos ip-tos iptos
 	    keepidle tcp-keepidle keepintvl tcp-keepintvl keepcnt tcp-keepcnt
 	    multicast-loop ip-multicast-loop ipmulticastloop multicastloop
@@ -3336,10 +3339,7 @@ test_every_socat_option() {
 	    syncnt tcp-syncnt window-clamp tcp-window-clamp priority
 	    so-priority dontroute so-dontroute freebind ip-freebind ipfreebind
 	    transparent ip-transparent linger so-linger bindtodevice
-	    so-bindtodevice if interface group perm-late user-late group-late
-	    maxchildren shut-null shut-none shut-down su substuser su-d setlk
-	    substuser-delayed setuid setgid chroot accept-timeout
-	    listen-timeout "
+	    so-bindtodevice if interface group perm-late user-late group-late "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile
@@ -3516,9 +3516,9 @@ test_local_refusals() {
 	    -u OPEN:"$SC_TMP/f",user=nosuch-user -
 	socat_refused "PIPE:$SC_TMP/p,user=nosuch-user: Invalid argument" \
 	    -u PIPE:"$SC_TMP/p",user=nosuch-user -
+	assertFalse "no pipe left" "[ -e '$SC_TMP/p' ]"
 	socat_refused "OPEN:$SC_TMP/f,group=nosuch-group: Invalid argument" \
 	    -u OPEN:"$SC_TMP/f",group=nosuch-group -
-	assertFalse "no pipe left" "[ -e '$SC_TMP/p' ]"
 	socat_refused "OPEN:$SC_TMP/f,echo=0: echo is a terminal's option, and this is no terminal" \
 	    -u OPEN:"$SC_TMP/f",echo=0 -
 	socat_refused "OPEN:/dev/null,ftruncate=0: Invalid argument" \
