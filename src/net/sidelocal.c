@@ -166,10 +166,11 @@ int
 side_local_kind(struct side *sd, const struct addr *a, char **cause)
 {
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
-	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user", "group",
-	    "unlink-close", "rawer", "echo", "icanon", "opost", "noatime",
-	    "fs-noatime", "ispeed", "ospeed", "speed", "cool-write", "seek",
-	    "seek-end", "su", "su-d", "setuid", "setgid", "chroot", "setlk" };
+	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
+	    "group", "unlink-close", "rawer", "echo", "icanon", "opost",
+	    "noatime", "fs-noatime", "ispeed", "ospeed", "speed", "cool-write",
+	    "seek", "seek-end", "su", "su-d", "setuid", "setgid", "chroot",
+	    "setlk" };
 	struct side_local	*l = &sd->local;
 	char			 name[ADDR_NAME_MAX + 1];
 	size_t			 i, j;
@@ -178,7 +179,7 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	for (i = 0; !a->socat && i < nitems(socat_only); i++) {
 		if (addr_opt(a, socat_only[i]) == NULL)
 			continue;
-		/* socat's spelling of the same address: its name in capitals. */
+		/* socat's spelling of the address: its name in capitals. */
 		if (!addr_socat_named(a->name)) {
 			log_cause(cause, "option %s is socat's, and socat has "
 			    "no %s: address", socat_only[i], a->name);
