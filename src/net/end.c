@@ -166,9 +166,9 @@ end_unix(const char *path)
 }
 
 /*
- * Make sd's named pipe (PIPE:PATH), owned as user= says, removed at the
- * end unless unlink-close=0; one there already is used.  Returns -1 with
- * errno.
+ * Make sd's named pipe (PIPE:PATH), owned as user= and group= say,
+ * removed at the end unless unlink-close=0; one there already is used.
+ * Returns -1 with errno.
  */
 static int
 end_mkfifo(const struct side *sd)
@@ -177,10 +177,7 @@ end_mkfifo(const struct side *sd)
 	sigset_t		 all, old;
 	int			 rc = 1, error = 0;
 
-	/*
-	 * No signal between its making and its place among what goes at
-	 * the end: one that ended us there would leave it behind.
-	 */
+	/* No signal before it is among what goes at the end: it would stay. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == -1) {
@@ -192,10 +189,9 @@ end_mkfifo(const struct side *sd)
 		error = errno;
 		(void)unlink(sd->path);
 		rc = -1;
-	} else if (l->unlink_close != 0) {
+	} else if (l->unlink_close != 0)
 		/* Made for us, it goes with us, as socat's, also on a signal. */
 		end_unlink_at_end(sd->path);
-	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	errno = error;
 	return (rc);
@@ -216,8 +212,8 @@ end_lock(int fd)
 
 /*
  * What sd's options do to the file fd just opened (made: a named pipe
- * made for it): fs-noatime, its owner (user=), its size (ftruncate=).
- * Returns -1 with errno.
+ * made for it): fs-noatime, its owner (user=, group=), its size
+ * (ftruncate=).  Returns -1 with errno.
  */
 static int
 end_file_opts(const struct side *sd, int fd, int made)
