@@ -1567,6 +1567,24 @@ test_entry_options() {
 	done
 }
 
+# login: the program's argv[0] has "-" before it, as written, so that a
+# shell is a login shell (its $0 says so); a SYSTEM: command is refused
+# it.  Both socats alike.
+test_exec_login() {
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: EXEC:sh,login" "-sh" \
+		    "$(echo 'echo $0' | t 20 "$_bin" - EXEC:sh,login)"
+		assertEquals "$_bin: EXEC:/bin/sh,login" "-/bin/sh" \
+		    "$(echo 'echo $0' | t 20 "$_bin" - EXEC:/bin/sh,login)"
+		assertEquals "$_bin: without it" "sh" \
+		    "$(echo 'echo $0' | t 20 "$_bin" - EXEC:sh)"
+		t 20 "$_bin" - SYSTEM:true,login </dev/null >/dev/null 2>&1
+		assertEquals "$_bin: SYSTEM:,login: status" 1 $?
+	done
+	socat_refused "SYSTEM:true,login: login is EXEC:'s, not a shell command's" \
+	    - SYSTEM:true,login
+}
+
 # nofork: the program runs in socat's place, a file its stdin (-u) or
 # stdout (-U), the other ours; a terminal opened by its path (GOPEN) made
 # raw, before a PTY,opost=0: both socats alike.
@@ -3339,7 +3357,8 @@ test_every_socat_option() {
 	    syncnt tcp-syncnt window-clamp tcp-window-clamp priority
 	    so-priority dontroute so-dontroute freebind ip-freebind ipfreebind
 	    transparent ip-transparent linger so-linger bindtodevice
-	    so-bindtodevice if interface group perm-late user-late group-late "
+	    so-bindtodevice if interface group perm-late user-late group-late
+	    login "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

@@ -237,6 +237,8 @@ struct side_local {
 	struct tty_want	 tty;		/* a terminal's modes: the side's, once
 					   opened, or its program's */
 	int		 stderr_out;	/* its stderr into its output */
+	int		 login;		/* its argv[0] "-" and its name: a
+					   login shell (socat's login) */
 	int		 setsid;	/* in a session of its own */
 	int		 sigpass;	/* sigint, sighup, sigquit: these
 					   (SIGPASS_*) go to the program */

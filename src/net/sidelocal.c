@@ -250,6 +250,11 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 		log_cause(cause, "fdin and fdout are for pipes, not a pty");
 		return (-1);
 	}
+	/* As socat's: a shell that runs a command is no login shell. */
+	if (l->login && l->run != RUN_SOCAT) {
+		log_cause(cause, "login is EXEC:'s, not a shell command's");
+		return (-1);
+	}
 	return (0);
 }
 
@@ -311,7 +316,7 @@ int
 side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 {
 	const struct side_local	*l = &sd->local;
-	char			 words[ADDR_MAX + 1], *argv[SIDE_WORDS];
+	char			 words[ADDR_MAX + 1], *argv[SIDE_WORDS], *login;
 
 	if (l->run == RUN_SOCAT) {
 		if (strlcpy(words, sd->path, sizeof(words)) >= sizeof(words) ||
@@ -333,6 +338,18 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	} else if (exec_cmd_parse(cmd, sd->path, l->run == RUN_SHELL,
 	    cause) == -1)
 		return (-1);
+	/* socat's login: "-" before argv[0], the path looked for after it. */
+	if (l->login) {
+		if (asprintf(&login, "-%s", cmd->argv[0]) == -1) {
+			log_cause(cause, "%s", strerror(errno));
+			exec_cmd_free(cmd);
+			return (-1);
+		}
+		if (cmd->path == cmd->argv[0])
+			cmd->path = login + 1;
+		free(cmd->argv[0]);
+		cmd->argv[0] = login;
+	}
 	cmd->pty = l->pty;
 	cmd->tty = l->tty;
 	cmd->fdin = l->fdin;
