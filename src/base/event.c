@@ -127,19 +127,8 @@ static int	ev_backend_set(int, int);
 static int	ev_wait(int);
 static int	ev_wait_again(int);
 
-/*
- * Signals are turned into events with a pipe to ourselves: the handler
- * marks the signal pending and writes a byte, the loop sees the read end
- * readable and runs the callbacks outside signal context.
- */
-struct ev_sig {
-	ev_signal_cb	*cb;
-	void		*arg;
-};
-static struct ev_sig		 ev_sigs[NSIG];
-static volatile sig_atomic_t	 ev_sig_pending[NSIG];
-static volatile sig_atomic_t	 ev_sig_any;	/* one of them is set */
-static int			 ev_sig_pipe[2] = { -1, -1 };
+/* What runs first in each round (ev_every_round()), or NULL. */
+static void	(*ev_first)(void);
 
 #ifdef SC_DEBUG
 /*
@@ -816,91 +805,6 @@ ev_timer_armed(const struct ev_timer *t)
 	return (t->when != 0);
 }
 
-/* The signal handler: async-signal-safe, errno preserved. */
-static void
-ev_signal_handler(int sig)
-{
-	int	 saved = errno;
-
-	ev_sig_pending[sig] = 1;
-	ev_sig_any = 1;
-	if (write(ev_sig_pipe[1], "", 1) == -1) {
-		/* A full pipe already holds a wake-up; nothing is lost. */
-	}
-	errno = saved;
-}
-
-/* Run the callbacks of the signals that arrived. */
-static void
-ev_signal_run(void)
-{
-	int	 sig;
-
-	if (!ev_sig_any)
-		return;
-	ev_sig_any = 0;
-	for (sig = 1; sig < NSIG; sig++) {
-		if (!ev_sig_pending[sig])
-			continue;
-		ev_sig_pending[sig] = 0;
-		if (ev_sigs[sig].cb != NULL)
-			ev_sigs[sig].cb(sig, ev_sigs[sig].arg);
-	}
-}
-
-/* The read end of the pipe is ready: run the callbacks of what arrived. */
-static void
-ev_signal_dispatch(int fd, int events, void *arg)
-{
-	char	 drain[64];
-
-	(void)events;
-	(void)arg;
-	/* Less than it could hold: the pipe is empty now. */
-	while (read(fd, drain, sizeof(drain)) == (ssize_t)sizeof(drain))
-		;
-	ev_signal_run();
-}
-
-/*
- * Call cb from the loop, not from signal context, each time sig arrives
- * (several deliveries between two rounds may be reported once).  A NULL
- * cb restores the default disposition.  While any signal is watched its
- * pipe counts as a watched descriptor, so ev_loop() does not return for
- * lack of work: the mode ends it with ev_break().  Returns -1 with errno.
- */
-int
-ev_signal(int sig, ev_signal_cb *cb, void *arg)
-{
-	struct sigaction	 sa;
-	int			 i;
-
-	if (sig <= 0 || sig >= NSIG) {
-		errno = EINVAL;
-		return (-1);
-	}
-	if (ev_sig_pipe[0] == -1) {
-		if (pipe2(ev_sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
-			return (-1);
-		if (ev_set(ev_sig_pipe[0], EV_READ, ev_signal_dispatch,
-		    NULL) == -1) {
-			for (i = 0; i < 2; i++) {
-				close(ev_sig_pipe[i]);
-				ev_sig_pipe[i] = -1;
-			}
-			return (-1);
-		}
-	}
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	/* Restart slow calls: the loop learns of the signal from the pipe. */
-	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = cb != NULL ? ev_signal_handler : SIG_DFL;
-	ev_sigs[sig].cb = cb;
-	ev_sigs[sig].arg = arg;
-	return (sig_action(sig, &sa, NULL));
-}
-
 /*
  * Is anything left that keeps the loop going: a watched descriptor or a
  * timer that is not EV_TIMER_WEAK?  A weak timer (a display refresh, say)
@@ -933,6 +837,16 @@ ev_ready(int fd)
 
 	return (poll(&pfd, 1, 0) == 1 &&
 	    (pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0);
+}
+
+/*
+ * Run fn first in every round, before what the round found ready: how
+ * the signals that came are handled first (evsignal.c).
+ */
+void
+ev_every_round(void (*fn)(void))
+{
+	ev_first = fn;
 }
 
 /* Ask ev_loop() to return after the current round. */
@@ -988,7 +902,8 @@ ev_loop(void)
 		 * this round were ready is handled before them (a terminal
 		 * resized, then typed into, sends the new size first).
 		 */
-		ev_signal_run();
+		if (ev_first != NULL)
+			ev_first();
 		/* The knob may run the timers due before the descriptors. */
 		if (ev_order_swap())
 			ev_run_timers();

@@ -89,7 +89,7 @@ struct sock_conf {
 	int		 dontroute;	/* dontroute: SO_DONTROUTE */
 	int		 freebind;	/* freebind: IP_FREEBIND */
 	int		 transparent;	/* transparent: IP_TRANSPARENT */
-	int		 reset_close;	/* linger=0: SO_LINGER {1, 0}, a reset */
+	int		 reset_close;	/* linger=0: SO_LINGER {1, 0} */
 	int		 mcast_ttl;	/* multicast-ttl=: after -M's (-1) */
 	const char	*device;	/* bindtodevice=: SO_BINDTODEVICE */
 	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
@@ -500,28 +500,7 @@ int		 side_file_flags(const struct side *, int, int);
 int		 side_local_kind(struct side *, const struct addr *, char **);
 int		 side_local_check(const struct side *, const struct addr *,
 		    char **);
-int		 side_opt_speed(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_signal(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_fdin(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_fdout(struct side *, const struct addr *,
-		    const char *, const char *, char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);
-/* sidesock.c: socket options that take more than a member set. */
-int		 side_opt_range(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_sourceport(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_lowport(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_membership(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_sockopt(struct side *, const struct addr *,
-		    const char *, const char *, char **);
-int		 side_opt_linger(struct side *, const struct addr *,
-		    const char *, const char *, char **);
 /* sidepriv.c */
 int		 side_creds(const struct side_local *, struct exec_creds *,
 		    char **);
@@ -572,8 +551,12 @@ int		 net_listen_all(const struct side *, const char *,
 
 struct ev_timer;
 int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
+/* sockopt.c */
 int		 net_set_options(const struct side *, int, int, char **);
+int		 net_set_reuseport(const struct side *, int, char **);
 void		 net_dgram_rcvbuf(const struct side *, int);
+int		 net_join_group(const struct side *, int, const struct sockaddr *,
+		    char **);
 ssize_t		 net_send_fd(int, int);
 ssize_t		 net_read(int, struct tls *, void *, size_t, int *);
 ssize_t		 net_write(int, struct tls *, const void *, size_t, int *);

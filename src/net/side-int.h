@@ -1,6 +1,8 @@
 /*
- * What the files of a side's parsing (side.c, sidesock.c) share: the
- * strings and buffers side_parse() allocates for a side.
+ * What the files of a side's parsing (side.c, sidelocal.c, sidesock.c)
+ * share: the strings and buffers side_parse() allocates for a side, and
+ * the functions of the option rows that take more than a member set
+ * (addr-opts.h's S()).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -25,5 +27,28 @@ struct side_own {
 	char		 secret[SECRET_TEXT_MAX]; /* secret=, a drawn code's
 					   symbols */
 };
+
+/* sidelocal.c: of a side that is no socket. */
+int		 side_opt_speed(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_signal(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_fdin(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_fdout(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+/* sidesock.c: of a socket. */
+int		 side_opt_range(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_sourceport(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_lowport(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_membership(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_sockopt(struct side *, const struct addr *,
+		    const char *, const char *, char **);
+int		 side_opt_linger(struct side *, const struct addr *,
+		    const char *, const char *, char **);
 
 #endif /* SIDE_INT_H */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "side-int.h"
 
 /* The most words of a program socat splits (EXEC:). */
 #define SIDE_WORDS	256
