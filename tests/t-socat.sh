@@ -1682,6 +1682,122 @@ test_serial_console_lines() {
 	done
 }
 
+# modes_of TTY: a terminal's flags (its c_cflag without the speeds) and
+# its special characters, as tcgetattr(3) gives them.
+modes_of() {
+	t 10 python3 -c 'import os, sys, termios
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+a = termios.tcgetattr(fd)
+speed = termios.CBAUD | termios.CBAUDEX
+print(a[0], a[1], a[2] & ~speed, a[3],
+    [c if isinstance(c, int) else ord(c) for c in a[6]])' "$1"
+}
+
+# lnext_is TTY N: is the terminal's VLNEXT N yet (every test line below
+# ends with lnext=7, made in the same tcsetattr(3) as the others)?
+lnext_is() {
+	[ "$(t 10 python3 -c 'import os, sys, termios
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+c = termios.tcgetattr(fd)[6][termios.VLNEXT]
+print(c if isinstance(c, int) else ord(c))' "$1")" = "$2" ]
+}
+
+# socat's terminal options (the everyday serial console's cs8, ixon=0,
+# min=, sane, ...): the same modes as the real socat makes, in the order
+# written, on a PTY, on a terminal opened by its path (GOPEN, a pty
+# standing in for the serial line) and on a program's pty.  Our PTY
+# starts raw and socat's cooked, so both start from sane,ixon there.
+# rawer keeps the speed (socat's makes it 0): modes_of leaves it out.
+test_terminal_modes() {
+	set -- "raw" "rawer,echo=1" "echo=1,rawer" "cfmakeraw,min=3" \
+	    "min=5,intr=1,erase=2,sane" \
+	    "crdly=3,tabdly=2,cr1,nl1,bs1,vt1,ff1,xtabs" \
+	    "hup=1,cstopb=1,clocal=1,tandem,ctlecho,crterase,crtkill=1,prterase" \
+	    "rawer,echo,ixany,iuclc,olcuc,xcase,ixon,ixon=0" \
+	    "ignbrk,ignpar,parmrk,inpck,istrip,inlcr,igncr,ocrnl,echonl,noflsh,tostop,flusho,raw" \
+	    "eof=1,eol=2,eol2=3,swtc=4,start=5,stop=6,susp=7,reprint=8,discard=9,werase=10,quit=12,kill=13,time=14" \
+	    "icanon=0,isig=0,iexten=0,echo=0,echoe=0,echok=0,echoctl=0,echoke=0,opost=0,onlcr=0,icrnl=0,brkint=0,imaxbel=0,onocr,onlret,ofill,ofdel,pendin"
+	for _o in "$@"; do
+		for _bin in "$REAL" "$OURS"; do
+			_who=ours
+			[ "$_bin" = "$REAL" ] && _who=real
+			rm -f "$SC_TMP/tty"
+			bg t 20 "$_bin" PTY,link="$SC_TMP/tty",sane,ixon,$_o,lnext=7 \
+			    PIPE
+			_p=$BG_PID
+			wait_until eval 'lnext_is "$SC_TMP/tty" 7 2>/dev/null' ||
+			    fail "$_bin: PTY,$_o: not made"
+			modes_of "$SC_TMP/tty" >"$SC_TMP/pty.$_who"
+			kill "$_p"
+			wait_exit "$_p"
+		done
+		assertEquals "PTY,$_o" "$(<"$SC_TMP/pty.real")" \
+		    "$(<"$SC_TMP/pty.ours")"
+		# A program's pty, each socat's own new one (ours has a
+		# window's size, socat's none).
+		_real=$(t 10 "$REAL" -u SYSTEM:'stty -a <&1',pty,$_o - </dev/null |
+		    sed 's/speed [0-9]* baud; //; s/rows [0-9]*; columns [0-9]*; //')
+		assertContains "socat ran stty: $_o" "$_real" "intr ="
+		assertEquals "EXEC,pty,$_o" "$_real" \
+		    "$(t 10 "$OURS" -u SYSTEM:'stty -a <&1',pty,$_o - </dev/null |
+		    sed 's/speed [0-9]* baud; //; s/rows [0-9]*; columns [0-9]*; //')"
+	done
+	# A terminal opened by its path: its own modes again at exit.
+	rm -f "$SC_TMP/line"
+	bg t 60 "$REAL" PTY,link="$SC_TMP/line",rawer,lnext=23 PIPE
+	_h=$BG_PID
+	wait_until eval 'lnext_is "$SC_TMP/line" 23 2>/dev/null' ||
+	    fail "the line is not made"
+	_before=$(modes_of "$SC_TMP/line")
+	for _o in "$@"; do
+		for _bin in "$REAL" "$OURS"; do
+			_who=ours
+			[ "$_bin" = "$REAL" ] && _who=real
+			bg t 20 "$_bin" -u GOPEN:"$SC_TMP/line",$_o,lnext=7 \
+			    /dev/null
+			_g=$BG_PID
+			wait_until eval 'lnext_is "$SC_TMP/line" 7' ||
+			    fail "$_bin: GOPEN,$_o: not made"
+			modes_of "$SC_TMP/line" >"$SC_TMP/gopen.$_who"
+			kill "$_g"
+			wait_exit "$_g"
+			wait_until eval 'lnext_is "$SC_TMP/line" 23'
+			assertEquals "$_bin: GOPEN,$_o: the modes back" \
+			    "$_before" "$(modes_of "$SC_TMP/line")"
+		done
+		assertEquals "GOPEN,$_o" "$(<"$SC_TMP/gopen.real")" \
+		    "$(<"$SC_TMP/gopen.ours")"
+	done
+	kill "$_h"
+	wait_exit "$_h"
+}
+
+# What a terminal's options cannot be: one line each, status 1.
+test_terminal_mode_refusals() {
+	: >"$SC_TMP/f"
+	for _a in "-u - $SC_TMP/f,icrnl|icrnl is a terminal's option, and this is no terminal" \
+	    "-u - $SC_TMP/f,min=3|vmin is a terminal's option, and this is no terminal" \
+	    "-u - PTY,crdly=4|option crdly takes 0 to 3" \
+	    "-u - PTY,csize=9|option csize takes 0 to 3" \
+	    "-u - PTY,intr=256|option intr takes a byte's value, as 27 or 0x1b" \
+	    "-u - PTY,cs8=2|option cs8 takes 0 or 1" \
+	    "-u - EXEC:cat,sane|sane is a terminal's: the program's needs pty" \
+	    "-u - EXEC:cat,ctty|ctty is a terminal's: the program's needs pty" \
+	    "-u - TCP:127.0.0.1:1,echo=0|option echo does not belong to a TCP: address"; do
+		# shellcheck disable=SC2086
+		t 10 "$OURS" ${_a%|*} </dev/null >/dev/null 2>"$SC_TMP/e"
+		assertEquals "${_a%|*}: status" 1 $?
+		assertEquals "${_a%|*}: one line" 1 "$(wc -l <"$SC_TMP/e")"
+		assertContains "${_a%|*}: said" "$(<"$SC_TMP/e")" "${_a#*|}"
+	done
+	# sockcat's own grammar: socat's alone, said so.
+	t 10 "$SC" - "file:$SC_TMP/f,icrnl" </dev/null >/dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "file:,icrnl: status" 1 $?
+	assertEquals "file:,icrnl: said" "$(basename "$SC"): file:$SC_TMP/f,icrnl: option icrnl is socat's: write the address as socat does, FILE:...,icrnl" \
+	    "$(<"$SC_TMP/e")"
+}
+
 # A pseudo-terminal used one way (-u): read from, what is written to its
 # link comes out; written to, what is read from its link is what came in.
 # Both socats alike.
@@ -3244,7 +3360,7 @@ test_program_tls_environment() {
 # Bad addresses: one line each, status 1.
 test_refusals() {
 	for _a in 'TCP-LISTEN:0!!STDOUT' 'TCP:host' 'EXEC:"cat' \
-	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,echo=1' 'TCP-L:0,pf=ip6,pf=ip4' \
+	    'TCP6:[::1:80' 'NOSUCH:x' 'PTY,rawer=0' 'TCP-L:0,pf=ip6,pf=ip4' \
 	    'OPEN:x,bind=1.2.3.4' 'UNIX:x,unlink-early'; do
 		t 20 "$OURS" "$_a" - </dev/null >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_a: status" 1 $?
@@ -3298,17 +3414,17 @@ test_family_name_and_help_options() {
 	done
 }
 
-# A pty that would not be raw, and -t's values that are no number of
+# A pty that would not be made raw, and -t's values that are no number of
 # seconds: one line each naming what is wrong, status 1, and no link
 # left behind.
 test_pty_and_seconds_refusals() {
-	for _o in rawer=0 raw=0 echo=1; do
+	for _o in rawer=0 raw=0 echo=0,cfmakeraw=0; do
 		t 20 "$OURS" "PTY,link=$SC_TMP/link,$_o" - </dev/null \
 		    >"$SC_TMP/o" 2>"$SC_TMP/e"
 		assertEquals "$_o: status" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"
 		assertContains "$_o: why" "$(<"$SC_TMP/e")" \
-		    "E PTY,link=$SC_TMP/link,$_o: a pty is raw, without an echo: raw=0, echo=1, icanon=1 and opost=1 are not supported"
+		    "E PTY,link=$SC_TMP/link,$_o: a pty is made raw: rawer=0 is not supported (sane gives it a new terminal's modes)"
 		assertFalse "$_o: no link" "[ -e '$SC_TMP/link' ]"
 	done
 	for _v in abc -1 1e12 1x; do

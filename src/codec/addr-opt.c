@@ -30,10 +30,24 @@ static const struct {
 	const char	*is;
 	enum addr_otype	 type;
 	unsigned int	 kinds;
+	int		 again;		/* may be written again: a change of
+					   a terminal's, made in order */
 } addr_optdefs[] = {
-#define OPT(name, is, type, needs, set)	{ name, is, type, needs },
+#define F(m, how)	0
+#define S(fn)		0
+#define R		0
+#define A		0
+#define T(f, m, b)	1
+#define TV(f, m)	1
+#define OPT(name, is, type, needs, set)	{ name, is, type, needs, set },
 #include "addr-opts.h"
 #undef OPT
+#undef TV
+#undef T
+#undef A
+#undef R
+#undef S
+#undef F
 };
 #define ADDR_NOPTDEFS	(sizeof(addr_optdefs) / sizeof(addr_optdefs[0]))
 
@@ -195,7 +209,7 @@ addr_option(struct addr *a, char *name)
 		    "address", name, a->name));
 	is = addr_optdefs[i].is;
 	t = addr_optdefs[i].type;
-	if (addr_opt(a, is) != NULL)
+	if (!addr_optdefs[i].again && addr_opt(a, is) != NULL)
 		return (addr_fail(a, "option %s given twice", is));
 	if (a->nopts == ADDR_OPTS_MAX)
 		return (addr_fail(a, "more than %d options", ADDR_OPTS_MAX));

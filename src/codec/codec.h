@@ -540,7 +540,7 @@ const char	*rdv_reply_text(enum rdv_reply);
 
 /* addr.c */
 #define ADDR_MAX		4096	/* an address, as text */
-#define ADDR_OPTS_MAX		24	/* options of one address */
+#define ADDR_OPTS_MAX		32	/* options of one address */
 #define ADDR_SPEED_MAX		4000000	/* a serial line's, bits/s */
 #define ADDR_SRC_MAX		300	/* bind='s value */
 #define ADDR_NAME_MAX		32	/* an address's name (TCP-LISTEN) */

@@ -226,8 +226,29 @@ term_set(size_t i, int keep, int fd, const struct termios *t, int drain)
 __shortrun int
 tty_want_any(const struct tty_want *w)
 {
-	return (w->raw != -1 || w->echo != -1 || w->icanon != -1 ||
-	    w->opost != -1 || w->ispeed != -1 || w->ospeed != -1);
+	return (w->nops > 0 || w->ispeed != -1 || w->ospeed != -1);
+}
+
+/*
+ * One more change of w's, after those before it: in field, the bits of
+ * mask set to bits (TTY_CC: c_cc[mask] = bits); name is the option's.
+ * Returns -1 with errno (E2BIG: TTY_OPS_MAX already).
+ */
+int
+tty_want_add(struct tty_want *w, enum tty_field field, unsigned int mask,
+    unsigned int bits, const char *name)
+{
+	if (w->nops == TTY_OPS_MAX) {
+		errno = E2BIG;
+		return (-1);
+	}
+	if (w->nops == 0)
+		w->first = name;
+	w->ops[w->nops].field = field;
+	w->ops[w->nops].mask = mask;
+	w->ops[w->nops].bits = bits;
+	w->nops++;
+	return (0);
 }
 
 /* The name of the first option w says, for a refusal. */
@@ -236,14 +257,8 @@ tty_want_name(const struct tty_want *w)
 {
 	static char	 b[24];
 
-	if (w->raw != -1)
-		return ("raw");
-	if (w->echo != -1)
-		return ("echo");
-	if (w->icanon != -1)
-		return ("icanon");
-	if (w->opost != -1)
-		return ("opost");
+	if (w->nops > 0)
+		return (w->first);
 	if (w->ispeed != -1 && w->ispeed == w->ospeed) {
 		(void)snprintf(b, sizeof(b), "b%ld", w->ispeed);
 		return (b);
@@ -251,28 +266,81 @@ tty_want_name(const struct tty_want *w)
 	return (w->ispeed != -1 ? "ispeed" : "ospeed");
 }
 
-/* Flag f of *field on (1) or off (0), or left (-1). */
+/*
+ * socat's composite modes, as measured on it (a pseudo-terminal's stty(1)
+ * after each): raw clears every input flag, OPOST, ISIG, ICANON and XCASE;
+ * rawer clears every flag, but for the size of a character (8 bits) and,
+ * unlike socat's, the speeds and CREAD: a serial line's speed 0 hangs it
+ * up, and without CREAD it reads nothing; cfmakeraw is cfmakeraw(3); sane
+ * sets the flags stty(1)'s sane does, the special characters, the speeds,
+ * the size of a character, parity and IXON left as they are.  The first
+ * three read a byte at a time (VMIN 1, VTIME 0).
+ */
 static void
-tty_flag(tcflag_t *field, tcflag_t f, int on)
+tty_composite(struct termios *t, enum tty_field what)
 {
-	if (on != -1)
-		*field = on ? *field | f : *field & ~f;
+	switch (what) {
+	case TTY_RAW:
+		t->c_iflag &= ~(IGNBRK | BRKINT | IGNPAR | PARMRK | INPCK |
+		    ISTRIP | INLCR | IGNCR | ICRNL | IXON | IXOFF | IUCLC |
+		    IXANY | IMAXBEL);
+		t->c_oflag &= ~OPOST;
+		t->c_lflag &= ~(ISIG | ICANON | XCASE);
+		break;
+	case TTY_RAWER:
+		t->c_iflag = t->c_oflag = t->c_lflag = 0;
+		t->c_cflag = (t->c_cflag & (CBAUD | CBAUDEX | CIBAUD)) | CS8 |
+		    CREAD;
+		break;
+	case TTY_CFMAKERAW:
+		cfmakeraw(t);
+		break;
+	default:	/* TTY_SANE */
+		t->c_iflag &= ~(IGNBRK | INLCR | IGNCR | IXOFF | IUCLC | IXANY);
+		t->c_iflag |= BRKINT | ICRNL | IMAXBEL;
+		t->c_oflag &= ~(OLCUC | OCRNL | ONOCR | ONLRET | OFILL | OFDEL |
+		    NLDLY | CRDLY | TABDLY | BSDLY | VTDLY | FFDLY);
+		t->c_oflag |= OPOST | ONLCR;
+		t->c_cflag |= CREAD;
+		t->c_lflag &= ~(ECHONL | NOFLSH | XCASE | TOSTOP | ECHOPRT);
+		t->c_lflag |= ISIG | ICANON | IEXTEN | ECHO | ECHOE | ECHOK |
+		    ECHOCTL | ECHOKE;
+		return;
+	}
+	t->c_cc[VMIN] = 1;
+	t->c_cc[VTIME] = 0;
 }
 
 /*
- * socat's modes of a terminal, as w says, in t: raw (cfmakeraw(3)), echo,
- * icanon and opost on (1) or off (0), the speeds as device_speed()
- * reads them with codes; -1 leaves one as it is.  Returns -1 with errno (EINVAL: a
- * speed the system has not).
+ * socat's modes of a terminal, as w says, in t: each change in the order
+ * written, then the speeds as device_speed() reads them with codes.
+ * Returns -1 with errno (EINVAL: a speed the system has not).
  */
 int
 tty_modes(struct termios *t, const struct tty_want *w)
 {
-	if (w->raw == 1)
-		cfmakeraw(t);
-	tty_flag(&t->c_lflag, ECHO, w->echo);
-	tty_flag(&t->c_lflag, ICANON, w->icanon);
-	tty_flag(&t->c_oflag, OPOST, w->opost);
+	tcflag_t		*flags[] = { &t->c_iflag, &t->c_oflag,
+				    &t->c_cflag, &t->c_lflag };
+	const struct tty_op	*op;
+
+	for (op = w->ops; op < w->ops + w->nops; op++) {
+		switch (op->field) {
+		case TTY_CC:
+			t->c_cc[op->mask] = (cc_t)op->bits;
+			break;
+		case TTY_RAW:
+		case TTY_RAWER:
+		case TTY_CFMAKERAW:
+		case TTY_SANE:
+			if (op->bits)
+				tty_composite(t, op->field);
+			break;
+		default:
+			*flags[op->field] = (*flags[op->field] & ~op->mask) |
+			    op->bits;
+			break;
+		}
+	}
 	return (device_set_speeds(t, w->ispeed, w->ospeed));
 }
 
@@ -573,11 +641,11 @@ ptylink_free(const char *path)
 }
 
 /*
- * Make a new pseudo-terminal into pt, raw, at the speeds given (0: its
- * own).  Returns -1 with errno (nothing left open).
+ * Make a new pseudo-terminal into pt, raw, then in the modes w says.
+ * Returns -1 with errno (nothing left open).
  */
 static int
-ptylink_make(struct pty *pt, long ispeed, long ospeed)
+ptylink_make(struct pty *pt, const struct tty_want *w)
 {
 	struct termios	 t;
 	int		 error;
@@ -589,8 +657,7 @@ ptylink_make(struct pty *pt, long ispeed, long ospeed)
 	cfmakeraw(&t);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
-	if (device_set_speeds(&t, ispeed, ospeed) == -1 ||
-	    tcsetattr(pt->slave, TCSANOW, &t) == -1)
+	if (tty_modes(&t, w) == -1 || tcsetattr(pt->slave, TCSANOW, &t) == -1)
 		goto fail;
 	return (0);
 
@@ -603,16 +670,17 @@ fail:
 }
 
 /*
- * Make a new pseudo-terminal, raw, its terminal side named by a symbolic
- * link at path, removed at exit; with path NULL (socat's PTY without
- * link=) by its own name alone, which the caller says.  The terminal
- * side stays open here too, so that its modes last while programs open
- * and close it, and the master never reads end-of-file.  Returns the
- * master, non-blocking, and sets *slave and name (of namesz bytes), the
- * terminal's (/dev/pts/N); or -1 with *cause (to free).
+ * Make a new pseudo-terminal, raw and then in the modes w says (socat's
+ * options), its terminal side named by a symbolic link at path, removed
+ * at exit; with path NULL (socat's PTY without link=) by its own name
+ * alone, which the caller says.  The terminal side stays open here too,
+ * so that its modes last while programs open and close it, and the master
+ * never reads end-of-file.  Returns the master, non-blocking, and sets
+ * *slave and name (of namesz bytes), the terminal's (/dev/pts/N); or -1
+ * with *cause (to free).
  */
 int
-ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
+ptylink_open(const char *path, const struct tty_want *w, int *slave,
     char *name, size_t namesz, char **cause)
 {
 	struct pty	 pt;
@@ -622,7 +690,7 @@ ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
 
 	*cause = NULL;
 	if (path == NULL) {
-		if (ptylink_make(&pt, ispeed, ospeed) == -1)
+		if (ptylink_make(&pt, w) == -1)
 			goto fail;
 		*slave = pt.slave;
 		strlcpy(name, pt.path, namesz);
@@ -646,7 +714,7 @@ ptylink_open(const char *path, long ispeed, long ospeed, int *slave,
 		}
 		goto fail;
 	}
-	if (ptylink_make(&pt, ispeed, ospeed) == -1)
+	if (ptylink_make(&pt, w) == -1)
 		goto fail;
 	strlcpy(ptylinks[i].path, path, sizeof(ptylinks[i].path));
 	cleanup_add(ptylink_cleanup);

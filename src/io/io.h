@@ -221,18 +221,33 @@ void		 tls_free(struct tls *);
 char		**tls_peer_env(struct tls *, const char *);
 
 /*
- * socat's modes of a terminal (raw, echo=, icanon=, opost=, its speeds):
- * each -1 to leave it as it is (TTY_AS_IS).
+ * socat's modes of a terminal: what its options say (rawer, sane, echo=,
+ * icrnl, cs8, crdly=, min=, intr=, ...), each a change of one field of
+ * its termios, made in the order they were written; then its speeds
+ * (-1: as it is).  first is the first option's name, for a refusal.
  */
+enum tty_field {
+	TTY_IFLAG, TTY_OFLAG, TTY_CFLAG, TTY_LFLAG,	/* mask's bits */
+	TTY_CC,			/* c_cc[mask] = bits */
+	TTY_RAW,		/* socat's raw, rawer, cfmakeraw (3) and */
+	TTY_RAWER,		/* sane, each made when bits is 1 */
+	TTY_CFMAKERAW,
+	TTY_SANE
+};
+#define TTY_OPS_MAX	32	/* an address's options, at most */
+struct tty_op {
+	unsigned int	 mask;
+	unsigned int	 bits;
+	unsigned char	 field;	/* enum tty_field */
+};
 struct tty_want {
-	int		 raw;		/* 1: cfmakeraw(3) */
-	int		 echo;		/* ECHO on (1) or off (0) */
-	int		 icanon;	/* ICANON */
-	int		 opost;		/* OPOST */
+	int		 nops;
+	struct tty_op	 ops[TTY_OPS_MAX];
+	const char	*first;
 	long		 ispeed;	/* as device_is_speed() takes them */
 	long		 ospeed;
 };
-#define TTY_AS_IS	((struct tty_want){ -1, -1, -1, -1, -1, -1 })
+#define TTY_AS_IS	((struct tty_want){ .ispeed = -1, .ospeed = -1 })
 
 /* exec.c */
 
@@ -356,14 +371,16 @@ int		 device_has_speed(unsigned long);
 int		 device_is_speed(unsigned long);
 struct termios;
 int		 tty_want_any(const struct tty_want *);
+int		 tty_want_add(struct tty_want *, enum tty_field, unsigned int,
+		    unsigned int, const char *);
 const char	*tty_want_name(const struct tty_want *);
 int		 tty_modes(struct termios *, const struct tty_want *);
 int		 tty_modes_set(int, const struct tty_want *);
 int		 tty_modes_apply(int, const struct tty_want *);
 int		 serial_open(const char *, unsigned long, int, char **);
 void		 serial_release(const char *);
-int		 ptylink_open(const char *, long, long, int *, char *, size_t,
-		    char **);
+int		 ptylink_open(const char *, const struct tty_want *, int *,
+		    char *, size_t, char **);
 void		 ptylink_release(const char *, int);
 int		 pty_wait_slave(int, long long);
 struct endpoint	*device_endpoint(struct session *, const char *, int);

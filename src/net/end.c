@@ -680,8 +680,8 @@ device_open(const struct side *sd, const char **name, int *slave,
 	} else {
 		*name = "terminal";
 		/* The terminal side stays open until exit (ptylink_open()). */
-		fd = ptylink_open(sd->path, sd->local.tty.ispeed,
-		    sd->local.tty.ospeed, slave, tty, sizeof(tty), cause);
+		fd = ptylink_open(sd->path, &sd->local.tty, slave, tty,
+		    sizeof(tty), cause);
 		/* socat's PTY says its name, with a link or without. */
 		if (fd != -1 && sd->socat)
 			log_verbose(1, "PTY is %s", tty);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -28,6 +29,11 @@
 
 /* socat's cipher list when cipher= gives none (TLS 1.2 and older). */
 #define SOCAT_CIPHERS	"HIGH:-NULL:-PSK:-aNULL"
+
+/* Every option of an address may be a change of a terminal's modes. */
+#if TTY_OPS_MAX < ADDR_OPTS_MAX
+#error "TTY_OPS_MAX is less than ADDR_OPTS_MAX"
+#endif
 
 /* The longest proxyauth= (or proxyauthfile='s text) taken, in bytes. */
 #define SIDE_PROXY_AUTH_MAX	512
@@ -46,6 +52,9 @@ enum side_how {
 				   (at least 1: a time given is one) */
 	SH_TLSVER,		/* an int, tls_version_parse()'s */
 	SH_FN,			/* the row's function does it */
+	SH_TTY,			/* a change of a terminal's modes, of its */
+	SH_TTYV,		/* flags (0 or 1) or c_cc[], or a value in
+				   its mask (side_opts_tty()) */
 };
 
 /* A row's function: option is (its value v) of address a, into sd. */
@@ -68,15 +77,29 @@ static const struct side_opt {
 	size_t		 off;
 	size_t		 size;
 	side_opt_fn	*fn;
+	unsigned int	 mask;		/* SH_TTY's and SH_TTYV's */
+	unsigned int	 bits;
 } side_opts[] = {
 #define F(m, how)	SH_##how, offsetof(struct side, m), \
-			    sizeof(((struct side *)NULL)->m), NULL
-#define S(fn)		SH_FN, 0, 0, fn
-#define R		SH_NONE, 0, 0, NULL
-#define A		SH_NONE, 0, 0, NULL
+			    sizeof(((struct side *)NULL)->m), NULL, 0, 0
+#define S(fn)		SH_FN, 0, 0, fn, 0, 0
+#define R		SH_NONE, 0, 0, NULL, 0, 0
+#define A		SH_NONE, 0, 0, NULL, 0, 0
+#define T(f, m, b)	SH_TTY, TTY_##f, 0, NULL, m, b
+#define TV(f, m)	SH_TTYV, TTY_##f, 0, NULL, m, 0
+#define TTY_I		TTY_IFLAG
+#define TTY_O		TTY_OFLAG
+#define TTY_C		TTY_CFLAG
+#define TTY_L		TTY_LFLAG
 #define OPT(name, is, type, needs, set)	{ is, set },
 #include "codec/addr-opts.h"
 #undef OPT
+#undef TTY_L
+#undef TTY_C
+#undef TTY_O
+#undef TTY_I
+#undef TV
+#undef T
 #undef A
 #undef R
 #undef S
@@ -93,6 +116,49 @@ side_ms(const char *v, long long min)
 }
 
 /*
+ * A terminal's modes, as a's options say them: in the order they were
+ * written, as socat makes them (rawer,echo=1 echoes; echo=1,rawer does
+ * not).  Returns 0, or -1 with *cause set.
+ */
+static int
+side_opts_tty(struct side *sd, const struct addr *a, char **cause)
+{
+	const struct side_opt	*o;
+	unsigned int		 v, bits, shift;
+	size_t			 i;
+
+	for (i = 0; i < a->nopts; i++) {
+		for (o = side_opts; o < side_opts + nitems(side_opts); o++) {
+			if ((o->how == SH_TTY || o->how == SH_TTYV) &&
+			    strcmp(o->is, a->opts[i].name) == 0)
+				break;
+		}
+		if (o == side_opts + nitems(side_opts))
+			continue;
+		v = (unsigned int)strtoul(a->opts[i].value, NULL, 0);
+		if (o->how == SH_TTY)
+			bits = o->off == TTY_CC ? v : v ? o->bits : 0;
+		else {
+			/* A value in its mask: crdly=2, csize=0 to 3. */
+			shift = (unsigned int)__builtin_ctz(o->mask);
+			bits = v << shift;
+			if ((bits & ~o->mask) != 0 || bits >> shift != v) {
+				log_cause(cause, "option %s takes 0 to %u",
+				    o->is, o->mask >> shift);
+				return (-1);
+			}
+		}
+		/* One a written option at most: never full. */
+		if (tty_want_add(&sd->local.tty, (enum tty_field)o->off,
+		    o->mask, bits, o->is) == -1) {
+			log_cause(cause, "%s", strerror(errno));
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/*
  * Set what each option of a says in sd, row by row.  Returns 0, or -1
  * with *cause set.
  */
@@ -104,7 +170,9 @@ side_opts_apply(struct side *sd, const struct addr *a, char **cause)
 	char			*f;
 
 	for (o = side_opts; o < side_opts + nitems(side_opts); o++) {
-		if (o->how == SH_NONE || (v = addr_opt(a, o->is)) == NULL)
+		/* A terminal's: side_opts_tty(), in the order written. */
+		if (o->how == SH_NONE || o->how == SH_TTY ||
+		    o->how == SH_TTYV || (v = addr_opt(a, o->is)) == NULL)
 			continue;
 		f = (char *)sd + o->off;
 #ifdef SC_DEBUG
@@ -148,10 +216,12 @@ side_opts_apply(struct side *sd, const struct addr *a, char **cause)
 				return (-1);
 			break;
 		case SH_NONE:
+		case SH_TTY:
+		case SH_TTYV:
 			break;
 		}
 	}
-	return (0);
+	return (side_opts_tty(sd, a, cause));
 }
 
 /* verify=: of a wss:// address, its --ws-insecure too. */

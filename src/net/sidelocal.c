@@ -155,6 +155,31 @@ side_exec_run(const struct addr *a)
 }
 
 /*
+ * Refuse option name of a, in sockcat's own grammar, as socat's alone:
+ * the address written as socat does, or that socat has none such.
+ * Returns -1 with *cause set.
+ */
+static int
+side_socat_only(const struct addr *a, const char *name, char **cause)
+{
+	char	 kind[ADDR_NAME_MAX + 1];
+	size_t	 j;
+
+	/* socat's spelling of the address: its name in capitals. */
+	if (!addr_socat_named(a->name)) {
+		log_cause(cause, "option %s is socat's, and socat has no %s: "
+		    "address", name, a->name);
+		return (-1);
+	}
+	strlcpy(kind, a->name, sizeof(kind));
+	for (j = 0; kind[j] != '\0'; j++)
+		kind[j] = toupper((unsigned char)kind[j]);
+	log_cause(cause, "option %s is socat's: write the address as socat "
+	    "does, %s:...,%s", name, kind, name);
+	return (-1);
+}
+
+/*
  * What an address that is no socket says besides its options: a
  * descriptor's number, a file's flags as socat opens it (OPEN: as its
  * options say, creat, trunc, excl, append; sockcat's file: creates and
@@ -168,31 +193,16 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 {
 	static const char *const socat_only[] = { "ignoreeof", "readbytes",
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
-	    "group", "unlink-close", "rawer", "echo", "icanon", "opost",
-	    "noatime", "fs-noatime", "ispeed", "ospeed", "speed", "cool-write",
-	    "seek", "seek-end", "su", "su-d", "setuid", "setgid", "chroot",
-	    "setlk" };
+	    "group", "unlink-close", "ispeed", "ospeed", "speed", "noatime",
+	    "fs-noatime", "cool-write", "seek", "seek-end", "su", "su-d",
+	    "setuid", "setgid", "chroot", "setlk" };
 	struct side_local	*l = &sd->local;
-	char			 name[ADDR_NAME_MAX + 1];
-	size_t			 i, j;
+	size_t			 i;
 
 	side_local_defaults(sd);
 	for (i = 0; !a->socat && i < nitems(socat_only); i++) {
-		if (addr_opt(a, socat_only[i]) == NULL)
-			continue;
-		/* socat's spelling of the address: its name in capitals. */
-		if (!addr_socat_named(a->name)) {
-			log_cause(cause, "option %s is socat's, and socat has "
-			    "no %s: address", socat_only[i], a->name);
-			return (-1);
-		}
-		strlcpy(name, a->name, sizeof(name));
-		for (j = 0; name[j] != '\0'; j++)
-			name[j] = toupper((unsigned char)name[j]);
-		log_cause(cause, "option %s is socat's: write the address as "
-		    "socat does, %s:...,%s", socat_only[i], name,
-		    socat_only[i]);
-		return (-1);
+		if (addr_opt(a, socat_only[i]) != NULL)
+			return (side_socat_only(a, socat_only[i], cause));
 	}
 	if (a->kind == ADDR_FD)
 		l->fd = atoi(a->path);
@@ -224,11 +234,19 @@ int
 side_local_check(const struct side *sd, const struct addr *a, char **cause)
 {
 	const struct side_local	*l = &sd->local;
+	int			 i;
 
-	if (a->kind == ADDR_PTY && (l->tty.raw == 0 || l->tty.echo == 1 ||
-	    l->tty.icanon == 1 || l->tty.opost == 1)) {
-		log_cause(cause, "a pty is raw, without an echo: raw=0, "
-		    "echo=1, icanon=1 and opost=1 are not supported");
+	/* A terminal's modes of its own (io.h's ops) are socat's too. */
+	if (!a->socat && l->tty.nops > 0)
+		return (side_socat_only(a, tty_want_name(&l->tty), cause));
+	for (i = 0; a->kind == ADDR_PTY && i < l->tty.nops; i++) {
+		if ((l->tty.ops[i].field != TTY_RAW &&
+		    l->tty.ops[i].field != TTY_RAWER &&
+		    l->tty.ops[i].field != TTY_CFMAKERAW) ||
+		    l->tty.ops[i].bits != 0)
+			continue;
+		log_cause(cause, "a pty is made raw: rawer=0 is not "
+		    "supported (sane gives it a new terminal's modes)");
 		return (-1);
 	}
 	if (a->kind != ADDR_EXEC)
@@ -238,9 +256,9 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 		    tty_want_name(&l->tty));
 		return (-1);
 	}
-	if (!l->pty && (side_flag(a, "ctty") || side_flag(a, "sane"))) {
-		log_cause(cause, "ctty and sane are a terminal's: the "
-		    "program's needs pty");
+	if (!l->pty && side_flag(a, "ctty")) {
+		log_cause(cause, "ctty is a terminal's: the program's needs "
+		    "pty");
 		return (-1);
 	}
 	if (l->pty && side_flag(a, "pipes")) {
