@@ -1772,6 +1772,28 @@ test_terminal_modes() {
 	wait_exit "$_h"
 }
 
+# socat's other names of options taken (lseek64=, o_create, o_excl, uid=,
+# gid=): the same as under the real socat.
+test_option_aliases() {
+	printf abcdef >"$SC_TMP/f"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: lseek64=" "cdef" \
+		    "$(t 10 "$_bin" -u OPEN:"$SC_TMP/f",lseek64=2 - </dev/null)"
+		assertEquals "$_bin: lseek32-end=" "ef" \
+		    "$(t 10 "$_bin" -u OPEN:"$SC_TMP/f",lseek32-end=-2 - \
+		    </dev/null)"
+		rm -f "$SC_TMP/g"
+		echo x | t 10 "$_bin" -u - OPEN:"$SC_TMP/g",o_create,o_excl,uid=0,gid=0
+		assertEquals "$_bin: o_create: status" 0 $?
+		assertEquals "$_bin: o_create" "x 0:0" \
+		    "$(cat "$SC_TMP/g") $(stat -c %u:%g "$SC_TMP/g")"
+		echo y | t 10 "$_bin" -u - OPEN:"$SC_TMP/g",o_create,o_excl \
+		    2>/dev/null
+		assertNotEquals "$_bin: o_excl: status" 0 $?
+		assertEquals "$_bin: o_excl: kept" "x" "$(cat "$SC_TMP/g")"
+	done
+}
+
 # What a terminal's options cannot be: one line each, status 1.
 test_terminal_mode_refusals() {
 	: >"$SC_TMP/f"
@@ -3471,7 +3493,12 @@ test_every_socat_option() {
 	    so-priority dontroute so-dontroute freebind ip-freebind ipfreebind
 	    transparent ip-transparent linger so-linger bindtodevice
 	    so-bindtodevice if interface group perm-late user-late group-late
-	    login "
+	    login o-create o_create o_excl ftruncate64 ftruncate32 truncate
+	    seek-set lseek lseek64 lseek64-set lseek32 lseek32-set lseek64-end
+	    lseek32-end o_largefile ndelay o-ndelay o_ndelay uid gid uid-l
+	    gid-l new ignoreof f-setlk setlk-wr f-setlk-wr dash tiocsctty
+	    symbolic-link close intervall add-membership ip-membership
+	    membership ipv6-add-membership join-group v6only "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

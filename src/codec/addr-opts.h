@@ -59,36 +59,47 @@ OPT("socksuser",	"socksuser",	AO_TEXT,  N_SOCKS4,	R)
 
 /* Files, and the names a side makes */
 OPT("append o-append",	"append",	AO_BOOL,  N_FILE,	F(append, FLAG))
-OPT("creat create o-creat",
+OPT("creat create o-creat o-create o_create",
 			"creat",	AO_BOOL,  N_FILE,	R)
 OPT("trunc o-trunc",	"trunc",	AO_BOOL,  N_FILE,	R)
-OPT("excl o-excl",	"excl",		AO_BOOL,  N_FILE,	R)
-OPT("ftruncate",	"ftruncate",	AO_SIZE,  N_FILE,	F(local.ftruncate, SIZE))
-OPT("seek",		"seek",		AO_OFFSET, N_FILE,	F(local.seek, OFFSET))
-OPT("seek-end",		"seek-end",	AO_OFFSET, N_FILE,	F(local.seek_end, OFFSET))
+OPT("excl o-excl o_excl",
+			"excl",		AO_BOOL,  N_FILE,	R)
+OPT("ftruncate ftruncate64 ftruncate32 truncate",
+			"ftruncate",	AO_SIZE,  N_FILE,	F(local.ftruncate, SIZE))
+OPT("seek seek-set lseek lseek64 lseek64-set lseek32 lseek32-set",
+			"seek",		AO_OFFSET, N_FILE,	F(local.seek, OFFSET))
+OPT("seek-end lseek64-end lseek32-end",
+			"seek-end",	AO_OFFSET, N_FILE,	F(local.seek_end, OFFSET))
 /* Files past 2 GiB: always so here (64-bit offsets). */
-OPT("largefile o-largefile",
+OPT("largefile o-largefile o_largefile",
 			"largefile",	AO_BOOL,  N_FILE,	R)
 OPT("fs-noatime ext2-noatime ext3-noatime",
 			"fs-noatime",	AO_BOOL,  N_FILE,	F(local.fs_noatime, FLAG))
-OPT("nonblock o-nonblock",
+OPT("nonblock o-nonblock ndelay o-ndelay o_ndelay",
 			"nonblock",	AO_BOOL,  N_FILE,	F(local.nonblock, FLAG))
 OPT("mode perm",	"mode",		AO_OCTAL, N_PATH,	F(perm, OCTAL))
 OPT("umask",		"umask",	AO_OCTAL, N_FILE | N_UNIX_LISTEN, F(local.umask, OCTAL))
-OPT("user owner",	"user",		AO_TEXT,  N_PATH,	F(local.user, TEXT))
-OPT("group",		"group",	AO_TEXT,  N_PATH,	F(local.group, TEXT))
+OPT("user owner uid",
+			"user",		AO_TEXT,  N_PATH,	F(local.user, TEXT))
+OPT("group gid",
+			"group",	AO_TEXT,  N_PATH,	F(local.group, TEXT))
 /* A pty's terminal is set once it is open: socat's late ones are these. */
 OPT("perm-late",	"mode",		AO_OCTAL, N_PTY,	A)
-OPT("user-late",	"user",		AO_TEXT,  N_PTY,	A)
-OPT("group-late",	"group",	AO_TEXT,  N_PTY,	A)
-OPT("unlink-early",	"unlink-early",	AO_BOOL,  N_PATH | N_UNIX, F(unlink_early, FLAG))
+OPT("user-late uid-l",
+			"user",		AO_TEXT,  N_PTY,	A)
+OPT("group-late gid-l",
+			"group",	AO_TEXT,  N_PTY,	A)
+OPT("unlink-early new",
+			"unlink-early",	AO_BOOL,  N_PATH | N_UNIX, F(unlink_early, FLAG))
 OPT("unlink-close",	"unlink-close",	AO_BOOL,  N_FILE | N_UNIX, S(side_opt_unlink_close))
 OPT("so-type socktype type",
 			"so-type",	AO_NUMBER, N_UNIX,	S(side_opt_socktype))
 
 /* What is read and written, of any side that is no socket */
-OPT("ignoreeof",	"ignoreeof",	AO_BOOL,  N_READ,	F(local.ignoreeof, FLAG))
-OPT("setlk",		"setlk",	AO_BOOL,  N_READ,	F(local.setlk, FLAG))
+OPT("ignoreeof ignoreof",
+			"ignoreeof",	AO_BOOL,  N_READ,	F(local.ignoreeof, FLAG))
+OPT("setlk f-setlk setlk-wr f-setlk-wr",
+			"setlk",	AO_BOOL,  N_READ,	F(local.setlk, FLAG))
 OPT("escape",		"escape",	AO_BYTE,  N_READ,	F(local.escape, BYTE))
 OPT("o-noatime noatime",
 			"noatime",	AO_BOOL,  N_READ,	F(local.noatime, FLAG))
@@ -108,9 +119,11 @@ OPT("side",		"replay-side",	AO_TEXT,  N_REPLAY,	F(replay_role, TEXT))
 OPT("pipes",		"pipes",	AO_BOOL,  N_PROGRAM,	R)
 OPT("pty",		"pty",		AO_BOOL,  N_PROGRAM,	F(local.pty, FLAG))
 OPT("stderr",		"stderr",	AO_BOOL,  N_PROGRAM,	F(local.stderr_out, FLAG))
-OPT("login",		"login",	AO_BOOL,  N_PROGRAM,	F(local.login, FLAG))
+OPT("login dash",
+			"login",	AO_BOOL,  N_PROGRAM,	F(local.login, FLAG))
 OPT("nofork",		"nofork",	AO_BOOL,  N_PROGRAM,	F(local.nofork, FLAG))
-OPT("ctty",		"ctty",		AO_BOOL,  N_PROGRAM,	R)
+OPT("ctty tiocsctty",
+			"ctty",		AO_BOOL,  N_PROGRAM,	R)
 OPT("sigint",		"sigint",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
 OPT("sighup",		"sighup",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
 OPT("sigquit",		"sigquit",	AO_BOOL,  N_PROGRAM,	S(side_opt_signal))
@@ -232,7 +245,8 @@ OPT("ispeed",		"ispeed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("ospeed",		"ospeed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("bN",		"speed",	AO_UINT,  N_TTY,	S(side_opt_speed))
 OPT("crtscts",		"crtscts",	AO_BOOL,  N_SERIAL,	F(crtscts, FLAG))
-OPT("link",		"link",		AO_TEXT,  N_PTY,	R)
+OPT("link symbolic-link",
+			"link",		AO_TEXT,  N_PTY,	R)
 /*
  * socat's pty-wait-slave: the pty made first, the other side opened once
  * another process has opened its terminal side (device_open()), looked
@@ -246,7 +260,8 @@ OPT("pty-interval pty-intervall",
 OPT("openpty",		"openpty",	AO_BOOL,  N_PTY,	R)
 OPT("ptmx",		"ptmx",		AO_BOOL,  N_PTY,	R)
 /* socat's end-close of a pty: its end is its close already. */
-OPT("end-close",	"end-close",	AO_BOOL,  N_PTY,	R)
+OPT("end-close close",
+			"end-close",	AO_BOOL,  N_PTY,	R)
 
 /*
  * socat's readbytes, of any side: what is read from it ends after so many
@@ -308,7 +323,8 @@ OPT("accept-timeout listen-timeout",
 			"accept-timeout", AO_SECONDS, N_STREAM_LISTEN, F(accept_ms, MS))
 OPT("retry",		"retry",	AO_COUNT, N_DIAL | N_LISTEN, F(retries, INT))
 OPT("forever",		"forever",	AO_BOOL,  N_DIAL | N_LISTEN, S(side_opt_forever))
-OPT("interval",		"interval",	AO_SECONDS, N_DIAL | N_LISTEN, S(side_opt_interval))
+OPT("interval intervall",
+			"interval",	AO_SECONDS, N_DIAL | N_LISTEN, S(side_opt_interval))
 OPT("pf protocol-family",
 			"pf",		AO_FAMILY, N_IP,	R)
 OPT("broadcast so-broadcast",
@@ -327,7 +343,8 @@ OPT("setsockopt sockopt setsockopt-int sockopt-int",
 			"setsockopt",	AO_TEXT,  N_IP_DIAL,	S(side_opt_sockopt))
 OPT("setsockopt-listen sockopt-listen",
 			"setsockopt",	AO_TEXT,  N_IP_LISTEN,	A)
-OPT("ip-add-membership ipv6-join-group",
+OPT("ip-add-membership ipv6-join-group add-membership "
+    "ip-membership membership ipv6-add-membership join-group",
 			"membership",	AO_TEXT,  N_UDP_LISTEN,	S(side_opt_membership))
-OPT("ipv6only ipv6-v6only",
+OPT("ipv6only ipv6-v6only v6only",
 			"ipv6only",	AO_BOOL,  N_IP_LISTEN,	S(side_opt_v6only))
