@@ -1794,6 +1794,27 @@ test_option_aliases() {
 	done
 }
 
+# socat's path= of a program: where it is looked for, and its PATH; a
+# program not there is said.  Both socats alike.
+test_exec_path() {
+	mkdir -p "$SC_TMP/pbin"
+	printf '#!/bin/sh\necho "found: $PATH"\n' >"$SC_TMP/pbin/sc-hello"
+	chmod +x "$SC_TMP/pbin/sc-hello"
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin: EXEC,path=" "found: $SC_TMP/pbin" \
+		    "$(t 10 "$_bin" -u EXEC:sc-hello,path="$SC_TMP/pbin" - \
+		    </dev/null)"
+		assertEquals "$_bin: SYSTEM,path=" "$SC_TMP/pbin:/bin" \
+		    "$(t 10 "$_bin" -u SYSTEM:'echo $PATH',path="$SC_TMP/pbin:/bin" \
+		    - </dev/null)"
+		t 10 "$_bin" -u EXEC:sc-hello,path="$SC_TMP/none" - </dev/null \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: not there: status" 1 $?
+		assertContains "$_bin: not there: said" "$(<"$SC_TMP/e")" \
+		    "No such file or directory"
+	done
+}
+
 # What a terminal's options cannot be: one line each, status 1.
 test_terminal_mode_refusals() {
 	: >"$SC_TMP/f"
@@ -3498,7 +3519,7 @@ test_every_socat_option() {
 	    lseek32-end o_largefile ndelay o-ndelay o_ndelay uid gid uid-l
 	    gid-l new ignoreof f-setlk setlk-wr f-setlk-wr dash tiocsctty
 	    symbolic-link close intervall add-membership ip-membership
-	    membership ipv6-add-membership join-group v6only "
+	    membership ipv6-add-membership join-group v6only path "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

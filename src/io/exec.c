@@ -203,7 +203,8 @@ exec_cmd_check(const struct exec_cmd *cmd, char **cause)
 			return (0);
 		error = errno;
 	} else {
-		if ((path = getenv("PATH")) == NULL)
+		if ((path = cmd->search) == NULL &&
+		    (path = getenv("PATH")) == NULL)
 			path = EXEC_DEFPATH;
 		while (exec_path_next(&path, cmd->path, file, sizeof(file))) {
 			if (exec_usable(file) == 0)
@@ -703,7 +704,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	if (cause != NULL)
 		*cause = NULL;
 	if (exec_reap_start() == -1 || (c = calloc(1, sizeof(*c))) == NULL ||
-	    (env = exec_environ(ec, &first)) == NULL)
+	    (env = exec_environ(ec, cmd->search, &first)) == NULL)
 		goto fail;
 	c->pty = c->pty_slave = -1;
 	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */
@@ -732,7 +733,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		how.fdout = cmd->fdout;
 		how.errout = cmd->errout;
 	}
-	if ((how.search = getenv("PATH")) == NULL)
+	if ((how.search = cmd->search) == NULL &&
+	    (how.search = getenv("PATH")) == NULL)
 		how.search = EXEC_DEFPATH;
 	how.envp = env;
 	cleanup_spawning();

@@ -274,12 +274,13 @@ exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 
 /*
  * The environment of a child: ours, without any stale copy of the
- * connection variables, then the connection variables.  The strings after
- * the inherited ones are allocated (*first is the index of the first);
+ * connection variables (nor our PATH when path, socat's path=, is given),
+ * then the connection variables and PATH=path.  The strings after the
+ * inherited ones are allocated (*first is the index of the first);
  * returns NULL on failure.
  */
 char **
-exec_environ(const struct exec_conn *ec, size_t *first)
+exec_environ(const struct exec_conn *ec, const char *path, size_t *first)
 {
 	char		 raddr[NI_MAXHOST], rport[NI_MAXSERV];
 	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
@@ -303,10 +304,11 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 	while (ec->extra != NULL && ec->extra[nextra] != NULL)
 		nextra++;
 	if ((env = calloc(n + EXEC_NVARS + ncgi + EXEC_NCGI_ADDR + EXEC_NSOCAT +
-	    nextra + 1, sizeof(*env))) == NULL)
+	    nextra + 2, sizeof(*env))) == NULL)
 		return (NULL);
 	for (i = 0, k = 0; i < n; i++) {
-		if (!exec_ours(environ[i]) &&
+		if ((path == NULL || strncmp(environ[i], "PATH=", 5) != 0) &&
+		    !exec_ours(environ[i]) &&
 		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)) &&
 		    !exec_socat_ours(environ[i], ec))
 			env[k++] = environ[i];
@@ -340,6 +342,12 @@ exec_environ(const struct exec_conn *ec, size_t *first)
 		goto fail;
 	for (i = 0; i < nextra; i++) {
 		if ((env[k] = strdup(ec->extra[i])) == NULL)
+			goto fail;
+		k++;
+	}
+	if (path != NULL) {
+		if ((env[k] = exec_env_var("", "PATH", path,
+		    strlen(path))) == NULL)
 			goto fail;
 		k++;
 	}

@@ -279,6 +279,8 @@ struct exec_cmd {
 	int		  keep_in;	/* its stdin ours, no pipe: it is not */
 	int		  keep_out;	/* written to; its stdout: not read */
 	const char	 *chroot;	/* its root (socat's chroot=), or NULL */
+	const char	 *search;	/* where it is looked for, and its PATH
+					   (socat's path=); NULL: PATH's */
 	struct exec_creds creds;	/* who it runs as */
 };
 
@@ -324,7 +326,7 @@ int		 exec_cmd_check(const struct exec_cmd *, char **);
 void		 exec_conn_socket(struct exec_conn *, int, int,
 		    const struct net_peer *);
 /* execenv.c: a program's environment, over what we inherited. */
-char		**exec_environ(const struct exec_conn *, size_t *);
+char		**exec_environ(const struct exec_conn *, const char *, size_t *);
 void		 exec_environ_free(char **, size_t);
 char		*exec_env_var(const char *, const char *, const char *,
 		    size_t);

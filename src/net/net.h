@@ -251,6 +251,8 @@ struct side_local {
 	int		 fd_given;	/* 1: fdin= given, 2: fdout= */
 	const char	*chroot;	/* chroot=: a listener's root once its
 					   socket is bound, a program's */
+	const char	*search;	/* path=: where a program is looked
+					   for, and its PATH */
 	const char	*su;		/* su=: its user and groups, looked
 					   up after chroot= */
 	const char	*su_d;		/* su-d=: looked up before it */

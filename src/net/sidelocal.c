@@ -195,7 +195,7 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
 	    "group", "unlink-close", "ispeed", "ospeed", "speed", "noatime",
 	    "fs-noatime", "cool-write", "seek", "seek-end", "su", "su-d",
-	    "setuid", "setgid", "chroot", "setlk" };
+	    "setuid", "setgid", "chroot", "setlk", "path" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
@@ -376,6 +376,7 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->errout = l->stderr_out;
 	cmd->setsid = l->setsid;
 	cmd->chroot = l->chroot;
+	cmd->search = l->search;
 	/* Looked up here, before the child's chroot=: su= as su-d=. */
 	return (side_creds(l, &cmd->creds, cause));
 }
