@@ -303,6 +303,50 @@ new" "$(<"$SC_TMP/hist")"
 	assertEquals "$(seq 51 150)" "$(<"$SC_TMP/long")"
 }
 
+# socat's READLINE,history=FILE TCP:...: stdin's lines edited as with
+# --readline, the history file's lines brought back with Up and each line
+# sent kept in it.  (Debian's socat is built without READLINE: it says
+# "unknown device/address", so there is no comparing with it here.)
+test_socat_readline() {
+	mkdir "$SC_TMP/bin" && ln -s "$(cd "$(dirname "$SC")" && pwd)/$(
+	    )$(basename "$SC")" "$SC_TMP/bin/socat" || fail "no link"
+	printf 'first\n' >"$SC_TMP/hist"
+	on_tty sr listen:tcp accept 'send:hellp\x7fo\n' \
+	    'netexpect:^hello\n$' 'send:\x1b[A\x1b[A\n' \
+	    'netexpect:^hello\nfirst\n$' 'send:\x04' netclose exit:0 -- \
+	    "$SC_TMP/bin/socat" READLINE,history="$SC_TMP/hist" \
+	    TCP:127.0.0.1:@PORT@
+	_st=$?
+	assertEquals "steps: $(<"$SC_TMP/sr.err")" 0 "$_st"
+	assertEquals "what the peer received" "hello
+first
+." "$(cat "$SC_TMP/sr.net"; echo .)"
+	assertEquals "the history file" "first
+hello
+first" "$(<"$SC_TMP/hist")"
+	# Not a terminal: its lines read as they come.
+	serve srv
+	echo piped | t 10 "$SC_TMP/bin/socat" -u READLINE TCP:127.0.0.1:"$PORT"
+	assertEquals "stdin no terminal: status" 0 $?
+	assertTrue "stdin no terminal: sent" \
+	    "wait_for '$SC_TMP/srv.out' '^piped\$'"
+	# With what is no socket: one line, status 1.
+	t 10 "$SC_TMP/bin/socat" READLINE EXEC:cat </dev/null >/dev/null \
+	    2>"$SC_TMP/e"
+	assertEquals "READLINE EXEC: status" 1 $?
+	assertContains "READLINE EXEC: said" "$(<"$SC_TMP/e")" \
+	    "READLINE: READLINE edits the lines typed for a socket: not with EXEC:cat"
+	t 10 "$SC_TMP/bin/socat" -u STDIN,history=x TCP:127.0.0.1:1 \
+	    </dev/null >/dev/null 2>"$SC_TMP/e"
+	assertContains "STDIN,history=: said" "$(<"$SC_TMP/e")" \
+	    "history is READLINE's"
+	t 10 "$SC_TMP/bin/socat" -u READLINE,prompt=x TCP:127.0.0.1:1 \
+	    </dev/null >/dev/null 2>"$SC_TMP/e"
+	assertEquals "prompt=: status" 1 $?
+	assertContains "prompt=: said" "$(<"$SC_TMP/e")" \
+	    "option prompt: sockcat's line editor shows no prompt (noprompt is taken)"
+}
+
 # With -l the listener's terminal edits what it sends, the history and
 # the peer's lines kept clear of the line typed as for a client.
 test_with_listen() {

@@ -2569,7 +2569,7 @@ test_times_under_a_millisecond() {
 # are, for a bad address).  One line each, status 1, nothing made.
 test_socat_names_lacking() {
 	_no="is not supported by sockcat"
-	for _a in TUN:10.0.0.1/24,up POSIXMQ-READ:/mq1 readline \
+	for _a in TUN:10.0.0.1/24,up POSIXMQ-READ:/mq1 \
 	    SCTP-LISTEN:80 IP4-SENDTO:127.0.0.1:255 INTERFACE:lo \
 	    VSOCK-LISTEN:1 STDERR UDPLITE-RECVFROM:9 \
 	    SOCKS5-LISTEN:h:1080:t:80; do

@@ -69,6 +69,7 @@ enum addr_otype {
 #define N_SERIAL	K(ADDR_SERIAL)
 #define N_PROGRAM	K(ADDR_EXEC)
 #define N_REPLAY	K(ADDR_REPLAY)
+#define N_STDIO		K(ADDR_STDIO)
 /* A name it makes in the file system. */
 #define N_PATH		(N_FILE | N_PTY | N_UNIX_LISTEN)
 /* Read by a reader of ours. */

@@ -111,6 +111,15 @@ OPT("cool-write coolwrite",
 OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
 OPT("setsid sid",	"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
 
+/*
+ * socat's READLINE (stdin and stdout, its lines edited: plain mode's
+ * --readline): its history file; its prompt it shows none of.
+ */
+OPT("history history-file",
+			"history",	AO_TEXT,  N_STDIO,	F(local.history, TEXT))
+OPT("noprompt",		"noprompt",	AO_BOOL,  N_STDIO,	R)
+OPT("prompt",		"prompt",	AO_TEXT,  N_STDIO,	R)
+
 /* A recording played */
 OPT("speed",		"replay-speed",	AO_SECONDS, N_REPLAY,	F(replay_speed_text, TEXT))
 OPT("side",		"replay-side",	AO_TEXT,  N_REPLAY,	F(replay_role, TEXT))

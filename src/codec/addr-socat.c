@@ -59,6 +59,7 @@ enum addr_sform {
 #define AS_GOPEN	0x1000
 #define AS_CREAT	0x2000
 #define AS_ACCEPT	0x4000
+#define AS_READLINE	0x8000
 
 /*
  * socat's names (socat -hhh's, aliases included), the kind each one is
@@ -151,6 +152,7 @@ static const struct {
 	{ "-",			ADDR_STDIO,	SF_NONE,	0 },
 	{ "stdin",		ADDR_STDIO,	SF_NONE,	0 },
 	{ "stdout",		ADDR_STDIO,	SF_NONE,	0 },
+	{ "readline",		ADDR_STDIO,	SF_NONE,	AS_READLINE },
 	{ "open",		ADDR_FILE,	SF_FILE,	0 },
 	{ "file",		ADDR_FILE,	SF_FILE,	0 },
 	{ "gopen",		ADDR_FILE,	SF_FILE,	AS_GOPEN },
@@ -187,6 +189,7 @@ static const struct addr_socat_implied {
 	{ AS_CREAT,	"creat",	"1" },
 	{ AS_CREAT,	"trunc",	"1" },
 	{ AS_ACCEPT,	"accept-fd",	"1" },
+	{ AS_READLINE,	"readline",	"1" },
 };
 
 /*
@@ -202,7 +205,7 @@ static const char *const addr_socat_lacks[] = {
 	"ip4-dgram", "ip4-recv", "ip4-recvfrom", "ip4-send", "ip4-sendto",
 	"ip6", "ip6-datagram", "ip6-dgram", "ip6-recv", "ip6-recvfrom",
 	"ip6-send", "ip6-sendto", "posixmq-bidirectional", "posixmq-read",
-	"posixmq-receive", "posixmq-recv", "posixmq-send", "readline", "sctp",
+	"posixmq-receive", "posixmq-recv", "posixmq-send", "sctp",
 	"sctp-connect", "sctp-l", "sctp-listen", "sctp4", "sctp4-connect",
 	"sctp4-l", "sctp4-listen", "sctp6", "sctp6-connect", "sctp6-l",
 	"sctp6-listen", "sendto", "socketpair", "socks5-bind",

@@ -253,6 +253,17 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 	 */
 	if (sd->listen && sd->ws.on)
 		sd->ws.binary = o->side.ws.binary;
+	/*
+	 * socat's READLINE: stdin's lines edited as --readline edits them,
+	 * where stdin is read and is a terminal (else it is read as lines
+	 * come, as socat's READLINE reads a file).
+	 */
+	if (near->local.readline && isatty(STDIN_FILENO) &&
+	    (o->socat_dir == 0 || (o->socat_dir == 1) ==
+	    (near == &o->pair[0]))) {
+		o->local.readline = 1;
+		o->local.history = near->local.history;
+	}
 	if (near->kind == SIDE_EXEC)
 		sd->keep = sd->listen && !sd->once;
 	else {
@@ -758,6 +769,14 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		if (o->pair[i].kind == SIDE_REPLAY &&
 		    o->pair[1 - i].kind != SIDE_SOCKET)
 			pair_refuse(o, "a recording is played to a socket");
+	}
+	/* READLINE's editor is plain mode's, for a socket's peer. */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].local.readline &&
+		    o->pair[1 - i].kind != SIDE_SOCKET)
+			fatalx("%s: READLINE edits the lines typed for a "
+			    "socket: not with %s", o->pair[i].text,
+			    o->pair[1 - i].text);
 	}
 	if (pair_local_mode(o)) {
 		for (i = 0; i < 2; i++)

@@ -207,6 +207,8 @@ struct side_local {
 	int		 direct;	/* read with O_DIRECT (o-direct) */
 	int		 fs_noatime;	/* its inode's noatime flag set */
 	int		 gopen;		/* GOPEN: created, or appended to */
+	int		 readline;	/* READLINE: its lines edited */
+	const char	*history;	/* history=: READLINE's file */
 	int		 run;		/* how a program's text is run: RUN_* */
 #define RUN_SHELL	0		/* /bin/sh -c TEXT (-c, SYSTEM:) */
 #define RUN_WORDS	1		/* its words, split on blanks (-e, and

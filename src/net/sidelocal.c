@@ -195,7 +195,8 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
 	    "group", "unlink-close", "ispeed", "ospeed", "speed", "noatime",
 	    "fs-noatime", "cool-write", "seek", "seek-end", "su", "su-d",
-	    "setuid", "setgid", "chroot", "setlk", "path" };
+	    "setuid", "setgid", "chroot", "setlk", "path", "history",
+	    "noprompt", "prompt" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
@@ -219,6 +220,7 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 		    O_CREAT : 0) | (side_flag(a, "excl") ? O_EXCL : 0);
 	l->fifo = side_flag(a, "fifo");
 	l->gopen = side_flag(a, "gopen");
+	l->readline = side_flag(a, "readline");
 	l->loop = side_flag(a, "loop");
 	l->run = side_exec_run(a);
 	return (0);
@@ -247,6 +249,19 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 			continue;
 		log_cause(cause, "a pty is made raw: rawer=0 is not "
 		    "supported (sane gives it a new terminal's modes)");
+		return (-1);
+	}
+	if (!l->readline && (l->history != NULL ||
+	    addr_opt(a, "noprompt") != NULL || addr_opt(a, "prompt") != NULL)) {
+		log_cause(cause, "%s is READLINE's", l->history != NULL ?
+		    "history" : addr_opt(a, "noprompt") != NULL ? "noprompt" :
+		    "prompt");
+		return (-1);
+	}
+	/* The line editor (src/io/edit.c) has no prompt to show. */
+	if (addr_opt(a, "prompt") != NULL) {
+		log_cause(cause, "option prompt: sockcat's line editor shows "
+		    "no prompt (noprompt is taken)");
 		return (-1);
 	}
 	if (a->kind != ADDR_EXEC)
