@@ -3303,6 +3303,37 @@ test_lock_files() {
 	done
 }
 
+# An address's lockfile= and waitlock=, as -L and -W: the lock taken
+# before it opens, held the second is refused, waitlock= waits for it,
+# removed at the end.  Both socats alike.
+test_address_lock_files() {
+	for _bin in "$REAL" "$OURS"; do
+		_l=$SC_TMP/lock
+		serve hold "$_bin" -d -d TCP-LISTEN:0,lockfile="$_l" \
+		    SYSTEM:'echo x'
+		assertTrue "$_bin: the lock's process id" \
+		    "grep -Eqx '[0-9]+' '$_l'"
+		t 20 "$_bin" -u TCP:127.0.0.1:1,lockfile="$_l" - </dev/null \
+		    2>"$SC_TMP/e"
+		assertEquals "$_bin: held: status" 1 $?
+		assertContains "$_bin: held: said" "$(<"$SC_TMP/e")" \
+		    "could not obtain lock \"$_l\""
+		bg t 20 "$_bin" -d -d - TCP:127.0.0.1:"$PORT",waitlock="$_l" \
+		    </dev/null 2>"$SC_TMP/w.err"
+		_w=$BG_PID
+		wait_for "$SC_TMP/w.err" 'waiting for lock' ||
+		    fail "$_bin: waitlock= does not wait"
+		assertTrue "$_bin: waitlock= waits" "still_running $_w 1"
+		assertEquals "$_bin: the holder's client" "x" \
+		    "$(t 20 "$SC" 127.0.0.1 "$PORT" </dev/null)"
+		wait_exit "$SERVE_PID"
+		wait_exit "$_w"
+		assertEquals "$_bin: waitlock=, then its own connection refused" \
+		    1 "$WAIT_STATUS"
+		assertFalse "$_bin: removed at the end" "[ -e '$_l' ]"
+	done
+}
+
 # SOCAT_DEFAULT_LISTEN_IP=6: a listener naming no family listens on
 # IPv6 (and IPv4's clients too); without it, on IPv4 alone.  Both socats
 # alike.
@@ -3519,7 +3550,8 @@ test_every_socat_option() {
 	    lseek32-end o_largefile ndelay o-ndelay o_ndelay uid gid uid-l
 	    gid-l new ignoreof f-setlk setlk-wr f-setlk-wr dash tiocsctty
 	    symbolic-link close intervall add-membership ip-membership
-	    membership ipv6-add-membership join-group v6only path "
+	    membership ipv6-add-membership join-group v6only path lockfile
+	    waitlock "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

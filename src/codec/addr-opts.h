@@ -274,6 +274,13 @@ OPT("end-close close",
 			"end-close",	AO_BOOL,  N_PTY,	R)
 
 /*
+ * socat's lockfile= and waitlock=, of any side: a lock file taken before
+ * anything is opened, as -L and -W take theirs (front/socat.c).
+ */
+OPT("lockfile",		"lockfile",	AO_TEXT,  N_ANY,	F(local.lockfile, TEXT))
+OPT("waitlock",		"waitlock",	AO_TEXT,  N_ANY,	F(local.waitlock, TEXT))
+
+/*
  * socat's readbytes, of any side: what is read from it ends after so many
  * bytes (channel_read_bytes(), from join_way()).
  */

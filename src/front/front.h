@@ -151,6 +151,7 @@ void		 cmdline_dump_topics(void);
 
 /* socat.c */
 int		 socat_cmdline(struct cmdline *, int, char **);
+void		 socat_lock(const char *, int);
 
 __dead void	 usage(int);
 

@@ -581,6 +581,13 @@ pair_parse(struct options *o, int argc, char **argv)
 			fatalx("%s: %s", i < argc ? argv[i] : "-", cause);
 	}
 	o->npair = 2;
+	/* socat's lockfile= and waitlock=: taken before anything opens. */
+	for (i = 0; i < 2; i++) {
+		if (o->pair[i].local.lockfile != NULL)
+			socat_lock(o->pair[i].local.lockfile, 0);
+		if (o->pair[i].local.waitlock != NULL)
+			socat_lock(o->pair[i].local.waitlock, 1);
+	}
 	/* --secret for addresses that speak no TLS would protect nothing. */
 	if (o->side.tls.secret != NULL && !o->pair[0].tls.on &&
 	    !o->pair[1].tls.on)

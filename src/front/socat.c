@@ -34,8 +34,12 @@ static const char *const socat_refused[] = {
 	"-D", "-S", "-g",
 };
 
-/* -L, -W: the lock file taken, removed at the end. */
-static const char	*socat_lockfile;
+/*
+ * The lock files taken (-L, -W, and each address's lockfile= and
+ * waitlock=), removed at the end.
+ */
+#define SOCAT_LOCKS	5
+static const char	*socat_locks[SOCAT_LOCKS];
 
 /* The most -b takes: the pump's buffer, doubled for CRLF, is an int. */
 #define SOCAT_BLOCK_MAX	(1 << 29)
@@ -211,13 +215,17 @@ socat_host(void)
 	return (name);
 }
 
-/* Remove the lock file: at exit, or from a fatal signal's handler. */
+/* Remove the lock files: at exit, or from a fatal signal's handler. */
 static void
 socat_unlock(int sig)
 {
+	size_t	 i;
+
 	(void)sig;
-	if (socat_lockfile != NULL)
-		unlink(socat_lockfile);
+	for (i = 0; i < SOCAT_LOCKS; i++) {
+		if (socat_locks[i] != NULL)
+			unlink(socat_locks[i]);
+	}
 }
 
 /*
@@ -256,13 +264,15 @@ socat_lock_try(const char *path)
 }
 
 /*
- * socat's -L (wait: 0) and -W (1): take the lock file path before any
- * address is opened, or say it is held, status 1; -W looks again each
- * second until it is free.  It is removed when sockcat ends.
+ * socat's -L and an address's lockfile= (wait: 0), -W and waitlock= (1):
+ * take the lock file path before the address is opened, or say it is
+ * held, status 1; -W looks again each second until it is free.  It is
+ * removed when sockcat ends.
  */
-static __startup void
+__startup void
 socat_lock(const char *path, int wait)
 {
+	size_t	 i;
 	int	 rc, said = 0;
 
 	while ((rc = socat_lock_try(path)) == 1 && wait) {
@@ -274,7 +284,15 @@ socat_lock(const char *path, int wait)
 		fatal("lock \"%s\"", path);
 	if (rc == 1)
 		fatalx("could not obtain lock \"%s\"", path);
-	socat_lockfile = path;
+	for (i = 0; i < SOCAT_LOCKS && socat_locks[i] != NULL; i++)
+		;
+	/* -L or -W, and each address's two: never more. */
+	if (i == SOCAT_LOCKS) {
+		unlink(path);
+		fatalx("lock \"%s\": more than %d lock files", path,
+		    SOCAT_LOCKS);
+	}
+	socat_locks[i] = path;
 	cleanup_add(socat_unlock);
 }
 

@@ -208,6 +208,8 @@ struct side_local {
 	int		 fs_noatime;	/* its inode's noatime flag set */
 	int		 gopen;		/* GOPEN: created, or appended to */
 	int		 readline;	/* READLINE: its lines edited */
+	const char	*lockfile;	/* lockfile=: taken before it opens */
+	const char	*waitlock;	/* waitlock=: waited for, then so */
 	const char	*history;	/* history=: READLINE's file */
 	int		 run;		/* how a program's text is run: RUN_* */
 #define RUN_SHELL	0		/* /bin/sh -c TEXT (-c, SYSTEM:) */

@@ -196,7 +196,7 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "group", "unlink-close", "ispeed", "ospeed", "speed", "noatime",
 	    "fs-noatime", "cool-write", "seek", "seek-end", "su", "su-d",
 	    "setuid", "setgid", "chroot", "setlk", "path", "history",
-	    "noprompt", "prompt" };
+	    "noprompt", "prompt", "lockfile", "waitlock" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
