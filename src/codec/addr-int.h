@@ -30,6 +30,8 @@ enum addr_otype {
 	AO_UINT,		/* a number as socat reads it: 19200, 0x0e */
 	AO_OFFSET,		/* a file's offset, as socat reads it: 100,
 				   0x74420, -10 */
+	AO_PGID,		/* a process group, 0 to 4194304, or nothing
+				   (0: a group of its own) */
 };
 
 /*

@@ -120,6 +120,13 @@ addr_value_bad(const struct addr *a, enum addr_otype t, char **v)
 		if (s[j] != '\0' || strcmp(s, ".") == 0 || j > 12)
 			return ("seconds, as 1.5");
 		return (NULL);
+	case AO_PGID:
+		if (s == NULL)
+			*v = (char *)"0";
+		else if (s[strspn(s, "0123456789")] != '\0' || strlen(s) > 7 ||
+		    atol(s) > 4194304)
+			return ("a process group's id, 0 for its own");
+		return (NULL);
 	case AO_BYTE:
 		l = strtol(s, &e, 0);
 		if (*e != '\0' || l < 0 || l > 255)
@@ -221,7 +228,7 @@ addr_option(struct addr *a, char *name)
 	if (t == AO_UINT && (*e != '\0' || *value == '-'))
 		return (addr_fail(a, "trailing garbage in numerical arg of "
 		    "option %s", name));
-	if (t != AO_BOOL && (value == NULL || *value == '\0'))
+	if (t != AO_BOOL && t != AO_PGID && (value == NULL || *value == '\0'))
 		return (addr_fail(a, "option %s needs a value", name));
 	if ((bad = addr_value_bad(a, t, &value)) != NULL)
 		return (addr_fail(a, "option %s takes %s", name, bad));

@@ -110,6 +110,8 @@ OPT("cool-write coolwrite",
 			"cool-write",	AO_BOOL,  N_LOCAL,	F(local.cool_write, FLAG))
 OPT("crlf crnl",	"crlf",		AO_BOOL,  N_ANY,	F(crlf, FLAG))
 OPT("setsid sid",	"setsid",	AO_BOOL,  N_READ | N_PROGRAM, F(local.setsid, FLAG))
+/* socat's setpgid[=PGID]: a program's group, or (0) one of its own. */
+OPT("setpgid pgid",	"setpgid",	AO_PGID,  N_PROGRAM,	F(local.pgid, INT))
 
 /*
  * socat's READLINE (stdin and stdout, its lines edited: plain mode's

@@ -48,6 +48,7 @@ exec_cmd_init(struct exec_cmd *cmd, const char *text)
 	cmd->fdin = STDIN_FILENO;
 	cmd->fdout = STDOUT_FILENO;
 	cmd->creds = EXEC_CREDS_OURS;
+	cmd->pgid = -1;
 }
 
 /*
@@ -398,6 +399,7 @@ struct exec_how {
 	int		 keep_in; /* on tty: its stdin, stdout are ours */
 	int		 keep_out;
 	int		 setsid; /* a session of its own */
+	int		 pgid;	/* else setpgid(0, pgid), unless -1 */
 	const char	*chroot; /* its root, or NULL */
 	const struct exec_creds *creds; /* who it runs as */
 	sigset_t	 reset;	/* set back to their default */
@@ -530,7 +532,10 @@ exec_child(struct exec_how *how)
 		    exec_child_dup(fd, STDOUT_FILENO) == -1) ||
 		    exec_child_dup(fd, STDERR_FILENO) == -1)
 			goto fail;
-	} else if (how->setsid && setsid() == -1)
+	} else if (how->setsid) {
+		if (setsid() == -1)
+			goto fail;
+	} else if (how->pgid != -1 && setpgid(0, how->pgid) == -1)
 		goto fail;
 	/*
 	 * Also what sockcat inherited without close-on-exec, and the
@@ -692,7 +697,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
     char **cause)
 {
 	struct exec_how	 how = { .path = cmd->path, .argv = cmd->argv,
-	    .setsid = cmd->setsid, .chroot = cmd->chroot,
+	    .setsid = cmd->setsid, .pgid = cmd->pgid, .chroot = cmd->chroot,
 	    .creds = &cmd->creds };
 	struct child	*c = NULL;
 	char		**env = NULL;

@@ -276,6 +276,8 @@ struct exec_cmd {
 	int		  fdout;	/* written to (0 and 1: socat's fdin=) */
 	int		  errout;	/* its stderr into its output too */
 	int		  setsid;	/* in a session of its own */
+	int		  pgid;		/* else in this process group (0: its
+					   own), unless -1 */
 	int		  keep_in;	/* its stdin ours, no pipe: it is not */
 	int		  keep_out;	/* written to; its stdout: not read */
 	const char	 *chroot;	/* its root (socat's chroot=), or NULL */

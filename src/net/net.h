@@ -244,6 +244,8 @@ struct side_local {
 	int		 login;		/* its argv[0] "-" and its name: a
 					   login shell (socat's login) */
 	int		 setsid;	/* in a session of its own */
+	int		 pgid;		/* setpgid=: its group (0: its own),
+					   or -1 */
 	int		 sigpass;	/* sigint, sighup, sigquit: these
 					   (SIGPASS_*) go to the program */
 #define SIGPASS_INT	0x1

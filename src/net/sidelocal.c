@@ -65,6 +65,7 @@ side_local_defaults(struct side *sd)
 	l->umask = l->escape = -1;
 	l->tty = TTY_AS_IS;
 	l->unlink_close = -1;
+	l->pgid = -1;
 	l->fdin = STDIN_FILENO;
 	l->fdout = STDOUT_FILENO;
 }
@@ -196,7 +197,7 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "group", "unlink-close", "ispeed", "ospeed", "speed", "noatime",
 	    "fs-noatime", "cool-write", "seek", "seek-end", "su", "su-d",
 	    "setuid", "setgid", "chroot", "setlk", "path", "history",
-	    "noprompt", "prompt", "lockfile", "waitlock" };
+	    "noprompt", "prompt", "lockfile", "waitlock", "setpgid" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
@@ -390,6 +391,7 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->fdout = l->fdout;
 	cmd->errout = l->stderr_out;
 	cmd->setsid = l->setsid;
+	cmd->pgid = l->pgid;
 	cmd->chroot = l->chroot;
 	cmd->search = l->search;
 	/* Looked up here, before the child's chroot=: su= as su-d=. */
