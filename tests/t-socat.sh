@@ -3520,7 +3520,7 @@ test_pty_and_seconds_refusals() {
 		assertEquals "$_o: status" 1 $?
 		assertEquals "$_o: one line" 1 "$(wc -l <"$SC_TMP/e")"
 		assertContains "$_o: why" "$(<"$SC_TMP/e")" \
-		    "E PTY,link=$SC_TMP/link,$_o: a pty is made raw: rawer=0 is not supported (sane gives it a new terminal's modes)"
+		    "E PTY,link=$SC_TMP/link,$_o: a pty is made raw: raw=0, rawer=0 and cfmakeraw=0 are not supported (sane gives it a new terminal's modes)"
 		assertFalse "$_o: no link" "[ -e '$SC_TMP/link' ]"
 	done
 	for _v in abc -1 1e12 1x; do

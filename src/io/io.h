@@ -229,9 +229,9 @@ char		**tls_peer_env(struct tls *, const char *);
 enum tty_field {
 	TTY_IFLAG, TTY_OFLAG, TTY_CFLAG, TTY_LFLAG,	/* mask's bits */
 	TTY_CC,			/* c_cc[mask] = bits */
-	TTY_RAW,		/* socat's raw, rawer, cfmakeraw (3) and */
-	TTY_RAWER,		/* sane, each made when bits is 1 */
-	TTY_CFMAKERAW,
+	TTY_RAW,		/* socat's composites, each made when */
+	TTY_RAWER,		/* bits is 1: raw, rawer, cfmakeraw(3) */
+	TTY_CFMAKERAW,		/* and sane */
 	TTY_SANE
 };
 #define TTY_OPS_MAX	32	/* an address's options, at most */

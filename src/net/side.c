@@ -148,7 +148,7 @@ side_opts_tty(struct side *sd, const struct addr *a, char **cause)
 				return (-1);
 			}
 		}
-		/* One a written option at most: never full. */
+		/* A change for each option written, at most: never full. */
 		if (tty_want_add(&sd->local.tty, (enum tty_field)o->off,
 		    o->mask, bits, o->is) == -1) {
 			log_cause(cause, "%s", strerror(errno));

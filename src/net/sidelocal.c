@@ -248,8 +248,9 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 		    l->tty.ops[i].field != TTY_CFMAKERAW) ||
 		    l->tty.ops[i].bits != 0)
 			continue;
-		log_cause(cause, "a pty is made raw: rawer=0 is not "
-		    "supported (sane gives it a new terminal's modes)");
+		log_cause(cause, "a pty is made raw: raw=0, rawer=0 and "
+		    "cfmakeraw=0 are not supported (sane gives it a new "
+		    "terminal's modes)");
 		return (-1);
 	}
 	if (!l->readline && (l->history != NULL ||
