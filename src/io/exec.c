@@ -43,7 +43,6 @@ static void
 exec_cmd_init(struct exec_cmd *cmd, const char *text)
 {
 	memset(cmd, 0, sizeof(*cmd));
-	cmd->tty = TTY_AS_IS;
 	cmd->text = text;
 	cmd->fdin = STDIN_FILENO;
 	cmd->fdout = STDOUT_FILENO;
@@ -715,7 +714,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */
 	if (cmd->pty) {
 		if (pty_open(&pt) == -1 ||
-		    tty_modes_apply(pt.slave, &cmd->tty) == -1)
+		    (cmd->tty != NULL && tty_modes_apply(pt.slave, cmd->tty) ==
+		    -1))
 			goto fail;
 		how.tty = pt.path;
 		how.keep_in = cmd->keep_in;

@@ -271,7 +271,8 @@ struct exec_cmd {
 	const char	 *path;		/* What is executed (PATH lookup). */
 	char		**argv;
 	int		  pty;		/* --pty: on a terminal of its own */
-	struct tty_want	  tty;		/* and that terminal's modes */
+	const struct tty_want *tty;	/* and that terminal's modes (the
+					   side's), or NULL: as it is */
 	int		  fdin;		/* its descriptors read from and */
 	int		  fdout;	/* written to (0 and 1: socat's fdin=) */
 	int		  errout;	/* its stderr into its output too */

@@ -387,7 +387,7 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 		cmd->argv[0] = login;
 	}
 	cmd->pty = l->pty;
-	cmd->tty = l->tty;
+	cmd->tty = &l->tty;
 	cmd->fdin = l->fdin;
 	cmd->fdout = l->fdout;
 	cmd->errout = l->stderr_out;
