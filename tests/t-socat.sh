@@ -3503,10 +3503,23 @@ test_family_name_and_help_options() {
 	done
 	t 5 "$OURS" -h >"$SC_TMP/h" 2>&1
 	assertContains "-h" "$(<"$SC_TMP/h")" "usage: socat [options]"
-	for _h in -hh -hhh '-?'; do
+	t 5 "$OURS" '-?' >"$SC_TMP/o" 2>&1
+	assertEquals "-?: status" 0 $?
+	assertEquals "-?: -h's text" "$(<"$SC_TMP/h")" "$(<"$SC_TMP/o")"
+	# -hh and -hhh: -h's text, then every option of an address, a line
+	# each with its other names, none wider than 78 columns.
+	for _h in -hh -hhh; do
 		t 5 "$OURS" "$_h" >"$SC_TMP/o" 2>&1
 		assertEquals "$_h: status" 0 $?
-		assertEquals "$_h: -h's text" "$(<"$SC_TMP/h")" "$(<"$SC_TMP/o")"
+		assertEquals "$_h: -h's text first" "$(<"$SC_TMP/h")" \
+		    "$(head -n "$(wc -l <"$SC_TMP/h")" "$SC_TMP/o")"
+		for _l in "      readbytes bytes" "      icrnl" \
+		    "      b<speed> (b9600, b115200, ...)" \
+		    "      history history-file" "      setpgid pgid"; do
+			assertTrue "$_h: $_l" "grep -qxF -- '$_l' '$SC_TMP/o'"
+		done
+		assertEquals "$_h: no wider line" "" \
+		    "$(awk 'length > 78' "$SC_TMP/o")"
 	done
 }
 

@@ -251,6 +251,17 @@ addr_option(struct addr *a, char *name)
 }
 
 /*
+ * The names of the i-th option (addr-opts.h's row: its own, then its
+ * aliases, space-separated; "bN" is socat's b9600, b115200, ...), or NULL
+ * past the last: socat's -hh lists them.
+ */
+const char *
+addr_opt_names(size_t i)
+{
+	return (i < ADDR_NOPTDEFS ? addr_optdefs[i].name : NULL);
+}
+
+/*
  * What of the value of the option name (its first len bytes, any case)
  * is a secret, as its row's type says: ADDR_HIDE_ALL, ADDR_HIDE_PASSWORD
  * (after the first ':'), or ADDR_HIDE_NONE, also for a name of no row.

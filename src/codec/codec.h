@@ -621,6 +621,7 @@ int		 addr_is(const char *);
 int		 addr_looks(const char *);
 void		 addr_hide_secret(char *);
 const char	*addr_opt(const struct addr *, const char *);
+const char	*addr_opt_names(size_t);
 int		 addr_parse(const char *, struct addr *, const char **);
 int		 tls_version_parse(const char *);
 int		 addr_parse_socat(const char *, struct addr *, const char **);

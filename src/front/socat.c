@@ -50,7 +50,8 @@ static const char socat_usage[] =
 "usage: socat [options] <address> <address>\n"
 "   options:\n"
 "      -V     print version information and exit\n"
-"      -h     print this help text and exit\n"
+"      -h     print this help text and exit; -hh, -hhh  and every option\n"
+"             of an address, each with socat's other names of it\n"
 "      -d[d]  more diagnostics (socat's form: date, time, socat[pid])\n"
 "      -u     one direction: from the first address to the second\n"
 "      -U     one direction: from the second address to the first\n"
@@ -74,9 +75,44 @@ static const char socat_usage[] =
 "      UNIX-LISTEN, UNIX-CLIENT, UNIX-SENDTO, UNIX-RECVFROM, UNIX-RECV,\n"
 "      ABSTRACT-*, SOCKET-* (TCP and UDP), OPENSSL, OPENSSL-LISTEN,\n"
 "      OPENSSL-DTLS-CLIENT, OPENSSL-DTLS-SERVER, PROXY, SOCKS4, SOCKS4A,\n"
-"      EXEC, SYSTEM, PTY, STDIO, STDIN, STDOUT, -, FD, PIPE, OPEN,\n"
-"      CREATE, GOPEN, FILE, a path, R!!W, VSOCK-CONNECT\n"
+"      SOCKS5-CONNECT, EXEC, SYSTEM, SHELL, PTY, STDIO, STDIN, STDOUT, -,\n"
+"      READLINE, FD, ACCEPT-FD, PIPE, OPEN, CREATE, GOPEN, FILE, a path,\n"
+"      R!!W, VSOCK-CONNECT\n"
 "   sockcat's manual, SOCAT COMPATIBILITY, says what else differs.\n";
+
+/*
+ * socat's -hh and -hhh: every option an address takes, a line each (socat's
+ * other names of it after its own), wrapped before the 79th column.
+ */
+static __startup void
+socat_usage_options(void)
+{
+	const char	*names, *w;
+	size_t		 i, col, n;
+
+	fputs("   options of addresses (each with its other names):\n",
+	    stdout);
+	for (i = 0; (names = addr_opt_names(i)) != NULL; i++) {
+		fputs("      ", stdout);
+		col = 6;
+		for (w = names; *w != '\0'; w += n + (w[n] == ' ')) {
+			n = strcspn(w, " ");
+			if (col > 6 && col + 1 + n > 78) {
+				fputs("\n        ", stdout);
+				col = 8;
+			} else if (col > 6) {
+				putchar(' ');
+				col++;
+			}
+			if (n == 2 && strncmp(w, "bN", 2) == 0)
+				fputs("b<speed> (b9600, b115200, ...)", stdout);
+			else
+				fwrite(w, 1, n, stdout);
+			col += n;
+		}
+		putchar('\n');
+	}
+}
 
 /*
  * The value of socat's option argv[*i], whose name is n bytes (-rFILE or
@@ -320,6 +356,8 @@ socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
 	else if (strcmp(arg, "-h") == 0 || strcmp(arg, "-hh") == 0 ||
 	    strcmp(arg, "-hhh") == 0 || strcmp(arg, "-?") == 0) {
 		fputs(socat_usage, stdout);
+		if (strncmp(arg, "-hh", 3) == 0)
+			socat_usage_options();
 		exit(0);
 	} else if (strcmp(arg, "-V") == 0) {
 		printf("sockcat %s, running socat's command line (that of "
