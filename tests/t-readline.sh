@@ -3,7 +3,8 @@
 # ^W) and brings back the ones sent before with Up and Down; what the
 # peer sends while a line is half typed does not mix with it; ^D ends
 # what is typed; refused without a terminal and beside what it cannot go
-# with; the example of the manual.  In tmux panes of 40x12 and 120x40,
+# with; the example of the manual; socat's READLINE,history=, the same
+# editor.  In tmux panes of 40x12 and 120x40,
 # read as a person reads the screen: a line wider than the terminal is
 # redrawn in place (messages, Backspace, a new window size), with the
 # cursor where it is in the line.
