@@ -80,6 +80,42 @@ test_server_ended_by_a_signal_counts() {
 	assertTrue "the program reaped: $n" "[ '${n#* }' -ge 1 ] 2>/dev/null"
 }
 
+# A sockcat that dies of SIGALRM while its counts' writing waits for a
+# lock another process holds (two writing the same counts at once) dies
+# of it as of any other signal, the writing bounded by the alarm: SIGALRM
+# is blocked while its own handler runs, and before the fix such a
+# process waited for the lock for as long as it was held.
+test_alarm_bounds_its_own_counts() {
+	GCOV_PREFIX=$SC_TMP/prof t 10 "$SC" -h >/dev/null
+	_gcda=$(find "$SC_TMP/prof" -path '*/src/base/cleanup.gcda' | head -n 1)
+	[ -n "$_gcda" ] || { fail "no counts written"; return; }
+	timeout 120 python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "r+b")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(110)' "$_gcda" "$SC_TMP/locked" &
+	_held=$!
+	SC_PIDS="$SC_PIDS $_held"
+	wait_until test -e "$SC_TMP/locked" || fail "no lock"
+	# A pty: link's side catches every fatal signal (the link goes).
+	server srv -l 127.0.0.1 0 || return
+	GCOV_PREFIX=$SC_TMP/prof bg t 45 "$SC" "pty:$SC_TMP/link" \
+	    tcp:127.0.0.1:"$PORT"
+	_bg=$BG_PID
+	wait_until test -L "$SC_TMP/link" || fail "no link"
+	# sockcat itself, not timeout(1), which takes SIGALRM as its own.
+	_srv=$(pgrep -P "$_bg")
+	assertNotEquals "sockcat's process" "" "$_srv"
+	kill -ALRM "$_srv"
+	wait_until -t 30 gone "$_srv"
+	assertTrue "dead of SIGALRM with the lock still held" \
+	    "kill -0 $_held 2>/dev/null && ! kill -0 $_srv 2>/dev/null"
+	wait "$_bg"
+	assertEquals "its status" 142 "$?"
+	assertFalse "the link gone" "[ -L '$SC_TMP/link' ]"
+	kill "$_held" 2>/dev/null
+}
+
 # The report's thresholds: lines and branches each fail it below their
 # least percentage, said in one line each, and pass it at or above.
 test_thresholds_fail_the_report() {

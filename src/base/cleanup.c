@@ -117,7 +117,10 @@ cleanup_add(cleanup_fn *fn)
 static __shortrun void
 cleanup_run(int sig)
 {
-	int	 i;
+#ifdef SC_COVERAGE
+	sigset_t	 alrm;
+#endif
+	int		 i;
 
 	/* No child was ever started: this is the owner. */
 	if (cleanup_pid != 0 && getpid() != cleanup_pid)
@@ -135,6 +138,13 @@ cleanup_run(int sig)
 	if (sig != 0 && !cleanup_counted) {
 		cleanup_counted = 1;
 		cleanup_dying = sig;
+		/*
+		 * A handler's own signal is blocked while it runs: the alarm
+		 * could not bound a writing that SIGALRM itself started.
+		 */
+		sigemptyset(&alrm);
+		sigaddset(&alrm, SIGALRM);
+		sigprocmask(SIG_UNBLOCK, &alrm, NULL);
 		alarm(2);
 		__gcov_dump();
 		alarm(0);
