@@ -183,8 +183,7 @@ end_mkfifo(const struct side *sd)
 	if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == -1) {
 		error = errno;
 		rc = error == EEXIST ? 0 : -1;
-	} else if ((l->user != NULL || l->group != NULL) &&
-	    side_chown(-1, sd->path, l, NULL) == -1) {
+	} else if (side_chown(-1, sd->path, l, NULL) == -1) {
 		/* Its owner before any wait for its other end. */
 		error = errno;
 		(void)unlink(sd->path);
@@ -225,8 +224,7 @@ end_file_opts(const struct side *sd, int fd, int made)
 	    (flags |= FS_NOATIME_FL, ioctl(fd, FS_IOC_SETFLAGS, &flags)) ==
 	    -1))
 		return (-1);
-	if ((l->user != NULL || l->group != NULL) && !made &&
-	    side_chown(fd, NULL, l, NULL) == -1)
+	if (!made && side_chown(fd, NULL, l, NULL) == -1)
 		return (-1);
 	if (l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) == -1)
 		return (-1);
@@ -752,10 +750,9 @@ end_line(const struct side *sd, struct session *s, const struct end_how *how,
 	if ((fd = device_open(sd, &name, &e->slave, cause)) == -1)
 		return (-1);
 	e->line = sd;
-	if ((sd->kind == SIDE_PTY && ((sd->perm != -1 && fchmod(e->slave,
-	    sd->perm) == -1) || ((sd->local.user != NULL ||
-	    sd->local.group != NULL) &&
-	    side_chown(e->slave, NULL, &sd->local, NULL) == -1)))) {
+	if (sd->kind == SIDE_PTY && ((sd->perm != -1 && fchmod(e->slave,
+	    sd->perm) == -1) ||
+	    side_chown(e->slave, NULL, &sd->local, NULL) == -1)) {
 		log_cause(cause, "%s", strerror(errno));
 		close(fd);
 		return (-1);

@@ -316,9 +316,10 @@ side_id(const char *name, int group, id_t *id)
 
 /*
  * user= and group=: the owner and group of fd (or, -1, of path), each a
- * name or a number, as l says (one may be NULL: left as it is).  Returns
- * -1 with errno (EINVAL for a user or group the system does not know,
- * *unknown then its option's name when unknown is not NULL).
+ * name or a number, as l says (one may be NULL: left as it is; neither,
+ * nothing is done).  Returns -1 with errno (EINVAL for a user or group
+ * the system does not know, *unknown then its option's name when unknown
+ * is not NULL).
  */
 int
 side_chown(int fd, const char *path, const struct side_local *l,
@@ -327,6 +328,8 @@ side_chown(int fd, const char *path, const struct side_local *l,
 	id_t		 uid = (id_t)-1, gid = (id_t)-1;
 	const char	*bad = NULL;
 
+	if (l->user == NULL && l->group == NULL)
+		return (0);
 	if (l->user != NULL && side_id(l->user, 0, &uid) == -1)
 		bad = "user";
 	else if (l->group != NULL && side_id(l->group, 1, &gid) == -1)
