@@ -3297,63 +3297,51 @@ test_log_destinations() {
 	done
 }
 
-# -L: a lock file, made with the process's id, removed at the end; held,
-# the second is refused; -W waits for it.  Both socats alike.
-test_lock_files() {
+# lock_files FORM: a lock file, made with the process's id, removed at
+# the end; held, the second is refused; the waiting form waits for it.
+# FORM is socat's -L and -W ("option") or an address's lockfile= and
+# waitlock= ("address").  Both socats alike.
+lock_files() {
+	_l=$SC_TMP/lock
 	for _bin in "$REAL" "$OURS"; do
-		_l=$SC_TMP/lock
-		serve hold "$_bin" -d -d -L "$_l" TCP-LISTEN:0 SYSTEM:'echo x'
-		assertTrue "$_bin: the lock's process id" \
+		if [ "$1" = option ]; then
+			serve hold "$_bin" -d -d -L "$_l" TCP-LISTEN:0 \
+			    SYSTEM:'echo x'
+			_held=(-L "$_l" TCP:127.0.0.1:1 -)
+			_wait=(-d -d -W "$_l" TCP:127.0.0.1:"$PORT" -)
+		else
+			serve hold "$_bin" -d -d TCP-LISTEN:0,lockfile="$_l" \
+			    SYSTEM:'echo x'
+			_held=(-u TCP:127.0.0.1:1,lockfile="$_l" -)
+			_wait=(-d -d - TCP:127.0.0.1:"$PORT",waitlock="$_l")
+		fi
+		assertTrue "$_bin $1: the lock's process id" \
 		    "grep -Eqx '[0-9]+' '$_l'"
-		t 20 "$_bin" -L "$_l" TCP:127.0.0.1:1 - </dev/null 2>"$SC_TMP/e"
-		assertEquals "$_bin: held: status" 1 $?
-		assertContains "$_bin: held: said" "$(<"$SC_TMP/e")" \
-		    "could not obtain lock"
-		bg t 20 "$_bin" -d -d -W "$_l" TCP:127.0.0.1:"$PORT" - \
-		    </dev/null 2>"$SC_TMP/w.err"
+		t 20 "$_bin" "${_held[@]}" </dev/null 2>"$SC_TMP/e"
+		assertEquals "$_bin $1: held: status" 1 $?
+		assertContains "$_bin $1: held: said" "$(<"$SC_TMP/e")" \
+		    "could not obtain lock \"$_l\""
+		bg t 20 "$_bin" "${_wait[@]}" </dev/null 2>"$SC_TMP/w.err"
 		_w=$BG_PID
 		wait_for "$SC_TMP/w.err" 'waiting for lock' ||
-		    fail "$_bin: -W does not wait"
-		assertTrue "$_bin: -W waits" "still_running $_w 1"
-		assertEquals "$_bin: the holder's client" "x" \
+		    fail "$_bin $1: the waiting form does not wait"
+		assertTrue "$_bin $1: it waits" "still_running $_w 1"
+		assertEquals "$_bin $1: the holder's client" "x" \
 		    "$(t 20 "$SC" 127.0.0.1 "$PORT" </dev/null)"
 		wait_exit "$SERVE_PID"
 		wait_exit "$_w"
-		assertEquals "$_bin: -W, then its own connection refused" 1 \
+		assertEquals "$_bin $1: it waited, then was refused" 1 \
 		    "$WAIT_STATUS"
-		assertFalse "$_bin: removed at the end" "[ -e '$_l' ]"
+		assertFalse "$_bin $1: removed at the end" "[ -e '$_l' ]"
 	done
 }
 
-# An address's lockfile= and waitlock=, as -L and -W: the lock taken
-# before it opens, held the second is refused, waitlock= waits for it,
-# removed at the end.  Both socats alike.
+test_lock_files() {
+	lock_files option
+}
+
 test_address_lock_files() {
-	for _bin in "$REAL" "$OURS"; do
-		_l=$SC_TMP/lock
-		serve hold "$_bin" -d -d TCP-LISTEN:0,lockfile="$_l" \
-		    SYSTEM:'echo x'
-		assertTrue "$_bin: the lock's process id" \
-		    "grep -Eqx '[0-9]+' '$_l'"
-		t 20 "$_bin" -u TCP:127.0.0.1:1,lockfile="$_l" - </dev/null \
-		    2>"$SC_TMP/e"
-		assertEquals "$_bin: held: status" 1 $?
-		assertContains "$_bin: held: said" "$(<"$SC_TMP/e")" \
-		    "could not obtain lock \"$_l\""
-		bg t 20 "$_bin" -d -d - TCP:127.0.0.1:"$PORT",waitlock="$_l" \
-		    </dev/null 2>"$SC_TMP/w.err"
-		_w=$BG_PID
-		wait_for "$SC_TMP/w.err" 'waiting for lock' ||
-		    fail "$_bin: waitlock= does not wait"
-		assertTrue "$_bin: waitlock= waits" "still_running $_w 1"
-		assertEquals "$_bin: the holder's client" "x" \
-		    "$(t 20 "$SC" 127.0.0.1 "$PORT" </dev/null)"
-		wait_exit "$SERVE_PID"
-		wait_exit "$_w"
-		assertEquals "$_bin: waitlock=, then its own connection refused" \
-		    1 "$WAIT_STATUS"
-		assertFalse "$_bin: removed at the end" "[ -e '$_l' ]"
-	done
+	lock_files address
 }
 
 # SOCAT_DEFAULT_LISTEN_IP=6: a listener naming no family listens on
