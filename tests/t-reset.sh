@@ -140,6 +140,33 @@ test_reset_while_sending_listen() {
 	done
 }
 
+# A program that has not read what the peer sent when the peer resets:
+# the reset closes the program's output, the program exits (here as soon
+# as its output is closed), and the bytes queued for it cannot be written.
+# The reset is still said, not hidden by that write's error, with or
+# without splice(2).  -w keeps the connection in the pump (a program given
+# the socket itself sees the reset on its own).  96 KiB: more than the
+# program's pipe holds (64 KiB), less than that and the channel's buffer,
+# so that the socket is still read when the reset comes.
+test_reset_before_program_reads() {
+	cat >"$SC_TMP/prog.py" <<-'EOF'
+	import os, select
+	os.write(1, b"r")
+	p = select.poll()
+	p.register(1, 0)
+	p.poll()
+	EOF
+	for path in "" --no-splice; do
+		run_sc null /dev/null "$SC" -v -w 10 $path -l \
+		    -c "exec python3 $SC_TMP/prog.py" 127.0.0.1 0
+		port=$(sc_port) || fail "${path:-splice}: no listener"
+		bg timeout -k 2 15 python3 "$FAULT" --connect "$port" \
+		    --send-rst 98304 >"$SC_TMP/fault.out"
+		check_ended "program, ${path:-splice}" "$RECV_RESET"
+		sc_cleanup
+	done
+}
+
 # The first case of the issue, beside ncat: `ncat host port | cat` with
 # stdin open, and the peer resets.  Both end with status 1 and say so.
 test_reset_in_a_pipeline_as_ncat() {

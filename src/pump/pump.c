@@ -323,11 +323,19 @@ channel_discard(struct channel *ch)
 	channel_fast(ch)->piped = 0;
 }
 
+/*
+ * A read or write of ch failed: ch stops, dropping what it holds, and
+ * says error, unless its source's read failed first (a reset): that is
+ * the cause, and a destination that then fails to take what was queued
+ * (a program that exits) must not hide it.
+ */
 void
 channel_fail(struct channel *ch, const char *op, int error)
 {
-	ch->error = error;
-	ch->error_op = op;
+	if (ch->error_op == NULL) {
+		ch->error = error;
+		ch->error_op = op;
+	}
 	ch->src->session->failed = 1;
 	/*
 	 * A connection that may be replaced keeps what was not written
