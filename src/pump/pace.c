@@ -1,7 +1,7 @@
 /*
  * A channel's pacing (-i, --delay) and read limit (-W), and the state few
  * channels have, made the first time one asks for it; the pauses
- * themselves are the pump's (pump.c).
+ * themselves are the pump's (pump.c).  And a channel held by its mode.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -71,4 +71,37 @@ channel_unpause(struct channel *ch)
 {
 	if (ch->pace != NULL)
 		ev_timer_disarm(&ch->pace->timer);
+}
+
+/*
+ * Hold ch (on) so that its source is not read, or let it read again (off):
+ * for a mode that has nowhere to send data yet, such as a datagram
+ * listener before its first peer.
+ */
+void
+channel_hold(struct channel *ch, int on)
+{
+	if (on)
+		ch->flags |= CH_HOLD;
+	else
+		ch->flags &= ~CH_HOLD;
+	channel_update(ch);
+}
+
+/*
+ * Let a held channel read again, and take at once what its source holds
+ * already that no poll would announce (the rest of a TLS record).  The
+ * session's rule runs then: the session may be finished, and freed by
+ * its mode, on return.
+ */
+void
+channel_resume(struct channel *ch)
+{
+	ch->flags &= ~CH_HOLD;
+	if (!ep_pending(ch->src)) {
+		channel_update(ch);
+		return;
+	}
+	channel_run(ch, 0);
+	session_check(ch->src->session);
 }

@@ -432,39 +432,6 @@ ep_write_ended(struct endpoint *ep)
 }
 
 /*
- * Hold ch (on) so that its source is not read, or let it read again (off):
- * for a mode that has nowhere to send data yet, such as a datagram
- * listener before its first peer.
- */
-void
-channel_hold(struct channel *ch, int on)
-{
-	if (on)
-		ch->flags |= CH_HOLD;
-	else
-		ch->flags &= ~CH_HOLD;
-	channel_update(ch);
-}
-
-/*
- * Let a held channel read again, and take at once what its source holds
- * already that no poll would announce (the rest of a TLS record).  The
- * session's rule runs then: the session may be finished, and freed by
- * its mode, on return.
- */
-void
-channel_resume(struct channel *ch)
-{
-	ch->flags &= ~CH_HOLD;
-	if (!ep_pending(ch->src)) {
-		channel_update(ch);
-		return;
-	}
-	channel_run(ch, 0);
-	session_check(ch->src->session);
-}
-
-/*
  * If the source has ended and everything is delivered, tell dst; a pause
  * after the last line (-i) still runs first, as netcat sleeps before its
  * shutdown.
