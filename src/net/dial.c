@@ -282,6 +282,24 @@ dial_connected(struct dial *d)
 }
 
 /*
+ * A connect ended in a hangup or an error: refused, or made and already
+ * reset by a peer that answered and reset at once, its bytes waiting to be
+ * read.  SO_ERROR would take that reset, and the connection would pass for
+ * one never made, its bytes lost.  A peek tells: bytes (or their end) wait,
+ * so it was made, and the reads meet the reset after them.  Returns the
+ * connect's error, 0 when it was made, or -1 when the peek cannot tell.
+ */
+static int
+dial_hangup(int fd)
+{
+	char	c;
+
+	if (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) >= 0)
+		return (0);
+	return (errno == EAGAIN || errno == EINTR ? -1 : errno);
+}
+
+/*
  * A non-blocking connect has ended, one way or the other: the one place
  * its outcome is read.
  */
@@ -292,12 +310,14 @@ dial_connect_cb(int fd, int events, void *arg)
 	socklen_t	 len = sizeof(int);
 	int		 error = 0;
 
-	(void)events;
 	/* Connected as it returned (dial_over()): no error to ask for. */
 	if (d->done)
 		d->done = 0;
-	else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
-		error = errno;
+	else if (!(events & EV_HUP) || (error = dial_hangup(fd)) == -1) {
+		error = 0;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
+			error = errno;
+	}
 	if (error == 0 && dial_self(d->sd, d->ai, fd))
 		error = ECONNREFUSED;
 	if (error == 0) {
@@ -412,7 +432,7 @@ dial_try(struct dial *d)
 				ev_timer_arm(&d->kick, 0);
 				return;
 			}
-			ev_set(fd, EV_WRITE, dial_connect_cb, d);
+			ev_set(fd, EV_WRITE | EV_HUP, dial_connect_cb, d);
 			return;
 		}
 		/*
