@@ -7,7 +7,11 @@ debug builds (SC_EVENT_ORDER: reverse, and seeds) and, when the preempt
 library is given, with a sleep after each accept4, connect and
 epoll_wait, so that what the peer did meanwhile is all ready in one round.
 Every byte one side wrote must reach the other, and sockcat must end with
-status 0; anything else is printed and the exit status is 1.
+status 0; anything else is printed and the exit status is 1.  The
+scenarios named *-reset have a peer that writes and resets the connection
+in one go instead: the reset must be said, once, the status must say a
+failure, what was delivered must be a start of what was sent, and a
+stream passed on must not end as if it were whole.
 
     coincide.py SOCKCAT SCENARIO [--orders LIST] [--runs N] [--preload LIB]
 
@@ -18,6 +22,7 @@ import os
 import re
 import select
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -120,6 +125,22 @@ class Run:
         if rc != 0:
             raise Failure("%s: status %d: %r" % (what, rc, self.err(p.name)))
 
+    def failed(self, p, what, said):
+        """p ended by itself with a status that is not 0 and said, once,
+        on a line of its own, what the regular expression said says."""
+        try:
+            rc = p.wait(DEADLINE + 5)
+        except subprocess.TimeoutExpired:
+            self.kill(p)
+            raise Failure("%s did not end" % what)
+        err = self.err(p.name)
+        if rc == 0 or rc == 124:
+            raise Failure("%s: status %d: %r" % (what, rc, err))
+        lines = re.findall(rb"(?m)^sockcat: " + said + rb"$", err)
+        if len(lines) != 1:
+            raise Failure("%s: status %d, not said once: %r" % (what, rc,
+                                                                err))
+
     @staticmethod
     def kill(p):
         """End p, the timeout(1) around sockcat: SIGTERM, which timeout
@@ -167,6 +188,24 @@ def read_all(s):
         if not b:
             return b"".join(got)
         got.append(b)
+
+
+def send_reset(s, data):
+    """Send data and reset the connection at once (SO_LINGER 0)."""
+    try:
+        s.sendall(data)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    s.close()
+
+
+def expect_start(what, got, sent):
+    """What was delivered of a cut stream: a start of what was sent."""
+    if not sent.startswith(got):
+        raise Failure("%s: %d bytes, not a start of the %d sent" % (
+            what, len(got), len(sent)))
 
 
 def expect(what, got, want):
@@ -427,6 +466,103 @@ def sc_udp_client(r, seed):
     expect("sockcat's stdout", r.out(), b"datagram\n")
 
 
+RESET = rb"read from network: Connection reset by peer"
+
+
+def sc_listen_reset(r, seed):
+    """-l with stdin open: a client sends 100 KB and resets at once."""
+    data = payload(100000, seed)
+    p = r.start(["-v", "-l", "127.0.0.1", "0"], HELD)
+    send_reset(socket.create_connection(("127.0.0.1", r.port()),
+                                        timeout=DEADLINE), data)
+    r.failed(p, "sockcat -l", RESET)
+    expect_start("sockcat's stdout", r.out(), data)
+
+
+def sc_client_reset(r, seed):
+    """A client with stdin open: the server sends 100 KB and resets at
+    once."""
+    data = payload(100000, seed)
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    ls.settimeout(DEADLINE)
+    p = r.start(["-v", "127.0.0.1", str(ls.getsockname()[1])], HELD)
+    c, _ = ls.accept()
+    ls.close()
+    send_reset(c, data)
+    r.failed(p, "sockcat client", RESET)
+    expect_start("sockcat's stdout", r.out(), data)
+
+
+# A program that never reads and exits once its output is closed.
+DEAF = ("python3 -c 'import select; p = select.poll(); p.register(1, 0); "
+        "p.poll()'")
+
+
+def sc_exec_reset(r, seed):
+    """-l -c with a program that has not read what the client sent when
+    the client resets (-w keeps the connection in the pump): the reset
+    closes its output, it exits, and what was queued for it is lost;
+    the reset is said all the same.  Spliced and copied in turn."""
+    copy = ["--no-splice"] if seed % 2 else []
+    p = r.start(["-v", "-w", "10", *copy, "-l", "-c", r.plain + DEAF,
+                 "127.0.0.1", "0"], None)
+    send_reset(socket.create_connection(("127.0.0.1", r.port()),
+                                        timeout=DEADLINE),
+               payload(98304, seed))
+    r.failed(p, "sockcat -l -c", RESET)
+
+
+def sc_forward_reset(r, seed):
+    """--forward: a client sends 100 KB and resets at once; the target
+    must not see a whole stream end (end of file) unless it got every
+    byte, and the forwarder serves the next client."""
+    got = []
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(4)
+    ls.settimeout(DEADLINE)
+
+    def target():
+        while True:
+            try:
+                c, _ = ls.accept()
+            except OSError:
+                return
+            c.settimeout(DEADLINE)
+            buf, how = b"", "eof"
+            try:
+                while True:
+                    b = c.recv(65536)
+                    if not b:
+                        break
+                    buf += b
+            except OSError:
+                how = "reset"
+            c.close()
+            got.append((buf, how))
+    threading.Thread(target=target, daemon=True).start()
+    p = r.start(["-v", "-lk", "127.0.0.1", "0", "--forward",
+                 "127.0.0.1:%d" % ls.getsockname()[1]], None)
+    port = r.port()
+    data = payload(100000, seed)
+    send_reset(socket.create_connection(("127.0.0.1", port),
+                                        timeout=DEADLINE), data)
+    end = time.monotonic() + DEADLINE
+    while not got and time.monotonic() < end:
+        time.sleep(0.01)
+    ls.close()
+    r.kill(p)
+    if not got:
+        raise Failure("the target never saw the connection end")
+    buf, how = got[0]
+    expect_start("the target", buf, data)
+    if how == "eof" and buf != data:
+        raise Failure("the target saw a whole end after %d of %d bytes" %
+                      (len(buf), len(data)))
+
+
 def ws_frame(opcode, data):
     """A masked client frame."""
     mask = os.urandom(4)
@@ -480,7 +616,20 @@ def sc_ws_server(r, seed):
     one go; what stdin held goes before the server's close."""
     p = r.start(["-v", "-l", "--websocket", "127.0.0.1", "0"],
                 b"greeting\n")
-    port = r.port()
+    s, rest = ws_upgrade(r.port())
+    s.sendall(ws_frame(1, b"command") + ws_frame(8, b"\x03\xe8"))
+    msgs, closed = ws_messages(s, rest)
+    s.close()
+    r.wait(p, "sockcat -l --websocket")
+    # A line of text is one text message, without its newline, and a
+    # text message a line.
+    expect("client received", msgs, b"greeting")
+    expect("sockcat's stdout", r.out(), b"command\n")
+
+
+def ws_upgrade(port):
+    """A client connection to a WebSocket server, upgraded: (socket,
+    what came after the answer's head)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
     key = base64.b64encode(os.urandom(16)).decode()
     s.sendall(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
@@ -495,14 +644,19 @@ def sc_ws_server(r, seed):
     head, rest = head.split(b"\r\n\r\n", 1)
     if b" 101 " not in head.split(b"\r\n")[0]:
         raise Failure("no upgrade: %r" % head)
-    s.sendall(ws_frame(1, b"command") + ws_frame(8, b"\x03\xe8"))
-    msgs, closed = ws_messages(s, rest)
-    s.close()
-    r.wait(p, "sockcat -l --websocket")
-    # A line of text is one text message, without its newline, and a
-    # text message a line.
-    expect("client received", msgs, b"greeting")
-    expect("sockcat's stdout", r.out(), b"command\n")
+    return s, rest
+
+
+def sc_ws_server_reset(r, seed):
+    """-l --websocket -c yes: the client sends a message of 200 KB and
+    resets at once, the program writing all the while: the reset is said,
+    met by a read or by a write."""
+    p = r.start(["-v", "-l", "--websocket", "-c", r.plain + "yes",
+                 "127.0.0.1", "0"], None)
+    s, _ = ws_upgrade(r.port())
+    send_reset(s, ws_frame(2, payload(200000, seed)))
+    r.failed(p, "sockcat -l --websocket -c",
+             rb"(read from|write to) network: Connection reset by peer")
 
 
 def ws_unmask(buf):
@@ -585,6 +739,11 @@ SCENARIOS = {
     "udp-client": sc_udp_client,
     "ws-server": sc_ws_server,
     "ws-client": sc_ws_client,
+    "listen-reset": sc_listen_reset,
+    "client-reset": sc_client_reset,
+    "exec-reset": sc_exec_reset,
+    "forward-reset": sc_forward_reset,
+    "ws-server-reset": sc_ws_server_reset,
 }
 
 

@@ -4,7 +4,9 @@
 # members, --forward, an address pair, socat's non-socket sides, -u
 # both ways, the WebSocket server and client) with a peer that writes and shuts
 # down in one go, standard input ending with the network, a program
-# exiting as its peer closes.  Each runs under the event-order knob of
+# exiting as its peer closes; and the plain client and listener, a
+# program, the forwarder and the WebSocket server with a peer that writes
+# and resets in one go.  Each runs under the event-order knob of
 # debug builds (SC_EVENT_ORDER=reverse and seed:1 to seed:8: what one
 # round finds ready is handled in another order each time) and with
 # tests/preempt.so sleeping after each accept4, connect and epoll_wait,
@@ -117,6 +119,32 @@ test_websocket_server_client_closes_at_once() {
 
 test_websocket_client_server_answers_and_closes() {
 	coincide ws-client
+}
+
+# A peer that writes and resets in one go: the reset said once, a failed
+# status, a start of what was sent delivered, a whole end never passed on
+# for a cut stream.
+test_listener_client_resets() {
+	coincide listen-reset
+}
+
+# A server that answers and resets before the connect is seen to be made:
+# the connection was made all the same, its bytes shown, then the reset.
+test_client_server_answers_and_resets() {
+	coincide client-reset
+}
+
+# A program that never read what the client sent when the client resets.
+test_program_unread_at_the_reset() {
+	coincide exec-reset
+}
+
+test_forwarder_client_resets() {
+	coincide forward-reset
+}
+
+test_websocket_server_client_resets() {
+	coincide ws-server-reset
 }
 
 # OpenBSD's regress/usr.bin/nc run-tcp-server-reverse-eof, 200 times,
