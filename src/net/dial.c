@@ -287,7 +287,8 @@ dial_connected(struct dial *d)
  * read.  SO_ERROR would take that reset, and the connection would pass for
  * one never made, its bytes lost.  A peek tells: bytes (or their end) wait,
  * so it was made, and the reads meet the reset after them.  Returns the
- * connect's error, 0 when it was made, or -1 when the peek cannot tell.
+ * connect's error, 0 when it was made, or -1 when the peek cannot tell
+ * (a VSOCK socket says only that it is not connected).
  */
 static int
 dial_hangup(int fd)
@@ -296,7 +297,8 @@ dial_hangup(int fd)
 
 	if (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) >= 0)
 		return (0);
-	return (errno == EAGAIN || errno == EINTR ? -1 : errno);
+	return (errno == EAGAIN || errno == EINTR || errno == ENOTCONN ? -1 :
+	    errno);
 }
 
 /*
