@@ -359,9 +359,9 @@ def listener_peer(port, pattern):
     return got
 
 
-def sc_broker(r, seed, room=False):
-    """--broker, --room: a member sends a line and leaves in one go; the
-    one listening hears it."""
+def sc_broker(r, seed, room=False, reset=False):
+    """--broker, --room: a member sends a line and leaves (or resets) in
+    one go; the one listening hears it."""
     p = r.start(["-v", "--room" if room else "--broker", "127.0.0.1", "0"],
                 None)
     port = r.port()
@@ -378,7 +378,11 @@ def sc_broker(r, seed, room=False):
         while r.err().count(b"Connection") < 1 and time.monotonic() < end:
             time.sleep(0.01)
     line = ("line of seed %d\n" % seed).encode()
-    exchange(port, line)
+    if reset:
+        send_reset(socket.create_connection(("127.0.0.1", port),
+                                            timeout=DEADLINE), line)
+    else:
+        exchange(port, line)
     got = b""
     while line.strip() not in got:
         b = s.recv(4096)
@@ -393,6 +397,14 @@ def sc_broker(r, seed, room=False):
 
 def sc_room(r, seed):
     sc_broker(r, seed, room=True)
+
+
+def sc_broker_reset(r, seed):
+    sc_broker(r, seed, reset=True)
+
+
+def sc_room_reset(r, seed):
+    sc_broker(r, seed, room=True, reset=True)
 
 
 def sc_forward(r, seed):
@@ -563,6 +575,44 @@ def sc_forward_reset(r, seed):
                       (len(buf), len(data)))
 
 
+def sc_forward_target_reset(r, seed):
+    """--forward: the target answers 100 KB and resets at once; the
+    client must not see a whole end (end of file) unless it got every
+    byte."""
+    data = payload(100000, seed)
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(4)
+    ls.settimeout(DEADLINE)
+
+    def target():
+        try:
+            c, _ = ls.accept()
+        except OSError:
+            return
+        send_reset(c, data)
+    threading.Thread(target=target, daemon=True).start()
+    p = r.start(["-v", "-lk", "127.0.0.1", "0", "--forward",
+                 "127.0.0.1:%d" % ls.getsockname()[1]], None)
+    s = socket.create_connection(("127.0.0.1", r.port()), timeout=DEADLINE)
+    got, how = b"", "eof"
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+    except OSError:
+        how = "reset"
+    s.close()
+    ls.close()
+    r.kill(p)
+    expect_start("the client", got, data)
+    if how == "eof" and got != data:
+        raise Failure("the client saw a whole end after %d of %d bytes" %
+                      (len(got), len(data)))
+
+
 def ws_frame(opcode, data):
     """A masked client frame."""
     mask = os.urandom(4)
@@ -721,6 +771,39 @@ def sc_ws_client(r, seed):
     expect("server received", got[0] if got else b"", b"hello")
 
 
+def sc_ws_client_reset(r, seed):
+    """A ws:// client with stdin open: the server upgrades, sends a
+    message of 100 KB and resets at once."""
+    data = payload(100000, seed)
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    ls.settimeout(DEADLINE)
+
+    def serve():
+        try:
+            c, _ = ls.accept()
+            c.settimeout(DEADLINE)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += c.recv(4096)
+        except OSError:
+            return
+        key = re.search(rb"(?i)sec-websocket-key: *(\S+)", head).group(1)
+        acc = base64.b64encode(hashlib.sha1(
+            key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+        send_reset(c, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: "
+                   b"websocket\r\nConnection: Upgrade\r\n"
+                   b"Sec-WebSocket-Accept: " + acc + b"\r\n\r\n" +
+                   bytes([0x82, 127]) + len(data).to_bytes(8, "big") + data)
+    threading.Thread(target=serve, daemon=True).start()
+    p = r.start(["-v", "ws://127.0.0.1:%d/" % ls.getsockname()[1]], HELD)
+    r.failed(p, "sockcat ws://", RESET)
+    ls.close()
+    # A message is shown as a line.
+    expect_start("sockcat's stdout", r.out(), data + b"\n")
+
+
 SCENARIOS = {
     "listen-reverse-eof": sc_listen_reverse_eof,
     "listen-reverse-eof-N": sc_listen_reverse_eof_N,
@@ -744,6 +827,10 @@ SCENARIOS = {
     "exec-reset": sc_exec_reset,
     "forward-reset": sc_forward_reset,
     "ws-server-reset": sc_ws_server_reset,
+    "forward-target-reset": sc_forward_target_reset,
+    "ws-client-reset": sc_ws_client_reset,
+    "broker-reset": sc_broker_reset,
+    "room-reset": sc_room_reset,
 }
 
 

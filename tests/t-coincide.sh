@@ -1,19 +1,22 @@
 #!/bin/bash
 # Events made to coincide: every mode that ends a session (the plain
 # client and listener, -lk -e and -c, --fifo, --chat, broker and room
-# members, --forward, an address pair, socat's non-socket sides, -u
-# both ways, the WebSocket server and client) with a peer that writes and shuts
-# down in one go, standard input ending with the network, a program
-# exiting as its peer closes; and the plain client and listener, a
-# program, the forwarder and the WebSocket server with a peer that writes
-# and resets in one go.  Each runs under the event-order knob of
-# debug builds (SC_EVENT_ORDER=reverse and seed:1 to seed:8: what one
-# round finds ready is handled in another order each time) and with
-# tests/preempt.so sleeping after each accept4, connect and epoll_wait,
-# so that what the peer did is all ready in one round.  Every byte one
-# side wrote must reach the other, and sockcat end with status 0
-# (tests/coincide.py).  OpenBSD's run-tcp-server-reverse-eof case runs
-# 200 times with both processors busy.
+# members, --forward, an address pair, socat's non-socket sides, -u both
+# ways, the WebSocket server and client) with a peer that writes and
+# shuts down in one go, standard input ending with the network, a
+# program exiting as its peer closes; and the plain client and listener,
+# a program, the forwarder (both ways), broker and room members and the
+# WebSocket server and client with a peer that writes and resets in one
+# go.  Each runs under the event-order knob of debug builds
+# (SC_EVENT_ORDER=reverse and seed:1 to seed:8: what one round finds
+# ready is handled in another order each time) and with tests/preempt.so
+# sleeping after each accept4, connect and epoll_wait, so that what the
+# peer did is all ready in one round.  Every byte one side wrote must
+# reach the other, and sockcat end with status 0; after a reset, the
+# reset must be said once, the status a failure, and what was delivered
+# a start of what was sent (tests/coincide.py).  OpenBSD's
+# run-tcp-server-reverse-eof case runs 200 times with both processors
+# busy.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -145,6 +148,26 @@ test_forwarder_client_resets() {
 
 test_websocket_server_client_resets() {
 	coincide ws-server-reset
+}
+
+# The forwarder's target answers and resets: its client must not see a
+# whole end for a cut stream.
+test_forwarder_target_resets() {
+	coincide forward-target-reset
+}
+
+test_websocket_client_server_resets() {
+	coincide ws-client-reset
+}
+
+# A member says a line and resets before its welcome is written: the
+# others still hear the line, as ncat's chat relays it.
+test_broker_member_says_and_resets() {
+	coincide broker-reset
+}
+
+test_room_member_says_and_resets() {
+	coincide room-reset
 }
 
 # OpenBSD's regress/usr.bin/nc run-tcp-server-reverse-eof, 200 times,

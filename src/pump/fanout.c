@@ -227,6 +227,24 @@ outq_fail(struct outq *q, int error)
 	fanout_doom(q);
 }
 
+/*
+ * Can q's member, whose write failed, still be read?  A peer that reset
+ * the connection (or is gone: EPIPE) may have sent lines before, which
+ * the kernel keeps to be read: its reader takes them, and the session
+ * ends at their end, as a peer's that closed.  Nothing more is written.
+ */
+static int
+outq_readable(struct outq *q)
+{
+	struct channel	*r = q->ep->reader;
+
+	if ((q->error != ECONNRESET && q->error != EPIPE) || r == NULL ||
+	    channel_ended(r))
+		return (0);
+	ep_update(q->ep);
+	return (1);
+}
+
 /* Append a reference to c to q, growing the ring.  Returns -1 on ENOMEM. */
 static int
 outq_append(struct outq *q, struct chunk *c)
@@ -268,7 +286,8 @@ outq_pending(struct endpoint *ep)
 /*
  * Write what ep's queue holds until it is empty or the descriptor would
  * block.  A member cut off that has said its last words is ended.
- * Returns -1 with the queue's error set if the write failed.
+ * Returns -1 with the queue's error set if the write failed and the
+ * member is to be ended now, 0 if it is still read (outq_readable()).
  */
 static int
 outq_flush(struct endpoint *ep)
@@ -288,7 +307,7 @@ outq_flush(struct endpoint *ep)
 				break;
 			q->error = errno;
 			outq_clear(q);
-			return (-1);
+			return (outq_readable(q) ? 0 : -1);
 		}
 		moved = 1;
 		q->bytes -= n;
@@ -569,9 +588,9 @@ fanout_give(struct endpoint *ep, struct chunk *c)
 {
 	struct outq	*q = ep_outq(ep);
 
-	if (ep->session->over || q->doomed)
+	if (ep->session->over || q->doomed || q->error != 0)
 		return;
-	if (outq_push(ep, c) == -1)
+	if (outq_push(ep, c) == -1 && !outq_readable(q))
 		fanout_doom(q);
 }
 
