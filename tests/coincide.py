@@ -346,6 +346,24 @@ def sc_chat(r, seed):
         raise Failure("the server did not show the line: %r" % r.out("srv"))
 
 
+def sc_chat_reset(r, seed):
+    """--chat: the caller says a line and resets at once; the server
+    shows the line and says why the caller left."""
+    p = r.start(["--chat", "-v", "-n", "-l", "127.0.0.1", "0"], HELD,
+                name="srv")
+    line = ("hello from seed %d\n" % seed).encode()
+    send_reset(socket.create_connection(("127.0.0.1", r.port("srv")),
+                                        timeout=DEADLINE), line)
+    end = time.monotonic() + DEADLINE
+    while b"left" not in r.err("srv") and time.monotonic() < end:
+        time.sleep(0.01)
+    r.kill(p)
+    if not re.search(rb"(?m)^127\.0\.0\.1 port \d+ left "
+                     rb"\(Connection reset by peer\)$", r.err("srv")):
+        raise Failure("the server did not say why: %r" % r.err("srv"))
+    expect("the server showed", r.out("srv"), line)
+
+
 def listener_peer(port, pattern):
     """A client that waits for pattern, returns what it read."""
     s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
@@ -831,6 +849,7 @@ SCENARIOS = {
     "ws-client-reset": sc_ws_client_reset,
     "broker-reset": sc_broker_reset,
     "room-reset": sc_room_reset,
+    "chat-reset": sc_chat_reset,
 }
 
 

@@ -5,9 +5,9 @@
 # ways, the WebSocket server and client) with a peer that writes and
 # shuts down in one go, standard input ending with the network, a
 # program exiting as its peer closes; and the plain client and listener,
-# a program, the forwarder (both ways), broker and room members and the
-# WebSocket server and client with a peer that writes and resets in one
-# go.  Each runs under the event-order knob of debug builds
+# a program, the forwarder (both ways), broker and room members, --chat
+# and the WebSocket server and client with a peer that writes and resets
+# in one go.  Each runs under the event-order knob of debug builds
 # (SC_EVENT_ORDER=reverse and seed:1 to seed:8: what one round finds
 # ready is handled in another order each time) and with tests/preempt.so
 # sleeping after each accept4, connect and epoll_wait, so that what the
@@ -168,6 +168,10 @@ test_broker_member_says_and_resets() {
 
 test_room_member_says_and_resets() {
 	coincide room-reset
+}
+
+test_chat_caller_says_and_resets() {
+	coincide chat-reset
 }
 
 # OpenBSD's regress/usr.bin/nc run-tcp-server-reverse-eof, 200 times,
