@@ -232,14 +232,15 @@ outq_fail(struct outq *q, int error)
  * the connection (or is gone: EPIPE) may have sent lines before, which
  * the kernel keeps to be read: its reader takes them, and the session
  * ends at their end, as a peer's that closed.  Nothing more is written.
+ * Not a member cut off (its lines are no longer heard), nor stdout.
  */
 static int
 outq_readable(struct outq *q)
 {
 	struct channel	*r = q->ep->reader;
 
-	if ((q->error != ECONNRESET && q->error != EPIPE) || r == NULL ||
-	    channel_ended(r))
+	if ((q->error != ECONNRESET && q->error != EPIPE) || q->leaving ||
+	    r == NULL || q->ep->rfd != q->ep->wfd || channel_ended(r))
 		return (0);
 	ep_update(q->ep);
 	return (1);
