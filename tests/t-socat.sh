@@ -1190,6 +1190,20 @@ test_local_sides() {
 	    "program"
 }
 
+# stdout written by both sides ("-" on each): the way that ends first
+# must not close it under the other's bytes.  The program's line comes
+# after stdin's end (the program waits past it), both socats alike.
+test_shared_stdout() {
+	for _bin in "$REAL" "$OURS"; do
+		printf 'mine\n' | t 20 "$_bin" -t 5 \
+		    'SYSTEM:cat >/dev/null; sleep 0.2; echo late,pipes!!-' - \
+		    >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: status" 0 $?
+		assertTrue "$_bin: the late line: $(<"$SC_TMP/o")" \
+		    "grep -qx late '$SC_TMP/o'"
+	done
+}
+
 # socat's file options, both socats alike: readbytes, ftruncate, o-trunc
 # and GOPEN's append, escape, ignoreeof (a file read as it grows), umask,
 # setsid (ours, or the program's).

@@ -273,6 +273,8 @@ ep_close_fd(struct endpoint *ep, int fd)
 static __shortrun void
 ep_shutdown(struct endpoint *ep)
 {
+	struct endpoint	*o;
+
 	if (ep->ops != NULL && ep->ops->shutdown != NULL && ep->wfd != -1)
 		ep->ops->shutdown(ep);
 	switch ((enum ep_shut)ep->shut) {
@@ -282,6 +284,15 @@ ep_shutdown(struct endpoint *ep)
 	case EP_SHUT_CLOSE:
 		if (ep->rfd == ep->wfd)
 			break;
+		/* Closed by the last way to end: the other's watch stays. */
+		if ((o = ep_wfd_shared(ep)) != NULL) {
+			if (ep->wevents != 0)
+				ev_del(ep->wfd);
+			ep->wfd = -1;
+			ep->wevents = o->wevents = 0;
+			ep_update(o);
+			break;
+		}
 		ep_close_fd(ep, ep->wfd);
 		ep->wfd = -1;
 		ep->wevents = 0;
