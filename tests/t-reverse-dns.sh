@@ -118,15 +118,19 @@ test_exec_name_delays_no_one() {
 test_numeric_asks_nothing() {
 	: >"$QUERIES"
 	server b -n --broker 127.0.0.1 0 || fail "no broker"
+	# The line goes once both are members (the broker has said both),
+	# so that the one listening is there to hear it.
 	t 10 python3 -c '
-import socket, sys
+import socket, sys, time
 a = socket.create_connection(("127.0.0.1", int(sys.argv[1])),
                              source_address=("127.0.0.3", 0))
 b = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+while open(sys.argv[2]).read().count("Connection received") < 2:
+    time.sleep(0.01)
 a.sendall(b"hello\n")
 b.settimeout(5)
 sys.exit(b.recv(100) != b"hello\n")
-' "$PORT"
+' "$PORT" "$SC_TMP/b.err"
 	assertEquals "relayed at once" 0 $?
 	assertEquals "numeric lines" "127.0.0.3
 127.0.0.1" "$(sed -n 's/^Connection received on \([^ ]*\) .*/\1/p' \
