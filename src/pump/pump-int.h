@@ -142,7 +142,6 @@ void		 channel_unpause(struct channel *);
 
 /* session.c */
 int		 ep_edge(const struct endpoint *);
-struct endpoint	*ep_wfd_shared(const struct endpoint *);
 
 /* fastpath.c */
 void		 channel_try_splice(struct channel *);

@@ -284,8 +284,15 @@ ep_shutdown(struct endpoint *ep)
 	case EP_SHUT_CLOSE:
 		if (ep->rfd == ep->wfd)
 			break;
-		/* Closed by the last way to end: the other's watch stays. */
-		if ((o = ep_wfd_shared(ep)) != NULL) {
+		/*
+		 * A descriptor another way still writes to (socat's "-" on
+		 * both sides: one stdout) is closed by the last to end.
+		 */
+		TAILQ_FOREACH(o, &ep->session->endpoints, entry)
+			if (o != ep && o->wfd == ep->wfd && o->writer != NULL &&
+			    !channel_ended(o->writer))
+				break;
+		if (o != NULL) {
 			if (ep->wevents != 0)
 				ev_del(ep->wfd);
 			ep->wfd = -1;

@@ -630,20 +630,3 @@ session_free(struct session *s)
 	}
 	free(s);
 }
-
-/*
- * Another endpoint of ep's session that still writes to ep's descriptor
- * (socat's "-" on both sides: one stdout, two ways), or NULL.
- */
-struct endpoint *
-ep_wfd_shared(const struct endpoint *ep)
-{
-	struct endpoint	*o;
-
-	TAILQ_FOREACH(o, &ep->session->endpoints, entry) {
-		if (o != ep && o->wfd == ep->wfd && o->writer != NULL &&
-		    !channel_ended(o->writer))
-			return (o);
-	}
-	return (NULL);
-}
