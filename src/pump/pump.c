@@ -293,10 +293,12 @@ ep_shutdown(struct endpoint *ep)
 			    !channel_ended(o->writer))
 				break;
 		if (o != NULL) {
-			if (ep->wevents != 0)
-				ev_del(ep->wfd);
+			/* One watch a descriptor: made again for o alone. */
+			ev_del(ep->wfd);
 			ep->wfd = -1;
 			ep->wevents = o->wevents = 0;
+			if (o->rfd == o->wfd)
+				o->revents = 0;
 			ep_update(o);
 			break;
 		}
