@@ -201,6 +201,38 @@ def send_reset(s, data):
     s.close()
 
 
+def local_listener(backlog=1):
+    """A listening TCP socket on 127.0.0.1, its accept bounded."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(backlog)
+    ls.settimeout(DEADLINE)
+    return ls
+
+
+def read_cut(s):
+    """Read s to its end: (bytes, "eof" or "reset")."""
+    s.settimeout(DEADLINE)
+    buf = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                return buf, "eof"
+            buf += b
+    except OSError:
+        return buf, "reset"
+
+
+def expect_whole_end(what, got, how, sent):
+    """A stream cut by a reset: a start of what was sent, and a whole
+    end (end of file) only after every byte."""
+    expect_start(what, got, sent)
+    if how == "eof" and got != sent:
+        raise Failure("%s saw a whole end after %d of %d bytes" %
+                      (what, len(got), len(sent)))
+
+
 def expect_start(what, got, sent):
     """What was delivered of a cut stream: a start of what was sent."""
     if not sent.startswith(got):
@@ -513,10 +545,7 @@ def sc_client_reset(r, seed):
     """A client with stdin open: the server sends 100 KB and resets at
     once."""
     data = payload(100000, seed)
-    ls = socket.socket()
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(1)
-    ls.settimeout(DEADLINE)
+    ls = local_listener()
     p = r.start(["-v", "127.0.0.1", str(ls.getsockname()[1])], HELD)
     c, _ = ls.accept()
     ls.close()
@@ -549,10 +578,7 @@ def sc_forward_reset(r, seed):
     must not see a whole stream end (end of file) unless it got every
     byte, and the forwarder serves the next client."""
     got = []
-    ls = socket.socket()
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(4)
-    ls.settimeout(DEADLINE)
+    ls = local_listener(4)
 
     def target():
         while True:
@@ -560,18 +586,8 @@ def sc_forward_reset(r, seed):
                 c, _ = ls.accept()
             except OSError:
                 return
-            c.settimeout(DEADLINE)
-            buf, how = b"", "eof"
-            try:
-                while True:
-                    b = c.recv(65536)
-                    if not b:
-                        break
-                    buf += b
-            except OSError:
-                how = "reset"
+            got.append(read_cut(c))
             c.close()
-            got.append((buf, how))
     threading.Thread(target=target, daemon=True).start()
     p = r.start(["-v", "-lk", "127.0.0.1", "0", "--forward",
                  "127.0.0.1:%d" % ls.getsockname()[1]], None)
@@ -586,11 +602,7 @@ def sc_forward_reset(r, seed):
     r.kill(p)
     if not got:
         raise Failure("the target never saw the connection end")
-    buf, how = got[0]
-    expect_start("the target", buf, data)
-    if how == "eof" and buf != data:
-        raise Failure("the target saw a whole end after %d of %d bytes" %
-                      (len(buf), len(data)))
+    expect_whole_end("the target", *got[0], data)
 
 
 def sc_forward_target_reset(r, seed):
@@ -598,10 +610,7 @@ def sc_forward_target_reset(r, seed):
     client must not see a whole end (end of file) unless it got every
     byte."""
     data = payload(100000, seed)
-    ls = socket.socket()
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(4)
-    ls.settimeout(DEADLINE)
+    ls = local_listener(4)
 
     def target():
         try:
@@ -613,22 +622,11 @@ def sc_forward_target_reset(r, seed):
     p = r.start(["-v", "-lk", "127.0.0.1", "0", "--forward",
                  "127.0.0.1:%d" % ls.getsockname()[1]], None)
     s = socket.create_connection(("127.0.0.1", r.port()), timeout=DEADLINE)
-    got, how = b"", "eof"
-    try:
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            got += b
-    except OSError:
-        how = "reset"
+    got, how = read_cut(s)
     s.close()
     ls.close()
     r.kill(p)
-    expect_start("the client", got, data)
-    if how == "eof" and got != data:
-        raise Failure("the client saw a whole end after %d of %d bytes" %
-                      (len(got), len(data)))
+    expect_whole_end("the client", got, how, data)
 
 
 def ws_frame(opcode, data):
@@ -793,10 +791,7 @@ def sc_ws_client_reset(r, seed):
     """A ws:// client with stdin open: the server upgrades, sends a
     message of 100 KB and resets at once."""
     data = payload(100000, seed)
-    ls = socket.socket()
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(1)
-    ls.settimeout(DEADLINE)
+    ls = local_listener()
 
     def serve():
         try:
