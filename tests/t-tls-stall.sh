@@ -11,7 +11,8 @@ sc_require_tls
 SERVER_TIMEOUT=90
 
 # stall PORT MODE: with an established TLS client A, time a new client
-# B's handshake and a message from A (echoed with MODE "echo", relayed to
+# B's handshake (with "relay", until a line of B's reaches A: both are
+# members) and a message from A (echoed with MODE "echo", relayed to
 # B with "relay"), first with no idle connection, then with 10 idle TCP
 # connections that never send a ClientHello.  Prints "ok" when the
 # second times are within 0.5 s plus twice the first (the first bounds
@@ -36,9 +37,32 @@ def read_until(s, word):
             raise SystemExit("closed before " + word.decode())
         got += b
 
+def joined(a, b, n):
+    # A line of b's reaches a: both are members (a client's handshake
+    # ends before the server's, which then makes it a member), sent
+    # again until it does.
+    word = ("join%d" % n).encode()
+    got, end = b"", time.monotonic() + 30
+    a.settimeout(0.05)
+    while word not in got:
+        if time.monotonic() > end:
+            raise SystemExit("never joined")
+        b.sendall(word + b"\n")
+        try:
+            while word not in got:
+                r = a.recv(4096)
+                if not r:
+                    raise SystemExit("closed before " + word.decode())
+                got += r
+        except TimeoutError:
+            pass
+    a.settimeout(60)
+
 def round_trip(a, n):
     t0 = time.monotonic()
     b = tls()
+    if mode == "relay":
+        joined(a, b, n)
     hs = time.monotonic() - t0
     word = ("msg%d" % n).encode()
     t0 = time.monotonic()
