@@ -576,7 +576,7 @@ def sc_exec_reset(r, seed):
 def sc_forward_reset(r, seed):
     """--forward: a client sends 100 KB and resets at once; the target
     must not see a whole stream end (end of file) unless it got every
-    byte, and the forwarder serves the next client."""
+    byte."""
     got = []
     ls = local_listener(4)
 
