@@ -116,23 +116,23 @@ class Run:
         with open(os.path.join(self.tmp, name + ".err"), "rb") as f:
             return f.read()
 
-    def wait(self, p, what):
+    def ended(self, p, what):
+        """p's status once it ends by itself, within the deadline."""
         try:
-            rc = p.wait(DEADLINE + 5)
+            return p.wait(DEADLINE + 5)
         except subprocess.TimeoutExpired:
             self.kill(p)
             raise Failure("%s did not end" % what)
+
+    def wait(self, p, what):
+        rc = self.ended(p, what)
         if rc != 0:
             raise Failure("%s: status %d: %r" % (what, rc, self.err(p.name)))
 
     def failed(self, p, what, said):
         """p ended by itself with a status that is not 0 and said, once,
         on a line of its own, what the regular expression said says."""
-        try:
-            rc = p.wait(DEADLINE + 5)
-        except subprocess.TimeoutExpired:
-            self.kill(p)
-            raise Failure("%s did not end" % what)
+        rc = self.ended(p, what)
         err = self.err(p.name)
         if rc == 0 or rc == 124:
             raise Failure("%s: status %d: %r" % (what, rc, err))
@@ -725,6 +725,16 @@ def sc_ws_server_reset(r, seed):
              rb"(read from|write to) network: Connection reset by peer")
 
 
+def ws_answer(head):
+    """A server's answer to the upgrade request head: its 101."""
+    key = re.search(rb"(?i)sec-websocket-key: *(\S+)", head).group(1)
+    acc = base64.b64encode(hashlib.sha1(
+        key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+    return (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + acc +
+            b"\r\n\r\n")
+
+
 def ws_unmask(buf):
     """A client's frames in buf: (messages' bytes, closed, rest)."""
     msgs = b""
@@ -758,12 +768,7 @@ def sc_ws_client(r, seed):
         while b"\r\n\r\n" not in head:
             head += c.recv(4096)
         head, buf = head.split(b"\r\n\r\n", 1)
-        key = re.search(rb"(?i)sec-websocket-key: *(\S+)", head).group(1)
-        acc = base64.b64encode(hashlib.sha1(
-            key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
-        c.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket"
-                  b"\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
-                  acc + b"\r\n\r\n" + bytes([0x81, 6]) + b"answer" +
+        c.sendall(ws_answer(head) + bytes([0x81, 6]) + b"answer" +
                   bytes([0x88, 2]) + b"\x03\xe8")
         msgs = b""
         while True:
@@ -802,13 +807,8 @@ def sc_ws_client_reset(r, seed):
                 head += c.recv(4096)
         except OSError:
             return
-        key = re.search(rb"(?i)sec-websocket-key: *(\S+)", head).group(1)
-        acc = base64.b64encode(hashlib.sha1(
-            key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
-        send_reset(c, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: "
-                   b"websocket\r\nConnection: Upgrade\r\n"
-                   b"Sec-WebSocket-Accept: " + acc + b"\r\n\r\n" +
-                   bytes([0x82, 127]) + len(data).to_bytes(8, "big") + data)
+        send_reset(c, ws_answer(head) + bytes([0x82, 127]) +
+                   len(data).to_bytes(8, "big") + data)
     threading.Thread(target=serve, daemon=True).start()
     p = r.start(["-v", "ws://127.0.0.1:%d/" % ls.getsockname()[1]], HELD)
     r.failed(p, "sockcat ws://", RESET)
