@@ -228,14 +228,16 @@ outq_fail(struct outq *q, int error)
 }
 
 /*
- * Can q's member, whose write failed, still be read?  A peer that reset
- * the connection (or is gone: EPIPE) may have sent lines before, which
- * the kernel keeps to be read: its reader takes them, and the session
- * ends at their end, as a peer's that closed.  Nothing more is written.
- * Not a member cut off (its lines are no longer heard), nor stdout.
+ * q's member, whose write failed, is read on when it can be: a peer that
+ * reset the connection (or is gone: EPIPE) may have sent lines before,
+ * which the kernel keeps to be read; its reader takes them, and the
+ * session ends at their end, as a peer's that closed.  Nothing more is
+ * written (its watch is made again for reading alone).  Not a member cut
+ * off (its lines are no longer heard), nor stdout.  Returns 1 when it is
+ * read on, 0 when it is to be ended.
  */
 static int
-outq_readable(struct outq *q)
+outq_read_on(struct outq *q)
 {
 	struct channel	*r = q->ep->reader;
 
@@ -288,7 +290,7 @@ outq_pending(struct endpoint *ep)
  * Write what ep's queue holds until it is empty or the descriptor would
  * block.  A member cut off that has said its last words is ended.
  * Returns -1 with the queue's error set if the write failed and the
- * member is to be ended now, 0 if it is still read (outq_readable()).
+ * member is to be ended now, 0 if it is still read (outq_read_on()).
  */
 static int
 outq_flush(struct endpoint *ep)
@@ -308,7 +310,7 @@ outq_flush(struct endpoint *ep)
 				break;
 			q->error = errno;
 			outq_clear(q);
-			return (outq_readable(q) ? 0 : -1);
+			return (outq_read_on(q) ? 0 : -1);
 		}
 		moved = 1;
 		q->bytes -= n;
@@ -591,7 +593,7 @@ fanout_give(struct endpoint *ep, struct chunk *c)
 
 	if (ep->session->over || q->doomed || q->error != 0)
 		return;
-	if (outq_push(ep, c) == -1 && !outq_readable(q))
+	if (outq_push(ep, c) == -1 && !outq_read_on(q))
 		fanout_doom(q);
 }
 
