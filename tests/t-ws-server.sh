@@ -846,7 +846,7 @@ test_framed_client() {
 	wait_for "$SC_TMP/p.out" "^PORT " || fail "no peer: $(<"$SC_TMP/p.err")"
 	wport=$(sed -n 's/^PORT //p' "$SC_TMP/p.out")
 	printf 'T 5\nhelloB 3\n\000\001\377T 0\n' >"$SC_TMP/in"
-	t 20 "$SC" --ws-framed -q 2 "ws://127.0.0.1:$wport/" \
+	t 20 "$SC" --ws-framed "ws://127.0.0.1:$wport/" \
 	    <"$SC_TMP/in" >"$SC_TMP/out" 2>"$SC_TMP/err"
 	_st=$?
 	assertEquals "status: $(<"$SC_TMP/err")" 0 "$_st"
@@ -872,12 +872,14 @@ closed 1000" "$(<"$SC_TMP/p.out")"
 test_framed_malformed() {
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
 	# A text part then a binary record in its message, a header line
-	# with no end in sight.
+	# with no end in sight.  Each ends the client at once: our close
+	# goes with the error and the server answers it (not the 5 seconds
+	# a close unanswered is given).
 	long="T $(printf '%0100d' 7)"
 	for bad in 'X 5\nhello' 'T five\nhello' 'T 5 \nhello' 'T -1\n' \
 	    'T 99999999999999999999\n' 'T 2\n\377\376' 'T 2\nab\n' \
 	    't 2\nabB 1\nc' "$long"; do
-		printf "$bad" | t 20 "$SC" --ws-framed -q 1 \
+		printf "$bad" | t 4 "$SC" --ws-framed \
 		    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
 		assertEquals "$bad: status" 1 $?
 		assertEquals "$bad: one line: $(<"$SC_TMP/err")" 1 \
@@ -887,6 +889,13 @@ test_framed_malformed() {
 	done
 	grep -q -- '--ws-framed: a header line too long: "T 0000' \
 	    "$SC_TMP/err" || fail "long header: $(<"$SC_TMP/err")"
+	# The records before a bad one go, and what the server answers to
+	# them is shown.
+	printf 'T 2\nokX 5\nhello' | t 4 "$SC" --ws-framed \
+	    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "after good records: status" 1 $?
+	assertEquals "the good records answered" "T 2
+ok" "$(<"$SC_TMP/out")"
 	printf 't 2\nabB 1\nc' | t 20 "$SC" --ws-framed -q 1 \
 	    "ws://127.0.0.1:$PORT/" >"$SC_TMP/out" 2>"$SC_TMP/err"
 	assertEquals "a record of another kind" \

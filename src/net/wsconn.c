@@ -385,6 +385,22 @@ ws_put_text(struct ws *w, const unsigned char *s, size_t n)
 }
 
 /*
+ * The input of records (--ws-framed) went wrong: the records before the
+ * bad one go, then our close, as at the input's end (1000: the peer
+ * answers what it had, then closes), so that what it answered is still
+ * shown and the session ends by the peer's close, not a timer; the
+ * write's error is said when the session ends.
+ */
+static void
+ws_framed_failed(struct ws *w)
+{
+	w->ferr = EINVAL;
+	ws_send_close(w, 0, "bad --ws-framed input");
+	(void)ws_send(w);
+	errno = EINVAL;
+}
+
+/*
  * A bad record (--ws-framed): say what was wrong, for the write's error.
  * Returns -1 with errno EINVAL.
  */
@@ -396,8 +412,7 @@ ws_bad_record(struct ws *w, const char *why)
 	log_escape(shown, sizeof(shown), w->rhdr, w->rhdrlen);
 	(void)snprintf(w->fwhy, sizeof(w->fwhy), "--ws-framed: %s: \"%s\"",
 	    why, shown);
-	w->ferr = EINVAL;
-	errno = EINVAL;
+	ws_framed_failed(w);
 	return (-1);
 }
 
@@ -719,7 +734,7 @@ ws_ep_ended(struct endpoint *ep)
 	if (w->sd->ws.framed && (w->rkind != 0 || w->rhdrlen > 0)) {
 		(void)snprintf(w->fwhy, sizeof(w->fwhy), "--ws-framed: the "
 		    "input ended inside a record");
-		w->ferr = errno = EINVAL;
+		ws_framed_failed(w);
 		return (-1);
 	}
 	w->line_done = 1;
