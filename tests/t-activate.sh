@@ -94,7 +94,7 @@ test_broker_serves_the_passed_socket() {
 	bg_in "$SC_TMP/b.in" t 20 "$SC" 127.0.0.1 "$APORT" >"$SC_TMP/b.out"
 	wait_for "$SC_TMP/srv.err" '^Connection received' ||
 	    fail "no first client"
-	printf 'to everyone\n' | t 10 "$SC" -N -q 1 127.0.0.1 "$APORT"
+	printf 'to everyone\n' | t 10 "$SC" -N 127.0.0.1 "$APORT"
 	assertTrue "relayed" "wait_for '$SC_TMP/b.out' '^to everyone$'"
 	exec 7>&-
 }

@@ -154,7 +154,7 @@ test_tcp_listener_to_ws_ipv6_with_credentials() {
 	wport=$PORT
 	server fw tcp-l:127.0.0.1:0 "ws://us:pw@[::1]:$wport/" ||
 	    fail "no relay"
-	echo hi | t 20 "$SC" -q 2 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	echo hi | t 20 "$SC" -N 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 	assertEquals "what came back" "[::1]:$wport Basic dXM6cHc=
 hi" "$(<"$SC_TMP/c.out")"
 }
@@ -456,7 +456,7 @@ test_forward_tls_target() {
 	sport=$(sed -n 's/^ACCEPT 127\.0\.0\.1://p' "$SC_TMP/ss.out")
 	server fw -lk 127.0.0.1 0 --forward \
 	    "tls:localhost:$sport,cafile=$CERTS/ca.pem" || fail "no forwarder"
-	printf 'over tls\n' | t 20 "$SC" -q 5 127.0.0.1 "$PORT" \
+	printf 'over tls\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	assertEquals "status" 0 $?
 	assertEquals "reversed by s_server" "slt revo" "$(<"$SC_TMP/c.out")"

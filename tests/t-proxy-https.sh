@@ -101,7 +101,7 @@ test_websocket_through_it() {
 	proxy sc
 	SERVER_STDIN=/dev/null server ws -l -k --websocket -e cat 127.0.0.1 0 ||
 	    fail "no WebSocket server"
-	echo "ws hello" | SSL_CERT_FILE=$CERTDIR/cert.pem t 20 "$SC" -q 5 \
+	echo "ws hello" | SSL_CERT_FILE=$CERTDIR/cert.pem t 20 "$SC" \
 	    -x "https://127.0.0.1:$PPORT" "ws://127.0.0.1:$PORT/" \
 	    >"$SC_TMP/w.out" 2>"$SC_TMP/w.err"
 	assertEquals "status" 0 $?

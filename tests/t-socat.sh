@@ -1613,7 +1613,7 @@ test_nofork_and_tty() {
 		    "$(echo up | t 20 "$_bin" - SYSTEM:cat,nofork,setsid)"
 		serve nofork "$_bin" -d -d TCP4-LISTEN:0 EXEC:cat,nofork
 		assertEquals "$_n: nofork, a connection" "conn" \
-		    "$(echo conn | t 20 "$SC" -q 5 127.0.0.1 "$PORT")"
+		    "$(echo conn | t 20 "$SC" -N 127.0.0.1 "$PORT")"
 		wait_exit "$SERVE_PID"
 		bg t 20 "$_bin" PTY,echo=0,opost=0,link="$SC_TMP/tty" PIPE
 		_p=$BG_PID
@@ -2053,7 +2053,7 @@ test_program_descriptors_served() {
 		serve fds "$_bin" -d -d TCP-LISTEN:0 \
 		    SYSTEM:'tr a-z A-Z <\&3 >\&4',fdin=3,fdout=4
 		assertEquals "$_bin: fdin=3, fdout=4" HELLO \
-		    "$(echo hello | t 20 "$SC" -q 5 127.0.0.1 "$PORT")"
+		    "$(echo hello | t 20 "$SC" -N 127.0.0.1 "$PORT")"
 		wait_exit "$SERVE_PID"
 	done
 }

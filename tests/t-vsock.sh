@@ -25,7 +25,7 @@ test_echo_over_the_loopback_transport() {
 	held_stdin b.in 7
 	bg_in "$SC_TMP/b.in" t 20 "$SC" --vsock 1 "$PORT" >"$SC_TMP/b.out"
 	wait_for "$SC_TMP/b.err" '^Connection received' || fail "no client"
-	echo "to all" | t 10 "$SC" -N -q 1 --vsock 1 "$PORT"
+	echo "to all" | t 10 "$SC" -N --vsock 1 "$PORT"
 	assertTrue "relayed" "wait_for '$SC_TMP/b.out' '^to all$'"
 	exec 7>&-
 }

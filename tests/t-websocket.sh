@@ -328,7 +328,7 @@ closed 1000" "$(grep -v '^PORT' "$SC_TMP/p.out")"
 
 	# No path after the socket's: "/".
 	WSPEER_UNIX=$SC_TMP/py2.sock ws_peer q serve echo
-	echo "short" | t 10 "$SC" -q 5 "ws+unix:$SC_TMP/py2.sock" \
+	echo "short" | t 10 "$SC" "ws+unix:$SC_TMP/py2.sock" \
 	    >"$SC_TMP/d.out" 2>"$SC_TMP/d.err"
 	assertEquals "short form: status" 0 $?
 	assertEquals "short form: echo" "short" "$(<"$SC_TMP/d.out")"
@@ -503,7 +503,7 @@ header set-cookie a=1; Path=/" "$(grep -v '^header sec-websocket' \
 test_ipv6_url() {
 	server s -l --websocket -c 'echo "$HTTP_HOST"; exec cat' ::1 0 ||
 	    fail "no server"
-	echo "over IPv6" | t 20 "$SC" -q 2 "ws://[::1]:$PORT/" \
+	echo "over IPv6" | t 20 "$SC" "ws://[::1]:$PORT/" \
 	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
 	_st=$?
 	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
@@ -576,7 +576,7 @@ test_binary_side_through_text_server() {
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
 	sport=$PORT
 	head -c 1000000 /dev/urandom >"$SC_TMP/r1m"
-	t 30 "$SC" -q 2 --ws-binary "ws://127.0.0.1:$sport/" <"$SC_TMP/r1m" \
+	t 30 "$SC" --ws-binary "ws://127.0.0.1:$sport/" <"$SC_TMP/r1m" \
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
 	assertEquals "--ws-binary status" 0 $?
 	assertEquals "--ws-binary stderr" "" "$(<"$SC_TMP/b.err")"
@@ -586,7 +586,7 @@ test_binary_side_through_text_server() {
 	    fail "not agreed: $(<"$SC_TMP/s.err")"
 	# The README's relay in front of the manual's echo server.
 	server fw tcp-l:127.0.0.1:0 "ws://127.0.0.1:$sport/" || fail "no relay"
-	printf 'l1\nl2\n' | t 20 "$SC" -q 2 127.0.0.1 "$PORT" \
+	printf 'l1\nl2\n' | t 20 "$SC" -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/r.out" 2>"$SC_TMP/r.err"
 	assertEquals "relay status" 0 $?
 	assertEquals "relay stderr" "" "$(<"$SC_TMP/r.err")"

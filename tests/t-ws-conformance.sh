@@ -559,7 +559,7 @@ test_client_negotiation_and_context_takeover() {
 	# Each message afresh: the same line twice compresses the same.
 	rawsrv a -z "permessage-deflate; client_no_context_takeover; server_max_window_bits=9"
 	printf 'same line, twice over\nsame line, twice over\n' |
-	    t 30 "$SC" -q 2 -v "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+	    t 30 "$SC" -v "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
 	peer_wait
 	[ "$(grep -c '^text 23 ' "$SC_TMP/a.out")" = 2 ] ||
@@ -569,7 +569,7 @@ test_client_negotiation_and_context_takeover() {
 	# With the context kept, the second costs a few bytes.
 	rawsrv b -z permessage-deflate
 	printf 'same line, twice over\nsame line, twice over\n' |
-	    t 30 "$SC" -q 2 "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
+	    t 30 "$SC" "ws://127.0.0.1:$WPORT/" >"$SC_TMP/c.out" \
 	    2>"$SC_TMP/c.err"
 	peer_wait
 	[ "$(grep -c '^text 23 ' "$SC_TMP/b.out")" = 1 ] ||
@@ -704,7 +704,7 @@ r = random.Random(58)
 half = "".join(r.choice("abcdefghij klmnop") for _ in range(1500))
 sys.stdout.buffer.write((half + half + "\nshort\n").encode() +
     b"\xff\xfe not text\n")' >"$SC_TMP/lines"
-	t 20 "$SC" -q 1 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null ||
+	t 20 "$SC" -N 127.0.0.1 "$PORT" <"$SC_TMP/lines" >/dev/null ||
 	    fail "the sender"
 	for p in $pids; do
 		wait_exit "$p" 60 || fail "a member did not end"

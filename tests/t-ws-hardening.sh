@@ -96,7 +96,7 @@ test_refused_upgrades_keep_every_mode_serving() {
 		ws_peer q client until "$PORT" "from the other"
 		wait_until lines_at_least "$SC_TMP/s.err" \
 		    'WebSocket upgrade of' 2 || fail "$mode: no second client"
-		echo "from the other" | t 20 "$SC" -N -q 1 \
+		echo "from the other" | t 20 "$SC" -N \
 		    "ws://127.0.0.1:$PORT/" >/dev/null 2>&1
 		ws_peer_wait
 		grep -q 'from the other' "$SC_TMP/q.out" ||
@@ -225,7 +225,7 @@ test_room_text_stays_utf8() {
 	bpid=$PEER_PID
 	wait_for "$SC_TMP/b.out" 'only its first 4096 were relayed' ||
 	    fail "no cut: $(<"$SC_TMP/b.out")"
-	printf 'bad \377 byte\nthe end\n' | t 20 "$SC" -N -q 1 127.0.0.1 \
+	printf 'bad \377 byte\nthe end\n' | t 20 "$SC" -N 127.0.0.1 \
 	    "$PORT" >/dev/null 2>&1
 	wait_exit "$apid" 65
 	want="<user2> $(python3 -c 'print("\u20ac" * 1365)')"
@@ -250,7 +250,7 @@ test_broker_unfinished_line() {
 	    >"$SC_TMP/tcp.out" 2>"$SC_TMP/tcp.err"
 	printf 'first\npart' >&8
 	wait_for "$SC_TMP/s.out" '^first' || fail "first line"
-	echo "hello" | t 20 "$SC" -N -q 1 "ws://127.0.0.1:$PORT/" \
+	echo "hello" | t 20 "$SC" -N "ws://127.0.0.1:$PORT/" \
 	    >/dev/null 2>&1
 	wait_for "$SC_TMP/b.out" 'hello' || fail "no hello"
 	printf 'ial\n' >&8
@@ -281,7 +281,7 @@ test_max_conns_503() {
 	    -H 'Upgrade: websocket' -H 'Connection: Upgrade' \
 	    "http://127.0.0.1:$PORT/")
 	assertEquals "curl" 503 "$code"
-	echo "hi" | t 20 "$SC" -q 2 127.0.0.1 "$PORT" >"$SC_TMP/p.out" \
+	echo "hi" | t 20 "$SC" 127.0.0.1 "$PORT" >"$SC_TMP/p.out" \
 	    2>/dev/null
 	grep -q 'the server is full (1 connection)' "$SC_TMP/p.out" ||
 	    fail "plain: $(<"$SC_TMP/p.out")"
@@ -351,7 +351,7 @@ test_pair_url_password_hidden() {
 	    fail "no pair"
 	pid=$(pgrep -f "^$SC -v tcp-l:127.0.0.1:0 ws://us:\*\*\*\*\*\*@127.0.0.1:$WPORT/x\$")
 	assertNotNull "pgrep -f finds the URL: $(pgrep -af "^$SC -v tcp-l")" "$pid"
-	echo hi | t 20 "$SC" -N -q 3 127.0.0.1 "$PORT" >/dev/null 2>&1
+	echo hi | t 20 "$SC" -N 127.0.0.1 "$PORT" >/dev/null 2>&1
 	ws_peer_wait
 	assertEquals "credentials" "header authorization Basic $(printf 'us:s3cret' | base64)" \
 	    "$(grep '^header authorization' "$SC_TMP/p.out")"
@@ -408,25 +408,25 @@ test_wss_verifies_by_default() {
 	    "wss://127.0.0.1:$PORT/" >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
 	assertEquals "wrong name: status" 1 $?
 	assertEquals "wrong name: nothing through" "" "$(<"$SC_TMP/n.out")"
-	echo "trusted" | t 20 "$SC" -N -q 5 --ssl-trustfile \
+	echo "trusted" | t 20 "$SC" -N --ssl-trustfile \
 	    "$SC_TMP/certs/self.pem" "wss://localhost:$PORT/" \
 	    >"$SC_TMP/v.out" 2>"$SC_TMP/v.err"
 	assertEquals "trusted: status" 0 $?
 	assertEquals "trusted: echo" "trusted" "$(<"$SC_TMP/v.out")"
-	echo "insecure" | t 20 "$SC" -N -q 5 --ws-insecure \
+	echo "insecure" | t 20 "$SC" -N --ws-insecure \
 	    "wss://localhost:$PORT/" >"$SC_TMP/i.out" 2>"$SC_TMP/i.err"
 	assertEquals "--ws-insecure: status" 0 $?
 	assertEquals "--ws-insecure: echo" "insecure" "$(<"$SC_TMP/i.out")"
 	# An address pair's wss:// side takes --ws-insecure too.
 	server pr --ws-insecure tcp-l:127.0.0.1:0 "wss://localhost:$PORT/" ||
 	    fail "no pair: $(<"$SC_TMP/pr.err")"
-	echo "paired" | t 20 "$SC" -N -q 5 127.0.0.1 "$PORT" \
+	echo "paired" | t 20 "$SC" -N 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/pr.out2" 2>"$SC_TMP/pr.err2"
 	assertEquals "pair --ws-insecure: echo" "paired" "$(<"$SC_TMP/pr.out2")"
 	stop "$SERVER_PID"
 	PORT=$(sed -n 's/^Listening on .* \([0-9]*\)$/\1/p' "$SC_TMP/s.err")
 	# --ssl with a host and port keeps ncat's way: no verification.
-	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | t 20 "$SC" -N -q 5 \
+	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | t 20 "$SC" -N \
 	    --ssl 127.0.0.1 "$PORT" >"$SC_TMP/l.out" 2>"$SC_TMP/l.err"
 	grep -q '^HTTP/1.1 426' "$SC_TMP/l.out" ||
 	    fail "--ssl: $(cat "$SC_TMP/l.out" "$SC_TMP/l.err")"
@@ -504,7 +504,7 @@ test_stalled_upgrade_times_out() {
 		assertEquals "$mode: the client got" "" "$(<"$SC_TMP/c.out")"
 		rm -f "$SC_TMP/c.in"
 		if [ "$mode" != --broker ]; then
-			echo "next" | t 20 "$SC" -q 2 "ws://127.0.0.1:$PORT/" \
+			echo "next" | t 20 "$SC" "ws://127.0.0.1:$PORT/" \
 			    >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
 			assertEquals "the next client" next "$(<"$SC_TMP/n.out")"
 		fi
@@ -524,7 +524,7 @@ test_upgrade_header_too_long() {
 	assertEquals "the client got" "" "$(<"$SC_TMP/c.out")"
 	wait_for "$SC_TMP/s.err" '^sockcat: WebSocket: upgrade header too long$' ||
 	    fail "not said: $(<"$SC_TMP/s.err")"
-	echo "next" | t 20 "$SC" -q 2 "ws://127.0.0.1:$PORT/" \
+	echo "next" | t 20 "$SC" "ws://127.0.0.1:$PORT/" \
 	    >"$SC_TMP/n.out" 2>"$SC_TMP/n.err"
 	assertEquals "the next client" next "$(<"$SC_TMP/n.out")"
 	stop "$SERVER_PID"
