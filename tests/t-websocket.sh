@@ -153,6 +153,17 @@ test_client_quit_timer_waits_for_answers() {
 	assertEquals "-N: closed at once, no answer" "" "$(<"$SC_TMP/d.out")"
 }
 
+# The peer's close ends -q's wait: no answer can come after it, so the
+# client exits then, not when the timer would have ended.
+test_client_quit_timer_ends_at_peer_close() {
+	server s -l --websocket -c 'head -1' 127.0.0.1 0 || fail "no server"
+	echo "once" | t 5 "$SC" -q 30 "ws://127.0.0.1:$PORT/" \
+	    >"$SC_TMP/c.out" 2>"$SC_TMP/c.err"
+	_st=$?
+	assertEquals "status: $(<"$SC_TMP/c.err")" 0 "$_st"
+	assertEquals "the answer" "once" "$(<"$SC_TMP/c.out")"
+}
+
 test_client_fragments_ping_peer_close() {
 	ws_peer p serve script
 	client c -v "ws://127.0.0.1:$WPORT/"

@@ -151,7 +151,12 @@ conn_done(struct conn *c)
 		peers_close(p->peers);
 	if (!TAILQ_EMPTY(&p->conns))
 		return;
-	if (p->quit_ms > 0)
+	/*
+	 * A WebSocket client's -q is the time its answers have (join.c),
+	 * over at the peer's close: no answer comes after, so no delay.
+	 */
+	if (p->quit_ms > 0 && (p->j->side->ws.path == NULL ||
+	    p->j->side->listen))
 		ev_timer_arm(&p->quit, p->quit_ms);
 	else
 		ev_break();
