@@ -348,11 +348,18 @@ EXP
 test_server_slow_client_times_out() {
 	pserver -w 1 --proxy-type http
 	# Half a request, then silence: the server answers 408 and closes.
-	bg sh -c "{ printf 'CONNECT 127.0.0.1:9 HTTP/1.1\r\n'; sleep 5; } | \
-	    timeout 8 '$SC' 127.0.0.1 $PPORT >'$SC_TMP/slow.out'"
+	held_stdin slow.in 7
+	printf 'CONNECT 127.0.0.1:9 HTTP/1.1\r\n' >&7
+	bg_in "$SC_TMP/slow.in" t 8 "$SC" 127.0.0.1 "$PPORT" \
+	    >"$SC_TMP/slow.out"
+	_cpid=$BG_PID
 	wait_for "$SC_TMP/slow.out" "408"
 	assertEquals "HTTP/1.1 408 Request Timeout" "$(head -n 1 "$SC_TMP/slow.out" | tr -d '\r')"
 	assertTrue "still serving" "kill -0 $PX_PID"
+	# The client, its stdin ended, ends too.
+	exec 7>&-
+	wait_exit "$_cpid"
+	assertEquals "the client's status" 0 "$WAIT_STATUS"
 }
 
 test_interop_with_other_netcats() {
