@@ -3555,6 +3555,25 @@ test_pty_and_seconds_refusals() {
 	    "E option -t needs a value"
 }
 
+# Socket options on Unix-domain addresses, as socat takes them there:
+# the buffer sizes and the priority, on UNIX-LISTEN and UNIX-CONNECT;
+# both socats alike.
+test_unix_socket_options() {
+	_o=sndbuf=32768,so-rcvbuf=32768,so-priority=2
+	for _bin in "$REAL" "$OURS"; do
+		rm -f "$SC_TMP/b.sock"
+		bg t 20 "$_bin" \
+		    UNIX-LISTEN:"$SC_TMP/b.sock",so-sndbuf=65536,rcvbuf=65536 \
+		    EXEC:cat
+		_p=$BG_PID
+		wait_until test -S "$SC_TMP/b.sock" || fail "$_bin: no listener"
+		assertEquals "$_bin: through" "hello" "$(echo hello |
+		    t 20 "$_bin" - UNIX-CONNECT:"$SC_TMP/b.sock,$_o")"
+		wait_exit "$_p"
+		assertEquals "$_bin: the listener's status" 0 "$WAIT_STATUS"
+	done
+}
+
 # Every option socat -hhh lists, on a TCP-LISTEN: address: those of
 # sockcat's table are honoured (tested above and in t-addr), every other
 # is refused in one line naming it and the address, status 1, before any

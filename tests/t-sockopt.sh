@@ -1,7 +1,8 @@
 #!/bin/bash
 # Socket options: -b -D -I -O -M -m -T reach setsockopt(2) with netcat's
-# values, for connecting and for listening sockets, IPv4 and IPv6; -S
-# with the key typed at its prompt.
+# values, for connecting and for listening sockets, IPv4 and IPv6, and
+# the buffer sizes and priority for Unix-domain ones; -S with the key
+# typed at its prompt.
 # strace shows the calls.  --reuseport lets listeners share a port.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -96,6 +97,35 @@ test_reuseport_listeners_share_a_port() {
 	assertTrue "the second served some" "grep -qx B '$SC_TMP/got'"
 	expect_error "Address already in use (127.0.0.1 port $PORT)" \
 	    -lk 127.0.0.1 "$PORT" -c 'echo C'
+}
+
+# A Unix-domain socket takes the options socat sets there (its buffer
+# sizes and its priority, from an address or from -I and -O), each kind:
+# a stream client, a listener, a datagram client; nc's others (-D here)
+# mean nothing to it and are not set, as nc sets none there.
+test_unix_socket_options() {
+	server srv -k -l -U "$SC_TMP/s.sock" || fail "no server"
+	traced - "unix:$SC_TMP/s.sock,sndbuf=65536,rcvbuf=32768,priority=3"
+	_st=$?
+	assertEquals "a client: status: $(<"$SC_TMP/err")" 0 "$_st"
+	has_call 'SO_SNDBUF, \[65536\]'
+	has_call 'SO_RCVBUF, \[32768\]'
+	has_call 'SO_PRIORITY, \[3\]'
+	traced -N -D -O 16384 -U "$SC_TMP/s.sock"
+	_st=$?
+	assertEquals "-U -D -O: status: $(<"$SC_TMP/err")" 0 "$_st"
+	has_call 'SO_SNDBUF, \[16384\]'
+	assertFalse "-D not set: $(<"$SC_TMP/trace")" \
+	    "grep -q SO_DEBUG '$SC_TMP/trace'"
+	bg timeout 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" \
+	    "$SC" -v "unix-l:$SC_TMP/l.sock,sndbuf=24576" - \
+	    2>"$SC_TMP/l.err" </dev/null
+	wait_for "$SC_TMP/l.err" "^Listening on" || fail "no listener"
+	has_call 'SO_SNDBUF, \[24576\]'
+	server dg -k -l -u -U "$SC_TMP/d.sock" || fail "no datagram server"
+	echo hi | t 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" \
+	    "$SC" -u -q 0 -I 8192 -U "$SC_TMP/d.sock" >/dev/null 2>&1
+	has_call 'SO_RCVBUF, \[8192\]'
 }
 
 test_reuseport_refused_where_it_means_nothing() {

@@ -315,7 +315,7 @@ OPT("syncnt tcp-syncnt",
 OPT("window-clamp tcp-window-clamp",
 			"window-clamp",	AO_BUFSIZE, N_TCP,	F(sock.window_clamp, INT))
 OPT("priority so-priority",
-			"priority",	AO_BYTE,  N_IP,		F(sock.priority, BYTE))
+			"priority",	AO_BYTE,  N_IP | N_UNIX, F(sock.priority, BYTE))
 OPT("dontroute so-dontroute",
 			"dontroute",	AO_BOOL,  N_IP,		F(sock.dontroute, FLAG))
 OPT("freebind ip-freebind ipfreebind",
@@ -333,8 +333,8 @@ OPT("keepintvl tcp-keepintvl",
 			"keepintvl",	AO_NUMBER, N_TCP,	F(sock.keepintvl, INT))
 OPT("keepcnt tcp-keepcnt",
 			"keepcnt",	AO_NUMBER, N_TCP,	F(sock.keepcnt, INT))
-OPT("sndbuf so-sndbuf",	"sndbuf",	AO_BUFSIZE, N_IP,	F(sock.sndbuf, INT))
-OPT("rcvbuf so-rcvbuf",	"rcvbuf",	AO_BUFSIZE, N_IP,	F(sock.rcvbuf, INT))
+OPT("sndbuf so-sndbuf",	"sndbuf",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.sndbuf, INT))
+OPT("rcvbuf so-rcvbuf",	"rcvbuf",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.rcvbuf, INT))
 OPT("ttl ip-ttl ipttl",	"ttl",		AO_BYTE,  N_IP,		F(sock.ttl, BYTE))
 OPT("tos ip-tos iptos",	"tos",		AO_BYTE,  N_IP,		F(sock.tos, BYTE))
 OPT("connect-timeout",	"connect-timeout", AO_SECONDS, N_DIAL,	F(connect_ms, MS))

@@ -401,9 +401,9 @@ dial_try(struct dial *d)
 		}
 		d->fd = fd;
 		/* As with nc, a source or an option refused is the end. */
-		if (!(d->flags & (DIAL_SERVER | DIAL_UNIX)) &&
-		    ai->ai_family != AF_VSOCK &&
-		    (net_bind_source(d->sd, fd, ai->ai_family, &cause) == -1 ||
+		if (!(d->flags & DIAL_SERVER) && ai->ai_family != AF_VSOCK &&
+		    ((!(d->flags & DIAL_UNIX) && net_bind_source(d->sd, fd,
+		    ai->ai_family, &cause) == -1) ||
 		    net_set_options(d->sd, fd, ai->ai_family, &cause) == -1)) {
 			dial_fail_cause(d, errno, cause);
 			return;

@@ -250,6 +250,7 @@ net_join_group(const struct side *sd, int fd, const struct sockaddr *sa,
 #define NO_TCP		0x2	/* IPv4 and IPv6 stream ones */
 #define NO_UDP		0x4	/* IPv4 and IPv6 datagram ones */
 #define NO_KEEP		0x8	/* with --keepalive only */
+#define NO_UNIX		0x10	/* Unix-domain ones too (no other is set there) */
 
 /*
  * The socket options of a side (struct sock_conf), in the order netcat
@@ -282,10 +283,10 @@ static const struct net_opt {
 	NFT(md5sig, 0, net_set_md5sig),
 	NO(tos, 0, NO_IP, IPPROTO_IP, IP_TOS, IPV6_TCLASS, "set IP ToS",
 	    "set IPv6 traffic class"),
-	NO(rcvbuf, 1, 0, SOL_SOCKET, SO_RCVBUF, 0,
+	NO(rcvbuf, 1, NO_UNIX, SOL_SOCKET, SO_RCVBUF, 0,
 	    "set TCP receive buffer size", NULL),
-	NO(sndbuf, 1, 0, SOL_SOCKET, SO_SNDBUF, 0, "set TCP send buffer size",
-	    NULL),
+	NO(sndbuf, 1, NO_UNIX, SOL_SOCKET, SO_SNDBUF, 0,
+	    "set TCP send buffer size", NULL),
 	NO(ttl, 0, NO_IP, IPPROTO_IP, IP_TTL, IPV6_UNICAST_HOPS, "set IP TTL",
 	    "set IPv6 unicast hops"),
 	NO(minttl, 0, NO_IP, IPPROTO_IP, IP_MINTTL, IPV6_MINHOPCOUNT,
@@ -311,8 +312,8 @@ static const struct net_opt {
 	    NULL),
 	NO(window_clamp, 1, NO_TCP, IPPROTO_TCP, TCP_WINDOW_CLAMP, 0,
 	    "set TCP_WINDOW_CLAMP", NULL),
-	NO(priority, 1, NO_IP, SOL_SOCKET, SO_PRIORITY, 0, "set priority",
-	    NULL),
+	NO(priority, 1, NO_IP | NO_UNIX, SOL_SOCKET, SO_PRIORITY, 0,
+	    "set priority", NULL),
 	NO(dontroute, 1, NO_IP, SOL_SOCKET, SO_DONTROUTE, 0, "set dontroute",
 	    NULL),
 	NO(freebind, 1, NO_IP, IPPROTO_IP, IP_FREEBIND, IPV6_FREEBIND,
@@ -339,9 +340,10 @@ static const struct net_opt {
 /*
  * Apply the socket options the side asks for (-b -D -S -T -I -O -M -m,
  * --keepalive, --nodelay, --mcast-*, setsockopt=) to fd of the given
- * address family.  Returns -1 with errno and *cause set to netcat's
- * message ("set IP ToS: Permission denied", or errno's text alone for -b,
- * -D and -S).
+ * address family; to a Unix-domain socket only those socat sets there
+ * too, the buffer sizes and the priority (NO_UNIX: nc sets none there).
+ * Returns -1 with errno and *cause set to netcat's message ("set IP ToS:
+ * Permission denied", or errno's text alone for -b, -D and -S).
  */
 __startup int
 net_set_options(const struct side *sd, int fd, int af, char **cause)
@@ -355,7 +357,8 @@ net_set_options(const struct side *sd, int fd, int af, char **cause)
 		*cause = NULL;
 	for (o = net_opts; o < net_opts + nitems(net_opts); o++) {
 		what = o->what;
-		if ((o->flags != 0 && !ip) || ((o->flags & NO_TCP) &&
+		if ((af == AF_UNIX ? !(o->flags & NO_UNIX) :
+		    (o->flags & ~NO_UNIX) != 0 && !ip) || ((o->flags & NO_TCP) &&
 		    sd->sock.socktype != SOCK_STREAM) || ((o->flags & NO_UDP) &&
 		    sd->sock.socktype != SOCK_DGRAM) || ((o->flags & NO_KEEP) &&
 		    !sd->sock.keepalive))

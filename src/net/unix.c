@@ -318,6 +318,8 @@ unix_open(const struct side *sd, char **cause)
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
+	if (net_set_options(sd, fd, AF_UNIX, cause) == -1)
+		goto fail;
 	if (sd->sock.socktype == SOCK_DGRAM) {
 		if (sd->sock.source != NULL) {
 			strlcpy(local, sd->sock.source, sizeof(local));
@@ -418,7 +420,8 @@ unix_server(const struct side *sd, char **cause)
 		log_cause(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (unix_bind_entry(sd, fd, cause) == -1)
+	if (net_set_options(sd, fd, AF_UNIX, cause) == -1 ||
+	    unix_bind_entry(sd, fd, cause) == -1)
 		goto fail;
 	if (log_verbosity() > 0)
 		log_info("Bound on %s", sd->host);
