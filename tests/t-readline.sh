@@ -45,6 +45,12 @@ say() {
 	    fail "$1 is not reading"
 }
 
+# say_half NAME text: NAME sends text with no newline after it.
+say_half() {
+	t 5 sh -c 'printf "%s" "$2" >"$1"' sh "$SC_TMP/$1.in" "$2" ||
+	    fail "$1 is not reading"
+}
+
 # serve NAME args...: a sockcat server on 127.0.0.1 port 0 fed by NAME's
 # fifo; sets PORT.
 serve() {
@@ -341,11 +347,22 @@ first" "$(<"$SC_TMP/hist")"
 	    </dev/null >/dev/null 2>"$SC_TMP/e"
 	assertContains "STDIN,history=: said" "$(<"$SC_TMP/e")" \
 	    "history is READLINE's"
-	t 10 "$SC_TMP/bin/socat" -u READLINE,prompt=x TCP:127.0.0.1:1 \
+	t 10 "$SC_TMP/bin/socat" -u STDIO,noecho=x TCP:127.0.0.1:1 \
 	    </dev/null >/dev/null 2>"$SC_TMP/e"
-	assertEquals "prompt=: status" 1 $?
-	assertContains "prompt=: said" "$(<"$SC_TMP/e")" \
-	    "option prompt: sockcat's line editor shows no prompt (noprompt is taken)"
+	assertEquals "STDIO,noecho=: status" 1 $?
+	assertContains "STDIO,noecho=: said" "$(<"$SC_TMP/e")" \
+	    "noecho is READLINE's"
+	t 10 "$SC_TMP/bin/socat" -u READLINE,noecho=+a TCP:127.0.0.1:1 \
+	    </dev/null >/dev/null 2>"$SC_TMP/e"
+	assertEquals "noecho= no regex: status" 1 $?
+	assertEquals "noecho= no regex: said" 1 "$(grep -c . "$SC_TMP/e")"
+	assertContains "noecho= no regex: said" "$(<"$SC_TMP/e")" \
+	    "READLINE,noecho=+a: noecho: Invalid preceding regular expression"
+	t 10 "$SC_TMP/bin/socat" -u READLINE,prompt="$(printf '%513s' '>')" \
+	    TCP:127.0.0.1:1 </dev/null >/dev/null 2>"$SC_TMP/e"
+	assertEquals "prompt= too long: status" 1 $?
+	assertContains "prompt= too long: said" "$(<"$SC_TMP/e")" \
+	    ": prompt= is 512 bytes at most"
 }
 
 # With -l the listener's terminal edits what it sends, the history and
@@ -448,6 +465,110 @@ test_readline_wraps_in_place_120x40() {
 	serve srv
 	HEAD="" PFX=""
 	wrapped 120x40 "$SC" --readline 127.0.0.1 "$PORT"
+}
+
+# The peer's half line (its prompt) is where the line typed after it
+# starts, as socat's READLINE does: the line is typed on after it, drawn
+# again after it when the peer's lines arrive, wrapped with it, and Up as
+# the first key brings a line back after it too.
+test_peer_prompt_starts_the_line() {
+	serve srv
+	pane 40x12 "$SC --readline 127.0.0.1 $PORT" || return 0
+	wait_for "$SC_TMP/srv.err" '^Connection received' || fail "not connected"
+	say srv "welcome"
+	say_half srv "ftp> "
+	# (tmux leaves a row's trailing blanks out)
+	wait_until screen_has "ftp>" || fail "no prompt"
+	tm send-keys -l "ls -l"
+	assert_screen "typed after the prompt" "welcome" "ftp> ls -l"
+	assert_cursor "at the end" 10 1
+	say srv "news"
+	assert_screen "drawn again below the news" "welcome" "news" \
+	    "ftp> ls -l"
+	assert_cursor "at the end" 10 2
+	tm send-keys BSpace a Enter
+	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^ls -a\$'"
+	say_half srv "ftp> "
+	wait_until screen_has "ftp> ls -a" || fail "not sent"
+	wait_until screen_is "$(printf '%s\n' welcome news "ftp> ls -a" "ftp>")" ||
+	    fail "no second prompt: $(<"$SC_TMP/screen")"
+	# Up, the first key: the line brought back after the prompt.
+	tm send-keys Up
+	assert_screen "Up after the prompt" "welcome" "news" "ftp> ls -a" \
+	    "ftp> ls -a"
+	# A line longer than the row, wrapped with the prompt.
+	L=$(line 50)
+	tm send-keys C-u
+	tm send-keys -l "$L"
+	assert_screen "wrapped with the prompt" "welcome" "news" "ftp> ls -a" \
+	    "ftp> ${L:0:35}" "${L:35}"
+	assert_cursor "at the end" 15 4
+	say srv "more"
+	assert_screen "wrapped, drawn again" "welcome" "news" "ftp> ls -a" \
+	    "more" "ftp> ${L:0:35}" "${L:35}"
+	assert_cursor "at the end" 15 5
+	tm send-keys Enter
+	assertTrue "sent whole" "wait_for '$SC_TMP/srv.out' '^$L\$'"
+}
+
+# socat's READLINE,prompt=: its prompt before each line typed, in place of
+# the peer's half line; noprompt: the line typed after a half line starts
+# a row; noecho=: the line after a half line it matches is neither shown
+# nor kept in the history, nor in its file.
+test_socat_readline_prompts() {
+	mkdir "$SC_TMP/bin" && ln -s "$(cd "$(dirname "$SC")" && pwd)/$(
+	    )$(basename "$SC")" "$SC_TMP/bin/socat" || fail "no link"
+	serve srv
+	pane 60x12 "$SC_TMP/bin/socat READLINE,prompt='db> ' TCP:127.0.0.1:$PORT" ||
+	    return 0
+	wait_for "$SC_TMP/srv.err" '^Connection received' || fail "not connected"
+	tm send-keys -l "one"
+	assert_screen "the prompt" "db> one"
+	tm send-keys Enter
+	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^one\$'"
+	say srv "answer"
+	say_half srv "db> "
+	wait_until screen_has "answer" || fail "no answer"
+	tm send-keys -l "two"
+	tm send-keys Left Left X
+	assert_screen "in place of the peer's" "db> one" "answer" "db> tXwo"
+	assert_cursor "after X" 6 2
+	tm send-keys Enter
+	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^tXwo\$'"
+	tm kill-server
+	printf 'old\n' >"$SC_TMP/hist"
+	serve srv2
+	PORT2=$PORT
+	pane 60x12 "$SC_TMP/bin/socat READLINE,noprompt,history=$SC_TMP/hist,noecho='[Pp]assword: *\$' TCP:127.0.0.1:$PORT2" ||
+	    return 0
+	wait_for "$SC_TMP/srv2.err" '^Connection received' ||
+	    fail "not connected"
+	say_half srv2 "name: "
+	wait_until screen_has "name:" || fail "no half line"
+	tm send-keys -l "me"
+	assert_screen "noprompt: a row of its own" "name:" "me"
+	tm send-keys Enter
+	say_half srv2 "Password: "
+	wait_until screen_has "Password:" || fail "no password prompt"
+	tm send-keys -l "s3cret"
+	tm send-keys Enter
+	assertTrue "the secret sent" \
+	    "wait_for '$SC_TMP/srv2.out' '^s3cret\$'"
+	assert_screen "the secret not shown" "name:" "me" "Password:"
+	say srv2 ""
+	say srv2 "welcome"
+	wait_until screen_has "welcome" || fail "no welcome"
+	tm send-keys Up Up
+	tm send-keys Enter
+	assertTrue "the history without the secret" \
+	    "wait_for '$SC_TMP/srv2.out' '^old\$'"
+	assertEquals "what the peer received" "me
+s3cret
+old" "$(<"$SC_TMP/srv2.out")"
+	assertEquals "the history file" "old
+me
+old" "$(<"$SC_TMP/hist")"
+	assert_screen "shown" "name:" "me" "Password:" "welcome" "old"
 }
 
 # listening PORT: is something listening on TCP port PORT of 127.0.0.1?

@@ -115,12 +115,14 @@ OPT("setpgid pgid",	"setpgid",	AO_PGID,  N_PROGRAM,	F(local.pgid, INT))
 
 /*
  * socat's READLINE (stdin and stdout, its lines edited: plain mode's
- * --readline): its history file; its prompt it shows none of.
+ * --readline): its history file, and what a line typed after the peer's
+ * half line starts with.
  */
 OPT("history history-file",
 			"history",	AO_TEXT,  N_STDIO,	F(local.history, TEXT))
-OPT("noprompt",		"noprompt",	AO_BOOL,  N_STDIO,	R)
-OPT("prompt",		"prompt",	AO_TEXT,  N_STDIO,	R)
+OPT("noprompt",		"noprompt",	AO_BOOL,  N_STDIO,	F(local.noprompt, FLAG))
+OPT("prompt",		"prompt",	AO_TEXT,  N_STDIO,	F(local.prompt, TEXT))
+OPT("noecho",		"noecho",	AO_TEXT,  N_STDIO,	F(local.noecho, TEXT))
 
 /* A recording played */
 OPT("speed",		"replay-speed",	AO_SECONDS, N_REPLAY,	F(replay_speed_text, TEXT))

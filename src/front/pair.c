@@ -263,6 +263,9 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 	    (near == &o->pair[0]))) {
 		o->local.readline = 1;
 		o->local.history = near->local.history;
+		o->local.prompt = near->local.prompt;
+		o->local.noecho = near->local.noecho;
+		o->local.noprompt = near->local.noprompt;
 	}
 	if (near->kind == SIDE_EXEC)
 		sd->keep = sd->listen && !sd->once;

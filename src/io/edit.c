@@ -8,6 +8,7 @@
  * the input; with a history, Up and Down bring back the lines sent
  * before (kept in a file too with edit_history_file(), as socat's
  * history= does); other escape sequences and controls are ignored.
+ * A line typed after the owner's half line starts as edit_prompt() says.
  *
  * A line wider than the terminal takes several rows: it is always
  * redrawn from its first row (which must start in the first column), as
@@ -56,6 +57,21 @@ edit_init(struct edit *e, int echo, int history, void (*before)(void *),
 	e->histfd = -1;
 }
 
+/*
+ * How a line typed after the owner's half line starts (EDIT_PROMPT_*);
+ * prompt is EDIT_PROMPT_FIXED's, and a half line noecho (if not NULL)
+ * matches has the line typed after it neither shown nor kept (a
+ * password asked for, as socat's noecho=).  Both stay the caller's.
+ */
+void
+edit_prompt(struct edit *e, int mode, const char *prompt,
+    const regex_t *noecho)
+{
+	e->pmode = mode;
+	e->prompt = prompt;
+	e->noecho = noecho;
+}
+
 /* The size of done: a whole line, and a read of keys that end more. */
 #define EDIT_DONE_SIZE	(EDIT_LINE_MAX + EDIT_KEYS_MAX + 8)
 
@@ -76,8 +92,12 @@ edit_free(struct edit *e)
 	e->draft = NULL;
 	free(e->line);
 	free(e->done);
+	free(e->tail);
+	free(e->lp);
 	e->line = NULL;
 	e->done = NULL;
+	e->tail = e->lp = NULL;
+	e->taillen = e->lplen = e->lpw = 0;
 	e->linelen = e->donelen = e->pos = 0;
 }
 
@@ -88,18 +108,22 @@ edit_alloc(struct edit *e)
 	if (e->line != NULL)
 		return (0);
 	if (e->error == 0 && ((e->line = malloc(EDIT_LINE_MAX)) == NULL ||
-	    (e->done = malloc(EDIT_DONE_SIZE)) == NULL)) {
+	    (e->done = malloc(EDIT_DONE_SIZE)) == NULL ||
+	    (e->lp = malloc(EDIT_PROMPT_MAX)) == NULL)) {
 		e->error = errno;
 		free(e->line);
+		free(e->done);
 		e->line = NULL;
+		e->done = NULL;
 	}
 	return (e->error != 0 ? -1 : 0);
 }
 
+/* Show p, n bytes, where the keys echo, unless the line is secret. */
 void
 edit_echo(const struct edit *e, const void *p, size_t n)
 {
-	if (e->echo != -1)
+	if (e->echo != -1 && !e->secret)
 		write_quiet(e->echo, p, n);
 }
 
@@ -114,19 +138,37 @@ edit_measure(struct edit *e)
 		e->cols = ws.ws_col;
 }
 
-/* The columns the first n bytes of the line take. */
+/*
+ * The column after s (n bytes) shown from column w: a tab reaches the
+ * next multiple of eight, a character takes one, a terminal's escape
+ * sequence (a prompt's colours) none.
+ */
 static size_t
-edit_width(const struct edit *e, size_t n)
+edit_cols(const char *s, size_t n, size_t w)
 {
-	size_t	 i, w = 0;
+	size_t	 i;
+	int	 esc = 0;
 
 	for (i = 0; i < n; i++) {
-		if (e->line[i] == '\t')
+		if (esc == 1)
+			esc = s[i] == '[' ? 2 : 0;
+		else if (esc == 2)
+			esc = s[i] >= 0x40 && s[i] <= 0x7e ? 0 : 2;
+		else if (s[i] == '\033')
+			esc = 1;
+		else if (s[i] == '\t')
 			w = (w / 8 + 1) * 8;
-		else if ((e->line[i] & 0xc0) != 0x80)
+		else if ((s[i] & 0xc0) != 0x80 && (unsigned char)s[i] >= 0x20)
 			w++;
 	}
 	return (w);
+}
+
+/* The column the first n bytes of the line end at, after its prompt. */
+static size_t
+edit_width(const struct edit *e, size_t n)
+{
+	return (edit_cols(e->line, n, e->lpw));
 }
 
 /* The row of the line's rows that column w falls on. */
@@ -191,10 +233,11 @@ edit_show(struct edit *e)
 		edit_hide(e);
 	else
 		edit_echo(e, "\r\033[K", 4);
-	if (e->linelen == 0)
+	if (e->linelen == 0 && e->lplen == 0)
 		return;
+	edit_echo(e, e->lp, e->lplen);
 	/* The text between tabs in one piece; a tab as spaces. */
-	for (i = 0, w = 0, span = 0; i <= e->linelen; i++) {
+	for (i = 0, w = e->lpw, span = 0; i <= e->linelen; i++) {
 		if (i < e->linelen && e->line[i] != '\t') {
 			if ((e->line[i] & 0xc0) != 0x80)
 				w++;
@@ -227,6 +270,61 @@ edit_show(struct edit *e)
 	}
 	e->crow = row;
 	e->drawn = 1;
+}
+
+/*
+ * The owner has shown p (n bytes) on the terminal: whether its last line
+ * is finished, and with EDIT_PROMPT_HALF or noecho= the end of its half
+ * line (after the last newline or carriage return, EDIT_PROMPT_MAX - 1
+ * bytes at most), kept as the next line's prompt.  A half line that
+ * cannot be kept is not a prompt: the line typed after it starts a row.
+ */
+void
+edit_shown(struct edit *e, const void *p, size_t n)
+{
+	const char	*s = p, *cr, *nl;
+	size_t		 keep = EDIT_PROMPT_MAX - 1;
+
+	if (n == 0)
+		return;
+	e->midline = s[n - 1] != '\n';
+	if (e->pmode != EDIT_PROMPT_HALF && e->noecho == NULL)
+		return;
+	cr = memrchr(s, '\r', n);
+	nl = memrchr(s, '\n', n);
+	if (cr != NULL || nl != NULL) {
+		if (cr == NULL || (nl != NULL && nl > cr))
+			cr = nl;
+		e->taillen = 0;
+		n -= cr + 1 - s;
+		s = cr + 1;
+	}
+	if (e->tail == NULL && (e->tail = malloc(EDIT_PROMPT_MAX)) == NULL) {
+		e->taillen = 0;
+		return;
+	}
+	if (n > keep) {
+		s += n - keep;
+		n = keep;
+	}
+	if (e->taillen + n > keep) {
+		memmove(e->tail, e->tail + e->taillen + n - keep, keep - n);
+		e->taillen = keep - n;
+	}
+	memcpy(e->tail + e->taillen, s, n);
+	e->taillen += n;
+	e->tail[e->taillen] = '\0';
+}
+
+/* The line's prompt is text, n bytes (its first EDIT_PROMPT_MAX). */
+static void
+edit_set_prompt(struct edit *e, const char *text, size_t n)
+{
+	if (n > EDIT_PROMPT_MAX)
+		n = EDIT_PROMPT_MAX;
+	memcpy(e->lp, text, n);
+	e->lplen = n;
+	e->lpw = edit_cols(text, n, 0);
 }
 
 /*
@@ -321,7 +419,7 @@ edit_remember(struct edit *e)
 
 	free(e->draft);
 	e->draft = NULL;
-	if (e->history && edit_keep(e, e->line, e->linelen) &&
+	if (e->history && !e->secret && edit_keep(e, e->line, e->linelen) &&
 	    e->histfd != -1) {
 		iov[0].iov_base = e->line;
 		iov[0].iov_len = e->linelen;
@@ -445,6 +543,7 @@ edit_piece(struct edit *e)
 		edit_echo(e, "\r\n", 2);
 	e->drawn = 0;
 	e->crow = 0;
+	e->lplen = e->lpw = 0;
 }
 
 /* Is the character that the line ends with whole (UTF-8)? */
@@ -481,7 +580,7 @@ edit_insert(struct edit *e, unsigned char b)
 	 * anything else has the line drawn again.
 	 */
 	if (e->pos < e->linelen || b == '\t' || e->redraw ||
-	    (!e->drawn && e->linelen > 0)) {
+	    (!e->drawn && (e->linelen > 0 || e->lplen > 0))) {
 		memmove(e->line + e->pos + 1, e->line + e->pos,
 		    e->linelen - e->pos);
 		e->line[e->pos++] = b;
@@ -490,7 +589,7 @@ edit_insert(struct edit *e, unsigned char b)
 		return;
 	}
 	if (e->linelen == 0)
-		e->endw = 0;
+		e->endw = e->lpw;
 	e->line[e->pos++] = b;
 	e->linelen++;
 	edit_echo(e, &b, 1);
@@ -598,14 +697,35 @@ edit_sequence(struct edit *e, unsigned char f)
 }
 
 /*
- * Before a key that shows something: the owner's half line is ended
- * (e->midline), and the owner called.
+ * Before a key that shows something.  At a line's first key: a half line
+ * of the owner's that asks for a secret (noecho=) has the line typed
+ * unseen after it; else the line takes its prompt (EDIT_PROMPT_*):
+ * prompt=, in place of the owner's half line if one is shown, or that half
+ * line.  A half line shown while the line is typed is its new prompt too;
+ * one that is no prompt is ended.  Then the owner is called.
  */
 static void
 edit_before(struct edit *e)
 {
-	if (e->midline) {
-		edit_echo(e, "\n", 1);
+	if (!e->open) {
+		e->open = 1;
+		if (e->midline && e->taillen > 0 && e->noecho != NULL &&
+		    regexec(e->noecho, e->tail, 0, NULL, 0) == 0)
+			e->secret = 1;
+		else if (e->pmode == EDIT_PROMPT_FIXED) {
+			edit_set_prompt(e, e->prompt, strlen(e->prompt));
+			e->midline = 0;
+			e->redraw = 1;
+		}
+	}
+	if (e->midline && !e->secret) {
+		if (e->pmode == EDIT_PROMPT_HALF && e->taillen > 0)
+			edit_set_prompt(e, e->tail, e->taillen);
+		else {
+			edit_echo(e, "\n", 1);
+			if (e->pmode == EDIT_PROMPT_HALF)
+				e->lplen = e->lpw = 0;
+		}
 		e->midline = 0;
 		e->redraw = 1;
 	}
@@ -627,6 +747,7 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 			e->escarg = 0;
 			/* Meta-b, Meta-f: a word back, a word on. */
 			if (k[i] == 'b' || k[i] == 'f') {
+				edit_before(e);
 				edit_move(e, edit_word(e, k[i] == 'b' ?
 				    -1 : 1));
 				if (e->after != NULL)
@@ -641,6 +762,7 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 				e->escarg = 0;	/* Modifiers: ignored. */
 			if (k[i] >= 0x40 && k[i] <= 0x7e) {
 				e->esc = 0;
+				edit_before(e);
 				edit_sequence(e, k[i]);
 				if (e->after != NULL)
 					e->after(e->arg);
@@ -656,7 +778,7 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 		case '\r':
 		case '\n':
 			/* The cursor to the line's end, then a new row. */
-			if (e->drawn && (e->redraw || e->pos != e->linelen)) {
+			if (e->redraw || (e->drawn && e->pos != e->linelen)) {
 				e->pos = e->linelen;
 				edit_show(e);
 			}
@@ -665,6 +787,9 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 			e->crow = 0;
 			e->redraw = 0;
 			edit_echo(e, "\r\n", 2);
+			/* The next line takes a prompt of its own. */
+			e->open = e->secret = 0;
+			e->lplen = e->lpw = e->taillen = 0;
 			break;
 		case 0x7f:
 		case '\b':

@@ -137,6 +137,19 @@ enum proxy_dns {
 #define EDIT_KEYS_MAX		256
 /* The lines a history keeps (and its file, --readline-history). */
 #define EDIT_HISTORY		100
+/* The longest prompt: the end of the owner's half line kept as one. */
+#define EDIT_PROMPT_MAX		512
+
+/*
+ * What a line typed after the owner's half line (a peer's "ftp> ") starts
+ * with: that half line, the line typed on after it (EDIT_PROMPT_HALF, as
+ * socat's READLINE); a new row (EDIT_PROMPT_NONE, socat's noprompt); or a
+ * prompt of its own in place of it (EDIT_PROMPT_FIXED, socat's prompt=),
+ * also before a line typed on a row of its own.
+ */
+#define EDIT_PROMPT_NONE	0
+#define EDIT_PROMPT_HALF	1
+#define EDIT_PROMPT_FIXED	2
 
 /*
  * A line being typed on a terminal, and the lines finished.  Its two
@@ -151,7 +164,18 @@ struct edit {
 	int		 escarg;	/* and its number so far */
 	int		 eof;		/* ^D on an empty line: the end */
 	int		 midline;	/* the owner's last line shown is not
-					   finished: a key starts a new one */
+					   finished: see EDIT_PROMPT_* */
+	int		 open;		/* a line is begun: its prompt taken */
+	int		 pmode;		/* EDIT_PROMPT_* */
+	const char	*prompt;	/* EDIT_PROMPT_FIXED's */
+	const regex_t	*noecho;	/* a half line it matches has the
+					   line after it typed unseen */
+	int		 secret;	/* this line: not shown, not kept */
+	char		*tail;		/* the owner's half line, its end */
+	size_t		 taillen;
+	char		*lp;		/* the line's prompt, shown before it */
+	size_t		 lplen;
+	size_t		 lpw;		/* its columns */
 	int		 redraw;	/* the line is to be shown again */
 	int		 error;		/* the buffers could not be had */
 	unsigned char	*done;
@@ -177,6 +201,9 @@ void		 edit_free(struct edit *);
 void		 edit_echo(const struct edit *, const void *, size_t);
 void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
+void		 edit_shown(struct edit *, const void *, size_t);
+void		 edit_prompt(struct edit *, int, const char *,
+		    const regex_t *);
 void		 edit_watch(struct edit *, int);
 int		 edit_history_file(struct edit *, const char *);
 void		 edit_attach(struct edit *, struct endpoint *);

@@ -69,6 +69,9 @@ struct local {
 	int		 raw;		/* --raw: the local terminal raw */
 	int		 readline;	/* --readline: typed lines edited */
 	const char	*history;	/* --readline-history: their file */
+	const char	*prompt;	/* READLINE's prompt=, noecho= and */
+	const char	*noecho;	/* noprompt (struct side_local's) */
+	int		 noprompt;
 };
 
 /* The forwarder's targets (--forward). */

@@ -237,7 +237,7 @@ plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
 
 	if (n == 0)
 		return;
-	pl->ed.midline = p[n - 1] != '\n';
+	edit_shown(&pl->ed, p, n);
 	if (!pl->ed.midline && pl->ed.linelen > 0 &&
 	    channel_pending(ch) == n)
 		edit_show(&pl->ed);
@@ -246,22 +246,34 @@ plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
 /*
  * --readline: the editor, before the first connection, so that its
  * history outlives each one; the keys echo where the terminal shows
- * (stdout, or else stderr).  A history file that cannot be had is said,
- * and the program ends.
+ * (stdout, or else stderr).  A line typed after the peer's half line (its
+ * prompt) is typed on after it, unless READLINE's prompt= or noprompt
+ * says otherwise.  A history file that cannot be had is said, and the
+ * program ends.
  */
 void
 plain_readline_init(struct plain *p)
 {
-	const char	*path = p->j->local->history;
-	int		 echo = -1;
+	const struct local	*l = p->j->local;
+	int			 echo = -1, error;
+	char			 msg[256];
 
 	if (isatty(STDOUT_FILENO))
 		echo = STDOUT_FILENO;
 	else if (isatty(STDERR_FILENO))
 		echo = STDERR_FILENO;
 	edit_init(&p->ed, echo, 1, NULL, plain_edit_after, p);
-	if (path != NULL && edit_history_file(&p->ed, path) == -1)
-		fatal("%s", path);
+	/* Checked when read (side_local_check()): only memory can fail. */
+	if (l->noecho != NULL && (error = regcomp(&p->noecho, l->noecho,
+	    REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(error, &p->noecho, msg, sizeof(msg));
+		fatalx("noecho=%s: %s", l->noecho, msg);
+	}
+	edit_prompt(&p->ed, l->prompt != NULL ? EDIT_PROMPT_FIXED :
+	    l->noprompt ? EDIT_PROMPT_NONE : EDIT_PROMPT_HALF, l->prompt,
+	    l->noecho != NULL ? &p->noecho : NULL);
+	if (l->history != NULL && edit_history_file(&p->ed, l->history) == -1)
+		fatal("%s", l->history);
 }
 
 /*

@@ -73,6 +73,7 @@ struct plain {
 	size_t			 greetlen;
 	struct edit		 ed;	/* --readline: the line typed */
 	struct channel		*edrx;	/* and what shows the peer */
+	regex_t			 noecho; /* READLINE's noecho=, if set */
 };
 
 /* plain.c */

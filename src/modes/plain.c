@@ -639,6 +639,8 @@ plain_free(struct plain *p)
 	/* The idle editor of a run without --readline holds nothing. */
 	if (p->j->local->readline)
 		edit_free(&p->ed);
+	if (p->ed.noecho != NULL)
+		regfree(&p->noecho);
 }
 
 /* An admitted connection is ready: serve it. */

@@ -211,6 +211,10 @@ struct side_local {
 	const char	*lockfile;	/* lockfile=: taken before it opens */
 	const char	*waitlock;	/* waitlock=: waited for, then so */
 	const char	*history;	/* history=: READLINE's file */
+	const char	*prompt;	/* prompt=: before each line typed */
+	const char	*noecho;	/* noecho=: a half line that asks
+					   for a secret (a regex) */
+	int		 noprompt;	/* noprompt: a half line is none */
 	int		 run;		/* how a program's text is run: RUN_* */
 #define RUN_SHELL	0		/* /bin/sh -c TEXT (-c, SYSTEM:) */
 #define RUN_WORDS	1		/* its words, split on blanks (-e, and

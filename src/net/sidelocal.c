@@ -197,7 +197,8 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "group", "unlink-close", "ispeed", "ospeed", "speed", "noatime",
 	    "fs-noatime", "cool-write", "seek", "seek-end", "su", "su-d",
 	    "setuid", "setgid", "chroot", "setlk", "path", "history",
-	    "noprompt", "prompt", "lockfile", "waitlock", "setpgid" };
+	    "noprompt", "prompt", "noecho", "lockfile", "waitlock",
+	    "setpgid" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
@@ -236,13 +237,18 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 int
 side_local_check(const struct side *sd, const struct addr *a, char **cause)
 {
+	static const char *const readline_only[] = { "history", "noprompt",
+	    "prompt", "noecho" };
 	const struct side_local	*l = &sd->local;
-	int			 i;
+	regex_t			 re;
+	char			 msg[256];
+	size_t			 i;
+	int			 error;
 
 	/* A terminal's modes of its own (io.h's ops) are socat's too. */
 	if (!a->socat && l->tty.nops > 0)
 		return (side_socat_only(a, tty_want_name(&l->tty), cause));
-	for (i = 0; a->kind == ADDR_PTY && i < l->tty.nops; i++) {
+	for (i = 0; a->kind == ADDR_PTY && i < (size_t)l->tty.nops; i++) {
 		if ((l->tty.ops[i].field != TTY_RAW &&
 		    l->tty.ops[i].field != TTY_RAWER &&
 		    l->tty.ops[i].field != TTY_CFMAKERAW) ||
@@ -253,19 +259,25 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 		    "terminal's modes)");
 		return (-1);
 	}
-	if (!l->readline && (l->history != NULL ||
-	    addr_opt(a, "noprompt") != NULL || addr_opt(a, "prompt") != NULL)) {
-		log_cause(cause, "%s is READLINE's", l->history != NULL ?
-		    "history" : addr_opt(a, "noprompt") != NULL ? "noprompt" :
-		    "prompt");
+	for (i = 0; !l->readline && i < nitems(readline_only); i++) {
+		if (addr_opt(a, readline_only[i]) != NULL) {
+			log_cause(cause, "%s is READLINE's", readline_only[i]);
+			return (-1);
+		}
+	}
+	if (l->prompt != NULL && strlen(l->prompt) > EDIT_PROMPT_MAX) {
+		log_cause(cause, "prompt= is %d bytes at most",
+		    EDIT_PROMPT_MAX);
 		return (-1);
 	}
-	/* The line editor (src/io/edit.c) has no prompt to show. */
-	if (addr_opt(a, "prompt") != NULL) {
-		log_cause(cause, "option prompt: sockcat's line editor shows "
-		    "no prompt (noprompt is taken)");
+	if (l->noecho != NULL && (error = regcomp(&re, l->noecho,
+	    REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(error, &re, msg, sizeof(msg));
+		log_cause(cause, "noecho: %s", msg);
 		return (-1);
 	}
+	if (l->noecho != NULL)
+		regfree(&re);
 	if (a->kind != ADDR_EXEC)
 		return (0);
 	if (!l->pty && tty_want_any(&l->tty)) {
