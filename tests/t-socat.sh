@@ -3556,14 +3556,16 @@ test_pty_and_seconds_refusals() {
 }
 
 # Socket options on Unix-domain addresses, as socat takes them there:
-# the buffer sizes and the priority, on UNIX-LISTEN and UNIX-CONNECT;
-# both socats alike.
+# the buffer sizes, the priority, keepalive, dontroute, linger,
+# reuseaddr and setsockopt=, on UNIX-LISTEN and UNIX-CONNECT; both socats
+# alike.
 test_unix_socket_options() {
-	_o=sndbuf=32768,so-rcvbuf=32768,so-priority=2
+	_o=sndbuf=32768,so-rcvbuf=32768,so-priority=2,keepalive,dontroute
+	_o=$_o,linger=0,reuseaddr,setsockopt-int=1:7:16384
 	for _bin in "$REAL" "$OURS"; do
 		rm -f "$SC_TMP/b.sock"
-		bg t 20 "$_bin" \
-		    UNIX-LISTEN:"$SC_TMP/b.sock",so-sndbuf=65536,rcvbuf=65536 \
+		bg t 20 "$_bin" UNIX-LISTEN:"$SC_TMP/b.sock",so-sndbuf=65536,$(
+		    )rcvbuf=65536,so-keepalive,setsockopt-listen=1:8:32768 \
 		    EXEC:cat
 		_p=$BG_PID
 		wait_until test -S "$SC_TMP/b.sock" || fail "$_bin: no listener"

@@ -111,6 +111,17 @@ test_unix_socket_options() {
 	has_call 'SO_SNDBUF, \[65536\]'
 	has_call 'SO_RCVBUF, \[32768\]'
 	has_call 'SO_PRIORITY, \[3\]'
+	# The socket-level ones socat sets on any socket, and setsockopt=.
+	traced - "unix:$SC_TMP/s.sock,keepalive,dontroute,linger=0,$(
+	    )reuseaddr,bindtodevice=lo,setsockopt=1:7:12288"
+	_st=$?
+	assertEquals "a client, the others: status: $(<"$SC_TMP/err")" 0 "$_st"
+	has_call 'SO_KEEPALIVE, \[1\]'
+	has_call 'SO_DONTROUTE, \[1\]'
+	has_call 'SO_LINGER, {l_onoff=1, l_linger=0}'
+	has_call 'SO_REUSEADDR, \[1\]'
+	has_call 'SO_BINDTODEVICE, "lo'
+	has_call 'SO_SNDBUF, \[12288\]'
 	traced -N -D -O 16384 -U "$SC_TMP/s.sock"
 	_st=$?
 	assertEquals "-U -D -O: status: $(<"$SC_TMP/err")" 0 "$_st"
@@ -118,10 +129,12 @@ test_unix_socket_options() {
 	assertFalse "-D not set: $(<"$SC_TMP/trace")" \
 	    "grep -q SO_DEBUG '$SC_TMP/trace'"
 	bg timeout 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" \
-	    "$SC" -v "unix-l:$SC_TMP/l.sock,sndbuf=24576" - \
-	    2>"$SC_TMP/l.err" </dev/null
+	    "$SC" -v "unix-l:$SC_TMP/l.sock,sndbuf=24576,keepalive,$(
+	    )setsockopt-listen=1:8:20480" - 2>"$SC_TMP/l.err" </dev/null
 	wait_for "$SC_TMP/l.err" "^Listening on" || fail "no listener"
 	has_call 'SO_SNDBUF, \[24576\]'
+	has_call 'SO_KEEPALIVE, \[1\]'
+	has_call 'SO_RCVBUF, \[20480\]'
 	server dg -k -l -u -U "$SC_TMP/d.sock" || fail "no datagram server"
 	echo hi | t 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" \
 	    "$SC" -u -q 0 -I 8192 -U "$SC_TMP/d.sock" >/dev/null 2>&1

@@ -295,7 +295,8 @@ OPT("fork",		"fork",		AO_BOOL,  N_LISTEN | N_DIAL, S(side_opt_fork))
 OPT("max-children maxchildren",
 			"max-children",	AO_NUMBER, N_LISTEN,	S(side_opt_max_children))
 OPT("reuseaddr so-reuseaddr",
-			"reuseaddr",	AO_BOOL,  N_LISTEN | N_IP_DIAL, F(sock.reuseaddr, FLAG))
+			"reuseaddr",	AO_BOOL,  N_LISTEN | N_IP_DIAL | N_UNIX_DIAL,
+							F(sock.reuseaddr, FLAG))
 OPT("reuseport so-reuseport",
 			"reuseport",	AO_BOOL,  N_IP_LISTEN,	F(sock.reuseport, FLAG))
 OPT("bind",		"bind",		AO_TEXT,  N_IP | N_UNIX_DIAL, R)
@@ -319,16 +320,16 @@ OPT("window-clamp tcp-window-clamp",
 OPT("priority so-priority",
 			"priority",	AO_BYTE,  N_IP | N_UNIX, F(sock.priority, BYTE))
 OPT("dontroute so-dontroute",
-			"dontroute",	AO_BOOL,  N_IP,		F(sock.dontroute, FLAG))
+			"dontroute",	AO_BOOL,  N_IP | N_UNIX, F(sock.dontroute, FLAG))
 OPT("freebind ip-freebind ipfreebind",
 			"freebind",	AO_BOOL,  N_IP,		F(sock.freebind, FLAG))
 OPT("transparent ip-transparent",
 			"transparent",	AO_BOOL,  N_IP,		F(sock.transparent, FLAG))
-OPT("linger so-linger",	"linger",	AO_COUNT, N_IP,		S(side_opt_linger))
+OPT("linger so-linger",	"linger",	AO_COUNT, N_IP | N_UNIX, S(side_opt_linger))
 OPT("bindtodevice so-bindtodevice if interface",
-			"bindtodevice",	AO_TEXT,  N_IP,		F(sock.device, TEXT))
+			"bindtodevice",	AO_TEXT,  N_IP | N_UNIX, F(sock.device, TEXT))
 OPT("keepalive so-keepalive",
-			"keepalive",	AO_BOOL,  N_TCP,	F(sock.keepalive, FLAG))
+			"keepalive",	AO_BOOL,  N_TCP | N_UNIX, F(sock.keepalive, FLAG))
 OPT("keepidle tcp-keepidle",
 			"keepidle",	AO_NUMBER, N_TCP,	F(sock.keepidle, INT))
 OPT("keepintvl tcp-keepintvl",
@@ -361,9 +362,9 @@ OPT("shut-none",	"shut-none",	AO_BOOL,  N_SHUT,	S(side_opt_shut_none))
 OPT("shut-down",	"shut-down",	AO_BOOL,  N_SHUT,	R)
 OPT("null-eof",		"null-eof",	AO_BOOL,  N_UDP,	F(null_eof, FLAG))
 OPT("setsockopt sockopt setsockopt-int sockopt-int",
-			"setsockopt",	AO_TEXT,  N_IP_DIAL,	S(side_opt_sockopt))
+			"setsockopt",	AO_TEXT,  N_IP_DIAL | N_UNIX_DIAL, S(side_opt_sockopt))
 OPT("setsockopt-listen sockopt-listen",
-			"setsockopt",	AO_TEXT,  N_IP_LISTEN,	A)
+			"setsockopt",	AO_TEXT,  N_IP_LISTEN | N_UNIX_LISTEN, A)
 OPT("ip-add-membership ipv6-join-group add-membership "
     "ip-membership membership ipv6-add-membership join-group",
 			"membership",	AO_TEXT,  N_UDP_LISTEN,	S(side_opt_membership))

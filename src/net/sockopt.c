@@ -251,6 +251,7 @@ net_join_group(const struct side *sd, int fd, const struct sockaddr *sa,
 #define NO_UDP		0x4	/* IPv4 and IPv6 datagram ones */
 #define NO_KEEP		0x8	/* with --keepalive only */
 #define NO_UNIX		0x10	/* Unix-domain ones too (no other is set there) */
+#define NO_UNIX_ONLY	0x20	/* and no others */
 
 /*
  * The socket options of a side (struct sock_conf), in the order netcat
@@ -292,8 +293,8 @@ static const struct net_opt {
 	NO(minttl, 0, NO_IP, IPPROTO_IP, IP_MINTTL, IPV6_MINHOPCOUNT,
 	    "set IP min TTL", "set IPv6 min hop count"),
 	/* A listening socket passes these on to what it accepts. */
-	NO(keepalive, 1, NO_TCP, SOL_SOCKET, SO_KEEPALIVE, 0, "set keepalive",
-	    NULL),
+	NO(keepalive, 1, NO_TCP | NO_UNIX, SOL_SOCKET, SO_KEEPALIVE, 0,
+	    "set keepalive", NULL),
 	NO(keepidle, 1, NO_TCP | NO_KEEP, IPPROTO_TCP, TCP_KEEPIDLE, 0,
 	    "set keepalive idle time", NULL),
 	NO(keepintvl, 1, NO_TCP | NO_KEEP, IPPROTO_TCP, TCP_KEEPINTVL, 0,
@@ -314,14 +315,17 @@ static const struct net_opt {
 	    "set TCP_WINDOW_CLAMP", NULL),
 	NO(priority, 1, NO_IP | NO_UNIX, SOL_SOCKET, SO_PRIORITY, 0,
 	    "set priority", NULL),
-	NO(dontroute, 1, NO_IP, SOL_SOCKET, SO_DONTROUTE, 0, "set dontroute",
-	    NULL),
+	NO(dontroute, 1, NO_IP | NO_UNIX, SOL_SOCKET, SO_DONTROUTE, 0,
+	    "set dontroute", NULL),
 	NO(freebind, 1, NO_IP, IPPROTO_IP, IP_FREEBIND, IPV6_FREEBIND,
 	    "set IP_FREEBIND", "set IPV6_FREEBIND"),
 	NO(transparent, 1, NO_IP, IPPROTO_IP, IP_TRANSPARENT,
 	    IPV6_TRANSPARENT, "set IP_TRANSPARENT", "set IPV6_TRANSPARENT"),
-	NF(NO_IP, net_set_linger),
-	NFT(device, NO_IP, net_set_device),
+	NF(NO_IP | NO_UNIX, net_set_linger),
+	NFT(device, NO_IP | NO_UNIX, net_set_device),
+	/* An IP socket's is set as it is made (net_socket()). */
+	NO(reuseaddr, 1, NO_UNIX | NO_UNIX_ONLY, SOL_SOCKET, SO_REUSEADDR, 0,
+	    "set reuseaddr", NULL),
 	/* What is sent to a group: -M sets the hop limit of both. */
 	NO(ttl, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS,
 	    "set IP multicast TTL", "set IPv6 multicast hops"),
@@ -331,7 +335,7 @@ static const struct net_opt {
 	NO(mcast_loop, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_LOOP,
 	    IPV6_MULTICAST_LOOP, "set multicast loop", NULL),
 	NFT(mcast_if, NO_UDP, net_set_mcast_if),
-	NF(0, net_set_sockopt),
+	NF(NO_UNIX, net_set_sockopt),
 #undef NFT
 #undef NF
 #undef NO
@@ -341,7 +345,7 @@ static const struct net_opt {
  * Apply the socket options the side asks for (-b -D -S -T -I -O -M -m,
  * --keepalive, --nodelay, --mcast-*, setsockopt=) to fd of the given
  * address family; to a Unix-domain socket only those socat sets there
- * too, the buffer sizes and the priority (NO_UNIX: nc sets none there).
+ * too (NO_UNIX: nc sets none there).
  * Returns -1 with errno and *cause set to netcat's message ("set IP ToS:
  * Permission denied", or errno's text alone for -b, -D and -S).
  */
@@ -358,7 +362,8 @@ net_set_options(const struct side *sd, int fd, int af, char **cause)
 	for (o = net_opts; o < net_opts + nitems(net_opts); o++) {
 		what = o->what;
 		if ((af == AF_UNIX ? !(o->flags & NO_UNIX) :
-		    (o->flags & ~NO_UNIX) != 0 && !ip) || ((o->flags & NO_TCP) &&
+		    (o->flags & NO_UNIX_ONLY) || ((o->flags & ~NO_UNIX) != 0 &&
+		    !ip)) || ((o->flags & NO_TCP) &&
 		    sd->sock.socktype != SOCK_STREAM) || ((o->flags & NO_UDP) &&
 		    sd->sock.socktype != SOCK_DGRAM) || ((o->flags & NO_KEEP) &&
 		    !sd->sock.keepalive))
