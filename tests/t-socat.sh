@@ -940,6 +940,68 @@ print(subprocess.run([sys.argv[2], "-u", "/dev/null",
 	done
 }
 
+# socat's other locks, beside the real socat: flock-ex, flock-sh,
+# flock-ex-nb, setlkw taken on a file; a lock another holds refuses
+# flock-ex-nb, status 1, and holds flock-ex and setlkw back until it is
+# let go, then the bytes are written; two locks, or one with a socket,
+# are refused in one line.
+test_locks() {
+	for _bin in "$REAL" "$OURS"; do
+		for _o in flock-ex flock flock-sh flock-ex-nb flock-sh-nb \
+		    setlkw lock; do
+			: >"$SC_TMP/lk"
+			t 20 "$_bin" -u /dev/null OPEN:"$SC_TMP/lk",$_o \
+			    2>"$SC_TMP/e"
+			_st=$?
+			assertEquals "$_bin $_o: $(<"$SC_TMP/e")" 0 "$_st"
+		done
+		t 20 python3 -c '
+import fcntl, subprocess, sys, time
+path, prog = sys.argv[1], sys.argv[2]
+f = open(path, "a")
+for opt, take, call in (("flock-ex", fcntl.flock, 73),
+                        ("setlkw", fcntl.lockf, 72)):
+    take(f, fcntl.LOCK_EX)
+    r = subprocess.run([prog, "-u", "/dev/null", "OPEN:%s,%s-nb" % (path,
+        "flock-ex")], stderr=subprocess.DEVNULL)
+    print("nb", r.returncode)
+    p = subprocess.Popen([prog, "-u", "-", "OPEN:%s,append,%s" % (path, opt)],
+                         stdin=subprocess.PIPE)
+    p.stdin.write(opt.encode() + b"\n")
+    p.stdin.close()
+    # Waiting in flock(2) or fcntl(2) for the lock.
+    for i in range(2000):
+        with open("/proc/%d/syscall" % p.pid) as sc:
+            if sc.read().split()[0] == str(call):
+                break
+        time.sleep(0.01)
+    print(opt, "waits", p.poll() is None)
+    take(f, fcntl.LOCK_UN)
+    print(opt, "then", p.wait())
+print(open(path).read(), end="")
+' "$SC_TMP/lk" "$_bin" >"$SC_TMP/o"
+		assertEquals "$_bin: held by another" "nb 1
+flock-ex waits True
+flock-ex then 0
+nb 0
+setlkw waits True
+setlkw then 0
+flock-ex
+setlkw" "$(<"$SC_TMP/o")"
+	done
+	t 20 "$OURS" -u /dev/null OPEN:"$SC_TMP/lk",setlk,flock-ex \
+	    2>"$SC_TMP/e"
+	assertEquals "two locks: status" 1 $?
+	assertEquals "two locks: said" "OPEN:$SC_TMP/lk,setlk,flock-ex: $(
+	    )setlk and flock-ex: one lock at most" "$(sed 's/^.* E //' "$SC_TMP/e")"
+	t 20 "$OURS" -u TCP:127.0.0.1:1 OPEN:"$SC_TMP/lk",flock-ex \
+	    2>"$SC_TMP/e"
+	assertEquals "with a socket: status" 1 $?
+	assertEquals "with a socket: said" "OPEN:$SC_TMP/lk,flock-ex: $(
+	    )flock-ex is supported between two addresses that are no $(
+	    )sockets or devices" "$(sed 's/^.* E //' "$SC_TMP/e")"
+}
+
 # A socat listener without fork serves one client, then is done.
 test_no_fork_one_client() {
 	serve once "$OURS" -d -d TCP-LISTEN:0 SYSTEM:'echo one'
@@ -3613,7 +3675,9 @@ test_every_socat_option() {
 	    gid-l new ignoreof f-setlk setlk-wr f-setlk-wr dash tiocsctty
 	    symbolic-link close intervall add-membership ip-membership
 	    membership ipv6-add-membership join-group v6only path lockfile
-	    waitlock setpgid pgid "
+	    waitlock setpgid pgid f-setlk-rd f-setlkw f-setlkw-rd
+	    f-setlkw-wr flock flock-ex flock-ex-nb flock-nb flock-sh
+	    flock-sh-nb lock lockw setlk-rd setlkw setlkw-rd setlkw-wr "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

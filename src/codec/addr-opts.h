@@ -98,8 +98,20 @@ OPT("so-type socktype type",
 /* What is read and written, of any side that is no socket */
 OPT("ignoreeof ignoreof",
 			"ignoreeof",	AO_BOOL,  N_READ,	F(local.ignoreeof, FLAG))
+/* socat's locks on a file (side_opt_lock()): one at most. */
 OPT("setlk f-setlk setlk-wr f-setlk-wr",
-			"setlk",	AO_BOOL,  N_READ,	F(local.setlk, FLAG))
+			"setlk",	AO_BOOL,  N_READ,	S(side_opt_lock))
+OPT("setlkw f-setlkw setlkw-wr f-setlkw-wr lock lockw",
+			"setlkw",	AO_BOOL,  N_READ,	S(side_opt_lock))
+OPT("setlk-rd f-setlk-rd",
+			"setlk-rd",	AO_BOOL,  N_READ,	S(side_opt_lock))
+OPT("setlkw-rd f-setlkw-rd",
+			"setlkw-rd",	AO_BOOL,  N_READ,	S(side_opt_lock))
+OPT("flock flock-ex",	"flock-ex",	AO_BOOL,  N_READ,	S(side_opt_lock))
+OPT("flock-nb flock-ex-nb",
+			"flock-ex-nb",	AO_BOOL,  N_READ,	S(side_opt_lock))
+OPT("flock-sh",		"flock-sh",	AO_BOOL,  N_READ,	S(side_opt_lock))
+OPT("flock-sh-nb",	"flock-sh-nb",	AO_BOOL,  N_READ,	S(side_opt_lock))
 OPT("escape",		"escape",	AO_BYTE,  N_READ,	F(local.escape, BYTE))
 OPT("o-noatime noatime",
 			"noatime",	AO_BOOL,  N_READ,	F(local.noatime, FLAG))

@@ -386,8 +386,8 @@ pair_local_opt(const struct side *sd, int prog)
 		return ("PIPE:PATH");
 	if (l->ignoreeof)
 		return ("ignoreeof");
-	if (l->setlk)
-		return ("setlk");
+	if (l->lock != 0)
+		return (side_lock_name(l->lock));
 	if (l->ftruncate >= 0)
 		return ("ftruncate");
 	if (l->cool_write)

@@ -13,6 +13,7 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -197,16 +198,21 @@ end_mkfifo(const struct side *sd)
 }
 
 /*
- * socat's setlk: a write lock on the whole file of fd, held while it is
- * open; taken already by another, it fails (EAGAIN).  Returns -1 with
- * errno.
+ * socat's setlk and flock-ex and the others (struct side_local's lock):
+ * a lock on the whole file of fd, held while it is open; taken already by
+ * another, it is waited for (SIDE_LOCK_WAIT) or fails (EAGAIN).  Returns
+ * -1 with errno.
  */
 static int
-end_lock(int fd)
+end_lock(int fd, int lock)
 {
-	struct flock	 fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct flock	 fl = { .l_type = (lock & SIDE_LOCK_READ) ? F_RDLCK :
+			    F_WRLCK, .l_whence = SEEK_SET };
 
-	return (fcntl(fd, F_SETLK, &fl));
+	if (lock & SIDE_LOCK_FLOCK)
+		return (flock(fd, ((lock & SIDE_LOCK_READ) ? LOCK_SH :
+		    LOCK_EX) | ((lock & SIDE_LOCK_WAIT) ? 0 : LOCK_NB)));
+	return (fcntl(fd, (lock & SIDE_LOCK_WAIT) ? F_SETLKW : F_SETLK, &fl));
 }
 
 /*
@@ -228,7 +234,7 @@ end_file_opts(const struct side *sd, int fd, int made)
 		return (-1);
 	if (l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) == -1)
 		return (-1);
-	if (l->setlk && end_lock(fd) == -1)
+	if (l->lock != 0 && end_lock(fd, l->lock) == -1)
 		return (-1);
 	return (end_seek(sd, fd));
 }
@@ -894,10 +900,10 @@ end_open_one(const struct side *sd, struct session *s,
 	    sd->kind == SIDE_FD) && end_fl_set(sd->kind == SIDE_STDIO ?
 	    STDIN_FILENO : sd->local.fd, O_NOATIME) == -1)
 		goto fail;
-	/* setlk of stdio (the way written, as socat's) or a descriptor. */
-	if (sd->local.setlk && (sd->kind == SIDE_STDIO || sd->kind ==
+	/* A lock of stdio (the way written, as socat's) or a descriptor. */
+	if (sd->local.lock != 0 && (sd->kind == SIDE_STDIO || sd->kind ==
 	    SIDE_FD) && end_lock(sd->kind == SIDE_FD ? sd->local.fd :
-	    how->wr ? STDOUT_FILENO : STDIN_FILENO) == -1)
+	    how->wr ? STDOUT_FILENO : STDIN_FILENO, sd->local.lock) == -1)
 		goto fail;
 	return (k->open(sd, s, how, e, cause));
 

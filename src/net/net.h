@@ -224,7 +224,13 @@ struct side_local {
 #define RUN_ENV_SHELL	3		/* $SHELL -c TEXT (socat's SHELL:) */
 	int		 loop;		/* PIPE, socat's echo: a pipe */
 	int		 ignoreeof;	/* an end of file read is waited past */
-	int		 setlk;		/* a write lock taken on it (F_SETLK) */
+	int		 lock;		/* a lock taken on it: SIDE_LOCK_* */
+#define SIDE_LOCK_ON	0x1		/* one is (setlk, flock-ex, ...) */
+#define SIDE_LOCK_FLOCK	0x2		/* flock(2)'s, else fcntl(2)'s */
+#define SIDE_LOCK_READ	0x4		/* shared (a read lock), else
+					   exclusive (a write lock) */
+#define SIDE_LOCK_WAIT	0x8		/* waited for, else refused when
+					   another holds it */
 	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
 					   is a notice, not an error */
 	int		 escape;	/* this byte read is an end; -1 */
@@ -510,6 +516,7 @@ int		 side_flag(const struct addr *, const char *);
 void		 side_local_defaults(struct side *);
 int		 side_file_flags(const struct side *, int, int);
 int		 side_local_kind(struct side *, const struct addr *, char **);
+const char	*side_lock_name(int);
 int		 side_local_check(const struct side *, const struct addr *,
 		    char **);
 int		 side_exec_cmd(const struct side *, struct exec_cmd *, char **);

@@ -196,7 +196,9 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "ftruncate", "umask", "nonblock", "escape", "setsid", "user",
 	    "group", "unlink-close", "ispeed", "ospeed", "speed", "noatime",
 	    "fs-noatime", "cool-write", "seek", "seek-end", "su", "su-d",
-	    "setuid", "setgid", "chroot", "setlk", "path", "history",
+	    "setuid", "setgid", "chroot", "setlk", "setlkw", "setlk-rd",
+	    "setlkw-rd", "flock-ex", "flock-ex-nb", "flock-sh", "flock-sh-nb",
+	    "path", "history",
 	    "noprompt", "prompt", "noecho", "lockfile", "waitlock",
 	    "setpgid" };
 	struct side_local	*l = &sd->local;
@@ -225,6 +227,46 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	l->readline = side_flag(a, "readline");
 	l->loop = side_flag(a, "loop");
 	l->run = side_exec_run(a);
+	return (0);
+}
+
+/* socat's names of the locks, by their SIDE_LOCK_* bits but _ON. */
+static const char *const side_locks[] = { "setlk", "flock-ex-nb",
+    "setlk-rd", "flock-sh-nb", "setlkw", "flock-ex", "setlkw-rd", "flock-sh" };
+
+/* The name of the lock a side takes (lock is not 0). */
+const char *
+side_lock_name(int lock)
+{
+	return (side_locks[lock >> 1]);
+}
+
+/*
+ * socat's setlk, setlkw, setlk-rd and setlkw-rd (fcntl(2)'s write and read
+ * locks on the whole file, waited for or not) and flock-ex, flock-sh,
+ * flock-ex-nb and flock-sh-nb (flock(2)'s): the one lock a file (or
+ * standard input or output, a descriptor) takes once open.  Two are
+ * refused.
+ */
+int
+side_opt_lock(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	size_t	 i;
+
+	(void)a;
+	if (strcmp(v, "1") != 0)
+		return (0);
+	for (i = 0; i < nitems(side_locks); i++) {
+		if (strcmp(side_locks[i], is) == 0)
+			break;
+	}
+	if (sd->local.lock != 0) {
+		log_cause(cause, "%s and %s: one lock at most",
+		    side_lock_name(sd->local.lock), is);
+		return (-1);
+	}
+	sd->local.lock = SIDE_LOCK_ON | (int)i << 1;
 	return (0);
 }
 
