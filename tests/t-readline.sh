@@ -337,12 +337,9 @@ first" "$(<"$SC_TMP/hist")"
 	assertEquals "stdin no terminal: status" 0 $?
 	assertTrue "stdin no terminal: sent" \
 	    "wait_for '$SC_TMP/srv.out' '^piped\$'"
-	# With what is no socket: one line, status 1.
-	t 10 "$SC_TMP/bin/socat" READLINE EXEC:cat </dev/null >/dev/null \
-	    2>"$SC_TMP/e"
-	assertEquals "READLINE EXEC: status" 1 $?
-	assertContains "READLINE EXEC: said" "$(<"$SC_TMP/e")" \
-	    "READLINE: READLINE edits the lines typed for a socket: not with EXEC:cat"
+	# With a program, stdin no terminal: its lines read as they come.
+	assertEquals "READLINE EXEC:, piped" "piped" "$(echo piped |
+	    t 10 "$SC_TMP/bin/socat" READLINE EXEC:cat 2>"$SC_TMP/e")"
 	t 10 "$SC_TMP/bin/socat" -u STDIN,history=x TCP:127.0.0.1:1 \
 	    </dev/null >/dev/null 2>"$SC_TMP/e"
 	assertContains "STDIN,history=: said" "$(<"$SC_TMP/e")" \
@@ -569,6 +566,60 @@ old" "$(<"$SC_TMP/srv2.out")"
 me
 old" "$(<"$SC_TMP/hist")"
 	assert_screen "shown" "name:" "me" "Password:" "welcome" "old"
+}
+
+# socat's manual's READLINE,noecho='[Pp]assword:' EXEC:'ftp ...',pty,
+# setsid,ctty, with a program that asks as ftp does: the lines typed
+# after its prompt are edited and kept, the password is typed unseen and
+# kept out of the history; ^D ends socat's input: the program, which
+# reads a terminal, is hung up after -t's half second, as socat's is.
+test_socat_readline_program() {
+	mkdir "$SC_TMP/bin" && ln -s "$(cd "$(dirname "$SC")" && pwd)/$(
+	    )$(basename "$SC")" "$SC_TMP/bin/socat" || fail "no link"
+	cat >"$SC_TMP/ftp" <<'EOF'
+#!/bin/sh
+while printf 'ftp> ' && read -r l; do
+	if [ "$l" = user ]; then
+		printf 'Password: '
+		t=$(stty -g)
+		stty -echo
+		read -r pw
+		stty "$t"
+		echo
+		echo "logged in with ${#pw} characters"
+	else
+		echo "ran $l"
+	fi
+done
+EOF
+	chmod +x "$SC_TMP/ftp"
+	pane 60x12 "$SC_TMP/bin/socat READLINE,noecho='[Pp]assword:',$(
+	    )history=$SC_TMP/hist EXEC:$SC_TMP/ftp,pty,setsid,ctty,echo=0; $(
+	    )echo status \$?" || return 0
+	wait_until screen_has "ftp>" || fail "no prompt"
+	tm send-keys -l "lx"
+	tm send-keys BSpace s
+	assert_screen "typed after the prompt" "ftp> ls"
+	tm send-keys Enter
+	wait_until screen_has "ran ls" || fail "not run"
+	tm send-keys -l "user"
+	tm send-keys Enter
+	wait_until screen_has "Password:" || fail "no password prompt"
+	tm send-keys -l "s3cret"
+	tm send-keys Enter
+	wait_until screen_has "logged in" || fail "not logged in"
+	tm send-keys Up Up
+	tm send-keys Enter
+	assert_screen "the password unseen, Up past it" "ftp> ls" "ran ls" \
+	    "ftp> user" "Password:" "logged in with 6 characters" "ftp> ls" \
+	    "ran ls" "ftp>"
+	tm send-keys C-d
+	assert_screen "^D: the end" "ftp> ls" "ran ls" "ftp> user" \
+	    "Password:" "logged in with 6 characters" "ftp> ls" "ran ls" \
+	    "ftp> status 0"
+	assertEquals "the history" "ls
+user
+ls" "$(<"$SC_TMP/hist")"
 }
 
 # listening PORT: is something listening on TCP port PORT of 127.0.0.1?

@@ -780,14 +780,6 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		    o->pair[1 - i].kind != SIDE_SOCKET)
 			pair_refuse(o, "a recording is played to a socket");
 	}
-	/* READLINE's editor is plain mode's, for a socket's peer. */
-	for (i = 0; i < 2; i++) {
-		if (o->pair[i].local.readline &&
-		    o->pair[1 - i].kind != SIDE_SOCKET)
-			fatalx("%s: READLINE edits the lines typed for a "
-			    "socket: not with %s", o->pair[i].text,
-			    o->pair[1 - i].text);
-	}
 	if (pair_local_mode(o)) {
 		for (i = 0; i < 2; i++)
 			pair_unlink_early(&o->pair[i]);

@@ -58,18 +58,33 @@ edit_init(struct edit *e, int echo, int history, void (*before)(void *),
 }
 
 /*
- * How a line typed after the owner's half line starts (EDIT_PROMPT_*);
- * prompt is EDIT_PROMPT_FIXED's, and a half line noecho (if not NULL)
- * matches has the line typed after it neither shown nor kept (a
- * password asked for, as socat's noecho=).  Both stay the caller's.
+ * How a line typed after the peer's half line starts (--readline and
+ * socat's READLINE): the half line is its prompt, unless noprompt (a row
+ * of its own) or prompt (when not NULL: that, in place of it) say
+ * otherwise; a half line the extended regular expression noecho (when
+ * not NULL) matches has the line typed after it neither shown nor kept
+ * (a password asked for, as socat's noecho=).  prompt stays the
+ * caller's.  Returns -1 with errno (EINVAL: noecho is no regular
+ * expression).
  */
-void
-edit_prompt(struct edit *e, int mode, const char *prompt,
-    const regex_t *noecho)
+int
+edit_prompt(struct edit *e, const char *prompt, int noprompt,
+    const char *noecho)
 {
-	e->pmode = mode;
+	e->pmode = prompt != NULL ? EDIT_PROMPT_FIXED : noprompt ?
+	    EDIT_PROMPT_NONE : EDIT_PROMPT_HALF;
 	e->prompt = prompt;
-	e->noecho = noecho;
+	if (noecho == NULL)
+		return (0);
+	if ((e->noecho = malloc(sizeof(*e->noecho))) == NULL)
+		return (-1);
+	if (regcomp(e->noecho, noecho, REG_EXTENDED | REG_NOSUB) != 0) {
+		free(e->noecho);
+		e->noecho = NULL;
+		errno = EINVAL;
+		return (-1);
+	}
+	return (0);
 }
 
 /* The size of done: a whole line, and a read of keys that end more. */
@@ -98,6 +113,11 @@ edit_free(struct edit *e)
 	e->done = NULL;
 	e->tail = e->lp = NULL;
 	e->taillen = e->lplen = e->lpw = 0;
+	if (e->noecho != NULL) {
+		regfree(e->noecho);
+		free(e->noecho);
+		e->noecho = NULL;
+	}
 	e->linelen = e->donelen = e->pos = 0;
 }
 
@@ -279,7 +299,7 @@ edit_show(struct edit *e)
  * bytes at most), kept as the next line's prompt.  A half line that
  * cannot be kept is not a prompt: the line typed after it starts a row.
  */
-void
+static void
 edit_shown(struct edit *e, const void *p, size_t n)
 {
 	const char	*s = p, *cr, *nl;
@@ -328,6 +348,21 @@ edit_set_prompt(struct edit *e, const char *text, size_t n)
 }
 
 /*
+ * After each key, or a new window size: the owner's after, or else (the
+ * lines of a peer, edit_terminal()) the line again if it changed, unless
+ * what the peer sent is still on its way to the screen (the line comes
+ * back after it, edit_rx_tap()).
+ */
+static void
+edit_after(struct edit *e)
+{
+	if (e->after != NULL)
+		e->after(e->arg);
+	else if (e->redraw && (e->rx == NULL || channel_pending(e->rx) == 0))
+		edit_show(e);
+}
+
+/*
  * SIGWINCH: the terminal has a new width.  A terminal that reflows its
  * lines keeps the cursor on the same character, so the line's first row
  * is found again with the new width, and the line is drawn anew.
@@ -343,8 +378,7 @@ edit_winch(int sig, void *arg)
 		e->crow = edit_row(e, edit_width(e, e->pos));
 		e->redraw = 1;
 	}
-	if (e->after != NULL)
-		e->after(e->arg);
+	edit_after(e);
 }
 
 /*
@@ -750,8 +784,7 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 				edit_before(e);
 				edit_move(e, edit_word(e, k[i] == 'b' ?
 				    -1 : 1));
-				if (e->after != NULL)
-					e->after(e->arg);
+				edit_after(e);
 			}
 			continue;
 		}
@@ -764,8 +797,7 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 				e->esc = 0;
 				edit_before(e);
 				edit_sequence(e, k[i]);
-				if (e->after != NULL)
-					e->after(e->arg);
+				edit_after(e);
 			}
 			continue;
 		}
@@ -832,8 +864,7 @@ edit_keys(struct edit *e, const unsigned char *k, size_t n)
 			edit_insert(e, k[i]);
 			break;
 		}
-		if (e->after != NULL)
-			e->after(e->arg);
+		edit_after(e);
 	}
 }
 
@@ -890,4 +921,82 @@ edit_attach(struct edit *e, struct endpoint *ep)
 {
 	ep->ops = &edit_ops;
 	ep->data = e;
+}
+
+static void	edit_rx_tap(struct channel *, const unsigned char *, size_t,
+		    void *);
+
+/*
+ * What the peer sends, on its way to the terminal: the half-typed line
+ * shown, all its rows, is wiped first (it comes back below,
+ * edit_rx_tap(), whose argument is the editor).  It is only ever shown
+ * when nothing of the peer's waits to be written, so the wipe goes
+ * straight to the terminal.  Then the channel's own rewrite, if it had
+ * one (socat's crlf), with its state.
+ */
+static size_t
+edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
+{
+	struct edit	*e = NULL;
+	u_int		 i;
+
+	for (i = 0; i < ch->ntaps && e == NULL; i++) {
+		if (ch->taps[i].cb == edit_rx_tap)
+			e = ch->taps[i].arg;
+	}
+#ifdef SC_DEBUG
+	if (e == NULL)
+		fatalx("%s: the editor's rewrite without its tap", ch->name);
+#endif
+	if (n > 0 && !e->midline)
+		edit_hide(e);
+	return (e->rx_xform != NULL ? e->rx_xform(ch, p, n, space) : n);
+}
+
+/*
+ * Once a line of the peer's is shown, and nothing more of the peer's
+ * waits, the typed one again.
+ */
+static void
+edit_rx_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
+{
+	struct edit	*e = arg;
+
+	if (n == 0)
+		return;
+	edit_shown(e, p, n);
+	if (!e->midline && e->linelen > 0 && channel_pending(ch) == n)
+		edit_show(e);
+}
+
+/*
+ * The terminal on stdin edits the lines in reads (cbreak mode, restored
+ * at exit), and what the channel rx (when not NULL) writes to a terminal
+ * on stdout keeps clear of the line being typed: the line is wiped
+ * before, and shown again after it, until edit_terminal_end().  Returns
+ * -1 with errno.
+ */
+int
+edit_terminal(struct edit *e, struct endpoint *in, struct channel *rx)
+{
+	if (stdio_tty_raw() == -1)
+		return (-1);
+	edit_attach(e, in);
+	edit_watch(e, 1);
+	if (e->echo != STDOUT_FILENO || rx == NULL)
+		return (0);
+	if (channel_tap(rx, edit_rx_tap, e) == -1)
+		return (-1);
+	e->rx = rx;
+	e->rx_xform = rx->xform;
+	rx->xform = edit_rx_xform;
+	return (0);
+}
+
+/* The session of e's channel is over: the terminal's size not watched. */
+void
+edit_terminal_end(struct edit *e)
+{
+	e->rx = NULL;
+	edit_watch(e, 0);
 }

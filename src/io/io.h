@@ -168,7 +168,7 @@ struct edit {
 	int		 open;		/* a line is begun: its prompt taken */
 	int		 pmode;		/* EDIT_PROMPT_* */
 	const char	*prompt;	/* EDIT_PROMPT_FIXED's */
-	const regex_t	*noecho;	/* a half line it matches has the
+	regex_t		*noecho;	/* a half line it matches has the
 					   line after it typed unseen */
 	int		 secret;	/* this line: not shown, not kept */
 	char		*tail;		/* the owner's half line, its end */
@@ -191,6 +191,9 @@ struct edit {
 	size_t		 hpos;		/* The line shown; nhist: a new one. */
 	char		*draft;		/* The new line, while Up shows old. */
 	int		 histfd;	/* Its file, lines added at the end. */
+	struct channel	*rx;		/* what shows the peer's, or NULL */
+	size_t		(*rx_xform)(struct channel *, unsigned char *,
+			    size_t, size_t);	/* and its own rewrite */
 	void		(*before)(void *);
 	void		(*after)(void *);
 	void		*arg;
@@ -201,9 +204,10 @@ void		 edit_free(struct edit *);
 void		 edit_echo(const struct edit *, const void *, size_t);
 void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
-void		 edit_shown(struct edit *, const void *, size_t);
-void		 edit_prompt(struct edit *, int, const char *,
-		    const regex_t *);
+int		 edit_prompt(struct edit *, const char *, int, const char *);
+int		 edit_terminal(struct edit *, struct endpoint *,
+		    struct channel *);
+void		 edit_terminal_end(struct edit *);
 void		 edit_watch(struct edit *, int);
 int		 edit_history_file(struct edit *, const char *);
 void		 edit_attach(struct edit *, struct endpoint *);

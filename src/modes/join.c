@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "modes.h"
 
@@ -331,7 +332,35 @@ struct join_run {
 	struct join	 jn;
 	int		 status;
 	struct ev_timer	 flush;	/* a program's time to finish */
+	struct edit	*ed;	/* READLINE's editor, or NULL */
 };
+
+/*
+ * socat's READLINE, side k of r (stdin and stdout) on a terminal: the
+ * lines typed are edited (src/io/edit.c), with its history file, and what
+ * the other side sends keeps clear of the line being typed, its half line
+ * the line's prompt (prompt=, noprompt and noecho= say otherwise).  On
+ * what is no terminal, the lines are read as they come.
+ */
+static void
+join_readline(struct join_run *r, const struct side *sd, int k)
+{
+	const struct side_local	*l = &sd->local;
+
+	if (r->jn.end[k].rd == NULL || !isatty(STDIN_FILENO))
+		return;
+	if ((r->ed = malloc(sizeof(*r->ed))) == NULL)
+		fatal("READLINE");
+	edit_init(r->ed, isatty(STDOUT_FILENO) ? STDOUT_FILENO :
+	    isatty(STDERR_FILENO) ? STDERR_FILENO : -1, 1, NULL, NULL, NULL);
+	/* noecho= was checked when read (side_local_check()). */
+	if (edit_prompt(r->ed, l->prompt, l->noprompt, l->noecho) == -1)
+		fatal("READLINE's noecho=");
+	if (l->history != NULL && edit_history_file(r->ed, l->history) == -1)
+		fatal("%s", l->history);
+	if (edit_terminal(r->ed, r->jn.end[k].rd, r->jn.way[1 - k]) == -1)
+		fatal("READLINE");
+}
 
 /*
  * How long a program still running once the session is over has to
@@ -401,6 +430,8 @@ join_run_finished(struct session *s)
 	if (session_report(s) != 0)
 		r->status = 1;
 	term_stop(r->jn.way[1]);
+	if (r->ed != NULL)
+		edit_terminal_end(r->ed);
 	session_free(s);
 	r->jn.s = NULL;
 	/*
@@ -459,7 +490,7 @@ join_nofork(const struct side *const *sides, int i, const int *skip)
 int
 join_run(const struct job *j)
 {
-	struct join_run	 r = { .status = 0 };
+	struct join_run	 r = { .status = 0, .ed = NULL };
 	const struct side *sd[2] = { j->side, j->peer }, *w;
 	struct end_how	 eh[2];
 	struct join_how	 how = { .flow = j->flow, .dump = j->run->dump,
@@ -523,6 +554,10 @@ join_run(const struct job *j)
 	}
 	if (join_ways(&r.jn, &how) == -1)
 		fatal("join");
+	for (i = 0; i < 2; i++) {
+		if (sd[i]->kind == SIDE_STDIO && sd[i]->local.readline)
+			join_readline(&r, sd[i], i);
+	}
 	if (sd[1]->kind == SIDE_STDIO && r.jn.way[1] != NULL) {
 		if (j->flow->crlf)
 			r.jn.way[1]->xform = crlf_xform;
@@ -538,6 +573,11 @@ out:
 	ev_timer_disarm(&r.flush);
 	if (r.jn.s != NULL)
 		session_free(r.jn.s);
+	if (r.ed != NULL) {
+		edit_terminal_end(r.ed);
+		edit_free(r.ed);
+		free(r.ed);
+	}
 	for (i = 0; i < 2; i++) {
 		if (r.jn.end[i].child == NULL)
 			continue;

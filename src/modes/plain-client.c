@@ -193,85 +193,27 @@ conn_back(int fd, const struct net_peer *peer, struct tls *t, struct ws *w,
 }
 
 /*
- * --readline: after each key, the line again if it changed, unless what
- * the peer sent is still on its way to the screen (the line comes back
- * after it, plain_edit_tap()).
- */
-static void
-plain_edit_after(void *arg)
-{
-	struct plain	*p = arg;
-
-	if (p->ed.redraw && (p->edrx == NULL || channel_pending(p->edrx) == 0))
-		edit_show(&p->ed);
-}
-
-/*
- * --readline, what the peer sends: the half-typed line shown, all its
- * rows, is wiped first (it comes back below, plain_edit_tap()).  It is
- * only ever shown when nothing of the peer's waits to be written, so the
- * wipe goes straight to the terminal.
- */
-static size_t
-plain_edit_rx(struct channel *ch, unsigned char *p, size_t n, size_t space)
-{
-	struct conn	*c = ch->src->session->arg;
-	struct plain	*pl = c->p;
-
-	(void)p;
-	(void)space;
-	if (n > 0 && !pl->ed.midline)
-		edit_hide(&pl->ed);
-	return (n);
-}
-
-/*
- * --readline: once a line of the peer's is shown, and nothing more of
- * the peer's waits, the typed one again.
- */
-static void
-plain_edit_tap(struct channel *ch, const unsigned char *p, size_t n,
-    void *arg)
-{
-	struct plain	*pl = arg;
-
-	if (n == 0)
-		return;
-	edit_shown(&pl->ed, p, n);
-	if (!pl->ed.midline && pl->ed.linelen > 0 &&
-	    channel_pending(ch) == n)
-		edit_show(&pl->ed);
-}
-
-/*
  * --readline: the editor, before the first connection, so that its
  * history outlives each one; the keys echo where the terminal shows
- * (stdout, or else stderr).  A line typed after the peer's half line (its
- * prompt) is typed on after it, unless READLINE's prompt= or noprompt
- * says otherwise.  A history file that cannot be had is said, and the
- * program ends.
+ * (stdout, or else stderr).  A line typed after the peer's half line
+ * (its prompt) is typed on after it, unless READLINE's prompt= or
+ * noprompt says otherwise.  A history file that cannot be had is said,
+ * and the program ends.
  */
 void
 plain_readline_init(struct plain *p)
 {
 	const struct local	*l = p->j->local;
-	int			 echo = -1, error;
-	char			 msg[256];
+	int			 echo = -1;
 
 	if (isatty(STDOUT_FILENO))
 		echo = STDOUT_FILENO;
 	else if (isatty(STDERR_FILENO))
 		echo = STDERR_FILENO;
-	edit_init(&p->ed, echo, 1, NULL, plain_edit_after, p);
-	/* Checked when read (side_local_check()): only memory can fail. */
-	if (l->noecho != NULL && (error = regcomp(&p->noecho, l->noecho,
-	    REG_EXTENDED | REG_NOSUB)) != 0) {
-		regerror(error, &p->noecho, msg, sizeof(msg));
-		fatalx("noecho=%s: %s", l->noecho, msg);
-	}
-	edit_prompt(&p->ed, l->prompt != NULL ? EDIT_PROMPT_FIXED :
-	    l->noprompt ? EDIT_PROMPT_NONE : EDIT_PROMPT_HALF, l->prompt,
-	    l->noecho != NULL ? &p->noecho : NULL);
+	edit_init(&p->ed, echo, 1, NULL, NULL, NULL);
+	/* noecho= was checked when read (side_local_check()). */
+	if (edit_prompt(&p->ed, l->prompt, l->noprompt, l->noecho) == -1)
+		fatal("READLINE's noecho=");
 	if (l->history != NULL && edit_history_file(&p->ed, l->history) == -1)
 		fatal("%s", l->history);
 }
@@ -284,17 +226,7 @@ plain_readline_init(struct plain *p)
 int
 conn_readline(struct conn *c, struct endpoint *in)
 {
-	struct plain	*p = c->p;
-
-	if (stdio_tty_raw() == -1)
-		return (-1);
-	edit_attach(&p->ed, in);
-	edit_watch(&p->ed, 1);
-	if (p->ed.echo != STDOUT_FILENO)
-		return (0);
-	p->edrx = c->rx;
-	c->rx->xform = plain_edit_rx;
-	return (channel_tap(c->rx, plain_edit_tap, p));
+	return (edit_terminal(&c->p->ed, in, c->rx));
 }
 
 /* -F: hand the connected socket to whoever holds stdout, and exit. */

@@ -72,8 +72,6 @@ struct plain {
 	char			*greet;	/* --on-connect's bytes */
 	size_t			 greetlen;
 	struct edit		 ed;	/* --readline: the line typed */
-	struct channel		*edrx;	/* and what shows the peer */
-	regex_t			 noecho; /* READLINE's noecho=, if set */
 };
 
 /* plain.c */

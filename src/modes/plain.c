@@ -218,10 +218,8 @@ conn_finished(struct session *s)
 	/* Only --raw makes the terminal raw, and watches for "~.". */
 	if (j->local->raw)
 		term_stop(c->tx);
-	if (c->p->edrx == c->rx) {
-		c->p->edrx = NULL;
-		edit_watch(&c->p->ed, 0);
-	}
+	if (c->p->ed.rx == c->rx)
+		edit_terminal_end(&c->p->ed);
 	/* --raw -lk: "~." leaves the listener too, not only this client. */
 	if (j->local->raw && c->tx != NULL && term_escaped(c->tx))
 		c->p->stopping = 1;
@@ -639,8 +637,6 @@ plain_free(struct plain *p)
 	/* The idle editor of a run without --readline holds nothing. */
 	if (p->j->local->readline)
 		edit_free(&p->ed);
-	if (p->ed.noecho != NULL)
-		regfree(&p->noecho);
 }
 
 /* An admitted connection is ready: serve it. */
