@@ -198,9 +198,8 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "fs-noatime", "cool-write", "seek", "seek-end", "su", "su-d",
 	    "setuid", "setgid", "chroot", "setlk", "setlkw", "setlk-rd",
 	    "setlkw-rd", "flock-ex", "flock-ex-nb", "flock-sh", "flock-sh-nb",
-	    "path", "history",
-	    "noprompt", "prompt", "noecho", "lockfile", "waitlock",
-	    "setpgid" };
+	    "path", "history", "noprompt", "prompt", "noecho", "lockfile",
+	    "waitlock", "setpgid" };
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
