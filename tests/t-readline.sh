@@ -506,6 +506,14 @@ test_peer_prompt_starts_the_line() {
 	assert_cursor "at the end" 15 5
 	tm send-keys Enter
 	assertTrue "sent whole" "wait_for '$SC_TMP/srv.out' '^$L\$'"
+	# A prompt wider than the row: drawn once, the line after it.
+	P=$(line 50)
+	say_half srv "$P> "
+	wait_until screen_has "${P:40}>" || fail "no long prompt"
+	tm send-keys -l "xy"
+	assert_screen "a prompt on two rows" "welcome" "news" "ftp> ls -a" \
+	    "more" "ftp> ${L:0:35}" "${L:35}" "${P:0:40}" "${P:40}> xy"
+	assert_cursor "at the end" 14 7
 }
 
 # socat's READLINE,prompt=: its prompt before each line typed, in place of

@@ -753,9 +753,22 @@ edit_before(struct edit *e)
 		}
 	}
 	if (e->midline && !e->secret) {
-		if (e->pmode == EDIT_PROMPT_HALF && e->taillen > 0)
+		if (e->pmode == EDIT_PROMPT_HALF && e->taillen > 0) {
 			edit_set_prompt(e, e->tail, e->taillen);
-		else {
+			/*
+			 * The half line on the screen is the prompt drawn,
+			 * all its rows, the cursor at its end: it is wiped
+			 * whole before the line is drawn after it.  Unless
+			 * it fills its last row (the terminal holds the
+			 * wrap back), or the line is drawn already.
+			 */
+			if (!e->drawn && e->cols > 0 &&
+			    e->lpw % e->cols != 0) {
+				e->drawn = 1;
+				e->endw = e->lpw;
+				e->crow = edit_row(e, e->lpw);
+			}
+		} else {
 			edit_echo(e, "\n", 1);
 			if (e->pmode == EDIT_PROMPT_HALF)
 				e->lplen = e->lpw = 0;
