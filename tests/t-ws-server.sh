@@ -869,6 +869,26 @@ binary b'plain'
 closed 1000" "$(<"$SC_TMP/p.out")"
 }
 
+# A client's close at the end of its input: the program's answer that
+# goes on flowing after it is sent whole (here 15 lines, one each tenth
+# of a second: a second and a half), within WS_CLOSE_WAIT_MS; an answer
+# that stops flowing for a second has the close answered then, and what
+# it writes later is dropped, as the peer would drop it.
+test_answer_after_the_close() {
+	server flow -lk --websocket -c 'read -r l; for i in $(seq 15); do
+	    echo "$l $i"; sleep 0.1; done' 127.0.0.1 0 || fail "no server"
+	_o=$(echo line | t 20 "$SC" "ws://127.0.0.1:$PORT/")
+	assertEquals "flowing: status" 0 $?
+	assertEquals "flowing: whole" "$(for i in $(seq 15); do
+	    echo "line $i"; done)" "$_o"
+	server stall -lk --websocket -c 'read -r l; echo first; sleep 4;
+	    echo later' 127.0.0.1 0 || fail "no server"
+	_o=$(echo line | t 20 "$SC" "ws://127.0.0.1:$PORT/")
+	assertEquals "stalled: status" 0 $?
+	# Answered a second after "first", before "later" (4 s).
+	assertEquals "stalled: what came before" "first" "$_o"
+}
+
 test_framed_malformed() {
 	server s -lk --websocket -e /bin/cat 127.0.0.1 0 || fail "no server"
 	# A text part then a binary record in its message, a header line

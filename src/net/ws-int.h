@@ -23,7 +23,9 @@
 
 /*
  * How long the peer's close waits for the end of what we write before it
- * is answered regardless.
+ * is answered regardless: WS_CLOSE_GRACE_MS once what we write stops
+ * reaching the peer, and WS_CLOSE_WAIT_MS (as long as a client of ours
+ * waits for the close) while it flows.
  */
 #define WS_CLOSE_GRACE_MS	1000
 
@@ -94,6 +96,9 @@ struct ws {
 	int			 ferr;	/* a bad record: EINVAL */
 	char			 fwhy[256]; /* and what was wrong */
 	struct ev_timer		 grace;	/* the peer's close waits for ours */
+	uint64_t		 grace_since; /* since then (ev_now()), */
+	uint64_t		 grace_sent; /* with this much sent at the last */
+	uint64_t		 sent;	/* of the frames, to the peer */
 	int			 answering; /* ours sent by it, being flushed */
 
 	/* Before a session (wspre.c): a frame's header, being read. */

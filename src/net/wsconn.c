@@ -103,6 +103,7 @@ ws_flush(struct ws *w, int *want)
 			return (-1);
 		}
 		w->ooff += n;
+		w->sent += (uint64_t)n;
 	}
 	ws_out_put(w);
 	return (1);
@@ -235,9 +236,11 @@ ws_send_close(struct ws *w, int code, const char *reason)
 }
 
 /*
- * The peer closed a while ago and we still write: answer its close now,
- * ending a message of ours left open, and drop what is still to be
- * written, as the peer would drop it.
+ * The peer closed a while ago and we still write: while what we write
+ * flows to the peer (a program's answer to what came before the close),
+ * for WS_CLOSE_WAIT_MS at most; then, or once it has stopped flowing for
+ * WS_CLOSE_GRACE_MS, answer its close now, ending a message of ours left
+ * open, and drop what is still to be written, as the peer would drop it.
  */
 static void
 ws_grace_cb(void *arg)
@@ -246,6 +249,12 @@ ws_grace_cb(void *arg)
 	struct session	*s;
 	int		 want;
 
+	if (!w->close_sent && w->sent != w->grace_sent &&
+	    ev_now() - w->grace_since < WS_CLOSE_WAIT_MS) {
+		w->grace_sent = w->sent;
+		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
+		return;
+	}
 	if (!w->close_sent) {
 		log_verbose(1, "WebSocket: answering the peer's close");
 		w->wop = 0;

@@ -160,12 +160,16 @@ ws_control(struct ws *w)
 	w->in_closed = 1;
 	/*
 	 * Answered when what we write ends (a program behind -e still
-	 * answers what came before the close), but within WS_CLOSE_GRACE_MS
-	 * (RFC 6455, 5.5.1: as soon as practical): a program that never
-	 * stops writing must not keep the peer waiting for ours.
+	 * answers what came before the close), but WS_CLOSE_GRACE_MS after
+	 * it stops flowing, WS_CLOSE_WAIT_MS at most (RFC 6455, 5.5.1: as
+	 * soon as practical): a program that never stops writing must not
+	 * keep the peer waiting for ours (ws_grace_cb()).
 	 */
-	if (!w->close_sent)
+	if (!w->close_sent) {
+		w->grace_since = ev_now();
+		w->grace_sent = w->sent;
 		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
+	}
 	return (0);
 }
 
