@@ -249,6 +249,11 @@ test_stdio_with_dialled_kinds() {
 	wait_for "$SC_TMP/back" '^one datagram$' || fail "- udp: no echo"
 	exec 7>&-
 	stop "$BG_PID"
+	# A datagram side has no end of its own: after stdin's end its
+	# answers have half a second (socat's -t), then it ends.
+	_o=$(printf 'asked\n' | t 10 "$SC" - udp:127.0.0.1:"$UPORT")
+	assertEquals "- udp: ends: status" 0 $?
+	assertEquals "- udp: the answer first" "asked" "$_o"
 	if [ "$WS_OK" = 1 ]; then
 		# Stdin held open until the echo is back: a WebSocket's close
 		# (at the end of stdin with -N) ends both ways.

@@ -716,11 +716,14 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * A dialled datagram socket reads no end-of-file: after stdin's end
 	 * socat reads its answers for -t's time (half a second unless said),
 	 * where -q would stop reading at once; --quit-after's wait is that.
+	 * So does sockcat's own - udp:HOST:PORT (the manual's "a datagram
+	 * side has no end of its own"), unless -q is given, which means
+	 * netcat's; netcat's -u HOST PORT waits as netcat does.
 	 */
-	if (o->side.socat && b->kind == SIDE_STDIO && (!a->listen ||
-	    a->dgram_to != NULL) && a->kind == SIDE_SOCKET &&
-	    a->sock.socktype == SOCK_DGRAM && o->flow.deadline_ms == TIME_NONE &&
-	    !wr_only)
+	if ((o->side.socat || o->flow.quit_ms == TIME_NONE) &&
+	    b->kind == SIDE_STDIO && (!a->listen || a->dgram_to != NULL) &&
+	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_DGRAM &&
+	    o->flow.deadline_ms == TIME_NONE && !wr_only)
 		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
 		    SOCAT_QUIT_MS;
 	/*
