@@ -2858,7 +2858,8 @@ test_setsockopt() {
 # keepalive's keepidle=, keepintvl=, keepcnt=, tcp-nodelay, mss=, cork,
 # quickack, syncnt=, window-clamp=, priority=, dontroute, freebind,
 # transparent, linger=0 and bindtodevice= on a TCP client, and
-# multicast-loop=, multicast-if=, multicast-ttl= on a UDP sender, reach
+# multicast-loop=, multicast-if=, multicast-ttl= on a UDP sender (whose
+# ttl= is IP_TTL alone, not the hops to a group, as -M's is), reach
 # setsockopt(2) with the values given, from both socats (strace shows
 # the calls); a buffer of no bytes is refused in one line, and so is a
 # linger that would make the close wait.
@@ -2904,6 +2905,14 @@ test_socket_options_by_name() {
 		    "grep -q -- 'IP_MULTICAST_IF, ' '$SC_TMP/tr'"
 		assertTrue "$_bin: the group's TTL in $(<"$SC_TMP/tr")" \
 		    "traced_value IP_MULTICAST_TTL 2"
+		# ttl= of a UDP sender: IP_TTL alone, not the group's.
+		traced_socat "$_bin" -u - UDP4-SENDTO:127.0.0.1:41800,ttl=5 \
+		    </dev/null
+		assertEquals "$_bin: UDP ttl=: status" 0 $?
+		assertTrue "$_bin: UDP ttl= in $(<"$SC_TMP/tr")" \
+		    "traced_value IP_TTL 5"
+		assertFalse "$_bin: UDP ttl= not the group's: $(<"$SC_TMP/tr")" \
+		    "grep -q IP_MULTICAST_TTL '$SC_TMP/tr'"
 	done
 	kill "$SERVE_PID"
 	wait_exit "$SERVE_PID"

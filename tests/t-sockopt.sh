@@ -53,6 +53,23 @@ test_connect_options_ipv6() {
 	has_call 'IPV6_TCLASS, \[184\]'
 }
 
+# -M on a UDP socket: the hops of what is sent to a group too (IPv4 and
+# IPv6), as sockcat's own ttl=; socat's ttl= is t-socat's.
+test_udp_hops_to_a_group() {
+	traced -u -q 0 -M 6 127.0.0.1 9
+	assertEquals "-u -M: status: $(<"$SC_TMP/err")" 0 $?
+	has_call 'IP_TTL, \[6\]'
+	has_call 'IP_MULTICAST_TTL, \[6\]'
+	traced -6 -u -q 0 -M 7 ::1 9
+	assertEquals "-6 -u -M: status: $(<"$SC_TMP/err")" 0 $?
+	has_call 'IPV6_UNICAST_HOPS, \[7\]'
+	has_call 'IPV6_MULTICAST_HOPS, \[7\]'
+	t 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" "$SC" - \
+	    udp:127.0.0.1:9,ttl=8 </dev/null >/dev/null 2>"$SC_TMP/err"
+	has_call 'IP_TTL, \[8\]'
+	has_call 'IP_MULTICAST_TTL, \[8\]'
+}
+
 test_listen_options() {
 	bg timeout 10 strace -f -e trace=setsockopt -o "$SC_TMP/trace" \
 	    "$SC" -v -l -I 4096 -M 5 127.0.0.1 0 2>"$SC_TMP/l.err" </dev/null

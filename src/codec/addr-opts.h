@@ -350,7 +350,7 @@ OPT("keepcnt tcp-keepcnt",
 			"keepcnt",	AO_NUMBER, N_TCP,	F(sock.keepcnt, INT))
 OPT("sndbuf so-sndbuf",	"sndbuf",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.sndbuf, INT))
 OPT("rcvbuf so-rcvbuf",	"rcvbuf",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.rcvbuf, INT))
-OPT("ttl ip-ttl ipttl",	"ttl",		AO_BYTE,  N_IP,		F(sock.ttl, BYTE))
+OPT("ttl ip-ttl ipttl",	"ttl",		AO_BYTE,  N_IP,		S(side_opt_ttl))
 OPT("tos ip-tos iptos",	"tos",		AO_BYTE,  N_IP,		F(sock.tos, BYTE))
 OPT("connect-timeout",	"connect-timeout", AO_SECONDS, N_DIAL,	F(connect_ms, MS))
 OPT("accept-timeout listen-timeout",

@@ -68,6 +68,8 @@ struct sock_conf {
 	int		 rcvbuf;	/* -I, 0 when unset */
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
+	int		 ttl_only;	/* socat's ttl=: not the hops to a
+					   group (net_set_ttl_hops()) */
 	int		 minttl;	/* -m, -1 when unset */
 	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
 	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */

@@ -269,6 +269,21 @@ side_opt_linger(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
+ * ttl=N: the IP TTL (IPv6's unicast hops); in sockcat's grammar, as -M,
+ * what is sent to a group too; socat's sets IP_TTL alone.
+ */
+int
+side_opt_ttl(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	(void)is;
+	(void)cause;
+	sd->sock.ttl = (int)strtol(v, NULL, 0);
+	sd->sock.ttl_only = a->socat;
+	return (0);
+}
+
+/*
  * socat's setsockopt=LEVEL:NAME:VALUE (a dialled socket's, before it
  * connects) and setsockopt-listen= (a listener's, before it binds),
  * numbers each (0x for hex): an int value.  Data values are refused.

@@ -167,6 +167,27 @@ net_set_linger(const struct side *sd, int fd, int af, const char **what)
 	    &l, sizeof(l)) : 0);
 }
 
+/*
+ * -M's hop limit of what is sent to a group too, on a UDP socket; not
+ * socat's ttl=, which sets IP_TTL alone (multicast-ttl= sets this).
+ * Returns -1 with errno.
+ */
+static __startup int
+net_set_ttl_hops(const struct side *sd, int fd, int af, const char **what)
+{
+	int	 v = sd->sock.ttl;
+
+	if (v < 0 || sd->sock.ttl_only)
+		return (0);
+	if (af == AF_INET6) {
+		*what = "set IPv6 multicast hops";
+		return (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &v,
+		    sizeof(v)));
+	}
+	*what = "set IP multicast TTL";
+	return (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &v, sizeof(v)));
+}
+
 /* socat's bindtodevice=NAME.  Returns -1 with errno. */
 static __startup int
 net_set_device(const struct side *sd, int fd, int af, const char **what)
@@ -327,8 +348,7 @@ static const struct net_opt {
 	NO(reuseaddr, 1, NO_UNIX | NO_UNIX_ONLY, SOL_SOCKET, SO_REUSEADDR, 0,
 	    "set reuseaddr", NULL),
 	/* What is sent to a group: -M sets the hop limit of both. */
-	NO(ttl, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS,
-	    "set IP multicast TTL", "set IPv6 multicast hops"),
+	NF(NO_UDP, net_set_ttl_hops),
 	NO(mcast_ttl, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_TTL,
 	    IPV6_MULTICAST_HOPS, "set IP multicast TTL",
 	    "set IPv6 multicast hops"),
