@@ -147,12 +147,16 @@ held_case() {
 # text_case LABEL DATA WANT URL ARGS...: text mode, whose last line goes
 # when the input ends: a client's (ARGS, URL) to an echo of all it gets
 # (a query of that many bytes, see text_echo), which then closes, and so
-# ends the client; WANT is what comes back, two hops of the rule.
+# ends the client; WANT is what comes back, two hops of the rule.  The
+# client's -q: no close at the end of its input, so the whole echo is
+# waited for however long it takes (a close would have it answered,
+# t-ws-server's test_answer_after_the_close).
 text_case() {
 	local l=$1 d=$2 w=$3 u=$4
 	shift 4
 	# The echo's input is the first hop's.
-	timeout -k 2 120 "$SC" "$@" "$u?$(stat -c %s "${w%.hop2}.hop1")" <"$d" \
+	timeout -k 2 120 "$SC" -q 100 "$@" \
+	    "$u?$(stat -c %s "${w%.hop2}.hop1")" <"$d" \
 	    >"$SC_TMP/$l.out" 2>"$SC_TMP/$l.err"
 	verdict "$l" $? "$w" "$SC_TMP/$l.out"
 }

@@ -24,8 +24,8 @@
 /*
  * How long the peer's close waits for the end of what we write before it
  * is answered regardless: WS_CLOSE_GRACE_MS once what we write stops
- * reaching the peer, and WS_CLOSE_WAIT_MS (as long as a client of ours
- * waits for the close) while it flows.
+ * reaching the peer, and while it flows a second before a client of ours
+ * stops waiting for the close (WS_CLOSE_WAIT_MS).
  */
 #define WS_CLOSE_GRACE_MS	1000
 

@@ -238,9 +238,11 @@ ws_send_close(struct ws *w, int code, const char *reason)
 /*
  * The peer closed a while ago and we still write: while what we write
  * flows to the peer (a program's answer to what came before the close),
- * for WS_CLOSE_WAIT_MS at most; then, or once it has stopped flowing for
- * WS_CLOSE_GRACE_MS, answer its close now, ending a message of ours left
- * open, and drop what is still to be written, as the peer would drop it.
+ * answered a second before a client of ours stops waiting for it
+ * (WS_CLOSE_WAIT_MS) at the latest; then, or once it has stopped flowing
+ * for WS_CLOSE_GRACE_MS, answer its close now, ending a message of ours
+ * left open, and drop what is still to be written, as the peer would
+ * drop it.
  */
 static void
 ws_grace_cb(void *arg)
@@ -250,7 +252,8 @@ ws_grace_cb(void *arg)
 	int		 want;
 
 	if (!w->close_sent && w->sent != w->grace_sent &&
-	    ev_now() - w->grace_since < WS_CLOSE_WAIT_MS) {
+	    ev_now() - w->grace_since + 2 * WS_CLOSE_GRACE_MS <
+	    WS_CLOSE_WAIT_MS) {
 		w->grace_sent = w->sent;
 		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
 		return;
