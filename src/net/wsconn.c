@@ -252,7 +252,7 @@ ws_grace_cb(void *arg)
 	int		 want;
 
 	if (!w->close_sent && w->sent != w->grace_sent &&
-	    ev_now() - w->grace_since + 2 * WS_CLOSE_GRACE_MS <
+	    ev_now() - w->grace_since + WS_CLOSE_GRACE_MS <
 	    WS_CLOSE_WAIT_MS) {
 		w->grace_sent = w->sent;
 		ev_timer_arm(&w->grace, WS_CLOSE_GRACE_MS);
