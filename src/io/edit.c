@@ -8,7 +8,8 @@
  * the input; with a history, Up and Down bring back the lines sent
  * before (kept in a file too with edit_history_file(), as socat's
  * history= does); other escape sequences and controls are ignored.
- * A line typed after the owner's half line starts as edit_prompt() says.
+ * A line typed after the owner's half line starts as its EDIT_PROMPT_*
+ * says (beside a peer: editpeer.c).
  *
  * A line wider than the terminal takes several rows: it is always
  * redrawn from its first row (which must start in the first column), as
@@ -55,36 +56,6 @@ edit_init(struct edit *e, int echo, int history, void (*before)(void *),
 	e->after = after;
 	e->arg = arg;
 	e->histfd = -1;
-}
-
-/*
- * How a line typed after the peer's half line starts (--readline and
- * socat's READLINE): the half line is its prompt, unless noprompt (a row
- * of its own) or prompt (when not NULL: that, in place of it) say
- * otherwise; a half line the extended regular expression noecho (when
- * not NULL) matches has the line typed after it neither shown nor kept
- * (a password asked for, as socat's noecho=).  prompt stays the
- * caller's.  Returns -1 with errno (EINVAL: noecho is no regular
- * expression).
- */
-int
-edit_prompt(struct edit *e, const char *prompt, int noprompt,
-    const char *noecho)
-{
-	e->pmode = prompt != NULL ? EDIT_PROMPT_FIXED : noprompt ?
-	    EDIT_PROMPT_NONE : EDIT_PROMPT_HALF;
-	e->prompt = prompt;
-	if (noecho == NULL)
-		return (0);
-	if ((e->noecho = malloc(sizeof(*e->noecho))) == NULL)
-		return (-1);
-	if (regcomp(e->noecho, noecho, REG_EXTENDED | REG_NOSUB) != 0) {
-		free(e->noecho);
-		e->noecho = NULL;
-		errno = EINVAL;
-		return (-1);
-	}
-	return (0);
 }
 
 /* The size of done: a whole line, and a read of keys that end more. */
@@ -290,50 +261,6 @@ edit_show(struct edit *e)
 	}
 	e->crow = row;
 	e->drawn = 1;
-}
-
-/*
- * The owner has shown p (n bytes) on the terminal: whether its last line
- * is finished, and with EDIT_PROMPT_HALF or noecho= the end of its half
- * line (after the last newline or carriage return, EDIT_PROMPT_MAX - 1
- * bytes at most), kept as the next line's prompt.  A half line that
- * cannot be kept is not a prompt: the line typed after it starts a row.
- */
-static void
-edit_shown(struct edit *e, const void *p, size_t n)
-{
-	const char	*s = p, *cr, *nl;
-	size_t		 keep = EDIT_PROMPT_MAX - 1;
-
-	if (n == 0)
-		return;
-	e->midline = s[n - 1] != '\n';
-	if (e->pmode != EDIT_PROMPT_HALF && e->noecho == NULL)
-		return;
-	cr = memrchr(s, '\r', n);
-	nl = memrchr(s, '\n', n);
-	if (cr != NULL || nl != NULL) {
-		if (cr == NULL || (nl != NULL && nl > cr))
-			cr = nl;
-		e->taillen = 0;
-		n -= cr + 1 - s;
-		s = cr + 1;
-	}
-	if (e->tail == NULL && (e->tail = malloc(EDIT_PROMPT_MAX)) == NULL) {
-		e->taillen = 0;
-		return;
-	}
-	if (n > keep) {
-		s += n - keep;
-		n = keep;
-	}
-	if (e->taillen + n > keep) {
-		memmove(e->tail, e->tail + e->taillen + n - keep, keep - n);
-		e->taillen = keep - n;
-	}
-	memcpy(e->tail + e->taillen, s, n);
-	e->taillen += n;
-	e->tail[e->taillen] = '\0';
 }
 
 /* The line's prompt is text, n bytes (its first EDIT_PROMPT_MAX). */
@@ -934,82 +861,4 @@ edit_attach(struct edit *e, struct endpoint *ep)
 {
 	ep->ops = &edit_ops;
 	ep->data = e;
-}
-
-static void	edit_rx_tap(struct channel *, const unsigned char *, size_t,
-		    void *);
-
-/*
- * What the peer sends, on its way to the terminal: the half-typed line
- * shown, all its rows, is wiped first (it comes back below,
- * edit_rx_tap(), whose argument is the editor).  It is only ever shown
- * when nothing of the peer's waits to be written, so the wipe goes
- * straight to the terminal.  Then the channel's own rewrite, if it had
- * one (socat's crlf), with its state.
- */
-static size_t
-edit_rx_xform(struct channel *ch, unsigned char *p, size_t n, size_t space)
-{
-	struct edit	*e = NULL;
-	u_int		 i;
-
-	for (i = 0; i < ch->ntaps && e == NULL; i++) {
-		if (ch->taps[i].cb == edit_rx_tap)
-			e = ch->taps[i].arg;
-	}
-#ifdef SC_DEBUG
-	if (e == NULL)
-		fatalx("%s: the editor's rewrite without its tap", ch->name);
-#endif
-	if (n > 0 && !e->midline)
-		edit_hide(e);
-	return (e->rx_xform != NULL ? e->rx_xform(ch, p, n, space) : n);
-}
-
-/*
- * Once a line of the peer's is shown, and nothing more of the peer's
- * waits, the typed one again.
- */
-static void
-edit_rx_tap(struct channel *ch, const unsigned char *p, size_t n, void *arg)
-{
-	struct edit	*e = arg;
-
-	if (n == 0)
-		return;
-	edit_shown(e, p, n);
-	if (!e->midline && e->linelen > 0 && channel_pending(ch) == n)
-		edit_show(e);
-}
-
-/*
- * The terminal on stdin edits the lines in reads (cbreak mode, restored
- * at exit), and what the channel rx (when not NULL) writes to a terminal
- * on stdout keeps clear of the line being typed: the line is wiped
- * before, and shown again after it, until edit_terminal_end().  Returns
- * -1 with errno.
- */
-int
-edit_terminal(struct edit *e, struct endpoint *in, struct channel *rx)
-{
-	if (stdio_tty_raw() == -1)
-		return (-1);
-	edit_attach(e, in);
-	edit_watch(e, 1);
-	if (e->echo != STDOUT_FILENO || rx == NULL)
-		return (0);
-	if (channel_tap(rx, edit_rx_tap, e) == -1)
-		return (-1);
-	e->rx = rx;
-	e->rx_xform = rx->xform;
-	rx->xform = edit_rx_xform;
-	return (0);
-}
-
-/* The session of e's channel is over: the terminal's size not watched. */
-void
-edit_terminal_end(struct edit *e)
-{
-	e->rx = NULL;
-	edit_watch(e, 0);
 }

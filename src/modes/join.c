@@ -346,18 +346,15 @@ static void
 join_readline(struct join_run *r, const struct side *sd, int k)
 {
 	const struct side_local	*l = &sd->local;
+	const char		*what;
 
 	if (r->jn.end[k].rd == NULL || !isatty(STDIN_FILENO))
 		return;
 	if ((r->ed = malloc(sizeof(*r->ed))) == NULL)
 		fatal("READLINE");
-	edit_init(r->ed, isatty(STDOUT_FILENO) ? STDOUT_FILENO :
-	    isatty(STDERR_FILENO) ? STDERR_FILENO : -1, 1, NULL, NULL, NULL);
-	/* noecho= was checked when read (side_local_check()). */
-	if (edit_prompt(r->ed, l->prompt, l->noprompt, l->noecho) == -1)
-		fatal("READLINE's noecho=");
-	if (l->history != NULL && edit_history_file(r->ed, l->history) == -1)
-		fatal("%s", l->history);
+	if (edit_readline(r->ed, l->history, l->prompt, l->noprompt,
+	    l->noecho, &what) == -1)
+		fatal("%s", what);
 	if (edit_terminal(r->ed, r->jn.end[k].rd, r->jn.way[1 - k]) == -1)
 		fatal("READLINE");
 }

@@ -204,18 +204,11 @@ void
 plain_readline_init(struct plain *p)
 {
 	const struct local	*l = p->j->local;
-	int			 echo = -1;
+	const char		*what;
 
-	if (isatty(STDOUT_FILENO))
-		echo = STDOUT_FILENO;
-	else if (isatty(STDERR_FILENO))
-		echo = STDERR_FILENO;
-	edit_init(&p->ed, echo, 1, NULL, NULL, NULL);
-	/* noecho= was checked when read (side_local_check()). */
-	if (edit_prompt(&p->ed, l->prompt, l->noprompt, l->noecho) == -1)
-		fatal("READLINE's noecho=");
-	if (l->history != NULL && edit_history_file(&p->ed, l->history) == -1)
-		fatal("%s", l->history);
+	if (edit_readline(&p->ed, l->history, l->prompt, l->noprompt,
+	    l->noecho, &what) == -1)
+		fatal("%s", what);
 }
 
 /*

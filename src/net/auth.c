@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "net.h"
+#include "auth-int.h"
 
 /*
  * A Digest nonce (one for each challenge) is its issue time and serial

@@ -30,6 +30,7 @@
 #include <crypt.h>
 
 #include "net.h"
+#include "auth-int.h"
 
 /* A check, from its start to its answer's callback. */
 struct authcrypt {

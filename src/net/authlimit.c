@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "net.h"
+#include "auth-int.h"
 
 /*
  * Wrong answers are limited per client, an IPv4 address or an IPv6

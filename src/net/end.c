@@ -7,23 +7,18 @@
  * socat's "R!!W" of two of them.  A socket is opened by open_start() or
  * the listener; its connection becomes an end with end_netconn().  What
  * an end holds besides its endpoints (a line's lock, a link, a program)
- * is given back by end_close().  The names and the grammar of each kind
- * are the codec's rows (src/codec/addr.c, addr-socat.c).
+ * is given back by end_close().  A path is opened as its options say by
+ * endfile.c.  The names and the grammar of each kind are the codec's rows
+ * (src/codec/addr.c, addr-socat.c).
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
-#include <sys/file.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-
-#include <linux/fs.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +26,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "end-int.h"
 
 struct kind;
 typedef int end_open_fn(const struct side *, struct session *,
@@ -59,40 +55,6 @@ static const struct kind {
 };
 
 /*
- * The paths removed at the end (unlink-close, a named pipe made), also
- * when a signal ends us (from its handler: a fixed table).
- */
-static const char	*end_unlink[4];
-static volatile int	 end_nunlink;
-
-static void
-end_cleanup(int sig)
-{
-	int	 i;
-
-	(void)sig;
-	for (i = 0; i < end_nunlink; i++)
-		(void)unlink(end_unlink[i]);
-	end_nunlink = 0;
-}
-
-/* path is removed at exit, or when a signal ends us. */
-static void
-end_unlink_at_end(const char *path)
-{
-	static int	 added;
-
-	if (end_nunlink == (int)nitems(end_unlink))
-		return;
-	if (!added) {
-		cleanup_add(end_cleanup);
-		added = 1;
-	}
-	end_unlink[end_nunlink] = path;
-	end_nunlink++;
-}
-
-/*
  * The endpoint of s named name that reads fd (given to it) as sd says: as
  * it is, or with ignoreeof, escape or o-direct (reader_endpoint()); its
  * readbytes is its way's (join_way()).
@@ -110,17 +72,6 @@ end_reader(struct session *s, const struct side *sd, const char *name,
 	return (reader_endpoint(s, name, fd, &ro));
 }
 
-/* A flag of fd's open file description (O_NONBLOCK, O_NOATIME) set. */
-static int
-end_fl_set(int fd, int flag)
-{
-	int	 flags;
-
-	if ((flags = fcntl(fd, F_GETFL)) == -1)
-		return (-1);
-	return (fcntl(fd, F_SETFL, flags | flag));
-}
-
 /* Make fd blocking again, as a program that takes it expects. */
 static void
 end_blocking(int fd)
@@ -129,244 +80,6 @@ end_blocking(int fd)
 
 	if ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK))
 		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-}
-
-/*
- * Connect to the Unix socket at path (GOPEN: of a socket): a stream, a
- * sequenced-packet or a datagram one, whichever it is.  Returns the
- * descriptor, or -1 with errno.
- */
-static int
-end_unix(const char *path)
-{
-	static const int	 types[] = { SOCK_STREAM, SOCK_SEQPACKET,
-	    SOCK_DGRAM };
-	struct sockaddr_un	 sun;
-	size_t			 i;
-	int			 fd, error = EPROTOTYPE;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
-	    sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	for (i = 0; i < nitems(types); i++) {
-		if ((fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0)) == -1)
-			return (-1);
-		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
-			return (fd);
-		error = errno;
-		close(fd);
-		if (error != EPROTOTYPE)
-			break;
-	}
-	errno = error;
-	return (-1);
-}
-
-/*
- * Make sd's named pipe (PIPE:PATH), owned as user= and group= say,
- * removed at the end unless unlink-close=0; one there already is used.
- * Returns -1 with errno.
- */
-static int
-end_mkfifo(const struct side *sd)
-{
-	const struct side_local	*l = &sd->local;
-	sigset_t		 all, old;
-	int			 rc = 1, error = 0;
-
-	/* No signal before it is among what goes at the end: it would stay. */
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	if (mkfifo(sd->path, sd->perm != -1 ? sd->perm : 0666) == -1) {
-		error = errno;
-		rc = error == EEXIST ? 0 : -1;
-	} else if (side_chown(-1, sd->path, l, NULL) == -1) {
-		/* Its owner before any wait for its other end. */
-		error = errno;
-		(void)unlink(sd->path);
-		rc = -1;
-	} else if (l->unlink_close != 0)
-		/* Made for us, it goes with us, as socat's, also on a signal. */
-		end_unlink_at_end(sd->path);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = error;
-	return (rc);
-}
-
-/*
- * socat's setlk and flock-ex and the others (struct side_local's lock):
- * a lock on the whole file of fd, held while it is open; taken already by
- * another, it is waited for (SIDE_LOCK_WAIT) or fails (EAGAIN).  Returns
- * -1 with errno.
- */
-static int
-end_lock(int fd, int lock)
-{
-	struct flock	 fl = { .l_type = (lock & SIDE_LOCK_READ) ? F_RDLCK :
-			    F_WRLCK, .l_whence = SEEK_SET };
-
-	if (lock & SIDE_LOCK_FLOCK)
-		return (flock(fd, ((lock & SIDE_LOCK_READ) ? LOCK_SH :
-		    LOCK_EX) | ((lock & SIDE_LOCK_WAIT) ? 0 : LOCK_NB)));
-	return (fcntl(fd, (lock & SIDE_LOCK_WAIT) ? F_SETLKW : F_SETLK, &fl));
-}
-
-/*
- * What sd's options do to the file fd just opened (made: a named pipe
- * made for it): fs-noatime, its owner (user=, group=), its size
- * (ftruncate=).  Returns -1 with errno.
- */
-static int
-end_file_opts(const struct side *sd, int fd, int made)
-{
-	const struct side_local	*l = &sd->local;
-	int			 flags;
-
-	if (l->fs_noatime && (ioctl(fd, FS_IOC_GETFLAGS, &flags) == -1 ||
-	    (flags |= FS_NOATIME_FL, ioctl(fd, FS_IOC_SETFLAGS, &flags)) ==
-	    -1))
-		return (-1);
-	if (!made && side_chown(fd, NULL, l, NULL) == -1)
-		return (-1);
-	if (l->ftruncate >= 0 && ftruncate(fd, l->ftruncate) == -1)
-		return (-1);
-	if (l->lock != 0 && end_lock(fd, l->lock) == -1)
-		return (-1);
-	return (end_seek(sd, fd));
-}
-
-/*
- * The file fd of sd at the offset its seek= or seek-end= says, as socat
- * sets it (seek= first when both are given).  Returns -1 with errno.
- */
-int
-end_seek(const struct side *sd, int fd)
-{
-	const struct side_local	*l = &sd->local;
-
-	if (l->seek != SIDE_NO_SEEK && lseek(fd, l->seek, SEEK_SET) == -1)
-		return (-1);
-	if (l->seek_end != SIDE_NO_SEEK &&
-	    lseek(fd, l->seek_end, SEEK_END) == -1)
-		return (-1);
-	return (0);
-}
-
-/*
- * Open path as the shell's redirection would (flags and mode as for
- * open(2)), following a symbolic link, but not what another user put in
- * a directory like /tmp (sticky and writable by everyone): there a link
- * is followed, and an existing file written to (O_CREAT), only if it is
- * the user's or the directory owner's.  That is the rule of Linux's
- * fs.protected_symlinks and fs.protected_regular, kept whatever the
- * system sets them to.  A name that changes between the look and the
- * open is looked at again.  Returns the descriptor, or -1 with errno and,
- * for a refusal, *why.
- */
-int
-end_open_path(const char *path, int flags, mode_t mode, const char **why)
-{
-	struct stat	 dst, st, fst;
-	char		 dir[PATH_MAX];
-	char		*slash;
-	int		 fd, tries;
-
-	*why = NULL;
-	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir)) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strlcpy(dir, ".", sizeof(dir));
-	else
-		slash[slash == dir ? 1 : 0] = '\0';
-	if (stat(dir, &dst) == -1 || !(dst.st_mode & S_ISVTX) ||
-	    !(dst.st_mode & S_IWOTH))
-		return (open(path, flags, mode));
-	for (tries = 0; tries < 3; tries++) {
-		if (lstat(path, &st) == -1) {
-			if (errno != ENOENT || !(flags & O_CREAT))
-				return (-1);
-			/* Made here, or nothing: no link planted meanwhile. */
-			if ((fd = open(path, flags | O_EXCL | O_NOFOLLOW,
-			    mode)) != -1 || errno != EEXIST)
-				return (fd);
-			continue;
-		}
-		if (st.st_uid != geteuid() && st.st_uid != dst.st_uid &&
-		    (S_ISLNK(st.st_mode) || (flags & O_CREAT))) {
-			*why = S_ISLNK(st.st_mode) ? "a symbolic link of "
-			    "another user in a sticky directory, not followed" :
-			    "a file of another user in a sticky directory, not "
-			    "written to";
-			errno = EPERM;
-			return (-1);
-		}
-		/* The user's link, which no one else can replace there. */
-		if (S_ISLNK(st.st_mode))
-			return (open(path, flags, mode));
-		if ((fd = open(path, flags | O_NOFOLLOW, mode)) == -1) {
-			if (errno == ELOOP)
-				continue;
-			return (-1);
-		}
-		if (fstat(fd, &fst) == 0 && fst.st_dev == st.st_dev &&
-		    fst.st_ino == st.st_ino)
-			return (fd);
-		close(fd);
-	}
-	errno = EAGAIN;
-	return (-1);
-}
-
-/*
- * Open the file, named pipe or socket of sd for reading (rd), writing
- * (wr) or both, as its options say, as end_open_path() opens a path;
- * *made says whether a named pipe was made for it.  Returns the
- * descriptor, or -1 with errno and, for a refusal, *why.
- */
-int
-end_open_file(const struct side *sd, int rd, int wr, int *made,
-    const char **why)
-{
-	const struct side_local	*l = &sd->local;
-	struct stat		 st;
-	mode_t			 old = 0;
-	int			 fd = -1, error = 0;
-
-	if (l->umask != -1)
-		old = umask(l->umask);
-	*made = 0;
-	*why = NULL;
-	if (l->fifo && (*made = end_mkfifo(sd)) == -1)
-		error = errno;
-	else if (stat(sd->path, &st) == 0 && S_ISSOCK(st.st_mode))
-		fd = end_unix(sd->path);
-	else
-		fd = end_open_path(sd->path, side_file_flags(sd, rd, wr),
-		    sd->perm != -1 ? sd->perm : 0666, why);
-	if (error == 0)
-		error = errno;
-	if (l->umask != -1)
-		umask(old);
-	/*
-	 * A named pipe opened one way waits there for its other end, as
-	 * socat's does (nonblock says not); then it is the pump's, which
-	 * does not wait.
-	 */
-	if (fd != -1 && ((fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
-	    end_fl_set(fd, O_NONBLOCK) == -1) ||
-	    end_file_opts(sd, fd, *made) == -1)) {
-		error = errno;
-		close(fd);
-		fd = -1;
-	}
-	errno = error;
-	return (fd);
 }
 
 /*

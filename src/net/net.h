@@ -68,8 +68,7 @@ struct sock_conf {
 	int		 rcvbuf;	/* -I, 0 when unset */
 	int		 sndbuf;	/* -O, 0 when unset */
 	int		 ttl;		/* -M, -1 when unset */
-	int		 ttl_only;	/* socat's ttl=: not the hops to a
-					   group (net_set_ttl_hops()) */
+	int		 ttl_only;	/* socat's ttl=: not a group's hops */
 	int		 minttl;	/* -m, -1 when unset */
 	const char	*mcast_if;	/* --mcast-if: NAME or ADDRESS */
 	int		 mcast_loop;	/* --mcast-loop: 0, 1; -1 when unset */
@@ -214,8 +213,7 @@ struct side_local {
 	const char	*waitlock;	/* waitlock=: waited for, then so */
 	const char	*history;	/* history=: READLINE's file */
 	const char	*prompt;	/* prompt=: before each line typed */
-	const char	*noecho;	/* noecho=: a half line that asks
-					   for a secret (a regex) */
+	const char	*noecho;	/* noecho=: a secret's prompt (regex) */
 	int		 noprompt;	/* noprompt: a half line is none */
 	int		 run;		/* how a program's text is run: RUN_* */
 #define RUN_SHELL	0		/* /bin/sh -c TEXT (-c, SYSTEM:) */
@@ -229,10 +227,8 @@ struct side_local {
 	int		 lock;		/* a lock taken on it: SIDE_LOCK_* */
 #define SIDE_LOCK_ON	0x1		/* one is (setlk, flock-ex, ...) */
 #define SIDE_LOCK_FLOCK	0x2		/* flock(2)'s, else fcntl(2)'s */
-#define SIDE_LOCK_READ	0x4		/* shared (a read lock), else
-					   exclusive (a write lock) */
-#define SIDE_LOCK_WAIT	0x8		/* waited for, else refused when
-					   another holds it */
+#define SIDE_LOCK_READ	0x4		/* a read lock, else a write one */
+#define SIDE_LOCK_WAIT	0x8		/* waited for, else refused if held */
 	int		 cool_write;	/* a reader gone (EPIPE, ECONNRESET)
 					   is a notice, not an error */
 	int		 escape;	/* this byte read is an end; -1 */
@@ -501,14 +497,6 @@ struct child	*program_start(const struct side *, const struct exec_conn *,
 void		 program_here(const struct side *, int, int, int, char **);
 int		 device_open(const struct side *, const char **, int *, char **);
 void		 device_close(const struct side *, int);
-/* authcrypt.c */
-#define AUTHCRYPT_THREADS	2	/* crypt(3) checks running at once */
-#define AUTHCRYPT_STACK		(256 * 1024) /* each thread's stack */
-typedef void authcrypt_cb(int, void *);
-int		 authcrypt_load(char **);
-int		 authcrypt_start(const char *, const char *, authcrypt_cb *,
-		    void *);
-
 /* side.c */
 int		 side_parse(struct side *, const struct side *, const char *,
 		    char **);

@@ -1,0 +1,15 @@
+/*
+ * What endfile.c gives end.c, the openers of a side that is no socket:
+ * not for the rest of the program (net.h).
+ */
+/* SPDX-License-Identifier: ISC */
+
+#ifndef SC_END_INT_H
+#define SC_END_INT_H
+
+/* endfile.c, which calls nothing of end.c's */
+void		 end_unlink_at_end(const char *);
+int		 end_fl_set(int, int);
+int		 end_lock(int, int);
+
+#endif /* SC_END_INT_H */
