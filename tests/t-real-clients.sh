@@ -794,8 +794,11 @@ test_chromium() {
 	bpid=$BG_PID
 	for name in $rows; do
 		row_load "$name"
+		# Its sockets too, if it was not: did the browser connect at
+		# all, and did the server take the connections?
 		wait_until -t 60 browser_reached ||
-		    fail "chromium did not reach $name: $(<"$SC_TMP/s.err")"
+		    fail "chromium did not reach $name: $(<"$SC_TMP/s.err")
+$(ss -tanH "( sport = :$SPORT or dport = :$SPORT )" 2>&1)"
 	done
 	SC_TMP=$ROWS_DIR
 	stop "$bpid"
