@@ -760,6 +760,41 @@ pair_ways(struct options *o, const struct side *a)
 }
 
 /*
+ * stdin and stdout with themselves: socat's grammar runs cat(1) in
+ * sockcat's place, as socat does; sockcat's own refuses it.
+ */
+static __startup __dead void
+pair_cat(const struct options *o)
+{
+	if (!o->side.socat)
+		pair_refuse(o, "stdin and stdout with themselves is cat's");
+	pair_no_relay(o, "stdin and stdout with themselves are cat's");
+	execl("/bin/cat", "cat", (char *)NULL);
+	fatal("/bin/cat");
+}
+
+/*
+ * What the pair of a socket a and its other side b cannot be once the
+ * modes have taken it (a's keep is set by then), in one line each.
+ */
+static __startup void
+pair_routed_refusals(const struct options *o, const struct side *a,
+    const struct side *b)
+{
+	/*
+	 * pty-wait-slave: the pty made first, for the one connection made
+	 * once its terminal side is open (forward_pty_wait()).
+	 */
+	if (b->kind == SIDE_PTY && b->pty_wait && (a->keep || a->dial_fork))
+		fatalx("%s: pty-wait-slave makes one pty, before the other "
+		    "side: not with fork", b->text);
+	/* A script stands in for stdin: a socket's, with stdin and stdout. */
+	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
+		pair_refuse(o, "--expect, --send and --script are for a socket "
+		    "with stdin and stdout");
+}
+
+/*
  * The address operands: two sides, each read once (pair_parse()), and
  * the way they are joined.  Two that open at once (no socket but
  * socat's UDP halves: files, programs, stdio, lines) are joined by the
@@ -796,15 +831,8 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_port_check(&o->pair[i]);
 	}
 	/* As socat, stdio with stdio (a file made one above) is cat's. */
-	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO) {
-		if (!o->side.socat)
-			pair_refuse(o, "stdin and stdout with themselves is "
-			    "cat's");
-		pair_no_relay(o, "stdin and stdout with themselves are "
-		    "cat's");
-		execl("/bin/cat", "cat", (char *)NULL);
-		fatal("/bin/cat");
-	}
+	if (a->kind == SIDE_STDIO && b->kind == SIDE_STDIO)
+		pair_cat(o);
 	/* The socket or the device first, the near end second. */
 	if (a->kind == SIDE_STDIO || a->kind == SIDE_EXEC ||
 	    a->kind == SIDE_REPLAY ||
@@ -831,15 +859,5 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_ways(o, a);
 	} else
 		pair_forward(o, a, b);
-	/*
-	 * pty-wait-slave: the pty made first, for the one connection made
-	 * once its terminal side is open (forward_pty_wait()).
-	 */
-	if (b->kind == SIDE_PTY && b->pty_wait && (a->keep || a->dial_fork))
-		fatalx("%s: pty-wait-slave makes one pty, before the other "
-		    "side: not with fork", b->text);
-	/* A script stands in for stdin: a socket's, with stdin and stdout. */
-	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
-		pair_refuse(o, "--expect, --send and --script are for a socket "
-		    "with stdin and stdout");
+	pair_routed_refusals(o, a, b);
 }
