@@ -75,6 +75,10 @@ test_chat_notices_when_stderr_is_not_a_terminal() {
 	held_stdin srv.in 7
 	SERVER_STDIN=$SC_TMP/srv.in server srv --chat -k -n -l 127.0.0.1 0 ||
 	    fail "no server"
+	# The notice is a write of its own after "Listening on", which the
+	# server() above waits for: wait for it too, then read both.
+	wait_for "$SC_TMP/srv.err" '^waiting for someone' 20 ||
+	    fail "no waiting notice"
 	assertEquals "waiting notice" "Listening on 127.0.0.1 $PORT
 waiting for someone to talk to on port $PORT" "$(<"$SC_TMP/srv.err")"
 	echo ":q" | t 10 "$SC" --chat -n 127.0.0.1 "$PORT" >/dev/null 2>&1
