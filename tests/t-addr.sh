@@ -245,15 +245,15 @@ test_stdio_with_dialled_kinds() {
 	held_stdin u.in 7
 	bg_in "$SC_TMP/u.in" t 30 "$SC" - udp:127.0.0.1:"$UPORT" \
 	    >"$SC_TMP/back"
+	_c=$BG_PID
 	printf 'one datagram\n' >&7
 	wait_for "$SC_TMP/back" '^one datagram$' || fail "- udp: no echo"
-	exec 7>&-
-	stop "$BG_PID"
 	# A datagram side has no end of its own: after stdin's end its
 	# answers have half a second (socat's -t), then it ends.
-	_o=$(printf 'asked\n' | t 10 "$SC" - udp:127.0.0.1:"$UPORT")
-	assertEquals "- udp: ends: status" 0 $?
-	assertEquals "- udp: the answer first" "asked" "$_o"
+	exec 7>&-
+	wait_exit "$_c"
+	assertEquals "- udp: ends: status" 0 "$WAIT_STATUS"
+	assertEquals "- udp: the answer" "one datagram" "$(<"$SC_TMP/back")"
 	if [ "$WS_OK" = 1 ]; then
 		# Stdin held open until the echo is back: a WebSocket's close
 		# (at the end of stdin with -N) ends both ways.
