@@ -80,6 +80,10 @@
 	F(SSL_CTX_set_keylog_callback) \
 	F(SSL_CTX_set_security_level) \
 	F(SSL_CTX_set_options) \
+	F(SSL_CTX_add_custom_ext) \
+	F(CRYPTO_get_ex_new_index) \
+	F(SSL_get_shutdown) \
+	F(SSL_CTX_set_info_callback) \
 	F(SSL_CTX_get_ex_data) \
 	F(SSL_CTX_set_ex_data) \
 	F(SSL_CTX_sess_set_new_cb) \
@@ -212,6 +216,10 @@ extern struct tls_functions	 tls_fn;
 #define SSL_CTX_set_security_level (tls_fn.p_SSL_CTX_set_security_level)
 #define SSL_CTX_set_default_verify_paths (tls_fn.p_SSL_CTX_set_default_verify_paths)
 #define SSL_CTX_set_options (tls_fn.p_SSL_CTX_set_options)
+#define SSL_CTX_add_custom_ext (tls_fn.p_SSL_CTX_add_custom_ext)
+#define CRYPTO_get_ex_new_index (tls_fn.p_CRYPTO_get_ex_new_index)
+#define SSL_get_shutdown (tls_fn.p_SSL_get_shutdown)
+#define SSL_CTX_set_info_callback (tls_fn.p_SSL_CTX_set_info_callback)
 #define SSL_CTX_get_ex_data (tls_fn.p_SSL_CTX_get_ex_data)
 #define SSL_CTX_set_ex_data (tls_fn.p_SSL_CTX_set_ex_data)
 #define SSL_CTX_sess_set_new_cb (tls_fn.p_SSL_CTX_sess_set_new_cb)
@@ -285,8 +293,12 @@ extern struct tls_functions	 tls_fn;
 #define X509_verify_cert_error_string (tls_fn.p_X509_verify_cert_error_string)
 
 struct tls {
-	SSL	*ssl;
-	int	 dgram;		/* DTLS: a record is a datagram */
+	SSL		*ssl;
+	int		 dgram;	/* DTLS: a record is a datagram */
+	int		 whole;	/* an end without close_notify is an
+				   error, not an end (tls_check_peer()) */
+	int		 cut;	/* so it ended: tls_cut_why() */
+	unsigned long long got;	/* plaintext bytes read */
 };
 
 /*
@@ -308,5 +320,7 @@ struct tls_ctx {
 
 /* tls.c */
 const char	*tls_error(void);
+int		 tls_peer_own(const SSL *);
+int		 tls_peer_closed(const SSL *);
 
 #endif /* SC_TLS_INT_H */

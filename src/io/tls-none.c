@@ -131,6 +131,13 @@ tls_close_notify(struct tls *t)
 {
 }
 
+const char *
+tls_cut_why(struct tls *t)
+{
+	(void)t;
+	return (NULL);
+}
+
 int
 tls_pending(struct tls *t)
 {

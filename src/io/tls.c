@@ -18,6 +18,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -724,6 +725,93 @@ tls_ctx_versions(const struct tls_conf *c, SSL_CTX *ctx, char **cause)
 }
 
 /*
+ * What a stream connection saw of its peer, as bits in an SSL ex_data slot:
+ * its close_notify, and the private-use extension by which two sockcats
+ * know each other (TLS_EXT_OWN: empty, offered by a client, answered by a
+ * server only when offered).  OpenSSL takes a socket's end of file for a
+ * close_notify (SSL_OP_IGNORE_UNEXPECTED_EOF, which keeps a peer that
+ * leaves mid-handshake from being sent an alert), so the alert itself is
+ * watched for: an end without it is a cut stream (tls_read()).
+ */
+#define TLS_EXT_OWN	0xff5c
+#define TLS_EXT_OWN_WHEN (SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | \
+	SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS)
+#define TLS_SAW_OWN	0x1
+#define TLS_SAW_CLOSE	0x2
+
+static int	 tls_saw_slot = -1;
+
+/* Note what ssl saw of its peer. */
+static void
+tls_saw(const SSL *ssl, uintptr_t bit)
+{
+	uintptr_t	 saw = (uintptr_t)SSL_get_ex_data(ssl, tls_saw_slot);
+
+	SSL_set_ex_data((SSL *)ssl, tls_saw_slot, (void *)(saw | bit));
+}
+
+static int
+tls_own_add(SSL *ssl, unsigned int type, unsigned int context,
+    const unsigned char **out, size_t *outlen, X509 *x, size_t chainidx,
+    int *al, void *arg)
+{
+	static const unsigned char	 none[1];
+
+	(void)ssl, (void)type, (void)context, (void)x, (void)chainidx;
+	(void)al, (void)arg;
+	*out = none;
+	*outlen = 0;
+	return (1);
+}
+
+static int
+tls_own_parse(SSL *ssl, unsigned int type, unsigned int context,
+    const unsigned char *in, size_t inlen, X509 *x, size_t chainidx,
+    int *al, void *arg)
+{
+	(void)type, (void)context, (void)in, (void)inlen, (void)x;
+	(void)chainidx, (void)al, (void)arg;
+	tls_saw(ssl, TLS_SAW_OWN);
+	return (1);
+}
+
+static void
+tls_info(const SSL *ssl, int where, int value)
+{
+	if ((where & SSL_CB_READ_ALERT) &&
+	    (value & 0xff) == SSL_AD_CLOSE_NOTIFY)
+		tls_saw(ssl, TLS_SAW_CLOSE);
+}
+
+/* Watch a stream context's peers as above.  Returns 0, or -1. */
+static int
+tls_watch_peer(SSL_CTX *ctx)
+{
+	if (tls_saw_slot == -1 && (tls_saw_slot = CRYPTO_get_ex_new_index(
+	    CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, NULL, NULL)) == -1)
+		return (-1);
+	SSL_CTX_set_info_callback(ctx, tls_info);
+	return (SSL_CTX_add_custom_ext(ctx, TLS_EXT_OWN, TLS_EXT_OWN_WHEN,
+	    tls_own_add, NULL, NULL, tls_own_parse, NULL) == 1 ? 0 : -1);
+}
+
+/* Is ssl's peer a sockcat? */
+int
+tls_peer_own(const SSL *ssl)
+{
+	return (tls_saw_slot != -1 &&
+	    ((uintptr_t)SSL_get_ex_data(ssl, tls_saw_slot) & TLS_SAW_OWN));
+}
+
+/* Did ssl's peer send its close_notify? */
+int
+tls_peer_closed(const SSL *ssl)
+{
+	return (tls_saw_slot != -1 &&
+	    ((uintptr_t)SSL_get_ex_data(ssl, tls_saw_slot) & TLS_SAW_CLOSE));
+}
+
+/*
  * SSLKEYLOGFILE: each secret of a handshake, as NSS writes them, for a
  * capture to be read (Wireshark).  The file is opened once, to append.
  */
@@ -886,8 +974,12 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 
 	if (tls_ctx_proto(tc, ctx, cause) == -1)
 		return (-1);
-	/* A peer that just closes is end-of-file, as netcat sees it. */
+	/* A peer that just closes is end-of-file to OpenSSL: see above. */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	if (!(tc->flags & TLS_DGRAM) && tls_watch_peer(ctx) == -1) {
+		log_cause(cause, "TLS: %s", tls_error());
+		return (-1);
+	}
 	if ((keylog = getenv("SSLKEYLOGFILE")) != NULL && *keylog != '\0')
 		SSL_CTX_set_keylog_callback(ctx, tls_keylog);
 	/*

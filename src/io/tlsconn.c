@@ -553,12 +553,35 @@ tls_handshake_cancel(struct tls_hs *h)
 	free(h);
 }
 
-/* Map an SSL_read/SSL_write failure onto errno and the events it needs. */
+/*
+ * The socket ended under t's reads with no close_notify: a cut stream.
+ * Where t's end is the stream's (tls_check_peer()) it is an error, with
+ * errno EBADMSG, which tls_cut_why() says; elsewhere an end, said with -v.
+ */
+static ssize_t
+tls_cut(struct tls *t)
+{
+	t->cut = 1;
+	if (t->whole) {
+		errno = EBADMSG;
+		return (-1);
+	}
+	log_verbose(1, "TLS: %s; taken for its end (--ssl-verify makes it "
+	    "an error)", tls_cut_why(t));
+	return (0);
+}
+
+/*
+ * Map an SSL_read/SSL_write failure onto errno and the events it needs;
+ * an end with no close_notify read before it is tls_cut().
+ */
 static ssize_t
 tls_fail(struct tls *t, int r, int *want)
 {
 	switch (SSL_get_error(t->ssl, r)) {
 	case SSL_ERROR_ZERO_RETURN:
+		if (!t->dgram && !tls_peer_closed(t->ssl))
+			return (tls_cut(t));
 		return (0);
 	case SSL_ERROR_WANT_READ:
 		*want = EV_READ;
@@ -591,8 +614,10 @@ tls_read(struct tls *t, void *p, size_t n, int *want)
 	ERR_clear_error();
 	errno = 0;
 	*want = 0;
-	if ((r = SSL_read(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0)
+	if ((r = SSL_read(t->ssl, p, n > INT_MAX ? INT_MAX : (int)n)) > 0) {
+		t->got += r;
 		return (r);
+	}
 	if (dtls_empty_datagram(t, r)) {
 		*want = EV_READ;
 		errno = EAGAIN;
@@ -624,10 +649,31 @@ tls_write(struct tls *t, const void *p, size_t n, int *want)
 	return (-1);
 }
 
-/* Send close_notify, best effort: the socket's own shutdown follows. */
+/*
+ * What a read of t that failed with error was, when it was a cut stream:
+ * the line that says so, and how much came before; else NULL.
+ */
+const char *
+tls_cut_why(struct tls *t)
+{
+	static char	 why[96];
+
+	if (t == NULL || !t->cut)
+		return (NULL);
+	(void)snprintf(why, sizeof(why), "the stream was cut before its end "
+	    "(%llu bytes came)", t->got);
+	return (why);
+}
+
+/*
+ * Send close_notify, once, best effort: the socket's own shutdown
+ * follows.  Not after the peer's stream was cut: the connection is broken.
+ */
 void
 tls_close_notify(struct tls *t)
 {
+	if (t->cut || (SSL_get_shutdown(t->ssl) & SSL_SENT_SHUTDOWN))
+		return;
 	ERR_clear_error();
 	SSL_shutdown(t->ssl);
 }
@@ -676,9 +722,18 @@ tls_ep_shutdown(struct endpoint *ep)
 	tls_close_notify(ep->data);
 }
 
+static const char *
+tls_ep_why(struct endpoint *ep, int error)
+{
+	return (error == EBADMSG ? tls_cut_why(ep->data) : NULL);
+}
+
+/* The session is over: close_notify if it ended whole, else a cut. */
 static void
 tls_ep_free(struct endpoint *ep)
 {
+	if (ep_ended_whole(ep))
+		tls_close_notify(ep->data);
 	tls_free(ep->data);
 	ep->data = NULL;
 }
@@ -688,6 +743,7 @@ static const struct ep_ops tls_ops = {
 	.write = tls_ep_write,
 	.pending = tls_ep_pending,
 	.shutdown = tls_ep_shutdown,
+	.why = tls_ep_why,
 	.free = tls_ep_free,
 };
 

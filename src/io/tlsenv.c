@@ -268,6 +268,9 @@ tls_check_peer(const struct tls_conf *c, struct tls *t, char **cause)
 		log_cause(cause, "TLS peer did not use the code (--secret)");
 		return (-1);
 	}
+	/* Its end is the stream's where the peer is known or is sockcat. */
+	t->whole = c->secret != NULL || c->verify || c->npins > 0 ||
+	    tls_peer_own(t->ssl);
 	if (log_verbosity() >= 1)
 		tls_describe(t->ssl, c->secret != NULL, peer,
 		    known ? cert : NULL, key);

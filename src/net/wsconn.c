@@ -787,7 +787,10 @@ ws_ep_free(struct endpoint *ep)
 	if (!w->close_sent) {
 		w->wop = 0;
 		w->linelen = 0;
-		ws_send_close(w, 0, "");
+		if (ep_ended_whole(ep))
+			ws_send_close(w, 0, "");
+		else
+			ws_send_close(w, WS_CLOSE_INTERNAL, "cut");
 	}
 	(void)ws_flush(w, &want);
 	ep->data = NULL;

@@ -95,6 +95,12 @@ ws_read_end(struct ws *w, ssize_t n, int want)
 		w->in_closed = 1;
 		return (0);
 	}
+	/* TLS underneath ended cut: said as it says it. */
+	if (errno == EBADMSG && tls_cut_why(w->tls) != NULL) {
+		ws_error(w, EBADMSG, "%s", tls_cut_why(w->tls));
+		errno = EBADMSG;
+		return (-1);
+	}
 	if (errno == EAGAIN) {
 		if (w->ooff < w->olen && ws_flush(w, &fwant) == 0)
 			w->ep->rwant = (want != 0 ? want : EV_READ) | fwant;

@@ -375,6 +375,7 @@ void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);
 int		 session_report(struct session *);
 const char	*ep_strerror(struct endpoint *, int);
+int		 ep_ended_whole(const struct endpoint *);
 
 /* pump.c */
 void		 ep_write_broken(struct endpoint *);

@@ -546,6 +546,24 @@ session_report(struct session *s)
 	return (status);
 }
 
+/*
+ * Did ep's session end in order (neither torn down nor failed fast), with
+ * all that was to be written to ep delivered (its source not broken)?  A
+ * stream whose end is a message of its own (TLS's close_notify, a
+ * WebSocket's close) then says it ended whole, and else that it was cut.
+ */
+int
+ep_ended_whole(const struct endpoint *ep)
+{
+	const struct session	*s = ep->session;
+	const struct channel	*ch = ep->writer;
+
+	if (s == NULL || !s->over || s->why == SE_FAILED)
+		return (0);
+	return (ch == NULL || (ch->state != CH_FAILED &&
+	    ch->error_op == NULL && !channel_holds(ch)));
+}
+
 /* Free the session, closing every descriptor its endpoints own. */
 __shortrun void
 session_free(struct session *s)
