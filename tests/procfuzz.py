@@ -73,7 +73,7 @@ WS_KEY = b'dGhlIHNhbXBsZSBub25jZQ=='
 SECRET_CODE = '8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK'
 # The code of the relay's proper clients: another, so that a fuzzed
 # request left waiting under the corpus's name is never their peer.
-RELAY_CODE = '0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9'
+RELAY_CODE = 'ZNDZ-M7ED-S7MT-5EJZ-RS2Y-YSJP-K6HD'
 
 # The credentials of the modes that ask for them (--auth fz:pw,
 # --auth-token fztok), as a proper client sends them.

@@ -146,7 +146,7 @@ relay_ws_echoes() {
 	[ "$(echo "$1" | t 20 "$SC" -N --via "ws://127.0.0.1:$PORT/" \
 	    --secret="$RELAY_CODE" -w 10 2>/dev/null)" = "$1" ]
 }
-OTHER_CODE=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
+OTHER_CODE=ZNDZ-M7ED-S7MT-5EJZ-RS2Y-YSJP-K6HD
 
 test_ws_relay() {
 	sc_have_tls || { sc_skip "built without TLS"; return; }

@@ -22,7 +22,7 @@ sc_certs
 
 # Two drawn codes (t-secret.sh computes their check apart from sockcat).
 CODE=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK
-OTHER=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
+OTHER=ZNDZ-M7ED-S7MT-5EJZ-RS2Y-YSJP-K6HD
 
 # relay_up [ARGS...]: the relay on a port of its own, reached by
 # WebSocket, all that -vvvv says in relay.err (which must hold no code);

@@ -2,7 +2,8 @@
 # --secret: TLS 1.3 keyed by a shared code, no certificate.  The right
 # code moves data both ways; another code ends the handshake on both
 # sides with one line and status 1, and no byte of data passes; a slip in
-# a drawn code is said before any connection; a bare --secret on a
+# a drawn code is said before any connection; a weak code, drawn-looking
+# or not, is refused by --via and warned about; a bare --secret on a
 # listener draws a code and shows the other side's command; the code
 # comes from the environment, a file or the terminal and is blanked from
 # ps; openssl's s_client and s_server, given --print-psk's key, are
@@ -20,7 +21,7 @@ sc_require_tls
 # Two drawn codes (their check computed apart from sockcat, below) and
 # the key the first makes, as RFC 5869's HKDF gives it.
 CODE=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK
-OTHER=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
+OTHER=ZNDZ-M7ED-S7MT-5EJZ-RS2Y-YSJP-K6HD
 
 # The line each side says when the codes differ, and a pattern for it.
 WRONG="sockcat: TLS handshake failed: the other side has another code (--secret)"
@@ -50,7 +51,7 @@ print(hmac.new(prk, b"sockcat TLS 1.3 external PSK\x01",
 
 test_codes_are_checked_as_the_manual_says() {
 	assertEquals "$CODE" "$(check_code 8RF3PGE0SJNV7XJWQ426XT28RJ)"
-	assertEquals "$OTHER" "$(check_code 0123456789ABCDEFGHJKMNPQRS)"
+	assertEquals "$OTHER" "$(check_code ZNDZM7EDS7MT5EJZRS2YYSJPK6)"
 }
 
 test_print_psk_is_hkdf_of_the_code() {
@@ -143,8 +144,69 @@ print(hmac.new(prk, b"sockcat TLS 1.3 external PSK\x01",
 	assertEquals "the key" "$key" \
 	    "$(t 5 "$SC" --secret="$own" --print-psk 2>/dev/null)"
 	t 5 "$SC" --secret=hunter2 --print-psk >/dev/null 2>"$SC_TMP/err"
-	assertEquals "a short one is" "sockcat: --secret: a code of your own of 7 characters can be guessed offline from a recorded handshake; a listener given a bare --secret draws a strong one" \
+	assertEquals "a weak one is" "sockcat: --secret: a code of about 9 bits can be guessed offline from a recorded handshake; a listener given a bare --secret draws a strong one" \
 	    "$(<"$SC_TMP/err")"
+}
+
+# Codes a guesser tries first, each with the most bits it may measure
+# (repeats, sequences, keyboard rows, common passwords, words; the
+# drawn-looking ones have a valid check, made here by check_code): --via
+# refuses each, before any connection, in one line that says what it
+# measured, and without --via a drawn-looking one is warned about too.
+# Drawn codes, typed in any case, and long codes of one's own are taken.
+test_weak_codes_refused_strong_taken() {
+	local weak strong code max bits
+	weak=(
+	    "20 0000-0000-0000-0000-0000-0000-0000"
+	    "30 $(check_code ABCDABCDABCDABCDABCDABCDAB)"
+	    "20 $(check_code ZZZZZZZZZZZZZZZZZZZZZZZZZZ | tr A-Z a-z)"
+	    "30 $(check_code 13579135791357913579135791)"
+	    "40 $(check_code QWERTYASDFGHZXCVBNQWERTYAS)"
+	    "60 $(check_code 0123456789ABCDEFGHJKMNPQRS)"
+	    "20 $(printf '0%.0s' {1..40})"
+	    "20 $(printf '1234567890%.0s' 1 2 3 4)"
+	    "20 $(printf 'Password1%.0s' 1 2 3 4)"
+	    "20 $(printf '!%.0s' {1..26})"
+	    "20 P@ssw0rd!P@ssw0rd!P@ssw0rd!"
+	    "20 letmein-letmein-letmein-letmein"
+	    "20 iloveyou iloveyou iloveyou"
+	    "20 qwertyuiopasdfghjklzxcvbnm"
+	    "20 1qaz2wsx3edc4rfv5tgb6yhn7ujm"
+	    "20 Secret1234!"
+	    "30 ZYXWVUTSRQPONMLKJIHGFEDCBA-9876543210"
+	    "70 Tr0ub4dor&3"
+	    "70 correct horse battery staple"
+	)
+	for line in "${weak[@]}"; do
+		max=${line%% *}
+		code=${line#* }
+		t 5 "$SC" --via 127.0.0.1:1 --secret="$code" --print-psk \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$code: status" 1 $?
+		assertEquals "$code: stdout" "" "$(<"$SC_TMP/out")"
+		bits=$(sed -En 's/^sockcat: --via: a code of about ([0-9]+) bits could be guessed offline by the relay; give -l or --chat a bare --secret to draw one of 130 bits$/\1/p' \
+		    "$SC_TMP/err")
+		assertTrue "$code: $(<"$SC_TMP/err")" \
+		    "[ -n '$bits' ] && [ $(wc -l <"$SC_TMP/err") = 1 ] && [ '$bits' -le $max ]"
+	done
+	t 5 "$SC" --secret=0000-0000-0000-0000-0000-0000-0000 --print-psk \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "a drawn-looking code's key" \
+	    "$(hkdf 0000-0000-0000-0000-0000-0000-0000)" "$(<"$SC_TMP/out")"
+	assertEquals "and the warning" "sockcat: --secret: a code of about 8 bits can be guessed offline from a recorded handshake; a listener given a bare --secret draws a strong one" \
+	    "$(<"$SC_TMP/err")"
+	strong=("$CODE" "$OTHER" "$(echo "$OTHER" | tr 'A-Z-' 'a-z ')"
+	    'kV9#qL2$wX7!mR4@tB8^zN3&hJ6*pD1%'
+	    'zq8Rw3Kp9Lm2Xv7Nb4Tc6Yh1Fd5Gs0Jw8uVe'
+	    'abyss quench marble hydrant cobalt fiddle saffron tundra gazebo')
+	for code in "${strong[@]}"; do
+		t 15 "$SC" --via 127.0.0.1:1 --secret="$code" --print-psk \
+		    >"$SC_TMP/out" 2>"$SC_TMP/err"
+		assertEquals "$code: status ($(<"$SC_TMP/err"))" 0 $?
+		assertTrue "$code: the key" \
+		    "grep -Eqx '[0-9a-f]{64}' '$SC_TMP/out'"
+		assertEquals "$code: stderr" "" "$(<"$SC_TMP/err")"
+	done
 }
 
 test_listener_draws_a_code_and_shows_the_command() {

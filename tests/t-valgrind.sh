@@ -105,7 +105,7 @@ test_relay_pair_then_term() {
 	assertEquals "ended by SIGTERM" 143 "$WAIT_STATUS"
 	assertClean
 }
-OTHER_CODE=0123-4567-89AB-CDEF-GHJK-MNPQ-RSQ9
+OTHER_CODE=ZNDZ-M7ED-S7MT-5EJZ-RS2Y-YSJP-K6HD
 
 # The same through a relay reached by WebSocket (--via ws://): the
 # waiting client's connection given up and made again, the bridge of

@@ -508,6 +508,8 @@ enum room_cmd	 room_parse(const unsigned char *, size_t,
 #define SECRET_TEXT_MAX		40	/* a drawn code as shown, and NUL */
 #define SECRET_LOOKS_MIN	24	/* symbols that make text a code */
 #define SECRET_LOOKS_MAX	32
+#define SECRET_STRONG_BITS	(SECRET_SYMBOLS * 5) /* as strong as drawn */
+#define SECRET_MEASURED		256	/* characters of a code measured */
 void		 secret_draw(char *);
 int		 secret_parse(const char *, char *);
 int		 secret_bits(const char *);

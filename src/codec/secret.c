@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,27 +57,37 @@ secret_check(const int *v, size_t n)
 
 /*
  * A new code, as it is shown: SECRET_SYMBOLS random symbols and the check,
- * in groups of four, into out (SECRET_TEXT_MAX bytes).
+ * in groups of four, into out (SECRET_TEXT_MAX bytes).  The few (about
+ * one in 150) that secret_bits() puts under SECRET_STRONG_BITS, for a
+ * walk or a repeat in them, are drawn again: every drawn code is taken
+ * where a strong one is needed.
  */
 void
 secret_draw(char *out)
 {
+	char		 norm[SECRET_SYMBOLS + 3];
 	int		 v[SECRET_SYMBOLS + 2];
 	unsigned int	 check;
 	size_t		 i, o = 0;
 
-	for (i = 0; i < SECRET_SYMBOLS; i++)
-		v[i] = arc4random_uniform(32);
-	check = secret_check(v, SECRET_SYMBOLS);
-	v[SECRET_SYMBOLS] = check >> 5;
-	v[SECRET_SYMBOLS + 1] = check & 31;
+	do {
+		for (i = 0; i < SECRET_SYMBOLS; i++)
+			v[i] = arc4random_uniform(32);
+		check = secret_check(v, SECRET_SYMBOLS);
+		v[SECRET_SYMBOLS] = check >> 5;
+		v[SECRET_SYMBOLS + 1] = check & 31;
+		for (i = 0; i < SECRET_SYMBOLS + 2; i++)
+			norm[i] = secret_alphabet[v[i]];
+		norm[i] = '\0';
+	} while (secret_bits(norm) < SECRET_STRONG_BITS);
 	for (i = 0; i < SECRET_SYMBOLS + 2; i++) {
 		if (i > 0 && i % 4 == 0)
 			out[o++] = '-';
-		out[o++] = secret_alphabet[v[i]];
+		out[o++] = norm[i];
 	}
 	out[o] = '\0';
 	explicit_bzero(v, sizeof(v));
+	explicit_bzero(norm, sizeof(norm));
 }
 
 /*
@@ -149,51 +160,206 @@ secret_pool_bits10(int n)
 	return (0);
 }
 
+/* Ten times log2(n), n > 0, rounded down (and a little under between). */
+static int
+secret_log2_10(size_t n)
+{
+	int	 b = 0;
+
+	while ((n >> b) > 1)
+		b++;
+	return (10 * b + (int)((10 * (n - ((size_t)1 << b))) >> b));
+}
+
 /*
- * About how many bits a guesser must try to find text, a code of the
- * user's own, at most: each run of letters and digits is worth its length
- * times the bits of a character of the classes it uses (lower case, upper
- * case, digits), but a run that is a word (letters, in lower case or
- * capitalised) no more than a pick from 65,536 words; a symbol other than
- * a separator (space, '-', '_', '.', ',') is worth five bits, a
- * separator none.  An estimate generous to patterns, strict with words:
- * a code it puts below a drawn code's strength is weak whatever else is
- * true of it.
+ * The reading of a code a guesser tries first, as the password-strength
+ * estimators find it: cost[i], tenths of a bit, is the cheapest reading
+ * of the first i characters of s, each piece a character on its own or
+ * one of the patterns below, at the price of telling which.
+ */
+struct secret_guess {
+	const unsigned char	*s;
+	size_t			 n;
+	int			 cost[SECRET_MEASURED + 1];
+};
+
+/* Walks along these, either way, case aside: sequences and keyboards. */
+static const char *const secret_walks[] = {
+	"abcdefghijklmnopqrstuvwxyz", "01234567890-=", "02468", "13579",
+	"qwertyuiop[]", "asdfghjkl;'", "zxcvbnm,./",
+	"1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/"
+};
+
+/* The commonest passwords and words, the commonest first. */
+static const char *const secret_words[] = {
+	"password", "iloveyou", "secret", "sockcat", "admin", "welcome",
+	"letmein", "monkey", "dragon", "master", "football", "baseball",
+	"sunshine", "princess", "shadow", "superman", "trustno", "hunter",
+	"login", "hello", "freedom", "whatever", "starwars", "computer",
+	"charlie", "michael", "summer", "winter", "flower", "access",
+	"changeme", "default", "guest", "test", "love", "pass", "root"
+};
+
+/* What a guesser tries for a letter: the digits and signs that look it. */
+static const char	 secret_leet[] = "4a@a3e1i!i1l0o5s$s7t";
+
+/* A piece of len characters from i, worth bits10: is the reading cheaper? */
+static void
+secret_piece(struct secret_guess *g, size_t i, size_t len, int bits10)
+{
+	if (g->cost[i] + bits10 < g->cost[i + len])
+		g->cost[i + len] = g->cost[i] + bits10;
+}
+
+/*
+ * Pieces from i that repeat what came d characters before (a run of one
+ * symbol, a word typed twice): which d, and how long, three or more.
+ */
+static void
+secret_copies(struct secret_guess *g, size_t i)
+{
+	size_t	 d, len, done = 2;
+
+	for (d = 1; d <= i && i + done < g->n; d++) {
+		/* The nearest copies are the cheapest: only a longer one. */
+		if (g->s[i + done] != g->s[i + done - d])
+			continue;
+		for (len = 0; i + len < g->n &&
+		    g->s[i + len] == g->s[i + len - d]; len++)
+			;
+		for (; done < len; done++)
+			secret_piece(g, i, done + 1, 10 + secret_log2_10(d) +
+			    secret_log2_10(done + 1));
+	}
+}
+
+/* Walks from i of three or more: which walk, which way, how long. */
+static void
+secret_walk(struct secret_guess *g, size_t i)
+{
+	const char	*w;
+	size_t		 k, p, q, len, wlen;
+	int		 way;
+
+	for (k = 0; k < nitems(secret_walks); k++) {
+		w = secret_walks[k];
+		wlen = strlen(w);
+		for (p = 0; p < wlen; p++) {
+			if (w[p] != tolower(g->s[i]))
+				continue;
+			for (way = -1; way <= 1; way += 2) {
+				/* Back past w's start, q wraps: no match. */
+				for (len = 0; i + len < g->n; len++) {
+					q = way > 0 ? p + len : p - len;
+					if (q >= wlen ||
+					    tolower(g->s[i + len]) != w[q])
+						break;
+				}
+				for (; len >= 3; len--)
+					secret_piece(g, i, len, 10 +
+					    secret_log2_10(wlen) +
+					    secret_log2_10(len));
+			}
+		}
+	}
+}
+
+/* Whether c, as typed, is the letter w (any case, or a look-alike). */
+static int
+secret_letter(int c, int w, int *leet)
+{
+	const char	*p;
+
+	if (isalpha(c))
+		return (tolower(c) == w);
+	for (p = secret_leet; *p != '\0'; p += 2) {
+		if (p[0] == c && p[1] == w)
+			return (*leet = 1);
+	}
+	return (0);
+}
+
+/*
+ * Words from i: a common one (its rank, a bit more for capitals or
+ * look-alikes), or any run of letters in lower case or capitalised, worth
+ * a pick from 65,536 words.
+ */
+static void
+secret_word(struct secret_guess *g, size_t i)
+{
+	const char	*w;
+	size_t		 k, len;
+	int		 leet, upper;
+
+	for (k = 0; k < nitems(secret_words); k++) {
+		w = secret_words[k];
+		leet = upper = 0;
+		for (len = 0; w[len] != '\0' && i + len < g->n &&
+		    secret_letter(g->s[i + len], w[len], &leet); len++)
+			upper |= isupper(g->s[i + len]);
+		if (w[len] == '\0')
+			secret_piece(g, i, len, secret_log2_10(k + 2) +
+			    (upper ? 10 : 0) + (leet ? 10 : 0));
+	}
+	if (!isalpha(g->s[i]))
+		return;
+	for (len = 1; i + len < g->n && islower(g->s[i + len]); len++)
+		;
+	for (; len > 0; len--)
+		secret_piece(g, i, len, 160);
+}
+
+/*
+ * Tenths of a bit each character of s is worth on its own: a letter or
+ * digit as one of the classes s uses (lower case, upper case, digits), a
+ * separator (space, '-', '_', '.', ',') none, any other symbol five bits.
+ */
+static void
+secret_chars(const unsigned char *s, size_t n, int *bits10)
+{
+	size_t	 i;
+	int	 lower = 0, upper = 0, digit = 0, pool;
+
+	for (i = 0; i < n; i++) {
+		lower |= islower(s[i]) ? 26 : 0;
+		upper |= isupper(s[i]) ? 26 : 0;
+		digit |= isdigit(s[i]) ? 10 : 0;
+	}
+	pool = secret_pool_bits10(lower + upper + digit);
+	for (i = 0; i < n; i++) {
+		if (isalnum(s[i]))
+			bits10[i] = pool;
+		else
+			bits10[i] = strchr(" -_.,", s[i]) != NULL ? 0 : 50;
+	}
+}
+
+/*
+ * About how many bits a guesser must try to find text, a code, at most:
+ * the cheapest reading of its first SECRET_MEASURED characters as
+ * characters on their own and the patterns guessers try first (repeats,
+ * walks along the alphabet, the digits and the keyboard's rows, common
+ * passwords, words).  A drawn code is measured as any other: its check
+ * says nothing of its strength.
  */
 int
 secret_bits(const char *text)
 {
-	const unsigned char	*p, *q;
-	long			 bits10 = 0, run;
-	int			 lower, upper, digit, word;
+	struct secret_guess	 g;
+	int			 alone[SECRET_MEASURED];
+	size_t			 i;
 
-	for (p = (const unsigned char *)text; *p != '\0' &&
-	    bits10 < 100000; p = q) {
-		if (!isalnum(*p)) {
-			if (strchr(" -_.,", *p) == NULL)
-				bits10 += 50;
-			q = p + 1;
-			continue;
-		}
-		lower = upper = digit = 0;
-		word = isupper(*p) || islower(*p);
-		for (q = p; *q != '\0' && isalnum(*q); q++) {
-			if (islower(*q))
-				lower = 1;
-			else if (isupper(*q)) {
-				upper = 1;
-				if (q != p)
-					word = 0;
-			} else {
-				digit = 1;
-				word = 0;
-			}
-		}
-		run = (q - p) * secret_pool_bits10(lower * 26 + upper * 26 +
-		    digit * 10);
-		if (word && run > 160)
-			run = 160;
-		bits10 += run;
+	g.s = (const unsigned char *)text;
+	g.n = strnlen(text, SECRET_MEASURED);
+	secret_chars(g.s, g.n, alone);
+	g.cost[0] = 0;
+	for (i = 1; i <= g.n; i++)
+		g.cost[i] = INT_MAX / 2;
+	for (i = 0; i < g.n; i++) {
+		secret_piece(&g, i, 1, alone[i]);
+		secret_copies(&g, i);
+		secret_walk(&g, i);
+		secret_word(&g, i);
 	}
-	return ((int)(bits10 / 10));
+	return (g.cost[g.n] / 10);
 }

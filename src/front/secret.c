@@ -21,10 +21,10 @@
 #define SECRET_ENV		"SOCKCAT_SECRET"
 
 /*
- * A code of the user's own shorter than this is said to be weak: one
- * recorded handshake lets anyone guess at it offline, at scrypt's pace.
+ * A code secret_bits() puts under this many bits is said to be weak: one
+ * recorded handshake lets anyone guess at it offline.
  */
-#define SECRET_OWN_WEAK		20
+#define SECRET_WEAK_BITS	60
 
 /* tls_secret_name() fills a rendezvous name. */
 #if RDV_NAME_LEN != TLS_PSK_LEN
@@ -70,13 +70,13 @@ env_take(const char *name)
 
 /*
  * Take text as the code of o's side: a drawn code, kept as its symbols,
- * or one of the user's, said to be weak when it is short.  A drawn code
- * with a slip in it exits now, before any connection.
+ * or one of the user's; either is said to be weak when it measures so.
+ * A drawn code with a slip in it exits now, before any connection.
  */
 static void
 secret_take(struct options *o, const char *text)
 {
-	size_t	 len = strlen(text);
+	int	 bits;
 
 	switch (secret_parse(text, secret_norm)) {
 	case 0:
@@ -84,20 +84,20 @@ secret_take(struct options *o, const char *text)
 		o->side.tls.secret_own = 0;
 		break;
 	case 1:
-		if (len == 0)
+		if (*text == '\0')
 			fatalx("--secret: the code is empty");
 		o->side.tls.secret = text;
 		o->side.tls.secret_own = 1;
-		/* With --via, secret_via() says it, and refuses it. */
-		if (len < SECRET_OWN_WEAK && o->via == NULL)
-			log_warnx("--secret: a code of your own of %zu "
-			    "characters can be guessed offline from a "
-			    "recorded handshake; a listener given a bare "
-			    "--secret draws a strong one", len);
 		break;
 	default:
 		fatalx("the code does not match: check it");
 	}
+	/* With --via, secret_via() says it, and refuses it. */
+	if (o->via == NULL && (bits = secret_bits(o->side.tls.secret)) <
+	    SECRET_WEAK_BITS)
+		log_warnx("--secret: a code of about %d bits can be guessed "
+		    "offline from a recorded handshake; a listener given a "
+		    "bare --secret draws a strong one", bits);
 }
 
 /*
@@ -188,9 +188,9 @@ secret_via_url(struct side *sd, const char *url, char **port)
 /*
  * --via: the side dials the relay (HOST[:PORT], RDV_PORT unless given;
  * an IPv6 address in brackets) instead of its peer, or instead of
- * listening, and presents the name its code makes.  A code of the user's
- * that a relay could guess offline is refused: the relay sees the name,
- * and a handshake.  secret_find()'s last step, with --via.
+ * listening, and presents the name its code makes.  A code, drawn-looking
+ * or not, that a relay could guess offline is refused: the relay sees the
+ * name, and a handshake.  secret_find()'s last step, with --via.
  */
 static __startup void
 secret_via(struct cmdline *cl)
@@ -201,11 +201,10 @@ secret_via(struct cmdline *cl)
 	char		 err[256];
 	int		 bits;
 
-	if (sd->tls.secret_own && (bits = secret_bits(sd->tls.secret)) <
-	    SECRET_SYMBOLS * 5)
-		fatalx("--via: a code of your own (about %d bits at most) could "
-		    "be guessed offline by the relay; give -l or --chat a bare "
-		    "--secret to draw one of %d bits", bits, SECRET_SYMBOLS * 5);
+	if ((bits = secret_bits(sd->tls.secret)) < SECRET_STRONG_BITS)
+		fatalx("--via: a code of about %d bits could be guessed offline "
+		    "by the relay; give -l or --chat a bare --secret to draw "
+		    "one of %d bits", bits, SECRET_SYMBOLS * 5);
 	if (strlcpy(secret_relay_host, o->via, sizeof(secret_relay_host)) >=
 	    sizeof(secret_relay_host))
 		fatalx("--via: the relay's name is too long");
