@@ -1,12 +1,10 @@
 /*
- * Fuzz target: the relay's rendezvous (src/codec/rendez.c) and the
- * strength a code of the user's own is given (secret_bits()).  A request
+ * Fuzz target: the relay's rendezvous (src/codec/rendez.c).  A request
  * given in two pieces, cut where the first byte says, is refused, asks
  * for more (never past a whole request) or is whole, and a whole one is
  * the request rdv_encode_request() makes of its name; an answer is
  * refused, too short or a known one, and each answer made reads back as
- * itself; any text has a strength, and the text twice over never has
- * less (below the bound where the count stops).
+ * itself.  (A code's strength is tests/fuzz/secret.c's.)
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -30,7 +28,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char	*copy, name[RDV_NAME_LEN], again[RDV_REQ_LEN];
 	unsigned char	 reply[RDV_REPLY_LEN];
 	const char	*why;
-	char		*text, *twice;
 	size_t		 cut, i;
 	ssize_t		 n;
 	int		 r;
@@ -66,22 +63,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (int)replies[i])
 			abort();
 	}
-	/* The bytes as a code of one's own. */
-	if ((text = malloc(size + 1)) == NULL ||
-	    (twice = malloc(2 * size + 1)) == NULL) {
-		free(text);
-		free(copy);
-		return (0);
-	}
-	memcpy(text, data, size);
-	text[size] = '\0';
-	memcpy(twice, text, strlen(text));
-	memcpy(twice + strlen(text), text, strlen(text) + 1);
-	if (secret_bits(text) < 0 || (secret_bits(text) < 1000 &&
-	    secret_bits(twice) < secret_bits(text)))
-		abort();
-	free(twice);
-	free(text);
 	free(copy);
 	return (0);
 }

@@ -1,11 +1,13 @@
 /*
- * Fuzz target: --secret's codes (src/codec/secret.c) and their hiding
- * in an address (addr_hide_secret()).  Any text is a drawn code, a slip
- * or a code of the user's, without a crash or a read past it; a drawn
- * code comes back as its 28 symbols, which read again as themselves; a
- * code drawn here always reads as one; and an address keeps its length
- * and nothing of a secret= value (its name in any case) or of a URL's
- * password once hidden.
+ * Fuzz target: --secret's codes (src/codec/secret.c), their strength
+ * and their hiding in an address (addr_hide_secret()).  Any text is a
+ * drawn code, a slip or a code of the user's, without a crash or a read
+ * past it; a drawn code comes back as its 28 symbols, which read again
+ * as themselves; a code drawn here always reads as one and measures as
+ * strong (DRAWS of them first, then one an input); any text measures no
+ * more than its characters could be worth, and twice over little more
+ * than once; and an address keeps its length and nothing of a secret=
+ * value (its name in any case) or of a URL's password once hidden.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -17,15 +19,71 @@
 
 #include "codec/codec.h"
 
+int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char	 symbols[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/* Codes drawn before the first input. */
+#define DRAWS		4096
+
+/* A code drawn reads as one, and is taken where a strong one is needed. */
+static void
+draw(void)
+{
+	char	 drawn[SECRET_TEXT_MAX], norm[SECRET_TEXT_MAX];
+
+	secret_draw(drawn);
+	if (strlen(drawn) != (SECRET_SYMBOLS + 2) / 4 * 5 - 1 ||
+	    secret_parse(drawn, norm) != 0 ||
+	    secret_bits(norm) < SECRET_STRONG_BITS)
+		abort();
+}
+
+/*
+ * Text's strength: at most what its characters are worth in the widest
+ * pool (6.5 bits each, 95 symbols), and typed twice, no more than once
+ * and the price of a repeat: a bit, and log2 of its distance and of its
+ * length, 15 bits at most for SECRET_MEASURED / 2 characters.
+ */
+static void
+measure(const char *text)
+{
+	char	*twice;
+	size_t	 n = strnlen(text, SECRET_MEASURED);
+	int	 bits = secret_bits(text);
+
+	if (bits < 0 || bits * 10 > 65 * (int)n)
+		abort();
+	n = strlen(text);
+	if (n < 3 || 2 * n > SECRET_MEASURED)
+		return;
+	if ((twice = malloc(2 * n + 1)) == NULL)
+		return;
+	memcpy(twice, text, n);
+	memcpy(twice + n, text, n + 1);
+	if (secret_bits(twice) > bits + 15)
+		abort();
+	free(twice);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	int	 i;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < DRAWS; i++)
+		draw();
+	return (0);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char	*copy, *orig, norm[SECRET_TEXT_MAX], again[SECRET_TEXT_MAX];
-	char	 drawn[SECRET_TEXT_MAX], *p, *v, *at, *colon;
+	char	*p, *v, *at, *colon;
 	size_t	 i, n;
 	int	 rv;
 
@@ -45,10 +103,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strcmp(norm, again) != 0)
 			abort();
 	}
-	secret_draw(drawn);
-	if (strlen(drawn) != (SECRET_SYMBOLS + 2) / 4 * 5 - 1 ||
-	    secret_parse(drawn, norm) != 0)
-		abort();
+	measure(copy);
+	draw();
 	/*
 	 * The text as an address: its length kept, no value left, where
 	 * the text before hiding has them.
