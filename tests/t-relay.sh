@@ -471,7 +471,7 @@ two clients are already paired with this code" "$(<"$SC_TMP/c.err")"
 }
 
 # The relay's limits: one client waiting per address, a name kept two
-# seconds; a pair ended after 1 MiB, and another held to 1 MiB a second.
+# seconds; a pair reset after 1 MiB, and another held to 1 MiB a second.
 test_limits() {
 	relay_up --relay-limit per-addr=1 --relay-limit wait=2s
 	side a ha -w 20 --via "$RELAY" --secret="$CODE"
@@ -499,10 +499,15 @@ relay's time" "$(<"$SC_TMP/a.err")"
 	A=$BG_PID
 	nsx hb "$SC" --via "$RELAY" --secret="$CODE" </dev/null \
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	_st=$?
+	assertEquals "b, cut: its status" 1 "$_st"
+	# Its first line says it waited, when it came first.
+	assertEquals "b, cut: its stderr" "sockcat: read from network: \
+Connection reset by peer" "$(tail -n 1 "$SC_TMP/b.err")"
 	got=$(stat -c %s "$SC_TMP/b.out")
 	assertTrue "the pair ended near 1 MiB: $got" \
 	    "[ $got -lt $((4 << 20)) ]"
-	wait_for "$SC_TMP/relay.err" 'moved its --relay-limit bytes' ||
+	wait_for "$SC_TMP/relay.err" ': reset at --relay-limit bytes, ' ||
 	    fail "the relay does not say why"
 	wait_exit "$A"
 	stop "$RELAY_PID"

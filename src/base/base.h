@@ -173,6 +173,9 @@ int		 net_set_nonblock(int, int);
 int		 net_close_err(int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
+#define NET_HOST_KEY_LEN	16
+void		 net_host_key(const struct sockaddr *,
+		    unsigned char [NET_HOST_KEY_LEN]);
 
 /* linger.c */
 void		 sock_linger(int);

@@ -1,7 +1,7 @@
 /*
  * What every layer needs of a descriptor or a socket address: its
- * non-blocking mode, its close on a failure, and an address as text for
- * messages and programs.
+ * non-blocking mode, its close on a failure, an address as text for
+ * messages and programs, and the host an address counts as.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -155,5 +155,38 @@ net_format(const struct sockaddr *sa, socklen_t len, int numeric, char *host,
 	if (!numeric && hostlen > 0) {
 		strlcpy(name, host, sizeof(name));
 		log_escape(host, hostlen, name, strlen(name));
+	}
+}
+
+/*
+ * The 16 bytes that say which host sa is, for the limits that count a
+ * host's clients: an IPv4 address (or one mapped in IPv6) as it is
+ * mapped, an IPv6 address's /64 (whoever has one address there usually
+ * has them all) and a 6 after it; any other address (a Unix-domain
+ * socket's) all zero: one host.
+ */
+void
+net_host_key(const struct sockaddr *sa, unsigned char key[NET_HOST_KEY_LEN])
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	memset(key, 0, NET_HOST_KEY_LEN);
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			memcpy(key, &sin6->sin6_addr, 16);
+			return;
+		}
+		memcpy(key, &sin6->sin6_addr, 8);
+		key[8] = 6;
+		return;
+	}
+	if (sa->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)sa;
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &sin->sin_addr, 4);
 	}
 }

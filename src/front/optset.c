@@ -666,7 +666,7 @@ opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (strncmp(arg, "wait=", 5) == 0)
 		rc->wait_ms = time_value("relay-limit wait", v, 0, INT_MAX);
 	else if (strncmp(arg, "per-addr=", 9) == 0)
-		rc->per_addr = number("relay-limit per-addr", v, 1, INT_MAX);
+		rc->per_addr = number("relay-limit per-addr", v, 0, INT_MAX);
 	else if (strncmp(arg, "bytes=", 6) == 0)
 		rc->max_bytes = number("relay-limit bytes", v, 1,
 		    LLONG_MAX / 2);

@@ -94,7 +94,8 @@ struct fwd_conf {
 struct relay_conf {
 	long long	 wait_ms;	/* wait=: a name waits so long */
 	int		 per_addr;	/* per-addr=: names waiting from one
-					   address at once */
+					   host at once (net_host_key());
+					   0: no limit */
 	long long	 max_bytes;	/* bytes=: a pair's, both ways; 0: no
 					   limit */
 	long long	 rate;		/* rate=: a pair's bytes a second, both

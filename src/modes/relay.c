@@ -45,6 +45,7 @@ struct rclient {
 	struct ev_timer		 timer;	/* its request's deadline, then its
 					   name's */
 	struct rname		*rn;	/* waiting under this name */
+	unsigned char		 host[NET_HOST_KEY_LEN]; /* per-addr='s key */
 	TAILQ_ENTRY(rclient)	 entry;	/* the relay's waiting clients */
 	size_t			 got;
 	int			 shed;	/* its WebSocket given up while it
@@ -76,6 +77,7 @@ struct rpair {
 	uint64_t		 since;	/* ev_now() when paired */
 	uint64_t		 moved;	/* both ways, with limits only */
 	int			 held;	/* past a limit: held */
+	const char		*limit;	/* the limit that ends it, or NULL */
 };
 
 struct relay {
@@ -237,10 +239,11 @@ rpair_finished(struct session *s)
 	char		 b[NI_MAXHOST + NI_MAXSERV + 2];
 	const char	*how = "closed";
 	struct endpoint	*ep;
+	int		 cut = 0;
 
 	TAILQ_FOREACH(ch, &s->channels, entry) {
 		if (ch->state == CH_FAILED)
-			how = "reset";
+			cut = 1;
 		/* Ours, not a client's doing: said without -v. */
 		if (ch->error_op != NULL && net_own_error(ch->error))
 			log_warnx("relay: %s and %s: %s: %s",
@@ -248,10 +251,14 @@ rpair_finished(struct session *s)
 			    relay_label(&p->peer[1], b, sizeof(b)),
 			    ch->error_op, strerror(ch->error));
 	}
-	if (s->timed_out)
-		how = "idle";
-	/* A cut stream is passed on as one, never as a whole one. */
-	if (strcmp(how, "reset") == 0) {
+	if (s->why == SE_IDLE)
+		p->limit = "reset at --idle-timeout";
+	/*
+	 * A cut stream is passed on as one, never as a whole one: a pair
+	 * ended by a failure or a limit is reset, both ways.
+	 */
+	if (cut || p->limit != NULL) {
+		how = p->limit != NULL ? p->limit : "reset";
 		TAILQ_FOREACH(ep, &s->endpoints, entry)
 			ep_reset(ep);
 	}
@@ -298,7 +305,7 @@ rpair_tick(void *arg)
 	uint64_t		 allowed;
 
 	if (rc->max_bytes > 0 && p->moved >= (uint64_t)rc->max_bytes) {
-		log_verbose(1, "relay: a pair moved its --relay-limit bytes");
+		p->limit = "reset at --relay-limit bytes";
 		session_finish(p->s);
 		return;
 	}
@@ -461,39 +468,15 @@ relay_waiter_cb(int fd, int events, void *arg)
 	rclient_free(rc);
 }
 
-/* Are a and b the same host (the port aside)? */
+/* The clients waiting from the host that key names (net_host_key()). */
 static int
-relay_same_host(const struct sockaddr *a, const struct sockaddr *b)
-{
-	const struct sockaddr_in	*a4, *b4;
-	const struct sockaddr_in6	*a6, *b6;
-
-	if (a->sa_family != b->sa_family)
-		return (0);
-	if (a->sa_family == AF_INET) {
-		a4 = (const struct sockaddr_in *)a;
-		b4 = (const struct sockaddr_in *)b;
-		return (a4->sin_addr.s_addr == b4->sin_addr.s_addr);
-	}
-	if (a->sa_family == AF_INET6) {
-		a6 = (const struct sockaddr_in6 *)a;
-		b6 = (const struct sockaddr_in6 *)b;
-		return (memcmp(&a6->sin6_addr, &b6->sin6_addr,
-		    sizeof(a6->sin6_addr)) == 0);
-	}
-	return (0);
-}
-
-/* The clients waiting from the address of peer (the port aside). */
-static int
-relay_waiting_from(const struct relay *r, const struct net_peer *peer)
+relay_waiting_from(const struct relay *r, const unsigned char *key)
 {
 	const struct rclient	*rc;
-	const struct sockaddr	*a = (const struct sockaddr *)&peer->ss;
 	int			 n = 0;
 
 	TAILQ_FOREACH(rc, &r->waiting, entry) {
-		if (relay_same_host((const struct sockaddr *)&rc->peer.ss, a))
+		if (memcmp(rc->host, key, NET_HOST_KEY_LEN) == 0)
 			n++;
 	}
 	return (n);
@@ -517,7 +500,9 @@ relay_arrive(struct rclient *rc, const unsigned char *name)
 		relay_pair(rn, rn->waiting, rc);
 		return;
 	}
-	if (relay_waiting_from(r, &rc->peer) >= r->j->relay->per_addr) {
+	net_host_key((const struct sockaddr *)&rc->peer.ss, rc->host);
+	if (r->j->relay->per_addr > 0 &&
+	    relay_waiting_from(r, rc->host) >= r->j->relay->per_addr) {
 		relay_refuse(rc, RDV_LIMIT, "too many waiting from its address "
 		    "(--relay-limit per-addr)");
 		return;

@@ -24,17 +24,16 @@
 
 /*
  * Wrong answers are limited per client, an IPv4 address or an IPv6
- * address's /64 (whoever has one address there usually has them all),
- * by a bucket: a client may be wrong AUTH_BURST times in a row, then
- * once every AUTH_REFILL_MS; beyond that its requests are refused (429)
- * unread.  All clients together may be wrong AUTH_ALL_BURST times in a
- * row, then once every AUTH_ALL_REFILL_MS: beyond that every request
- * that carries credentials is refused, so that many addresses together
- * guess no faster.  The clients are kept in a fixed table of AUTH_SLOTS:
- * one is forgotten only when it is owed nothing (its credit full, no
- * answer of its being checked); while every slot holds one that is owed
- * something, a new client is refused (429) rather than a penalty
- * forgotten.
+ * address's /64 (net_host_key()), by a bucket: a client may be wrong
+ * AUTH_BURST times in a row, then once every AUTH_REFILL_MS; beyond that
+ * its requests are refused (429) unread.  All clients together may be
+ * wrong AUTH_ALL_BURST times in a row, then once every
+ * AUTH_ALL_REFILL_MS: beyond that every request that carries credentials
+ * is refused, so that many addresses together guess no faster.  The
+ * clients are kept in a fixed table of AUTH_SLOTS: one is forgotten only
+ * when it is owed nothing (its credit full, no answer of its being
+ * checked); while every slot holds one that is owed something, a new
+ * client is refused (429) rather than a penalty forgotten.
  */
 #define AUTH_SLOTS		256	/* about 18 KiB */
 #define AUTH_BURST		5
@@ -94,7 +93,7 @@ TAILQ_HEAD(auth_job_list, auth_job);
 
 /* One client's credit. */
 struct auth_slot {
-	unsigned char		 key[16]; /* auth_key()'s */
+	unsigned char		 key[NET_HOST_KEY_LEN]; /* net_host_key()'s */
 	int			 used;
 	struct auth_bucket	 b;
 	struct auth_job_list	 waiting; /* AJ_WAITING, in order */
@@ -107,37 +106,6 @@ static struct {
 	struct auth_bucket	 all;		/* every client's */
 	int			 all_ready;
 } auth_limits;
-
-/*
- * The 16 bytes that key a client's slot: an IPv4 address (or one mapped
- * in IPv6) as it is mapped, an IPv6 address's /64 and a 6 after it; any
- * other address (a Unix-domain socket's) all zero: one client.
- */
-static void
-auth_key(const struct sockaddr *sa, unsigned char key[16])
-{
-	const struct sockaddr_in	*sin;
-	const struct sockaddr_in6	*sin6;
-
-	memset(key, 0, 16);
-	if (sa == NULL)
-		return;
-	if (sa->sa_family == AF_INET6) {
-		sin6 = (const struct sockaddr_in6 *)sa;
-		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-			memcpy(key, &sin6->sin6_addr, 16);
-			return;
-		}
-		memcpy(key, &sin6->sin6_addr, 8);
-		key[8] = 6;
-		return;
-	}
-	if (sa->sa_family == AF_INET) {
-		sin = (const struct sockaddr_in *)sa;
-		key[10] = key[11] = 0xff;
-		memcpy(key + 12, &sin->sin_addr, 4);
-	}
-}
 
 /* Bring b's credit up to now: one millisecond a millisecond, up to full. */
 static void
@@ -186,7 +154,8 @@ auth_all(uint64_t now)
  * nothing (a guess: answers being checked may change it).
  */
 static struct auth_slot *
-auth_slot(const unsigned char key[16], uint64_t now, int64_t *wait)
+auth_slot(const unsigned char key[NET_HOST_KEY_LEN], uint64_t now,
+    int64_t *wait)
 {
 	const int64_t		 full = (int64_t)AUTH_BURST * AUTH_REFILL_MS;
 	struct auth_slot	*s, *spare = NULL;
@@ -201,7 +170,7 @@ auth_slot(const unsigned char key[16], uint64_t now, int64_t *wait)
 			continue;
 		}
 		auth_refill(&s->b, full, now);
-		if (memcmp(s->key, key, 16) == 0)
+		if (memcmp(s->key, key, NET_HOST_KEY_LEN) == 0)
 			return (s);
 		if (s->b.busy > 0 || s->nwaiting > 0)
 			continue;
@@ -215,7 +184,7 @@ auth_slot(const unsigned char key[16], uint64_t now, int64_t *wait)
 		*wait = soonest;
 		return (NULL);
 	}
-	memcpy(spare->key, key, 16);
+	memcpy(spare->key, key, NET_HOST_KEY_LEN);
 	spare->used = 1;
 	spare->b.last = now;
 	spare->b.credit = full;
@@ -266,10 +235,10 @@ struct auth_slot *
 auth_admit(const struct sockaddr *sa, const char *who, int *retry)
 {
 	struct auth_slot	*s;
-	unsigned char		 key[16];
+	unsigned char		 key[NET_HOST_KEY_LEN];
 	int64_t			 ms;
 
-	auth_key(sa, key);
+	net_host_key(sa, key);
 	if ((s = auth_slot(key, ev_now(), &ms)) == NULL) {
 		auth_refuse(who, "too many clients with wrong answers", ms,
 		    retry);
@@ -477,12 +446,12 @@ void
 auth_verdict(const struct sockaddr *sa, int wrong)
 {
 	struct auth_slot	*s;
-	unsigned char		 key[16];
+	unsigned char		 key[NET_HOST_KEY_LEN];
 	int64_t			 ms;
 
 	if (!wrong)
 		return;
-	auth_key(sa, key);
+	net_host_key(sa, key);
 	s = auth_slot(key, ev_now(), &ms);
 	DEBUG_CHECK(s != NULL, "auth_verdict: a client auth_limit() let in "
 	    "has no slot");
