@@ -69,7 +69,8 @@ WS_KEY = b'dGhlIHNhbXBsZSBub25jZQ=='
 # is a session of sockcat's client with it, so that its ClientHello has
 # a binder that verifies before it is mutated; relay-sockcat.bin is what
 # a --via client with it sends a relay: its request, then that
-# ClientHello.
+# ClientHello (relay-proxy-v1.bin and -v2.bin: a front's PROXY header
+# first).
 SECRET_CODE = '8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK'
 # The code of the relay's proper clients: another, so that a fuzzed
 # request left waiting under the corpus's name is never their peer.
@@ -109,7 +110,11 @@ AUTH_FILE = b'fz:$2y$04$procfuzzprocfuzzprocfu5zHMLyhTqjkFA9O0okGNUz1Kk0Y4N12\n'
 # the relay's --via clients come by WebSocket (ws://); "auth": the
 # header line of the credentials a proper client gives (which it sends
 # from 127.0.0.2, an address of its own that the fuzzed sessions' wrong
-# answers do not get limited).
+# answers do not get limited); "front": the sessions come (mostly) from
+# 127.0.0.3, a front the relay trusts, which says who its client is by a
+# PROXY header first ("proxy") or a line added to the request
+# ("header"), each mutated now and then (the proper clients come from
+# 127.0.0.1, no front).
 MODES = [
     ('plain', ['-lk'], ['line', 'http', 'tls', 'proxy'], 'out', 'tcp'),
     ('exec', ['-lk', '-e', '/bin/cat'], ['line', 'http'], 'echo', 'tcp'),
@@ -151,6 +156,13 @@ MODES = [
     ('relay', ['--relay'], ['relay', 'tls', 'line'], 'relay-pair', 'tcp'),
     ('ws-relay', ['--relay', '--websocket'], ['ws', 'relay', 'http'],
      'relay-pair', 'tcp', {'via': 'ws'}),
+    ('relay-front', ['--relay', '--trust-front', 'proxy=127.0.0.3'],
+     ['relay', 'tls', 'line'], 'relay-pair', 'tcp', {'front': 'proxy'}),
+    ('ws-relay-front', ['--relay', '--websocket', '--trust-front',
+                        'x-forwarded-for=127.0.0.3', '--trust-front',
+                        'forwarded=127.0.0.3'],
+     ['ws', 'relay', 'http'], 'relay-pair', 'tcp',
+     {'via': 'ws', 'front': 'header'}),
     ('udp', ['-u', '-lk'], ['line', 'chat', 'room'], 'out', 'udp'),
     ('ws-static', ['-lk', '--websocket', '--ws-static', '{dir}/www'],
      ['static', 'http', 'ws'], 'http-get', 'tcp'),
@@ -288,6 +300,35 @@ def synth_corpus():
     auth.append([ws_upgrade(b'/', b'Host: x\r\nAuthorization: Basic a\r\n'
                             b'Authorization: Bearer fztok\r\n')])
     return {'static': static, 'cgi': cgi, 'auth': auth}
+
+# What a trusted front says of its client (the "front" modes): PROXY
+# headers of both versions, and the lines a web server adds to a request.
+PP2_SIG = b'\r\n\r\n\x00\r\nQUIT\n'
+FRONT_HEADERS = [
+    b'PROXY TCP4 203.0.113.7 127.0.0.1 40000 7373\r\n',
+    b'PROXY TCP6 2001:db8::7 ::1 40000 7373\r\n',
+    b'PROXY UNKNOWN\r\n',
+    b'PROXY TCP4 203.0.113.7 127.0.0.1 40000 7373\n',
+    PP2_SIG + b'\x21\x11\x00\x0c' + socket.inet_aton('203.0.113.7') +
+    socket.inet_aton('127.0.0.1') + struct.pack('>HH', 40000, 7373),
+    PP2_SIG + b'\x21\x21\x00\x2c' +
+    socket.inet_pton(socket.AF_INET6, '2001:db8::7') +
+    socket.inet_pton(socket.AF_INET6, '::1') +
+    struct.pack('>HH', 40000, 7373) + b'\x04\x00\x05hello',
+    PP2_SIG + b'\x20\x00\x00\x00',
+    PP2_SIG + b'\x21\x31\x00\xd8' + b'\x00' * 216,
+    PP2_SIG + b'\x21\x11\xff\xff' + b'\x01' * 12,
+]
+FRONT_LINES = [
+    b'X-Forwarded-For: 203.0.113.7',
+    b'X-Forwarded-For: 1.2.3.4, [2001:db8::7]:80',
+    b'X-Forwarded-For: 192.0.2.1,,, ',
+    b'X-Forwarded-For: unknown',
+    b'Forwarded: for=203.0.113.8;proto=https',
+    b'Forwarded: for="[2001:db8::8]:4711", for=_hidden',
+    b'Forwarded: for="\\"x", by=1.2.3.4',
+    b'Forwarded: ' + b'for=1.2.3.4, ' * 500,
+]
 
 INTERESTING = [b'\x00', b'\xff', b'\x7f', b'\x80', b'\xff\xff',
                b'\x00\x00', b'\xff\xff\xff\xff', b'\x7f\xff\xff\xff',
@@ -854,7 +895,9 @@ class Fuzzer:
             return s
         s = socket.socket()
         s.settimeout(5)
-        if 'auth' in self.x:
+        if 'front' in self.x and r.random() < 0.9:
+            s.bind(('127.0.0.3', 0))
+        elif 'auth' in self.x:
             # From many addresses: wrong answers from one are soon
             # refused unread (429), and the table of them is worked too.
             s.bind(('127.%d.%d.%d' % (r.randrange(1, 255),
@@ -891,8 +934,24 @@ class Fuzzer:
             else:
                 for _ in range(r.randrange(1, 12)):
                     frames.append(m.ws_frame())
-            return [up] + frames
-        return m.session(recs)
+            return self.front([up] + frames, r, m)
+        return self.front(m.session(recs), r, m)
+
+    def front(self, steps, r, m):
+        """The "front" modes: what a front says of its client, before
+        a session (a PROXY header) or in its request (a line)."""
+        way = self.x.get('front')
+        if way == 'proxy' and r.random() < 0.9:
+            h = r.choice(FRONT_HEADERS)
+            return [m.bytes(h) if r.random() < 0.3 else h] + steps
+        if way == 'header' and steps and b'\r\n' in steps[0] and \
+                r.random() < 0.8:
+            line = r.choice(FRONT_LINES)
+            line = m.bytes(line) if r.random() < 0.3 else line
+            i = steps[0].index(b'\r\n') + 2
+            steps = [steps[0][:i] + line + b'\r\n' + steps[0][i:]] + \
+                steps[1:]
+        return steps
 
     def send(self, s, data, r, deadline):
         """Write data in pieces, with pauses; read what comes back."""

@@ -39,6 +39,7 @@ test_every_corpus_is_replayed() {
 test_corpus_addr() { replay addr; }
 test_corpus_chat() { replay chat; }
 test_corpus_crlf() { replay crlf; }
+test_corpus_forwarded() { replay forwarded; }
 test_corpus_gate() { replay gate; }
 test_corpus_ports() { replay ports; }
 test_corpus_proxy() { replay proxy; }

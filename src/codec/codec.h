@@ -436,6 +436,12 @@ ssize_t		 proxyproto_encode(unsigned char *, size_t, int,
 		    const struct sockaddr *, const struct sockaddr *,
 		    const char **);
 int		 proxyproto_version(const char *);
+ssize_t		 proxyproto_parse(const unsigned char *, size_t,
+		    struct sockaddr_storage *, socklen_t *, const char **);
+
+/* forwarded.c */
+int		 forwarded_for(const char *, int, struct sockaddr_storage *,
+		    socklen_t *, const char **);
 
 /* chatproto.c */
 /* How a peer's line begins on a terminal: erase what is typed, mark. */

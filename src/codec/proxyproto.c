@@ -1,9 +1,10 @@
 /*
  * The PROXY protocol header (HAProxy's, versions 1 and 2): the line or
  * block a relay sends first so that its backend learns the client's
- * address.  Pure functions over bytes, for the forwarder; nothing here
- * reads, writes or touches the loop.  The fuzz target checks what they
- * write against a parser of its own.
+ * address.  Pure functions over bytes, for the forwarder, which writes
+ * them, and the listener behind a trusted front, which reads them;
+ * nothing here reads, writes or touches the loop.  The fuzz target
+ * checks both against a parser of its own.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -14,6 +15,7 @@
 #include <arpa/inet.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
@@ -30,6 +32,10 @@ static const unsigned char pp2_sig[PP2_SIG_LEN] = {
 #define PP2_FAM_UNSPEC		0x00
 #define PP2_FAM_TCP4		0x11
 #define PP2_FAM_TCP6		0x21
+#define PP2_FAM_UDP4		0x12	/* read, not written: */
+#define PP2_FAM_UDP6		0x22	/*   families whose address */
+#define PP2_FAM_UNIX		0x31	/*   no TCP server uses */
+#define PP2_FAM_UNIXDG		0x32
 #define PP2_LEN_INET		12	/* two addresses and two ports */
 #define PP2_LEN_INET6		36
 
@@ -203,4 +209,192 @@ proxyproto_version(const char *s)
 	if (strcmp(s, "v2") == 0 || strcmp(s, "2") == 0)
 		return (PROXYPROTO_V2);
 	return (-1);
+}
+
+/*
+ * One address and port of a v1 line, of family, into *ss.  -1 if either
+ * is not as the specification writes them (decimal ports without a sign
+ * or a leading zero).
+ */
+static int
+pp1_addr(int family, const char *a, const char *port,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)ss;
+	const char		*errstr;
+	long long		 n;
+
+	n = strtonum(port, 0, 65535, &errstr);
+	if (errstr != NULL || port[0] == '+' ||
+	    (port[0] == '0' && port[1] != '\0'))
+		return (-1);
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(n);
+		return (inet_pton(AF_INET, a, &s4->sin_addr) == 1 ? 0 : -1);
+	}
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(n);
+	return (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1 ? 0 : -1);
+}
+
+/*
+ * A whole v1 line of n bytes, CR LF included: "PROXY TCP4|TCP6 src dst
+ * sport dport", each field after one space, or "PROXY UNKNOWN" and
+ * anything.  Returns n, or -1 with *why.
+ */
+static ssize_t
+pp1_line(const unsigned char *buf, size_t n, struct sockaddr_storage *src,
+    socklen_t *srclen, const char **why)
+{
+	struct sockaddr_storage	 dst;
+	char			 line[PP1_MAX + 1], *f[6], *p;
+	size_t			 i;
+	int			 family;
+
+	if (n < 2 || buf[n - 2] != '\r' || memchr(buf, '\0', n) != NULL) {
+		*why = "a v1 line ends with CR LF and holds no NUL";
+		return (-1);
+	}
+	memcpy(line, buf, n - 2);
+	line[n - 2] = '\0';
+	if (strncmp(line, "PROXY UNKNOWN", 13) == 0 &&
+	    (line[13] == '\0' || line[13] == ' ')) {
+		*srclen = 0;
+		return (n);
+	}
+	for (i = 0, p = line; i < 6; i++) {
+		if ((f[i] = strsep(&p, " ")) == NULL || *f[i] == '\0')
+			break;
+	}
+	if (i < 6 || p != NULL || strcmp(f[0], "PROXY") != 0) {
+		*why = "not a v1 line of six fields";
+		return (-1);
+	}
+	if (strcmp(f[1], "TCP4") == 0)
+		family = AF_INET;
+	else if (strcmp(f[1], "TCP6") == 0)
+		family = AF_INET6;
+	else {
+		*why = "an unknown v1 protocol";
+		return (-1);
+	}
+	if (pp1_addr(family, f[2], f[4], src) == -1 ||
+	    pp1_addr(family, f[3], f[5], &dst) == -1) {
+		*why = "a bad v1 address or port";
+		return (-1);
+	}
+	*srclen = family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+	return (n);
+}
+
+/*
+ * Version 2 from its 16 bytes on: PROXY over TCP4 or TCP6 gives the
+ * source, LOCAL and the families we have no use for (UDP, Unix) none.
+ */
+static ssize_t
+pp2_parse(const unsigned char *buf, size_t len, struct sockaddr_storage *src,
+    socklen_t *srclen, const char **why)
+{
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)src;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)src;
+	size_t			 alen = (size_t)buf[14] << 8 | buf[15], need;
+
+	*srclen = 0;
+	if ((buf[12] & 0xf0) != PP2_VERSION ||
+	    ((buf[12] & 0x0f) != PP2_CMD_LOCAL &&
+	    (buf[12] & 0x0f) != PP2_CMD_PROXY)) {
+		*why = "an unknown v2 version or command";
+		return (-1);
+	}
+	/* LOCAL (a front's own health check): its block is ignored. */
+	if ((buf[12] & 0x0f) == PP2_CMD_LOCAL)
+		return (PP2_HEADER_LEN + alen);
+	switch (buf[13]) {
+	case PP2_FAM_TCP4:
+		need = PP2_LEN_INET;
+		break;
+	case PP2_FAM_TCP6:
+		need = PP2_LEN_INET6;
+		break;
+	case PP2_FAM_UNSPEC:
+	case PP2_FAM_UDP4:
+	case PP2_FAM_UDP6:
+	case PP2_FAM_UNIX:
+	case PP2_FAM_UNIXDG:
+		return (PP2_HEADER_LEN + alen);
+	default:
+		*why = "an unknown v2 family";
+		return (-1);
+	}
+	if (alen < need) {
+		*why = "v2 addresses shorter than their family's";
+		return (-1);
+	}
+	if (len < PP2_HEADER_LEN + need)
+		return (PP2_HEADER_LEN + need);
+	memset(src, 0, sizeof(*src));
+	if (buf[13] == PP2_FAM_TCP4) {
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, buf + 16, 4);
+		memcpy(&s4->sin_port, buf + 24, 2);
+		*srclen = sizeof(*s4);
+	} else {
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, buf + 16, 16);
+		memcpy(&s6->sin6_port, buf + 48, 2);
+		*srclen = sizeof(*s6);
+	}
+	return (PP2_HEADER_LEN + alen);
+}
+
+/*
+ * Read the PROXY header (either version) that starts buf[0..len), as a
+ * server behind a trusted front does.  Returns the header's length as
+ * far as these bytes tell it: more than len means "read up to that many
+ * and ask again", never past the header; -1 with *why for bytes that are
+ * no header.  Once the return is len or less, or (v2) what follows its
+ * addresses is all that is missing, *src holds the client's address
+ * (*srclen 0 for UNKNOWN, LOCAL and families without one: the
+ * connection's own stands); a v2 header's TLVs, after the addresses, may
+ * be skipped unread into buf.
+ */
+ssize_t
+proxyproto_parse(const unsigned char *buf, size_t len,
+    struct sockaddr_storage *src, socklen_t *srclen, const char **why)
+{
+	const unsigned char	*lf;
+	size_t			 n;
+
+	*why = NULL;
+	*srclen = 0;
+	n = len < PP2_SIG_LEN ? len : PP2_SIG_LEN;
+	if (len > 0 && buf[0] == pp2_sig[0]) {
+		if (memcmp(buf, pp2_sig, n) != 0) {
+			*why = "not a PROXY header";
+			return (-1);
+		}
+		if (len < PP2_HEADER_LEN)
+			return (PP2_HEADER_LEN);
+		return (pp2_parse(buf, len, src, srclen, why));
+	}
+	n = len < 6 ? len : 6;
+	if (memcmp(buf, "PROXY ", n) != 0) {
+		*why = "not a PROXY header";
+		return (-1);
+	}
+	/* The shortest line, "PROXY UNKNOWN\r\n", before a byte at a time. */
+	if (len < 15)
+		return (15);
+	if ((lf = memchr(buf, '\n', len < PP1_MAX ? len : PP1_MAX)) == NULL) {
+		if (len >= PP1_MAX) {
+			*why = "a v1 line longer than 107 bytes";
+			return (-1);
+		}
+		return (len + 1);
+	}
+	return (pp1_line(buf, lf - buf + 1, src, srclen, why));
 }

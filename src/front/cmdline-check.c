@@ -69,6 +69,7 @@ enum condition {
 	C_WS_PAIR,		/* an address pair with a WebSocket side */
 	C_LOW_MINTTL,		/* -m below what a near host's packets
 				   carry (64): a count, as ncat's -m */
+	C_TRUST_HEADER,		/* --trust-front names a request's line */
 	C_COUNT,
 };
 static const char *const conditions[C_COUNT] = {
@@ -82,6 +83,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_WS_URL] = "ws-url",
 	[C_WS_PAIR] = "ws-pair",
 	[C_LOW_MINTTL] = "low-minttl",
+	[C_TRUST_HEADER] = "trust-header",
 };
 
 /* Does condition c hold in o? */
@@ -107,6 +109,9 @@ condition_holds(const struct options *o, enum condition c)
 		return (o->side.ws.path != NULL);
 	case C_LOW_MINTTL:
 		return (o->side.sock.minttl >= 0 && o->side.sock.minttl < 64);
+	case C_TRUST_HEADER:
+		return (o->front.trust[FRONT_XFF].nallow > 0 ||
+		    o->front.trust[FRONT_FORWARDED].nallow > 0);
 	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
@@ -222,6 +227,11 @@ static const struct conflict {
 	  "WebSocket: it takes no --ssl, --secret, -u, -U or --listen-fd" },
 	{ .all = "--relay-limit", .none = "--relay",
 	  .msg = "must use --relay with --relay-limit" },
+	{ .all = "--trust-front", .none = "--relay",
+	  .msg = "must use --relay with --trust-front" },
+	{ .all = "trust-header", .none = "--websocket",
+	  .msg = "--trust-front x-forwarded-for= and forwarded= are read from "
+	  "a WebSocket upgrade: must use --websocket" },
 	/* DTLS is over UDP: a Unix datagram socket, a relay have none. */
 	{ .all = "--ssl -u -U", .msg = "cannot use --ssl with -U -u" },
 	{ .all = "--ssl -u", .any = "--forward --broker --room",

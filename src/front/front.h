@@ -68,6 +68,8 @@ struct options {
 	int		 print_psk;	/* --print-psk */
 	int		 relay;		/* --relay: pair --via clients */
 	struct relay_conf relay_conf;	/* its limits */
+	struct front_conf front;	/* --trust-front: side.front then
+					   points here */
 	const char	*via;		/* --via: the relay, HOST[:PORT] */
 	char		*passed_host;	/* a passed socket's address, ours */
 	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
@@ -296,7 +298,8 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_reconnect, opt_retry_interval, opt_keepalive,
 		 opt_ssl_version, opt_ssl_pin, opt_secret, opt_secret_file,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
-		 opt_ws_header, opt_relay_limit, opt_expect, opt_send,
+		 opt_ws_header, opt_relay_limit, opt_trust_front, opt_expect,
+		 opt_send,
 		 opt_script, opt_timestamp, opt_record;
 void		 replay_setup(struct side *, const struct side *);
 

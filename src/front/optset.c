@@ -680,6 +680,23 @@ opt_relay_limit(struct cmdline *cl, const struct optdef *d, char *arg)
 }
 
 /*
+ * --trust-front WAY=ADDRESS, once for each front and way: the fronts at
+ * ADDRESS are believed when they say their client's address that way.
+ * Exits on a bad one.
+ */
+void
+opt_trust_front(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	char	*cause;
+
+	(void)d;
+	if (front_add(&cl->o->front, arg, &cause) == -1)
+		fatalx("--trust-front: %s", cause != NULL ? cause :
+		    strerror(errno));
+	cl->o->side.front = &cl->o->front;
+}
+
+/*
  * --expect PATTERN and --send TEXT: a step each of the command line's
  * script, in the order given; refused in one line as the step is read.
  */

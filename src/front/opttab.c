@@ -235,6 +235,10 @@ static const struct optdef optdefs[] = {
 	  .topic = OPTT_SERVERS, .set = opt_relay_limit, FIELD(relay_conf),
 	  .repeat = 1, .joins = 1,
 	  .help = "--relay: wait=TIME per-addr=N bytes=N rate=N" },
+	{ .name = "trust-front", .arg = "WAY=ADDRESS", .group = OPTG_PROG,
+	  .topic = OPTT_SERVERS, .set = opt_trust_front, FIELD(side.front),
+	  .repeat = 1,
+	  .help = "--relay: a front that says who its clients are" },
 	{ .name = "allow", .arg = "ADDRESS", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS,
 	  .set = opt_gate, .value = 0, .on = on_gate, .comp = OPTC_HOST,
@@ -275,11 +279,12 @@ static const struct optdef optdefs[] = {
 	  .help = "--forward for each line of FILE (SIGHUP reads it)" },
 	{ .name = "round-robin", .group = OPTG_PROG, .topic = OPTT_SERVERS,
 	  .kind = OPTK_FLAG, FIELD(fwd.round_robin),
+	  .line = "targets in turn; PROXY header v1, v2",
 	  .help = "spread clients over the --forward targets" },
 	{ .name = "send-proxy", .arg = "VERSION", .group = OPTG_PROG,
 	  .topic = OPTT_SERVERS,
 	  .set = opt_send_proxy, FIELD(fwd.send_proxy), .comp = OPTC_WORDS,
-	  .words = "v1 v2",
+	  .words = "v1 v2", .joins = 1,
 	  .help = "send the target a PROXY header, v1 or v2" },
 	{ .name = "websocket", .group = OPTG_PROG, .topic = OPTT_WEBSOCKET,
 	  .kind = OPTK_FLAG, FIELD(side.ws.on),
@@ -754,6 +759,7 @@ opt_defaults(struct options *o)
 	o->side.ws.ping_ms = TIME_NONE;
 	o->side.ws.pong_ms = TIME_NONE;
 	gate_init(&o->side.gate);
+	front_init(&o->front);
 	o->progress = PROGRESS_NEVER;
 	o->relay_conf.wait_ms = RELAY_WAIT_MS;
 	o->relay_conf.per_addr = RELAY_PER_ADDR;

@@ -1,10 +1,11 @@
 /*
  * The one listener every stream server shares, its stages driven by the
- * loop: accept, admission (the gate), naming (listenname.c), the TLS
- * handshake and the WebSocket upgrade, then the mode's start function
- * with a ready netconn (doc/design.md, "Connection set-up").  A datagram
- * server admits each new peer with listen_admit(); over DTLS the cookie
- * exchange is its accept, and it is a listener like the others.
+ * loop: accept, admission (the gate), naming (listenname.c), a trusted
+ * front's PROXY header (listenfront.c), the TLS handshake and the
+ * WebSocket upgrade, then the mode's start function with a ready netconn
+ * (doc/design.md, "Connection set-up").  A datagram server admits each
+ * new peer with listen_admit(); over DTLS the cookie exchange is its
+ * accept, and it is a listener like the others.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -44,6 +45,7 @@ struct pending {
 	struct netconn		*nc;	/* the client, and its admission */
 	struct net_peer		 peer;
 	struct listen_name	*ln;
+	struct listen_front	*lf;	/* a trusted front's PROXY header */
 	struct tls		*dtls;	/* DTLS: the connection its cookie
 					   came back for, until its
 					   handshake has it */
@@ -445,7 +447,7 @@ listener_upgrade(struct pending *pd, struct tls *tls)
 {
 	char	*cause;
 
-	if ((pd->whs = ws_accept_start(pd->l->sd, pd->nc->fd, tls,
+	if ((pd->whs = ws_accept_start(pd->l->sd, pd->nc->fd, tls, &pd->peer,
 	    listener_ws_done, pd)) == NULL) {
 		tls_free(tls);
 		if (asprintf(&cause, "WebSocket: %s", strerror(errno)) == -1)
@@ -472,19 +474,17 @@ listener_hs_done(struct tls *tls, char *cause, void *arg)
 }
 
 /*
- * A named connection (its line printed): through its handshake, if there
- * is one (TLS, then the WebSocket upgrade), to the mode.  The handshake
- * runs on the loop, so other clients go on being served meanwhile.
+ * A connection through its handshake, if there is one (TLS, then the
+ * WebSocket upgrade), to the mode.  The handshake runs on the loop, so
+ * other clients go on being served meanwhile.
  */
 static void
-listener_handshake(void *arg)
+listener_secure(struct pending *pd)
 {
-	struct pending		*pd = arg;
 	const struct side	*sd = pd->l->sd;
 	struct tls		*dtls = pd->dtls;
 	char			*cause;
 
-	pd->ln = NULL;
 	if (!sd->tls.on && !sd->ws.on)
 		listener_ready(pd);
 	else if (!sd->tls.on)
@@ -500,6 +500,44 @@ listener_handshake(void *arg)
 			    NULL, sd->timeout_ms, listener_hs_done, pd, &cause);
 		if (pd->hs == NULL)
 			listener_hs_done(NULL, cause, pd);
+	}
+}
+
+/* A trusted front's PROXY header is read (cause NULL), or is not. */
+static void
+listener_front_done(void *arg, char *cause)
+{
+	struct pending	*pd = arg;
+
+	pd->lf = NULL;
+	if (cause != NULL)
+		listener_hs_failed(pd, cause);
+	else
+		listener_secure(pd);
+}
+
+/*
+ * A named connection (its line printed): a trusted front's PROXY header
+ * first, whose client then stands for the connection, then its
+ * handshake.
+ */
+static void
+listener_handshake(void *arg)
+{
+	struct pending	*pd = arg;
+	char		*cause;
+
+	pd->ln = NULL;
+	if (pd->dtls != NULL || !front_trusts(pd->l->sd, FRONT_PROXY,
+	    &pd->peer)) {
+		listener_secure(pd);
+		return;
+	}
+	if ((pd->lf = listen_front_start(pd->l->sd, pd->nc->fd, &pd->peer,
+	    listener_front_done, pd)) == NULL) {
+		if (asprintf(&cause, "accept: %s", strerror(errno)) == -1)
+			cause = NULL;
+		listener_hs_failed(pd, cause);
 	}
 }
 
@@ -968,6 +1006,7 @@ listener_free(struct listener *l)
 	listener_close(l);
 	while ((pd = TAILQ_FIRST(&l->pending)) != NULL) {
 		listen_name_cancel(pd->ln);
+		listen_front_cancel(pd->lf);
 		tls_handshake_cancel(pd->hs);
 		ws_hs_cancel(pd->whs);
 		tls_free(pd->dtls);

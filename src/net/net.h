@@ -296,6 +296,21 @@ struct via_conf {
 					   checked */
 };
 
+/*
+ * --trust-front: the fronts (HAProxy, nginx) whose word on a client's
+ * address is taken, each way a front may say it an allow-only gate of
+ * their addresses (src/net/listenfront.c).
+ */
+enum front_way {
+	FRONT_PROXY,		/* a PROXY header, v1 or v2, comes first */
+	FRONT_XFF,		/* an upgrade request's X-Forwarded-For */
+	FRONT_FORWARDED,	/* its Forwarded: for= (RFC 7239) */
+	FRONT_WAYS,
+};
+struct front_conf {
+	struct gate	 trust[FRONT_WAYS];
+};
+
 struct side {
 	enum side_kind	 kind;
 	const char	*text;		/* its address as given; NULL: the
@@ -376,6 +391,7 @@ struct side {
 					   said without -v (--ssl, ws://,
 					   --proxy: not nc's modes) */
 	struct gate	 gate;		/* --allow, --max-conns, ... */
+	const struct front_conf *front;	/* --trust-front, or NULL */
 	int		 dgram_peers;	/* a datagram listener gives each peer a
 					   socket of its own (-k -e, DTLS) */
 	struct runtime	*run;		/* its listener's counts: not
@@ -804,7 +820,7 @@ struct ws_hs;
 /* An upgrade is over: the connection, or NULL and a message to free. */
 typedef void ws_done_cb(struct ws *, char *, void *);
 struct ws_hs	*ws_accept_start(const struct side *, int, struct tls *,
-		    ws_done_cb *, void *);
+		    struct net_peer *, ws_done_cb *, void *);
 void		 ws_hs_cancel(struct ws_hs *);
 struct ws_hs	*ws_connect_start(const struct side *, int, struct tls *,
 		    const char *, const char *, long long, ws_done_cb *,
@@ -847,6 +863,19 @@ int		 wsh_auth(const struct side *, const char *,
 int		 wsh_auth_answer(const struct side *, const char *,
 		    enum auth_verdict, int, struct wsh_answer *);
 char		**wsh_cgi_env(const char *, int);
+
+/* listenfront.c */
+struct listen_front;
+void		 front_init(struct front_conf *);
+void		 front_clear(struct front_conf *);
+int		 front_add(struct front_conf *, const char *, char **);
+int		 front_trusts(const struct side *, enum front_way,
+		    const struct net_peer *);
+struct listen_front *listen_front_start(const struct side *, int,
+		    struct net_peer *, void (*)(void *, char *), void *);
+void		 listen_front_cancel(struct listen_front *);
+void		 front_request(const struct side *, const char *,
+		    struct net_peer *);
 
 /* listenname.c */
 struct listen_name;

@@ -43,6 +43,8 @@ struct ws_hs {
 	int			 fd;
 	struct tls		*tls;
 	int			 server;
+	struct net_peer		*peer;	/* a server's client, the owner's:
+					   its front may name another */
 	char			 in[WS_HEAD_MAX + 1];
 	size_t			 inlen;
 	char			 out[WS_HEAD_MAX];
@@ -301,21 +303,16 @@ ws_hs_loggable(const struct ws_hs *h, const char *t)
 static int
 ws_hs_authorized(struct ws_hs *h)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof(ss);
-	char			 host[NI_MAXHOST], port[NI_MAXSERV];
-	char			 who[NI_MAXHOST + NI_MAXSERV + 1];
+	char	 host[NI_MAXHOST], port[NI_MAXSERV];
+	char	 who[NI_MAXHOST + NI_MAXSERV + 1];
 
 	if (!auth_on(&h->sd->auth))
 		return (WSH_AUTH_OK);
-	memset(&ss, 0, sizeof(ss));
-	if (getpeername(h->fd, (struct sockaddr *)&ss, &len) == -1)
-		len = 0;
-	net_format((const struct sockaddr *)&ss, len, 1, host, sizeof(host),
-	    port, sizeof(port));
+	net_format((const struct sockaddr *)&h->peer->ss, h->peer->len, 1,
+	    host, sizeof(host), port, sizeof(port));
 	snprintf(who, sizeof(who), "%s %s", host, port);
-	return (wsh_auth(h->sd, h->in, (const struct sockaddr *)&ss, who,
-	    ws_hs_authed, h, &h->authing, h->ans));
+	return (wsh_auth(h->sd, h->in, (const struct sockaddr *)&h->peer->ss,
+	    who, ws_hs_authed, h, &h->authing, h->ans));
 }
 
 /*
@@ -373,6 +370,8 @@ ws_hs_request(struct ws_hs *h)
 	 * an operator's terminal is no place for a browser's guesses.
 	 */
 	h->no_upgrade = ws_header(h->in, "Upgrade", proto, sizeof(proto)) != 1;
+	/* A trusted front says who the client is: its limits count that. */
+	front_request(h->sd, h->in, h->peer);
 	switch (ws_hs_authorized(h)) {
 	case WSH_AUTH_PENDING:
 		if (h->watched)
@@ -784,17 +783,20 @@ ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
  * Take a client's upgrade on fd (over tls when not NULL; the stage owns
  * it) and answer it, on the loop: cb gets the connection, or NULL and a
  * message to free (a bad request is answered with its HTTP status
- * first).  Never calls cb before it returns.  Returns the stage, or NULL
- * with errno (tls is still the caller's).
+ * first).  *peer is the client's address, which must live until cb: a
+ * trusted front's request may name another (front_request()).  Never
+ * calls cb before it returns.  Returns the stage, or NULL with errno
+ * (tls is still the caller's).
  */
 struct ws_hs *
 ws_accept_start(const struct side *sd, int fd, struct tls *tls,
-    ws_done_cb *cb, void *arg)
+    struct net_peer *peer, ws_done_cb *cb, void *arg)
 {
 	struct ws_hs	*h;
 
 	if ((h = ws_hs_new(sd, fd, tls, 1, TIME_NONE, cb, arg)) == NULL)
 		return (NULL);
+	h->peer = peer;
 	ASYNC_START(h, "ws_accept_start");
 	/*
 	 * A room or a broker takes plain TCP clients too, told apart by

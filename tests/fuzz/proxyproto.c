@@ -1,10 +1,15 @@
 /*
- * Fuzz target: PROXY protocol headers (src/codec/proxyproto.c).  sockcat
- * only writes them (--send-proxy); the parser here, written from the
- * specification and sharing no code with the encoder, reads any
- * bytes without a crash or a read past them, and a header that parses
- * with addresses is encoded again, in both versions, and each encoding
- * parses back to the same addresses.
+ * Fuzz target: PROXY protocol headers (src/codec/proxyproto.c), which
+ * sockcat writes (--send-proxy) and reads (--trust-front proxy=).  The
+ * parser here, written from the specification and sharing no code with
+ * the codec, reads any bytes without a crash or a read past them, and a
+ * header that parses with addresses is encoded again, in both versions,
+ * and each encoding parses back to the same addresses.  sockcat's own
+ * parser, given the bytes cut where the first byte says and whole, never
+ * asks for a byte past the header, refuses a start only when it refuses
+ * the whole, and takes no header that this one refuses or reads
+ * otherwise (it may refuse more: fields apart by two spaces, a family
+ * the specification does not define).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -21,7 +26,7 @@
 #include "codec/codec.h"
 
 /* A header as parsed: family AF_UNSPEC for UNKNOWN or LOCAL. */
-struct proxyproto_hdr {
+struct spec_hdr {
 	int			 version;
 	int			 family;
 	struct sockaddr_storage	 src;
@@ -68,7 +73,7 @@ pp1_addr(int family, const char *a, const char *p, struct sockaddr_storage *ss)
 }
 
 static ssize_t
-pp1_parse(const unsigned char *buf, size_t len, struct proxyproto_hdr *h,
+pp1_parse(const unsigned char *buf, size_t len, struct spec_hdr *h,
     const char **errstr)
 {
 	char		 line[PP1_MAX + 1], *f[6], *p, *last;
@@ -129,7 +134,7 @@ pp1_parse(const unsigned char *buf, size_t len, struct proxyproto_hdr *h,
 }
 
 static ssize_t
-pp2_parse(const unsigned char *buf, size_t len, struct proxyproto_hdr *h,
+pp2_parse(const unsigned char *buf, size_t len, struct spec_hdr *h,
     const char **errstr)
 {
 	struct sockaddr_in	*s4, *d4;
@@ -198,8 +203,8 @@ pp2_parse(const unsigned char *buf, size_t len, struct proxyproto_hdr *h,
  * header with *errstr set.
  */
 static ssize_t
-proxyproto_parse(const unsigned char *buf, size_t len,
-    struct proxyproto_hdr *h, const char **errstr)
+spec_parse(const unsigned char *buf, size_t len,
+    struct spec_hdr *h, const char **errstr)
 {
 	size_t	 n;
 
@@ -236,10 +241,44 @@ sa_len(const struct sockaddr_storage *ss)
 	    sizeof(struct sockaddr_in6));
 }
 
+/*
+ * sockcat's parser (proxyproto_parse()) against the specification's
+ * reading h of the whole input, n its length (-1: refused).
+ */
+static void
+check_codec(const unsigned char *buf, size_t size, size_t cut,
+    const struct spec_hdr *h, ssize_t n)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	const char		*why;
+	ssize_t			 part, whole;
+
+	part = proxyproto_parse(buf, cut, &ss, &len, &why);
+	if (part == -1 && why == NULL)
+		abort();
+	whole = proxyproto_parse(buf, size, &ss, &len, &why);
+	if (whole == -1 && why == NULL)
+		abort();
+	/* A start refused is a whole refused; more is asked for, not past. */
+	if (part == -1 && whole != -1)
+		abort();
+	if (part != -1 && (size_t)part > cut && whole != -1 &&
+	    (size_t)whole <= size && part > whole)
+		abort();
+	if (whole == -1 || (size_t)whole > size)
+		return;
+	if (n != whole)
+		abort();
+	if (len == 0 ? h->family != AF_UNSPEC : h->family != ss.ss_family ||
+	    memcmp(&h->src, &ss, len) != 0)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct proxyproto_hdr	 h, again;
+	struct spec_hdr		 h, again;
 	unsigned char		*copy, out[PROXYPROTO_MAX];
 	const char		*errstr;
 	ssize_t			 n, m;
@@ -249,16 +288,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((copy = malloc(size + 1)) == NULL)
 		return (0);
 	memcpy(copy, data, size);
-	n = proxyproto_parse(copy, size, &h, &errstr);
+	n = spec_parse(copy, size, &h, &errstr);
 	if (n == -1 && errstr == NULL)
 		abort();
+	check_codec(copy, size, size > 0 ? data[0] % (size + 1) : 0, &h, n);
 	if (n > 0 && (size_t)n <= size && h.family != AF_UNSPEC &&
 	    !mapped(&h.src) && !mapped(&h.dst)) {
 		for (v = PROXYPROTO_V1; v <= PROXYPROTO_V2; v++) {
 			m = proxyproto_encode(out, sizeof(out), v,
 			    (struct sockaddr *)&h.src,
 			    (struct sockaddr *)&h.dst, &errstr);
-			if (m <= 0 || proxyproto_parse(out, m, &again,
+			if (m <= 0 || spec_parse(out, m, &again,
 			    &errstr) != m || again.family != h.family ||
 			    memcmp(&again.src, &h.src, sa_len(&h.src)) != 0 ||
 			    memcmp(&again.dst, &h.dst, sa_len(&h.dst)) != 0)

@@ -1,0 +1,300 @@
+/*
+ * A trusted front's word on its client's address (--trust-front): the
+ * PROXY header (src/codec/proxyproto.c) such a front sends first, read
+ * as the listener's stage between naming and the handshake; and the
+ * X-Forwarded-For or Forwarded line of a WebSocket upgrade request
+ * (src/codec/forwarded.c), read by the upgrade.  The address it gives
+ * stands for the connection's from then on: the mode's limits count it.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+/* How long a front has for its PROXY header when -w does not say. */
+#define FRONT_HEADER_MS		10000
+
+/* What is kept of a header: a v1 line, or v2's block up to its addresses. */
+#define FRONT_KEEP		PP1_MAX
+_Static_assert(FRONT_KEEP >= PP2_HEADER_LEN + 36,
+    "listenfront: a v2 header's IPv6 addresses must be kept");
+
+/* The names of the ways, as --trust-front spells them. */
+static const char *const front_names[FRONT_WAYS] = {
+	[FRONT_PROXY] = "proxy",
+	[FRONT_XFF] = "x-forwarded-for",
+	[FRONT_FORWARDED] = "forwarded",
+};
+
+/* A PROXY header being read. */
+struct listen_front {
+	const struct side	*sd;
+	int			 fd;
+	struct net_peer		*peer;	/* the caller's: replaced when read */
+	unsigned char		 buf[FRONT_KEEP];
+	size_t			 kept;	/* bytes in buf */
+	size_t			 got;	/* and skipped after it (v2's TLVs) */
+	struct ev_timer		 deadline;
+	void			(*done)(void *, char *);
+	void			*arg;
+	const char		*starting; /* ASYNC_START() */
+};
+
+/* No front trusted yet. */
+__startup void
+front_init(struct front_conf *fc)
+{
+	size_t	 i;
+
+	for (i = 0; i < FRONT_WAYS; i++)
+		gate_init(&fc->trust[i]);
+}
+
+void
+front_clear(struct front_conf *fc)
+{
+	size_t	 i;
+
+	for (i = 0; i < FRONT_WAYS; i++)
+		gate_clear(&fc->trust[i]);
+}
+
+/*
+ * --trust-front WAY=ADDRESS: the fronts at ADDRESS (an address, a range
+ * ADDR/BITS or a name, as --allow takes them) are believed when they say
+ * who their client is that way.  Returns -1 with *cause set.
+ */
+int
+front_add(struct front_conf *fc, const char *spec, char **cause)
+{
+	const char	*eq;
+	size_t		 i;
+
+	*cause = NULL;
+	if ((eq = strchr(spec, '=')) != NULL && eq[1] != '\0') {
+		for (i = 0; i < FRONT_WAYS; i++) {
+			if (strlen(front_names[i]) == (size_t)(eq - spec) &&
+			    strncmp(spec, front_names[i], eq - spec) == 0)
+				return (gate_add(&fc->trust[i], 0, 0, eq + 1,
+				    cause));
+		}
+	}
+	log_cause(cause, "%s is not WAY=ADDRESS (proxy=, x-forwarded-for=, "
+	    "forwarded=)", spec);
+	return (-1);
+}
+
+/* Is the client at peer a front whose word sd believes said way? */
+int
+front_trusts(const struct side *sd, enum front_way way,
+    const struct net_peer *peer)
+{
+	const struct gate	*g;
+
+	if (sd->front == NULL)
+		return (0);
+	g = &sd->front->trust[way];
+	return (g->nallow > 0 &&
+	    gate_permits(g, (const struct sockaddr *)&peer->ss));
+}
+
+/* The front at *peer speaks for the client at ss, said with -v. */
+static void
+front_believe(struct net_peer *peer, const struct sockaddr_storage *ss,
+    socklen_t len, const char *how)
+{
+	char	 fh[NI_MAXHOST], fp[NI_MAXSERV], ch[NI_MAXHOST], cp[NI_MAXSERV];
+
+	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, fh,
+	    sizeof(fh), fp, sizeof(fp));
+	net_format((const struct sockaddr *)ss, len, 1, ch, sizeof(ch), cp,
+	    sizeof(cp));
+	log_verbose(1, "front %s %s: the client is %s %s, by its %s", fh, fp,
+	    ch, cp, how);
+	memcpy(&peer->ss, ss, len);
+	peer->len = len;
+}
+
+/* The header is read (cause NULL) or is not to be had: tell the owner. */
+static void
+listen_front_end(struct listen_front *lf, char *cause)
+{
+	void	(*done)(void *, char *) = lf->done;
+	void	*arg = lf->arg;
+
+	ASYNC_CALLBACK(lf, "listen_front_end", done);
+	listen_front_cancel(lf);
+	done(arg, cause);
+}
+
+/* The header cannot be had, for why: said naming the front. */
+static void
+listen_front_fail(struct listen_front *lf, const char *why)
+{
+	char	 host[NI_MAXHOST], port[NI_MAXSERV], *cause;
+
+	net_format((const struct sockaddr *)&lf->peer->ss, lf->peer->len, 1,
+	    host, sizeof(host), port, sizeof(port));
+	if (asprintf(&cause, "front %s %s: no PROXY header: %s", host, port,
+	    why) == -1)
+		cause = NULL;
+	listen_front_end(lf, cause);
+}
+
+/*
+ * Read what there is of the header, never past it (what follows is the
+ * client's).  Returns 1 once it is whole, 0 for more, -1 with *why.
+ */
+static int
+listen_front_read(struct listen_front *lf, struct sockaddr_storage *ss,
+    socklen_t *len, const char **why)
+{
+	unsigned char	 skip[256];
+	ssize_t		 want, n;
+	size_t		 room;
+
+	for (;;) {
+		if ((want = proxyproto_parse(lf->buf, lf->kept, ss, len,
+		    why)) == -1)
+			return (-1);
+		if ((size_t)want <= lf->got)
+			return (1);
+		room = (size_t)want - lf->got;
+		if (lf->kept < sizeof(lf->buf)) {
+			if (room > sizeof(lf->buf) - lf->kept)
+				room = sizeof(lf->buf) - lf->kept;
+			n = recv(lf->fd, lf->buf + lf->kept, room,
+			    MSG_DONTWAIT);
+		} else
+			n = recv(lf->fd, skip, room < sizeof(skip) ? room :
+			    sizeof(skip), MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return (0);
+		if (n <= 0) {
+			*why = n == 0 ? "it closed first" : strerror(errno);
+			return (-1);
+		}
+		if (lf->kept < sizeof(lf->buf))
+			lf->kept += n;
+		lf->got += n;
+	}
+}
+
+static void
+listen_front_cb(int fd, int events, void *arg)
+{
+	struct listen_front	*lf = arg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	const char		*why;
+
+	(void)fd;
+	(void)events;
+	switch (listen_front_read(lf, &ss, &len, &why)) {
+	case -1:
+		listen_front_fail(lf, why);
+		return;
+	case 1:
+		if (len > 0)
+			front_believe(lf->peer, &ss, len, "PROXY header");
+		listen_front_end(lf, NULL);
+		return;
+	}
+}
+
+static void
+listen_front_late(void *arg)
+{
+	listen_front_fail(arg, "none in time");
+}
+
+/*
+ * Read the PROXY header that the front at *peer, connected on fd, sends
+ * first, on the loop and within -w (FRONT_HEADER_MS unless given), and
+ * nothing after it; the client's address it gives replaces *peer, which
+ * must live until done.  Then, from the loop, done(arg, cause): cause
+ * NULL when it was read, else a message for done to free.  Returns the
+ * stage (for listen_front_cancel()), or NULL with errno: then done is
+ * never called.
+ */
+struct listen_front *
+listen_front_start(const struct side *sd, int fd, struct net_peer *peer,
+    void (*done)(void *, char *), void *arg)
+{
+	struct listen_front	*lf;
+
+	if ((lf = calloc(1, sizeof(*lf))) == NULL)
+		return (NULL);
+	lf->sd = sd;
+	lf->fd = fd;
+	lf->peer = peer;
+	lf->done = done;
+	lf->arg = arg;
+	ASYNC_START(lf, "listen_front_start");
+	if (ev_set(fd, EV_READ, listen_front_cb, lf) == -1) {
+		free(lf);
+		return (NULL);
+	}
+	ev_timer_init(&lf->deadline, listen_front_late, lf);
+	ev_timer_arm(&lf->deadline, sd->timeout_ms != TIME_NONE ?
+	    sd->timeout_ms : FRONT_HEADER_MS);
+	ASYNC_STARTED(lf);
+	return (lf);
+}
+
+/* Give a header's reading up (NULL: none): done is never called. */
+void
+listen_front_cancel(struct listen_front *lf)
+{
+	if (lf == NULL)
+		return;
+	ev_del(lf->fd);
+	ev_timer_disarm(&lf->deadline);
+	free(lf);
+}
+
+/*
+ * An upgrade request's header block head, from the client at *peer: where
+ * *peer is a front trusted for X-Forwarded-For or Forwarded and the
+ * request has that line, the address its last element gives replaces
+ * *peer.  A line that gives none is ignored, said with -v.
+ */
+void
+front_request(const struct side *sd, const char *head, struct net_peer *peer)
+{
+	static const char *const lines[FRONT_WAYS] = {
+		[FRONT_XFF] = "X-Forwarded-For",
+		[FRONT_FORWARDED] = "Forwarded",
+	};
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	char			 value[WS_HEAD_MAX + 1];
+	char			 host[NI_MAXHOST], port[NI_MAXSERV];
+	const char		*why;
+	int			 way;
+
+	for (way = FRONT_XFF; way <= FRONT_FORWARDED; way++) {
+		if (!front_trusts(sd, way, peer) ||
+		    ws_header(head, lines[way], value, sizeof(value)) != 1)
+			continue;
+		if (forwarded_for(value, way == FRONT_FORWARDED, &ss, &len,
+		    &why) == 0) {
+			front_believe(peer, &ss, len, lines[way]);
+			return;
+		}
+		net_format((const struct sockaddr *)&peer->ss, peer->len, 1,
+		    host, sizeof(host), port, sizeof(port));
+		log_verbose(1, "front %s %s: its %s ignored: %s", host, port,
+		    lines[way], why);
+	}
+}
