@@ -311,7 +311,80 @@ test_timestamp_refused() {
 	    --timestamp=soon 127.0.0.1 1
 	expect_error "--timestamp stamps what a peer sends to stdout and the logs: it takes no -z, -e, -c, --raw or --chat" \
 	    --timestamp -e /bin/cat 127.0.0.1 1
-	expect_error "cannot use --timestamp with -u -l" --timestamp -u -l 1
+	expect_error "tcp-l:1 tcp:127.0.0.1:1 relays bytes unchanged: it takes no --timestamp" \
+	    --timestamp tcp-l:1 tcp:127.0.0.1:1
+	expect_error "--forward relays bytes unchanged: it takes no --timestamp" \
+	    --timestamp -l 1 --forward 127.0.0.1:1
+}
+
+# What a datagram listener writes to stdout: a line each, stamped; and
+# its peers' datagrams recorded.
+test_datagram_listener_stamped_and_recorded() {
+	server u -u -l --timestamp=relative --record "$SC_TMP/u.rec" \
+	    127.0.0.1 0 || { fail "no server"; return; }
+	printf 'one\ntwo\n' | t 10 "$SC" -u -q 0 127.0.0.1 "$PORT" \
+	    >/dev/null 2>&1
+	wait_lines "$SC_TMP/u.out" 'two$' 1 || fail "nothing stamped"
+	assertTrue "each line stamped: $(<"$SC_TMP/u.out")" \
+	    "grep -Eqx '[0-9]+\.[0-9]{3} one' '$SC_TMP/u.out' &&
+	    grep -Eqx '[0-9]+\.[0-9]{3} two' '$SC_TMP/u.out'"
+	wait_for "$SC_TMP/u.rec" 'client "two' || fail "nothing recorded"
+	assertTrue "the recording: $(cat "$SC_TMP/u.rec")" \
+	    "grep -q '^[0-9]* client \"one' '$SC_TMP/u.rec'"
+}
+
+# A forwarded pair and --forward record each session with a web server,
+# which a listener then plays to curl: the same bytes.  And the relay
+# records each pair it joins.
+test_record_forwarded_sessions() {
+	command -v curl >/dev/null || { sc_skip "curl"; return; }
+	mkdir "$SC_TMP/www"
+	echo 'hello through a forwarder' >"$SC_TMP/www/index.html"
+	bg t 60 python3 -m http.server --bind 127.0.0.1 --directory \
+	    "$SC_TMP/www" 0 >"$SC_TMP/http.out" 2>&1
+	wait_for "$SC_TMP/http.out" 'port [0-9]+' || fail "no web server"
+	hp=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$SC_TMP/http.out" | head -n 1)
+	t 20 curl -s -0 --raw -D - "http://127.0.0.1:$hp/" \
+	    >"$SC_TMP/direct" 2>&1
+	for way in pair forward; do
+		if [ $way = pair ]; then
+			server fw --record "$SC_TMP/$way-%n.rec" \
+			    tcp-l:127.0.0.1:0,fork "tcp:127.0.0.1:$hp" || { fail "no server"; return; }
+		else
+			server fw -lk --record "$SC_TMP/$way-%n.rec" \
+			    127.0.0.1 0 --forward "127.0.0.1:$hp" || { fail "no server"; return; }
+		fi
+		for n in 1 2; do
+			t 20 curl -s -0 --raw -D - "http://127.0.0.1:$PORT/" \
+			    >"$SC_TMP/fwd" 2>&1
+			assertEquals "$way $n: through it" \
+			    "$(sed '/^Date:/d' "$SC_TMP/direct")" \
+			    "$(sed '/^Date:/d' "$SC_TMP/fwd")"
+			wait_for "$SC_TMP/$way-$n.rec" 'through a forwarder' ||
+			    fail "$way: no recording $n"
+		done
+		stop "$SERVER_PID"
+		server srv -l 127.0.0.1 0 --replay "$SC_TMP/$way-2.rec" || { fail "no server"; return; }
+		t 20 curl -s -0 --raw -D - "http://127.0.0.1:$PORT/" \
+		    >"$SC_TMP/replayed" 2>&1
+		assertEquals "$way: replayed to curl" 0 $?
+		assertTrue "$way: the same bytes" \
+		    "cmp '$SC_TMP/fwd' '$SC_TMP/replayed'"
+	done
+	server relay --relay --record "$SC_TMP/relay-%n.rec" 127.0.0.1 0 ||
+	    { fail \"no server\"; return; }
+	echo "from a" >"$SC_TMP/a.in"
+	bg_in "$SC_TMP/a.in" t 20 "$SC" -N -l --via "127.0.0.1:$PORT" \
+	    --secret=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK >"$SC_TMP/a.out" \
+	    2>/dev/null
+	echo "from b" | t 20 "$SC" -N --via "127.0.0.1:$PORT" \
+	    --secret=8RF3-PGE0-SJNV-7XJW-Q426-XT28-RJJK >"$SC_TMP/b.out" \
+	    2>/dev/null
+	assertEquals "through the relay" "from a" "$(<"$SC_TMP/b.out")"
+	wait_for "$SC_TMP/relay-1.rec" '^[0-9]+ (client|server) ' ||
+	    fail "the relay recorded nothing"
+	assertNotContains "the relay records what it sees, not the text" \
+	    "$(cat "$SC_TMP/relay-1.rec")" "from a"
 }
 
 # A session with Python's web server recorded (its format checked), then

@@ -336,13 +336,9 @@ static const struct conflict {
 	  "or --chat" },
 	{ .all = "--replay -u -l",
 	  .msg = "cannot use --replay with -u -l" },
-	{ .all = "--record -u -l",
-	  .msg = "cannot use --record with -u -l" },
 	{ .all = "--timestamp", .any = "-z -e -c --raw --chat",
 	  .msg = "--timestamp stamps what a peer sends to stdout and the logs: "
 	  "it takes no -z, -e, -c, --raw or --chat" },
-	{ .all = "--timestamp -u -l",
-	  .msg = "cannot use --timestamp with -u -l" },
 	/* nc's letters that are ncat's too, said after every refusal. */
 	{ .all = "-m low-minttl", .any = "-l -e -c", .warn = 1,
 	  .msg = "-m is nc's minimum TTL, not ncat's most clients at once: "
@@ -458,12 +454,19 @@ fact_text(const char *w)
 	return (strcmp(w, "proxy-server") == 0 ? "proxy server" : w);
 }
 
+/* A mode's fact as its refusals name it. */
+static __startup const char *
+mode_text(const char *w)
+{
+	return (strcmp(w, "proxy-server") == 0 ? "-l --proxy-type" : w);
+}
+
 /*
- * Refuse, with what the mode of fact is (why), the facts of list that
+ * Refuse, with what the mode is (subject, why), the facts of list that
  * hold in o, if any: one line naming them all, status 1.
  */
 static __startup void
-mode_refuse(const struct options *o, const char *fact, const char *why,
+mode_refuse(const struct options *o, const char *subject, const char *why,
     const char *list)
 {
 	char	 w[FACT_NAME_MAX], msg[512];
@@ -471,8 +474,7 @@ mode_refuse(const struct options *o, const char *fact, const char *why,
 
 	if (list == NULL || (n = facts_holding(o, list, 0)) == 0)
 		return;
-	snprintf(msg, sizeof(msg), "%s %s: it takes no ",
-	    strcmp(fact, "proxy-server") == 0 ? "-l --proxy-type" : fact,
+	snprintf(msg, sizeof(msg), "%s %s: it takes no ", subject,
 	    why != NULL ? why : "is a mode of its own");
 	while (next_fact(&list, w)) {
 		if (fact_holds(o, w) != 1)
@@ -495,12 +497,35 @@ step_modes(struct cmdline *cl)
 	const struct mode_rule	*r;
 	size_t			 i, n;
 
+	/* A pair's mode is known once it is built: what holds now. */
+	if (cl->pair && (cl->facts = malloc(sizeof(*cl->facts))) != NULL)
+		*cl->facts = *cl->o;
 	r = mode_rule_table(&n);
 	for (i = 0; i < n; i++) {
 		if (facts_holding(cl->o, r[i].fact, 1) == 0)
 			continue;
-		mode_refuse(cl->o, r[i].fact, NULL, r[i].others);
-		mode_refuse(cl->o, r[i].fact, r[i].why, r[i].unused);
+		mode_refuse(cl->o, mode_text(r[i].fact), NULL, r[i].others);
+		mode_refuse(cl->o, mode_text(r[i].fact), r[i].why,
+		    r[i].unused);
+	}
+}
+
+/*
+ * A command line that runs the mode of fact without naming it (an address
+ * pair that forwards runs --forward's): what that mode does not use is
+ * refused as step_modes() refuses it, subject naming what it is.
+ */
+__startup void
+mode_refuse_as(const struct options *o, const char *fact,
+    const char *subject)
+{
+	const struct mode_rule	*r;
+	size_t			 i, n;
+
+	r = mode_rule_table(&n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(r[i].fact, fact) == 0)
+			mode_refuse(o, subject, r[i].why, r[i].unused);
 	}
 }
 

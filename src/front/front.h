@@ -137,6 +137,8 @@ struct cmdline {
 	int		 listen_fd;	/* --listen-fd was given */
 	int		 proxy_own;	/* --proxy or a proxy URL: no nc -x */
 	int		 pair;		/* ADDRESS ADDRESS: sockcat's own form */
+	struct options	*facts;		/* a pair's options as step_modes()
+					   saw them, for pair_build() */
 	int		 secret_bare;	/* --secret without its code */
 	enum {
 		CL_RUN,
@@ -308,6 +310,8 @@ void		 check(struct cmdline *);
 int		 conflicts_valid(void);
 void		 excludes(const struct optdef *);
 void		 cmdline_dump_modes(void);
+void		 mode_refuse_as(const struct options *, const char *,
+		    const char *);
 
 /* cmdline-steps.c */
 void		 step_quit(struct cmdline *);

@@ -61,8 +61,9 @@ mode_facts(const struct options *o)
 #define MODE_SERVER_UNUSED						\
 	"-t -i --delay -W -N --no-shutdown --quit-after --half-close "	\
 	"--pty --raw --retry --retry-interval --reconnect "		\
-	"--on-connect -F -r --expect --send --script --timestamp --record " \
-	"--replay"
+	"--on-connect -F -r --expect --send --script --timestamp --replay "
+/* What the fan-out modes take besides: they record no pair. */
+#define MODE_FANOUT_UNUSED	"--record " MODE_SERVER_UNUSED
 /* What only edits lines typed to a person: a chat's, a room's. */
 #define MODE_NOT_TYPED_AT	"--readline --readline-history "
 static const struct mode_rule mode_rules[] = {
@@ -80,11 +81,11 @@ static const struct mode_rule mode_rules[] = {
 	{ .fact = "--room",
 	  .others = "-e -c --fifo --broker --chat --forward proxy-server",
 	  .unused = "-C --no-splice -o --hex-dump --monitor "
-	  MODE_SERVER_UNUSED },
+	  MODE_FANOUT_UNUSED },
 	{ .fact = "--broker",
 	  .others = "-e -c --fifo --room --chat --forward proxy-server",
 	  .unused = "-C --no-splice -o --hex-dump " MODE_NOT_TYPED_AT
-	  MODE_SERVER_UNUSED },
+	  MODE_FANOUT_UNUSED },
 	{ .fact = "--relay",
 	  .others = "-e -c --fifo --broker --room --chat --forward "
 	  "proxy-server",

@@ -778,9 +778,11 @@ pair_cat(const struct options *o)
  * modes have taken it (a's keep is set by then), in one line each.
  */
 static __startup void
-pair_routed_refusals(const struct options *o, const struct side *a,
-    const struct side *b)
+pair_routed_refusals(const struct options *o, const struct options *given,
+    const struct side *a, const struct side *b)
 {
+	char	 subject[512];
+
 	/*
 	 * pty-wait-slave: the pty made first, for the one connection made
 	 * once its terminal side is open (forward_pty_wait()).
@@ -788,6 +790,15 @@ pair_routed_refusals(const struct options *o, const struct side *a,
 	if (b->kind == SIDE_PTY && b->pty_wait && (a->keep || a->dial_fork))
 		fatalx("%s: pty-wait-slave makes one pty, before the other "
 		    "side: not with fork", b->text);
+	/*
+	 * A pair that forwards relays bytes as --forward does: what the
+	 * command line gave (given, before the pair's own defaults).
+	 */
+	if (o->pairfwd.n > 0 && !o->side.socat && given != NULL) {
+		(void)snprintf(subject, sizeof(subject), "%s %s",
+		    o->pair[0].text, o->pair[1].text);
+		mode_refuse_as(given, "--forward", subject);
+	}
 	/* A script stands in for stdin: a socket's, with stdin and stdout. */
 	if (o->flow.script != NULL && (o->joinmode || b->kind != SIDE_STDIO))
 		pair_refuse(o, "--expect, --send and --script are for a socket "
@@ -859,5 +870,7 @@ pair_build(struct cmdline *cl, int argc, char **argv)
 		pair_ways(o, a);
 	} else
 		pair_forward(o, a, b);
-	pair_routed_refusals(o, a, b);
+	pair_routed_refusals(o, cl->facts, a, b);
+	free(cl->facts);
+	cl->facts = NULL;
 }

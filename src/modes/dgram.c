@@ -356,16 +356,14 @@ dgram_serve(const struct job *j, int fd)
 	 * *-RECV:'s none (what it reads is an error, its end the end).
 	 */
 	how.flags[1] = ds.fixed != NULL || sd->recv_only ? 0 : CH_HOLD;
-	if (join_ways(&jn, &how) == -1)
-		fatal("session");
+	if (join_ways(&jn, &how, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	ds.tx = jn.way[1];
 	ds.rx = jn.way[0];
 	if (jn.end[1].rd->rfd == -1)
 		ds.tx->state = CH_DRAINING;
 	if (sd->sock.family != AF_UNIX)
 		ds.tx->bufsize = UDP_MAXPAYLOAD;
-	if (j->flow->crlf)
-		ds.tx->xform = crlf_xform;
 	ds.s = jn.s;
 	if (join_start(&jn) == -1)
 		fatal("session");

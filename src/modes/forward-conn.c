@@ -337,6 +337,7 @@ fconn_relay(struct fconn *fc)
 	    .tap = { fconn_tap, fconn_tap }, .tap_arg = fc,
 	    .idle_ms = j->flow->idle_ms != TIME_NONE ? j->flow->idle_ms :
 	    j->side->timeout_ms };
+	char		*cause = NULL;
 	ssize_t		 n = 0;
 	int		 copy;
 
@@ -379,8 +380,13 @@ fconn_relay(struct fconn *fc)
 		how.tap[0] = how.tap[1] = NULL;
 	else if ((fc->off = calloc(2, sizeof(*fc->off))) == NULL)
 		goto fail_session;
-	if (join_ways(&jn, &how) == -1)
-		goto fail_session;
+	if (join_ways(&jn, &how, &cause) == -1) {
+		join_failed(fconn_label(fc), cause);
+		session_free(jn.s);
+		forward_unserved(fc->f);
+		fconn_free(fc);
+		return;
+	}
 	fc->up = jn.way[0];
 	fc->down = jn.way[1];
 	if (fc->dgram)

@@ -267,14 +267,44 @@ join_crlf(struct join *jn)
 }
 
 /*
+ * What the flow puts on the ways, whatever the two ends are, each where it
+ * means something: -C on what the near end sends to a connection or a
+ * line; --timestamp on what is written to stdout (or --fifo's), not a
+ * program's or a socket's; --record on both ways of every pair.  The
+ * command line refuses each where no pair can carry it.  Returns -1 with
+ * errno, or with *cause set.
+ */
+static int
+join_stages(struct join *jn, const struct join_how *how, char **cause)
+{
+	const struct flow	*f = how->flow;
+	struct endpoint		*out = jn->end[1].wr;
+	int			 near = jn->end[1].is, far = jn->end[0].is;
+	int			 own = !(near & (END_NET | END_PROGRAM |
+				    END_LINE | END_REPLAY));
+
+	if (f->crlf && jn->way[1] != NULL && jn->way[1]->xform == NULL &&
+	    !(near & END_NET) && (far & (END_NET | END_LINE)))
+		jn->way[1]->xform = crlf_xform;
+	if (f->stamp != NULL && own && out != NULL && out->ops == NULL &&
+	    stamp_endpoint(out, f->stamp) == -1)
+		return (-1);
+	if (f->record != NULL)
+		return (recorder_start(jn->s, jn->way[0], jn->way[1],
+		    f->record, how->far != NULL && how->far->listen, cause));
+	return (0);
+}
+
+/*
  * Join jn's two ends, opened: a way from the first to the second
  * (way[0]) and one back (way[1]), each as how says (its name, its flags;
- * none where how leaves it out or an end has no such way), and the
- * session's end declared.  The mode then adds what is its own and starts
- * the session (join_start()).  Returns -1 with errno.
+ * none where how leaves it out or an end has no such way), what the flow
+ * puts on them (join_stages()), and the session's end declared.  The mode
+ * then adds what is its own and starts the session (join_start()).
+ * Returns -1 with errno, or with *cause set (the caller frees it).
  */
 __shortrun int
-join_ways(struct join *jn, const struct join_how *how)
+join_ways(struct join *jn, const struct join_how *how, char **cause)
 {
 	struct endpoint	*near_out = jn->end[1].wr, *far_out = jn->end[0].wr;
 
@@ -290,7 +320,23 @@ join_ways(struct join *jn, const struct join_how *how)
 	if (how->idle_ms != TIME_NONE)
 		session_set_idle(jn->s, how->idle_ms);
 	join_crlf(jn);
+	if (join_stages(jn, how, cause) == -1)
+		return (-1);
 	return (join_declare_end(jn, how));
+}
+
+/*
+ * join_ways() failed for a client of what: say why, a stage's cause (which
+ * is freed) or errno, if it is ours to say.
+ */
+void
+join_failed(const char *what, char *cause)
+{
+	if (cause != NULL)
+		log_warnx("%s: %s", what, cause);
+	else if (net_own_error(errno))
+		log_warn("%s", what);
+	free(cause);
 }
 
 /*
@@ -549,19 +595,16 @@ join_run(const struct job *j)
 		    sd[i]->wside : sd[i])->local.cool_write)
 			r.jn.end[i].wr->flags |= EP_COOL;
 	}
-	if (join_ways(&r.jn, &how) == -1)
-		fatal("join");
+	if (join_ways(&r.jn, &how, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	for (i = 0; i < 2; i++) {
 		if (sd[i]->kind == SIDE_STDIO && sd[i]->local.readline)
 			join_readline(&r, sd[i], i);
 	}
-	if (sd[1]->kind == SIDE_STDIO && r.jn.way[1] != NULL) {
-		if (j->flow->crlf)
-			r.jn.way[1]->xform = crlf_xform;
-		/* --raw: every key goes down the line; "~." leaves. */
-		if (j->local->raw && term_start_line(r.jn.way[1]) == -1)
-			fatal("--raw");
-	}
+	/* --raw: every key goes down the line; "~." leaves. */
+	if (sd[1]->kind == SIDE_STDIO && r.jn.way[1] != NULL &&
+	    j->local->raw && term_start_line(r.jn.way[1]) == -1)
+		fatal("--raw");
 	if (join_start(&r.jn) == -1)
 		fatal("join");
 	if (r.jn.s != NULL && ev_loop() == -1)

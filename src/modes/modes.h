@@ -178,7 +178,8 @@ struct join {
 
 int		 join_new(struct join *, int (*)(struct session *),
 		    void (*)(struct session *), void *);
-int		 join_ways(struct join *, const struct join_how *);
+int		 join_ways(struct join *, const struct join_how *, char **);
+void		 join_failed(const char *, char *);
 void		 join_program_gone(struct channel *, struct channel *);
 int		 join_start(struct join *);
 int		 join_run(const struct job *);

@@ -43,7 +43,6 @@ struct conn {
 	uint64_t		 greet_end; /* tx's bytes once --on-connect's
 					      text is delivered */
 	struct expect		*ex;	/* --expect, --script: its run */
-	struct recorder		*rec;	/* --record: its file */
 	TAILQ_ENTRY(conn)	 entry;
 };
 
@@ -62,7 +61,6 @@ struct plain {
 	const void		*dgram;	/* -u -l -e: a datagram just read */
 	size_t			 dgramlen; /* Its length while it is new. */
 	struct ev_timer		 quit;	/* -q: the delay before exiting */
-	unsigned long		 nrec;	/* --record: sessions recorded */
 	long long		 quit_ms; /* -q's delay; TIME_NONE once
 					    --quit-after has fired */
 	int			 stopping; /* no more connections: exit */

@@ -170,14 +170,10 @@ conn_finished(struct session *s)
 
 	if (plain_report(c) != 0 || (c->ex != NULL && expect_failed(c->ex)))
 		c->p->status = 1;
-	/* What was made for a script or a recording, and only then. */
+	/* What was made for a script, and only then. */
 	if (c->ex != NULL) {
 		expect_free(c->ex);
 		c->ex = NULL;
-	}
-	if (c->rec != NULL) {
-		recorder_close(c->rec);
-		c->rec = NULL;
 	}
 	/*
 	 * The far end's time after stdin's end (--quit-after, socat's -t)
@@ -254,8 +250,6 @@ conn_abort(struct conn *c)
 		session_free(c->s);
 	if (c->ex != NULL)
 		expect_free(c->ex);
-	if (c->rec != NULL)
-		recorder_close(c->rec);
 	redial_free(c->redial);
 	ev_timer_disarm(&c->drain);
 	if (c->child != NULL)
@@ -355,17 +349,16 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 		return (-1);
 	}
 	c->child = jn.end[1].child;
-	/* --timestamp: each line written to stdout after its time. */
-	if (j->flow->stamp != NULL && jn.end[1].wr != NULL && c->child == NULL &&
-	    stamp_endpoint(jn.end[1].wr, j->flow->stamp) == -1)
-		goto fail;
 	/* -d: what --on-connect says is all there is to send. */
 	if (jn.end[1].rd == NULL && c->p->greetlen > 0 &&
 	    (jn.end[1].rd = session_endpoint(jn.s, "on-connect", -1, -1,
 	    EP_SHUT_NONE, 0)) == NULL)
 		goto fail;
-	if (join_ways(&jn, &how) == -1)
-		goto fail;
+	if (join_ways(&jn, &how, &cause) == -1) {
+		log_warnx("%s", cause != NULL ? cause : strerror(errno));
+		free(cause);
+		return (-1);
+	}
 	c->rx = jn.way[0];
 	c->tx = jn.way[1];
 	if (c->tx != NULL && jn.end[1].rd->rfd == -1)
@@ -377,24 +370,8 @@ conn_join(struct conn *c, int (*watch)(struct session *),
 			goto fail;
 		c->greet_end = c->p->greetlen;
 	}
-	/* -C, unless socat's crlf rewrites that way (join_crlf()). */
-	if (c->tx != NULL && j->flow->crlf && c->tx->xform == NULL)
-		c->tx->xform = crlf_xform;
 	if (conn_telnet(c) == -1)
 		goto fail;
-	/* --record: both ways, as delivered, in this session's file. */
-	if (j->flow->record != NULL) {
-		if ((c->rec = recorder_open(j->flow->record, ++c->p->nrec,
-		    sd->listen, NULL, &cause)) == NULL) {
-			log_warnx("%s", cause);
-			free(cause);
-			return (-1);
-		}
-		if ((c->rx != NULL && channel_tap(c->rx, recorder_received,
-		    c->rec) == -1) || (c->tx != NULL && channel_tap(c->tx,
-		    recorder_sent, c->rec) == -1))
-			goto fail;
-	}
 	conn_set_idle(c);
 	if (sd->listen)
 		gate_session(&sd->gate, c->s);

@@ -849,6 +849,7 @@ pconn_relay(struct pconn *pc)
 {
 	const struct job	*j = pc->pd->j;
 	struct join	 jn = { .s = NULL };
+	char		*cause = NULL;
 	struct join_how	 how = { .flow = j->flow, .far = j->side,
 	    .name = { "upstream", "downstream" },
 	    .flags = { CH_SHUTDOWN, CH_SHUTDOWN }, .idle_ms = TIME_NONE,
@@ -883,8 +884,12 @@ pconn_relay(struct pconn *pc)
 	pc->tfd = -1;
 	rc = end_netconn(&jn.end[0], j->side, pc->nc, jn.s, "client",
 	    EP_SHUT_SOCKET, 0, 0) == -1 || end_netconn(&jn.end[1], j->side,
-	    tnc, jn.s, "destination", EP_SHUT_SOCKET, 0, 0) == -1 ||
-	    join_ways(&jn, &how) == -1;
+	    tnc, jn.s, "destination", EP_SHUT_SOCKET, 0, 0) == -1;
+	if (!rc && join_ways(&jn, &how, &cause) == -1) {
+		netconn_free(tnc);
+		join_failed(pc->peer, cause);
+		goto said;
+	}
 	netconn_free(tnc);
 	if (rc || pconn_upstream(pc, pr, jn.way[0]) == -1)
 		goto fail;
@@ -906,6 +911,7 @@ fail:
 	else
 		log_verbose_warn(1, "proxy: %s: %s", pc->peer,
 		    strerror(errno));
+said:
 	session_free(jn.s);
 	free(pr->pk);
 	free(pr);

@@ -361,6 +361,7 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	    .name = { "first", "second" }, .idle_ms = TIME_NONE };
 	char			 a[NI_MAXHOST + NI_MAXSERV + 2];
 	char			 b[NI_MAXHOST + NI_MAXSERV + 2];
+	char			*cause = NULL;
 
 	TAILQ_REMOVE(&r->waiting, first, entry);
 	first->rn = NULL;
@@ -412,8 +413,12 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 		how.tap[0] = how.tap[1] = rpair_tap;
 		how.tap_arg = p;
 	}
-	if (join_ways(&jn, &how) == -1)
-		goto fail_session;
+	if (join_ways(&jn, &how, &cause) == -1) {
+		join_failed("relay", cause);
+		session_free(jn.s);
+		rpair_free(p);
+		return;
+	}
 	p->way[0] = jn.way[0];
 	p->way[1] = jn.way[1];
 	p->s = jn.s;

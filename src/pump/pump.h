@@ -525,14 +525,8 @@ size_t		 stamp_now(const struct stamp *, uint64_t, char *);
 int		 stamp_endpoint(struct endpoint *, const struct stamp *);
 
 /* rec.c */
-struct recorder;
-struct recorder	*recorder_open(const char *, unsigned long, int, const char *,
-		    char **);
-void		 recorder_received(struct channel *, const unsigned char *,
-		    size_t, void *);
-void		 recorder_sent(struct channel *, const unsigned char *, size_t,
-		    void *);
-void		 recorder_close(struct recorder *);
+int		 recorder_start(struct session *, struct channel *,
+		    struct channel *, const char *, int, char **);
 
 /* expect.c */
 /* An expect's time without -w or a timeout step. */

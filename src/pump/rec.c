@@ -75,13 +75,11 @@ rec_name(const char *pattern, unsigned long n)
 
 /*
  * Start the recording of the n-th session (from 1) in the file pattern
- * names (rec_name()), made anew: server says whether we are its server;
- * peer is who the other is, for a comment.  Returns NULL with errno and
- * *cause set.
+ * names (rec_name()), made anew: server says whether we are its server.
+ * Returns NULL with *cause set.
  */
-struct recorder *
-recorder_open(const char *pattern, unsigned long nth, int server,
-    const char *peer, char **cause)
+static struct recorder *
+rec_open(const char *pattern, unsigned long nth, int server, char **cause)
 {
 	struct recorder	*r;
 	struct timespec	 ts;
@@ -108,8 +106,7 @@ recorder_open(const char *pattern, unsigned long nth, int server,
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
 	n = snprintf(head, sizeof(head), "%s\n# started %s\n# we were the "
-	    "%s%s%s\n", RECORD_MAGIC, when, server ? "server" : "client",
-	    peer != NULL ? "; the peer: " : "", peer != NULL ? peer : "");
+	    "%s\n", RECORD_MAGIC, when, server ? "server" : "client");
 	rec_write(r, head, n < sizeof(head) ? n : sizeof(head) - 1);
 	return (r);
 }
@@ -136,8 +133,8 @@ rec_chunk(struct recorder *r, struct channel *ch, enum record_who who,
 }
 
 /* Tap of the way from the peer. */
-void
-recorder_received(struct channel *ch, const unsigned char *p, size_t n,
+static void
+rec_received(struct channel *ch, const unsigned char *p, size_t n,
     void *arg)
 {
 	struct recorder	*r = arg;
@@ -146,22 +143,62 @@ recorder_received(struct channel *ch, const unsigned char *p, size_t n,
 }
 
 /* Tap of the way to the peer. */
-void
-recorder_sent(struct channel *ch, const unsigned char *p, size_t n,
-    void *arg)
+static void
+rec_sent(struct channel *ch, const unsigned char *p, size_t n, void *arg)
 {
 	struct recorder	*r = arg;
 
 	rec_chunk(r, ch, r->server ? RECORD_SERVER : RECORD_CLIENT, p, n);
 }
 
-void
-recorder_close(struct recorder *r)
+/* The session is freed: so is its recording, the endpoint that holds it. */
+static void
+rec_free(struct endpoint *ep)
 {
-	if (r == NULL)
-		return;
+	struct recorder	*r = ep->data;
+
 	if (r->fd != -1)
 		close(r->fd);
 	free(r->path);
 	free(r);
+	ep->data = NULL;
+}
+
+static const struct ep_ops rec_ops = {
+	.free = rec_free,
+};
+
+/*
+ * --record: the session s, both ways (from: what the peer sends, to: what
+ * it is sent; either may be NULL), in the next file of pattern (the n-th
+ * session of the process for its "%n"); server says whether we are the
+ * peer's server.  The recording is an endpoint of s without descriptors,
+ * freed with it.  Returns -1 with *cause set.
+ */
+int
+recorder_start(struct session *s, struct channel *from, struct channel *to,
+    const char *pattern, int server, char **cause)
+{
+	static unsigned long	 sessions;
+	struct recorder		*r;
+	struct endpoint		*ep;
+
+	if ((r = rec_open(pattern, ++sessions, server, cause)) == NULL)
+		return (-1);
+	if ((ep = session_endpoint(s, "record", -1, -1, EP_SHUT_NONE,
+	    0)) == NULL) {
+		log_cause(cause, "--record: %s", strerror(errno));
+		close(r->fd);
+		free(r->path);
+		free(r);
+		return (-1);
+	}
+	ep->ops = &rec_ops;
+	ep->data = r;
+	if ((from != NULL && channel_tap(from, rec_received, r) == -1) ||
+	    (to != NULL && channel_tap(to, rec_sent, r) == -1)) {
+		log_cause(cause, "--record: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
 }
