@@ -2120,6 +2120,29 @@ test_program_descriptors_served() {
 	done
 }
 
+# A program on a pty: its stdout goes to the client, its stderr stays on
+# socat's own unless stderr is given, then both go.  Both socats alike.
+test_program_stderr_on_a_pty() {
+	for _bin in "$REAL" "$OURS"; do
+		for _opt in pty pty,stderr; do
+			serve perr "$_bin" -d -d TCP-LISTEN:0 \
+			    SYSTEM:'echo to-err >\&2; echo to-out',$_opt
+			t 20 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/perr.got"
+			wait_exit "$SERVE_PID"
+			_got=$(tr -d '\r' <"$SC_TMP/perr.got" | tr '\n' ' ')
+			_err=$(grep -c '^to-err$' "$SC_TMP/perr.err")
+			case $_opt in
+			pty) _want="to-out " _ewant=1 ;;
+			*) _want="to-err to-out " _ewant=0 ;;
+			esac
+			assertEquals "$_bin $_opt: the client reads" \
+			    "$_want" "$_got"
+			assertEquals "$_bin $_opt: on socat's stderr" \
+			    "$_ewant" "$_err"
+		done
+	done
+}
+
 # sigint (sighup, sigquit): the signal sent to socat goes to its
 # programs, which live on, and socat with them; without it, socat ends.
 # Both socats alike.

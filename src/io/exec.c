@@ -394,7 +394,7 @@ struct exec_how {
 	int		 out;
 	int		 fdin;	/* where in and out go in the child */
 	int		 fdout;
-	int		 errout; /* out is its stderr too */
+	int		 errout; /* out (or tty) is its stderr too */
 	int		 keep_in; /* on tty: its stdin, stdout are ours */
 	int		 keep_out;
 	int		 setsid; /* a session of its own */
@@ -529,7 +529,7 @@ exec_child(struct exec_how *how)
 		    (!how->keep_in && exec_child_dup(fd, STDIN_FILENO) == -1) ||
 		    (!how->keep_out &&
 		    exec_child_dup(fd, STDOUT_FILENO) == -1) ||
-		    exec_child_dup(fd, STDERR_FILENO) == -1)
+		    (how->errout && exec_child_dup(fd, STDERR_FILENO) == -1))
 			goto fail;
 	} else if (how->setsid) {
 		if (setsid() == -1)
@@ -696,8 +696,8 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
     char **cause)
 {
 	struct exec_how	 how = { .path = cmd->path, .argv = cmd->argv,
-	    .setsid = cmd->setsid, .pgid = cmd->pgid, .chroot = cmd->chroot,
-	    .creds = &cmd->creds };
+	    .errout = cmd->errout, .setsid = cmd->setsid, .pgid = cmd->pgid,
+	    .chroot = cmd->chroot, .creds = &cmd->creds };
 	struct child	*c = NULL;
 	char		**env = NULL;
 	size_t		 first = 0;
@@ -727,7 +727,6 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		how.in = how.out = ec->fd;
 		how.fdin = cmd->fdin;
 		how.fdout = cmd->fdout;
-		how.errout = cmd->errout;
 	} else {
 		if ((!cmd->keep_in && pipe2(in, O_CLOEXEC) == -1) ||
 		    (!cmd->keep_out && pipe2(out, O_CLOEXEC) == -1))
@@ -736,7 +735,6 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		how.out = cmd->keep_out ? STDOUT_FILENO : out[1];
 		how.fdin = cmd->fdin;
 		how.fdout = cmd->fdout;
-		how.errout = cmd->errout;
 	}
 	if ((how.search = cmd->search) == NULL &&
 	    (how.search = getenv("PATH")) == NULL)

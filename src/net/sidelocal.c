@@ -451,7 +451,8 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->tty = &l->tty;
 	cmd->fdin = l->fdin;
 	cmd->fdout = l->fdout;
-	cmd->errout = l->stderr_out;
+	/* On its terminal, stderr too unless socat's grammar, as socat. */
+	cmd->errout = l->stderr_out || (l->pty && !sd->socat);
 	cmd->setsid = l->setsid;
 	cmd->pgid = l->pgid;
 	cmd->chroot = l->chroot;
