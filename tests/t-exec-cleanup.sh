@@ -1,13 +1,14 @@
 #!/bin/bash
 # Programs of -e and -c, and what sockcat leaves behind: a thousand
 # programs in a row for -lk -e (no zombies, flat descriptors), no shell
-# without -c, and signals that must remove the Unix socket and FIFO
-# sockcat made and end its programs.
+# without -c, signals that must remove the Unix socket and FIFO sockcat
+# made and end its programs, each with what it started (its process
+# group), and programs on our terminal that must not be stopped for it.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/proc.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
-sc_require python3
+sc_require python3 pgrep
 
 # children PID: the processes whose parent is PID, one "pid stat" a line.
 children() {
@@ -143,5 +144,138 @@ sig_children() {
 
 test_sigterm_ends_programs() { sig_children TERM; }
 test_sigint_ends_programs() { sig_children INT; }
+
+# --- A program's process group -------------------------------------------
+
+# socat_link: $SC_TMP/socat, sockcat under socat's name (its command line).
+socat_link() {
+	ln -s "$(cd "$(dirname "$SC")" && pwd)/$(basename "$SC")" \
+	    "$SC_TMP/socat" || fail "no link"
+}
+
+# sleeper: $SC_TMP/sleeper, which a program runs as its foreground child
+# (a shell's "sleeper; echo late"): it writes its process and group ids
+# to $SC_TMP/sleep.pid, then becomes "sleep 60", longer than the waits
+# for its end.
+sleeper() {
+	cat >"$SC_TMP/sleeper" <<'EOF'
+#!/bin/sh
+read -r _ _ _ _ pgid _ </proc/$$/stat
+echo "$$ $pgid" >"$0.tmp" && mv "$0.tmp" "${0%/*}/sleep.pid"
+exec sleep 60
+EOF
+	chmod +x "$SC_TMP/sleeper"
+}
+
+# asleep: the sleeper has written its ids: SLEEP and PGID set.
+asleep() {
+	[ -s "$SC_TMP/sleep.pid" ] || return 1
+	read -r SLEEP PGID <"$SC_TMP/sleep.pid"
+}
+
+# group_ended WHAT: the sleep has ended, and nothing of its group is
+# left; a sleep left is ended.
+group_ended() {
+	wait_until gone "$SLEEP"
+	assertFalse "$1: sleep 60 left: $(ps -o pid=,pgid=,args= -p "$SLEEP")" \
+	    "kill -0 $SLEEP"
+	wait_until gone_group "$PGID"
+	assertEquals "$1: group $PGID left" "" "$(pgrep -a -g "$PGID")"
+	runs_words "$SLEEP" "sleep 60" && kill "$SLEEP"
+	return 0
+}
+
+# sleeper_served [socat] ARGS...: a server of ARGS (socat's command line
+# after "socat") whose program runs the sleeper, and a silent client of
+# it (BG_PID), its output in c.out, once the sleep runs.  SERVER_PID and
+# pid, sockcat's.
+sleeper_served() {
+	sleeper
+	if [ "$1" = socat ]; then
+		shift
+		socat_link
+		bg t "$SC_SERVER_LIFE" "$SC_TMP/socat" -d -d "$@" \
+		    2>"$SC_TMP/srv.err"
+		SERVER_PID=$BG_PID
+		wait_for "$SC_TMP/srv.err" ' Listening on ' || fail "no server"
+		PORT=$(sed -n 's/.* Listening on .* \([0-9]*\)$/\1/p' \
+		    "$SC_TMP/srv.err")
+	else
+		server srv "$@" || fail "no server"
+	fi
+	pid=$(child_pid "$SERVER_PID") || fail "no sockcat"
+	bg t 60 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+	wait_until asleep || fail "no program"
+}
+
+# ended_by_sigterm ARGS...: sleeper_served ARGS; SIGTERM to sockcat ends
+# it (143), the client sees its connection end and the sleep is ended
+# with its group.
+ended_by_sigterm() {
+	sleeper_served "$@"
+	kill -TERM "$pid"
+	wait_exit "$SERVER_PID"
+	assertEquals "sockcat died of SIGTERM" 143 "$WAIT_STATUS"
+	wait_exit "$BG_PID"
+	assertEquals "the client sees its end" 0 "$WAIT_STATUS"
+	assertEquals "nothing late" "" "$(<"$SC_TMP/c.out")"
+	group_ended SIGTERM
+}
+
+test_sigterm_ends_a_program_group() {
+	ended_by_sigterm -k -l 127.0.0.1 0 -c "$SC_TMP/sleeper; echo late"
+}
+
+test_sigterm_ends_a_socat_program_group() {
+	ended_by_sigterm TCP-LISTEN:0,bind=127.0.0.1,fork \
+	    SYSTEM:"$SC_TMP/sleeper; echo late"
+}
+
+# ended_by_idling WHAT ARGS...: sleeper_served ARGS; the silent client's
+# time-out ends its connection and the sleep with its group.
+ended_by_idling() {
+	_what=$1
+	shift
+	sleeper_served "$@"
+	wait_exit "$BG_PID"
+	assertEquals "$_what: the client sees its end" 0 "$WAIT_STATUS"
+	group_ended "$_what"
+}
+
+test_idle_timeout_ends_a_program_group() {
+	ended_by_idling "-w 1" -k -w 1 -l 127.0.0.1 0 \
+	    -c "$SC_TMP/sleeper; echo late"
+	assertTrue "-k: still listening" "kill -0 $pid"
+}
+
+# socat's -T: the relay is over, and its program is ended with it.
+test_socat_idle_timeout_ends_a_program_group() {
+	ended_by_idling "socat's -T 1" socat -T 1 \
+	    TCP-LISTEN:0,bind=127.0.0.1 SYSTEM:"$SC_TMP/sleeper; echo late"
+}
+
+# A program that reads our stdin, or uses our terminal, stays in our
+# group, in the terminal's foreground, where it is not stopped: socat's
+# program only read from (its stdin ours), one whose descriptor 0 is
+# still our terminal (fdin=3), and one writing to it under "stty tostop".
+test_programs_on_our_terminal_never_stop() {
+	socat_link
+	on_tty rd listen:tcp accept 'send:hello\r' 'netexpect:got hello' \
+	    exit:0 -- "$SC_TMP/socat" -u SYSTEM:'read x; echo got $x' \
+	    TCP:127.0.0.1:@PORT@
+	_st=$?
+	assertEquals "reads our stdin: $(<"$SC_TMP/rd.err")" 0 "$_st"
+	on_tty fd listen:tcp accept 'send:hello\r' 'netexpect:got hello' \
+	    netclose exit:0 -- "$SC_TMP/socat" \
+	    SYSTEM:'read x; echo got $x >\&4',fdin=3,fdout=4 \
+	    TCP:127.0.0.1:@PORT@
+	_st=$?
+	assertEquals "reads the terminal: $(<"$SC_TMP/fd.err")" 0 "$_st"
+	on_tty wr listen:tcp accept netexpect:out expect:err netclose \
+	    exit:0 -- sh -c "stty tostop; exec '$SC' -d \
+	    -c 'echo err >&2; echo out' 127.0.0.1 @PORT@"
+	_st=$?
+	assertEquals "writes to it, tostop: $(<"$SC_TMP/wr.err")" 0 "$_st"
+}
 
 sc_run_shunit2

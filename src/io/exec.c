@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -218,6 +219,22 @@ exec_cmd_check(const struct exec_cmd *cmd, char **cause)
 	return (-1);
 }
 
+/*
+ * Send sig to c's program and, where it leads a process group, to the
+ * whole group: what it started ends with it.  Only while it is not
+ * reaped, so that its number is nobody else's.
+ */
+static void
+exec_signal(const struct child *c, int sig)
+{
+	if (c->pid <= 0)
+		return;
+	if (getpgid(c->pid) == c->pid)
+		killpg(c->pid, sig);
+	else
+		kill(c->pid, sig);
+}
+
 /* Reap every child that has exited and tell whoever owns it. */
 static void
 exec_sigchld(int sig, void *arg)
@@ -261,41 +278,46 @@ exec_kill_cb(void *arg)
 	if (!c->exited && c->pid > 0) {
 		log_verbose(2, "program pid %ld did not end, killed",
 		    (long)c->pid);
-		kill(c->pid, SIGKILL);
+		exec_signal(c, SIGKILL);
 	}
 }
 
 /*
  * Ask c to end (SIGTERM) and kill it (SIGKILL) if it is still running
- * EXEC_KILL_GRACE_MS later, from the loop's timers.  It is reaped as
- * usual.
+ * EXEC_KILL_GRACE_MS later, from the loop's timers, its group with it.
+ * It is reaped as usual.
  */
 void
 exec_terminate(struct child *c)
 {
 	if (c->exited || c->pid <= 0)
 		return;
-	kill(c->pid, SIGTERM);
+	exec_signal(c, SIGTERM);
 	if (!ev_timer_armed(&c->kill))
 		ev_timer_arm(&c->kill, EXEC_KILL_GRACE_MS);
 }
 
 /*
- * Reap the children still listed that have exited, without blocking.
- * Returns how many are left.  Safe in a signal handler.
+ * How many children still listed are running, without blocking.  Those
+ * that have exited are left unreaped, so that their numbers, and their
+ * groups', are nobody else's yet; one reaped already (the signal came
+ * in exec_sigchld()) is never signalled again.  Safe in a signal handler.
  */
 static int
-exec_reap_listed(void)
+exec_running_listed(void)
 {
 	struct child	*c;
-	int		 left = 0, status;
+	siginfo_t	 si;
+	int		 left = 0;
 
 	TAILQ_FOREACH(c, &exec_children, entry) {
 		if (c->pid <= 0)
 			continue;
-		if (waitpid(c->pid, &status, WNOHANG) == c->pid)
-			c->pid = -1;	/* Reaped: never signalled again. */
-		else
+		si.si_pid = 0;
+		if (waitid(P_PID, c->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+		    -1 && errno == ECHILD)
+			c->pid = -1;
+		else if (si.si_pid != c->pid)
 			left++;
 	}
 	return (left);
@@ -308,8 +330,8 @@ exec_pass_cb(int sig, void *arg)
 
 	(void)arg;
 	TAILQ_FOREACH(c, &exec_children, entry) {
-		if (c->pid > 0 && !c->exited)
-			kill(c->pid, sig);
+		if (!c->exited)
+			exec_signal(c, sig);
 	}
 }
 
@@ -326,10 +348,10 @@ exec_pass_signal(int sig)
 /*
  * Ask every program still running to end (SIGTERM) when the signal sig
  * ends sockcat, wait up to EXEC_KILL_GRACE_MS for them, and kill (SIGKILL)
- * those that ignored it: no program outlives sockcat.  The wait sleeps
- * in sigtimedwait(2) until a child exits, it never polls.  Only for a
- * process about to die: safe in a signal handler, it walks the list and
- * makes system calls.
+ * those that ignored it, with what is left of their groups: no program
+ * outlives sockcat.  The wait sleeps in sigtimedwait(2) until a child
+ * exits, it never polls.  Only for a process about to die: safe in a
+ * signal handler, it walks the list and makes system calls.
  */
 static void
 exec_kill_children(int sig)
@@ -343,16 +365,14 @@ exec_kill_children(int sig)
 	/* At an ordinary exit the programs see end-of-file instead. */
 	if (sig == 0)
 		return;
-	TAILQ_FOREACH(c, &exec_children, entry) {
-		if (c->pid > 0)
-			kill(c->pid, SIGTERM);
-	}
+	TAILQ_FOREACH(c, &exec_children, entry)
+		exec_signal(c, SIGTERM);
 	/* Blocked, a child's exit stays pending for sigtimedwait(). */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (exec_reap_listed() > 0) {
+	while (exec_running_listed() > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left_ms = EXEC_KILL_GRACE_MS -
 		    ((long long)(now.tv_sec - start.tv_sec) * 1000 +
@@ -365,9 +385,9 @@ exec_kill_children(int sig)
 	}
 	TAILQ_FOREACH(c, &exec_children, entry) {
 		if (c->pid > 0) {
-			kill(c->pid, SIGKILL);
+			exec_signal(c, SIGKILL);
 			waitpid(c->pid, NULL, 0);
-			c->pid = -1;
+			c->pid = -1;	/* Reaped: never signalled again. */
 		}
 	}
 	errno = saved;
@@ -395,10 +415,12 @@ struct exec_how {
 	int		 fdin;	/* where in and out go in the child */
 	int		 fdout;
 	int		 errout; /* out (or tty) is its stderr too */
-	int		 keep_in; /* on tty: its stdin, stdout are ours */
-	int		 keep_out;
+	int		 keep_in; /* its stdin, stdout are ours (not the */
+	int		 keep_out; /* pipe, nor the tty) */
 	int		 setsid; /* a session of its own */
-	int		 pgid;	/* else setpgid(0, pgid), unless -1 */
+	int		 pgid;	/* else setpgid(0, pgid); -1: a group of its
+				   own unless it reads our stdin or uses
+				   our terminal */
 	const char	*chroot; /* its root, or NULL */
 	const struct exec_creds *creds; /* who it runs as */
 	sigset_t	 reset;	/* set back to their default */
@@ -466,6 +488,26 @@ exec_child_fds(struct exec_how *how)
 	    exec_child_dup(out, how->fdout) == -1 ||
 	    (how->errout && exec_child_dup(out, STDERR_FILENO) == -1))
 		return (-1);
+	return (0);
+}
+
+/*
+ * Would the child be stopped (SIGTTIN, SIGTTOU) for using the terminal
+ * its descriptors 0-2 reach from a group of its own: is its stdin a
+ * terminal, or an output where TOSTOP is set?  Then it stays in ours,
+ * in our terminal's foreground with us.  System calls only.
+ */
+static int
+exec_child_on_tty(void)
+{
+	struct termios	 t;
+	int		 fd;
+
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (tcgetattr(fd, &t) == 0 &&
+		    (fd == STDIN_FILENO || (t.c_lflag & TOSTOP)))
+			return (1);
+	}
 	return (0);
 }
 
@@ -545,6 +587,13 @@ exec_child(struct exec_how *how)
 	 */
 	cloexec_from(STDERR_FILENO + 1);
 	if (how->tty == NULL && exec_child_fds(how) == -1)
+		goto fail;
+	/*
+	 * A group of its own, which ends with it (exec_signal()); one that
+	 * reads our stdin is of our job, where socat keeps it too.
+	 */
+	if (how->tty == NULL && !how->setsid && how->pgid == -1 &&
+	    !how->keep_in && !exec_child_on_tty() && setpgid(0, 0) == -1)
 		goto fail;
 	if (exec_child_creds(how) == -1)
 		goto fail;
@@ -685,18 +734,19 @@ exec_started(struct child *c, const struct exec_cmd *cmd, int *in, int *out,
 /*
  * Start cmd with pipes for its stdin and stdout (or, ec->on_fd, ec->fd as
  * both, made blocking) and sockcat's stderr, only descriptors 0, 1 and 2
- * open, SIGPIPE at its default and no signal blocked, and ec described
- * in its environment.  The child is reaped from
- * the event loop; exited_cb (set by the caller) is called then.  Returns
- * NULL with errno and *cause set on failure, also when the program cannot
- * be executed.
+ * open, SIGPIPE at its default and no signal blocked, ec described in its
+ * environment, and leading a process group (exec_child()).  The child is
+ * reaped from the event loop; exited_cb (set by the caller) is called
+ * then.  Returns NULL with errno and *cause set on failure, also when the
+ * program cannot be executed.
  */
 struct child *
 exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
     char **cause)
 {
 	struct exec_how	 how = { .path = cmd->path, .argv = cmd->argv,
-	    .errout = cmd->errout, .setsid = cmd->setsid, .pgid = cmd->pgid,
+	    .errout = cmd->errout, .keep_in = cmd->keep_in,
+	    .keep_out = cmd->keep_out, .setsid = cmd->setsid, .pgid = cmd->pgid,
 	    .chroot = cmd->chroot, .creds = &cmd->creds };
 	struct child	*c = NULL;
 	char		**env = NULL;
@@ -718,8 +768,6 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 		    -1))
 			goto fail;
 		how.tty = pt.path;
-		how.keep_in = cmd->keep_in;
-		how.keep_out = cmd->keep_out;
 	} else if (ec->on_fd) {
 		/* The connection is the program's: blocking, as it expects. */
 		if (net_set_nonblock(ec->fd, 0) == -1)
@@ -744,6 +792,11 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	error = (c->pid = exec_start(&how, &mask)) == -1 ? errno : 0;
 	if (error == 0)
 		TAILQ_INSERT_TAIL(&exec_children, c, entry);
+	/* Only our stdin or terminal or setpgid=PGID keeps it from a group. */
+	DEBUG_CHECK(error != 0 || how.pgid > 0 || how.keep_in ||
+	    getpgid(c->pid) == c->pid || isatty(STDIN_FILENO) ||
+	    isatty(STDOUT_FILENO) || isatty(STDERR_FILENO),
+	    "exec_spawn: a program that leads no process group");
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	exec_environ_free(env, first);
 	env = NULL;
