@@ -158,6 +158,50 @@ test_interact() {
 	    "$(<"$SC_TMP/smtp.err")"
 }
 
+# The reader of stdout leaves ("| true", "| head -1", or before the
+# greeting comes): as for nc, no error, and the script goes on, what comes
+# matched and dropped.  Each order of the events that coincide.
+test_stdout_reader_gone() {
+	for order in kernel reverse; do
+		for reader in true 'head -1' gone; do
+			peer smtp smtp ok
+			stdout_reader_gone "$order" "$reader"
+			assertEquals "$order, $reader: status" 0 "$RC"
+			assertEquals "$order, $reader: stderr" "" \
+			    "$(<"$SC_TMP/err")"
+			wait_exit "$PEER_PID" 10
+			assertEquals "$order, $reader: what the server read" \
+			    "$(printf 'HELO me\r\nQUIT\r')" \
+			    "$(<"$SC_TMP/smtp.err")"
+		done
+	done
+}
+
+# stdout_reader_gone ORDER READER: the dialogue with stdout read by READER
+# ("gone": a pipe whose reader left before sockcat started), the events
+# in ORDER; its status in RC.
+stdout_reader_gone() {
+	set -- "$1" "$2" -C -w 5 --expect '^220' --send 'HELO me\r\n' \
+	    --expect '^250' --send 'QUIT\r\n' 127.0.0.1 "$PPORT"
+	_order=$1
+	[ "$_order" = kernel ] && _order=
+	if [ "$2" = gone ]; then
+		shift 2
+		SC_EVENT_ORDER=$_order t 20 python3 -c 'import os, sys
+r, w = os.pipe()
+os.close(r)
+os.dup2(w, 1)
+os.execv(sys.argv[1], sys.argv[1:])' "$SC" "$@" </dev/null 2>"$SC_TMP/err"
+		RC=$?
+		return
+	fi
+	_reader=$2
+	shift 2
+	SC_EVENT_ORDER=$_order t 20 "$SC" "$@" </dev/null 2>"$SC_TMP/err" |
+	    $_reader >/dev/null
+	RC=${PIPESTATUS[0]}
+}
+
 # A WebSocket service: each message is a line, matched whole.
 test_websocket() {
 	have_websockets || { sc_skip "python3-websockets"; return; }

@@ -149,8 +149,9 @@ channel_deliver_batch(struct channel *ch)
 			return (0);
 		n = ep_write(dst, batch_data(b, b->first) + b->off,
 		    batch_len(b, b->first) - b->off);
-	} else
-		n = batch_writev(b, dst->wfd);
+	} else if ((n = batch_writev(b, dst->wfd)) == -1 && errno == EPIPE &&
+	    (dst->flags & EP_DROP_GONE))
+		n = b->bytes;
 	if (n == -1)
 		goto fail;
 	batch_consume(b, n, channel_delivered, ch);

@@ -398,6 +398,8 @@ expect_attach(struct session *s, struct channel *rx, struct channel *tx,
 	ex->shut = (tx->flags & CH_SHUTDOWN) != 0;
 	ev_timer_init(&ex->timer, expect_timer_cb, ex);
 	session_set_idle(s, TIME_NONE);
+	/* What comes is matched when stdout's reader has gone too. */
+	rx->dst->flags |= EP_DROP_GONE;
 	/* What the script sends is said to end, and never spliced. */
 	tx->flags = (tx->flags | CH_SHUTDOWN | CH_COPY) & ~CH_LAZY;
 	channel_hold(tx, 1);

@@ -531,14 +531,17 @@ ep_write(struct endpoint *ep, const void *p, size_t n)
 	ssize_t	 r;
 
 	if (ep->ops != NULL && ep->ops->write != NULL)
-		return (ep->ops->write(ep, p, n));
-	r = write(ep->wfd, p, n);
-	/* The write that reports a refusal has not sent: once more. */
-	if (r == -1 && errno == ECONNREFUSED && (ep->flags & EP_DEAF))
+		r = ep->ops->write(ep, p, n);
+	else {
 		r = write(ep->wfd, p, n);
-	if (r == -1 && errno == EAGAIN)
-		ev_blocked(ep->wfd, EV_WRITE);
-	return (r);
+		/* The write that reports a refusal has not sent: once more. */
+		if (r == -1 && errno == ECONNREFUSED && (ep->flags & EP_DEAF))
+			r = write(ep->wfd, p, n);
+		if (r == -1 && errno == EAGAIN)
+			ev_blocked(ep->wfd, EV_WRITE);
+	}
+	return (r == -1 && errno == EPIPE && (ep->flags & EP_DROP_GONE) ?
+	    (ssize_t)n : r);
 }
 
 /*

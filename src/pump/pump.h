@@ -69,6 +69,10 @@ enum ep_shut {
 				   reports (a peer's ICMP) is passed over,
 				   as an unconnected socket never hears it
 				   (socat's UDP-SENDTO:). */
+#define EP_DROP_GONE	0x2000	/* A write that finds the reader gone
+				   (EPIPE) takes what it was given and
+				   drops it: a script still reads what
+				   comes after stdout's reader left. */
 
 struct endpoint;
 struct mmsghdr;
