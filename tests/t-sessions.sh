@@ -3,7 +3,8 @@
 # --script): an SMTP-like dialogue against a server that answers, answers
 # late, answers wrong and never answers; a WebSocket service from
 # Python's websockets; each client of a -lk listener; a script file's
-# steps, interact, and the files and command lines refused.  The time
+# steps, interact, a reader of stdout that leaves, the patterns' budget,
+# and the files and command lines refused.  The time
 # before each line (--timestamp) on stdout and in the logs.  The
 # manual's examples as printed.
 
@@ -288,8 +289,48 @@ test_refused() {
 	    --expect x -e /bin/cat 127.0.0.1 1
 	expect_error "--script is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
 	    --script /dev/null -d 127.0.0.1 1
+	# Refused before anything is compiled: a pattern that would not
+	# compile is not reached, given before -z or after.
+	printf 'expect (\n' >"$SC_TMP/bad"
+	expect_error "--script is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	    --script "$SC_TMP/bad" -z 127.0.0.1 1
+	expect_error "--expect is for one peer wired to stdin and stdout: it takes no -z, -e, -c, --fifo, -d, --recv-only, --raw, --readline or --chat" \
+	    -z --expect '(' 127.0.0.1 1
 	expect_error "--broker is a mode of its own: it takes no --send" \
 	    --broker --send x -l 1
+}
+
+# A pattern, and a script's patterns together, have a budget (the atoms
+# repetitions make), weighed before anything is compiled: 300 patterns of
+# the most one may cost (6 KB) would take 800 MB; refused at the sixth,
+# in one line, within a quarter of that (ulimit -v, but for a sanitizer's
+# build, which reserves terabytes).  Five fit.
+test_script_budget() {
+	for _i in $(seq 300); do
+		echo 'expect (.{255}){78}'
+	done >"$SC_TMP/big"
+	(
+		grep -aq __asan_init "$SC" || ulimit -v 262144
+		t 10 "$SC" --script "$SC_TMP/big" 127.0.0.1 1
+	) </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "refused in one line" \
+	    "sockcat: $SC_TMP/big: line 6: the patterns together would take too much memory: \"(.{255}){78}\"" \
+	    "$(<"$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	expect_error '--expect: a pattern that would take too much memory "(.{255}){79}"' \
+	    --expect '(.{255}){79}' 127.0.0.1 1
+	expect_error '--expect: a pattern that would take too much memory "((x{150}){100})((x{150}){100})"' \
+	    --expect '((x{150}){100})((x{150}){100})' 127.0.0.1 1
+	# Five are compiled, and the client goes on to dial.
+	head -5 "$SC_TMP/big" >"$SC_TMP/five"
+	_port=$(free_port)
+	t 10 "$SC" -v --script "$SC_TMP/five" 127.0.0.1 "$_port" </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "five: status" 1 $?
+	assertEquals "five: dialled" \
+	    "sockcat: connect to 127.0.0.1 port $_port (tcp) failed: Connection refused" \
+	    "$(<"$SC_TMP/err")"
 }
 
 # --timestamp=relative: each line after the seconds since the session's

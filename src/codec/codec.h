@@ -659,6 +659,8 @@ enum script_op {
 #define SCRIPT_FILE_MAX		(1024 * 1024) /* a --script file */
 #define SCRIPT_GROUPS		10	/* the match and \1 to \9 */
 #define SCRIPT_TIME_MAX		86400	/* a sleep or timeout, seconds */
+#define SCRIPT_PATTERN_COST	20000	/* a pattern's atoms, repeated */
+#define SCRIPT_COST_MAX		100000	/* a script's patterns', together */
 
 struct script_step {
 	enum script_op	 op;
@@ -666,12 +668,15 @@ struct script_step {
 	regex_t		*re;		/* an expect's pattern, compiled */
 	long long	 ms;		/* a sleep's or a timeout's */
 	size_t		 line;		/* its line in the file; 0: argv */
+	const char	*from;		/* an option's name, a file's */
 };
 
 /* A script: its steps in order, and what was wrong when it was refused. */
 struct script {
 	struct script_step	*steps;
 	size_t			 n;
+	long long		 cost;	/* its patterns', estimated */
+	const char		*from;	/* of the steps added; of one refused */
 	char			 why[192];
 };
 
@@ -679,6 +684,7 @@ const char	*script_op_name(enum script_op);
 int		 script_add(struct script *, const char *, const char *,
 		    size_t);
 int		 script_parse(struct script *, const char *, size_t);
+int		 script_compile(struct script *);
 ssize_t		 script_text(const char *, const char *, const regmatch_t *,
 		    unsigned char *, size_t, const char **);
 int		 script_time(const char *, long long *);

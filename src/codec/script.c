@@ -186,22 +186,20 @@ script_text(const char *in, const char *subject, const regmatch_t *m,
 	return (n);
 }
 
-/*
- * The most a pattern may cost: its atoms, each group counted as often as
- * a repetition after it may repeat it.  regcomp(3) makes a copy of an
- * interval's atom for each count, so "(a{255}){255}" would take memory
- * a peer's input should not decide; and adjacent repetitions ("a++"),
- * which POSIX leaves undefined, make glibc's regcomp() take gigabytes.
- */
-#define SCRIPT_PATTERN_COST	20000
+/* The deepest groups a pattern may nest. */
 #define SCRIPT_NEST_MAX		32
 
 /*
- * Is the extended regular expression re cheap enough to compile (above)?
- * Returns NULL, or what is wrong.
+ * Is the extended regular expression re cheap enough to compile?  Its
+ * cost is its atoms, each group counted as often as a repetition after
+ * it may repeat it: regcomp(3) makes a copy of an interval's atom for
+ * each count, some 130 bytes each, so "(a{255}){255}" would take memory
+ * a peer's input should not decide; and adjacent repetitions ("a++"),
+ * which POSIX leaves undefined, make glibc's regcomp() take gigabytes.
+ * Returns NULL with its cost in *cost, or what is wrong.
  */
 static const char *
-script_pattern_cost(const char *re)
+script_pattern_cost(const char *re, long long *cost)
 {
 	long long	 group[SCRIPT_NEST_MAX + 1], last = 0, lo, hi;
 	const char	*p = re;
@@ -282,15 +280,23 @@ script_pattern_cost(const char *re)
 		    last > SCRIPT_PATTERN_COST)
 			return ("a pattern that would take too much memory");
 	}
+	/* A group not closed is regcomp()'s to refuse: it costs as one. */
+	while (depth > 0) {
+		depth--;
+		group[depth] += group[depth + 1];
+	}
+	if ((*cost = group[0]) > SCRIPT_PATTERN_COST)
+		return ("a pattern that would take too much memory");
 	return (NULL);
 }
 
 /*
  * Add a step to sc: word, one of a script file's ("expect", "send",
  * ...), with its argument arg (NULL for a step that takes none), from
- * line of a file (0: the command line).  A pattern is compiled (POSIX
- * extended, lines as lines: REG_NEWLINE), a text checked, a time read.
- * Returns -1 with sc->why saying what is wrong.
+ * line of a file (0: the command line), and from sc->from.  A pattern's
+ * cost is weighed, alone and with the script's (script_compile() compiles
+ * it), a text checked, a time read.  Returns -1 with sc->why saying what
+ * is wrong.
  */
 int
 script_add(struct script *sc, const char *word, const char *arg, size_t line)
@@ -298,7 +304,7 @@ script_add(struct script *sc, const char *word, const char *arg, size_t line)
 	struct script_step	*st, *steps;
 	unsigned char		*out;
 	const char		*why;
-	char			 err[96];
+	long long		 cost;
 	size_t			 op;
 	int			 rc;
 
@@ -328,19 +334,15 @@ script_add(struct script *sc, const char *word, const char *arg, size_t line)
 	memset(st, 0, sizeof(*st));
 	st->op = op;
 	st->line = line;
+	st->from = sc->from;
 	switch (st->op) {
 	case SCRIPT_EXPECT:
-		if ((why = script_pattern_cost(arg)) != NULL)
+		if ((why = script_pattern_cost(arg, &cost)) != NULL)
 			return (script_why(sc, line, why, arg));
-		if ((st->re = malloc(sizeof(*st->re))) == NULL)
-			return (script_why(sc, line, strerror(errno), NULL));
-		if ((rc = regcomp(st->re, arg, REG_EXTENDED | REG_NEWLINE)) !=
-		    0) {
-			regerror(rc, st->re, err, sizeof(err));
-			free(st->re);
-			st->re = NULL;
-			return (script_why(sc, line, err, arg));
-		}
+		if (sc->cost + cost > SCRIPT_COST_MAX)
+			return (script_why(sc, line, "the patterns together "
+			    "would take too much memory:", arg));
+		sc->cost += cost;
 		break;
 	case SCRIPT_SEND:
 		if ((out = malloc(SCRIPT_SEND_MAX)) == NULL)
@@ -359,14 +361,41 @@ script_add(struct script *sc, const char *word, const char *arg, size_t line)
 	default:
 		break;
 	}
-	if (arg != NULL && (st->arg = strdup(arg)) == NULL) {
-		if (st->re != NULL) {
-			regfree(st->re);
-			free(st->re);
-		}
+	if (arg != NULL && (st->arg = strdup(arg)) == NULL)
 		return (script_why(sc, line, strerror(errno), NULL));
-	}
 	sc->n++;
+	return (0);
+}
+
+/*
+ * Compile the patterns of sc's expects (POSIX extended, lines as lines:
+ * REG_NEWLINE): once the command line is known to be sound, so that one
+ * refused costs no compiling.  Returns -1 with sc->why saying what is
+ * wrong, sc->from naming what the step came from.
+ */
+int
+script_compile(struct script *sc)
+{
+	struct script_step	*st;
+	char			 err[96];
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < sc->n; i++) {
+		st = &sc->steps[i];
+		if (st->op != SCRIPT_EXPECT || st->re != NULL)
+			continue;
+		sc->from = st->from;
+		if ((st->re = malloc(sizeof(*st->re))) == NULL)
+			return (script_why(sc, st->line, strerror(errno), NULL));
+		if ((rc = regcomp(st->re, st->arg, REG_EXTENDED |
+		    REG_NEWLINE)) != 0) {
+			regerror(rc, st->re, err, sizeof(err));
+			free(st->re);
+			st->re = NULL;
+			return (script_why(sc, st->line, err, st->arg));
+		}
+	}
 	return (0);
 }
 

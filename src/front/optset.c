@@ -706,6 +706,7 @@ opt_step(struct cmdline *cl, const char *word, const char *name,
 {
 	struct options	*o = cl->o;
 
+	o->script.from = name;
 	if (script_add(&o->script, word, arg, 0) == -1)
 		fatalx("%s: %s", name, o->script.why);
 	o->flow.script = &o->script;
@@ -756,6 +757,7 @@ opt_script(struct cmdline *cl, const struct optdef *d, char *arg)
 	if (n == -1)
 		fatal("--script %s", arg);
 	close(fd);
+	o->script.from = arg;
 	if (script_parse(&o->script, text, len) == -1)
 		fatalx("%s: %s", arg, o->script.why);
 	free(text);

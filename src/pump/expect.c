@@ -119,6 +119,8 @@ expect_match(struct expect *ex, int final)
 	size_t		 at, n, end;
 	int		 eflags = 0;
 
+	DEBUG_CHECK(st->re != NULL, "expect: a pattern not compiled "
+	    "(script_compile())");
 #ifdef REG_STARTEND
 	/* What came may hold NUL bytes: the match is over all of it. */
 	eflags = REG_STARTEND;

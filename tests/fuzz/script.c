@@ -1,8 +1,9 @@
 /*
  * Fuzz target: session scripts (src/codec/script.c): any text read as a
- * --script file is steps or one line saying what is wrong with one, and
- * every send's text of a script that was taken is made into bytes with
- * the groups of a match of its own first pattern, within its bound.
+ * --script file is steps or one line saying what is wrong with one, its
+ * patterns within the script's budget before any is compiled, and every
+ * send's text of a script that was taken is made into bytes with the
+ * groups of a match of its own first pattern, within its bound.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -39,6 +40,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	memset(&sc, 0, sizeof(sc));
 	rv = script_parse(&sc, copy, size);
+	if (rv == 0 && sc.cost > SCRIPT_COST_MAX)
+		abort();
+	if (rv == 0)
+		rv = script_compile(&sc);
 	if (rv == -1 && (sc.why[0] == '\0' ||
 	    memchr(sc.why, '\n', sizeof(sc.why)) != NULL))
 		abort();
