@@ -89,6 +89,13 @@ sc_require_tls() {
 	fi
 }
 
+# Is sockcat a debug build (./configure --enable-debug)?  Its event-order
+# knob, read at the loop's first wait (-z makes one), says so.
+sc_debug_build() {
+	SC_EVENT_ORDER=bogus t 5 "$SC" -z 127.0.0.1 1 2>&1 |
+	    grep -q 'SC_EVENT_ORDER=bogus'
+}
+
 SC_PIDS=""
 SC_TMP=""
 

@@ -17,6 +17,11 @@ scripted listener.
                               and "two" half a second later, reads to
                               its client's end (what it read to stderr)
                               and closes
+  scriptpeer.py trickle       a server on 127.0.0.1, port 0: prints
+                              "PORT n", sends 64 KiB of "x", then 2000
+                              "y" a byte a packet, then "\r\nfoo\r\n",
+                              reads to its client's end (what it read
+                              to stderr) and closes
   scriptpeer.py helo PORT NAME
                               a client of 127.0.0.1:PORT: sends "HELO
                               NAME", prints the line it gets, sends
@@ -110,6 +115,27 @@ def talk():
     c.close()
 
 
+def trickle():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    say("PORT", s.getsockname()[1])
+    c, _ = s.accept()
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    c.sendall(b"x" * 65536)
+    for _ in range(2000):
+        c.sendall(b"y")
+        time.sleep(0.0005)
+    c.sendall(b"\r\nfoo\r\n")
+    while True:
+        b = c.recv(4096)
+        if not b:
+            break
+        sys.stderr.buffer.write(b)
+        sys.stderr.flush()
+    c.close()
+
+
 def helo(port, name):
     c = socket.create_connection(("127.0.0.1", int(port)))
     f = c.makefile("rb")
@@ -127,5 +153,7 @@ if __name__ == "__main__":
         asyncio.run(ws_serve())
     elif sys.argv[1] == "talk":
         talk()
+    elif sys.argv[1] == "trickle":
+        trickle()
     elif sys.argv[1] == "helo":
         helo(sys.argv[2], sys.argv[3])

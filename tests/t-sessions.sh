@@ -3,9 +3,9 @@
 # --script): an SMTP-like dialogue against a server that answers, answers
 # late, answers wrong and never answers; a WebSocket service from
 # Python's websockets; each client of a -lk listener; a script file's
-# steps, interact, a reader of stdout that leaves, the patterns' budget,
-# and the files and command lines refused.  The time
-# before each line (--timestamp) on stdout and in the logs.  The
+# steps, interact, a reader of stdout that leaves, what matching costs,
+# the patterns' budget, and the files and command lines refused.  The
+# time before each line (--timestamp) on stdout and in the logs.  The
 # manual's examples as printed.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -298,6 +298,36 @@ test_refused() {
 	    -z --expect '(' 127.0.0.1 1
 	expect_error "--broker is a mode of its own: it takes no --send" \
 	    --broker --send x -l 1
+}
+
+# What an expect costs follows what came, not what it keeps: 64 KiB that
+# does not match, then 2000 bytes a packet, then the match.  A debug
+# build counts the bytes the expects looked at (SC_EXPECT_COUNT): at most
+# four times what came (67543 bytes), where looking at the whole window
+# for each packet counted 130 million.  Raw, each packet is tried with
+# the bytes before it that a match could start in ("xyyy" spans four
+# packets); with -C each line is looked for once and tried once, whole.
+test_expect_cost_follows_what_came() {
+	for how in raw -C; do
+		peer trickle trickle
+		set -- --expect 'xy{3}' --expect 'foo|bar'
+		[ $how = -C ] && set -- -C --expect '^x*y+$' --expect '^foo'
+		SC_EXPECT_COUNT=1 t 60 "$SC" -w 30 "$@" --send 'done\r\n' \
+		    127.0.0.1 "$PPORT" </dev/null >"$SC_TMP/out" \
+		    2>"$SC_TMP/err"
+		assertEquals "$how: status" 0 $?
+		assertEquals "$how: all that came is on stdout" 67543 \
+		    "$(wc -c <"$SC_TMP/out")"
+		wait_exit "$PEER_PID" 10
+		assertEquals "$how: the send went" "$(printf 'done\r')" \
+		    "$(<"$SC_TMP/trickle.err")"
+		sc_debug_build ||
+		    { sc_skip "not a debug build: expects are not counted"; return; }
+		looked=$(sed -n 's/^sockcat: bytes the expects looked at: //p' \
+		    "$SC_TMP/err")
+		assertTrue "$how: ${looked:-no} bytes looked at for 67543" \
+		    "[ ${looked:-999999999} -le $((4 * 67543)) ]"
+	done
 }
 
 # A pattern, and a script's patterns together, have a budget (the atoms

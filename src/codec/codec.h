@@ -667,6 +667,8 @@ struct script_step {
 	char		*arg;		/* a pattern or a text, as written */
 	regex_t		*re;		/* an expect's pattern, compiled */
 	long long	 ms;		/* a sleep's or a timeout's */
+	size_t		 reach;		/* an expect's longest match, bytes;
+					   SIZE_MAX: any */
 	size_t		 line;		/* its line in the file; 0: argv */
 	const char	*from;		/* an option's name, a file's */
 };

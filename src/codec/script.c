@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,104 +190,194 @@ script_text(const char *in, const char *subject, const regmatch_t *m,
 /* The deepest groups a pattern may nest. */
 #define SCRIPT_NEST_MAX		32
 
+/* Longer than any match is looked for: a match of any length. */
+#define SCRIPT_FAR		(1LL << 40)
+
+/* A pattern weighed so far (script_weigh()): at each depth of its groups. */
+struct script_weight {
+	long long	 cost[SCRIPT_NEST_MAX + 1];	/* the group's atoms */
+	long long	 reach[SCRIPT_NEST_MAX + 1];	/* its branch's longest */
+	long long	 widest[SCRIPT_NEST_MAX + 1];	/* its other branches' */
+	long long	 cost1, reach1;	/* the last atom's or group's */
+	int		 depth;
+};
+
+/* a times b, at most SCRIPT_FAR. */
+static long long
+script_far(long long a, long long b)
+{
+	if (a != 0 && b > SCRIPT_FAR / a)
+		return (SCRIPT_FAR);
+	return (a * b);
+}
+
+/* a plus b, at most SCRIPT_FAR. */
+static long long
+script_far_sum(long long a, long long b)
+{
+	return (a + b > SCRIPT_FAR ? SCRIPT_FAR : a + b);
+}
+
 /*
- * Is the extended regular expression re cheap enough to compile?  Its
- * cost is its atoms, each group counted as often as a repetition after
- * it may repeat it: regcomp(3) makes a copy of an interval's atom for
- * each count, some 130 bytes each, so "(a{255}){255}" would take memory
- * a peer's input should not decide; and adjacent repetitions ("a++"),
- * which POSIX leaves undefined, make glibc's regcomp() take gigabytes.
- * Returns NULL with its cost in *cost, or what is wrong.
+ * The repetition at *pp ('*', '+', '?', "{n}", "{n,}", "{n,m}"): how
+ * many copies regcomp() makes of what it repeats (*copies) and how many
+ * times that may match (*times, SCRIPT_FAR: any); *pp is left on its
+ * last character.  Returns NULL, or what is wrong.
  */
 static const char *
-script_pattern_cost(const char *re, long long *cost)
+script_repeat(const char **pp, long long *copies, long long *times)
 {
-	long long	 group[SCRIPT_NEST_MAX + 1], last = 0, lo, hi;
-	const char	*p = re;
 	char		*end;
-	int		 depth = 0, rep = 0;
+	long long	 lo;
 
-	group[0] = 0;
-	while (*p != '\0') {
+	*copies = 2;
+	*times = **pp == '?' ? 1 : SCRIPT_FAR;
+	if (**pp != '{')
+		return (NULL);
+	lo = *copies = *times = strtoll(*pp + 1, &end, 10);
+	if (*end == ',') {
+		end++;
+		/* {n,}: n copies, and one more looped. */
+		if (*end >= '0' && *end <= '9')
+			*copies = *times = strtoll(end, &end, 10);
+		else {
+			*copies = lo + 1;
+			*times = SCRIPT_FAR;
+		}
+	}
+	if (*end != '}')
+		return ("a repetition not closed");
+	if (lo > 255 || *copies > 255)
+		return ("a repetition of more than 255");
+	*copies = *copies < 1 ? 1 : *copies;
+	*times = *times < 1 ? 1 : *times;
+	*pp = end;
+	return (NULL);
+}
+
+/* The end of the bracket expression at p: its ']', or the string's end. */
+static const char *
+script_bracket(const char *p)
+{
+	const char	*end;
+
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=') &&
+		    (end = strstr(p + 2, p[1] == ':' ? ":]" : p[1] == '.' ?
+		    ".]" : "=]")) != NULL)
+			p = end + 1;
+		p++;
+	}
+	return (p);
+}
+
+/*
+ * The most bytes the atom at p matches (the C locale's characters are
+ * bytes): none for an anchor, any number for a back-reference.
+ */
+static long long
+script_atom_reach(const char *p)
+{
+	if (*p == '^' || *p == '$')
+		return (0);
+	if (*p != '\\' || p[1] == '\0')
+		return (1);
+	if (p[1] >= '1' && p[1] <= '9')
+		return (SCRIPT_FAR);
+	return (strchr("bB<>`'", p[1]) != NULL ? 0 : 1);
+}
+
+/* The group at w's depth is closed: it is the last atom of the one around. */
+static void
+script_close(struct script_weight *w)
+{
+	int	 d = w->depth--;
+
+	w->cost1 = w->cost[d];
+	w->reach1 = w->widest[d] > w->reach[d] ? w->widest[d] : w->reach[d];
+	w->cost[d - 1] += w->cost1;
+	w->reach[d - 1] = script_far_sum(w->reach[d - 1], w->reach1);
+}
+
+/*
+ * Weigh the extended regular expression re: is it cheap enough to
+ * compile, and how long can a match be?  Its cost is its atoms, each
+ * group counted as often as a repetition after it may repeat it:
+ * regcomp(3) makes a copy of an interval's atom for each count, some 130
+ * bytes each, so "(a{255}){255}" would take memory a peer's input should
+ * not decide; and adjacent repetitions ("a++"), which POSIX leaves
+ * undefined, make glibc's regcomp() take gigabytes.  Returns NULL with
+ * its cost in *cost and the most bytes a match spans in *reach
+ * (SCRIPT_FAR: any), or what is wrong.
+ */
+static const char *
+script_weigh(const char *re, long long *cost, long long *reach)
+{
+	struct script_weight	 w;
+	const char		*p, *why;
+	long long		 copies, times;
+	int			 d, rep = 0;
+
+	memset(&w, 0, sizeof(w));
+	for (p = re; *p != '\0'; p++) {
+		if (w.cost[w.depth] > SCRIPT_PATTERN_COST ||
+		    w.cost1 > SCRIPT_PATTERN_COST)
+			return ("a pattern that would take too much memory");
+		d = w.depth;
 		if (*p == '*' || *p == '+' || *p == '?' || (*p == '{' &&
-		    (p[1] >= '0' && p[1] <= '9'))) {
+		    p[1] >= '0' && p[1] <= '9')) {
 			if (rep)
 				return ("a repetition of a repetition");
-			hi = 2;
-			if (*p == '{') {
-				lo = strtoll(p + 1, &end, 10);
-				if (lo > 255)
-					return ("a repetition of more than 255");
-				hi = lo;
-				if (*end == ',') {
-					end++;
-					/* {n,}: n copies, and one more looped. */
-					hi = *end >= '0' && *end <= '9' ?
-					    strtoll(end, &end, 10) : lo + 1;
-				}
-				if (*end != '}')
-					return ("a repetition not closed");
-				if (hi > 255)
-					return ("a repetition of more than 255");
-				p = end;
-			}
-			if (hi < 1)
-				hi = 1;
-			group[depth] += last * (hi - 1);
-			last *= hi;
+			if ((why = script_repeat(&p, &copies, &times)) != NULL)
+				return (why);
+			w.cost[d] += w.cost1 * (copies - 1);
+			w.cost1 *= copies;
+			w.reach[d] = script_far_sum(w.reach[d] - w.reach1,
+			    script_far(w.reach1, times));
+			w.reach1 = script_far(w.reach1, times);
 			rep = 1;
-			p++;
-		} else {
-			rep = 0;
-			if (*p == '(') {
-				if (depth == SCRIPT_NEST_MAX)
-					return ("groups nested too deep");
-				group[++depth] = 0;
-				last = 0;
-				p++;
-				continue;
-			}
-			if (*p == ')' && depth > 0) {
-				last = group[depth--];
-				group[depth] += last;
-				p++;
-				continue;
-			}
-			if (*p == '[') {
-				/* A bracket expression is one atom. */
-				p++;
-				if (*p == '^')
-					p++;
-				if (*p == ']')
-					p++;
-				while (*p != '\0' && *p != ']') {
-					if (*p == '[' && (p[1] == ':' ||
-					    p[1] == '.' || p[1] == '=') &&
-					    (end = strstr(p + 2, p[1] == ':' ?
-					    ":]" : p[1] == '.' ? ".]" : "=]")) !=
-					    NULL)
-						p = end + 1;
-					p++;
-				}
-				if (*p == '\0')
-					break;
-			} else if (*p == '\\' && p[1] != '\0')
-				p++;
-			last = 1;
-			group[depth]++;
-			p++;
+			continue;
 		}
-		if (group[depth] > SCRIPT_PATTERN_COST ||
-		    last > SCRIPT_PATTERN_COST)
-			return ("a pattern that would take too much memory");
+		rep = 0;
+		if (*p == '(') {
+			if (d == SCRIPT_NEST_MAX)
+				return ("groups nested too deep");
+			d = ++w.depth;
+			w.cost[d] = w.reach[d] = w.widest[d] = 0;
+			w.cost1 = w.reach1 = 0;
+			continue;
+		}
+		/* Another branch: the group's longest is the longest's. */
+		if (*p == '|') {
+			if (w.reach[d] > w.widest[d])
+				w.widest[d] = w.reach[d];
+			w.reach[d] = w.cost1 = w.reach1 = 0;
+			continue;
+		}
+		if (*p == ')' && d > 0) {
+			script_close(&w);
+			continue;
+		}
+		w.reach1 = script_atom_reach(p);
+		if (*p == '[' && *(p = script_bracket(p)) == '\0')
+			break;
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		w.cost1 = 1;
+		w.cost[d]++;
+		w.reach[d] = script_far_sum(w.reach[d], w.reach1);
 	}
-	/* A group not closed is regcomp()'s to refuse: it costs as one. */
-	while (depth > 0) {
-		depth--;
-		group[depth] += group[depth + 1];
-	}
-	if ((*cost = group[0]) > SCRIPT_PATTERN_COST)
+	/* A group not closed is regcomp()'s to refuse: it counts as one. */
+	while (w.depth > 0)
+		script_close(&w);
+	if ((*cost = w.cost[0]) > SCRIPT_PATTERN_COST)
 		return ("a pattern that would take too much memory");
+	*reach = w.widest[0] > w.reach[0] ? w.widest[0] : w.reach[0];
 	return (NULL);
 }
 
@@ -304,7 +395,7 @@ script_add(struct script *sc, const char *word, const char *arg, size_t line)
 	struct script_step	*st, *steps;
 	unsigned char		*out;
 	const char		*why;
-	long long		 cost;
+	long long		 cost, reach;
 	size_t			 op;
 	int			 rc;
 
@@ -337,8 +428,9 @@ script_add(struct script *sc, const char *word, const char *arg, size_t line)
 	st->from = sc->from;
 	switch (st->op) {
 	case SCRIPT_EXPECT:
-		if ((why = script_pattern_cost(arg, &cost)) != NULL)
+		if ((why = script_weigh(arg, &cost, &reach)) != NULL)
 			return (script_why(sc, line, why, arg));
+		st->reach = reach < SCRIPT_FAR ? (size_t)reach : SIZE_MAX;
 		if (sc->cost + cost > SCRIPT_COST_MAX)
 			return (script_why(sc, line, "the patterns together "
 			    "would take too much memory:", arg));

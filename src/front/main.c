@@ -16,27 +16,44 @@
 
 #ifdef SC_DEBUG
 /*
- * Debug builds say at exit, when SC_ADDR_COUNT is set, how many addresses
- * were parsed: each address is read once, however many connections it
- * serves (tests/t-sides.sh).  Async-signal-safe: a signal ends a server.
+ * Debug builds say at exit what they counted, for the tests: how many
+ * addresses were parsed, when SC_ADDR_COUNT is set (each address is read
+ * once, however many connections it serves: tests/t-sides.sh), and how
+ * many bytes the expects of a script looked at, when SC_EXPECT_COUNT is
+ * (in proportion to what came: tests/t-sessions.sh).  Async-signal-safe:
+ * a signal ends a server.
  */
 static void
-main_addr_count(int sig)
+main_say_count(const char *what, unsigned long n)
 {
-	char		 line[64], digits[24];
-	unsigned long	 n = addr_parse_count();
+	char		 line[80], digits[24];
 	size_t		 i = 0, len;
 
-	(void)sig;
 	do {
 		digits[i++] = '0' + n % 10;
 		n /= 10;
 	} while (n > 0);
-	len = strlcpy(line, "sockcat: addresses parsed: ", sizeof(line));
+	len = strlcpy(line, "sockcat: ", sizeof(line));
+	len = strlcat(line, what, sizeof(line));
+	len = strlcat(line, ": ", sizeof(line));
 	while (i > 0 && len < sizeof(line) - 2)
 		line[len++] = digits[--i];
 	line[len++] = '\n';
 	write_quiet(STDERR_FILENO, line, len);
+}
+
+static void
+main_addr_count(int sig)
+{
+	(void)sig;
+	main_say_count("addresses parsed", addr_parse_count());
+}
+
+static void
+main_expect_count(int sig)
+{
+	(void)sig;
+	main_say_count("bytes the expects looked at", expect_looked_count());
 }
 #endif
 
@@ -103,6 +120,8 @@ main(int argc, char **argv)
 	main_note_cmdline(argc, argv);
 	if (getenv("SC_ADDR_COUNT") != NULL)
 		cleanup_add(main_addr_count);
+	if (getenv("SC_EXPECT_COUNT") != NULL)
+		cleanup_add(main_expect_count);
 #endif
 	cmdline_parse(&o, &run, argc, argv);
 

@@ -17,10 +17,17 @@
 #include "pump.h"
 
 /*
- * The most bytes kept of what came since the last match: a pattern is
- * matched against the latest this many, the older dropped.
+ * The most bytes kept of what came since the last match: when full, its
+ * older half is dropped, so that keeping a byte costs the same however
+ * slowly bytes come.
  */
 #define EXPECT_WINDOW		65536
+
+/*
+ * Without lines, how far before the bytes that came a match may start:
+ * the most its pattern can match, or this many when more or any.
+ */
+#define EXPECT_REACH		4096
 
 /* How much of what came a failure quotes: its end. */
 #define EXPECT_QUOTE		120
@@ -43,7 +50,9 @@ struct expect {
 	struct ev_timer		 timer;	/* an expect's time, a sleep */
 	unsigned char		*win;	/* what came since the last match */
 	size_t			 len;
-	size_t			 tested; /* lines: what was tried already */
+	size_t			 tested; /* lines: the first line not tried */
+	size_t			 seen;	/* looked at: searched for a line's
+					   end, or tried (no lines) */
 	int			 midline; /* win starts after a line's start */
 	char			*subject; /* the last match's text, for \1 */
 	regmatch_t		 m[SCRIPT_GROUPS];
@@ -103,98 +112,180 @@ expect_fail(struct expect *ex, int ended)
 	ev_timer_disarm(&ex->timer);
 }
 
+#ifdef SC_DEBUG
+/* The bytes expect_exec() gave regexec() and lines were looked for in. */
+static unsigned long	 expect_looked;
+
+unsigned long
+expect_looked_count(void)
+{
+	return (expect_looked);
+}
+#define EXPECT_LOOKED(n)	(expect_looked += (n))
+#else
+#define EXPECT_LOOKED(n)	((void)0)
+#endif
+
 /*
- * Try the current expect's pattern on what came: each whole line alone
- * (lines), or all of it.  A match keeps its groups and drops what came up
- * to its end (the line's end, for a line).  final: the peer has ended,
- * so a line not ended is tried as one.  Returns 1 on a match, -1 with
- * errno when out of memory.
+ * Run re over win[from, to), the bytes around it its context: what came
+ * may hold NUL bytes, and the offsets in m are win's.  A NUL follows what
+ * came, for the regexec() of a sanitizer, which looks for one.  Returns
+ * regexec()'s.
+ */
+static int
+expect_exec(struct expect *ex, const regex_t *re, size_t from, size_t to,
+    regmatch_t *m, int eflags)
+{
+#ifndef REG_STARTEND
+	unsigned char	 c = ex->win[to];
+	int		 i, rc;
+#endif
+
+	EXPECT_LOOKED(to - from);
+#ifdef REG_STARTEND
+	m[0].rm_so = from;
+	m[0].rm_eo = to;
+	return (regexec(re, (const char *)ex->win, SCRIPT_GROUPS, m,
+	    eflags | REG_STARTEND));
+#else
+	/* A NUL ends what is matched: one is put after it for the while. */
+	ex->win[to] = '\0';
+	rc = regexec(re, (const char *)ex->win + from, SCRIPT_GROUPS, m,
+	    eflags);
+	ex->win[to] = c;
+	for (i = 0; rc == 0 && i < SCRIPT_GROUPS; i++) {
+		if (m[i].rm_so != -1) {
+			m[i].rm_so += from;
+			m[i].rm_eo += from;
+		}
+	}
+	return (rc);
+#endif
+}
+
+/*
+ * The line after tested: its end (after its LF) in *end, its length
+ * without its line end in *n.  final: a line not ended is one.  Returns
+ * 0 when no whole line waits; a line end is looked for once in what came.
+ */
+static int
+expect_line(struct expect *ex, int final, size_t *end, size_t *n)
+{
+	size_t		 at = ex->tested, from;
+	unsigned char	*nl;
+
+	from = ex->seen > at ? ex->seen : at;
+	EXPECT_LOOKED(ex->len - from);
+	nl = memchr(ex->win + from, '\n', ex->len - from);
+	ex->seen = nl != NULL ? (size_t)(nl - ex->win) : ex->len;
+	if (nl == NULL && (!final || at == ex->len))
+		return (0);
+	*end = nl != NULL ? (size_t)(nl - ex->win) + 1 : ex->len;
+	*n = *end - at;
+	if (*n > 0 && ex->win[at + *n - 1] == '\n')
+		(*n)--;
+	if (*n > 0 && ex->win[at + *n - 1] == '\r')
+		(*n)--;
+	return (1);
+}
+
+/*
+ * The current expect matched as m says, what came up to end (the end of
+ * its line, for a line) is done with: its text is kept for the groups.
+ * Returns -1 with errno when out of memory.
+ */
+static int
+expect_matched(struct expect *ex, regmatch_t *m, size_t end)
+{
+	size_t	 so = m[0].rm_so, n = m[0].rm_eo - m[0].rm_so;
+	int	 i;
+
+	free(ex->subject);
+	if ((ex->subject = malloc(n + 1)) == NULL)
+		return (-1);
+	memcpy(ex->subject, ex->win + so, n);
+	ex->subject[n] = '\0';
+	for (i = 0; i < SCRIPT_GROUPS; i++) {
+		ex->m[i] = m[i];
+		if (m[i].rm_so != -1) {
+			ex->m[i].rm_so -= so;
+			ex->m[i].rm_eo -= so;
+		}
+	}
+	ex->matched = 1;
+	/* What follows a raw match is a line's start, or not. */
+	if (!ex->lines && end > 0)
+		ex->midline = ex->win[end - 1] != '\n';
+	memmove(ex->win, ex->win + end, ex->len - end);
+	ex->len -= end;
+	ex->win[ex->len] = '\0';
+	ex->tested = ex->seen = 0;
+	return (1);
+}
+
+/*
+ * Try the current expect's pattern on what came and was not tried: each
+ * whole line alone (lines), or what came since it was last tried, from
+ * as far before it as a match can start (EXPECT_REACH).  A match keeps
+ * its groups and drops what came up to its end (the line's end, for a
+ * line).  final: the peer has ended, so a line not ended is tried as
+ * one.  Returns 1 on a match, -1 with errno when out of memory.
  */
 static int
 expect_match(struct expect *ex, int final)
 {
 	const struct script_step *st = &ex->sc->steps[ex->step];
 	regmatch_t	 m[SCRIPT_GROUPS];
-	unsigned char	*nl;
-	size_t		 at, n, end;
-	int		 eflags = 0;
+	size_t		 end, n, back, from;
+	int		 notbol;
 
 	DEBUG_CHECK(st->re != NULL, "expect: a pattern not compiled "
 	    "(script_compile())");
-#ifdef REG_STARTEND
-	/* What came may hold NUL bytes: the match is over all of it. */
-	eflags = REG_STARTEND;
-#endif
-
-	for (;;) {
-		at = ex->lines ? ex->tested : 0;
-		if (at >= ex->len && !(at == 0 && !ex->lines))
+	ex->matched = 0;
+	if (!ex->lines) {
+		back = st->reach < EXPECT_REACH ? st->reach : EXPECT_REACH;
+		from = ex->seen > back ? ex->seen - back : 0;
+		ex->seen = ex->len;
+		notbol = from > 0 ? ex->win[from - 1] != '\n' : ex->midline;
+		if (expect_exec(ex, st->re, from, ex->len, m,
+		    notbol ? REG_NOTBOL : 0) != 0)
 			return (0);
-		if (ex->lines) {
-			nl = memchr(ex->win + at, '\n', ex->len - at);
-			if (nl == NULL && !final)
-				return (0);
-			end = nl != NULL ? (size_t)(nl - ex->win) + 1 :
-			    ex->len;
-			n = end - at;
-			if (n > 0 && ex->win[at + n - 1] == '\n')
-				n--;
-			if (n > 0 && ex->win[at + n - 1] == '\r')
-				n--;
-		} else {
-			end = ex->len;
-			n = ex->len;
-		}
-		/* The subject, NUL-terminated, kept for the groups. */
-		free(ex->subject);
-		if ((ex->subject = malloc(n + 1)) == NULL)
-			return (-1);
-		memcpy(ex->subject, ex->win + at, n);
-		ex->subject[n] = '\0';
-		m[0].rm_so = 0;
-		m[0].rm_eo = n;
-		if (regexec(st->re, ex->subject, SCRIPT_GROUPS, m,
-		    eflags | (ex->midline && !ex->lines ? REG_NOTBOL : 0)) ==
-		    0) {
-			memcpy(ex->m, m, sizeof(ex->m));
-			ex->matched = 1;
-			/* What follows a raw match is a line's start, or not. */
-			if (!ex->lines) {
-				end = at + m[0].rm_eo;
-				ex->midline = end > 0 ? ex->win[end - 1] !=
-				    '\n' : ex->midline;
-			}
-			memmove(ex->win, ex->win + end, ex->len - end);
-			ex->len -= end;
-			ex->tested = 0;
-			return (1);
-		}
-		ex->matched = 0;
-		if (!ex->lines || end == ex->len)
-			return (0);
+		return (expect_matched(ex, m, m[0].rm_eo));
+	}
+	while (expect_line(ex, final, &end, &n)) {
+		if (expect_exec(ex, st->re, ex->tested, ex->tested + n, m,
+		    0) == 0)
+			return (expect_matched(ex, m, end));
 		ex->tested = end;
 	}
+	return (0);
 }
 
-/* Keep the n bytes at p that came, the latest EXPECT_WINDOW at most. */
+/*
+ * Keep the n bytes at p that came: when the window is full, the latest
+ * half of it, what came included.
+ */
 static void
 expect_keep(struct expect *ex, const unsigned char *p, size_t n)
 {
-	size_t	 drop;
+	size_t	 drop, keep = EXPECT_WINDOW / 2;
+	int	 cut = n > keep;
 
-	if (n >= EXPECT_WINDOW) {
-		p += n - EXPECT_WINDOW;
-		n = EXPECT_WINDOW;
-	}
 	if (ex->len + n > EXPECT_WINDOW) {
-		drop = ex->len + n - EXPECT_WINDOW;
-		ex->midline = ex->win[drop - 1] != '\n';
+		if (cut) {
+			p += n - keep;
+			n = keep;
+		}
+		drop = ex->len + n - keep;
+		ex->midline = (cut ? p[-1] : ex->win[drop - 1]) != '\n';
 		memmove(ex->win, ex->win + drop, ex->len - drop);
 		ex->len -= drop;
 		ex->tested = ex->tested > drop ? ex->tested - drop : 0;
+		ex->seen = ex->seen > drop ? ex->seen - drop : 0;
 	}
 	memcpy(ex->win + ex->len, p, n);
 	ex->len += n;
+	ex->win[ex->len] = '\0';
 }
 
 /*
@@ -381,7 +472,8 @@ expect_attach(struct session *s, struct channel *rx, struct channel *tx,
 
 	if ((ex = calloc(1, sizeof(*ex))) == NULL)
 		return (NULL);
-	if ((ex->win = malloc(EXPECT_WINDOW)) == NULL ||
+	/* One more for the NUL after what came (expect_exec()). */
+	if ((ex->win = calloc(1, EXPECT_WINDOW + 1)) == NULL ||
 	    (ex->out = malloc(SCRIPT_SEND_MAX)) == NULL ||
 	    channel_tap(rx, expect_received, ex) == -1 ||
 	    channel_tap(tx, expect_sent, ex) == -1) {

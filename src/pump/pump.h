@@ -543,6 +543,9 @@ int		 expect_watch(struct expect *);
 int		 expect_failed(const struct expect *);
 int		 expect_owns(const struct expect *);
 void		 expect_free(struct expect *);
+#ifdef SC_DEBUG
+unsigned long	 expect_looked_count(void);
+#endif
 
 /* dump.c */
 struct dump	*dump_open(const char *, const char *, int, char **);

@@ -1,9 +1,10 @@
 /*
  * Fuzz target: session scripts (src/codec/script.c): any text read as a
  * --script file is steps or one line saying what is wrong with one, its
- * patterns within the script's budget before any is compiled, and every
- * send's text of a script that was taken is made into bytes with the
- * groups of a match of its own first pattern, within its bound.
+ * patterns within the script's budget before any is compiled, no match
+ * of one longer than its reach says, and every send's text of a script
+ * that was taken is made into bytes with the groups of a match of its
+ * own first pattern, within its bound.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -18,6 +19,33 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/* The patterns whose reach is checked, on what text: a run stays short. */
+#define REACH_CHECKS	8
+#define REACH_TEXT	512
+
+/*
+ * Is the match of st's pattern in text (len bytes) within its reach?  A
+ * NUL follows it, as in expect.c: a sanitizer's regexec() looks for one.
+ */
+static void
+check_reach(const struct script_step *st, const char *text, size_t len)
+{
+	regmatch_t	 m[1];
+	char		*s;
+
+	if ((s = malloc(len + 1)) == NULL)
+		return;
+	memcpy(s, text, len);
+	s[len] = '\0';
+	m[0].rm_so = 0;
+	m[0].rm_eo = len;
+	if (regexec(st->re, s, 1, m, REG_STARTEND) == 0 &&
+	    st->reach != SIZE_MAX &&
+	    (size_t)(m[0].rm_eo - m[0].rm_so) > st->reach)
+		abort();
+	free(s);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		*copy;
 	regex_t		*re = NULL;
 	ssize_t		 n;
-	size_t		 i;
+	size_t		 i, checked = 0;
 	int		 rv;
 
 	/* Patterns are compiled: a short file keeps a run short. */
@@ -49,6 +77,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rv == 0 && (out = malloc(SCRIPT_SEND_MAX)) != NULL) {
 		for (i = 0; i < sc.n; i++) {
+			if (sc.steps[i].op == SCRIPT_EXPECT &&
+			    checked++ < REACH_CHECKS) {
+				check_reach(&sc.steps[i], subject,
+				    strlen(subject));
+				check_reach(&sc.steps[i], copy, size < REACH_TEXT ?
+				    size : REACH_TEXT);
+			}
 			if (sc.steps[i].op == SCRIPT_EXPECT && re == NULL)
 				re = sc.steps[i].re;
 			if (sc.steps[i].op != SCRIPT_SEND)
