@@ -547,7 +547,7 @@ test_terminal_marks_lines_and_shows_controls() {
 	assertTrue "wait_for '$SC_TMP/srv.out' '^my line$'"
 	tm capture-pane -p >"$SC_TMP/screen"
 	assertContains "$(<"$SC_TMP/screen")" "< one, two, three"
-	assertContains "$(<"$SC_TMP/screen")" '< ^[[31mred^G'
+	assertContains "$(<"$SC_TMP/screen")" '< \x1b[31mred\x07'
 	assertEquals "one mark per line" 2 "$(grep -c '^< ' "$SC_TMP/screen")"
 	# What reached the terminal: no raw ESC or BEL from the peer.
 	assertFalse "raw ESC" "grep -q \"$(printf '\033')\\[31m\" '$SC_TMP/pane.raw'"
@@ -652,6 +652,26 @@ test_terminal_quit_line_not_sent() {
 	assertNotContains "udp: not the :q" "$(tty_text u)" ":q"
 }
 
+# Issue 80: every control reaches the terminal escaped, C1 too (U+009B,
+# a CSI; U+009D, an OSC; U+009C, its end) and the raw byte 0x9b, which is
+# no UTF-8; characters past ASCII stay as they are.
+test_terminal_escapes_c1_controls() {
+	sc_require python3
+	on_tty c1 listen:tcp accept \
+	    'netsend:a\x1b[2J b\x07 c\x7f d\xc2\x9b2J e\xc2\x9d0;T\xc2\x9c f\x9b[H g\xc3\xa9\xe2\x82\xac end\n' \
+	    'expect:end' 'send::q\n' neteof exit:0 -- \
+	    "$SC" --chat 127.0.0.1 @PORT@
+	st=$?
+	assertEquals "steps: $(<"$SC_TMP/c1.err")" 0 "$st"
+	assertContains "shown" "$(tty_text c1)" \
+	    '< a\x1b[2J b\x07 c\x7f d\xc2\x9b2J e\xc2\x9d0;T\xc2\x9c f\x9b[H gé€ end'
+	# Nothing of the peer's raw: no C1, as a character or a byte.
+	assertEquals "raw C1" 0 "$(LC_ALL=C grep -c \
+	    "$(printf '\302[\200-\237]\\|[\233\235\234]')" "$SC_TMP/c1.tty")"
+	assertEquals "raw ESC [2J" 0 "$(LC_ALL=C grep -c \
+	    "$(printf '\033')\\[2J" "$SC_TMP/c1.tty")"
+}
+
 test_terminal_output_is_safe_whatever_the_input() {
 	have tmux || return 0
 	chat_server srv -l 127.0.0.1 0 || fail "no server"
@@ -663,7 +683,7 @@ test_terminal_output_is_safe_whatever_the_input() {
 	tm send-keys Enter
 	wait_for "$SC_TMP/srv.err" '^connected to' || fail "not connected"
 	put srv 'x\033]0;title\007y\n'
-	want='< x\^\[\]0;title\^Gy'
+	want='< x\\x1b\]0;title\\x07y'
 	assertTrue "escaped" "wait_for '$SC_TMP/pane.raw' '$want'"
 	assertFalse "raw ESC" "grep -q \"$(printf '\033')\\]0\" '$SC_TMP/pane.raw'"
 }

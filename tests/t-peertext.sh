@@ -1,17 +1,19 @@
 #!/bin/bash
-# A peer's bytes never reach the operator's terminal raw (issue 52): each
-# server mode, with -vv, and the clients that quote what a server says,
-# are sent terminal controls (ESC ] 0 ; title BEL, ESC [ 2 J, CR) in every
-# field a peer chooses that a message may quote: a TLS client's SNI and
-# certificate subject, the host a SOCKS5 or HTTP proxy client asks for, a
-# WebSocket request's path and method and its close reason, a static
-# file's path, a WebSocket server's status line and close reason, an HTTP
-# proxy's status line and scheme, and the lines of room, broker and chat
-# members; standard error then holds no control byte but newline, and
-# shows each field escaped (log_escape()).  And the static check
-# (tests/peertext.py) that every message prints a peer's string only
-# through log_escape() passes, and fails on a message planted to print
-# one raw.  A name looked up for a client is t-reverse-dns.sh's.
+# A peer's bytes never reach the operator's terminal raw (issue 52):
+# each server mode, with -vv, and the clients that quote what a server
+# says, are sent terminal controls (ESC ] 0 ; title BEL, ESC [ 2 J, CR;
+# C1 controls where a field may hold them) in every field a peer chooses
+# that a message may quote: a TLS client's SNI and certificate subject,
+# the host a SOCKS5 or HTTP proxy client asks for, a WebSocket request's
+# path and method and its close reason, a static file's path, a
+# WebSocket server's status line and close reason, an HTTP proxy's
+# status line and scheme, and the lines of room, broker and chat
+# members; standard error then holds no control byte but newline, no
+# byte past ASCII, and shows each field escaped (log_escape()).  And the
+# static check (tests/peertext.py) that every message prints a peer's
+# string only through log_escape() passes, and fails on a message
+# planted to print one raw.  A name looked up for a client is
+# t-reverse-dns.sh's.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3 openssl
@@ -23,21 +25,24 @@ CTRL=$'\e]0;TITLE\a\e[2J\rX'
 SHOWN='\x1b]0;TITLE\x07\x1b[2J\x0dX'
 CTRL_LINE=$'\e]0;TITLE\a\e[2J'
 SHOWN_LINE='\x1b]0;TITLE\x07\x1b[2J'
+# C1 controls: U+009B (a CSI), U+009D (an OSC), U+009C, and a raw 0x9b.
+C1=$'\xc2\x9b2J\xc2\x9d0;T\xc2\x9c\x9b[H'
+C1_SHOWN='\xc2\x9b2J\xc2\x9d0;T\xc2\x9c\x9b[H'
 # A label of 64 bytes: the resolver refuses such a name itself, so no
 # query leaves the machine for it.
 LONG=$(printf 'x%.0s' {1..64})
 
 sc_certs
 
-# clean FILE [SHOWN...]: FILE holds no control byte but newline, and
-# each SHOWN as it is.
+# clean FILE [SHOWN...]: FILE holds no control byte but newline, nor any
+# byte past ASCII (a C1 control among them), and each SHOWN as it is.
 clean() {
 	_f=$1
 	shift
 	python3 - "$_f" <<'EOF' || fail "raw controls in ${_f##*/}: $(od -c "$_f" | head -n 20)"
 import sys
 data = open(sys.argv[1], "rb").read()
-sys.exit(any(b < 0x20 and b != 0x0a or b == 0x7f for b in data))
+sys.exit(any(b < 0x20 and b != 0x0a or b >= 0x7f for b in data))
 EOF
 	for _s in "$@"; do
 		grep -qF -- "$_s" "$_f" ||
@@ -110,9 +115,9 @@ test_tls_server_sni_and_subject() {
 # port 80, and prints the reply's code.
 socks5_ask() {
 	t 30 python3 - "$1" "$2" <<'EOF'
-import socket, sys
+import os, socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
-host = sys.argv[2].encode()
+host = os.fsencode(sys.argv[2])
 s.sendall(b"\x05\x01\x00")
 s.recv(2)
 s.sendall(b"\x05\x01\x00\x03" + bytes([len(host)]) + host + b"\x00\x50")
@@ -124,10 +129,11 @@ EOF
 # failure to reach it.
 test_socks5_server_host() {
 	server px -vv -lk --proxy-type socks5 127.0.0.1 0 || fail "no proxy"
-	socks5_ask "$PORT" "${CTRL}.$LONG.invalid" >"$SC_TMP/c.out"
+	socks5_ask "$PORT" "${CTRL}${C1}.$LONG.invalid" >"$SC_TMP/c.out"
 	assertEquals "refused" 4 "$(<"$SC_TMP/c.out")"
 	wait_for "$SC_TMP/px.err" 'connect to' || fail "nothing said"
-	clean "$SC_TMP/px.err" "connect to $SHOWN.$LONG.invalid port 80"
+	clean "$SC_TMP/px.err" \
+	    "connect to $SHOWN$C1_SHOWN.$LONG.invalid port 80"
 }
 
 test_http_proxy_server_host() {
@@ -261,7 +267,7 @@ test_member_lines() {
 	for mode in --room --broker "--chat -l" "-lk -e /bin/cat"; do
 		# shellcheck disable=SC2086
 		server m -vv $mode 127.0.0.1 0 || fail "$mode: no server"
-		printf '%s\n/nick %s\n%s\n' "$CTRL" "$CTRL" "$CTRL" |
+		printf '%s\n/nick %s\n%s\n' "$CTRL" "$CTRL$C1" "$CTRL$C1" |
 		    t 10 "$SC" -q 1 127.0.0.1 "$PORT" >/dev/null 2>&1
 		stop "$SERVER_PID"
 		clean "$SC_TMP/m.err"

@@ -138,6 +138,36 @@ test_control_characters_and_long_lines() {
 	    sed 's/a\{4096\}/A/')"
 }
 
+# Issue 80: C1 controls (U+009B, a CSI; U+009D, an OSC; U+009C, its
+# end) and the raw byte 0x9b, no UTF-8, are escaped as C0 and DEL are,
+# to every member and to the operator, whoever says them; characters
+# past ASCII stay as they are.
+test_c1_controls_escaped_for_members_and_operator() {
+	console srv 6
+	server srv -n --room 127.0.0.1 0 || fail "no server"
+	client c1 7
+	wait_for "$SC_TMP/c1.out" 'Welcome' || fail "no welcome"
+	client c2 8
+	wait_for "$SC_TMP/c1.out" 'as <user2>\.$' || fail "no clients"
+	line='a\033[2J b\a c\177 d\302\2332J e\302\2350;T\302\234 f\233[H g\303\251\342\202\254'
+	shown='a\x1b[2J b\x07 c\x7f d\xc2\x9b2J e\xc2\x9d0;T\xc2\x9c f\x9b[H gé€'
+	say 7 "$line\\n"
+	say 6 "$line\\n"
+	wait_for "$SC_TMP/c2.out" '^<server> a' || fail "not relayed"
+	wait_for "$SC_TMP/c1.out" '^<server> a' || fail "not relayed to c1"
+	assertEquals "a member's line, to a member" "<user1> $shown" \
+	    "$(grep '^<user1> a' "$SC_TMP/c2.out")"
+	assertEquals "to the operator" "<user1> $shown" \
+	    "$(grep '^<user1> a' "$SC_TMP/srv.out")"
+	assertEquals "the operator's line, to the members" "<server> $shown
+<server> $shown" "$(grep -h '^<server> a' "$SC_TMP/c1.out" "$SC_TMP/c2.out")"
+	# Nothing raw: no C1, as a character or a byte, nor ESC.
+	assertEquals "raw C1 or ESC" 0 "$(cat "$SC_TMP/c1.out" "$SC_TMP/c2.out" \
+	    "$SC_TMP/srv.out" | LC_ALL=C grep -c \
+	    "$(printf '\302[\200-\237]\\|[\233\235\234\033]')")"
+	hush 6 7 8
+}
+
 # Found by the room fuzz target: a line cut at 4096 bytes whose newline
 # came in a later read was followed by an empty message.
 test_newline_after_a_cut_line() {

@@ -101,6 +101,21 @@ void		 write_quiet(int, const void *, size_t);
 #define LOG_ESCAPED(n)	(4 * (n) + 1)
 const char	*log_escape(char *, size_t, const void *, size_t);
 
+/* text.c */
+/* A peer's text being shown (text_escape()): what it holds between calls. */
+struct text_esc {
+	int		 ascii;		/* all but printable ASCII escaped */
+	int		 state;		/* utf8_span()'s */
+	size_t		 nheld;
+	unsigned char	 held[4];	/* a character begun */
+};
+/* The most bytes text_escape() makes of one. */
+#define TEXT_ESC_MAX	16
+size_t		 utf8_span(int *, const unsigned char *, size_t, size_t *);
+size_t		 text_escape(struct text_esc *, const void *, size_t,
+		    unsigned char *);
+size_t		 text_escape_end(struct text_esc *, unsigned char *);
+
 /*
  * The rule of every asynchronous start function (tls_handshake_start(),
  * dial_open(), resolve_start(), ...): its callback is never called

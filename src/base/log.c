@@ -368,38 +368,29 @@ fatal(const char *fmt, ...)
 }
 
 /*
- * The n bytes at p, which a peer chose, as a message may quote them: every
- * byte but printable ASCII (a control, DEL, anything past 0x7e) as \xNN,
- * so that no terminal obeys a peer's bytes.  Text escaped once comes out
- * the same if escaped again.  Every string that came from a peer (a name
- * it sent or that was looked up for it, a path, a header, a reason) is
- * logged through here and nowhere else: tests/peertext.py fails on a
- * message that prints one otherwise.  Written to out, of size outsz
- * (LOG_ESCAPED(n) holds it all), cut at a whole character or escape to
- * fit, NUL-terminated.  Returns out.
+ * The n bytes at p, which a peer chose, as a message may quote them:
+ * text_escape()'s, every byte but printable ASCII as \xNN.  Every string
+ * that came from a peer (a name it sent or that was looked up for it, a
+ * path, a header, a reason) is logged through here and nowhere else:
+ * tests/peertext.py fails on a message that prints one otherwise.
+ * Written to out, of size outsz (LOG_ESCAPED(n) holds it all), cut at a
+ * whole byte or escape to fit, NUL-terminated.  Returns out.
  */
 __shortrun const char *
 log_escape(char *out, size_t outsz, const void *p, size_t n)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*s = p;
-	size_t			 i, k = 0;
+	struct text_esc	 e = { .ascii = 1 };
+	unsigned char	 one[TEXT_ESC_MAX];
+	size_t		 i, k = 0, m;
 
 	if (outsz == 0)
 		return (out);
 	for (i = 0; i < n; i++) {
-		if (s[i] >= 0x20 && s[i] < 0x7f) {
-			if (k + 1 >= outsz)
-				break;
-			out[k++] = s[i];
-		} else {
-			if (k + 4 >= outsz)
-				break;
-			out[k++] = '\\';
-			out[k++] = 'x';
-			out[k++] = hex[s[i] >> 4];
-			out[k++] = hex[s[i] & 0xf];
-		}
+		m = text_escape(&e, (const char *)p + i, 1, one);
+		if (k + m >= outsz)
+			break;
+		memcpy(out + k, one, m);
+		k += m;
 	}
 	out[k] = '\0';
 	return (out);

@@ -104,17 +104,12 @@ chatproto_show(struct chat_view *v, unsigned char *out, unsigned char b)
 		v->midline = 1;
 		v->cont = 0;
 	}
-	if (b == '\n') {
-		out[n++] = b;
-		v->midline = 0;
-		v->redraw = 1;
-	} else if (b == '\t' || (b >= 0x20 && b != 0x7f))
-		out[n++] = b;	/* Bytes of UTF-8 text go as they are. */
-	else {
-		/* ESC is ^[, DEL is ^?: never a raw control to the terminal. */
-		out[n++] = '^';
-		out[n++] = b ^ 0x40;
-	}
+	if (b != '\n')
+		return (n + text_escape(&v->esc, &b, 1, out + n));
+	n += text_escape_end(&v->esc, out + n);
+	out[n++] = b;
+	v->midline = 0;
+	v->redraw = 1;
 	return (n);
 }
 
@@ -125,8 +120,8 @@ chatproto_show(struct chat_view *v, unsigned char *out, unsigned char b)
  * to leave; over a stream it could be cut, and pieces must show what the
  * whole does): each line
  * gets a mark, once, however many pieces it comes in; a CRLF ends a line
- * like an LF; other control characters are shown as ^X.  Returns the
- * length of out.
+ * like an LF; the rest is shown as text_escape() shows it (controls and
+ * what is not UTF-8 as \xNN).  Returns the length of out.
  */
 size_t
 chatproto_rx(struct chat_view *v, const unsigned char *in, size_t n,
@@ -145,9 +140,11 @@ chatproto_rx(struct chat_view *v, const unsigned char *in, size_t n,
 			if (in[i] != '\n')
 				len += chatproto_show(v, out + len, '\r');
 		}
-		if (in[i] == '\r')
+		if (in[i] == '\r') {
+			/* What is held is no character: the CR is none. */
+			len += text_escape_end(&v->esc, out + len);
 			v->pending_cr = 1;
-		else
+		} else
 			len += chatproto_show(v, out + len, in[i]);
 	}
 	return (len);

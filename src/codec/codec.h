@@ -2,7 +2,7 @@
  * The codec layer: protocols as pure functions over bytes (SOCKS, HTTP and its
  * digests, the PROXY protocol, chat and room framing): nothing here reads,
  * writes, resolves or touches the loop, so the fuzz targets link these
- * objects alone.
+ * objects alone, with the base's pure text functions (text.c).
  *
  * It may use the layers below it, and includes only their header.
  * The first of our headers a source file includes names its layer
@@ -334,8 +334,6 @@ size_t		 ws_frame_encode(unsigned char *, int, int, uint64_t,
 void		 ws_mask(unsigned char *, size_t, const unsigned char *,
 		    uint64_t);
 int		 ws_utf8(int *, const unsigned char *, size_t);
-size_t		 ws_utf8_span(int *, const unsigned char *, size_t,
-		    size_t *);
 size_t		 ws_close_encode(unsigned char *, int, const char *);
 int		 ws_close_parse(const unsigned char *, size_t, int *,
 		    const unsigned char **, size_t *, int *);
@@ -450,9 +448,10 @@ int		 forwarded_for(const char *, int, struct sockaddr_storage *,
 #define CHAT_CONT		"\r\033[K  "
 /*
  * The most bytes one byte from the peer becomes on a terminal: a mark and
- * a ^X, and a held-back carriage return shown as ^M.
+ * what text_escape() makes of it, which may end what it held (a carriage
+ * return held back, \x0d, or a character begun).
  */
-#define CHAT_GROW		(sizeof(CHAT_MARK) - 1 + 4)
+#define CHAT_GROW		(sizeof(CHAT_MARK) - 1 + TEXT_ESC_MAX)
 
 /* How much of a peer's line is on the screen, and whether it said :q. */
 struct chat_view {
@@ -462,6 +461,7 @@ struct chat_view {
 	int		 cont;		/* and was cut short on the screen */
 	int		 pending_cr;	/* a CR of its is held back */
 	int		 redraw;	/* show the typed line again */
+	struct text_esc	 esc;		/* a character of its begun */
 	int		 dgram;		/* each read is whole datagrams: a
 					   :q line is not shown */
 };
@@ -502,7 +502,6 @@ typedef int room_line_cb(const unsigned char *, size_t, void *);
 int		 room_frame(struct room_framer *, const unsigned char *,
 		    size_t, room_line_cb *, void *);
 int		 room_flush(struct room_framer *, room_line_cb *, void *);
-size_t		 room_escape(const unsigned char *, size_t, unsigned char *);
 int		 room_name_valid(const unsigned char *, size_t);
 int		 room_name_reserved(const unsigned char *, size_t);
 enum room_cmd	 room_parse(const unsigned char *, size_t,

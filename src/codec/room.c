@@ -1,8 +1,7 @@
 /*
- * The room's codec (--room): bytes framed into lines, lines escaped for
- * the other members, commands recognised and names validated.  Pure
- * functions over bytes, no I/O: the server in broker.c and the fuzz
- * target share them.
+ * The room's codec (--room): bytes framed into lines, commands recognised
+ * and names validated.  Pure functions over bytes, no I/O: the server in
+ * broker.c and the fuzz target share them.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -86,31 +85,6 @@ room_flush(struct room_framer *rf, room_line_cb *cb, void *arg)
 	if (len > 0 && rf->line[len - 1] == '\r')
 		len--;
 	return (cb(rf->line, len, arg));
-}
-
-/*
- * Write the len bytes of line to out with every control character but
- * tab as \xNN, so that no member's terminal obeys another's bytes.  out
- * must have room for 4 * len bytes.  Returns the length written.
- */
-size_t
-room_escape(const unsigned char *line, size_t len, unsigned char *out)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i, n = 0;
-	unsigned char		 ch;
-
-	for (i = 0; i < len; i++) {
-		ch = line[i];
-		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hex[ch >> 4];
-			out[n++] = hex[ch & 0xf];
-		} else
-			out[n++] = ch;
-	}
-	return (n);
 }
 
 /* Is name (len bytes) one a member may take: 1-20 of [A-Za-z0-9_-]? */

@@ -200,80 +200,6 @@ ws_mask(unsigned char *p, size_t n, const unsigned char *key, uint64_t off)
 }
 
 /*
- * Check n bytes at p as UTF-8 (RFC 3629: no surrogates, no overlong forms,
- * nothing past U+10FFFF), carrying a sequence cut between calls in
- * *state (0 at the start of a message).  Returns how many bytes are valid
- * (n when all are: the first invalid one is at the offset returned), with
- * *state as it stands after them and *bound the offset just after the
- * last whole character among them (0 when none ends there), where a
- * message may end, or be cut, and still be UTF-8.
- */
-size_t
-ws_utf8_span(int *state, const unsigned char *p, size_t n, size_t *bound)
-{
-	uint64_t	 w;
-	size_t		 i = 0, b = 0;
-	int		 s = *state, need, lo, hi;
-	unsigned char	 c;
-
-	/* s: continuation bytes still due (low byte), and the next's range. */
-	while (i < n) {
-		if (s == 0) {
-			b = i;
-			/* ASCII runs, eight bytes at a time. */
-			while (i + 8 <= n) {
-				memcpy(&w, p + i, 8);
-				if (w & 0x8080808080808080ULL)
-					break;
-				i += 8;
-			}
-			b = i;
-			if (i == n)
-				break;
-			c = p[i];
-			if (c < 0x80) {
-				b = ++i;
-				continue;
-			}
-			lo = 0x80;
-			hi = 0xbf;
-			if (c >= 0xc2 && c <= 0xdf)
-				need = 1;
-			else if (c >= 0xe0 && c <= 0xef) {
-				need = 2;
-				if (c == 0xe0)
-					lo = 0xa0;
-				else if (c == 0xed)
-					hi = 0x9f;
-			} else if (c >= 0xf0 && c <= 0xf4) {
-				need = 3;
-				if (c == 0xf0)
-					lo = 0x90;
-				else if (c == 0xf4)
-					hi = 0x8f;
-			} else
-				break;
-			i++;
-			s = need | lo << 8 | hi << 16;
-			continue;
-		}
-		c = p[i];
-		lo = (s >> 8) & 0xff;
-		hi = (s >> 16) & 0xff;
-		if (c < lo || c > hi)
-			break;
-		i++;
-		need = (s & 0xff) - 1;
-		s = need == 0 ? 0 : (need | 0x80 << 8 | 0xbf << 16);
-		if (s == 0)
-			b = i;
-	}
-	*state = s;
-	*bound = b;
-	return (i);
-}
-
-/*
  * Check n bytes at p as UTF-8, carrying a sequence cut between calls in
  * *state (0 at the start of a message).  Returns 0, or -1 at the first
  * invalid byte.  A message ends valid only with *state back at 0.
@@ -283,7 +209,7 @@ ws_utf8(int *state, const unsigned char *p, size_t n)
 {
 	size_t	 bound;
 
-	if (ws_utf8_span(state, p, n, &bound) == n)
+	if (utf8_span(state, p, n, &bound) == n)
 		return (0);
 	*state = 0;
 	return (-1);

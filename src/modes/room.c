@@ -27,49 +27,17 @@ room_tell(struct client *c, const char *msg, size_t len)
 }
 
 /*
- * Write the len bytes of line to out as room_escape() does, and every
- * byte that is not part of UTF-8 as \xNN too: a WebSocket member's text
- * message must be UTF-8, and a member that gets one that is not closes
- * (1007).  out must have room for 4 * len bytes.  Returns the length.
- */
-static size_t
-room_escape_utf8(const unsigned char *line, size_t len, unsigned char *out)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 n = 0, bound;
-	int			 st;
-
-	while (len > 0) {
-		st = 0;
-		(void)ws_utf8_span(&st, line, len, &bound);
-		n += room_escape(line, bound, out + n);
-		line += bound;
-		len -= bound;
-		/* A byte that starts no character, or starts one cut short. */
-		if (len > 0) {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hex[*line >> 4];
-			out[n++] = hex[*line & 0xf];
-			line++;
-			len--;
-		}
-	}
-	return (n);
-}
-
-/*
  * Relay a line of text: the speaker's name (or "* " and the bare name
- * for an action, /me), the line with control characters escaped (\xNN,
- * tab kept), a newline.  A line the room cut (ROOM_LINE_MAX) is cut at
- * the end of its last whole character; with --websocket what is not
- * UTF-8 is escaped too (room_escape_utf8()).
+ * for an action, /me), the line as text_escape() shows it (controls and
+ * what is not UTF-8 as \xNN: no member's terminal obeys another's bytes,
+ * and a WebSocket member's text stays UTF-8), a newline.  A line the room
+ * cut (ROOM_LINE_MAX) is cut at the end of its last whole character.
  */
 static void
 room_say(struct speaker *sp, const unsigned char *line, size_t len,
     int action)
 {
-	const struct job	*j = sp->b->j;
+	struct text_esc	 e = { .ascii = 0 };
 	unsigned char	 out[ROOM_LINE_MAX * 4 + 64];
 	size_t		 n, bound;
 	int		 st = 0;
@@ -80,12 +48,10 @@ room_say(struct speaker *sp, const unsigned char *line, size_t len,
 	} else
 		n = snprintf((char *)out, sizeof(out), "%s ", sp->name);
 	if (len == ROOM_LINE_MAX &&
-	    ws_utf8_span(&st, line, len, &bound) == len && st != 0)
+	    utf8_span(&st, line, len, &bound) == len && st != 0)
 		len = bound;
-	if (j->side->ws.on && !j->side->ws.binary)
-		n += room_escape_utf8(line, len, out + n);
-	else
-		n += room_escape(line, len, out + n);
+	n += text_escape(&e, line, len, out + n);
+	n += text_escape_end(&e, out + n);
 	out[n++] = '\n';
 	broker_send(sp->b, sp->except, out, n);
 }

@@ -305,7 +305,7 @@ ws_put_part(struct ws *w, const unsigned char *p, size_t len, int fin)
 		w->wop = fin ? 0 : WS_OP_BINARY;
 		return (q);
 	}
-	acc = ws_utf8_span(&st, p, q, &bound);
+	acc = utf8_span(&st, p, q, &bound);
 	if (acc == q && (st == 0 || !fin)) {
 		if (st != 0)
 			q = bound;

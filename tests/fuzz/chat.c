@@ -1,9 +1,9 @@
 /*
  * Fuzz target: how a chat shows a peer's lines on a terminal
  * (chatproto_rx() of src/codec/chatproto.c), fed in pieces the fuzzer chooses.
- * Every line shown must begin with exactly one mark, hold no control
- * character but a tab (others are shown as ^X), and the pieces must give
- * what the whole gives.
+ * Every line shown must begin with exactly one mark, be UTF-8 and hold no
+ * control character but a tab (C0, DEL, C1: others are shown as \xNN),
+ * and the pieces must give what the whole gives.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -58,7 +58,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t	*in;
 	unsigned char	*all, *pieces;
 	size_t		 cuts[MAX_CUTS + 2], none[2], ncuts, n, i, alen, plen;
-	size_t		 lines, marks, nl;
+	size_t		 lines, marks, nl, bound;
+	int		 st;
 
 	if (size < 1)
 		return (0);
@@ -96,9 +97,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			nl++;
 			continue;
 		}
-		if ((all[i] < 0x20 && all[i] != '\t') || all[i] == 0x7f)
+		if ((all[i] < 0x20 && all[i] != '\t') || all[i] == 0x7f ||
+		    (all[i] == 0xc2 && i + 1 < alen && all[i + 1] >= 0x80 &&
+		    all[i + 1] < 0xa0))
 			abort();
 	}
+	st = 0;
+	if (utf8_span(&st, all, alen, &bound) != alen || st != 0)
+		abort();
 	if (marks != lines || nl > lines || lines > nl + 1)
 		abort();
 

@@ -2,8 +2,9 @@
  * Fuzz target: a room's codec (src/codec/room.c), fed in pieces the fuzzer
  * chooses.  The lines framed, each escaped and prefixed as the room
  * relays them, must be the input's lines (cut at the longest line
- * allowed, a CR before the LF dropped), with no raw control character,
- * whatever the pieces.  Each line's command, its argument and, for
+ * allowed, a CR before the LF dropped), UTF-8 with no raw control
+ * character (C0, DEL, C1) and what is not UTF-8 escaped, as a reference
+ * reading of UTF-8 written here says, whatever the pieces.  Each line's command, its argument and, for
  * /nick, the name's validity must agree with a reference written here
  * independently of the codec.
  */
@@ -46,19 +47,71 @@ cmp_size(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
-/* One message: the name, a space, the line escaped, a newline. */
+/*
+ * The UTF-8 character at p (n bytes there) decoded into *cp, by the
+ * reference reading: a lead byte's length, continuation bytes, no
+ * overlong form, no surrogate, nothing past U+10FFFF.  Returns its
+ * length, or 0 when p starts no character.
+ */
+static size_t
+ref_char(const uint8_t *p, size_t n, uint32_t *cp)
+{
+	static const uint32_t	 least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t			 len, i;
+	uint32_t		 c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return (1);
+	}
+	if ((p[0] & 0xe0) == 0xc0)
+		len = 2;
+	else if ((p[0] & 0xf0) == 0xe0)
+		len = 3;
+	else if ((p[0] & 0xf8) == 0xf0)
+		len = 4;
+	else
+		return (0);
+	if (n < len)
+		return (0);
+	c = p[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < least[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return (0);
+	*cp = c;
+	return (len);
+}
+
+/*
+ * One message: the name, a space, the line escaped, a newline.  A control
+ * (C0 but a tab, DEL, C1) is each of its bytes as \xNN, as is a byte that
+ * starts no character.
+ */
 static size_t
 escape(const uint8_t *line, size_t len, unsigned char *out)
 {
-	size_t	 i;
-	int	 n;
+	size_t		 i, k, m;
+	uint32_t	 cp;
+	int		 n;
 
 	n = sprintf((char *)out, "%s ", NAME);
-	for (i = 0; i < len; i++) {
-		if ((line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+	for (i = 0; i < len; i += m) {
+		if ((m = ref_char(line + i, len - i, &cp)) == 0) {
 			n += sprintf((char *)out + n, "\\x%02x", line[i]);
-		else
-			out[n++] = line[i];
+			m = 1;
+		} else if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f &&
+		    cp < 0xa0)) {
+			for (k = 0; k < m; k++)
+				n += sprintf((char *)out + n, "\\x%02x",
+				    line[i + k]);
+		} else {
+			memcpy(out + n, line + i, m);
+			n += m;
+		}
 	}
 	out[n++] = '\n';
 	return (n);
@@ -99,16 +152,22 @@ reference(const uint8_t *in, size_t n, int client, unsigned char *out)
 	return (o);
 }
 
-/* Do the recorded messages hold no raw control but tabs and their ends? */
+/*
+ * Are the recorded messages UTF-8 with no control character in them but
+ * tabs and their ends?
+ */
 static int
 clean(void)
 {
-	size_t	 i;
+	size_t		 i, m;
+	uint32_t	 cp;
 
-	for (i = 0; i < reclen; i++) {
-		if (rec[i] == '\n' ? i + 1 < reclen && memcmp(rec + i + 1,
+	for (i = 0; i < reclen; i += m) {
+		if ((m = ref_char(rec + i, reclen - i, &cp)) == 0)
+			return (0);
+		if (cp == '\n' ? i + 1 < reclen && memcmp(rec + i + 1,
 		    NAME " ", sizeof(NAME)) != 0 :
-		    (rec[i] < 0x20 && rec[i] != '\t') || rec[i] == 0x7f)
+		    (cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0))
 			return (0);
 	}
 	return (reclen == 0 || rec[reclen - 1] == '\n');
@@ -173,6 +232,7 @@ static int
 line_cb(const unsigned char *line, size_t len, void *arg)
 {
 	const int		*client = arg;
+	struct text_esc		 e = { .ascii = 0 };
 	const unsigned char	*a;
 	unsigned char		*out;
 	enum room_cmd		 cmd;
@@ -192,7 +252,8 @@ line_cb(const unsigned char *line, size_t len, void *arg)
 		abort();
 	memcpy(out, NAME " ", sizeof(NAME));
 	alen = sizeof(NAME);
-	alen += room_escape(line, len, out + alen);
+	alen += text_escape(&e, line, len, out + alen);
+	alen += text_escape_end(&e, out + alen);
 	out[alen++] = '\n';
 	record(out, alen);
 	free(out);

@@ -1,0 +1,180 @@
+/*
+ * A peer's text as a terminal may be shown it: UTF-8 checked, and every
+ * control and every byte that is no text escaped.  Pure functions over
+ * bytes, which every layer calls (the codecs too: the fuzz targets link
+ * this file with them).
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include "base.h"
+
+/*
+ * Check n bytes at p as UTF-8 (RFC 3629: no surrogates, no overlong forms,
+ * nothing past U+10FFFF), carrying a sequence cut between calls in
+ * *state (0 at the start of a text).  Returns how many bytes are valid
+ * (n when all are: the first invalid one is at the offset returned), with
+ * *state as it stands after them and *bound the offset just after the
+ * last whole character among them (0 when none ends there), where a
+ * text may end, or be cut, and still be UTF-8.
+ */
+size_t
+utf8_span(int *state, const unsigned char *p, size_t n, size_t *bound)
+{
+	uint64_t	 w;
+	size_t		 i = 0, b = 0;
+	int		 s = *state, need, lo, hi;
+	unsigned char	 c;
+
+	/* s: continuation bytes still due (low byte), and the next's range. */
+	while (i < n) {
+		if (s == 0) {
+			b = i;
+			/* ASCII runs, eight bytes at a time. */
+			while (i + 8 <= n) {
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			b = i;
+			if (i == n)
+				break;
+			c = p[i];
+			if (c < 0x80) {
+				b = ++i;
+				continue;
+			}
+			lo = 0x80;
+			hi = 0xbf;
+			if (c >= 0xc2 && c <= 0xdf)
+				need = 1;
+			else if (c >= 0xe0 && c <= 0xef) {
+				need = 2;
+				if (c == 0xe0)
+					lo = 0xa0;
+				else if (c == 0xed)
+					hi = 0x9f;
+			} else if (c >= 0xf0 && c <= 0xf4) {
+				need = 3;
+				if (c == 0xf0)
+					lo = 0x90;
+				else if (c == 0xf4)
+					hi = 0x8f;
+			} else
+				break;
+			i++;
+			s = need | lo << 8 | hi << 16;
+			continue;
+		}
+		c = p[i];
+		lo = (s >> 8) & 0xff;
+		hi = (s >> 16) & 0xff;
+		if (c < lo || c > hi)
+			break;
+		i++;
+		need = (s & 0xff) - 1;
+		s = need == 0 ? 0 : (need | 0x80 << 8 | 0xbf << 16);
+		if (s == 0)
+			b = i;
+	}
+	*state = s;
+	*bound = b;
+	return (i);
+}
+
+/* Byte b as \xNN at out.  Returns 4. */
+static __shortrun size_t
+text_hex(unsigned char *out, unsigned char b)
+{
+	static const char	 hex[] = "0123456789abcdef";
+
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[b >> 4];
+	out[3] = hex[b & 0xf];
+	return (4);
+}
+
+/*
+ * The whole character e holds, at out: as it is, or each of its bytes as
+ * \xNN when it is a control (C0 but a tab, DEL, C1: U+0080 to U+009F).
+ * Returns the length written.
+ */
+static size_t
+text_char(struct text_esc *e, unsigned char *out)
+{
+	size_t	 i, n = 0, len = e->nheld;
+
+	e->nheld = 0;
+	if (len == 1 && (e->held[0] >= 0x20 || e->held[0] == '\t') &&
+	    e->held[0] != 0x7f) {
+		out[0] = e->held[0];
+		return (1);
+	}
+	if (len > 2 || (len == 2 && e->held[0] != 0xc2) ||
+	    (len == 2 && e->held[1] >= 0xa0)) {
+		memcpy(out, e->held, len);
+		return (len);
+	}
+	for (i = 0; i < len; i++)
+		n += text_hex(out + n, e->held[i]);
+	return (n);
+}
+
+/*
+ * Show n bytes of a peer's text at p, at out, as no terminal obeys them:
+ * printable ASCII, a tab and every other UTF-8 character as they are; a
+ * control (C0, DEL, C1 as a character) and each byte that is not part of
+ * a UTF-8 character as \xNN, one for each byte.  With e->ascii (a
+ * message that quotes a peer) every byte but printable ASCII is \xNN.
+ * Text shown once comes out the same if shown again.  A character cut at
+ * the end of p is held in e for the next call, or for text_escape_end();
+ * the pieces of a text show what the whole does.  Each byte of p makes
+ * at most TEXT_ESC_MAX at out (it may end what e held), and a whole text
+ * (text_escape_end() after) at most 4 for each of its bytes.  Returns the
+ * length written.
+ */
+__shortrun size_t
+text_escape(struct text_esc *e, const void *p, size_t n, unsigned char *out)
+{
+	const unsigned char	*s = p;
+	size_t			 i = 0, k = 0, bound;
+
+	while (i < n) {
+		if (e->ascii && s[i] >= 0x20 && s[i] < 0x7f)
+			out[k++] = s[i++];
+		else if (e->ascii)
+			k += text_hex(out + k, s[i++]);
+		else if (utf8_span(&e->state, s + i, 1, &bound) == 1) {
+			e->held[e->nheld++] = s[i++];
+			if (e->state == 0)
+				k += text_char(e, out + k);
+		} else if (e->nheld == 0)
+			k += text_hex(out + k, s[i++]);	/* begins nothing */
+		else
+			k += text_escape_end(e, out + k); /* s[i] begins anew */
+	}
+	return (k);
+}
+
+/*
+ * The text shown through e has ended, or is cut here: what e held of a
+ * character, which never became one, at out as \xNN each (at most 12
+ * bytes).  Returns the length written.
+ */
+size_t
+text_escape_end(struct text_esc *e, unsigned char *out)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i < e->nheld; i++)
+		k += text_hex(out + k, e->held[i]);
+	e->nheld = 0;
+	e->state = 0;
+	return (k);
+}
