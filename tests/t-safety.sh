@@ -3,7 +3,8 @@
 # after --write-timeout while the others lose nothing; a --fifo filter's
 # answers reach the client; path errors are one-line errors; a Unix
 # listener leaves other processes' sockets and files alone; -o and
-# --hex-dump never share a file; a program that ignores SIGTERM is killed.
+# --hex-dump never share a file; no file sockcat makes follows another
+# user's link; a program that ignores SIGTERM is killed.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 . "${TESTS_DIR:-$(dirname "$0")}/clients.sh"
@@ -219,6 +220,76 @@ test_output_and_hex_dump_one_file() {
 	expect_error "-o and --hex-dump name the same file: $SC_TMP/new" \
 	    -o "$SC_TMP/new" --hex-dump "$SC_TMP/new" -l 127.0.0.1 0
 	assertFalse "nothing left" "[ -e '$SC_TMP/new' ]"
+}
+
+# Issue 80: every file sockcat makes by name is opened by the one rule of
+# an address's file (t-addr.sh): in a directory like /tmp, never through
+# another user's link, nor into another user's file, whatever the
+# system's fs.protected_symlinks and fs.protected_regular say.  Those are
+# the whole machine's, not a namespace's, and are left as they are (0 in
+# a container, where the kernel follows the link): the line checked is
+# sockcat's own, and the file pointed at is left alone.
+test_made_files_refuse_another_users_link() {
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	sticky_dir d
+	echo victim >"$SC_TMP/victim"
+	as_nobody sh -c "for f in r.rec s1.rec o hex h; do
+	    ln -s '$SC_TMP/victim' '$SC_TMP/d/'\$f || exit 1; done &&
+	    echo nobody >'$SC_TMP/d/file'" || fail "nobody made nothing"
+	link="a symbolic link of another user in a sticky directory, not followed"
+	file="a file of another user in a sticky directory, not written to"
+	expect_error "$SC_TMP/d/o: $link" -o "$SC_TMP/d/o" -l 127.0.0.1 0
+	expect_error "$SC_TMP/d/hex: $link" --hex-dump "$SC_TMP/d/hex" \
+	    -l 127.0.0.1 0
+	expect_error "$SC_TMP/d/file: $file" -o "$SC_TMP/d/file" \
+	    -l 127.0.0.1 0
+	server srv -lk -c 'echo sent' 127.0.0.1 0 || fail "no server"
+	expect_error "$SC_TMP/d/r.rec: $link" --record "$SC_TMP/d/r.rec" \
+	    127.0.0.1 "$PORT"
+	# A listener's recordings, named by a number anyone can foresee.
+	server rec -lk --record "$SC_TMP/d/s%n.rec" 127.0.0.1 0 ||
+	    fail "no recording server"
+	t 10 "$SC" -N 127.0.0.1 "$PORT" </dev/null >/dev/null 2>&1
+	wait_exit "$SERVER_PID" 10
+	assertEquals "the listener's status" 1 "$WAIT_STATUS"
+	assertEquals "the listener's line" "sockcat: $SC_TMP/d/s1.rec: $link" \
+	    "$(grep -v '^Listening on\|^Connection received on' "$SC_TMP/rec.err")"
+	on_tty h "expect:sockcat: $SC_TMP/d/h: $link" exit:1 -- \
+	    "$SC" --readline --readline-history "$SC_TMP/d/h" 127.0.0.1 1
+	st=$?
+	assertEquals "the history: $(<"$SC_TMP/h.err")" 0 "$st"
+	assertEquals "the victim" victim "$(<"$SC_TMP/victim")"
+	assertEquals "nobody's file" nobody "$(<"$SC_TMP/d/file")"
+}
+
+# The rule holds for every file made because each is opened by
+# path_open(): no open(2), creat(2) or fopen(3) elsewhere in src/ may
+# create, truncate or append to a file.
+test_files_made_only_by_path_open() {
+	out=$(python3 - "${TESTS_DIR:-$(dirname "$0")}/../src" <<'EOF'
+import glob, re, sys
+bad = []
+files = sorted(glob.glob(sys.argv[1] + "/*/*.c"))
+if not files:
+    sys.exit("no source in " + sys.argv[1])
+for f in files:
+    if f.endswith("/base/path.c"):
+        continue
+    text = open(f).read()
+    for m in re.finditer(r"\b(open|openat|creat|fopen)\s*\(", text):
+        depth, i = 1, m.end()
+        while depth and i < len(text):
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        if m.group(1) == "creat" or re.search(r'O_CREAT|O_TRUNC|O_APPEND|"[wa]',
+                                              text[m.end():i]):
+            bad.append("%s:%d: %s()" % (f.split("/src/")[-1],
+                text.count("\n", 0, m.start()) + 1, m.group(1)))
+print("\n".join(bad))
+EOF
+)
+	assertEquals "status" 0 $?
+	assertEquals "files opened otherwise" "" "$out"
 }
 
 # A program that ignores SIGTERM, its pid in $SC_TMP/pid.

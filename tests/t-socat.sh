@@ -401,7 +401,8 @@ test_tls_dsa_server() {
 
 # A file of socat's pair of sides that are no sockets is opened as every
 # file of sockcat's is: in a sticky directory writable by all (/tmp), not
-# through another user's link, nor another user's file written to.
+# through another user's link, nor another user's file written to; so
+# are socat's log and dumps.
 test_local_files_in_sticky_dirs() {
 	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
 	echo victim >"$SC_TMP/victim"
@@ -412,6 +413,13 @@ test_local_files_in_sticky_dirs() {
 	    -u - OPEN:"$SC_TMP/d/link"
 	socat_refused "OPEN:$SC_TMP/d/file,creat: a file of another user in a sticky directory, not written to" \
 	    -u - OPEN:"$SC_TMP/d/file",creat
+	# Nor socat's own files: its log (-lf) and dumps (-r, -R).
+	socat_refused "cannot open log file \"$SC_TMP/d/link\": a symbolic link of another user in a sticky directory, not followed" \
+	    -lf "$SC_TMP/d/link" -u - OPEN:"$SC_TMP/out",creat
+	socat_refused "option -r \"$SC_TMP/d/link\": a symbolic link of another user in a sticky directory, not followed" \
+	    -r "$SC_TMP/d/link" -u - OPEN:"$SC_TMP/out",creat
+	socat_refused "option -R \"$SC_TMP/d/file\": a file of another user in a sticky directory, not written to" \
+	    -R "$SC_TMP/d/file" -u - OPEN:"$SC_TMP/out",creat
 	assertEquals "the victim" victim "$(<"$SC_TMP/victim")"
 	assertEquals "nobody's file" nobody "$(<"$SC_TMP/d/file")"
 	# Read, it is the user's to read.

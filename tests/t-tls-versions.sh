@@ -200,6 +200,22 @@ test_sslkeylogfile() {
 	    "^sockcat: SSLKEYLOGFILE $SC_TMP/no/such: No such file or directory$" \
 	    "$SC_TMP/c.err")"
 	stop "$SSRV_PID"
+
+	# Issue 80: nor through another user's link in a directory like /tmp,
+	# as every file sockcat makes (t-safety.sh).
+	can_be_nobody || { sc_skip "cannot run as user nobody"; return; }
+	sticky_dir d
+	echo victim >"$SC_TMP/victim"
+	as_nobody ln -s "$SC_TMP/victim" "$SC_TMP/d/keys" ||
+	    fail "nobody made no link"
+	s_server d
+	SSLKEYLOGFILE=$SC_TMP/d/keys hello d --ssl 127.0.0.1 "$SPORT"
+	assertEquals "a link: status" 0 "$STATUS"
+	assertEquals "a link: said" 1 "$(grep -c \
+	    "^sockcat: SSLKEYLOGFILE $SC_TMP/d/keys: a symbolic link of another user in a sticky directory, not followed$" \
+	    "$SC_TMP/d.err")"
+	assertEquals "a link: the victim" victim "$(<"$SC_TMP/victim")"
+	stop "$SSRV_PID"
 }
 
 . "$SHUNIT2"

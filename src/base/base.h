@@ -101,6 +101,9 @@ void		 write_quiet(int, const void *, size_t);
 #define LOG_ESCAPED(n)	(4 * (n) + 1)
 const char	*log_escape(char *, size_t, const void *, size_t);
 
+/* path.c */
+int		 path_open(const char *, int, mode_t, const char **);
+
 /* text.c */
 /* A peer's text being shown (text_escape()): what it holds between calls. */
 struct text_esc {

@@ -68,7 +68,7 @@ main_expect_count(int sig)
 static void
 main_note_cmdline(int argc, char **argv)
 {
-	const char	*path;
+	const char	*path, *why;
 	char		 line[4096];
 	size_t		 len;
 	int		 fd, i, saved = errno;
@@ -81,8 +81,8 @@ main_note_cmdline(int argc, char **argv)
 	if (len >= sizeof(line) - 1)
 		len = sizeof(line) - 2;
 	line[len++] = '\n';
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0644)) != -1) {
+	if ((fd = path_open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644, &why)) != -1) {
 		write_quiet(fd, line, len);
 		close(fd);
 	}

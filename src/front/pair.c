@@ -196,12 +196,12 @@ pair_file(struct options *o, int i)
 		    (sd->append ? 0 : O_TRUNC));
 	if (sd->local.umask != -1)
 		old = umask(sd->local.umask);
-	fd = end_open_path(sd->path, flags, sd->perm != -1 ? sd->perm : 0666, &why);
+	fd = path_open(sd->path, flags, sd->perm != -1 ? sd->perm : 0666, &why);
 	if (sd->local.umask != -1)
 		umask(old);
-	if (fd == -1 && why != NULL)
+	if (fd == -1)
 		fatalx("%s: %s", sd->text, why);
-	if (fd == -1 || end_seek(sd, fd) == -1)
+	if (end_seek(sd, fd) == -1)
 		fatal("%s", sd->text);
 	if ((rd && dup2(fd, STDIN_FILENO) == -1) ||
 	    (wr && dup2(fd, STDOUT_FILENO) == -1) ||

@@ -203,8 +203,9 @@ static const struct {
 static __startup void
 socat_log_dest(const char *opt, const char *arg)
 {
-	size_t	 i;
-	int	 fd, fac;
+	const char	*why;
+	size_t		 i;
+	int		 fd, fac;
 
 	if (opt[2] == 's') {
 		(void)log_socat_dest(-1, -1);
@@ -227,9 +228,9 @@ socat_log_dest(const char *opt, const char *arg)
 	if (arg[0] == '\0')
 		fatalx("option -lf requires an argument; use option \"-h\" "
 		    "for help");
-	if ((fd = open(arg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0666)) == -1)
-		fatal("cannot open log file \"%s\"", arg);
+	if ((fd = path_open(arg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666, &why)) == -1)
+		fatalx("cannot open log file \"%s\": %s", arg, why);
 	/* Not 0, 1 or 2, which the sides may take as stdio. */
 	if (fd <= STDERR_FILENO)
 		fatalx("cannot open log file \"%s\": stdio is closed", arg);

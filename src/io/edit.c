@@ -426,10 +426,10 @@ edit_history(struct edit *e, int dir)
  * it holds, one a line and the newest last, come back with Up, and each
  * line sent is added at its end.  The file is made if need be, readable
  * by its owner only (the lines may be secrets), and cut to its last
- * EDIT_HISTORY lines.  Returns -1 with errno.
+ * EDIT_HISTORY lines.  Returns -1 with errno and *why, in words.
  */
 int
-edit_history_file(struct edit *e, const char *path)
+edit_history_file(struct edit *e, const char *path, const char **why)
 {
 	FILE	*f;
 	char	*l = NULL;
@@ -437,8 +437,8 @@ edit_history_file(struct edit *e, const char *path)
 	ssize_t	 n;
 	int	 fd, rfd;
 
-	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0600)) == -1)
+	if ((fd = path_open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600, why)) == -1)
 		return (-1);
 	if ((rfd = dup(fd)) == -1 || (f = fdopen(rfd, "r")) == NULL) {
 		n = errno;
@@ -446,6 +446,7 @@ edit_history_file(struct edit *e, const char *path)
 			close(rfd);
 		close(fd);
 		errno = n;
+		*why = strerror(errno);
 		return (-1);
 	}
 	while ((n = getline(&l, &size, f)) != -1) {
@@ -474,6 +475,7 @@ fail:
 	n = errno;
 	close(fd);
 	errno = n;
+	*why = strerror(errno);
 	return (-1);
 }
 

@@ -53,11 +53,12 @@ edit_prompt(struct edit *e, const char *prompt, int noprompt,
  * terminal shows (stdout, else stderr), a history, kept in the file
  * history too when not NULL, and a line typed after the peer's half line
  * started as prompt, noprompt and noecho say (edit_prompt()).  Returns
- * -1 with errno and *what: the history's file, or what failed.
+ * -1 with errno, *what (the history's file, or what failed) and *why, in
+ * words.
  */
 int
 edit_readline(struct edit *e, const char *history, const char *prompt,
-    int noprompt, const char *noecho, const char **what)
+    int noprompt, const char *noecho, const char **what, const char **why)
 {
 	int	 echo = -1;
 
@@ -67,10 +68,12 @@ edit_readline(struct edit *e, const char *history, const char *prompt,
 		echo = STDERR_FILENO;
 	edit_init(e, echo, 1, NULL, NULL, NULL);
 	*what = "READLINE's noecho=";
-	if (edit_prompt(e, prompt, noprompt, noecho) == -1)
+	if (edit_prompt(e, prompt, noprompt, noecho) == -1) {
+		*why = strerror(errno);
 		return (-1);
+	}
 	*what = history;
-	if (history != NULL && edit_history_file(e, history) == -1)
+	if (history != NULL && edit_history_file(e, history, why) == -1)
 		return (-1);
 	return (0);
 }

@@ -205,12 +205,12 @@ void		 edit_echo(const struct edit *, const void *, size_t);
 void		 edit_show(struct edit *);
 void		 edit_hide(struct edit *);
 void		 edit_watch(struct edit *, int);
-int		 edit_history_file(struct edit *, const char *);
+int		 edit_history_file(struct edit *, const char *, const char **);
 void		 edit_attach(struct edit *, struct endpoint *);
 
 /* editpeer.c */
 int		 edit_readline(struct edit *, const char *, const char *, int,
-		    const char *, const char **);
+		    const char *, const char **, const char **);
 int		 edit_terminal(struct edit *, struct endpoint *,
 		    struct channel *);
 void		 edit_terminal_end(struct edit *);

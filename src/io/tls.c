@@ -819,16 +819,16 @@ static void
 tls_keylog(const SSL *ssl, const char *line)
 {
 	static int	 fd = -2;
-	const char	*path;
+	const char	*path, *why;
 	struct iovec	 iov[2];
 
 	(void)ssl;
 	if (fd == -2) {
 		path = getenv("SSLKEYLOGFILE");
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-		    0600);
+		fd = path_open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		    0600, &why);
 		if (fd == -1)
-			log_warn("SSLKEYLOGFILE %s", path);
+			log_warnx("SSLKEYLOGFILE %s: %s", path, why);
 	}
 	if (fd < 0)
 		return;

@@ -481,15 +481,15 @@ console_key_after(void *arg)
 static void
 console_edit(struct broker *b, struct endpoint *in)
 {
-	const char	*path = b->j->local->history;
+	const char	*path = b->j->local->history, *why;
 
 	if (b->room == NULL || b->console == NULL ||
 	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
 	    stdio_tty_raw() == -1)
 		return;
 	edit_init(&b->ed, STDOUT_FILENO, 1, NULL, console_key_after, &b->ed);
-	if (path != NULL && edit_history_file(&b->ed, path) == -1)
-		fatal("%s", path);
+	if (path != NULL && edit_history_file(&b->ed, path, &why) == -1)
+		fatalx("%s: %s", path, why);
 	edit_attach(&b->ed, in);
 	b->console->ops = &console_tty_out_ops;
 	b->console->data = &b->ed;

@@ -402,6 +402,8 @@ fail:
 static void
 chat_init(struct chat *c, const struct job *j)
 {
+	const char	*why;
+
 	memset(c, 0, sizeof(*c));
 	c->j = j;
 	c->lfd = -1;
@@ -415,8 +417,8 @@ chat_init(struct chat *c, const struct job *j)
 	edit_init(&c->ed, STDOUT_FILENO, 1, chat_key_before, chat_key_after,
 	    c);
 	if (j->local->history != NULL && c->edit &&
-	    edit_history_file(&c->ed, j->local->history) == -1)
-		fatal("%s", j->local->history);
+	    edit_history_file(&c->ed, j->local->history, &why) == -1)
+		fatalx("%s: %s", j->local->history, why);
 	c->tty_err = c->tty && isatty(STDERR_FILENO);
 	if ((c->scratch = malloc(CHANNEL_BUFSIZE)) == NULL)
 		fatal("malloc");

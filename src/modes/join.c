@@ -392,15 +392,15 @@ static void
 join_readline(struct join_run *r, const struct side *sd, int k)
 {
 	const struct side_local	*l = &sd->local;
-	const char		*what;
+	const char		*what, *why;
 
 	if (r->jn.end[k].rd == NULL || !isatty(STDIN_FILENO))
 		return;
 	if ((r->ed = malloc(sizeof(*r->ed))) == NULL)
 		fatal("READLINE");
 	if (edit_readline(r->ed, l->history, l->prompt, l->noprompt,
-	    l->noecho, &what) == -1)
-		fatal("%s", what);
+	    l->noecho, &what, &why) == -1)
+		fatalx("%s: %s", what, why);
 	if (edit_terminal(r->ed, r->jn.end[k].rd, r->jn.way[1 - k]) == -1)
 		fatal("READLINE");
 }

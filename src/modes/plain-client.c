@@ -204,11 +204,11 @@ void
 plain_readline_init(struct plain *p)
 {
 	const struct local	*l = p->j->local;
-	const char		*what;
+	const char		*what, *why;
 
 	if (edit_readline(&p->ed, l->history, l->prompt, l->noprompt,
-	    l->noecho, &what) == -1)
-		fatal("%s", what);
+	    l->noecho, &what, &why) == -1)
+		fatalx("%s: %s", what, why);
 }
 
 /*

@@ -231,7 +231,7 @@ end_file(const struct side *sd, struct session *s, const struct end_how *how,
 		return (-1);
 	}
 	if ((fd = end_open_file(sd, how->rd, how->wr, &made, &why)) == -1) {
-		if (why == NULL && errno == EINVAL && sd->local.direct)
+		if (errno == EINVAL && sd->local.direct)
 			why = "o-direct: the file system refuses direct I/O "
 			    "(Invalid argument)";
 		log_cause(cause, "%s", why != NULL ? why : strerror(errno));

@@ -197,77 +197,10 @@ end_seek(const struct side *sd, int fd)
 }
 
 /*
- * Open path as the shell's redirection would (flags and mode as for
- * open(2)), following a symbolic link, but not what another user put in
- * a directory like /tmp (sticky and writable by everyone): there a link
- * is followed, and an existing file written to (O_CREAT), only if it is
- * the user's or the directory owner's.  That is the rule of Linux's
- * fs.protected_symlinks and fs.protected_regular, kept whatever the
- * system sets them to.  A name that changes between the look and the
- * open is looked at again.  Returns the descriptor, or -1 with errno and,
- * for a refusal, *why.
- */
-int
-end_open_path(const char *path, int flags, mode_t mode, const char **why)
-{
-	struct stat	 dst, st, fst;
-	char		 dir[PATH_MAX];
-	char		*slash;
-	int		 fd, tries;
-
-	*why = NULL;
-	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir)) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strlcpy(dir, ".", sizeof(dir));
-	else
-		slash[slash == dir ? 1 : 0] = '\0';
-	if (stat(dir, &dst) == -1 || !(dst.st_mode & S_ISVTX) ||
-	    !(dst.st_mode & S_IWOTH))
-		return (open(path, flags, mode));
-	for (tries = 0; tries < 3; tries++) {
-		if (lstat(path, &st) == -1) {
-			if (errno != ENOENT || !(flags & O_CREAT))
-				return (-1);
-			/* Made here, or nothing: no link planted meanwhile. */
-			if ((fd = open(path, flags | O_EXCL | O_NOFOLLOW,
-			    mode)) != -1 || errno != EEXIST)
-				return (fd);
-			continue;
-		}
-		if (st.st_uid != geteuid() && st.st_uid != dst.st_uid &&
-		    (S_ISLNK(st.st_mode) || (flags & O_CREAT))) {
-			*why = S_ISLNK(st.st_mode) ? "a symbolic link of "
-			    "another user in a sticky directory, not followed" :
-			    "a file of another user in a sticky directory, not "
-			    "written to";
-			errno = EPERM;
-			return (-1);
-		}
-		/* The user's link, which no one else can replace there. */
-		if (S_ISLNK(st.st_mode))
-			return (open(path, flags, mode));
-		if ((fd = open(path, flags | O_NOFOLLOW, mode)) == -1) {
-			if (errno == ELOOP)
-				continue;
-			return (-1);
-		}
-		if (fstat(fd, &fst) == 0 && fst.st_dev == st.st_dev &&
-		    fst.st_ino == st.st_ino)
-			return (fd);
-		close(fd);
-	}
-	errno = EAGAIN;
-	return (-1);
-}
-
-/*
  * Open the file, named pipe or socket of sd for reading (rd), writing
- * (wr) or both, as its options say, as end_open_path() opens a path;
- * *made says whether a named pipe was made for it.  Returns the
- * descriptor, or -1 with errno and, for a refusal, *why.
+ * (wr) or both, as its options say, as path_open() opens a path; *made
+ * says whether a named pipe was made for it.  Returns the descriptor, or
+ * -1 with errno and, when path_open() failed, *why.
  */
 int
 end_open_file(const struct side *sd, int rd, int wr, int *made,
@@ -287,7 +220,7 @@ end_open_file(const struct side *sd, int rd, int wr, int *made,
 	else if (stat(sd->path, &st) == 0 && S_ISSOCK(st.st_mode))
 		fd = end_unix(sd->path);
 	else
-		fd = end_open_path(sd->path, side_file_flags(sd, rd, wr),
+		fd = path_open(sd->path, side_file_flags(sd, rd, wr),
 		    sd->perm != -1 ? sd->perm : 0666, why);
 	if (error == 0)
 		error = errno;

@@ -492,7 +492,6 @@ struct end_how {
 
 int		 end_open(const struct side *, struct session *,
 		    const struct end_how *, struct end *, char **);
-int		 end_open_path(const char *, int, mode_t, const char **);
 int		 end_seek(const struct side *, int);
 int		 end_open_file(const struct side *, int, int, int *,
 		    const char **);

@@ -45,13 +45,20 @@ struct dump {
 					   chunk's channel */
 };
 
+/*
+ * Open the log at path, made if need be, truncated unless append is set.
+ * Returns the descriptor, or -1 with errno and *cause ("PATH: reason").
+ */
 static int
-dump_open_file(const char *path, int append)
+dump_open_file(const char *path, int append, char **cause)
 {
-	int	 flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	const char	*why;
+	int		 fd;
 
-	flags |= append ? O_APPEND : O_TRUNC;
-	return (open(path, flags, 0666));
+	if ((fd = path_open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+	    (append ? O_APPEND : O_TRUNC), 0666, &why)) == -1)
+		log_cause(cause, "%s: %s", path, why);
+	return (fd);
 }
 
 /*
@@ -97,10 +104,8 @@ dump_open(const char *raw_path, const char *hex_path, int append,
 			goto same;
 	}
 	if (raw_path != NULL &&
-	    (d->raw_fd = dump_open_file(raw_path, append)) == -1) {
-		log_cause(cause, "%s: %s", raw_path, strerror(errno));
+	    (d->raw_fd = dump_open_file(raw_path, append, cause)) == -1)
 		goto fail;
-	}
 	/* One name twice, or two for a file that did not exist. */
 	if (d->raw_fd != -1 && hex_path != NULL &&
 	    fstat(d->raw_fd, &st) == 0 && dump_same(&st, hex_path)) {
@@ -109,10 +114,8 @@ dump_open(const char *raw_path, const char *hex_path, int append,
 		goto same;
 	}
 	if (hex_path != NULL &&
-	    (d->hex_fd = dump_open_file(hex_path, append)) == -1) {
-		log_cause(cause, "%s: %s", hex_path, strerror(errno));
+	    (d->hex_fd = dump_open_file(hex_path, append, cause)) == -1)
 		goto fail;
-	}
 	return (d);
 
 same:
@@ -160,7 +163,7 @@ int
 dump_socat(struct dump *d, int how, const char *ltor_path,
     const char *rtol_path, int received_ltor, char **cause)
 {
-	const char	*path[2] = { ltor_path, rtol_path };
+	const char	*path[2] = { ltor_path, rtol_path }, *why;
 	int		 i;
 
 	d->socat = how;
@@ -169,10 +172,10 @@ dump_socat(struct dump *d, int how, const char *ltor_path,
 		if (path[i] == NULL)
 			continue;
 		d->way_path[i] = path[i];
-		if ((d->way_fd[i] = open(path[i], O_WRONLY | O_CREAT |
-		    O_APPEND | O_CLOEXEC, 0664)) == -1) {
+		if ((d->way_fd[i] = path_open(path[i], O_WRONLY | O_CREAT |
+		    O_APPEND | O_CLOEXEC, 0664, &why)) == -1) {
 			log_cause(cause, "option -%c \"%s\": %s", "rR"[i],
-			    path[i], strerror(errno));
+			    path[i], why);
 			return (-1);
 		}
 	}

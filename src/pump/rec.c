@@ -85,6 +85,7 @@ rec_open(const char *pattern, unsigned long nth, int server, char **cause)
 	struct timespec	 ts;
 	struct tm	 tm;
 	char		 head[512], when[64];
+	const char	*why;
 	size_t		 n;
 
 	*cause = NULL;
@@ -94,9 +95,9 @@ rec_open(const char *pattern, unsigned long nth, int server, char **cause)
 		free(r);
 		return (NULL);
 	}
-	if ((r->fd = open(r->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0666)) == -1) {
-		log_cause(cause, "%s: %s", r->path, strerror(errno));
+	if ((r->fd = path_open(r->path, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0666, &why)) == -1) {
+		log_cause(cause, "%s: %s", r->path, why);
 		free(r->path);
 		free(r);
 		return (NULL);

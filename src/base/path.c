@@ -1,0 +1,105 @@
+/*
+ * Every file sockcat makes or writes by name is opened here, by the one
+ * rule for a directory others can write to (doc/design.md, "Names others
+ * may write to"): an address's file, --record, -o, --hex-dump, socat's
+ * -r, -R and -lf, the line editor's history, SSLKEYLOGFILE.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base.h"
+
+/*
+ * Open path, in a directory (its stat dst) sticky and writable by
+ * everyone, by path_open()'s rule.  Returns the descriptor, or -1 with
+ * errno and, for a refusal, *why.
+ */
+static int
+path_open_sticky(const char *path, const struct stat *dst, int flags,
+    mode_t mode, const char **why)
+{
+	struct stat	 st, fst;
+	int		 fd, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (lstat(path, &st) == -1) {
+			if (errno != ENOENT || !(flags & O_CREAT))
+				return (-1);
+			/* Made here, or nothing: no link planted meanwhile. */
+			if ((fd = open(path, flags | O_EXCL | O_NOFOLLOW,
+			    mode)) != -1 || errno != EEXIST)
+				return (fd);
+			continue;
+		}
+		if (st.st_uid != geteuid() && st.st_uid != dst->st_uid &&
+		    (S_ISLNK(st.st_mode) || (flags & O_CREAT))) {
+			*why = S_ISLNK(st.st_mode) ? "a symbolic link of "
+			    "another user in a sticky directory, not followed" :
+			    "a file of another user in a sticky directory, not "
+			    "written to";
+			errno = EPERM;
+			return (-1);
+		}
+		/* The user's link, which no one else can replace there. */
+		if (S_ISLNK(st.st_mode))
+			return (open(path, flags, mode));
+		if ((fd = open(path, flags | O_NOFOLLOW, mode)) == -1) {
+			if (errno == ELOOP)
+				continue;
+			return (-1);
+		}
+		if (fstat(fd, &fst) == 0 && fst.st_dev == st.st_dev &&
+		    fst.st_ino == st.st_ino)
+			return (fd);
+		close(fd);
+	}
+	errno = EAGAIN;
+	return (-1);
+}
+
+/*
+ * Open path as the shell's redirection would (flags and mode as for
+ * open(2)), following a symbolic link, but not what another user put in
+ * a directory like /tmp (sticky and writable by everyone): there a link
+ * is followed, and an existing file written to (O_CREAT), only if it is
+ * the user's or the directory owner's.  That is the rule of Linux's
+ * fs.protected_symlinks and fs.protected_regular, kept whatever the
+ * system sets them to.  A name that changes between the look and the
+ * open is looked at again.  Returns the descriptor, or -1 with errno and
+ * *why, in words: a refusal's reason, else strerror(errno).
+ */
+int
+path_open(const char *path, int flags, mode_t mode, const char **why)
+{
+	struct stat	 dst;
+	char		 dir[PATH_MAX];
+	char		*slash;
+	int		 fd;
+
+	*why = NULL;
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		fd = -1;
+	} else {
+		if ((slash = strrchr(dir, '/')) == NULL)
+			strlcpy(dir, ".", sizeof(dir));
+		else
+			slash[slash == dir ? 1 : 0] = '\0';
+		if (stat(dir, &dst) == -1 || !(dst.st_mode & S_ISVTX) ||
+		    !(dst.st_mode & S_IWOTH))
+			fd = open(path, flags, mode);
+		else
+			fd = path_open_sticky(path, &dst, flags, mode, why);
+	}
+	if (fd == -1 && *why == NULL)
+		*why = strerror(errno);
+	return (fd);
+}
