@@ -633,6 +633,20 @@ test_recording_refused() {
 	printf 'sockcat-record 1\n0 server "\\q"\n' >"$SC_TMP/bad.rec"
 	expect_error "$SC_TMP/bad.rec: line 2: an escape that is none of \\\\ \\\" \\r \\n \\t \\xHH" \
 	    -l 1 --replay "$SC_TMP/bad.rec"
+	# Issue 80: a time the replay cannot wait for is refused (2^64 less a
+	# little was played at once, and at speed=0.01 overflowed a double's
+	# conversion); 10^12 ms is the last taken, at any speed.
+	printf 'sockcat-record 1\n0 server "a"\n18446744073709551600 server "b"\n' \
+	    >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 3: a time past 10^12 ms (31 years), which no replay can play" \
+	    -l 1 --replay "$SC_TMP/bad.rec"
+	printf 'sockcat-record 1\n1000000000001 server "b"\n' >"$SC_TMP/bad.rec"
+	expect_error "$SC_TMP/bad.rec: line 2: a time past 10^12 ms (31 years), which no replay can play" \
+	    "replay:$SC_TMP/bad.rec,speed=0.01" tcp-l:1
+	printf 'sockcat-record 1\n1000000000000 server "b"\n' >"$SC_TMP/max.rec"
+	server max -l --replay "$SC_TMP/max.rec,speed=0.01" 127.0.0.1 0 ||
+	    fail "the latest time refused"
+	stop "$SERVER_PID"
 	printf 'sockcat-record 1\n' >"$SC_TMP/ok.rec"
 	expect_error "replay:$SC_TMP/ok.rec,side=both: side=both: client or server" \
 	    -l 1 --replay "$SC_TMP/ok.rec,side=both"

@@ -701,6 +701,15 @@ void		 script_free(struct script *);
 #define RECORD_FILE_MAX		(64 * 1024 * 1024)
 #define RECORD_LINE_BYTES	64	/* a chunk's bytes a line, written */
 #define RECORD_LINE_MAX		(32 + 4 * RECORD_LINE_BYTES + 8)
+/* How fast a replay may play a recording (speed=), and 1 by default. */
+#define RECORD_SPEED_MIN	0.01
+#define RECORD_SPEED_MAX	1000.0
+/*
+ * The latest time a chunk may have (about 31 years): played at the least
+ * speed, its wait is still a count of milliseconds the loop's clock and a
+ * double hold exactly.
+ */
+#define RECORD_MS_MAX		1000000000000ULL
 
 enum record_who {
 	RECORD_CLIENT,		/* what the client sent */

@@ -109,9 +109,10 @@ record_chunk(struct record *r, const char *p, size_t n, size_t line)
 	int			 who, h, l;
 
 	while (p < end && *p >= '0' && *p <= '9') {
-		if (ms > (UINT64_MAX - 9) / 10)
-			return (record_why(r, line, "a time too large"));
 		ms = ms * 10 + (*p++ - '0');
+		if (ms > RECORD_MS_MAX)
+			return (record_why(r, line, "a time past 10^12 ms "
+			    "(31 years), which no replay can play"));
 		digits++;
 	}
 	if (digits == 0 || p == end || *p != ' ')

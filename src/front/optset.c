@@ -817,10 +817,11 @@ replay_setup(struct side *rd, const struct side *far)
 	rd->replay_speed = 1;
 	if (rd->replay_speed_text != NULL) {
 		rd->replay_speed = strtod(rd->replay_speed_text, &end);
-		if (*end != '\0' || !(rd->replay_speed >= 0.01 &&
-		    rd->replay_speed <= 1000))
-			fatalx("%s: speed=%s: from 0.01 to 1000", rd->text,
-			    rd->replay_speed_text);
+		if (*end != '\0' || !(rd->replay_speed >= RECORD_SPEED_MIN &&
+		    rd->replay_speed <= RECORD_SPEED_MAX))
+			fatalx("%s: speed=%s: from %g to %g", rd->text,
+			    rd->replay_speed_text, RECORD_SPEED_MIN,
+			    RECORD_SPEED_MAX);
 	}
 	if (replay_check(rd, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));

@@ -329,7 +329,11 @@ replay_open(const struct side *sd, struct session *s,
 	}
 	r->sd = sd;
 	r->plays = sd->replay_plays;
-	r->speed = sd->replay_speed > 0 ? sd->replay_speed : 1;
+	/* Its times are RECORD_MS_MAX at most: the waits cannot overflow. */
+	DEBUG_CHECK(sd->replay_speed >= RECORD_SPEED_MIN &&
+	    sd->replay_speed <= RECORD_SPEED_MAX,
+	    "a replay's speed not checked by replay_setup()");
+	r->speed = sd->replay_speed;
 	r->check = r->plays == RECORD_CLIENT;
 	r->out = -1;
 	ev_timer_init(&r->timer, replay_timer_cb, r);
