@@ -275,7 +275,6 @@ ep_shutdown(struct endpoint *ep)
 {
 	struct endpoint	*o;
 
-	/* An end said while bytes wait for ep would make a cut stream whole. */
 	DEBUG_CHECK(ep->writer == NULL || !channel_holds(ep->writer),
 	    "a stream told its end with bytes still to write");
 	if (ep->ops != NULL && ep->ops->shutdown != NULL && ep->wfd != -1)
