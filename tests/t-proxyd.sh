@@ -394,8 +394,10 @@ test_server_command_line() {
 	# Credentials longer than SOCKS5 and HTTP carry.
 	expect_error "Proxy username/password too long" -l 127.0.0.1 0 \
 	    --proxy-type socks5 --proxy-auth "$(printf '%0256d' 0):p"
-	# -X alone does not make a proxy, as with nc: a plain listener.
-	server plain -l 127.0.0.1 0 -X connect || fail "no listener"
+	# -X is -x's protocol: a listener has no proxy, and is none.
+	expect_error "-X is the protocol of -x's proxy, which a listener has none of: --proxy-type socks5 or http makes it a proxy server" \
+	    -l 127.0.0.1 0 -X 5
+	server plain -l 127.0.0.1 0 || fail "no listener"
 	# Its port taken: the proxy server cannot listen there.
 	expect_error "Address already in use (127.0.0.1 port $PORT)" \
 	    -l 127.0.0.1 "$PORT" --proxy-type http

@@ -194,7 +194,11 @@ step_proxy(struct cmdline *cl)
 			o->side.proxy.pass = o->side.proxy.hops[0].pass;
 			cl->auth_nopass = 0;
 		}
-	} else if (o->side.listen && cl->proxy_type) {
+	} else if (o->side.listen && cl->proxy_letter && !cl->proxy_type)
+		fatalx("-X is the protocol of -x's proxy, which a listener has "
+		    "none of: --proxy-type socks5 or http makes it a proxy "
+		    "server");
+	else if (o->side.listen && cl->proxy_type) {
 		if (o->side.sock.socktype == SOCK_DGRAM)
 			fatalx("no proxy support for UDP mode");
 		if (o->side.proxy.proto != PROXY_SOCKS5 &&

@@ -133,6 +133,7 @@ struct cmdline {
 	size_t		 nproxy;
 	int		 by_long;	/* given by its long name */
 	int		 proxy_type;	/* --proxy-type: -l is a proxy */
+	int		 proxy_letter;	/* -X: -x's protocol, no server's */
 	int		 auth_nopass;	/* --proxy-auth without a password */
 	int		 listen_fd;	/* --listen-fd was given */
 	int		 proxy_own;	/* --proxy or a proxy URL: no nc -x */

@@ -94,7 +94,10 @@ opt_listen_fd(struct cmdline *cl, const struct optdef *d, char *arg)
 	cl->listen_fd = 1;
 }
 
-/* -X, --proxy-type: only the long name makes a listener a proxy. */
+/*
+ * -X, --proxy-type: only the long name makes a listener a proxy; -X is the
+ * protocol of -x's, which a listener refuses (step_proxy()).
+ */
 void
 opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
 {
@@ -104,6 +107,8 @@ opt_proxy_type(struct cmdline *cl, const struct optdef *d, char *arg)
 		    "connect)", arg);
 	if (cl->by_long)
 		cl->proxy_type = 1;
+	else
+		cl->proxy_letter = 1;
 }
 
 /* -P: the proxy user, whose password is asked for. */
