@@ -732,7 +732,7 @@ tls_ep_why(struct endpoint *ep, int error)
 static void
 tls_ep_free(struct endpoint *ep)
 {
-	if (ep_ended_whole(ep))
+	if (ep->flags & EP_WHOLE)
 		tls_close_notify(ep->data);
 	tls_free(ep->data);
 	ep->data = NULL;

@@ -787,7 +787,7 @@ ws_ep_free(struct endpoint *ep)
 	if (!w->close_sent) {
 		w->wop = 0;
 		w->linelen = 0;
-		if (ep_ended_whole(ep))
+		if (ep->flags & EP_WHOLE)
 			ws_send_close(w, 0, "");
 		else
 			ws_send_close(w, WS_CLOSE_INTERNAL, "cut");

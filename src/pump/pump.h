@@ -73,6 +73,10 @@ enum ep_shut {
 				   (EPIPE) takes what it was given and
 				   drops it: a script still reads what
 				   comes after stdout's reader left. */
+#define EP_WHOLE	0x4000	/* Its session ended in order with all
+				   written to it delivered: a stream says
+				   its end (session_free()), else it was
+				   cut (doc/design.md). */
 
 struct endpoint;
 struct mmsghdr;
@@ -379,7 +383,6 @@ void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);
 int		 session_report(struct session *);
 const char	*ep_strerror(struct endpoint *, int);
-int		 ep_ended_whole(const struct endpoint *);
 
 /* pump.c */
 void		 ep_write_broken(struct endpoint *);

@@ -550,9 +550,10 @@ session_report(struct session *s)
  * Did ep's session end in order (neither torn down nor failed fast), with
  * all that was to be written to ep delivered (its source not broken)?  A
  * stream whose end is a message of its own (TLS's close_notify, a
- * WebSocket's close) then says it ended whole, and else that it was cut.
+ * WebSocket's close) then says it ended whole (EP_WHOLE, which its free
+ * operation reads), and else that it was cut.
  */
-int
+static int
 ep_ended_whole(const struct endpoint *ep)
 {
 	const struct session	*s = ep->session;
@@ -593,6 +594,11 @@ session_free(struct session *s)
 	if (s->clock != NULL)
 		ev_timer_disarm(&s->clock->timer);
 	free(s->clock);
+	/* How each stream ended is known while its ways are. */
+	TAILQ_FOREACH(ep, &s->endpoints, entry) {
+		if (ep_ended_whole(ep))
+			ep->flags |= EP_WHOLE;
+	}
 	while ((ch = TAILQ_FIRST(&s->channels)) != NULL) {
 		TAILQ_REMOVE(&s->channels, ch, entry);
 		channel_unpause(ch);
