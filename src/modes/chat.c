@@ -331,52 +331,59 @@ chat_finished(struct session *s)
 
 /*
  * Start the conversation on c->nc's socket (over TLS or DTLS when it has
- * them): connected, or over UDP on the server, the bound socket, which
- * then talks to c->partner only.  c->nc stays c's until the conversation
- * ends.
+ * them), joined with stdin and stdout as any two sides are (join.c: a
+ * chat's rule, both ways final), with the chat's own stage on each way:
+ * connected, or over UDP on the server, the bound socket, which then
+ * talks to c->partner only.  c->nc stays c's until the conversation ends.
  */
 static int
 chat_start(struct chat *c)
 {
-	struct session	*s;
-	struct endpoint	*in, *out, *net;
-	int		 bound = c->nc->fd == c->lfd;
+	const struct side	*sd = c->j->side;
+	struct join		 jn;
+	struct join_how		 how = { .flow = c->j->flow, .far = sd,
+	    .rule = JOIN_CHAT, .name = { "receive", "send" }, .sent = 1,
+	    .idle_ms = TIME_NONE };
+	struct end_how		 eh = { .rd = 1, .wr = 1 };
+	struct endpoint		*net;
+	char			*cause = NULL;
+	int			 dgram = sd->sock.socktype == SOCK_DGRAM;
+	int			 bound = c->nc->fd == c->lfd;
 
-	if ((s = session_new(chat_watch, chat_finished, c)) == NULL)
+	if (join_new(&jn, chat_watch, chat_finished, c) == -1)
 		return (-1);
-	c->s = s;
+	c->s = jn.s;
 	chatproto_reset(&c->view);
-	c->view.dgram = c->j->side->sock.socktype == SOCK_DGRAM;
+	c->view.dgram = dgram;
 	c->local_quit = 0;
 	c->tx_qm = 0;
 	c->heard = c->busy = 0;
 	c->end = CHAT_END_NONE;
 	/* --ssl: DTLS, on a socket connected to the partner, or TLS. */
-	if (c->j->side->sock.socktype == SOCK_DGRAM) {
-		net = netconn_endpoint(c->nc, s, "network", EP_SHUT_NONE,
-		    EP_NET | EP_DGRAM | (bound ? EP_NOCLOSE : 0), 0);
-		if (net != NULL && bound) {
-			net->ops = &chat_udp_ops;
-			net->data = c;
-		}
-	} else
-		net = netconn_endpoint(c->nc, s, "network", EP_SHUT_SOCKET,
-		    EP_NET, 0);
-	out = stdio_out(s);
-	in = stdio_in(s, 0);
-	if (net == NULL || out == NULL || in == NULL)
+	net = netconn_endpoint(c->nc, jn.s, "network", dgram ? EP_SHUT_NONE :
+	    EP_SHUT_SOCKET, EP_NET | (dgram ? EP_DGRAM : 0) | (bound ?
+	    EP_NOCLOSE : 0), 0);
+	if (net != NULL && bound) {
+		net->ops = &chat_udp_ops;
+		net->data = c;
+	}
+	if (net == NULL)
 		goto fail;
+	jn.end[0] = (struct end){ .rd = net, .wr = net, .sd = sd,
+	    .is = END_SOCKET | END_NET, .slave = -1 };
+	if (end_open(c->j->near, jn.s, &eh, &jn.end[1], &cause) == -1 ||
+	    join_ways(&jn, &how, &cause) == -1)
+		goto fail;
+	c->rx = jn.way[0];
+	c->tx = jn.way[1];
 	/* Until now the terminal echoed what was typed; from now on, we do. */
 	if (c->edit && stdio_tty_raw() == -1)
 		c->edit = 0;
 	/* The end of input is ^D on an empty line, once the lines are sent. */
 	if (c->edit) {
-		edit_attach(&c->ed, in);
+		edit_attach(&c->ed, jn.end[1].rd);
 		edit_watch(&c->ed, 1);
 	}
-	if ((c->rx = session_channel(s, "receive", net, out, 0)) == NULL ||
-	    (c->tx = session_channel(s, "send", in, net, 0)) == NULL)
-		goto fail;
 	c->rx->xform = chat_rx_xform;
 	/*
 	 * A caller's first read leaves room for the server's refusal line
@@ -385,16 +392,17 @@ chat_start(struct chat *c)
 	c->rx->xgrow = (c->tty ? CHAT_GROW : 1) + (c->lfd == -1);
 	c->tx->xform = chat_tx_xform;
 	c->tx->xgrow = c->j->flow->crlf ? 2 : 1;
-	c->rx->flags |= CH_FINAL;
-	c->tx->flags |= CH_FINAL;
 	chat_notice(c, "connected to %s", c->peer);
 	/* A server's partner is a client like any other: --idle-timeout. */
 	if (c->lfd != -1)
-		gate_session(&c->j->side->gate, s);
-	return (session_start(s));
+		gate_session(&sd->gate, jn.s);
+	return (join_start(&jn));
 
 fail:
-	session_free(s);
+	if (cause != NULL)
+		log_warnx("%s", cause);
+	free(cause);
+	session_free(jn.s);
 	c->s = NULL;
 	return (-1);
 }

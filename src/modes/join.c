@@ -200,6 +200,11 @@ join_declare_end(struct join *jn, const struct join_how *how)
 		return (0);
 	if (how->rule == JOIN_DGRAM_LISTENER)
 		return (join_declare_dgram(jn, how));
+	if (how->rule == JOIN_CHAT) {
+		out->flags |= CH_FINAL;
+		in->flags |= CH_FINAL;
+		return (0);
+	}
 	return (join_declare_nc(jn, how));
 }
 

@@ -141,6 +141,8 @@ enum join_rule {
 				   to its target, a request forwarded to
 				   its origin */
 	JOIN_DGRAM_TARGET,	/* a relay to a datagram target */
+	JOIN_CHAT,		/* --chat: either way's end is the
+				   conversation's, once delivered */
 	JOIN_DGRAM_LISTENER,	/* a datagram listener's own socket with
 				   stdin and stdout */
 };
