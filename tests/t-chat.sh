@@ -80,6 +80,8 @@ exited() {
 
 tearDown() {
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	# A server killed may still be going: the next test has its own.
+	TMUX_SOCK=sockcat-chat-$$-$((++_sc_tmux))
 	# What the parties said, to understand a failure.
 	if [ "${__shunit_testSuccess:-0}" != 0 ] && [ -n "$SC_TMP" ]; then
 		for _f in "$SC_TMP"/*.err; do

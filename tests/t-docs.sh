@@ -569,7 +569,7 @@ test_every_option_is_in_the_fish_completion() {
 # read.  shell_pane SHELL ARGS...: start it, its prompt "% " awaited.
 shell_pane() {
 	command -v tmux >/dev/null || { sc_skip "tmux not installed"; return 1; }
-	TMUX_SOCK=sc-docs-$$
+	TMUX_SOCK=sc-docs-$$-$((++_sc_tmux))
 	mkdir -p "$SC_TMP/home" "$SC_TMP/bin"
 	ln -sf "$SC" "$SC_TMP/bin/sockcat"
 	# The shell under timeout: the tmux server ends with it, whatever

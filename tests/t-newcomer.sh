@@ -32,6 +32,8 @@ setUp() {
 
 tearDown() {
 	tmux -L "$TM" kill-server 2>/dev/null
+	# A server killed may still be going: the next test has its own.
+	TM=sc-newcomer-$$-$((++_sc_tmux))
 	[ -n "${BROWSER_PID:-}" ] && stop "$BROWSER_PID"
 	BROWSER_PID=""
 	sc_remove_tmp

@@ -16,6 +16,8 @@ TMUX_SOCK=sockcat-rl-$$
 
 tearDown() {
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	# A server killed may still be going: the next test has its own.
+	TMUX_SOCK=sockcat-rl-$$-$((++_sc_tmux))
 	if [ "${__shunit_testSuccess:-0}" != 0 ] && [ -n "$SC_TMP" ]; then
 		for _f in "$SC_TMP"/*.err "$SC_TMP"/screen; do
 			[ -f "$_f" ] && sed "s|^|$(basename "$_f"): |" "$_f"
@@ -541,6 +543,7 @@ test_socat_readline_prompts() {
 	tm send-keys Enter
 	assertTrue "sent" "wait_for '$SC_TMP/srv.out' '^tXwo\$'"
 	tm kill-server
+	TMUX_SOCK=sockcat-rl-$$-$((++_sc_tmux))
 	printf 'old\n' >"$SC_TMP/hist"
 	serve srv2
 	PORT2=$PORT

@@ -63,6 +63,8 @@ progress_fits() {
 # Let a stalled server go before cleaning up, whatever the test did.
 tearDown() {
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	# A server killed may still be going: the next test has its own.
+	TMUX_SOCK=sockcat-stats-$$-$((++_sc_tmux))
 	exec 7>&-
 	[ -n "$SC_TMP" ] && touch "$SC_TMP/go"
 	sc_remove_tmp

@@ -465,7 +465,7 @@ script_add(struct script *sc, const char *word, const char *arg, size_t line)
  * refused costs no compiling.  Returns -1 with sc->why saying what is
  * wrong, sc->from naming what the step came from.
  */
-int
+__startup int
 script_compile(struct script *sc)
 {
 	struct script_step	*st;

@@ -208,6 +208,7 @@ main(int argc, char **argv)
 		gate_forget(&run);
 	if (!TAILQ_EMPTY(&o.side.gate.rules) || o.side.gate.srcs != NULL)
 		gate_clear(&o.side.gate);
-	front_clear(&o.front);
+	if (o.relay)
+		front_clear(&o.front);
 	return (status);
 }
