@@ -1540,6 +1540,21 @@ bye" "$_o"
 	done
 }
 
+# socat's -t default: a dialled socket's far end, after standard input's
+# end, is waited for half a second, then socat ends, whether or not the
+# far end ends; the echo read before it is printed.  A server that keeps
+# the connection (its program's output held by a sleep, its own -t
+# long): both socats end, with the echo, far before the server does.
+test_t_default_after_stdin_end() {
+	serve keep "$REAL" -d -d -t 30 TCP4-LISTEN:0,reuseaddr,fork \
+	    SYSTEM:'cat; exec sleep 20'
+	for _bin in "$REAL" "$OURS"; do
+		_o=$(echo PING | t 10 "$_bin" - TCP:127.0.0.1:"$PORT")
+		assertEquals "$_bin: status" 0 $?
+		assertEquals "$_bin: the echo" "PING" "$_o"
+	done
+}
+
 # fifo_waits PID: a child of PID (the timeout that runs a socat) waits
 # in open(2) for a named pipe's other end, its setting up done.
 fifo_waits() {

@@ -689,15 +689,18 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	/*
 	 * socat's -t, for a dialled socket with stdin and stdout: once
 	 * stdin has ended, the far end's end is waited for that long at
-	 * most (--quit-after's wait), and no longer than it takes.
+	 * most (--quit-after's wait), and no longer than it takes; half a
+	 * second under socat's name without it, as socat's default.
 	 * Elsewhere the far end's end is waited for, as without it: a
 	 * listener's stdin may end before its client comes, and the wait
-	 * would lose the client's bytes.  Without -t the far end is waited
-	 * for as netcat does, except by a socket not told the end
-	 * (shut-none, or shut-null: an empty write, on a stream nothing),
-	 * which never hears it: that one gets socat's half second.
+	 * would lose the client's bytes.  Under sockcat's name, without
+	 * -t, the far end is waited for as netcat does, except by a socket
+	 * not told the end (shut-none, or shut-null: an empty write, on a
+	 * stream nothing), which never hears it: that one gets socat's
+	 * half second.
 	 */
-	if ((o->socat_quit || a->shut_null || a->shut_none) &&
+	if ((o->socat_quit || o->side.socat || a->shut_null ||
+	    a->shut_none) &&
 	    b->kind == SIDE_STDIO && !a->listen && !pair_device(a) &&
 	    !wr_only && a->sock.socktype != SOCK_DGRAM)
 		o->flow.deadline_ms = o->socat_quit ? o->socat_quit_ms :
