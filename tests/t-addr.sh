@@ -399,11 +399,11 @@ test_bad_addresses_refused() {
 
 # Pairs not supported yet, and addresses with the options they replace.
 test_pairs_refused() {
-	expect_error "exec:a exec:b: two programs cannot be joined" \
+	expect_error "exec:a exec:b: two programs are joined as socat's only; socat's command line runs under the name socat (a link to sockcat)" \
 	    exec:a exec:b
-	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat" \
+	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat; socat's command line runs under the name socat (a link to sockcat)" \
 	    - exec:cat
-	expect_error "exec:cat -: a program on stdin and stdout is itself: run it without sockcat" \
+	expect_error "exec:cat -: a program on stdin and stdout is itself: run it without sockcat; socat's command line runs under the name socat (a link to sockcat)" \
 	    exec:cat -
 	expect_error "tcp-l:1 tcp:h:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
 	    -l tcp-l:1 tcp:h:1
@@ -780,9 +780,9 @@ c.close()
 	    file:"$SC_TMP/none" tcp:127.0.0.1:1
 	expect_error "file:f,append tcp:h:1: append is for the file written, the second address" \
 	    file:f,append tcp:h:1
-	expect_error "- file:f: a file with stdin and stdout, or another file, is the shell's: use cat" \
+	expect_error "- file:f: a file with stdin and stdout, or another file, is the shell's: use cat; socat's command line runs under the name socat (a link to sockcat)" \
 	    - file:f
-	expect_error "file:f exec:cat: a program with a file is the shell's redirection: run it without sockcat" \
+	expect_error "file:f exec:cat: a program with a file is the shell's redirection: run it without sockcat; socat's command line runs under the name socat (a link to sockcat)" \
 	    file:f exec:cat
 }
 

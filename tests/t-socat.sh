@@ -1555,6 +1555,75 @@ test_t_default_after_stdin_end() {
 	done
 }
 
+# socat's "- EXEC:PROG,pty,setsid,ctty" (its manual's ssh example) and
+# sockcat-socat(7)'s READLINE EXEC:PROG,pty,setsid,ctty run under either
+# name: the program on a pty of its own, its controlling terminal (it
+# opens /dev/tty), its output shown, the end once it has exited; the
+# real socat alike (READLINE it lacks here: it has no GNU readline).
+test_program_on_a_pty_either_name() {
+	printf '#!/bin/sh\ntty\nexec </dev/tty && echo ok\n' >"$SC_TMP/prog"
+	chmod +x "$SC_TMP/prog"
+	held_stdin pty.in 7
+	for _bin in "$REAL" "$OURS" "$SC"; do
+		t 20 "$_bin" - EXEC:"$SC_TMP/prog",pty,setsid,ctty \
+		    <"$SC_TMP/pty.in" >"$SC_TMP/o" 2>"$SC_TMP/e"
+		assertEquals "$_bin: status" 0 $?
+		assertEquals "$_bin: its controlling terminal" \
+		    "/dev/pts/N ok" "$(tr -d '\r' <"$SC_TMP/o" |
+		    sed 's,^/dev/pts/[0-9]*$,/dev/pts/N,' | paste -sd ' ')"
+		assertEquals "$_bin: stderr" "" "$(<"$SC_TMP/e")"
+	done
+	exec 7>&-
+	for _bin in "$OURS" "$SC"; do
+		on_tty rl expect:'/dev/pts/[0-9]+\s+ok' exit:0 -- \
+		    "$_bin" READLINE EXEC:"$SC_TMP/prog",pty,setsid,ctty
+		assertEquals "$_bin: READLINE: $(<"$SC_TMP/rl.err")" 0 $?
+	done
+}
+
+# socat's forms that sockcat's own name refuses: each refusal says, in
+# its one line, that socat's name runs it; and socat's name does.
+test_socat_forms_under_our_name() {
+	_h="socat's command line runs under the name socat (a link to sockcat)"
+	expect_error "- EXEC:cat: a program on stdin and stdout is itself: run it without sockcat; $_h" \
+	    - EXEC:cat
+	assertEquals "- EXEC:cat, as socat" "hi" \
+	    "$(echo hi | t 20 "$OURS" - EXEC:cat)"
+	expect_error "STDIO STDIO: stdin and stdout with themselves is cat's; $_h" \
+	    STDIO STDIO
+	assertEquals "STDIO STDIO, as socat" "hi" \
+	    "$(echo hi | t 20 "$OURS" STDIO STDIO)"
+	expect_error "- OPEN:$SC_TMP/f: a file with stdin and stdout, or another file, is the shell's: use cat; $_h" \
+	    - OPEN:"$SC_TMP/f"
+	expect_error "EXEC:cat OPEN:$SC_TMP/f: a program with a file is the shell's redirection: run it without sockcat; $_h" \
+	    EXEC:cat OPEN:"$SC_TMP/f"
+	assertFalse "no file made" "[ -e '$SC_TMP/f' ]"
+	echo hi | t 20 "$OURS" -u - OPEN:"$SC_TMP/f",creat
+	assertEquals "- OPEN:, as socat" "hi" "$(<"$SC_TMP/f")"
+	expect_error "EXEC:cat EXEC:cat: two programs are joined as socat's only; $_h" \
+	    EXEC:cat EXEC:cat
+	for _u in -u -U; do
+		expect_error "- TCP:127.0.0.1:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them; -u and -U as socat's: $_h" \
+		    $_u - TCP:127.0.0.1:1
+	done
+	expect_error "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second; $_h" \
+	    UDP-RECV:0 TCP:127.0.0.1:1
+	# socat's letters with values, read as nc's.
+	expect_error "missing port number; $_h" -x TCP-LISTEN:0 -
+	expect_error "port number invalid: -; $_h" -t 0.5 - TCP:127.0.0.1:1
+	t 20 "$SC" -x TCP-LISTEN:8080 TCP:127.0.0.1:1 </dev/null \
+	    >/dev/null 2>"$SC_TMP/e"
+	assertEquals "-x ADDRESS: status" 1 $?
+	assertContains "-x ADDRESS" "$(<"$SC_TMP/e")" \
+	    "(socat's -x is --hex-dump FILE here; $_h)"
+	t 5 "$SC" -L "$SC_TMP/lock" - TCP:127.0.0.1:1 </dev/null \
+	    >/dev/null 2>"$SC_TMP/e"
+	assertEquals "-L: status" 1 $?
+	assertEquals "-L" "sockcat: $_h" "$(tail -n 1 "$SC_TMP/e")"
+	# Written as nc's, it is told as before.
+	expect_error "missing port number" -x 127.0.0.1:1080 -
+}
+
 # fifo_waits PID: a child of PID (the timeout that runs a socat) waits
 # in open(2) for a named pipe's other end, its setting up done.
 fifo_waits() {
@@ -3926,11 +3995,11 @@ test_local_refusals() {
 	done
 	assertEquals "the file untouched" "hi" "$(<"$SC_TMP/f")"
 	# sockcat's own grammar: the shell's redirections are refused.
-	expect_error "exec:cat file:$SC_TMP/f: a program with a file is the shell's redirection: run it without sockcat" \
+	expect_error "exec:cat file:$SC_TMP/f: a program with a file is the shell's redirection: run it without sockcat; socat's command line runs under the name socat (a link to sockcat)" \
 	    exec:cat file:"$SC_TMP/f"
-	expect_error "file:$SC_TMP/f -: a file with stdin and stdout, or another file, is the shell's: use cat" \
+	expect_error "file:$SC_TMP/f -: a file with stdin and stdout, or another file, is the shell's: use cat; socat's command line runs under the name socat (a link to sockcat)" \
 	    file:"$SC_TMP/f" -
-	expect_error "exec:cat exec:cat: two programs cannot be joined" \
+	expect_error "exec:cat exec:cat: two programs are joined as socat's only; socat's command line runs under the name socat (a link to sockcat)" \
 	    exec:cat exec:cat
 	expect_error "- exec:cat: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
 	    -l - exec:cat
@@ -4027,9 +4096,9 @@ test_local_options_with_a_socket() {
 	socat_refused "OPEN:$SC_TMP/dir,unlink-early: unlink-early: Is a directory" \
 	    -u - OPEN:"$SC_TMP/dir",unlink-early
 	assertTrue "the directory kept" "[ -d '$SC_TMP/dir' ]"
-	expect_error "exec:cat -: a program on stdin and stdout is itself: run it without sockcat" \
+	expect_error "exec:cat -: a program on stdin and stdout is itself: run it without sockcat; socat's command line runs under the name socat (a link to sockcat)" \
 	    exec:cat -
-	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat" \
+	expect_error "- exec:cat: a program on stdin and stdout is itself: run it without sockcat; socat's command line runs under the name socat (a link to sockcat)" \
 	    - exec:cat
 }
 

@@ -605,6 +605,18 @@ addr_has_upper(const char *s, size_t n)
 	return (0);
 }
 
+/*
+ * Is s an address as socat's manual writes one, one of socat's names in
+ * capitals (TCP-LISTEN:80, EXEC:cat, STDIO)?  A word of netcat's command
+ * line that is one was written for socat.
+ */
+__startup int
+addr_socat_written(const char *s)
+{
+	return (addr_socat_row(s) != -1 &&
+	    addr_has_upper(s, addr_socat_name_len(s)));
+}
+
 /* The first n bytes of a->buf, its name, in capitals in a->namebuf. */
 static void
 addr_upper_name(struct addr *a, size_t n)

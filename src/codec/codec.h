@@ -634,6 +634,7 @@ int		 tls_version_parse(const char *);
 int		 addr_parse_socat(const char *, struct addr *, const char **);
 int		 addr_socat_dual(const char *);
 int		 addr_socat_named(const char *);
+int		 addr_socat_written(const char *);
 int		 addr_socat_words(char *, char **, size_t);
 #ifdef SC_DEBUG
 unsigned long	 addr_parse_count(void);

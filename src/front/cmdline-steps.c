@@ -181,8 +181,14 @@ step_proxy(struct cmdline *cl)
 				    "password: %s", o->side.proxy.hops[i].label);
 		}
 		o->side.proxy.nhops = cl->nproxy;
-		/* An -x that does not resolve may be ncat's file. */
-		if (!proxy_url_is(cl->proxy[0], strlen(cl->proxy[0])))
+		/*
+		 * An -x that does not resolve may be ncat's file, or socat's
+		 * -x (its dump) before an address.
+		 */
+		if (addr_socat_written(cl->proxy[0]))
+			o->side.proxy.name_way = " (socat's -x is --hex-dump "
+			    "FILE here; " SOCAT_NAME_HINT ")";
+		else if (!proxy_url_is(cl->proxy[0], strlen(cl->proxy[0])))
 			o->side.proxy.name_way = " (ncat's -x FILE is "
 			    "--hex-dump FILE)";
 		/* The first hop is what a single -x always set. */

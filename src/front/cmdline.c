@@ -358,16 +358,18 @@ edit_distance(const char *a, size_t alen, const char *b)
 /*
  * getopt_long has said what is wrong with an option (word, the argument
  * it was in): netcat's usage follows, then the long option meant when
- * word is one mistyped (a letter or two off), else where the options are
- * listed.
+ * word is one mistyped (a letter or two off), that socat's command line
+ * is socat's name's (socat), else where the options are listed.
  */
 static __dead void
-bad_option(const char *word)
+bad_option(const char *word, int socat)
 {
 	const struct optdef	*t, *best = NULL;
 	size_t			 i, n, len;
 	int			 d, most;
 
+	if (socat)
+		usage_why("%s", SOCAT_NAME_HINT);
 	if (optopt == 0 && word != NULL && strncmp(word, "--", 2) == 0) {
 		len = strcspn(word + 2, "=");
 		/* One edit in a short name, two in a longer one. */
@@ -788,7 +790,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	const char		*shortopts;
 	static char		*relay_port[] = { RDV_PORT };
 	char			**ops;
-	int			 ch, nops;
+	int			 ch, nops, i;
 
 	opt_defaults(o);
 	o->run = run;
@@ -808,12 +810,23 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 	if (strcmp(getprogname(), "sockchat") == 0)
 		o->chat = 1;
 
+	/*
+	 * socat's command line under our name: its refusals say whose.  A
+	 * word that starts with no capital is no name of socat's as its
+	 * manual writes them, and is not looked up (t-footprint).
+	 */
+	for (i = 1; i < argc && !cl.socat_form; i++)
+		cl.socat_form = isupper((unsigned char)argv[i][0]) &&
+		    addr_socat_written(argv[i]);
+	if (cl.socat_form)
+		snprintf(operand_hint, sizeof(operand_hint), "; %s",
+		    SOCAT_NAME_HINT);
 	getopt_args(&shortopts, &longopts);
 	while ((ch = getopt_long(argc, argv, shortopts, longopts,
 	    NULL)) != -1) {
 		if ((d = opt_find(ch)) == NULL)
 			bad_option(optind > 1 && optind <= argc ?
-			    argv[optind - 1] : NULL);
+			    argv[optind - 1] : NULL, cl.socat_form);
 		cl.by_long = ch > CHAR_MAX;
 		if (optarg == NULL && opt_has_arg(d) == optional_argument &&
 		    optind < argc && operand_hint[0] == '\0' &&

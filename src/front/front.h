@@ -101,6 +101,10 @@ struct options {
 /* socat's -t when it is not given, in milliseconds. */
 #define SOCAT_QUIT_MS		500
 
+/* What a refusal of socat's form under sockcat's own name adds. */
+#define SOCAT_NAME_HINT	\
+	"socat's command line runs under the name socat (a link to sockcat)"
+
 /* Port used by --chat when none is given. */
 #define CHAT_DEFAULT_PORT	"5000"
 
@@ -140,6 +144,8 @@ struct cmdline {
 	int		 pair;		/* ADDRESS ADDRESS: sockcat's own form */
 	struct options	*facts;		/* a pair's options as step_modes()
 					   saw them, for pair_build() */
+	int		 socat_form;	/* a word written as socat's (an
+					   address in its capitals) */
 	int		 secret_bare;	/* --secret without its code */
 	enum {
 		CL_RUN,

@@ -152,7 +152,7 @@ pair_tty_fail(const struct side *sd, int r)
 static __startup void
 pair_file(struct options *o, int i)
 {
-	struct side	*sd = &o->pair[i], *other = &o->pair[1 - i];
+	struct side	*sd = &o->pair[i];
 	const char	*why;
 	mode_t		 old = 0;
 	int		 fd, rd, wr, flags;
@@ -165,14 +165,6 @@ pair_file(struct options *o, int i)
 		wr = !rd;
 	}
 
-	/* As socat, they are: cat, or the program, run in our place. */
-	if ((other->kind == SIDE_FILE || other->kind == SIDE_STDIO) &&
-	    !o->side.socat)
-		pair_refuse(o, "a file with stdin and stdout, or another "
-		    "file, is the shell's: use cat");
-	if (other->kind == SIDE_EXEC && !o->side.socat)
-		pair_refuse(o, "a program with a file is the shell's "
-		    "redirection: run it without sockcat");
 	if (rd && !wr && sd->append)
 		pair_refuse(o, o->socat_dir == -1 ? "append is for the "
 		    "file written, the first address with -U" : "append is "
@@ -454,9 +446,47 @@ pair_read_opts(struct side *sd, const struct side *other)
 }
 
 /*
- * socat's two sides that are no sockets (stdio, files, descriptors,
- * programs, "R!!W"), but stdio with itself: both opened at once, and
- * joined (join_run()).  Returns 1 when they are.
+ * Under sockcat's own name, two sides that are no sockets or devices are
+ * the shell's (cat, a program, a redirection), but where the relay does
+ * what the shell cannot: a program on a pty of its own, READLINE's
+ * editing for a program, a descriptor, "R!!W" (any of
+ * pair_local_opt()'s).  Returns 1 when the relay joins a and b, as
+ * socat's name does; 0 when one is a pty, which the device link joins;
+ * else exits with the refusal, saying who runs them.
+ */
+static __startup int
+pair_relay_needed(const struct options *o, const struct side *a,
+    const struct side *b)
+{
+	const char	*why;
+	int		 prog = a->kind == SIDE_EXEC || b->kind == SIDE_EXEC;
+
+	if (a->kind == SIDE_PTY || b->kind == SIDE_PTY)
+		return (0);
+	if (a->kind != SIDE_FILE && b->kind != SIDE_FILE &&
+	    (pair_local_opt(a, 0) != NULL || pair_local_opt(b, 0) != NULL ||
+	    (prog && (a->local.readline || b->local.readline))))
+		return (1);
+	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
+		why = "two programs are joined as socat's only";
+	else if (a->kind == SIDE_FILE || b->kind == SIDE_FILE)
+		why = prog ? "a program with a file is the shell's "
+		    "redirection: run it without sockcat" : "a file with stdin "
+		    "and stdout, or another file, is the shell's: use cat";
+	else if (prog)
+		why = "a program on stdin and stdout is itself: run it "
+		    "without sockcat";
+	else
+		why = "stdin and stdout with themselves is cat's";
+	fatalx("%s %s: %s; %s", o->pair[0].text, o->pair[1].text, why,
+	    SOCAT_NAME_HINT);
+}
+
+/*
+ * Two sides that are no sockets (stdio, files, descriptors, programs,
+ * "R!!W"), but stdio with itself: both opened at once, and joined
+ * (join_run()), as socat's; under sockcat's name, those the shell cannot
+ * run (pair_relay_needed()).  Returns 1 when they are.
  */
 static __startup int
 pair_local_mode(struct options *o)
@@ -465,7 +495,8 @@ pair_local_mode(struct options *o)
 	const char	*opt;
 	int		 i;
 
-	if (!o->side.socat || !pair_local(a) || !pair_local(b)) {
+	if (!pair_local(a) || !pair_local(b) ||
+	    (!o->side.socat && !pair_relay_needed(o, a, b))) {
 		for (i = 0; i < 2; i++)
 			pair_read_opts(&o->pair[i], &o->pair[1 - i]);
 		for (i = 0; i < 2; i++) {
@@ -512,9 +543,12 @@ pair_local_mode(struct options *o)
 	o->peer = b;
 	/*
 	 * socat's -t: how long the other way is waited for once one has
-	 * ended; half a second without it, as socat's.
+	 * ended; half a second without it, as socat's (or -q's time, under
+	 * sockcat's name).
 	 */
-	o->flow.quit_ms = o->socat_quit ? o->socat_quit_ms : 500;
+	if (o->socat_quit || o->side.socat || o->flow.quit_ms == TIME_NONE)
+		o->flow.quit_ms = o->socat_quit ? o->socat_quit_ms :
+		    SOCAT_QUIT_MS;
 	if (o->socat_dir == 1)
 		o->flow.send_only = 1;
 	else if (o->socat_dir == -1)
@@ -568,12 +602,15 @@ pair_parse(struct options *o, int argc, char **argv)
 	char	*cause;
 	int	 i, rc;
 
+	/* -u and -U are socat's directions under socat's name. */
 	if (o->side.listen || o->side.sock.family == AF_UNIX ||
 	    o->side.sock.socktype == SOCK_DGRAM || o->side.sock.vsock ||
 	    o->local.exec != NULL || o->fwd.n > 0)
 		fatalx("%s %s: the addresses say what -l, -U, -u, --vsock, "
-		    "-e, -c and --forward would: not with them", argv[0],
-		    argc == 2 ? argv[1] : "-");
+		    "-e, -c and --forward would: not with them%s", argv[0],
+		    argc == 2 ? argv[1] : "-", o->side.sock.family == AF_UNIX ||
+		    o->side.sock.socktype == SOCK_DGRAM ? "; -u and -U as "
+		    "socat's: " SOCAT_NAME_HINT : "");
 	for (i = 0; i < 2; i++) {
 		rc = side_parse(&o->pair[i], &o->side, i < argc ? argv[i] :
 		    "-", &cause);
@@ -623,8 +660,9 @@ pair_parse(struct options *o, int argc, char **argv)
 		    (o->pair[1 - i].kind != SIDE_STDIO &&
 		    o->pair[1 - i].kind != SIDE_FILE)))
 			fatalx("%s: it only receives: give it with -u as the "
-			    "first address, or -U as the second",
-			    o->pair[i].text);
+			    "first address, or -U as the second%s",
+			    o->pair[i].text, o->side.socat ? "" :
+			    "; " SOCAT_NAME_HINT);
 	}
 	for (i = 0; i < 2; i++) {
 		/* socat's modes of the terminal on stdin (STDIO,raw,echo=0). */
@@ -643,8 +681,6 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 {
 	int	 i;
 
-	if (a->kind == SIDE_EXEC && b->kind == SIDE_EXEC)
-		pair_refuse(o, "two programs cannot be joined");
 	/*
 	 * socat's fork of a dialled side: a program, or a target dialled,
 	 * for each connection; the side is the one the modes dial.
@@ -659,11 +695,6 @@ pair_refusals(struct options *o, const struct side *a, const struct side *b)
 			    "with a connecting address given after it",
 			    o->pair[i].text);
 	}
-	/* Either way round: "exec:cat -" is put as "- exec:cat" above. */
-	if ((a->kind == SIDE_EXEC && b->kind == SIDE_STDIO) ||
-	    (a->kind == SIDE_STDIO && b->kind == SIDE_EXEC))
-		pair_refuse(o, "a program on stdin and stdout is itself: run "
-		    "it without sockcat");
 	if (o->socat_dir != 0 && ((b->kind != SIDE_STDIO &&
 	    b->kind != SIDE_EXEC) || pair_device(a)))
 		pair_refuse(o, "-u and -U are not supported between two "
@@ -769,8 +800,6 @@ pair_ways(struct options *o, const struct side *a)
 static __startup __dead void
 pair_cat(const struct options *o)
 {
-	if (!o->side.socat)
-		pair_refuse(o, "stdin and stdout with themselves is cat's");
 	pair_no_relay(o, "stdin and stdout with themselves are cat's");
 	execl("/bin/cat", "cat", (char *)NULL);
 	fatal("/bin/cat");
