@@ -345,7 +345,7 @@ test_pair_without_stdin() {
 
 # A bad address: one line naming it and what is wrong, status 1.
 test_bad_addresses_refused() {
-	expect_error "foo:1: unknown scheme foo:" foo:1 tcp:h:1
+	expect_error "foo:1: unknown scheme foo:; the schemes are tcp: udp: unix: tls: dtls: ws:// wss:// vsock: tcp-l: udp-l: unix-l: tls-l: ws-l: exec: file: serial: pty: replay: socks4: socks4a: socks5:, - and socat's names" foo:1 tcp:h:1
 	expect_error "tcp:h: missing port number" tcp:h tcp-l:1
 	expect_error "tcp:h:70000: port number too large: 70000" \
 	    tcp:h:70000 -

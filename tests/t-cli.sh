@@ -121,6 +121,49 @@ test_bad_websocket_urls() {
 	expect_error "port number invalid: 80x" 'ws://h:80x/'
 }
 
+# websocat's letters and schemes, where they cannot be nc's: nc's words
+# where nc has some, then what websocat's is here, one line, status 1.
+# nc's own uses of the same letters say what they said.
+test_websocat_letters_and_schemes() {
+	_wt="-t is nc's telnet: websocat's -t, text messages, is the default here (--ws-binary the other)"
+	expect_error "$_wt" -t ws://127.0.0.1:1/
+	expect_error "$_wt" -t - wss://127.0.0.1:1/
+	_b="-b is nc's broadcast: websocat's -b, binary messages, is --ws-binary"
+	expect_error "$_b" -b ws://127.0.0.1:1/
+	expect_error "$_b" -b ws-l:127.0.0.1:0 -
+	_k="must use -l with -k (websocat's -k, any certificate, is --insecure)"
+	expect_error "$_k" -k wss://127.0.0.1:1/
+	expect_error "$_k" -k - wss://127.0.0.1:1/
+	expect_error "must use -l with -k" -k 127.0.0.1 1
+	run -E ws://127.0.0.1:1/
+	assertEquals "-E: status" 1 "$STATUS"
+	assertEquals "-E" "$SC: invalid option -- 'E'
+$(nc_usage)
+sockcat: -E is websocat's exit on either end: a WebSocket session ends so here already" "$ERR"
+	run -H 'X-A: b' ws://127.0.0.1:1/
+	assertEquals "-H: status" 1 "$STATUS"
+	assertEquals "-H" "$SC: invalid option -- 'H'
+$(nc_usage)
+sockcat: -H is websocat's request header: --ws-header 'Name: value'" "$ERR"
+	for _s in 8080 127.0.0.1:8080 '[::1]:8080' ws-l:8080 \
+	    ws-listen:127.0.0.1:8080; do
+		_l=${_s#ws-l:}
+		usage_why "missing destination and port (websocat's -s $_s, a WebSocket server, is sockcat ws-l:${_l#ws-listen:} -)" \
+		    -s "$_s"
+	done
+	usage_why "missing destination and port" -s 127.0.0.1
+	_all="the schemes are tcp: udp: unix: tls: dtls: ws:// wss:// vsock: tcp-l: udp-l: unix-l: tls-l: ws-l: exec: file: serial: pty: replay: socks4: socks4a: socks5:, - and socat's names"
+	expect_error "mirror:: unknown scheme mirror: (websocat's mirror: is exec:cat here); $_all" \
+	    ws-l:127.0.0.1:0 mirror:
+	expect_error "cmd:cat: unknown scheme cmd: (websocat's cmd: is exec: here); $_all" \
+	    ws-l:127.0.0.1:0 cmd:cat
+	expect_error "sh-c:cat: unknown scheme sh-c: (websocat's sh-c: is exec: here); $_all" \
+	    ws-l:127.0.0.1:0 sh-c:cat
+	expect_error "ws-listen:127.0.0.1:0: unknown scheme ws-listen: (websocat's ws-listen: is ws-l: here); $_all" \
+	    ws-listen:127.0.0.1:0 -
+	expect_error "foo:1: unknown scheme foo:; $_all" foo:1 -
+}
+
 # An optional value is given after '=': the word after the option is an
 # operand, and when the operands are wrong, the message says why.
 test_optional_value_taken_after_equals() {

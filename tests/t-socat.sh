@@ -2798,9 +2798,9 @@ test_socat_names_lacking() {
 		*:*) expect_error "$_a: socat's address $_n $_no" "$_a" - ;;
 		esac
 	done
-	socat_refused "SEQPACKET-CONNECT:/x: unknown scheme SEQPACKET-CONNECT:" \
+	socat_refused "SEQPACKET-CONNECT:/x: unknown scheme SEQPACKET-CONNECT:; the schemes are tcp: udp: unix: tls: dtls: ws:// wss:// vsock: tcp-l: udp-l: unix-l: tls-l: ws-l: exec: file: serial: pty: replay: socks4: socks4a: socks5:, - and socat's names" \
 	    -u SEQPACKET-CONNECT:/x -
-	expect_error "NOSUCHNAME-AT-ALL:/a/b: unknown scheme NOSUCHNAME-AT-ALL:" \
+	expect_error "NOSUCHNAME-AT-ALL:/a/b: unknown scheme NOSUCHNAME-AT-ALL:; the schemes are tcp: udp: unix: tls: dtls: ws:// wss:// vsock: tcp-l: udp-l: unix-l: tls-l: ws-l: exec: file: serial: pty: replay: socks4: socks4a: socks5:, - and socat's names" \
 	    NOSUCHNAME-AT-ALL:/a/b -
 	assertFalse "no file made" "ls '$SC_TMP' | grep -q '[A-Z]'"
 	for _a in UDP-SEND:UDP-SENDTO UDP4-SEND:UDP4-SENDTO \

@@ -68,6 +68,18 @@ static const struct {
 };
 #define ADDR_NKINDS	(sizeof(addr_kinds) / sizeof(addr_kinds[0]))
 
+/* websocat's schemes that are ours by another name. */
+static const struct {
+	const char	*scheme;
+	const char	*ours;
+} addr_websocat[] = {
+	{ "mirror",	"exec:cat" },
+	{ "cmd",	"exec:" },
+	{ "sh-c",	"exec:" },
+	{ "ws-listen",	"ws-l:" },
+	{ "l-ws",	"ws-l:" },
+};
+
 #ifdef SC_DEBUG
 /* How many addresses addr_parse() read: a test counts them. */
 static unsigned long	 addr_parses;
@@ -592,6 +604,35 @@ addr_speed(struct addr *a, char **comma)
 	return (0);
 }
 
+/*
+ * The scheme of a->buf (n bytes) is none of ours: say so, with what
+ * websocat's is here, then the schemes there are.
+ */
+static int
+addr_unknown(struct addr *a, size_t n)
+{
+	char	 list[200] = "", ws[64] = "";
+	size_t	 i;
+
+	for (i = 0; i < ADDR_NKINDS; i++) {
+		if (addr_kinds[i].form == AFORM_NONE)
+			continue;
+		strlcat(list, " ", sizeof(list));
+		strlcat(list, addr_kinds[i].scheme, sizeof(list));
+		strlcat(list, addr_kinds[i].form == AFORM_URL ? "://" : ":",
+		    sizeof(list));
+	}
+	for (i = 0; i < sizeof(addr_websocat) / sizeof(addr_websocat[0]);
+	    i++) {
+		if (strlen(addr_websocat[i].scheme) == n &&
+		    strncasecmp(a->buf, addr_websocat[i].scheme, n) == 0)
+			snprintf(ws, sizeof(ws), " (websocat's %s: is %s here)",
+			    addr_websocat[i].scheme, addr_websocat[i].ours);
+	}
+	return (addr_fail(a, "unknown scheme %.*s:%s; the schemes are%s, - "
+	    "and socat's names", (int)n, a->buf, ws, list));
+}
+
 /* Has s a capital letter in its first n bytes? */
 static int
 addr_has_upper(const char *s, size_t n)
@@ -757,8 +798,7 @@ addr_parse_how(const char *s, struct addr *a, int socat, const char **errstr)
 		return (addr_fail(a, "no scheme (tcp:, unix:, ws://, "
 		    "tcp-l:, exec:, ... or -)"));
 	else if (i == ADDR_NKINDS)
-		return (addr_fail(a, "unknown scheme %.*s:", (int)n,
-		    a->buf));
+		return (addr_unknown(a, n));
 	else
 		r = addr_parse_ours(a, i, n);
 	if (r == -1)

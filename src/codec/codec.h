@@ -617,7 +617,7 @@ struct addr {
 	const char	*name;		/* its name as written, for messages */
 	struct addr_opt	 opts[ADDR_OPTS_MAX];
 	size_t		 nopts;
-	char		 why[160];	/* what addr_parse() found wrong */
+	char		 why[320];	/* what addr_parse() found wrong */
 	char		 buf[ADDR_MAX + 1];
 	char		 hostbuf[ADDR_MAX + 1];
 	char		 srcbuf[ADDR_SRC_MAX + 1];

@@ -67,6 +67,7 @@ enum condition {
 	C_PROXY_PASSWORD,	/* the proxy user's password is known */
 	C_WS_URL,		/* a ws:// or wss:// URL where the host was */
 	C_WS_PAIR,		/* an address pair with a WebSocket side */
+	C_WSS,			/* a wss:// URL, or a pair's wss:// side */
 	C_LOW_MINTTL,		/* -m below what a near host's packets
 				   carry (64): a count, as ncat's -m */
 	C_TRUST_HEADER,		/* --trust-front names a request's line */
@@ -82,6 +83,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_PROXY_PASSWORD] = "proxy-password",
 	[C_WS_URL] = "ws-url",
 	[C_WS_PAIR] = "ws-pair",
+	[C_WSS] = "wss",
 	[C_LOW_MINTTL] = "low-minttl",
 	[C_TRUST_HEADER] = "trust-header",
 };
@@ -112,6 +114,9 @@ condition_holds(const struct options *o, enum condition c)
 	case C_TRUST_HEADER:
 		return (o->front.trust[FRONT_XFF].nallow > 0 ||
 		    o->front.trust[FRONT_FORWARDED].nallow > 0);
+	case C_WSS:
+		return ((o->side.ws.path != NULL && o->side.tls.on) ||
+		    o->pair_ws == PAIR_WSS);
 	case C_WS_PAIR:
 	default:
 		return (o->pair_ws);
@@ -137,7 +142,16 @@ static const struct conflict {
 	void		(*step)(struct cmdline *);
 } conflicts[] = {
 	{ .all = "-z -l", .msg = "cannot use -z and -l" },
+	/* websocat's letters, where they cannot be nc's: what they are. */
+	{ .all = "-k wss", .none = "-l", .msg = "must use -l with -k "
+	  "(websocat's -k, any certificate, is --insecure)" },
 	{ .all = "-k", .none = "-l", .msg = "must use -l with -k" },
+	{ .all = "-t", .any = "ws-url ws-pair",
+	  .msg = "-t is nc's telnet: websocat's -t, text messages, is the "
+	  "default here (--ws-binary the other)" },
+	{ .all = "-b", .any = "ws-url ws-pair",
+	  .msg = "-b is nc's broadcast: websocat's -b, binary messages, is "
+	  "--ws-binary" },
 	{ .all = "--listen-fd", .none = "-l",
 	  .msg = "must use -l with --listen-fd" },
 	{ .all = "--reuseport", .none = "-l",

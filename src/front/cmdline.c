@@ -358,8 +358,9 @@ edit_distance(const char *a, size_t alen, const char *b)
 /*
  * getopt_long has said what is wrong with an option (word, the argument
  * it was in): netcat's usage follows, then the long option meant when
- * word is one mistyped (a letter or two off), that socat's command line
- * is socat's name's (socat), else where the options are listed.
+ * word is one mistyped (a letter or two off), websocat's letter's
+ * spelling here, that socat's command line is socat's name's (socat),
+ * else where the options are listed.
  */
 static __dead void
 bad_option(const char *word, int socat)
@@ -368,8 +369,15 @@ bad_option(const char *word, int socat)
 	size_t			 i, n, len;
 	int			 d, most;
 
+	if (optopt == 'E')
+		usage_why("-E is websocat's exit on either end: a WebSocket "
+		    "session ends so here already");
+	if (optopt == 'H')
+		usage_why("-H is websocat's request header: --ws-header "
+		    "'Name: value'");
 	if (socat)
 		usage_why("%s", SOCAT_NAME_HINT);
+
 	if (optopt == 0 && word != NULL && strncmp(word, "--", 2) == 0) {
 		len = strcspn(word + 2, "=");
 		/* One edit in a short name, two in a longer one. */
@@ -635,6 +643,35 @@ operand_alone(const struct options *o, const char *arg)
 }
 
 /*
+ * "-s PORT" with nothing to connect to: websocat's WebSocket server of
+ * stdin and stdout on [ADDRESS:]PORT (or its own ws-l: or ws-listen:),
+ * which is ws-l:[ADDRESS:]PORT here; netcat's -s, an address with no
+ * port, is not.
+ */
+static __dead void
+websocat_server(const char *arg)
+{
+	const char	*p = arg, *port;
+
+	if (strncasecmp(p, "ws-l:", 5) == 0)
+		p += 5;
+	else if (strncasecmp(p, "ws-listen:", 10) == 0)
+		p += 10;
+	/* PORT, HOST:PORT or [V6]:PORT. */
+	if ((port = strrchr(p, ':')) == NULL)
+		port = p;
+	else if (p[0] != '[' && strchr(p, ':') != port)
+		port = NULL;
+	else
+		port++;
+	if (port != NULL && port[0] != '\0' &&
+	    port[strspn(port, "0123456789")] == '\0')
+		usage_why("missing destination and port (websocat's -s %s, a "
+		    "WebSocket server, is %s ws-l:%s -)", arg, getprogname(), p);
+	usage_why("missing destination and port");
+}
+
+/*
  * Operands, in the forms netcat accepts: "-l -p port [-s addr]", "-l
  * port", "-l addr port", "host port [port ...]".  Listening with both an
  * address operand and -s or -p is ambiguous: usage.  A chat with no host
@@ -718,6 +755,8 @@ operands(struct options *o, int argc, char **argv)
 		add_ports(o, argv + 1, argc - 1);
 	} else if (argc == 1)
 		usage_why("missing port number%s", operand_hint);
+	else if (o->side.sock.source != NULL && !o->side.listen)
+		websocat_server(o->side.sock.source);
 	else if (optind == 1)
 		usage_why("try '%s -h' for the options and examples",
 		    getprogname());
@@ -873,7 +912,7 @@ cmdline_parse(struct options *o, struct runtime *run, int argc, char **argv)
 		usage_why("--via %s names the relay both sides dial: it takes "
 		    "no host or port besides", o->via);
 	cl.pair = pair_is(o, nops, ops);
-	o->pair_ws = cl.pair && pair_has_ws(nops, ops);
+	o->pair_ws = cl.pair ? pair_has_ws(nops, ops) : 0;
 	passed(&cl);
 	if (!cl.pair && o->via == NULL && (!o->side.listen ||
 	    o->side.sock.listen_fd == -1 || nops > 0 || o->chat ||

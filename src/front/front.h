@@ -74,7 +74,8 @@ struct options {
 	char		*passed_host;	/* a passed socket's address, ours */
 	struct side	 pair[2];	/* ADDRESS ADDRESS, each read once */
 	int		 npair;
-	int		 pair_ws;	/* one of them is ws://, wss:// or ws-l: */
+	int		 pair_ws;	/* one of them is ws:// or ws-l:
+					   (PAIR_WS), or wss:// (PAIR_WSS) */
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
 	int		 joinmode;	/* sd and peer open at once, joined: a
 					   line, socat's sides no sockets */
@@ -100,6 +101,10 @@ struct options {
 
 /* socat's -t when it is not given, in milliseconds. */
 #define SOCAT_QUIT_MS		500
+
+/* pair_has_ws(): a pair's WebSocket side, and one over TLS. */
+#define PAIR_WS		1
+#define PAIR_WSS	2
 
 /* What a refusal of socat's form under sockcat's own name adds. */
 #define SOCAT_NAME_HINT	\

@@ -575,20 +575,21 @@ pair_is(const struct options *o, int argc, char **argv)
 
 /*
  * Is one of the pair's argc addresses a WebSocket one, which the --ws-*
- * options apply to?
+ * options apply to?  PAIR_WSS when one is wss://, else PAIR_WS, or 0.
  */
 __startup int
 pair_has_ws(int argc, char **argv)
 {
-	int	 i;
+	int	 i, ws = 0;
 
 	for (i = 0; i < argc; i++) {
+		if (strncasecmp(argv[i], "wss://", 6) == 0)
+			return (PAIR_WSS);
 		if (strncasecmp(argv[i], "ws://", 5) == 0 ||
-		    strncasecmp(argv[i], "wss://", 6) == 0 ||
 		    strncasecmp(argv[i], "ws-l:", 5) == 0)
-			return (1);
+			ws = PAIR_WS;
 	}
-	return (0);
+	return (ws);
 }
 
 /*
