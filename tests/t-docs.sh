@@ -323,6 +323,47 @@ test_every_page_is_lint_clean() {
 	    "WARNING: missing section argument: Xr sockcat-tls"
 }
 
+# socat_names_missing SOURCE PAGE: the names of socat's that SOURCE
+# (src/codec/addr-socat.c) reads, and those it refuses by name, that
+# PAGE's table of ADDRESSES does not name (a refused one may be named by
+# its family: "IP*"), in capitals, on one line.
+socat_names_missing() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+src = open(sys.argv[1]).read()
+page = (open(sys.argv[2]).read() + "\n.Sh ADDRESSES\n").split(
+    "\n.Sh ADDRESSES\n")[1].split("\n.El\n")[0]
+def block(name):
+    return src.split(name + "[] = {", 1)[1].split("};", 1)[0]
+def named(w):
+    return re.search(r"(?<![A-Za-z0-9*-])" + re.escape(w) +
+                     r"(?![A-Za-z0-9-])", page)
+out = [n.upper() for n in re.findall(r'\{ "([^"]+)",', block("addr_socat"))
+       if n != "-" and not named(n.upper())]
+for n in re.findall(r'"([^"]+)"', block("addr_socat_lacks")):
+    fam = re.match(r"[a-z]+", n).group(0).upper()
+    if not named(n.upper()) and fam + "*" not in page and \
+            fam + "-*" not in page:
+        out.append(n.upper())
+print(" ".join(out))
+PY
+}
+
+# sockcat-socat(7)'s table of addresses names each of socat's names that
+# the parser reads, and each it refuses, as the code's tables have them;
+# the check sees a name left out.
+test_socat_page_names_every_address() {
+	_src=$(dirname "$MANPAGE")/../src/codec/addr-socat.c
+	_page=$(dirname "$MANPAGE")/sockcat-socat.7
+	[ -f "$_src" ] || { sc_skip "no sources"; return; }
+	assertEquals "socat's names not in sockcat-socat(7)" "" \
+	    "$(socat_names_missing "$_src" "$_page")"
+	sed 's/^\.It Cm SYSTEM Ta/.It Cm SISTEM Ta/; s/^\.Cm VSOCK-L$/.Cm VSOCK-LL/' \
+	    "$_page" >"$SC_TMP/page.7"
+	assertEquals "two left out" "SYSTEM VSOCK-L" \
+	    "$(socat_names_missing "$_src" "$SC_TMP/page.7")"
+}
+
 # make install installs every page (dist_man_MANS), and the check sees
 # a page left out.
 test_every_page_is_installed() {

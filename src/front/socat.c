@@ -78,7 +78,7 @@ static const char socat_usage[] =
 "      SOCKS5-CONNECT, EXEC, SYSTEM, SHELL, PTY, STDIO, STDIN, STDOUT, -,\n"
 "      READLINE, FD, ACCEPT-FD, PIPE, OPEN, CREATE, GOPEN, FILE, a path,\n"
 "      R!!W, VSOCK-CONNECT\n"
-"   sockcat's manual, SOCAT COMPATIBILITY, says what else differs.\n";
+"   sockcat-socat(7): a table of each kind, option group and difference.\n";
 
 /*
  * socat's -hh and -hhh: every option an address takes, a line each (socat's
