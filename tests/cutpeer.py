@@ -82,24 +82,43 @@ def cut(portfile, tport, limit, way):
     done = threading.Event()
 
     def pipe(src, dst, bound):
+        """Pass src on to dst, bound bytes at most; past the cut (this
+        way's bound, or the other's), read to src's end and drop it, so
+        that no close below finds bytes unread and resets."""
         n = 0
         try:
-            while bound is None or n < bound:
-                want = 65536 if bound is None else min(65536, bound - n)
-                b = src.recv(want)
+            while True:
+                b = src.recv(65536)
                 if not b:
                     break
+                if done.is_set():
+                    continue
+                if bound is not None and n + len(b) >= bound:
+                    b = b[:bound - n]
                 dst.sendall(b)
                 n += len(b)
+                if bound is not None and n >= bound:
+                    done.set()
         except OSError:
             pass
         done.set()
 
     up = limit if way == "up" else None
     down = limit if way == "down" else None
-    threading.Thread(target=pipe, args=(c, t, up), daemon=True).start()
-    threading.Thread(target=pipe, args=(t, c, down), daemon=True).start()
+    ways = [threading.Thread(target=pipe, args=(c, t, up)),
+            threading.Thread(target=pipe, args=(t, c, down))]
+    for w in ways:
+        w.daemon = True
+        w.start()
     done.wait()
+    # The cut: an end of file to both, with no TLS end before it.
+    for s in (c, t):
+        try:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+    for w in ways:
+        w.join(20)
     c.close()
     t.close()
 
