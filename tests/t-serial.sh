@@ -6,10 +6,10 @@
 # locked against a second sockcat; pty:LINK, a program opening the link
 # raw and talking to a TCP echo server through it, the link gone at
 # exit, a link as a --forward target made for each client, -C and -q
-# with stdio; --raw -l, the local terminal raw while a
-# client is connected and its own again after, on a normal end, a reset
-# and SIGTERM, and the reverse shell of a --pty client typed at; each
-# refusal one line with status 1.  The README's recipes run as printed,
+# with stdio, two terminals without a link named by -v; --raw -l, the
+# local terminal raw while a client is connected and its own again
+# after, on a normal end, a reset and SIGTERM, and the reverse shell of
+# a --pty client typed at; each refusal one line with status 1.  The README's recipes run as printed,
 # only hosts, ports and paths changed.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -362,6 +362,18 @@ os.write(fd, b"program got: " + got)
 	assertEquals "status" 0 "$WAIT_STATUS"
 	assertEquals "out" "program got: to the program" "$(<"$SC_TMP/out")"
 	assertFalse "the link removed" "[ -L '$SC_TMP/v' ]"
+}
+
+# socat's null modem under sockcat's name, two terminals without a link:
+# -v names each terminal alone (its link was a NULL said as "(null)").
+test_pty_pair_without_links_named() {
+	bg t 60 "$SC" -v pty,raw,echo=0 pty,raw,echo=0 </dev/null \
+	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	wait_lines "$SC_TMP/err" "Terminal" 2 || fail "no terminals"
+	stop "$BG_PID"
+	assertEquals "two lines" 2 "$(wc -l <"$SC_TMP/err")"
+	assertEquals "each named alone" "" \
+	    "$(grep -Ev '^sockcat: Terminal /dev/pts/[0-9]+$' "$SC_TMP/err")"
 }
 
 # Issue 52: at exit the link is removed only if it is still the one made

@@ -207,12 +207,19 @@ log_vprint(enum log_sev sev, int named, int warning, const char *fmt,
 	/* Not over the --progress line. */
 	if (log_clear != NULL)
 		log_clear(warning);
-	if (log_socat_sys) {
+	if (log_socat_sys)
 		syslog(syslog_pri[sev], "%s", msg);
-		return;
+	else {
+		fputs(msg, log_socat_out != NULL ? log_socat_out : stderr);
+		fflush(log_socat_out != NULL ? log_socat_out : stderr);
 	}
-	fputs(msg, log_socat_out != NULL ? log_socat_out : stderr);
-	fflush(log_socat_out != NULL ? log_socat_out : stderr);
+	/*
+	 * A NULL given for a %s is undefined (glibc writes "(null)"): a
+	 * debug build stops at the message that shows one, so that every
+	 * suite run with it finds one.
+	 */
+	DEBUG_CHECK(strstr(msg, "(null)") == NULL,
+	    "a message was made from a NULL string");
 }
 
 /*

@@ -399,11 +399,16 @@ device_open(const struct side *sd, const char **name, int *slave,
 		/* The terminal side stays open until exit (ptylink_open()). */
 		fd = ptylink_open(sd->path, &sd->local.tty, slave, tty,
 		    sizeof(tty), cause);
-		/* socat's PTY says its name, with a link or without. */
+		/*
+		 * socat's PTY says its name, with a link or without; ours
+		 * names the link, where there is one.
+		 */
 		if (fd != -1 && sd->socat)
 			log_verbose(1, "PTY is %s", tty);
-		else if (fd != -1)
+		else if (fd != -1 && sd->path != NULL)
 			log_verbose(1, "Terminal %s at %s", tty, sd->path);
+		else if (fd != -1)
+			log_verbose(1, "Terminal %s", tty);
 		if (fd != -1 && sd->pty_wait) {
 			close(*slave);
 			*slave = -1;
