@@ -5,7 +5,8 @@
 # other at once with the hashes checked, 3 MiB that arrive long after the
 # other side is done, a program served; a recording of everything that
 # crosses between the clients and the relay holds none of the plaintext;
-# a wrong code never pairs (both sides say so, status 1); a third client
+# a wrong code never pairs (both sides say so, status 1), and a web
+# server or a banner is said to be no relay; a third client
 # is refused, and so is a second waiting from an address that may have
 # one; a plain TCP --via client and a WebSocket one pair on the same
 # port; Python's websockets (a client nobody here wrote) performs the
@@ -224,6 +225,33 @@ test_wrong_code_never_pairs() {
 sockcat: nobody came to the relay $RELAY with this code within 3s (is it \
 the same code on both sides?)" "$(<"$SC_TMP/$s.err")"
 	done
+}
+
+# --via at something that is no relay says so, not that the codes
+# differ: a web server (Python's http.server) that answers nothing to
+# the request, and a plain listener whose banner is no rendezvous answer.
+test_no_relay_said() {
+	bg t 60 python3 -u -m http.server --bind 127.0.0.1 --directory \
+	    "$SC_TMP" 0 >"$SC_TMP/www.out" 2>"$SC_TMP/www.err"
+	wait_for "$SC_TMP/www.out" '^Serving HTTP on .* port [0-9]+' 60 ||
+	    fail "no web server: $(<"$SC_TMP/www.err")"
+	wport=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' \
+	    "$SC_TMP/www.out")
+	t 20 "$SC" -w 2 --via "127.0.0.1:$wport" --secret="$CODE" \
+	    </dev/null >"$SC_TMP/a.out" 2>"$SC_TMP/a.err"
+	assertEquals "status" 1 $?
+	# -w's time, less the dial's, rounded up.
+	want="sockcat: 127.0.0.1:$wport is no relay: it did not answer the"
+	want="$want rendezvous request within [12]s"
+	assertTrue "a web server: $(<"$SC_TMP/a.err")" \
+	    "grep -Eqx '$want' '$SC_TMP/a.err'"
+	echo 'SSH-2.0-OpenSSH_9.2' >"$SC_TMP/banner.in"
+	server banner -l 127.0.0.1 0 || fail "no banner server"
+	t 20 "$SC" -w 2 --via "127.0.0.1:$PORT" --secret="$CODE" \
+	    </dev/null >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
+	assertEquals "status" 1 $?
+	assertEquals "a banner" "sockcat: 127.0.0.1:$PORT is no relay: its \
+answer is no rendezvous answer" "$(<"$SC_TMP/b.err")"
 }
 
 # A third client with a code two others are paired with is turned away.

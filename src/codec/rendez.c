@@ -81,7 +81,8 @@ rdv_encode_reply(unsigned char *buf, enum rdv_reply r)
 /*
  * Read an answer from the len bytes of buf: RDV_REPLY_LEN bytes of which
  * the last is a known letter.  Returns the answer, 0 if len is too short
- * to tell, or -1 with *why for bytes that are no answer.
+ * to tell, or -1 with *why, said after the relay's name, for bytes that
+ * are no answer.
  */
 int
 rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
@@ -90,7 +91,8 @@ rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
 
 	for (i = 0; i < len && i < sizeof(rdv_reply_magic); i++) {
 		if (buf[i] != rdv_reply_magic[i]) {
-			*why = "the relay's answer is no rendezvous answer";
+			*why = "is no relay: its answer is no rendezvous "
+			    "answer";
 			return (-1);
 		}
 	}
@@ -106,7 +108,7 @@ rdv_parse_reply(const unsigned char *buf, size_t len, const char **why)
 	case RDV_BAD:
 		return (buf[RDV_REPLY_LEN - 1]);
 	}
-	*why = "the relay's answer is unknown";
+	*why = "gave an answer this sockcat does not know";
 	return (-1);
 }
 

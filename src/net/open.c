@@ -49,7 +49,9 @@ struct opening {
 	unsigned char		 rdv_in[RDV_REPLY_LEN];
 	size_t			 rdv_got;
 	int			 rdv_said; /* the wait was said */
-	struct ev_timer		 rdv_wait;
+	struct ev_timer		 rdv_wait; /* for the first answer, then
+					    for the peer */
+	long long		 rdv_first_ms; /* the first answer's time */
 	struct ws		*rdv_ws; /* --via ws://: to the relay */
 	int			 bridged; /* fd is the bridge's inner socket */
 	int			 upgrade; /* a WebSocket, the side's or the
@@ -276,13 +278,14 @@ open_rdv_read_cb(int fd, int events, void *arg)
 		switch (r) {
 		case -1:
 			open_rdv_stop(op);
-			log_cause(&cause, "%s: %s", op->sd->via.relay, why);
+			log_cause(&cause, "%s %s", op->sd->via.relay, why);
 			open_fail(op, EPROTO, cause);
 			return;
 		case RDV_WAIT:
 			if (op->rdv_said)
 				continue;
 			op->rdv_said = 1;
+			ev_timer_arm(&op->rdv_wait, op->sd->via.wait_ms);
 			log_info("Waiting at %s for the other side (up to "
 			    "%llds)", op->sd->via.relay,
 			    op->sd->via.wait_ms / 1000);
@@ -303,7 +306,10 @@ open_rdv_read_cb(int fd, int events, void *arg)
 	}
 }
 
-/* Nobody came with this code in time: a wrong code never pairs. */
+/*
+ * No answer came, where a relay answers at once: it is no relay.  Or
+ * nobody came with this code in time: a wrong code never pairs.
+ */
 static void
 open_rdv_wait_cb(void *arg)
 {
@@ -311,9 +317,14 @@ open_rdv_wait_cb(void *arg)
 	char		*cause = NULL;
 
 	open_rdv_stop(op);
-	log_cause(&cause, "nobody came to the relay %s with this code within "
-	    "%llds (is it the same code on both sides?)", op->sd->via.relay,
-	    op->sd->via.wait_ms / 1000);
+	if (!op->rdv_said)
+		log_cause(&cause, "%s is no relay: it did not answer the "
+		    "rendezvous request within %llds", op->sd->via.relay,
+		    (op->rdv_first_ms + 999) / 1000);
+	else
+		log_cause(&cause, "nobody came to the relay %s with this code "
+		    "within %llds (is it the same code on both sides?)",
+		    op->sd->via.relay, op->sd->via.wait_ms / 1000);
 	open_fail(op, ETIMEDOUT, cause);
 }
 
@@ -348,7 +359,10 @@ open_rdv(struct opening *op, struct tls *t)
 		return;
 	}
 	op->rdv = 1;
-	ev_timer_arm(&op->rdv_wait, op->sd->via.wait_ms);
+	/* A relay answers at once; the wait for the peer starts then. */
+	op->rdv_first_ms = open_left(op) < op->sd->via.wait_ms ?
+	    open_left(op) : op->sd->via.wait_ms;
+	ev_timer_arm(&op->rdv_wait, op->rdv_first_ms);
 }
 
 /* --via ws://: upgraded (w), the rendezvous runs in its messages. */
