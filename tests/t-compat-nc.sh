@@ -492,6 +492,38 @@ test_unix_exchange() {
 	    "$(unix_exchange "$SC" -u)"
 }
 
+# OpenBSD's own suite (regress/usr.bin/nc, run-unix-probe): a Unix
+# listener serves its one client; then its socket file is left, so a
+# second client is refused, and one to the file removed finds none.
+unix_probe() {
+	_prog=$1
+	_sock=$SC_TMP/p.sock
+	rm -f "$_sock"
+	: >"$SC_TMP/x.err"
+	echo greeting >"$SC_TMP/x.in"
+	timeout 20 "$_prog" -U -n -v -l "$_sock" <"$SC_TMP/x.in" \
+	    >"$SC_TMP/x.out" 2>"$SC_TMP/x.err" &
+	_pid=$!
+	wait_for "$SC_TMP/x.err" '^Listening on'
+	t 10 "$_prog" -N -U -v "$_sock" </dev/null 2>&1
+	echo "first=$?"
+	wait "$_pid"
+	echo "server=$?"
+	[ -S "$_sock" ] && echo "socket file left"
+	t 10 "$_prog" -N -U -v "$_sock" </dev/null 2>&1 | normalise "$_prog"
+	echo "second=${PIPESTATUS[0]}"
+	rm -f "$_sock"
+	t 10 "$_prog" -N -U -v "$_sock" </dev/null 2>&1 | normalise "$_prog"
+	echo "third=${PIPESTATUS[0]}"
+	normalise "$_prog" <"$SC_TMP/x.err"
+}
+
+test_unix_probe() {
+	want=$(unix_probe "$NC")
+	assertContains "$want" "socket file left"
+	assertEquals "$want" "$(unix_probe "$SC")"
+}
+
 test_toolbox_messages() {
 	compare -i 500x localhost 1
 	compare -i 4294967296 localhost 1

@@ -102,10 +102,11 @@ test_exec_never_through_a_shell() {
 
 # --- Signals ------------------------------------------------------------
 
-# sig_cleanup SIG STATUS: a -k Unix socket server and a --fifo listener,
-# each ended by SIG, exit with STATUS and remove what they created.
+# sig_cleanup SIG STATUS: a Unix socket server (unix-l:, whose file goes
+# as socat's does; -U's stays, as nc's) and a --fifo listener, each ended
+# by SIG, exit with STATUS and remove what they created.
 sig_cleanup() {
-	server us -k -U -l "$SC_TMP/sock" || fail "no Unix server"
+	server us "unix-l:$SC_TMP/sock" - || fail "no Unix server"
 	us=$SERVER_PID
 	upid=$(child_pid "$us") || fail "no sockcat"
 	assertTrue "socket made" "[ -S '$SC_TMP/sock' ]"

@@ -179,7 +179,7 @@ wait_until_socket() {
 }
 
 test_unix_exit_leaves_a_file_put_in_its_place() {
-	(cd "$SC_TMP" && exec timeout -k 2 30 "$SC" -lU rel.sock \
+	(cd "$SC_TMP" && exec timeout -k 2 30 "$SC" unix-l:rel.sock - \
 	    </dev/null >/dev/null 2>&1) &
 	pid=$!
 	SC_PIDS="$SC_PIDS $pid"
@@ -201,9 +201,15 @@ test_unix_removes_its_own_and_stale_sockets() {
 	server srv -lU "$SC_TMP/s.sock" || fail "stale socket not replaced"
 	t 10 "$SC" -NU "$SC_TMP/s.sock" </dev/null >/dev/null 2>&1
 	assertEquals "client status" 0 $?
-	# ... and the socket it bound goes at exit.
+	# ... and the socket -U bound stays at exit, as nc's does, ...
 	wait_exit "$SERVER_PID" 10
-	assertFalse "removed at exit" "[ -e '$SC_TMP/s.sock' ]"
+	assertTrue "-U's left at exit" "[ -S '$SC_TMP/s.sock' ]"
+	# ... to be replaced by the next; an address's goes at exit.
+	server srv "unix-l:$SC_TMP/s.sock" - || fail "stale socket not replaced"
+	t 10 "$SC" -NU "$SC_TMP/s.sock" </dev/null >/dev/null 2>&1
+	assertEquals "client status" 0 $?
+	wait_exit "$SERVER_PID" 10
+	assertFalse "unix-l:'s removed at exit" "[ -e '$SC_TMP/s.sock' ]"
 }
 
 test_output_and_hex_dump_one_file() {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Unix-domain sockets: stream and datagram, connect and listen, abstract
 # names, the socket files a listener or a datagram client creates and
-# removes, stale and live sockets, the error messages, and talking to
+# leaves as nc does (an address's removed, as socat's), stale and live
+# sockets, the error messages, and talking to
 # independent (Python) Unix-domain servers.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -38,7 +39,7 @@ test_stream_client_to_listener() {
 	assertFileEquals "$SC_TMP/srv.out" "hello"
 	assertEquals "$(printf 'Bound on %s\nListening on %s\nConnection received on %s' \
 	    "$sock" "$sock" "$sock")" "$(<"$SC_TMP/srv.err")"
-	assertFalse "socket file removed at exit" "[ -e '$sock' ]"
+	assertTrue "socket file left at exit, as nc leaves it" "[ -S '$sock' ]"
 }
 
 # -l -U -s PATH listens on PATH (a stream or datagram socket), as
@@ -81,13 +82,21 @@ test_keep_serves_clients_in_turn() {
 	assertTrue "still listening" "kill -0 $SERVER_PID"
 }
 
-test_listener_removes_socket_on_signal() {
+# Ended by a signal, -U's listener leaves its socket file as nc's does; an
+# address's (unix-l:) goes, as socat's does.
+test_socket_file_on_signal() {
 	sock=$SC_TMP/s.sock
 	unix_server srv -k -l -U "$sock" || fail "no server"
 	assertTrue "[ -S '$sock' ]"
 	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
-	assertFalse "removed on SIGTERM" "[ -e '$sock' ]"
+	assertTrue "-U's left on SIGTERM" "[ -S '$sock' ]"
+	rm "$sock"
+	unix_server srv "unix-l:$sock" - || fail "no server"
+	assertTrue "[ -S '$sock' ]"
+	stop "$SERVER_PID"
+	wait_exit "$SERVER_PID"
+	assertFalse "unix-l:'s removed on SIGTERM" "[ -e '$sock' ]"
 }
 
 test_refuses_to_replace_a_file() {
@@ -110,13 +119,13 @@ test_replaces_a_stale_socket() {
 	assertFileEquals "$SC_TMP/srv.out" "fresh"
 }
 
-# Issue 52: the rule of every file sockcat makes.  At exit the socket file
-# is removed only if it is still the one bound, not one put there since;
-# a stale socket of another user (in a directory like /tmp) is not
-# replaced.
+# Issue 52: the rule of every file sockcat makes.  At exit an address's
+# socket file is removed only if it is still the one bound, not one put
+# there since; a stale socket of another user (in a directory like /tmp)
+# is not replaced.
 test_socket_file_trust() {
 	sock=$SC_TMP/s.sock
-	unix_server srv -k -l -U "$sock" || fail "no server"
+	unix_server srv "unix-l:$sock" - || fail "no server"
 	rm "$sock"
 	stale_socket "$sock"
 	stop "$SERVER_PID"
@@ -232,7 +241,7 @@ test_dgram_both_ways() {
 	    "$sock" "$sock")" "$(<"$SC_TMP/srv.err")"
 	stop "$SERVER_PID"
 	wait_exit "$SERVER_PID"
-	assertFalse "datagram socket file removed" "[ -e '$sock' ]"
+	assertTrue "datagram socket file left, as nc leaves it" "[ -S '$sock' ]"
 }
 
 test_dgram_client_private_socket() {
@@ -277,7 +286,7 @@ test_dgram_source_path() {
 	assertTrue "[ -S '$SC_TMP/me.sock' ]"
 	stop "$BG_PID"
 	wait_exit "$BG_PID"
-	assertFalse "-s socket removed" "[ -e '$SC_TMP/me.sock' ]"
+	assertTrue "-s socket left, as nc leaves it" "[ -S '$SC_TMP/me.sock' ]"
 }
 
 test_dgram_unnamed_sender() {

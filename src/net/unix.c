@@ -1,7 +1,7 @@
 /*
  * Unix-domain sockets (-U): stream and datagram sockets connected or bound
  * to file paths and Linux abstract names ("@name"), and the socket files
- * this process creates, removed when it exits.
+ * this process creates, removed when it exits unless nc would leave them.
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -87,6 +87,34 @@ unix_own(const char *name, const struct stat *st)
 	u->ino = st->st_ino;
 	strlcpy(u->path, name, sizeof(u->path));
 	cleanup_add(unix_cleanup);
+}
+
+/*
+ * The socket file name, bound by this process, is no longer its to
+ * remove: a start that has succeeded leaves it, as nc does
+ * (unix_nc_leaves()); until then a failed start removes it.
+ */
+static void
+unix_leave(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < UNIX_OWNED_MAX; i++) {
+		if (strcmp(unix_owned[i].path, name) == 0)
+			unix_owned[i].path[0] = '\0';
+	}
+}
+
+/*
+ * Is the socket file that sd names left at exit once it serves?  nc
+ * leaves -U's, a listener's or a datagram client's -s, so the command
+ * line's own side does; an address's goes, as socat's (unless
+ * unlink-close=0 says: then it is never this process's).
+ */
+static int
+unix_nc_leaves(const struct side *sd)
+{
+	return (sd->text == NULL && !sd->socat);
 }
 
 /*
@@ -341,6 +369,9 @@ unix_open(const struct side *sd, char **cause)
 		log_cause(cause, "fcntl: %s", strerror(errno));
 		goto fail;
 	}
+	if (sd->sock.socktype == SOCK_DGRAM && sd->sock.source != NULL &&
+	    unix_nc_leaves(sd))
+		unix_leave(local);
 	return (fd);
 
 fail:
@@ -399,8 +430,9 @@ unix_bind_entry(const struct side *sd, int fd, char **cause)
 /*
  * Returns the -U socket of the command line, bound and, for a stream
  * socket, listening, non-blocking, reported with -v as netcat does; the
- * socket file goes when we exit.  Returns -1 with errno and *cause set on
- * failure.
+ * socket file stays as nc leaves it, or goes when we exit as socat's
+ * (unix_nc_leaves()).  Returns -1 with errno and *cause set on failure,
+ * the file then removed at exit.
  */
 int
 unix_server(const struct side *sd, char **cause)
@@ -442,6 +474,8 @@ unix_server(const struct side *sd, char **cause)
 		log_cause(cause, "fcntl: %s", strerror(errno));
 		goto fail;
 	}
+	if (unix_nc_leaves(sd))
+		unix_leave(sd->host);
 	return (fd);
 
 fail:
