@@ -37,6 +37,7 @@ complete -c sockcat -l no-shutdown -d 'never shut down the sending side (beats -
 complete -c sockcat -s q -l quit -x -d 'after stdin EOF, quit SECONDS later (-1: never)'
 complete -c sockcat -l quit-after -x -d 'after stdin EOF, quit within TIME, come what may'
 complete -c sockcat -l half-close -d 'each direction ends on its own; exit after both'
+complete -c sockcat -l fail-on-error -d 'a read error from the network is said, exit status 1'
 complete -c sockcat -s w -l wait -x -d 'connect and idle timeout'
 complete -c sockcat -l no-splice -d 'always copy through user space'
 complete -c sockcat -s e -l exec -x -a '(__fish_complete_command)' -d 'run PROGRAM for each connection or UDP peer'

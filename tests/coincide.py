@@ -532,9 +532,10 @@ RESET = rb"read from network: Connection reset by peer"
 
 
 def sc_listen_reset(r, seed):
-    """-l with stdin open: a client sends 100 KB and resets at once."""
+    """-l with stdin open: a client sends 100 KB and resets at once
+    (--fail-on-error: nc's forms take it for an end, said with -v)."""
     data = payload(100000, seed)
-    p = r.start(["-v", "-l", "127.0.0.1", "0"], HELD)
+    p = r.start(["-v", "--fail-on-error", "-l", "127.0.0.1", "0"], HELD)
     send_reset(socket.create_connection(("127.0.0.1", r.port()),
                                         timeout=DEADLINE), data)
     r.failed(p, "sockcat -l", RESET)
@@ -543,10 +544,11 @@ def sc_listen_reset(r, seed):
 
 def sc_client_reset(r, seed):
     """A client with stdin open: the server sends 100 KB and resets at
-    once."""
+    once (--fail-on-error, as above)."""
     data = payload(100000, seed)
     ls = local_listener()
-    p = r.start(["-v", "127.0.0.1", str(ls.getsockname()[1])], HELD)
+    p = r.start(["-v", "--fail-on-error", "127.0.0.1",
+                 str(ls.getsockname()[1])], HELD)
     c, _ = ls.accept()
     ls.close()
     send_reset(c, data)

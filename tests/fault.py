@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """A misbehaving TCP peer for the fault and load tests: it resets a
-connection in the middle of a transfer, accepts and never reads, opens
-thousands of connections in a row while watching sockcat's descriptors,
-or lowers and raises another process's descriptor limit."""
+connection in the middle of a transfer or after answering, accepts and
+never reads, opens thousands of connections in a row while watching
+sockcat's descriptors, or lowers and raises another process's descriptor
+limit."""
 
 import argparse
+import fcntl
 import os
 import resource
 import socket
 import struct
 import sys
+import termios
 import time
 
 
@@ -29,6 +32,12 @@ def reset(s):
     """Close s with an RST instead of a FIN: SO_LINGER with a zero time."""
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     s.close()
+
+
+def outq(s):
+    """Bytes s has sent that its peer has not acknowledged yet."""
+    return struct.unpack("i", fcntl.ioctl(s.fileno(), termios.TIOCOUTQ,
+                                          b"\0" * 4))[0]
 
 
 def fd_count(pid):
@@ -68,6 +77,9 @@ def main():
                     help="read N bytes, then reset the connection")
     ap.add_argument("--send-rst", type=int, metavar="N",
                     help="wait for a byte, send N bytes, then reset")
+    ap.add_argument("--answer-rst", metavar="TEXT",
+                    help="wait for the other side's end, send TEXT and a "
+                    "newline, then reset")
     ap.add_argument("--save", metavar="FILE",
                     help="with --send-rst: keep a copy of what was sent")
     ap.add_argument("--hold", action="store_true",
@@ -124,6 +136,17 @@ def main():
         s.sendall(data)
         reset(s)
         print("reset after sending %d" % a.send_rst)
+    elif a.answer_rst is not None:
+        # A server that answers the whole request, then resets instead
+        # of closing: the other side has sent everything it had.
+        while s.recv(65536):
+            pass
+        s.sendall(a.answer_rst.encode() + b"\n")
+        # Reset once the answer is taken (a reset drops what is unsent).
+        while outq(s) > 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        reset(s)
+        print("reset after answering")
     elif a.hold:
         # Never read: whatever the other side sends piles up in the
         # kernel's buffers until it has to stop.

@@ -32,13 +32,14 @@ normalise_lines() {
 	return 0
 }
 
-# Run one program; stderr with its name replaced by PROG, port numbers in
-# $PORT replaced by PORT.  Its files are named after TAG, so that two can
-# run at once: run_one TAG PROG args...
+# Run one program, stdin from $RUN_IN (or /dev/null); stderr with its name
+# replaced by PROG, port numbers in $PORT replaced by PORT.  Its files are
+# named after TAG, so that two can run at once: run_one TAG PROG args...
 run_one() {
 	_tag=$1 _prog=$2
 	shift 2
-	t 10 "$_prog" "$@" </dev/null >"$SC_TMP/$_tag.o" 2>"$SC_TMP/$_tag.e"
+	t 10 "$_prog" "$@" <"${RUN_IN:-/dev/null}" >"$SC_TMP/$_tag.o" \
+	    2>"$SC_TMP/$_tag.e"
 	_st=$?
 	# sockcat's usage has nc's lines, then one of its own that says
 	# why (t-cli checks it): the lines compared are nc's.
@@ -490,6 +491,81 @@ test_unix_exchange() {
 	assertEquals "stream" "$(unix_exchange "$NC")" "$(unix_exchange "$SC")"
 	assertEquals "datagram" "$(unix_exchange "$NC" -u)" \
 	    "$(unix_exchange "$SC" -u)"
+}
+
+FAULT="python3 ${TESTS_DIR:-$(dirname "$0")}/fault.py"
+
+# reset_run PROG ARGS...: PROG ARGS 127.0.0.1 PORT as run_one prints it,
+# against a server (fault.py) that waits for the client's end, answers
+# one line and resets; its port written PORT.
+reset_run() {
+	rm -f "$SC_TMP/pf"
+	bg t 20 $FAULT --listen "$SC_TMP/pf" --answer-rst answer \
+	    >"$SC_TMP/fault.out"
+	wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "fault.py did not listen"
+	_fport=$(<"$SC_TMP/pf")
+	run_one "${1##*/}" "$@" 127.0.0.1 "$_fport" | sed "s/ $_fport / PORT /"
+	wait "$BG_PID"
+}
+
+# A read error from the network that cuts off nothing stdin gave is nc's
+# end of the connection: status 0, nothing said (statsd's port closed: a
+# refusal; a server that answers and resets); sockcat says it with -v, and
+# fails with --fail-on-error.  What was read is delivered either way (nc's own stdout
+# is not compared: it drops what came with the reset when both are there
+# at its poll).
+test_read_error_after_stdin() {
+	want=$(reset_run "$NC" -N | grep -v '^stdout=')
+	assertEquals "nc's" "status=0
+stderr=" "$want"
+	got=$(reset_run "$SC" -N)
+	assertEquals "reset" "status=0
+stdout=answer
+stderr=" "$got"
+	assertEquals "reset, beside nc" "$want" "$(grep -v '^stdout=' <<<"$got")"
+	assertEquals "reset, -v" "$(reset_run "$NC" -v -N | grep -v '^stdout=')
+PROG: read from network: Connection reset by peer" \
+	    "$(reset_run "$SC" -v -N | grep -v '^stdout=')"
+	assertEquals "reset, --fail-on-error" "status=1
+stdout=answer
+stderr=PROG: read from network: Connection reset by peer" \
+	    "$(reset_run "$SC" --fail-on-error -N)"
+	closed_udp_port
+	printf 'deploys:1|c' >"$SC_TMP/stat.in"
+	RUN_IN=$SC_TMP/stat.in compare -u -w1 127.0.0.1 "$CLOSED"
+	assertEquals "refused" "status=0
+stdout=
+stderr=" "$(<"$SC_TMP/got")"
+	assertEquals "refused, --fail-on-error" "status=1
+stdout=
+stderr=PROG: read from network: Connection refused" \
+	    "$(RUN_IN=$SC_TMP/stat.in run_one sc "$SC" --fail-on-error -u \
+	    -w1 127.0.0.1 "$CLOSED")"
+}
+
+# Where it cuts off what stdin gives (16 MiB, more than the kernels' buffers
+# hold, to a peer that resets after 100,000 bytes), nc is silent and exits
+# 0; sockcat says it and exits 1: data given to send was lost.
+test_read_error_before_stdin_ends() {
+	head -c 16777216 /dev/zero >"$SC_TMP/big"
+	for prog in "$NC" "$SC"; do
+		rm -f "$SC_TMP/pf"
+		bg t 20 $FAULT --listen "$SC_TMP/pf" --rst-after 100000 \
+		    >"$SC_TMP/fault.out"
+		wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "fault.py did not listen"
+		t 20 "$prog" 127.0.0.1 "$(<"$SC_TMP/pf")" <"$SC_TMP/big" \
+		    >/dev/null 2>"$SC_TMP/${prog##*/}.e"
+		echo "status=$?" >>"$SC_TMP/${prog##*/}.e"
+		wait "$BG_PID"
+	done
+	assertEquals "nc's" "status=0" "$(<"$SC_TMP/nc.openbsd.e")"
+	# The reset shows on whichever side of the socket notices first.
+	said='sockcat: (read from|write to) network:'
+	said="$said (Connection reset by peer|Broken pipe)"
+	assertTrue "sockcat's: $(<"$SC_TMP/sockcat.e")" \
+	    "grep -Eqx '$said' '$SC_TMP/sockcat.e'"
+	assertEquals "sockcat's status" "status=1" \
+	    "$(tail -n 1 "$SC_TMP/sockcat.e")"
 }
 
 # OpenBSD's own suite (regress/usr.bin/nc, run-unix-probe): a Unix

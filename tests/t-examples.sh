@@ -58,6 +58,7 @@ sockcat -l -N 8080 < reply | sockcat -N host.example.com 80 > reply
 echo '"'"'{\(dqid\(dq:1}'"'"' | sockcat -q 1 ws://127.0.0.1:8080/api
 printf '"'"'hello\en'"'"' | sockcat ws://127.0.0.1:8080/echo
 echo status | sockcat -u -w 2 host.example.com 5000
+printf '"'"'deploys:1|c'"'"' | sockcat -u -w1 --fail-on-error host 8125
 printf '"'"'GET / HTTP/1.0\er\en\er\en'"'"' | sockcat -N --record w.rec host 80'
 SYNOPSIS='sockcat -l [address] port --proxy-type socks5|http
 .Dl sockcat Oo Fl lk Oc Oo Ar options Oc Fl e Ar program | Fl c Ar command ...
@@ -175,6 +176,25 @@ test_udp_answer_waited_for() {
 		assertEquals "$nc -q: status" 0 $?
 		assertEquals "$nc -q: nothing shown" "" "$out"
 	done
+}
+
+# A count sent to statsd: delivered; to a port that refuses, status 1 and
+# the refusal said with --fail-on-error, where nc's status 0 is without.
+test_count_to_statsd() {
+	ex="printf 'deploys:1|c' | sockcat -u -w1 --fail-on-error host 8125"
+	in_docs "$ex"
+	server srv -u -l 127.0.0.1 0 || fail "no UDP server"
+	connect 8125 "$ex"
+	assertEquals "delivered: status" 0 $?
+	assertTrue "delivered" "wait_for '$SC_TMP/srv.out' '^deploys:1\|c$'"
+	PORT=$(free_port udp) || fail "no free port"
+	out=$(connect 8125 "$ex" 2>&1)
+	assertEquals "refused: status" 1 $?
+	assertEquals "refused: said" \
+	    "sockcat: read from network: Connection refused" "$out"
+	out=$(connect 8125 "${ex/ --fail-on-error/}" 2>&1)
+	assertEquals "refused, as nc: status" 0 $?
+	assertEquals "refused, as nc: nothing said" "" "$out"
 }
 
 # send_dir SERVER CLIENT: a directory sent with tar through sockcat.

@@ -1,9 +1,11 @@
 #!/bin/bash
-# A peer that resets the connection ends sockcat with the reset reported
-# and status 1, whatever the path the bytes take (splice(2) straight to a
-# pipe or through one, sendfile(2) from a regular file, or copying), with
-# stdout a pipe, a file or /dev/null, connecting or listening.  A reset
-# must never leave sockcat waiting on a stdin that stays open.
+# A peer that resets the connection ends sockcat, whatever the path the
+# bytes take (splice(2) straight to a pipe or through one, sendfile(2)
+# from a regular file, or copying), with stdout a pipe, a file or
+# /dev/null, connecting or listening: reported with status 1 where it
+# cuts off what stdin gives, and with --fail-on-error; else, as nc's
+# end, status 0 with everything received delivered, said with -v only.
+# A reset must never leave sockcat waiting on a stdin that stays open.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 sc_require python3
@@ -65,24 +67,39 @@ check_ended() {
 RECV_RESET='read from network: Connection reset by peer'
 SEND_RESET='(write to|read from) network: (Connection reset by peer|Broken pipe)'
 
+# check_nc_end WHAT N: sockcat ended by itself with status 0 (nc's end:
+# nothing stdin gave was cut off), and said the reset N times (with -v,
+# once).
+check_nc_end() {
+	assertTrue "$1: ended (not hung)" "wait_for '$SC_TMP/rc' ."
+	assertEquals "$1: exit status" 0 "$(<"$SC_TMP/rc")"
+	assertEquals "$1: said with -v only: $(<"$SC_TMP/c.err")" "$2" \
+	    "$(grep -Ec "^sockcat: $RECV_RESET\$" "$SC_TMP/c.err")"
+}
+
 # The peer sends, then resets; stdin stays open (a FIFO this shell holds)
-# and has said one line, which the peer waits for.
+# and has said one line, which the peer waits for.  FLAG: --fail-on-error,
+# or none (nc's end).
 reset_while_receiving() {
-	mode=$1 out=$2 path=$3
-	what="$mode, stdout $out, ${path:-splice}"
+	mode=$1 out=$2 path=$3 flag=${4:-}
+	what="$mode, stdout $out, ${path:-splice}${flag:+, $flag}"
 	held_stdin in 7
 	if [ "$mode" = connect ]; then
 		fault_listen --send-rst 200000
-		run_sc "$out" "$SC_TMP/in" "$SC" $path 127.0.0.1 "$FPORT"
+		run_sc "$out" "$SC_TMP/in" "$SC" $flag $path 127.0.0.1 "$FPORT"
 		echo go >&7
 	else
-		run_sc "$out" "$SC_TMP/in" "$SC" -v $path -l 127.0.0.1 0
+		run_sc "$out" "$SC_TMP/in" "$SC" -v $flag $path -l 127.0.0.1 0
 		port=$(sc_port) || fail "$what: no listener"
 		bg timeout -k 2 15 python3 "$FAULT" --connect "$port" \
 		    --send-rst 200000 >"$SC_TMP/fault.out"
 		echo go >&7
 	fi
-	check_ended "$what" "$RECV_RESET"
+	if [ -n "$flag" ]; then
+		check_ended "$what" "$RECV_RESET"
+	else
+		check_nc_end "$what" "$([ "$mode" = connect ] && echo 0 || echo 1)"
+	fi
 	exec 7>&-
 	rm -f "$SC_TMP/in"
 	sc_cleanup
@@ -109,6 +126,8 @@ reset_while_sending() {
 test_reset_while_receiving_connect() {
 	for out in pipe file null; do
 		for path in "" --no-splice; do
+			reset_while_receiving connect "$out" "$path" \
+			    --fail-on-error
 			reset_while_receiving connect "$out" "$path"
 		done
 	done
@@ -117,6 +136,8 @@ test_reset_while_receiving_connect() {
 test_reset_while_receiving_listen() {
 	for out in pipe file null; do
 		for path in "" --no-splice; do
+			reset_while_receiving listen "$out" "$path" \
+			    --fail-on-error
 			reset_while_receiving listen "$out" "$path"
 		done
 	done
@@ -168,7 +189,8 @@ test_reset_before_program_reads() {
 }
 
 # The first case of the issue, beside ncat: `ncat host port | cat` with
-# stdin open, and the peer resets.  Both end with status 1 and say so.
+# stdin open, and the peer resets.  ncat ends with status 1 and says so,
+# and so does sockcat with --fail-on-error (without it, as nc).
 test_reset_in_a_pipeline_as_ncat() {
 	have_ncat || { sc_skip "ncat not installed"; return; }
 	held_stdin in 7
@@ -182,7 +204,7 @@ test_reset_in_a_pipeline_as_ncat() {
 	exec 7>&-
 	rm -f "$SC_TMP/in"
 	sc_cleanup
-	reset_while_receiving connect pipe ""
+	reset_while_receiving connect pipe "" --fail-on-error
 }
 
 sc_run_shunit2

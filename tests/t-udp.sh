@@ -230,9 +230,15 @@ test_wait_idle() {
 	    "[ $ms -ge 400 ] && [ $ms -lt 6000 ]"
 }
 
+# A port that refuses ends the client: as nc, with status 0 and nothing
+# said (nothing stdin gave was lost), -v says it; --fail-on-error fails.
 test_refused() {
 	closed_udp_port
 	echo x | t 5 "$SC" -u 127.0.0.1 "$CLOSED" 2>"$SC_TMP/c.err"
+	assertEquals 0 $?
+	assertEquals "" "$(<"$SC_TMP/c.err")"
+	echo x | t 5 "$SC" -u --fail-on-error 127.0.0.1 "$CLOSED" \
+	    2>"$SC_TMP/c.err"
 	assertEquals 1 $?
 	assertEquals "sockcat: read from network: Connection refused" \
 	    "$(<"$SC_TMP/c.err")"

@@ -211,8 +211,8 @@ test_error_paths() {
 	bg timeout -k 2 60 python3 "$FAULT" --listen "$SC_TMP/pf" \
 	    --send-rst 100000 --deadline 50 >/dev/null
 	wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "no peer"
-	echo go | t 50 "$SC" -q -1 127.0.0.1 "$(<"$SC_TMP/pf")" \
-	    >/dev/null 2>"$SC_TMP/err"
+	echo go | t 50 "$SC" --fail-on-error -q -1 127.0.0.1 \
+	    "$(<"$SC_TMP/pf")" >/dev/null 2>"$SC_TMP/err"
 	assertEquals "reset" 1 $?
 	assertContains "$(<"$SC_TMP/err")" "Connection reset by peer"
 	assertClean

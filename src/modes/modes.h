@@ -35,6 +35,8 @@ struct flow {
 	int		 no_shutdown;	/* --no-shutdown */
 	int		 shut_net;	/* -N: shutdown(2) the socket at EOF */
 	int		 no_stdin;	/* -d */
+	int		 fail_on_error;	/* --fail-on-error: a read error of the
+					   network fails in nc's forms too */
 	int		 half_close;	/* --half-close */
 	int		 no_splice;	/* --no-splice: always copy */
 	long long	 quit_ms;	/* -q, TIME_NONE: wait for the peer */

@@ -67,6 +67,36 @@ plain_quit_cb(void *arg)
 }
 
 /*
+ * Is ch's failure a read error that only ends the connection, said with
+ * -v?  In nc's forms (stdin and stdout; none of sockcat's own client
+ * modes, no program, script, --raw or --readline), the peer's going (a
+ * reset, a refusal, a time-out: socket_error()) is nc's end, where it
+ * cut off nothing stdin gave (channel_cut()): what was read is delivered
+ * all the same.  Not with --fail-on-error; never a stream cut where its
+ * end is trusted (EBADMSG), nor sockcat's own failure to read.  socat
+ * takes a reset under its reads for an end (a server that turns a client
+ * away, range= or sourceport=, resets what it had not read).
+ */
+static int
+plain_read_ends(const struct conn *c, const struct channel *ch)
+{
+	const struct job	*j = c->p->j;
+	const struct channel	*tx = c->tx;
+
+	if (ch != c->rx || strcmp(ch->error_op, "read") != 0 ||
+	    !socket_error(ch->error))
+		return (0);
+	if (j->side->socat)
+		return (ch->error == ECONNRESET);
+	if (j->flow->fail_on_error || j->side->say_refused ||
+	    c->child != NULL || c->ex != NULL || j->local->raw ||
+	    j->local->readline || j->near->fifo != NULL ||
+	    j->near->kind != SIDE_STDIO)
+		return (0);
+	return (tx == NULL || !channel_cut(tx));
+}
+
+/*
  * Say what was lost, if anything was; returns the exit status.  A program
  * that stops reading before the peer stops sending is not an error.
  */
@@ -96,13 +126,8 @@ plain_report(struct conn *c)
 		if (j->side->listen && j->side->sock.socktype == SOCK_DGRAM &&
 		    ch->error == ECONNREFUSED)
 			continue;
-		/*
-		 * socat takes a connection reset under its reads for their
-		 * end, said as a warning (-d): a server that turns a client
-		 * away (range=, sourceport=) resets what it had not read.
-		 */
-		if (j->side->socat && ch == c->rx && ch->error == ECONNRESET &&
-		    strcmp(ch->error_op, "read") == 0) {
+		/* nc's end, or socat's: a warning, with -v (socat's -d). */
+		if (plain_read_ends(c, ch)) {
 			log_verbose_warn(1, "read from %s: %s", ch->src->name,
 			    ep_strerror(ch->src, ch->error));
 			continue;

@@ -253,7 +253,7 @@ splice_refused(int error)
  * an unreachable peer, a peer gone), so that a second try would report
  * something else?
  */
-static int
+int
 socket_error(int error)
 {
 	switch (error) {

@@ -441,6 +441,8 @@ ep_write_ended(struct endpoint *ep)
 		return;
 	}
 	w->state = CH_FAILED;
+	if (channel_holds(w))
+		w->flags |= CH_DROPPED;
 	channel_discard(w);
 	/* Its source's bytes go nowhere: a program's pipe closed (EPIPE). */
 	if (w->src->rfd != -1 && w->src->rfd != w->src->wfd &&

@@ -214,6 +214,9 @@ enum ch_state {
 #define CH_RUNNING	0x4000	/* The pump's, debug builds only:
 				   channel_run() is moving its bytes
 				   (session_free() checks that none is). */
+#define CH_DROPPED	0x8000	/* The pump's: it ended with its
+				   destination (ep_write_ended()), dropping
+				   what it held (channel_cut()). */
 #ifdef SC_DEBUG
 #define CH_MARK_RUNNING(ch, on)	((ch)->flags = (on) ?		\
 	    (ch)->flags | CH_RUNNING : (ch)->flags & ~CH_RUNNING)
@@ -383,6 +386,7 @@ void		 session_check(struct session *);
 void		 session_set_idle(struct session *, long long);
 int		 session_report(struct session *);
 const char	*ep_strerror(struct endpoint *, int);
+int		 channel_cut(const struct channel *);
 
 /* pump.c */
 void		 ep_write_broken(struct endpoint *);
@@ -407,6 +411,7 @@ size_t		 channel_unqueue(struct channel *, size_t);
 
 /* fastpath.c */
 int		 channel_spliced(const struct channel *);
+int		 socket_error(int);
 
 /* fanout.c */
 struct fanout;

@@ -11,6 +11,7 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -563,6 +564,29 @@ ep_ended_whole(const struct endpoint *ep)
 		return (0);
 	return (ch == NULL || (ch->state != CH_FAILED &&
 	    ch->error_op == NULL && !channel_holds(ch)));
+}
+
+/*
+ * Was ch cut short of what its source gave: did it fail, or end with its
+ * destination holding bytes it never delivered, or leave its source, a
+ * regular file, unread to its end?  What a pipe or a terminal has not
+ * given yet is not counted: nothing can tell it from what is still to be
+ * typed.
+ */
+int
+channel_cut(const struct channel *ch)
+{
+	struct stat	 st;
+	off_t		 at;
+
+	if (ch->error_op != NULL || (ch->flags & CH_DROPPED) ||
+	    channel_holds(ch))
+		return (1);
+	if (ch->state == CH_DONE || ch->src->rfd == -1 ||
+	    fstat(ch->src->rfd, &st) == -1 || !S_ISREG(st.st_mode))
+		return (0);
+	at = lseek(ch->src->rfd, 0, SEEK_CUR);
+	return (at == -1 || at < st.st_size);
 }
 
 /* Free the session, closing every descriptor its endpoints own. */
