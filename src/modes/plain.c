@@ -69,13 +69,13 @@ plain_quit_cb(void *arg)
 /*
  * Is ch's failure a read error that only ends the connection, said with
  * -v?  In nc's forms (stdin and stdout; none of sockcat's own client
- * modes, no program, script, --raw or --readline), the peer's going (a
- * reset, a refusal, a time-out: socket_error()) is nc's end, where it
- * cut off nothing stdin gave (channel_cut()): what was read is delivered
- * all the same.  Not with --fail-on-error; never a stream cut where its
- * end is trusted (EBADMSG), nor sockcat's own failure to read.  socat
- * takes a reset under its reads for an end (a server that turns a client
- * away, range= or sourceport=, resets what it had not read).
+ * modes, no WebSocket, program, script, --raw or --readline), the peer's
+ * going (a reset, a refusal, a time-out: socket_error()) is nc's end,
+ * where it cut off nothing stdin gave (channel_cut()): what was read is
+ * delivered all the same.  Not with --fail-on-error; never a stream cut
+ * where its end is trusted (EBADMSG), nor sockcat's own failure to read.
+ * socat takes a reset under its reads for an end (a server that turns a
+ * client away, range= or sourceport=, resets what it had not read).
  */
 static int
 plain_read_ends(const struct conn *c, const struct channel *ch)
@@ -89,8 +89,8 @@ plain_read_ends(const struct conn *c, const struct channel *ch)
 	if (j->side->socat)
 		return (ch->error == ECONNRESET);
 	if (j->flow->fail_on_error || j->side->say_refused ||
-	    c->child != NULL || c->ex != NULL || j->local->raw ||
-	    j->local->readline || j->near->fifo != NULL ||
+	    j->side->ws.on || c->child != NULL || c->ex != NULL ||
+	    j->local->raw || j->local->readline || j->near->fifo != NULL ||
 	    j->near->kind != SIDE_STDIO)
 		return (0);
 	return (tx == NULL || !channel_cut(tx));
