@@ -493,14 +493,14 @@ test_unix_exchange() {
 	    "$(unix_exchange "$SC" -u)"
 }
 
-FAULT="python3 ${TESTS_DIR:-$(dirname "$0")}/fault.py"
+FAULT="${TESTS_DIR:-$(dirname "$0")}/fault.py"
 
 # reset_run PROG ARGS...: PROG ARGS 127.0.0.1 PORT as run_one prints it,
 # against a server (fault.py) that waits for the client's end, answers
 # one line and resets; its port written PORT.
 reset_run() {
 	rm -f "$SC_TMP/pf"
-	bg t 20 $FAULT --listen "$SC_TMP/pf" --answer-rst answer \
+	bg t 20 python3 "$FAULT" --listen "$SC_TMP/pf" --answer-rst answer \
 	    >"$SC_TMP/fault.out"
 	wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "fault.py did not listen"
 	_fport=$(<"$SC_TMP/pf")
@@ -550,7 +550,7 @@ test_read_error_before_stdin_ends() {
 	head -c 16777216 /dev/zero >"$SC_TMP/big"
 	for prog in "$NC" "$SC"; do
 		rm -f "$SC_TMP/pf"
-		bg t 20 $FAULT --listen "$SC_TMP/pf" --rst-after 100000 \
+		bg t 20 python3 "$FAULT" --listen "$SC_TMP/pf" --rst-after 100000 \
 		    >"$SC_TMP/fault.out"
 		wait_for "$SC_TMP/pf" '^[0-9]+$' || fail "fault.py did not listen"
 		t 20 "$prog" 127.0.0.1 "$(<"$SC_TMP/pf")" <"$SC_TMP/big" \

@@ -367,8 +367,8 @@ os.write(fd, b"program got: " + got)
 # socat's null modem under sockcat's name, two terminals without a link:
 # -v names each terminal alone (its link was a NULL said as "(null)").
 test_pty_pair_without_links_named() {
-	bg t 60 "$SC" -v pty,raw,echo=0 pty,raw,echo=0 </dev/null \
-	    >"$SC_TMP/out" 2>"$SC_TMP/err"
+	bg t 60 "$SC" -v pty,raw,echo=0 pty,raw,echo=0 >"$SC_TMP/out" \
+	    2>"$SC_TMP/err"
 	wait_lines "$SC_TMP/err" "Terminal" 2 || fail "no terminals"
 	stop "$BG_PID"
 	assertEquals "two lines" 2 "$(wc -l <"$SC_TMP/err")"
