@@ -316,16 +316,6 @@ ep_shutdown(struct endpoint *ep)
 	}
 }
 
-/* Make the close of ep's socket a reset (RST), not an end-of-file. */
-void
-ep_reset(struct endpoint *ep)
-{
-	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
-
-	(void)setsockopt(ep->wfd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-	ep->flags &= ~EP_LINGER;
-}
-
 /* Drop whatever ch holds, in its buffer and in its pipe. */
 __shortrun void
 channel_discard(struct channel *ch)

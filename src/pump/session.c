@@ -589,6 +589,16 @@ channel_cut(const struct channel *ch)
 	return (at == -1 || at < st.st_size);
 }
 
+/* Make the close of ep's socket a reset (RST), not an end-of-file. */
+void
+ep_reset(struct endpoint *ep)
+{
+	struct linger	 l = { .l_onoff = 1, .l_linger = 0 };
+
+	(void)setsockopt(ep->wfd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	ep->flags &= ~EP_LINGER;
+}
+
 /* Free the session, closing every descriptor its endpoints own. */
 __shortrun void
 session_free(struct session *s)
