@@ -561,8 +561,9 @@ RULES = [
     (r'TUN:', 'device', 'a TUN device, and host2 at the other end'),
     (r'VSOCK', 'device', 'a virtual machine\'s VSOCK (CID 2, 31, 33, 42)'),
     (r'INTERFACE:hdlc0', 'device', 'an HDLC interface (hdlc0)'),
-    (r'ip-pktinfo', 'differs', 'ancillary data (ip-pktinfo, ip-recverr, '
-     '...) is not carried (tests/README.md)'),
+    (r'ip-pktinfo', 'differs', 'ip-recverr (the error queue\'s ICMP '
+     'errors) is refused; the other ancillary data is carried '
+     '(test_datagram_ancillary in t-socat.sh)'),
     (r'M-SEARCH', 'host', 'devices answering SSDP on the network'),
     (r'PROXY:proxy:.*proxyauth=', 'run', run_proxy),
     (r'^socat - OPENSSL:server:4443', 'run', run_tls_client),

@@ -3610,6 +3610,84 @@ test_program_environment() {
 	done
 }
 
+# anc_recv NAME SOCAT ADDRESS SECOND ARGS...: SOCAT -d -d ARGS with the
+# datagram receiver ADDRESS (its port from free_port in PORT) and SECOND,
+# in the background (its output in $SC_TMP/NAME.out and .err, its
+# process in ANC_PID), once it receives.
+anc_recv() {
+	_an=$1
+	_ab=$2
+	PORT=$(free_port udp)
+	_aa=${3//PORT/$PORT}
+	_as=$4
+	shift 4
+	bg t 20 env SOCAT_IP_TOS=stale SOCKCAT_IP_TOS=stale "$_ab" -d -d "$@" \
+	    "$_aa" "$_as" >"$SC_TMP/$_an.out" 2>"$SC_TMP/$_an.err"
+	ANC_PID=$BG_PID
+	wait_for "$SC_TMP/$_an.err" '(receiving on|Bound on|starting data)' ||
+	    fail "$_ab: no receiver: $(<"$SC_TMP/$_an.err")"
+}
+
+# socat's ancillary data: what a datagram received says beside its bytes
+# (so-timestamp, ip-pktinfo, ip-recvtos, ip-recvttl, ip-recvopts and
+# IPv6's), as the sender's ip-tos=, ip-ttl=, ip-options=, ipv6-tclass=
+# and ipv6-unicast-hops= made it: a UDP-RECVFROM's program is given it in
+# socat's variables (SOCAT_IP_TOS inherited replaced), -d -d -d logs each
+# item.  Both socats alike; sockcat's grammar names them SOCKCAT_*.
+test_datagram_ancillary() {
+	_ts='[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3][0-9] [0-9:]{8} [0-9]{4}, '
+	_ts="$_ts[0-9]{6} usecs"
+	_six='[0000:0000:0000:0000:0000:0000:0000:0001]'
+	for _bin in "$REAL" "$OURS"; do
+		anc_recv a4 "$_bin" UDP4-RECVFROM:PORT,ip-pktinfo,ip-recvtos,$(
+		    )ip-recvttl,ip-recvopts,so-timestamp \
+		    SYSTEM:'env | grep ^SOCAT_ | sort' -u
+		echo x | t 20 "$_bin" -u - UDP4-SENDTO:127.0.0.1:"$PORT",$(
+		    )ip-tos=7,ip-ttl=53,ip-options=x01000000
+		wait_exit "$ANC_PID"
+		assertEquals "$_bin: IPv4: its variables" "$(printf '%s\n' \
+		    SOCAT_IP_DSTADDR=127.0.0.1 SOCAT_IP_IF=lo \
+		    SOCAT_IP_LOCADDR=127.0.0.1 SOCAT_IP_OPTIONS=x01000000 \
+		    SOCAT_IP_TOS=7 SOCAT_IP_TTL=53)" \
+		    "$(grep '^SOCAT_IP_' "$SC_TMP/a4.out")"
+		assertTrue "$_bin: IPv4: the time" \
+		    "grep -Eqx 'SOCAT_TIMESTAMP=$_ts' $SC_TMP/a4.out"
+		anc_recv a6 "$_bin" UDP6-RECVFROM:PORT,ipv6-recvpktinfo,$(
+		    )ipv6-recvtclass,ipv6-recvhoplimit \
+		    SYSTEM:'env | grep ^SOCAT_IPV6 | sort' -u
+		echo x | t 20 "$_bin" -u - UDP6-SENDTO:[::1]:"$PORT",$(
+		    )ipv6-tclass=0xaa,ipv6-unicast-hops=35
+		wait_exit "$ANC_PID"
+		assertEquals "$_bin: IPv6: its variables" "$(printf '%s\n' \
+		    "SOCAT_IPV6_DSTADDR=$_six" SOCAT_IPV6_HOPLIMIT=35 \
+		    SOCAT_IPV6_IF=lo SOCAT_IPV6_TCLASS=x000000aa)" \
+		    "$(<"$SC_TMP/a6.out")"
+		# Each datagram's items, logged.
+		anc_recv l6 "$_bin" UDP6-RECV:PORT,ipv6-recvpktinfo,$(
+		    )ipv6-recvtclass,so-timestamp - -d -u
+		echo x | t 20 "$_bin" -u - UDP6-SENDTO:[::1]:"$PORT",$(
+		    )ipv6-tclass=0xaa
+		wait_for "$SC_TMP/l6.out" x || fail "$_bin: not received"
+		stop "$ANC_PID"
+		assertEquals "$_bin: IPv6: logged" "$(printf '%s\n' \
+		    "IPV6_PKTINFO: dstaddr=$_six" IPV6_PKTINFO:\ if=lo \
+		    IPV6_TCLASS:\ tclass=x000000aa SCM_TIMESTAMP:\ timestamp=T)" \
+		    "$(sed -n 's/.* I ancillary message: //p' "$SC_TMP/l6.err" |
+		    sed -E "s/=$_ts\$/=T/" | sort)"
+	done
+	PORT=$(free_port udp)
+	bg t 20 env SOCKCAT_IP_TOS=stale "$SC" -v \
+	    udp-l:127.0.0.1:"$PORT",ip-recvtos,ip-recvttl \
+	    exec:'sh -c "env | grep ^SOCKCAT_IP >&2"' 2>"$SC_TMP/k4.err"
+	_k=$BG_PID
+	wait_for "$SC_TMP/k4.err" 'Bound on' || fail "no udp-l:"
+	echo x | t 20 "$SC" -u -q 0 -T 7 -M 9 127.0.0.1 "$PORT"
+	wait_for "$SC_TMP/k4.err" TTL || fail "no variables"
+	stop "$_k"
+	assertEquals "sockcat's grammar" "$(printf '%s\n' SOCKCAT_IP_TOS=7 \
+	    SOCKCAT_IP_TTL=9)" "$(grep ^SOCKCAT_IP "$SC_TMP/k4.err" | sort)"
+}
+
 # A TLS peer's certificate, told to a program in socat's variables:
 # subject and issuer in OpenSSL's one-line form, and the subject's fields
 # by name (one given twice, both values).  Both socats alike.
@@ -3801,7 +3879,8 @@ test_every_socat_option() {
 	    membership ipv6-add-membership join-group v6only path lockfile
 	    waitlock setpgid pgid f-setlk-rd f-setlkw f-setlkw-rd
 	    f-setlkw-wr flock flock-ex flock-ex-nb flock-nb flock-sh
-	    flock-sh-nb lock lockw setlk-rd setlkw setlkw-rd setlkw-wr "
+	    flock-sh-nb lock lockw setlk-rd setlkw setlkw-rd setlkw-wr
+	    ip-options ipoptions ipv6-tclass ipv6-unicast-hops unicast-hops "
 	# TLS and proxies: socat's own names.
 	honoured="$honoured socksuser proxy-resolve resolve resolv proxyauth
 	    proxy-auth proxy-authorization proxyauthfile

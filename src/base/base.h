@@ -191,9 +191,31 @@ int		 net_set_nonblock(int, int);
 int		 net_close_err(int);
 void		 net_format(const struct sockaddr *, socklen_t, int, char *,
 		    size_t, char *, size_t);
+struct in6_addr;
+void		 net_socat_in6(const struct in6_addr *, char *, size_t);
 #define NET_HOST_KEY_LEN	16
 void		 net_host_key(const struct sockaddr *,
 		    unsigned char [NET_HOST_KEY_LEN]);
+
+/* anc.c */
+#define ANC_MAX		8	/* items of one datagram's control messages */
+#define ANC_VALUE_MAX	96	/* the longest value, and its NUL */
+/* One thing a datagram's control messages said, in socat's words. */
+struct anc_item {
+	const char	*type;		/* "IP_PKTINFO" */
+	const char	*name;		/* "dstaddr" */
+	const char	*var;		/* the variable's name after its
+					   prefix: "IP_DSTADDR" */
+	char		 value[ANC_VALUE_MAX];
+};
+/* What they said (socat's ancillary data): ip-pktinfo, so-timestamp, ... */
+struct sock_anc {
+	struct anc_item	 item[ANC_MAX];
+	u_int		 n;
+};
+u_int		 anc_parse(struct msghdr *, struct sock_anc *);
+void		 anc_log(const struct sock_anc *);
+void		 anc_log_msg(struct msghdr *);
 
 /* linger.c */
 void		 sock_linger(int);

@@ -190,3 +190,18 @@ net_host_key(const struct sockaddr *sa, unsigned char key[NET_HOST_KEY_LEN])
 		memcpy(key + 12, &sin->sin_addr, 4);
 	}
 }
+
+/*
+ * An IPv6 address as socat gives it to programs and its logs: in
+ * brackets, every group's four digits ("[0000:...:0001]").
+ */
+void
+net_socat_in6(const struct in6_addr *a, char *out, size_t outlen)
+{
+	const uint8_t	*b = a->s6_addr;
+
+	snprintf(out, outlen, "[%02x%02x:%02x%02x:%02x%02x:%02x%02x:"
+	    "%02x%02x:%02x%02x:%02x%02x:%02x%02x]", b[0], b[1], b[2], b[3],
+	    b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+	    b[14], b[15]);
+}

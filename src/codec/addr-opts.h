@@ -350,8 +350,27 @@ OPT("keepcnt tcp-keepcnt",
 			"keepcnt",	AO_NUMBER, N_TCP,	F(sock.keepcnt, INT))
 OPT("sndbuf so-sndbuf",	"sndbuf",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.sndbuf, INT))
 OPT("rcvbuf so-rcvbuf",	"rcvbuf",	AO_BUFSIZE, N_IP | N_UNIX, F(sock.rcvbuf, INT))
-OPT("ttl ip-ttl ipttl",	"ttl",		AO_BYTE,  N_IP,		S(side_opt_ttl))
-OPT("tos ip-tos iptos",	"tos",		AO_BYTE,  N_IP,		F(sock.tos, BYTE))
+OPT("ttl ip-ttl ipttl ipv6-unicast-hops unicast-hops",
+			"ttl",		AO_BYTE,  N_IP,		S(side_opt_ttl))
+OPT("tos ip-tos iptos ipv6-tclass",
+			"tos",		AO_BYTE,  N_IP,		F(sock.tos, BYTE))
+OPT("ip-options ipoptions",
+			"ip-options",	AO_TEXT,  N_IP,		S(side_opt_ip_options))
+/*
+ * socat's ancillary data: what each datagram received says beside its
+ * bytes (anc.c), logged and given to a program; an ip-* one is IPv6's
+ * on an IPv6 socket.
+ */
+OPT("so-timestamp timestamp",
+			"so-timestamp",	AO_BOOL,  N_UDP,	F(sock.timestamp, FLAG))
+OPT("ip-pktinfo pktinfo ippktinfo ipv6-recvpktinfo recvpktinfo",
+			"ip-pktinfo",	AO_BOOL,  N_UDP,	F(sock.pktinfo, FLAG))
+OPT("ip-recvttl recvttl iprecvttl ipv6-recvhoplimit recvhoplimit",
+			"ip-recvttl",	AO_BOOL,  N_UDP,	F(sock.recvttl, FLAG))
+OPT("ip-recvtos recvtos iprecvtos ipv6-recvtclass",
+			"ip-recvtos",	AO_BOOL,  N_UDP,	F(sock.recvtos, FLAG))
+OPT("ip-recvopts recvopts iprecvopts",
+			"ip-recvopts",	AO_BOOL,  N_UDP,	F(sock.recvopts, FLAG))
 OPT("connect-timeout",	"connect-timeout", AO_SECONDS, N_DIAL,	F(connect_ms, MS))
 OPT("accept-timeout listen-timeout",
 			"accept-timeout", AO_SECONDS, N_STREAM_LISTEN, F(accept_ms, MS))

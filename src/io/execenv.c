@@ -1,7 +1,8 @@
 /*
  * What a program is told of its connection: its environment, sockcat's
- * variables, ncat's, socat's and a WebSocket request's CGI ones, over
- * what it inherits (exec.c starts it with them).
+ * variables, ncat's, socat's (its first datagram's control messages
+ * too) and a WebSocket request's CGI ones, over what it inherits
+ * (exec.c starts it with them).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -104,18 +105,13 @@ exec_socat_format(const struct net_peer *np, char *host, size_t hostlen,
     char *port, size_t portlen)
 {
 	const struct sockaddr_in6	*sin6;
-	const uint8_t			*b;
 
 	if (np->len == 0 || np->ss.ss_family != AF_INET6) {
 		exec_format(np, host, hostlen, port, portlen);
 		return;
 	}
 	sin6 = (const struct sockaddr_in6 *)&np->ss;
-	b = sin6->sin6_addr.s6_addr;
-	snprintf(host, hostlen, "[%02x%02x:%02x%02x:%02x%02x:%02x%02x:"
-	    "%02x%02x:%02x%02x:%02x%02x:%02x%02x]", b[0], b[1], b[2], b[3],
-	    b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-	    b[14], b[15]);
+	net_socat_in6(&sin6->sin6_addr, host, hostlen);
 	snprintf(port, portlen, "%u", ntohs(sin6->sin6_port));
 }
 
@@ -192,6 +188,32 @@ exec_socat_ours(const char *e, const struct exec_conn *ec)
 	for (i = 0; ec->extra != NULL && ec->extra[i] != NULL; i++) {
 		n = strcspn(ec->extra[i], "=");
 		if (strncmp(e, ec->extra[i], n + 1) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* The prefix of the variables of a datagram's control messages. */
+static const char *
+exec_anc_prefix(const struct exec_conn *ec)
+{
+	return (ec->socat ? "SOCAT_" : "SOCKCAT_");
+}
+
+/* Is the inherited entry e a variable of ec's datagram (ec->anc)? */
+static int
+exec_anc_ours(const char *e, const struct exec_conn *ec)
+{
+	const char	*prefix = exec_anc_prefix(ec);
+	size_t		 np = strlen(prefix), n;
+	u_int		 i;
+
+	if (ec->anc == NULL || strncmp(e, prefix, np) != 0)
+		return (0);
+	for (i = 0; i < ec->anc->n; i++) {
+		n = strlen(ec->anc->item[i].var);
+		if (strncmp(e + np, ec->anc->item[i].var, n) == 0 &&
+		    e[np + n] == '=')
 			return (1);
 	}
 	return (0);
@@ -287,7 +309,7 @@ exec_environ(const struct exec_conn *ec, const char *path, size_t *first)
 	const char	*values[EXEC_NNAMES];
 	const char	*cgiv[EXEC_NCGI_ADDR] = { raddr, rport, lport };
 	char		**env;
-	size_t		 n = 0, ncgi = 0, nextra = 0, i, j, k;
+	size_t		 n = 0, ncgi = 0, nextra = 0, nanc, i, j, k;
 
 	exec_format(&ec->remote, raddr, sizeof(raddr), rport, sizeof(rport));
 	exec_format(&ec->local, laddr, sizeof(laddr), lport, sizeof(lport));
@@ -303,14 +325,16 @@ exec_environ(const struct exec_conn *ec, const char *path, size_t *first)
 		ncgi++;
 	while (ec->extra != NULL && ec->extra[nextra] != NULL)
 		nextra++;
+	nanc = ec->anc != NULL ? ec->anc->n : 0;
 	if ((env = calloc(n + EXEC_NVARS + ncgi + EXEC_NCGI_ADDR + EXEC_NSOCAT +
-	    nextra + 2, sizeof(*env))) == NULL)
+	    nextra + nanc + 2, sizeof(*env))) == NULL)
 		return (NULL);
 	for (i = 0, k = 0; i < n; i++) {
 		if ((path == NULL || strncmp(environ[i], "PATH=", 5) != 0) &&
 		    !exec_ours(environ[i]) &&
 		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)) &&
-		    !exec_socat_ours(environ[i], ec))
+		    !exec_socat_ours(environ[i], ec) &&
+		    !exec_anc_ours(environ[i], ec))
 			env[k++] = environ[i];
 	}
 	*first = k;
@@ -342,6 +366,14 @@ exec_environ(const struct exec_conn *ec, const char *path, size_t *first)
 		goto fail;
 	for (i = 0; i < nextra; i++) {
 		if ((env[k] = strdup(ec->extra[i])) == NULL)
+			goto fail;
+		k++;
+	}
+	/* What its first datagram's control messages said, as socat's. */
+	for (i = 0; i < nanc; i++) {
+		if ((env[k] = exec_env_var(exec_anc_prefix(ec),
+		    ec->anc->item[i].var, ec->anc->item[i].value,
+		    strlen(ec->anc->item[i].value))) == NULL)
 			goto fail;
 		k++;
 	}

@@ -332,6 +332,9 @@ struct exec_conn {
 					   ...): a side in socat's grammar */
 	char *const	*extra;		/* more "NAME=value", or NULL (a TLS
 					   peer's, tls_peer_env()) */
+	const struct sock_anc *anc;	/* its first datagram's control
+					   messages (socat's SOCAT_IP_TOS,
+					   ...), or NULL */
 	int		 on_fd;		/* 1: its stdin and stdout are fd,
 					   the connection itself, no pipes
 					   (socat's nofork) */

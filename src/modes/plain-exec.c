@@ -77,8 +77,9 @@ plain_take_early(struct plain *p, int fd)
 
 /*
  * The connection c told to a program: its socket's addresses, a
- * WebSocket request's variables and, for socat's, its TLS peer's
- * certificate (*tlsenv, to be freed).  Returns -1 with errno.
+ * WebSocket request's variables, a datagram peer's first datagram's
+ * control messages and, for socat's, its TLS peer's certificate
+ * (*tlsenv, to be freed).  Returns -1 with errno.
  */
 static int
 conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
@@ -88,6 +89,7 @@ conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
 	ec->socat = c->p->j->side->socat;
 	*tlsenv = NULL;
 	if (c->nc != NULL) {
+		ec->anc = c->nc->anc;
 		ec->cgi = ws_cgi(c->nc->ws);
 		if (ec->socat && c->nc->tls != NULL && (*tlsenv =
 		    tls_peer_env(c->nc->tls, "SOCAT_OPENSSL_X509_")) == NULL)

@@ -282,6 +282,7 @@ netconn_free(struct netconn *nc)
 		nc->run = NULL;
 		listener_wake();
 	}
+	free(nc->anc);
 	free(nc);
 }
 

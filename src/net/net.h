@@ -92,6 +92,18 @@ struct sock_conf {
 	int		 transparent;	/* transparent: IP_TRANSPARENT */
 	int		 reset_close;	/* linger=0: SO_LINGER {1, 0} */
 	int		 mcast_ttl;	/* multicast-ttl=: after -M's (-1) */
+	/*
+	 * socat's ancillary data of a datagram received (each 0 when
+	 * unset): its control messages, logged and given to a program.
+	 */
+	int		 timestamp;	/* so-timestamp: SO_TIMESTAMP */
+	int		 pktinfo;	/* ip-pktinfo: IP_PKTINFO, IPv6's
+					   IPV6_RECVPKTINFO */
+	int		 recvttl;	/* ip-recvttl: IP_RECVTTL, hops */
+	int		 recvtos;	/* ip-recvtos: IP_RECVTOS, class */
+	int		 recvopts;	/* ip-recvopts: IP_RECVOPTS */
+	unsigned char	 ip_options[40]; /* ip-options=: IP_OPTIONS */
+	int		 ip_options_len;
 	const char	*device;	/* bindtodevice=: SO_BINDTODEVICE */
 	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
 	int		 reuseaddr;	/* ,reuseaddr: SO_REUSEADDR on a UDP
@@ -903,6 +915,9 @@ struct netconn {
 	int			 once;	/* a datagram peer's socket whose one
 					   datagram the mode has: it reads its
 					   end (side's dgram_once) */
+	struct sock_anc		*anc;	/* a datagram peer's: what its first
+					   datagram's control messages said
+					   (socat's ancillary data), or NULL */
 };
 /*
  * How netconn_endpoint() makes a WebSocket speak: its messages binary

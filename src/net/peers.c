@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -21,22 +22,36 @@ struct peers {
 	const struct peer_ops	*ops;
 	void			*arg;
 	unsigned char		*dgram;	/* the datagram just read */
+	struct sock_anc		 anc;	/* and its control messages */
 };
 
 static void	peers_take(struct peers *, int, const struct net_peer *,
 		    size_t);
 
 /*
- * Receive one datagram on fd into ps->dgram, its sender into peer.
- * Returns its length, or -1 with errno.
+ * Receive one datagram on fd into ps->dgram, its sender into peer, what
+ * its control messages say into ps->anc (logged with -vv).  Returns its
+ * length, or -1 with errno.
  */
 static ssize_t
 peers_recv(struct peers *ps, int fd, struct net_peer *peer)
 {
+	unsigned char	 control[256];
+	struct iovec	 iov = { .iov_base = ps->dgram,
+	    .iov_len = CHANNEL_BUFSIZE };
+	struct msghdr	 m = { .msg_name = &peer->ss,
+	    .msg_namelen = sizeof(peer->ss), .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = control, .msg_controllen = sizeof(control) };
+	ssize_t		 n;
+
 	memset(peer, 0, sizeof(*peer));
-	peer->len = sizeof(peer->ss);
-	return (recvfrom(fd, ps->dgram, CHANNEL_BUFSIZE, MSG_DONTWAIT,
-	    (struct sockaddr *)&peer->ss, &peer->len));
+	ps->anc.n = 0;
+	if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) == -1)
+		return (-1);
+	peer->len = m.msg_namelen;
+	if (anc_parse(&m, &ps->anc) > 0)
+		anc_log(&ps->anc);
+	return (n);
 }
 
 /*
@@ -102,6 +117,9 @@ peers_take(struct peers *ps, int lfd, const struct net_peer *peer, size_t n)
 		ps->lfd = -1;
 	}
 	nc->fd = fd;
+	/* What its first datagram's control messages said, for a program. */
+	if (ps->anc.n > 0 && (nc->anc = malloc(sizeof(*nc->anc))) != NULL)
+		*nc->anc = ps->anc;
 	/*
 	 * socat's *-RECVFROM: the session is the one datagram, then its end
 	 * (netconn_endpoint()), which a program reading to its input's end

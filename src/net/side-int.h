@@ -52,6 +52,8 @@ int		 side_opt_linger(struct side *, const struct addr *,
 		    const char *, const char *, char **);
 int		 side_opt_ttl(struct side *, const struct addr *,
 		    const char *, const char *, char **);
+int		 side_opt_ip_options(struct side *, const struct addr *,
+		    const char *, const char *, char **);
 
 /* sidelocal.c: of a side that is no socket. */
 int		 side_opt_lock(struct side *, const struct addr *,

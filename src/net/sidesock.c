@@ -284,6 +284,37 @@ side_opt_ttl(struct side *sd, const struct addr *a, const char *is,
 }
 
 /*
+ * socat's ip-options=xHEX: IP_OPTIONS of what is sent, in socat's
+ * hexadecimal (x01000000), 40 bytes at most.
+ */
+int
+side_opt_ip_options(struct side *sd, const struct addr *a, const char *is,
+    const char *v, char **cause)
+{
+	size_t	 i, n = strlen(v + 1) / 2;
+	int	 hi, lo;
+
+	(void)a;
+	(void)is;
+	if (v[0] != 'x' || strlen(v + 1) % 2 != 0 || n == 0 ||
+	    n > sizeof(sd->sock.ip_options))
+		goto bad;
+	for (i = 0; i < n; i++) {
+		if ((hi = hex_value(v[1 + 2 * i])) == -1 ||
+		    (lo = hex_value(v[2 + 2 * i])) == -1)
+			goto bad;
+		sd->sock.ip_options[i] = (unsigned char)(hi << 4 | lo);
+	}
+	sd->sock.ip_options_len = (int)n;
+	return (0);
+
+bad:
+	log_cause(cause, "option ip-options takes x and 1 to 40 bytes in "
+	    "hexadecimal, as x01000000, not %.64s", v);
+	return (-1);
+}
+
+/*
  * socat's setsockopt=LEVEL:NAME:VALUE (a dialled socket's, before it
  * connects) and setsockopt-listen= (a listener's, before it binds),
  * numbers each (0x for hex): an int value.  Data values are refused.

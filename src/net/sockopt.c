@@ -199,6 +199,16 @@ net_set_device(const struct side *sd, int fd, int af, const char **what)
 	    0);
 }
 
+/* socat's ip-options=.  Returns -1 with errno. */
+static __startup int
+net_set_ip_options(const struct side *sd, int fd, int af, const char **what)
+{
+	(void)af;
+	*what = "set IP_OPTIONS";
+	return (sd->sock.ip_options_len > 0 ? setsockopt(fd, IPPROTO_IP,
+	    IP_OPTIONS, sd->sock.ip_options, sd->sock.ip_options_len) : 0);
+}
+
 /* socat's setsockopt=LEVEL:NAME:VALUE.  Returns -1 with errno. */
 static __startup int
 net_set_sockopt(const struct side *sd, int fd, int af, const char **what)
@@ -355,6 +365,18 @@ static const struct net_opt {
 	NO(mcast_loop, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_LOOP,
 	    IPV6_MULTICAST_LOOP, "set multicast loop", NULL),
 	NFT(mcast_if, NO_UDP, net_set_mcast_if),
+	NF(NO_IP, net_set_ip_options),
+	/* socat's ancillary data: each datagram's control messages. */
+	NO(timestamp, 1, NO_UDP, SOL_SOCKET, SO_TIMESTAMP, 0,
+	    "set SO_TIMESTAMP", NULL),
+	NO(pktinfo, 1, NO_UDP, IPPROTO_IP, IP_PKTINFO, IPV6_RECVPKTINFO,
+	    "set IP_PKTINFO", "set IPV6_RECVPKTINFO"),
+	NO(recvttl, 1, NO_UDP, IPPROTO_IP, IP_RECVTTL, IPV6_RECVHOPLIMIT,
+	    "set IP_RECVTTL", "set IPV6_RECVHOPLIMIT"),
+	NO(recvtos, 1, NO_UDP, IPPROTO_IP, IP_RECVTOS, IPV6_RECVTCLASS,
+	    "set IP_RECVTOS", "set IPV6_RECVTCLASS"),
+	NO(recvopts, 1, NO_UDP, IPPROTO_IP, IP_RECVOPTS, IPV6_RECVHOPOPTS,
+	    "set IP_RECVOPTS", "set IPV6_RECVHOPOPTS"),
 	NF(NO_UNIX, net_set_sockopt),
 #undef NFT
 #undef NF

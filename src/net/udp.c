@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 
 #include <netinet/in.h>
@@ -185,21 +186,30 @@ dgram_unnamed(const struct sockaddr_storage *ss, socklen_t len)
 
 /*
  * Receive one datagram that keep takes (its argument ep->data), noting
- * who sent it.
+ * who sent it; with -vv, what its control messages say is logged.
  */
 ssize_t
 dgram_recv_kept(struct endpoint *ep, void *p, size_t size,
     int (*keep)(void *, const struct sockaddr_storage *, socklen_t))
 {
 	struct sockaddr_storage	 ss;
-	socklen_t		 len;
+	unsigned char		 control[256];
+	struct iovec		 iov = { .iov_base = p, .iov_len = size };
+	struct msghdr		 m;
 	ssize_t			 n;
 
 	for (;;) {
-		len = sizeof(ss);
 		memset(&ss, 0, sizeof(ss));
-		n = recvfrom(ep->rfd, p, size, 0, (struct sockaddr *)&ss,
-		    &len);
+		memset(&m, 0, sizeof(m));
+		m.msg_name = &ss;
+		m.msg_namelen = sizeof(ss);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		if (log_verbosity() >= 2) {
+			m.msg_control = control;
+			m.msg_controllen = sizeof(control);
+		}
+		n = recvmsg(ep->rfd, &m, 0);
 		if (n == -1) {
 			/*
 			 * An earlier reply was refused: that peer has gone,
@@ -209,8 +219,10 @@ dgram_recv_kept(struct endpoint *ep, void *p, size_t size,
 				continue;
 			return (-1);
 		}
-		if (keep(ep->data, &ss, len))
-			return (n);
+		if (!keep(ep->data, &ss, m.msg_namelen))
+			continue;
+		anc_log_msg(&m);
+		return (n);
 	}
 }
 

@@ -24,15 +24,24 @@
 
 #include "pump.h"
 
-/* Room for one SO_RXQ_OVFL control message per datagram. */
+/*
+ * Room for one SO_RXQ_OVFL control message per datagram; with -vv, for
+ * those of socat's ancillary data too (so-timestamp, ip-pktinfo, ...).
+ */
 #define BATCH_CMSG	CMSG_SPACE(sizeof(uint32_t))
+#define BATCH_ANC	256
+#define BATCH_CMSGLEN(b) ((b)->anc ? BATCH_ANC : BATCH_CMSG)
 
-/* Set a batch up for datagrams of at most slotsize bytes; nothing held. */
+/*
+ * Set a batch up for datagrams of at most slotsize bytes; nothing held.
+ * With -vv each datagram's control messages are logged.
+ */
 void
 batch_init(struct batch *b, size_t slotsize)
 {
 	memset(b, 0, sizeof(*b));
 	b->slotsize = slotsize;
+	b->anc = log_verbosity() >= 2;
 }
 
 /*
@@ -83,7 +92,8 @@ batch_grow(struct batch *b, u_int cap)
 	if ((names = reallocarray(b->names, cap, sizeof(*names))) == NULL)
 		return (-1);
 	b->names = names;
-	if ((control = reallocarray(b->control, cap, BATCH_CMSG)) == NULL)
+	if ((control = reallocarray(b->control, cap, BATCH_CMSGLEN(b))) ==
+	    NULL)
 		return (-1);
 	b->control = control;
 	/*
@@ -227,9 +237,10 @@ batch_recv(struct batch *b, struct endpoint *ep, u_int max, size_t want,
 		m->msg_iovlen = 1;
 		m->msg_name = &b->names[i];
 		m->msg_namelen = sizeof(b->names[i]);
-		if (b->drops_known) {
-			m->msg_control = b->control + (size_t)i * BATCH_CMSG;
-			m->msg_controllen = BATCH_CMSG;
+		if (b->drops_known || b->anc) {
+			m->msg_control = b->control + (size_t)i *
+			    BATCH_CMSGLEN(b);
+			m->msg_controllen = BATCH_CMSGLEN(b);
 		}
 		b->msgs[i].msg_len = 0;
 	}
@@ -250,6 +261,8 @@ batch_recv(struct batch *b, struct endpoint *ep, u_int max, size_t want,
 		b->bytes += b->msgs[i].msg_len;
 		if (b->drops_known)
 			*dropped += batch_read_drops(b, &b->msgs[i].msg_hdr);
+		if (b->anc)
+			anc_log_msg(&b->msgs[i].msg_hdr);
 	}
 	return (n);
 }

@@ -475,6 +475,8 @@ struct batch {
 	size_t			 bytes;	/* Held, not yet delivered. */
 	int			 full;	/* The last receive filled it. */
 	int			 drops_known; /* SO_RXQ_OVFL is on. */
+	int			 anc;	/* -vv: each datagram's control
+					   messages are logged (anc_log()) */
 	uint32_t		 drops;	/* The kernel's count, last seen. */
 	struct mmsghdr		*msgs;
 	struct iovec		*iov;

@@ -1,0 +1,200 @@
+/*
+ * What a datagram's control messages say (socat's ancillary data): when
+ * it came, its TTL or hop limit, its TOS or traffic class, its IP
+ * options, the interface and the addresses it came to; as text, in
+ * socat's words, for -d's lines and a program's environment.
+ */
+/* SPDX-License-Identifier: ISC */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base.h"
+
+/*
+ * Add an item of type, its name and its variable's name (after the
+ * prefix: "IP_TOS") to anc; its value is written by the caller.  Returns
+ * the value's buffer, or NULL when anc is full.
+ */
+static char *
+anc_add(struct sock_anc *anc, const char *type, const char *name,
+    const char *var)
+{
+	struct anc_item	*it;
+
+	if (anc->n == ANC_MAX)
+		return (NULL);
+	it = &anc->item[anc->n++];
+	it->type = type;
+	it->name = name;
+	it->var = var;
+	it->value[0] = '\0';
+	return (it->value);
+}
+
+/* data's len bytes in socat's hexadecimal: "x01000000", cut to fit. */
+static void
+anc_hex(const unsigned char *data, size_t len, char *out)
+{
+	size_t	 i;
+
+	*out++ = 'x';
+	for (i = 0; i < len && 2 * i + 3 < ANC_VALUE_MAX; i++)
+		snprintf(out + 2 * i, 3, "%02x", data[i]);
+	out[2 * i] = '\0';
+}
+
+/* The interface of index i, by name, or "" when it has none. */
+static void
+anc_ifname(unsigned int i, char *out)
+{
+	char	 name[IF_NAMESIZE];
+
+	if (if_indextoname(i, name) == NULL)
+		name[0] = '\0';
+	strlcpy(out, name, ANC_VALUE_MAX);
+}
+
+/* A timestamp as socat writes it: ctime(3)'s, then its microseconds. */
+static void
+anc_time(const struct timeval *tv, char *out)
+{
+	struct tm	 tm;
+	time_t		 t = tv->tv_sec;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, ANC_VALUE_MAX, "%a %b %e %H:%M:%S %Y", &tm) == 0)
+		out[0] = '\0';
+	snprintf(out + strlen(out), ANC_VALUE_MAX - strlen(out),
+	    ", %06ld usecs", (long)tv->tv_usec);
+}
+
+/* An IPv4 or IPv6 control message of length len at data. */
+static void
+anc_ip(struct sock_anc *anc, int level, int type, const unsigned char *data,
+    size_t len)
+{
+	struct in_pktinfo	 pi;
+	struct in6_pktinfo	 pi6;
+	char			*v;
+	int			 i;
+
+	if (level == IPPROTO_IP && type == IP_PKTINFO && len >= sizeof(pi)) {
+		memcpy(&pi, data, sizeof(pi));
+		if ((v = anc_add(anc, "IP_PKTINFO", "if", "IP_IF")) != NULL)
+			anc_ifname(pi.ipi_ifindex, v);
+		if ((v = anc_add(anc, "IP_PKTINFO", "locaddr",
+		    "IP_LOCADDR")) != NULL)
+			inet_ntop(AF_INET, &pi.ipi_spec_dst, v, ANC_VALUE_MAX);
+		if ((v = anc_add(anc, "IP_PKTINFO", "dstaddr",
+		    "IP_DSTADDR")) != NULL)
+			inet_ntop(AF_INET, &pi.ipi_addr, v, ANC_VALUE_MAX);
+	} else if (level == IPPROTO_IPV6 && type == IPV6_PKTINFO &&
+	    len >= sizeof(pi6)) {
+		memcpy(&pi6, data, sizeof(pi6));
+		if ((v = anc_add(anc, "IPV6_PKTINFO", "dstaddr",
+		    "IPV6_DSTADDR")) != NULL)
+			net_socat_in6(&pi6.ipi6_addr, v, ANC_VALUE_MAX);
+		if ((v = anc_add(anc, "IPV6_PKTINFO", "if", "IPV6_IF")) != NULL)
+			anc_ifname(pi6.ipi6_ifindex, v);
+	} else if (level == IPPROTO_IP && type == IP_TOS && len >= 1) {
+		if ((v = anc_add(anc, "IP_TOS", "tos", "IP_TOS")) != NULL)
+			snprintf(v, ANC_VALUE_MAX, "%u", data[0]);
+	} else if (level == IPPROTO_IP && type == IP_TTL &&
+	    len >= sizeof(i)) {
+		memcpy(&i, data, sizeof(i));
+		if ((v = anc_add(anc, "IP_TTL", "ttl", "IP_TTL")) != NULL)
+			snprintf(v, ANC_VALUE_MAX, "%d", i);
+	} else if (level == IPPROTO_IP && (type == IP_OPTIONS ||
+	    type == IP_RECVOPTS)) {
+		if ((v = anc_add(anc, "IP_OPTIONS", "options",
+		    "IP_OPTIONS")) != NULL)
+			anc_hex(data, len, v);
+	} else if (level == IPPROTO_IPV6 && type == IPV6_HOPOPTS) {
+		if ((v = anc_add(anc, "IPV6_HOPOPTS", "hopopts",
+		    "IPV6_HOPOPTS")) != NULL)
+			anc_hex(data, len, v);
+	} else if (level == IPPROTO_IPV6 && type == IPV6_HOPLIMIT &&
+	    len >= sizeof(i)) {
+		memcpy(&i, data, sizeof(i));
+		if ((v = anc_add(anc, "IPV6_HOPLIMIT", "hoplimit",
+		    "IPV6_HOPLIMIT")) != NULL)
+			snprintf(v, ANC_VALUE_MAX, "%d", i);
+	} else if (level == IPPROTO_IPV6 && type == IPV6_TCLASS &&
+	    len >= sizeof(i)) {
+		/* socat's dump of the class as a 32-bit big-endian number. */
+		memcpy(&i, data, sizeof(i));
+		if ((v = anc_add(anc, "IPV6_TCLASS", "tclass",
+		    "IPV6_TCLASS")) != NULL)
+			snprintf(v, ANC_VALUE_MAX, "x%08x", (unsigned int)i);
+	}
+}
+
+/*
+ * Read the control messages of m, a datagram received with recvmsg(2),
+ * into anc, those socat reads (socat's names: IP_PKTINFO, IP_TOS,
+ * IP_TTL, IP_OPTIONS, SCM_TIMESTAMP, IPV6_PKTINFO, IPV6_HOPLIMIT,
+ * IPV6_TCLASS, IPV6_HOPOPTS); the others, as our own drop count, are
+ * passed over.
+ * Returns how many items anc holds.
+ */
+u_int
+anc_parse(struct msghdr *m, struct sock_anc *anc)
+{
+	struct cmsghdr	*cm;
+	struct timeval	 tv;
+	size_t		 len;
+	char		*v;
+
+	anc->n = 0;
+	if (m->msg_controllen == 0)
+		return (0);
+	for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_len < CMSG_LEN(0))
+			break;
+		len = cm->cmsg_len - CMSG_LEN(0);
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMP && len >= sizeof(tv)) {
+			memcpy(&tv, CMSG_DATA(cm), sizeof(tv));
+			if ((v = anc_add(anc, "SCM_TIMESTAMP", "timestamp",
+			    "TIMESTAMP")) != NULL)
+				anc_time(&tv, v);
+		} else if (cm->cmsg_level == IPPROTO_IP ||
+		    cm->cmsg_level == IPPROTO_IPV6)
+			anc_ip(anc, cm->cmsg_level, cm->cmsg_type,
+			    CMSG_DATA(cm), len);
+	}
+	return (anc->n);
+}
+
+/* -d -d -d (-vv): each item on a line of its own, as socat's info. */
+void
+anc_log(const struct sock_anc *anc)
+{
+	u_int	 i;
+
+	for (i = 0; i < anc->n; i++)
+		log_verbose(2, "ancillary message: %s: %s=%s",
+		    anc->item[i].type, anc->item[i].name, anc->item[i].value);
+}
+
+/*
+ * Read m's control messages and log them (anc_log()): for a datagram
+ * whose items go nowhere else.
+ */
+void
+anc_log_msg(struct msghdr *m)
+{
+	struct sock_anc	 anc;
+
+	if (anc_parse(m, &anc) > 0)
+		anc_log(&anc);
+}
