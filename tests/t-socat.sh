@@ -3688,6 +3688,21 @@ test_datagram_ancillary() {
 	    SOCKCAT_IP_TTL=9)" "$(grep ^SOCKCAT_IP "$SC_TMP/k4.err" | sort)"
 }
 
+# UDP-SENDTO to a link-local group with no scope, bound to ::1, in a
+# namespace whose loopback takes groups: sent there, status 0, nothing
+# said, as socat's sendto(2) is; a connect(2) that names no interface
+# would say "Invalid argument".  Both socats alike.
+test_sendto_link_local_group() {
+	sc_have_netns || { sc_skip "unshare -n refused: no namespace"; return; }
+	for _bin in "$REAL" "$OURS"; do
+		assertEquals "$_bin" "status 0" "$(echo x | sc_netns 20 sh -c '
+		    ip link set lo multicast on &&
+		    ip -6 route add multicast ff00::/8 dev lo table local &&
+		    "$1" -u - "UDP6-SENDTO:[ff02::2]:9,bind=[::1]" 2>&1
+		    echo "status $?"' sh "$_bin")"
+	done
+}
+
 # A TLS peer's certificate, told to a program in socat's variables:
 # subject and issuer in OpenSSL's one-line form, and the subject's fields
 # by name (one given twice, both values).  Both socats alike.

@@ -361,6 +361,21 @@ dial_over(int fd)
 	return (getpeername(fd, (struct sockaddr *)&ss, &len) == 0);
 }
 
+/*
+ * connect(2) fd to ai's address; socat's UDP-SENDTO to a link-local one
+ * with no scope, on its bind= address's interface (net_link_scope()).
+ */
+static __shortrun int
+dial_connect(const struct dial *d, int fd, const struct addrinfo *ai)
+{
+	struct sockaddr_in6	 scoped;
+
+	if (d->sd->sendto && net_link_scope(fd, ai->ai_addr, &scoped))
+		return (connect(fd, (struct sockaddr *)&scoped,
+		    sizeof(scoped)));
+	return (connect(fd, ai->ai_addr, ai->ai_addrlen));
+}
+
 /* Start connecting to d->ai or the next address that takes a socket. */
 static __shortrun void
 dial_try(struct dial *d)
@@ -414,7 +429,7 @@ dial_try(struct dial *d)
 			dial_fail_cause(d, errno, cause);
 			return;
 		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		if (dial_connect(d, fd, ai) == 0) {
 			if (!dial_self(d->sd, ai, fd)) {
 				dial_connected(d);
 				return;

@@ -589,6 +589,8 @@ struct ev_timer;
 int		 net_accept_or_wait(int, struct net_peer *, struct ev_timer *);
 /* sockopt.c */
 int		 net_set_options(const struct side *, int, int, char **);
+int		 net_link_scope(int, const struct sockaddr *,
+		    struct sockaddr_in6 *);
 int		 net_set_reuseport(const struct side *, int, char **);
 void		 net_dgram_rcvbuf(const struct side *, int);
 int		 net_join_group(const struct side *, int, const struct sockaddr *,

@@ -89,6 +89,58 @@ net_dgram_rcvbuf(const struct side *sd, int fd)
 }
 
 /*
+ * The index of the interface that has the IPv6 address a, 0 if none has
+ * it.  Returns -1 with errno on failure.
+ */
+static int
+net_if_of6(const struct in6_addr *a)
+{
+	struct ifaddrs		*ifa, *i;
+	struct sockaddr_in6	*sin6;
+	int			 index = 0;
+
+	if (getifaddrs(&ifa) == -1)
+		return (-1);
+	for (i = ifa; i != NULL && index == 0; i = i->ifa_next) {
+		sin6 = (struct sockaddr_in6 *)i->ifa_addr;
+		if (sin6 != NULL && sin6->sin6_family == AF_INET6 &&
+		    memcmp(&sin6->sin6_addr, a, sizeof(*a)) == 0)
+			index = (int)if_nametoindex(i->ifa_name);
+	}
+	freeifaddrs(ifa);
+	return (index);
+}
+
+/*
+ * socat's UDP-SENDTO to a link-local address with no scope (a link's
+ * group, ff02::2): its sendto(2) lets the routes choose the interface,
+ * where our connect(2) wants one named; it is that of the address the
+ * socket fd is bound to (bind=[::1]: the loopback).  Returns 1 with
+ * *to, a copy of dst with its scope, or 0: dst as it is.
+ */
+int
+net_link_scope(int fd, const struct sockaddr *dst, struct sockaddr_in6 *to)
+{
+	struct sockaddr_in6	 me;
+	socklen_t		 len = sizeof(me);
+	int			 index;
+
+	if (dst->sa_family != AF_INET6)
+		return (0);
+	memcpy(to, dst, sizeof(*to));
+	if (to->sin6_scope_id != 0 || (!IN6_IS_ADDR_LINKLOCAL(&to->sin6_addr) &&
+	    !IN6_IS_ADDR_MC_LINKLOCAL(&to->sin6_addr)))
+		return (0);
+	if (getsockname(fd, (struct sockaddr *)&me, &len) == -1 ||
+	    me.sin6_family != AF_INET6 ||
+	    IN6_IS_ADDR_UNSPECIFIED(&me.sin6_addr) ||
+	    (index = net_if_of6(&me.sin6_addr)) <= 0)
+		return (0);
+	to->sin6_scope_id = (uint32_t)index;
+	return (1);
+}
+
+/*
  * The interface --mcast-if names, by name or by one of its addresses, as
  * an index; an IPv4 address is also kept in *addr for the kernel to
  * choose by.  Returns 0, or -1 with errno and *what set.
@@ -98,26 +150,17 @@ net_mcast_ifindex(const char *name, int *index, struct in_addr *addr,
     const char **what)
 {
 	static char	 text[IF_NAMESIZE + 64];
-	struct ifaddrs	*ifa, *i;
 	struct in6_addr	 a6;
-	struct sockaddr_in6 *sin6;
 
 	*index = 0;
 	addr->s_addr = htonl(INADDR_ANY);
 	if (inet_pton(AF_INET, name, addr) == 1)
 		return (0);
 	if (inet_pton(AF_INET6, name, &a6) == 1) {
-		if (getifaddrs(&ifa) == -1) {
+		if ((*index = net_if_of6(&a6)) == -1) {
 			*what = "--mcast-if";
 			return (-1);
 		}
-		for (i = ifa; i != NULL && *index == 0; i = i->ifa_next) {
-			sin6 = (struct sockaddr_in6 *)i->ifa_addr;
-			if (sin6 != NULL && sin6->sin6_family == AF_INET6 &&
-			    memcmp(&sin6->sin6_addr, &a6, sizeof(a6)) == 0)
-				*index = if_nametoindex(i->ifa_name);
-		}
-		freeifaddrs(ifa);
 	} else
 		*index = if_nametoindex(name);
 	if (*index == 0) {
