@@ -39,20 +39,22 @@ repeat() {
 	printf "%.0s$1" $(seq "$2")
 }
 
-# A pair past --relay-limit bytes= is reset: the receiver's sockcat ends
-# with status 1 and the reset, not with status 0 and part of the stream;
-# the relay's -v names the limit.
+# A pair past --relay-limit bytes= is reset: the receiver's sockcat,
+# told to take a peer's error for one (--fail-on-error; nc's rule takes a
+# reset for the end), ends with status 1 and the reset, not with status 0
+# and part of the stream as at an end; the relay's -v names the limit.
 test_bytes_limit_resets_the_pair() {
 	relay_up --relay-limit bytes=1000000
 	head -c 4000000 /dev/urandom >"$SC_TMP/data"
 	held_stdin b.in 7
 	printf "$REQ" >&7
-	bg_in "$SC_TMP/b.in" t 30 "$SC" 127.0.0.1 "$PORT" \
+	bg_in "$SC_TMP/b.in" t 30 "$SC" --fail-on-error 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
 	B=$BG_PID
 	wait_for "$SC_TMP/relay.err" 'waits$' || fail "b does not wait"
 	{ printf "$REQ"; cat "$SC_TMP/data"; } |
-	    t 30 "$SC" 127.0.0.1 "$PORT" >/dev/null 2>"$SC_TMP/a.err"
+	    t 30 "$SC" --fail-on-error 127.0.0.1 "$PORT" >/dev/null \
+	    2>"$SC_TMP/a.err"
 	_st=$?
 	assertEquals "the sender's status: $(cat "$SC_TMP/a.err")" 1 "$_st"
 	wait_exit "$B"
@@ -73,13 +75,13 @@ test_idle_limit_resets_the_pair() {
 	relay_up --idle-timeout 1s
 	held_stdin b.in 7
 	printf "$REQ" >&7
-	bg_in "$SC_TMP/b.in" t 30 "$SC" 127.0.0.1 "$PORT" \
+	bg_in "$SC_TMP/b.in" t 30 "$SC" --fail-on-error 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/b.out" 2>"$SC_TMP/b.err"
 	B=$BG_PID
 	wait_for "$SC_TMP/relay.err" 'waits$' || fail "b does not wait"
 	held_stdin a.in 8
 	printf "${REQ}a line before the idle time\n" >&8
-	bg_in "$SC_TMP/a.in" t 30 "$SC" 127.0.0.1 "$PORT" \
+	bg_in "$SC_TMP/a.in" t 30 "$SC" --fail-on-error 127.0.0.1 "$PORT" \
 	    >"$SC_TMP/a.out" 2>"$SC_TMP/a.err"
 	A=$BG_PID
 	wait_exit "$B"

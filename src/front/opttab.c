@@ -763,7 +763,6 @@ opt_defaults(struct options *o)
 	o->side.ws.ping_ms = TIME_NONE;
 	o->side.ws.pong_ms = TIME_NONE;
 	gate_init(&o->side.gate);
-	front_init(&o->front);
 	o->progress = PROGRESS_NEVER;
 	o->relay_conf.wait_ms = RELAY_WAIT_MS;
 	o->relay_conf.per_addr = RELAY_PER_ADDR;

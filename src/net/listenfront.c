@@ -48,14 +48,15 @@ struct listen_front {
 	const char		*starting; /* ASYNC_START() */
 };
 
-/* No front trusted yet. */
-__startup void
+/* No front trusted yet: made by the first --trust-front. */
+static __startup void
 front_init(struct front_conf *fc)
 {
 	size_t	 i;
 
 	for (i = 0; i < FRONT_WAYS; i++)
 		gate_init(&fc->trust[i]);
+	fc->ready = 1;
 }
 
 void
@@ -63,7 +64,7 @@ front_clear(struct front_conf *fc)
 {
 	size_t	 i;
 
-	for (i = 0; i < FRONT_WAYS; i++)
+	for (i = 0; fc->ready && i < FRONT_WAYS; i++)
 		gate_clear(&fc->trust[i]);
 }
 
@@ -79,6 +80,8 @@ front_add(struct front_conf *fc, const char *spec, char **cause)
 	size_t		 i;
 
 	*cause = NULL;
+	if (!fc->ready)
+		front_init(fc);
 	if ((eq = strchr(spec, '=')) != NULL && eq[1] != '\0') {
 		for (i = 0; i < FRONT_WAYS; i++) {
 			if (strlen(front_names[i]) == (size_t)(eq - spec) &&

@@ -321,6 +321,7 @@ enum front_way {
 };
 struct front_conf {
 	struct gate	 trust[FRONT_WAYS];
+	int		 ready;		/* trust[] made, by the first */
 };
 
 struct side {
@@ -879,7 +880,6 @@ char		**wsh_cgi_env(const char *, int);
 
 /* listenfront.c */
 struct listen_front;
-void		 front_init(struct front_conf *);
 void		 front_clear(struct front_conf *);
 int		 front_add(struct front_conf *, const char *, char **);
 int		 front_trusts(const struct side *, enum front_way,

@@ -242,21 +242,18 @@ net_set_device(const struct side *sd, int fd, int af, const char **what)
 	    0);
 }
 
-/* socat's ip-options=.  Returns -1 with errno. */
-static __startup int
-net_set_ip_options(const struct side *sd, int fd, int af, const char **what)
-{
-	(void)af;
-	*what = "set IP_OPTIONS";
-	return (sd->sock.ip_options_len > 0 ? setsockopt(fd, IPPROTO_IP,
-	    IP_OPTIONS, sd->sock.ip_options, sd->sock.ip_options_len) : 0);
-}
-
-/* socat's setsockopt=LEVEL:NAME:VALUE.  Returns -1 with errno. */
+/*
+ * socat's ip-options= (of an IP socket) and setsockopt=LEVEL:NAME:VALUE,
+ * given as they are.  Returns -1 with errno.
+ */
 static __startup int
 net_set_sockopt(const struct side *sd, int fd, int af, const char **what)
 {
-	(void)af;
+	*what = "set IP_OPTIONS";
+	if (af != AF_UNIX && sd->sock.ip_options_len > 0 && setsockopt(fd,
+	    IPPROTO_IP, IP_OPTIONS, sd->sock.ip_options,
+	    sd->sock.ip_options_len) == -1)
+		return (-1);
 	*what = "setsockopt";
 	return (sd->sock.sockopt_on ? setsockopt(fd, sd->sock.sockopt[0],
 	    sd->sock.sockopt[1], &sd->sock.sockopt[2], sizeof(int)) : 0);
@@ -408,7 +405,6 @@ static const struct net_opt {
 	NO(mcast_loop, 0, NO_UDP, IPPROTO_IP, IP_MULTICAST_LOOP,
 	    IPV6_MULTICAST_LOOP, "set multicast loop", NULL),
 	NFT(mcast_if, NO_UDP, net_set_mcast_if),
-	NF(NO_IP, net_set_ip_options),
 	/* socat's ancillary data: each datagram's control messages. */
 	NO(timestamp, 1, NO_UDP, SOL_SOCKET, SO_TIMESTAMP, 0,
 	    "set SO_TIMESTAMP", NULL),
