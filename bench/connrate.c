@@ -5,7 +5,8 @@
  * fixed number of connections, or until a time limit, whichever is first;
  * prints the rate.  Every answer is checked.
  *
- *	connrate PORT|unix:PATH|udp:PORT|ws:PORT COUNT SECONDS [noeol]
+ *	connrate [-c INFLIGHT] [-s FIRST[+N]] PORT|unix:PATH|udp:PORT|ws:PORT
+ *	    COUNT SECONDS [noeol]
  *
  * Over UDP each "connection" is a new socket, a new peer to the server.
  * With noeol the echo may lack the line's newline: a WebSocket server
@@ -14,10 +15,17 @@
  * answer's accept key checked), the line as one masked text message,
  * the message that comes back, and a close frame before the close, so
  * that a WebSocket server is measured without an adapter in front.
+ *
+ * With -c, INFLIGHT TCP connections at once, each started as one ends
+ * (one epoll loop, non-blocking sockets); with -s, each connection from
+ * the next of the N loopback addresses 127.0.0.FIRST on (N 1 if not
+ * given), its port chosen at connect, so that many clients of their own
+ * addresses stand for many hosts.  Every answer is checked there too.
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -25,6 +33,8 @@
 #include <arpa/inet.h>
 
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +116,119 @@ now(void)
 	return (ts.tv_sec + ts.tv_nsec / 1e9);
 }
 
+/* One connection of the epoll loop, by its slot. */
+struct conn {
+	int		 fd;
+	size_t		 got;
+	char		 buf[64];
+};
+
+/* The source addresses of -s, taken in turn. */
+static unsigned	 src_first, src_n, src_next;
+
+/*
+ * A non-blocking connection to ss, from the next source address of -s,
+ * its port chosen at connect (IP_BIND_ADDRESS_NO_PORT): a bound port is
+ * one of the whole range for each address, a connected one only for
+ * this destination.
+ */
+static int
+conn_open(const struct sockaddr_in *sin)
+{
+	struct sockaddr_in	 src;
+	int			 s, on = 1;
+
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1)
+		err(1, "socket");
+	if (src_n > 0) {
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		src.sin_addr.s_addr = htonl(0x7f000000 | (src_first +
+		    src_next++ % src_n));
+		if (setsockopt(s, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on,
+		    sizeof(on)) == -1 || bind(s, (struct sockaddr *)&src,
+		    sizeof(src)) == -1)
+			err(1, "bind");
+	}
+	if (connect(s, (const struct sockaddr *)sin, sizeof(*sin)) == -1 &&
+	    errno != EINPROGRESS)
+		err(1, "connect");
+	return (s);
+}
+
+/*
+ * -c: count connections, inflight at once, within limit seconds, each a
+ * line sent and echoed (want bytes of it) then closed.  Returns how many
+ * were done.
+ */
+static int
+run_many(const struct sockaddr_in *sin, int count, double limit,
+    int inflight, const char *msg, size_t want)
+{
+	struct epoll_event	 ev, evs[256];
+	struct conn		*c, *cs;
+	double			 start = now();
+	int			 ep, i, n, started = 0, done = 0, e;
+	socklen_t		 len;
+	ssize_t			 r;
+
+	if ((cs = calloc(inflight, sizeof(*cs))) == NULL ||
+	    (ep = epoll_create1(0)) == -1)
+		err(1, "epoll");
+	for (i = 0; i < inflight && started < count; i++, started++) {
+		cs[i].fd = conn_open(sin);
+		ev.events = EPOLLOUT;
+		ev.data.u32 = i;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, cs[i].fd, &ev) == -1)
+			err(1, "epoll_ctl");
+	}
+	while (done < started) {
+		if ((n = epoll_wait(ep, evs, 256, 1000)) == -1)
+			err(1, "epoll_wait");
+		for (i = 0; i < n; i++) {
+			c = &cs[evs[i].data.u32];
+			if (evs[i].events & EPOLLOUT) {
+				len = sizeof(e);
+				if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e,
+				    &len) == -1 || e != 0)
+					errx(1, "connection %d: %s", done,
+					    strerror(e));
+				if (write(c->fd, msg, strlen(msg)) !=
+				    (ssize_t)strlen(msg))
+					err(1, "write");
+				ev.events = EPOLLIN;
+				ev.data.u32 = evs[i].data.u32;
+				if (epoll_ctl(ep, EPOLL_CTL_MOD, c->fd,
+				    &ev) == -1)
+					err(1, "epoll_ctl");
+				continue;
+			}
+			if ((r = read(c->fd, c->buf + c->got,
+			    sizeof(c->buf) - c->got)) <= 0 ||
+			    (c->got += r) > strlen(msg) ||
+			    memcmp(c->buf, msg, c->got) != 0)
+				errx(1, "connection %d: wrong echo (%zu bytes)",
+				    done, c->got);
+			if (c->got < want)
+				continue;
+			close(c->fd);
+			c->got = 0;
+			done++;
+			if (started >= count || now() - start >= limit)
+				continue;
+			c->fd = conn_open(sin);
+			started++;
+			ev.events = EPOLLOUT;
+			ev.data.u32 = evs[i].data.u32;
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) == -1)
+				err(1, "epoll_ctl");
+		}
+	}
+	free(cs);
+	close(ep);
+	return (done);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -119,14 +242,31 @@ main(int argc, char **argv)
 	ssize_t			 n;
 	size_t			 got, want = sizeof(msg) - 1;
 	int			 i, count, s, ws = 0, type = SOCK_STREAM;
+	int			 ch, inflight = 0;
+	char			*plus;
 
+	while ((ch = getopt(argc, argv, "c:s:")) != -1) {
+		switch (ch) {
+		case 'c':
+			inflight = atoi(optarg);
+			break;
+		case 's':
+			src_first = strtoul(optarg, &plus, 10);
+			src_n = *plus == '+' ? strtoul(plus + 1, NULL, 10) : 1;
+			break;
+		default:
+			argc = 0;
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc == 5 && strcmp(argv[4], "noeol") == 0) {
 		want--;
 		argc--;
 	}
 	if (argc != 4)
-		errx(1, "usage: connrate port|unix:PATH|udp:PORT|ws:PORT count "
-		    "seconds [noeol]");
+		errx(1, "usage: connrate [-c inflight] [-s first[+n]] "
+		    "port|unix:PATH|udp:PORT|ws:PORT count seconds [noeol]");
 	memset(&ss, 0, sizeof(ss));
 	if (strncmp(argv[1], "unix:", 5) == 0) {
 		sun->sun_family = AF_UNIX;
@@ -147,6 +287,16 @@ main(int argc, char **argv)
 	}
 	count = atoi(argv[2]);
 	limit = atof(argv[3]);
+	if ((inflight > 0 || src_n > 0) && (ws || type != SOCK_STREAM ||
+	    ss.ss_family != AF_INET || src_first + src_n > 255))
+		errx(1, "-c and -s are for TCP to a port, from 127.0.0.1-254");
+	if (inflight > 0 || src_n > 0) {
+		start = now();
+		i = run_many(sin, count, limit, inflight > 0 ? inflight : 1,
+		    msg, want);
+		printf("%.1f\n", i / (now() - start));
+		return (0);
+	}
 
 	start = now();
 	for (i = 0; i < count && now() - start < limit; i++) {
