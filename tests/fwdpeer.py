@@ -17,6 +17,9 @@
 #   fwdpeer.py echo PORTFILE                      echo every connection
 #   fwdpeer.py many HOST PORT N OUT               N clients at once, a line
 #                                                 each; OUT: lines echoed
+#   fwdpeer.py ended-clients HOST PORT N K OUT   N connections, K at a
+#       time, each waiting for the server to end it (end-of-file or a
+#       reset) and then closed; OUT: how many were ended so
 #   fwdpeer.py idle-clients HOST PORT N          N connections, opened one
 #       after the other, kept; each line on stdin: "round" echoes SIZE
 #       bytes on each in turn (stdout: "ok K", K intact), "close" closes
@@ -273,6 +276,44 @@ def many(host, port, n, out):
         c.close()
 
 
+def ended_clients(host, port, n, k, out):
+    n, k = int(n), int(k)
+    sel = selectors.DefaultSelector()
+    started = ended = done = 0
+    deadline = time.time() + 120
+
+    def start():
+        c = socket.socket()
+        c.setblocking(False)
+        c.connect_ex((host, int(port)))
+        sel.register(c, selectors.EVENT_READ)
+
+    while started < min(k, n):
+        start()
+        started += 1
+    while done < started and time.time() < deadline:
+        for key, _ in sel.select(1):
+            c = key.fileobj
+            try:
+                if c.recv(100):
+                    continue
+                ended += 1
+            except BlockingIOError:
+                continue
+            except ConnectionResetError:
+                ended += 1
+            except OSError:
+                pass
+            sel.unregister(c)
+            c.close()
+            done += 1
+            if started < n:
+                start()
+                started += 1
+    with open(out, "w") as f:
+        f.write("%d\n" % ended)
+
+
 def idle_clients(host, port, n):
     socks = []
     for cmd in sys.stdin:
@@ -514,6 +555,7 @@ ROLES = {
     "request-client": request_client,
     "echo": echo,
     "many": many,
+    "ended-clients": ended_clients,
     "idle-clients": idle_clients,
     "proxy-backend": proxy_backend,
     "halfclose-backend": halfclose_backend,

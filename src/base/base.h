@@ -57,6 +57,7 @@
 typedef void cleanup_fn(int);
 void		 cleanup_add(cleanup_fn *);
 void		 cleanup_spawning(void);
+void		 cleanup_forked(void);
 void		 cleanup_signal(int);
 void		 cleanup_on_signals(void);
 int		 sig_action(int, const struct sigaction *, struct sigaction *);
@@ -74,6 +75,7 @@ void		 log_socat_mix(int);
 void		 log_socat_settled(void);
 void		 log_init(int);
 void		 log_set_clear(void (*)(int));
+void		 log_set_worker(int);
 int		 log_verbosity(void);
 void		 log_info(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -181,6 +183,10 @@ size_t		 text_escape_end(struct text_esc *, unsigned char *);
  */
 #define __shortrun	__attribute__((__section__(".text.zshortrun")))
 
+/* workers.c */
+int		 workers_start(int);
+int		 worker_number(void);
+
 /* sock.c */
 /* A peer's address, as accept(2) and recvfrom(2) give it. */
 struct net_peer {
@@ -264,6 +270,7 @@ void		 ev_blocked(int, int);
 void		 ev_short_read(int);
 int		 ev_close(int);
 unsigned long	 ev_round(void);
+int		 ev_started(void);
 void		 ev_timer_init(struct ev_timer *, ev_timer_cb *, void *);
 void		 ev_timer_arm(struct ev_timer *, long long);
 void		 ev_timer_disarm(struct ev_timer *);

@@ -90,6 +90,16 @@ cleanup_spawning(void)
 }
 
 /*
+ * Called in a process forked to go on as sockcat (a worker, --workers):
+ * the registry is its own, as if nothing had been started before.
+ */
+void
+cleanup_forked(void)
+{
+	cleanup_pid = 0;
+}
+
+/*
  * Run fn when the process ends: fn(0) at exit(), fn(SIG) from the handler
  * of the fatal signal SIG, where it may only make async-signal-safe calls.
  * It must be harmless when run twice.  Registering the same fn again does

@@ -233,6 +233,16 @@ ev_round(void)
 	return (ev_rounds);
 }
 
+/*
+ * Has the loop anything in the kernel yet (its epoll instance)?  A process
+ * forked after would share it with its parent (workers_start()).
+ */
+int
+ev_started(void)
+{
+	return (ev_epfd != -1);
+}
+
 /* Milliseconds on the monotonic clock: never jumps with the wall clock. */
 __shortrun uint64_t
 ev_now(void)

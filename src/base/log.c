@@ -25,6 +25,7 @@ static int	log_socat_mixed = -1;	/* -lm: syslog's facility once
 					   started; -1: not */
 static int	log_socat_usec;		/* -lu: the time's microseconds */
 static const char *log_socat_host;	/* -lh: the host's name, or NULL */
+static int	log_worker;		/* --workers: this one's number */
 
 /*
  * socat's severities, the letter of its form of a line: E an error, W a
@@ -140,6 +141,16 @@ log_verbosity(void)
 }
 
 /*
+ * Mark each line of this process as worker w's (--workers): "worker w: "
+ * before its text.
+ */
+void
+log_set_worker(int w)
+{
+	log_worker = w;
+}
+
+/*
  * Have fn erase whatever is drawn on stderr's current line (the
  * --progress line) before each message, so that none is written over it;
  * fn is told whether the message is a warning (or an error), for which
@@ -192,6 +203,9 @@ log_vprint(enum log_sev sev, int named, int warning, const char *fmt,
 		    log_socat_prog, (long)getpid(), "EWNID"[sev]);
 	} else if (named)
 		n = snprintf(msg, sizeof(msg), "%s: ", getprogname());
+	if (log_worker != 0 && n >= 0 && (size_t)n < sizeof(msg))
+		n += snprintf(msg + n, sizeof(msg) - n, "worker %d: ",
+		    log_worker);
 	if (n >= 0 && (size_t)n < sizeof(msg))
 		vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	if (error != 0) {

@@ -159,6 +159,9 @@ static const struct conflict {
 	{ .all = "--reuseport", .any = "-U --listen-fd --vsock",
 	  .msg = "--reuseport is for TCP and UDP ports: it takes no -U, "
 	  "--listen-fd or --vsock" },
+	{ .all = "--backlog", .none = "-l",
+	  .msg = "must use -l with --backlog" },
+	{ .all = "--backlog -u", .msg = "cannot use --backlog with -u" },
 	{ .all = "--mptcp", .any = "-U -u --vsock",
 	  .msg = "--mptcp is for TCP: it takes no -U, -u or --vsock" },
 	{ .all = "--vsock", .any = "-U -u",

@@ -314,7 +314,7 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_forward, opt_forward_file, opt_send_proxy, opt_ws_list,
 		 opt_ws_header, opt_relay_limit, opt_trust_front, opt_expect,
 		 opt_send,
-		 opt_script, opt_timestamp, opt_record;
+		 opt_script, opt_timestamp, opt_record, opt_workers;
 void		 replay_setup(struct side *, const struct side *);
 
 /* cmdline-check.c */

@@ -106,28 +106,100 @@ mode_rule_table(size_t *n)
 	return (mode_rules);
 }
 
+/*
+ * What a mode makes of --workers: a server of many clients at once may
+ * run in several processes (always, with -k, or with -k and a program
+ * for each client), or not; or it holds what must be one, said in the
+ * refusal.
+ */
+#define MW_NONE		0
+#define MW_MANY		1
+#define MW_KEEP		2
+#define MW_PROGRAMS	3
+
 /* The first row whose facts all hold is the mode. */
 static const struct mode {
 	const char	*name;
 	int		 facts;		/* MF_* */
 	int		(*run)(const struct job *);
+	int		 workers;	/* MW_* */
+	const char	*one;		/* --workers: what is one */
 } modes[] = {
-	{ "join",		MF_JOIN,		join_run },
-	{ "relay",		MF_RELAY,		relay_listen },
-	{ "chat listener",	MF_CHAT | MF_LISTEN,	chat_listen },
-	{ "chat",		MF_CHAT,		chat_connect },
-	{ "forward",		MF_FORWARD,		forward_listen },
-	{ "unix scan",		MF_UNIX | MF_SCAN,	unix_scan },
-	{ "unix listener",	MF_UNIX | MF_LISTEN,	unix_listen },
-	{ "unix",		MF_UNIX | MF_NO_TLS,	unix_connect },
-	{ "scan",		MF_SCAN,		scan_ports },
-	{ "room",		MF_ROOM,		room_listen },
-	{ "broker",		MF_BROKER,		broker_listen },
-	{ "proxy server",	MF_PROXY,		proxyd_listen },
-	{ "datagram listener",	MF_LISTEN | MF_DGRAM,	dgram_listen },
-	{ "listener",		MF_LISTEN,		plain_listen },
-	{ "client",		0,			plain_connect },
+	{ "join",		MF_JOIN,		join_run,
+	  MW_NONE, NULL },
+	{ "relay",		MF_RELAY,		relay_listen,
+	  MW_NONE,
+	  "the relay pairs the clients it holds in one process" },
+	{ "chat listener",	MF_CHAT | MF_LISTEN,	chat_listen,
+	  MW_NONE, NULL },
+	{ "chat",		MF_CHAT,		chat_connect,
+	  MW_NONE, NULL },
+	{ "forward",		MF_FORWARD,		forward_listen,
+	  MW_KEEP, NULL },
+	{ "unix scan",		MF_UNIX | MF_SCAN,	unix_scan,
+	  MW_NONE, NULL },
+	{ "unix listener",	MF_UNIX | MF_LISTEN,	unix_listen,
+	  MW_NONE, NULL },
+	{ "unix",		MF_UNIX | MF_NO_TLS,	unix_connect,
+	  MW_NONE, NULL },
+	{ "scan",		MF_SCAN,		scan_ports,
+	  MW_NONE, NULL },
+	{ "room",		MF_ROOM,		room_listen,
+	  MW_NONE,
+	  "a room's members are held in one process" },
+	{ "broker",		MF_BROKER,		broker_listen,
+	  MW_NONE,
+	  "a broker's clients are held in one process" },
+	{ "proxy server",	MF_PROXY,		proxyd_listen,
+	  MW_MANY, NULL },
+	{ "datagram listener",	MF_LISTEN | MF_DGRAM,	dgram_listen,
+	  MW_NONE, NULL },
+	{ "listener",		MF_LISTEN,		plain_listen,
+	  MW_PROGRAMS, NULL },
+	{ "client",		0,			plain_connect,
+	  MW_NONE, NULL },
 };
+
+/*
+ * --workers N, past 1: only a server of many TCP clients at once, on a
+ * port of its own, runs in N processes, and none that must keep
+ * something in one (the clients it holds, a count of them, the wrong
+ * passwords it was given, the sessions it numbers).  Exits with one
+ * line; else the side served shares its port (SO_REUSEPORT), a socket
+ * for each worker.
+ */
+static __startup void
+mode_workers(struct options *o, const struct mode *m)
+{
+	struct side		*sd = o->sd;
+	const char		*one = NULL;
+
+	if (sd->sock.workers <= 1)
+		return;
+	if (m->one != NULL)
+		fatalx("--workers: %s", m->one);
+	if (m->workers == MW_NONE || !sd->listen ||
+	    sd->sock.socktype != SOCK_STREAM || sd->sock.family == AF_UNIX ||
+	    sd->sock.vsock || sd->sock.listen_fd != -1 ||
+	    (m->workers != MW_MANY && !sd->keep) ||
+	    (m->workers == MW_PROGRAMS && o->near->kind != SIDE_EXEC))
+		fatalx("--workers is for a server of many TCP clients at once: "
+		    "-lk with -e, -c or --forward, or a proxy server");
+	if (sd->gate.max_conns > 0)
+		one = "--max-conns (max-children=) counts the clients of one "
+		    "process";
+	else if (auth_on(&sd->auth) || (o->proxy_serve &&
+	    sd->proxy.user != NULL))
+		one = "--auth and --proxy-auth count wrong passwords in one "
+		    "process";
+	else if (o->flow.record != NULL)
+		one = "--record numbers the sessions of one process";
+	else if (o->progress != PROGRESS_NEVER)
+		one = "--progress draws one process's line";
+	if (one != NULL)
+		fatalx("--workers: %s", one);
+	sd->sock.reuseport = 1;
+}
 
 /* What TLS with a wss:// relay is (--via): its certificate checked. */
 static struct tls_conf	 mode_relay_tls = { .on = 1, .verify = 1,
@@ -187,6 +259,7 @@ mode_run(struct options *o)
 		if ((modes[i].facts & facts) == modes[i].facts)
 			break;
 	}
+	mode_workers(o, &modes[i]);
 	/*
 	 * Asked here, not by log_verbose(): an idle server runs only
 	 * start-up code (see "The idle footprint" in doc/design.md).

@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <readpassphrase.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,6 +341,28 @@ opt_retry(struct cmdline *cl, const struct optdef *d, char *arg)
 		cl->o->side.retries = RETRY_FOREVER;
 	else
 		cl->o->side.retries = number("retry count", arg, 0, INT_MAX);
+}
+
+/*
+ * --workers N or auto: the processes of a server of many clients; auto,
+ * one for each processor it may run on (as taskset(1) confines it), else
+ * each one online.
+ */
+void
+opt_workers(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	cpu_set_t	 cpus;
+	long		 n;
+
+	if (strcmp(arg, "auto") != 0) {
+		cl->o->side.sock.workers = number(d->what, arg, 1, d->hi);
+		return;
+	}
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
+		n = CPU_COUNT(&cpus);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	cl->o->side.sock.workers = n < 1 ? 1 : n > d->hi ? d->hi : n;
 }
 
 /*

@@ -364,6 +364,11 @@ stats_line(void)
 	pump_count_drops();
 	ms = pt->started != 0 ? ev_now() - pt->started : 0;
 	line_add(&l, getprogname());
+	/* A worker's figures are its own (--workers). */
+	if (worker_number() != 0) {
+		line_add(&l, ": worker ");
+		line_add_number(&l, worker_number(), 0);
+	}
 	line_add(&l, ": sent ");
 	line_add_bytes(&l, pt->sent);
 	line_add(&l, ", received ");

@@ -6,6 +6,7 @@
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -423,6 +424,7 @@ struct exec_how {
 				   our terminal */
 	const char	*chroot; /* its root, or NULL */
 	const struct exec_creds *creds; /* who it runs as */
+	int		 deathsig; /* sent it when we die, or 0 */
 	sigset_t	 reset;	/* set back to their default */
 	int		 err;	/* a pipe for an exec failure's errno, or -1 */
 	volatile int	 shared; /* the child wrote this: memory is shared */
@@ -577,6 +579,8 @@ exec_child(struct exec_how *how)
 		if (setsid() == -1)
 			goto fail;
 	} else if (how->pgid != -1 && setpgid(0, how->pgid) == -1)
+		goto fail;
+	if (how->deathsig != 0 && prctl(PR_SET_PDEATHSIG, how->deathsig) == -1)
 		goto fail;
 	/*
 	 * Also what sockcat inherited without close-on-exec, and the
@@ -744,10 +748,16 @@ struct child *
 exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
     char **cause)
 {
+	/*
+	 * A worker's programs (--workers) end with it, even when it dies
+	 * with no time to end them (SIGKILL): its parent starts another
+	 * worker, not these.
+	 */
 	struct exec_how	 how = { .path = cmd->path, .argv = cmd->argv,
 	    .errout = cmd->errout, .keep_in = cmd->keep_in,
 	    .keep_out = cmd->keep_out, .setsid = cmd->setsid, .pgid = cmd->pgid,
-	    .chroot = cmd->chroot, .creds = &cmd->creds };
+	    .chroot = cmd->chroot, .creds = &cmd->creds,
+	    .deathsig = worker_number() != 0 ? SIGKILL : 0 };
 	struct child	*c = NULL;
 	char		**env = NULL;
 	size_t		 first = 0;

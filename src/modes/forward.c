@@ -656,7 +656,8 @@ forward_listen(const struct job *j)
 		targets_drop(f.ts);
 		return (status);
 	}
-	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY, &cause)) == -1)
+	if ((fd = listen_open(j->side, j->side->host, LISTEN_MANY |
+	    LISTEN_WORKERS, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/*
 	 * A forwarder that goes on (-k) reads its files again on SIGHUP

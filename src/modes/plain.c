@@ -587,12 +587,24 @@ plain_greeting(struct plain *p)
 	p->greetlen = len;
 }
 
+/* A program that could not be started is said now: exits with a line. */
+static __startup void
+plain_exec_check(const struct side *near)
+{
+	struct exec_cmd	 cmd;
+	char		*cause = NULL;
+
+	if (side_exec_cmd(near, &cmd, &cause) == -1 ||
+	    exec_cmd_check(&cmd, &cause) == -1)
+		fatalx("%s", cause != NULL ? cause : strerror(errno));
+	exec_cmd_free(&cmd);
+}
+
 /* Set up what every connection needs: the program, or the FIFO. */
 __startup void
 plain_init(struct plain *p, const struct job *j)
 {
 	const struct side	*near = j->near;
-	struct exec_cmd		 cmd;
 	char			*cause = NULL;
 
 	memset(p, 0, sizeof(*p));
@@ -602,11 +614,7 @@ plain_init(struct plain *p, const struct job *j)
 	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
 	if (near->kind == SIDE_EXEC) {
-		/* A program that could not be started is said now. */
-		if (side_exec_cmd(near, &cmd, &cause) == -1 ||
-		    exec_cmd_check(&cmd, &cause) == -1)
-			fatalx("%s", cause != NULL ? cause : strerror(errno));
-		exec_cmd_free(&cmd);
+		plain_exec_check(near);
 		if (side_exec_signals(&near->local) == -1)
 			fatal("signal");
 		/*
@@ -703,9 +711,18 @@ __startup int
 plain_listen(const struct job *j)
 {
 	char		*cause;
-	int		 lfd;
+	int		 lfd, flags = 0;
 
-	if ((lfd = listen_open(j->side, j->side->host, 0, &cause)) == -1)
+	/*
+	 * A program for each client, many at once: in workers, if asked,
+	 * the program checked once, before them.
+	 */
+	if (j->near->kind == SIDE_EXEC && j->side->keep) {
+		flags = LISTEN_WORKERS;
+		if (j->side->sock.workers > 1)
+			plain_exec_check(j->near);
+	}
+	if ((lfd = listen_open(j->side, j->side->host, flags, &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	return (plain_serve(j, lfd));
 }

@@ -1042,7 +1042,8 @@ proxyd_listen(const struct job *j)
 	host = j->side->host;
 	if (open && host == NULL)
 		host = j->side->sock.family == AF_INET6 ? "::1" : "127.0.0.1";
-	if ((fd = listen_open(j->side, host, LISTEN_MANY, &cause)) == -1)
+	if ((fd = listen_open(j->side, host, LISTEN_MANY | LISTEN_WORKERS,
+	    &cause)) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	len = sizeof(pd.self);
 	if (getsockname(fd, (struct sockaddr *)&pd.self, &len) == -1)

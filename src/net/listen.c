@@ -842,12 +842,68 @@ listen_drop(const struct side *sd, int fd, char **cause)
 }
 
 /*
+ * --workers: after fd, the first, sd's other n - 1 sockets on its port,
+ * each with SO_REUSEPORT (the kernel spreads the clients over them);
+ * what side_drop() gives up, given up; then the workers started.
+ * Returns in each worker its own socket, the others closed; the parent
+ * supervises them and never returns.  Returns -1 with *cause set (fd
+ * closed) if a socket cannot be made.
+ */
+static __startup int
+listen_workers(const struct side *sd, const char *host, int flags, int fd,
+    char **cause)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	char			 addr[NI_MAXHOST], port[NI_MAXSERV];
+	int			*fds, n = sd->sock.workers, i, w;
+
+	if ((fds = calloc(n, sizeof(*fds))) == NULL ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) == -1) {
+		log_cause(cause, "workers: %s", strerror(errno));
+		free(fds);
+		close(fd);
+		return (-1);
+	}
+	/* Port 0 asked for one: the others take the first one's. */
+	net_format((struct sockaddr *)&ss, len, 1, addr, sizeof(addr), port,
+	    sizeof(port));
+	fds[0] = fd;
+	for (i = 1; i < n && fd != -1; i++) {
+		if (host == NULL && (flags & LISTEN_ANY))
+			fd = fds[i] = net_listen_all(sd, port, cause);
+		else
+			fd = fds[i] = net_listen(sd, host, port, cause);
+	}
+	/* listen_drop() closes the first on failure; the rest are ours. */
+	if (fd == -1 || listen_drop(sd, fds[0], cause) == -1) {
+		while (i-- > 1)
+			if (fds[i] != -1)
+				close(fds[i]);
+		if (fd == -1)
+			close(fds[0]);
+		free(fds);
+		return (-1);
+	}
+	w = workers_start(n);
+	for (i = 0; i < n; i++) {
+		if (i != w - 1)
+			close(fds[i]);
+	}
+	fd = fds[w - 1];
+	free(fds);
+	return (fd);
+}
+
+/*
  * The listening socket of the command line, as every server opens it:
  * the -U socket (unix_server()), or host (NULL: as netcat binds, or with
  * LISTEN_ANY every address, IPv4 and IPv6 alike) and the command line's
  * port, reported with -v.  With LISTEN_MANY (a server of many clients at
  * once) the descriptor limit is raised first (gate_raise_nofile()).  A
- * port in use is tried again as a socat listener's retry= says.
+ * port in use is tried again as a socat listener's retry= says.  With
+ * LISTEN_WORKERS, and workers asked for, it returns in each worker
+ * (listen_workers()).
  * Returns the socket, or -1 with errno and *cause set.
  */
 __startup int
@@ -886,6 +942,8 @@ listen_open(const struct side *sd, const char *host, int flags,
 		log_socat_settled();
 		net_report_listen(sd, fd);
 	}
+	if (fd != -1 && (flags & LISTEN_WORKERS) && sd->sock.workers > 1)
+		return (listen_workers(sd, host, flags, fd, cause));
 	return (listen_drop(sd, fd, cause));
 }
 
@@ -946,9 +1004,13 @@ listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
 		free(l);
 		return (NULL);
 	}
-	/* Thousands may connect at once: take the longest queue allowed. */
+	/*
+	 * Thousands may connect at once: take the longest queue allowed,
+	 * unless told (--backlog, backlog=).
+	 */
 	if (!l->dtls && !(ops->flags & LISTEN_SERIAL))
-		(void)listen(fd, SOMAXCONN);
+		(void)listen(fd, sd->sock.backlog > 0 ? sd->sock.backlog :
+		    SOMAXCONN);
 	if (sd->accept_ms > 0)
 		ev_timer_arm(&l->idle, sd->accept_ms);
 	/* Connections are accepted from the loop, never from here. */

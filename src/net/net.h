@@ -108,7 +108,11 @@ struct sock_conf {
 	int		 reuseport;	/* --reuseport: SO_REUSEPORT, -l */
 	int		 reuseaddr;	/* ,reuseaddr: SO_REUSEADDR on a UDP
 					   listener too (a TCP one has it) */
-	int		 backlog;	/* ,backlog=N: listen(2)'s; 0: 128 */
+	int		 backlog;	/* --backlog, ,backlog=N: listen(2)'s;
+					   0: 128, SOMAXCONN for many */
+	int		 workers;	/* --workers: processes serving a
+					   listener of many (0, 1: this one) */
+#define WORKERS_MAX	1024
 	int		 sockopt[3];	/* socat's setsockopt=LEVEL:NAME:VALUE
 					   (a listener's setsockopt-listen=) */
 	int		 sockopt_on;	/* sockopt is given */
@@ -945,6 +949,9 @@ void		 netconn_free(struct netconn *);
 				   raise the descriptor limit */
 #define LISTEN_ANY	0x4	/* listen_open(): no address given: every
 				   address, IPv4 and IPv6 alike */
+#define LISTEN_WORKERS	0x8	/* listen_open(): run as the side's
+				   workers (sock.workers), each with a
+				   socket of its own on the port */
 struct listener;
 struct listen_ops {
 	int	 flags;		/* LISTEN_* */
