@@ -1,7 +1,7 @@
-# Shared by bench/forward and bench/relay: the work directory and what
-# was started in it, ports, waits, the forwarder's processes, CPU and
-# memory read from /proc, medians and ratios.  Sourced after the caller
-# sets WORK.
+# Shared by bench/forward, bench/relay and bench/cores: the work
+# directory and what was started in it, ports, waits, the forwarder's
+# processes, CPU and memory read from /proc, the peers' configurations,
+# medians and ratios.  Sourced after the caller sets WORK.
 
 # Every process started is noted in $WORK/pids, also those started in
 # a command substitution's subshell, which the shell's own list misses.
@@ -136,14 +136,95 @@ backend() {
 	BPORT=$(cat "$WORK/$1.port")
 }
 
-# The tools of round r, in the order of that round: every other round
-# backwards, so that no tool always follows the same one.
-order() {
-	if [ $(($1 % 2)) -eq 0 ]; then
-		echo direct $TOOLS
+# turn R WORD...: the words in round R's order: every other round
+# backwards, so that none always follows the same one.
+turn() {
+	_r=$1
+	shift
+	if [ $((_r % 2)) -eq 0 ]; then
+		echo "$@"
 	else
-		echo $TOOLS direct | tr ' ' '\n' | tac | tr '\n' ' '
+		echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '
 	fi
+}
+
+# The tools of round r, in the order of that round, the direct
+# connection first or last.
+order() { turn "$1" direct $TOOLS; }
+
+# The peers, as Debian installs them (sh .ci/setup --bench).
+NGINX_STREAM=/usr/lib/nginx/modules/ngx_stream_module.so
+
+# haproxy_conf THREADS PORT TARGET...: a TCP-mode configuration (THREADS
+# empty: HAProxy's default) on 127.0.0.1:PORT, round robin over the
+# TARGET ports of 127.0.0.1.  Time-outs long enough for idle rounds.
+haproxy_conf() {
+	cat <<EOF
+global
+	maxconn 9000
+${1:+	nbthread $1}
+defaults
+	mode tcp
+	timeout connect 10s
+	timeout client 1h
+	timeout server 1h
+frontend f
+	bind 127.0.0.1:$2
+	default_backend b
+backend b
+	balance roundrobin
+EOF
+	_n=0
+	for _t in "${@:3}"; do
+		_n=$((_n + 1))
+		printf '\tserver s%d 127.0.0.1:%s\n' "$_n" "$_t"
+	done
+}
+
+# nginx_conf WORKERS PORT TARGET...: the stream module with WORKERS
+# worker processes, round robin (its default) over the TARGET ports,
+# everything it writes in $WORK/nginx.
+nginx_conf() {
+	cat <<EOF
+load_module $NGINX_STREAM;
+daemon off;
+worker_processes $1;
+worker_rlimit_nofile 20000;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log error;
+events {
+	worker_connections 20000;
+}
+stream {
+	upstream b {
+EOF
+	for _t in "${@:3}"; do
+		printf '\t\tserver 127.0.0.1:%s;\n' "$_t"
+	done
+	cat <<EOF
+	}
+	server {
+		listen 127.0.0.1:$2;
+		proxy_pass b;
+		proxy_timeout 1h;
+	}
+}
+EOF
+}
+
+# start_haproxy THREADS PORT TARGET..., start_nginx WORKERS PORT
+# TARGET...: the peer in the foreground, put in this shell's background
+# under $ON (a command in front of it, taskset's, or nothing).
+ON=
+start_haproxy() {
+	haproxy_conf "$@" >"$WORK/haproxy.cfg"
+	$ON haproxy -db -f "$WORK/haproxy.cfg" </dev/null >/dev/null 2>&1 &
+}
+start_nginx() {
+	mkdir -p "$WORK/nginx"
+	nginx_conf "$@" >"$WORK/nginx/nginx.conf"
+	$ON nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" \
+	    -c "$WORK/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
 }
 
 # ratio A B: A / B, or "-" when either is missing.
