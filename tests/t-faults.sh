@@ -10,7 +10,9 @@
 # refuses, or no pipe to splice through, falls back to copying with
 # every byte delivered; a refused socket option (each of them), bind,
 # listen or watch of the listener is one line and status 1, for UDP,
-# Unix sockets, -o and --fifo too (a FIFO made is not left); the broker,
+# Unix sockets, -o and --fifo too (a FIFO made is not left); workers
+# (--workers) that cannot be forked, started again or go on end them
+# all, one line, status 1; the broker,
 # the room, the chat, TLS, WebSocket and --pty servers out of
 # descriptors, or unable to watch one client or start its program, say
 # it once and serve the next (a WebSocket client is closed with 1011);
@@ -377,6 +379,49 @@ test_each_option_refused() {
 	-D:
 	--reuseport:set SO_REUSEPORT
 	EOF
+}
+
+# --workers: a worker that cannot be started (fork(2) refused) ends
+# those started, one line and status 1; a worker that cannot go on
+# (exits with 1) ends the others, with its status; one killed that
+# cannot be started again ends the rest, status 1.
+test_worker_not_started() {
+	SC_FAULT=fork:2:EAGAIN t 10 "$FSC" -lkv --workers 3 127.0.0.1 0 \
+	    -e /bin/cat </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "stderr" "sockcat: worker 2: fork: Resource temporarily unavailable" \
+	    "$(grep -v '^Listening on ' "$SC_TMP/err")"
+	assertEquals "stdout" "" "$(<"$SC_TMP/out")"
+	faulted "fork 2 EAGAIN"
+}
+
+test_worker_fails() {
+	SC_FAULT=epoll_ctl:1:ENOSPC t 10 "$FSC" -lkv --workers 2 127.0.0.1 0 \
+	    -e /bin/cat </dev/null >"$SC_TMP/out" 2>"$SC_TMP/err"
+	assertEquals "status" 1 $?
+	assertEquals "one line for the whole" 1 "$(grep -c \
+	    '^sockcat: worker [12] exited with status 1: the others are ended$' \
+	    "$SC_TMP/err")"
+	assertTrue "the worker's own line" "grep -q \
+	    '^sockcat: worker [12]: listener: No space left on device$' \
+	    '$SC_TMP/err'"
+	faulted "epoll_ctl 1 ENOSPC"
+}
+
+test_worker_not_started_again() {
+	export SC_FAULT=fork:3:EAGAIN
+	fserver s -lkn --workers 2 127.0.0.1 0 -e /bin/cat || fail "no server"
+	unset SC_FAULT
+	wait_until [ "$(wc -w <"/proc/$FPID/task/$FPID/children")" -eq 2 ] ||
+	    fail "not 2 workers"
+	read -r w1 w2 <"/proc/$FPID/task/$FPID/children"
+	kill -KILL "$w1"
+	wait_exit "$SERVER_PID"
+	assertEquals "status" 1 "$WAIT_STATUS"
+	assertContains "said" "$(<"$SC_TMP/s.err")" \
+	    "died of signal 9 (Killed), not started again: fork: Resource temporarily unavailable"
+	assertTrue "the other ended" "wait_until gone $w2"
+	faulted "fork 3 EAGAIN"
 }
 
 # A listener the loop cannot watch (no room for another watch): one

@@ -136,10 +136,12 @@ workers_ended(struct workers *ws, int w, int st)
 	}
 	if (ws->ending)
 		return (1);
-	log_warnx("worker %d died of signal %d (%s): started again", w, sig,
-	    strsignal(sig));
-	if ((r = workers_fork(ws, w)) == -1) {
-		log_warn("worker %d: fork", w);
+	if ((r = workers_fork(ws, w)) == 1)
+		log_warnx("worker %d died of signal %d (%s): started again",
+		    w, sig, strsignal(sig));
+	else if (r == -1) {
+		log_warn("worker %d died of signal %d (%s), not started "
+		    "again: fork", w, sig, strsignal(sig));
 		workers_fail(ws, 1);
 	}
 	return (r);
