@@ -5,7 +5,8 @@
 # by their -v lines); a worker killed is started again and its programs
 # end with it; SIGTERM to the parent, or SIGKILL, leaves no process of
 # theirs; the parent passes its signals on; -lk -e runs programs in every
-# worker; what must be one process's is refused in one line.  The
+# worker, a pair that forwards and the proxy server serve in theirs;
+# what must be one process's is refused in one line.  The
 # listening queue's length is what ss(8) shows as its Send-Q.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -117,6 +118,30 @@ test_exec_in_every_worker() {
 	assertTrue "worker 1 served" "[ $(share srv 1) -gt 0 ]"
 	assertTrue "worker 2 served" "[ $(share srv 2) -gt 0 ]"
 	assertEquals "a line each" 64 $(($(share srv 1) + $(share srv 2)))
+}
+
+test_pair_and_proxy_server() {
+	server be -lkn 127.0.0.1 0 -e /bin/cat || fail "no backend"
+	bport=$PORT
+	# A pair that forwards: the forwarder's workers.
+	server srv -n --workers 2 tcp-l:0,bind=127.0.0.1 \
+	    "tcp:127.0.0.1:$bport" || fail "no pair"
+	t 30 $PEER many 127.0.0.1 "$PORT" 64 "$SC_TMP/echoed"
+	assertEquals "every line through the pair" 64 "$(<"$SC_TMP/echoed")"
+	assertTrue "worker 1 served" "[ $(share srv 1) -gt 0 ]"
+	assertTrue "worker 2 served" "[ $(share srv 2) -gt 0 ]"
+	# The proxy server: each client's CONNECT in one of its workers.
+	server px -ln --proxy-type http --workers 2 127.0.0.1 0 ||
+	    fail "no proxy server"
+	for i in 1 2 3 4; do
+		echo "line $i" | t 10 "$SC" -N -X connect -x "127.0.0.1:$PORT" \
+		    127.0.0.1 "$bport" >>"$SC_TMP/px.got"
+	done
+	assertEquals "through the proxy" "line 1
+line 2
+line 3
+line 4" "$(<"$SC_TMP/px.got")"
+	assertEquals "each a worker's line" 4 $(($(share px 1) + $(share px 2)))
 }
 
 test_killed_worker_started_again() {
