@@ -34,8 +34,11 @@ has_workers() {
 # epoll instance), and so taken the signals it handles from the loop?
 looping() {
 	for _p; do
-		ls -l "/proc/$_p/fd" 2>/dev/null | grep -q 'anon_inode:\[eventpoll\]' ||
-		    return 1
+		for _f in "/proc/$_p/fd/"*; do
+			[ "$(readlink "$_f")" = "anon_inode:[eventpoll]" ] &&
+			    continue 2
+		done
+		return 1
 	done
 }
 
