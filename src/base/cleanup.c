@@ -93,7 +93,7 @@ cleanup_spawning(void)
  * Called in a process forked to go on as sockcat (a worker, --workers):
  * the registry is its own, as if nothing had been started before.
  */
-void
+__startup void
 cleanup_forked(void)
 {
 	cleanup_pid = 0;

@@ -237,7 +237,7 @@ ev_round(void)
  * Has the loop anything in the kernel yet (its epoll instance)?  A process
  * forked after would share it with its parent (workers_start()).
  */
-int
+__startup int
 ev_started(void)
 {
 	return (ev_epfd != -1);

@@ -144,7 +144,7 @@ log_verbosity(void)
  * Mark each line of this process as worker w's (--workers): "worker w: "
  * before its text.
  */
-void
+__startup void
 log_set_worker(int w)
 {
 	log_worker = w;

@@ -52,7 +52,7 @@ worker_number(void)
  * end when its parent ends, however it ends (the signal is SIGTERM, which
  * runs the clean-up registry: the worker's programs end with it).
  */
-static void
+static __startup void
 worker_enter(struct workers *ws, int w)
 {
 	worker_self = w;
@@ -66,7 +66,7 @@ worker_enter(struct workers *ws, int w)
 }
 
 /* Fork worker w: returns 0 in it, 1 in the parent, or -1 with errno. */
-static int
+static __startup int
 workers_fork(struct workers *ws, int w)
 {
 	pid_t	 pid;
@@ -170,7 +170,7 @@ workers_reap(struct workers *ws)
  * ended them, or exits with 0.  Returns only in a worker started again:
  * its number.
  */
-static int
+static __startup int
 workers_supervise(struct workers *ws)
 {
 	siginfo_t	 si;
@@ -202,7 +202,7 @@ workers_supervise(struct workers *ws)
  * worker its number, 1 to n; the parent supervises them and never
  * returns.  Exits with one line if the first workers cannot be started.
  */
-int
+__startup int
 workers_start(int n)
 {
 	struct workers	 ws;
