@@ -62,8 +62,37 @@ void		 cleanup_signal(int);
 void		 cleanup_on_signals(void);
 int		 sig_action(int, const struct sigaction *, struct sigaction *);
 void		 sig_set_by_sockcat(sigset_t *);
-int		 thread_start(pthread_t *, void *(*)(void *), size_t);
-void		 threads_join(const pthread_t *, int);
+
+/* pool.c */
+/* A job for a pool's worker: the first member of the caller's struct. */
+struct pool_job {
+	TAILQ_ENTRY(pool_job)	 entry;
+	struct pool_share	*share;		/* its peer's, until it ends */
+	int			 state;
+	int			 cancelled;
+	int			 local;		/* pool_answer()'s */
+	const char		*starting;	/* ASYNC_START() */
+};
+/* What a pool runs and how many at once; read-only. */
+struct pool_conf {
+	void		(*work)(struct pool_job *);	/* in a worker: no
+							   loop, no log */
+	void		(*done)(struct pool_job *);	/* from the loop */
+	void		(*free)(struct pool_job *);	/* after done(), or
+							   once cancelled */
+	size_t		 stack;		/* each worker's */
+	int		 threads;	/* jobs running at once, and one more */
+	int		 threads_max;	/* for each peer with none, to this */
+	int		 share_threads;	/* one peer's jobs running at once */
+	int		 share_max;	/* one peer's jobs */
+	size_t		 queue_max;	/* jobs waiting for a worker */
+};
+struct pool;
+struct pool	*pool_new(const struct pool_conf *);
+int		 pool_submit(struct pool *, struct pool_job *,
+		    const struct sockaddr *);
+void		 pool_answer(struct pool *, struct pool_job *);
+void		 pool_cancel(struct pool *, struct pool_job *);
 
 /* log.c */
 void		 log_socat_form(void);

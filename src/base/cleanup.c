@@ -3,18 +3,15 @@
  * process ends (restore the terminal, remove a file it made, end its
  * programs) is registered here, and run both at exit() and from the
  * handler of a fatal signal.  With it, the signals' dispositions that a
- * child is given back, and the worker threads' start (taking no signal)
- * and their join at exit.
+ * child is given back.
  */
 /* SPDX-License-Identifier: ISC */
 
 #include <sys/types.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base.h"
@@ -281,52 +278,4 @@ sig_set_by_sockcat(sigset_t *set)
 		*set = sig_set_by_us;
 	else
 		sigemptyset(set);
-}
-
-/*
- * Start a worker thread running fn, with a stack of stack bytes, that
- * takes no signal: the main thread handles them all (the loop's).
- * Returns -1 with errno.
- */
-int
-thread_start(pthread_t *t, void *(*fn)(void *), size_t stack)
-{
-	pthread_attr_t	 attr;
-	sigset_t	 all, old;
-	int		 error;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, stack);
-	error = pthread_create(t, &attr, fn, NULL);
-	pthread_attr_destroy(&attr);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (error != 0) {
-		errno = error;
-		return (-1);
-	}
-	return (0);
-}
-
-/*
- * At exit, join the n workers of tids, told to leave: together they are
- * given a tenth of a second, and one still busy then (in a call that
- * does not return) is left to the end of the process.  Not from a
- * signal handler: nothing here is async-signal-safe.
- */
-void
-threads_join(const pthread_t *tids, int n)
-{
-	struct timespec	 until;
-	int		 i;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += 100 * 1000 * 1000;
-	if (until.tv_nsec >= 1000 * 1000 * 1000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000 * 1000 * 1000;
-	}
-	for (i = 0; i < n; i++)
-		(void)pthread_timedjoin_np(tids[i], NULL, &until);
 }
