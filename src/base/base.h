@@ -94,6 +94,20 @@ int		 pool_submit(struct pool *, struct pool_job *,
 void		 pool_answer(struct pool *, struct pool_job *);
 void		 pool_cancel(struct pool *, struct pool_job *);
 
+/* retry.c */
+#define RETRY_FOREVER	(-1)	/* tries after the first: no end */
+/* A policy for trying again, and the tries it has allowed so far. */
+struct retry {
+	int		 max;		/* tries after the first, or
+					   RETRY_FOREVER */
+	long long	 pause_ms;	/* the first pause, then the next */
+	long long	 cap_ms;	/* 0: every pause the first; else
+					   doubling up to it, jittered */
+	int		 tries;		/* retry_again()'s yeses */
+};
+int		 retry_again(struct retry *);
+long long	 retry_pause(struct retry *);
+
 /* log.c */
 void		 log_socat_form(void);
 void		 log_socat_debug(int);

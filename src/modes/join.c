@@ -661,13 +661,14 @@ join_dial(const struct side *sd, const char *port,
 	struct net_peer	 peer;
 	struct netconn	*nc;
 	char		*cause;
-	int		 left = sd->retries, status = 0;
+	struct retry	 retry = { .max = sd->retries };
+	int		 status = 0;
 
 	ev_timer_init(&pause, join_pause_cb, NULL);
 	while (stop == NULL || !*stop) {
 		nc = open_wait(sd, sd->host, port, how, &peer, &cause);
 		if (nc == NULL && cause != NULL && sd->dial_fork &&
-		    (left == RETRY_FOREVER || left-- > 0)) {
+		    retry_again(&retry)) {
 			log_verbose_warn(1, "%s", cause);
 			free(cause);
 		} else if (nc == NULL) {

@@ -911,14 +911,17 @@ listen_open(const struct side *sd, const char *host, int flags,
     char **cause)
 {
 	struct timespec	 ts;
-	int		 fd, tries;
+	struct retry	 retry = { .max = sd->retries,
+			    .pause_ms = sd->retry_ms };
+	long long	 ms;
+	int		 fd;
 
 	*cause = NULL;
 	if (flags & LISTEN_MANY)
 		gate_raise_nofile(&sd->gate);
 	if (sd->sock.family == AF_UNIX)
 		return (listen_drop(sd, unix_server(sd, cause), cause));
-	for (tries = 0;; tries++) {
+	for (;;) {
 		if (host == NULL && (flags & LISTEN_ANY))
 			fd = net_listen_all(sd, sd->ports[0], cause);
 		else
@@ -927,13 +930,13 @@ listen_open(const struct side *sd, const char *host, int flags,
 		 * socat's retry= and forever: a port still taken is tried
 		 * again after interval=; nothing else runs yet to wait for.
 		 */
-		if (fd != -1 || errno != EADDRINUSE || (sd->retries !=
-		    RETRY_FOREVER && tries >= sd->retries))
+		if (fd != -1 || errno != EADDRINUSE || !retry_again(&retry))
 			break;
 		free(*cause);
 		*cause = NULL;
-		ts.tv_sec = sd->retry_ms / 1000;
-		ts.tv_nsec = (sd->retry_ms % 1000) * 1000000;
+		ms = retry_pause(&retry);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000;
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			;
 	}

@@ -29,9 +29,6 @@
  * command line's), and is read-only from then on.
  */
 
-/* --retry forever. */
-#define RETRY_FOREVER		(-1)
-
 /* --retry-interval when it is not given, in milliseconds. */
 #define RETRY_DEFAULT_MS	1000
 

@@ -35,7 +35,7 @@ struct opening {
 	struct dial_how		 how;
 	open_cb			*cb;
 	void			*arg;
-	int			 tries;	/* dials that failed */
+	struct retry		 retry;	/* --retry */
 	int			 quiet;	/* the owner says the failures */
 	struct ev_timer		 pause;	/* --retry-interval, between tries */
 	uint64_t		 until;	/* ev_now() the handshakes end by;
@@ -374,18 +374,16 @@ open_rdv_ws(struct opening *op, struct ws *w)
 }
 
 /*
- * --retry: after the tries-th try failed with error (and no message), is
- * another due?  Only a peer that is not there yet is waited for: a
- * refusal, a time-out, an unreachable host or network, a Unix socket
- * whose file is not made yet (socat's retry= waits for it too).  A
- * failure with a message (a name that does not resolve, a source that
- * cannot be bound, a proxy's refusal) is final.
+ * --retry: did a try fail with error (and no message) because the peer
+ * is not there yet?  A refusal, a time-out, an unreachable host or
+ * network, a Unix socket whose file is not made yet (socat's retry= waits
+ * for it too).  A failure with a message (a name that does not resolve, a
+ * source that cannot be bound, a proxy's refusal) is final.
  */
 static int
-dial_retry_due(const struct side *sd, int tries, int error,
-    const char *cause)
+open_not_yet(int error, const char *cause)
 {
-	if (sd->retries == 0 || cause != NULL)
+	if (cause != NULL)
 		return (0);
 	switch (error) {
 	case ECONNREFUSED:
@@ -397,11 +395,10 @@ dial_retry_due(const struct side *sd, int tries, int error,
 	case ECONNRESET:
 	case ECONNABORTED:
 	case ENOENT:
-		break;
+		return (1);
 	default:
 		return (0);
 	}
-	return (sd->retries == RETRY_FOREVER || tries < sd->retries);
 }
 
 /*
@@ -419,8 +416,8 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 	if (fd == -1) {
 		/* --retry: a peer that is not there yet is waited for. */
 		if (!(op->how.flags & DIAL_ONCE) &&
-		    dial_retry_due(op->sd, op->tries++, error, cause)) {
-			ev_timer_arm(&op->pause, op->sd->retry_ms);
+		    open_not_yet(error, cause) && retry_again(&op->retry)) {
+			ev_timer_arm(&op->pause, retry_pause(&op->retry));
 			return;
 		}
 		open_end(op, NULL, error, cause);
@@ -535,6 +532,8 @@ open_start(const struct side *sd, const char *host, const char *port,
 		return (NULL);
 	}
 	ASYNC_START(op, "open_start");
+	op->retry = (struct retry){ .max = sd->retries,
+	    .pause_ms = sd->retry_ms };
 	ev_timer_init(&op->pause, open_pause_cb, op);
 	ev_timer_init(&op->rdv_wait, open_rdv_wait_cb, op);
 	if (open_try(op) == -1) {

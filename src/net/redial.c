@@ -2,8 +2,7 @@
  * A client's connection made again after it ended (--reconnect): a pause,
  * then the side opened again (open.c), until one attempt gets through or
  * MAX have failed.  The pause starts at --retry-interval and doubles after
- * each failed attempt, up to REDIAL_MAX_MS, drawn at random from its upper
- * half so that clients cut off together do not all come back together.
+ * each failed attempt, up to REDIAL_MAX_MS, jittered (retry_pause()).
  */
 /* SPDX-License-Identifier: ISC */
 
@@ -25,8 +24,7 @@ struct redial {
 	struct dial_how		 how;	/* the owner's, one try at a time */
 	redial_cb		*cb;
 	void			*arg;
-	int			 tries;	/* Attempts since the loss. */
-	long long		 pause_ms; /* The next pause, before jitter. */
+	struct retry		 retry;	/* Attempts since the loss. */
 	struct ev_timer		 timer;
 	struct opening		*op;	/* The attempt in progress. */
 };
@@ -58,54 +56,39 @@ redial_new(const struct side *sd, const char *host, const char *port,
 	return (r);
 }
 
-/* Wait the pause, jittered: somewhere in its upper half. */
+/*
+ * The connection was lost, or an attempt failed: the next attempt after a
+ * pause, or, when the attempts allowed are spent, the end, told to the
+ * owner.  The callback comes from the loop.
+ */
 static void
-redial_pause(struct redial *r)
+redial_next(struct redial *r)
 {
-	long long	 half = r->pause_ms / 2;
-
-	ev_timer_arm(&r->timer, r->pause_ms - half +
-	    (long long)arc4random_uniform((uint32_t)half + 1));
+	if (retry_again(&r->retry))
+		ev_timer_arm(&r->timer, retry_pause(&r->retry));
+	else
+		r->cb(-1, NULL, NULL, NULL, r->arg);
 }
 
 /*
- * The connection was lost: start trying to make it again, after the
- * first pause.  The callback comes from the loop.
+ * The connection was lost: try to make it again.  The callback comes from
+ * the loop.
  */
 void
 redial_start(struct redial *r)
 {
-	r->tries = 0;
-	r->pause_ms = r->sd->retry_ms;
-	redial_pause(r);
+	r->retry = (struct retry){ .max = r->sd->reconnect_max > 0 ?
+	    r->sd->reconnect_max : RETRY_FOREVER, .pause_ms = r->sd->retry_ms,
+	    .cap_ms = r->sd->retry_ms > REDIAL_MAX_MS ? r->sd->retry_ms :
+	    REDIAL_MAX_MS };
+	redial_next(r);
 }
 
 /* How many attempts were made since redial_start(). */
 int
 redial_tries(const struct redial *r)
 {
-	return (r->tries);
-}
-
-/*
- * An attempt failed, for cause (said with -v) or for the reason the dial
- * has said already (NULL): the next one after a longer pause, or, when
- * the attempts allowed are spent, the end, told to the owner.
- */
-static void
-redial_failed(struct redial *r, const char *cause)
-{
-	long long	 cap;
-
-	if (cause != NULL)
-		log_verbose_warn(1, "%s", cause);
-	if (r->sd->reconnect_max > 0 && r->tries >= r->sd->reconnect_max) {
-		r->cb(-1, NULL, NULL, NULL, r->arg);
-		return;
-	}
-	cap = r->sd->retry_ms > REDIAL_MAX_MS ? r->sd->retry_ms : REDIAL_MAX_MS;
-	r->pause_ms = r->pause_ms > cap / 2 ? cap : r->pause_ms * 2;
-	redial_pause(r);
+	return (r->retry.tries);
 }
 
 /* An attempt is over: the owner takes its socket, TLS and WebSocket. */
@@ -123,7 +106,9 @@ redial_opened(struct netconn *nc, const struct net_peer *peer, int error,
 		/* A path's failure is said by nobody else. */
 		if (cause == NULL && (r->how.flags & DIAL_UNIX))
 			log_verbose_warn(1, "%s: %s", r->host, strerror(error));
-		redial_failed(r, cause);
+		else if (cause != NULL)
+			log_verbose_warn(1, "%s", cause);
+		redial_next(r);
 		return;
 	}
 	fd = nc->fd;
@@ -142,10 +127,11 @@ redial_try(void *arg)
 {
 	struct redial	*r = arg;
 
-	r->tries++;
 	if ((r->op = open_start(r->sd, r->host, r->port, &r->how,
-	    redial_opened, r)) == NULL)
-		redial_failed(r, strerror(errno));
+	    redial_opened, r)) == NULL) {
+		log_verbose_warn(1, "%s", strerror(errno));
+		redial_next(r);
+	}
 }
 
 /* Give up any attempt in progress and free r; its callback never comes. */
