@@ -4,7 +4,8 @@
 # which --help TOPIC lists; the manual's pages are what doc/man/gen.py
 # makes of their sources, each clean for mandoc, and all installed; the
 # bash completion, loaded in bash, completes options and their values.
-# And tests/README.md indexes every suite and helper.
+# And tests/README.md indexes every suite and helper, and doc/design.md's
+# map names every file of src/.
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
@@ -801,6 +802,89 @@ missing udppeer.py
 twice t-udp.sh
 stale t-gone.sh
 stale t-older.sh" "$(index_problems "$SC_TMP/copy")"
+}
+
+
+# map_problems TOP: what the map that opens TOP/doc/design.md (the table
+# under "## The map": feature, files under src/, entry, suite) gets wrong
+# about TOP's tree, one line each: "missing FILE" for a file of src/ in no
+# row, "no file FILE" and "no suite SUITE" for a name that is not there,
+# "no function NAME() in its row" for an entry no file of its row defines
+# (a definition starts its line, as style(9) writes it).
+map_problems() {
+	awk -F'|' '/^## The map/ { on = 1; next }
+	    on && /^## / { exit }
+	    on && /^\| / && $2 !~ /^ *feature *$/ && $2 !~ /^-+$/ {
+		n++
+		for (c = 3; c <= 5; c++)
+			for (s = $c; match(s, /`[^`]*`/);
+			    s = substr(s, RSTART + RLENGTH))
+				print n, c, substr(s, RSTART + 1, RLENGTH - 2)
+	    }' "$1/doc/design.md" >"$SC_TMP/map.cells"
+	awk '$2 == 3 { print $3 }' "$SC_TMP/map.cells" | sort -u \
+	    >"$SC_TMP/map.files"
+	(cd "$1/src" && ls -- */*.c) | sort >"$SC_TMP/map.src"
+	comm -23 "$SC_TMP/map.src" "$SC_TMP/map.files" | sed 's/^/missing /'
+	while read -r f; do
+		[ -f "$1/src/$f" ] || echo "no file $f"
+	done <"$SC_TMP/map.files"
+	awk '$2 == 5 { print $3 }' "$SC_TMP/map.cells" | sort -u |
+	    while read -r t; do
+		[ -f "$1/tests/$t" ] || echo "no suite $t"
+	done
+	awk '$2 == 4 { print $1, $3 }' "$SC_TMP/map.cells" |
+	    while read -r n fn; do
+		files=$(awk -v n="$n" -v top="$1/src/" '$1 == n && $2 == 3 {
+		    print top $3 }' "$SC_TMP/map.cells")
+		# shellcheck disable=SC2086
+		case $fn in
+		*"()") grep -qs "^${fn%??}(" $files ||
+			echo "no function $fn in its row" ;;
+		*) echo "no function $fn in its row" ;;
+		esac
+	done
+}
+
+# doc/design.md opens with a map of src/: every file in a row, and every
+# file, entry function and suite a row names there.  The file list is
+# ls's, never a count, so that files added, moved or merged are found.
+test_design_map_matches_the_tree() {
+	top=${TESTS_DIR:-$(dirname "$0")}/..
+	assertEquals "doc/design.md's map against src/" "" \
+	    "$(map_problems "$top")"
+	# A guard for the extraction: rows were read, with their columns.
+	assertTrue "a file of a row" "grep -qx '[0-9]* 3 base/event.c' \
+	    '$SC_TMP/map.cells'"
+	assertTrue "an entry of a row" "grep -qx '[0-9]* 4 ev_loop()' \
+	    '$SC_TMP/map.cells'"
+	assertTrue "a suite of a row" "grep -qx '[0-9]* 5 t-tcp.sh' \
+	    '$SC_TMP/map.cells'"
+}
+
+# The map's check fails as it should: on a copy of the tree with a file
+# added to src/, one taken out of the map, a file, a suite and an entry
+# that are not there, and an entry moved to a row that does not define it.
+test_design_map_check_finds_what_is_wrong() {
+	top=${TESTS_DIR:-$(dirname "$0")}/..
+	mkdir -p "$SC_TMP/copy/doc" "$SC_TMP/copy/tests"
+	(cd "$top/src" && ls -- */*.c) | while read -r f; do
+		mkdir -p "$SC_TMP/copy/src/${f%/*}"
+		grep '^[a-z_][a-z_0-9]*(' "$top/src/$f" >"$SC_TMP/copy/src/$f"
+	done
+	: >"$SC_TMP/copy/src/net/new.c"
+	cp "$top"/tests/t-*.sh "$SC_TMP/copy/tests/"
+	sed -e '/^| VSOCK /d' \
+	    -e '/^| `--fifo` /s/`io\/fifo.c`/& `io\/gone.c`/' \
+	    -e '/^| `--fifo` /s/`fifo_open()`/`gone_start()`/' \
+	    -e '/^| `--fifo` /s/`t-fifo.sh`/`t-gone.sh`/' \
+	    -e '/^| `--raw` /s/`term_start()`/`ev_loop()`/' \
+	    "$top/doc/design.md" >"$SC_TMP/copy/doc/design.md"
+	assertEquals "problems found" "missing net/new.c
+missing net/vsock.c
+no file io/gone.c
+no suite t-gone.sh
+no function ev_loop() in its row
+no function gone_start() in its row" "$(map_problems "$SC_TMP/copy")"
 }
 
 sc_run_shunit2
