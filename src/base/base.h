@@ -108,6 +108,39 @@ struct retry {
 int		 retry_again(struct retry *);
 long long	 retry_pause(struct retry *);
 
+/* taken.c */
+/*
+ * Debug builds mark each field of the configuration a path applies, by
+ * its part (the struct it is in) and its offset there, so that the front
+ * can say at exit which option given no path read (doc/design.md, "An
+ * option given is applied or refused").  A layer marks with its parts'
+ * macros (SIDE_TAKEN() in net/net.h, FLOW_TAKEN() in modes/modes.h ...);
+ * a copy of a struct marks what the original's fields are for.
+ */
+enum taken_part {
+	TAKEN_SIDE,		/* struct side: every side's settings */
+	TAKEN_FLOW,		/* struct flow */
+	TAKEN_LOCAL,		/* struct local */
+	TAKEN_FWD,		/* struct fwd_conf */
+	TAKEN_RELAY,		/* struct relay_conf */
+	TAKEN_JOB,		/* struct job */
+	TAKEN_RUN,		/* struct runtime */
+	TAKEN_OPTIONS,		/* the front's struct options */
+	TAKEN_PARTS,
+};
+#define TAKEN_BYTES_MAX		32768	/* the largest part, in bytes */
+#ifdef SC_DEBUG
+void		 taken(int, size_t, size_t);
+int		 taken_any(int, size_t, size_t);
+void		 taken_drop(int, size_t, size_t);
+#define TAKEN(part, type, f)	taken((part), offsetof(type, f),	\
+				    sizeof(((type *)0)->f))
+#define TAKEN_AT(part, off, size) taken((part), (off), (size))
+#else
+#define TAKEN(part, type, f)	((void)0)
+#define TAKEN_AT(part, off, size) ((void)0)
+#endif
+
 /* log.c */
 void		 log_socat_form(void);
 void		 log_socat_debug(int);

@@ -410,6 +410,7 @@ step_last(struct cmdline *cl)
 	if (o->side.sock.dccp)
 		o->side.sock.socktype = SOCK_DCCP;
 	log_init(o->verbose);
+	OPTIONS_TAKEN(verbose);
 	if (cl->auth_nopass && !o->side.listen && o->side.proxy.user != NULL &&
 	    o->side.proxy.pass == NULL && !isatty(STDIN_FILENO)) {
 		o->side.proxy.pass = "";

@@ -32,6 +32,8 @@ enum {
 #define RELAY_WAIT_MS		(10 * 60 * 1000)
 #define RELAY_PER_ADDR		16
 
+#define OPT_ROWS_MAX	256	/* rows of the option table, at most */
+
 /*
  * What a command line asks for, filled once by cmdline.c, then read-only.
  * The modes are given its parts in a struct job (mode.c), each layer
@@ -97,6 +99,8 @@ struct options {
 	const char	*replay;	/* --replay FILE[,OPTIONS] */
 	char		*replay_text;	/* as an address: "replay:FILE..." */
 	struct side	 replay_side;	/* its side: the near end */
+	unsigned char	 given[OPT_ROWS_MAX / 8]; /* the rows of the options
+					   the command line set, a bit each */
 };
 
 /* socat's -t when it is not given, in milliseconds. */
@@ -290,8 +294,26 @@ struct optdef {
 	unsigned char	 exits;		/* prints something and exits */
 	unsigned char	 joins;		/* --help shows it on the line of the
 					   row before, whose line says both */
+	unsigned char	 selects;	/* it only selects a mode: no path
+					   reads it (the audit, optaudit.c) */
+#ifdef SC_DEBUG
+	unsigned char	 taken_part;	/* TAKEN_* + 1 where a path marks it
+					   other than at its field (TAKES()) */
+	unsigned char	 taken_size;
+	unsigned short	 taken_off;
+#endif
 };
-#define OPT_ROWS_MAX	256	/* rows of the table, at most */
+/*
+ * A row whose field is not what the paths read (the front makes that of
+ * it): where they mark it instead, a field f of type in part TAKEN_p.
+ */
+#ifdef SC_DEBUG
+#define TAKES(p, type, f)	.taken_part = TAKEN_##p + 1,		\
+				.taken_off = offsetof(type, f),		\
+				.taken_size = sizeof(((type *)0)->f),
+#else
+#define TAKES(p, type, f)
+#endif
 const struct optdef *opt_table(size_t *);
 const struct opttopic *opt_topics(size_t *);
 const struct opttopic *opt_topic_find(const char *);
@@ -316,6 +338,17 @@ opt_set_fn	 opt_md5sig, opt_tos, opt_rtable, opt_proxy, opt_listen_fd,
 		 opt_send,
 		 opt_script, opt_timestamp, opt_record, opt_workers;
 void		 replay_setup(struct side *, const struct side *);
+
+/* optaudit.c */
+#ifdef SC_DEBUG
+void		 opt_audit_arm(const struct options *);
+int		 opt_audit(int);
+#else
+#define opt_audit_arm(o)	((void)(o))
+#define opt_audit(status)	(status)
+#endif
+/* Debug builds: the front applies a field of struct options itself. */
+#define OPTIONS_TAKEN(f)	TAKEN(TAKEN_OPTIONS, struct options, f)
 
 /* cmdline-check.c */
 void		 check(struct cmdline *);

@@ -162,6 +162,7 @@ main(int argc, char **argv)
 	if (o.side.via.ws)
 		ws_bridge_drain();
 	stats_end();
+	status = opt_audit(status);
 	/*
 	 * Each side frees what it owns: a pair's sides what their addresses
 	 * made, the command line's side what its options made, which the

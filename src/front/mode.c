@@ -272,5 +272,7 @@ mode_run(struct options *o)
 		j.fwd = &o->pairfwd;
 	if (o->joinmode)
 		j.peer = o->peer;
+	/* The command line read, checked and made ready: the audit's start. */
+	opt_audit_arm(o);
 	return (modes[i].run(&j));
 }

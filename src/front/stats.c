@@ -137,6 +137,8 @@ __startup void
 stats_init(const struct options *o)
 {
 	memset(&st, 0, sizeof(st));
+	OPTIONS_TAKEN(stats);
+	OPTIONS_TAKEN(progress);
 	st.stats = o->stats || o->verbose >= 2;
 	st.buffers = o->verbose >= 3;
 	if (o->progress == PROGRESS_ALWAYS)

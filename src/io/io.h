@@ -228,6 +228,11 @@ int		 tls_available(void);
 struct tls_ctx	*tls_ctx_new(const struct tls_conf *, int, char **);
 int		 tls_ctx_reload(struct tls_ctx *, char **);
 void		 tls_ctx_free(struct tls_ctx *);
+#ifdef SC_DEBUG
+void		 tls_ctx_taken(const struct tls_ctx *, int, size_t);
+#else
+#define tls_ctx_taken(tc, part, off)	((void)(tc))
+#endif
 int		 tls_check_peer(const struct tls_conf *, struct tls *,
 		    char **);
 /* --secret: the TLS 1.3 key its code makes, and the name it is sent by. */

@@ -316,7 +316,21 @@ struct tls_ctx {
 	size_t			 alpn_len;
 	SSL_SESSION		*session;	/* a client's last, to resume */
 	unsigned char		 psk[TLS_PSK_LEN]; /* --secret's key */
+#ifdef SC_DEBUG
+	/* The bytes of conf it applied, for the audit (tls_ctx_taken()). */
+	unsigned char		 read[(sizeof(struct tls_conf) + 7) / 8];
+	int			 taken_part; /* where they are marked, + 1 */
+	size_t			 taken_off;
+#endif
 };
+#ifdef SC_DEBUG
+void		 tls_conf_read(const struct tls_ctx *, size_t, size_t);
+#define TLS_READ(tc, f)						\
+	tls_conf_read((tc), offsetof(struct tls_conf, f),		\
+	    sizeof(((struct tls_conf *)0)->f))
+#else
+#define TLS_READ(tc, f)	((void)(tc))
+#endif
 
 /* tls.c */
 const char	*tls_error(void);

@@ -41,6 +41,13 @@ tls_ctx_free(struct tls_ctx *tc)
 {
 }
 
+#ifdef SC_DEBUG
+void
+tls_ctx_taken(const struct tls_ctx *tc, int part, size_t off)
+{
+}
+#endif
+
 int
 tls_secret_key(const struct tls_conf *conf, unsigned char *key,
     char **cause)

@@ -631,6 +631,47 @@ tls_ctx_new(const struct tls_conf *conf, int flags, char **cause)
 	return (tc);
 }
 
+#ifdef SC_DEBUG
+/* Debug builds: tc applied the size bytes at off of its conf. */
+void
+tls_conf_read(const struct tls_ctx *tc, size_t off, size_t size)
+{
+	struct tls_ctx	*m = (struct tls_ctx *)tc;	/* the audit's own */
+	size_t		 i;
+
+	for (i = off; i < off + size; i++)
+		m->read[i / 8] |= 1 << (i % 8);
+	if (tc->taken_part != 0)
+		taken(tc->taken_part - 1, tc->taken_off + off, size);
+}
+
+/*
+ * Debug builds: a path uses tc, made from the conf at off of part: what
+ * tc applied of it, and applies from now on, is marked there (taken.c).
+ * The first to say where tc's conf came from is right: a forwarder's
+ * target is a side, its TLS --forward-ssl's.
+ */
+void
+tls_ctx_taken(const struct tls_ctx *tc, int part, size_t off)
+{
+	struct tls_ctx	*m = (struct tls_ctx *)tc;
+	size_t		 i;
+
+	if (tc == NULL)
+		return;
+	if (tc->taken_part == 0) {
+		m->taken_part = part + 1;
+		m->taken_off = off;
+	}
+	part = tc->taken_part - 1;
+	off = tc->taken_off;
+	for (i = 0; i < sizeof(tc->conf[0]); i++) {
+		if (tc->read[i / 8] & (1 << (i % 8)))
+			taken(part, off + i, 1);
+	}
+}
+#endif
+
 void
 tls_ctx_free(struct tls_ctx *tc)
 {
@@ -851,6 +892,9 @@ tls_ctx_proto(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	const struct tls_conf	*c = tc->conf;
 	int			 server = tc->flags & TLS_SERVER;
 
+	TLS_READ(tc, min_version);
+	TLS_READ(tc, max_version);
+	TLS_READ(tc, legacy);
 	if (!(tc->flags & TLS_DGRAM)) {
 		if (tls_ctx_versions(c, ctx, cause) == -1)
 			return (-1);
@@ -895,8 +939,11 @@ tls_ctx_identity(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	const struct tls_conf	*c = tc->conf;
 	const char		*key = c->key != NULL ? c->key : c->cert;
 
+	TLS_READ(tc, secret);
 	if (c->secret != NULL)
 		return (tls_ctx_fill_secret(tc, ctx, cause));
+	TLS_READ(tc, cert);
+	TLS_READ(tc, key);
 	if (c->cert == NULL) {
 		if (c->key != NULL) {
 			log_cause(cause, "--ssl-key needs --ssl-cert");
@@ -933,12 +980,14 @@ tls_ctx_trust(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	const struct tls_conf	*c = tc->conf;
 	int			 server = tc->flags & TLS_SERVER;
 
+	TLS_READ(tc, verify);
 	if (!c->verify || c->secret != NULL) {
 		if (!c->verify && c->npins > 0 && server)
 			SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 			    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_accept_any);
 		return (0);
 	}
+	TLS_READ(tc, trustfile);
 	if (c->trustfile != NULL) {
 		ERR_clear_error();
 		if (SSL_CTX_load_verify_locations(ctx, c->trustfile,
@@ -987,6 +1036,8 @@ tls_ctx_fill(struct tls_ctx *tc, SSL_CTX *ctx, char **cause)
 	 * ones of a DSA key): a server's parameters are OpenSSL's, sized to
 	 * its key.
 	 */
+	TLS_READ(tc, ciphers);
+	TLS_READ(tc, alpn);
 	if (server && c->ciphers != NULL)
 		SSL_CTX_set_dh_auto(ctx, 1);
 	if (c->ciphers != NULL &&

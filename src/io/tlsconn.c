@@ -379,6 +379,10 @@ tls_hs_begin(struct tls_ctx *tc, struct tls *t, int fd, const char *host,
 		return (NULL);
 	}
 	h->t = t;
+	/* The peer's name is set and its pins checked (tls_check_peer()). */
+	TLS_READ(tc, npins);
+	if (!server)
+		TLS_READ(tc, servername);
 	if (!hello) {
 		t->dgram = (tc->flags & TLS_DGRAM) != 0;
 		t->ssl = SSL_new(tc->ctx);

@@ -488,6 +488,7 @@ console_edit(struct broker *b, struct endpoint *in)
 	    stdio_tty_raw() == -1)
 		return;
 	edit_init(&b->ed, STDOUT_FILENO, 1, NULL, console_key_after, &b->ed);
+	LOCAL_TAKEN(history);
 	if (path != NULL && edit_history_file(&b->ed, path, &why) == -1)
 		fatalx("%s: %s", path, why);
 	edit_attach(&b->ed, in);
@@ -549,6 +550,12 @@ broker_run(const struct job *j, const struct broker_room *room)
 	b.j = j;
 	b.room = room;
 	TAILQ_INIT(&b.members);
+	/* What the console is (console_start()), a member's stall. */
+	FLOW_TAKEN(no_stdin);
+	FLOW_TAKEN(recv_only);
+	FLOW_TAKEN(send_only);
+	FLOW_TAKEN(monitor);
+	JOB_TAKEN(stall_ms);
 	if ((b.fo = fanout_new(j->stall_ms != TIME_NONE ? j->stall_ms :
 	    BROKER_STALL_MS)) == NULL)
 		fatal("fanout");

@@ -424,6 +424,8 @@ chat_init(struct chat *c, const struct job *j)
 	c->edit = c->tty && isatty(STDIN_FILENO);
 	edit_init(&c->ed, STDOUT_FILENO, 1, chat_key_before, chat_key_after,
 	    c);
+	if (c->edit)
+		LOCAL_TAKEN(history);
 	if (j->local->history != NULL && c->edit &&
 	    edit_history_file(&c->ed, j->local->history, &why) == -1)
 		fatalx("%s: %s", j->local->history, why);

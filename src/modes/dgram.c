@@ -326,6 +326,11 @@ dgram_serve(const struct job *j, int fd)
 	char			*cause;
 
 	memset(&ds, 0, sizeof(ds));
+	SIDE_TAKEN(timeout_ms);
+	FLOW_TAKEN(idle_ms);
+	FLOW_TAKEN(send_only);
+	FLOW_TAKEN(no_stdin);
+	FLOW_TAKEN(recv_only);		/* the front made no_stdin of it */
 	ds.j = j;
 	ds.fd = fd;
 	TAILQ_INIT(&ds.peers);

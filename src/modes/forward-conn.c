@@ -376,6 +376,8 @@ fconn_relay(struct fconn *fc)
 	if (fc->peer)
 		how.idle_ms = j->side->gate.idle_ms != TIME_NONE ?
 		    j->side->gate.idle_ms : FWD_UDP_IDLE_MS;
+	SIDE_TAKEN(timeout_ms);
+	RUN_TAKEN(dump);
 	if (j->run->dump == NULL)
 		how.tap[0] = how.tap[1] = NULL;
 	else if ((fc->off = calloc(2, sizeof(*fc->off))) == NULL)
@@ -625,6 +627,12 @@ fconn_next(struct fconn *fc)
 		 * socket comes parked: the pump watches it at once, in one
 		 * change to the kernel's set.
 		 */
+		/* --forward-ssl's TLS is the targets' (tls_ctx_taken()). */
+		if (j->fwd->tls.on) {
+			FWD_TAKEN(tls.on);
+			tls_ctx_taken(sd->tls.ctx, TAKEN_FWD,
+			    offsetof(struct fwd_conf, tls));
+		}
 		memset(&how, 0, sizeof(how));
 		how.flags = DIAL_PARK | DIAL_ONCE;
 		if (sd->sock.family == AF_UNIX)
@@ -703,6 +711,9 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	/* The outbound stage keeps the targets it starts with. */
 	fc->out->ts = f->ts;
 	f->ts->refs++;
+	FWD_TAKEN(n);
+	FWD_TAKEN(send_proxy);
+	FWD_TAKEN(round_robin);
 	fc->out->first = f->j->fwd->round_robin ? f->rr++ % f->ts->n : 0;
 	return (fc);
 }

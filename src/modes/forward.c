@@ -645,6 +645,7 @@ forward_listen(const struct job *j)
 	f.j = j;
 	TAILQ_INIT(&f.early);
 	TAILQ_INIT(&f.fconns);
+	FWD_TAKEN(file);		/* read again on SIGHUP */
 	f.ts = targets_new(j->fwd->n);
 	for (i = 0; i < j->fwd->n; i++)
 		targets_set(f.ts, i, &j->fwd->sides[i]);
@@ -664,6 +665,7 @@ forward_listen(const struct job *j)
 	 * and reports its figures on SIGUSR1, from the loop.  Without -k
 	 * it serves one client, and both keep their usual end.
 	 */
+	SIDE_TAKEN(keep);
 	if (j->side->keep && (ev_signal(SIGHUP, forward_sighup, &f) == -1 ||
 	    ev_signal(SIGUSR1, forward_sigusr1, &f) == -1))
 		fatal("signal");

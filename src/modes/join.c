@@ -62,6 +62,10 @@ join_declare_nc(struct join *jn, const struct join_how *how)
 	long long		 ms;
 	int			 dgram = sd->sock.socktype == SOCK_DGRAM;
 
+	FLOW_TAKEN(quit_ms);
+	FLOW_TAKEN(deadline_ms);
+	FLOW_TAKEN(half_close);
+	FLOW_TAKEN(send_only);
 	/* A datagram socket never reads end-of-file: an error ends it. */
 	if (dgram)
 		jn->s->ends |= SS_FAILFAST;
@@ -121,6 +125,9 @@ join_declare_dgram(struct join *jn, const struct join_how *how)
 	const struct flow	*f = how->flow;
 	long long		 ms = f->quit_ms;
 
+	FLOW_TAKEN(quit_ms);
+	FLOW_TAKEN(deadline_ms);
+	FLOW_TAKEN(half_close);
 	jn->way[0]->flags |= CH_FINAL_NOW;
 	if (f->half_close)
 		return (0);
@@ -233,6 +240,9 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 	 * Pacing: -i after each line sent, --delay after each write; -W,
 	 * the reads of what comes back.
 	 */
+	FLOW_TAKEN(interval_ms);
+	FLOW_TAKEN(delay_ms);
+	FLOW_TAKEN(recv_limit);
 	if (channel_pace(ch, i == how->sent ? f->interval_ms : 0, f->delay_ms,
 	    i == how->sent ? 0 : (uint64_t)f->recv_limit) == -1)
 		return (-1);
@@ -289,11 +299,22 @@ join_stages(struct join *jn, const struct join_how *how, char **cause)
 				    END_LINE | END_REPLAY));
 
 	if (f->crlf && jn->way[1] != NULL && jn->way[1]->xform == NULL &&
-	    !(near & END_NET) && (far & (END_NET | END_LINE)))
+	    !(near & END_NET) && (far & (END_NET | END_LINE))) {
+		FLOW_TAKEN(crlf);
 		jn->way[1]->xform = crlf_xform;
-	if (f->stamp != NULL && own && out != NULL && out->ops == NULL &&
-	    stamp_endpoint(out, f->stamp) == -1)
-		return (-1);
+	}
+	if (f->stamp != NULL && own && out != NULL && out->ops == NULL) {
+		FLOW_TAKEN(stamp);
+		if (stamp_endpoint(out, f->stamp) == -1)
+			return (-1);
+	}
+	/* --timestamp stamps the logs' lines too (dump_stamp()). */
+	if (how->dump != NULL) {
+		RUN_TAKEN(dump);
+		if (f->stamp != NULL)
+			FLOW_TAKEN(stamp);
+	}
+	FLOW_TAKEN(record);
 	if (f->record != NULL)
 		return (recorder_start(jn->s, jn->way[0], jn->way[1],
 		    f->record, how->far != NULL && how->far->listen, cause));

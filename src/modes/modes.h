@@ -128,6 +128,14 @@ struct job {
 	struct runtime		*run;
 };
 
+/* Debug builds: a path applies a field of the job's parts (taken.c). */
+#define FLOW_TAKEN(f)		TAKEN(TAKEN_FLOW, struct flow, f)
+#define LOCAL_TAKEN(f)		TAKEN(TAKEN_LOCAL, struct local, f)
+#define FWD_TAKEN(f)		TAKEN(TAKEN_FWD, struct fwd_conf, f)
+#define RELAY_TAKEN(f)		TAKEN(TAKEN_RELAY, struct relay_conf, f)
+#define JOB_TAKEN(f)		TAKEN(TAKEN_JOB, struct job, f)
+#define RUN_TAKEN(f)		TAKEN(TAKEN_RUN, struct runtime, f)
+
 /* relay.c */
 int		 relay_listen(const struct job *);
 

@@ -250,6 +250,7 @@ plain_dialled(int fd, const struct net_peer *peer, void *arg)
 	/* A Unix-domain socket has no port, and -U's mode no such line. */
 	if (p->port != NULL)
 		net_report_connect(sd, sd->host, p->port, peer);
+	FLOW_TAKEN(fdpass);
 	if (p->j->flow->fdpass)
 		plain_pass_fd(fd);
 }

@@ -290,6 +290,7 @@ conn_telnet(struct conn *c)
 {
 	const struct job	*j = c->p->j;
 
+	FLOW_TAKEN(telnet);
 	if (!j->flow->telnet)
 		return (0);
 	memset(&c->telnet, 0, sizeof(c->telnet));
@@ -312,6 +313,10 @@ conn_set_idle(struct conn *c)
 	long long		 ms = j->side->timeout_ms, idle = j->side->gate.idle_ms;
 
 	c->idle_limit = 0;
+	SIDE_TAKEN(timeout_ms);
+	FLOW_TAKEN(idle_ms);
+	if (!j->side->listen)
+		SIDE_TAKEN(gate.idle_ms);
 	if (j->flow->idle_ms != TIME_NONE)
 		ms = j->flow->idle_ms;
 	if (!j->side->listen && idle != TIME_NONE && (ms == TIME_NONE ||
@@ -425,6 +430,7 @@ conn_script(struct conn *c)
 		errno = EINVAL;
 		return (-1);
 	}
+	FLOW_TAKEN(script);
 	lines = j->flow->crlf || sd->sock.socktype == SOCK_DGRAM ||
 	    ((sd->ws.on || sd->ws.path != NULL) && !sd->ws.binary);
 	if ((c->ex = expect_attach(c->s, c->rx, c->tx, j->flow->script, lines,
@@ -464,6 +470,14 @@ conn_start_stdio(struct conn *c)
 			    j->flow->send_only ? CH_HOLD : 0),
 			    (shut_tx ? CH_SHUTDOWN : 0) | copy };
 
+	FLOW_TAKEN(shut_net);
+	FLOW_TAKEN(half_close);
+	FLOW_TAKEN(no_splice);
+	FLOW_TAKEN(no_stdin);
+	FLOW_TAKEN(recv_only);		/* the front made no_stdin of it */
+	FLOW_TAKEN(send_only);
+	SIDE_TAKEN(fifo);
+	SIDE_TAKEN(reconnect);
 	/* Said by conn_join(); the rest, once, below. */
 	if (conn_join(c, plain_watch, &eh, flags, j->flow->send_only) == -1)
 		return (-1);
@@ -559,6 +573,7 @@ plain_greeting(struct plain *p)
 	size_t		 len = 0;
 	int		 fd;
 
+	FLOW_TAKEN(on_connect);
 	if (text == NULL)
 		return;
 	if (text[0] != '@' || text[1] == '@') {
@@ -631,6 +646,8 @@ plain_init(struct plain *p, const struct job *j)
 	if (near->fifo != NULL && fifo_open(near->fifo, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 	/* --readline's editor; an idle one otherwise, which edit_free() takes. */
+	LOCAL_TAKEN(readline);
+	LOCAL_TAKEN(raw);
 	if (j->local->readline)
 		plain_readline_init(p);
 	else
@@ -656,6 +673,7 @@ plain_listen_start(void *arg, struct netconn *nc, const struct net_peer *peer)
 	struct plain	*p = arg;
 
 	/* Without -k, the first client is the only one, as with nc. */
+	SIDE_TAKEN(keep);
 	if (!p->j->side->keep)
 		listener_close(p->l);
 	if (plain_start(p, nc, peer) == -1) {
@@ -739,6 +757,7 @@ plain_serve(const struct job *j, int lfd)
 	struct listen_ops ops = plain_ops;
 
 	plain_init(&p, j);
+	SIDE_TAKEN(keep);
 	/* A program for each client with -k, many at once; else one. */
 	if (!p.exec || !j->side->keep)
 		ops.flags = LISTEN_SERIAL;

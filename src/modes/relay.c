@@ -409,6 +409,8 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 	how.flags[0] = how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE |
 	    CH_LAZY;
 	how.rule = JOIN_SIDES;
+	RELAY_TAKEN(max_bytes);
+	RELAY_TAKEN(rate);
 	if (r->j->relay->max_bytes > 0 || r->j->relay->rate > 0) {
 		how.tap[0] = how.tap[1] = rpair_tap;
 		how.tap_arg = p;
@@ -506,6 +508,8 @@ relay_arrive(struct rclient *rc, const unsigned char *name)
 		return;
 	}
 	net_host_key((const struct sockaddr *)&rc->peer.ss, rc->host);
+	RELAY_TAKEN(per_addr);
+	RELAY_TAKEN(wait_ms);
 	if (r->j->relay->per_addr > 0 &&
 	    relay_waiting_from(r, rc->host) >= r->j->relay->per_addr) {
 		relay_refuse(rc, RDV_LIMIT, "too many waiting from its address "

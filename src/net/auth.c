@@ -464,6 +464,8 @@ auth_check(const struct auth_conf *c, const struct auth_ask *a, int *retry,
 	*retry = 0;
 	*job = NULL;
 	*user = '\0';
+	SIDE_TAKEN(auth.users);
+	SIDE_TAKEN(auth.token);
 	if (!auth_on(c))
 		return (AUTH_OK);
 	if (a->value == NULL && a->token == NULL)

@@ -722,6 +722,7 @@ dial_proxy_dns(struct dial *d)
 	unsigned char		 a[16];
 	int			 v6;
 
+	SIDE_TAKEN(proxy.dns);
 	if ((d->dns = sd->proxy.dns) == 0)
 		d->dns = dial_last_proto(d) == PROXY_SOCKS4 ? PROXY_DNS_LOCAL :
 		    PROXY_DNS_REMOTE;
@@ -768,6 +769,10 @@ dial_proxies(struct dial *d)
 	unsigned char		 a4[4];
 	size_t			 i;
 
+	/* The chain step_proxy() made of -x, -X, -P, --proxy-auth. */
+	SIDE_TAKEN(proxy.host);
+	SIDE_TAKEN(proxy.proto);
+	SIDE_TAKEN(proxy.user);
 	/* Counted once made: dial_clear() goes through what there is. */
 	if ((d->pcs = calloc(sd->proxy.nhops, sizeof(*d->pcs))) == NULL)
 		return (-1);
@@ -898,6 +903,9 @@ dial_open(const struct side *sd, const char *host, const char *port,
 		goto fail;
 	/* The first step, the lookup, answers from the loop. */
 	d->stage = DS_RESOLVE;
+	SIDE_TAKEN(sock.family);
+	SIDE_TAKEN(sock.socktype);
+	SIDE_TAKEN(sock.numeric);
 	net_hints(sd, sd->sock.family, 0, NULL, &hints);
 	if (d->flags & DIAL_SERVER)
 		hints.ai_flags |= AI_NUMERICSERV;

@@ -271,6 +271,8 @@ program_start(const struct side *sd, const struct exec_conn *ec, int rd,
 	}
 	if (side_exec_cmd(sd, &cmd, cause) == -1)
 		return (NULL);
+	SIDE_TAKEN(local.run);
+	SIDE_TAKEN(local.pty);
 	cmd.keep_in = !wr;
 	cmd.keep_out = !rd;
 	/* Ours that it takes is its own now: blocking, as it expects. */

@@ -457,6 +457,8 @@ gate_decide(const struct gate *g, struct runtime *run,
 
 	net_format((const struct sockaddr *)&peer->ss, peer->len, 1, host,
 	    sizeof(host), port, sizeof(port));
+	SIDE_TAKEN(gate.rules);
+	SIDE_TAKEN(gate.max_conns);
 	/* Rules read again (SIGHUP) stand in for the command line's. */
 	gate_deciding = 1;
 	permitted = gate_permits(run->gate != NULL ? run->gate : g,
@@ -492,6 +494,7 @@ gate_release(struct runtime *run)
 void
 gate_session(const struct gate *g, struct session *s)
 {
+	SIDE_TAKEN(gate.idle_ms);
 	if (g->idle_ms != TIME_NONE)
 		session_set_idle(s, g->idle_ms);
 }

@@ -486,11 +486,15 @@ listener_secure(struct pending *pd)
 	struct tls		*dtls = pd->dtls;
 	char			*cause;
 
+	if (sd->ws.on)
+		SIDE_TAKEN(ws.on);
 	if (!sd->tls.on && !sd->ws.on)
 		listener_ready(pd);
 	else if (!sd->tls.on)
 		listener_upgrade(pd, NULL);
 	else {
+		SIDE_TLS_TAKEN(sd->tls.ctx);
+		SIDE_TAKEN(timeout_ms);
 		pd->dtls = NULL;
 		if (dtls != NULL)
 			pd->hs = tls_dtls_accept_start(sd->tls.ctx, dtls,
@@ -917,6 +921,7 @@ listen_open(const struct side *sd, const char *host, int flags,
 	int		 fd;
 
 	*cause = NULL;
+	SIDE_TAKEN(listen);
 	if (flags & LISTEN_MANY)
 		gate_raise_nofile(&sd->gate);
 	if (sd->sock.family == AF_UNIX)

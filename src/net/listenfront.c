@@ -102,6 +102,7 @@ front_trusts(const struct side *sd, enum front_way way,
 {
 	const struct gate	*g;
 
+	SIDE_TAKEN(front);
 	if (sd->front == NULL)
 		return (0);
 	g = &sd->front->trust[way];

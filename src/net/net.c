@@ -145,7 +145,7 @@ net_host_label(const char *host, const struct sockaddr *sa, socklen_t len,
  * The getaddrinfo() hints for the options: their family, socket type and
  * protocol, -n; with passive, for a socket to bind (to host, NULL: any).
  */
-__shortrun void
+__startup void
 net_hints(const struct side *sd, int family, int passive, const char *host,
     struct addrinfo *hints)
 {
@@ -173,6 +173,9 @@ net_resolve(const struct side *sd, int family, const char *host,
 	struct addrinfo	 hints;
 	int		 error;
 
+	SIDE_TAKEN(sock.family);
+	SIDE_TAKEN(sock.socktype);
+	SIDE_TAKEN(sock.numeric);
 	net_hints(sd, family, passive, host, &hints);
 	if ((error = getaddrinfo(host, port, &hints, res)) != 0) {
 		if (!passive)
@@ -220,6 +223,8 @@ net_bind_source(const struct side *sd, int fd, int af, char **cause)
 	int		 error, on = 1, type;
 	socklen_t	 len = sizeof(type);
 
+	SIDE_TAKEN(sock.source);
+	SIDE_TAKEN(sock.source_port);
 	if (sd->sock.source == NULL && sd->sock.source_port == NULL)
 		return (0);
 	if (net_resolve(sd, af, sd->sock.source, sd->sock.source_port, 1,
@@ -512,6 +517,7 @@ net_accept_or_wait(int lfd, struct net_peer *peer, struct ev_timer *backoff)
 __shortrun int
 net_protocol(const struct side *sd, const struct addrinfo *ai)
 {
+	SIDE_TAKEN(sock.mptcp);
 	if (sd->sock.mptcp && ai->ai_socktype == SOCK_STREAM &&
 	    (ai->ai_family == AF_INET || ai->ai_family == AF_INET6))
 		return (IPPROTO_MPTCP);

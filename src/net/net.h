@@ -418,6 +418,14 @@ struct side {
 	struct via_conf	 via;
 };
 
+/* Debug builds: a path applies field f of a side (base.h, taken.c). */
+#define SIDE_TAKEN(f)		TAKEN(TAKEN_SIDE, struct side, f)
+/* And its TLS, by the context tc made of it (tls_ctx_taken()). */
+#define SIDE_TLS_TAKEN(tc) do {						\
+	SIDE_TAKEN(tls.on);						\
+	tls_ctx_taken((tc), TAKEN_SIDE, offsetof(struct side, tls));	\
+} while (0)
+
 /* auth.c */
 #define AUTH_REALM	"sockcat"	/* the realm every challenge names */
 

@@ -144,6 +144,8 @@ open_ws(struct opening *op, struct tls *t)
 		open_done(op, t, NULL);
 		return;
 	}
+	if (op->sd->ws.on)
+		SIDE_TAKEN(ws.on);
 	if ((op->ws_hs = ws_connect_start(op->sd, op->fd, t, op->host,
 	    op->port, open_left(op), open_ws_done, op, &cause)) == NULL)
 		open_fail(op, EPROTO, cause);
@@ -211,6 +213,7 @@ open_rdv_paired(struct opening *op, int first)
 	    op->sd->via.relay, first ? "server" : "client");
 	op->until = ev_now() + (op->sd->timeout_ms != TIME_NONE &&
 	    op->sd->timeout_ms > 0 ? op->sd->timeout_ms : OPEN_HANDSHAKE_MS);
+	SIDE_TLS_TAKEN(tc);
 	if ((op->tls_hs = tls_handshake_start(tc, op->fd, NULL, open_left(op),
 	    open_tls_done, op, &why)) == NULL)
 		open_fail(op, EPROTO, why);
@@ -456,6 +459,8 @@ open_dialled_cb(int fd, const struct net_peer *peer, struct tls *t,
 		    "an https:// proxy (TLS inside TLS) is not supported"));
 		return;
 	}
+	if (op->sd->via.ws_ctx == NULL)
+		SIDE_TLS_TAKEN(op->sd->tls.ctx);
 	if ((op->tls_hs = tls_handshake_start(op->sd->via.ws_ctx != NULL ?
 	    op->sd->via.ws_ctx : op->sd->tls.ctx, fd,
 	    op->port != NULL ? op->host : NULL, open_left(op), open_tls_done,
@@ -473,6 +478,7 @@ open_try(struct opening *op)
 	long long	 ms = op->sd->connect_ms > 0 ? op->sd->connect_ms :
 			    op->sd->timeout_ms;
 
+	SIDE_TAKEN(timeout_ms);
 	if (ms != TIME_NONE && ms > 0)
 		op->until = ev_now() + ms;
 	/* The dial answers from the loop, never from here. */
@@ -534,6 +540,8 @@ open_start(const struct side *sd, const char *host, const char *port,
 	ASYNC_START(op, "open_start");
 	op->retry = (struct retry){ .max = sd->retries,
 	    .pause_ms = sd->retry_ms };
+	SIDE_TAKEN(retries);
+	SIDE_TAKEN(retry_ms);
 	ev_timer_init(&op->pause, open_pause_cb, op);
 	ev_timer_init(&op->rdv_wait, open_rdv_wait_cb, op);
 	if (open_try(op) == -1) {

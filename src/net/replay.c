@@ -329,6 +329,7 @@ replay_open(const struct side *sd, struct session *s,
 	}
 	r->sd = sd;
 	r->plays = sd->replay_plays;
+	SIDE_TAKEN(replay_plays);
 	/* Its times are RECORD_MS_MAX at most: the waits cannot overflow. */
 	DEBUG_CHECK(sd->replay_speed >= RECORD_SPEED_MIN &&
 	    sd->replay_speed <= RECORD_SPEED_MAX,

@@ -241,6 +241,7 @@ side_ws_url(struct side *sd, const char *url, char **hostbuf, char **port,
 	sd->ws.on = 1;
 	sd->ws.path = *path;
 	if (secure) {
+		SIDE_TAKEN(ws.insecure);
 		sd->tls.on = 1;
 		if (!sd->ws.insecure && sd->tls.npins == 0)
 			sd->tls.verify = 1;

@@ -61,6 +61,7 @@ net_set_reuseport(const struct side *sd, int fd, char **cause)
 {
 	int	 on = 1;
 
+	SIDE_TAKEN(sock.reuseport);
 	if (!sd->sock.reuseport || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT,
 	    &on, sizeof(on)) == 0)
 		return (0);
@@ -449,6 +450,10 @@ net_set_options(const struct side *sd, int fd, int af, char **cause)
 		    sd->sock.socktype != SOCK_DGRAM) || ((o->flags & NO_KEEP) &&
 		    !sd->sock.keepalive))
 			continue;
+		/* Applied here, for the audit of the options (taken.c). */
+		if (o->set == NULL || o->text)
+			TAKEN_AT(TAKEN_SIDE, offsetof(struct side, sock) +
+			    o->off, o->text ? sizeof(char *) : sizeof(int));
 		if (o->text && *(const char *const *)((const char *)&sd->sock +
 		    o->off) == NULL)
 			continue;

@@ -824,6 +824,13 @@ ws_new(const struct side *sd, int fd, struct tls *tls, int server)
 	w->server = server;
 	w->max = sd->ws.max_message > 0 ? (uint64_t)sd->ws.max_message :
 	    WS_MAX_MESSAGE;
+	/* What every connection of the side's WebSocket applies. */
+	SIDE_TAKEN(ws.max_message);
+	SIDE_TAKEN(ws.ping_ms);
+	SIDE_TAKEN(ws.pong_ms);
+	SIDE_TAKEN(ws.messages);
+	SIDE_TAKEN(ws.framed);
+	SIDE_TAKEN(ws.binary);
 	ev_timer_init(&w->ping, ws_ping_cb, w);
 	ev_timer_init(&w->pong, ws_pong_cb, w);
 	ev_timer_init(&w->grace, ws_grace_cb, w);

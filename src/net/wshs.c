@@ -438,6 +438,8 @@ ws_hs_upgrade(struct ws_hs *h)
 		}
 		return (0);
 	}
+	SIDE_TAKEN(ws.protocol);
+	SIDE_TAKEN(ws.nserver_headers);
 	if (r.protocols != NULL && h->sd->ws.protocol != NULL)
 		ws_choose_protocol(r.protocols, h->sd->ws.protocol, proto,
 		    sizeof(proto));
@@ -772,6 +774,8 @@ ws_hs_new(const struct side *sd, int fd, struct tls *tls, int server,
 	h->arg = arg;
 	ev_timer_init(&h->timer, ws_hs_timeout, h);
 	ev_timer_init(&h->sniff, ws_hs_sniff_cb, h);
+	if (timeout_ms == TIME_NONE)
+		SIDE_TAKEN(timeout_ms);
 	h->timeout_ms = timeout_ms != TIME_NONE ? timeout_ms :
 	    sd->timeout_ms != TIME_NONE ? sd->timeout_ms : WS_HS_TIMEOUT_MS;
 	ev_timer_init(&h->quiet, ws_hs_quiet, h);
@@ -883,6 +887,9 @@ ws_connect_start(const struct side *sd, int fd, struct tls *tls,
 	r.path = sd->ws.path != NULL ? sd->ws.path : sd->via.ws_path != NULL ?
 	    sd->via.ws_path : "/";
 	r.key = h->key;
+	SIDE_TAKEN(ws.origin);
+	SIDE_TAKEN(ws.protocol);
+	SIDE_TAKEN(ws.nheaders);
 	r.origin = sd->ws.origin;
 	r.protocols = h->protocols = sd->ws.protocol;
 	/*

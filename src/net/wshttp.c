@@ -329,6 +329,11 @@ wsh_route(const struct side *sd, const char *head, struct wsh_answer *a)
 
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
+	SIDE_TAKEN(ws.npaths);
+	SIDE_TAKEN(ws.nallow_origins);
+	SIDE_TAKEN(ws.static_dir);
+	if (sd->ws.static_dir != NULL)
+		SIDE_TAKEN(ws.static_dotfiles);
 	/* A request line we cannot read: the upgrade's own refusal. */
 	if (wsh_request_line(head, &l) == -1)
 		return (WSH_UPGRADE);

@@ -360,6 +360,7 @@ ws_inflate(struct ws *w, unsigned char *dst, size_t cap)
 int
 ws_compresses(const struct side *sd)
 {
+	SIDE_TAKEN(ws.no_compress);
 	return (!sd->ws.no_compress && !sd->ws.framed && !sd->via.ws &&
 	    ws_z_load() == 0);
 }
