@@ -273,7 +273,7 @@ test_programs_on_our_terminal_never_stop() {
 	_st=$?
 	assertEquals "reads the terminal: $(<"$SC_TMP/fd.err")" 0 "$_st"
 	on_tty wr listen:tcp accept netexpect:out expect:err netclose \
-	    exit:0 -- sh -c "stty tostop; exec '$SC' -d \
+	    exit:0 -- sh -c "stty tostop; exec '$SC' \
 	    -c 'echo err >&2; echo out' 127.0.0.1 @PORT@"
 	_st=$?
 	assertEquals "writes to it, tostop: $(<"$SC_TMP/wr.err")" 0 "$_st"

@@ -246,9 +246,8 @@ test_program_given_the_connection_itself() {
 	wait_exit "$SERVER_PID"
 	assertEquals "server status" 0 "$WAIT_STATUS"
 	for _flags in "-C" "-t" "-w 5" "--hex-dump $SC_TMP/dump" "--stats" \
-	    "-i 10ms" "--idle-timeout 5" "-q 1" "--quit-after 5" "-W 9" \
-	    "--delay 1ms" "--record $SC_TMP/rec%n" "--half-close" \
-	    "--no-shutdown" "-N"; do
+	    "-i 10ms" "--idle-timeout 5" "-W 9" "--delay 1ms" \
+	    "--record $SC_TMP/rec%n" "--no-shutdown" "-N" "--no-splice"; do
 		# shellcheck disable=SC2086
 		server srv3 -l $_flags 127.0.0.1 0 -c "$_ends" ||
 		    { fail "no server with $_flags"; continue; }
@@ -311,6 +310,12 @@ test_errors() {
 	expect_error "cannot use -c and -z" -z -c cat 127.0.0.1 1
 	expect_error "cannot use -e and -c" -e /bin/cat -c cat 127.0.0.1 1
 	expect_error "cannot use -e and --fifo" -e /bin/cat --fifo x 127.0.0.1 1
+	# What is about stdin would be dropped: a program's ends are its own.
+	_own="program is in stdin and stdout's place and ends as it does"
+	_own="$_own: it takes no -d, -q, --send-only, --recv-only, --quit-after"
+	expect_error "-e's $_own or --half-close" -q 1 -e /bin/cat 127.0.0.1 1
+	expect_error "-c's $_own or --half-close" -l --half-close -c cat \
+	    127.0.0.1 0
 	expect_error "must use -l with --max-conns" --max-conns 2 127.0.0.1 1
 	expect_error "max-conns too small: 0" -l --max-conns 0 127.0.0.1 1
 	# A name found on PATH only as a file that cannot be executed.
@@ -318,6 +323,34 @@ test_errors() {
 	: >"$SC_TMP/bin/sc-not-executable"
 	PATH=$SC_TMP/bin:$PATH expect_error "exec sc-not-executable: Permission denied" \
 	    -l 127.0.0.1 0 -e sc-not-executable
+}
+
+# --no-shutdown: the end of what a program writes is not passed on; the
+# connection ends when the program does.
+test_no_shutdown_keeps_a_program_connection_open() {
+	server srv -lk --no-shutdown 127.0.0.1 0 \
+	    -c 'echo hi; exec >&-; read x; echo "got $x" >&2' ||
+	    fail "no server"
+	t 20 python3 - "$PORT" >"$SC_TMP/c.out" <<'PY'
+import socket
+import sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+got = b""
+while not got.endswith(b"\n"):
+    got += s.recv(100)
+# Its output closed, the program still reads: no end for a second.
+s.settimeout(1)
+try:
+    print("early end" if s.recv(100) == b"" else "more")
+except socket.timeout:
+    print("held")
+s.settimeout(10)
+s.sendall(b"bye\n")
+print("end" if s.recv(100) == b"" else "more")
+PY
+	assertEquals "held until the program ended" "held
+end" "$(<"$SC_TMP/c.out")"
+	assertTrue "the program read on" "wait_for '$SC_TMP/srv.err' '^got bye'"
 }
 
 # Without PATH, a name is looked for where the system's programs are.

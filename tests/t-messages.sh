@@ -168,17 +168,18 @@ test_unusable_openssl_is_said() {
 	assertEquals "nothing written" "" "$(<"$SC_TMP/out")"
 }
 
-test_trustfile_without_verify_warns() {
-	"$SC" --version | grep -q '^TLS: yes' ||
-	    { sc_skip "no TLS"; return; }
-	server srv --ssl-trustfile /dev/null -n -l 127.0.0.1 0 ||
-	    fail "no server"
-	assertEquals "sockcat: --ssl-trustfile has no effect without --ssl-verify" \
-	    "$(head -n 1 "$SC_TMP/srv.err")"
-	# With --ssl-verify, nothing to say.
+# A trust file is read only to verify: without --ssl-verify it would be
+# dropped, so it is refused (a wss:// URL verifies unless told not to).
+test_trustfile_without_verify_is_refused() {
+	expect_error "must use --ssl-verify with --ssl-trustfile" \
+	    --ssl-trustfile /dev/null -n -l 127.0.0.1 0
+	expect_error "must use --forward-ssl-verify with --forward-ssl-trustfile" \
+	    --forward-ssl-trustfile /dev/null -l 127.0.0.1 0 --forward \
+	    127.0.0.1:1
+	# With --ssl-verify, nothing to say before the file is read.
 	t 10 "$SC" --ssl-verify --ssl-trustfile /nonexistent 127.0.0.1 1 \
 	    </dev/null 2>"$SC_TMP/err"
-	assertNotContains "$(<"$SC_TMP/err")" "no effect"
+	assertNotContains "$(<"$SC_TMP/err")" "must use"
 }
 
 # Where a person reads it (--room, --chat): data modes close silently.

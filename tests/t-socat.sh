@@ -4095,7 +4095,7 @@ test_local_refusals() {
 	    file:"$SC_TMP/f" -
 	expect_error "exec:cat exec:cat: two programs are joined as socat's only; socat's command line runs under the name socat (a link to sockcat)" \
 	    exec:cat exec:cat
-	expect_error "- exec:cat: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them" \
+	expect_error "- exec:cat: the addresses say what -l, -U, -u, --vsock, -e, -c, --fifo and --forward would: not with them" \
 	    -l - exec:cat
 	assertEquals "the file still untouched" "hi" "$(<"$SC_TMP/f")"
 }

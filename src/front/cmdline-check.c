@@ -71,6 +71,7 @@ enum condition {
 	C_LOW_MINTTL,		/* -m below what a near host's packets
 				   carry (64): a count, as ncat's -m */
 	C_TRUST_HEADER,		/* --trust-front names a request's line */
+	C_WSS_URL,		/* a wss:// URL where the host was */
 	C_COUNT,
 };
 static const char *const conditions[C_COUNT] = {
@@ -86,6 +87,7 @@ static const char *const conditions[C_COUNT] = {
 	[C_WSS] = "wss",
 	[C_LOW_MINTTL] = "low-minttl",
 	[C_TRUST_HEADER] = "trust-header",
+	[C_WSS_URL] = "wss-url",
 };
 
 /* Does condition c hold in o? */
@@ -109,6 +111,8 @@ condition_holds(const struct options *o, enum condition c)
 		return (o->side.proxy.pass != NULL);
 	case C_WS_URL:
 		return (o->side.ws.path != NULL);
+	case C_WSS_URL:
+		return (o->side.ws.path != NULL && o->side.tls.on);
 	case C_LOW_MINTTL:
 		return (o->side.sock.minttl >= 0 && o->side.sock.minttl < 64);
 	case C_TRUST_HEADER:
@@ -168,7 +172,23 @@ static const struct conflict {
 	  .msg = "cannot use --vsock with -U or -u" },
 	{ .all = "--send-only --recv-only",
 	  .msg = "cannot use --send-only and --recv-only" },
-	{ .step = step_quit },
+	/*
+	 * A program's ends are its own, whatever stdin does; a datagram
+	 * socket has no end to say.
+	 */
+	{ .all = "-e", .any = "-d --send-only --recv-only -q --quit-after "
+	  "--half-close",
+	  .msg = "-e's program is in stdin and stdout's place and ends as it "
+	  "does: it takes no -d, -q, --send-only, --recv-only, --quit-after "
+	  "or --half-close" },
+	{ .all = "-c", .any = "-d --send-only --recv-only -q --quit-after "
+	  "--half-close",
+	  .msg = "-c's program is in stdin and stdout's place and ends as it "
+	  "does: it takes no -d, -q, --send-only, --recv-only, --quit-after "
+	  "or --half-close" },
+	{ .all = "-u", .any = "-N --no-shutdown --no-splice",
+	  .msg = "a datagram has no end to say and nothing to splice: -u "
+	  "takes no -N, --no-shutdown or --no-splice" },
 	{ .all = "-e -z", .msg = "cannot use -e and -z" },
 	{ .all = "-c -z", .msg = "cannot use -c and -z" },
 	/* Peers of a Unix datagram socket cannot have sockets of their own. */
@@ -191,6 +211,9 @@ static const struct conflict {
 	{ .all = "--write-timeout", .none = "--broker --room",
 	  .msg = "must use --broker or --room with --write-timeout" },
 	{ .step = step_proxy },
+	{ .any = "-X -P --proxy-auth --proxy-dns",
+	  .none = "via-proxy proxy-server",
+	  .msg = "must use -x with -X, -P, --proxy-auth and --proxy-dns" },
 	{ .all = "--round-robin", .none = "--forward",
 	  .msg = "must use --forward with --round-robin" },
 	{ .all = "--send-proxy", .none = "--forward",
@@ -214,6 +237,18 @@ static const struct conflict {
 	{ .all = "--chat several-ports",
 	  .msg = "cannot chat on more than one port" },
 	{ .all = "--chat -d", .msg = "cannot use -d and --chat" },
+	{ .all = "--chat -l -w",
+	  .msg = "-w is the time --chat takes to call: a chat listener "
+	  "(--chat -l) waits as long as it takes" },
+	{ .all = "-w", .any = "--room --broker --relay",
+	  .none = "--ssl --websocket",
+	  .msg = "-w is the time a --room's, --broker's or --relay's client "
+	  "has for its TLS or WebSocket handshake: must use --ssl or "
+	  "--websocket with it" },
+	{ .all = "-F -l",
+	  .msg = "-F passes a connection it made: -l takes no -F" },
+	{ .all = "--append-output", .none = "-o --hex-dump",
+	  .msg = "must use -o or --hex-dump with --append-output" },
 	{ .all = "--chat -U", .msg = "cannot use -U and --chat" },
 	{ .all = "--ssl no-tls", .msg = "TLS support was not built in" },
 	{ .all = "--via", .none = "--secret",
@@ -255,9 +290,14 @@ static const struct conflict {
 	  .msg = "cannot use --ssl with -u and --forward, --broker or --room" },
 	/* Telnet answers are written to the socket, not over TLS. */
 	{ .all = "--ssl -t", .msg = "cannot use -t with --ssl" },
-	/* Said, not refused: the rest of the command line works. */
-	{ .all = "--ssl --ssl-trustfile", .none = "--ssl-verify", .warn = 1,
-	  .msg = "--ssl-trustfile has no effect without --ssl-verify" },
+	/* What only a client's TLS reads, or only a verifying one's. */
+	{ .all = "--ssl-trustfile", .none = "--ssl-verify",
+	  .msg = "must use --ssl-verify with --ssl-trustfile" },
+	{ .all = "--forward-ssl-trustfile", .none = "--forward-ssl-verify",
+	  .msg = "must use --forward-ssl-verify with --forward-ssl-trustfile" },
+	{ .all = "--ssl-servername -l",
+	  .msg = "--ssl-servername is the name a client asks for: -l takes "
+	  "none" },
 	{ .all = "--keepalive -U", .msg = "cannot use --keepalive with -U" },
 	{ .all = "--keepalive -u", .msg = "cannot use --keepalive with -u" },
 	{ .all = "--nodelay -U", .msg = "cannot use --nodelay with -U" },
@@ -296,6 +336,9 @@ static const struct conflict {
 	{ .all = "--readline-history", .none = "--readline --chat --room",
 	  .msg = "must use --readline, --chat or --room with "
 	  "--readline-history" },
+	{ .all = "--readline-history no-tty",
+	  .msg = "cannot use --readline-history: standard input is not a "
+	  "terminal" },
 	{ .all = "--websocket", .none = "-l ws-url",
 	  .msg = "must use -l with --websocket (a client takes a ws:// URL)" },
 	{ .any = "--ws-binary --ws-header --ws-origin --ws-protocol --ws-ping "
@@ -324,6 +367,12 @@ static const struct conflict {
 	  "--auth-token (a proxy server takes --proxy-auth)" },
 	{ .all = "--ws-framed --ws-binary",
 	  .msg = "cannot use --ws-framed with --ws-binary" },
+	{ .all = "-l", .any = "--ws-header --ws-origin",
+	  .msg = "--ws-header and --ws-origin are a client's request's: -l "
+	  "answers with --ws-server-header" },
+	{ .any = "--ws-insecure --insecure", .none = "wss-url ws-pair",
+	  .msg = "--ws-insecure is for a wss:// URL's certificate: must use "
+	  "one with it" },
 	{ .all = "--websocket",
 	  .any = "-z -u --fifo proxy-server -t --chat",
 	  .msg = "--websocket takes no -u, -z, -t, --fifo, --chat or "
@@ -348,6 +397,10 @@ static const struct conflict {
 	  .msg = "--replay plays a recording in stdin and stdout's place: it "
 	  "takes no -z, -e, -c, --fifo, -d, --send-only, --recv-only, --raw, "
 	  "--readline, --chat, --expect, --send or --script" },
+	{ .all = "-u -l", .any = "-t --fifo --expect --send --script",
+	  .none = "-e -c",
+	  .msg = "a datagram listener (-u -l) answers its peers from stdin: "
+	  "it takes no -t, --fifo, --expect, --send or --script" },
 	{ .all = "--record", .any = "-z --chat",
 	  .msg = "--record records a connection's sessions: it takes no -z "
 	  "or --chat" },
@@ -363,6 +416,8 @@ static const struct conflict {
 	{ .all = "-i -l", .warn = 1,
 	  .msg = "-i is nc's interval between lines sent, not ncat's idle "
 	  "timeout: that is --idle-timeout" },
+	/* Last but one: -q also says -N, which no row above may take for it. */
+	{ .step = step_quit },
 	{ .step = step_last },
 };
 

@@ -363,6 +363,22 @@ step_near(struct options *o)
 	o->near = n;
 }
 
+/* -r: the ports in random order, to dial or scan, as nc's build_ports(). */
+static __startup void
+step_shuffle(struct options *o)
+{
+	size_t	 i, j;
+	char	*t;
+
+	OPTIONS_TAKEN(randomize);
+	for (i = o->side.nports; o->randomize && i > 1; i--) {
+		j = arc4random_uniform(i);
+		t = o->side.ports[i - 1];
+		o->side.ports[i - 1] = o->side.ports[j];
+		o->side.ports[j] = t;
+	}
+}
+
 /*
  * What the options mean together, once every conflict is out of the way;
  * and --proxy-auth USER with no terminal to ask on: USER has an empty
@@ -376,6 +392,7 @@ step_last(struct cmdline *cl)
 
 	if (o->flow.no_shutdown)
 		o->flow.shut_net = 0;
+	step_shuffle(o);
 	/*
 	 * nc's plain client says a refusal with -v only; its own modes,
 	 * and the address pairs, do.

@@ -56,12 +56,13 @@ mode_facts(const struct options *o)
  * (others), and uses no option of unused.  cmdline-check.c refuses a command
  * line that names one of them with any of the rest, in one line, and the
  * completions learn from the same rows what excludes what.  netcat's own
- * modes keep netcat's ways: an option they do not use is ignored.
+ * modes refuse what they do not use by rows of the conflict table.
  */
 #define MODE_SERVER_UNUSED						\
-	"-t -i --delay -W -N --no-shutdown --quit-after --half-close "	\
-	"--pty --raw --retry --retry-interval --reconnect "		\
-	"--on-connect -F -r --expect --send --script --timestamp --replay "
+	"-t -i --delay -W -N -q --no-shutdown --quit-after "		\
+	"--half-close --pty --raw --retry --retry-interval "		\
+	"--reconnect --on-connect -F -r --expect --send --script "	\
+	"--timestamp --replay "
 /* What the fan-out modes take besides: they record no pair. */
 #define MODE_FANOUT_UNUSED	"--record " MODE_SERVER_UNUSED
 /* What only edits lines typed to a person: a chat's, a room's. */
@@ -69,7 +70,8 @@ mode_facts(const struct options *o)
 static const struct mode_rule mode_rules[] = {
 	{ .fact = "--chat",
 	  .others = "-e -c --fifo --broker --room proxy-server --forward",
-	  .unused = "-t -W --delay --half-close --no-splice --pty "
+	  .unused = "-t -W --delay --half-close --no-splice --pty -N -q "
+	  "--no-shutdown --quit-after "
 	  "--reconnect --on-connect -F -o --hex-dump --send-only "
 	  "--recv-only --expect --send --script --timestamp --record "
 	  "--replay" },
@@ -246,7 +248,6 @@ mode_run(struct options *o)
 		.local = &o->local,
 		.fwd = &o->fwd,
 		.stall_ms = o->stall_ms,
-		.randomize = o->randomize,
 		.stats = o->stats,
 		.room = o->room,
 		.relay = &o->relay_conf,

@@ -606,10 +606,11 @@ pair_parse(struct options *o, int argc, char **argv)
 	/* -u and -U are socat's directions under socat's name. */
 	if (o->side.listen || o->side.sock.family == AF_UNIX ||
 	    o->side.sock.socktype == SOCK_DGRAM || o->side.sock.vsock ||
-	    o->local.exec != NULL || o->fwd.n > 0)
+	    o->local.exec != NULL || o->local.fifo != NULL || o->fwd.n > 0)
 		fatalx("%s %s: the addresses say what -l, -U, -u, --vsock, "
-		    "-e, -c and --forward would: not with them%s", argv[0],
-		    argc == 2 ? argv[1] : "-", o->side.sock.family == AF_UNIX ||
+		    "-e, -c, --fifo and --forward would: not with them%s",
+		    argv[0], argc == 2 ? argv[1] : "-",
+		    o->side.sock.family == AF_UNIX ||
 		    o->side.sock.socktype == SOCK_DGRAM ? "; -u and -U as "
 		    "socat's: " SOCAT_NAME_HINT : "");
 	for (i = 0; i < 2; i++) {
@@ -629,10 +630,14 @@ pair_parse(struct options *o, int argc, char **argv)
 		if (o->pair[i].local.waitlock != NULL)
 			socat_lock(o->pair[i].local.waitlock, 1);
 	}
-	/* --secret for addresses that speak no TLS would protect nothing. */
-	if (o->side.tls.secret != NULL && !o->pair[0].tls.on &&
-	    !o->pair[1].tls.on)
-		fatalx("--secret: neither address speaks TLS (tls:, tls-l:)");
+	/*
+	 * --secret for addresses that speak no TLS would protect nothing;
+	 * --ssl and its options would be dropped.
+	 */
+	if (o->side.tls.on && !o->pair[0].tls.on && !o->pair[1].tls.on)
+		fatalx("%s: neither address speaks TLS (tls:, tls-l:)",
+		    o->side.tls.secret != NULL ? "--secret" :
+		    "--ssl and the --ssl-* options");
 	for (i = 0; i < 2; i++) {
 		if (o->side.socat) {
 			pair_listen_family(&o->pair[i]);

@@ -361,9 +361,11 @@ fconn_relay(struct fconn *fc)
 	 * plain client has most likely written as it connected: what it
 	 * sent is read at once, not after another round of the loop.  A
 	 * datagram or a device target is copied: each read from the client
-	 * is one datagram, and a line has no splice.
+	 * is one datagram, and a line has no splice; with --no-splice, all.
 	 */
-	copy = fc->dgram || fc->dev != NULL ? CH_COPY : CH_LAZY;
+	FLOW_TAKEN(no_splice);
+	copy = fc->dgram || fc->dev != NULL || j->flow->no_splice ? CH_COPY :
+	    CH_LAZY;
 	how.flags[0] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy |
 	    (jn.end[0].rd->ops == NULL ? CH_EAGER : 0);
 	how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE | copy;

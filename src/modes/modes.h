@@ -120,7 +120,6 @@ struct job {
 	const struct local	*local;
 	const struct fwd_conf	*fwd;
 	long long		 stall_ms; /* --write-timeout, TIME_NONE */
-	int			 randomize; /* -r: ports in random order */
 	int			 stats;	/* --stats, -vv: each connection's
 					   figures as it ends */
 	int			 room;	/* --room, over the broker */

@@ -178,7 +178,7 @@ plain_exec_direct(const struct plain *p)
 	    f->deadline_ms != TIME_NONE || f->far_quit_ms != TIME_NONE ||
 	    f->block > 0 || f->idle_ms != TIME_NONE || f->on_connect != NULL ||
 	    f->script != NULL || f->stamp != NULL || f->record != NULL ||
-	    f->fdpass)
+	    f->fdpass || f->no_splice)
 		return (0);
 	return (!j->stats && j->run->dump == NULL && p->greetlen == 0);
 }
@@ -201,7 +201,12 @@ conn_start_exec(struct conn *c, const struct net_peer *peer)
 	char		*cause = NULL;
 	size_t		 skip;
 	int		 copy = j->flow->no_splice ? CH_COPY : 0;
-	int		 flags[2] = { CH_SHUTDOWN | copy, CH_SHUTDOWN | copy };
+	/* The program's end is the socket's (-N), unless --no-shutdown. */
+	int		 flags[2] = { CH_SHUTDOWN | copy, copy |
+			    (j->flow->no_shutdown ? 0 : CH_SHUTDOWN) };
+
+	FLOW_TAKEN(no_splice);
+	FLOW_TAKEN(shut_net);
 
 	/*
 	 * socat's nofork of a listener of many clients: each its own; and

@@ -404,10 +404,12 @@ relay_pair(struct rname *rn, struct rclient *first, struct rclient *second)
 		goto fail_session;
 	/*
 	 * Zero-copy once the bytes move (TLS's first records are copied),
-	 * unless the pair has limits, which count each chunk.
+	 * unless --no-splice says not or the pair has limits, which count
+	 * each chunk.
 	 */
+	FLOW_TAKEN(no_splice);
 	how.flags[0] = how.flags[1] = CH_SHUTDOWN | CH_RESET | CH_CLOSE |
-	    CH_LAZY;
+	    (r->j->flow->no_splice ? CH_COPY : CH_LAZY);
 	how.rule = JOIN_SIDES;
 	RELAY_TAKEN(max_bytes);
 	RELAY_TAKEN(rate);

@@ -11,21 +11,6 @@
 
 #include "modes.h"
 
-/* Shuffle the port list in place for -r. */
-static void
-scan_shuffle(char **ports, size_t n)
-{
-	size_t	 i, j;
-	char	*t;
-
-	for (i = n; i > 1; i--) {
-		j = arc4random_uniform(i);
-		t = ports[i - 1];
-		ports[i - 1] = ports[j];
-		ports[j] = t;
-	}
-}
-
 /* Wait ms milliseconds between two ports (-i); nothing else runs. */
 static void
 scan_pause(long long ms)
@@ -55,8 +40,6 @@ scan_ports(const struct job *j)
 	size_t			 i;
 	int			 fd, status = 1;
 
-	if (j->randomize)
-		scan_shuffle(sd->ports, sd->nports);
 	for (i = 0; i < sd->nports; i++) {
 		if (i > 0 && j->flow->interval_ms > 0)
 			scan_pause(j->flow->interval_ms);
