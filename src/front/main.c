@@ -188,6 +188,8 @@ main(int argc, char **argv)
 	free(o.side.ws.headers);
 	free(o.side.ws.server_headers);
 	free(o.side.ws.path);
+	free(o.side.ws.paths);
+	free(o.side.ws.allow_origins);
 	if (o.side.proxy.nhops > 0)
 		proxy_hops_free(&o.side.proxy);
 	if (o.side.auth.users != NULL || o.side.auth.token != NULL)
