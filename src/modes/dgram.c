@@ -326,6 +326,8 @@ dgram_serve(const struct job *j, int fd)
 	char			*cause;
 
 	memset(&ds, 0, sizeof(ds));
+	/* --idle-timeout: each peer's (dgram_heard(), dgram_expire()). */
+	SIDE_TAKEN(gate.idle_ms);
 	SIDE_TAKEN(timeout_ms);
 	FLOW_TAKEN(idle_ms);
 	FLOW_TAKEN(send_only);

@@ -713,9 +713,6 @@ fconn_new(struct forward *f, int fd, const struct net_peer *peer)
 	/* The outbound stage keeps the targets it starts with. */
 	fc->out->ts = f->ts;
 	f->ts->refs++;
-	FWD_TAKEN(n);
-	FWD_TAKEN(send_proxy);
-	FWD_TAKEN(round_robin);
 	fc->out->first = f->j->fwd->round_robin ? f->rr++ % f->ts->n : 0;
 	return (fc);
 }

@@ -645,7 +645,11 @@ forward_listen(const struct job *j)
 	f.j = j;
 	TAILQ_INIT(&f.early);
 	TAILQ_INIT(&f.fconns);
-	FWD_TAKEN(file);		/* read again on SIGHUP */
+	/* The targets, read again on SIGHUP; how each client is sent on. */
+	FWD_TAKEN(n);
+	FWD_TAKEN(file);
+	FWD_TAKEN(round_robin);
+	FWD_TAKEN(send_proxy);
 	f.ts = targets_new(j->fwd->n);
 	for (i = 0; i < j->fwd->n; i++)
 		targets_set(f.ts, i, &j->fwd->sides[i]);

@@ -629,6 +629,9 @@ plain_init(struct plain *p, const struct job *j)
 	TAILQ_INIT(&p->early);
 	ev_timer_init(&p->quit, plain_quit_cb, p);
 	if (near->kind == SIDE_EXEC) {
+		/* Each connection's program, as program_start() runs it. */
+		SIDE_TAKEN(local.run);
+		SIDE_TAKEN(local.pty);
 		plain_exec_check(near);
 		if (side_exec_signals(&near->local) == -1)
 			fatal("signal");
