@@ -13,7 +13,8 @@ a debug build's audit on (SC_OPT_AUDIT=1): at its end it says each option
 given that no path read ("sockcat: option --NAME was given and no path
 read it") and exits 70.  The subject is refused (status 1, one line), or
 runs with the audit clean, or fails here: an audit line, status 70, or a
-signal other than the SIGTERM that ends a server.  The peers are sockcat
+signal other than the SIGTERM that ends a server, or a sanitizer's report
+on its standard error.  The peers are sockcat
 too, audit off, started once and shared.  Every process is bounded;
 servers listen on port 0 and are found by their -v line.
 
@@ -46,6 +47,7 @@ CERTS = {}
 # sanitizer build included.
 LIFE = float(os.environ.get("OPTAUDIT_LIFE", "10"))
 LISTENING = re.compile(rb"(?:Listening|Bound) on \S+ (\d+)")
+RECEIVED = re.compile(rb"Connection received on ")
 
 # Options that choose a path of their own, or that the paths cannot take
 # from a sample: passed over everywhere, each with why.
@@ -229,17 +231,6 @@ class Proc:
                     return None
                 self.cond.wait(min(left, 0.2))
 
-    def wait_out(self, text, secs=LIFE):
-        """Whether stdout said text by the end."""
-        end = time.monotonic() + secs
-        with self.cond:
-            while text not in self.out and self.p.poll() is None:
-                left = end - time.monotonic()
-                if left <= 0:
-                    return False
-                self.cond.wait(min(left, 0.2))
-            return text in self.out
-
     def wait(self, secs=LIFE):
         """The exit status; SIGTERM after secs, then SIGKILL."""
         try:
@@ -334,15 +325,13 @@ def server_run(args, needs, clients=1, end="term"):
         args = ["--websocket"] + args
     if "secret" in needs:
         args = ["--secret=" + CODE] + args
-    subj = Proc([SC, "-v", "-n"] + args, stdin=b"hi\n", audit=True,
-                keep_stdin=True)
+    subj = Proc([SC, "-v", "-n"] + args, stdin=b"hi\n", audit=True)
     m = subj.wait_err(LISTENING)
     if m:
         port = m.group(1).decode()
         for i in range(clients):
             c = Proc(client_argv(needs, port), stdin=b"yo%d\n" % i)
             c.wait()
-    subj.close_stdin()
     status = subj.stop() if end == "term" else subj.wait()
     return subj, status
 
@@ -405,7 +394,7 @@ def path_dgram(ctx, args, needs):
                  (["--ssl"] if "tls" in needs else []) +
                  [HOST, m.group(1).decode()], stdin=b"hi\n")
         c.wait()
-        subj.wait_out(b"hi", 5)
+        subj.wait_err(RECEIVED)
     subj.close_stdin()
     return subj, subj.stop()
 
@@ -440,6 +429,8 @@ def judge(subj, status):
     lines = [x for x in err.splitlines() if x.startswith("sockcat: ")]
     if audit or status == 70:
         return False, "FAIL: " + ("; ".join(audit) or "status 70")
+    if "AddressSanitizer" in err or "runtime error:" in err:
+        return False, "FAIL: a sanitizer's report: " + err[-300:]
     if subj.killed:
         return False, "FAIL: did not end on SIGTERM"
     if status is not None and status < 0 and status != -signal.SIGTERM:
