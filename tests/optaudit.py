@@ -147,7 +147,7 @@ def sample(o, ctx, needs):
         "mcast-loop": "on", "record": ctx.path("out.%n.rec"),
         "output": ctx.path("out.log"), "hex-dump": ctx.path("out.hex"),
         "forward": "%s:%s" % (HOST, "{cat}"), "via": "%s:1" % HOST,
-        "secret": CODE, "fifo": "-",
+        "secret": CODE, "fifo": "-", "workers": "2", "backlog": "16",
     }
     key = name if name != "-" else letter
     if letter == "P":

@@ -1603,7 +1603,7 @@ test_socat_forms_under_our_name() {
 	expect_error "EXEC:cat EXEC:cat: two programs are joined as socat's only; $_h" \
 	    EXEC:cat EXEC:cat
 	for _u in -u -U; do
-		expect_error "- TCP:127.0.0.1:1: the addresses say what -l, -U, -u, --vsock, -e, -c and --forward would: not with them; -u and -U as socat's: $_h" \
+		expect_error "- TCP:127.0.0.1:1: the addresses say what -l, -U, -u, --vsock, -e, -c, --fifo and --forward would: not with them; -u and -U as socat's: $_h" \
 		    $_u - TCP:127.0.0.1:1
 	done
 	expect_error "UDP-RECV:0: it only receives: give it with -u as the first address, or -U as the second; $_h" \

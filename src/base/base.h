@@ -133,12 +133,15 @@ enum taken_part {
 void		 taken(int, size_t, size_t);
 int		 taken_any(int, size_t, size_t);
 void		 taken_drop(int, size_t, size_t);
+void		 taken_defer(void);
+#define TAKEN_DEFER()		taken_defer()
 #define TAKEN(part, type, f)	taken((part), offsetof(type, f),	\
 				    sizeof(((type *)0)->f))
 #define TAKEN_AT(part, off, size) taken((part), (off), (size))
 #else
 #define TAKEN(part, type, f)	((void)0)
 #define TAKEN_AT(part, off, size) ((void)0)
+#define TAKEN_DEFER()		((void)0)
 #endif
 
 /* log.c */

@@ -15,6 +15,9 @@
 /* A bit for each byte of each part: set, it was read. */
 static unsigned char	 taken_bits[TAKEN_PARTS][TAKEN_BYTES_MAX / 8];
 
+/* This process runs no path: its workers answer for it (taken_defer()). */
+static int		 taken_deferred;
+
 /* The field whose marks are dropped (SC_OPT_AUDIT_DROP): part -1, none. */
 static struct {
 	int	 part;
@@ -46,6 +49,8 @@ taken_any(int part, size_t off, size_t size)
 {
 	size_t	 i;
 
+	if (taken_deferred)
+		return (1);
 	if (part < 0 || part >= TAKEN_PARTS)
 		return (0);
 	for (i = off; i < off + size && i < TAKEN_BYTES_MAX; i++) {
@@ -53,6 +58,17 @@ taken_any(int part, size_t off, size_t size)
 			return (1);
 	}
 	return (0);
+}
+
+/*
+ * This process runs no path of its own (the workers' parent, which only
+ * watches them): each worker, which runs the paths, says what it did
+ * not read, and this one nothing.
+ */
+void
+taken_defer(void)
+{
+	taken_deferred = 1;
 }
 
 /*

@@ -238,5 +238,6 @@ workers_start(int n)
 			break;
 		}
 	}
+	TAKEN_DEFER();
 	return (workers_supervise(&ws));
 }

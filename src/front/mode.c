@@ -64,7 +64,7 @@ mode_facts(const struct options *o)
 	"--reconnect --on-connect -F -r --expect --send --script "	\
 	"--timestamp --replay "
 /* What the fan-out modes take besides: they record no pair. */
-#define MODE_FANOUT_UNUSED	"--record " MODE_SERVER_UNUSED
+#define MODE_FANOUT_UNUSED	"--record --fail-on-error " MODE_SERVER_UNUSED
 /* What only edits lines typed to a person: a chat's, a room's. */
 #define MODE_NOT_TYPED_AT	"--readline --readline-history "
 static const struct mode_rule mode_rules[] = {

@@ -854,3 +854,45 @@ replay_setup(struct side *rd, const struct side *far)
 	if (replay_check(rd, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : strerror(errno));
 }
+
+/* -h, --help. */
+__shortrun void
+opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)d;
+	(void)arg;
+	/* The parser prints it: the text is made from this table. */
+	cl->action = CL_HELP;
+}
+
+/*
+ * --version: the version, then what was built in, for a bug report or to
+ * know whether --ssl can work here.
+ */
+void
+opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)cl;
+	(void)d;
+	(void)arg;
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	printf("TLS: %s\n", tls_available() ?
+	    "yes, OpenSSL 3 (loaded when first used)" : "no");
+	printf("event backend: %s\n", ev_backend());
+	/* The pump always has them; --no-splice turns them off. */
+	printf("splice: yes (and sendfile)\n");
+	exit(0);
+}
+
+/*
+ * --dump-options: the table, for completions/gen.py, doc/man/gen.py and
+ * the tests; --dump-modes, what each mode of sockcat's own refuses, for
+ * the tests; --dump-topics, the topics, for doc/man/gen.py.
+ */
+void
+opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
+{
+	(void)arg;
+	cl->action = d->value == 2 ? CL_DUMP_TOPICS : d->value == 1 ?
+	    CL_DUMP_MODES : CL_DUMP;
+}

@@ -32,9 +32,6 @@ _Static_assert(sizeof(struct options) <= USHRT_MAX,
     "optdef.field holds an offset into struct options");
 
 static void	opt_exec(struct cmdline *, const struct optdef *, char *);
-static void	opt_help(struct cmdline *, const struct optdef *, char *);
-static void	opt_version(struct cmdline *, const struct optdef *, char *);
-static void	opt_dump(struct cmdline *, const struct optdef *, char *);
 static void	opt_quit(struct cmdline *, const struct optdef *, char *);
 static int	on_exec(const struct options *, const struct optdef *);
 static int	on_gate(const struct options *, const struct optdef *);
@@ -953,48 +950,6 @@ on_auth(const struct options *o, const struct optdef *d)
 	if (d->value == 2)
 		return (o->side.auth.token != NULL);
 	return (o->side.auth.nusers > 0);
-}
-
-/* -h, --help. */
-static __shortrun void
-opt_help(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)d;
-	(void)arg;
-	/* The parser prints it: the text is made from this table. */
-	cl->action = CL_HELP;
-}
-
-/*
- * --version: the version, then what was built in, for a bug report or to
- * know whether --ssl can work here.
- */
-static void
-opt_version(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)cl;
-	(void)d;
-	(void)arg;
-	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-	printf("TLS: %s\n", tls_available() ?
-	    "yes, OpenSSL 3 (loaded when first used)" : "no");
-	printf("event backend: %s\n", ev_backend());
-	/* The pump always has them; --no-splice turns them off. */
-	printf("splice: yes (and sendfile)\n");
-	exit(0);
-}
-
-/*
- * --dump-options: the table, for completions/gen.py, doc/man/gen.py and
- * the tests; --dump-modes, what each mode of sockcat's own refuses, for
- * the tests; --dump-topics, the topics, for doc/man/gen.py.
- */
-static void
-opt_dump(struct cmdline *cl, const struct optdef *d, char *arg)
-{
-	(void)arg;
-	cl->action = d->value == 2 ? CL_DUMP_TOPICS : d->value == 1 ?
-	    CL_DUMP_MODES : CL_DUMP;
 }
 
 /*

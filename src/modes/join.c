@@ -345,6 +345,8 @@ join_ways(struct join *jn, const struct join_how *how, char **cause)
 		return (-1);
 	if (how->idle_ms != TIME_NONE)
 		session_set_idle(jn->s, how->idle_ms);
+	/* A way's read error is said as one: only nc's forms say less. */
+	FLOW_TAKEN(fail_on_error);
 	join_crlf(jn);
 	if (join_stages(jn, how, cause) == -1)
 		return (-1);

@@ -622,6 +622,8 @@ plain_init(struct plain *p, const struct job *j)
 	const struct side	*near = j->near;
 	char			*cause = NULL;
 
+	/* What a read error is, for each connection (plain_read_ends()). */
+	FLOW_TAKEN(fail_on_error);
 	memset(p, 0, sizeof(*p));
 	p->j = j;
 	p->quit_ms = j->flow->quit_ms;

@@ -889,6 +889,7 @@ listen_workers(const struct side *sd, const char *host, int flags, int fd,
 		free(fds);
 		return (-1);
 	}
+	SIDE_TAKEN(sock.workers);
 	w = workers_start(n);
 	for (i = 0; i < n; i++) {
 		if (i != w - 1)
@@ -1016,6 +1017,7 @@ listener_new(const struct side *sd, int fd, const struct listen_ops *ops,
 	 * Thousands may connect at once: take the longest queue allowed,
 	 * unless told (--backlog, backlog=).
 	 */
+	SIDE_TAKEN(sock.backlog);
 	if (!l->dtls && !(ops->flags & LISTEN_SERIAL))
 		(void)listen(fd, sd->sock.backlog > 0 ? sd->sock.backlog :
 		    SOMAXCONN);

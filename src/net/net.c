@@ -340,6 +340,7 @@ net_listen_ai(const struct side *sd, const struct addrinfo *ai,
 		goto fail;
 	if (ai->ai_socktype == SOCK_DGRAM)
 		net_dgram_rcvbuf(sd, fd);
+	SIDE_TAKEN(sock.backlog);
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
 	    (ai->ai_socktype == SOCK_STREAM && listen(fd,
 	    sd->sock.backlog > 0 ? sd->sock.backlog : 128) == -1)) {

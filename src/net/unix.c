@@ -458,6 +458,7 @@ unix_server(const struct side *sd, char **cause)
 	if (log_verbosity() > 0)
 		log_info("Bound on %s", sd->host);
 	if (sd->sock.socktype == SOCK_STREAM) {
+		SIDE_TAKEN(sock.backlog);
 		if (listen(fd, sd->sock.backlog > 0 ? sd->sock.backlog :
 		    128) == -1) {
 			log_cause(cause, "listen: %s", strerror(errno));
