@@ -231,7 +231,8 @@ test_exit_status_is_the_programs() {
 # A listener's program is given the connection itself, as inetd gives
 # it, where nothing of sockcat's need stand between (plain_exec_direct());
 # any flag that acts on the bytes or the connection's end keeps the
-# relay, the program on pipes.
+# relay, the program on pipes; one that only says how the relay copies,
+# or how a failure is told, does not.
 test_program_given_the_connection_itself() {
 	_ends='readlink /proc/self/fd/0 /proc/self/fd/1'
 	server srv -lk 127.0.0.1 0 -c "$_ends" || fail "no server"
@@ -254,6 +255,14 @@ test_program_given_the_connection_itself() {
 		t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
 		assertEquals "with $_flags, pipes" "pipe pipe" \
 		    "$(grep -ao 'pipe:' "$SC_TMP/c.out" | tr -d : | xargs)"
+	done
+	# How a failure is told is nothing on the bytes.
+	for _flags in "--fail-on-error"; do
+		server srv4 -l "$_flags" 127.0.0.1 0 -c "$_ends" ||
+		    { fail "no server with $_flags"; continue; }
+		t 5 "$SC" -d 127.0.0.1 "$PORT" >"$SC_TMP/c.out"
+		assertEquals "with $_flags, the connection" "socket socket" \
+		    "$(sed 's/:.*//' "$SC_TMP/c.out" | xargs)"
 	done
 	rm -f "$SC_TMP/blob" "$SC_TMP/blob.out"
 }

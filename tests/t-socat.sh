@@ -4390,7 +4390,9 @@ test_device_and_lock_refusals() {
 
 # socat's notice of an address at its end-of-file, "socket N (fd M) is at
 # EOF" with -d -d, once each: a Unix listener with /dev/null (its second
-# address ends at once, its client later) and its client reading stdin.
+# address ends at once, its client later) and its client reading stdin;
+# a TCP listener's program too (the notices keep sockcat's relay between
+# them, where sockcat's own -l -e gives the program its connection).
 # Not with one -d (a notice).  Both socats alike.
 test_eof_notice() {
 	for _bin in "$REAL" "$OURS"; do
@@ -4409,6 +4411,15 @@ test_eof_notice() {
 				    " N socket $_s (fd [0-9]*) is at EOF\$" \
 				    "$SC_TMP/$_f.err")"
 			done
+		done
+		serve exec "$_bin" -d -d TCP-LISTEN:0,bind=127.0.0.1 EXEC:cat
+		echo hi | t 20 "$_bin" - TCP:127.0.0.1:"$PORT" >"$SC_TMP/c.out"
+		assertEquals "$_n: exec: echoed" hi "$(<"$SC_TMP/c.out")"
+		wait_exit "$SERVE_PID"
+		for _s in 1 2; do
+			assertEquals "$_n: exec: socket $_s" 1 "$(grep -c \
+			    " N socket $_s (fd [0-9]*) is at EOF\$" \
+			    "$SC_TMP/exec.err")"
 		done
 		echo hi | t 20 "$_bin" -d -u - /dev/null 2>"$SC_TMP/e"
 		assertEquals "$_n: -d: status" 0 $?

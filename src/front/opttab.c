@@ -787,10 +787,7 @@ opt_defaults(struct options *o)
 	o->side.sock.ttl = o->side.sock.minttl = o->side.sock.tos = o->side.sock.mcast_loop = -1;
 	o->side.sock.mcast_ttl = -1;
 	o->side.timeout_ms = TIME_NONE;
-	o->flow.quit_ms = TIME_NONE;
-	o->flow.deadline_ms = TIME_NONE;
-	o->flow.far_quit_ms = TIME_NONE;
-	o->flow.idle_ms = TIME_NONE;
+	o->flow = flow_plain;
 	o->stall_ms = TIME_NONE;
 	o->side.retry_ms = TIME_NONE;
 	o->side.sock.listen_fd = -1;

@@ -216,6 +216,45 @@ join_declare_end(struct join *jn, const struct join_how *how)
 }
 
 /*
+ * The flow the command line starts from (opt_defaults()): nothing on the
+ * bytes, nothing on their end.
+ */
+const struct flow flow_plain = {
+	.quit_ms = TIME_NONE,
+	.deadline_ms = TIME_NONE,
+	.far_quit_ms = TIME_NONE,
+	.idle_ms = TIME_NONE,
+};
+
+/* The CH_SAY_EOF* of the end of sd read (NULL: none), or 0. */
+static int
+join_notice(const struct side *sd)
+{
+	if (sd == NULL || sd->socat_no == 0)
+		return (0);
+	return (sd->socat_no == 1 ? CH_SAY_EOF1 : CH_SAY_EOF2);
+}
+
+/*
+ * Would a join as how says add anything to the bytes or to their end: a
+ * stage, a transform, a tap, pacing, a limit, a time, a notice, or a copy
+ * (--no-splice)?  Any flow but the plain one does; only how a failure is
+ * told (--fail-on-error) is not on them.
+ */
+int
+join_rides(const struct join_how *how)
+{
+	struct flow	 f;
+
+	/* Whole, as opt_defaults() copies flow_plain: its padding too. */
+	memcpy(&f, how->flow, sizeof(f));
+	f.fail_on_error = flow_plain.fail_on_error;
+	return (memcmp(&f, &flow_plain, sizeof(f)) != 0 || how->dump != NULL ||
+	    how->tap[0] != NULL || how->tap[1] != NULL ||
+	    how->idle_ms != TIME_NONE || join_notice(how->far) != 0);
+}
+
+/*
  * A way from end src to end dst of jn named name, with flags, or none
  * when either side has no such way.  Returns -1 with errno.
  */
@@ -232,8 +271,7 @@ join_way(struct join *jn, int i, struct endpoint *src, struct endpoint *dst,
 	/* socat's notice of the end-of-file of its address read. */
 	sd = jn->end[i].sd;
 	if ((ch = session_channel(jn->s, how->name[i], src, dst,
-	    how->flags[i] | (sd == NULL || sd->socat_no == 0 ? 0 :
-	    sd->socat_no == 1 ? CH_SAY_EOF1 : CH_SAY_EOF2))) == NULL)
+	    how->flags[i] | join_notice(sd))) == NULL)
 		return (-1);
 	jn->way[i] = ch;
 	/*

@@ -187,9 +187,11 @@ struct join {
 	struct channel		*way[2];
 };
 
+extern const struct flow flow_plain;
 int		 join_new(struct join *, int (*)(struct session *),
 		    void (*)(struct session *), void *);
 int		 join_ways(struct join *, const struct join_how *, char **);
+int		 join_rides(const struct join_how *);
 void		 join_failed(const char *, char *);
 void		 join_program_gone(struct channel *, struct channel *);
 int		 join_start(struct join *);

@@ -144,43 +144,31 @@ conn_start_here(struct conn *c, const struct net_peer *peer, int keep)
 /*
  * May each client's program be given its connection itself, nothing of
  * ours between, as inetd does (and ncat and netcat's -e without TLS)?
- * Only where nothing the pump does to a connection is asked for: a
- * stream listener, no TLS, WebSocket or relay, no time limit (-w,
- * --idle-timeout, -q, --quit-after, socat's -T), nothing that counts,
- * taps, paces or rewrites the bytes (-W, -i, --delay, -C, -t, --stats,
- * -vv, --hex-dump, --record, --timestamp, --on-connect, a script), both
- * ways used and no terminal; a command line in socat's grammar keeps
- * socat's relay.  The program then starts at the fork-and-exec floor,
- * and the connection ends when it exits (a lingering close).  A flag of
- * the pump's that this list does not know must be added here
- * (doc/design.md, "A program per client").
+ * Only a stream listener's connection with nothing layered on it (TLS,
+ * WebSocket, relay, a redial, -w's or --idle-timeout's time), a program
+ * read and written without a terminal, and nothing the join would add
+ * to the bytes (join_rides(): any flow but the plain one, a tap, socat's
+ * notices) nor count of them (--stats).  The program then starts at the
+ * fork-and-exec floor, and the connection ends when it exits (a
+ * lingering close).
  */
 int
 plain_exec_direct(const struct plain *p)
 {
 	const struct job	*j = p->j;
-	const struct side	*sd = j->side;
-	const struct flow	*f = j->flow;
+	const struct side	*sd = j->side, *near = j->near;
+	struct join_how		 how = { .flow = j->flow, .far = sd,
+	    .dump = j->run->dump, .idle_ms = TIME_NONE };
 
-	if (!p->prog_rd || !p->prog_wr || !sd->listen ||
-	    sd->socat || sd->sock.socktype != SOCK_STREAM || sd->tls.on ||
+	if (!sd->listen || sd->sock.socktype != SOCK_STREAM || sd->tls.on ||
 	    sd->ws.on || sd->via.on || sd->reconnect ||
 	    sd->timeout_ms != TIME_NONE || sd->gate.idle_ms != TIME_NONE)
 		return (0);
-	if (j->near->kind != SIDE_EXEC || j->near->local.pty ||
-	    j->near->local.nofork || j->near->fifo != NULL || j->local->pty ||
-	    j->local->raw || j->local->readline)
+	if (!p->prog_rd || !p->prog_wr || near->kind != SIDE_EXEC ||
+	    near->local.pty || near->local.nofork || near->fifo != NULL ||
+	    j->local->pty || j->local->raw || j->local->readline)
 		return (0);
-	if (f->crlf || f->interval_ms > 0 || f->delay_ms > 0 ||
-	    f->recv_limit > 0 || f->telnet || f->send_only || f->recv_only ||
-	    f->monitor || f->no_shutdown || f->shut_net || f->no_stdin ||
-	    f->half_close || f->quit_ms != TIME_NONE ||
-	    f->deadline_ms != TIME_NONE || f->far_quit_ms != TIME_NONE ||
-	    f->block > 0 || f->idle_ms != TIME_NONE || f->on_connect != NULL ||
-	    f->script != NULL || f->stamp != NULL || f->record != NULL ||
-	    f->fdpass || f->no_splice)
-		return (0);
-	return (!j->stats && j->run->dump == NULL && p->greetlen == 0);
+	return (!j->stats && !join_rides(&how));
 }
 
 /*
