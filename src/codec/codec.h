@@ -221,7 +221,7 @@ struct http_chunked {
 void		 http_base64(const unsigned char *, size_t, char *);
 ssize_t		 http_unbase64(const char *, unsigned char *, size_t);
 ssize_t		 http_encode_connect(char *, size_t, const char *,
-		    const char *, const char *, int, const char **);
+		    const char *, const char *, const char *, const char **);
 int		 http_reply_status(const char *);
 size_t		 http_head_len(const unsigned char *, size_t);
 char		*http_header(char *, const char *);

@@ -23,15 +23,15 @@ static const char	*http_line_value(const char *, const char *);
 
 /*
  * A CONNECT request for host (an IPv6 address is put in brackets) and
- * port, with a Proxy-Authorization header line of value auth ("Basic
- * ...", "Digest ...") when auth is not NULL (its name spelt as socat
- * spells it, "Proxy-authorization", when socat is set), and the empty
- * line that ends it.  Returns the length written to buf, or -1 with
- * *errstr.
+ * port, with a header line called header (NULL: Proxy-Authorization;
+ * socat spells it Proxy-authorization) of value auth ("Basic ...",
+ * "Digest ...") when auth is not NULL, and the empty line that ends it.
+ * Returns the length written to buf, or -1 with *errstr.
  */
 ssize_t
 http_encode_connect(char *buf, size_t size, const char *host,
-    const char *port, const char *auth, int socat, const char **errstr)
+    const char *port, const char *auth, const char *header,
+    const char **errstr)
 {
 	int	 n, m = 0;
 
@@ -43,8 +43,8 @@ http_encode_connect(char *buf, size_t size, const char *host,
 		return (-1);
 	}
 	if (auth != NULL)
-		m = snprintf(buf + n, size - n, "Proxy-%s: %s\r\n",
-		    socat ? "authorization" : "Authorization", auth);
+		m = snprintf(buf + n, size - n, "%s: %s\r\n", header != NULL ?
+		    header : "Proxy-Authorization", auth);
 	if (m < 0 || (size_t)m >= size - n || (size_t)(n + m) + 2 >= size) {
 		explicit_bzero(buf, size);
 		*errstr = "Proxy auth response too long";

@@ -354,6 +354,7 @@ step_near(struct options *o)
 	}
 	memset(n, 0, sizeof(*n));
 	side_local_defaults(n);
+	n->dialect = o->side.dialect;
 	n->kind = o->local.exec != NULL ? SIDE_EXEC : SIDE_STDIO;
 	n->path = o->local.exec;
 	n->fifo = o->local.fifo;

@@ -81,6 +81,9 @@ struct options {
 	struct fwd_conf	 pairfwd;	/* the pair's, to the forwarder */
 	int		 joinmode;	/* sd and peer open at once, joined: a
 					   line, socat's sides no sockets */
+	int		 socat;		/* read as socat's command line, in its
+					   grammar (socat.c); side.dialect
+					   says what that does */
 	int		 socat_dir;	/* as socat, -u: 1, -U: -1; 0: both */
 	int		 socat_quit;	/* as socat, -t given */
 	long long	 socat_quit_ms;	/* and its time */

@@ -787,6 +787,7 @@ opt_defaults(struct options *o)
 	o->side.sock.ttl = o->side.sock.minttl = o->side.sock.tos = o->side.sock.mcast_loop = -1;
 	o->side.sock.mcast_ttl = -1;
 	o->side.timeout_ms = TIME_NONE;
+	o->side.dialect = &dialect_nc;
 	o->flow = flow_plain;
 	o->stall_ms = TIME_NONE;
 	o->side.retry_ms = TIME_NONE;

@@ -158,7 +158,7 @@ pair_file(struct options *o, int i)
 	int		 fd, rd, wr, flags;
 
 	/* socat's is read and written, unless -u or -U says one way. */
-	if (o->side.socat && o->socat_dir == 0)
+	if (o->socat && o->socat_dir == 0)
 		rd = wr = 1;
 	else {
 		rd = o->socat_dir == -1 ? i == 1 : i == 0;
@@ -174,7 +174,7 @@ pair_file(struct options *o, int i)
 	 * as its options say), made under umask= if given; file: as ">"
 	 * would (or "<"), read too as its options say (stdin as well).
 	 */
-	if (o->side.socat)
+	if (o->socat)
 		flags = side_file_flags(sd, rd || sd->local.as_stdin, wr);
 	else if (rd)
 		flags = O_RDONLY | O_CLOEXEC;
@@ -272,7 +272,7 @@ pair_plain(struct options *o, struct side *sd, struct side *near)
 		 * time, the next waiting in the backlog until this one has
 		 * ended; more at once (max-children above 1) they cannot.
 		 */
-		if ((sd->socat || sd->fork) && sd->listen && !sd->once) {
+		if ((o->socat || sd->fork) && sd->listen && !sd->once) {
 			if (sd->gate.full_wait && sd->gate.max_conns > 1)
 				fatalx("%s: max-children=%d: standard input "
 				    "and output serve one client at a time: "
@@ -496,7 +496,7 @@ pair_local_mode(struct options *o)
 	int		 i;
 
 	if (!pair_local(a) || !pair_local(b) ||
-	    (!o->side.socat && !pair_relay_needed(o, a, b))) {
+	    (!o->socat && !pair_relay_needed(o, a, b))) {
 		for (i = 0; i < 2; i++)
 			pair_read_opts(&o->pair[i], &o->pair[1 - i]);
 		for (i = 0; i < 2; i++) {
@@ -546,7 +546,7 @@ pair_local_mode(struct options *o)
 	 * ended; half a second without it, as socat's (or -q's time, under
 	 * sockcat's name).
 	 */
-	if (o->socat_quit || o->side.socat || o->flow.quit_ms == TIME_NONE)
+	if (o->socat_quit || o->socat || o->flow.quit_ms == TIME_NONE)
 		o->flow.quit_ms = o->socat_quit ? o->socat_quit_ms :
 		    SOCAT_QUIT_MS;
 	if (o->socat_dir == 1)
@@ -639,10 +639,9 @@ pair_parse(struct options *o, int argc, char **argv)
 		    o->side.tls.secret != NULL ? "--secret" :
 		    "--ssl and the --ssl-* options");
 	for (i = 0; i < 2; i++) {
-		if (o->side.socat) {
+		o->pair[i].addr_no = i + 1;
+		if (o->socat)
 			pair_listen_family(&o->pair[i]);
-			o->pair[i].socat_no = i + 1;
-		}
 		/*
 		 * socat's UNIX: is a client of a datagram socket when the
 		 * path is one, as socat finds when its stream connect fails.
@@ -667,7 +666,7 @@ pair_parse(struct options *o, int argc, char **argv)
 		    o->pair[1 - i].kind != SIDE_FILE)))
 			fatalx("%s: it only receives: give it with -u as the "
 			    "first address, or -U as the second%s",
-			    o->pair[i].text, o->side.socat ? "" :
+			    o->pair[i].text, o->socat ? "" :
 			    "; " SOCAT_NAME_HINT);
 	}
 	for (i = 0; i < 2; i++) {
@@ -736,7 +735,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * stream nothing), which never hears it: that one gets socat's
 	 * half second.
 	 */
-	if ((o->socat_quit || o->side.socat || a->shut_null ||
+	if ((o->socat_quit || o->socat || a->shut_null ||
 	    a->shut_none) &&
 	    b->kind == SIDE_STDIO && !a->listen && !pair_device(a) &&
 	    !wr_only && a->sock.socktype != SOCK_DGRAM)
@@ -747,7 +746,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * terminal never ends) is read for -t's time, half a second unless
 	 * said, then socat ends; netcat would wait for it.
 	 */
-	if (o->side.socat && o->socat_dir == 0 && b->kind == SIDE_STDIO &&
+	if (o->socat && o->socat_dir == 0 && b->kind == SIDE_STDIO &&
 	    !a->listen && a->kind == SIDE_SOCKET &&
 	    a->sock.socktype == SOCK_STREAM)
 		o->flow.far_quit_ms = o->socat_quit ? o->socat_quit_ms :
@@ -760,7 +759,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * side has no end of its own"), unless -q is given, which means
 	 * netcat's; netcat's -u HOST PORT waits as netcat does.
 	 */
-	if ((o->side.socat || o->flow.quit_ms == TIME_NONE) &&
+	if ((o->socat || o->flow.quit_ms == TIME_NONE) &&
 	    b->kind == SIDE_STDIO && (!a->listen || a->dgram_to != NULL) &&
 	    a->kind == SIDE_SOCKET && a->sock.socktype == SOCK_DGRAM &&
 	    o->flow.deadline_ms == TIME_NONE && !wr_only)
@@ -770,7 +769,7 @@ pair_times(struct options *o, const struct side *a, const struct side *b)
 	 * A *-RECV: read, without -u: once stdin has ended, nothing is
 	 * waited for (socat ends at once, whatever -t says).
 	 */
-	if (o->side.socat && b->kind == SIDE_STDIO && a->recv_only &&
+	if (o->socat && b->kind == SIDE_STDIO && a->recv_only &&
 	    o->socat_dir == 0)
 		o->flow.deadline_ms = 0;
 }
@@ -832,7 +831,7 @@ pair_routed_refusals(const struct options *o, const struct options *given,
 	 * A pair that forwards relays bytes as --forward does: what the
 	 * command line gave (given, before the pair's own defaults).
 	 */
-	if (o->pairfwd.n > 0 && !o->side.socat && given != NULL) {
+	if (o->pairfwd.n > 0 && !o->socat && given != NULL) {
 		(void)snprintf(subject, sizeof(subject), "%s %s",
 		    o->pair[0].text, o->pair[1].text);
 		mode_refuse_as(given, "--forward", subject);

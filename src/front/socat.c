@@ -428,7 +428,7 @@ socat_option(struct cmdline *cl, struct socat_cl *sc, int argc, char **argv,
 /*
  * Read socat's command line into cl's options and return the index in
  * argv of its first address.  The addresses are the pair's, read in
- * socat's grammar (side.socat).
+ * socat's grammar (side.dialect).
  */
 __startup int
 socat_cmdline(struct cmdline *cl, int argc, char **argv)
@@ -454,7 +454,8 @@ socat_cmdline(struct cmdline *cl, int argc, char **argv)
 		socat_lock(sc.lock, sc.lock_wait);
 		o->socat_locked = 1;
 	}
-	o->side.socat = 1;
+	o->socat = 1;
+	o->side.dialect = &dialect_socat;
 	log_socat_form();
 	/*
 	 * socat's own process id, in the environment every program it runs

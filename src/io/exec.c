@@ -768,7 +768,7 @@ exec_spawn(const struct exec_cmd *cmd, const struct exec_conn *ec,
 	if (cause != NULL)
 		*cause = NULL;
 	if (exec_reap_start() == -1 || (c = calloc(1, sizeof(*c))) == NULL ||
-	    (env = exec_environ(ec, cmd->search, &first)) == NULL)
+	    (env = exec_environ(cmd, ec, &first)) == NULL)
 		goto fail;
 	c->pty = c->pty_slave = -1;
 	/* Every descriptor of ours is close-on-exec: only 0-2 get through. */

@@ -37,7 +37,7 @@ static const char *const exec_cgi_names[] = {
 };
 #define EXEC_NCGI_ADDR	(sizeof(exec_cgi_names) / sizeof(exec_cgi_names[0]))
 
-/* socat's, for a side in socat's grammar (exec_conn's socat). */
+/* socat's, for a program of socat's command line (exec_cmd's env_peer). */
 static const char *const exec_socat_names[] = {
 	"SOCAT_PEERADDR", "SOCAT_PEERPORT", "SOCAT_SOCKADDR", "SOCAT_SOCKPORT",
 	"SOCAT_PID", "SOCAT_PPID"
@@ -174,16 +174,17 @@ exec_cgi_ours(const char *e, char *const *cgi)
 }
 
 /*
- * For a side in socat's grammar: is the inherited entry e one that only
- * a TLS peer's certificate may give (SOCAT_OPENSSL_*), as socat removes
- * them, or one of ec's extra?
+ * Is the inherited entry e one of ec's extra, or (cmd's env_peer) one
+ * that only a TLS peer's certificate may give (SOCAT_OPENSSL_*), as socat
+ * removes them?
  */
 static int
-exec_socat_ours(const char *e, const struct exec_conn *ec)
+exec_extra_ours(const char *e, const struct exec_cmd *cmd,
+    const struct exec_conn *ec)
 {
 	size_t	 i, n;
 
-	if (ec->socat && strncmp(e, "SOCAT_OPENSSL_", 14) == 0)
+	if (cmd->env_peer && strncmp(e, "SOCAT_OPENSSL_", 14) == 0)
 		return (1);
 	for (i = 0; ec->extra != NULL && ec->extra[i] != NULL; i++) {
 		n = strcspn(ec->extra[i], "=");
@@ -193,18 +194,13 @@ exec_socat_ours(const char *e, const struct exec_conn *ec)
 	return (0);
 }
 
-/* The prefix of the variables of a datagram's control messages. */
-static const char *
-exec_anc_prefix(const struct exec_conn *ec)
-{
-	return (ec->socat ? "SOCAT_" : "SOCKCAT_");
-}
-
-/* Is the inherited entry e a variable of ec's datagram (ec->anc)? */
+/*
+ * Is the inherited entry e a variable of ec's datagram (ec->anc), under
+ * prefix?
+ */
 static int
-exec_anc_ours(const char *e, const struct exec_conn *ec)
+exec_anc_ours(const char *e, const char *prefix, const struct exec_conn *ec)
 {
-	const char	*prefix = exec_anc_prefix(ec);
 	size_t		 np = strlen(prefix), n;
 	u_int		 i;
 
@@ -295,15 +291,17 @@ exec_environ_socat(const struct exec_conn *ec, char **env, size_t *k)
 }
 
 /*
- * The environment of a child: ours, without any stale copy of the
- * connection variables (nor our PATH when path, socat's path=, is given),
- * then the connection variables and PATH=path.  The strings after the
- * inherited ones are allocated (*first is the index of the first);
- * returns NULL on failure.
+ * The environment of cmd's child, told of ec: ours, without any stale
+ * copy of the connection variables (nor our PATH when cmd's search,
+ * socat's path=, is given), then the connection variables and
+ * PATH=search.  The strings after the inherited ones are allocated
+ * (*first is the index of the first); returns NULL on failure.
  */
 char **
-exec_environ(const struct exec_conn *ec, const char *path, size_t *first)
+exec_environ(const struct exec_cmd *cmd, const struct exec_conn *ec,
+    size_t *first)
 {
+	const char	*path = cmd->search;
 	char		 raddr[NI_MAXHOST], rport[NI_MAXSERV];
 	char		 laddr[NI_MAXHOST], lport[NI_MAXSERV];
 	const char	*values[EXEC_NNAMES];
@@ -333,8 +331,8 @@ exec_environ(const struct exec_conn *ec, const char *path, size_t *first)
 		if ((path == NULL || strncmp(environ[i], "PATH=", 5) != 0) &&
 		    !exec_ours(environ[i]) &&
 		    (ec->cgi == NULL || !exec_cgi_ours(environ[i], ec->cgi)) &&
-		    !exec_socat_ours(environ[i], ec) &&
-		    !exec_anc_ours(environ[i], ec))
+		    !exec_extra_ours(environ[i], cmd, ec) &&
+		    !exec_anc_ours(environ[i], cmd->env_prefix, ec))
 			env[k++] = environ[i];
 	}
 	*first = k;
@@ -362,7 +360,7 @@ exec_environ(const struct exec_conn *ec, const char *path, size_t *first)
 			k++;
 		}
 	}
-	if (ec->socat && exec_environ_socat(ec, env, &k) == -1)
+	if (cmd->env_peer && exec_environ_socat(ec, env, &k) == -1)
 		goto fail;
 	for (i = 0; i < nextra; i++) {
 		if ((env[k] = strdup(ec->extra[i])) == NULL)
@@ -371,7 +369,7 @@ exec_environ(const struct exec_conn *ec, const char *path, size_t *first)
 	}
 	/* What its first datagram's control messages said, as socat's. */
 	for (i = 0; i < nanc; i++) {
-		if ((env[k] = exec_env_var(exec_anc_prefix(ec),
+		if ((env[k] = exec_env_var(cmd->env_prefix,
 		    ec->anc->item[i].var, ec->anc->item[i].value,
 		    strlen(ec->anc->item[i].value))) == NULL)
 			goto fail;

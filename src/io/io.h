@@ -325,6 +325,10 @@ struct exec_cmd {
 	const char	 *search;	/* where it is looked for, and its PATH
 					   (socat's path=); NULL: PATH's */
 	struct exec_creds creds;	/* who it runs as */
+	const char	 *env_prefix;	/* its variables of a datagram's
+					   control messages: SOCKCAT_, ... */
+	int		  env_peer;	/* and socat's own (SOCAT_PEERADDR,
+					   ...), no SOCAT_OPENSSL_* inherited */
 };
 
 /* What a child is told about its connection. */
@@ -333,8 +337,6 @@ struct exec_conn {
 	struct net_peer	 local;		/* len 0 when unknown */
 	struct net_peer	 remote;
 	char *const	*cgi;		/* a WebSocket request's variables */
-	int		 socat;		/* socat's names too (SOCAT_PEERADDR,
-					   ...): a side in socat's grammar */
 	char *const	*extra;		/* more "NAME=value", or NULL (a TLS
 					   peer's, tls_peer_env()) */
 	const struct sock_anc *anc;	/* its first datagram's control
@@ -372,7 +374,8 @@ int		 exec_cmd_check(const struct exec_cmd *, char **);
 void		 exec_conn_socket(struct exec_conn *, int, int,
 		    const struct net_peer *);
 /* execenv.c: a program's environment, over what we inherited. */
-char		**exec_environ(const struct exec_conn *, const char *, size_t *);
+char		**exec_environ(const struct exec_cmd *,
+		    const struct exec_conn *, size_t *);
 void		 exec_environ_free(char **, size_t);
 char		*exec_env_var(const char *, const char *, const char *,
 		    size_t);

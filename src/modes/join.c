@@ -230,9 +230,9 @@ const struct flow flow_plain = {
 static int
 join_notice(const struct side *sd)
 {
-	if (sd == NULL || sd->socat_no == 0)
+	if (sd == NULL || !sd->dialect->eof_notice || sd->addr_no == 0)
 		return (0);
-	return (sd->socat_no == 1 ? CH_SAY_EOF1 : CH_SAY_EOF2);
+	return (sd->addr_no == 1 ? CH_SAY_EOF1 : CH_SAY_EOF2);
 }
 
 /*

@@ -78,21 +78,23 @@ plain_take_early(struct plain *p, int fd)
 /*
  * The connection c told to a program: its socket's addresses, a
  * WebSocket request's variables, a datagram peer's first datagram's
- * control messages and, for socat's, its TLS peer's certificate
- * (*tlsenv, to be freed).  Returns -1 with errno.
+ * control messages and, where the dialect tells it (socat's), its TLS
+ * peer's certificate (*tlsenv, to be freed).  Returns -1 with errno.
  */
 static int
 conn_exec_env(struct conn *c, int fd, const struct net_peer *peer,
     struct exec_conn *ec, char ***tlsenv)
 {
-	exec_conn_socket(ec, fd, c->p->j->side->sock.socktype, peer);
-	ec->socat = c->p->j->side->socat;
+	const struct side	*sd = c->p->j->side;
+
+	exec_conn_socket(ec, fd, sd->sock.socktype, peer);
 	*tlsenv = NULL;
 	if (c->nc != NULL) {
 		ec->anc = c->nc->anc;
 		ec->cgi = ws_cgi(c->nc->ws);
-		if (ec->socat && c->nc->tls != NULL && (*tlsenv =
-		    tls_peer_env(c->nc->tls, "SOCAT_OPENSSL_X509_")) == NULL)
+		if (sd->dialect->env_tls != NULL && c->nc->tls != NULL &&
+		    (*tlsenv = tls_peer_env(c->nc->tls,
+		    sd->dialect->env_tls)) == NULL)
 			return (-1);
 	}
 	ec->extra = *tlsenv;
@@ -277,15 +279,14 @@ plain_admitted(void *arg, int fd, const struct net_peer *peer)
 	struct exec_conn ec;
 	struct early	*e;
 
-	/* socat's program is told its TLS peer: started after the handshake. */
+	/* A program told its TLS peer is started after the handshake. */
 	if (!p->exec || p->j->near->local.nofork ||
-	    !listen_early(p->j->side) || (p->j->side->socat &&
-	    p->j->side->tls.on))
+	    !listen_early(p->j->side) || (p->j->side->dialect->env_tls !=
+	    NULL && p->j->side->tls.on))
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
 	exec_conn_socket(&ec, fd, p->j->side->sock.socktype, peer);
-	ec.socat = p->j->side->socat;
 	if ((e->child = program_start(p->j->near, &ec, p->prog_rd, p->prog_wr,
 	    NULL)) == NULL) {
 		free(e);

@@ -86,7 +86,7 @@ plain_read_ends(const struct conn *c, const struct channel *ch)
 	if (ch != c->rx || strcmp(ch->error_op, "read") != 0 ||
 	    !socket_error(ch->error))
 		return (0);
-	if (j->side->socat)
+	if (j->side->dialect->reset_is_end)
 		return (ch->error == ECONNRESET);
 	if (j->flow->fail_on_error || j->side->say_refused ||
 	    j->side->ws.on || c->child != NULL || c->ex != NULL ||
@@ -466,8 +466,9 @@ conn_start_stdio(struct conn *c)
 	 * not heard there (UDP-SENDTO: never), a later write's alone.
 	 */
 	int		 flags[2] = { (sd->keep || sd->reconnect ? 0 :
-			    CH_SHUTDOWN) | copy | (dgram && sd->socat &&
-			    j->flow->send_only ? CH_HOLD : 0),
+			    CH_SHUTDOWN) | copy | (dgram &&
+			    j->flow->send_only && sd->dialect->oneway_alone ?
+			    CH_HOLD : 0),
 			    (shut_tx ? CH_SHUTDOWN : 0) | copy };
 
 	FLOW_TAKEN(shut_net);
@@ -621,6 +622,7 @@ plain_init(struct plain *p, const struct job *j)
 {
 	const struct side	*near = j->near;
 	char			*cause = NULL;
+	int			 alone;
 
 	/* What a read error is, for each connection (plain_read_ends()). */
 	FLOW_TAKEN(fail_on_error);
@@ -642,10 +644,9 @@ plain_init(struct plain *p, const struct job *j)
 		 * socat's program inherits it (its stdout when only read
 		 * from the socket, its stdin when only sent to it).
 		 */
-		p->prog_rd = !(j->side->socat && !near->local.pty &&
-		    j->flow->recv_only);
-		p->prog_wr = !(j->side->socat && !near->local.pty &&
-		    j->flow->send_only && p->prog_rd);
+		alone = j->side->dialect->oneway_alone && !near->local.pty;
+		p->prog_rd = !(alone && j->flow->recv_only);
+		p->prog_wr = !(alone && j->flow->send_only && p->prog_rd);
 		p->exec = 1;
 	}
 	if (near->fifo != NULL && fifo_open(near->fifo, &cause) == -1)

@@ -796,7 +796,8 @@ dial_proxies(struct dial *d)
 			pc->port = d->port;
 		}
 		pc->user = h->user;
-		pc->socat = sd->socat;
+		pc->auth_name = sd->dialect->proxy_auth;
+		pc->status_spaces = sd->dialect->proxy_spaces;
 		pc->basic = h->basic;
 		pc->ask = dial_ask_password;
 		pc->arg = d;

@@ -80,7 +80,7 @@ dial_self(const struct side *sd, const struct addrinfo *ai, int fd)
 	 * A socat address that names its source, address and port both
 	 * (TCP:A:P,bind=A,sp=P), asks for the connection it meets.
 	 */
-	if (sd->socat && sd->sock.source != NULL)
+	if (sd->dialect->self_by_source && sd->sock.source != NULL)
 		return (0);
 	if (getsockname(fd, (struct sockaddr *)&me, &mlen) == -1)
 		return (0);

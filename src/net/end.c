@@ -282,9 +282,8 @@ program_start(const struct side *sd, const struct exec_conn *ec, int rd,
 		end_blocking(STDOUT_FILENO);
 	if (ec == NULL) {
 		memset(&none, 0, sizeof(none));
-		none.type = SOCK_STREAM;
 		/* No connection: of socat's variables, its process ids. */
-		none.socat = sd->socat;
+		none.type = SOCK_STREAM;
 		ec = &none;
 	}
 	/*
@@ -405,7 +404,7 @@ device_open(const struct side *sd, const char **name, int *slave,
 		 * socat's PTY says its name, with a link or without; ours
 		 * names the link, where there is one.
 		 */
-		if (fd != -1 && sd->socat)
+		if (fd != -1 && sd->dialect->pty_named)
 			log_verbose(1, "PTY is %s", tty);
 		else if (fd != -1 && sd->path != NULL)
 			log_verbose(1, "Terminal %s at %s", tty, sd->path);

@@ -289,7 +289,7 @@ void
 net_report_refused(const struct side *sd, const char *host,
     const char *port, int error)
 {
-	if (log_verbosity() >= 1 && !sd->socat)
+	if (log_verbosity() >= 1 && !sd->dialect->refused_always)
 		return;
 	if (sd->proxy.host != NULL && sd->proxy.nhops > 0)
 		log_warnx("connect to proxy %s failed: %s",

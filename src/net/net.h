@@ -325,6 +325,67 @@ struct front_conf {
 	int		 ready;		/* trust[] made, by the first */
 };
 
+/*
+ * What differs between the command lines sockcat reads: nc's (its own
+ * name, with ncat's habits as options of it) and socat's.  One row each
+ * (dialect.c), chosen as the command line is read (struct side's
+ * dialect) or, for one address, by the grammar it is written in
+ * (dialect_of()).  Each field is a behaviour, named by what it does.
+ */
+struct dialect {
+	/* The grammar of an address: addr_parse() or socat's. */
+	int		(*parse)(const char *, struct addr *, const char **);
+	int		(*dual)(const char *); /* "R!!W" split, or NULL */
+
+	/* What an address's options mean in its grammar (dialect_of()). */
+	int		 listen_once;	/* a listener serves one client unless
+					   fork says */
+	int		 ttl_alone;	/* ttl= is IP_TTL alone, not a group's
+					   hops too */
+	int		 exec_words;	/* exec:'s text run as its words when a
+					   shell would read it alike, not by
+					   /bin/sh (SYSTEM:) */
+	int		 local_opts;	/* a file's, a descriptor's, a program's
+					   options and a terminal's modes
+					   (ignoreeof, su=, raw, ...) taken */
+	int		 oflags_said;	/* a file is made, truncated, made anew
+					   only as creat, trunc, excl say */
+	const char	*tls_ciphers;	/* TLS's ciphers unless said, or NULL */
+	int		 tls_cn_addr;	/* a TLS peer's name may be an
+					   address */
+
+	/* What the command line's sessions do. */
+	int		 pty_stderr;	/* a program on a terminal writes its
+					   stderr there too */
+	int		 refused_always; /* a refused connection is said
+					   without -v, as an error */
+	int		 self_by_source; /* a dial naming its source address
+					   and port wants what meets itself */
+	const char	*proxy_auth;	/* an HTTP proxy's credentials' header,
+					   or NULL: Proxy-Authorization */
+	int		 proxy_spaces;	/* a proxy's status line: the spaces
+					   after its version, however many,
+					   are one */
+	int		 pty_named;	/* a pty made says its name alone */
+	int		 reset_is_end;	/* a reset under a connection's reads
+					   is its end */
+	int		 oneway_alone;	/* -u and -U (send_only, recv_only)
+					   leave the other way alone: a
+					   datagram socket only sent to is not
+					   read, a program's unused way is
+					   ours */
+	int		 eof_notice;	/* the end of each address read is
+					   said, by its number (addr_no) */
+	const char	*env_prefix;	/* a program's variables of its
+					   datagram's control messages */
+	int		 env_peer;	/* a program told SOCAT_PEERADDR, ...
+					   (exec_cmd's) */
+	const char	*env_tls;	/* a TLS peer's certificate told to a
+					   program under this prefix (it is
+					   started after the handshake), or
+					   NULL */
+};
+
 struct side {
 	enum side_kind	 kind;
 	const char	*text;		/* its address as given; NULL: the
@@ -345,10 +406,9 @@ struct side {
 					   to, this one read from; NULL */
 	struct side_local local;	/* a file's, a descriptor's or a
 					   program's socat options */
-	int		 socat;		/* its address in socat's grammar (the
-					   command line's side: as socat) */
-	int		 socat_no;	/* socat's number of its address, 1 or
-					   2, for its notices; 0: none */
+	const struct dialect *dialect;	/* the command line's */
+	int		 addr_no;	/* its address's place on the command
+					   line, 1 or 2; 0: none */
 	int		 once;		/* a socat listener without fork: one
 					   client, then done */
 	int		 fork;		/* fork given (not fork=0): a listener
@@ -534,6 +594,9 @@ struct child	*program_start(const struct side *, const struct exec_conn *,
 void		 program_here(const struct side *, int, int, int, char **);
 int		 device_open(const struct side *, const char **, int *, char **);
 void		 device_close(const struct side *, int);
+/* dialect.c */
+extern const struct dialect dialect_nc, dialect_socat;
+const struct dialect *dialect_of(const struct addr *);
 /* side.c */
 int		 side_parse(struct side *, const struct side *, const char *,
 		    char **);
@@ -703,7 +766,10 @@ struct proxy_client {
 	char		 pass[256];
 	int		 fixed;		/* pass came from --proxy-auth */
 	int		 tries;		/* passwords asked for so far */
-	int		 socat;		/* HTTP: a status line read as socat's */
+	const char	*auth_name;	/* HTTP: the credentials' header, or
+					   NULL: Proxy-Authorization */
+	int		 status_spaces;	/* HTTP: a status line's spaces after
+					   its version are one, however many */
 	const char	*basic;		/* HTTP: Basic credentials sent with the
 					   first request, as they are; NULL */
 	/* Fill pass (prompt on the terminal); NULL: there is none. */

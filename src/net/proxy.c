@@ -237,7 +237,7 @@ proxy_http_request(struct proxy_client *pc, char **cause)
 	/* A 407 to socat's credentials is still answered, once. */
 	n = http_encode_connect((char *)pc->out, sizeof(pc->out), pc->host,
 	    pc->port, pc->authed || pc->basic != NULL ? auth : NULL,
-	    pc->socat, &errstr);
+	    pc->auth_name, &errstr);
 	explicit_bzero(auth, sizeof(auth));
 	proxy_expect(pc, PXS_HTTP_STATUS, 1, 0);
 	return (proxy_queue(pc, n, errstr, cause));
@@ -496,10 +496,10 @@ proxy_http_line(struct proxy_client *pc, char **cause)
 		return (PROXY_MORE);
 	}
 	/*
-	 * socat's: the spaces after the version, however many, are one
-	 * ("HTTP/1.0   200 OK"), where netcat takes one alone.
+	 * As socat reads it: the spaces after the version, however many,
+	 * are one ("HTTP/1.0   200 OK"), where netcat takes one alone.
 	 */
-	if (pc->socat && len > 9 && strncmp(line, "HTTP/1.", 7) == 0 &&
+	if (pc->status_spaces && len > 9 && strncmp(line, "HTTP/1.", 7) == 0 &&
 	    line[8] == ' ') {
 		for (p = line + 9; *p == ' '; p++)
 			;

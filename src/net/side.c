@@ -27,9 +27,6 @@
 #include "net.h"
 #include "side-int.h"
 
-/* socat's cipher list when cipher= gives none (TLS 1.2 and older). */
-#define SOCAT_CIPHERS	"HIGH:-NULL:-PSK:-aNULL"
-
 /* Every option of an address may be a change of a terminal's modes. */
 #if TTY_OPS_MAX < ADDR_OPTS_MAX
 #error "TTY_OPS_MAX is less than ADDR_OPTS_MAX"
@@ -672,7 +669,7 @@ side_socket_kind(struct side *sd, const struct addr *a, char **cause)
 		sd->sock.source = a->src;
 	if (a->srcport != NULL && !a->datagram)
 		sd->sock.source_port = a->srcport;
-	sd->once = a->socat && a->listen;
+	sd->once = dialect_of(a)->listen_once && a->listen;
 	sd->dial_fork = 0;
 	sd->perm = -1;
 	sd->unlink_early = sd->crlf = sd->append = 0;
@@ -806,15 +803,15 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	int		 bang;
 
 	*cause = NULL;
-	if (dflt->socat && (bang = addr_socat_dual(text)) != -1)
+	if (dflt->dialect->dual != NULL &&
+	    (bang = dflt->dialect->dual(text)) != -1)
 		return (side_parse_dual(sd, dflt, text, bang, cause));
 	if ((own = calloc(1, sizeof(*own))) == NULL) {
 		log_cause(cause, "%s", strerror(errno));
 		return (-1);
 	}
 	a = &own->a;
-	if ((dflt->socat ? addr_parse_socat(text, a, &errstr) :
-	    addr_parse(text, a, &errstr)) == -1) {
+	if (dflt->dialect->parse(text, a, &errstr) == -1) {
 		log_cause(cause, "%s", errstr);
 		free(own);
 		return (-1);
@@ -837,9 +834,9 @@ side_parse(struct side *sd, const struct side *dflt, const char *text,
 	if (side_where(sd, a, cause) == -1)
 		goto fail;
 	/* socat's TLS: its ciphers unless said, a name that is an address. */
-	if (sd->tls.on && a->socat && sd->tls.ciphers == NULL)
-		sd->tls.ciphers = SOCAT_CIPHERS;
-	sd->tls.cn_addr = a->socat;
+	if (sd->tls.on && sd->tls.ciphers == NULL)
+		sd->tls.ciphers = dialect_of(a)->tls_ciphers;
+	sd->tls.cn_addr = dialect_of(a)->tls_cn_addr;
 	if ((sd->proxy_kind != 0 && side_socks(sd, a, cause) == -1) ||
 	    side_socket_kind(sd, a, cause) == -1 ||
 	    side_local_kind(sd, a, cause) == -1 ||

@@ -149,7 +149,7 @@ side_exec_run(const struct addr *a)
 		return (RUN_SOCAT);
 	if (side_flag(a, "shell"))
 		return (RUN_ENV_SHELL);
-	if (a->socat || a->path == NULL ||
+	if (!dialect_of(a)->exec_words || a->path == NULL ||
 	    a->path[strcspn(a->path, "|&;<>()$`\\\"'*?[]#~=%{}!\n")] != '\0')
 		return (RUN_SHELL);
 	return (RUN_WORDS);
@@ -200,18 +200,19 @@ side_local_kind(struct side *sd, const struct addr *a, char **cause)
 	    "setlkw-rd", "flock-ex", "flock-ex-nb", "flock-sh", "flock-sh-nb",
 	    "path", "history", "noprompt", "prompt", "noecho", "lockfile",
 	    "waitlock", "setpgid" };
+	const struct dialect	*g = dialect_of(a);
 	struct side_local	*l = &sd->local;
 	size_t			 i;
 
 	side_local_defaults(sd);
-	for (i = 0; !a->socat && i < nitems(socat_only); i++) {
+	for (i = 0; !g->local_opts && i < nitems(socat_only); i++) {
 		if (addr_opt(a, socat_only[i]) != NULL)
 			return (side_socat_only(a, socat_only[i], cause));
 	}
 	if (a->kind == ADDR_FD)
 		l->fd = atoi(a->path);
 	sd->oflags = -1;
-	if (a->kind == ADDR_FILE && a->socat)
+	if (a->kind == ADDR_FILE && g->oflags_said)
 		sd->oflags = (side_flag(a, "creat") ? O_CREAT : 0) |
 		    (side_flag(a, "trunc") ? O_TRUNC : 0) |
 		    (side_flag(a, "excl") ? O_EXCL : 0);
@@ -292,7 +293,7 @@ side_local_check(const struct side *sd, const struct addr *a, char **cause)
 	int			 error;
 
 	/* A terminal's modes of its own (io.h's ops) are socat's too. */
-	if (!a->socat && l->tty.nops > 0)
+	if (!dialect_of(a)->local_opts && l->tty.nops > 0)
 		return (side_socat_only(a, tty_want_name(&l->tty), cause));
 	for (i = 0; a->kind == ADDR_PTY && i < (size_t)l->tty.nops; i++) {
 		if ((l->tty.ops[i].field != TTY_RAW &&
@@ -451,8 +452,9 @@ side_exec_cmd(const struct side *sd, struct exec_cmd *cmd, char **cause)
 	cmd->tty = &l->tty;
 	cmd->fdin = l->fdin;
 	cmd->fdout = l->fdout;
-	/* On its terminal, stderr too unless socat's grammar, as socat. */
-	cmd->errout = l->stderr_out || (l->pty && !sd->socat);
+	cmd->errout = l->stderr_out || (l->pty && sd->dialect->pty_stderr);
+	cmd->env_prefix = sd->dialect->env_prefix;
+	cmd->env_peer = sd->dialect->env_peer;
 	cmd->setsid = l->setsid;
 	cmd->pgid = l->pgid;
 	cmd->chroot = l->chroot;

@@ -279,7 +279,7 @@ side_opt_ttl(struct side *sd, const struct addr *a, const char *is,
 	(void)is;
 	(void)cause;
 	sd->sock.ttl = (int)strtol(v, NULL, 0);
-	sd->sock.ttl_only = a->socat;
+	sd->sock.ttl_only = dialect_of(a)->ttl_alone;
 	return (0);
 }
 

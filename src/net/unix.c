@@ -108,13 +108,14 @@ unix_leave(const char *name)
 /*
  * Is the socket file that sd names left at exit once it serves?  nc
  * leaves -U's, a listener's or a datagram client's -s, so the command
- * line's own side does; an address's goes, as socat's (unless
- * unlink-close=0 says: then it is never this process's).
+ * line's own side does (socat's has none: its sides are addresses); an
+ * address's goes, as socat's (unless unlink-close=0 says: then it is
+ * never this process's).
  */
 static int
 unix_nc_leaves(const struct side *sd)
 {
-	return (sd->text == NULL && !sd->socat);
+	return (sd->text == NULL);
 }
 
 /*

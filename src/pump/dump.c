@@ -32,7 +32,7 @@ struct dump {
 	uint64_t	 received;	/* Offsets: bytes logged so far. */
 	uint64_t	 sent;
 	/* socat's dumps (dump_socat()): its two ways, not ours. */
-	int		 socat;		/* DUMP_SOCAT_* */
+	int		 shown;		/* on stderr: DUMP_SOCAT_*, or 0 */
 	int		 received_ltor;	/* received: first address to second */
 	int		 way_fd[2];	/* -r, -R: each way's bytes, or -1 */
 	const char	*way_path[2];
@@ -166,7 +166,7 @@ dump_socat(struct dump *d, int how, const char *ltor_path,
 	const char	*path[2] = { ltor_path, rtol_path }, *why;
 	int		 i;
 
-	d->socat = how;
+	d->shown = how;
 	d->received_ltor = received_ltor;
 	for (i = 0; i < 2; i++) {
 		if (path[i] == NULL)
@@ -308,11 +308,11 @@ dump_socat_chunk(struct dump *d, int rtol, const unsigned char *p, size_t n)
 
 	if (d->way_fd[rtol] != -1)
 		dump_write(&d->way_fd[rtol], d->way_path[rtol], p, n);
-	if (d->socat & (DUMP_SOCAT_TEXT | DUMP_SOCAT_HEX)) {
+	if (d->shown & (DUMP_SOCAT_TEXT | DUMP_SOCAT_HEX)) {
 		write_quiet(STDERR_FILENO, hdr, dump_socat_header(hdr,
 		    sizeof(hdr), rtol, d->way_off[rtol], n));
-		if (d->socat & DUMP_SOCAT_HEX)
-			dump_socat_hex(p, n, d->socat & DUMP_SOCAT_TEXT);
+		if (d->shown & DUMP_SOCAT_HEX)
+			dump_socat_hex(p, n, d->shown & DUMP_SOCAT_TEXT);
 		else
 			dump_socat_text(p, n);
 	}
@@ -427,7 +427,7 @@ dump_labelled(struct dump *d, const char *label, int sent, uint64_t off,
 	char		 line[256 + STAMP_MAX];
 	size_t		 i, len, chunk, llen, slen = 0;
 
-	if (d->socat != 0 || d->way_fd[0] != -1 || d->way_fd[1] != -1)
+	if (d->shown != 0 || d->way_fd[0] != -1 || d->way_fd[1] != -1)
 		dump_socat_chunk(d, (!sent) != d->received_ltor, p, n);
 	if (d->raw_fd != -1 && d->stamp != NULL)
 		dump_raw_stamped(d, sent != 0, p, n);
